@@ -1,0 +1,118 @@
+"""Search configuration: one dataclass, readable from YAML, overridable by command-line flags."""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import yaml
+
+from .errors import ConfigError
+
+
+@dataclass
+class SearchConfig:
+    """Everything that defines a search; stored in the run so it can be resumed and reproduced."""
+
+    space: str = "nb201"
+    dataset: str = "cifar10"
+    strategy: str = "evolution"
+    evaluator: str = "tabular"
+    executor: str = "inprocess"
+    budget: int | None = 100
+    max_seconds: float | None = None
+    seed: int = 0
+    fidelity: int | None = None
+    objective: str | None = None
+    minimize: bool = False
+    dedup: str = "exact"
+    data_dir: str | None = None
+    run_dir: str | None = None
+    space_options: dict[str, Any] = field(default_factory=dict)
+    strategy_options: dict[str, Any] = field(default_factory=dict)
+    evaluator_options: dict[str, Any] = field(default_factory=dict)
+    executor_options: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._check()
+
+    def _check(self) -> None:
+        def integer(name: str, low: int, optional: bool = True) -> None:
+            value = getattr(self, name)
+            if value is None and optional:
+                return
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")
+
+        integer("budget", 1)
+        integer("seed", 0, optional=False)
+        integer("fidelity", 1)
+        if self.max_seconds is not None and (isinstance(self.max_seconds, bool)
+                                             or not isinstance(self.max_seconds, (int, float))
+                                             or self.max_seconds <= 0):
+            raise ConfigError(f"max_seconds must be a positive number, got {self.max_seconds!r}")
+        if self.budget is None and self.max_seconds is None:
+            raise ConfigError("a search needs a budget: set budget (evaluations) and/or max_seconds")
+        if self.dedup not in ("exact", "functional"):
+            raise ConfigError(f"dedup must be 'exact' or 'functional', got {self.dedup!r}")
+        if not isinstance(self.minimize, bool):
+            raise ConfigError(f"minimize must be true or false, got {self.minimize!r}")
+        for name in ("space", "dataset", "strategy", "evaluator", "executor"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                raise ConfigError(f"{name} must be a non-empty name, got {getattr(self, name)!r}")
+        for name in ("space_options", "strategy_options", "evaluator_options", "executor_options"):
+            if not isinstance(getattr(self, name), dict):
+                raise ConfigError(f"{name} must be a mapping of option: value, got {getattr(self, name)!r}")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], source: str = "config") -> "SearchConfig":
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{source} must be a mapping of key: value, got {type(data).__name__}")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown key '{unknown[0]}' in {source}; known keys: {', '.join(sorted(known))}")
+        return cls(**{k.replace("-", "_"): v for k, v in data.items()})
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "SearchConfig":
+        return cls.from_mapping(read_yaml(path), source=str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes: Any) -> "SearchConfig":
+        return dataclasses.replace(self, **changes)
+
+
+def read_yaml(path: str | Path) -> Any:
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path} is not valid YAML{where}: {problem}") from None
+    return {} if data is None else data
+
+
+def construct(kind: str, name: str, factory: Callable[..., Any], *args: Any, **options: Any) -> Any:
+    """Call a plugin's constructor, turning an unknown option into one clear line.
+
+    A plugin's options are the named parameters of its constructor; a catch-all ``**options``
+    does not make a misspelt option acceptable (it would be silently ignored).
+    """
+    params = list(inspect.signature(factory).parameters.values())
+    takes = [p.name for p in params[len(args):] if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    for option in options:
+        if option not in takes:
+            raise ConfigError(f"{kind} '{name}' has no option '{option}'; it takes: "
+                              f"{', '.join(t for t in takes if t != 'seed') or 'none'}")
+    return factory(*args, **options)

@@ -1,0 +1,44 @@
+"""Where benchmark and dataset files are found.
+
+Order: an explicit ``--data-dir`` (or ``data_dir`` in a config), then the ``NASLOOP_DATA``
+environment variable, then the per-user cache folder (``$XDG_CACHE_HOME/nasloop`` or
+``~/.cache/nasloop``), where ``nasloop data import`` writes by default.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import DataError
+
+ENV_VAR = "NASLOOP_DATA"
+
+
+def user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "nasloop"
+
+
+def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The folders searched for data files, most specific first."""
+    dirs: list[Path] = []
+    if data_dir:
+        dirs.append(Path(data_dir).expanduser())
+    if os.environ.get(ENV_VAR):
+        dirs.append(Path(os.environ[ENV_VAR]).expanduser())
+    dirs.append(user_cache_dir())
+    return dirs
+
+
+def find_file(names: tuple[str, ...], data_dir: str | os.PathLike | None, how_to_get: str) -> Path:
+    """The first existing file among ``names`` in the search folders, or one clear DataError."""
+    dirs = search_dirs(data_dir)
+    if data_dir and not Path(data_dir).expanduser().is_dir():
+        raise DataError(f"data directory '{data_dir}' does not exist; pass an existing folder to --data-dir")
+    for folder in dirs:
+        for name in names:
+            path = folder / name
+            if path.is_file():
+                return path
+    looked = ", ".join(str(d) for d in dirs)
+    raise DataError(f"{' or '.join(reversed(names))} not found (looked in {looked}); {how_to_get}")

@@ -1,0 +1,64 @@
+"""nasloop's own compact benchmark-table format.
+
+A table is a set of equal-length numpy columns, one row per architecture, plus a JSON ``meta``
+record saying where the numbers came from. Columns are named ``<dataset>@<fidelity>:<metric>``
+(``cifar10@200:val_accuracy``) or carry a plain name for per-architecture data (``cells``,
+``index``). Saved as one ``.npz``: loads in milliseconds, no per-architecture Python objects.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DataError
+
+FORMAT_VERSION = 1
+
+
+def column_name(dataset: str, fidelity: int, metric: str) -> str:
+    return f"{dataset}@{fidelity}:{metric}"
+
+
+@dataclass
+class Table:
+    """Columns of per-architecture data with provenance."""
+
+    columns: dict[str, np.ndarray]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        lengths = {len(v) for v in self.columns.values()}
+        if len(lengths) > 1:
+            raise DataError(f"benchmark table columns have different lengths {sorted(lengths)}; re-import the table")
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = dict(self.meta, format_version=FORMAT_VERSION)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, __meta__=np.array(json.dumps(meta)), **self.columns)
+        tmp.replace(path)  # never leave a half-written table behind
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Table":
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["__meta__"]))
+                columns = {k: data[k] for k in data.files if k != "__meta__"}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+            raise DataError(f"{path} is not a readable nasloop table ({exc}); "
+                            "re-create it with 'nasloop data import'") from None
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise DataError(f"{path} has table format {meta.get('format_version')}, this nasloop reads "
+                            f"{FORMAT_VERSION}; re-create it with 'nasloop data import'")
+        return cls(columns, meta)

@@ -1,0 +1,33 @@
+"""User-facing errors.
+
+Every error a user can cause (bad flag, bad config, bad architecture string, missing or corrupt
+data) is a :class:`NasloopError`. Its message is one line that names the problem and the fix; the
+CLI prints it without a traceback. Anything else escaping is a bug in nasloop.
+"""
+
+
+class NasloopError(Exception):
+    """An error caused by the user's input, reported as one line."""
+
+
+class ConfigError(NasloopError):
+    """A configuration value or command-line flag is invalid."""
+
+
+class ArchitectureError(NasloopError, ValueError):
+    """An architecture string or value does not belong to the search space."""
+
+
+class DataError(NasloopError):
+    """A benchmark or dataset file is missing, unreadable or malformed."""
+
+
+class RegistryError(NasloopError, KeyError):
+    """A plugin name is unknown, or registered twice."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnsupportedError(NasloopError):
+    """A plugin was asked for something it does not offer (e.g. neighbours of a continuous space)."""

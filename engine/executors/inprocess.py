@@ -1,0 +1,53 @@
+"""The default executor: runs each evaluation in this process, one at a time."""
+from __future__ import annotations
+
+import time
+import traceback
+from collections import deque
+from typing import Any
+
+from ..errors import NasloopError
+from ..evaluators.base import Evaluator
+from ..registry import register_executor
+from ..types import Arch, Result
+from .base import Completed, Executor
+
+
+def run_trial(evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result:
+    """Evaluate, turning a crash into a failed result that says why.
+
+    A NasloopError is the user's input being wrong (e.g. a fidelity the table lacks): every trial
+    would fail the same way, so it propagates and stops the search with its one-line message.
+    """
+    start = time.perf_counter()
+    try:
+        return evaluator.evaluate(arch, fidelity)
+    except NasloopError:
+        raise
+    except Exception as exc:  # a crashing evaluation must not end the search
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        reason = f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno})"
+        return Result.failed(reason, cost=time.perf_counter() - start)
+
+
+@register_executor("inprocess")
+class InProcessExecutor(Executor):
+    """Serial, deterministic, no setup: right for tabular and proxy searches and for tests."""
+
+    def __init__(self, **_: Any) -> None:
+        self._queue: deque[tuple[int, Evaluator, Arch, int | None]] = deque()
+
+    @property
+    def capacity(self) -> int:
+        return 1
+
+    @property
+    def pending(self) -> int:
+        return len(self._queue)
+
+    def submit(self, trial_id: int, evaluator: Evaluator, arch: Arch, fidelity: int | None) -> None:
+        self._queue.append((trial_id, evaluator, arch, fidelity))
+
+    def wait(self) -> list[Completed]:
+        trial_id, evaluator, arch, fidelity = self._queue.popleft()
+        return [Completed(trial_id, run_trial(evaluator, arch, fidelity))]

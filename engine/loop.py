@@ -1,0 +1,208 @@
+"""The search loop: ask → evaluate → persist → tell, until the budget is spent.
+
+Data flows one way: the strategy proposes architectures, the executor evaluates them, the store
+persists each result as it arrives, and the strategy is told. An architecture already evaluated
+(by exact or functional identity) is answered from the store and costs no budget; the budget
+counts distinct evaluations and their (simulated) seconds.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from ..search_spaces.base import SearchSpace
+from ..strategies.base import Strategy
+from .errors import ConfigError
+from .evaluators.base import Evaluator
+from .executors.base import Executor
+from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
+from .types import Arch, Observation, Result
+
+ProgressHook = Callable[[int, "float | None"], None]
+"""Called after each finished evaluation with (evaluations so far, best score so far)."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """When to stop: after ``queries`` distinct evaluations and/or ``seconds`` of evaluation cost."""
+
+    queries: int | None = None
+    seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.queries is None and self.seconds is None:
+            raise ConfigError("a search needs a budget: set --budget (evaluations) and/or --max-seconds")
+        if self.queries is not None and self.queries < 1:
+            raise ConfigError(f"--budget must be at least 1 evaluation, got {self.queries}")
+        if self.seconds is not None and not self.seconds > 0:
+            raise ConfigError(f"--max-seconds must be positive, got {self.seconds}")
+
+    def allows(self, started: int, spent: float) -> bool:
+        return (self.queries is None or started < self.queries) and (self.seconds is None or spent < self.seconds)
+
+
+@dataclass
+class _Known:
+    """What the loop remembers of an architecture identity, to answer duplicates."""
+
+    trial_id: int
+    result: Result | None
+    score: float | None
+
+
+class SearchLoop:
+    """Runs one search against a store; construct it with ready plugins (see ``engine.search``)."""
+
+    def __init__(self, space: SearchSpace, strategy: Strategy, evaluator: Evaluator, executor: Executor,
+                 store: RunStore, budget: Budget, objective: str = "val_accuracy", minimize: bool = False,
+                 fidelity: int | None = None, dedup: str = "exact", max_duplicate_streak: int = 10_000,
+                 on_progress: ProgressHook | None = None) -> None:
+        if dedup not in ("exact", "functional"):
+            raise ConfigError(f"dedup must be 'exact' or 'functional', got '{dedup}'")
+        self.space, self.strategy, self.evaluator = space, strategy, evaluator
+        self.executor, self.store, self.budget = executor, store, budget
+        self.objective, self.minimize, self.fidelity = objective, minimize, fidelity
+        self._key = space.functional_hash if dedup == "functional" else space.hash
+        self.max_duplicate_streak = max_duplicate_streak
+        self.on_progress = on_progress
+        self.stop_reason = ""
+        self._known: dict[str, _Known] = {}
+        self._waiting: dict[int, list[int]] = {}  # running trial → duplicates waiting for its result
+        self._running: dict[int, tuple[str, str]] = {}  # running trial → (arch string, key)
+        self._step = 0
+        self._started = 0
+        self._spent = 0.0
+        self._best: float | None = None
+
+    # --- scoring ----------------------------------------------------------------------------
+    def score(self, result: Result) -> float | None:
+        """The objective as the strategy sees it: higher is better, None when the trial failed."""
+        if not result.ok:
+            return None
+        value = result.metrics.get(self.objective)
+        if value is None:
+            raise ConfigError(f"the evaluator reports no '{self.objective}' metric; choose --objective from: "
+                              f"{', '.join(sorted(result.metrics))}")
+        value = float(value)
+        if math.isnan(value):
+            return None
+        return -value if self.minimize else value
+
+    # --- resume -----------------------------------------------------------------------------
+    def _restore(self) -> None:
+        """Rebuild in-memory state from the store; tell and re-submit what a crash left over."""
+        saved = self.store.strategy_state()
+        if saved is not None:
+            self._step, state = saved
+            self.strategy.load_state_dict(state)
+        untold: list[Trial] = []
+        for trial in self.store.trials():
+            if trial.state == DUPLICATE:
+                if trial.result is None:
+                    self._waiting.setdefault(trial.duplicate_of, []).append(trial.id)
+            else:
+                self._known.setdefault(trial.key, _Known(trial.id, trial.result, trial.score))
+                self._started += 1
+                if trial.state == DONE:
+                    self._spent += trial.result.cost
+                    self._note_best(trial.score)
+                else:
+                    self._running[trial.id] = (trial.arch, trial.key)
+                    self.executor.submit(trial.id, self.evaluator, self.space.parse(trial.arch), trial.fidelity)
+            if trial.result is not None and not trial.told:
+                untold.append(trial)
+        if untold:
+            self._tell([(t.id, t.arch, t.score) for t in untold])
+
+    # --- the loop ---------------------------------------------------------------------------
+    def run(self) -> str:
+        """Search until the budget is spent; return why it stopped."""
+        self._restore()
+        streak = 0
+        while True:
+            free = self.executor.capacity - self.executor.pending
+            if free > 0 and self.budget.allows(self._started, self._spent) and not self._exhausted():
+                n = free if self.budget.queries is None else min(free, self.budget.queries - self._started)
+                new = self._ask(n)
+                streak = 0 if new else streak + n
+                if streak >= self.max_duplicate_streak:
+                    self.stop_reason = (f"the strategy proposed {streak} already-evaluated architectures in a row; "
+                                        "stopping (is the space exhausted?)")
+                    break
+                if new:
+                    continue  # fill every free slot before waiting
+                if self.executor.pending == 0:
+                    continue  # only duplicates so far: ask again
+            if self.executor.pending == 0:
+                self.stop_reason = self._why_stopped()
+                break
+            for done in self.executor.wait():
+                self._complete(done.trial_id, done.result)
+        self.store.set_meta("stop_reason", self.stop_reason)
+        return self.stop_reason
+
+    def _exhausted(self) -> bool:
+        size = self.space.size
+        return size is not None and self._key == self.space.hash and len(self._known) >= size
+
+    def _why_stopped(self) -> str:
+        if self._exhausted():
+            return f"every architecture of the space ({self.space.size}) has been evaluated"
+        if self.budget.queries is not None and self._started >= self.budget.queries:
+            return f"budget of {self.budget.queries} evaluations spent"
+        return f"budget of {self.budget.seconds} seconds spent ({self._spent:.1f} s)"
+
+    def _ask(self, n: int) -> int:
+        """Ask for ``n`` architectures, persist them, submit the new ones; return how many were new."""
+        archs: list[Arch] = self.strategy.ask(n)
+        self._step += 1
+        rows: list[dict] = []
+        batch: dict[str, int] = {}  # key → row of its first (new) occurrence in this ask
+        for arch in archs:
+            arch = self.space.validate(arch)
+            text, key = self.space.format(arch), self._key(arch)
+            known = self._known.get(key)
+            if known is not None:
+                rows.append({"arch": text, "key": key, "state": DUPLICATE, "duplicate_of": known.trial_id,
+                             "result": known.result, "score": known.score})
+            elif key in batch:
+                rows.append({"arch": text, "key": key, "state": DUPLICATE, "duplicate_of_row": batch[key]})
+            else:
+                batch[key] = len(rows)
+                rows.append({"arch": text, "key": key, "state": PENDING, "fidelity": self.fidelity})
+        ids = self.store.record_ask(self._step, rows, self.strategy.state_dict())
+        answered = []
+        for trial_id, row, arch in zip(ids, rows, archs):
+            if row["state"] == PENDING:
+                self._known[row["key"]] = _Known(trial_id, None, None)
+                self._running[trial_id] = (row["arch"], row["key"])
+                self._started += 1
+                self.executor.submit(trial_id, self.evaluator, arch, self.fidelity)
+            elif row.get("result") is not None:
+                answered.append((trial_id, row["arch"], row["score"]))
+            else:
+                original = row.get("duplicate_of") or ids[row["duplicate_of_row"]]
+                self._waiting.setdefault(original, []).append(trial_id)
+        if answered:
+            self._tell(answered)
+        return len(batch)
+
+    def _complete(self, trial_id: int, result: Result) -> None:
+        score = self.score(result)
+        self.store.record_result(trial_id, result, score)
+        arch_text, key = self._running.pop(trial_id)
+        self._known[key] = _Known(trial_id, result, score)
+        self._spent += result.cost
+        self._note_best(score)
+        self._tell([(trial_id, arch_text, score)] + [(dup, arch_text, score) for dup in self._waiting.pop(trial_id, [])])
+        if self.on_progress:
+            self.on_progress(self._started - self.executor.pending, self._best)
+
+    def _tell(self, told: list[tuple[int, str, float | None]]) -> None:
+        self.strategy.tell([Observation(self.space.parse(arch), score) for _, arch, score in told])
+        self.store.record_tell(self._step, [trial_id for trial_id, _, _ in told], self.strategy.state_dict())
+
+    def _note_best(self, score: float | None) -> None:
+        if score is not None and (self._best is None or score > self._best):
+            self._best = score

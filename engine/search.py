@@ -1,0 +1,124 @@
+"""The Python API: start, resume and summarise searches. The CLI is a thin layer over this."""
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+from .config import SearchConfig, construct
+from ..search_spaces.base import SearchSpace
+from ..strategies.base import Strategy
+from .errors import ConfigError, DataError
+from .evaluators.base import Evaluator
+from .executors.base import Executor
+from .loop import Budget, ProgressHook, SearchLoop
+from .registry import EVALUATORS, EXECUTORS, SEARCH_SPACES, STRATEGIES
+from .store import DB_NAME, RunStore
+
+__all__ = ["search", "resume", "summarize", "default_run_dir"]
+
+
+def default_run_dir(config: SearchConfig) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{config.space}-{config.dataset}-{config.strategy}-s{config.seed}-{stamp}"
+
+
+def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
+    """Construct the configured plugins; every bad name or option fails here, in one line."""
+    space = construct("search space", config.space, SEARCH_SPACES.get(config.space), **config.space_options)
+    strategy = construct("strategy", config.strategy, STRATEGIES.get(config.strategy), space,
+                         seed=config.seed, **config.strategy_options)
+    evaluator_options = {"dataset": config.dataset, "data_dir": config.data_dir, **config.evaluator_options}
+    evaluator = construct("evaluator", config.evaluator, EVALUATORS.get(config.evaluator), space,
+                          **evaluator_options)
+    evaluator.check()
+    executor = construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
+    return space, strategy, evaluator, executor
+
+
+def _loop(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None) -> SearchLoop:
+    space, strategy, evaluator, executor = _plugins(config)
+    return SearchLoop(space, strategy, evaluator, executor, store,
+                      Budget(config.budget, config.max_seconds),
+                      objective=config.objective or evaluator.objective,
+                      minimize=config.minimize if config.objective else evaluator.minimize,
+                      fidelity=config.fidelity, dedup=config.dedup, on_progress=on_progress)
+
+
+def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None) -> dict[str, Any]:
+    loop = _loop(config, store, on_progress)
+    store.set_meta("status", "running")
+    started = time.perf_counter()
+    try:
+        with loop.executor:
+            loop.run()
+        store.set_meta("status", "finished")
+    finally:
+        store.set_meta("wall_seconds", (store.get_meta("wall_seconds") or 0.0) + time.perf_counter() - started)
+    return summarize(store)
+
+
+def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dict[str, Any]:
+    """Run a new search; every evaluation lands in ``<run_dir>/nasloop.sqlite`` as it completes."""
+    run_dir = Path(config.run_dir) if config.run_dir else default_run_dir(config)
+    if (run_dir / DB_NAME).exists():
+        raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
+                          "or choose another --run-dir")
+    config = config.replace(run_dir=str(run_dir))
+    _plugins(config)  # validate names, options and data before creating anything
+    with RunStore.in_run_dir(run_dir, create=True) as store:
+        store.set_meta("config", config.to_dict())
+        store.set_meta("created_at", time.time())
+        return _run(config, store, on_progress)
+
+
+def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
+           on_progress: ProgressHook | None = None) -> dict[str, Any]:
+    """Continue an interrupted (or finished) run, optionally with a larger budget."""
+    with RunStore.in_run_dir(run_dir) as store:
+        saved = store.get_meta("config")
+        if saved is None:
+            raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
+        config = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
+        changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
+        if changes:
+            config = config.replace(**changes)
+            store.set_meta("config", config.to_dict())
+        return _run(config, store, on_progress)
+
+
+def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
+    """One JSON-compatible record of a run: counts, budget, best architecture and its metrics."""
+    with _open(store_or_dir) as store:
+        config = store.get_meta("config") or {}
+        counts = store.counts()
+        done = [t for t in store.evaluations() if t.score is not None and not math.isnan(t.score)]
+        best = max(done, key=lambda t: (t.score, -t.id), default=None)
+        return {
+            "run_dir": str(store.path.parent),
+            "status": store.get_meta("status"),
+            "stop_reason": store.get_meta("stop_reason"),
+            "space": config.get("space"), "dataset": config.get("dataset"), "strategy": config.get("strategy"),
+            "seed": config.get("seed"),
+            "objective": config.get("objective") or "val_accuracy",
+            "evaluations": int(counts["evaluations"]),
+            "duplicates_answered": int(counts["duplicates"]),
+            "failed": int(counts["failed"]),
+            "pending": int(counts["pending"]),
+            "budget": {"queries": config.get("budget"), "seconds": config.get("max_seconds"),
+                       "queries_used": int(counts["evaluations"]), "seconds_used": round(counts["cost"], 3)},
+            "wall_seconds": round(store.get_meta("wall_seconds") or 0.0, 3),
+            "best": None if best is None else {"arch": best.arch, "trial": best.id, "score": best.score,
+                                               "metrics": dict(best.result.metrics)},
+        }
+
+
+@contextlib.contextmanager
+def _open(store_or_dir: RunStore | str | Path) -> Iterator[RunStore]:
+    if isinstance(store_or_dir, RunStore):
+        yield store_or_dir
+    else:
+        with RunStore.in_run_dir(store_or_dir) as store:
+            yield store

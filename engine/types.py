@@ -1,0 +1,65 @@
+"""Small value types shared by every plugin kind.
+
+An architecture is whatever small immutable, hashable value its search space chooses (NB201: a
+tuple of six op indices). The engine never looks inside it: it asks the space to format, parse
+and hash it, and stores the string form.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Hashable, Mapping, TypeAlias
+
+Arch: TypeAlias = Hashable
+"""An architecture: a small immutable value owned by its search space."""
+
+OK = "ok"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one evaluation produced.
+
+    ``metrics`` holds every number the evaluator measured (validation and test accuracy, losses,
+    params...). The loop shows the strategy only the configured objective, so test metrics can be
+    stored and reported without leaking into the search. ``cost`` is the seconds the evaluation
+    took, or would have taken for a tabular benchmark (simulated training time).
+    """
+
+    metrics: Mapping[str, float] = field(default_factory=dict)
+    cost: float = 0.0
+    status: str = OK
+    reason: str | None = None
+
+    @classmethod
+    def failed(cls, reason: str, cost: float = 0.0) -> "Result":
+        return cls(metrics={}, cost=cost, status=FAILED, reason=reason)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metrics": dict(self.metrics), "cost": self.cost, "status": self.status, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Result":
+        return cls(metrics=dict(data.get("metrics") or {}), cost=float(data.get("cost") or 0.0),
+                   status=data.get("status", OK), reason=data.get("reason"))
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a strategy is told about one architecture it asked for.
+
+    ``score`` is the objective (higher is better, already sign-flipped for minimised metrics);
+    ``None`` when the evaluation failed. Strategies see nothing else of the result.
+    """
+
+    arch: Arch
+    score: float | None
+
+    @property
+    def failed(self) -> bool:
+        return self.score is None or math.isnan(self.score)

@@ -1,0 +1,67 @@
+"""The predictor interface, in the style of scikit-learn estimators.
+
+``fit`` learns from evaluated architectures and their scores, ``predict`` returns a mean and a
+standard deviation per architecture (the spread lets acquisition functions trade exploration
+against exploitation), ``update`` adds new results, by default by refitting on everything seen.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..engine.errors import ConfigError
+from ..engine.types import Arch
+from ..search_spaces.base import SearchSpace
+
+
+class Predictor(ABC):
+    """Base class for predictors; subclass and register with ``@register_predictor``."""
+
+    def __init__(self, space: SearchSpace, seed: int = 0, **options: Any) -> None:
+        self.space = space
+        self.seed = seed
+        self._archs: list[Arch] = []
+        self._y = np.zeros(0)
+
+    def fit(self, archs: Sequence[Arch], y: Sequence[float]) -> "Predictor":
+        """Learn from scratch on ``archs`` with targets ``y`` (higher is better)."""
+        archs, y = list(archs), self._check_targets(archs, y)
+        self._archs, self._y = archs, y
+        self._fit(archs, y)
+        return self
+
+    def update(self, new_archs: Sequence[Arch], new_y: Sequence[float]) -> "Predictor":
+        """Add results; predictors that can warm-start override :meth:`_update`."""
+        new_archs, new_y = list(new_archs), self._check_targets(new_archs, new_y)
+        self._archs += new_archs
+        self._y = np.concatenate([self._y, new_y])
+        self._update(new_archs, new_y)
+        return self
+
+    @abstractmethod
+    def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+        """Predicted mean and standard deviation of the target for each architecture."""
+
+    @abstractmethod
+    def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
+        """Fit on the given data (already validated)."""
+
+    def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
+        self._fit(self._archs, self._y)
+
+    @staticmethod
+    def _check_targets(archs: Sequence[Arch], y: Sequence[float]) -> np.ndarray:
+        y = np.asarray(y, dtype=np.float64).ravel()
+        if len(archs) == 0:
+            raise ConfigError("a predictor needs at least one evaluated architecture to fit; evaluate some first")
+        if len(y) != len(archs):
+            raise ConfigError(f"got {len(archs)} architectures but {len(y)} targets; pass one target each")
+        if not np.isfinite(y).all():
+            raise ConfigError(f"{int((~np.isfinite(y)).sum())} targets are NaN or infinite; "
+                              "drop failed evaluations before fitting")
+        return y
+
+    def config(self) -> dict[str, Any]:
+        return {}

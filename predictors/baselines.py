@@ -1,0 +1,73 @@
+"""Baselines every learned predictor must beat: a random ranking and a zero-cost proxy ranking."""
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..engine.registry import BENCHMARK_TABLES, register_predictor
+from ..engine.types import Arch
+from ..search_spaces.base import SearchSpace
+from .base import Predictor
+
+
+@register_predictor("random")
+class RandomPredictor(Predictor):
+    """Scores each architecture with a seeded pseudo-random number: the chance-level reference.
+
+    The score depends only on (seed, architecture), not on call order, so rankings repeat.
+    """
+
+    def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
+        self._scale = float(np.std(y)) or 1.0
+        self._centre = float(np.mean(y))
+
+    def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+        u = np.array([self._uniform(a) for a in archs])
+        scale, centre = getattr(self, "_scale", 1.0), getattr(self, "_centre", 0.0)
+        return centre + scale * (u - 0.5), np.full(len(u), scale)
+
+    def _uniform(self, arch: Arch) -> float:
+        digest = hashlib.blake2b(f"{self.seed}:{self.space.hash(arch)}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "little") / 2.0**64
+
+
+@register_predictor("zero-cost")
+class ZeroCostPredictor(Predictor):
+    """Ranks by a zero-cost proxy score: training-free, so it predicts before any fit.
+
+    ``scorer`` maps architectures to scores; by default the proxy scores stored in the space's
+    benchmark table (NB201 ships Zen for every cell). Undefined scores rank last. ``fit`` only
+    learns the affine map from score ranks to the target scale, so means are in target units.
+    """
+
+    def __init__(self, space: SearchSpace, seed: int = 0, proxy: str = "zen", dataset: str = "cifar10",
+                 data_dir: str | os.PathLike | None = None, scorer=None, **options: Any) -> None:
+        super().__init__(space, seed)
+        self.proxy = proxy
+        if scorer is None:
+            benchmark = BENCHMARK_TABLES.get(space.name)(dataset, data_dir)
+            scorer = lambda archs: benchmark.proxy_scores(list(archs), proxy)  # noqa: E731
+        self.scorer = scorer
+        self._slope, self._intercept = 1.0, 0.0
+
+    def _scores(self, archs: Sequence[Arch]) -> np.ndarray:
+        s = np.asarray(self.scorer(archs), dtype=np.float64)
+        return np.where(np.isfinite(s), s, -np.inf)
+
+    def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
+        s = self._scores(archs)
+        finite = np.isfinite(s)
+        if finite.sum() >= 2 and np.ptp(s[finite]) > 0:
+            self._slope, self._intercept = np.polyfit(s[finite], y[finite], 1)
+
+    def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+        s = self._scores(archs)
+        floor = np.min(s[np.isfinite(s)], initial=0.0) - 1.0
+        mean = self._slope * np.where(np.isfinite(s), s, floor) + self._intercept
+        return mean, np.zeros(len(mean))
+
+    def config(self) -> dict[str, Any]:
+        return {"proxy": self.proxy}

@@ -1,0 +1,130 @@
+"""The NAS-Bench-201 network for one cell, built the way the benchmark trained it.
+
+Macro skeleton: a conv3x3 + BN stem, three stages of ``cells_per_stage`` copies of the cell at
+C, 2C and 4C channels, a ResNet basic block halving the resolution and doubling the channels
+between stages, then BN, ReLU, global average pooling and a linear classifier. With the default
+C=16 and N=5 its parameter count is the benchmark's ``params`` (see
+:func:`nasloop.search_spaces.nb201_cost.nb201_params_flops`, which computes it analytically).
+
+The cell's structure is fixed at build time, so ``forward`` has no data-dependent control flow
+and compiles with ``torch.compile``; every op is layout-agnostic, so ``channels_last`` works.
+"""
+from __future__ import annotations
+
+import operator
+from functools import reduce
+
+import torch
+from torch import nn
+
+OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
+EDGES: tuple[tuple[int, int], ...] = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
+NUM_NODES = 4
+
+
+class ReLUConvBN(nn.Sequential):
+    """ReLU -> Conv (no bias, BN follows) -> BN: NB201's convolution op, pre-activation style."""
+
+    def __init__(self, c_in: int, c_out: int, kernel_size: int, stride: int = 1) -> None:
+        super().__init__(
+            nn.ReLU(inplace=False),  # inplace would clobber a node another edge still reads
+            nn.Conv2d(c_in, c_out, kernel_size, stride=stride, padding=kernel_size // 2, bias=False),
+            nn.BatchNorm2d(c_out),
+        )
+
+
+def make_op(name: str, channels: int) -> nn.Module:
+    """The module for one live (not 'none') cell edge; cell ops keep shape and channel count."""
+    if name == "skip_connect":
+        return nn.Identity()
+    if name == "nor_conv_1x1":
+        return ReLUConvBN(channels, channels, 1)
+    if name == "nor_conv_3x3":
+        return ReLUConvBN(channels, channels, 3)
+    if name == "avg_pool_3x3":
+        # count_include_pad=False so border pixels are not pulled towards zero
+        return nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+    raise ValueError(f"no module for op {name!r}; 'none' edges are dropped, not built")
+
+
+class NB201Cell(nn.Module):
+    """A 4-node NB201 cell: node j is the sum of op(node i) over its incoming edges (i, j).
+
+    'none' edges are dropped at build time instead of multiplying by zero. A node left with no
+    live input is zero, produced by ``zeros_like`` so the cell output keeps the input's shape,
+    dtype and memory format. Ops reading such a node are still built and run, exactly as in
+    the benchmark, so parameter counts and outputs match it.
+    """
+
+    def __init__(self, cell: tuple[int, ...], channels: int) -> None:
+        super().__init__()
+        if len(cell) != len(EDGES) or any(not 0 <= op < len(OPS) for op in cell):
+            raise ValueError(f"an NB201 cell is {len(EDGES)} op indices in [0, {len(OPS)}), got {cell!r}")
+        live = [(edge, OPS[op]) for edge, op in zip(EDGES, cell) if OPS[op] != "none"]
+        # per target node: the source node of each live incoming edge, and its op
+        self.sources: tuple[tuple[int, ...], ...] = tuple(
+            tuple(src for (src, dst), _ in live if dst == node) for node in range(1, NUM_NODES)
+        )
+        self.node_ops = nn.ModuleList(
+            nn.ModuleList(make_op(name, channels) for (_, dst), name in live if dst == node)
+            for node in range(1, NUM_NODES)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        nodes = [x]
+        for sources, ops in zip(self.sources, self.node_ops):
+            terms = [op(nodes[src]) for src, op in zip(sources, ops)]
+            nodes.append(reduce(operator.add, terms) if terms else torch.zeros_like(x))
+        return nodes[-1]
+
+
+class ResNetReduction(nn.Module):
+    """NB201's reduction between stages: a ResNet basic block with stride 2.
+
+    Two ReLUConvBN 3x3 convs (the first strided) plus a shortcut of 2x2 average pooling and a
+    1x1 conv (no BN), which halves the resolution and matches the doubled channel count.
+    """
+
+    def __init__(self, c_in: int, c_out: int) -> None:
+        super().__init__()
+        self.conv_a = ReLUConvBN(c_in, c_out, 3, stride=2)
+        self.conv_b = ReLUConvBN(c_out, c_out, 3)
+        self.shortcut = nn.Sequential(
+            nn.AvgPool2d(kernel_size=2, stride=2),
+            nn.Conv2d(c_in, c_out, kernel_size=1, bias=False),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.shortcut(x) + self.conv_b(self.conv_a(x))
+
+
+def build_nb201_network(
+    cell: tuple[int, ...],
+    num_classes: int = 10,
+    channels: int = 16,
+    cells_per_stage: int = 5,
+) -> nn.Module:
+    """The NB201 network for ``cell`` (6 op indices into :data:`OPS`, edges as in :data:`EDGES`).
+
+    Takes (batch, 3, H, W) images with H and W divisible by 4 and returns (batch, num_classes)
+    logits. BatchNorm is affine everywhere and convolutions have no bias, as in NAS-Bench-201.
+    """
+    cell = tuple(int(op) for op in cell)
+    layers: list[nn.Module] = [
+        nn.Conv2d(3, channels, kernel_size=3, padding=1, bias=False),
+        nn.BatchNorm2d(channels),
+    ]
+    c = channels
+    for stage in range(3):
+        if stage:
+            layers.append(ResNetReduction(c, 2 * c))
+            c *= 2
+        layers.extend(NB201Cell(cell, c) for _ in range(cells_per_stage))
+    layers += [
+        nn.BatchNorm2d(c),
+        nn.ReLU(inplace=False),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(c, num_classes),
+    ]
+    return nn.Sequential(*layers)

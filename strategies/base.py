@@ -1,0 +1,50 @@
+"""The strategy interface: ask for architectures, be told how they did, resume exactly.
+
+A strategy sees only what a search may see: the architectures it asked for and their objective
+scores (higher is better; None for failed evaluations). ``state_dict`` must capture everything
+that decides future asks, random generator included, as JSON-compatible data, so a search
+interrupted at any point continues as if it never stopped.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import numpy as np
+
+from ..engine.types import Arch, Observation
+from ..search_spaces.base import SearchSpace
+
+
+class Strategy(ABC):
+    """Base class for strategies; subclass and register with ``@register_strategy``."""
+
+    def __init__(self, space: SearchSpace, seed: int = 0, **options: Any) -> None:
+        self.space = space
+        self.rng = np.random.default_rng(seed)
+
+    @abstractmethod
+    def ask(self, n: int) -> list[Arch]:
+        """Propose ``n`` architectures to evaluate next (duplicates are answered from the store)."""
+
+    @abstractmethod
+    def tell(self, observations: list[Observation]) -> None:
+        """Learn from results of earlier asks, in the order they completed."""
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue exactly; subclasses extend it."""
+        return {"rng": self.rng.bit_generator.state}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.rng.bit_generator.state = state["rng"]
+
+    def config(self) -> dict[str, Any]:
+        """Constructor options that recreate this strategy (stored with each run)."""
+        return {}
+
+    # Helpers for JSON-compatible state.
+    def _dump(self, arch: Arch) -> str:
+        return self.space.format(arch)
+
+    def _load(self, text: str) -> Arch:
+        return self.space.parse(text)

@@ -1,0 +1,100 @@
+"""Local search (hill climbing over the space's neighbourhood), as studied by White et al. (2021).
+
+Start from a random architecture; evaluate its neighbours in random order and move to a better
+one, either the first found (``first``) or the best of the whole neighbourhood (``best``). At a
+local optimum, restart from a fresh random architecture. Neighbours already evaluated are
+answered from the store at no cost, so revisits are free.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine.errors import ConfigError
+from ..engine.registry import register_strategy
+from ..engine.types import Arch, Observation
+from ..search_spaces.base import SearchSpace
+from .base import Strategy
+
+
+@register_strategy("local")
+class LocalSearch(Strategy):
+    """Hill climbing with first- or best-improvement moves and random restarts.
+
+    With an asynchronous executor, slots that open while the rest of a neighbourhood is still
+    running are filled with random draws rather than left idle.
+    """
+
+    def __init__(self, space: SearchSpace, seed: int = 0, improvement: str = "first", **options: Any) -> None:
+        super().__init__(space, seed)
+        if improvement not in ("first", "best"):
+            raise ConfigError(f"local search improvement must be 'first' or 'best', got '{improvement}'")
+        space.neighbours(space.sample(np.random.default_rng(0)))  # fail now, clearly, if the space has none
+        self.improvement = improvement
+        self.current: tuple[Arch, float] | None = None  # the point we climb from
+        self.start: str | None = None  # restart point asked, not yet told
+        self.candidate: tuple[Arch, float] | None = None  # best improving neighbour (best-improvement)
+        self.queue: list[Arch] = []  # neighbours of `current` not yet asked
+        self.outstanding: list[str] = []  # neighbours asked, not yet told
+
+    def ask(self, n: int) -> list[Arch]:
+        return [self._next() for _ in range(n)]
+
+    def _next(self) -> Arch:
+        while True:
+            if self.current is None:
+                if self.start is not None:  # waiting for the restart point: explore meanwhile
+                    return self.space.sample(self.rng)
+                arch = self.space.sample(self.rng)
+                self.start = self._dump(arch)
+                return arch
+            if self.queue:
+                arch = self.queue.pop()
+                self.outstanding.append(self._dump(arch))
+                return arch
+            if self.outstanding:  # neighbourhood still running: explore meanwhile
+                return self.space.sample(self.rng)
+            # Neighbourhood done: take the best improvement (best-improvement mode) or restart.
+            if self.candidate is not None:
+                self._move_to(*self.candidate)
+            else:
+                self.current = None
+
+    def tell(self, observations: list[Observation]) -> None:
+        for obs in observations:
+            text = self._dump(obs.arch)
+            if text == self.start:
+                self.start = None
+                if not obs.failed:
+                    self._move_to(obs.arch, obs.score)
+            elif text in self.outstanding:
+                self.outstanding.remove(text)
+                if obs.failed or obs.score <= self.current[1]:
+                    continue
+                if self.improvement == "first":
+                    self._move_to(obs.arch, obs.score)
+                elif self.candidate is None or obs.score > self.candidate[1]:
+                    self.candidate = (obs.arch, obs.score)
+            # anything else was an exploration draw: the store keeps it, the climb ignores it
+
+    def _move_to(self, arch: Arch, score: float) -> None:
+        self.current, self.candidate, self.outstanding = (arch, score), None, []
+        neighbours = self.space.neighbours(arch)
+        self.queue = [neighbours[i] for i in self.rng.permutation(len(neighbours))]
+
+    def state_dict(self) -> dict[str, Any]:
+        pair = lambda p: None if p is None else [self._dump(p[0]), p[1]]  # noqa: E731
+        return {**super().state_dict(), "current": pair(self.current), "candidate": pair(self.candidate),
+                "start": self.start, "queue": [self._dump(a) for a in self.queue],
+                "outstanding": list(self.outstanding)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        pair = lambda p: None if p is None else (self._load(p[0]), p[1])  # noqa: E731
+        self.current, self.candidate = pair(state["current"]), pair(state["candidate"])
+        self.start, self.outstanding = state["start"], list(state["outstanding"])
+        self.queue = [self._load(a) for a in state["queue"]]
+
+    def config(self) -> dict[str, Any]:
+        return {"improvement": self.improvement}
