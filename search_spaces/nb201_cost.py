@@ -47,7 +47,7 @@ def nb201_params_flops(
     ops = np.atleast_2d(np.asarray(cells))
     if ops.ndim != 2 or ops.shape[1] != NUM_EDGES:
         raise ValueError(f"cells must have shape (n, {NUM_EDGES}), got {np.shape(cells)}")
-    if not np.issubdtype(ops.dtype, np.integer) or ops.size and (ops.min() < 0 or ops.max() >= NUM_OPS):
+    if not np.issubdtype(ops.dtype, np.integer) or ((ops < 0) | (ops >= NUM_OPS)).any():
         raise ValueError(f"cell entries must be integer op indices in [0, {NUM_OPS})")
     if input_size <= 0 or input_size % 4:
         raise ValueError(f"input_size must be a positive multiple of 4, got {input_size}")

@@ -28,7 +28,9 @@ class ReLUConvBN(nn.Sequential):
     def __init__(self, c_in: int, c_out: int, kernel_size: int, stride: int = 1) -> None:
         super().__init__(
             nn.ReLU(inplace=False),  # inplace would clobber a node another edge still reads
-            nn.Conv2d(c_in, c_out, kernel_size, stride=stride, padding=kernel_size // 2, bias=False),
+            nn.Conv2d(
+                c_in, c_out, kernel_size, stride=stride, padding=kernel_size // 2, bias=False
+            ),
             nn.BatchNorm2d(c_out),
         )
 
@@ -59,7 +61,9 @@ class NB201Cell(nn.Module):
     def __init__(self, cell: tuple[int, ...], channels: int) -> None:
         super().__init__()
         if len(cell) != len(EDGES) or any(not 0 <= op < len(OPS) for op in cell):
-            raise ValueError(f"an NB201 cell is {len(EDGES)} op indices in [0, {len(OPS)}), got {cell!r}")
+            raise ValueError(
+                f"an NB201 cell is {len(EDGES)} op indices in [0, {len(OPS)}), got {cell!r}"
+            )
         live = [(edge, OPS[op]) for edge, op in zip(EDGES, cell) if OPS[op] != "none"]
         # per target node: the source node of each live incoming edge, and its op
         self.sources: tuple[tuple[int, ...], ...] = tuple(

@@ -1,4 +1,4 @@
-"""The NB201 network builder and its analytic parameter/FLOP counts, checked against the benchmark."""
+"""The NB201 network builder and its analytic parameter/FLOP counts, against the benchmark."""
 from __future__ import annotations
 
 import gzip
@@ -15,7 +15,8 @@ from torch import nn
 from nasloop.search_spaces.nb201_cost import nb201_params_flops
 from nasloop.search_spaces.nb201_network import EDGES, OPS, build_nb201_network
 
-DATA_DIR = Path(os.environ.get("NASLOOP_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = Path(os.environ.get("NASLOOP_DATA") or REPO_ROOT.parent / "shared" / "data")
 PROXY_FILE = DATA_DIR / "zc_proxies_partial.json.gz"
 
 # dataset key in the proxy file -> (classes, input side)
@@ -90,7 +91,7 @@ def test_analytic_counts_match_benchmark(dataset: str) -> None:
     cells, params, flops = benchmark_records(dataset)
     num_classes, input_size = DATASETS[dataset]
     assert len(cells) > 700
-    got_params, got_flops = nb201_params_flops(cells, num_classes=num_classes, input_size=input_size)
+    got_params, got_flops = nb201_params_flops(cells, num_classes, input_size=input_size)
     np.testing.assert_allclose(got_params, params, rtol=1e-3)
     np.testing.assert_allclose(got_flops, flops, rtol=1e-3)
     # the file rounds to 6 significant digits; the counts are exact, so they agree far closer
@@ -159,7 +160,7 @@ def test_options_change_counts_as_predicted(
         channels=channels, cells_per_stage=cells_per_stage,
     )
     for cell, p, f in zip(cells, params, flops):
-        net = build_nb201_network(cell, num_classes, channels=channels, cells_per_stage=cells_per_stage)
+        net = build_nb201_network(cell, num_classes, channels, cells_per_stage)
         assert num_params(net) == round(p * 1e6)
         assert counted_flops(net, input_size) == round(f * 1e6)
 

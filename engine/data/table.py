@@ -41,22 +41,31 @@ class Table:
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         meta = dict(self.meta, format_version=FORMAT_VERSION)
         tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, __meta__=np.array(json.dumps(meta)), **self.columns)
-        tmp.replace(path)  # never leave a half-written table behind
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, __meta__=np.array(json.dumps(meta)), **self.columns)
+            tmp.replace(path)  # never leave a half-written table behind
+        except OSError as exc:
+            raise DataError(f"cannot write the table {path} ({exc.strerror or exc}); "
+                            "choose a writable folder with --out") from None
         return path
 
     @classmethod
     def load(cls, path: str | Path) -> "Table":
         try:
+            if Path(path).is_file() and not zipfile.is_zipfile(path):  # np.load would try .npy or pickle
+                raise ValueError("not an .npz archive")
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(str(data["__meta__"]))
                 columns = {k: data[k] for k in data.files if k != "__meta__"}
+            if not isinstance(meta, dict):
+                raise ValueError("its metadata is not a JSON object")
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
-            raise DataError(f"{path} is not a readable nasloop table ({exc}); "
+            reason = str(exc).replace("\n", " ")
+            raise DataError(f"{path} is not a readable nasloop table ({reason}); "
                             "re-create it with 'nasloop data import'") from None
         if meta.get("format_version") != FORMAT_VERSION:
             raise DataError(f"{path} has table format {meta.get('format_version')}, this nasloop reads "

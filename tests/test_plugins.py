@@ -1,0 +1,77 @@
+"""A user's own plugins drop in by name: by decorator in their code, or by an installed entry point."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.registry import SEARCH_SPACES, STRATEGIES, register_search_space
+from nasloop.engine.search import search
+from nasloop.engine.store import RunStore
+from nasloop.search_spaces.nb201 import NB201Space
+
+CONV_OPS = (2, 3)  # nor_conv_1x1, nor_conv_3x3
+
+
+@register_search_space("nb201-convs")
+class ConvOnlyNB201(NB201Space):
+    """A user's restriction of NB201 to convolution edges (64 cells), still answered by the NB201 table."""
+
+    name = "nb201"  # same benchmark table
+
+    def sample(self, rng):
+        return tuple(int(o) for o in rng.choice(CONV_OPS, size=6))
+
+    def mutate(self, arch, rng):
+        edge = int(rng.integers(6))
+        return arch[:edge] + (5 - arch[edge],) + arch[edge + 1:]  # swap 1x1 <-> 3x3
+
+    def neighbours(self, arch):
+        return [arch[:e] + (5 - arch[e],) + arch[e + 1:] for e in range(6)]
+
+    @property
+    def size(self):
+        return 64
+
+    def enumerate(self):
+        return (tuple(c) for c in np.array(np.meshgrid(*[CONV_OPS] * 6)).T.reshape(-1, 6))
+
+
+def test_a_registered_user_space_runs_through_the_whole_loop(tmp_path, data_dir):
+    assert "nb201-convs" in SEARCH_SPACES.names()
+    summary = search(SearchConfig(space="nb201-convs", strategy="local", budget=64, seed=0,
+                                  data_dir=str(data_dir), run_dir=str(tmp_path / "r")))
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        cells = [NB201Space().parse(t.arch) for t in store.evaluations()]
+    assert all(set(c) <= set(CONV_OPS) for c in cells)
+    assert summary["evaluations"] == 64 and "every architecture" in summary["stop_reason"]
+
+
+def test_an_installed_plugin_package_is_found_by_entry_point(tmp_path, data_dir):
+    """A real distribution on sys.path declaring `nasloop.strategies`: no edit of nasloop needed."""
+    (tmp_path / "greedy_plugin.py").write_text(textwrap.dedent('''
+        from nasloop.strategies.random_search import RandomSearch
+
+        class ConvFirst(RandomSearch):
+            """Random search that never proposes a 'none' edge."""
+
+            def ask(self, n):
+                return [tuple(int(o) for o in self.rng.integers(1, 5, size=6)) for _ in range(n)]
+    '''))
+    dist = tmp_path / "greedy_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: greedy-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[nasloop.strategies]\nconv-first = greedy_plugin:ConvFirst\n")
+    script = textwrap.dedent(f'''
+        import sys, json
+        sys.path.insert(0, {str(tmp_path)!r})
+        from nasloop.engine.cli import main
+        sys.exit(main(["search", "--strategy", "conv-first", "--budget", "12", "--data-dir", {str(data_dir)!r},
+                       "--run-dir", {str(tmp_path / "run")!r}, "--json", "--quiet"]))
+    ''')
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert '"strategy": "conv-first"' in out.stdout and '"evaluations": 12' in out.stdout
+    assert "conv-first" not in STRATEGIES.names()  # only that process had the package installed

@@ -1,0 +1,179 @@
+"""The search loop on the real NB201 table: budgets, duplicates, reproducibility, failures."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ConfigError
+from nasloop.engine.evaluators.tabular import TabularEvaluator
+from nasloop.engine.executors.inprocess import InProcessExecutor
+from nasloop.engine.loop import Budget, SearchLoop
+from nasloop.engine.search import resume, search, summarize
+from nasloop.engine.store import RunStore
+from nasloop.engine.types import Result
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.strategies.base import Strategy
+from nasloop.strategies.evolution import RegularizedEvolution
+
+
+def run(tmp_path, name, data_dir, **config):
+    return search(SearchConfig(data_dir=str(data_dir), run_dir=str(tmp_path / name), **config))
+
+
+def arch_sequence(run_dir) -> list[tuple[str, str]]:
+    with RunStore.in_run_dir(run_dir) as store:
+        return [(t.arch, t.state) for t in store.trials()]
+
+
+@pytest.mark.parametrize("strategy", ["random", "evolution", "local"])
+def test_same_seed_same_trajectory_other_seed_differs(tmp_path, data_dir, strategy):
+    a = run(tmp_path, "a", data_dir, strategy=strategy, budget=60, seed=5)
+    b = run(tmp_path, "b", data_dir, strategy=strategy, budget=60, seed=5)
+    c = run(tmp_path, "c", data_dir, strategy=strategy, budget=60, seed=6)
+    assert arch_sequence(a["run_dir"]) == arch_sequence(b["run_dir"])
+    assert arch_sequence(a["run_dir"]) != arch_sequence(c["run_dir"])
+    assert a["best"] == b["best"]
+
+
+def test_budget_counts_distinct_evaluations_and_duplicates_are_answered_from_the_store(tmp_path, data_dir):
+    summary = run(tmp_path, "r", data_dir, strategy="local", budget=150, seed=0)
+    assert summary["evaluations"] == 150 and summary["duplicates_answered"] > 0
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        evaluated = store.evaluations()
+        assert len({t.arch for t in evaluated}) == 150  # nothing evaluated twice
+        by_id = {t.id: t for t in evaluated}
+        for dup in store.trials("state = 'duplicate'"):
+            original = by_id[dup.duplicate_of]
+            assert dup.arch == original.arch and dup.score == original.score and dup.told
+
+
+def test_evaluations_report_val_to_the_search_and_keep_test_apart(tmp_path, data_dir):
+    summary = run(tmp_path, "r", data_dir, strategy="random", budget=30, seed=1)
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        for t in store.evaluations():
+            assert t.score == t.result.metrics["val_accuracy"] != t.result.metrics["test_accuracy"]
+            assert t.result.cost > 0
+    best = summary["best"]
+    assert best["score"] == max(t.score for t in RunStore.in_run_dir(summary["run_dir"]).evaluations())
+    assert {"val_accuracy", "test_accuracy"} <= set(best["metrics"])
+
+
+def test_seconds_budget_stops_on_simulated_training_time(tmp_path, data_dir):
+    summary = run(tmp_path, "r", data_dir, strategy="random", budget=None, max_seconds=20_000, seed=2)
+    used = summary["budget"]["seconds_used"]
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        last = store.evaluations()[-1].result.cost
+    assert used >= 20_000 and used - last < 20_000  # the last evaluation crossed the line
+
+
+def test_lower_fidelity_and_other_datasets(tmp_path, data_dir):
+    low = run(tmp_path, "low", data_dir, strategy="random", budget=10, seed=3, fidelity=12)
+    high = run(tmp_path, "high", data_dir, strategy="random", budget=10, seed=3)
+    assert low["budget"]["seconds_used"] < high["budget"]["seconds_used"] / 10
+    imagenet = run(tmp_path, "in", data_dir, strategy="random", budget=10, seed=3, dataset="ImageNet16-120")
+    assert imagenet["best"]["metrics"]["val_accuracy"] < 50 < high["best"]["metrics"]["val_accuracy"]
+
+
+def test_functional_dedup_answers_equivalent_cells(tmp_path, data_dir):
+    exact = run(tmp_path, "e", data_dir, strategy="random", budget=300, seed=4)
+    functional = run(tmp_path, "f", data_dir, strategy="random", budget=300, seed=4, dedup="functional")
+    space = NB201Space()
+    with RunStore.in_run_dir(functional["run_dir"]) as store:
+        keys = [space.functional_hash(space.parse(t.arch)) for t in store.evaluations()]
+    assert len(set(keys)) == 300
+    assert functional["duplicates_answered"] > exact["duplicates_answered"]
+
+
+class OnlyDuplicates(Strategy):
+    """A broken strategy: proposes the same cell forever."""
+
+    def ask(self, n):
+        return [(3, 3, 3, 3, 3, 3)] * n
+
+    def tell(self, observations):
+        pass
+
+
+def test_a_strategy_that_only_repeats_itself_cannot_hang_the_loop(tmp_path, data_dir):
+    space = NB201Space()
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        loop = SearchLoop(space, OnlyDuplicates(space), TabularEvaluator(space, data_dir=data_dir),
+                          InProcessExecutor(), store, Budget(queries=10), max_duplicate_streak=500)
+        reason = loop.run()
+        assert "500 already-evaluated" in reason
+        assert store.counts()["evaluations"] == 1
+
+
+class Flaky(TabularEvaluator):
+    """The real table, but every cell with an avg_pool on the first edge crashes, as a buggy trainer would."""
+
+    def evaluate(self, arch, fidelity=None):
+        if arch[0] == 4:
+            raise RuntimeError("CUDA error: an illegal memory access was encountered")
+        return super().evaluate(arch, fidelity)
+
+
+def test_crashing_evaluations_are_stored_as_failed_and_the_search_goes_on(tmp_path, data_dir):
+    space = NB201Space()
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        strategy = RegularizedEvolution(space, seed=0, population_size=10, sample_size=3)
+        SearchLoop(space, strategy, Flaky(space, data_dir=data_dir), InProcessExecutor(), store,
+                   Budget(queries=80)).run()
+        failed = store.trials("status = 'failed'")
+        assert failed and all("illegal memory access" in t.result.reason for t in failed)
+        assert all(t.score is None for t in failed)
+        assert store.counts()["evaluations"] == 80
+        assert all(space.parse(a)[0] != 4 for a, _ in strategy.state_dict()["population"])
+
+
+def test_resume_with_a_larger_budget_continues(tmp_path, data_dir):
+    first = run(tmp_path, "r", data_dir, strategy="evolution", budget=40, seed=7)
+    more = resume(first["run_dir"], budget=70)
+    straight = run(tmp_path, "s", data_dir, strategy="evolution", budget=70, seed=7)
+    assert more["evaluations"] == 70
+    assert arch_sequence(more["run_dir"]) == arch_sequence(straight["run_dir"])
+
+
+def test_export_csv_and_json(tmp_path, data_dir):
+    summary = run(tmp_path, "r", data_dir, strategy="random", budget=15, seed=8)
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        records = json.loads(store.export(tmp_path / "out.json").read_text())
+        with open(store.export(tmp_path / "out.csv"), newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    assert len(records) == len(rows) == 15
+    for record, row in zip(records, rows):
+        assert row["arch"] == record["arch"]
+        assert float(row["val_accuracy"]) == record["metrics"]["val_accuracy"] == record["score"]
+        assert float(row["test_accuracy"]) == record["metrics"]["test_accuracy"]
+
+
+def test_budget_and_objective_errors(tmp_path, data_dir):
+    with pytest.raises(ConfigError, match="needs a budget"):
+        Budget()
+    with pytest.raises(ConfigError, match="no 'accuracy' metric; choose --objective from"):
+        run(tmp_path, "r", data_dir, budget=5, objective="accuracy")
+
+
+def test_local_search_climbs_to_local_optima(tmp_path, data_dir):
+    """Whenever first-improvement local search restarts, it has left a true local optimum."""
+    from nasloop.engine.data.nb201 import NB201Benchmark
+    from nasloop.strategies.local_search import LocalSearch
+
+    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    strategy = LocalSearch(space, seed=3)
+    val = lambda c: bench.query(c).metrics["val_accuracy"]  # noqa: E731
+    from nasloop.engine.types import Observation
+
+    optima = []
+    for _ in range(2000):
+        before = strategy.current
+        (arch,) = strategy.ask(1)
+        if before is not None and strategy.current is None:  # it gave up on `before` and restarted
+            optima.append(before)
+        strategy.tell([Observation(arch, val(arch))])
+    assert optima
+    for cell, score in optima:
+        assert all(val(n) <= score for n in space.neighbours(cell))
