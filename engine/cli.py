@@ -120,7 +120,10 @@ def _search_config(args: argparse.Namespace) -> SearchConfig:
     if args.minimize:
         data["minimize"] = True
     for kind in _OPTION_FLAGS:
-        options = dict(data.get(f"{kind}_options") or {})
+        options = data.get(f"{kind}_options") or {}
+        if not isinstance(options, dict):  # SearchConfig reports it, in one line, if no flag is merged in
+            continue
+        options = dict(options)
         options.update(getattr(args, f"{kind}_opt"))
         if options:
             data[f"{kind}_options"] = options

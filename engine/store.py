@@ -20,7 +20,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import DataError
 from .types import Result
@@ -245,9 +245,3 @@ class _Transaction:
 
     def __exit__(self, exc_type, *_: object) -> None:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
-def iter_runs(root: str | Path) -> Iterator[Path]:
-    """Run directories below ``root`` (those holding a store)."""
-    for db in sorted(Path(root).glob(f"*/{DB_NAME}")):
-        yield db.parent

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,11 +12,8 @@ import torch
 from torch import nn
 
 from nasloop.search_spaces.nb201_cost import nb201_params_flops
-from nasloop.search_spaces.nb201_network import EDGES, OPS, build_nb201_network
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = Path(os.environ.get("NASLOOP_DATA") or REPO_ROOT.parent / "shared" / "data")
-PROXY_FILE = DATA_DIR / "zc_proxies_partial.json.gz"
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.search_spaces.nb201_network import build_nb201_network
 
 # dataset key in the proxy file -> (classes, input side)
 DATASETS = {"cifar10": (10, 32), "cifar100": (100, 32), "ImageNet16-120": (120, 16)}
@@ -35,22 +31,12 @@ VARIED_CELLS = [
 ] + [tuple(int(op) for op in row) for row in np.random.default_rng(0).integers(0, 5, size=(12, 6))]
 
 
-def parse_arch_str(arch_str: str) -> tuple[int, ...]:
-    """Op indices of an NB201 string, in edge order (the string lists edges in EDGES order)."""
-    tokens = [tok for tok in arch_str.split("|") if tok not in ("", "+")]
-    ops = tuple(OPS.index(tok.split("~")[0]) for tok in tokens)
-    assert [(int(tok.split("~")[1]), dst) for tok, (_, dst) in zip(tokens, EDGES)] == list(EDGES)
-    return ops
-
-
 @lru_cache(maxsize=None)
-def benchmark_records(dataset: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(cells, params, flops) of every NB201 record of ``dataset`` in the proxy file."""
-    if not PROXY_FILE.is_file():
-        pytest.skip(f"{PROXY_FILE} not found; set NASLOOP_DATA to the folder holding it")
-    with gzip.open(PROXY_FILE, "rt") as f:
+def benchmark_records(dataset: str, data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cells, params, flops) of every NB201 record of ``dataset`` in the zero-cost proxy file."""
+    with gzip.open(data_dir / "zc_proxies_partial.json.gz", "rt") as f:
         records = list(json.load(f)["nasbench201"][dataset].values())
-    cells = np.array([parse_arch_str(r["arch_str"]) for r in records])
+    cells = np.array([NB201Space().parse(r["arch_str"]) for r in records])
     return cells, np.array([r["params"] for r in records]), np.array([r["flops"] for r in records])
 
 
@@ -87,8 +73,8 @@ def counted_flops(net: nn.Module, input_size: int) -> int:
 
 
 @pytest.mark.parametrize("dataset", list(DATASETS))
-def test_analytic_counts_match_benchmark(dataset: str) -> None:
-    cells, params, flops = benchmark_records(dataset)
+def test_analytic_counts_match_benchmark(dataset: str, data_dir: Path) -> None:
+    cells, params, flops = benchmark_records(dataset, data_dir)
     num_classes, input_size = DATASETS[dataset]
     assert len(cells) > 700
     got_params, got_flops = nb201_params_flops(cells, num_classes, input_size=input_size)

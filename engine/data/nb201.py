@@ -27,7 +27,7 @@ import numpy as np
 
 from ...search_spaces.nb201 import EDGES, OPS, NB201Space, cell_code, from_naslib
 from ...search_spaces.nb201_cost import nb201_params_flops
-from ..errors import DataError, UnsupportedError
+from ..errors import ArchitectureError, DataError, UnsupportedError
 from ..registry import register_benchmark_table
 from ..types import Result
 from .paths import find_file
@@ -151,9 +151,7 @@ def import_naslib_pickle(path: str | Path) -> Table:
     for arch_str, record in data.items():
         try:
             code = cell_code(space.parse(arch_str))
-        except DataError:
-            raise
-        except Exception as exc:
+        except ArchitectureError as exc:
             raise DataError(f"{path}: key {arch_str!r} is not an NB201 cell ({exc})") from None
         if not isinstance(record, dict):
             raise DataError(f"{path}: the record of {arch_str} is not a dict; not a NASLib NB201 pickle")
@@ -221,7 +219,7 @@ def merge(tables: list[Table]) -> Table:
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> Table:
-    return import_file(path) if not path.endswith(".npz") else Table.load(path)
+    return import_file(path)
 
 
 def load_table(data_dir: str | os.PathLike | None = None) -> Table:
