@@ -71,10 +71,11 @@ class SearchConfig:
         if not isinstance(data, Mapping):
             raise ConfigError(f"{source} must be a mapping of key: value, got {type(data).__name__}")
         known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(str(k) for k in set(data) - known)  # YAML keys need not be strings
+        data = {str(k).replace("-", "_"): v for k, v in data.items()}  # YAML keys need not be strings
+        unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(f"unknown key '{unknown[0]}' in {source}; known keys: {', '.join(sorted(known))}")
-        return cls(**{k.replace("-", "_"): v for k, v in data.items()})
+        return cls(**data)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "SearchConfig":

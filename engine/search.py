@@ -33,7 +33,7 @@ def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Ex
     evaluator_options = {"dataset": config.dataset, "data_dir": config.data_dir, **config.evaluator_options}
     evaluator = construct("evaluator", config.evaluator, EVALUATORS.get(config.evaluator), space,
                           **evaluator_options)
-    evaluator.check()
+    evaluator.check(config.fidelity)
     executor = construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
     return space, strategy, evaluator, executor
 

@@ -49,6 +49,7 @@ _CSV_VAL = {"cifar10": "cifar10valid", "cifar100": "cifar100", "ImageNet16-120":
 _CSV_TEST = {"cifar10": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "imagenet16"}
 _CSV_ZEN = {"cifar10": "zen_cifar10", "cifar100": "zen_cifar100", "ImageNet16-120": "zen_imagenet16"}
 INVALID_ZEN = -1e7
+NASLIB_EPOCHS = 200  # NASLib's pickles hold the 200-epoch schedule's learning curves
 _NASLIB_DATASETS = {"cifar10-valid": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "ImageNet16-120"}
 
 # Cost model for tables without measured times: a GPU trains these small networks at an
@@ -160,11 +161,15 @@ def import_naslib_pickle(path: str | Path) -> Table:
             info = record.get(naslib_name)
             if info is None:
                 continue
-            curve = np.asarray(info.get("eval_acc1es", ()))
+            try:
+                curve = np.asarray(info.get("eval_acc1es", ()), dtype=np.float64)
+                times = np.asarray(info.get("train_times", ()), dtype=np.float64)
+                per_epoch = float((info.get("cost_info") or {}).get("train_time", math.nan))
+            except (AttributeError, TypeError, ValueError) as exc:
+                raise DataError(f"{path}: the {arch_str}/{naslib_name} record is malformed ({exc}); "
+                                "not a NASLib NB201 pickle") from None
             if curve.ndim != 1 or len(curve) == 0:
                 raise DataError(f"{path}: {arch_str}/{naslib_name} has no 'eval_acc1es' learning curve")
-            times = np.asarray(info.get("train_times", ()), dtype=np.float64)
-            per_epoch = float((info.get("cost_info") or {}).get("train_time", math.nan))
             for epoch in range(1, len(curve) + 1):
                 acc = column_name(dataset, epoch, "val_accuracy")
                 sec = column_name(dataset, epoch, "train_seconds")
@@ -177,7 +182,7 @@ def import_naslib_pickle(path: str | Path) -> Table:
     cells = _cells_in_code_order()
     columns.update(cells=cells, present=present)
     _with_costs(columns, cells)
-    return Table(columns, {"benchmark": "nb201", "source": Path(path).name,
+    return Table(columns, {"benchmark": "nb201", "source": Path(path).name, "schedule_epochs": NASLIB_EPOCHS,
                            "cost": "measured train_times from the source where present, else estimated"})
 
 
@@ -200,11 +205,22 @@ def merge(tables: list[Table]) -> Table:
     """Combine tables from several sources, later ones winning.
 
     A table that covers only some cells (a NASLib pickle holds the cells it was given) marks them
-    in its ``present`` column and overrides numbers only there.
+    in its ``present`` column and overrides numbers only there. Its numbers come from one training
+    schedule (``schedule_epochs`` in its metadata); at any shorter fidelity it replaces the whole
+    ``dataset@fidelity`` group on its cells, so metrics it lacks become NaN there rather than
+    mixing in numbers from another run (NASLib's epoch 12 of a 200-epoch run is not the CSV's
+    12-epoch run, while its epoch 200 is the CSV's 200-epoch run).
     """
     columns: dict[str, np.ndarray] = {}
     for table in tables:
         mask = table.columns.get("present")
+        if mask is not None:
+            schedule = table.meta.get("schedule_epochs")
+            groups = {name.split(":")[0] for name in table.columns if "@" in name}
+            for name in [n for n in columns if "@" in n and n not in table.columns]:
+                group = name.split(":")[0]
+                if group in groups and int(group.split("@")[1]) != schedule:
+                    columns[name] = np.where(mask, np.nan, columns[name])
         for name, col in table.columns.items():
             if name == "present":
                 continue
@@ -253,11 +269,15 @@ class NB201Benchmark:
     def default_fidelity(self) -> int:
         return max(self.fidelities)
 
-    def query(self, arch: tuple[int, ...], fidelity: int | None = None) -> Result:
+    def check_fidelity(self, fidelity: int | None) -> int:
         fidelity = self.default_fidelity if fidelity is None else int(fidelity)
         if fidelity not in self.fidelities:
-            raise UnsupportedError(f"NB201 {self.dataset} has no {fidelity}-epoch results; "
-                                   f"available: {', '.join(map(str, self.fidelities))}")
+            shown = ", ".join(map(str, self.fidelities[:12])) + (" ..." if len(self.fidelities) > 12 else "")
+            raise UnsupportedError(f"NB201 {self.dataset} has no {fidelity}-epoch results; available: {shown}")
+        return fidelity
+
+    def query(self, arch: tuple[int, ...], fidelity: int | None = None) -> Result:
+        fidelity = self.check_fidelity(fidelity)
         row = cell_code(arch)
         metrics: dict[str, Any] = {}
         for metric in ("val_accuracy", "test_accuracy"):

@@ -28,8 +28,8 @@ class Evaluator(ABC):
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         """Evaluate one architecture at ``fidelity`` (epochs; None means the evaluator's default)."""
 
-    def check(self) -> None:
-        """Fail now, with one clear line, if evaluation cannot work (missing data, bad dataset)."""
+    def check(self, fidelity: int | None = None) -> None:
+        """Fail now, with one clear line, if evaluation cannot work (missing data, bad dataset or fidelity)."""
 
     def config(self) -> dict[str, Any]:
         """Constructor options that recreate this evaluator (stored with each run)."""

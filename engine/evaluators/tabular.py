@@ -31,8 +31,8 @@ class TabularEvaluator(Evaluator):
             self._benchmark = BENCHMARK_TABLES.get(self.space.name)(self.dataset, self.data_dir)
         return self._benchmark
 
-    def check(self) -> None:
-        self.benchmark  # loads the table: a missing file or unknown dataset is reported here
+    def check(self, fidelity: int | None = None) -> None:
+        self.benchmark.check_fidelity(fidelity)  # loads the table: missing file, bad dataset or fidelity
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         return self.benchmark.query(arch, fidelity)

@@ -1,0 +1,115 @@
+"""The real ``nasloop`` entry point, in a subprocess: every user mistake is one line on stderr.
+
+Each bad input must exit non-zero with exactly one stderr line that names the problem, and
+never a traceback; a search that fails validation must not leave a run directory behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Files written into the working folder before a case runs: name → content.
+FILES = {
+    "syntax.yaml": "strategy: [random\nbudget: 5\n",
+    "unknown_key.yaml": "strategy: random\nbudgett: 5\n",
+    "list.yaml": "- strategy\n- random\n",
+    "mixed_keys.yaml": "1: one\nfoo: two\n",
+    "options_not_mapping.yaml": "strategy: random\nstrategy_options: 3\n",
+    "cfg.yaml": "strategy: random\nseed: 3\nbudget: 5\nmax-seconds: 1.0e+9\n",
+}
+
+# id → (arguments after "nasloop", fragments the stderr line must contain)
+CASES = {
+    "unknown space": (["search", "--space", "nb999", "--budget", "5", "--run-dir", "r"],
+                      ["unknown search space 'nb999'", "nb201"]),
+    "unknown strategy": (["search", "--strategy", "anneal", "--budget", "5", "--run-dir", "r"],
+                         ["unknown strategy 'anneal'", "evolution", "random"]),
+    "unknown evaluator": (["search", "--evaluator", "oracle", "--budget", "5", "--run-dir", "r"],
+                          ["unknown evaluator 'oracle'", "tabular"]),
+    "budget not a number": (["search", "--budget", "lots", "--run-dir", "r"], ["--budget", "'lots'"]),
+    "budget negative": (["search", "--budget=-3", "--run-dir", "r"], ["--budget", "-3"]),
+    "budget zero": (["search", "--budget", "0", "--run-dir", "r"], ["budget", ">= 1", "0"]),
+    "unknown strategy option": (["search", "--strategy-opt", "popsize=3", "--budget", "5", "--run-dir", "r"],
+                                ["evolution", "no option 'popsize'", "population_size"]),
+    "yaml syntax error": (["search", "--config", "syntax.yaml", "--run-dir", "r"],
+                          ["syntax.yaml", "not valid YAML", "line 2"]),
+    "yaml unknown key": (["search", "--config", "unknown_key.yaml", "--run-dir", "r"],
+                         ["unknown key 'budgett'", "unknown_key.yaml", "budget"]),
+    "yaml list": (["search", "--config", "list.yaml", "--run-dir", "r"], ["list.yaml", "mapping"]),
+    "yaml non-string keys": (["search", "--config", "mixed_keys.yaml", "--run-dir", "r"],
+                             ["unknown key", "mixed_keys.yaml"]),
+    "yaml options not a mapping": (["search", "--config", "options_not_mapping.yaml", "--run-dir", "r"],
+                                   ["strategy_options", "mapping", "3"]),
+    "missing config": (["search", "--config", "nowhere.yaml", "--run-dir", "r"],
+                       ["nowhere.yaml", "No such file"]),
+    "resume empty folder": (["search", "--resume", "empty"], ["no nasloop run", "empty", "--run-dir"]),
+    "resume with config flags": (["search", "--resume", "empty", "--strategy", "random"],
+                                 ["--resume", "--strategy"]),
+    "bad nb201 dataset": (["search", "--dataset", "mnist", "--budget", "5", "--run-dir", "r"],
+                          ["unknown NB201 dataset 'mnist'", "cifar10", "cifar100", "ImageNet16-120"]),
+    "fidelity the table lacks": (["search", "--fidelity", "7", "--budget", "5", "--run-dir", "r"],
+                                 ["no 7-epoch results", "12, 200"]),
+    "unknown command": (["serach"], ["invalid choice: 'serach'", "search"]),
+}
+
+
+@pytest.fixture(scope="module")
+def env(data_dir, tmp_path_factory) -> dict[str, str]:
+    environ = dict(os.environ, NASLOOP_DATA=str(data_dir), XDG_CACHE_HOME=str(tmp_path_factory.mktemp("xdg")))
+    environ.pop("PYTHONWARNINGS", None)
+    return environ
+
+
+def nasloop(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, fragments: list[str]) -> str:
+    assert proc.returncode != 0, f"exit 0 for a bad input; stdout: {proc.stdout!r}"
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, f"expected one stderr line, got: {proc.stderr!r}"
+    line = lines[0]
+    for fragment in fragments:
+        assert fragment in line, f"{fragment!r} not in: {line}"
+    return line
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_is_one_line_without_traceback(case, tmp_path, env):
+    args, fragments = CASES[case]
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "empty").mkdir()
+    line = assert_one_line_error(nasloop(args, tmp_path, env), fragments)
+    assert line.startswith("nasloop")
+    assert not (tmp_path / "r").exists(), "a search that failed validation left a run directory"
+    assert not (tmp_path / "empty" / "nasloop.sqlite").exists(), "--resume created a store"
+
+
+def test_config_with_flag_override_runs_then_the_run_dir_is_refused_for_a_second_search(tmp_path, env):
+    (tmp_path / "cfg.yaml").write_text(FILES["cfg.yaml"])
+    proc = nasloop(["search", "--config", "cfg.yaml", "--budget", "20", "--run-dir", "r", "--json"], tmp_path, env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    summary = json.loads(proc.stdout)
+    assert summary["evaluations"] == 20 and summary["budget"]["queries"] == 20  # the flag beat budget: 5
+    assert summary["budget"]["seconds"] == 1e9  # YAML keys may be written with hyphens
+    assert summary["strategy"] == "random" and summary["seed"] == 3
+    assert summary["status"] == "finished" and summary["run_dir"] == "r"
+    assert summary["best"]["metrics"]["val_accuracy"] > 0
+
+    db = tmp_path / "r" / "nasloop.sqlite"
+    with sqlite3.connect(db) as conn:
+        before = conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+    proc = nasloop(["search", "--config", "cfg.yaml", "--budget", "20", "--run-dir", "r"], tmp_path, env)
+    assert_one_line_error(proc, ["r already holds a run", "--resume r"])
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == before

@@ -1,0 +1,438 @@
+"""Benchmark data: where files are found, the NB201 importers, the table format, and bad files.
+
+Every check runs on the real NB201 CSV (read, never written) and on files built under tmp_path.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nasloop.engine import cli
+from nasloop.engine.data import nb201
+from nasloop.engine.data.paths import ENV_VAR, find_file, search_dirs, user_cache_dir
+from nasloop.engine.data.table import Table, column_name
+from nasloop.engine.errors import DataError, NasloopError, UnsupportedError
+from nasloop.search_spaces.nb201 import NB201Space, cell_code
+
+BEST_INDEX = 6111
+BEST_TEST = 94.3733
+# CSV column → (table dataset, fidelity, metric)
+ACCURACY_COLUMNS = {
+    f"{prefix}_{kind}_{fid}": (dataset, fid, f"{'val' if kind == 'val' else 'test'}_accuracy")
+    for dataset, val_prefix, test_prefix in (("cifar10", "cifar10valid", "cifar10"), ("cifar100", "cifar100", "cifar100"),
+                                             ("ImageNet16-120", "imagenet16", "imagenet16"))
+    for fid in (200, 12)
+    for kind, prefix in (("val", val_prefix), ("test", test_prefix))
+}
+
+
+def one_line(message: str, *names: object) -> str:
+    """Assert a user-facing message is one line naming every one of ``names``; return it."""
+    assert message and "\n" not in message, f"not one line: {message!r}"
+    for name in names:
+        assert str(name) in message, f"{name} not named in: {message}"
+    return message
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """No test may read or write the user's real cache, nor an inherited NASLOOP_DATA."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
+    monkeypatch.delenv(ENV_VAR, raising=False)
+
+
+@pytest.fixture(scope="module")
+def csv_text(nb201_csv_path) -> str:
+    return gzip.decompress(nb201_csv_path.read_bytes()).decode()
+
+
+@pytest.fixture(scope="module")
+def csv_rows(csv_text) -> list[dict[str, str]]:
+    """The CSV read independently of nasloop (plain csv module)."""
+    return list(csv.DictReader(io.StringIO(csv_text)))
+
+
+@pytest.fixture(scope="module")
+def csv_table(nb201_csv_path) -> Table:
+    return nb201.import_csv(nb201_csv_path)
+
+
+def columns_equal(a: Table, b: Table, names=None) -> None:
+    names = sorted(a.columns) if names is None else names
+    assert sorted(a.columns) == sorted(b.columns)
+    for name in names:
+        np.testing.assert_array_equal(a.columns[name], b.columns[name], err_msg=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where data is found
+# ---------------------------------------------------------------------------------------------
+
+
+def test_search_order_explicit_then_env_then_user_cache(tmp_path, monkeypatch):
+    explicit, env, xdg = tmp_path / "explicit", tmp_path / "env", tmp_path / "xdg"
+    cache = xdg / "nasloop"
+    monkeypatch.setenv(ENV_VAR, str(env))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    assert user_cache_dir() == cache
+    assert search_dirs(explicit) == [explicit, env, cache]
+    assert search_dirs(None) == [env, cache]
+
+    names = (nb201.TABLE_FILE, nb201.CSV_FILE)
+    for folder in (explicit, env, cache):
+        folder.mkdir(parents=True)
+        (folder / nb201.TABLE_FILE).write_bytes(b"")
+    assert find_file(names, explicit, "how") == explicit / nb201.TABLE_FILE
+    assert find_file(names, None, "how") == env / nb201.TABLE_FILE
+    monkeypatch.delenv(ENV_VAR)
+    assert find_file(names, None, "how") == cache / nb201.TABLE_FILE
+    monkeypatch.setenv(ENV_VAR, str(env))
+    # An earlier folder wins even when it only has the CSV; within a folder our table wins.
+    (explicit / nb201.TABLE_FILE).unlink()
+    (explicit / nb201.CSV_FILE).write_bytes(b"")
+    assert find_file(names, explicit, "how") == explicit / nb201.CSV_FILE
+    (env / nb201.CSV_FILE).write_bytes(b"")
+    assert find_file(names, None, "how") == env / nb201.TABLE_FILE
+    # Without XDG_CACHE_HOME the cache is ~/.cache/nasloop.
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert user_cache_dir() == tmp_path / "home" / ".cache" / "nasloop"
+
+
+def test_benchmark_loads_the_table_the_search_order_picks(tmp_path, monkeypatch, csv_table):
+    explicit, env, xdg = tmp_path / "explicit", tmp_path / "env", tmp_path / "xdg"
+    for folder, tag in ((explicit, "explicit"), (env, "env"), (xdg / "nasloop", "cache")):
+        Table(csv_table.columns, dict(csv_table.meta, source=tag)).save(folder / nb201.TABLE_FILE)
+    monkeypatch.setenv(ENV_VAR, str(env))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    assert nb201.NB201Benchmark("cifar10", explicit).table.meta["source"] == "explicit"
+    assert nb201.NB201Benchmark("cifar10").table.meta["source"] == "env"
+    monkeypatch.delenv(ENV_VAR)
+    assert nb201.NB201Benchmark("cifar10").table.meta["source"] == "cache"
+
+
+def test_missing_data_is_one_line_naming_file_folders_and_fix(tmp_path, monkeypatch):
+    explicit, env, xdg = tmp_path / "explicit", tmp_path / "env", tmp_path / "xdg"
+    explicit.mkdir()
+    monkeypatch.setenv(ENV_VAR, str(env))  # need not exist: it is still listed as looked in
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    with pytest.raises(DataError) as err:
+        nb201.NB201Benchmark("cifar10", explicit)
+    one_line(str(err.value), nb201.CSV_FILE, nb201.TABLE_FILE, explicit, env, xdg / "nasloop",
+             "nasloop data import", "NASLOOP_DATA", "--data-dir")
+
+    monkeypatch.delenv(ENV_VAR)
+    with pytest.raises(DataError) as err:
+        nb201.load_table()
+    message = one_line(str(err.value), nb201.CSV_FILE, xdg / "nasloop", "nasloop data import")
+    assert str(env) not in message
+
+    with pytest.raises(DataError) as err:
+        nb201.load_table(tmp_path / "no-such-folder")
+    one_line(str(err.value), tmp_path / "no-such-folder", "--data-dir")
+
+
+# ---------------------------------------------------------------------------------------------
+# The real CSV
+# ---------------------------------------------------------------------------------------------
+
+
+def test_import_csv_covers_every_cell_with_the_published_numbers(csv_table, csv_rows):
+    cols = csv_table.columns
+    assert len(csv_table) == len(csv_rows) == nb201.NUM_CELLS == 15_625
+    assert sorted(cols["index"].tolist()) == list(range(15_625))
+
+    # The best CIFAR-10 test accuracy is 94.3733, at official index 6111 (the README's pandas idxmax,
+    # i.e. first in file order). At 4 decimals it ties with index 13714, which comes first in
+    # nasloop's cell order, so check the set of best cells, not one argmax.
+    test200 = cols[column_name("cifar10", 200, "test_accuracy")]
+    assert np.nanmax(test200) == BEST_TEST
+    assert sorted(cols["index"][test200 == BEST_TEST].tolist()) == [BEST_INDEX, 13714]
+    best_in_file_order = max(csv_rows, key=lambda r: float(r["cifar10_test_200"]))
+    assert int(best_in_file_order["index"]) == BEST_INDEX
+    assert test200[cell_code(NB201Space().parse(best_in_file_order["arch_str"]))] == BEST_TEST
+
+    # Every row, read independently: arch string → cell → row, and every accuracy matches.
+    space = NB201Space()
+    rows = np.empty(len(csv_rows), dtype=np.int64)
+    for i, rec in enumerate(csv_rows):
+        cell = space.parse(rec["arch_str"])
+        assert space.format(cell) == rec["arch_str"]  # the string round-trips exactly
+        rows[i] = cell_code(cell)
+        assert tuple(cols["cells"][rows[i]]) == cell
+    assert len(set(rows.tolist())) == 15_625
+    np.testing.assert_array_equal(cols["index"][rows], [int(r["index"]) for r in csv_rows])
+    for name, (dataset, fid, metric) in ACCURACY_COLUMNS.items():
+        np.testing.assert_array_equal(cols[column_name(dataset, fid, metric)][rows],
+                                      [float(r[name]) for r in csv_rows], err_msg=name)
+    # Zen: -1e8 marks the 341 cells without an input→output path; the table says NaN there.
+    zen = cols["cifar10:proxy:zen"][rows]
+    invalid = np.array([float(r["zen_cifar10"]) <= -1e7 for r in csv_rows])
+    assert invalid.sum() == 341
+    assert np.isnan(zen[invalid]).all() and not np.isnan(zen[~invalid]).any()
+    assert "estimated" in csv_table.meta["cost"]
+
+
+def test_benchmark_query_keeps_val_and_test_apart(data_dir, csv_rows):
+    bench = nb201.NB201Benchmark("cifar10", data_dir)
+    assert bench.fidelities == [12, 200] and bench.default_fidelity == 200
+    space = NB201Space()
+    rec = next(r for r in csv_rows if int(r["index"]) == BEST_INDEX)
+    cell = space.parse(rec["arch_str"])
+
+    full = bench.query(cell, 200)
+    assert full.ok
+    assert full.metrics["val_accuracy"] == float(rec["cifar10valid_val_200"])
+    assert full.metrics["test_accuracy"] == float(rec["cifar10_test_200"]) == BEST_TEST
+    assert full.metrics["val_accuracy"] != full.metrics["test_accuracy"]
+    assert bench.query(cell) == full  # default fidelity is the full schedule
+
+    short = bench.query(cell, 12)
+    assert short.metrics["val_accuracy"] == float(rec["cifar10valid_val_12"])
+    assert short.metrics["test_accuracy"] == float(rec["cifar10_test_12"])
+    assert 0 < short.cost < full.cost
+    assert full.metrics["params_m"] > 0 and full.metrics["flops_m"] > 0
+
+    im = nb201.NB201Benchmark("imagenet16", data_dir).query(cell, 200)
+    assert im.metrics["val_accuracy"] == float(rec["imagenet16_val_200"])
+    assert im.metrics["test_accuracy"] == float(rec["imagenet16_test_200"])
+    assert im.cost > 0
+
+    with pytest.raises(UnsupportedError) as err:
+        bench.query(cell, 13)
+    one_line(str(err.value), "13", "cifar10", "12, 200")
+    with pytest.raises(DataError) as err:
+        nb201.NB201Benchmark("mnist", data_dir)
+    one_line(str(err.value), "mnist", "cifar10", "cifar100", "ImageNet16-120")
+
+
+# ---------------------------------------------------------------------------------------------
+# nasloop data import
+# ---------------------------------------------------------------------------------------------
+
+
+def test_cli_data_import_writes_a_table_equal_to_the_csv(tmp_path, capsys, nb201_csv_path, csv_table, csv_rows):
+    out = tmp_path / "out"
+    assert cli.main(["data", "import", str(nb201_csv_path), "--out", str(out)]) == 0
+    stdout = capsys.readouterr().out
+    assert str(out / nb201.TABLE_FILE) in stdout and "15625 cells" in stdout
+    assert sorted(p.name for p in out.iterdir()) == [nb201.TABLE_FILE]  # no temp file left behind
+
+    loaded = Table.load(out / nb201.TABLE_FILE)
+    columns_equal(loaded, csv_table)
+    assert loaded.meta["source"] == nb201.CSV_FILE and "estimated" in loaded.meta["cost"]
+
+    bench = nb201.NB201Benchmark("cifar100", out)  # found as nb201.npz in the explicit folder
+    assert bench.table.meta["format_version"] == 1
+    space = NB201Space()
+    for rec in csv_rows[:50]:
+        result = bench.query(space.parse(rec["arch_str"]), 12)
+        assert result.metrics["val_accuracy"] == float(rec["cifar100_val_12"])
+        assert result.metrics["test_accuracy"] == float(rec["cifar100_test_12"])
+
+
+def test_cli_data_import_errors_are_one_line(tmp_path, capsys, nb201_csv_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert cli.main(["data", "import", str(nb201_csv_path), "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err.strip()
+    one_line(err, "nasloop data: error", blocker / "sub", "--out")
+
+    missing = tmp_path / "nope.csv.gz"
+    assert cli.main(["data", "import", str(missing), "--out", str(tmp_path / "o")]) == 2
+    one_line(capsys.readouterr().err.strip(), missing)
+    assert not (tmp_path / "o").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# NASLib pickle layout
+# ---------------------------------------------------------------------------------------------
+
+PICKLE_INDICES = (BEST_INDEX, 0, 1, 2, 15_624)
+
+
+@pytest.fixture(scope="module")
+def naslib_pickle(tmp_path_factory, csv_rows):
+    """A small pickle in NASLib's ``nb201_cifar10_full_training.pickle`` layout, final epoch = CSV."""
+    rng = np.random.default_rng(0)
+    by_index = {int(r["index"]): r for r in csv_rows}
+    data, expected = {}, {}
+    for index in PICKLE_INDICES:
+        rec = by_index[index]
+        final = float(rec["cifar10valid_val_200"])
+        curve = np.linspace(10.0, final, 200)
+        curve[:-1] += rng.uniform(-1, 1, 199)  # a learning curve ending exactly at the CSV value
+        times = rng.uniform(5.0, 20.0, 200)
+        data[rec["arch_str"]] = {"cifar10-valid": {
+            "eval_acc1es": curve.tolist(), "train_times": times.tolist(),
+            "cost_info": {"train_time": float(times.mean()), "flops": 1.0, "params": 0.1, "latency": 0.01}}}
+        expected[rec["arch_str"]] = (curve, times, rec)
+    path = tmp_path_factory.mktemp("naslib") / "nb201_cifar10_full_training.pickle"
+    path.write_bytes(pickle.dumps(data))
+    return path, expected
+
+
+def test_naslib_pickle_gives_learning_curves_and_measured_costs(naslib_pickle):
+    path, expected = naslib_pickle
+    table = nb201.import_file(path)
+    assert table.meta["source"] == path.name and "measured" in table.meta["cost"]
+    cols = table.columns
+    space = NB201Space()
+    codes = [cell_code(space.parse(a)) for a in expected]
+    present = np.zeros(nb201.NUM_CELLS, dtype=bool)
+    present[codes] = True
+    np.testing.assert_array_equal(cols["present"], present)
+    for epoch in range(1, 201):
+        acc = cols[column_name("cifar10", epoch, "val_accuracy")]
+        sec = cols[column_name("cifar10", epoch, "train_seconds")]
+        assert np.isnan(acc[~present]).all() and np.isnan(sec[~present]).all()
+        for code, (curve, times, _) in zip(codes, expected.values()):
+            assert acc[code] == curve[epoch - 1]
+            assert sec[code] == pytest.approx(times[:epoch].sum(), rel=1e-12)
+    assert not any(c.startswith(("cifar100@", "ImageNet16-120@")) for c in cols)
+    for code, (_, _, rec) in zip(codes, expected.values()):
+        assert cols[column_name("cifar10", 200, "val_accuracy")][code] == float(rec["cifar10valid_val_200"])
+
+
+def test_merge_overrides_only_the_cells_the_pickle_covers(naslib_pickle, csv_table):
+    path, expected = naslib_pickle
+    merged = nb201.merge([csv_table, nb201.import_file(path)])
+    space = NB201Space()
+    codes = [cell_code(space.parse(a)) for a in expected]
+    others = np.ones(nb201.NUM_CELLS, dtype=bool)
+    others[codes] = False
+    assert "present" not in merged.columns
+    assert merged.meta["source"] == f"{nb201.CSV_FILE} + {path.name}"
+    # Every CSV column is unchanged on the cells the pickle does not hold.
+    for name, col in csv_table.columns.items():
+        np.testing.assert_array_equal(merged.columns[name][others], col[others], err_msg=name)
+    # On the pickle's cells: its curve and measured times win; what it lacks stays from the CSV.
+    estimated = csv_table.columns[column_name("cifar10", 200, "train_seconds")]
+    for code, (curve, times, rec) in zip(codes, expected.values()):
+        def c(fid: int, metric: str) -> float:
+            return merged.columns[column_name("cifar10", fid, metric)][code]
+
+        assert c(200, "val_accuracy") == float(rec["cifar10valid_val_200"])
+        assert c(200, "test_accuracy") == float(rec["cifar10_test_200"])
+        assert c(200, "train_seconds") == pytest.approx(times.sum(), rel=1e-12) != estimated[code]
+        assert c(12, "val_accuracy") == curve[11]
+        assert np.isnan(c(12, "test_accuracy"))  # the CSV's 12-epoch test is another training run
+        assert c(7, "val_accuracy") == curve[6]
+        assert merged.columns[column_name("cifar100", 200, "val_accuracy")][code] == float(rec["cifar100_val_200"])
+        assert merged.columns["index"][code] == int(rec["index"])
+
+
+def test_cli_imports_csv_and_pickle_into_one_queryable_table(tmp_path, capsys, nb201_csv_path, naslib_pickle):
+    path, expected = naslib_pickle
+    out = tmp_path / "out"
+    assert cli.main(["data", "import", str(nb201_csv_path), str(path), "--out", str(out)]) == 0
+    assert "15625 cells" in capsys.readouterr().out
+    bench = nb201.NB201Benchmark("cifar10", out)
+    assert bench.fidelities == list(range(1, 201))
+    space = NB201Space()
+    for arch, (curve, times, rec) in expected.items():
+        result = bench.query(space.parse(arch), 5)
+        assert result.ok and result.metrics["val_accuracy"] == curve[4]
+        assert result.cost == pytest.approx(times[:5].sum(), rel=1e-12)
+        full = bench.query(space.parse(arch))
+        assert full.metrics["val_accuracy"] == float(rec["cifar10valid_val_200"])
+        assert full.metrics["test_accuracy"] == float(rec["cifar10_test_200"])
+        assert full.cost == pytest.approx(times.sum(), rel=1e-12)
+    other = space.parse("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_1x1~2|")
+    assert space.format(other) not in expected
+    assert bench.query(other, 200).ok and bench.query(other, 12).ok  # CSV fidelities still answer
+    missing = bench.query(other, 5)
+    assert not missing.ok and "5-epoch" in missing.reason
+
+
+# ---------------------------------------------------------------------------------------------
+# Corrupt and wrong files: one line each, naming the file
+# ---------------------------------------------------------------------------------------------
+
+
+def _corrupt_files(folder: Path, csv_text: str, raw_gz: bytes) -> dict[str, tuple[Path, str]]:
+    """name → (file, a fragment its error must contain)."""
+    lines = csv_text.splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(",")
+    files: dict[str, tuple[Path, str]] = {}
+
+    def add(name: str, content: bytes | str, fragment: str) -> None:
+        path = folder / name
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+        files[name] = (path, fragment)
+
+    add("truncated.csv.gz", raw_gz[: len(raw_gz) // 2], "corrupt")
+    # Drop one column entirely (header and every value), as a hand-edited export might.
+    drop = header.index("cifar10_test_200")
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([f for i, f in enumerate(row) if i != drop]
+                                                   for row in csv.reader(lines[:20]))
+    add("missing_column.csv", buf.getvalue(), "missing columns cifar10_test_200")
+    bad = lines[1].replace("~0|+|", "~7|+|", 1)
+    assert bad != lines[1]
+    add("bad_arch.csv", lines[0] + bad + "".join(lines[2:20]), "line 2")
+    add("too_few_rows.csv", "".join(lines[:100]), "99 of 15625")
+    add("random.npz", np.random.default_rng(1).bytes(4096), "not a readable nasloop table")
+    npy = io.BytesIO()
+    np.save(npy, np.arange(5))
+    add("npy_in_disguise.npz", npy.getvalue(), "not a readable nasloop table")
+    add("not_a_dict.pickle", pickle.dumps([("|none~0|", 1.0)]), "expected a dict")
+    add("garbage.pickle", b"\x00\x01garbage", "NASLib NB201 pickle")
+    arch = lines[1].split(",")[1]
+    add("bad_key.pickle", pickle.dumps({"|conv~0|+|": {}}), "not an NB201 cell")
+    add("record_not_dict.pickle", pickle.dumps({arch: {"cifar10-valid": [90.0] * 200}}), "cifar10-valid")
+    add("curve_not_numbers.pickle", pickle.dumps({arch: {"cifar10-valid": {"eval_acc1es": ["n/a"] * 200}}}),
+        "cifar10-valid")
+    add("cost_info_not_dict.pickle", pickle.dumps({arch: {"cifar10-valid": {"eval_acc1es": [90.0] * 200,
+                                                                            "cost_info": [1.0]}}}), "cifar10-valid")
+    add("table.json", "{}", "unknown NB201 format")
+    return files
+
+
+CORRUPT = ["truncated.csv.gz", "missing_column.csv", "bad_arch.csv", "too_few_rows.csv", "random.npz",
+           "npy_in_disguise.npz", "not_a_dict.pickle", "garbage.pickle", "bad_key.pickle", "record_not_dict.pickle",
+           "curve_not_numbers.pickle", "cost_info_not_dict.pickle", "table.json"]
+
+
+@pytest.fixture(scope="module")
+def corrupt_files(tmp_path_factory, csv_text, nb201_csv_path):
+    return _corrupt_files(tmp_path_factory.mktemp("corrupt"), csv_text, nb201_csv_path.read_bytes())
+
+
+@pytest.mark.parametrize("name", CORRUPT)
+def test_corrupt_or_wrong_files_give_one_line_data_errors(corrupt_files, name):
+    path, fragment = corrupt_files[name]
+    with pytest.raises(DataError) as err:
+        nb201.import_file(path)
+    message = one_line(str(err.value), path.name, fragment)
+    assert "allow_pickle" not in message  # never advise loading an unknown file unsafely
+
+
+def test_bad_table_in_the_data_folder_fails_the_benchmark_in_one_line(tmp_path, corrupt_files):
+    (tmp_path / nb201.TABLE_FILE).write_bytes(corrupt_files["random.npz"][0].read_bytes())
+    with pytest.raises(NasloopError) as err:
+        nb201.NB201Benchmark("cifar10", tmp_path)
+    one_line(str(err.value), tmp_path / nb201.TABLE_FILE, "nasloop data import")
+
+
+def test_table_from_another_format_version_is_refused(tmp_path, csv_table):
+    path = tmp_path / "old.npz"
+    cols = {"cells": csv_table.columns["cells"]}
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, __meta__=np.array('{"format_version": 0}'), **cols)
+    with pytest.raises(DataError) as err:
+        Table.load(path)
+    one_line(str(err.value), path, "format 0", "nasloop data import")
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **cols)  # a plain npz without nasloop's metadata
+    with pytest.raises(DataError) as err:
+        Table.load(path)
+    one_line(str(err.value), path, "not a readable nasloop table")
+    assert os.path.getsize(path) > 0
