@@ -140,8 +140,8 @@ def _progress(enabled: bool):
                    TimeElapsedColumn(), transient=True)
     task = bar.add_task("search", total=None, best="-")
 
-    def hook(done: int, best: float | None) -> None:
-        bar.update(task, completed=done, best="-" if best is None else f"{best:.4g}")
+    def hook(done: int, total: int | None, best: float | None) -> None:
+        bar.update(task, completed=done, total=total, best="-" if best is None else f"{best:.4g}")
 
     return bar, hook
 

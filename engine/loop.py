@@ -19,8 +19,8 @@ from .executors.base import Executor
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .types import Arch, Observation, Result
 
-ProgressHook = Callable[[int, "float | None"], None]
-"""Called after each finished evaluation with (evaluations so far, best score so far)."""
+ProgressHook = Callable[[int, "int | None", "float | None"], None]
+"""Called after each finished evaluation with (evaluations done, evaluation budget, best score so far)."""
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ class SearchLoop:
         self._note_best(score)
         self._tell([(trial_id, arch_text, score)] + [(dup, arch_text, score) for dup in self._waiting.pop(trial_id, [])])
         if self.on_progress:
-            self.on_progress(self._started - self.executor.pending, self._best)
+            self.on_progress(self._started - self.executor.pending, self.budget.queries, self._best)
 
     def _tell(self, told: list[tuple[int, str, float | None]]) -> None:
         self.strategy.tell([Observation(self.space.parse(arch), score) for _, arch, score in told])
