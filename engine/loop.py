@@ -68,8 +68,8 @@ class SearchLoop:
         self.on_progress = on_progress
         self.stop_reason = ""
         self._known: dict[str, _Known] = {}
-        self._waiting: dict[int, list[int]] = {}  # running trial → duplicates waiting for its result
-        self._running: dict[int, tuple[str, str]] = {}  # running trial → (arch string, key)
+        self._waiting: dict[int, list[tuple[int, Arch]]] = {}  # running trial → duplicates awaiting its result
+        self._running: dict[int, tuple[Arch, str]] = {}  # running trial → (arch, key)
         self._step = 0
         self._started = 0
         self._spent = 0.0
@@ -100,7 +100,7 @@ class SearchLoop:
         for trial in self.store.trials():
             if trial.state == DUPLICATE:
                 if trial.result is None:
-                    self._waiting.setdefault(trial.duplicate_of, []).append(trial.id)
+                    self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, self.space.parse(trial.arch)))
             else:
                 self._known.setdefault(trial.key, _Known(trial.id, trial.result, trial.score))
                 self._started += 1
@@ -108,12 +108,13 @@ class SearchLoop:
                     self._spent += trial.result.cost
                     self._note_best(trial.score)
                 else:
-                    self._running[trial.id] = (trial.arch, trial.key)
-                    self.executor.submit(trial.id, self.evaluator, self.space.parse(trial.arch), trial.fidelity)
+                    arch = self.space.parse(trial.arch)
+                    self._running[trial.id] = (arch, trial.key)
+                    self.executor.submit(trial.id, self.evaluator, arch, trial.fidelity)
             if trial.result is not None and not trial.told:
                 untold.append(trial)
         if untold:
-            self._tell([(t.id, t.arch, t.score) for t in untold])
+            self._tell([(t.id, self.space.parse(t.arch), t.score) for t in untold])
 
     # --- the loop ---------------------------------------------------------------------------
     def run(self) -> str:
@@ -154,53 +155,59 @@ class SearchLoop:
         return f"budget of {self.budget.seconds} seconds spent ({self._spent:.1f} s)"
 
     def _ask(self, n: int) -> int:
-        """Ask for ``n`` architectures, persist them, submit the new ones; return how many were new."""
-        archs: list[Arch] = self.strategy.ask(n)
+        """Ask for ``n`` architectures, persist them, submit the new ones; return how many were new.
+
+        Proposals already evaluated are told to the strategy at once, before the ask is stored,
+        so the new trials, those answers and the strategy's resulting state land in one
+        transaction: a strategy that mostly repeats itself costs one write per ask.
+        """
+        archs: list[Arch] = [self.space.validate(a) for a in self.strategy.ask(n)]
         self._step += 1
         rows: list[dict] = []
+        answered: list[Observation] = []
         batch: dict[str, int] = {}  # key → row of its first (new) occurrence in this ask
         for arch in archs:
-            arch = self.space.validate(arch)
             text, key = self.space.format(arch), self._key(arch)
             known = self._known.get(key)
-            if known is not None:
+            if known is not None and known.result is not None:
                 rows.append({"arch": text, "key": key, "state": DUPLICATE, "duplicate_of": known.trial_id,
-                             "result": known.result, "score": known.score})
+                             "result": known.result, "score": known.score, "told": True})
+                answered.append(Observation(arch, known.score))
+            elif known is not None:  # its original is still running
+                rows.append({"arch": text, "key": key, "state": DUPLICATE, "duplicate_of": known.trial_id})
             elif key in batch:
                 rows.append({"arch": text, "key": key, "state": DUPLICATE, "duplicate_of_row": batch[key]})
             else:
                 batch[key] = len(rows)
                 rows.append({"arch": text, "key": key, "state": PENDING, "fidelity": self.fidelity})
+        if answered:
+            self.strategy.tell(answered)
         ids = self.store.record_ask(self._step, rows, self.strategy.state_dict())
-        answered = []
         for trial_id, row, arch in zip(ids, rows, archs):
             if row["state"] == PENDING:
                 self._known[row["key"]] = _Known(trial_id, None, None)
-                self._running[trial_id] = (row["arch"], row["key"])
+                self._running[trial_id] = (arch, row["key"])
                 self._started += 1
                 self.executor.submit(trial_id, self.evaluator, arch, self.fidelity)
-            elif row.get("result") is not None:
-                answered.append((trial_id, row["arch"], row["score"]))
-            else:
+            elif not row.get("told"):
                 original = row.get("duplicate_of") or ids[row["duplicate_of_row"]]
-                self._waiting.setdefault(original, []).append(trial_id)
-        if answered:
-            self._tell(answered)
+                self._waiting.setdefault(original, []).append((trial_id, arch))
         return len(batch)
 
     def _complete(self, trial_id: int, result: Result) -> None:
         score = self.score(result)
         self.store.record_result(trial_id, result, score)
-        arch_text, key = self._running.pop(trial_id)
+        arch, key = self._running.pop(trial_id)
         self._known[key] = _Known(trial_id, result, score)
         self._spent += result.cost
         self._note_best(score)
-        self._tell([(trial_id, arch_text, score)] + [(dup, arch_text, score) for dup in self._waiting.pop(trial_id, [])])
+        self._tell([(trial_id, arch, score)] + [(dup, dup_arch, score)
+                                                for dup, dup_arch in self._waiting.pop(trial_id, [])])
         if self.on_progress:
             self.on_progress(self._started - self.executor.pending, self.budget.queries, self._best)
 
-    def _tell(self, told: list[tuple[int, str, float | None]]) -> None:
-        self.strategy.tell([Observation(self.space.parse(arch), score) for _, arch, score in told])
+    def _tell(self, told: list[tuple[int, Arch, float | None]]) -> None:
+        self.strategy.tell([Observation(arch, score) for _, arch, score in told])
         self.store.record_tell(self._step, [trial_id for trial_id, _, _ in told], self.strategy.state_dict())
 
     def _note_best(self, score: float | None) -> None:

@@ -3,7 +3,7 @@
 It holds the run's configuration, every trial (asked, running, finished, or answered from an
 earlier identical trial), and the strategy's state. Each step of the loop is one transaction:
 
-* ask: the new trials and the strategy state after the ask;
+* ask: the new trials, the answers to proposals already evaluated, and the strategy state after both;
 * complete: a trial's result, as soon as it arrives;
 * tell: the trials marked as told and the strategy state after the tell.
 
@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS trials (
     finished_at REAL
 );
 CREATE INDEX IF NOT EXISTS trials_key ON trials(key);
+CREATE INDEX IF NOT EXISTS trials_waiting ON trials(duplicate_of) WHERE status IS NULL;
 CREATE TABLE IF NOT EXISTS strategy_state (id INTEGER PRIMARY KEY CHECK (id = 1), step INTEGER NOT NULL,
                                            state TEXT NOT NULL, updated_at REAL NOT NULL);
 """
@@ -144,7 +145,11 @@ class RunStore:
 
     # --- the three loop transactions --------------------------------------------------------
     def record_ask(self, step: int, trials: list[dict[str, Any]], strategy_state: dict[str, Any]) -> list[int]:
-        """Insert the asked trials (evaluations and duplicates) with the state after the ask."""
+        """Insert the asked trials (evaluations and duplicates) with the strategy state after the ask.
+
+        Duplicates already answered and told (``told``) go in with their result, and the state is
+        the one after that tell.
+        """
         now = time.time()
         ids = []
         with self._transaction():
@@ -155,11 +160,11 @@ class RunStore:
                     duplicate_of = ids[t["duplicate_of_row"]]
                 cur = self.db.execute(
                     "INSERT INTO trials (step, arch, key, fidelity, state, duplicate_of, status, score, metrics,"
-                    " cost, reason, asked_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " cost, reason, told, asked_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (step, t["arch"], t["key"], t.get("fidelity"), t["state"], duplicate_of,
                      result.status if result else None, t.get("score"),
                      json.dumps(dict(result.metrics)) if result else None, result.cost if result else None,
-                     result.reason if result else None, now, now if result else None))
+                     result.reason if result else None, int(bool(t.get("told"))), now, now if result else None))
                 ids.append(cur.lastrowid)
             self._save_state(step, strategy_state, now)
         return ids

@@ -74,6 +74,25 @@ def _functional_form(cell: Cell) -> str:
     return "+".join(values[-1]) or "zero"
 
 
+@lru_cache(maxsize=4 * len(OPS) ** len(EDGES))
+def _checked_cell(cell: tuple) -> Cell:
+    """``cell`` as a tuple of Python ints, if it is an NB201 cell; cached: the loop checks every proposal."""
+    if len(cell) != len(EDGES) or not all(isinstance(op, (int, np.integer)) and 0 <= op < len(OPS) for op in cell):
+        raise ArchitectureError(f"{cell!r} is not an NB201 cell: expected 6 op indices in 0..4 "
+                                f"({', '.join(f'{i}={n}' for i, n in enumerate(OPS))})")
+    return tuple(int(op) for op in cell)
+
+
+@lru_cache(maxsize=len(OPS) ** len(EDGES))
+def _format_cell(cell: Cell) -> str:
+    """The NB201 string of a cell; cached because the loop and strategy states format constantly."""
+    nodes = []
+    for target in range(1, NUM_NODES):
+        parts = [f"{OPS[op]}~{src}" for (src, dst), op in zip(EDGES, cell) if dst == target]
+        nodes.append("|" + "|".join(parts) + "|")
+    return "+".join(nodes)
+
+
 @lru_cache(maxsize=None)
 def _path_index() -> dict[tuple[int, ...], int]:
     """Column of each op sequence (length 1-3, no 'none') in the path encoding."""
@@ -126,25 +145,20 @@ class NB201Space(SearchSpace):
         return tuple(cell)
 
     def _check_cell(self, cell: tuple[int, ...], text: str) -> Cell:
-        if len(cell) != len(EDGES) or any(not 0 <= op < len(OPS) for op in cell):
+        try:
+            return _checked_cell(cell)
+        except ArchitectureError:
             raise ArchitectureError(f"'{text}' is not an NB201 cell: expected 6 op indices in 0..4 "
-                                    f"({', '.join(f'{i}={n}' for i, n in enumerate(OPS))})")
-        return cell
+                                    f"({', '.join(f'{i}={n}' for i, n in enumerate(OPS))})") from None
 
     def format(self, arch: Cell) -> str:
-        arch = self._as_cell(arch)
-        nodes = []
-        for target in range(1, NUM_NODES):
-            parts = [f"{OPS[op]}~{src}" for (src, dst), op in zip(EDGES, arch) if dst == target]
-            nodes.append("|" + "|".join(parts) + "|")
-        return "+".join(nodes)
+        return _format_cell(self.validate(arch))
 
-    def _as_cell(self, arch: Any) -> Cell:
+    def validate(self, arch: Any) -> Cell:
         try:
-            cell = tuple(int(op) for op in arch)
-        except (TypeError, ValueError):
+            return _checked_cell(arch if type(arch) is tuple else tuple(arch))
+        except TypeError:  # not iterable, or holding unhashable things
             raise ArchitectureError(f"an NB201 architecture is a tuple of 6 op indices, got {arch!r}") from None
-        return self._check_cell(cell, repr(arch))
 
     def sample(self, rng: np.random.Generator) -> Cell:
         return tuple(int(op) for op in rng.integers(0, len(OPS), size=len(EDGES)))
