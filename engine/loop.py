@@ -123,20 +123,18 @@ class SearchLoop:
         streak = 0
         while True:
             free = self.executor.capacity - self.executor.pending
-            if free > 0 and self.budget.allows(self._started, self._spent) and not self._exhausted():
+            if (free > 0 and not self.stop_reason and self.budget.allows(self._started, self._spent)
+                    and not self._exhausted()):
                 n = free if self.budget.queries is None else min(free, self.budget.queries - self._started)
                 new = self._ask(n)
                 streak = 0 if new else streak + n
-                if streak >= self.max_duplicate_streak:
+                if streak >= self.max_duplicate_streak:  # stop asking; let running trials finish
                     self.stop_reason = (f"the strategy proposed {streak} already-evaluated architectures in a row; "
                                         "stopping (is the space exhausted?)")
-                    break
-                if new:
-                    continue  # fill every free slot before waiting
-                if self.executor.pending == 0:
-                    continue  # only duplicates so far: ask again
+                elif new or self.executor.pending == 0:
+                    continue  # fill every free slot (or ask again after only duplicates) before waiting
             if self.executor.pending == 0:
-                self.stop_reason = self._why_stopped()
+                self.stop_reason = self.stop_reason or self._why_stopped()
                 break
             for done in self.executor.wait():
                 self._complete(done.trial_id, done.result)

@@ -313,7 +313,8 @@ def test_merge_overrides_only_the_cells_the_pickle_covers(naslib_pickle, csv_tab
     # Every CSV column is unchanged on the cells the pickle does not hold.
     for name, col in csv_table.columns.items():
         np.testing.assert_array_equal(merged.columns[name][others], col[others], err_msg=name)
-    # On the pickle's cells: its curve and measured times win; what it lacks stays from the CSV.
+    # On the pickle's cells its curve and measured times win; the CSV keeps what the pickle lacks only
+    # where both describe the same (200-epoch) training run.
     estimated = csv_table.columns[column_name("cifar10", 200, "train_seconds")]
     for code, (curve, times, rec) in zip(codes, expected.values()):
         def c(fid: int, metric: str) -> float:

@@ -11,9 +11,8 @@ from nasloop.engine.errors import ConfigError
 from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.inprocess import InProcessExecutor
 from nasloop.engine.loop import Budget, SearchLoop
-from nasloop.engine.search import resume, search, summarize
+from nasloop.engine.search import resume, search
 from nasloop.engine.store import RunStore
-from nasloop.engine.types import Result
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.base import Strategy
 from nasloop.strategies.evolution import RegularizedEvolution

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ...search_spaces.nb201 import EDGES, OPS, NB201Space, cell_code, from_naslib
+from ...search_spaces.nb201 import EDGES, OPS, NB201Space, cell_code
 from ...search_spaces.nb201_cost import nb201_params_flops
 from ..errors import ArchitectureError, DataError, UnsupportedError
 from ..registry import register_benchmark_table
