@@ -24,3 +24,10 @@ def test_readme_python_examples_run(tmp_path, data_dir):
         out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
         assert out.returncode == 0, out.stderr
     assert (tmp_path / "runs" / "api" / "nasloop.sqlite").is_file()
+
+
+def test_ci_runs_exactly_the_readme_quickstart_commands():
+    block = README.split("<!-- quickstart -->", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
+    ci_commands = [line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    assert ci_commands == block.strip().splitlines()
