@@ -148,6 +148,13 @@ def import_naslib_pickle(path: str | Path) -> Table:
     space = NB201Space()
     n = NUM_CELLS
     columns: dict[str, np.ndarray] = {}
+
+    def column(dataset: str, epoch: int, metric: str) -> np.ndarray:
+        name = column_name(dataset, int(epoch), metric)
+        if name not in columns:
+            columns[name] = np.full(n, np.nan)
+        return columns[name]
+
     present = np.zeros(n, dtype=bool)
     for arch_str, record in data.items():
         try:
@@ -170,13 +177,12 @@ def import_naslib_pickle(path: str | Path) -> Table:
                                 "not a NASLib NB201 pickle") from None
             if curve.ndim != 1 or len(curve) == 0:
                 raise DataError(f"{path}: {arch_str}/{naslib_name} has no 'eval_acc1es' learning curve")
-            for epoch in range(1, len(curve) + 1):
-                acc = column_name(dataset, epoch, "val_accuracy")
-                sec = column_name(dataset, epoch, "train_seconds")
-                columns.setdefault(acc, np.full(n, np.nan))[code] = curve[epoch - 1]
-                spent = times[:epoch].sum() if len(times) >= epoch else per_epoch * epoch
-                if not math.isnan(spent):
-                    columns.setdefault(sec, np.full(n, np.nan))[code] = spent
+            epochs = np.arange(1, len(curve) + 1)
+            spent = np.cumsum(times[:len(curve)]) if len(times) >= len(curve) else per_epoch * epochs
+            for epoch, acc, seconds in zip(epochs, curve, spent):
+                column(dataset, epoch, "val_accuracy")[code] = acc
+                if not math.isnan(seconds):
+                    column(dataset, epoch, "train_seconds")[code] = seconds
     if not columns:
         raise DataError(f"{path} holds no cifar10-valid, cifar100 or ImageNet16-120 records")
     cells = _cells_in_code_order()
@@ -187,7 +193,7 @@ def import_naslib_pickle(path: str | Path) -> Table:
 
 
 def import_file(path: str | Path) -> Table:
-    """Import any supported NB201 source, chosen by content."""
+    """Import any supported NB201 source, chosen by its file name's extension."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path} does not exist; give the path of an NB201 CSV or NASLib pickle")
