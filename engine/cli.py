@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
@@ -205,8 +206,6 @@ def _cmd_import(args: argparse.Namespace) -> None:
 
     if args.space != "nb201":
         raise ConfigError(f"no importer for '{args.space}' yet; nasloop imports nb201 tables")
-    import os
-
     out_dir = args.out or Path(os.environ.get(ENV_VAR) or user_cache_dir())
     table = nb201.merge([nb201.import_file(f) for f in args.files])
     path = table.save(out_dir / nb201.TABLE_FILE)
