@@ -38,17 +38,15 @@ def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Ex
     return space, strategy, evaluator, executor
 
 
-def _loop(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None) -> SearchLoop:
-    space, strategy, evaluator, executor = _plugins(config)
-    return SearchLoop(space, strategy, evaluator, executor, store,
+def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
+         plugins: tuple[SearchSpace, Strategy, Evaluator, Executor] | None = None) -> dict[str, Any]:
+    """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``."""
+    space, strategy, evaluator, executor = plugins or _plugins(config)
+    loop = SearchLoop(space, strategy, evaluator, executor, store,
                       Budget(config.budget, config.max_seconds),
                       objective=config.objective or evaluator.objective,
                       minimize=config.minimize if config.objective else evaluator.minimize,
                       fidelity=config.fidelity, dedup=config.dedup, on_progress=on_progress)
-
-
-def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None) -> dict[str, Any]:
-    loop = _loop(config, store, on_progress)
     store.set_meta("status", "running")
     started = time.perf_counter()
     try:
@@ -67,11 +65,11 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
         raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
                           "or choose another --run-dir")
     config = config.replace(run_dir=str(run_dir))
-    _plugins(config)  # validate names, options and data before creating anything
+    plugins = _plugins(config)  # every bad name, option or data file fails before anything is created
     with RunStore.in_run_dir(run_dir, create=True) as store:
         store.set_meta("config", config.to_dict())
         store.set_meta("created_at", time.time())
-        return _run(config, store, on_progress)
+        return _run(config, store, on_progress, plugins)
 
 
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,

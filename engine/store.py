@@ -204,11 +204,6 @@ class RunStore:
         """Trials that were (or are being) really evaluated, i.e. not answered from the store."""
         return self.trials("state != ?", (DUPLICATE,))
 
-    def find_key(self, key: str) -> Trial | None:
-        row = self.db.execute("SELECT * FROM trials WHERE key = ? AND state != ? ORDER BY id LIMIT 1",
-                              (key, DUPLICATE)).fetchone()
-        return _trial(row) if row else None
-
     def counts(self) -> dict[str, float]:
         row = self.db.execute(
             "SELECT COUNT(*) FILTER (WHERE state != 'duplicate') AS evaluations,"
