@@ -37,12 +37,3 @@ def nb201_csv_path(data_dir: Path) -> Path:
     if not path.is_file():
         pytest.fail(f"{path} is missing from the data folder {data_dir}", pytrace=False)
     return path
-
-
-@pytest.fixture(scope="session")
-def nb201_table_path(nb201_csv_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The CSV imported once into nasloop's own ``nb201.npz``, in a session temp folder."""
-    from nasloop.engine.data import nb201
-
-    folder = tmp_path_factory.mktemp("nb201_table")
-    return nb201.import_csv(nb201_csv_path).save(folder / nb201.TABLE_FILE)
