@@ -19,6 +19,7 @@ class SearchConfig:
     space: str = "nb201"
     dataset: str = "cifar10"
     strategy: str = "evolution"
+    predictor: str | None = None
     evaluator: str = "tabular"
     executor: str = "inprocess"
     budget: int | None = 100
@@ -32,6 +33,7 @@ class SearchConfig:
     run_dir: str | None = None
     space_options: dict[str, Any] = field(default_factory=dict)
     strategy_options: dict[str, Any] = field(default_factory=dict)
+    predictor_options: dict[str, Any] = field(default_factory=dict)
     evaluator_options: dict[str, Any] = field(default_factory=dict)
     executor_options: dict[str, Any] = field(default_factory=dict)
 
@@ -62,7 +64,10 @@ class SearchConfig:
         for name in ("space", "dataset", "strategy", "evaluator", "executor"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 raise ConfigError(f"{name} must be a non-empty name, got {getattr(self, name)!r}")
-        for name in ("space_options", "strategy_options", "evaluator_options", "executor_options"):
+        if self.predictor is not None and (not isinstance(self.predictor, str) or not self.predictor):
+            raise ConfigError(f"predictor must be a non-empty name, got {self.predictor!r}")
+        for name in ("space_options", "strategy_options", "predictor_options", "evaluator_options",
+                     "executor_options"):
             if not isinstance(getattr(self, name), dict):
                 raise ConfigError(f"{name} must be a mapping of option: value, got {getattr(self, name)!r}")
 
@@ -102,6 +107,11 @@ def read_yaml(path: str | Path) -> Any:
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError(f"{path} is not valid YAML{where}: {problem}") from None
     return {} if data is None else data
+
+
+def accepts(factory: Callable[..., Any], option: str) -> bool:
+    """Whether a plugin's constructor names ``option`` (context such as ``dataset`` is passed only then)."""
+    return option in inspect.signature(factory).parameters
 
 
 def construct(kind: str, name: str, factory: Callable[..., Any], *args: Any, **options: Any) -> Any:

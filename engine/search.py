@@ -7,14 +7,15 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-from .config import SearchConfig, construct
+from .config import SearchConfig, accepts, construct
 from ..search_spaces.base import SearchSpace
+from ..predictors.base import Predictor
 from ..strategies.base import Strategy
 from .errors import ConfigError, DataError
 from .evaluators.base import Evaluator
 from .executors.base import Executor
 from .loop import Budget, ProgressHook, SearchLoop
-from .registry import EVALUATORS, EXECUTORS, SEARCH_SPACES, STRATEGIES
+from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .store import DB_NAME, RunStore
 
 __all__ = ["search", "resume", "summarize", "default_run_dir"]
@@ -28,14 +29,30 @@ def default_run_dir(config: SearchConfig) -> Path:
 def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
     """Construct the configured plugins; every bad name or option fails here, in one line."""
     space = construct("search space", config.space, SEARCH_SPACES.get(config.space), **config.space_options)
-    strategy = construct("strategy", config.strategy, STRATEGIES.get(config.strategy), space,
-                         seed=config.seed, **config.strategy_options)
+    strategy_factory = STRATEGIES.get(config.strategy)
+    strategy_options = dict(config.strategy_options)
+    if accepts(strategy_factory, "predictor"):
+        name = config.predictor or getattr(strategy_factory, "default_predictor", "flan")
+        strategy_options["predictor"] = _predictor(name, config, space)
+    elif config.predictor is not None or config.predictor_options:
+        raise ConfigError(f"strategy '{config.strategy}' uses no predictor; choose a predictor-guided "
+                          "strategy (bananas, predictor-topk) or drop --predictor")
+    strategy = construct("strategy", config.strategy, strategy_factory, space, seed=config.seed, **strategy_options)
+    evaluator_factory = EVALUATORS.get(config.evaluator)
     evaluator_options = {"dataset": config.dataset, "data_dir": config.data_dir, **config.evaluator_options}
-    evaluator = construct("evaluator", config.evaluator, EVALUATORS.get(config.evaluator), space,
-                          **evaluator_options)
+    if accepts(evaluator_factory, "run_dir") and config.run_dir:  # a workspace for checkpoints of trials
+        evaluator_options.setdefault("run_dir", config.run_dir)
+    evaluator = construct("evaluator", config.evaluator, evaluator_factory, space, **evaluator_options)
     evaluator.check(config.fidelity)
     executor = construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
     return space, strategy, evaluator, executor
+
+
+def _predictor(name: str, config: SearchConfig, space: SearchSpace) -> Predictor:
+    """The predictor of a guided strategy; it gets the run's dataset and data folder if it asks for them."""
+    factory = PREDICTORS.get(name)
+    context = {k: v for k, v in (("dataset", config.dataset), ("data_dir", config.data_dir)) if accepts(factory, k)}
+    return construct("predictor", name, factory, space, seed=config.seed, **{**context, **config.predictor_options})
 
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
@@ -99,7 +116,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "status": store.get_meta("status"),
             "stop_reason": store.get_meta("stop_reason"),
             "space": config.get("space"), "dataset": config.get("dataset"), "strategy": config.get("strategy"),
-            "seed": config.get("seed"),
+            "predictor": config.get("predictor"), "seed": config.get("seed"),
             "objective": config.get("objective") or "val_accuracy",
             "evaluations": int(counts["evaluations"]),
             "duplicates_answered": int(counts["duplicates"]),

@@ -3,10 +3,16 @@
 ``fit`` learns from evaluated architectures and their scores, ``predict`` returns a mean and a
 standard deviation per architecture (the spread lets acquisition functions trade exploration
 against exploitation), ``update`` adds new results, by default by refitting on everything seen.
+
+``state_dict``/``load_state_dict`` capture a fitted predictor as JSON-compatible data, so a
+predictor-guided search that is interrupted resumes with the very same model: warm-started
+predictors depend on their whole history of updates, which a refit from the data cannot replay.
 """
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+import base64
+import io
 from typing import Any, Sequence
 
 import numpy as np
@@ -64,4 +70,36 @@ class Predictor(ABC):
         return y
 
     def config(self) -> dict[str, Any]:
+        """Constructor options that recreate this predictor (stored with each run)."""
         return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        """The training data seen so far; predictors with learned weights extend it (see module doc)."""
+        return {"archs": [self.space.format(a) for a in self._archs], "y": self._y.tolist()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict`; the default refits on the stored data, which suits exact fits (GP, kNN)."""
+        self._archs = [self.space.parse(a) for a in state["archs"]]
+        self._y = np.asarray(state["y"], dtype=np.float64)
+        if self._archs:
+            self._fit(self._archs, self._y)
+
+    @property
+    def fitted(self) -> bool:
+        return len(self._archs) > 0
+
+
+def pack_torch(obj: Any) -> str:
+    """Serialise tensors (a state dict, an RNG state) to text for a JSON state dict."""
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def unpack_torch(text: str) -> Any:
+    """Inverse of :func:`pack_torch`."""
+    import torch
+
+    return torch.load(io.BytesIO(base64.b64decode(text)), weights_only=True)
