@@ -90,14 +90,20 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
 
 
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
-           on_progress: ProgressHook | None = None) -> dict[str, Any]:
-    """Continue an interrupted (or finished) run, optionally with a larger budget."""
+           executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None) -> dict[str, Any]:
+    """Continue an interrupted (or finished) run, optionally with a larger budget.
+
+    ``executor_options`` update where trials run (more workers, another Ray cluster); they do not
+    change what the search computes, so a run may move between machines.
+    """
     with RunStore.in_run_dir(run_dir) as store:
         saved = store.get_meta("config")
         if saved is None:
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
         config = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
+        if executor_options:
+            changes["executor_options"] = {**config.executor_options, **executor_options}
         if changes:
             config = config.replace(**changes)
             store.set_meta("config", config.to_dict())

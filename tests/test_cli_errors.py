@@ -22,6 +22,7 @@ FILES = {
     "mixed_keys.yaml": "1: one\nfoo: two\n",
     "options_not_mapping.yaml": "strategy: random\nstrategy_options: 3\n",
     "cfg.yaml": "strategy: random\nseed: 3\nbudget: 5\nmax-seconds: 1.0e+9\n",
+    "bad_archs.txt": "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|\n|conv9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n",
 }
 
 # id → (arguments after "nasloop", fragments the stderr line must contain)
@@ -56,6 +57,16 @@ CASES = {
     "fidelity the table lacks": (["search", "--fidelity", "7", "--budget", "5", "--run-dir", "r"],
                                  ["no 7-epoch results", "12, 200"]),
     "unknown command": (["serach"], ["invalid choice: 'serach'", "search"]),
+    "predictor for a classic strategy": (["search", "--strategy", "random", "--predictor", "gp", "--budget", "5",
+                                          "--run-dir", "r"], ["strategy 'random' uses no predictor", "bananas"]),
+    "ray flag for the in-process executor": (["search", "--workers", "2", "--budget", "5", "--run-dir", "r"],
+                                             ["executor 'inprocess' has no option 'workers'"]),
+    "resume changing the predictor": (["search", "--resume", "empty", "--predictor", "gp"], ["--resume", "--predictor"]),
+    "bad train sizes": (["predictors", "evaluate", "--train-sizes", "8,x"], ["--train-sizes", "comma-separated"]),
+    "proxies without architectures": (["proxies", "--proxies", "synflow"], ["--archs-file", "--sample", "required"]),
+    "missing archs file": (["proxies", "--archs-file", "nowhere.txt"], ["nowhere.txt", "No such file"]),
+    "bad architecture in archs file": (["proxies", "--archs-file", "bad_archs.txt"], ["bad_archs.txt line 2", "conv9x9"]),
+    "train a bad architecture": (["train", "--arch", "|conv~0|"], ["nasloop train: error"]),
 }
 
 
