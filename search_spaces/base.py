@@ -89,6 +89,15 @@ class SearchSpace(ABC):
         """
         return self.hash(arch)
 
+    def canonical(self, arch: Arch) -> Arch:
+        """One fixed representative of the architectures that compute what ``arch`` computes.
+
+        Predictors read architectures through it, so equivalent cells (a dead edge set to any op,
+        parallel paths written in another order) get one prediction and share what is learned
+        about them. The default, ``arch`` itself, suits spaces whose encoding is already canonical.
+        """
+        return arch
+
     @property
     def size(self) -> int | None:
         """The number of architectures, or None when the space is infinite or continuous."""

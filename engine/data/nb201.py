@@ -298,6 +298,14 @@ class NB201Benchmark:
             return Result.failed(f"no {fidelity}-epoch {self.dataset} result for this cell in the table", cost)
         return Result(metrics=metrics, cost=cost)
 
+    def cells_by_index(self) -> list[tuple[int, ...]]:
+        """Every cell in the order of its official NB201 index, the order published train/test splits use."""
+        index = self._cols.get("index")
+        if index is None:
+            raise DataError(f"the NB201 table ({self.table.meta.get('source')}) has no official cell index; "
+                            f"import {CSV_FILE}, which carries it")
+        return [tuple(int(o) for o in cell) for cell in self._cols["cells"][np.argsort(index, kind="stable")]]
+
     def proxy_names(self) -> list[str]:
         prefix = f"{self.dataset}:proxy:"
         return sorted(c[len(prefix):] for c in self._cols if c.startswith(prefix))

@@ -1,0 +1,244 @@
+"""CIFAR-10 as uint8 arrays, from the official python batches or nasloop's class-balanced subset.
+
+Two sources, one result: ``(images, labels)`` with images uint8 NHWC ``(N, 32, 32, 3)`` RGB and
+labels int64 in 0..9. The full dataset is the official ``cifar-10-batches-py`` folder (or the
+``cifar-10-python.tar.gz`` it comes in, read without unpacking); the subset is
+``cifar10_subset.npz`` (5,230 train + 870 test images), small enough for tests and quick CPU runs.
+Under ``source="auto"`` the full dataset wins when present, because results on the subset are only
+indicative. Arrays are cached per process (read-only, so no caller can corrupt the cache), which
+keeps repeated evaluations in one worker from re-reading 180 MB.
+
+The batches are Python pickles; they are read with an unpickler that only rebuilds numpy arrays,
+so a tampered file cannot run code.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import logging
+import os
+import pickle
+import tarfile
+import urllib.error
+import urllib.request
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError, DataError
+from .paths import search_dirs, user_cache_dir
+
+log = logging.getLogger(__name__)
+
+URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+MD5 = "c58f30108f718f92721af3b95e74a88e"
+FOLDER = "cifar-10-batches-py"
+ARCHIVE = "cifar-10-python.tar.gz"
+SUBSET = "cifar10_subset.npz"
+SOURCES = ("auto", "full", "subset")
+SPLITS = ("train", "test")
+NUM_CLASSES = 10
+IMAGE_SHAPE = (32, 32, 3)
+_BATCHES = {"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)}
+
+HOW_TO_GET = (f"put the official '{FOLDER}' folder or '{ARCHIVE}' ({URL}) in --data-dir, $NASLOOP_DATA "
+              f"or {user_cache_dir()} (or pass download=True / --download), or use the subset '{SUBSET}'")
+
+
+@dataclass(frozen=True)
+class CifarSource:
+    """Which CIFAR-10 copy a load used: ``kind`` is "full" or "subset", ``path`` the file or folder."""
+
+    kind: str
+    path: Path
+
+    def describe(self) -> str:
+        what = "full CIFAR-10" if self.kind == "full" else "class-balanced CIFAR-10 subset"
+        return f"{what} from {self.path}"
+
+
+def locate_cifar10(data_dir: str | os.PathLike | None = None, source: str = "auto",
+                   download: bool = False) -> CifarSource:
+    """Find the CIFAR-10 copy ``source`` asks for, downloading the full one if asked and absent.
+
+    Raises one-line DataError/ConfigError naming what is missing and how to get it.
+    """
+    if source not in SOURCES:
+        raise ConfigError(f"unknown CIFAR-10 source '{source}'; choose one of {', '.join(SOURCES)}")
+    if data_dir and not Path(data_dir).expanduser().is_dir():
+        raise DataError(f"data directory '{data_dir}' does not exist; pass an existing folder to --data-dir")
+    dirs = search_dirs(data_dir)
+    if source in ("auto", "full"):
+        full = _find_full(dirs)
+        if full is None and download:
+            full = _download(Path(data_dir).expanduser() if data_dir else user_cache_dir())
+        if full is not None:
+            return CifarSource("full", full)
+    if source in ("auto", "subset"):
+        for folder in dirs:
+            if (folder / SUBSET).is_file():
+                return CifarSource("subset", folder / SUBSET)
+    looked = ", ".join(str(d) for d in dirs)
+    wanted = {"auto": f"'{FOLDER}', '{ARCHIVE}' or '{SUBSET}'", "full": f"'{FOLDER}' or '{ARCHIVE}'",
+              "subset": f"'{SUBSET}'"}[source]
+    raise DataError(f"CIFAR-10 not found: no {wanted} in {looked}; {HOW_TO_GET}")
+
+
+def load_cifar10(data_dir: str | os.PathLike | None = None, split: str = "train", source: str = "auto",
+                 download: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """CIFAR-10 ``split`` ("train" or "test") as read-only ``(uint8 NHWC images, int64 labels)``."""
+    if split not in SPLITS:
+        raise ConfigError(f"unknown CIFAR-10 split '{split}'; choose 'train' or 'test'")
+    where = locate_cifar10(data_dir, source, download)
+    log.info("CIFAR-10 %s: %s", split, where.describe())
+    return _load_cached(where.kind, str(where.path), _mtime(where.path), split)
+
+
+def _mtime(path: Path) -> float:
+    """Part of the cache key, so a replaced file is re-read."""
+    return path.stat().st_mtime
+
+
+_CACHE: dict[tuple[str, str, float, str], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _load_cached(kind: str, path: str, mtime: float, split: str) -> tuple[np.ndarray, np.ndarray]:
+    key = (kind, path, mtime, split)
+    if key not in _CACHE:
+        loader = _read_subset if kind == "subset" else _read_full
+        images, labels = loader(Path(path), split)
+        images.setflags(write=False)
+        labels.setflags(write=False)
+        _CACHE[key] = (images, labels)
+    return _CACHE[key]
+
+
+def _find_full(dirs: list[Path]) -> Path | None:
+    for folder in dirs:
+        if (folder / FOLDER).is_dir():
+            return folder / FOLDER
+        if (folder / ARCHIVE).is_file():
+            return folder / ARCHIVE
+    return None
+
+
+# --- the subset ------------------------------------------------------------------------------
+def _read_subset(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    fix = f"replace it with a fresh copy of {SUBSET}"
+    try:
+        # Open the file ourselves: np.load leaks its handle when the archive is unreadable.
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
+            images, labels = npz[f"x_{split}"], npz[f"y_{split}"]
+    except KeyError as exc:
+        raise DataError(f"{path} has no array {exc}; it is not nasloop's CIFAR-10 subset: {fix}") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise DataError(f"{path} is corrupt or truncated ({type(exc).__name__}: {exc}); {fix}") from None
+    return _checked(images, labels, path, fix)
+
+
+# --- the official python batches -------------------------------------------------------------
+class _ArrayUnpickler(pickle.Unpickler):
+    """Rebuilds only what the CIFAR batches hold: dicts, lists, strings and numpy arrays."""
+
+    _ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode"),
+                ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+                ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self._ALLOWED:
+            raise pickle.UnpicklingError(f"unexpected object {module}.{name}")
+        if module == "_codecs":  # how protocol-2 pickles written by Python 3 store bytes
+            return codecs.encode
+        # numpy 2 keeps the old numpy.core path only as a deprecated alias; go to the real module.
+        target = np._core.multiarray if module.endswith("multiarray") else np
+        return getattr(target, name)
+
+
+def _unpickle_batch(raw: bytes, where: str) -> tuple[np.ndarray, np.ndarray]:
+    fix = f"replace it with a fresh copy from {URL}"
+    try:
+        batch = _ArrayUnpickler(io.BytesIO(raw), encoding="bytes").load()
+        data, labels = batch[b"data"], batch[b"labels"]
+        images = np.asarray(data, dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+        labels = np.asarray(labels)
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, IndexError,
+            AttributeError, UnicodeDecodeError) as exc:
+        raise DataError(f"{where} is not a readable CIFAR-10 batch ({type(exc).__name__}: {exc}); {fix}") from None
+    return np.ascontiguousarray(images), labels
+
+
+def _read_full(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    if path.is_dir():
+        for name in _BATCHES[split]:
+            file = path / name
+            if not file.is_file():
+                raise DataError(f"{file} is missing; the '{FOLDER}' folder is incomplete: "
+                                f"replace it with a fresh copy from {URL}")
+            parts.append(_unpickle_batch(file.read_bytes(), str(file)))
+    else:
+        parts = _read_archive(path, split)
+    images = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([p[1] for p in parts])
+    return _checked(images, labels, path, f"replace it with a fresh copy from {URL}")
+
+
+def _read_archive(path: Path, split: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    wanted = {f"{FOLDER}/{name}": name for name in _BATCHES[split]}
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    try:
+        with tarfile.open(path, "r:gz") as tar:
+            for member in tar:
+                if member.name in wanted and member.isfile():
+                    raw = tar.extractfile(member).read()
+                    found[member.name] = _unpickle_batch(raw, f"{path}:{member.name}")
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+        raise DataError(f"{path} is corrupt or truncated ({type(exc).__name__}: {exc}); "
+                        f"delete it and download it again from {URL}") from None
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        raise DataError(f"{path} lacks {', '.join(missing)}; it is not the official CIFAR-10 archive: "
+                        f"delete it and download it again from {URL}")
+    return [found[name] for name in wanted]
+
+
+def _checked(images: np.ndarray, labels: np.ndarray, path: Path, fix: str) -> tuple[np.ndarray, np.ndarray]:
+    """Shapes, dtypes and label range, so a wrong file fails here and not deep inside training."""
+    if images.ndim != 4 or images.shape[1:] != IMAGE_SHAPE or images.dtype != np.uint8:
+        raise DataError(f"{path} holds images of shape {images.shape} and dtype {images.dtype}, "
+                        f"expected (N, 32, 32, 3) uint8; {fix}")
+    if labels.ndim != 1 or len(labels) != len(images) or not np.issubdtype(labels.dtype, np.integer):
+        raise DataError(f"{path} holds {labels.shape} {labels.dtype} labels for {len(images)} images; {fix}")
+    if len(labels) and (labels.min() < 0 or labels.max() >= NUM_CLASSES):
+        raise DataError(f"{path} has labels outside 0..9; {fix}")
+    return images, labels.astype(np.int64)
+
+
+# --- download --------------------------------------------------------------------------------
+def _download(target_dir: Path) -> Path:
+    """Fetch the official archive into ``target_dir``, verify its md5, and move it into place atomically."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    final = target_dir / ARCHIVE
+    tmp = target_dir / (ARCHIVE + ".part")
+    digest = hashlib.md5()
+    log.info("downloading %s to %s", URL, final)
+    try:
+        with urllib.request.urlopen(URL, timeout=30) as response, open(tmp, "wb") as out:
+            while chunk := response.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        tmp.unlink(missing_ok=True)
+        reason = getattr(exc, "reason", exc)
+        raise DataError(f"could not download CIFAR-10 from {URL} ({reason}); offline? "
+                        f"fetch it on a connected machine and put '{ARCHIVE}' in {target_dir}") from None
+    if digest.hexdigest() != MD5:
+        tmp.unlink(missing_ok=True)
+        raise DataError(f"the download from {URL} has md5 {digest.hexdigest()}, expected {MD5}; "
+                        "try again, or fetch the file by hand")
+    os.replace(tmp, final)
+    return final

@@ -1,0 +1,172 @@
+"""Image-folder datasets (ImageNet's layout, or any dataset laid out the same way).
+
+Layout: ``root/train/<class>/*.JPEG|jpg|png|...`` and ``root/val/<class>/...``; the class index is
+the position of the folder name in the sorted list of ``train``'s class folders, so it is stable
+across machines and splits. Images are decoded with Pillow, the shorter side resized and the
+centre cropped to a square ``resolution`` (64 by default, a quick ImageNet; 224 is the standard).
+
+Small folders decode once into uint8 arrays (``load_arrays``), which the trainer keeps on the
+device like CIFAR-10. A real ImageNet (1.28 M images) does not fit in memory: ``batches`` streams
+it, decoding each batch with a small thread pool (Pillow releases the GIL while decoding) one
+batch ahead of the training step.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+import torch
+
+from ..errors import ConfigError, DataError
+
+EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".webp", ".ppm", ".tif", ".tiff")
+SPLITS = ("train", "val")
+
+
+def _pillow():
+    """Pillow, imported on first use so the rest of nasloop works without it."""
+    try:
+        from PIL import Image
+    except ImportError:
+        raise DataError("reading image folders needs Pillow; install it with 'pip install pillow'") from None
+    return Image
+
+
+def decode_image(path: str | os.PathLike, resolution: int, crop_fraction: float = 1.0) -> np.ndarray:
+    """One image as uint8 ``(resolution, resolution, 3)`` RGB: shorter side resized, centre cropped.
+
+    The shorter side becomes ``resolution / crop_fraction`` before the centre crop (0.875 gives the
+    usual 256 -> 224 evaluation crop; 1.0 keeps the whole short side, as downsampled ImageNets do).
+    """
+    image_mod = _pillow()
+    try:
+        with image_mod.open(path) as image:
+            image = image.convert("RGB")
+            w, h = image.size
+            short = max(resolution, round(resolution / crop_fraction))
+            scale = short / min(w, h)
+            size = (max(short, round(w * scale)), max(short, round(h * scale)))
+            image = image.resize(size, image_mod.Resampling.BILINEAR, reducing_gap=3.0)
+            left, top = (size[0] - resolution) // 2, (size[1] - resolution) // 2
+            image = image.crop((left, top, left + resolution, top + resolution))
+            return np.asarray(image, dtype=np.uint8)
+    except (OSError, ValueError, SyntaxError, image_mod.DecompressionBombError) as exc:
+        raise DataError(f"cannot read image {path} ({type(exc).__name__}: {exc}); delete or replace it") from None
+
+
+class ImageFolder:
+    """The files and labels of one split of an image folder, decoded on demand.
+
+    ``resolution`` is the side of the square images produced; ``crop_fraction`` is described in
+    :func:`decode_image`; ``workers`` threads decode in parallel.
+    """
+
+    def __init__(self, root: str | os.PathLike, split: str = "train", resolution: int = 64,
+                 crop_fraction: float = 1.0, workers: int = 8) -> None:
+        if split not in SPLITS:
+            raise ConfigError(f"unknown image-folder split '{split}'; choose 'train' or 'val'")
+        if not isinstance(resolution, int) or resolution < 8:
+            raise ConfigError(f"image resolution must be an integer of at least 8, got {resolution!r}")
+        if not 0 < crop_fraction <= 1:
+            raise ConfigError(f"crop_fraction must be in (0, 1], got {crop_fraction}")
+        self.root = Path(root).expanduser()
+        self.split, self.resolution, self.crop_fraction = split, resolution, crop_fraction
+        self.workers = max(1, int(workers))
+        self.classes = list_classes(self.root)
+        files, labels = _scan(str(self.root), split, tuple(self.classes))
+        self.files: tuple[str, ...] = files
+        self.labels = np.asarray(labels, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+    def subset(self, indices: Sequence[int] | np.ndarray) -> "ImageFolder":
+        """The same folder restricted to ``indices`` (a validation split carved from train)."""
+        view = object.__new__(ImageFolder)
+        view.__dict__.update(self.__dict__)
+        view.files = tuple(self.files[i] for i in np.asarray(indices, dtype=np.int64))
+        view.labels = self.labels[np.asarray(indices, dtype=np.int64)]
+        return view
+
+    def nbytes(self) -> int:
+        """Memory the decoded split takes as uint8 arrays."""
+        return len(self) * self.resolution * self.resolution * 3
+
+    def load_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Decode every image into one uint8 NHWC array (small folders only; see ``batches``)."""
+        out = np.empty((len(self), self.resolution, self.resolution, 3), dtype=np.uint8)
+        with ThreadPoolExecutor(self.workers) as pool:
+            for i, image in enumerate(pool.map(self._decode, self.files)):
+                out[i] = image
+        return out, self.labels.copy()
+
+    def batches(self, batch_size: int, shuffle: bool, seed: int, drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """Stream uint8 NHWC batches, decoding the next batch while the caller trains on this one."""
+        n = len(self)
+        order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
+        stop = n - n % batch_size if drop_last and n >= batch_size else n
+        chunks = [order[i:i + batch_size] for i in range(0, stop, batch_size)]
+        pin = torch.cuda.is_available()
+        with ThreadPoolExecutor(1) as pool:  # one batch ahead; its images decode on a pool of their own
+            ahead: Future | None = pool.submit(self._decode_batch, chunks[0]) if chunks else None
+            for k in range(len(chunks)):
+                images, labels = ahead.result()
+                ahead = pool.submit(self._decode_batch, chunks[k + 1]) if k + 1 < len(chunks) else None
+                images_t, labels_t = torch.from_numpy(images), torch.from_numpy(labels)
+                yield (images_t.pin_memory(), labels_t.pin_memory()) if pin else (images_t, labels_t)
+
+    def _decode(self, path: str) -> np.ndarray:
+        return decode_image(path, self.resolution, self.crop_fraction)
+
+    def _decode_batch(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Runs on a pool thread, beside the training step; its images decode on the other threads."""
+        with ThreadPoolExecutor(self.workers) as inner:
+            images = np.stack(list(inner.map(self._decode, [self.files[i] for i in index])))
+        return images, self.labels[index]
+
+
+def list_classes(root: Path) -> list[str]:
+    """Sorted class-folder names of ``root/train``, or one line saying what is wrong with ``root``."""
+    if not root.is_dir():
+        raise DataError(f"image folder '{root}' does not exist; point --image-dir (or a data folder's "
+                        "'imagenet' subfolder) at a folder holding train/<class>/ and val/<class>/")
+    train = root / "train"
+    if not train.is_dir():
+        raise DataError(f"'{root}' has no 'train' folder; an image folder holds train/<class>/*.JPEG "
+                        "and val/<class>/*.JPEG")
+    classes = sorted(p.name for p in train.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not classes:
+        raise DataError(f"'{train}' has no class folders; put each class's images in train/<class name>/")
+    return classes
+
+
+@lru_cache(maxsize=8)
+def _scan(root: str, split: str, classes: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """File paths and labels of one split, sorted; cached because listing ImageNet takes seconds."""
+    folder = Path(root) / split
+    if not folder.is_dir():
+        raise DataError(f"'{root}' has no '{split}' folder; an image folder holds train/<class>/ and val/<class>/")
+    index = {name: i for i, name in enumerate(classes)}
+    files: list[str] = []
+    labels: list[int] = []
+    for entry in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if entry.name not in index:
+            raise DataError(f"class folder '{entry}' has no counterpart in {Path(root) / 'train'}; "
+                            "val classes must be train classes")
+        images = sorted(str(p) for p in entry.iterdir() if p.suffix.lower() in EXTENSIONS and p.is_file())
+        if not images:
+            raise DataError(f"class folder '{entry}' holds no images ({', '.join(EXTENSIONS)}); "
+                            "add images or remove the folder")
+        files.extend(images)
+        labels.extend([index[entry.name]] * len(images))
+    if not files:
+        raise DataError(f"'{folder}' has no class folders with images")
+    return tuple(files), tuple(labels)

@@ -1,0 +1,441 @@
+"""One honest image-classification trainer, fast on a GPU and correct on a CPU.
+
+The recipe follows what makes small-network training fast (airbench's lessons, our own code):
+the dataset lives on the device as uint8 and is normalised on the fly, random crop and flip run on
+whole batches on the device, tensors are channels_last, CUDA runs under bf16 autocast (fp16 with
+loss scaling where bf16 is missing) and may be compiled (CUDA graphs remove the kernel-launch
+overhead that bounds networks this small). Optimisation is SGD with Nesterov momentum, label
+smoothing and a warmup + cosine (or linear) decay, decoupled from weight decay on norms and biases.
+
+Nothing is skipped to look fast: every reported accuracy is measured on images the network never
+trained on (a validation split carved from train, and the test split separately), and images/s
+counts the data pipeline. After every epoch a checkpoint (model, optimizer, scheduler, RNG state,
+epoch) is written atomically, so a preempted trial restarts from its last finished epoch.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..errors import ConfigError, DataError
+
+# Per-channel statistics of the CIFAR-10 training set; close enough for natural images in general.
+MEAN = (0.4914, 0.4822, 0.4465)
+STD = (0.2470, 0.2435, 0.2616)
+SCHEDULES = ("cosine", "linear")
+CHECKPOINT = "last.pt"
+
+
+@runtime_checkable
+class BatchSource(Protocol):
+    """A split too big to hold on the device: yields uint8 NHWC image and int64 label batches."""
+
+    def __len__(self) -> int:
+        """The number of examples."""
+
+    def batches(self, batch_size: int, shuffle: bool, seed: int, drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """One pass over the split; ``seed`` fixes the order so a resumed epoch sees the same one."""
+
+
+Split = tuple[np.ndarray, np.ndarray] | BatchSource
+"""uint8 NHWC images and int64 labels as arrays, or a streaming :class:`BatchSource`."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides what a training run computes (stored in its checkpoints)."""
+
+    epochs: int = 12
+    batch_size: int = 256
+    lr: float = 0.1
+    momentum: float = 0.9
+    nesterov: bool = True
+    weight_decay: float = 5e-4
+    label_smoothing: float = 0.1
+    warmup_epochs: float = 0.0
+    schedule: str = "cosine"
+    crop_padding: int | None = None  # None: 1/8 of the image side (4 pixels on CIFAR)
+    flip: bool = True
+    seed: int = 0
+    eval_batch_size: int = 1024
+
+    def __post_init__(self) -> None:
+        for name in ("epochs", "batch_size", "eval_batch_size"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ConfigError(f"training option {name} must be a positive integer, got {getattr(self, name)!r}")
+        for name in ("lr", "momentum", "weight_decay", "label_smoothing", "warmup_epochs"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise ConfigError(f"training option {name} must be a non-negative number, got {value!r}")
+        if self.label_smoothing >= 1:
+            raise ConfigError(f"label_smoothing must be below 1, got {self.label_smoothing}")
+        if self.schedule not in SCHEDULES:
+            raise ConfigError(f"unknown schedule '{self.schedule}'; choose one of {', '.join(SCHEDULES)}")
+        if self.crop_padding is not None and (not isinstance(self.crop_padding, int) or self.crop_padding < 0):
+            raise ConfigError(f"crop_padding must be a non-negative integer, got {self.crop_padding!r}")
+
+
+@dataclass
+class TrainReport:
+    """What a training run measured; accuracies in percent, like the NB201 tables."""
+
+    val_accuracy: float
+    test_accuracy: float
+    train_loss: float
+    params: int
+    seconds: float
+    train_seconds: float
+    images_per_second: float
+    epochs: int
+    start_epoch: int
+    device: str
+    epoch_losses: list[float] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    """``auto`` picks CUDA when present; asking for a device that is absent fails in one line."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ConfigError(f"unknown device '{device}'; use auto, cpu, cuda or cuda:N") from None
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError(f"device '{device}' requested but this machine has no usable CUDA GPU; "
+                          "use --device cpu (or auto)")
+    if resolved.type == "cuda" and resolved.index is not None and resolved.index >= torch.cuda.device_count():
+        raise ConfigError(f"device '{device}' does not exist; this machine has {torch.cuda.device_count()} GPU(s)")
+    if resolved.type not in ("cpu", "cuda"):
+        raise ConfigError(f"device '{device}' is not supported; use auto, cpu, cuda or cuda:N")
+    return resolved
+
+
+def stratified_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices ``(kept, held_out)``: ``fraction`` of each class held out, drawn with ``seed``.
+
+    Per class, so a held-out split of a small or balanced set keeps the class proportions and its
+    accuracy is comparable across seeds. Both index arrays are sorted (locality when streaming).
+    """
+    if not 0 <= fraction < 1:
+        raise ConfigError(f"val_fraction must be in [0, 1), got {fraction}")
+    rng = np.random.default_rng(seed)
+    held: list[np.ndarray] = []
+    for cls in np.unique(labels):
+        members = np.flatnonzero(labels == cls)
+        held.append(rng.permutation(members)[:int(round(fraction * len(members)))])
+    held_out = np.sort(np.concatenate(held)) if held else np.zeros(0, dtype=np.int64)
+    mask = np.ones(len(labels), dtype=bool)
+    mask[held_out] = False
+    return np.flatnonzero(mask), held_out
+
+
+class DeviceArrays:
+    """A split held on the device as uint8 NHWC, batched by indexing (no host round trips)."""
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray, device: torch.device) -> None:
+        if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
+            raise DataError(f"training images must be uint8 (N, H, W, 3) arrays, got {images.dtype} {images.shape}")
+        if len(images) != len(labels):
+            raise DataError(f"{len(images)} images but {len(labels)} labels")
+        pin = device.type == "cuda"
+        self.images = _to_device(_tensor(images, np.uint8), device, pin)
+        self.labels = _to_device(_tensor(labels, np.int64), device, pin)
+        self.device = device
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def batches(self, batch_size: int, shuffle: bool, seed: int, drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        n = len(self)
+        if shuffle:
+            generator = torch.Generator(device=self.device).manual_seed(seed)
+            order = torch.randperm(n, generator=generator, device=self.device)
+        else:
+            order = None
+        stop = n - n % batch_size if drop_last and n >= batch_size else n
+        for start in range(0, stop, batch_size):
+            if order is None:
+                yield self.images[start:start + batch_size], self.labels[start:start + batch_size]
+            else:
+                index = order[start:start + batch_size]
+                yield self.images[index], self.labels[index]
+
+
+def _tensor(array: np.ndarray, dtype: type) -> torch.Tensor:
+    """A tensor of ``array``, copied when the array is read-only (the data caches hand out such)."""
+    array = np.ascontiguousarray(array, dtype=dtype)
+    return torch.from_numpy(array if array.flags.writeable else array.copy())
+
+
+def _to_device(tensor: torch.Tensor, device: torch.device, pin: bool) -> torch.Tensor:
+    if pin:  # pinned host memory makes the copy asynchronous
+        tensor = tensor.pin_memory()
+    return tensor.to(device, non_blocking=pin)
+
+
+def augment(images: torch.Tensor, padding: int, flip: bool, generator: torch.Generator) -> torch.Tensor:
+    """Random translation by up to ``padding`` pixels (reflected borders) and horizontal flips.
+
+    Equivalent to reflect-pad + random crop, done as one gather per batch on uint8 NHWC data, so it
+    costs one pass over the batch on the device whatever its size.
+    """
+    b, h, w, _ = images.shape
+    device = images.device
+    if padding:
+        dy, dx = (torch.randint(-padding, padding + 1, (2, b, 1), device=device, generator=generator))
+    else:
+        dy = dx = torch.zeros((b, 1), dtype=torch.long, device=device)
+    rows = _reflect(torch.arange(h, device=device) + dy, h)
+    cols = _reflect(torch.arange(w, device=device) + dx, w)
+    if flip:
+        flipped = torch.rand((b, 1), device=device, generator=generator) < 0.5
+        cols = torch.where(flipped, cols.flip(1), cols)
+    batch = torch.arange(b, device=device)[:, None, None]
+    return images[batch, rows[:, :, None], cols[:, None, :]]
+
+
+def _reflect(index: torch.Tensor, size: int) -> torch.Tensor:
+    index = index.abs()
+    return torch.where(index > size - 1, 2 * (size - 1) - index, index)
+
+
+class WarmupDecay:
+    """LR multiplier per step: linear warmup to 1, then cosine or linear decay to 0 (picklable)."""
+
+    def __init__(self, total_steps: int, warmup_steps: int, schedule: str) -> None:
+        self.total_steps, self.warmup_steps, self.schedule = total_steps, warmup_steps, schedule
+
+    def __call__(self, step: int) -> float:
+        if step < self.warmup_steps:
+            return (step + 1) / self.warmup_steps
+        progress = (step - self.warmup_steps) / max(1, self.total_steps - self.warmup_steps)
+        progress = min(progress, 1.0)
+        if self.schedule == "cosine":
+            return 0.5 * (1.0 + math.cos(math.pi * progress))
+        return 1.0 - progress
+
+
+class Trainer:
+    """Trains one network on given splits and measures it; see the module docstring for the recipe.
+
+    ``device``: "auto", "cpu", "cuda", "cuda:N". ``compile``: wrap the network in
+    ``torch.compile`` (``compile_mode`` defaults to "reduce-overhead", i.e. CUDA graphs, on a GPU,
+    and to inductor's default on a CPU). ``amp``: bf16/fp16 autocast on CUDA (CPU runs fp32).
+    """
+
+    def __init__(self, config: TrainConfig, device: str = "auto", compile: bool = False,
+                 compile_mode: str | None = None, amp: bool = True, channels_last: bool = True) -> None:
+        self.config = config
+        self.device = resolve_device(device)
+        self.compile = compile
+        self.compile_mode = compile_mode or ("reduce-overhead" if self.device.type == "cuda" else None)
+        cuda = self.device.type == "cuda"
+        self.amp_dtype = (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16) if cuda and amp else None
+        self.channels_last = channels_last
+        self._mean = torch.tensor(MEAN, device=self.device).view(1, 3, 1, 1) * 255.0
+        self._inv_std = 1.0 / (torch.tensor(STD, device=self.device).view(1, 3, 1, 1) * 255.0)
+
+    # --- public ----------------------------------------------------------------------------
+    def fit(self, model: nn.Module, train: Split, val: Split | None, test: Split | None,
+            checkpoint_dir: str | os.PathLike | None = None,
+            on_epoch_end: Callable[[int, float], None] | None = None) -> TrainReport:
+        """Train ``model`` on ``train`` for ``config.epochs`` epochs; measure it on ``val`` and ``test``.
+
+        With ``checkpoint_dir`` the run resumes from the last finished epoch saved there.
+        ``on_epoch_end(epoch, train_loss)`` is called after each epoch's checkpoint is written.
+        """
+        started = time.perf_counter()
+        cfg, device = self.config, self.device
+        if device.type == "cuda":
+            torch.backends.cudnn.benchmark = True
+        train_src = self._source(train)
+        if len(train_src) == 0:
+            raise DataError("the training split is empty; use more training images or a smaller val_fraction")
+        steps_per_epoch = max(1, len(train_src) // cfg.batch_size)  # full batches only (see _epoch)
+        model = model.to(device, memory_format=torch.channels_last if self.channels_last else torch.preserve_format)
+        params = sum(p.numel() for p in model.parameters())
+        optimizer = self._optimizer(model)
+        scheduler = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, WarmupDecay(cfg.epochs * steps_per_epoch, round(cfg.warmup_epochs * steps_per_epoch), cfg.schedule))
+        scaler = torch.amp.GradScaler("cuda") if self.amp_dtype == torch.float16 else None
+
+        ckpt_path = Path(checkpoint_dir) / CHECKPOINT if checkpoint_dir else None
+        start_epoch, losses = self._resume(ckpt_path, model, optimizer, scheduler, scaler)
+        runner = torch.compile(model, mode=self.compile_mode) if self.compile else model
+
+        train_seconds, trained_images = 0.0, 0
+        for epoch in range(start_epoch, cfg.epochs):
+            epoch_start = time.perf_counter()
+            loss, images = self._epoch(runner, train_src, optimizer, scheduler, scaler, epoch)
+            train_seconds += time.perf_counter() - epoch_start
+            trained_images += images
+            losses.append(loss)
+            if ckpt_path is not None:
+                self._save(ckpt_path, model, optimizer, scheduler, scaler, epoch + 1, losses)
+            if on_epoch_end is not None:
+                on_epoch_end(epoch + 1, loss)
+
+        val_acc = self.accuracy(runner, val) if val is not None else float("nan")
+        test_acc = self.accuracy(runner, test) if test is not None else float("nan")
+        return TrainReport(
+            val_accuracy=val_acc, test_accuracy=test_acc,
+            train_loss=losses[-1] if losses else float("nan"), params=params,
+            seconds=time.perf_counter() - started, train_seconds=train_seconds,
+            images_per_second=trained_images / train_seconds if train_seconds > 0 else float("nan"),
+            epochs=cfg.epochs, start_epoch=start_epoch, device=str(device), epoch_losses=losses)
+
+    @torch.no_grad()
+    def accuracy(self, model: nn.Module, split: Split) -> float:
+        """Top-1 accuracy in percent on ``split``, in eval mode (BatchNorm running statistics)."""
+        source = self._source(split)
+        if len(source) == 0:
+            return float("nan")
+        was_training = model.training
+        model.eval()
+        correct = torch.zeros((), dtype=torch.long, device=self.device)
+        try:
+            for images, labels in source.batches(self.config.eval_batch_size, False, 0, False):
+                images, labels = self._on_device(images, labels)
+                self._mark_step()
+                with self._autocast():
+                    logits = model(self._normalise(images))
+                correct += (logits.argmax(1) == labels).sum()
+        finally:
+            model.train(was_training)
+        return 100.0 * correct.item() / len(source)
+
+    # --- one epoch -------------------------------------------------------------------------
+    def _epoch(self, model: nn.Module, source: BatchSource, optimizer: torch.optim.Optimizer,
+               scheduler: torch.optim.lr_scheduler.LRScheduler, scaler: torch.amp.GradScaler | None,
+               epoch: int) -> tuple[float, int]:
+        """One pass over the training split; returns the mean loss and the number of images trained on.
+
+        Only full batches are used (a partial last batch would retrace a compiled network and
+        perturb BatchNorm); the order and augmentation are seeded by (seed, epoch), so an epoch
+        redone after a preemption sees the same data.
+        """
+        cfg = self.config
+        model.train()
+        epoch_seed = cfg.seed * 100_003 + epoch
+        generator = torch.Generator(device=self.device).manual_seed(epoch_seed)
+        total = torch.zeros((), dtype=torch.float32, device=self.device)
+        seen = 0
+        for images, labels in source.batches(cfg.batch_size, True, epoch_seed, True):
+            images, labels = self._on_device(images, labels)
+            padding = cfg.crop_padding if cfg.crop_padding is not None else images.shape[1] // 8
+            images = augment(images, padding, cfg.flip, generator)
+            self._mark_step()
+            with self._autocast():
+                logits = model(self._normalise(images))
+                loss = F.cross_entropy(logits.float(), labels, label_smoothing=cfg.label_smoothing)
+            optimizer.zero_grad(set_to_none=True)
+            if scaler is not None:
+                scaler.scale(loss).backward()
+                scaler.step(optimizer)
+                scaler.update()
+            else:
+                loss.backward()
+                optimizer.step()
+            scheduler.step()
+            total += loss.detach() * len(labels)  # stays on the device: no sync per step
+            seen += len(labels)
+        return total.item() / max(seen, 1), seen
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _source(self, split: Split) -> BatchSource:
+        if isinstance(split, BatchSource):
+            return split
+        images, labels = split
+        return DeviceArrays(images, labels, self.device)
+
+    def _on_device(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        if images.device != self.device:
+            images = images.to(self.device, non_blocking=True)
+            labels = labels.to(self.device, non_blocking=True)
+        return images, labels
+
+    def _normalise(self, images: torch.Tensor) -> torch.Tensor:
+        """uint8 NHWC -> normalised float NCHW; the permuted view of NHWC *is* channels_last."""
+        x = images.permute(0, 3, 1, 2).float()
+        if not self.channels_last:
+            x = x.contiguous()
+        return (x - self._mean) * self._inv_std
+
+    def _autocast(self) -> contextlib.AbstractContextManager:
+        if self.amp_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast("cuda", dtype=self.amp_dtype)
+
+    def _mark_step(self) -> None:
+        """Tell CUDA graphs a new iteration starts, so outputs of the last one may be overwritten."""
+        if self.compile and self.device.type == "cuda" and self.compile_mode == "reduce-overhead":
+            torch.compiler.cudagraph_mark_step_begin()
+
+    def _optimizer(self, model: nn.Module) -> torch.optim.Optimizer:
+        """SGD + Nesterov; no weight decay on BatchNorm weights and biases (they set scale, not capacity)."""
+        cfg = self.config
+        decay = [p for p in model.parameters() if p.ndim > 1]
+        no_decay = [p for p in model.parameters() if p.ndim <= 1]
+        groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+        fused = {"fused": True} if self.device.type == "cuda" else {}
+        return torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum,
+                               nesterov=cfg.nesterov and cfg.momentum > 0, **fused)
+
+    # --- checkpoints -----------------------------------------------------------------------
+    def _fingerprint(self) -> dict[str, Any]:
+        return asdict(self.config)
+
+    def _save(self, path: Path, model: nn.Module, optimizer: torch.optim.Optimizer,
+              scheduler: torch.optim.lr_scheduler.LRScheduler, scaler: torch.amp.GradScaler | None,
+              epoch: int, losses: Sequence[float]) -> None:
+        """Write the checkpoint to a temporary file and rename it: a kill never leaves half a file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = {
+            "epoch": epoch, "config": self._fingerprint(), "losses": list(losses),
+            "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict() if scaler else None,
+            "rng": {"cpu": torch.get_rng_state(),
+                    "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None},
+        }
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        torch.save(state, tmp)
+        os.replace(tmp, path)
+
+    def _resume(self, path: Path | None, model: nn.Module, optimizer: torch.optim.Optimizer,
+                scheduler: torch.optim.lr_scheduler.LRScheduler,
+                scaler: torch.amp.GradScaler | None) -> tuple[int, list[float]]:
+        """Load ``path`` if it exists; returns the epoch to start from and the losses so far."""
+        if path is None or not path.is_file():
+            return 0, []
+        try:
+            state = torch.load(path, map_location=self.device, weights_only=True)
+            if state["config"] != self._fingerprint():
+                raise DataError(f"checkpoint {path} was written with other training settings; "
+                                "delete it or use another run directory")
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            scheduler.load_state_dict(state["scheduler"])
+            if scaler is not None and state["scaler"]:
+                scaler.load_state_dict(state["scaler"])
+            torch.set_rng_state(state["rng"]["cpu"].cpu())
+            if state["rng"]["cuda"] is not None and torch.cuda.is_available():
+                torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
+        except DataError:
+            raise
+        except (RuntimeError, KeyError, EOFError, OSError, ValueError, TypeError) as exc:
+            raise DataError(f"checkpoint {path} is unreadable ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
+                            "delete it to retrain this trial from scratch") from None
+        return int(state["epoch"]), [float(x) for x in state["losses"]]

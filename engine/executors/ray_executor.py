@@ -1,0 +1,345 @@
+"""The Ray executor: trials run in parallel on Ray actors, locally or across a cluster.
+
+Each worker is one Ray actor holding the resources of one trial (``num_cpus``, fractional
+``num_gpus``), so Ray places and isolates trials while this driver decides what runs where. An
+actor keeps the evaluators it has been sent, so lazily loaded state (a benchmark table, a dataset
+already on the GPU) survives from one trial to the next. Results stream back through ``wait`` as
+each trial finishes, and a freed worker gets the next queued trial at once.
+
+A trial whose worker dies (``os._exit``, a segfault, an OOM kill), whose evaluator raises, or that
+runs past ``timeout_s`` is retried up to ``max_retries`` times and then returned as a failed
+result naming what happened; the search goes on. A :class:`NasloopError` raised by the evaluator
+is the user's input being wrong, so it is re-raised here and stops the search with its one line.
+Ray is imported only when an executor is built: ``import nasloop`` never starts it.
+"""
+from __future__ import annotations
+
+import math
+import os
+import socket
+import sys
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from ..errors import ConfigError, NasloopError
+from ..evaluators.base import Evaluator
+from ..registry import register_executor
+from ..types import Arch, Result
+from .base import Completed, Executor
+
+# A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
+# The loopback switch is read when ray is imported, and the driver and the processes it spawns
+# must agree on it, so it is set only if we are the ones importing ray.
+_LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled"}
+_LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+_STARTUP_FAILURES = 3  # workers that die before their first trial, in a row, before we give up
+_CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
+
+
+def _import_ray(local: bool) -> ModuleType:
+    """Import ray, first pinning a cluster we start ourselves to loopback."""
+    if local:
+        env = {**_LOCAL_RAY_ENV, **(_LOOPBACK_ENV if "ray" not in sys.modules else {})}
+        for name, value in env.items():
+            os.environ.setdefault(name, value)
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    import ray
+
+    return ray
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``Type: message (at file:line)`` of the innermost frame: enough to find a crash from the store."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def _first_line(error: BaseException) -> str:
+    """Ray's errors span many lines; the store keeps the first one that says something."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return f"{type(error).__name__}: {lines[0] if lines else 'no details'}"
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a worker sends back: a result, or why there is none."""
+
+    result: Result | None = None
+    error: str | None = None  # the evaluator raised: worth a retry
+    user_error: NasloopError | None = None  # bad input: stops the search
+
+
+class _Worker:
+    """One trial slot (a Ray actor); remembers each evaluator it was sent, by the driver's token."""
+
+    def __init__(self) -> None:
+        self._evaluators: dict[int, Evaluator] = {}
+
+    def ready(self) -> bool:
+        """Resolves once the actor process is up, so startup never counts against a trial's timeout."""
+        return True
+
+    def evaluate(self, token: int, boxed: list[Any], arch: Arch, fidelity: int | None) -> _Outcome:
+        """Evaluate; ``boxed`` holds the evaluator's object ref, fetched only the first time."""
+        try:
+            evaluator = self._evaluators.get(token)
+            if evaluator is None:
+                import ray
+
+                evaluator = self._evaluators[token] = ray.get(boxed[0])
+            return _Outcome(result=evaluator.evaluate(arch, fidelity))
+        except NasloopError as exc:
+            return _Outcome(user_error=exc)
+        except Exception as exc:  # reported to the driver, which retries or records the failure
+            return _Outcome(error=describe_exception(exc))
+
+
+@dataclass
+class _Trial:
+    trial_id: int
+    token: int
+    arch: Arch
+    fidelity: int | None
+    attempts: int = 0
+    seconds: float = 0.0  # wall time of every attempt so far: the cost of a trial that fails
+
+
+@dataclass
+class _Slot:
+    """A worker actor and what it is doing: starting (``ready``), idle, or running ``trial``."""
+
+    actor: Any
+    ready: Any = None
+    trial: _Trial | None = None
+    ref: Any = None
+    started: float = 0.0
+
+
+def _slots_allowed(resources: dict[str, float], cpus: float, gpus: float) -> int:
+    """How many trials of this size fit in the cluster's total resources."""
+    fits = [math.floor(resources.get(name, 0.0) / need + 1e-9) for name, need in (("CPU", cpus), ("GPU", gpus))
+            if need > 0]
+    return min(fits) if fits else 0
+
+
+@register_executor("ray")
+class RayExecutor(Executor):
+    """Parallel and distributed evaluation with retries and timeouts; see the module docstring.
+
+    ``address`` None starts a local Ray on loopback (or reuses the session this process already
+    has); ``"auto"``, ``"host:port"`` or ``"ray://host:port"`` joins an existing cluster, which is
+    how a search goes beyond one machine. ``workers`` defaults to as many trials as the cluster's
+    resources hold. ``object_store_memory`` (bytes) sizes the store of a Ray we start; a cluster we
+    join keeps its own. ``timeout_s`` counts from the moment a worker starts the trial.
+    """
+
+    def __init__(self, workers: int | None = None, cpus_per_trial: float = 1, gpus_per_trial: float = 0,
+                 address: str | None = None, max_retries: int = 2, timeout_s: float | None = None,
+                 object_store_memory: int | None = None) -> None:
+        _check_options(workers, cpus_per_trial, gpus_per_trial, max_retries, timeout_s, object_store_memory)
+        self.cpus_per_trial, self.gpus_per_trial = float(cpus_per_trial), float(gpus_per_trial)
+        self.max_retries, self.timeout_s = max_retries, timeout_s
+        if address is not None:
+            _check_reachable(address)
+        self._ray = ray = _import_ray(local=address is None)
+        self._owns_ray = not ray.is_initialized()
+        if self._owns_ray:
+            self._start(address, workers, object_store_memory)
+        total = ray.cluster_resources()
+        allowed = _slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
+        workers = workers or allowed
+        if workers < 1 or workers > allowed:
+            self.close()
+            room = f"room for {allowed}" if allowed else "no room for"
+            raise ConfigError(f"the Ray cluster has {total.get('CPU', 0):g} CPUs and {total.get('GPU', 0):g} GPUs: "
+                              f"{room} trials of {self.cpus_per_trial:g} CPU and {self.gpus_per_trial:g} GPU"
+                              f"{f', not {workers}' if workers else ''}; lower --workers or --gpus-per-trial")
+        self._actor_class = ray.remote(_Worker).options(num_cpus=self.cpus_per_trial, num_gpus=self.gpus_per_trial,
+                                                         max_restarts=0, max_concurrency=1)
+        self._slots = [self._new_slot() for _ in range(workers)]
+        self._queue: deque[_Trial] = deque()
+        self._evaluators: dict[int, tuple[Evaluator, Any]] = {}  # token → (evaluator kept alive, its object ref)
+        self._startup_failures = 0
+
+    def _start(self, address: str | None, workers: int | None, object_store_memory: int | None) -> None:
+        """Start a local Ray, or connect to ``address``; an unreachable cluster is one line."""
+        ray = self._ray
+        if address is not None:
+            try:
+                ray.init(address=address, logging_level="WARNING")
+            except Exception as exc:  # ConnectionError, or a bad address format deep inside Ray
+                raise ConfigError(f"cannot connect to the Ray cluster at '{address}' ({_first_line(exc)}); "
+                                  "start one with 'ray start --head' or fix --ray-address") from None
+            return
+        cpus = os.cpu_count() or 1
+        if workers is not None:  # Ray's CPUs are logical: let the asked-for workers all run
+            cpus = max(cpus, math.ceil(workers * self.cpus_per_trial))
+        try:
+            ray.init(num_cpus=cpus, object_store_memory=object_store_memory, include_dashboard=False,
+                     logging_level="WARNING")
+        except ValueError as exc:  # e.g. an object store smaller than Ray's minimum
+            raise ConfigError(f"cannot start a local Ray: {exc}") from None
+
+    def _new_slot(self) -> _Slot:
+        actor = self._actor_class.remote()
+        return _Slot(actor, ready=actor.ready.remote())
+
+    # --- the executor interface -----------------------------------------------------------------
+    @property
+    def capacity(self) -> int:
+        return len(self._slots)
+
+    @property
+    def pending(self) -> int:
+        return len(self._queue) + sum(slot.trial is not None for slot in self._slots)
+
+    def submit(self, trial_id: int, evaluator: Evaluator, arch: Arch, fidelity: int | None) -> None:
+        token = id(evaluator)
+        if token not in self._evaluators:  # shipped once; each worker fetches it on its first trial
+            self._evaluators[token] = (evaluator, self._ray.put(evaluator))
+        self._queue.append(_Trial(trial_id, token, arch, fidelity))
+        self._dispatch()
+
+    def wait(self) -> list[Completed]:
+        """Block until at least one trial finishes (or finally fails); return every one that has."""
+        ray = self._ray
+        done: list[Completed] = []
+        while not done and self.pending:
+            self._dispatch()
+            watched = {slot.ready if slot.ready is not None else slot.ref: slot
+                       for slot in self._slots if slot.ready is not None or slot.ref is not None}
+            ready, _ = ray.wait(list(watched), num_returns=1, timeout=self._seconds_to_deadline())
+            if ready:  # take everything that has finished meanwhile, not just the first
+                ready, _ = ray.wait(list(watched), num_returns=len(watched), timeout=0)
+            for ref in ready:
+                slot = watched[ref]
+                done += self._started(slot) if ref is slot.ready else self._finished(slot)
+            done += self._expire()
+        self._dispatch()
+        return done
+
+    def close(self) -> None:
+        """Stop our workers; shut Ray down only if this executor started it."""
+        ray = self._ray
+        for slot in getattr(self, "_slots", []):
+            ray.kill(slot.actor)
+        self._slots = []
+        if self._owns_ray and ray.is_initialized():
+            ray.shutdown()
+        self._owns_ray = False
+
+    # --- scheduling -------------------------------------------------------------------------------
+    def _dispatch(self) -> None:
+        """Give queued trials (retries first) to idle workers."""
+        for slot in self._slots:
+            if not self._queue:
+                return
+            if slot.ready is None and slot.trial is None:
+                trial = slot.trial = self._queue.popleft()
+                trial.attempts += 1
+                boxed = [self._evaluators[trial.token][1]]  # in a list, so Ray does not resolve it per call
+                slot.ref = slot.actor.evaluate.remote(trial.token, boxed, trial.arch, trial.fidelity)
+                slot.started = time.monotonic()
+
+    def _seconds_to_deadline(self) -> float | None:
+        running = [slot.started for slot in self._slots if slot.trial is not None]
+        if self.timeout_s is None or not running:
+            return None
+        return max(0.0, min(running) + self.timeout_s - time.monotonic())
+
+    def _started(self, slot: _Slot) -> list[Completed]:
+        """A worker came up, or died trying (e.g. nasloop does not import on that node)."""
+        try:
+            self._ray.get(slot.ready)
+        except self._ray.exceptions.RayError as exc:
+            self._startup_failures += 1
+            if self._startup_failures >= _STARTUP_FAILURES:
+                raise ConfigError(f"Ray workers die on start-up ({_first_line(exc)}); make nasloop importable "
+                                  "on every node of the cluster (pip install it there)") from None
+            self._replace(slot)
+            return []
+        slot.ready = None
+        self._startup_failures = 0
+        return []
+
+    def _finished(self, slot: _Slot) -> list[Completed]:
+        trial, ref = slot.trial, slot.ref
+        trial.seconds += time.monotonic() - slot.started
+        slot.trial = slot.ref = None
+        try:
+            outcome: _Outcome = self._ray.get(ref)
+        except self._ray.exceptions.RayError as exc:  # the worker process died (crash, OOM kill, ...)
+            self._replace(slot)
+            return self._retry_or_fail(trial, f"worker crashed: {_first_line(exc)}")
+        if outcome.user_error is not None:
+            raise outcome.user_error
+        if outcome.error is not None:
+            return self._retry_or_fail(trial, outcome.error)
+        return [Completed(trial.trial_id, outcome.result)]
+
+    def _expire(self) -> list[Completed]:
+        """Kill the workers of trials past their timeout (an actor task cannot be force-cancelled)."""
+        if self.timeout_s is None:
+            return []
+        now, expired = time.monotonic(), []
+        for slot in self._slots:
+            if slot.trial is not None and now - slot.started >= self.timeout_s:
+                trial = slot.trial
+                trial.seconds += now - slot.started
+                self._ray.kill(slot.actor)
+                self._replace(slot)
+                expired += self._retry_or_fail(trial, f"timed out after {self.timeout_s:g} s")
+        return expired
+
+    def _replace(self, slot: _Slot) -> None:
+        """A fresh worker in place of a dead or killed one."""
+        fresh = self._new_slot()
+        slot.actor, slot.ready, slot.trial, slot.ref = fresh.actor, fresh.ready, None, None
+
+    def _retry_or_fail(self, trial: _Trial, reason: str) -> list[Completed]:
+        if trial.attempts <= self.max_retries:
+            self._queue.appendleft(trial)
+            return []
+        attempts = f"{trial.attempts} attempt{'s' if trial.attempts > 1 else ''}"
+        return [Completed(trial.trial_id, Result.failed(f"{reason} ({attempts})", cost=trial.seconds))]
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds, not minutes, when a ``host:port`` or ``ray://host:port`` address does not answer."""
+    if address == "auto":  # Ray finds the local cluster itself and fails at once if there is none
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"--ray-address must be auto, HOST:PORT or ray://HOST:PORT, got '{address}'")
+    try:
+        socket.create_connection((host, int(port)), timeout=_CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise ConfigError(f"cannot reach the Ray cluster at '{address}' ({exc.strerror or exc}); start one with "
+                          "'ray start --head' or fix --ray-address") from None
+
+
+def _check_options(workers: int | None, cpus_per_trial: float, gpus_per_trial: float, max_retries: int,
+                   timeout_s: float | None, object_store_memory: int | None) -> None:
+    """Every bad option is one line naming the flag, before Ray starts."""
+    def number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
+        raise ConfigError(f"--workers must be an integer >= 1, got {workers!r}")
+    if not number(cpus_per_trial) or cpus_per_trial < 0:
+        raise ConfigError(f"cpus_per_trial must be a number >= 0, got {cpus_per_trial!r}")
+    if not number(gpus_per_trial) or gpus_per_trial < 0 or (gpus_per_trial > 1 and gpus_per_trial % 1):
+        raise ConfigError(f"--gpus-per-trial must be a fraction of one GPU or a whole number, got {gpus_per_trial!r}")
+    if cpus_per_trial == 0 and gpus_per_trial == 0:
+        raise ConfigError("a Ray trial needs some resource: set cpus_per_trial or --gpus-per-trial above 0")
+    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+        raise ConfigError(f"--max-retries must be an integer >= 0, got {max_retries!r}")
+    if timeout_s is not None and (not number(timeout_s) or timeout_s <= 0):
+        raise ConfigError(f"--trial-timeout must be a positive number of seconds, got {timeout_s!r}")
+    if object_store_memory is not None and (not isinstance(object_store_memory, int) or object_store_memory <= 0):
+        raise ConfigError(f"object_store_memory must be a positive number of bytes, got {object_store_memory!r}")

@@ -1,0 +1,145 @@
+"""Zero-cost proxies on real NB201 networks and real CIFAR-10 images, checked against NAS-Bench-Suite-Zero."""
+from __future__ import annotations
+
+import functools
+import math
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from scipy.stats import spearmanr
+from torch import nn
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.engine.data.zc_proxies import load_nb201_zc
+from nasloop.engine.errors import ConfigError, DataError, RegistryError
+from nasloop.engine.evaluators.proxies import (PROXIES, proxy_vectors, register_proxy,
+                                               score_architectures)
+from nasloop.engine.evaluators.proxy import ProxyEvaluator
+from nasloop.engine.registry import EVALUATORS
+from nasloop.engine.search import search
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.search_spaces.nb201_cost import nb201_params_flops
+
+ALL_PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "zen",
+               "l2_norm", "plain", "epe_nas", "params", "flops")
+VALIDATED = ("synflow", "params", "flops", "zen")
+CONV_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+ALL_OPS_CELL = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_3x3~0|none~1|avg_pool_3x3~2|"
+DISCONNECTED_CELL = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Proxies do small per-layer work that a contended 2-core machine runs fastest on one thread."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@register_proxy("test_conv_layers", needs_data=False)
+def conv_layers(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """A user-defined proxy: the number of convolutions in the network."""
+    return float(sum(isinstance(m, nn.Conv2d) for m in net.modules()))
+
+
+def test_every_proxy_is_finite_on_real_networks_and_images(data_dir):
+    space = NB201Space()
+    records = score_architectures(space, [CONV_CELL, ALL_OPS_CELL], ALL_PROXIES, data_dir=data_dir, batch_size=16)
+    assert [r["arch"] for r in records] == [CONV_CELL, ALL_OPS_CELL]
+    for record in records:
+        assert "errors" not in record, record.get("errors")
+        assert set(record["scores"]) == set(ALL_PROXIES)
+        assert all(math.isfinite(v) for v in record["scores"].values()), record["scores"]
+        assert record["seconds"] > 0
+    conv, other = (r["scores"] for r in records)
+    sizes, flops = nb201_params_flops(np.array([space.parse(CONV_CELL), space.parse(ALL_OPS_CELL)]))
+    assert [conv["params"], other["params"]] == pytest.approx(list(sizes))
+    assert [conv["flops"], other["flops"]] == pytest.approx(list(flops))
+    assert conv["params"] > other["params"] and conv["flops"] > other["flops"]
+    # repeatable: same seed, same batch, same scores
+    again = score_architectures(space, [ALL_OPS_CELL], ("snip", "zen"), data_dir=data_dir, batch_size=16)
+    assert again[0]["scores"] == {k: other[k] for k in ("snip", "zen")}
+
+
+def test_validated_proxies_rank_like_nas_bench_suite_zero(data_dir):
+    reference = load_nb201_zc("cifar10", data_dir)
+    assert len(reference) == 725
+    cells = sorted(reference)[::24]  # 31 cells spread over the file
+    records = score_architectures(NB201Space(), cells, VALIDATED, data_dir=data_dir, batch_size=8)
+    zen_reference = NB201Benchmark("cifar10", data_dir).proxy_scores(cells, "zen")  # the Suite's Zen, NaN if undefined
+    for proxy in VALIDATED:
+        ours = np.array([np.nan if r["scores"][proxy] is None else r["scores"][proxy] for r in records])
+        theirs = zen_reference if proxy == "zen" else np.array([reference[c][proxy] for c in cells])
+        both = np.isfinite(ours) & np.isfinite(theirs)
+        assert both.sum() >= 28, (proxy, both.sum())
+        rho = spearmanr(ours[both], theirs[both])[0]
+        assert rho >= 0.9, (proxy, rho)
+    for proxy in ("params", "flops"):  # exact counts, not just the same order
+        np.testing.assert_allclose([r["scores"][proxy] for r in records],
+                                   [reference[c][proxy] for c in cells], rtol=1e-5)
+
+
+def test_a_network_without_signal_fails_cleanly_and_vectors_stay_finite(data_dir):
+    space = NB201Space()
+    record = score_architectures(space, [DISCONNECTED_CELL], ("synflow", "params"), data_dir=data_dir)[0]
+    assert record["scores"]["synflow"] is None and record["scores"]["params"] > 0
+    assert "synflow" in record["errors"]["synflow"] and "\n" not in record["errors"]["synflow"]
+    result = ProxyEvaluator(space, data_dir=data_dir, proxies=["synflow"]).evaluate(space.parse(DISCONNECTED_CELL))
+    assert not result.ok and "synflow" in result.reason
+    encode = functools.partial(proxy_vectors, space, proxies=["synflow", "params"], data_dir=data_dir)
+    vectors = encode([space.parse(CONV_CELL), space.parse(DISCONNECTED_CELL)])
+    assert vectors.shape == (2, 2) and np.isfinite(vectors).all()
+    assert vectors[1, 0] == vectors[0, 0]  # the failed score takes the column's lowest finite one
+
+
+def test_user_proxy_registers_by_decorator_and_the_evaluator_reports_it(data_dir):
+    assert "test_conv_layers" in PROXIES and "proxy" in EVALUATORS
+    space = NB201Space()
+    evaluator = EVALUATORS.get("proxy")(space, data_dir=data_dir, proxies="test_conv_layers,params")
+    assert evaluator.objective == "test_conv_layers" and not evaluator.minimize
+    evaluator.check()
+    clone = pickle.loads(pickle.dumps(evaluator))
+    result = clone.evaluate(space.parse(CONV_CELL))
+    assert result.ok and result.cost > 0
+    # stem + 3 stages x 5 cells x 5 convolution edges + 2 reductions x 3 convs
+    assert result.metrics["test_conv_layers"] == 1 + 3 * 5 * 5 + 2 * 3
+    assert result.metrics["params"] == pytest.approx(nb201_params_flops(np.array(space.parse(CONV_CELL)))[0][0])
+
+
+def test_search_runs_end_to_end_on_proxies(data_dir, tmp_path):
+    config = SearchConfig(space="nb201", dataset="cifar10", strategy="random", evaluator="proxy",
+                          evaluator_options={"proxies": ["synflow", "params"], "batch_size": 8},
+                          budget=4, seed=0, data_dir=str(data_dir), run_dir=str(tmp_path / "run"))
+    summary = search(config)
+    assert summary["evaluations"] == 4 and summary["failed"] == 0
+    assert summary["best"]["score"] == summary["best"]["metrics"]["synflow"]
+    assert summary["best"]["metrics"]["params"] > 0
+
+
+def test_bad_input_gives_one_line_errors(data_dir, tmp_path):
+    space = NB201Space()
+    with pytest.raises(RegistryError, match="unknown zero-cost proxy 'synflw'; known: .*synflow"):
+        ProxyEvaluator(space, data_dir=data_dir, proxies=["synflw"])
+    with pytest.raises(ConfigError, match="unknown dataset 'mnist'"):
+        ProxyEvaluator(space, dataset="mnist", data_dir=data_dir)
+    with pytest.raises(DataError, match="snip need cifar100 images") as err:
+        ProxyEvaluator(space, dataset="cifar100", data_dir=data_dir, proxies=["synflow", "snip"]).check()
+    assert "\n" not in str(err.value)
+    with pytest.raises(DataError, match="does not exist"):
+        ProxyEvaluator(space, data_dir=tmp_path / "missing", proxies=["jacov"]).check()
+    with pytest.raises(ConfigError, match="no fidelity"):
+        ProxyEvaluator(space, data_dir=data_dir).check(12)
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "zc_proxies_partial.json.gz").write_bytes(b"not gzip")
+    with pytest.raises(DataError, match="corrupt or truncated"):
+        load_nb201_zc("cifar10", corrupt)
+    # data-free proxies still score cifar100 and ImageNet16-120 networks (no images needed)
+    records = score_architectures(space, [CONV_CELL], ["synflow", "params"], dataset="ImageNet16-120")
+    expected_params = nb201_params_flops(np.array(space.parse(CONV_CELL)), num_classes=120, input_size=16)[0][0]
+    assert math.isfinite(records[0]["scores"]["synflow"])
+    assert records[0]["scores"]["params"] == pytest.approx(expected_params)

@@ -1,0 +1,198 @@
+"""The Ray executor on the real NB201 table: parallel search, crashes, hangs, resumption, user errors.
+
+One local Ray session (2 CPUs, loopback) serves the whole module; every executor here reuses it,
+and the interrupted search joins it from a subprocess by address.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.engine.errors import ConfigError, UnsupportedError
+from nasloop.engine.evaluators.tabular import TabularEvaluator
+from nasloop.engine.executors.ray_executor import RayExecutor
+from nasloop.engine.loop import Budget, SearchLoop
+from nasloop.engine.search import resume, search
+from nasloop.engine.store import RunStore
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.strategies.random_search import RandomSearch
+
+TIMEOUT_S = 4.0  # far above a table lookup (plus loading the table in a fresh worker), far below the hang
+
+
+@pytest.fixture(scope="module")
+def ray_address():
+    """One local Ray for the module, on loopback; yields its address for drivers in other processes."""
+    os.environ.update(RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0", RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled")
+    import ray
+
+    context = ray.init(num_cpus=2, object_store_memory=256 * 2**20, include_dashboard=False, logging_level="WARNING")
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import this test file
+    yield context.address_info["address"]
+    ray.shutdown()
+
+
+class FaultyTabular(TabularEvaluator):
+    """The real tabular evaluator, whose worker dies on one chosen cell and hangs on another.
+
+    Each attempt on a faulty cell appends a line to a file in ``log_dir``, so the test counts retries.
+    """
+
+    def __init__(self, space: NB201Space, data_dir: Path, crash: tuple, hang: tuple, log_dir: Path) -> None:
+        super().__init__(space, data_dir=data_dir)
+        self.crash, self.hang, self.log_dir = crash, hang, str(log_dir)
+
+    def evaluate(self, arch, fidelity=None):
+        for kind, cell in (("crash", self.crash), ("hang", self.hang)):
+            if arch == cell:
+                with open(os.path.join(self.log_dir, kind), "a") as log:
+                    log.write("attempt\n")
+                if kind == "crash":
+                    os._exit(1)  # the worker process dies mid-trial, as on a segfault or an OOM kill
+                time.sleep(600)
+        return super().evaluate(arch, fidelity)
+
+
+def evaluated(run_dir: Path) -> dict[str, dict]:
+    """arch → metrics of every evaluation (not duplicate) in a run."""
+    with RunStore.in_run_dir(run_dir) as store:
+        return {t.arch: dict(t.result.metrics) for t in store.evaluations()}
+
+
+def test_two_worker_search_matches_the_data_and_the_in_process_search(ray_address, tmp_path, data_dir):
+    common = dict(strategy="random", seed=3, budget=40, data_dir=str(data_dir))
+    serial = search(SearchConfig(**common, run_dir=str(tmp_path / "serial")))
+    parallel = search(SearchConfig(**common, run_dir=str(tmp_path / "ray"), executor="ray",
+                                   executor_options={"workers": 2}))
+    assert parallel["evaluations"] == 40 and parallel["failed"] == 0 and parallel["pending"] == 0
+    assert parallel["stop_reason"] == "budget of 40 evaluations spent"
+    results = evaluated(tmp_path / "ray")
+    assert results == evaluated(tmp_path / "serial")  # random search proposes the same cells in any order
+    space, table = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    for arch, metrics in results.items():
+        assert metrics == dict(table.query(space.parse(arch)).metrics)
+    best = max(results, key=lambda arch: results[arch]["val_accuracy"])
+    assert parallel["best"]["arch"] == serial["best"]["arch"] == best
+
+
+def test_results_stream_back_and_a_hung_trial_times_out(ray_address, tmp_path, data_dir):
+    space = NB201Space()
+    hang, fine = (1, 2, 3, 4, 0, 1), (3, 3, 3, 3, 3, 3)
+    evaluator = FaultyTabular(space, data_dir, crash=(0,) * 6, hang=hang, log_dir=tmp_path)
+    with RayExecutor(workers=2, timeout_s=TIMEOUT_S, max_retries=0) as executor:
+        assert executor.capacity == 2
+        executor.submit(1, evaluator, hang, None)
+        executor.submit(2, evaluator, fine, None)
+        first = executor.wait()  # the quick trial comes back while the other still runs
+        assert [c.trial_id for c in first] == [2] and first[0].result.ok and executor.pending == 1
+        second = executor.wait()
+    assert [c.trial_id for c in second] == [1] and executor.pending == 0
+    assert second[0].result.reason == f"timed out after {TIMEOUT_S:g} s (1 attempt)"
+
+
+def test_crashing_and_hanging_trials_are_retried_then_recorded_as_failed(ray_address, tmp_path, data_dir):
+    space, seed, budget = NB201Space(), 8, 12
+    proposals = RandomSearch(space, seed=seed).ask(6)  # the search's strategy proposes these first
+    crash, hang = proposals[1], proposals[4]
+    evaluator = FaultyTabular(space, data_dir, crash=crash, hang=hang, log_dir=tmp_path)
+    with RunStore.in_run_dir(tmp_path / "run", create=True) as store:
+        executor = RayExecutor(workers=2, timeout_s=TIMEOUT_S, max_retries=2)
+        loop = SearchLoop(space, RandomSearch(space, seed=seed), evaluator, executor, store, Budget(budget))
+        with executor:
+            assert loop.run() == f"budget of {budget} evaluations spent"
+        trials = {t.arch: t for t in store.evaluations()}
+    assert len(trials) == budget
+    failed = {arch: t.result.reason for arch, t in trials.items() if not t.result.ok}
+    assert failed.keys() == {space.format(crash), space.format(hang)}
+    assert failed[space.format(crash)].startswith("worker crashed: ")
+    assert failed[space.format(crash)].endswith("(3 attempts)")
+    assert failed[space.format(hang)] == f"timed out after {TIMEOUT_S:g} s (3 attempts)"
+    assert (tmp_path / "crash").read_text().count("attempt") == 3  # first try + max_retries
+    assert (tmp_path / "hang").read_text().count("attempt") == 3
+    assert all(t.score is None for arch, t in trials.items() if arch in failed)
+    assert all(t.result.ok for arch, t in trials.items() if arch not in failed)
+
+
+KILLED_SEARCH = """
+import sys
+from nasloop import SearchConfig, search
+data_dir, run_dir, address, budget = sys.argv[1:]
+search(SearchConfig(strategy="random", seed=21, budget=int(budget), data_dir=data_dir, run_dir=run_dir,
+                    executor="ray", executor_options={"workers": 2, "address": address}))
+"""
+
+
+def stored_trials(db: Path) -> int:
+    """Trials committed so far, read while the search writes."""
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1) as conn:
+            return conn.execute("SELECT COUNT(*) FROM trials WHERE status IS NOT NULL").fetchone()[0]
+    except sqlite3.Error:  # not created yet
+        return 0
+
+
+def test_a_killed_ray_search_resumes_with_nothing_lost(ray_address, tmp_path, data_dir):
+    budget, run = 150, tmp_path / "killed"
+    reference = search(SearchConfig(strategy="random", seed=21, budget=budget, data_dir=str(data_dir),
+                                    run_dir=str(tmp_path / "reference")))
+    cmd = [sys.executable, "-c", KILLED_SEARCH, str(data_dir), str(run), ray_address, str(budget)]
+    with open(tmp_path / "stderr.log", "wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and stored_trials(run / "nasloop.sqlite") < 30 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL, (tmp_path / "stderr.log").read_text()
+    assert stored_trials(run / "nasloop.sqlite") >= 30, "the search was killed before it stored anything"
+    with RunStore.in_run_dir(run) as store:
+        assert store.counts()["evaluations"] < budget, "the search finished before it was killed"
+
+    summary = resume(run)
+    assert summary["evaluations"] == budget and summary["failed"] == 0 and summary["pending"] == 0
+    with RunStore.in_run_dir(run) as store:
+        keys = [t.key for t in store.trials() if t.state != "duplicate"]
+        assert len(keys) == len(set(keys)) == budget  # no cell evaluated as two trials, none left over
+        assert all(t.result is not None for t in store.trials())
+    assert evaluated(run) == evaluated(tmp_path / "reference")  # the same cells, none lost
+    assert summary["best"]["arch"] == reference["best"]["arch"]
+
+
+def test_a_user_error_in_a_worker_stops_the_search_with_one_line(ray_address, tmp_path, data_dir):
+    space = NB201Space()
+    evaluator = TabularEvaluator(space, data_dir=data_dir)  # the table has 12 and 200 epochs, not 7
+    with RunStore.in_run_dir(tmp_path / "run", create=True) as store, RayExecutor(workers=2) as executor:
+        loop = SearchLoop(space, RandomSearch(space, seed=0), evaluator, executor, store, Budget(10), fidelity=7)
+        with pytest.raises(UnsupportedError) as error:
+            loop.run()
+    assert "7-epoch" in str(error.value) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("address,message", [
+    ("127.0.0.1:1", "cannot reach the Ray cluster at '127.0.0.1:1' (Connection refused); start one with"),
+    ("head-node", "--ray-address must be auto, HOST:PORT or ray://HOST:PORT, got 'head-node'"),
+])
+def test_a_bad_cluster_address_is_one_line(address, message):
+    with pytest.raises(ConfigError) as error:
+        RayExecutor(address=address)
+    assert str(error.value).startswith(message) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"workers": 3}, "the Ray cluster has 2 CPUs and 0 GPUs: room for 2 trials of 1 CPU and 0 GPU, not 3; lower"),
+    ({"gpus_per_trial": 0.25}, "the Ray cluster has 2 CPUs and 0 GPUs: no room for trials of 1 CPU and 0.25 GPU;"),
+    ({"timeout_s": 0}, "--trial-timeout must be a positive number of seconds, got 0"),
+])
+def test_asking_for_more_than_the_cluster_holds_is_one_line(ray_address, options, message):
+    with pytest.raises(ConfigError) as error:
+        RayExecutor(**options)
+    assert str(error.value).startswith(message) and "\n" not in str(error.value)

@@ -1,0 +1,167 @@
+"""Real training on real CIFAR-10 images: learning, checkpoint resume, image folders, search, errors.
+
+Networks are small (C=4..8, N=1) and data slices of the subset, so the file runs in well under a
+minute on two CPU cores. Torch runs single-threaded here: the test machine is shared, and
+oversubscribed threads slow training down by an order of magnitude.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.data.cifar import load_cifar10
+from nasloop.engine.data.imagenet import ImageFolder
+from nasloop.engine.errors import ConfigError, DataError
+from nasloop.engine.evaluators.train import TrainingEvaluator, train_architecture
+from nasloop.engine.evaluators.trainer import TrainConfig, Trainer, augment, stratified_split
+from nasloop.engine.registry import EVALUATORS
+from nasloop.engine.search import search
+from nasloop.search_spaces.nb201 import NB201Space
+
+from PIL import Image
+
+BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+TINY = {"channels": 4, "cells": 1, "batch_size": 32, "train_images": 400}
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_one_epoch_on_the_cifar10_subset_learns_well_above_chance(data_dir):
+    space = NB201Space()
+    evaluator = EVALUATORS.get("train")(space, data_dir=data_dir, epochs=3, channels=8, cells=1,
+                                        batch_size=32, train_images=2000)
+    result = evaluator.evaluate(space.parse(BEST_CELL), fidelity=1)
+    m = result.metrics
+    # Measured on this setup: val 25 %, test 27-30 % after one epoch (chance is 10 %); held-out
+    # images only: 200 validation images carved from train, and the 870 subset test images.
+    assert m["val_accuracy"] > 17 and m["test_accuracy"] > 17, m
+    assert m["epochs"] == 1 and m["start_epoch"] == 0  # the fidelity overrides the default epochs
+    assert m["params"] == sum(p.numel() for p in space.to_module(space.parse(BEST_CELL), channels=8,
+                                                                 cells_per_stage=1).parameters())
+    assert 0 < m["train_loss"] < math.log(10)  # below the loss of a uniform guess
+    assert m["images_per_second"] > 0 and result.cost > 0
+
+
+def test_interrupted_training_resumes_from_the_last_finished_epoch(data_dir, tmp_path):
+    space = NB201Space()
+    arch = space.parse(BEST_CELL)
+    evaluator = TrainingEvaluator(space, data_dir=data_dir, epochs=2, run_dir=tmp_path / "run", **TINY)
+
+    class Preempted(Exception):
+        pass
+
+    def preempt_after_first_epoch(epoch: int, loss: float) -> None:
+        if epoch == 1:
+            raise Preempted
+
+    with pytest.raises(Preempted):
+        evaluator.train(arch, on_epoch_end=preempt_after_first_epoch)
+    checkpoint = evaluator.checkpoint_dir(arch, 2) / "last.pt"
+    assert checkpoint.is_file() and torch.load(checkpoint, weights_only=True)["epoch"] == 1
+    assert not any(p.name.endswith(".tmp") for p in checkpoint.parent.iterdir())
+
+    epochs_run: list[int] = []
+    resumed = evaluator.train(arch, on_epoch_end=lambda epoch, loss: epochs_run.append(epoch))
+    assert resumed.start_epoch == 1 and epochs_run == [2]  # continued at epoch 2, not from scratch
+
+    # The same two epochs without interruption (no checkpoints) reach the same network.
+    fresh = TrainingEvaluator(space, data_dir=data_dir, epochs=2, **TINY).train(arch)
+    assert fresh.start_epoch == 0 and len(fresh.epoch_losses) == 2
+    assert resumed.epoch_losses == pytest.approx(fresh.epoch_losses, rel=1e-5)
+    assert resumed.val_accuracy == pytest.approx(fresh.val_accuracy)
+    assert resumed.test_accuracy == pytest.approx(fresh.test_accuracy)
+
+    checkpoint.write_bytes(checkpoint.read_bytes()[:1000])
+    with pytest.raises(DataError) as exc:
+        evaluator.train(arch)
+    assert str(checkpoint) in str(exc.value) and "\n" not in str(exc.value)
+
+
+def write_image_folder(root: Path, images: np.ndarray, labels: np.ndarray, train: int, val: int) -> None:
+    """An ImageNet-style folder (train/<class>/, val/<class>/) of real CIFAR images saved as PNG."""
+    for label in range(10):
+        members = np.flatnonzero(labels == label)
+        for split, chosen in (("train", members[:train]), ("val", members[train:train + val])):
+            (root / split / f"class{label}").mkdir(parents=True, exist_ok=True)
+            for i in chosen:
+                Image.fromarray(images[i]).save(root / split / f"class{label}" / f"{i}.png")
+
+
+def test_image_folder_dataset_trains_end_to_end_in_memory_and_streamed(data_dir, tmp_path):
+    write_image_folder(tmp_path / "imagenet", *load_cifar10(data_dir, "test", source="subset"), train=20, val=2)
+    space = NB201Space()
+    report = train_architecture(space, BEST_CELL, dataset="imagenet", epochs=1, data_dir=tmp_path,
+                                resolution=16, channels=4, cells=1, batch_size=32, val_fraction=0.2)
+    assert "image folder" in report["data_source"] and report["epochs"] == 1
+    # accuracies are real counts: 40 validation images carved from train (4 per class), 20 test images
+    for key, count in (("val_accuracy", 40), ("test_accuracy", 20)):
+        correct = report[key] * count / 100
+        assert 0 <= correct <= count and correct == pytest.approx(round(correct))
+    assert math.isfinite(report["train_loss"]) and report["images_per_second"] > 0
+
+    train = ImageFolder(tmp_path / "imagenet", "train", resolution=16)
+    keep, held = stratified_split(train.labels, 0.2, 0)
+    network = space.to_module(space.parse(BEST_CELL), channels=4, cells_per_stage=1)
+    streamed = Trainer(TrainConfig(epochs=1, batch_size=32)).fit(
+        network, train.subset(keep), train.subset(held), ImageFolder(tmp_path / "imagenet", "val", resolution=16))
+    assert streamed.params == report["params"] and math.isfinite(streamed.train_loss)
+    assert 0 <= streamed.test_accuracy <= 100
+
+
+def test_search_with_the_train_evaluator_runs_end_to_end(data_dir, tmp_path):
+    config = SearchConfig(evaluator="train", strategy="random", fidelity=1, budget=2, seed=1,
+                          data_dir=str(data_dir), run_dir=str(tmp_path / "run"),
+                          evaluator_options={**TINY, "train_images": 300})
+    summary = search(config)
+    assert summary["evaluations"] == 2 and summary["failed"] == 0
+    best = summary["best"]["metrics"]
+    assert 0 <= best["val_accuracy"] <= 100 and 0 <= best["test_accuracy"] <= 100 and best["params"] > 0
+    assert len(list((tmp_path / "run" / "checkpoints").iterdir())) == 2
+
+
+def test_augmentation_is_a_reflected_translation_and_flip_of_each_image(data_dir):
+    x, _ = load_cifar10(data_dir, "test", source="subset")
+    images = torch.from_numpy(x[:64].copy())
+    out = augment(images, 4, True, torch.Generator().manual_seed(0))
+    assert out.shape == images.shape and out.dtype == torch.uint8
+    assert not torch.equal(out, images)
+    padded = np.pad(x[:64], ((0, 0), (4, 4), (4, 4), (0, 0)), mode="reflect")
+    for i in range(64):  # every output is some 32x32 window of its padded image, maybe mirrored
+        windows = [padded[i, r:r + 32, c:c + 32] for r in range(9) for c in range(9)]
+        assert any(np.array_equal(out[i].numpy(), w) or np.array_equal(out[i].numpy(), w[:, ::-1])
+                   for w in windows)
+
+
+def test_bad_training_requests_are_one_line_errors(data_dir, tmp_path):
+    space = NB201Space()
+    with pytest.raises(ConfigError):
+        TrainingEvaluator(space, dataset="mnist", data_dir=data_dir)
+    with pytest.raises(DataError) as exc:
+        TrainingEvaluator(space, data_dir=tmp_path).check(1)  # an empty folder: no CIFAR-10 anywhere
+    assert "cifar10_subset.npz" in str(exc.value)
+    with pytest.raises(DataError) as exc:
+        TrainingEvaluator(space, data_dir=tmp_path / "missing").check(1)
+    assert "does not exist" in str(exc.value)
+    with pytest.raises(DataError) as exc:
+        TrainingEvaluator(space, dataset="imagenet", data_dir=tmp_path).check(1)
+    assert "image_dir" in str(exc.value)
+    with pytest.raises(ConfigError) as exc:
+        TrainingEvaluator(space, data_dir=data_dir, device="cuda:99").check(1)
+    assert "cuda:99" in str(exc.value) and "\n" not in str(exc.value)
+    with pytest.raises(ConfigError):
+        TrainingEvaluator(space, data_dir=data_dir).check(0)
+    with pytest.raises(ConfigError):
+        TrainingEvaluator(space, data_dir=data_dir, schedule="step")
+    with pytest.raises(ConfigError):
+        TrainingEvaluator(space, data_dir=data_dir, val_fraction=1.0)
