@@ -1,0 +1,109 @@
+"""How well each registered predictor ranks NAS-Bench-201 cells it was not trained on.
+
+For every predictor (all registered ones by default), train size and seed, the script calls
+``nasloop.predictors.evaluation.evaluate_predictors``: train on n cells of CIFAR-10 with the
+200-epoch validation accuracy as target, rank every other cell, and report Kendall tau
+(mean ± std over seeds), fit seconds and predict seconds (ranking all test cells), beside the
+FLAN reference implementation and two one-hot baselines measured with the same split recipe
+(numbers from issue 3; the reference was timed on the 2-core development machine).
+
+How to run
+----------
+    .venv/bin/python benchmarks/predictors_nb201.py                                  # everything, 5 seeds
+    .venv/bin/python benchmarks/predictors_nb201.py --predictors flan --sizes 8,40 --seeds 3
+    .venv/bin/python benchmarks/predictors_nb201.py --json out.json                  # also the raw records
+
+Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``. Progress goes to
+stderr, the table to stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from nasloop.engine.errors import NasloopError
+from nasloop.engine.registry import PREDICTORS
+from nasloop.predictors.evaluation import evaluate_predictors
+
+SIZES = (8, 40, 78, 128, 512)
+# Issue 3's anchors on exactly this split recipe: Kendall tau and fit seconds per train size.
+REFERENCE = {
+    "FLAN reference (150 epochs, batch 8)": ({8: 0.47, 40: 0.70, 78: 0.78, 128: 0.81, 512: 0.87},
+                                             {8: 12, 40: 67, 78: 160, 128: 216, 512: 870}),
+    "random forest, one-hot": ({8: 0.18, 40: 0.32, 78: 0.40, 128: 0.49, 512: 0.64}, {}),
+    "MLP, one-hot": ({8: 0.19, 40: 0.41, 78: 0.51, 128: 0.58, 512: 0.72}, {}),
+}
+
+
+def _ints(text: str) -> list[int]:
+    try:
+        return [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+
+
+def _data_dir(given: str | None) -> str:
+    if given:
+        return given
+    return os.environ.get("NASLOOP_DATA") or str(Path(__file__).resolve().parents[1].parent / "shared" / "data")
+
+
+def table(records: list[dict], sizes: list[int]) -> str:
+    lines = ["| predictor | train size | Kendall tau | reference tau | fit s | reference fit s | predict s "
+             "| top-5% precision |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    ref_tau, ref_fit = REFERENCE["FLAN reference (150 epochs, batch 8)"]
+    for name in dict.fromkeys(r["predictor"] for r in records):
+        for n in sizes:
+            rows = [r for r in records if r["predictor"] == name and r["train_size"] == n]
+            if not rows:
+                continue
+            tau = np.array([r["kendall_tau"] for r in rows], dtype=float)
+            lines.append(f"| {name} | {n} | {np.nanmean(tau):.2f} ± {np.nanstd(tau):.2f} | {ref_tau[n]:.2f} "
+                         f"| {np.mean([r['fit_seconds'] for r in rows]):.2f} | {ref_fit[n]} "
+                         f"| {np.mean([r['predict_seconds'] for r in rows]):.2f} "
+                         f"| {np.mean([r['precision_top5'] for r in rows]):.2f} |"
+                         if n in ref_tau else
+                         f"| {name} | {n} | {np.nanmean(tau):.2f} ± {np.nanstd(tau):.2f} | | "
+                         f"{np.mean([r['fit_seconds'] for r in rows]):.2f} | | "
+                         f"{np.mean([r['predict_seconds'] for r in rows]):.2f} "
+                         f"| {np.mean([r['precision_top5'] for r in rows]):.2f} |")
+    lines += ["", "Anchors (Kendall tau at " + ", ".join(map(str, SIZES)) + " cells):"]
+    for name, (taus, _) in REFERENCE.items():
+        lines.append(f"- {name}: " + " / ".join(f"{taus[n]:.2f}" for n in SIZES))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--predictors", help="comma-separated names (default: every registered predictor)")
+    parser.add_argument("--sizes", type=_ints, default=list(SIZES), help="train sizes (default 8,40,78,128,512)")
+    parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
+    parser.add_argument("--dataset", default="cifar10")
+    parser.add_argument("--data-dir")
+    parser.add_argument("--json", help="also write the raw records to this file")
+    args = parser.parse_args(argv)
+    names = args.predictors.split(",") if args.predictors else PREDICTORS.names()
+    progress = lambda r: print(f"{r['predictor']} n={r['train_size']} seed={r['seed']}: tau {r['kendall_tau']:.3f} "  # noqa: E731
+                               f"fit {r['fit_seconds']:.2f}s predict {r['predict_seconds']:.2f}s",
+                               file=sys.stderr, flush=True)
+    try:
+        records = evaluate_predictors(names, args.sizes, list(range(args.seeds)), dataset=args.dataset,
+                                      data_dir=_data_dir(args.data_dir), on_result=progress)
+    except NasloopError as exc:
+        print(f"predictors_nb201: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        Path(args.json).write_text(json.dumps(records, indent=1))
+    print(f"#### {args.dataset}, 200-epoch validation accuracy; {args.seeds} seeds; "
+          "times on this machine (the reference's fit times were taken on the 2-core development machine)\n")
+    print(table(records, args.sizes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,439 @@
+"""FLAN: Flow Attention for NAS (Akhauri & Abdelfattah, ICML 2024), our implementation.
+
+An architecture is read as its ops-on-nodes DAG (the space's ``graph`` encoding). Each node
+starts from a learned embedding of its operation, taken from the unified vocabulary so one model
+can later learn from several spaces. Two branches read the graph, and their readouts are
+concatenated (FLAN's ensemble of a dense-graph-flow and a graph-attention encoder):
+
+* dense graph flow (DGF): a node sums its predecessors' transformed states, gated elementwise by
+  a sigmoid of its *own* operation embedding, so an op decides how much of what flows in it
+  passes on (``none`` learns to block, a convolution to transform);
+* graph attention: PyG's ``GATConv`` weighs predecessors by learned attention.
+
+Each branch runs a forward flow over the DAG (inputs towards output, like a forward pass) and a
+backward flow over the reversed DAG (like gradients), then refines the operation embeddings from
+the backward states and repeats for a few time steps, so an op's embedding comes to depend on
+where it sits. Mean readouts of both branches, plus optional supplementary features (zero-cost
+proxy scores: the paper's score-based encoding), go through an MLP to one score.
+
+Why it is fast: every fit is full-batch (one PyG ``Batch`` of all training graphs, the pairwise
+hinge loss over all ordered pairs at once), so 80-240 AdamW steps with a cosine schedule
+replace 150 epochs of batch 8; online updates warm-start from the previous weights and take a few
+dozen steps; ranking a whole enumerable space is one forward pass per ensemble member over a
+batched graph that is built once per process and space.
+
+Rank losses are scale-free, so each member's scores are mapped to target units by matching the
+training targets' mean and spread (an increasing affine map: the member's ranking is kept), and
+the ensemble of independently initialised members gives ``std`` for acquisition functions.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+from torch_geometric.data import Batch, Data
+from torch_geometric.nn import GATConv, MessagePassing, global_mean_pool
+
+from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.registry import BENCHMARK_TABLES, register_predictor
+from ..engine.types import Arch
+from ..search_spaces.base import SearchSpace
+from .base import Predictor, pack_torch, unpack_torch
+from .vocabulary import VOCABULARY, Vocabulary
+
+LOSSES = ("hinge", "mse")
+Supplementary = Callable[[Sequence[Arch]], Any]
+
+
+# --- the network ------------------------------------------------------------------------------
+
+class GatedFlowConv(MessagePassing):
+    """One dense-graph-flow step: ``sigmoid(W_g e_i) * sum_j W_m h_j`` over the predecessors j of i."""
+
+    def __init__(self, hidden: int, op_dim: int) -> None:
+        super().__init__(aggr="add")
+        self.transform = nn.Linear(hidden, hidden, bias=False)
+        self.gate = nn.Linear(op_dim, hidden)
+
+    def forward(self, h: torch.Tensor, ops: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
+        return self.propagate(edge_index, h=self.transform(h), gate=torch.sigmoid(self.gate(ops)))
+
+    def message(self, h_j: torch.Tensor, gate_i: torch.Tensor) -> torch.Tensor:
+        return gate_i * h_j
+
+
+class AttentionConv(nn.Module):
+    """``GATConv`` over the predecessors, behind the same call as :class:`GatedFlowConv`."""
+
+    def __init__(self, hidden: int, op_dim: int) -> None:
+        super().__init__()
+        self.conv = GATConv(hidden, hidden, add_self_loops=False)
+
+    def forward(self, h: torch.Tensor, ops: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
+        return self.conv(h, edge_index)
+
+
+class FlowBranch(nn.Module):
+    """Forward flow, backward flow, op-embedding refinement; repeated over time steps.
+
+    A flow applies one shared step until information from the sources has reached every node
+    (``depth`` steps, the longest path): with tied weights this is the DAG's topological
+    propagation, the same computation for every architecture however deep. The gated branch
+    starts the flow at the sources only (the input for the forward flow, the output for the
+    backward one), so what a node holds is exactly what its ops let through from there; the
+    attention branch also feeds every node its own op.
+    """
+
+    def __init__(self, conv: type[nn.Module], op_dim: int, hidden: int, time_steps: int, sources_only: bool) -> None:
+        super().__init__()
+        self.time_steps, self.sources_only = time_steps, sources_only
+        self.start = nn.ModuleList(nn.Linear(op_dim, hidden) for _ in range(2))
+        self.flows = nn.ModuleList(conv(hidden, op_dim) for _ in range(2))
+        self.refine = nn.Linear(hidden, op_dim)
+
+    def _flow(self, direction: int, ops: torch.Tensor, edge_index: torch.Tensor, depth: int) -> torch.Tensor:
+        seed = self.start[direction](ops)
+        if self.sources_only:
+            has_input = torch.zeros(len(ops), dtype=torch.bool, device=ops.device)
+            has_input[edge_index[1]] = True
+            seed = seed.masked_fill(has_input[:, None], 0.0)
+        h = seed
+        for _ in range(depth):
+            h = seed + self.flows[direction](h, ops, edge_index)
+        return h
+
+    def forward(self, ops: torch.Tensor, edge_index: torch.Tensor, depth: int) -> torch.Tensor:
+        reverse = edge_index.flip(0)
+        for step in range(self.time_steps):
+            h = self._flow(0, ops, edge_index, depth)
+            if step + 1 < self.time_steps:  # the next step sees op embeddings informed by the backward flow
+                ops = ops + torch.tanh(self.refine(self._flow(1, ops, reverse, depth)))
+        return h
+
+
+class FlanNet(nn.Module):
+    """Op embeddings → DGF and GAT branches → readouts (+ supplementary features) → MLP → score."""
+
+    def __init__(self, vocab_size: int, features: int, op_dim: int, hidden: int, time_steps: int) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, op_dim)
+        self.branches = nn.ModuleList([FlowBranch(GatedFlowConv, op_dim, hidden, time_steps, sources_only=True),
+                                       FlowBranch(AttentionConv, op_dim, hidden, time_steps, sources_only=False)])
+        self.head = nn.Sequential(nn.Linear(4 * hidden + features, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+
+    def forward(self, graphs: Batch, features: torch.Tensor) -> torch.Tensor:
+        ops = self.embedding(graphs.x)
+        depth = int(graphs.depth.max())
+        outputs = graphs.ptr[1:] - 1  # a graph encoding's last node is its output
+        readouts = []
+        for branch in self.branches:
+            h = branch(ops, graphs.edge_index, depth)
+            readouts += [h[outputs], global_mean_pool(h, graphs.batch, graphs.num_graphs)]
+        return self.head(torch.cat([*readouts, features], dim=1)).squeeze(1)
+
+
+def longest_path(num_nodes: int, edges: np.ndarray) -> int:
+    """Edges of a DAG in the longest input→output path (edges are listed in topological order)."""
+    level = [0] * num_nodes
+    for src, dst in edges.T.tolist():
+        level[dst] = max(level[dst], level[src] + 1)
+    return max(level)
+
+
+def hinge_loss(scores: torch.Tensor, better: torch.Tensor, margin: float) -> torch.Tensor:
+    """Mean pairwise hinge over all ordered pairs (i better than j): ``relu(margin - (s_i - s_j))``."""
+    gaps = scores[:, None] - scores[None, :]
+    return torch.relu(margin - gaps)[better].mean()
+
+
+# --- graphs, built once per space and vocabulary ----------------------------------------------
+
+class GraphCache:
+    """PyG graphs of one space's architectures, with the batched graph of the whole space.
+
+    Encoding and collating all 15,625 NB201 cells takes about two seconds; ranking them with a
+    warm cache is then one forward pass per ensemble member.
+    """
+
+    def __init__(self, space: SearchSpace, vocab: Vocabulary, canonical: bool) -> None:
+        self.space, self.vocab, self.canonical = space, vocab, canonical
+        self._graphs: dict[Arch, Data] = {}
+        self._all: tuple[Batch, dict[Arch, int]] | None = None
+
+    def graph(self, arch: Arch) -> Data:
+        graph = self._graphs.get(arch)
+        if graph is None:
+            encoding = self.space.encode(arch, "graph")
+            edges = np.asarray(encoding.edges, dtype=np.int64).reshape(2, -1)
+            graph = Data(x=torch.from_numpy(self.vocab.ids(encoding.ops)), edge_index=torch.from_numpy(edges),
+                         depth=torch.tensor([longest_path(encoding.num_nodes, edges)]))
+            self._graphs[arch] = graph
+        return graph
+
+    def batch(self, archs: Sequence[Arch]) -> Batch:
+        return Batch.from_data_list([self.graph(a) for a in archs])
+
+    def whole_space(self) -> tuple[Batch, dict[Arch, int]] | None:
+        """The batched graph of every architecture (every canonical one), for spaces small enough to enumerate."""
+        if self._all is None and self.space.size is not None and self.space.size <= WHOLE_SPACE_LIMIT:
+            archs = list(dict.fromkeys(map(self.space.canonical, self.space.enumerate()) if self.canonical
+                                       else self.space.enumerate()))
+            self._all = (self.batch(archs), {a: i for i, a in enumerate(archs)})
+        return self._all
+
+
+WHOLE_SPACE_LIMIT = 200_000
+_CACHES: dict[tuple, GraphCache] = {}
+_MAX_CACHES = 4
+
+
+def graph_cache(space: SearchSpace, vocab: Vocabulary, canonical: bool) -> GraphCache:
+    """The process-wide cache for (space, vocabulary): predictors built for the same space share it."""
+    key = (type(space).__qualname__, space.name, json.dumps(space.config(), sort_keys=True, default=str),
+           tuple(vocab.tokens()), canonical)
+    if key not in _CACHES:
+        while len(_CACHES) >= _MAX_CACHES:
+            _CACHES.pop(next(iter(_CACHES)))
+        _CACHES[key] = GraphCache(space, vocab, canonical)
+    return _CACHES[key]
+
+
+# --- supplementary features -------------------------------------------------------------------
+
+class FeatureScaler:
+    """Standardises supplementary features with training statistics; undefined values get a flag column.
+
+    Zero-cost proxies are undefined on some architectures (Zen on NB201 cells with no path from
+    input to output); a NaN becomes 0 plus a 1 in that feature's "missing" column, so the model
+    can learn what undefined means instead of being fed garbage.
+    """
+
+    def __init__(self, mean: np.ndarray, scale: np.ndarray) -> None:
+        self.mean, self.scale = mean, scale
+
+    @classmethod
+    def fit(cls, values: np.ndarray) -> "FeatureScaler":
+        finite = np.where(np.isfinite(values), values, np.nan)
+        with np.errstate(all="ignore"):
+            mean = np.nan_to_num(np.nanmean(finite, axis=0)) if len(values) else np.zeros(values.shape[1])
+            scale = np.nan_to_num(np.nanstd(finite, axis=0)) if len(values) else np.ones(values.shape[1])
+        return cls(mean, np.where(scale > 0, scale, 1.0))
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        missing = ~np.isfinite(values)
+        scaled = np.where(missing, 0.0, (np.where(missing, 0.0, values) - self.mean) / self.scale)
+        return np.concatenate([scaled, missing.astype(np.float64)], axis=1)
+
+    def state(self) -> dict[str, list[float]]:
+        return {"mean": self.mean.tolist(), "scale": self.scale.tolist()}
+
+
+# --- the predictor ----------------------------------------------------------------------------
+
+@register_predictor("flan")
+class FlanPredictor(Predictor):
+    """FLAN ensemble behind the :class:`Predictor` interface (see the module docstring).
+
+    ``steps`` is the number of full-batch optimiser steps of a fit from scratch; by default it
+    grows with the training set (``auto_steps``), since more data supports more steps before
+    overfitting and more pairs need more steps to fit. ``update_steps`` is the length of a warm
+    refit after :meth:`update`. ``supplementary`` is a callable mapping architectures to an
+    (n, d) array, or the name(s) of proxy scores stored in the space's benchmark table.
+    """
+
+    def __init__(self, space: SearchSpace, seed: int = 0, ensemble: int = 3, loss: str = "hinge",
+                 steps: int | None = None, update_steps: int = 40, lr: float = 3e-3,
+                 weight_decay: float = 1e-2, margin: float = 0.1, op_dim: int = 32, hidden: int = 48,
+                 time_steps: int = 2, warm_start: bool = True, canonical: bool = True,
+                 supplementary: str | Sequence[str] | Supplementary | None = None,
+                 dataset: str = "cifar10", data_dir: str | os.PathLike | None = None) -> None:
+        super().__init__(space, seed)
+        if "graph" not in space.encodings:
+            raise UnsupportedError(f"FLAN reads architectures as graphs, and search space '{space.name}' has no "
+                                   "'graph' encoding; use a predictor on vectors (gp, mlp) instead")
+        if loss not in LOSSES:
+            raise ConfigError(f"FLAN loss must be one of {', '.join(LOSSES)}, got {loss!r}")
+        for name, value, low in (("ensemble", ensemble, 1), ("update_steps", update_steps, 0), ("op_dim", op_dim, 1),
+                                 ("hidden", hidden, 1), ("time_steps", time_steps, 1)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ConfigError(f"FLAN option {name} must be an integer >= {low}, got {value!r}")
+        if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
+            raise ConfigError(f"FLAN option steps must be a positive integer (or unset for automatic), got {steps!r}")
+        for name, value in (("lr", lr), ("weight_decay", weight_decay), ("margin", margin)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise ConfigError(f"FLAN option {name} must be a number >= 0, got {value!r}")
+        self.options = {"ensemble": ensemble, "loss": loss, "steps": steps, "update_steps": update_steps,
+                        "lr": float(lr), "weight_decay": float(weight_decay), "margin": float(margin),
+                        "op_dim": op_dim, "hidden": hidden, "time_steps": time_steps,
+                        "warm_start": bool(warm_start), "canonical": bool(canonical)}
+        self.supplementary_names, self._supplementary = self._resolve_supplementary(supplementary, dataset, data_dir)
+        self.vocab = Vocabulary(VOCABULARY.tokens())
+        self._members: list[FlanNet] = []
+        self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
+        self._scaler: FeatureScaler | None = None
+
+    # --- configuration ---
+    def _resolve_supplementary(self, source: Any, dataset: str, data_dir: Any
+                               ) -> tuple[list[str] | None, Supplementary | None]:
+        if source is None:
+            return None, None
+        if callable(source):
+            return None, source
+        names = [source] if isinstance(source, str) else list(source)
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise ConfigError("FLAN option supplementary takes a callable or proxy names such as 'zen', "
+                              f"got {source!r}")
+        benchmark = BENCHMARK_TABLES.get(self.space.name)(dataset, data_dir)
+        for name in names:  # an unknown proxy fails now, in one line, not at the first fit
+            benchmark.proxy_scores([], name)
+        return names, lambda archs: np.stack([benchmark.proxy_scores(list(archs), n) for n in names], axis=1)
+
+    def config(self) -> dict[str, Any]:
+        extra = {"supplementary": self.supplementary_names} if self.supplementary_names else {}
+        return {**self.options, **extra}
+
+    @staticmethod
+    def auto_steps(n: int) -> int:
+        """Full-batch steps for a fit from scratch on ``n`` architectures."""
+        return int(min(400, 60 + 8 * math.sqrt(n)))
+
+    def prepare(self) -> None:
+        """Build the batched graph of the whole space now, so the first ranking of it is not the slow one."""
+        self._cache().whole_space()
+
+    def _cache(self) -> GraphCache:
+        return graph_cache(self.space, self.vocab, self.options["canonical"])
+
+    def _canonical(self, archs: Sequence[Arch]) -> list[Arch]:
+        """Archs as the model reads them: with ``canonical`` (default), equivalent cells become one."""
+        return [self.space.canonical(a) for a in archs] if self.options["canonical"] else list(archs)
+
+    # --- fitting ---
+    def _features(self, archs: Sequence[Arch]) -> np.ndarray:
+        if self._supplementary is None:
+            return np.zeros((len(archs), 0))
+        values = np.asarray(self._supplementary(archs), dtype=np.float64)
+        if values.ndim == 1:
+            values = values[:, None]
+        if values.ndim != 2 or len(values) != len(archs):
+            raise ConfigError(f"FLAN's supplementary features must be an (n, d) array for n architectures; "
+                              f"got shape {values.shape} for {len(archs)}")
+        return values
+
+    def _feature_tensor(self, archs: Sequence[Arch]) -> torch.Tensor:
+        values = self._features(archs)
+        if self._scaler is not None:
+            values = self._scaler.transform(values)
+        return torch.as_tensor(values, dtype=torch.float32)
+
+    def _new_member(self, index: int, features: int) -> FlanNet:
+        o = self.options
+        with torch.random.fork_rng(devices=[]):  # independent, repeatable inits; the caller's RNG is untouched
+            torch.manual_seed(self.seed * 7919 + index)
+            return FlanNet(len(self.vocab), features, o["op_dim"], o["hidden"], o["time_steps"])
+
+    def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
+        self.vocab.extend(t for a in archs for t in self.space.encode(a, "graph").ops)
+        raw = self._features(self._canonical(archs))
+        self._scaler = FeatureScaler.fit(raw) if raw.shape[1] else None
+        width = 2 * raw.shape[1]
+        self._members = [self._new_member(i, width) for i in range(self.options["ensemble"])]
+        self._train(archs, y, self.options["steps"] or self.auto_steps(len(archs)), self.options["lr"])
+
+    def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
+        unknown = any(t not in self.vocab for a in new_archs for t in self.space.encode(a, "graph").ops)
+        if not self.options["warm_start"] or not self._members or unknown:
+            self._fit(self._archs, self._y)
+        elif self.options["update_steps"]:
+            self._train(self._archs, self._y, self.options["update_steps"], self.options["lr"] / 3)
+
+    def _train(self, archs: list[Arch], y: np.ndarray, steps: int, lr: float) -> None:
+        read = self._canonical(archs)
+        graphs, features = self._cache().batch(read), self._feature_tensor(read)
+        target = torch.as_tensor((y - y.mean()) / (y.std() or 1.0), dtype=torch.float32)
+        better = target[:, None] > target[None, :]
+        for member in self._members:
+            member.train()
+            if self.options["loss"] == "mse" or better.any():
+                optimiser = torch.optim.AdamW(member.parameters(), lr=lr, weight_decay=self.options["weight_decay"])
+                schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=steps)
+                for _ in range(steps):
+                    optimiser.zero_grad()
+                    scores = member(graphs, features)
+                    loss = (hinge_loss(scores, better, self.options["margin"]) if self.options["loss"] == "hinge"
+                            else torch.mean((scores - target) ** 2))
+                    loss.backward()
+                    optimiser.step()
+                    schedule.step()
+            member.eval()
+        self._maps = [self._target_map(s, y) for s in self._member_scores(graphs, features)]
+
+    @staticmethod
+    def _target_map(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """Increasing affine map of scores onto the targets' mean and spread (keeps the ranking)."""
+        spread = float(scores.std())
+        slope = float(y.std()) / spread if spread > 0 else 0.0
+        return slope, float(y.mean()) - slope * float(scores.mean())
+
+    # --- predicting ---
+    @torch.inference_mode()
+    def _member_scores(self, graphs: Batch, features: torch.Tensor) -> list[np.ndarray]:
+        return [m(graphs, features).double().numpy() for m in self._members]
+
+    def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+        if not self._members:
+            raise ConfigError("FLAN predicts only after fit(); fit it on evaluated architectures first")
+        archs = list(archs)
+        if not archs:
+            return np.zeros(0), np.zeros(0)
+        unknown = sorted({t for a in archs for t in self.space.encode(a, "graph").ops} - set(self.vocab.tokens()))
+        if unknown:
+            self.vocab.ids(unknown)  # raises, naming the op and the fix
+        cache = self._cache()
+        read = self._canonical(archs)
+        unique = list(dict.fromkeys(read))  # equivalent cells are scored once
+        whole = cache.whole_space() if len(unique) * 4 >= (self.space.size or math.inf) else None
+        if whole is not None:  # most of the space: score all of it at once, pick the rows asked for
+            graphs, position = whole
+            rows = np.fromiter((position[a] for a in read), dtype=np.int64, count=len(read))
+            scores = [s[rows] for s in self._member_scores(graphs, self._feature_tensor(list(position)))]
+        else:
+            index = {a: i for i, a in enumerate(unique)}
+            rows = np.fromiter((index[a] for a in read), dtype=np.int64, count=len(read))
+            scores = [s[rows] for s in self._member_scores(cache.batch(unique), self._feature_tensor(unique))]
+        mapped = np.stack([slope * s + intercept for s, (slope, intercept) in zip(scores, self._maps)])
+        return mapped.mean(axis=0), mapped.std(axis=0)
+
+    # --- exact resume ---
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        if self._members:
+            state["flan"] = {"vocab": self.vocab.tokens(), "maps": self._maps,
+                             "scaler": self._scaler.state() if self._scaler else None,
+                             "members": pack_torch([m.state_dict() for m in self._members])}
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self._archs = [self.space.parse(a) for a in state["archs"]]
+        self._y = np.asarray(state["y"], dtype=np.float64)
+        saved = state.get("flan")
+        if saved is None:
+            self._members = []
+            return
+        self.vocab = Vocabulary(saved["vocab"])
+        scaler = saved["scaler"]
+        self._scaler = None if scaler is None else FeatureScaler(np.asarray(scaler["mean"]), np.asarray(scaler["scale"]))
+        weights = unpack_torch(saved["members"])
+        width = 0 if scaler is None else 2 * len(scaler["mean"])
+        self._members = []
+        for index, member_state in enumerate(weights):
+            member = self._new_member(index, width)
+            member.load_state_dict(member_state)
+            member.eval()
+            self._members.append(member)
+        self._maps = [tuple(m) for m in saved["maps"]]

@@ -1,0 +1,214 @@
+"""Shared machinery of predictor-guided strategies (BANANAS, predictor top-k).
+
+A guided strategy spends its first ``num_init`` asks on random architectures, then works in
+*rounds*: refit the predictor on what has been observed, rank candidates, and queue the best
+``batch_size`` of them. Asks are served from that queue. The loop asks for as many architectures
+as it has free slots, which is 1 at a time with the in-process executor. Refitting at every ask
+would cost one predictor fit per evaluation. So the predictor is refit only when ``refit_every``
+new results have arrived since the last fit, or when the queue runs dry.
+
+Fitting is lazy: ``tell`` only records results, and the refit happens at the next ``ask``. The
+first fit is ``fit`` on everything. Later fits pass only the new results to ``update``, which
+warm-starts a learned predictor (``refit="warm"``, the default); ``refit="reset"`` refits from
+scratch every time.
+
+Nothing already evaluated, failed or pending is proposed again (identity is ``space.hash``).
+Failed evaluations never reach the predictor.
+
+``state_dict`` holds everything that decides future asks: the generator, observations, pending
+architectures, the queue, how many results the predictor has seen, and the predictor's own
+``state_dict()``. A warm-started model depends on its whole history of updates, so it cannot be
+rebuilt from the data alone. The loop saves the state after every ask and tell, so the packed
+predictor state is cached and rebuilt only after a refit.
+"""
+from __future__ import annotations
+
+import math
+from abc import abstractmethod
+from typing import Any, ClassVar, Sequence
+
+import numpy as np
+
+from ..engine.errors import ConfigError
+from ..engine.types import Arch, Observation
+from ..predictors.base import Predictor
+from ..search_spaces.base import SearchSpace
+from .base import Strategy
+
+REFIT_MODES: tuple[str, ...] = ("warm", "reset")
+_SAMPLE_TRIES = 50  # random draws per wanted architecture before falling back to enumeration
+
+
+def check_int(name: str, value: Any, low: int) -> int:
+    """``value`` as an int >= ``low``, or one line naming the option."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ConfigError(f"option {name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def check_fraction(name: str, value: Any) -> float:
+    """``value`` as a float in [0, 1), or one line naming the option."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ConfigError(f"option {name} must be a number in [0, 1), got {value!r}")
+    return float(value)
+
+
+class PredictorGuidedStrategy(Strategy):
+    """Base class: observations, lazy refits, a queue of ranked picks, exact resume.
+
+    Subclasses implement :meth:`_rank_round`, which returns up to ``k`` unseen architectures in
+    the order they should be evaluated, using the freshly refit :attr:`predictor`.
+    """
+
+    default_predictor: ClassVar[str] = "flan"
+    min_fit_size: ClassVar[int] = 2  # a predictor learns nothing useful from a single point
+
+    def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
+                 num_init: int = 10, batch_size: int = 10, refit_every: int | None = None,
+                 refit: str = "warm", **options: Any) -> None:
+        super().__init__(space, seed)
+        if predictor is None:
+            raise ConfigError(f"strategy '{type(self).__name__}' needs a predictor; pass predictor= "
+                              "(nasloop search builds one from --predictor)")
+        if refit not in REFIT_MODES:
+            raise ConfigError(f"option refit must be one of {', '.join(REFIT_MODES)}, got {refit!r}")
+        self.predictor = predictor
+        self.num_init = check_int("num_init", num_init, 0)
+        self.batch_size = check_int("batch_size", batch_size, 1)
+        self.refit_every = self.batch_size if refit_every is None else check_int("refit_every", refit_every, 1)
+        self.refit = refit
+        self.asked_init = 0
+        self.observed: dict[str, tuple[Arch, float | None]] = {}  # hash → (arch, score), in tell order
+        self.pending: dict[str, Arch] = {}  # asked, not yet told
+        self.queue: list[Arch] = []  # ranked picks of the current round, best first
+        self.fed = 0  # successful observations the predictor has been given
+        self.rounds = 0
+        self._predictor_state: dict[str, Any] | None = None
+
+    # --- the ask/tell protocol ---------------------------------------------------------------
+    def ask(self, n: int) -> list[Arch]:
+        out: list[Arch] = []
+        while len(out) < n:
+            if self.asked_init < self.num_init or len(self._training_set()) < self.min_fit_size:
+                if self.asked_init < self.num_init:
+                    self.asked_init += 1
+                arch = self._random_unseen(1)[0]
+            else:
+                arch = self._next_pick()
+            self.pending[self.space.hash(arch)] = arch
+            out.append(arch)
+        return out
+
+    def tell(self, observations: list[Observation]) -> None:
+        for obs in observations:
+            key = self.space.hash(obs.arch)
+            self.pending.pop(key, None)
+            if key not in self.observed:  # a duplicate answered from the store adds nothing new
+                self.observed[key] = (obs.arch, None if obs.failed else float(obs.score))
+
+    # --- rounds ------------------------------------------------------------------------------
+    def _next_pick(self) -> Arch:
+        """The best queued pick still unseen; refit and re-rank when due."""
+        training = self._training_set()
+        new_results = len(training) - self.fed
+        self.queue = [a for a in self.queue if not self._seen(self.space.hash(a))]
+        if new_results >= self.refit_every or (not self.queue and new_results > 0) or not self.predictor.fitted:
+            self._fit(training)
+            self.queue = []
+        if not self.queue:
+            self.rounds += 1
+            self.queue = self._rank_round(self.batch_size)
+        if not self.queue:  # nothing left to rank (space nearly exhausted): fall back to chance
+            return self._random_unseen(1)[0]
+        return self.queue.pop(0)
+
+    def _fit(self, training: list[tuple[Arch, float]]) -> None:
+        archs, y = [a for a, _ in training], [s for _, s in training]
+        if self.refit == "reset" or not self.predictor.fitted:
+            self.predictor.fit(archs, y)
+        else:
+            self.predictor.update(archs[self.fed:], y[self.fed:])
+        self.fed = len(training)
+        self._predictor_state = None
+
+    @abstractmethod
+    def _rank_round(self, k: int) -> list[Arch]:
+        """Up to ``k`` unseen architectures, best first, ranked with the current predictor."""
+
+    # --- helpers for subclasses ---------------------------------------------------------------
+    def _training_set(self) -> list[tuple[Arch, float]]:
+        return [(a, s) for a, s in self.observed.values() if s is not None]
+
+    def _seen(self, key: str) -> bool:
+        return key in self.observed or key in self.pending
+
+    def _best_observed(self, count: int) -> list[Arch]:
+        """The ``count`` best successfully evaluated architectures (ties: earliest first)."""
+        ranked = sorted(self._training_set(), key=lambda pair: -pair[1])
+        return [a for a, _ in ranked[:count]]
+
+    def _best_score(self) -> float | None:
+        scores = [s for _, s in self._training_set()]
+        return max(scores) if scores else None
+
+    def _unseen(self, archs: Sequence[Arch]) -> list[Arch]:
+        """``archs`` without the seen ones and without repeats, order kept."""
+        keep: dict[str, Arch] = {}
+        for arch in archs:
+            key = self.space.hash(arch)
+            if key not in keep and not self._seen(key):
+                keep[key] = arch
+        return list(keep.values())
+
+    def _random_unseen(self, n: int, exclude: set[str] | None = None) -> list[Arch]:
+        """``n`` distinct random architectures nobody has asked for yet.
+
+        Draws from the space's sampler; a nearly exhausted finite space falls back to its
+        unseen remainder. When nothing at all is left, plain draws are returned and the loop
+        answers them from the store.
+        """
+        exclude = set() if exclude is None else set(exclude)
+        out: list[Arch] = []
+        for _ in range(_SAMPLE_TRIES * n):
+            if len(out) == n:
+                return out
+            arch = self.space.sample(self.rng)
+            key = self.space.hash(arch)
+            if not self._seen(key) and key not in exclude:
+                exclude.add(key)
+                out.append(arch)
+        if self.space.size is not None:
+            rest = [a for a in self.space.enumerate() if not self._seen(self.space.hash(a))
+                    and self.space.hash(a) not in exclude]
+            picks = self.rng.permutation(len(rest))[:n - len(out)]
+            out += [rest[i] for i in sorted(picks)]
+        while len(out) < n:
+            out.append(self.space.sample(self.rng))
+        return out
+
+    # --- state -------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        if self._predictor_state is None and self.predictor.fitted:
+            self._predictor_state = self.predictor.state_dict()
+        return {**super().state_dict(), "asked_init": self.asked_init, "fed": self.fed, "rounds": self.rounds,
+                "observed": [[self._dump(a), s] for a, s in self.observed.values()],
+                "pending": [self._dump(a) for a in self.pending.values()],
+                "queue": [self._dump(a) for a in self.queue],
+                "predictor": self._predictor_state}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        self.asked_init, self.fed, self.rounds = state["asked_init"], state["fed"], state["rounds"]
+        self.observed = {}
+        for text, score in state["observed"]:
+            arch = self._load(text)
+            self.observed[self.space.hash(arch)] = (arch, None if score is None or math.isnan(score) else score)
+        self.pending = {self.space.hash(a): a for a in map(self._load, state["pending"])}
+        self.queue = [self._load(a) for a in state["queue"]]
+        if state["predictor"] is not None:
+            self.predictor.load_state_dict(state["predictor"])
+        self._predictor_state = state["predictor"]
+
+    def config(self) -> dict[str, Any]:
+        return {"num_init": self.num_init, "batch_size": self.batch_size, "refit_every": self.refit_every,
+                "refit": self.refit}

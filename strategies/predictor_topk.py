@@ -1,0 +1,142 @@
+"""Predictor top-k, the search loop of FLAN (Akhauri & Abdelfattah, ICML 2024).
+
+Each round ranks candidates by the predictor's mean and queues the top ``batch_size``. A few
+picks are random unevaluated architectures instead (``explore``). These keep adding
+architectures the predictor would never rank high, so its blind spots get measured. A space
+small enough to enumerate (``space.size <= enumerate_limit``; NB201's 15,625 cells) is scored
+whole every round. The enumeration and its hashes are built once and reused. Larger or infinite
+spaces get a pool of ``pool_size`` candidates instead: half random samples, half mutations of the
+best architectures found so far.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.registry import register_strategy
+from ..engine.types import Arch
+from ..predictors.base import Predictor
+from ..search_spaces.base import SearchSpace
+from .guided import PredictorGuidedStrategy, check_int
+
+
+@register_strategy("predictor-topk")
+class PredictorTopK(PredictorGuidedStrategy):
+    """Top-k by predicted mean over the whole space (or a large pool), plus exploration picks.
+
+    ``explore`` below 1 is the chance that each pick of a round is a random unevaluated
+    architecture. An integer of 1 or more is a fixed number of such picks per round. ``local``
+    picks per round are the predicted best among the unseen neighbours of the ``local_parents``
+    best cells so far. A predictor that ranks a region well but misorders its very top can rank a
+    near miss of the optimum below other cells of the space, and still rank it first among the
+    incumbent's neighbours.
+    """
+
+    default_predictor = "flan"
+
+    def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
+                 num_init: int = 8, batch_size: int = 4, refit_every: int | None = None, refit: str = "warm",
+                 explore: float = 0.1, enumerate_limit: int = 100_000, pool_size: int = 5000,
+                 num_parents: int = 10, local: int = 0, local_parents: int = 2, **options: Any) -> None:
+        self.explore = self._check_explore(explore, batch_size)
+        self.local = check_int("local", local, 0)
+        self.local_parents = check_int("local_parents", local_parents, 1)
+        self.enumerate_limit = check_int("enumerate_limit", enumerate_limit, 0)
+        self.pool_size = check_int("pool_size", pool_size, 1)
+        self.num_parents = check_int("num_parents", num_parents, 1)
+        super().__init__(space, seed, predictor=predictor, num_init=num_init, batch_size=batch_size,
+                         refit_every=refit_every, refit=refit)
+        self._all: list[Arch] | None = None  # the enumerated space, built on first use
+        self._all_keys: list[str] = []
+
+    @staticmethod
+    def _check_explore(explore: Any, batch_size: Any) -> float:
+        if isinstance(explore, bool) or not isinstance(explore, (int, float)) or explore < 0:
+            raise ConfigError(f"option explore must be a fraction in [0, 1) or a count of picks per round, "
+                              f"got {explore!r}")
+        if explore >= 1 and (explore != int(explore) or (isinstance(batch_size, int) and explore >= batch_size)):
+            raise ConfigError(f"option explore={explore!r} must be a whole number of picks below batch_size "
+                              f"({batch_size}), or a fraction in [0, 1)")
+        return float(explore)
+
+    @property
+    def enumerable(self) -> bool:
+        return self.space.size is not None and self.space.size <= self.enumerate_limit
+
+    def _rank_round(self, k: int) -> list[Arch]:
+        candidates = self._candidates()
+        if not candidates:
+            return []
+        n_explore = self._exploration_count(k)
+        n_local = min(self.local, k - n_explore)
+        mean, _ = self.predictor.predict(candidates)
+        order = np.argsort(-np.asarray(mean, dtype=np.float64), kind="stable")
+        picks = self._distinct_functions(candidates, order, k - n_explore - n_local)
+        taken = {self.space.hash(a) for a in picks}
+        if n_local:  # the predicted best next to the incumbents: a near miss of the optimum gets its turn
+            near = {self.space.hash(a) for a in self._incumbent_neighbours()} - taken
+            for i in order:
+                if len(picks) == k - n_explore:
+                    break
+                if self.space.hash(candidates[i]) in near:
+                    picks.append(candidates[i])
+                    taken.add(self.space.hash(candidates[i]))
+        if n_explore:
+            rest = [i for i in range(len(candidates)) if self.space.hash(candidates[i]) not in taken]
+            chosen = self.rng.choice(len(rest), size=min(n_explore, len(rest)), replace=False) if rest else []
+            picks += [candidates[rest[j]] for j in chosen]
+        return picks
+
+    def _distinct_functions(self, candidates: list[Arch], order: np.ndarray, count: int) -> list[Arch]:
+        """The ``count`` best-ranked candidates, at most one per function and none equivalent to one seen.
+
+        A predictor that reads cells through ``space.canonical`` scores equivalent cells alike,
+        so a plain top-k would spend a round on copies of one function; another copy of a
+        function already measured teaches little. Copies fill up only when nothing else is left.
+        """
+        covered = {self.space.functional_hash(a) for a, _ in self.observed.values()}
+        covered |= {self.space.functional_hash(a) for a in self.pending.values()}
+        picks: list[int] = []
+        for i in order:
+            if len(picks) == count:
+                break
+            function = self.space.functional_hash(candidates[i])
+            if function not in covered:
+                covered.add(function)
+                picks.append(int(i))
+        chosen = set(picks)
+        picks += [int(i) for i in order if int(i) not in chosen][:count - len(picks)]
+        return [candidates[i] for i in picks]
+
+    def _incumbent_neighbours(self) -> list[Arch]:
+        """Unseen architectures one edit from the ``local_parents`` best (mutants where a space has no neighbours)."""
+        out: list[Arch] = []
+        for parent in self._best_observed(self.local_parents):
+            try:
+                out += self.space.neighbours(parent)
+            except UnsupportedError:
+                out += [self.space.mutate(parent, self.rng) for _ in range(self.batch_size * 10)]
+        return self._unseen(out)
+
+    def _exploration_count(self, k: int) -> int:
+        if self.explore >= 1:
+            return min(int(self.explore), k - 1)
+        return int((self.rng.random(k) < self.explore).sum()) if self.explore > 0 else 0
+
+    def _candidates(self) -> list[Arch]:
+        """Every unseen architecture (enumerable spaces) or a sampled + mutated pool of unseen ones."""
+        if self.enumerable:
+            if self._all is None:
+                self._all = list(self.space.enumerate())
+                self._all_keys = [self.space.hash(a) for a in self._all]
+            return [a for a, key in zip(self._all, self._all_keys) if not self._seen(key)]
+        parents = self._best_observed(self.num_parents)
+        mutants = [self.space.mutate(parents[i % len(parents)], self.rng) for i in range(self.pool_size // 2)]
+        return self._unseen(mutants + self._random_unseen(self.pool_size - len(mutants)))
+
+    def config(self) -> dict[str, Any]:
+        return {**super().config(), "explore": self.explore, "enumerate_limit": self.enumerate_limit,
+                "pool_size": self.pool_size, "num_parents": self.num_parents, "local": self.local,
+                "local_parents": self.local_parents}

@@ -1,0 +1,129 @@
+"""FLAN and the unified operation vocabulary, on the real NB201 table."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+
+from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.engine.errors import ArchitectureError, ConfigError, UnsupportedError
+from nasloop.engine.registry import PREDICTORS
+from nasloop.predictors.flan import FlanPredictor
+from nasloop.predictors.vocabulary import VOCABULARY, Vocabulary, register_space_ops
+from nasloop.search_spaces.nb201 import OPS, NB201Space
+
+# Small but real settings, so the module stays fast; the benchmark measures the defaults.
+FAST = {"ensemble": 2, "steps": 80, "update_steps": 15}
+
+
+@pytest.fixture(scope="module")
+def split(data_dir):
+    """200 training cells, 50 later results and 2,000 test cells with their CIFAR-10 validation accuracy."""
+    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    cells = list(space.enumerate())
+    order = np.random.default_rng(0).permutation(len(cells))
+    pick = lambda idx: ([cells[i] for i in idx], np.array([bench.query(cells[i]).metrics["val_accuracy"]  # noqa: E731
+                                                           for i in idx]))
+    return space, pick(order[:200]), pick(order[200:250]), pick(order[250:2250])
+
+
+@pytest.fixture(scope="module")
+def fitted(split):
+    space, (train_x, train_y), _, _ = split
+    return FlanPredictor(space, seed=0, **FAST).fit(train_x, train_y)
+
+
+def _weights(predictor: FlanPredictor) -> torch.Tensor:
+    return torch.cat([p.detach().ravel() for m in predictor._members for p in m.parameters()]).clone()
+
+
+def test_flan_is_registered_and_ranks_unseen_cells_far_better_than_chance(split, fitted):
+    assert PREDICTORS.get("flan") is FlanPredictor
+    *_, (test_x, test_y) = split
+    mean, std = fitted.predict(test_x)
+    assert stats.kendalltau(mean, test_y).statistic > 0.45  # chance is 0; one-hot MLP reaches about 0.6 here
+    assert (std > 0).all()  # independently initialised members disagree
+    assert abs(np.median(mean) - np.median(test_y)) < 5  # means are in accuracy units, usable by EI
+
+
+def test_warm_update_refits_from_the_previous_weights(split, fitted):
+    space, _, (new_x, new_y), (test_x, _) = split
+    restored = FlanPredictor(space, seed=0, **FAST)
+    restored.load_state_dict(json.loads(json.dumps(fitted.state_dict())))
+    before, weights = restored.predict(test_x)[0], _weights(restored)
+    restored.update(new_x, new_y)
+    assert len(restored._archs) == 250
+    assert not np.allclose(before, restored.predict(test_x)[0])
+    warm_shift = float((_weights(restored) - weights).norm())
+
+    cold = FlanPredictor(space, seed=0, warm_start=False, **FAST)
+    cold.load_state_dict(json.loads(json.dumps(fitted.state_dict())))
+    cold.update(new_x, new_y)
+    cold_shift = float((_weights(cold) - weights).norm())
+    assert warm_shift < 0.5 * cold_shift  # the warm refit moved a little from where it was; the reset did not start there
+
+
+def test_state_dict_round_trip_predicts_and_resumes_identically(split, fitted):
+    space, _, (new_x, new_y), (test_x, _) = split
+    state = json.loads(json.dumps(fitted.state_dict()))  # what a run's store keeps
+    restored = FlanPredictor(space, seed=0, **FAST)
+    restored.load_state_dict(state)
+    assert np.array_equal(fitted.predict(test_x)[0], restored.predict(test_x)[0])
+    again = FlanPredictor(space, seed=0, **FAST)
+    again.load_state_dict(state)
+    restored.update(new_x[:10], new_y[:10])
+    again.update(new_x[:10], new_y[:10])
+    assert np.array_equal(restored.predict(test_x)[0], again.predict(test_x)[0])
+
+
+def test_mse_loss_and_stored_zen_features_also_learn(split, data_dir):
+    space, (train_x, train_y), _, (test_x, test_y) = split
+    predictor = FlanPredictor(space, loss="mse", supplementary="zen", data_dir=data_dir, ensemble=1, steps=80)
+    mean, std = predictor.fit(train_x, train_y).predict(test_x)
+    assert stats.kendalltau(mean, test_y).statistic > 0.3
+    assert (std == 0).all()  # one member: no spread to report
+    assert predictor.config()["supplementary"] == ["zen"] and predictor.config()["loss"] == "mse"
+
+
+@pytest.mark.parametrize("archs,y,problem", [
+    ([], [], "at least one evaluated architecture"),
+    ([(3,) * 6, (2,) * 6], [90.0, float("nan")], "1 targets are NaN"),
+])
+def test_bad_training_data_is_one_clear_error(archs, y, problem):
+    with pytest.raises(ConfigError, match=problem):
+        FlanPredictor(NB201Space()).fit(archs, y)
+
+
+def test_bad_options_and_misuse_are_clear_errors(split, data_dir):
+    space, (train_x, _), _, _ = split
+    with pytest.raises(ConfigError, match="loss must be one of hinge, mse"):
+        FlanPredictor(space, loss="rank")
+    with pytest.raises(ConfigError, match="ensemble must be an integer >= 1"):
+        FlanPredictor(space, ensemble=0)
+    with pytest.raises(UnsupportedError, match="no 'synflow' scores"):
+        FlanPredictor(space, supplementary="synflow", data_dir=data_dir)
+    with pytest.raises(ConfigError, match="only after fit"):
+        FlanPredictor(space).predict(train_x)
+    wrong = FlanPredictor(space, supplementary=lambda archs: np.zeros((len(archs) + 1, 2)), steps=1)
+    with pytest.raises(ConfigError, match=r"\(n, d\) array"):
+        wrong.fit(train_x[:5], np.arange(5.0))
+
+
+def test_vocabulary_ids_are_stable_and_grow_for_new_spaces():
+    nb201 = [f"nb201/{op}" for op in ("input", *OPS, "output")]
+    ids = VOCABULARY.ids(nb201).tolist()
+    assert register_space_ops("nb201", ("input", *OPS, "output")) == ids  # registering again changes nothing
+    assert len(set(ids)) == len(ids) == 7
+    grown = Vocabulary(VOCABULARY.tokens())  # what a model trained on NB201 would extend for NB101
+    grown.extend(["nb101/input", "nb101/conv3x3-bn-relu", "nb101/conv1x1-bn-relu", "nb101/maxpool3x3",
+                  "nb101/output", "nb201/none"])
+    assert grown.ids(nb201).tolist() == ids  # old tokens keep their rows
+    assert grown.ids(["nb101/maxpool3x3"])[0] == len(VOCABULARY) + 3
+    assert grown.spaces()[-1] == "nb101" and "nb201" in grown.spaces()
+    with pytest.raises(ArchitectureError, match="register the ops of search space 'nb301'"):
+        VOCABULARY.ids(["nb301/sep_conv_3x3"])
+    with pytest.raises(ConfigError, match="'<space>/<op>'"):
+        Vocabulary(["conv3x3"])

@@ -1,0 +1,68 @@
+"""The predictor-evaluation API behind ``nasloop predictors evaluate``, on the real NB201 table."""
+from __future__ import annotations
+
+import csv
+import gzip
+
+import numpy as np
+import pytest
+
+from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.engine.errors import ConfigError, RegistryError
+from nasloop.predictors.evaluation import evaluate_predictors, precision_at
+from nasloop.search_spaces.nb201 import NB201Space
+
+KEYS = {"predictor", "space", "dataset", "train_size", "seed", "test_size", "kendall_tau", "spearman",
+        "precision_top1", "precision_top5", "fit_seconds", "predict_seconds"}
+
+
+def test_cells_come_in_official_index_order(data_dir, nb201_csv_path):
+    cells = NB201Benchmark("cifar10", data_dir).cells_by_index()
+    with gzip.open(nb201_csv_path, "rt", newline="") as fh:
+        official = {int(row["index"]): row["arch_str"] for row in csv.DictReader(fh)}
+    space = NB201Space()
+    assert len(cells) == len(official) == 15625
+    assert [space.format(cells[i]) for i in (0, 1, 6111, 15624)] == [official[i] for i in (0, 1, 6111, 15624)]
+
+
+def test_records_hold_the_documented_figures(data_dir):
+    seen: list[dict] = []
+    records = evaluate_predictors(["flan", "random"], [30], [0, 1], data_dir=data_dir,
+                                  predictor_options={"flan": {"ensemble": 1, "steps": 60}}, on_result=seen.append)
+    assert seen == records and len(records) == 4
+    for r in records:
+        assert set(r) == KEYS
+        assert r["space"] == "nb201" and r["dataset"] == "cifar10" and r["train_size"] == 30
+        assert r["test_size"] == 15625 - 30
+        assert all(0 <= r[k] <= 1 for k in ("precision_top1", "precision_top5"))
+        assert r["fit_seconds"] > 0 and r["predict_seconds"] > 0
+    flan = [r for r in records if r["predictor"] == "flan"]
+    chance = [r for r in records if r["predictor"] == "random"]
+    assert all(abs(r["kendall_tau"]) < 0.05 for r in chance)
+    assert all(r["kendall_tau"] > 0.3 and r["spearman"] > r["kendall_tau"] for r in flan)
+    assert [r["seed"] for r in records] == [0, 1, 0, 1]
+
+
+def test_precision_counts_the_true_top_found_in_the_predicted_top():
+    truth = np.arange(200.0)
+    assert precision_at(truth, truth, 0.05) == 1.0
+    assert precision_at(-truth, truth, 0.05) == 0.0
+    shuffled = truth.copy()
+    shuffled[[199, 0]] = shuffled[[0, 199]]  # the best cell predicted worst: 9 of the true top 10 remain
+    assert precision_at(shuffled, truth, 0.05) == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize("call,error,problem", [
+    (dict(predictors=["nope"], train_sizes=[8], seeds=[0]), RegistryError, "unknown predictor 'nope'"),
+    (dict(predictors=["random"], train_sizes=[15625], seeds=[0]), ConfigError, "at least two must be left"),
+    (dict(predictors=["random"], train_sizes=[], seeds=[0]), ConfigError, "at least one train size"),
+    (dict(predictors=["random"], train_sizes=[8], seeds=[-1]), ConfigError, "seed -1"),
+    (dict(predictors=["random"], train_sizes=[8], seeds=[0], metric="loss"), ConfigError, "metric 'loss'"),
+    (dict(predictors=["random"], train_sizes=[8], seeds=[0], predictor_options={"flan": {}}), ConfigError,
+     "not being evaluated"),
+    (dict(predictors=["flan"], train_sizes=[8], seeds=[0], predictor_options={"flan": {"epochs": 3}}), ConfigError,
+     "has no option 'epochs'"),
+])
+def test_bad_requests_fail_in_one_line_before_any_fit(data_dir, call, error, problem):
+    with pytest.raises(error, match=problem):
+        evaluate_predictors(data_dir=data_dir, **call)
