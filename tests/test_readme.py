@@ -11,7 +11,7 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
 def test_readme_python_examples_run(tmp_path, data_dir):
-    api, space = BLOCKS
+    api, space, proxy = BLOCKS
     api = api.replace('"../shared/data"', repr(str(data_dir)))
     check_space = space + "\n".join([
         "rng = np.random.default_rng(0)",
@@ -20,7 +20,15 @@ def test_readme_python_examples_run(tmp_path, data_dir):
         "assert s.encode(a, 'onehot').sum() == 8",
         "from nasloop.engine.registry import SEARCH_SPACES; assert SEARCH_SPACES.get('my-chain') is ChainSpace",
     ])
-    for code in (api, check_space):
+    check_proxy = proxy + "\n".join([
+        "import numpy as np",
+        "from nasloop.search_spaces.nb201 import NB201Space",
+        "from nasloop.engine.evaluators.proxies import score_architectures",
+        "space = NB201Space(); cell = space.sample(np.random.default_rng(0))",
+        "row, = score_architectures(space, [cell], ['weight_count_sq', 'params'], data_dir=%r)" % str(data_dir),
+        "assert row['scores']['weight_count_sq'] > 0",
+    ])
+    for code in (api, check_space, check_proxy):
         out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
         assert out.returncode == 0, out.stderr
     assert (tmp_path / "runs" / "api" / "nasloop.sqlite").is_file()

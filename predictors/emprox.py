@@ -1,0 +1,359 @@
+"""EmProx: k-nearest-neighbour performance estimates in a learned architecture embedding.
+
+Franken, Singh & Vanschoren (2022) embed architectures with a NAO-style sequence
+encoder-decoder (Luo et al., 2018) and estimate an architecture's performance as the
+inverse-distance-weighted mean of its nearest evaluated neighbours in that embedding. Its selling
+point is speed: once the encoder exists, learning from a new result is appending one vector.
+
+Here the encoder-decoder is pre-trained as an autoencoder on architectures sampled from the space
+(no accuracies needed, so it costs seconds and is shared: one pre-training per (space, options,
+seed) per process). ``fit`` then optionally fine-tunes it, as NAO does, with a regression head
+on the labelled architectures next to the reconstruction loss, which pulls architectures of
+similar accuracy together and makes the neighbourhoods informative. ``update`` never re-trains:
+it embeds the new architectures and adds them to the neighbour bank.
+
+Architectures become token sequences generically, from the space's ``graph`` encoding: each
+node's operation name followed by its incoming-edge bits; positions that never vary in the
+pre-training sample (fixed input/output nodes, a fixed topology such as NB201's) are dropped, so
+an NB201 cell is the sequence of its six edge operations.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..engine.errors import ConfigError
+from ..engine.registry import register_predictor
+from ..engine.types import Arch
+from ..search_spaces.base import SearchSpace
+from .base import Predictor, pack_torch, unpack_torch
+from .gp import single_thread
+
+FINETUNE_BATCH = 128  # labelled points per fine-tuning step: the cost of a fit stops growing with n
+UNKNOWN, START = 0, 1  # reserved token ids: an op never seen in pre-training; the decoder's first input
+
+
+def _graph_tokens(space: SearchSpace, arch: Arch, max_nodes: int) -> list[str]:
+    """Every node's op name then its incoming-edge bits, padded to ``max_nodes`` nodes."""
+    graph = space.encode(arch, "graph")
+    if graph.num_nodes > max_nodes:
+        raise ConfigError(f"emprox: architecture {space.format(arch)} has {graph.num_nodes} nodes, more than any "
+                          f"pre-training sample ({max_nodes}); raise pretrain_samples")
+    incoming = {(int(s), int(t)) for s, t in np.asarray(graph.edges).T}
+    tokens: list[str] = []
+    for node in range(max_nodes):
+        tokens.append(graph.ops[node] if node < graph.num_nodes else "<pad>")
+        tokens.extend("edge:1" if (src, node) in incoming else "edge:0" for src in range(node))
+    return tokens
+
+
+@dataclass
+class Tokenizer:
+    """Maps architectures to fixed-length token-id rows; learned from a pre-training sample."""
+
+    space: SearchSpace
+    max_nodes: int
+    positions: np.ndarray  # the token positions that vary in the sample
+    vocab: dict[str, int]
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def learn(cls, space: SearchSpace, archs: list[Arch]) -> "Tokenizer":
+        max_nodes = max(space.encode(a, "graph").num_nodes for a in archs)
+        rows = [_graph_tokens(space, a, max_nodes) for a in archs]
+        varying = [i for i in range(len(rows[0])) if len({row[i] for row in rows}) > 1]
+        if not varying:
+            raise ConfigError(f"emprox: every sampled architecture of space '{space.name}' has the same graph; "
+                              "there is nothing to embed")
+        names = sorted({row[i] for row in rows for i in varying})
+        vocab = {name: index for index, name in enumerate(names, start=START + 1)}
+        return cls(space, max_nodes, np.asarray(varying), vocab)
+
+    @property
+    def size(self) -> int:
+        return len(self.vocab) + START + 1
+
+    def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
+        """(n, length) token ids; rows are cached per architecture (ranking a space re-asks often)."""
+        out = np.empty((len(archs), len(self.positions)), dtype=np.int64)
+        for i, arch in enumerate(archs):
+            row = self._cache.get(arch)
+            if row is None:
+                tokens = _graph_tokens(self.space, arch, self.max_nodes)
+                row = np.array([self.vocab.get(tokens[p], UNKNOWN) for p in self.positions], dtype=np.int64)
+                self._cache[arch] = row
+            out[i] = row
+        return out
+
+
+def _build_model(vocab_size: int, dim: int):
+    """Embedding → LSTM encoder (mean of outputs = the architecture embedding) → LSTM decoder."""
+    import torch
+    from torch import nn
+
+    class EncoderDecoder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embed = nn.Embedding(vocab_size, dim)
+            self.encoder = nn.LSTM(dim, dim, batch_first=True)
+            self.decoder = nn.LSTM(dim, dim, batch_first=True)
+            self.out = nn.Linear(dim, vocab_size)
+            self.head = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, 1))
+            self.log_scale = nn.Parameter(torch.zeros(()))  # sharpness of the soft neighbour weights
+
+        def encode(self, tokens: torch.Tensor) -> torch.Tensor:
+            outputs, _ = self.encoder(self.embed(tokens))
+            return outputs.mean(dim=1)
+
+        def reconstruction_loss(self, tokens: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
+            """Teacher-forced decoding from the embedding alone (no attention: it must carry everything)."""
+            shifted = torch.cat([torch.full_like(tokens[:, :1], START), tokens[:, :-1]], dim=1)
+            state = (embedding.unsqueeze(0).contiguous(), torch.zeros_like(embedding).unsqueeze(0))
+            outputs, _ = self.decoder(self.embed(shifted), state)
+            logits = self.out(outputs)
+            return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), tokens.reshape(-1))
+
+    return EncoderDecoder()
+
+
+def _leave_one_out_loss(embedding, target, log_scale):
+    """MSE of predicting each labelled point from all the others by soft nearest neighbours.
+
+    A differentiable stand-in for the kNN estimate used at prediction time (weights decay with
+    squared embedding distance), so fine-tuning shapes exactly the neighbourhoods EmProx reads.
+    """
+    import torch
+
+    distance = torch.cdist(embedding, embedding).pow(2) * log_scale.exp()
+    distance = distance + torch.diag(torch.full((len(embedding),), float("inf")))
+    weights = torch.softmax(-distance, dim=1)
+    return torch.nn.functional.mse_loss(weights @ target, target)
+
+
+@dataclass
+class Pretrained:
+    """A pre-trained encoder-decoder with its tokenizer and the pre-training sample."""
+
+    tokenizer: Tokenizer
+    weights: dict
+    tokens: np.ndarray
+    seconds: float
+    reconstruction_accuracy: float
+
+
+_PRETRAINED: dict[tuple, Pretrained] = {}
+
+
+def pretrained(space: SearchSpace, dim: int, samples: int, epochs: int, seed: int) -> tuple[Pretrained, bool]:
+    """The autoencoder for these settings, trained on first use and cached for the process.
+
+    Returns it and whether it came from the cache.
+    """
+    key = (space.name, json.dumps(space.config(), sort_keys=True, default=str), dim, samples, epochs, seed)
+    if key in _PRETRAINED:
+        return _PRETRAINED[key], True
+    import torch
+
+    started = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    archs = [space.sample(rng) for _ in range(samples)]
+    tokenizer = Tokenizer.learn(space, archs)
+    tokens = torch.from_numpy(tokenizer(archs))
+    with single_thread(), torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = _build_model(tokenizer.size, dim)
+        optimiser = torch.optim.Adam(model.parameters(), lr=0.01)
+        generator = torch.Generator().manual_seed(seed)
+        for _ in range(epochs):
+            for batch in torch.randperm(samples, generator=generator).split(100):
+                loss = model.reconstruction_loss(tokens[batch], model.encode(tokens[batch]))
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+        accuracy = _reconstruction_accuracy(model, tokens)
+    entry = Pretrained(tokenizer, {k: v.detach().clone() for k, v in model.state_dict().items()},
+                       tokens.numpy(), time.perf_counter() - started, accuracy)
+    _PRETRAINED[key] = entry
+    return entry, False
+
+
+def _reconstruction_accuracy(model, tokens) -> float:
+    """Share of tokens the decoder gets right decoding greedily from the embedding alone."""
+    import torch
+
+    with torch.no_grad():
+        embedding = model.encode(tokens)
+        state = (embedding.unsqueeze(0), torch.zeros_like(embedding).unsqueeze(0))
+        previous, correct = torch.full_like(tokens[:, :1], START), 0
+        for position in range(tokens.shape[1]):
+            output, state = model.decoder(model.embed(previous), state)
+            previous = model.out(output).argmax(dim=-1)
+            correct += int((previous[:, 0] == tokens[:, position]).sum())
+    return correct / tokens.numel()
+
+
+def _check(name: str, value: Any, minimum: float, kind: type = int) -> Any:
+    ok = not isinstance(value, bool) and isinstance(value, (int, float) if kind is float else int)
+    if not ok or not value >= minimum or not math.isfinite(value):
+        raise ConfigError(f"emprox: {name} must be {'an integer' if kind is int else 'a number'} ≥ {minimum}, "
+                          f"got {value!r}")
+    return kind(value)
+
+
+@register_predictor("emprox")
+class EmProxPredictor(Predictor):
+    """Inverse-distance-weighted kNN over encoder embeddings of the evaluated architectures."""
+
+    def __init__(self, space: SearchSpace, seed: int = 0, k: int = 10, power: float = 2.0, dim: int = 32,
+                 pretrain_samples: int = 3000, pretrain_epochs: int = 20, finetune_steps: int = 200,
+                 finetune_weight: float = 0.8, finetune_loss: str = "knn") -> None:
+        super().__init__(space, seed)
+        if "graph" not in space.encodings:
+            raise ConfigError(f"emprox: search space '{space.name}' has no 'graph' encoding, which EmProx "
+                              "reads architectures from; use gp or mlp on this space")
+        self.k, self.power, self.dim = _check("k", k, 1), _check("power", power, 0, float), _check("dim", dim, 2)
+        self.pretrain_samples = _check("pretrain_samples", pretrain_samples, 10)
+        self.pretrain_epochs = _check("pretrain_epochs", pretrain_epochs, 1)
+        self.finetune_steps = _check("finetune_steps", finetune_steps, 0)
+        self.finetune_weight = _check("finetune_weight", finetune_weight, 0, float)
+        if self.finetune_weight > 1:
+            raise ConfigError(f"emprox: finetune_weight is the regression share of the fine-tuning loss, "
+                              f"in [0, 1]; got {finetune_weight!r}")
+        if finetune_loss not in ("knn", "head"):
+            raise ConfigError(f"emprox: unknown finetune_loss {finetune_loss!r}; choose knn (leave-one-out soft "
+                              "neighbours) or head (NAO's regression head)")
+        self.finetune_loss = finetune_loss
+        self._pretrained: Pretrained | None = None
+        self.pretrain_cached = False
+        self._model = None
+        self._tuned = False
+        self._embeddings: dict = {}  # arch -> embedding under the current encoder
+        self._bank = np.zeros((0, dim), dtype=np.float32)
+
+    def config(self) -> dict[str, Any]:
+        return {"k": self.k, "power": self.power, "dim": self.dim, "pretrain_samples": self.pretrain_samples,
+                "pretrain_epochs": self.pretrain_epochs, "finetune_steps": self.finetune_steps,
+                "finetune_weight": self.finetune_weight, "finetune_loss": self.finetune_loss}
+
+    @property
+    def pretrain_seconds(self) -> float:
+        """What pre-training cost when it ran (0 until first fit; paid once per process and settings)."""
+        return self._pretrained.seconds if self._pretrained else 0.0
+
+    def prepare(self) -> None:
+        """Pre-train (or fetch the cached encoder) now, so the first ``fit`` is not charged for it."""
+        pretrained(self.space, self.dim, self.pretrain_samples, self.pretrain_epochs, self.seed)
+
+    # --- the encoder --------------------------------------------------------------------------
+    def _load_pretrained(self) -> None:
+        import torch
+
+        self._pretrained, self.pretrain_cached = pretrained(self.space, self.dim, self.pretrain_samples,
+                                                            self.pretrain_epochs, self.seed)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.seed)
+            self._model = _build_model(self._pretrained.tokenizer.size, self.dim)
+        self._model.load_state_dict(self._pretrained.weights)
+        self._tuned, self._embeddings = False, {}
+
+    def _embed(self, archs: Sequence[Arch]) -> np.ndarray:
+        """Embeddings under the current encoder, computed once per architecture."""
+        import torch
+
+        missing = list(dict.fromkeys(a for a in archs if a not in self._embeddings))
+        if missing:
+            tokens = torch.from_numpy(self._pretrained.tokenizer(missing))
+            with torch.no_grad(), single_thread():
+                vectors = self._model.encode(tokens).numpy()
+            self._embeddings.update(zip(missing, vectors))
+        if not archs:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._embeddings[a] for a in archs])
+
+    def _finetune(self, archs: list[Arch], y: np.ndarray) -> None:
+        """NAO's joint objective: regression on the labelled points plus reconstruction of the sample."""
+        import torch
+
+        labelled = torch.from_numpy(self._pretrained.tokenizer(archs))
+        unlabelled = torch.from_numpy(self._pretrained.tokens)
+        target = torch.from_numpy(((y - y.mean()) / (y.std() or 1.0)).astype(np.float32))
+        generator = torch.Generator().manual_seed(self.seed)
+        optimiser = torch.optim.Adam(self._model.parameters(), lr=0.005)
+        weight = self.finetune_weight
+        batch = min(len(labelled), FINETUNE_BATCH)
+        with single_thread():
+            for _ in range(self.finetune_steps):
+                pick = torch.randperm(len(labelled), generator=generator)[:batch]
+                sample = unlabelled[torch.randint(len(unlabelled), (batch,), generator=generator)]
+                embedding = self._model.encode(labelled[pick])
+                if self.finetune_loss == "knn":
+                    regression = _leave_one_out_loss(embedding, target[pick], self._model.log_scale)
+                else:
+                    regression = torch.nn.functional.mse_loss(self._model.head(embedding).squeeze(-1), target[pick])
+                both = torch.cat([labelled[pick], sample])
+                reconstruction = self._model.reconstruction_loss(both, self._model.encode(both))
+                loss = weight * regression + (1 - weight) * reconstruction
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+        self._tuned, self._embeddings = True, {}
+
+    # --- predictor interface ------------------------------------------------------------------
+    def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
+        self._load_pretrained()
+        if self.finetune_steps > 0 and len(archs) > 1 and y.std() > 0:
+            self._finetune(archs, y)
+        self._bank = self._embed(archs)
+
+    def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
+        """EmProx's cheap refit: embed the new architectures and add them to the neighbour bank."""
+        if self._model is None:
+            return self._fit(self._archs, self._y)
+        self._bank = np.concatenate([self._bank, self._embed(new_archs)])
+
+    def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+        """IDW mean of the k nearest evaluated neighbours; std = their IDW spread (floored above 0)."""
+        if self._model is None:
+            raise ConfigError("emprox: predict called before fit; fit it on evaluated architectures first")
+        archs = list(archs)
+        if not archs:
+            return np.zeros(0), np.zeros(0)
+        query = self._embed(archs).astype(np.float64)
+        bank = self._bank.astype(np.float64)
+        k = min(self.k, len(bank))
+        squared = (query ** 2).sum(1)[:, None] + (bank ** 2).sum(1)[None, :] - 2.0 * query @ bank.T
+        distance = np.sqrt(np.maximum(squared, 0.0))
+        nearest = np.argpartition(distance, k - 1, axis=1)[:, :k] if k < len(bank) else \
+            np.broadcast_to(np.arange(len(bank)), (len(query), len(bank)))
+        near_distance = np.take_along_axis(distance, nearest, axis=1)
+        weights = 1.0 / (near_distance + 1e-6) ** self.power
+        weights /= weights.sum(axis=1, keepdims=True)
+        targets = self._y[nearest]
+        mean = (weights * targets).sum(axis=1)
+        spread = np.sqrt((weights * (targets - mean[:, None]) ** 2).sum(axis=1))
+        floor = 1e-3 * (float(self._y.std()) or 1.0)
+        return mean, np.maximum(spread, floor)
+
+    # --- persistence --------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Data plus the fine-tuned encoder: updates add points without re-tuning, so a refit would differ."""
+        state = super().state_dict()
+        if self._tuned:
+            state["encoder"] = pack_torch(self._model.state_dict())
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self._archs = [self.space.parse(a) for a in state["archs"]]
+        self._y = np.asarray(state["y"], dtype=np.float64)
+        if not self._archs:
+            return
+        self._load_pretrained()
+        if "encoder" in state:
+            self._model.load_state_dict(unpack_torch(state["encoder"]))
+            self._tuned = True
+        self._bank = self._embed(self._archs)

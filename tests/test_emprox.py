@@ -1,0 +1,99 @@
+"""EmProx on the real NB201 table: a pre-trained sequence autoencoder and kNN in its embedding."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.engine.errors import ConfigError
+from nasloop.engine.registry import PREDICTORS
+from nasloop.predictors.emprox import EmProxPredictor, Tokenizer
+from nasloop.search_spaces.nb201 import NB201Space
+
+SMALL = {"pretrain_samples": 1500, "pretrain_epochs": 10, "finetune_steps": 60}  # within the time budget
+
+
+@pytest.fixture(scope="module")
+def split(data_dir):
+    """200 training cells, 10 more to update with, 2,000 test cells; CIFAR-10 validation accuracy."""
+    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    cells = list(space.enumerate())
+    order = np.random.default_rng(0).permutation(len(cells))
+    pick = lambda idx: ([cells[i] for i in idx], np.array([bench.query(cells[i]).metrics["val_accuracy"]  # noqa: E731
+                                                           for i in idx]))
+    return space, pick(order[:200]), pick(order[200:210]), pick(order[210:2210])
+
+
+@pytest.fixture(scope="module")
+def fitted(split):
+    space, (train_x, train_y), _, _ = split
+    return EmProxPredictor(space, seed=0, **SMALL).fit(train_x, train_y)
+
+
+def test_nb201_cells_become_their_six_edge_operations():
+    space = NB201Space()
+    rng = np.random.default_rng(0)
+    tokenizer = Tokenizer.learn(space, [space.sample(rng) for _ in range(200)])
+    rows = tokenizer([(0, 1, 2, 3, 4, 0), (0, 1, 2, 3, 4, 1)])
+    assert rows.shape == (2, 6)  # fixed input/output nodes and the fixed topology carry no information
+    assert (rows[0, :5] == rows[1, :5]).all() and rows[0, 5] != rows[1, 5]
+    assert len(set(rows[0])) == 5  # the five operations get distinct tokens
+
+
+def test_ranks_held_out_cells_better_than_chance_with_positive_spread(fitted, split):
+    *_, (test_x, test_y) = split
+    mean, std = fitted.predict(test_x)
+    assert stats.kendalltau(mean, test_y).statistic > 0.25  # chance is 0; it reaches about 0.45
+    assert (std > 0).all() and np.isfinite(mean).all()
+    assert fitted._pretrained.reconstruction_accuracy > 0.5  # decodes the cell from its embedding (chance: 0.2)
+
+
+def test_update_adds_the_new_point_to_the_neighbours(split):
+    space, (train_x, train_y), (new_x, new_y), _ = split
+    predictor = EmProxPredictor(space, seed=0, **SMALL).fit(train_x, train_y)
+    before, _ = predictor.predict(new_x)
+    predictor.update(new_x[:1], new_y[:1])
+    after, std = predictor.predict(new_x[:1])
+    # an evaluated cell is its own nearest neighbour (distance 0): its prediction becomes its result
+    assert after[0] == pytest.approx(new_y[0], abs=1e-3) and abs(before[0] - new_y[0]) > 1e-3
+    assert len(predictor.state_dict()["archs"]) == 201
+
+
+def test_pretraining_is_cached_and_repeatable(fitted, split):
+    space, (train_x, train_y), _, (test_x, _) = split
+    again = EmProxPredictor(space, seed=0, **SMALL).fit(train_x, train_y)
+    assert again.pretrain_cached and again.pretrain_seconds == fitted.pretrain_seconds > 0
+    assert np.array_equal(again.predict(test_x)[0], fitted.predict(test_x)[0])
+
+
+def test_state_dict_round_trip_keeps_the_tuned_encoder_and_later_updates(fitted, split):
+    space, (train_x, train_y), (new_x, new_y), (test_x, _) = split
+    predictor = EmProxPredictor(space, seed=0, **SMALL).fit(train_x, train_y).update(new_x, new_y)
+    restored = PREDICTORS.get("emprox")(space, seed=0, **predictor.config())
+    restored.load_state_dict(predictor.state_dict())
+    assert np.array_equal(restored.predict(test_x)[0], predictor.predict(test_x)[0])
+    assert np.array_equal(restored.predict(test_x)[1], predictor.predict(test_x)[1])
+
+
+@pytest.mark.parametrize("options,problem", [
+    ({"k": 0}, "k must be an integer ≥ 1"),
+    ({"power": -1.0}, "power must be a number ≥ 0"),
+    ({"finetune_weight": 2.0}, "finetune_weight is the regression share"),
+    ({"finetune_loss": "hinge"}, "unknown finetune_loss 'hinge'"),
+])
+def test_bad_options_are_refused_in_one_line(options, problem):
+    with pytest.raises(ConfigError, match=problem):
+        EmProxPredictor(NB201Space(), **options)
+
+
+@pytest.mark.parametrize("archs,y,problem", [
+    ([], [], "at least one evaluated architecture"),
+    ([(3,) * 6, (2,) * 6], [90.0, float("nan")], "1 targets are NaN"),
+])
+def test_bad_training_data_is_refused_in_one_line(archs, y, problem):
+    predictor = EmProxPredictor(NB201Space(), **SMALL)
+    with pytest.raises(ConfigError, match=problem):
+        predictor.fit(archs, y)
+    with pytest.raises(ConfigError, match="predict called before fit"):
+        predictor.predict([(3,) * 6])
