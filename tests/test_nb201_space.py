@@ -104,3 +104,14 @@ def test_hash_is_stable_and_distinct(space):
     cells = list(space.enumerate())
     assert len({space.hash(c) for c in cells}) == len(cells)
     assert space.hash((3, 3, 3, 1, 3, 2)) == BEST
+
+
+def test_canonical_is_one_fixed_member_of_each_functional_class():
+    space = NB201Space()
+    cells = list(space.enumerate())
+    canon = {c: space.canonical(c) for c in cells}
+    assert len(set(canon.values())) == 4930  # one representative per function
+    for cell, rep in canon.items():
+        assert space.functional_hash(rep) == space.functional_hash(cell) and space.canonical(rep) == rep
+    dead = space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|none~1|none~2|")
+    assert space.format(space.canonical(dead)) == "|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"
