@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
+import numpy as np
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -37,3 +39,35 @@ def nb201_csv_path(data_dir: Path) -> Path:
     if not path.is_file():
         pytest.fail(f"{path} is missing from the data folder {data_dir}", pytrace=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def nb201_split(data_dir: Path) -> Callable[..., tuple]:
+    """``split(200, 10, 2000)`` → (space, (cells, y), (cells, y), ...): consecutive chunks of a seeded
+    shuffle of all NB201 cells, with their CIFAR-10 validation accuracy (the predictors' tests)."""
+    from nasloop.engine.data.nb201 import NB201Benchmark
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    cells = list(space.enumerate())
+    order = np.random.default_rng(0).permutation(len(cells))
+
+    def split(*sizes: int) -> tuple:
+        ends = np.cumsum(sizes)
+        chunks = [order[end - size:end] for size, end in zip(sizes, ends)]
+        return (space, *[([cells[i] for i in idx], np.array([bench.query(cells[i]).metrics["val_accuracy"]
+                                                              for i in idx])) for idx in chunks])
+
+    return split
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Small models and per-layer proxy work: on a busy 2-core machine a second intra-op thread
+    mostly waits (5-10x slower), so modules that train or score networks run on one."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

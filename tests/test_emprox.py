@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from nasloop.engine.data.nb201 import NB201Benchmark
 from nasloop.engine.errors import ConfigError
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.emprox import EmProxPredictor, Tokenizer
@@ -15,14 +14,9 @@ SMALL = {"pretrain_samples": 1500, "pretrain_epochs": 10, "finetune_steps": 60} 
 
 
 @pytest.fixture(scope="module")
-def split(data_dir):
+def split(nb201_split):
     """200 training cells, 10 more to update with, 2,000 test cells; CIFAR-10 validation accuracy."""
-    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
-    cells = list(space.enumerate())
-    order = np.random.default_rng(0).permutation(len(cells))
-    pick = lambda idx: ([cells[i] for i in idx], np.array([bench.query(cells[i]).metrics["val_accuracy"]  # noqa: E731
-                                                           for i in idx]))
-    return space, pick(order[:200]), pick(order[200:210]), pick(order[210:2210])
+    return nb201_split(200, 10, 2000)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import pytest
 import torch
 from scipy import stats
 
-from nasloop.engine.data.nb201 import NB201Benchmark
 from nasloop.engine.errors import ArchitectureError, ConfigError, UnsupportedError
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.flan import FlanPredictor
@@ -20,14 +19,9 @@ FAST = {"ensemble": 2, "steps": 80, "update_steps": 15}
 
 
 @pytest.fixture(scope="module")
-def split(data_dir):
+def split(nb201_split):
     """200 training cells, 50 later results and 2,000 test cells with their CIFAR-10 validation accuracy."""
-    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
-    cells = list(space.enumerate())
-    order = np.random.default_rng(0).permutation(len(cells))
-    pick = lambda idx: ([cells[i] for i in idx], np.array([bench.query(cells[i]).metrics["val_accuracy"]  # noqa: E731
-                                                           for i in idx]))
-    return space, pick(order[:200]), pick(order[200:250]), pick(order[250:2250])
+    return nb201_split(200, 50, 2000)
 
 
 @pytest.fixture(scope="module")

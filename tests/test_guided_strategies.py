@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.nb201 import NB201Benchmark
@@ -23,13 +22,7 @@ TINY_FLAN = {"ensemble": 2, "steps": 60, "update_steps": 10, "hidden": 16, "op_d
 COLUMNS = "id, step, arch, key, fidelity, state, duplicate_of, status, score, metrics, cost, told"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny models on a shared 2-core machine: a second intra-op thread mostly waits (5-10x slower)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def trials(run_dir: Path) -> list[tuple]:

@@ -6,7 +6,6 @@ import pytest
 from scipy import stats
 
 from nasloop.engine.cli import main
-from nasloop.engine.data.nb201 import NB201Benchmark
 from nasloop.engine.errors import ConfigError, UnsupportedError
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.baselines import RandomPredictor, ZeroCostPredictor
@@ -14,14 +13,9 @@ from nasloop.search_spaces.nb201 import NB201Space
 
 
 @pytest.fixture(scope="module")
-def split(data_dir):
+def split(nb201_split):
     """200 training cells and 2,000 test cells with their CIFAR-10 validation accuracy."""
-    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
-    cells = list(space.enumerate())
-    order = np.random.default_rng(0).permutation(len(cells))
-    pick = lambda idx: ([cells[i] for i in idx], np.array([bench.query(cells[i]).metrics["val_accuracy"]  # noqa: E731
-                                                           for i in idx]))
-    return space, pick(order[:200]), pick(order[200:2200])
+    return nb201_split(200, 2000)
 
 
 def test_zero_cost_predictor_ranks_with_the_stored_zen_score(split, data_dir):

@@ -31,13 +31,7 @@ ALL_OPS_CELL = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_3x3~0
 DISCONNECTED_CELL = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Proxies do small per-layer work that a contended 2-core machine runs fastest on one thread."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @register_proxy("test_conv_layers", needs_data=False)

@@ -29,12 +29,7 @@ BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|no
 TINY = {"channels": 4, "cells": 1, "batch_size": 32, "train_images": 400}
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_one_epoch_on_the_cifar10_subset_learns_well_above_chance(data_dir):
