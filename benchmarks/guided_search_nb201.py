@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from stats_util import mean_ci
 
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.nb201 import NB201Benchmark
@@ -121,15 +121,6 @@ def best_at(scores: list[float], checkpoints: list[int]) -> list[float]:
 
 
 # --- statistics -------------------------------------------------------------------------------
-def mean_ci(values: np.ndarray) -> tuple[float, float]:
-    """Mean and half-width of its 95 % t-interval (NaN half-width for fewer than two values)."""
-    n = len(values)
-    mean = float(np.mean(values))
-    if n < 2:
-        return mean, math.nan
-    return mean, float(stats.t.ppf(0.975, n - 1) * np.std(values, ddof=1) / math.sqrt(n))
-
-
 def quantiles(values: np.ndarray) -> tuple[float, float, float]:
     """25th, 50th, 75th percentiles; runs that never found the optimum are +inf and sort last."""
     q = np.quantile(values, [0.25, 0.5, 0.75], method="lower")

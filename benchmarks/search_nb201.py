@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
+from stats_util import mean_ci
 
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.nb201 import NB201Benchmark
@@ -124,15 +125,6 @@ def measure_throughput(strategy: str, budget: int, data_dir: str, root: Path) ->
 
 
 # --- statistics -------------------------------------------------------------------------------
-def mean_ci(values: np.ndarray) -> tuple[float, float]:
-    """Mean and half-width of its 95 % t-interval (NaN half-width for fewer than two values)."""
-    n = len(values)
-    mean = float(np.mean(values))
-    if n < 2:
-        return mean, math.nan
-    return mean, float(stats.t.ppf(0.975, n - 1) * np.std(values, ddof=1) / math.sqrt(n))
-
-
 def welch_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """mean(a) − mean(b) and the half-width of its 95 % Welch interval (NaN for fewer than two seeds)."""
     if min(len(a), len(b)) < 2:

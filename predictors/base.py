@@ -79,10 +79,14 @@ class Predictor(ABC):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore :meth:`state_dict`; the default refits on the stored data, which suits exact fits (GP, kNN)."""
-        self._archs = [self.space.parse(a) for a in state["archs"]]
-        self._y = np.asarray(state["y"], dtype=np.float64)
+        self._restore_data(state)
         if self._archs:
             self._fit(self._archs, self._y)
+
+    def _restore_data(self, state: dict[str, Any]) -> None:
+        """The architectures and targets of a :meth:`state_dict`, for subclasses that restore weights too."""
+        self._archs = [self.space.parse(a) for a in state["archs"]]
+        self._y = np.asarray(state["y"], dtype=np.float64)
 
     @property
     def fitted(self) -> bool:

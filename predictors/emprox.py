@@ -348,8 +348,7 @@ class EmProxPredictor(Predictor):
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self._archs = [self.space.parse(a) for a in state["archs"]]
-        self._y = np.asarray(state["y"], dtype=np.float64)
+        self._restore_data(state)
         if not self._archs:
             return
         self._load_pretrained()

@@ -419,8 +419,7 @@ class FlanPredictor(Predictor):
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self._archs = [self.space.parse(a) for a in state["archs"]]
-        self._y = np.asarray(state["y"], dtype=np.float64)
+        self._restore_data(state)
         saved = state.get("flan")
         if saved is None:
             self._members = []

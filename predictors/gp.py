@@ -133,8 +133,7 @@ class GPPredictor(Predictor):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         if "hypers" not in state:
             return super().load_state_dict(state)
-        self._archs = [self.space.parse(a) for a in state["archs"]]
-        self._y = np.asarray(state["y"], dtype=np.float64)
+        self._restore_data(state)
         self._scale = np.asarray(state["scale"], dtype=np.float64)
         self._model = self._build(self._archs, self._y, unpack_torch(state["hypers"]))
         self._model.eval()

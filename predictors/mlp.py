@@ -154,8 +154,7 @@ class MLPEnsemblePredictor(Predictor):
 
         if "weights" not in state:
             return super().load_state_dict(state)
-        self._archs = [self.space.parse(a) for a in state["archs"]]
-        self._y = np.asarray(state["y"], dtype=np.float64)
+        self._restore_data(state)
         self._weights = [w.clone().requires_grad_() for w in unpack_torch(state["weights"])]
         self._generator = torch.Generator()
         self._generator.set_state(unpack_torch(state["generator"]))
