@@ -107,6 +107,26 @@ def test_topk_local_picks_are_neighbours_of_the_incumbents(tmp_path, data_dir):
         assert min(edits(cells[start + 2], b) for b in best) == 1
 
 
+@pytest.mark.parametrize("near", [True, False])
+def test_topk_exploration_picks_edit_the_incumbents_unless_told_otherwise(tmp_path, data_dir, near):
+    """One exploration pick per round (the last): a random neighbour of the two best so far by default.
+
+    With ``explore_near=False`` it is a random cell of the whole space instead, and over six
+    rounds such draws are almost never one edit from the incumbents (24 of 15,625 cells are).
+    """
+    run = tmp_path / "run"
+    search(config(data_dir, run, strategy="predictor-topk", predictor="zero-cost", predictor_options={},
+                  strategy_options={"num_init": 6, "batch_size": 3, "explore": 1, "explore_near": near},
+                  budget=24))
+    space = NB201Space()
+    cells, values = [space.parse(row[2]) for row in trials(run)], scores(run)
+    near_incumbents = []
+    for start in range(6, 24, 3):
+        best = [cells[i] for i in np.argsort(-np.asarray(values[:start]), kind="stable")[:2]]
+        near_incumbents.append(min(edits(cells[start + 2], b) for b in best) == 1)
+    assert all(near_incumbents) if near else not any(near_incumbents)
+
+
 def test_predictor_is_refit_on_results_and_failures_are_excluded(data_dir):
     space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
     predictor = ZeroCostPredictor(space, data_dir=data_dir)
@@ -177,6 +197,7 @@ def test_classic_strategy_rejects_a_predictor(tmp_path, data_dir):
     ("bananas", {"beta": -1}, "option beta"),
     ("predictor-topk", {"refit": "sometimes"}, "option refit must be one of warm, reset"),
     ("predictor-topk", {"explore": 4, "batch_size": 4}, "option explore=4"),
+    ("predictor-topk", {"explore_near": "yes"}, "option explore_near must be true or false"),
     ("predictor-topk", {"popsize": 3}, "strategy 'predictor-topk' has no option 'popsize'"),
 ])
 def test_bad_options_fail_in_one_line_before_the_run(tmp_path, data_dir, strategy, options, message):
