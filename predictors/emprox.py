@@ -211,7 +211,7 @@ class EmProxPredictor(Predictor):
 
     def __init__(self, space: SearchSpace, seed: int = 0, k: int = 10, power: float = 2.0, dim: int = 32,
                  pretrain_samples: int = 3000, pretrain_epochs: int = 20, finetune_steps: int = 200,
-                 finetune_weight: float = 0.8, finetune_loss: str = "knn") -> None:
+                 finetune_weight: float = 0.8, finetune_loss: str = "knn", canonical: bool = True) -> None:
         super().__init__(space, seed)
         if "graph" not in space.encodings:
             raise ConfigError(f"emprox: search space '{space.name}' has no 'graph' encoding, which EmProx "
@@ -228,6 +228,9 @@ class EmProxPredictor(Predictor):
             raise ConfigError(f"emprox: unknown finetune_loss {finetune_loss!r}; choose knn (leave-one-out soft "
                               "neighbours) or head (NAO's regression head)")
         self.finetune_loss = finetune_loss
+        if not isinstance(canonical, bool):
+            raise ConfigError(f"emprox: option canonical must be true or false, got {canonical!r}")
+        self.canonical = canonical
         self._pretrained: Pretrained | None = None
         self.pretrain_cached = False
         self._model = None
@@ -238,7 +241,8 @@ class EmProxPredictor(Predictor):
     def config(self) -> dict[str, Any]:
         return {"k": self.k, "power": self.power, "dim": self.dim, "pretrain_samples": self.pretrain_samples,
                 "pretrain_epochs": self.pretrain_epochs, "finetune_steps": self.finetune_steps,
-                "finetune_weight": self.finetune_weight, "finetune_loss": self.finetune_loss}
+                "finetune_weight": self.finetune_weight, "finetune_loss": self.finetune_loss,
+                "canonical": self.canonical}
 
     @property
     def pretrain_seconds(self) -> float:
@@ -261,13 +265,17 @@ class EmProxPredictor(Predictor):
         self._model.load_state_dict(self._pretrained.weights)
         self._tuned, self._embeddings = False, {}
 
+    def _read(self, archs: Sequence[Arch]) -> list[Arch]:
+        """Archs as the encoder reads them: with ``canonical``, equivalent cells share one embedding."""
+        return [self.space.canonical(a) for a in archs] if self.canonical else list(archs)
+
     def _embed(self, archs: Sequence[Arch]) -> np.ndarray:
         """Embeddings under the current encoder, computed once per architecture."""
         import torch
 
         missing = list(dict.fromkeys(a for a in archs if a not in self._embeddings))
         if missing:
-            tokens = torch.from_numpy(self._pretrained.tokenizer(missing))
+            tokens = torch.from_numpy(self._pretrained.tokenizer(self._read(missing)))
             with torch.no_grad(), single_thread():
                 vectors = self._model.encode(tokens).numpy()
             self._embeddings.update(zip(missing, vectors))
@@ -279,7 +287,7 @@ class EmProxPredictor(Predictor):
         """NAO's joint objective: regression on the labelled points plus reconstruction of the sample."""
         import torch
 
-        labelled = torch.from_numpy(self._pretrained.tokenizer(archs))
+        labelled = torch.from_numpy(self._pretrained.tokenizer(self._read(archs)))
         unlabelled = torch.from_numpy(self._pretrained.tokens)
         target = torch.from_numpy(((y - y.mean()) / (y.std() or 1.0)).astype(np.float32))
         generator = torch.Generator().manual_seed(self.seed)
