@@ -14,8 +14,8 @@ the script reports:
   best-validation cell (``NB201Benchmark.best()``, 91.57 % on CIFAR-10). Given as median and
   IQR over seeds. A run that never found it counts as "more than the budget": the median is then
   shown as ``>budget`` if it falls there. The share of runs that found it is shown too;
-* wall s/run: mean wall-clock seconds of one search, fits included. Other work on the machine
-  inflates it.
+* wall s/run: mean wall-clock seconds of one search, fits included. Other work on the machine,
+  and other searches with ``--jobs``, inflate it.
 
 Methods (``--methods``, comma-separated):
 
@@ -35,6 +35,7 @@ How to run
     .venv/bin/python benchmarks/guided_search_nb201.py                       # 20 seeds, budget 200
     .venv/bin/python benchmarks/guided_search_nb201.py --methods flan-topk,random --seeds 5 --budget 64
     .venv/bin/python benchmarks/guided_search_nb201.py --json out.json       # also write the raw numbers
+    .venv/bin/python benchmarks/guided_search_nb201.py --jobs 2              # two searches at once (2 cores)
 
 Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``. Progress goes to stderr
 and the table to stdout. Torch runs single-threaded by default (``--torch-threads``). The
@@ -49,6 +50,7 @@ import os
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,41 +164,55 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--budget", type=int, default=200, help="distinct evaluations per search")
     parser.add_argument("--data-dir", default=default_data_dir(), help="folder with the NB201 table")
     parser.add_argument("--torch-threads", type=int, default=1, help="torch intra-op threads (0: leave torch's default)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="searches run at once, each in its own process (at most one per core)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw numbers here")
     args = parser.parse_args(argv)
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = [m for m in args.methods if m not in METHODS]
     if unknown:
         parser.error(f"unknown method '{unknown[0]}'; choose from: {', '.join(METHODS)}")
-    if min(args.seeds, args.budget) < 1 or args.torch_threads < 0:
-        parser.error("--seeds and --budget must be at least 1, --torch-threads at least 0")
+    if min(args.seeds, args.budget, args.jobs) < 1 or args.torch_threads < 0:
+        parser.error("--seeds, --budget and --jobs must be at least 1, --torch-threads at least 0")
     return args
+
+
+def _set_torch_threads(threads: int) -> None:
+    """Run in each worker process; the parent never touches torch, so forking it is safe."""
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+def _run_job(job: tuple[str, int, int, str, str]) -> tuple[str, int, list[float], float]:
+    name, seed, budget, data_dir, tmp = job
+    scores, wall = run_once(METHODS[name], seed, budget, data_dir, Path(tmp) / f"{name}-s{seed}")
+    return name, seed, scores, wall
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    if args.torch_threads:
-        import torch
-
-        torch.set_num_threads(args.torch_threads)
     checkpoints = [b for b in CHECKPOINTS if b < args.budget] + [args.budget]
     optimum = NB201Benchmark("cifar10", args.data_dir).best("val_accuracy")[1]
-    rows: dict[str, dict[str, Any]] = {}
+    results: dict[tuple[str, int], tuple[list[float], float]] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nasloop-guided-") as tmp:
-        for name in args.methods:
-            method = METHODS[name]
-            curves, reached, walls = [], [], []
-            for seed in range(args.seeds):
-                scores, wall = run_once(method, seed, args.budget, args.data_dir, Path(tmp) / f"{name}-s{seed}")
-                curves.append(best_at(scores, checkpoints))
-                reached.append(queries_to(scores, optimum))
-                walls.append(wall)
-                print(f"{name} seed {seed}: best val " + ", ".join(f"@{b} {v:.2f}" for b, v in zip(checkpoints, curves[-1]))
-                      + f"; optimum after "
-                      f"{fmt_queries(reached[-1], args.budget)} queries, {wall:.1f} s", file=sys.stderr, flush=True)
-            rows[name] = {"describe": method.describe(), "best_val": np.asarray(curves),
-                          "queries_to_optimum": np.asarray(reached), "wall": np.asarray(walls)}
+        jobs = [(name, seed, args.budget, args.data_dir, tmp) for name in args.methods for seed in range(args.seeds)]
+        with ProcessPoolExecutor(args.jobs, initializer=_set_torch_threads, initargs=(args.torch_threads,)) as pool:
+            for name, seed, scores, wall in pool.map(_run_job, jobs):
+                results[name, seed] = scores, wall
+                curve = best_at(scores, checkpoints)
+                print(f"{name} seed {seed}: best val " + ", ".join(f"@{b} {v:.2f}" for b, v in zip(checkpoints, curve))
+                      + f"; optimum after {fmt_queries(queries_to(scores, optimum), args.budget)} queries, "
+                      f"{wall:.1f} s", file=sys.stderr, flush=True)
+    rows: dict[str, dict[str, Any]] = {}
+    for name in args.methods:
+        runs = [results[name, seed] for seed in range(args.seeds)]
+        rows[name] = {"describe": METHODS[name].describe(),
+                      "best_val": np.asarray([best_at(scores, checkpoints) for scores, _ in runs]),
+                      "queries_to_optimum": np.asarray([queries_to(scores, optimum) for scores, _ in runs]),
+                      "wall": np.asarray([wall for _, wall in runs])}
     runtime = time.perf_counter() - started
     print(f"### NB201 cifar10 val-200: guided search ({args.seeds} seeds, budget {args.budget}, "
           "accuracies in %, mean ± 95 % CI)\n")
