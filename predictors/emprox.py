@@ -31,8 +31,7 @@ from ..engine.errors import ConfigError
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, unpack_torch
-from .gp import single_thread
+from .base import Predictor, pack_torch, single_thread, unpack_torch
 
 FINETUNE_BATCH = 128  # labelled points per fine-tuning step: the cost of a fit stops growing with n
 UNKNOWN, START = 0, 1  # reserved token ids: an op never seen in pre-training; the decoder's first input

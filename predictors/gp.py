@@ -12,8 +12,7 @@ the previous one instead of a fresh, possibly different, local optimum.
 from __future__ import annotations
 
 import warnings
-from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -21,7 +20,7 @@ from ..engine.errors import ConfigError
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, unpack_torch
+from .base import Predictor, pack_torch, single_thread, unpack_torch
 
 PREDICT_BATCH = 256  # rows per posterior call; with LOVE variances this size was fastest (0.7 s for 15k cells)
 
@@ -35,24 +34,6 @@ def _import_botorch() -> None:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=DeprecationWarning)
         import botorch  # noqa: F401
-
-
-@contextmanager
-def single_thread() -> Iterator[None]:
-    """Run torch on one thread inside the block, restoring the caller's setting after.
-
-    A GP's matrices are small (n ≤ a few thousand): threads gain nothing, and on a busy shared
-    CPU the OpenMP threads of a Cholesky spin-wait for each other. Measured on the 2-core
-    development machine: a 138×138 Cholesky and solve takes 0.3 s on 2 threads, 0.6 ms on one.
-    """
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 @register_predictor("gp")

@@ -20,8 +20,7 @@ from ..engine.errors import ConfigError
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, unpack_torch
-from .gp import single_thread
+from .base import Predictor, pack_torch, single_thread, unpack_torch
 
 
 def _positive_int(name: str, value: Any) -> int:
