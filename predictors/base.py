@@ -42,6 +42,19 @@ def single_thread() -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
+VECTOR_ENCODINGS = ("onehot", "path")
+
+
+def check_vector_encoding(predictor: str, space: SearchSpace, encoding: str) -> str:
+    """``encoding`` if it is a vector encoding ``space`` offers, else one line naming the choices."""
+    if encoding not in VECTOR_ENCODINGS:
+        raise ConfigError(f"{predictor}: unknown encoding {encoding!r}; choose {' or '.join(VECTOR_ENCODINGS)}")
+    if encoding not in space.encodings:
+        raise ConfigError(f"{predictor}: search space '{space.name}' has no '{encoding}' encoding; "
+                          f"it offers: {', '.join(space.encodings) or 'none'}")
+    return encoding
+
+
 class Predictor(ABC):
     """Base class for predictors; subclass and register with ``@register_predictor``."""
 

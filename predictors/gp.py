@@ -20,7 +20,7 @@ from ..engine.errors import ConfigError
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, single_thread, unpack_torch
+from .base import Predictor, check_vector_encoding, pack_torch, single_thread, unpack_torch
 
 PREDICT_BATCH = 256  # rows per posterior call; with LOVE variances this size was fastest (0.7 s for 15k cells)
 
@@ -43,11 +43,7 @@ class GPPredictor(Predictor):
     def __init__(self, space: SearchSpace, seed: int = 0, encoding: str = "path", warm_start: bool = True,
                  max_iter: int = 100) -> None:
         super().__init__(space, seed)
-        if encoding not in ("onehot", "path"):
-            raise ConfigError(f"gp: unknown encoding {encoding!r}; choose onehot or path")
-        if encoding not in space.encodings:
-            raise ConfigError(f"gp: search space '{space.name}' has no '{encoding}' encoding; "
-                              f"it offers: {', '.join(space.encodings) or 'none'}")
+        check_vector_encoding("gp", space, encoding)
         if not isinstance(warm_start, bool):
             raise ConfigError(f"gp: warm_start must be true or false, got {warm_start!r}")
         if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:

@@ -20,7 +20,7 @@ from ..engine.errors import ConfigError
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, single_thread, unpack_torch
+from .base import Predictor, check_vector_encoding, pack_torch, single_thread, unpack_torch
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -43,11 +43,7 @@ class MLPEnsemblePredictor(Predictor):
                  layers: int = 3, width: int = 64, epochs: int = 200, update_epochs: int = 30,
                  batch_size: int = 32, lr: float = 0.005, warm_start: bool = True) -> None:
         super().__init__(space, seed)
-        if encoding not in ("onehot", "path"):
-            raise ConfigError(f"mlp: unknown encoding {encoding!r}; choose path or onehot")
-        if encoding not in space.encodings:
-            raise ConfigError(f"mlp: search space '{space.name}' has no '{encoding}' encoding; "
-                              f"it offers: {', '.join(space.encodings) or 'none'}")
+        check_vector_encoding("mlp", space, encoding)
         if isinstance(members, bool) or not isinstance(members, int) or members < 2:
             raise ConfigError(f"mlp: members must be an integer of at least 2 (the spread is the std), got {members!r}")
         if not isinstance(warm_start, bool):
