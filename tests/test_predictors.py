@@ -6,6 +6,7 @@ import pytest
 from scipy import stats
 
 from nasloop.engine.cli import main
+from nasloop.engine.data.nb201 import NB201Benchmark
 from nasloop.engine.errors import ConfigError, UnsupportedError
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.baselines import RandomPredictor, ZeroCostPredictor
@@ -27,6 +28,17 @@ def test_zero_cost_predictor_ranks_with_the_stored_zen_score(split, data_dir):
     assert tau > 0.2  # Zen is a real signal on NB201 (NAS-Bench-Suite-Zero reports about 0.3)
     assert stats.kendalltau(before, mean).statistic == pytest.approx(1.0)  # fit rescales, keeps the order
     assert abs(np.mean(mean) - np.mean(test_y)) < 10 and (std == 0).all()
+
+
+def test_params_and_flops_are_proxies_of_every_cell(split, data_dir):
+    """The table's own counts serve as the cheapest zero-cost proxies, defined on every cell."""
+    space, _, (test_x, test_y) = split
+    for proxy, metric in (("params", "params_m"), ("flops", "flops_m")):
+        predictor = ZeroCostPredictor(space, proxy=proxy, data_dir=data_dir)
+        scores, _ = predictor.predict(test_x)
+        table = NB201Benchmark("cifar10", data_dir)
+        assert scores[:50] == pytest.approx([table.query(a).metrics[metric] for a in test_x[:50]])
+        assert stats.spearmanr(scores, test_y).statistic > 0.5  # bigger cells train better on NB201
 
 
 def test_random_predictor_is_chance_level_and_repeatable(split):
@@ -60,7 +72,7 @@ def test_bad_training_data_is_refused_in_one_line(archs, y, problem):
 
 def test_unknown_proxy_names_the_available_ones(split, data_dir):
     space, _, (test_x, _) = split
-    with pytest.raises(UnsupportedError, match="no 'synflow' scores.*it has: zen"):
+    with pytest.raises(UnsupportedError, match="no 'synflow' scores.*it has: flops, params, zen"):
         ZeroCostPredictor(space, proxy="synflow", data_dir=data_dir).predict(test_x)
 
 

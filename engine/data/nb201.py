@@ -254,6 +254,9 @@ def load_table(data_dir: str | os.PathLike | None = None) -> Table:
     return _load(str(path), path.stat().st_mtime)
 
 
+COUNT_PROXIES = {"params": "params_m", "flops": "flops_m"}  # proxy name → the table's column
+
+
 @register_benchmark_table("nb201")
 class NB201Benchmark:
     """Tabular NB201 lookups: validation and test accuracy kept apart, training time as cost."""
@@ -308,11 +311,16 @@ class NB201Benchmark:
 
     def proxy_names(self) -> list[str]:
         prefix = f"{self.dataset}:proxy:"
-        return sorted(c[len(prefix):] for c in self._cols if c.startswith(prefix))
+        return sorted([c[len(prefix):] for c in self._cols if c.startswith(prefix)] + list(COUNT_PROXIES))
 
     def proxy_scores(self, archs: list[tuple[int, ...]], proxy: str) -> np.ndarray:
-        """Stored zero-cost proxy scores (NaN where undefined) for ``archs``."""
-        col = self._cols.get(f"{self.dataset}:proxy:{proxy}")
+        """Stored zero-cost proxy scores (NaN where undefined) for ``archs``.
+
+        ``params`` and ``flops`` are proxies too (the cheapest of every zero-cost suite); they are
+        the table's own counts, computed for every cell at import.
+        """
+        column = f"{self.dataset}:{COUNT_PROXIES[proxy]}" if proxy in COUNT_PROXIES else f"{self.dataset}:proxy:{proxy}"
+        col = self._cols.get(column)
         if col is None:
             raise UnsupportedError(f"the NB201 table has no '{proxy}' scores for {self.dataset}; "
                                    f"it has: {', '.join(self.proxy_names()) or 'none'}")
