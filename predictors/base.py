@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 import base64
 from contextlib import contextmanager
 import io
-from typing import Any, Iterator, Sequence
+from typing import Any, ClassVar, Iterator, Sequence
 
 import numpy as np
 
@@ -56,7 +56,15 @@ def check_vector_encoding(predictor: str, space: SearchSpace, encoding: str) -> 
 
 
 class Predictor(ABC):
-    """Base class for predictors; subclass and register with ``@register_predictor``."""
+    """Base class for predictors; subclass and register with ``@register_predictor``.
+
+    ``epistemic_std`` says whether ``std`` measures what the model does not know (an ensemble's
+    disagreement, a GP's posterior), which shrinks where data pins the answer down. A spread of
+    the observed targets (EmProx's neighbours) does not, and a strategy exploring by ``std`` would
+    chase noisy regions instead of untested ones.
+    """
+
+    epistemic_std: ClassVar[bool] = False
 
     def __init__(self, space: SearchSpace, seed: int = 0, **options: Any) -> None:
         self.space = space

@@ -268,6 +268,8 @@ class FlanPredictor(Predictor):
     (n, d) array, or the name(s) of proxy scores stored in the space's benchmark table.
     """
 
+    epistemic_std = True
+
     def __init__(self, space: SearchSpace, seed: int = 0, ensemble: int = 3, loss: str = "hinge",
                  steps: int | None = None, update_steps: int = 20, lr: float = 3e-3,
                  weight_decay: float = 1e-2, margin: float = 0.05, op_dim: int = 32, hidden: int = 48,

@@ -40,6 +40,8 @@ def _import_botorch() -> None:
 class GPPredictor(Predictor):
     """Exact GP regression (posterior mean and std in target units) on ``onehot`` or ``path`` vectors."""
 
+    epistemic_std = True
+
     def __init__(self, space: SearchSpace, seed: int = 0, encoding: str = "path", warm_start: bool = True,
                  max_iter: int = 100) -> None:
         super().__init__(space, seed)

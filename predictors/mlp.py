@@ -39,6 +39,8 @@ def _positive_float(name: str, value: Any) -> float:
 class MLPEnsemblePredictor(Predictor):
     """``members`` MLPs (MSE on standardised targets, Adam); mean and spread across members."""
 
+    epistemic_std = True
+
     def __init__(self, space: SearchSpace, seed: int = 0, encoding: str = "path", members: int = 5,
                  layers: int = 3, width: int = 64, epochs: int = 200, update_epochs: int = 30,
                  batch_size: int = 32, lr: float = 0.005, warm_start: bool = True) -> None:

@@ -13,6 +13,8 @@ from nasloop.engine.errors import ConfigError
 from nasloop.engine.search import resume, search
 from nasloop.engine.types import Observation
 from nasloop.predictors.baselines import ZeroCostPredictor
+from nasloop.predictors.emprox import EmProxPredictor
+from nasloop.predictors.flan import FlanPredictor
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.acquisition import acquisition_values
 from nasloop.strategies.predictor_topk import PredictorTopK
@@ -109,7 +111,9 @@ def test_topk_local_picks_are_neighbours_of_the_incumbents(tmp_path, data_dir):
 
 @pytest.mark.parametrize("near", [True, False])
 def test_topk_exploration_picks_edit_the_incumbents_unless_told_otherwise(tmp_path, data_dir, near):
-    """One exploration pick per round (the last): a random neighbour of the two best so far by default.
+    """One exploration pick per round (the last): a neighbour of the two best so far by default.
+
+    The zero-cost predictor has no spread, so the pick among the neighbours is at random.
 
     With ``explore_near=False`` it is a random cell of the whole space instead, and over six
     rounds such draws are almost never one edit from the incumbents (24 of 15,625 cells are).
@@ -125,6 +129,31 @@ def test_topk_exploration_picks_edit_the_incumbents_unless_told_otherwise(tmp_pa
         best = [cells[i] for i in np.argsort(-np.asarray(values[:start]), kind="stable")[:2]]
         near_incumbents.append(min(edits(cells[start + 2], b) for b in best) == 1)
     assert all(near_incumbents) if near else not any(near_incumbents)
+
+
+def test_topk_exploration_takes_the_neighbour_the_ensemble_is_least_sure_of(data_dir):
+    """By default the exploration pick is the incumbents' unseen neighbour with the largest ensemble std."""
+    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    predictor = FlanPredictor(space, seed=1, **TINY_FLAN)
+    strategy = PredictorTopK(space, seed=1, predictor=predictor, num_init=6, batch_size=3, explore=1)
+    for _ in range(6):
+        strategy.tell([Observation(a, bench.query(a).metrics["val_accuracy"]) for a in strategy.ask(1)])
+    round_picks = strategy.ask(1) + list(strategy.queue)  # the first guided ask fits and ranks one round
+    ranked, explored = round_picks[:2], round_picks[2]
+    taken = {space.hash(a) for a in ranked}
+    best = strategy._best_observed(2)
+    neighbours = [n for b in best for n in space.neighbours(b)
+                  if space.hash(n) not in taken and space.hash(n) not in strategy.observed]
+    _, std = predictor.predict(neighbours)
+    assert std.max() > 0 and explored in neighbours
+    assert std[neighbours.index(explored)] == pytest.approx(std.max())
+
+
+def test_topk_explores_by_std_only_where_std_is_what_the_model_does_not_know():
+    space = NB201Space()
+    assert PredictorTopK(space, predictor=FlanPredictor(space)).exploration_mode == "std"  # ensemble spread
+    assert PredictorTopK(space, predictor=EmProxPredictor(space)).exploration_mode == "random"  # data spread
+    assert PredictorTopK(space, predictor=EmProxPredictor(space), explore_by="std").exploration_mode == "std"
 
 
 def test_predictor_is_refit_on_results_and_failures_are_excluded(data_dir):
@@ -198,6 +227,7 @@ def test_classic_strategy_rejects_a_predictor(tmp_path, data_dir):
     ("predictor-topk", {"refit": "sometimes"}, "option refit must be one of warm, reset"),
     ("predictor-topk", {"explore": 4, "batch_size": 4}, "option explore=4"),
     ("predictor-topk", {"explore_near": "yes"}, "option explore_near must be true or false"),
+    ("predictor-topk", {"explore_by": "mean"}, "option explore_by must be one of auto, std, random"),
     ("predictor-topk", {"popsize": 3}, "strategy 'predictor-topk' has no option 'popsize'"),
 ])
 def test_bad_options_fail_in_one_line_before_the_run(tmp_path, data_dir, strategy, options, message):
