@@ -20,6 +20,12 @@ the script reports:
 Methods (``--methods``, comma-separated):
 
 * ``flan-topk``: ``predictor-topk`` with the ``flan`` predictor (FLAN's own search loop);
+* ``flan-topk-zc``: the same, with a zero-cost warm-up: its 8 initial cells are the best of the
+  whole space by the mean rank of two stored proxies, parameter count and Zen (``warmup``). The
+  warm-up is deterministic, so every seed starts from the same 8 cells and seeds differ in FLAN's
+  initialisation and the exploration picks only;
+* ``flan-topk-zc-pool``: the warm-up ranks a random pool of 1,024 cells per seed instead
+  (``warmup_pool``), so seeds start from different cells, as on a space too large to rank whole;
 * ``bananas-gp``: ``bananas`` with the ``gp`` predictor;
 * ``bananas-mlp``: ``bananas`` with the ``mlp`` ensemble (the BANANAS paper's predictor);
 * ``emprox-topk``: ``predictor-topk`` with the ``emprox`` predictor (EmProx-guided: EmProx's
@@ -84,6 +90,9 @@ class Method:
 
 METHODS: dict[str, Method] = {
     "flan-topk": Method("predictor-topk", "flan"),
+    "flan-topk-zc": Method("predictor-topk", "flan", strategy_options={"warmup": ["params", "zen"]}),
+    "flan-topk-zc-pool": Method("predictor-topk", "flan",
+                                strategy_options={"warmup": ["params", "zen"], "warmup_pool": 1024}),
     "bananas-gp": Method("bananas", "gp"),
     "bananas-mlp": Method("bananas", "mlp"),
     "emprox-topk": Method("predictor-topk", "emprox"),

@@ -37,6 +37,9 @@ def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Ex
     elif config.predictor is not None or config.predictor_options:
         raise ConfigError(f"strategy '{config.strategy}' uses no predictor; choose a predictor-guided "
                           "strategy (bananas, predictor-topk) or drop --predictor")
+    for key, value in (("dataset", config.dataset), ("data_dir", config.data_dir)):  # e.g. a zero-cost warm-up's table
+        if accepts(strategy_factory, key):
+            strategy_options.setdefault(key, value)
     strategy = construct("strategy", config.strategy, strategy_factory, space, seed=config.seed, **strategy_options)
     evaluator_factory = EVALUATORS.get(config.evaluator)
     evaluator_options = {"dataset": config.dataset, "data_dir": config.data_dir, **config.evaluator_options}

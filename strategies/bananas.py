@@ -9,7 +9,8 @@ before the next refit (see :mod:`.guided` for the refit policy).
 """
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import Any, Sequence
 
 from ..engine.errors import ConfigError
 from ..engine.registry import register_strategy
@@ -34,7 +35,9 @@ class Bananas(PredictorGuidedStrategy):
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
                  acquisition: str = "its", num_init: int = 10, batch_size: int = 5,
                  refit_every: int | None = None, refit: str = "warm", num_parents: int = 5, pool_size: int = 100,
-                 max_edits: int = 2, random_candidates: int = 0, beta: float = 1.0, **options: Any) -> None:
+                 max_edits: int = 2, random_candidates: int = 0, beta: float = 1.0,
+                 warmup: str | Sequence[str] | None = None, warmup_pool: int | None = None,
+                 dataset: str = "cifar10", data_dir: str | os.PathLike | None = None, **options: Any) -> None:
         self.acquisition = check_acquisition(acquisition)
         self.num_parents = check_int("num_parents", num_parents, 1)
         self.pool_size = check_int("pool_size", pool_size, 1)
@@ -44,7 +47,8 @@ class Bananas(PredictorGuidedStrategy):
             raise ConfigError(f"option beta (UCB exploration weight) must be a number >= 0, got {beta!r}")
         self.beta = float(beta)
         super().__init__(space, seed, predictor=predictor, num_init=num_init, batch_size=batch_size,
-                         refit_every=refit_every, refit=refit)
+                         refit_every=refit_every, refit=refit, warmup=warmup, warmup_pool=warmup_pool,
+                         dataset=dataset, data_dir=data_dir)
 
     def _rank_round(self, k: int) -> list[Arch]:
         pool = self._unseen(self._mutants() + self._random_unseen(self.random_candidates))

@@ -1,6 +1,7 @@
 """Shared machinery of predictor-guided strategies (BANANAS, predictor top-k).
 
-A guided strategy spends its first ``num_init`` asks on random architectures, then works in
+A guided strategy spends its first ``num_init`` asks on random architectures, or with
+``warmup`` on those zero-cost proxies rank best (:mod:`.warmup`), then works in
 *rounds*: refit the predictor on what has been observed, rank candidates, and queue the best
 ``batch_size`` of them. Asks are served from that queue. The loop asks for as many architectures
 as it has free slots, which is 1 at a time with the in-process executor. Refitting at every ask
@@ -24,6 +25,7 @@ predictor state is cached and rebuilt only after a refit.
 from __future__ import annotations
 
 import math
+import os
 from abc import abstractmethod
 from typing import Any, ClassVar, Sequence
 
@@ -34,6 +36,7 @@ from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace
 from .base import Strategy
+from .warmup import ZeroCostWarmup, check_proxies
 
 REFIT_MODES: tuple[str, ...] = ("warm", "reset")
 _SAMPLE_TRIES = 50  # random draws per wanted architecture before falling back to enumeration
@@ -65,7 +68,8 @@ class PredictorGuidedStrategy(Strategy):
 
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
                  num_init: int = 10, batch_size: int = 10, refit_every: int | None = None,
-                 refit: str = "warm", **options: Any) -> None:
+                 refit: str = "warm", warmup: str | Sequence[str] | None = None, warmup_pool: int | None = None,
+                 dataset: str = "cifar10", data_dir: str | os.PathLike | None = None, **options: Any) -> None:
         super().__init__(space, seed)
         if predictor is None:
             raise ConfigError(f"strategy '{type(self).__name__}' needs a predictor; pass predictor= "
@@ -77,6 +81,10 @@ class PredictorGuidedStrategy(Strategy):
         self.batch_size = check_int("batch_size", batch_size, 1)
         self.refit_every = self.batch_size if refit_every is None else check_int("refit_every", refit_every, 1)
         self.refit = refit
+        self.warmup = check_proxies(warmup)
+        self.warmup_pool = warmup_pool
+        self._warmup = (ZeroCostWarmup(space, self.warmup, seed, warmup_pool, dataset, data_dir)
+                        if self.warmup else None)
         self.asked_init = 0
         self.observed: dict[str, tuple[Arch, float | None]] = {}  # hash → (arch, score), in tell order
         self.pending: dict[str, Arch] = {}  # asked, not yet told
@@ -90,9 +98,8 @@ class PredictorGuidedStrategy(Strategy):
         out: list[Arch] = []
         while len(out) < n:
             if self.asked_init < self.num_init or len(self._training_set()) < self.min_fit_size:
-                if self.asked_init < self.num_init:
-                    self.asked_init += 1
-                arch = self._random_unseen(1)[0]
+                self.asked_init = min(self.asked_init + 1, self.num_init)
+                arch = self._initial_pick()
             else:
                 arch = self._next_pick()
             self.pending[self.space.hash(arch)] = arch
@@ -105,6 +112,17 @@ class PredictorGuidedStrategy(Strategy):
             self.pending.pop(key, None)
             if key not in self.observed:  # a duplicate answered from the store adds nothing new
                 self.observed[key] = (obs.arch, None if obs.failed else float(obs.score))
+
+    def _initial_pick(self) -> Arch:
+        """The best-ranked unseen architecture of the zero-cost warm-up, else a random one.
+
+        Also asked when initial evaluations failed and too few results exist to fit on.
+        """
+        if self._warmup is not None:
+            for arch in self._warmup.ranked():
+                if not self._seen(self.space.hash(arch)):
+                    return arch
+        return self._random_unseen(1)[0]
 
     # --- rounds ------------------------------------------------------------------------------
     def _next_pick(self) -> Arch:
@@ -210,5 +228,6 @@ class PredictorGuidedStrategy(Strategy):
         self._predictor_state = state["predictor"]
 
     def config(self) -> dict[str, Any]:
+        warmup = {"warmup": self.warmup, "warmup_pool": self.warmup_pool} if self.warmup else {}
         return {"num_init": self.num_init, "batch_size": self.batch_size, "refit_every": self.refit_every,
-                "refit": self.refit}
+                "refit": self.refit, **warmup}

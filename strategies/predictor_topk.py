@@ -13,7 +13,8 @@ best architectures found so far.
 """
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -50,7 +51,9 @@ class PredictorTopK(PredictorGuidedStrategy):
                  num_init: int = 8, batch_size: int = 4, refit_every: int | None = None, refit: str = "warm",
                  explore: float = 1, enumerate_limit: int = 100_000, pool_size: int = 5000,
                  num_parents: int = 10, local: int = 0, local_parents: int = 2, explore_near: bool = True,
-                 explore_by: str = "auto", **options: Any) -> None:
+                 explore_by: str = "auto", warmup: str | Sequence[str] | None = None,
+                 warmup_pool: int | None = None, dataset: str = "cifar10",
+                 data_dir: str | os.PathLike | None = None, **options: Any) -> None:
         self.explore = self._check_explore(explore, batch_size)
         self.local = check_int("local", local, 0)
         self.local_parents = check_int("local_parents", local_parents, 1)
@@ -64,7 +67,8 @@ class PredictorTopK(PredictorGuidedStrategy):
         self.pool_size = check_int("pool_size", pool_size, 1)
         self.num_parents = check_int("num_parents", num_parents, 1)
         super().__init__(space, seed, predictor=predictor, num_init=num_init, batch_size=batch_size,
-                         refit_every=refit_every, refit=refit)
+                         refit_every=refit_every, refit=refit, warmup=warmup, warmup_pool=warmup_pool,
+                         dataset=dataset, data_dir=data_dir)
         self._all: list[Arch] | None = None  # the enumerated space, built on first use
         self._all_keys: list[str] = []
 

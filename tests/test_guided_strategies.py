@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.nb201 import NB201Benchmark
@@ -177,30 +178,53 @@ def test_predictor_is_refit_on_results_and_failures_are_excluded(data_dir):
     assert strategy.rounds >= 3
 
 
-@pytest.mark.parametrize("strategy,predictor", [("bananas", "flan"), ("predictor-topk", "zero-cost")])
-def test_interrupted_guided_search_resumes_exactly(tmp_path, data_dir, strategy, predictor):
+@pytest.mark.parametrize("strategy,predictor,stop_at,warmup", [
+    ("bananas", "flan", 13, {}),
+    ("predictor-topk", "zero-cost", 13, {}),
+    # stopped inside a warm-up drawn from a random pool: the resumed run must rebuild the same ranking
+    ("bananas", "zero-cost", 4, {"warmup": ["params", "zen"], "warmup_pool": 300}),
+])
+def test_interrupted_guided_search_resumes_exactly(tmp_path, data_dir, strategy, predictor, stop_at, warmup):
+    options = {"num_init": 6, "batch_size": 4, **warmup}
     changes = dict(strategy=strategy, predictor=predictor, budget=20,
                    predictor_options=dict(TINY_FLAN) if predictor == "flan" else {},
-                   strategy_options={"num_init": 6, "batch_size": 4, "explore": 0.3} if strategy == "predictor-topk"
-                   else {"num_init": 6, "batch_size": 4})
+                   strategy_options={**options, "explore": 0.3} if strategy == "predictor-topk" else options)
     reference = tmp_path / "reference"
     search(config(data_dir, reference, **changes))
     expected = trials(reference)
 
     def stop_midway(done: int, budget: int | None, best: float | None) -> None:
-        if done == 13:  # inside a round: a refit is due, queued picks are pending
+        if done == stop_at:  # 13: inside a round, a refit is due and queued picks are pending
             raise KeyboardInterrupt
 
     run = tmp_path / "interrupted"
     with pytest.raises(KeyboardInterrupt):
         search(config(data_dir, run, **changes), on_progress=stop_midway)
-    assert len(trials(run)) == 13
+    assert len(trials(run)) == stop_at
     resume(run)
     assert trials(run) == expected
     if predictor == "zero-cost":  # same seed gave the same trajectory above; another seed gives another one
         other = tmp_path / "other"
         search(config(data_dir, other, **{**changes, "seed": 4}))
         assert [r[2] for r in trials(other)] != [r[2] for r in expected]
+
+
+@pytest.mark.parametrize("strategy", ["predictor-topk", "bananas"])
+def test_warmup_starts_from_the_cells_the_proxies_rank_best(tmp_path, data_dir, strategy):
+    run = tmp_path / "run"
+    search(config(data_dir, run, strategy=strategy, predictor="zero-cost", predictor_options={}, budget=8,
+                  strategy_options={"num_init": 6, "batch_size": 2, "warmup": ["params", "zen"]}))
+    space, table = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    cells = list(space.enumerate())
+    # the mean rank of the two proxies over the whole space, undefined Zen (no input-output path) ranking last
+    mean_rank = np.mean([stats.rankdata(np.nan_to_num(table.proxy_scores(cells, p), nan=-np.inf))
+                         for p in ("params", "zen")], axis=0)
+    by_cell = dict(zip(cells, mean_rank))
+    first = [space.parse(row[2]) for row in trials(run)[:6]]
+    assert min(by_cell[c] for c in first) >= np.sort(mean_rank)[-6]  # the top 6, whatever order ties took
+    warm = np.mean([table.query(c).metrics["val_accuracy"] for c in first])
+    chance = np.mean([table.query(c).metrics["val_accuracy"] for c in cells[::50]])
+    assert warm > 90.0 > chance + 5  # far above what random initial cells average
 
 
 def test_acquisitions_rank_as_defined():
@@ -229,6 +253,9 @@ def test_classic_strategy_rejects_a_predictor(tmp_path, data_dir):
     ("predictor-topk", {"explore_near": "yes"}, "option explore_near must be true or false"),
     ("predictor-topk", {"explore_by": "mean"}, "option explore_by must be one of auto, std, random"),
     ("predictor-topk", {"popsize": 3}, "strategy 'predictor-topk' has no option 'popsize'"),
+    ("predictor-topk", {"warmup": ["params", "synflow"]}, "option warmup: the NB201 table has no 'synflow' scores for cifar10; it has: flops, params, zen"),
+    ("predictor-topk", {"warmup": 3}, "option warmup takes proxy names"),
+    ("bananas", {"warmup": "zen", "warmup_pool": 0}, "option warmup_pool must be a positive integer"),
 ])
 def test_bad_options_fail_in_one_line_before_the_run(tmp_path, data_dir, strategy, options, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
