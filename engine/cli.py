@@ -416,6 +416,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = f"; continue with 'nasloop search --resume {where}'" if args.command == "search" and where else ""
         print(f"nasloop {args.command}: interrupted{hint}", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader left early (``nasloop show --json | head``): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
+        return 141
     return 0
 
 

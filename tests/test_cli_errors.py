@@ -124,3 +124,15 @@ def test_config_with_flag_override_runs_then_the_run_dir_is_refused_for_a_second
     assert_one_line_error(proc, ["r already holds a run", "--resume r"])
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == before
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, env):
+    """``nasloop strategies | head -1`` style: the pipe is closed before nasloop writes to it."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "strategies"], cwd=tmp_path, env=env,
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert proc.stderr == "" and proc.returncode == 141
