@@ -34,7 +34,7 @@ def check_proxies(warmup: str | Sequence[str] | None) -> list[str]:
     """``warmup`` as a list of proxy names (empty: no warm-up, random initial picks)."""
     if warmup is None:
         return []
-    names = [warmup] if isinstance(warmup, str) else warmup
+    names = [n.strip() for n in warmup.split(",")] if isinstance(warmup, str) else warmup  # "params,zen" too
     if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) and n for n in names):
         raise ConfigError(f"option warmup takes proxy names such as [\"params\", \"zen\"] (or null for random "
                           f"initial picks), got {warmup!r}")
