@@ -19,6 +19,7 @@ from nasloop.predictors.flan import FlanPredictor
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.acquisition import acquisition_values
 from nasloop.strategies.predictor_topk import PredictorTopK
+from nasloop.strategies.warmup import check_proxies
 
 # A small FLAN ensemble: real learned predictions with a real spread, fitted in about a second.
 TINY_FLAN = {"ensemble": 2, "steps": 60, "update_steps": 10, "hidden": 16, "op_dim": 8}
@@ -225,6 +226,11 @@ def test_warmup_starts_from_the_cells_the_proxies_rank_best(tmp_path, data_dir, 
     warm = np.mean([table.query(c).metrics["val_accuracy"] for c in first])
     chance = np.mean([table.query(c).metrics["val_accuracy"] for c in cells[::50]])
     assert warm > 90.0 > chance + 5  # far above what random initial cells average
+
+
+def test_warmup_reads_proxy_names_as_a_list_or_as_the_cli_writes_them():
+    assert check_proxies("params, zen") == check_proxies(["params", "zen"]) == ["params", "zen"]
+    assert check_proxies(None) == []
 
 
 def test_acquisitions_rank_as_defined():
