@@ -81,7 +81,7 @@ class PredictorGuidedStrategy(Strategy):
         self.batch_size = check_int("batch_size", batch_size, 1)
         self.refit_every = self.batch_size if refit_every is None else check_int("refit_every", refit_every, 1)
         self.refit = refit
-        self.warmup = check_proxies(warmup)
+        self.warmup = check_proxies(warmup, warmup_pool)
         self.warmup_pool = warmup_pool
         self._warmup = (ZeroCostWarmup(space, self.warmup, seed, warmup_pool, dataset, data_dir)
                         if self.warmup else None)

@@ -262,6 +262,7 @@ def test_classic_strategy_rejects_a_predictor(tmp_path, data_dir):
     ("predictor-topk", {"warmup": ["params", "synflow"]}, "option warmup: the NB201 table has no 'synflow' scores for cifar10; it has: flops, params, zen"),
     ("predictor-topk", {"warmup": 3}, "option warmup takes proxy names"),
     ("bananas", {"warmup": "zen", "warmup_pool": 0}, "option warmup_pool must be a positive integer"),
+    ("bananas", {"warmup_pool": 500}, "option warmup_pool sizes the pool a zero-cost warm-up ranks"),
 ])
 def test_bad_options_fail_in_one_line_before_the_run(tmp_path, data_dir, strategy, options, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
