@@ -26,6 +26,8 @@ Methods (``--methods``, comma-separated):
   initialisation and the exploration picks only;
 * ``flan-topk-zc-pool``: the warm-up ranks a random pool of 1,024 cells per seed instead
   (``warmup_pool``), so seeds start from different cells, as on a space too large to rank whole;
+* ``random-topk-zc``: the warm-up of ``flan-topk-zc`` with the ``random`` predictor: what the
+  warm-up and the strategy's edits of the best cells do without a learned ranking;
 * ``bananas-gp``: ``bananas`` with the ``gp`` predictor;
 * ``bananas-mlp``: ``bananas`` with the ``mlp`` ensemble (the BANANAS paper's predictor);
 * ``emprox-topk``: ``predictor-topk`` with the ``emprox`` predictor (EmProx-guided: EmProx's
@@ -93,6 +95,7 @@ METHODS: dict[str, Method] = {
     "flan-topk-zc": Method("predictor-topk", "flan", strategy_options={"warmup": ["params", "zen"]}),
     "flan-topk-zc-pool": Method("predictor-topk", "flan",
                                 strategy_options={"warmup": ["params", "zen"], "warmup_pool": 1024}),
+    "random-topk-zc": Method("predictor-topk", "random", strategy_options={"warmup": ["params", "zen"]}),
     "bananas-gp": Method("bananas", "gp"),
     "bananas-mlp": Method("bananas", "mlp"),
     "emprox-topk": Method("predictor-topk", "emprox"),
