@@ -92,7 +92,7 @@ class PredictorTopK(PredictorGuidedStrategy):
             return []
         n_explore = self._exploration_count(k)
         n_local = min(self.local, k - n_explore)
-        mean, _ = self.predictor.predict(candidates)
+        mean, std = self.predictor.predict(candidates)
         order = np.argsort(-np.asarray(mean, dtype=np.float64), kind="stable")
         picks = self._distinct_functions(candidates, order, k - n_explore - n_local)
         taken = {self.space.hash(a) for a in picks}
@@ -105,10 +105,11 @@ class PredictorTopK(PredictorGuidedStrategy):
                     picks.append(candidates[i])
                     taken.add(self.space.hash(candidates[i]))
         if n_explore:
-            picks += self._exploration_picks(candidates, taken, n_explore)
+            picks += self._exploration_picks(candidates, np.asarray(std, dtype=np.float64), taken, n_explore)
         return picks
 
-    def _exploration_picks(self, candidates: list[Arch], taken: set[str], count: int) -> list[Arch]:
+    def _exploration_picks(self, candidates: list[Arch], candidate_std: np.ndarray, taken: set[str],
+                           count: int) -> list[Arch]:
         """``count`` unseen picks among the incumbents' neighbours (``explore_near``), else any candidates.
 
         The predictor cannot rank what its training data never varied: if every good cell seen so
@@ -117,7 +118,9 @@ class PredictorTopK(PredictorGuidedStrategy):
         the best cells, and one good result there redirects the whole ranking. With
         ``explore_by="std"`` the edits taken are those the ensemble members disagree on most: the
         members agree where the data pins a choice down and drift apart on choices it never
-        tested, so these are the edits whose outcome the predictor cannot tell.
+        tested, so these are the edits whose outcome the predictor cannot tell. Their std is the
+        one the round's ranking already predicted (``candidate_std``); only pool members outside
+        the candidates (a pooled space's neighbours) are predicted again.
         """
         pool = [a for a in self._incumbent_neighbours() if self.space.hash(a) not in taken] if self.explore_near else []
         if len(pool) < count:
@@ -126,9 +129,17 @@ class PredictorTopK(PredictorGuidedStrategy):
         if not pool:
             return []
         if self.exploration_mode == "std":  # ties (a predictor without spread: all of them) go at random
-            _, std = self.predictor.predict(pool)
+            std = self._std_of(pool, candidates, candidate_std)
             return [pool[j] for j in np.lexsort((self.rng.random(len(pool)), -np.asarray(std)))[:count]]
         return [pool[j] for j in self.rng.choice(len(pool), size=min(count, len(pool)), replace=False)]
+
+    def _std_of(self, pool: list[Arch], candidates: list[Arch], candidate_std: np.ndarray) -> np.ndarray:
+        """The predicted std of ``pool``, read from the ranking's prediction where it has it."""
+        known = {self.space.hash(a): s for a, s in zip(candidates, candidate_std)}
+        missing = [a for a in pool if self.space.hash(a) not in known]
+        if missing:
+            known.update(zip(map(self.space.hash, missing), self.predictor.predict(missing)[1]))
+        return np.array([known[self.space.hash(a)] for a in pool], dtype=np.float64)
 
     @property
     def exploration_mode(self) -> str:
