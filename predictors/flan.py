@@ -1,8 +1,11 @@
 """FLAN: Flow Attention for NAS (Akhauri & Abdelfattah, ICML 2024), our implementation.
 
-An architecture is read as its ops-on-nodes DAG (the space's ``graph`` encoding). Each node
-starts from a learned embedding of its operation, taken from the unified vocabulary so one model
-can later learn from several spaces. Two branches read the graph, and their readouts are
+An architecture is read as an ops-on-nodes DAG: the space's ``graph`` encoding (the cell as
+written) and, where the space offers it, its ``dataflow`` encoding (the same nodes, joined only
+where data flows); ensemble members take the views in turn, because members reading different
+views err differently and their mean ranks better than either view alone. Each node starts from
+a learned embedding of its operation, taken from the unified vocabulary so one model can later
+learn from several spaces. Two branches read the graph, and their readouts are
 concatenated (FLAN's ensemble of a dense-graph-flow and a graph-attention encoder):
 
 * dense graph flow (DGF): a node sums its predecessors' transformed states, gated elementwise by
@@ -42,7 +45,7 @@ from torch_geometric.nn import GATConv, MessagePassing, global_mean_pool
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.registry import BENCHMARK_TABLES, register_predictor
 from ..engine.types import Arch
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import GRAPH_ENCODINGS, SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .vocabulary import VOCABULARY, Vocabulary
 
@@ -166,14 +169,14 @@ def hinge_loss(scores: torch.Tensor, better: torch.Tensor, margin: float) -> tor
 # --- graphs, built once per space and vocabulary ----------------------------------------------
 
 class GraphCache:
-    """PyG graphs of one space's architectures, with the batched graph of the whole space.
+    """PyG graphs of one space's architectures in one graph encoding, with the batched graph of the whole space.
 
     Encoding and collating all 15,625 NB201 cells takes about two seconds; ranking them with a
     warm cache is then one forward pass per ensemble member.
     """
 
-    def __init__(self, space: SearchSpace, vocab: Vocabulary, canonical: bool) -> None:
-        self.space, self.vocab, self.canonical = space, vocab, canonical
+    def __init__(self, space: SearchSpace, vocab: Vocabulary, canonical: bool, view: str) -> None:
+        self.space, self.vocab, self.canonical, self.view = space, vocab, canonical, view
         self._graphs: dict[Arch, Data] = {}
         self._read: dict[Arch, Arch] = {}  # arch → the arch the model reads (its canonical form)
         self._all: tuple[Batch, dict[Arch, int]] | None = None
@@ -181,7 +184,7 @@ class GraphCache:
     def graph(self, arch: Arch) -> Data:
         graph = self._graphs.get(arch)
         if graph is None:
-            encoding = self.space.encode(arch, "graph")
+            encoding = self.space.encode(arch, self.view)
             edges = np.asarray(encoding.edges, dtype=np.int64).reshape(2, -1)
             graph = Data(x=torch.from_numpy(self.vocab.ids(encoding.ops)), edge_index=torch.from_numpy(edges),
                          depth=torch.tensor([longest_path(encoding.num_nodes, edges)]))
@@ -211,17 +214,17 @@ class GraphCache:
 
 WHOLE_SPACE_LIMIT = 200_000
 _CACHES: dict[tuple, GraphCache] = {}
-_MAX_CACHES = 4
+_MAX_CACHES = 4  # two views of two spaces
 
 
-def graph_cache(space: SearchSpace, vocab: Vocabulary, canonical: bool) -> GraphCache:
-    """The process-wide cache for (space, vocabulary): predictors built for the same space share it."""
+def graph_cache(space: SearchSpace, vocab: Vocabulary, canonical: bool, view: str) -> GraphCache:
+    """The process-wide cache for (space, vocabulary, view): predictors built for the same space share it."""
     key = (type(space).__qualname__, space.name, json.dumps(space.config(), sort_keys=True, default=str),
-           tuple(vocab.tokens()), canonical)
+           tuple(vocab.tokens()), canonical, view)
     if key not in _CACHES:
         while len(_CACHES) >= _MAX_CACHES:
             _CACHES.pop(next(iter(_CACHES)))
-        _CACHES[key] = GraphCache(space, vocab, canonical)
+        _CACHES[key] = GraphCache(space, vocab, canonical, view)
     return _CACHES[key]
 
 
@@ -266,20 +269,26 @@ class FlanPredictor(Predictor):
     overfitting and more pairs need more steps to fit. ``update_steps`` is the length of a warm
     refit after :meth:`update`. ``supplementary`` is a callable mapping architectures to an
     (n, d) array, or the name(s) of proxy scores stored in the space's benchmark table.
+    ``views`` are the graph encodings members read in turn (default: every one the space offers).
     """
 
     epistemic_std = True
 
-    def __init__(self, space: SearchSpace, seed: int = 0, ensemble: int = 3, loss: str = "hinge",
+    def __init__(self, space: SearchSpace, seed: int = 0, ensemble: int = 4, loss: str = "hinge",
                  steps: int | None = None, update_steps: int = 20, lr: float = 3e-3,
                  weight_decay: float = 1e-2, margin: float = 0.05, op_dim: int = 32, hidden: int = 48,
                  time_steps: int = 2, warm_start: bool = True, canonical: bool = True,
-                 supplementary: str | Sequence[str] | Supplementary | None = None,
+                 views: str | Sequence[str] | None = None, supplementary: str | Sequence[str] | Supplementary | None = None,
                  dataset: str = "cifar10", data_dir: str | os.PathLike | None = None) -> None:
         super().__init__(space, seed)
-        if "graph" not in space.encodings:
+        offered = [kind for kind in GRAPH_ENCODINGS if kind in space.encodings]
+        if not offered:
             raise UnsupportedError(f"FLAN reads architectures as graphs, and search space '{space.name}' has no "
                                    "'graph' encoding; use a predictor on vectors (gp, mlp) instead")
+        views = offered if views is None else [views] if isinstance(views, str) else list(views)
+        if not views or not all(isinstance(v, str) and v in offered for v in views):
+            raise ConfigError(f"FLAN option views must name graph encodings of '{space.name}' "
+                              f"({', '.join(offered)}), got {views!r}")
         if loss not in LOSSES:
             raise ConfigError(f"FLAN loss must be one of {', '.join(LOSSES)}, got {loss!r}")
         for name, value, low in (("ensemble", ensemble, 1), ("update_steps", update_steps, 0), ("op_dim", op_dim, 1),
@@ -294,7 +303,7 @@ class FlanPredictor(Predictor):
         self.options = {"ensemble": ensemble, "loss": loss, "steps": steps, "update_steps": update_steps,
                         "lr": float(lr), "weight_decay": float(weight_decay), "margin": float(margin),
                         "op_dim": op_dim, "hidden": hidden, "time_steps": time_steps,
-                        "warm_start": bool(warm_start), "canonical": bool(canonical)}
+                        "warm_start": bool(warm_start), "canonical": bool(canonical), "views": views}
         self.supplementary_names, self._supplementary = self._resolve_supplementary(supplementary, dataset, data_dir)
         self.vocab = Vocabulary(VOCABULARY.tokens())
         self._members: list[FlanNet] = []
@@ -332,14 +341,22 @@ class FlanPredictor(Predictor):
         return int(min(800, 10 * math.sqrt(n)))
 
     def prepare(self) -> None:
-        """Build the batched graph of the whole space now, so the first ranking of it is not the slow one."""
-        self._cache().whole_space()
+        """Build the batched graphs of the whole space now, so the first ranking of it is not the slow one."""
+        for view in self.options["views"]:
+            self._cache(view).whole_space()
 
-    def _cache(self) -> GraphCache:
-        return graph_cache(self.space, self.vocab, self.options["canonical"])
+    def _cache(self, view: str) -> GraphCache:
+        return graph_cache(self.space, self.vocab, self.options["canonical"], view)
+
+    def _view(self, member: int) -> str:
+        views = self.options["views"]
+        return views[member % len(views)]
 
     def _canonical(self, archs: Sequence[Arch]) -> list[Arch]:
-        return self._cache().read(archs)
+        return self._cache(self.options["views"][0]).read(archs)
+
+    def _tokens(self, archs: Sequence[Arch]) -> set[str]:
+        return {t for view in self.options["views"] for a in archs for t in self.space.encode(a, view).ops}
 
     # --- fitting ---
     def _features(self, archs: Sequence[Arch]) -> np.ndarray:
@@ -366,7 +383,7 @@ class FlanPredictor(Predictor):
             return FlanNet(len(self.vocab), features, o["op_dim"], o["hidden"], o["time_steps"])
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
-        self.vocab.extend(t for a in archs for t in self.space.encode(a, "graph").ops)
+        self.vocab.extend(sorted(self._tokens(archs)))
         raw = self._features(self._canonical(archs))
         self._scaler = FeatureScaler.fit(raw) if raw.shape[1] else None
         width = 2 * raw.shape[1]
@@ -374,7 +391,7 @@ class FlanPredictor(Predictor):
         self._train(archs, y, self.options["steps"] or self.auto_steps(len(archs)), self.options["lr"])
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
-        unknown = any(t not in self.vocab for a in new_archs for t in self.space.encode(a, "graph").ops)
+        unknown = any(t not in self.vocab for t in self._tokens(new_archs))
         if not self.options["warm_start"] or not self._members or unknown:
             self._fit(self._archs, self._y)
         elif self.options["update_steps"]:
@@ -382,7 +399,8 @@ class FlanPredictor(Predictor):
 
     def _train(self, archs: list[Arch], y: np.ndarray, steps: int, lr: float) -> None:
         read = self._canonical(archs)
-        graphs, features = self._cache().batch(read), self._feature_tensor(read)
+        graphs = {view: self._cache(view).batch(read) for view in self.options["views"]}
+        features = self._feature_tensor(read)
         target = torch.as_tensor((y - y.mean()) / (y.std() or 1.0), dtype=torch.float32)
         better = target[:, None] > target[None, :]
         for index, member in enumerate(self._members):
@@ -392,7 +410,7 @@ class FlanPredictor(Predictor):
                     # Dropout draws depend only on (seed, member, data size), so a restored predictor
                     # refits exactly as the original would have, and the caller's RNG is untouched.
                     torch.manual_seed((self.seed * 7919 + index) * 1_000_003 + len(archs))
-                    self._optimise(member, graphs, features, target, better, steps, lr)
+                    self._optimise(member, graphs[self._view(index)], features, target, better, steps, lr)
             member.eval()
         self._maps = [self._target_map(s, y) for s in self._member_scores(graphs, features)]
 
@@ -424,10 +442,11 @@ class FlanPredictor(Predictor):
 
     # --- predicting ---
     @torch.inference_mode()
-    def _member_scores(self, graphs: Batch, features: torch.Tensor) -> list[np.ndarray]:
+    def _member_scores(self, graphs: dict[str, Batch], features: torch.Tensor) -> list[np.ndarray]:
+        """Each member's scores of the same architectures, read in that member's view."""
         # Unlike fitting, ranking a whole space is one big batched pass per member, which torch's
         # threads do speed up (all NB201 cells: 0.7 s on 2 threads, 0.9-1.1 s on one).
-        return [m(graphs, features).double().numpy() for m in self._members]
+        return [m(graphs[self._view(i)], features).double().numpy() for i, m in enumerate(self._members)]
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         if not self._members:
@@ -435,18 +454,22 @@ class FlanPredictor(Predictor):
         archs = list(archs)
         if not archs:
             return np.zeros(0), np.zeros(0)
-        cache = self._cache()
+        views = self.options["views"]
         read = self._canonical(archs)
         unique = list(dict.fromkeys(read))  # equivalent cells are scored once
-        whole = cache.whole_space() if len(unique) * 4 >= (self.space.size or math.inf) else None
-        if whole is not None:  # most of the space: score all of it at once, pick the rows asked for
-            graphs, position = whole
-            rows = np.fromiter((position[a] for a in read), dtype=np.int64, count=len(read))
-            scores = [s[rows] for s in self._member_scores(graphs, self._feature_tensor(list(position)))]
+        wholes = ({view: self._cache(view).whole_space() for view in views}
+                  if len(unique) * 4 >= (self.space.size or math.inf) else {})
+        if wholes and None not in wholes.values():
+            # most of the space: score all of it at once (every view lists it in the same order), pick the rows asked for
+            position = wholes[views[0]][1]
+            graphs = {view: whole[0] for view, whole in wholes.items()}
+            scored = list(position)
         else:
-            index = {a: i for i, a in enumerate(unique)}
-            rows = np.fromiter((index[a] for a in read), dtype=np.int64, count=len(read))
-            scores = [s[rows] for s in self._member_scores(cache.batch(unique), self._feature_tensor(unique))]
+            position = {a: i for i, a in enumerate(unique)}
+            graphs = {view: self._cache(view).batch(unique) for view in views}
+            scored = unique
+        rows = np.fromiter((position[a] for a in read), dtype=np.int64, count=len(read))
+        scores = [s[rows] for s in self._member_scores(graphs, self._feature_tensor(scored))]
         mapped = np.stack([slope * s + intercept for s, (slope, intercept) in zip(scores, self._maps)])
         return mapped.mean(axis=0), mapped.std(axis=0)
 
@@ -454,7 +477,7 @@ class FlanPredictor(Predictor):
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()
         if self._members:
-            state["flan"] = {"vocab": self.vocab.tokens(), "maps": self._maps,
+            state["flan"] = {"vocab": self.vocab.tokens(), "maps": self._maps, "views": self.options["views"],
                              "scaler": self._scaler.state() if self._scaler else None,
                              "members": pack_torch([m.state_dict() for m in self._members])}
         return state
@@ -466,6 +489,7 @@ class FlanPredictor(Predictor):
             self._members = []
             return
         self.vocab = Vocabulary(saved["vocab"])
+        self.options["views"] = saved.get("views", ["graph"])  # members saved before views existed read the written graph
         scaler = saved["scaler"]
         self._scaler = None if scaler is None else FeatureScaler(np.asarray(scaler["mean"]), np.asarray(scaler["scale"]))
         weights = unpack_torch(saved["members"])

@@ -42,12 +42,21 @@ class GraphEncoding:
         return len(self.ops)
 
 
+GRAPH_ENCODINGS: tuple[str, ...] = ("graph", "dataflow")
+"""Encoding kinds that give a :class:`GraphEncoding`.
+
+``graph`` is the architecture as written; ``dataflow`` has the same nodes but only the arcs data
+flows along (an op that outputs zero cuts its node off, an identity is bypassed, arcs off every
+input-to-output path are dropped). A GNN reading both sees two views of one architecture.
+"""
+
+
 class SearchSpace(ABC):
     """Base class for search spaces; subclass it and register with ``@register_search_space``."""
 
     name: ClassVar[str] = "space"
     encodings: ClassVar[tuple[str, ...]] = ()
-    """Encoding kinds :meth:`encode` accepts (``onehot``, ``path``, ``graph``, ``vector``...)."""
+    """Encoding kinds :meth:`encode` accepts (``onehot``, ``path``, ``graph``, ``dataflow``, ``vector``...)."""
 
     # --- string form -------------------------------------------------------------------------
     @abstractmethod
@@ -109,15 +118,15 @@ class SearchSpace(ABC):
 
     # --- encodings ---------------------------------------------------------------------------
     def encode(self, arch: Arch, kind: str) -> Any:
-        """Encode one architecture; vector kinds return a 1-D float32 array, ``graph`` a GraphEncoding."""
+        """Encode one architecture; vector kinds return a 1-D float32 array, graph kinds a GraphEncoding."""
         self._check_encoding(kind)
         return self._encode(arch, kind)
 
     def encode_many(self, archs: Sequence[Arch], kind: str) -> Any:
-        """Encode many architectures: a (n, d) array for vector kinds, a list for ``graph``."""
+        """Encode many architectures: a (n, d) array for vector kinds, a list for graph kinds."""
         self._check_encoding(kind)
         encoded = [self._encode(a, kind) for a in archs]
-        if kind == "graph":
+        if kind in GRAPH_ENCODINGS:
             return encoded
         if not encoded:
             return np.zeros((0, 0), dtype=np.float32)

@@ -110,6 +110,17 @@ def _path_index() -> dict[tuple[int, ...], int]:
     return {s: i for i, s in enumerate(seqs)}
 
 
+def _reachable(adj: np.ndarray, start: int) -> np.ndarray:
+    """Nodes reachable from ``start`` along the arcs of the boolean adjacency ``adj``."""
+    seen = np.zeros(len(adj), dtype=bool)
+    seen[start] = True
+    frontier = seen.copy()
+    while frontier.any():
+        frontier = adj[frontier].any(axis=0) & ~seen
+        seen |= frontier
+    return seen
+
+
 # The cell's input→output paths, each as the list of edge positions it uses.
 _PATHS: tuple[tuple[int, ...], ...] = ((3,), (0, 4), (1, 5), (0, 2, 5))
 
@@ -119,7 +130,7 @@ class NB201Space(SearchSpace):
     """The NAS-Bench-201 cell space (Dong & Yang, ICLR 2020)."""
 
     name = "nb201"
-    encodings = ("onehot", "path", "graph")
+    encodings = ("onehot", "path", "graph", "dataflow")
 
     def parse(self, text: str) -> Cell:
         if not isinstance(text, str):
@@ -213,7 +224,7 @@ class NB201Space(SearchSpace):
                 if NONE not in ops:
                     out[index[ops]] += 1.0
             return out
-        return self._graph(arch)
+        return self._dataflow(arch) if kind == "dataflow" else self._graph(arch)
 
     def encode_many(self, archs, kind: str):
         if kind == "onehot":  # the hot path when a predictor ranks the whole space
@@ -236,6 +247,30 @@ class NB201Space(SearchSpace):
             links.extend((i, j) for j, (src2, _) in enumerate(EDGES, start=1) if src2 == dst)
         links.sort()
         return GraphEncoding(ops=ops, edges=np.asarray(links, dtype=np.int64).T)
+
+    def _dataflow(self, arch: Cell) -> GraphEncoding:
+        """The ``graph`` encoding's nodes, joined only where data flows.
+
+        Edges are taken in string order: a ``none`` node loses its arcs (it outputs zeros); a
+        ``skip`` node is bypassed, its predecessors feeding its successors directly (it is the
+        identity); finally arcs touching a node on no input-to-output path are dropped. Cut-off
+        nodes keep their ops, so the model still sees every op the cell holds. This is the
+        encoding of the FLAN authors' NB201 loader; a FLAN member reading it ranks NB201 cells
+        better than one reading the written graph (tau 0.817 against 0.800 at 128 cells), and
+        the two views err differently, so an ensemble mixing them beats either alone.
+        """
+        written = self._graph(arch)
+        adj = np.zeros((written.num_nodes, written.num_nodes), dtype=bool)
+        adj[written.edges[0], written.edges[1]] = True
+        for node, op in enumerate(arch, start=1):
+            if op == NONE:
+                adj[node, :] = adj[:, node] = False
+            elif op == SKIP and adj[node].any():
+                adj[np.ix_(adj[:, node], adj[node])] = True
+                adj[node, :] = adj[:, node] = False
+        alive = _reachable(adj, 0) & _reachable(adj.T, written.num_nodes - 1)
+        adj &= alive[:, None] & alive[None, :]
+        return GraphEncoding(ops=written.ops, edges=np.stack(np.nonzero(adj)).astype(np.int64))
 
     def to_module(self, arch: Cell, num_classes: int = 10, **options: Any):
         from .nb201_network import build_nb201_network

@@ -106,6 +106,26 @@ def test_bad_options_and_misuse_are_clear_errors(split, data_dir):
         wrong.fit(train_x[:5], np.arange(5.0))
 
 
+def test_members_read_the_space_graph_views_in_turn(split):
+    space, (train_x, train_y), _, (test_x, test_y) = split
+    both = FlanPredictor(space, seed=0, **FAST)
+    assert both.config()["views"] == ["graph", "dataflow"]  # every graph encoding NB201 offers, by default
+    assert [both._view(i) for i in range(3)] == ["graph", "dataflow", "graph"]
+    written = FlanPredictor(space, seed=0, views="graph", **FAST).fit(train_x, train_y)
+    mixed = both.fit(train_x, train_y)
+    # Member 0 reads the written graph in both, from the same init and dropout draws; member 1 reads
+    # the dataflow view only in the mixed ensemble, so only its scores differ.
+    graphs = {v: written._cache(v).batch(written._canonical(test_x)) for v in ("graph", "dataflow")}
+    features = written._feature_tensor(test_x)
+    ours, theirs = mixed._member_scores(graphs, features), written._member_scores(graphs, features)
+    assert np.allclose(ours[0], theirs[0]) and not np.allclose(ours[1], theirs[1])
+    tau = stats.kendalltau(FlanPredictor(space, seed=0, views=["dataflow"], **FAST).fit(train_x, train_y)
+                           .predict(test_x)[0], test_y).statistic
+    assert tau > 0.5  # a member reading only the dataflow view learns too
+    with pytest.raises(ConfigError, match="views must name graph encodings of 'nb201' \\(graph, dataflow\\)"):
+        FlanPredictor(space, views=["path"])
+
+
 def test_vocabulary_ids_are_stable_and_grow_for_new_spaces():
     nb201 = [f"nb201/{op}" for op in ("input", *OPS, "output")]
     ids = VOCABULARY.ids(nb201).tolist()

@@ -100,6 +100,27 @@ def test_encodings(space):
         space.encode(cell, "vector")
 
 
+def _arcs(space, text: str) -> set[tuple[int, int]]:
+    flow = space.encode(space.parse(text), "dataflow")
+    assert flow.ops == space.encode(space.parse(text), "graph").ops  # same nodes; only the arcs differ
+    assert (flow.edges[0] < flow.edges[1]).all()  # still a DAG in topological order
+    return set(map(tuple, flow.edges.T.tolist()))
+
+
+def test_dataflow_keeps_only_the_arcs_data_flows_along(space):
+    # Nodes: 0 input, 1-6 the edges (0,1) (0,2) (1,2) (0,3) (1,3) (2,3) in string order, 7 output.
+    written = set(map(tuple, space.encode(space.parse("3,3,3,3,3,3"), "graph").edges.T.tolist()))
+    assert _arcs(space, "3,3,3,3,3,3") == written  # nothing to cut or bypass
+    assert _arcs(space, "0,0,0,0,0,0") == set()  # no path from input to output
+    assert _arcs(space, "0,0,0,3,0,0") == {(0, 4), (4, 7)}  # only the direct conv is live
+    assert _arcs(space, "0,0,0,1,0,0") == {(0, 7)}  # a lone skip is a wire from input to output
+    # A skip on (0,1) is bypassed: the input feeds (1,2) and (1,3) directly; dead (0,2) loses its arcs.
+    assert _arcs(space, "1,0,3,0,2,3") == {(0, 3), (0, 5), (3, 6), (5, 7), (6, 7)}
+    # A conv on (1,2) whose node 2 feeds nothing live is cut off, though (0,1) still feeds (1,3).
+    assert _arcs(space, "3,0,3,0,3,0") == {(0, 1), (1, 5), (5, 7)}
+    assert len(space.encode_many([space.parse("3,3,3,3,3,3")] * 2, "dataflow")) == 2
+
+
 def test_hash_is_stable_and_distinct(space):
     cells = list(space.enumerate())
     assert len({space.hash(c) for c in cells}) == len(cells)
