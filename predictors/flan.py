@@ -3,7 +3,8 @@
 An architecture is read as an ops-on-nodes DAG: the space's ``graph`` encoding (the cell as
 written) and, where the space offers it, its ``dataflow`` encoding (the same nodes, joined only
 where data flows); ensemble members take the views in turn, because members reading different
-views err differently and their mean ranks better than either view alone. Each node starts from
+views err differently: on NB201 their mean ranks as well as the better view at every training
+size, while neither view is the better one at every size. Each node starts from
 a learned embedding of its operation, taken from the unified vocabulary so one model can later
 learn from several spaces. Two branches read the graph, and their readouts are
 concatenated (FLAN's ensemble of a dense-graph-flow and a graph-attention encoder):
