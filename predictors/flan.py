@@ -279,7 +279,8 @@ class FlanPredictor(Predictor):
                  steps: int | None = None, update_steps: int = 20, lr: float = 3e-3,
                  weight_decay: float = 1e-2, margin: float = 0.05, op_dim: int = 32, hidden: int = 48,
                  time_steps: int = 2, warm_start: bool = True, canonical: bool = True,
-                 views: str | Sequence[str] | None = None, supplementary: str | Sequence[str] | Supplementary | None = None,
+                 views: str | Sequence[str] | None = None,
+                 supplementary: str | Sequence[str] | Supplementary | None = None,
                  dataset: str = "cifar10", data_dir: str | os.PathLike | None = None) -> None:
         super().__init__(space, seed)
         offered = [kind for kind in GRAPH_ENCODINGS if kind in space.encodings]
@@ -461,7 +462,8 @@ class FlanPredictor(Predictor):
         wholes = ({view: self._cache(view).whole_space() for view in views}
                   if len(unique) * 4 >= (self.space.size or math.inf) else {})
         if wholes and None not in wholes.values():
-            # most of the space: score all of it at once (every view lists it in the same order), pick the rows asked for
+            # most of the space: score all of it at once and pick the rows asked for; every view
+            # lists the space in the same order, read from the same canonical forms
             position = wholes[views[0]][1]
             graphs = {view: whole[0] for view, whole in wholes.items()}
             scored = list(position)

@@ -122,6 +122,12 @@ def test_members_read_the_space_graph_views_in_turn(split):
     tau = stats.kendalltau(FlanPredictor(space, seed=0, views=["dataflow"], **FAST).fit(train_x, train_y)
                            .predict(test_x)[0], test_y).statistic
     assert tau > 0.5  # a member reading only the dataflow view learns too
+    old = json.loads(json.dumps(written.state_dict()))
+    del old["flan"]["views"]  # saved before members took views: they all read the written graph
+    resumed = FlanPredictor(space, seed=0, **FAST)
+    resumed.load_state_dict(old)
+    assert resumed.config()["views"] == ["graph"]
+    assert np.allclose(resumed.predict(test_x)[0], written.predict(test_x)[0])
     with pytest.raises(ConfigError, match="views must name graph encodings of 'nb201' \\(graph, dataflow\\)"):
         FlanPredictor(space, views=["path"])
 
