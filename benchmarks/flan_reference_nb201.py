@@ -47,7 +47,8 @@ from nasloop.engine.registry import register_predictor
 from nasloop.predictors.base import Predictor, single_thread
 from nasloop.predictors.evaluation import evaluate_predictors
 from nasloop.search_spaces.base import SearchSpace
-from nasloop.search_spaces.nb201 import OPS, NB201Space
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.search_spaces.nb201.cell import OPS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from predictors_nb201 import REFERENCE, _data_dir, _ints  # noqa: E402  (sibling benchmark script)

@@ -67,7 +67,7 @@ import numpy as np
 from stats_util import mean_ci
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
 
@@ -206,7 +206,7 @@ def _run_job(job: tuple[str, int, int, str, str]) -> tuple[str, int, list[float]
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     checkpoints = [b for b in CHECKPOINTS if b < args.budget] + [args.budget]
-    optimum = NB201Benchmark("cifar10", args.data_dir).best("val_accuracy")[1]
+    optimum = NB201Benchmark(args.data_dir).best("cifar10", "val_accuracy")[1]
     results: dict[tuple[str, int], tuple[list[float], float]] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nasloop-guided-") as tmp:

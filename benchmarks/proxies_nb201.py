@@ -43,8 +43,8 @@ import numpy as np
 import torch
 from scipy.stats import spearmanr
 
-from nasloop.engine.data.nb201 import NB201Benchmark
-from nasloop.engine.data.zc_proxies import load_nb201_zc
+from nasloop.search_spaces.nb201 import NB201Benchmark
+from nasloop.search_spaces.nb201.suite_zero import load_nb201_zc
 from nasloop.engine.evaluators.proxies import score_architectures
 from nasloop.search_spaces.nb201 import NB201Space
 
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     reference = load_nb201_zc("cifar10", args.data_dir)
     cells = spread(list(reference), args.limit)
-    zen_reference = NB201Benchmark("cifar10", args.data_dir).proxy_scores(cells, "zen")
+    zen_reference = NB201Benchmark(args.data_dir).proxy_scores(cells, "zen", "cifar10")
     accuracy = np.array([reference[c]["val_accuracy"] for c in cells])
     proxy_seconds: dict[str, list[float]] = {n: [] for n in names}
     started = time.perf_counter()

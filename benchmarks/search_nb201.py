@@ -52,7 +52,7 @@ from scipy import stats
 from stats_util import mean_ci
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
 
@@ -138,10 +138,10 @@ def welch_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 def table_anchors(dataset: str, data_dir: str) -> dict[str, float]:
-    bench = NB201Benchmark(dataset, data_dir)
-    best_val_cell, best_val = bench.best("val_accuracy")
-    _, best_test = bench.best("test_accuracy")
-    return {"best_val": best_val, "test_of_best_val_cell": bench.query(best_val_cell).metrics["test_accuracy"],
+    bench = NB201Benchmark(data_dir)
+    best_val_cell, best_val = bench.best(dataset, "val_accuracy")
+    _, best_test = bench.best(dataset, "test_accuracy")
+    return {"best_val": best_val, "test_of_best_val_cell": bench.query(best_val_cell, dataset).metrics["test_accuracy"],
             "best_test": best_test}
 
 

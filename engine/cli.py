@@ -14,9 +14,10 @@ from typing import Any, Callable, NoReturn, Sequence
 
 import yaml
 
-from .config import SearchConfig, construct, read_yaml
+from .config import SearchConfig, read_yaml
 from .errors import ConfigError, NasloopError
-from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
+from .plugins import load_plugins
+from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .search import resume, search, summarize
 from .store import RunStore
 
@@ -87,6 +88,9 @@ def _name_list(text: str) -> list[str]:
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nasloop", description="Predictor-guided neural architecture search.")
+    parser.add_argument("--plugin", action="append", default=[], metavar="FILE.py|MODULE",
+                        help="import a plugin file or module first, so its spaces, strategies, ... are known "
+                             "(repeatable; a search records it and --resume loads it again)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     s = sub.add_parser("search", help="run (or resume) a search",
@@ -154,6 +158,9 @@ def _build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--fidelity", type=_positive_int, help="epochs of the target accuracy (default: the most)")
     ev.add_argument("--predictor-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                     help="an option of every evaluated predictor (repeatable)")
+    ev.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                    help="an option of the search space (repeatable)")
+    ev.add_argument("--metric", help="the table metric to rank by (default: the task's own)")
     ev.add_argument("--data-dir", help="folder holding benchmark data")
     ev.add_argument("--json", action="store_true", help="print a JSON list, one object per (predictor, size, seed)")
 
@@ -169,6 +176,8 @@ def _build_parser() -> argparse.ArgumentParser:
     px.add_argument("--batch-size", type=_positive_int, default=64, help="mini-batch size (default 64)")
     px.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     px.add_argument("--data-dir", help="folder holding the dataset")
+    px.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                    help="an option of the search space, e.g. channels=8 (repeatable)")
     px.add_argument("--json", action="store_true", help="print a JSON list of {arch, scores, seconds}")
 
     tr = sub.add_parser("train", help="train one architecture and report its accuracy")
@@ -179,17 +188,20 @@ def _build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--device", default="auto", help="cpu, cuda or auto (default auto)")
     tr.add_argument("--seed", type=_positive_int, default=0, help="seed (default 0)")
     tr.add_argument("--train-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
-                    help="a training option such as batch_size=256, channels=8, cells=1 (repeatable)")
+                    help="a training option such as batch_size=256 or train_images=2000 (repeatable)")
+    tr.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                    help="an option of the search space, e.g. NB201's channels=8, cells=1 (repeatable)")
     tr.add_argument("--data-dir", help="folder holding the dataset")
     tr.add_argument("--json", action="store_true", help="print one JSON object")
 
     data = sub.add_parser("data", help="benchmark data").add_subparsers(dest="data_command", required=True,
                                                                         parser_class=_Parser)
     imp = data.add_parser("import", help="convert public benchmark files into nasloop's own table",
-                          description="Convert NB201 sources (the compact CSV, NASLib pickles) into nb201.npz; "
-                                      "later files override earlier ones for the cells they cover.")
+                          description="Convert a space's public benchmark files (recognised by content) into "
+                                      "nasloop's own table, e.g. nb201.npz; later files override earlier ones "
+                                      "for the cells they cover.")
     imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--space", default="nb201", help="benchmark the files belong to (default nb201)")
+    imp.add_argument("--space", default="nb201", help="search space whose benchmark the files belong to (default nb201)")
     imp.add_argument("--out", type=Path, help="output folder (default: $NASLOOP_DATA, else ~/.cache/nasloop)")
     return parser
 
@@ -206,6 +218,9 @@ def _search_config(args: argparse.Namespace) -> SearchConfig:
             data[name] = value
     if args.minimize:
         data["minimize"] = True
+    if args.plugin:
+        stored = data.get("plugins") or []
+        data["plugins"] = (list(stored) if isinstance(stored, list) else [stored]) + list(args.plugin)
     for kind in _OPTION_FLAGS:
         options = data.get(f"{kind}_options") or {}
         if not isinstance(options, dict):  # SearchConfig reports it, in one line, if no flag is merged in
@@ -290,21 +305,28 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
 
 def _cmd_list(registry: Registry) -> None:
     for name in registry.names():
-        obj = registry.get(name)
-        doc = (obj.__doc__ or "").strip().splitlines()
+        try:
+            doc = (registry.get(name).__doc__ or "").strip().splitlines()
+        except NasloopError as exc:  # a broken plugin is listed as such; the others still show
+            doc = [f"(unusable: {exc})"]
         print(f"{name:16s} {doc[0] if doc else ''}")
 
 
 def _cmd_import(args: argparse.Namespace) -> None:
-    from .data import nb201
+    from .data.importing import import_benchmark_files
     from .data.paths import ENV_VAR, user_cache_dir
 
-    if args.space != "nb201":
-        raise ConfigError(f"no importer for '{args.space}' yet; nasloop imports nb201 tables")
+    space = SEARCH_SPACES.get(args.space)
+    name = getattr(space, "benchmark", None)
+    if name is None:
+        raise ConfigError(f"search space '{args.space}' has no benchmark table to import; spaces with one: "
+                          f"{', '.join(n for n in BENCHMARKS.names())}")
     out_dir = args.out or Path(os.environ.get(ENV_VAR) or user_cache_dir())
-    table = nb201.merge([nb201.import_file(f) for f in args.files])
-    path = table.save(out_dir / nb201.TABLE_FILE)
-    print(f"wrote {path} ({len(table)} cells; from {table.meta['source']})")
+    table, found = import_benchmark_files(name, args.files)
+    for path, what in found:
+        print(f"{path}: {what}")
+    saved = table.save(out_dir / BENCHMARKS.get(name).table_file)
+    print(f"wrote {saved} ({len(table)} architectures; from {table.meta.get('source')})")
 
 
 def _cmd_predictors(args: argparse.Namespace) -> None:
@@ -316,7 +338,8 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     options = dict(args.predictor_opt)
     rows = evaluate_predictors(args.predictors, args.train_sizes, list(range(args.seeds)), space=args.space,
                                dataset=args.dataset, data_dir=args.data_dir, fidelity=args.fidelity,
-                               predictor_options={name: options for name in args.predictors})
+                               metric=args.metric, predictor_options={name: options for name in args.predictors},
+                               space_options=dict(args.space_opt))
     if args.json:
         print(json.dumps(rows))
         return
@@ -361,8 +384,16 @@ def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
     return archs
 
 
+def _space(args: argparse.Namespace) -> Any:
+    """The search space of a ``proxies`` or ``train`` command, with its ``--space-opt`` options."""
+    from .assemble import build_context, build_space
+
+    context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
+    return build_space(args.space, context, **dict(args.space_opt))
+
+
 def _cmd_proxies(args: argparse.Namespace) -> None:
-    space = construct("search space", args.space, SEARCH_SPACES.get(args.space))
+    space = _space(args)
     archs = _read_archs(args, space)
     from .evaluators.proxies import score_architectures
 
@@ -378,12 +409,18 @@ def _cmd_proxies(args: argparse.Namespace) -> None:
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
-    space = construct("search space", args.space, SEARCH_SPACES.get(args.space))
+    from .config import route_options
+    from .evaluators.train import TrainingEvaluator
+
+    train_options, space_options = route_options(dict(args.train_opt), TrainingEvaluator,
+                                                 SEARCH_SPACES.get(args.space))
+    args.space_opt = [*space_options.items(), *args.space_opt]  # the older --train-opt channels=8 still works
+    space = _space(args)
     arch = space.parse(args.arch)
     from .evaluators.train import train_architecture
 
     metrics = train_architecture(space, arch, dataset=args.dataset, epochs=args.epochs,
-                                 data_dir=args.data_dir, device=args.device, seed=args.seed, **dict(args.train_opt))
+                                 data_dir=args.data_dir, device=args.device, seed=args.seed, **train_options)
     if args.json:
         print(json.dumps(metrics))
         return
@@ -407,6 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "data": lambda: _cmd_import(args),
     }
     try:
+        load_plugins(args.plugin)
         commands[args.command]()
     except NasloopError as exc:
         print(f"nasloop {args.command}: error: {exc}", file=sys.stderr)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -10,6 +9,7 @@ from typing import Any, Callable, Mapping
 import yaml
 
 from .errors import ConfigError
+from .options import check_options, option_names, takes
 
 
 @dataclass
@@ -36,6 +36,8 @@ class SearchConfig:
     predictor_options: dict[str, Any] = field(default_factory=dict)
     evaluator_options: dict[str, Any] = field(default_factory=dict)
     executor_options: dict[str, Any] = field(default_factory=dict)
+    plugins: list[str] = field(default_factory=list)
+    """Plugin files or modules to import first (``--plugin``); stored so a resumed run loads them again."""
 
     def __post_init__(self) -> None:
         self._check()
@@ -66,6 +68,8 @@ class SearchConfig:
                 raise ConfigError(f"{name} must be a non-empty name, got {getattr(self, name)!r}")
         if self.predictor is not None and (not isinstance(self.predictor, str) or not self.predictor):
             raise ConfigError(f"predictor must be a non-empty name, got {self.predictor!r}")
+        if not isinstance(self.plugins, list) or not all(isinstance(p, str) and p for p in self.plugins):
+            raise ConfigError(f"plugins must be a list of .py files or module names, got {self.plugins!r}")
         for name in ("space_options", "strategy_options", "predictor_options", "evaluator_options",
                      "executor_options"):
             if not isinstance(getattr(self, name), dict):
@@ -109,21 +113,28 @@ def read_yaml(path: str | Path) -> Any:
     return {} if data is None else data
 
 
-def accepts(factory: Callable[..., Any], option: str) -> bool:
-    """Whether a plugin's constructor names ``option`` (context such as ``dataset`` is passed only then)."""
-    return option in inspect.signature(factory).parameters
+def construct(kind: str, name: str, factory: Callable[..., Any], *args: Any,
+              wiring: Mapping[str, Any] | None = None, **options: Any) -> Any:
+    """Build a plugin from its options, every bad one failing in one line that names the plugin.
 
-
-def construct(kind: str, name: str, factory: Callable[..., Any], *args: Any, **options: Any) -> Any:
-    """Call a plugin's constructor, turning an unknown option into one clear line.
-
-    A plugin's options are the named parameters of its constructor; a catch-all ``**options``
-    does not make a misspelt option acceptable (it would be silently ignored).
+    ``wiring`` is what the search hands over (``context``, ``seed``, ``predictor``...), passed only
+    to constructors that name it: a plugin declares what it needs by its parameters.
     """
-    params = list(inspect.signature(factory).parameters.values())
-    takes = [p.name for p in params[len(args):] if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    for option in options:
-        if option not in takes:
-            raise ConfigError(f"{kind} '{name}' has no option '{option}'; it takes: "
-                              f"{', '.join(t for t in takes if t != 'seed') or 'none'}")
-    return factory(*args, **options)
+    check_options(f"{kind} '{name}'", factory, options)
+    given = {key: value for key, value in (wiring or {}).items() if takes(factory, key)}
+    return factory(*args, **given, **options)
+
+
+def route_options(options: Mapping[str, Any], owner: Callable[..., Any],
+                  fallback: Callable[..., Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split ``options`` into those ``owner`` takes and those only ``fallback`` takes.
+
+    Network-size options belong to the search space now; an evaluator option the evaluator does
+    not know but the space does (the older ``--evaluator-opt channels=8``) still reaches the space.
+    Options neither takes stay with ``owner``, whose check then names them.
+    """
+    mine = set(option_names(owner))
+    theirs = set(option_names(fallback)) - mine
+    kept = {k: v for k, v in options.items() if k not in theirs}
+    moved = {k: v for k, v in options.items() if k in theirs}
+    return kept, moved

@@ -9,7 +9,7 @@ without editing nasloop.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Callable, Generic, Iterator, Mapping, TypeVar
 
 from .errors import RegistryError
@@ -25,7 +25,7 @@ class Registry(Generic[T]):
         self.entry_point_group = f"nasloop.{group}"
         self._builtins = dict(builtins or {})  # name → module that registers it, imported on first use
         self._items: dict[str, T] = {}
-        self._entry_points_loaded = False
+        self._entry_point_index: dict[str, EntryPoint] | None = None
 
     def register(self, name: str) -> Callable[[T], T]:
         """Decorator: ``@registry.register("name")`` on a class or factory."""
@@ -40,24 +40,30 @@ class Registry(Generic[T]):
 
         return decorate
 
-    def _load_entry_points(self) -> None:
-        if self._entry_points_loaded:
+    def _entry_points(self) -> dict[str, EntryPoint]:
+        """Installed plugins of this kind by name, read from package metadata once (nothing imported)."""
+        if self._entry_point_index is None:
+            self._entry_point_index = {ep.name: ep for ep in entry_points(group=self.entry_point_group)}
+        return self._entry_point_index
+
+    def _load_entry_point(self, name: str) -> None:
+        """Import the one installed plugin called ``name``; a broken one names itself and hides no other."""
+        ep = self._entry_points().get(name)
+        if ep is None or name in self._items:
             return
-        self._entry_points_loaded = True
-        for ep in entry_points(group=self.entry_point_group):
-            if ep.name not in self._items and ep.name not in self._builtins:
-                try:
-                    self._items[ep.name] = ep.load()
-                except Exception as exc:  # a broken third-party plugin must not break the others
-                    raise RegistryError(f"{self.kind} plugin '{ep.name}' ({ep.value}) failed to load: {exc}; "
-                                        "fix or uninstall that package") from exc
+        try:
+            self._items[name] = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a third-party package can fail in any way
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise RegistryError(f"{self.kind} plugin '{name}' ({ep.value}) failed to load: {reason}; "
+                                "fix or uninstall that package") from None
 
     def get(self, name: str) -> T:
         """The plugin called ``name``; only its own module is imported (a tabular search never loads torch)."""
         if name not in self._items and name in self._builtins:
             importlib.import_module(self._builtins[name])
         if name not in self._items:
-            self._load_entry_points()
+            self._load_entry_point(name)
         try:
             return self._items[name]
         except KeyError:
@@ -65,11 +71,11 @@ class Registry(Generic[T]):
             raise RegistryError(f"unknown {self.kind} '{name}'; known: {known}") from None
 
     def names(self) -> list[str]:
-        self._load_entry_points()
-        return sorted(set(self._items) | set(self._builtins))
+        """Every name: built-in, registered in this process, or installed (entry points are not imported)."""
+        return sorted(set(self._items) | set(self._builtins) | set(self._entry_points()))
 
     def __contains__(self, name: str) -> bool:
-        return name in self._items or name in self._builtins or name in self.names()
+        return name in self.names()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())
@@ -77,7 +83,9 @@ class Registry(Generic[T]):
 
 _PKG = __name__.rsplit(".", 2)[0]  # "nasloop"
 
-SEARCH_SPACES: Registry = Registry("search_spaces", "search space", {"nb201": f"{_PKG}.search_spaces.nb201"})
+SEARCH_SPACES: Registry = Registry("search_spaces", "search space", {
+    "nb201": f"{_PKG}.search_spaces.nb201.space", "nb101": f"{_PKG}.search_spaces.nb101.space",
+    "tnb101-micro": f"{_PKG}.search_spaces.tnb101.space", "tnb101-macro": f"{_PKG}.search_spaces.tnb101.space"})
 STRATEGIES: Registry = Registry("strategies", "strategy", {
     "random": f"{_PKG}.strategies.random_search", "evolution": f"{_PKG}.strategies.evolution",
     "local": f"{_PKG}.strategies.local_search", "bananas": f"{_PKG}.strategies.bananas",
@@ -91,11 +99,14 @@ EVALUATORS: Registry = Registry("evaluators", "evaluator", {
     "proxy": f"{_PKG}.engine.evaluators.proxy"})
 EXECUTORS: Registry = Registry("executors", "executor", {
     "inprocess": f"{_PKG}.engine.executors.inprocess", "ray": f"{_PKG}.engine.executors.ray_executor"})
-BENCHMARK_TABLES: Registry = Registry("benchmark_tables", "benchmark table", {"nb201": f"{_PKG}.engine.data.nb201"})
+BENCHMARKS: Registry = Registry("benchmarks", "benchmark", {
+    "nb201": f"{_PKG}.search_spaces.nb201.benchmark", "nb101": f"{_PKG}.search_spaces.nb101.benchmark",
+    "tnb101-micro": f"{_PKG}.search_spaces.tnb101.benchmark",
+    "tnb101-macro": f"{_PKG}.search_spaces.tnb101.benchmark"})
 
 register_search_space = SEARCH_SPACES.register
 register_strategy = STRATEGIES.register
 register_predictor = PREDICTORS.register
 register_evaluator = EVALUATORS.register
 register_executor = EXECUTORS.register
-register_benchmark_table = BENCHMARK_TABLES.register
+register_benchmark = BENCHMARKS.register

@@ -7,14 +7,16 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-from .config import SearchConfig, accepts, construct
 from ..search_spaces.base import SearchSpace
-from ..predictors.base import Predictor
 from ..strategies.base import Strategy
+from .assemble import build_context, build_space, require_capabilities
+from .config import SearchConfig, construct, route_options
 from .errors import ConfigError, DataError
 from .evaluators.base import Evaluator
 from .executors.base import Executor
 from .loop import Budget, ProgressHook, SearchLoop
+from .options import takes
+from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .store import DB_NAME, RunStore
 
@@ -27,46 +29,44 @@ def default_run_dir(config: SearchConfig) -> Path:
 
 
 def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
-    """Construct the configured plugins; every bad name or option fails here, in one line."""
-    space = construct("search space", config.space, SEARCH_SPACES.get(config.space), **config.space_options)
+    """Construct the configured plugins; every bad name, option or missing capability fails here, in one line."""
+    load_plugins(config.plugins)
+    space_factory = SEARCH_SPACES.get(config.space)
+    evaluator_factory = EVALUATORS.get(config.evaluator)
+    evaluator_options, moved = route_options(config.evaluator_options, evaluator_factory, space_factory)
+    context = build_context(space_factory, config.dataset, config.data_dir, config.run_dir,
+                            lookup=bool(getattr(evaluator_factory, "uses_benchmark", False)))
+    space = build_space(config.space, context, **{**moved, **config.space_options})
+    require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS)
     strategy_factory = STRATEGIES.get(config.strategy)
-    strategy_options = dict(config.strategy_options)
-    if accepts(strategy_factory, "predictor"):
+    require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES)
+    wiring: dict[str, Any] = {"context": context, "seed": config.seed}
+    if takes(strategy_factory, "predictor"):
         name = config.predictor or getattr(strategy_factory, "default_predictor", "flan")
-        strategy_options["predictor"] = _predictor(name, config, space)
+        wiring["predictor"] = construct("predictor", name, PREDICTORS.get(name), space,
+                                        wiring={"context": context, "seed": config.seed}, **config.predictor_options)
     elif config.predictor is not None or config.predictor_options:
         raise ConfigError(f"strategy '{config.strategy}' uses no predictor; choose a predictor-guided "
                           "strategy (bananas, predictor-topk) or drop --predictor")
-    for key, value in (("dataset", config.dataset), ("data_dir", config.data_dir)):  # e.g. a zero-cost warm-up's table
-        if accepts(strategy_factory, key):
-            strategy_options.setdefault(key, value)
-    strategy = construct("strategy", config.strategy, strategy_factory, space, seed=config.seed, **strategy_options)
-    evaluator_factory = EVALUATORS.get(config.evaluator)
-    evaluator_options = {"dataset": config.dataset, "data_dir": config.data_dir, **config.evaluator_options}
-    if accepts(evaluator_factory, "run_dir") and config.run_dir:  # a workspace for checkpoints of trials
-        evaluator_options.setdefault("run_dir", config.run_dir)
-    evaluator = construct("evaluator", config.evaluator, evaluator_factory, space, **evaluator_options)
+    strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
+                         **config.strategy_options)
+    evaluator = construct("evaluator", config.evaluator, evaluator_factory, space, wiring={"context": context},
+                          **evaluator_options)
     evaluator.check(config.fidelity)
     executor = construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
     return space, strategy, evaluator, executor
-
-
-def _predictor(name: str, config: SearchConfig, space: SearchSpace) -> Predictor:
-    """The predictor of a guided strategy; it gets the run's dataset and data folder if it asks for them."""
-    factory = PREDICTORS.get(name)
-    context = {k: v for k, v in (("dataset", config.dataset), ("data_dir", config.data_dir)) if accepts(factory, k)}
-    return construct("predictor", name, factory, space, seed=config.seed, **{**context, **config.predictor_options})
 
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
          plugins: tuple[SearchSpace, Strategy, Evaluator, Executor] | None = None) -> dict[str, Any]:
     """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``."""
     space, strategy, evaluator, executor = plugins or _plugins(config)
+    objective = config.objective or evaluator.objective
     loop = SearchLoop(space, strategy, evaluator, executor, store,
-                      Budget(config.budget, config.max_seconds),
-                      objective=config.objective or evaluator.objective,
+                      Budget(config.budget, config.max_seconds), objective=objective,
                       minimize=config.minimize if config.objective else evaluator.minimize,
                       fidelity=config.fidelity, dedup=config.dedup, on_progress=on_progress)
+    store.set_meta("objective", objective)
     store.set_meta("status", "running")
     started = time.perf_counter()
     try:
@@ -126,7 +126,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "stop_reason": store.get_meta("stop_reason"),
             "space": config.get("space"), "dataset": config.get("dataset"), "strategy": config.get("strategy"),
             "predictor": config.get("predictor"), "seed": config.get("seed"),
-            "objective": config.get("objective") or "val_accuracy",
+            "objective": store.get_meta("objective") or config.get("objective") or "val_accuracy",
             "evaluations": int(counts["evaluations"]),
             "duplicates_answered": int(counts["duplicates"]),
             "failed": int(counts["failed"]),

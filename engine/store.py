@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS trials (
     score REAL,                       -- the objective the strategy saw
     metrics TEXT,                     -- JSON
     cost REAL,
+    cost_estimated INTEGER,           -- 1 when cost is an estimate (a table without measured times)
     reason TEXT,
     told INTEGER NOT NULL DEFAULT 0,
     asked_at REAL NOT NULL,
@@ -77,7 +78,8 @@ class Trial:
                                "state": self.state, "duplicate_of": self.duplicate_of, "score": self.score,
                                "asked_at": self.asked_at, "finished_at": self.finished_at}
         if self.result is not None:
-            out.update(status=self.result.status, cost=self.result.cost, reason=self.result.reason,
+            out.update(status=self.result.status, cost=self.result.cost,
+                       cost_estimated=self.result.cost_estimated, reason=self.result.reason,
                        metrics=dict(self.result.metrics))
         return out
 
@@ -86,7 +88,7 @@ def _trial(row: sqlite3.Row) -> Trial:
     result = None
     if row["status"] is not None:
         result = Result(metrics=json.loads(row["metrics"] or "{}"), cost=row["cost"] or 0.0,
-                        status=row["status"], reason=row["reason"])
+                        status=row["status"], reason=row["reason"], cost_estimated=bool(row["cost_estimated"]))
     return Trial(id=row["id"], step=row["step"], arch=row["arch"], key=row["key"], fidelity=row["fidelity"],
                  state=row["state"], duplicate_of=row["duplicate_of"], score=row["score"], result=result,
                  told=bool(row["told"]), asked_at=row["asked_at"], finished_at=row["finished_at"])
@@ -109,6 +111,9 @@ class RunStore:
             # crash or power cut can lose the last few, and never corrupts the file.
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            columns = {row["name"] for row in self.db.execute("PRAGMA table_info(trials)")}
+            if "cost_estimated" not in columns:  # a store written before costs said whether they were estimates
+                self.db.execute("ALTER TABLE trials ADD COLUMN cost_estimated INTEGER")
         except sqlite3.DatabaseError as exc:
             raise DataError(f"{self.path} is not a readable nasloop store ({exc}); "
                             "restore it or start a new run directory") from None
@@ -160,11 +165,13 @@ class RunStore:
                     duplicate_of = ids[t["duplicate_of_row"]]
                 cur = self.db.execute(
                     "INSERT INTO trials (step, arch, key, fidelity, state, duplicate_of, status, score, metrics,"
-                    " cost, reason, told, asked_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " cost, cost_estimated, reason, told, asked_at, finished_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (step, t["arch"], t["key"], t.get("fidelity"), t["state"], duplicate_of,
                      result.status if result else None, t.get("score"),
                      json.dumps(dict(result.metrics)) if result else None, result.cost if result else None,
-                     result.reason if result else None, int(bool(t.get("told"))), now, now if result else None))
+                     int(result.cost_estimated) if result else None, result.reason if result else None,
+                     int(bool(t.get("told"))), now, now if result else None))
                 ids.append(cur.lastrowid)
             self._save_state(step, strategy_state, now)
         return ids
@@ -172,10 +179,10 @@ class RunStore:
     def record_result(self, trial_id: int, result: Result, score: float | None) -> None:
         """Persist one finished evaluation the moment it arrives."""
         with self._transaction():
-            self.db.execute("UPDATE trials SET state = ?, status = ?, score = ?, metrics = ?, cost = ?, reason = ?,"
-                            " finished_at = ? WHERE id = ?",
+            self.db.execute("UPDATE trials SET state = ?, status = ?, score = ?, metrics = ?, cost = ?,"
+                            " cost_estimated = ?, reason = ?, finished_at = ? WHERE id = ?",
                             (DONE, result.status, score, json.dumps(dict(result.metrics)), result.cost,
-                             result.reason, time.time(), trial_id))
+                             int(result.cost_estimated), result.reason, time.time(), trial_id))
             # Duplicates asked while this trial was running share its result.
             self.db.execute("UPDATE trials SET status = ?, score = ?, metrics = ?, cost = 0, reason = ?,"
                             " finished_at = ? WHERE duplicate_of = ? AND status IS NULL",
@@ -223,7 +230,7 @@ class RunStore:
         elif path.suffix == ".csv":
             metric_names = sorted({m for r in records for m in r.get("metrics", {})})
             fields = ["id", "step", "arch", "fidelity", "state", "duplicate_of", "status", "score", "cost",
-                      "reason", "asked_at", "finished_at"] + metric_names
+                      "cost_estimated", "reason", "asked_at", "finished_at"] + metric_names
             with open(path, "w", newline="") as fh:
                 writer = csv.DictWriter(fh, fieldnames=fields)
                 writer.writeheader()

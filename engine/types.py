@@ -24,29 +24,33 @@ class Result:
     ``metrics`` holds every number the evaluator measured (validation and test accuracy, losses,
     params...). The loop shows the strategy only the configured objective, so test metrics can be
     stored and reported without leaking into the search. ``cost`` is the seconds the evaluation
-    took, or would have taken for a tabular benchmark (simulated training time).
+    took, or would have taken for a tabular benchmark (simulated training time); ``cost_estimated``
+    says that it is an estimate (a table without measured training times) rather than a measurement.
     """
 
     metrics: Mapping[str, float] = field(default_factory=dict)
     cost: float = 0.0
     status: str = OK
     reason: str | None = None
+    cost_estimated: bool = False
 
     @classmethod
-    def failed(cls, reason: str, cost: float = 0.0) -> "Result":
-        return cls(metrics={}, cost=cost, status=FAILED, reason=reason)
+    def failed(cls, reason: str, cost: float = 0.0, cost_estimated: bool = False) -> "Result":
+        return cls(metrics={}, cost=cost, status=FAILED, reason=reason, cost_estimated=cost_estimated)
 
     @property
     def ok(self) -> bool:
         return self.status == OK
 
     def to_dict(self) -> dict[str, Any]:
-        return {"metrics": dict(self.metrics), "cost": self.cost, "status": self.status, "reason": self.reason}
+        return {"metrics": dict(self.metrics), "cost": self.cost, "status": self.status, "reason": self.reason,
+                "cost_estimated": self.cost_estimated}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Result":
         return cls(metrics=dict(data.get("metrics") or {}), cost=float(data.get("cost") or 0.0),
-                   status=data.get("status", OK), reason=data.get("reason"))
+                   status=data.get("status", OK), reason=data.get("reason"),
+                   cost_estimated=bool(data.get("cost_estimated", False)))
 
 
 @dataclass(frozen=True)

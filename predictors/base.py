@@ -18,7 +18,8 @@ from typing import Any, ClassVar, Iterator, Sequence
 
 import numpy as np
 
-from ..engine.errors import ConfigError
+from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.options import Configurable
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 
@@ -42,20 +43,24 @@ def single_thread() -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
-VECTOR_ENCODINGS = ("onehot", "path")
+def vector_encoding(predictor: str, space: SearchSpace, encoding: str | None) -> str:
+    """The vector encoding a predictor reads: ``encoding``, or by default the space's first one.
 
-
-def check_vector_encoding(predictor: str, space: SearchSpace, encoding: str) -> str:
-    """``encoding`` if it is a vector encoding ``space`` offers, else one line naming the choices."""
-    if encoding not in VECTOR_ENCODINGS:
-        raise ConfigError(f"{predictor}: unknown encoding {encoding!r}; choose {' or '.join(VECTOR_ENCODINGS)}")
-    if encoding not in space.encodings:
-        raise ConfigError(f"{predictor}: search space '{space.name}' has no '{encoding}' encoding; "
-                          f"it offers: {', '.join(space.encodings) or 'none'}")
+    One line naming the choices when the space has no such vector encoding.
+    """
+    offered = space.vector_encodings
+    if not offered:
+        raise UnsupportedError(f"{predictor} reads architectures as vectors, and search space '{space.name}' "
+                               "declares no vector encoding; use flan or emprox (graphs) or add one")
+    if encoding is None:
+        return offered[0]
+    if encoding not in offered:
+        raise ConfigError(f"{predictor}: search space '{space.name}' has no '{encoding}' vector encoding; "
+                          f"it offers: {', '.join(offered)}")
     return encoding
 
 
-class Predictor(ABC):
+class Predictor(Configurable, ABC):
     """Base class for predictors; subclass and register with ``@register_predictor``.
 
     ``epistemic_std`` says whether ``std`` measures what the model does not know (an ensemble's
@@ -64,9 +69,11 @@ class Predictor(ABC):
     chase noisy regions instead of untested ones.
     """
 
+    plugin_kind = "predictor"
+    wiring = ("space", "seed", "context")
     epistemic_std: ClassVar[bool] = False
 
-    def __init__(self, space: SearchSpace, seed: int = 0, **options: Any) -> None:
+    def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space
         self.seed = seed
         self._archs: list[Arch] = []
@@ -86,6 +93,10 @@ class Predictor(ABC):
         self._y = np.concatenate([self._y, new_y])
         self._update(new_archs, new_y)
         return self
+
+    def prepare(self) -> None:
+        """Build shared caches now (FLAN's batched space graph, EmProx's encoder), so the first fit or
+        ranking is not the one that pays for them; a no-op for predictors without any."""
 
     @abstractmethod
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
@@ -109,10 +120,6 @@ class Predictor(ABC):
             raise ConfigError(f"{int((~np.isfinite(y)).sum())} targets are NaN or infinite; "
                               "drop failed evaluations before fitting")
         return y
-
-    def config(self) -> dict[str, Any]:
-        """Constructor options that recreate this predictor (stored with each run)."""
-        return {}
 
     def state_dict(self) -> dict[str, Any]:
         """The training data seen so far; predictors with learned weights extend it (see module doc)."""

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from ..engine.registry import BENCHMARK_TABLES, register_predictor
+from ..engine.context import RunContext, Scorer
+from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor
@@ -38,19 +38,17 @@ class RandomPredictor(Predictor):
 class ZeroCostPredictor(Predictor):
     """Ranks by a zero-cost proxy score: training-free, so it predicts before any fit.
 
-    ``scorer`` maps architectures to scores; by default the proxy scores stored in the space's
-    benchmark table (NB201 ships Zen for every cell). Undefined scores rank last. ``fit`` only
-    learns the affine map from score ranks to the target scale, so means are in target units.
+    ``scorer`` maps architectures to scores; by default the run context scores ``proxy``: the
+    benchmark's stored scores where it has them (NB201 ships Zen for every cell), else scores
+    computed on each network. Undefined scores rank last. ``fit`` only learns the affine map from
+    scores to the target scale, so means are in target units.
     """
 
-    def __init__(self, space: SearchSpace, seed: int = 0, proxy: str = "zen", dataset: str = "cifar10",
-                 data_dir: str | os.PathLike | None = None, scorer=None, **options: Any) -> None:
+    def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None, proxy: str = "zen",
+                 scorer: Scorer | None = None) -> None:
         super().__init__(space, seed)
         self.proxy = proxy
-        if scorer is None:
-            benchmark = BENCHMARK_TABLES.get(space.name)(dataset, data_dir)
-            scorer = lambda archs: benchmark.proxy_scores(list(archs), proxy)  # noqa: E731
-        self.scorer = scorer
+        self.scorer = scorer if scorer is not None else (context or RunContext()).scorer(space, proxy)
         self._slope, self._intercept = 1.0, 0.0
 
     def _scores(self, archs: Sequence[Arch]) -> np.ndarray:
@@ -68,6 +66,3 @@ class ZeroCostPredictor(Predictor):
         floor = np.min(s[np.isfinite(s)], initial=0.0) - 1.0
         mean = self._slope * np.where(np.isfinite(s), s, floor) + self._intercept
         return mean, np.zeros(len(mean))
-
-    def config(self) -> dict[str, Any]:
-        return {"proxy": self.proxy}

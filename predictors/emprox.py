@@ -12,7 +12,7 @@ on the labelled architectures next to the reconstruction loss, which pulls archi
 similar accuracy together and makes the neighbourhoods informative. ``update`` never re-trains:
 it embeds the new architectures and adds them to the neighbour bank.
 
-Architectures become token sequences generically, from the space's ``graph`` encoding: each
+Architectures become token sequences generically, from the space's first graph encoding: each
 node's operation name followed by its incoming-edge bits; positions that never vary in the
 pre-training sample (fixed input/output nodes, a fixed topology such as NB201's) are dropped, so
 an NB201 cell is the sequence of its six edge operations.
@@ -20,14 +20,14 @@ an NB201 cell is the sequence of its six edge operations.
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Annotated, Any, Literal, Sequence
 
 import numpy as np
 
-from ..engine.errors import ConfigError
+from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt, Range
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -39,7 +39,7 @@ UNKNOWN, START = 0, 1  # reserved token ids: an op never seen in pre-training; t
 
 def _graph_tokens(space: SearchSpace, arch: Arch, max_nodes: int) -> list[str]:
     """Every node's op name then its incoming-edge bits, padded to ``max_nodes`` nodes."""
-    graph = space.encode(arch, "graph")
+    graph = space.encode(arch, space.graph_encodings[0])
     if graph.num_nodes > max_nodes:
         raise ConfigError(f"emprox: architecture {space.format(arch)} has {graph.num_nodes} nodes, more than any "
                           f"pre-training sample ({max_nodes}); raise pretrain_samples")
@@ -63,7 +63,7 @@ class Tokenizer:
 
     @classmethod
     def learn(cls, space: SearchSpace, archs: list[Arch]) -> "Tokenizer":
-        max_nodes = max(space.encode(a, "graph").num_nodes for a in archs)
+        max_nodes = max(space.encode(a, space.graph_encodings[0]).num_nodes for a in archs)
         rows = [_graph_tokens(space, a, max_nodes) for a in archs]
         varying = [i for i in range(len(rows[0])) if len({row[i] for row in rows}) > 1]
         if not varying:
@@ -196,52 +196,29 @@ def _reconstruction_accuracy(model, tokens) -> float:
     return correct / tokens.numel()
 
 
-def _check(name: str, value: Any, minimum: float, kind: type = int) -> Any:
-    ok = not isinstance(value, bool) and isinstance(value, (int, float) if kind is float else int)
-    if not ok or not value >= minimum or not math.isfinite(value):
-        raise ConfigError(f"emprox: {name} must be {'an integer' if kind is int else 'a number'} ≥ {minimum}, "
-                          f"got {value!r}")
-    return kind(value)
-
-
 @register_predictor("emprox")
 class EmProxPredictor(Predictor):
     """Inverse-distance-weighted kNN over encoder embeddings of the evaluated architectures."""
 
-    def __init__(self, space: SearchSpace, seed: int = 0, k: int = 10, power: float = 2.0, dim: int = 32,
-                 pretrain_samples: int = 3000, pretrain_epochs: int = 20, finetune_steps: int = 200,
-                 finetune_weight: float = 0.8, finetune_loss: str = "knn", canonical: bool = True) -> None:
+    def __init__(self, space: SearchSpace, seed: int = 0, k: PositiveInt = 10, power: NonNegativeFloat = 2.0,
+                 dim: Annotated[int, Range(2)] = 32, pretrain_samples: Annotated[int, Range(10)] = 3000,
+                 pretrain_epochs: PositiveInt = 20, finetune_steps: NonNegativeInt = 200,
+                 finetune_weight: Annotated[float, Range(0, 1)] = 0.8, finetune_loss: Literal["knn", "head"] = "knn",
+                 canonical: bool = True) -> None:
         super().__init__(space, seed)
-        if "graph" not in space.encodings:
-            raise ConfigError(f"emprox: search space '{space.name}' has no 'graph' encoding, which EmProx "
-                              "reads architectures from; use gp or mlp on this space")
-        self.k, self.power, self.dim = _check("k", k, 1), _check("power", power, 0, float), _check("dim", dim, 2)
-        self.pretrain_samples = _check("pretrain_samples", pretrain_samples, 10)
-        self.pretrain_epochs = _check("pretrain_epochs", pretrain_epochs, 1)
-        self.finetune_steps = _check("finetune_steps", finetune_steps, 0)
-        self.finetune_weight = _check("finetune_weight", finetune_weight, 0, float)
-        if self.finetune_weight > 1:
-            raise ConfigError(f"emprox: finetune_weight is the regression share of the fine-tuning loss, "
-                              f"in [0, 1]; got {finetune_weight!r}")
-        if finetune_loss not in ("knn", "head"):
-            raise ConfigError(f"emprox: unknown finetune_loss {finetune_loss!r}; choose knn (leave-one-out soft "
-                              "neighbours) or head (NAO's regression head)")
-        self.finetune_loss = finetune_loss
-        if not isinstance(canonical, bool):
-            raise ConfigError(f"emprox: option canonical must be true or false, got {canonical!r}")
-        self.canonical = canonical
+        if not space.graph_encodings:
+            raise UnsupportedError(f"emprox: search space '{space.name}' declares no graph encoding, which EmProx "
+                                   "reads architectures from; use gp or mlp on this space")
+        self.k, self.power, self.dim = k, float(power), dim
+        self.pretrain_samples, self.pretrain_epochs = pretrain_samples, pretrain_epochs
+        self.finetune_steps, self.finetune_weight = finetune_steps, float(finetune_weight)
+        self.finetune_loss, self.canonical = finetune_loss, canonical
         self._pretrained: Pretrained | None = None
         self.pretrain_cached = False
         self._model = None
         self._tuned = False
         self._embeddings: dict = {}  # arch -> embedding under the current encoder
         self._bank = np.zeros((0, dim), dtype=np.float32)
-
-    def config(self) -> dict[str, Any]:
-        return {"k": self.k, "power": self.power, "dim": self.dim, "pretrain_samples": self.pretrain_samples,
-                "pretrain_epochs": self.pretrain_epochs, "finetune_steps": self.finetune_steps,
-                "finetune_weight": self.finetune_weight, "finetune_loss": self.finetune_loss,
-                "canonical": self.canonical}
 
     @property
     def pretrain_seconds(self) -> float:

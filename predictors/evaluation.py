@@ -1,8 +1,9 @@
 """Predictor evaluation: train on n benchmark cells, rank all the others (``nasloop predictors evaluate``).
 
-The split recipe is the one the FLAN reference was measured with, so numbers compare directly:
-for seed s, ``numpy.random.default_rng(s).permutation(N)`` over the cells ordered by their
-official NB201 index; the first n are the training set, the rest the test set.
+Works on any space whose benchmark lists its cells. The split recipe is the one the FLAN
+reference was measured with, so numbers compare directly: for seed s,
+``numpy.random.default_rng(s).permutation(N)`` over the benchmark's cells in its own fixed order
+(NB201: the official index); the first n are the training set, the rest the test set.
 
 Ranking quality is what a search needs from a predictor, so the figures are rank statistics
 (Kendall tau, Spearman rho, from scipy) and the precision of the predicted top: the share of the
@@ -17,9 +18,10 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from ..engine.config import accepts, construct
-from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.registry import BENCHMARK_TABLES, PREDICTORS, SEARCH_SPACES
+from ..engine.assemble import build_context, build_space
+from ..engine.config import construct
+from ..engine.errors import ConfigError
+from ..engine.registry import PREDICTORS, SEARCH_SPACES
 
 __all__ = ["evaluate_predictors", "precision_at"]
 
@@ -46,8 +48,9 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
 
 def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], seeds: Sequence[int],
                         space: str = "nb201", dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
-                        metric: str = "val_accuracy", fidelity: int | None = None,
+                        metric: str | None = None, fidelity: int | None = None,
                         predictor_options: Mapping[str, Mapping[str, Any]] | None = None,
+                        space_options: Mapping[str, Any] | None = None,
                         on_result: Callable[[dict], None] | None = None) -> list[dict]:
     """Fit each predictor on n cells and rank the rest; one record per (predictor, train size, seed).
 
@@ -64,28 +67,28 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     if stray:
         raise ConfigError(f"predictor options given for '{stray[0]}', which is not being evaluated; "
                           f"evaluated: {', '.join(factories)}")
-    search_space = SEARCH_SPACES.get(space)()
-    benchmark = BENCHMARK_TABLES.get(space)(dataset, data_dir)
-    if not hasattr(benchmark, "cells_by_index"):
-        raise UnsupportedError(f"the '{space}' benchmark has no official cell order, so the published split "
-                               "recipe cannot be applied; evaluate on nb201")
-    fidelity = benchmark.check_fidelity(fidelity)
-    cells = benchmark.cells_by_index()
+    context = build_context(SEARCH_SPACES.get(space), dataset, str(data_dir) if data_dir else None, lookup=True)
+    search_space = build_space(space, context, **dict(space_options or {}))
+    benchmark = context.require_benchmark("predictors evaluate", search_space)
+    task = benchmark.task(dataset)
+    fidelity = benchmark.check(task.name, fidelity)
+    cells = benchmark.cells()
     _check_sizes(train_sizes, seeds, len(cells))
-    targets = np.array([benchmark.query(c, fidelity).metrics.get(metric, np.nan) for c in cells], dtype=np.float64)
+    metric = metric or task.metric
+    targets = np.array([benchmark.query(c, task.name, fidelity).metrics.get(metric, np.nan) for c in cells],
+                       dtype=np.float64)
     if np.isnan(targets).all():
-        raise ConfigError(f"metric '{metric}' is not in the {space} {dataset} table; use val_accuracy or test_accuracy")
+        raise ConfigError(f"metric '{metric}' is not in the {space} {task.name} table; use {task.metric}")
+    if task.minimize:
+        targets = -targets  # predictors rank higher-is-better
 
     def build(name: str, seed: int) -> Any:
-        factory = factories[name]
-        context = {k: v for k, v in (("dataset", dataset), ("data_dir", data_dir)) if accepts(factory, k)}
-        return construct("predictor", name, factory, search_space, seed=seed,
-                         **{**context, **predictor_options.get(name, {})})
+        return construct("predictor", name, factories[name], search_space,
+                         wiring={"context": context, "seed": seed}, **predictor_options.get(name, {}))
 
     for name in factories:  # bad options fail now; warm shared caches (e.g. FLAN's batched space graph)
         warm = build(name, 0)
-        if hasattr(warm, "prepare"):
-            warm.prepare()
+        warm.prepare()
 
     records: list[dict] = []
     for name in factories:

@@ -32,201 +32,26 @@ the ensemble of independently initialised members gives ``std`` for acquisition 
 """
 from __future__ import annotations
 
-import json
 import math
-import os
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
 import torch
-from torch import nn
-from torch_geometric.data import Batch, Data
-from torch_geometric.nn import GATConv, MessagePassing, global_mean_pool
+from torch_geometric.data import Batch
 
+from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.registry import BENCHMARK_TABLES, register_predictor
+from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
+from ..engine.registry import register_predictor
 from ..engine.types import Arch
-from ..search_spaces.base import GRAPH_ENCODINGS, SearchSpace
+from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
-from .vocabulary import VOCABULARY, Vocabulary
+from .flan_graphs import GraphCache, graph_cache
+from .flan_network import FlanNet, hinge_loss
+from .vocabulary import Vocabulary
 
 LOSSES = ("hinge", "mse")
-HEAD_DROPOUT = 0.1  # the head sees a few dozen graphs per fit; dropout there lifted tau at 78 cells by ~0.01
 Supplementary = Callable[[Sequence[Arch]], Any]
-
-
-# --- the network ------------------------------------------------------------------------------
-
-class GatedFlowConv(MessagePassing):
-    """One dense-graph-flow step: ``sigmoid(W_g e_i) * sum_j W_m h_j`` over the predecessors j of i."""
-
-    def __init__(self, hidden: int, op_dim: int) -> None:
-        super().__init__(aggr="add")
-        self.transform = nn.Linear(hidden, hidden, bias=False)
-        self.gate = nn.Linear(op_dim, hidden)
-
-    def context(self, ops: torch.Tensor) -> torch.Tensor:
-        """The gates, computed once per flow: they depend on the ops only, not on the flowing states."""
-        return torch.sigmoid(self.gate(ops))
-
-    def forward(self, h: torch.Tensor, gates: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
-        # The gate depends on the receiving node only, so it scales the sum of the messages.
-        return gates * self.propagate(edge_index, h=self.transform(h))
-
-    def message(self, h_j: torch.Tensor) -> torch.Tensor:
-        return h_j
-
-
-class AttentionConv(nn.Module):
-    """``GATConv`` over the predecessors, behind the same call as :class:`GatedFlowConv`."""
-
-    def __init__(self, hidden: int, op_dim: int) -> None:
-        super().__init__()
-        self.conv = GATConv(hidden, hidden, add_self_loops=False)
-
-    def context(self, ops: torch.Tensor) -> None:
-        return None
-
-    def forward(self, h: torch.Tensor, context: None, edge_index: torch.Tensor) -> torch.Tensor:
-        return self.conv(h, edge_index)
-
-
-class FlowBranch(nn.Module):
-    """Forward flow, backward flow, op-embedding refinement; repeated over time steps.
-
-    A flow applies one shared step, ``h = seed + relu(conv(h))``, until information from the
-    sources has reached every node (``depth`` steps, the longest path): with tied weights this
-    is the DAG's topological propagation, the same computation for every architecture however
-    deep. The ReLU makes each hop a nonlinear transformation, as a layer of the network is
-    (without it, tau at 78 NB201 cells was 0.73 instead of 0.75). The gated branch
-    starts the flow at the sources only (the input for the forward flow, the output for the
-    backward one), so what a node holds is exactly what its ops let through from there; the
-    attention branch also feeds every node its own op.
-    """
-
-    def __init__(self, conv: type[nn.Module], op_dim: int, hidden: int, time_steps: int, sources_only: bool) -> None:
-        super().__init__()
-        self.time_steps, self.sources_only = time_steps, sources_only
-        self.start = nn.ModuleList(nn.Linear(op_dim, hidden) for _ in range(2))
-        self.flows = nn.ModuleList(conv(hidden, op_dim) for _ in range(2))
-        self.refine = nn.Linear(hidden, op_dim)
-
-    def _flow(self, direction: int, ops: torch.Tensor, edge_index: torch.Tensor, depth: int) -> torch.Tensor:
-        seed = self.start[direction](ops)
-        if self.sources_only:
-            has_input = torch.zeros(len(ops), dtype=torch.bool, device=ops.device)
-            has_input[edge_index[1]] = True
-            seed = seed.masked_fill(has_input[:, None], 0.0)
-        conv = self.flows[direction]
-        context, h = conv.context(ops), seed
-        for _ in range(depth):
-            h = seed + torch.relu(conv(h, context, edge_index))
-        return h
-
-    def forward(self, ops: torch.Tensor, edge_index: torch.Tensor, depth: int) -> torch.Tensor:
-        reverse = edge_index.flip(0)
-        for _ in range(self.time_steps - 1):  # each step sees op embeddings informed by the backward flow
-            ops = ops + torch.tanh(self.refine(self._flow(1, ops, reverse, depth)))
-        return self._flow(0, ops, edge_index, depth)  # only the last forward flow reaches the readout
-
-
-class FlanNet(nn.Module):
-    """Op embeddings → DGF and GAT branches → readouts (+ supplementary features) → MLP → score."""
-
-    def __init__(self, vocab_size: int, features: int, op_dim: int, hidden: int, time_steps: int) -> None:
-        super().__init__()
-        self.embedding = nn.Embedding(vocab_size, op_dim)
-        self.branches = nn.ModuleList([FlowBranch(GatedFlowConv, op_dim, hidden, time_steps, sources_only=True),
-                                       FlowBranch(AttentionConv, op_dim, hidden, time_steps, sources_only=False)])
-        self.head = nn.Sequential(nn.Linear(4 * hidden + features, 2 * hidden), nn.ReLU(), nn.Dropout(HEAD_DROPOUT),
-                                  nn.Linear(2 * hidden, hidden), nn.ReLU(), nn.Dropout(HEAD_DROPOUT),
-                                  nn.Linear(hidden, 1))
-
-    def forward(self, graphs: Batch, features: torch.Tensor) -> torch.Tensor:
-        ops = self.embedding(graphs.x)
-        depth = int(graphs.depth.max())
-        outputs = graphs.ptr[1:] - 1  # a graph encoding's last node is its output
-        readouts = []
-        for branch in self.branches:
-            h = branch(ops, graphs.edge_index, depth)
-            readouts += [h[outputs], global_mean_pool(h, graphs.batch, graphs.num_graphs)]
-        return self.head(torch.cat([*readouts, features], dim=1)).squeeze(1)
-
-
-def longest_path(num_nodes: int, edges: np.ndarray) -> int:
-    """Edges of a DAG in the longest input→output path (edges are listed in topological order)."""
-    level = [0] * num_nodes
-    for src, dst in edges.T.tolist():
-        level[dst] = max(level[dst], level[src] + 1)
-    return max(level)
-
-
-def hinge_loss(scores: torch.Tensor, better: torch.Tensor, margin: float) -> torch.Tensor:
-    """Mean pairwise hinge over all ordered pairs (i better than j): ``relu(margin - (s_i - s_j))``."""
-    gaps = scores[:, None] - scores[None, :]
-    return torch.relu(margin - gaps)[better].mean()
-
-
-# --- graphs, built once per space and vocabulary ----------------------------------------------
-
-class GraphCache:
-    """PyG graphs of one space's architectures in one graph encoding, with the batched graph of the whole space.
-
-    Encoding and collating all 15,625 NB201 cells takes about two seconds; ranking them with a
-    warm cache is then one forward pass per ensemble member.
-    """
-
-    def __init__(self, space: SearchSpace, vocab: Vocabulary, canonical: bool, view: str) -> None:
-        self.space, self.vocab, self.canonical, self.view = space, vocab, canonical, view
-        self._graphs: dict[Arch, Data] = {}
-        self._read: dict[Arch, Arch] = {}  # arch → the arch the model reads (its canonical form)
-        self._all: tuple[Batch, dict[Arch, int]] | None = None
-
-    def graph(self, arch: Arch) -> Data:
-        graph = self._graphs.get(arch)
-        if graph is None:
-            encoding = self.space.encode(arch, self.view)
-            edges = np.asarray(encoding.edges, dtype=np.int64).reshape(2, -1)
-            graph = Data(x=torch.from_numpy(self.vocab.ids(encoding.ops)), edge_index=torch.from_numpy(edges),
-                         depth=torch.tensor([longest_path(encoding.num_nodes, edges)]))
-            self._graphs[arch] = graph
-        return graph
-
-    def read(self, archs: Sequence[Arch]) -> list[Arch]:
-        """Archs as the model reads them: with ``canonical``, equivalent cells become one (memoised)."""
-        if not self.canonical:
-            return list(archs)
-        memo = self._read
-        for arch in archs:
-            if arch not in memo:
-                memo[arch] = self.space.canonical(arch)
-        return [memo[a] for a in archs]
-
-    def batch(self, archs: Sequence[Arch]) -> Batch:
-        return Batch.from_data_list([self.graph(a) for a in archs])
-
-    def whole_space(self) -> tuple[Batch, dict[Arch, int]] | None:
-        """The batched graph of every architecture (every canonical one), for spaces small enough to enumerate."""
-        if self._all is None and self.space.size is not None and self.space.size <= WHOLE_SPACE_LIMIT:
-            archs = list(dict.fromkeys(self.read(list(self.space.enumerate()))))
-            self._all = (self.batch(archs), {a: i for i, a in enumerate(archs)})
-        return self._all
-
-
-WHOLE_SPACE_LIMIT = 200_000
-_CACHES: dict[tuple, GraphCache] = {}
-_MAX_CACHES = 4  # two views of two spaces
-
-
-def graph_cache(space: SearchSpace, vocab: Vocabulary, canonical: bool, view: str) -> GraphCache:
-    """The process-wide cache for (space, vocabulary, view): predictors built for the same space share it."""
-    key = (type(space).__qualname__, space.name, json.dumps(space.config(), sort_keys=True, default=str),
-           tuple(vocab.tokens()), canonical, view)
-    if key not in _CACHES:
-        while len(_CACHES) >= _MAX_CACHES:
-            _CACHES.pop(next(iter(_CACHES)))
-        _CACHES[key] = GraphCache(space, vocab, canonical, view)
-    return _CACHES[key]
 
 
 # --- supplementary features -------------------------------------------------------------------
@@ -275,62 +100,46 @@ class FlanPredictor(Predictor):
 
     epistemic_std = True
 
-    def __init__(self, space: SearchSpace, seed: int = 0, ensemble: int = 4, loss: str = "hinge",
-                 steps: int | None = None, update_steps: int = 20, lr: float = 3e-3,
-                 weight_decay: float = 1e-2, margin: float = 0.05, op_dim: int = 32, hidden: int = 48,
-                 time_steps: int = 2, warm_start: bool = True, canonical: bool = True,
-                 views: str | Sequence[str] | None = None,
-                 supplementary: str | Sequence[str] | Supplementary | None = None,
-                 dataset: str = "cifar10", data_dir: str | os.PathLike | None = None) -> None:
+    def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
+                 ensemble: PositiveInt = 4, loss: Literal[LOSSES] = "hinge", steps: PositiveInt | None = None,
+                 update_steps: NonNegativeInt = 20, lr: NonNegativeFloat = 3e-3,
+                 weight_decay: NonNegativeFloat = 1e-2, margin: NonNegativeFloat = 0.05, op_dim: PositiveInt = 32,
+                 hidden: PositiveInt = 48, time_steps: PositiveInt = 2, warm_start: bool = True,
+                 canonical: bool = True, views: str | Sequence[str] | None = None,
+                 supplementary: str | Sequence[str] | Supplementary | None = None) -> None:
         super().__init__(space, seed)
-        offered = [kind for kind in GRAPH_ENCODINGS if kind in space.encodings]
+        offered = list(space.graph_encodings)
         if not offered:
-            raise UnsupportedError(f"FLAN reads architectures as graphs, and search space '{space.name}' has no "
-                                   "'graph' encoding; use a predictor on vectors (gp, mlp) instead")
+            raise UnsupportedError(f"FLAN reads architectures as graphs, and search space '{space.name}' declares no "
+                                   "graph encoding; use a predictor on vectors (gp, mlp) instead")
         views = offered if views is None else [views] if isinstance(views, str) else list(views)
         if not views or not all(isinstance(v, str) and v in offered for v in views):
             raise ConfigError(f"FLAN option views must name graph encodings of '{space.name}' "
                               f"({', '.join(offered)}), got {views!r}")
-        if loss not in LOSSES:
-            raise ConfigError(f"FLAN loss must be one of {', '.join(LOSSES)}, got {loss!r}")
-        for name, value, low in (("ensemble", ensemble, 1), ("update_steps", update_steps, 0), ("op_dim", op_dim, 1),
-                                 ("hidden", hidden, 1), ("time_steps", time_steps, 1)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ConfigError(f"FLAN option {name} must be an integer >= {low}, got {value!r}")
-        if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
-            raise ConfigError(f"FLAN option steps must be a positive integer (or unset for automatic), got {steps!r}")
-        for name, value in (("lr", lr), ("weight_decay", weight_decay), ("margin", margin)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-                raise ConfigError(f"FLAN option {name} must be a number >= 0, got {value!r}")
-        self.options = {"ensemble": ensemble, "loss": loss, "steps": steps, "update_steps": update_steps,
-                        "lr": float(lr), "weight_decay": float(weight_decay), "margin": float(margin),
-                        "op_dim": op_dim, "hidden": hidden, "time_steps": time_steps,
-                        "warm_start": bool(warm_start), "canonical": bool(canonical), "views": views}
-        self.supplementary_names, self._supplementary = self._resolve_supplementary(supplementary, dataset, data_dir)
-        self.vocab = Vocabulary(VOCABULARY.tokens())
+        self.ensemble, self.loss, self.steps, self.update_steps = ensemble, loss, steps, update_steps
+        self.lr, self.weight_decay, self.margin = float(lr), float(weight_decay), float(margin)
+        self.op_dim, self.hidden, self.time_steps = op_dim, hidden, time_steps
+        self.warm_start, self.canonical, self.views = warm_start, canonical, views
+        self.supplementary = supplementary
+        self._supplementary = self._resolve_supplementary(supplementary, context or RunContext())
+        self.vocab = Vocabulary(space.token(op) for op in space.graph_ops)
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None
 
     # --- configuration ---
-    def _resolve_supplementary(self, source: Any, dataset: str, data_dir: Any
-                               ) -> tuple[list[str] | None, Supplementary | None]:
-        if source is None:
-            return None, None
-        if callable(source):
-            return None, source
+    def _resolve_supplementary(self, source: Any, context: RunContext) -> Supplementary | None:
+        """The supplementary features as a callable: the one given, or the named proxies as the context scores them."""
+        if source is None or callable(source):
+            return source
         names = [source] if isinstance(source, str) else list(source)
         if not names or not all(isinstance(n, str) and n for n in names):
             raise ConfigError("FLAN option supplementary takes a callable or proxy names such as 'zen', "
                               f"got {source!r}")
-        benchmark = BENCHMARK_TABLES.get(self.space.name)(dataset, data_dir)
-        for name in names:  # an unknown proxy fails now, in one line, not at the first fit
-            benchmark.proxy_scores([], name)
-        return names, lambda archs: np.stack([benchmark.proxy_scores(list(archs), n) for n in names], axis=1)
-
-    def config(self) -> dict[str, Any]:
-        extra = {"supplementary": self.supplementary_names} if self.supplementary_names else {}
-        return {**self.options, **extra}
+        scorers = [context.scorer(self.space, name) for name in names]
+        for scorer in scorers:  # a proxy the table lacks fails now, in one line, not at the first fit
+            scorer([])
+        return lambda archs: np.stack([scorer(list(archs)) for scorer in scorers], axis=1)
 
     @staticmethod
     def auto_steps(n: int) -> int:
@@ -344,21 +153,21 @@ class FlanPredictor(Predictor):
 
     def prepare(self) -> None:
         """Build the batched graphs of the whole space now, so the first ranking of it is not the slow one."""
-        for view in self.options["views"]:
+        for view in self.views:
             self._cache(view).whole_space()
 
     def _cache(self, view: str) -> GraphCache:
-        return graph_cache(self.space, self.vocab, self.options["canonical"], view)
+        return graph_cache(self.space, self.vocab, self.canonical, view)
 
     def _view(self, member: int) -> str:
-        views = self.options["views"]
+        views = self.views
         return views[member % len(views)]
 
     def _canonical(self, archs: Sequence[Arch]) -> list[Arch]:
-        return self._cache(self.options["views"][0]).read(archs)
+        return self._cache(self.views[0]).read(archs)
 
     def _tokens(self, archs: Sequence[Arch]) -> set[str]:
-        return {t for view in self.options["views"] for a in archs for t in self.space.encode(a, view).ops}
+        return {t for view in self.views for a in archs for t in self.space.encode(a, view).ops}
 
     # --- fitting ---
     def _features(self, archs: Sequence[Arch]) -> np.ndarray:
@@ -379,35 +188,34 @@ class FlanPredictor(Predictor):
         return torch.as_tensor(values, dtype=torch.float32)
 
     def _new_member(self, index: int, features: int) -> FlanNet:
-        o = self.options
         with torch.random.fork_rng(devices=[]):  # independent, repeatable inits; the caller's RNG is untouched
             torch.manual_seed(self.seed * 7919 + index)
-            return FlanNet(len(self.vocab), features, o["op_dim"], o["hidden"], o["time_steps"])
+            return FlanNet(len(self.vocab), features, self.op_dim, self.hidden, self.time_steps)
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         self.vocab.extend(sorted(self._tokens(archs)))
         raw = self._features(self._canonical(archs))
         self._scaler = FeatureScaler.fit(raw) if raw.shape[1] else None
         width = 2 * raw.shape[1]
-        self._members = [self._new_member(i, width) for i in range(self.options["ensemble"])]
-        self._train(archs, y, self.options["steps"] or self.auto_steps(len(archs)), self.options["lr"])
+        self._members = [self._new_member(i, width) for i in range(self.ensemble)]
+        self._train(archs, y, self.steps or self.auto_steps(len(archs)), self.lr)
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
         unknown = any(t not in self.vocab for t in self._tokens(new_archs))
-        if not self.options["warm_start"] or not self._members or unknown:
+        if not self.warm_start or not self._members or unknown:
             self._fit(self._archs, self._y)
-        elif self.options["update_steps"]:
-            self._train(self._archs, self._y, self.options["update_steps"], self.options["lr"] / 3)
+        elif self.update_steps:
+            self._train(self._archs, self._y, self.update_steps, self.lr / 3)
 
     def _train(self, archs: list[Arch], y: np.ndarray, steps: int, lr: float) -> None:
         read = self._canonical(archs)
-        graphs = {view: self._cache(view).batch(read) for view in self.options["views"]}
+        graphs = {view: self._cache(view).batch(read) for view in self.views}
         features = self._feature_tensor(read)
         target = torch.as_tensor((y - y.mean()) / (y.std() or 1.0), dtype=torch.float32)
         better = target[:, None] > target[None, :]
         for index, member in enumerate(self._members):
             member.train()
-            if self.options["loss"] == "mse" or better.any():
+            if self.loss == "mse" or better.any():
                 with single_thread(), torch.random.fork_rng(devices=[]):
                     # Dropout draws depend only on (seed, member, data size), so a restored predictor
                     # refits exactly as the original would have, and the caller's RNG is untouched.
@@ -423,13 +231,13 @@ class FlanPredictor(Predictor):
         ``foreach``: torch's CPU default updates one tensor at a time; the multi-tensor update cut
         an 8-cell fit from 1.2 to 0.84 s.
         """
-        optimiser = torch.optim.AdamW(member.parameters(), lr=lr, weight_decay=self.options["weight_decay"],
+        optimiser = torch.optim.AdamW(member.parameters(), lr=lr, weight_decay=self.weight_decay,
                                       foreach=True)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=steps)
         for _ in range(steps):
             optimiser.zero_grad()
             scores = member(graphs, features)
-            loss = (hinge_loss(scores, better, self.options["margin"]) if self.options["loss"] == "hinge"
+            loss = (hinge_loss(scores, better, self.margin) if self.loss == "hinge"
                     else torch.mean((scores - target) ** 2))
             loss.backward()
             optimiser.step()
@@ -456,7 +264,7 @@ class FlanPredictor(Predictor):
         archs = list(archs)
         if not archs:
             return np.zeros(0), np.zeros(0)
-        views = self.options["views"]
+        views = self.views
         read = self._canonical(archs)
         unique = list(dict.fromkeys(read))  # equivalent cells are scored once
         wholes = ({view: self._cache(view).whole_space() for view in views}
@@ -480,7 +288,7 @@ class FlanPredictor(Predictor):
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()
         if self._members:
-            state["flan"] = {"vocab": self.vocab.tokens(), "maps": self._maps, "views": self.options["views"],
+            state["flan"] = {"vocab": self.vocab.tokens(), "maps": self._maps, "views": self.views,
                              "scaler": self._scaler.state() if self._scaler else None,
                              "members": pack_torch([m.state_dict() for m in self._members])}
         return state
@@ -492,7 +300,7 @@ class FlanPredictor(Predictor):
             self._members = []
             return
         self.vocab = Vocabulary(saved["vocab"])
-        self.options["views"] = saved.get("views", ["graph"])  # members saved before views existed read the written graph
+        self.views = saved.get("views", ["graph"])  # members saved before views existed read the written graph
         scaler = saved["scaler"]
         self._scaler = None if scaler is None else FeatureScaler(np.asarray(scaler["mean"]), np.asarray(scaler["scale"]))
         weights = unpack_torch(saved["members"])

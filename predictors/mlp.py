@@ -12,56 +12,39 @@ starting point suffice. ``warm_start=False`` retrains from a fresh initialisatio
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Annotated, Any, Sequence
 
 import numpy as np
 
 from ..engine.errors import ConfigError
+from ..engine.options import PositiveFloat, PositiveInt, Range
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, check_vector_encoding, pack_torch, single_thread, unpack_torch
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"mlp: {name} must be a positive integer, got {value!r}")
-    return value
-
-
-def _positive_float(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or not math.isfinite(value):
-        raise ConfigError(f"mlp: {name} must be a positive number, got {value!r}")
-    return float(value)
+from .base import Predictor, pack_torch, single_thread, unpack_torch, vector_encoding
 
 
 @register_predictor("mlp")
 class MLPEnsemblePredictor(Predictor):
-    """``members`` MLPs (MSE on standardised targets, Adam); mean and spread across members."""
+    """``members`` MLPs (MSE on standardised targets, Adam); mean and spread across members (at least 2).
+
+    ``encoding`` is any vector encoding the space offers (default: its first, NB201's ``path``).
+    """
 
     epistemic_std = True
 
-    def __init__(self, space: SearchSpace, seed: int = 0, encoding: str = "path", members: int = 5,
-                 layers: int = 3, width: int = 64, epochs: int = 200, update_epochs: int = 30,
-                 batch_size: int = 32, lr: float = 0.005, warm_start: bool = True) -> None:
+    def __init__(self, space: SearchSpace, seed: int = 0, encoding: str | None = None,
+                 members: Annotated[int, Range(2)] = 5, layers: PositiveInt = 3, width: PositiveInt = 64,
+                 epochs: PositiveInt = 200, update_epochs: PositiveInt = 30, batch_size: PositiveInt = 32,
+                 lr: PositiveFloat = 0.005, warm_start: bool = True) -> None:
         super().__init__(space, seed)
-        check_vector_encoding("mlp", space, encoding)
-        if isinstance(members, bool) or not isinstance(members, int) or members < 2:
-            raise ConfigError(f"mlp: members must be an integer of at least 2 (the spread is the std), got {members!r}")
-        if not isinstance(warm_start, bool):
-            raise ConfigError(f"mlp: warm_start must be true or false, got {warm_start!r}")
-        self.encoding, self.members, self.warm_start = encoding, members, warm_start
-        self.layers, self.width = _positive_int("layers", layers), _positive_int("width", width)
-        self.epochs, self.update_epochs = _positive_int("epochs", epochs), _positive_int("update_epochs", update_epochs)
-        self.batch_size, self.lr = _positive_int("batch_size", batch_size), _positive_float("lr", lr)
+        self.encoding = vector_encoding("mlp", space, encoding)
+        self.members, self.warm_start = members, warm_start
+        self.layers, self.width, self.epochs, self.update_epochs = layers, width, epochs, update_epochs
+        self.batch_size, self.lr = batch_size, float(lr)
         self._weights: list = []  # alternating (members, in, out) weights and (members, 1, out) biases
         self._generator = None
         self._y_mean, self._y_std = 0.0, 1.0
-
-    def config(self) -> dict[str, Any]:
-        return {"encoding": self.encoding, "members": self.members, "layers": self.layers, "width": self.width,
-                "epochs": self.epochs, "update_epochs": self.update_epochs, "batch_size": self.batch_size,
-                "lr": self.lr, "warm_start": self.warm_start}
 
     # --- the batched network -----------------------------------------------------------------
     def _init_weights(self, inputs: int) -> None:

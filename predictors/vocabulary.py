@@ -2,14 +2,14 @@
 
 Graph encodings name node operations ``"<space>/<op>"`` (see ``GraphEncoding``). A GNN predictor
 embeds those tokens, so it needs integer ids; if every space numbered its own ops from zero, a
-model trained on one space would read another space's ops as the wrong ones. Here each space
-registers its tokens once, in a fixed order, and they get the next free ids: ids never change
-once given, so the same token means the same embedding row in every model and every process
-that registers spaces in the same order.
+model trained on one space would read another space's ops as the wrong ones. A search space
+registers its tokens (its ``graph_ops``) when it is constructed, and they get the next free ids:
+ids never change once given, so the same token means the same embedding row for every model of
+the process.
 
-A model must still not rely on registration order across processes (a plugin space may be
-imported earlier or later), so it stores the token list it was trained with
-(:meth:`Vocabulary.tokens`) and maps tokens through that copy when it is restored. Growing a
+A model must not rely on registration order across processes (a plugin space may be imported
+earlier or later), so it starts from its own space's tokens, stores the token list it was trained
+with (:meth:`Vocabulary.tokens`) and maps tokens through that copy when it is restored. Growing a
 copy with a new space's tokens appends rows and leaves existing ids alone: the hook a transfer
 experiment (train on one space, fine-tune on another) needs.
 """
@@ -47,9 +47,9 @@ class Vocabulary:
         except KeyError as exc:
             space = str(exc.args[0]).split(SEPARATOR, 1)[0]
             raise ArchitectureError(
-                f"operation '{exc.args[0]}' is not in the vocabulary; register the ops of search space "
-                f"'{space}' with nasloop.predictors.vocabulary.register_space_ops('{space}', [...]) "
-                "(a fitted model knows only the ops it was trained with: fit it again)") from None
+                f"operation '{exc.args[0]}' is not in the model's vocabulary; search space '{space}' must list "
+                "every op its graph encodings use in its graph_ops (a fitted model knows only the ops it was "
+                "trained with: fit it again)") from None
 
     def tokens(self) -> list[str]:
         """Every token in id order (what a model stores to restore its ids exactly)."""
@@ -87,13 +87,3 @@ def register_space_ops(space: str, ops: Sequence[str]) -> list[int]:
     tokens = [f"{space}{SEPARATOR}{op}" for op in ops]
     VOCABULARY.extend(tokens)
     return VOCABULARY.ids(tokens).tolist()
-
-
-def _register_builtin_spaces() -> None:
-    """NB201's tokens as ``NB201Space`` writes them in its graph encoding (input, five ops, output)."""
-    from ..search_spaces.nb201 import OPS
-
-    register_space_ops("nb201", ("input", *OPS, "output"))
-
-
-_register_builtin_spaces()

@@ -1,13 +1,24 @@
-"""The search-space interface.
+"""The search-space interface, and the capabilities a space may add to it.
 
 A search space says what an architecture is: how to write it down and read it back, draw and
 mutate it, hash it, and encode it for predictors. Architectures are small immutable values chosen
 by the space (a tuple of op indices, a frozen dataclass of graph matrices, a tuple of floats for a
 generator space such as NAGO); only ``to_module`` ever builds a network.
 
-Capabilities differ between spaces. A continuous space (NAGO) has no finite size, cannot be
-enumerated and has no natural neighbourhood; such methods raise :class:`UnsupportedError` with a
-message the CLI shows as is, and a strategy that needs them says so up front.
+Everything beyond that is a capability, declared by inheriting its mixin (as archai's
+``EvolutionarySearchSpace`` and friends do), so a strategy or evaluator that needs one is
+refused before the first evaluation, in one line, instead of failing after ten:
+
+* :class:`EnumerableSpace`: ``size`` and ``enumerate`` (guided strategies rank a finite space whole);
+* :class:`NeighbourhoodSpace`: ``neighbours`` (local search);
+* :class:`NetworkSpace`: ``to_module`` (zero-cost proxies and real training).
+
+Encodings are declared by kind: ``vector_encodings`` give 1-D float arrays (GP, MLP), and
+``graph_encodings`` give a :class:`GraphEncoding` (FLAN, EmProx). The op names a graph encoding
+can hold are declared in ``graph_ops``; constructing the space registers them in the unified
+vocabulary, so a GNN can read any space without its author knowing about the vocabulary.
+A space's own options (network width and depth, a benchmark restriction) are its constructor's
+parameters, set with ``--space-opt KEY=VALUE``.
 """
 from __future__ import annotations
 
@@ -18,8 +29,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
 
 import numpy as np
 
-from ..engine.errors import UnsupportedError
+from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.options import Configurable
 from ..engine.types import Arch
+from ..predictors.vocabulary import register_space_ops
 
 if TYPE_CHECKING:  # torch is only needed by whoever trains a network
     import torch
@@ -42,21 +55,29 @@ class GraphEncoding:
         return len(self.ops)
 
 
-GRAPH_ENCODINGS: tuple[str, ...] = ("graph", "dataflow")
-"""Encoding kinds that give a :class:`GraphEncoding`.
-
-``graph`` is the architecture as written; ``dataflow`` has the same nodes but only the arcs data
-flows along (an op that outputs zero cuts its node off, an identity is bypassed, arcs off every
-input-to-output path are dropped). A GNN reading both sees two views of one architecture.
-"""
-
-
-class SearchSpace(ABC):
+class SearchSpace(Configurable, ABC):
     """Base class for search spaces; subclass it and register with ``@register_search_space``."""
 
+    plugin_kind = "search space"
     name: ClassVar[str] = "space"
-    encodings: ClassVar[tuple[str, ...]] = ()
-    """Encoding kinds :meth:`encode` accepts (``onehot``, ``path``, ``graph``, ``dataflow``, ``vector``...)."""
+    vector_encodings: ClassVar[tuple[str, ...]] = ()
+    """Encodings that give a 1-D float32 array of fixed length (``onehot``, ``path``...); the first is the default."""
+    graph_encodings: ClassVar[tuple[str, ...]] = ()
+    """Encodings that give a :class:`GraphEncoding` (``graph``, ``dataflow``...)."""
+    graph_ops: ClassVar[tuple[str, ...]] = ()
+    """Bare names of every node operation a graph encoding can hold, input and output markers included."""
+    benchmark: ClassVar[str | None] = None
+    """The registered benchmark that tabulates this space, if any (``--evaluator tabular`` needs one)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "encodings" in cls.__dict__:
+            raise ConfigError(f"search space {cls.__name__} sets 'encodings'; declare vector_encodings and "
+                              "graph_encodings instead (each encoding is a vector or a graph)")
+
+    def _constructed(self) -> None:
+        if self.graph_ops:
+            register_space_ops(self.name, self.graph_ops)
 
     # --- string form -------------------------------------------------------------------------
     @abstractmethod
@@ -79,11 +100,6 @@ class SearchSpace(ABC):
     @abstractmethod
     def mutate(self, arch: Arch, rng: np.random.Generator) -> Arch:
         """A random architecture near ``arch``, never ``arch`` itself."""
-
-    def neighbours(self, arch: Arch) -> list[Arch]:
-        """Every architecture one elementary edit away, in a fixed order."""
-        raise UnsupportedError(f"search space '{self.name}' has no finite neighbourhood; "
-                               "use a strategy that mutates (random, evolution) instead")
 
     # --- identity ----------------------------------------------------------------------------
     def hash(self, arch: Arch) -> str:
@@ -109,14 +125,15 @@ class SearchSpace(ABC):
 
     @property
     def size(self) -> int | None:
-        """The number of architectures, or None when the space is infinite or continuous."""
+        """The number of architectures, or None when the space is infinite, continuous or unknown."""
         return None
 
-    def enumerate(self) -> Iterator[Arch]:
-        """Every architecture in a fixed order (finite spaces only)."""
-        raise UnsupportedError(f"search space '{self.name}' cannot be enumerated")
-
     # --- encodings ---------------------------------------------------------------------------
+    @property
+    def encodings(self) -> tuple[str, ...]:
+        """Every encoding kind :meth:`encode` accepts, vectors first."""
+        return self.vector_encodings + self.graph_encodings
+
     def encode(self, arch: Arch, kind: str) -> Any:
         """Encode one architecture; vector kinds return a 1-D float32 array, graph kinds a GraphEncoding."""
         self._check_encoding(kind)
@@ -126,7 +143,7 @@ class SearchSpace(ABC):
         """Encode many architectures: a (n, d) array for vector kinds, a list for graph kinds."""
         self._check_encoding(kind)
         encoded = [self._encode(a, kind) for a in archs]
-        if kind in GRAPH_ENCODINGS:
+        if kind in self.graph_encodings:
             return encoded
         if not encoded:
             return np.zeros((0, 0), dtype=np.float32)
@@ -138,14 +155,62 @@ class SearchSpace(ABC):
                                    f"it offers: {', '.join(self.encodings) or 'none'}")
 
     def _encode(self, arch: Arch, kind: str) -> Any:
-        raise UnsupportedError(f"search space '{self.name}' has no '{kind}' encoding")
+        """One architecture in one of the declared encodings (``kind`` is already checked)."""
+        raise UnsupportedError(f"search space '{self.name}' declares the '{kind}' encoding but does not "
+                               "implement _encode for it")
 
-    # --- real networks -----------------------------------------------------------------------
-    def to_module(self, arch: Arch, num_classes: int = 10, **options: Any) -> "torch.nn.Module":
-        """Build a trainable network for ``arch``; ``options`` are space-specific (channels, depth)."""
-        raise UnsupportedError(f"search space '{self.name}' cannot build networks yet")
+    def token(self, op: str) -> str:
+        """The vocabulary token of one of :attr:`graph_ops` in this space's graph encodings."""
+        return f"{self.name}/{op}"
 
-    # --- configuration -----------------------------------------------------------------------
-    def config(self) -> dict[str, Any]:
-        """Constructor arguments that recreate this space (stored with each run)."""
-        return {}
+
+class EnumerableSpace(SearchSpace):
+    """A finite space that can list every architecture (guided strategies rank it whole).
+
+    ``size`` None means this instance cannot be enumerated after all: a space finite only under
+    an option (NB101 kept to its benchmark table) says so per instance; :func:`enumerable` checks both.
+    """
+
+    @property
+    @abstractmethod
+    def size(self) -> int | None:
+        """The number of architectures (None: this instance is not enumerable)."""
+
+    @abstractmethod
+    def enumerate(self) -> Iterator[Arch]:
+        """Every architecture, in a fixed order."""
+
+
+def enumerable(space: SearchSpace) -> bool:
+    """Whether ``space`` can list every architecture (an :class:`EnumerableSpace` with a size)."""
+    return isinstance(space, EnumerableSpace) and space.size is not None
+
+
+class NeighbourhoodSpace(SearchSpace):
+    """A space where every architecture has a finite list of neighbours (local search climbs it)."""
+
+    @abstractmethod
+    def neighbours(self, arch: Arch) -> list[Arch]:
+        """Every architecture one elementary edit away, in a fixed order."""
+
+
+class NetworkSpace(SearchSpace):
+    """A space that can build the network of an architecture (zero-cost proxies, real training)."""
+
+    @abstractmethod
+    def to_module(self, arch: Arch, num_classes: int = 10) -> "torch.nn.Module":
+        """A freshly initialised network for ``arch``; its size comes from the space's own options."""
+
+
+CAPABILITIES: dict[type, str] = {
+    EnumerableSpace: "can be enumerated (EnumerableSpace: size and enumerate)",
+    NeighbourhoodSpace: "has neighbours (NeighbourhoodSpace: neighbours)",
+    NetworkSpace: "can build networks (NetworkSpace: to_module)",
+}
+"""Each capability mixin, described for messages."""
+
+
+def missing_capabilities(space: SearchSpace, required: Sequence[type]) -> list[str]:
+    """The descriptions of the capabilities in ``required`` that ``space`` lacks."""
+    return [CAPABILITIES.get(c, c.__name__) for c in required
+            if not isinstance(space, c) or (c is EnumerableSpace and not enumerable(space))]

@@ -9,16 +9,16 @@ before the next refit (see :mod:`.guided` for the refit policy).
 """
 from __future__ import annotations
 
-import os
-from typing import Any, Sequence
+from typing import Literal, Sequence
 
-from ..engine.errors import ConfigError
+from ..engine.context import RunContext
+from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
 from ..engine.registry import register_strategy
 from ..engine.types import Arch
 from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace
-from .acquisition import acquisition_values, check_acquisition
-from .guided import PredictorGuidedStrategy, check_int
+from .acquisition import ACQUISITIONS, acquisition_values
+from .guided import REFIT_MODES, PredictorGuidedStrategy
 
 
 @register_strategy("bananas")
@@ -33,22 +33,16 @@ class Bananas(PredictorGuidedStrategy):
     default_predictor = "mlp"
 
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
-                 acquisition: str = "its", num_init: int = 10, batch_size: int = 5,
-                 refit_every: int | None = None, refit: str = "warm", num_parents: int = 5, pool_size: int = 100,
-                 max_edits: int = 2, random_candidates: int = 0, beta: float = 1.0,
-                 warmup: str | Sequence[str] | None = None, warmup_pool: int | None = None,
-                 dataset: str = "cifar10", data_dir: str | os.PathLike | None = None, **options: Any) -> None:
-        self.acquisition = check_acquisition(acquisition)
-        self.num_parents = check_int("num_parents", num_parents, 1)
-        self.pool_size = check_int("pool_size", pool_size, 1)
-        self.max_edits = check_int("max_edits", max_edits, 1)
-        self.random_candidates = check_int("random_candidates", random_candidates, 0)
-        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0:
-            raise ConfigError(f"option beta (UCB exploration weight) must be a number >= 0, got {beta!r}")
-        self.beta = float(beta)
-        super().__init__(space, seed, predictor=predictor, num_init=num_init, batch_size=batch_size,
-                         refit_every=refit_every, refit=refit, warmup=warmup, warmup_pool=warmup_pool,
-                         dataset=dataset, data_dir=data_dir)
+                 context: RunContext | None = None, acquisition: Literal[ACQUISITIONS] = "its",
+                 num_init: NonNegativeInt = 10, batch_size: PositiveInt = 5, refit_every: PositiveInt | None = None,
+                 refit: Literal[REFIT_MODES] = "warm", num_parents: PositiveInt = 5, pool_size: PositiveInt = 100,
+                 max_edits: PositiveInt = 2, random_candidates: NonNegativeInt = 0, beta: NonNegativeFloat = 1.0,
+                 warmup: str | Sequence[str] | None = None, warmup_pool: PositiveInt | None = None) -> None:
+        self.acquisition, self.num_parents, self.pool_size = acquisition, num_parents, pool_size
+        self.max_edits, self.random_candidates, self.beta = max_edits, random_candidates, float(beta)
+        super().__init__(space, seed, predictor=predictor, context=context, num_init=num_init,
+                         batch_size=batch_size, refit_every=refit_every, refit=refit, warmup=warmup,
+                         warmup_pool=warmup_pool)
 
     def _rank_round(self, k: int) -> list[Arch]:
         pool = self._unseen(self._mutants() + self._random_unseen(self.random_candidates))
@@ -68,8 +62,3 @@ class Bananas(PredictorGuidedStrategy):
                 arch = self.space.mutate(arch, self.rng)
             mutants.append(arch)
         return mutants
-
-    def config(self) -> dict[str, Any]:
-        return {**super().config(), "acquisition": self.acquisition, "num_parents": self.num_parents,
-                "pool_size": self.pool_size, "max_edits": self.max_edits,
-                "random_candidates": self.random_candidates, "beta": self.beta}

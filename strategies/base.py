@@ -8,20 +8,37 @@ interrupted at any point continues as if it never stopped.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
+from ..engine.errors import UnsupportedError
+from ..engine.options import Configurable
 from ..engine.types import Arch, Observation
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import SearchSpace, missing_capabilities
 
 
-class Strategy(ABC):
-    """Base class for strategies; subclass and register with ``@register_strategy``."""
+class Strategy(Configurable, ABC):
+    """Base class for strategies; subclass and register with ``@register_strategy``.
 
-    def __init__(self, space: SearchSpace, seed: int = 0, **options: Any) -> None:
+    ``requires`` lists the capability mixins of :mod:`nasloop.search_spaces.base` the strategy
+    needs (local search: ``NeighbourhoodSpace``); a search on a space without them is refused
+    before the first evaluation, naming the strategies that would work.
+    """
+
+    plugin_kind = "strategy"
+    wiring = ("space", "seed", "predictor", "context")
+    requires: ClassVar[tuple[type, ...]] = ()
+
+    def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space
         self.rng = np.random.default_rng(seed)
+
+    def _constructed(self) -> None:
+        missing = missing_capabilities(self.space, self.requires)
+        if missing:
+            raise UnsupportedError(f"strategy {type(self).__name__} needs a search space that "
+                                   f"{' and '.join(missing)}; '{self.space.name}' does not")
 
     @abstractmethod
     def ask(self, n: int) -> list[Arch]:
@@ -37,10 +54,6 @@ class Strategy(ABC):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.rng.bit_generator.state = state["rng"]
-
-    def config(self) -> dict[str, Any]:
-        """Constructor options that recreate this strategy (stored with each run)."""
-        return {}
 
     # Helpers for JSON-compatible state.
     def _dump(self, arch: Arch) -> str:

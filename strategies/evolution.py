@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from typing import Annotated
+
 from ..engine.errors import ConfigError
+from ..engine.options import PositiveInt, Range
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import SearchSpace
@@ -20,12 +23,12 @@ from .base import Strategy
 class RegularizedEvolution(Strategy):
     """Aging evolution with tournament selection."""
 
-    def __init__(self, space: SearchSpace, seed: int = 0, population_size: int = 50, sample_size: int = 10,
-                 **options: Any) -> None:
+    def __init__(self, space: SearchSpace, seed: int = 0, population_size: Annotated[int, Range(2)] = 50,
+                 sample_size: PositiveInt = 10) -> None:
         super().__init__(space, seed)
-        if population_size < 2 or not 1 <= sample_size <= population_size:
-            raise ConfigError(f"evolution needs population_size >= 2 and 1 <= sample_size <= population_size, "
-                              f"got {population_size} and {sample_size}")
+        if sample_size > population_size:
+            raise ConfigError(f"evolution needs sample_size <= population_size, got {sample_size} and "
+                              f"{population_size}")
         self.population_size, self.sample_size = population_size, sample_size
         self.population: deque[tuple[Arch, float]] = deque()
         self.asked_random = 0  # initial random members asked (told or not)
@@ -59,6 +62,3 @@ class RegularizedEvolution(Strategy):
         super().load_state_dict(state)
         self.asked_random = state["asked_random"]
         self.population = deque((self._load(a), s) for a, s in state["population"])
-
-    def config(self) -> dict[str, Any]:
-        return {"population_size": self.population_size, "sample_size": self.sample_size}

@@ -25,35 +25,20 @@ predictor state is cached and rebuilt only after a refit.
 from __future__ import annotations
 
 import math
-import os
 from abc import abstractmethod
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar, Literal, Sequence
 
-import numpy as np
-
+from ..engine.context import RunContext
 from ..engine.errors import ConfigError
+from ..engine.options import NonNegativeInt, PositiveInt
 from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import SearchSpace, enumerable
 from .base import Strategy
 from .warmup import ZeroCostWarmup, check_proxies
 
 REFIT_MODES: tuple[str, ...] = ("warm", "reset")
 _SAMPLE_TRIES = 50  # random draws per wanted architecture before falling back to enumeration
-
-
-def check_int(name: str, value: Any, low: int) -> int:
-    """``value`` as an int >= ``low``, or one line naming the option."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ConfigError(f"option {name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def check_fraction(name: str, value: Any) -> float:
-    """``value`` as a float in [0, 1), or one line naming the option."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise ConfigError(f"option {name} must be a number in [0, 1), got {value!r}")
-    return float(value)
 
 
 class PredictorGuidedStrategy(Strategy):
@@ -67,23 +52,20 @@ class PredictorGuidedStrategy(Strategy):
     min_fit_size: ClassVar[int] = 2  # a predictor learns nothing useful from a single point
 
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
-                 num_init: int = 10, batch_size: int = 10, refit_every: int | None = None,
-                 refit: str = "warm", warmup: str | Sequence[str] | None = None, warmup_pool: int | None = None,
-                 dataset: str = "cifar10", data_dir: str | os.PathLike | None = None, **options: Any) -> None:
+                 context: RunContext | None = None, num_init: NonNegativeInt = 10, batch_size: PositiveInt = 10,
+                 refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
+                 warmup: str | Sequence[str] | None = None, warmup_pool: PositiveInt | None = None) -> None:
         super().__init__(space, seed)
         if predictor is None:
             raise ConfigError(f"strategy '{type(self).__name__}' needs a predictor; pass predictor= "
                               "(nasloop search builds one from --predictor)")
-        if refit not in REFIT_MODES:
-            raise ConfigError(f"option refit must be one of {', '.join(REFIT_MODES)}, got {refit!r}")
         self.predictor = predictor
-        self.num_init = check_int("num_init", num_init, 0)
-        self.batch_size = check_int("batch_size", batch_size, 1)
-        self.refit_every = self.batch_size if refit_every is None else check_int("refit_every", refit_every, 1)
+        self.num_init, self.batch_size = num_init, batch_size
+        self.refit_every = self.batch_size if refit_every is None else refit_every
         self.refit = refit
         self.warmup = check_proxies(warmup, warmup_pool)
         self.warmup_pool = warmup_pool
-        self._warmup = (ZeroCostWarmup(space, self.warmup, seed, warmup_pool, dataset, data_dir)
+        self._warmup = (ZeroCostWarmup.from_context(space, self.warmup, context or RunContext(), seed, warmup_pool)
                         if self.warmup else None)
         self.asked_init = 0
         self.observed: dict[str, tuple[Arch, float | None]] = {}  # hash → (arch, score), in tell order
@@ -195,7 +177,7 @@ class PredictorGuidedStrategy(Strategy):
             if not self._seen(key) and key not in exclude:
                 exclude.add(key)
                 out.append(arch)
-        if self.space.size is not None:
+        if enumerable(self.space):
             rest = [a for a in self.space.enumerate() if not self._seen(self.space.hash(a))
                     and self.space.hash(a) not in exclude]
             picks = self.rng.permutation(len(rest))[:n - len(out)]
@@ -226,8 +208,3 @@ class PredictorGuidedStrategy(Strategy):
         if state["predictor"] is not None:
             self.predictor.load_state_dict(state["predictor"])
         self._predictor_state = state["predictor"]
-
-    def config(self) -> dict[str, Any]:
-        warmup = {"warmup": self.warmup, "warmup_pool": self.warmup_pool} if self.warmup else {}
-        return {"num_init": self.num_init, "batch_size": self.batch_size, "refit_every": self.refit_every,
-                "refit": self.refit, **warmup}

@@ -7,14 +7,11 @@ answered from the store at no cost, so revisits are free.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-import numpy as np
-
-from ..engine.errors import ConfigError
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import NeighbourhoodSpace, SearchSpace
 from .base import Strategy
 
 
@@ -26,11 +23,10 @@ class LocalSearch(Strategy):
     running are filled with random draws rather than left idle.
     """
 
-    def __init__(self, space: SearchSpace, seed: int = 0, improvement: str = "first", **options: Any) -> None:
+    requires = (NeighbourhoodSpace,)
+
+    def __init__(self, space: SearchSpace, seed: int = 0, improvement: Literal["first", "best"] = "first") -> None:
         super().__init__(space, seed)
-        if improvement not in ("first", "best"):
-            raise ConfigError(f"local search improvement must be 'first' or 'best', got '{improvement}'")
-        space.neighbours(space.sample(np.random.default_rng(0)))  # fail now, clearly, if the space has none
         self.improvement = improvement
         self.current: tuple[Arch, float] | None = None  # the point we climb from
         self.start: str | None = None  # restart point asked, not yet told
@@ -95,6 +91,3 @@ class LocalSearch(Strategy):
         self.current, self.candidate = pair(state["current"]), pair(state["candidate"])
         self.start, self.outstanding = state["start"], list(state["outstanding"])
         self.queue = [self._load(a) for a in state["queue"]]
-
-    def config(self) -> dict[str, Any]:
-        return {"improvement": self.improvement}

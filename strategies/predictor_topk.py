@@ -13,17 +13,18 @@ best architectures found so far.
 """
 from __future__ import annotations
 
-import os
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 
-from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.context import RunContext
+from ..engine.errors import ConfigError
+from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
 from ..engine.registry import register_strategy
 from ..engine.types import Arch
 from ..predictors.base import Predictor
-from ..search_spaces.base import SearchSpace
-from .guided import PredictorGuidedStrategy, check_int
+from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
+from .guided import REFIT_MODES, PredictorGuidedStrategy
 
 EXPLORE_BY: tuple[str, ...] = ("auto", "std", "random")
 
@@ -48,35 +49,24 @@ class PredictorTopK(PredictorGuidedStrategy):
     default_predictor = "flan"
 
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
-                 num_init: int = 8, batch_size: int = 4, refit_every: int | None = None, refit: str = "warm",
-                 explore: float = 1, enumerate_limit: int = 100_000, pool_size: int = 5000,
-                 num_parents: int = 10, local: int = 0, local_parents: int = 2, explore_near: bool = True,
-                 explore_by: str = "auto", warmup: str | Sequence[str] | None = None,
-                 warmup_pool: int | None = None, dataset: str = "cifar10",
-                 data_dir: str | os.PathLike | None = None, **options: Any) -> None:
+                 context: RunContext | None = None, num_init: NonNegativeInt = 8, batch_size: PositiveInt = 4,
+                 refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
+                 explore: NonNegativeFloat = 1, enumerate_limit: NonNegativeInt = 100_000,
+                 pool_size: PositiveInt = 5000, num_parents: PositiveInt = 10, local: NonNegativeInt = 0,
+                 local_parents: PositiveInt = 2, explore_near: bool = True, explore_by: Literal[EXPLORE_BY] = "auto",
+                 warmup: str | Sequence[str] | None = None, warmup_pool: PositiveInt | None = None) -> None:
         self.explore = self._check_explore(explore, batch_size)
-        self.local = check_int("local", local, 0)
-        self.local_parents = check_int("local_parents", local_parents, 1)
-        if not isinstance(explore_near, bool):
-            raise ConfigError(f"option explore_near must be true or false, got {explore_near!r}")
-        self.explore_near = explore_near
-        if explore_by not in EXPLORE_BY:
-            raise ConfigError(f"option explore_by must be one of {', '.join(EXPLORE_BY)}, got {explore_by!r}")
-        self.explore_by = explore_by
-        self.enumerate_limit = check_int("enumerate_limit", enumerate_limit, 0)
-        self.pool_size = check_int("pool_size", pool_size, 1)
-        self.num_parents = check_int("num_parents", num_parents, 1)
-        super().__init__(space, seed, predictor=predictor, num_init=num_init, batch_size=batch_size,
-                         refit_every=refit_every, refit=refit, warmup=warmup, warmup_pool=warmup_pool,
-                         dataset=dataset, data_dir=data_dir)
+        self.local, self.local_parents = local, local_parents
+        self.explore_near, self.explore_by = explore_near, explore_by
+        self.enumerate_limit, self.pool_size, self.num_parents = enumerate_limit, pool_size, num_parents
+        super().__init__(space, seed, predictor=predictor, context=context, num_init=num_init,
+                         batch_size=batch_size, refit_every=refit_every, refit=refit, warmup=warmup,
+                         warmup_pool=warmup_pool)
         self._all: list[Arch] | None = None  # the enumerated space, built on first use
         self._all_keys: list[str] = []
 
     @staticmethod
-    def _check_explore(explore: Any, batch_size: Any) -> float:
-        if isinstance(explore, bool) or not isinstance(explore, (int, float)) or explore < 0:
-            raise ConfigError(f"option explore must be a fraction in [0, 1) or a count of picks per round, "
-                              f"got {explore!r}")
+    def _check_explore(explore: float, batch_size: Any) -> float:
         if explore >= 1 and (explore != int(explore) or (isinstance(batch_size, int) and explore >= batch_size)):
             raise ConfigError(f"option explore={explore!r} must be a whole number of picks below batch_size "
                               f"({batch_size}), or a fraction in [0, 1)")
@@ -84,7 +74,7 @@ class PredictorTopK(PredictorGuidedStrategy):
 
     @property
     def enumerable(self) -> bool:
-        return self.space.size is not None and self.space.size <= self.enumerate_limit
+        return enumerable(self.space) and self.space.size <= self.enumerate_limit
 
     def _rank_round(self, k: int) -> list[Arch]:
         candidates = self._candidates()
@@ -173,9 +163,9 @@ class PredictorTopK(PredictorGuidedStrategy):
         """Unseen architectures one edit from the ``local_parents`` best (mutants where a space has no neighbours)."""
         out: list[Arch] = []
         for parent in self._best_observed(self.local_parents):
-            try:
+            if isinstance(self.space, NeighbourhoodSpace):
                 out += self.space.neighbours(parent)
-            except UnsupportedError:
+            else:
                 out += [self.space.mutate(parent, self.rng) for _ in range(self.batch_size * 10)]
         return self._unseen(out)
 
@@ -194,9 +184,3 @@ class PredictorTopK(PredictorGuidedStrategy):
         parents = self._best_observed(self.num_parents)
         mutants = [self.space.mutate(parents[i % len(parents)], self.rng) for i in range(self.pool_size // 2)]
         return self._unseen(mutants + self._random_unseen(self.pool_size - len(mutants)))
-
-    def config(self) -> dict[str, Any]:
-        return {**super().config(), "explore": self.explore, "enumerate_limit": self.enumerate_limit,
-                "pool_size": self.pool_size, "num_parents": self.num_parents, "local": self.local,
-                "local_parents": self.local_parents, "explore_near": self.explore_near,
-                "explore_by": self.explore_by}

@@ -10,24 +10,24 @@ val accuracy and the parameter count 0.72, yet their mean rank places the optimu
 three datasets among its top 100 of 15,625 cells (ranks 77, 83 and 20 for CIFAR-10, CIFAR-100 and
 ImageNet16-120), and its top 8 cells include one within 0.25 points of the CIFAR-10 optimum.
 
-The scores come from the ``zero-cost`` predictor, so a proxy is whatever it can score: the
-benchmark table's stored proxies by default (NB201: ``params``, ``flops``, ``zen``).
+The scores come from the run context's scorers: the benchmark's stored proxies where it has
+them (NB201: ``params``, ``flops``, ``zen``), else proxies computed on each network.
 """
 from __future__ import annotations
 
-import os
 from typing import Sequence
 
 import numpy as np
 from scipy import stats
 
-from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.context import RunContext, Scorer
+from ..engine.errors import ConfigError, RegistryError, UnsupportedError
 from ..engine.types import Arch
-from ..predictors.baselines import ZeroCostPredictor
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import SearchSpace, enumerable
 
 ENUMERATE_LIMIT = 100_000  # spaces up to this size are ranked whole
 DEFAULT_POOL = 10_000  # random samples ranked when the space is larger or infinite
+COMPUTED_POOL_LIMIT = 2_000  # a proxy computed network by network ranks at most this many unasked
 
 
 def check_proxies(warmup: str | Sequence[str] | None, warmup_pool: int | None = None) -> list[str]:
@@ -51,33 +51,42 @@ class ZeroCostWarmup:
     seed, so a resumed search rebuilds exactly the same ranking.
     """
 
-    def __init__(self, space: SearchSpace, proxies: Sequence[str], seed: int, pool: int | None,
-                 dataset: str, data_dir: str | os.PathLike | None) -> None:
-        if pool is not None and (isinstance(pool, bool) or not isinstance(pool, int) or pool < 1):
-            raise ConfigError(f"option warmup_pool must be a positive integer (or null: the whole space when it "
-                              f"has at most {ENUMERATE_LIMIT:,} architectures), got {pool!r}")
-        self.space, self.proxies, self.seed, self.pool = space, list(proxies), seed, pool
-        try:
-            self.scorers = [ZeroCostPredictor(space, proxy=name, dataset=dataset, data_dir=data_dir)
-                            for name in self.proxies]
-            for scorer in self.scorers:  # an unknown proxy fails now, in one line, not at the first ask
-                scorer.predict([])
-        except UnsupportedError as error:
-            raise ConfigError(f"option warmup: {error}") from None
+    def __init__(self, space: SearchSpace, scorers: Sequence[Scorer], seed: int, pool: int | None) -> None:
+        self.space, self.scorers, self.seed, self.pool = space, list(scorers), seed, pool
         self._ranked: list[Arch] | None = None
+
+    @classmethod
+    def from_context(cls, space: SearchSpace, proxies: Sequence[str], context: RunContext, seed: int,
+                     pool: int | None) -> "ZeroCostWarmup":
+        """The warm-up ranking by ``proxies`` as the run context scores them; an unknown one fails now."""
+        try:
+            scorers = [context.scorer(space, name) for name in proxies]
+            for scorer in scorers:  # a proxy the table lacks for this task fails now, not at the first ask
+                scorer([])
+        except (UnsupportedError, RegistryError) as error:
+            raise ConfigError(f"option warmup: {error}") from None
+        computed = [name for name in proxies if name not in context.stored_proxies()]
+        ranked = pool or (space.size if enumerable(space) and space.size <= ENUMERATE_LIMIT else DEFAULT_POOL)
+        if computed and ranked > COMPUTED_POOL_LIMIT:
+            stored = context.stored_proxies()
+            raise ConfigError(f"option warmup: proxy '{computed[0]}' is not stored for {space.name} {context.dataset} "
+                              f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}), and computing "
+                              f"it would build {ranked:,} networks; set warmup_pool to at most "
+                              f"{COMPUTED_POOL_LIMIT:,} or warm up with stored proxies")
+        return cls(space, scorers, seed, pool)
 
     def ranked(self) -> list[Arch]:
         """The pool, best first (built on first use: ranking NB201 whole takes about a second)."""
         if self._ranked is None:
             rng = np.random.default_rng([self.seed, 0x5EED])
             pool = self._pool(rng)
-            score = np.mean([stats.rankdata(scorer.predict(pool)[0]) for scorer in self.scorers], axis=0)
+            score = np.mean([stats.rankdata(_finite(scorer(pool))) for scorer in self.scorers], axis=0)
             self._ranked = [pool[i] for i in np.lexsort((rng.random(len(pool)), -score))]
         return self._ranked
 
     def _pool(self, rng: np.random.Generator) -> list[Arch]:
         size = self.space.size
-        if self.pool is None and size is not None and size <= ENUMERATE_LIMIT:
+        if self.pool is None and enumerable(self.space) and size <= ENUMERATE_LIMIT:
             return list(self.space.enumerate())
         wanted = self.pool or DEFAULT_POOL
         if size is not None:
@@ -89,3 +98,11 @@ class ZeroCostWarmup:
             arch = self.space.sample(rng)
             seen.setdefault(self.space.hash(arch), arch)
         return list(seen.values())
+
+
+def _finite(scores: np.ndarray) -> np.ndarray:
+    """Scores with undefined ones (NaN, infinite) below every defined one, so they rank last."""
+    scores = np.asarray(scores, dtype=np.float64)
+    finite = np.isfinite(scores)
+    floor = np.min(scores[finite], initial=0.0) - 1.0
+    return np.where(finite, scores, floor)

@@ -45,20 +45,29 @@ def nb201_csv_path(data_dir: Path) -> Path:
 def nb201_split(data_dir: Path) -> Callable[..., tuple]:
     """``split(200, 10, 2000)`` → (space, (cells, y), (cells, y), ...): consecutive chunks of a seeded
     shuffle of all NB201 cells, with their CIFAR-10 validation accuracy (the predictors' tests)."""
-    from nasloop.engine.data.nb201 import NB201Benchmark
+    from nasloop.search_spaces.nb201 import NB201Benchmark
     from nasloop.search_spaces.nb201 import NB201Space
 
-    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    space, bench = NB201Space(), NB201Benchmark(data_dir)
     cells = list(space.enumerate())
     order = np.random.default_rng(0).permutation(len(cells))
 
     def split(*sizes: int) -> tuple:
         ends = np.cumsum(sizes)
         chunks = [order[end - size:end] for size, end in zip(sizes, ends)]
-        return (space, *[([cells[i] for i in idx], np.array([bench.query(cells[i]).metrics["val_accuracy"]
+        return (space, *[([cells[i] for i in idx], np.array([bench.query(cells[i], "cifar10").metrics["val_accuracy"]
                                                               for i in idx])) for idx in chunks])
 
     return split
+
+
+@pytest.fixture(scope="session")
+def nb201_context(data_dir):
+    """The run context of an NB201 CIFAR-10 search on the real table (what ``nasloop search`` builds)."""
+    from nasloop.engine.assemble import build_context
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    return build_context(NB201Space, "cifar10", str(data_dir), lookup=True)
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,7 @@ CASES = {
     "resume with config flags": (["search", "--resume", "empty", "--strategy", "random"],
                                  ["--resume", "--strategy"]),
     "bad nb201 dataset": (["search", "--dataset", "mnist", "--budget", "5", "--run-dir", "r"],
-                          ["unknown NB201 dataset 'mnist'", "cifar10", "cifar100", "ImageNet16-120"]),
+                          ["nb201 benchmark has no task 'mnist'", "cifar10", "cifar100", "ImageNet16-120"]),
     "fidelity the table lacks": (["search", "--fidelity", "7", "--budget", "5", "--run-dir", "r"],
                                  ["no 7-epoch results", "12, 200"]),
     "unknown command": (["serach"], ["invalid choice: 'serach'", "search"]),

@@ -15,11 +15,12 @@ import numpy as np
 import pytest
 
 from nasloop.engine import cli
-from nasloop.engine.data import nb201
 from nasloop.engine.data.paths import ENV_VAR, find_file, search_dirs, user_cache_dir
 from nasloop.engine.data.table import Table, column_name
-from nasloop.engine.errors import DataError, NasloopError, UnsupportedError
-from nasloop.search_spaces.nb201 import NB201Space, cell_code
+from nasloop.engine.errors import ConfigError, DataError, NasloopError, UnsupportedError
+from nasloop.search_spaces.nb201 import NB201Benchmark, NB201Space, importers
+from nasloop.search_spaces.nb201.benchmark import CSV_FILE, TABLE_FILE
+from nasloop.search_spaces.nb201.cell import NUM_CELLS, cell_code
 
 BEST_INDEX = 6111
 BEST_TEST = 94.3733
@@ -61,7 +62,7 @@ def csv_rows(csv_text) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def csv_table(nb201_csv_path) -> Table:
-    return nb201.import_csv(nb201_csv_path)
+    return importers.import_csv(nb201_csv_path)
 
 
 def columns_equal(a: Table, b: Table, names=None) -> None:
@@ -85,21 +86,21 @@ def test_search_order_explicit_then_env_then_user_cache(tmp_path, monkeypatch):
     assert search_dirs(explicit) == [explicit, env, cache]
     assert search_dirs(None) == [env, cache]
 
-    names = (nb201.TABLE_FILE, nb201.CSV_FILE)
+    names = (TABLE_FILE, CSV_FILE)
     for folder in (explicit, env, cache):
         folder.mkdir(parents=True)
-        (folder / nb201.TABLE_FILE).write_bytes(b"")
-    assert find_file(names, explicit, "how") == explicit / nb201.TABLE_FILE
-    assert find_file(names, None, "how") == env / nb201.TABLE_FILE
+        (folder / TABLE_FILE).write_bytes(b"")
+    assert find_file(names, explicit, "how") == explicit / TABLE_FILE
+    assert find_file(names, None, "how") == env / TABLE_FILE
     monkeypatch.delenv(ENV_VAR)
-    assert find_file(names, None, "how") == cache / nb201.TABLE_FILE
+    assert find_file(names, None, "how") == cache / TABLE_FILE
     monkeypatch.setenv(ENV_VAR, str(env))
     # An earlier folder wins even when it only has the CSV; within a folder our table wins.
-    (explicit / nb201.TABLE_FILE).unlink()
-    (explicit / nb201.CSV_FILE).write_bytes(b"")
-    assert find_file(names, explicit, "how") == explicit / nb201.CSV_FILE
-    (env / nb201.CSV_FILE).write_bytes(b"")
-    assert find_file(names, None, "how") == env / nb201.TABLE_FILE
+    (explicit / TABLE_FILE).unlink()
+    (explicit / CSV_FILE).write_bytes(b"")
+    assert find_file(names, explicit, "how") == explicit / CSV_FILE
+    (env / CSV_FILE).write_bytes(b"")
+    assert find_file(names, None, "how") == env / TABLE_FILE
     # Without XDG_CACHE_HOME the cache is ~/.cache/nasloop.
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
@@ -109,13 +110,13 @@ def test_search_order_explicit_then_env_then_user_cache(tmp_path, monkeypatch):
 def test_benchmark_loads_the_table_the_search_order_picks(tmp_path, monkeypatch, csv_table):
     explicit, env, xdg = tmp_path / "explicit", tmp_path / "env", tmp_path / "xdg"
     for folder, tag in ((explicit, "explicit"), (env, "env"), (xdg / "nasloop", "cache")):
-        Table(csv_table.columns, dict(csv_table.meta, source=tag)).save(folder / nb201.TABLE_FILE)
+        Table(csv_table.columns, dict(csv_table.meta, source=tag)).save(folder / TABLE_FILE)
     monkeypatch.setenv(ENV_VAR, str(env))
     monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
-    assert nb201.NB201Benchmark("cifar10", explicit).table.meta["source"] == "explicit"
-    assert nb201.NB201Benchmark("cifar10").table.meta["source"] == "env"
+    assert NB201Benchmark(explicit).table.meta["source"] == "explicit"
+    assert NB201Benchmark().table.meta["source"] == "env"
     monkeypatch.delenv(ENV_VAR)
-    assert nb201.NB201Benchmark("cifar10").table.meta["source"] == "cache"
+    assert NB201Benchmark().table.meta["source"] == "cache"
 
 
 def test_missing_data_is_one_line_naming_file_folders_and_fix(tmp_path, monkeypatch):
@@ -124,18 +125,18 @@ def test_missing_data_is_one_line_naming_file_folders_and_fix(tmp_path, monkeypa
     monkeypatch.setenv(ENV_VAR, str(env))  # need not exist: it is still listed as looked in
     monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
     with pytest.raises(DataError) as err:
-        nb201.NB201Benchmark("cifar10", explicit)
-    one_line(str(err.value), nb201.CSV_FILE, nb201.TABLE_FILE, explicit, env, xdg / "nasloop",
+        NB201Benchmark(explicit).check("cifar10")
+    one_line(str(err.value), CSV_FILE, TABLE_FILE, explicit, env, xdg / "nasloop",
              "nasloop data import", "NASLOOP_DATA", "--data-dir")
 
     monkeypatch.delenv(ENV_VAR)
     with pytest.raises(DataError) as err:
-        nb201.load_table()
-    message = one_line(str(err.value), nb201.CSV_FILE, xdg / "nasloop", "nasloop data import")
+        NB201Benchmark().table
+    message = one_line(str(err.value), CSV_FILE, xdg / "nasloop", "nasloop data import")
     assert str(env) not in message
 
     with pytest.raises(DataError) as err:
-        nb201.load_table(tmp_path / "no-such-folder")
+        NB201Benchmark(tmp_path / "no-such-folder").table
     one_line(str(err.value), tmp_path / "no-such-folder", "--data-dir")
 
 
@@ -146,7 +147,7 @@ def test_missing_data_is_one_line_naming_file_folders_and_fix(tmp_path, monkeypa
 
 def test_import_csv_covers_every_cell_with_the_published_numbers(csv_table, csv_rows):
     cols = csv_table.columns
-    assert len(csv_table) == len(csv_rows) == nb201.NUM_CELLS == 15_625
+    assert len(csv_table) == len(csv_rows) == NUM_CELLS == 15_625
     assert sorted(cols["index"].tolist()) == list(range(15_625))
 
     # The best CIFAR-10 test accuracy is 94.3733, at official index 6111 (the README's pandas idxmax,
@@ -181,35 +182,36 @@ def test_import_csv_covers_every_cell_with_the_published_numbers(csv_table, csv_
 
 
 def test_benchmark_query_keeps_val_and_test_apart(data_dir, csv_rows):
-    bench = nb201.NB201Benchmark("cifar10", data_dir)
-    assert bench.fidelities == [12, 200] and bench.default_fidelity == 200
+    bench = NB201Benchmark(data_dir)
+    assert bench.fidelities("cifar10") == [12, 200] and bench.check("cifar10") == 200
     space = NB201Space()
     rec = next(r for r in csv_rows if int(r["index"]) == BEST_INDEX)
     cell = space.parse(rec["arch_str"])
 
-    full = bench.query(cell, 200)
+    full = bench.query(cell, "cifar10", 200)
     assert full.ok
     assert full.metrics["val_accuracy"] == float(rec["cifar10valid_val_200"])
     assert full.metrics["test_accuracy"] == float(rec["cifar10_test_200"]) == BEST_TEST
     assert full.metrics["val_accuracy"] != full.metrics["test_accuracy"]
-    assert bench.query(cell) == full  # default fidelity is the full schedule
+    assert bench.query(cell, "cifar10") == full  # default fidelity is the full schedule
+    assert full.cost_estimated  # the CSV has no measured training times
 
-    short = bench.query(cell, 12)
+    short = bench.query(cell, "cifar10", 12)
     assert short.metrics["val_accuracy"] == float(rec["cifar10valid_val_12"])
     assert short.metrics["test_accuracy"] == float(rec["cifar10_test_12"])
     assert 0 < short.cost < full.cost
     assert full.metrics["params_m"] > 0 and full.metrics["flops_m"] > 0
 
-    im = nb201.NB201Benchmark("imagenet16", data_dir).query(cell, 200)
+    im = bench.query(cell, "imagenet16", 200)
     assert im.metrics["val_accuracy"] == float(rec["imagenet16_val_200"])
     assert im.metrics["test_accuracy"] == float(rec["imagenet16_test_200"])
     assert im.cost > 0
 
     with pytest.raises(UnsupportedError) as err:
-        bench.query(cell, 13)
+        bench.query(cell, "cifar10", 13)
     one_line(str(err.value), "13", "cifar10", "12, 200")
-    with pytest.raises(DataError) as err:
-        nb201.NB201Benchmark("mnist", data_dir)
+    with pytest.raises(ConfigError) as err:
+        bench.query(cell, "mnist")
     one_line(str(err.value), "mnist", "cifar10", "cifar100", "ImageNet16-120")
 
 
@@ -222,18 +224,18 @@ def test_cli_data_import_writes_a_table_equal_to_the_csv(tmp_path, capsys, nb201
     out = tmp_path / "out"
     assert cli.main(["data", "import", str(nb201_csv_path), "--out", str(out)]) == 0
     stdout = capsys.readouterr().out
-    assert str(out / nb201.TABLE_FILE) in stdout and "15625 cells" in stdout
-    assert sorted(p.name for p in out.iterdir()) == [nb201.TABLE_FILE]  # no temp file left behind
+    assert str(out / TABLE_FILE) in stdout and "15625 architectures" in stdout and "compact NB201 CSV" in stdout
+    assert sorted(p.name for p in out.iterdir()) == [TABLE_FILE]  # no temp file left behind
 
-    loaded = Table.load(out / nb201.TABLE_FILE)
+    loaded = Table.load(out / TABLE_FILE)
     columns_equal(loaded, csv_table)
-    assert loaded.meta["source"] == nb201.CSV_FILE and "estimated" in loaded.meta["cost"]
+    assert loaded.meta["source"] == CSV_FILE and "estimated" in loaded.meta["cost"]
 
-    bench = nb201.NB201Benchmark("cifar100", out)  # found as nb201.npz in the explicit folder
+    bench = NB201Benchmark(out)  # found as nb201.npz in the explicit folder
     assert bench.table.meta["format_version"] == 1
     space = NB201Space()
     for rec in csv_rows[:50]:
-        result = bench.query(space.parse(rec["arch_str"]), 12)
+        result = bench.query(space.parse(rec["arch_str"]), "cifar100", 12)
         assert result.metrics["val_accuracy"] == float(rec["cifar100_val_12"])
         assert result.metrics["test_accuracy"] == float(rec["cifar100_test_12"])
 
@@ -281,18 +283,20 @@ def naslib_pickle(tmp_path_factory, csv_rows):
 
 def test_naslib_pickle_gives_learning_curves_and_measured_costs(naslib_pickle):
     path, expected = naslib_pickle
-    table = nb201.import_file(path)
+    table = importers.import_naslib_pickle(path)
     assert table.meta["source"] == path.name and "measured" in table.meta["cost"]
     cols = table.columns
     space = NB201Space()
     codes = [cell_code(space.parse(a)) for a in expected]
-    present = np.zeros(nb201.NUM_CELLS, dtype=bool)
+    present = np.zeros(NUM_CELLS, dtype=bool)
     present[codes] = True
     np.testing.assert_array_equal(cols["present"], present)
     for epoch in range(1, 201):
         acc = cols[column_name("cifar10", epoch, "val_accuracy")]
         sec = cols[column_name("cifar10", epoch, "train_seconds")]
-        assert np.isnan(acc[~present]).all() and np.isnan(sec[~present]).all()
+        assert np.isnan(acc[~present]).all()
+        estimated = cols[column_name("cifar10", epoch, "cost_estimated")]
+        assert estimated[~present].all() and not estimated[present].any()  # measured where the pickle has times
         for code, (curve, times, _) in zip(codes, expected.values()):
             assert acc[code] == curve[epoch - 1]
             assert sec[code] == pytest.approx(times[:epoch].sum(), rel=1e-12)
@@ -303,13 +307,13 @@ def test_naslib_pickle_gives_learning_curves_and_measured_costs(naslib_pickle):
 
 def test_merge_overrides_only_the_cells_the_pickle_covers(naslib_pickle, csv_table):
     path, expected = naslib_pickle
-    merged = nb201.merge([csv_table, nb201.import_file(path)])
+    merged = importers.merge([csv_table, importers.import_naslib_pickle(path)])
     space = NB201Space()
     codes = [cell_code(space.parse(a)) for a in expected]
-    others = np.ones(nb201.NUM_CELLS, dtype=bool)
+    others = np.ones(NUM_CELLS, dtype=bool)
     others[codes] = False
     assert "present" not in merged.columns
-    assert merged.meta["source"] == f"{nb201.CSV_FILE} + {path.name}"
+    assert merged.meta["source"] == f"{CSV_FILE} + {path.name}"
     # Every CSV column is unchanged on the cells the pickle does not hold.
     for name, col in csv_table.columns.items():
         np.testing.assert_array_equal(merged.columns[name][others], col[others], err_msg=name)
@@ -334,22 +338,22 @@ def test_cli_imports_csv_and_pickle_into_one_queryable_table(tmp_path, capsys, n
     path, expected = naslib_pickle
     out = tmp_path / "out"
     assert cli.main(["data", "import", str(nb201_csv_path), str(path), "--out", str(out)]) == 0
-    assert "15625 cells" in capsys.readouterr().out
-    bench = nb201.NB201Benchmark("cifar10", out)
-    assert bench.fidelities == list(range(1, 201))
+    assert "15625 architectures" in capsys.readouterr().out
+    bench = NB201Benchmark(out)
+    assert bench.fidelities("cifar10") == list(range(1, 201))
     space = NB201Space()
     for arch, (curve, times, rec) in expected.items():
-        result = bench.query(space.parse(arch), 5)
+        result = bench.query(space.parse(arch), "cifar10", 5)
         assert result.ok and result.metrics["val_accuracy"] == curve[4]
         assert result.cost == pytest.approx(times[:5].sum(), rel=1e-12)
-        full = bench.query(space.parse(arch))
+        full = bench.query(space.parse(arch), "cifar10")
         assert full.metrics["val_accuracy"] == float(rec["cifar10valid_val_200"])
         assert full.metrics["test_accuracy"] == float(rec["cifar10_test_200"])
         assert full.cost == pytest.approx(times.sum(), rel=1e-12)
     other = space.parse("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_1x1~2|")
     assert space.format(other) not in expected
-    assert bench.query(other, 200).ok and bench.query(other, 12).ok  # CSV fidelities still answer
-    missing = bench.query(other, 5)
+    assert bench.query(other, "cifar10", 200).ok and bench.query(other, "cifar10", 12).ok  # CSV fidelities answer
+    missing = bench.query(other, "cifar10", 5)
     assert not missing.ok and "5-epoch" in missing.reason
 
 
@@ -385,7 +389,8 @@ def _corrupt_files(folder: Path, csv_text: str, raw_gz: bytes) -> dict[str, tupl
     np.save(npy, np.arange(5))
     add("npy_in_disguise.npz", npy.getvalue(), "not a readable nasloop table")
     add("not_a_dict.pickle", pickle.dumps([("|none~0|", 1.0)]), "expected a dict")
-    add("garbage.pickle", b"\x00\x01garbage", "NASLib NB201 pickle")
+    add("garbage.pickle", b"\x00\x01garbage", "not a format of the nb201 benchmark")
+    add("truncated.pickle", pickle.dumps({"|none~0|": 1})[:-5], "truncated or corrupt")
     arch = lines[1].split(",")[1]
     add("bad_key.pickle", pickle.dumps({"|conv~0|+|": {}}), "not an NB201 cell")
     add("record_not_dict.pickle", pickle.dumps({arch: {"cifar10-valid": [90.0] * 200}}), "cifar10-valid")
@@ -393,12 +398,12 @@ def _corrupt_files(folder: Path, csv_text: str, raw_gz: bytes) -> dict[str, tupl
         "cifar10-valid")
     add("cost_info_not_dict.pickle", pickle.dumps({arch: {"cifar10-valid": {"eval_acc1es": [90.0] * 200,
                                                                             "cost_info": [1.0]}}}), "cifar10-valid")
-    add("table.json", "{}", "unknown NB201 format")
+    add("table.json", "{}", "not a format of the nb201 benchmark")
     return files
 
 
 CORRUPT = ["truncated.csv.gz", "missing_column.csv", "bad_arch.csv", "too_few_rows.csv", "random.npz",
-           "npy_in_disguise.npz", "not_a_dict.pickle", "garbage.pickle", "bad_key.pickle", "record_not_dict.pickle",
+           "npy_in_disguise.npz", "not_a_dict.pickle", "garbage.pickle", "truncated.pickle", "bad_key.pickle", "record_not_dict.pickle",
            "curve_not_numbers.pickle", "cost_info_not_dict.pickle", "table.json"]
 
 
@@ -411,16 +416,16 @@ def corrupt_files(tmp_path_factory, csv_text, nb201_csv_path):
 def test_corrupt_or_wrong_files_give_one_line_data_errors(corrupt_files, name):
     path, fragment = corrupt_files[name]
     with pytest.raises(DataError) as err:
-        nb201.import_file(path)
+        NB201Benchmark.import_files([path])
     message = one_line(str(err.value), path.name, fragment)
     assert "allow_pickle" not in message  # never advise loading an unknown file unsafely
 
 
 def test_bad_table_in_the_data_folder_fails_the_benchmark_in_one_line(tmp_path, corrupt_files):
-    (tmp_path / nb201.TABLE_FILE).write_bytes(corrupt_files["random.npz"][0].read_bytes())
+    (tmp_path / TABLE_FILE).write_bytes(corrupt_files["random.npz"][0].read_bytes())
     with pytest.raises(NasloopError) as err:
-        nb201.NB201Benchmark("cifar10", tmp_path)
-    one_line(str(err.value), tmp_path / nb201.TABLE_FILE, "nasloop data import")
+        NB201Benchmark(tmp_path).check("cifar10")
+    one_line(str(err.value), tmp_path / TABLE_FILE, "nasloop data import")
 
 
 def test_table_from_another_format_version_is_refused(tmp_path, csv_table):

@@ -8,11 +8,13 @@ import pytest
 import torch
 from scipy import stats
 
-from nasloop.engine.errors import ArchitectureError, ConfigError, UnsupportedError
+from nasloop.engine.assemble import build_context
+from nasloop.engine.errors import ArchitectureError, ConfigError, RegistryError
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.flan import FlanPredictor
 from nasloop.predictors.vocabulary import VOCABULARY, Vocabulary, register_space_ops
-from nasloop.search_spaces.nb201 import OPS, NB201Space
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.search_spaces.nb201.cell import OPS
 
 # Small but real settings, so the module stays fast; the benchmark measures the defaults.
 FAST = {"ensemble": 2, "steps": 80, "update_steps": 15}
@@ -75,7 +77,8 @@ def test_state_dict_round_trip_predicts_and_resumes_identically(split, fitted):
 
 def test_mse_loss_and_stored_zen_features_also_learn(split, data_dir):
     space, (train_x, train_y), _, (test_x, test_y) = split
-    predictor = FlanPredictor(space, loss="mse", supplementary="zen", data_dir=data_dir, ensemble=1, steps=80)
+    context = build_context(NB201Space, "cifar10", str(data_dir))
+    predictor = FlanPredictor(space, context=context, loss="mse", supplementary=["zen"], ensemble=1, steps=80)
     mean, std = predictor.fit(train_x, train_y).predict(test_x)
     assert stats.kendalltau(mean, test_y).statistic > 0.3
     assert (std == 0).all()  # one member: no spread to report
@@ -93,12 +96,15 @@ def test_bad_training_data_is_one_clear_error(archs, y, problem):
 
 def test_bad_options_and_misuse_are_clear_errors(split, data_dir):
     space, (train_x, _), _, _ = split
-    with pytest.raises(ConfigError, match="loss must be one of hinge, mse"):
+    with pytest.raises(ConfigError, match="loss must be one of hinge, mse, got 'rank'"):
         FlanPredictor(space, loss="rank")
     with pytest.raises(ConfigError, match="ensemble must be an integer >= 1"):
         FlanPredictor(space, ensemble=0)
-    with pytest.raises(UnsupportedError, match="no 'synflow' scores"):
-        FlanPredictor(space, supplementary="synflow", data_dir=data_dir)
+    with pytest.raises(ConfigError, match="has no option 'data_dir'; it takes: ensemble, loss"):
+        FlanPredictor(space, data_dir=data_dir)
+    with pytest.raises(RegistryError, match="unknown zero-cost proxy 'synflw'"):  # neither stored nor computable
+        FlanPredictor(NB201Space(), context=build_context(NB201Space, "cifar10", str(data_dir)),
+                      supplementary="synflw")
     with pytest.raises(ConfigError, match="only after fit"):
         FlanPredictor(space).predict(train_x)
     wrong = FlanPredictor(space, supplementary=lambda archs: np.zeros((len(archs) + 1, 2)), steps=1)
@@ -143,7 +149,7 @@ def test_vocabulary_ids_are_stable_and_grow_for_new_spaces():
     assert grown.ids(nb201).tolist() == ids  # old tokens keep their rows
     assert grown.ids(["nb101/maxpool3x3"])[0] == len(VOCABULARY) + 3
     assert grown.spaces()[-1] == "nb101" and "nb201" in grown.spaces()
-    with pytest.raises(ArchitectureError, match="register the ops of search space 'nb301'"):
+    with pytest.raises(ArchitectureError, match="search space 'nb301' must list every op .* in its graph_ops"):
         VOCABULARY.ids(["nb301/sep_conv_3x3"])
     with pytest.raises(ConfigError, match="'<space>/<op>'"):
         Vocabulary(["conv3x3"])

@@ -72,11 +72,11 @@ def test_warm_started_mlp_resumes_exactly_after_a_round_trip(split):
 
 
 @pytest.mark.parametrize("factory,options,problem", [
-    (GPPredictor, {"encoding": "graph"}, "unknown encoding 'graph'"),
-    (GPPredictor, {"max_iter": 0}, "max_iter must be a positive integer"),
-    (MLPEnsemblePredictor, {"encoding": "adjacency"}, "unknown encoding 'adjacency'"),
-    (MLPEnsemblePredictor, {"members": 1}, "members must be an integer of at least 2"),
-    (MLPEnsemblePredictor, {"lr": -1.0}, "lr must be a positive number"),
+    (GPPredictor, {"encoding": "graph"}, "no 'graph' vector encoding; it offers: path, onehot"),
+    (GPPredictor, {"max_iter": 0}, "max_iter must be an integer >= 1, got 0"),
+    (MLPEnsemblePredictor, {"encoding": "adjacency"}, "no 'adjacency' vector encoding"),
+    (MLPEnsemblePredictor, {"members": 1}, "members must be an integer >= 2, got 1"),
+    (MLPEnsemblePredictor, {"lr": -1.0}, "lr must be a number > 0, got -1.0"),
 ])
 def test_bad_options_are_refused_in_one_line(factory, options, problem):
     with pytest.raises(ConfigError, match=problem):

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.errors import ConfigError
 from nasloop.engine.search import resume, search
 from nasloop.engine.types import Observation
@@ -78,7 +78,7 @@ def test_guided_evaluations_beat_random_ones(tmp_path, data_dir):
     assert np.median(guided) > np.median(chance) + 0.5, (np.median(guided), np.median(chance))
 
 
-def test_topk_over_the_whole_space_takes_the_predicted_best(tmp_path, data_dir):
+def test_topk_over_the_whole_space_takes_the_predicted_best(tmp_path, data_dir, nb201_context):
     """With explore=0, each round's picks are the unseen functions the refit predictor ranks highest.
 
     One cell per function: a copy of a function already evaluated or picked is passed over.
@@ -90,7 +90,7 @@ def test_topk_over_the_whole_space_takes_the_predicted_best(tmp_path, data_dir):
     cells, values = [space.parse(row[2]) for row in trials(run)], scores(run)
     everything = list(space.enumerate())
     for start in (4, 7):  # two rounds, each ranked by a predictor fitted on everything before it
-        predictor = ZeroCostPredictor(space, data_dir=data_dir).fit(cells[:start], values[:start])
+        predictor = ZeroCostPredictor(space, context=nb201_context).fit(cells[:start], values[:start])
         mean, _ = predictor.predict(everything)
         covered, ranked = {space.functional_hash(c) for c in cells[:start]}, []
         for i in np.argsort(-mean, kind="stable"):
@@ -135,11 +135,11 @@ def test_topk_exploration_picks_edit_the_incumbents_unless_told_otherwise(tmp_pa
 
 def test_topk_exploration_takes_the_neighbour_the_ensemble_is_least_sure_of(data_dir):
     """By default the exploration pick is the incumbents' unseen neighbour with the largest ensemble std."""
-    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    space, bench = NB201Space(), NB201Benchmark(data_dir)
     predictor = FlanPredictor(space, seed=1, **TINY_FLAN)
     strategy = PredictorTopK(space, seed=1, predictor=predictor, num_init=6, batch_size=3, explore=1)
     for _ in range(6):
-        strategy.tell([Observation(a, bench.query(a).metrics["val_accuracy"]) for a in strategy.ask(1)])
+        strategy.tell([Observation(a, bench.query(a, "cifar10").metrics["val_accuracy"]) for a in strategy.ask(1)])
     round_picks = strategy.ask(1) + list(strategy.queue)  # the first guided ask fits and ranks one round
     ranked, explored = round_picks[:2], round_picks[2]
     taken = {space.hash(a) for a in ranked}
@@ -158,9 +158,9 @@ def test_topk_explores_by_std_only_where_std_is_what_the_model_does_not_know():
     assert PredictorTopK(space, predictor=EmProxPredictor(space), explore_by="std").exploration_mode == "std"
 
 
-def test_predictor_is_refit_on_results_and_failures_are_excluded(data_dir):
-    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
-    predictor = ZeroCostPredictor(space, data_dir=data_dir)
+def test_predictor_is_refit_on_results_and_failures_are_excluded(nb201_context):
+    space, bench = NB201Space(), nb201_context.benchmark
+    predictor = ZeroCostPredictor(space, context=nb201_context)
     strategy = PredictorTopK(space, seed=0, predictor=predictor, num_init=4, batch_size=3, explore=1)
     seen, sizes, failed = set(), [], None
     for step in range(12):
@@ -171,7 +171,7 @@ def test_predictor_is_refit_on_results_and_failures_are_excluded(data_dir):
             failed = arch
             strategy.tell([Observation(arch, None)])  # a failed evaluation
         else:
-            strategy.tell([Observation(arch, bench.query(arch).metrics["val_accuracy"])])
+            strategy.tell([Observation(arch, bench.query(arch, "cifar10").metrics["val_accuracy"])])
         sizes.append(len(predictor.state_dict()["archs"]))
     # fitted at the first guided ask, then refit after every batch of 3 new results: the training set grows
     assert sizes[3] == 0 and sizes[4] == 3 and sizes[7] == 6 and sizes[10] == 9
@@ -215,16 +215,16 @@ def test_warmup_starts_from_the_cells_the_proxies_rank_best(tmp_path, data_dir, 
     run = tmp_path / "run"
     search(config(data_dir, run, strategy=strategy, predictor="zero-cost", predictor_options={}, budget=8,
                   strategy_options={"num_init": 6, "batch_size": 2, "warmup": ["params", "zen"]}))
-    space, table = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    space, table = NB201Space(), NB201Benchmark(data_dir)
     cells = list(space.enumerate())
     # the mean rank of the two proxies over the whole space, undefined Zen (no input-output path) ranking last
-    mean_rank = np.mean([stats.rankdata(np.nan_to_num(table.proxy_scores(cells, p), nan=-np.inf))
+    mean_rank = np.mean([stats.rankdata(np.nan_to_num(table.proxy_scores(cells, p, "cifar10"), nan=-np.inf))
                          for p in ("params", "zen")], axis=0)
     by_cell = dict(zip(cells, mean_rank))
     first = [space.parse(row[2]) for row in trials(run)[:6]]
     assert min(by_cell[c] for c in first) >= np.sort(mean_rank)[-6]  # the top 6, whatever order ties took
-    warm = np.mean([table.query(c).metrics["val_accuracy"] for c in first])
-    chance = np.mean([table.query(c).metrics["val_accuracy"] for c in cells[::50]])
+    warm = np.mean([table.query(c, "cifar10").metrics["val_accuracy"] for c in first])
+    chance = np.mean([table.query(c, "cifar10").metrics["val_accuracy"] for c in cells[::50]])
     assert warm > 90.0 > chance + 5  # far above what random initial cells average
 
 
@@ -251,7 +251,7 @@ def test_classic_strategy_rejects_a_predictor(tmp_path, data_dir):
 
 
 @pytest.mark.parametrize("strategy,options,message", [
-    ("bananas", {"acquisition": "pi"}, "unknown acquisition 'pi'; choose one of: its, ucb, ei"),
+    ("bananas", {"acquisition": "pi"}, "option acquisition must be one of its, ucb, ei, got 'pi'"),
     ("bananas", {"pool_size": 0}, "option pool_size must be an integer >= 1"),
     ("bananas", {"beta": -1}, "option beta"),
     ("predictor-topk", {"refit": "sometimes"}, "option refit must be one of warm, reset"),
@@ -259,10 +259,11 @@ def test_classic_strategy_rejects_a_predictor(tmp_path, data_dir):
     ("predictor-topk", {"explore_near": "yes"}, "option explore_near must be true or false"),
     ("predictor-topk", {"explore_by": "mean"}, "option explore_by must be one of auto, std, random"),
     ("predictor-topk", {"popsize": 3}, "strategy 'predictor-topk' has no option 'popsize'"),
+    ("predictor-topk", {"warmup": ["params", "synflw"]}, "option warmup: unknown zero-cost proxy 'synflw'"),
     ("predictor-topk", {"warmup": ["params", "synflow"]},
-     "option warmup: the NB201 table has no 'synflow' scores for cifar10; it has: flops, params, zen"),
-    ("predictor-topk", {"warmup": 3}, "option warmup takes proxy names"),
-    ("bananas", {"warmup": "zen", "warmup_pool": 0}, "option warmup_pool must be a positive integer"),
+     "option warmup: proxy 'synflow' is not stored for nb201 cifar10 (stored: flops, params, zen)"),
+    ("predictor-topk", {"warmup": 3}, "option warmup must be a string or a list of strings or null, got 3"),
+    ("bananas", {"warmup": "zen", "warmup_pool": 0}, "option warmup_pool must be an integer >= 1 or null, got 0"),
     ("bananas", {"warmup_pool": 500}, "option warmup_pool sizes the pool a zero-cost warm-up ranks"),
 ])
 def test_bad_options_fail_in_one_line_before_the_run(tmp_path, data_dir, strategy, options, message):

@@ -11,9 +11,9 @@ import pytest
 import torch
 from torch import nn
 
-from nasloop.search_spaces.nb201_cost import nb201_params_flops
+from nasloop.search_spaces.nb201.cost import nb201_params_flops
 from nasloop.search_spaces.nb201 import NB201Space
-from nasloop.search_spaces.nb201_network import build_nb201_network
+from nasloop.search_spaces.nb201.network import build_nb201_network
 
 # dataset key in the proxy file -> (classes, input side)
 DATASETS = {"cifar10": (10, 32), "cifar100": (100, 32), "ImageNet16-120": (120, 16)}

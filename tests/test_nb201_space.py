@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.errors import ArchitectureError, UnsupportedError
-from nasloop.search_spaces.nb201 import NB201Space, from_naslib
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.search_spaces.nb201.cell import from_naslib
 
 # The best CIFAR-10 cell by test accuracy: official index 6111, 94.37 %.
 BEST = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
@@ -20,7 +21,7 @@ def space() -> NB201Space:
 
 @pytest.fixture(scope="module")
 def bench(data_dir) -> NB201Benchmark:
-    return NB201Benchmark("cifar10", data_dir)
+    return NB201Benchmark(data_dir)
 
 
 def test_strings_round_trip_for_every_cell(space):
@@ -50,7 +51,8 @@ def test_naslib_convention_matches_the_benchmark_csv(space, bench):
     cell = from_naslib((2, 2, 0, 2, 2, 3))  # NASLib orders edges by source node and numbers ops differently
     assert space.format(cell) == BEST
     assert bench.table.columns["index"][np.ravel_multi_index(cell, (5,) * 6)] == 6111
-    assert bench.query(cell).metrics["test_accuracy"] == bench.best("test_accuracy")[1] == 94.3733
+    best_test = bench.best("cifar10", "test_accuracy")[1]
+    assert bench.query(cell, "cifar10").metrics["test_accuracy"] == best_test == 94.3733
 
 
 def test_sample_mutate_neighbours(space):
@@ -73,13 +75,14 @@ def test_functional_hash_groups_cells_that_compute_the_same_function(space, benc
     assert len(groups) == 4930
     # every cell without an input→output path is one class: its networks all output zeros (10 % accuracy)
     dead = groups["zero"]
-    assert {round(bench.query(c).metrics["val_accuracy"], 4) for c in dead} <= {10.0, 10.02, 9.9867, 10.0133}
+    assert {round(bench.query(c, "cifar10").metrics["val_accuracy"], 4) for c in dead} <= {10.0, 10.02, 9.9867, 10.0133}
     # cells of one class differ only by training noise: far less than random pairs
     rng = np.random.default_rng(0)
-    same = [abs(bench.query(g[0]).metrics["val_accuracy"] - bench.query(g[1]).metrics["val_accuracy"])
+    val = lambda c: bench.query(c, "cifar10").metrics["val_accuracy"]  # noqa: E731
+    same = [abs(val(g[0]) - val(g[1]))
             for g in groups.values() if len(g) > 1 and g is not dead]
     pairs = rng.choice(len(cells), size=(len(same), 2))
-    other = [abs(bench.query(cells[i]).metrics["val_accuracy"] - bench.query(cells[j]).metrics["val_accuracy"])
+    other = [abs(val(cells[i]) - val(cells[j]))
              for i, j in pairs]
     assert np.median(same) < 0.25 * np.median(other)
 

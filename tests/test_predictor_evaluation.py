@@ -7,7 +7,7 @@ import gzip
 import numpy as np
 import pytest
 
-from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.predictors.evaluation import evaluate_predictors, precision_at
 from nasloop.search_spaces.nb201 import NB201Space
@@ -17,7 +17,7 @@ KEYS = {"predictor", "space", "dataset", "train_size", "seed", "test_size", "ken
 
 
 def test_cells_come_in_official_index_order(data_dir, nb201_csv_path):
-    cells = NB201Benchmark("cifar10", data_dir).cells_by_index()
+    cells = NB201Benchmark(data_dir).cells()
     with gzip.open(nb201_csv_path, "rt", newline="") as fh:
         official = {int(row["index"]): row["arch_str"] for row in csv.DictReader(fh)}
     space = NB201Space()

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from nasloop.engine.assemble import build_context
 from nasloop.engine.cli import main
-from nasloop.engine.data.nb201 import NB201Benchmark
-from nasloop.engine.errors import ConfigError, UnsupportedError
+from nasloop.engine.errors import ConfigError, RegistryError
+from nasloop.engine.evaluators.proxies import score_architectures
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.baselines import RandomPredictor, ZeroCostPredictor
 from nasloop.search_spaces.nb201 import NB201Space
@@ -19,9 +20,9 @@ def split(nb201_split):
     return nb201_split(200, 2000)
 
 
-def test_zero_cost_predictor_ranks_with_the_stored_zen_score(split, data_dir):
+def test_zero_cost_predictor_ranks_with_the_stored_zen_score(split, nb201_context):
     space, (train_x, train_y), (test_x, test_y) = split
-    predictor = ZeroCostPredictor(space, data_dir=data_dir)
+    predictor = ZeroCostPredictor(space, context=nb201_context)
     before, _ = predictor.predict(test_x)  # training-free: ranks before any fit
     mean, std = predictor.fit(train_x, train_y).predict(test_x)
     tau = stats.kendalltau(mean, test_y).statistic
@@ -30,14 +31,14 @@ def test_zero_cost_predictor_ranks_with_the_stored_zen_score(split, data_dir):
     assert abs(np.mean(mean) - np.mean(test_y)) < 10 and (std == 0).all()
 
 
-def test_params_and_flops_are_proxies_of_every_cell(split, data_dir):
+def test_params_and_flops_are_proxies_of_every_cell(split, nb201_context):
     """The table's own counts serve as the cheapest zero-cost proxies, defined on every cell."""
     space, _, (test_x, test_y) = split
     for proxy, metric in (("params", "params_m"), ("flops", "flops_m")):
-        predictor = ZeroCostPredictor(space, proxy=proxy, data_dir=data_dir)
+        predictor = ZeroCostPredictor(space, proxy=proxy, context=nb201_context)
         scores, _ = predictor.predict(test_x)
-        table = NB201Benchmark("cifar10", data_dir)
-        assert scores[:50] == pytest.approx([table.query(a).metrics[metric] for a in test_x[:50]])
+        table = nb201_context.benchmark
+        assert scores[:50] == pytest.approx([table.query(a, "cifar10").metrics[metric] for a in test_x[:50]])
         assert stats.spearmanr(scores, test_y).statistic > 0.5  # bigger cells train better on NB201
 
 
@@ -51,9 +52,9 @@ def test_random_predictor_is_chance_level_and_repeatable(split):
     assert (std > 0).all()
 
 
-def test_update_adds_results_and_refits(split, data_dir):
+def test_update_adds_results_and_refits(split, nb201_context):
     space, (train_x, train_y), (test_x, _) = split
-    predictor = ZeroCostPredictor(space, data_dir=data_dir).fit(train_x[:10], train_y[:10])
+    predictor = ZeroCostPredictor(space, context=nb201_context).fit(train_x[:10], train_y[:10])
     first = predictor.predict(test_x)[0]
     predictor.update(train_x[10:], train_y[10:])
     assert len(predictor._archs) == 200
@@ -70,10 +71,19 @@ def test_bad_training_data_is_refused_in_one_line(archs, y, problem):
         RandomPredictor(NB201Space()).fit(archs, y)
 
 
-def test_unknown_proxy_names_the_available_ones(split, data_dir):
-    space, _, (test_x, _) = split
-    with pytest.raises(UnsupportedError, match="no 'synflow' scores.*it has: flops, params, zen"):
-        ZeroCostPredictor(space, proxy="synflow", data_dir=data_dir).predict(test_x)
+def test_a_proxy_the_table_lacks_is_computed_on_the_network(nb201_context, data_dir):
+    """Stored scores where the table has them; otherwise the proxy is computed on each cell's network."""
+    space = NB201Space(channels=4, cells=1)
+    cells = [space.parse(c) for c in ("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|"
+                                      "nor_conv_3x3~1|nor_conv_3x3~2|", "|nor_conv_1x1~0|+|none~0|nor_conv_1x1~1|+|none~0|"
+                                      "none~1|nor_conv_1x1~2|")]
+    computed, _ = ZeroCostPredictor(space, proxy="synflow", context=nb201_context).predict(cells)
+    direct = [r["scores"]["synflow"] for r in score_architectures(space, cells, ["synflow"], data_dir=data_dir)]
+    assert computed.tolist() == direct and computed[0] > computed[1]  # convolutions carry more synaptic flow
+    with pytest.raises(RegistryError, match="unknown zero-cost proxy 'synflw'"):
+        ZeroCostPredictor(space, proxy="synflw", context=nb201_context)
+    stored = build_context(NB201Space, "cifar10", str(data_dir)).stored_proxies()
+    assert stored == ["flops", "params", "zen"]
 
 
 def test_cli_lists_registered_plugins(capsys):

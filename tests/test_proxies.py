@@ -12,8 +12,9 @@ from scipy.stats import spearmanr
 from torch import nn
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.data.nb201 import NB201Benchmark
-from nasloop.engine.data.zc_proxies import load_nb201_zc
+from nasloop.search_spaces.nb201 import NB201Benchmark
+from nasloop.search_spaces.nb201.suite_zero import load_nb201_zc
+from nasloop.engine.context import RunContext
 from nasloop.engine.errors import ConfigError, DataError, RegistryError
 from nasloop.engine.evaluators.proxies import (PROXIES, proxy_vectors, register_proxy,
                                                score_architectures)
@@ -21,7 +22,7 @@ from nasloop.engine.evaluators.proxy import ProxyEvaluator
 from nasloop.engine.registry import EVALUATORS
 from nasloop.engine.search import search
 from nasloop.search_spaces.nb201 import NB201Space
-from nasloop.search_spaces.nb201_cost import nb201_params_flops
+from nasloop.search_spaces.nb201.cost import nb201_params_flops
 
 ALL_PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "zen",
                "l2_norm", "plain", "epe_nas", "params", "flops")
@@ -64,7 +65,7 @@ def test_validated_proxies_rank_like_nas_bench_suite_zero(data_dir):
     assert len(reference) == 725
     cells = sorted(reference)[::24]  # 31 cells spread over the file
     records = score_architectures(NB201Space(), cells, VALIDATED, data_dir=data_dir, batch_size=8)
-    zen_reference = NB201Benchmark("cifar10", data_dir).proxy_scores(cells, "zen")  # the Suite's Zen, NaN if undefined
+    zen_reference = NB201Benchmark(data_dir).proxy_scores(cells, "zen", "cifar10")  # the Suite's Zen, NaN if undefined
     for proxy in VALIDATED:
         ours = np.array([np.nan if r["scores"][proxy] is None else r["scores"][proxy] for r in records])
         theirs = zen_reference if proxy == "zen" else np.array([reference[c][proxy] for c in cells])
@@ -82,7 +83,7 @@ def test_a_network_without_signal_fails_cleanly_and_vectors_stay_finite(data_dir
     record = score_architectures(space, [DISCONNECTED_CELL], ("synflow", "params"), data_dir=data_dir)[0]
     assert record["scores"]["synflow"] is None and record["scores"]["params"] > 0
     assert "synflow" in record["errors"]["synflow"] and "\n" not in record["errors"]["synflow"]
-    result = ProxyEvaluator(space, data_dir=data_dir, proxies=["synflow"]).evaluate(space.parse(DISCONNECTED_CELL))
+    result = ProxyEvaluator(space, RunContext(data_dir=str(data_dir)), proxies=["synflow"]).evaluate(space.parse(DISCONNECTED_CELL))
     assert not result.ok and "synflow" in result.reason
     encode = functools.partial(proxy_vectors, space, proxies=["synflow", "params"], data_dir=data_dir)
     vectors = encode([space.parse(CONV_CELL), space.parse(DISCONNECTED_CELL)])
@@ -93,7 +94,7 @@ def test_a_network_without_signal_fails_cleanly_and_vectors_stay_finite(data_dir
 def test_user_proxy_registers_by_decorator_and_the_evaluator_reports_it(data_dir):
     assert "test_conv_layers" in PROXIES and "proxy" in EVALUATORS
     space = NB201Space()
-    evaluator = EVALUATORS.get("proxy")(space, data_dir=data_dir, proxies="test_conv_layers,params")
+    evaluator = EVALUATORS.get("proxy")(space, RunContext(data_dir=str(data_dir)), proxies="test_conv_layers,params")
     assert evaluator.objective == "test_conv_layers" and not evaluator.minimize
     evaluator.check()
     clone = pickle.loads(pickle.dumps(evaluator))
@@ -117,16 +118,18 @@ def test_search_runs_end_to_end_on_proxies(data_dir, tmp_path):
 def test_bad_input_gives_one_line_errors(data_dir, tmp_path):
     space = NB201Space()
     with pytest.raises(RegistryError, match="unknown zero-cost proxy 'synflw'; known: .*synflow"):
-        ProxyEvaluator(space, data_dir=data_dir, proxies=["synflw"])
+        ProxyEvaluator(space, RunContext(data_dir=str(data_dir)), proxies=["synflw"])
     with pytest.raises(ConfigError, match="unknown dataset 'mnist'"):
-        ProxyEvaluator(space, dataset="mnist", data_dir=data_dir)
+        ProxyEvaluator(space, RunContext(dataset="mnist", data_dir=str(data_dir)))
     with pytest.raises(DataError, match="snip need cifar100 images") as err:
-        ProxyEvaluator(space, dataset="cifar100", data_dir=data_dir, proxies=["synflow", "snip"]).check()
+        ProxyEvaluator(space, RunContext("cifar100", str(data_dir)), proxies=["synflow", "snip"]).check()
     assert "\n" not in str(err.value)
     with pytest.raises(DataError, match="does not exist"):
-        ProxyEvaluator(space, data_dir=tmp_path / "missing", proxies=["jacov"]).check()
+        ProxyEvaluator(space, RunContext(data_dir=str(tmp_path / "missing")), proxies=["jacov"]).check()
     with pytest.raises(ConfigError, match="no fidelity"):
-        ProxyEvaluator(space, data_dir=data_dir).check(12)
+        ProxyEvaluator(space, RunContext(data_dir=str(data_dir))).check(12)
+    with pytest.raises(ConfigError, match="has no option 'channels'; it takes: proxies, batch_size, seed, device"):
+        ProxyEvaluator(space, channels=8)  # network sizes are the space's options now
     corrupt = tmp_path / "corrupt"
     corrupt.mkdir()
     (corrupt / "zc_proxies_partial.json.gz").write_bytes(b"not gzip")

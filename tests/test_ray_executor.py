@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.data.nb201 import NB201Benchmark
+from nasloop.search_spaces.nb201 import NB201Benchmark
+from nasloop.engine.assemble import build_context
 from nasloop.engine.errors import ConfigError, UnsupportedError
 from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.ray_executor import RayExecutor
@@ -50,7 +51,7 @@ class FaultyTabular(TabularEvaluator):
     """
 
     def __init__(self, space: NB201Space, data_dir: Path, crash: tuple, hang: tuple, log_dir: Path) -> None:
-        super().__init__(space, data_dir=data_dir)
+        super().__init__(space, build_context(NB201Space, "cifar10", str(data_dir)))
         self.crash, self.hang, self.log_dir = crash, hang, str(log_dir)
 
     def evaluate(self, arch, fidelity=None):
@@ -79,9 +80,9 @@ def test_two_worker_search_matches_the_data_and_the_in_process_search(ray_addres
     assert parallel["stop_reason"] == "budget of 40 evaluations spent"
     results = evaluated(tmp_path / "ray")
     assert results == evaluated(tmp_path / "serial")  # random search proposes the same cells in any order
-    space, table = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    space, table = NB201Space(), NB201Benchmark(data_dir)
     for arch, metrics in results.items():
-        assert metrics == dict(table.query(space.parse(arch)).metrics)
+        assert metrics == dict(table.query(space.parse(arch), "cifar10").metrics)
     best = max(results, key=lambda arch: results[arch]["val_accuracy"])
     assert parallel["best"]["arch"] == serial["best"]["arch"] == best
 
@@ -169,9 +170,9 @@ def test_a_killed_ray_search_resumes_with_nothing_lost(ray_address, tmp_path, da
     assert summary["best"]["arch"] == reference["best"]["arch"]
 
 
-def test_a_user_error_in_a_worker_stops_the_search_with_one_line(ray_address, tmp_path, data_dir):
+def test_a_user_error_in_a_worker_stops_the_search_with_one_line(ray_address, tmp_path, nb201_context):
     space = NB201Space()
-    evaluator = TabularEvaluator(space, data_dir=data_dir)  # the table has 12 and 200 epochs, not 7
+    evaluator = TabularEvaluator(space, nb201_context)  # the table has 12 and 200 epochs, not 7
     with RunStore.in_run_dir(tmp_path / "run", create=True) as store, RayExecutor(workers=2) as executor:
         loop = SearchLoop(space, RandomSearch(space, seed=0), evaluator, executor, store, Budget(10), fidelity=7)
         with pytest.raises(UnsupportedError) as error:
@@ -192,7 +193,7 @@ def test_a_bad_cluster_address_is_one_line(address, message):
 @pytest.mark.parametrize("options,message", [
     ({"workers": 3}, "the Ray cluster has 2 CPUs and 0 GPUs: room for 2 trials of 1 CPU and 0 GPU, not 3; lower"),
     ({"gpus_per_trial": 0.25}, "the Ray cluster has 2 CPUs and 0 GPUs: no room for trials of 1 CPU and 0.25 GPU;"),
-    ({"timeout_s": 0}, "--trial-timeout must be a positive number of seconds, got 0"),
+    ({"timeout_s": 0}, "executor RayExecutor option timeout_s must be a number > 0 or null, got 0"),
 ])
 def test_asking_for_more_than_the_cluster_holds_is_one_line(ray_address, options, message):
     with pytest.raises(ConfigError) as error:

@@ -96,10 +96,10 @@ class OnlyDuplicates(Strategy):
         pass
 
 
-def test_a_strategy_that_only_repeats_itself_cannot_hang_the_loop(tmp_path, data_dir):
+def test_a_strategy_that_only_repeats_itself_cannot_hang_the_loop(tmp_path, nb201_context):
     space = NB201Space()
     with RunStore.in_run_dir(tmp_path, create=True) as store:
-        loop = SearchLoop(space, OnlyDuplicates(space), TabularEvaluator(space, data_dir=data_dir),
+        loop = SearchLoop(space, OnlyDuplicates(space), TabularEvaluator(space, nb201_context),
                           InProcessExecutor(), store, Budget(queries=10), max_duplicate_streak=500)
         reason = loop.run()
         assert "500 already-evaluated" in reason
@@ -115,11 +115,11 @@ class Flaky(TabularEvaluator):
         return super().evaluate(arch, fidelity)
 
 
-def test_crashing_evaluations_are_stored_as_failed_and_the_search_goes_on(tmp_path, data_dir):
+def test_crashing_evaluations_are_stored_as_failed_and_the_search_goes_on(tmp_path, nb201_context):
     space = NB201Space()
     with RunStore.in_run_dir(tmp_path, create=True) as store:
         strategy = RegularizedEvolution(space, seed=0, population_size=10, sample_size=3)
-        SearchLoop(space, strategy, Flaky(space, data_dir=data_dir), InProcessExecutor(), store,
+        SearchLoop(space, strategy, Flaky(space, nb201_context), InProcessExecutor(), store,
                    Budget(queries=80)).run()
         failed = store.trials("status = 'failed'")
         assert failed and all("illegal memory access" in t.result.reason for t in failed)
@@ -158,12 +158,12 @@ def test_budget_and_objective_errors(tmp_path, data_dir):
 
 def test_local_search_climbs_to_local_optima(tmp_path, data_dir):
     """Whenever first-improvement local search restarts, it has left a true local optimum."""
-    from nasloop.engine.data.nb201 import NB201Benchmark
+    from nasloop.search_spaces.nb201 import NB201Benchmark
     from nasloop.strategies.local_search import LocalSearch
 
-    space, bench = NB201Space(), NB201Benchmark("cifar10", data_dir)
+    space, bench = NB201Space(), NB201Benchmark(data_dir)
     strategy = LocalSearch(space, seed=3)
-    val = lambda c: bench.query(c).metrics["val_accuracy"]  # noqa: E731
+    val = lambda c: bench.query(c, "cifar10").metrics["val_accuracy"]  # noqa: E731
     from nasloop.engine.types import Observation
 
     optima = []

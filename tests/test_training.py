@@ -16,6 +16,7 @@ import torch
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.cifar import load_cifar10
 from nasloop.engine.data.imagenet import ImageFolder
+from nasloop.engine.context import RunContext
 from nasloop.engine.errors import ConfigError, DataError
 from nasloop.engine.evaluators.train import TrainingEvaluator, train_architecture
 from nasloop.engine.evaluators.trainer import TrainConfig, Trainer, augment, stratified_split
@@ -26,32 +27,33 @@ from nasloop.search_spaces.nb201 import NB201Space
 from PIL import Image
 
 BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
-TINY = {"channels": 4, "cells": 1, "batch_size": 32, "train_images": 400}
+TINY = {"batch_size": 32, "train_images": 400}
+TINY_NET = {"channels": 4, "cells": 1}  # NB201 network size: options of the space
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_one_epoch_on_the_cifar10_subset_learns_well_above_chance(data_dir):
-    space = NB201Space()
-    evaluator = EVALUATORS.get("train")(space, data_dir=data_dir, epochs=3, channels=8, cells=1,
-                                        batch_size=32, train_images=2000)
+    space = NB201Space(channels=8, cells=1)
+    evaluator = EVALUATORS.get("train")(space, RunContext(data_dir=str(data_dir)), epochs=3, batch_size=32,
+                                        train_images=2000)
     result = evaluator.evaluate(space.parse(BEST_CELL), fidelity=1)
     m = result.metrics
     # Measured on this setup: val 25 %, test 27-30 % after one epoch (chance is 10 %); held-out
     # images only: 200 validation images carved from train, and the 870 subset test images.
     assert m["val_accuracy"] > 17 and m["test_accuracy"] > 17, m
     assert m["epochs"] == 1 and m["start_epoch"] == 0  # the fidelity overrides the default epochs
-    assert m["params"] == sum(p.numel() for p in space.to_module(space.parse(BEST_CELL), channels=8,
-                                                                 cells_per_stage=1).parameters())
+    assert m["params"] == sum(p.numel() for p in space.to_module(space.parse(BEST_CELL)).parameters())
     assert 0 < m["train_loss"] < math.log(10)  # below the loss of a uniform guess
     assert m["images_per_second"] > 0 and result.cost > 0
 
 
 def test_interrupted_training_resumes_from_the_last_finished_epoch(data_dir, tmp_path):
-    space = NB201Space()
+    space = NB201Space(**TINY_NET)
     arch = space.parse(BEST_CELL)
-    evaluator = TrainingEvaluator(space, data_dir=data_dir, epochs=2, run_dir=tmp_path / "run", **TINY)
+    evaluator = TrainingEvaluator(space, RunContext(data_dir=str(data_dir), run_dir=str(tmp_path / "run")), epochs=2,
+                                  **TINY)
 
     class Preempted(Exception):
         pass
@@ -71,7 +73,7 @@ def test_interrupted_training_resumes_from_the_last_finished_epoch(data_dir, tmp
     assert resumed.start_epoch == 1 and epochs_run == [2]  # continued at epoch 2, not from scratch
 
     # The same two epochs without interruption (no checkpoints) reach the same network.
-    fresh = TrainingEvaluator(space, data_dir=data_dir, epochs=2, **TINY).train(arch)
+    fresh = TrainingEvaluator(space, RunContext(data_dir=str(data_dir)), epochs=2, **TINY).train(arch)
     assert fresh.start_epoch == 0 and len(fresh.epoch_losses) == 2
     assert resumed.epoch_losses == pytest.approx(fresh.epoch_losses, rel=1e-5)
     assert resumed.val_accuracy == pytest.approx(fresh.val_accuracy)
@@ -95,9 +97,12 @@ def write_image_folder(root: Path, images: np.ndarray, labels: np.ndarray, train
 
 def test_image_folder_dataset_trains_end_to_end_in_memory_and_streamed(data_dir, tmp_path):
     write_image_folder(tmp_path / "imagenet", *load_cifar10(data_dir, "test", source="subset"), train=20, val=2)
-    space = NB201Space()
+    space = NB201Space(**TINY_NET)
     report = train_architecture(space, BEST_CELL, dataset="imagenet", epochs=1, data_dir=tmp_path,
-                                resolution=16, channels=4, cells=1, batch_size=32, val_fraction=0.2)
+                                resolution=16, batch_size=32, val_fraction=0.2)
+    named = train_architecture("nb201", BEST_CELL, dataset="imagenet", epochs=1, data_dir=tmp_path, resolution=16,
+                               batch_size=32, val_fraction=0.2, **TINY_NET)  # a space by name takes its options too
+    assert named["params"] == report["params"]
     assert "image folder" in report["data_source"] and report["epochs"] == 1
     # accuracies are real counts: 40 validation images carved from train (4 per class), 20 test images
     for key, count in (("val_accuracy", 40), ("test_accuracy", 20)):
@@ -107,7 +112,7 @@ def test_image_folder_dataset_trains_end_to_end_in_memory_and_streamed(data_dir,
 
     train = ImageFolder(tmp_path / "imagenet", "train", resolution=16)
     keep, held = stratified_split(train.labels, 0.2, 0)
-    network = space.to_module(space.parse(BEST_CELL), channels=4, cells_per_stage=1)
+    network = space.to_module(space.parse(BEST_CELL))
     streamed = Trainer(TrainConfig(epochs=1, batch_size=32)).fit(
         network, train.subset(keep), train.subset(held), ImageFolder(tmp_path / "imagenet", "val", resolution=16))
     assert streamed.params == report["params"] and math.isfinite(streamed.train_loss)
@@ -117,7 +122,7 @@ def test_image_folder_dataset_trains_end_to_end_in_memory_and_streamed(data_dir,
 def test_search_with_the_train_evaluator_runs_end_to_end(data_dir, tmp_path):
     config = SearchConfig(evaluator="train", strategy="random", fidelity=1, budget=2, seed=1,
                           data_dir=str(data_dir), run_dir=str(tmp_path / "run"),
-                          evaluator_options={**TINY, "train_images": 300})
+                          evaluator_options={**TINY, **TINY_NET, "train_images": 300})  # old spelling of the size
     summary = search(config)
     assert summary["evaluations"] == 2 and summary["failed"] == 0
     best = summary["best"]["metrics"]
@@ -140,23 +145,28 @@ def test_augmentation_is_a_reflected_translation_and_flip_of_each_image(data_dir
 
 def test_bad_training_requests_are_one_line_errors(data_dir, tmp_path):
     space = NB201Space()
+    here, empty = RunContext(data_dir=str(data_dir)), RunContext(data_dir=str(tmp_path))
     with pytest.raises(ConfigError):
-        TrainingEvaluator(space, dataset="mnist", data_dir=data_dir)
+        TrainingEvaluator(space, RunContext("mnist", str(data_dir)))
     with pytest.raises(DataError) as exc:
-        TrainingEvaluator(space, data_dir=tmp_path).check(1)  # an empty folder: no CIFAR-10 anywhere
+        TrainingEvaluator(space, empty).check(1)  # an empty folder: no CIFAR-10 anywhere
     assert "cifar10_subset.npz" in str(exc.value)
     with pytest.raises(DataError) as exc:
-        TrainingEvaluator(space, data_dir=tmp_path / "missing").check(1)
+        TrainingEvaluator(space, RunContext(data_dir=str(tmp_path / "missing"))).check(1)
     assert "does not exist" in str(exc.value)
     with pytest.raises(DataError) as exc:
-        TrainingEvaluator(space, dataset="imagenet", data_dir=tmp_path).check(1)
+        TrainingEvaluator(space, RunContext("imagenet", str(tmp_path))).check(1)
     assert "image_dir" in str(exc.value)
     with pytest.raises(ConfigError) as exc:
-        TrainingEvaluator(space, data_dir=data_dir, device="cuda:99").check(1)
+        TrainingEvaluator(space, here, device="cuda:99").check(1)
     assert "cuda:99" in str(exc.value) and "\n" not in str(exc.value)
     with pytest.raises(ConfigError):
-        TrainingEvaluator(space, data_dir=data_dir).check(0)
-    with pytest.raises(ConfigError):
-        TrainingEvaluator(space, data_dir=data_dir, schedule="step")
-    with pytest.raises(ConfigError):
-        TrainingEvaluator(space, data_dir=data_dir, val_fraction=1.0)
+        TrainingEvaluator(space, here).check(0)
+    with pytest.raises(ConfigError, match="option schedule must be one of cosine, linear, got 'step'"):
+        TrainingEvaluator(space, here, schedule="step")
+    with pytest.raises(ConfigError, match="option val_fraction must be a number >= 0 and < 1, got 1.0"):
+        TrainingEvaluator(space, here, val_fraction=1.0)
+    with pytest.raises(ConfigError, match="option epochs must be an integer >= 1, got 10.5"):
+        TrainingEvaluator(space, here, epochs=10.5)
+    with pytest.raises(ConfigError, match="evaluator 'train' has no option 'width'; it takes: epochs, batch_size"):
+        train_architecture("nb201", BEST_CELL, data_dir=data_dir, width=8)

@@ -53,6 +53,16 @@ class Table:
                             "choose a writable folder with --out") from None
         return path
 
+    @staticmethod
+    def peek_meta(path: str | Path) -> dict[str, Any]:
+        """A saved table's metadata without loading its columns ({} when it is not a readable table)."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["__meta__"]))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
+            return {}
+        return meta if isinstance(meta, dict) else {}
+
     @classmethod
     def load(cls, path: str | Path) -> "Table":
         try:

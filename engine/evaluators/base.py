@@ -3,26 +3,45 @@
 An evaluator turns an architecture into a :class:`Result`: by a table lookup, by scoring a
 zero-cost proxy, or by training. Evaluators hold only configuration (names, paths, numbers) and
 load heavy things lazily, so they pickle cheaply and an executor can ship them to worker
-processes or Ray nodes.
+processes or Ray nodes. What the run is about (dataset, data folder, benchmark, run folder) comes
+in the :class:`~nasloop.engine.context.RunContext` the search builds.
 """
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from ...search_spaces.base import SearchSpace
+from ...search_spaces.base import SearchSpace, missing_capabilities
+from ..context import RunContext
+from ..errors import UnsupportedError
+from ..options import Configurable
 from ..types import Arch, Result
 
 
-class Evaluator(ABC):
-    """Base class for evaluators; subclass and register with ``@register_evaluator``."""
+class Evaluator(Configurable, ABC):
+    """Base class for evaluators; subclass and register with ``@register_evaluator``.
 
-    objective: ClassVar[str] = "val_accuracy"
+    ``requires`` lists the capability mixins (``NetworkSpace``...) the space must have;
+    ``uses_benchmark`` says the evaluator answers from the space's benchmark table, which lets a
+    space keep to the architectures that table holds.
+    """
+
+    plugin_kind = "evaluator"
+    requires: ClassVar[tuple[type, ...]] = ()
+    uses_benchmark: ClassVar[bool] = False
+    objective: str = "val_accuracy"
     """The metric a search optimises by default (higher is better unless ``minimize``)."""
-    minimize: ClassVar[bool] = False
+    minimize: bool = False
 
-    def __init__(self, space: SearchSpace, **options: Any) -> None:
+    def __init__(self, space: SearchSpace, context: RunContext | None = None) -> None:
         self.space = space
+        self.context = context or RunContext()
+
+    def _constructed(self) -> None:
+        missing = missing_capabilities(self.space, self.requires)
+        if missing:
+            raise UnsupportedError(f"evaluator {type(self).__name__} needs a search space that "
+                                   f"{' and '.join(missing)}; '{self.space.name}' does not")
 
     @abstractmethod
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
@@ -30,7 +49,3 @@ class Evaluator(ABC):
 
     def check(self, fidelity: int | None = None) -> None:
         """Fail now, with one clear line, if evaluation cannot work (missing data, bad dataset or fidelity)."""
-
-    def config(self) -> dict[str, Any]:
-        """Constructor options that recreate this evaluator (stored with each run)."""
-        return {}

@@ -1,44 +1,32 @@
-"""Evaluation by benchmark lookup (NAS-Bench-201 and any registered table)."""
+"""Evaluation by benchmark lookup: the space's registered benchmark answers each query."""
 from __future__ import annotations
 
-import os
-from typing import Any
-
 from ...search_spaces.base import SearchSpace
-from ..registry import BENCHMARK_TABLES, register_evaluator
+from ..context import RunContext
+from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
 
 
 @register_evaluator("tabular")
 class TabularEvaluator(Evaluator):
-    """Answers from the benchmark table registered under the space's name.
+    """Answers from the benchmark table of the space (``--dataset`` names the task).
 
-    The table loads on first use in each process and is cached there; the evaluator itself holds
-    only the dataset name and data folder, so it pickles in bytes.
+    The objective is the task's metric (NB201: validation accuracy; TransNAS room_layout: the
+    negated loss), in the direction the benchmark defines. The table loads on first use in each
+    process and is cached there; the evaluator itself pickles in bytes.
     """
 
-    def __init__(self, space: SearchSpace, dataset: str = "cifar10",
-                 data_dir: str | os.PathLike | None = None, **_: Any) -> None:
-        super().__init__(space)
-        self.dataset = dataset
-        self.data_dir = str(data_dir) if data_dir else None
-        self._benchmark = None
+    uses_benchmark = True
 
-    @property
-    def benchmark(self):
-        if self._benchmark is None:
-            self._benchmark = BENCHMARK_TABLES.get(self.space.name)(self.dataset, self.data_dir)
-        return self._benchmark
+    def __init__(self, space: SearchSpace, context: RunContext | None = None) -> None:
+        super().__init__(space, context)
+        self.benchmark = self.context.require_benchmark("--evaluator tabular", space)
+        self.task = self.benchmark.task(self.context.dataset)
+        self.objective, self.minimize = self.task.metric, self.task.minimize
 
     def check(self, fidelity: int | None = None) -> None:
-        self.benchmark.check_fidelity(fidelity)  # loads the table: missing file, bad dataset or fidelity
+        self.benchmark.check(self.task.name, fidelity)  # loads the table: missing file, bad task or fidelity
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
-        return self.benchmark.query(arch, fidelity)
-
-    def config(self) -> dict[str, Any]:
-        return {"dataset": self.dataset, "data_dir": self.data_dir}
-
-    def __getstate__(self) -> dict[str, Any]:
-        return dict(self.__dict__, _benchmark=None)
+        return self.benchmark.query(arch, self.task.name, fidelity)

@@ -4,42 +4,48 @@ Datasets:
 - ``cifar10``: the official python batches when present, else nasloop's class-balanced subset
   (``cifar_source`` forces one; see :mod:`nasloop.engine.data.cifar`).
 - ``imagenet``: any image folder with ``train/<class>/`` and ``val/<class>/``. ``image_dir``
-  names the folder; without it, a subfolder called ``imagenet`` of the data folders (``data_dir``,
-  ``$NASLOOP_DATA``, the user cache) is used, so ``data_dir`` means the same thing for every dataset:
-  the folder that holds datasets. The folder's ``val`` split is the test set (ImageNet's labelled
+  names the folder; without it, a subfolder called ``imagenet`` of the data folders (the run's
+  data folder, ``$NASLOOP_DATA``, the user cache) is used, so the data folder means the same thing
+  for every dataset: the folder that holds datasets. The folder's ``val`` split is the test set (ImageNet's labelled
   validation set is the de-facto test set); the validation split is carved from ``train``.
 
+The network's size is the search space's own option (NB201: ``--space-opt channels=8``).
 The validation split steers the search; the test accuracy is measured separately and only
-reported. With a ``run_dir`` every trial checkpoints each epoch under
+reported. In a run folder every trial checkpoints each epoch under
 ``<run_dir>/checkpoints/<arch hash>-e<epochs>-s<seed>/``, so a trial that is interrupted and run
 again continues from its last finished epoch.
 """
 from __future__ import annotations
 
 import hashlib
-import inspect
 import logging
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 
-from ...search_spaces.base import SearchSpace
+from ...search_spaces.base import NetworkSpace, SearchSpace
+from ..context import RunContext
 from ..data.cifar import NUM_CLASSES as CIFAR_CLASSES
+from ..data.cifar import SOURCES as CIFAR_SOURCES
 from ..data.cifar import load_cifar10, locate_cifar10
+from ..data.datasets import dataset_facts
 from ..data.imagenet import ImageFolder, list_classes
 from ..data.paths import search_dirs
 from ..errors import ConfigError, DataError
-from ..registry import SEARCH_SPACES, register_evaluator
+from ..config import construct, route_options
+from ..options import Fraction, NonNegativeFloat, PositiveFloat, PositiveInt, Range
+from ..registry import SEARCH_SPACES
+from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
-from .trainer import DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
+from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
 log = logging.getLogger(__name__)
 
-DATASETS = ("cifar10", "imagenet")
+TRAINABLE = ("cifar10", "imagenet")
 IMAGE_FOLDER_NAME = "imagenet"
 IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk instead
 
@@ -48,37 +54,35 @@ IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk i
 class TrainingEvaluator(Evaluator):
     """Trains each architecture's network with :class:`Trainer` and reports what it measured.
 
-    ``channels`` and ``cells`` are the NB201 skeleton's C and N (passed to ``space.to_module`` as
-    ``channels`` and ``cells_per_stage`` when it takes them); small values make CPU runs quick.
     ``train_images`` trains on a class-balanced sample of that many training images (quick runs).
     The remaining options are :class:`TrainConfig`'s and :class:`Trainer`'s.
     """
 
-    def __init__(self, space: SearchSpace, dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
-                 epochs: int = 12, batch_size: int = 256, lr: float = 0.1, momentum: float = 0.9,
-                 weight_decay: float = 5e-4, label_smoothing: float = 0.1, warmup_epochs: float = 0.0,
-                 schedule: str = "cosine", channels: int = 16, cells: int = 5, val_fraction: float = 0.1,
-                 train_images: int | None = None, device: str = "auto", seed: int = 0,
-                 run_dir: str | os.PathLike | None = None, compile: bool = False, compile_mode: str | None = None,
-                 amp: bool = True, cifar_source: str = "auto", download: bool = False,
-                 image_dir: str | os.PathLike | None = None, resolution: int = 64, crop_fraction: float = 1.0,
-                 loader_workers: int = 8) -> None:
-        super().__init__(space)
-        if dataset not in DATASETS:
-            raise ConfigError(f"the train evaluator has no dataset '{dataset}'; choose one of {', '.join(DATASETS)}")
-        if not 0 <= val_fraction < 1:
-            raise ConfigError(f"val_fraction must be in [0, 1), got {val_fraction}")
-        if train_images is not None and (not isinstance(train_images, int) or train_images < 2):
-            raise ConfigError(f"train_images must be an integer of at least 2, got {train_images!r}")
-        self.dataset = dataset
-        self.data_dir = str(data_dir) if data_dir else None
+    requires = (NetworkSpace,)
+
+    def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: PositiveInt = 12,
+                 batch_size: PositiveInt = 256, lr: NonNegativeFloat = 0.1, momentum: NonNegativeFloat = 0.9,
+                 weight_decay: NonNegativeFloat = 5e-4, label_smoothing: Fraction = 0.1,
+                 warmup_epochs: NonNegativeFloat = 0.0, schedule: Literal[SCHEDULES] = "cosine",
+                 val_fraction: Fraction = 0.1, train_images: Annotated[int, Range(2)] | None = None,
+                 device: str = "auto", seed: int = 0, compile: bool = False, compile_mode: str | None = None,
+                 amp: bool = True, cifar_source: Literal[CIFAR_SOURCES] = "auto",
+                 download: bool = False, image_dir: str | os.PathLike | None = None, resolution: PositiveInt = 64,
+                 crop_fraction: PositiveFloat = 1.0, loader_workers: PositiveInt = 8) -> None:
+        super().__init__(space, context)
+        self.dataset = dataset_facts(self.context.dataset).name
+        if self.dataset not in TRAINABLE:
+            raise ConfigError(f"the train evaluator has no dataset '{self.context.dataset}'; "
+                              f"choose one of {', '.join(TRAINABLE)}")
+        self.data_dir, self.run_dir = self.context.data_dir, self.context.run_dir
+        self.epochs, self.batch_size, self.lr, self.momentum = epochs, batch_size, lr, momentum
+        self.weight_decay, self.label_smoothing = weight_decay, label_smoothing
+        self.warmup_epochs, self.schedule = warmup_epochs, schedule
         self.train_config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, momentum=momentum,
                                         weight_decay=weight_decay, label_smoothing=label_smoothing,
                                         warmup_epochs=warmup_epochs, schedule=schedule, seed=seed)
-        self.channels, self.cells = channels, cells
         self.val_fraction, self.train_images = val_fraction, train_images
         self.device, self.seed = device, seed
-        self.run_dir = str(run_dir) if run_dir else None
         self.compile, self.compile_mode, self.amp = compile, compile_mode, amp
         self.cifar_source, self.download = cifar_source, download
         self.image_dir = str(image_dir) if image_dir else None
@@ -103,18 +107,6 @@ class TrainingEvaluator(Evaluator):
             "epochs": float(report.epochs), "start_epoch": float(report.start_epoch),
         }
         return Result(metrics=metrics, cost=report.seconds)
-
-    def config(self) -> dict[str, Any]:
-        cfg = self.train_config
-        return {"dataset": self.dataset, "data_dir": self.data_dir, "epochs": cfg.epochs,
-                "batch_size": cfg.batch_size, "lr": cfg.lr, "momentum": cfg.momentum,
-                "weight_decay": cfg.weight_decay, "label_smoothing": cfg.label_smoothing,
-                "warmup_epochs": cfg.warmup_epochs, "schedule": cfg.schedule, "channels": self.channels,
-                "cells": self.cells, "val_fraction": self.val_fraction, "train_images": self.train_images,
-                "device": self.device, "seed": self.seed, "run_dir": self.run_dir, "compile": self.compile,
-                "compile_mode": self.compile_mode, "amp": self.amp, "cifar_source": self.cifar_source,
-                "download": self.download, "image_dir": self.image_dir, "resolution": self.resolution,
-                "crop_fraction": self.crop_fraction, "loader_workers": self.loader_workers}
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self.__dict__, _splits=None)
@@ -156,12 +148,8 @@ class TrainingEvaluator(Evaluator):
     def _network(self, arch: Arch, num_classes: int):
         import torch
 
-        params = inspect.signature(self.space.to_module).parameters
-        open_ended = any(p.kind is p.VAR_KEYWORD for p in params.values())
-        options = {k: v for k, v in (("channels", self.channels), ("cells_per_stage", self.cells))
-                   if open_ended or k in params}
         torch.manual_seed(self.seed)  # the same initial weights for the same arch and seed
-        return self.space.to_module(arch, num_classes=num_classes, **options)
+        return self.space.to_module(arch, num_classes=num_classes)
 
     # --- data ------------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -228,18 +216,26 @@ class TrainingEvaluator(Evaluator):
 
 def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str = "cifar10", epochs: int = 1,
                        data_dir: str | os.PathLike | None = None, device: str = "auto",
-                       **options: Any) -> dict[str, Any]:
+                       run_dir: str | os.PathLike | None = None, **options: Any) -> dict[str, Any]:
     """Train one architecture and return what was measured (what ``nasloop train`` prints).
 
     ``space`` is a search space or its registered name; ``arch`` an architecture or its string.
-    ``options`` are :class:`TrainingEvaluator`'s (batch_size, lr, channels, cells, run_dir, ...).
+    ``options`` are :class:`TrainingEvaluator`'s (batch_size, lr, ...) and, when ``space`` is a
+    name, the space's own (NB201's channels, cells).
     """
+    options, space_options = route_options(options, TrainingEvaluator, SEARCH_SPACES.get(space)
+                                           if isinstance(space, str) else type(space))
     if isinstance(space, str):
-        space = SEARCH_SPACES.get(space)()
+        space = construct("search space", space, SEARCH_SPACES.get(space), **space_options)
+    elif space_options:
+        raise ConfigError(f"options {', '.join(space_options)} belong to the search space; build it with them")
     if isinstance(arch, str):
         arch = space.parse(arch)
-    evaluator = TrainingEvaluator(space, dataset=dataset, data_dir=data_dir, epochs=epochs, device=device, **options)
+    context = RunContext(dataset=dataset, data_dir=str(data_dir) if data_dir else None,
+                         run_dir=str(run_dir) if run_dir else None)
+    evaluator = construct("evaluator", "train", TrainingEvaluator, space, wiring={"context": context},
+                          epochs=epochs, device=device, **options)
     evaluator.check(epochs)
     report = evaluator.train(arch)
-    return {"arch": space.format(arch), "dataset": dataset, "data_source": evaluator.data_source(),
+    return {"arch": space.format(arch), "dataset": evaluator.dataset, "data_source": evaluator.data_source(),
             **report.to_dict()}

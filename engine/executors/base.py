@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from ..evaluators.base import Evaluator
+from ..options import Configurable
 from ..types import Arch, Result
 
 
@@ -18,8 +19,10 @@ class Completed:
     result: Result
 
 
-class Executor(ABC):
+class Executor(Configurable, ABC):
     """Base class for executors; subclass and register with ``@register_executor``."""
+
+    plugin_kind = "executor"
 
     @property
     @abstractmethod

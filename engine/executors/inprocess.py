@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 import traceback
 from collections import deque
-from typing import Any
 
 from ..errors import NasloopError
 from ..evaluators.base import Evaluator
@@ -34,7 +33,7 @@ def run_trial(evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result:
 class InProcessExecutor(Executor):
     """Serial, deterministic, no setup: right for tabular and proxy searches and for tests."""
 
-    def __init__(self, **_: Any) -> None:
+    def __init__(self) -> None:
         self._queue: deque[tuple[int, Evaluator, Arch, int | None]] = deque()
 
     @property

@@ -27,6 +27,8 @@ from typing import Any
 
 from ..errors import ConfigError, NasloopError
 from ..evaluators.base import Evaluator
+from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+from ..plugins import file_plugin_modules
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor
@@ -138,10 +140,11 @@ class RayExecutor(Executor):
     join keeps its own. ``timeout_s`` counts from the moment a worker starts the trial.
     """
 
-    def __init__(self, workers: int | None = None, cpus_per_trial: float = 1, gpus_per_trial: float = 0,
-                 address: str | None = None, max_retries: int = 2, timeout_s: float | None = None,
-                 object_store_memory: int | None = None) -> None:
-        _check_options(workers, cpus_per_trial, gpus_per_trial, max_retries, timeout_s, object_store_memory)
+    def __init__(self, workers: PositiveInt | None = None, cpus_per_trial: NonNegativeFloat = 1,
+                 gpus_per_trial: NonNegativeFloat = 0, address: str | None = None, max_retries: NonNegativeInt = 2,
+                 timeout_s: PositiveFloat | None = None, object_store_memory: PositiveInt | None = None) -> None:
+        _check_resources(cpus_per_trial, gpus_per_trial)
+        self.workers, self.address, self.object_store_memory = workers, address, object_store_memory
         self.cpus_per_trial, self.gpus_per_trial = float(cpus_per_trial), float(gpus_per_trial)
         self.max_retries, self.timeout_s = max_retries, timeout_s
         if address is not None:
@@ -159,6 +162,8 @@ class RayExecutor(Executor):
             raise ConfigError(f"the Ray cluster has {total.get('CPU', 0):g} CPUs and {total.get('GPU', 0):g} GPUs: "
                               f"{room} trials of {self.cpus_per_trial:g} CPU and {self.gpus_per_trial:g} GPU"
                               f"{f', not {workers}' if workers else ''}; lower --workers or --gpus-per-trial")
+        for module in file_plugin_modules():  # workers cannot import a plugin file only this process loaded
+            ray.cloudpickle.register_pickle_by_value(module)
         self._actor_class = ray.remote(_Worker).options(num_cpus=self.cpus_per_trial, num_gpus=self.gpus_per_trial,
                                                          max_restarts=0, max_concurrency=1)
         self._slots = [self._new_slot() for _ in range(workers)]
@@ -323,23 +328,9 @@ def _check_reachable(address: str) -> None:
                           "'ray start --head' or fix --ray-address") from None
 
 
-def _check_options(workers: int | None, cpus_per_trial: float, gpus_per_trial: float, max_retries: int,
-                   timeout_s: float | None, object_store_memory: int | None) -> None:
-    """Every bad option is one line naming the flag, before Ray starts."""
-    def number(value: Any) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
-        raise ConfigError(f"--workers must be an integer >= 1, got {workers!r}")
-    if not number(cpus_per_trial) or cpus_per_trial < 0:
-        raise ConfigError(f"cpus_per_trial must be a number >= 0, got {cpus_per_trial!r}")
-    if not number(gpus_per_trial) or gpus_per_trial < 0 or (gpus_per_trial > 1 and gpus_per_trial % 1):
+def _check_resources(cpus_per_trial: float, gpus_per_trial: float) -> None:
+    """The rules between options their types cannot state, before Ray starts."""
+    if gpus_per_trial > 1 and gpus_per_trial % 1:
         raise ConfigError(f"--gpus-per-trial must be a fraction of one GPU or a whole number, got {gpus_per_trial!r}")
     if cpus_per_trial == 0 and gpus_per_trial == 0:
         raise ConfigError("a Ray trial needs some resource: set cpus_per_trial or --gpus-per-trial above 0")
-    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-        raise ConfigError(f"--max-retries must be an integer >= 0, got {max_retries!r}")
-    if timeout_s is not None and (not number(timeout_s) or timeout_s <= 0):
-        raise ConfigError(f"--trial-timeout must be a positive number of seconds, got {timeout_s!r}")
-    if object_store_memory is not None and (not isinstance(object_store_memory, int) or object_store_memory <= 0):
-        raise ConfigError(f"object_store_memory must be a positive number of bytes, got {object_store_memory!r}")

@@ -4,7 +4,7 @@ Macro skeleton: a conv3x3 + BN stem, three stages of ``cells_per_stage`` copies 
 C, 2C and 4C channels, a ResNet basic block halving the resolution and doubling the channels
 between stages, then BN, ReLU, global average pooling and a linear classifier. With the default
 C=16 and N=5 its parameter count is the benchmark's ``params`` (see
-:func:`nasloop.search_spaces.nb201_cost.nb201_params_flops`, which computes it analytically).
+:func:`nasloop.search_spaces.nb201.cost.nb201_params_flops`, which computes it analytically).
 
 The cell's structure is fixed at build time, so ``forward`` has no data-dependent control flow
 and compiles with ``torch.compile``; every op is layout-agnostic, so ``channels_last`` works.
@@ -17,7 +17,7 @@ from functools import reduce
 import torch
 from torch import nn
 
-from .nb201 import EDGES, OPS
+from .cell import EDGES, OPS
 NUM_NODES = 4
 
 

@@ -1,6 +1,6 @@
 """Exact parameter and FLOP counts of NAS-Bench-201 networks, without building them.
 
-The network is the one :func:`nasloop.search_spaces.nb201_network.build_nb201_network` builds:
+The network is the one :func:`nasloop.search_spaces.nb201.network.build_nb201_network` builds:
 a conv3x3 + BN stem, three stages of ``cells_per_stage`` cells at C, 2C and 4C channels with a
 ResNet basic block (stride 2, avgpool + conv1x1 shortcut) between stages, then BN, ReLU, global
 average pooling and a linear classifier. Cell op indices are into

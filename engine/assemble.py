@@ -1,0 +1,44 @@
+"""Building what a run needs, once: the run context, the search space, and the capability checks.
+
+``nasloop search``, ``predictors evaluate``, ``nasloop proxies`` and ``nasloop train`` all build
+their space and context here, so each gets the same benchmark, options and one-line errors.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..search_spaces.base import SearchSpace, missing_capabilities
+from .config import construct
+from .context import RunContext
+from .errors import NasloopError, UnsupportedError
+from .registry import BENCHMARKS, SEARCH_SPACES, Registry
+
+
+def build_context(space_factory: type, dataset: str = "cifar10", data_dir: str | None = None,
+                  run_dir: str | None = None, lookup: bool = False) -> RunContext:
+    """The run context for a space: its benchmark (if it names one) is built here, once."""
+    name = getattr(space_factory, "benchmark", None)
+    benchmark = None if name is None else construct("benchmark", name, BENCHMARKS.get(name), data_dir=data_dir)
+    return RunContext(dataset=dataset, data_dir=data_dir, run_dir=run_dir, benchmark=benchmark, lookup=lookup)
+
+
+def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
+    """The search space ``name`` with its own options, given the run context if it asks for it."""
+    return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)
+
+
+def require_capabilities(space: SearchSpace, kind: str, name: str, factory: Any, registry: Registry) -> None:
+    """One line, before anything runs, when a plugin needs a capability the space lacks; name those that fit."""
+    missing = missing_capabilities(space, getattr(factory, "requires", ()))
+    if not missing:
+        return
+    fitting = []
+    for other in registry.names():
+        try:
+            if not missing_capabilities(space, getattr(registry.get(other), "requires", ())):
+                fitting.append(other)
+        except NasloopError:  # a broken third-party plugin is not an alternative
+            continue
+    raise UnsupportedError(f"{kind} '{name}' needs a search space that {' and '.join(missing)}; "
+                           f"'{space.name}' does not. {'Strategies' if kind == 'strategy' else kind.capitalize() + 's'} that work on it: "
+                           f"{', '.join(fitting) or 'none'}")

@@ -1,0 +1,89 @@
+"""The run context: what a search is run on, built once and handed to the plugins that ask for it.
+
+A plugin declares that it needs the context by naming a ``context`` parameter in its
+constructor; the search (and ``predictors evaluate``, ``nasloop train``...) passes the one it
+built. Nothing else threads the dataset, data folder or benchmark through constructors, and no
+plugin looks up another concrete plugin: a zero-cost warm-up asks the context for a scorer and
+gets the benchmark's stored scores where there are some, computed ones otherwise.
+
+The context is small and picklable (the benchmark holds only its data folder and loads its
+table lazily in each process), so it travels with evaluators to Ray workers.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable, Sequence
+
+import numpy as np
+
+from .errors import ConfigError, UnsupportedError
+from .types import Arch
+
+if TYPE_CHECKING:
+    from ..search_spaces.base import SearchSpace
+    from ..search_spaces.benchmark import Benchmark
+
+Scorer = Callable[[Sequence[Arch]], np.ndarray]
+"""Maps architectures to one score each (higher is better; NaN where undefined)."""
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """The dataset or task, the data folder, the space's benchmark (if any) and the run folder."""
+
+    dataset: str = "cifar10"
+    data_dir: str | None = None
+    run_dir: str | None = None
+    benchmark: "Benchmark | None" = None
+    lookup: bool = False
+    """Whether evaluations are answered by ``benchmark`` (a tabular search): a space may then keep
+    to the architectures the table holds."""
+
+    def __post_init__(self) -> None:
+        if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
+            raise ConfigError(f"data_dir must be a folder name, got {self.data_dir!r}")
+
+    def with_changes(self, **changes: object) -> "RunContext":
+        return replace(self, **changes)
+
+    def require_benchmark(self, who: str, space: "SearchSpace") -> "Benchmark":
+        """The benchmark, or one line saying that ``who`` needs one and what to do instead."""
+        if self.benchmark is None:
+            if space.benchmark is not None:  # a context built by hand, without the space's table
+                raise UnsupportedError(f"{who} needs the {space.benchmark} benchmark, and this run context has none; "
+                                       "build it with nasloop.engine.assemble.build_context(space class, dataset, "
+                                       "data_dir)")
+            raise UnsupportedError(f"{who} needs a benchmark table, and search space '{space.name}' has none; "
+                                   "use --evaluator proxy (zero-cost) or --evaluator train")
+        return self.benchmark
+
+    def stored_proxies(self) -> list[str]:
+        """The proxies the benchmark stores for this task (none without a benchmark or for another task)."""
+        if self.benchmark is None or self.dataset.lower() not in _task_names(self.benchmark):
+            return []
+        return self.benchmark.proxy_names(self.dataset)
+
+    def scorer(self, space: "SearchSpace", proxy: str) -> Scorer:
+        """Scores of ``proxy``: the benchmark's stored ones when it has them for this task, else computed.
+
+        Computing builds each architecture's network (``space.to_module``) and scores it on a
+        real mini-batch of the context's dataset, so it needs a space that builds networks.
+        """
+        if proxy in self.stored_proxies():
+            benchmark, task = self.benchmark, self.dataset
+            return lambda archs: benchmark.proxy_scores(list(archs), proxy, task)
+        from ..search_spaces.base import NetworkSpace
+
+        if not isinstance(space, NetworkSpace):
+            stored = self.stored_proxies()
+            raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
+                                   f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}) and "
+                                   f"search space '{space.name}' cannot build networks to compute it")
+        from .evaluators.proxies import computed_scorer
+
+        return computed_scorer(space, proxy, self.dataset, self.data_dir)
+
+
+def _task_names(benchmark: "Benchmark") -> set[str]:
+    return {n.lower() for task in benchmark.tasks for n in (task.name, *task.aliases)}

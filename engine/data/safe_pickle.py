@@ -1,0 +1,103 @@
+"""Reading benchmark pickles without running code from them.
+
+A pickle names the callables that rebuild its objects, and ``pickle.load`` imports and calls
+whatever it names: a downloaded "benchmark file" can run ``os.system``. NAS benchmark pickles
+(NASLib's NB101/NB201 files) hold only dicts, lists, numbers, strings and numpy arrays, so
+:func:`load_pickle` admits exactly the callables those need and refuses any other global when
+the pickle first names it, before anything is called with it.
+
+Every admitted callable is a builtin type or C function that a pickle cannot alter; numpy's
+``_frombuffer`` (a Python function) is handed out as a fresh wrapper per request, so a pickle's
+BUILD instruction cannot change numpy's own function object.
+"""
+from __future__ import annotations
+
+import _compat_pickle
+import collections
+import pickle
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from ..errors import DataError
+
+# numpy's own reduce tells us its array/scalar rebuilders, whatever its version calls their module.
+_RECONSTRUCT = np.empty(0).__reduce__()[0]
+_SCALAR = np.float64(0).__reduce__()[0]
+_FROMBUFFER = np.empty(1).__reduce_ex__(5)[0]
+
+_BUILTINS = (dict, list, tuple, set, frozenset, int, float, complex, str, bytes, bytearray, bool, slice, range)
+_NUMPY_CORE = ("numpy.core", "numpy._core")
+_ADMITTED: dict[tuple[str, str], Any] = {
+    **{("builtins", t.__name__): t for t in _BUILTINS},
+    ("collections", "OrderedDict"): collections.OrderedDict,
+    ("collections", "defaultdict"): collections.defaultdict,
+    ("_codecs", "encode"): str.encode,  # bytes at protocols 0-2: _codecs.encode(text, "latin1")
+    ("numpy", "ndarray"): np.ndarray,
+    ("numpy", "dtype"): np.dtype,
+    **{(f"{core}.multiarray", "_reconstruct"): _RECONSTRUCT for core in _NUMPY_CORE},
+    **{(f"{core}.multiarray", "scalar"): _SCALAR for core in _NUMPY_CORE},
+    **{(f"{core}.numeric", "_frombuffer"): _FROMBUFFER for core in _NUMPY_CORE},
+}
+ADMITTED_GLOBALS = tuple(sorted(f"{module}.{name}" for module, name in _ADMITTED))
+
+# What a malformed pickle raises while it is read (a refused global raises DataError instead).
+_CORRUPT = (pickle.UnpicklingError, EOFError, ValueError, TypeError, LookupError, AttributeError,
+            OverflowError, MemoryError, RecursionError)
+
+
+def one_line(text: object, limit: int | None = None) -> str:
+    """``text`` with every run of whitespace (newlines included) made one space, cut to ``limit``.
+
+    File names, and names and messages read from a file, reach error messages: this keeps each
+    message on one line, and a limit keeps a hostile or garbled file from filling the screen.
+    """
+    flat = " ".join(str(text).split())
+    return flat if limit is None or len(flat) <= limit else flat[:limit - 3] + "..."
+
+
+def _fresh(function: Callable[..., Any]) -> Callable[..., Any]:
+    return lambda *args: function(*args)
+
+
+class _PlainDataUnpickler(pickle.Unpickler):
+    """An unpickler that resolves only the globals in ``_ADMITTED``, from its own table."""
+
+    def __init__(self, file: Any, path: Path) -> None:
+        super().__init__(file)
+        self._path = path
+
+    def find_class(self, module: str, name: str) -> Any:
+        # Python 3 writes builtins as Python 2's __builtin__ names at protocols 0-2.
+        key = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
+        key = (_compat_pickle.IMPORT_MAPPING.get(key[0], key[0]), key[1])
+        if key not in _ADMITTED:
+            refused = one_line(f"{module}.{name}", 120)
+            raise DataError(one_line(
+                f"{self._path}: refused to load the pickle: it calls {refused}, which is not plain data; "
+                "nasloop reads only plain data pickles (dicts, lists, numbers, strings, numpy arrays), so "
+                "re-save the file with only those types, or use the published benchmark file"))
+        found = _ADMITTED[key]
+        return _fresh(found) if found is _FROMBUFFER else found
+
+    def persistent_load(self, pid: Any) -> Any:
+        raise pickle.UnpicklingError("it refers to external objects (persistent ids)")
+
+
+def load_pickle(path: str | Path) -> Any:
+    """Load a pickle of plain data (dicts, lists, numbers, strings, numpy arrays), running no code.
+
+    Raises a one-line DataError for a file that cannot be opened, a truncated or corrupt pickle,
+    and a pickle that names any other callable (before calling it).
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            return _PlainDataUnpickler(fh, path).load()
+    except OSError as exc:
+        raise DataError(one_line(f"cannot open {path} ({exc.strerror or exc}); check the path")) from None
+    except _CORRUPT as exc:
+        reason = one_line(exc, 200) or "no detail"
+        raise DataError(one_line(f"cannot read {path} as a pickle ({type(exc).__name__}: {reason}); "
+                                 "the file is truncated or corrupt, download it again")) from None

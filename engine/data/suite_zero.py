@@ -1,0 +1,48 @@
+"""NAS-Bench-Suite-Zero's published zero-cost proxy scores, for validating our own proxies.
+
+The file is ``zc_proxies_partial.json.gz``: ``{space: {dataset: {naslib_arch_key: {proxy: score,
+..., "val_accuracy": v}}}}`` (Krishnakumar et al., NeurIPS 2022 D&B, through NASLib). This module
+reads it; each space converts NASLib's keys into its own architectures (NB201:
+:mod:`nasloop.search_spaces.nb201.suite_zero`).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import DataError
+from .paths import find_file
+
+ZC_FILE = "zc_proxies_partial.json.gz"
+HOW_TO_GET = ("it is NASLib's naslib/data/zc_nasbench201.json (and siblings) from github.com/automl/NASLib "
+              f"merged as {ZC_FILE}; put it in --data-dir or $NASLOOP_DATA")
+
+
+@lru_cache(maxsize=2)
+def _read(path: str, mtime: float) -> dict:
+    try:
+        with gzip.open(path, "rt") as fh:
+            data = json.load(fh)
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
+        raise DataError(f"{path} is corrupt or truncated ({type(exc).__name__}: {exc}); "
+                        f"replace it with a fresh copy ({HOW_TO_GET})") from None
+    if not isinstance(data, dict):
+        raise DataError(f"{path} does not hold a {{space: {{dataset: ...}}}} mapping; it is not {ZC_FILE}")
+    return data
+
+
+def load_suite_zero(space: str, dataset: str, data_dir: str | os.PathLike | None = None) -> tuple[Path, dict]:
+    """The file's path and its records of ``space`` (NASLib's name: nasbench201, ...) on ``dataset``."""
+    path = find_file((ZC_FILE,), data_dir, HOW_TO_GET)
+    data = _read(str(path), Path(path).stat().st_mtime)
+    datasets = data.get(space) or {}
+    if dataset not in datasets:
+        raise DataError(f"{path} has no {space} '{dataset}' records; it has: {', '.join(sorted(datasets)) or 'none'}")
+    records = datasets[dataset]
+    if not isinstance(records, dict):
+        raise DataError(f"{path}: the {space} '{dataset}' records are not a mapping; replace the file ({HOW_TO_GET})")
+    return path, records

@@ -1,0 +1,52 @@
+"""Zero-cost proxies: cheap scores of an untrained network that rank architectures.
+
+Each proxy is a function ``(net, inputs, targets) -> float`` registered by name with
+:func:`register_proxy` (:mod:`.registry`); users add their own the same way (or through the ``nasloop.proxies``
+entry-point group). ``net`` is a freshly initialised network owned by the proxy (it may modify it),
+``inputs`` a normalised NCHW mini-batch and ``targets`` its int64 labels. A proxy registered with
+``needs_data=False`` reads only the batch's shape, so it also works for datasets whose images
+nasloop cannot load.
+
+The definitions follow the papers, with the conventions NAS-Bench-Suite-Zero (Krishnakumar et al.,
+2022) used to score NAS-Bench-201, so our scores rank cells as its published ones do: networks in
+train mode (BatchNorm normalises with the batch's own statistics), cross-entropy loss, one
+mini-batch, per-layer sums over the weights of every Conv2d and Linear layer.
+
+* synflow (Tanaka et al. 2020, Abdelfattah et al. 2021): BatchNorm bypassed, weights replaced by
+  their absolute values, one all-ones input in float64; sum over weights of |w * dR/dw| with R the
+  summed output. Reported as its natural log (as NAS-Bench-Suite-Zero stores it): the raw sum
+  spans dozens of orders of magnitude.
+* snip: sum |w * dL/dw|. grad_norm: sum over layers of ||dL/dW||. plain: sum w * dL/dw.
+* grasp: sum of -w * (H g), g the loss gradient and H the Hessian, by a Hessian-vector product.
+* fisher: per output channel of each layer, half the batch mean of (sum over positions of
+  activation * its gradient)^2, counted once per weight of that channel (the per-weight arrays
+  the zero-cost reference sums).
+* jacov: -sum(log(v + k) + 1/(v + k)) over the eigenvalues v of the correlation matrix of the
+  per-image input gradients of the summed output (k = 1e-5).
+* nwot (Mellor et al. 2021): log-determinant of the kernel counting, for each pair of images, the
+  ReLUs that both fire or both stay off.
+* epe_nas (Lopes et al. 2021): per class, sum log(|corr| + k) of the input-gradient correlations
+  of that class's images; the score is the sum of their absolute values (classes <= 100) or the
+  mean pairwise difference between classes (more classes).
+* zen (Lin et al. 2021): Gaussian weights (BatchNorm affine reset), Gaussian inputs x and
+  x + 0.01 * e with fixed seeds, BatchNorm in train mode; log of the batch mean of the L1
+  distance between the two feature maps entering global average pooling, plus the log standard
+  deviation of every BatchNorm layer, read from its running variance after the two passes as
+  the Zen-NAS reference implementation (and NAS-Bench-Suite-Zero) does.
+* l2_norm: sum over layers of ||W||. params: parameter count (millions). flops: multiply-adds of
+  one image (millions), counted with the per-layer rules of the torchstat counter that
+  NAS-Bench-Suite-Zero used (see :mod:`nasloop.search_spaces.nb201.cost`, which it matches).
+
+Scores that come out NaN or infinite (a network with no path from input to output has zero
+synflow and zen, for instance) are reported as failures with a reason, never raised.
+"""
+from __future__ import annotations
+
+from . import activation, gradient, structural  # noqa: F401 - registers the built-in proxies
+from .registry import PROXIES, Proxy, get_proxy, proxy_names, register_proxy, resolve
+from .scoring import (ProxyScores, computed_scorer, dataset_shape, minibatch, proxy_vectors, require_networks,
+                      score_architectures, score_network)
+
+__all__ = ["PROXIES", "Proxy", "ProxyScores", "computed_scorer", "dataset_shape", "get_proxy", "minibatch",
+           "proxy_names", "proxy_vectors", "register_proxy", "require_networks", "resolve", "score_architectures",
+           "score_network"]

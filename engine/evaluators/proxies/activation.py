@@ -1,0 +1,97 @@
+"""Activation and Jacobian proxies: jacov, nwot, epe_nas, zen."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from .layers import input_jacobian
+from .registry import register_proxy
+
+JACOBIAN_EPS = 1e-5
+ZEN_MIXUP = 1e-2
+
+
+@register_proxy("jacov")
+def jacov(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    with np.errstate(divide="ignore", invalid="ignore"):  # a constant Jacobian gives NaN: a failure
+        corr = np.corrcoef(input_jacobian(net, inputs)[0])
+        if not np.isfinite(corr).all():
+            return math.nan
+        eig = np.linalg.eigvalsh(corr)
+        return float(-np.sum(np.log(eig + JACOBIAN_EPS) + 1.0 / (eig + JACOBIAN_EPS)))
+
+
+@register_proxy("nwot")
+def nwot(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    n = len(inputs)
+    kernel = torch.zeros((n, n), dtype=torch.float64)
+
+    def count(_module: nn.Module, inp: tuple, _out: torch.Tensor) -> None:
+        codes = (inp[0].detach().reshape(n, -1) > 0).double()
+        kernel.add_((codes @ codes.T + (1 - codes) @ (1 - codes).T).cpu())
+
+    handles = [m.register_forward_hook(count) for m in net.modules() if isinstance(m, nn.ReLU)]
+    try:
+        with torch.no_grad():
+            net(inputs)
+    finally:
+        for handle in handles:
+            handle.remove()
+    sign, logdet = torch.linalg.slogdet(kernel)
+    return float(logdet) if float(sign) > 0 else -math.inf
+
+
+@register_proxy("epe_nas")
+def epe_nas(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    jac, num_classes = input_jacobian(net, inputs)
+    labels = targets.cpu().numpy()
+    per_class = []
+    for label in np.unique(labels):
+        rows = jac[labels == label]
+        with np.errstate(divide="ignore", invalid="ignore"):  # NaN (constant rows) fails the score
+            corr = np.atleast_2d(np.corrcoef(rows)) if len(rows) > 1 else np.ones((1, 1))
+        per_class.append(float(np.sum(np.log(np.abs(corr) + JACOBIAN_EPS))))
+    if num_classes <= 100:
+        return float(sum(abs(s) for s in per_class))
+    # many classes: per-class sums are normalised by their matrix size, then compared pairwise
+    sizes = [int(np.count_nonzero(labels == label)) for label in np.unique(labels)]
+    scaled = np.asarray(per_class) / np.asarray(sizes)
+    return float(np.abs(scaled[:, None] - scaled[None, :]).sum() / len(scaled))
+
+
+@register_proxy("zen", needs_data=False)
+def zen(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    pools = [m for m in net.modules() if isinstance(m, nn.AdaptiveAvgPool2d)]
+    if not pools:
+        raise ValueError("zen needs a network with global average pooling (nn.AdaptiveAvgPool2d)")
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.normal_(m.weight)
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.modules.batchnorm._BatchNorm) and m.affine:
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+    features: list[torch.Tensor] = []
+    norms = [m for m in net.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
+    for m in norms:
+        m.reset_running_stats()
+    handle = pools[-1].register_forward_hook(lambda _m, inp, _out: features.append(inp[0]))
+    x = torch.randn(inputs.shape, dtype=inputs.dtype, device=inputs.device)
+    mixed = x + ZEN_MIXUP * torch.randn(inputs.shape, dtype=inputs.dtype, device=inputs.device)
+    try:
+        with torch.no_grad():
+            net.train()
+            net(x)
+            net(mixed)
+    finally:
+        handle.remove()
+    # Zen-NAS reads each BN layer's running variance after both passes; a layer fed only zeros
+    # (behind a 'none' edge) keeps part of its initial variance of 1, so its log stays finite.
+    log_bn_std = sum(0.5 * math.log(float(m.running_var.mean())) for m in norms)
+    distance = float((features[0] - features[1]).abs().flatten(1).sum(1).mean())
+    return (math.log(distance) if distance > 0 else -math.inf) + log_bn_std

@@ -1,0 +1,70 @@
+"""The zero-cost proxy registry: a proxy is a function of a network and a mini-batch, registered by name.
+
+Users add their own with :func:`register_proxy` (or the ``nasloop.proxies`` entry-point group).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import torch
+from torch import nn
+
+from ...errors import ConfigError
+from ...registry import Registry
+
+ProxyFn = Callable[[nn.Module, torch.Tensor, torch.Tensor], float]
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """A registered proxy: its function and whether it reads the images and labels."""
+
+    name: str
+    fn: ProxyFn
+    needs_data: bool = True
+
+
+PROXIES: Registry = Registry("proxies", "zero-cost proxy")
+
+
+def register_proxy(name: str, *, needs_data: bool = True) -> Callable[[ProxyFn], ProxyFn]:
+    """Decorator: ``@register_proxy("name")`` on a function ``(net, inputs, targets) -> float``.
+
+    ``needs_data=False`` declares that the function reads only the batch's shape (synflow, zen,
+    params...), so it runs where no images are available.
+    """
+
+    def decorate(fn: ProxyFn) -> ProxyFn:
+        PROXIES.register(name)(Proxy(name, fn, needs_data))
+        return fn
+
+    return decorate
+
+
+def get_proxy(name: str) -> Proxy:
+    """The proxy registered as ``name``; one-line RegistryError naming the known ones otherwise."""
+    item = PROXIES.get(name)
+    if isinstance(item, Proxy):
+        return item
+    if callable(item):  # an entry point naming a bare function
+        return Proxy(name, item, bool(getattr(item, "needs_data", True)))
+    raise ConfigError(f"zero-cost proxy '{name}' is registered as {item!r}, not a function; "
+                      "register a function (net, inputs, targets) -> float")
+
+
+def proxy_names() -> list[str]:
+    """Every registered proxy name."""
+    return PROXIES.names()
+
+
+def resolve(names: Iterable[str] | str) -> list[Proxy]:
+    """Proxies by name (a list, or one comma-separated string); one-line errors for unknown or no names."""
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",")]
+    names = [n for n in names if n]
+    if not names:
+        raise ConfigError(f"no zero-cost proxy named; choose from: {', '.join(proxy_names())}")
+    if len(set(names)) != len(names):
+        raise ConfigError(f"zero-cost proxies listed twice in {','.join(names)}; name each once")
+    return [get_proxy(n) for n in names]

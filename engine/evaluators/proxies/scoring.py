@@ -1,0 +1,192 @@
+"""Scoring architectures with zero-cost proxies: one real mini-batch, one network per architecture.
+
+Networks come from the search space (``space.to_module``), sized by the space's own options;
+the mini-batch is real CIFAR-10 when a proxy reads data, and a zero batch of the dataset's shape
+for data-free proxies on datasets nasloop cannot load.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import os
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import torch
+
+from ....search_spaces.base import NetworkSpace
+from ...data.cifar import load_cifar10
+from ...data.datasets import dataset_facts
+from ...errors import ConfigError, DataError, UnsupportedError
+from ...types import Arch
+from .registry import Proxy, get_proxy, proxy_names, resolve
+
+# The normalisation NAS-Bench-201 trained its CIFAR networks with.
+CIFAR_MEAN = (125.3 / 255, 123.0 / 255, 113.9 / 255)
+CIFAR_STD = (63.0 / 255, 62.1 / 255, 66.7 / 255)
+
+
+def dataset_shape(dataset: str) -> tuple[int, int]:
+    """(number of classes, image side) of a dataset proxies can score for; ConfigError otherwise."""
+    facts = dataset_facts(dataset)
+    if facts.classes is None:
+        raise ConfigError(f"zero-cost proxies need a fixed class count, and '{facts.name}' takes it from an image "
+                          "folder; score with --dataset cifar10 (or another dataset with a known shape)")
+    return facts.classes, facts.image_size
+
+
+@lru_cache(maxsize=8)
+def _cifar10_batch(data_dir: str | None, batch_size: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """A seeded random mini-batch of real CIFAR-10 training images, normalised; cached per process."""
+    images, labels = load_cifar10(data_dir, split="train")
+    if batch_size > len(images):
+        raise ConfigError(f"batch size {batch_size} exceeds the {len(images)} CIFAR-10 training images found; "
+                          "choose a smaller --batch-size")
+    rows = np.sort(np.random.default_rng(seed).choice(len(images), size=batch_size, replace=False))
+    x = torch.from_numpy(images[rows].astype(np.float32) / 255.0).permute(0, 3, 1, 2)
+    mean = torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(CIFAR_STD).view(1, 3, 1, 1)
+    return ((x - mean) / std).contiguous(), torch.from_numpy(labels[rows].astype(np.int64))
+
+
+def minibatch(proxies: Sequence[Proxy], dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
+              batch_size: int = 64, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """The (inputs, targets) every proxy of one run sees.
+
+    Real CIFAR-10 images when a proxy reads data. When none does, or the dataset has no images
+    nasloop can load, data-free proxies get a zero batch of the right shape: they read only its
+    shape. Proxies that need images of such a dataset fail here in one line.
+    """
+    _, side = dataset_shape(dataset)
+    dataset = dataset_facts(dataset).name
+    if batch_size < 2:
+        raise ConfigError(f"batch size must be at least 2 for zero-cost proxies, got {batch_size}")
+    needy = [p.name for p in proxies if p.needs_data]
+    if needy and dataset == "cifar10":
+        return _cifar10_batch(str(data_dir) if data_dir else None, int(batch_size), int(seed))
+    if needy:
+        raise DataError(f"proxies {', '.join(needy)} need {dataset} images, which nasloop cannot load; "
+                        f"use --dataset cifar10 or only data-free proxies "
+                        f"({', '.join(n for n in proxy_names() if not get_proxy(n).needs_data)})")
+    return torch.zeros((batch_size, 3, side, side)), torch.zeros(batch_size, dtype=torch.int64)
+
+
+@dataclass
+class ProxyScores:
+    """One architecture's scores: finite values by proxy, failure reasons by proxy, seconds."""
+
+    scores: dict[str, float]
+    errors: dict[str, str]
+    seconds: dict[str, float]
+
+
+def score_network(build: Callable[[], nn.Module], proxies: Sequence[Proxy], inputs: torch.Tensor,
+                  targets: torch.Tensor, seed: int = 0, device: str = "cpu") -> ProxyScores:
+    """Score one network with each proxy, each on its own identically initialised copy.
+
+    The network is built under ``seed`` and every proxy runs with the RNG reset to ``seed``, so a
+    score depends only on (architecture, batch, seed); the caller's global RNG is left untouched.
+    NaN, infinite scores and numerical errors become failures with a reason.
+    """
+    out = ProxyScores({}, {}, {})
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        start = time.perf_counter()
+        template = build().to(device).train()
+        build_seconds = time.perf_counter() - start
+        x, y = inputs.to(device), targets.to(device)
+        for index, proxy in enumerate(proxies):
+            start = time.perf_counter()
+            torch.manual_seed(seed)
+            net = template if index == len(proxies) - 1 else copy.deepcopy(template)
+            try:
+                value = float(proxy.fn(net, x, y))
+            except (RuntimeError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+                out.errors[proxy.name] = f"{proxy.name} failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+            else:
+                if math.isfinite(value):
+                    out.scores[proxy.name] = value
+                else:
+                    out.errors[proxy.name] = f"{proxy.name} is {value} (the network carries no signal or overflowed)"
+            out.seconds[proxy.name] = time.perf_counter() - start + (build_seconds if index == 0 else 0.0)
+    return out
+
+
+def score_architectures(space: NetworkSpace, archs: Sequence[Arch | str], proxies: Sequence[str] | str,
+                        dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
+                        batch_size: int = 64, seed: int = 0, device: str = "cpu",
+                        on_result: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+    """Score architectures (values or their strings) with zero-cost proxies on one real mini-batch.
+
+    Returns one ``{"arch": str, "scores": {proxy: float}, "seconds": float}`` per architecture, in
+    order, with ``"proxy_seconds": {proxy: float}`` (network construction counted in the first
+    proxy's) and, when a proxy failed, ``"errors": {proxy: reason}`` (its score is then None).
+    ``on_result`` sees each record as it is produced (progress, streaming output). The networks'
+    size is the space's own (``NB201Space(channels=8)``).
+    """
+    require_networks(space, "zero-cost proxies")
+    chosen = resolve(proxies)
+    num_classes, _ = dataset_shape(dataset)
+    parsed = [space.parse(a) if isinstance(a, str) else space.validate(a) for a in archs]
+    inputs, targets = minibatch(chosen, dataset, data_dir, batch_size, seed)
+    records = []
+    for arch in parsed:
+        start = time.perf_counter()
+        result = score_network(lambda: space.to_module(arch, num_classes=num_classes),
+                               chosen, inputs, targets, seed, device)
+        record: dict[str, Any] = {"arch": space.format(arch),
+                                  "scores": {p.name: result.scores.get(p.name) for p in chosen},
+                                  "seconds": time.perf_counter() - start,
+                                  "proxy_seconds": result.seconds}
+        if result.errors:
+            record["errors"] = result.errors
+        records.append(record)
+        if on_result is not None:
+            on_result(record)
+    return records
+
+
+def proxy_vectors(space: NetworkSpace, archs: Sequence[Arch | str], proxies: Sequence[str] | str,
+                  **options: Any) -> np.ndarray:
+    """An (n, len(proxies)) float array of scores: a score-based encoding for predictors.
+
+    ``functools.partial(proxy_vectors, space, proxies=[...])`` is the ``archs -> (n, d)`` callable
+    a predictor's supplementary encoding takes. A failed score (a network with no input-output
+    path has no synflow or zen) becomes its column's lowest finite score, so such networks rank
+    below every working one instead of poisoning the features with NaN.
+    """
+    names = [p.name for p in resolve(proxies)]
+    records = score_architectures(space, archs, names, **options)
+    out = np.array([[np.nan if r["scores"][n] is None else r["scores"][n] for n in names] for r in records],
+                   dtype=np.float64).reshape(len(records), len(names))
+    for col, name in enumerate(names):
+        finite = np.isfinite(out[:, col])
+        if not finite.any() and len(out):
+            raise DataError(f"proxy '{name}' failed on every architecture given "
+                            f"({records[0]['errors'][name]}); drop it from the encoding")
+        out[~finite, col] = out[finite, col].min() if finite.any() else np.nan
+    return out
+
+
+def require_networks(space: Any, who: str) -> None:
+    """One line, before any work, when ``space`` cannot build the networks ``who`` needs."""
+    if not isinstance(space, NetworkSpace):
+        raise UnsupportedError(f"{who} need the network of each architecture, and search space '{space.name}' "
+                               "cannot build networks (NetworkSpace.to_module); use --evaluator tabular")
+
+
+def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
+                    data_dir: str | os.PathLike | None = None) -> Callable[[Sequence[Arch]], np.ndarray]:
+    """``archs -> scores`` of one proxy, computed by building and scoring each network (NaN on failure)."""
+    require_networks(space, f"computing proxy '{proxy}'")
+    resolve([proxy])  # an unknown proxy fails now
+    minibatch(resolve([proxy]), dataset, data_dir)  # so does one that needs images nasloop cannot load
+
+    def score(archs: Sequence[Arch]) -> np.ndarray:
+        records = score_architectures(space, list(archs), [proxy], dataset=dataset, data_dir=data_dir)
+        return np.array([np.nan if r["scores"][proxy] is None else r["scores"][proxy] for r in records])
+
+    return score

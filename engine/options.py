@@ -1,0 +1,221 @@
+"""Plugin options: checked against the constructor's type hints, reported from its signature.
+
+A plugin's options are the named parameters of its constructor, as with scikit-learn's
+estimators. Their type hints are the specification: ``int`` takes integers only (not ``True``,
+not ``10.5``), ``float`` takes any real number, ``Literal[...]`` one of its values, ``X | None``
+also null, and ``Annotated[int, Range(1)]`` adds bounds. So a misspelt, wrong-typed or
+out-of-range option from a YAML file or ``--strategy-opt`` fails in one line naming the option,
+what it takes and what it got, whether the plugin is built by the CLI or in a script, and no
+plugin writes its own checks for these. Cross-option rules (``sample_size <= population_size``)
+stay in the constructors that need them.
+
+:class:`Configurable` gives every plugin kind this checking and a ``config()`` read back from the
+same signature, so the options stored with a run always match what the constructor takes.
+"""
+from __future__ import annotations
+
+import collections.abc
+import functools
+import inspect
+import math
+import numbers
+import os
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Literal, Union
+
+import numpy as np
+
+from .errors import ConfigError
+
+WIRING: tuple[str, ...] = ("space", "context")
+"""Constructor parameters that are wiring, not options, unless a plugin kind says otherwise: the
+search passes them, a user does not."""
+
+
+@dataclass(frozen=True)
+class Range:
+    """Bounds for a numeric option: ``Annotated[int, Range(1)]`` is an integer of at least 1."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+    def holds(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return self.high is None or (value < self.high if self.high_open else value <= self.high)
+
+    def describe(self) -> str:
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+        if self.high is not None:
+            parts.append(f"{'<' if self.high_open else '<='} {self.high:g}")
+        return " and ".join(parts)
+
+
+PositiveInt = typing.Annotated[int, Range(1)]
+NonNegativeInt = typing.Annotated[int, Range(0)]
+PositiveFloat = typing.Annotated[float, Range(0, low_open=True)]
+NonNegativeFloat = typing.Annotated[float, Range(0)]
+Fraction = typing.Annotated[float, Range(0, 1, high_open=True)]
+"""A share in [0, 1)."""
+
+
+_PLURALS = {int: "integers", float: "numbers", bool: "true/false values", str: "strings"}
+
+
+def _describe(hint: Any) -> str:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Annotated:
+        ranges = [a.describe() for a in args[1:] if isinstance(a, Range)]
+        return _describe(args[0]) + (f" {' '.join(ranges)}" if ranges else "")
+    if origin in (Union, types.UnionType):
+        return " or ".join("null" if a is type(None) else _describe(a) for a in args)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) if not isinstance(a, str) else a for a in args)
+    if origin in (list, tuple, collections.abc.Sequence):
+        return f"a list of {_PLURALS.get(args[0], 'values') if args else 'values'}"
+    if origin in (dict, collections.abc.Mapping):
+        return "a mapping"
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        return "a function"
+    names = {int: "an integer", float: "a number", bool: "true or false", str: "a string", type(None): "null"}
+    return names.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether ``value`` satisfies ``hint`` (types this module does not know are accepted)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any or isinstance(hint, typing.TypeVar):
+        return True
+    if origin is typing.Annotated:
+        if not _fits(value, args[0]):
+            return False
+        return all(a.holds(value) for a in args[1:] if isinstance(a, Range))
+    if origin in (Union, types.UnionType):
+        return any(_fits(value, a) for a in args)
+    if origin is Literal:
+        return any(value == a and type(value) is type(a) for a in args)
+    if hint is type(None) or hint is None:
+        return value is None
+    if hint is bool:
+        return isinstance(value, (bool, np.bool_))
+    if hint is int:
+        return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if hint is float:
+        return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+                and math.isfinite(float(value)))
+    if hint is str:
+        return isinstance(value, str)
+    if origin in (list, tuple, collections.abc.Sequence):
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            return False
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+            args = (args[0],)
+        return not args or all(_fits(v, args[0]) for v in value)
+    if origin in (dict, collections.abc.Mapping):
+        return isinstance(value, collections.abc.Mapping)
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        return callable(value)
+    if hint is os.PathLike:
+        return isinstance(value, (str, os.PathLike))
+    if isinstance(hint, type):
+        return isinstance(value, hint)
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def _hints(function: Callable[..., Any]) -> dict[str, Any]:
+    """The resolved type hints of a constructor; none when a hint cannot be resolved (a user's
+    plugin may annotate with names imported only for type checkers)."""
+    try:
+        return typing.get_type_hints(function, include_extras=True)
+    except Exception:  # noqa: BLE001 - unresolvable hints only switch checking off for that plugin
+        return {}
+
+
+def _wiring(factory: Callable[..., Any]) -> tuple[str, ...]:
+    return ("self", *getattr(factory, "wiring", WIRING))
+
+
+def option_names(factory: Callable[..., Any]) -> list[str]:
+    """The options a plugin takes: its constructor's named parameters, wiring excluded."""
+    params = inspect.signature(factory).parameters.values()
+    wiring = _wiring(factory)
+    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in wiring]
+
+
+def takes(factory: Callable[..., Any], parameter: str) -> bool:
+    """Whether a plugin's constructor has a parameter called ``parameter`` (e.g. ``context``)."""
+    return parameter in inspect.signature(factory).parameters
+
+
+def check_options(owner: str, factory: Callable[..., Any], options: dict[str, Any]) -> None:
+    """Raise one ConfigError line for an option ``factory`` does not take or whose value does not fit.
+
+    ``owner`` names the plugin in the message (``strategy 'evolution'``).
+    """
+    known = option_names(factory)
+    for name in options:
+        if name not in known:
+            raise ConfigError(f"{owner} has no option '{name}'; it takes: {', '.join(known) or 'none'}")
+    init = factory.__init__ if isinstance(factory, type) else factory
+    hints = _hints(inspect.unwrap(init))
+    for name, value in options.items():
+        hint = hints.get(name)
+        if hint is not None and not _fits(value, hint):
+            raise ConfigError(f"{owner} option {name} must be {_describe(hint)}, got {value!r}")
+
+
+class Configurable:
+    """Base of every plugin kind: options checked when constructed, ``config()`` from the signature.
+
+    Each subclass's ``__init__`` is wrapped once, when the class is defined, so that the outermost
+    constructor call checks the options it was given (see the module docstring) before running,
+    and calls :meth:`_constructed` after. Subclasses store each option under its own name
+    (``self.population_size = population_size``), which is what ``config()`` reads back.
+    """
+
+    plugin_kind: ClassVar[str] = "plugin"
+    wiring: ClassVar[tuple[str, ...]] = WIRING
+    """Constructor parameters the search passes (the space, the run context...), which are not options."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None or getattr(init, "_checks_options", False):
+            return
+
+        signature = inspect.signature(init)
+        named = set(option_names(init)) - set(cls.wiring)
+
+        @functools.wraps(init)
+        def checked_init(self: Any, *args: Any, **options: Any) -> None:
+            outermost = type(self).__init__ is checked_init
+            if outermost:
+                owner = f"{cls.plugin_kind} {type(self).__name__}"
+                try:
+                    bound = signature.bind(self, *args, **options)
+                except TypeError:  # a misspelt option is named with the ones the plugin takes
+                    bound = None
+                if bound is None:
+                    check_options(owner, type(self), {k: v for k, v in options.items() if k not in cls.wiring})
+                    bound = signature.bind(self, *args, **options)  # a wrong positional call: Python's own error
+                check_options(owner, type(self), {k: v for k, v in bound.arguments.items() if k in named})
+            init(self, *args, **options)
+            if outermost:
+                self._constructed()
+
+        checked_init._checks_options = True  # type: ignore[attr-defined]
+        cls.__init__ = checked_init  # type: ignore[method-assign]
+
+    def _constructed(self) -> None:
+        """Called once the outermost constructor has finished (hook for subclasses)."""
+
+    def config(self) -> dict[str, Any]:
+        """The options that recreate this plugin, read from its constructor's signature."""
+        return {name: getattr(self, name) for name in option_names(type(self))}

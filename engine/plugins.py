@@ -1,0 +1,66 @@
+"""Loading a user's plugins without packaging: ``nasloop --plugin my_space.py search ...``.
+
+A plugin is a Python file or an importable module whose decorators (``@register_search_space``,
+``@register_strategy``...) register its classes when it is imported. Installed packages register
+through entry points instead and need nothing here. A search records the plugins it was started
+with, so ``--resume`` loads them again; a Ray executor ships file plugins to its workers by value
+(they cannot import a file that only the driver knows).
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Sequence
+
+from .errors import ConfigError
+
+_LOADED: dict[str, ModuleType] = {}
+
+
+def _module_name(path: Path) -> str:
+    stem = "".join(c if c.isalnum() else "_" for c in path.stem)
+    return f"nasloop_plugin_{stem}"
+
+
+def load_plugin(spec: str) -> ModuleType:
+    """Import one plugin, a ``.py`` file or a dotted module name, once per process."""
+    if spec in _LOADED:
+        return _LOADED[spec]
+    path = Path(spec).expanduser()
+    if spec.endswith(".py") or path.is_file():
+        if not path.is_file():
+            raise ConfigError(f"plugin file {spec} does not exist; give the path of a .py file or a module name")
+        name = _module_name(path)
+        module_spec = importlib.util.spec_from_file_location(name, path.resolve())
+        if module_spec is None or module_spec.loader is None:
+            raise ConfigError(f"plugin {spec} is not a Python file nasloop can import")
+        module = importlib.util.module_from_spec(module_spec)
+        sys.modules[name] = module
+        try:
+            module_spec.loader.exec_module(module)
+        except Exception as exc:  # noqa: BLE001 - the user's code may fail in any way: say where, in one line
+            del sys.modules[name]
+            raise ConfigError(f"plugin {spec} failed to load: {type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0] if str(exc) else ''}; fix the file") from None
+    else:
+        try:
+            module = importlib.import_module(spec)
+        except ImportError as exc:
+            raise ConfigError(f"plugin module '{spec}' cannot be imported ({exc}); give a .py file path or an "
+                              "importable module name") from None
+    _LOADED[spec] = module
+    return module
+
+
+def load_plugins(specs: Sequence[str]) -> None:
+    """Import every plugin in ``specs`` (see :func:`load_plugin`)."""
+    for spec in specs:
+        load_plugin(spec)
+
+
+def file_plugin_modules() -> list[ModuleType]:
+    """Modules loaded from files: what a distributed executor must ship by value."""
+    return [m for m in _LOADED.values() if m.__name__.startswith("nasloop_plugin_")]

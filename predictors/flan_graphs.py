@@ -1,0 +1,74 @@
+"""The graphs FLAN reads: PyG graphs of a space's architectures, cached per space, vocabulary and view."""
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+import numpy as np
+import torch
+from torch_geometric.data import Batch, Data
+
+from ..engine.types import Arch
+from ..search_spaces.base import SearchSpace, enumerable
+from .flan_network import longest_path
+from .vocabulary import Vocabulary
+
+
+class GraphCache:
+    """PyG graphs of one space's architectures in one graph encoding, with the batched graph of the whole space.
+
+    Encoding and collating all 15,625 NB201 cells takes about two seconds; ranking them with a
+    warm cache is then one forward pass per ensemble member.
+    """
+
+    def __init__(self, space: SearchSpace, vocab: Vocabulary, canonical: bool, view: str) -> None:
+        self.space, self.vocab, self.canonical, self.view = space, vocab, canonical, view
+        self._graphs: dict[Arch, Data] = {}
+        self._read: dict[Arch, Arch] = {}  # arch → the arch the model reads (its canonical form)
+        self._all: tuple[Batch, dict[Arch, int]] | None = None
+
+    def graph(self, arch: Arch) -> Data:
+        graph = self._graphs.get(arch)
+        if graph is None:
+            encoding = self.space.encode(arch, self.view)
+            edges = np.asarray(encoding.edges, dtype=np.int64).reshape(2, -1)
+            graph = Data(x=torch.from_numpy(self.vocab.ids(encoding.ops)), edge_index=torch.from_numpy(edges),
+                         depth=torch.tensor([longest_path(encoding.num_nodes, edges)]))
+            self._graphs[arch] = graph
+        return graph
+
+    def read(self, archs: Sequence[Arch]) -> list[Arch]:
+        """Archs as the model reads them: with ``canonical``, equivalent cells become one (memoised)."""
+        if not self.canonical:
+            return list(archs)
+        memo = self._read
+        for arch in archs:
+            if arch not in memo:
+                memo[arch] = self.space.canonical(arch)
+        return [memo[a] for a in archs]
+
+    def batch(self, archs: Sequence[Arch]) -> Batch:
+        return Batch.from_data_list([self.graph(a) for a in archs])
+
+    def whole_space(self) -> tuple[Batch, dict[Arch, int]] | None:
+        """The batched graph of every architecture (every canonical one), for spaces small enough to enumerate."""
+        if self._all is None and enumerable(self.space) and self.space.size <= WHOLE_SPACE_LIMIT:
+            archs = list(dict.fromkeys(self.read(list(self.space.enumerate()))))
+            self._all = (self.batch(archs), {a: i for i, a in enumerate(archs)})
+        return self._all
+
+
+WHOLE_SPACE_LIMIT = 200_000
+_CACHES: dict[tuple, GraphCache] = {}
+_MAX_CACHES = 4  # two views of two spaces
+
+
+def graph_cache(space: SearchSpace, vocab: Vocabulary, canonical: bool, view: str) -> GraphCache:
+    """The process-wide cache for (space, vocabulary, view): predictors built for the same space share it."""
+    key = (type(space).__qualname__, space.name, json.dumps(space.config(), sort_keys=True, default=str),
+           tuple(vocab.tokens()), canonical, view)
+    if key not in _CACHES:
+        while len(_CACHES) >= _MAX_CACHES:
+            _CACHES.pop(next(iter(_CACHES)))
+        _CACHES[key] = GraphCache(space, vocab, canonical, view)
+    return _CACHES[key]

@@ -1,0 +1,1 @@
+"""NAS-Bench-101: the cell graph (value, validation, hash, edits, encodings), its network and its cost."""

@@ -1,0 +1,165 @@
+"""NAS-Bench-101 tables: lookups by the benchmark's graph hash, stored proxies, data import.
+
+The table is nasloop's own ``nb101.npz`` when imported (``nasloop data import --space nb101``),
+else the shipped 30k JSON read directly. The 30k table holds about 7% of the 423,624 cells; an
+architecture it lacks is a failed result saying so. The cost is the measured 108-epoch training
+time, scaled by epochs for lower fidelities the source has no time for (and marked estimated).
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ...engine.data.paths import find_file
+from ...engine.data.safe_pickle import load_pickle
+from ...engine.data.sniff import head_text, is_pickle
+from ...engine.data.table import Table, column_name
+from ...engine.errors import DataError
+from ...engine.registry import register_benchmark
+from ...engine.types import Result
+from ..benchmark import Benchmark, Task
+from .cost import nb101_flops
+from .graph import NB101Cell
+from .identity import cell_hash, remember_hashes
+from .importers import JSON_FILE, import_json, merge, recognise_json
+from .importers_naslib import DATASET, import_naslib_pickle, looks_like_naslib_nb101
+
+TABLE_FILE = "nb101.npz"
+HOW_TO_GET = (f"get {JSON_FILE} (see the README's 'Data' section) or NASLib's nasbench_only108.pkl, then run "
+              "'nasloop data import --space nb101 FILE', or point --data-dir / NASLOOP_DATA at the folder holding it")
+FULL_SPACE = 423_624
+
+
+def _read(path: Path) -> Table:
+    if path.name.endswith(".npz"):
+        return Table.load(path)
+    if is_pickle(path):
+        return import_naslib_pickle(path)
+    if recognise_json(head_text(path)):
+        return import_json(path)
+    raise DataError(f"{path.name}: not a format of the nb101 benchmark; nasloop reads {NB101Benchmark.formats}")
+
+
+@lru_cache(maxsize=2)
+def _load(path: str, mtime: float) -> Table:
+    return _read(Path(path))
+
+
+@lru_cache(maxsize=2)
+def _rows(path: str, mtime: float) -> dict[str, int]:
+    """The table's rows by cell hash, built once per process and table file."""
+    return {key: row for row, key in enumerate(_load(path, mtime).columns["hash"].tolist())}
+
+
+@register_benchmark("nb101")
+class NB101Benchmark(Benchmark):
+    """Tabular NB101 lookups on CIFAR-10: validation (and, where imported, test) accuracy by epochs."""
+
+    name = "nb101"
+    tasks = (Task(DATASET, description="CIFAR-10 (validation: NB101's held-out 10,000 training images)"),)
+    table_file = TABLE_FILE
+    formats = f"the 30k JSON ({JSON_FILE}), NASLib's nasbench_only108.pkl and nasloop's nb101.npz"
+
+    def _source(self) -> tuple[str, float]:
+        path = find_file((TABLE_FILE, JSON_FILE), self.data_dir, HOW_TO_GET)
+        return str(path), path.stat().st_mtime
+
+    @property
+    def table(self) -> Table:
+        """The table, loaded on first use (once per process and file version)."""
+        return _load(*self._source())
+
+    def _row(self, arch: NB101Cell) -> int | None:
+        return _rows(*self._source()).get(cell_hash(arch))
+
+    def fidelities(self, task: str) -> list[int]:
+        self.task(task)
+        return sorted({int(c.split("@")[1].split(":")[0]) for c in self.table.columns
+                       if c.startswith(f"{DATASET}@") and c.endswith(":val_accuracy")})
+
+    def query(self, arch: NB101Cell, task: str, fidelity: int | None = None) -> Result:
+        fidelity = self.check(task, fidelity)
+        row = self._row(arch)
+        if row is None:
+            return Result.failed(f"not in the NB101 table: it holds {len(self.table):,} of the {FULL_SPACE:,} cells; "
+                                 "search with the table as the space (space option table_only) or import a "
+                                 "table that covers it")
+        columns = self.table.columns
+        metrics = {}
+        for metric in ("val_accuracy", "test_accuracy"):
+            col = columns.get(column_name(DATASET, fidelity, metric))
+            if col is not None and not math.isnan(col[row]):
+                metrics[metric] = float(col[row])
+        metrics["params_m"] = float(columns["params"][row]) / 1e6
+        metrics["flops_m"] = nb101_flops(arch)
+        cost, estimated = self._cost(row, fidelity)
+        if "val_accuracy" not in metrics:
+            return Result.failed(f"no {fidelity}-epoch result for this cell in the NB101 table", cost)
+        return Result(metrics=metrics, cost=cost, cost_estimated=estimated)
+
+    def _cost(self, row: int, fidelity: int) -> tuple[float, bool]:
+        """Measured training seconds at ``fidelity`` if the table has them, else the longest
+        measured run scaled by epochs (an estimate)."""
+        measured = self.table.columns.get(column_name(DATASET, fidelity, "train_seconds"))
+        if measured is not None and not math.isnan(measured[row]):
+            return float(measured[row]), False
+        longest = max((f for f in self.fidelities(DATASET)
+                       if column_name(DATASET, f, "train_seconds") in self.table.columns), default=None)
+        if longest is None:
+            return 0.0, True
+        seconds = float(self.table.columns[column_name(DATASET, longest, "train_seconds")][row])
+        return (0.0 if math.isnan(seconds) else seconds * fidelity / longest), True
+
+    def cells(self) -> list[NB101Cell]:
+        """Every cell of the table, in the table's order (the source's: ascending md5 hash)."""
+        return _cells(*self._source())
+
+    def holds(self, archs: Sequence[NB101Cell]) -> np.ndarray:
+        """Whether the table has each architecture (by graph hash, so isomorphic cells count too)."""
+        rows = _rows(*self._source())
+        return np.fromiter((cell_hash(a) in rows for a in archs), dtype=bool, count=len(archs))
+
+    def proxy_names(self, task: str) -> list[str]:
+        self.task(task)
+        stored = [c.split(":proxy:")[1] for c in self.table.columns if c.startswith(f"{DATASET}:proxy:")]
+        return sorted([*stored, "params", "flops"])
+
+    def proxy_scores(self, archs: Sequence[NB101Cell], proxy: str, task: str) -> np.ndarray:
+        """Stored scores (Zen where the source has it), and the parameter and FLOP counts of every cell."""
+        self.task(task)
+        if proxy == "flops":
+            return np.array([nb101_flops(a) for a in archs], dtype=np.float64)
+        column = "params" if proxy == "params" else f"{DATASET}:proxy:{proxy}"
+        if column not in self.table.columns:
+            return super().proxy_scores(archs, proxy, task)
+        rows = [self._row(a) for a in archs]
+        col = self.table.columns[column].astype(np.float64)
+        return np.array([np.nan if r is None else col[r] for r in rows], dtype=np.float64)
+
+    @classmethod
+    def recognise(cls, path: Path) -> str | None:
+        if path.name.endswith(".npz"):
+            return "a nasloop nb101 table" if Table.peek_meta(path).get("benchmark") == "nb101" else None
+        if is_pickle(path):
+            return "NASLib's NB101 pickle" if looks_like_naslib_nb101(load_pickle(path)) else None
+        return recognise_json(head_text(path))
+
+    @classmethod
+    def import_files(cls, paths: Sequence[Path]) -> Table:
+        return merge([_read(Path(p)) for p in paths])
+
+
+@lru_cache(maxsize=2)
+def _cells(path: str, mtime: float) -> list[NB101Cell]:
+    """The table's cells as values, built once per process; their hashes are the table's own."""
+    columns = _load(path, mtime).columns
+    cells = []
+    for size, matrix, ops in zip(columns["num_nodes"].tolist(), columns["matrix"], columns["ops"]):
+        cells.append(NB101Cell(tuple(tuple(int(v) for v in r[:size]) for r in matrix[:size]),
+                               tuple(int(o) for o in ops[1:size - 1])))
+    remember_hashes(cells, columns["hash"].tolist())
+    return cells

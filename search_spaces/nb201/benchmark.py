@@ -1,0 +1,141 @@
+"""NAS-Bench-201 tables: the lookups of the tabular evaluator, stored proxies, and data import.
+
+The table is nasloop's own ``nb201.npz`` when imported (``nasloop data import``), else the
+compact CSV read directly; either loads once per process.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ...engine.data.paths import find_file
+from ...engine.data.safe_pickle import load_pickle
+from ...engine.data.sniff import head_text, is_pickle
+from ...engine.data.table import Table, column_name
+from ...engine.errors import DataError
+from ...engine.registry import register_benchmark
+from ...engine.types import Result
+from ..benchmark import Benchmark, Task
+from .cell import Cell, cell_code
+from .importers import CSV_FILE, DATASETS, import_csv, import_naslib_pickle, looks_like_naslib_nb201, merge, recognise
+
+TABLE_FILE = "nb201.npz"
+HOW_TO_GET = (f"get {CSV_FILE} (see the README's 'Data' section) or a NASLib nb201 pickle, then run "
+              "'nasloop data import --space nb201 FILE', or point --data-dir / NASLOOP_DATA at the folder holding it")
+COUNT_PROXIES = {"params": "params_m", "flops": "flops_m"}  # proxy name → the table's column
+
+
+def _read(path: Path) -> Table:
+    if path.name.endswith(".npz"):
+        return Table.load(path)
+    if recognise(path, head_text(path)):
+        return import_csv(path)
+    if is_pickle(path):
+        return import_naslib_pickle(path)
+    raise DataError(f"{path.name}: not a format of the nb201 benchmark; nasloop reads "
+                    f"{NB201Benchmark.formats}")
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> Table:
+    return _read(Path(path))
+
+
+@register_benchmark("nb201")
+class NB201Benchmark(Benchmark):
+    """Tabular NB201 lookups: validation and test accuracy kept apart, training time as cost."""
+
+    name = "nb201"
+    tasks = (Task("cifar10", description="CIFAR-10 (validation: the cifar10-valid split)"),
+             Task("cifar100", description="CIFAR-100"),
+             Task("ImageNet16-120", description="ImageNet16-120", aliases=("imagenet16", "imagenet16-120",
+                                                                            "imagenet")))
+    table_file = TABLE_FILE
+    formats = "the compact CSV (nasbench201_all.csv.gz), NASLib nb201 pickles and nasloop's nb201.npz"
+
+    @property
+    def table(self) -> Table:
+        """The table, loaded on first use (once per process and file version)."""
+        if getattr(self, "_table", None) is None:
+            path = find_file((TABLE_FILE, CSV_FILE), self.data_dir, HOW_TO_GET)
+            self._table = _load(str(path), path.stat().st_mtime)
+        return self._table
+
+    def _column(self, name: str) -> np.ndarray | None:
+        return self.table.columns.get(name)
+
+    def fidelities(self, task: str) -> list[int]:
+        dataset = self.task(task).name
+        return sorted({int(c.split("@")[1].split(":")[0]) for c in self.table.columns
+                       if c.startswith(f"{dataset}@") and c.endswith(":val_accuracy")})
+
+    def query(self, arch: Cell, task: str, fidelity: int | None = None) -> Result:
+        dataset = self.task(task).name
+        fidelity = self.check(dataset, fidelity)
+        row = cell_code(arch)
+        metrics: dict[str, Any] = {}
+        for metric in ("val_accuracy", "test_accuracy"):
+            col = self._column(column_name(dataset, fidelity, metric))
+            if col is not None and not math.isnan(col[row]):
+                metrics[metric] = float(col[row])
+        for metric in ("params_m", "flops_m"):
+            metrics[metric] = float(self.table.columns[f"{dataset}:{metric}"][row])
+        seconds = self._column(column_name(dataset, fidelity, "train_seconds"))
+        estimated = self._column(column_name(dataset, fidelity, "cost_estimated"))
+        cost = float(seconds[row]) if seconds is not None and not math.isnan(seconds[row]) else 0.0
+        is_estimate = bool(estimated[row]) if estimated is not None else True
+        if "val_accuracy" not in metrics:
+            return Result.failed(f"no {fidelity}-epoch {dataset} result for this cell in the table", cost)
+        return Result(metrics=metrics, cost=cost, cost_estimated=is_estimate)
+
+    def cells(self) -> list[Cell]:
+        """Every cell in the order of its official NB201 index, the order published train/test splits use."""
+        index = self._column("index")
+        if index is None:
+            raise DataError(f"the NB201 table ({self.table.meta.get('source')}) has no official cell index; "
+                            f"import {CSV_FILE}, which carries it")
+        return [tuple(int(o) for o in cell) for cell in self.table.columns["cells"][np.argsort(index, kind="stable")]]
+
+    def proxy_names(self, task: str) -> list[str]:
+        prefix = f"{self.task(task).name}:proxy:"
+        return sorted([c[len(prefix):] for c in self.table.columns if c.startswith(prefix)] + list(COUNT_PROXIES))
+
+    def proxy_scores(self, archs: Sequence[Cell], proxy: str, task: str) -> np.ndarray:
+        """Stored zero-cost proxy scores (NaN where undefined) for ``archs``.
+
+        ``params`` and ``flops`` are proxies too (the cheapest of every zero-cost suite); they are
+        the table's own counts, computed for every cell at import.
+        """
+        dataset = self.task(task).name
+        name = f"{dataset}:{COUNT_PROXIES[proxy]}" if proxy in COUNT_PROXIES else f"{dataset}:proxy:{proxy}"
+        col = self._column(name)
+        if col is None:
+            return super().proxy_scores(archs, proxy, task)
+        rows = np.fromiter((cell_code(a) for a in archs), dtype=np.int64, count=len(archs))
+        return col[rows].astype(np.float64)
+
+    def best(self, task: str, metric: str = "val_accuracy", fidelity: int | None = None) -> tuple[Cell, float]:
+        """The best cell of the table by ``metric`` (for reporting regret, never for searching)."""
+        dataset = self.task(task).name
+        col = self.table.columns[column_name(dataset, self.check(dataset, fidelity), metric)]
+        row = int(np.nanargmax(col))
+        return tuple(int(o) for o in self.table.columns["cells"][row]), float(col[row])
+
+    @classmethod
+    def recognise(cls, path: Path) -> str | None:
+        if path.name.endswith(".npz"):
+            return "a nasloop nb201 table" if Table.peek_meta(path).get("benchmark") == "nb201" else None
+        if is_pickle(path):
+            return "a NASLib NB201 pickle" if looks_like_naslib_nb201(load_pickle(path)) else None
+        return recognise(path, head_text(path))
+
+    @classmethod
+    def import_files(cls, paths: Sequence[Path]) -> Table:
+        return merge([_read(Path(p)) for p in paths])
+
+
+__all__ = ["NB201Benchmark", "DATASETS", "TABLE_FILE", "CSV_FILE"]

@@ -1,0 +1,223 @@
+"""NAS-Bench-201 importers: public formats into nasloop's own table.
+
+Sources understood:
+
+* the compact CSV ``nasbench201_all.csv.gz`` (all 15,625 cells; 200- and 12-epoch accuracies);
+* NASLib's ``nb201_<dataset>_full_training.pickle`` layout
+  (``{arch_str: {dataset: {"eval_acc1es": [...], "train_times": [...], "cost_info": {...}}}}``),
+  whose per-epoch learning curves become fidelities 1..200 of the 200-epoch schedule and whose
+  measured training times become the cost. Pickles are read with nasloop's restricted unpickler,
+  so a hostile file runs no code.
+
+Neither the CSV nor the 12-epoch data carries training times; there the cost is an estimate
+proportional to the network's FLOPs (see :func:`estimated_epoch_seconds`), recorded in the
+table's metadata and marked on every result so nobody mistakes it for a measurement.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ...engine.data.safe_pickle import load_pickle
+from ...engine.data.table import Table, column_name
+from ...engine.errors import ArchitectureError, DataError
+from .cell import NUM_CELLS, cell_code
+from .cost import nb201_params_flops
+from .space import NB201Space
+
+CSV_FILE = "nasbench201_all.csv.gz"
+DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
+# (input size, classes, training images) of each dataset as NB201 trains on it (cifar10: the
+# 25,000-image half of the "cifar10-valid" split).
+TRAINING_SETS = {"cifar10": (32, 10, 25_000), "cifar100": (32, 100, 50_000), "ImageNet16-120": (16, 120, 151_700)}
+# CSV column prefixes: cifar10's validation numbers come from NB201's "cifar10-valid" setting.
+_CSV_VAL = {"cifar10": "cifar10valid", "cifar100": "cifar100", "ImageNet16-120": "imagenet16"}
+_CSV_TEST = {"cifar10": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "imagenet16"}
+_CSV_ZEN = {"cifar10": "zen_cifar10", "cifar100": "zen_cifar100", "ImageNet16-120": "zen_imagenet16"}
+INVALID_ZEN = -1e7
+NASLIB_EPOCHS = 200  # NASLib's pickles hold the 200-epoch schedule's learning curves
+NASLIB_DATASETS = {"cifar10-valid": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "ImageNet16-120"}
+
+# Cost model for tables without measured times: a GPU trains these small networks at an
+# effective rate far below peak (they are launch-bound), plus a fixed per-epoch overhead.
+EFFECTIVE_FLOPS_PER_SECOND = 2.0e12
+EPOCH_OVERHEAD_SECONDS = 2.0
+
+
+def estimated_epoch_seconds(flops_m: np.ndarray, dataset: str) -> np.ndarray:
+    """Estimated seconds for one training epoch: forward+backward ≈ 3× the forward multiply-adds."""
+    _, _, images = TRAINING_SETS[dataset]
+    return EPOCH_OVERHEAD_SECONDS + images * 3 * 2 * flops_m * 1e6 / EFFECTIVE_FLOPS_PER_SECOND
+
+
+def cells_in_code_order() -> np.ndarray:
+    return np.asarray(list(NB201Space().enumerate()), dtype=np.uint8)
+
+
+def _with_costs(columns: dict[str, np.ndarray], cells: np.ndarray) -> None:
+    """Add params/FLOPs columns and estimated costs for every dataset/fidelity lacking measured ones.
+
+    An estimated cost is also recorded in a ``:cost_estimated`` column, so each result says which it is.
+    """
+    for dataset, (size, classes, _) in TRAINING_SETS.items():
+        params, flops = nb201_params_flops(cells, num_classes=classes, input_size=size)
+        columns[f"{dataset}:params_m"] = params
+        columns[f"{dataset}:flops_m"] = flops
+        per_epoch = estimated_epoch_seconds(flops, dataset)
+        for name in [c for c in columns if c.startswith(f"{dataset}@") and c.endswith(":val_accuracy")]:
+            fidelity = int(name.split("@")[1].split(":")[0])
+            seconds = column_name(dataset, fidelity, "train_seconds")
+            estimated = np.isnan(columns[seconds]) if seconds in columns else np.ones(len(cells), dtype=bool)
+            measured = columns.get(seconds, np.full(len(cells), np.nan))
+            columns[seconds] = np.where(estimated, per_epoch * fidelity, measured)
+            columns[column_name(dataset, fidelity, "cost_estimated")] = estimated
+
+
+def recognise(path: Path, head: str) -> str | None:
+    """The NB201 source ``head`` (the file's first decompressed text) belongs to, if any."""
+    header = (head.splitlines()[0] if head else "").split(",")
+    if "index" in header and "arch_str" in header and any(c.endswith(("_200", "_12")) for c in header):
+        return "the compact NB201 CSV"
+    return None
+
+
+def import_csv(path: str | Path) -> Table:
+    """Read the compact NB201 CSV (every cell, 200- and 12-epoch accuracies)."""
+    n = NUM_CELLS
+    index = np.full(n, -1, dtype=np.int32)
+    fields = [(d, fid, kind, f"{(_CSV_VAL if kind == 'val' else _CSV_TEST)[d]}_{kind}_{fid}")
+              for d in DATASETS for fid in (200, 12) for kind in ("val", "test")]
+    values = {f: np.full(n, np.nan) for f in fields}
+    zen = {d: np.full(n, np.nan, dtype=np.float32) for d in _CSV_ZEN}
+    space = NB201Space()
+    try:
+        with gzip.open(path, "rt", newline="") if str(path).endswith(".gz") else open(path, newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"index", "arch_str"} | {f[3] for f in fields} | set(_CSV_ZEN.values())
+            missing -= set(reader.fieldnames or ())
+            if missing:
+                raise DataError(f"{path} is not the NB201 CSV: missing columns {', '.join(sorted(missing))}")
+            for line, row in enumerate(reader, start=2):
+                try:
+                    code = cell_code(space.parse(row["arch_str"]))
+                    index[code] = int(row["index"])
+                    for f in fields:
+                        values[f][code] = float(row[f[3]])
+                    for dataset, name in _CSV_ZEN.items():
+                        zen[dataset][code] = float(row[name])
+                except (ValueError, TypeError) as exc:
+                    raise DataError(f"{path} line {line}: {exc}; the file is corrupt, fetch it again") from None
+    except (OSError, EOFError, gzip.BadGzipFile, csv.Error, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read {path} ({exc}); the file is corrupt or not the NB201 CSV") from None
+    if (index < 0).any():
+        raise DataError(f"{path} covers {int((index >= 0).sum())} of {n} NB201 cells; the file is truncated")
+    cells = cells_in_code_order()
+    columns: dict[str, np.ndarray] = {"cells": cells, "index": index}
+    for (dataset, fid, kind, _), col in values.items():
+        columns[column_name(dataset, fid, f"{kind}_accuracy")] = col
+    for dataset, col in zen.items():  # -1e8 marks cells where Zen is undefined (no input→output path)
+        columns[f"{dataset}:proxy:zen"] = np.where(col <= INVALID_ZEN, np.nan, col).astype(np.float32)
+    _with_costs(columns, cells)
+    meta = {"benchmark": "nb201", "source": Path(path).name,
+            "cost": f"estimated: {EPOCH_OVERHEAD_SECONDS} s + 6·FLOPs·images / {EFFECTIVE_FLOPS_PER_SECOND:.1e} "
+                    "per epoch (no measured times in this source)"}
+    return Table(columns, meta)
+
+
+def looks_like_naslib_nb201(data: object) -> bool:
+    """Whether a loaded pickle has NASLib's NB201 layout: arch strings → per-dataset records."""
+    if not isinstance(data, dict) or not data:
+        return False
+    key, record = next(iter(data.items()))
+    return isinstance(key, str) and key.startswith("|") and isinstance(record, dict)
+
+
+def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
+    """Read a NASLib NB201 pickle: full learning curves (fidelities 1..200) and measured times.
+
+    Only the 200-epoch schedule is in these files; each epoch's validation accuracy becomes the
+    fidelity of that many epochs (what a user would see stopping training there). ``data`` is the
+    already (safely) loaded pickle, when the caller has it.
+    """
+    data = load_pickle(path) if data is None else data
+    if not looks_like_naslib_nb201(data):
+        raise DataError(f"{path} is not a NASLib NB201 pickle: expected a dict of NB201 arch strings to "
+                        "{'cifar10-valid': ..., 'cifar100': ..., 'ImageNet16-120': ...} records")
+    space = NB201Space()
+    columns: dict[str, np.ndarray] = {}
+
+    def column(dataset: str, epoch: int, metric: str) -> np.ndarray:
+        name = column_name(dataset, int(epoch), metric)
+        if name not in columns:
+            columns[name] = np.full(NUM_CELLS, np.nan)
+        return columns[name]
+
+    present = np.zeros(NUM_CELLS, dtype=bool)
+    for arch_str, record in data.items():
+        try:
+            code = cell_code(space.parse(arch_str))
+        except ArchitectureError as exc:
+            raise DataError(f"{path}: key {str(arch_str)[:80]!r} is not an NB201 cell ({exc})") from None
+        if not isinstance(record, dict):
+            raise DataError(f"{path}: the record of {arch_str} is not a dict; not a NASLib NB201 pickle")
+        present[code] = True
+        for naslib_name, dataset in NASLIB_DATASETS.items():
+            info = record.get(naslib_name)
+            if info is None:
+                continue
+            try:
+                curve = np.asarray(info.get("eval_acc1es", ()), dtype=np.float64)
+                times = np.asarray(info.get("train_times", ()), dtype=np.float64)
+                per_epoch = float((info.get("cost_info") or {}).get("train_time", math.nan))
+            except (AttributeError, TypeError, ValueError) as exc:
+                raise DataError(f"{path}: the {arch_str}/{naslib_name} record is malformed ({exc}); "
+                                "not a NASLib NB201 pickle") from None
+            if curve.ndim != 1 or len(curve) == 0:
+                raise DataError(f"{path}: {arch_str}/{naslib_name} has no 'eval_acc1es' learning curve")
+            epochs = np.arange(1, len(curve) + 1)
+            spent = np.cumsum(times[:len(curve)]) if len(times) >= len(curve) else per_epoch * epochs
+            for epoch, acc, seconds in zip(epochs, curve, spent):
+                column(dataset, epoch, "val_accuracy")[code] = acc
+                if not math.isnan(seconds):
+                    column(dataset, epoch, "train_seconds")[code] = seconds
+    cells = cells_in_code_order()
+    columns.update(cells=cells, present=present)
+    _with_costs(columns, cells)
+    return Table(columns, {"benchmark": "nb201", "source": Path(path).name, "schedule_epochs": NASLIB_EPOCHS,
+                           "cost": "measured train_times from the source where present, else estimated"})
+
+
+def merge(tables: list[Table]) -> Table:
+    """Combine tables from several sources, later ones winning.
+
+    A table that covers only some cells (a NASLib pickle holds the cells it was given) marks them
+    in its ``present`` column and overrides numbers only there. Its numbers come from one training
+    schedule (``schedule_epochs`` in its metadata); at any shorter fidelity it replaces the whole
+    ``dataset@fidelity`` group on its cells, so metrics it lacks become NaN there rather than
+    mixing in numbers from another run (NASLib's epoch 12 of a 200-epoch run is not the CSV's
+    12-epoch run, while its epoch 200 is the CSV's 200-epoch run).
+    """
+    columns: dict[str, np.ndarray] = {}
+    for table in tables:
+        mask = table.columns.get("present")
+        if mask is not None:
+            schedule = table.meta.get("schedule_epochs")
+            groups = {name.split(":")[0] for name in table.columns if "@" in name}
+            for name in [n for n in columns if "@" in n and n not in table.columns]:
+                group = name.split(":")[0]
+                if group in groups and int(group.split("@")[1]) != schedule:
+                    columns[name] = np.where(mask, np.nan, columns[name])
+        for name, col in table.columns.items():
+            if name == "present":
+                continue
+            if mask is None or name not in columns or col.dtype.kind not in "fb":
+                columns[name] = col
+            else:
+                columns[name] = np.where(mask, col, columns[name])
+    meta = {"benchmark": "nb201", "source": " + ".join(str(t.meta.get("source")) for t in tables),
+            "cost": "; ".join(sorted({str(t.meta.get("cost")) for t in tables}))}
+    return Table(columns, meta)

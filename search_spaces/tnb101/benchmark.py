@@ -1,0 +1,178 @@
+"""TransNAS-Bench-101 tables: seven tasks per space, their metrics and stored proxies.
+
+The source is ``transnas101_val.json.gz`` (``{"micro"|"macro": {task: {arch: {"val": v, "zen": s,
+"synflow"?: s, "epe_nas"?: s}}}}``), read directly or imported as ``tnb101-micro.npz`` /
+``tnb101-macro.npz``. Each task's ``val`` is the final validation value of its own metric, in the
+direction the table defines (room_layout's is a negated loss, so higher is better everywhere).
+The tables hold only final results (no learning curves) and no training times, so the cost of a
+lookup is unknown: it is reported as 0 and marked estimated.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, ClassVar, Sequence
+
+import numpy as np
+
+from ...engine.data.paths import find_file
+from ...engine.data.safe_pickle import one_line
+from ...engine.data.sniff import head_text
+from ...engine.data.table import Table
+from ...engine.errors import DataError
+from ...engine.registry import register_benchmark
+from ...engine.types import Result
+from ..benchmark import Benchmark, Task
+from .codes import format_macro, format_micro, parse_macro, parse_micro
+
+JSON_FILE = "transnas101_val.json.gz"
+TASKS = (Task("class_scene", "val_accuracy", description="scene classification, top-1 %"),
+         Task("class_object", "val_accuracy", description="object classification, top-1 %"),
+         Task("room_layout", "val_neg_l2_loss", description="room layout regression, negated L2 loss"),
+         Task("jigsaw", "val_accuracy", description="jigsaw puzzle, top-1 %"),
+         Task("segmentsemantic", "val_pixel_accuracy", description="semantic segmentation, pixel accuracy %"),
+         Task("normal", "val_ssim", description="surface normals, SSIM"),
+         Task("autoencoder", "val_ssim", description="autoencoding, SSIM"))
+PROXIES = ("zen", "synflow", "epe_nas")
+
+
+@lru_cache(maxsize=1)
+def _json(path: str, mtime: float) -> dict:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"cannot read {path} as the TransNAS-Bench-101 JSON ({one_line(exc, 120)}); the file is "
+                        "corrupt or truncated, fetch it again") from None
+    if not isinstance(data, dict) or not set(data) & {"micro", "macro"}:
+        raise DataError(f"{path} is not the TransNAS-Bench-101 JSON: expected {{\"micro\"|\"macro\": {{task: ...}}}}")
+    return data
+
+
+def import_json(path: Path, part: str, parse: Callable[[str], tuple], format: Callable[[tuple], str]) -> Table:
+    """One space's records of the JSON as a table: one row per architecture, columns per task."""
+    records = _json(str(path), path.stat().st_mtime).get(part)
+    if not isinstance(records, dict) or not records:
+        raise DataError(f"{path} holds no TransNAS-Bench-101 {part} records")
+    if not all(isinstance(t, dict) for t in records.values()):
+        raise DataError(f"{path}: TransNAS-Bench-101 tasks must map architectures to records; fetch the file again")
+    archs = sorted({format(parse(a)) for task in records.values() for a in task})
+    rows = {a: i for i, a in enumerate(archs)}
+    columns: dict[str, np.ndarray] = {"arch": np.asarray(archs, dtype="<U48")}
+    for task in TASKS:
+        entries = records.get(task.name) or {}
+        values = np.full(len(archs), np.nan)
+        proxies = {p: np.full(len(archs), np.nan) for p in PROXIES}
+        for arch, record in entries.items():
+            row = rows[format(parse(arch))]
+            try:
+                values[row] = float(record["val"])
+                for proxy in PROXIES:
+                    if record.get(proxy) is not None:
+                        proxies[proxy][row] = float(record[proxy])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise DataError(f"{path}: the {part}/{task.name} record of {arch} is malformed ({one_line(exc, 80)}); "
+                                "fetch the file again") from None
+        columns[f"{task.name}:{task.metric}"] = values
+        for proxy, col in proxies.items():
+            if not np.isnan(col).all():
+                columns[f"{task.name}:proxy:{proxy}"] = col
+    return Table(columns, {"benchmark": f"tnb101-{part}", "source": path.name,
+                           "cost": "unknown: the source has no training times"})
+
+
+class TransNASBenchmark(Benchmark):
+    """Shared lookups of the two TransNAS-Bench-101 tables (the subclasses name their part)."""
+
+    part: ClassVar[str]
+    _parse: ClassVar[Callable[[str], tuple]]
+    _format: ClassVar[Callable[[tuple], str]]
+    tasks = TASKS
+    final_only = True
+    formats = f"the TransNAS-Bench-101 JSON ({JSON_FILE}) and nasloop's own table"
+
+    def _source(self) -> tuple[str, float]:
+        path = find_file((self.table_file, JSON_FILE), self.data_dir,
+                         f"get {JSON_FILE} (see the README's 'Data' section) and point --data-dir or NASLOOP_DATA "
+                         f"at its folder, or run 'nasloop data import --space tnb101-{self.part} FILE'")
+        return str(path), path.stat().st_mtime
+
+    @property
+    def table(self) -> Table:
+        return _table(type(self), *self._source())
+
+    def fidelities(self, task: str) -> list[int]:
+        self.task(task)
+        return []
+
+    def query(self, arch: tuple, task: str, fidelity: int | None = None) -> Result:
+        found = self.task(task)
+        self.check(found.name, fidelity)
+        row = _rows(type(self), *self._source()).get(self._format(arch))
+        value = np.nan if row is None else self.table.columns[f"{found.name}:{found.metric}"][row]
+        if math.isnan(value):
+            return Result.failed(f"no {found.name} result for this architecture in the {self.name} table",
+                                 cost_estimated=True)
+        return Result(metrics={found.metric: float(value)}, cost=0.0, cost_estimated=True)
+
+    def cells(self) -> list[tuple]:
+        return [self._parse(a) for a in self.table.columns["arch"].tolist()]
+
+    def proxy_names(self, task: str) -> list[str]:
+        prefix = f"{self.task(task).name}:proxy:"
+        return sorted(c[len(prefix):] for c in self.table.columns if c.startswith(prefix))
+
+    def proxy_scores(self, archs: Sequence[tuple], proxy: str, task: str) -> np.ndarray:
+        column = self.table.columns.get(f"{self.task(task).name}:proxy:{proxy}")
+        if column is None:
+            return super().proxy_scores(archs, proxy, task)
+        rows = _rows(type(self), *self._source())
+        return np.array([column[rows[self._format(a)]] if self._format(a) in rows else np.nan for a in archs])
+
+    @classmethod
+    def recognise(cls, path: Path) -> str | None:
+        if path.name.endswith(".npz"):
+            return "a nasloop table" if Table.peek_meta(path).get("benchmark") == cls.name else None
+        head = head_text(path, 256).lstrip()
+        return "the TransNAS-Bench-101 JSON" if head.startswith(('{"micro"', '{"macro"')) else None
+
+    @classmethod
+    def import_files(cls, paths: Sequence[Path]) -> Table:
+        tables = [Table.load(p) if Path(p).name.endswith(".npz") else import_json(Path(p), cls.part, cls._parse,
+                                                                                   cls._format) for p in paths]
+        return tables[-1]  # each file holds the whole space: the last one given wins
+
+
+@lru_cache(maxsize=4)
+def _table(kind: type, path: str, mtime: float) -> Table:
+    if path.endswith(".npz"):
+        return Table.load(path)
+    return import_json(Path(path), kind.part, kind._parse, kind._format)
+
+
+@lru_cache(maxsize=4)
+def _rows(kind: type, path: str, mtime: float) -> dict[str, int]:
+    return {arch: row for row, arch in enumerate(_table(kind, path, mtime).columns["arch"].tolist())}
+
+
+@register_benchmark("tnb101-micro")
+class TNB101MicroBenchmark(TransNASBenchmark):
+    """TransNAS-Bench-101's cell-level table: 4,096 cells, 7 tasks."""
+
+    name, part, table_file = "tnb101-micro", "micro", "tnb101-micro.npz"
+    _parse, _format = staticmethod(parse_micro), staticmethod(format_micro)
+
+
+@register_benchmark("tnb101-macro")
+class TNB101MacroBenchmark(TransNASBenchmark):
+    """TransNAS-Bench-101's macro-level table: 3,256 skeletons, 7 tasks."""
+
+    name, part, table_file = "tnb101-macro", "macro", "tnb101-macro.npz"
+    _parse, _format = staticmethod(parse_macro), staticmethod(format_macro)
+
+
+__all__ = ["TNB101MicroBenchmark", "TNB101MacroBenchmark", "TASKS", "JSON_FILE"]

@@ -1,0 +1,119 @@
+"""TransNAS-Bench-101 (Duan et al., CVPR 2021): its micro (cell) and macro (skeleton) spaces.
+
+* ``tnb101-micro``: a 4-node cell with one of 4 ops (none, skip, conv1x1, conv3x3) on each of its
+  6 edges (4,096 cells), stacked on the fixed skeleton ``41414``; written as the benchmark does,
+  ``64-41414-a_bc_def``. The cell's shape is NB201's, so sampling, neighbours, the functional
+  identity and the encodings are the shared :class:`~..cell_space.CellSpace`.
+* ``tnb101-macro``: 4 to 6 modules of ResNet basic blocks, one digit each (1 keeps the shape, 2
+  doubles the channels, 3 halves the resolution, 4 does both; 3,256 skeletons), written
+  ``64-<digits>-basic``.
+
+Both build the benchmark's encoder with a classification head (:mod:`.network`), so zero-cost
+proxies and real training run on CIFAR-10 or an image folder; ``base_channels`` and
+``stem_stride`` are space options (the benchmark used 64 and a stride-4 stem for 256 px images;
+1 keeps 32 px images from shrinking to nothing).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, Literal
+
+import numpy as np
+
+from ...engine.errors import ArchitectureError
+from ...engine.options import PositiveInt
+from ...engine.registry import register_search_space
+from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
+from ..cell_space import Cell, CellSpace, CellSpec
+from .codes import (MACRO_MODULES, MICRO_EDGES, MICRO_OPS, MICRO_SKELETON, check_macro, enumerate_macro,
+                    format_macro, format_micro, macro_neighbours, mutate_macro, parse_macro, parse_micro,
+                    sample_macro)
+
+MICRO_SPEC = CellSpec(MICRO_OPS, MICRO_EDGES, none=0, skip=1)
+MODULES = ("keep", "double_channels", "halve_resolution", "halve_and_double")
+"""What each macro digit 1..4 does, as graph-encoding op names."""
+
+
+@register_search_space("tnb101-micro")
+class TNB101MicroSpace(CellSpace):
+    """TransNAS-Bench-101's cell-level space (4,096 cells on the ``41414`` skeleton)."""
+
+    name = "tnb101-micro"
+    spec = MICRO_SPEC
+    graph_ops = ("input", *MICRO_OPS, "output")
+    benchmark = "tnb101-micro"
+
+    def __init__(self, base_channels: PositiveInt = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
+        self.base_channels, self.stem_stride = base_channels, stem_stride
+
+    def parse(self, text: str) -> Cell:
+        return parse_micro(text)
+
+    def format(self, arch: Cell) -> str:
+        return format_micro(self.validate(arch))
+
+    def to_module(self, arch: Cell, num_classes: int = 10):
+        from .network import build_micro_network
+
+        return build_micro_network(self.validate(arch), num_classes=num_classes, base_channels=self.base_channels,
+                                   skeleton=MICRO_SKELETON, stem_stride=self.stem_stride)
+
+
+@register_search_space("tnb101-macro")
+class TNB101MacroSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
+    """TransNAS-Bench-101's macro-level space (3,256 skeletons of residual modules)."""
+
+    name = "tnb101-macro"
+    vector_encodings = ("onehot",)
+    graph_encodings = ("graph",)
+    graph_ops = ("input", *MODULES, "output")
+    benchmark = "tnb101-macro"
+
+    def __init__(self, base_channels: PositiveInt = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
+        self.base_channels, self.stem_stride = base_channels, stem_stride
+
+    def parse(self, text: str) -> tuple[int, ...]:
+        return parse_macro(text)
+
+    def format(self, arch: tuple[int, ...]) -> str:
+        return format_macro(self.validate(arch))
+
+    def validate(self, arch: Any) -> tuple[int, ...]:
+        try:
+            return check_macro(tuple(arch))
+        except TypeError:
+            raise ArchitectureError(f"a tnb101-macro architecture is a tuple of 4 to 6 module digits, got {arch!r}"
+                                    ) from None
+
+    def hash(self, arch: tuple[int, ...]) -> str:
+        return self.format(arch)
+
+    def sample(self, rng: np.random.Generator) -> tuple[int, ...]:
+        return sample_macro(rng)
+
+    def mutate(self, arch: tuple[int, ...], rng: np.random.Generator) -> tuple[int, ...]:
+        return mutate_macro(arch, rng)
+
+    def neighbours(self, arch: tuple[int, ...]) -> list[tuple[int, ...]]:
+        return macro_neighbours(arch)
+
+    @property
+    def size(self) -> int:
+        return len(enumerate_macro())
+
+    def enumerate(self) -> Iterator[tuple[int, ...]]:
+        return iter(enumerate_macro())
+
+    def _encode(self, arch: tuple[int, ...], kind: str) -> Any:
+        if kind == "onehot":  # one slot per possible module: its digit one-hot, all zeros when absent
+            out = np.zeros((MACRO_MODULES[1], len(MODULES)), dtype=np.float32)
+            out[np.arange(len(arch)), np.asarray(arch) - 1] = 1.0
+            return out.ravel()
+        ops = (self.token("input"), *(self.token(MODULES[d - 1]) for d in arch), self.token("output"))
+        chain = np.arange(len(ops) - 1, dtype=np.int64)
+        return GraphEncoding(ops=ops, edges=np.stack([chain, chain + 1]))
+
+    def to_module(self, arch: tuple[int, ...], num_classes: int = 10):
+        from .network import build_macro_network
+
+        return build_macro_network(self.validate(arch), num_classes=num_classes, base_channels=self.base_channels,
+                                   stem_stride=self.stem_stride)
