@@ -1,19 +1,21 @@
-"""Predictor-guided search against the classic strategies on NAS-Bench-201 CIFAR-10 (val-200).
+"""Predictor-guided search against the classic strategies on any space with a benchmark table.
 
 What it measures
 ----------------
 Every method runs ``--seeds`` searches of ``--budget`` distinct evaluations through the real
 Python API (``nasloop.engine.search.search``): registry, tabular evaluator, in-process executor,
-loop, SQLite store. Each run gets its own run directory in a temporary folder. For each method
-the script reports:
+loop, SQLite store, on ``--space`` and ``--dataset`` (NB201 CIFAR-10 by default; ``nb101``,
+``tnb101-micro``/``tnb101-macro`` with a TransNAS task). Each run gets its own run directory in a
+temporary folder. For each method the script reports:
 
-* best val @ b: the best validation accuracy among the first b evaluations, at
-  b = 16/32/64/128/200 (budgets above ``--budget`` are dropped). Given as mean ± 95 % CI
-  (t-distribution) over seeds;
-* queries to optimum: how many evaluations the search needed until it evaluated the space's
-  best-validation cell (``NB201Benchmark.best()``, 91.57 % on CIFAR-10). Given as median and
-  IQR over seeds. A run that never found it counts as "more than the budget": the median is then
-  shown as ``>budget`` if it falls there. The share of runs that found it is shown too;
+* best @ b: the best objective (the task's metric: validation accuracy on NB201, NB101 and the
+  TransNAS classification tasks) among the first b evaluations, at ``--checkpoints`` (budgets
+  above ``--budget`` are dropped). Given as mean ± 95 % CI (t-distribution) over seeds;
+* queries to optimum: how many evaluations the search needed until it evaluated the table's
+  best cell (NB201 CIFAR-10: 91.57 %; NB101 30k table: 94.91 %; TNB101-micro class_scene:
+  54.94 %). Given as median and IQR over seeds. A run that never found it counts as "more than
+  the budget": the median is then shown as ``>budget`` if it falls there. The share of runs that
+  found it is shown too;
 * wall s/run: mean wall-clock seconds of one search, fits included. Other work on the machine,
   and other searches with ``--jobs``, inflate it.
 
@@ -21,7 +23,8 @@ Methods (``--methods``, comma-separated):
 
 * ``flan-topk``: ``predictor-topk`` with the ``flan`` predictor (FLAN's own search loop);
 * ``flan-topk-zc``: the same, with a zero-cost warm-up: its 8 initial cells are the best of the
-  whole space by the mean rank of two stored proxies, parameter count and Zen (``warmup``). The
+  whole space by the mean rank of two stored proxies (``warmup``): parameter count and Zen on
+  NB201 and NB101, Zen and synflow on TransNAS (its tables store no parameter counts). The
   warm-up is deterministic, so every seed starts from the same 8 cells and seeds differ in FLAN's
   initialisation and the exploration picks only;
 * ``flan-topk-zc-pool``: the warm-up ranks a random pool of 1,024 cells per seed instead
@@ -33,17 +36,25 @@ Methods (``--methods``, comma-separated):
 * ``emprox-topk``: ``predictor-topk`` with the ``emprox`` predictor (EmProx-guided: EmProx's
   refit is cheap, so it can rank the whole space every round);
 * ``evolution``: regularized evolution (population 50, sample 10);
+* ``local``: first-improvement local search with random restarts;
 * ``random``: random search.
 
-Anchor: the FLAN authors' published NB201 CIFAR-10 search (3 seeds) reaches 91.49 % best val at
-32 queries and 91.57 % at 64. It reaches the optimum (91.61 % on their validation figures) at 128.
+Anchors (printed under the table of the space they belong to):
+* NB201 CIFAR-10: the FLAN authors' published search (3 seeds) reaches 91.49 % best val at 32
+  queries and 91.57 % at 64; it reaches the optimum (91.61 % on their validation figures) at 128.
+* TNB101-micro class_scene: the space's best is 54.94 %, reached by FLAN's own search by 128
+  queries (3 seeds).
+* NB101: BANANAS' published rank order at 150 queries: BANANAS ahead of local search ahead of
+  evolution ahead of random.
 
 How to run
 ----------
-    .venv/bin/python benchmarks/guided_search_nb201.py                       # 20 seeds, budget 200
-    .venv/bin/python benchmarks/guided_search_nb201.py --methods flan-topk,random --seeds 5 --budget 64
-    .venv/bin/python benchmarks/guided_search_nb201.py --json out.json       # also write the raw numbers
-    .venv/bin/python benchmarks/guided_search_nb201.py --jobs 2              # two searches at once (2 cores)
+    .venv/bin/python benchmarks/guided_search.py                       # NB201 CIFAR-10, 20 seeds, budget 200
+    .venv/bin/python benchmarks/guided_search.py --methods flan-topk,random --seeds 5 --budget 64
+    .venv/bin/python benchmarks/guided_search.py --space nb101 --budget 150 --checkpoints 25,50,100,150 \
+        --methods random,evolution,local,bananas-mlp,flan-topk,flan-topk-zc --jobs 2
+    .venv/bin/python benchmarks/guided_search.py --space tnb101-micro --dataset class_scene --budget 150
+    .venv/bin/python benchmarks/guided_search.py --json out.json       # also write the raw numbers
 
 Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``. Progress goes to stderr
 and the table to stdout. Torch runs single-threaded by default (``--torch-threads``). The
@@ -66,15 +77,24 @@ from typing import Any
 import numpy as np
 from stats_util import mean_ci
 
+from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.config import SearchConfig
-from nasloop.search_spaces.nb201 import NB201Benchmark
+from nasloop.engine.registry import SEARCH_SPACES
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
 
 CHECKPOINTS = (16, 32, 64, 128, 200)
-FLAN_PAPER = {32: 91.49, 64: 91.57, 128: 91.61}  # best val %, NB201 CIFAR-10, their Fig./Table (3 seeds)
-FLAN_PAPER_NOTE = ("FLAN authors' published NB201 CIFAR-10 search: 91.49 % at 32 queries, 91.57 % at 64, "
-                   "optimum (91.61 % on their validation figures) at 128")
+# Published figures to print beside ours: (space, dataset) -> {budget: best %}, and a sentence.
+ANCHORS = {
+    ("nb201", "cifar10"): ({32: 91.49, 64: 91.57, 128: 91.61},
+                           "FLAN authors' published NB201 CIFAR-10 search: 91.49 % at 32 queries, 91.57 % at 64, "
+                           "optimum (91.61 % on their validation figures) at 128 (3 seeds)"),
+    ("tnb101-micro", "class_scene"): ({128: 54.94}, "the space's best is 54.94 %, reached by FLAN's own search by "
+                                                   "128 queries (3 seeds)"),
+    ("nb101", "cifar10"): ({}, "BANANAS' published rank order at 150 queries: BANANAS ahead of local search ahead of "
+                              "evolution ahead of random"),
+}
+WARMUP_PROXIES = {"nb201": ["params", "zen"], "nb101": ["params", "zen"]}  # else Zen and synflow (TransNAS)
 
 
 @dataclass(frozen=True)
@@ -90,16 +110,17 @@ class Method:
         return self.strategy + (f" + {self.predictor}" if self.predictor else "")
 
 
+WARMUP = "<warm-up proxies of the space>"
 METHODS: dict[str, Method] = {
     "flan-topk": Method("predictor-topk", "flan"),
-    "flan-topk-zc": Method("predictor-topk", "flan", strategy_options={"warmup": ["params", "zen"]}),
-    "flan-topk-zc-pool": Method("predictor-topk", "flan",
-                                strategy_options={"warmup": ["params", "zen"], "warmup_pool": 1024}),
-    "random-topk-zc": Method("predictor-topk", "random", strategy_options={"warmup": ["params", "zen"]}),
+    "flan-topk-zc": Method("predictor-topk", "flan", strategy_options={"warmup": WARMUP}),
+    "flan-topk-zc-pool": Method("predictor-topk", "flan", strategy_options={"warmup": WARMUP, "warmup_pool": 1024}),
+    "random-topk-zc": Method("predictor-topk", "random", strategy_options={"warmup": WARMUP}),
     "bananas-gp": Method("bananas", "gp"),
     "bananas-mlp": Method("bananas", "mlp"),
     "emprox-topk": Method("predictor-topk", "emprox"),
     "evolution": Method("evolution", strategy_options={"population_size": 50, "sample_size": 10}),
+    "local": Method("local"),
     "random": Method("random"),
 }
 
@@ -109,10 +130,13 @@ def default_data_dir() -> str:
 
 
 # --- running --------------------------------------------------------------------------------
-def run_once(method: Method, seed: int, budget: int, data_dir: str, run_dir: Path) -> tuple[list[float], float]:
-    """One search; returns the validation accuracy of each evaluation in order, and its wall seconds."""
-    config = SearchConfig(space="nb201", dataset="cifar10", strategy=method.strategy, predictor=method.predictor,
-                          strategy_options=dict(method.strategy_options),
+def run_once(method: Method, space: str, dataset: str, seed: int, budget: int, data_dir: str,
+             run_dir: Path) -> tuple[list[float], float]:
+    """One search; returns the objective of each evaluation in order, and its wall seconds."""
+    options = {k: WARMUP_PROXIES.get(space, ["zen", "synflow"]) if v == WARMUP else v
+               for k, v in method.strategy_options.items()}
+    config = SearchConfig(space=space, dataset=dataset, strategy=method.strategy, predictor=method.predictor,
+                          strategy_options=options,
                           predictor_options=dict(method.predictor_options),
                           budget=budget, seed=seed, data_dir=data_dir, run_dir=str(run_dir))
     started = time.perf_counter()
@@ -146,8 +170,9 @@ def fmt_queries(value: float, budget: int) -> str:
     return f">{budget}" if math.isinf(value) else f"{value:.0f}"
 
 
-def table(rows: dict[str, dict[str, Any]], checkpoints: list[int], budget: int, optimum: float) -> str:
-    head = ("| method | " + " | ".join(f"best val @{b}" for b in checkpoints)
+def table(rows: dict[str, dict[str, Any]], checkpoints: list[int], budget: int, optimum: float,
+          anchor: dict[int, float]) -> str:
+    head = ("| method | " + " | ".join(f"best @{b}" for b in checkpoints)
             + " | queries to optimum: median [IQR] | found | wall s/run |")
     lines = [head, "| --- | " + " | ".join("---:" for _ in checkpoints) + " | ---: | ---: | ---: |"]
     for name, row in rows.items():
@@ -160,11 +185,21 @@ def table(rows: dict[str, dict[str, Any]], checkpoints: list[int], budget: int, 
         lines.append(f"| {name} ({row['describe']}) | " + " | ".join(cells)
                      + f" | {fmt_queries(q50, budget)} [{fmt_queries(q25, budget)}–{fmt_queries(q75, budget)}]"
                      + f" | {found.sum()}/{len(found)} | {np.mean(row['wall']):.1f} |")
-    anchor = [f"{FLAN_PAPER[b]:.2f}" if b in FLAN_PAPER else "" for b in checkpoints]
-    lines.append("| *FLAN paper (3 seeds, their val figures)* | " + " | ".join(anchor) + " | 128 | | |")
-    lines.append(f"| *table optimum (cifar10 val-200)* | " + " | ".join(f"{optimum:.2f}" for _ in checkpoints)
-                 + " | | | |")
+    if anchor:
+        cells = [f"{anchor[b]:.2f}" if b in anchor else "" for b in checkpoints]
+        lines.append("| *published anchor (3 seeds)* | " + " | ".join(cells) + " | 128 | | |")
+    lines.append("| *table optimum* | " + " | ".join(f"{optimum:.2f}" for _ in checkpoints) + " | | | |")
     return "\n".join(lines)
+
+
+def table_optimum(space: str, dataset: str, data_dir: str) -> float:
+    """The best objective over every cell the table holds (what a search could at most find)."""
+    context = build_context(SEARCH_SPACES.get(space), dataset, data_dir, lookup=True)
+    build_space(space, context)
+    task = context.benchmark.task(dataset)
+    values = [context.benchmark.query(cell, task.name).metrics.get(task.metric, math.nan)
+              for cell in context.benchmark.cells()]
+    return float(np.nanmin(values) if task.minimize else np.nanmax(values))
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -174,13 +209,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"comma-separated, from: {', '.join(METHODS)}")
     parser.add_argument("--seeds", type=int, default=20, help="seeds per method (0..N-1)")
     parser.add_argument("--budget", type=int, default=200, help="distinct evaluations per search")
-    parser.add_argument("--data-dir", default=default_data_dir(), help="folder with the NB201 table")
+    parser.add_argument("--space", default="nb201", help="search space with a benchmark table (default nb201)")
+    parser.add_argument("--dataset", default="cifar10", help="benchmark task (default cifar10)")
+    parser.add_argument("--checkpoints", default=",".join(map(str, CHECKPOINTS)),
+                        help="comma-separated budgets at which to report the best so far")
+    parser.add_argument("--data-dir", default=default_data_dir(), help="folder with the benchmark tables")
     parser.add_argument("--torch-threads", type=int, default=1, help="torch intra-op threads (0: leave torch's default)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="searches run at once, each in its own process (at most one per core)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw numbers here")
     args = parser.parse_args(argv)
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    args.checkpoints = [int(b) for b in args.checkpoints.split(",") if b.strip()]
     unknown = [m for m in args.methods if m not in METHODS]
     if unknown:
         parser.error(f"unknown method '{unknown[0]}'; choose from: {', '.join(METHODS)}")
@@ -197,25 +237,27 @@ def _set_torch_threads(threads: int) -> None:
         torch.set_num_threads(threads)
 
 
-def _run_job(job: tuple[str, int, int, str, str]) -> tuple[str, int, list[float], float]:
-    name, seed, budget, data_dir, tmp = job
-    scores, wall = run_once(METHODS[name], seed, budget, data_dir, Path(tmp) / f"{name}-s{seed}")
+def _run_job(job: tuple[str, str, str, int, int, str, str]) -> tuple[str, int, list[float], float]:
+    name, space, dataset, seed, budget, data_dir, tmp = job
+    scores, wall = run_once(METHODS[name], space, dataset, seed, budget, data_dir, Path(tmp) / f"{name}-s{seed}")
     return name, seed, scores, wall
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    checkpoints = [b for b in CHECKPOINTS if b < args.budget] + [args.budget]
-    optimum = NB201Benchmark(args.data_dir).best("cifar10", "val_accuracy")[1]
+    checkpoints = [b for b in args.checkpoints if b < args.budget] + [args.budget]
+    optimum = table_optimum(args.space, args.dataset, args.data_dir)
+    anchor, anchor_note = ANCHORS.get((args.space, args.dataset), ({}, ""))
     results: dict[tuple[str, int], tuple[list[float], float]] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nasloop-guided-") as tmp:
-        jobs = [(name, seed, args.budget, args.data_dir, tmp) for name in args.methods for seed in range(args.seeds)]
+        jobs = [(name, args.space, args.dataset, seed, args.budget, args.data_dir, tmp)
+                for name in args.methods for seed in range(args.seeds)]
         with ProcessPoolExecutor(args.jobs, initializer=_set_torch_threads, initargs=(args.torch_threads,)) as pool:
             for name, seed, scores, wall in pool.map(_run_job, jobs):
                 results[name, seed] = scores, wall
                 curve = best_at(scores, checkpoints)
-                print(f"{name} seed {seed}: best val " + ", ".join(f"@{b} {v:.2f}" for b, v in zip(checkpoints, curve))
+                print(f"{name} seed {seed}: best " + ", ".join(f"@{b} {v:.2f}" for b, v in zip(checkpoints, curve))
                       + f"; optimum after {fmt_queries(queries_to(scores, optimum), args.budget)} queries, "
                       f"{wall:.1f} s", file=sys.stderr, flush=True)
     rows: dict[str, dict[str, Any]] = {}
@@ -226,15 +268,16 @@ def main(argv: list[str] | None = None) -> None:
                       "queries_to_optimum": np.asarray([queries_to(scores, optimum) for scores, _ in runs]),
                       "wall": np.asarray([wall for _, wall in runs])}
     runtime = time.perf_counter() - started
-    print(f"### NB201 cifar10 val-200: guided search ({args.seeds} seeds, budget {args.budget}, "
-          "accuracies in %, mean ± 95 % CI)\n")
-    print(table(rows, checkpoints, args.budget, optimum), end="\n\n")
-    print(f"Anchor: {FLAN_PAPER_NOTE}.")
+    print(f"### {args.space} {args.dataset}: guided search ({args.seeds} seeds, budget {args.budget}, "
+          "mean ± 95 % CI)\n")
+    print(table(rows, checkpoints, args.budget, optimum, anchor), end="\n\n")
+    if anchor_note:
+        print(f"Anchor: {anchor_note}.")
     print("Budgets count distinct evaluations (duplicates are answered from the store at no cost).")
     print(f"Total runtime: {runtime:.1f} s")
     if args.json:
-        record = {"seeds": args.seeds, "budget": args.budget, "checkpoints": checkpoints, "optimum": optimum,
-                  "runtime_seconds": runtime, "anchor": FLAN_PAPER_NOTE,
+        record = {"space": args.space, "dataset": args.dataset, "seeds": args.seeds, "budget": args.budget,
+                  "checkpoints": checkpoints, "optimum": optimum, "runtime_seconds": runtime, "anchor": anchor_note,
                   "methods": {name: {"describe": row["describe"], "best_val": row["best_val"].tolist(),
                                      "queries_to_optimum": [None if math.isinf(q) else q
                                                             for q in row["queries_to_optimum"]],
