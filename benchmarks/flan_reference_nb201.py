@@ -51,7 +51,7 @@ from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import OPS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from predictors_nb201 import REFERENCE, _data_dir, _ints  # noqa: E402  (sibling benchmark script)
+from predictors import REFERENCES, _data_dir, _ints  # noqa: E402  (sibling benchmark script)
 
 MODEL_FILE = Path("correlation_trainer") / "new_models.py"
 # Their op indices: output, input, then their OPS list (avg_pool_3x3, nor_conv_1x1, nor_conv_3x3, none, skip_connect).
@@ -95,6 +95,7 @@ class FlanReferencePredictor(Predictor):
         super().__init__(space, seed)
         if space.name != "nb201":
             raise ConfigError("flan-reference encodes NB201 cells only; evaluate it with --space nb201")
+        self.reference_repo = reference_repo
         self.model_class = load_reference_model(reference_repo)
         self.epochs, self.batch_size, self.margin, self.max_pair_ratio = epochs, batch_size, margin, max_pair_ratio
         self.model = None
@@ -171,7 +172,7 @@ def _reference_records(job: tuple[list[int], int, str, str, str, dict]) -> list[
 
 
 def table(records: list[dict], sizes: list[int]) -> str:
-    anchors, anchor_fit = REFERENCE["FLAN reference (150 epochs, batch 8)"]
+    anchors, anchor_fit = REFERENCES["nb201"]["FLAN reference (150 epochs, batch 8)"]
     lines = ["| cells | ours tau | reference tau, this run | paired difference | reference tau, issue anchor "
              "| ours fit s | reference fit s | ours predict s | reference predict s |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]

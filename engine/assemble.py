@@ -27,6 +27,12 @@ def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
     return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)
 
 
+def _fits(space: SearchSpace, factory: Any) -> bool:
+    """Whether a plugin's declared needs (capabilities, a benchmark table) are met by ``space``."""
+    needs_table = getattr(factory, "uses_benchmark", False) and space.benchmark is None
+    return not needs_table and not missing_capabilities(space, getattr(factory, "requires", ()))
+
+
 def require_capabilities(space: SearchSpace, kind: str, name: str, factory: Any, registry: Registry) -> None:
     """One line, before anything runs, when a plugin needs a capability the space lacks; name those that fit."""
     missing = missing_capabilities(space, getattr(factory, "requires", ()))
@@ -35,7 +41,7 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: Any,
     fitting = []
     for other in registry.names():
         try:
-            if not missing_capabilities(space, getattr(registry.get(other), "requires", ())):
+            if _fits(space, registry.get(other)):
                 fitting.append(other)
         except NasloopError:  # a broken third-party plugin is not an alternative
             continue

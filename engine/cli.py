@@ -293,7 +293,10 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
             ("evaluations", f"{summary['evaluations']} of {summary['budget']['queries'] or '∞'}"
                             f" ({summary['duplicates_answered']} repeats answered from the store,"
                             f" {summary['failed']} failed)"),
-            ("evaluation cost", f"{summary['budget']['seconds_used']:.0f} s (simulated for tables)"),
+            ("evaluation cost", f"{summary['budget']['seconds_used']:.0f} s"
+                                + (f" ({summary['budget']['seconds_estimated']} of the costs estimated: "
+                                   "the table has no measured training time)"
+                                   if summary['budget']['seconds_estimated'] else "")),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             ("best architecture", best.get("arch", "-"))]
     rows += [(f"  {name}", f"{value:.4f}" if isinstance(value, float) else str(value))

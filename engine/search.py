@@ -37,7 +37,6 @@ def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Ex
     context = build_context(space_factory, config.dataset, config.data_dir, config.run_dir,
                             lookup=bool(getattr(evaluator_factory, "uses_benchmark", False)))
     space = build_space(config.space, context, **{**moved, **config.space_options})
-    require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS)
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES)
     wiring: dict[str, Any] = {"context": context, "seed": config.seed}
@@ -50,6 +49,7 @@ def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Ex
                           "strategy (bananas, predictor-topk) or drop --predictor")
     strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
                          **config.strategy_options)
+    require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS)
     evaluator = construct("evaluator", config.evaluator, evaluator_factory, space, wiring={"context": context},
                           **evaluator_options)
     evaluator.check(config.fidelity)
@@ -132,7 +132,8 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "failed": int(counts["failed"]),
             "pending": int(counts["pending"]),
             "budget": {"queries": config.get("budget"), "seconds": config.get("max_seconds"),
-                       "queries_used": int(counts["evaluations"]), "seconds_used": round(counts["cost"], 3)},
+                       "queries_used": int(counts["evaluations"]), "seconds_used": round(counts["cost"], 3),
+                       "seconds_estimated": int(counts["estimated"])},
             "wall_seconds": round(store.get_meta("wall_seconds") or 0.0, 3),
             "best": None if best is None else {"arch": best.arch, "trial": best.id, "score": best.score,
                                                "metrics": dict(best.result.metrics)},

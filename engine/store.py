@@ -217,6 +217,7 @@ class RunStore:
             " COUNT(*) FILTER (WHERE state = 'duplicate') AS duplicates,"
             " COUNT(*) FILTER (WHERE state = 'pending') AS pending,"
             " COUNT(*) FILTER (WHERE state = 'done' AND status = 'failed') AS failed,"
+            " COUNT(*) FILTER (WHERE state = 'done' AND cost_estimated = 1) AS estimated,"
             " COALESCE(SUM(cost) FILTER (WHERE state = 'done'), 0) AS cost FROM trials").fetchone()
         return dict(row)
 

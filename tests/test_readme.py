@@ -11,8 +11,9 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
 def test_readme_python_examples_run(tmp_path, data_dir):
-    api, space, proxy = BLOCKS
+    api, context, space, proxy = BLOCKS
     api = api.replace('"../shared/data"', repr(str(data_dir)))
+    context = context.replace('"../shared/data"', repr(str(data_dir))) + "\nassert mean.shape == std.shape == (10,)"
     check_space = space + "\n".join([
         "rng = np.random.default_rng(0)",
         "s = ChainSpace(); a = s.sample(rng)",
@@ -28,7 +29,7 @@ def test_readme_python_examples_run(tmp_path, data_dir):
         "row, = score_architectures(space, [cell], ['weight_count_sq', 'params'], data_dir=%r)" % str(data_dir),
         "assert row['scores']['weight_count_sq'] > 0",
     ])
-    for code in (api, check_space, check_proxy):
+    for code in (api, context, check_space, check_proxy):
         out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
         assert out.returncode == 0, out.stderr
     assert (tmp_path / "runs" / "api" / "nasloop.sqlite").is_file()

@@ -26,8 +26,9 @@ def _spaces_of(benchmark: str) -> list[str]:
     return found
 
 
-def _owner(path: Path, besides: str) -> tuple[str, str] | None:
-    """(benchmark, what the file is) for another registered benchmark that recognises ``path``."""
+def _owners(path: Path, besides: str) -> list[tuple[str, str]]:
+    """(benchmark, what the file is) for every other registered benchmark that recognises ``path``."""
+    found = []
     for name in BENCHMARKS.names():
         if name == besides:
             continue
@@ -36,8 +37,8 @@ def _owner(path: Path, besides: str) -> tuple[str, str] | None:
         except NasloopError:
             continue
         if what:
-            return name, what
-    return None
+            found.append((name, what))
+    return found
 
 
 def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table, list[tuple[Path, str]]]:
@@ -49,11 +50,12 @@ def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table
             raise DataError(f"{path} does not exist; give the path of a {benchmark} data file ({factory.formats})")
         what = factory.recognise(path)
         if what is None:
-            other = _owner(path, benchmark)
-            if other is not None:
-                spaces = " or ".join(f"--space {s}" for s in _spaces_of(other[0])) or f"the {other[0]} benchmark"
-                raise DataError(f"{path} is {other[1]}, data of the {other[0]} benchmark, not {benchmark}; "
-                                f"import it with {spaces}")
+            others = _owners(path, benchmark)
+            if others:
+                names = " and ".join(name for name, _ in others)
+                spaces = " or ".join(f"--space {s}" for name, _ in others for s in _spaces_of(name))
+                raise DataError(f"{path} is {others[0][1]}, data of the {names} benchmark{'s' * (len(others) > 1)}, "
+                                f"not {benchmark}; import it with {spaces or 'the space it belongs to'}")
             raise DataError(f"{path} is not a {benchmark} data file; the {benchmark} benchmark reads "
                             f"{factory.formats}")
         found.append((path, what))

@@ -1,0 +1,127 @@
+"""How well each registered predictor ranks a benchmark's cells it was not trained on.
+
+For every predictor (all registered ones by default), train size and seed, the script calls
+``nasloop.predictors.evaluation.evaluate_predictors`` on ``--space`` (NB201 by default): train on
+n cells with the table's validation accuracy (NB201: 200 epochs; NB101: 108) as target, rank
+every other cell of the table, and report Kendall tau (mean ± std over seeds), fit seconds and
+predict seconds (ranking all test cells), beside the published anchors of that space:
+
+* NB201: the FLAN reference implementation and two one-hot baselines measured with the same
+  split recipe (numbers from issue 3; the reference was timed on the 2-core development machine);
+* NB101: TA-GATES (0.669 / 0.779 / 0.779 at 72 / 364 / 729 training cells) and FLAN's own
+  repository (0.597 at 32, 0.729 at 128, 0.809 at 512), both trained on cells of the full
+  423,624-cell NB101 and tested on a 7,290-cell test set; here the test set is every other cell
+  of the 30,001-cell table (a uniform 7 % sample of the space, one training run per cell).
+
+How to run
+----------
+    .venv/bin/python benchmarks/predictors.py                                  # NB201, everything, 5 seeds
+    .venv/bin/python benchmarks/predictors.py --predictors flan --sizes 8,40 --seeds 3
+    .venv/bin/python benchmarks/predictors.py --space nb101 --predictors flan --sizes 72,364,729
+    .venv/bin/python benchmarks/predictors.py --json out.json                  # also the raw records
+    .venv/bin/python benchmarks/predictors.py --metric test_accuracy           # NB201's seed-averaged test-200
+
+Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``. Progress goes to
+stderr, the table to stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from nasloop.engine.errors import NasloopError
+from nasloop.engine.registry import PREDICTORS
+from nasloop.predictors.evaluation import evaluate_predictors
+
+SIZES = {"nb201": (8, 40, 78, 128, 512), "nb101": (72, 364, 729)}
+# Published anchors per space: name -> (Kendall tau per train size, fit seconds per train size).
+# The first is shown beside ours in the table. NB201's come from issue 3, on exactly this split recipe.
+REFERENCES = {
+    "nb201": {"FLAN reference (150 epochs, batch 8)": ({8: 0.47, 40: 0.70, 78: 0.78, 128: 0.81, 512: 0.87},
+                                                       {8: 12, 40: 67, 78: 160, 128: 216, 512: 870}),
+              "random forest, one-hot": ({8: 0.18, 40: 0.32, 78: 0.40, 128: 0.49, 512: 0.64}, {}),
+              "MLP, one-hot": ({8: 0.19, 40: 0.41, 78: 0.51, 128: 0.58, 512: 0.72}, {})},
+    "nb101": {"TA-GATES (full NB101, 7,290 test cells)": ({72: 0.669, 364: 0.779, 729: 0.779}, {}),
+              "FLAN repository (full NB101)": ({32: 0.597, 128: 0.729, 512: 0.809}, {})},
+}
+
+
+def _ints(text: str) -> list[int]:
+    try:
+        return [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+
+
+def _data_dir(given: str | None) -> str:
+    if given:
+        return given
+    return os.environ.get("NASLOOP_DATA") or str(Path(__file__).resolve().parents[1].parent / "shared" / "data")
+
+
+def table(records: list[dict], sizes: list[int], references: dict[str, tuple[dict, dict]]) -> str:
+    lines = ["| predictor | train size | Kendall tau | reference tau | fit s | reference fit s | predict s "
+             "| top-5% precision |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    ref_tau, ref_fit = next(iter(references.values()), ({}, {}))
+    for name in dict.fromkeys(r["predictor"] for r in records):
+        for n in sizes:
+            rows = [r for r in records if r["predictor"] == name and r["train_size"] == n]
+            if not rows:
+                continue
+            tau = np.array([r["kendall_tau"] for r in rows], dtype=float)
+            lines.append(f"| {name} | {n} | {np.nanmean(tau):.3f} ± {np.nanstd(tau):.3f} | {ref_tau[n]:.3f} "
+                         f"| {np.mean([r['fit_seconds'] for r in rows]):.2f} | {ref_fit.get(n, '')} "
+                         f"| {np.mean([r['predict_seconds'] for r in rows]):.2f} "
+                         f"| {np.mean([r['precision_top5'] for r in rows]):.2f} |"
+                         if n in ref_tau else
+                         f"| {name} | {n} | {np.nanmean(tau):.3f} ± {np.nanstd(tau):.3f} | | "
+                         f"{np.mean([r['fit_seconds'] for r in rows]):.2f} | | "
+                         f"{np.mean([r['predict_seconds'] for r in rows]):.2f} "
+                         f"| {np.mean([r['precision_top5'] for r in rows]):.2f} |")
+    lines += ["", "Anchors (Kendall tau by training cells):"]
+    for name, (taus, _) in references.items():
+        lines.append(f"- {name}: " + " / ".join(f"{taus[n]:.3f} @{n}" for n in taus))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--predictors", help="comma-separated names (default: every registered predictor)")
+    parser.add_argument("--space", default="nb201", help="space with a benchmark table (default nb201)")
+    parser.add_argument("--sizes", type=_ints, help="train sizes (default NB201 8,40,78,128,512; NB101 72,364,729)")
+    parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
+    parser.add_argument("--dataset", default="cifar10")
+    parser.add_argument("--metric", default="val_accuracy", choices=("val_accuracy", "test_accuracy"),
+                        help="target: the table's validation accuracy (default; the anchors are on it) or its test "
+                             "accuracy where the table has one")
+    parser.add_argument("--data-dir")
+    parser.add_argument("--json", help="also write the raw records to this file")
+    args = parser.parse_args(argv)
+    names = args.predictors.split(",") if args.predictors else PREDICTORS.names()
+    sizes = args.sizes or list(SIZES.get(args.space, SIZES["nb201"]))
+    progress = lambda r: print(f"{r['predictor']} n={r['train_size']} seed={r['seed']}: tau {r['kendall_tau']:.3f} "  # noqa: E731
+                               f"fit {r['fit_seconds']:.2f}s predict {r['predict_seconds']:.2f}s",
+                               file=sys.stderr, flush=True)
+    try:
+        records = evaluate_predictors(names, sizes, list(range(args.seeds)), space=args.space, dataset=args.dataset,
+                                      data_dir=_data_dir(args.data_dir), metric=args.metric, on_result=progress)
+    except NasloopError as exc:
+        print(f"predictors: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        Path(args.json).write_text(json.dumps(records, indent=1))
+    target = ("validation accuracy" if args.metric == "val_accuracy"
+              else "test accuracy (the reference anchors below are on validation accuracy)")
+    print(f"#### {args.space} {args.dataset}, {target}; {args.seeds} seeds; "
+          "times on this machine (reference fit times were taken on the 2-core development machine)\n")
+    print(table(records, sizes, REFERENCES.get(args.space, {})))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

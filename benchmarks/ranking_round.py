@@ -1,0 +1,74 @@
+"""Seconds and memory of a whole-space ranking round of ``predictor-topk`` + FLAN on a benchmark table.
+
+A round refits the predictor on every result so far and ranks every unevaluated architecture of
+the space (NB101: the 30,001 cells of the shipped table). The script tells the strategy the
+results of ``--observed`` random table cells, then asks for picks round by round through the
+public ask/tell API, answering each from the table, and reports per round: wall seconds of the
+ask (refit + ranking; the first also builds the batched graph of the whole space, once per
+process), and the process's peak resident memory (``ru_maxrss``) after the rounds, beside its
+size before the strategy existed (table, space and interpreter).
+
+How to run
+----------
+    .venv/bin/python benchmarks/ranking_round.py                      # NB101, 5 rounds
+    .venv/bin/python benchmarks/ranking_round.py --space nb201 --rounds 3
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+
+from nasloop.engine.assemble import build_context, build_space
+from nasloop.engine.registry import PREDICTORS, SEARCH_SPACES, STRATEGIES
+from nasloop.engine.types import Observation
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--space", default="nb101")
+    parser.add_argument("--dataset", default="cifar10")
+    parser.add_argument("--observed", type=int, default=48, help="results told before the first round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA")
+                        or str(Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+    args = parser.parse_args()
+    context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir, lookup=True)
+    space = build_space(args.space, context)
+    task = context.benchmark.task(args.dataset)
+    cells = context.benchmark.cells()
+    before = peak_mb()
+    predictor = PREDICTORS.get("flan")(space, seed=args.seed, context=context)
+    strategy = STRATEGIES.get("predictor-topk")(space, seed=args.seed, predictor=predictor, context=context,
+                                                num_init=0)
+    rng = np.random.default_rng(args.seed)
+    observed = [cells[i] for i in rng.choice(len(cells), size=args.observed, replace=False)]
+
+    def answer(archs):
+        return [Observation(a, context.benchmark.query(a, task.name).metrics[task.metric]) for a in archs]
+
+    strategy.tell(answer(observed))
+    print(f"{args.space} {task.name}: {len(cells):,} cells in the table, {args.observed} told before round 1; "
+          f"peak memory before the strategy {before:.0f} MB")
+    print("| round | results fitted | ask seconds (refit + ranking) | peak memory MB |")
+    print("| ---: | ---: | ---: | ---: |")
+    for round_number in range(1, args.rounds + 1):
+        fitted = len(strategy.observed)
+        started = time.perf_counter()
+        picks = strategy.ask(strategy.batch_size)
+        seconds = time.perf_counter() - started
+        strategy.tell(answer(picks))
+        print(f"| {round_number} | {fitted} | {seconds:.2f} | {peak_mb():.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""A user's own space, from their own file: loaded with --plugin, searched by every strategy and predictor
+its capabilities allow, and refused in one line, before anything runs, by the ones they do not.
+
+The space is ``examples/custom_space.py`` (a macro CNN of stages), used at a small size.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ConfigError, UnsupportedError
+from nasloop.engine.plugins import load_plugin
+from nasloop.engine.registry import SEARCH_SPACES, register_search_space
+from nasloop.engine.search import search
+from nasloop.search_spaces.base import SearchSpace
+
+EXAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "custom_space.py")
+SMALL = {"stages": 2}
+PROXY = {"proxies": ["synflow"], "batch_size": 8}
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+def run(tmp_path: Path, name: str, data_dir: Path, **config) -> dict:
+    return search(SearchConfig(space="macro-cnn", plugins=[EXAMPLE], data_dir=str(data_dir),
+                               run_dir=str(tmp_path / name), **config))
+
+
+def nasloop(*args: str, cwd: Path, data_dir: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NASLOOP_DATA=str(data_dir))
+    return subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("strategy,predictor", [("evolution", None), ("local", None), ("bananas", "gp"),
+                                                ("bananas", "mlp"), ("predictor-topk", "flan"),
+                                                ("predictor-topk", "emprox")])
+def test_every_strategy_and_predictor_searches_it_with_proxies(strategy, predictor, tmp_path, data_dir):
+    options = {"num_init": 4, "batch_size": 2, "pool_size": 40} if predictor else {}
+    predictor_options = {"pretrain_samples": 200, "pretrain_epochs": 2} if predictor == "emprox" else {}
+    summary = run(tmp_path, "run", data_dir, strategy=strategy, predictor=predictor, budget=8, seed=0,
+                  evaluator="proxy", evaluator_options=PROXY, space_options=SMALL, strategy_options=options,
+                  predictor_options=predictor_options)
+    assert summary["evaluations"] == 8 and summary["failed"] == 0 and summary["objective"] == "synflow"
+    space = SEARCH_SPACES.get("macro-cnn")(**SMALL)
+    assert len(space.parse(summary["best"]["arch"])) == 6  # two stages of op, width, skip
+
+
+def test_short_real_training_runs_on_it(tmp_path, data_dir):
+    summary = run(tmp_path, "train", data_dir, strategy="random", evaluator="train", fidelity=1, budget=2, seed=0,
+                  space_options=SMALL, evaluator_options={"train_images": 200, "batch_size": 32})
+    assert summary["evaluations"] == 2 and summary["failed"] == 0
+    assert 0 <= summary["best"]["metrics"]["val_accuracy"] <= 100
+
+
+def test_the_cli_loads_the_file_and_a_resume_loads_it_again(tmp_path, data_dir):
+    listed = nasloop("--plugin", EXAMPLE, "spaces", cwd=tmp_path, data_dir=data_dir)
+    assert listed.returncode == 0 and "macro-cnn" in listed.stdout
+    first = nasloop("--plugin", EXAMPLE, "search", "--space", "macro-cnn", "--evaluator", "proxy", "--proxies",
+                    "params", "--space-opt", "stages=2", "--budget", "3", "--run-dir", "r", "--quiet", "--json",
+                    cwd=tmp_path, data_dir=data_dir)
+    assert first.returncode == 0, first.stderr
+    more = nasloop("search", "--resume", "r", "--budget", "5", "--quiet", "--json", cwd=tmp_path, data_dir=data_dir)
+    assert more.returncode == 0, more.stderr  # no --plugin: the run remembers it
+    assert '"evaluations": 5' in more.stdout
+
+
+def test_ray_workers_get_the_plugin_file_by_value(tmp_path, data_dir):
+    out = nasloop("--plugin", EXAMPLE, "search", "--space", "macro-cnn", "--evaluator", "proxy", "--proxies", "params",
+                  "--space-opt", "stages=2", "--budget", "3", "--executor", "ray", "--workers", "1",
+                  "--run-dir", "r", "--quiet", "--json", cwd=tmp_path, data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    assert '"evaluations": 3' in out.stdout and '"failed": 0' in out.stdout
+
+
+@register_search_space("bare-chain")
+class BareChain(SearchSpace):
+    """Sampling and mutation only: no neighbours, no encodings, no networks, no table."""
+
+    name = "bare-chain"
+
+    def parse(self, text):
+        return tuple(int(c) for c in text.split("-"))
+
+    def format(self, arch):
+        return "-".join(map(str, arch))
+
+    def sample(self, rng):
+        return tuple(int(b) for b in rng.integers(0, 4, 5))
+
+    def mutate(self, arch, rng):
+        i = int(rng.integers(5))
+        return arch[:i] + ((arch[i] + 1) % 4,) + arch[i + 1:]
+
+
+@pytest.mark.parametrize("config,error,fragment", [
+    ({"strategy": "local", "evaluator": "proxy"}, UnsupportedError,
+     "strategy 'local' needs a search space that has neighbours (NeighbourhoodSpace: neighbours); 'bare-chain' does "
+     "not. Strategies that work on it: bananas, evolution, predictor-topk, random"),
+    ({"strategy": "random"}, UnsupportedError, "needs a benchmark table, and search space 'bare-chain' has none"),
+    ({"strategy": "random", "evaluator": "proxy"}, UnsupportedError,
+     "evaluator 'proxy' needs a search space that can build networks"),
+    ({"strategy": "bananas", "predictor": "gp", "evaluator": "train"}, UnsupportedError,
+     "gp reads architectures as vectors, and search space 'bare-chain' declares no vector encoding"),
+    ({"strategy": "predictor-topk", "predictor": "flan"}, UnsupportedError,
+     "FLAN reads architectures as graphs, and search space 'bare-chain' declares no graph encoding"),
+    ({"strategy": "random", "space_options": {"depth": 3}}, ConfigError,
+     "search space 'bare-chain' has no option 'depth'; it takes: none"),
+])
+def test_a_missing_capability_is_one_line_before_anything_runs(config, error, fragment, tmp_path, data_dir):
+    with pytest.raises(error) as info:
+        search(SearchConfig(space="bare-chain", budget=5, data_dir=str(data_dir), run_dir=str(tmp_path / "r"),
+                            **config))
+    assert fragment in str(info.value) and "\n" not in str(info.value)
+    assert not (tmp_path / "r").exists()
+
+
+def test_options_neither_the_evaluator_nor_the_space_takes_are_refused(tmp_path, data_dir):
+    load_plugin(EXAMPLE)
+    with pytest.raises(ConfigError, match="evaluator 'proxy' has no option 'channels'; it takes: proxies"):
+        run(tmp_path, "r", data_dir, strategy="random", evaluator="proxy", evaluator_options={"channels": 8}, budget=2)
+    with pytest.raises(ConfigError, match="search space 'macro-cnn' option stages must be an integer >= 1, got 0"):
+        run(tmp_path, "r", data_dir, strategy="random", evaluator="proxy", space_options={"stages": 0}, budget=2)
+
+
+def test_a_broken_installed_plugin_names_itself_and_hides_no_other(tmp_path, data_dir):
+    (tmp_path / "good_spaces.py").write_text(textwrap.dedent('''
+        from nasloop.search_spaces.nb201 import NB201Space
+
+        class Tiny(NB201Space):
+            """NB201 under another name, answered by its table."""
+            name = "tiny-nb201"
+    '''))
+    dist = tmp_path / "two_plugins-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: two-plugins\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[nasloop.search_spaces]\nbroken = no_such_module:Space\n"
+                                           "tiny-nb201 = good_spaces:Tiny\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), NASLOOP_DATA=str(data_dir))
+    cli = [sys.executable, "-m", "nasloop.engine.cli"]
+    listed = subprocess.run([*cli, "spaces"], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert listed.returncode == 0 and "tiny-nb201" in listed.stdout and "nb201" in listed.stdout
+    assert "broken" in listed.stdout and "failed to load" in listed.stdout
+    good = subprocess.run([*cli, "search", "--space", "tiny-nb201", "--budget", "5", "--run-dir", "g", "--quiet"],
+                          env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    bad = subprocess.run([*cli, "search", "--space", "broken", "--budget", "5", "--run-dir", "b"],
+                         env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1
+    assert "search space plugin 'broken' (no_such_module:Space) failed to load" in bad.stderr
+
+
+def test_the_example_space_is_small_and_round_trips():
+    assert len(Path(EXAMPLE).read_text().splitlines()) < 150
+    space = load_plugin(EXAMPLE).MacroCNNSpace(stages=3)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        arch = space.sample(rng)
+        assert space.parse(space.format(arch)) == arch and space.mutate(arch, rng) in space.neighbours(arch)
+        assert space.encode(arch, "onehot").sum() == 9 and space.encode(arch, "graph").num_nodes == 5
+    assert space.to_module(arch)(torch.zeros(2, 3, 32, 32)).shape == (2, 10)

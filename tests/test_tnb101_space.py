@@ -1,0 +1,108 @@
+"""TransNAS-Bench-101's micro and macro spaces and their seven-task tables, on the shipped data."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+import pytest
+
+from nasloop.engine.assemble import build_context
+from nasloop.engine.cli import main
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ArchitectureError, ConfigError, UnsupportedError
+from nasloop.engine.search import search
+from nasloop.search_spaces.tnb101.space import TNB101MacroSpace, TNB101MicroSpace
+
+TASKS = ("class_scene", "class_object", "room_layout", "jigsaw", "segmentsemantic", "normal", "autoencoder")
+
+
+@pytest.fixture(scope="module")
+def data(data_dir) -> dict:
+    return json.loads(gzip.decompress((data_dir / "transnas101_val.json.gz").read_bytes()))
+
+
+@pytest.mark.parametrize("factory,part,size", [(TNB101MicroSpace, "micro", 4096), (TNB101MacroSpace, "macro", 3256)])
+def test_every_architecture_and_task_answers_as_the_table_says(factory, part, size, data, data_dir):
+    space = factory()
+    benchmark = build_context(factory, "class_scene", str(data_dir), lookup=True).benchmark
+    archs = list(space.enumerate())
+    assert len(archs) == space.size == len(benchmark.cells()) == size
+    assert {space.format(a) for a in archs} == set(data[part]["class_scene"])
+    for task in TASKS:
+        metric = benchmark.task(task).metric
+        values = data[part][task]
+        for arch in archs[::97]:
+            result = benchmark.query(arch, task)
+            assert result.metrics == {metric: values[space.format(arch)]["val"]}
+            assert result.cost == 0.0 and result.cost_estimated  # the tables hold no training times
+    assert benchmark.task("room_layout").metric == "val_neg_l2_loss" and not benchmark.task("room_layout").minimize
+    assert benchmark.proxy_names("class_scene") == ["epe_nas", "synflow", "zen"]
+    assert benchmark.proxy_names("normal") == ["zen"]
+    arch = archs[5]
+    assert benchmark.proxy_scores([arch], "zen", "jigsaw")[0] == data[part]["jigsaw"][space.format(arch)]["zen"]
+
+
+def test_the_micro_cell_shares_nb201s_cell_identity():
+    space = TNB101MicroSpace()
+    dead = space.parse("64-41414-3_03_000")  # nothing reaches node 3: the cell outputs zeros
+    assert space.functional_hash(dead) == space.functional_hash(space.parse("64-41414-1_20_000")) == "zero"
+    assert space.canonical(dead) == (0,) * 6
+    assert space.encode(dead, "path").sum() == 0 and space.encode(dead, "onehot").sum() == 6
+    assert space.encode(dead, "dataflow").edges.shape[1] == 0 and space.encode(dead, "graph").edges.shape[1] == 10
+    assert space.encode(dead, "graph").ops[0] == "tnb101-micro/input"
+    rng = np.random.default_rng(0)
+    arch = space.sample(rng)
+    assert space.mutate(arch, rng) in space.neighbours(arch) and len(space.neighbours(arch)) == 18
+
+
+@pytest.mark.parametrize("space,dataset,best", [("tnb101-micro", "class_scene", 54.9363),
+                                                ("tnb101-macro", "class_object", 47.4224)])
+def test_local_search_and_guided_search_run_on_both_spaces(space, dataset, best, tmp_path, data_dir):
+    local = search(SearchConfig(space=space, dataset=dataset, strategy="local", budget=40, seed=0,
+                                data_dir=str(data_dir), run_dir=str(tmp_path / "local")))
+    guided = search(SearchConfig(space=space, dataset=dataset, strategy="predictor-topk", predictor="mlp",
+                                 strategy_options={"warmup": ["zen", "synflow"], "num_init": 6}, budget=14, seed=0,
+                                 data_dir=str(data_dir), run_dir=str(tmp_path / "guided")))
+    for summary in (local, guided):
+        assert summary["failed"] == 0 and summary["objective"] == "val_accuracy"
+        assert summary["best"]["score"] <= best
+    assert guided["best"]["score"] > best - 1.5  # a zero-cost warm-up starts among good cells
+
+
+def test_negated_loss_task_is_maximised(tmp_path, data_dir, data):
+    summary = search(SearchConfig(space="tnb101-macro", dataset="room_layout", strategy="random", budget=30, seed=0,
+                                  data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    values = data["macro"]["room_layout"]
+    assert summary["objective"] == "val_neg_l2_loss"
+    assert summary["best"]["score"] == summary["best"]["metrics"]["val_neg_l2_loss"] < 0
+    assert summary["best"]["score"] == values[summary["best"]["arch"]]["val"]
+
+
+def test_bad_strings_tasks_and_fidelities_are_one_line_errors(tmp_path, data_dir, capsys):
+    micro, macro = TNB101MicroSpace(), TNB101MacroSpace()
+    for space, text in ((micro, "64-41414-1_30_32"), (micro, "64-41414-1_30_324"), (macro, "64-11111-basic"),
+                        (macro, "64-41-basic"), (macro, "64-41415-basic")):
+        with pytest.raises(ArchitectureError) as info:
+            space.parse(text)
+        assert "\n" not in str(info.value)
+    for flags, fragment in ((["--space", "tnb101-micro", "--dataset", "cifar10"], "has no task 'cifar10'"),
+                            (["--space", "tnb101-micro", "--dataset", "jigsaw", "--fidelity", "12"],
+                             "holds only each architecture's final result")):
+        assert main(["search", *flags, "--budget", "3", "--data-dir", str(data_dir), "--run-dir",
+                     str(tmp_path / "r"), "--quiet"]) == 2
+        error = capsys.readouterr().err.strip()
+        assert fragment in error and "\n" not in error
+    with pytest.raises(ConfigError, match="stem_stride must be one of 1, 2, 4, got 3"):
+        TNB101MicroSpace(stem_stride=3)
+    with pytest.raises(UnsupportedError, match="drop --fidelity 5"):
+        build_context(TNB101MicroSpace, "jigsaw", str(data_dir)).benchmark.check("jigsaw", 5)
+
+
+def test_networks_train_and_score_on_cifar(data_dir):
+    from nasloop.engine.evaluators.proxies import score_architectures
+
+    for space, text in ((TNB101MicroSpace(base_channels=8), "64-41414-3_13_221"),
+                        (TNB101MacroSpace(base_channels=8), "64-1234-basic")):
+        (row,) = score_architectures(space, [text], ["synflow", "params"], data_dir=data_dir, batch_size=8)
+        assert row["scores"]["synflow"] is not None and row["scores"]["params"] > 0
