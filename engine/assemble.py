@@ -8,16 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..search_spaces.base import SearchSpace, missing_capabilities
+from ..strategies.base import Strategy
 from .config import construct
 from .context import RunContext
 from .errors import NasloopError, UnsupportedError
+from .evaluators.base import Evaluator
 from .registry import BENCHMARKS, SEARCH_SPACES, Registry
 
 
-def build_context(space_factory: type, dataset: str = "cifar10", data_dir: str | None = None,
+def build_context(space_factory: type[SearchSpace], dataset: str = "cifar10", data_dir: str | None = None,
                   run_dir: str | None = None, lookup: bool = False) -> RunContext:
     """The run context for a space: its benchmark (if it names one) is built here, once."""
-    name = getattr(space_factory, "benchmark", None)
+    name = space_factory.benchmark
     benchmark = None if name is None else construct("benchmark", name, BENCHMARKS.get(name), data_dir=data_dir)
     return RunContext(dataset=dataset, data_dir=data_dir, run_dir=run_dir, benchmark=benchmark, lookup=lookup)
 
@@ -27,15 +29,16 @@ def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
     return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)
 
 
-def _fits(space: SearchSpace, factory: Any) -> bool:
+def _fits(space: SearchSpace, factory: type[Strategy] | type[Evaluator]) -> bool:
     """Whether a plugin's declared needs (capabilities, a benchmark table) are met by ``space``."""
-    needs_table = getattr(factory, "uses_benchmark", False) and space.benchmark is None
-    return not needs_table and not missing_capabilities(space, getattr(factory, "requires", ()))
+    needs_table = issubclass(factory, Evaluator) and factory.uses_benchmark and space.benchmark is None
+    return not needs_table and not missing_capabilities(space, factory.requires)
 
 
-def require_capabilities(space: SearchSpace, kind: str, name: str, factory: Any, registry: Registry) -> None:
+def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type[Strategy] | type[Evaluator],
+                         registry: Registry) -> None:
     """One line, before anything runs, when a plugin needs a capability the space lacks; name those that fit."""
-    missing = missing_capabilities(space, getattr(factory, "requires", ()))
+    missing = missing_capabilities(space, factory.requires)
     if not missing:
         return
     fitting = []

@@ -21,8 +21,7 @@ from .errors import ConfigError, UnsupportedError
 from .types import Arch
 
 if TYPE_CHECKING:
-    from ..search_spaces.base import SearchSpace
-    from ..search_spaces.benchmark import Benchmark
+    from ..search_spaces.base import Benchmark, SearchSpace
 
 Scorer = Callable[[Sequence[Arch]], np.ndarray]
 """Maps architectures to one score each (higher is better; NaN where undefined)."""

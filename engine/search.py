@@ -35,7 +35,7 @@ def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Ex
     evaluator_factory = EVALUATORS.get(config.evaluator)
     evaluator_options, moved = route_options(config.evaluator_options, evaluator_factory, space_factory)
     context = build_context(space_factory, config.dataset, config.data_dir, config.run_dir,
-                            lookup=bool(getattr(evaluator_factory, "uses_benchmark", False)))
+                            lookup=evaluator_factory.uses_benchmark)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES)

@@ -19,7 +19,7 @@ def _spaces_of(benchmark: str) -> list[str]:
     found = []
     for name in SEARCH_SPACES.names():
         try:
-            if getattr(SEARCH_SPACES.get(name), "benchmark", None) == benchmark:
+            if SEARCH_SPACES.get(name).benchmark == benchmark:
                 found.append(name)
         except NasloopError:  # a broken plugin tabulates nothing
             continue

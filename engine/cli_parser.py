@@ -1,0 +1,192 @@
+"""The ``nasloop`` command's arguments: every subcommand and flag, and one-line usage errors."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+# Flags that map one-to-one onto SearchConfig fields (flag → field).
+CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
+                 "seed", "fidelity", "objective", "dedup", "data_dir", "run_dir")
+OPTION_FLAGS = ("space", "strategy", "predictor", "evaluator", "executor")
+# Shorthand flags for common plugin options: flag → (options dict, option name).
+SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", "device"),
+                    "workers": ("executor", "workers"), "gpus_per_trial": ("executor", "gpus_per_trial"),
+                    "ray_address": ("executor", "address"), "trial_timeout": ("executor", "timeout_s"),
+                    "max_retries": ("executor", "max_retries")}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming the fix."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _key_value(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got '{text}'")
+    try:
+        return key.replace("-", "_"), yaml.safe_load(value)
+    except yaml.YAMLError:
+        raise argparse.ArgumentTypeError(f"cannot read the value of '{text}'") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid integer '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number '{text}'") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 8,40,128, got '{text}'") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected integers >= 1, got '{text}'")
+    return values
+
+
+def _name_list(text: str) -> list[str]:
+    names = [v.strip() for v in text.split(",") if v.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected comma-separated names, got '{text}'")
+    return names
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="nasloop", description="Predictor-guided neural architecture search.")
+    parser.add_argument("--plugin", action="append", default=[], metavar="FILE.py|MODULE",
+                        help="import a plugin file or module first, so its spaces, strategies, ... are known "
+                             "(repeatable; a search records it and --resume loads it again)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    s = sub.add_parser("search", help="run (or resume) a search",
+                       description="Run a search. Flags override the --config file; options of a plugin "
+                                   "go in --strategy-opt KEY=VALUE and friends.")
+    s.add_argument("--config", type=Path, help="YAML file of SearchConfig keys")
+    s.add_argument("--resume", metavar="RUN_DIR", type=Path, help="continue the run in RUN_DIR")
+    s.add_argument("--space", help="search space (see 'nasloop spaces'); default nb201")
+    s.add_argument("--dataset", help="dataset or benchmark task; default cifar10")
+    s.add_argument("--strategy", help="search strategy (see 'nasloop strategies'); default evolution")
+    s.add_argument("--predictor", help="predictor of a guided strategy (bananas, predictor-topk); see 'nasloop predictors'")
+    s.add_argument("--evaluator", help="how architectures are evaluated; default tabular")
+    s.add_argument("--executor", help="where evaluations run; default inprocess")
+    s.add_argument("--budget", type=_positive_int, help="distinct evaluations to spend; default 100")
+    s.add_argument("--max-seconds", type=float, help="stop once evaluations cost this many (simulated) seconds")
+    s.add_argument("--seed", type=_positive_int, help="random seed; same seed and config, same search")
+    s.add_argument("--fidelity", "--epochs", type=_positive_int,
+                   help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")
+    s.add_argument("--objective", help="metric to maximise; default val_accuracy")
+    s.add_argument("--minimize", action="store_true", default=None, help="minimise --objective instead")
+    s.add_argument("--dedup", choices=("exact", "functional"),
+                   help="answer repeats of the same (exact) or an equivalent (functional) architecture from the store")
+    s.add_argument("--data-dir", help="folder holding benchmark data (else $NASLOOP_DATA, then ~/.cache/nasloop)")
+    s.add_argument("--run-dir", help="where the run is stored; default runs/<space>-<dataset>-<strategy>-s<seed>-<time>")
+    for kind in OPTION_FLAGS:
+        s.add_argument(f"--{kind}-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                       help=f"an option of the {kind} (repeatable)")
+    s.add_argument("--proxies", type=_name_list, help="--evaluator proxy: proxies to score, first is the objective")
+    s.add_argument("--device", help="--evaluator train/proxy: cpu, cuda, cuda:1 or auto")
+    s.add_argument("--workers", type=_positive_int, help="--executor ray: trials run at once")
+    s.add_argument("--gpus-per-trial", type=float, help="--executor ray: GPUs per trial (fractional shares a GPU)")
+    s.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
+    s.add_argument("--trial-timeout", type=_positive_float, help="--executor ray: seconds before a trial is retried")
+    s.add_argument("--max-retries", type=_positive_int, help="--executor ray: retries of a crashed or hung trial")
+    s.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    show = sub.add_parser("show", help="summarise a run")
+    show.add_argument("run_dir", type=Path)
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+
+    export = sub.add_parser("export", help="write a run's evaluations to CSV or JSON")
+    export.add_argument("run_dir", type=Path)
+    export.add_argument("output", type=Path, help="file name ending in .csv or .json")
+    export.add_argument("--all", action="store_true", help="include proposals answered from the store")
+
+    for name, help_text in (("spaces", "list search spaces"), ("strategies", "list strategies"),
+                            ("evaluators", "list evaluators"), ("executors", "list executors")):
+        sub.add_parser(name, help=help_text)
+
+    pred = sub.add_parser("predictors", help="list predictors, or evaluate them ('nasloop predictors evaluate')")
+    pred_sub = pred.add_subparsers(dest="predictors_command", parser_class=_Parser)
+    ev = pred_sub.add_parser("evaluate", help="rank a benchmark's cells after training on n of them",
+                             description="Train each predictor on n random cells and rank all the others: Kendall "
+                                         "tau, Spearman, top-1%/5% precision, fit and predict seconds. Seed s "
+                                         "trains on the first n of numpy.random.default_rng(s).permutation over "
+                                         "cells in official benchmark order.")
+    ev.add_argument("--space", default="nb201", help="benchmark space (default nb201)")
+    ev.add_argument("--dataset", default="cifar10", help="benchmark dataset (default cifar10)")
+    ev.add_argument("--predictor", "--predictors", dest="predictors", type=_name_list, default=["flan"],
+                    help="comma-separated predictor names (default flan)")
+    ev.add_argument("--train-sizes", type=_int_list, default=[8, 40, 78, 128, 512],
+                    help="comma-separated training-set sizes (default 8,40,78,128,512)")
+    ev.add_argument("--seeds", type=_positive_int, default=5, help="seeds 0..N-1 (default 5)")
+    ev.add_argument("--fidelity", type=_positive_int, help="epochs of the target accuracy (default: the most)")
+    ev.add_argument("--predictor-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                    help="an option of every evaluated predictor (repeatable)")
+    ev.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                    help="an option of the search space (repeatable)")
+    ev.add_argument("--metric", help="the table metric to rank by (default: the task's own)")
+    ev.add_argument("--data-dir", help="folder holding benchmark data")
+    ev.add_argument("--json", action="store_true", help="print a JSON list, one object per (predictor, size, seed)")
+
+    px = sub.add_parser("proxies", help="score architectures with zero-cost proxies",
+                        description="Build each architecture's network and score it on a real mini-batch.")
+    px.add_argument("--space", default="nb201", help="search space (default nb201)")
+    which = px.add_mutually_exclusive_group(required=True)
+    which.add_argument("--archs-file", type=Path, help="file with one architecture string per line")
+    which.add_argument("--sample", type=_positive_int, help="score N architectures drawn from the space")
+    px.add_argument("--seed", type=_positive_int, default=0, help="seed for --sample and the proxies (default 0)")
+    px.add_argument("--proxies", type=_name_list, default=["synflow"], help="comma-separated proxy names")
+    px.add_argument("--dataset", default="cifar10", help="dataset of the mini-batch (default cifar10)")
+    px.add_argument("--batch-size", type=_positive_int, default=64, help="mini-batch size (default 64)")
+    px.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    px.add_argument("--data-dir", help="folder holding the dataset")
+    px.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                    help="an option of the search space, e.g. channels=8 (repeatable)")
+    px.add_argument("--json", action="store_true", help="print a JSON list of {arch, scores, seconds}")
+
+    tr = sub.add_parser("train", help="train one architecture and report its accuracy")
+    tr.add_argument("--space", default="nb201", help="search space (default nb201)")
+    tr.add_argument("--arch", required=True, help="architecture string")
+    tr.add_argument("--dataset", default="cifar10", help="cifar10 or imagenet (default cifar10)")
+    tr.add_argument("--epochs", type=_positive_int, default=1, help="epochs to train (default 1)")
+    tr.add_argument("--device", default="auto", help="cpu, cuda or auto (default auto)")
+    tr.add_argument("--seed", type=_positive_int, default=0, help="seed (default 0)")
+    tr.add_argument("--train-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                    help="a training option such as batch_size=256 or train_images=2000 (repeatable)")
+    tr.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                    help="an option of the search space, e.g. NB201's channels=8, cells=1 (repeatable)")
+    tr.add_argument("--data-dir", help="folder holding the dataset")
+    tr.add_argument("--json", action="store_true", help="print one JSON object")
+
+    data = sub.add_parser("data", help="benchmark data").add_subparsers(dest="data_command", required=True,
+                                                                        parser_class=_Parser)
+    imp = data.add_parser("import", help="convert public benchmark files into nasloop's own table",
+                          description="Convert a space's public benchmark files (recognised by content) into "
+                                      "nasloop's own table, e.g. nb201.npz; later files override earlier ones "
+                                      "for the cells they cover.")
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--space", default="nb201", help="search space whose benchmark the files belong to (default nb201)")
+    imp.add_argument("--out", type=Path, help="output folder (default: $NASLOOP_DATA, else ~/.cache/nasloop)")
+    return parser
