@@ -49,7 +49,8 @@ from typing import Any
 
 import torch
 
-from nasloop.engine.config import accepts, construct
+from nasloop.engine.assemble import build_context, build_space
+from nasloop.engine.config import construct, route_options
 from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.executors.base import Executor
 from nasloop.engine.executors.inprocess import InProcessExecutor
@@ -101,13 +102,12 @@ def evaluator_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace, workers: int | None, work_dir: Path) -> dict[str, Any]:
     """One search of ``args.networks`` distinct cells; ``workers`` None means in-process."""
-    space = SEARCH_SPACES.get("nb201")()
     factory = EVALUATORS.get(args.evaluator)
-    options = {"dataset": args.dataset, "data_dir": args.data_dir, **evaluator_options(args)}
     run_dir = work_dir / ("inprocess" if workers is None else f"ray-{workers}")
-    if accepts(factory, "run_dir"):
-        options["run_dir"] = str(run_dir)
-    evaluator = construct("evaluator", args.evaluator, factory, space, **options)
+    options, space_options = route_options(evaluator_options(args), factory, SEARCH_SPACES.get("nb201"))
+    context = build_context(SEARCH_SPACES.get("nb201"), args.dataset, args.data_dir, str(run_dir))
+    space = build_space("nb201", context, **space_options)  # --option channels=8 sizes the network
+    evaluator = construct("evaluator", args.evaluator, factory, space, wiring={"context": context}, **options)
     evaluator.check(args.fidelity)
     if workers is None:  # the same compute per trial as one Ray worker, whose OMP_NUM_THREADS is its CPUs
         torch.set_num_threads(args.inprocess_threads or max(1, round(args.cpus_per_trial)))

@@ -129,12 +129,12 @@ def main() -> None:
     images, labels = load_cifar10(args.data_dir)
     if args.images:
         images, labels = images[:args.images], labels[:args.images]
-    space = NB201Space()
+    space = NB201Space(channels=args.channels, cells=args.cells)
     arch = space.parse(BEST_CELL)
 
     def network() -> torch.nn.Module:
         torch.manual_seed(args.seed)
-        return space.to_module(arch, channels=args.channels, cells_per_stage=args.cells)
+        return space.to_module(arch)
 
     print(f"data: {locate_cifar10(args.data_dir).describe()}, {len(labels)} training images", file=sys.stderr)
     print(f"device: {torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu'} "

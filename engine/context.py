@@ -12,7 +12,7 @@ table lazily in each process), so it travels with evaluators to Ray workers.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
@@ -42,9 +42,6 @@ class RunContext:
     def __post_init__(self) -> None:
         if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
             raise ConfigError(f"data_dir must be a folder name, got {self.data_dir!r}")
-
-    def with_changes(self, **changes: object) -> "RunContext":
-        return replace(self, **changes)
 
     def require_benchmark(self, who: str, space: "SearchSpace") -> "Benchmark":
         """The benchmark, or one line saying that ``who`` needs one and what to do instead."""

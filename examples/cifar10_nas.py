@@ -55,7 +55,8 @@ def main() -> None:
         space="nb201", dataset="cifar10", strategy=args.strategy, evaluator="train", executor=args.executor,
         budget=args.budget, fidelity=args.epochs, seed=args.seed, data_dir=args.data_dir, run_dir=args.run_dir,
         executor_options=executor_options,
-        evaluator_options={"channels": args.channels, "cells": args.cells, "batch_size": args.batch_size,
+        space_options={"channels": args.channels, "cells": args.cells},
+        evaluator_options={"batch_size": args.batch_size,
                            "lr": args.lr, "train_images": args.train_images or None, "device": args.device,
                            "compile": args.compile, "download": args.download},
     )
