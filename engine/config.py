@@ -4,31 +4,32 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 import yaml
 
 from .errors import ConfigError
-from .options import check_options, option_names, takes
+from .options import (Name, NonNegativeInt, PositiveFloat, PositiveInt, check_fields, check_options, option_names,
+                      takes)
 
 
 @dataclass
 class SearchConfig:
     """Everything that defines a search; stored in the run so it can be resumed and reproduced."""
 
-    space: str = "nb201"
-    dataset: str = "cifar10"
-    strategy: str = "evolution"
-    predictor: str | None = None
-    evaluator: str = "tabular"
-    executor: str = "inprocess"
-    budget: int | None = 100
-    max_seconds: float | None = None
-    seed: int = 0
-    fidelity: int | None = None
-    objective: str | None = None
+    space: Name = "nb201"
+    dataset: Name = "cifar10"
+    strategy: Name = "evolution"
+    predictor: Name | None = None
+    evaluator: Name = "tabular"
+    executor: Name = "inprocess"
+    budget: PositiveInt | None = 100
+    max_seconds: PositiveFloat | None = None
+    seed: NonNegativeInt = 0
+    fidelity: PositiveInt | None = None
+    objective: Name | None = None
     minimize: bool = False
-    dedup: str = "exact"
+    dedup: Literal["exact", "functional"] = "exact"
     data_dir: str | None = None
     run_dir: str | None = None
     space_options: dict[str, Any] = field(default_factory=dict)
@@ -36,44 +37,13 @@ class SearchConfig:
     predictor_options: dict[str, Any] = field(default_factory=dict)
     evaluator_options: dict[str, Any] = field(default_factory=dict)
     executor_options: dict[str, Any] = field(default_factory=dict)
-    plugins: list[str] = field(default_factory=list)
+    plugins: list[Name] = field(default_factory=list)
     """Plugin files or modules to import first (``--plugin``); stored so a resumed run loads them again."""
 
     def __post_init__(self) -> None:
-        self._check()
-
-    def _check(self) -> None:
-        def integer(name: str, low: int, optional: bool = True) -> None:
-            value = getattr(self, name)
-            if value is None and optional:
-                return
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")
-
-        integer("budget", 1)
-        integer("seed", 0, optional=False)
-        integer("fidelity", 1)
-        if self.max_seconds is not None and (isinstance(self.max_seconds, bool)
-                                             or not isinstance(self.max_seconds, (int, float))
-                                             or self.max_seconds <= 0):
-            raise ConfigError(f"max_seconds must be a positive number, got {self.max_seconds!r}")
+        check_fields(self)  # the same type-hint checks as every plugin's options
         if self.budget is None and self.max_seconds is None:
             raise ConfigError("a search needs a budget: set budget (evaluations) and/or max_seconds")
-        if self.dedup not in ("exact", "functional"):
-            raise ConfigError(f"dedup must be 'exact' or 'functional', got {self.dedup!r}")
-        if not isinstance(self.minimize, bool):
-            raise ConfigError(f"minimize must be true or false, got {self.minimize!r}")
-        for name in ("space", "dataset", "strategy", "evaluator", "executor"):
-            if not isinstance(getattr(self, name), str) or not getattr(self, name):
-                raise ConfigError(f"{name} must be a non-empty name, got {getattr(self, name)!r}")
-        if self.predictor is not None and (not isinstance(self.predictor, str) or not self.predictor):
-            raise ConfigError(f"predictor must be a non-empty name, got {self.predictor!r}")
-        if not isinstance(self.plugins, list) or not all(isinstance(p, str) and p for p in self.plugins):
-            raise ConfigError(f"plugins must be a list of .py files or module names, got {self.plugins!r}")
-        for name in ("space_options", "strategy_options", "predictor_options", "evaluator_options",
-                     "executor_options"):
-            if not isinstance(getattr(self, name), dict):
-                raise ConfigError(f"{name} must be a mapping of option: value, got {getattr(self, name)!r}")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], source: str = "config") -> "SearchConfig":

@@ -15,6 +15,7 @@ same signature, so the options stored with a run always match what the construct
 from __future__ import annotations
 
 import collections.abc
+import dataclasses
 import functools
 import inspect
 import math
@@ -65,6 +66,14 @@ Fraction = typing.Annotated[float, Range(0, 1, high_open=True)]
 """A share in [0, 1)."""
 
 
+@dataclass(frozen=True)
+class NonEmpty:
+    """A string option that must not be empty (a plugin name, a file)."""
+
+
+Name = typing.Annotated[str, NonEmpty()]
+
+
 _PLURALS = {int: "integers", float: "numbers", bool: "true/false values", str: "strings"}
 
 
@@ -72,13 +81,17 @@ def _describe(hint: Any) -> str:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Annotated:
         ranges = [a.describe() for a in args[1:] if isinstance(a, Range)]
-        return _describe(args[0]) + (f" {' '.join(ranges)}" if ranges else "")
+        empty = " non-empty" if any(isinstance(a, NonEmpty) for a in args[1:]) else ""
+        return (f"a{empty} string" if empty else _describe(args[0])) + (f" {' '.join(ranges)}" if ranges else "")
     if origin in (Union, types.UnionType):
         return " or ".join("null" if a is type(None) else _describe(a) for a in args)
     if origin is Literal:
         return "one of " + ", ".join(repr(a) if not isinstance(a, str) else a for a in args)
     if origin in (list, tuple, collections.abc.Sequence):
-        return f"a list of {_PLURALS.get(args[0], 'values') if args else 'values'}"
+        item = args[0] if args else None
+        if typing.get_origin(item) is typing.Annotated:
+            item = typing.get_args(item)[0]
+        return f"a list of {_PLURALS.get(item, 'values')}"
     if origin in (dict, collections.abc.Mapping):
         return "a mapping"
     if origin is collections.abc.Callable or hint is collections.abc.Callable:
@@ -94,6 +107,8 @@ def _fits(value: Any, hint: Any) -> bool:
         return True
     if origin is typing.Annotated:
         if not _fits(value, args[0]):
+            return False
+        if any(isinstance(a, NonEmpty) for a in args[1:]) and not value:
             return False
         return all(a.holds(value) for a in args[1:] if isinstance(a, Range))
     if origin in (Union, types.UnionType):
@@ -169,6 +184,15 @@ def check_options(owner: str, factory: Callable[..., Any], options: dict[str, An
         hint = hints.get(name)
         if hint is not None and not _fits(value, hint):
             raise ConfigError(f"{owner} option {name} must be {_describe(hint)}, got {value!r}")
+
+
+def check_fields(record: Any) -> None:
+    """Check every field of a dataclass ``record`` against its type hint; one ConfigError line for the first misfit."""
+    hints = _hints(type(record))
+    for item in dataclasses.fields(record):
+        value, hint = getattr(record, item.name), hints.get(item.name)
+        if hint is not None and not _fits(value, hint):
+            raise ConfigError(f"{item.name} must be {_describe(hint)}, got {value!r}")
 
 
 class Configurable:
