@@ -67,6 +67,21 @@ CASES = {
     "missing archs file": (["proxies", "--archs-file", "nowhere.txt"], ["nowhere.txt", "No such file"]),
     "bad architecture in archs file": (["proxies", "--archs-file", "bad_archs.txt"], ["bad_archs.txt line 2", "conv9x9"]),
     "train a bad architecture": (["train", "--arch", "|conv~0|"], ["nasloop train: error"]),
+    "unknown space option": (["search", "--space-opt", "width=8", "--budget", "5", "--run-dir", "r"],
+                             ["search space 'nb201' has no option 'width'; it takes: channels, cells"]),
+    "space option of the wrong type": (["search", "--space-opt", "channels=0", "--budget", "5", "--run-dir", "r"],
+                                       ["search space 'nb201' option channels must be an integer >= 1, got 0"]),
+    "option that is not an integer": (["search", "--strategy-opt", "population_size=abc", "--budget", "5",
+                                       "--run-dir", "r"], ["option population_size must be an integer >= 2", "'abc'"]),
+    "option with a fraction": (["search", "--strategy-opt", "population_size=10.5", "--budget", "5",
+                                "--run-dir", "r"], ["option population_size must be an integer >= 2, got 10.5"]),
+    "evaluator option nobody takes": (["search", "--evaluator", "proxy", "--evaluator-opt", "width=8", "--budget", "5",
+                                       "--run-dir", "r"], ["evaluator 'proxy' has no option 'width'", "proxies"]),
+    "task of another benchmark": (["search", "--space", "tnb101-micro", "--budget", "5", "--run-dir", "r"],
+                                  ["tnb101-micro benchmark has no task 'cifar10'", "class_scene", "room_layout"]),
+    "missing plugin file": (["--plugin", "nowhere.py", "spaces"], ["plugin file nowhere.py does not exist"]),
+    "unknown benchmark space for import": (["data", "import", "--space", "nb999", "x.csv"],
+                                           ["unknown search space 'nb999'"]),
 }
 
 
