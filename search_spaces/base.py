@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zipfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -319,9 +320,20 @@ class Benchmark(Configurable, ABC):
 
     # --- importing public formats ------------------------------------------------------------
     @classmethod
-    @abstractmethod
     def recognise(cls, path: Path) -> str | None:
-        """What ``path`` is, in words, if it is a file this benchmark imports (judged by content); else None."""
+        """What ``path`` is, in words, if it is a file this benchmark imports (judged by content); else None.
+
+        nasloop's own tables (``.npz`` archives whose metadata names this benchmark) are recognised
+        here; a benchmark's public formats by :meth:`recognise_source`.
+        """
+        if zipfile.is_zipfile(path):
+            return f"a nasloop {cls.name} table" if Table.peek_meta(path).get("benchmark") == cls.name else None
+        return cls.recognise_source(path)
+
+    @classmethod
+    @abstractmethod
+    def recognise_source(cls, path: Path) -> str | None:
+        """What ``path`` is if it is one of the public formats this benchmark imports; else None."""
 
     @classmethod
     @abstractmethod

@@ -141,9 +141,7 @@ class NB101Benchmark(Benchmark):
         return np.array([np.nan if r is None else col[r] for r in rows], dtype=np.float64)
 
     @classmethod
-    def recognise(cls, path: Path) -> str | None:
-        if path.name.endswith(".npz"):
-            return "a nasloop nb101 table" if Table.peek_meta(path).get("benchmark") == "nb101" else None
+    def recognise_source(cls, path: Path) -> str | None:
         if is_pickle(path):
             return "NASLib's NB101 pickle" if looks_like_naslib_nb101(load_pickle(path)) else None
         return recognise_json(head_text(path))

@@ -126,9 +126,7 @@ class NB201Benchmark(Benchmark):
         return tuple(int(o) for o in self.table.columns["cells"][row]), float(col[row])
 
     @classmethod
-    def recognise(cls, path: Path) -> str | None:
-        if path.name.endswith(".npz"):
-            return "a nasloop nb201 table" if Table.peek_meta(path).get("benchmark") == "nb201" else None
+    def recognise_source(cls, path: Path) -> str | None:
         if is_pickle(path):
             return "a NASLib NB201 pickle" if looks_like_naslib_nb201(load_pickle(path)) else None
         return recognise(path, head_text(path))

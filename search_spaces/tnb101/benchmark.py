@@ -134,9 +134,7 @@ class TransNASBenchmark(Benchmark):
         return np.array([column[rows[self._format(a)]] if self._format(a) in rows else np.nan for a in archs])
 
     @classmethod
-    def recognise(cls, path: Path) -> str | None:
-        if path.name.endswith(".npz"):
-            return "a nasloop table" if Table.peek_meta(path).get("benchmark") == cls.name else None
+    def recognise_source(cls, path: Path) -> str | None:
         head = head_text(path, 256).lstrip()
         return "the TransNAS-Bench-101 JSON" if head.startswith(('{"micro"', '{"macro"')) else None
 
