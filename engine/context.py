@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from .errors import ConfigError, UnsupportedError
 from .types import Arch
 
-if TYPE_CHECKING:
-    from ..search_spaces.base import Benchmark, SearchSpace
+from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace
 
 Scorer = Callable[[Sequence[Arch]], np.ndarray]
 """Maps architectures to one score each (higher is better; NaN where undefined)."""
@@ -34,7 +33,7 @@ class RunContext:
     dataset: str = "cifar10"
     data_dir: str | None = None
     run_dir: str | None = None
-    benchmark: "Benchmark | None" = None
+    benchmark: Benchmark | None = None
     lookup: bool = False
     """Whether evaluations are answered by ``benchmark`` (a tabular search): a space may then keep
     to the architectures the table holds."""
@@ -43,7 +42,7 @@ class RunContext:
         if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
             raise ConfigError(f"data_dir must be a folder name, got {self.data_dir!r}")
 
-    def require_benchmark(self, who: str, space: "SearchSpace") -> "Benchmark":
+    def require_benchmark(self, who: str, space: SearchSpace) -> Benchmark:
         """The benchmark, or one line saying that ``who`` needs one and what to do instead."""
         if self.benchmark is None:
             if space.benchmark is not None:  # a context built by hand, without the space's table
@@ -56,11 +55,11 @@ class RunContext:
 
     def stored_proxies(self) -> list[str]:
         """The proxies the benchmark stores for this task (none without a benchmark or for another task)."""
-        if self.benchmark is None or self.dataset.lower() not in _task_names(self.benchmark):
+        if self.benchmark is None or not self.benchmark.has_task(self.dataset):
             return []
         return self.benchmark.proxy_names(self.dataset)
 
-    def scorer(self, space: "SearchSpace", proxy: str) -> Scorer:
+    def scorer(self, space: SearchSpace, proxy: str) -> Scorer:
         """Scores of ``proxy``: the benchmark's stored ones when it has them for this task, else computed.
 
         Computing builds each architecture's network (``space.to_module``) and scores it on a
@@ -69,8 +68,6 @@ class RunContext:
         if proxy in self.stored_proxies():
             benchmark, task = self.benchmark, self.dataset
             return lambda archs: benchmark.proxy_scores(list(archs), proxy, task)
-        from ..search_spaces.base import NetworkSpace
-
         if not isinstance(space, NetworkSpace):
             stored = self.stored_proxies()
             raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
@@ -80,6 +77,3 @@ class RunContext:
 
         return computed_scorer(space, proxy, self.dataset, self.data_dir)
 
-
-def _task_names(benchmark: "Benchmark") -> set[str]:
-    return {n.lower() for task in benchmark.tasks for n in (task.name, *task.aliases)}

@@ -122,8 +122,11 @@ def _fits(value: Any, hint: Any) -> bool:
     if hint is int:
         return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
     if hint is float:
-        return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-                and math.isfinite(float(value)))
+        try:
+            return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+                    and math.isfinite(float(value)))
+        except OverflowError:  # an integer too large for a float
+            return False
     if hint is str:
         return isinstance(value, str)
     if origin in (list, tuple, collections.abc.Sequence):

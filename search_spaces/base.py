@@ -264,12 +264,20 @@ class Benchmark(Configurable, ABC):
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
     # --- tasks and fidelities ----------------------------------------------------------------
+    def has_task(self, name: str) -> bool:
+        """Whether ``name`` is one of the tasks (or an alias, any case)."""
+        return self._find_task(name) is not None
+
+    def _find_task(self, name: str) -> Task | None:
+        wanted = str(name).lower()
+        return next((task for task in self.tasks
+                     if wanted == task.name.lower() or wanted in (a.lower() for a in task.aliases)), None)
+
     def task(self, name: str) -> Task:
         """The task called ``name`` (or one of its aliases, any case); one line listing the tasks otherwise."""
-        wanted = str(name).lower()
-        for task in self.tasks:
-            if wanted == task.name.lower() or wanted in (a.lower() for a in task.aliases):
-                return task
+        task = self._find_task(name)
+        if task is not None:
+            return task
         raise ConfigError(f"the {self.name} benchmark has no task '{name}'; choose --dataset from: "
                           f"{', '.join(t.name for t in self.tasks)}")
 
