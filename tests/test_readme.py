@@ -20,6 +20,10 @@ def test_readme_python_examples_run(tmp_path, data_dir):
         "assert s.parse(s.format(a)) == a and s.mutate(a, rng) in s.neighbours(a)",
         "assert s.encode(a, 'onehot').sum() == 8",
         "from nasloop.engine.registry import SEARCH_SPACES; assert SEARCH_SPACES.get('my-chain') is ChainSpace",
+        "from nasloop import SearchConfig, search",
+        "summary = search(SearchConfig(space='my-chain', evaluator='proxy', evaluator_options={'proxies': ['synflow']},"
+        " strategy='local', budget=6, data_dir=%r, run_dir='chain'))" % str(data_dir),
+        "assert summary['evaluations'] == 6 and summary['failed'] == 0",
     ])
     check_proxy = proxy + "\n".join([
         "import numpy as np",
