@@ -34,6 +34,7 @@ import os
 import zipfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
 
@@ -225,6 +226,13 @@ def missing_capabilities(space: SearchSpace, required: Sequence[type]) -> list[s
     """The descriptions of the capabilities in ``required`` that ``space`` lacks."""
     return [CAPABILITIES.get(c, c.__name__) for c in required
             if not isinstance(space, c) or (c is EnumerableSpace and not enumerable(space))]
+
+
+@lru_cache(maxsize=16)
+def fidelities_in(table: Table, task: str) -> list[int]:
+    """The fidelities with ``<task>@<epochs>:val_accuracy`` columns in ``table``, ascending (memoised per table)."""
+    return sorted({int(c.split("@")[1].split(":")[0]) for c in table.columns
+                   if c.startswith(f"{task}@") and c.endswith(":val_accuracy")})
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def column_name(dataset: str, fidelity: int, metric: str) -> str:
     return f"{dataset}@{fidelity}:{metric}"
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: memos key on a loaded table
 class Table:
     """Columns of per-architecture data with provenance."""
 

@@ -21,7 +21,7 @@ from ...engine.data.table import Table, column_name
 from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
-from ..base import Benchmark, Task
+from ..base import Benchmark, Task, fidelities_in as _fidelities
 from .cost import nb101_flops
 from .graph import NB101Cell
 from .identity import cell_hash, remember_hashes
@@ -77,9 +77,7 @@ class NB101Benchmark(Benchmark):
         return _rows(*self._source()).get(cell_hash(arch))
 
     def fidelities(self, task: str) -> list[int]:
-        self.task(task)
-        return sorted({int(c.split("@")[1].split(":")[0]) for c in self.table.columns
-                       if c.startswith(f"{DATASET}@") and c.endswith(":val_accuracy")})
+        return _fidelities(self.table, self.task(task).name)
 
     def query(self, arch: NB101Cell, task: str, fidelity: int | None = None) -> Result:
         fidelity = self.check(task, fidelity)

@@ -19,7 +19,7 @@ from ...engine.data.table import Table, column_name
 from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
-from ..base import Benchmark, Task
+from ..base import Benchmark, Task, fidelities_in as _fidelities
 from .cell import Cell, cell_code
 from .importers import CSV_FILE, DATASETS, import_csv, import_naslib_pickle, looks_like_naslib_nb201, merge, recognise
 
@@ -70,8 +70,7 @@ class NB201Benchmark(Benchmark):
 
     def fidelities(self, task: str) -> list[int]:
         dataset = self.task(task).name
-        return sorted({int(c.split("@")[1].split(":")[0]) for c in self.table.columns
-                       if c.startswith(f"{dataset}@") and c.endswith(":val_accuracy")})
+        return _fidelities(self.table, dataset)
 
     def query(self, arch: Cell, task: str, fidelity: int | None = None) -> Result:
         dataset = self.task(task).name
