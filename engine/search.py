@@ -41,7 +41,10 @@ def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Ex
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES)
     wiring: dict[str, Any] = {"context": context, "seed": config.seed}
     if takes(strategy_factory, "predictor"):
-        name = config.predictor or getattr(strategy_factory, "default_predictor", "flan")
+        name = config.predictor or strategy_factory.default_predictor
+        if name is None:
+            raise ConfigError(f"strategy '{config.strategy}' is predictor-guided and names no default predictor; "
+                              f"choose one with --predictor ({', '.join(PREDICTORS.names())})")
         wiring["predictor"] = construct("predictor", name, PREDICTORS.get(name), space,
                                         wiring={"context": context, "seed": config.seed}, **config.predictor_options)
     elif config.predictor is not None or config.predictor_options:

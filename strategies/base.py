@@ -29,6 +29,8 @@ class Strategy(Configurable, ABC):
     plugin_kind = "strategy"
     wiring = ("space", "seed", "predictor", "context")
     requires: ClassVar[tuple[type, ...]] = ()
+    default_predictor: ClassVar[str | None] = None
+    """The predictor a predictor-guided strategy (one whose constructor takes ``predictor``) uses without --predictor."""
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space
