@@ -106,3 +106,20 @@ def test_networks_train_and_score_on_cifar(data_dir):
                         (TNB101MacroSpace(base_channels=8), "64-1234-basic")):
         (row,) = score_architectures(space, [text], ["synflow", "params"], data_dir=data_dir, batch_size=8)
         assert row["scores"]["synflow"] is not None and row["scores"]["params"] > 0
+
+
+def test_data_import_writes_each_space_its_own_table(tmp_path, data_dir, capsys):
+    from nasloop.engine.data.table import Table
+    from nasloop.search_spaces.tnb101.benchmark import TNB101MacroBenchmark
+
+    for space in ("tnb101-micro", "tnb101-macro"):
+        assert main(["data", "import", "--space", space, str(data_dir / "transnas101_val.json.gz"),
+                     "--out", str(tmp_path)]) == 0
+        assert "the TransNAS-Bench-101 JSON" in capsys.readouterr().out
+    imported = TNB101MacroBenchmark(tmp_path)  # reads tnb101-macro.npz, found first in the explicit folder
+    direct = TNB101MacroBenchmark(data_dir)
+    assert imported.table.meta["benchmark"] == "tnb101-macro" and len(imported.table) == 3256
+    for name, column in direct.table.columns.items():
+        np.testing.assert_array_equal(imported.table.columns[name], column, err_msg=name)
+    assert TNB101MacroBenchmark.recognise(tmp_path / "tnb101-micro.npz") is None  # the other space's table
+    assert Table.load(tmp_path / "tnb101-micro.npz").meta["benchmark"] == "tnb101-micro"
