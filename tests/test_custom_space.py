@@ -20,6 +20,7 @@ from nasloop.engine.errors import ConfigError, UnsupportedError
 from nasloop.engine.plugins import load_plugin
 from nasloop.engine.registry import SEARCH_SPACES, register_search_space
 from nasloop.engine.search import search
+from nasloop.predictors.vocabulary import VOCABULARY
 from nasloop.search_spaces.base import SearchSpace
 
 EXAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "custom_space.py")
@@ -161,6 +162,8 @@ def test_a_broken_installed_plugin_names_itself_and_hides_no_other(tmp_path, dat
 def test_the_example_space_is_small_and_round_trips():
     assert len(Path(EXAMPLE).read_text().splitlines()) < 150
     space = load_plugin(EXAMPLE).MacroCNNSpace(stages=3)
+    tokens = [space.token(op) for op in space.graph_ops]  # registered in the unified vocabulary when constructed
+    assert len(set(VOCABULARY.ids(tokens).tolist())) == len(tokens) == 14
     rng = np.random.default_rng(0)
     for _ in range(20):
         arch = space.sample(rng)
