@@ -207,7 +207,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--methods", default=",".join(METHODS),
                         help=f"comma-separated, from: {', '.join(METHODS)}")
-    parser.add_argument("--seeds", type=int, default=20, help="seeds per method (0..N-1)")
+    parser.add_argument("--seeds", type=int, default=20, help="seeds per method (--first-seed onwards)")
+    parser.add_argument("--first-seed", type=int, default=0, help="the first seed (to run the seeds in parts)")
     parser.add_argument("--budget", type=int, default=200, help="distinct evaluations per search")
     parser.add_argument("--space", default="nb201", help="search space with a benchmark table (default nb201)")
     parser.add_argument("--dataset", default="cifar10", help="benchmark task (default cifar10)")
@@ -251,8 +252,9 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[tuple[str, int], tuple[list[float], float]] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nasloop-guided-") as tmp:
+        seeds = range(args.first_seed, args.first_seed + args.seeds)
         jobs = [(name, args.space, args.dataset, seed, args.budget, args.data_dir, tmp)
-                for name in args.methods for seed in range(args.seeds)]
+                for name in args.methods for seed in seeds]
         with ProcessPoolExecutor(args.jobs, initializer=_set_torch_threads, initargs=(args.torch_threads,)) as pool:
             for name, seed, scores, wall in pool.map(_run_job, jobs):
                 results[name, seed] = scores, wall
@@ -262,13 +264,13 @@ def main(argv: list[str] | None = None) -> None:
                       f"{wall:.1f} s", file=sys.stderr, flush=True)
     rows: dict[str, dict[str, Any]] = {}
     for name in args.methods:
-        runs = [results[name, seed] for seed in range(args.seeds)]
+        runs = [results[name, seed] for seed in range(args.first_seed, args.first_seed + args.seeds)]
         rows[name] = {"describe": METHODS[name].describe(),
                       "best_val": np.asarray([best_at(scores, checkpoints) for scores, _ in runs]),
                       "queries_to_optimum": np.asarray([queries_to(scores, optimum) for scores, _ in runs]),
                       "wall": np.asarray([wall for _, wall in runs])}
     runtime = time.perf_counter() - started
-    print(f"### {args.space} {args.dataset}: guided search ({args.seeds} seeds, budget {args.budget}, "
+    print(f"### {args.space} {args.dataset}: guided search ({args.seeds} seeds from {args.first_seed}, budget {args.budget}, "
           "mean ± 95 % CI)\n")
     print(table(rows, checkpoints, args.budget, optimum, anchor), end="\n\n")
     if anchor_note:
@@ -276,7 +278,8 @@ def main(argv: list[str] | None = None) -> None:
     print("Budgets count distinct evaluations (duplicates are answered from the store at no cost).")
     print(f"Total runtime: {runtime:.1f} s")
     if args.json:
-        record = {"space": args.space, "dataset": args.dataset, "seeds": args.seeds, "budget": args.budget,
+        record = {"space": args.space, "dataset": args.dataset, "seeds": args.seeds, "first_seed": args.first_seed,
+                  "budget": args.budget,
                   "checkpoints": checkpoints, "optimum": optimum, "runtime_seconds": runtime, "anchor": anchor_note,
                   "methods": {name: {"describe": row["describe"], "best_val": row["best_val"].tolist(),
                                      "queries_to_optimum": [None if math.isinf(q) else q
