@@ -270,8 +270,8 @@ def main(argv: list[str] | None = None) -> None:
                       "queries_to_optimum": np.asarray([queries_to(scores, optimum) for scores, _ in runs]),
                       "wall": np.asarray([wall for _, wall in runs])}
     runtime = time.perf_counter() - started
-    print(f"### {args.space} {args.dataset}: guided search ({args.seeds} seeds from {args.first_seed}, budget {args.budget}, "
-          "mean ± 95 % CI)\n")
+    print(f"### {args.space} {args.dataset}: guided search ({args.seeds} seeds from {args.first_seed}, "
+          f"budget {args.budget}, mean ± 95 % CI)\n")
     print(table(rows, checkpoints, args.budget, optimum, anchor), end="\n\n")
     if anchor_note:
         print(f"Anchor: {anchor_note}.")

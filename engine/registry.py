@@ -3,8 +3,10 @@
 Our own plugins register with decorators when their module is imported. Each registry knows which
 module holds each built-in name and imports it on first lookup, so a tabular search never pays for
 torch, botorch or Ray. Installed plugin packages register through setuptools entry points (group
-``nasloop.<kind>``), loaded the first time an unknown name is looked up, so a user's class drops in
-without editing nasloop.
+``nasloop.<kind>``): their names are listed from package metadata without importing anything, and
+each is imported when it is first looked up, so a broken package names itself in one line and
+hides no other plugin of its kind. A user's own file or module registers by decorator when
+``--plugin`` imports it (:mod:`.plugins`).
 """
 from __future__ import annotations
 
