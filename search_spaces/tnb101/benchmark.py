@@ -23,7 +23,7 @@ from ...engine.data.paths import find_file
 from ...engine.data.safe_pickle import one_line
 from ...engine.data.sniff import head_text
 from ...engine.data.table import Table
-from ...engine.errors import DataError
+from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..base import Benchmark, Task
@@ -60,7 +60,10 @@ def import_json(path: Path, part: str, parse: Callable[[str], tuple], format: Ca
         raise DataError(f"{path} holds no TransNAS-Bench-101 {part} records")
     if not all(isinstance(t, dict) for t in records.values()):
         raise DataError(f"{path}: TransNAS-Bench-101 tasks must map architectures to records; fetch the file again")
-    archs = sorted({format(parse(a)) for task in records.values() for a in task})
+    try:
+        archs = sorted({format(parse(a)) for task in records.values() for a in task})
+    except ArchitectureError as exc:
+        raise DataError(f"{path}: a {part} architecture key is malformed ({exc}); fetch the file again") from None
     rows = {a: i for i, a in enumerate(archs)}
     columns: dict[str, np.ndarray] = {"arch": np.asarray(archs, dtype="<U48")}
     for task in TASKS:
