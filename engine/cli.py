@@ -6,19 +6,22 @@ search says how to resume it.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
-from .config import SearchConfig, read_yaml
+from .config import SearchConfig
 from .errors import ConfigError, NasloopError
 from .plugins import load_plugins
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .search import resume, search, summarize
 from .store import RunStore
+from .user_files import read_user_text, read_yaml
 
 def _search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
@@ -89,9 +92,19 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         return run()
 
 
+def _report_search(args: argparse.Namespace) -> int:
+    """Run the search and print its summary; exit status 1 when the run failed (every evaluation failed)."""
+    summary = _cmd_search(args)
+    _print_summary(summary, args.json)
+    if summary["status"] != "failed":
+        return 0
+    print(f"nasloop search: failed: {summary['stop_reason']}", file=sys.stderr)
+    return 1
+
+
 def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        print(json.dumps(summary))
+        print(json.dumps(summary, allow_nan=False))
         return
     from rich.console import Console
     from rich.table import Table
@@ -185,10 +198,7 @@ def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
     if args.sample is not None:
         rng = np.random.default_rng(args.seed)
         return [space.sample(rng) for _ in range(args.sample)]
-    try:
-        lines = args.archs_file.read_text().splitlines()
-    except OSError as exc:
-        raise ConfigError(f"cannot read --archs-file {args.archs_file}: {exc.strerror or exc}") from None
+    lines = read_user_text(args.archs_file, "--archs-file").splitlines()
     archs = []
     for number, line in enumerate(lines, start=1):
         if line.strip() and not line.lstrip().startswith("#"):
@@ -248,9 +258,10 @@ def _cmd_train(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands: dict[str, Callable[[], Any]] = {
-        "search": lambda: _print_summary(_cmd_search(args), args.json),
+        "search": lambda: _report_search(args),
         "show": lambda: _print_summary(summarize(args.run_dir), args.json),
-        "export": lambda: print(RunStore.in_run_dir(args.run_dir).export(args.output, include_duplicates=args.all)),
+        "export": lambda: print(RunStore.in_run_dir(args.run_dir, readonly=True).export(args.output,
+                                                                                          include_duplicates=args.all)),
         "spaces": lambda: _cmd_list(SEARCH_SPACES),
         "strategies": lambda: _cmd_list(STRATEGIES),
         "predictors": lambda: _cmd_predictors(args),
@@ -262,19 +273,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         load_plugins(args.plugin)
-        commands[args.command]()
+        status = commands[args.command]()
     except NasloopError as exc:
         print(f"nasloop {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # the reader left early (``nasloop show --json | head``): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
+        return 141
+    except (OSError, sqlite3.DatabaseError) as exc:  # the machine's side: disk full, permissions, I/O errors
+        print(f"nasloop {args.command}: error: {_environment_error(exc, args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         where = getattr(args, "resume", None) or getattr(args, "run_dir", None)
         hint = f"; continue with 'nasloop search --resume {where}'" if args.command == "search" and where else ""
         print(f"nasloop {args.command}: interrupted{hint}", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # the reader left early (``nasloop show --json | head``): not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
-        return 141
-    return 0
+    return status if isinstance(status, int) else 0
+
+
+def _environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Namespace) -> str:
+    """One line for a failure of the disk or the file system, with how to continue."""
+    where = getattr(args, "resume", None) or getattr(args, "run_dir", None)
+    again = f"; then continue with 'nasloop search --resume {where}'" if args.command == "search" and where else ""
+    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc)
+    if full:
+        return f"the disk is full ({exc}); free some space{again}"
+    if isinstance(exc, sqlite3.DatabaseError):
+        return f"the run store could not be read or written ({exc}){again}"
+    name = f" {exc.filename}" if exc.filename else ""
+    return f"cannot access{name}: {exc.strerror or exc}{again}"
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ import argparse
 from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
+from .errors import ConfigError
+from .user_files import load_yaml_text
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
@@ -30,9 +31,9 @@ def _key_value(text: str) -> tuple[str, Any]:
     if not sep or not key:
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got '{text}'")
     try:
-        return key.replace("-", "_"), yaml.safe_load(value)
-    except yaml.YAMLError:
-        raise argparse.ArgumentTypeError(f"cannot read the value of '{text}'") from None
+        return key.replace("-", "_"), load_yaml_text(value, f"the value of '{key}'")
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive_int(text: str) -> int:

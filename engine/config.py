@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
-import yaml
-
 from .errors import ConfigError
 from .options import (Name, NonNegativeInt, PositiveFloat, PositiveInt, check_fields, check_options, option_names,
                       takes)
+from .user_files import read_yaml
 
 
 @dataclass
@@ -65,22 +64,6 @@ class SearchConfig:
 
     def replace(self, **changes: Any) -> "SearchConfig":
         return dataclasses.replace(self, **changes)
-
-
-def read_yaml(path: str | Path) -> Any:
-    path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{path} is not valid YAML{where}: {problem}") from None
-    return {} if data is None else data
 
 
 def construct(kind: str, name: str, factory: Callable[..., Any], *args: Any,

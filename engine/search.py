@@ -11,14 +11,15 @@ from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .assemble import build_context, build_space, require_capabilities
 from .config import SearchConfig, construct, route_options
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import takes
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .store import DB_NAME, RunStore
+from .run_lock import RunLock
+from .store import DB_NAME, RunStore, finite_or_none
 
 __all__ = ["search", "resume", "summarize", "default_run_dir"]
 
@@ -60,9 +61,36 @@ def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Ex
     return space, strategy, evaluator, executor
 
 
+def _check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
+    """An objective the evaluator will never report fails now, before a run directory exists."""
+    if config.objective is None:
+        return
+    known = evaluator.metric_names(config.fidelity)
+    if known is not None and config.objective not in known:
+        raise ConfigError(f"the {config.evaluator} evaluator reports no '{config.objective}' metric; choose "
+                          f"--objective from: {', '.join(sorted(known))}")
+
+
+def _make_run_dir(run_dir: Path) -> None:
+    if run_dir.exists() and not run_dir.is_dir():
+        raise ConfigError(f"--run-dir {run_dir} is a file; choose a folder name for the run")
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        probe = run_dir / ".nasloop-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"cannot create the run directory {run_dir}: {exc.strerror or exc}; "
+                          "choose a writable --run-dir") from None
+
+
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
          plugins: tuple[SearchSpace, Strategy, Evaluator, Executor] | None = None) -> dict[str, Any]:
-    """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``."""
+    """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``.
+
+    A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
+    ``failed`` with the reason: a broken device or table must not look like a finished search.
+    """
     space, strategy, evaluator, executor = plugins or _plugins(config)
     objective = config.objective or evaluator.objective
     loop = SearchLoop(space, strategy, evaluator, executor, store,
@@ -75,24 +103,44 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     try:
         with loop.executor:
             loop.run()
-        store.set_meta("status", "finished")
+        counts = store.counts()
+        if counts["evaluations"] and counts["failed"] == counts["evaluations"]:
+            first = store.trials("state = 'done' AND status = 'failed'")[0].result
+            store.set_meta("status", "failed")
+            store.set_meta("stop_reason", f"all {int(counts['evaluations'])} evaluations failed; the first: "
+                                          f"{first.reason}")
+        else:
+            store.set_meta("status", "finished")
+    except NasloopError as exc:
+        store.set_meta("status", "failed")
+        store.set_meta("stop_reason", str(exc))
+        raise
     finally:
         store.set_meta("wall_seconds", (store.get_meta("wall_seconds") or 0.0) + time.perf_counter() - started)
     return summarize(store)
 
 
 def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dict[str, Any]:
-    """Run a new search; every evaluation lands in ``<run_dir>/nasloop.sqlite`` as it completes."""
+    """Run a new search; every evaluation lands in ``<run_dir>/nasloop.sqlite`` as it completes.
+
+    The run directory is locked for the whole search (see :mod:`.run_lock`).
+    """
     run_dir = Path(config.run_dir) if config.run_dir else default_run_dir(config)
     if (run_dir / DB_NAME).exists():
         raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
                           "or choose another --run-dir")
     config = config.replace(run_dir=str(run_dir))
     plugins = _plugins(config)  # every bad name, option or data file fails before anything is created
-    with RunStore.in_run_dir(run_dir, create=True) as store:
-        store.set_meta("config", config.to_dict())
-        store.set_meta("created_at", time.time())
-        return _run(config, store, on_progress, plugins)
+    _check_objective(config, plugins[2])
+    _make_run_dir(run_dir)
+    with RunLock(run_dir):
+        if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
+            raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
+                              f"{run_dir}' or choose another --run-dir")
+        with RunStore.in_run_dir(run_dir, create=True) as store:
+            store.set_meta("config", config.to_dict())
+            store.set_meta("created_at", time.time())
+            return _run(config, store, on_progress, plugins)
 
 
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
@@ -100,11 +148,14 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     """Continue an interrupted (or finished) run, optionally with a larger budget.
 
     ``executor_options`` update where trials run (more workers, another Ray cluster); they do not
-    change what the search computes, so a run may move between machines.
+    change what the search computes, so a run may move between machines. A second process
+    resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
-    with RunStore.in_run_dir(run_dir) as store:
+    with RunStore.in_run_dir(run_dir, readonly=True):  # a foreign or damaged store is refused before the lock file
+        pass
+    with RunLock(run_dir), RunStore.in_run_dir(run_dir) as store:
         saved = store.get_meta("config")
-        if saved is None:
+        if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
         config = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
@@ -119,11 +170,17 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
 def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
     """One JSON-compatible record of a run: counts, budget, best architecture and its metrics."""
     with _open(store_or_dir) as store:
-        config = store.get_meta("config") or {}
+        config = store.get_meta("config")
+        if not isinstance(config, dict):
+            raise DataError(f"{store.path} has no valid run configuration; it was not written by 'nasloop search' "
+                            "or is damaged")
+        wall = store.get_meta("wall_seconds") or 0.0
+        if not isinstance(wall, (int, float)):
+            raise DataError(f"{store.path} is damaged: meta 'wall_seconds' is {wall!r}, not a number")
         counts = store.counts()
         done = [t for t in store.evaluations() if t.score is not None and not math.isnan(t.score)]
         best = max(done, key=lambda t: (t.score, -t.id), default=None)
-        return {
+        return finite_or_none({
             "run_dir": str(store.path.parent),
             "status": store.get_meta("status"),
             "stop_reason": store.get_meta("stop_reason"),
@@ -137,10 +194,10 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "budget": {"queries": config.get("budget"), "seconds": config.get("max_seconds"),
                        "queries_used": int(counts["evaluations"]), "seconds_used": round(counts["cost"], 3),
                        "seconds_estimated": int(counts["estimated"])},
-            "wall_seconds": round(store.get_meta("wall_seconds") or 0.0, 3),
+            "wall_seconds": round(wall, 3),
             "best": None if best is None else {"arch": best.arch, "trial": best.id, "score": best.score,
                                                "metrics": dict(best.result.metrics)},
-        }
+        })
 
 
 @contextlib.contextmanager
@@ -148,5 +205,5 @@ def _open(store_or_dir: RunStore | str | Path) -> Iterator[RunStore]:
     if isinstance(store_or_dir, RunStore):
         yield store_or_dir
     else:
-        with RunStore.in_run_dir(store_or_dir) as store:
+        with RunStore.in_run_dir(store_or_dir, readonly=True) as store:
             yield store

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -27,6 +29,9 @@ from .types import Result
 
 DB_NAME = "nasloop.sqlite"
 SCHEMA_VERSION = 1
+REQUIRED_TABLES = ("meta", "trials", "strategy_state")
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_RESTORE = "restore the file from a backup, or start a new run directory"
 
 PENDING, DONE, DUPLICATE = "pending", "done", "duplicate"
 
@@ -84,49 +89,133 @@ class Trial:
         return out
 
 
-def _trial(row: sqlite3.Row) -> Trial:
+
+def _check_file(path: Path) -> None:
+    """An existing, non-empty SQLite file, judged before SQLite opens (and could extend) it."""
+    if not path.exists():
+        raise DataError(f"no nasloop run at {path.parent} (missing {DB_NAME}); "
+                        "check the run directory, or start a new search with --run-dir")
+    if not path.is_file():
+        raise DataError(f"{path} is not a file, so not a nasloop store; give a run directory written by "
+                        "'nasloop search'")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not header:
+        raise DataError(f"{path} is empty (0 bytes), so not a nasloop store; {_RESTORE}")
+    if header != _SQLITE_HEADER:
+        raise DataError(f"{path} is not an SQLite file, so not a nasloop store; {_RESTORE}")
+
+
+def _json(path: Path, text: Any, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        raise DataError(f"{path} is damaged: {what} is not valid JSON; {_RESTORE}") from None
+
+
+def _number(path: Path, row: sqlite3.Row, column: str, optional: bool = True) -> Any:
+    """``row[column]`` if it is a number (or NULL where allowed); a damaged store otherwise."""
+    value = row[column]
+    if (value is None and optional) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value
+    raise DataError(f"{path} is damaged: trial {row['id']!r} has {value!r} in '{column}' where a number belongs; "
+                    f"{_RESTORE}")
+
+
+def _trial(path: Path, row: sqlite3.Row) -> Trial:
+    """A trial row, every field checked: a store from outside may hold text or NULL anywhere."""
     result = None
-    if row["status"] is not None:
-        result = Result(metrics=json.loads(row["metrics"] or "{}"), cost=row["cost"] or 0.0,
-                        status=row["status"], reason=row["reason"], cost_estimated=bool(row["cost_estimated"]))
-    return Trial(id=row["id"], step=row["step"], arch=row["arch"], key=row["key"], fidelity=row["fidelity"],
-                 state=row["state"], duplicate_of=row["duplicate_of"], score=row["score"], result=result,
-                 told=bool(row["told"]), asked_at=row["asked_at"], finished_at=row["finished_at"])
+    status = row["status"]
+    if status is not None:
+        if status not in ("ok", "failed"):
+            raise DataError(f"{path} is damaged: trial {row['id']!r} has status {status!r}; {_RESTORE}")
+        metrics = _json(path, row["metrics"] or "{}", f"the metrics of trial {row['id']!r}")
+        if not isinstance(metrics, dict):
+            raise DataError(f"{path} is damaged: the metrics of trial {row['id']!r} are not a mapping; {_RESTORE}")
+        result = Result(metrics=metrics, cost=_number(path, row, "cost") or 0.0, status=status, reason=row["reason"],
+                        cost_estimated=bool(_number(path, row, "cost_estimated")))
+    for column in ("arch", "key", "state"):
+        if not isinstance(row[column], str):
+            raise DataError(f"{path} is damaged: trial {row['id']!r} has {row[column]!r} in '{column}'; {_RESTORE}")
+    return Trial(id=_number(path, row, "id", False), step=_number(path, row, "step", False), arch=row["arch"],
+                 key=row["key"], fidelity=_number(path, row, "fidelity"), state=row["state"],
+                 duplicate_of=_number(path, row, "duplicate_of"), score=_number(path, row, "score"),
+                 result=result, told=bool(_number(path, row, "told", False)),
+                 asked_at=_number(path, row, "asked_at", False), finished_at=_number(path, row, "finished_at"))
 
 
 class RunStore:
-    """One run's SQLite database (``<run_dir>/nasloop.sqlite``)."""
+    """One run's SQLite database (``<run_dir>/nasloop.sqlite``).
 
-    def __init__(self, path: str | Path, create: bool = False) -> None:
+    A store from outside is not trusted: an existing file is opened only after it proves to be a
+    nasloop store of a schema this version reads and passes SQLite's integrity check, and every
+    value read back is checked for its type, so damage is reported in one line naming the file
+    instead of being acted on. ``readonly`` (``show``, ``export``) never writes to the file.
+    """
+
+    def __init__(self, path: str | Path, create: bool = False, readonly: bool = False) -> None:
         self.path = Path(path)
-        if not create and not self.path.is_file():
-            raise DataError(f"no nasloop run at {self.path.parent} (missing {DB_NAME}); "
-                            "check the run directory, or start a new search with --run-dir")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            _check_file(self.path)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            if readonly:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+            else:
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL keeps every committed transaction through a process crash (kill -9); only an OS
-            # crash or power cut can lose the last few, and never corrupts the file.
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
-            columns = {row["name"] for row in self.db.execute("PRAGMA table_info(trials)")}
-            if "cost_estimated" not in columns:  # a store written before costs said whether they were estimates
-                self.db.execute("ALTER TABLE trials ADD COLUMN cost_estimated INTEGER")
+            if create:
+                self._create()
+            else:
+                self._check_schema()
+                if not readonly:
+                    self._migrate()
         except sqlite3.DatabaseError as exc:
             raise DataError(f"{self.path} is not a readable nasloop store ({exc}); "
-                            "restore it or start a new run directory") from None
-        version = self.get_meta("schema_version")
-        if version is None and create:
+                            "restore it from a backup or start a new run directory") from None
+
+    def _create(self) -> None:
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL keeps every committed transaction through a process crash (kill -9); only an OS
+        # crash or power cut can lose the last few, and never corrupts the file.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
-        elif version is not None and version != SCHEMA_VERSION:
-            raise DataError(f"{self.path} was written by store schema {version}; this nasloop reads "
-                            f"{SCHEMA_VERSION}")
+
+    def _check_schema(self) -> None:
+        """Refuse a foreign, newer or damaged store before anything reads from or writes to it."""
+        tables = sorted(r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        version = self.get_meta("schema_version") if "meta" in tables else None
+        if version is None:
+            raise DataError(f"{self.path} is an SQLite database but not a nasloop store (its tables: "
+                            f"{', '.join(tables) or 'none'}); nasloop leaves it untouched: give a run directory "
+                            "written by 'nasloop search'")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise DataError(f"{self.path} is damaged: its schema version is {version!r}; {_RESTORE}")
+        if version > SCHEMA_VERSION:
+            raise DataError(f"{self.path} was written by a newer nasloop (store schema {version}; this one reads "
+                            f"up to {SCHEMA_VERSION}); upgrade nasloop to open it")
+        missing = [t for t in REQUIRED_TABLES if t not in tables]
+        if missing:
+            raise DataError(f"{self.path} is damaged: its '{missing[0]}' table is missing; {_RESTORE}")
+        problems = [r[0] for r in self.db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise DataError(f"{self.path} is damaged (SQLite integrity check: {problems[0]}); {_RESTORE}")
+
+    def _migrate(self) -> None:
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        columns = {row["name"] for row in self.db.execute("PRAGMA table_info(trials)")}
+        if "cost_estimated" not in columns:  # a store written before costs said whether they were estimates
+            self.db.execute("ALTER TABLE trials ADD COLUMN cost_estimated INTEGER")
 
     @classmethod
-    def in_run_dir(cls, run_dir: str | Path, create: bool = False) -> "RunStore":
-        return cls(Path(run_dir) / DB_NAME, create=create)
+    def in_run_dir(cls, run_dir: str | Path, create: bool = False, readonly: bool = False) -> "RunStore":
+        return cls(Path(run_dir) / DB_NAME, create=create, readonly=readonly)
 
     def close(self) -> None:
         self.db.close()
@@ -143,7 +232,7 @@ class RunStore:
     # --- meta ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> Any:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return json.loads(row["value"]) if row else None
+        return _json(self.path, row["value"], f"meta '{key}'") if row else None
 
     def set_meta(self, key: str, value: Any) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value)))
@@ -201,11 +290,16 @@ class RunStore:
     # --- reading ----------------------------------------------------------------------------
     def strategy_state(self) -> tuple[int, dict[str, Any]] | None:
         row = self.db.execute("SELECT step, state FROM strategy_state WHERE id = 1").fetchone()
-        return (row["step"], json.loads(row["state"])) if row else None
+        if row is None:
+            return None
+        state = _json(self.path, row["state"], "the strategy state")
+        if not isinstance(row["step"], int) or not isinstance(state, dict):
+            raise DataError(f"{self.path} is damaged: the strategy state is not a step and a mapping; {_RESTORE}")
+        return row["step"], state
 
     def trials(self, where: str = "", params: tuple = ()) -> list[Trial]:
         sql = "SELECT * FROM trials" + (f" WHERE {where}" if where else "") + " ORDER BY id"
-        return [_trial(r) for r in self.db.execute(sql, params)]
+        return [_trial(self.path, r) for r in self.db.execute(sql, params)]
 
     def evaluations(self) -> list[Trial]:
         """Trials that were (or are being) really evaluated, i.e. not answered from the store."""
@@ -223,23 +317,54 @@ class RunStore:
 
     # --- export -----------------------------------------------------------------------------
     def export(self, path: str | Path, include_duplicates: bool = False) -> Path:
-        """Write trials as CSV or JSON (by suffix): one row per trial, metrics as columns."""
+        """Write trials as CSV or JSON (by suffix): one row per trial, metrics as columns.
+
+        The file is written beside its destination and renamed into place, so a full disk or a
+        killed export never leaves half a file under the requested name. JSON holds no NaN
+        (standard JSON has none): a missing value is null.
+        """
         path = Path(path)
-        records = [t.as_record() for t in (self.trials() if include_duplicates else self.evaluations())]
-        if path.suffix == ".json":
-            path.write_text(json.dumps(records, indent=1))
-        elif path.suffix == ".csv":
-            metric_names = sorted({m for r in records for m in r.get("metrics", {})})
-            fields = ["id", "step", "arch", "fidelity", "state", "duplicate_of", "status", "score", "cost",
-                      "cost_estimated", "reason", "asked_at", "finished_at"] + metric_names
-            with open(path, "w", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=fields)
-                writer.writeheader()
-                for r in records:
-                    writer.writerow({**{k: v for k, v in r.items() if k != "metrics"}, **r.get("metrics", {})})
-        else:
+        if path.suffix not in (".json", ".csv"):
             raise DataError(f"cannot export to '{path.name}': use a .csv or .json file name")
+        if path.is_dir():
+            raise DataError(f"cannot export to {path}: it is a directory; give a file name ending in {path.suffix}")
+        if not path.parent.is_dir():
+            raise DataError(f"cannot export to {path}: folder {path.parent} does not exist; create it first")
+        records = [t.as_record() for t in (self.trials() if include_duplicates else self.evaluations())]
+        partial = path.with_name(f".{path.name}.part")
+        try:
+            with open(partial, "w", newline="") as fh:
+                if path.suffix == ".json":
+                    json.dump(finite_or_none(records), fh, indent=1, allow_nan=False)
+                else:
+                    _write_csv(fh, records)
+            os.replace(partial, path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise DataError(f"cannot write {path}: {exc.strerror or exc}; choose a writable place with free "
+                            "space") from None
         return path
+
+
+def _write_csv(fh: Any, records: list[dict[str, Any]]) -> None:
+    metric_names = sorted({m for r in records for m in r.get("metrics", {})})
+    fields = ["id", "step", "arch", "fidelity", "state", "duplicate_of", "status", "score", "cost",
+              "cost_estimated", "reason", "asked_at", "finished_at"] + metric_names
+    writer = csv.DictWriter(fh, fieldnames=fields)
+    writer.writeheader()
+    for r in records:
+        writer.writerow({**{k: v for k, v in r.items() if k != "metrics"}, **r.get("metrics", {})})
+
+
+def finite_or_none(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None, so it is standard JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_none(v) for v in value]
+    return value
 
 
 class _Transaction:

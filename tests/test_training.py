@@ -164,7 +164,7 @@ def test_bad_training_requests_are_one_line_errors(data_dir, tmp_path):
         TrainingEvaluator(space, here).check(0)
     with pytest.raises(ConfigError, match="option schedule must be one of cosine, linear, got 'step'"):
         TrainingEvaluator(space, here, schedule="step")
-    with pytest.raises(ConfigError, match="option val_fraction must be a number >= 0 and < 1, got 1.0"):
+    with pytest.raises(ConfigError, match="option val_fraction must be a number > 0 and < 1, got 1.0"):
         TrainingEvaluator(space, here, val_fraction=1.0)
     with pytest.raises(ConfigError, match="option epochs must be an integer >= 1, got 10.5"):
         TrainingEvaluator(space, here, epochs=10.5)

@@ -9,7 +9,7 @@ in the :class:`~nasloop.engine.context.RunContext` the search builds.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import ClassVar, Sequence
 
 from ...search_spaces.base import SearchSpace, missing_capabilities
 from ..context import RunContext
@@ -46,6 +46,11 @@ class Evaluator(Configurable, ABC):
     @abstractmethod
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         """Evaluate one architecture at ``fidelity`` (epochs; None means the evaluator's default)."""
+
+    def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
+        """The metrics a successful result reports, so a bad ``--objective`` fails before the run
+        starts; None when they are known only once a result arrives."""
+        return None
 
     def check(self, fidelity: int | None = None) -> None:
         """Fail now, with one clear line, if evaluation cannot work (missing data, bad dataset or fidelity)."""

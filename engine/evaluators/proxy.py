@@ -17,6 +17,7 @@ from ..options import PositiveInt
 from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
+from .devices import resolve_device
 from .proxies import dataset_shape, minibatch, resolve, score_network
 
 
@@ -45,7 +46,11 @@ class ProxyEvaluator(Evaluator):
         if fidelity is not None:
             raise ConfigError(f"the proxy evaluator scores untrained networks and has no fidelity; "
                               f"drop --fidelity {fidelity}")
+        resolve_device(self.device)
         minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
+
+    def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
+        return list(self.proxies)
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         proxies = resolve(self.proxies)

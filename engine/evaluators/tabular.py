@@ -1,8 +1,11 @@
 """Evaluation by benchmark lookup: the space's registered benchmark answers each query."""
 from __future__ import annotations
 
+from typing import Sequence
+
 from ...search_spaces.base import SearchSpace
 from ..context import RunContext
+from ..errors import UnsupportedError
 from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
@@ -27,6 +30,15 @@ class TabularEvaluator(Evaluator):
 
     def check(self, fidelity: int | None = None) -> None:
         self.benchmark.check(self.task.name, fidelity)  # loads the table: missing file, bad task or fidelity
+
+    def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
+        """What the table reports, read off its first cell (None for a table that does not list its cells)."""
+        try:
+            first = self.benchmark.cells()[:1]
+        except UnsupportedError:
+            return None
+        result = self.evaluate(first[0], fidelity) if first else None
+        return list(result.metrics) if result is not None and result.ok else None
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         return self.benchmark.query(arch, self.task.name, fidelity)

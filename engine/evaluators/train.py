@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Sequence
 
 import numpy as np
 
@@ -50,6 +51,10 @@ IMAGE_FOLDER_NAME = "imagenet"
 IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk instead
 
 
+TRAIN_METRICS = ("val_accuracy", "test_accuracy", "train_loss", "params", "params_m", "images_per_second",
+                 "train_seconds", "epochs", "start_epoch")
+
+
 @register_evaluator("train")
 class TrainingEvaluator(Evaluator):
     """Trains each architecture's network with :class:`Trainer` and reports what it measured.
@@ -64,7 +69,7 @@ class TrainingEvaluator(Evaluator):
                  batch_size: PositiveInt = 256, lr: NonNegativeFloat = 0.1, momentum: NonNegativeFloat = 0.9,
                  weight_decay: NonNegativeFloat = 5e-4, label_smoothing: Fraction = 0.1,
                  warmup_epochs: NonNegativeFloat = 0.0, schedule: Literal[SCHEDULES] = "cosine",
-                 val_fraction: Fraction = 0.1, train_images: Annotated[int, Range(2)] | None = None,
+                 val_fraction: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.1, train_images: Annotated[int, Range(2)] | None = None,
                  device: str = "auto", seed: int = 0, compile: bool = False, compile_mode: str | None = None,
                  amp: bool = True, cifar_source: Literal[CIFAR_SOURCES] = "auto",
                  download: bool = False, image_dir: str | os.PathLike | None = None, resolution: PositiveInt = 64,
@@ -95,8 +100,24 @@ class TrainingEvaluator(Evaluator):
         resolve_device(self.device)
         if self.dataset == "cifar10":
             locate_cifar10(self.data_dir, self.cifar_source, self.download)
+            classes = CIFAR_CLASSES
         else:
-            list_classes(self._image_root())
+            classes = len(list_classes(self._image_root()))
+        self._check_split_sizes(classes)
+
+    def _check_split_sizes(self, classes: int) -> None:
+        """A training or validation split without an image of every class measures nothing: refuse it now."""
+        if self.train_images is None:
+            return
+        smaller = min(self.val_fraction, 1 - self.val_fraction)
+        if self.train_images * smaller < classes:
+            needed = math.ceil(classes / smaller)
+            raise ConfigError(f"train_images={self.train_images} with val_fraction={self.val_fraction:g} leaves "
+                              f"fewer than {classes} images (one per class) in the training or validation split; "
+                              f"use train_images={needed} or more")
+
+    def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
+        return TRAIN_METRICS
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         report = self.train(arch, fidelity)

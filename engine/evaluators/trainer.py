@@ -29,6 +29,7 @@ from torch import nn
 
 from ..errors import ConfigError, DataError
 from .batches import MEAN, STD, BatchSource, DeviceArrays, Split, augment, stratified_split
+from .devices import resolve_device
 
 __all__ = ["SCHEDULES", "TrainConfig", "TrainReport", "Trainer", "resolve_device", "augment", "stratified_split",
            "DeviceArrays", "BatchSource", "Split"]
@@ -89,24 +90,6 @@ class TrainReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def resolve_device(device: str = "auto") -> torch.device:
-    """``auto`` picks CUDA when present; asking for a device that is absent fails in one line."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        resolved = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ConfigError(f"unknown device '{device}'; use auto, cpu, cuda or cuda:N") from None
-    if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError(f"device '{device}' requested but this machine has no usable CUDA GPU; "
-                          "use --device cpu (or auto)")
-    if resolved.type == "cuda" and resolved.index is not None and resolved.index >= torch.cuda.device_count():
-        raise ConfigError(f"device '{device}' does not exist; this machine has {torch.cuda.device_count()} GPU(s)")
-    if resolved.type not in ("cpu", "cuda"):
-        raise ConfigError(f"device '{device}' is not supported; use auto, cpu, cuda or cuda:N")
-    return resolved
 
 
 class WarmupDecay:

@@ -20,6 +20,7 @@ import torch
 from ....search_spaces.base import NetworkSpace
 from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
+from ..devices import resolve_device
 from ...errors import ConfigError, DataError, UnsupportedError
 from ...types import Arch
 from .registry import Proxy, get_proxy, proxy_names, resolve
@@ -128,6 +129,7 @@ def score_architectures(space: NetworkSpace, archs: Sequence[Arch | str], proxie
     size is the space's own (``NB201Space(channels=8)``).
     """
     require_networks(space, "zero-cost proxies")
+    resolve_device(device)  # an absent or unknown device fails here, in one line
     chosen = resolve(proxies)
     num_classes, _ = dataset_shape(dataset)
     parsed = [space.parse(a) if isinstance(a, str) else space.validate(a) for a in archs]

@@ -1,0 +1,24 @@
+"""Which torch device a user's ``--device`` names, checked before any work starts."""
+from __future__ import annotations
+
+import torch
+
+from ..errors import ConfigError
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    """``auto`` picks CUDA when present; asking for a device that is absent fails in one line."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ConfigError(f"unknown device '{device}'; use auto, cpu, cuda or cuda:N") from None
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError(f"device '{device}' requested but this machine has no usable CUDA GPU; "
+                          "use --device cpu (or auto)")
+    if resolved.type == "cuda" and resolved.index is not None and resolved.index >= torch.cuda.device_count():
+        raise ConfigError(f"device '{device}' does not exist; this machine has {torch.cuda.device_count()} GPU(s)")
+    if resolved.type not in ("cpu", "cuda"):
+        raise ConfigError(f"device '{device}' is not supported; use auto, cpu, cuda or cuda:N")
+    return resolved

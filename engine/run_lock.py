@@ -1,0 +1,52 @@
+"""One writer per run directory.
+
+Two ``nasloop search --resume DIR`` started at once would both ask the stored strategy state for
+the next trials and evaluate the same architectures twice. The search holds an exclusive
+``flock`` on ``DIR/nasloop.lock`` for as long as it writes: the kernel drops it when the process
+ends, however it ends, so a ``kill -9`` never leaves a stale lock behind. Readers (``show``,
+``export``) take no lock; they open the store read-only.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+from pathlib import Path
+
+from .errors import ConfigError
+
+LOCK_NAME = "nasloop.lock"
+
+
+class RunLock:
+    """Held while a search writes ``run_dir``; a second writer fails in one line naming the holder."""
+
+    def __init__(self, run_dir: str | Path) -> None:
+        self.run_dir = Path(run_dir)
+        self.path = self.run_dir / LOCK_NAME
+        self._fd: int | None = None
+
+    def __enter__(self) -> "RunLock":
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
+            os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            pid = f"process {holder}" if holder.isdigit() else holder
+            raise ConfigError(f"{self.run_dir} is being searched by {pid}; wait for it to finish, or stop it "
+                              f"and continue with 'nasloop search --resume {self.run_dir}'") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            # The file stays: unlinking it would let a third process lock a fresh inode while a
+            # second still waits on the old one.
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

@@ -1,0 +1,104 @@
+"""Reading what a user hands over as text: config files, architecture lists, ``KEY=VALUE`` values.
+
+Such input may be anything: UTF-16, a binary file renamed ``.yaml``, YAML nested ten thousand
+levels deep, or a "billion laughs" of aliases that expands to more objects than memory holds
+(PyYAML builds the aliases as shared references quickly; whatever walks the result then never
+finishes). Each is refused here in one line before anything else looks at the data.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+MAX_TEXT_BYTES = 16 << 20
+"""No config or architecture list is this large; a bigger file is a mistake (a dataset, a log)."""
+MAX_DEPTH = 64
+"""Nesting deeper than any configuration needs."""
+MAX_EXPANDED_NODES = 100_000
+"""Values a document may expand to once its aliases are followed."""
+
+
+def read_user_text(path: str | Path, what: str) -> str:
+    """The UTF-8 text of ``path`` (``what`` names it in messages: "config file", "--archs-file")."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise ConfigError(f"{what} {path} is a directory; give a file")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_TEXT_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_TEXT_BYTES:
+        raise ConfigError(f"{what} {path} is over {MAX_TEXT_BYTES >> 20} MB; is it the right file?")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{what} {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                          "save it as UTF-8") from None
+    if "\x00" in text:
+        raise ConfigError(f"{what} {path} holds NUL bytes, so it is not a text file; save it as UTF-8 text")
+    return text
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with a bound on nesting depth."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ConfigError(f"nesting deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_yaml_text(text: str, source: str) -> Any:
+    """Parse YAML safely and within bounds; every problem is one ``ConfigError`` naming ``source``."""
+    try:
+        loader = _BoundedLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}; flatten it") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: nested too deeply to read; flatten it") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{source} is not valid YAML{where}: {problem}") from None
+    _check_expansion(data, source)
+    return data
+
+
+def _check_expansion(data: Any, source: str) -> None:
+    """Walk the loaded value as a consumer would, counting values; stop and refuse past the bound."""
+    pending, seen = [data], 0
+    while pending:
+        value = pending.pop()
+        seen += 1
+        if seen > MAX_EXPANDED_NODES:
+            raise ConfigError(f"{source} expands to over {MAX_EXPANDED_NODES:,} values (YAML aliases repeated "
+                              "inside each other); write the values out instead of aliasing them")
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, (list, tuple, set)):
+            pending.extend(value)
+
+
+def read_yaml(path: str | Path) -> Any:
+    """A YAML config file's content (an empty file is an empty mapping)."""
+    data = load_yaml_text(read_user_text(path, "config file"), str(path))
+    return {} if data is None else data
