@@ -35,6 +35,37 @@ class Table:
         lengths = {len(v) for v in self.columns.values()}
         if len(lengths) > 1:
             raise DataError(f"benchmark table columns have different lengths {sorted(lengths)}; re-import the table")
+        self._check_values()
+
+    def _check_values(self) -> None:
+        """Refuse numbers no benchmark holds, on import and on every load.
+
+        A table from outside (or one damaged since) must not report a best accuracy of 999 or
+        inf: every float is finite or NaN (missing), every accuracy lies in [0, 100], and the
+        column named by ``meta["key"]`` (the benchmark's cell identity) has no repeats. The error
+        names the file, the column and the first bad row.
+        """
+        source = self.meta.get("source", "the benchmark table")
+        for name, values in self.columns.items():
+            if values.dtype.kind != "f" or values.ndim != 1:
+                continue
+            bad = np.isinf(values)
+            limits = ""
+            if name.endswith("accuracy"):
+                bad |= (values < 0) | (values > 100)
+                limits = " or outside [0, 100]"
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise DataError(f"{source}: column '{name}' row {row} holds {values[row]!r}, infinite{limits}; "
+                                "the file is damaged or not this benchmark's: get a fresh copy and import it again")
+        key = self.meta.get("key")
+        if key in self.columns:
+            values = self.columns[key]
+            _, first, counts = np.unique(values, return_index=True, return_counts=True, axis=0)
+            if (counts > 1).any():
+                row = int(np.sort(first[counts > 1])[0])
+                raise DataError(f"{source}: column '{key}' repeats the architecture of row {row}; the file is "
+                                "damaged or not this benchmark's: get a fresh copy and import it again")
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
@@ -80,4 +111,7 @@ class Table:
         if meta.get("format_version") != FORMAT_VERSION:
             raise DataError(f"{path} has table format {meta.get('format_version')}, this nasloop reads "
                             f"{FORMAT_VERSION}; re-create it with 'nasloop data import'")
-        return cls(columns, meta)
+        try:
+            return cls(columns, meta)
+        except DataError as exc:
+            raise DataError(f"{path}: {exc}") from None

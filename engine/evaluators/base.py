@@ -52,5 +52,9 @@ class Evaluator(Configurable, ABC):
         starts; None when they are known only once a result arrives."""
         return None
 
+    def warm_up(self) -> None:
+        """Load what evaluation loads lazily (a table, a dataset) in this process, ahead of the first
+        trial: an executor calls it on each new worker so a trial's timeout measures the trial."""
+
     def check(self, fidelity: int | None = None) -> None:
         """Fail now, with one clear line, if evaluation cannot work (missing data, bad dataset or fidelity)."""

@@ -49,6 +49,9 @@ class ProxyEvaluator(Evaluator):
         resolve_device(self.device)
         minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
 
+    def warm_up(self) -> None:
+        minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
+
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         return list(self.proxies)
 

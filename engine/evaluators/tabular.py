@@ -31,6 +31,9 @@ class TabularEvaluator(Evaluator):
     def check(self, fidelity: int | None = None) -> None:
         self.benchmark.check(self.task.name, fidelity)  # loads the table: missing file, bad task or fidelity
 
+    def warm_up(self) -> None:
+        len(self.benchmark.table)
+
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         """What the table reports, read off its first cell (None for a table that does not list its cells)."""
         try:

@@ -116,6 +116,9 @@ class TrainingEvaluator(Evaluator):
                               f"fewer than {classes} images (one per class) in the training or validation split; "
                               f"use train_images={needed} or more")
 
+    def warm_up(self) -> None:
+        self._load()
+
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         return TRAIN_METRICS
 

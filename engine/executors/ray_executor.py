@@ -6,9 +6,13 @@ actor keeps the evaluators it has been sent, so lazily loaded state (a benchmark
 already on the GPU) survives from one trial to the next. Results stream back through ``wait`` as
 each trial finishes, and a freed worker gets the next queued trial at once.
 
+A fresh worker first fetches the evaluator and warms it up (imports, the benchmark table, the
+dataset) before it is given a trial, so ``timeout_s`` measures the trial on a warm worker, not
+Ray's start-up: a worker replaced after a timeout warms up again outside the next trial's clock.
 A trial whose worker dies (``os._exit``, a segfault, an OOM kill), whose evaluator raises, or that
 runs past ``timeout_s`` is retried up to ``max_retries`` times and then returned as a failed
-result naming what happened; the search goes on. A :class:`NasloopError` raised by the evaluator
+result naming what happened; the search goes on. Workers that keep failing to start or to warm
+up (past ``warmup_timeout_s``) stop the search with one line saying so. A :class:`NasloopError` raised by the evaluator
 is the user's input being wrong, so it is re-raised here and stops the search with its one line.
 Ray is imported only when an executor is built: ``import nasloop`` never starts it.
 """
@@ -21,7 +25,7 @@ import sys
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -86,15 +90,23 @@ class _Worker:
         """Resolves once the actor process is up, so startup never counts against a trial's timeout."""
         return True
 
-    def evaluate(self, token: int, boxed: list[Any], arch: Arch, fidelity: int | None) -> _Outcome:
-        """Evaluate; ``boxed`` holds the evaluator's object ref, fetched only the first time."""
+    def warm(self, token: int, boxed: list[Any]) -> _Outcome:
+        """Fetch the evaluator (``boxed`` holds its object ref) and load what it loads lazily."""
         try:
-            evaluator = self._evaluators.get(token)
-            if evaluator is None:
-                import ray
+            import ray
 
-                evaluator = self._evaluators[token] = ray.get(boxed[0])
-            return _Outcome(result=evaluator.evaluate(arch, fidelity))
+            evaluator = self._evaluators[token] = ray.get(boxed[0])
+            evaluator.warm_up()
+            return _Outcome()
+        except NasloopError as exc:
+            return _Outcome(user_error=exc)
+        except Exception as exc:
+            return _Outcome(error=describe_exception(exc))
+
+    def evaluate(self, token: int, arch: Arch, fidelity: int | None) -> _Outcome:
+        """Evaluate with the evaluator :meth:`warm` fetched."""
+        try:
+            return _Outcome(result=self._evaluators[token].evaluate(arch, fidelity))
         except NasloopError as exc:
             return _Outcome(user_error=exc)
         except Exception as exc:  # reported to the driver, which retries or records the failure
@@ -113,13 +125,26 @@ class _Trial:
 
 @dataclass
 class _Slot:
-    """A worker actor and what it is doing: starting (``ready``), idle, or running ``trial``."""
+    """A worker actor and what it is doing: starting (``ready``), warming up for an evaluator
+    (``warm``), idle, or running ``trial``."""
 
     actor: Any
     ready: Any = None
+    warm: Any = None
+    warm_token: int | None = None
+    warmed: set[int] = field(default_factory=set)
     trial: _Trial | None = None
     ref: Any = None
     started: float = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return self.ready is not None or self.warm is not None or self.trial is not None
+
+    @property
+    def watched(self) -> Any:
+        """The object ref whose completion moves this slot on, if any."""
+        return self.ready if self.ready is not None else self.warm if self.warm is not None else self.ref
 
 
 def _slots_allowed(resources: dict[str, float], cpus: float, gpus: float) -> int:
@@ -137,16 +162,18 @@ class RayExecutor(Executor):
     has); ``"auto"``, ``"host:port"`` or ``"ray://host:port"`` joins an existing cluster, which is
     how a search goes beyond one machine. ``workers`` defaults to as many trials as the cluster's
     resources hold. ``object_store_memory`` (bytes) sizes the store of a Ray we start; a cluster we
-    join keeps its own. ``timeout_s`` counts from the moment a worker starts the trial.
+    join keeps its own. ``timeout_s`` counts from the moment a warm worker starts the trial;
+    ``warmup_timeout_s`` bounds a worker's start and warm-up.
     """
 
     def __init__(self, workers: PositiveInt | None = None, cpus_per_trial: NonNegativeFloat = 1,
                  gpus_per_trial: NonNegativeFloat = 0, address: str | None = None, max_retries: NonNegativeInt = 2,
-                 timeout_s: PositiveFloat | None = None, object_store_memory: PositiveInt | None = None) -> None:
+                 timeout_s: PositiveFloat | None = None, object_store_memory: PositiveInt | None = None,
+                 warmup_timeout_s: PositiveFloat = 600.0) -> None:
         _check_resources(cpus_per_trial, gpus_per_trial)
         self.workers, self.address, self.object_store_memory = workers, address, object_store_memory
         self.cpus_per_trial, self.gpus_per_trial = float(cpus_per_trial), float(gpus_per_trial)
-        self.max_retries, self.timeout_s = max_retries, timeout_s
+        self.max_retries, self.timeout_s, self.warmup_timeout_s = max_retries, timeout_s, warmup_timeout_s
         if address is not None:
             _check_reachable(address)
         self._ray = ray = _import_ray(local=address is None)
@@ -192,7 +219,7 @@ class RayExecutor(Executor):
 
     def _new_slot(self) -> _Slot:
         actor = self._actor_class.remote()
-        return _Slot(actor, ready=actor.ready.remote())
+        return _Slot(actor, ready=actor.ready.remote(), started=time.monotonic())
 
     # --- the executor interface -----------------------------------------------------------------
     @property
@@ -216,14 +243,18 @@ class RayExecutor(Executor):
         done: list[Completed] = []
         while not done and self.pending:
             self._dispatch()
-            watched = {slot.ready if slot.ready is not None else slot.ref: slot
-                       for slot in self._slots if slot.ready is not None or slot.ref is not None}
+            watched = {slot.watched: slot for slot in self._slots if slot.watched is not None}
             ready, _ = ray.wait(list(watched), num_returns=1, timeout=self._seconds_to_deadline())
             if ready:  # take everything that has finished meanwhile, not just the first
                 ready, _ = ray.wait(list(watched), num_returns=len(watched), timeout=0)
             for ref in ready:
                 slot = watched[ref]
-                done += self._started(slot) if ref is slot.ready else self._finished(slot)
+                if ref is slot.ready:
+                    self._started(slot)
+                elif ref is slot.warm:
+                    self._warmed(slot)
+                else:
+                    done += self._finished(slot)
             done += self._expire()
         self._dispatch()
         return done
@@ -240,37 +271,63 @@ class RayExecutor(Executor):
 
     # --- scheduling -------------------------------------------------------------------------------
     def _dispatch(self) -> None:
-        """Give queued trials (retries first) to idle workers."""
+        """Give queued trials (retries first) to idle workers, warming a worker up for the
+        trial's evaluator first if it has not met that evaluator yet."""
         for slot in self._slots:
             if not self._queue:
                 return
-            if slot.ready is None and slot.trial is None:
-                trial = slot.trial = self._queue.popleft()
-                trial.attempts += 1
-                boxed = [self._evaluators[trial.token][1]]  # in a list, so Ray does not resolve it per call
-                slot.ref = slot.actor.evaluate.remote(trial.token, boxed, trial.arch, trial.fidelity)
+            if slot.busy:
+                continue
+            token = self._queue[0].token
+            if token not in slot.warmed:
+                boxed = [self._evaluators[token][1]]  # in a list, so Ray does not resolve it in the call
+                slot.warm, slot.warm_token = slot.actor.warm.remote(token, boxed), token
                 slot.started = time.monotonic()
+                continue
+            trial = slot.trial = self._queue.popleft()
+            trial.attempts += 1
+            slot.ref = slot.actor.evaluate.remote(trial.token, trial.arch, trial.fidelity)
+            slot.started = time.monotonic()
 
     def _seconds_to_deadline(self) -> float | None:
-        running = [slot.started for slot in self._slots if slot.trial is not None]
-        if self.timeout_s is None or not running:
-            return None
-        return max(0.0, min(running) + self.timeout_s - time.monotonic())
+        deadlines = [slot.started + self.warmup_timeout_s for slot in self._slots
+                     if slot.ready is not None or slot.warm is not None]
+        if self.timeout_s is not None:
+            deadlines += [slot.started + self.timeout_s for slot in self._slots if slot.trial is not None]
+        return max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
 
-    def _started(self, slot: _Slot) -> list[Completed]:
+    def _started(self, slot: _Slot) -> None:
         """A worker came up, or died trying (e.g. nasloop does not import on that node)."""
         try:
             self._ray.get(slot.ready)
         except self._ray.exceptions.RayError as exc:
-            self._startup_failures += 1
-            if self._startup_failures >= _STARTUP_FAILURES:
-                raise ConfigError(f"Ray workers die on start-up ({_first_line(exc)}); make nasloop importable "
-                                  "on every node of the cluster (pip install it there)") from None
-            self._replace(slot)
-            return []
+            self._warm_up_failed(slot, f"Ray workers die on start-up ({_first_line(exc)}); make nasloop importable "
+                                       "on every node of the cluster (pip install it there)")
+            return
         slot.ready = None
+
+    def _warmed(self, slot: _Slot) -> None:
+        """A worker has the evaluator loaded and warm, or failed to (which no trial is charged for)."""
+        try:
+            outcome: _Outcome = self._ray.get(slot.warm)
+        except self._ray.exceptions.RayError as exc:
+            outcome = _Outcome(error=f"worker crashed: {_first_line(exc)}")
+        if outcome.user_error is not None:
+            raise outcome.user_error
+        if outcome.error is not None:
+            self._warm_up_failed(slot, f"Ray workers fail to warm up the evaluator ({outcome.error})")
+            return
+        slot.warmed.add(slot.warm_token)
+        slot.warm = slot.warm_token = None
         self._startup_failures = 0
-        return []
+
+    def _warm_up_failed(self, slot: _Slot, message: str) -> None:
+        """Replace the worker; after several in a row the cluster cannot run trials: say why and stop."""
+        self._startup_failures += 1
+        if self._startup_failures >= _STARTUP_FAILURES:
+            raise ConfigError(message)
+        self._ray.kill(slot.actor)
+        self._replace(slot)
 
     def _finished(self, slot: _Slot) -> list[Completed]:
         trial, ref = slot.trial, slot.ref
@@ -288,12 +345,16 @@ class RayExecutor(Executor):
         return [Completed(trial.trial_id, outcome.result)]
 
     def _expire(self) -> list[Completed]:
-        """Kill the workers of trials past their timeout (an actor task cannot be force-cancelled)."""
-        if self.timeout_s is None:
-            return []
+        """Kill the workers of trials past their timeout (an actor task cannot be force-cancelled),
+        and those that take longer than ``warmup_timeout_s`` to start or warm up."""
         now, expired = time.monotonic(), []
         for slot in self._slots:
-            if slot.trial is not None and now - slot.started >= self.timeout_s:
+            if (slot.ready is not None or slot.warm is not None) and now - slot.started >= self.warmup_timeout_s:
+                self._warm_up_failed(slot, f"Ray workers take over {self.warmup_timeout_s:g} s to start and warm "
+                                           "up the evaluator; raise the executor's warmup_timeout_s or check the "
+                                           "cluster")
+            elif (self.timeout_s is not None and slot.trial is not None
+                  and now - slot.started >= self.timeout_s):
                 trial = slot.trial
                 trial.seconds += now - slot.started
                 self._ray.kill(slot.actor)
@@ -304,7 +365,9 @@ class RayExecutor(Executor):
     def _replace(self, slot: _Slot) -> None:
         """A fresh worker in place of a dead or killed one."""
         fresh = self._new_slot()
-        slot.actor, slot.ready, slot.trial, slot.ref = fresh.actor, fresh.ready, None, None
+        slot.actor, slot.ready, slot.started = fresh.actor, fresh.ready, fresh.started
+        slot.warm = slot.warm_token = slot.trial = slot.ref = None
+        slot.warmed = set()
 
     def _retry_or_fail(self, trial: _Trial, reason: str) -> list[Completed]:
         if trial.attempts <= self.max_retries:

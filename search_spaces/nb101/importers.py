@@ -76,7 +76,7 @@ def import_json(path: str | Path) -> Table:
                             "the file is corrupt or not the NB101 JSON") from None
     if len(set(columns["hash"].tolist())) != n:
         raise DataError(f"{path} lists some cell hash twice; the file is corrupt, fetch it again")
-    return Table(columns, {"benchmark": "nb101", "source": path.name, "repeats": "one training run per cell",
+    return Table(columns, {"benchmark": "nb101", "key": "hash", "source": path.name, "repeats": "one training run per cell",
                            "cost": "measured 108-epoch training time; lower fidelities scaled (estimated)"})
 
 
@@ -120,6 +120,6 @@ def merge(tables: Sequence[Table]) -> Table:
                 fill = np.nan if col.dtype.kind == "f" else (PADDING if name == "ops" else 0)
                 columns[name] = np.full((n, *col.shape[1:]), fill, dtype=col.dtype if name != "hash" else "<U32")
             columns[name][rows] = col
-    meta = {"benchmark": "nb101", "source": " + ".join(str(t.meta.get("source")) for t in tables),
+    meta = {"benchmark": "nb101", "key": "hash", "source": " + ".join(str(t.meta.get("source")) for t in tables),
             "cost": "; ".join(sorted({str(t.meta.get("cost")) for t in tables}))}
     return Table(columns, meta)

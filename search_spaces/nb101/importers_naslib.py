@@ -90,7 +90,7 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
     _check_percentages(path, metrics)
     counts = sorted(runs_per_cell)
     runs = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
-    meta = {"benchmark": "nb101", "source": path.name, "repeats": f"mean of {runs} training runs",
+    meta = {"benchmark": "nb101", "key": "hash", "source": path.name, "repeats": f"mean of {runs} training runs",
             "cost": "measured: mean final_training_time (seconds) of the training runs"}
     return Table({**columns, **dict(sorted(metrics.items()))}, meta)
 

@@ -122,7 +122,7 @@ def import_csv(path: str | Path) -> Table:
     for dataset, col in zen.items():  # -1e8 marks cells where Zen is undefined (no input→output path)
         columns[f"{dataset}:proxy:zen"] = np.where(col <= INVALID_ZEN, np.nan, col).astype(np.float32)
     _with_costs(columns, cells)
-    meta = {"benchmark": "nb201", "source": Path(path).name,
+    meta = {"benchmark": "nb201", "key": "index", "source": Path(path).name,
             "cost": f"estimated: {EPOCH_OVERHEAD_SECONDS} s + 6·FLOPs·images / {EFFECTIVE_FLOPS_PER_SECOND:.1e} "
                     "per epoch (no measured times in this source)"}
     return Table(columns, meta)
@@ -187,7 +187,7 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
     cells = cells_in_code_order()
     columns.update(cells=cells, present=present)
     _with_costs(columns, cells)
-    return Table(columns, {"benchmark": "nb201", "source": Path(path).name, "schedule_epochs": NASLIB_EPOCHS,
+    return Table(columns, {"benchmark": "nb201", "key": "index", "source": Path(path).name, "schedule_epochs": NASLIB_EPOCHS,
                            "cost": "measured train_times from the source where present, else estimated"})
 
 
@@ -218,6 +218,6 @@ def merge(tables: list[Table]) -> Table:
                 columns[name] = col
             else:
                 columns[name] = np.where(mask, col, columns[name])
-    meta = {"benchmark": "nb201", "source": " + ".join(str(t.meta.get("source")) for t in tables),
+    meta = {"benchmark": "nb201", "key": "index", "source": " + ".join(str(t.meta.get("source")) for t in tables),
             "cost": "; ".join(sorted({str(t.meta.get("cost")) for t in tables}))}
     return Table(columns, meta)

@@ -84,7 +84,7 @@ def import_json(path: Path, part: str, parse: Callable[[str], tuple], format: Ca
         for proxy, col in proxies.items():
             if not np.isnan(col).all():
                 columns[f"{task.name}:proxy:{proxy}"] = col
-    return Table(columns, {"benchmark": f"tnb101-{part}", "source": path.name,
+    return Table(columns, {"benchmark": f"tnb101-{part}", "key": "arch", "source": path.name,
                            "cost": "unknown: the source has no training times"})
 
 
