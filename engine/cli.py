@@ -20,7 +20,7 @@ from .errors import ConfigError, NasloopError
 from .plugins import load_plugins
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .search import resume, search, summarize
-from .store import RunStore
+from .store import RunStore, finite_or_none
 from .user_files import read_user_text, read_yaml
 
 def _search_config(args: argparse.Namespace) -> SearchConfig:
@@ -92,6 +92,11 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         return run()
 
 
+def _print_json(value: Any) -> None:
+    """Standard JSON on stdout: a NaN or infinite number (an undefined score) is null."""
+    print(json.dumps(finite_or_none(value), allow_nan=False))
+
+
 def _report_search(args: argparse.Namespace) -> int:
     """Run the search and print its summary; exit status 1 when the run failed (every evaluation failed)."""
     summary = _cmd_search(args)
@@ -104,7 +109,7 @@ def _report_search(args: argparse.Namespace) -> int:
 
 def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        print(json.dumps(summary, allow_nan=False))
+        _print_json(summary)
         return
     from rich.console import Console
     from rich.table import Table
@@ -171,7 +176,7 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
                                metric=args.metric, predictor_options={name: options for name in args.predictors},
                                space_options=dict(args.space_opt))
     if args.json:
-        print(json.dumps(rows))
+        _print_json(rows)
         return
     import numpy as np
     from rich.console import Console
@@ -228,7 +233,7 @@ def _cmd_proxies(args: argparse.Namespace) -> None:
                                data_dir=args.data_dir, batch_size=args.batch_size, seed=args.seed,
                                device=args.device)
     if args.json:
-        print(json.dumps(rows))
+        _print_json(rows)
         return
     for row in rows:
         scores = "  ".join(f"{name}={value:.6g}" for name, value in row["scores"].items())
@@ -249,7 +254,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
     metrics = train_architecture(space, arch, dataset=args.dataset, epochs=args.epochs,
                                  data_dir=args.data_dir, device=args.device, seed=args.seed, **train_options)
     if args.json:
-        print(json.dumps(metrics))
+        _print_json(metrics)
         return
     for name, value in metrics.items():
         print(f"{name:20s} {value:.4f}" if isinstance(value, float) else f"{name:20s} {value}")

@@ -137,9 +137,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
                               f"{run_dir}' or choose another --run-dir")
-        with RunStore.in_run_dir(run_dir, create=True) as store:
-            store.set_meta("config", config.to_dict())
-            store.set_meta("created_at", time.time())
+        meta = {"config": config.to_dict(), "created_at": time.time()}
+        with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
             return _run(config, store, on_progress, plugins)
 
 

@@ -14,6 +14,7 @@ a dashboard) look while a search writes.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -32,6 +33,8 @@ SCHEMA_VERSION = 1
 REQUIRED_TABLES = ("meta", "trials", "strategy_state")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _RESTORE = "restore the file from a backup, or start a new run directory"
+_ENVIRONMENT_ERRORS = {8, 10, 13, 14}
+"""SQLite's READONLY, IOERR, FULL and CANTOPEN: the machine's side, not damage in the store."""
 
 PENDING, DONE, DUPLICATE = "pending", "done", "duplicate"
 
@@ -89,7 +92,6 @@ class Trial:
         return out
 
 
-
 def _check_file(path: Path) -> None:
     """An existing, non-empty SQLite file, judged before SQLite opens (and could extend) it."""
     if not path.exists():
@@ -133,9 +135,10 @@ def _trial(path: Path, row: sqlite3.Row) -> Trial:
         if status not in ("ok", "failed"):
             raise DataError(f"{path} is damaged: trial {row['id']!r} has status {status!r}; {_RESTORE}")
         metrics = _json(path, row["metrics"] or "{}", f"the metrics of trial {row['id']!r}")
-        if not isinstance(metrics, dict):
-            raise DataError(f"{path} is damaged: the metrics of trial {row['id']!r} are not a mapping; {_RESTORE}")
-        result = Result(metrics=metrics, cost=_number(path, row, "cost") or 0.0, status=status, reason=row["reason"],
+        if not isinstance(metrics, dict) or not all(v is None or isinstance(v, (int, float)) for v in metrics.values()):
+            raise DataError(f"{path} is damaged: the metrics of trial {row['id']!r} are not a mapping of numbers; "
+                            f"{_RESTORE}")
+        result = Result(metrics=metrics, cost=_number(path, row, "cost", False), status=status, reason=row["reason"],
                         cost_estimated=bool(_number(path, row, "cost_estimated")))
     for column in ("arch", "key", "state"):
         if not isinstance(row[column], str):
@@ -147,6 +150,34 @@ def _trial(path: Path, row: sqlite3.Row) -> Trial:
                  asked_at=_number(path, row, "asked_at", False), finished_at=_number(path, row, "finished_at"))
 
 
+def _create(path: Path, meta: dict[str, Any]) -> None:
+    """Make a new store with its schema and ``meta``, all or nothing.
+
+    It is built under a temporary name and renamed into place, so a full disk or a kill during
+    creation leaves no half-made store that would later be refused as damaged.
+    """
+    partial = path.with_name(path.name + ".new")
+    sidecars = [partial, partial.with_name(partial.name + "-journal")]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for file in sidecars:
+            file.unlink(missing_ok=True)
+        db = sqlite3.connect(partial, isolation_level=None)
+        try:  # a rollback journal here: once committed, everything is in the one file that is renamed
+            db.executescript(_SCHEMA)
+            db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                           [(k, json.dumps(v)) for k, v in {"schema_version": SCHEMA_VERSION, **meta}.items()])
+        finally:
+            db.close()
+        os.replace(partial, path)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        for file in sidecars:
+            with contextlib.suppress(OSError):
+                file.unlink()
+        raise DataError(f"cannot create the run store {path} ({exc}); free some space or choose another "
+                        "--run-dir, and run the search again") from None
+
+
 class RunStore:
     """One run's SQLite database (``<run_dir>/nasloop.sqlite``).
 
@@ -156,36 +187,27 @@ class RunStore:
     instead of being acted on. ``readonly`` (``show``, ``export``) never writes to the file.
     """
 
-    def __init__(self, path: str | Path, create: bool = False, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, create: bool = False, readonly: bool = False,
+                 meta: dict[str, Any] | None = None) -> None:
+        """Open the store at ``path``; ``create`` makes a new one holding ``meta`` first."""
         self.path = Path(path)
         if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            _check_file(self.path)
+            _create(self.path, meta or {})
+        _check_file(self.path)
         try:
             if readonly:
                 self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
             else:
                 self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self.db.row_factory = sqlite3.Row
-            if create:
-                self._create()
-            else:
-                self._check_schema()
-                if not readonly:
-                    self._migrate()
+            self._check_schema()
+            if not readonly:
+                self._migrate()
         except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _ENVIRONMENT_ERRORS:
+                raise  # the disk or the file system, not the store: the CLI says so, and how to continue
             raise DataError(f"{self.path} is not a readable nasloop store ({exc}); "
                             "restore it from a backup or start a new run directory") from None
-
-    def _create(self) -> None:
-        self.db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL keeps every committed transaction through a process crash (kill -9); only an OS
-        # crash or power cut can lose the last few, and never corrupts the file.
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
-        if self.get_meta("schema_version") is None:
-            self.set_meta("schema_version", SCHEMA_VERSION)
 
     def _check_schema(self) -> None:
         """Refuse a foreign, newer or damaged store before anything reads from or writes to it."""
@@ -206,16 +228,26 @@ class RunStore:
         problems = [r[0] for r in self.db.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
             raise DataError(f"{self.path} is damaged (SQLite integrity check: {problems[0]}); {_RESTORE}")
+        for key, value in self.db.execute("SELECT key, value FROM meta"):
+            _json(self.path, value, f"meta {key!r}")
+        config = self.get_meta("config")
+        if config is not None and not isinstance(config, dict):
+            raise DataError(f"{self.path} is damaged: its run configuration is not a mapping; {_RESTORE}")
+        self.strategy_state()
 
     def _migrate(self) -> None:
+        # NORMAL keeps every committed transaction through a process crash (kill -9); only an OS
+        # crash or power cut can lose the last few, and never corrupts the file.
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA journal_mode=WAL")  # readers (show, a dashboard) look while a search writes
         columns = {row["name"] for row in self.db.execute("PRAGMA table_info(trials)")}
         if "cost_estimated" not in columns:  # a store written before costs said whether they were estimates
             self.db.execute("ALTER TABLE trials ADD COLUMN cost_estimated INTEGER")
 
     @classmethod
-    def in_run_dir(cls, run_dir: str | Path, create: bool = False, readonly: bool = False) -> "RunStore":
-        return cls(Path(run_dir) / DB_NAME, create=create, readonly=readonly)
+    def in_run_dir(cls, run_dir: str | Path, create: bool = False, readonly: bool = False,
+                   meta: dict[str, Any] | None = None) -> "RunStore":
+        return cls(Path(run_dir) / DB_NAME, create=create, readonly=readonly, meta=meta)
 
     def close(self) -> None:
         self.db.close()
@@ -340,7 +372,8 @@ class RunStore:
                     _write_csv(fh, records)
             os.replace(partial, path)
         except OSError as exc:
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # on a read-only file system even removing fails
+                partial.unlink()
             raise DataError(f"cannot write {path}: {exc.strerror or exc}; choose a writable place with free "
                             "space") from None
         return path
@@ -377,4 +410,7 @@ class _Transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:  # SQLite itself rolls back on some errors (a full disk): keep that error
+            self.db.execute("ROLLBACK")

@@ -85,7 +85,7 @@ def test_columns_dtypes_and_meta(tmp_path, records):
     assert cols["matrix"].dtype == np.uint8 and cols["matrix"].shape == (len(records), 7, 7)
     assert cols["ops"].dtype == np.int8 and cols["ops"].shape == (len(records), 7)
     assert cols["params"].dtype == np.int64
-    assert table.meta == {"benchmark": "nb101", "source": "nasbench_only108.pkl",
+    assert table.meta == {"benchmark": "nb101", "key": "hash", "source": "nasbench_only108.pkl",
                           "repeats": "mean of 3 training runs",
                           "cost": "measured: mean final_training_time (seconds) of the training runs"}
     assert list(cols["hash"]) == [r["hash"] for r in records]

@@ -8,17 +8,14 @@ Under ``source="auto"`` the full dataset wins when present, because results on t
 indicative. Arrays are cached per process (read-only, so no caller can corrupt the cache), which
 keeps repeated evaluations in one worker from re-reading 180 MB.
 
-The batches are Python pickles; they are read with an unpickler that only rebuilds numpy arrays,
+The batches are Python pickles; they are read with the plain-data unpickler of ``safe_pickle``,
 so a tampered file cannot run code.
 """
 from __future__ import annotations
 
-import codecs
 import hashlib
-import io
 import logging
 import os
-import pickle
 import tarfile
 import urllib.error
 import urllib.request
@@ -31,6 +28,7 @@ import numpy as np
 
 from ..errors import ConfigError, DataError
 from .paths import search_dirs, user_cache_dir
+from .safe_pickle import loads_pickle
 
 log = logging.getLogger(__name__)
 
@@ -141,32 +139,14 @@ def _read_subset(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --- the official python batches -------------------------------------------------------------
-class _ArrayUnpickler(pickle.Unpickler):
-    """Rebuilds only what the CIFAR batches hold: dicts, lists, strings and numpy arrays."""
-
-    _ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode"),
-                ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
-                ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar")}
-
-    def find_class(self, module: str, name: str):
-        if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(f"unexpected object {module}.{name}")
-        if module == "_codecs":  # how protocol-2 pickles written by Python 3 store bytes
-            return codecs.encode
-        # numpy 2 keeps the old numpy.core path only as a deprecated alias; go to the real module.
-        target = np._core.multiarray if module.endswith("multiarray") else np
-        return getattr(target, name)
-
-
 def _unpickle_batch(raw: bytes, where: str) -> tuple[np.ndarray, np.ndarray]:
     fix = f"replace it with a fresh copy from {URL}"
     try:
-        batch = _ArrayUnpickler(io.BytesIO(raw), encoding="bytes").load()
+        batch = loads_pickle(raw, where, encoding="bytes")  # plain data only: a hostile batch runs no code
         data, labels = batch[b"data"], batch[b"labels"]
         images = np.asarray(data, dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
         labels = np.asarray(labels)
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, IndexError,
-            AttributeError, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise DataError(f"{where} is not a readable CIFAR-10 batch ({type(exc).__name__}: {exc}); {fix}") from None
     return np.ascontiguousarray(images), labels
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import _compat_pickle
 import collections
+import io
 import pickle
 from pathlib import Path
 from typing import Any, Callable
@@ -64,8 +65,8 @@ def _fresh(function: Callable[..., Any]) -> Callable[..., Any]:
 class _PlainDataUnpickler(pickle.Unpickler):
     """An unpickler that resolves only the globals in ``_ADMITTED``, from its own table."""
 
-    def __init__(self, file: Any, path: Path) -> None:
-        super().__init__(file)
+    def __init__(self, file: Any, path: Path | str, encoding: str = "ASCII") -> None:
+        super().__init__(file, encoding=encoding)
         self._path = path
 
     def find_class(self, module: str, name: str) -> Any:
@@ -100,4 +101,17 @@ def load_pickle(path: str | Path) -> Any:
     except _CORRUPT as exc:
         reason = one_line(exc, 200) or "no detail"
         raise DataError(one_line(f"cannot read {path} as a pickle ({type(exc).__name__}: {reason}); "
+                                 "the file is truncated or corrupt, download it again")) from None
+
+
+def loads_pickle(raw: bytes, where: str, encoding: str = "ASCII") -> Any:
+    """:func:`load_pickle` for bytes already read (a member of an archive); ``where`` names them.
+
+    ``encoding="bytes"`` reads Python 2 pickles (the CIFAR-10 batches) with their strings as bytes.
+    """
+    try:
+        return _PlainDataUnpickler(io.BytesIO(raw), where, encoding).load()
+    except _CORRUPT as exc:
+        reason = one_line(exc, 200) or "no detail"
+        raise DataError(one_line(f"cannot read {where} as a pickle ({type(exc).__name__}: {reason}); "
                                  "the file is truncated or corrupt, download it again")) from None

@@ -1,0 +1,207 @@
+"""What survives two writers, a full disk, a read-only place, a failed run and a bad table.
+
+Each test runs the real ``nasloop`` (a subprocess where a second process or a kill is the point)
+on the real NB201 table, and checks what the README's "What nasloop guarantees" promises.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nasloop.engine.cli import main
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.data.table import Table
+from nasloop.engine.errors import DataError
+from nasloop.engine.run_lock import RunLock
+from nasloop.engine.search import resume, search
+from nasloop.engine.store import RunStore
+
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
+def nasloop(*argv: str, cwd: Path | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", *argv], cwd=cwd, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_lock_holder(run_dir: Path, proc: subprocess.Popen, limit_s: float = 120) -> int:
+    """The pid written into the run's lock file once ``proc`` holds it."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        lock = run_dir / "nasloop.lock"
+        text = lock.read_text().strip() if lock.exists() else ""
+        if text == str(proc.pid) and (run_dir / "nasloop.sqlite").exists():
+            return proc.pid
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    raise AssertionError("the search never took its lock")
+
+
+def count_trials(run_dir: Path) -> int:
+    with sqlite3.connect(f"file:{run_dir / 'nasloop.sqlite'}?mode=ro", uri=True) as db:
+        return db.execute("SELECT COUNT(*) FROM trials WHERE state != 'duplicate'").fetchone()[0]
+
+
+def test_a_second_writer_is_refused_naming_the_holder_and_readers_keep_working(tmp_path, data_dir):
+    run = tmp_path / "run"
+    search(SearchConfig(strategy="random", budget=5, data_dir=str(data_dir), run_dir=str(run)))
+    with RunLock(run):  # this test process is the writer
+        second = nasloop("search", "--resume", str(run), "--budget", "40", "--quiet")
+        _, err = second.communicate(timeout=120)
+        shown = nasloop("show", str(run), "--json")
+        shown_out, shown_err = shown.communicate(timeout=120)
+        exported = nasloop("export", str(run), str(tmp_path / "out.csv"))
+        exported.communicate(timeout=120)
+    assert second.returncode == 2
+    assert err.strip() == (f"nasloop search: error: {run} is being searched by process {os.getpid()}; wait for it "
+                           f"to finish, or stop it and continue with 'nasloop search --resume {run}'")
+    assert shown.returncode == 0 and json.loads(shown_out)["evaluations"] == 5, shown_err
+    assert exported.returncode == 0 and len((tmp_path / "out.csv").read_text().splitlines()) == 6
+
+
+def test_two_resumes_started_at_once_evaluate_nothing_twice(tmp_path, data_dir):
+    run = tmp_path / "run"
+    search(SearchConfig(strategy="random", budget=5, data_dir=str(data_dir), run_dir=str(run)))
+    both = [nasloop("search", "--resume", str(run), "--budget", "3000", "--quiet") for _ in range(2)]
+    outcomes = [(proc.returncode, proc.communicate(timeout=600)[1]) for proc in both]
+    outcomes = [(proc.returncode, err) for proc, (_, err) in zip(both, outcomes)]
+    assert sorted(code for code, _ in outcomes)[0] == 0 and all(code in (0, 2) for code, _ in outcomes)
+    assert all("is being searched by process" in err for code, err in outcomes if code == 2)
+    assert count_trials(run) == 3000
+
+
+def test_a_killed_writer_leaves_no_stale_lock(tmp_path, data_dir):
+    run = tmp_path / "run"
+    search(SearchConfig(strategy="random", budget=5, data_dir=str(data_dir), run_dir=str(run)))
+    writer = nasloop("search", "--resume", str(run), "--budget", "4000", "--quiet")
+    wait_for_lock_holder(run, writer)
+    writer.send_signal(signal.SIGKILL)
+    writer.communicate(timeout=60)
+    summary = resume(run, budget=200)
+    assert summary["status"] == "finished" and summary["evaluations"] == 200
+
+
+def _mount_tmpfs(path: Path, options: str) -> bool:
+    path.mkdir()
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+def test_a_full_disk_stops_cleanly_and_resume_continues(tmp_path, data_dir):
+    """A 128 KB tmpfs where the platform allows mounting one (root on Linux)."""
+    disk = tmp_path / "disk"
+    if not _mount_tmpfs(disk, "size=128k"):
+        pytest.skip("cannot mount a tmpfs here; test_sqlite_full_mid_search_resumes_exactly covers SQLITE_FULL")
+    try:
+        done = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "search", "--strategy", "random",
+                               "--budget", "300", "--quiet", "--data-dir", str(data_dir), "--run-dir",
+                               str(disk / "run")], env=ENV, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert done.stderr.strip() == ("nasloop search: error: the disk is full (database or disk is full); free "
+                                       f"some space; then continue with 'nasloop search --resume {disk / 'run'}'")
+        stored = count_trials(disk / "run")
+        assert 0 < stored < 300
+        subprocess.run(["mount", "-o", "remount,size=16m", str(disk)], check=True)
+        summary = resume(disk / "run")
+        assert summary["status"] == "finished" and summary["evaluations"] == 300
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_sqlite_full_mid_search_resumes_exactly(tmp_path, data_dir, monkeypatch):
+    """SQLite's own size limit gives the same SQLITE_FULL as a full disk, on every platform."""
+    config = SearchConfig(strategy="evolution", budget=120, seed=4, data_dir=str(data_dir))
+    reference = search(config.replace(run_dir=str(tmp_path / "reference")))
+    run = tmp_path / "run"
+    opened = RunStore.__init__
+
+    def with_little_room(self, *args, **kwargs):
+        opened(self, *args, **kwargs)
+        pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+        self.db.execute(f"PRAGMA max_page_count = {pages + 3}")
+
+    monkeypatch.setattr(RunStore, "__init__", with_little_room)
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        search(config.replace(run_dir=str(run)))
+    monkeypatch.undo()
+    assert 0 < count_trials(run) < 120
+    summary = resume(run)
+    assert summary["evaluations"] == 120 and summary["best"] == reference["best"]
+
+
+def test_a_read_only_place_is_one_line(tmp_path, data_dir, capsys):
+    place = tmp_path / "ro"
+    if not _mount_tmpfs(place, "size=1m,ro"):
+        pytest.skip("cannot mount a read-only tmpfs here")
+    try:
+        run = tmp_path / "good"
+        search(SearchConfig(strategy="random", budget=5, data_dir=str(data_dir), run_dir=str(run)))
+        assert main(["search", "--data-dir", str(data_dir), "--budget", "3", "--quiet", "--run-dir",
+                     str(place / "run")]) == 2
+        assert main(["export", str(run), str(place / "out.csv")]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [f"nasloop search: error: cannot create the run directory {place / 'run'}: Read-only file "
+                       "system; choose a writable --run-dir",
+                       f"nasloop export: error: cannot write {place / 'out.csv'}: Read-only file system; choose a "
+                       "writable place with free space"]
+    finally:
+        subprocess.run(["umount", str(place)], capture_output=True)
+
+
+def test_a_run_whose_every_trial_failed_exits_non_zero(tmp_path, data_dir, capsys):
+    """NB101 cells outside the 30k table fail: with the table bound off, seed 0 draws four such cells."""
+    run = tmp_path / "run"
+    code = main(["search", "--space", "nb101", "--space-opt", "table_only=false", "--strategy", "random",
+                 "--budget", "4", "--seed", "0", "--quiet", "--json", "--data-dir", str(data_dir), "--run-dir",
+                 str(run)])
+    out, err = capsys.readouterr()
+    summary = json.loads(out)
+    assert summary["failed"] == summary["evaluations"] == 4
+    assert code == 1 and summary["status"] == "failed"
+    assert err.strip().startswith("nasloop search: failed: all 4 evaluations failed; the first: ")
+    assert "not in the NB101 table" in err
+
+
+def test_a_bad_objective_fails_before_a_run_directory_exists(tmp_path, data_dir, capsys):
+    run = tmp_path / "run"
+    assert main(["search", "--objective", "accuracy", "--data-dir", str(data_dir), "--run-dir", str(run)]) == 2
+    assert not run.exists()
+    assert "choose --objective from: flops_m, params_m, test_accuracy, val_accuracy" in capsys.readouterr().err
+    assert main(["search", "--objective", "params_m", "--minimize", "--budget", "4", "--quiet", "--json",
+                 "--data-dir", str(data_dir), "--run-dir", str(run)]) == 0
+    capsys.readouterr()
+    assert main(["show", str(run), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["objective"] == "params_m"
+
+
+@pytest.mark.parametrize("column,value,problem", [
+    ("cifar10@200:val_accuracy", 999.0, "outside [0, 100]"),
+    ("cifar10@12:test_accuracy", float("inf"), "infinite"),
+    ("cifar10:params_m", -float("inf"), "infinite"),
+])
+def test_a_table_with_impossible_numbers_is_refused_naming_file_column_and_row(tmp_path, data_dir, column, value,
+                                                                              problem):
+    from nasloop.search_spaces.nb201 import NB201Benchmark
+
+    table = NB201Benchmark(str(data_dir)).table
+    columns = {name: values.copy() for name, values in table.columns.items()}
+    columns[column][1234] = value
+    saved = tmp_path / "nb201.npz"
+    np.savez(saved, __meta__=np.array(json.dumps({**table.meta, "format_version": 1})), **columns)
+    with pytest.raises(DataError) as error:
+        Table.load(saved)
+    message = str(error.value)
+    assert str(saved) in message and f"column '{column}' row 1234" in message and problem in message
+    columns = {name: values.copy() for name, values in table.columns.items()}
+    columns["index"][20] = columns["index"][7]
+    with pytest.raises(DataError, match="column 'index' repeats the architecture of row 7"):
+        Table(columns, table.meta)
