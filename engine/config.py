@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
 from .errors import ConfigError
-from .options import (Name, NonNegativeInt, PositiveFloat, PositiveInt, check_fields, check_options, option_names,
+from .options import (Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options, option_names,
                       takes)
 from .user_files import read_yaml
 
@@ -24,7 +24,7 @@ class SearchConfig:
     executor: Name = "inprocess"
     budget: PositiveInt | None = 100
     max_seconds: PositiveFloat | None = None
-    seed: NonNegativeInt = 0
+    seed: Seed = 0
     fidelity: PositiveInt | None = None
     objective: Name | None = None
     minimize: bool = False

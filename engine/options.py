@@ -52,10 +52,14 @@ class Range:
     def describe(self) -> str:
         parts = []
         if self.low is not None:
-            parts.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+            parts.append(f"{'>' if self.low_open else '>='} {_bound(self.low)}")
         if self.high is not None:
-            parts.append(f"{'<' if self.high_open else '<='} {self.high:g}")
+            parts.append(f"{'<' if self.high_open else '<='} {_bound(self.high)}")
         return " and ".join(parts)
+
+
+def _bound(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:g}"
 
 
 PositiveInt = typing.Annotated[int, Range(1)]
@@ -64,6 +68,10 @@ PositiveFloat = typing.Annotated[float, Range(0, low_open=True)]
 NonNegativeFloat = typing.Annotated[float, Range(0)]
 Fraction = typing.Annotated[float, Range(0, 1, high_open=True)]
 """A share in [0, 1)."""
+TORCH_SEEDS = 2**63
+"""torch.manual_seed takes a signed 64-bit integer: derived seeds are reduced modulo this."""
+Seed = typing.Annotated[int, Range(0, TORCH_SEEDS - 1)]
+"""A random seed every library below accepts (numpy takes any size, torch only 64 bits)."""
 
 
 @dataclass(frozen=True)

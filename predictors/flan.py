@@ -41,7 +41,7 @@ from torch_geometric.data import Batch
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
+from ..engine.options import TORCH_SEEDS, NonNegativeFloat, NonNegativeInt, PositiveInt
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -189,7 +189,7 @@ class FlanPredictor(Predictor):
 
     def _new_member(self, index: int, features: int) -> FlanNet:
         with torch.random.fork_rng(devices=[]):  # independent, repeatable inits; the caller's RNG is untouched
-            torch.manual_seed(self.seed * 7919 + index)
+            torch.manual_seed((self.seed * 7919 + index) % TORCH_SEEDS)
             return FlanNet(len(self.vocab), features, self.op_dim, self.hidden, self.time_steps)
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
@@ -219,7 +219,7 @@ class FlanPredictor(Predictor):
                 with single_thread(), torch.random.fork_rng(devices=[]):
                     # Dropout draws depend only on (seed, member, data size), so a restored predictor
                     # refits exactly as the original would have, and the caller's RNG is untouched.
-                    torch.manual_seed((self.seed * 7919 + index) * 1_000_003 + len(archs))
+                    torch.manual_seed(((self.seed * 7919 + index) * 1_000_003 + len(archs)) % TORCH_SEEDS)
                     self._optimise(member, graphs[self._view(index)], features, target, better, steps, lr)
             member.eval()
         self._maps = [self._target_map(s, y) for s in self._member_scores(graphs, features)]

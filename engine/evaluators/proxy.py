@@ -13,7 +13,7 @@ from typing import Sequence
 from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..context import RunContext
 from ..errors import ConfigError
-from ..options import PositiveInt
+from ..options import PositiveInt, Seed
 from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
@@ -33,7 +33,7 @@ class ProxyEvaluator(Evaluator):
     requires = (NetworkSpace,)
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None,
-                 proxies: Sequence[str] | str = ("synflow",), batch_size: PositiveInt = 64, seed: int = 0,
+                 proxies: Sequence[str] | str = ("synflow",), batch_size: PositiveInt = 64, seed: Seed = 0,
                  device: str = "cpu") -> None:
         super().__init__(space, context)
         self.proxies = [p.name for p in resolve(proxies)]

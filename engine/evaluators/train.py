@@ -37,7 +37,7 @@ from ..data.imagenet import ImageFolder, list_classes
 from ..data.paths import search_dirs
 from ..errors import ConfigError, DataError
 from ..config import construct, route_options
-from ..options import Fraction, NonNegativeFloat, PositiveFloat, PositiveInt, Range
+from ..options import Fraction, NonNegativeFloat, PositiveFloat, PositiveInt, Range, Seed
 from ..registry import SEARCH_SPACES
 from ..registry import register_evaluator
 from ..types import Arch, Result
@@ -70,7 +70,7 @@ class TrainingEvaluator(Evaluator):
                  weight_decay: NonNegativeFloat = 5e-4, label_smoothing: Fraction = 0.1,
                  warmup_epochs: NonNegativeFloat = 0.0, schedule: Literal[SCHEDULES] = "cosine",
                  val_fraction: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.1, train_images: Annotated[int, Range(2)] | None = None,
-                 device: str = "auto", seed: int = 0, compile: bool = False, compile_mode: str | None = None,
+                 device: str = "auto", seed: Seed = 0, compile: bool = False, compile_mode: str | None = None,
                  amp: bool = True, cifar_source: Literal[CIFAR_SOURCES] = "auto",
                  download: bool = False, image_dir: str | os.PathLike | None = None, resolution: PositiveInt = 64,
                  crop_fraction: PositiveFloat = 1.0, loader_workers: PositiveInt = 8) -> None:

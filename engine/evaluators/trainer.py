@@ -28,6 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..errors import ConfigError, DataError
+from ..options import TORCH_SEEDS
 from .batches import MEAN, STD, BatchSource, DeviceArrays, Split, augment, stratified_split
 from .devices import resolve_device
 
@@ -209,7 +210,7 @@ class Trainer:
         """
         cfg = self.config
         model.train()
-        epoch_seed = cfg.seed * 100_003 + epoch
+        epoch_seed = (cfg.seed * 100_003 + epoch) % TORCH_SEEDS
         generator = torch.Generator(device=self.device).manual_seed(epoch_seed)
         total = torch.zeros((), dtype=torch.float32, device=self.device)
         seen = 0
