@@ -150,8 +150,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     change what the search computes, so a run may move between machines. A second process
     resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
-    with RunStore.in_run_dir(run_dir, readonly=True):  # a foreign or damaged store is refused before the lock file
-        pass
+    with RunStore.in_run_dir(run_dir, readonly=True) as store:  # a foreign or damaged store is refused before
+        store.trials()                                         # anything, the lock file included, is written
     with RunLock(run_dir), RunStore.in_run_dir(run_dir) as store:
         saved = store.get_meta("config")
         if not isinstance(saved, dict):

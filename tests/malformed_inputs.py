@@ -68,23 +68,26 @@ def _alias_bomb(rng: np.random.Generator) -> bytes:
 
 
 def _config_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
-    yaml_text = f"space: nb201\ndataset: cifar10\nbudget: {int(rng.integers(2, 9))}\n"
+    """Config files; the run dir and budget are in the file, so no flag overrides the bad value."""
+    base = {"space": "nb201", "dataset": "cifar10", "budget": str(int(rng.integers(2, 9))), "run_dir": "run"}
+    yaml_text = "".join(f"{k}: {v}\n" for k, v in base.items())
     depth = int(rng.integers(70, 3000))
     nested = "a: " + "[" * depth + "]" * depth
     key = str(rng.choice(list(WRONG_TYPED_CONFIG)))
     value = str(rng.choice(WRONG_TYPED_CONFIG[key]))
+    wrong = "".join(f"{k}: {v}\n" for k, v in {**base, key: value}.items())
     payloads = {
         "utf-16 config": yaml_text.encode("utf-16"),
-        "latin-1 config": (yaml_text + "dataset: caf\xe9\n").encode("latin-1"),
+        "latin-1 config": yaml_text.replace("cifar10", "caf\xe9").encode("latin-1"),
         "binary config": rng.integers(0, 256, int(rng.integers(16, 4096)), dtype=np.uint8).tobytes(),
         "NUL bytes in config": yaml_text.encode() + b"\x00" * int(rng.integers(1, 9)),
         "deeply nested config": nested.encode(),
         "alias bomb config": _alias_bomb(rng),
-        f"wrong-typed config {key}: {value}": f"{key}: {value}\n".encode(),
+        f"wrong-typed config {key}: {value}": wrong.encode(),
         "config not a mapping": str(rng.choice(["- a\n- b\n", "42\n", "just text\n"])).encode(),
     }
-    return [Case(name, _search(data_dir, "--config", "c.yaml"), files={"c.yaml": content}, run_dir="run")
-            for name, content in payloads.items()]
+    argv = ["search", "--data-dir", data_dir, "--quiet", "--config", "c.yaml"]
+    return [Case(name, argv, files={"c.yaml": content}, run_dir="run") for name, content in payloads.items()]
 
 
 def _option_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
