@@ -31,3 +31,13 @@ class RegistryError(NasloopError, KeyError):
 
 class UnsupportedError(NasloopError):
     """A plugin was asked for something it does not offer (e.g. neighbours of a continuous space)."""
+
+
+def one_line(text: object, limit: int | None = None) -> str:
+    """``text`` with every run of whitespace (newlines included) made one space, cut to ``limit``.
+
+    File names, and names and messages read from a file, reach error messages: this keeps each
+    message on one line, and a limit keeps a hostile or garbled file from filling the screen.
+    """
+    flat = " ".join(str(text).split())
+    return flat if limit is None or len(flat) <= limit else flat[:limit - 3] + "..."

@@ -68,6 +68,10 @@ PositiveFloat = typing.Annotated[float, Range(0, low_open=True)]
 NonNegativeFloat = typing.Annotated[float, Range(0)]
 Fraction = typing.Annotated[float, Range(0, 1, high_open=True)]
 """A share in [0, 1)."""
+Width = typing.Annotated[int, Range(1, 4096)]
+"""Channels of a network: a width beyond 4,096 is a typo, and would exhaust memory before failing."""
+Depth = typing.Annotated[int, Range(1, 64)]
+"""Repeats of a cell or stage in a network."""
 TORCH_SEEDS = 2**63
 """torch.manual_seed takes a signed 64-bit integer: derived seeds are reduced modulo this."""
 Seed = typing.Annotated[int, Range(0, TORCH_SEEDS - 1)]

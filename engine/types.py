@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Mapping, TypeAlias
 
+from .errors import one_line
+
 Arch: TypeAlias = Hashable
 """An architecture: a small immutable value owned by its search space."""
 
@@ -36,7 +38,8 @@ class Result:
 
     @classmethod
     def failed(cls, reason: str, cost: float = 0.0, cost_estimated: bool = False) -> "Result":
-        return cls(metrics={}, cost=cost, status=FAILED, reason=reason, cost_estimated=cost_estimated)
+        # One line, so the summary and the CLI that quote it stay one line whatever an evaluator says.
+        return cls(metrics={}, cost=cost, status=FAILED, reason=one_line(reason, 1000), cost_estimated=cost_estimated)
 
     @property
     def ok(self) -> bool:

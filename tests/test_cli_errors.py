@@ -70,7 +70,7 @@ CASES = {
     "unknown space option": (["search", "--space-opt", "width=8", "--budget", "5", "--run-dir", "r"],
                              ["search space 'nb201' has no option 'width'; it takes: channels, cells"]),
     "space option of the wrong type": (["search", "--space-opt", "channels=0", "--budget", "5", "--run-dir", "r"],
-                                       ["search space 'nb201' option channels must be an integer >= 1, got 0"]),
+                                       ["search space 'nb201' option channels must be an integer >= 1 and <= 4096, got 0"]),
     "option that is not an integer": (["search", "--strategy-opt", "population_size=abc", "--budget", "5",
                                        "--run-dir", "r"], ["option population_size must be an integer >= 2", "'abc'"]),
     "option with a fraction": (["search", "--strategy-opt", "population_size=10.5", "--budget", "5",

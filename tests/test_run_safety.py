@@ -205,3 +205,16 @@ def test_a_table_with_impossible_numbers_is_refused_naming_file_column_and_row(t
     columns["index"][20] = columns["index"][7]
     with pytest.raises(DataError, match="column 'index' repeats the architecture of row 7"):
         Table(columns, table.meta)
+
+
+def test_a_library_error_with_a_native_stack_is_stored_as_one_line():
+    """torch's errors carry a C++ stack trace; a failure reason (and the summary quoting it) stays one line."""
+    import torch
+
+    from nasloop.engine.executors.base import describe_exception
+
+    with pytest.raises(Exception) as raised:
+        torch.nn.Conv2d(3, 2**70, 3)
+    assert "\n" in str(raised.value)
+    reason = describe_exception(raised.value)
+    assert "\n" not in reason and reason.startswith(f"{type(raised.value).__name__}: ") and "(at " in reason

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import DataError, one_line
 
 # numpy's own reduce tells us its array/scalar rebuilders, whatever its version calls their module.
 _RECONSTRUCT = np.empty(0).__reduce__()[0]
@@ -46,16 +46,6 @@ ADMITTED_GLOBALS = tuple(sorted(f"{module}.{name}" for module, name in _ADMITTED
 # What a malformed pickle raises while it is read (a refused global raises DataError instead).
 _CORRUPT = (pickle.UnpicklingError, EOFError, ValueError, TypeError, LookupError, AttributeError,
             OverflowError, MemoryError, RecursionError)
-
-
-def one_line(text: object, limit: int | None = None) -> str:
-    """``text`` with every run of whitespace (newlines included) made one space, cut to ``limit``.
-
-    File names, and names and messages read from a file, reach error messages: this keeps each
-    message on one line, and a limit keeps a hostile or garbled file from filling the screen.
-    """
-    flat = " ".join(str(text).split())
-    return flat if limit is None or len(flat) <= limit else flat[:limit - 3] + "..."
 
 
 def _fresh(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -5,9 +5,11 @@ keeps every worker busy; the in-process executor simply runs each trial when ask
 """
 from __future__ import annotations
 
+import traceback
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
+from ..errors import one_line
 from ..evaluators.base import Evaluator
 from ..options import Configurable
 from ..types import Arch, Result
@@ -50,3 +52,15 @@ class Executor(Configurable, ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``Type: first line of the message (at file:line)`` of the innermost frame, for the store.
+
+    Enough to find a crash; library errors (torch's carry a C++ stack) are cut to their first
+    line so a failure reason, and the summary that quotes it, stays one line.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {one_line(lines[0] if lines else 'no details', 300)}{where}"

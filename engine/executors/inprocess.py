@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import time
-import traceback
 from collections import deque
 
 from ..errors import NasloopError
 from ..evaluators.base import Evaluator
 from ..registry import register_executor
 from ..types import Arch, Result
-from .base import Completed, Executor
+from .base import Completed, Executor, describe_exception
 
 
 def run_trial(evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result:
@@ -24,9 +23,7 @@ def run_trial(evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result:
     except NasloopError:
         raise
     except Exception as exc:  # a crashing evaluation must not end the search
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        reason = f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno})"
-        return Result.failed(reason, cost=time.perf_counter() - start)
+        return Result.failed(describe_exception(exc), cost=time.perf_counter() - start)
 
 
 @register_executor("inprocess")

@@ -23,7 +23,6 @@ import os
 import socket
 import sys
 import time
-import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -35,7 +34,7 @@ from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveI
 from ..plugins import file_plugin_modules
 from ..registry import register_executor
 from ..types import Arch, Result
-from .base import Completed, Executor
+from .base import Completed, Executor, describe_exception
 
 # A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
 # The loopback switch is read when ray is imported, and the driver and the processes it spawns
@@ -56,13 +55,6 @@ def _import_ray(local: bool) -> ModuleType:
     import ray
 
     return ray
-
-
-def describe_exception(exc: BaseException) -> str:
-    """``Type: message (at file:line)`` of the innermost frame: enough to find a crash from the store."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
-    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def _first_line(error: BaseException) -> str:

@@ -23,9 +23,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ...engine.data.safe_pickle import one_line
 from ...engine.data.table import Table, column_name
-from ...engine.errors import ArchitectureError, DataError
+from ...engine.errors import ArchitectureError, DataError, one_line
 from .graph import MAX_NODES, make_cell
 from .importers_naslib import DATASET, INPUT, OUTPUT, PADDING
 

@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from ...engine.data.safe_pickle import load_pickle, one_line
+from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.table import Table, column_name
-from ...engine.errors import DataError
+from ...engine.errors import DataError, one_line
 from .graph import MAX_NODES, OPS
 
 DATASET = "cifar10"

@@ -20,7 +20,7 @@ import numpy as np
 
 from ...engine.context import RunContext
 from ...engine.errors import ArchitectureError, ConfigError
-from ...engine.options import PositiveInt
+from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
 from .benchmark import NB101Benchmark
@@ -48,7 +48,7 @@ class NB101Space(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     benchmark = "nb101"
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
-                 stem_channels: PositiveInt = 128, stacks: PositiveInt = 3, cells: PositiveInt = 3) -> None:
+                 stem_channels: Width = 128, stacks: Depth = 3, cells: Depth = 3) -> None:
         context = context or RunContext()
         self.table_only = context.lookup if table_only is None else table_only
         self.stem_channels, self.stacks, self.cells = stem_channels, stacks, cells

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from ...engine.errors import ArchitectureError
-from ...engine.options import PositiveInt
+from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..cell_space import Cell, CellSpace, checked_cell
 from .cell import EDGES, NUM_NODES, OPS, SPEC
@@ -43,7 +43,7 @@ class NB201Space(CellSpace):
     graph_ops = ("input", *OPS, "output")
     benchmark = "nb201"
 
-    def __init__(self, channels: PositiveInt = 16, cells: PositiveInt = 5) -> None:
+    def __init__(self, channels: Width = 16, cells: Depth = 5) -> None:
         self.channels, self.cells = channels, cells
 
     def parse(self, text: str) -> Cell:

@@ -20,10 +20,9 @@ from typing import Callable, ClassVar, Sequence
 import numpy as np
 
 from ...engine.data.paths import find_file
-from ...engine.data.safe_pickle import one_line
 from ...engine.data.sniff import head_text
 from ...engine.data.table import Table
-from ...engine.errors import ArchitectureError, DataError
+from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..base import Benchmark, Task

@@ -20,7 +20,7 @@ from typing import Any, Iterator, Literal
 import numpy as np
 
 from ...engine.errors import ArchitectureError
-from ...engine.options import PositiveInt
+from ...engine.options import Width
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
 from ..cell_space import Cell, CellSpace, CellSpec
@@ -42,7 +42,7 @@ class TNB101MicroSpace(CellSpace):
     graph_ops = ("input", *MICRO_OPS, "output")
     benchmark = "tnb101-micro"
 
-    def __init__(self, base_channels: PositiveInt = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
+    def __init__(self, base_channels: Width = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
         self.base_channels, self.stem_stride = base_channels, stem_stride
 
     def parse(self, text: str) -> Cell:
@@ -68,7 +68,7 @@ class TNB101MacroSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     graph_ops = ("input", *MODULES, "output")
     benchmark = "tnb101-macro"
 
-    def __init__(self, base_channels: PositiveInt = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
+    def __init__(self, base_channels: Width = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
         self.base_channels, self.stem_stride = base_channels, stem_stride
 
     def parse(self, text: str) -> tuple[int, ...]:
