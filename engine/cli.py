@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
+from .cli_study import cmd_compare, cmd_report
 from .config import SearchConfig
 from .errors import ConfigError, NasloopError
 from .plugins import load_plugins
@@ -275,6 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "evaluators": lambda: _cmd_list(EVALUATORS),
         "executors": lambda: _cmd_list(EXECUTORS),
         "data": lambda: _cmd_import(args),
+        "compare": lambda: cmd_compare(args, args.plugin),
+        "report": lambda: cmd_report(args),
     }
     try:
         load_plugins(args.plugin)

@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .cli_study import add_commands as add_study_commands
 from .errors import ConfigError
 from .user_files import load_yaml_text
 
@@ -180,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="an option of the search space, e.g. NB201's channels=8, cells=1 (repeatable)")
     tr.add_argument("--data-dir", help="folder holding the dataset")
     tr.add_argument("--json", action="store_true", help="print one JSON object")
+
+    add_study_commands(sub, _key_value, _name_list, _positive_int)
 
     data = sub.add_parser("data", help="benchmark data").add_subparsers(dest="data_command", required=True,
                                                                         parser_class=_Parser)

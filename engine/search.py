@@ -21,7 +21,7 @@ from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGI
 from .run_lock import RunLock
 from .store import DB_NAME, RunStore, finite_or_none
 
-__all__ = ["search", "resume", "summarize", "default_run_dir"]
+__all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_objective"]
 
 
 def default_run_dir(config: SearchConfig) -> Path:
@@ -29,7 +29,7 @@ def default_run_dir(config: SearchConfig) -> Path:
     return Path("runs") / f"{config.space}-{config.dataset}-{config.strategy}-s{config.seed}-{stamp}"
 
 
-def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
+def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
     """Construct the configured plugins; every bad name, option or missing capability fails here, in one line."""
     load_plugins(config.plugins)
     space_factory = SEARCH_SPACES.get(config.space)
@@ -61,7 +61,7 @@ def _plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Ex
     return space, strategy, evaluator, executor
 
 
-def _check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
+def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
     """An objective the evaluator will never report fails now, before a run directory exists."""
     if config.objective is None:
         return
@@ -91,13 +91,14 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
     ``failed`` with the reason: a broken device or table must not look like a finished search.
     """
-    space, strategy, evaluator, executor = plugins or _plugins(config)
+    space, strategy, evaluator, executor = plugins or build_plugins(config)
     objective = config.objective or evaluator.objective
     loop = SearchLoop(space, strategy, evaluator, executor, store,
                       Budget(config.budget, config.max_seconds), objective=objective,
                       minimize=config.minimize if config.objective else evaluator.minimize,
                       fidelity=config.fidelity, dedup=config.dedup, on_progress=on_progress)
     store.set_meta("objective", objective)
+    store.set_meta("minimize", loop.minimize)
     store.set_meta("status", "running")
     started = time.perf_counter()
     try:
@@ -130,8 +131,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
         raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
                           "or choose another --run-dir")
     config = config.replace(run_dir=str(run_dir))
-    plugins = _plugins(config)  # every bad name, option or data file fails before anything is created
-    _check_objective(config, plugins[2])
+    plugins = build_plugins(config)  # every bad name, option or data file fails before anything is created
+    check_objective(config, plugins[2])
     _make_run_dir(run_dir)
     with RunLock(run_dir):
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
@@ -186,6 +187,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "space": config.get("space"), "dataset": config.get("dataset"), "strategy": config.get("strategy"),
             "predictor": config.get("predictor"), "seed": config.get("seed"),
             "objective": store.get_meta("objective") or config.get("objective") or "val_accuracy",
+            "minimize": bool(store.get_meta("minimize")),
             "evaluations": int(counts["evaluations"]),
             "duplicates_answered": int(counts["duplicates"]),
             "failed": int(counts["failed"]),

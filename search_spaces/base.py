@@ -334,6 +334,20 @@ class Benchmark(Configurable, ABC):
         """Every architecture the table holds, in the benchmark's own fixed order."""
         raise UnsupportedError(f"the {self.name} benchmark does not list its architectures")
 
+    def optimum(self, task: str, fidelity: int | None = None) -> float | None:
+        """The best value of the task's metric over every cell the table holds (the most a search can
+        find; the default target of a study), or None for a table that does not list its cells."""
+        try:
+            cells = self.cells()
+        except UnsupportedError:
+            return None
+        chosen = self.task(task)
+        values = np.array([self.query(cell, chosen.name, fidelity).metrics.get(chosen.metric, np.nan)
+                           for cell in cells], dtype=np.float64)
+        if not np.isfinite(values).any():
+            return None
+        return float(np.nanmin(values) if chosen.minimize else np.nanmax(values))
+
     # --- importing public formats ------------------------------------------------------------
     @classmethod
     def recognise(cls, path: Path) -> str | None:

@@ -1,0 +1,113 @@
+"""``nasloop compare`` and ``nasloop report``: studies of strategy × predictor pairs, and their reports."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import SearchConfig
+from .errors import ConfigError
+from .registry import SEARCH_SPACES
+from .study import STUDY_FILE, load_study, open_study, parse_method, read_methods, run_study
+
+
+def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int) -> None:
+    """The ``compare`` and ``report`` subcommands (their flags mirror ``search``'s)."""
+    c = sub.add_parser("compare", help="run every (method, seed) of a study and report the comparison",
+                       description="Run each method (strategy[:predictor][+key=value...]) with each seed as an "
+                                   "ordinary run inside --out, in parallel; running the same command again skips "
+                                   "finished runs, resumes interrupted ones and adds new methods or seeds. Writes "
+                                   "report.md, report.html and figures into --out.")
+    c.add_argument("--methods", type=name_list, help="comma-separated, e.g. evolution,local,bananas:gp,"
+                                                      "predictor-topk:flan+warmup")
+    c.add_argument("--methods-file", type=Path, help="YAML list of methods with their full options")
+    c.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 per method (default 5)")
+    c.add_argument("--out", type=Path, required=True, help="the study folder")
+    c.add_argument("--jobs", type=positive_int, default=1, help="runs at once, each in its own process")
+    c.add_argument("--space", default="nb201")
+    c.add_argument("--dataset", default="cifar10")
+    c.add_argument("--evaluator", default="tabular")
+    c.add_argument("--budget", type=positive_int, default=100, help="distinct evaluations per run (default 100)")
+    c.add_argument("--max-seconds", type=float, help="also stop each run after this much evaluation cost")
+    c.add_argument("--fidelity", type=positive_int)
+    c.add_argument("--objective", help="metric to compare on; default the evaluator's")
+    c.add_argument("--minimize", action="store_true", default=False)
+    c.add_argument("--target", type=float, help="the value queries are counted to (default: the table's best)")
+    c.add_argument("--data-dir")
+    c.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
+    c.add_argument("--evaluator-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
+    c.add_argument("--force-new", action="store_true", help="set an existing study of another grid aside")
+    c.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    r = sub.add_parser("report", help="write report.md and report.html for a study folder or one run")
+    r.add_argument("path", type=Path, help="a study folder (from 'nasloop compare') or a run directory")
+    r.add_argument("--out", type=Path, help="where to write (default: inside PATH)")
+    r.add_argument("--target", type=float, help="the value queries are counted to (default: the table's best)")
+
+
+def _methods(args: argparse.Namespace) -> list:
+    if bool(args.methods) == bool(args.methods_file):
+        raise ConfigError("name the methods with --methods a,b:predictor,... or --methods-file FILE.yaml (one of them)")
+    methods = read_methods(args.methods_file) if args.methods_file else [parse_method(m) for m in args.methods]
+    labels = [m.label for m in methods]
+    if len(set(labels)) != len(labels):
+        raise ConfigError(f"method '{next(l for l in labels if labels.count(l) > 1)}' is listed twice")
+    return methods
+
+
+def default_target(base: SearchConfig) -> float | None:
+    """The table's best value of the compared metric, where the space has a benchmark that lists its cells."""
+    from .assemble import build_context
+
+    space = SEARCH_SPACES.get(base.space)
+    if space.benchmark is None or base.evaluator != "tabular":
+        return None
+    context = build_context(space, base.dataset, base.data_dir, lookup=True)
+    task = context.benchmark.task(base.dataset)
+    if base.objective not in (None, task.metric):
+        return None
+    return context.benchmark.optimum(task.name, base.fidelity)
+
+
+def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
+    from .search import build_plugins, check_objective
+    from .study_results import collect
+
+    methods = _methods(args)
+    base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator, budget=args.budget,
+                        max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
+                        minimize=args.minimize, data_dir=args.data_dir, space_options=dict(args.space_opt),
+                        evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
+    study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
+    for method in study.methods:  # every bad name or option fails here, before any run starts
+        config = study.config(method, 0)
+        check_objective(config, build_plugins(config)[2])
+    outcomes = run_study(study, args.jobs, on_run=None if args.quiet or not sys.stderr.isatty() else _progress)
+    results = collect(study, args.target if args.target is not None else default_target(base))
+    from .report import markdown_table, study_tables, write_study_report
+
+    written = write_study_report(results, args.out)
+    print(markdown_table(study_tables(results)["results"]))
+    print(f"\nreport: {written[1]}  ({len(results.methods)} methods, {len(study.seeds)} seeds; "
+          f"{sum(len(r.seeds) for r in results.methods.values())} runs used)")
+    errors = [f"{run}: {outcome}" for run, outcome in outcomes.items() if outcome.startswith(("error", "damaged"))]
+    for line in errors[:5]:
+        print(f"nasloop compare: {line}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _progress(run_dir: str, outcome: str, done: int, total: int) -> None:
+    print(f"[{done}/{total}] {run_dir}: {outcome}", file=sys.stderr, flush=True)
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from .report import write_run_report, write_study_report
+    from .study_results import collect
+
+    if (args.path / STUDY_FILE).exists():
+        study = load_study(args.path)
+        results = collect(study, args.target if args.target is not None else default_target(study.base))
+        written = write_study_report(results, args.out or args.path)
+    else:
+        written = write_run_report(args.path, args.out or args.path / "report")
+    print(written[1])

@@ -1,0 +1,144 @@
+"""A study's figures, as PNG and SVG: anytime curves, queries to the target, ranks over the budget.
+
+Each method keeps one colour, line style and marker across every figure of a study, so the
+figures read in greyscale too. Figures are drawn with matplotlib's Agg backend: no display needed.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .study_results import StudyResults
+from .study_stats import queries_to_target
+
+LINE_STYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def styles(labels: list[str]) -> dict[str, dict[str, object]]:
+    """The colour, line style and marker of each method, in the study's method order."""
+    plt = _pyplot()
+    colours = plt.get_cmap("tab10").colors
+    return {label: {"color": colours[i % len(colours)], "linestyle": LINE_STYLES[i % len(LINE_STYLES)],
+                    "marker": MARKERS[i % len(MARKERS)]} for i, label in enumerate(labels)}
+
+
+def _save(figure, folder: Path, name: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    for path in paths:
+        figure.savefig(path, dpi=130, bbox_inches="tight")
+    _pyplot().close(figure)
+    return paths
+
+
+def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> list[Path]:
+    """Best value so far against queries: the mean over seeds and its 95 % band, per method."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 4.2))
+    looks = styles(list(results.methods))
+    queries = np.arange(1, results.budget + 1)
+    for label in results.methods:
+        mean, low, high = results.anytime(label)
+        look = looks[label]
+        axes.plot(queries, mean, label=f"{label} ({len(results.methods[label].seeds)})", color=look["color"],
+                  linestyle=look["linestyle"], marker=look["marker"], markevery=max(1, results.budget // 8),
+                  markersize=4)
+        if np.isfinite(low).any():
+            axes.fill_between(queries, low, high, color=look["color"], alpha=0.15, linewidth=0)
+    if results.target is not None:
+        axes.axhline(results.target, color="black", linewidth=0.8, linestyle=":", label="target")
+    if log_x:
+        axes.set_xscale("log")
+    axes.set_xlabel("queries (distinct evaluations)")
+    axes.set_ylabel(f"best {results.objective} so far")
+    axes.set_title(f"{results.study.base.space} / {results.study.base.dataset}: mean and 95 % CI over seeds")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    return _save(figure, folder, "anytime_log" if log_x else "anytime")
+
+
+def target_figure(results: StudyResults, folder: Path) -> list[Path]:
+    """Queries each seed needed to reach the target: box plot and the seeds as points; censored at the top."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 3.8))
+    looks = styles(list(results.methods))
+    ceiling = results.budget * 1.08
+    for position, label in enumerate(results.methods, start=1):
+        goal = -results.target if results.minimize else results.target
+        values = np.array([queries_to_target(s, goal) for s in results.methods[label].scores])
+        shown = np.where(np.isinf(values), ceiling, values)
+        axes.boxplot(shown, positions=[position], widths=0.5, showfliers=False)
+        jitter = np.random.default_rng(position).uniform(-0.12, 0.12, len(shown))
+        axes.scatter(position + jitter, shown, s=14, color=looks[label]["color"], marker=looks[label]["marker"],
+                     zorder=3)
+    axes.axhline(results.budget, color="grey", linewidth=0.8, linestyle="--")
+    axes.text(0.55, ceiling, f"not reached within {results.budget}", fontsize=7, va="bottom")
+    axes.set_xticks(range(1, len(results.methods) + 1), list(results.methods), rotation=20, ha="right", fontsize=8)
+    axes.set_ylabel("queries to the target")
+    axes.grid(axis="y", alpha=0.3)
+    return _save(figure, folder, "queries_to_target")
+
+
+def rank_figure(results: StudyResults, folder: Path, points: int = 20) -> list[Path]:
+    """Average rank (1 is best) of each method over the common seeds, along the budget."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 3.8))
+    looks = styles(list(results.methods))
+    budgets = sorted({max(1, math.ceil(results.budget * k / points)) for k in range(1, points + 1)})
+    ranks = {label: [] for label in results.methods}
+    for budget in budgets:
+        for label, rank in results.ranks([budget]).items():
+            ranks[label].append(rank)
+    for label, values in ranks.items():
+        look = looks[label]
+        axes.plot(budgets, values, label=label, color=look["color"], linestyle=look["linestyle"],
+                  marker=look["marker"], markersize=4)
+    axes.invert_yaxis()
+    axes.set_xlabel("queries")
+    axes.set_ylabel("average rank (1 = best)")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    return _save(figure, folder, "ranks")
+
+
+def study_figures(results: StudyResults, folder: Path) -> list[Path]:
+    """Every figure a study report shows (queries-to-target only where there is a target)."""
+    paths = anytime_figure(results, folder) + anytime_figure(results, folder, log_x=True) + rank_figure(results, folder)
+    if results.target is not None:
+        paths += target_figure(results, folder)
+    return paths
+
+
+def run_figure(trials: list, summary: dict, folder: Path) -> Path:
+    """One run: each evaluation's objective (failures marked at the bottom) and the best so far."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 3.8))
+    objective = summary["objective"]
+    values = [t.result.metrics.get(objective, math.nan) if t.result is not None and t.result.ok else math.nan
+              for t in trials]
+    queries = np.arange(1, len(values) + 1)
+    minimise = summary.get("minimize", False)
+    best = (np.fmin if minimise else np.fmax).accumulate(np.asarray(values, dtype=np.float64)) if values else []
+    axes.scatter(queries, values, s=10, color="tab:blue", label="evaluation")
+    axes.plot(queries, best, color="black", label="best so far")
+    failed = [q for q, v in zip(queries, values) if not math.isfinite(v)]
+    if failed:
+        low = np.nanmin(values) if np.isfinite(values).any() else 0.0
+        axes.scatter(failed, [low] * len(failed), marker="x", color="tab:red", label="failed")
+    axes.set_xlabel("evaluation")
+    axes.set_ylabel(objective)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    return _save(figure, folder, "trajectory")[0]

@@ -1,0 +1,193 @@
+"""``nasloop report``: a study's (or one run's) tables and figures as ``report.md`` and ``report.html``.
+
+The HTML is one self-contained file: figures embedded as PNG data, tables sortable by clicking a
+column head (a few lines of inline script, no server, no network), and the command and library
+versions that produced the numbers. The Markdown holds the same tables and links the figures.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import math
+import platform
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Sequence
+
+from .search import summarize
+from .store import RunStore
+from .study_results import StudyResults
+
+Table = tuple[list[str], list[list[str]]]
+
+_SORT_SCRIPT = """
+document.querySelectorAll('table.sortable th').forEach(function (th, column) {
+  th.addEventListener('click', function () {
+    var body = th.closest('table').tBodies[0], rows = Array.from(body.rows);
+    var down = th.dataset.order !== 'asc'; th.dataset.order = down ? 'asc' : 'desc';
+    var key = function (row) { var text = row.cells[column].dataset.sort || row.cells[column].textContent;
+                               var number = parseFloat(text.replace(/^>/, '')); return isNaN(number) ? text : number; };
+    rows.sort(function (a, b) { var x = key(a), y = key(b); return (x > y ? 1 : x < y ? -1 : 0) * (down ? 1 : -1); });
+    rows.forEach(function (row) { body.appendChild(row); });
+  });
+});
+"""
+_STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+          "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:3px 8px;text-align:right}"
+          "th{cursor:pointer;background:#eee}td:first-child,th:first-child{text-align:left}"
+          "img{max-width:100%}code{background:#f4f4f4}")
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in ("nasloop", "torch", "numpy", "scipy", "matplotlib"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def checkpoints(budget: int) -> list[int]:
+    """Budgets the tables report: an eighth, a quarter, a half and all of it."""
+    return sorted({max(1, budget // 8), max(1, budget // 4), max(1, budget // 2), budget})
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def study_tables(results: StudyResults) -> dict[str, Table]:
+    """The report's tables, as (header, rows) of text."""
+    budgets = checkpoints(results.budget)
+    at = results.at_budgets(budgets)
+    main_head = (["method", "seeds"] + [f"@{b}" for b in budgets] + ["AUC", "queries to target", "reached"]
+                 + ["held-out of chosen", "failed evals", "wall s/run"])
+    rows = []
+    for label, runs in results.methods.items():
+        cells = [f"{m:.2f} ± {(h - l) / 2:.2f}" if math.isfinite(h) else f"{m:.2f}" for m, l, h in at[label]]
+        target = results.to_target(label)
+        held = [v for v in runs.held_out if math.isfinite(v)]
+        rows.append([label, str(len(runs.seeds))] + cells + [
+            _fmt(results.auc(label)),
+            target.describe(results.budget) if target else "–",
+            f"{target.reached}/{target.runs}" if target else "–",
+            _fmt(sum(held) / len(held)) if held else "–",
+            str(sum(runs.failed)), _fmt(sum(runs.wall) / len(runs.wall), 1)])
+    ranks = results.ranks(budgets)
+    rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
+    tests = results.tests(results.budget)
+    test_rows = [[f"{t.a} vs {t.b}", _fmt(results.shown(t.mean_difference), 3),
+                  f"{t.wins}/{t.losses}", f"{t.p_value:.3g}", f"{t.p_holm:.3g}", _fmt(t.effect),
+                  "yes" if t.significant else "n.s."] for t in tests]
+    return {"results": (main_head, rows),
+            "ranks": (["method", f"average rank over {len(results.common_seeds())} seeds at {budgets}"], rank_rows),
+            "tests": (["pair (a vs b)", "mean a − b", "a wins / losses", "p (Wilcoxon)", "p (Holm)",
+                       "effect (rank-biserial)", "significant"], test_rows)}
+
+
+def markdown_table(table: Table) -> str:
+    head, rows = table
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def _html_table(table: Table) -> str:
+    head, rows = table
+    out = ['<table class="sortable"><thead><tr>'] + [f"<th>{html.escape(h)}</th>" for h in head]
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+    return "".join(out + ["</tbody></table>"])
+
+
+def _html_page(title: str, blocks: list[str]) -> str:
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{_STYLE}</style></head><body>{''.join(blocks)}<script>{_SORT_SCRIPT}</script></body></html>")
+
+
+def _figure_html(path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<figure><img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}"></figure>'
+
+
+def _provenance(command: Sequence[str]) -> tuple[str, str]:
+    found = ", ".join(f"{k} {v}" for k, v in versions().items())
+    line = " ".join(command)
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    return (f"Made {stamp} by `{line}` with {found}.",
+            f"<p>Made {stamp} by <code>{html.escape(line)}</code> with {html.escape(found)}.</p>")
+
+
+NOTES = ("Values are the best objective found within the budget: mean ± half-width of the 95 % t interval "
+         "over seeds. AUC is the mean of the best-so-far curve over all queries. Queries to target: median "
+         "[IQR] over seeds, '>budget' where the target was not reached (censored, sorted last). Held-out of "
+         "chosen: the held-out metric of the architecture each run returns (its best by the objective). Paired "
+         "tests compare methods on the same seeds at the full budget (Wilcoxon signed-rank, Holm-corrected over "
+         "all pairs); 'n.s.' means the difference is not significant at 0.05.")
+
+
+def write_study_report(results: StudyResults, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
+    """``report.md``, ``report.html`` and the figures in ``out``; returns the files written."""
+    from .plots import study_figures
+
+    figures = study_figures(results, out / "figures")
+    tables = study_tables(results)
+    base = results.study.base
+    title = f"nasloop study: {base.space} / {base.dataset}, budget {results.budget}"
+    grid = (f"{len(results.methods)} methods, seeds {results.study.seeds}, evaluator {base.evaluator}, "
+            f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'})"
+            + (f", target {results.target:g}" if results.target is not None else ""))
+    md_prov, html_prov = _provenance(command)
+    sections = [("Results", "results"), ("Average ranks", "ranks"), ("Paired tests at the full budget", "tests")]
+    problems = results.problems
+    md = [f"# {title}", "", grid, "", md_prov, ""]
+    page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(grid)}</p>{html_prov}"]
+    for heading, key in sections:
+        md += [f"## {heading}", "", markdown_table(tables[key]), ""]
+        page.append(f"<h2>{html.escape(heading)}</h2>{_html_table(tables[key])}")
+    md += [NOTES, "", "## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
+    page.append(f"<p>{html.escape(NOTES)}</p><h2>Figures</h2>")
+    page += [_figure_html(p) for p in figures if p.suffix == ".png"]
+    if problems:
+        md += ["", "## Runs left out", ""] + [f"- {p}" for p in problems]
+        page.append("<h2>Runs left out</h2><ul>" + "".join(f"<li>{html.escape(p)}</li>" for p in problems) + "</ul>")
+    (out / "report.md").write_text("\n".join(md) + "\n")
+    (out / "report.html").write_text(_html_page(title, page))
+    return [out / "report.md", out / "report.html", *figures]
+
+
+def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
+    """One run's report: its trajectory, its best architectures and its failures."""
+    from .plots import run_figure
+
+    summary = summarize(run_dir)
+    with RunStore.in_run_dir(run_dir, readonly=True) as store:
+        trials = store.evaluations()
+    figure = run_figure(trials, summary, out / "figures")
+    done = sorted((t for t in trials if t.score is not None), key=lambda t: (-t.score, t.id))[:10]
+    metric_names = sorted({m for t in done for m in t.result.metrics})
+    best: Table = (["trial", "architecture"] + metric_names,
+                   [[str(t.id), t.arch] + [_fmt(t.result.metrics.get(m, math.nan), 4) for m in metric_names]
+                    for t in done])
+    failed: Table = (["trial", "architecture", "reason"],
+                     [[str(t.id), t.arch, t.result.reason or ""] for t in trials
+                      if t.result is not None and not t.result.ok])
+    title = f"nasloop run {run_dir}"
+    facts = (f"{summary['space']} / {summary['dataset']}, strategy {summary['strategy']}"
+             + (f" + {summary['predictor']}" if summary["predictor"] else "")
+             + f", seed {summary['seed']}: {summary['status']} ({summary['stop_reason'] or ''}); "
+             f"{summary['evaluations']} evaluations, {summary['failed']} failed")
+    md_prov, html_prov = _provenance(command)
+    md = [f"# {title}", "", facts, "", md_prov, "", "## Best architectures", "", markdown_table(best), "",
+          f"![trajectory](figures/{figure.name})", "", f"## Failed evaluations ({len(failed[1])})", ""]
+    md += [markdown_table(failed)] if failed[1] else ["None."]
+    page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}<h2>Best architectures</h2>",
+            _html_table(best), _figure_html(figure), f"<h2>Failed evaluations ({len(failed[1])})</h2>",
+            _html_table(failed) if failed[1] else "<p>None.</p>"]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.md").write_text("\n".join(md) + "\n")
+    (out / "report.html").write_text(_html_page(title, page))
+    return [out / "report.md", out / "report.html", figure]

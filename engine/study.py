@@ -1,0 +1,243 @@
+"""Studies: a grid of (method, seed) searches on one space, run and re-run without losing anything.
+
+A study folder holds ``study.json`` (the grid: space, dataset, evaluator, budget, the methods
+with their full options, the seeds) and one ordinary run directory per (method, seed) under
+``runs/``, so ``nasloop show`` and ``export`` work on each. Running the same command again skips
+finished runs, resumes interrupted ones and adds new methods or seeds; a grid that differs in
+what the runs compute (space, budget, a method's options...) is refused, naming the difference.
+
+A method is written ``strategy[:predictor][+key[=value]]...`` (``predictor-topk:flan+warmup``,
+``evolution+population_size=100``): each ``+key=value`` goes to the strategy if it takes ``key``,
+else to the predictor; a bare ``+key`` means ``key: true`` (``+warmup``: the benchmark's stored
+proxies that rank its cells best). A YAML file may list methods with their full options instead.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .config import SearchConfig
+from .errors import ConfigError, DataError, NasloopError
+from .options import option_names
+from .registry import PREDICTORS, STRATEGIES
+from .store import DB_NAME, RunStore
+from .user_files import load_yaml_text, read_yaml
+
+STUDY_FILE = "study.json"
+STUDY_VERSION = 1
+GRID_FIELDS = ("space", "dataset", "evaluator", "budget", "max_seconds", "fidelity", "objective", "minimize",
+               "dedup", "space_options", "evaluator_options")
+"""What every run of a study shares; a study folder made with other values is another study."""
+
+
+@dataclass(frozen=True)
+class Method:
+    """One compared configuration: a strategy, its predictor, and their options."""
+
+    label: str
+    strategy: str
+    predictor: str | None = None
+    strategy_options: dict[str, Any] = field(default_factory=dict)
+    predictor_options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> str:
+        """The label as a folder name (letters, digits, ``-``, ``_``, ``.`` and ``+``)."""
+        return re.sub(r"[^A-Za-z0-9._+-]+", "_", self.label.replace(":", "-"))
+
+
+def parse_method(spec: str) -> Method:
+    """``strategy[:predictor][+key[=value]]...`` as a :class:`Method`; unknown names fail in one line."""
+    head, *extras = [part.strip() for part in spec.split("+")]
+    strategy, _, predictor = (p.strip() for p in head.partition(":"))
+    if not strategy:
+        raise ConfigError(f"method '{spec}' names no strategy; write strategy[:predictor][+key=value...], "
+                          "e.g. predictor-topk:flan+warmup")
+    strategy_factory = STRATEGIES.get(strategy)
+    predictor_factory = PREDICTORS.get(predictor) if predictor else None
+    strategy_options: dict[str, Any] = {}
+    predictor_options: dict[str, Any] = {}
+    for extra in extras:
+        key, has_value, text = (p.strip() for p in extra.partition("="))
+        value = load_yaml_text(text, f"the value of '{key}' in method '{spec}'") if has_value else True
+        if key in option_names(strategy_factory):
+            strategy_options[key] = value
+        elif predictor_factory is not None and key in option_names(predictor_factory):
+            predictor_options[key] = value
+        else:
+            takers = f"strategy '{strategy}'" + (f" nor predictor '{predictor}'" if predictor else "")
+            raise ConfigError(f"method '{spec}': neither {takers} takes an option '{key}'; strategy options: "
+                              f"{', '.join(option_names(strategy_factory)) or 'none'}")
+    return Method(spec, strategy, predictor or None, strategy_options, predictor_options)
+
+
+def read_methods(path: Path) -> list[Method]:
+    """A YAML list of ``{name, strategy, predictor, strategy_options, predictor_options}``."""
+    entries = read_yaml(path)
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"{path} must be a YAML list of methods, each with a name and a strategy")
+    methods = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("strategy"), str):
+            raise ConfigError(f"{path}: method {number} needs at least 'strategy: NAME'")
+        unknown = set(entry) - {"name", "strategy", "predictor", "strategy_options", "predictor_options"}
+        if unknown:
+            raise ConfigError(f"{path}: method {number} has an unknown key '{sorted(unknown)[0]}'; keys: name, "
+                              "strategy, predictor, strategy_options, predictor_options")
+        STRATEGIES.get(entry["strategy"])
+        if entry.get("predictor") is not None:
+            PREDICTORS.get(entry["predictor"])
+        label = str(entry.get("name") or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
+        methods.append(Method(label, entry["strategy"], entry.get("predictor"),
+                              dict(entry.get("strategy_options") or {}), dict(entry.get("predictor_options") or {})))
+    return methods
+
+
+@dataclass
+class Study:
+    """The grid of a study folder: what every run shares, the methods and the seeds."""
+
+    folder: Path
+    base: SearchConfig
+    methods: list[Method]
+    seeds: list[int]
+
+    def config(self, method: Method, seed: int) -> SearchConfig:
+        return self.base.replace(strategy=method.strategy, predictor=method.predictor,
+                                 strategy_options=dict(method.strategy_options),
+                                 predictor_options=dict(method.predictor_options), seed=seed,
+                                 run_dir=str(self.run_dir(method, seed)))
+
+    def run_dir(self, method: Method, seed: int) -> Path:
+        return self.folder / "runs" / method.folder / f"seed-{seed}"
+
+    def runs(self) -> Iterator[tuple[Method, int]]:
+        for method in self.methods:
+            for seed in self.seeds:
+                yield method, seed
+
+    def grid(self) -> dict[str, Any]:
+        return {name: getattr(self.base, name) for name in GRID_FIELDS}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": STUDY_VERSION, "grid": self.grid(), "data_dir": self.base.data_dir,
+                "executor": self.base.executor, "executor_options": self.base.executor_options,
+                "plugins": self.base.plugins, "methods": [asdict(m) for m in self.methods], "seeds": self.seeds}
+
+
+def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: list[int],
+               force_new: bool = False) -> Study:
+    """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid."""
+    path = folder / STUDY_FILE
+    if path.exists() and force_new:
+        aside = folder.with_name(f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
+        folder.rename(aside)  # nothing is deleted: the old study stays whole beside the new one
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
+    study = Study(folder, base, list(methods), list(seeds))
+    if path.exists():
+        stored = load_study(folder)
+        for name, value in stored.grid().items():
+            if value != study.grid()[name]:
+                raise ConfigError(f"{folder} holds a study with {name} = {value!r}, not {study.grid()[name]!r}; "
+                                  "use another --out, or --force-new to set the old study aside")
+        known = {m.label: m for m in stored.methods}
+        for method in methods:
+            if method.label in known and known[method.label] != method:
+                raise ConfigError(f"{folder}: method '{method.label}' was run with other options "
+                                  f"({asdict(known[method.label])}); give the new one another name")
+        study.methods = stored.methods + [m for m in methods if m.label not in known]
+        study.seeds = sorted(set(stored.seeds) | set(seeds))
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(STUDY_FILE + ".part")
+    partial.write_text(json.dumps(study.to_dict(), indent=1))
+    partial.replace(path)
+    return study
+
+
+def load_study(folder: Path) -> Study:
+    """The study recorded in ``folder/study.json``; a missing or damaged file is one line."""
+    path = Path(folder) / STUDY_FILE
+    try:
+        record = json.loads(path.read_text())
+        grid = record["grid"]
+        base = SearchConfig.from_mapping({**grid, "data_dir": record.get("data_dir"),
+                                          "executor": record.get("executor", "inprocess"),
+                                          "executor_options": record.get("executor_options") or {},
+                                          "plugins": record.get("plugins") or []}, source=str(path))
+        methods = [Method(**m) for m in record["methods"]]
+        seeds = [int(s) for s in record["seeds"]]
+    except FileNotFoundError:
+        raise DataError(f"no study at {folder} (missing {STUDY_FILE}); make one with 'nasloop compare'") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"{path} is not a readable study file ({type(exc).__name__}: {exc}); "
+                        "set the folder aside and run 'nasloop compare' again") from None
+    return Study(Path(folder), base, methods, seeds)
+
+
+def run_state(run_dir: Path) -> str:
+    """``new``, ``interrupted``, ``finished`` or ``failed``; ``damaged`` for a store that cannot be read."""
+    if not (run_dir / DB_NAME).exists():
+        return "new"
+    try:
+        with RunStore.in_run_dir(run_dir, readonly=True) as store:
+            status = store.get_meta("status")
+    except NasloopError:
+        return "damaged"
+    return status if status in ("finished", "failed") else "interrupted"
+
+
+def _run_one(job: tuple[dict[str, Any], str]) -> tuple[str, str]:
+    """One run in a worker process: a new search, or the resumption of an interrupted one."""
+    from .search import resume, search  # imported in the worker, after the spawn
+
+    config_record, state = job
+    config = SearchConfig.from_mapping(config_record)
+    try:
+        summary = resume(config.run_dir) if state == "interrupted" else search(config)
+    except NasloopError as exc:
+        return config.run_dir, f"error: {exc}"
+    return config.run_dir, summary["status"]
+
+
+def run_study(study: Study, jobs: int = 1,
+              on_run: Callable[[str, str, int, int], None] | None = None) -> dict[str, str]:
+    """Run every run of the grid that is not finished, ``jobs`` at a time; run dir → outcome.
+
+    Each run is an ordinary search in its own process (``spawn``: torch is not fork-safe once
+    used), so a crash in one cannot take the others down; ``on_run(run_dir, outcome, done, total)``
+    reports progress. Damaged runs are reported and left alone.
+    """
+    pending, outcomes = [], {}
+    for method, seed in study.runs():
+        run_dir = study.run_dir(method, seed)
+        state = run_state(run_dir)
+        if state in ("finished", "failed"):
+            outcomes[str(run_dir)] = f"{state} (kept)"
+        elif state == "damaged":
+            outcomes[str(run_dir)] = "damaged: left alone; set it aside to run it again"
+        else:
+            pending.append((study.config(method, seed).to_dict(), state))
+    total, done = len(pending), 0
+    if jobs <= 1:
+        results: Iterator[tuple[str, str]] = map(_run_one, pending)
+        for run_dir, outcome in results:
+            done += 1
+            outcomes[run_dir] = outcome
+            if on_run:
+                on_run(run_dir, outcome, done, total)
+        return outcomes
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for run_dir, outcome in pool.map(_run_one, pending):
+            done += 1
+            outcomes[run_dir] = outcome
+            if on_run:
+                on_run(run_dir, outcome, done, total)
+    return outcomes
+

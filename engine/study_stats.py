@@ -1,0 +1,146 @@
+"""The statistics of a study: anytime curves, queries to a target, ranks and paired tests.
+
+Everything is computed from each run's sequence of objective values (higher is better, as the
+strategy saw them; NaN for a failed evaluation) with scipy: t confidence intervals
+(``scipy.stats.t``) or bootstrap ones (``scipy.stats.bootstrap``), ranks (``rankdata``), and the
+Wilcoxon signed-rank test (``wilcoxon``) between methods on the same seeds. Holm's step-down
+correction is the one formula written here: scipy offers only false-discovery-rate control.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy import stats
+
+
+def best_so_far(scores: Sequence[float], budget: int) -> np.ndarray:
+    """The best value after each of the first ``budget`` evaluations (NaN until one succeeds).
+
+    A run that stopped early (a time budget, a finite space) keeps its final best to ``budget``.
+    """
+    values = np.asarray(scores, dtype=np.float64)[:budget]
+    curve = np.fmax.accumulate(values) if len(values) else np.full(0, np.nan)
+    if len(curve) < budget:
+        curve = np.concatenate([curve, np.full(budget - len(curve), curve[-1] if len(curve) else np.nan)])
+    return curve
+
+
+def mean_interval(samples: np.ndarray, method: str = "t", seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and 95 % interval over the first axis (seeds), per column; one seed gives no interval."""
+    samples = np.atleast_2d(np.asarray(samples, dtype=np.float64))
+    mean = np.nanmean(samples, axis=0)
+    n = np.sum(np.isfinite(samples), axis=0)
+    if samples.shape[0] < 2:
+        return mean, np.full_like(mean, np.nan), np.full_like(mean, np.nan)
+    if method == "bootstrap":
+        low, high = np.full_like(mean, np.nan), np.full_like(mean, np.nan)
+        for j in range(samples.shape[1]):
+            column = samples[:, j][np.isfinite(samples[:, j])]
+            if len(column) > 1 and np.ptp(column) > 0:
+                result = stats.bootstrap((column,), np.mean, confidence_level=0.95, n_resamples=2000,
+                                         random_state=np.random.default_rng(seed), method="percentile")
+                low[j], high[j] = result.confidence_interval
+            elif len(column):
+                low[j] = high[j] = column[0]
+        return mean, low, high
+    sem = stats.sem(samples, axis=0, nan_policy="omit")
+    sem = np.asarray(sem, dtype=np.float64)
+    half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sem
+    return mean, mean - half, mean + half
+
+
+def area_under_curve(curve: np.ndarray) -> float:
+    """The mean of a best-so-far curve over its queries: high when a method is good early and late."""
+    finite = curve[np.isfinite(curve)]
+    return float(np.mean(finite)) if len(finite) else math.nan
+
+
+def queries_to_target(scores: Sequence[float], target: float, tolerance: float = 1e-9) -> float:
+    """1-based number of evaluations until one reached ``target``; inf when none did (censored)."""
+    for index, value in enumerate(scores):
+        if value is not None and np.isfinite(value) and value >= target - tolerance:
+            return float(index + 1)
+    return math.inf
+
+
+@dataclass(frozen=True)
+class Censored:
+    """Median and quartiles of queries-to-target over seeds, where ``inf`` means 'not within the budget'."""
+
+    median: float
+    q25: float
+    q75: float
+    reached: int
+    runs: int
+
+    def describe(self, budget: int) -> str:
+        show = lambda v: f">{budget}" if math.isinf(v) else f"{v:.0f}"  # noqa: E731
+        return f"{show(self.median)} [{show(self.q25)}–{show(self.q75)}]"
+
+
+def censored_quantiles(values: Sequence[float]) -> Censored:
+    """Order statistics survive censoring: runs that never reached the target sort last."""
+    array = np.sort(np.asarray(values, dtype=np.float64))
+    q25, median, q75 = np.quantile(array, [0.25, 0.5, 0.75], method="lower")
+    return Censored(float(median), float(q25), float(q75), int(np.isfinite(array).sum()), len(array))
+
+
+def average_ranks(final: np.ndarray) -> np.ndarray:
+    """Mean rank of each method (columns) over seeds (rows); rank 1 is the best, ties share."""
+    ranks = np.vstack([stats.rankdata(-row) for row in np.nan_to_num(final, nan=-np.inf)])
+    return ranks.mean(axis=0)
+
+
+@dataclass(frozen=True)
+class PairedTest:
+    """Method ``a`` against ``b`` on the same seeds at one budget."""
+
+    a: str
+    b: str
+    mean_difference: float
+    wins: int
+    losses: int
+    p_value: float
+    p_holm: float
+    effect: float
+    """Matched-pairs rank-biserial correlation: +1 when ``a`` is better on every seed, -1 when worse."""
+
+    @property
+    def significant(self) -> bool:
+        return self.p_holm < 0.05
+
+
+def rank_biserial(differences: np.ndarray) -> float:
+    nonzero = differences[differences != 0]
+    if not len(nonzero):
+        return 0.0
+    ranks = stats.rankdata(np.abs(nonzero))
+    return float((ranks[nonzero > 0].sum() - ranks[nonzero < 0].sum()) / ranks.sum())
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm's step-down adjusted p-values (family-wise error), in the order given."""
+    order = np.argsort(p_values)
+    adjusted, running = np.empty(len(p_values)), 0.0
+    for position, index in enumerate(order):
+        running = max(running, (len(p_values) - position) * p_values[index])
+        adjusted[index] = min(1.0, running)
+    return adjusted.tolist()
+
+
+def paired_tests(values: dict[str, np.ndarray]) -> list[PairedTest]:
+    """Wilcoxon signed-rank tests between every pair of methods on their shared seeds, Holm-corrected."""
+    rows = []
+    for a, b in itertools.combinations(values, 2):
+        d = np.asarray(values[a], dtype=np.float64) - np.asarray(values[b], dtype=np.float64)
+        d = d[np.isfinite(d)]
+        p = 1.0 if not np.any(d) else float(stats.wilcoxon(d).pvalue)
+        rows.append((a, b, float(np.mean(d)) if len(d) else math.nan, int((d > 0).sum()), int((d < 0).sum()), p,
+                     rank_biserial(d)))
+    adjusted = holm([r[5] for r in rows]) if rows else []
+    return [PairedTest(a, b, mean, wins, losses, p, p_holm, effect)
+            for (a, b, mean, wins, losses, p, effect), p_holm in zip(rows, adjusted)]
