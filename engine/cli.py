@@ -263,6 +263,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.command_line = ["nasloop", *(sys.argv[1:] if argv is None else argv)]  # what reports say made them
     commands: dict[str, Callable[[], Any]] = {
         "search": lambda: _report_search(args),
         "show": lambda: _print_summary(summarize(args.run_dir), args.json),

@@ -8,7 +8,7 @@ from pathlib import Path
 from .config import SearchConfig
 from .errors import ConfigError
 from .registry import SEARCH_SPACES
-from .study import STUDY_FILE, load_study, open_study, parse_method, read_methods, run_study
+from .study import STUDY_FILE, Study, load_study, open_study, parse_method, read_methods, run_study
 
 
 def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int) -> None:
@@ -78,15 +78,16 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                         max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
                         minimize=args.minimize, data_dir=args.data_dir, space_options=dict(args.space_opt),
                         evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
-    study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
-    for method in study.methods:  # every bad name or option fails here, before any run starts
-        config = study.config(method, 0)
+    draft = Study(args.out, base, methods, [0])
+    for method in methods:  # every bad name or option fails here, before the study folder is touched
+        config = draft.config(method, 0)
         check_objective(config, build_plugins(config)[2])
+    study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
     outcomes = run_study(study, args.jobs, on_run=None if args.quiet or not sys.stderr.isatty() else _progress)
     results = collect(study, args.target if args.target is not None else default_target(base))
     from .report import markdown_table, study_tables, write_study_report
 
-    written = write_study_report(results, args.out)
+    written = write_study_report(results, args.out, args.command_line)
     print(markdown_table(study_tables(results)["results"]))
     print(f"\nreport: {written[1]}  ({len(results.methods)} methods, {len(study.seeds)} seeds; "
           f"{sum(len(r.seeds) for r in results.methods.values())} runs used)")
@@ -107,7 +108,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     if (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
         results = collect(study, args.target if args.target is not None else default_target(study.base))
-        written = write_study_report(results, args.out or args.path)
+        written = write_study_report(results, args.out or args.path, args.command_line)
     else:
-        written = write_run_report(args.path, args.out or args.path / "report")
+        written = write_run_report(args.path, args.out or args.path / "report", args.command_line)
     print(written[1])

@@ -256,6 +256,8 @@ class Benchmark(Configurable, ABC):
     """The file ``nasloop data import`` writes (``<name>.npz``), found in the data folders."""
     formats: ClassVar[str] = ""
     """The public formats :meth:`import_files` reads, in words (for messages)."""
+    warmup_proxies: ClassVar[tuple[str, ...]] = ()
+    """The stored proxies whose mean rank starts a search best here (``warmup: true``; measured, see README)."""
     final_only: ClassVar[bool] = False
     """The table holds only each architecture's final result: no fidelity to choose."""
 

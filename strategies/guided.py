@@ -35,7 +35,7 @@ from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace, enumerable
 from .base import Strategy
-from .warmup import ZeroCostWarmup, check_proxies
+from .warmup import ZeroCostWarmup, benchmark_warmup, check_proxies
 
 REFIT_MODES: tuple[str, ...] = ("warm", "reset")
 _SAMPLE_TRIES = 50  # random draws per wanted architecture before falling back to enumeration
@@ -54,7 +54,7 @@ class PredictorGuidedStrategy(Strategy):
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
                  context: RunContext | None = None, num_init: NonNegativeInt = 10, batch_size: PositiveInt = 10,
                  refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
-                 warmup: str | Sequence[str] | None = None, warmup_pool: PositiveInt | None = None) -> None:
+                 warmup: bool | str | Sequence[str] | None = None, warmup_pool: PositiveInt | None = None) -> None:
         super().__init__(space, seed)
         if predictor is None:
             raise ConfigError(f"strategy '{type(self).__name__}' needs a predictor; pass predictor= "
@@ -63,9 +63,10 @@ class PredictorGuidedStrategy(Strategy):
         self.num_init, self.batch_size = num_init, batch_size
         self.refit_every = self.batch_size if refit_every is None else refit_every
         self.refit = refit
-        self.warmup = check_proxies(warmup, warmup_pool)
+        context = context or RunContext()
+        self.warmup = check_proxies(benchmark_warmup(space, context) if warmup is True else warmup, warmup_pool)
         self.warmup_pool = warmup_pool
-        self._warmup = (ZeroCostWarmup.from_context(space, self.warmup, context or RunContext(), seed, warmup_pool)
+        self._warmup = (ZeroCostWarmup.from_context(space, self.warmup, context, seed, warmup_pool)
                         if self.warmup else None)
         self.asked_init = 0
         self.observed: dict[str, tuple[Arch, float | None]] = {}  # hash → (arch, score), in tell order

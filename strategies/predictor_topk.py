@@ -54,7 +54,7 @@ class PredictorTopK(PredictorGuidedStrategy):
                  explore: NonNegativeFloat = 1, enumerate_limit: NonNegativeInt = 100_000,
                  pool_size: PositiveInt = 5000, num_parents: PositiveInt = 10, local: NonNegativeInt = 0,
                  local_parents: PositiveInt = 2, explore_near: bool = True, explore_by: Literal[EXPLORE_BY] = "auto",
-                 warmup: str | Sequence[str] | None = None, warmup_pool: PositiveInt | None = None) -> None:
+                 warmup: bool | str | Sequence[str] | None = None, warmup_pool: PositiveInt | None = None) -> None:
         self.explore = self._check_explore(explore, batch_size)
         self.local, self.local_parents = local, local_parents
         self.explore_near, self.explore_by = explore_near, explore_by

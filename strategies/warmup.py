@@ -30,6 +30,15 @@ DEFAULT_POOL = 10_000  # random samples ranked when the space is larger or infin
 COMPUTED_POOL_LIMIT = 2_000  # a proxy computed network by network ranks at most this many unasked
 
 
+def benchmark_warmup(space: SearchSpace, context: RunContext) -> list[str]:
+    """``warmup: true``: the stored proxies whose mean rank starts a search best on the run's benchmark."""
+    benchmark = context.require_benchmark("warmup: true (the benchmark's own warm-up proxies)", space)
+    if not benchmark.warmup_proxies:
+        raise UnsupportedError(f"the {benchmark.name} benchmark recommends no warm-up proxies; name them, e.g. "
+                               f"warmup: [{', '.join(benchmark.proxy_names(context.dataset)[:2]) or 'synflow'}]")
+    return list(benchmark.warmup_proxies)
+
+
 def check_proxies(warmup: str | Sequence[str] | None, warmup_pool: int | None = None) -> list[str]:
     """``warmup`` as a list of proxy names (empty: no warm-up, random initial picks)."""
     if warmup is None:

@@ -91,6 +91,7 @@ class TransNASBenchmark(Benchmark):
     """Shared lookups of the two TransNAS-Bench-101 tables (the subclasses name their part)."""
 
     part: ClassVar[str]
+    warmup_proxies = ("zen", "synflow")  # the tables store no parameter counts; these two they store everywhere
     _parse: ClassVar[Callable[[str], tuple]]
     _format: ClassVar[Callable[[tuple], str]]
     tasks = TASKS

@@ -1,0 +1,210 @@
+"""``nasloop compare`` and ``nasloop report`` on the real NB201 table, and the study statistics.
+
+The studies here are small (three fast methods, three seeds, budget 30) but real: every run is a
+search through the CLI's own path, read back from its store.
+"""
+from __future__ import annotations
+
+import json
+import math
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from nasloop.engine.cli import main
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ConfigError, RegistryError
+from nasloop.engine.search import search
+from nasloop.engine.study import load_study, parse_method
+from nasloop.engine.study_results import collect
+from nasloop.engine.study_stats import (best_so_far, censored_quantiles, holm, mean_interval, paired_tests,
+                                        queries_to_target, rank_biserial)
+
+METHODS = "random,evolution+population_size=10+sample_size=3,local"
+
+
+def compare(study: Path, data_dir: Path, *extra: str, methods: str = METHODS, seeds: int = 3) -> int:
+    return main(["compare", "--methods", methods, "--seeds", str(seeds), "--budget", "30", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet", *extra])
+
+
+def scores_in(run_dir: Path) -> list[float]:
+    with sqlite3.connect(run_dir / "nasloop.sqlite") as db:
+        return [math.nan if s is None else s for (s,) in
+                db.execute("SELECT score FROM trials WHERE state != 'duplicate' ORDER BY id")]
+
+
+# --- methods --------------------------------------------------------------------------------------
+def test_a_method_spec_names_strategy_predictor_and_options():
+    method = parse_method("predictor-topk:flan+warmup+num_init=4+ensemble=2")
+    assert (method.strategy, method.predictor) == ("predictor-topk", "flan")
+    assert method.strategy_options == {"warmup": True, "num_init": 4}
+    assert method.predictor_options == {"ensemble": 2}
+    assert parse_method("evolution").predictor is None
+
+
+@pytest.mark.parametrize("spec,error,fragment", [
+    ("anneal", RegistryError, "unknown strategy 'anneal'"),
+    ("bananas:oracle", RegistryError, "unknown predictor 'oracle'"),
+    ("evolution+popsize=3", ConfigError, "neither strategy 'evolution' takes an option 'popsize'"),
+    (":flan", ConfigError, "names no strategy"),
+])
+def test_a_bad_method_is_one_line_naming_it(spec, error, fragment):
+    with pytest.raises(error) as raised:
+        parse_method(spec)
+    assert fragment in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_bad_method_option_fails_before_the_study_folder_exists(tmp_path, data_dir, capsys):
+    study = tmp_path / "study"
+    assert compare(study, data_dir, methods="random,evolution+population_size=abc") == 2
+    assert not study.exists()
+    assert "population_size must be an integer >= 2, got 'abc'" in capsys.readouterr().err
+
+
+# --- a study ----------------------------------------------------------------------------------------
+def test_a_study_is_runs_a_grid_a_report_and_reproducible_numbers(tmp_path, data_dir, capsys):
+    study = tmp_path / "study"
+    assert compare(study, data_dir) == 0
+    first = capsys.readouterr().out
+    loaded = load_study(study)
+    assert [m.label for m in loaded.methods] == METHODS.split(",") and loaded.seeds == [0, 1, 2]
+    for method, seed in loaded.runs():  # each (method, seed) is an ordinary run
+        run_dir = loaded.run_dir(method, seed)
+        assert main(["show", str(run_dir), "--json"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert (shown["strategy"], shown["seed"], shown["evaluations"]) == (method.strategy, seed, 30)
+    # The figures' and tables' numbers are the stores' numbers.
+    results = collect(loaded, target=91.57)
+    for method in loaded.methods:
+        curves = np.vstack([best_so_far(scores_in(loaded.run_dir(method, s)), 30) for s in loaded.seeds])
+        mean, low, high = results.anytime(method.label)
+        assert np.allclose(mean, curves.mean(axis=0))
+        half = stats.t.ppf(0.975, 2) * stats.sem(curves, axis=0)
+        assert np.allclose(high - mean, half, equal_nan=True)
+    # Running the same command again runs nothing and prints the same table.
+    assert compare(study, data_dir) == 0
+    assert capsys.readouterr().out.splitlines()[:6] == first.splitlines()[:6]
+    report = (study / "report.html").read_text()
+    parser = _Tags()
+    parser.feed(report)
+    assert parser.tables == 3 and parser.sortable == 3 and parser.images >= 3 and parser.scripts == 1
+    assert "nasloop compare" in report and "scipy" in report
+    assert (study / "figures" / "anytime.svg").exists() and (study / "figures" / "queries_to_target.png").exists()
+
+
+def test_new_methods_and_seeds_join_and_another_grid_is_refused(tmp_path, data_dir, capsys):
+    study = tmp_path / "study"
+    assert compare(study, data_dir, methods="random", seeds=2) == 0
+    before = (study / "runs" / "random" / "seed-0" / "nasloop.sqlite").stat().st_mtime_ns
+    assert compare(study, data_dir, methods="local", seeds=3) == 0
+    loaded = load_study(study)
+    assert [m.label for m in loaded.methods] == ["random", "local"] and loaded.seeds == [0, 1, 2]
+    assert (study / "runs" / "random" / "seed-0" / "nasloop.sqlite").stat().st_mtime_ns == before
+    assert (study / "runs" / "random" / "seed-2" / "nasloop.sqlite").exists()
+    capsys.readouterr()
+    assert main(["compare", "--methods", "random", "--seeds", "2", "--budget", "40", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 2
+    assert "holds a study with budget = 30, not 40; use another --out, or --force-new" in capsys.readouterr().err
+    assert main(["compare", "--methods", "random", "--seeds", "1", "--budget", "40", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet", "--force-new"]) == 0
+    assert load_study(study).base.budget == 40
+    assert len(list(tmp_path.glob("study.replaced-*"))) == 1  # the old study is kept whole, beside it
+
+
+def test_a_killed_study_resumes_to_the_uninterrupted_numbers(tmp_path, data_dir):
+    study = tmp_path / "study"
+    argv = [sys.executable, "-m", "nasloop.engine.cli", "compare", "--methods", "bananas:gp", "--seeds", "1",
+            "--budget", "30", "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store = study / "runs" / "bananas-gp" / "seed-0" / "nasloop.sqlite"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if store.exists() and len(scores_in(store.parent)) >= 12:
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 0 < len(scores_in(store.parent)) < 30
+    assert subprocess.run(argv, capture_output=True).returncode == 0
+    reference = tmp_path / "reference"
+    search(SearchConfig(strategy="bananas", predictor="gp", budget=30, seed=0, data_dir=str(data_dir),
+                        run_dir=str(reference)))
+    assert scores_in(store.parent) == scores_in(reference)
+
+
+# --- statistics --------------------------------------------------------------------------------------
+def test_statistics_agree_with_their_definitions():
+    assert best_so_far([1.0, math.nan, 3.0, 2.0], 6).tolist() == [1.0, 1.0, 3.0, 3.0, 3.0, 3.0]
+    assert queries_to_target([1.0, 5.0, 9.0], 5.0) == 2 and math.isinf(queries_to_target([1.0], 5.0))
+    summary = censored_quantiles([10, 20, math.inf, math.inf, 30])
+    assert (summary.median, summary.reached, summary.describe(200)) == (30, 3, "30 [20–>200]")
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    assert rank_biserial(np.array([1.0, 2.0, 3.0])) == 1.0 and rank_biserial(np.array([-1.0, 1.0])) == 0.0
+    samples = np.random.default_rng(0).normal(size=(12, 3))
+    mean, low, high = mean_interval(samples)
+    t_low, t_high = stats.t.interval(0.95, 11, loc=samples.mean(axis=0), scale=stats.sem(samples, axis=0))
+    assert np.allclose(low, t_low) and np.allclose(high, t_high)
+    boot_mean, boot_low, boot_high = mean_interval(samples, "bootstrap")
+    assert np.all(boot_low < boot_mean) and np.all(boot_mean < boot_high)
+    better = np.arange(10.0) + 1.0
+    tests = paired_tests({"a": better, "b": better - 0.5 - np.arange(10) * 0.01})
+    assert tests[0].wins == 10 and tests[0].p_value == pytest.approx(stats.wilcoxon(np.full(10, 0.5) + np.arange(10) * 0.01).pvalue)
+    assert tests[0].significant and tests[0].effect == 1.0
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables = self.sortable = self.images = self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.tables += 1
+            self.sortable += "sortable" in (attrs.get("class") or "")
+        elif tag == "img" and (attrs.get("src") or "").startswith("data:image/png;base64,"):
+            self.images += 1
+        elif tag == "script":
+            self.scripts += 1
+
+
+def test_a_single_run_report_shows_its_trajectory_best_cells_and_failures(tmp_path, data_dir, capsys):
+    run = tmp_path / "run"
+    main(["search", "--space", "nb101", "--space-opt", "table_only=false", "--strategy", "random", "--budget", "30",
+          "--seed", "0", "--quiet", "--data-dir", str(data_dir), "--run-dir", str(run)])
+    capsys.readouterr()
+    assert main(["report", str(run)]) == 0
+    markdown = (run / "report" / "report.md").read_text()
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        ok, failed = (db.execute("SELECT COUNT(*) FROM trials WHERE status = ? AND state != 'duplicate'",
+                                 (status,)).fetchone()[0] for status in ("ok", "failed"))
+    assert ok > 0 and failed > 0
+    assert f"## Failed evaluations ({failed})" in markdown and "not in the NB101 table" in markdown
+    assert markdown.count("\n| ") == (min(ok, 10) + 1) + (failed + 1)  # each table: a header and its rows
+    parser = _Tags()
+    parser.feed((run / "report" / "report.html").read_text())
+    assert parser.images == 1 and parser.tables == 2
+
+
+def test_the_report_renders_in_a_headless_browser(tmp_path, data_dir):
+    import shutil
+
+    browser = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)),
+                   None)
+    if browser is None:
+        pytest.skip("no Chromium installed (apt install chromium); the HTML structure is checked above")
+    study = tmp_path / "study"
+    assert compare(study, data_dir, methods="random,local", seeds=2) == 0
+    shot = tmp_path / "shot.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
+                    (study / "report.html").as_uri()], capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000
