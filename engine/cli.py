@@ -9,6 +9,7 @@ import argparse
 import errno
 import json
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -145,7 +146,13 @@ def _cmd_list(registry: Registry) -> None:
             doc = (registry.get(name).__doc__ or "").strip().splitlines()
         except NasloopError as exc:  # a broken plugin is listed as such; the others still show
             doc = [f"(unusable: {exc})"]
-        print(f"{name:16s} {doc[0] if doc else ''}")
+        print(f"{name:16s} {plain_text(doc[0]) if doc else ''}")
+
+
+def plain_text(docstring: str) -> str:
+    """A docstring line as a terminal shows it: reST roles and literals (``x``, :class:`X`) as plain words."""
+    text = re.sub(r":[a-z]+:`~?([^`]+)`", lambda m: m.group(1).rsplit(".", 1)[-1], docstring)
+    return text.replace("``", "")
 
 
 def _cmd_import(args: argparse.Namespace) -> None:

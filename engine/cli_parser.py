@@ -74,8 +74,18 @@ def _name_list(text: str) -> list[str]:
     return names
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("nasloop")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nasloop", description="Predictor-guided neural architecture search.")
+    parser.add_argument("--version", action="version", version=f"nasloop {_version()}")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE.py|MODULE",
                         help="import a plugin file or module first, so its spaces, strategies, ... are known "
                              "(repeatable; a search records it and --resume loads it again)")
@@ -182,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--data-dir", help="folder holding the dataset")
     tr.add_argument("--json", action="store_true", help="print one JSON object")
 
-    add_study_commands(sub, _key_value, _name_list, _positive_int)
+    add_study_commands(sub, _key_value, _name_list, _positive_int, _int_list)
 
     data = sub.add_parser("data", help="benchmark data").add_subparsers(dest="data_command", required=True,
                                                                         parser_class=_Parser)

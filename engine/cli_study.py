@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from .registry import SEARCH_SPACES
 from .study import STUDY_FILE, Study, load_study, open_study, parse_method, read_methods, run_study
 
 
-def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int) -> None:
+def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_int_list) -> None:
     """The ``compare`` and ``report`` subcommands (their flags mirror ``search``'s)."""
     c = sub.add_parser("compare", help="run every (method, seed) of a study and report the comparison",
                        description="Run each method (strategy[:predictor][+key=value...]) with each seed as an "
@@ -21,6 +22,13 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--methods", type=name_list, help="comma-separated, e.g. evolution,local,bananas:gp,"
                                                       "predictor-topk:flan+warmup")
     c.add_argument("--methods-file", type=Path, help="YAML list of methods with their full options")
+    c.add_argument("--predictors", type=name_list, help="compare predictors' ranking instead of searches, e.g. "
+                                                         "flan,gp,mlp,emprox,zero-cost (with --train-sizes)")
+    c.add_argument("--train-sizes", type=positive_int_list, default=[8, 40, 128, 512],
+                   help="--predictors: training-set sizes (default 8,40,128,512)")
+    c.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
+                   help="--predictors: an option of every compared predictor (repeatable)")
+    c.add_argument("--metric", help="--predictors: the table metric to rank by (default: the task's own)")
     c.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 per method (default 5)")
     c.add_argument("--out", type=Path, required=True, help="the study folder")
     c.add_argument("--jobs", type=positive_int, default=1, help="runs at once, each in its own process")
@@ -73,6 +81,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     from .search import build_plugins, check_objective
     from .study_results import collect
 
+    if args.predictors:
+        return _compare_predictors(args)
     methods = _methods(args)
     base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator, budget=args.budget,
                         max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
@@ -97,6 +107,26 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     return 1 if errors else 0
 
 
+def _compare_predictors(args: argparse.Namespace) -> int:
+    from ..predictors.comparison import run_predictor_study
+    from .report import write_predictor_report
+
+    if args.methods or args.methods_file:
+        raise ConfigError("compare either searches (--methods) or predictors (--predictors), not both at once")
+    grid = {"space": args.space, "dataset": args.dataset, "metric": args.metric, "fidelity": args.fidelity,
+            "space_options": dict(args.space_opt),
+            "predictor_options": {name: dict(args.predictor_opt) for name in args.predictors}}
+    show = None if args.quiet or not sys.stderr.isatty() else (
+        lambda r: print(f"{r['predictor']} n={r['train_size']} seed {r['seed']}: tau {r['kendall_tau']:.3f}",
+                        file=sys.stderr, flush=True))
+    records = run_predictor_study(args.out, grid, args.predictors, args.train_sizes, list(range(args.seeds)),
+                                  args.data_dir, on_result=show)
+    written = write_predictor_report(args.out, records, grid, args.command_line)
+    print(written[0].read_text().split("\n\n")[3])  # the table
+    print(f"\nreport: {written[1]}")
+    return 0
+
+
 def _progress(run_dir: str, outcome: str, done: int, total: int) -> None:
     print(f"[{done}/{total}] {run_dir}: {outcome}", file=sys.stderr, flush=True)
 
@@ -105,7 +135,14 @@ def cmd_report(args: argparse.Namespace) -> None:
     from .report import write_run_report, write_study_report
     from .study_results import collect
 
-    if (args.path / STUDY_FILE).exists():
+    from ..predictors.comparison import GRID_FILE, read_records
+
+    if (args.path / GRID_FILE).exists():
+        from .report import write_predictor_report
+
+        grid = json.loads((args.path / GRID_FILE).read_text())
+        written = write_predictor_report(args.out or args.path, read_records(args.path), grid, args.command_line)
+    elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
         results = collect(study, args.target if args.target is not None else default_target(study.base))
         written = write_study_report(results, args.out or args.path, args.command_line)

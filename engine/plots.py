@@ -17,7 +17,7 @@ LINE_STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
-def _pyplot():
+def pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
@@ -28,24 +28,24 @@ def _pyplot():
 
 def styles(labels: list[str]) -> dict[str, dict[str, object]]:
     """The colour, line style and marker of each method, in the study's method order."""
-    plt = _pyplot()
+    plt = pyplot()
     colours = plt.get_cmap("tab10").colors
     return {label: {"color": colours[i % len(colours)], "linestyle": LINE_STYLES[i % len(LINE_STYLES)],
                     "marker": MARKERS[i % len(MARKERS)]} for i, label in enumerate(labels)}
 
 
-def _save(figure, folder: Path, name: str) -> list[Path]:
+def save_figure(figure, folder: Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     for path in paths:
         figure.savefig(path, dpi=130, bbox_inches="tight")
-    _pyplot().close(figure)
+    pyplot().close(figure)
     return paths
 
 
 def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> list[Path]:
     """Best value so far against queries: the mean over seeds and its 95 % band, per method."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 4.2))
     looks = styles(list(results.methods))
     queries = np.arange(1, results.budget + 1)
@@ -66,12 +66,12 @@ def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> 
     axes.set_title(f"{results.study.base.space} / {results.study.base.dataset}: mean and 95 % CI over seeds")
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
-    return _save(figure, folder, "anytime_log" if log_x else "anytime")
+    return save_figure(figure, folder, "anytime_log" if log_x else "anytime")
 
 
 def target_figure(results: StudyResults, folder: Path) -> list[Path]:
     """Queries each seed needed to reach the target: box plot and the seeds as points; censored at the top."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 3.8))
     looks = styles(list(results.methods))
     ceiling = results.budget * 1.08
@@ -88,12 +88,12 @@ def target_figure(results: StudyResults, folder: Path) -> list[Path]:
     axes.set_xticks(range(1, len(results.methods) + 1), list(results.methods), rotation=20, ha="right", fontsize=8)
     axes.set_ylabel("queries to the target")
     axes.grid(axis="y", alpha=0.3)
-    return _save(figure, folder, "queries_to_target")
+    return save_figure(figure, folder, "queries_to_target")
 
 
 def rank_figure(results: StudyResults, folder: Path, points: int = 20) -> list[Path]:
     """Average rank (1 is best) of each method over the common seeds, along the budget."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 3.8))
     looks = styles(list(results.methods))
     budgets = sorted({max(1, math.ceil(results.budget * k / points)) for k in range(1, points + 1)})
@@ -110,7 +110,7 @@ def rank_figure(results: StudyResults, folder: Path, points: int = 20) -> list[P
     axes.set_ylabel("average rank (1 = best)")
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
-    return _save(figure, folder, "ranks")
+    return save_figure(figure, folder, "ranks")
 
 
 def study_figures(results: StudyResults, folder: Path) -> list[Path]:
@@ -123,7 +123,7 @@ def study_figures(results: StudyResults, folder: Path) -> list[Path]:
 
 def run_figure(trials: list, summary: dict, folder: Path) -> Path:
     """One run: each evaluation's objective (failures marked at the bottom) and the best so far."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 3.8))
     objective = summary["objective"]
     values = [t.result.metrics.get(objective, math.nan) if t.result is not None and t.result.ok else math.nan
@@ -141,4 +141,4 @@ def run_figure(trials: list, summary: dict, folder: Path) -> Path:
     axes.set_ylabel(objective)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
-    return _save(figure, folder, "trajectory")[0]
+    return save_figure(figure, folder, "trajectory")[0]

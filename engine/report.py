@@ -191,3 +191,30 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     (out / "report.md").write_text("\n".join(md) + "\n")
     (out / "report.html").write_text(_html_page(title, page))
     return [out / "report.md", out / "report.html", figure]
+
+
+def write_predictor_report(folder: Path, records: list[dict], grid: dict,
+                           command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
+    """A predictor study's table (mean ± 95 % t half-width over seeds) and its tau-vs-size figure."""
+    from ..predictors.comparison import summary_rows, tau_figure
+
+    rows = summary_rows(records)
+    figures = tau_figure(rows, folder / "figures") if rows else []
+    show = lambda pair, digits: (f"{pair[0]:.{digits}f} ± {pair[1]:.{digits}f}"  # noqa: E731
+                                 if math.isfinite(pair[1]) else f"{pair[0]:.{digits}f}")
+    table: Table = (["predictor", "train", "seeds", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.",
+                     "fit s", "predict s"],
+                    [[r["predictor"], str(r["train_size"]), str(r["seeds"]), show(r["kendall_tau"], 3),
+                      show(r["spearman"], 3), show(r["precision_top1"], 2), show(r["precision_top5"], 2),
+                      show(r["fit_seconds"], 2), show(r["predict_seconds"], 3)] for r in rows])
+    title = f"nasloop predictor study: {grid['space']} / {grid['dataset']}"
+    facts = ("Each predictor is fit on n cells of the benchmark (seed s: the first n of "
+             "numpy.random.default_rng(s).permutation over its cells) and ranks all the others.")
+    md_prov, html_prov = _provenance(command)
+    md = [f"# {title}", "", facts, "", md_prov, "", markdown_table(table), ""]
+    md += [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
+    page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}", _html_table(table)]
+    page += [_figure_html(p) for p in figures if p.suffix == ".png"]
+    (folder / "report.md").write_text("\n".join(md) + "\n")
+    (folder / "report.html").write_text(_html_page(title, page))
+    return [folder / "report.md", folder / "report.html", *figures]

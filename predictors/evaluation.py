@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Container, Mapping, Sequence
 
 import numpy as np
 from scipy import stats
@@ -51,12 +51,14 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                         metric: str | None = None, fidelity: int | None = None,
                         predictor_options: Mapping[str, Mapping[str, Any]] | None = None,
                         space_options: Mapping[str, Any] | None = None,
-                        on_result: Callable[[dict], None] | None = None) -> list[dict]:
+                        on_result: Callable[[dict], None] | None = None,
+                        skip: Container[tuple[str, int, int]] = ()) -> list[dict]:
     """Fit each predictor on n cells and rank the rest; one record per (predictor, train size, seed).
 
     Each record holds predictor, space, dataset, train_size, seed, test_size, kendall_tau,
     spearman, precision_top1, precision_top5, fit_seconds and predict_seconds (ranking every
-    test cell). ``on_result`` sees each record as soon as it exists, so a CLI can stream them.
+    test cell). ``on_result`` sees each record as soon as it exists, so a CLI can stream them (and a
+    study store them); ``skip`` holds (predictor, train size, seed) already measured.
     Everything is checked before the first fit, so a typo fails in one line, not an hour in.
     """
     predictor_options = dict(predictor_options or {})
@@ -94,6 +96,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     for name in factories:
         for n in train_sizes:
             for seed in seeds:
+                if (name, int(n), int(seed)) in skip:
+                    continue
                 order = np.random.default_rng(seed).permutation(len(cells))
                 train, test = order[:n], order[n:]
                 test = test[np.isfinite(targets[test])]  # cells the table has no result for cannot be ranked

@@ -208,3 +208,32 @@ def test_the_report_renders_in_a_headless_browser(tmp_path, data_dir):
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
                     (study / "report.html").as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, capsys):
+    study = tmp_path / "predictors"
+    argv = ["compare", "--predictors", "gp,random", "--train-sizes", "8,30", "--seeds", "2", "--out", str(study),
+            "--data-dir", str(data_dir), "--quiet"]
+    assert main(argv) == 0
+    lines = (study / "predictor_records.jsonl").read_text().splitlines()
+    assert len(lines) == 2 * 2 * 2
+    assert main(argv[:6] + ["3"] + argv[7:]) == 0  # one more seed: only its four fits run
+    records = [json.loads(line) for line in (study / "predictor_records.jsonl").read_text().splitlines()]
+    assert len(records) == 12 and records[:8] == [json.loads(line) for line in lines]
+    assert sorted({r["seed"] for r in records}) == [0, 1, 2]
+    gp_8 = [r["kendall_tau"] for r in records if r["predictor"] == "gp" and r["train_size"] == 8]
+    table = (study / "report.md").read_text()
+    assert f"| gp | 8 | 3 | {np.mean(gp_8):.3f} ± " in table
+    assert (study / "figures" / "predictor_tau.png").exists()
+    capsys.readouterr()
+    assert main(argv[:2] + ["gp"] + argv[3:] + ["--dataset", "cifar100"]) == 2
+    assert "holds a predictor study with dataset = 'cifar10', not 'cifar100'" in capsys.readouterr().err
+
+
+def test_lists_show_plain_text_and_the_version_is_known(capsys):
+    assert main(["predictors"]) == 0
+    listing = capsys.readouterr().out
+    assert "``" not in listing and ":class:" not in listing
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.startswith("nasloop ")

@@ -1,0 +1,117 @@
+"""Predictor studies: ranking quality of several predictors over train sizes and seeds, kept in a folder.
+
+``nasloop compare --predictors flan,gp --train-sizes 8,40,128 --seeds 5 --out DIR`` records its grid
+in ``DIR/predictor_study.json`` and appends each (predictor, train size, seed) record to
+``DIR/predictor_records.jsonl`` the moment it is measured, so a killed study loses at most the
+fit in progress and the same command continues it, adding new predictors, sizes or seeds.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..engine.errors import ConfigError, DataError
+from ..engine.study_stats import mean_interval
+from .evaluation import evaluate_predictors
+
+GRID_FILE = "predictor_study.json"
+RECORDS_FILE = "predictor_records.jsonl"
+METRICS = ("kendall_tau", "spearman", "precision_top1", "precision_top5", "fit_seconds", "predict_seconds")
+
+
+def read_records(folder: Path) -> list[dict[str, Any]]:
+    path = folder / RECORDS_FILE
+    if not path.exists():
+        return []
+    records, lines = [], path.read_text().splitlines()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            key = (str(record["predictor"]), int(record["train_size"]), int(record["seed"]))
+        except (ValueError, KeyError, TypeError):
+            if number == len(lines):  # the line a kill cut short: measure it again
+                continue
+            raise DataError(f"{path} line {number} is not a predictor record; set the folder aside and run "
+                            "the command again") from None
+        records.append({**record, "predictor": key[0], "train_size": key[1], "seed": key[2]})
+    return records
+
+
+def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
+                        seeds: Sequence[int], data_dir: str | None,
+                        on_result: Callable[[dict], None] | None = None) -> list[dict[str, Any]]:
+    """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new."""
+    folder.mkdir(parents=True, exist_ok=True)
+    grid_path = folder / GRID_FILE
+    if grid_path.exists():
+        stored = json.loads(grid_path.read_text())
+        for key, value in grid.items():
+            if stored.get(key) != value:
+                raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
+                                  f"{value!r}; use another --out")
+    else:
+        grid_path.write_text(json.dumps(grid, indent=1))
+    records = read_records(folder)
+    done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
+    with open(folder / RECORDS_FILE, "a") as log:
+        def keep(record: dict[str, Any]) -> None:
+            log.write(json.dumps(record) + "\n")
+            log.flush()
+            os.fsync(log.fileno())  # a measured fit is never lost to a kill
+            records.append(record)
+            if on_result is not None:
+                on_result(record)
+
+        evaluate_predictors(list(predictors), list(train_sizes), list(seeds), space=grid["space"],
+                            dataset=grid["dataset"], data_dir=data_dir, metric=grid["metric"],
+                            fidelity=grid["fidelity"], predictor_options=grid["predictor_options"],
+                            space_options=grid["space_options"], on_result=keep, skip=done)
+    return records
+
+
+def summary_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mean and 95 % t interval of every metric per (predictor, train size), in first-seen order."""
+    groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault((record["predictor"], record["train_size"]), []).append(record)
+    rows = []
+    order = list(dict.fromkeys(r["predictor"] for r in records))
+    for (name, size), group in sorted(groups.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
+        row: dict[str, Any] = {"predictor": name, "train_size": size, "seeds": len(group)}
+        for metric in METRICS:
+            mean, low, high = mean_interval(np.array([[r[metric]] for r in group], dtype=np.float64))
+            row[metric] = (float(mean[0]), float(high[0] - mean[0]) if math.isfinite(high[0]) else math.nan)
+        rows.append(row)
+    return rows
+
+
+def tau_figure(rows: list[dict[str, Any]], folder: Path) -> list[Path]:
+    """Kendall tau against training-set size (log x), mean and 95 % band per predictor."""
+    from ..engine.plots import pyplot, save_figure, styles
+
+    plt = pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 4.0))
+    names = list(dict.fromkeys(r["predictor"] for r in rows))
+    looks = styles(names)
+    for name in names:
+        mine = sorted((r for r in rows if r["predictor"] == name), key=lambda r: r["train_size"])
+        sizes = [r["train_size"] for r in mine]
+        mean = np.array([r["kendall_tau"][0] for r in mine])
+        half = np.array([r["kendall_tau"][1] for r in mine])
+        look = looks[name]
+        axes.plot(sizes, mean, label=name, color=look["color"], linestyle=look["linestyle"], marker=look["marker"])
+        if np.isfinite(half).any():
+            axes.fill_between(sizes, mean - half, mean + half, color=look["color"], alpha=0.15, linewidth=0)
+    axes.set_xscale("log")
+    axes.set_xlabel("training cells")
+    axes.set_ylabel("Kendall tau on the other cells")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    return save_figure(figure, folder, "predictor_tau")
