@@ -74,6 +74,7 @@ class SearchLoop:
         self._started = 0
         self._spent = 0.0
         self._best: float | None = None
+        self._unsaved_repeats = 0  # repeats told to the strategy since the store last saved its state
 
     # --- scoring ----------------------------------------------------------------------------
     def score(self, result: Result) -> float | None:
@@ -138,6 +139,9 @@ class SearchLoop:
                 break
             for done in self.executor.wait():
                 self._complete(done.trial_id, done.result)
+        if self._unsaved_repeats:
+            self.store.record_tell(self._step, [], self.strategy.state_dict(), repeats=self._unsaved_repeats)
+            self._unsaved_repeats = 0
         self.store.set_meta("stop_reason", self.stop_reason)
         return self.stop_reason
 
@@ -157,21 +161,24 @@ class SearchLoop:
 
         Proposals already evaluated are told to the strategy at once, before the ask is stored,
         so the new trials, those answers and the strategy's resulting state land in one
-        transaction: a strategy that mostly repeats itself costs one write per ask.
+        transaction: a strategy that mostly repeats itself costs one write per ask, and its repeats
+        are counted, not stored.
         """
         archs: list[Arch] = [self.space.validate(a) for a in self.strategy.ask(n)]
         self._step += 1
         rows: list[dict] = []
+        row_archs: list[Arch] = []  # the architecture of each row
         answered: list[Observation] = []
         batch: dict[str, int] = {}  # key → row of its first (new) occurrence in this ask
         for arch in archs:
-            text, key = self.space.format(arch), self._key(arch)
+            key = self._key(arch)
             known = self._known.get(key)
-            if known is not None and known.result is not None:
-                rows.append({"arch": text, "key": key, "state": DUPLICATE, "duplicate_of": known.trial_id,
-                             "result": known.result, "score": known.score, "told": True})
+            if known is not None and known.result is not None:  # answered now: counted, not stored
                 answered.append(Observation(arch, known.score))
-            elif known is not None:  # its original is still running
+                continue
+            text = self.space.format(arch)
+            row_archs.append(arch)
+            if known is not None:  # its original is still running
                 rows.append({"arch": text, "key": key, "state": DUPLICATE, "duplicate_of": known.trial_id})
             elif key in batch:
                 rows.append({"arch": text, "key": key, "state": DUPLICATE, "duplicate_of_row": batch[key]})
@@ -180,14 +187,21 @@ class SearchLoop:
                 rows.append({"arch": text, "key": key, "state": PENDING, "fidelity": self.fidelity})
         if answered:
             self.strategy.tell(answered)
-        ids = self.store.record_ask(self._step, rows, self.strategy.state_dict())
-        for trial_id, row, arch in zip(ids, rows, archs):
+        self._unsaved_repeats += len(answered)
+        if not rows:
+            # Only repeats: nothing new to persist. Their tells reach the store with the next
+            # write; a crash before it replays them exactly, since the strategy resumes from the
+            # last saved state (its generator included) and proposes the same repeats again.
+            return 0
+        ids = self.store.record_ask(self._step, rows, self.strategy.state_dict(), repeats=self._unsaved_repeats)
+        self._unsaved_repeats = 0
+        for trial_id, row, arch in zip(ids, rows, row_archs):
             if row["state"] == PENDING:
                 self._known[row["key"]] = _Known(trial_id, None, None)
                 self._running[trial_id] = (arch, row["key"])
                 self._started += 1
                 self.executor.submit(trial_id, self.evaluator, arch, self.fidelity)
-            elif not row.get("told"):
+            else:
                 original = row.get("duplicate_of") or ids[row["duplicate_of_row"]]
                 self._waiting.setdefault(original, []).append((trial_id, arch))
         return len(batch)
@@ -206,7 +220,9 @@ class SearchLoop:
 
     def _tell(self, told: list[tuple[int, Arch, float | None]]) -> None:
         self.strategy.tell([Observation(arch, score) for _, arch, score in told])
-        self.store.record_tell(self._step, [trial_id for trial_id, _, _ in told], self.strategy.state_dict())
+        self.store.record_tell(self._step, [trial_id for trial_id, _, _ in told], self.strategy.state_dict(),
+                               repeats=self._unsaved_repeats)
+        self._unsaved_repeats = 0
 
     def _note_best(self, score: float | None) -> None:
         if score is not None and (self._best is None or score > self._best):

@@ -270,15 +270,20 @@ class RunStore:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value)))
 
     # --- the three loop transactions --------------------------------------------------------
-    def record_ask(self, step: int, trials: list[dict[str, Any]], strategy_state: dict[str, Any]) -> list[int]:
+    def record_ask(self, step: int, trials: list[dict[str, Any]], strategy_state: dict[str, Any],
+                   repeats: int = 0) -> list[int]:
         """Insert the asked trials (evaluations and duplicates) with the strategy state after the ask.
 
-        Duplicates already answered and told (``told``) go in with their result, and the state is
-        the one after that tell.
+        ``repeats`` counts proposals answered at once from earlier results and already told (the
+        state is the one after that tell): they are counted, not stored row by row, so a strategy
+        that re-proposes known cells hundreds of thousands of times leaves a store of its
+        evaluations, not of its repeats. Duplicates of trials still running get rows: they wait
+        for the result.
         """
         now = time.time()
         ids = []
         with self._transaction():
+            self._count_repeats(repeats)
             for t in trials:
                 result: Result | None = t.get("result")
                 duplicate_of = t.get("duplicate_of")
@@ -310,10 +315,16 @@ class RunStore:
                             (result.status, score, json.dumps(dict(result.metrics)), result.reason, time.time(),
                              trial_id))
 
-    def record_tell(self, step: int, trial_ids: list[int], strategy_state: dict[str, Any]) -> None:
+    def record_tell(self, step: int, trial_ids: list[int], strategy_state: dict[str, Any], repeats: int = 0) -> None:
         with self._transaction():
+            self._count_repeats(repeats)
             self.db.executemany("UPDATE trials SET told = 1 WHERE id = ?", [(i,) for i in trial_ids])
             self._save_state(step, strategy_state, time.time())
+
+    def _count_repeats(self, repeats: int) -> None:
+        if repeats:
+            self.db.execute("INSERT INTO meta (key, value) VALUES ('repeats_answered', ?) ON CONFLICT(key) "
+                            "DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value", (str(repeats),))
 
     def _save_state(self, step: int, state: dict[str, Any], now: float) -> None:
         self.db.execute("INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)",
@@ -345,7 +356,12 @@ class RunStore:
             " COUNT(*) FILTER (WHERE state = 'done' AND status = 'failed') AS failed,"
             " COUNT(*) FILTER (WHERE state = 'done' AND cost_estimated = 1) AS estimated,"
             " COALESCE(SUM(cost) FILTER (WHERE state = 'done'), 0) AS cost FROM trials").fetchone()
-        return dict(row)
+        counts = dict(row)
+        repeats = self.get_meta("repeats_answered") or 0
+        if not isinstance(repeats, int):
+            raise DataError(f"{self.path} is damaged: meta 'repeats_answered' is {repeats!r}; {_RESTORE}")
+        counts["duplicates"] += repeats
+        return counts
 
     # --- export -----------------------------------------------------------------------------
     def export(self, path: str | Path, include_duplicates: bool = False) -> Path:

@@ -262,7 +262,7 @@ def test_classic_strategy_rejects_a_predictor(tmp_path, data_dir):
     ("predictor-topk", {"warmup": ["params", "synflw"]}, "option warmup: unknown zero-cost proxy 'synflw'"),
     ("predictor-topk", {"warmup": ["params", "synflow"]},
      "option warmup: proxy 'synflow' is not stored for nb201 cifar10 (stored: flops, params, zen)"),
-    ("predictor-topk", {"warmup": 3}, "option warmup must be a string or a list of strings or null, got 3"),
+    ("predictor-topk", {"warmup": 3}, "option warmup must be true or false or a string or a list of strings or null, got 3"),
     ("bananas", {"warmup": "zen", "warmup_pool": 0}, "option warmup_pool must be an integer >= 1 or null, got 0"),
     ("bananas", {"warmup_pool": 500}, "option warmup_pool sizes the pool a zero-cost warm-up ranks"),
 ])
