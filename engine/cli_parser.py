@@ -11,7 +11,7 @@ from .user_files import load_yaml_text
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
-                 "seed", "fidelity", "objective", "dedup", "data_dir", "run_dir")
+                 "seed", "fidelity", "objective", "dedup", "data_dir", "run_dir", "tensorboard")
 OPTION_FLAGS = ("space", "strategy", "predictor", "evaluator", "executor")
 # Shorthand flags for common plugin options: flag → (options dict, option name).
 SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", "device"),
@@ -123,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
     s.add_argument("--trial-timeout", type=_positive_float, help="--executor ray: seconds before a trial is retried")
     s.add_argument("--max-retries", type=_positive_int, help="--executor ray: retries of a crashed or hung trial")
+    s.add_argument("--tensorboard", metavar="DIR", help="log the search as TensorBoard scalars (pip install "
+                                                         "'nasloop[tensorboard]')")
     s.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
 

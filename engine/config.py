@@ -36,6 +36,8 @@ class SearchConfig:
     predictor_options: dict[str, Any] = field(default_factory=dict)
     evaluator_options: dict[str, Any] = field(default_factory=dict)
     executor_options: dict[str, Any] = field(default_factory=dict)
+    tensorboard: str | None = None
+    """A folder to log the search to as TensorBoard scalars (``--tensorboard DIR``)."""
     plugins: list[Name] = field(default_factory=list)
     """Plugin files or modules to import first (``--plugin``); stored so a resumed run loads them again."""
 

@@ -57,7 +57,8 @@ class SearchLoop:
     def __init__(self, space: SearchSpace, strategy: Strategy, evaluator: Evaluator, executor: Executor,
                  store: RunStore, budget: Budget, objective: str = "val_accuracy", minimize: bool = False,
                  fidelity: int | None = None, dedup: str = "exact", max_duplicate_streak: int = 10_000,
-                 on_progress: ProgressHook | None = None) -> None:
+                 on_progress: ProgressHook | None = None,
+                 on_result: Callable[[int, Result, "float | None"], None] | None = None) -> None:
         if dedup not in ("exact", "functional"):
             raise ConfigError(f"dedup must be 'exact' or 'functional', got '{dedup}'")
         self.space, self.strategy, self.evaluator = space, strategy, evaluator
@@ -66,6 +67,7 @@ class SearchLoop:
         self._key = space.functional_hash if dedup == "functional" else space.hash
         self.max_duplicate_streak = max_duplicate_streak
         self.on_progress = on_progress
+        self.on_result = on_result  # (evaluations finished, result, best score so far) after each result
         self.stop_reason = ""
         self._known: dict[str, _Known] = {}
         self._waiting: dict[int, list[tuple[int, Arch]]] = {}  # running trial → duplicates awaiting its result
@@ -217,6 +219,8 @@ class SearchLoop:
                                                 for dup, dup_arch in self._waiting.pop(trial_id, [])])
         if self.on_progress:
             self.on_progress(self._started - self.executor.pending, self.budget.queries, self._best)
+        if self.on_result:
+            self.on_result(self._started - self.executor.pending, result, self._best)
 
     def _tell(self, told: list[tuple[int, Arch, float | None]]) -> None:
         self.strategy.tell([Observation(arch, score) for _, arch, score in told])

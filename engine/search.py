@@ -20,6 +20,7 @@ from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_lock import RunLock
 from .store import DB_NAME, RunStore, finite_or_none
+from .tensorboard_log import TensorBoardLog
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_objective"]
 
@@ -93,10 +94,11 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     """
     space, strategy, evaluator, executor = plugins or build_plugins(config)
     objective = config.objective or evaluator.objective
+    minimize = config.minimize if config.objective else evaluator.minimize
+    log = TensorBoardLog(config.tensorboard, strategy, minimize) if config.tensorboard else None
     loop = SearchLoop(space, strategy, evaluator, executor, store,
-                      Budget(config.budget, config.max_seconds), objective=objective,
-                      minimize=config.minimize if config.objective else evaluator.minimize,
-                      fidelity=config.fidelity, dedup=config.dedup, on_progress=on_progress)
+                      Budget(config.budget, config.max_seconds), objective=objective, minimize=minimize,
+                      fidelity=config.fidelity, dedup=config.dedup, on_progress=on_progress, on_result=log)
     store.set_meta("objective", objective)
     store.set_meta("minimize", loop.minimize)
     store.set_meta("status", "running")
@@ -118,6 +120,8 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
         raise
     finally:
         store.set_meta("wall_seconds", (store.get_meta("wall_seconds") or 0.0) + time.perf_counter() - started)
+        if log is not None:
+            log.close()
     return summarize(store)
 
 

@@ -50,6 +50,10 @@ class Strategy(Configurable, ABC):
     def tell(self, observations: list[Observation]) -> None:
         """Learn from results of earlier asks, in the order they completed."""
 
+    def diagnostics(self) -> dict[str, float]:
+        """Numbers worth watching while the search runs (logged to TensorBoard); none by default."""
+        return {}
+
     def state_dict(self) -> dict[str, Any]:
         """Everything needed to continue exactly; subclasses extend it."""
         return {"rng": self.rng.bit_generator.state}

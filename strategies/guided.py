@@ -28,6 +28,8 @@ import math
 from abc import abstractmethod
 from typing import Any, ClassVar, Literal, Sequence
 
+from scipy import stats
+
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeInt, PositiveInt
@@ -135,6 +137,20 @@ class PredictorGuidedStrategy(Strategy):
     @abstractmethod
     def _rank_round(self, k: int) -> list[Arch]:
         """Up to ``k`` unseen architectures, best first, ranked with the current predictor."""
+
+    def diagnostics(self) -> dict[str, float]:
+        """How well the current predictor ranks the results it has not been fit on yet.
+
+        The newest results (those since the last fit) are out of sample for the predictor that
+        chose them: their Kendall tau against its predictions is its ranking quality as the
+        search sees it, round after round.
+        """
+        fresh = self._training_set()[self.fed:]
+        if not self.predictor.fitted or len(fresh) < 3 or len({s for _, s in fresh}) < 2:
+            return {}
+        predicted, _ = self.predictor.predict([a for a, _ in fresh])
+        tau = stats.kendalltau(predicted, [s for _, s in fresh]).statistic
+        return {"predictor/kendall_tau_out_of_sample": float(tau)} if math.isfinite(tau) else {}
 
     # --- helpers for subclasses ---------------------------------------------------------------
     def _training_set(self) -> list[tuple[Arch, float]]:

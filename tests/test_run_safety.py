@@ -218,3 +218,19 @@ def test_a_library_error_with_a_native_stack_is_stored_as_one_line():
     assert "\n" in str(raised.value)
     reason = describe_exception(raised.value)
     assert "\n" not in reason and reason.startswith(f"{type(raised.value).__name__}: ") and "(at " in reason
+
+
+def test_tensorboard_logs_the_best_so_far_each_metric_and_the_predictors_out_of_sample_tau(tmp_path, data_dir):
+    pytest.importorskip("tensorboard", reason="pip install 'nasloop[tensorboard]'")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    logs = tmp_path / "tb"
+    summary = search(SearchConfig(strategy="predictor-topk", predictor="gp", budget=40, seed=2,
+                                  data_dir=str(data_dir), run_dir=str(tmp_path / "run"), tensorboard=str(logs)))
+    events = EventAccumulator(str(logs))
+    events.Reload()
+    best = [e.value for e in events.Scalars("search/best_so_far")]
+    assert len(best) == 40 and best == sorted(best) and best[-1] == pytest.approx(summary["best"]["score"])
+    assert len(events.Scalars("metrics/val_accuracy")) == 40
+    taus = [e.value for e in events.Scalars("predictor/kendall_tau_out_of_sample")]
+    assert taus and all(-1 <= t <= 1 for t in taus)
