@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -20,6 +21,7 @@ from .cli_study import cmd_compare, cmd_report
 from .config import SearchConfig
 from .errors import ConfigError, NasloopError
 from .plugins import load_plugins
+from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .search import resume, search, summarize
 from .store import RunStore, finite_or_none
@@ -179,10 +181,14 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     from ..predictors.evaluation import evaluate_predictors
 
     options = dict(args.predictor_opt)
-    rows = evaluate_predictors(args.predictors, args.train_sizes, list(range(args.seeds)), space=args.space,
-                               dataset=args.dataset, data_dir=args.data_dir, fidelity=args.fidelity,
-                               metric=args.metric, predictor_options={name: options for name in args.predictors},
-                               space_options=dict(args.space_opt))
+    total = len(args.predictors) * len(args.train_sizes) * args.seeds
+    with progress("fitting", total) as advance:
+        rows = evaluate_predictors(args.predictors, args.train_sizes, list(range(args.seeds)), space=args.space,
+                                   dataset=args.dataset, data_dir=args.data_dir, fidelity=args.fidelity,
+                                   metric=args.metric, predictor_options={name: options for name in args.predictors},
+                                   space_options=dict(args.space_opt),
+                                   on_result=lambda r: advance(f"{r['predictor']} n={r['train_size']} "
+                                                               f"tau {r['kendall_tau']:.3f}"))
     if args.json:
         _print_json(rows)
         return
@@ -237,9 +243,10 @@ def _cmd_proxies(args: argparse.Namespace) -> None:
     archs = _read_archs(args, space)
     from .evaluators.proxies import score_architectures
 
-    rows = score_architectures(space, archs, args.proxies, dataset=args.dataset,
-                               data_dir=args.data_dir, batch_size=args.batch_size, seed=args.seed,
-                               device=args.device)
+    with progress("scoring", len(archs)) as advance:
+        rows = score_architectures(space, archs, args.proxies, dataset=args.dataset,
+                                   data_dir=args.data_dir, batch_size=args.batch_size, seed=args.seed,
+                                   device=args.device, on_result=lambda r: advance(r["arch"][:40]))
     if args.json:
         _print_json(rows)
         return
@@ -270,6 +277,8 @@ def _cmd_train(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
     args.command_line = ["nasloop", *(sys.argv[1:] if argv is None else argv)]  # what reports say made them
     commands: dict[str, Callable[[], Any]] = {
         "search": lambda: _report_search(args),

@@ -9,7 +9,9 @@ from pathlib import Path
 from .config import SearchConfig
 from .errors import ConfigError
 from .registry import SEARCH_SPACES
-from .study import STUDY_FILE, Study, load_study, open_study, parse_method, read_methods, run_study
+from .progress import progress
+from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, read_methods, run_state,
+                    run_study)
 
 
 def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_int_list) -> None:
@@ -93,7 +95,10 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         config = draft.config(method, 0)
         check_objective(config, build_plugins(config)[2])
     study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
-    outcomes = run_study(study, args.jobs, on_run=None if args.quiet or not sys.stderr.isatty() else _progress)
+    waiting = sum(1 for m, seed in study.runs() if run_state(study.run_dir(m, seed)) not in ("finished", "failed"))
+    with progress("runs", waiting, enabled=not args.quiet) as advance:
+        outcomes = run_study(study, args.jobs, on_run=lambda run_dir, outcome, *_: advance(
+            f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"))
     results = collect(study, args.target if args.target is not None else default_target(base))
     from .report import markdown_table, study_tables, write_study_report
 
@@ -116,19 +121,14 @@ def _compare_predictors(args: argparse.Namespace) -> int:
     grid = {"space": args.space, "dataset": args.dataset, "metric": args.metric, "fidelity": args.fidelity,
             "space_options": dict(args.space_opt),
             "predictor_options": {name: dict(args.predictor_opt) for name in args.predictors}}
-    show = None if args.quiet or not sys.stderr.isatty() else (
-        lambda r: print(f"{r['predictor']} n={r['train_size']} seed {r['seed']}: tau {r['kendall_tau']:.3f}",
-                        file=sys.stderr, flush=True))
-    records = run_predictor_study(args.out, grid, args.predictors, args.train_sizes, list(range(args.seeds)),
-                                  args.data_dir, on_result=show)
+    with progress("fits", len(args.predictors) * len(args.train_sizes) * args.seeds, not args.quiet) as advance:
+        records = run_predictor_study(args.out, grid, args.predictors, args.train_sizes, list(range(args.seeds)),
+                                      args.data_dir, on_result=lambda r: advance(
+                                          f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"))
     written = write_predictor_report(args.out, records, grid, args.command_line)
     print(written[0].read_text().split("\n\n")[3])  # the table
     print(f"\nreport: {written[1]}")
     return 0
-
-
-def _progress(run_dir: str, outcome: str, done: int, total: int) -> None:
-    print(f"[{done}/{total}] {run_dir}: {outcome}", file=sys.stderr, flush=True)
 
 
 def cmd_report(args: argparse.Namespace) -> None:

@@ -237,3 +237,27 @@ def test_lists_show_plain_text_and_the_version_is_known(capsys):
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0 and capsys.readouterr().out.startswith("nasloop ")
+
+
+def test_progress_shows_on_a_terminal_and_stays_out_of_pipes(tmp_path, data_dir):
+    import os
+    import pty
+
+    argv = [sys.executable, "-m", "nasloop.engine.cli", "proxies", "--sample", "3", "--proxies", "params",
+            "--space-opt", "channels=4", "--space-opt", "cells=1", "--data-dir", str(data_dir)]
+    piped = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0 and piped.stderr == "" and len(piped.stdout.splitlines()) == 3
+    leader, follower = pty.openpty()
+    with subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=follower) as proc:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(leader)
+    assert proc.returncode == 0 and b"scoring" in seen

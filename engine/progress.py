@@ -1,0 +1,22 @@
+"""Progress for long commands: a rich bar on a terminal, nothing in a pipe or a log file."""
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import Callable, Iterator
+
+
+@contextlib.contextmanager
+def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Callable[[str], None]]:
+    """Yield ``advance(note)``: one step done, ``note`` shown beside the bar (e.g. the last result)."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda note="": None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("{task.fields[note]}"), console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=total, note="")
+    with bar:
+        yield lambda note="": bar.update(task, advance=1, note=note)
