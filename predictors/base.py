@@ -1,4 +1,7 @@
-"""The predictor interface, in the style of scikit-learn estimators.
+"""The predictor interface: fit on evaluated architectures, predict mean and spread for others.
+
+Predictors are built for one search space (their encodings, FLAN's vocabulary), so they are not
+scikit-learn estimators (no ``get_params``/``clone``); ``config()`` lists their options.
 
 ``fit`` learns from evaluated architectures and their scores, ``predict`` returns a mean and a
 standard deviation per architecture (the spread lets acquisition functions trade exploration
