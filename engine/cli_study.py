@@ -43,6 +43,8 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--objective", help="metric to compare on; default the evaluator's")
     c.add_argument("--minimize", action="store_true", default=False)
     c.add_argument("--target", type=float, help="the value queries are counted to (default: the table's best)")
+    c.add_argument("--interval", choices=("t", "bootstrap"), default="t", help="95 %% intervals: Student t "
+                                                                              "(default) or percentile bootstrap")
     c.add_argument("--data-dir")
     c.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
     c.add_argument("--evaluator-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
@@ -53,6 +55,8 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     r.add_argument("path", type=Path, help="a study folder (from 'nasloop compare') or a run directory")
     r.add_argument("--out", type=Path, help="where to write (default: inside PATH)")
     r.add_argument("--target", type=float, help="the value queries are counted to (default: the table's best)")
+    r.add_argument("--interval", choices=("t", "bootstrap"), default="t", help="95 %% intervals: Student t or "
+                                                                              "percentile bootstrap")
 
 
 def _methods(args: argparse.Namespace) -> list:
@@ -99,7 +103,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     with progress("runs", waiting, enabled=not args.quiet) as advance:
         outcomes = run_study(study, args.jobs, on_run=lambda run_dir, outcome, *_: advance(
             f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"))
-    results = collect(study, args.target if args.target is not None else default_target(base))
+    results = collect(study, args.target if args.target is not None else default_target(base), args.interval)
     from .report import markdown_table, study_tables, write_study_report
 
     written = write_study_report(results, args.out, args.command_line)
@@ -144,7 +148,8 @@ def cmd_report(args: argparse.Namespace) -> None:
         written = write_predictor_report(args.out or args.path, read_records(args.path), grid, args.command_line)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
-        results = collect(study, args.target if args.target is not None else default_target(study.base))
+        results = collect(study, args.target if args.target is not None else default_target(study.base),
+                          args.interval)
         written = write_study_report(results, args.out or args.path, args.command_line)
     else:
         written = write_run_report(args.path, args.out or args.path / "report", args.command_line)

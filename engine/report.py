@@ -121,8 +121,8 @@ def _provenance(command: Sequence[str]) -> tuple[str, str]:
             f"<p>Made {stamp} by <code>{html.escape(line)}</code> with {html.escape(found)}.</p>")
 
 
-NOTES = ("Values are the best objective found within the budget: mean ± half-width of the 95 % t interval "
-         "over seeds. AUC is the mean of the best-so-far curve over all queries. Queries to target: median "
+NOTES = ("Values are the best objective found within the budget: mean ± half-width of the 95 % interval "
+         "over seeds (Student t unless the report says bootstrap). AUC is the mean of the best-so-far curve over all queries. Queries to target: median "
          "[IQR] over seeds, '>budget' where the target was not reached (censored, sorted last). Held-out of "
          "chosen: the held-out metric of the architecture each run returns (its best by the objective). Paired "
          "tests compare methods on the same seeds at the full budget (Wilcoxon signed-rank, Holm-corrected over "
@@ -138,7 +138,8 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     base = results.study.base
     title = f"nasloop study: {base.space} / {base.dataset}, budget {results.budget}"
     grid = (f"{len(results.methods)} methods, seeds {results.study.seeds}, evaluator {base.evaluator}, "
-            f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'})"
+            f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'}), "
+            f"{'bootstrap' if results.interval == 'bootstrap' else 't'} intervals"
             + (f", target {results.target:g}" if results.target is not None else ""))
     md_prov, html_prov = _provenance(command)
     sections = [("Results", "results"), ("Average ranks", "ranks"), ("Paired tests at the full budget", "tests")]

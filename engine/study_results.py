@@ -43,15 +43,17 @@ class StudyResults:
     methods: dict[str, MethodRuns]
     problems: list[str]
     """Runs missing, unfinished or damaged: reported, and left out of the statistics."""
+    interval: str = "t"
+    """How the 95 % intervals are computed: ``t`` (Student) or ``bootstrap`` (percentile, 2,000 resamples)."""
 
     def shown(self, value: float) -> float:
         """A score as the objective's own value."""
         return -value if self.minimize else value
 
     # --- tables ---------------------------------------------------------------------------------
-    def anytime(self, method: str, interval: str = "t") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def anytime(self, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         runs = self.methods[method]
-        mean, low, high = mean_interval(np.vstack(runs.curves), interval)
+        mean, low, high = mean_interval(np.vstack(runs.curves), self.interval)
         if self.minimize:
             mean, low, high = -mean, -high, -low
         return mean, low, high
@@ -102,7 +104,7 @@ def held_out_metric(objective: str) -> str | None:
     return "test_" + objective[len("val_"):] if objective.startswith("val_") else None
 
 
-def collect(study: Study, target: float | None = None) -> StudyResults:
+def collect(study: Study, target: float | None = None, interval: str = "t") -> StudyResults:
     """Read every run of ``study``; a run that is missing, unfinished or damaged is listed, not used."""
     budget = study.base.budget or 0
     methods: dict[str, MethodRuns] = {}
@@ -139,5 +141,5 @@ def collect(study: Study, target: float | None = None) -> StudyResults:
         budget = min((len(c) for r in methods.values() for c in r.curves), default=0)
         for runs in methods.values():
             runs.curves = [c[:budget] for c in runs.curves]
-    return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems)
+    return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval)
 

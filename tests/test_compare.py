@@ -90,6 +90,8 @@ def test_a_study_is_runs_a_grid_a_report_and_reproducible_numbers(tmp_path, data
         assert np.allclose(mean, curves.mean(axis=0))
         half = stats.t.ppf(0.975, 2) * stats.sem(curves, axis=0)
         assert np.allclose(high - mean, half, equal_nan=True)
+        _, boot_low, boot_high = collect(loaded, target=91.57, interval="bootstrap").anytime(method.label)
+        assert np.all((boot_low <= mean + 1e-9) & (mean <= boot_high + 1e-9))
     # Running the same command again runs nothing and prints the same table.
     assert compare(study, data_dir) == 0
     assert capsys.readouterr().out.splitlines()[:6] == first.splitlines()[:6]
