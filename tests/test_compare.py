@@ -263,3 +263,12 @@ def test_progress_shows_on_a_terminal_and_stays_out_of_pipes(tmp_path, data_dir)
             seen += chunk
     os.close(leader)
     assert proc.returncode == 0 and b"scoring" in seen
+
+
+def test_the_example_methods_file_reads_with_its_full_options():
+    from nasloop.engine.study import read_methods
+
+    methods = read_methods(Path(__file__).resolve().parents[1] / "examples" / "methods.yaml")
+    assert [m.label for m in methods] == ["evolution-100", "bananas-gp-ei", "flan-warm"]
+    assert methods[2].strategy_options == {"warmup": True, "batch_size": 8}
+    assert methods[2].predictor_options == {"ensemble": 4}
