@@ -118,19 +118,19 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
 
 def _compare_predictors(args: argparse.Namespace) -> int:
     from ..predictors.comparison import run_predictor_study
-    from .report import write_predictor_report
+    from .report import markdown_table, predictor_table, write_predictor_report
 
     if args.methods or args.methods_file:
         raise ConfigError("compare either searches (--methods) or predictors (--predictors), not both at once")
     grid = {"space": args.space, "dataset": args.dataset, "metric": args.metric, "fidelity": args.fidelity,
             "space_options": dict(args.space_opt),
-            "predictor_options": {name: dict(args.predictor_opt) for name in args.predictors}}
+            "predictor_options": dict(args.predictor_opt)}
     with progress("fits", len(args.predictors) * len(args.train_sizes) * args.seeds, not args.quiet) as advance:
         records = run_predictor_study(args.out, grid, args.predictors, args.train_sizes, list(range(args.seeds)),
                                       args.data_dir, on_result=lambda r: advance(
                                           f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"))
     written = write_predictor_report(args.out, records, grid, args.command_line)
-    print(written[0].read_text().split("\n\n")[3])  # the table
+    print(markdown_table(predictor_table(records)))
     print(f"\nreport: {written[1]}")
     return 0
 

@@ -194,6 +194,19 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     return [out / "report.md", out / "report.html", figure]
 
 
+def predictor_table(records: list[dict]) -> Table:
+    """Mean ± 95 % t half-width over seeds of each metric, per (predictor, train size)."""
+    from ..predictors.comparison import summary_rows
+
+    show = lambda pair, digits: (f"{pair[0]:.{digits}f} ± {pair[1]:.{digits}f}"  # noqa: E731
+                                 if math.isfinite(pair[1]) else f"{pair[0]:.{digits}f}")
+    return (["predictor", "train", "seeds", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
+             "predict s"],
+            [[r["predictor"], str(r["train_size"]), str(r["seeds"]), show(r["kendall_tau"], 3),
+              show(r["spearman"], 3), show(r["precision_top1"], 2), show(r["precision_top5"], 2),
+              show(r["fit_seconds"], 2), show(r["predict_seconds"], 3)] for r in summary_rows(records)])
+
+
 def write_predictor_report(folder: Path, records: list[dict], grid: dict,
                            command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
     """A predictor study's table (mean ± 95 % t half-width over seeds) and its tau-vs-size figure."""
@@ -201,13 +214,7 @@ def write_predictor_report(folder: Path, records: list[dict], grid: dict,
 
     rows = summary_rows(records)
     figures = tau_figure(rows, folder / "figures") if rows else []
-    show = lambda pair, digits: (f"{pair[0]:.{digits}f} ± {pair[1]:.{digits}f}"  # noqa: E731
-                                 if math.isfinite(pair[1]) else f"{pair[0]:.{digits}f}")
-    table: Table = (["predictor", "train", "seeds", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.",
-                     "fit s", "predict s"],
-                    [[r["predictor"], str(r["train_size"]), str(r["seeds"]), show(r["kendall_tau"], 3),
-                      show(r["spearman"], 3), show(r["precision_top1"], 2), show(r["precision_top5"], 2),
-                      show(r["fit_seconds"], 2), show(r["predict_seconds"], 3)] for r in rows])
+    table = predictor_table(records)
     title = f"nasloop predictor study: {grid['space']} / {grid['dataset']}"
     facts = ("Each predictor is fit on n cells of the benchmark (seed s: the first n of "
              "numpy.random.default_rng(s).permutation over its cells) and ranks all the others.")

@@ -47,7 +47,10 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
 def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                         seeds: Sequence[int], data_dir: str | None,
                         on_result: Callable[[dict], None] | None = None) -> list[dict[str, Any]]:
-    """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new."""
+    """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
+
+    ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     grid_path = folder / GRID_FILE
     if grid_path.exists():
@@ -71,7 +74,8 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
 
         evaluate_predictors(list(predictors), list(train_sizes), list(seeds), space=grid["space"],
                             dataset=grid["dataset"], data_dir=data_dir, metric=grid["metric"],
-                            fidelity=grid["fidelity"], predictor_options=grid["predictor_options"],
+                            fidelity=grid["fidelity"],
+                            predictor_options={name: grid["predictor_options"] for name in predictors},
                             space_options=grid["space_options"], on_result=keep, skip=done)
     return records
 

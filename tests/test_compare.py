@@ -227,6 +227,9 @@ def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, 
     table = (study / "report.md").read_text()
     assert f"| gp | 8 | 3 | {np.mean(gp_8):.3f} ± " in table
     assert (study / "figures" / "predictor_tau.png").exists()
+    assert main(argv[:2] + ["gp,zero-cost"] + argv[3:4] + ["8"] + argv[5:]) == 0  # a new predictor joins
+    records = [json.loads(line) for line in (study / "predictor_records.jsonl").read_text().splitlines()]
+    assert len(records) == 14 and {r["predictor"] for r in records[12:]} == {"zero-cost"}
     capsys.readouterr()
     assert main(argv[:2] + ["gp"] + argv[3:] + ["--dataset", "cifar100"]) == 2
     assert "holds a predictor study with dataset = 'cifar10', not 'cifar100'" in capsys.readouterr().err
