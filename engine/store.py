@@ -1,9 +1,12 @@
 """The results store: one SQLite file per run, the single source of truth.
 
-It holds the run's configuration, every trial (asked, running, finished, or answered from an
-earlier identical trial), and the strategy's state. Each step of the loop is one transaction:
+It holds the run's configuration, every trial (asked, running, finished, or waiting for an
+identical trial still running), and the strategy's state; proposals answered at once from an
+earlier result are counted (``repeats_answered``), not stored one by one. Each step of the loop
+is one transaction:
 
-* ask: the new trials, the answers to proposals already evaluated, and the strategy state after both;
+* ask: the new trials, the count of proposals answered from earlier results, and the strategy
+  state after both (an ask of nothing but such repeats is written with the next step);
 * complete: a trial's result, as soon as it arrives;
 * tell: the trials marked as told and the strategy state after the tell.
 
