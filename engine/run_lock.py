@@ -11,11 +11,22 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import time
 from pathlib import Path
 
 from .errors import ConfigError
 
 LOCK_NAME = "nasloop.lock"
+
+
+def _holder(fd: int) -> str:
+    """The pid the holder wrote; it writes it just after locking, so give it a moment to appear."""
+    for _ in range(50):
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if text.isdigit():
+            return text
+        time.sleep(0.01)
+    return ""
 
 
 class RunLock:
@@ -31,11 +42,12 @@ class RunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
-            os.close(fd)
             if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                os.close(fd)
                 raise
-            pid = f"process {holder}" if holder.isdigit() else holder
+            holder = _holder(fd)
+            os.close(fd)
+            pid = f"process {holder}" if holder.isdigit() else "another process"
             raise ConfigError(f"{self.run_dir} is being searched by {pid}; wait for it to finish, or stop it "
                               f"and continue with 'nasloop search --resume {self.run_dir}'") from None
         os.ftruncate(fd, 0)
@@ -47,6 +59,7 @@ class RunLock:
         if self._fd is not None:
             # The file stays: unlinking it would let a third process lock a fresh inode while a
             # second still waits on the old one.
+            os.ftruncate(self._fd, 0)  # no stale pid for the next one to misreport
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None

@@ -75,7 +75,7 @@ def test_two_resumes_started_at_once_evaluate_nothing_twice(tmp_path, data_dir):
     outcomes = [(proc.returncode, proc.communicate(timeout=600)[1]) for proc in both]
     outcomes = [(proc.returncode, err) for proc, (_, err) in zip(both, outcomes)]
     assert sorted(code for code, _ in outcomes)[0] == 0 and all(code in (0, 2) for code, _ in outcomes)
-    assert all("is being searched by process" in err for code, err in outcomes if code == 2)
+    assert all("is being searched by process" in err for code, err in outcomes if code == 2), outcomes
     assert count_trials(run) == 3000
 
 
