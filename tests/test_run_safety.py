@@ -5,6 +5,7 @@ on the real NB201 table, and checks what the README's "What nasloop guarantees" 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -47,8 +48,11 @@ def wait_for_lock_holder(run_dir: Path, proc: subprocess.Popen, limit_s: float =
 
 
 def count_trials(run_dir: Path) -> int:
-    with sqlite3.connect(f"file:{run_dir / 'nasloop.sqlite'}?mode=ro", uri=True) as db:
+    db = sqlite3.connect(f"file:{run_dir / 'nasloop.sqlite'}?mode=ro", uri=True)
+    try:  # closed, not just committed: an open file would keep a test's tmpfs from unmounting
         return db.execute("SELECT COUNT(*) FROM trials WHERE state != 'duplicate'").fetchone()[0]
+    finally:
+        db.close()
 
 
 def test_a_second_writer_is_refused_naming_the_holder_and_readers_keep_working(tmp_path, data_dir):
@@ -110,6 +114,14 @@ def test_a_full_disk_stops_cleanly_and_resume_continues(tmp_path, data_dir):
                                        f"some space; then continue with 'nasloop search --resume {disk / 'run'}'")
         stored = count_trials(disk / "run")
         assert 0 < stored < 300
+        filler = disk / "filler"
+        with contextlib.suppress(OSError), open(filler, "wb") as fh:  # take whatever room is left
+            fh.write(b"\0" * (os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize + 4096))
+        exported = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "export", str(disk / "run"),
+                                   str(disk / "all.json"), "--all"], env=ENV, capture_output=True, text=True)
+        filler.unlink()
+        assert exported.returncode == 2 and exported.stderr.count("\n") == 1 and "No space left" in exported.stderr
+        assert not (disk / "all.json").exists() and not list(disk.glob(".all.json.part"))
         subprocess.run(["mount", "-o", "remount,size=16m", str(disk)], check=True)
         summary = resume(disk / "run")
         assert summary["status"] == "finished" and summary["evaluations"] == 300
