@@ -24,7 +24,8 @@ from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .search import resume, search, summarize
-from .store import RunStore, finite_or_none
+from .export import export_trials, finite_or_none
+from .store import RunStore
 from .user_files import read_user_text, read_yaml
 
 def _search_config(args: argparse.Namespace) -> SearchConfig:
@@ -283,8 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands: dict[str, Callable[[], Any]] = {
         "search": lambda: _report_search(args),
         "show": lambda: _print_summary(summarize(args.run_dir), args.json),
-        "export": lambda: print(RunStore.in_run_dir(args.run_dir, readonly=True).export(args.output,
-                                                                                          include_duplicates=args.all)),
+        "export": lambda: print(export_trials(RunStore.in_run_dir(args.run_dir, readonly=True), args.output,
+                                              include_duplicates=args.all)),
         "spaces": lambda: _cmd_list(SEARCH_SPACES),
         "strategies": lambda: _cmd_list(STRATEGIES),
         "predictors": lambda: _cmd_predictors(args),

@@ -19,7 +19,8 @@ from .options import takes
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_lock import RunLock
-from .store import DB_NAME, RunStore, finite_or_none
+from .export import finite_or_none
+from .store import DB_NAME, RunStore
 from .tensorboard_log import TensorBoardLog
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_objective"]

@@ -10,6 +10,7 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError
 from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.inprocess import InProcessExecutor
+from nasloop.engine.export import export_trials
 from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import RunStore
@@ -136,8 +137,8 @@ def test_resume_with_a_larger_budget_continues(tmp_path, data_dir):
 def test_export_csv_and_json(tmp_path, data_dir):
     summary = run(tmp_path, "r", data_dir, strategy="random", budget=15, seed=8)
     with RunStore.in_run_dir(summary["run_dir"]) as store:
-        records = json.loads(store.export(tmp_path / "out.json").read_text())
-        with open(store.export(tmp_path / "out.csv"), newline="") as fh:
+        records = json.loads(export_trials(store, tmp_path / "out.json").read_text())
+        with open(export_trials(store, tmp_path / "out.csv"), newline="") as fh:
             rows = list(csv.DictReader(fh))
     assert len(records) == len(rows) == 15
     for record, row in zip(records, rows):

@@ -1,0 +1,65 @@
+"""Writing a run's trials to CSV or JSON (``nasloop export``), and standard JSON for every output."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+from .store import RunStore
+
+
+def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = False) -> Path:
+    """Write trials as CSV or JSON (by suffix): one row per trial, metrics as columns.
+
+    The file is written beside its destination and renamed into place, so a full disk or a
+    killed export never leaves half a file under the requested name. JSON holds no NaN
+    (standard JSON has none): a missing value is null.
+    """
+    path = Path(path)
+    if path.suffix not in (".json", ".csv"):
+        raise DataError(f"cannot export to '{path.name}': use a .csv or .json file name")
+    if path.is_dir():
+        raise DataError(f"cannot export to {path}: it is a directory; give a file name ending in {path.suffix}")
+    if not path.parent.is_dir():
+        raise DataError(f"cannot export to {path}: folder {path.parent} does not exist; create it first")
+    records = [t.as_record() for t in (store.trials() if include_duplicates else store.evaluations())]
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        with open(partial, "w", newline="") as fh:
+            if path.suffix == ".json":
+                json.dump(finite_or_none(records), fh, indent=1, allow_nan=False)
+            else:
+                _write_csv(fh, records)
+        os.replace(partial, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # on a read-only file system even removing fails
+            partial.unlink()
+        raise DataError(f"cannot write {path}: {exc.strerror or exc}; choose a writable place with free "
+                        "space") from None
+    return path
+
+
+def _write_csv(fh: Any, records: list[dict[str, Any]]) -> None:
+    metric_names = sorted({m for r in records for m in r.get("metrics", {})})
+    fields = ["id", "step", "arch", "fidelity", "state", "duplicate_of", "status", "score", "cost",
+              "cost_estimated", "reason", "asked_at", "finished_at"] + metric_names
+    writer = csv.DictWriter(fh, fieldnames=fields)
+    writer.writeheader()
+    for r in records:
+        writer.writerow({**{k: v for k, v in r.items() if k != "metrics"}, **r.get("metrics", {})})
+
+
+def finite_or_none(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None, so it is standard JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_none(v) for v in value]
+    return value
