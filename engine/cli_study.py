@@ -34,6 +34,9 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 per method (default 5)")
     c.add_argument("--out", type=Path, required=True, help="the study folder")
     c.add_argument("--jobs", type=positive_int, default=1, help="runs at once, each in its own process")
+    c.add_argument("--executor", choices=("local", "ray"), default="local",
+                   help="where runs go: local processes (--jobs) or one Ray task per run")
+    c.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
     c.add_argument("--space", default="nb201")
     c.add_argument("--dataset", default="cifar10")
     c.add_argument("--evaluator", default="tabular")
@@ -90,6 +93,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     if args.predictors:
         return _compare_predictors(args)
     methods = _methods(args)
+    if args.ray_address and args.executor != "ray":
+        raise ConfigError("--ray-address sends runs to a Ray cluster: add --executor ray")
     base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator, budget=args.budget,
                         max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
                         minimize=args.minimize, data_dir=args.data_dir, space_options=dict(args.space_opt),
@@ -102,7 +107,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     waiting = sum(1 for m, seed in study.runs() if run_state(study.run_dir(m, seed)) not in ("finished", "failed"))
     with progress("runs", waiting, enabled=not args.quiet) as advance:
         outcomes = run_study(study, args.jobs, on_run=lambda run_dir, outcome, *_: advance(
-            f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"))
+            f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"), ray_address=args.ray_address,
+            use_ray=args.executor == "ray")
     results = collect(study, args.target if args.target is not None else default_target(base), args.interval)
     from .report import markdown_table, study_tables, write_study_report
 

@@ -206,13 +206,15 @@ def _run_one(job: tuple[dict[str, Any], str]) -> tuple[str, str]:
     return config.run_dir, summary["status"]
 
 
-def run_study(study: Study, jobs: int = 1,
-              on_run: Callable[[str, str, int, int], None] | None = None) -> dict[str, str]:
+def run_study(study: Study, jobs: int = 1, on_run: Callable[[str, str, int, int], None] | None = None,
+              ray_address: str | None = None, use_ray: bool = False) -> dict[str, str]:
     """Run every run of the grid that is not finished, ``jobs`` at a time; run dir → outcome.
 
     Each run is an ordinary search in its own process (``spawn``: torch is not fork-safe once
-    used), so a crash in one cannot take the others down; ``on_run(run_dir, outcome, done, total)``
-    reports progress. Damaged runs are reported and left alone.
+    used), so a crash in one cannot take the others down; with ``use_ray`` each run is one Ray
+    task instead (a local Ray on loopback, or the cluster at ``ray_address``), its own evaluator
+    and executor unchanged. ``on_run(run_dir, outcome, done, total)`` reports progress. Damaged
+    runs are reported and left alone.
     """
     pending, outcomes = [], {}
     for method, seed in study.runs():
@@ -225,6 +227,13 @@ def run_study(study: Study, jobs: int = 1,
         else:
             pending.append((study.config(method, seed).to_dict(), state))
     total, done = len(pending), 0
+    if use_ray:
+        for run_dir, outcome in _on_ray(pending, ray_address):
+            done += 1
+            outcomes[run_dir] = outcome
+            if on_run:
+                on_run(run_dir, outcome, done, total)
+        return outcomes
     if jobs <= 1:
         results: Iterator[tuple[str, str]] = map(_run_one, pending)
         for run_dir, outcome in results:
@@ -241,3 +250,32 @@ def run_study(study: Study, jobs: int = 1,
                 on_run(run_dir, outcome, done, total)
     return outcomes
 
+
+
+def _on_ray(pending: list[tuple[dict[str, Any], str]], address: str | None) -> Iterator[tuple[str, str]]:
+    """Run each job as a Ray task (one CPU each); yield (run dir, outcome) as they finish."""
+    from .executors.ray_executor import import_ray
+
+    ray = import_ray(local=address is None)
+    owns = not ray.is_initialized()
+    if owns:
+        try:
+            ray.init(address=address, include_dashboard=False if address is None else None, logging_level="WARNING")
+        except Exception as exc:  # noqa: BLE001 - Ray fails in many ways; say which address, in one line
+            raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0] if str(exc) else ''}); fix --ray-address") from None
+    task = ray.remote(num_cpus=1, max_retries=0)(_run_one)
+    try:
+        refs = {task.remote(job): job for job in pending}
+        while refs:
+            ready, _ = ray.wait(list(refs), num_returns=1)
+            for ref in ready:
+                job = refs.pop(ref)
+                try:
+                    yield ray.get(ref)
+                except ray.exceptions.RayError as exc:  # the worker died: this run stays interrupted
+                    first = next((line for line in str(exc).splitlines() if line.strip()), "no details")
+                    yield job[0]["run_dir"], f"error: Ray task failed ({type(exc).__name__}: {first.strip()})"
+    finally:
+        if owns:
+            ray.shutdown()

@@ -275,3 +275,19 @@ def test_the_example_methods_file_reads_with_its_full_options():
     assert [m.label for m in methods] == ["evolution-100", "bananas-gp-ei", "flan-warm"]
     assert methods[2].strategy_options == {"warmup": True, "batch_size": 8}
     assert methods[2].predictor_options == {"ensemble": 4}
+
+
+def test_runs_as_ray_tasks_give_the_numbers_of_local_processes(tmp_path, data_dir, capsys, monkeypatch):
+    local, on_ray = tmp_path / "local", tmp_path / "ray"
+    assert compare(local, data_dir, methods="random,local", seeds=2) == 0
+    for key, value in {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0",
+                       "RAY_AUTH_MODE": "disabled"}.items():  # a local Ray on loopback, as the executor starts one
+        monkeypatch.setenv(key, value)
+    assert compare(on_ray, data_dir, "--executor", "ray", methods="random,local", seeds=2) == 0
+    for method in ("random", "local"):
+        for seed in (0, 1):
+            assert scores_in(on_ray / "runs" / method / f"seed-{seed}") == \
+                scores_in(local / "runs" / method / f"seed-{seed}")
+    capsys.readouterr()
+    assert compare(tmp_path / "x", data_dir, "--ray-address", "127.0.0.1:1", methods="random") == 2
+    assert "add --executor ray" in capsys.readouterr().err

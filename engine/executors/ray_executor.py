@@ -45,7 +45,7 @@ _STARTUP_FAILURES = 3  # workers that die before their first trial, in a row, be
 _CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
 
 
-def _import_ray(local: bool) -> ModuleType:
+def import_ray(local: bool) -> ModuleType:
     """Import ray, first pinning a cluster we start ourselves to loopback."""
     if local:
         env = {**_LOCAL_RAY_ENV, **(_LOOPBACK_ENV if "ray" not in sys.modules else {})}
@@ -168,7 +168,7 @@ class RayExecutor(Executor):
         self.max_retries, self.timeout_s, self.warmup_timeout_s = max_retries, timeout_s, warmup_timeout_s
         if address is not None:
             _check_reachable(address)
-        self._ray = ray = _import_ray(local=address is None)
+        self._ray = ray = import_ray(local=address is None)
         self._owns_ray = not ray.is_initialized()
         if self._owns_ray:
             self._start(address, workers, object_store_memory)
