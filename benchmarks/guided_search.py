@@ -112,13 +112,13 @@ class Method:
 
 WARMUP = "<warm-up proxies of the space>"
 METHODS: dict[str, Method] = {
-    "flan-topk": Method("predictor-topk", "flan"),
+    "flan-topk": Method("predictor-topk", "flan", strategy_options={"warmup": None}),  # a random start
     "flan-topk-zc": Method("predictor-topk", "flan", strategy_options={"warmup": WARMUP}),
     "flan-topk-zc-pool": Method("predictor-topk", "flan", strategy_options={"warmup": WARMUP, "warmup_pool": 1024}),
     "random-topk-zc": Method("predictor-topk", "random", strategy_options={"warmup": WARMUP}),
     "bananas-gp": Method("bananas", "gp"),
     "bananas-mlp": Method("bananas", "mlp"),
-    "emprox-topk": Method("predictor-topk", "emprox"),
+    "emprox-topk": Method("predictor-topk", "emprox", strategy_options={"warmup": None}),
     "evolution": Method("evolution", strategy_options={"population_size": 50, "sample_size": 10}),
     "local": Method("local"),
     "random": Method("random"),

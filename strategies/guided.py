@@ -37,7 +37,7 @@ from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace, enumerable
 from .base import Strategy
-from .warmup import ZeroCostWarmup, benchmark_warmup, check_proxies
+from .warmup import ZeroCostWarmup, check_proxies, resolve_warmup
 
 REFIT_MODES: tuple[str, ...] = ("warm", "reset")
 _SAMPLE_TRIES = 50  # random draws per wanted architecture before falling back to enumeration
@@ -66,7 +66,7 @@ class PredictorGuidedStrategy(Strategy):
         self.refit_every = self.batch_size if refit_every is None else refit_every
         self.refit = refit
         context = context or RunContext()
-        self.warmup = check_proxies(benchmark_warmup(space, context) if warmup is True else warmup, warmup_pool)
+        self.warmup = check_proxies(resolve_warmup(warmup, space, context), warmup_pool)
         self.warmup_pool = warmup_pool
         self._warmup = (ZeroCostWarmup.from_context(space, self.warmup, context, seed, warmup_pool)
                         if self.warmup else None)

@@ -39,6 +39,18 @@ def benchmark_warmup(space: SearchSpace, context: RunContext) -> list[str]:
     return list(benchmark.warmup_proxies)
 
 
+def resolve_warmup(warmup: bool | str | Sequence[str] | None, space: SearchSpace,
+                   context: RunContext) -> str | Sequence[str] | None:
+    """``warmup`` as proxy names or None: ``true`` is the benchmark's own warm-up proxies, and
+    ``"auto"`` the same on a run answered from a benchmark that names them (else no warm-up)."""
+    if warmup == "auto":
+        recommended = context.benchmark.warmup_proxies if context.lookup and context.benchmark else ()
+        return list(recommended) or None
+    if warmup is True:
+        return benchmark_warmup(space, context)
+    return None if warmup is False else warmup
+
+
 def check_proxies(warmup: str | Sequence[str] | None, warmup_pool: int | None = None) -> list[str]:
     """``warmup`` as a list of proxy names (empty: no warm-up, random initial picks)."""
     if warmup is None:

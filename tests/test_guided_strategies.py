@@ -272,3 +272,19 @@ def test_bad_options_fail_in_one_line_before_the_run(tmp_path, data_dir, strateg
                             data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
     assert "\n" not in str(info.value)
     assert not (tmp_path / "run").exists()
+
+
+def test_predictor_topk_starts_from_the_benchmark_warmup_by_default_and_at_random_when_told(tmp_path, data_dir):
+    """The default is the best start measured: the benchmark's warm-up proxies on a tabular run."""
+    runs = {}
+    for name, options in (("default", {}), ("explicit", {"warmup": ["params", "zen"]}), ("random", {"warmup": None})):
+        runs[name] = tmp_path / name
+        search(config(data_dir, runs[name], strategy="predictor-topk", predictor="zero-cost", predictor_options={},
+                      budget=6, strategy_options={"num_init": 6, "batch_size": 2, **options}))
+    first = {name: [row[2] for row in trials(run)] for name, run in runs.items()}
+    assert first["default"] == first["explicit"] != first["random"]
+    proxy_run = tmp_path / "proxy"  # answered by a proxy, not the table: no stored-proxy warm-up is assumed
+    search(config(data_dir, proxy_run, strategy="predictor-topk", predictor="zero-cost", predictor_options={},
+                  budget=4, evaluator="proxy", evaluator_options={"proxies": ["params"]},
+                  strategy_options={"num_init": 4, "batch_size": 2}))
+    assert [row[2] for row in trials(proxy_run)] != first["default"][:4]

@@ -3,7 +3,9 @@
 ``tests/data/nb201_trajectories.json`` holds the evaluated architectures, in order, of searches
 recorded with nasloop as it was before benchmarks, run contexts and space options existed
 (commit 8ce2a16), run from a pristine checkout of that commit with seed 3 on the shipped NB201
-table. Each is replayed here through today's API and must match step for step.
+table. Each is replayed here through today's API and must match step for step. (The
+``predictor-topk`` + EmProx search states ``warmup: null`` since that strategy's default became
+the zero-cost warm-up; it was recorded with a random start.)
 """
 from __future__ import annotations
 
