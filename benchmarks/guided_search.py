@@ -82,6 +82,7 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.registry import SEARCH_SPACES
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
+from nasloop.engine.study_stats import best_so_far, censored_quantiles, queries_to_target
 
 CHECKPOINTS = (16, 32, 64, 128, 200)
 # Published figures to print beside ours: (space, dataset) -> {budget: best %}, and a sentence.
@@ -147,29 +148,12 @@ def run_once(method: Method, space: str, dataset: str, seed: int, budget: int, d
     return scores, wall
 
 
-def queries_to(scores: list[float], target: float) -> float:
-    """1-based index of the first evaluation reaching ``target``; inf if none did."""
-    hits = [i + 1 for i, s in enumerate(scores) if s >= target - 1e-9]
-    return float(hits[0]) if hits else math.inf
-
-
 def best_at(scores: list[float], checkpoints: list[int]) -> list[float]:
-    running = np.fmax.accumulate(np.asarray(scores, dtype=np.float64))
-    return [float(running[min(b, len(running)) - 1]) for b in checkpoints]
-
-
-# --- statistics -------------------------------------------------------------------------------
-def quantiles(values: np.ndarray) -> tuple[float, float, float]:
-    """25th, 50th, 75th percentiles; runs that never found the optimum are +inf and sort last."""
-    q = np.quantile(values, [0.25, 0.5, 0.75], method="lower")
-    return float(q[0]), float(q[1]), float(q[2])
+    curve = best_so_far(scores, max(checkpoints))
+    return [float(curve[b - 1]) for b in checkpoints]
 
 
 # --- reporting --------------------------------------------------------------------------------
-def fmt_queries(value: float, budget: int) -> str:
-    return f">{budget}" if math.isinf(value) else f"{value:.0f}"
-
-
 def table(rows: dict[str, dict[str, Any]], checkpoints: list[int], budget: int, optimum: float,
           anchor: dict[int, float]) -> str:
     head = ("| method | " + " | ".join(f"best @{b}" for b in checkpoints)
@@ -180,11 +164,10 @@ def table(rows: dict[str, dict[str, Any]], checkpoints: list[int], budget: int, 
         for j in range(len(checkpoints)):
             mean, half = mean_ci(row["best_val"][:, j])
             cells.append(f"{mean:.2f} ± {half:.2f}" if not math.isnan(half) else f"{mean:.2f}")
-        q25, q50, q75 = quantiles(row["queries_to_optimum"])
-        found = np.isfinite(row["queries_to_optimum"])
+        to_optimum = censored_quantiles(row["queries_to_optimum"])
         lines.append(f"| {name} ({row['describe']}) | " + " | ".join(cells)
-                     + f" | {fmt_queries(q50, budget)} [{fmt_queries(q25, budget)}–{fmt_queries(q75, budget)}]"
-                     + f" | {found.sum()}/{len(found)} | {np.mean(row['wall']):.1f} |")
+                     + f" | {to_optimum.describe(budget)} | {to_optimum.reached}/{to_optimum.runs}"
+                     + f" | {np.mean(row['wall']):.1f} |")
     if anchor:
         cells = [f"{anchor[b]:.2f}" if b in anchor else "" for b in checkpoints]
         lines.append("| *published anchor (3 seeds)* | " + " | ".join(cells) + " | 128 | | |")
@@ -196,10 +179,7 @@ def table_optimum(space: str, dataset: str, data_dir: str) -> float:
     """The best objective over every cell the table holds (what a search could at most find)."""
     context = build_context(SEARCH_SPACES.get(space), dataset, data_dir, lookup=True)
     build_space(space, context)
-    task = context.benchmark.task(dataset)
-    values = [context.benchmark.query(cell, task.name).metrics.get(task.metric, math.nan)
-              for cell in context.benchmark.cells()]
-    return float(np.nanmin(values) if task.minimize else np.nanmax(values))
+    return context.benchmark.optimum(context.benchmark.task(dataset).name)
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -259,15 +239,16 @@ def main(argv: list[str] | None = None) -> None:
             for name, seed, scores, wall in pool.map(_run_job, jobs):
                 results[name, seed] = scores, wall
                 curve = best_at(scores, checkpoints)
+                reached = queries_to_target(scores, optimum)
                 print(f"{name} seed {seed}: best " + ", ".join(f"@{b} {v:.2f}" for b, v in zip(checkpoints, curve))
-                      + f"; optimum after {fmt_queries(queries_to(scores, optimum), args.budget)} queries, "
+                      + f"; optimum after {'>' + str(args.budget) if math.isinf(reached) else int(reached)} queries, "
                       f"{wall:.1f} s", file=sys.stderr, flush=True)
     rows: dict[str, dict[str, Any]] = {}
     for name in args.methods:
         runs = [results[name, seed] for seed in range(args.first_seed, args.first_seed + args.seeds)]
         rows[name] = {"describe": METHODS[name].describe(),
                       "best_val": np.asarray([best_at(scores, checkpoints) for scores, _ in runs]),
-                      "queries_to_optimum": np.asarray([queries_to(scores, optimum) for scores, _ in runs]),
+                      "queries_to_optimum": np.asarray([queries_to_target(scores, optimum) for scores, _ in runs]),
                       "wall": np.asarray([wall for _, wall in runs])}
     runtime = time.perf_counter() - started
     print(f"### {args.space} {args.dataset}: guided search ({args.seeds} seeds from {args.first_seed}, "

@@ -10,7 +10,7 @@ from .config import SearchConfig
 from .errors import ConfigError
 from .registry import SEARCH_SPACES
 from .progress import progress
-from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, read_methods, run_state,
+from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, plan_study, read_methods,
                     run_study)
 
 
@@ -104,11 +104,11 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         config = draft.config(method, 0)
         check_objective(config, build_plugins(config)[2])
     study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
-    waiting = sum(1 for m, seed in study.runs() if run_state(study.run_dir(m, seed)) not in ("finished", "failed"))
-    with progress("runs", waiting, enabled=not args.quiet) as advance:
-        outcomes = run_study(study, args.jobs, on_run=lambda run_dir, outcome, *_: advance(
+    pending, outcomes = plan_study(study)
+    with progress("runs", len(pending), enabled=not args.quiet) as advance:
+        outcomes.update(run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
             f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"), ray_address=args.ray_address,
-            use_ray=args.executor == "ray")
+            use_ray=args.executor == "ray"))
     results = collect(study, args.target if args.target is not None else default_target(base), args.interval)
     from .report import markdown_table, study_tables, write_study_report
 

@@ -13,6 +13,7 @@ proxies that rank its cells best). A YAML file may list methods with their full 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import re
@@ -181,6 +182,10 @@ def load_study(folder: Path) -> Study:
     return Study(Path(folder), base, methods, seeds)
 
 
+Job = tuple[dict[str, Any], str]
+"""One run to do: its configuration as a mapping, and whether it is ``new`` or ``interrupted``."""
+
+
 def run_state(run_dir: Path) -> str:
     """``new``, ``interrupted``, ``finished`` or ``failed``; ``damaged`` for a store that cannot be read."""
     if not (run_dir / DB_NAME).exists():
@@ -193,7 +198,7 @@ def run_state(run_dir: Path) -> str:
     return status if status in ("finished", "failed") else "interrupted"
 
 
-def _run_one(job: tuple[dict[str, Any], str]) -> tuple[str, str]:
+def _run_one(job: Job) -> tuple[str, str]:
     """One run in a worker process: a new search, or the resumption of an interrupted one."""
     from .search import resume, search  # imported in the worker, after the spawn
 
@@ -206,55 +211,49 @@ def _run_one(job: tuple[dict[str, Any], str]) -> tuple[str, str]:
     return config.run_dir, summary["status"]
 
 
-def run_study(study: Study, jobs: int = 1, on_run: Callable[[str, str, int, int], None] | None = None,
-              ray_address: str | None = None, use_ray: bool = False) -> dict[str, str]:
-    """Run every run of the grid that is not finished, ``jobs`` at a time; run dir → outcome.
-
-    Each run is an ordinary search in its own process (``spawn``: torch is not fork-safe once
-    used), so a crash in one cannot take the others down; with ``use_ray`` each run is one Ray
-    task instead (a local Ray on loopback, or the cluster at ``ray_address``), its own evaluator
-    and executor unchanged. ``on_run(run_dir, outcome, done, total)`` reports progress. Damaged
-    runs are reported and left alone.
-    """
-    pending, outcomes = [], {}
+def plan_study(study: Study) -> tuple[list[Job], dict[str, str]]:
+    """The runs still to do, and the outcome of each run that is kept as it is (finished, failed, damaged)."""
+    pending, kept = [], {}
     for method, seed in study.runs():
         run_dir = study.run_dir(method, seed)
         state = run_state(run_dir)
         if state in ("finished", "failed"):
-            outcomes[str(run_dir)] = f"{state} (kept)"
+            kept[str(run_dir)] = f"{state} (kept)"
         elif state == "damaged":
-            outcomes[str(run_dir)] = "damaged: left alone; set it aside to run it again"
+            kept[str(run_dir)] = "damaged: left alone; set it aside to run it again"
         else:
             pending.append((study.config(method, seed).to_dict(), state))
-    total, done = len(pending), 0
-    if use_ray:
-        for run_dir, outcome in _on_ray(pending, ray_address):
-            done += 1
-            outcomes[run_dir] = outcome
-            if on_run:
-                on_run(run_dir, outcome, done, total)
-        return outcomes
-    if jobs <= 1:
-        results: Iterator[tuple[str, str]] = map(_run_one, pending)
+    return pending, kept
+
+
+def run_study(pending: list[Job], jobs: int = 1, on_run: Callable[[str, str], None] | None = None,
+              ray_address: str | None = None, use_ray: bool = False) -> dict[str, str]:
+    """Do the ``pending`` runs of :func:`plan_study`, ``jobs`` at a time; run dir → outcome.
+
+    Each run is an ordinary search in its own process (``spawn``: torch is not fork-safe once
+    used), so a crash in one cannot take the others down; with ``use_ray`` each run is one Ray
+    task instead (a local Ray on loopback, or the cluster at ``ray_address``), its own evaluator
+    and executor unchanged. ``on_run(run_dir, outcome)`` sees each run as it ends.
+    """
+    outcomes: dict[str, str] = {}
+    with contextlib.ExitStack() as stack:
+        if use_ray:
+            results: Iterator[tuple[str, str]] = _on_ray(pending, ray_address)
+        elif jobs <= 1:
+            results = map(_run_one, pending)
+        else:
+            pool = stack.enter_context(ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")))
+            results = pool.map(_run_one, pending)
         for run_dir, outcome in results:
-            done += 1
             outcomes[run_dir] = outcome
             if on_run:
-                on_run(run_dir, outcome, done, total)
-        return outcomes
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for run_dir, outcome in pool.map(_run_one, pending):
-            done += 1
-            outcomes[run_dir] = outcome
-            if on_run:
-                on_run(run_dir, outcome, done, total)
+                on_run(run_dir, outcome)
     return outcomes
 
 
-
-def _on_ray(pending: list[tuple[dict[str, Any], str]], address: str | None) -> Iterator[tuple[str, str]]:
+def _on_ray(pending: list[Job], address: str | None) -> Iterator[tuple[str, str]]:
     """Run each job as a Ray task (one CPU each); yield (run dir, outcome) as they finish."""
-    from .executors.ray_executor import import_ray
+    from .executors.ray_executor import first_line, import_ray
 
     ray = import_ray(local=address is None)
     owns = not ray.is_initialized()
@@ -262,8 +261,8 @@ def _on_ray(pending: list[tuple[dict[str, Any], str]], address: str | None) -> I
         try:
             ray.init(address=address, include_dashboard=False if address is None else None, logging_level="WARNING")
         except Exception as exc:  # noqa: BLE001 - Ray fails in many ways; say which address, in one line
-            raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({type(exc).__name__}: "
-                              f"{str(exc).splitlines()[0] if str(exc) else ''}); fix --ray-address") from None
+            raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({first_line(exc)}); "
+                              "fix --ray-address") from None
     task = ray.remote(num_cpus=1, max_retries=0)(_run_one)
     try:
         refs = {task.remote(job): job for job in pending}
@@ -274,8 +273,7 @@ def _on_ray(pending: list[tuple[dict[str, Any], str]], address: str | None) -> I
                 try:
                     yield ray.get(ref)
                 except ray.exceptions.RayError as exc:  # the worker died: this run stays interrupted
-                    first = next((line for line in str(exc).splitlines() if line.strip()), "no details")
-                    yield job[0]["run_dir"], f"error: Ray task failed ({type(exc).__name__}: {first.strip()})"
+                    yield job[0]["run_dir"], f"error: Ray task failed ({first_line(exc)})"
     finally:
         if owns:
             ray.shutdown()

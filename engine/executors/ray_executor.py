@@ -57,7 +57,7 @@ def import_ray(local: bool) -> ModuleType:
     return ray
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     """Ray's errors span many lines; the store keeps the first one that says something."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     return f"{type(error).__name__}: {lines[0] if lines else 'no details'}"
@@ -197,7 +197,7 @@ class RayExecutor(Executor):
             try:
                 ray.init(address=address, logging_level="WARNING")
             except Exception as exc:  # ConnectionError, or a bad address format deep inside Ray
-                raise ConfigError(f"cannot connect to the Ray cluster at '{address}' ({_first_line(exc)}); "
+                raise ConfigError(f"cannot connect to the Ray cluster at '{address}' ({first_line(exc)}); "
                                   "start one with 'ray start --head' or fix --ray-address") from None
             return
         cpus = os.cpu_count() or 1
@@ -293,7 +293,7 @@ class RayExecutor(Executor):
         try:
             self._ray.get(slot.ready)
         except self._ray.exceptions.RayError as exc:
-            self._warm_up_failed(slot, f"Ray workers die on start-up ({_first_line(exc)}); make nasloop importable "
+            self._warm_up_failed(slot, f"Ray workers die on start-up ({first_line(exc)}); make nasloop importable "
                                        "on every node of the cluster (pip install it there)")
             return
         slot.ready = None
@@ -303,7 +303,7 @@ class RayExecutor(Executor):
         try:
             outcome: _Outcome = self._ray.get(slot.warm)
         except self._ray.exceptions.RayError as exc:
-            outcome = _Outcome(error=f"worker crashed: {_first_line(exc)}")
+            outcome = _Outcome(error=f"worker crashed: {first_line(exc)}")
         if outcome.user_error is not None:
             raise outcome.user_error
         if outcome.error is not None:
@@ -329,7 +329,7 @@ class RayExecutor(Executor):
             outcome: _Outcome = self._ray.get(ref)
         except self._ray.exceptions.RayError as exc:  # the worker process died (crash, OOM kill, ...)
             self._replace(slot)
-            return self._retry_or_fail(trial, f"worker crashed: {_first_line(exc)}")
+            return self._retry_or_fail(trial, f"worker crashed: {first_line(exc)}")
         if outcome.user_error is not None:
             raise outcome.user_error
         if outcome.error is not None:
