@@ -210,13 +210,19 @@ class SearchLoop:
 
     def _complete(self, trial_id: int, result: Result) -> None:
         score = self.score(result)
-        self.store.record_result(trial_id, result, score)
         arch, key = self._running.pop(trial_id)
+        told = [(trial_id, arch, score)] + [(dup, dup_arch, score) for dup, dup_arch in self._waiting.pop(trial_id, [])]
+        try:
+            self.strategy.tell([Observation(a, s) for _, a, s in told])
+        except BaseException:  # keep the evaluation; the tell is replayed on resume
+            self.store.record_result(trial_id, result, score)
+            raise
+        self.store.record_result(trial_id, result, score, tell=(self._step, [t for t, _, _ in told],
+                                                                self.strategy.state_dict(), self._unsaved_repeats))
+        self._unsaved_repeats = 0
         self._known[key] = _Known(trial_id, result, score)
         self._spent += result.cost
         self._note_best(score)
-        self._tell([(trial_id, arch, score)] + [(dup, dup_arch, score)
-                                                for dup, dup_arch in self._waiting.pop(trial_id, [])])
         if self.on_progress:
             self.on_progress(self._started - self.executor.pending, self.budget.queries, self._best)
         if self.on_result:

@@ -270,7 +270,7 @@ class RunStore:
     def set_meta(self, key: str, value: Any) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value)))
 
-    # --- the three loop transactions --------------------------------------------------------
+    # --- the loop's transactions --------------------------------------------------------
     def record_ask(self, step: int, trials: list[dict[str, Any]], strategy_state: dict[str, Any],
                    repeats: int = 0) -> list[int]:
         """Insert the asked trials (evaluations and duplicates) with the strategy state after the ask.
@@ -303,24 +303,42 @@ class RunStore:
             self._save_state(step, strategy_state, now)
         return ids
 
-    def record_result(self, trial_id: int, result: Result, score: float | None) -> None:
-        """Persist one finished evaluation the moment it arrives."""
+    def record_result(self, trial_id: int, result: Result, score: float | None,
+                      tell: tuple[int, list[int], dict[str, Any], int] | None = None) -> None:
+        """Persist one finished evaluation the moment it arrives.
+
+        ``tell`` is ``(step, told trial ids, strategy state, repeats)`` when the strategy has
+        already been told this result: both then land in one transaction, so a synchronous
+        search writes twice per evaluation (its ask, its result), not three times.
+        """
+        now = time.time()
+        told_ids = tell[1] if tell is not None else []
+        others = [i for i in told_ids if i != trial_id]
         with self._transaction():
             self.db.execute("UPDATE trials SET state = ?, status = ?, score = ?, metrics = ?, cost = ?,"
-                            " cost_estimated = ?, reason = ?, finished_at = ? WHERE id = ?",
+                            " cost_estimated = ?, reason = ?, finished_at = ?, told = ? WHERE id = ?",
                             (DONE, result.status, score, json.dumps(dict(result.metrics)), result.cost,
-                             int(result.cost_estimated), result.reason, time.time(), trial_id))
-            # Duplicates asked while this trial was running share its result.
-            self.db.execute("UPDATE trials SET status = ?, score = ?, metrics = ?, cost = 0, reason = ?,"
-                            " finished_at = ? WHERE duplicate_of = ? AND status IS NULL",
-                            (result.status, score, json.dumps(dict(result.metrics)), result.reason, time.time(),
-                             trial_id))
+                             int(result.cost_estimated), result.reason, now, int(trial_id in told_ids), trial_id))
+            if tell is None or others:  # told with it, no other id means no duplicate was waiting
+                # Duplicates asked while this trial was running share its result.
+                self.db.execute("UPDATE trials SET status = ?, score = ?, metrics = ?, cost = 0, reason = ?,"
+                                " finished_at = ? WHERE duplicate_of = ? AND status IS NULL",
+                                (result.status, score, json.dumps(dict(result.metrics)), result.reason, now,
+                                 trial_id))
+            if tell is not None:
+                step, _, state, repeats = tell
+                self._tell(step, others, state, repeats, now)
 
     def record_tell(self, step: int, trial_ids: list[int], strategy_state: dict[str, Any], repeats: int = 0) -> None:
         with self._transaction():
-            self._count_repeats(repeats)
+            self._tell(step, trial_ids, strategy_state, repeats, time.time())
+
+    def _tell(self, step: int, trial_ids: list[int], strategy_state: dict[str, Any], repeats: int,
+              now: float) -> None:
+        self._count_repeats(repeats)
+        if trial_ids:
             self.db.executemany("UPDATE trials SET told = 1 WHERE id = ?", [(i,) for i in trial_ids])
-            self._save_state(step, strategy_state, time.time())
+        self._save_state(step, strategy_state, now)
 
     def _count_repeats(self, repeats: int) -> None:
         if repeats:

@@ -31,7 +31,7 @@ class LocalSearch(Strategy):
         self.current: tuple[Arch, float] | None = None  # the point we climb from
         self.start: str | None = None  # restart point asked, not yet told
         self.candidate: tuple[Arch, float] | None = None  # best improving neighbour (best-improvement)
-        self.queue: list[Arch] = []  # neighbours of `current` not yet asked
+        self.queue: list[str] = []  # neighbours of `current` not yet asked, as text
         self.outstanding: list[str] = []  # neighbours asked, not yet told
 
     def ask(self, n: int) -> list[Arch]:
@@ -46,9 +46,9 @@ class LocalSearch(Strategy):
                 self.start = self._dump(arch)
                 return arch
             if self.queue:
-                arch = self.queue.pop()
-                self.outstanding.append(self._dump(arch))
-                return arch
+                text = self.queue.pop()
+                self.outstanding.append(text)
+                return self._load(text)
             if self.outstanding:  # neighbourhood still running: explore meanwhile
                 return self.space.sample(self.rng)
             # Neighbourhood done: take the best improvement (best-improvement mode) or restart.
@@ -77,12 +77,13 @@ class LocalSearch(Strategy):
     def _move_to(self, arch: Arch, score: float) -> None:
         self.current, self.candidate, self.outstanding = (arch, score), None, []
         neighbours = self.space.neighbours(arch)
-        self.queue = [neighbours[i] for i in self.rng.permutation(len(neighbours))]
+        # Kept as text: the state is saved after every ask and tell, the queue popped once per entry.
+        self.queue = [self._dump(neighbours[i]) for i in self.rng.permutation(len(neighbours))]
 
     def state_dict(self) -> dict[str, Any]:
         pair = lambda p: None if p is None else [self._dump(p[0]), p[1]]  # noqa: E731
         return {**super().state_dict(), "current": pair(self.current), "candidate": pair(self.candidate),
-                "start": self.start, "queue": [self._dump(a) for a in self.queue],
+                "start": self.start, "queue": list(self.queue),
                 "outstanding": list(self.outstanding)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -90,4 +91,4 @@ class LocalSearch(Strategy):
         pair = lambda p: None if p is None else (self._load(p[0]), p[1])  # noqa: E731
         self.current, self.candidate = pair(state["current"]), pair(state["candidate"])
         self.start, self.outstanding = state["start"], list(state["outstanding"])
-        self.queue = [self._load(a) for a in state["queue"]]
+        self.queue = list(state["queue"])

@@ -126,6 +126,41 @@ def test_crashing_evaluations_are_stored_as_failed_and_the_search_goes_on(tmp_pa
         assert all(space.parse(a)[0] != 4 for a, _ in strategy.state_dict()["population"])
 
 
+class TellFailsOnce(RegularizedEvolution):
+    """Real aging evolution whose tell crashes on its 30th new result (a bug in a user's strategy)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen = set()
+
+    def tell(self, observations):
+        for obs in observations:
+            if obs.arch not in self.seen and len(self.seen) == 29:
+                raise RuntimeError("bug in tell")
+            self.seen.add(obs.arch)
+        super().tell(observations)
+
+
+def test_a_result_is_kept_when_the_strategy_fails_to_take_it(tmp_path, nb201_context):
+    space = NB201Space()
+    with RunStore.in_run_dir(tmp_path / "crash", create=True) as store:
+        loop = SearchLoop(space, TellFailsOnce(space, seed=2, population_size=10, sample_size=3),
+                          TabularEvaluator(space, nb201_context), InProcessExecutor(), store, Budget(queries=60))
+        with pytest.raises(RuntimeError, match="bug in tell"):
+            loop.run()
+        kept = store.evaluations()
+        assert len(kept) == 30 and kept[-1].result is not None and not kept[-1].told
+    with RunStore.in_run_dir(tmp_path / "crash") as store:  # resuming tells it first, then goes on
+        SearchLoop(space, RegularizedEvolution(space, seed=2, population_size=10, sample_size=3),
+                   TabularEvaluator(space, nb201_context), InProcessExecutor(), store, Budget(queries=60)).run()
+        resumed = [t.arch for t in store.evaluations()]
+        assert all(t.told for t in store.evaluations())
+    with RunStore.in_run_dir(tmp_path / "straight", create=True) as store:
+        SearchLoop(space, RegularizedEvolution(space, seed=2, population_size=10, sample_size=3),
+                   TabularEvaluator(space, nb201_context), InProcessExecutor(), store, Budget(queries=60)).run()
+        assert [t.arch for t in store.evaluations()] == resumed
+
+
 def test_resume_with_a_larger_budget_continues(tmp_path, data_dir):
     first = run(tmp_path, "r", data_dir, strategy="evolution", budget=40, seed=7)
     more = resume(first["run_dir"], budget=70)
