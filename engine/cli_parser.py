@@ -11,7 +11,8 @@ from .user_files import load_yaml_text
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
-                 "seed", "fidelity", "objective", "dedup", "data_dir", "run_dir", "tensorboard")
+                 "seed", "fidelity", "objective", "objectives", "reference_point", "dedup", "data_dir", "run_dir",
+                "tensorboard")
 OPTION_FLAGS = ("space", "strategy", "predictor", "evaluator", "executor")
 # Shorthand flags for common plugin options: flag → (options dict, option name).
 SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", "device"),
@@ -67,6 +68,13 @@ def _int_list(text: str) -> list[int]:
     return values
 
 
+def _float_list(text: str) -> list[float]:
+    try:
+        return [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0,5.5, got '{text}'") from None
+
+
 def _name_list(text: str) -> list[str]:
     names = [v.strip() for v in text.split(",") if v.strip()]
     if not names:
@@ -110,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")
     s.add_argument("--objective", help="metric to maximise; default val_accuracy")
     s.add_argument("--minimize", action="store_true", default=None, help="minimise --objective instead")
+    s.add_argument("--objectives", type=_name_list, metavar="METRIC:max|min,...",
+                   help="several objectives, e.g. val_accuracy:max,params_m:min (strategies: random, evolution, bo)")
+    s.add_argument("--reference-point", type=_float_list, metavar="V1,V2,...",
+                   help="hypervolume reference point for --objectives, one value per objective, in the metrics' units")
     s.add_argument("--dedup", choices=("exact", "functional"),
                    help="answer repeats of the same (exact) or an equivalent (functional) architecture from the store")
     s.add_argument("--data-dir", help="folder holding benchmark data (else $NASLOOP_DATA, then ~/.cache/nasloop)")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
 from .errors import ConfigError
+from .objectives import Objective, check_reference_point, parse_objectives
 from .options import (Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options, option_names,
                       takes)
 from .user_files import read_yaml
@@ -28,6 +29,10 @@ class SearchConfig:
     fidelity: PositiveInt | None = None
     objective: Name | None = None
     minimize: bool = False
+    objectives: list[str] | None = None
+    """Several objectives, ``["val_accuracy:max", "params_m:min"]`` (``--objectives``); excludes ``objective``."""
+    reference_point: list[float] | None = None
+    """The hypervolume's reference point, one value per objective in the metrics' own units."""
     dedup: Literal["exact", "functional"] = "exact"
     data_dir: str | None = None
     run_dir: str | None = None
@@ -45,6 +50,22 @@ class SearchConfig:
         check_fields(self)  # the same type-hint checks as every plugin's options
         if self.budget is None and self.max_seconds is None:
             raise ConfigError("a search needs a budget: set budget (evaluations) and/or max_seconds")
+        if self.objectives is not None:
+            if self.objective is not None or self.minimize:
+                raise ConfigError("give either --objective [--minimize] or --objectives METRIC:max|min,..., not both")
+            check_reference_point(self.reference_point, parse_objectives(self.objectives))
+        elif self.reference_point is not None:
+            raise ConfigError("--reference-point is for several objectives; give --objectives too")
+
+    def objective_list(self) -> tuple[Objective, ...] | None:
+        """The configured objectives, or None to use the evaluator's default objective."""
+        if self.objectives is not None:
+            return parse_objectives(self.objectives)
+        return (Objective(self.objective, self.minimize),) if self.objective else None
+
+    @property
+    def num_objectives(self) -> int:
+        return len(self.objectives) if self.objectives is not None else 1
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], source: str = "config") -> "SearchConfig":

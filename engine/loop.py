@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .errors import ConfigError
 from .evaluators.base import Evaluator
 from .executors.base import Executor
+from .objectives import Objective, oriented_values
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .types import Arch, Observation, Result
 
@@ -48,7 +49,11 @@ class _Known:
 
     trial_id: int
     result: Result | None
-    score: float | None
+    scores: tuple[float, ...] | None
+
+    @property
+    def score(self) -> float | None:
+        return None if self.scores is None else self.scores[0]
 
 
 class SearchLoop:
@@ -56,14 +61,16 @@ class SearchLoop:
 
     def __init__(self, space: SearchSpace, strategy: Strategy, evaluator: Evaluator, executor: Executor,
                  store: RunStore, budget: Budget, objective: str = "val_accuracy", minimize: bool = False,
-                 fidelity: int | None = None, dedup: str = "exact", max_duplicate_streak: int = 10_000,
+                 objectives: Sequence[Objective] | None = None, fidelity: int | None = None, dedup: str = "exact", max_duplicate_streak: int = 10_000,
                  on_progress: ProgressHook | None = None,
                  on_result: Callable[[int, Result, "float | None"], None] | None = None) -> None:
         if dedup not in ("exact", "functional"):
             raise ConfigError(f"dedup must be 'exact' or 'functional', got '{dedup}'")
         self.space, self.strategy, self.evaluator = space, strategy, evaluator
         self.executor, self.store, self.budget = executor, store, budget
-        self.objective, self.minimize, self.fidelity = objective, minimize, fidelity
+        self.objectives = tuple(objectives) if objectives else (Objective(objective, minimize),)
+        self.objective, self.minimize = self.objectives[0].metric, self.objectives[0].minimize
+        self.fidelity = fidelity
         self._key = space.functional_hash if dedup == "functional" else space.hash
         self.max_duplicate_streak = max_duplicate_streak
         self.on_progress = on_progress
@@ -79,18 +86,30 @@ class SearchLoop:
         self._unsaved_repeats = 0  # repeats told to the strategy since the store last saved its state
 
     # --- scoring ----------------------------------------------------------------------------
-    def score(self, result: Result) -> float | None:
-        """The objective as the strategy sees it: higher is better, None when the trial failed."""
+    def scores(self, result: Result) -> tuple[float, ...] | None:
+        """The objectives as the strategy sees them: higher is better, None when the trial failed."""
         if not result.ok:
             return None
-        value = result.metrics.get(self.objective)
-        if value is None:
-            raise ConfigError(f"the evaluator reports no '{self.objective}' metric; choose --objective from: "
+        missing = [o.metric for o in self.objectives if o.metric not in result.metrics]
+        if missing:
+            raise ConfigError(f"the evaluator reports no '{missing[0]}' metric; choose --objective from: "
                               f"{', '.join(sorted(result.metrics))}")
-        value = float(value)
-        if math.isnan(value):
+        return oriented_values(result.metrics, self.objectives)
+
+    def _variances(self, result: Result | None) -> tuple[float, ...] | None:
+        """Each objective's noise (the variance of a mean of replicates) when the evaluator measured it."""
+        if result is None or not result.ok:
             return None
-        return -value if self.minimize else value
+        replicates = result.metrics.get("replicates")
+        if replicates is None or replicates <= 1:
+            return None
+        spreads = [result.metrics.get(f"{o.metric}_std") for o in self.objectives]
+        if any(s is None or math.isnan(s) for s in spreads):
+            return None
+        return tuple(float(s) ** 2 / replicates for s in spreads)
+
+    def _observation(self, arch: Arch, known: _Known) -> Observation:
+        return Observation(arch, known.score, known.scores, self._variances(known.result))
 
     # --- resume -----------------------------------------------------------------------------
     def _restore(self) -> None:
@@ -105,7 +124,8 @@ class SearchLoop:
                 if trial.result is None:
                     self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, self.space.parse(trial.arch)))
             else:
-                self._known.setdefault(trial.key, _Known(trial.id, trial.result, trial.score))
+                scores = self.scores(trial.result) if trial.state == DONE else None
+                self._known.setdefault(trial.key, _Known(trial.id, trial.result, scores))
                 self._started += 1
                 if trial.state == DONE:
                     self._spent += trial.result.cost
@@ -117,7 +137,8 @@ class SearchLoop:
             if trial.result is not None and not trial.told:
                 untold.append(trial)
         if untold:
-            self._tell([(t.id, self.space.parse(t.arch), t.score) for t in untold])
+            self._tell([(t.id, self.space.parse(t.arch), _Known(t.id, t.result, self.scores(t.result)))
+                        for t in untold])
 
     # --- the loop ---------------------------------------------------------------------------
     def run(self) -> str:
@@ -176,7 +197,7 @@ class SearchLoop:
             key = self._key(arch)
             known = self._known.get(key)
             if known is not None and known.result is not None:  # answered now: counted, not stored
-                answered.append(Observation(arch, known.score))
+                answered.append(self._observation(arch, known))
                 continue
             text = self.space.format(arch)
             row_archs.append(arch)
@@ -209,27 +230,27 @@ class SearchLoop:
         return len(batch)
 
     def _complete(self, trial_id: int, result: Result) -> None:
-        score = self.score(result)
+        known = _Known(trial_id, result, self.scores(result))
         arch, key = self._running.pop(trial_id)
-        told = [(trial_id, arch, score)] + [(dup, dup_arch, score) for dup, dup_arch in self._waiting.pop(trial_id, [])]
+        told = [(trial_id, arch, known)] + [(dup, dup_arch, known) for dup, dup_arch in self._waiting.pop(trial_id, [])]
         try:
-            self.strategy.tell([Observation(a, s) for _, a, s in told])
+            self.strategy.tell([self._observation(a, k) for _, a, k in told])
         except BaseException:  # keep the evaluation; the tell is replayed on resume
-            self.store.record_result(trial_id, result, score)
+            self.store.record_result(trial_id, result, known.score)
             raise
-        self.store.record_result(trial_id, result, score, tell=(self._step, [t for t, _, _ in told],
-                                                                self.strategy.state_dict(), self._unsaved_repeats))
+        self.store.record_result(trial_id, result, known.score, tell=(
+            self._step, [t for t, _, _ in told], self.strategy.state_dict(), self._unsaved_repeats))
         self._unsaved_repeats = 0
-        self._known[key] = _Known(trial_id, result, score)
+        self._known[key] = known
         self._spent += result.cost
-        self._note_best(score)
+        self._note_best(known.score)
         if self.on_progress:
             self.on_progress(self._started - self.executor.pending, self.budget.queries, self._best)
         if self.on_result:
             self.on_result(self._started - self.executor.pending, result, self._best)
 
-    def _tell(self, told: list[tuple[int, Arch, float | None]]) -> None:
-        self.strategy.tell([Observation(arch, score) for _, arch, score in told])
+    def _tell(self, told: list[tuple[int, Arch, _Known]]) -> None:
+        self.strategy.tell([self._observation(arch, known) for _, arch, known in told])
         self.store.record_tell(self._step, [trial_id for trial_id, _, _ in told], self.strategy.state_dict(),
                                repeats=self._unsaved_repeats)
         self._unsaved_repeats = 0

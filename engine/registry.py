@@ -87,11 +87,12 @@ _PKG = __name__.rsplit(".", 2)[0]  # "nasloop"
 
 SEARCH_SPACES: Registry = Registry("search_spaces", "search space", {
     "nb201": f"{_PKG}.search_spaces.nb201.space", "nb101": f"{_PKG}.search_spaces.nb101.space",
-    "tnb101-micro": f"{_PKG}.search_spaces.tnb101.space", "tnb101-macro": f"{_PKG}.search_spaces.tnb101.space"})
+    "tnb101-micro": f"{_PKG}.search_spaces.tnb101.space", "tnb101-macro": f"{_PKG}.search_spaces.tnb101.space",
+    "nago": f"{_PKG}.search_spaces.nago.space"})
 STRATEGIES: Registry = Registry("strategies", "strategy", {
     "random": f"{_PKG}.strategies.random_search", "evolution": f"{_PKG}.strategies.evolution",
     "local": f"{_PKG}.strategies.local_search", "bananas": f"{_PKG}.strategies.bananas",
-    "predictor-topk": f"{_PKG}.strategies.predictor_topk"})
+    "predictor-topk": f"{_PKG}.strategies.predictor_topk", "bo": f"{_PKG}.strategies.bo"})
 PREDICTORS: Registry = Registry("predictors", "predictor", {
     "random": f"{_PKG}.predictors.baselines", "zero-cost": f"{_PKG}.predictors.baselines",
     "flan": f"{_PKG}.predictors.flan", "emprox": f"{_PKG}.predictors.emprox", "gp": f"{_PKG}.predictors.gp",

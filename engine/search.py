@@ -20,6 +20,8 @@ from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_lock import RunLock
 from .export import finite_or_none
+from .objectives import Objective
+from .pareto_summary import pareto_summary
 from .store import DB_NAME, RunStore
 from .tensorboard_log import TensorBoardLog
 
@@ -42,7 +44,15 @@ def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluato
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES)
-    wiring: dict[str, Any] = {"context": context, "seed": config.seed}
+    if config.num_objectives > 1 and not strategy_factory.multi_objective:
+        able = [n for n in STRATEGIES.names() if STRATEGIES.get(n).multi_objective]
+        raise ConfigError(f"strategy '{config.strategy}' optimises one objective and --objectives names "
+                          f"{config.num_objectives}; use one of {', '.join(able)}, or a single --objective")
+    objectives = config.objective_list() or ()
+    reference = (None if config.reference_point is None else
+                 [o.oriented(float(v)) for o, v in zip(objectives, config.reference_point)])
+    wiring: dict[str, Any] = {"context": context, "seed": config.seed, "num_objectives": config.num_objectives,
+                              "reference_point": reference}
     if takes(strategy_factory, "predictor"):
         name = config.predictor or strategy_factory.default_predictor
         if name is None:
@@ -65,12 +75,17 @@ def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluato
 
 def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
     """An objective the evaluator will never report fails now, before a run directory exists."""
-    if config.objective is None:
-        return
     known = evaluator.metric_names(config.fidelity)
-    if known is not None and config.objective not in known:
-        raise ConfigError(f"the {config.evaluator} evaluator reports no '{config.objective}' metric; choose "
-                          f"--objective from: {', '.join(sorted(known))}")
+    for objective in config.objective_list() or ():
+        if known is not None and objective.metric not in known:
+            flag = "--objectives" if config.objectives else "--objective"
+            raise ConfigError(f"the {config.evaluator} evaluator reports no '{objective.metric}' metric; choose "
+                              f"{flag} from: {', '.join(sorted(known))}")
+
+
+def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:
+    """The objectives a run optimises: the configured ones, else the evaluator's default."""
+    return config.objective_list() or (Objective(evaluator.objective, evaluator.minimize),)
 
 
 def _make_run_dir(run_dir: Path) -> None:
@@ -94,14 +109,14 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     ``failed`` with the reason: a broken device or table must not look like a finished search.
     """
     space, strategy, evaluator, executor = plugins or build_plugins(config)
-    objective = config.objective or evaluator.objective
-    minimize = config.minimize if config.objective else evaluator.minimize
-    log = TensorBoardLog(config.tensorboard, strategy, minimize) if config.tensorboard else None
-    loop = SearchLoop(space, strategy, evaluator, executor, store,
-                      Budget(config.budget, config.max_seconds), objective=objective, minimize=minimize,
-                      fidelity=config.fidelity, dedup=config.dedup, on_progress=on_progress, on_result=log)
-    store.set_meta("objective", objective)
+    objectives = run_objectives(config, evaluator)
+    log = TensorBoardLog(config.tensorboard, strategy, objectives[0].minimize) if config.tensorboard else None
+    loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
+                      objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
+                      on_progress=on_progress, on_result=log)
+    store.set_meta("objective", loop.objective)
     store.set_meta("minimize", loop.minimize)
+    store.set_meta("objectives", [str(o) for o in objectives])
     store.set_meta("status", "running")
     started = time.perf_counter()
     try:
@@ -203,6 +218,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "wall_seconds": round(wall, 3),
             "best": None if best is None else {"arch": best.arch, "trial": best.id, "score": best.score,
                                                "metrics": dict(best.result.metrics)},
+            **pareto_summary(store, config),
         })
 
 

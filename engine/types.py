@@ -60,12 +60,21 @@ class Result:
 class Observation:
     """What a strategy is told about one architecture it asked for.
 
-    ``score`` is the objective (higher is better, already sign-flipped for minimised metrics);
-    ``None`` when the evaluation failed. Strategies see nothing else of the result.
+    ``score`` is the (first) objective, higher is better (already sign-flipped for minimised
+    metrics); ``None`` when the evaluation failed. ``scores`` holds every objective of a
+    multi-objective search the same way (``(score,)`` with one objective), and ``variances``
+    their measurement noise when the evaluator measured it (several replicates of a generator
+    point), else None. Strategies see nothing else of the result.
     """
 
     arch: Arch
     score: float | None
+    scores: tuple[float, ...] | None = None
+    variances: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.scores is None and self.score is not None and not math.isnan(self.score):
+            object.__setattr__(self, "scores", (self.score,))
 
     @property
     def failed(self) -> bool:

@@ -7,6 +7,7 @@ finishes). Each is refused here in one line before anything else looks at the da
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,13 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# YAML 1.1 reads 4e6 and 1e-3 as strings (it wants a dot: 4.0e+6); every other tool reads them as
+# numbers, and so do we (--space-opt param_limit=4e6).
+_BoundedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
 
 
 def load_yaml_text(text: str, source: str) -> Any:

@@ -214,7 +214,53 @@ class NetworkSpace(SearchSpace):
         """A freshly initialised network for ``arch``; its size comes from the space's own options."""
 
 
+@dataclass(frozen=True)
+class Dimension:
+    """One coordinate of a :class:`BoxSpace`: a named range, continuous or of integers."""
+
+    name: str
+    low: float
+    high: float
+    integer: bool = False
+
+
+class BoxSpace(SearchSpace):
+    """A space whose architectures are points of a box of continuous and integer coordinates.
+
+    Bayesian optimisation searches such a space directly: it models the objective over
+    ``to_box(arch)`` and proposes coordinates that ``from_box`` turns back into an architecture
+    (rounding integer coordinates and clipping to the box), rather than ranking a candidate pool.
+    """
+
+    @property
+    @abstractmethod
+    def dimensions(self) -> tuple[Dimension, ...]:
+        """The box's coordinates, in the order of ``to_box``."""
+
+    @abstractmethod
+    def to_box(self, arch: Arch) -> np.ndarray:
+        """``arch`` as a float64 vector of its coordinates in their own units."""
+
+    @abstractmethod
+    def from_box(self, x: Sequence[float]) -> Arch:
+        """The architecture nearest coordinates ``x`` (integers rounded, values clipped to the box)."""
+
+
+class GeneratorSpace(NetworkSpace):
+    """A space whose architecture is a network *generator* (NAGO's hyperparameters), not one network.
+
+    ``to_module`` draws one network from the generator; ``seed`` picks the draw, so a point and a
+    seed always give the same network. Evaluators that build networks train or score several
+    draws of one point when asked for ``replicates`` and report their mean and spread.
+    """
+
+    @abstractmethod
+    def to_module(self, arch: Arch, num_classes: int = 10, seed: int = 0) -> "torch.nn.Module":
+        """The network drawn from generator ``arch`` with draw ``seed``, freshly initialised."""
+
+
 CAPABILITIES: dict[type, str] = {
+    BoxSpace: "is a box of hyperparameters (BoxSpace: dimensions, to_box, from_box)",
     EnumerableSpace: "can be enumerated (EnumerableSpace: size and enumerate)",
     NeighbourhoodSpace: "has neighbours (NeighbourhoodSpace: neighbours)",
     NetworkSpace: "can build networks (NetworkSpace: to_module)",

@@ -27,8 +27,11 @@ class Strategy(Configurable, ABC):
     """
 
     plugin_kind = "strategy"
-    wiring = ("space", "seed", "predictor", "context")
+    wiring = ("space", "seed", "predictor", "context", "num_objectives")
     requires: ClassVar[tuple[type, ...]] = ()
+    multi_objective: ClassVar[bool] = False
+    """Whether the strategy can search several objectives at once (``--objectives``); it reads
+    ``Observation.scores`` and takes ``num_objectives`` in its constructor when it needs the count."""
     default_predictor: ClassVar[str | None] = None
     """The predictor a predictor-guided strategy (one whose constructor takes ``predictor``) uses without --predictor."""
 

@@ -8,7 +8,9 @@ from .base import Strategy
 
 @register_strategy("random")
 class RandomSearch(Strategy):
-    """Draws architectures independently from the space's sampling distribution."""
+    """Draws architectures independently from the space's sampling distribution (any number of objectives)."""
+
+    multi_objective = True
 
     def ask(self, n: int) -> list[Arch]:
         return [self.space.sample(self.rng) for _ in range(n)]

@@ -19,6 +19,7 @@ from ..types import Arch, Result
 from .base import Evaluator
 from .devices import resolve_device
 from .proxies import dataset_shape, minibatch, resolve, score_network
+from .replicates import build_network, combine, replicate_metric_names
 
 
 @register_evaluator("proxy")
@@ -27,15 +28,17 @@ class ProxyEvaluator(Evaluator):
 
     ``proxies`` is a list of registered proxy names or one comma-separated string. A trial fails
     (with the reason) when the objective proxy fails; another proxy that fails is left out of the
-    metrics, so one undefined secondary score does not throw away the objective.
+    metrics, so one undefined secondary score does not throw away the objective. ``replicates``
+    scores that many networks per architecture (draws of a generator point; see :mod:`.replicates`).
     """
 
     requires = (NetworkSpace,)
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None,
                  proxies: Sequence[str] | str = ("synflow",), batch_size: PositiveInt = 64, seed: Seed = 0,
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", replicates: PositiveInt = 1) -> None:
         super().__init__(space, context)
+        self.replicates = replicates
         self.proxies = [p.name for p in resolve(proxies)]
         self.batch_size, self.seed, self.device = batch_size, seed, device
         self.num_classes, _ = dataset_shape(self.context.dataset)
@@ -53,13 +56,16 @@ class ProxyEvaluator(Evaluator):
         minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
-        return list(self.proxies)
+        return replicate_metric_names(self.proxies, self.replicates)
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
+        return combine([self._score(arch, draw) for draw in range(self.replicates)])
+
+    def _score(self, arch: Arch, draw: int) -> Result:
         proxies = resolve(self.proxies)
         inputs, targets = minibatch(proxies, self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
-        scored = score_network(lambda: self.space.to_module(arch, num_classes=self.num_classes),
-                               proxies, inputs, targets, self.seed, self.device)
+        scored = score_network(lambda: build_network(self.space, arch, self.num_classes, draw),
+                               proxies, inputs, targets, self.seed + draw, self.device)
         cost = sum(scored.seconds.values())
         if self.objective in scored.errors:
             return Result.failed(scored.errors[self.objective], cost=cost)

@@ -42,6 +42,7 @@ from ..registry import SEARCH_SPACES
 from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
+from .replicates import build_network, combine, replicate_metric_names
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,9 @@ TRAIN_METRICS = ("val_accuracy", "test_accuracy", "train_loss", "params", "param
 class TrainingEvaluator(Evaluator):
     """Trains each architecture's network with :class:`Trainer` and reports what it measured.
 
-    ``train_images`` trains on a class-balanced sample of that many training images (quick runs).
+    ``train_images`` trains on a class-balanced sample of that many training images (quick runs);
+    ``replicates`` trains that many networks per architecture (draws of a generator point, see
+    :mod:`.replicates`).
     The remaining options are :class:`TrainConfig`'s and :class:`Trainer`'s.
     """
 
@@ -73,8 +76,10 @@ class TrainingEvaluator(Evaluator):
                  device: str = "auto", seed: Seed = 0, compile: bool = False, compile_mode: str | None = None,
                  amp: bool = True, cifar_source: Literal[CIFAR_SOURCES] = "auto",
                  download: bool = False, image_dir: str | os.PathLike | None = None, resolution: PositiveInt = 64,
-                 crop_fraction: PositiveFloat = 1.0, loader_workers: PositiveInt = 8) -> None:
+                 crop_fraction: PositiveFloat = 1.0, loader_workers: PositiveInt = 8,
+                 replicates: PositiveInt = 1) -> None:
         super().__init__(space, context)
+        self.replicates = replicates
         self.dataset = dataset_facts(self.context.dataset).name
         if self.dataset not in TRAINABLE:
             raise ConfigError(f"the train evaluator has no dataset '{self.context.dataset}'; "
@@ -120,10 +125,13 @@ class TrainingEvaluator(Evaluator):
         self._load()
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
-        return TRAIN_METRICS
+        return replicate_metric_names(TRAIN_METRICS, self.replicates)
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
-        report = self.train(arch, fidelity)
+        return combine([self._evaluate(arch, fidelity, draw) for draw in range(self.replicates)])
+
+    def _evaluate(self, arch: Arch, fidelity: int | None, draw: int) -> Result:
+        report = self.train(arch, fidelity, draw=draw)
         metrics = {
             "val_accuracy": report.val_accuracy, "test_accuracy": report.test_accuracy,
             "train_loss": report.train_loss, "params": float(report.params), "params_m": report.params / 1e6,
@@ -136,24 +144,24 @@ class TrainingEvaluator(Evaluator):
         return dict(self.__dict__, _splits=None)
 
     # --- training --------------------------------------------------------------------------
-    def train(self, arch: Arch, fidelity: int | None = None, on_epoch_end=None) -> TrainReport:
-        """Train ``arch`` for ``fidelity`` epochs (None: the configured ``epochs``) and measure it."""
+    def train(self, arch: Arch, fidelity: int | None = None, on_epoch_end=None, draw: int = 0) -> TrainReport:
+        """Train ``arch`` (its network ``draw``) for ``fidelity`` epochs (None: the configured ``epochs``)."""
         epochs = self._epochs(fidelity)
         arch = self.space.validate(arch)
         splits = self._load()
         config = TrainConfig(**{**self.train_config.__dict__, "epochs": epochs})
         trainer = Trainer(config, device=self.device, compile=self.compile, compile_mode=self.compile_mode,
                           amp=self.amp)
-        model = self._network(arch, splits["num_classes"])
+        model = self._network(arch, splits["num_classes"], draw)
         return trainer.fit(model, splits["train"], splits["val"], splits["test"],
-                           checkpoint_dir=self.checkpoint_dir(arch, epochs), on_epoch_end=on_epoch_end)
+                           checkpoint_dir=self.checkpoint_dir(arch, epochs, draw), on_epoch_end=on_epoch_end)
 
-    def checkpoint_dir(self, arch: Arch, epochs: int) -> Path | None:
-        """Where this trial's checkpoints go, or None without a run directory."""
+    def checkpoint_dir(self, arch: Arch, epochs: int, draw: int = 0) -> Path | None:
+        """Where this trial's checkpoints go (one folder per replicate), or None without a run directory."""
         if not self.run_dir:
             return None
         digest = hashlib.blake2b(self.space.hash(arch).encode(), digest_size=8).hexdigest()
-        return Path(self.run_dir) / "checkpoints" / f"{digest}-e{epochs}-s{self.seed}"
+        return Path(self.run_dir) / "checkpoints" / f"{digest}-e{epochs}-s{self.seed}{f'-r{draw}' if draw else ''}"
 
     def data_source(self) -> str:
         """Which dataset copy training uses, in words."""
@@ -169,11 +177,11 @@ class TrainingEvaluator(Evaluator):
                               f"got {fidelity!r}")
         return int(fidelity)
 
-    def _network(self, arch: Arch, num_classes: int):
+    def _network(self, arch: Arch, num_classes: int, draw: int = 0):
         import torch
 
-        torch.manual_seed(self.seed)  # the same initial weights for the same arch and seed
-        return self.space.to_module(arch, num_classes=num_classes)
+        torch.manual_seed(self.seed + draw)  # the same initial weights for the same arch, seed and draw
+        return build_network(self.space, arch, num_classes, draw)
 
     # --- data ------------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:

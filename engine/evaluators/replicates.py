@@ -1,0 +1,52 @@
+"""Several networks per architecture: a generator point (NAGO) is judged by more than one draw.
+
+A :class:`~...search_spaces.base.GeneratorSpace` point describes a distribution of networks, so
+an evaluator asked for ``replicates=k`` builds draws ``0..k-1`` (each with its own initial
+weights) and reports the mean of every metric, its sample standard deviation (``<metric>_std``)
+and ``replicates``; each draw's own value is kept too (``<metric>@<draw>``), so the store holds
+every network's result. The loop turns the spread into observation noise for strategies that
+model it (``bo``). On an ordinary network space the replicates differ in initial weights only.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ...search_spaces.base import GeneratorSpace, SearchSpace
+from ..types import Arch, Result
+
+
+def build_network(space: SearchSpace, arch: Arch, num_classes: int, draw: int):
+    """Draw ``draw`` of a generator space's point, or the one network of any other network space."""
+    if isinstance(space, GeneratorSpace):
+        return space.to_module(arch, num_classes=num_classes, seed=draw)
+    return space.to_module(arch, num_classes=num_classes)
+
+
+def replicate_metric_names(names: Sequence[str], replicates: int) -> list[str]:
+    """The metrics an evaluator reports with ``replicates`` draws (per-draw values left out)."""
+    if replicates == 1:
+        return list(names)
+    return [*names, *(f"{n}_std" for n in names), "replicates"]
+
+
+def combine(results: list[Result]) -> Result:
+    """One result from the replicates' results: mean, spread and every draw's own value."""
+    if len(results) == 1:
+        return results[0]
+    cost = sum(r.cost for r in results)
+    estimated = any(r.cost_estimated for r in results)
+    ok = [(draw, r) for draw, r in enumerate(results) if r.ok]
+    if not ok:
+        return Result.failed(f"all {len(results)} replicates failed; the first: {results[0].reason}", cost=cost,
+                             cost_estimated=estimated)
+    names = [n for n in ok[0][1].metrics if all(n in r.metrics for _, r in ok)]
+    metrics: dict[str, float] = {}
+    for name in names:
+        values = np.array([r.metrics[name] for _, r in ok], dtype=np.float64)
+        metrics[name] = float(values.mean())
+        metrics[f"{name}_std"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+        metrics.update({f"{name}@{draw}": float(r.metrics[name]) for draw, r in ok})
+    metrics["replicates"] = float(len(ok))
+    return Result(metrics=metrics, cost=cost, cost_estimated=estimated)

@@ -1,0 +1,110 @@
+"""Objectives of a search: which metrics, in which direction, and the Pareto front they define.
+
+A search has one objective (``--objective val_accuracy``) or several
+(``--objectives val_accuracy:max,params_m:min``). Strategies see every objective oriented so
+that higher is better; the store keeps every metric as measured, so the front and its
+hypervolume are computed from the stored metrics at any time. Non-dominated sorting and the
+hypervolume are botorch's (``is_non_dominated``, ``Hypervolume``), not written here.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from .errors import ConfigError
+
+DIRECTIONS = {"max": False, "min": True}
+
+
+@dataclass(frozen=True)
+class Objective:
+    """One metric to optimise; ``minimize`` flips it so that a strategy always maximises."""
+
+    metric: str
+    minimize: bool = False
+
+    def oriented(self, value: float) -> float:
+        return -value if self.minimize else value
+
+    def __str__(self) -> str:
+        return f"{self.metric}:{'min' if self.minimize else 'max'}"
+
+
+def parse_objectives(spec: str | Sequence[str]) -> tuple[Objective, ...]:
+    """``"val_accuracy:max,params_m:min"`` (or a list of such items) as objectives; ``:max`` is the default."""
+    items = [part.strip() for part in spec.split(",")] if isinstance(spec, str) else [str(p).strip() for p in spec]
+    objectives = []
+    for item in items:
+        metric, _, direction = item.partition(":")
+        if not metric or (direction and direction not in DIRECTIONS):
+            raise ConfigError(f"objective '{item}' is not METRIC[:max|:min]; write e.g. "
+                              "--objectives val_accuracy:max,params_m:min")
+        objectives.append(Objective(metric, DIRECTIONS[direction or "max"]))
+    names = [o.metric for o in objectives]
+    if not objectives:
+        raise ConfigError("--objectives names no metric; write e.g. --objectives val_accuracy:max,params_m:min")
+    if len(set(names)) != len(names):
+        raise ConfigError(f"--objectives names a metric twice ({', '.join(names)}); name each metric once")
+    return tuple(objectives)
+
+
+def check_reference_point(reference_point: Sequence[float] | None, objectives: Sequence[Objective]) -> None:
+    """A reference point must give one finite value per objective, in the metrics' own units."""
+    if reference_point is None:
+        return
+    if len(reference_point) != len(objectives):
+        raise ConfigError(f"--reference-point has {len(reference_point)} values for {len(objectives)} objectives "
+                          f"({', '.join(map(str, objectives))}); give one value per objective")
+    if not all(math.isfinite(v) for v in reference_point):
+        raise ConfigError(f"--reference-point must be finite numbers, got {list(reference_point)}")
+
+
+def oriented_values(metrics: Mapping[str, float], objectives: Sequence[Objective]) -> tuple[float, ...] | None:
+    """The objectives of one result, higher is better; None if any is missing or NaN."""
+    values = []
+    for objective in objectives:
+        value = metrics.get(objective.metric)
+        if value is None or math.isnan(float(value)):
+            return None
+        values.append(objective.oriented(float(value)))
+    return tuple(values)
+
+
+def pareto_mask(points: np.ndarray) -> np.ndarray:
+    """Which rows of ``points`` (n × m, higher is better) no other row dominates (duplicates all kept)."""
+    import torch
+    from botorch.utils.multi_objective.pareto import is_non_dominated
+
+    if len(points) == 0:
+        return np.zeros(0, dtype=bool)
+    return is_non_dominated(torch.as_tensor(points, dtype=torch.float64), deduplicate=False).numpy()
+
+
+def hypervolume(points: np.ndarray, reference: Sequence[float]) -> float:
+    """The volume dominated by ``points`` (n × m, higher is better) above ``reference`` (oriented too)."""
+    import torch
+    from botorch.utils.multi_objective.hypervolume import Hypervolume
+
+    ref = torch.as_tensor(np.asarray(reference, dtype=np.float64))
+    if len(points) == 0:
+        return 0.0
+    pts = torch.as_tensor(points, dtype=torch.float64)
+    pts = pts[(pts > ref).all(dim=1)]  # points not above the reference add nothing
+    if len(pts) == 0:
+        return 0.0
+    front = pts[pareto_mask_tensor(pts)]
+    return float(Hypervolume(ref_point=ref).compute(front))
+
+
+def pareto_mask_tensor(points: "torch.Tensor") -> "torch.Tensor":
+    from botorch.utils.multi_objective.pareto import is_non_dominated
+
+    return is_non_dominated(points, deduplicate=True)
+
+
+def nadir(points: np.ndarray) -> np.ndarray:
+    """The worst value of each objective among ``points`` (oriented): a reference point when none is given."""
+    return np.min(points, axis=0)

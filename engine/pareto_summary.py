@@ -1,0 +1,60 @@
+"""The Pareto front of a multi-objective run and its hypervolume, read from the stored metrics.
+
+The reference point is the run's ``reference_point`` when given (in the metrics' own units),
+else the worst value of each objective among the run's evaluations, which makes the number a
+run's own measure of spread rather than something to compare across runs: compare runs with
+a shared ``--reference-point``.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from .objectives import Objective, hypervolume, nadir, oriented_values, pareto_mask, parse_objectives
+from .store import RunStore, Trial
+
+
+def run_objectives_of(store: RunStore, config: Mapping[str, Any]) -> tuple[Objective, ...]:
+    """The objectives a stored run optimised (meta written at its start; one objective for older runs)."""
+    stored = store.get_meta("objectives")
+    if isinstance(stored, list) and stored:
+        return parse_objectives(stored)
+    metric = store.get_meta("objective") or config.get("objective") or "val_accuracy"
+    return (Objective(metric, bool(store.get_meta("minimize"))),)
+
+
+def front(trials: list[Trial], objectives: tuple[Objective, ...]) -> tuple[list[Trial], np.ndarray]:
+    """The successful evaluations nobody dominates, and every successful evaluation's oriented values."""
+    scored = [(t, oriented_values(t.result.metrics, objectives)) for t in trials if t.result is not None
+              and t.result.ok]
+    scored = [(t, v) for t, v in scored if v is not None]
+    if not scored:
+        return [], np.zeros((0, len(objectives)))
+    points = np.array([v for _, v in scored], dtype=np.float64)
+    mask = pareto_mask(points)
+    members = sorted((t for (t, _), keep in zip(scored, mask) if keep),
+                     key=lambda t: oriented_values(t.result.metrics, objectives), reverse=True)
+    return members, points
+
+
+def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]:
+    """``pareto_front`` and ``hypervolume`` entries for a run with several objectives; nothing otherwise."""
+    objectives = run_objectives_of(store, config)
+    if len(objectives) < 2:
+        return {}
+    members, points = front(store.evaluations(), objectives)
+    given = config.get("reference_point")
+    if given is not None:
+        reference = np.array([o.oriented(float(v)) for o, v in zip(objectives, given)])
+    elif len(points):
+        reference = nadir(points)
+    else:
+        reference = None
+    return {
+        "objectives": [str(o) for o in objectives],
+        "pareto_front": [{"arch": t.arch, "trial": t.id,
+                          "metrics": {o.metric: t.result.metrics[o.metric] for o in objectives}} for t in members],
+        "hypervolume": None if reference is None else hypervolume(points, reference),
+        "reference_point": None if reference is None else [o.oriented(float(v)) for o, v in zip(objectives, reference)],
+    }

@@ -1,0 +1,140 @@
+"""NAGO (Ru et al., NeurIPS 2020): search a hierarchical random-graph network generator.
+
+An architecture is a :class:`~.point.NAGOPoint`, eight numbers that parametrise three graph
+generators (top Watts-Strogatz, mid Erdős-Rényi, bottom Watts-Strogatz), written
+``g1=nodes,K,P;g2=nodes,P;g3=nodes,K,P``. The space is continuous (no enumeration, no finite
+neighbourhood): strategies sample and mutate it, and it is a :class:`~..base.BoxSpace`, so Bayesian
+optimisation models its eight numbers directly (``dimensions``, ``to_box``, ``from_box``); the
+``unit`` encoding gives predictors the same point scaled into [0, 1]^8 (``to_unit``). A point is a
+generator, so ``to_module(point, seed=s)`` builds draw ``s`` of it (:mod:`.graphs`,
+:mod:`.network`); its width (the widest stage's channels) is the largest that keeps the network
+within ``param_limit`` parameters, counted exactly (:mod:`.sizing`), and
+:meth:`NAGOSpace.network_facts` reports that count, the FLOPs and the width without building
+anything.
+
+Options: ``param_limit`` (4e6, the reference's), ``stage_ratios`` (how the top graph's nodes split
+into the three stages, 1:1:1) and ``channel_ratios`` (the stages' relative widths, 1:2:4), each
+three positive numbers as a list or a string ``"1,2,4"``.
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Annotated, Any, Sequence
+
+import numpy as np
+
+from ...engine.errors import ArchitectureError, ConfigError
+from ...engine.options import PositiveFloat, Range
+from ...engine.registry import register_search_space
+from ..base import BoxSpace, Dimension, GeneratorSpace
+from .graphs import draw_graphs
+from .point import (HYPERPARAMETERS, NAGOPoint, format_point, from_box, from_unit, mutate_point, parse_point,
+                    sample_point, to_box, to_unit)
+from .sizing import Plan, fit_width, make_plan, network_size
+
+if TYPE_CHECKING:  # torch only for whoever builds a network
+    import torch
+
+DIMENSIONS = tuple(Dimension(h.name, h.low, h.high, h.integer) for h in HYPERPARAMETERS)
+"""The box Bayesian optimisation searches: the eight hyperparameters in their own units."""
+Ratios = str | Sequence[PositiveFloat]
+"""Three positive numbers, as a list or a comma-separated string (``--space-opt channel_ratios=1,2,4``)."""
+
+
+def _ratios(option: str, value: Ratios, example: str) -> tuple[float, float, float]:
+    """``value`` as three positive finite floats; one ConfigError line otherwise."""
+    try:
+        numbers = tuple(float(v) for v in (value.split(",") if isinstance(value, str) else value))
+    except (TypeError, ValueError):
+        numbers = ()
+    if len(numbers) != 3 or not all(math.isfinite(v) and v > 0 for v in numbers):
+        raise ConfigError(f"nago option {option} must be three positive numbers, one per stage, such as "
+                          f"{option}={example} or [{example.replace(',', ', ')}]; got {value!r}")
+    return numbers  # type: ignore[return-value]
+
+
+@register_search_space("nago")
+class NAGOSpace(BoxSpace, GeneratorSpace):
+    """The NAGO generator space: eight hyperparameters of a three-level random-graph network generator."""
+
+    name = "nago"
+    vector_encodings = ("unit",)
+
+    def __init__(self, param_limit: Annotated[float, Range(0, 1e9, low_open=True)] = 4e6,
+                 stage_ratios: Ratios = (1.0, 1.0, 1.0), channel_ratios: Ratios = (1.0, 2.0, 4.0)) -> None:
+        self.param_limit, self.stage_ratios, self.channel_ratios = param_limit, stage_ratios, channel_ratios
+        self._stage_split = _ratios("stage_ratios", stage_ratios, "1,1,1")
+        self._channel_split = _ratios("channel_ratios", channel_ratios, "1,2,4")
+
+    # --- string form and identity ------------------------------------------------------------
+    def parse(self, text: str) -> NAGOPoint:
+        return parse_point(text)
+
+    def format(self, arch: NAGOPoint) -> str:
+        return format_point(self.validate(arch))
+
+    def validate(self, arch: Any) -> NAGOPoint:
+        if not isinstance(arch, NAGOPoint):  # a NAGOPoint checked itself when it was built
+            raise ArchitectureError(f"a NAGO architecture is a NAGOPoint (parse one from a string like "
+                                    f"g1=8,4,0.75;g2=5,0.3;g3=7,3,0.5), got {type(arch).__name__}")
+        return arch
+
+    def hash(self, arch: NAGOPoint) -> str:
+        return self.format(arch)
+
+    # --- drawing and moving ------------------------------------------------------------------
+    def sample(self, rng: np.random.Generator) -> NAGOPoint:
+        return sample_point(rng)
+
+    def mutate(self, arch: NAGOPoint, rng: np.random.Generator) -> NAGOPoint:
+        return mutate_point(self.validate(arch), rng)
+
+    # --- the box (Bayesian optimisation) and the unit box ------------------------------------
+    @property
+    def dimensions(self) -> tuple[Dimension, ...]:
+        return DIMENSIONS
+
+    def to_box(self, arch: NAGOPoint) -> np.ndarray:
+        return to_box(self.validate(arch))
+
+    def from_box(self, x: Sequence[float]) -> NAGOPoint:
+        return from_box(x)
+
+    def to_unit(self, arch: NAGOPoint) -> np.ndarray:
+        """The point scaled into [0, 1]^8 (float64; integers at the centre of their value's bin)."""
+        return to_unit(self.validate(arch))
+
+    def from_unit(self, vector: Sequence[float]) -> NAGOPoint:
+        """The point at a unit-box vector (clipped into the box, integers by bin, floats on the 4-decimal grid)."""
+        return from_unit(vector)
+
+    def _encode(self, arch: NAGOPoint, kind: str) -> np.ndarray:
+        return self.to_unit(arch).astype(np.float32)
+
+    # --- networks ----------------------------------------------------------------------------
+    def plan(self, arch: NAGOPoint, seed: int = 0) -> Plan:
+        """Draw ``seed`` of generator ``arch``, without its width: graphs, stages and channel ratios."""
+        return make_plan(draw_graphs(self.validate(arch), int(seed)), self._stage_split, self._channel_split)
+
+    def network_facts(self, arch: NAGOPoint, seed: int = 0, num_classes: int = 10,
+                      image_size: int = 32) -> dict[str, int]:
+        """Exact facts about the network ``to_module(arch, num_classes, seed)`` builds, without building it.
+
+        ``params``: its parameter count; ``flops``: per-image FLOPs at ``image_size`` px under the
+        ``flops`` proxy's rules (multiply-adds count once; the proxy reports this / 1e6);
+        ``width``: the channels of its widest stage, the largest that keeps it within ``param_limit``
+        (the other stages follow the channel ratios); ``ops``: its ReLU-conv3x3-BN ops.
+        """
+        plan = self.plan(arch, seed)
+        width = fit_width(plan, self.param_limit, num_classes, self.format(arch))
+        params, flops = network_size(plan, width, num_classes, image_size)
+        graphs = plan.graphs
+        return {"params": params, "flops": flops, "width": width,
+                "ops": graphs.top.size * graphs.mid.size * graphs.bottom.size}
+
+    def to_module(self, arch: NAGOPoint, num_classes: int = 10, seed: int = 0) -> "torch.nn.Module":
+        from .network import build_network
+
+        plan = self.plan(arch, seed)
+        width = fit_width(plan, self.param_limit, num_classes, self.format(arch))
+        return build_network(plan, width, num_classes)

@@ -1,0 +1,138 @@
+"""Bayesian optimisation with botorch, as NAGO searches its generator's few hyperparameters.
+
+Every piece is botorch's: a ``SingleTaskGP`` (inputs normalised to the unit cube, outcomes
+standardised; with several replicates per point, their measured noise as fixed observation
+noise), fitted by marginal likelihood; ``qLogNoisyExpectedImprovement`` for one objective and
+``qLogNoisyExpectedHypervolumeImprovement`` for several; points still being evaluated enter the
+acquisition as pending, so a batch of ``n`` (the executor's free slots) is spread out.
+
+Where the proposals come from depends on the space:
+
+* a :class:`~..search_spaces.base.BoxSpace` (NAGO) is searched directly: a scrambled Sobol
+  initial design in its box, then ``optimize_acqf_mixed_alternating`` with the integer
+  coordinates as discrete dimensions;
+* any other space with a vector encoding (NB201, NB101: ``onehot`` by default) is searched over
+  a candidate pool with ``optimize_acqf_discrete``: ``pool_size`` fresh samples plus mutations
+  of the best evaluated architectures, after ``num_init`` random ones.
+
+The state is the observations and pending points as text plus the random generator, so a run
+resumes exactly: every fit and optimisation is seeded from that generator.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..engine.errors import ConfigError
+from ..engine.options import PositiveInt
+from ..engine.registry import register_strategy
+from ..engine.types import Arch, Observation
+from ..search_spaces.base import BoxSpace, SearchSpace
+from .base import Strategy
+from .bo_model import Proposer, fit_model, make_acquisition
+
+
+@register_strategy("bo")
+class BayesianOptimisation(Strategy):
+    """GP-based BO (single or multi-objective) over a box space or a vector-encoded candidate pool."""
+
+    multi_objective = True
+    wiring = Strategy.wiring + ("reference_point",)
+
+    def __init__(self, space: SearchSpace, seed: int = 0, num_objectives: PositiveInt = 1,
+                 reference_point: list[float] | None = None, num_init: PositiveInt = 10,
+                 encoding: str | None = None, pool_size: PositiveInt = 1000, num_restarts: PositiveInt = 8,
+                 raw_samples: PositiveInt = 256, mc_samples: PositiveInt = 128) -> None:
+        super().__init__(space, seed)
+        self.sobol_seed = seed  # the initial design is one scrambled Sobol sequence per run seed
+        self.num_objectives, self.num_init = num_objectives, num_init
+        self.reference_point = None if reference_point is None else [float(v) for v in reference_point]
+        if self.reference_point is not None and len(self.reference_point) != num_objectives:
+            raise ConfigError(f"bo: reference_point has {len(self.reference_point)} values for {num_objectives} "
+                              "objectives; give one per objective")
+        if isinstance(space, BoxSpace):
+            if encoding is not None:
+                raise ConfigError(f"bo searches '{space.name}' in its own box of hyperparameters; drop "
+                                  "the encoding option")
+        elif not space.vector_encodings:
+            raise ConfigError(f"bo needs a space with a vector encoding or a box of hyperparameters; "
+                              f"'{space.name}' has neither")
+        elif encoding is not None and encoding not in space.vector_encodings:
+            raise ConfigError(f"bo: '{space.name}' has no vector encoding '{encoding}'; choose one of "
+                              f"{', '.join(space.vector_encodings)}")
+        default = "onehot" if "onehot" in space.vector_encodings else (space.vector_encodings or (None,))[0]
+        self.proposer = Proposer(space, encoding or default, pool_size, num_restarts, raw_samples)
+        self.mc_samples = mc_samples
+        self.observed: dict[str, tuple[Arch, list[float], list[float] | None]] = {}  # text → (arch, scores, noise)
+        self.failed: set[str] = set()
+        self.pending: dict[str, Arch] = {}
+        self.initial_asked = 0
+
+    # --- ask -----------------------------------------------------------------------------------
+    def ask(self, n: int) -> list[Arch]:
+        out: list[Arch] = []
+        while len(out) < n and self.initial_asked < self.num_init:
+            arch = self.proposer.initial(self.initial_asked, self.num_init, self.sobol_seed, self.rng)
+            self.initial_asked += 1
+            out.append(self._reserve(arch))
+        if len(out) < n:
+            out += self._guided(n - len(out))
+        return out
+
+    def _guided(self, q: int) -> list[Arch]:
+        if len(self.observed) < 2:  # nothing to model yet (failures so far): keep exploring
+            return [self._reserve(self.space.sample(self.rng)) for _ in range(q)]
+        archs = list(self.observed.values())
+        y = np.array([scores for _, scores, _ in archs], dtype=np.float64)
+        noise = None
+        if all(v is not None for _, _, v in archs):
+            noise = np.array([v for _, _, v in archs], dtype=np.float64)
+        x = self.proposer.features([a for a, _, _ in archs])
+        torch_seed = int(self.rng.integers(2**31 - 1))  # drawn from the saved generator: resumes repeat it
+        model = fit_model(x, y, noise, self.proposer.bounds(x), torch_seed)
+        pending = self.proposer.features(list(self.pending.values())) if self.pending else None
+        acquisition = make_acquisition(model, x, y, pending, self.reference_point, self.mc_samples, torch_seed)
+        known = set(self.observed) | self.failed | set(self.pending)
+        proposals = self.proposer.propose(acquisition, q, known, [a for a, _, _ in archs], y, self.rng, torch_seed)
+        return [self._reserve(a) for a in proposals]
+
+    def _reserve(self, arch: Arch) -> Arch:
+        """Record ``arch`` as pending, replacing a repeat of a known point by a fresh neighbour."""
+        known = set(self.observed) | self.failed | set(self.pending)
+        for _ in range(100):
+            if self._dump(arch) not in known:
+                break
+            arch = self.space.mutate(arch, self.rng)
+        self.pending[self._dump(arch)] = arch
+        return arch
+
+    # --- tell ----------------------------------------------------------------------------------
+    def tell(self, observations: list[Observation]) -> None:
+        for obs in observations:
+            text = self._dump(obs.arch)
+            self.pending.pop(text, None)
+            if obs.failed or obs.scores is None or not all(math.isfinite(s) for s in obs.scores):
+                self.failed.add(text)
+            elif text not in self.observed:
+                if len(obs.scores) != self.num_objectives:
+                    raise ConfigError(f"bo was built for {self.num_objectives} objectives but was told "
+                                      f"{len(obs.scores)}")
+                noise = list(obs.variances) if obs.variances is not None else None
+                self.observed[text] = (obs.arch, list(obs.scores), noise)
+
+    def diagnostics(self) -> dict[str, float]:
+        return {"observed": float(len(self.observed)), "failed": float(len(self.failed))}
+
+    # --- state ---------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        return {**super().state_dict(), "initial_asked": self.initial_asked, "failed": sorted(self.failed),
+                "observed": [[t, s, v] for t, (_, s, v) in self.observed.items()], "pending": list(self.pending)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        self.initial_asked = state["initial_asked"]
+        self.failed = set(state["failed"])
+        self.observed = {t: (self._load(t), list(s), None if v is None else list(v)) for t, s, v in state["observed"]}
+        self.pending = {t: self._load(t) for t in state["pending"]}

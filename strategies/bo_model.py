@@ -1,0 +1,158 @@
+"""The botorch pieces of :mod:`.bo`: the surrogate, the acquisition and where candidates come from.
+
+Kept apart from the strategy so that the strategy reads as ask/tell bookkeeping and this file as
+the modelling choices, each a botorch component: ``SingleTaskGP`` + ``Normalize`` +
+``Standardize``, ``fit_gpytorch_mll``, the log-EI family of acquisitions, ``draw_sobol_samples``,
+``optimize_acqf_mixed_alternating`` and ``optimize_acqf_discrete``.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from ..engine.types import Arch
+from ..search_spaces.base import BoxSpace, SearchSpace
+
+DTYPE = torch.float64
+ELITES = 10  # best evaluated architectures whose mutations join a discrete candidate pool
+MUTATIONS_PER_ELITE = 20
+MAX_FIT_STEPS = 100
+
+
+def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.Tensor, seed: int):
+    """A GP per objective on (x, y), inputs scaled by ``bounds``, outcomes standardised, fitted by ML-II."""
+    from botorch.fit import fit_gpytorch_mll
+    from botorch.models import SingleTaskGP
+    from botorch.models.transforms.input import Normalize
+    from botorch.models.transforms.outcome import Standardize
+    from gpytorch.mlls import ExactMarginalLogLikelihood
+
+    torch.manual_seed(seed)
+    train_x, train_y = torch.as_tensor(x, dtype=DTYPE), torch.as_tensor(y, dtype=DTYPE)
+    train_yvar = None if noise is None else torch.as_tensor(noise, dtype=DTYPE).clamp_min(1e-6)
+    model = SingleTaskGP(train_x, train_y, train_Yvar=train_yvar,
+                         input_transform=Normalize(d=train_x.shape[-1], bounds=bounds),
+                         outcome_transform=Standardize(m=train_y.shape[-1]))
+    # L-BFGS stops at MAX_FIT_STEPS: on one-hot inputs with one lengthscale per feature it can
+    # otherwise take ~1,000 steps to settle hyperparameters that barely move the acquisition.
+    fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model),
+                     optimizer_kwargs={"options": {"maxiter": MAX_FIT_STEPS}})
+    return model
+
+
+def make_acquisition(model, x: np.ndarray, y: np.ndarray, pending: np.ndarray | None,
+                     reference_point: Sequence[float] | None, mc_samples: int, seed: int):
+    """qLogNEI for one objective, qLogNEHVI for several (reference point given, or inferred from ``y``)."""
+    from botorch.sampling import SobolQMCNormalSampler
+
+    baseline = torch.as_tensor(x, dtype=DTYPE)
+    x_pending = None if pending is None or len(pending) == 0 else torch.as_tensor(pending, dtype=DTYPE)
+    sampler = SobolQMCNormalSampler(sample_shape=torch.Size([mc_samples]), seed=seed)
+    if y.shape[1] == 1:
+        from botorch.acquisition.logei import qLogNoisyExpectedImprovement
+
+        return qLogNoisyExpectedImprovement(model, X_baseline=baseline, X_pending=x_pending, sampler=sampler,
+                                            prune_baseline=True)
+    from botorch.acquisition.multi_objective.logei import qLogNoisyExpectedHypervolumeImprovement
+    from botorch.utils.multi_objective.hypervolume import infer_reference_point
+    from botorch.utils.multi_objective.pareto import is_non_dominated
+
+    if reference_point is None:  # a little below the worst of the current front, as botorch recommends
+        values = torch.as_tensor(y, dtype=DTYPE)
+        ref = infer_reference_point(values[is_non_dominated(values)])
+    else:
+        ref = torch.as_tensor(reference_point, dtype=DTYPE)
+    return qLogNoisyExpectedHypervolumeImprovement(model, ref_point=ref.tolist(), X_baseline=baseline,
+                                                   X_pending=x_pending, sampler=sampler, prune_baseline=True)
+
+
+class Proposer:
+    """Turns architectures into model inputs and acquisition optima back into architectures."""
+
+    def __init__(self, space: SearchSpace, encoding: str | None, pool_size: int, num_restarts: int,
+                 raw_samples: int) -> None:
+        self.space, self.encoding = space, encoding
+        self.pool_size, self.num_restarts, self.raw_samples = pool_size, num_restarts, raw_samples
+        self.box = isinstance(space, BoxSpace)
+
+    def features(self, archs: Sequence[Arch]) -> np.ndarray:
+        if self.box:
+            return np.stack([self.space.to_box(a) for a in archs]).astype(np.float64)
+        return self.space.encode_many(archs, self.encoding).astype(np.float64)
+
+    def bounds(self, x: np.ndarray) -> torch.Tensor:
+        """The box's own bounds; for an encoding, [0, 1] per feature widened to what ``x`` holds."""
+        if self.box:
+            dims = self.space.dimensions
+            return torch.tensor([[d.low for d in dims], [d.high for d in dims]], dtype=DTYPE)
+        low, high = np.minimum(x.min(axis=0), 0.0), np.maximum(x.max(axis=0), 1.0)
+        return torch.as_tensor(np.stack([low, high]), dtype=DTYPE)
+
+    def initial(self, index: int, total: int, seed: int, rng: np.random.Generator) -> Arch:
+        """The ``index``-th point of the initial design: scrambled Sobol in a box, else a random draw."""
+        if not self.box:
+            return self.space.sample(rng)
+        from botorch.utils.sampling import draw_sobol_samples
+
+        # Integer coordinates span half a step beyond each end, so rounding gives every value an equal share.
+        half = torch.tensor([0.5 if d.integer else 0.0 for d in self.space.dimensions], dtype=DTYPE)
+        bounds = self.bounds(np.zeros((0, 0))) + torch.stack([-half, half])
+        points = draw_sobol_samples(bounds=bounds, n=total, q=1, seed=seed).squeeze(1)
+        return self.space.from_box(points[index].tolist())
+
+    def propose(self, acquisition, q: int, known: set[str], evaluated: list[Arch], y: np.ndarray,
+                rng: np.random.Generator, seed: int) -> list[Arch]:
+        torch.manual_seed(seed)
+        if self.box:
+            return self._propose_in_box(acquisition, q)
+        return self._propose_from_pool(acquisition, q, known, evaluated, y, rng)
+
+    def _propose_in_box(self, acquisition, q: int) -> list[Arch]:
+        from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
+
+        dims = self.space.dimensions
+        discrete = {i: [float(v) for v in range(int(d.low), int(d.high) + 1)] for i, d in enumerate(dims)
+                    if d.integer}
+        candidates, _ = optimize_acqf_mixed_alternating(acquisition, bounds=self.bounds(np.zeros((0, 0))),
+                                                        discrete_dims=discrete, q=q,
+                                                        num_restarts=self.num_restarts,
+                                                        raw_samples=self.raw_samples)
+        return [self.space.from_box(row.tolist()) for row in candidates]
+
+    def _propose_from_pool(self, acquisition, q: int, known: set[str], evaluated: list[Arch], y: np.ndarray,
+                           rng: np.random.Generator) -> list[Arch]:
+        from botorch.optim import optimize_acqf_discrete
+
+        pool = self._pool(known, evaluated, y, rng)
+        if not pool:
+            return [self.space.sample(rng) for _ in range(q)]
+        choices = torch.as_tensor(self.features(pool), dtype=DTYPE)
+        chosen, _ = optimize_acqf_discrete(acquisition, q=min(q, len(pool)), choices=choices, unique=True)
+        by_row = {tuple(row.tolist()): arch for row, arch in zip(choices, pool)}
+        out = [by_row[tuple(row.tolist())] for row in chosen]
+        return out + [self.space.sample(rng) for _ in range(q - len(out))]
+
+    def _pool(self, known: set[str], evaluated: list[Arch], y: np.ndarray, rng: np.random.Generator) -> list[Arch]:
+        """Fresh draws plus mutations of the best evaluated architectures, none known.
+
+        The best are the first objective's top ones, or with several objectives the Pareto front's
+        members (the first objective's best of them when there are more than ``ELITES``).
+        """
+        order = np.argsort(-y[:, 0], kind="stable")
+        if y.shape[1] > 1:
+            from ..engine.objectives import pareto_mask
+
+            on_front = pareto_mask(y)
+            order = order[on_front[order]]
+        order = order[:ELITES]
+        drawn = [self.space.sample(rng) for _ in range(self.pool_size)]
+        drawn += [self.space.mutate(evaluated[i], rng) for i in order for _ in range(MUTATIONS_PER_ELITE)]
+        pool, seen = [], set(known)
+        for arch in drawn:
+            text = self.space.format(arch)
+            if text not in seen:
+                seen.add(text)
+                pool.append(arch)
+        return pool
