@@ -138,6 +138,14 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
             ("best architecture", best.get("arch", "-"))]
     rows += [(f"  {name}", f"{value:.4f}" if isinstance(value, float) else str(value))
              for name, value in metrics.items()]
+    if "pareto_front" in summary:
+        front, hv = summary["pareto_front"], summary["hypervolume"]
+        rows += [("objectives", ", ".join(summary["objectives"])),
+                 ("hypervolume", "-" if hv is None else
+                  f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in summary['reference_point'])})"),
+                 (f"Pareto front ({len(front)})", "")]
+        rows += [(f"  trial {m['trial']}", f"{m['arch']}  " + "  ".join(f"{k}={v:.4g}" for k, v in m["metrics"].items()))
+                 for m in front]
     for name, value in rows:
         table.add_row(name, value)
     Console().print(table)
@@ -285,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "search": lambda: _report_search(args),
         "show": lambda: _print_summary(summarize(args.run_dir), args.json),
         "export": lambda: print(export_trials(RunStore.in_run_dir(args.run_dir, readonly=True), args.output,
-                                              include_duplicates=args.all)),
+                                              include_duplicates=args.all, pareto_only=args.pareto)),
         "spaces": lambda: _cmd_list(SEARCH_SPACES),
         "strategies": lambda: _cmd_list(STRATEGIES),
         "predictors": lambda: _cmd_predictors(args),

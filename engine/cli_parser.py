@@ -149,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("run_dir", type=Path)
     export.add_argument("output", type=Path, help="file name ending in .csv or .json")
     export.add_argument("--all", action="store_true", help="include proposals answered from the store")
+    export.add_argument("--pareto", action="store_true",
+                        help="only the Pareto front of a run with several objectives (--objectives)")
 
     for name, help_text in (("spaces", "list search spaces"), ("strategies", "list strategies"),
                             ("evaluators", "list evaluators"), ("executors", "list executors")):

@@ -13,8 +13,11 @@ from .errors import DataError
 from .store import RunStore
 
 
-def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = False) -> Path:
+def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = False,
+                  pareto_only: bool = False) -> Path:
     """Write trials as CSV or JSON (by suffix): one row per trial, metrics as columns.
+
+    ``pareto_only`` keeps the evaluations on the Pareto front of the run's objectives.
 
     The file is written beside its destination and renamed into place, so a full disk or a
     killed export never leaves half a file under the requested name. JSON holds no NaN
@@ -27,7 +30,16 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
         raise DataError(f"cannot export to {path}: it is a directory; give a file name ending in {path.suffix}")
     if not path.parent.is_dir():
         raise DataError(f"cannot export to {path}: folder {path.parent} does not exist; create it first")
-    records = [t.as_record() for t in (store.trials() if include_duplicates else store.evaluations())]
+    trials = store.trials() if include_duplicates else store.evaluations()
+    if pareto_only:
+        from .pareto_summary import front, run_objectives_of
+
+        objectives = run_objectives_of(store, store.get_meta("config") or {})
+        if len(objectives) < 2:
+            raise DataError(f"{store.path.parent} optimised one objective ({objectives[0]}); --pareto needs a run "
+                            "searched with --objectives")
+        trials = front(store.evaluations(), objectives)[0]
+    records = [t.as_record() for t in trials]
     partial = path.with_name(f".{path.name}.part")
     try:
         with open(partial, "w", newline="") as fh:

@@ -59,6 +59,9 @@ def make_acquisition(model, x: np.ndarray, y: np.ndarray, pending: np.ndarray | 
     from botorch.utils.multi_objective.hypervolume import infer_reference_point
     from botorch.utils.multi_objective.pareto import is_non_dominated
 
+    # gpytorch builds sparse tensors inside the hypervolume computation; choosing torch's default
+    # (no invariant checks) explicitly keeps torch from warning about it on every call.
+    torch.sparse.check_sparse_tensor_invariants.disable()
     if reference_point is None:  # a little below the worst of the current front, as botorch recommends
         values = torch.as_tensor(y, dtype=DTYPE)
         ref = infer_reference_point(values[is_non_dominated(values)])

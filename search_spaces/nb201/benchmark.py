@@ -21,6 +21,7 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..base import Benchmark, Task, fidelities_in as _fidelities
 from .cell import Cell, cell_code
+from .hardware import find_hardware_file, load_hardware
 from .importers import CSV_FILE, DATASETS, import_csv, import_naslib_pickle, looks_like_naslib_nb201, merge, recognise
 
 TABLE_FILE = "nb201.npz"
@@ -84,6 +85,8 @@ class NB201Benchmark(Benchmark):
                 metrics[metric] = float(col[row])
         for metric in ("params_m", "flops_m"):
             metrics[metric] = float(self.table.columns[f"{dataset}:{metric}"][row])
+        for name, values in self.hardware(dataset).items():
+            metrics[name] = float(values[row])
         seconds = self._column(column_name(dataset, fidelity, "train_seconds"))
         estimated = self._column(column_name(dataset, fidelity, "cost_estimated"))
         cost = float(seconds[row]) if seconds is not None and not math.isnan(seconds[row]) else 0.0
@@ -91,6 +94,15 @@ class NB201Benchmark(Benchmark):
         if "val_accuracy" not in metrics:
             return Result.failed(f"no {fidelity}-epoch {dataset} result for this cell in the table", cost)
         return Result(metrics=metrics, cost=cost, cost_estimated=is_estimate)
+
+    def hardware(self, dataset: str) -> dict[str, np.ndarray]:
+        """HW-NAS-Bench's latencies and energies for ``dataset`` when their file is present (:mod:`.hardware`)."""
+        views = self.__dict__.setdefault("_hardware", {})
+        if dataset not in views:
+            path = find_hardware_file(self.data_dir)
+            columns = {} if path is None else load_hardware(str(path), path.stat().st_mtime)
+            views[dataset] = {k.split(":", 1)[1]: v for k, v in columns.items() if k.startswith(f"{dataset}:")}
+        return views[dataset]
 
     def cells(self) -> list[Cell]:
         """Every cell in the order of its official NB201 index, the order published train/test splits use."""

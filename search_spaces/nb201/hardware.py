@@ -1,0 +1,69 @@
+"""HW-NAS-Bench's hardware costs of every NB201 cell, served as metrics of the NB201 benchmark.
+
+HW-NAS-Bench (Li et al., ICLR 2021) measured or estimated latency and energy of all 15,625
+NB201 networks on six devices (edge GPU, Raspberry Pi 4, edge TPU, Pixel 3, Eyeriss, FPGA) for
+each of NB201's datasets. With ``nb201_hw_metrics.csv.gz`` in the data folder, every NB201
+lookup also reports them (``edgegpu_latency``, ``fpga_energy``...), so multi-objective searches
+trade accuracy against a device's cost: ``--objectives val_accuracy:max,edgegpu_latency:min``.
+Without the file the metrics are simply absent. The file is read as untrusted input: every row
+must name a valid cell and hold finite numbers.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ...engine.data.paths import search_dirs
+from ...engine.errors import ArchitectureError, DataError
+from .cell import cell_code
+
+HW_FILE = "nb201_hw_metrics.csv.gz"
+METRICS = ("edgegpu_latency", "edgegpu_energy", "raspi4_latency", "edgetpu_latency", "pixel3_latency",
+           "eyeriss_latency", "eyeriss_energy", "eyeriss_arithmetic_intensity", "fpga_latency", "fpga_energy")
+DATASET_SUFFIX = {"cifar10": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "imagenet16"}
+NUM_CELLS = 15_625
+
+
+def find_hardware_file(data_dir: str | None) -> Path | None:
+    """The hardware file in the data folders, or None (the metrics are optional)."""
+    for folder in search_dirs(data_dir):
+        if (folder / HW_FILE).is_file():
+            return folder / HW_FILE
+    return None
+
+
+@lru_cache(maxsize=2)
+def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
+    """``{"<dataset>:<metric>": values in cell-code order}`` from the file at ``path``."""
+    from .space import NB201Space
+
+    space = NB201Space()
+    columns = {f"{d}:{m}": np.full(NUM_CELLS, np.nan) for d in DATASET_SUFFIX for m in METRICS}
+    try:
+        with gzip.open(path, "rt", newline="") as fh:
+            reader = csv.DictReader(fh)
+            wanted = {f"{m}_{s}": f"{d}:{m}" for d, s in DATASET_SUFFIX.items() for m in METRICS}
+            missing = sorted((set(wanted) | {"arch_str"}) - set(reader.fieldnames or ()))
+            if missing:
+                raise DataError(f"{path} is not the HW-NAS-Bench NB201 file: it lacks the column '{missing[0]}'; "
+                                f"get {HW_FILE} as the data README says")
+            for line, row in enumerate(reader, start=2):
+                code = cell_code(space.parse(row["arch_str"]))
+                for column, key in wanted.items():
+                    value = float(row[column])
+                    if not math.isfinite(value):
+                        raise DataError(f"{path} line {line}: {column} is {row[column]!r}, not a finite number")
+                    columns[key][code] = value
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"cannot read {path}: {exc}; get {HW_FILE} again as the data README says") from None
+    except (ArchitectureError, ValueError) as exc:
+        raise DataError(f"{path} holds a row that is not an NB201 cell with numbers ({exc}); "
+                        f"get {HW_FILE} again as the data README says") from None
+    if any(np.isnan(v).any() for v in columns.values()):
+        raise DataError(f"{path} does not cover all {NUM_CELLS} NB201 cells; get {HW_FILE} again")
+    return columns

@@ -1,0 +1,80 @@
+"""Bayesian optimisation (botorch) on the real NB201 table and on the NAGO generator space."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ConfigError
+from nasloop.engine.search import resume, search
+from nasloop.engine.store import RunStore
+from nasloop.search_spaces.nago.space import NAGOSpace
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.strategies.bo import BayesianOptimisation
+from nasloop.strategies.bo_model import Proposer
+
+FAST = {"num_init": 6, "pool_size": 300, "num_restarts": 2, "raw_samples": 64, "mc_samples": 32}
+
+
+def run(tmp_path, name, data_dir, **config):
+    return search(SearchConfig(data_dir=str(data_dir), run_dir=str(tmp_path / name), **config))
+
+
+def archs(run_dir) -> list[str]:
+    with RunStore.in_run_dir(run_dir) as store:
+        return [t.arch for t in store.trials()]
+
+
+def test_bo_on_nb201_improves_on_its_random_start_and_resumes_exactly(tmp_path, data_dir):
+    straight = run(tmp_path, "s", data_dir, strategy="bo", budget=14, seed=4, strategy_options=FAST)
+    with RunStore.in_run_dir(straight["run_dir"]) as store:
+        scores = [t.score for t in store.evaluations()]
+    assert len(set(archs(straight["run_dir"]))) == 14  # the pool never offers a known cell
+    assert max(scores[6:]) > max(scores[:6])  # the GP-guided picks beat the 6 random ones
+    first = run(tmp_path, "r", data_dir, strategy="bo", budget=9, seed=4, strategy_options=FAST)
+    resumed = resume(first["run_dir"], budget=14)
+    assert archs(resumed["run_dir"]) == archs(straight["run_dir"])
+
+
+def test_bo_with_two_objectives_uses_the_hypervolume_acquisition(tmp_path, data_dir):
+    summary = run(tmp_path, "mo", data_dir, strategy="bo", budget=10, seed=2, strategy_options=FAST,
+                  objectives=["val_accuracy:max", "params_m:min"], reference_point=[60.0, 1.6])
+    assert summary["evaluations"] == 10 and summary["pareto_front"] and summary["hypervolume"] > 0
+
+
+def test_sobol_design_gives_integer_ends_their_share():
+    space = NAGOSpace(param_limit=1e5)
+    proposer = Proposer(space, None, 10, 2, 16)
+    points = [space.to_box(proposer.initial(i, 64, 0, np.random.default_rng(0))) for i in range(64)]
+    values = np.array(points)
+    for column, dim in enumerate(space.dimensions):
+        if dim.integer:
+            counts = np.bincount(values[:, column].astype(int) - int(dim.low))
+            levels = int(dim.high - dim.low) + 1
+            assert len(counts) == levels and counts.min() >= 64 // levels - 3  # ends not starved
+
+
+def test_bo_searches_the_nago_box_with_replicates_as_noise(tmp_path, data_dir):
+    summary = run(tmp_path, "nago", data_dir, space="nago", space_options={"param_limit": 2e4}, evaluator="proxy",
+                  evaluator_options={"proxies": ["synflow"], "replicates": 2, "batch_size": 16}, strategy="bo",
+                  budget=6, seed=1, strategy_options={**FAST, "num_init": 4})
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        done = store.evaluations()
+        state = store.strategy_state()[1]
+    metrics = done[0].result.metrics
+    assert metrics["replicates"] == 2 and {"synflow@0", "synflow@1", "synflow_std"} <= set(metrics)
+    assert metrics["synflow"] == pytest.approx((metrics["synflow@0"] + metrics["synflow@1"]) / 2)
+    told = [noise for _, _, noise in state["observed"]]
+    assert all(n is not None and n[0] == pytest.approx(m.result.metrics["synflow_std"] ** 2 / 2)
+               for n, m in zip(told, done))
+    space = NAGOSpace(param_limit=2e4)
+    assert len({t.arch for t in done}) == 6 and all(space.parse(t.arch) for t in done)
+
+
+def test_bo_refuses_options_that_do_not_fit_the_space():
+    with pytest.raises(ConfigError, match="its own box"):
+        BayesianOptimisation(NAGOSpace(), encoding="unit")
+    with pytest.raises(ConfigError, match="no vector encoding 'graph'.*path, onehot"):
+        BayesianOptimisation(NB201Space(), encoding="graph")
+    with pytest.raises(ConfigError, match="one per objective"):
+        BayesianOptimisation(NB201Space(), num_objectives=2, reference_point=[1.0])

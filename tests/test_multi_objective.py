@@ -1,0 +1,115 @@
+"""Several objectives on the real NB201 table: the front, its hypervolume, strategies and bad input."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nasloop.engine.cli import main
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ConfigError
+from nasloop.engine.objectives import Objective, hypervolume, parse_objectives
+from nasloop.engine.search import search
+from nasloop.engine.store import RunStore
+from nasloop.strategies.evolution import crowded_order
+
+OBJECTIVES = ["val_accuracy:max", "params_m:min"]
+
+
+def run(tmp_path, name, data_dir, **config):
+    return search(SearchConfig(data_dir=str(data_dir), run_dir=str(tmp_path / name), **config))
+
+
+def sweep_hypervolume(points: np.ndarray, ref: np.ndarray) -> float:
+    """2-D hypervolume by a sweep over points sorted by the first objective (both maximised)."""
+    pts = sorted((p for p in points if (p > ref).all()), key=lambda p: -p[0])
+    volume, best_second = 0.0, ref[1]
+    for p in pts:
+        if p[1] > best_second:
+            volume += (p[0] - ref[0]) * (p[1] - best_second)
+            best_second = p[1]
+    return volume
+
+
+def test_objectives_parse_and_refuse_bad_forms():
+    assert parse_objectives("val_accuracy:max,params_m:min") == (Objective("val_accuracy"),
+                                                                Objective("params_m", minimize=True))
+    assert parse_objectives(["flops_m"]) == (Objective("flops_m"),)
+    for bad in ("val_accuracy:up", ":min", "a:max,a:min"):
+        with pytest.raises(ConfigError) as err:
+            parse_objectives(bad)
+        assert "\n" not in str(err.value)
+
+
+def test_config_refuses_mixed_and_misshapen_objective_settings():
+    with pytest.raises(ConfigError, match="not both"):
+        SearchConfig(objective="val_accuracy", objectives=OBJECTIVES)
+    with pytest.raises(ConfigError, match="one value per objective"):
+        SearchConfig(objectives=OBJECTIVES, reference_point=[80.0])
+    with pytest.raises(ConfigError, match="give --objectives too"):
+        SearchConfig(reference_point=[80.0, 2.0])
+
+
+def test_random_search_front_and_hypervolume_match_a_brute_force_check(tmp_path, data_dir):
+    summary = run(tmp_path, "r", data_dir, strategy="random", budget=60, seed=3, objectives=OBJECTIVES,
+                  reference_point=[80.0, 1.6])
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        done = [t for t in store.evaluations() if t.result.ok]
+    points = np.array([[t.result.metrics["val_accuracy"], -t.result.metrics["params_m"]] for t in done])
+    dominated = [any((q >= p).all() and (q > p).any() for q in points) for p in points]
+    expected = {t.id for t, d in zip(done, dominated) if not d}
+    assert {m["trial"] for m in summary["pareto_front"]} == expected
+    assert summary["hypervolume"] == pytest.approx(sweep_hypervolume(points, np.array([80.0, -1.6])))
+    assert summary["reference_point"] == pytest.approx([80.0, 1.6])
+    assert hypervolume(points, [80.0, -1.6]) == pytest.approx(summary["hypervolume"])
+
+
+def test_single_objective_strategies_and_unknown_metrics_are_refused_before_the_run(tmp_path, data_dir):
+    with pytest.raises(ConfigError, match="optimises one objective.*bo, evolution, random"):
+        run(tmp_path, "l", data_dir, strategy="local", budget=5, objectives=OBJECTIVES)
+    with pytest.raises(ConfigError, match="reports no 'latency' metric"):
+        run(tmp_path, "u", data_dir, strategy="random", budget=5, objectives=["val_accuracy:max", "latency:min"])
+    assert not (tmp_path / "l").exists() and not (tmp_path / "u").exists()
+
+
+def test_hardware_costs_are_metrics_and_objectives(tmp_path, data_dir):
+    summary = run(tmp_path, "hw", data_dir, strategy="evolution", budget=40, seed=1,
+                  objectives=["val_accuracy:max", "edgegpu_latency:min"], strategy_options={"population_size": 10,
+                                                                                             "sample_size": 4})
+    front = summary["pareto_front"]
+    assert front and all(set(m["metrics"]) == {"val_accuracy", "edgegpu_latency"} for m in front)
+    latencies = [m["metrics"]["edgegpu_latency"] for m in front]
+    accuracies = [m["metrics"]["val_accuracy"] for m in front]
+    assert latencies == sorted(latencies, reverse=True) and accuracies == sorted(accuracies, reverse=True)
+    # The value of one cell, straight from HW-NAS-Bench's file (row 1462: five nor_conv_3x3 edges... all six).
+    from nasloop.engine.assemble import build_context
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    bench = build_context(NB201Space, "cifar10", str(data_dir), lookup=True).benchmark
+    metrics = bench.query((3, 3, 3, 3, 3, 3), "cifar10").metrics
+    assert metrics["edgegpu_latency"] == pytest.approx(7.699499130249023)
+    assert metrics["fpga_energy"] == pytest.approx(60.749919999999996)
+
+
+def test_crowded_order_ranks_fronts_first_and_ends_of_a_front_highest():
+    points = np.array([[1, 5], [2, 4], [3, 3], [4, 1], [1, 1], [2, 2.5], [0.5, 0.5]], dtype=float)
+    order = crowded_order(points)
+    fronts = [{0, 1, 2, 3}, {5}, {4}, {6}]
+    for better, worse in zip(fronts, fronts[1:]):
+        assert min(order[i] for i in better) > max(order[i] for i in worse)
+    assert order[0] == order[3] > max(order[1], order[2])  # the front's ends are the least crowded
+
+
+def test_show_and_export_give_the_front(tmp_path, data_dir, capsys):
+    summary = run(tmp_path, "r", data_dir, strategy="random", budget=30, seed=5, objectives=OBJECTIVES)
+    assert main(["show", summary["run_dir"], "--json"]) in (0, None)
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["pareto_front"] == summary["pareto_front"] and shown["hypervolume"] > 0
+    out = tmp_path / "front.json"
+    main(["export", summary["run_dir"], str(out), "--pareto"])
+    capsys.readouterr()
+    assert sorted(r["id"] for r in json.loads(out.read_text())) == sorted(m["trial"] for m in summary["pareto_front"])
+    single = run(tmp_path, "s", data_dir, strategy="random", budget=5, seed=5)
+    assert main(["export", single["run_dir"], str(tmp_path / "x.json"), "--pareto"]) == 2
+    assert "--pareto needs a run searched with --objectives" in capsys.readouterr().err
