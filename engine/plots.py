@@ -142,3 +142,26 @@ def run_figure(trials: list, summary: dict, folder: Path) -> Path:
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
     return save_figure(figure, folder, "trajectory")[0]
+
+
+def pareto_figure(trials: list, summary: dict, folder: Path) -> Path:
+    """A run with two or more objectives: every evaluation on the first two, the front as a staircase."""
+    plt = pyplot()
+    first, second = (o.rsplit(":", 1)[0] for o in summary["objectives"][:2])
+    done = [t for t in trials if t.result is not None and t.result.ok
+            and first in t.result.metrics and second in t.result.metrics]
+    front_ids = {m["trial"] for m in summary["pareto_front"]}
+    figure, axes = plt.subplots(figsize=(6.4, 4.2))
+    axes.scatter([t.result.metrics[second] for t in done], [t.result.metrics[first] for t in done], s=12,
+                 color="0.6", marker="o", label="evaluation")
+    members = sorted((t for t in done if t.id in front_ids), key=lambda t: t.result.metrics[second])
+    xs, ys = [t.result.metrics[second] for t in members], [t.result.metrics[first] for t in members]
+    axes.step(xs, ys, where="post", color="black", linestyle="--")
+    axes.scatter(xs, ys, s=28, color="tab:red", marker="D", label=f"Pareto front ({len(members)})", zorder=3)
+    axes.set_xlabel(summary["objectives"][1])
+    axes.set_ylabel(summary["objectives"][0])
+    if summary.get("hypervolume") is not None:
+        axes.set_title(f"hypervolume {summary['hypervolume']:.4g}", fontsize=9)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    return save_figure(figure, folder, "pareto_front")[0]

@@ -161,13 +161,14 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
 
 
 def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
-    """One run's report: its trajectory, its best architectures and its failures."""
-    from .plots import run_figure
+    """One run's report: its trajectory (and Pareto front), its best architectures and its failures."""
+    from .plots import pareto_figure, run_figure
 
     summary = summarize(run_dir)
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
         trials = store.evaluations()
     figure = run_figure(trials, summary, out / "figures")
+    front = pareto_figure(trials, summary, out / "figures") if "pareto_front" in summary else None
     done = sorted((t for t in trials if t.score is not None), key=lambda t: (-t.score, t.id))[:10]
     metric_names = sorted({m for t in done for m in t.result.metrics})
     best: Table = (["trial", "architecture"] + metric_names,
@@ -183,15 +184,17 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
              f"{summary['evaluations']} evaluations, {summary['failed']} failed")
     md_prov, html_prov = _provenance(command)
     md = [f"# {title}", "", facts, "", md_prov, "", "## Best architectures", "", markdown_table(best), "",
-          f"![trajectory](figures/{figure.name})", "", f"## Failed evaluations ({len(failed[1])})", ""]
+          f"![trajectory](figures/{figure.name})", ""]
+    md += [f"![Pareto front](figures/{front.name})", ""] if front else []
+    md += [f"## Failed evaluations ({len(failed[1])})", ""]
     md += [markdown_table(failed)] if failed[1] else ["None."]
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}<h2>Best architectures</h2>",
-            _html_table(best), _figure_html(figure), f"<h2>Failed evaluations ({len(failed[1])})</h2>",
+            _html_table(best), _figure_html(figure), *([_figure_html(front)] if front else []), f"<h2>Failed evaluations ({len(failed[1])})</h2>",
             _html_table(failed) if failed[1] else "<p>None.</p>"]
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text("\n".join(md) + "\n")
     (out / "report.html").write_text(_html_page(title, page))
-    return [out / "report.md", out / "report.html", figure]
+    return [out / "report.md", out / "report.html", figure, *([front] if front else [])]
 
 
 def predictor_table(records: list[dict]) -> Table:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -113,3 +114,14 @@ def test_show_and_export_give_the_front(tmp_path, data_dir, capsys):
     single = run(tmp_path, "s", data_dir, strategy="random", budget=5, seed=5)
     assert main(["export", single["run_dir"], str(tmp_path / "x.json"), "--pareto"]) == 2
     assert "--pareto needs a run searched with --objectives" in capsys.readouterr().err
+
+
+def test_run_report_draws_the_front(tmp_path, data_dir):
+    from nasloop.engine.report import write_run_report
+
+    summary = run(tmp_path, "r", data_dir, strategy="random", budget=25, seed=6, objectives=OBJECTIVES)
+    paths = write_run_report(Path(summary["run_dir"]), tmp_path / "report", command=["nasloop", "report"])
+    assert (tmp_path / "report" / "figures" / "pareto_front.png") in paths
+    md = (tmp_path / "report" / "report.md").read_text()
+    assert "![Pareto front](figures/pareto_front.png)" in md
+    assert (tmp_path / "report" / "report.html").read_text().count("data:image/png;base64,") == 2
