@@ -198,11 +198,12 @@ def test_forward_and_backward_on_cifar10(space, data_dir, one_torch_thread):
 
 # --- options -----------------------------------------------------------------------------------
 def test_a_limit_below_the_smallest_network_is_one_line():
-    tiny = NAGOSpace(param_limit=1000)
-    with pytest.raises(ConfigError) as info:
-        tiny.to_module(tiny.parse(EXAMPLE))
+    with pytest.raises(ConfigError) as info:  # refused when the space is built, before any evaluation
+        NAGOSpace(param_limit=1000)
     message = str(info.value)
-    assert "\n" not in message and "param_limit" in message and "parameters" in message
+    assert "\n" not in message and "param_limit=13218 or more" in message
+    fits_largest = NAGOSpace(param_limit=13218)
+    assert fits_largest.network_facts(fits_largest.parse("g1=10,5,1;g2=10,1;g3=10,5,1"))["width"] == 1
 
 
 @pytest.mark.parametrize("options, names", [

@@ -35,6 +35,8 @@ from .sizing import Plan, fit_width, make_plan, network_size
 if TYPE_CHECKING:  # torch only for whoever builds a network
     import torch
 
+LARGEST = "g1=10,5,1;g2=10,1;g3=10,5,1"
+"""The generator with the most nodes and edges: the largest network at any width."""
 DIMENSIONS = tuple(Dimension(h.name, h.low, h.high, h.integer) for h in HYPERPARAMETERS)
 """The box Bayesian optimisation searches: the eight hyperparameters in their own units."""
 Ratios = str | Sequence[PositiveFloat]
@@ -65,6 +67,16 @@ class NAGOSpace(BoxSpace, GeneratorSpace):
         self.param_limit, self.stage_ratios, self.channel_ratios = param_limit, stage_ratios, channel_ratios
         self._stage_split = _ratios("stage_ratios", stage_ratios, "1,1,1")
         self._channel_split = _ratios("channel_ratios", channel_ratios, "1,2,4")
+        self._check_param_limit()
+
+    def _check_param_limit(self) -> None:
+        """Refuse, before any evaluation, a limit too small for the space's largest generator at width 1."""
+        largest = parse_point(LARGEST)
+        smallest = network_size(self.plan(largest), 1, num_classes=10)[0]
+        if smallest > self.param_limit:
+            raise ConfigError(f"nago param_limit={self.param_limit:g} is too small: the largest generator "
+                              f"({LARGEST}) at width 1 already has {smallest:,} parameters; set "
+                              f"--space-opt param_limit={smallest} or more (1e5 suits CPU runs)")
 
     # --- string form and identity ------------------------------------------------------------
     def parse(self, text: str) -> NAGOPoint:
