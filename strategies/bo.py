@@ -31,7 +31,7 @@ from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import BoxSpace, SearchSpace
 from .base import Strategy
-from .bo_model import Proposer, fit_model, make_acquisition
+from .bo_model import Proposer, fit_model, make_acquisition, one_thread
 
 
 @register_strategy("bo")
@@ -91,11 +91,13 @@ class BayesianOptimisation(Strategy):
             noise = np.array([v for _, _, v in archs], dtype=np.float64)
         x = self.proposer.features([a for a, _, _ in archs])
         torch_seed = int(self.rng.integers(2**31 - 1))  # drawn from the saved generator: resumes repeat it
-        model = fit_model(x, y, noise, self.proposer.bounds(x), torch_seed)
         pending = self.proposer.features(list(self.pending.values())) if self.pending else None
-        acquisition = make_acquisition(model, x, y, pending, self.reference_point, self.mc_samples, torch_seed)
         known = set(self.observed) | self.failed | set(self.pending)
-        proposals = self.proposer.propose(acquisition, q, known, [a for a, _, _ in archs], y, self.rng, torch_seed)
+        with one_thread():
+            model = fit_model(x, y, noise, self.proposer.bounds(x), torch_seed)
+            acquisition = make_acquisition(model, x, y, pending, self.reference_point, self.mc_samples, torch_seed)
+            proposals = self.proposer.propose(acquisition, q, known, [a for a, _, _ in archs], y, self.rng,
+                                              torch_seed)
         return [self._reserve(a) for a in proposals]
 
     def _reserve(self, arch: Arch) -> Arch:

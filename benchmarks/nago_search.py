@@ -1,0 +1,511 @@
+"""NAGO's claim, checked: Bayesian optimisation of the generator's eight hyperparameters beats random search.
+
+What it measures
+----------------
+NAGO (Ru et al., NeurIPS 2020) searches a three-level random-graph network *generator* with
+eight hyperparameters (``g1=nodes,K,P;g2=nodes,P;g3=nodes,K,P``) by Bayesian optimisation, and
+reports that BO finds better generators than random search over the same space. Every method here
+runs ``--seeds`` searches of ``--budget`` distinct evaluations through the real Python API
+(``nasloop.engine.search.search``: registry, evaluator, in-process executor, loop, SQLite store) on
+``--space nago`` with a parameter limit (``--param-limit``; every network is widened until it just
+fits it), each search in its own temporary run directory.
+
+Methods (``--methods``, comma-separated):
+
+* ``bo``: botorch GP + qLogNEI over the eight hyperparameters (a scrambled Sobol initial design of
+  ``--num-init`` points, by default a third of the budget and at most 10, then the acquisition);
+* ``random``: random search over the same box;
+* ``evolution``: regularized evolution sized for short budgets: population 10 and tournament 3 at a
+  budget of 30, population 4 and tournament 2 at 12 (population budget // 3, between 4 and 10).
+
+Evaluator settings (``--evaluator``):
+
+* ``proxy`` (default): the objective is a zero-cost proxy of the untrained network on one CIFAR-10
+  mini-batch: ``--proxy synflow`` (log synflow) or ``--proxy jacov``. Param limit 5e4, budget 30,
+  10 seeds. Cheap, deterministic, and a stand-in for accuracy only as far as the proxy is one.
+* ``train``: the objective is the validation accuracy (%) after a short real training on the
+  shipped class-balanced CIFAR-10 subset: param limit 2e4, ``--epochs 1`` on ``--train-images
+  2000`` (10 % of them held out for validation: 200 images, so accuracy moves in 0.5 % steps),
+  batch 128, on the CPU; budget 12, 3 seeds. Expensive on a CPU (see "Cost" below), and so short
+  that most of these tiny, deep networks stay at chance (10 %): the table shows the share of
+  evaluations above chance, so read the comparison with that in mind.
+* ``--objectives``: multi-objective NAGO with the train evaluator, ``val_accuracy:max`` and
+  ``params_m:min``, ``bo`` (qLogNEHVI) against ``random``, 3 seeds of 12 evaluations. Every run's
+  front is measured by its hypervolume against one shared reference point (validation accuracy
+  10 %, chance; params = the param limit), reported along the budget; the figure shows each
+  method's front pooled over its seeds.
+
+Reported per method: best objective so far after b evaluations (``--checkpoints``), mean ± 95 %
+t-interval over seeds; the final best's median and mean; failed evaluations per run (a proxy that
+comes out NaN or infinite fails the trial); wall seconds per search. Then a paired two-sided
+Wilcoxon signed-rank test (``scipy.stats.wilcoxon``, seeds paired: the same seed means the same
+search seed and, with training, the same initial-weight seed; not the same proposals) of ``bo`` against each other method on the final best,
+with the wins/ties/losses. With 3 seeds the smallest two-sided p a Wilcoxon test can give is 0.25:
+the train settings' tests cannot be significant at their default size and say so.
+
+Figures (PNG and SVG, ``--figures``, default ``benchmarks/figures``): best so far against
+evaluations with 95 % bands, one colour and line style per method (``nago_proxy_synflow``,
+``nago_proxy_jacov``, ``nago_train``), and for ``--objectives`` the fronts and the hypervolume
+along the budget (``nago_front``).
+
+Anchors: NAGO's paper (its Figure 3 and Table 1) shows BO ahead of random sampling of the same
+generator space on CIFAR-10 after full training, by a margin of a few tenths of a percent of test
+accuracy at budgets of about 60 generators: a small effect, expected to need many seeds to show.
+
+Cost (measured on the 2-core development machine while another job was running): one proxy
+search of 30 evaluations takes about 8 s (random, synflow), 27 s (bo, synflow; the GP fits are most
+of it) and 30 s (jacov); one train evaluation at the defaults takes 5-25 s (deep, narrow generators
+are the slow ones), so the train setting is about 15 minutes with ``--jobs 2``.
+
+How to run
+----------
+    .venv/bin/python benchmarks/nago_search.py --jobs 2                       # proxy, synflow, 10 seeds x 30
+    .venv/bin/python benchmarks/nago_search.py --proxy jacov --jobs 2
+    .venv/bin/python benchmarks/nago_search.py --evaluator train --jobs 2     # 3 seeds x 12, CPU training
+    .venv/bin/python benchmarks/nago_search.py --objectives --jobs 2          # bo vs random, 3 seeds x 12
+    .venv/bin/python benchmarks/nago_search.py --evaluator train --device cuda --epochs 5 --train-images 5000 \
+        --param-limit 1e5 --seeds 10 --budget 30                              # on a GPU: a more telling setting
+
+Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``. Progress goes to stderr,
+the tables to stdout. Each search runs in its own process (spawn) with one torch thread
+(``--torch-threads``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing
+import os
+import shlex
+import sys
+import tempfile
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import stats
+from stats_util import mean_ci
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.objectives import hypervolume, pareto_mask
+from nasloop.engine.plots import pyplot, save_figure, styles
+from nasloop.engine.search import search
+from nasloop.engine.store import RunStore
+from nasloop.engine.study_stats import best_so_far, mean_interval
+
+REPO = Path(__file__).resolve().parents[1]
+METHODS = ("bo", "random", "evolution")
+CHANCE = 10.0  # CIFAR-10 validation accuracy of a constant guess, %
+# Per setting: param limit, budget, seeds, methods.
+SETTINGS = {
+    "proxy": {"param_limit": 5e4, "budget": 30, "seeds": 10, "methods": METHODS},
+    "train": {"param_limit": 2e4, "budget": 12, "seeds": 3, "methods": METHODS},
+    "objectives": {"param_limit": 2e4, "budget": 12, "seeds": 3, "methods": ("bo", "random")},
+}
+OBJECTIVES = ["val_accuracy:max", "params_m:min"]
+
+
+def default_data_dir() -> str:
+    return os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data")
+
+
+# --- one search ---------------------------------------------------------------------------------
+def make_config(args: argparse.Namespace, method: str, seed: int, run_dir: Path) -> SearchConfig:
+    """The SearchConfig of one search of ``method`` with ``seed`` in the chosen setting."""
+    if args.evaluator == "proxy":
+        evaluator_options: dict[str, Any] = {"proxies": [args.proxy], "batch_size": args.proxy_batch_size}
+    else:
+        evaluator_options = {"epochs": args.epochs, "batch_size": args.batch_size, "train_images": args.train_images,
+                             "device": args.device, "seed": seed, "compile": False}
+        if args.lr is not None:
+            evaluator_options["lr"] = args.lr
+    if method == "bo":
+        strategy_options: dict[str, Any] = {"num_init": args.num_init, "num_restarts": args.num_restarts,
+                                            "raw_samples": args.raw_samples, "mc_samples": args.mc_samples}
+    elif method == "evolution":
+        strategy_options = evolution_options(args.budget)
+    else:
+        strategy_options = {}
+    extra: dict[str, Any] = {}
+    if args.objectives:
+        extra = {"objectives": list(OBJECTIVES), "reference_point": reference_point(args)}
+    return SearchConfig(space="nago", space_options={"param_limit": args.param_limit}, evaluator=args.evaluator,
+                        evaluator_options=evaluator_options, strategy=method, strategy_options=strategy_options,
+                        budget=args.budget, seed=seed, data_dir=args.data_dir, run_dir=str(run_dir), **extra)
+
+
+def evolution_options(budget: int) -> dict[str, int]:
+    """Regularized evolution sized for a short budget: population 10 and tournament 3 at 30 evaluations,
+    population 4 and tournament 2 at 12 (so that most of the budget goes to mutations, not the random start)."""
+    population = min(10, max(4, budget // 3))
+    return {"population_size": population, "sample_size": max(2, min(3, population // 3))}
+
+
+def reference_point(args: argparse.Namespace) -> list[float]:
+    """The shared hypervolume reference, in the metrics' units: chance accuracy, the param limit (millions)."""
+    return [CHANCE, args.param_limit / 1e6]
+
+
+def run_once(args: argparse.Namespace, method: str, seed: int, run_dir: Path) -> dict[str, Any]:
+    """One search; each evaluation's objective (NaN if failed) and chosen metrics, in order, and its wall seconds."""
+    config = make_config(args, method, seed, run_dir)
+    started = time.perf_counter()
+    summary = search(config)
+    wall = time.perf_counter() - started
+    with RunStore.in_run_dir(run_dir) as store:
+        trials = store.evaluations()
+    scores, metrics, archs, reasons = [], [], [], []
+    for t in trials:
+        ok = t.result is not None and t.result.ok
+        scores.append(math.nan if t.score is None or not ok else float(t.score))
+        metrics.append(dict(t.result.metrics) if ok else {})
+        archs.append(str(t.arch))
+        if not ok and t.result is not None and t.result.reason:
+            reasons.append(t.result.reason)
+    return {"scores": scores, "metrics": metrics, "archs": archs, "wall": wall, "failure_reasons": reasons,
+            "hypervolume": summary.get("hypervolume"), "pareto_front": summary.get("pareto_front")}
+
+
+def _init_worker(threads: int) -> None:
+    warnings.filterwarnings("ignore")  # botorch's optimisation warnings would drown the progress lines
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+def _run_job(job: tuple[argparse.Namespace, str, int, str]) -> tuple[str, int, dict[str, Any]]:
+    args, method, seed, tmp = job
+    return method, seed, run_once(args, method, seed, Path(tmp) / f"{method}-s{seed}")
+
+
+# --- statistics ---------------------------------------------------------------------------------
+def curves(runs: list[dict[str, Any]], budget: int) -> np.ndarray:
+    """Best objective so far, seeds x evaluations."""
+    return np.asarray([best_so_far(r["scores"], budget) for r in runs])
+
+
+def front_points(metrics: list[dict[str, float]]) -> np.ndarray:
+    """(val_accuracy, params_m) of every successful evaluation."""
+    rows = [(m["val_accuracy"], m["params_m"]) for m in metrics if "val_accuracy" in m and "params_m" in m]
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 2)
+
+
+def hv_of(points: np.ndarray, reference: list[float]) -> float:
+    """Hypervolume of (val_accuracy max, params_m min) points above the shared reference."""
+    if len(points) == 0:
+        return 0.0
+    oriented = np.column_stack([points[:, 0], -points[:, 1]])
+    return hypervolume(oriented, [reference[0], -reference[1]])
+
+
+def hv_curve(run: dict[str, Any], budget: int, reference: list[float]) -> np.ndarray:
+    """Hypervolume of the first b evaluations, b = 1..budget."""
+    return np.asarray([hv_of(front_points(run["metrics"][:b]), reference) for b in range(1, budget + 1)])
+
+
+def pareto_of(points: np.ndarray) -> np.ndarray:
+    """The non-dominated rows of (val_accuracy max, params_m min) points, sorted by params."""
+    if len(points) == 0:
+        return points
+    mask = pareto_mask(np.column_stack([points[:, 0], -points[:, 1]]))
+    kept = np.unique(points[mask], axis=0)
+    return kept[np.argsort(kept[:, 1])]
+
+
+def wilcoxon_line(name: str, bo: np.ndarray, other: np.ndarray, what: str) -> str:
+    """Paired two-sided Wilcoxon signed-rank test of bo against ``name`` on the seeds' final values."""
+    diff = bo - other
+    wins, ties, losses = int(np.sum(diff > 0)), int(np.sum(diff == 0)), int(np.sum(diff < 0))
+    head = (f"| bo vs {name} | {len(diff)} | {wins}/{ties}/{losses} | {np.median(diff):+.3f} | "
+            f"{np.mean(diff):+.3f} | ")
+    if wins + losses == 0:
+        return head + "n/a (every pair tied) | |"
+    try:
+        result = stats.wilcoxon(bo, other, alternative="two-sided")
+        greater = stats.wilcoxon(bo, other, alternative="greater")
+        return head + f"{result.pvalue:.3g} | {greater.pvalue:.3g} |"
+    except ValueError as error:  # scipy refuses some tiny samples
+        return head + f"n/a ({error}) | |"
+
+
+def format_mean(values: np.ndarray, digits: int) -> str:
+    mean, half = mean_ci(values)
+    return f"{mean:.{digits}f} ± {half:.{digits}f}" if math.isfinite(half) else f"{mean:.{digits}f}"
+
+
+def best_table(rows: dict[str, dict[str, Any]], checkpoints: list[int], digits: int, train: bool) -> str:
+    head = ("| method | " + " | ".join(f"best @{b}" for b in checkpoints)
+            + " | final median | final mean | failed/run | wall s/run |")
+    if train:
+        head += " evals > chance | test acc of best val |"
+    lines = [head, "| --- |" + " ---: |" * (len(checkpoints) + 4 + (2 if train else 0))]
+    for name, row in rows.items():
+        curve = row["curves"]
+        cells = [format_mean(curve[:, b - 1], digits) for b in checkpoints]
+        final = curve[:, -1]
+        line = (f"| {name} | " + " | ".join(cells) + f" | {np.median(final):.{digits}f} | {np.mean(final):.{digits}f} "
+                f"| {np.mean(row['failed']):.1f} | {np.mean(row['wall']):.1f} |")
+        if train:
+            line += f" {100 * row['above_chance']:.0f} % | {format_mean(row['test_of_best'], 2)} |"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# --- figures ------------------------------------------------------------------------------------
+def anytime_plot(rows: dict[str, dict[str, Any]], budget: int, ylabel: str, title: str, folder: Path,
+                 name: str, key: str = "curves") -> list[Path]:
+    """Mean and 95 % t band per method against evaluations (one colour, line style and marker each)."""
+    plt = pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 4.2))
+    looks = styles(list(rows))
+    x = np.arange(1, budget + 1)
+    for label, row in rows.items():
+        mean, low, high = mean_interval(row[key])
+        look = looks[label]
+        axes.plot(x, mean, label=f"{label} ({len(row[key])} seeds)", color=look["color"],
+                  linestyle=look["linestyle"], marker=look["marker"], markevery=max(1, budget // 8), markersize=4)
+        if np.isfinite(low).any():
+            axes.fill_between(x, low, high, color=look["color"], alpha=0.15, linewidth=0)
+    axes.set_xlabel("evaluations (distinct)")
+    axes.set_ylabel(ylabel)
+    axes.set_title(title, fontsize=9)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    return save_figure(figure, folder, name)
+
+
+def front_plot(rows: dict[str, dict[str, Any]], budget: int, reference: list[float], folder: Path,
+               name: str) -> list[Path]:
+    """Left: every evaluation and each method's front pooled over seeds. Right: hypervolume along the budget."""
+    plt = pyplot()
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    looks = styles(list(rows))
+    for label, row in rows.items():
+        look = looks[label]
+        points = np.concatenate([front_points(r["metrics"]) for r in row["runs"]])
+        left.scatter(points[:, 1] * 1e3, points[:, 0], s=12, alpha=0.35, color=look["color"], marker=look["marker"],
+                     label=f"{label}: evaluations")
+        pooled = pareto_of(points)
+        if len(pooled):
+            xs = np.concatenate([pooled[:, 1], [reference[1]]]) * 1e3
+            ys = np.concatenate([pooled[:, 0], [pooled[-1, 0]]])
+            left.step(xs, ys, where="post", color=look["color"], linestyle=look["linestyle"], linewidth=1.6,
+                      label=f"{label}: front over {len(row['runs'])} seeds")
+        mean, low, high = mean_interval(row["hv_curves"] * 1e3)
+        x = np.arange(1, budget + 1)
+        right.plot(x, mean, color=look["color"], linestyle=look["linestyle"], marker=look["marker"],
+                   markevery=max(1, budget // 8), markersize=4, label=f"{label} ({len(row['runs'])} seeds)")
+        if np.isfinite(low).any():
+            right.fill_between(x, low, high, color=look["color"], alpha=0.15, linewidth=0)
+    left.axhline(reference[0], color="grey", linewidth=0.8, linestyle=":")
+    left.axvline(reference[1] * 1e3, color="grey", linewidth=0.8, linestyle=":")
+    left.set_xlabel("parameters (thousands)")
+    left.set_ylabel("validation accuracy (%)")
+    left.set_title(f"fronts (reference: {reference[0]:g} %, {reference[1] * 1e3:g} k params, dotted)", fontsize=9)
+    left.grid(alpha=0.3)
+    left.legend(fontsize=7)
+    right.set_xlabel("evaluations (distinct)")
+    right.set_ylabel("hypervolume (% x thousand params)")
+    right.set_title("hypervolume so far: mean and 95 % CI over seeds", fontsize=9)
+    right.grid(alpha=0.3)
+    right.legend(fontsize=8)
+    return save_figure(figure, folder, name)
+
+
+# --- main ---------------------------------------------------------------------------------------
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--evaluator", choices=("proxy", "train"), default="proxy")
+    parser.add_argument("--proxy", default="synflow", help="the proxy objective of --evaluator proxy (synflow, jacov...)")
+    parser.add_argument("--objectives", action="store_true",
+                        help="multi-objective: val_accuracy:max, params_m:min with the train evaluator")
+    parser.add_argument("--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: the setting's)")
+    parser.add_argument("--seeds", type=int, help="seeds per method (proxy 10, train and objectives 3)")
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--budget", type=int, help="distinct evaluations per search (proxy 30, train 12)")
+    parser.add_argument("--checkpoints", help="comma-separated budgets to report (default: quarters of the budget)")
+    parser.add_argument("--param-limit", type=float, help="the NAGO space's param limit (proxy 5e4, train 2e4)")
+    parser.add_argument("--proxy-batch-size", type=int, default=64, help="proxy mini-batch size")
+    parser.add_argument("--epochs", type=int, default=1, help="training epochs per evaluation (train)")
+    parser.add_argument("--train-images", type=int, default=2000, help="training images incl. 10 %% validation")
+    parser.add_argument("--batch-size", type=int, default=128, help="training batch size (train)")
+    parser.add_argument("--lr", type=float, help="training learning rate (default: the evaluator's, 0.1)")
+    parser.add_argument("--device", default="cpu", help="training device (train): cpu, cuda, auto")
+    parser.add_argument("--num-init", type=int, help="bo's Sobol initial design (default min(10, budget // 3))")
+    parser.add_argument("--num-restarts", type=int, default=8, help="bo's acquisition optimiser restarts")
+    parser.add_argument("--raw-samples", type=int, default=256, help="bo's raw samples for the restarts")
+    parser.add_argument("--mc-samples", type=int, default=128, help="bo's Monte Carlo samples")
+    parser.add_argument("--data-dir", default=default_data_dir())
+    parser.add_argument("--torch-threads", type=int, default=1, help="torch threads per search (0: torch's default)")
+    parser.add_argument("--jobs", type=int, default=1, help="searches at once, each in its own process")
+    parser.add_argument("--figures", type=Path, default=REPO / "benchmarks" / "figures", help="figure folder")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw numbers here")
+    args = parser.parse_args(argv)
+    if args.objectives:
+        args.evaluator = "train"
+    setting = SETTINGS["objectives" if args.objectives else args.evaluator]
+    args.methods = ([m.strip() for m in args.methods.split(",") if m.strip()] if args.methods
+                    else list(setting["methods"]))
+    unknown = [m for m in args.methods if m not in METHODS]
+    if unknown:
+        parser.error(f"unknown method '{unknown[0]}'; choose from {', '.join(METHODS)}")
+    args.seeds = args.seeds or setting["seeds"]
+    args.budget = args.budget or setting["budget"]
+    args.param_limit = args.param_limit or setting["param_limit"]
+    args.num_init = args.num_init or max(2, min(10, args.budget // 3))
+    if min(args.seeds, args.budget, args.jobs) < 1:
+        parser.error("--seeds, --budget and --jobs must be at least 1")
+    if args.checkpoints:
+        points = [int(b) for b in args.checkpoints.split(",") if b.strip()]
+    else:
+        points = [max(1, round(args.budget * k / 4)) for k in (1, 2, 3)]
+    args.checkpoints = sorted({b for b in points if b < args.budget} | {args.budget})
+    return args
+
+
+def figure_name(args: argparse.Namespace) -> str:
+    if args.objectives:
+        return "nago_front"
+    return f"nago_proxy_{args.proxy}" if args.evaluator == "proxy" else "nago_train"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    print("Command: `" + shlex.join([os.path.relpath(sys.executable), os.path.relpath(sys.argv[0])]
+                                   + (sys.argv[1:] if argv is None else argv)) + "`\n")
+    if args.objectives:
+        what = f"objectives {', '.join(OBJECTIVES)} with the train evaluator"
+    elif args.evaluator == "proxy":
+        what = f"proxy evaluator, objective {args.proxy} (batch {args.proxy_batch_size})"
+    else:
+        what = "train evaluator, objective val_accuracy (%)"
+    if args.evaluator == "train":
+        what += (f"; {args.epochs} epoch(s) on {args.train_images} CIFAR-10 subset images (10 % held out for "
+                 f"validation), batch {args.batch_size}, lr {args.lr if args.lr is not None else 0.1}, "
+                 f"device {args.device}")
+    print(f"NAGO, param limit {args.param_limit:g}; {what}. {args.seeds} seeds (from {args.first_seed}) x "
+          f"{args.budget} evaluations; bo: {args.num_init} Sobol points, then "
+          f"{'qLogNEHVI' if args.objectives else 'qLogNEI'} ({args.num_restarts} restarts, {args.raw_samples} raw "
+          f"samples, {args.mc_samples} MC samples); evolution: population "
+          f"{evolution_options(args.budget)['population_size']}, tournament {evolution_options(args.budget)['sample_size']}. {args.jobs} job(s), {args.torch_threads or 'default'} "
+          f"torch thread(s) each, {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.1f}.\n")
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    results: dict[tuple[str, int], dict[str, Any]] = {}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nasloop-nago-") as tmp:
+        jobs = [(args, method, seed, tmp) for seed in seeds for method in args.methods]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(args.jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=(args.torch_threads,)) as pool:
+            for method, seed, run in pool.map(_run_job, jobs):
+                results[method, seed] = run
+                curve = best_so_far(run["scores"], args.budget)
+                failed = int(np.sum(np.isnan(run["scores"])))
+                print(f"{method} seed {seed}: best " + ", ".join(f"@{b} {curve[b - 1]:.3f}" for b in args.checkpoints)
+                      + f"; {failed} failed; {run['wall']:.1f} s ({time.perf_counter() - started:.0f} s elapsed)",
+                      file=sys.stderr, flush=True)
+    runtime = time.perf_counter() - started
+    reference = reference_point(args)
+    rows: dict[str, dict[str, Any]] = {}
+    for method in args.methods:
+        runs = [results[method, seed] for seed in seeds]
+        row: dict[str, Any] = {"runs": runs, "curves": curves(runs, args.budget),
+                               "failed": np.asarray([np.sum(np.isnan(r["scores"])) for r in runs]),
+                               "wall": np.asarray([r["wall"] for r in runs])}
+        if args.evaluator == "train":
+            values = np.concatenate([np.asarray(r["scores"], dtype=np.float64) for r in runs])
+            row["above_chance"] = float(np.mean(values[np.isfinite(values)] > CHANCE + 1e-9))
+            row["test_of_best"] = np.asarray([r["metrics"][int(np.nanargmax(r["scores"]))].get("test_accuracy", math.nan)
+                                              for r in runs])
+        if args.objectives:
+            row["hv_curves"] = np.asarray([hv_curve(r, args.budget, reference) for r in runs])
+        rows[method] = row
+    digits = 1 if args.evaluator == "train" else 2
+    if args.objectives:
+        print(objectives_report(args, rows, reference))
+    else:
+        objective = args.proxy if args.evaluator == "proxy" else "val_accuracy (%)"
+        print(f"### best {objective} so far (mean ± 95 % t CI over {args.seeds} seeds)\n")
+        print(best_table(rows, args.checkpoints, digits, args.evaluator == "train"), end="\n\n")
+        if args.evaluator == "train":
+            print(f"evals > chance: share of all evaluations above {CHANCE:g} % validation accuracy; test acc: the "
+                  "test accuracy (870 images) of each run's best-validation network.\n")
+        print(test_report(rows, lambda row: row["curves"][:, -1], f"final best {objective}"))
+    reasons = sorted({reason for row in rows.values() for r in row["runs"] for reason in r["failure_reasons"]})
+    if reasons:
+        print("Failure reasons seen: " + "; ".join(f"'{r}'" for r in reasons[:5]) + "\n")
+    paths = []
+    if args.objectives:
+        paths = front_plot(rows, args.budget, reference, args.figures, figure_name(args))
+    else:
+        ylabel = (f"best {args.proxy} so far" if args.evaluator == "proxy" else "best validation accuracy so far (%)")
+        title = (f"NAGO, param limit {args.param_limit:g}: "
+                 + (f"proxy {args.proxy}" if args.evaluator == "proxy"
+                    else f"{args.epochs} epoch(s), {args.train_images} images, CPU")
+                 + f"; mean and 95 % CI over {args.seeds} seeds")
+        paths = anytime_plot(rows, args.budget, ylabel, title, args.figures, figure_name(args))
+    print("Figures: " + ", ".join(os.path.relpath(p) for p in paths))
+    print(f"Total wall time: {runtime:.1f} s ({runtime / 60:.1f} min)")
+    if args.json:
+        record = {"args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+                  "runtime_seconds": runtime,
+                  "runs": {f"{m}-s{s}": {k: v for k, v in run.items()} for (m, s), run in results.items()}}
+        args.json.write_text(json.dumps(record, indent=1, default=float))
+        print(f"Raw numbers written to {args.json}")
+
+
+def test_report(rows: dict[str, dict[str, Any]], final, what: str) -> str:
+    """The paired Wilcoxon tests of bo against every other method, as a table."""
+    if "bo" not in rows or len(rows) < 2:
+        return ""
+    lines = [f"### paired Wilcoxon signed-rank test on the {what} (seeds paired)\n",
+             "| comparison | pairs | bo wins/ties/losses | median diff | mean diff | p (two-sided) | p (bo greater) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    bo = final(rows["bo"])
+    for name, row in rows.items():
+        if name != "bo":
+            lines.append(wilcoxon_line(name, bo, final(row), what))
+    return "\n".join(lines) + "\n"
+
+
+def objectives_report(args: argparse.Namespace, rows: dict[str, dict[str, Any]], reference: list[float]) -> str:
+    out = [f"Shared reference point: val_accuracy {reference[0]:g} % (chance), params_m {reference[1]:g} "
+           f"(the param limit); hypervolume in % x M params.\n",
+           f"### hypervolume so far (mean ± 95 % t CI over {args.seeds} seeds)\n",
+           "| method | " + " | ".join(f"HV @{b}" for b in args.checkpoints)
+           + " | final median | evals > chance | front size/run | wall s/run |",
+           "| --- |" + " ---: |" * (len(args.checkpoints) + 4)]
+    for name, row in rows.items():
+        hv = row["hv_curves"] * 1e3  # readable units: % x thousand params
+        cells = [format_mean(hv[:, b - 1], 3) for b in args.checkpoints]
+        sizes = [len(pareto_of(front_points(r["metrics"]))) for r in row["runs"]]
+        accs = np.concatenate([front_points(r["metrics"])[:, 0] for r in row["runs"]])
+        out.append(f"| {name} | " + " | ".join(cells) + f" | {np.median(hv[:, -1]):.3f} | "
+                   f"{100 * np.mean(accs > CHANCE + 1e-9):.0f} % | {np.mean(sizes):.1f} | {np.mean(row['wall']):.1f} |")
+    out.append("\n(HV shown in % x thousand params, i.e. the table's values are 1e3 x the hypervolume in % x M params.)\n")
+    out.append("### fronts found (val_accuracy %, params) per run\n")
+    out.append("| method | seed | front (val acc % @ params) | HV (% x k params) |")
+    out.append("| --- | ---: | --- | ---: |")
+    for name, row in rows.items():
+        for seed, run in zip(range(args.first_seed, args.first_seed + args.seeds), row["runs"]):
+            front = pareto_of(front_points(run["metrics"]))
+            text = ", ".join(f"{a:.1f} @ {p * 1e6:,.0f}" for a, p in front)
+            out.append(f"| {name} | {seed} | {text} | {1e3 * hv_of(front_points(run['metrics']), reference):.3f} |")
+    out.append("")
+    for name, row in rows.items():
+        points = np.concatenate([front_points(r["metrics"]) for r in row["runs"]])
+        pooled = pareto_of(points)
+        out.append(f"{name}, front pooled over seeds: " + ", ".join(f"{a:.1f} % @ {p * 1e6:,.0f}" for a, p in pooled)
+                   + f" (HV {1e3 * hv_of(points, reference):.3f})")
+    out.append("")
+    out.append(test_report(rows, lambda row: row["hv_curves"][:, -1] * 1e3, "final hypervolume (% x k params)"))
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    main()
