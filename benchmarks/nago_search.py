@@ -103,8 +103,8 @@ CHANCE = 10.0  # CIFAR-10 validation accuracy of a constant guess, %
 # Per setting: param limit, budget, seeds, methods.
 SETTINGS = {
     "proxy": {"param_limit": 5e4, "budget": 30, "seeds": 10, "methods": METHODS},
-    "train": {"param_limit": 2e4, "budget": 12, "seeds": 3, "methods": METHODS},
-    "objectives": {"param_limit": 2e4, "budget": 12, "seeds": 3, "methods": ("bo", "random")},
+    "train": {"param_limit": 2e4, "budget": 10, "seeds": 3, "methods": METHODS},
+    "objectives": {"param_limit": 2e4, "budget": 10, "seeds": 3, "methods": ("bo", "random")},
 }
 OBJECTIVES = ["val_accuracy:max", "params_m:min"]
 
@@ -327,12 +327,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: the setting's)")
     parser.add_argument("--seeds", type=int, help="seeds per method (proxy 10, train and objectives 3)")
     parser.add_argument("--first-seed", type=int, default=0)
-    parser.add_argument("--budget", type=int, help="distinct evaluations per search (proxy 30, train 12)")
+    parser.add_argument("--budget", type=int, help="distinct evaluations per search (proxy 30, train and objectives 10)")
     parser.add_argument("--checkpoints", help="comma-separated budgets to report (default: quarters of the budget)")
     parser.add_argument("--param-limit", type=float, help="the NAGO space's param limit (proxy 5e4, train 2e4)")
     parser.add_argument("--proxy-batch-size", type=int, default=64, help="proxy mini-batch size")
     parser.add_argument("--epochs", type=int, default=1, help="training epochs per evaluation (train)")
-    parser.add_argument("--train-images", type=int, default=2000, help="training images incl. 10 %% validation")
+    parser.add_argument("--train-images", type=int, default=1500, help="training images incl. 10 %% validation")
     parser.add_argument("--batch-size", type=int, default=128, help="training batch size (train)")
     parser.add_argument("--lr", type=float, help="training learning rate (default: the evaluator's, 0.1)")
     parser.add_argument("--device", default="cpu", help="training device (train): cpu, cuda, auto")

@@ -78,3 +78,17 @@ def test_bo_refuses_options_that_do_not_fit_the_space():
         BayesianOptimisation(NB201Space(), encoding="graph")
     with pytest.raises(ConfigError, match="one per objective"):
         BayesianOptimisation(NB201Space(), num_objectives=2, reference_point=[1.0])
+
+
+def test_a_batch_spreads_out_and_pending_points_are_not_proposed_again(nb201_context):
+    from nasloop.engine.types import Observation
+
+    space, bench = NB201Space(), nb201_context.benchmark
+    bo = BayesianOptimisation(space, seed=3, **FAST)
+    first = bo.ask(6)
+    bo.tell([Observation(a, bench.query(a, "cifar10").metrics["val_accuracy"]) for a in first])
+    batch = bo.ask(3)  # three free workers: q = 3 in one acquisition
+    more = bo.ask(2)  # asked while the three still run: they are pending in the acquisition
+    texts = [space.format(a) for a in first + batch + more]
+    assert len(set(texts)) == 11
+    assert sorted(bo.state_dict()["pending"]) == sorted(texts[6:])
