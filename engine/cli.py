@@ -144,8 +144,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                  ("hypervolume", "-" if hv is None else
                   f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in summary['reference_point'])})"),
                  (f"Pareto front ({len(front)})", "")]
-        rows += [(f"  trial {m['trial']}", f"{m['arch']}  " + "  ".join(f"{k}={v:.4g}" for k, v in m["metrics"].items()))
-                 for m in front]
+        rows += [(f"  trial {m['trial']}",
+                  f"{m['arch']}  " + "  ".join(f"{k}={v:.4g}" for k, v in m["metrics"].items())) for m in front]
     for name, value in rows:
         table.add_row(name, value)
     Console().print(table)

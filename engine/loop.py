@@ -61,7 +61,8 @@ class SearchLoop:
 
     def __init__(self, space: SearchSpace, strategy: Strategy, evaluator: Evaluator, executor: Executor,
                  store: RunStore, budget: Budget, objective: str = "val_accuracy", minimize: bool = False,
-                 objectives: Sequence[Objective] | None = None, fidelity: int | None = None, dedup: str = "exact", max_duplicate_streak: int = 10_000,
+                 objectives: Sequence[Objective] | None = None, fidelity: int | None = None,
+                 dedup: str = "exact", max_duplicate_streak: int = 10_000,
                  on_progress: ProgressHook | None = None,
                  on_result: Callable[[int, Result, "float | None"], None] | None = None) -> None:
         if dedup not in ("exact", "functional"):

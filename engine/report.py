@@ -189,7 +189,8 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     md += [f"## Failed evaluations ({len(failed[1])})", ""]
     md += [markdown_table(failed)] if failed[1] else ["None."]
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}<h2>Best architectures</h2>",
-            _html_table(best), _figure_html(figure), *([_figure_html(front)] if front else []), f"<h2>Failed evaluations ({len(failed[1])})</h2>",
+            _html_table(best), _figure_html(figure), *([_figure_html(front)] if front else []),
+            f"<h2>Failed evaluations ({len(failed[1])})</h2>",
             _html_table(failed) if failed[1] else "<p>None.</p>"]
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text("\n".join(md) + "\n")

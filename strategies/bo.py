@@ -86,16 +86,21 @@ class BayesianOptimisation(Strategy):
             return [self._reserve(self.space.sample(self.rng)) for _ in range(q)]
         archs = list(self.observed.values())
         y = np.array([scores for _, scores, _ in archs], dtype=np.float64)
-        noise = None
-        if all(v is not None for _, _, v in archs):
-            noise = np.array([v for _, _, v in archs], dtype=np.float64)
-        x = self.proposer.features([a for a, _, _ in archs])
+        noise = np.array([v for _, _, v in archs], dtype=np.float64) if all(v is not None for *_, v in archs) else None
+        # Failed points join the model at the worst value seen (as SMAC scores crashed runs), so the
+        # GP learns to steer clear of a region that fails instead of proposing into it again.
+        failed = [self._load(t) for t in sorted(self.failed)]
+        model_x = self.proposer.features([a for a, _, _ in archs] + failed)
+        model_y = np.vstack([y, np.repeat(y.min(axis=0, keepdims=True), len(failed), axis=0)])
+        if noise is not None:
+            noise = np.vstack([noise, np.repeat(noise.max(axis=0, keepdims=True), len(failed), axis=0)])
         torch_seed = int(self.rng.integers(2**31 - 1))  # drawn from the saved generator: resumes repeat it
         pending = self.proposer.features(list(self.pending.values())) if self.pending else None
         known = set(self.observed) | self.failed | set(self.pending)
         with one_thread():
-            model = fit_model(x, y, noise, self.proposer.bounds(x), torch_seed)
-            acquisition = make_acquisition(model, x, y, pending, self.reference_point, self.mc_samples, torch_seed)
+            model = fit_model(model_x, model_y, noise, self.proposer.bounds(model_x), torch_seed)
+            acquisition = make_acquisition(model, model_x, y, pending, self.reference_point, self.mc_samples,
+                                           torch_seed)
             proposals = self.proposer.propose(acquisition, q, known, [a for a, _, _ in archs], y, self.rng,
                                               torch_seed)
         return [self._reserve(a) for a in proposals]

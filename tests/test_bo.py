@@ -92,3 +92,19 @@ def test_a_batch_spreads_out_and_pending_points_are_not_proposed_again(nb201_con
     texts = [space.format(a) for a in first + batch + more]
     assert len(set(texts)) == 11
     assert sorted(bo.state_dict()["pending"]) == sorted(texts[6:])
+
+
+def test_failures_enter_the_model_at_the_worst_value_and_are_never_proposed_again(nb201_context):
+    from nasloop.engine.types import Observation
+
+    space, bench = NB201Space(), nb201_context.benchmark
+    bo = BayesianOptimisation(space, seed=5, **FAST)
+    first = bo.ask(6)
+    told = [Observation(a, None if a[0] == 4 or i < 2 else bench.query(a, "cifar10").metrics["val_accuracy"])
+            for i, a in enumerate(first)]
+    bo.tell(told)
+    failed = {space.format(o.arch) for o in told if o.failed}
+    assert failed and bo.failed == failed
+    proposals = bo.ask(4)
+    assert not failed & {space.format(a) for a in proposals}
+    assert len({space.format(a) for a in first + proposals}) == 10
