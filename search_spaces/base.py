@@ -259,8 +259,13 @@ class GeneratorSpace(NetworkSpace):
         """The network drawn from generator ``arch`` with draw ``seed``, freshly initialised."""
 
 
+class VectorEncoded:
+    """Capability marker: the space declares a vector encoding (vector predictors and BO read it)."""
+
+
 CAPABILITIES: dict[type, str] = {
     BoxSpace: "is a box of hyperparameters (BoxSpace: dimensions, to_box, from_box)",
+    VectorEncoded: "declares a vector encoding (vector_encodings)",
     EnumerableSpace: "can be enumerated (EnumerableSpace: size and enumerate)",
     NeighbourhoodSpace: "has neighbours (NeighbourhoodSpace: neighbours)",
     NetworkSpace: "can build networks (NetworkSpace: to_module)",
@@ -268,10 +273,25 @@ CAPABILITIES: dict[type, str] = {
 """Each capability mixin, described for messages."""
 
 
-def missing_capabilities(space: SearchSpace, required: Sequence[type]) -> list[str]:
-    """The descriptions of the capabilities in ``required`` that ``space`` lacks."""
-    return [CAPABILITIES.get(c, c.__name__) for c in required
-            if not isinstance(space, c) or (c is EnumerableSpace and not enumerable(space))]
+Requirement = type | tuple[type, ...]
+"""A capability mixin (or :class:`VectorEncoded`), or a tuple of them of which any one will do."""
+
+
+def _has(space: SearchSpace, capability: type) -> bool:
+    if capability is VectorEncoded:
+        return bool(space.vector_encodings)
+    return isinstance(space, capability) and (capability is not EnumerableSpace or enumerable(space))
+
+
+def _describe(requirement: Requirement) -> str:
+    alternatives = requirement if isinstance(requirement, tuple) else (requirement,)
+    return " or ".join(CAPABILITIES.get(c, c.__name__) for c in alternatives)
+
+
+def missing_capabilities(space: SearchSpace, required: Sequence[Requirement]) -> list[str]:
+    """The descriptions of the requirements in ``required`` that ``space`` does not meet."""
+    return [_describe(r) for r in required
+            if not any(_has(space, c) for c in (r if isinstance(r, tuple) else (r,)))]
 
 
 @lru_cache(maxsize=16)

@@ -15,7 +15,7 @@ import numpy as np
 from ..engine.errors import UnsupportedError
 from ..engine.options import Configurable
 from ..engine.types import Arch, Observation
-from ..search_spaces.base import SearchSpace, missing_capabilities
+from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
 
 
 class Strategy(Configurable, ABC):
@@ -28,7 +28,7 @@ class Strategy(Configurable, ABC):
 
     plugin_kind = "strategy"
     wiring = ("space", "seed", "predictor", "context", "num_objectives")
-    requires: ClassVar[tuple[type, ...]] = ()
+    requires: ClassVar[tuple[Requirement, ...]] = ()
     multi_objective: ClassVar[bool] = False
     """Whether the strategy can search several objectives at once (``--objectives``); it reads
     ``Observation.scores`` and takes ``num_objectives`` in its constructor when it needs the count."""

@@ -29,7 +29,7 @@ from ..engine.errors import ConfigError
 from ..engine.options import PositiveInt
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
-from ..search_spaces.base import BoxSpace, SearchSpace
+from ..search_spaces.base import BoxSpace, SearchSpace, VectorEncoded
 from .base import Strategy
 from .bo_model import Proposer, fit_model, make_acquisition, one_thread
 
@@ -39,6 +39,7 @@ class BayesianOptimisation(Strategy):
     """GP-based BO (single or multi-objective) over a box space or a vector-encoded candidate pool."""
 
     multi_objective = True
+    requires = ((BoxSpace, VectorEncoded),)
     wiring = Strategy.wiring + ("reference_point",)
 
     def __init__(self, space: SearchSpace, seed: int = 0, num_objectives: PositiveInt = 1,
@@ -56,9 +57,6 @@ class BayesianOptimisation(Strategy):
             if encoding is not None:
                 raise ConfigError(f"bo searches '{space.name}' in its own box of hyperparameters; drop "
                                   "the encoding option")
-        elif not space.vector_encodings:
-            raise ConfigError(f"bo needs a space with a vector encoding or a box of hyperparameters; "
-                              f"'{space.name}' has neither")
         elif encoding is not None and encoding not in space.vector_encodings:
             raise ConfigError(f"bo: '{space.name}' has no vector encoding '{encoding}'; choose one of "
                               f"{', '.join(space.vector_encodings)}")

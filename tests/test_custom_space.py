@@ -107,6 +107,9 @@ class BareChain(SearchSpace):
      "strategy 'local' needs a search space that has neighbours (NeighbourhoodSpace: neighbours); 'bare-chain' does "
      "not. Strategies that work on it: bananas, evolution, predictor-topk, random"),
     ({"strategy": "random"}, UnsupportedError, "needs a benchmark table, and search space 'bare-chain' has none"),
+    ({"strategy": "bo", "evaluator": "proxy"}, UnsupportedError,
+     "strategy 'bo' needs a search space that is a box of hyperparameters (BoxSpace: dimensions, to_box, from_box) "
+     "or declares a vector encoding (vector_encodings); 'bare-chain' does not"),
     ({"strategy": "random", "evaluator": "proxy"}, UnsupportedError,
      "evaluator 'proxy' needs a search space that can build networks"),
     ({"strategy": "bananas", "predictor": "gp", "evaluator": "train"}, UnsupportedError,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar, Sequence
 
-from ...search_spaces.base import SearchSpace, missing_capabilities
+from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
 from ..errors import UnsupportedError
 from ..options import Configurable
@@ -27,7 +27,7 @@ class Evaluator(Configurable, ABC):
     """
 
     plugin_kind = "evaluator"
-    requires: ClassVar[tuple[type, ...]] = ()
+    requires: ClassVar[tuple[Requirement, ...]] = ()
     uses_benchmark: ClassVar[bool] = False
     objective: str = "val_accuracy"
     """The metric a search optimises by default (higher is better unless ``minimize``)."""
