@@ -335,6 +335,10 @@ class Benchmark(Configurable, ABC):
     def table(self) -> Table:
         """The benchmark's table, loaded on first use (once per process and file version)."""
 
+    def warm_up(self, task: str) -> None:
+        """Load everything a query of ``task`` reads, so that a worker's first trial is a plain lookup."""
+        len(self.table)
+
     def __getstate__(self) -> dict[str, Any]:
         """Only the configuration travels; each process loads (and caches) the table itself."""
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}

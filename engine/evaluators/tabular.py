@@ -32,7 +32,7 @@ class TabularEvaluator(Evaluator):
         self.benchmark.check(self.task.name, fidelity)  # loads the table: missing file, bad task or fidelity
 
     def warm_up(self) -> None:
-        len(self.benchmark.table)
+        self.benchmark.warm_up(self.task.name)
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         """What the table reports, read off its first cell (None for a table that does not list its cells)."""

@@ -95,6 +95,10 @@ class NB201Benchmark(Benchmark):
             return Result.failed(f"no {fidelity}-epoch {dataset} result for this cell in the table", cost)
         return Result(metrics=metrics, cost=cost, cost_estimated=is_estimate)
 
+    def warm_up(self, task: str) -> None:
+        super().warm_up(task)
+        self.hardware(self.task(task).name)
+
     def hardware(self, dataset: str) -> dict[str, np.ndarray]:
         """HW-NAS-Bench's latencies and energies for ``dataset`` when their file is present (:mod:`.hardware`)."""
         views = self.__dict__.setdefault("_hardware", {})
