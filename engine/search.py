@@ -75,8 +75,11 @@ def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluato
 
 def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
     """An objective the evaluator will never report fails now, before a run directory exists."""
+    objectives = config.objective_list()
+    if not objectives:
+        return
     known = evaluator.metric_names(config.fidelity)
-    for objective in config.objective_list() or ():
+    for objective in objectives:
         if known is not None and objective.metric not in known:
             flag = "--objectives" if config.objectives else "--objective"
             raise ConfigError(f"the {config.evaluator} evaluator reports no '{objective.metric}' metric; choose "
