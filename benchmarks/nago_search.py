@@ -50,14 +50,21 @@ evaluations with 95 % bands, one colour and line style per method (``nago_proxy_
 ``nago_proxy_jacov``, ``nago_train``), and for ``--objectives`` the fronts and the hypervolume
 along the budget (``nago_front``).
 
-Anchors: NAGO's paper (its Figure 3 and Table 1) shows BO ahead of random sampling of the same
-generator space on CIFAR-10 after full training, by a margin of a few tenths of a percent of test
-accuracy at budgets of about 60 generators: a small effect, expected to need many seeds to show.
+Anchor (qualitative): NAGO's paper reports that Bayesian optimisation of the generator's
+hyperparameters (BOHB with a Bayesian-neural-network surrogate; MOBO for accuracy against size)
+finds better generators than random sampling of the same space, after full GPU training. No
+published number is reproduced at this scale (tiny networks, proxies or one CPU epoch, a GP
+surrogate), so the check is the direction and significance of bo - random, not a value.
 
-Cost (measured on the 2-core development machine while another job was running): one proxy
-search of 30 evaluations takes about 8 s (random, synflow), 27 s (bo, synflow; the GP fits are most
-of it) and 30 s (jacov); one train evaluation at the defaults takes 5-25 s (deep, narrow generators
-are the slow ones), so the train setting is about 15 minutes with ``--jobs 2``.
+Cost, measured with ``--jobs 2`` on a 2-core machine shared with other work (each search process
+got about half a core; CPU seconds in brackets, about the wall time on 2 idle cores x 2):
+
+* proxy synflow, 10 seeds x 30: 9.1 min wall (8.0 CPU-min); per search bo 64 s, random 19 s,
+  evolution 24 s (bo's GP fits are most of its time);
+* proxy jacov, 8 seeds x 30: 13.3 min wall (12.6 CPU-min); per search bo 82 s, random 67 s,
+  evolution 48 s (jacov's per-image input gradients dominate);
+* train, 3 seeds x 10 (the defaults): 20.0 min wall (19.2 CPU-min, so about 10 minutes on two idle
+  cores); 5-55 s per evaluation, the deep narrow generators being the slow ones.
 
 How to run
 ----------
