@@ -14,10 +14,10 @@ Methods (``--methods``, comma-separated):
 
 * ``bo``: botorch GP + qLogNEI over the eight hyperparameters (a scrambled Sobol initial design of
   ``--num-init`` points, by default a third of the budget and at most 10, then the acquisition);
-* ``random``: random search over the same box (its first draws are those of ``evolution``'s random start
-  for the same seed, so the two agree until evolution starts mutating);
+* ``random``: random search over the same box (its first draws are those of ``evolution``'s random
+  start for the same seed, so the two agree until evolution starts mutating);
 * ``evolution``: regularized evolution sized for short budgets: population 10 and tournament 3 at a
-  budget of 30, population 4 and tournament 2 at 12 (population budget // 3, between 4 and 10).
+  budget of 30, population 4 and tournament 2 at 10 or 12 (population budget // 3, between 4 and 10).
 
 Evaluator settings (``--evaluator``):
 
@@ -41,9 +41,10 @@ Reported per method: best objective so far after b evaluations (``--checkpoints`
 t-interval over seeds; the final best's median and mean; failed evaluations per run (a proxy that
 comes out NaN or infinite fails the trial); wall seconds per search. Then a paired two-sided
 Wilcoxon signed-rank test (``scipy.stats.wilcoxon``, seeds paired: the same seed means the same
-search seed and, with training, the same initial-weight seed; not the same proposals) of ``bo`` against each other method on the final best,
-with the wins/ties/losses. With 3 seeds the smallest two-sided p a Wilcoxon test can give is 0.25:
-the train settings' tests cannot be significant at their default size and say so.
+search seed and, with training, the same initial-weight seed; not the same proposals) of ``bo``
+against each other method on the final best, with the wins/ties/losses. With 3 seeds the smallest
+two-sided p a Wilcoxon test can give is 0.25: the train settings' tests cannot be significant at
+their default size, and the table says so by its p values.
 
 Figures (PNG and SVG, ``--figures``, default ``benchmarks/figures``): best so far against
 evaluations with 95 % bands, one colour and line style per method (``nago_proxy_synflow``,
@@ -65,13 +66,15 @@ got about half a core; CPU seconds in brackets, about the wall time on 2 idle co
   evolution 48 s (jacov's per-image input gradients dominate);
 * train, 3 seeds x 10 (the defaults): 20.0 min wall (19.2 CPU-min, so about 10 minutes on two idle
   cores); 5-55 s per evaluation, the deep narrow generators being the slow ones.
+* objectives, 3 seeds x 6 (``--budget 6``): 8.0 min wall (8.0 CPU-min); the default 3 x 10 is
+  about 13 CPU-min, about 7 minutes on two idle cores.
 
 How to run
 ----------
     .venv/bin/python benchmarks/nago_search.py --jobs 2                       # proxy, synflow, 10 seeds x 30
     .venv/bin/python benchmarks/nago_search.py --proxy jacov --jobs 2
-    .venv/bin/python benchmarks/nago_search.py --evaluator train --jobs 2     # 3 seeds x 12, CPU training
-    .venv/bin/python benchmarks/nago_search.py --objectives --jobs 2          # bo vs random, 3 seeds x 12
+    .venv/bin/python benchmarks/nago_search.py --evaluator train --jobs 2     # 3 seeds x 10, CPU training
+    .venv/bin/python benchmarks/nago_search.py --objectives --jobs 2          # bo vs random, 3 seeds x 10
     .venv/bin/python benchmarks/nago_search.py --evaluator train --device cuda --epochs 5 --train-images 5000 \
         --param-limit 1e5 --seeds 10 --budget 30                              # on a GPU: a more telling setting
 
@@ -149,7 +152,7 @@ def make_config(args: argparse.Namespace, method: str, seed: int, run_dir: Path)
 
 def evolution_options(budget: int) -> dict[str, int]:
     """Regularized evolution sized for a short budget: population 10 and tournament 3 at 30 evaluations,
-    population 4 and tournament 2 at 12 (so that most of the budget goes to mutations, not the random start)."""
+    population 4 and tournament 2 at 10-14 (so that most of the budget goes to mutations, not the random start)."""
     population = min(10, max(4, budget // 3))
     return {"population_size": population, "sample_size": max(2, min(3, population // 3))}
 
@@ -330,13 +333,15 @@ def front_plot(rows: dict[str, dict[str, Any]], budget: int, reference: list[flo
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--evaluator", choices=("proxy", "train"), default="proxy")
-    parser.add_argument("--proxy", default="synflow", help="the proxy objective of --evaluator proxy (synflow, jacov...)")
+    parser.add_argument("--proxy", default="synflow",
+                        help="the proxy objective of --evaluator proxy (synflow, jacov...)")
     parser.add_argument("--objectives", action="store_true",
                         help="multi-objective: val_accuracy:max, params_m:min with the train evaluator")
     parser.add_argument("--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: the setting's)")
     parser.add_argument("--seeds", type=int, help="seeds per method (proxy 10, train and objectives 3)")
     parser.add_argument("--first-seed", type=int, default=0)
-    parser.add_argument("--budget", type=int, help="distinct evaluations per search (proxy 30, train and objectives 10)")
+    parser.add_argument("--budget", type=int,
+                        help="distinct evaluations per search (proxy 30, train and objectives 10)")
     parser.add_argument("--checkpoints", help="comma-separated budgets to report (default: quarters of the budget)")
     parser.add_argument("--param-limit", type=float, help="the NAGO space's param limit (proxy 5e4, train 2e4)")
     parser.add_argument("--proxy-batch-size", type=int, default=64, help="proxy mini-batch size")
@@ -400,8 +405,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"NAGO, param limit {args.param_limit:g}; {what}. {args.seeds} seeds (from {args.first_seed}) x "
           f"{args.budget} evaluations; bo: {args.num_init} Sobol points, then "
           f"{'qLogNEHVI' if args.objectives else 'qLogNEI'} ({args.num_restarts} restarts, {args.raw_samples} raw "
-          f"samples, {args.mc_samples} MC samples); evolution: population "
-          f"{evolution_options(args.budget)['population_size']}, tournament {evolution_options(args.budget)['sample_size']}. {args.jobs} job(s), {args.torch_threads or 'default'} "
+          f"samples, {args.mc_samples} MC samples)"
+          + (f"; evolution: population {evolution_options(args.budget)['population_size']}, tournament "
+             f"{evolution_options(args.budget)['sample_size']}" if "evolution" in args.methods else "")
+          + f". {args.jobs} job(s), {args.torch_threads or 'default'} "
           f"torch thread(s) each, {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.1f}.\n")
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     results: dict[tuple[str, int], dict[str, Any]] = {}
@@ -429,7 +436,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.evaluator == "train":
             values = np.concatenate([np.asarray(r["scores"], dtype=np.float64) for r in runs])
             row["above_chance"] = float(np.mean(values[np.isfinite(values)] > CHANCE + 1e-9))
-            row["test_of_best"] = np.asarray([r["metrics"][int(np.nanargmax(r["scores"]))].get("test_accuracy", math.nan)
+            row["test_of_best"] = np.asarray([r["metrics"][int(np.nanargmax(r["scores"]))].get("test_accuracy",
+                                                                                                math.nan)
                                               for r in runs])
         if args.objectives:
             row["hv_curves"] = np.asarray([hv_curve(r, args.budget, reference) for r in runs])
@@ -484,7 +492,7 @@ def test_report(rows: dict[str, dict[str, Any]], final, what: str) -> str:
 
 def objectives_report(args: argparse.Namespace, rows: dict[str, dict[str, Any]], reference: list[float]) -> str:
     out = [f"Shared reference point: val_accuracy {reference[0]:g} % (chance), params_m {reference[1]:g} "
-           f"(the param limit); hypervolume in % x M params.\n",
+           f"(the param limit). Hypervolumes below are in % x thousand params.\n",
            f"### hypervolume so far (mean ± 95 % t CI over {args.seeds} seeds)\n",
            "| method | " + " | ".join(f"HV @{b}" for b in args.checkpoints)
            + " | final median | evals > chance | front size/run | wall s/run |",
@@ -496,7 +504,7 @@ def objectives_report(args: argparse.Namespace, rows: dict[str, dict[str, Any]],
         accs = np.concatenate([front_points(r["metrics"])[:, 0] for r in row["runs"]])
         out.append(f"| {name} | " + " | ".join(cells) + f" | {np.median(hv[:, -1]):.3f} | "
                    f"{100 * np.mean(accs > CHANCE + 1e-9):.0f} % | {np.mean(sizes):.1f} | {np.mean(row['wall']):.1f} |")
-    out.append("\n(HV shown in % x thousand params, i.e. the table's values are 1e3 x the hypervolume in % x M params.)\n")
+    out.append("")
     out.append("### fronts found (val_accuracy %, params) per run\n")
     out.append("| method | seed | front (val acc % @ params) | HV (% x k params) |")
     out.append("| --- | ---: | --- | ---: |")
