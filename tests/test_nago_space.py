@@ -216,3 +216,17 @@ def test_bad_options_are_one_line(options, names):
     with pytest.raises(ConfigError) as info:
         NAGOSpace(**options)
     assert "\n" not in str(info.value) and names in str(info.value)
+
+
+def test_points_that_draw_the_same_networks_share_a_functional_hash():
+    space = NAGOSpace(param_limit=1e5)
+    same = ["g1=3,5,1;g2=3,0.1;g3=3,5,0.1", "g1=3,5,0.759;g2=3,0.1;g3=3,2,0.9", "g1=3,2,0.3;g2=3,0.1;g3=3,3,0.5"]
+    points = [space.parse(t) for t in same]
+    assert len({space.hash(p) for p in points}) == 3 and len({space.functional_hash(p) for p in points}) == 1
+    for seed in range(3):  # the networks agree for every draw, not just one
+        assert len({tuple(space.network_facts(p, seed).items()) for p in points}) == 1
+    odd, even = space.parse("g1=7,5,0.4;g2=5,0.3;g3=6,3,0.2"), space.parse("g1=7,4,0.4;g2=5,0.3;g3=6,2,0.2")
+    assert space.functional_hash(odd) == space.functional_hash(even)
+    assert space.plan(odd, 4).graphs == space.plan(even, 4).graphs
+    wider = space.parse("g1=7,2,0.4;g2=5,0.3;g3=6,2,0.2")  # K 2 and 4 are different lattices
+    assert space.functional_hash(wider) != space.functional_hash(even)

@@ -18,6 +18,7 @@ three positive numbers as a list or a string ``"1,2,4"``.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING, Annotated, Any, Sequence
 
@@ -41,6 +42,12 @@ DIMENSIONS = tuple(Dimension(h.name, h.low, h.high, h.integer) for h in HYPERPAR
 """The box Bayesian optimisation searches: the eight hyperparameters in their own units."""
 Ratios = str | Sequence[PositiveFloat]
 """Three positive numbers, as a list or a comma-separated string (``--space-opt channel_ratios=1,2,4``)."""
+
+
+def _lattice(nodes: int, k: int, p: float) -> tuple[int, float]:
+    """The canonical (K, P) of a Watts-Strogatz level: even K as networkx uses it, P 1 for a complete lattice."""
+    even = min(k, nodes - 1) // 2 * 2
+    return even, (1.0 if even >= nodes - 1 else p)
 
 
 def _ratios(option: str, value: Ratios, example: str) -> tuple[float, float, float]:
@@ -93,6 +100,23 @@ class NAGOSpace(BoxSpace, GeneratorSpace):
 
     def hash(self, arch: NAGOPoint) -> str:
         return self.format(arch)
+
+    def functional_hash(self, arch: NAGOPoint) -> str:
+        return self.format(self.canonical(arch))
+
+    def canonical(self, arch: NAGOPoint) -> NAGOPoint:
+        """The point with the same networks for every draw seed whose Watts-Strogatz K and P are canonical.
+
+        networkx joins ``K // 2`` neighbours on each side of the ring after K is clamped below the
+        node count, so K = 4 and 5 (or every K on 4 nodes) draw the same graphs; and a ring lattice
+        that already joins every pair (3 nodes, or 5 with K >= 4) is never rewired, so its P does
+        not matter. ``--dedup functional`` then evaluates such points once, and predictors share
+        what they learn about them.
+        """
+        point = self.validate(arch)
+        g1_k, g1_p = _lattice(point.g1_nodes, point.g1_k, point.g1_p)
+        g3_k, g3_p = _lattice(point.g3_nodes, point.g3_k, point.g3_p)
+        return dataclasses.replace(point, g1_k=g1_k, g1_p=g1_p, g3_k=g3_k, g3_p=g3_p)
 
     # --- drawing and moving ------------------------------------------------------------------
     def sample(self, rng: np.random.Generator) -> NAGOPoint:
