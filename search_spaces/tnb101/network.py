@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ...engine.errors import ArchitectureError, ConfigError
-from .codes import (BASE_CHANNELS, MACRO_DIGITS, MICRO_EDGES, MICRO_SKELETON, check_macro,
+from .codes import (BASE_CHANNELS, MICRO_EDGES, MICRO_SKELETON, check_macro,
                     check_micro, doubles_channels, halves_resolution)
 
 BLOCKS_PER_MODULE = 2

@@ -84,7 +84,7 @@ class ProxyScores:
     seconds: dict[str, float]
 
 
-def score_network(build: Callable[[], nn.Module], proxies: Sequence[Proxy], inputs: torch.Tensor,
+def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy], inputs: torch.Tensor,
                   targets: torch.Tensor, seed: int = 0, device: str = "cpu") -> ProxyScores:
     """Score one network with each proxy, each on its own identically initialised copy.
 
