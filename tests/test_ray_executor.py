@@ -231,3 +231,24 @@ def test_asking_for_more_than_the_cluster_holds_is_one_line(ray_address, options
     with pytest.raises(ConfigError) as error:
         RayExecutor(**options)
     assert str(error.value).startswith(message) and "\n" not in str(error.value)
+
+
+def test_bo_keeps_every_ray_worker_busy_with_pending_points(ray_address, tmp_path, nb201_context):
+    """Two workers: bo's first ask is a batch of two; afterwards each freed worker gets one new point
+    chosen with the other still pending in the acquisition, and no point is asked twice."""
+    from nasloop.strategies.bo import BayesianOptimisation
+
+    space = NB201Space()
+    strategy = BayesianOptimisation(space, seed=2, num_init=4, pool_size=200, num_restarts=2, raw_samples=32,
+                                    mc_samples=16)
+    with RunStore.in_run_dir(tmp_path / "run", create=True) as store:
+        executor = RayExecutor(workers=2)
+        loop = SearchLoop(space, strategy, TabularEvaluator(space, nb201_context), executor, store, Budget(10))
+        with executor:
+            loop.run()
+        trials = store.trials()
+    per_step: dict[int, int] = {}
+    for t in trials:
+        per_step[t.step] = per_step.get(t.step, 0) + 1
+    assert per_step[1] == 2 and len(trials) == 10 and len({t.arch for t in trials}) == 10
+    assert all(t.result is not None and t.result.ok for t in trials)
