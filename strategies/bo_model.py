@@ -7,8 +7,7 @@ the modelling choices, each a botorch component: ``SingleTaskGP`` + ``Normalize`
 """
 from __future__ import annotations
 
-import contextlib
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 import torch
@@ -20,18 +19,6 @@ DTYPE = torch.float64
 ELITES = 10  # best evaluated architectures whose mutations join a discrete candidate pool
 MUTATIONS_PER_ELITE = 20
 MAX_FIT_STEPS = 50
-
-
-@contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one thread: the GP's matrices are tens to hundreds of rows, where extra threads
-    only add synchronisation (a fit took 12 s on two busy cores against 1.3 s on one)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.Tensor, seed: int):
