@@ -20,7 +20,8 @@ import numpy as np
 from .errors import ConfigError, UnsupportedError
 from .types import Arch
 
-from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace
+from ..search_spaces.base import NetworkSpace, SearchSpace
+from ..search_spaces.benchmark import Benchmark
 
 Scorer = Callable[[Sequence[Arch]], np.ndarray]
 """Maps architectures to one score each (higher is better; NaN where undefined)."""

@@ -21,7 +21,7 @@ from ...engine.data.table import Table, column_name
 from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
-from ..base import Benchmark, Task, fidelities_in as _fidelities
+from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from .cost import nb101_flops
 from .graph import NB101Cell
 from .identity import cell_hash, remember_hashes

@@ -19,7 +19,7 @@ from ...engine.data.table import Table, column_name
 from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
-from ..base import Benchmark, Task, fidelities_in as _fidelities
+from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from .cell import Cell, cell_code
 from .hardware import find_hardware_file, load_hardware
 from .importers import CSV_FILE, DATASETS, import_csv, import_naslib_pickle, looks_like_naslib_nb201, merge, recognise

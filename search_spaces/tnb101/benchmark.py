@@ -25,7 +25,7 @@ from ...engine.data.table import Table
 from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
-from ..base import Benchmark, Task
+from ..benchmark import Benchmark, Task
 from .codes import format_macro, format_micro, parse_macro, parse_micro
 
 JSON_FILE = "transnas101_val.json.gz"

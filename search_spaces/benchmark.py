@@ -1,0 +1,174 @@
+"""The benchmark interface: a space's tabular data, its tasks and fidelities.
+
+A :class:`Benchmark` is defined in each space's folder: its tasks with their metric and
+direction, fidelities, ``query(arch, task, fidelity)``, stored proxy scores, its cells and the
+importers of its public formats. The tabular evaluator, ``predictors evaluate``, zero-cost
+warm-ups and ``data import`` reach tables only through it. A benchmark object holds only its data
+folder; its table loads on first use, once per process, and is dropped when the object is
+pickled, so an evaluator carrying one ships to Ray workers in bytes.
+"""
+from __future__ import annotations
+
+import os
+import zipfile
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar, Sequence
+
+import numpy as np
+
+from ..engine.data.table import Table
+from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.options import Configurable
+from ..engine.types import Arch, Result
+
+
+@lru_cache(maxsize=16)
+def fidelities_in(table: Table, task: str) -> list[int]:
+    """The fidelities with ``<task>@<epochs>:val_accuracy`` columns in ``table``, ascending (memoised per table)."""
+    return sorted({int(c.split("@")[1].split(":")[0]) for c in table.columns
+                   if c.startswith(f"{task}@") and c.endswith(":val_accuracy")})
+
+
+@dataclass(frozen=True)
+class Task:
+    """One dataset or task of a benchmark and the metric a search on it optimises."""
+
+    name: str
+    metric: str = "val_accuracy"
+    minimize: bool = False
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+class Benchmark(Configurable, ABC):
+    """Base class for benchmarks; subclass it in the space's folder and register with ``@register_benchmark``."""
+
+    plugin_kind = "benchmark"
+    name: ClassVar[str] = "benchmark"
+    tasks: ClassVar[tuple[Task, ...]] = ()
+    table_file: ClassVar[str] = ""
+    """The file ``nasloop data import`` writes (``<name>.npz``), found in the data folders."""
+    formats: ClassVar[str] = ""
+    """The public formats :meth:`import_files` reads, in words (for messages)."""
+    warmup_proxies: ClassVar[tuple[str, ...]] = ()
+    """The stored proxies whose mean rank starts a search best here (``warmup: true``; measured, see README)."""
+    final_only: ClassVar[bool] = False
+    """The table holds only each architecture's final result: no fidelity to choose."""
+
+    def __init__(self, data_dir: str | os.PathLike | None = None) -> None:
+        self.data_dir = str(data_dir) if data_dir else None
+
+    @property
+    @abstractmethod
+    def table(self) -> Table:
+        """The benchmark's table, loaded on first use (once per process and file version)."""
+
+    def warm_up(self, task: str) -> None:
+        """Load everything a query of ``task`` reads, so that a worker's first trial is a plain lookup."""
+        len(self.table)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Only the configuration travels; each process loads (and caches) the table itself."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    # --- tasks and fidelities ----------------------------------------------------------------
+    def has_task(self, name: str) -> bool:
+        """Whether ``name`` is one of the tasks (or an alias, any case)."""
+        return self._find_task(name) is not None
+
+    def _find_task(self, name: str) -> Task | None:
+        wanted = str(name).lower()
+        return next((task for task in self.tasks
+                     if wanted == task.name.lower() or wanted in (a.lower() for a in task.aliases)), None)
+
+    def task(self, name: str) -> Task:
+        """The task called ``name`` (or one of its aliases, any case); one line listing the tasks otherwise."""
+        task = self._find_task(name)
+        if task is not None:
+            return task
+        raise ConfigError(f"the {self.name} benchmark has no task '{name}'; choose --dataset from: "
+                          f"{', '.join(t.name for t in self.tasks)}")
+
+    @abstractmethod
+    def fidelities(self, task: str) -> list[int]:
+        """The fidelities (training epochs) the table has results for on ``task``, ascending
+        (empty for a ``final_only`` table)."""
+
+    def check(self, task: str, fidelity: int | None = None) -> int | None:
+        """Load the table now and check the task and fidelity; return the fidelity to query.
+
+        Every problem (missing or corrupt file, unknown task, absent fidelity) is one line.
+        """
+        name = self.task(task).name
+        if self.final_only:
+            len(self.table)  # loads it: a missing or corrupt file fails now
+            if fidelity is not None:
+                raise UnsupportedError(f"the {self.name} table holds only each architecture's final result; "
+                                       f"drop --fidelity {fidelity}")
+            return None
+        available = self.fidelities(name)
+        if not available:
+            raise UnsupportedError(f"the {self.name} table has no results for {name}; "
+                                   "import a source that covers it with 'nasloop data import'")
+        chosen = max(available) if fidelity is None else int(fidelity)
+        if chosen not in available:
+            shown = ", ".join(map(str, available[:12])) + (" ..." if len(available) > 12 else "")
+            raise UnsupportedError(f"{self.name} {name} has no {chosen}-epoch results; available: {shown}")
+        return chosen
+
+    # --- lookups -----------------------------------------------------------------------------
+    @abstractmethod
+    def query(self, arch: Arch, task: str, fidelity: int | None = None) -> Result:
+        """The table's result for ``arch``; an architecture it does not hold is a failed Result, never a crash."""
+
+    def proxy_names(self, task: str) -> list[str]:
+        """The zero-cost proxies whose scores the table stores for ``task``."""
+        return []
+
+    def proxy_scores(self, archs: Sequence[Arch], proxy: str, task: str) -> np.ndarray:
+        """Stored scores of ``proxy`` for ``archs`` (NaN where the table has none)."""
+        raise UnsupportedError(f"the {self.name} table has no '{proxy}' scores for {self.task(task).name}; "
+                               f"it has: {', '.join(self.proxy_names(task)) or 'none'}")
+
+    def cells(self) -> list[Arch]:
+        """Every architecture the table holds, in the benchmark's own fixed order."""
+        raise UnsupportedError(f"the {self.name} benchmark does not list its architectures")
+
+    def optimum(self, task: str, fidelity: int | None = None) -> float | None:
+        """The best value of the task's metric over every cell the table holds (the most a search can
+        find; the default target of a study), or None for a table that does not list its cells."""
+        try:
+            cells = self.cells()
+        except UnsupportedError:
+            return None
+        chosen = self.task(task)
+        values = np.array([self.query(cell, chosen.name, fidelity).metrics.get(chosen.metric, np.nan)
+                           for cell in cells], dtype=np.float64)
+        if not np.isfinite(values).any():
+            return None
+        return float(np.nanmin(values) if chosen.minimize else np.nanmax(values))
+
+    # --- importing public formats ------------------------------------------------------------
+    @classmethod
+    def recognise(cls, path: Path) -> str | None:
+        """What ``path`` is, in words, if it is a file this benchmark imports (judged by content); else None.
+
+        nasloop's own tables (``.npz`` archives whose metadata names this benchmark) are recognised
+        here; a benchmark's public formats by :meth:`recognise_source`.
+        """
+        if zipfile.is_zipfile(path):
+            return f"a nasloop {cls.name} table" if Table.peek_meta(path).get("benchmark") == cls.name else None
+        return cls.recognise_source(path)
+
+    @classmethod
+    @abstractmethod
+    def recognise_source(cls, path: Path) -> str | None:
+        """What ``path`` is if it is one of the public formats this benchmark imports; else None."""
+
+    @classmethod
+    @abstractmethod
+    def import_files(cls, paths: Sequence[Path]) -> Table:
+        """Convert public files (later ones override earlier ones) into nasloop's own table."""
