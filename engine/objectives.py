@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from .errors import ConfigError
-
-if TYPE_CHECKING:  # torch loads only when a front or a hypervolume is computed
-    import torch
 
 DIRECTIONS = {"max": False, "min": True}
 
@@ -76,14 +73,15 @@ def oriented_values(metrics: Mapping[str, float], objectives: Sequence[Objective
     return tuple(values)
 
 
-def pareto_mask(points: np.ndarray) -> np.ndarray:
-    """Which rows of ``points`` (n × m, higher is better) no other row dominates (duplicates all kept)."""
+def pareto_mask(points: np.ndarray, deduplicate: bool = False) -> np.ndarray:
+    """Which rows of ``points`` (n × m, higher is better) no other row dominates (equal rows all kept,
+    or only the first with ``deduplicate``)."""
     import torch
     from botorch.utils.multi_objective.pareto import is_non_dominated
 
     if len(points) == 0:
         return np.zeros(0, dtype=bool)
-    return is_non_dominated(torch.as_tensor(points, dtype=torch.float64), deduplicate=False).numpy()
+    return is_non_dominated(torch.as_tensor(points, dtype=torch.float64), deduplicate=deduplicate).numpy()
 
 
 def hypervolume(points: np.ndarray, reference: Sequence[float]) -> float:
@@ -91,21 +89,13 @@ def hypervolume(points: np.ndarray, reference: Sequence[float]) -> float:
     import torch
     from botorch.utils.multi_objective.hypervolume import Hypervolume
 
-    ref = torch.as_tensor(np.asarray(reference, dtype=np.float64))
+    ref = np.asarray(reference, dtype=np.float64)
+    points = np.asarray(points, dtype=np.float64).reshape(-1, len(ref))
+    points = points[(points > ref).all(axis=1)]  # points not above the reference add nothing
     if len(points) == 0:
         return 0.0
-    pts = torch.as_tensor(points, dtype=torch.float64)
-    pts = pts[(pts > ref).all(dim=1)]  # points not above the reference add nothing
-    if len(pts) == 0:
-        return 0.0
-    front = pts[pareto_mask_tensor(pts)]
-    return float(Hypervolume(ref_point=ref).compute(front))
-
-
-def pareto_mask_tensor(points: "torch.Tensor") -> "torch.Tensor":
-    from botorch.utils.multi_objective.pareto import is_non_dominated
-
-    return is_non_dominated(points, deduplicate=True)
+    front = points[pareto_mask(points, deduplicate=True)]
+    return float(Hypervolume(ref_point=torch.as_tensor(ref)).compute(torch.as_tensor(front)))
 
 
 def nadir(points: np.ndarray) -> np.ndarray:
