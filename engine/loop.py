@@ -85,6 +85,7 @@ class SearchLoop:
         self._spent = 0.0
         self._best: float | None = None
         self._unsaved_repeats = 0  # repeats told to the strategy since the store last saved its state
+        strategy.bind_history(lambda arch: self._key(arch) in self._known)
 
     # --- scoring ----------------------------------------------------------------------------
     def scores(self, result: Result) -> tuple[float, ...] | None:

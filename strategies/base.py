@@ -8,6 +8,7 @@ interrupted at any point continues as if it never stopped.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -38,6 +39,15 @@ class Strategy(Configurable, ABC):
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space
         self.rng = np.random.default_rng(seed)
+        self.is_known: Callable[[Arch], bool] = lambda arch: False
+
+    def bind_history(self, is_known: Callable[[Arch], bool]) -> None:
+        """Let the strategy ask whether an architecture was already proposed (evaluated or running).
+
+        The search loop binds its own record, which it rebuilds from the store on resume, so a
+        strategy that avoids repeats needs no copy of the history in its saved state.
+        """
+        self.is_known = is_known
 
     def _constructed(self) -> None:
         missing = missing_capabilities(self.space, self.requires)

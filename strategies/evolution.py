@@ -7,6 +7,13 @@ member leaves, whatever its score, which keeps the search from clinging to lucky
 With several objectives (``--objectives``) the tournament ranks its sample as NSGA-II does: by
 non-dominated front, then by crowding distance within a front, so parents spread along the
 Pareto front instead of crowding one end of it; ageing is unchanged.
+
+With ``dedup`` (the default) a child the search already proposed is dropped and a new tournament
+is drawn, up to ``DEDUP_TRIES`` times, as NNI's ``RegularizedEvolution(dedup=True)`` does. On a
+table, the plain algorithm's population collapses onto a few cells whose neighbours are all
+known, and it re-proposes them hundreds of thousands of times per 2,000 evaluations; each repeat
+also joins the population as a copy. ``dedup=false`` keeps the paper's behaviour (repeats answered
+from the store at no budget and joining the population).
 """
 from __future__ import annotations
 
@@ -23,6 +30,9 @@ from ..engine.types import Arch, Observation
 from ..search_spaces.base import SearchSpace
 from .base import Strategy
 
+DEDUP_TRIES = 100
+"""Tournaments drawn for one child before a repeat is let through (the loop answers it from the store)."""
+
 
 @register_strategy("evolution")
 class RegularizedEvolution(Strategy):
@@ -31,50 +41,60 @@ class RegularizedEvolution(Strategy):
     multi_objective = True
 
     def __init__(self, space: SearchSpace, seed: int = 0, population_size: Annotated[int, Range(2)] = 50,
-                 sample_size: PositiveInt = 10, num_objectives: PositiveInt = 1) -> None:
+                 sample_size: PositiveInt = 10, dedup: bool = True, num_objectives: PositiveInt = 1) -> None:
         super().__init__(space, seed)
         self.num_objectives = num_objectives
         if sample_size > population_size:
             raise ConfigError(f"evolution needs sample_size <= population_size, got {sample_size} and "
                               f"{population_size}")
-        self.population_size, self.sample_size = population_size, sample_size
-        self.population: deque[tuple[Arch, Any]] = deque()  # (arch, score, or the tuple of scores)
+        self.population_size, self.sample_size, self.dedup = population_size, sample_size, dedup
+        # (arch, its text for the saved state, score or the list of scores): the state is saved after
+        # every ask and tell, so each member is formatted once, when it joins.
+        self.population: deque[tuple[Arch, str, Any]] = deque()
         self.asked_random = 0  # initial random members asked (told or not)
 
     def ask(self, n: int) -> list[Arch]:
-        out = []
+        out: list[Arch] = []
+        batch: set[str] = set()  # this ask's children are not known to the loop yet
         for _ in range(n):
-            if self.asked_random < self.population_size or not self.population:
-                self.asked_random += 1
-                out.append(self.space.sample(self.rng))
-            else:
-                picks = self.rng.choice(len(self.population), size=min(self.sample_size, len(self.population)),
-                                        replace=False)
-                parent = self._winner([self.population[i] for i in sorted(picks)])
-                out.append(self.space.mutate(parent, self.rng))
+            drawn_at_random = self.asked_random < self.population_size or not self.population
+            for _ in range(DEDUP_TRIES if self.dedup else 1):
+                child = self.space.sample(self.rng) if drawn_at_random else self._mutant()
+                key = self.space.hash(child)
+                if key not in batch and not self.is_known(child):
+                    break
+            self.asked_random += drawn_at_random
+            batch.add(key)
+            out.append(child)
         return out
+
+    def _mutant(self) -> Arch:
+        picks = self.rng.choice(len(self.population), size=min(self.sample_size, len(self.population)),
+                                replace=False)
+        return self.space.mutate(self._winner([self.population[i] for i in sorted(picks)]), self.rng)
 
     def tell(self, observations: list[Observation]) -> None:
         for obs in observations:
             if obs.failed:
                 continue  # a failed child never joins (nor pushes anyone out)
-            self.population.append((obs.arch, obs.score if self.num_objectives == 1 else list(obs.scores)))
+            score = obs.score if self.num_objectives == 1 else list(obs.scores)
+            self.population.append((obs.arch, self._dump(obs.arch), score))
             if len(self.population) > self.population_size:
                 self.population.popleft()
 
-    def _winner(self, sample: list[tuple[Arch, Any]]) -> Arch:
+    def _winner(self, sample: list[tuple[Arch, str, Any]]) -> Arch:
         if self.num_objectives == 1:
-            return max(sample, key=lambda member: member[1])[0]
-        return sample[int(np.argmax(crowded_order(np.array([s for _, s in sample], dtype=np.float64))))][0]
+            return max(sample, key=lambda member: member[2])[0]
+        return sample[int(np.argmax(crowded_order(np.array([s for _, _, s in sample], dtype=np.float64))))][0]
 
     def state_dict(self) -> dict[str, Any]:
         return {**super().state_dict(), "asked_random": self.asked_random,
-                "population": [[self._dump(a), s] for a, s in self.population]}
+                "population": [[text, s] for _, text, s in self.population]}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
         self.asked_random = state["asked_random"]
-        self.population = deque((self._load(a), s) for a, s in state["population"])
+        self.population = deque((self._load(text), text, s) for text, s in state["population"])
 
 
 def crowded_order(points: np.ndarray) -> np.ndarray:
