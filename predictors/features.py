@@ -1,0 +1,102 @@
+"""Feature matrices for predictors that read vectors: encodings, zero-cost proxies and graph features.
+
+A feature set is a list of names, each one of:
+
+* a vector encoding of the space (``onehot``, ``path``, ``unit``...);
+* ``graph``: the structural features of :mod:`.graph_features`, on every graph encoding;
+* ``proxies``: every zero-cost proxy the benchmark stores for the run's task (NB201: the 13 of
+  NAS-Bench-Suite-Zero when its file is present);
+* a proxy name (``synflow``, ``jacov``...): stored when the benchmark has it for the task, else
+  computed on the architecture's network by the proxy evaluator.
+
+Rows are cached per architecture, so a search that ranks the same pool after every result
+computes each architecture's features once (a computed proxy trains nothing but still builds a
+network). Undefined proxy scores (NaN) are reported by name or imputed, as the caller chooses.
+"""
+from __future__ import annotations
+
+from typing import Callable, Literal, Sequence
+
+import numpy as np
+
+from ..engine.context import RunContext
+from ..engine.errors import ConfigError, DataError, RegistryError, UnsupportedError
+from ..engine.types import Arch
+from ..search_spaces.base import SearchSpace
+from .graph_features import GraphFeatures
+
+Missing = Literal["impute", "error"]
+
+
+def default_features(space: SearchSpace, context: RunContext) -> list[str]:
+    """Stored proxies and graph features where the space has them; its first vector encoding otherwise."""
+    names = (["proxies"] if context.stored_proxies() else []) + (["graph"] if space.graph_encodings else [])
+    return names or list(space.vector_encodings[:1])
+
+
+class FeatureSet:
+    """``archs -> (n, d)`` features of the named sources, with a name per column."""
+
+    def __init__(self, space: SearchSpace, context: RunContext, names: str | Sequence[str],
+                 missing: Missing = "impute") -> None:
+        names = [names] if isinstance(names, str) else list(names)
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise ConfigError(f"features must name at least one of: proxies, graph, a vector encoding of "
+                              f"'{space.name}' ({', '.join(space.vector_encodings) or 'none'}) or a proxy; got {names!r}")
+        if missing not in ("impute", "error"):
+            raise ConfigError(f"missing must be 'impute' or 'error', got {missing!r}")
+        self.space, self.missing = space, missing
+        self.names: list[str] = []
+        self._sources: list[tuple[str, Callable[[Sequence[Arch]], np.ndarray], bool]] = []  # (name, fn, is proxy)
+        for name in dict.fromkeys(names):
+            self._add(name, context)
+        self._cache: dict[Arch, np.ndarray] = {}
+
+    def _add(self, name: str, context: RunContext) -> None:
+        space = self.space
+        if name in space.vector_encodings:
+            self._sources.append((name, lambda archs, kind=name: space.encode_many(list(archs), kind), False))
+            self.names += [f"{name}[{i}]" for i in range(len(space.encode(space.sample(np.random.default_rng(0)),
+                                                                             name)))]
+        elif name == "graph":
+            graph = GraphFeatures(space)
+            self._sources.append((name, graph, False))
+            self.names += graph.names
+        elif name == "proxies":
+            stored = context.stored_proxies()
+            if not stored:
+                raise UnsupportedError(f"feature 'proxies' reads the proxies a benchmark stores, and none are stored "
+                                       f"for {space.name} {context.dataset}; name proxies to compute, e.g. "
+                                       "features: [synflow, jacov]")
+            for proxy in stored:
+                self._add(proxy, context)
+        else:
+            try:
+                scorer = context.scorer(space, name)
+            except (ConfigError, RegistryError, UnsupportedError) as exc:
+                raise ConfigError(f"feature '{name}' is neither a vector encoding of '{space.name}' "
+                                  f"({', '.join(space.vector_encodings) or 'none'}), 'graph', 'proxies' nor a "
+                                  f"proxy nasloop can read or compute ({exc})") from None
+            self._sources.append((name, lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None], True))
+            self.names.append(name)
+
+    def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
+        archs = list(archs)
+        todo = list(dict.fromkeys(a for a in archs if a not in self._cache))
+        if todo:
+            block = np.concatenate([np.asarray(fn(todo), dtype=np.float64).reshape(len(todo), -1)
+                                    for _, fn, _ in self._sources], axis=1)
+            self._cache.update(zip(todo, block))
+        out = np.stack([self._cache[a] for a in archs]) if archs else np.zeros((0, len(self.names)))
+        undefined = ~np.isfinite(out)
+        if undefined.any() and self.missing == "error":
+            column = int(np.argmax(undefined.any(axis=0)))
+            raise DataError(f"feature '{self.names[column]}' is undefined (NaN) for {int(undefined[:, column].sum())} "
+                            f"of {len(archs)} architectures, e.g. {self.space.format(archs[int(np.argmax(undefined[:, column]))])}; "
+                            "pass missing=impute to fill them, or drop that feature")
+        return out
+
+
+def impute(values: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Undefined entries set below their column's training range, so they sort as the worst scores."""
+    return np.where(np.isfinite(values), values, floor[None, :])

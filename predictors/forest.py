@@ -1,0 +1,81 @@
+"""Tree-ensemble predictor: a scikit-learn random forest (or extra-trees) on any feature set.
+
+Trees need no scaling, are blind to monotone transforms of a feature (a proxy's raw score and
+its rank split alike), and pick out the few informative columns of a wide feature vector from
+a handful of samples: on NB201 a forest on the 13 NAS-Bench-Suite-Zero proxies alone ranks
+unseen cells well from 8 training cells, which neural predictors cannot match (README). The
+features are those of :mod:`.features`: stored or computed zero-cost proxies, GRAF-style graph
+features, vector encodings, in any mix. The spread of the individual trees' predictions is the
+uncertainty a BANANAS-style acquisition reads.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Sequence
+
+import numpy as np
+
+from ..engine.context import RunContext
+from ..engine.errors import ConfigError
+from ..engine.options import PositiveInt, Range
+from ..engine.registry import register_predictor
+from ..engine.types import Arch
+from ..search_spaces.base import SearchSpace
+from .base import Predictor
+from .features import FeatureSet, Missing, default_features, impute
+
+
+@register_predictor("forest")
+class ForestPredictor(Predictor):
+    """A random forest on ``features`` (default: stored proxies + graph features where the space has them).
+
+    ``model`` is ``random_forest`` (bootstrap samples, best split) or ``extra_trees`` (random
+    splits on all samples); ``trees`` their number; ``max_features`` the share of features each
+    split considers. ``missing``: ``impute`` sets an undefined proxy score below its column's
+    training range, ``error`` names it.
+    """
+
+    epistemic_std = True
+
+    def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
+                 features: str | Sequence[str] | None = None,
+                 model: Literal["random_forest", "extra_trees"] = "random_forest", trees: PositiveInt = 300,
+                 max_features: Annotated[float, Range(0.0, 1.0, low_open=True)] = 1.0, min_samples_leaf: PositiveInt = 1,
+                 missing: Missing = "impute") -> None:
+        super().__init__(space, seed)
+        context = context or RunContext()
+        self.features = features
+        self.model, self.trees, self.max_features = model, trees, float(max_features)
+        self.min_samples_leaf, self.missing = min_samples_leaf, missing
+        self._features = FeatureSet(space, context, default_features(space, context) if features is None else features,
+                                    missing)
+        self._floor = np.zeros(len(self._features.names))
+        self._forest = None
+
+    @property
+    def feature_names(self) -> list[str]:
+        """One name per feature column (a proxy, ``<graph view>:<feature>``, ``<encoding>[i]``)."""
+        return list(self._features.names)
+
+    def _matrix(self, archs: Sequence[Arch]) -> np.ndarray:
+        return impute(self._features(archs), self._floor)
+
+    def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
+        from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor
+
+        raw = self._features(archs)
+        finite = np.where(np.isfinite(raw), raw, np.nan)
+        with np.errstate(all="ignore"):
+            low, high = np.nanmin(finite, axis=0), np.nanmax(finite, axis=0)
+        span = np.nan_to_num(high - low, nan=1.0)
+        self._floor = np.nan_to_num(low, nan=0.0) - np.where(span > 0, span, 1.0)
+        factory = RandomForestRegressor if self.model == "random_forest" else ExtraTreesRegressor
+        self._forest = factory(n_estimators=self.trees, max_features=self.max_features,
+                               min_samples_leaf=self.min_samples_leaf, random_state=self.seed, n_jobs=1)
+        self._forest.fit(impute(raw, self._floor), y)
+
+    def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+        if self._forest is None:
+            raise ConfigError("forest: predict called before fit; fit it on evaluated architectures first")
+        x = self._matrix(archs)
+        per_tree = np.stack([tree.predict(x) for tree in self._forest.estimators_])
+        return per_tree.mean(axis=0), per_tree.std(axis=0)

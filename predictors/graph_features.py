@@ -1,0 +1,106 @@
+"""Structural features of any space's graph encodings, in the spirit of GRAF (Kadlecová et al., 2024).
+
+GRAF showed that a handful of interpretable numbers read off a cell's graph (how many of each
+operation, how many input-to-output paths run through each, how long those paths are, how
+many arcs enter the output) carry as much signal as most zero-cost proxies, and add to them
+in a tree model. Everything here is computed from :class:`~nasloop.search_spaces.base.GraphEncoding`
+alone (node 0 the input, the last node the output), so one implementation serves every space
+that declares a graph encoding, on each of its graph encodings (NB201's written ``graph`` and
+its ``dataflow``, where ``none`` cuts arcs and ``skip`` is bypassed).
+
+Per operation token of the space (its ``graph_ops`` without the input and output markers):
+the number of nodes with it, the number of those on an input-to-output path, the number of
+input-to-output paths through at least one of them, the number made of them alone, and the
+shortest and longest such paths through one (0 when there is none). Per graph: the number of
+input-to-output paths, their shortest and longest length, the arcs out of the input and into
+the output, the live nodes and the arcs. Path counts come from powers of the adjacency matrix,
+batched over all graphs of a call with numpy.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..engine.errors import UnsupportedError
+from ..engine.types import Arch
+from ..search_spaces.base import SearchSpace
+
+GLOBAL_FEATURES = ("paths", "shortest_path", "longest_path", "input_out_degree", "output_in_degree", "live_nodes",
+                   "arcs")
+CHUNK = 512  # graphs per batched computation: path counts take n x nodes^4 floats
+OP_FEATURES = ("count", "live", "paths_through", "paths_only", "shortest_through", "longest_through")
+
+
+class GraphFeatures:
+    """``archs -> (n, d)`` structural features of a space's architectures, with their names."""
+
+    def __init__(self, space: SearchSpace) -> None:
+        if not space.graph_encodings:
+            raise UnsupportedError(f"graph features read a graph encoding, and search space '{space.name}' declares "
+                                   "none; use proxies or a vector encoding as features instead")
+        self.space = space
+        markers = {space.token("input"), space.token("output")}
+        self.tokens = [space.token(op) for op in space.graph_ops if space.token(op) not in markers]
+        self.names = [f"{view}:{name}" for view in space.graph_encodings
+                      for name in (*GLOBAL_FEATURES, *(f"{t}:{f}" for t in self.tokens for f in OP_FEATURES))]
+
+    def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
+        if not len(archs):
+            return np.zeros((0, len(self.names)))
+        archs = list(archs)
+        chunks = [np.concatenate([self._view(archs[i:i + CHUNK], view) for view in self.space.graph_encodings], axis=1)
+                  for i in range(0, len(archs), CHUNK)]
+        return np.concatenate(chunks, axis=0)
+
+    def _view(self, archs: Sequence[Arch], view: str) -> np.ndarray:
+        graphs = self.space.encode_many(list(archs), view)
+        size = max(g.num_nodes for g in graphs)
+        n = len(graphs)
+        adj = np.zeros((n, size, size))
+        op_of = np.zeros((n, size), dtype=np.int64) - 1  # index into self.tokens; -1 for markers and padding
+        index = {t: i for i, t in enumerate(self.tokens)}
+        last = np.array([g.num_nodes - 1 for g in graphs])
+        for row, g in enumerate(graphs):
+            edges = np.asarray(g.edges, dtype=np.int64).reshape(2, -1)
+            adj[row, edges[0], edges[1]] = 1.0
+            op_of[row, 1:g.num_nodes - 1] = [index.get(t, -1) for t in g.ops[1:-1]]
+        rows = np.arange(n)
+        counts = _path_counts(adj, size)  # (n, length, from, to): paths of each length between nodes
+        to_output = counts[rows, :, :, last]  # (n, length, node): paths of each length from node to output
+        from_input = counts[rows, :, 0, :]  # (n, length, node)
+        total = to_output[:, :, 0]  # (n, length): input-to-output paths of each length
+        live = (from_input.sum(1) > 0) & (to_output.sum(1) > 0)
+        live[:, 0] = total.sum(1) > 0
+        live[rows, last] = live[:, 0]
+        columns = [total.sum(1), *_lengths(total), adj[:, 0].sum(1), adj[rows, :, last].sum(1),
+                   live.sum(1), adj.sum((1, 2))]
+        for op in range(len(self.tokens)):
+            mine = op_of == op
+            keep = ~mine  # paths avoiding the op: drop its nodes
+            avoiding = _path_counts(adj * keep[:, :, None] * keep[:, None, :], size)[rows, :, 0, last]
+            only = (op_of == op) | (np.arange(size)[None] == 0) | (np.arange(size)[None] == last[:, None])
+            alone = _path_counts(adj * only[:, :, None] * only[:, None, :], size)[rows, :, 0, last]
+            through = total - avoiding  # (n, length)
+            direct = adj[rows, 0, last]  # an input-to-output arc has no op on it: not a path of this op alone
+            columns += [mine.sum(1), (mine & live).sum(1), through.sum(1), alone.sum(1) - direct, *_lengths(through)]
+        return np.stack(columns, axis=1).astype(np.float64)
+
+
+def _path_counts(adj: np.ndarray, size: int) -> np.ndarray:
+    """(n, size, size, size): entry [g, k, i, j] counts paths of k arcs from i to j in graph g (k < size)."""
+    power = np.broadcast_to(np.eye(size), adj.shape).copy()
+    out = [power]
+    for _ in range(size - 1):
+        power = power @ adj
+        out.append(power)
+    return np.stack(out, axis=1)
+
+
+def _lengths(by_length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shortest and longest length with a path, per graph, from (n, length) path counts (0 if none)."""
+    has = by_length > 0
+    lengths = np.arange(by_length.shape[1])
+    shortest = np.where(has.any(1), np.argmax(has, axis=1), 0)
+    longest = np.where(has.any(1), (has * lengths).max(1), 0)
+    return shortest, longest

@@ -1,0 +1,119 @@
+"""Score-based and graph-feature encodings, and the forest predictor, on the real NB201 data."""
+from __future__ import annotations
+
+import csv
+import gzip
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from nasloop.engine.errors import ConfigError, DataError, UnsupportedError
+from nasloop.engine.registry import PREDICTORS
+from nasloop.predictors.features import FeatureSet
+from nasloop.predictors.graph_features import GraphFeatures
+from nasloop.search_spaces.cell_space import live_cell
+from nasloop.search_spaces.nago.space import NAGOSpace
+from nasloop.search_spaces.nb101.space import NB101Space
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.search_spaces.nb201.cell import SPEC
+from nasloop.search_spaces.nb201.zc_proxies import PROXIES, ZC_FILE
+from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
+
+SPACE = NB201Space()
+ALL_NONE = SPACE.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")
+# conv on 0->1 feeds node 1, whose only way on (1->3) is none, and nothing reaches node 2 from the input:
+# the 0->1 and 2->3 convs are dead; only the 0->3 pool joins input to output.
+DEAD = SPACE.parse("|nor_conv_3x3~0|+|none~0|none~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|")
+
+
+def test_live_form_reproduces_the_suite_zero_cell_list(data_dir):
+    with gzip.open(data_dir / ZC_FILE, "rt") as fh:
+        listed = {SPACE.parse(row["arch_str"]) for row in csv.DictReader(fh)}
+    assert {live_cell(SPEC, c) for c in SPACE.enumerate()} == listed  # the 9,445 cells, exactly
+    assert live_cell(SPEC, DEAD) == SPACE.parse("|none~0|+|none~0|none~1|+|avg_pool_3x3~0|none~1|none~2|")
+
+
+def test_nb201_serves_the_13_suite_zero_proxies_for_every_cell(nb201_context, data_dir):
+    benchmark = nb201_context.benchmark
+    assert set(PROXIES) <= set(benchmark.proxy_names("cifar10"))
+    assert set(PROXIES) <= set(benchmark.proxy_names("ImageNet16-120"))
+    assert benchmark.proxy_names("cifar100") == ["flops", "params", "zen"]  # the suite scored no CIFAR-100
+    with gzip.open(data_dir / ZC_FILE, "rt") as fh:
+        rows = {SPACE.parse(r["arch_str"]): r for r in csv.DictReader(fh)}
+    live = live_cell(SPEC, DEAD)
+    for proxy in ("synflow", "jacov", "nwot"):
+        got = benchmark.proxy_scores([DEAD, live], proxy, "cifar10")
+        assert got[0] == got[1] == float(rows[live][f"{proxy}_cifar10"])  # a dead-op cell reads its live form
+    assert np.isnan(benchmark.proxy_scores([ALL_NONE], "jacov", "cifar10")).all()  # the suite's -1e8
+    # the table's own Zen still answers 'zen' (the measured warm-up reads it)
+    assert benchmark.proxy_scores([live], "zen", "cifar10")[0] == pytest.approx(float(rows[live]["zen_cifar10"]),
+                                                                                 abs=1e-4)
+
+
+def test_graph_features_count_paths_and_ops_of_a_known_cell():
+    features = GraphFeatures(SPACE)
+    cell = SPACE.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+    row = dict(zip(features.names, features([cell])[0]))
+    # input-to-output routes of the cell: 0-3 (skip), 0-1-3, 0-2-3, 0-1-2-3; in the ops-on-nodes graph a
+    # route over k edges is a path of k + 1 arcs.
+    assert row["graph:paths"] == 4 and row["graph:shortest_path"] == 2 and row["graph:longest_path"] == 4
+    assert row["graph:nb201/nor_conv_3x3:count"] == 5 and row["graph:nb201/nor_conv_3x3:paths_through"] == 3
+    assert row["graph:nb201/skip_connect:paths_only"] == 1 and row["graph:nb201/avg_pool_3x3:count"] == 0
+    # the dataflow view bypasses the skip: the input feeds the output directly, which no op "owns"
+    assert row["dataflow:shortest_path"] == 1 and row["dataflow:nb201/avg_pool_3x3:paths_only"] == 0
+    dead = dict(zip(features.names, features([DEAD])[0]))
+    assert dead["dataflow:live_nodes"] == 3 and dead["dataflow:nb201/nor_conv_3x3:live"] == 0
+    assert dead["dataflow:nb201/nor_conv_3x3:count"] == 1
+
+
+@pytest.mark.parametrize("space", [NB101Space(), TNB101MicroSpace(), SPACE], ids=lambda s: s.name)
+def test_graph_features_serve_every_space_with_a_graph_encoding(space):
+    rng = np.random.default_rng(0)
+    archs = [space.sample(rng) for _ in range(300)]
+    x = GraphFeatures(space)(archs)
+    assert x.shape == (300, len(GraphFeatures(space).names)) and np.isfinite(x).all()
+    assert (x.std(axis=0) > 0).sum() >= 10  # they tell architectures apart
+    assert np.array_equal(GraphFeatures(space)(archs[:7]), x[:7])  # batching changes nothing
+
+
+def test_a_space_without_graphs_or_stored_proxies_is_told_in_one_line():
+    nago = NAGOSpace(param_limit=1e5)
+    with pytest.raises(UnsupportedError, match="declares none"):
+        GraphFeatures(nago)
+    from nasloop.engine.context import RunContext
+    with pytest.raises(UnsupportedError, match="none are stored"):
+        FeatureSet(nago, RunContext(), ["proxies"])
+    with pytest.raises(ConfigError, match="neither a vector encoding"):
+        FeatureSet(SPACE, RunContext(), ["no-such-feature"])
+
+
+@pytest.fixture(scope="module")
+def split(nb201_split):
+    return nb201_split(40, 128, 3000)
+
+
+def test_forest_on_proxies_ranks_from_few_cells_and_spreads_its_trees(split, nb201_context):
+    space, (small_x, small_y), (train_x, train_y), (test_x, test_y) = split
+    forest = PREDICTORS.get("forest")(space, seed=1, context=nb201_context, features=["proxies"])
+    mean, std = forest.fit(small_x, small_y).predict(test_x)
+    assert stats.kendalltau(mean, test_y).statistic > 0.55  # about 0.69 at 40 cells (README); chance is 0
+    assert (std >= 0).all() and (std > 0).mean() > 0.9
+    both = PREDICTORS.get("forest")(space, seed=1, context=nb201_context)  # default: proxies + graph features
+    assert "synflow" in both.feature_names and any(n.startswith("dataflow:") for n in both.feature_names)
+    tau = stats.kendalltau(both.fit(train_x, train_y).predict(test_x)[0], test_y).statistic
+    assert tau > 0.7  # about 0.80 at 128 cells
+    restored = PREDICTORS.get("forest")(space, seed=1, context=nb201_context)
+    restored.load_state_dict(both.state_dict())
+    assert np.array_equal(restored.predict(test_x[:50])[0], both.predict(test_x[:50])[0])
+
+
+def test_undefined_proxy_scores_are_named_or_imputed(nb201_context, split):
+    space, (train_x, train_y), *_ = split
+    strict = PREDICTORS.get("forest")(space, context=nb201_context, features=["jacov"], missing="error")
+    pathless = sum(live_cell(SPEC, c) == ALL_NONE for c in train_x) + 1  # no input-output path: no jacov
+    with pytest.raises(DataError, match=rf"feature 'jacov' is undefined \(NaN\) for {pathless} of {len(train_x) + 1} "):
+        strict.fit(train_x + [ALL_NONE], np.append(train_y, 10.0))
+    lenient = PREDICTORS.get("forest")(space, context=nb201_context, features=["jacov"])
+    lenient.fit(train_x + [ALL_NONE], np.append(train_y, 10.0))
+    assert np.isfinite(lenient.predict([ALL_NONE])[0]).all()
