@@ -88,7 +88,7 @@ _PKG = __name__.rsplit(".", 2)[0]  # "nasloop"
 SEARCH_SPACES: Registry = Registry("search_spaces", "search space", {
     "nb201": f"{_PKG}.search_spaces.nb201.space", "nb101": f"{_PKG}.search_spaces.nb101.space",
     "tnb101-micro": f"{_PKG}.search_spaces.tnb101.space", "tnb101-macro": f"{_PKG}.search_spaces.tnb101.space",
-    "nago": f"{_PKG}.search_spaces.nago.space"})
+    "nago": f"{_PKG}.search_spaces.nago.space", "darts": f"{_PKG}.search_spaces.darts.space"})
 STRATEGIES: Registry = Registry("strategies", "strategy", {
     "random": f"{_PKG}.strategies.random_search", "evolution": f"{_PKG}.strategies.evolution",
     "local": f"{_PKG}.strategies.local_search", "bananas": f"{_PKG}.strategies.bananas",
@@ -106,7 +106,7 @@ EXECUTORS: Registry = Registry("executors", "executor", {
 BENCHMARKS: Registry = Registry("benchmarks", "benchmark", {
     "nb201": f"{_PKG}.search_spaces.nb201.benchmark", "nb101": f"{_PKG}.search_spaces.nb101.benchmark",
     "tnb101-micro": f"{_PKG}.search_spaces.tnb101.benchmark",
-    "tnb101-macro": f"{_PKG}.search_spaces.tnb101.benchmark"})
+    "tnb101-macro": f"{_PKG}.search_spaces.tnb101.benchmark", "nb301": f"{_PKG}.search_spaces.darts.benchmark"})
 
 register_search_space = SEARCH_SPACES.register
 register_strategy = STRATEGIES.register

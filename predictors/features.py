@@ -3,7 +3,8 @@
 A feature set is a list of names, each one of:
 
 * a vector encoding of the space (``onehot``, ``path``, ``unit``...);
-* ``graph``: the structural features of :mod:`.graph_features`, on every graph encoding;
+* ``graph``: the structural features of :mod:`.graph_features`, on every graph encoding, or
+  ``graph:<encoding>`` on one (NB201: ``graph:dataflow``);
 * ``proxies``: every zero-cost proxy the benchmark stores for the run's task (NB201: the 13 of
   NAS-Bench-Suite-Zero when its file is present);
 * a proxy name (``synflow``, ``jacov``...): stored when the benchmark has it for the task, else
@@ -58,8 +59,8 @@ class FeatureSet:
             self._sources.append((name, lambda archs, kind=name: space.encode_many(list(archs), kind), False))
             self.names += [f"{name}[{i}]" for i in range(len(space.encode(space.sample(np.random.default_rng(0)),
                                                                              name)))]
-        elif name == "graph":
-            graph = GraphFeatures(space)
+        elif name == "graph" or name.startswith("graph:"):
+            graph = GraphFeatures(space, None if name == "graph" else [name.split(":", 1)[1]])
             self._sources.append((name, graph, False))
             self.names += graph.names
         elif name == "proxies":

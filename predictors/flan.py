@@ -46,6 +46,7 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
+from .features import FeatureSet
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, hinge_loss
 from .vocabulary import Vocabulary
@@ -94,7 +95,8 @@ class FlanPredictor(Predictor):
     grows with the training set (``auto_steps``), since more data supports more steps before
     overfitting and more pairs need more steps to fit. ``update_steps`` is the length of a warm
     refit after :meth:`update`. ``supplementary`` is a callable mapping architectures to an
-    (n, d) array, or the name(s) of proxy scores stored in the space's benchmark table.
+    (n, d) array, or a feature set of :mod:`.features`: proxy names (stored, else computed),
+    ``proxies`` (every proxy the benchmark stores), ``graph`` (structural graph features).
     ``views`` are the graph encodings members read in turn (default: every one the space offers).
     """
 
@@ -129,17 +131,11 @@ class FlanPredictor(Predictor):
 
     # --- configuration ---
     def _resolve_supplementary(self, source: Any, context: RunContext) -> Supplementary | None:
-        """The supplementary features as a callable: the one given, or the named proxies as the context scores them."""
+        """The supplementary features as a callable: the one given, or the named feature set (proxies
+        as the context scores them, ``proxies`` for all the benchmark stores, ``graph`` features...)."""
         if source is None or callable(source):
             return source
-        names = [source] if isinstance(source, str) else list(source)
-        if not names or not all(isinstance(n, str) and n for n in names):
-            raise ConfigError("FLAN option supplementary takes a callable or proxy names such as 'zen', "
-                              f"got {source!r}")
-        scorers = [context.scorer(self.space, name) for name in names]
-        for scorer in scorers:  # a proxy the table lacks fails now, in one line, not at the first fit
-            scorer([])
-        return lambda archs: np.stack([scorer(list(archs)) for scorer in scorers], axis=1)
+        return FeatureSet(self.space, context, source)
 
     @staticmethod
     def auto_steps(n: int) -> int:

@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..engine.errors import UnsupportedError
+from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 
@@ -35,21 +35,26 @@ OP_FEATURES = ("count", "live", "paths_through", "paths_only", "shortest_through
 class GraphFeatures:
     """``archs -> (n, d)`` structural features of a space's architectures, with their names."""
 
-    def __init__(self, space: SearchSpace) -> None:
+    def __init__(self, space: SearchSpace, views: Sequence[str] | None = None) -> None:
         if not space.graph_encodings:
             raise UnsupportedError(f"graph features read a graph encoding, and search space '{space.name}' declares "
                                    "none; use proxies or a vector encoding as features instead")
+        self.views = list(space.graph_encodings if views is None else views)
+        unknown = [v for v in self.views if v not in space.graph_encodings]
+        if unknown or not self.views:
+            raise ConfigError(f"graph features: search space '{space.name}' has no graph encoding "
+                              f"'{unknown[0] if unknown else ''}'; it offers: {', '.join(space.graph_encodings)}")
         self.space = space
         markers = {space.token("input"), space.token("output")}
         self.tokens = [space.token(op) for op in space.graph_ops if space.token(op) not in markers]
-        self.names = [f"{view}:{name}" for view in space.graph_encodings
+        self.names = [f"{view}:{name}" for view in self.views
                       for name in (*GLOBAL_FEATURES, *(f"{t}:{f}" for t in self.tokens for f in OP_FEATURES))]
 
     def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
         if not len(archs):
             return np.zeros((0, len(self.names)))
         archs = list(archs)
-        chunks = [np.concatenate([self._view(archs[i:i + CHUNK], view) for view in self.space.graph_encodings], axis=1)
+        chunks = [np.concatenate([self._view(archs[i:i + CHUNK], view) for view in self.views], axis=1)
                   for i in range(0, len(archs), CHUNK)]
         return np.concatenate(chunks, axis=0)
 

@@ -9,7 +9,7 @@ import torch
 from scipy import stats
 
 from nasloop.engine.assemble import build_context
-from nasloop.engine.errors import ArchitectureError, ConfigError, RegistryError
+from nasloop.engine.errors import ArchitectureError, ConfigError
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.flan import FlanPredictor
 from nasloop.predictors.vocabulary import VOCABULARY, Vocabulary, register_space_ops
@@ -102,7 +102,7 @@ def test_bad_options_and_misuse_are_clear_errors(split, data_dir):
         FlanPredictor(space, ensemble=0)
     with pytest.raises(ConfigError, match="has no option 'data_dir'; it takes: ensemble, loss"):
         FlanPredictor(space, data_dir=data_dir)
-    with pytest.raises(RegistryError, match="unknown zero-cost proxy 'synflw'"):  # neither stored nor computable
+    with pytest.raises(ConfigError, match="unknown zero-cost proxy 'synflw'"):  # neither stored nor computable
         FlanPredictor(NB201Space(), context=build_context(NB201Space, "cifar10", str(data_dir)),
                       supplementary="synflw")
     with pytest.raises(ConfigError, match="only after fit"):

@@ -23,7 +23,8 @@ HOW_TO_GET = ("it is NASLib's naslib/data/zc_nasbench201.json (and siblings) fro
 
 
 @lru_cache(maxsize=2)
-def _read(path: str, mtime: float) -> dict:
+def read_suite_zero(path: str, mtime: float) -> dict:
+    """The whole file as {space: {dataset: records}}, read once per file version."""
     try:
         with gzip.open(path, "rt") as fh:
             data = json.load(fh)
@@ -38,7 +39,7 @@ def _read(path: str, mtime: float) -> dict:
 def load_suite_zero(space: str, dataset: str, data_dir: str | os.PathLike | None = None) -> tuple[Path, dict]:
     """The file's path and its records of ``space`` (NASLib's name: nasbench201, ...) on ``dataset``."""
     path = find_file((ZC_FILE,), data_dir, HOW_TO_GET)
-    data = _read(str(path), Path(path).stat().st_mtime)
+    data = read_suite_zero(str(path), Path(path).stat().st_mtime)
     datasets = data.get(space) or {}
     if dataset not in datasets:
         raise DataError(f"{path} has no {space} '{dataset}' records; it has: {', '.join(sorted(datasets)) or 'none'}")

@@ -1,0 +1,82 @@
+"""Score-based and graph-feature encodings on NB201: Kendall tau against training-set size (issue 19).
+
+Each variant is a predictor with options, measured by ``evaluate_predictors`` on NB201 CIFAR-10
+(val-200 target; train on n cells of a seeded permutation of all 15,625, rank all the others):
+FLAN alone and with the 13 NAS-Bench-Suite-Zero proxies plus GRAF-style graph features as
+supplementary input, and the forest on proxies, on graph features, and on both. Printed beside
+the outside anchors (a random forest on the 13 proxies, measured on the 9,445 cells without dead
+ops) and the issue's aims.
+
+How to run
+----------
+    .venv/bin/python benchmarks/feature_predictors.py                       # every variant, 5 seeds
+    .venv/bin/python benchmarks/feature_predictors.py --only forest-proxies,forest-both --seeds 3
+    .venv/bin/python benchmarks/feature_predictors.py --json out.json       # also the raw records
+
+Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+from nasloop.predictors.evaluation import evaluate_predictors
+
+REPO = Path(__file__).resolve().parents[1]
+SIZES = (8, 40, 128, 512)
+ANCHOR = {8: 0.58, 40: 0.71, 128: 0.76, 512: 0.80}  # random forest on the 13 proxies (issue 19)
+AIM = {8: 0.60, 40: 0.75, 128: 0.84, 512: 0.89}
+VARIANTS = {
+    "flan": ("flan", {}),
+    "flan-proxies-graph": ("flan", {"supplementary": ["proxies", "graph"]}),
+    "forest-proxies": ("forest", {"features": ["proxies"]}),
+    "forest-graph": ("forest", {"features": ["graph"]}),
+    "forest-both": ("forest", {"features": ["proxies", "graph"]}),
+    "forest-onehot": ("forest", {"features": ["onehot"]}),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--only", help=f"comma-separated variants (default all: {', '.join(VARIANTS)})")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--json", help="also write every record to this file")
+    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
+    args = parser.parse_args()
+    names = args.only.split(",") if args.only else list(VARIANTS)
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        sys.exit(f"feature_predictors.py: unknown variant '{unknown[0]}'; choose from {', '.join(VARIANTS)}")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    records = {}
+    for name in names:
+        predictor, options = VARIANTS[name]
+        print(f"{name}: {predictor} {options}", file=sys.stderr, flush=True)
+        records[name] = evaluate_predictors([predictor], sizes, range(args.seeds), data_dir=args.data_dir,
+                                            predictor_options={predictor: options})
+    print(f"NB201 CIFAR-10, Kendall tau over every other cell, mean ± 95% t half-width over {args.seeds} seeds\n")
+    print("| variant | " + " | ".join(str(n) for n in sizes) + " | fit s at largest |")
+    print("|---|" + "---:|" * (len(sizes) + 1))
+    for line in (("anchor: forest on 13 proxies", ANCHOR), ("aim (issue 19)", AIM)):
+        print(f"| {line[0]} | " + " | ".join(f"{line[1].get(n, float('nan')):.2f}" for n in sizes) + " | |")
+    for name, recs in records.items():
+        cells = []
+        for n in sizes:
+            taus = np.array([r["kendall_tau"] for r in recs if r["train_size"] == n])
+            half = stats.t.ppf(0.975, len(taus) - 1) * taus.std(ddof=1) / np.sqrt(len(taus)) if len(taus) > 1 else 0
+            cells.append(f"{taus.mean():.3f} ± {half:.3f}")
+        fit = np.mean([r["fit_seconds"] for r in recs if r["train_size"] == sizes[-1]])
+        print(f"| {name} | " + " | ".join(cells) + f" | {fit:.1f} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps(records, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The NAS-Bench-301 cells of NAS-Bench-Suite-Zero: 725 DARTS architectures with 13 proxies each.
+
+NAS-Bench-Suite-Zero (through NASLib's ``zc_nasbench301.json``, shipped as part of
+``zc_proxies_partial.json.gz``) scored 725 DARTS cells on CIFAR-10 and 199 on each of three
+NAS-Bench-360 tasks (svhn, scifar100, ninapro). Their ``val_accuracy`` is **predicted by the
+NB301 surrogate** (an ensemble trained on ~60k real DARTS runs), not measured by a training run;
+the task descriptions say so, and so does every result (``surrogate: 1``). There are no
+training times: a lookup's cost is unknown, reported as 0 and marked estimated.
+
+Keys are NASLib's compact form; rows are kept under the canonical genotype string, so an
+architecture whose nodes list their two inputs in the other order finds the same row.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ...engine.data.paths import find_file
+from ...engine.data.sniff import head_text
+from ...engine.data.suite_zero import HOW_TO_GET, ZC_FILE, read_suite_zero
+from ...engine.data.table import Table
+from ...engine.errors import ArchitectureError, DataError
+from ...engine.registry import register_benchmark
+from ...engine.types import Result
+from ..benchmark import Benchmark, Task
+from .genotype import DartsArch, canonical_arch, check_arch, format_arch, parse_arch
+
+TABLE_FILE = "nb301.npz"
+SURROGATE = "NB301 surrogate-predicted validation accuracy %, not a training run"
+TASKS = (Task("cifar10", description=f"CIFAR-10 ({SURROGATE}; 725 cells)"),
+         Task("svhn", description=f"SVHN ({SURROGATE}; 199 cells)"),
+         Task("scifar100", description=f"spherical CIFAR-100 ({SURROGATE}; 199 cells)"),
+         Task("ninapro", description=f"NinaPro ({SURROGATE}; 199 cells)"))
+PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
+           "flops", "params")
+
+
+def import_suite_zero(path: Path) -> Table:
+    """The file's ``nasbench301`` records as a table: one row per canonical architecture, columns per task."""
+    space = read_suite_zero(str(path), path.stat().st_mtime).get("nasbench301")
+    if not isinstance(space, dict) or not space:
+        raise DataError(f"{path} holds no nasbench301 records; {HOW_TO_GET}")
+    parsed: dict[str, dict[str, dict]] = {}
+    for task in TASKS:
+        for key, record in (space.get(task.name) or {}).items():
+            try:
+                arch = canonical_arch(check_arch(ast.literal_eval(key)))
+            except (ValueError, SyntaxError, ArchitectureError) as exc:
+                raise DataError(f"{path}: NB301 key {key[:60]!r} is not NASLib's compact form ({exc}); "
+                                f"replace the file ({HOW_TO_GET})") from None
+            if not isinstance(record, dict):
+                raise DataError(f"{path}: the NB301 {task.name} record of {key[:60]} is not a mapping")
+            parsed.setdefault(format_arch(arch), {})[task.name] = record
+    archs = sorted(parsed)
+    columns: dict[str, np.ndarray] = {"arch": np.asarray(archs)}
+    for task in TASKS:
+        for name in ("val_accuracy", *(f"proxy:{p}" for p in PROXIES)):
+            field = name.split(":")[-1]
+            values = np.full(len(archs), np.nan)
+            for row, arch in enumerate(archs):
+                value = parsed[arch].get(task.name, {}).get(field)
+                if value is not None:
+                    try:
+                        values[row] = float(value)
+                    except (TypeError, ValueError):
+                        raise DataError(f"{path}: NB301 {task.name} {field} of {arch[:60]} is {value!r}, "
+                                        "not a number") from None
+            if not np.isnan(values).all():
+                columns[f"{task.name}:{name}"] = values
+    return Table(columns, {"benchmark": "nb301", "key": "arch", "source": path.name,
+                           "cost": "unknown: the source has no training times",
+                           "accuracy": "predicted by the NB301 surrogate"})
+
+
+@lru_cache(maxsize=2)
+def _table(path: str, mtime: float) -> Table:
+    return Table.load(path) if path.endswith(".npz") else import_suite_zero(Path(path))
+
+
+@lru_cache(maxsize=2)
+def _rows(path: str, mtime: float) -> dict[str, int]:
+    return {arch: row for row, arch in enumerate(_table(path, mtime).columns["arch"].tolist())}
+
+
+@register_benchmark("nb301")
+class NB301Benchmark(Benchmark):
+    """Lookups of the NB301 cells NAS-Bench-Suite-Zero scored (surrogate accuracy, 13 stored proxies)."""
+
+    name = "nb301"
+    tasks = TASKS
+    final_only = True
+    table_file = TABLE_FILE
+    formats = f"NAS-Bench-Suite-Zero's proxy JSON ({ZC_FILE}) and nasloop's nb301.npz"
+    warmup_proxies = ("params", "synflow")
+
+    def _source(self) -> tuple[str, float]:
+        path = find_file((TABLE_FILE, ZC_FILE), self.data_dir, f"the NB301 cells come from {ZC_FILE}: {HOW_TO_GET}")
+        return str(path), path.stat().st_mtime
+
+    @property
+    def table(self) -> Table:
+        return _table(*self._source())
+
+    def fidelities(self, task: str) -> list[int]:
+        self.task(task)
+        return []
+
+    def _row(self, arch: DartsArch) -> int | None:
+        return _rows(*self._source()).get(format_arch(canonical_arch(arch)))
+
+    def query(self, arch: DartsArch, task: str, fidelity: int | None = None) -> Result:
+        found = self.task(task)
+        self.check(found.name, fidelity)
+        row = self._row(arch)
+        column = self.table.columns.get(f"{found.name}:val_accuracy")
+        value = np.nan if row is None or column is None else column[row]
+        if math.isnan(value):
+            return Result.failed(f"the {self.name} table holds no {found.name} result for this architecture (it "
+                                 "has 725 CIFAR-10 cells; search with --evaluator proxy or train for others)",
+                                 cost_estimated=True)
+        return Result(metrics={"val_accuracy": float(value), "surrogate": 1.0}, cost=0.0, cost_estimated=True)
+
+    def cells(self) -> list[DartsArch]:
+        return [parse_arch(a) for a in self.table.columns["arch"].tolist()]
+
+    def task_cells(self, task: str) -> list[DartsArch]:
+        """The cells with a result for ``task`` (the CIFAR-10 and the NAS-Bench-360 cells are disjoint sets)."""
+        values = self.table.columns[f"{self.task(task).name}:val_accuracy"]
+        return [parse_arch(a) for a, v in zip(self.table.columns["arch"].tolist(), values) if not math.isnan(v)]
+
+    def holds(self, archs: Sequence[DartsArch], task: str) -> list[bool]:
+        """Whether the table has a ``task`` result for each architecture."""
+        values = self.table.columns[f"{self.task(task).name}:val_accuracy"]
+        return [row is not None and not math.isnan(values[row]) for row in map(self._row, archs)]
+
+    def proxy_names(self, task: str) -> list[str]:
+        prefix = f"{self.task(task).name}:proxy:"
+        return sorted(c[len(prefix):] for c in self.table.columns if c.startswith(prefix))
+
+    def proxy_scores(self, archs: Sequence[DartsArch], proxy: str, task: str) -> np.ndarray:
+        column = self.table.columns.get(f"{self.task(task).name}:proxy:{proxy}")
+        if column is None:
+            return super().proxy_scores(archs, proxy, task)
+        rows = [self._row(a) for a in archs]
+        return np.array([np.nan if r is None else column[r] for r in rows], dtype=np.float64)
+
+    @classmethod
+    def recognise_source(cls, path: Path) -> str | None:
+        head = head_text(path, 256).lstrip()
+        return "NAS-Bench-Suite-Zero's proxy JSON" if head.startswith('{"nasbench') else None
+
+    @classmethod
+    def import_files(cls, paths: Sequence[Path]) -> Table:
+        tables = [Table.load(p) if Path(p).name.endswith(".npz") else import_suite_zero(Path(p)) for p in paths]
+        return tables[-1]  # each file holds the whole set: the last one given wins

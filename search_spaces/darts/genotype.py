@@ -1,0 +1,146 @@
+"""The DARTS / NAS-Bench-301 architecture: a normal and a reduction cell of four intermediate nodes.
+
+Each intermediate node k (0..3) sums two inputs, each passed through an op: an input is one of the
+cell's two inputs (0: the cell before the previous one, 1: the previous cell) or an earlier
+intermediate node (2 + its index), and a node's two inputs differ. The cell's output
+concatenates the four intermediate nodes. An architecture is a pair of cells, each a tuple of
+eight ``(input, op index)`` pairs, two per node in node order: exactly NASLib's compact NB301
+form (``((normal pairs), (reduce pairs))``, ops numbered as in :data:`OPS`).
+
+Both public text forms parse: the DARTS genotype string
+``Genotype(normal=[('sep_conv_3x3', 0), ...], normal_concat=[2, 3, 4, 5], reduce=[...], reduce_concat=...)``
+and the compact form ``[[(0,0),(1,5),...],[...]]``. The canonical string is the genotype, the
+form DARTS code reads. Parsing never evaluates the text; only literals are read.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+import numpy as np
+
+from ...engine.errors import ArchitectureError
+
+OPS: tuple[str, ...] = ("max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
+                        "dil_conv_3x3", "dil_conv_5x5")
+"""The DARTS op set without ``none``, in NASLib's compact numbering."""
+NODES = 4
+CELLS = ("normal", "reduce")
+Pair = tuple[int, int]  # (input, op index)
+DartsCell = tuple[Pair, ...]
+DartsArch = tuple[DartsCell, DartsCell]
+
+_GENOTYPE = re.compile(r"^\s*Genotype\((?P<body>.*)\)\s*$", re.S)
+_FIELD = re.compile(r"(normal|reduce)\s*=\s*(\[[^\]]*\])")
+_CONCAT = re.compile(r"(normal_concat|reduce_concat)\s*=\s*(\[[^\]]*\]|range\(\s*2\s*,\s*6\s*\))")
+
+
+def check_arch(arch: object) -> DartsArch:
+    """``arch`` as a DARTS architecture of Python ints, or an ArchitectureError saying what is wrong."""
+    if not isinstance(arch, (tuple, list)) or len(arch) != 2:
+        raise ArchitectureError(f"a DARTS architecture is (normal cell, reduction cell), got {arch!r}")
+    return tuple(_check_cell(cell, name) for cell, name in zip(arch, CELLS))  # type: ignore[return-value]
+
+
+def _check_cell(cell: object, name: str) -> DartsCell:
+    if not isinstance(cell, (tuple, list)) or len(cell) != 2 * NODES:
+        raise ArchitectureError(f"the {name} cell must list {2 * NODES} (input, op) pairs, two per node; got {cell!r}")
+    pairs = []
+    for i, pair in enumerate(cell):
+        if (not isinstance(pair, (tuple, list)) or len(pair) != 2
+                or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair)):
+            raise ArchitectureError(f"the {name} cell's pair {i} must be (input, op index), got {pair!r}")
+        node, (source, op) = i // 2, (int(pair[0]), int(pair[1]))
+        if not 0 <= op < len(OPS):
+            raise ArchitectureError(f"the {name} cell's pair {i} has op {op}; ops are 0..{len(OPS) - 1} "
+                                    f"({', '.join(f'{k}={o}' for k, o in enumerate(OPS))})")
+        if not 0 <= source < node + 2:
+            raise ArchitectureError(f"node {node} of the {name} cell reads input {source}; it may read 0..{node + 1} "
+                                    "(the two cell inputs and earlier nodes)")
+        pairs.append((source, op))
+    for node in range(NODES):
+        if pairs[2 * node][0] == pairs[2 * node + 1][0]:
+            raise ArchitectureError(f"node {node} of the {name} cell reads input {pairs[2 * node][0]} twice; "
+                                    "a DARTS node has two different inputs")
+    return tuple(pairs)
+
+
+def parse_arch(text: str) -> DartsArch:
+    """A genotype string or a compact-form string as an architecture."""
+    if not isinstance(text, str):
+        raise ArchitectureError(f"a DARTS architecture string is text, got {text!r}")
+    match = _GENOTYPE.match(text)
+    try:
+        if match is None:
+            return check_arch(ast.literal_eval(text.strip()))
+        body = match.group("body")
+        fields = dict(_FIELD.findall(body))
+        if set(fields) != set(CELLS):
+            raise ArchitectureError("a DARTS genotype needs normal=[...] and reduce=[...]")
+        for name, concat in _CONCAT.findall(body):
+            if not concat.startswith("range") and sorted(ast.literal_eval(concat)) != [2, 3, 4, 5]:
+                raise ArchitectureError(f"{name} is {concat}; this space concatenates all four nodes, [2, 3, 4, 5]")
+        cells = []
+        for name in CELLS:
+            entries = ast.literal_eval(fields[name])
+            if not all(isinstance(e, tuple) and len(e) == 2 and e[0] in OPS for e in entries):
+                bad = next(e for e in entries if not (isinstance(e, tuple) and len(e) == 2 and e[0] in OPS))
+                raise ArchitectureError(f"{name} entry {bad!r} is not (op, input) with an op of: {', '.join(OPS)}")
+            cells.append(tuple((source, OPS.index(op)) for op, source in entries))
+        return check_arch(tuple(cells))
+    except ArchitectureError:
+        raise
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+        raise ArchitectureError(f"{text[:80]!r} is neither a DARTS genotype string (Genotype(normal=[('sep_conv_3x3', "
+                                "0), ...], reduce=[...])) nor NASLib's compact form ([[(0, 3), (1, 3), ...], [...]]) "
+                                f"({type(exc).__name__})") from None
+
+
+def format_arch(arch: DartsArch) -> str:
+    """The DARTS genotype string (concatenating all four nodes of both cells)."""
+    cells = [", ".join(f"('{OPS[op]}', {source})" for source, op in cell) for cell in arch]
+    return (f"Genotype(normal=[{cells[0]}], normal_concat=[2, 3, 4, 5], "
+            f"reduce=[{cells[1]}], reduce_concat=[2, 3, 4, 5])")
+
+
+def canonical_arch(arch: DartsArch) -> DartsArch:
+    """Each node's two pairs in sorted order: a node sums its inputs, so the order is not part of the network."""
+    return tuple(tuple(p for node in range(NODES) for p in sorted(cell[2 * node:2 * node + 2]))
+                 for cell in arch)  # type: ignore[return-value]
+
+
+def sample_arch(rng: np.random.Generator) -> DartsArch:
+    """Uniform over the space: per node two different inputs and an op for each."""
+    cells = []
+    for _ in CELLS:
+        pairs: list[Pair] = []
+        for node in range(NODES):
+            sources = rng.choice(node + 2, size=2, replace=False)
+            pairs += [(int(s), int(rng.integers(len(OPS)))) for s in sources]
+        cells.append(tuple(pairs))
+    return tuple(cells)  # type: ignore[return-value]
+
+
+def neighbours(arch: DartsArch) -> list[DartsArch]:
+    """Every architecture one edit away: one pair's op changed, or its input moved to another allowed one."""
+    out = []
+    for c, cell in enumerate(arch):
+        for i, (source, op) in enumerate(cell):
+            node, partner = i // 2, cell[i ^ 1][0]
+            edits = [(source, o) for o in range(len(OPS)) if o != op]
+            edits += [(s, op) for s in range(node + 2) if s not in (source, partner)]
+            for pair in edits:
+                new_cell = cell[:i] + (pair,) + cell[i + 1:]
+                out.append((new_cell, arch[1]) if c == 0 else (arch[0], new_cell))
+    return out
+
+
+def mutate_arch(arch: DartsArch, rng: np.random.Generator) -> DartsArch:
+    """One random edit of :func:`neighbours` (NASLib's DARTS mutation: an op or an input of one pair)."""
+    near = neighbours(arch)
+    return near[int(rng.integers(len(near)))]
+
+
+EXAMPLE: DartsArch = (((0, 3), (1, 3), (0, 3), (1, 3), (1, 3), (0, 2), (0, 2), (2, 5)),
+                      ((0, 0), (1, 0), (2, 2), (1, 0), (0, 0), (2, 2), (2, 2), (1, 0)))
+"""DARTS-V2 (Liu et al., 2019), the cell the DARTS paper reports at 2.76 % CIFAR-10 test error."""

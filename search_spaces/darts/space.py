@@ -1,0 +1,159 @@
+"""The DARTS / NAS-Bench-301 search space (``--space darts``): a normal and a reduction cell.
+
+About 10^18 architectures (per cell 180 input choices x 7^8 op choices, up to the order of each
+node's two inputs), so the space is searched by sampling, mutation and neighbourhoods, never
+enumerated. With the tabular evaluator it keeps to the 725 cells of the NB301 table
+(``table_only``, on by default then), the way NB101 keeps to its table; with proxies or real
+training the whole space is open. ``to_module`` builds the DARTS network (``channels`` C and
+``layers``: 36 and 20 as in DARTS and NB301; smaller for CPU work).
+
+Encodings: ``onehot`` (per cell and node, each of the two pairs in sorted order: its input and
+its op, one-hot) and ``graph``, the unified ops-on-nodes form of both cells: the input, the
+normal cell's eight op nodes and its concatenation, the reduction cell's eight and its
+concatenation, the output. A normal-cell op reads the input; a reduction-cell op reading cell
+input 0 reads the input (the cell before the previous one) and input 1 the normal cell's
+concatenation; an op reading intermediate node j reads j's two op nodes, which are summed.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from ...engine.context import RunContext
+from ...engine.errors import ConfigError
+from ...engine.options import Depth, Width
+from ...engine.registry import register_search_space
+from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
+from .benchmark import NB301Benchmark
+from .genotype import (NODES, OPS, DartsArch, canonical_arch, check_arch, format_arch, mutate_arch, neighbours,
+                       parse_arch, sample_arch)
+
+MUTATION_TRIES = 50  # edits tried before a table-bound mutation takes a random table cell instead
+INPUTS = NODES + 1  # the most inputs a node can choose from (node 3: two cell inputs and nodes 0-2)
+
+
+@register_search_space("darts")
+class DartsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
+    """DARTS cells (see the module docstring); ``table_only`` keeps to the NB301 table's cells of the run's task."""
+
+    name = "darts"
+    vector_encodings = ("onehot",)
+    graph_encodings = ("graph",)
+    graph_ops = ("input", *OPS, "concat", "output")
+    benchmark = "nb301"
+
+    def __init__(self, context: RunContext | None = None, table_only: bool | None = None, channels: Width = 36,
+                 layers: Depth = 20) -> None:
+        context = context or RunContext()
+        self.table_only = context.lookup if table_only is None else table_only
+        if layers < 3:
+            raise ConfigError(f"option layers must be at least 3 (two reduction cells and a normal one), got {layers}")
+        self.channels, self.layers = channels, layers
+        self._task = context.dataset
+        self._table: NB301Benchmark | None = None
+        if self.table_only:
+            self._table = context.benchmark or NB301Benchmark(context.data_dir)
+
+    # --- string form and identity ----------------------------------------------------------------
+    def parse(self, text: str) -> DartsArch:
+        return parse_arch(text)
+
+    def format(self, arch: DartsArch) -> str:
+        return format_arch(self.validate(arch))
+
+    def validate(self, arch: Any) -> DartsArch:
+        return check_arch(arch)
+
+    def hash(self, arch: DartsArch) -> str:
+        return format_arch(self.validate(arch))
+
+    def functional_hash(self, arch: DartsArch) -> str:
+        return format_arch(self.canonical(arch))
+
+    def canonical(self, arch: DartsArch) -> DartsArch:
+        """Each node's two (input, op) pairs in sorted order: the node sums them, so order is not function."""
+        return canonical_arch(self.validate(arch))
+
+    # --- drawing and moving ------------------------------------------------------------------
+    def sample(self, rng: np.random.Generator) -> DartsArch:
+        if self._table is None:
+            return sample_arch(rng)
+        cells = self._cells()
+        return cells[int(rng.integers(len(cells)))]
+
+    def mutate(self, arch: DartsArch, rng: np.random.Generator) -> DartsArch:
+        """One random edit (an op or an input of one pair); inside the table when bound to it.
+
+        The table holds 725 of ~10^18 architectures, so an edit almost never lands in it: after
+        :data:`MUTATION_TRIES` misses a random table cell is taken (as NB101 does with its table).
+        """
+        arch = self.validate(arch)
+        if self._table is None:
+            return mutate_arch(arch, rng)
+        for _ in range(MUTATION_TRIES):
+            child = mutate_arch(arch, rng)
+            if self._table.holds([child], self._task)[0]:
+                return child
+        while True:
+            other = self.sample(rng)
+            if canonical_arch(other) != canonical_arch(arch):
+                return other
+
+    def neighbours(self, arch: DartsArch) -> list[DartsArch]:
+        near = neighbours(self.validate(arch))
+        if self._table is None:
+            return near
+        return [a for a, held in zip(near, self._table.holds(near, self._task)) if held]
+
+    @property
+    def size(self) -> int | None:
+        """The table's cell count when bound to it; the full space (~10^18) is not enumerated."""
+        return None if self._table is None else len(self._cells())
+
+    def enumerate(self) -> Iterator[DartsArch]:
+        if self._table is None:
+            raise ConfigError("the full DARTS space (~10^18 architectures) is not enumerated; keep to the NB301 table "
+                              "with --space-opt table_only=true")
+        return iter(self._cells())
+
+    def _cells(self) -> list[DartsArch]:
+        cells = self.__dict__.get("_table_cells")
+        if cells is None:
+            cells = self.__dict__["_table_cells"] = self._table.task_cells(self._task)
+        return cells
+
+    # --- encodings and networks ------------------------------------------------------------------
+    def _encode(self, arch: DartsArch, kind: str) -> Any:
+        arch = self.canonical(arch)
+        if kind == "onehot":
+            out = np.zeros((2, 2 * NODES, INPUTS + len(OPS)), dtype=np.float32)
+            for c, cell in enumerate(arch):
+                for i, (source, op) in enumerate(cell):
+                    out[c, i, source] = out[c, i, INPUTS + op] = 1.0
+            return out.ravel()
+        return self._graph(arch)
+
+    def _graph(self, arch: DartsArch) -> GraphEncoding:
+        ops = [self.token("input")]
+        links: list[tuple[int, int]] = []
+        inputs = (0, 0)  # what cell inputs 0 and 1 are: the input node for the normal cell
+        for cell in arch:
+            first = len(ops)  # op node of pair i is first + i
+            for i, (source, op) in enumerate(cell):
+                ops.append(self.token(OPS[op]))
+                feeders = [inputs[source]] if source < 2 else [first + 2 * (source - 2), first + 2 * (source - 2) + 1]
+                links += [(f, first + i) for f in feeders]
+            ops.append(self.token("concat"))
+            concat = len(ops) - 1
+            links += [(first + i, concat) for i in range(len(cell))]
+            inputs = (0, concat)  # the reduction cell reads the input (two cells back) and the normal cell
+        ops.append(self.token("output"))
+        links.append((len(ops) - 2, len(ops) - 1))
+        return GraphEncoding(ops=tuple(ops), edges=np.asarray(sorted(set(links)), dtype=np.int64).T)
+
+    def to_module(self, arch: DartsArch, num_classes: int = 10):
+        from .network import DartsNetwork
+
+        return DartsNetwork(self.validate(arch), num_classes=num_classes, channels=self.channels, layers=self.layers)
+

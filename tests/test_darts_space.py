@@ -1,0 +1,136 @@
+"""The DARTS / NB301 space: genotype forms, identity, moves, the network, and the NB301 table."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from nasloop.engine import cli
+from nasloop.engine.assemble import build_context
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.data.table import Table
+from nasloop.engine.errors import ArchitectureError
+from nasloop.engine.registry import PREDICTORS
+from nasloop.engine.search import search
+from nasloop.engine.store import RunStore
+from nasloop.search_spaces.darts.benchmark import NB301Benchmark
+from nasloop.search_spaces.darts.genotype import EXAMPLE, format_arch, neighbours, parse_arch
+from nasloop.search_spaces.darts.space import DartsSpace
+
+DARTS_V2 = ("Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('sep_conv_3x3', 1), "
+            "('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0), ('dil_conv_3x3', 2)], "
+            "normal_concat=range(2, 6), reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ('skip_connect', 2), "
+            "('max_pool_3x3', 1), ('max_pool_3x3', 0), ('skip_connect', 2), ('skip_connect', 2), "
+            "('max_pool_3x3', 1)], reduce_concat=range(2, 6))")
+SPACE = DartsSpace()
+
+
+def test_genotype_and_compact_forms_parse_to_one_architecture_and_round_trip():
+    arch = parse_arch(DARTS_V2)  # as the DARTS repository writes it, concat as range(2, 6)
+    assert arch == EXAMPLE
+    compact = "[[(0,3),(1,3),(0,3),(1,3),(1,3),(0,2),(0,2),(2,5)],[(0,0),(1,0),(2,2),(1,0),(0,0),(2,2),(2,2),(1,0)]]"
+    assert parse_arch(compact) == arch  # NASLib's compact NB301 form
+    assert SPACE.parse(SPACE.format(arch)) == arch
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        sampled = SPACE.sample(rng)
+        assert SPACE.parse(SPACE.format(sampled)) == sampled
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[[(0,3),(0,3)] ,[]]", "must list 8 (input, op) pairs"),
+    ("[[(0,3),(1,3),(0,3),(1,3),(1,3),(0,2),(0,2),(5,5)],[(0,0),(1,0),(2,2),(1,0),(0,0),(2,2),(2,2),(1,0)]]",
+     "node 3 of the normal cell reads input 5; it may read 0..4"),
+    ("[[(0,3),(0,3),(0,3),(1,3),(1,3),(0,2),(0,2),(2,5)],[(0,0),(1,0),(2,2),(1,0),(0,0),(2,2),(2,2),(1,0)]]",
+     "reads input 0 twice"),
+    ("[[(0,9),(1,3),(0,3),(1,3),(1,3),(0,2),(0,2),(2,5)],[(0,0),(1,0),(2,2),(1,0),(0,0),(2,2),(2,2),(1,0)]]",
+     "has op 9; ops are 0..6"),
+    (DARTS_V2.replace("dil_conv_3x3", "conv_7x7"), "is not (op, input) with an op of"),
+    (DARTS_V2.replace("normal_concat=range(2, 6)", "normal_concat=[4, 5]"), "concatenates all four nodes"),
+    ("__import__('os').system('true')", "is neither a DARTS genotype string"),
+])
+def test_malformed_architectures_are_one_line_errors(text, message):
+    with pytest.raises(ArchitectureError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_arch(text)
+
+
+def test_a_nodes_two_inputs_in_either_order_are_one_function():
+    swapped = (EXAMPLE[0][1:2] + EXAMPLE[0][0:1] + EXAMPLE[0][2:], EXAMPLE[1])
+    assert SPACE.hash(swapped) != SPACE.hash(EXAMPLE)
+    assert SPACE.functional_hash(swapped) == SPACE.functional_hash(EXAMPLE)
+    assert np.array_equal(SPACE.encode(swapped, "onehot"), SPACE.encode(EXAMPLE, "onehot"))
+
+
+def test_neighbours_are_every_single_edit_and_mutation_picks_one():
+    near = neighbours(EXAMPLE)
+    # per cell: 8 pairs x 6 other ops, plus moving a pair's input to another allowed one (0, 1, 2, 3 per
+    # node's pair, twice per node)
+    assert len(near) == 2 * (8 * 6 + 2 * (0 + 1 + 2 + 3)) == len({format_arch(a) for a in near})
+    for other in near:
+        differing = sum(a != b for cell, ocell in zip(EXAMPLE, other) for a, b in zip(cell, ocell))
+        assert differing == 1 and SPACE.validate(other) == other
+    rng = np.random.default_rng(1)
+    assert all(SPACE.mutate(EXAMPLE, rng) in near for _ in range(50))
+
+
+def test_the_network_has_darts_published_size_and_runs_on_images():
+    model = DartsSpace(channels=36, layers=20).to_module(EXAMPLE)
+    assert sum(p.numel() for p in model.parameters()) == 3_349_342  # DARTS-V2 without its auxiliary head
+    small = DartsSpace(channels=8, layers=5).to_module(parse_arch(DARTS_V2), num_classes=10)
+    out = small(torch.randn(2, 3, 32, 32))
+    assert out.shape == (2, 10) and torch.isfinite(out).all()
+
+
+def test_graph_encoding_joins_both_cells_in_topological_order():
+    graph = SPACE.encode(EXAMPLE, "graph")
+    assert graph.num_nodes == 20 and graph.ops[0] == "darts/input" and graph.ops[-1] == "darts/output"
+    assert graph.ops.count("darts/concat") == 2
+    assert (graph.edges[0] < graph.edges[1]).all()
+    # node 3 of the normal cell reads node 0 (input 2): its op node (pair 7, node 8) reads pairs 0 and 1 (nodes 1, 2)
+    assert {1, 2} <= set(graph.edges[0][graph.edges[1] == 8].tolist())
+
+
+@pytest.fixture(scope="module")
+def table(data_dir):
+    return NB301Benchmark(data_dir)
+
+
+def test_the_nb301_table_serves_surrogate_accuracy_and_stored_proxies(table, data_dir):
+    with gzip.open(data_dir / "zc_proxies_partial.json.gz", "rt") as fh:
+        records = json.load(fh)["nasbench301"]["cifar10"]
+    key, record = next(iter(records.items()))
+    arch = SPACE.parse(key.replace("(", "[").replace(")", "]"))
+    result = table.query(arch, "cifar10")
+    assert result.metrics == {"val_accuracy": record["val_accuracy"], "surrogate": 1.0} and result.cost_estimated
+    assert "surrogate" in table.task("cifar10").description
+    assert table.proxy_scores([arch], "synflow", "cifar10")[0] == record["synflow"]
+    assert len(table.task_cells("cifar10")) == 725 and len(table.task_cells("svhn")) == 199
+    assert not table.query(SPACE.sample(np.random.default_rng(5)), "cifar10").ok  # not a table cell
+
+
+def test_a_tabular_search_keeps_to_the_table_and_a_predictor_ranks_it(tmp_path, data_dir):
+    summary = search(SearchConfig(space="darts", strategy="evolution", budget=40, seed=2, data_dir=str(data_dir),
+                                  run_dir=str(tmp_path / "run")))
+    assert summary["evaluations"] == 40 and summary["failed"] == 0
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        assert all(t.result.metrics["surrogate"] == 1.0 for t in store.evaluations())
+    context = build_context(DartsSpace, "cifar10", str(data_dir), lookup=True)
+    space = DartsSpace(context)
+    cells = list(space.enumerate())
+    y = np.array([context.benchmark.query(c, "cifar10").metrics["val_accuracy"] for c in cells])
+    forest = PREDICTORS.get("forest")(space, seed=0, context=context).fit(cells[:200], y[:200])
+    from scipy import stats
+    assert stats.kendalltau(forest.predict(cells[200:])[0], y[200:]).statistic > 0.3  # about 0.5
+
+
+def test_data_import_writes_the_nb301_table(tmp_path, data_dir, capsys):
+    assert cli.main(["data", "import", "--space", "darts", str(data_dir / "zc_proxies_partial.json.gz"),
+                     "--out", str(tmp_path)]) == 0
+    assert "924 architectures" in capsys.readouterr().out
+    imported = NB301Benchmark(tmp_path)
+    assert Table.load(tmp_path / "nb301.npz").meta["accuracy"] == "predicted by the NB301 surrogate"
+    assert imported.query(EXAMPLE, "cifar10").ok is False  # DARTS-V2 itself is not among the 725
+    assert len(imported.task_cells("cifar10")) == 725
