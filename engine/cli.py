@@ -187,6 +187,16 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     if args.predictors_command is None:
         _cmd_list(PREDICTORS)
         return
+    if args.predictors_command == "pretrain":
+        from ..predictors.flan_transfer import pretrain
+
+        with progress("spaces", len(args.spaces)) as advance:
+            summary = pretrain(args.spaces, args.out, dataset=args.dataset, train_size=args.train_size,
+                               seed=args.seed, data_dir=args.data_dir, predictor_options=dict(args.predictor_opt),
+                               on_space=lambda name, n: advance(f"{name}: {n} cells"))
+        print(f"wrote {summary['file']} (FLAN on {', '.join(summary['spaces'])}: {summary['cells']} cells, "
+              f"{summary['seconds']} s)")
+        return
     from ..predictors.evaluation import evaluate_predictors
 
     options = dict(args.predictor_opt)

@@ -179,6 +179,20 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--data-dir", help="folder holding benchmark data")
     ev.add_argument("--json", action="store_true", help="print a JSON list, one object per (predictor, size, seed)")
 
+    pre = pred_sub.add_parser("pretrain", help="fit FLAN on benchmark cells and save it for transfer",
+                              description="Fit FLAN on each --space's benchmark cells in turn (each later space "
+                                          "fine-tunes what the earlier ones taught) and save its weights and "
+                                          "vocabulary; --predictor-opt pretrained=FILE starts a FLAN from them.")
+    pre.add_argument("--space", dest="spaces", action="append", required=True,
+                     help="benchmark space to learn from (repeatable, in order)")
+    pre.add_argument("--dataset", help="task of every space (default: each benchmark's first, e.g. cifar10)")
+    pre.add_argument("--train-size", type=_positive_int, help="cells per space, a seeded draw (default: all)")
+    pre.add_argument("--seed", type=int, default=0, help="seed of the draw and the model (default 0)")
+    pre.add_argument("--predictor-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+                     help="a FLAN option (e.g. ensemble=2); the same shape options must be given when fine-tuning")
+    pre.add_argument("--data-dir", help="folder holding benchmark data")
+    pre.add_argument("--out", type=Path, required=True, help="the pretrained file to write, e.g. flan-nb101.pt")
+
     px = sub.add_parser("proxies", help="score architectures with zero-cost proxies",
                         description="Build each architecture's network and score it on a real mini-batch.")
     px.add_argument("--space", default="nb201", help="search space (default nb201)")

@@ -47,6 +47,7 @@ from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .features import FeatureSet
+from .flan_transfer import SHAPE_OPTIONS, load_pretrained
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, hinge_loss
 from .vocabulary import Vocabulary
@@ -70,11 +71,12 @@ class FeatureScaler:
 
     @classmethod
     def fit(cls, values: np.ndarray) -> "FeatureScaler":
-        finite = np.where(np.isfinite(values), values, np.nan)
-        with np.errstate(all="ignore"):
-            mean = np.nan_to_num(np.nanmean(finite, axis=0)) if len(values) else np.zeros(values.shape[1])
-            scale = np.nan_to_num(np.nanstd(finite, axis=0)) if len(values) else np.ones(values.shape[1])
-        return cls(mean, np.where(scale > 0, scale, 1.0))
+        """Mean and spread of each column over its defined entries (0 and 1 for a column with none)."""
+        finite = np.isfinite(values)
+        count = np.maximum(finite.sum(axis=0), 1)
+        mean = np.where(finite, values, 0.0).sum(axis=0) / count
+        spread = np.sqrt((np.where(finite, values - mean, 0.0) ** 2).sum(axis=0) / count)
+        return cls(mean, np.where(spread > 0, spread, 1.0))
 
     def transform(self, values: np.ndarray) -> np.ndarray:
         missing = ~np.isfinite(values)
@@ -98,6 +100,8 @@ class FlanPredictor(Predictor):
     (n, d) array, or a feature set of :mod:`.features`: proxy names (stored, else computed),
     ``proxies`` (every proxy the benchmark stores), ``graph`` (structural graph features).
     ``views`` are the graph encodings members read in turn (default: every one the space offers).
+    ``pretrained`` names a file of ``nasloop predictors pretrain``: fits start from its weights
+    (:mod:`.flan_transfer`) instead of random ones.
     """
 
     epistemic_std = True
@@ -108,7 +112,8 @@ class FlanPredictor(Predictor):
                  weight_decay: NonNegativeFloat = 1e-2, margin: NonNegativeFloat = 0.05, op_dim: PositiveInt = 32,
                  hidden: PositiveInt = 48, time_steps: PositiveInt = 2, warm_start: bool = True,
                  canonical: bool = True, views: str | Sequence[str] | None = None,
-                 supplementary: str | Sequence[str] | Supplementary | None = None) -> None:
+                 supplementary: str | Sequence[str] | Supplementary | None = None,
+                 pretrained: str | None = None) -> None:
         super().__init__(space, seed)
         offered = list(space.graph_encodings)
         if not offered:
@@ -124,7 +129,19 @@ class FlanPredictor(Predictor):
         self.warm_start, self.canonical, self.views = warm_start, canonical, views
         self.supplementary = supplementary
         self._supplementary = self._resolve_supplementary(supplementary, context or RunContext())
+        self.pretrained = pretrained
+        self._start: dict[str, Any] | None = None  # the pretrained file's contents, when fitting starts from it
         self.vocab = Vocabulary(space.token(op) for op in space.graph_ops)
+        if pretrained is not None:
+            self._start = load_pretrained(pretrained)
+            differs = [f"{k} {self._start['shape'][k]} (here {getattr(self, k)})" for k in SHAPE_OPTIONS
+                       if self._start["shape"][k] != getattr(self, k)]
+            if differs:
+                raise ConfigError(f"pretrained file {pretrained} was trained with {', '.join(differs)}; set those "
+                                  "options to match, or pretrain again")
+            # the file's tokens keep their rows; this space's new ops are appended
+            self.vocab = Vocabulary(self._start["vocab"])
+            self.vocab.extend(space.token(op) for op in space.graph_ops)
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None
@@ -194,7 +211,28 @@ class FlanPredictor(Predictor):
         self._scaler = FeatureScaler.fit(raw) if raw.shape[1] else None
         width = 2 * raw.shape[1]
         self._members = [self._new_member(i, width) for i in range(self.ensemble)]
+        if self._start is not None:
+            self._load_start(width)
         self._train(archs, y, self.steps or self.auto_steps(len(archs)), self.lr)
+
+    def _load_start(self, width: int) -> None:
+        """Start every member from a pretrained one (member i from the file's i mod its count)."""
+        if self._start["features"] != width:
+            raise ConfigError(f"pretrained file {self.pretrained} was trained with {self._start['features'] // 2} "
+                              f"supplementary features and this FLAN has {width // 2}; give the same supplementary "
+                              "option, or pretrain again")
+        saved = self._start["members"]
+        for index, member in enumerate(self._members):
+            weights = member.state_dict()
+            for key, value in saved[index % len(saved)].items():
+                if key not in weights or (key != "embedding.weight" and weights[key].shape != value.shape):
+                    raise ConfigError(f"pretrained file {self.pretrained} does not fit this FLAN ({key}); "
+                                      "pretrain again with this nasloop")
+                if key == "embedding.weight":  # rows of the ops the file knows; new ops keep their fresh rows
+                    weights[key][:len(value)] = value
+                else:
+                    weights[key] = value
+            member.load_state_dict(weights)
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
         unknown = any(t not in self.vocab for t in self._tokens(new_archs))
@@ -280,6 +318,16 @@ class FlanPredictor(Predictor):
         mapped = np.stack([slope * s + intercept for s, (slope, intercept) in zip(scores, self._maps)])
         return mapped.mean(axis=0), mapped.std(axis=0)
 
+    @property
+    def members(self) -> list[FlanNet]:
+        """The fitted ensemble (empty before the first fit)."""
+        return list(self._members)
+
+    @property
+    def feature_width(self) -> int:
+        """Columns of the supplementary input the members read (features and their undefined flags)."""
+        return 0 if self._scaler is None else 2 * len(self._scaler.mean)
+
     # --- exact resume ---
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()
@@ -295,7 +343,9 @@ class FlanPredictor(Predictor):
         if saved is None:
             self._members = []
             return
-        self.vocab = Vocabulary(saved["vocab"])
+        # states saved before ops were shared name every op '<space>/<op>'
+        renamed = {f"{self.space.name}/{op}": self.space.token(op) for op in self.space.graph_ops}
+        self.vocab = Vocabulary(renamed.get(t, t) for t in saved["vocab"])
         self.views = saved.get("views", ["graph"])  # members saved before views existed read the written graph
         scaler = saved["scaler"]
         self._scaler = None if scaler is None else FeatureScaler(np.asarray(scaler["mean"]), np.asarray(scaler["scale"]))

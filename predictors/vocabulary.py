@@ -2,7 +2,19 @@
 
 Graph encodings name node operations ``"<space>/<op>"`` (see ``GraphEncoding``). A GNN predictor
 embeds those tokens, so it needs integer ids; if every space numbered its own ops from zero, a
-model trained on one space would read another space's ops as the wrong ones. A search space
+model trained on one space would read another space's ops as the wrong ones.
+
+**When two spaces share a token.** An op that is the *same operation* as another space's is
+written ``"shared/<name>"`` with a name from :data:`SHARED_OPS` (a space declares which of its
+ops those are in ``same_ops``), so a model pretrained on one space reads it with the embedding it
+learned there. The same operation means the same layer type, kernel and role on the node's
+input: NB101's ``conv3x3-bn-relu`` and NB201's ``nor_conv_3x3`` (ReLU-conv-BN) are both a 3x3
+convolution with BN and ReLU, and the order of the three does not make them different ops; a
+3x3 average pool is one op wherever it appears; the identity, the zero op and the input and
+output markers are shared by every space that has them. Ops without a counterpart in another
+space (DARTS' separable and dilated convolutions, TNB101's macro modules, a cell's concatenation
+node) keep their space's own token. Within one space the mapping is one-to-one, so a model of a
+single space is the same whichever tokens it reads. A search space
 registers its tokens (its ``graph_ops``) when it is constructed, and they get the next free ids:
 ids never change once given, so the same token means the same embedding row for every model of
 the process.
@@ -22,6 +34,14 @@ import numpy as np
 from ..engine.errors import ArchitectureError, ConfigError
 
 SEPARATOR = "/"
+SHARED = "shared"
+SHARED_OPS: dict[str, str] = {
+    "input": "the graph's input marker", "output": "the graph's output marker",
+    "none": "the zero op (no data flows)", "skip": "the identity",
+    "conv1x1": "a 1x1 convolution with BN and ReLU, in any order", "conv3x3": "a 3x3 convolution with BN and ReLU",
+    "avg_pool3x3": "3x3 average pooling", "max_pool3x3": "3x3 max pooling",
+}
+"""The operations several spaces share, by unified name (see the module docstring)."""
 
 
 class Vocabulary:
@@ -75,15 +95,15 @@ VOCABULARY = Vocabulary()
 """The process-wide vocabulary that spaces register into and new models start from."""
 
 
-def register_space_ops(space: str, ops: Sequence[str]) -> list[int]:
-    """Register a space's operations (input and output markers included) and return their ids.
+def shared_token(name: str) -> str:
+    """The token of the shared operation ``name`` (one of :data:`SHARED_OPS`)."""
+    if name not in SHARED_OPS:
+        raise ConfigError(f"'{name}' is not a shared operation; shared operations: {', '.join(SHARED_OPS)}")
+    return f"{SHARED}{SEPARATOR}{name}"
 
-    ``ops`` are bare op names (``"nor_conv_3x3"``); they become ``"<space>/<op>"``. Registering
-    again is harmless: known tokens keep their ids and new ones are appended.
-    """
-    if not isinstance(space, str) or not space or SEPARATOR in space:
-        raise ConfigError(f"a search-space name for the vocabulary must be a non-empty name without "
-                          f"'{SEPARATOR}', got {space!r}")
-    tokens = [f"{space}{SEPARATOR}{op}" for op in ops]
+
+def register_tokens(tokens: Sequence[str]) -> list[int]:
+    """Register tokens (a space's, when it is constructed) and return their ids."""
     VOCABULARY.extend(tokens)
-    return VOCABULARY.ids(tokens).tolist()
+    return VOCABULARY.ids(list(tokens)).tolist()
+

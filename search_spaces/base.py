@@ -28,14 +28,14 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import Configurable
 from ..engine.types import Arch
-from ..predictors.vocabulary import register_space_ops
+from ..predictors.vocabulary import SEPARATOR, SHARED, register_tokens, shared_token
 
 if TYPE_CHECKING:  # torch is only needed by whoever trains a network
     import torch
@@ -69,6 +69,9 @@ class SearchSpace(Configurable, ABC):
     """Encodings that give a :class:`GraphEncoding` (``graph``, ``dataflow``...)."""
     graph_ops: ClassVar[tuple[str, ...]] = ()
     """Bare names of every node operation a graph encoding can hold, input and output markers included."""
+    same_ops: ClassVar[Mapping[str, str]] = {}
+    """Which of :attr:`graph_ops` are the same operation as another space's, by their shared name
+    (``{"nor_conv_3x3": "conv3x3"}``): their tokens are shared (see :mod:`nasloop.predictors.vocabulary`)."""
     benchmark: ClassVar[str | None] = None
     """The registered benchmark that tabulates this space, if any (``--evaluator tabular`` needs one)."""
 
@@ -79,8 +82,15 @@ class SearchSpace(Configurable, ABC):
                               "graph_encodings instead (each encoding is a vector or a graph)")
 
     def _constructed(self) -> None:
+        if SEPARATOR in self.name or self.name == SHARED:
+            raise ConfigError(f"search space name {self.name!r} may not contain '{SEPARATOR}' or be '{SHARED}'")
+        stray = sorted(set(self.same_ops) - set(self.graph_ops))
+        if stray:
+            raise ConfigError(f"search space '{self.name}' lists '{stray[0]}' in same_ops but not in graph_ops")
+        if len(set(self.same_ops.values())) != len(self.same_ops):
+            raise ConfigError(f"search space '{self.name}' maps two of its ops to one shared operation in same_ops")
         if self.graph_ops:
-            register_space_ops(self.name, self.graph_ops)
+            register_tokens([self.token(op) for op in self.graph_ops])
 
     # --- string form -------------------------------------------------------------------------
     @abstractmethod
@@ -164,7 +174,8 @@ class SearchSpace(Configurable, ABC):
 
     def token(self, op: str) -> str:
         """The vocabulary token of one of :attr:`graph_ops` in this space's graph encodings."""
-        return f"{self.name}/{op}"
+        shared = self.same_ops.get(op)
+        return shared_token(shared) if shared is not None else f"{self.name}{SEPARATOR}{op}"
 
 
 class EnumerableSpace(SearchSpace):

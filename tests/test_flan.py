@@ -12,7 +12,9 @@ from nasloop.engine.assemble import build_context
 from nasloop.engine.errors import ArchitectureError, ConfigError
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.flan import FlanPredictor
-from nasloop.predictors.vocabulary import VOCABULARY, Vocabulary, register_space_ops
+from nasloop.predictors.vocabulary import VOCABULARY, Vocabulary, register_tokens
+from nasloop.search_spaces.darts.space import DartsSpace
+from nasloop.search_spaces.nb101.space import NB101Space
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import OPS
 
@@ -139,20 +141,21 @@ def test_members_read_the_space_graph_views_in_turn(split):
 
 
 def test_vocabulary_ids_are_stable_and_grow_for_new_spaces():
-    NB201Space()  # constructing a space registers its ops (another test may not have built one yet)
-    nb201 = [f"nb201/{op}" for op in ("input", *OPS, "output")]
+    space = NB201Space()  # constructing a space registers its ops (another test may not have built one yet)
+    nb201 = [space.token(op) for op in ("input", *OPS, "output")]
     ids = VOCABULARY.ids(nb201).tolist()
-    assert register_space_ops("nb201", ("input", *OPS, "output")) == ids  # registering again changes nothing
+    assert register_tokens(nb201) == ids  # registering again changes nothing
     assert len(set(ids)) == len(ids) == 7
-    # What a model trained on NB201 alone knows, extended for NB101 (the global vocabulary may
-    # already hold NB101's ops if another test built that space first).
+    # What a model trained on NB201 alone knows, extended for NB101: the ops both spaces have (a 3x3
+    # and a 1x1 convolution, the input and output) are the same tokens; only max pooling is new.
     trained = Vocabulary(nb201)
     grown = Vocabulary(trained.tokens())
-    grown.extend(["nb101/input", "nb101/conv3x3-bn-relu", "nb101/conv1x1-bn-relu", "nb101/maxpool3x3",
-                  "nb101/output", "nb201/none"])
+    nb101 = NB101Space()
+    grown.extend(nb101.token(op) for op in nb101.graph_ops)
     assert grown.ids(nb201).tolist() == trained.ids(nb201).tolist()  # old tokens keep their rows
-    assert grown.ids(["nb101/maxpool3x3"])[0] == len(trained) + 3
-    assert grown.spaces()[-1] == "nb101" and "nb201" in grown.spaces()
+    assert len(grown) == len(trained) + 1 and grown.tokens()[-1] == "shared/max_pool3x3"
+    assert nb101.token("conv3x3-bn-relu") == space.token("nor_conv_3x3") == "shared/conv3x3"
+    assert DartsSpace().token("sep_conv_3x3") == "darts/sep_conv_3x3"  # no counterpart elsewhere: its own token
     with pytest.raises(ArchitectureError, match="search space 'nb301' must list every op .* in its graph_ops"):
         VOCABULARY.ids(["nb301/sep_conv_3x3"])
     with pytest.raises(ConfigError, match="'<space>/<op>'"):

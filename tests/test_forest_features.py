@@ -58,13 +58,13 @@ def test_graph_features_count_paths_and_ops_of_a_known_cell():
     # input-to-output routes of the cell: 0-3 (skip), 0-1-3, 0-2-3, 0-1-2-3; in the ops-on-nodes graph a
     # route over k edges is a path of k + 1 arcs.
     assert row["graph:paths"] == 4 and row["graph:shortest_path"] == 2 and row["graph:longest_path"] == 4
-    assert row["graph:nb201/nor_conv_3x3:count"] == 5 and row["graph:nb201/nor_conv_3x3:paths_through"] == 3
-    assert row["graph:nb201/skip_connect:paths_only"] == 1 and row["graph:nb201/avg_pool_3x3:count"] == 0
+    assert row["graph:shared/conv3x3:count"] == 5 and row["graph:shared/conv3x3:paths_through"] == 3
+    assert row["graph:shared/skip:paths_only"] == 1 and row["graph:shared/avg_pool3x3:count"] == 0
     # the dataflow view bypasses the skip: the input feeds the output directly, which no op "owns"
-    assert row["dataflow:shortest_path"] == 1 and row["dataflow:nb201/avg_pool_3x3:paths_only"] == 0
+    assert row["dataflow:shortest_path"] == 1 and row["dataflow:shared/avg_pool3x3:paths_only"] == 0
     dead = dict(zip(features.names, features([DEAD])[0]))
-    assert dead["dataflow:live_nodes"] == 3 and dead["dataflow:nb201/nor_conv_3x3:live"] == 0
-    assert dead["dataflow:nb201/nor_conv_3x3:count"] == 1
+    assert dead["dataflow:live_nodes"] == 3 and dead["dataflow:shared/conv3x3:live"] == 0
+    assert dead["dataflow:shared/conv3x3:count"] == 1
 
 
 @pytest.mark.parametrize("space", [NB101Space(), TNB101MicroSpace(), SPACE], ids=lambda s: s.name)

@@ -41,6 +41,8 @@ class DartsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     vector_encodings = ("onehot",)
     graph_encodings = ("graph",)
     graph_ops = ("input", *OPS, "concat", "output")
+    same_ops = {"input": "input", "output": "output", "max_pool_3x3": "max_pool3x3", "avg_pool_3x3": "avg_pool3x3",
+                "skip_connect": "skip"}
     benchmark = "nb301"
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None, channels: Width = 36,

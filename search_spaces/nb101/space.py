@@ -45,6 +45,8 @@ class NB101Space(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     vector_encodings = ("path", "adjacency")
     graph_encodings = ("graph",)
     graph_ops = ("input", *OPS, "output")
+    same_ops = {"input": "input", "output": "output", "conv3x3-bn-relu": "conv3x3", "conv1x1-bn-relu": "conv1x1",
+                "maxpool3x3": "max_pool3x3"}
     benchmark = "nb101"
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,

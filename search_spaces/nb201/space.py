@@ -41,6 +41,8 @@ class NB201Space(CellSpace):
     name = "nb201"
     spec = SPEC
     graph_ops = ("input", *OPS, "output")
+    same_ops = {"input": "input", "output": "output", "none": "none", "skip_connect": "skip", "nor_conv_1x1": "conv1x1",
+                "nor_conv_3x3": "conv3x3", "avg_pool_3x3": "avg_pool3x3"}
     benchmark = "nb201"
 
     def __init__(self, channels: Width = 16, cells: Depth = 5) -> None:

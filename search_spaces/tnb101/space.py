@@ -40,6 +40,8 @@ class TNB101MicroSpace(CellSpace):
     name = "tnb101-micro"
     spec = MICRO_SPEC
     graph_ops = ("input", *MICRO_OPS, "output")
+    same_ops = {"input": "input", "output": "output", "none": "none", "skip_connect": "skip", "nor_conv_1x1": "conv1x1",
+                "nor_conv_3x3": "conv3x3"}
     benchmark = "tnb101-micro"
 
     def __init__(self, base_channels: Width = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
@@ -66,6 +68,7 @@ class TNB101MacroSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     vector_encodings = ("onehot",)
     graph_encodings = ("graph",)
     graph_ops = ("input", *MODULES, "output")
+    same_ops = {"input": "input", "output": "output"}  # its residual modules have no counterpart elsewhere
     benchmark = "tnb101-macro"
 
     def __init__(self, base_channels: Width = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:

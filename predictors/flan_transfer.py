@@ -1,0 +1,127 @@
+"""FLAN across spaces: pretrain on one benchmark's cells, save the weights, fine-tune on another.
+
+FLAN's claim (Akhauri & Abdelfattah, 2024) is that a predictor whose ops are read through a
+vocabulary shared between spaces needs far fewer samples of a new space once it has learned from
+another. ``nasloop predictors pretrain --space nb101 --out flan-nb101.pt`` fits FLAN on a table's
+cells (several ``--space`` in turn: each fine-tunes what the previous one learned) and saves
+its members and vocabulary; ``--predictor-opt pretrained=flan-nb101.pt`` starts a FLAN's fit from
+them instead of from random weights. Shared operations (:mod:`.vocabulary`) keep their learned
+embeddings; ops the file has never seen get fresh rows, and none of its rows is ever dropped.
+
+The file is ``torch.save`` of plain tensors and lists, read back with ``weights_only=True`` and
+checked field by field: a file from elsewhere is untrusted.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import torch
+
+from ..engine.assemble import build_context, build_space
+from ..engine.config import construct
+from ..engine.errors import ConfigError, DataError
+from ..engine.registry import PREDICTORS, SEARCH_SPACES
+
+FORMAT = "nasloop-flan-pretrained"
+VERSION = 1
+SHAPE_OPTIONS = ("op_dim", "hidden", "time_steps")  # what must match for the weights to load
+
+
+def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[str], cells: int) -> Path:
+    """Write a fitted FLAN's members, vocabulary and shape to ``path``."""
+    if not predictor.fitted:
+        raise ConfigError("only a fitted FLAN can be saved as a pretrained model; fit it first")
+    payload = {"format": FORMAT, "version": VERSION, "vocab": predictor.vocab.tokens(),
+               "shape": {k: getattr(predictor, k) for k in SHAPE_OPTIONS},
+               "features": predictor.feature_width, "spaces": list(spaces), "cells": int(cells),
+               "members": [m.state_dict() for m in predictor.members]}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    torch.save(payload, partial)
+    partial.replace(path)  # a crash never leaves a half-written file under the real name
+    return path
+
+
+def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
+    """The checked contents of a pretrained file; one line naming the problem otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"pretrained file {path} does not exist; write one with 'nasloop predictors pretrain'")
+    try:
+        payload = torch.load(path, weights_only=True, map_location="cpu")
+    except Exception as exc:  # torch raises many types for a damaged or foreign file
+        raise DataError(f"{path} is not a readable FLAN pretrained file ({type(exc).__name__}); write it again with "
+                        "'nasloop predictors pretrain'") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise DataError(f"{path} is not a FLAN pretrained file (no '{FORMAT}' marker); write one with "
+                        "'nasloop predictors pretrain'")
+    if payload.get("version") != VERSION:
+        raise DataError(f"{path} is a version {payload.get('version')!r} pretrained file; this nasloop reads "
+                        f"version {VERSION}: pretrain again")
+    vocab, members, shape = payload.get("vocab"), payload.get("members"), payload.get("shape")
+    ok = (isinstance(vocab, list) and all(isinstance(t, str) and "/" in t for t in vocab) and vocab
+          and isinstance(members, list) and members and all(isinstance(m, dict) for m in members)
+          and isinstance(shape, dict) and all(isinstance(shape.get(k), int) for k in SHAPE_OPTIONS)
+          and isinstance(payload.get("features"), int))
+    if not ok:
+        raise DataError(f"{path} is damaged: its vocabulary, shape or members are missing or malformed; "
+                        "pretrain again")
+    rows = {m.get("embedding.weight").shape[0] if torch.is_tensor(m.get("embedding.weight")) else -1 for m in members}
+    if rows != {len(vocab)}:
+        raise DataError(f"{path} is damaged: its members' embeddings do not have one row per vocabulary token "
+                        f"({len(vocab)}); pretrain again")
+    return payload
+
+
+def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None = None, train_size: int | None = None,
+             seed: int = 0, data_dir: str | None = None, predictor_options: dict[str, Any] | None = None,
+             on_space=None) -> dict[str, Any]:
+    """Fit FLAN on each space's benchmark cells in turn (each after the first fine-tunes) and save it to ``out``.
+
+    ``train_size`` cells per space (a seeded draw; all of them by default) with the task's own
+    metric as target. Returns a summary: spaces, cells, seconds, the file.
+    """
+    if not spaces:
+        raise ConfigError("name at least one space to pretrain on, e.g. --space nb101")
+    options = dict(predictor_options or {})
+    if "pretrained" in options:
+        raise ConfigError("predictors pretrain writes a pretrained file; drop the pretrained option (to continue "
+                          "from a file, list its spaces again)")
+    out = Path(out)
+    started, total, done = time.perf_counter(), 0, []
+    for index, name in enumerate(spaces):
+        context = build_context(SEARCH_SPACES.get(name), dataset or _default_task(name), data_dir,
+                                lookup=True)
+        space = build_space(name, context)
+        benchmark = context.require_benchmark("predictors pretrain", space)
+        task = benchmark.task(context.dataset)
+        cells = benchmark.cells()
+        y = np.array([benchmark.query(c, task.name).metrics.get(task.metric, np.nan) for c in cells])
+        keep = np.flatnonzero(np.isfinite(y))
+        keep = np.random.default_rng(seed).permutation(keep)[:train_size] if train_size else keep
+        target = -y[keep] if task.minimize else y[keep]
+        chained = {"pretrained": str(out)} if index else {}
+        predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
+                              wiring={"context": context, "seed": seed}, **options, **chained)
+        predictor.fit([cells[i] for i in keep], target)
+        done.append(name)
+        total += len(keep)
+        save_pretrained(predictor, out, done, total)
+        if on_space is not None:
+            on_space(name, len(keep))
+    return {"spaces": done, "cells": total, "seconds": round(time.perf_counter() - started, 1), "file": str(out)}
+
+
+def _default_task(space: str) -> str:
+    """The first task of the space's benchmark (CIFAR-10 for the image spaces, class_scene for TNB101)."""
+    from ..engine.registry import BENCHMARKS
+
+    factory = SEARCH_SPACES.get(space)
+    if factory.benchmark is None:
+        raise ConfigError(f"predictors pretrain needs a space with a benchmark table; '{space}' has none")
+    return BENCHMARKS.get(factory.benchmark).tasks[0].name
