@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
+from stats_util import mean_ci
 
 from nasloop.predictors.evaluation import evaluate_predictors
 
@@ -69,9 +69,8 @@ def main() -> None:
     for name, recs in records.items():
         cells = []
         for n in sizes:
-            taus = np.array([r["kendall_tau"] for r in recs if r["train_size"] == n])
-            half = stats.t.ppf(0.975, len(taus) - 1) * taus.std(ddof=1) / np.sqrt(len(taus)) if len(taus) > 1 else 0
-            cells.append(f"{taus.mean():.3f} ± {half:.3f}")
+            mean, half = mean_ci(np.array([r["kendall_tau"] for r in recs if r["train_size"] == n]))
+            cells.append(f"{mean:.3f} ± {half:.3f}")
         fit = np.mean([r["fit_seconds"] for r in recs if r["train_size"] == sizes[-1]])
         print(f"| {name} | " + " | ".join(cells) + f" | {fit:.1f} |")
     if args.json:

@@ -1,0 +1,92 @@
+"""FLAN transfer across spaces: Kendall tau on a target space from scratch vs starting from pretrained weights.
+
+Each variant is FLAN with or without ``pretrained=FILE`` (files written by ``nasloop predictors
+pretrain``), measured by ``evaluate_predictors`` on the target (train on n cells of a seeded
+permutation, rank all the others; NB201: CIFAR-10 val-200). Printed: tau per training size
+(mean ± 95 % t half-width over seeds) and the sample reduction, i.e. how many target cells each
+pretrained variant needs to reach from-scratch tau at the reference sizes (linear interpolation
+between the measured sizes; ">" when it never does within them).
+
+How to run
+----------
+    nasloop predictors pretrain --space nb101 --train-size 512 --out flan-nb101-512.pt
+    nasloop predictors pretrain --space tnb101-micro --train-size 1024 --out flan-tnb-1024.pt
+    .venv/bin/python benchmarks/flan_transfer.py --target nb201 --seeds 10 \\
+        --pretrained nb101-512=flan-nb101-512.pt,tnb-1024=flan-tnb-1024.pt
+
+Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+from stats_util import mean_ci
+
+from nasloop.predictors.evaluation import evaluate_predictors
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def taus(records: list[dict], sizes: list[int]) -> np.ndarray:
+    return np.array([np.mean([r["kendall_tau"] for r in records if r["train_size"] == n]) for n in sizes])
+
+
+def cells_to_reach(target: float, sizes: list[int], curve: np.ndarray) -> str:
+    """The training size at which ``curve`` first reaches ``target`` (interpolated), or '>' the largest."""
+    for i, (n, tau) in enumerate(zip(sizes, curve)):
+        if tau >= target:
+            if i == 0:
+                return f"<= {n}"
+            n0, t0 = sizes[i - 1], curve[i - 1]
+            return f"{n0 + (target - t0) / (tau - t0) * (n - n0):.0f}"
+    return f"> {sizes[-1]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--target", default="nb201", help="target space (default nb201)")
+    parser.add_argument("--sizes", default="8,16,32,40,64,128")
+    parser.add_argument("--reference-sizes", default="40,128", help="from-scratch sizes whose tau the reduction targets")
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--pretrained", required=True, help="comma-separated label=file pairs")
+    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    variants = {"from scratch": {}}
+    for pair in args.pretrained.split(","):
+        label, _, path = pair.partition("=")
+        if not path:
+            sys.exit(f"flan_transfer.py: --pretrained takes label=file pairs, got {pair!r}")
+        variants[f"pretrained {label}"] = {"pretrained": path}
+    results = {}
+    for label, options in variants.items():
+        print(f"{label} ...", file=sys.stderr, flush=True)
+        results[label] = evaluate_predictors(["flan"], sizes, range(args.seeds), space=args.target,
+                                             data_dir=args.data_dir, predictor_options={"flan": options})
+    print(f"FLAN on {args.target}, Kendall tau over every other cell, mean ± 95% t half-width, {args.seeds} seeds\n")
+    print("| start | " + " | ".join(map(str, sizes)) + " |")
+    print("|---|" + "---:|" * len(sizes))
+    for label, records in results.items():
+        cells = []
+        for n in sizes:
+            mean, half = mean_ci(np.array([r["kendall_tau"] for r in records if r["train_size"] == n]))
+            cells.append(f"{mean:.3f} ± {half:.3f}")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    scratch = taus(results["from scratch"], sizes)
+    print("\nTarget cells needed to match from-scratch tau:")
+    for reference in (int(s) for s in args.reference_sizes.split(",")):
+        if reference not in sizes:
+            continue
+        goal = scratch[sizes.index(reference)]
+        for label, records in results.items():
+            if label != "from scratch":
+                print(f"- {label}: {cells_to_reach(goal, sizes, taus(records, sizes))} cells for scratch's "
+                      f"{goal:.3f} at {reference}")
+
+
+if __name__ == "__main__":
+    main()
