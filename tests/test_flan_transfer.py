@@ -85,3 +85,13 @@ class _Exploit:
 
     def __reduce__(self):
         return (open, (self.path, "w"))
+
+
+def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
+    out = tmp_path / "x.pt"
+    assert cli.main(["predictors", "pretrain", "--space", "nago", "--out", str(out)]) == 2
+    assert "needs a space with a benchmark table; 'nago' has none" in capsys.readouterr().err
+    assert cli.main(["predictors", "pretrain", "--space", "nb201", "--predictor-opt", f"pretrained={out}",
+                     "--data-dir", str(data_dir), "--out", str(out)]) == 2
+    assert "drop the pretrained option" in capsys.readouterr().err
+    assert not out.exists()
