@@ -69,7 +69,9 @@ class Tokenizer:
         if not varying:
             raise ConfigError(f"emprox: every sampled architecture of space '{space.name}' has the same graph; "
                               "there is nothing to embed")
-        names = sorted({row[i] for row in rows for i in varying})
+        # ordered by the space's own op names, so ids do not depend on which ops share a token
+        own = {space.token(op): f"{space.name}/{op}" for op in space.graph_ops}
+        names = sorted({row[i] for row in rows for i in varying}, key=lambda t: own.get(t, t))
         vocab = {name: index for index, name in enumerate(names, start=START + 1)}
         return cls(space, max_nodes, np.asarray(varying), vocab)
 

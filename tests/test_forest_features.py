@@ -17,7 +17,8 @@ from nasloop.search_spaces.nago.space import NAGOSpace
 from nasloop.search_spaces.nb101.space import NB101Space
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import SPEC
-from nasloop.search_spaces.nb201.zc_proxies import PROXIES, ZC_FILE
+from nasloop.search_spaces.nb201.benchmark import SUITE_ZERO
+from nasloop.search_spaces.suite_zero_csv import PROXIES
 from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
 SPACE = NB201Space()
@@ -28,7 +29,7 @@ DEAD = SPACE.parse("|nor_conv_3x3~0|+|none~0|none~1|+|avg_pool_3x3~0|none~1|nor_
 
 
 def test_live_form_reproduces_the_suite_zero_cell_list(data_dir):
-    with gzip.open(data_dir / ZC_FILE, "rt") as fh:
+    with gzip.open(data_dir / SUITE_ZERO.name, "rt") as fh:
         listed = {SPACE.parse(row["arch_str"]) for row in csv.DictReader(fh)}
     assert {live_cell(SPEC, c) for c in SPACE.enumerate()} == listed  # the 9,445 cells, exactly
     assert live_cell(SPEC, DEAD) == SPACE.parse("|none~0|+|none~0|none~1|+|avg_pool_3x3~0|none~1|none~2|")
@@ -39,7 +40,7 @@ def test_nb201_serves_the_13_suite_zero_proxies_for_every_cell(nb201_context, da
     assert set(PROXIES) <= set(benchmark.proxy_names("cifar10"))
     assert set(PROXIES) <= set(benchmark.proxy_names("ImageNet16-120"))
     assert benchmark.proxy_names("cifar100") == ["flops", "params", "zen"]  # the suite scored no CIFAR-100
-    with gzip.open(data_dir / ZC_FILE, "rt") as fh:
+    with gzip.open(data_dir / SUITE_ZERO.name, "rt") as fh:
         rows = {SPACE.parse(r["arch_str"]): r for r in csv.DictReader(fh)}
     live = live_cell(SPEC, DEAD)
     for proxy in ("synflow", "jacov", "nwot"):
@@ -117,3 +118,20 @@ def test_undefined_proxy_scores_are_named_or_imputed(nb201_context, split):
     lenient = PREDICTORS.get("forest")(space, context=nb201_context, features=["jacov"])
     lenient.fit(train_x + [ALL_NONE], np.append(train_y, 10.0))
     assert np.isfinite(lenient.predict([ALL_NONE])[0]).all()
+
+
+def test_tnb101_micro_serves_the_suite_zero_proxies_through_live_forms(data_dir):
+    from nasloop.search_spaces.tnb101.benchmark import TNB101MicroBenchmark
+    from nasloop.search_spaces.tnb101.codes import MICRO_SPEC
+    from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
+
+    space, benchmark = TNB101MicroSpace(), TNB101MicroBenchmark(data_dir)
+    with gzip.open(data_dir / TNB101MicroBenchmark.suite_zero_file.name, "rt") as fh:
+        rows = {space.parse(r["tnb_arch_str"]): r for r in csv.DictReader(fh)}
+    assert len(rows) == 2128 == len({live_cell(MICRO_SPEC, c) for c in space.enumerate()})
+    dead = space.parse("64-41414-3_00_300")  # the conv into node 1 feeds nothing that reaches the output
+    live = live_cell(MICRO_SPEC, dead)
+    assert live != dead and live in rows
+    got = benchmark.proxy_scores([dead, live], "nwot", "class_scene")
+    assert got[0] == got[1] == float(rows[live]["nwot"])
+    assert "nwot" not in benchmark.proxy_names("jigsaw")  # the suite scored class_scene only

@@ -20,15 +20,32 @@ from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
-from .cell import Cell, cell_code
+from .cell import SPEC, Cell, cell_code
 from .hardware import find_hardware_file, load_hardware
-from .zc_proxies import find_zc_file, load_zc_proxies
+from ..suite_zero_csv import ProxyFile, stored_proxies
 from .importers import CSV_FILE, DATASETS, import_csv, import_naslib_pickle, looks_like_naslib_nb201, merge, recognise
 
 TABLE_FILE = "nb201.npz"
 HOW_TO_GET = (f"get {CSV_FILE} (see the README's 'Data' section) or a NASLib nb201 pickle, then run "
               "'nasloop data import --space nb201 FILE', or point --data-dir / NASLOOP_DATA at the folder holding it")
 COUNT_PROXIES = {"params": "params_m", "flops": "flops_m"}  # proxy name → the table's column
+
+
+def _parse_arch_str(text: str) -> Cell:
+    """An NB201 arch string as a cell (the key of the Suite-Zero proxy file)."""
+    return _space().parse(text)
+
+
+@lru_cache(maxsize=1)
+def _space():
+    from .space import NB201Space  # the space imports this module: import it on first use
+
+    return NB201Space()
+
+
+SUITE_ZERO = ProxyFile("nb201_zc_proxies.csv.gz", "arch_str", (("cifar10", "_cifar10"), ("ImageNet16-120", "_imagenet16")),
+                       SPEC, _parse_arch_str)
+"""NAS-Bench-Suite-Zero's 13 proxies of every cell (the suite scored no CIFAR-100), see :mod:`..suite_zero_csv`."""
 
 
 def _read(path: Path) -> Table:
@@ -111,11 +128,10 @@ class NB201Benchmark(Benchmark):
         return views[dataset]
 
     def suite_zero(self, dataset: str) -> dict[str, np.ndarray]:
-        """NAS-Bench-Suite-Zero's 13 proxies for ``dataset`` when their file is present (:mod:`.zc_proxies`)."""
+        """NAS-Bench-Suite-Zero's 13 proxies for ``dataset`` in cell-code order when their file is present."""
         views = self.__dict__.setdefault("_suite_zero", {})
         if dataset not in views:
-            path = find_zc_file(self.data_dir)
-            views[dataset] = {} if path is None else load_zc_proxies(str(path), path.stat().st_mtime).get(dataset, {})
+            views[dataset] = stored_proxies(SUITE_ZERO, self.data_dir, dataset)
         return views[dataset]
 
     def cells(self) -> list[Cell]:

@@ -26,7 +26,8 @@ from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from .codes import format_macro, format_micro, parse_macro, parse_micro
+from ..suite_zero_csv import ProxyFile, cell_index, stored_proxies
+from .codes import MICRO_SPEC, format_macro, format_micro, parse_macro, parse_micro
 
 JSON_FILE = "transnas101_val.json.gz"
 TASKS = (Task("class_scene", "val_accuracy", description="scene classification, top-1 %"),
@@ -94,6 +95,8 @@ class TransNASBenchmark(Benchmark):
     warmup_proxies = ("zen", "synflow")  # the tables store no parameter counts; these two they store everywhere
     _parse: ClassVar[Callable[[str], tuple]]
     _format: ClassVar[Callable[[tuple], str]]
+    suite_zero_file: ClassVar[ProxyFile | None] = None
+    """NAS-Bench-Suite-Zero's proxy file of this part, if there is one (micro, class_scene)."""
     tasks = TASKS
     final_only = True
     formats = f"the TransNAS-Bench-101 JSON ({JSON_FILE}) and nasloop's own table"
@@ -125,14 +128,29 @@ class TransNASBenchmark(Benchmark):
     def cells(self) -> list[tuple]:
         return [self._parse(a) for a in self.table.columns["arch"].tolist()]
 
+    def suite_zero(self, task: str) -> dict[str, np.ndarray]:
+        """The Suite-Zero proxies of ``task`` in cell enumeration order, when this part has a file and it is present."""
+        if self.suite_zero_file is None:
+            return {}
+        views = self.__dict__.setdefault("_suite_zero", {})
+        if task not in views:
+            views[task] = stored_proxies(self.suite_zero_file, self.data_dir, task)
+        return views[task]
+
     def proxy_names(self, task: str) -> list[str]:
-        prefix = f"{self.task(task).name}:proxy:"
-        return sorted(c[len(prefix):] for c in self.table.columns if c.startswith(prefix))
+        name = self.task(task).name
+        prefix = f"{name}:proxy:"
+        return sorted({c[len(prefix):] for c in self.table.columns if c.startswith(prefix)} | set(self.suite_zero(name)))
 
     def proxy_scores(self, archs: Sequence[tuple], proxy: str, task: str) -> np.ndarray:
-        column = self.table.columns.get(f"{self.task(task).name}:proxy:{proxy}")
+        """The table's own scores first (Zen, synflow, epe_nas), then the Suite-Zero file's."""
+        name = self.task(task).name
+        column = self.table.columns.get(f"{name}:proxy:{proxy}")
         if column is None:
-            return super().proxy_scores(archs, proxy, task)
+            suite = self.suite_zero(name).get(proxy)
+            if suite is None:
+                return super().proxy_scores(archs, proxy, task)
+            return suite[[cell_index(MICRO_SPEC, a) for a in archs]].astype(np.float64)
         rows = _rows(type(self), *self._source())
         return np.array([column[rows[self._format(a)]] if self._format(a) in rows else np.nan for a in archs])
 
@@ -166,6 +184,8 @@ class TNB101MicroBenchmark(TransNASBenchmark):
 
     name, part, table_file = "tnb101-micro", "micro", "tnb101-micro.npz"
     _parse, _format = staticmethod(parse_micro), staticmethod(format_micro)
+    suite_zero_file = ProxyFile("tnb101_micro_zc_proxies_class_scene.csv.gz", "tnb_arch_str", (("class_scene", ""),),
+                                MICRO_SPEC, parse_micro)
 
 
 @register_benchmark("tnb101-macro")

@@ -23,12 +23,11 @@ from ...engine.errors import ArchitectureError
 from ...engine.options import Width
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
-from ..cell_space import Cell, CellSpace, CellSpec
-from .codes import (MACRO_MODULES, MICRO_EDGES, MICRO_OPS, MICRO_SKELETON, check_macro, enumerate_macro,
+from ..cell_space import Cell, CellSpace
+from .codes import (MACRO_MODULES, MICRO_OPS, MICRO_SKELETON, MICRO_SPEC, check_macro, enumerate_macro,
                     format_macro, format_micro, macro_neighbours, mutate_macro, parse_macro, parse_micro,
                     sample_macro)
 
-MICRO_SPEC = CellSpec(MICRO_OPS, MICRO_EDGES, none=0, skip=1)
 MODULES = ("keep", "double_channels", "halve_resolution", "halve_and_double")
 """What each macro digit 1..4 does, as graph-encoding op names."""
 

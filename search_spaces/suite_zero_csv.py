@@ -1,0 +1,106 @@
+"""NAS-Bench-Suite-Zero's final proxy files for NB201-shaped cell spaces, served by their benchmarks.
+
+The suite's final release scores, with 13 zero-cost proxies, every cell of NB201 (CIFAR-10 and
+ImageNet16-120: ``nb201_zc_proxies.csv.gz``) and of TNB101-micro (class_scene:
+``tnb101_micro_zc_proxies_class_scene.csv.gz``) whose ops all lie on an input-to-output path:
+9,445 of NB201's 15,625 cells, 2,128 of TNB101-micro's 4,096. Every other cell computes the same
+network as its live form (dead ops set to ``none``), so it reads that cell's row and every cell is
+covered. The suite marks a score it could not compute (the all-``none`` cell's jacov, nwot,
+epe_nas, zen) with -1e8; those become NaN. Without a file its proxies are simply absent. Files
+are read as untrusted input: every row must name a cell without dead ops and hold finite numbers.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..engine.data.paths import search_dirs
+from ..engine.errors import ArchitectureError, DataError
+from .cell_space import Cell, CellSpec, live_cell
+
+PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
+           "flops", "params")
+INVALID = -1e8  # the suite's mark for a score it could not compute
+
+
+@dataclass(frozen=True)
+class ProxyFile:
+    """Where one space's proxy file is and how to read it."""
+
+    name: str  # the file name, found in the data folders
+    key: str  # the column holding the cell's string
+    suffixes: tuple[tuple[str, str], ...]  # (task, the suffix of its proxy columns)
+    spec: CellSpec
+    parse: Callable[[str], Cell]
+
+    def find(self, data_dir: str | None) -> Path | None:
+        """The file in the data folders, or None (the proxies are optional)."""
+        for folder in search_dirs(data_dir):
+            if (folder / self.name).is_file():
+                return folder / self.name
+        return None
+
+
+def cell_index(spec: CellSpec, cell: Cell) -> int:
+    """The cell's position in enumeration order (first edge most significant)."""
+    index = 0
+    for op in cell:
+        index = index * len(spec.ops) + op
+    return index
+
+
+@lru_cache(maxsize=4)
+def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dict[str, np.ndarray]]:
+    """``{task: {proxy: scores in enumeration order, NaN where undefined}}`` from the file at ``path``."""
+    wanted = {f"{p}{suffix}": (task, p) for task, suffix in source.suffixes for p in PROXIES}
+    rows: dict[int, dict[str, float]] = {}
+    again = f"get {source.name} again as the data README says"
+    try:
+        with gzip.open(path, "rt", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = sorted((set(wanted) | {source.key}) - set(reader.fieldnames or ()))
+            if missing:
+                raise DataError(f"{path} is not NAS-Bench-Suite-Zero's proxy file: it lacks the column "
+                                f"'{missing[0]}'; {again}")
+            for line, row in enumerate(reader, start=2):
+                cell = source.parse(row[source.key])
+                if live_cell(source.spec, cell) != cell:
+                    raise DataError(f"{path} line {line}: {row[source.key]} has dead ops, and the file holds only "
+                                    f"cells without; {again}")
+                values = {column: float(row[column]) for column in wanted}
+                bad = next((c for c, v in values.items() if not math.isfinite(v)), None)
+                if bad is not None:
+                    raise DataError(f"{path} line {line}: {bad} is {row[bad]!r}, not a finite number")
+                rows[cell_index(source.spec, cell)] = values
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"cannot read {path}: {exc}; {again}") from None
+    except (ArchitectureError, ValueError) as exc:
+        raise DataError(f"{path} holds a row that is not a cell with numbers ({exc}); {again}") from None
+    size = source.spec.size
+    cells = np.array(np.unravel_index(np.arange(size), (len(source.spec.ops),) * len(source.spec.edges))).T
+    live = np.array([cell_index(source.spec, live_cell(source.spec, tuple(c))) for c in cells.tolist()])
+    absent = sorted(set(live.tolist()) - set(rows))
+    if absent:
+        raise DataError(f"{path} does not cover every cell (no row for the live cell at {absent[0]}); {again}")
+    out: dict[str, dict[str, np.ndarray]] = {task: {} for task, _ in source.suffixes}
+    for column, (task, proxy) in wanted.items():
+        by_index = np.full(size, np.nan)
+        for index, values in rows.items():
+            by_index[index] = values[column] if values[column] != INVALID else np.nan
+        out[task][proxy] = by_index[live]
+    return out
+
+
+def stored_proxies(source: ProxyFile, data_dir: str | None, task: str) -> dict[str, np.ndarray]:
+    """The file's proxies for ``task`` in enumeration order, or none without the file or for another task."""
+    path = source.find(data_dir)
+    if path is None:
+        return {}
+    return load_proxy_file(source, str(path), path.stat().st_mtime).get(task, {})
