@@ -96,7 +96,7 @@ STRATEGIES: Registry = Registry("strategies", "strategy", {
 PREDICTORS: Registry = Registry("predictors", "predictor", {
     "random": f"{_PKG}.predictors.baselines", "zero-cost": f"{_PKG}.predictors.baselines",
     "flan": f"{_PKG}.predictors.flan", "emprox": f"{_PKG}.predictors.emprox", "gp": f"{_PKG}.predictors.gp",
-    "forest": f"{_PKG}.predictors.forest",
+    "forest": f"{_PKG}.predictors.forest", "blend": f"{_PKG}.predictors.blend",
     "mlp": f"{_PKG}.predictors.mlp"})
 EVALUATORS: Registry = Registry("evaluators", "evaluator", {
     "tabular": f"{_PKG}.engine.evaluators.tabular", "train": f"{_PKG}.engine.evaluators.train",
