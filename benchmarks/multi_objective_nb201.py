@@ -10,8 +10,9 @@ any cell), and its medians, which leave out the easy bulk of the volume below me
 and so separate methods on the part of the front that matters. Printed per cost,
 method and budget: HV(found)/HV(true) as mean ± 95 % t half-width over seeds, its minimum, and
 how many seeds reach 0.98. Methods: ``bo`` (botorch qLogNEHVI over the one-hot encoding and a
-candidate pool), ``evolution`` (aging evolution with the NSGA-II crowded tournament) and
-``random``.
+candidate pool), ``evolution`` (aging evolution with the NSGA-II crowded tournament),
+``evolution-frontier`` (archai's scheme, evolution's default with several objectives: mutations of
+the current front's members) and ``random``.
 
 Anchor (issue 18): at least 0.98 of the true hypervolume within 100 queries.
 
@@ -60,9 +61,10 @@ def table_points(data_dir: str, cost: str) -> np.ndarray:
 
 def one_run(job: tuple[str, str, int, int, str, str]) -> tuple[str, str, int, list[tuple[float, float]], float]:
     method, cost, seed, budget, data_dir, out = job
-    options = {"population_size": 20, "sample_size": 5} if method == "evolution" else {}
+    options = ({"population_size": 20, "sample_size": 5, "parents": "tournament"} if method == "evolution" else
+               {"population_size": 20, "parents": "frontier"} if method == "evolution-frontier" else {})
     started = time.perf_counter()
-    summary = search(SearchConfig(strategy=method, budget=budget, seed=seed, data_dir=data_dir,
+    summary = search(SearchConfig(strategy=method.split("-")[0], budget=budget, seed=seed, data_dir=data_dir,
                                   run_dir=f"{out}/{cost}-{method}-{seed}", strategy_options=options,
                                   objectives=["val_accuracy:max", f"{cost}:min"]))
     with RunStore.in_run_dir(summary["run_dir"]) as store:

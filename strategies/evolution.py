@@ -6,7 +6,14 @@ member leaves, whatever its score, which keeps the search from clinging to lucky
 
 With several objectives (``--objectives``) the tournament ranks its sample as NSGA-II does: by
 non-dominated front, then by crowding distance within a front, so parents spread along the
-Pareto front instead of crowding one end of it; ageing is unchanged.
+Pareto front instead of crowding one end of it; ageing is unchanged (``parents="tournament"``).
+``parents="frontier"`` takes archai's scheme instead: after the random start, every child is a
+mutation of a member of the Pareto front of everything evaluated so far, drawn uniformly. It is
+the default with several objectives (``parents="auto"``): on NB201, accuracy against parameters
+or FLOPs, 20 seeds, it reaches 0.51 and 0.49 of the true hypervolume above the median reference
+by 100 queries where the crowded tournament reaches 0.37 and 0.39 and random search 0.35 and
+0.40 (README). With one objective the front is the best architecture alone, and the tournament
+stays the default.
 
 With ``dedup`` (the default) a child the search already proposed is dropped and a new tournament
 is drawn, up to ``DEDUP_TRIES`` times, as NNI's ``RegularizedEvolution(dedup=True)`` does. On a
@@ -18,7 +25,7 @@ from the store at no budget and joining the population).
 from __future__ import annotations
 
 from collections import deque
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 
@@ -41,13 +48,17 @@ class RegularizedEvolution(Strategy):
     multi_objective = True
 
     def __init__(self, space: SearchSpace, seed: int = 0, population_size: Annotated[int, Range(2)] = 50,
-                 sample_size: PositiveInt = 10, dedup: bool = True, num_objectives: PositiveInt = 1) -> None:
+                 sample_size: PositiveInt = 10, dedup: bool = True,
+                 parents: Literal["auto", "tournament", "frontier"] = "auto", num_objectives: PositiveInt = 1) -> None:
         super().__init__(space, seed)
         self.num_objectives = num_objectives
         if sample_size > population_size:
             raise ConfigError(f"evolution needs sample_size <= population_size, got {sample_size} and "
                               f"{population_size}")
         self.population_size, self.sample_size, self.dedup = population_size, sample_size, dedup
+        self.parents = parents
+        self._frontier = parents == "frontier" or (parents == "auto" and num_objectives > 1)
+        self.front: list[tuple[Arch, str, list[float]]] = []  # non-dominated so far ("frontier" parents)
         # (arch, its text for the saved state, score or the list of scores): the state is saved after
         # every ask and tell, so each member is formatted once, when it joins.
         self.population: deque[tuple[Arch, str, Any]] = deque()
@@ -69,6 +80,8 @@ class RegularizedEvolution(Strategy):
         return out
 
     def _mutant(self) -> Arch:
+        if self._frontier:
+            return self.space.mutate(self.front[int(self.rng.integers(len(self.front)))][0], self.rng)
         picks = self.rng.choice(len(self.population), size=min(self.sample_size, len(self.population)),
                                 replace=False)
         return self.space.mutate(self._winner([self.population[i] for i in sorted(picks)]), self.rng)
@@ -78,9 +91,17 @@ class RegularizedEvolution(Strategy):
             if obs.failed:
                 continue  # a failed child never joins (nor pushes anyone out)
             score = obs.score if self.num_objectives == 1 else list(obs.scores)
-            self.population.append((obs.arch, self._dump(obs.arch), score))
+            text = self._dump(obs.arch)
+            self.population.append((obs.arch, text, score))
+            if self._frontier:
+                self._join_front(obs.arch, text, list(obs.scores))
             if len(self.population) > self.population_size:
                 self.population.popleft()
+
+    def _join_front(self, arch: Arch, text: str, scores: list[float]) -> None:
+        members = self.front + [(arch, text, scores)]
+        keep = pareto_mask(np.array([m[2] for m in members], dtype=np.float64))
+        self.front = [m for m, kept in zip(members, keep) if kept]
 
     def _winner(self, sample: list[tuple[Arch, str, Any]]) -> Arch:
         if self.num_objectives == 1:
@@ -89,12 +110,14 @@ class RegularizedEvolution(Strategy):
 
     def state_dict(self) -> dict[str, Any]:
         return {**super().state_dict(), "asked_random": self.asked_random,
-                "population": [[text, s] for _, text, s in self.population]}
+                "population": [[text, s] for _, text, s in self.population],
+                "front": [[text, s] for _, text, s in self.front]}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
         self.asked_random = state["asked_random"]
         self.population = deque((self._load(text), text, s) for text, s in state["population"])
+        self.front = [(self._load(text), text, s) for text, s in state.get("front", [])]
 
 
 def crowded_order(points: np.ndarray) -> np.ndarray:

@@ -125,3 +125,25 @@ def test_run_report_draws_the_front(tmp_path, data_dir):
     md = (tmp_path / "report" / "report.md").read_text()
     assert "![Pareto front](figures/pareto_front.png)" in md
     assert (tmp_path / "report" / "report.html").read_text().count("data:image/png;base64,") == 2
+
+
+def test_frontier_parents_mutate_the_front_of_everything_evaluated(tmp_path, data_dir):
+    from nasloop.engine.objectives import pareto_mask
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    summary = run(tmp_path, "front", data_dir, strategy="evolution", budget=60, seed=3, objectives=OBJECTIVES,
+                  strategy_options={"population_size": 20})  # parents: auto, the frontier with two objectives
+    space = NB201Space()
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        trials = [t for t in store.evaluations() if t.result.ok]
+        state = store.strategy_state()[1]
+    points = np.array([(t.result.metrics["val_accuracy"], -t.result.metrics["params_m"]) for t in trials])
+    front = {trials[i].arch for i in np.flatnonzero(pareto_mask(points))}
+    assert {text for text, _ in state["front"]} == front  # the strategy's front is the front of all results
+    # every child after the random start is one edit from a member of the front as it stood then
+    seen: list[tuple[str, tuple[float, float]]] = []
+    for t, p in zip(trials, points):
+        if len(seen) >= 20:
+            current = [a for (a, _), kept in zip(seen, pareto_mask(np.array([q for _, q in seen]))) if kept]
+            assert any(space.parse(t.arch) in space.neighbours(space.parse(a)) for a in current)
+        seen.append((t.arch, tuple(p)))
