@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -200,7 +201,9 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
         if not isinstance(wall, (int, float)):
             raise DataError(f"{store.path} is damaged: meta 'wall_seconds' is {wall!r}, not a number")
         counts = store.counts()
-        best = store.best_evaluation()
+        # every row is read, not just the best: a damaged row is reported here, never shown as fine
+        done = [t for t in store.evaluations() if t.score is not None and not math.isnan(t.score)]
+        best = max(done, key=lambda t: (t.score, -t.id), default=None)
         return finite_or_none({
             "run_dir": str(store.path.parent),
             "status": store.get_meta("status"),

@@ -367,12 +367,6 @@ class RunStore:
         """Trials that were (or are being) really evaluated, i.e. not answered from the store."""
         return self.trials("state != ?", (DUPLICATE,))
 
-    def best_evaluation(self) -> Trial | None:
-        """The evaluation with the highest score (the earliest among ties); SQLite stores NaN as NULL."""
-        row = self.db.execute("SELECT * FROM trials WHERE state != ? AND score IS NOT NULL"
-                              " ORDER BY score DESC, id LIMIT 1", (DUPLICATE,)).fetchone()
-        return None if row is None else _trial(self.path, row)
-
     def counts(self) -> dict[str, float]:
         row = self.db.execute(
             "SELECT COUNT(*) FILTER (WHERE state != 'duplicate') AS evaluations,"
