@@ -97,7 +97,7 @@ def test_encodings(space):
     assert path.shape == (84,) and path.sum() == 4  # all four input→output paths are live
     assert space.encode(space.parse("0,0,0,0,0,0"), "path").sum() == 0
     graph = space.encode(cell, "graph")
-    assert graph.num_nodes == 8 and graph.ops[0] == "nb201/input" and graph.ops[-1] == "nb201/output"
+    assert graph.num_nodes == 8 and graph.ops[0] == "shared/input" and graph.ops[-1] == "shared/output"
     assert graph.edges.shape == (2, 10) and (graph.edges[0] < graph.edges[1]).all()  # a DAG in topological order
     with pytest.raises(UnsupportedError, match="no 'vector' encoding"):
         space.encode(cell, "vector")
