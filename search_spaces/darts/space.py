@@ -35,7 +35,7 @@ INPUTS = NODES + 1  # the most inputs a node can choose from (node 3: two cell i
 
 @register_search_space("darts")
 class DartsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
-    """DARTS cells (see the module docstring); ``table_only`` keeps to the NB301 table's cells of the run's task."""
+    """DARTS / NAS-Bench-301 normal and reduction cells; ``table_only`` keeps to the NB301 table's cells of the task."""
 
     name = "darts"
     vector_encodings = ("onehot",)
