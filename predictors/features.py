@@ -10,8 +10,8 @@ A feature set is a list of names, each one of:
 * a proxy name (``synflow``, ``jacov``...): stored when the benchmark has it for the task, else
   computed on the architecture's network by the proxy evaluator.
 
-Rows are cached per architecture, so a search that ranks the same pool after every result
-computes each architecture's features once (a computed proxy trains nothing but still builds a
+Rows are cached per architecture (the last :data:`CACHE_ROWS`), so a search that ranks the same
+pool after every result computes each architecture's features once (a computed proxy trains nothing but still builds a
 network). Undefined proxy scores (NaN) are reported by name or imputed, as the caller chooses.
 """
 from __future__ import annotations
@@ -27,6 +27,9 @@ from ..search_spaces.base import SearchSpace
 from .graph_features import GraphFeatures
 
 Missing = Literal["impute", "error"]
+CACHE_ROWS = 100_000
+"""Architectures whose features are kept: all of NB201 (15,625) or a search's pools on a larger space,
+without growing without bound when every ask draws a fresh pool of a 10^18 space."""
 
 
 def default_features(space: SearchSpace, context: RunContext) -> list[str]:
@@ -87,8 +90,15 @@ class FeatureSet:
         if todo:
             block = np.concatenate([np.asarray(fn(todo), dtype=np.float64).reshape(len(todo), -1)
                                     for _, fn, _ in self._sources], axis=1)
-            self._cache.update(zip(todo, block))
-        out = np.stack([self._cache[a] for a in archs]) if archs else np.zeros((0, len(self.names)))
+            rows = dict(zip(todo, block))
+            known = {a: self._cache[a] for a in archs if a in self._cache}
+            while self._cache and len(self._cache) + len(rows) > CACHE_ROWS:  # the oldest rows go first
+                self._cache.pop(next(iter(self._cache)))
+            self._cache.update(rows)
+        else:
+            known, rows = self._cache, {}
+        out = (np.stack([rows[a] if a in rows else known[a] for a in archs]) if archs
+               else np.zeros((0, len(self.names))))
         undefined = ~np.isfinite(out)
         if undefined.any() and self.missing == "error":
             column = int(np.argmax(undefined.any(axis=0)))

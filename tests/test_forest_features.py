@@ -135,3 +135,16 @@ def test_tnb101_micro_serves_the_suite_zero_proxies_through_live_forms(data_dir)
     got = benchmark.proxy_scores([dead, live], "nwot", "class_scene")
     assert got[0] == got[1] == float(rows[live]["nwot"])
     assert "nwot" not in benchmark.proxy_names("jigsaw")  # the suite scored class_scene only
+
+
+def test_the_feature_cache_is_bounded_and_changes_no_value(nb201_context, monkeypatch):
+    import nasloop.predictors.features as features
+
+    monkeypatch.setattr(features, "CACHE_ROWS", 10)
+    rng = np.random.default_rng(4)
+    archs = [SPACE.sample(rng) for _ in range(30)]
+    cached = FeatureSet(SPACE, nb201_context, ["proxies", "graph"])
+    first, again = cached(archs[:25]), cached(archs[5:30])
+    assert len(cached._cache) <= 25  # a batch is never cut short, older rows are dropped
+    fresh = FeatureSet(SPACE, nb201_context, ["proxies", "graph"])(archs)
+    assert np.array_equal(first, fresh[:25], equal_nan=True) and np.array_equal(again, fresh[5:], equal_nan=True)
