@@ -230,9 +230,30 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     Console().print(table)
 
 
+def _precompute_proxies(args: argparse.Namespace, space: Any, archs: list[Any]) -> None:
+    from .assemble import build_context
+    from .config import construct
+    from .proxy_precompute import precompute
+
+    context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
+    options = {"workers": args.workers} if args.workers else {}
+    with construct("executor", args.executor, EXECUTORS.get(args.executor), **options) as executor:
+        with progress("scoring", len(archs)) as advance:
+            summary = precompute(space, archs, args.proxies, args.out, context, executor, args.batch_size,
+                                 args.seed, args.device, on_row=lambda text: advance(text[:40]))
+    print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there")
+
+
 def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
     import numpy as np
 
+    if args.all:
+        from ..search_spaces.base import enumerable
+
+        if not enumerable(space):
+            raise ConfigError(f"--all needs a space that lists its architectures; '{space.name}' does not (use "
+                              "--sample N or --archs-file)")
+        return list(space.enumerate())
     if args.sample is not None:
         rng = np.random.default_rng(args.seed)
         return [space.sample(rng) for _ in range(args.sample)]
@@ -259,7 +280,14 @@ def _space(args: argparse.Namespace) -> Any:
 
 def _cmd_proxies(args: argparse.Namespace) -> None:
     space = _space(args)
+    if args.all and args.out is None:
+        raise ConfigError("--all scores a whole space: give --out FILE to write the rows as they come")
+    if args.out is None and (args.executor != "inprocess" or args.workers):
+        raise ConfigError("--executor and --workers spread the rows of --out FILE; give --out")
     archs = _read_archs(args, space)
+    if args.out is not None:
+        _precompute_proxies(args, space, archs)
+        return
     from .evaluators.proxies import score_architectures
 
     with progress("scoring", len(archs)) as advance:

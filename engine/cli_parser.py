@@ -199,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     which = px.add_mutually_exclusive_group(required=True)
     which.add_argument("--archs-file", type=Path, help="file with one architecture string per line")
     which.add_argument("--sample", type=_positive_int, help="score N architectures drawn from the space")
+    which.add_argument("--all", action="store_true", help="score every architecture of an enumerable space "
+                                                          "(with --out)")
     px.add_argument("--seed", type=_positive_int, default=0, help="seed for --sample and the proxies (default 0)")
     px.add_argument("--proxies", type=_name_list, default=["synflow"], help="comma-separated proxy names")
     px.add_argument("--dataset", default="cifar10", help="dataset of the mini-batch (default cifar10)")
@@ -208,6 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     px.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                     help="an option of the search space, e.g. channels=8 (repeatable)")
     px.add_argument("--json", action="store_true", help="print a JSON list of {arch, scores, seconds}")
+    px.add_argument("--out", type=Path, help="append one CSV row per architecture as it is scored; the same "
+                                             "command continues a killed run. Named <space>-<dataset>-proxies.csv "
+                                             "in a data folder, its proxies become stored ones")
+    px.add_argument("--executor", default="inprocess", help="with --out: inprocess (default) or ray")
+    px.add_argument("--workers", type=_positive_int, help="with --out and --executor ray: architectures scored at once")
 
     tr = sub.add_parser("train", help="train one architecture and report its accuracy")
     tr.add_argument("--space", default="nb201", help="search space (default nb201)")

@@ -54,23 +54,41 @@ class RunContext:
                                    "use --evaluator proxy (zero-cost) or --evaluator train")
         return self.benchmark
 
-    def stored_proxies(self) -> list[str]:
-        """The proxies the benchmark stores for this task (none without a benchmark or for another task)."""
-        if self.benchmark is None or not self.benchmark.has_task(self.dataset):
-            return []
-        return self.benchmark.proxy_names(self.dataset)
+    def stored_proxies(self, space: SearchSpace | None = None) -> list[str]:
+        """The proxies stored for this task: the benchmark's, and with ``space`` those of its
+        precomputed proxy file (``nasloop proxies --out``) in the data folders."""
+        names = []
+        if self.benchmark is not None and self.benchmark.has_task(self.dataset):
+            names = self.benchmark.proxy_names(self.dataset)
+        if space is not None:
+            found = self._proxy_file(space)
+            names = sorted(set(names) | set(found[0] if found else ()))
+        return names
+
+    def _proxy_file(self, space: SearchSpace) -> tuple[tuple[str, ...], dict[str, np.ndarray]] | None:
+        from .data.proxy_file import find_proxy_file, read_proxy_file
+
+        path = find_proxy_file(space.name, self.dataset, self.data_dir)
+        return None if path is None else read_proxy_file(path, space)
 
     def scorer(self, space: SearchSpace, proxy: str) -> Scorer:
-        """Scores of ``proxy``: the benchmark's stored ones when it has them for this task, else computed.
+        """Scores of ``proxy``: stored ones when the benchmark or a precomputed file has them, else computed.
 
         Computing builds each architecture's network (``space.to_module``) and scores it on a
-        real mini-batch of the context's dataset, so it needs a space that builds networks.
+        real mini-batch of the context's dataset, so it needs a space that builds networks. An
+        architecture a precomputed file lacks is computed the same way.
         """
         if proxy in self.stored_proxies():
             benchmark, task = self.benchmark, self.dataset
             return lambda archs: benchmark.proxy_scores(list(archs), proxy, task)
+        found = self._proxy_file(space)
+        if found is not None and proxy in found[0]:
+            return self._file_scorer(space, proxy, found)
+        return self._computed(space, proxy)
+
+    def _computed(self, space: SearchSpace, proxy: str) -> Scorer:
         if not isinstance(space, NetworkSpace):
-            stored = self.stored_proxies()
+            stored = self.stored_proxies(space)
             raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
                                    f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}) and "
                                    f"search space '{space.name}' cannot build networks to compute it")
@@ -78,3 +96,14 @@ class RunContext:
 
         return computed_scorer(space, proxy, self.dataset, self.data_dir)
 
+    def _file_scorer(self, space: SearchSpace, proxy: str,
+                     found: tuple[tuple[str, ...], dict[str, np.ndarray]]) -> Scorer:
+        column, rows = found[0].index(proxy), found[1]
+
+        def score(archs: Sequence[Arch]) -> np.ndarray:
+            texts = [space.format(a) for a in archs]
+            missing = [a for a, t in zip(archs, texts) if t not in rows]
+            computed = iter(self._computed(space, proxy)(missing)) if missing else iter(())
+            return np.array([rows[t][column] if t in rows else next(computed) for t in texts], dtype=np.float64)
+
+        return score

@@ -34,7 +34,7 @@ without growing without bound when every ask draws a fresh pool of a 10^18 space
 
 def default_features(space: SearchSpace, context: RunContext) -> list[str]:
     """Stored proxies and graph features where the space has them; its first vector encoding otherwise."""
-    names = (["proxies"] if context.stored_proxies() else []) + (["graph"] if space.graph_encodings else [])
+    names = (["proxies"] if context.stored_proxies(space) else []) + (["graph"] if space.graph_encodings else [])
     return names or list(space.vector_encodings[:1])
 
 
@@ -67,7 +67,7 @@ class FeatureSet:
             self._sources.append((name, graph, False))
             self.names += graph.names
         elif name == "proxies":
-            stored = context.stored_proxies()
+            stored = context.stored_proxies(space)
             if not stored:
                 raise UnsupportedError(f"feature 'proxies' reads the proxies a benchmark stores, and none are stored "
                                        f"for {space.name} {context.dataset}; name proxies to compute, e.g. "

@@ -86,10 +86,10 @@ class ZeroCostWarmup:
                 scorer([])
         except (UnsupportedError, RegistryError) as error:
             raise ConfigError(f"option warmup: {error}") from None
-        computed = [name for name in proxies if name not in context.stored_proxies()]
+        computed = [name for name in proxies if name not in context.stored_proxies(space)]
         ranked = pool or (space.size if enumerable(space) and space.size <= ENUMERATE_LIMIT else DEFAULT_POOL)
         if computed and ranked > COMPUTED_POOL_LIMIT:
-            stored = context.stored_proxies()
+            stored = context.stored_proxies(space)
             raise ConfigError(f"option warmup: proxy '{computed[0]}' is not stored for {space.name} {context.dataset} "
                               f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}), and computing "
                               f"it would build {ranked:,} networks; set warmup_pool to at most "

@@ -1,0 +1,74 @@
+"""Precomputed proxy files: written row by row, continued after a stop, read back as stored proxies."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nasloop.engine import cli
+from nasloop.engine.assemble import build_context
+from nasloop.engine.errors import DataError
+from nasloop.engine.evaluators.proxies import score_architectures
+from nasloop.search_spaces.nb201 import NB201Space
+
+CELLS = ["|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+         "|nor_conv_1x1~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|nor_conv_1x1~2|",
+         "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|",
+         "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"]
+SMALL = ["--space-opt", "channels=4", "--space-opt", "cells=1"]
+
+
+@pytest.fixture()
+def folder(tmp_path, data_dir):
+    """A data folder with the NB201 table and the CIFAR-10 images, but not Suite-Zero's proxy file."""
+    for name in ("nasbench201_all.csv.gz", "cifar10_subset.npz"):
+        (tmp_path / name).symlink_to(data_dir / name)
+    return tmp_path
+
+
+def proxies(folder, archs_file, *extra):
+    return cli.main(["proxies", "--space", "nb201", *SMALL, "--archs-file", str(archs_file), "--proxies",
+                     "params,jacov", "--data-dir", str(folder), "--out", str(folder / "nb201-cifar10-proxies.csv"),
+                     *extra])
+
+
+def test_rows_are_written_continued_and_read_back_as_stored_proxies(folder, capsys):
+    archs = folder / "archs.txt"
+    archs.write_text("\n".join(CELLS[:3]) + "\n")
+    assert proxies(folder, archs) == 0
+    out = folder / "nb201-cifar10-proxies.csv"
+    first = out.read_text()
+    assert first.splitlines()[0] == "arch,params,jacov" and len(first.splitlines()) == 4
+    archs.write_text("\n".join(CELLS) + "\n")  # one more: the run continues, the old rows stay as they were
+    assert proxies(folder, archs) == 0
+    assert "1 architectures scored, 3 already there" in capsys.readouterr().out
+    assert out.read_text().startswith(first) and len(out.read_text().splitlines()) == 5
+    assert out.read_text().splitlines()[-1].endswith(",")  # jacov is undefined on the cell of no paths
+
+    space = NB201Space(channels=4, cells=1)
+    context = build_context(NB201Space, "cifar10", str(folder), lookup=True)
+    assert "jacov" in context.stored_proxies(space) and "jacov" not in context.stored_proxies()
+    cells = [space.parse(c) for c in CELLS[:2]]
+    direct = [r["scores"]["jacov"] for r in score_architectures(space, cells, ["jacov"], data_dir=folder)]
+    assert np.allclose(context.scorer(space, "jacov")(cells), direct)
+    other = space.parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|"
+                        "nor_conv_1x1~2|")  # not in the file
+    computed = score_architectures(space, [other], ["jacov"], data_dir=folder)[0]["scores"]["jacov"]
+    assert context.scorer(space, "jacov")([cells[0], other])[1] == pytest.approx(computed)
+
+
+def test_bad_files_and_commands_are_one_line(folder, capsys):
+    archs = folder / "archs.txt"
+    archs.write_text(CELLS[0] + "\n")
+    assert proxies(folder, archs) == 0
+    capsys.readouterr()
+    assert cli.main(["proxies", "--space", "nb201", *SMALL, "--archs-file", str(archs), "--proxies", "synflow",
+                     "--data-dir", str(folder), "--out", str(folder / "nb201-cifar10-proxies.csv")]) == 2
+    assert "holds proxies params, jacov, not synflow" in capsys.readouterr().err
+    out = folder / "nb201-cifar10-proxies.csv"
+    out.write_text(out.read_text() + "|nor_conv_3x3~0|+|broken,1.0,2.0\n")
+    with pytest.raises(DataError, match="line 3 is not an architecture of 'nb201'"):
+        build_context(NB201Space, "cifar10", str(folder)).stored_proxies(NB201Space())
+    assert cli.main(["proxies", "--space", "nago", "--all", "--out", str(folder / "x.csv")]) == 2
+    assert "--all needs a space that lists its architectures; 'nago' does not" in capsys.readouterr().err
+    assert cli.main(["proxies", "--space", "nb201", "--all"]) == 2
+    assert "give --out FILE" in capsys.readouterr().err
