@@ -5,14 +5,15 @@ A feature set is a list of names, each one of:
 * a vector encoding of the space (``onehot``, ``path``, ``unit``...);
 * ``graph``: the structural features of :mod:`.graph_features`, on every graph encoding, or
   ``graph:<encoding>`` on one (NB201: ``graph:dataflow``);
-* ``proxies``: every zero-cost proxy the benchmark stores for the run's task (NB201: the 13 of
-  NAS-Bench-Suite-Zero when its file is present);
+* ``proxies``: every zero-cost proxy stored for the run's task, by the benchmark (NB201: the 13
+  of NAS-Bench-Suite-Zero when its file is present) or in a precomputed file (``nasloop proxies --out``);
 * a proxy name (``synflow``, ``jacov``...): stored when the benchmark has it for the task, else
   computed on the architecture's network by the proxy evaluator.
 
 Rows are cached per architecture (the last :data:`CACHE_ROWS`), so a search that ranks the same
-pool after every result computes each architecture's features once (a computed proxy trains nothing but still builds a
-network). Undefined proxy scores (NaN) are reported by name or imputed, as the caller chooses.
+pool after every result computes each architecture's features once (a computed proxy trains
+nothing but still builds a network). Undefined proxy scores (NaN) are reported by name or
+imputed, as the caller chooses.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ class FeatureSet:
             raise ConfigError(f"missing must be 'impute' or 'error', got {missing!r}")
         self.space, self.missing = space, missing
         self.names: list[str] = []
-        self._sources: list[tuple[str, Callable[[Sequence[Arch]], np.ndarray], bool]] = []  # (name, fn, is proxy)
+        self._sources: list[Callable[[Sequence[Arch]], np.ndarray]] = []  # one block of columns each
         for name in dict.fromkeys(names):
             self._add(name, context)
         self._cache: dict[Arch, np.ndarray] = {}
@@ -59,19 +60,19 @@ class FeatureSet:
     def _add(self, name: str, context: RunContext) -> None:
         space = self.space
         if name in space.vector_encodings:
-            self._sources.append((name, lambda archs, kind=name: space.encode_many(list(archs), kind), False))
+            self._sources.append(lambda archs, kind=name: space.encode_many(list(archs), kind))
             self.names += [f"{name}[{i}]" for i in range(len(space.encode(space.sample(np.random.default_rng(0)),
                                                                              name)))]
         elif name == "graph" or name.startswith("graph:"):
             graph = GraphFeatures(space, None if name == "graph" else [name.split(":", 1)[1]])
-            self._sources.append((name, graph, False))
+            self._sources.append(graph)
             self.names += graph.names
         elif name == "proxies":
             stored = context.stored_proxies(space)
             if not stored:
-                raise UnsupportedError(f"feature 'proxies' reads the proxies a benchmark stores, and none are stored "
-                                       f"for {space.name} {context.dataset}; name proxies to compute, e.g. "
-                                       "features: [synflow, jacov]")
+                raise UnsupportedError(f"feature 'proxies' reads stored proxies, and none are stored for {space.name} "
+                                       f"{context.dataset} (by a benchmark or 'nasloop proxies --out'); name proxies "
+                                       "to compute, e.g. features: [synflow, jacov]")
             for proxy in stored:
                 self._add(proxy, context)
         else:
@@ -81,7 +82,7 @@ class FeatureSet:
                 raise ConfigError(f"feature '{name}' is neither a vector encoding of '{space.name}' "
                                   f"({', '.join(space.vector_encodings) or 'none'}), 'graph', 'proxies' nor a "
                                   f"proxy nasloop can read or compute ({exc})") from None
-            self._sources.append((name, lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None], True))
+            self._sources.append(lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None])
             self.names.append(name)
 
     def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
@@ -89,7 +90,7 @@ class FeatureSet:
         todo = list(dict.fromkeys(a for a in archs if a not in self._cache))
         if todo:
             block = np.concatenate([np.asarray(fn(todo), dtype=np.float64).reshape(len(todo), -1)
-                                    for _, fn, _ in self._sources], axis=1)
+                                    for fn in self._sources], axis=1)
             rows = dict(zip(todo, block))
             known = {a: self._cache[a] for a in archs if a in self._cache}
             while self._cache and len(self._cache) + len(rows) > CACHE_ROWS:  # the oldest rows go first
@@ -102,9 +103,10 @@ class FeatureSet:
         undefined = ~np.isfinite(out)
         if undefined.any() and self.missing == "error":
             column = int(np.argmax(undefined.any(axis=0)))
+            example = self.space.format(archs[int(np.argmax(undefined[:, column]))])
             raise DataError(f"feature '{self.names[column]}' is undefined (NaN) for {int(undefined[:, column].sum())} "
-                            f"of {len(archs)} architectures, e.g. {self.space.format(archs[int(np.argmax(undefined[:, column]))])}; "
-                            "pass missing=impute to fill them, or drop that feature")
+                            f"of {len(archs)} architectures, e.g. {example}; pass missing=impute to fill them, or "
+                            "drop that feature")
         return out
 
 

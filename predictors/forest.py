@@ -31,8 +31,8 @@ class ForestPredictor(Predictor):
     ``model`` is ``extra_trees`` (random splits on all samples; the default: on NB201 it ranked
     better than the random forest at every training size, README) or ``random_forest``
     (bootstrap samples, best split); ``trees`` is their number, ``max_features`` the share of
-    features each split considers. ``missing``: ``impute`` sets an undefined proxy score below its column's
-    training range, ``error`` names it.
+    features each split considers. ``missing``: ``impute`` sets an undefined proxy score below
+    its column's training range, ``error`` names it.
     """
 
     epistemic_std = True
@@ -40,15 +40,15 @@ class ForestPredictor(Predictor):
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
                  features: str | Sequence[str] | None = None,
                  model: Literal["random_forest", "extra_trees"] = "extra_trees", trees: PositiveInt = 300,
-                 max_features: Annotated[float, Range(0.0, 1.0, low_open=True)] = 1.0, min_samples_leaf: PositiveInt = 1,
-                 missing: Missing = "impute") -> None:
+                 max_features: Annotated[float, Range(0.0, 1.0, low_open=True)] = 1.0,
+                 min_samples_leaf: PositiveInt = 1, missing: Missing = "impute") -> None:
         super().__init__(space, seed)
         context = context or RunContext()
         self.features = features
         self.model, self.trees, self.max_features = model, trees, float(max_features)
         self.min_samples_leaf, self.missing = min_samples_leaf, missing
-        self._features = FeatureSet(space, context, default_features(space, context) if features is None else features,
-                                    missing)
+        chosen = default_features(space, context) if features is None else features
+        self._features = FeatureSet(space, context, chosen, missing)
         self._floor = np.zeros(len(self._features.names))
         self._forest = None
 
@@ -64,11 +64,13 @@ class ForestPredictor(Predictor):
         from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor
 
         raw = self._features(archs)
-        finite = np.where(np.isfinite(raw), raw, np.nan)
-        with np.errstate(all="ignore"):
-            low, high = np.nanmin(finite, axis=0), np.nanmax(finite, axis=0)
-        span = np.nan_to_num(high - low, nan=1.0)
-        self._floor = np.nan_to_num(low, nan=0.0) - np.where(span > 0, span, 1.0)
+        finite = np.isfinite(raw)
+        low = np.where(finite, raw, np.inf).min(axis=0)
+        high = np.where(finite, raw, -np.inf).max(axis=0)
+        defined = finite.any(axis=0)
+        span = np.where(defined, high - low, 1.0)
+        # undefined scores go one span below the column's training range (to 0 when none is defined)
+        self._floor = np.where(defined, low - np.where(span > 0, span, 1.0), 0.0)
         factory = RandomForestRegressor if self.model == "random_forest" else ExtraTreesRegressor
         self._forest = factory(n_estimators=self.trees, max_features=self.max_features,
                                min_samples_leaf=self.min_samples_leaf, random_state=self.seed, n_jobs=1)

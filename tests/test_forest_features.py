@@ -118,6 +118,9 @@ def test_undefined_proxy_scores_are_named_or_imputed(nb201_context, split):
     lenient = PREDICTORS.get("forest")(space, context=nb201_context, features=["jacov"])
     lenient.fit(train_x + [ALL_NONE], np.append(train_y, 10.0))
     assert np.isfinite(lenient.predict([ALL_NONE])[0]).all()
+    pathless = [c for c in space.enumerate() if live_cell(SPEC, c) == ALL_NONE][:5]  # jacov undefined on all
+    blind = PREDICTORS.get("forest")(space, context=nb201_context, features=["jacov", "params"])
+    assert np.isfinite(blind.fit(pathless, np.arange(5.0)).predict(train_x[:3])[0]).all()
 
 
 def test_tnb101_micro_serves_the_suite_zero_proxies_through_live_forms(data_dir):
