@@ -1,9 +1,9 @@
 """Structural features of any space's graph encodings, in the spirit of GRAF (Kadlecová et al., 2024).
 
-GRAF showed that a handful of interpretable numbers read off a cell's graph (how many of each
-operation, how many input-to-output paths run through each, how long those paths are, how
-many arcs enter the output) carry as much signal as most zero-cost proxies, and add to them
-in a tree model. Everything here is computed from :class:`~nasloop.search_spaces.base.GraphEncoding`
+GRAF reads a handful of interpretable numbers off a cell's graph (how many of each operation,
+how many input-to-output paths run through each, how long those paths are, how many arcs enter
+the output) and finds them competitive with zero-cost proxies and complementary to them in a
+tree model; on NB201 they lift our forest from 128 training cells on (README). Everything here is computed from :class:`~nasloop.search_spaces.base.GraphEncoding`
 alone (node 0 the input, the last node the output), so one implementation serves every space
 that declares a graph encoding, on each of its graph encodings (NB201's written ``graph`` and
 its ``dataflow``, where ``none`` cuts arcs and ``skip`` is bypassed).
