@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
@@ -80,7 +80,7 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
 
 def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None = None, train_size: int | None = None,
              seed: int = 0, data_dir: str | None = None, predictor_options: dict[str, Any] | None = None,
-             on_space=None) -> dict[str, Any]:
+             on_space: Callable[[str, int], None] | None = None) -> dict[str, Any]:
     """Fit FLAN on each space's benchmark cells in turn (each after the first fine-tunes) and save it to ``out``.
 
     ``train_size`` cells per space (a seeded draw; all of them by default) with the task's own
