@@ -20,8 +20,7 @@ import numpy as np
 from .errors import ConfigError, UnsupportedError
 from .types import Arch
 
-from ..search_spaces.base import NetworkSpace, SearchSpace
-from ..search_spaces.benchmark import Benchmark
+from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace
 
 Scorer = Callable[[Sequence[Arch]], np.ndarray]
 """Maps architectures to one score each (higher is better; NaN where undefined)."""

@@ -36,6 +36,7 @@ from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import Configurable
 from ..engine.types import Arch
 from ..predictors.vocabulary import SEPARATOR, SHARED, register_tokens, shared_token
+from .benchmark import Benchmark, Task  # noqa: F401  (the benchmark interface, reached through the space interface)
 
 if TYPE_CHECKING:  # torch is only needed by whoever trains a network
     import torch
