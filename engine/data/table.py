@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,9 @@ class Table:
             return cls(columns, meta)
         except DataError as exc:
             raise DataError(f"{path}: {exc}") from None
+
+
+@lru_cache(maxsize=8)
+def row_index(table: Table, column: str) -> dict[str, int]:
+    """``{key: row}`` of one key column (an architecture's string or hash), built once per loaded table."""
+    return {key: row for row, key in enumerate(table.columns[column].tolist())}

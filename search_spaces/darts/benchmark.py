@@ -23,7 +23,7 @@ import numpy as np
 from ...engine.data.paths import find_file
 from ...engine.data.sniff import head_text
 from ...engine.data.suite_zero import HOW_TO_GET, ZC_FILE, read_suite_zero
-from ...engine.data.table import Table
+from ...engine.data.table import Table, row_index
 from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
@@ -82,11 +82,6 @@ def _table(path: str, mtime: float) -> Table:
     return Table.load(path) if path.endswith(".npz") else import_suite_zero(Path(path))
 
 
-@lru_cache(maxsize=2)
-def _rows(path: str, mtime: float) -> dict[str, int]:
-    return {arch: row for row, arch in enumerate(_table(path, mtime).columns["arch"].tolist())}
-
-
 @register_benchmark("nb301")
 class NB301Benchmark(Benchmark):
     """Lookups of the NB301 cells NAS-Bench-Suite-Zero scored (surrogate accuracy, 13 stored proxies)."""
@@ -111,7 +106,7 @@ class NB301Benchmark(Benchmark):
         return []
 
     def _row(self, arch: DartsArch) -> int | None:
-        return _rows(*self._source()).get(format_arch(canonical_arch(arch)))
+        return row_index(self.table, "arch").get(format_arch(canonical_arch(arch)))
 
     def query(self, arch: DartsArch, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)

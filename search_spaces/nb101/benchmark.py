@@ -17,7 +17,7 @@ import numpy as np
 from ...engine.data.paths import find_file
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
-from ...engine.data.table import Table, column_name
+from ...engine.data.table import Table, column_name, row_index
 from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
@@ -49,12 +49,6 @@ def _load(path: str, mtime: float) -> Table:
     return _read(Path(path))
 
 
-@lru_cache(maxsize=2)
-def _rows(path: str, mtime: float) -> dict[str, int]:
-    """The table's rows by cell hash, built once per process and table file."""
-    return {key: row for row, key in enumerate(_load(path, mtime).columns["hash"].tolist())}
-
-
 @register_benchmark("nb101")
 class NB101Benchmark(Benchmark):
     """Tabular NB101 lookups on CIFAR-10: validation (and, where imported, test) accuracy by epochs."""
@@ -75,7 +69,7 @@ class NB101Benchmark(Benchmark):
         return _load(*self._source())
 
     def _row(self, arch: NB101Cell) -> int | None:
-        return _rows(*self._source()).get(cell_hash(arch))
+        return row_index(self.table, "hash").get(cell_hash(arch))
 
     def fidelities(self, task: str) -> list[int]:
         return _fidelities(self.table, self.task(task).name)
@@ -119,7 +113,7 @@ class NB101Benchmark(Benchmark):
 
     def holds(self, archs: Sequence[NB101Cell]) -> np.ndarray:
         """Whether the table has each architecture (by graph hash, so isomorphic cells count too)."""
-        rows = _rows(*self._source())
+        rows = row_index(self.table, "hash")
         return np.fromiter((cell_hash(a) in rows for a in archs), dtype=bool, count=len(archs))
 
     def proxy_names(self, task: str) -> list[str]:

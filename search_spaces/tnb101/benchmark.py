@@ -21,7 +21,7 @@ import numpy as np
 
 from ...engine.data.paths import find_file
 from ...engine.data.sniff import head_text
-from ...engine.data.table import Table
+from ...engine.data.table import Table, row_index
 from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
@@ -118,7 +118,7 @@ class TransNASBenchmark(Benchmark):
     def query(self, arch: tuple, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)
         self.check(found.name, fidelity)
-        row = _rows(type(self), *self._source()).get(self._format(arch))
+        row = row_index(self.table, "arch").get(self._format(arch))
         value = np.nan if row is None else self.table.columns[f"{found.name}:{found.metric}"][row]
         if math.isnan(value):
             return Result.failed(f"no {found.name} result for this architecture in the {self.name} table",
@@ -151,7 +151,7 @@ class TransNASBenchmark(Benchmark):
             if suite is None:
                 return super().proxy_scores(archs, proxy, task)
             return suite[[cell_index(MICRO_SPEC, a) for a in archs]].astype(np.float64)
-        rows = _rows(type(self), *self._source())
+        rows = row_index(self.table, "arch")
         return np.array([column[rows[self._format(a)]] if self._format(a) in rows else np.nan for a in archs])
 
     @classmethod
@@ -171,11 +171,6 @@ def _table(kind: type, path: str, mtime: float) -> Table:
     if path.endswith(".npz"):
         return Table.load(path)
     return import_json(Path(path), kind.part, kind._parse, kind._format)
-
-
-@lru_cache(maxsize=4)
-def _rows(kind: type, path: str, mtime: float) -> dict[str, int]:
-    return {arch: row for row, arch in enumerate(_table(kind, path, mtime).columns["arch"].tolist())}
 
 
 @register_benchmark("tnb101-micro")
