@@ -104,6 +104,14 @@ def _path_index(spec: CellSpec) -> dict[tuple[int, ...], int]:
     return {s: i for i, s in enumerate(seqs)}
 
 
+def cell_index(spec: CellSpec, cell: Cell) -> int:
+    """The cell's position in enumeration order (first edge most significant): a table's row for it."""
+    index = 0
+    for op in cell:
+        index = index * len(spec.ops) + op
+    return index
+
+
 def live_cell(spec: CellSpec, cell: Cell) -> Cell:
     """``cell`` with every op that lies on no input-to-output path of non-``none`` ops set to ``none``.
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..engine.data.paths import search_dirs
 from ..engine.errors import ArchitectureError, DataError
-from .cell_space import Cell, CellSpec, live_cell
+from .cell_space import Cell, CellSpec, cell_index, live_cell
 
 PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
            "flops", "params")
@@ -46,14 +46,6 @@ class ProxyFile:
             if (folder / self.name).is_file():
                 return folder / self.name
         return None
-
-
-def cell_index(spec: CellSpec, cell: Cell) -> int:
-    """The cell's position in enumeration order (first edge most significant)."""
-    index = 0
-    for op in cell:
-        index = index * len(spec.ops) + op
-    return index
 
 
 @lru_cache(maxsize=4)

@@ -6,7 +6,7 @@ string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`` (see :data:`EDGES`).
 from __future__ import annotations
 
 from ...engine.errors import ArchitectureError
-from ..cell_space import Cell, CellSpec
+from ..cell_space import Cell, CellSpec, cell_index
 
 OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
 EDGES: tuple[tuple[int, int], ...] = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
@@ -25,10 +25,7 @@ _NASLIB_TO_OURS = tuple(OPS.index(name) for name in NASLIB_OPS)
 
 def cell_code(cell: Cell) -> int:
     """The cell's position in base-5 enumeration order (first edge most significant): its table row."""
-    code = 0
-    for op in cell:
-        code = code * len(OPS) + op
-    return code
+    return cell_index(SPEC, cell)
 
 
 def from_naslib(op_indices: tuple[int, ...] | list[int]) -> Cell:

@@ -26,7 +26,8 @@ from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..suite_zero_csv import ProxyFile, cell_index, stored_proxies
+from ..cell_space import cell_index
+from ..suite_zero_csv import ProxyFile, stored_proxies
 from .codes import MICRO_SPEC, format_macro, format_micro, parse_macro, parse_micro
 
 JSON_FILE = "transnas101_val.json.gz"
