@@ -167,11 +167,13 @@ def plain_text(docstring: str) -> str:
 
 
 def _cmd_import(args: argparse.Namespace) -> None:
-    from .data.importing import import_benchmark_files
+    from .data.importing import benchmark_of_group, import_benchmark_files
     from .data.paths import ENV_VAR, user_cache_dir
 
-    space = SEARCH_SPACES.get(args.space)
-    name = space.benchmark
+    if args.space in SEARCH_SPACES.names():
+        name = SEARCH_SPACES.get(args.space).benchmark
+    else:  # a family of spaces (nds): the files say which member they belong to
+        name = benchmark_of_group(args.space, args.files)
     if name is None:
         raise ConfigError(f"search space '{args.space}' has no benchmark table to import; spaces with one: "
                           f"{', '.join(n for n in BENCHMARKS.names())}")
@@ -180,7 +182,8 @@ def _cmd_import(args: argparse.Namespace) -> None:
     for path, what in found:
         print(f"{path}: {what}")
     saved = table.save(out_dir / BENCHMARKS.get(name).table_file)
-    print(f"wrote {saved} ({len(table)} architectures; from {table.meta.get('source')})")
+    found = f"; {table.meta['found']}" if table.meta.get("found") else ""
+    print(f"wrote {saved} ({len(table)} architectures; from {table.meta.get('source')}{found})")
 
 
 def _cmd_predictors(args: argparse.Namespace) -> None:

@@ -11,9 +11,10 @@ learned there. The same operation means the same layer type, kernel and role on 
 input: NB101's ``conv3x3-bn-relu`` and NB201's ``nor_conv_3x3`` (ReLU-conv-BN) are both a 3x3
 convolution with BN and ReLU, and the order of the three does not make them different ops; a
 3x3 average pool is one op wherever it appears; the identity, the zero op and the input and
-output markers are shared by every space that has them. Ops without a counterpart in another
-space (DARTS' separable and dilated convolutions, TNB101's macro modules, a cell's concatenation
-node) keep their space's own token. Within one space the mapping is one-to-one, so a model of a
+output markers are shared by every space that has them. DARTS' separable and dilated
+convolutions and its cell concatenation are shared by the DARTS space and the NDS families. Ops
+without a counterpart in another space (TNB101's macro modules, NASNet's 7x7 max pool) keep their
+space's own token. Within one space the mapping is one-to-one, so a model of a
 single space is the same whichever tokens it reads. A search space
 registers its tokens (its ``graph_ops``) when it is constructed, and they get the next free ids:
 ids never change once given, so the same token means the same embedding row for every model of
@@ -40,6 +41,10 @@ SHARED_OPS: dict[str, str] = {
     "none": "the zero op (no data flows)", "skip": "the identity",
     "conv1x1": "a 1x1 convolution with BN and ReLU, in any order", "conv3x3": "a 3x3 convolution with BN and ReLU",
     "avg_pool3x3": "3x3 average pooling", "max_pool3x3": "3x3 max pooling",
+    "sep_conv3x3": "DARTS' 3x3 separable convolution (two ReLU-depthwise-pointwise-BN blocks)",
+    "sep_conv5x5": "DARTS' 5x5 separable convolution", "dil_conv3x3": "DARTS' 3x3 dilated separable convolution",
+    "dil_conv5x5": "DARTS' 5x5 dilated separable convolution",
+    "concat": "a DARTS-style cell's output: its output nodes concatenated along channels",
 }
 """The operations several spaces share, by unified name (see the module docstring)."""
 

@@ -87,7 +87,7 @@ def test_the_network_has_darts_published_size_and_runs_on_images():
 def test_graph_encoding_joins_both_cells_in_topological_order():
     graph = SPACE.encode(EXAMPLE, "graph")
     assert graph.num_nodes == 20 and graph.ops[0] == "shared/input" and graph.ops[-1] == "shared/output"
-    assert graph.ops.count("darts/concat") == 2
+    assert graph.ops.count("shared/concat") == 2
     assert (graph.edges[0] < graph.edges[1]).all()
     # node 3 of the normal cell reads node 0 (input 2): its op node (pair 7, node 8) reads pairs 0 and 1 (nodes 1, 2)
     assert {1, 2} <= set(graph.edges[0][graph.edges[1] == 8].tolist())

@@ -10,7 +10,7 @@ from scipy import stats
 
 from nasloop.engine.assemble import build_context
 from nasloop.engine.errors import ArchitectureError, ConfigError
-from nasloop.engine.registry import PREDICTORS
+from nasloop.engine.registry import PREDICTORS, SEARCH_SPACES
 from nasloop.predictors.flan import FlanPredictor
 from nasloop.predictors.vocabulary import VOCABULARY, Vocabulary, register_tokens
 from nasloop.search_spaces.darts.space import DartsSpace
@@ -155,7 +155,8 @@ def test_vocabulary_ids_are_stable_and_grow_for_new_spaces():
     assert grown.ids(nb201).tolist() == trained.ids(nb201).tolist()  # old tokens keep their rows
     assert len(grown) == len(trained) + 1 and grown.tokens()[-1] == "shared/max_pool3x3"
     assert nb101.token("conv3x3-bn-relu") == space.token("nor_conv_3x3") == "shared/conv3x3"
-    assert DartsSpace().token("sep_conv_3x3") == "darts/sep_conv_3x3"  # no counterpart elsewhere: its own token
+    assert DartsSpace().token("sep_conv_3x3") == "shared/sep_conv3x3"  # the NDS families have it too
+    assert SEARCH_SPACES.get("nds-nasnet")(widths=[8], depths=[4]).token("max_pool_7x7") == "nds-nasnet/max_pool_7x7"
     with pytest.raises(ArchitectureError, match="search space 'nb301' must list every op .* in its graph_ops"):
         VOCABULARY.ids(["nb301/sep_conv_3x3"])
     with pytest.raises(ConfigError, match="'<space>/<op>'"):

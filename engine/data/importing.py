@@ -60,3 +60,34 @@ def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table
                             f"{factory.formats}")
         found.append((path, what))
     return factory.import_files([p for p, _ in found]), found
+
+
+def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
+    """The one benchmark named ``<group>-...`` that recognises every file (``--space nds`` finds ``nds-darts-in``).
+
+    Families of spaces published as several files (NDS' ``DARTS.json``, ``ENAS_in.json``...) are
+    imported by the family's name; which member a file belongs to is read from the file.
+    """
+    members = [name for name in BENCHMARKS.names() if name.startswith(f"{group}-")]
+    if not members:
+        SEARCH_SPACES.get(group)  # the registry's one line: unknown search space, and the known ones
+    chosen: set[str] = set()
+    for path in map(Path, files):
+        if not path.is_file():
+            raise DataError(f"{path} does not exist; give the path of a {group} data file")
+        claims = []
+        for name in members:
+            try:
+                if BENCHMARKS.get(name).recognise(path):
+                    claims.append(name)
+            except NasloopError:
+                continue
+        if not claims:
+            raise DataError(f"{path} is not a data file of any {group} space ({', '.join(members)})")
+        if len(claims) > 1:
+            raise DataError(f"{path} could be data of {' or '.join(claims)}; say which with --space")
+        chosen.add(claims[0])
+    if len(chosen) > 1:
+        raise DataError(f"the files belong to different spaces ({', '.join(sorted(chosen))}); import each with "
+                        "its own command")
+    return chosen.pop()

@@ -42,7 +42,8 @@ class DartsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     graph_encodings = ("graph",)
     graph_ops = ("input", *OPS, "concat", "output")
     same_ops = {"input": "input", "output": "output", "max_pool_3x3": "max_pool3x3", "avg_pool_3x3": "avg_pool3x3",
-                "skip_connect": "skip"}
+                "skip_connect": "skip", "sep_conv_3x3": "sep_conv3x3", "sep_conv_5x5": "sep_conv5x5",
+                "dil_conv_3x3": "dil_conv3x3", "dil_conv_5x5": "dil_conv5x5", "concat": "concat"}
     benchmark = "nb301"
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None, channels: Width = 36,

@@ -1,0 +1,178 @@
+"""An NDS architecture: a normal and a reduction cell of one family, plus the network's width and depth.
+
+A cell lists two ``(input, op index)`` pairs per intermediate node, in node order: input 0 is the
+cell before the previous one, 1 the previous cell, 2 + j intermediate node j; ops index the
+family's op list. Unlike DARTS proper, NDS draws each op's input on its own, so a node may read
+the same input twice. What a cell outputs follows from its pairs and the family's rule (every
+node, or the nodes nothing reads), so it is not stored.
+
+Two public text forms parse: the DARTS-style genotype string with ``width=`` and ``depth=``
+after it (the canonical form), and an NDS record's ``net`` object as JSON
+(``{"genotype": {"normal": [["sep_conv_3x3", 0], ...], ...}, "width": 16, "depth": 20}``).
+Parsing reads literals only; nothing in the text is evaluated.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from typing import Any, NamedTuple, Sequence
+
+import numpy as np
+
+from ...engine.errors import ArchitectureError
+from .families import Family
+
+Pair = tuple[int, int]
+NdsCell = tuple[Pair, ...]
+CELLS = ("normal", "reduce")
+
+
+class NdsArch(NamedTuple):
+    normal: NdsCell
+    reduce: NdsCell
+    width: int
+    depth: int
+
+
+_GENOTYPE = re.compile(r"^\s*Genotype\((?P<body>.*)\)\s*(?P<rest>.*)$", re.S)
+_FIELD = re.compile(r"\b(normal|reduce)\s*=\s*(\[[^\]]*\])")
+_SIZE = re.compile(r"^(?:[\s,;]*(width|depth)\s*=\s*(\d+))*[\s,;]*$")
+
+
+def output_nodes(cell: NdsCell, family: Family) -> list[int]:
+    """The states (2 + node) the cell concatenates: every node, or only those no pair reads."""
+    nodes = range(2, family.nodes + 2)
+    if family.output == "all":
+        return list(nodes)
+    read = {source for source, _ in cell}
+    return [n for n in nodes if n not in read]
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def check_cell(cell: Any, name: str, family: Family) -> NdsCell:
+    """``cell`` as a tuple of (input, op) int pairs of ``family``, or one line saying what is wrong."""
+    if not isinstance(cell, (tuple, list)) or len(cell) != 2 * family.nodes:
+        raise ArchitectureError(f"the {name} cell of an NDS {family.name} architecture lists {2 * family.nodes} "
+                                f"(input, op) pairs, two per node; got {str(cell)[:80]}")
+    pairs = []
+    for i, pair in enumerate(cell):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not all(map(_int, pair)):
+            raise ArchitectureError(f"the {name} cell's pair {i} must be (input, op index), got {pair!r}")
+        source, op = int(pair[0]), int(pair[1])
+        if not 0 <= op < len(family.ops):
+            raise ArchitectureError(f"the {name} cell's pair {i} has op {op}; {family.name} ops are 0..."
+                                    f"{len(family.ops) - 1} ({', '.join(family.ops)})")
+        if not 0 <= source < i // 2 + 2:
+            raise ArchitectureError(f"node {i // 2} of the {name} cell reads input {source}; it may read 0..{i // 2 + 1}"
+                                    " (the two cell inputs and earlier nodes)")
+        pairs.append((source, op))
+    return tuple(pairs)
+
+
+def check_arch(arch: Any, family: Family) -> NdsArch:
+    """``arch`` as an :class:`NdsArch` of ``family`` with positive width and depth, or an ArchitectureError."""
+    if not isinstance(arch, (tuple, list)) or len(arch) != 4:
+        raise ArchitectureError(f"an NDS architecture is (normal cell, reduction cell, width, depth), got "
+                                f"{str(arch)[:80]}")
+    normal, reduce, width, depth = arch
+    if not (_int(width) and width > 0 and _int(depth) and depth >= 3):
+        raise ArchitectureError(f"an NDS architecture's width must be a positive integer and its depth at least 3 "
+                                f"(two reduction cells and a normal one); got width={width!r}, depth={depth!r}")
+    return NdsArch(check_cell(normal, "normal", family), check_cell(reduce, "reduce", family), int(width), int(depth))
+
+
+def from_genotype(genotype: Any, width: Any, depth: Any, family: Family, where: str = "") -> NdsArch:
+    """An architecture from NDS' genotype mapping (``normal``/``reduce`` lists of [op name, input])."""
+    if not isinstance(genotype, dict) or not all(isinstance(genotype.get(c), list) for c in CELLS):
+        raise ArchitectureError(f"{where}an NDS genotype has 'normal' and 'reduce' lists of [op, input]")
+    cells = []
+    for name in CELLS:
+        pairs = []
+        for entry in genotype[name]:
+            if (not isinstance(entry, (list, tuple)) or len(entry) != 2 or entry[0] not in family.ops
+                    or not _int(entry[1])):
+                raise ArchitectureError(f"{where}{name} entry {str(entry)[:40]} is not [op, input] with an op of "
+                                        f"the {family.name} family ({', '.join(family.ops)})")
+            pairs.append((int(entry[1]), family.ops.index(entry[0])))
+        cells.append(pairs)
+    arch = check_arch((*cells, width, depth), family)
+    for name, cell in zip(CELLS, arch[:2]):
+        stated = genotype.get(f"{name}_concat")
+        if stated is not None and sorted(stated) != output_nodes(cell, family):
+            raise ArchitectureError(f"{where}{name}_concat is {stated}, but a {family.name} cell outputs "
+                                    f"{output_nodes(cell, family)} ({family.output.replace('_', ' ')} nodes)")
+    return arch
+
+
+def parse_arch(text: str, family: Family) -> NdsArch:
+    """An architecture from the genotype string with width and depth, or from an NDS ``net`` JSON object."""
+    if not isinstance(text, str):
+        raise ArchitectureError(f"an NDS architecture string is text, got {text!r}")
+    stripped = text.strip()
+    try:
+        if stripped.startswith("{"):
+            net = json.loads(stripped)
+            if not isinstance(net, dict):
+                raise ArchitectureError("an NDS net object is a JSON mapping")
+            return from_genotype(net.get("genotype"), net.get("width"), net.get("depth"), family)
+        match = _GENOTYPE.match(stripped)
+        sizes = _SIZE.match(match.group("rest")) if match else None
+        if match is None or sizes is None:
+            raise ArchitectureError(f"{stripped[:80]!r} is not an NDS architecture; write Genotype(normal=[('op', "
+                                    "input), ...], reduce=[...]) width=16 depth=20, or give an NDS net object")
+        found = dict(re.findall(r"(width|depth)\s*=\s*(\d+)", match.group("rest")))
+        if set(found) != {"width", "depth"}:
+            raise ArchitectureError("an NDS architecture states its width and depth after the genotype: "
+                                    "Genotype(...) width=16 depth=20")
+        fields = dict(_FIELD.findall(match.group("body")))
+        if set(fields) != set(CELLS):
+            raise ArchitectureError("an NDS genotype needs normal=[...] and reduce=[...]")
+        genotype = {name: [list(e) if isinstance(e, tuple) else e for e in ast.literal_eval(fields[name])]
+                    for name in CELLS}
+        return from_genotype(genotype, int(found["width"]), int(found["depth"]), family)
+    except ArchitectureError:
+        raise
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+        raise ArchitectureError(f"{stripped[:80]!r} is not a readable NDS architecture ({type(exc).__name__})") from None
+
+
+def format_arch(arch: NdsArch, family: Family) -> str:
+    """The genotype string (with the cells' output nodes) followed by ``width=W depth=D``."""
+    parts = []
+    for name, cell in zip(CELLS, arch[:2]):
+        pairs = ", ".join(f"('{family.ops[op]}', {source})" for source, op in cell)
+        parts.append(f"{name}=[{pairs}], {name}_concat={output_nodes(cell, family)}")
+    return f"Genotype({', '.join(parts)}) width={arch.width} depth={arch.depth}"
+
+
+def canonical_arch(arch: NdsArch) -> NdsArch:
+    """Each node's two pairs in sorted order: a node sums its two ops, so their order is not function."""
+    cells = [tuple(p for node in range(len(cell) // 2) for p in sorted(cell[2 * node:2 * node + 2]))
+             for cell in arch[:2]]
+    return NdsArch(cells[0], cells[1], arch.width, arch.depth)
+
+
+def sample_arch(rng: np.random.Generator, family: Family, widths: Sequence[int], depths: Sequence[int]) -> NdsArch:
+    """Uniform over the family: each op and each op's input drawn independently, as NDS sampled."""
+    cells = [tuple((int(rng.integers(i // 2 + 2)), int(rng.integers(len(family.ops))))
+                   for i in range(2 * family.nodes)) for _ in CELLS]
+    return NdsArch(cells[0], cells[1], int(rng.choice(widths)), int(rng.choice(depths)))
+
+
+def neighbours(arch: NdsArch, family: Family, widths: Sequence[int], depths: Sequence[int]) -> list[NdsArch]:
+    """Every architecture one edit away: one pair's op or input, or the width or depth, changed."""
+    out = []
+    for c, cell in enumerate(arch[:2]):
+        for i, (source, op) in enumerate(cell):
+            edits = [(source, o) for o in range(len(family.ops)) if o != op]
+            edits += [(s, op) for s in range(i // 2 + 2) if s != source]
+            for pair in edits:
+                new_cell = cell[:i] + (pair,) + cell[i + 1:]
+                out.append(arch._replace(normal=new_cell) if c == 0 else arch._replace(reduce=new_cell))
+    out += [arch._replace(width=int(w)) for w in widths if w != arch.width]
+    out += [arch._replace(depth=int(d)) for d in depths if d != arch.depth]
+    return out

@@ -1,0 +1,137 @@
+"""The NDS benchmarks: one per published file (``nds-darts``, ``nds-darts-in``, ``nds-darts-fix-w-d``...).
+
+Each serves the test accuracy NDS measured after every epoch (the fidelities; the last by
+default), and the parameter and FLOP counts NDS recorded (also as the stored ``params`` and
+``flops`` proxies). The files are not shipped: ``nasloop data import --space nds FILE`` converts a
+downloaded one into ``<variant>.npz``, and the published file itself (``DARTS.json``...) in a data
+folder is read directly too.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar, Sequence
+
+import numpy as np
+
+from ...engine.data.paths import find_file
+from ...engine.data.sniff import head_text
+from ...engine.data.table import Table, column_name, row_index
+from ...engine.errors import ArchitectureError
+from ...engine.registry import register_benchmark
+from ...engine.types import Result
+from ..benchmark import Benchmark, Task
+from .arch import NdsArch, canonical_arch, format_arch, parse_arch
+from .families import VARIANTS, Variant, variant_of_file
+from .reader import HOW_TO_GET, import_nds, infer_family, looks_like_nds
+
+METRIC = "test_accuracy"
+
+
+@lru_cache(maxsize=4)
+def _table(path: str, mtime: float, variant: str) -> Table:
+    return Table.load(path) if path.endswith(".npz") else import_nds(Path(path), VARIANTS[variant])
+
+
+@lru_cache(maxsize=4)
+def _cells(table: Table, variant: str) -> list[NdsArch]:
+    family = VARIANTS[variant].family
+    return [parse_arch(a, family) for a in table.columns["arch"].tolist()]
+
+
+class NdsBenchmark(Benchmark):
+    """Lookups of one NDS variant: test accuracy per epoch, parameters and FLOPs."""
+
+    variant: ClassVar[Variant]
+    formats = "the NDS result JSON (<Family>.json, <Family>_in.json, <Family>_fix-w-d.json) and nasloop's npz"
+    warmup_proxies = ("params",)
+
+    def _source(self) -> tuple[str, float]:
+        names = (self.table_file, self.variant.file_name, self.variant.file_name + ".gz")
+        path = find_file(names, self.data_dir, f"the {self.name} results come from {self.variant.file_name}: "
+                                                f"{HOW_TO_GET}")
+        return str(path), path.stat().st_mtime
+
+    @property
+    def table(self) -> Table:
+        return _table(*self._source(), self.variant.name)
+
+    def fidelities(self, task: str) -> list[int]:
+        prefix, suffix = f"{self.task(task).name}@", f":{METRIC}"
+        return sorted(int(c[len(prefix):-len(suffix)]) for c in self.table.columns
+                      if c.startswith(prefix) and c.endswith(suffix))
+
+    def _row(self, arch: NdsArch) -> int | None:
+        try:
+            key = format_arch(canonical_arch(arch), self.variant.family)
+        except (IndexError, TypeError, AttributeError):
+            raise ArchitectureError(f"{arch!r} is not an {self.name} architecture") from None
+        return row_index(self.table, "arch").get(key)
+
+    def query(self, arch: NdsArch, task: str, fidelity: int | None = None) -> Result:
+        fidelity = self.check(task, fidelity)
+        row = self._row(arch)
+        column = self.table.columns.get(column_name(self.variant.dataset, fidelity, METRIC))
+        if row is None or column is None or math.isnan(column[row]):
+            return Result.failed(f"the {self.name} table holds no {fidelity}-epoch result for this architecture (NDS "
+                                 "sampled ~5,000 networks; keep to them with --space-opt table_only=true, or "
+                                 "evaluate others with --evaluator proxy or train)", cost_estimated=True)
+        metrics = {METRIC: float(column[row])}
+        for key, name in (("params", "params_m"), ("flops", "flops_m")):
+            value = float(self.table.columns[key][row])
+            if not math.isnan(value):
+                metrics[name] = value / 1e6
+        return Result(metrics=metrics, cost=0.0, cost_estimated=True)
+
+    def cells(self) -> list[NdsArch]:
+        return _cells(self.table, self.variant.name)
+
+    def holds(self, archs: Sequence[NdsArch]) -> list[bool]:
+        return [self._row(a) is not None for a in archs]
+
+    def proxy_names(self, task: str) -> list[str]:
+        self.task(task)
+        return [k for k in ("params", "flops") if not np.isnan(self.table.columns[k]).all()]
+
+    def proxy_scores(self, archs: Sequence[NdsArch], proxy: str, task: str) -> np.ndarray:
+        if proxy not in self.proxy_names(task):
+            return super().proxy_scores(archs, proxy, task)
+        column = self.table.columns[proxy]
+        return np.array([np.nan if r is None else column[r] for r in map(self._row, archs)], dtype=np.float64)
+
+    @classmethod
+    def recognise_source(cls, path: Path) -> str | None:
+        """An NDS file of this variant: by its published name, or by its ops for a renamed CIFAR-10 file."""
+        head = head_text(path)
+        if not looks_like_nds(head):
+            return None
+        named = variant_of_file(path.name)
+        if named is not None:
+            return f"NDS results of the {named.name} space ({named.file_name})" if named == cls.variant else None
+        plain = not (cls.variant.imagenet or cls.variant.fixed_width_depth)
+        if plain and infer_family(head) == cls.variant.family:
+            return (f"NDS results whose cells are {cls.variant.family.name} cells (the name does not say which "
+                    f"variant; read as {cls.variant.file_name}, or import with --space <variant>)")
+        return None
+
+    @classmethod
+    def import_files(cls, paths: Sequence[Path]) -> Table:
+        return [Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant)
+                for p in paths][-1]  # each file holds the whole variant: the last one given wins
+
+
+def _variant_benchmark(variant: Variant) -> type[NdsBenchmark]:
+    data = "ImageNet" if variant.imagenet else "CIFAR-10"
+    fixed = ", width and depth fixed" if variant.fixed_width_depth else ""
+    task = Task(variant.dataset, metric=METRIC,
+                description=f"{data} test accuracy % after each epoch (NDS has no validation split{fixed})")
+    doc = f"NDS {variant.family.file_stem} cells on {data}{fixed} ({variant.file_name})."
+    class_name = "NdsBenchmark_" + variant.name[4:].replace("-", "_")  # a module attribute, so instances pickle
+    attrs = {"__doc__": doc, "__module__": __name__, "__qualname__": class_name, "name": variant.name,
+             "variant": variant, "tasks": (task,), "table_file": f"{variant.name}.npz"}
+    cls = globals()[class_name] = type(class_name, (NdsBenchmark,), attrs)
+    return register_benchmark(variant.name)(cls)
+
+
+BENCHMARK_CLASSES: dict[str, type[NdsBenchmark]] = {name: _variant_benchmark(v) for name, v in VARIANTS.items()}

@@ -1,0 +1,135 @@
+"""Reading the published NDS result files into nasloop's table.
+
+An NDS file is a JSON list of trained networks (a few, such as the ImageNet ones, split it into
+``{"top": [...], "mid": [...]}``). Each record has ``net`` (``genotype`` with ``normal``,
+``normal_concat``, ``reduce``, ``reduce_concat``; ``width``; ``depth``; ``aux``...), the test
+top-1 error after every epoch (``test_ep_top1``, %), ``params`` and ``flops``, plus per-iteration
+training curves that are not kept. NDS reports no validation split: the table's accuracy is the
+test accuracy, ``100 - error``, after each epoch (the fidelities).
+
+A network sampled twice is one row whose accuracies are the mean of its runs (``runs`` counts
+them). Files are untrusted: only JSON is read, every record is checked, and a record that does
+not fit the family is named in one line instead of being skipped.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...engine.data.table import Table, column_name
+from ...engine.errors import ArchitectureError, DataError
+from .arch import canonical_arch, format_arch, from_genotype
+from .families import FAMILIES, Family, Variant
+
+HOW_TO_GET = ("download the NDS data (the 'data' link of github.com/facebookresearch/nds, nds_data.zip), then run "
+              "'nasloop data import --space nds <Family>.json'")
+_OP_NAME = re.compile(r'\[\s*"([a-z0-9_]+)"\s*,\s*\d+\s*\]')
+_FIRST_NORMAL = re.compile(r'"normal"\s*:\s*\[((?:\s*\[\s*"[a-z0-9_]+"\s*,\s*\d+\s*\]\s*,?)*)\]')
+
+
+def looks_like_nds(head: str) -> bool:
+    """Whether the start of a file is an NDS cell-family result list (judged by content)."""
+    start = head.lstrip()[:16]
+    return (start.startswith("[") or start.startswith('{"top"') or start.startswith('{"mid"')) and \
+        '"genotype"' in head and '"normal_concat"' in head
+
+
+def infer_family(head: str) -> Family | None:
+    """The family whose ops and node count fit the records at the start of a file (the smallest such op set)."""
+    first = _FIRST_NORMAL.search(head)
+    if first is None:
+        return None
+    nodes = len(_OP_NAME.findall(first.group(0))) // 2
+    seen = set(_OP_NAME.findall(head))
+    fits = [f for f in FAMILIES.values() if f.nodes == nodes and seen <= set(f.ops)]
+    return min(fits, key=lambda f: len(f.ops)) if fits else None
+
+
+def _records(path: Path) -> list[Any]:
+    try:
+        with open(path, "rb") as fh:
+            zipped = fh.read(2) == b"\x1f\x8b"
+        with (gzip.open(path, "rt", encoding="utf-8") if zipped else open(path, encoding="utf-8")) as fh:
+            data = json.load(fh)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise DataError(f"{path} is not readable NDS JSON ({type(exc).__name__}: {str(exc)[:80]}); "
+                        f"replace the file ({HOW_TO_GET})") from None
+    if isinstance(data, dict) and set(data) <= {"top", "mid"} and all(isinstance(v, list) for v in data.values()):
+        data = [r for part in ("top", "mid") for r in data.get(part, [])]
+    if not isinstance(data, list) or not data:
+        raise DataError(f"{path} holds no NDS records (a JSON list of trained networks); {HOW_TO_GET}")
+    return data
+
+
+def _errors(record: dict, where: str) -> list[float]:
+    errors = record.get("test_ep_top1")
+    if (not isinstance(errors, list) or not errors
+            or not all(isinstance(e, (int, float)) and not isinstance(e, bool) and 0 <= e <= 100 for e in errors)):
+        raise DataError(f"{where}: test_ep_top1 must be a list of per-epoch top-1 errors in [0, 100], got "
+                        f"{str(errors)[:60]}")
+    return [float(e) for e in errors]
+
+
+def _count(record: dict, key: str, where: str) -> float:
+    value = record.get(key)
+    if value is None:
+        return float("nan")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        raise DataError(f"{where}: {key} must be a non-negative number, got {value!r}")
+    return float(value)
+
+
+def _mean(runs: np.ndarray) -> np.ndarray:
+    """Per column, the mean over the runs that have a value (NaN where none has)."""
+    counts = (~np.isnan(runs)).sum(axis=0)
+    return np.where(counts > 0, np.nansum(runs, axis=0) / np.maximum(counts, 1), np.nan)
+
+
+def import_nds(path: Path, variant: Variant) -> Table:
+    """The records of one NDS file as ``variant``'s table: one row per canonical architecture."""
+    family, task = variant.family, variant.dataset
+    rows: dict[str, dict[str, Any]] = {}
+    records = _records(path)
+    for i, record in enumerate(records):
+        where = f"{path.name} record {i}"
+        net = record.get("net") if isinstance(record, dict) else None
+        if not isinstance(net, dict):
+            raise DataError(f"{where} has no 'net' mapping; this is not an NDS cell-family file ({HOW_TO_GET})")
+        try:
+            arch = canonical_arch(from_genotype(net.get("genotype"), net.get("width"), net.get("depth"), family,
+                                                where=f"{where}: "))
+        except ArchitectureError as exc:
+            raise DataError(f"{exc}; the records are not {family.name} cells: if the file is another family's, "
+                            "give it that family's published name (DARTS.json, ENAS_in.json...) or its --space") from None
+        row = rows.setdefault(format_arch(arch, family), {"arch": arch, "errors": [], "params": [], "flops": []})
+        row["errors"].append(_errors(record, where))
+        row["params"].append(_count(record, "params", where))
+        row["flops"].append(_count(record, "flops", where))
+    archs = sorted(rows)
+    epochs = max(len(e) for row in rows.values() for e in row["errors"])
+    columns: dict[str, np.ndarray] = {"arch": np.asarray(archs)}
+    accuracy = np.full((len(archs), epochs), np.nan)
+    for r, arch in enumerate(archs):
+        runs = rows[arch]["errors"]
+        padded = np.full((len(runs), epochs), np.nan)
+        for k, errors in enumerate(runs):
+            padded[k, :len(errors)] = errors
+        accuracy[r] = 100.0 - _mean(padded)
+    for epoch in range(epochs):
+        columns[column_name(task, epoch + 1, "test_accuracy")] = accuracy[:, epoch]
+    for key in ("params", "flops"):
+        columns[key] = np.array([_mean(np.array(rows[a][key])[:, None])[0] for a in archs])
+    columns["runs"] = np.array([len(rows[a]["errors"]) for a in archs], dtype=np.int64)
+    widths = sorted({row["arch"].width for row in rows.values()})
+    depths = sorted({row["arch"].depth for row in rows.values()})
+    found = (f"{len(records)} trained networks, {len(archs)} distinct, {epochs} epochs; widths "
+             f"{', '.join(map(str, widths))}; depths {', '.join(map(str, depths))}")
+    return Table(columns, {"benchmark": variant.name, "key": "arch", "source": path.name, "found": found,
+                           "accuracy": "test accuracy: NDS reports no validation split",
+                           "cost": "unknown: the source's timings are per iteration, not per network"})

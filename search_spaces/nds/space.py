@@ -1,0 +1,193 @@
+"""The NDS search spaces (``--space nds-darts``, ``nds-enas``, ``nds-pnas``, ``nds-nasnet``, ``nds-amoeba``,
+each also ``-in`` for ImageNet, and ``nds-darts-fix-w-d``, ``nds-enas-fix-w-d``, ``nds-pnas-fix-w-d``).
+
+An architecture is a normal and a reduction cell of the family plus the network's width and depth
+(:mod:`.arch`). With the tabular evaluator a space keeps to its table's networks (``table_only``,
+on then by default), and its width and depth choices are the table's; otherwise the whole family
+is open and ``widths`` / ``depths`` set the choices (NNI's NDS defaults: 16, 24, 32 and 4 to 20
+cells). ``to_module`` builds the network NDS trained (:mod:`.network`).
+
+Encodings: ``onehot`` (per cell and node, each of the two pairs in sorted order: its input and op
+one-hot; then width and depth one-hot over the choices) and ``graph``, the unified form of the
+DARTS space generalised to any node count: the input, each cell's op nodes and its concatenation
+(reading only the cell's output nodes), the output. The graph holds the cells; width and depth
+enter a predictor through ``onehot``. Ops that are the same operation as another space's share its
+token (the DARTS ops with NB301's, 1x1 and 3x3 convolutions with NB201's...).
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar, Iterator
+
+import numpy as np
+
+from ...engine.context import RunContext
+from ...engine.errors import ConfigError
+from ...engine.options import Depth, Width
+from ...engine.registry import register_search_space
+from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
+from .arch import (NdsArch, canonical_arch, check_arch, format_arch, neighbours, output_nodes, parse_arch,
+                   sample_arch)
+from .families import CIFAR_DEPTHS, CIFAR_WIDTHS, VARIANTS, Variant
+
+MUTATION_TRIES = 50  # edits tried before a table-bound mutation takes a random table network instead
+SAME_OPS = {"input": "input", "output": "output", "skip_connect": "skip", "max_pool_3x3": "max_pool3x3",
+            "avg_pool_3x3": "avg_pool3x3", "conv_1x1": "conv1x1", "conv_3x3": "conv3x3",
+            "sep_conv_3x3": "sep_conv3x3", "sep_conv_5x5": "sep_conv5x5", "dil_conv_3x3": "dil_conv3x3",
+            "dil_conv_5x5": "dil_conv5x5", "concat": "concat"}
+
+
+class NdsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
+    """One NDS variant's cells, width and depth; ``table_only`` keeps to the networks its table holds."""
+
+    variant: ClassVar[Variant]
+    vector_encodings = ("onehot",)
+    graph_encodings = ("graph",)
+
+    def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
+                 widths: list[Width] | None = None, depths: list[Depth] | None = None) -> None:
+        context = context or RunContext()
+        self.family = self.variant.family
+        self.table_only = context.lookup if table_only is None else table_only
+        self._table = (context.benchmark or _benchmark(self.variant.name, context.data_dir)) if self.table_only else None
+        held = self._cells() if self._table is not None else []
+        if widths is None:
+            widths = sorted({a.width for a in held}) or self._default(CIFAR_WIDTHS, "widths")
+        if depths is None:
+            depths = sorted({a.depth for a in held}) or self._default(CIFAR_DEPTHS, "depths")
+        if min(depths) < 3:
+            raise ConfigError(f"option depths must be at least 3 each (two reduction cells and a normal one), got "
+                              f"{depths}")
+        self.widths, self.depths = tuple(sorted(set(widths))), tuple(sorted(set(depths)))
+
+    def _default(self, choices: tuple[int, ...], option: str) -> list[int]:
+        if self.variant.fixed_width_depth:
+            raise ConfigError(f"{self.name} fixes width and depth to its table's; without the table give them: "
+                              f"--space-opt {option}=[...]")
+        return list(choices)
+
+    # --- string form and identity ----------------------------------------------------------------
+    def parse(self, text: str) -> NdsArch:
+        return parse_arch(text, self.family)
+
+    def format(self, arch: NdsArch) -> str:
+        return format_arch(self.validate(arch), self.family)
+
+    def validate(self, arch: Any) -> NdsArch:
+        return check_arch(arch, self.family)
+
+    def hash(self, arch: NdsArch) -> str:
+        return self.format(arch)
+
+    def functional_hash(self, arch: NdsArch) -> str:
+        return format_arch(self.canonical(arch), self.family)
+
+    def canonical(self, arch: NdsArch) -> NdsArch:
+        """Each node's two (input, op) pairs in sorted order: the node sums them."""
+        return canonical_arch(self.validate(arch))
+
+    # --- drawing and moving ------------------------------------------------------------------
+    def sample(self, rng: np.random.Generator) -> NdsArch:
+        if self._table is None:
+            return sample_arch(rng, self.family, self.widths, self.depths)
+        cells = self._cells()
+        return cells[int(rng.integers(len(cells)))]
+
+    def mutate(self, arch: NdsArch, rng: np.random.Generator) -> NdsArch:
+        """One random edit (an op, an input, the width or the depth); inside the table when bound to it.
+
+        The table holds ~5,000 networks of a space of ~10^20, so an edit rarely lands in it: after
+        :data:`MUTATION_TRIES` misses a random table network is taken (as NB101 and DARTS do).
+        """
+        arch = self.validate(arch)
+        near = neighbours(arch, self.family, self.widths, self.depths)
+        if self._table is None:
+            return near[int(rng.integers(len(near)))]
+        for _ in range(MUTATION_TRIES):
+            child = near[int(rng.integers(len(near)))]
+            if self._table.holds([child])[0]:
+                return child
+        while True:
+            other = self.sample(rng)
+            if canonical_arch(other) != canonical_arch(arch):
+                return other
+
+    def neighbours(self, arch: NdsArch) -> list[NdsArch]:
+        near = neighbours(self.validate(arch), self.family, self.widths, self.depths)
+        if self._table is None:
+            return near
+        return [a for a, held in zip(near, self._table.holds(near)) if held]
+
+    @property
+    def size(self) -> int | None:
+        """The table's network count when bound to it; the whole family is not enumerated."""
+        return None if self._table is None else len(self._cells())
+
+    def enumerate(self) -> Iterator[NdsArch]:
+        if self._table is None:
+            raise ConfigError(f"the whole {self.name} space is not enumerated; keep to its table with "
+                              "--space-opt table_only=true")
+        return iter(self._cells())
+
+    def _cells(self) -> list[NdsArch]:
+        return self._table.cells()
+
+    # --- encodings and networks ------------------------------------------------------------------
+    def _encode(self, arch: NdsArch, kind: str) -> Any:
+        arch = self.canonical(arch)
+        if kind == "onehot":
+            inputs, ops = self.family.nodes + 1, len(self.family.ops)
+            cells = np.zeros((2, 2 * self.family.nodes, inputs + ops), dtype=np.float32)
+            for c, cell in enumerate(arch[:2]):
+                for i, (source, op) in enumerate(cell):
+                    cells[c, i, source] = cells[c, i, inputs + op] = 1.0
+            size = np.zeros(len(self.widths) + len(self.depths), dtype=np.float32)
+            if arch.width in self.widths:
+                size[self.widths.index(arch.width)] = 1.0
+            if arch.depth in self.depths:
+                size[len(self.widths) + self.depths.index(arch.depth)] = 1.0
+            return np.concatenate([cells.ravel(), size])
+        return self._graph(arch)
+
+    def _graph(self, arch: NdsArch) -> GraphEncoding:
+        ops = [self.token("input")]
+        links: list[tuple[int, int]] = []
+        inputs = (0, 0)  # what cell inputs 0 and 1 are: the input node for the normal cell
+        for cell in arch[:2]:
+            first = len(ops)  # op node of pair i is first + i
+            for i, (source, op) in enumerate(cell):
+                ops.append(self.token(self.family.ops[op]))
+                feeders = [inputs[source]] if source < 2 else [first + 2 * (source - 2), first + 2 * (source - 2) + 1]
+                links += [(f, first + i) for f in feeders]
+            ops.append(self.token("concat"))
+            concat = len(ops) - 1
+            links += [(first + 2 * (n - 2) + k, concat) for n in output_nodes(cell, self.family) for k in (0, 1)]
+            inputs = (0, concat)
+        ops.append(self.token("output"))
+        links.append((len(ops) - 2, len(ops) - 1))
+        return GraphEncoding(ops=tuple(ops), edges=np.asarray(sorted(set(links)), dtype=np.int64).T)
+
+    def to_module(self, arch: NdsArch, num_classes: int = 10):
+        from .network import NdsNetwork
+
+        return NdsNetwork(self.validate(arch), self.family, num_classes=num_classes, imagenet=self.variant.imagenet)
+
+
+def _benchmark(name: str, data_dir: str | None):
+    from .benchmark import BENCHMARK_CLASSES
+
+    return BENCHMARK_CLASSES[name](data_dir)
+
+
+def _variant_space(variant: Variant) -> type[NdsSpace]:
+    class_name = "NdsSpace_" + variant.name[4:].replace("-", "_")  # a module attribute, so instances pickle
+    data = "ImageNet" if variant.imagenet else "CIFAR-10"
+    fixed = ", width and depth fixed" if variant.fixed_width_depth else ""
+    attrs = {"__doc__": f"NDS {variant.family.file_stem} cells with width and depth, on {data}{fixed}.",
+             "__module__": __name__, "__qualname__": class_name, "name": variant.name, "variant": variant,
+             "benchmark": variant.name, "graph_ops": ("input", *variant.family.ops, "concat", "output"),
+             "same_ops": {k: v for k, v in SAME_OPS.items() if k in ("input", "output", "concat", *variant.family.ops)}}
+    cls = globals()[class_name] = type(class_name, (NdsSpace,), attrs)
+    return register_search_space(variant.name)(cls)
+
+
+SPACE_CLASSES: dict[str, type[NdsSpace]] = {name: _variant_space(v) for name, v in VARIANTS.items()}

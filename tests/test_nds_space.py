@@ -1,0 +1,174 @@
+"""The NDS spaces: families, architecture forms, networks, reading the published files, and search."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from nasloop.engine import cli
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.data.table import Table
+from nasloop.engine.errors import ArchitectureError
+from nasloop.engine.registry import BENCHMARKS, SEARCH_SPACES
+from nasloop.engine.search import search
+from nasloop.engine.store import RunStore
+from nasloop.search_spaces.darts.genotype import EXAMPLE
+from nasloop.search_spaces.darts.space import DartsSpace
+from nasloop.search_spaces.nds.arch import NdsArch, output_nodes
+from nasloop.search_spaces.nds.families import FAMILIES, VARIANTS
+
+from .nds_fixture import EPOCHS, nds_records, write_nds_file
+
+UNBOUND = {"widths": [8, 16], "depths": [4, 5]}
+
+
+def test_every_published_variant_is_a_space_and_a_benchmark():
+    names = set(VARIANTS)
+    assert {"nds-darts", "nds-enas", "nds-pnas", "nds-nasnet", "nds-amoeba", "nds-amoeba-in",
+            "nds-pnas-fix-w-d"} <= names and len(names) == 13
+    assert names <= set(SEARCH_SPACES.names()) and names <= set(BENCHMARKS.names())
+    assert VARIANTS["nds-enas-fix-w-d"].file_name == "ENAS_fix-w-d.json"
+    assert {f.name: (len(f.ops), f.nodes, f.output) for f in FAMILIES.values()} == {
+        "darts": (7, 4, "all"), "enas": (5, 5, "loose_end"), "pnas": (8, 5, "all"),
+        "nasnet": (13, 5, "loose_end"), "amoeba": (8, 5, "loose_end")}
+
+
+@pytest.mark.parametrize("name", ["nds-darts", "nds-enas", "nds-pnas", "nds-nasnet", "nds-amoeba"])
+def test_architectures_round_trip_and_build_networks_that_run(name):
+    space = SEARCH_SPACES.get(name)(**UNBOUND)
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        arch = space.sample(rng)
+        assert space.parse(space.format(arch)) == arch
+        assert space.mutate(arch, rng) != arch
+    arch = space.sample(rng)
+    out = space.to_module(arch)(torch.randn(2, 3, 32, 32))
+    assert out.shape == (2, 10) and torch.isfinite(out).all()
+    near = space.neighbours(arch)
+    family = space.family
+    assert len(near) == 2 * sum(len(family.ops) - 1 + i // 2 + 1 for i in range(2 * family.nodes)) + 1 + 1
+
+
+def test_the_darts_family_is_the_darts_network_and_imagenet_variants_take_imagenet_images():
+    darts = SEARCH_SPACES.get("nds-darts")(**UNBOUND)
+    model = darts.to_module(NdsArch(EXAMPLE[0], EXAMPLE[1], 36, 20))
+    assert sum(p.numel() for p in model.parameters()) == 3_349_342  # DARTS-V2, as the darts space builds it
+    nasnet = SEARCH_SPACES.get("nds-nasnet-in")(**UNBOUND)
+    arch = nasnet.sample(np.random.default_rng(3))
+    out = nasnet.to_module(arch, num_classes=1000)(torch.randn(1, 3, 64, 64))
+    assert out.shape == (1, 1000)
+
+
+def test_loose_end_cells_output_the_nodes_nothing_reads_and_the_graph_says_so():
+    enas = SEARCH_SPACES.get("nds-enas")(**UNBOUND)
+    cell = ((0, 1), (1, 1), (2, 0), (1, 2), (3, 3), (0, 0), (2, 4), (1, 1), (5, 0), (0, 2))
+    assert output_nodes(cell, enas.family) == [4, 6]  # nodes 0 (state 2), 1 (3) and 3 (5) are read
+    arch = NdsArch(cell, cell, 8, 4)
+    graph = enas.encode(arch, "graph")
+    concat = graph.ops.index("shared/concat")
+    assert sorted(graph.edges[0][graph.edges[1] == concat].tolist()) == [5, 6, 9, 10]  # pairs 4, 5, 8, 9
+    assert (graph.edges[0] < graph.edges[1]).all()
+    # The DARTS family and the DARTS space read the same ops with the same tokens.
+    darts_tokens = set(DartsSpace().encode(EXAMPLE, "graph").ops)
+    nds_tokens = set(SEARCH_SPACES.get("nds-darts")(**UNBOUND).encode(NdsArch(EXAMPLE[0], EXAMPLE[1], 8, 4),
+                                                                        "graph").ops)
+    assert darts_tokens == nds_tokens
+
+
+@pytest.mark.parametrize("text,message", [
+    ("Genotype(normal=[('sep_conv_3x3', 0)], reduce=[]) width=16 depth=8", "lists 8 (input, op) pairs"),
+    ("Genotype(normal=[], reduce=[])", "states its width and depth"),
+    ('{"genotype": {"normal": [["conv_9x9", 0]], "reduce": []}, "width": 16, "depth": 8}', "with an op of the darts"),
+    ("__import__('os').system('true')", "is not an NDS architecture"),
+])
+def test_malformed_architectures_are_one_line_errors(text, message):
+    with pytest.raises(ArchitectureError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        SEARCH_SPACES.get("nds-darts")(**UNBOUND).parse(text)
+
+
+def test_the_published_net_object_parses_and_a_wrong_concat_is_named():
+    record = nds_records("nds-amoeba", 1, seed=4)[0]
+    space = SEARCH_SPACES.get("nds-amoeba")(**UNBOUND)
+    arch = space.parse(json.dumps(record["net"]))
+    assert arch.width == record["net"]["width"] and len(arch.normal) == 10
+    record["net"]["genotype"]["normal_concat"] = [2, 3, 4, 5, 6]
+    with pytest.raises(ArchitectureError, match="normal_concat is"):
+        space.parse(json.dumps(record["net"]))
+
+
+@pytest.fixture(scope="module")
+def nds_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("nds")
+    records = nds_records("nds-darts", 60, seed=0)
+    records.append(json.loads(json.dumps(records[0])))  # the same network trained twice
+    records[-1]["test_ep_top1"] = [e + 2.0 for e in records[0]["test_ep_top1"]]
+    write_nds_file(folder / "DARTS.json", records)
+    write_nds_file(folder / "NASNet_in.json.gz", nds_records("nds-nasnet-in", 12, seed=1), split=True)
+    return folder
+
+
+def test_data_import_recognises_each_file_and_names_what_it_found(nds_dir, tmp_path, capsys):
+    out = tmp_path / "tables"
+    assert cli.main(["data", "import", "--space", "nds", str(nds_dir / "DARTS.json"), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "NDS results of the nds-darts space (DARTS.json)" in printed
+    assert f"61 trained networks, 60 distinct, {EPOCHS} epochs; widths 8, 16; depths 4, 5" in printed
+    assert cli.main(["data", "import", "--space", "nds", str(nds_dir / "NASNet_in.json.gz"), "--out", str(out)]) == 0
+    assert "nds-nasnet-in" in capsys.readouterr().out and (out / "nds-nasnet-in.npz").is_file()
+    table = Table.load(out / "nds-darts.npz")
+    assert table.meta["accuracy"].startswith("test accuracy") and int(table.columns["runs"].max()) == 2
+    renamed = nds_dir / "my_darts_runs.json"
+    renamed.write_bytes((nds_dir / "DARTS.json").read_bytes())
+    assert cli.main(["data", "import", "--space", "nds", str(renamed), "--out", str(out)]) == 0
+    assert "are darts cells" in capsys.readouterr().out
+    # A file of another family is named with the space it belongs to ...
+    assert cli.main(["data", "import", "--space", "nds-enas", str(nds_dir / "DARTS.json"), "--out", str(out)]) == 2
+    assert "not nds-enas; import it with --space nds-darts" in capsys.readouterr().err
+    # ... and records that do not fit the family their file name claims are one line naming the record.
+    misnamed = tmp_path / "ENAS.json"
+    misnamed.write_bytes((nds_dir / "DARTS.json").read_bytes())
+    assert cli.main(["data", "import", "--space", "nds", str(misnamed), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "ENAS.json record 0" in error and "with an op of the enas family" in error and error.count("\n") == 1
+
+
+def test_the_table_serves_test_accuracy_per_epoch_with_duplicates_averaged(nds_dir):
+    bench = BENCHMARKS.get("nds-darts")(nds_dir)
+    records = json.loads((nds_dir / "DARTS.json").read_text())
+    space = SEARCH_SPACES.get("nds-darts")(**UNBOUND)
+    twice = space.parse(json.dumps(records[0]["net"]))
+    result = bench.query(twice, "cifar10")
+    assert result.metrics["test_accuracy"] == pytest.approx(100 - records[0]["test_ep_top1"][-1] - 1.0)
+    assert result.metrics["params_m"] == pytest.approx(records[0]["params"] / 1e6)
+    once = space.parse(json.dumps(records[5]["net"]))
+    assert bench.query(once, "cifar10", fidelity=3).metrics["test_accuracy"] == pytest.approx(
+        100 - records[5]["test_ep_top1"][2])
+    assert bench.fidelities("cifar10") == list(range(1, EPOCHS + 1)) and len(bench.cells()) == 60
+    assert not bench.query(space.sample(np.random.default_rng(9)), "cifar10").ok
+
+
+def test_a_tabular_search_keeps_to_the_table_and_finds_its_best_network(nds_dir, tmp_path):
+    summary = search(SearchConfig(space="nds-darts", strategy="evolution", budget=60, seed=0,
+                                  data_dir=str(nds_dir), run_dir=str(tmp_path / "run")))
+    assert summary["evaluations"] == 60 and summary["failed"] == 0
+    bench = BENCHMARKS.get("nds-darts")(nds_dir)
+    assert summary["best"]["score"] == pytest.approx(bench.optimum("cifar10"))
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        assert all("test_accuracy" in t.result.metrics for t in store.evaluations())
+    space = SEARCH_SPACES.get("nds-darts")(build_context_for(nds_dir))
+    assert space.widths == (8, 16) and space.depths == (4, 5) and space.size == 60
+
+
+def build_context_for(folder):
+    from nasloop.engine.assemble import build_context
+
+    return build_context(SEARCH_SPACES.get("nds-darts"), "cifar10", str(folder), lookup=True)
+
+
+def test_fixed_width_depth_spaces_need_the_table_or_explicit_choices():
+    with pytest.raises(Exception, match="fixes width and depth"):
+        SEARCH_SPACES.get("nds-pnas-fix-w-d")()
+    space = SEARCH_SPACES.get("nds-pnas-fix-w-d")(widths=[16], depths=[8])
+    assert {space.sample(np.random.default_rng(s)).width for s in range(5)} == {16}
