@@ -218,6 +218,11 @@ class SearchLoop:
             # write; a crash before it replays them exactly, since the strategy resumes from the
             # last saved state (its generator included) and proposes the same repeats again.
             return 0
+        if len(rows) == 1 and rows[0]["state"] == PENDING and self.evaluator.instant:
+            result = self.executor.evaluate_now(self.evaluator, row_archs[0], self.fidelity)
+            if result is not None:
+                self._finish_now(rows[0], row_archs[0], result)
+                return 1
         ids = self.store.record_ask(self._step, rows, self.strategy.state_dict(), repeats=self._unsaved_repeats)
         self._unsaved_repeats = 0
         for trial_id, row, arch in zip(ids, rows, row_archs):
@@ -231,6 +236,20 @@ class SearchLoop:
                 self._waiting.setdefault(original, []).append((trial_id, arch))
         return len(batch)
 
+    def _finish_now(self, row: dict, arch: Arch, result: Result) -> None:
+        """An instant evaluation (a table lookup, run serially): its ask, its result and the strategy's
+        state after both are one write. A crash before that write (a failing tell included) leaves the
+        state before the ask, from which the strategy proposes the same architecture again: the
+        lookup is repeated, nothing is lost, and resume stays exact."""
+        known = _Known(-1, result, self.scores(result))
+        self.strategy.tell([self._observation(arch, known)])
+        row.update(state=DONE, result=result, score=known.score, told=True)
+        (trial_id,) = self.store.record_ask(self._step, [row], self.strategy.state_dict(),
+                                            repeats=self._unsaved_repeats)
+        self._unsaved_repeats = 0
+        self._started += 1
+        self._note_finished(row["key"], _Known(trial_id, result, known.scores), result)
+
     def _complete(self, trial_id: int, result: Result) -> None:
         known = _Known(trial_id, result, self.scores(result))
         arch, key = self._running.pop(trial_id)
@@ -243,6 +262,9 @@ class SearchLoop:
         self.store.record_result(trial_id, result, known.score, tell=(
             self._step, [t for t, _, _ in told], self.strategy.state_dict(), self._unsaved_repeats))
         self._unsaved_repeats = 0
+        self._note_finished(key, known, result)
+
+    def _note_finished(self, key: str, known: _Known, result: Result) -> None:
         self._known[key] = known
         self._spent += result.cost
         self._note_best(known.score)

@@ -29,6 +29,9 @@ class Evaluator(Configurable, ABC):
     plugin_kind = "evaluator"
     requires: ClassVar[tuple[Requirement, ...]] = ()
     uses_benchmark: ClassVar[bool] = False
+    instant: ClassVar[bool] = False
+    """Answers in microseconds and keeps nothing per trial (a table lookup): a serial search may then
+    store an ask and its result in one write, since a crash between them loses nothing worth keeping."""
     objective: str = "val_accuracy"
     """The metric a search optimises by default (higher is better unless ``minimize``)."""
     minimize: bool = False

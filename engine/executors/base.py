@@ -44,6 +44,11 @@ class Executor(Configurable, ABC):
     def pending(self) -> int:
         """Trials submitted and not yet returned by :meth:`wait`."""
 
+    def evaluate_now(self, evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result | None:
+        """Evaluate here and now, as :meth:`submit` then :meth:`wait` would, if this executor runs trials in
+        the caller's process one at a time; None if it does not (the loop then submits as usual)."""
+        return None
+
     def close(self) -> None:
         """Release workers; called once when the search ends."""
 

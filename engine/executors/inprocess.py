@@ -44,6 +44,11 @@ class InProcessExecutor(Executor):
     def submit(self, trial_id: int, evaluator: Evaluator, arch: Arch, fidelity: int | None) -> None:
         self._queue.append((trial_id, evaluator, arch, fidelity))
 
+    def evaluate_now(self, evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result | None:
+        if self._queue:  # keep the order: queued trials first
+            return None
+        return run_trial(evaluator, arch, fidelity)
+
     def wait(self) -> list[Completed]:
         trial_id, evaluator, arch, fidelity = self._queue.popleft()
         return [Completed(trial_id, run_trial(evaluator, arch, fidelity))]
