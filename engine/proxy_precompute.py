@@ -75,9 +75,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
 
 
 def _fields(result: Result, names: Sequence[str]) -> list[str]:
-    """The row's scores as text: empty where a proxy failed (the whole row when the first one did:
-    the proxy evaluator fails such a trial, so put a proxy defined everywhere, e.g. params, first)."""
-    if not result.ok:
-        return [""] * len(names)
+    """The row's scores as text, empty where a proxy failed (a trial whose first proxy failed keeps
+    the others' scores)."""
     values = [result.metrics.get(name) for name in names]
     return ["" if v is None or not math.isfinite(v) else repr(float(v)) for v in values]

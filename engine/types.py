@@ -37,9 +37,12 @@ class Result:
     cost_estimated: bool = False
 
     @classmethod
-    def failed(cls, reason: str, cost: float = 0.0, cost_estimated: bool = False) -> "Result":
+    def failed(cls, reason: str, cost: float = 0.0, cost_estimated: bool = False,
+               partial: Mapping[str, float] | None = None) -> "Result":
+        """A failed evaluation; ``partial`` keeps what it did measure (the proxies that did not fail)."""
         # One line, so the summary and the CLI that quote it stay one line whatever an evaluator says.
-        return cls(metrics={}, cost=cost, status=FAILED, reason=one_line(reason, 1000), cost_estimated=cost_estimated)
+        return cls(metrics=dict(partial or {}), cost=cost, status=FAILED, reason=one_line(reason, 1000),
+                   cost_estimated=cost_estimated)
 
     @property
     def ok(self) -> bool:

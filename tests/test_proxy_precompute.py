@@ -72,3 +72,14 @@ def test_bad_files_and_commands_are_one_line(folder, capsys):
     assert "--all needs a space that lists its architectures; 'nago' does not" in capsys.readouterr().err
     assert cli.main(["proxies", "--space", "nb201", "--all"]) == 2
     assert "give --out FILE" in capsys.readouterr().err
+
+
+def test_a_row_keeps_the_proxies_that_did_not_fail(folder, capsys):
+    archs = folder / "dead.txt"
+    archs.write_text(CELLS[3] + "\n")  # no input-output path: jacov is undefined, params is not
+    assert cli.main(["proxies", "--space", "nb201", *SMALL, "--archs-file", str(archs), "--proxies", "jacov,params",
+                     "--data-dir", str(folder), "--out", str(folder / "dead.csv")]) == 0
+    header, row = (folder / "dead.csv").read_text().splitlines()
+    assert header == "arch,jacov,params"
+    arch, jacov, params = row.split(",")
+    assert arch == CELLS[3] and jacov == "" and float(params) > 0

@@ -27,8 +27,8 @@ class ProxyEvaluator(Evaluator):
     """Zero-cost proxy scores as the evaluation; the search maximises the first proxy.
 
     ``proxies`` is a list of registered proxy names or one comma-separated string. A trial fails
-    (with the reason) when the objective proxy fails; another proxy that fails is left out of the
-    metrics, so one undefined secondary score does not throw away the objective. ``replicates``
+    (with the reason, keeping the other proxies' scores) when the objective proxy fails; another
+    proxy that fails is left out of the metrics, so one undefined secondary score does not throw away the objective. ``replicates``
     scores that many networks per architecture (draws of a generator point; see :mod:`.replicates`).
     """
 
@@ -68,5 +68,5 @@ class ProxyEvaluator(Evaluator):
                                proxies, inputs, targets, self.seed + draw, self.device)
         cost = sum(scored.seconds.values())
         if self.objective in scored.errors:
-            return Result.failed(scored.errors[self.objective], cost=cost)
+            return Result.failed(scored.errors[self.objective], cost=cost, partial=scored.scores)
         return Result(metrics=dict(scored.scores), cost=cost)
