@@ -10,9 +10,7 @@ training the whole space is open. ``to_module`` builds the DARTS network (``chan
 Encodings: ``onehot`` (per cell and node, each of the two pairs in sorted order: its input and
 its op, one-hot) and ``graph``, the unified ops-on-nodes form of both cells: the input, the
 normal cell's eight op nodes and its concatenation, the reduction cell's eight and its
-concatenation, the output. A normal-cell op reads the input; a reduction-cell op reading cell
-input 0 reads the input (the cell before the previous one) and input 1 the normal cell's
-concatenation; an op reading intermediate node j reads j's two op nodes, which are summed.
+concatenation, the output (:mod:`..cell_pair_graph`, shared with the NDS families).
 """
 from __future__ import annotations
 
@@ -25,6 +23,7 @@ from ...engine.errors import ConfigError
 from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
+from ..cell_pair_graph import cell_pair_graph
 from .benchmark import NB301Benchmark
 from .genotype import (NODES, OPS, DartsArch, canonical_arch, check_arch, format_arch, mutate_arch, neighbours,
                        parse_arch, sample_arch)
@@ -138,22 +137,7 @@ class DartsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         return self._graph(arch)
 
     def _graph(self, arch: DartsArch) -> GraphEncoding:
-        ops = [self.token("input")]
-        links: list[tuple[int, int]] = []
-        inputs = (0, 0)  # what cell inputs 0 and 1 are: the input node for the normal cell
-        for cell in arch:
-            first = len(ops)  # op node of pair i is first + i
-            for i, (source, op) in enumerate(cell):
-                ops.append(self.token(OPS[op]))
-                feeders = [inputs[source]] if source < 2 else [first + 2 * (source - 2), first + 2 * (source - 2) + 1]
-                links += [(f, first + i) for f in feeders]
-            ops.append(self.token("concat"))
-            concat = len(ops) - 1
-            links += [(first + i, concat) for i in range(len(cell))]
-            inputs = (0, concat)  # the reduction cell reads the input (two cells back) and the normal cell
-        ops.append(self.token("output"))
-        links.append((len(ops) - 2, len(ops) - 1))
-        return GraphEncoding(ops=tuple(ops), edges=np.asarray(sorted(set(links)), dtype=np.int64).T)
+        return cell_pair_graph(arch, OPS.__getitem__, lambda cell: list(range(2, NODES + 2)), self.token)
 
     def to_module(self, arch: DartsArch, num_classes: int = 10):
         from .network import DartsNetwork

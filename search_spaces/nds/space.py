@@ -25,6 +25,7 @@ from ...engine.errors import ConfigError
 from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
+from ..cell_pair_graph import cell_pair_graph
 from .arch import (NdsArch, canonical_arch, check_arch, format_arch, neighbours, output_nodes, parse_arch,
                    sample_arch)
 from .families import CIFAR_DEPTHS, CIFAR_WIDTHS, VARIANTS, Variant
@@ -149,22 +150,8 @@ class NdsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         return self._graph(arch)
 
     def _graph(self, arch: NdsArch) -> GraphEncoding:
-        ops = [self.token("input")]
-        links: list[tuple[int, int]] = []
-        inputs = (0, 0)  # what cell inputs 0 and 1 are: the input node for the normal cell
-        for cell in arch[:2]:
-            first = len(ops)  # op node of pair i is first + i
-            for i, (source, op) in enumerate(cell):
-                ops.append(self.token(self.family.ops[op]))
-                feeders = [inputs[source]] if source < 2 else [first + 2 * (source - 2), first + 2 * (source - 2) + 1]
-                links += [(f, first + i) for f in feeders]
-            ops.append(self.token("concat"))
-            concat = len(ops) - 1
-            links += [(first + 2 * (n - 2) + k, concat) for n in output_nodes(cell, self.family) for k in (0, 1)]
-            inputs = (0, concat)
-        ops.append(self.token("output"))
-        links.append((len(ops) - 2, len(ops) - 1))
-        return GraphEncoding(ops=tuple(ops), edges=np.asarray(sorted(set(links)), dtype=np.int64).T)
+        return cell_pair_graph(arch[:2], self.family.ops.__getitem__, lambda cell: output_nodes(cell, self.family),
+                               self.token)
 
     def to_module(self, arch: NdsArch, num_classes: int = 10):
         from .network import NdsNetwork
