@@ -239,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "nasloop's own table, e.g. nb201.npz; later files override earlier ones "
                                       "for the cells they cover.")
     imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--space", default="nb201", help="search space whose benchmark the files belong to (default nb201), or a family "
-                     "of spaces whose files say which member they are (nds)")
+    imp.add_argument("--space", default="nb201",
+                     help="search space whose benchmark the files belong to (default nb201), or a family of "
+                          "spaces whose files say which member they are (nds)")
     imp.add_argument("--out", type=Path, help="output folder (default: $NASLOOP_DATA, else ~/.cache/nasloop)")
     return parser

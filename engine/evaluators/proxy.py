@@ -28,8 +28,9 @@ class ProxyEvaluator(Evaluator):
 
     ``proxies`` is a list of registered proxy names or one comma-separated string. A trial fails
     (with the reason, keeping the other proxies' scores) when the objective proxy fails; another
-    proxy that fails is left out of the metrics, so one undefined secondary score does not throw away the objective. ``replicates``
-    scores that many networks per architecture (draws of a generator point; see :mod:`.replicates`).
+    proxy that fails is left out of the metrics, so one undefined secondary score does not throw
+    away the objective. ``replicates`` scores that many networks per architecture (draws of a
+    generator point; see :mod:`.replicates`).
     """
 
     requires = (NetworkSpace,)
