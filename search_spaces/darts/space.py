@@ -24,6 +24,7 @@ from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
 from ..cell_pair_graph import cell_pair_graph
+from ..table_bound import mutate_within
 from .benchmark import NB301Benchmark
 from .genotype import (NODES, OPS, DartsArch, canonical_arch, check_arch, format_arch, mutate_arch, neighbours,
                        parse_arch, sample_arch)
@@ -93,10 +94,10 @@ class DartsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         arch = self.validate(arch)
         if self._table is None:
             return mutate_arch(arch, rng)
-        for _ in range(MUTATION_TRIES):
-            child = mutate_arch(arch, rng)
-            if self._table.holds([child], self._task)[0]:
-                return child
+        return mutate_within(lambda: mutate_arch(arch, rng), lambda child: self._table.holds([child], self._task)[0],
+                             lambda: self._other_cell(arch, rng), MUTATION_TRIES)
+
+    def _other_cell(self, arch: DartsArch, rng: np.random.Generator) -> DartsArch:
         while True:
             other = self.sample(rng)
             if canonical_arch(other) != canonical_arch(arch):

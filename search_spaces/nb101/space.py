@@ -23,6 +23,7 @@ from ...engine.errors import ArchitectureError, ConfigError
 from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
+from ..table_bound import mutate_within
 from .benchmark import NB101Benchmark
 from .cost import canonical_cell
 from .graph import (OPS, NB101Cell, adjacency_onehot, format_cell, graph_nodes_edges, make_cell, mutate_cell,
@@ -93,10 +94,10 @@ class NB101Space(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         """
         if self._table is None:
             return mutate_cell(arch, rng)
-        for _ in range(MUTATION_TRIES):
-            child = mutate_cell(arch, rng)
-            if self._table.holds([child])[0]:
-                return child
+        return mutate_within(lambda: mutate_cell(arch, rng), lambda child: self._table.holds([child])[0],
+                             lambda: self._table_neighbour(arch, rng), MUTATION_TRIES)
+
+    def _table_neighbour(self, arch: NB101Cell, rng: np.random.Generator) -> NB101Cell:
         near = self.neighbours(arch)
         return near[int(rng.integers(len(near)))] if near else self.sample(rng)
 

@@ -37,7 +37,7 @@ class NdsArch(NamedTuple):
 
 _GENOTYPE = re.compile(r"^\s*Genotype\((?P<body>.*)\)\s*(?P<rest>.*)$", re.S)
 _FIELD = re.compile(r"\b(normal|reduce)\s*=\s*(\[[^\]]*\])")
-_SIZE = re.compile(r"^(?:[\s,;]*(width|depth)\s*=\s*(\d+))*[\s,;]*$")
+_SIZE = re.compile(r"^[\s,;]*width\s*=\s*(\d+)[\s,;]+depth\s*=\s*(\d+)[\s,;]*$")
 
 
 def output_nodes(cell: NdsCell, family: Family) -> list[int]:
@@ -120,12 +120,11 @@ def parse_arch(text: str, family: Family) -> NdsArch:
                 raise ArchitectureError("an NDS net object is a JSON mapping")
             return from_genotype(net.get("genotype"), net.get("width"), net.get("depth"), family)
         match = _GENOTYPE.match(stripped)
-        sizes = _SIZE.match(match.group("rest")) if match else None
-        if match is None or sizes is None:
+        if match is None:
             raise ArchitectureError(f"{stripped[:80]!r} is not an NDS architecture; write Genotype(normal=[('op', "
                                     "input), ...], reduce=[...]) width=16 depth=20, or give an NDS net object")
-        found = dict(re.findall(r"(width|depth)\s*=\s*(\d+)", match.group("rest")))
-        if set(found) != {"width", "depth"}:
+        sizes = _SIZE.match(match.group("rest"))
+        if sizes is None:
             raise ArchitectureError("an NDS architecture states its width and depth after the genotype: "
                                     "Genotype(...) width=16 depth=20")
         fields = dict(_FIELD.findall(match.group("body")))
@@ -133,7 +132,7 @@ def parse_arch(text: str, family: Family) -> NdsArch:
             raise ArchitectureError("an NDS genotype needs normal=[...] and reduce=[...]")
         genotype = {name: [list(e) if isinstance(e, tuple) else e for e in ast.literal_eval(fields[name])]
                     for name in CELLS}
-        return from_genotype(genotype, int(found["width"]), int(found["depth"]), family)
+        return from_genotype(genotype, int(sizes.group(1)), int(sizes.group(2)), family)
     except ArchitectureError:
         raise
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:

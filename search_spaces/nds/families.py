@@ -44,9 +44,6 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                                 "max_pool_3x3", "dil_sep_conv_3x3", "conv_7x1_1x7"), 5, "loose_end"),
 )}
 
-ALL_OPS: tuple[str, ...] = tuple(dict.fromkeys(op for f in FAMILIES.values() for op in f.ops))
-"""Every op of any family, each once: the graph encodings' op names."""
-
 CIFAR_WIDTHS = (16, 24, 32)
 CIFAR_DEPTHS = (4, 8, 12, 16, 20)
 """The width and depth choices NNI's NDS spaces default to; a bound table's own values replace them."""

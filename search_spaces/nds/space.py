@@ -26,6 +26,7 @@ from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
 from ..cell_pair_graph import cell_pair_graph
+from ..table_bound import mutate_within
 from .arch import (NdsArch, canonical_arch, check_arch, format_arch, neighbours, output_nodes, parse_arch,
                    sample_arch)
 from .families import CIFAR_DEPTHS, CIFAR_WIDTHS, VARIANTS, Variant
@@ -103,10 +104,10 @@ class NdsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         near = neighbours(arch, self.family, self.widths, self.depths)
         if self._table is None:
             return near[int(rng.integers(len(near)))]
-        for _ in range(MUTATION_TRIES):
-            child = near[int(rng.integers(len(near)))]
-            if self._table.holds([child])[0]:
-                return child
+        return mutate_within(lambda: near[int(rng.integers(len(near)))], lambda child: self._table.holds([child])[0],
+                             lambda: self._other_network(arch, rng), MUTATION_TRIES)
+
+    def _other_network(self, arch: NdsArch, rng: np.random.Generator) -> NdsArch:
         while True:
             other = self.sample(rng)
             if canonical_arch(other) != canonical_arch(arch):
