@@ -244,8 +244,8 @@ class SearchLoop:
         known = _Known(-1, result, self.scores(result))
         self.strategy.tell([self._observation(arch, known)])
         row.update(state=DONE, result=result, score=known.score, told=True)
-        (trial_id,) = self.store.record_ask(self._step, [row], self.strategy.state_dict(),
-                                            repeats=self._unsaved_repeats)
+        trial_id = self.store.record_evaluated(self._step, row, self.strategy.state_dict(),
+                                               repeats=self._unsaved_repeats)
         self._unsaved_repeats = 0
         self._started += 1
         self._note_finished(row["key"], _Known(trial_id, result, known.scores), result)

@@ -8,7 +8,9 @@ is one transaction:
 * ask: the new trials, the count of proposals answered from earlier results, and the strategy
   state after both (an ask of nothing but such repeats is written with the next step);
 * complete: a trial's result, as soon as it arrives;
-* tell: the trials marked as told and the strategy state after the tell.
+* tell: the trials marked as told and the strategy state after the tell;
+* evaluated at once (a table lookup): ask, result and state together, committed in groups at
+  most 50 ms old (``store_writes``), since a commit per lookup made SQLite the bottleneck.
 
 After a crash at any instant the file holds a consistent prefix of those steps, so resuming
 means: restore the last strategy state, tell it the results that finished but were not yet told,
@@ -22,18 +24,18 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import DataError
+from .store_rows import RESTORE as _RESTORE, Trial, json_value, trial_of
+from .store_writes import Writes
 from .types import Result
 
 DB_NAME = "nasloop.sqlite"
 SCHEMA_VERSION = 1
 REQUIRED_TABLES = ("meta", "trials", "strategy_state")
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_RESTORE = "restore the file from a backup, or start a new run directory"
 _ENVIRONMENT_ERRORS = {8, 10, 13, 14}
 """SQLite's READONLY, IOERR, FULL and CANTOPEN: the machine's side, not damage in the store."""
 
@@ -66,33 +68,6 @@ CREATE TABLE IF NOT EXISTS strategy_state (id INTEGER PRIMARY KEY CHECK (id = 1)
 """
 
 
-@dataclass(frozen=True)
-class Trial:
-    id: int
-    step: int
-    arch: str
-    key: str
-    fidelity: int | None
-    state: str
-    duplicate_of: int | None
-    score: float | None
-    result: Result | None
-    told: bool
-    asked_at: float
-    finished_at: float | None
-
-    def as_record(self) -> dict[str, Any]:
-        """A plain dict for export (timestamps kept, result flattened)."""
-        out: dict[str, Any] = {"id": self.id, "step": self.step, "arch": self.arch, "fidelity": self.fidelity,
-                               "state": self.state, "duplicate_of": self.duplicate_of, "score": self.score,
-                               "asked_at": self.asked_at, "finished_at": self.finished_at}
-        if self.result is not None:
-            out.update(status=self.result.status, cost=self.result.cost,
-                       cost_estimated=self.result.cost_estimated, reason=self.result.reason,
-                       metrics=dict(self.result.metrics))
-        return out
-
-
 def _check_file(path: Path) -> None:
     """An existing, non-empty SQLite file, judged before SQLite opens (and could extend) it."""
     if not path.exists():
@@ -110,45 +85,6 @@ def _check_file(path: Path) -> None:
         raise DataError(f"{path} is empty (0 bytes), so not a nasloop store; {_RESTORE}")
     if header != _SQLITE_HEADER:
         raise DataError(f"{path} is not an SQLite file, so not a nasloop store; {_RESTORE}")
-
-
-def _json(path: Path, text: Any, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except (TypeError, ValueError):
-        raise DataError(f"{path} is damaged: {what} is not valid JSON; {_RESTORE}") from None
-
-
-def _number(path: Path, row: sqlite3.Row, column: str, optional: bool = True) -> Any:
-    """``row[column]`` if it is a number (or NULL where allowed); a damaged store otherwise."""
-    value = row[column]
-    if (value is None and optional) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-        return value
-    raise DataError(f"{path} is damaged: trial {row['id']!r} has {value!r} in '{column}' where a number belongs; "
-                    f"{_RESTORE}")
-
-
-def _trial(path: Path, row: sqlite3.Row) -> Trial:
-    """A trial row, every field checked: a store from outside may hold text or NULL anywhere."""
-    result = None
-    status = row["status"]
-    if status is not None:
-        if status not in ("ok", "failed"):
-            raise DataError(f"{path} is damaged: trial {row['id']!r} has status {status!r}; {_RESTORE}")
-        metrics = _json(path, row["metrics"] or "{}", f"the metrics of trial {row['id']!r}")
-        if not isinstance(metrics, dict) or not all(v is None or isinstance(v, (int, float)) for v in metrics.values()):
-            raise DataError(f"{path} is damaged: the metrics of trial {row['id']!r} are not a mapping of numbers; "
-                            f"{_RESTORE}")
-        result = Result(metrics=metrics, cost=_number(path, row, "cost", False), status=status, reason=row["reason"],
-                        cost_estimated=bool(_number(path, row, "cost_estimated")))
-    for column in ("arch", "key", "state"):
-        if not isinstance(row[column], str):
-            raise DataError(f"{path} is damaged: trial {row['id']!r} has {row[column]!r} in '{column}'; {_RESTORE}")
-    return Trial(id=_number(path, row, "id", False), step=_number(path, row, "step", False), arch=row["arch"],
-                 key=row["key"], fidelity=_number(path, row, "fidelity"), state=row["state"],
-                 duplicate_of=_number(path, row, "duplicate_of"), score=_number(path, row, "score"),
-                 result=result, told=bool(_number(path, row, "told", False)),
-                 asked_at=_number(path, row, "asked_at", False), finished_at=_number(path, row, "finished_at"))
 
 
 def _create(path: Path, meta: dict[str, Any]) -> None:
@@ -201,6 +137,7 @@ class RunStore:
             else:
                 self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self.db.row_factory = sqlite3.Row
+            self.writes = Writes(self.db)
             self._check_schema()
             if not readonly:
                 self._migrate()
@@ -230,7 +167,7 @@ class RunStore:
         if problems != ["ok"]:
             raise DataError(f"{self.path} is damaged (SQLite integrity check: {problems[0]}); {_RESTORE}")
         for key, value in self.db.execute("SELECT key, value FROM meta"):
-            _json(self.path, value, f"meta {key!r}")
+            json_value(self.path, value, f"meta {key!r}")
         config = self.get_meta("config")
         if config is not None and not isinstance(config, dict):
             raise DataError(f"{self.path} is damaged: its run configuration is not a mapping; {_RESTORE}")
@@ -251,6 +188,7 @@ class RunStore:
         return cls(Path(run_dir) / DB_NAME, create=create, readonly=readonly, meta=meta)
 
     def close(self) -> None:
+        self.writes.flush()
         self.db.close()
 
     def __enter__(self) -> "RunStore":
@@ -259,15 +197,14 @@ class RunStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _transaction(self):
-        return _Transaction(self.db)
 
     # --- meta ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> Any:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return _json(self.path, row["value"], f"meta '{key}'") if row else None
+        return json_value(self.path, row["value"], f"meta '{key}'") if row else None
 
     def set_meta(self, key: str, value: Any) -> None:
+        self.writes.flush()
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value)))
 
     # --- the loop's transactions --------------------------------------------------------
@@ -282,25 +219,45 @@ class RunStore:
         for the result.
         """
         now = time.time()
-        ids = []
-        with self._transaction():
+        with self.writes.single():
             self._count_repeats(repeats)
-            for t in trials:
-                result: Result | None = t.get("result")
-                duplicate_of = t.get("duplicate_of")
-                if t.get("duplicate_of_row") is not None:  # a duplicate of a trial asked in this batch
-                    duplicate_of = ids[t["duplicate_of_row"]]
-                cur = self.db.execute(
-                    "INSERT INTO trials (step, arch, key, fidelity, state, duplicate_of, status, score, metrics,"
-                    " cost, cost_estimated, reason, told, asked_at, finished_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (step, t["arch"], t["key"], t.get("fidelity"), t["state"], duplicate_of,
-                     result.status if result else None, t.get("score"),
-                     json.dumps(dict(result.metrics)) if result else None, result.cost if result else None,
-                     int(result.cost_estimated) if result else None, result.reason if result else None,
-                     int(bool(t.get("told"))), now, now if result else None))
-                ids.append(cur.lastrowid)
+            ids = self._insert(step, trials, now)
             self._save_state(step, strategy_state, now)
+        return ids
+
+    def record_evaluated(self, step: int, trial: dict[str, Any], strategy_state: dict[str, Any],
+                         repeats: int = 0) -> int:
+        """Insert one trial asked and evaluated at once (a table lookup), already told.
+
+        It joins the open group of such evaluations (``store_writes``), committed with the
+        strategy state given here when the group is old enough or another write comes. That
+        state is encoded then, not now (it is most of a lookup's cost otherwise), which is why
+        ``Strategy.state_dict`` returns new containers, never the strategy's live ones.
+        """
+        now = time.time()
+        with self.writes.grouped():
+            (trial_id,) = self._insert(step, [trial], now)
+            self._count_repeats(repeats)
+            self.writes.keep_state(step, strategy_state, now)
+        return trial_id
+
+    def _insert(self, step: int, trials: list[dict[str, Any]], now: float) -> list[int]:
+        ids: list[int] = []
+        for t in trials:
+            result: Result | None = t.get("result")
+            duplicate_of = t.get("duplicate_of")
+            if t.get("duplicate_of_row") is not None:  # a duplicate of a trial asked in this batch
+                duplicate_of = ids[t["duplicate_of_row"]]
+            cur = self.db.execute(
+                "INSERT INTO trials (step, arch, key, fidelity, state, duplicate_of, status, score, metrics,"
+                " cost, cost_estimated, reason, told, asked_at, finished_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (step, t["arch"], t["key"], t.get("fidelity"), t["state"], duplicate_of,
+                 result.status if result else None, t.get("score"),
+                 json.dumps(dict(result.metrics)) if result else None, result.cost if result else None,
+                 int(result.cost_estimated) if result else None, result.reason if result else None,
+                 int(bool(t.get("told"))), now, now if result else None))
+            ids.append(cur.lastrowid)
         return ids
 
     def record_result(self, trial_id: int, result: Result, score: float | None,
@@ -314,7 +271,7 @@ class RunStore:
         now = time.time()
         told_ids = tell[1] if tell is not None else []
         others = [i for i in told_ids if i != trial_id]
-        with self._transaction():
+        with self.writes.single():
             self.db.execute("UPDATE trials SET state = ?, status = ?, score = ?, metrics = ?, cost = ?,"
                             " cost_estimated = ?, reason = ?, finished_at = ?, told = ? WHERE id = ?",
                             (DONE, result.status, score, json.dumps(dict(result.metrics)), result.cost,
@@ -330,7 +287,7 @@ class RunStore:
                 self._tell(step, others, state, repeats, now)
 
     def record_tell(self, step: int, trial_ids: list[int], strategy_state: dict[str, Any], repeats: int = 0) -> None:
-        with self._transaction():
+        with self.writes.single():
             self._tell(step, trial_ids, strategy_state, repeats, time.time())
 
     def _tell(self, step: int, trial_ids: list[int], strategy_state: dict[str, Any], repeats: int,
@@ -354,14 +311,14 @@ class RunStore:
         row = self.db.execute("SELECT step, state FROM strategy_state WHERE id = 1").fetchone()
         if row is None:
             return None
-        state = _json(self.path, row["state"], "the strategy state")
+        state = json_value(self.path, row["state"], "the strategy state")
         if not isinstance(row["step"], int) or not isinstance(state, dict):
             raise DataError(f"{self.path} is damaged: the strategy state is not a step and a mapping; {_RESTORE}")
         return row["step"], state
 
     def trials(self, where: str = "", params: tuple = ()) -> list[Trial]:
         sql = "SELECT * FROM trials" + (f" WHERE {where}" if where else "") + " ORDER BY id"
-        return [_trial(self.path, r) for r in self.db.execute(sql, params)]
+        return [trial_of(self.path, r) for r in self.db.execute(sql, params)]
 
     def evaluations(self) -> list[Trial]:
         """Trials that were (or are being) really evaluated, i.e. not answered from the store."""
@@ -381,18 +338,3 @@ class RunStore:
             raise DataError(f"{self.path} is damaged: meta 'repeats_answered' is {repeats!r}; {_RESTORE}")
         counts["duplicates"] += repeats
         return counts
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on error (the connection is in autocommit mode)."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, *_: object) -> None:
-        if exc_type is None:
-            self.db.execute("COMMIT")
-        elif self.db.in_transaction:  # SQLite itself rolls back on some errors (a full disk): keep that error
-            self.db.execute("ROLLBACK")

@@ -68,7 +68,12 @@ class Strategy(Configurable, ABC):
         return {}
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything needed to continue exactly; subclasses extend it."""
+        """Everything needed to continue exactly, JSON-compatible; subclasses extend it.
+
+        It must be a snapshot built of new containers, not the strategy's live lists or dicts: the
+        store encodes the state of a group of table lookups when the group commits, after later
+        asks and tells (``engine/store_writes.py``).
+        """
         return {"rng": self.rng.bit_generator.state}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:

@@ -1,0 +1,79 @@
+"""Reading a store's rows back: every field checked, since a store from outside is not trusted."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+from .types import Result
+
+RESTORE = "restore the file from a backup, or start a new run directory"
+
+
+@dataclass(frozen=True)
+class Trial:
+    id: int
+    step: int
+    arch: str
+    key: str
+    fidelity: int | None
+    state: str
+    duplicate_of: int | None
+    score: float | None
+    result: Result | None
+    told: bool
+    asked_at: float
+    finished_at: float | None
+
+    def as_record(self) -> dict[str, Any]:
+        """A plain dict for export (timestamps kept, result flattened)."""
+        out: dict[str, Any] = {"id": self.id, "step": self.step, "arch": self.arch, "fidelity": self.fidelity,
+                               "state": self.state, "duplicate_of": self.duplicate_of, "score": self.score,
+                               "asked_at": self.asked_at, "finished_at": self.finished_at}
+        if self.result is not None:
+            out.update(status=self.result.status, cost=self.result.cost,
+                       cost_estimated=self.result.cost_estimated, reason=self.result.reason,
+                       metrics=dict(self.result.metrics))
+        return out
+
+
+def json_value(path: Path, text: Any, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        raise DataError(f"{path} is damaged: {what} is not valid JSON; {RESTORE}") from None
+
+
+def number(path: Path, row: sqlite3.Row, column: str, optional: bool = True) -> Any:
+    """``row[column]`` if it is a number (or NULL where allowed); a damaged store otherwise."""
+    value = row[column]
+    if (value is None and optional) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value
+    raise DataError(f"{path} is damaged: trial {row['id']!r} has {value!r} in '{column}' where a number belongs; "
+                    f"{RESTORE}")
+
+
+def trial_of(path: Path, row: sqlite3.Row) -> Trial:
+    """A trial row, every field checked: a store from outside may hold text or NULL anywhere."""
+    result = None
+    status = row["status"]
+    if status is not None:
+        if status not in ("ok", "failed"):
+            raise DataError(f"{path} is damaged: trial {row['id']!r} has status {status!r}; {RESTORE}")
+        metrics = json_value(path, row["metrics"] or "{}", f"the metrics of trial {row['id']!r}")
+        if not isinstance(metrics, dict) or not all(v is None or isinstance(v, (int, float)) for v in metrics.values()):
+            raise DataError(f"{path} is damaged: the metrics of trial {row['id']!r} are not a mapping of numbers; "
+                            f"{RESTORE}")
+        result = Result(metrics=metrics, cost=number(path, row, "cost", False), status=status, reason=row["reason"],
+                        cost_estimated=bool(number(path, row, "cost_estimated")))
+    for column in ("arch", "key", "state"):
+        if not isinstance(row[column], str):
+            raise DataError(f"{path} is damaged: trial {row['id']!r} has {row[column]!r} in '{column}'; {RESTORE}")
+    return Trial(id=number(path, row, "id", False), step=number(path, row, "step", False), arch=row["arch"],
+                 key=row["key"], fidelity=number(path, row, "fidelity"), state=row["state"],
+                 duplicate_of=number(path, row, "duplicate_of"), score=number(path, row, "score"),
+                 result=result, told=bool(number(path, row, "told", False)),
+                 asked_at=number(path, row, "asked_at", False), finished_at=number(path, row, "finished_at"))
