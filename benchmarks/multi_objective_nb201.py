@@ -20,6 +20,7 @@ How to run
 ----------
     .venv/bin/python benchmarks/multi_objective_nb201.py --jobs 2                      # 20 seeds, budget 200
     .venv/bin/python benchmarks/multi_objective_nb201.py --methods bo --seeds 5 --budget 100
+    .venv/bin/python benchmarks/multi_objective_nb201.py --methods bo --jobs 2 --out studies/mo-bo  # resumable
 """
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ import numpy as np
 from nasloop.engine.assemble import build_context
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.objectives import hypervolume
-from nasloop.engine.search import search
-from nasloop.engine.store import RunStore
+from nasloop.engine.search import resume, search
+from nasloop.engine.store import DB_NAME, RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -64,9 +65,13 @@ def one_run(job: tuple[str, str, int, int, str, str]) -> tuple[str, str, int, li
     options = ({"population_size": 20, "sample_size": 5, "parents": "tournament"} if method == "evolution" else
                {"population_size": 20, "parents": "frontier"} if method == "evolution-frontier" else {})
     started = time.perf_counter()
-    summary = search(SearchConfig(strategy=method.split("-")[0], budget=budget, seed=seed, data_dir=data_dir,
-                                  run_dir=f"{out}/{cost}-{method}-{seed}", strategy_options=options,
-                                  objectives=["val_accuracy:max", f"{cost}:min"]))
+    run_dir = Path(out) / f"{cost}-{method}-{seed}"
+    if (run_dir / DB_NAME).exists():  # a run of an earlier, interrupted invocation: finish it
+        summary = resume(run_dir, budget=budget)
+    else:
+        summary = search(SearchConfig(strategy=method.split("-")[0], budget=budget, seed=seed, data_dir=data_dir,
+                                      run_dir=str(run_dir), strategy_options=options,
+                                      objectives=["val_accuracy:max", f"{cost}:min"]))
     with RunStore.in_run_dir(summary["run_dir"]) as store:
         found = [(t.result.metrics["val_accuracy"], -t.result.metrics[cost]) for t in store.evaluations()
                  if t.result.ok]
@@ -80,6 +85,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--budget", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--out", help="keep the runs here; running again finishes interrupted ones and reuses "
+                        "finished ones (default: a temporary folder)")
     parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
     args = parser.parse_args()
     print("command: .venv/bin/python benchmarks/multi_objective_nb201.py " + " ".join(sys.argv[1:]))
@@ -90,7 +97,8 @@ def main() -> None:
         for name, reference in (("nadir", points.min(axis=0)), ("median", np.median(points, axis=0))):
             truth[cost, name] = (reference, hypervolume(points, reference))
     checkpoints = [c for c in CHECKPOINTS if c <= args.budget]
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as scratch:
+        out = args.out or scratch
         jobs = [(m, c, s, args.budget, args.data_dir, out) for c in costs for m in methods for s in range(args.seeds)]
         pool = ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) if args.jobs > 1 else None
         results = list(pool.map(one_run, jobs) if pool else map(one_run, jobs))
