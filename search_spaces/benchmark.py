@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
+from ..engine.data.paths import find_file
 from ..engine.data.table import Table
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import Configurable
@@ -60,6 +61,20 @@ class Benchmark(Configurable, ABC):
 
     def __init__(self, data_dir: str | os.PathLike | None = None) -> None:
         self.data_dir = str(data_dir) if data_dir else None
+        self._located: tuple[str, float] | None = None
+
+    def located(self, names: Sequence[str], missing: str) -> tuple[str, float]:
+        """(path, modification time) of the first of ``names`` in the data folders, the key under
+        which a space caches its loaded table.
+
+        Found once per benchmark object: a query reads the table several times, and finding the
+        file stats every candidate in every data folder. A new object (a new run) finds it again,
+        so a table imported since is read.
+        """
+        if self._located is None:
+            path = find_file(names, self.data_dir, missing)
+            self._located = (str(path), path.stat().st_mtime)
+        return self._located
 
     @property
     @abstractmethod
@@ -73,6 +88,9 @@ class Benchmark(Configurable, ABC):
     def __getstate__(self) -> dict[str, Any]:
         """Only the configuration travels; each process loads (and caches) the table itself."""
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _located=None)
 
     # --- tasks and fidelities ----------------------------------------------------------------
     def has_task(self, name: str) -> bool:

@@ -20,7 +20,6 @@ from typing import Sequence
 
 import numpy as np
 
-from ...engine.data.paths import find_file
 from ...engine.data.sniff import head_text
 from ...engine.data.suite_zero import HOW_TO_GET, ZC_FILE, read_suite_zero
 from ...engine.data.table import Table, row_index
@@ -94,8 +93,7 @@ class NB301Benchmark(Benchmark):
     warmup_proxies = ("params", "synflow")
 
     def _source(self) -> tuple[str, float]:
-        path = find_file((TABLE_FILE, ZC_FILE), self.data_dir, f"the NB301 cells come from {ZC_FILE}: {HOW_TO_GET}")
-        return str(path), path.stat().st_mtime
+        return self.located((TABLE_FILE, ZC_FILE), f"the NB301 cells come from {ZC_FILE}: {HOW_TO_GET}")
 
     @property
     def table(self) -> Table:

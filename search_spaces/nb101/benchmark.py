@@ -14,7 +14,6 @@ from typing import Sequence
 
 import numpy as np
 
-from ...engine.data.paths import find_file
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
 from ...engine.data.table import Table, column_name, row_index
@@ -60,8 +59,7 @@ class NB101Benchmark(Benchmark):
     formats = f"the 30k JSON ({JSON_FILE}), NASLib's nasbench_only108.pkl and nasloop's nb101.npz"
 
     def _source(self) -> tuple[str, float]:
-        path = find_file((TABLE_FILE, JSON_FILE), self.data_dir, HOW_TO_GET)
-        return str(path), path.stat().st_mtime
+        return self.located((TABLE_FILE, JSON_FILE), HOW_TO_GET)
 
     @property
     def table(self) -> Table:

@@ -12,7 +12,6 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ...engine.data.paths import find_file
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
 from ...engine.data.table import Table, column_name
@@ -80,10 +79,7 @@ class NB201Benchmark(Benchmark):
     @property
     def table(self) -> Table:
         """The table, loaded on first use (once per process and file version)."""
-        if getattr(self, "_table", None) is None:
-            path = find_file((TABLE_FILE, CSV_FILE), self.data_dir, HOW_TO_GET)
-            self._table = _load(str(path), path.stat().st_mtime)
-        return self._table
+        return _load(*self.located((TABLE_FILE, CSV_FILE), HOW_TO_GET))
 
     def _column(self, name: str) -> np.ndarray | None:
         return self.table.columns.get(name)

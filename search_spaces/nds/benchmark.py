@@ -15,7 +15,6 @@ from typing import ClassVar, Sequence
 
 import numpy as np
 
-from ...engine.data.paths import find_file
 from ...engine.data.sniff import head_text
 from ...engine.data.table import Table, column_name, row_index
 from ...engine.errors import ArchitectureError
@@ -49,9 +48,7 @@ class NdsBenchmark(Benchmark):
 
     def _source(self) -> tuple[str, float]:
         names = (self.table_file, self.variant.file_name, self.variant.file_name + ".gz")
-        path = find_file(names, self.data_dir, f"the {self.name} results come from {self.variant.file_name}: "
-                                                f"{HOW_TO_GET}")
-        return str(path), path.stat().st_mtime
+        return self.located(names, f"the {self.name} results come from {self.variant.file_name}: {HOW_TO_GET}")
 
     @property
     def table(self) -> Table:

@@ -19,7 +19,6 @@ from typing import Callable, ClassVar, Sequence
 
 import numpy as np
 
-from ...engine.data.paths import find_file
 from ...engine.data.sniff import head_text
 from ...engine.data.table import Table, row_index
 from ...engine.errors import ArchitectureError, DataError, one_line
@@ -103,10 +102,9 @@ class TransNASBenchmark(Benchmark):
     formats = f"the TransNAS-Bench-101 JSON ({JSON_FILE}) and nasloop's own table"
 
     def _source(self) -> tuple[str, float]:
-        path = find_file((self.table_file, JSON_FILE), self.data_dir,
-                         f"get {JSON_FILE} (see the README's 'Data' section) and point --data-dir or NASLOOP_DATA "
-                         f"at its folder, or run 'nasloop data import --space tnb101-{self.part} FILE'")
-        return str(path), path.stat().st_mtime
+        return self.located((self.table_file, JSON_FILE),
+                            f"get {JSON_FILE} (see the README's 'Data' section) and point --data-dir or NASLOOP_DATA "
+                            f"at its folder, or run 'nasloop data import --space tnb101-{self.part} FILE'")
 
     @property
     def table(self) -> Table:
