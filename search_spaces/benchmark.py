@@ -151,6 +151,20 @@ class Benchmark(Configurable, ABC):
         raise UnsupportedError(f"the {self.name} table has no '{proxy}' scores for {self.task(task).name}; "
                                f"it has: {', '.join(self.proxy_names(task)) or 'none'}")
 
+    # Helpers for tables with one row per architecture and proxy columns named "<task>:proxy:<name>".
+    def row(self, arch: Arch) -> int | None:
+        """The table row of ``arch``, None where the table does not hold it (row-keyed tables define it)."""
+        raise UnsupportedError(f"the {self.name} benchmark does not look architectures up by row")
+
+    def stored_proxies(self, task: str) -> list[str]:
+        """The proxies with a ``<task>:proxy:<name>`` column, as the importers name them."""
+        prefix = f"{self.task(task).name}:proxy:"
+        return [c[len(prefix):] for c in self.table.columns if c.startswith(prefix)]
+
+    def values_at(self, column: np.ndarray, archs: Sequence[Arch]) -> np.ndarray:
+        """``column`` at each architecture's row, NaN where the table does not hold it."""
+        return np.array([np.nan if r is None else column[r] for r in map(self.row, archs)], dtype=np.float64)
+
     def cells(self) -> list[Arch]:
         """Every architecture the table holds, in the benchmark's own fixed order."""
         raise UnsupportedError(f"the {self.name} benchmark does not list its architectures")

@@ -103,13 +103,13 @@ class NB301Benchmark(Benchmark):
         self.task(task)
         return []
 
-    def _row(self, arch: DartsArch) -> int | None:
+    def row(self, arch: DartsArch) -> int | None:
         return row_index(self.table, "arch").get(format_arch(canonical_arch(arch)))
 
     def query(self, arch: DartsArch, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)
         self.check(found.name, fidelity)
-        row = self._row(arch)
+        row = self.row(arch)
         column = self.table.columns.get(f"{found.name}:val_accuracy")
         value = np.nan if row is None or column is None else column[row]
         if math.isnan(value):
@@ -132,15 +132,13 @@ class NB301Benchmark(Benchmark):
         return [row is not None and not math.isnan(values[row]) for row in map(self._row, archs)]
 
     def proxy_names(self, task: str) -> list[str]:
-        prefix = f"{self.task(task).name}:proxy:"
-        return sorted(c[len(prefix):] for c in self.table.columns if c.startswith(prefix))
+        return sorted(self.stored_proxies(task))
 
     def proxy_scores(self, archs: Sequence[DartsArch], proxy: str, task: str) -> np.ndarray:
         column = self.table.columns.get(f"{self.task(task).name}:proxy:{proxy}")
         if column is None:
             return super().proxy_scores(archs, proxy, task)
-        rows = [self._row(a) for a in archs]
-        return np.array([np.nan if r is None else column[r] for r in rows], dtype=np.float64)
+        return self.values_at(column, archs)
 
     @classmethod
     def recognise_source(cls, path: Path) -> str | None:

@@ -66,7 +66,7 @@ class NB101Benchmark(Benchmark):
         """The table, loaded on first use (once per process and file version)."""
         return _load(*self._source())
 
-    def _row(self, arch: NB101Cell) -> int | None:
+    def row(self, arch: NB101Cell) -> int | None:
         return row_index(self.table, "hash").get(cell_hash(arch))
 
     def fidelities(self, task: str) -> list[int]:
@@ -74,7 +74,7 @@ class NB101Benchmark(Benchmark):
 
     def query(self, arch: NB101Cell, task: str, fidelity: int | None = None) -> Result:
         fidelity = self.check(task, fidelity)
-        row = self._row(arch)
+        row = self.row(arch)
         if row is None:
             return Result.failed(f"not in the NB101 table: it holds {len(self.table):,} of the {FULL_SPACE:,} cells; "
                                  "search with the table as the space (space option table_only) or import a "
@@ -116,8 +116,7 @@ class NB101Benchmark(Benchmark):
 
     def proxy_names(self, task: str) -> list[str]:
         self.task(task)
-        stored = [c.split(":proxy:")[1] for c in self.table.columns if c.startswith(f"{DATASET}:proxy:")]
-        return sorted([*stored, "params", "flops"])
+        return sorted([*self.stored_proxies(task), "params", "flops"])
 
     def proxy_scores(self, archs: Sequence[NB101Cell], proxy: str, task: str) -> np.ndarray:
         """Stored scores (Zen where the source has it), and the parameter and FLOP counts of every cell."""
@@ -127,9 +126,7 @@ class NB101Benchmark(Benchmark):
         column = "params" if proxy == "params" else f"{DATASET}:proxy:{proxy}"
         if column not in self.table.columns:
             return super().proxy_scores(archs, proxy, task)
-        rows = [self._row(a) for a in archs]
-        col = self.table.columns[column].astype(np.float64)
-        return np.array([np.nan if r is None else col[r] for r in rows], dtype=np.float64)
+        return self.values_at(self.table.columns[column], archs)
 
     @classmethod
     def recognise_source(cls, path: Path) -> str | None:

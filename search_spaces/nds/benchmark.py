@@ -59,7 +59,7 @@ class NdsBenchmark(Benchmark):
         return sorted(int(c[len(prefix):-len(suffix)]) for c in self.table.columns
                       if c.startswith(prefix) and c.endswith(suffix))
 
-    def _row(self, arch: NdsArch) -> int | None:
+    def row(self, arch: NdsArch) -> int | None:
         try:
             key = format_arch(canonical_arch(arch), self.variant.family)
         except (IndexError, TypeError, AttributeError):
@@ -68,7 +68,7 @@ class NdsBenchmark(Benchmark):
 
     def query(self, arch: NdsArch, task: str, fidelity: int | None = None) -> Result:
         fidelity = self.check(task, fidelity)
-        row = self._row(arch)
+        row = self.row(arch)
         column = self.table.columns.get(column_name(self.variant.dataset, fidelity, METRIC))
         if row is None or column is None or math.isnan(column[row]):
             return Result.failed(f"the {self.name} table holds no {fidelity}-epoch result for this architecture (NDS "
@@ -85,7 +85,7 @@ class NdsBenchmark(Benchmark):
         return _cells(self.table, self.variant.name)
 
     def holds(self, archs: Sequence[NdsArch]) -> list[bool]:
-        return [self._row(a) is not None for a in archs]
+        return [self.row(a) is not None for a in archs]
 
     def proxy_names(self, task: str) -> list[str]:
         self.task(task)
@@ -94,8 +94,7 @@ class NdsBenchmark(Benchmark):
     def proxy_scores(self, archs: Sequence[NdsArch], proxy: str, task: str) -> np.ndarray:
         if proxy not in self.proxy_names(task):
             return super().proxy_scores(archs, proxy, task)
-        column = self.table.columns[proxy]
-        return np.array([np.nan if r is None else column[r] for r in map(self._row, archs)], dtype=np.float64)
+        return self.values_at(self.table.columns[proxy], archs)
 
     @classmethod
     def recognise_source(cls, path: Path) -> str | None:

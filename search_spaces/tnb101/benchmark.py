@@ -117,7 +117,7 @@ class TransNASBenchmark(Benchmark):
     def query(self, arch: tuple, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)
         self.check(found.name, fidelity)
-        row = row_index(self.table, "arch").get(self._format(arch))
+        row = self.row(arch)
         value = np.nan if row is None else self.table.columns[f"{found.name}:{found.metric}"][row]
         if math.isnan(value):
             return Result.failed(f"no {found.name} result for this architecture in the {self.name} table",
@@ -137,9 +137,7 @@ class TransNASBenchmark(Benchmark):
         return views[task]
 
     def proxy_names(self, task: str) -> list[str]:
-        name = self.task(task).name
-        prefix = f"{name}:proxy:"
-        return sorted({c[len(prefix):] for c in self.table.columns if c.startswith(prefix)} | set(self.suite_zero(name)))
+        return sorted(set(self.stored_proxies(task)) | set(self.suite_zero(self.task(task).name)))
 
     def proxy_scores(self, archs: Sequence[tuple], proxy: str, task: str) -> np.ndarray:
         """The table's own scores first (Zen, synflow, epe_nas), then the Suite-Zero file's."""
@@ -150,8 +148,10 @@ class TransNASBenchmark(Benchmark):
             if suite is None:
                 return super().proxy_scores(archs, proxy, task)
             return suite[[cell_index(MICRO_SPEC, a) for a in archs]].astype(np.float64)
-        rows = row_index(self.table, "arch")
-        return np.array([column[rows[self._format(a)]] if self._format(a) in rows else np.nan for a in archs])
+        return self.values_at(column, archs)
+
+    def row(self, arch: tuple) -> int | None:
+        return row_index(self.table, "arch").get(self._format(arch))
 
     @classmethod
     def recognise_source(cls, path: Path) -> str | None:
