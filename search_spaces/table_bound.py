@@ -1,9 +1,22 @@
-"""Mutation that stays inside a benchmark table covering a sliver of its space (NB101, NB301, NDS)."""
+"""Spaces whose benchmark table holds a sliver of them (NB101, NB301/DARTS, NDS).
+
+Bound to its table (``table_only``, the default with a tabular evaluator), such a space samples,
+mutates, lists neighbours and enumerates within the cells the table holds, so every proposal can
+be looked up; unbound, it is the whole space. A subclass says how to draw, edit and list
+neighbours in the whole space; :class:`TableBoundSpace` does the rest once for all of them.
+"""
 from __future__ import annotations
 
-from typing import Callable
+from abc import abstractmethod
+from typing import Any, Callable, ClassVar, Iterator
 
+import numpy as np
+
+from ..engine.context import RunContext
+from ..engine.errors import ConfigError
 from ..engine.types import Arch
+from .base import EnumerableSpace, NeighbourhoodSpace
+from .benchmark import Benchmark
 
 
 def mutate_within(propose: Callable[[], Arch], held: Callable[[Arch], bool], fallback: Callable[[], Arch],
@@ -15,3 +28,76 @@ def mutate_within(propose: Callable[[], Arch], held: Callable[[Arch], bool], fal
         if held(child):
             return child
     return fallback()
+
+
+class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
+    """Sampling, mutation, neighbours and enumeration kept inside the benchmark table when bound to it."""
+
+    whole_space: ClassVar[str]
+    """The unbound space in words, for the message that it is not enumerated ("the full NB101 space (...)")."""
+    mutation_tries: ClassVar[int] = 50
+    """Edits tried before a table-bound mutation gives up on editing and takes :meth:`_off_table_fallback`."""
+
+    def _bind_table(self, context: RunContext, table_only: bool | None, benchmark: Callable[[], Benchmark]) -> None:
+        """Keep to the table when asked, or by default when the run looks results up (``context.lookup``)."""
+        self.table_only = context.lookup if table_only is None else table_only
+        self._table: Any = (context.benchmark or benchmark()) if self.table_only else None
+
+    # --- the whole space: each subclass ----------------------------------------------------------
+    @abstractmethod
+    def _sample_anywhere(self, rng: np.random.Generator) -> Arch:
+        """A random architecture of the whole space."""
+
+    @abstractmethod
+    def _edit(self, arch: Arch, rng: np.random.Generator) -> Arch:
+        """One random edit of a validated ``arch`` in the whole space."""
+
+    @abstractmethod
+    def _neighbours_anywhere(self, arch: Arch) -> list[Arch]:
+        """Every single edit of a validated ``arch`` in the whole space."""
+
+    def _table_cells(self) -> list[Arch]:
+        """The architectures the bound table holds (a benchmark with tasks of its own may narrow them)."""
+        return self._table.cells()
+
+    def _held(self, archs: list[Arch]) -> np.ndarray:
+        return self._table.holds(archs)
+
+    def _off_table_fallback(self, arch: Arch, rng: np.random.Generator) -> Arch:
+        """When no edit lands in the table: a random table cell other than ``arch``."""
+        while True:
+            other = self.sample(rng)
+            if self.functional_hash(other) != self.functional_hash(arch):
+                return other
+
+    # --- shared --------------------------------------------------------------------------------
+    def sample(self, rng: np.random.Generator) -> Arch:
+        if self._table is None:
+            return self._sample_anywhere(rng)
+        cells = self._table_cells()
+        return cells[int(rng.integers(len(cells)))]
+
+    def mutate(self, arch: Arch, rng: np.random.Generator) -> Arch:
+        """One random edit; inside the table when bound to it (see :data:`mutation_tries`)."""
+        arch = self.validate(arch)
+        if self._table is None:
+            return self._edit(arch, rng)
+        return mutate_within(lambda: self._edit(arch, rng), lambda child: self._held([child])[0],
+                             lambda: self._off_table_fallback(arch, rng), self.mutation_tries)
+
+    def neighbours(self, arch: Arch) -> list[Arch]:
+        near = self._neighbours_anywhere(self.validate(arch))
+        if self._table is None:
+            return near
+        return [a for a, held in zip(near, self._held(near)) if held]
+
+    @property
+    def size(self) -> int | None:
+        """The table's count when bound to it; the whole space is not enumerated."""
+        return None if self._table is None else len(self._table_cells())
+
+    def enumerate(self) -> Iterator[Arch]:
+        if self._table is None:
+            raise ConfigError(f"{self.whole_space} is not enumerated; keep to its benchmark table with "
+                              "--space-opt table_only=true")
+        return iter(self._table_cells())

@@ -14,7 +14,7 @@ concatenation, the output (:mod:`..cell_pair_graph`, shared with the NDS familie
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -22,19 +22,18 @@ from ...engine.context import RunContext
 from ...engine.errors import ConfigError
 from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
-from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
+from ..base import GraphEncoding, NetworkSpace
 from ..cell_pair_graph import cell_pair_graph
-from ..table_bound import mutate_within
+from ..table_bound import TableBoundSpace
 from .benchmark import NB301Benchmark
 from .genotype import (NODES, OPS, DartsArch, canonical_arch, check_arch, format_arch, mutate_arch, neighbours,
                        parse_arch, sample_arch)
 
-MUTATION_TRIES = 50  # edits tried before a table-bound mutation takes a random table cell instead
 INPUTS = NODES + 1  # the most inputs a node can choose from (node 3: two cell inputs and nodes 0-2)
 
 
 @register_search_space("darts")
-class DartsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
+class DartsSpace(TableBoundSpace, NetworkSpace):
     """DARTS / NAS-Bench-301 normal and reduction cells; ``table_only`` keeps to the NB301 table's cells of the task."""
 
     name = "darts"
@@ -45,18 +44,16 @@ class DartsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
                 "skip_connect": "skip", "sep_conv_3x3": "sep_conv3x3", "sep_conv_5x5": "sep_conv5x5",
                 "dil_conv_3x3": "dil_conv3x3", "dil_conv_5x5": "dil_conv5x5", "concat": "concat"}
     benchmark = "nb301"
+    whole_space = "the full DARTS space (~10^18 architectures)"
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None, channels: Width = 36,
                  layers: Depth = 20) -> None:
         context = context or RunContext()
-        self.table_only = context.lookup if table_only is None else table_only
         if layers < 3:
             raise ConfigError(f"option layers must be at least 3 (two reduction cells and a normal one), got {layers}")
         self.channels, self.layers = channels, layers
         self._task = context.dataset
-        self._table: NB301Benchmark | None = None
-        if self.table_only:
-            self._table = context.benchmark or NB301Benchmark(context.data_dir)
+        self._bind_table(context, table_only, lambda: NB301Benchmark(context.data_dir))
 
     # --- string form and identity ----------------------------------------------------------------
     def parse(self, text: str) -> DartsArch:
@@ -78,52 +75,26 @@ class DartsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         """Each node's two (input, op) pairs in sorted order: the node sums them, so order is not function."""
         return canonical_arch(self.validate(arch))
 
-    # --- drawing and moving ------------------------------------------------------------------
-    def sample(self, rng: np.random.Generator) -> DartsArch:
-        if self._table is None:
-            return sample_arch(rng)
-        cells = self._cells()
-        return cells[int(rng.integers(len(cells)))]
+    # --- the whole space (TableBoundSpace keeps to the table when bound) ------------------------
+    def _sample_anywhere(self, rng: np.random.Generator) -> DartsArch:
+        return sample_arch(rng)
 
-    def mutate(self, arch: DartsArch, rng: np.random.Generator) -> DartsArch:
-        """One random edit (an op or an input of one pair); inside the table when bound to it.
+    def _edit(self, arch: DartsArch, rng: np.random.Generator) -> DartsArch:
+        """An op or an input of one pair. The table holds 725 of ~10^18 architectures, so a
+        table-bound edit almost never lands in it; after ``mutation_tries`` misses a random table
+        cell is taken (as NB101 does with its table)."""
+        return mutate_arch(arch, rng)
 
-        The table holds 725 of ~10^18 architectures, so an edit almost never lands in it: after
-        :data:`MUTATION_TRIES` misses a random table cell is taken (as NB101 does with its table).
-        """
-        arch = self.validate(arch)
-        if self._table is None:
-            return mutate_arch(arch, rng)
-        return mutate_within(lambda: mutate_arch(arch, rng), lambda child: self._table.holds([child], self._task)[0],
-                             lambda: self._other_cell(arch, rng), MUTATION_TRIES)
+    def _neighbours_anywhere(self, arch: DartsArch) -> list[DartsArch]:
+        return neighbours(arch)
 
-    def _other_cell(self, arch: DartsArch, rng: np.random.Generator) -> DartsArch:
-        while True:
-            other = self.sample(rng)
-            if canonical_arch(other) != canonical_arch(arch):
-                return other
+    def _held(self, archs: list[DartsArch]) -> np.ndarray:
+        return self._table.holds(archs, self._task)
 
-    def neighbours(self, arch: DartsArch) -> list[DartsArch]:
-        near = neighbours(self.validate(arch))
-        if self._table is None:
-            return near
-        return [a for a, held in zip(near, self._table.holds(near, self._task)) if held]
-
-    @property
-    def size(self) -> int | None:
-        """The table's cell count when bound to it; the full space (~10^18) is not enumerated."""
-        return None if self._table is None else len(self._cells())
-
-    def enumerate(self) -> Iterator[DartsArch]:
-        if self._table is None:
-            raise ConfigError("the full DARTS space (~10^18 architectures) is not enumerated; keep to the NB301 table "
-                              "with --space-opt table_only=true")
-        return iter(self._cells())
-
-    def _cells(self) -> list[DartsArch]:
-        cells = self.__dict__.get("_table_cells")
+    def _table_cells(self) -> list[DartsArch]:
+        cells = self.__dict__.get("_task_cells")
         if cells is None:
-            cells = self.__dict__["_table_cells"] = self._table.task_cells(self._task)
+            cells = self.__dict__["_task_cells"] = self._table.task_cells(self._task)
         return cells
 
     # --- encodings and networks ------------------------------------------------------------------

@@ -14,27 +14,25 @@ or proxies, the whole space is searched.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
 from ...engine.context import RunContext
-from ...engine.errors import ArchitectureError, ConfigError
+from ...engine.errors import ArchitectureError
 from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
-from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
-from ..table_bound import mutate_within
+from ..base import GraphEncoding, NetworkSpace
+from ..table_bound import TableBoundSpace
 from .benchmark import NB101Benchmark
 from .cost import canonical_cell
 from .graph import (OPS, NB101Cell, adjacency_onehot, format_cell, graph_nodes_edges, make_cell, mutate_cell,
                     neighbours, parse_cell, path_encoding, sample_cell)
 from .identity import cell_hash
 
-MUTATION_TRIES = 200  # random edits tried before a table-bound mutation falls back to a table neighbour
-
 
 @register_search_space("nb101")
-class NB101Space(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
+class NB101Space(TableBoundSpace, NetworkSpace):
     """The NAS-Bench-101 cell space.
 
     ``table_only`` keeps to the cells of the benchmark table (default: when the evaluator answers
@@ -49,15 +47,14 @@ class NB101Space(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     same_ops = {"input": "input", "output": "output", "conv3x3-bn-relu": "conv3x3", "conv1x1-bn-relu": "conv1x1",
                 "maxpool3x3": "max_pool3x3"}
     benchmark = "nb101"
+    whole_space = "the full NB101 space (423,624 cells)"
+    mutation_tries = 200  # then a random table neighbour
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
                  stem_channels: Width = 128, stacks: Depth = 3, cells: Depth = 3) -> None:
         context = context or RunContext()
-        self.table_only = context.lookup if table_only is None else table_only
         self.stem_channels, self.stacks, self.cells = stem_channels, stacks, cells
-        self._table: NB101Benchmark | None = None
-        if self.table_only:
-            self._table = context.benchmark or NB101Benchmark(context.data_dir)
+        self._bind_table(context, table_only, lambda: NB101Benchmark(context.data_dir))
 
     # --- string form and identity ----------------------------------------------------------------
     def parse(self, text: str) -> NB101Cell:
@@ -78,45 +75,22 @@ class NB101Space(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         """The cell in the numbering the benchmark trained it with (isomorphic cells become equal)."""
         return canonical_cell(arch)
 
-    # --- drawing and moving ------------------------------------------------------------------
-    def sample(self, rng: np.random.Generator) -> NB101Cell:
-        if self._table is None:
-            return sample_cell(rng)
-        cells = self._table.cells()
-        return cells[int(rng.integers(len(cells)))]
+    # --- the whole space (TableBoundSpace keeps to the table when bound) ------------------------
+    def _sample_anywhere(self, rng: np.random.Generator) -> NB101Cell:
+        return sample_cell(rng)
 
-    def mutate(self, arch: NB101Cell, rng: np.random.Generator) -> NB101Cell:
-        """A random edit (edge flips and op changes, NASLib-style); kept inside the table when bound to it.
+    def _edit(self, arch: NB101Cell, rng: np.random.Generator) -> NB101Cell:
+        """Edge flips and op changes, NASLib-style. The table holds 7 % of the space, so most
+        table-bound edits leave it and are redrawn."""
+        return mutate_cell(arch, rng)
 
-        In the table (7% of the space) most edits leave it, so edits are redrawn; if none of
-        :data:`MUTATION_TRIES` lands in the table, a random table neighbour (or a random table cell,
-        for a cell with none) is taken instead.
-        """
-        if self._table is None:
-            return mutate_cell(arch, rng)
-        return mutate_within(lambda: mutate_cell(arch, rng), lambda child: self._table.holds([child])[0],
-                             lambda: self._table_neighbour(arch, rng), MUTATION_TRIES)
+    def _neighbours_anywhere(self, arch: NB101Cell) -> list[NB101Cell]:
+        return neighbours(arch)
 
-    def _table_neighbour(self, arch: NB101Cell, rng: np.random.Generator) -> NB101Cell:
+    def _off_table_fallback(self, arch: NB101Cell, rng: np.random.Generator) -> NB101Cell:
+        """A random table neighbour, or a random table cell for a cell with none."""
         near = self.neighbours(arch)
         return near[int(rng.integers(len(near)))] if near else self.sample(rng)
-
-    def neighbours(self, arch: NB101Cell) -> list[NB101Cell]:
-        near = neighbours(arch)
-        if self._table is None:
-            return near
-        return [cell for cell, held in zip(near, self._table.holds(near)) if held]
-
-    @property
-    def size(self) -> int | None:
-        """The table's cell count when bound to it; the full space is not enumerated (423,624 cells)."""
-        return None if self._table is None else len(self._table.cells())
-
-    def enumerate(self) -> Iterator[NB101Cell]:
-        if self._table is None:
-            raise ConfigError("the full NB101 space (423,624 cells) is not enumerated; keep to the benchmark "
-                              "table with --space-opt table_only=true")
-        return iter(self._table.cells())
 
     # --- encodings and networks ------------------------------------------------------------------
     def _encode(self, arch: NB101Cell, kind: str) -> Any:

@@ -16,7 +16,7 @@ token (the DARTS ops with NB301's, 1x1 and 3x3 convolutions with NB201's...).
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -24,21 +24,20 @@ from ...engine.context import RunContext
 from ...engine.errors import ConfigError
 from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
-from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
+from ..base import GraphEncoding, NetworkSpace
 from ..cell_pair_graph import cell_pair_graph
-from ..table_bound import mutate_within
+from ..table_bound import TableBoundSpace
 from .arch import (NdsArch, canonical_arch, check_arch, format_arch, neighbours, output_nodes, parse_arch,
                    sample_arch)
 from .families import CIFAR_DEPTHS, CIFAR_WIDTHS, VARIANTS, Variant
 
-MUTATION_TRIES = 50  # edits tried before a table-bound mutation takes a random table network instead
 SAME_OPS = {"input": "input", "output": "output", "skip_connect": "skip", "max_pool_3x3": "max_pool3x3",
             "avg_pool_3x3": "avg_pool3x3", "conv_1x1": "conv1x1", "conv_3x3": "conv3x3",
             "sep_conv_3x3": "sep_conv3x3", "sep_conv_5x5": "sep_conv5x5", "dil_conv_3x3": "dil_conv3x3",
             "dil_conv_5x5": "dil_conv5x5", "concat": "concat"}
 
 
-class NdsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
+class NdsSpace(TableBoundSpace, NetworkSpace):
     """One NDS variant's cells, width and depth; ``table_only`` keeps to the networks its table holds."""
 
     variant: ClassVar[Variant]
@@ -49,9 +48,8 @@ class NdsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
                  widths: list[Width] | None = None, depths: list[Depth] | None = None) -> None:
         context = context or RunContext()
         self.family = self.variant.family
-        self.table_only = context.lookup if table_only is None else table_only
-        self._table = (context.benchmark or _benchmark(self.variant.name, context.data_dir)) if self.table_only else None
-        held = self._cells() if self._table is not None else []
+        self._bind_table(context, table_only, lambda: _benchmark(self.variant.name, context.data_dir))
+        held = self._table_cells() if self._table is not None else []
         if widths is None:
             widths = sorted({a.width for a in held}) or self._default(CIFAR_WIDTHS, "widths")
         if depths is None:
@@ -87,51 +85,18 @@ class NdsSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         """Each node's two (input, op) pairs in sorted order: the node sums them."""
         return canonical_arch(self.validate(arch))
 
-    # --- drawing and moving ------------------------------------------------------------------
-    def sample(self, rng: np.random.Generator) -> NdsArch:
-        if self._table is None:
-            return sample_arch(rng, self.family, self.widths, self.depths)
-        cells = self._cells()
-        return cells[int(rng.integers(len(cells)))]
+    # --- the whole space (TableBoundSpace keeps to the table when bound) ------------------------
+    def _sample_anywhere(self, rng: np.random.Generator) -> NdsArch:
+        return sample_arch(rng, self.family, self.widths, self.depths)
 
-    def mutate(self, arch: NdsArch, rng: np.random.Generator) -> NdsArch:
-        """One random edit (an op, an input, the width or the depth); inside the table when bound to it.
+    def _edit(self, arch: NdsArch, rng: np.random.Generator) -> NdsArch:
+        """An op, an input, the width or the depth. The table holds ~5,000 networks of a space of
+        ~10^20, so a table-bound edit rarely lands in it (then a random table network is taken)."""
+        near = self._neighbours_anywhere(arch)
+        return near[int(rng.integers(len(near)))]
 
-        The table holds ~5,000 networks of a space of ~10^20, so an edit rarely lands in it: after
-        :data:`MUTATION_TRIES` misses a random table network is taken (as NB101 and DARTS do).
-        """
-        arch = self.validate(arch)
-        near = neighbours(arch, self.family, self.widths, self.depths)
-        if self._table is None:
-            return near[int(rng.integers(len(near)))]
-        return mutate_within(lambda: near[int(rng.integers(len(near)))], lambda child: self._table.holds([child])[0],
-                             lambda: self._other_network(arch, rng), MUTATION_TRIES)
-
-    def _other_network(self, arch: NdsArch, rng: np.random.Generator) -> NdsArch:
-        while True:
-            other = self.sample(rng)
-            if canonical_arch(other) != canonical_arch(arch):
-                return other
-
-    def neighbours(self, arch: NdsArch) -> list[NdsArch]:
-        near = neighbours(self.validate(arch), self.family, self.widths, self.depths)
-        if self._table is None:
-            return near
-        return [a for a, held in zip(near, self._table.holds(near)) if held]
-
-    @property
-    def size(self) -> int | None:
-        """The table's network count when bound to it; the whole family is not enumerated."""
-        return None if self._table is None else len(self._cells())
-
-    def enumerate(self) -> Iterator[NdsArch]:
-        if self._table is None:
-            raise ConfigError(f"the whole {self.name} space is not enumerated; keep to its table with "
-                              "--space-opt table_only=true")
-        return iter(self._cells())
-
-    def _cells(self) -> list[NdsArch]:
-        return self._table.cells()
+    def _neighbours_anywhere(self, arch: NdsArch) -> list[NdsArch]:
+        return neighbours(arch, self.family, self.widths, self.depths)
 
     # --- encodings and networks ------------------------------------------------------------------
     def _encode(self, arch: NdsArch, kind: str) -> Any:
@@ -172,7 +137,8 @@ def _variant_space(variant: Variant) -> type[NdsSpace]:
     fixed = ", width and depth fixed" if variant.fixed_width_depth else ""
     attrs = {"__doc__": f"NDS {variant.family.file_stem} cells with width and depth, on {data}{fixed}.",
              "__module__": __name__, "__qualname__": class_name, "name": variant.name, "variant": variant,
-             "benchmark": variant.name, "graph_ops": ("input", *variant.family.ops, "concat", "output"),
+             "benchmark": variant.name, "whole_space": f"the whole {variant.name} space",
+             "graph_ops": ("input", *variant.family.ops, "concat", "output"),
              "same_ops": {k: v for k, v in SAME_OPS.items() if k in ("input", "output", "concat", *variant.family.ops)}}
     cls = globals()[class_name] = type(class_name, (NdsSpace,), attrs)
     return register_search_space(variant.name)(cls)
