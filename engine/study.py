@@ -72,9 +72,11 @@ def parse_method(spec: str) -> Method:
         elif predictor_factory is not None and key in option_names(predictor_factory):
             predictor_options[key] = value
         else:
-            takers = f"strategy '{strategy}'" + (f" nor predictor '{predictor}'" if predictor else "")
-            raise ConfigError(f"method '{spec}': neither {takers} takes an option '{key}'; strategy options: "
-                              f"{', '.join(option_names(strategy_factory)) or 'none'}")
+            takers = (f"neither strategy '{strategy}' nor predictor '{predictor}' takes" if predictor else
+                      f"strategy '{strategy}' takes no")
+            offered = f"strategy options: {', '.join(option_names(strategy_factory)) or 'none'}" + (
+                f"; predictor options: {', '.join(option_names(predictor_factory)) or 'none'}" if predictor else "")
+            raise ConfigError(f"method '{spec}': {takers} option '{key}'; {offered}")
     return Method(spec, strategy, predictor or None, strategy_options, predictor_options)
 
 

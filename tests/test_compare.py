@@ -56,7 +56,8 @@ def test_a_method_spec_names_strategy_predictor_and_options():
 @pytest.mark.parametrize("spec,error,fragment", [
     ("anneal", RegistryError, "unknown strategy 'anneal'"),
     ("bananas:oracle", RegistryError, "unknown predictor 'oracle'"),
-    ("evolution+popsize=3", ConfigError, "neither strategy 'evolution' takes an option 'popsize'"),
+    ("evolution+popsize=3", ConfigError, "strategy 'evolution' takes no option 'popsize'; strategy options: "),
+    ("bananas:gp+depth=3", ConfigError, "neither strategy 'bananas' nor predictor 'gp' takes option 'depth'; "),
     (":flan", ConfigError, "names no strategy"),
 ])
 def test_a_bad_method_is_one_line_naming_it(spec, error, fragment):
