@@ -181,10 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     pre = pred_sub.add_parser("pretrain", help="fit FLAN on benchmark cells and save it for transfer",
                               description="Fit FLAN on each --space's benchmark cells in turn (each later space "
-                                          "fine-tunes what the earlier ones taught) and save its weights and "
-                                          "vocabulary; --predictor-opt pretrained=FILE starts a FLAN from them.")
+                                          "fine-tunes what the earlier ones taught), or on their mix with --joint, "
+                                          "and save its weights and vocabulary; --predictor-opt pretrained=FILE "
+                                          "starts a FLAN from them.")
     pre.add_argument("--space", dest="spaces", action="append", required=True,
                      help="benchmark space to learn from (repeatable, in order)")
+    pre.add_argument("--joint", action="store_true",
+                     help="fit once on the mix of every --space (pairs ranked within a space) instead of in turn")
     pre.add_argument("--dataset", help="task of every space (default: each benchmark's first, e.g. cifar10)")
     pre.add_argument("--train-size", type=_positive_int, help="cells per space, a seeded draw (default: all)")
     pre.add_argument("--seed", type=int, default=0, help="seed of the draw and the model (default 0)")

@@ -45,6 +45,7 @@ from ..engine.options import TORCH_SEEDS, NonNegativeFloat, NonNegativeInt, Posi
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
+from ..search_spaces.mixed import MixedSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .features import FeatureSet
 from .flan_transfer import SHAPE_OPTIONS, load_pretrained
@@ -101,7 +102,10 @@ class FlanPredictor(Predictor):
     ``proxies`` (every proxy the benchmark stores), ``graph`` (structural graph features).
     ``views`` are the graph encodings members read in turn (default: every one the space offers).
     ``pretrained`` names a file of ``nasloop predictors pretrain``: fits start from its weights
-    (:mod:`.flan_transfer`) instead of random ones.
+    (:mod:`.flan_transfer`) instead of random ones. ``space_id`` adds FLAN's alternative to
+    relying on shared tokens alone: a one-hot of the architecture's space among the spaces the
+    model learned from (a mix's members, or those of the pretrained file) plus one slot for any
+    other; on a :class:`MixedSpace` the rank loss pairs cells of the same space only.
     """
 
     epistemic_std = True
@@ -113,7 +117,7 @@ class FlanPredictor(Predictor):
                  hidden: PositiveInt = 48, time_steps: PositiveInt = 2, warm_start: bool = True,
                  canonical: bool = True, views: str | Sequence[str] | None = None,
                  supplementary: str | Sequence[str] | Supplementary | None = None,
-                 pretrained: str | None = None) -> None:
+                 pretrained: str | None = None, space_id: bool = False) -> None:
         super().__init__(space, seed)
         offered = list(space.graph_encodings)
         if not offered:
@@ -129,8 +133,10 @@ class FlanPredictor(Predictor):
         self.warm_start, self.canonical, self.views = warm_start, canonical, views
         self.supplementary = supplementary
         self._supplementary = self._resolve_supplementary(supplementary, context or RunContext())
-        self.pretrained = pretrained
+        self.pretrained, self.space_id = pretrained, space_id
         self._start: dict[str, Any] | None = None  # the pretrained file's contents, when fitting starts from it
+        # the spaces the one-hot of ``space_id`` names (one more slot: any other space)
+        self.space_ids: list[str] = space.names if isinstance(space, MixedSpace) else [space.name]
         self.vocab = Vocabulary(space.token(op) for op in space.graph_ops)
         if pretrained is not None:
             self._start = load_pretrained(pretrained)
@@ -142,6 +148,7 @@ class FlanPredictor(Predictor):
             # the file's tokens keep their rows; this space's new ops are appended
             self.vocab = Vocabulary(self._start["vocab"])
             self.vocab.extend(space.token(op) for op in space.graph_ops)
+            self.space_ids = list(self._start["space_ids"]) or self.space_ids
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None
@@ -184,15 +191,26 @@ class FlanPredictor(Predictor):
 
     # --- fitting ---
     def _features(self, archs: Sequence[Arch]) -> np.ndarray:
-        if self._supplementary is None:
-            return np.zeros((len(archs), 0))
-        values = np.asarray(self._supplementary(archs), dtype=np.float64)
-        if values.ndim == 1:
-            values = values[:, None]
-        if values.ndim != 2 or len(values) != len(archs):
-            raise ConfigError(f"FLAN's supplementary features must be an (n, d) array for n architectures; "
-                              f"got shape {values.shape} for {len(archs)}")
-        return values
+        values = np.zeros((len(archs), 0))
+        if self._supplementary is not None:
+            values = np.asarray(self._supplementary(archs), dtype=np.float64)
+            if values.ndim == 1:
+                values = values[:, None]
+            if values.ndim != 2 or len(values) != len(archs):
+                raise ConfigError(f"FLAN's supplementary features must be an (n, d) array for n architectures; "
+                                  f"got shape {values.shape} for {len(archs)}")
+        return np.concatenate([values, self._space_onehot(archs)], axis=1) if self.space_id else values
+
+    def _space_onehot(self, archs: Sequence[Arch]) -> np.ndarray:
+        """Each architecture's space among :attr:`space_ids` (the last column: any other space)."""
+        if isinstance(self.space, MixedSpace):
+            names = [self.space.names[i] for i in self.space.groups(archs)]
+        else:
+            names = [self.space.name] * len(archs)
+        slots = {name: i for i, name in enumerate(self.space_ids)}
+        onehot = np.zeros((len(archs), len(self.space_ids) + 1))
+        onehot[np.arange(len(archs)), [slots.get(n, len(self.space_ids)) for n in names]] = 1.0
+        return onehot
 
     def _feature_tensor(self, archs: Sequence[Arch]) -> torch.Tensor:
         values = self._features(archs)
@@ -218,9 +236,11 @@ class FlanPredictor(Predictor):
     def _load_start(self, width: int) -> None:
         """Start every member from a pretrained one (member i from the file's i mod its count)."""
         if self._start["features"] != width:
+            ids = self._start["space_ids"]
+            how = (f" (of them, {len(ids) + 1} for space_id: {', '.join(ids)}, other)" if ids else "")
             raise ConfigError(f"pretrained file {self.pretrained} was trained with {self._start['features'] // 2} "
-                              f"supplementary features and this FLAN has {width // 2}; give the same supplementary "
-                              "option, or pretrain again")
+                              f"supplementary features{how} and this FLAN has {width // 2}; give the same "
+                              "supplementary and space_id options, or pretrain again")
         saved = self._start["members"]
         for index, member in enumerate(self._members):
             weights = member.state_dict()
@@ -247,6 +267,9 @@ class FlanPredictor(Predictor):
         features = self._feature_tensor(read)
         target = torch.as_tensor((y - y.mean()) / (y.std() or 1.0), dtype=torch.float32)
         better = target[:, None] > target[None, :]
+        if isinstance(self.space, MixedSpace):  # different benchmarks' accuracies are not comparable
+            groups = torch.from_numpy(self.space.groups(read))
+            better &= groups[:, None] == groups[None, :]
         for index, member in enumerate(self._members):
             member.train()
             if self.loss == "mse" or better.any():
@@ -333,6 +356,7 @@ class FlanPredictor(Predictor):
         state = super().state_dict()
         if self._members:
             state["flan"] = {"vocab": self.vocab.tokens(), "maps": self._maps, "views": self.views,
+                             "space_ids": self.space_ids,
                              "scaler": self._scaler.state() if self._scaler else None,
                              "members": pack_torch([m.state_dict() for m in self._members])}
         return state
@@ -347,6 +371,7 @@ class FlanPredictor(Predictor):
         renamed = {f"{self.space.name}/{op}": self.space.token(op) for op in self.space.graph_ops}
         self.vocab = Vocabulary(renamed.get(t, t) for t in saved["vocab"])
         self.views = saved.get("views", ["graph"])  # members saved before views existed read the written graph
+        self.space_ids = saved.get("space_ids", self.space_ids)
         scaler = saved["scaler"]
         self._scaler = None if scaler is None else FeatureScaler(np.asarray(scaler["mean"]), np.asarray(scaler["scale"]))
         weights = unpack_torch(saved["members"])

@@ -23,8 +23,12 @@ import torch
 
 from ..engine.assemble import build_context, build_space
 from ..engine.config import construct
+from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
+from ..engine.types import Arch
+from ..search_spaces.base import SearchSpace
+from ..search_spaces.mixed import MixedSpace
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 1
@@ -38,6 +42,7 @@ def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[st
     payload = {"format": FORMAT, "version": VERSION, "vocab": predictor.vocab.tokens(),
                "shape": {k: getattr(predictor, k) for k in SHAPE_OPTIONS},
                "features": predictor.feature_width, "spaces": list(spaces), "cells": int(cells),
+               "space_ids": predictor.space_ids if predictor.space_id else [],
                "members": [m.state_dict() for m in predictor.members]}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +72,9 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     ok = (isinstance(vocab, list) and all(isinstance(t, str) and "/" in t for t in vocab) and vocab
           and isinstance(members, list) and members and all(isinstance(m, dict) for m in members)
           and isinstance(shape, dict) and all(isinstance(shape.get(k), int) for k in SHAPE_OPTIONS)
-          and isinstance(payload.get("features"), int))
+          and isinstance(payload.get("features"), int)
+          and isinstance(payload.setdefault("space_ids", []), list)
+          and all(isinstance(n, str) for n in payload["space_ids"]))
     if not ok:
         raise DataError(f"{path} is damaged: its vocabulary, shape or members are missing or malformed; "
                         "pretrain again")
@@ -80,11 +87,14 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
 
 def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None = None, train_size: int | None = None,
              seed: int = 0, data_dir: str | None = None, predictor_options: dict[str, Any] | None = None,
-             on_space: Callable[[str, int], None] | None = None) -> dict[str, Any]:
-    """Fit FLAN on each space's benchmark cells in turn (each after the first fine-tunes) and save it to ``out``.
+             on_space: Callable[[str, int], None] | None = None, joint: bool = False) -> dict[str, Any]:
+    """Fit FLAN on the spaces' benchmark cells and save it to ``out``.
 
-    ``train_size`` cells per space (a seeded draw; all of them by default) with the task's own
-    metric as target. Returns a summary: spaces, cells, seconds, the file.
+    In turn by default (each space after the first fine-tunes what the earlier ones taught), or,
+    with ``joint``, once on the mix of all of them (:class:`MixedSpace`: each space's targets
+    standardised on their own, pairs ranked within a space). ``train_size`` cells per space (a
+    seeded draw; all of them by default) with the task's own metric as target. Returns a
+    summary: spaces, cells, seconds, the file.
     """
     if not spaces:
         raise ConfigError("name at least one space to pretrain on, e.g. --space nb101")
@@ -92,29 +102,51 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     if "pretrained" in options:
         raise ConfigError("predictors pretrain writes a pretrained file; drop the pretrained option (to continue "
                           "from a file, list its spaces again)")
+    if joint and (len(set(spaces)) < 2 or "supplementary" in options):
+        raise ConfigError("--joint fits one model on a mix of at least two different spaces, and reads their "
+                          "graphs only (space_id=true adds the space); drop --joint or the supplementary option")
     out = Path(out)
     started, total, done = time.perf_counter(), 0, []
+    parts = []  # (space, context, cells, targets) for the joint fit
     for index, name in enumerate(spaces):
         context = build_context(SEARCH_SPACES.get(name), dataset or _default_task(name), data_dir,
                                 lookup=True)
         space = build_space(name, context)
-        benchmark = context.require_benchmark("predictors pretrain", space)
-        task = benchmark.task(context.dataset)
-        cells = benchmark.cells()
-        y = np.array([benchmark.query(c, task.name).metrics.get(task.metric, np.nan) for c in cells])
-        keep = np.flatnonzero(np.isfinite(y))
-        keep = np.random.default_rng(seed).permutation(keep)[:train_size] if train_size else keep
-        target = -y[keep] if task.minimize else y[keep]
-        chained = {"pretrained": str(out)} if index else {}
-        predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
-                              wiring={"context": context, "seed": seed}, **options, **chained)
-        predictor.fit([cells[i] for i in keep], target)
-        done.append(name)
-        total += len(keep)
-        save_pretrained(predictor, out, done, total)
+        cells, target = _training_cells(space, context, train_size, seed)
+        total += len(cells)
+        if joint:
+            parts.append((space, context, cells, (target - target.mean()) / (target.std() or 1.0)))
+        else:
+            chained = {"pretrained": str(out)} if index else {}
+            predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
+                                  wiring={"context": context, "seed": seed}, **options, **chained)
+            predictor.fit(cells, target)
+            done.append(name)
+            save_pretrained(predictor, out, done, total)
         if on_space is not None:
-            on_space(name, len(keep))
+            on_space(name, len(cells))
+    if joint:
+        mix = MixedSpace([space for space, _, _, _ in parts])
+        predictor = construct("predictor", "flan", PREDICTORS.get("flan"), mix,
+                              wiring={"context": parts[0][1], "seed": seed}, **options)
+        predictor.fit([arch for i, part in enumerate(parts) for arch in mix.of(i, part[2])],
+                      np.concatenate([part[3] for part in parts]))
+        done = list(spaces)
+        save_pretrained(predictor, out, done, total)
     return {"spaces": done, "cells": total, "seconds": round(time.perf_counter() - started, 1), "file": str(out)}
+
+
+def _training_cells(space: SearchSpace, context: RunContext, train_size: int | None,
+                    seed: int) -> tuple[list[Arch], np.ndarray]:
+    """A seeded draw of ``train_size`` of the benchmark's cells with a result (all by default), and
+    their targets, oriented so that higher is better."""
+    benchmark = context.require_benchmark("predictors pretrain", space)
+    task = benchmark.task(context.dataset)
+    cells = benchmark.cells()
+    y = np.array([benchmark.query(c, task.name).metrics.get(task.metric, np.nan) for c in cells])
+    keep = np.flatnonzero(np.isfinite(y))
+    keep = np.random.default_rng(seed).permutation(keep)[:train_size] if train_size else keep
+    return [cells[i] for i in keep], -y[keep] if task.minimize else y[keep]
 
 
 def _default_task(space: str) -> str:

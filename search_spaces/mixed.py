@@ -1,0 +1,99 @@
+"""Several search spaces as one, so that one predictor fits on the cells of each at once.
+
+FLAN's unified encodings let one model read any space's graphs (shared operations share a
+vocabulary token, see ``predictors/vocabulary.py``). Fitting it on a *mix* of spaces, rather than on
+one after another, needs the cells of every space in one training set: a :class:`MixedSpace`
+architecture is ``(member index, architecture of that member)``, every encoding and identity is
+the member's own, and :meth:`MixedSpace.groups` tells which rows may be compared (accuracies of
+different benchmarks are on different scales, so a rank loss pairs cells of the same space only).
+It is built by code (``nasloop predictors pretrain --joint``), not registered by name.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..engine.errors import ArchitectureError, ConfigError, UnsupportedError
+from ..engine.types import Arch
+from .base import SearchSpace
+
+
+class MixedSpace(SearchSpace):
+    """The union of ``spaces``: an architecture is ``(index, arch)`` with ``arch`` one of ``spaces[index]``'s."""
+
+    name = "mixed"
+
+    def __init__(self, spaces: Sequence[SearchSpace]) -> None:
+        spaces = tuple(spaces)
+        names = [s.name for s in spaces]
+        if len(spaces) < 2 or len(set(names)) != len(names):
+            raise ConfigError(f"a mix needs at least two different spaces, got {', '.join(names) or 'none'}")
+        self.spaces = spaces
+        common = tuple(v for v in spaces[0].graph_encodings if all(v in s.graph_encodings for s in spaces))
+        if not common:
+            raise UnsupportedError(f"the spaces {', '.join(names)} share no graph encoding, so no graph model reads "
+                                   "them all")
+        self.graph_encodings = common
+        # The members' own tokens (shared operations already unified): this space adds none.
+        self.graph_ops = tuple(dict.fromkeys(s.token(op) for s in spaces for op in s.graph_ops))
+
+    def token(self, op: str) -> str:
+        return op
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.spaces]
+
+    def groups(self, archs: Sequence[Arch]) -> np.ndarray:
+        """The member index of each architecture: rows of one group may be ranked against each other."""
+        return np.fromiter((self.validate(a)[0] for a in archs), dtype=np.int64, count=len(archs))
+
+    def of(self, index: int, archs: Sequence[Arch]) -> list[tuple[int, Arch]]:
+        """``archs`` of member ``index`` as architectures of the mix."""
+        return [(index, a) for a in archs]
+
+    # --- string form and identity ----------------------------------------------------------------
+    def validate(self, arch: Any) -> tuple[int, Arch]:
+        if not (isinstance(arch, tuple) and len(arch) == 2 and isinstance(arch[0], int)
+                and 0 <= arch[0] < len(self.spaces)):
+            raise ArchitectureError(f"an architecture of the mix of {', '.join(self.names)} is (member index, "
+                                    f"architecture), got {arch!r}")
+        return arch[0], self.spaces[arch[0]].validate(arch[1])
+
+    def parse(self, text: str) -> tuple[int, Arch]:
+        name, _, rest = text.partition(":")
+        if name not in self.names:
+            raise ArchitectureError(f"'{text}' is not written '<space>:<architecture>' with a space of the mix "
+                                    f"({', '.join(self.names)})")
+        index = self.names.index(name)
+        return index, self.spaces[index].parse(rest)
+
+    def format(self, arch: tuple[int, Arch]) -> str:
+        index, inner = self.validate(arch)
+        return f"{self.names[index]}:{self.spaces[index].format(inner)}"
+
+    def hash(self, arch: tuple[int, Arch]) -> str:
+        index, inner = self.validate(arch)
+        return f"{self.names[index]}:{self.spaces[index].hash(inner)}"
+
+    def functional_hash(self, arch: tuple[int, Arch]) -> str:
+        index, inner = self.validate(arch)
+        return f"{self.names[index]}:{self.spaces[index].functional_hash(inner)}"
+
+    def canonical(self, arch: tuple[int, Arch]) -> tuple[int, Arch]:
+        index, inner = self.validate(arch)
+        return index, self.spaces[index].canonical(inner)
+
+    # --- drawing and encoding --------------------------------------------------------------------
+    def sample(self, rng: np.random.Generator) -> tuple[int, Arch]:
+        index = int(rng.integers(len(self.spaces)))
+        return index, self.spaces[index].sample(rng)
+
+    def mutate(self, arch: tuple[int, Arch], rng: np.random.Generator) -> tuple[int, Arch]:
+        index, inner = self.validate(arch)
+        return index, self.spaces[index].mutate(inner, rng)
+
+    def _encode(self, arch: tuple[int, Arch], kind: str) -> Any:
+        index, inner = arch
+        return self.spaces[index].encode(inner, kind)
