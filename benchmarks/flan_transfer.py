@@ -11,6 +11,8 @@ How to run
 ----------
     nasloop predictors pretrain --space nb101 --train-size 512 --out flan-nb101-512.pt
     nasloop predictors pretrain --space tnb101-micro --train-size 1024 --out flan-tnb-1024.pt
+    nasloop predictors pretrain --space nb101 --space tnb101-micro --train-size 1024 --joint \\
+        --predictor-opt space_id=true --out flan-mix-1024.pt          # one model on both tables' cells
     .venv/bin/python benchmarks/flan_transfer.py --target nb201 --seeds 10 \\
         --pretrained nb101-512=flan-nb101-512.pt,tnb-1024=flan-tnb-1024.pt
 
@@ -27,6 +29,7 @@ import numpy as np
 from stats_util import mean_ci
 
 from nasloop.predictors.evaluation import evaluate_predictors
+from nasloop.predictors.flan_transfer import load_pretrained
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,7 +64,9 @@ def main() -> None:
         label, _, path = pair.partition("=")
         if not path:
             sys.exit(f"flan_transfer.py: --pretrained takes label=file pairs, got {pair!r}")
-        variants[f"pretrained {label}"] = {"pretrained": path}
+        # a file pretrained with FLAN's space_id feature is fine-tuned with it (its width must match)
+        with_ids = bool(load_pretrained(path)["space_ids"])
+        variants[f"pretrained {label}"] = {"pretrained": path, **({"space_id": True} if with_ids else {})}
     results = {}
     for label, options in variants.items():
         print(f"{label} ...", file=sys.stderr, flush=True)
