@@ -1,29 +1,23 @@
-"""Search quality and loop overhead of nasloop's classic strategies on NAS-Bench-201.
+"""Search quality of nasloop's classic strategies on NAS-Bench-201.
 
 What it measures
 ----------------
-1. Anytime quality. Random search, regularized evolution (population 50, sample 10) and local
-   search (first improvement) run through the real Python API (``nasloop.engine.search.search``):
-   the registry, the tabular evaluator, the in-process executor, the loop and the SQLite store.
-   Each run gets its own run directory in a temporary folder. Every (dataset, strategy, seed)
-   runs once with the largest budget. The smaller budgets are read from that run's store as
-   prefixes: the first b distinct evaluations, in id order. Duplicates are answered from the store
-   and cost nothing. For each budget b the script reports:
+Random search, regularized evolution (population 50, sample 10) and local search (first
+improvement) run through the real Python API (``nasloop.engine.search.search``): the registry,
+the tabular evaluator, the in-process executor, the loop and the SQLite store. Each run gets its
+own run directory in a temporary folder. Every (dataset, strategy, seed) runs once with the
+largest budget. The smaller budgets are read from that run's store as prefixes: the first b
+distinct evaluations, in id order. Duplicates are answered from the store and cost nothing. For
+each budget b the script reports:
 
-   * best val: the best validation accuracy among the first b evaluations (what the search saw);
-   * test of chosen: the test accuracy of the architecture with that best validation accuracy.
-     On a tie the earliest one is chosen, as ``summarize`` does.
+* best val: the best validation accuracy among the first b evaluations (what the search saw);
+* test of chosen: the test accuracy of the architecture with that best validation accuracy.
+  On a tie the earliest one is chosen, as ``summarize`` does.
 
-   Both are given as mean ± 95 % CI (t-distribution) over seeds. Each table also holds these
-   anchors: the table's best validation accuracy, the test accuracy of that cell, and the table's
-   best test accuracy.
-2. Loop overhead. One random-search run (budget ``--throughput-budget``, default 2000) and one
-   evolution run (budget ``--evolution-throughput-budget``, default 1000) on cifar10 with exact
-   dedup, store included. Throughput is evaluations / the ``wall_seconds`` that ``summarize``
-   reports. The table also gives trials/s, which counts the duplicates answered from the store.
-   Evolution's default budget is smaller because its population collapses onto one optimum:
-   almost every child is then a duplicate. At 2000 evaluations (seed 0) it proposes about 370k
-   duplicates, answered from the store in about 95 s on 2 cores.
+Both are given as mean ± 95 % CI (t-distribution) over seeds. Each table also holds these
+anchors: the table's best validation accuracy, the test accuracy of that cell, and the table's
+best test accuracy. The loop's own speed (evaluations per second, store included) is
+``benchmarks/loop_speed.py``'s.
 
 How to run
 ----------
@@ -115,15 +109,6 @@ def run_strategy(strategy: str, dataset: str, seeds: list[int], budgets: list[in
     return {"best_val": np.asarray(best_val), "test_of_chosen": np.asarray(test_of_chosen)}
 
 
-def measure_throughput(strategy: str, budget: int, data_dir: str, root: Path) -> dict[str, Any]:
-    """Evaluations per second of one long cifar10 run, store included (wall time of the loop)."""
-    summary = run_search(strategy, "cifar10", 0, budget, data_dir, root / f"throughput-{strategy}")
-    evaluations, duplicates, wall = summary["evaluations"], summary["duplicates_answered"], summary["wall_seconds"]
-    return {"strategy": strategy, "budget": budget, "evaluations": evaluations, "duplicates_answered": duplicates,
-            "wall_seconds": wall, "queries_per_second": evaluations / wall,
-            "trials_per_second": (evaluations + duplicates) / wall}
-
-
 # --- statistics -------------------------------------------------------------------------------
 def welch_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """mean(a) − mean(b) and the half-width of its 95 % Welch interval (NaN for fewer than two seeds)."""
@@ -180,24 +165,15 @@ def comparison_lines(dataset: str, results: dict[str, Curves], budgets: list[int
     return lines
 
 
-def throughput_table(rows: list[dict[str, Any]]) -> str:
-    lines = ["### queries/s (store included), cifar10, seed 0, exact dedup", "",
-             "| strategy | evaluations | duplicates answered | wall s | queries/s | trials/s (with duplicates) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    lines += [f"| {r['strategy']} | {r['evaluations']} | {r['duplicates_answered']} | {r['wall_seconds']:.2f} "
-              f"| {r['queries_per_second']:.0f} | {r['trials_per_second']:.0f} |" for r in rows]
-    return "\n".join(lines)
-
-
 def raw_record(args: argparse.Namespace, results: dict[str, dict[str, Curves]], anchors: dict[str, dict[str, float]],
-               throughput: list[dict[str, Any]], runtime: float) -> dict[str, Any]:
+               runtime: float) -> dict[str, Any]:
     summary = {d: {s: {m: [dict(zip(("mean", "ci95"), mean_ci(c[m][:, j]))) for j in range(len(args.budgets))]
                        for m in c} for s, c in by_strategy.items()} for d, by_strategy in results.items()}
     return {"seeds": args.seeds, "budgets": args.budgets, "datasets": args.datasets, "strategies": list(STRATEGIES),
             "runtime_seconds": runtime, "anchors": anchors, "issue_anchor": ISSUE_ANCHOR,
             "raw": {d: {s: {m: c[m].tolist() for m in c} for s, c in by_strategy.items()}
                     for d, by_strategy in results.items()},
-            "summary": summary, "throughput": throughput}
+            "summary": summary}
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -208,19 +184,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated budgets in evaluations; each run uses the largest")
     parser.add_argument("--datasets", type=str_list, default=list(DATASETS), help="comma-separated NB201 datasets")
     parser.add_argument("--data-dir", default=default_data_dir(), help="folder with the NB201 table")
-    parser.add_argument("--throughput-budget", type=int, default=2000,
-                        help="budget of the random-search throughput run")
-    parser.add_argument("--evolution-throughput-budget", type=int, default=1000,
-                        help="budget of the evolution throughput run (2000 takes about 9 minutes: its population "
-                             "collapses and nearly every child is a duplicate)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 3 seeds, budgets 25,50, cifar10 only")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw numbers here")
     args = parser.parse_args(argv)
     if args.quick:
         args.seeds, args.budgets, args.datasets = 3, [25, 50], ["cifar10"]
     args.budgets = sorted(set(args.budgets))
-    if not args.budgets or min(args.seeds, args.throughput_budget, args.evolution_throughput_budget,
-                                *args.budgets) < 1:
+    if not args.budgets or min(args.seeds, *args.budgets) < 1:
         parser.error("--seeds and every budget must be at least 1")
     return args
 
@@ -239,8 +209,6 @@ def main(argv: list[str] | None = None) -> None:
                 results[dataset][strategy] = run_strategy(strategy, dataset, seeds, args.budgets, args.data_dir, root)
                 print(f"{dataset} {strategy}: {args.seeds} runs of {max(args.budgets)} in "
                       f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        throughput = [measure_throughput("random", args.throughput_budget, args.data_dir, root),
-                      measure_throughput("evolution", args.evolution_throughput_budget, args.data_dir, root)]
     anchors = {dataset: table_anchors(dataset, args.data_dir) for dataset in args.datasets}
     runtime = time.perf_counter() - started
 
@@ -251,10 +219,9 @@ def main(argv: list[str] | None = None) -> None:
         print("### evolution − random (difference of means, Welch 95 % CI)", "", *comparisons, sep="\n", end="\n\n")
     print(f"Anchor from the issue: {ISSUE_ANCHOR}.")
     print("(nasloop answers duplicates from the store at no cost, so its budgets count distinct evaluations.)\n")
-    print(throughput_table(throughput), end="\n\n")
     print(f"Total runtime: {runtime:.1f} s")
     if args.json:
-        args.json.write_text(json.dumps(raw_record(args, results, anchors, throughput, runtime), indent=1))
+        args.json.write_text(json.dumps(raw_record(args, results, anchors, runtime), indent=1))
         print(f"Raw numbers written to {args.json}")
 
 
