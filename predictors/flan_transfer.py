@@ -123,8 +123,8 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
             predictor.fit(cells, target)
             done.append(name)
             save_pretrained(predictor, out, done, total)
-        if on_space is not None:
-            on_space(name, len(cells))
+            if on_space is not None:
+                on_space(name, len(cells))
     if joint:
         mix = MixedSpace([space for space, _, _, _ in parts])
         predictor = construct("predictor", "flan", PREDICTORS.get("flan"), mix,
@@ -133,6 +133,9 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
                       np.concatenate([part[3] for part in parts]))
         done = list(spaces)
         save_pretrained(predictor, out, done, total)
+        if on_space is not None:  # each space is done when the one fit is
+            for space, _, cells, _ in parts:
+                on_space(space.name, len(cells))
     return {"spaces": done, "cells": total, "seconds": round(time.perf_counter() - started, 1), "file": str(out)}
 
 
