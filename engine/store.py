@@ -235,11 +235,13 @@ class RunStore:
         ``Strategy.state_dict`` returns new containers, never the strategy's live ones.
         """
         now = time.time()
-        with self.writes.grouped():
+
+        def write() -> int:
             (trial_id,) = self._insert(step, [trial], now)
             self._count_repeats(repeats)
-            self.writes.keep_state(step, strategy_state, now)
-        return trial_id
+            return trial_id
+
+        return self.writes.add(write, (step, strategy_state, now))
 
     def _insert(self, step: int, trials: list[dict[str, Any]], now: float) -> list[int]:
         ids: list[int] = []

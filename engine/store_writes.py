@@ -5,18 +5,20 @@ for an evolution population) would make SQLite the search's bottleneck. Instant 
 therefore written into one open transaction that commits when it is :data:`GROUP_SECONDS` old,
 before any other write, and when the store closes (an exception in the loop included). The
 state written with a group is the one recorded with its last evaluation, so every commit is a
-consistent prefix of the search. A hard kill (power, SIGKILL) loses at most the last
-``GROUP_SECONDS`` of lookups; the resumed strategy starts from the committed state with the same
-random generator and proposes the same architectures again, so the lookups are redone and the
-run continues exactly as it would have.
+consistent prefix of the search. A group that cannot be committed (a full disk) is written again
+one evaluation per commit, so as much of it is kept as fits, as with a commit per lookup. A hard
+kill (power, SIGKILL) loses at most the last ``GROUP_SECONDS`` of lookups; the resumed strategy
+starts from the committed state with the same random generator and proposes the same
+architectures again, so the lookups are redone and the run continues exactly as it would have.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
 
 GROUP_SECONDS = 0.05
 """How long a group of instant evaluations stays uncommitted at most (while the search runs)."""
@@ -24,60 +26,82 @@ GROUP_SECONDS = 0.05
 _SAVE_STATE = "INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)"
 
 
+State = tuple[int, dict[str, Any], float]
+"""(step, strategy state, time) to save with a commit."""
+
+
 class Writes:
     """Opens, groups and commits the writes of one store connection (in autocommit mode)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self._group_opened: float | None = None  # monotonic time the open group began
-        self._group_state: tuple[int, dict[str, Any], float] | None = None  # (step, state, time) of its last one
+        self._opened: float | None = None  # monotonic time the open group began
+        # each evaluation of the open group: its writes (to redo them) and the state after it
+        self._members: list[tuple[Callable[[], Any], State]] = []
 
     def single(self) -> "_Transaction":
         """A transaction of its own, committed at the end of the ``with`` block (after the open group)."""
         self.flush()
         return _Transaction(self.db)
 
-    @contextlib.contextmanager
-    def grouped(self) -> Iterator[None]:
-        """Write one instant evaluation into the open group (opening one); see the module docstring.
+    def add(self, write: Callable[[], T], state: State) -> T:
+        """Run ``write`` (one instant evaluation's inserts) in the open group, opening one; ``state``
+        is the strategy's after that evaluation. Returns what ``write`` returns.
 
-        On error that evaluation's writes are undone and the group's earlier ones kept (a savepoint).
+        The state is encoded when the group commits, so it must be a snapshot (``Strategy.state_dict``
+        returns new containers): encoding every evaluation's state was most of a lookup's cost. On
+        an error the evaluation's writes are undone (a savepoint) and the group's earlier ones kept.
         """
-        if self._group_opened is None:
+        if self._opened is None:
             self.db.execute("BEGIN IMMEDIATE")
-            self._group_opened = time.monotonic()
+            self._opened = time.monotonic()
         self.db.execute("SAVEPOINT evaluation")
         try:
-            yield
+            result = write()
         except BaseException:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK TO evaluation")
-            raise
-        finally:
-            if self.db.in_transaction:
                 self.db.execute("RELEASE evaluation")
-            else:  # SQLite rolled the whole group back itself (a full disk): nothing is open any more
-                self._group_opened = self._group_state = None
-        if self._group_opened is not None and time.monotonic() - self._group_opened >= GROUP_SECONDS:
+            else:  # SQLite rolled the whole group back itself (a full disk)
+                members, self._members, self._opened = self._members, [], None
+                self._salvage(members)
+            raise
+        self.db.execute("RELEASE evaluation")
+        self._members.append((write, state))
+        if time.monotonic() - self._opened >= GROUP_SECONDS:
             self.flush()
-
-    def keep_state(self, step: int, state: dict[str, Any], now: float) -> None:
-        """The strategy state to commit with the group: the one after its latest evaluation.
-
-        It is encoded when the group commits, so it must be a snapshot (``Strategy.state_dict``
-        returns new containers): encoding every evaluation's state was most of a lookup's cost.
-        """
-        self._group_state = (step, state, now)
+        return result
 
     def flush(self) -> None:
-        """Commit the open group, if any, with the state after its last complete evaluation."""
-        if self._group_opened is None:
+        """Commit the open group, if any, with the state after its last evaluation."""
+        if self._opened is None:
             return
-        state, self._group_opened, self._group_state = self._group_state, None, None
-        with _Transaction(self.db, begin=False):
-            if state is not None:
-                step, snapshot, now = state
-                self.db.execute(_SAVE_STATE, (step, json.dumps(snapshot), now))
+        members, self._members, self._opened = self._members, [], None
+        try:
+            if members:
+                self._save(members[-1][1])
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            self._salvage(members)
+            raise
+
+    def _salvage(self, members: list[tuple[Callable[[], Any], State]]) -> None:
+        """The group could not be committed (a full disk): commit its evaluations one at a time, each
+        with the state after it, until one does not fit either, as a commit per lookup would have.
+        The caller raises the original error."""
+        for write, state in members:
+            try:
+                with _Transaction(self.db):
+                    write()
+                    self._save(state)
+            except sqlite3.Error:
+                return
+
+    def _save(self, state: State) -> None:
+        step, snapshot, now = state
+        self.db.execute(_SAVE_STATE, (step, json.dumps(snapshot), now))
 
 
 class _Transaction:
