@@ -107,12 +107,11 @@ class Writes:
 class _Transaction:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on error."""
 
-    def __init__(self, db: sqlite3.Connection, begin: bool = True) -> None:
-        self.db, self.begin = db, begin
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
 
     def __enter__(self) -> None:
-        if self.begin:
-            self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type, *_: object) -> None:
         if exc_type is None:
