@@ -19,6 +19,10 @@ DTYPE = torch.float64
 ELITES = 10  # best evaluated architectures whose mutations join a discrete candidate pool
 MUTATIONS_PER_ELITE = 20
 MAX_FIT_STEPS = 50
+DISCRETE_BATCH = 256
+"""Candidates scored per acquisition call over a discrete pool: botorch's default, 2,048, holds a joint
+posterior over every baseline point per candidate at once, which grew a multi-objective run to 3 GB by
+90 evaluations."""
 
 
 def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.Tensor, seed: int):
@@ -134,7 +138,8 @@ class Proposer:
         if not pool:
             return [self.space.sample(rng) for _ in range(q)]
         choices = torch.as_tensor(self.features(pool), dtype=DTYPE)
-        chosen, _ = optimize_acqf_discrete(acquisition, q=min(q, len(pool)), choices=choices, unique=True)
+        chosen, _ = optimize_acqf_discrete(acquisition, q=min(q, len(pool)), choices=choices, unique=True,
+                                           max_batch_size=DISCRETE_BATCH)
         by_row = {tuple(row.tolist()): arch for row, arch in zip(choices, pool)}
         out = [by_row[tuple(row.tolist())] for row in chosen]
         return out + [self.space.sample(rng) for _ in range(q - len(out))]
