@@ -45,7 +45,6 @@ from ..engine.options import TORCH_SEEDS, NonNegativeFloat, NonNegativeInt, Posi
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from ..search_spaces.mixed import MixedSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .features import FeatureSet
 from .flan_transfer import SHAPE_OPTIONS, load_pretrained
@@ -105,7 +104,7 @@ class FlanPredictor(Predictor):
     (:mod:`.flan_transfer`) instead of random ones. ``space_id`` adds FLAN's alternative to
     relying on shared tokens alone: a one-hot of the architecture's space among the spaces the
     model learned from (a mix's members, or those of the pretrained file) plus one slot for any
-    other; on a :class:`MixedSpace` the rank loss pairs cells of the same space only.
+    other. On a mix of spaces (``space.member_spaces``) the rank loss pairs cells of one space only.
     """
 
     epistemic_std = True
@@ -136,7 +135,7 @@ class FlanPredictor(Predictor):
         self.pretrained, self.space_id = pretrained, space_id
         self._start: dict[str, Any] | None = None  # the pretrained file's contents, when fitting starts from it
         # the spaces the one-hot of ``space_id`` names (one more slot: any other space)
-        self.space_ids: list[str] = space.names if isinstance(space, MixedSpace) else [space.name]
+        self.space_ids: list[str] = list(space.member_spaces)
         self.vocab = Vocabulary(space.token(op) for op in space.graph_ops)
         if pretrained is not None:
             self._start = load_pretrained(pretrained)
@@ -203,10 +202,8 @@ class FlanPredictor(Predictor):
 
     def _space_onehot(self, archs: Sequence[Arch]) -> np.ndarray:
         """Each architecture's space among :attr:`space_ids` (the last column: any other space)."""
-        if isinstance(self.space, MixedSpace):
-            names = [self.space.names[i] for i in self.space.groups(archs)]
-        else:
-            names = [self.space.name] * len(archs)
+        members = self.space.member_spaces
+        names = [members[i] for i in self.space.space_of(archs)]
         slots = {name: i for i, name in enumerate(self.space_ids)}
         onehot = np.zeros((len(archs), len(self.space_ids) + 1))
         onehot[np.arange(len(archs)), [slots.get(n, len(self.space_ids)) for n in names]] = 1.0
@@ -267,9 +264,9 @@ class FlanPredictor(Predictor):
         features = self._feature_tensor(read)
         target = torch.as_tensor((y - y.mean()) / (y.std() or 1.0), dtype=torch.float32)
         better = target[:, None] > target[None, :]
-        if isinstance(self.space, MixedSpace):  # different benchmarks' accuracies are not comparable
-            groups = torch.from_numpy(self.space.groups(read))
-            better &= groups[:, None] == groups[None, :]
+        if len(self.space.member_spaces) > 1:  # different benchmarks' accuracies are not comparable
+            member = torch.from_numpy(self.space.space_of(read))
+            better &= member[:, None] == member[None, :]
         for index, member in enumerate(self._members):
             member.train()
             if self.loss == "mse" or better.any():

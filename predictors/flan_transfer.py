@@ -27,8 +27,7 @@ from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
 from ..engine.types import Arch
-from ..search_spaces.base import SearchSpace
-from ..search_spaces.mixed import MixedSpace
+from ..search_spaces.base import SearchSpace, mixed_space
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 1
@@ -91,7 +90,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     """Fit FLAN on the spaces' benchmark cells and save it to ``out``.
 
     In turn by default (each space after the first fine-tunes what the earlier ones taught), or,
-    with ``joint``, once on the mix of all of them (:class:`MixedSpace`: each space's targets
+    with ``joint``, once on the mix of all of them (``mixed_space``: each space's targets
     standardised on their own, pairs ranked within a space). ``train_size`` cells per space (a
     seeded draw; all of them by default) with the task's own metric as target. Returns a
     summary: spaces, cells, seconds, the file.
@@ -126,10 +125,10 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
             if on_space is not None:
                 on_space(name, len(cells))
     if joint:
-        mix = MixedSpace([space for space, _, _, _ in parts])
+        mix = mixed_space([space for space, _, _, _ in parts])
         predictor = construct("predictor", "flan", PREDICTORS.get("flan"), mix,
                               wiring={"context": parts[0][1], "seed": seed}, **options)
-        predictor.fit([arch for i, part in enumerate(parts) for arch in mix.of(i, part[2])],
+        predictor.fit([(i, arch) for i, part in enumerate(parts) for arch in part[2]],
                       np.concatenate([part[3] for part in parts]))
         done = list(spaces)
         save_pretrained(predictor, out, done, total)

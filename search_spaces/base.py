@@ -137,6 +137,17 @@ class SearchSpace(Configurable, ABC):
         """
         return arch
 
+    # --- spaces within a space (a mix of several, see ``mixed.py``) --------------------------
+    @property
+    def member_spaces(self) -> tuple[str, ...]:
+        """The names of the spaces this one is made of: itself, except for a mix of several."""
+        return (self.name,)
+
+    def space_of(self, archs: Sequence[Arch]) -> np.ndarray:
+        """Each architecture's index in :attr:`member_spaces`. A model ranks architectures against
+        each other only within one member: two benchmarks' accuracies are not comparable."""
+        return np.zeros(len(archs), dtype=np.int64)
+
     @property
     def size(self) -> int | None:
         """The number of architectures, or None when the space is infinite, continuous or unknown."""
@@ -194,6 +205,14 @@ class EnumerableSpace(SearchSpace):
     @abstractmethod
     def enumerate(self) -> Iterator[Arch]:
         """Every architecture, in a fixed order."""
+
+
+def mixed_space(spaces: Sequence[SearchSpace]) -> SearchSpace:
+    """Several spaces as one, for fitting one predictor on the cells of each (``mixed.py``); an
+    architecture of it is ``(member index, architecture of that member)``."""
+    from .mixed import MixedSpace  # it subclasses SearchSpace, so it is defined after this module
+
+    return MixedSpace(spaces)
 
 
 def enumerable(space: SearchSpace) -> bool:

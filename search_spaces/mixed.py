@@ -4,9 +4,10 @@ FLAN's unified encodings let one model read any space's graphs (shared operation
 vocabulary token, see ``predictors/vocabulary.py``). Fitting it on a *mix* of spaces, rather than on
 one after another, needs the cells of every space in one training set: a :class:`MixedSpace`
 architecture is ``(member index, architecture of that member)``, every encoding and identity is
-the member's own, and :meth:`MixedSpace.groups` tells which rows may be compared (accuracies of
+the member's own, and ``space_of`` tells which rows may be compared (accuracies of
 different benchmarks are on different scales, so a rank loss pairs cells of the same space only).
-It is built by code (``nasloop predictors pretrain --joint``), not registered by name.
+It is built by code (``search_spaces.base.mixed_space``, for ``nasloop predictors pretrain --joint``),
+not registered by name.
 """
 from __future__ import annotations
 
@@ -42,44 +43,39 @@ class MixedSpace(SearchSpace):
         return op
 
     @property
-    def names(self) -> list[str]:
-        return [s.name for s in self.spaces]
+    def member_spaces(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.spaces)
 
-    def groups(self, archs: Sequence[Arch]) -> np.ndarray:
-        """The member index of each architecture: rows of one group may be ranked against each other."""
+    def space_of(self, archs: Sequence[Arch]) -> np.ndarray:
         return np.fromiter((self.validate(a)[0] for a in archs), dtype=np.int64, count=len(archs))
-
-    def of(self, index: int, archs: Sequence[Arch]) -> list[tuple[int, Arch]]:
-        """``archs`` of member ``index`` as architectures of the mix."""
-        return [(index, a) for a in archs]
 
     # --- string form and identity ----------------------------------------------------------------
     def validate(self, arch: Any) -> tuple[int, Arch]:
         if not (isinstance(arch, tuple) and len(arch) == 2 and isinstance(arch[0], int)
                 and 0 <= arch[0] < len(self.spaces)):
-            raise ArchitectureError(f"an architecture of the mix of {', '.join(self.names)} is (member index, "
+            raise ArchitectureError(f"an architecture of the mix of {', '.join(self.member_spaces)} is (member index, "
                                     f"architecture), got {arch!r}")
         return arch[0], self.spaces[arch[0]].validate(arch[1])
 
     def parse(self, text: str) -> tuple[int, Arch]:
         name, _, rest = text.partition(":")
-        if name not in self.names:
+        if name not in self.member_spaces:
             raise ArchitectureError(f"'{text}' is not written '<space>:<architecture>' with a space of the mix "
-                                    f"({', '.join(self.names)})")
-        index = self.names.index(name)
+                                    f"({', '.join(self.member_spaces)})")
+        index = self.member_spaces.index(name)
         return index, self.spaces[index].parse(rest)
 
     def format(self, arch: tuple[int, Arch]) -> str:
         index, inner = self.validate(arch)
-        return f"{self.names[index]}:{self.spaces[index].format(inner)}"
+        return f"{self.member_spaces[index]}:{self.spaces[index].format(inner)}"
 
     def hash(self, arch: tuple[int, Arch]) -> str:
         index, inner = self.validate(arch)
-        return f"{self.names[index]}:{self.spaces[index].hash(inner)}"
+        return f"{self.member_spaces[index]}:{self.spaces[index].hash(inner)}"
 
     def functional_hash(self, arch: tuple[int, Arch]) -> str:
         index, inner = self.validate(arch)
-        return f"{self.names[index]}:{self.spaces[index].functional_hash(inner)}"
+        return f"{self.member_spaces[index]}:{self.spaces[index].functional_hash(inner)}"
 
     def canonical(self, arch: tuple[int, Arch]) -> tuple[int, Arch]:
         index, inner = self.validate(arch)

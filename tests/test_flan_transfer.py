@@ -101,15 +101,15 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
 
 def test_a_mixed_space_is_its_members_side_by_side(data_dir):
     from nasloop.engine.errors import ArchitectureError
-    from nasloop.search_spaces.mixed import MixedSpace
+    from nasloop.search_spaces.base import mixed_space
     from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
     nb201, micro = NB201Space(), TNB101MicroSpace()
-    mix = MixedSpace([nb201, micro])
+    mix = mixed_space([nb201, micro])
     rng = np.random.default_rng(0)
     archs = [mix.sample(rng) for _ in range(20)]
     assert {i for i, _ in archs} == {0, 1} and all(mix.parse(mix.format(a)) == a for a in archs)
-    assert list(mix.groups(archs)) == [i for i, _ in archs]
+    assert list(mix.space_of(archs)) == [i for i, _ in archs]
     mixed, own = mix.encode(archs[0], "graph"), mix.spaces[archs[0][0]].encode(archs[0][1], "graph")
     assert mixed.ops == own.ops and np.array_equal(mixed.edges, own.edges)
     # every token is the member's own; the ops both spaces have are one shared token
@@ -118,7 +118,7 @@ def test_a_mixed_space_is_its_members_side_by_side(data_dir):
     with pytest.raises(ArchitectureError, match="is not written '<space>:<architecture>'"):
         mix.parse("nb101:whatever")
     with pytest.raises(ConfigError, match="at least two different spaces"):
-        MixedSpace([nb201, NB201Space()])
+        mixed_space([nb201, NB201Space()])
 
 
 def test_joint_pretraining_ranks_each_space_and_fine_tunes_with_its_space_id(tmp_path, data_dir, nb201_split,
@@ -152,7 +152,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
     from scipy import stats
 
     from nasloop.predictors.flan_transfer import _training_cells
-    from nasloop.search_spaces.mixed import MixedSpace
+    from nasloop.search_spaces.base import mixed_space
     from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
     parts = []
@@ -161,11 +161,11 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
         space = build_space(name, context)
         cells, y = _training_cells(space, context, 400, seed=0)
         parts.append((space, cells, y))
-    mix = MixedSpace([p[0] for p in parts])
+    mix = mixed_space([p[0] for p in parts])
     train = [(i, c) for i, (_, cells, _) in enumerate(parts) for c in cells[:100]]
     # one space's targets shifted far above the other's: only within-space pairs may be learned from
     target = np.concatenate([parts[0][2][:100] + 1000.0, parts[1][2][:100]])
     model = FlanPredictor(mix, ensemble=2).fit(train, target)
     for i, (_, cells, y) in enumerate(parts):
-        tau = stats.kendalltau(model.predict(mix.of(i, cells[100:]))[0], y[100:]).statistic
-        assert tau > 0.3, f"{mix.names[i]}: tau {tau:.2f}"
+        tau = stats.kendalltau(model.predict([(i, c) for c in cells[100:]])[0], y[100:]).statistic
+        assert tau > 0.3, f"{mix.member_spaces[i]}: tau {tau:.2f}"
