@@ -11,7 +11,7 @@ from nasloop.engine import cli
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.table import Table
 from nasloop.engine.errors import ArchitectureError
-from nasloop.engine.registry import BENCHMARKS, SEARCH_SPACES
+from nasloop.engine.registry import BENCHMARKS, NDS_NAMES, SEARCH_SPACES
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
 from nasloop.search_spaces.darts.genotype import EXAMPLE
@@ -29,6 +29,7 @@ def test_every_published_variant_is_a_space_and_a_benchmark():
     assert {"nds-darts", "nds-enas", "nds-pnas", "nds-nasnet", "nds-amoeba", "nds-amoeba-in",
             "nds-pnas-fix-w-d"} <= names and len(names) == 13
     assert names <= set(SEARCH_SPACES.names()) and names <= set(BENCHMARKS.names())
+    assert set(NDS_NAMES) == names  # the registry lists them without importing the NDS package
     assert VARIANTS["nds-enas-fix-w-d"].file_name == "ENAS_fix-w-d.json"
     assert {f.name: (len(f.ops), f.nodes, f.output) for f in FAMILIES.values()} == {
         "darts": (7, 4, "all"), "enas": (5, 5, "loose_end"), "pnas": (8, 5, "all"),
