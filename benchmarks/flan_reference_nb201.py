@@ -86,6 +86,48 @@ def load_reference_model(repo: str | os.PathLike) -> type:
     return module.GIN_Model
 
 
+def pairwise_fit(model, adjs, ops, y: np.ndarray, epochs: int, batch_size: int, lr: float, margin: float = 0.1,
+                 max_pair_ratio: int = 4, rng: np.random.Generator | None = None) -> None:
+    """The authors' training loop (their ``pwl_train``): AdamW (weight decay 1e-5), cosine to 1e-6 over
+    ``epochs``, shuffled batches, hinge loss with ``margin`` on at most ``max_pair_ratio`` x batch
+    pairs of cells with unequal targets per batch. Leaves the model in eval mode."""
+    import torch
+
+    rng = rng or np.random.default_rng(0)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-5)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs, eta_min=1e-6)
+    model.train()
+    for _ in range(epochs):
+        for batch in np.array_split(rng.permutation(len(y)), range(batch_size, len(y), batch_size)):
+            if len(batch) < 2:
+                continue
+            first, second = np.triu_indices(len(batch), 1)
+            unequal = y[batch[first]] != y[batch[second]]
+            first, second = first[unequal], second[unequal]
+            if len(first) > max_pair_ratio * len(batch):
+                keep = rng.choice(len(first), max_pair_ratio * len(batch), replace=False)
+                first, second = first[keep], second[keep]
+            if not len(first):
+                continue
+            i, j = batch[first], batch[second]
+            sign = torch.as_tensor(np.sign(y[i] - y[j]), dtype=torch.float32)
+            gap = reference_score(model, adjs[i], ops[i]) - reference_score(model, adjs[j], ops[j])
+            loss = torch.clamp(margin - sign * gap, min=0).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        schedule.step()
+    model.eval()
+
+
+def reference_score(model, adjs, ops):
+    """The authors' model's score of a batch of single-cell graphs."""
+    import torch
+
+    return model(x_ops_1=ops, x_adj_1=adjs, x_ops_2=None, x_adj_2=None, zcp=None,
+                 norm_w_d=torch.zeros(len(ops), 2)).reshape(-1)
+
+
 @register_predictor("flan-reference")
 class FlanReferencePredictor(Predictor):
     """The authors' FLAN network trained with their NB201 recipe, behind our ``Predictor`` interface."""
@@ -107,45 +149,16 @@ class FlanReferencePredictor(Predictor):
         ops = torch.as_tensor([reference_ops(a) for a in archs], dtype=torch.float32)
         return adjs, ops
 
-    def _score(self, adjs, ops):
-        import torch
-
-        return self.model(x_ops_1=ops, x_adj_1=adjs, x_ops_2=None, x_adj_2=None, zcp=None,
-                          norm_w_d=torch.zeros(len(ops), 2)).reshape(-1)
-
     def _fit(self, archs: list, y: np.ndarray) -> None:
         import torch
 
         torch.manual_seed(self.seed)
-        rng = np.random.default_rng(self.seed)
         self.model = self.model_class(device="cpu", gtype="ensemble", back_dense=False, dual_gcn=False,
                                       num_time_steps=2, vertices=8, none_op_ind=130, input_zcp=False)
-        optimizer = torch.optim.AdamW(self.model.parameters(), lr=1e-3, weight_decay=1e-5)
-        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=self.epochs, eta_min=1e-6)
-        adjs, ops = self._inputs(archs)
         with single_thread():
-            self.model.train()
-            for _ in range(self.epochs):
-                for batch in np.array_split(rng.permutation(len(archs)), range(self.batch_size, len(archs), self.batch_size)):
-                    if len(batch) < 2:
-                        continue
-                    first, second = np.triu_indices(len(batch), 1)
-                    unequal = y[batch[first]] != y[batch[second]]
-                    first, second = first[unequal], second[unequal]
-                    if len(first) > self.max_pair_ratio * len(batch):
-                        keep = rng.choice(len(first), self.max_pair_ratio * len(batch), replace=False)
-                        first, second = first[keep], second[keep]
-                    if not len(first):
-                        continue
-                    i, j = batch[first], batch[second]
-                    sign = torch.as_tensor(np.sign(y[i] - y[j]), dtype=torch.float32)
-                    gap = self._score(adjs[i], ops[i]) - self._score(adjs[j], ops[j])
-                    loss = torch.clamp(self.margin - sign * gap, min=0).mean()
-                    optimizer.zero_grad()
-                    loss.backward()
-                    optimizer.step()
-                schedule.step()
-            self.model.eval()
+            pairwise_fit(self.model, *self._inputs(archs), y, epochs=self.epochs, batch_size=self.batch_size,
+                         lr=1e-3, margin=self.margin, max_pair_ratio=self.max_pair_ratio,
+                         rng=np.random.default_rng(self.seed))
 
     def predict(self, archs: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         import torch
@@ -155,7 +168,7 @@ class FlanReferencePredictor(Predictor):
         scores = []
         with torch.no_grad():
             for start in range(0, len(archs), 1024):
-                scores.append(self._score(*self._inputs(archs[start:start + 1024])).numpy())
+                scores.append(reference_score(self.model, *self._inputs(archs[start:start + 1024])).numpy())
         mean = np.concatenate(scores).astype(np.float64)
         return mean, np.zeros_like(mean)
 
