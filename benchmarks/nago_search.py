@@ -65,10 +65,11 @@ got about half a core; CPU seconds in brackets, about the wall time on 2 idle co
   evolution 24 s (bo's GP fits are most of its time);
 * proxy jacov, 8 seeds x 30: 13.3 min wall (12.6 CPU-min); per search bo 82 s, random 67 s,
   evolution 48 s (jacov's per-image input gradients dominate);
-* train, 3 seeds x 10 (the defaults): 20.0 min wall (19.2 CPU-min, so about 10 minutes on two idle
-  cores); 5-55 s per evaluation, the deep narrow generators being the slow ones.
-* objectives, 3 seeds x 6 (``--budget 6``): 8.0 min wall (8.0 CPU-min); the default 3 x 10 is
-  about 13 CPU-min, about 7 minutes on two idle cores.
+* train, bo and random, 5 seeds x 10 (one epoch over all 5,230 images, batch 32): 57 min wall
+  with two other jobs on the machine; per search bo 497 s, random 788 s; 15-160 s per evaluation,
+  the deep narrow generators being the slow ones (bo learns to avoid them);
+* objectives, 3 seeds x 10 (the defaults): 36 min wall beside other work; per search bo 706 s,
+  random 619 s.
 
 How to run
 ----------

@@ -7,9 +7,10 @@ point is speed: once the encoder exists, learning from a new result is appending
 
 Here the encoder-decoder is pre-trained as an autoencoder on architectures sampled from the space
 (no accuracies needed, so it costs seconds and is shared: one pre-training per (space, options,
-seed) per process). ``fit`` then optionally fine-tunes it, as NAO does, with a regression head
-on the labelled architectures next to the reconstruction loss, which pulls architectures of
-similar accuracy together and makes the neighbourhoods informative. ``update`` never re-trains:
+seed) per process). ``fit`` then fine-tunes the encoder on the labelled architectures with a
+soft nearest-neighbour regression loss (NAO keeps a reconstruction term beside its regression;
+``finetune_weight`` below 1 does too, and measured worse), which pulls architectures of similar
+accuracy together and makes the neighbourhoods informative. ``update`` never re-trains:
 it embeds the new architectures and adds them to the neighbour bank.
 
 Architectures become token sequences generically, from the space's first graph encoding: each

@@ -5,7 +5,8 @@ recorded with nasloop as it was before benchmarks, run contexts and space option
 (commit 8ce2a16), run from a pristine checkout of that commit with seed 3 on the shipped NB201
 table. Each is replayed here through today's API and must match step for step. (The
 ``predictor-topk`` + EmProx search states ``warmup: null`` since that strategy's default became
-the zero-cost warm-up; it was recorded with a random start; the evolution searches state ``dedup: false`` since
+the zero-cost warm-up; it was recorded with a random start; it also states EmProx's defaults of
+then, ``k: 10`` and ``finetune_weight: 0.8``; the evolution searches state ``dedup: false`` since
 evolution's default became to drop children the search already proposed.)
 """
 from __future__ import annotations
