@@ -142,11 +142,15 @@ class FlanReferencePredictor(Predictor):
         self.epochs, self.batch_size, self.margin, self.max_pair_ratio = epochs, batch_size, margin, max_pair_ratio
         self.model = None
 
+    def _ops(self, cell: Sequence[int]) -> list[int]:
+        """A cell's node op indices as the authors' model reads them."""
+        return reference_ops(cell)
+
     def _inputs(self, archs: Sequence[Any]):
         import torch
 
         adjs = torch.as_tensor(np.stack([reference_adjacency(a) for a in archs]))
-        ops = torch.as_tensor([reference_ops(a) for a in archs], dtype=torch.float32)
+        ops = torch.as_tensor([self._ops(a) for a in archs], dtype=torch.float32)
         return adjs, ops
 
     def _fit(self, archs: list, y: np.ndarray) -> None:

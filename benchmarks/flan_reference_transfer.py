@@ -44,7 +44,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -53,12 +53,13 @@ from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.registry import register_predictor
 from nasloop.predictors.base import single_thread
 from nasloop.predictors.evaluation import evaluate_predictors
+from nasloop.predictors.flan_transfer import training_cells
 from nasloop.search_spaces.nb101.space import NB101Space
 from nasloop.search_spaces.nb201.cell import OPS as NB201_OPS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flan_reference_nb201 import (THEIR_OP_INDEX, FlanReferencePredictor, load_reference_model,  # noqa: E402
-                                  pairwise_fit, reference_adjacency)
+                                  pairwise_fit)
 from predictors import _data_dir, _ints  # noqa: E402
 from stats_util import mean_ci  # noqa: E402
 
@@ -96,19 +97,15 @@ def pretrain_reference(repo: str, data_dir: str, size: int, epochs: int, op_widt
     import torch
 
     context = build_context(NB101Space, "cifar10", data_dir, lookup=True)
-    benchmark = context.require_benchmark("the reference's pretraining", NB101Space(context))
-    task = benchmark.task("cifar10")
-    cells = benchmark.cells()
-    y = np.array([benchmark.query(c, task.name).metrics.get(task.metric, np.nan) for c in cells])
-    keep = np.random.default_rng(seed).permutation(np.flatnonzero(np.isfinite(y)))[:size]
-    graphs = [nb101_reference_graph(cells[i], op_width) for i in keep]
+    cells, y = training_cells(NB101Space(context), context, size, seed)
+    graphs = [nb101_reference_graph(cell, op_width) for cell in cells]
     adjs = torch.as_tensor(np.stack([g[0] for g in graphs]))
     ops = torch.as_tensor([g[1] for g in graphs], dtype=torch.float32)
     started = time.perf_counter()
     torch.manual_seed(seed)
     model = new_model(repo, NODES)
     with single_thread():
-        pairwise_fit(model, adjs, ops, y[keep], epochs=epochs, batch_size=8, lr=1e-3, rng=np.random.default_rng(seed))
+        pairwise_fit(model, adjs, ops, y, epochs=epochs, batch_size=8, lr=1e-3, rng=np.random.default_rng(seed))
     torch.save(model.state_dict(), state)
     return time.perf_counter() - started
 
@@ -124,12 +121,8 @@ class FlanReferenceTransfer(FlanReferencePredictor):
             raise ConfigError(f"no pretrained reference weights at '{state}'; run this script without --state to make them")
         self.state, self.lr, self.op_width, self.modify_embedding = state, lr, op_width, modify_embedding
 
-    def _inputs(self, archs: Sequence[Any]):
-        import torch
-
-        adjs = torch.as_tensor(np.stack([reference_adjacency(a) for a in archs]))
-        ops = torch.as_tensor([nb201_reference_ops(a, self.op_width) for a in archs], dtype=torch.float32)
-        return adjs, ops
+    def _ops(self, cell: Sequence[int]) -> list[int]:
+        return nb201_reference_ops(cell, self.op_width)
 
     def _fit(self, archs: list, y: np.ndarray) -> None:
         import torch

@@ -111,7 +111,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
         context = build_context(SEARCH_SPACES.get(name), dataset or _default_task(name), data_dir,
                                 lookup=True)
         space = build_space(name, context)
-        cells, target = _training_cells(space, context, train_size, seed)
+        cells, target = training_cells(space, context, train_size, seed)
         total += len(cells)
         if joint:
             parts.append((space, context, cells, (target - target.mean()) / (target.std() or 1.0)))
@@ -138,7 +138,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     return {"spaces": done, "cells": total, "seconds": round(time.perf_counter() - started, 1), "file": str(out)}
 
 
-def _training_cells(space: SearchSpace, context: RunContext, train_size: int | None,
+def training_cells(space: SearchSpace, context: RunContext, train_size: int | None,
                     seed: int) -> tuple[list[Arch], np.ndarray]:
     """A seeded draw of ``train_size`` of the benchmark's cells with a result (all by default), and
     their targets, oriented so that higher is better."""

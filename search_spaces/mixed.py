@@ -30,7 +30,7 @@ class MixedSpace(SearchSpace):
         names = [s.name for s in spaces]
         if len(spaces) < 2 or len(set(names)) != len(names):
             raise ConfigError(f"a mix needs at least two different spaces, got {', '.join(names) or 'none'}")
-        self.spaces = spaces
+        self.spaces, self._names = spaces, tuple(names)
         common = tuple(v for v in spaces[0].graph_encodings if all(v in s.graph_encodings for s in spaces))
         if not common:
             raise UnsupportedError(f"the spaces {', '.join(names)} share no graph encoding, so no graph model reads "
@@ -44,7 +44,7 @@ class MixedSpace(SearchSpace):
 
     @property
     def member_spaces(self) -> tuple[str, ...]:
-        return tuple(s.name for s in self.spaces)
+        return self._names
 
     def space_of(self, archs: Sequence[Arch]) -> np.ndarray:
         return np.fromiter((self.validate(a)[0] for a in archs), dtype=np.int64, count=len(archs))

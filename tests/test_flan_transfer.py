@@ -151,7 +151,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
     """
     from scipy import stats
 
-    from nasloop.predictors.flan_transfer import _training_cells
+    from nasloop.predictors.flan_transfer import training_cells
     from nasloop.search_spaces.base import mixed_space
     from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
@@ -159,7 +159,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
     for name, factory, task in (("nb201", NB201Space, "cifar10"), ("tnb101-micro", TNB101MicroSpace, "class_scene")):
         context = build_context(factory, task, str(data_dir), lookup=True)
         space = build_space(name, context)
-        cells, y = _training_cells(space, context, 400, seed=0)
+        cells, y = training_cells(space, context, 400, seed=0)
         parts.append((space, cells, y))
     mix = mixed_space([p[0] for p in parts])
     train = [(i, c) for i, (_, cells, _) in enumerate(parts) for c in cells[:100]]
