@@ -20,8 +20,8 @@ the backward states and repeats for a few time steps, so an op's embedding comes
 where it sits. Mean readouts of both branches, plus optional supplementary features (zero-cost
 proxy scores: the paper's score-based encoding), go through an MLP to one score.
 
-Why it is fast: every fit is full-batch (one PyG ``Batch`` of all training graphs, the pairwise
-hinge loss over all ordered pairs at once), so about 30-230 AdamW steps with a cosine schedule
+Why it is fast: every fit up to 2,048 cells is full-batch (one PyG ``Batch`` of all training
+graphs, the pairwise hinge loss over all ordered pairs at once), so about 30-230 AdamW steps with a cosine schedule
 replace 150 epochs of batch 8; online updates warm-start from the previous weights and take a few
 dozen steps; ranking a whole enumerable space is one forward pass per ensemble member over a
 batched graph that is built once per process and space.
@@ -105,6 +105,9 @@ class FlanPredictor(Predictor):
     relying on shared tokens alone: a one-hot of the architecture's space among the spaces the
     model learned from (a mix's members, or those of the pretrained file) plus one slot for any
     other. On a mix of spaces (``space.member_spaces``) the rank loss pairs cells of one space only.
+    A fit on more than ``batch_size`` architectures (pretraining on a whole 30k-cell table) steps
+    on a fresh random subset of that many each time, since the full-batch pairwise loss would
+    hold n² pairs; smaller fits stay full-batch.
     """
 
     epistemic_std = True
@@ -116,7 +119,7 @@ class FlanPredictor(Predictor):
                  hidden: PositiveInt = 48, time_steps: PositiveInt = 2, warm_start: bool = True,
                  canonical: bool = True, views: str | Sequence[str] | None = None,
                  supplementary: str | Sequence[str] | Supplementary | None = None,
-                 pretrained: str | None = None, space_id: bool = False) -> None:
+                 pretrained: str | None = None, space_id: bool = False, batch_size: PositiveInt = 2048) -> None:
         super().__init__(space, seed)
         offered = list(space.graph_encodings)
         if not offered:
@@ -132,7 +135,7 @@ class FlanPredictor(Predictor):
         self.warm_start, self.canonical, self.views = warm_start, canonical, views
         self.supplementary = supplementary
         self._supplementary = self._resolve_supplementary(supplementary, context or RunContext())
-        self.pretrained, self.space_id = pretrained, space_id
+        self.pretrained, self.space_id, self.batch_size = pretrained, space_id, batch_size
         self._start: dict[str, Any] | None = None  # the pretrained file's contents, when fitting starts from it
         # the spaces the one-hot of ``space_id`` names (one more slot: any other space)
         self.space_ids: list[str] = list(space.member_spaces)
@@ -260,27 +263,44 @@ class FlanPredictor(Predictor):
 
     def _train(self, archs: list[Arch], y: np.ndarray, steps: int, lr: float) -> None:
         read = self._canonical(archs)
-        graphs = {view: self._cache(view).batch(read) for view in self.views}
+        caches = {view: self._cache(view) for view in self.views}
+        graphs = {view: cache.batch(read) for view, cache in caches.items()}
         features = self._feature_tensor(read)
         target = torch.as_tensor((y - y.mean()) / (y.std() or 1.0), dtype=torch.float32)
-        better = target[:, None] > target[None, :]
-        if len(self.space.member_spaces) > 1:  # different benchmarks' accuracies are not comparable
-            member = torch.from_numpy(self.space.space_of(read))
-            better &= member[:, None] == member[None, :]
+        # different benchmarks' accuracies are not comparable: on a mix, pairs stay within a space
+        origin = torch.from_numpy(self.space.space_of(read)) if len(self.space.member_spaces) > 1 else None
+
+        def pairs(rows: torch.Tensor | slice) -> torch.Tensor:
+            better = target[rows][:, None] > target[rows][None, :]
+            return better if origin is None else better & (origin[rows][:, None] == origin[rows][None, :])
+
+        everything = slice(None)
+        full_batch = len(read) <= self.batch_size
+        better = pairs(everything) if full_batch else None
         for index, member in enumerate(self._members):
+            view = self._view(index)
+
+            def draw() -> tuple[Batch, torch.Tensor, torch.Tensor, torch.Tensor]:
+                if full_batch:
+                    return graphs[view], features, target, better
+                rows = torch.randperm(len(read))[:self.batch_size]
+                return (caches[view].batch([read[i] for i in rows.tolist()]), features[rows], target[rows],
+                        pairs(rows))
+
             member.train()
-            if self.loss == "mse" or better.any():
+            if self.loss == "mse" or better is None or better.any():
                 with single_thread(), torch.random.fork_rng(devices=[]):
-                    # Dropout draws depend only on (seed, member, data size), so a restored predictor
-                    # refits exactly as the original would have, and the caller's RNG is untouched.
+                    # Dropout and subset draws depend only on (seed, member, data size), so a restored
+                    # predictor refits exactly as the original would have, and the caller's RNG is untouched.
                     torch.manual_seed(((self.seed * 7919 + index) * 1_000_003 + len(archs)) % TORCH_SEEDS)
-                    self._optimise(member, graphs[self._view(index)], features, target, better, steps, lr)
+                    self._optimise(member, draw, steps, lr)
             member.eval()
         self._maps = [self._target_map(s, y) for s in self._member_scores(graphs, features)]
 
-    def _optimise(self, member: FlanNet, graphs: Batch, features: torch.Tensor, target: torch.Tensor,
-                  better: torch.Tensor, steps: int, lr: float) -> None:
-        """``steps`` full-batch AdamW steps on a cosine schedule.
+    def _optimise(self, member: FlanNet, draw: Callable[[], tuple[Batch, torch.Tensor, torch.Tensor, torch.Tensor]],
+                  steps: int, lr: float) -> None:
+        """``steps`` AdamW steps on a cosine schedule, each on what ``draw`` gives (graphs, features,
+        targets, better-than pairs): the whole training set, or a random subset of a large one.
 
         ``foreach``: torch's CPU default updates one tensor at a time; the multi-tensor update cut
         an 8-cell fit from 1.2 to 0.84 s.
@@ -289,6 +309,7 @@ class FlanPredictor(Predictor):
                                       foreach=True)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=steps)
         for _ in range(steps):
+            graphs, features, target, better = draw()
             optimiser.zero_grad()
             scores = member(graphs, features)
             loss = (hinge_loss(scores, better, self.margin) if self.loss == "hinge"
