@@ -5,7 +5,9 @@ pretrain``), measured by ``evaluate_predictors`` on the target (train on n cells
 permutation, rank all the others; NB201: CIFAR-10 val-200). Printed: tau per training size
 (mean ± 95 % t half-width over seeds) and the sample reduction, i.e. how many target cells each
 pretrained variant needs to reach from-scratch tau at the reference sizes (linear interpolation
-between the measured sizes; ">" when it never does within them).
+between the measured sizes; ">" when it never does within them). The figure (PNG and SVG,
+``--figures``, default ``benchmarks/figures``) is ``flan_transfer_<target>``: tau against target
+cells per start, with the 95 % t band over seeds.
 
 How to run
 ----------
@@ -28,6 +30,8 @@ from pathlib import Path
 import numpy as np
 from stats_util import mean_ci
 
+from nasloop.engine.plots import pyplot, save_figure, styles
+from nasloop.engine.study_stats import mean_interval
 from nasloop.predictors.evaluation import evaluate_predictors
 from nasloop.predictors.flan_transfer import load_pretrained
 
@@ -36,6 +40,29 @@ REPO = Path(__file__).resolve().parents[1]
 
 def taus(records: list[dict], sizes: list[int]) -> np.ndarray:
     return np.array([np.mean([r["kendall_tau"] for r in records if r["train_size"] == n]) for n in sizes])
+
+
+def tau_figure(results: dict[str, list[dict]], sizes: list[int], target: str, seeds: int, folder: Path) -> list[Path]:
+    """Kendall tau against target training cells, one line and 95 % band per start."""
+    plt = pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 4.2))
+    looks = styles(list(results))
+    for label, records in results.items():
+        per_seed = np.array([[r["kendall_tau"] for r in records if r["train_size"] == n] for n in sizes]).T
+        mean, low, high = mean_interval(per_seed)
+        look = looks[label]
+        axes.plot(sizes, mean, label=label, color=look["color"], linestyle=look["linestyle"], marker=look["marker"],
+                  markersize=4)
+        if np.isfinite(low).any():
+            axes.fill_between(sizes, low, high, color=look["color"], alpha=0.12, linewidth=0)
+    axes.set_xscale("log", base=2)
+    axes.set_xticks(sizes, [str(n) for n in sizes])
+    axes.set_xlabel(f"{target} training cells")
+    axes.set_ylabel("Kendall tau (every other cell)")
+    axes.set_title(f"FLAN on {target}: from scratch against pretrained starts, {seeds} seeds", fontsize=9)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    return save_figure(figure, folder, f"flan_transfer_{target}")
 
 
 def cells_to_reach(target: float, sizes: list[int], curve: np.ndarray) -> str:
@@ -56,6 +83,7 @@ def main() -> None:
     parser.add_argument("--reference-sizes", default="40,128", help="from-scratch sizes whose tau the reduction targets")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--pretrained", required=True, help="comma-separated label=file pairs")
+    parser.add_argument("--figures", type=Path, default=REPO / "benchmarks" / "figures", help="figure folder")
     parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -81,6 +109,7 @@ def main() -> None:
             mean, half = mean_ci(np.array([r["kendall_tau"] for r in records if r["train_size"] == n]))
             cells.append(f"{mean:.3f} ± {half:.3f}")
         print(f"| {label} | " + " | ".join(cells) + " |")
+    print("\nfigure: " + ", ".join(map(str, tau_figure(results, sizes, args.target, args.seeds, args.figures))))
     scratch = taus(results["from scratch"], sizes)
     print("\nTarget cells needed to match from-scratch tau:")
     for reference in (int(s) for s in args.reference_sizes.split(",")):
