@@ -21,6 +21,7 @@ How to run
     .venv/bin/python benchmarks/multi_objective_nb201.py --jobs 2                      # 20 seeds, budget 200
     .venv/bin/python benchmarks/multi_objective_nb201.py --methods bo --seeds 5 --budget 100
     .venv/bin/python benchmarks/multi_objective_nb201.py --methods bo --jobs 2 --out studies/mo-bo  # resumable
+    .venv/bin/python benchmarks/multi_objective_nb201.py --methods bo --seeds 10 --first-seed 10 --out studies/mo-bo
 """
 from __future__ import annotations
 
@@ -83,6 +84,8 @@ def main() -> None:
     parser.add_argument("--methods", default="bo,evolution,random")
     parser.add_argument("--costs", default="params_m,flops_m")
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="seeds run from here (two invocations on one --out can split the seeds between them)")
     parser.add_argument("--budget", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--out", help="keep the runs here; running again finishes interrupted ones and reuses "
@@ -99,7 +102,8 @@ def main() -> None:
     checkpoints = [c for c in CHECKPOINTS if c <= args.budget]
     with tempfile.TemporaryDirectory() as scratch:
         out = args.out or scratch
-        jobs = [(m, c, s, args.budget, args.data_dir, out) for c in costs for m in methods for s in range(args.seeds)]
+        seeds = range(args.first_seed, args.first_seed + args.seeds)
+        jobs = [(m, c, s, args.budget, args.data_dir, out) for c in costs for m in methods for s in seeds]
         pool = ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) if args.jobs > 1 else None
         results = list(pool.map(one_run, jobs) if pool else map(one_run, jobs))
         if pool:
