@@ -113,3 +113,32 @@ class FeatureSet:
 def impute(values: np.ndarray, floor: np.ndarray) -> np.ndarray:
     """Undefined entries set below their column's training range, so they sort as the worst scores."""
     return np.where(np.isfinite(values), values, floor[None, :])
+
+
+class FeatureScaler:
+    """Standardises supplementary features with training statistics; undefined values get a flag column.
+
+    Zero-cost proxies are undefined on some architectures (Zen on NB201 cells with no path from
+    input to output); a NaN becomes 0 plus a 1 in that feature's "missing" column, so the model
+    can learn what undefined means instead of being fed garbage.
+    """
+
+    def __init__(self, mean: np.ndarray, scale: np.ndarray) -> None:
+        self.mean, self.scale = mean, scale
+
+    @classmethod
+    def fit(cls, values: np.ndarray) -> "FeatureScaler":
+        """Mean and spread of each column over its defined entries (0 and 1 for a column with none)."""
+        finite = np.isfinite(values)
+        count = np.maximum(finite.sum(axis=0), 1)
+        mean = np.where(finite, values, 0.0).sum(axis=0) / count
+        spread = np.sqrt((np.where(finite, values - mean, 0.0) ** 2).sum(axis=0) / count)
+        return cls(mean, np.where(spread > 0, spread, 1.0))
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        missing = ~np.isfinite(values)
+        scaled = np.where(missing, 0.0, (np.where(missing, 0.0, values) - self.mean) / self.scale)
+        return np.concatenate([scaled, missing.astype(np.float64)], axis=1)
+
+    def state(self) -> dict[str, list[float]]:
+        return {"mean": self.mean.tolist(), "scale": self.scale.tolist()}

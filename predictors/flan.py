@@ -21,8 +21,8 @@ where it sits. Mean readouts of both branches, plus optional supplementary featu
 proxy scores: the paper's score-based encoding), go through an MLP to one score.
 
 Why it is fast: every fit up to 2,048 cells is full-batch (one PyG ``Batch`` of all training
-graphs, the pairwise hinge loss over all ordered pairs at once), so about 30-230 AdamW steps with a cosine schedule
-replace 150 epochs of batch 8; online updates warm-start from the previous weights and take a few
+graphs, the pairwise hinge loss over all ordered pairs at once), so about 30-230 AdamW steps
+with a cosine schedule replace 150 epochs of batch 8; online updates warm-start from the previous weights and take a few
 dozen steps; ranking a whole enumerable space is one forward pass per ensemble member over a
 batched graph that is built once per process and space.
 
@@ -46,10 +46,10 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
-from .features import FeatureSet
+from .features import FeatureScaler, FeatureSet
 from .flan_transfer import SHAPE_OPTIONS, load_pretrained
 from .flan_graphs import GraphCache, graph_cache
-from .flan_network import FlanNet, hinge_loss
+from .flan_network import FlanNet, better_pairs, hinge_loss
 from .vocabulary import Vocabulary
 
 LOSSES = ("hinge", "mse")
@@ -57,35 +57,6 @@ Supplementary = Callable[[Sequence[Arch]], Any]
 
 
 # --- supplementary features -------------------------------------------------------------------
-
-class FeatureScaler:
-    """Standardises supplementary features with training statistics; undefined values get a flag column.
-
-    Zero-cost proxies are undefined on some architectures (Zen on NB201 cells with no path from
-    input to output); a NaN becomes 0 plus a 1 in that feature's "missing" column, so the model
-    can learn what undefined means instead of being fed garbage.
-    """
-
-    def __init__(self, mean: np.ndarray, scale: np.ndarray) -> None:
-        self.mean, self.scale = mean, scale
-
-    @classmethod
-    def fit(cls, values: np.ndarray) -> "FeatureScaler":
-        """Mean and spread of each column over its defined entries (0 and 1 for a column with none)."""
-        finite = np.isfinite(values)
-        count = np.maximum(finite.sum(axis=0), 1)
-        mean = np.where(finite, values, 0.0).sum(axis=0) / count
-        spread = np.sqrt((np.where(finite, values - mean, 0.0) ** 2).sum(axis=0) / count)
-        return cls(mean, np.where(spread > 0, spread, 1.0))
-
-    def transform(self, values: np.ndarray) -> np.ndarray:
-        missing = ~np.isfinite(values)
-        scaled = np.where(missing, 0.0, (np.where(missing, 0.0, values) - self.mean) / self.scale)
-        return np.concatenate([scaled, missing.astype(np.float64)], axis=1)
-
-    def state(self) -> dict[str, list[float]]:
-        return {"mean": self.mean.tolist(), "scale": self.scale.tolist()}
-
 
 # --- the predictor ----------------------------------------------------------------------------
 
@@ -269,14 +240,8 @@ class FlanPredictor(Predictor):
         target = torch.as_tensor((y - y.mean()) / (y.std() or 1.0), dtype=torch.float32)
         # different benchmarks' accuracies are not comparable: on a mix, pairs stay within a space
         origin = torch.from_numpy(self.space.space_of(read)) if len(self.space.member_spaces) > 1 else None
-
-        def pairs(rows: torch.Tensor | slice) -> torch.Tensor:
-            better = target[rows][:, None] > target[rows][None, :]
-            return better if origin is None else better & (origin[rows][:, None] == origin[rows][None, :])
-
-        everything = slice(None)
         full_batch = len(read) <= self.batch_size
-        better = pairs(everything) if full_batch else None
+        better = better_pairs(target, origin) if full_batch else None
         for index, member in enumerate(self._members):
             view = self._view(index)
 
@@ -285,7 +250,7 @@ class FlanPredictor(Predictor):
                     return graphs[view], features, target, better
                 rows = torch.randperm(len(read))[:self.batch_size]
                 return (caches[view].batch([read[i] for i in rows.tolist()]), features[rows], target[rows],
-                        pairs(rows))
+                        better_pairs(target[rows], None if origin is None else origin[rows]))
 
             member.train()
             if self.loss == "mse" or better is None or better.any():

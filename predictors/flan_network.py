@@ -122,3 +122,9 @@ def hinge_loss(scores: torch.Tensor, better: torch.Tensor, margin: float) -> tor
     """Mean pairwise hinge over all ordered pairs (i better than j): ``relu(margin - (s_i - s_j))``."""
     gaps = scores[:, None] - scores[None, :]
     return torch.relu(margin - gaps)[better].mean()
+
+
+def better_pairs(target: torch.Tensor, origin: torch.Tensor | None) -> torch.Tensor:
+    """``[i, j]`` true where cell i's target beats cell j's (and, given ``origin``, both come from one space)."""
+    better = target[:, None] > target[None, :]
+    return better if origin is None else better & (origin[:, None] == origin[None, :])
