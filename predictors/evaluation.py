@@ -52,13 +52,16 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                         predictor_options: Mapping[str, Mapping[str, Any]] | None = None,
                         space_options: Mapping[str, Any] | None = None,
                         on_result: Callable[[dict], None] | None = None,
-                        skip: Container[tuple[str, int, int]] = ()) -> list[dict]:
+                        skip: Container[tuple[str, int, int]] = (),
+                        keep_cell: Callable[[Any], bool] | None = None) -> list[dict]:
     """Fit each predictor on n cells and rank the rest; one record per (predictor, train size, seed).
 
     Each record holds predictor, space, dataset, train_size, seed, test_size, kendall_tau,
     spearman, precision_top1, precision_top5, fit_seconds and predict_seconds (ranking every
     test cell). ``on_result`` sees each record as soon as it exists, so a CLI can stream them (and a
-    study store them); ``skip`` holds (predictor, train size, seed) already measured.
+    study store them); ``skip`` holds (predictor, train size, seed) already measured. ``keep_cell``
+    restricts both splits to the benchmark cells it accepts, so a figure can be taken on the same
+    cell set as an outside anchor (e.g. NB201 without cells that only differ in dead ops).
     Everything is checked before the first fit, so a typo fails in one line, not an hour in.
     """
     predictor_options = dict(predictor_options or {})
@@ -75,6 +78,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     task = benchmark.task(dataset)
     fidelity = benchmark.check(task.name, fidelity)
     cells = benchmark.cells()
+    if keep_cell is not None:
+        cells = [c for c in cells if keep_cell(c)]
     _check_sizes(train_sizes, seeds, len(cells))
     metric = metric or task.metric
     targets = np.array([benchmark.query(c, task.name, fidelity).metrics.get(metric, np.nan) for c in cells],

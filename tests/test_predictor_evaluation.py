@@ -10,7 +10,9 @@ import pytest
 from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.predictors.evaluation import evaluate_predictors, precision_at
+from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.search_spaces.nb201.cell import SPEC
 
 KEYS = {"predictor", "space", "dataset", "train_size", "seed", "test_size", "kendall_tau", "spearman",
         "precision_top1", "precision_top5", "fit_seconds", "predict_seconds"}
@@ -66,3 +68,14 @@ def test_precision_counts_the_true_top_found_in_the_predicted_top():
 def test_bad_requests_fail_in_one_line_before_any_fit(data_dir, call, error, problem):
     with pytest.raises(error, match=problem):
         evaluate_predictors(data_dir=data_dir, **call)
+
+
+def test_keep_cell_restricts_both_splits_to_the_accepted_cells(data_dir):
+    """The anchor's cell set: NB201's 9,445 cells whose ops all lie on an input-output path."""
+    def keep(cell) -> bool:
+        return live_cell(SPEC, cell) == cell
+
+    records = evaluate_predictors(["forest"], [40], [0], data_dir=data_dir,
+                                  predictor_options={"forest": {"features": ["proxies"]}}, keep_cell=keep)
+    assert records[0]["test_size"] == 9445 - 40
+    assert records[0]["kendall_tau"] > 0.5
