@@ -68,6 +68,8 @@ got about half a core; CPU seconds in brackets, about the wall time on 2 idle co
 * train, bo and random, 5 seeds x 10 (one epoch over all 5,230 images, batch 32): 57 min wall
   with two other jobs on the machine; per search bo 497 s, random 788 s; 15-160 s per evaluation,
   the deep narrow generators being the slow ones (bo learns to avoid them);
+* train, evolution, 10 seeds x 10: 49 min wall with two searches at a time beside a third job;
+  per search 827-1,550 s (mean 1,099 s): it keeps mutating the slow generators it started from;
 * objectives, 3 seeds x 10 (the defaults): 36 min wall beside other work; per search bo 706 s,
   random 619 s.
 
