@@ -69,7 +69,7 @@ got about half a core; CPU seconds in brackets, about the wall time on 2 idle co
   with two other jobs on the machine; per search bo 497 s, random 788 s; 15-160 s per evaluation,
   the deep narrow generators being the slow ones (bo learns to avoid them);
 * train, evolution, 10 seeds x 10: 49 min wall with two searches at a time beside a third job;
-  per search 827-1,550 s (mean 1,099 s): it keeps mutating the slow generators it started from;
+  per search 827-1,550 s (mean 1,099 s);
 * objectives, 3 seeds x 10 (the defaults): 36 min wall beside other work; per search bo 706 s,
   random 619 s.
 
@@ -193,13 +193,13 @@ def search_seconds(run_dir: Path, trials: list[Trial], began: float, this_invoca
 
     A reused or resumed run would otherwise report only this invocation's seconds (0 for a
     finished one). Each invocation adds its own to ``WALL_FILE`` beside the store; a run whose
-    earlier invocations predate the file counts their span in its store (first ask to the last
+    earlier invocations predate the file (or whose file is damaged) counts their span in its store (first ask to the last
     result before this invocation ``began``, a Unix time).
     """
     ledger = run_dir / WALL_FILE
-    if ledger.exists():
+    try:
         before = float(ledger.read_text())
-    else:
+    except (OSError, ValueError):  # none yet, or damaged: the store's own timestamps stand in
         earlier = [t for t in trials if t.finished_at is not None and t.finished_at < began]
         before = max(t.finished_at for t in earlier) - min(t.asked_at for t in earlier) if earlier else 0.0
     total = before + this_invocation
