@@ -109,7 +109,6 @@ from nago_tables import CHANCE, anytime_plot, best_table, curves, front_plot, hv
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import DB_NAME, RunStore
-from nasloop.engine.store_rows import Trial
 from nasloop.engine.study_stats import best_so_far
 
 REPO = Path(__file__).resolve().parents[1]
@@ -121,7 +120,6 @@ SETTINGS = {
     "objectives": {"param_limit": 2e4, "budget": 10, "seeds": 3, "methods": ("bo", "random")},
 }
 OBJECTIVES = ["val_accuracy:max", "params_m:min"]
-WALL_FILE = "search_seconds.txt"  # a run's wall seconds over all invocations, beside its store
 
 
 def default_data_dir() -> str:
@@ -168,14 +166,12 @@ def reference_point(args: argparse.Namespace) -> list[float]:
 def run_once(args: argparse.Namespace, method: str, seed: int, run_dir: Path) -> dict[str, Any]:
     """One search; each evaluation's objective (NaN if failed) and chosen metrics, in order, and its wall seconds."""
     config = make_config(args, method, seed, run_dir)
-    started, began = time.perf_counter(), time.time()
     if (run_dir / DB_NAME).exists():  # a run of an earlier, interrupted invocation: finish it
         summary = resume(run_dir, budget=args.budget)
     else:
         summary = search(config)
     with RunStore.in_run_dir(run_dir) as store:
         trials = store.evaluations()
-    wall = search_seconds(run_dir, trials, began, time.perf_counter() - started)
     scores, metrics, archs, reasons = [], [], [], []
     for t in trials:
         ok = t.result is not None and t.result.ok
@@ -184,27 +180,9 @@ def run_once(args: argparse.Namespace, method: str, seed: int, run_dir: Path) ->
         archs.append(str(t.arch))
         if not ok and t.result is not None and t.result.reason:
             reasons.append(t.result.reason)
-    return {"scores": scores, "metrics": metrics, "archs": archs, "wall": wall, "failure_reasons": reasons,
-            "hypervolume": summary.get("hypervolume"), "pareto_front": summary.get("pareto_front")}
-
-
-def search_seconds(run_dir: Path, trials: list[Trial], began: float, this_invocation: float) -> float:
-    """Wall seconds the search has taken over every invocation that worked on it.
-
-    A reused or resumed run would otherwise report only this invocation's seconds (0 for a
-    finished one). Each invocation adds its own to ``WALL_FILE`` beside the store; a run whose
-    earlier invocations predate the file (or whose file is damaged) counts their span in its store (first ask to the last
-    result before this invocation ``began``, a Unix time).
-    """
-    ledger = run_dir / WALL_FILE
-    try:
-        before = float(ledger.read_text())
-    except (OSError, ValueError):  # none yet, or damaged: the store's own timestamps stand in
-        earlier = [t for t in trials if t.finished_at is not None and t.finished_at < began]
-        before = max(t.finished_at for t in earlier) - min(t.asked_at for t in earlier) if earlier else 0.0
-    total = before + this_invocation
-    ledger.write_text(f"{total:.3f}\n")
-    return total
+    # the store adds up every invocation's seconds, so a reused or resumed run reports its whole search
+    return {"scores": scores, "metrics": metrics, "archs": archs, "wall": summary["wall_seconds"],
+            "failure_reasons": reasons, "hypervolume": summary.get("hypervolume"), "pareto_front": summary.get("pareto_front")}
 
 
 def _init_worker(threads: int) -> None:
