@@ -13,6 +13,7 @@ from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.features import FeatureSet
 from nasloop.predictors.graph_features import GraphFeatures
 from nasloop.search_spaces.cell_space import live_cell
+from nasloop.search_spaces.darts.space import DartsSpace
 from nasloop.search_spaces.nago.space import NAGOSpace
 from nasloop.search_spaces.nb101.space import NB101Space
 from nasloop.search_spaces.nb201 import NB201Space
@@ -60,9 +61,16 @@ def test_graph_features_count_paths_and_ops_of_a_known_cell():
     # route over k edges is a path of k + 1 arcs.
     assert row["graph:paths"] == 4 and row["graph:shortest_path"] == 2 and row["graph:longest_path"] == 4
     assert row["graph:shared/conv3x3:count"] == 5 and row["graph:shared/conv3x3:paths_through"] == 3
-    assert row["graph:shared/skip:paths_only"] == 1 and row["graph:shared/avg_pool3x3:count"] == 0
+    assert row["graph:shared/skip:paths"] == 1 and row["graph:shared/avg_pool3x3:count"] == 0
+    # op subsets: the three all-conv routes (2 or 3 convs long) end in two of the output's three arcs
+    conv = {f: row[f"graph:shared/conv3x3:{f}"] for f in ("paths", "shortest", "longest", "output_in_degree")}
+    assert conv == {"paths": 3, "shortest": 3, "longest": 4, "output_in_degree": 2}
+    assert row["graph:shared/skip+shared/conv3x3:paths"] == 4 and row["graph:shared/skip+shared/conv3x3:shortest"] == 2
+    assert row["graph:shared/conv1x1+shared/avg_pool3x3:paths"] == 0
+    assert row["graph:shared/conv1x1+shared/avg_pool3x3:longest"] == 0
     # the dataflow view bypasses the skip: the input feeds the output directly, which no op "owns"
-    assert row["dataflow:shortest_path"] == 1 and row["dataflow:shared/avg_pool3x3:paths_only"] == 0
+    assert row["dataflow:shortest_path"] == 1 and row["dataflow:shared/avg_pool3x3:paths"] == 0
+    assert row["dataflow:shared/conv3x3:paths"] == 3 and row["dataflow:shared/conv3x3:output_in_degree"] == 2
     dead = dict(zip(features.names, features([DEAD])[0]))
     assert dead["dataflow:live_nodes"] == 3 and dead["dataflow:shared/conv3x3:live"] == 0
     assert dead["dataflow:shared/conv3x3:count"] == 1
@@ -76,6 +84,29 @@ def test_graph_features_serve_every_space_with_a_graph_encoding(space):
     assert x.shape == (300, len(GraphFeatures(space).names)) and np.isfinite(x).all()
     assert (x.std(axis=0) > 0).sum() >= 10  # they tell architectures apart
     assert np.array_equal(GraphFeatures(space)(archs[:7]), x[:7])  # batching changes nothing
+
+
+@pytest.mark.parametrize("space", [NB101Space(), DartsSpace()], ids=lambda s: s.name)
+def test_op_subset_paths_agree_with_enumerating_every_path(space):
+    import networkx as nx
+    features = GraphFeatures(space, max_subset=2)
+    rng = np.random.default_rng(3)
+    archs = [space.sample(rng) for _ in range(40)]
+    x = features(archs)
+    assert (x[:, [i for i, n in enumerate(features.names) if "+" in n and n.endswith(":paths")]] > 0).any()
+    for arch, row in zip(archs, x):
+        g = space.encode(arch, "graph")
+        routes = list(nx.all_simple_paths(nx.DiGraph(list(zip(*np.asarray(g.edges).reshape(2, -1).tolist()))),
+                                          0, g.num_nodes - 1))
+        for subset in features.subsets[::3]:
+            ops = {features.tokens[i] for i in subset}
+            mine = [r for r in routes if len(r) > 2 and all(g.ops[v] in ops for v in r[1:-1])]
+            name = "graph:" + "+".join(features.tokens[i] for i in subset)
+            got = dict(zip(features.names, row))
+            assert got[f"{name}:paths"] == len(mine)
+            assert got[f"{name}:longest"] == max((len(r) - 1 for r in mine), default=0)
+            assert got[f"{name}:shortest"] == min((len(r) - 1 for r in mine), default=0)
+            assert got[f"{name}:output_in_degree"] == len({r[-2] for r in mine})
 
 
 def test_a_space_without_graphs_or_stored_proxies_is_told_in_one_line():
