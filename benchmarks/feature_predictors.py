@@ -4,7 +4,8 @@ Each variant is a predictor with options, measured by ``evaluate_predictors`` on
 (val-200 target; train on n cells of a seeded permutation of all 15,625, rank all the others):
 FLAN alone and with the 13 NAS-Bench-Suite-Zero proxies plus GRAF-style graph features as
 supplementary input, the forest on proxies, on graph features, and on both, and the blend of
-FLAN (with both) and the forest. Printed beside
+FLAN (with both) and the forest; the last two again with GRAF's op-subset paths added to the
+graph features (``graph-subsets``). Printed beside
 the outside anchors (a random forest on the 13 proxies, measured on the 9,445 cells without dead
 ops) and the issue's aims.
 
@@ -48,6 +49,9 @@ VARIANTS = {
     "forest-both": ("forest", {"features": ["proxies", "graph"]}),
     "forest-onehot": ("forest", {"features": ["onehot"]}),
     "blend": ("blend", {"members": {"flan": {"supplementary": ["proxies", "graph"]}, "forest": {}}}),
+    "forest-both-subsets": ("forest", {"features": ["proxies", "graph-subsets"]}),
+    "blend-subsets": ("blend", {"members": {"flan": {"supplementary": ["proxies", "graph-subsets"]},
+                                            "forest": {"features": ["proxies", "graph-subsets"]}}}),
 }
 
 

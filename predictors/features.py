@@ -4,7 +4,9 @@ A feature set is a list of names, each one of:
 
 * a vector encoding of the space (``onehot``, ``path``, ``unit``...);
 * ``graph``: the structural features of :mod:`.graph_features`, on every graph encoding, or
-  ``graph:<encoding>`` on one (NB201: ``graph:dataflow``);
+  ``graph:<encoding>`` on one (NB201: ``graph:dataflow``); ``graph-subsets`` (or
+  ``graph-subsets:<encoding>``) adds GRAF's operation-subset paths, which are opt-in because on
+  NB201 they cost the forest at 8 cells and gain little from 128 (README);
 * ``proxies``: every zero-cost proxy stored for the run's task, by the benchmark (NB201: the 13
   of NAS-Bench-Suite-Zero when its file is present) or in a precomputed file (``nasloop proxies --out``);
 * a proxy name (``synflow``, ``jacov``...): stored when the benchmark has it for the task, else
@@ -63,8 +65,9 @@ class FeatureSet:
             self._sources.append(lambda archs, kind=name: space.encode_many(list(archs), kind))
             self.names += [f"{name}[{i}]" for i in range(len(space.encode(space.sample(np.random.default_rng(0)),
                                                                              name)))]
-        elif name == "graph" or name.startswith("graph:"):
-            graph = GraphFeatures(space, None if name == "graph" else [name.split(":", 1)[1]])
+        elif name.split(":", 1)[0] in ("graph", "graph-subsets"):
+            kind, _, view = name.partition(":")
+            graph = GraphFeatures(space, [view] if view else None, max_subset=3 if kind == "graph-subsets" else 0)
             self._sources.append(graph)
             self.names += graph.names
         elif name == "proxies":
@@ -80,7 +83,7 @@ class FeatureSet:
                 scorer = context.scorer(space, name)
             except (ConfigError, RegistryError, UnsupportedError) as exc:
                 raise ConfigError(f"feature '{name}' is neither a vector encoding of '{space.name}' "
-                                  f"({', '.join(space.vector_encodings) or 'none'}), 'graph', 'proxies' nor a "
+                                  f"({', '.join(space.vector_encodings) or 'none'}), 'graph', 'graph-subsets', 'proxies' nor a "
                                   f"proxy nasloop can read or compute ({exc})") from None
             self._sources.append(lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None])
             self.names.append(name)

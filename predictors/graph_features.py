@@ -10,11 +10,13 @@ its ``dataflow``, where ``none`` cuts arcs and ``skip`` is bypassed).
 
 Per operation token of the space (its ``graph_ops`` without the input and output markers):
 the number of nodes with it, the number of those on an input-to-output path, the number of
-input-to-output paths through at least one of them, and the shortest and longest such paths (0
-when there is none). Per subset of up to ``max_subset`` tokens, GRAF's operation subsets: the
-input-to-output paths whose every node has an op of the subset, their shortest and longest
-length, and the arcs into the output from nodes such a path reaches (a subset of one op reads
-the paths made of it alone; one of conv1x1 and conv3x3, the all-convolution routes). Per graph:
+input-to-output paths through at least one of them, the number made of them alone, and the
+shortest and longest such paths through one (0 when there is none). Per subset of two to
+``max_subset`` tokens, GRAF's operation subsets: the input-to-output paths whose every node has
+an op of the subset, their shortest and longest length, and the arcs into the output from nodes
+such a path reaches (the subset of conv1x1 and conv3x3: the all-convolution routes); ``max_subset``
+is 0 (no subsets) by default, since on NB201 the extra columns cost a forest at 8 training cells
+and gained little from 128 (README). Per graph:
 the number of input-to-output paths, their shortest and longest length, the arcs out of the
 input and into the output, the live nodes and the arcs. Path counts by length come from powers of
 the adjacency matrix and subset paths from a pass over the nodes in order (every graph encoding
@@ -34,14 +36,14 @@ from ..search_spaces.base import SearchSpace
 GLOBAL_FEATURES = ("paths", "shortest_path", "longest_path", "input_out_degree", "output_in_degree", "live_nodes",
                    "arcs")
 CHUNK = 512  # graphs per batched computation: path counts take n x nodes^4 floats
-OP_FEATURES = ("count", "live", "paths_through", "shortest_through", "longest_through")
+OP_FEATURES = ("count", "live", "paths_through", "paths_only", "shortest_through", "longest_through")
 SUBSET_FEATURES = ("paths", "shortest", "longest", "output_in_degree")
 
 
 class GraphFeatures:
     """``archs -> (n, d)`` structural features of a space's architectures, with their names."""
 
-    def __init__(self, space: SearchSpace, views: Sequence[str] | None = None, max_subset: int = 3) -> None:
+    def __init__(self, space: SearchSpace, views: Sequence[str] | None = None, max_subset: int = 0) -> None:
         if not space.graph_encodings:
             raise UnsupportedError(f"graph features read a graph encoding, and search space '{space.name}' declares "
                                    "none; use proxies or a vector encoding as features instead")
@@ -56,7 +58,7 @@ class GraphFeatures:
             raise ConfigError(f"graph features: max_subset is a number of ops (0 for no op subsets), got {max_subset!r}")
         self.tokens = [space.token(op) for op in space.graph_ops if space.token(op) not in markers]
         # up to 3 of NASNet's 13 ops: 377 subsets; on NB201's 5 the 4-subsets would repeat "paths avoiding one op"
-        self.subsets = [s for size in range(1, min(max_subset, len(self.tokens)) + 1)
+        self.subsets = [s for size in range(2, min(max_subset, len(self.tokens)) + 1)
                         for s in combinations(range(len(self.tokens)), size)]
         per_view = (*GLOBAL_FEATURES, *(f"{t}:{f}" for t in self.tokens for f in OP_FEATURES),
                     *(f"{'+'.join(self.tokens[i] for i in s)}:{f}" for s in self.subsets for f in SUBSET_FEATURES))
@@ -96,8 +98,11 @@ class GraphFeatures:
             mine = op_of == op
             keep = ~mine  # paths avoiding the op: drop its nodes
             avoiding = _path_counts(adj * keep[:, :, None] * keep[:, None, :], size)[rows, :, 0, last]
+            only = (op_of == op) | (np.arange(size)[None] == 0) | (np.arange(size)[None] == last[:, None])
+            alone = _path_counts(adj * only[:, :, None] * only[:, None, :], size)[rows, :, 0, last]
             through = total - avoiding  # (n, length)
-            columns += [mine.sum(1), (mine & live).sum(1), through.sum(1), *_lengths(through)]
+            direct = adj[rows, 0, last]  # an input-to-output arc has no op on it: not a path of this op alone
+            columns += [mine.sum(1), (mine & live).sum(1), through.sum(1), alone.sum(1) - direct, *_lengths(through)]
         markers = (np.arange(size)[None] == 0) | (np.arange(size)[None] == last[:, None])
         for subset in self.subsets:
             allowed = np.isin(op_of, subset) | markers

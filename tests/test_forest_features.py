@@ -54,23 +54,25 @@ def test_nb201_serves_the_13_suite_zero_proxies_for_every_cell(nb201_context, da
 
 
 def test_graph_features_count_paths_and_ops_of_a_known_cell():
-    features = GraphFeatures(SPACE)
+    features = GraphFeatures(SPACE, max_subset=3)
     cell = SPACE.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")
     row = dict(zip(features.names, features([cell])[0]))
     # input-to-output routes of the cell: 0-3 (skip), 0-1-3, 0-2-3, 0-1-2-3; in the ops-on-nodes graph a
     # route over k edges is a path of k + 1 arcs.
     assert row["graph:paths"] == 4 and row["graph:shortest_path"] == 2 and row["graph:longest_path"] == 4
     assert row["graph:shared/conv3x3:count"] == 5 and row["graph:shared/conv3x3:paths_through"] == 3
-    assert row["graph:shared/skip:paths"] == 1 and row["graph:shared/avg_pool3x3:count"] == 0
-    # op subsets: the three all-conv routes (2 or 3 convs long) end in two of the output's three arcs
-    conv = {f: row[f"graph:shared/conv3x3:{f}"] for f in ("paths", "shortest", "longest", "output_in_degree")}
-    assert conv == {"paths": 3, "shortest": 3, "longest": 4, "output_in_degree": 2}
-    assert row["graph:shared/skip+shared/conv3x3:paths"] == 4 and row["graph:shared/skip+shared/conv3x3:shortest"] == 2
+    assert row["graph:shared/skip:paths_only"] == 1 and row["graph:shared/avg_pool3x3:count"] == 0
+    assert row["graph:shared/conv3x3:paths_only"] == 3
+    # op subsets: skip or conv3x3 covers all four routes, the shortest the skip's; nothing runs on conv1x1 or pool
+    both = {f: row[f"graph:shared/skip+shared/conv3x3:{f}"] for f in ("paths", "shortest", "longest", "output_in_degree")}
+    assert both == {"paths": 4, "shortest": 2, "longest": 4, "output_in_degree": 3}
     assert row["graph:shared/conv1x1+shared/avg_pool3x3:paths"] == 0
     assert row["graph:shared/conv1x1+shared/avg_pool3x3:longest"] == 0
     # the dataflow view bypasses the skip: the input feeds the output directly, which no op "owns"
-    assert row["dataflow:shortest_path"] == 1 and row["dataflow:shared/avg_pool3x3:paths"] == 0
-    assert row["dataflow:shared/conv3x3:paths"] == 3 and row["dataflow:shared/conv3x3:output_in_degree"] == 2
+    assert row["dataflow:shortest_path"] == 1 and row["dataflow:shared/avg_pool3x3:paths_only"] == 0
+    assert row["dataflow:shared/conv1x1+shared/conv3x3:paths"] == 3
+    assert row["dataflow:shared/conv1x1+shared/conv3x3:output_in_degree"] == 2
+    assert len(GraphFeatures(SPACE).names) < len(features.names)  # subsets are opt-in
     dead = dict(zip(features.names, features([DEAD])[0]))
     assert dead["dataflow:live_nodes"] == 3 and dead["dataflow:shared/conv3x3:live"] == 0
     assert dead["dataflow:shared/conv3x3:count"] == 1
@@ -89,7 +91,7 @@ def test_graph_features_serve_every_space_with_a_graph_encoding(space):
 @pytest.mark.parametrize("space", [NB101Space(), DartsSpace()], ids=lambda s: s.name)
 def test_op_subset_paths_agree_with_enumerating_every_path(space):
     import networkx as nx
-    features = GraphFeatures(space, max_subset=2)
+    features = GraphFeatures(space, max_subset=3)
     rng = np.random.default_rng(3)
     archs = [space.sample(rng) for _ in range(40)]
     x = features(archs)
@@ -118,6 +120,9 @@ def test_a_space_without_graphs_or_stored_proxies_is_told_in_one_line():
         FeatureSet(nago, RunContext(), ["proxies"])
     with pytest.raises(ConfigError, match="neither a vector encoding"):
         FeatureSet(SPACE, RunContext(), ["no-such-feature"])
+    subsets = FeatureSet(SPACE, RunContext(), ["graph-subsets:dataflow"])
+    assert "dataflow:shared/skip+shared/conv3x3:paths" in subsets.names
+    assert not any(n.startswith("graph:") for n in subsets.names)
 
 
 @pytest.fixture(scope="module")
