@@ -3,24 +3,25 @@
 GRAF reads a handful of interpretable numbers off a cell's graph (how many of each operation,
 how many input-to-output paths run through each, how long those paths are, how many arcs enter
 the output) and finds them competitive with zero-cost proxies and complementary to them in a
-tree model; on NB201 they lift our forest from 128 training cells on (README). Everything here is computed from :class:`~nasloop.search_spaces.base.GraphEncoding`
-alone (node 0 the input, the last node the output), so one implementation serves every space
-that declares a graph encoding, on each of its graph encodings (NB201's written ``graph`` and
-its ``dataflow``, where ``none`` cuts arcs and ``skip`` is bypassed).
+tree model; on NB201 they lift our forest from 128 training cells on (README). Everything here
+is computed from :class:`~nasloop.search_spaces.base.GraphEncoding` alone (node 0 the input, the
+last node the output), so one implementation serves every space that declares a graph encoding,
+on each of its graph encodings (NB201's written ``graph`` and its ``dataflow``, where ``none``
+cuts arcs and ``skip`` is bypassed).
 
 Per operation token of the space (its ``graph_ops`` without the input and output markers):
 the number of nodes with it, the number of those on an input-to-output path, the number of
 input-to-output paths through at least one of them, the number made of them alone, and the
-shortest and longest such paths through one (0 when there is none). Per subset of two to
-``max_subset`` tokens, GRAF's operation subsets: the input-to-output paths whose every node has
-an op of the subset, their shortest and longest length, and the arcs into the output from nodes
-such a path reaches (the subset of conv1x1 and conv3x3: the all-convolution routes); ``max_subset``
-is 0 (no subsets) by default, since on NB201 the extra columns cost a forest at 8 training cells
-and gained little from 128 (README). Per graph:
-the number of input-to-output paths, their shortest and longest length, the arcs out of the
-input and into the output, the live nodes and the arcs. Path counts by length come from powers of
-the adjacency matrix and subset paths from a pass over the nodes in order (every graph encoding
-numbers its nodes topologically), batched over all graphs of a call with numpy.
+shortest and longest such paths through one (0 when there is none). Per graph: the number of
+input-to-output paths, their shortest and longest length, the arcs out of the input and into the
+output, the live nodes and the arcs. Per subset of two to ``max_subset`` tokens, GRAF's operation
+subsets: the input-to-output paths whose every node has an op of the subset, their shortest and
+longest length, and the arcs into the output from nodes such a path reaches (the subset of
+conv1x1 and conv3x3: the all-convolution routes). ``max_subset`` is 0 (no subsets) by default:
+on NB201 the extra columns cost a forest 0.1 tau at 8 training cells and moved nothing else by
+0.01 (README). Path counts by length come from powers of the adjacency matrix and subset paths
+from one pass over the nodes in order (every graph encoding numbers its nodes topologically),
+batched over all graphs of a call with numpy.
 """
 from __future__ import annotations
 
