@@ -30,7 +30,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.errors import ConfigError, DataError, UnsupportedError
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 
@@ -83,6 +83,10 @@ class GraphFeatures:
         last = np.array([g.num_nodes - 1 for g in graphs])
         for row, g in enumerate(graphs):
             edges = np.asarray(g.edges, dtype=np.int64).reshape(2, -1)
+            if self.subsets and (edges[0] >= edges[1]).any():
+                raise DataError(f"graph features with op subsets need the nodes of '{self.space.name}' {view} "
+                                f"graphs numbered in topological order, and {self.space.format(archs[row])} has an arc "
+                                f"back; number its nodes so every arc goes to a higher index, or use 'graph'")
             adj[row, edges[0], edges[1]] = 1.0
             op_of[row, 1:g.num_nodes - 1] = [index.get(t, -1) for t in g.ops[1:-1]]
         rows = np.arange(n)

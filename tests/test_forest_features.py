@@ -111,6 +111,18 @@ def test_op_subset_paths_agree_with_enumerating_every_path(space):
             assert got[f"{name}:output_in_degree"] == len({r[-2] for r in mine})
 
 
+def test_op_subsets_refuse_graphs_not_numbered_in_topological_order():
+    from nasloop.search_spaces.base import GraphEncoding
+
+    class Backwards(NB201Space):  # a user's space whose arcs all point from later nodes to earlier ones
+        def encode_many(self, archs, kind):
+            return [GraphEncoding(g.ops, np.asarray(g.edges)[::-1]) for g in super().encode_many(archs, kind)]
+
+    space = Backwards()
+    with pytest.raises(DataError, match="topological order"):
+        GraphFeatures(space, ["graph"], max_subset=2)([DEAD])
+
+
 def test_a_space_without_graphs_or_stored_proxies_is_told_in_one_line():
     nago = NAGOSpace(param_limit=1e5)
     with pytest.raises(UnsupportedError, match="declares none"):
