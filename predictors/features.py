@@ -83,8 +83,8 @@ class FeatureSet:
                 scorer = context.scorer(space, name)
             except (ConfigError, RegistryError, UnsupportedError) as exc:
                 raise ConfigError(f"feature '{name}' is neither a vector encoding of '{space.name}' "
-                                  f"({', '.join(space.vector_encodings) or 'none'}), 'graph', 'graph-subsets', 'proxies' nor a "
-                                  f"proxy nasloop can read or compute ({exc})") from None
+                                  f"({', '.join(space.vector_encodings) or 'none'}), 'graph', 'graph-subsets', "
+                                  f"'proxies' nor a proxy nasloop can read or compute ({exc})") from None
             self._sources.append(lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None])
             self.names.append(name)
 

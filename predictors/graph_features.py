@@ -56,7 +56,8 @@ class GraphFeatures:
         self.space = space
         markers = {space.token("input"), space.token("output")}
         if not isinstance(max_subset, int) or max_subset < 0:
-            raise ConfigError(f"graph features: max_subset is a number of ops (0 for no op subsets), got {max_subset!r}")
+            raise ConfigError(f"graph features: max_subset is a number of ops (0 for no op subsets), "
+                              f"got {max_subset!r}")
         self.tokens = [space.token(op) for op in space.graph_ops if space.token(op) not in markers]
         # up to 3 of NASNet's 13 ops: 377 subsets; on NB201's 5 the 4-subsets would repeat "paths avoiding one op"
         self.subsets = [s for size in range(2, min(max_subset, len(self.tokens)) + 1)

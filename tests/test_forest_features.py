@@ -64,7 +64,8 @@ def test_graph_features_count_paths_and_ops_of_a_known_cell():
     assert row["graph:shared/skip:paths_only"] == 1 and row["graph:shared/avg_pool3x3:count"] == 0
     assert row["graph:shared/conv3x3:paths_only"] == 3
     # op subsets: skip or conv3x3 covers all four routes, the shortest the skip's; nothing runs on conv1x1 or pool
-    both = {f: row[f"graph:shared/skip+shared/conv3x3:{f}"] for f in ("paths", "shortest", "longest", "output_in_degree")}
+    both = {f: row[f"graph:shared/skip+shared/conv3x3:{f}"]
+            for f in ("paths", "shortest", "longest", "output_in_degree")}
     assert both == {"paths": 4, "shortest": 2, "longest": 4, "output_in_degree": 3}
     assert row["graph:shared/conv1x1+shared/avg_pool3x3:paths"] == 0
     assert row["graph:shared/conv1x1+shared/avg_pool3x3:longest"] == 0
