@@ -65,7 +65,7 @@ class FeatureSet:
             self._sources.append(lambda archs, kind=name: space.encode_many(list(archs), kind))
             self.names += [f"{name}[{i}]" for i in range(len(space.encode(space.sample(np.random.default_rng(0)),
                                                                              name)))]
-        elif name.split(":", 1)[0] in ("graph", "graph-subsets"):
+        elif name.partition(":")[0] in ("graph", "graph-subsets"):
             kind, _, view = name.partition(":")
             graph = GraphFeatures(space, [view] if view else None, max_subset=3 if kind == "graph-subsets" else 0)
             self._sources.append(graph)

@@ -59,7 +59,7 @@ class GraphFeatures:
             raise ConfigError(f"graph features: max_subset is a number of ops (0 for no op subsets), "
                               f"got {max_subset!r}")
         self.tokens = [space.token(op) for op in space.graph_ops if space.token(op) not in markers]
-        # up to 3 of NASNet's 13 ops: 377 subsets; on NB201's 5 the 4-subsets would repeat "paths avoiding one op"
+        # two or three of NASNet's 13 ops: 364 subsets; on NB201's 5 the 4-subsets would repeat "paths avoiding one op"
         self.subsets = [s for size in range(2, min(max_subset, len(self.tokens)) + 1)
                         for s in combinations(range(len(self.tokens)), size)]
         per_view = (*GLOBAL_FEATURES, *(f"{t}:{f}" for t in self.tokens for f in OP_FEATURES),
@@ -91,6 +91,7 @@ class GraphFeatures:
             adj[row, edges[0], edges[1]] = 1.0
             op_of[row, 1:g.num_nodes - 1] = [index.get(t, -1) for t in g.ops[1:-1]]
         rows = np.arange(n)
+        markers = (np.arange(size)[None] == 0) | (np.arange(size)[None] == last[:, None])  # input and output nodes
         counts = _path_counts(adj, size)  # (n, length, from, to): paths of each length between nodes
         to_output = counts[rows, :, :, last]  # (n, length, node): paths of each length from node to output
         from_input = counts[rows, :, 0, :]  # (n, length, node)
@@ -104,12 +105,11 @@ class GraphFeatures:
             mine = op_of == op
             keep = ~mine  # paths avoiding the op: drop its nodes
             avoiding = _path_counts(adj * keep[:, :, None] * keep[:, None, :], size)[rows, :, 0, last]
-            only = (op_of == op) | (np.arange(size)[None] == 0) | (np.arange(size)[None] == last[:, None])
+            only = (op_of == op) | markers
             alone = _path_counts(adj * only[:, :, None] * only[:, None, :], size)[rows, :, 0, last]
             through = total - avoiding  # (n, length)
             direct = adj[rows, 0, last]  # an input-to-output arc has no op on it: not a path of this op alone
             columns += [mine.sum(1), (mine & live).sum(1), through.sum(1), alone.sum(1) - direct, *_lengths(through)]
-        markers = (np.arange(size)[None] == 0) | (np.arange(size)[None] == last[:, None])
         for subset in self.subsets:
             allowed = np.isin(op_of, subset) | markers
             arcs = adj * allowed[:, :, None] * allowed[:, None, :]

@@ -101,11 +101,11 @@ def test_op_subset_paths_agree_with_enumerating_every_path(space):
         g = space.encode(arch, "graph")
         routes = list(nx.all_simple_paths(nx.DiGraph(list(zip(*np.asarray(g.edges).reshape(2, -1).tolist()))),
                                           0, g.num_nodes - 1))
+        got = dict(zip(features.names, row))
         for subset in features.subsets[::3]:
             ops = {features.tokens[i] for i in subset}
             mine = [r for r in routes if len(r) > 2 and all(g.ops[v] in ops for v in r[1:-1])]
             name = "graph:" + "+".join(features.tokens[i] for i in subset)
-            got = dict(zip(features.names, row))
             assert got[f"{name}:paths"] == len(mine)
             assert got[f"{name}:longest"] == max((len(r) - 1 for r in mine), default=0)
             assert got[f"{name}:shortest"] == min((len(r) - 1 for r in mine), default=0)
