@@ -26,12 +26,18 @@ from .base import Predictor
 DEFAULT_MEMBERS: dict[str, dict[str, Any]] = {"flan": {}, "forest": {}}
 
 
+def member_predictor(key: str) -> str:
+    """The predictor a members key names: ``forest#proxies`` is a forest labelled 'proxies'."""
+    return str(key).partition("#")[0]
+
+
 @register_predictor("blend")
 class BlendPredictor(Predictor):
     """Averages members' standardised predictions; ``members`` maps predictor names to their options.
 
-    ``members`` defaults to FLAN and the forest with their own defaults; ``weights`` (one per
-    member, default equal) weigh their scores.
+    ``members`` defaults to FLAN and the forest with their own defaults; a key is a predictor's
+    name, or ``name#label`` to hold two of one predictor with different options (``forest`` and
+    ``forest#proxies``). ``weights`` (one per member, default equal) weigh their scores.
     """
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
@@ -40,11 +46,11 @@ class BlendPredictor(Predictor):
         super().__init__(space, seed)
         chosen = DEFAULT_MEMBERS if members is None else (
             {name: {} for name in members} if isinstance(members, (list, tuple)) else members)
-        if not isinstance(chosen, Mapping) or len(chosen) < 2 or "blend" in chosen:
+        if not isinstance(chosen, Mapping) or len(chosen) < 2 or "blend" in map(member_predictor, chosen):
             raise ConfigError("blend option members names at least two other predictors, e.g. "
                               f"members: {{flan: {{}}, forest: {{features: [proxies]}}}}; got {members!r}")
         self.members, self.weights = members, weights
-        self._members = [construct("predictor", name, PREDICTORS.get(name), space,
+        self._members = [construct("predictor", name, PREDICTORS.get(member_predictor(name)), space,
                                    wiring={"context": context or RunContext(), "seed": seed}, **dict(options or {}))
                          for name, options in chosen.items()]
         w = np.ones(len(self._members)) if weights is None else np.asarray(weights, dtype=np.float64)

@@ -45,3 +45,14 @@ def test_bad_members_and_weights_are_one_line(nb201_context):
         PREDICTORS.get("blend")(space, members=["flam", "forest"])
     with pytest.raises(ConfigError, match="one non-negative number per member"):
         PREDICTORS.get("blend")(space, context=nb201_context, members=MEMBERS, weights=[1, -1])
+
+
+def test_two_members_of_one_predictor_are_told_apart_by_label(split, nb201_context):
+    space, (train_x, train_y), _, (test_x, test_y) = split
+    members = {"forest#proxies": {"features": ["proxies"]}, "forest#graph": {"features": ["graph"]}}
+    blend = PREDICTORS.get("blend")(space, seed=2, context=nb201_context, members=members, weights=[1, 0])
+    alone = PREDICTORS.get("forest")(space, seed=2, context=nb201_context, features=["proxies"])
+    expected = alone.fit(train_x, train_y).predict(test_x)[0]
+    assert stats.kendalltau(blend.fit(train_x, train_y).predict(test_x)[0], expected).statistic == pytest.approx(1.0)
+    with pytest.raises(ConfigError, match="names at least two other predictors"):
+        PREDICTORS.get("blend")(space, members={"blend#inner": {}, "forest": {}})
