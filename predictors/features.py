@@ -9,6 +9,8 @@ A feature set is a list of names, each one of:
   NB201 they cost the forest at 8 cells and gain little from 128 (README);
 * ``proxies``: every zero-cost proxy stored for the run's task, by the benchmark (NB201: the 13
   of NAS-Bench-Suite-Zero when its file is present) or in a precomputed file (``nasloop proxies --out``);
+  ``proxies:<task>``: the benchmark's stored proxies of another of its tasks (NB201:
+  ``proxies:ImageNet16-120``), the same cells scored on other data;
 * a proxy name (``synflow``, ``jacov``...): stored when the benchmark has it for the task, else
   computed on the architecture's network by the proxy evaluator.
 
@@ -70,6 +72,8 @@ class FeatureSet:
             graph = GraphFeatures(space, [view] if view else None, max_subset=3 if kind == "graph-subsets" else 0)
             self._sources.append(graph)
             self.names += graph.names
+        elif name.startswith("proxies:"):
+            self._add_task_proxies(name.partition(":")[2], context)
         elif name == "proxies":
             stored = context.stored_proxies(space)
             if not stored:
@@ -87,6 +91,20 @@ class FeatureSet:
                                   f"'proxies' nor a proxy nasloop can read or compute ({exc})") from None
             self._sources.append(lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None])
             self.names.append(name)
+
+    def _add_task_proxies(self, task: str, context: RunContext) -> None:
+        """The benchmark's stored proxies of another of its tasks, e.g. NB201's ImageNet16-120 ones
+        for a CIFAR-10 run: the same cells scored on other data, free where a benchmark stores them."""
+        benchmark = context.benchmark
+        if benchmark is None or not benchmark.has_task(task) or not benchmark.proxy_names(task):
+            have = (f"tasks of {benchmark.name}: {', '.join(t.name for t in benchmark.tasks)}" if benchmark
+                    else "this run has no benchmark table")
+            raise ConfigError(f"feature 'proxies:{task}' reads the benchmark's stored proxies of task '{task}', "
+                              f"and there are none ({have}); name a task with stored proxies")
+        name = benchmark.task(task).name
+        for proxy in benchmark.proxy_names(name):
+            self._sources.append(lambda archs, p=proxy: np.asarray(benchmark.proxy_scores(list(archs), p, name))[:, None])
+            self.names.append(f"{name}:{proxy}")
 
     def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
         archs = list(archs)

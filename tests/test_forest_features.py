@@ -53,6 +53,20 @@ def test_nb201_serves_the_13_suite_zero_proxies_for_every_cell(nb201_context, da
                                                                                  abs=1e-4)
 
 
+def test_another_tasks_stored_proxies_are_columns_of_their_own(nb201_context, data_dir):
+    features = FeatureSet(SPACE, nb201_context, ["proxies", "proxies:imagenet16-120"])
+    assert features.names[:13] == sorted(PROXIES) and features.names[13:] == [f"ImageNet16-120:{p}" for p in
+                                                                              sorted(PROXIES)]
+    with gzip.open(data_dir / SUITE_ZERO.name, "rt") as fh:
+        row = next(r for r in csv.DictReader(fh) if SPACE.parse(r["arch_str"]) == live_cell(SPEC, DEAD))
+    values = dict(zip(features.names, features([DEAD])[0]))
+    for proxy in ("synflow", "nwot"):
+        assert values[f"ImageNet16-120:{proxy}"] == float(row[f"{proxy}_imagenet16"])
+        assert values[proxy] == float(row[f"{proxy}_cifar10"]) != values[f"ImageNet16-120:{proxy}"]
+    with pytest.raises(ConfigError, match="proxies of task 'svhn'.*tasks of nb201: cifar10"):
+        FeatureSet(SPACE, nb201_context, ["proxies:svhn"])
+
+
 def test_graph_features_count_paths_and_ops_of_a_known_cell():
     features = GraphFeatures(SPACE, max_subset=3)
     cell = SPACE.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")
