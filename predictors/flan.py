@@ -356,7 +356,7 @@ class FlanPredictor(Predictor):
         self.views = saved.get("views", ["graph"])  # members saved before views existed read the written graph
         self.space_ids = saved.get("space_ids", self.space_ids)
         scaler = saved["scaler"]
-        self._scaler = None if scaler is None else FeatureScaler(np.asarray(scaler["mean"]), np.asarray(scaler["scale"]))
+        self._scaler = None if scaler is None else FeatureScaler.from_state(scaler)
         weights = unpack_torch(saved["members"])
         width = 0 if scaler is None else 2 * len(scaler["mean"])
         self._members = []

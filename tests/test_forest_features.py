@@ -10,7 +10,7 @@ from scipy import stats
 
 from nasloop.engine.errors import ConfigError, DataError, UnsupportedError
 from nasloop.engine.registry import PREDICTORS
-from nasloop.predictors.features import FeatureSet
+from nasloop.predictors.features import FeatureScaler, FeatureSet
 from nasloop.predictors.graph_features import GraphFeatures
 from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.darts.space import DartsSpace
@@ -65,6 +65,18 @@ def test_another_tasks_stored_proxies_are_columns_of_their_own(nb201_context, da
         assert values[proxy] == float(row[f"{proxy}_cifar10"]) != values[f"ImageNet16-120:{proxy}"]
     with pytest.raises(ConfigError, match="proxies of task 'svhn'.*tasks of nb201: cifar10"):
         FeatureSet(SPACE, nb201_context, ["proxies:svhn"])
+
+
+def test_the_scaler_keeps_heavy_tailed_proxies_near_the_training_range(nb201_context):
+    grasp = FeatureSet(SPACE, nb201_context, ["grasp"])(SPACE.enumerate())  # skew about 118 over NB201
+    train, others = grasp[:8], grasp[8:]
+    raw, squashed = FeatureScaler.fit(train, squash=False), FeatureScaler.fit(train)
+    assert np.abs(raw.transform(others)[:, 0]).max() > 1e5  # 2.4 million spreads out on these 8 cells
+    assert np.abs(squashed.transform(others)[:, 0]).max() < 50
+    restored = FeatureScaler.from_state(squashed.state())
+    assert np.array_equal(restored.transform(others), squashed.transform(others))
+    older = {"mean": raw.mean.tolist(), "scale": raw.scale.tolist()}  # saved before squash existed
+    assert np.array_equal(FeatureScaler.from_state(older).transform(others), raw.transform(others))
 
 
 def test_graph_features_count_paths_and_ops_of_a_known_cell():
