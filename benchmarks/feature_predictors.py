@@ -3,11 +3,13 @@
 Each variant is a predictor with options, measured by ``evaluate_predictors`` on NB201 CIFAR-10
 (val-200 target; train on n cells of a seeded permutation of all 15,625, rank all the others):
 FLAN alone and with the 13 NAS-Bench-Suite-Zero proxies plus GRAF-style graph features as
-supplementary input, the forest on proxies, on graph features, and on both, and the blend of
-FLAN (with both) and the forest; the last two again with GRAF's op-subset paths added to the
-graph features (``graph-subsets``). Printed beside
-the outside anchors (a random forest on the 13 proxies, measured on the 9,445 cells without dead
-ops) and the issue's aims.
+supplementary input, the forest on proxies, on graph features, and on both, the blend of
+FLAN (with both) and the forest, and of those two and the forest on proxies (``blend-three``;
+``blend-three-in16`` gives every member ImageNet16-120's 13 proxies too); the forest and the
+two-member blend again with GRAF's op-subset paths added to the graph features
+(``graph-subsets``). Printed beside the outside anchors (a random forest on the 13 proxies,
+measured on the 9,445 cells without dead ops), the issue's aims, and how well a second training
+of every cell (NB201's test-200 accuracy) ranks the target.
 
 How to run
 ----------
@@ -29,10 +31,15 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 from stats_util import mean_ci
 
+from scipy import stats
+
+from nasloop.engine.assemble import build_context, build_space
+from nasloop.engine.registry import SEARCH_SPACES
 from nasloop.predictors.evaluation import evaluate_predictors
 from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201.cell import SPEC
@@ -49,10 +56,30 @@ VARIANTS = {
     "forest-both": ("forest", {"features": ["proxies", "graph"]}),
     "forest-onehot": ("forest", {"features": ["onehot"]}),
     "blend": ("blend", {"members": {"flan": {"supplementary": ["proxies", "graph"]}, "forest": {}}}),
+    "blend-three": ("blend", {"members": {"flan": {"supplementary": ["proxies", "graph"]}, "forest": {},
+                                          "forest#proxies": {"features": ["proxies"]}}}),
+    "blend-three-in16": ("blend", {"members": {
+        "flan": {"supplementary": ["proxies", "proxies:ImageNet16-120", "graph"]},
+        "forest": {"features": ["proxies", "proxies:ImageNet16-120", "graph"]},
+        "forest#proxies": {"features": ["proxies", "proxies:ImageNet16-120"]}}}),
     "forest-both-subsets": ("forest", {"features": ["proxies", "graph-subsets"]}),
     "blend-subsets": ("blend", {"members": {"flan": {"supplementary": ["proxies", "graph-subsets"]},
                                             "forest": {"features": ["proxies", "graph-subsets"]}}}),
 }
+
+
+def second_training_tau(data_dir: str, keep: Callable[[Any], bool] | None) -> float:
+    """Kendall tau between the target (val-200 of a cifar10-valid training) and the test-200 accuracy
+    of a second, independent training of the same cells (on train+valid, tested on the test set): how
+    far two trainings of one cell agree, a yardstick for a predictor's tau (not a bound: a predictor
+    learns the val figure itself, seed-averaged noise and all)."""
+    context = build_context(SEARCH_SPACES.get("nb201"), "cifar10", data_dir, lookup=True)
+    benchmark = context.require_benchmark("feature_predictors", build_space("nb201", context))
+    fidelity = benchmark.check("cifar10", None)
+    cells = [c for c in benchmark.cells() if keep is None or keep(c)]
+    pairs = np.array([[r.metrics["val_accuracy"], r.metrics["test_accuracy"]]
+                      for r in (benchmark.query(c, "cifar10", fidelity) for c in cells)])
+    return float(stats.kendalltau(pairs[:, 0], pairs[:, 1]).statistic)
 
 
 def main() -> None:
@@ -83,6 +110,8 @@ def main() -> None:
     print("|---|" + "---:|" * (len(sizes) + 1))
     for line in (("anchor: forest on 13 proxies", ANCHOR), ("aim (issue 19)", AIM)):
         print(f"| {line[0]} | " + " | ".join(f"{line[1].get(n, float('nan')):.2f}" for n in sizes) + " | |")
+    agreement = second_training_tau(args.data_dir, keep)
+    print("| second training of the same cells (test-200) | " + " | ".join([f"{agreement:.3f}"] * len(sizes)) + " | |")
     for name, recs in records.items():
         cells = []
         for n in sizes:

@@ -3,8 +3,8 @@
 Predictors that read different things err differently: FLAN reads the graph, the forest reads
 zero-cost proxies and graph statistics. Averaging their standardised predictions ranks better
 than either alone (NB201, 5 seeds, ``benchmarks/feature_predictors.py``: FLAN with proxies and
-graph features 0.837 / 0.876 at 128 / 512 cells, the forest 0.824 / 0.865, their blend 0.843 /
-0.879; README). Each member's mean is
+graph features 0.838 / 0.878 at 128 / 512 cells, the forest 0.824 / 0.865, their blend 0.843 /
+0.881; README). Each member's mean is
 put on a common scale with the mean and spread of its own predictions on the training cells, the
 weighted average of those scores is mapped back onto the targets' scale, and the spread is the
 members' disagreement on that common scale plus their own average uncertainty.
