@@ -34,9 +34,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-from stats_util import mean_ci
-
 from scipy import stats
+from stats_util import mean_ci
 
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.registry import SEARCH_SPACES

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.engine.context import RunContext
+from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.blend import default_members
 
