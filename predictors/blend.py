@@ -22,18 +22,8 @@ from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor
-from .features import default_features
 
-
-def default_members(space: SearchSpace, context: RunContext) -> dict[str, dict[str, Any]]:
-    """The members that ranked best where the space has stored proxies: FLAN reading the forest's
-    features, the forest, and a forest on proxies alone (NB201, 5 seeds: 0.636 / 0.779 / 0.845 /
-    0.880 at 8 / 40 / 128 / 512 cells, against 0.604 / 0.771 / 0.843 / 0.881 without the third;
-    README); FLAN and the forest with their own defaults elsewhere."""
-    if not context.stored_proxies(space):
-        return {"flan": {}, "forest": {}}
-    return {"flan": {"supplementary": default_features(space, context)}, "forest": {},
-            "forest#proxies": {"features": ["proxies"]}}
+DEFAULT_MEMBERS: dict[str, dict[str, Any]] = {"flan": {}, "forest": {}}
 
 
 def member_predictor(key: str) -> str:
@@ -45,7 +35,7 @@ def member_predictor(key: str) -> str:
 class BlendPredictor(Predictor):
     """Averages members' standardised predictions; ``members`` maps predictor names to their options.
 
-    ``members`` defaults to :func:`default_members`; a key is a predictor's
+    ``members`` defaults to FLAN and the forest with their own defaults; a key is a predictor's
     name, or ``name#label`` to hold two of one predictor with different options (``forest`` and
     ``forest#proxies``). ``weights`` (one per member, default equal) weigh their scores.
     """
@@ -54,15 +44,14 @@ class BlendPredictor(Predictor):
                  members: Mapping[str, Mapping[str, Any]] | Sequence[str] | None = None,
                  weights: Sequence[float] | None = None) -> None:
         super().__init__(space, seed)
-        context = context or RunContext()
-        chosen = default_members(space, context) if members is None else (
+        chosen = DEFAULT_MEMBERS if members is None else (
             {name: {} for name in members} if isinstance(members, (list, tuple)) else members)
         if not isinstance(chosen, Mapping) or len(chosen) < 2 or "blend" in map(member_predictor, chosen):
             raise ConfigError("blend option members names at least two other predictors, e.g. "
                               f"members: {{flan: {{}}, forest: {{features: [proxies]}}}}; got {members!r}")
         self.members, self.weights = members, weights
         self._members = [construct("predictor", name, PREDICTORS.get(member_predictor(name)), space,
-                                   wiring={"context": context, "seed": seed}, **dict(options or {}))
+                                   wiring={"context": context or RunContext(), "seed": seed}, **dict(options or {}))
                          for name, options in chosen.items()]
         w = np.ones(len(self._members)) if weights is None else np.asarray(weights, dtype=np.float64)
         if w.shape != (len(self._members),) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:

@@ -5,10 +5,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from nasloop.engine.context import RunContext
 from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.engine.registry import PREDICTORS
-from nasloop.predictors.blend import default_members
 
 MEMBERS = {"flan": {"ensemble": 1, "steps": 40}, "forest": {"features": ["proxies"]}}
 
@@ -58,12 +56,3 @@ def test_two_members_of_one_predictor_are_told_apart_by_label(split, nb201_conte
     assert stats.kendalltau(blend.fit(train_x, train_y).predict(test_x)[0], expected).statistic == pytest.approx(1.0)
     with pytest.raises(ConfigError, match="names at least two other predictors"):
         PREDICTORS.get("blend")(space, members={"blend#inner": {}, "forest": {}})
-
-
-def test_the_default_members_add_proxies_where_the_space_stores_them(nb201_context):
-    from nasloop.search_spaces.nb201 import NB201Space
-
-    space = NB201Space()
-    assert default_members(space, nb201_context) == {"flan": {"supplementary": ["proxies", "graph"]}, "forest": {},
-                                                     "forest#proxies": {"features": ["proxies"]}}
-    assert default_members(space, RunContext()) == {"flan": {}, "forest": {}}  # no table: nothing stored
