@@ -96,13 +96,15 @@ class FeatureSet:
         """The benchmark's stored proxies of another of its tasks, e.g. NB201's ImageNet16-120 ones
         for a CIFAR-10 run: the same cells scored on other data, free where a benchmark stores them."""
         benchmark = context.benchmark
-        if benchmark is None or not benchmark.has_task(task) or not benchmark.proxy_names(task):
+        found = benchmark is not None and benchmark.has_task(task)
+        proxies = benchmark.proxy_names(task) if found else []
+        if not proxies:
             have = (f"tasks of {benchmark.name}: {', '.join(t.name for t in benchmark.tasks)}" if benchmark
                     else "this run has no benchmark table")
             raise ConfigError(f"feature 'proxies:{task}' reads the benchmark's stored proxies of task '{task}', "
                               f"and there are none ({have}); name a task with stored proxies")
         name = benchmark.task(task).name
-        for proxy in benchmark.proxy_names(name):
+        for proxy in proxies:
             self._sources.append(lambda archs, p=proxy: benchmark.proxy_scores(list(archs), p, name)[:, None])
             self.names.append(f"{name}:{proxy}")
 

@@ -105,7 +105,7 @@ class GraphFeatures:
             mine = op_of == op
             keep = ~mine  # paths avoiding the op: drop its nodes
             avoiding = _path_counts(adj * keep[:, :, None] * keep[:, None, :], size)[rows, :, 0, last]
-            only = (op_of == op) | markers
+            only = mine | markers
             alone = _path_counts(adj * only[:, :, None] * only[:, None, :], size)[rows, :, 0, last]
             through = total - avoiding  # (n, length)
             direct = adj[rows, 0, last]  # an input-to-output arc has no op on it: not a path of this op alone
