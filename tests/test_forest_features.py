@@ -138,16 +138,27 @@ def test_op_subset_paths_agree_with_enumerating_every_path(space):
             assert got[f"{name}:output_in_degree"] == len({r[-2] for r in mine})
 
 
-def test_op_subsets_refuse_graphs_not_numbered_in_topological_order():
+def test_graph_features_do_not_depend_on_how_a_space_numbers_its_nodes():
     from nasloop.search_spaces.base import GraphEncoding
 
-    class Backwards(NB201Space):  # a user's space whose arcs all point from later nodes to earlier ones
+    class Reversed(NB101Space):  # a user's space listing the middle nodes backwards: arcs may point to lower indices
         def encode_many(self, archs, kind):
-            return [GraphEncoding(g.ops, np.asarray(g.edges)[::-1]) for g in super().encode_many(archs, kind)]
+            out = []
+            for g in super().encode_many(archs, kind):
+                last = g.num_nodes - 1
+                new = np.array([0, *range(last - 1, 0, -1), last])  # old index -> new index
+                ops = [g.ops[0], *g.ops[last - 1:0:-1], g.ops[last]]
+                out.append(GraphEncoding(tuple(ops), new[np.asarray(g.edges).reshape(2, -1)]))
+            return out
 
-    space = Backwards()
-    with pytest.raises(DataError, match="topological order"):
-        GraphFeatures(space, ["graph"], max_subset=2)([DEAD])
+    rng = np.random.default_rng(5)
+    archs = [NB101Space().sample(rng) for _ in range(60)]
+    reordered = Reversed().encode_many(archs, "graph")
+    assert any((np.asarray(g.edges)[0] > np.asarray(g.edges)[1]).any() for g in reordered)  # not topological
+    expected = GraphFeatures(NB101Space(), max_subset=3)(archs)
+    assert np.array_equal(GraphFeatures(Reversed(), max_subset=3)(archs), expected)
+    assert (expected[:, [i for i, n in enumerate(GraphFeatures(NB101Space(), max_subset=3).names)
+                         if "+" in n and n.endswith(":paths")]] > 0).any()
 
 
 def test_a_space_without_graphs_or_stored_proxies_is_told_in_one_line():
