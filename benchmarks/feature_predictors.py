@@ -5,7 +5,8 @@ Each variant is a predictor with options, measured by ``evaluate_predictors`` on
 FLAN alone and with the 13 NAS-Bench-Suite-Zero proxies plus GRAF-style graph features as
 supplementary input, the forest on proxies, on graph features, and on both, the blend of
 FLAN (with both) and the forest, and of those two and the forest on proxies (``blend-three``;
-``blend-three-in16`` gives every member ImageNet16-120's 13 proxies too); the forest and the
+``blend-three-in16`` gives every member ImageNet16-120's 13 proxies too, ``forest-in16`` is its
+forest alone, whose learning curve at 512-8,192 cells shows how many cells a tau takes); the forest and the
 two-member blend again with GRAF's op-subset paths added to the graph features
 (``graph-subsets``). Printed beside the outside anchors (a random forest on the 13 proxies,
 measured on the 9,445 cells without dead ops), the issue's aims, and how well a second training
@@ -17,6 +18,7 @@ How to run
     .venv/bin/python benchmarks/feature_predictors.py --only forest-proxies,forest-both --seeds 3
     .venv/bin/python benchmarks/feature_predictors.py --json out.json       # also the raw records
     .venv/bin/python benchmarks/feature_predictors.py --live-cells          # the anchor's 9,445 cells
+    .venv/bin/python benchmarks/feature_predictors.py --only forest-in16 --sizes 512,1024,2048,4096,8192 --seeds 3
 
 ``--live-cells`` trains and ranks only the 9,445 cells whose ops all lie on an input-output path
 (every other cell computes the same network as one of them), the cell set the anchor was
@@ -54,6 +56,7 @@ VARIANTS = {
     "forest-graph": ("forest", {"features": ["graph"]}),
     "forest-both": ("forest", {"features": ["proxies", "graph"]}),
     "forest-onehot": ("forest", {"features": ["onehot"]}),
+    "forest-in16": ("forest", {"features": ["proxies", "proxies:ImageNet16-120", "graph"]}),
     "blend": ("blend", {"members": {"flan": {"supplementary": ["proxies", "graph"]}, "forest": {}}}),
     "blend-three": ("blend", {"members": {"flan": {"supplementary": ["proxies", "graph"]}, "forest": {},
                                           "forest#proxies": {"features": ["proxies"]}}}),
