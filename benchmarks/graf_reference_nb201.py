@@ -112,10 +112,10 @@ class GrafReferencePredictor(Predictor):
         self._forest = None
 
     def _matrix(self, archs: Sequence[Any]) -> np.ndarray:
-        blocks = []
-        if "graf" in self.inputs:
+        blocks, parts = [], self.inputs.split("+")
+        if "graf" in parts:
             blocks.append(np.array([_cached(self._graf, a) for a in archs]))
-        if "proxies" in self.inputs:
+        if "proxies" in parts:
             benchmark = self._context.benchmark
             scores = np.stack([benchmark.proxy_scores(list(archs), p, "cifar10")
                                for p in benchmark.proxy_names("cifar10")], axis=1)
