@@ -111,7 +111,7 @@ def main() -> None:
     print("| variant | " + " | ".join(str(n) for n in sizes) + " | fit s at largest |")
     print("|---|" + "---:|" * (len(sizes) + 1))
     for line in (("anchor: forest on 13 proxies", ANCHOR), ("aim (issue 19)", AIM)):
-        print(f"| {line[0]} | " + " | ".join(f"{line[1].get(n, float('nan')):.2f}" for n in sizes) + " | |")
+        print(f"| {line[0]} | " + " | ".join(f"{line[1][n]:.2f}" if n in line[1] else "" for n in sizes) + " | |")
     agreement = second_training_tau(args.data_dir, keep)
     print("| second training of the same cells (test-200) | " + " | ".join([f"{agreement:.3f}"] * len(sizes)) + " | |")
     for name, recs in records.items():
