@@ -84,6 +84,16 @@ def second_training_tau(data_dir: str, keep: Callable[[Any], bool] | None) -> fl
     return float(stats.kendalltau(pairs[:, 0], pairs[:, 1]).statistic)
 
 
+def variant_row(name: str, records: list[dict], sizes: list[int]) -> str:
+    """One table row: tau as mean ± 95% t half-width per train size, and the mean fit seconds at the largest."""
+    cells = []
+    for n in sizes:
+        mean, half = mean_ci(np.array([r["kendall_tau"] for r in records if r["train_size"] == n]))
+        cells.append(f"{mean:.3f} ± {half:.3f}")
+    fit = np.mean([r["fit_seconds"] for r in records if r["train_size"] == sizes[-1]])
+    return f"| {name} | " + " | ".join(cells) + f" | {fit:.1f} |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--only", help=f"comma-separated variants (default all: {', '.join(VARIANTS)})")
@@ -115,12 +125,7 @@ def main() -> None:
     agreement = second_training_tau(args.data_dir, keep)
     print("| second training of the same cells (test-200) | " + " | ".join([f"{agreement:.3f}"] * len(sizes)) + " | |")
     for name, recs in records.items():
-        cells = []
-        for n in sizes:
-            mean, half = mean_ci(np.array([r["kendall_tau"] for r in recs if r["train_size"] == n]))
-            cells.append(f"{mean:.3f} ± {half:.3f}")
-        fit = np.mean([r["fit_seconds"] for r in recs if r["train_size"] == sizes[-1]])
-        print(f"| {name} | " + " | ".join(cells) + f" | {fit:.1f} |")
+        print(variant_row(name, recs, sizes))
     if args.json:
         Path(args.json).write_text(json.dumps(records, indent=1))
 

