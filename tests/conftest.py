@@ -5,12 +5,17 @@ for the tests: nothing may be written into it (write tables under ``tmp_path`` i
 """
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import os
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pytest
+
+from nasloop.search_spaces.nb201 import importers
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NB201_CSV = "nasbench201_all.csv.gz"
@@ -39,6 +44,23 @@ def nb201_csv_path(data_dir: Path) -> Path:
     if not path.is_file():
         pytest.fail(f"{path} is missing from the data folder {data_dir}", pytrace=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def csv_text(nb201_csv_path) -> str:
+    return gzip.decompress(nb201_csv_path.read_bytes()).decode()
+
+
+@pytest.fixture(scope="session")
+def csv_rows(csv_text) -> list[dict[str, str]]:
+    """The NB201 CSV read independently of nasloop (plain csv module)."""
+    return list(csv.DictReader(io.StringIO(csv_text)))
+
+
+@pytest.fixture(scope="session")
+def csv_table(nb201_csv_path):
+    """The NB201 CSV through nasloop's importer."""
+    return importers.import_csv(nb201_csv_path)
 
 
 @pytest.fixture(scope="session")
