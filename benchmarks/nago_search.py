@@ -182,7 +182,8 @@ def run_once(args: argparse.Namespace, method: str, seed: int, run_dir: Path) ->
             reasons.append(t.result.reason)
     # the store adds up every invocation's seconds, so a reused or resumed run reports its whole search
     return {"scores": scores, "metrics": metrics, "archs": archs, "wall": summary["wall_seconds"],
-            "failure_reasons": reasons, "hypervolume": summary.get("hypervolume"), "pareto_front": summary.get("pareto_front")}
+            "failure_reasons": reasons, "hypervolume": summary.get("hypervolume"),
+            "pareto_front": summary.get("pareto_front")}
 
 
 def _init_worker(threads: int) -> None:

@@ -48,6 +48,6 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
                 fitting.append(other)
         except NasloopError:  # a broken third-party plugin is not an alternative
             continue
+    kinds = "Strategies" if kind == "strategy" else kind.capitalize() + "s"
     raise UnsupportedError(f"{kind} '{name}' needs a search space that {' and '.join(missing)}; "
-                           f"'{space.name}' does not. {'Strategies' if kind == 'strategy' else kind.capitalize() + 's'} that work on it: "
-                           f"{', '.join(fitting) or 'none'}")
+                           f"'{space.name}' does not. {kinds} that work on it: {', '.join(fitting) or 'none'}")

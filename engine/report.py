@@ -122,7 +122,8 @@ def _provenance(command: Sequence[str]) -> tuple[str, str]:
 
 
 NOTES = ("Values are the best objective found within the budget: mean ± half-width of the 95 % interval "
-         "over seeds (Student t unless the report says bootstrap). AUC is the mean of the best-so-far curve over all queries. Queries to target: median "
+         "over seeds (Student t unless the report says bootstrap). AUC is the mean of the best-so-far curve "
+         "over all queries. Queries to target: median "
          "[IQR] over seeds, '>budget' where the target was not reached (censored, sorted last). Held-out of "
          "chosen: the held-out metric of the architecture each run returns (its best by the objective). Paired "
          "tests compare methods on the same seeds at the full budget (Wilcoxon signed-rank, Holm-corrected over "
