@@ -46,6 +46,13 @@ def nb201_csv_path(data_dir: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def isolated_cache(tmp_path_factory, monkeypatch):
+    """The user's real cache and an inherited NASLOOP_DATA stay out of a test's reach."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
+    monkeypatch.delenv("NASLOOP_DATA", raising=False)
+
+
 @pytest.fixture(scope="session")
 def csv_text(nb201_csv_path) -> str:
     return gzip.decompress(nb201_csv_path.read_bytes()).decode()

@@ -20,6 +20,8 @@ from nasloop.search_spaces.nb201.cell import NUM_CELLS, cell_code
 
 from .messages import one_line
 
+pytestmark = pytest.mark.usefixtures("isolated_cache")
+
 BEST_INDEX = 6111
 BEST_TEST = 94.3733
 # CSV column → (table dataset, fidelity, metric)
@@ -30,13 +32,6 @@ ACCURACY_COLUMNS = {
     for fid in (200, 12)
     for kind, prefix in (("val", val_prefix), ("test", test_prefix))
 }
-
-
-@pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory, monkeypatch):
-    """No test may read or write the user's real cache, nor an inherited NASLOOP_DATA."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
-    monkeypatch.delenv(ENV_VAR, raising=False)
 
 
 def columns_equal(a: Table, b: Table, names=None) -> None:

@@ -20,6 +20,8 @@ from nasloop.search_spaces.nb201.benchmark import TABLE_FILE
 
 from .messages import one_line
 
+pytestmark = pytest.mark.usefixtures("isolated_cache")
+
 
 def _corrupt_files(folder: Path, csv_text: str, raw_gz: bytes) -> dict[str, tuple[Path, str]]:
     """name → (file, a fragment its error must contain)."""
