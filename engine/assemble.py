@@ -29,6 +29,23 @@ def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
     return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)
 
 
+def tabulated_spaces() -> list[str]:
+    """The registered search spaces that name a benchmark table (for errors that suggest one)."""
+    names = []
+    for name in SEARCH_SPACES.names():
+        try:
+            if SEARCH_SPACES.get(name).benchmark is not None:
+                names.append(name)
+        except NasloopError:  # a broken third-party plugin is not a suggestion
+            continue
+    return names
+
+
+def choose_tabulated_space() -> str:
+    """The fix for a command that ranks a benchmark's cells but was given a space without a table."""
+    return f"choose a --space that has one: {', '.join(tabulated_spaces())}"
+
+
 def _fits(space: SearchSpace, factory: type[Strategy] | type[Evaluator]) -> bool:
     """Whether a plugin's declared needs (capabilities, a benchmark table) are met by ``space``."""
     needs_table = issubclass(factory, Evaluator) and factory.uses_benchmark and space.benchmark is None

@@ -42,15 +42,15 @@ class RunContext:
         if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
             raise ConfigError(f"data_dir must be a folder name, got {self.data_dir!r}")
 
-    def require_benchmark(self, who: str, space: SearchSpace) -> Benchmark:
-        """The benchmark, or one line saying that ``who`` needs one and what to do instead."""
+    def require_benchmark(self, who: str, space: SearchSpace,
+                          instead: str = "use --evaluator proxy (zero-cost) or --evaluator train") -> Benchmark:
+        """The benchmark, or one line saying that ``who`` needs one and, from ``instead``, what to do instead."""
         if self.benchmark is None:
             if space.benchmark is not None:  # a context built by hand, without the space's table
                 raise UnsupportedError(f"{who} needs the {space.benchmark} benchmark, and this run context has none; "
                                        "build it with nasloop.engine.assemble.build_context(space class, dataset, "
                                        "data_dir)")
-            raise UnsupportedError(f"{who} needs a benchmark table, and search space '{space.name}' has none; "
-                                   "use --evaluator proxy (zero-cost) or --evaluator train")
+            raise UnsupportedError(f"{who} needs a benchmark table, and search space '{space.name}' has none; {instead}")
         return self.benchmark
 
     def stored_proxies(self, space: SearchSpace | None = None) -> list[str]:

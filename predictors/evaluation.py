@@ -18,7 +18,7 @@ from typing import Any, Callable, Container, Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from ..engine.assemble import build_context, build_space
+from ..engine.assemble import build_context, build_space, choose_tabulated_space
 from ..engine.config import construct
 from ..engine.errors import ConfigError
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
@@ -74,7 +74,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                           f"evaluated: {', '.join(factories)}")
     context = build_context(SEARCH_SPACES.get(space), dataset, str(data_dir) if data_dir else None, lookup=True)
     search_space = build_space(space, context, **dict(space_options or {}))
-    benchmark = context.require_benchmark("predictors evaluate", search_space)
+    benchmark = context.require_benchmark("predictors evaluate", search_space, choose_tabulated_space())
     task = benchmark.task(dataset)
     fidelity = benchmark.check(task.name, fidelity)
     cells = benchmark.cells()

@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from ..engine.assemble import build_context, build_space
+from ..engine.assemble import build_context, build_space, choose_tabulated_space
 from ..engine.config import construct
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError
@@ -142,7 +142,7 @@ def training_cells(space: SearchSpace, context: RunContext, train_size: int | No
                     seed: int) -> tuple[list[Arch], np.ndarray]:
     """A seeded draw of ``train_size`` of the benchmark's cells with a result (all by default), and
     their targets, oriented so that higher is better."""
-    benchmark = context.require_benchmark("predictors pretrain", space)
+    benchmark = context.require_benchmark("predictors pretrain", space, choose_tabulated_space())
     task = benchmark.task(context.dataset)
     cells = benchmark.cells()
     y = np.array([benchmark.query(c, task.name).metrics.get(task.metric, np.nan) for c in cells])
@@ -157,5 +157,6 @@ def _default_task(space: str) -> str:
 
     factory = SEARCH_SPACES.get(space)
     if factory.benchmark is None:
-        raise ConfigError(f"predictors pretrain needs a space with a benchmark table; '{space}' has none")
+        raise ConfigError(f"predictors pretrain needs a benchmark table, and search space '{space}' has none; "
+                          f"{choose_tabulated_space()}")
     return BENCHMARKS.get(factory.benchmark).tasks[0].name

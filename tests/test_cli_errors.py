@@ -63,6 +63,8 @@ CASES = {
                                              ["executor 'inprocess' has no option 'workers'"]),
     "resume changing the predictor": (["search", "--resume", "empty", "--predictor", "gp"], ["--resume", "--predictor"]),
     "bad train sizes": (["predictors", "evaluate", "--train-sizes", "8,x"], ["--train-sizes", "comma-separated"]),
+    "predictors on a space without a table": (["predictors", "evaluate", "--space", "nago"],
+                                              ["'nago' has none", "choose a --space that has one", "nb201"]),
     "proxies without architectures": (["proxies", "--proxies", "synflow"], ["--archs-file", "--sample", "required"]),
     "missing archs file": (["proxies", "--archs-file", "nowhere.txt"], ["nowhere.txt", "No such file"]),
     "bad architecture in archs file": (["proxies", "--archs-file", "bad_archs.txt"], ["bad_archs.txt line 2", "conv9x9"]),

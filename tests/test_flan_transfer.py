@@ -90,7 +90,8 @@ class _Exploit:
 def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
     out = tmp_path / "x.pt"
     assert cli.main(["predictors", "pretrain", "--space", "nago", "--out", str(out)]) == 2
-    assert "needs a space with a benchmark table; 'nago' has none" in capsys.readouterr().err
+    assert "needs a benchmark table, and search space 'nago' has none; choose a --space that has one: " \
+        in capsys.readouterr().err
     assert cli.main(["predictors", "pretrain", "--space", "nb201", "--predictor-opt", f"pretrained={out}",
                      "--data-dir", str(data_dir), "--out", str(out)]) == 2
     assert "drop the pretrained option" in capsys.readouterr().err

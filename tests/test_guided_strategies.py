@@ -10,7 +10,7 @@ from scipy import stats
 
 from nasloop.engine.config import SearchConfig
 from nasloop.search_spaces.nb201 import NB201Benchmark
-from nasloop.engine.errors import ConfigError
+from nasloop.engine.errors import ConfigError, UnsupportedError
 from nasloop.engine.search import resume, search
 from nasloop.engine.types import Observation
 from nasloop.predictors.baselines import ZeroCostPredictor
@@ -280,6 +280,16 @@ def test_a_warmup_proxy_the_table_lacks_for_the_task_fails_in_one_line(tmp_path,
         search(SearchConfig(strategy="predictor-topk", predictor="zero-cost", dataset="cifar100",
                             strategy_options={"warmup": ["params", "synflow"]}, data_dir=str(data_dir),
                             run_dir=str(tmp_path / "run")))
+    assert not (tmp_path / "run").exists()
+
+
+def test_the_benchmark_warmup_on_a_space_without_a_table_names_the_fix(tmp_path, data_dir):
+    with pytest.raises(UnsupportedError) as info:
+        search(SearchConfig(space="nago", strategy="predictor-topk", predictor="zero-cost", evaluator="proxy",
+                            strategy_options={"warmup": True}, data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    message = str(info.value)
+    assert "\n" not in message and "search space 'nago' has none" in message
+    assert "name the proxies to compute instead, e.g. warmup: [params, zen]" in message
     assert not (tmp_path / "run").exists()
 
 
