@@ -48,7 +48,7 @@ class FeatureSet:
 
     def __init__(self, space: SearchSpace, context: RunContext, names: str | Sequence[str],
                  missing: Missing = "impute") -> None:
-        names = [names] if isinstance(names, str) else list(names)
+        names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)  # "proxies,graph"
         if not names or not all(isinstance(n, str) and n for n in names):
             raise ConfigError(f"features must name at least one of: proxies, graph, a vector encoding of "
                               f"'{space.name}' ({', '.join(space.vector_encodings) or 'none'}) or a proxy; got {names!r}")

@@ -65,6 +65,9 @@ def test_another_tasks_stored_proxies_are_columns_of_their_own(nb201_context, da
         assert values[proxy] == float(row[f"{proxy}_cifar10"]) != values[f"ImageNet16-120:{proxy}"]
     with pytest.raises(ConfigError, match="proxies of task 'svhn'.*tasks of nb201: cifar10"):
         FeatureSet(SPACE, nb201_context, ["proxies:svhn"])
+    typed = FeatureSet(SPACE, nb201_context, "proxies, proxies:imagenet16-120")  # as --predictor-opt gives it
+    assert typed.names == features.names
+    np.testing.assert_array_equal(typed([DEAD]), features([DEAD]))
 
 
 def test_the_scaler_keeps_heavy_tailed_proxies_near_the_training_range(nb201_context):
