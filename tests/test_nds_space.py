@@ -133,6 +133,15 @@ def test_data_import_recognises_each_file_and_names_what_it_found(nds_dir, tmp_p
     assert cli.main(["data", "import", "--space", "nds", str(misnamed), "--out", str(out)]) == 2
     error = capsys.readouterr().err
     assert "ENAS.json record 0" in error and "with an op of the enas family" in error and error.count("\n") == 1
+    # A damaged or empty file under a published name is read, and what is wrong with it named.
+    damaged, empty = tmp_path / "damaged" / "DARTS.json", tmp_path / "empty" / "PNAS.json"
+    damaged.parent.mkdir(), empty.parent.mkdir()
+    damaged.write_bytes((nds_dir / "DARTS.json").read_bytes()[:5000])
+    empty.write_text("[]")
+    for path, fragment in ((damaged, "is not readable NDS JSON (JSONDecodeError"), (empty, "holds no NDS records")):
+        assert cli.main(["data", "import", "--space", "nds", str(path), "--out", str(out)]) == 2
+        error = capsys.readouterr().err
+        assert f"{path} {fragment}" in error and error.count("\n") == 1
 
 
 def test_the_table_serves_test_accuracy_per_epoch_with_duplicates_averaged(nds_dir):

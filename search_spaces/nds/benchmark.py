@@ -99,12 +99,12 @@ class NdsBenchmark(Benchmark):
     @classmethod
     def recognise_source(cls, path: Path) -> str | None:
         """An NDS file of this variant: by its published name, or by its ops for a renamed CIFAR-10 file."""
+        named = variant_of_file(path.name)
+        if named is not None:  # claimed by its published name even when damaged, so reading it names the damage
+            return f"NDS results of the {named.name} space ({named.file_name})" if named == cls.variant else None
         head = head_text(path)
         if not looks_like_nds(head):
             return None
-        named = variant_of_file(path.name)
-        if named is not None:
-            return f"NDS results of the {named.name} space ({named.file_name})" if named == cls.variant else None
         plain = not (cls.variant.imagenet or cls.variant.fixed_width_depth)
         if plain and infer_family(head) == cls.variant.family:
             return (f"NDS results whose cells are {cls.variant.family.name} cells (the name does not say which "
