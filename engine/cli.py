@@ -23,7 +23,7 @@ from .errors import ConfigError, NasloopError
 from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
-from .search import resume, search, summarize
+from .search import default_run_dir, resume, search, summarize
 from .export import export_trials, finite_or_none
 from .store import RunStore
 from .user_files import read_user_text, read_yaml
@@ -90,6 +90,8 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
                              executor_options=executor_options, on_progress=hook)
     else:
         config = _search_config(args)
+        config.run_dir = config.run_dir or str(default_run_dir(config))
+        args.run_dir = config.run_dir  # chosen now, so that an interrupt can name the folder to resume
         run = lambda: search(config, on_progress=hook)  # noqa: E731
     if bar is None:
         return run()
@@ -359,17 +361,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"nasloop {args.command}: error: {_environment_error(exc, args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        where = getattr(args, "resume", None) or getattr(args, "run_dir", None)
-        hint = f"; continue with 'nasloop search --resume {where}'" if args.command == "search" and where else ""
-        print(f"nasloop {args.command}: interrupted{hint}", file=sys.stderr)
+        again = _how_to_continue(args)
+        print(f"nasloop {args.command}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
         return 130
     return status if isinstance(status, int) else 0
 
 
+def _how_to_continue(args: argparse.Namespace) -> str:
+    """How a stopped command picks up where it stopped (what it finished is stored), or '' if it cannot."""
+    if args.command == "search" and (args.resume or args.run_dir):
+        return f"continue with 'nasloop search --resume {args.resume or args.run_dir}'"
+    if args.command == "proxies" and args.out:
+        return f"the scores so far are in {args.out}: run the same command to continue"
+    if args.command == "compare":
+        return f"finished runs are kept in {args.out}: run the same command to continue"
+    return ""
+
+
 def _environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Namespace) -> str:
     """One line for a failure of the disk or the file system, with how to continue."""
-    where = getattr(args, "resume", None) or getattr(args, "run_dir", None)
-    again = f"; then continue with 'nasloop search --resume {where}'" if args.command == "search" and where else ""
+    again = _how_to_continue(args)
+    again = f"; then {again}" if again else ""
     full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc)
     if full:
         return f"the disk is full ({exc}); free some space{again}"

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -153,3 +156,41 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, env):
     finally:
         os.close(write_end)
     assert proc.stderr == "" and proc.returncode == 141
+
+
+def _interrupt_once(args: list[str], cwd: Path, env: dict[str, str], started: Callable[[], bool]) -> str:
+    """Run the command, press Ctrl-C once ``started()`` holds, and return its stderr (exit 130 checked)."""
+    proc = subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", *args], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not started() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert proc.poll() is None, "the command ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "Traceback" not in stderr and len(stderr.splitlines()) == 1, stderr
+    return stderr.strip()
+
+
+def test_an_interrupted_search_names_the_folder_it_chose_to_resume_from(tmp_path, env):
+    def stored() -> bool:
+        stores = list(tmp_path.glob("runs/*/nasloop.sqlite"))
+        if not stores:
+            return False
+        with sqlite3.connect(stores[0]) as conn:
+            return conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0] > 0
+
+    line = _interrupt_once(["search", "--strategy", "evolution", "--budget", "1000000", "--quiet"], tmp_path, env,
+                           stored)
+    (run,) = tmp_path.glob("runs/*")
+    assert line == f"nasloop search: interrupted; continue with 'nasloop search --resume runs/{run.name}'"
+
+
+def test_interrupted_proxy_scoring_says_the_same_command_continues(tmp_path, env):
+    out = tmp_path / "scores.csv"
+    line = _interrupt_once(["proxies", "--all", "--proxies", "params", "--space-opt", "channels=8", "--out", str(out)],
+                           tmp_path, env, lambda: out.is_file() and len(out.read_text().splitlines()) > 3)
+    assert line == f"nasloop proxies: interrupted; the scores so far are in {out}: run the same command to continue"
