@@ -43,14 +43,17 @@ class RunContext:
             raise ConfigError(f"data_dir must be a folder name, got {self.data_dir!r}")
 
     def require_benchmark(self, who: str, space: SearchSpace,
-                          instead: str = "use --evaluator proxy (zero-cost) or --evaluator train") -> Benchmark:
-        """The benchmark, or one line saying that ``who`` needs one and, from ``instead``, what to do instead."""
+                          instead: Callable[[], str] = lambda: "use --evaluator proxy (zero-cost) or --evaluator train"
+                          ) -> Benchmark:
+        """The benchmark, or one line saying that ``who`` needs one and what to do instead (``instead()``,
+        called only then: a suggestion may have to import every plugin)."""
         if self.benchmark is None:
             if space.benchmark is not None:  # a context built by hand, without the space's table
                 raise UnsupportedError(f"{who} needs the {space.benchmark} benchmark, and this run context has none; "
                                        "build it with nasloop.engine.assemble.build_context(space class, dataset, "
                                        "data_dir)")
-            raise UnsupportedError(f"{who} needs a benchmark table, and search space '{space.name}' has none; {instead}")
+            raise UnsupportedError(f"{who} needs a benchmark table, and search space '{space.name}' has none; "
+                                   f"{instead()}")
         return self.benchmark
 
     def stored_proxies(self, space: SearchSpace | None = None) -> list[str]:

@@ -74,7 +74,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                           f"evaluated: {', '.join(factories)}")
     context = build_context(SEARCH_SPACES.get(space), dataset, str(data_dir) if data_dir else None, lookup=True)
     search_space = build_space(space, context, **dict(space_options or {}))
-    benchmark = context.require_benchmark("predictors evaluate", search_space, choose_tabulated_space())
+    benchmark = context.require_benchmark("predictors evaluate", search_space, choose_tabulated_space)
     task = benchmark.task(dataset)
     fidelity = benchmark.check(task.name, fidelity)
     cells = benchmark.cells()

@@ -142,7 +142,7 @@ def training_cells(space: SearchSpace, context: RunContext, train_size: int | No
                     seed: int) -> tuple[list[Arch], np.ndarray]:
     """A seeded draw of ``train_size`` of the benchmark's cells with a result (all by default), and
     their targets, oriented so that higher is better."""
-    benchmark = context.require_benchmark("predictors pretrain", space, choose_tabulated_space())
+    benchmark = context.require_benchmark("predictors pretrain", space, choose_tabulated_space)
     task = benchmark.task(context.dataset)
     cells = benchmark.cells()
     y = np.array([benchmark.query(c, task.name).metrics.get(task.metric, np.nan) for c in cells])

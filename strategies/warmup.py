@@ -33,7 +33,7 @@ COMPUTED_POOL_LIMIT = 2_000  # a proxy computed network by network ranks at most
 def benchmark_warmup(space: SearchSpace, context: RunContext) -> list[str]:
     """``warmup: true``: the stored proxies whose mean rank starts a search best on the run's benchmark."""
     benchmark = context.require_benchmark("warmup: true (the benchmark's own warm-up proxies)", space,
-                                          "name the proxies to compute instead, e.g. warmup: [params, zen]")
+                                          lambda: "name the proxies to compute instead, e.g. warmup: [params, zen]")
     if not benchmark.warmup_proxies:
         raise UnsupportedError(f"the {benchmark.name} benchmark recommends no warm-up proxies; name them, e.g. "
                                f"warmup: [{', '.join(benchmark.proxy_names(context.dataset)[:2]) or 'synflow'}]")
