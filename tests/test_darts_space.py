@@ -113,6 +113,7 @@ def test_the_nb301_table_serves_surrogate_accuracy_and_stored_proxies(table, dat
 
 def test_a_tabular_search_keeps_to_the_table_and_a_predictor_ranks_it(tmp_path, data_dir):
     summary = search(SearchConfig(space="darts", strategy="evolution", budget=40, seed=2, data_dir=str(data_dir),
+                                  strategy_options={"population_size": 10, "sample_size": 3},  # mutants too
                                   run_dir=str(tmp_path / "run")))
     assert summary["evaluations"] == 40 and summary["failed"] == 0
     with RunStore.in_run_dir(summary["run_dir"]) as store:
@@ -124,6 +125,14 @@ def test_a_tabular_search_keeps_to_the_table_and_a_predictor_ranks_it(tmp_path, 
     forest = PREDICTORS.get("forest")(space, seed=0, context=context).fit(cells[:200], y[:200])
     from scipy import stats
     assert stats.kendalltau(forest.predict(cells[200:])[0], y[200:]).statistic > 0.3  # about 0.5
+
+
+@pytest.mark.parametrize("strategy,predictor", [("local", None), ("predictor-topk", "forest"), ("bananas", "forest")])
+def test_moves_and_predictor_picks_stay_in_the_table(tmp_path, data_dir, strategy, predictor):
+    """Strategies that mutate or rank the pool ask the table which architectures it holds."""
+    summary = search(SearchConfig(space="darts", strategy=strategy, predictor=predictor, budget=16, seed=1,
+                                  data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    assert summary["evaluations"] == 16 and summary["failed"] == 0
 
 
 def test_data_import_writes_the_nb301_table(tmp_path, data_dir, capsys):

@@ -129,7 +129,7 @@ class NB301Benchmark(Benchmark):
     def holds(self, archs: Sequence[DartsArch], task: str) -> list[bool]:
         """Whether the table has a ``task`` result for each architecture."""
         values = self.table.columns[f"{self.task(task).name}:val_accuracy"]
-        return [row is not None and not math.isnan(values[row]) for row in map(self._row, archs)]
+        return [row is not None and not math.isnan(values[row]) for row in map(self.row, archs)]
 
     def proxy_names(self, task: str) -> list[str]:
         return sorted(self.stored_proxies(task))
