@@ -245,7 +245,8 @@ def _precompute_proxies(args: argparse.Namespace, space: Any, archs: list[Any]) 
     with construct("executor", args.executor, EXECUTORS.get(args.executor), **options) as executor:
         with progress("scoring", len(archs)) as advance:
             summary = precompute(space, archs, args.proxies, args.out, context, executor, args.batch_size,
-                                 args.seed, args.device, on_row=lambda text: advance(text[:40]))
+                                 args.seed, args.device, on_row=lambda text: advance(text[:40]),
+                                 space_options=dict(args.space_opt))
     print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there")
 
 

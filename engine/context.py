@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from .errors import ConfigError, UnsupportedError
 from .types import Arch
 
 from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace
+
+if TYPE_CHECKING:
+    from .data.proxy_file import ProxyScores
 
 Scorer = Callable[[Sequence[Arch]], np.ndarray]
 """Maps architectures to one score each (higher is better; NaN where undefined)."""
@@ -64,14 +67,18 @@ class RunContext:
             names = self.benchmark.proxy_names(self.dataset)
         if space is not None:
             found = self._proxy_file(space)
-            names = sorted(set(names) | set(found[0] if found else ()))
+            names = sorted(set(names) | set(found.names if found else ()))
         return names
 
-    def _proxy_file(self, space: SearchSpace) -> tuple[tuple[str, ...], dict[str, np.ndarray]] | None:
-        from .data.proxy_file import find_proxy_file, read_proxy_file
+    def _proxy_file(self, space: SearchSpace) -> ProxyScores | None:
+        from .data.proxy_file import check_network_size, find_proxy_file, read_proxy_file
 
         path = find_proxy_file(space.name, self.dataset, self.data_dir)
-        return None if path is None else read_proxy_file(path, space)
+        if path is None:
+            return None
+        found = read_proxy_file(path, space)
+        check_network_size(path, found, space)
+        return found
 
     def scorer(self, space: SearchSpace, proxy: str) -> Scorer:
         """Scores of ``proxy``: stored ones when the benchmark or a precomputed file has them, else computed.
@@ -84,7 +91,7 @@ class RunContext:
             benchmark, task = self.benchmark, self.dataset
             return lambda archs: benchmark.proxy_scores(list(archs), proxy, task)
         found = self._proxy_file(space)
-        if found is not None and proxy in found[0]:
+        if found is not None and proxy in found.names:
             return self._file_scorer(space, proxy, found)
         return self._computed(space, proxy)
 
@@ -98,9 +105,8 @@ class RunContext:
 
         return computed_scorer(space, proxy, self.dataset, self.data_dir)
 
-    def _file_scorer(self, space: SearchSpace, proxy: str,
-                     found: tuple[tuple[str, ...], dict[str, np.ndarray]]) -> Scorer:
-        column, rows = found[0].index(proxy), found[1]
+    def _file_scorer(self, space: SearchSpace, proxy: str, found: ProxyScores) -> Scorer:
+        column, rows = found.names.index(proxy), found.scores
 
         def score(archs: Sequence[Arch]) -> np.ndarray:
             texts = [space.format(a) for a in archs]

@@ -37,11 +37,13 @@ def test_rows_are_written_continued_and_read_back_as_stored_proxies(folder, caps
     assert proxies(folder, archs) == 0
     out = folder / "nb201-cifar10-proxies.csv"
     first = out.read_text()
-    assert first.splitlines()[0] == "arch,params,jacov" and len(first.splitlines()) == 4
+    settings, header = first.splitlines()[:2]
+    assert settings.startswith("# nasloop proxies {") and '"channels": 4' in settings
+    assert header == "arch,params,jacov" and len(first.splitlines()) == 5
     archs.write_text("\n".join(CELLS) + "\n")  # one more: the run continues, the old rows stay as they were
     assert proxies(folder, archs) == 0
     assert "1 architectures scored, 3 already there" in capsys.readouterr().out
-    assert out.read_text().startswith(first) and len(out.read_text().splitlines()) == 5
+    assert out.read_text().startswith(first) and len(out.read_text().splitlines()) == 6
     assert out.read_text().splitlines()[-1].endswith(",")  # jacov is undefined on the cell of no paths
 
     space = NB201Space(channels=4, cells=1)
@@ -66,7 +68,7 @@ def test_bad_files_and_commands_are_one_line(folder, capsys):
     assert "holds proxies params, jacov, not synflow" in capsys.readouterr().err
     out = folder / "nb201-cifar10-proxies.csv"
     out.write_text(out.read_text() + "|nor_conv_3x3~0|+|broken,1.0,2.0\n")
-    with pytest.raises(DataError, match="line 3 is not an architecture of 'nb201'"):
+    with pytest.raises(DataError, match="line 4 is not an architecture of 'nb201'"):
         build_context(NB201Space, "cifar10", str(folder)).stored_proxies(NB201Space())
     assert cli.main(["proxies", "--space", "nago", "--all", "--out", str(folder / "x.csv")]) == 2
     assert "--all needs a space that lists its architectures; 'nago' does not" in capsys.readouterr().err
@@ -79,7 +81,34 @@ def test_a_row_keeps_the_proxies_that_did_not_fail(folder, capsys):
     archs.write_text(CELLS[3] + "\n")  # no input-output path: jacov is undefined, params is not
     assert cli.main(["proxies", "--space", "nb201", *SMALL, "--archs-file", str(archs), "--proxies", "jacov,params",
                      "--data-dir", str(folder), "--out", str(folder / "dead.csv")]) == 0
-    header, row = (folder / "dead.csv").read_text().splitlines()
+    _, header, row = (folder / "dead.csv").read_text().splitlines()
     assert header == "arch,jacov,params"
     arch, jacov, params = row.split(",")
     assert arch == CELLS[3] and jacov == "" and float(params) > 0
+
+
+def test_a_file_is_continued_and_read_only_with_the_settings_it_was_scored_with(folder, capsys):
+    archs = folder / "archs.txt"
+    archs.write_text("\n".join(CELLS[:2]) + "\n")
+    assert proxies(folder, archs) == 0
+    out = folder / "nb201-cifar10-proxies.csv"
+    before = out.read_text()
+    capsys.readouterr()
+    wider = ["proxies", "--space", "nb201", "--space-opt", "channels=8", "--space-opt", "cells=1", "--archs-file",
+             str(archs), "--proxies", "params,jacov", "--data-dir", str(folder), "--out", str(out)]
+    assert cli.main(wider) == 2
+    error = capsys.readouterr().err
+    assert "was scored with space_options {'cells': 1, 'channels': 4}, not space_options {" in error
+    assert "'channels': 8" in error and "give the same options to continue it" in error
+    assert cli.main(wider[:-2] + ["--batch-size", "16", "--out", str(out)]) == 2  # and the mini-batch
+    assert "batch_size 64" in capsys.readouterr().err and out.read_text() == before
+    # A run whose space builds other networks is refused the file rather than mixing scores.
+    context = build_context(NB201Space, "cifar10", str(folder), lookup=True)
+    with pytest.raises(DataError, match="was scored on networks of another size .* score it again with this run's "
+                                        "--space-opt"):
+        context.scorer(NB201Space(channels=8, cells=1), "jacov")
+    assert len(context.scorer(NB201Space(channels=4, cells=1), "jacov")([NB201Space().parse(CELLS[0])])) == 1
+    # The settings line is untrusted input too.
+    out.write_text("# nasloop proxies [1, 2]\n" + before.split("\n", 1)[1])
+    with pytest.raises(DataError, match="line 1 is not the settings of a proxy file"):
+        build_context(NB201Space, "cifar10", str(folder)).stored_proxies(NB201Space(channels=4, cells=1))

@@ -2,24 +2,43 @@
 
 Found in a data folder, such a file's proxies are *stored* ones for that space and dataset (see
 :meth:`nasloop.engine.context.RunContext.stored_proxies`). It is read as untrusted input: a
-damaged line is named, never skipped.
+damaged line is named, never skipped. Its first line records the settings it was scored with
+(``# nasloop proxies {json}``), so a continued file cannot mix settings, and a probe (one
+architecture and its network's parameter count) so a run whose space builds networks of another
+size is refused instead of mixing the file's scores with its own.
 """
 from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
-from ...search_spaces.base import SearchSpace
+from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..errors import ArchitectureError, DataError
 from .paths import search_dirs
 
 FIELD_LIMIT = 4096  # characters of one field; an architecture string is far shorter
+SETTINGS = "# nasloop proxies "
+"""How the settings line starts; JSON follows."""
+
+
+class ProxyScores(NamedTuple):
+    names: tuple[str, ...]
+    scores: dict[str, np.ndarray]
+    """Canonical architecture string -> its scores (NaN where a proxy failed)."""
+    settings: dict[str, Any]
+    """What the scores were made with (empty for a file that does not say)."""
+
+
+def settings_line(settings: dict[str, Any]) -> str:
+    return SETTINGS + json.dumps(settings, sort_keys=True, default=str)
 
 
 def file_name(space: str, dataset: str) -> str:
@@ -41,12 +60,17 @@ def _read(path: str, mtime: float, space: SearchSpace) -> tuple[tuple[str, ...],
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read the proxy file {path} ({exc}); compute it again with 'nasloop proxies "
                         "--all --out FILE'") from None
+    settings: dict[str, Any] = {}
+    first_line = 1
+    if text.startswith(SETTINGS):
+        line, _, text = text.partition("\n")
+        settings, first_line = _settings(path, line[len(SETTINGS):]), 2
     rows = csv.reader(io.StringIO(text))
     header = next(rows, None)
     if not header or header[0] != "arch" or len(header) < 2 or len(set(header)) != len(header):
-        raise DataError(f"{path} is not a proxy file: its first line must be 'arch,<proxy>,...'")
+        raise DataError(f"{path} is not a proxy file: its line {first_line} must be 'arch,<proxy>,...'")
     scores: dict[str, np.ndarray] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in enumerate(rows, start=first_line + 1):
         if len(row) != len(header) or any(len(field) > FIELD_LIMIT for field in row):
             raise DataError(f"{path} line {line} has {len(row)} fields, not {len(header)}; the file is damaged "
                             "(delete the line and run the same command again to rescore it)")
@@ -57,12 +81,55 @@ def _read(path: str, mtime: float, space: SearchSpace) -> tuple[tuple[str, ...],
             raise DataError(f"{path} line {line} is not an architecture of '{space.name}' with scores ({exc}); "
                             "the file is damaged or belongs to another space") from None
         scores[key] = values
-    return tuple(header[1:]), scores
+    return ProxyScores(tuple(header[1:]), scores, settings)
 
 
-def read_proxy_file(path: str | os.PathLike, space: SearchSpace) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
-    """The file's proxy names and ``{canonical arch string: scores}`` (NaN where a proxy failed)."""
+def _settings(path: str, text: str) -> dict[str, Any]:
+    try:
+        settings = json.loads(text)
+    except (ValueError, RecursionError):
+        settings = None
+    probe = settings.get("probe") if isinstance(settings, dict) else None
+    if not isinstance(settings, dict) or probe is not None and not (
+            isinstance(probe, list) and len(probe) == 2 and isinstance(probe[0], str)
+            and isinstance(probe[1], int) and not isinstance(probe[1], bool)):
+        raise DataError(f"{path} line 1 is not the settings of a proxy file; the file is damaged (compute it "
+                        "again with 'nasloop proxies --all --out FILE')")
+    return settings
+
+
+def read_proxy_file(path: str | os.PathLike, space: SearchSpace) -> ProxyScores:
+    """The file's proxy names, scores and settings."""
     path = Path(path)
     return _read(str(path), path.stat().st_mtime, space)
+
+
+def network_probe(space: NetworkSpace, archs: Sequence[Any]) -> list | None:
+    """The first architecture and its network's parameter count: what tells two network sizes apart."""
+    if not archs:
+        return None
+    text = space.format(archs[0])
+    return [text, _parameters(space, text)]
+
+
+@lru_cache(maxsize=16)
+def _parameters(space: NetworkSpace, text: str) -> int:
+    return int(sum(p.numel() for p in space.to_module(space.parse(text)).parameters()))
+
+
+def check_network_size(path: str | os.PathLike, found: ProxyScores, space: SearchSpace) -> None:
+    """One line when the file was scored on networks of another size than ``space`` builds."""
+    probe = found.settings.get("probe")
+    if probe is None or not isinstance(space, NetworkSpace):
+        return
+    try:
+        built = _parameters(space, probe[0])
+    except ArchitectureError:
+        raise DataError(f"{path} was scored on another space: its probe {probe[0][:60]} is not an architecture "
+                        f"of '{space.name}'") from None
+    if built != probe[1]:
+        raise DataError(f"{path} was scored on networks of another size ({probe[0][:60]} has {probe[1]:,} "
+                        f"parameters there and {built:,} in this run's space); score it again with this run's "
+                        "--space-opt, or move it out of the data folder")
 
 
