@@ -38,9 +38,10 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
     if not train_sizes or not seeds:
         raise ConfigError("give at least one train size and one seed, e.g. --train-sizes 8,40,128 --seeds 5")
     for n in train_sizes:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n < cells - 1:
-            raise ConfigError(f"train size {n!r} must be an integer from 1 to {cells - 2}: the space has {cells} "
-                              "cells and at least two must be left to rank")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n < cells - 1:
+            raise ConfigError(f"train size {n!r} must be an integer from 2 to {cells - 2}: a predictor learns a "
+                              f"ranking from at least two cells, and of the space's {cells} at least two must be "
+                              "left to rank")
     for s in seeds:
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0:
             raise ConfigError(f"seed {s!r} must be an integer >= 0")

@@ -28,6 +28,7 @@ from ..engine.errors import ConfigError, DataError
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace, mixed_space
+from .features import FeatureSet
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 1
@@ -44,11 +45,29 @@ def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[st
                "space_ids": predictor.space_ids if predictor.space_id else [],
                "members": [m.state_dict() for m in predictor.members]}
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    torch.save(payload, partial)
-    partial.replace(path)  # a crash never leaves a half-written file under the real name
+    try:
+        torch.save(payload, partial)
+        partial.replace(path)  # a crash never leaves a half-written file under the real name
+    except (OSError, RuntimeError) as exc:  # torch reports a failed write as a RuntimeError
+        partial.unlink(missing_ok=True)
+        raise ConfigError(f"cannot write the pretrained file {path} ({str(exc).splitlines()[0][:80]}); "
+                          "give another --out") from None
     return path
+
+
+def check_writable(path: Path) -> None:
+    """One line, before any fitting, when ``path`` cannot become the pretrained file."""
+    if path.is_dir() or not path.name:
+        raise ConfigError(f"--out {path} is a folder; give a file name in it, e.g. {path / 'flan.pt'}")
+    partial = path.with_name(path.name + ".partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb"):
+            pass
+        partial.unlink()
+    except OSError as exc:
+        raise ConfigError(f"cannot write --out {path} ({exc.strerror or exc}); give another file") from None
 
 
 def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
@@ -104,27 +123,35 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     if joint and (len(set(spaces)) < 2 or "supplementary" in options):
         raise ConfigError("--joint fits one model on a mix of at least two different spaces, and reads their "
                           "graphs only (space_id=true adds the space); drop --joint or the supplementary option")
+    if train_size is not None and train_size < 2:
+        raise ConfigError(f"--train-size must be at least 2 (a ranking needs two cells), got {train_size}; leave it "
+                          "out to learn from every cell")
     out = Path(out)
+    check_writable(out)
     started, total, done = time.perf_counter(), 0, []
-    parts = []  # (space, context, cells, targets) for the joint fit
-    for index, name in enumerate(spaces):
+    parts = []  # (space, context, cells, targets): every space is read, and checked, before the first fit
+    for name in spaces:
         context = build_context(SEARCH_SPACES.get(name), dataset or _default_task(name), data_dir,
                                 lookup=True)
         space = build_space(name, context)
         cells, target = training_cells(space, context, train_size, seed)
+        parts.append((space, context, cells, target))
+    if not joint and isinstance(options.get("supplementary"), (str, list, tuple)):
+        _check_one_input_width(parts, options["supplementary"])
+    for index, (space, context, cells, target) in enumerate([] if joint else parts):
+        chained = {"pretrained": str(out)} if index else {}
+        predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
+                              wiring={"context": context, "seed": seed}, **options, **chained)
+        predictor.fit(cells, target)
+        done.append(space.name)
         total += len(cells)
-        if joint:
-            parts.append((space, context, cells, (target - target.mean()) / (target.std() or 1.0)))
-        else:
-            chained = {"pretrained": str(out)} if index else {}
-            predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
-                                  wiring={"context": context, "seed": seed}, **options, **chained)
-            predictor.fit(cells, target)
-            done.append(name)
-            save_pretrained(predictor, out, done, total)
-            if on_space is not None:
-                on_space(name, len(cells))
+        save_pretrained(predictor, out, done, total)
+        if on_space is not None:
+            on_space(space.name, len(cells))
     if joint:
+        parts = [(space, context, cells, (target - target.mean()) / (target.std() or 1.0))
+                 for space, context, cells, target in parts]
+        total = sum(len(cells) for _, _, cells, _ in parts)
         mix = mixed_space([space for space, _, _, _ in parts])
         predictor = construct("predictor", "flan", PREDICTORS.get("flan"), mix,
                               wiring={"context": parts[0][1], "seed": seed}, **options)
@@ -149,6 +176,16 @@ def training_cells(space: SearchSpace, context: RunContext, train_size: int | No
     keep = np.flatnonzero(np.isfinite(y))
     keep = np.random.default_rng(seed).permutation(keep)[:train_size] if train_size else keep
     return [cells[i] for i in keep], -y[keep] if task.minimize else y[keep]
+
+
+def _check_one_input_width(parts: Sequence[tuple], supplementary: Any) -> None:
+    """A model pretrained in turn keeps one supplementary width: say so before the first fit, not after it."""
+    widths = {space.name: len(FeatureSet(space, context, supplementary).names) for space, context, _, _ in parts}
+    if len(set(widths.values())) > 1:
+        found = ", ".join(f"{width} on {name}" for name, width in widths.items())
+        raise ConfigError(f"supplementary={supplementary} gives {found}; a model pretrained on one space after "
+                          "another keeps one input width: name proxies every space stores (e.g. supplementary="
+                          "[params, flops]) or drop the option")
 
 
 def _default_task(space: str) -> str:

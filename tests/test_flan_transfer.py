@@ -89,6 +89,8 @@ class _Exploit:
 
 def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
     out = tmp_path / "x.pt"
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where --out wants a folder")
     assert cli.main(["predictors", "pretrain", "--space", "nago", "--out", str(out)]) == 2
     assert "needs a benchmark table, and search space 'nago' has none; choose a --space that has one: " \
         in capsys.readouterr().err
@@ -96,6 +98,18 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
                      "--data-dir", str(data_dir), "--out", str(out)]) == 2
     assert "drop the pretrained option" in capsys.readouterr().err
     assert not out.exists()
+    for args, fragment in ((["--train-size", "1"], "--train-size must be at least 2"),
+                           (["--out", str(tmp_path)], "is a folder; give a file name in it"),
+                           (["--out", str(blocked / "x.pt")], "cannot write --out"),
+                           (["--space", "nb101", "--dataset", "class_scene"], "nb101 benchmark has no task 'class_scene'"),
+                           (["--space", "nb101", "--predictor-opt", "supplementary=[proxies]"],
+                            "gives 13 on tnb101-micro, 3 on nb101")):
+        argv = ["predictors", "pretrain", "--space", "tnb101-micro", "--train-size", "16", "--out", str(out),
+                "--data-dir", str(data_dir), *args]
+        assert cli.main(argv) == 2, args
+        error = capsys.readouterr().err
+        assert fragment in error and error.count("\n") == 1, error
+        assert not out.exists() and not list(tmp_path.glob("*.partial"))  # refused before any fit
 
 
 # --- one model on a mix of spaces -----------------------------------------------------------------

@@ -57,6 +57,7 @@ def test_precision_counts_the_true_top_found_in_the_predicted_top():
 @pytest.mark.parametrize("call,error,problem", [
     (dict(predictors=["nope"], train_sizes=[8], seeds=[0]), RegistryError, "unknown predictor 'nope'"),
     (dict(predictors=["random"], train_sizes=[15625], seeds=[0]), ConfigError, "at least two must be left"),
+    (dict(predictors=["forest"], train_sizes=[1], seeds=[0]), ConfigError, "learns a ranking from at least two"),
     (dict(predictors=["random"], train_sizes=[], seeds=[0]), ConfigError, "at least one train size"),
     (dict(predictors=["random"], train_sizes=[8], seeds=[-1]), ConfigError, "seed -1"),
     (dict(predictors=["random"], train_sizes=[8], seeds=[0], metric="loss"), ConfigError, "metric 'loss'"),
