@@ -26,7 +26,7 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--methods-file", type=Path, help="YAML list of methods with their full options")
     c.add_argument("--predictors", type=name_list, help="compare predictors' ranking instead of searches, e.g. "
                                                          "flan,gp,mlp,emprox,zero-cost (with --train-sizes)")
-    c.add_argument("--train-sizes", type=positive_int_list, default=[8, 40, 128, 512],
+    c.add_argument("--train-sizes", type=positive_int_list,
                    help="--predictors: training-set sizes (default 8,40,128,512)")
     c.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                    help="--predictors: an option of every compared predictor (repeatable)")
@@ -92,6 +92,11 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
 
     if args.predictors:
         return _compare_predictors(args)
+    given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),
+                                      ("--metric", args.metric)) if value]
+    if given:
+        raise ConfigError(f"{given[0]} belongs to a predictor study (--predictors); a method's predictor takes its "
+                          "options in the method, e.g. --methods 'bananas:forest+trees=300'")
     methods = _methods(args)
     if args.ray_address and args.executor != "ray":
         raise ConfigError("--ray-address sends runs to a Ray cluster: add --executor ray")
@@ -131,10 +136,12 @@ def _compare_predictors(args: argparse.Namespace) -> int:
     grid = {"space": args.space, "dataset": args.dataset, "metric": args.metric, "fidelity": args.fidelity,
             "space_options": dict(args.space_opt),
             "predictor_options": dict(args.predictor_opt)}
-    with progress("fits", len(args.predictors) * len(args.train_sizes) * args.seeds, not args.quiet) as advance:
-        records = run_predictor_study(args.out, grid, args.predictors, args.train_sizes, list(range(args.seeds)),
+    sizes = args.train_sizes or [8, 40, 128, 512]
+    with progress("fits", len(args.predictors) * len(sizes) * args.seeds, not args.quiet) as advance:
+        records = run_predictor_study(args.out, grid, args.predictors, sizes, list(range(args.seeds)),
                                       args.data_dir, on_result=lambda r: advance(
-                                          f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"))
+                                          f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"),
+                                      force_new=args.force_new)
     written = write_predictor_report(args.out, records, grid, args.command_line)
     print(markdown_table(predictor_table(records)))
     print(f"\nreport: {written[1]}")

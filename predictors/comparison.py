@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -46,37 +47,51 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
 
 def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                         seeds: Sequence[int], data_dir: str | None,
-                        on_result: Callable[[dict], None] | None = None) -> list[dict[str, Any]]:
+                        on_result: Callable[[dict], None] | None = None, force_new: bool = False) -> list[dict[str, Any]]:
     """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
 
     ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study.
+    The folder is written only once the first record exists: a request refused before any fit
+    leaves nothing behind. ``force_new`` sets a study of another grid aside (renamed, not deleted).
     """
-    folder.mkdir(parents=True, exist_ok=True)
     grid_path = folder / GRID_FILE
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
     if grid_path.exists():
         stored = json.loads(grid_path.read_text())
-        for key, value in grid.items():
-            if stored.get(key) != value:
-                raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
-                                  f"{value!r}; use another --out")
-    else:
-        grid_path.write_text(json.dumps(grid, indent=1))
+        differ = [key for key, value in grid.items() if stored.get(key) != value]
+        if differ and force_new:
+            folder.rename(folder.with_name(f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}"))
+        elif differ:
+            key = differ[0]
+            raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
+                              f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
     records = read_records(folder)
     done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
-    with open(folder / RECORDS_FILE, "a") as log:
-        def keep(record: dict[str, Any]) -> None:
-            log.write(json.dumps(record) + "\n")
-            log.flush()
-            os.fsync(log.fileno())  # a measured fit is never lost to a kill
-            records.append(record)
-            if on_result is not None:
-                on_result(record)
+    logs: list[Any] = []  # the records file, opened with the first record
 
+    def keep(record: dict[str, Any]) -> None:
+        if not logs:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not grid_path.exists():
+                grid_path.write_text(json.dumps(grid, indent=1))
+            logs.append(open(folder / RECORDS_FILE, "a"))
+        logs[0].write(json.dumps(record) + "\n")
+        logs[0].flush()
+        os.fsync(logs[0].fileno())  # a measured fit is never lost to a kill
+        records.append(record)
+        if on_result is not None:
+            on_result(record)
+
+    try:
         evaluate_predictors(list(predictors), list(train_sizes), list(seeds), space=grid["space"],
                             dataset=grid["dataset"], data_dir=data_dir, metric=grid["metric"],
                             fidelity=grid["fidelity"],
                             predictor_options={name: grid["predictor_options"] for name in predictors},
                             space_options=grid["space_options"], on_result=keep, skip=done)
+    finally:
+        for log in logs:
+            log.close()
     return records
 
 

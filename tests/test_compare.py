@@ -259,7 +259,24 @@ def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, 
     assert len(records) == 14 and {r["predictor"] for r in records[12:]} == {"zero-cost"}
     capsys.readouterr()
     assert main(argv[:2] + ["gp"] + argv[3:] + ["--dataset", "cifar100"]) == 2
-    assert "holds a predictor study with dataset = 'cifar10', not 'cifar100'" in capsys.readouterr().err
+    assert "holds a predictor study with dataset = 'cifar10', not 'cifar100'; use another --out, or --force-new" \
+        in capsys.readouterr().err
+    assert main(argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100", "--force-new"]) == 0
+    (aside,) = tmp_path.glob("predictors.replaced-*")  # the old study is set aside whole
+    assert len((aside / "predictor_records.jsonl").read_text().splitlines()) == 14
+    assert len((study / "predictor_records.jsonl").read_text().splitlines()) == 2 * 2  # sizes x seeds
+
+
+def test_a_refused_predictor_study_leaves_no_folder_and_flags_of_the_other_kind_are_refused(tmp_path, data_dir,
+                                                                                           capsys):
+    study = tmp_path / "refused"
+    base = ["compare", "--seeds", "1", "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
+    assert main(base + ["--predictors", "forest,flan", "--predictor-opt", "pretrained=nowhere.pt"]) == 2
+    assert "has no option 'pretrained'" in capsys.readouterr().err and not study.exists()
+    for flag in (["--train-sizes", "8"], ["--predictor-opt", "trees=10"], ["--metric", "test_accuracy"]):
+        assert main(base + ["--methods", "random"] + flag) == 2
+        assert f"{flag[0]} belongs to a predictor study (--predictors)" in capsys.readouterr().err
+    assert not study.exists()
 
 
 def test_lists_show_plain_text_and_the_version_is_known(capsys):
