@@ -212,9 +212,19 @@ class FlanPredictor(Predictor):
             raise ConfigError(f"pretrained file {self.pretrained} was trained with {self._start['features'] // 2} "
                               f"supplementary features{how} and this FLAN has {width // 2}; give the same "
                               "supplementary and space_id options, or pretrain again")
+        recorded, mine = self._start["feature_names"], self.supplementary_names
+        if recorded and mine and recorded != mine:
+            raise ConfigError(f"pretrained file {self.pretrained} was trained on the supplementary features "
+                              f"{', '.join(recorded[:4])}{', ...' if len(recorded) > 4 else ''}, not "
+                              f"{', '.join(mine[:4])}{', ...' if len(mine) > 4 else ''}; give the same supplementary "
+                              "option, or pretrain again")
         saved = self._start["members"]
         for index, member in enumerate(self._members):
             weights = member.state_dict()
+            lacking = sorted(set(weights) - set(saved[index % len(saved)]))
+            if lacking:
+                raise ConfigError(f"pretrained file {self.pretrained} lacks weights this FLAN has ({lacking[0]}); "
+                                  "pretrain again with this nasloop")
             for key, value in saved[index % len(saved)].items():
                 if key not in weights or (key != "embedding.weight" and weights[key].shape != value.shape):
                     raise ConfigError(f"pretrained file {self.pretrained} does not fit this FLAN ({key}); "
@@ -328,6 +338,11 @@ class FlanPredictor(Predictor):
     def members(self) -> list[FlanNet]:
         """The fitted ensemble (empty before the first fit)."""
         return list(self._members)
+
+    @property
+    def supplementary_names(self) -> list[str]:
+        """The named supplementary features (empty for none, or for a callable given directly)."""
+        return list(self._supplementary.names) if isinstance(self._supplementary, FeatureSet) else []
 
     @property
     def feature_width(self) -> int:

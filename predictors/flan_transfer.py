@@ -43,6 +43,7 @@ def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[st
                "shape": {k: getattr(predictor, k) for k in SHAPE_OPTIONS},
                "features": predictor.feature_width, "spaces": list(spaces), "cells": int(cells),
                "space_ids": predictor.space_ids if predictor.space_id else [],
+               "feature_names": predictor.supplementary_names,
                "members": [m.state_dict() for m in predictor.members]}
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
@@ -97,9 +98,16 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
         raise DataError(f"{path} is damaged: its vocabulary, shape or members are missing or malformed; "
                         "pretrain again")
     rows = {m.get("embedding.weight").shape[0] if torch.is_tensor(m.get("embedding.weight")) else -1 for m in members}
-    if rows != {len(vocab)}:
-        raise DataError(f"{path} is damaged: its members' embeddings do not have one row per vocabulary token "
-                        f"({len(vocab)}); pretrain again")
+    if rows != {len(vocab)} or len(set(vocab)) != len(vocab):
+        raise DataError(f"{path} is damaged: its members' embeddings do not have one row per distinct vocabulary "
+                        f"token ({len(vocab)}); pretrain again")
+    names = payload.setdefault("feature_names", [])
+    broken = [key for m in members for key, value in m.items()
+              if not torch.is_tensor(value) or value.is_floating_point() and not torch.isfinite(value).all()]
+    if broken:
+        raise DataError(f"{path} is damaged: its weights {broken[0]} are not finite numbers; pretrain again")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise DataError(f"{path} is damaged: its feature names are malformed; pretrain again")
     return payload
 
 

@@ -75,6 +75,34 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     assert not witness.exists()  # weights_only loading never runs code from the file
     with pytest.raises(ConfigError, match="does not exist; write one with 'nasloop predictors pretrain'"):
         FlanPredictor(space, pretrained=str(tmp_path / "missing.pt"))
+    # Damage that still loads: weights that are not numbers, a missing layer, a vocabulary with a repeat.
+    payload = torch.load(pretrained, weights_only=True)
+    for name, damage, problem in (
+            ("nan.pt", lambda p: p["members"][0]["embedding.weight"].fill_(float("nan")), "are not finite numbers"),
+            ("lacking.pt", lambda p: p["members"][0].pop(next(k for k in p["members"][0] if k != "embedding.weight")),
+             "lacks weights this FLAN has"),
+            ("repeat.pt", lambda p: p["vocab"].__setitem__(1, p["vocab"][0]), "one row per distinct vocabulary")):
+        copy = torch.load(pretrained, weights_only=True)
+        damage(copy)
+        torch.save(copy, tmp_path / name)
+        with pytest.raises((DataError, ConfigError), match=problem):
+            FlanPredictor(space, pretrained=str(tmp_path / name), steps=1).fit(list(space.enumerate())[:5],
+                                                                                np.arange(5.0))
+    assert payload["feature_names"] == []
+
+
+def test_a_file_pretrained_on_some_features_refuses_others(tmp_path, data_dir):
+    out = tmp_path / "zen.pt"
+    assert cli.main(["predictors", "pretrain", "--space", "nb201", "--train-size", "32", *SMALL, "--predictor-opt",
+                     "supplementary=[zen]", "--data-dir", str(data_dir), "--out", str(out)]) == 0
+    assert load_pretrained(out)["feature_names"] == ["zen"]
+    context = build_context(NB201Space, "cifar10", str(data_dir))
+    space = NB201Space()
+    cells = list(space.enumerate())[:6]
+    options = dict(context=context, pretrained=str(out), steps=1, ensemble=2)
+    with pytest.raises(ConfigError, match="was trained on the supplementary features zen, not params"):
+        FlanPredictor(space, supplementary="params", **options).fit(cells, np.arange(6.0))
+    FlanPredictor(space, supplementary="zen", **options).fit(cells, np.arange(6.0))
 
 
 class _Exploit:
