@@ -354,7 +354,7 @@ class FlanPredictor(Predictor):
         state = super().state_dict()
         if self._members:
             state["flan"] = {"vocab": self.vocab.tokens(), "maps": self._maps, "views": self.views,
-                             "space_ids": self.space_ids,
+                             "space_ids": self.space_ids, "pretrained": self._start["digest"] if self._start else None,
                              "scaler": self._scaler.state() if self._scaler else None,
                              "members": pack_torch([m.state_dict() for m in self._members])}
         return state
@@ -365,6 +365,10 @@ class FlanPredictor(Predictor):
         if saved is None:
             self._members = []
             return
+        started = saved.get("pretrained")
+        if started is not None and (self._start is None or self._start["digest"] != started):
+            raise ConfigError(f"the pretrained file {self.pretrained} is not the one this run started from (its "
+                              "contents changed); put the original back, or start a new run")
         # states saved before ops were shared name every op '<space>/<op>'
         renamed = {f"{self.space.name}/{op}": self.space.token(op) for op in self.space.graph_ops}
         self.vocab = Vocabulary(renamed.get(t, t) for t in saved["vocab"])

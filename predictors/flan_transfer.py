@@ -13,6 +13,7 @@ checked field by field: a file from elsewhere is untrusted.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -77,6 +78,7 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     if not path.is_file():
         raise ConfigError(f"pretrained file {path} does not exist; write one with 'nasloop predictors pretrain'")
     try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         payload = torch.load(path, weights_only=True, map_location="cpu")
     except Exception as exc:  # torch raises many types for a damaged or foreign file
         raise DataError(f"{path} is not a readable FLAN pretrained file ({type(exc).__name__}); write it again with "
@@ -101,6 +103,7 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     if rows != {len(vocab)} or len(set(vocab)) != len(vocab):
         raise DataError(f"{path} is damaged: its members' embeddings do not have one row per distinct vocabulary "
                         f"token ({len(vocab)}); pretrain again")
+    payload["digest"] = digest  # what a resumed run checks it still starts from
     names = payload.setdefault("feature_names", [])
     broken = [key for m in members for key, value in m.items()
               if not torch.is_tensor(value) or value.is_floating_point() and not torch.isfinite(value).all()]

@@ -8,6 +8,8 @@ import pytest
 import torch
 
 from nasloop.engine import cli
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.search import resume, search
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.errors import ConfigError, DataError
 from nasloop.predictors.flan import FlanPredictor
@@ -212,3 +214,17 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
     for i, (_, cells, y) in enumerate(parts):
         tau = stats.kendalltau(model.predict([(i, c) for c in cells[100:]])[0], y[100:]).statistic
         assert tau > 0.3, f"{mix.member_spaces[i]}: tau {tau:.2f}"
+
+
+def test_a_resumed_search_refuses_a_pretrained_file_that_changed(pretrained, tmp_path, data_dir):
+    start = tmp_path / "start.pt"
+    start.write_bytes(pretrained.read_bytes())
+    config = SearchConfig(strategy="predictor-topk", predictor="flan", budget=12, seed=0, data_dir=str(data_dir),
+                          run_dir=str(tmp_path / "run"), strategy_options={"num_init": 8, "batch_size": 4},
+                          predictor_options={"pretrained": str(start), "ensemble": 2, "steps": 20})
+    assert search(config)["evaluations"] == 12
+    assert resume(tmp_path / "run", budget=14)["evaluations"] == 14  # the same file: the run continues
+    assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
+                     "--data-dir", str(data_dir), "--out", str(start)]) == 0  # other weights, same path
+    with pytest.raises(ConfigError, match="is not the one this run started from"):
+        resume(tmp_path / "run", budget=16)
