@@ -32,6 +32,8 @@ def _key_value(text: str) -> tuple[str, Any]:
     key, sep, value = text.partition("=")
     if not sep or not key:
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got '{text}'")
+    if not value.strip():  # an unset shell variable, most often: never read it as "no value"
+        raise argparse.ArgumentTypeError(f"'{text}' gives {key} no value; write {key}=null to unset it")
     try:
         return key.replace("-", "_"), load_yaml_text(value, f"the value of '{key}'")
     except ConfigError as exc:

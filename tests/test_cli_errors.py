@@ -66,6 +66,8 @@ CASES = {
                                              ["executor 'inprocess' has no option 'workers'"]),
     "resume changing the predictor": (["search", "--resume", "empty", "--predictor", "gp"], ["--resume", "--predictor"]),
     "bad train sizes": (["predictors", "evaluate", "--train-sizes", "8,x"], ["--train-sizes", "comma-separated"]),
+    "option with an empty value": (["predictors", "evaluate", "--predictor-opt", "pretrained="],
+                                   ["'pretrained=' gives pretrained no value", "pretrained=null"]),
     "predictors on a space without a table": (["predictors", "evaluate", "--space", "nago"],
                                               ["'nago' has none", "choose a --space that has one", "nb201"]),
     "proxies without architectures": (["proxies", "--proxies", "synflow"], ["--archs-file", "--sample", "required"]),
