@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, UnsupportedError
+from .errors import ConfigError, MissingDataError, UnsupportedError
 from .types import Arch
 
 from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace
@@ -64,7 +64,11 @@ class RunContext:
         precomputed proxy file (``nasloop proxies --out``) in the data folders."""
         names = []
         if self.benchmark is not None and self.benchmark.has_task(self.dataset):
-            names = self.benchmark.proxy_names(self.dataset)
+            try:
+                names = self.benchmark.proxy_names(self.dataset)
+            except MissingDataError:
+                if self.lookup:  # answered by the table: it cannot go without it
+                    raise  # otherwise nothing is stored, and proxies are computed on the networks
         if space is not None:
             found = self._proxy_file(space)
             names = sorted(set(names) | set(found.names if found else ()))

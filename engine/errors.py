@@ -22,6 +22,11 @@ class DataError(NasloopError):
     """A benchmark or dataset file is missing, unreadable or malformed."""
 
 
+class MissingDataError(DataError):
+    """A data file is in none of the data folders (as opposed to present but unreadable): a run
+    that can go without it (proxies computed instead of read) may."""
+
+
 class RegistryError(NasloopError, KeyError):
     """A plugin name is unknown, or registered twice."""
 

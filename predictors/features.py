@@ -79,7 +79,7 @@ class FeatureSet:
             if not stored:
                 raise UnsupportedError(f"feature 'proxies' reads stored proxies, and none are stored for {space.name} "
                                        f"{context.dataset} (by a benchmark or 'nasloop proxies --out'); name proxies "
-                                       "to compute, e.g. features: [synflow, jacov]")
+                                       "to compute in its place, e.g. [synflow, jacov]")
             for proxy in stored:
                 self._add(proxy, context)
         else:

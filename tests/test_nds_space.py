@@ -197,3 +197,19 @@ def test_an_nds_network_trains_on_real_cifar10_images(data_dir):
     # Measured: 30 % validation, 29 % test after one epoch (21-30 % for other draws; chance is 10 %).
     assert metrics["val_accuracy"] > 14 and metrics["test_accuracy"] > 14, metrics
     assert metrics["params"] == sum(p.numel() for p in space.to_module(arch).parameters())
+
+
+def test_without_its_table_a_proxy_search_computes_what_the_table_would_store(tmp_path):
+    """An NDS space whose published file is absent still searches on computed proxies; only a run
+    answered by the table needs the table."""
+    from nasloop.engine.assemble import build_context
+    from nasloop.engine.errors import MissingDataError
+
+    space = SEARCH_SPACES.get("nds-enas")
+    assert build_context(space, "cifar10", str(tmp_path)).stored_proxies() == []
+    with pytest.raises(MissingDataError, match="ENAS.json"):
+        build_context(space, "cifar10", str(tmp_path), lookup=True).stored_proxies()
+    summary = search(SearchConfig(space="nds-enas", strategy="bananas", predictor="forest", evaluator="proxy",
+                                  evaluator_options={"proxies": ["params"]}, budget=8, data_dir=str(tmp_path),
+                                  space_options={"widths": [8], "depths": [3]}, run_dir=str(tmp_path / "run")))
+    assert summary["evaluations"] == 8 and summary["failed"] == 0

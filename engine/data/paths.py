@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import DataError
+from ..errors import DataError, MissingDataError
 
 ENV_VAR = "NASLOOP_DATA"
 
@@ -41,4 +41,4 @@ def find_file(names: tuple[str, ...], data_dir: str | os.PathLike | None, how_to
             if path.is_file():
                 return path
     looked = ", ".join(str(d) for d in dirs)
-    raise DataError(f"{' or '.join(reversed(names))} not found (looked in {looked}); {how_to_get}")
+    raise MissingDataError(f"{' or '.join(reversed(names))} not found (looked in {looked}); {how_to_get}")
