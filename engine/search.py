@@ -61,8 +61,10 @@ def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluato
         wiring["predictor"] = construct("predictor", name, PREDICTORS.get(name), space,
                                         wiring={"context": context, "seed": config.seed}, **config.predictor_options)
     elif config.predictor is not None or config.predictor_options:
+        given = " and ".join(flag for flag, value in (("--predictor", config.predictor),
+                                                      ("--predictor-opt", config.predictor_options)) if value)
         raise ConfigError(f"strategy '{config.strategy}' uses no predictor; choose a predictor-guided "
-                          "strategy (bananas, predictor-topk) or drop --predictor")
+                          f"strategy (bananas, predictor-topk) or drop {given}")
     strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
                          **config.strategy_options)
     require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS)

@@ -46,6 +46,8 @@ class BlendPredictor(Predictor):
         super().__init__(space, seed)
         chosen = DEFAULT_MEMBERS if members is None else (
             {name: {} for name in members} if isinstance(members, (list, tuple)) else members)
+        for name in chosen if isinstance(chosen, Mapping) else ():
+            PREDICTORS.get(member_predictor(str(name)))  # a misspelt member is named before it is counted
         if not isinstance(chosen, Mapping) or len(chosen) < 2 or "blend" in map(member_predictor, chosen):
             raise ConfigError("blend option members names at least two other predictors, e.g. "
                               f"members: {{flan: {{}}, forest: {{features: [proxies]}}}}; got {members!r}")

@@ -86,7 +86,10 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     targets = np.array([benchmark.query(c, task.name, fidelity).metrics.get(metric, np.nan) for c in cells],
                        dtype=np.float64)
     if np.isnan(targets).all():
-        raise ConfigError(f"metric '{metric}' is not in the {space} {task.name} table; use {task.metric}")
+        held = sorted(k for k, v in benchmark.query(cells[0], task.name, fidelity).metrics.items()
+                      if isinstance(v, (int, float)))
+        raise ConfigError(f"metric '{metric}' is not in the {space} {task.name} table; choose from "
+                          f"{', '.join(held) or task.metric} (default {task.metric})")
     if task.minimize:
         targets = -targets  # predictors rank higher-is-better
 

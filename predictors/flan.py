@@ -46,7 +46,7 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
-from .features import FeatureScaler, FeatureSet
+from .features import FeatureScaler, FeatureSet, Missing
 from .flan_transfer import SHAPE_OPTIONS, load_pretrained
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, hinge_loss
@@ -70,6 +70,8 @@ class FlanPredictor(Predictor):
     refit after :meth:`update`. ``supplementary`` is a callable mapping architectures to an
     (n, d) array, or a feature set of :mod:`.features`: proxy names (stored, else computed),
     ``proxies`` (every proxy the benchmark stores), ``graph`` (structural graph features).
+    An undefined supplementary feature (NaN) is flagged beside its imputed value
+    (``missing=impute``) or named in one line (``missing=error``).
     ``views`` are the graph encodings members read in turn (default: every one the space offers).
     ``pretrained`` names a file of ``nasloop predictors pretrain``: fits start from its weights
     (:mod:`.flan_transfer`) instead of random ones. ``space_id`` adds FLAN's alternative to
@@ -90,13 +92,15 @@ class FlanPredictor(Predictor):
                  hidden: PositiveInt = 48, time_steps: PositiveInt = 2, warm_start: bool = True,
                  canonical: bool = True, views: str | Sequence[str] | None = None,
                  supplementary: str | Sequence[str] | Supplementary | None = None,
-                 pretrained: str | None = None, space_id: bool = False, batch_size: PositiveInt = 2048) -> None:
+                 pretrained: str | None = None, space_id: bool = False, batch_size: PositiveInt = 2048,
+                 missing: Missing = "impute") -> None:
         super().__init__(space, seed)
         offered = list(space.graph_encodings)
         if not offered:
             raise UnsupportedError(f"FLAN reads architectures as graphs, and search space '{space.name}' declares no "
                                    "graph encoding; use a predictor on vectors (gp, mlp) instead")
-        views = offered if views is None else [views] if isinstance(views, str) else list(views)
+        views = offered if views is None else ([v.strip() for v in views.split(",")] if isinstance(views, str)
+                                               else list(views))
         if not views or not all(isinstance(v, str) and v in offered for v in views):
             raise ConfigError(f"FLAN option views must name graph encodings of '{space.name}' "
                               f"({', '.join(offered)}), got {views!r}")
@@ -104,7 +108,7 @@ class FlanPredictor(Predictor):
         self.lr, self.weight_decay, self.margin = float(lr), float(weight_decay), float(margin)
         self.op_dim, self.hidden, self.time_steps = op_dim, hidden, time_steps
         self.warm_start, self.canonical, self.views = warm_start, canonical, views
-        self.supplementary = supplementary
+        self.supplementary, self.missing = supplementary, missing
         self._supplementary = self._resolve_supplementary(supplementary, context or RunContext())
         self.pretrained, self.space_id, self.batch_size = pretrained, space_id, batch_size
         self._start: dict[str, Any] | None = None  # the pretrained file's contents, when fitting starts from it
@@ -132,7 +136,7 @@ class FlanPredictor(Predictor):
         as the context scores them, ``proxies`` for all the benchmark stores, ``graph`` features...)."""
         if source is None or callable(source):
             return source
-        return FeatureSet(self.space, context, source)
+        return FeatureSet(self.space, context, source, missing=self.missing)
 
     @staticmethod
     def auto_steps(n: int) -> int:

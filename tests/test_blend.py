@@ -43,6 +43,8 @@ def test_bad_members_and_weights_are_one_line(nb201_context):
         PREDICTORS.get("blend")(space, members=["flan"])
     with pytest.raises(RegistryError, match="unknown predictor 'flam'"):
         PREDICTORS.get("blend")(space, members=["flam", "forest"])
+    with pytest.raises(RegistryError, match="unknown predictor 'forst'"):  # named before members are counted
+        PREDICTORS.get("blend")(space, members={"forst": {}})
     with pytest.raises(ConfigError, match="one non-negative number per member"):
         PREDICTORS.get("blend")(space, context=nb201_context, members=MEMBERS, weights=[1, -1])
 

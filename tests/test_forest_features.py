@@ -210,6 +210,11 @@ def test_undefined_proxy_scores_are_named_or_imputed(nb201_context, split):
     pathless = [c for c in space.enumerate() if live_cell(SPEC, c) == ALL_NONE][:5]  # jacov undefined on all
     blind = PREDICTORS.get("forest")(space, context=nb201_context, features=["jacov", "params"])
     assert np.isfinite(blind.fit(pathless, np.arange(5.0)).predict(train_x[:3])[0]).all()
+    flan = PREDICTORS.get("flan")(space, context=nb201_context, supplementary="jacov", missing="error", steps=1,
+                                  ensemble=1, views="graph, dataflow")  # a comma-separated value, as typed
+    assert flan.views == ["graph", "dataflow"]
+    with pytest.raises(DataError, match="feature 'jacov' is undefined"):  # FLAN's supplementary input alike
+        flan.fit(train_x + [ALL_NONE], np.append(train_y, 10.0))
 
 
 def test_tnb101_micro_serves_the_suite_zero_proxies_through_live_forms(data_dir):

@@ -10,7 +10,7 @@ import torch
 from nasloop.engine import cli
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.table import Table
-from nasloop.engine.errors import ArchitectureError
+from nasloop.engine.errors import ArchitectureError, ConfigError
 from nasloop.engine.registry import BENCHMARKS, NDS_NAMES, SEARCH_SPACES
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
@@ -138,7 +138,11 @@ def test_data_import_recognises_each_file_and_names_what_it_found(nds_dir, tmp_p
     damaged.parent.mkdir(), empty.parent.mkdir()
     damaged.write_bytes((nds_dir / "DARTS.json").read_bytes()[:5000])
     empty.write_text("[]")
-    for path, fragment in ((damaged, "is not readable NDS JSON (JSONDecodeError"), (empty, "holds no NDS records")):
+    unnamed = tmp_path / "random.json"
+    unnamed.write_text("{}")
+    for path, fragment in ((damaged, "is not readable NDS JSON (JSONDecodeError"), (empty, "holds no NDS records"),
+                           (damaged.parent, "is a folder; give the path of a nds data file"),
+                           (unnamed, "is not a data file of any nds space (nds-amoeba, ")):
         assert cli.main(["data", "import", "--space", "nds", str(path), "--out", str(out)]) == 2
         error = capsys.readouterr().err
         assert f"{path} {fragment}" in error and error.count("\n") == 1
@@ -178,8 +182,10 @@ def build_context_for(folder):
 
 
 def test_fixed_width_depth_spaces_need_the_table_or_explicit_choices():
-    with pytest.raises(Exception, match="fixes width and depth"):
+    with pytest.raises(ConfigError, match=r"fixes width and depth .* --space-opt widths=\[...\] --space-opt depths"):
         SEARCH_SPACES.get("nds-pnas-fix-w-d")()
+    with pytest.raises(ConfigError, match=r"give them: --space-opt depths=\[...\]$"):
+        SEARCH_SPACES.get("nds-pnas-fix-w-d")(widths=[16])
     space = SEARCH_SPACES.get("nds-pnas-fix-w-d")(widths=[16], depths=[8])
     assert {space.sample(np.random.default_rng(s)).width for s in range(5)} == {16}
 

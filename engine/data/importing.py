@@ -47,7 +47,7 @@ def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table
     found: list[tuple[Path, str]] = []
     for path in map(Path, files):
         if not path.is_file():
-            raise DataError(f"{path} does not exist; give the path of a {benchmark} data file ({factory.formats})")
+            raise DataError(f"{path} {_not_a_file(path)}; give the path of a {benchmark} data file ({factory.formats})")
         what = factory.recognise(path)
         if what is None:
             others = _owners(path, benchmark)
@@ -74,7 +74,7 @@ def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
     chosen: set[str] = set()
     for path in map(Path, files):
         if not path.is_file():
-            raise DataError(f"{path} does not exist; give the path of a {group} data file")
+            raise DataError(f"{path} {_not_a_file(path)}; give the path of a {group} data file")
         claims = []
         for name in members:
             try:
@@ -83,7 +83,9 @@ def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
             except NasloopError:
                 continue
         if not claims:
-            raise DataError(f"{path} is not a data file of any {group} space ({', '.join(members)})")
+            formats = "; ".join(dict.fromkeys(BENCHMARKS.get(name).formats for name in members))
+            raise DataError(f"{path} is not a data file of any {group} space ({', '.join(members)}); they read "
+                            f"{formats}")
         if len(claims) > 1:
             raise DataError(f"{path} could be data of {' or '.join(claims)}; say which with --space")
         chosen.add(claims[0])
@@ -91,3 +93,7 @@ def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
         raise DataError(f"the files belong to different spaces ({', '.join(sorted(chosen))}); import each with "
                         "its own command")
     return chosen.pop()
+
+
+def _not_a_file(path: Path) -> str:
+    return "is a folder" if path.is_dir() else "does not exist"

@@ -50,20 +50,18 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         self.family = self.variant.family
         self._bind_table(context, table_only, lambda: _benchmark(self.variant.name, context.data_dir))
         held = self._table_cells() if self._table is not None else []
+        unset = [name for name, value in (("widths", widths), ("depths", depths)) if value is None]
+        if unset and not held and self.variant.fixed_width_depth:
+            raise ConfigError(f"{self.name} fixes width and depth to its table's; without the table give them: "
+                              + " ".join(f"--space-opt {name}=[...]" for name in unset))
         if widths is None:
-            widths = sorted({a.width for a in held}) or self._default(CIFAR_WIDTHS, "widths")
+            widths = sorted({a.width for a in held}) or list(CIFAR_WIDTHS)
         if depths is None:
-            depths = sorted({a.depth for a in held}) or self._default(CIFAR_DEPTHS, "depths")
+            depths = sorted({a.depth for a in held}) or list(CIFAR_DEPTHS)
         if min(depths) < 3:
             raise ConfigError(f"option depths must be at least 3 each (two reduction cells and a normal one), got "
                               f"{depths}")
         self.widths, self.depths = tuple(sorted(set(widths))), tuple(sorted(set(depths)))
-
-    def _default(self, choices: tuple[int, ...], option: str) -> list[int]:
-        if self.variant.fixed_width_depth:
-            raise ConfigError(f"{self.name} fixes width and depth to its table's; without the table give them: "
-                              f"--space-opt {option}=[...]")
-        return list(choices)
 
     # --- string form and identity ----------------------------------------------------------------
     def parse(self, text: str) -> NdsArch:
