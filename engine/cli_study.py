@@ -65,6 +65,10 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
 def _methods(args: argparse.Namespace) -> list:
     if bool(args.methods) == bool(args.methods_file):
         raise ConfigError("name the methods with --methods a,b:predictor,... or --methods-file FILE.yaml (one of them)")
+    cut = next((m for m in args.methods or () if m.count("[") != m.count("]") or m.count("{") != m.count("}")), None)
+    if cut is not None:
+        raise ConfigError(f"--methods splits at commas, which cut the method '{cut}' inside a list or mapping; "
+                          "give that method in a --methods-file (YAML, options in full)")
     methods = read_methods(args.methods_file) if args.methods_file else [parse_method(m) for m in args.methods]
     labels = [m.label for m in methods]
     if len(set(labels)) != len(labels):

@@ -61,6 +61,17 @@ class _BoundedLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        """A mapping that gives one key twice is refused: YAML would keep the last one silently."""
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"key '{key.value}' is given twice",
+                                                            key.start_mark)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)
+
 
 # YAML 1.1 reads 4e6 and 1e-3 as strings (it wants a dot: 4.0e+6); every other tool reads them as
 # numbers, and so do we (--space-opt param_limit=4e6).
