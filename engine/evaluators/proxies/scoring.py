@@ -22,6 +22,7 @@ from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
 from ..devices import resolve_device
 from ...errors import ConfigError, DataError, UnsupportedError
+from ...progress import progress
 from ...types import Arch
 from .registry import Proxy, get_proxy, proxy_names, resolve
 
@@ -180,6 +181,10 @@ def require_networks(space: Any, who: str) -> None:
                                "cannot build networks (NetworkSpace.to_module); use --evaluator tabular")
 
 
+PROGRESS_FROM = 50
+"""Scoring more architectures than this at once shows a progress bar (on a terminal only)."""
+
+
 def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
                     data_dir: str | os.PathLike | None = None) -> Callable[[Sequence[Arch]], np.ndarray]:
     """``archs -> scores`` of one proxy, computed by building and scoring each network (NaN on failure)."""
@@ -188,7 +193,10 @@ def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
     minibatch(resolve([proxy]), dataset, data_dir)  # so does one that needs images nasloop cannot load
 
     def score(archs: Sequence[Arch]) -> np.ndarray:
-        records = score_architectures(space, list(archs), [proxy], dataset=dataset, data_dir=data_dir)
+        # a predictor ranking a whole space may build thousands of networks here: show it on a terminal
+        with progress(f"computing {proxy}", len(archs), enabled=len(archs) > PROGRESS_FROM) as advance:
+            records = score_architectures(space, list(archs), [proxy], dataset=dataset, data_dir=data_dir,
+                                          on_result=lambda r: advance(r["arch"][:40]))
         return np.array([np.nan if r["scores"][proxy] is None else r["scores"][proxy] for r in records])
 
     return score
