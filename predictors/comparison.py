@@ -47,7 +47,8 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
 
 def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                         seeds: Sequence[int], data_dir: str | None,
-                        on_result: Callable[[dict], None] | None = None, force_new: bool = False) -> list[dict[str, Any]]:
+                        on_result: Callable[[dict], None] | None = None,
+                        force_new: bool = False) -> list[dict[str, Any]]:
     """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
 
     ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study.

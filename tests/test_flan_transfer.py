@@ -131,7 +131,8 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
     for args, fragment in ((["--train-size", "1"], "--train-size must be at least 2"),
                            (["--out", str(tmp_path)], "is a folder; give a file name in it"),
                            (["--out", str(blocked / "x.pt")], "cannot write --out"),
-                           (["--space", "nb101", "--dataset", "class_scene"], "nb101 benchmark has no task 'class_scene'"),
+                           (["--space", "nb101", "--dataset", "class_scene"],
+                            "nb101 benchmark has no task 'class_scene'"),
                            (["--space", "nb101", "--predictor-opt", "supplementary=[proxies]"],
                             "gives 13 on tnb101-micro, 3 on nb101")):
         argv = ["predictors", "pretrain", "--space", "tnb101-micro", "--train-size", "16", "--out", str(out),
