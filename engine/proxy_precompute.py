@@ -21,7 +21,7 @@ import numpy as np
 
 from ..search_spaces.base import SearchSpace
 from .context import RunContext
-from .data.proxy_file import network_probe, read_proxy_file, settings_line
+from .data.proxy_file import check_network_size, network_probe, read_proxy_file, settings_line
 from .errors import ConfigError
 from .evaluators.proxy import ProxyEvaluator
 from .executors.base import Executor
@@ -34,30 +34,34 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                space_options: Mapping[str, Any] | None = None) -> dict[str, int]:
     """Score ``archs`` not yet in ``out`` and append their rows; returns how many were done and skipped.
 
-    A file is continued only with the settings it was started with (``space_options`` are the
-    space's as given): scores of differently sized networks or mini-batches never share a file.
+    A file is continued only with the settings it was started with (dataset, mini-batch, seed, and
+    networks of the same size, checked on its probe architecture): scores of differently sized
+    networks or mini-batches never share a file. ``space_options`` (as given) are recorded too.
     """
     evaluator = ProxyEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
                                device=device)
     evaluator.check()
     names = evaluator.proxies
-    settings = {"space": space.name, "space_options": dict(space_options or {}), "dataset": context.dataset,
-                "batch_size": batch_size, "seed": seed}
+    settings = {"space": space.name, "dataset": context.dataset, "batch_size": batch_size, "seed": seed}
     out = Path(out)
+    fresh = not (out.is_file() and out.stat().st_size)
     done: dict[str, np.ndarray] = {}
-    if out.is_file() and out.stat().st_size:
+    if not fresh:
         found = read_proxy_file(out, space)
         if list(found.names) != names:
             raise ConfigError(f"{out} holds proxies {', '.join(found.names)}, not {', '.join(names)}; give the same "
                               "--proxies to continue it, or another --out")
-        _check_same_settings(out, {k: v for k, v in found.settings.items() if k != "probe"}, settings)
+        if found.settings:  # a file written before settings were recorded is continued unchecked
+            _check_same_settings(out, found.settings, settings)
+            check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
         done = found.scores
     todo = list({space.format(a): a for a in archs if space.format(a) not in done}.items())
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("a", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        if not done:
-            fh.write(settings_line({**settings, "probe": network_probe(space, archs)}) + "\n")
+        if fresh:
+            fh.write(settings_line({**settings, "space_options": dict(space_options or {}),
+                                    "probe": network_probe(space, archs)}) + "\n")
             writer.writerow(["arch", *names])
         queue = iter(enumerate(todo))
         texts: dict[int, str] = {}
@@ -86,8 +90,6 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
 
 def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str, Any]) -> None:
     """One line naming what differs when a file is continued with other settings than it was started with."""
-    if not recorded:
-        raise ConfigError(f"{out} does not record the settings its scores were made with; give another --out")
     differ = [key for key in settings if recorded.get(key) != settings[key]]
     if differ:
         was = ", ".join(f"{key} {recorded.get(key)!r}" for key in differ)

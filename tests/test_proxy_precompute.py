@@ -16,6 +16,8 @@ CELLS = ["|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_c
          "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"]
 SMALL = ["--space-opt", "channels=4", "--space-opt", "cells=1"]
 
+pytestmark = pytest.mark.usefixtures("isolated_cache")  # the folder below is the only data folder
+
 
 @pytest.fixture()
 def folder(tmp_path, data_dir):
@@ -25,10 +27,13 @@ def folder(tmp_path, data_dir):
     return tmp_path
 
 
+def proxies_argv(folder, archs_file, out, size=SMALL):
+    return ["proxies", "--space", "nb201", *size, "--archs-file", str(archs_file), "--proxies", "params,jacov",
+            "--data-dir", str(folder), "--out", str(out)]
+
+
 def proxies(folder, archs_file, *extra):
-    return cli.main(["proxies", "--space", "nb201", *SMALL, "--archs-file", str(archs_file), "--proxies",
-                     "params,jacov", "--data-dir", str(folder), "--out", str(folder / "nb201-cifar10-proxies.csv"),
-                     *extra])
+    return cli.main(proxies_argv(folder, archs_file, folder / "nb201-cifar10-proxies.csv") + list(extra))
 
 
 def test_rows_are_written_continued_and_read_back_as_stored_proxies(folder, capsys):
@@ -98,10 +103,15 @@ def test_a_file_is_continued_and_read_only_with_the_settings_it_was_scored_with(
              str(archs), "--proxies", "params,jacov", "--data-dir", str(folder), "--out", str(out)]
     assert cli.main(wider) == 2
     error = capsys.readouterr().err
-    assert "was scored with space_options {'cells': 1, 'channels': 4}, not space_options {" in error
-    assert "'channels': 8" in error and "give the same options to continue it" in error
-    assert cli.main(wider[:-2] + ["--batch-size", "16", "--out", str(out)]) == 2  # and the mini-batch
-    assert "batch_size 64" in capsys.readouterr().err and out.read_text() == before
+    assert "was scored on networks of another size" in error and "give the same --space-opt to continue it" in error
+    assert cli.main(proxies_argv(folder, archs, out) + ["--batch-size", "16"]) == 2  # and the mini-batch
+    assert "was scored with batch_size 64, not batch_size 16" in capsys.readouterr().err and out.read_text() == before
+    same = ["--space-opt", "cells=1", "--space-opt", "channels=4"]  # the same networks, options in another order
+    assert cli.main(proxies_argv(folder, archs, out, size=same)) == 0 and out.read_text() == before
+    # A file stopped before its first row holds its settings and header only: it continues without a second header.
+    out.write_text("".join(before.splitlines(keepends=True)[:2]))
+    assert proxies(folder, archs) == 0
+    assert out.read_text() == before and len(before.splitlines()) == 4
     # A run whose space builds other networks is refused the file rather than mixing scores.
     context = build_context(NB201Space, "cifar10", str(folder), lookup=True)
     with pytest.raises(DataError, match="was scored on networks of another size .* score it again with this run's "

@@ -54,7 +54,7 @@ def find_proxy_file(space: str, dataset: str, data_dir: str | os.PathLike | None
 
 
 @lru_cache(maxsize=4)
-def _read(path: str, mtime: float, space: SearchSpace) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
+def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -117,7 +117,9 @@ def _parameters(space: NetworkSpace, text: str) -> int:
     return int(sum(p.numel() for p in space.to_module(space.parse(text)).parameters()))
 
 
-def check_network_size(path: str | os.PathLike, found: ProxyScores, space: SearchSpace) -> None:
+def check_network_size(path: str | os.PathLike, found: ProxyScores, space: SearchSpace,
+                       fix: str = "score it again with this run's --space-opt, or move it out of the data "
+                                  "folder") -> None:
     """One line when the file was scored on networks of another size than ``space`` builds."""
     probe = found.settings.get("probe")
     if probe is None or not isinstance(space, NetworkSpace):
@@ -129,7 +131,6 @@ def check_network_size(path: str | os.PathLike, found: ProxyScores, space: Searc
                         f"of '{space.name}'") from None
     if built != probe[1]:
         raise DataError(f"{path} was scored on networks of another size ({probe[0][:60]} has {probe[1]:,} "
-                        f"parameters there and {built:,} in this run's space); score it again with this run's "
-                        "--space-opt, or move it out of the data folder")
+                        f"parameters there and {built:,} here); {fix}")
 
 
