@@ -25,7 +25,7 @@ from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .search import default_run_dir, resume, search, summarize
 from .export import export_trials, finite_or_none
-from .store import RunStore
+from .store import DB_NAME, RunStore
 from .user_files import read_user_text, read_yaml
 
 def _search_config(args: argparse.Namespace) -> SearchConfig:
@@ -369,13 +369,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _how_to_continue(args: argparse.Namespace) -> str:
-    """How a stopped command picks up where it stopped (what it finished is stored), or '' if it cannot."""
-    if args.command == "search" and (args.resume or args.run_dir):
-        return f"continue with 'nasloop search --resume {args.resume or args.run_dir}'"
-    if args.command == "proxies" and args.out:
+    """How a stopped command picks up where it stopped (what it finished is stored), or '' if nothing was."""
+    if args.command == "search":
+        where = args.resume or args.run_dir
+        stored = where is not None and (Path(where) / DB_NAME).is_file()  # not before the run was created
+        return f"continue with 'nasloop search --resume {where}'" if stored else ""
+    if args.command == "proxies" and args.out and Path(args.out).is_file():
         return f"the scores so far are in {args.out}: run the same command to continue"
-    if args.command == "compare":
-        return f"finished runs are kept in {args.out}: run the same command to continue"
+    if args.command == "compare" and Path(args.out).is_dir():
+        again = "the same command without --force-new" if args.force_new else "the same command"
+        return f"what finished is kept in {args.out}: run {again} to continue"
     return ""
 
 

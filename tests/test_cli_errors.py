@@ -201,3 +201,19 @@ def test_interrupted_proxy_scoring_says_the_same_command_continues(tmp_path, env
     line = _interrupt_once(["proxies", "--all", "--proxies", "params", "--space-opt", "channels=8", "--out", str(out)],
                            tmp_path, env, lambda: out.is_file() and len(out.read_text().splitlines()) > 3)
     assert line == f"nasloop proxies: interrupted; the scores so far are in {out}: run the same command to continue"
+
+
+def test_the_continue_hint_names_only_what_was_stored(tmp_path):
+    from argparse import Namespace
+
+    from nasloop.engine.cli import _how_to_continue
+
+    run = tmp_path / "run"
+    search = Namespace(command="search", resume=None, run_dir=str(run))
+    assert _how_to_continue(search) == ""  # stopped before the run existed: nothing to resume
+    run.mkdir()
+    (run / "nasloop.sqlite").write_bytes(b"")
+    assert _how_to_continue(search) == f"continue with 'nasloop search --resume {run}'"
+    study = Namespace(command="compare", out=tmp_path, force_new=True)
+    assert _how_to_continue(study).endswith("run the same command without --force-new to continue")
+    assert _how_to_continue(Namespace(command="proxies", out=tmp_path / "none.csv")) == ""
