@@ -53,26 +53,29 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
 
     ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study.
     The folder is written only once the first record exists: a request refused before any fit
-    leaves nothing behind. ``force_new`` sets a study of another grid aside (renamed, not deleted).
+    leaves nothing behind. ``force_new`` sets a study of another grid aside (renamed, not deleted),
+    then too: a refused request leaves the old study where it was.
     """
     grid_path = folder / GRID_FILE
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
+    replace = False  # set the old study aside, once the new request has passed its checks
     if grid_path.exists():
         stored = json.loads(grid_path.read_text())
         differ = [key for key, value in grid.items() if stored.get(key) != value]
-        if differ and force_new:
-            folder.rename(folder.with_name(f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}"))
-        elif differ:
+        if differ and not force_new:
             key = differ[0]
             raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
                               f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
-    records = read_records(folder)
+        replace = bool(differ)
+    records = [] if replace else read_records(folder)
     done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
     logs: list[Any] = []  # the records file, opened with the first record
 
     def keep(record: dict[str, Any]) -> None:
         if not logs:
+            if replace:
+                folder.rename(folder.with_name(f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}"))
             folder.mkdir(parents=True, exist_ok=True)
             if not grid_path.exists():
                 grid_path.write_text(json.dumps(grid, indent=1))

@@ -261,6 +261,8 @@ def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, 
     assert main(argv[:2] + ["gp"] + argv[3:] + ["--dataset", "cifar100"]) == 2
     assert "holds a predictor study with dataset = 'cifar10', not 'cifar100'; use another --out, or --force-new" \
         in capsys.readouterr().err
+    refused = argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100", "--force-new", "--predictor-opt", "x=1"]
+    assert main(refused) == 2 and not list(tmp_path.glob("predictors.replaced-*"))  # the old study stays put
     assert main(argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100", "--force-new"]) == 0
     (aside,) = tmp_path.glob("predictors.replaced-*")  # the old study is set aside whole
     assert len((aside / "predictor_records.jsonl").read_text().splitlines()) == 14
