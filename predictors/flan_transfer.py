@@ -29,7 +29,6 @@ from ..engine.errors import ConfigError, DataError
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace, mixed_space
-from .features import FeatureSet
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 1
@@ -138,7 +137,6 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
         raise ConfigError(f"--train-size must be at least 2 (a ranking needs two cells), got {train_size}; leave it "
                           "out to learn from every cell")
     out = Path(out)
-    check_writable(out)
     started, total, done = time.perf_counter(), 0, []
     parts = []  # (space, context, cells, targets): every space is read, and checked, before the first fit
     for name in spaces:
@@ -147,8 +145,12 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
         space = build_space(name, context)
         cells, target = training_cells(space, context, train_size, seed)
         parts.append((space, context, cells, target))
-    if not joint and isinstance(options.get("supplementary"), (str, list, tuple)):
-        _check_one_input_width(parts, options["supplementary"])
+    if not joint:  # each space's FLAN is built now, so an option one space cannot take fails before any fit
+        inputs = {space.name: construct("predictor", "flan", PREDICTORS.get("flan"), space,
+                                        wiring={"context": context, "seed": seed}, **options).supplementary_names
+                  for space, context, _, _ in parts}
+        _check_one_input(inputs)
+    check_writable(out)
     for index, (space, context, cells, target) in enumerate([] if joint else parts):
         chained = {"pretrained": str(out)} if index else {}
         predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
@@ -189,14 +191,14 @@ def training_cells(space: SearchSpace, context: RunContext, train_size: int | No
     return [cells[i] for i in keep], -y[keep] if task.minimize else y[keep]
 
 
-def _check_one_input_width(parts: Sequence[tuple], supplementary: Any) -> None:
-    """A model pretrained in turn keeps one supplementary width: say so before the first fit, not after it."""
-    widths = {space.name: len(FeatureSet(space, context, supplementary).names) for space, context, _, _ in parts}
-    if len(set(widths.values())) > 1:
-        found = ", ".join(f"{width} on {name}" for name, width in widths.items())
-        raise ConfigError(f"supplementary={supplementary} gives {found}; a model pretrained on one space after "
-                          "another keeps one input width: name proxies every space stores (e.g. supplementary="
-                          "[params, flops]) or drop the option")
+def _check_one_input(inputs: dict[str, list[str]]) -> None:
+    """A model pretrained in turn keeps one supplementary input: say so before the first fit, not after it."""
+    if len({tuple(names) for names in inputs.values()}) > 1:
+        found = "; ".join(f"{name}: {', '.join(names[:4]) or 'none'}{', ...' if len(names) > 4 else ''} "
+                          f"({len(names)})" for name, names in inputs.items())
+        raise ConfigError(f"the supplementary option gives each space other features ({found}); a model pretrained "
+                          "on one space after another keeps one input: name proxies every space stores or "
+                          "computes (e.g. supplementary=[params, flops]) or drop the option")
 
 
 def _default_task(space: str) -> str:
@@ -204,7 +206,6 @@ def _default_task(space: str) -> str:
     from ..engine.registry import BENCHMARKS
 
     factory = SEARCH_SPACES.get(space)
-    if factory.benchmark is None:
-        raise ConfigError(f"predictors pretrain needs a benchmark table, and search space '{space}' has none; "
-                          f"{choose_tabulated_space()}")
+    if factory.benchmark is None:  # training_cells then says, in require_benchmark's words, that it needs one
+        return "cifar10"
     return BENCHMARKS.get(factory.benchmark).tasks[0].name

@@ -121,7 +121,8 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
     out = tmp_path / "x.pt"
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where --out wants a folder")
-    assert cli.main(["predictors", "pretrain", "--space", "nago", "--out", str(out)]) == 2
+    assert cli.main(["predictors", "pretrain", "--space", "nago", "--out", str(tmp_path / "new" / "x.pt")]) == 2
+    assert not (tmp_path / "new").exists()  # refused before --out's folder was made
     assert "needs a benchmark table, and search space 'nago' has none; choose a --space that has one: " \
         in capsys.readouterr().err
     assert cli.main(["predictors", "pretrain", "--space", "nb201", "--predictor-opt", f"pretrained={out}",
@@ -134,7 +135,9 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
                            (["--space", "nb101", "--dataset", "class_scene"],
                             "nb101 benchmark has no task 'class_scene'"),
                            (["--space", "nb101", "--predictor-opt", "supplementary=[proxies]"],
-                            "gives 13 on tnb101-micro, 3 on nb101")):
+                            "the supplementary option gives each space other features (tnb101-micro: "),
+                           (["--space", "nb101", "--predictor-opt", "views=dataflow"],
+                            "views must name graph encodings of 'nb101'")):
         argv = ["predictors", "pretrain", "--space", "tnb101-micro", "--train-size", "16", "--out", str(out),
                 "--data-dir", str(data_dir), *args]
         assert cli.main(argv) == 2, args
