@@ -61,16 +61,21 @@ class _BoundedLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        """A mapping that gives one key twice is refused: YAML would keep the last one silently."""
-        seen: set[str] = set()
+    def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
+        """A mapping that writes one key twice is refused: YAML would keep the last one silently.
+
+        Checked as written (tag and text), before merge keys (``<<``) are expanded, which may
+        legitimately override a merged key.
+        """
+        node = super().compose_mapping_node(anchor)
+        seen: set[tuple[str, str]] = set()
         for key, _ in node.value:
             if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-                if key.value in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"key '{key.value}' is given twice",
-                                                            key.start_mark)
-                seen.add(key.value)
-        return super().construct_mapping(node, deep)
+                if (key.tag, key.value) in seen:
+                    raise yaml.composer.ComposerError(None, None, f"key '{key.value}' is given twice",
+                                                      key.start_mark)
+                seen.add((key.tag, key.value))
+        return node
 
 
 # YAML 1.1 reads 4e6 and 1e-3 as strings (it wants a dot: 4.0e+6); every other tool reads them as

@@ -217,3 +217,14 @@ def test_the_continue_hint_names_only_what_was_stored(tmp_path):
     study = Namespace(command="compare", out=tmp_path, force_new=True)
     assert _how_to_continue(study).endswith("run the same command without --force-new to continue")
     assert _how_to_continue(Namespace(command="proxies", out=tmp_path / "none.csv")) == ""
+
+
+def test_a_key_written_twice_is_refused_and_merge_keys_still_override():
+    from nasloop.engine.errors import ConfigError
+    from nasloop.engine.user_files import load_yaml_text
+
+    with pytest.raises(ConfigError, match="line 2, column 1: key 'lr' is given twice"):
+        load_yaml_text("lr: 0.1\nlr: 0.2\n", "config.yaml")
+    merged = load_yaml_text("base: &base {lr: 0.1}\na: {inner: &o {<<: *base, lr: 0.2}}\nb: {<<: *o}\n", "c")
+    assert merged["a"]["inner"] == merged["b"] == {"lr": 0.2}
+    assert load_yaml_text("{1: a, '1': b}", "c") == {1: "a", "1": "b"}  # an int and a string are two keys
