@@ -64,8 +64,8 @@ def _corrupt_files(folder: Path, csv_text: str, raw_gz: bytes) -> dict[str, tupl
 
 
 CORRUPT = ["truncated.csv.gz", "missing_column.csv", "bad_arch.csv", "too_few_rows.csv", "random.npz",
-           "npy_in_disguise.npz", "not_a_dict.pickle", "garbage.pickle", "truncated.pickle", "bad_key.pickle", "record_not_dict.pickle",
-           "curve_not_numbers.pickle", "cost_info_not_dict.pickle", "table.json"]
+           "npy_in_disguise.npz", "not_a_dict.pickle", "garbage.pickle", "truncated.pickle", "bad_key.pickle",
+           "record_not_dict.pickle", "curve_not_numbers.pickle", "cost_info_not_dict.pickle", "table.json"]
 
 
 @pytest.fixture(scope="module")
