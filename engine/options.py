@@ -179,6 +179,14 @@ def option_names(factory: Callable[..., Any]) -> list[str]:
     return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in wiring]
 
 
+def effective_options(factory: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:
+    """Every option of a plugin with the value it gets: ``options`` over its constructor's defaults."""
+    params = inspect.signature(factory).parameters
+    chosen = {name: params[name].default for name in option_names(factory)
+              if params[name].default is not inspect.Parameter.empty}
+    return {**chosen, **options}
+
+
 def takes(factory: Callable[..., Any], parameter: str) -> bool:
     """Whether a plugin's constructor has a parameter called ``parameter`` (e.g. ``context``)."""
     return parameter in inspect.signature(factory).parameters

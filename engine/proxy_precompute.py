@@ -12,6 +12,7 @@ building networks.
 from __future__ import annotations
 
 import csv
+import json
 import math
 import os
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..search_spaces.base import SearchSpace
 from .context import RunContext
 from .data.proxy_file import check_network_size, network_probe, read_proxy_file, settings_line
 from .errors import ConfigError
+from .options import effective_options
 from .evaluators.proxy import ProxyEvaluator
 from .executors.base import Executor
 from .types import Arch, Result
@@ -34,15 +36,19 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                space_options: Mapping[str, Any] | None = None) -> dict[str, int]:
     """Score ``archs`` not yet in ``out`` and append their rows; returns how many were done and skipped.
 
-    A file is continued only with the settings it was started with (dataset, mini-batch, seed, and
-    networks of the same size, checked on its probe architecture): scores of differently sized
-    networks or mini-batches never share a file. ``space_options`` (as given) are recorded too.
+    A file is continued only with the settings it was started with (the space's options with its
+    defaults filled in, dataset, mini-batch, seed; and networks of the probe architecture's size):
+    scores of differently built networks or mini-batches never share a file.
     """
     evaluator = ProxyEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
                                device=device)
     evaluator.check()
     names = evaluator.proxies
-    settings = {"space": space.name, "dataset": context.dataset, "batch_size": batch_size, "seed": seed}
+    # as JSON reads them back, defaults filled in: channels=16 given or not builds the same networks
+    built = json.loads(json.dumps(effective_options(type(space), dict(space_options or {})), sort_keys=True,
+                                  default=str))
+    settings = {"space": space.name, "space_options": built, "dataset": context.dataset, "batch_size": batch_size,
+                "seed": seed}
     out = Path(out)
     fresh = not (out.is_file() and out.stat().st_size)
     done: dict[str, np.ndarray] = {}
@@ -60,8 +66,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     with out.open("a", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         if fresh:
-            fh.write(settings_line({**settings, "space_options": dict(space_options or {}),
-                                    "probe": network_probe(space, archs)}) + "\n")
+            fh.write(settings_line({**settings, "probe": network_probe(space, archs)}) + "\n")
             writer.writerow(["arch", *names])
         queue = iter(enumerate(todo))
         texts: dict[int, str] = {}
@@ -90,10 +95,13 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
 
 def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str, Any]) -> None:
     """One line naming what differs when a file is continued with other settings than it was started with."""
-    differ = [key for key in settings if recorded.get(key) != settings[key]]
+    was_options, now_options = recorded.get("space_options") or {}, settings["space_options"]
+    recorded = {**{k: v for k, v in recorded.items() if k not in ("space_options", "probe")}, **was_options}
+    settings = {**{k: v for k, v in settings.items() if k != "space_options"}, **now_options}
+    differ = [key for key in dict.fromkeys([*settings, *recorded]) if recorded.get(key) != settings.get(key)]
     if differ:
         was = ", ".join(f"{key} {recorded.get(key)!r}" for key in differ)
-        now = ", ".join(f"{key} {settings[key]!r}" for key in differ)
+        now = ", ".join(f"{key} {settings.get(key)!r}" for key in differ)
         raise ConfigError(f"{out} was scored with {was}, not {now}; give the same options to continue it, "
                           "or another --out")
 

@@ -102,8 +102,10 @@ def test_a_file_is_continued_and_read_only_with_the_settings_it_was_scored_with(
     wider = ["proxies", "--space", "nb201", "--space-opt", "channels=8", "--space-opt", "cells=1", "--archs-file",
              str(archs), "--proxies", "params,jacov", "--data-dir", str(folder), "--out", str(out)]
     assert cli.main(wider) == 2
-    error = capsys.readouterr().err
-    assert "was scored on networks of another size" in error and "give the same --space-opt to continue it" in error
+    assert "was scored with channels 4, not channels 8; give the same options" in capsys.readouterr().err
+    deeper = proxies_argv(folder, archs, out, size=["--space-opt", "channels=4", "--space-opt", "cells=2"])
+    assert cli.main(deeper) == 2  # the same parameter count on the all-none probe, other networks
+    assert "was scored with cells 1, not cells 2" in capsys.readouterr().err
     assert cli.main(proxies_argv(folder, archs, out) + ["--batch-size", "16"]) == 2  # and the mini-batch
     assert "was scored with batch_size 64, not batch_size 16" in capsys.readouterr().err and out.read_text() == before
     same = ["--space-opt", "cells=1", "--space-opt", "channels=4"]  # the same networks, options in another order
