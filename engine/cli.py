@@ -377,6 +377,8 @@ def _how_to_continue(args: argparse.Namespace) -> str:
     if args.command == "proxies" and args.out and Path(args.out).is_file():
         return f"the scores so far are in {args.out}: run the same command to continue"
     if args.command == "compare" and Path(args.out).is_dir():
+        if args.force_new and args.predictors:  # the old study may still be there, the new one not begun
+            return ""
         again = "the same command without --force-new" if args.force_new else "the same command"
         return f"what finished is kept in {args.out}: run {again} to continue"
     return ""

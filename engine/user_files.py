@@ -64,17 +64,19 @@ class _BoundedLoader(yaml.SafeLoader):
     def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
         """A mapping that writes one key twice is refused: YAML would keep the last one silently.
 
-        Checked as written (tag and text), before merge keys (``<<``) are expanded, which may
-        legitimately override a merged key.
+        Checked on the keys' values (``1`` and ``0x1``, ``yes`` and ``true`` are one key; ``1`` and
+        ``'1'`` are two) before merge keys (``<<``) are expanded, since a mapping's own key may
+        override a merged one.
         """
         node = super().compose_mapping_node(anchor)
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[type, Any]] = set()
         for key, _ in node.value:
             if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-                if (key.tag, key.value) in seen:
+                value = self.construct_object(key)
+                if (type(value), value) in seen:
                     raise yaml.composer.ComposerError(None, None, f"key '{key.value}' is given twice",
                                                       key.start_mark)
-                seen.add((key.tag, key.value))
+                seen.add((type(value), value))
         return node
 
 

@@ -150,7 +150,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
                                         wiring={"context": context, "seed": seed}, **options).supplementary_names
                   for space, context, _, _ in parts}
         _check_one_input(inputs)
-    check_writable(out)
+        check_writable(out)
     for index, (space, context, cells, target) in enumerate([] if joint else parts):
         chained = {"pretrained": str(out)} if index else {}
         predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
@@ -168,6 +168,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
         mix = mixed_space([space for space, _, _, _ in parts])
         predictor = construct("predictor", "flan", PREDICTORS.get("flan"), mix,
                               wiring={"context": parts[0][1], "seed": seed}, **options)
+        check_writable(out)
         predictor.fit([(i, arch) for i, part in enumerate(parts) for arch in part[2]],
                       np.concatenate([part[3] for part in parts]))
         done = list(spaces)
@@ -194,8 +195,13 @@ def training_cells(space: SearchSpace, context: RunContext, train_size: int | No
 def _check_one_input(inputs: dict[str, list[str]]) -> None:
     """A model pretrained in turn keeps one supplementary input: say so before the first fit, not after it."""
     if len({tuple(names) for names in inputs.values()}) > 1:
-        found = "; ".join(f"{name}: {', '.join(names[:4]) or 'none'}{', ...' if len(names) > 4 else ''} "
-                          f"({len(names)})" for name, names in inputs.items())
+        shared = set.intersection(*(set(names) for names in inputs.values()))
+        parts = []
+        for space, names in inputs.items():  # each space's count, and the features that set it apart
+            own = [n for n in names if n not in shared]
+            parts.append(f"{space}: {len(names)}" + (f", {', '.join(own[:4])}{', ...' * (len(own) > 4)} only "
+                                                     "there" if own else ""))
+        found = "; ".join(parts)
         raise ConfigError(f"the supplementary option gives each space other features ({found}); a model pretrained "
                           "on one space after another keeps one input: name proxies every space stores or "
                           "computes (e.g. supplementary=[params, flops]) or drop the option")

@@ -214,7 +214,8 @@ def test_the_continue_hint_names_only_what_was_stored(tmp_path):
     run.mkdir()
     (run / "nasloop.sqlite").write_bytes(b"")
     assert _how_to_continue(search) == f"continue with 'nasloop search --resume {run}'"
-    study = Namespace(command="compare", out=tmp_path, force_new=True)
+    assert _how_to_continue(Namespace(command="compare", out=tmp_path, force_new=True, predictors=["gp"])) == ""
+    study = Namespace(command="compare", out=tmp_path, force_new=True, predictors=None)
     assert _how_to_continue(study).endswith("run the same command without --force-new to continue")
     assert _how_to_continue(Namespace(command="proxies", out=tmp_path / "none.csv")) == ""
 
@@ -228,3 +229,6 @@ def test_a_key_written_twice_is_refused_and_merge_keys_still_override():
     merged = load_yaml_text("base: &base {lr: 0.1}\na: {inner: &o {<<: *base, lr: 0.2}}\nb: {<<: *o}\n", "c")
     assert merged["a"]["inner"] == merged["b"] == {"lr": 0.2}
     assert load_yaml_text("{1: a, '1': b}", "c") == {1: "a", "1": "b"}  # an int and a string are two keys
+    for twice in ("{1: a, 0x1: b}", "{yes: a, true: b}", "{~: a, null: b}", "{4e6: a, 4000000.0: b}"):
+        with pytest.raises(ConfigError, match="is given twice"):  # written differently, one key
+            load_yaml_text(twice, "c")
