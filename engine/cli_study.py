@@ -39,8 +39,8 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
     c.add_argument("--space", default="nb201")
     c.add_argument("--dataset", default="cifar10")
-    c.add_argument("--evaluator", default="tabular")
-    c.add_argument("--budget", type=positive_int, default=100, help="distinct evaluations per run (default 100)")
+    c.add_argument("--evaluator", help="how runs are evaluated (default tabular)")
+    c.add_argument("--budget", type=positive_int, help="distinct evaluations per run (default 100)")
     c.add_argument("--max-seconds", type=float, help="also stop each run after this much evaluation cost")
     c.add_argument("--fidelity", type=positive_int)
     c.add_argument("--objective", help="metric to compare on; default the evaluator's")
@@ -104,7 +104,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     methods = _methods(args)
     if args.ray_address and args.executor != "ray":
         raise ConfigError("--ray-address sends runs to a Ray cluster: add --executor ray")
-    base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator, budget=args.budget,
+    base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator or "tabular",
+                        budget=args.budget or 100,
                         max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
                         minimize=args.minimize, data_dir=args.data_dir, space_options=dict(args.space_opt),
                         evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
@@ -137,6 +138,14 @@ def _compare_predictors(args: argparse.Namespace) -> int:
 
     if args.methods or args.methods_file:
         raise ConfigError("compare either searches (--methods) or predictors (--predictors), not both at once")
+    searching = [flag for flag, value in (("--budget", args.budget), ("--max-seconds", args.max_seconds),
+                                          ("--objective", args.objective), ("--minimize", args.minimize),
+                                          ("--target", args.target), ("--evaluator", args.evaluator),
+                                          ("--evaluator-opt", args.evaluator_opt))
+                 if value is not None and value is not False and value != []]
+    if searching:
+        raise ConfigError(f"{searching[0]} belongs to a search study (--methods); a predictor study ranks the "
+                          "benchmark's cells (--train-sizes, --seeds, --predictor-opt)")
     grid = {"space": args.space, "dataset": args.dataset, "metric": args.metric, "fidelity": args.fidelity,
             "space_options": dict(args.space_opt),
             "predictor_options": dict(args.predictor_opt)}

@@ -278,6 +278,9 @@ def test_a_refused_predictor_study_leaves_no_folder_and_flags_of_the_other_kind_
     for flag in (["--train-sizes", "8"], ["--predictor-opt", "trees=10"], ["--metric", "test_accuracy"]):
         assert main(base + ["--methods", "random"] + flag) == 2
         assert f"{flag[0]} belongs to a predictor study (--predictors)" in capsys.readouterr().err
+    for flag in (["--budget", "50"], ["--objective", "test_accuracy"], ["--evaluator", "proxy"]):
+        assert main(base + ["--predictors", "gp"] + flag) == 2
+        assert f"{flag[0]} belongs to a search study (--methods)" in capsys.readouterr().err
     assert not study.exists()
 
 
