@@ -124,3 +124,15 @@ def test_a_file_is_continued_and_read_only_with_the_settings_it_was_scored_with(
     out.write_text("# nasloop proxies [1, 2]\n" + before.split("\n", 1)[1])
     with pytest.raises(DataError, match="line 1 is not the settings of a proxy file"):
         build_context(NB201Space, "cifar10", str(folder)).stored_proxies(NB201Space(channels=4, cells=1))
+
+
+def test_the_probe_tells_apart_networks_of_another_depth_even_for_a_whole_space():
+    from nasloop.engine.data.proxy_file import ProxyScores, check_network_size, network_probe
+
+    shallow, deep = NB201Space(channels=4, cells=1), NB201Space(channels=4, cells=3)
+    probe = network_probe(shallow, list(shallow.enumerate()))  # --all starts with the parameter-free all-none cell
+    assert "conv" in probe[0]
+    scores = ProxyScores(("params",), {}, {"probe": probe})
+    check_network_size("f.csv", scores, shallow)
+    with pytest.raises(DataError, match="was scored on networks of another size"):
+        check_network_size("f.csv", scores, deep)

@@ -104,11 +104,17 @@ def read_proxy_file(path: str | os.PathLike, space: SearchSpace) -> ProxyScores:
     return _read(str(path), path.stat().st_mtime, space)
 
 
+PROBE_CANDIDATES = 16
+"""Architectures, from the start of a file's list, among which its probe is the one with most parameters: a
+parameter-free cell (NB201's all-none, the first of ``--all``) would not tell a change of depth apart."""
+
+
 def network_probe(space: NetworkSpace, archs: Sequence[Any]) -> list | None:
-    """The first architecture and its network's parameter count: what tells two network sizes apart."""
-    if not archs:
+    """An architecture and its network's parameter count: what tells two network sizes apart."""
+    texts = list(dict.fromkeys(space.format(a) for a in archs[:PROBE_CANDIDATES]))
+    if not texts:
         return None
-    text = space.format(archs[0])
+    text = max(texts, key=lambda t: _parameters(space, t))
     return [text, _parameters(space, text)]
 
 
