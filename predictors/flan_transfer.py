@@ -75,7 +75,9 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     """The checked contents of a pretrained file; one line naming the problem otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"pretrained file {path} does not exist; write one with 'nasloop predictors pretrain'")
+        where = "" if path.is_absolute() else f" in {Path.cwd()} (a relative path is read from the current folder)"
+        raise ConfigError(f"pretrained file {path} does not exist{where}; write one with 'nasloop predictors "
+                          "pretrain', or run from the folder it is in")
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         payload = torch.load(path, weights_only=True, map_location="cpu")

@@ -77,6 +77,9 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     assert not witness.exists()  # weights_only loading never runs code from the file
     with pytest.raises(ConfigError, match="does not exist; write one with 'nasloop predictors pretrain'"):
         FlanPredictor(space, pretrained=str(tmp_path / "missing.pt"))
+    with pytest.raises(ConfigError, match=r"missing.pt does not exist in .* \(a relative path is read from the "
+                                          r"current folder\)"):  # a run resumed from another folder says so
+        FlanPredictor(space, pretrained="missing.pt")
     # Damage that still loads: weights that are not numbers, a missing layer, a vocabulary with a repeat.
     payload = torch.load(pretrained, weights_only=True)
     for name, damage, problem in (
