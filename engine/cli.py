@@ -6,7 +6,6 @@ search says how to resume it.
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import logging
 import os
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
+from .cli_stops import environment_error, how_to_continue
 from .cli_study import cmd_compare, cmd_report
 from .config import SearchConfig
 from .errors import ConfigError, NasloopError
@@ -25,7 +25,7 @@ from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .search import default_run_dir, resume, search, summarize
 from .export import export_trials, finite_or_none
-from .store import DB_NAME, RunStore
+from .store import RunStore
 from .user_files import read_user_text, read_yaml
 
 def _search_config(args: argparse.Namespace) -> SearchConfig:
@@ -359,42 +359,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
         return 141
     except (OSError, sqlite3.DatabaseError) as exc:  # the machine's side: disk full, permissions, I/O errors
-        print(f"nasloop {args.command}: error: {_environment_error(exc, args)}", file=sys.stderr)
+        print(f"nasloop {args.command}: error: {environment_error(exc, args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        again = _how_to_continue(args)
+        again = how_to_continue(args)
         print(f"nasloop {args.command}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
         return 130
     return status if isinstance(status, int) else 0
-
-
-def _how_to_continue(args: argparse.Namespace) -> str:
-    """How a stopped command picks up where it stopped (what it finished is stored), or '' if nothing was."""
-    if args.command == "search":
-        where = args.resume or args.run_dir
-        stored = where is not None and (Path(where) / DB_NAME).is_file()  # not before the run was created
-        return f"continue with 'nasloop search --resume {where}'" if stored else ""
-    if args.command == "proxies" and args.out and Path(args.out).is_file():
-        return f"the scores so far are in {args.out}: run the same command to continue"
-    if args.command == "compare" and Path(args.out).is_dir():
-        if args.force_new and args.predictors:  # the old study may still be there, the new one not begun
-            return ""
-        again = "the same command without --force-new" if args.force_new else "the same command"
-        return f"what finished is kept in {args.out}: run {again} to continue"
-    return ""
-
-
-def _environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Namespace) -> str:
-    """One line for a failure of the disk or the file system, with how to continue."""
-    again = _how_to_continue(args)
-    again = f"; then {again}" if again else ""
-    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc)
-    if full:
-        return f"the disk is full ({exc}); free some space{again}"
-    if isinstance(exc, sqlite3.DatabaseError):
-        return f"the run store could not be read or written ({exc}){again}"
-    name = f" {exc.filename}" if exc.filename else ""
-    return f"cannot access{name}: {exc.strerror or exc}{again}"
 
 
 if __name__ == "__main__":

@@ -206,18 +206,18 @@ def test_interrupted_proxy_scoring_says_the_same_command_continues(tmp_path, env
 def test_the_continue_hint_names_only_what_was_stored(tmp_path):
     from argparse import Namespace
 
-    from nasloop.engine.cli import _how_to_continue
+    from nasloop.engine.cli_stops import how_to_continue
 
     run = tmp_path / "run"
     search = Namespace(command="search", resume=None, run_dir=str(run))
-    assert _how_to_continue(search) == ""  # stopped before the run existed: nothing to resume
+    assert how_to_continue(search) == ""  # stopped before the run existed: nothing to resume
     run.mkdir()
     (run / "nasloop.sqlite").write_bytes(b"")
-    assert _how_to_continue(search) == f"continue with 'nasloop search --resume {run}'"
-    assert _how_to_continue(Namespace(command="compare", out=tmp_path, force_new=True, predictors=["gp"])) == ""
+    assert how_to_continue(search) == f"continue with 'nasloop search --resume {run}'"
+    assert how_to_continue(Namespace(command="compare", out=tmp_path, force_new=True, predictors=["gp"])) == ""
     study = Namespace(command="compare", out=tmp_path, force_new=True, predictors=None)
-    assert _how_to_continue(study).endswith("run the same command without --force-new to continue")
-    assert _how_to_continue(Namespace(command="proxies", out=tmp_path / "none.csv")) == ""
+    assert how_to_continue(study).endswith("run the same command without --force-new to continue")
+    assert how_to_continue(Namespace(command="proxies", out=tmp_path / "none.csv")) == ""
 
 
 def test_a_key_written_twice_is_refused_and_merge_keys_still_override():

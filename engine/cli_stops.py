@@ -1,0 +1,43 @@
+"""What the ``nasloop`` command says when a command stops early: how to pick up where it stopped.
+
+An interrupt (Ctrl-C) or a failure of the machine's side (disk full, a file it cannot reach)
+ends a command in one line; where what the command finished is stored, the line says how the
+same work continues (``--resume``, or the same command again).
+"""
+from __future__ import annotations
+
+import argparse
+import errno
+import sqlite3
+from pathlib import Path
+
+from .store import DB_NAME
+
+
+def how_to_continue(args: argparse.Namespace) -> str:
+    """How a stopped command picks up where it stopped (what it finished is stored), or '' if nothing was."""
+    if args.command == "search":
+        where = args.resume or args.run_dir
+        stored = where is not None and (Path(where) / DB_NAME).is_file()  # not before the run was created
+        return f"continue with 'nasloop search --resume {where}'" if stored else ""
+    if args.command == "proxies" and args.out and Path(args.out).is_file():
+        return f"the scores so far are in {args.out}: run the same command to continue"
+    if args.command == "compare" and Path(args.out).is_dir():
+        if args.force_new and args.predictors:  # the old study may still be there, the new one not begun
+            return ""
+        again = "the same command without --force-new" if args.force_new else "the same command"
+        return f"what finished is kept in {args.out}: run {again} to continue"
+    return ""
+
+
+def environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Namespace) -> str:
+    """One line for a failure of the disk or the file system, with how to continue."""
+    again = how_to_continue(args)
+    again = f"; then {again}" if again else ""
+    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc)
+    if full:
+        return f"the disk is full ({exc}); free some space{again}"
+    if isinstance(exc, sqlite3.DatabaseError):
+        return f"the run store could not be read or written ({exc}){again}"
+    name = f" {exc.filename}" if exc.filename else ""
+    return f"cannot access{name}: {exc.strerror or exc}{again}"
