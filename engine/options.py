@@ -179,6 +179,12 @@ def option_names(factory: Callable[..., Any]) -> list[str]:
     return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in wiring]
 
 
+def name_list(value: Any) -> Any:
+    """A list option typed as one comma-separated string (``features=graph,proxies`` after KEY=) as a list of
+    names; any other value unchanged, for the option's own check."""
+    return [part.strip() for part in value.split(",")] if isinstance(value, str) else value
+
+
 def effective_options(factory: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:
     """Every option of a plugin with the value it gets: ``options`` over its constructor's defaults."""
     params = inspect.signature(factory).parameters

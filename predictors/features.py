@@ -27,6 +27,7 @@ import numpy as np
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError, RegistryError, UnsupportedError
+from ..engine.options import name_list
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .graph_features import GraphFeatures
@@ -48,7 +49,7 @@ class FeatureSet:
 
     def __init__(self, space: SearchSpace, context: RunContext, names: str | Sequence[str],
                  missing: Missing = "impute") -> None:
-        names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)  # "proxies,graph"
+        names = list(name_list(names))
         if not names or not all(isinstance(n, str) and n for n in names):
             raise ConfigError(f"features must name at least one of: proxies, graph, a vector encoding of "
                               f"'{space.name}' ({', '.join(space.vector_encodings) or 'none'}) or a proxy; got {names!r}")

@@ -41,7 +41,7 @@ from torch_geometric.data import Batch
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.options import TORCH_SEEDS, NonNegativeFloat, NonNegativeInt, PositiveInt
+from ..engine.options import TORCH_SEEDS, NonNegativeFloat, NonNegativeInt, PositiveInt, name_list
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -99,8 +99,7 @@ class FlanPredictor(Predictor):
         if not offered:
             raise UnsupportedError(f"FLAN reads architectures as graphs, and search space '{space.name}' declares no "
                                    "graph encoding; use a predictor on vectors (gp, mlp) instead")
-        views = offered if views is None else ([v.strip() for v in views.split(",")] if isinstance(views, str)
-                                               else list(views))
+        views = offered if views is None else list(name_list(views))
         if not views or not all(isinstance(v, str) and v in offered for v in views):
             raise ConfigError(f"FLAN option views must name graph encodings of '{space.name}' "
                               f"({', '.join(offered)}), got {views!r}")

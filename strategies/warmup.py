@@ -22,6 +22,7 @@ from scipy import stats
 
 from ..engine.context import RunContext, Scorer
 from ..engine.errors import ConfigError, RegistryError, UnsupportedError
+from ..engine.options import name_list
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace, enumerable
 
@@ -59,7 +60,7 @@ def check_proxies(warmup: str | Sequence[str] | None, warmup_pool: int | None = 
             raise ConfigError("option warmup_pool sizes the pool a zero-cost warm-up ranks; name the proxies too, "
                               "e.g. warmup: [params, zen]")
         return []
-    names = [n.strip() for n in warmup.split(",")] if isinstance(warmup, str) else warmup  # "params,zen" too
+    names = name_list(warmup)  # "params,zen" too
     if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) and n for n in names):
         raise ConfigError(f"option warmup takes proxy names such as [\"params\", \"zen\"] (or null for random "
                           f"initial picks), got {warmup!r}")

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from ...errors import ConfigError
+from ...options import name_list
 from ...registry import Registry
 
 ProxyFn = Callable[[nn.Module, torch.Tensor, torch.Tensor], float]
@@ -60,9 +61,7 @@ def proxy_names() -> list[str]:
 
 def resolve(names: Iterable[str] | str) -> list[Proxy]:
     """Proxies by name (a list, or one comma-separated string); one-line errors for unknown or no names."""
-    if isinstance(names, str):
-        names = [n.strip() for n in names.split(",")]
-    names = [n for n in names if n]
+    names = [n for n in name_list(names) if n]
     if not names:
         raise ConfigError(f"no zero-cost proxy named; choose from: {', '.join(proxy_names())}")
     if len(set(names)) != len(names):
