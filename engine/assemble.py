@@ -5,7 +5,7 @@ their space and context here, so each gets the same benchmark, options and one-l
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..search_spaces.base import SearchSpace, missing_capabilities
 from ..strategies.base import Strategy
@@ -29,16 +29,21 @@ def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
     return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)
 
 
-def tabulated_spaces() -> list[str]:
-    """The registered search spaces that name a benchmark table (for errors that suggest one)."""
+def _names_where(registry: Registry, keep: Callable[[Any], bool]) -> list[str]:
+    """The registered names whose plugin ``keep`` accepts; a broken third-party plugin is never one of them."""
     names = []
-    for name in SEARCH_SPACES.names():
+    for name in registry.names():
         try:
-            if SEARCH_SPACES.get(name).benchmark is not None:
+            if keep(registry.get(name)):
                 names.append(name)
-        except NasloopError:  # a broken third-party plugin is not a suggestion
+        except NasloopError:
             continue
     return names
+
+
+def tabulated_spaces() -> list[str]:
+    """The registered search spaces that name a benchmark table (for errors that suggest one)."""
+    return _names_where(SEARCH_SPACES, lambda factory: factory.benchmark is not None)
 
 
 def choose_tabulated_space() -> str:
@@ -58,13 +63,7 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
     missing = missing_capabilities(space, factory.requires)
     if not missing:
         return
-    fitting = []
-    for other in registry.names():
-        try:
-            if _fits(space, registry.get(other)):
-                fitting.append(other)
-        except NasloopError:  # a broken third-party plugin is not an alternative
-            continue
+    fitting = _names_where(registry, lambda other: _fits(space, other))
     kinds = "Strategies" if kind == "strategy" else kind.capitalize() + "s"
     raise UnsupportedError(f"{kind} '{name}' needs a search space that {' and '.join(missing)}; "
                            f"'{space.name}' does not. {kinds} that work on it: {', '.join(fitting) or 'none'}")
