@@ -36,11 +36,16 @@ def proxies(folder, archs_file, *extra):
     return cli.main(proxies_argv(folder, archs_file, folder / "nb201-cifar10-proxies.csv") + list(extra))
 
 
-def test_rows_are_written_continued_and_read_back_as_stored_proxies(folder, capsys):
+def scored(folder, cells):
+    """The archs file of ``cells`` and the proxy file the command wrote for them."""
     archs = folder / "archs.txt"
-    archs.write_text("\n".join(CELLS[:3]) + "\n")
+    archs.write_text("\n".join(cells) + "\n")
     assert proxies(folder, archs) == 0
-    out = folder / "nb201-cifar10-proxies.csv"
+    return archs, folder / "nb201-cifar10-proxies.csv"
+
+
+def test_rows_are_written_continued_and_read_back_as_stored_proxies(folder, capsys):
+    archs, out = scored(folder, CELLS[:3])
     first = out.read_text()
     settings, header = first.splitlines()[:2]
     assert settings.startswith("# nasloop proxies {") and '"channels": 4' in settings
@@ -93,18 +98,14 @@ def test_a_row_keeps_the_proxies_that_did_not_fail(folder, capsys):
 
 
 def test_a_file_is_continued_and_read_only_with_the_settings_it_was_scored_with(folder, capsys):
-    archs = folder / "archs.txt"
-    archs.write_text("\n".join(CELLS[:2]) + "\n")
-    assert proxies(folder, archs) == 0
-    out = folder / "nb201-cifar10-proxies.csv"
+    archs, out = scored(folder, CELLS[:2])
     before = out.read_text()
     capsys.readouterr()
-    wider = ["proxies", "--space", "nb201", "--space-opt", "channels=8", "--space-opt", "cells=1", "--archs-file",
-             str(archs), "--proxies", "params,jacov", "--data-dir", str(folder), "--out", str(out)]
+    wider = proxies_argv(folder, archs, out, size=["--space-opt", "channels=8", "--space-opt", "cells=1"])
     assert cli.main(wider) == 2
     assert "was scored with channels 4, not channels 8; give the same options" in capsys.readouterr().err
     deeper = proxies_argv(folder, archs, out, size=["--space-opt", "channels=4", "--space-opt", "cells=2"])
-    assert cli.main(deeper) == 2  # the same parameter count on the all-none probe, other networks
+    assert cli.main(deeper) == 2  # and the depth
     assert "was scored with cells 1, not cells 2" in capsys.readouterr().err
     assert cli.main(proxies_argv(folder, archs, out) + ["--batch-size", "16"]) == 2  # and the mini-batch
     assert "was scored with batch_size 64, not batch_size 16" in capsys.readouterr().err and out.read_text() == before
