@@ -134,13 +134,19 @@ class Study:
                 "plugins": self.base.plugins, "methods": [asdict(m) for m in self.methods], "seeds": self.seeds}
 
 
+def set_aside(folder: Path) -> Path:
+    """Rename a study folder to ``<name>.replaced-<time>``: nothing is deleted, the old study stays whole."""
+    aside = folder.with_name(f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
+    folder.rename(aside)
+    return aside
+
+
 def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: list[int],
                force_new: bool = False) -> Study:
     """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid."""
     path = folder / STUDY_FILE
     if path.exists() and force_new:
-        aside = folder.with_name(f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
-        folder.rename(aside)  # nothing is deleted: the old study stays whole beside the new one
+        set_aside(folder)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
     study = Study(folder, base, list(methods), list(seeds))

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ..engine.errors import ConfigError, DataError
+from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
 from .evaluation import evaluate_predictors
 
@@ -75,7 +75,7 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
     def keep(record: dict[str, Any]) -> None:
         if not logs:
             if replace:
-                folder.rename(folder.with_name(f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}"))
+                set_aside(folder)
             folder.mkdir(parents=True, exist_ok=True)
             if not grid_path.exists():
                 grid_path.write_text(json.dumps(grid, indent=1))
