@@ -17,11 +17,13 @@ from .registry import BENCHMARKS, SEARCH_SPACES, Registry
 
 
 def build_context(space_factory: type[SearchSpace], dataset: str = "cifar10", data_dir: str | None = None,
-                  run_dir: str | None = None, lookup: bool = False) -> RunContext:
-    """The run context for a space: its benchmark (if it names one) is built here, once."""
+                  run_dir: str | None = None, lookup: bool = False, workdir: str | None = None) -> RunContext:
+    """The run context for a space: its benchmark (if it names one) is built here, once; relative paths in
+    plugin options are read from ``workdir`` (see :attr:`RunContext.workdir`)."""
     name = space_factory.benchmark
     benchmark = None if name is None else construct("benchmark", name, BENCHMARKS.get(name), data_dir=data_dir)
-    return RunContext(dataset=dataset, data_dir=data_dir, run_dir=run_dir, benchmark=benchmark, lookup=lookup)
+    return RunContext(dataset=dataset, data_dir=data_dir, run_dir=run_dir, benchmark=benchmark, lookup=lookup,
+                      workdir=workdir)
 
 
 def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:

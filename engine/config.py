@@ -10,7 +10,7 @@ from .errors import ConfigError
 from .objectives import Objective, check_reference_point, parse_objectives
 from .options import (Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options, option_names,
                       takes)
-from .user_files import read_yaml
+from .user_files import path_from, read_yaml
 
 
 @dataclass
@@ -45,6 +45,10 @@ class SearchConfig:
     """A folder to log the search to as TensorBoard scalars (``--tensorboard DIR``)."""
     plugins: list[Name] = field(default_factory=list)
     """Plugin files or modules to import first (``--plugin``); stored so a resumed run loads them again."""
+    workdir: str | None = None
+    """The folder the search was started in (set when it starts): relative paths in this configuration (the
+    data folder, TensorBoard folder, plugin files, a predictor's pretrained file) are read from there, so a run
+    resumed from another folder reads the same files."""
 
     def __post_init__(self) -> None:
         check_fields(self)  # the same type-hint checks as every plugin's options
@@ -81,6 +85,10 @@ class SearchConfig:
     @classmethod
     def from_yaml(cls, path: str | Path) -> "SearchConfig":
         return cls.from_mapping(read_yaml(path), source=str(path))
+
+    def path(self, value: str) -> str:
+        """``value`` as a path read from ``workdir`` (unchanged when absolute or when no workdir is set)."""
+        return str(path_from(self.workdir, value))
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
 from .errors import ConfigError, MissingDataError, UnsupportedError
 from .types import Arch
+from .user_files import path_from
 
 from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace
 
@@ -40,10 +42,17 @@ class RunContext:
     lookup: bool = False
     """Whether evaluations are answered by ``benchmark`` (a tabular search): a space may then keep
     to the architectures the table holds."""
+    workdir: str | None = None
+    """The folder relative paths in plugin options are read from (the one the run was started in); None: the
+    current folder."""
 
     def __post_init__(self) -> None:
         if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
             raise ConfigError(f"data_dir must be a folder name, got {self.data_dir!r}")
+
+    def user_path(self, value: str | os.PathLike) -> Path:
+        """A file a user named in an option, read from ``workdir`` when the name is relative."""
+        return path_from(self.workdir, value)
 
     def require_benchmark(self, who: str, space: SearchSpace,
                           instead: Callable[[], str] = lambda: "use --evaluator proxy (zero-cost) or --evaluator train"

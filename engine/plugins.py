@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Sequence
 
 from .errors import ConfigError
+from .user_files import path_from
 
 _LOADED: dict[str, ModuleType] = {}
 
@@ -25,14 +26,17 @@ def _module_name(path: Path) -> str:
     return f"nasloop_plugin_{stem}"
 
 
-def load_plugin(spec: str) -> ModuleType:
-    """Import one plugin, a ``.py`` file or a dotted module name, once per process."""
-    if spec in _LOADED:
-        return _LOADED[spec]
-    path = Path(spec).expanduser()
-    if spec.endswith(".py") or path.is_file():
+def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
+    """Import one plugin, a ``.py`` file (read from ``folder`` when relative) or a dotted module name, once per
+    process."""
+    path = path_from(folder, spec)
+    is_file = spec.endswith(".py") or path.is_file()
+    key = str(path.resolve()) if is_file else spec  # the same file named from two folders is loaded once
+    if key in _LOADED:
+        return _LOADED[key]
+    if is_file:
         if not path.is_file():
-            raise ConfigError(f"plugin file {spec} does not exist; give the path of a .py file or a module name")
+            raise ConfigError(f"plugin file {path} does not exist; give the path of a .py file or a module name")
         name = _module_name(path)
         module_spec = importlib.util.spec_from_file_location(name, path.resolve())
         if module_spec is None or module_spec.loader is None:
@@ -51,14 +55,14 @@ def load_plugin(spec: str) -> ModuleType:
         except ImportError as exc:
             raise ConfigError(f"plugin module '{spec}' cannot be imported ({exc}); give a .py file path or an "
                               "importable module name") from None
-    _LOADED[spec] = module
+    _LOADED[key] = module
     return module
 
 
-def load_plugins(specs: Sequence[str]) -> None:
+def load_plugins(specs: Sequence[str], folder: str | None = None) -> None:
     """Import every plugin in ``specs`` (see :func:`load_plugin`)."""
     for spec in specs:
-        load_plugin(spec)
+        load_plugin(spec, folder)
 
 
 def file_plugin_modules() -> list[ModuleType]:

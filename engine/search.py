@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -35,12 +36,12 @@ def default_run_dir(config: SearchConfig) -> Path:
 
 def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
     """Construct the configured plugins; every bad name, option or missing capability fails here, in one line."""
-    load_plugins(config.plugins)
+    load_plugins(config.plugins, config.workdir)
     space_factory = SEARCH_SPACES.get(config.space)
     evaluator_factory = EVALUATORS.get(config.evaluator)
     evaluator_options, moved = route_options(config.evaluator_options, evaluator_factory, space_factory)
-    context = build_context(space_factory, config.dataset, config.data_dir, config.run_dir,
-                            lookup=evaluator_factory.uses_benchmark)
+    context = build_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
+                            config.run_dir, lookup=evaluator_factory.uses_benchmark, workdir=config.workdir)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES)
@@ -115,7 +116,7 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     """
     space, strategy, evaluator, executor = plugins or build_plugins(config)
     objectives = run_objectives(config, evaluator)
-    log = TensorBoardLog(config.tensorboard, strategy, objectives[0].minimize) if config.tensorboard else None
+    log = TensorBoardLog(config.path(config.tensorboard), strategy, objectives[0].minimize) if config.tensorboard else None
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log)
@@ -155,7 +156,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
     if (run_dir / DB_NAME).exists():
         raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
                           "or choose another --run-dir")
-    config = config.replace(run_dir=str(run_dir))
+    config = config.replace(run_dir=str(run_dir), workdir=config.workdir or os.getcwd())
     plugins = build_plugins(config)  # every bad name, option or data file fails before anything is created
     check_objective(config, plugins[2])
     _make_run_dir(run_dir)
@@ -184,6 +185,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
         config = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
+        if config.run_dir != str(run_dir):  # the folder as named now: the run may have moved, or been started elsewhere
+            changes["run_dir"] = str(run_dir)
         if executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
         if changes:

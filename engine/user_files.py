@@ -7,6 +7,7 @@ finishes). Each is refused here in one line before anything else looks at the da
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,16 @@ MAX_DEPTH = 64
 """Nesting deeper than any configuration needs."""
 MAX_EXPANDED_NODES = 100_000
 """Values a document may expand to once its aliases are followed."""
+
+
+def path_from(folder: str | None, value: str | os.PathLike) -> Path:
+    """A path a user named, read from ``folder`` when relative (``folder`` None: the current one).
+
+    A run records the folder it was started in, so that relative names in its configuration keep
+    meaning the same files when it is resumed from elsewhere.
+    """
+    found = Path(value).expanduser()
+    return found if found.is_absolute() or folder is None else Path(folder) / found
 
 
 def read_user_text(path: str | Path, what: str) -> str:

@@ -108,14 +108,15 @@ class FlanPredictor(Predictor):
         self.op_dim, self.hidden, self.time_steps = op_dim, hidden, time_steps
         self.warm_start, self.canonical, self.views = warm_start, canonical, views
         self.supplementary, self.missing = supplementary, missing
-        self._supplementary = self._resolve_supplementary(supplementary, context or RunContext())
+        context = context or RunContext()
+        self._supplementary = self._resolve_supplementary(supplementary, context)
         self.pretrained, self.space_id, self.batch_size = pretrained, space_id, batch_size
         self._start: dict[str, Any] | None = None  # the pretrained file's contents, when fitting starts from it
         # the spaces the one-hot of ``space_id`` names (one more slot: any other space)
         self.space_ids: list[str] = list(space.member_spaces)
         self.vocab = Vocabulary(space.token(op) for op in space.graph_ops)
         if pretrained is not None:
-            self._start = load_pretrained(pretrained)
+            self._start = load_pretrained(context.user_path(pretrained))
             differs = [f"{k} {self._start['shape'][k]} (here {getattr(self, k)})" for k in SHAPE_OPTIONS
                        if self._start["shape"][k] != getattr(self, k)]
             if differs:

@@ -65,12 +65,15 @@ def test_short_real_training_runs_on_it(tmp_path, data_dir):
 def test_the_cli_loads_the_file_and_a_resume_loads_it_again(tmp_path, data_dir):
     listed = nasloop("--plugin", EXAMPLE, "spaces", cwd=tmp_path, data_dir=data_dir)
     assert listed.returncode == 0 and "macro-cnn" in listed.stdout
-    first = nasloop("--plugin", EXAMPLE, "search", "--space", "macro-cnn", "--evaluator", "proxy", "--proxies",
+    (tmp_path / "my_space.py").write_text(Path(EXAMPLE).read_text())
+    first = nasloop("--plugin", "my_space.py", "search", "--space", "macro-cnn", "--evaluator", "proxy", "--proxies",
                     "params", "--space-opt", "stages=2", "--budget", "3", "--run-dir", "r", "--quiet", "--json",
                     cwd=tmp_path, data_dir=data_dir)
     assert first.returncode == 0, first.stderr
-    more = nasloop("search", "--resume", "r", "--budget", "5", "--quiet", "--json", cwd=tmp_path, data_dir=data_dir)
-    assert more.returncode == 0, more.stderr  # no --plugin: the run remembers it
+    (tmp_path / "elsewhere").mkdir()
+    more = nasloop("search", "--resume", "../r", "--budget", "5", "--quiet", "--json", cwd=tmp_path / "elsewhere",
+                   data_dir=data_dir)
+    assert more.returncode == 0, more.stderr  # no --plugin: the run remembers it, named from where it started
     assert '"evaluations": 5' in more.stdout
 
 

@@ -1,7 +1,9 @@
 """FLAN across spaces: pretrain on NB101's table, fine-tune on NB201, and refuse files that do not fit."""
 from __future__ import annotations
 
+import os
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +12,7 @@ import torch
 from nasloop.engine import cli
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import resume, search
+from nasloop.engine.store import RunStore
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.errors import ConfigError, DataError
 from nasloop.predictors.flan import FlanPredictor
@@ -235,3 +238,24 @@ def test_a_resumed_search_refuses_a_pretrained_file_that_changed(pretrained, tmp
                      "--data-dir", str(data_dir), "--out", str(start)]) == 0  # other weights, same path
     with pytest.raises(ConfigError, match="is not the one this run started from"):
         resume(tmp_path / "run", budget=16)
+
+
+def test_a_search_started_with_relative_paths_resumes_from_another_folder(pretrained, tmp_path, data_dir,
+                                                                          monkeypatch):
+    """The pretrained file, data folder and run folder are named relative to where the search started; resumed
+    from elsewhere, the run reads the same files and writes into its own folder, not a new one beside the caller."""
+    started, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    started.mkdir()
+    elsewhere.mkdir()
+    (started / "flan.pt").write_bytes(pretrained.read_bytes())
+    monkeypatch.chdir(started)
+    argv = ["search", "--strategy", "predictor-topk", "--predictor", "flan", "--predictor-opt", "pretrained=flan.pt",
+            *SMALL, "--strategy-opt", "num_init=8", "--strategy-opt", "batch_size=4", "--budget", "12",
+            "--data-dir", str(Path(os.path.relpath(data_dir, started))), "--run-dir", "run"]
+    assert cli.main(argv) == 0
+    monkeypatch.chdir(elsewhere)
+    assert cli.main(["search", "--resume", str(started / "run"), "--budget", "16"]) == 0
+    with RunStore.in_run_dir(started / "run", readonly=True) as store:
+        assert store.counts()["evaluations"] == 16
+        assert store.get_meta("config")["run_dir"] == str(started / "run")
+    assert list(elsewhere.iterdir()) == []
