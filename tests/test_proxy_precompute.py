@@ -86,6 +86,16 @@ def test_bad_files_and_commands_are_one_line(folder, capsys):
     assert "give --out FILE" in capsys.readouterr().err
 
 
+def test_a_task_without_images_names_the_proxies_its_table_stores(data_dir, capsys):
+    argv = ["proxies", "--sample", "2", "--data-dir", str(data_dir), "--dataset", "class_scene"]
+    assert cli.main([*argv, "--space", "tnb101-micro"]) == 2
+    error = capsys.readouterr().err
+    assert "'class_scene' is a task of the tnb101-micro table whose images nasloop does not read" in error
+    assert "predictors read what its table stores (epe_nas, " in error and error.count("\n") == 1
+    assert cli.main([*argv, "--space", "nb201"]) == 2  # not a task of NB201's table: the list of image datasets
+    assert "unknown dataset 'class_scene'; choose from: cifar10" in capsys.readouterr().err
+
+
 def test_a_row_keeps_the_proxies_that_did_not_fail(folder, capsys):
     archs = folder / "dead.txt"
     archs.write_text(CELLS[3] + "\n")  # no input-output path: jacov is undefined, params is not
