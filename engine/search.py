@@ -116,7 +116,8 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     """
     space, strategy, evaluator, executor = plugins or build_plugins(config)
     objectives = run_objectives(config, evaluator)
-    log = TensorBoardLog(config.path(config.tensorboard), strategy, objectives[0].minimize) if config.tensorboard else None
+    log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives[0].minimize)
+           if config.tensorboard else None)
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log)
@@ -185,7 +186,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
         config = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
-        if config.run_dir != str(run_dir):  # the folder as named now: the run may have moved, or been started elsewhere
+        if config.run_dir != str(run_dir):  # the folder as named now: the run may have moved, or started elsewhere
             changes["run_dir"] = str(run_dir)
         if executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
