@@ -22,10 +22,12 @@ T = TypeVar("T")
 class Registry(Generic[T]):
     """A named collection of plugins of one kind."""
 
-    def __init__(self, group: str, kind: str, builtins: Mapping[str, str] | None = None) -> None:
+    def __init__(self, group: str, kind: str, builtins: Mapping[str, str] | None = None, base: str | None = None
+                 ) -> None:
         self.kind = kind  # for messages: "unknown strategy 'x'"
         self.entry_point_group = f"nasloop.{group}"
         self._builtins = dict(builtins or {})  # name → module that registers it, imported on first use
+        self._base = base  # "module:Class" every registered class derives from, imported when one registers
         self._items: dict[str, T] = {}
         self._entry_point_index: dict[str, EntryPoint] | None = None
 
@@ -33,6 +35,7 @@ class Registry(Generic[T]):
         """Decorator: ``@registry.register("name")`` on a class or factory."""
 
         def decorate(obj: T) -> T:
+            self._check_plugin(name, obj)
             existing = self._items.get(name)
             if existing is not None and existing is not obj:
                 raise RegistryError(f"{self.kind} '{name}' is registered twice ({existing!r} and {obj!r}); "
@@ -41,6 +44,20 @@ class Registry(Generic[T]):
             return obj
 
         return decorate
+
+    def _check_plugin(self, name: str, obj: object) -> None:
+        """A user's class may not take a built-in's name (its runs would pass for the built-in's), and must derive
+        from the kind's base class (or every check that relies on its interface fails later, with a traceback)."""
+        home = self._builtins.get(name)
+        if home is not None and getattr(obj, "__module__", None) != home:
+            raise RegistryError(f"{self.kind} '{name}' is built into nasloop; register "
+                                f"{getattr(obj, '__name__', obj)} under another name")
+        if self._base is not None and isinstance(obj, type):
+            module, _, attribute = self._base.partition(":")
+            base = getattr(importlib.import_module(module), attribute)
+            if not issubclass(obj, base):
+                raise RegistryError(f"{self.kind} '{name}': {obj.__name__} does not derive from {attribute}; "
+                                    f"subclass {module}.{attribute}")
 
     def _entry_points(self) -> dict[str, EntryPoint]:
         """Installed plugins of this kind by name, read from package metadata once (nothing imported)."""
@@ -95,26 +112,30 @@ SEARCH_SPACES: Registry = Registry("search_spaces", "search space", {
     "nb201": f"{_PKG}.search_spaces.nb201.space", "nb101": f"{_PKG}.search_spaces.nb101.space",
     "tnb101-micro": f"{_PKG}.search_spaces.tnb101.space", "tnb101-macro": f"{_PKG}.search_spaces.tnb101.space",
     "nago": f"{_PKG}.search_spaces.nago.space", "darts": f"{_PKG}.search_spaces.darts.space",
-    **{name: f"{_PKG}.search_spaces.nds.space" for name in NDS_NAMES}})
+    **{name: f"{_PKG}.search_spaces.nds.space" for name in NDS_NAMES}},
+    base=f"{_PKG}.search_spaces.base:SearchSpace")
 STRATEGIES: Registry = Registry("strategies", "strategy", {
     "random": f"{_PKG}.strategies.random_search", "evolution": f"{_PKG}.strategies.evolution",
     "local": f"{_PKG}.strategies.local_search", "bananas": f"{_PKG}.strategies.bananas",
-    "predictor-topk": f"{_PKG}.strategies.predictor_topk", "bo": f"{_PKG}.strategies.bo"})
+    "predictor-topk": f"{_PKG}.strategies.predictor_topk", "bo": f"{_PKG}.strategies.bo"},
+    base=f"{_PKG}.strategies.base:Strategy")
 PREDICTORS: Registry = Registry("predictors", "predictor", {
     "random": f"{_PKG}.predictors.baselines", "zero-cost": f"{_PKG}.predictors.baselines",
     "flan": f"{_PKG}.predictors.flan", "emprox": f"{_PKG}.predictors.emprox", "gp": f"{_PKG}.predictors.gp",
     "forest": f"{_PKG}.predictors.forest", "blend": f"{_PKG}.predictors.blend",
-    "mlp": f"{_PKG}.predictors.mlp"})
+    "mlp": f"{_PKG}.predictors.mlp"}, base=f"{_PKG}.predictors.base:Predictor")
 EVALUATORS: Registry = Registry("evaluators", "evaluator", {
     "tabular": f"{_PKG}.engine.evaluators.tabular", "train": f"{_PKG}.engine.evaluators.train",
-    "proxy": f"{_PKG}.engine.evaluators.proxy"})
+    "proxy": f"{_PKG}.engine.evaluators.proxy"}, base=f"{_PKG}.engine.evaluators.base:Evaluator")
 EXECUTORS: Registry = Registry("executors", "executor", {
-    "inprocess": f"{_PKG}.engine.executors.inprocess", "ray": f"{_PKG}.engine.executors.ray_executor"})
+    "inprocess": f"{_PKG}.engine.executors.inprocess", "ray": f"{_PKG}.engine.executors.ray_executor"},
+    base=f"{_PKG}.engine.executors.base:Executor")
 BENCHMARKS: Registry = Registry("benchmarks", "benchmark", {
     "nb201": f"{_PKG}.search_spaces.nb201.benchmark", "nb101": f"{_PKG}.search_spaces.nb101.benchmark",
     "tnb101-micro": f"{_PKG}.search_spaces.tnb101.benchmark",
     "tnb101-macro": f"{_PKG}.search_spaces.tnb101.benchmark", "nb301": f"{_PKG}.search_spaces.darts.benchmark",
-    **{name: f"{_PKG}.search_spaces.nds.benchmark" for name in NDS_NAMES}})
+    **{name: f"{_PKG}.search_spaces.nds.benchmark" for name in NDS_NAMES}},
+    base=f"{_PKG}.search_spaces.benchmark:Benchmark")
 
 register_search_space = SEARCH_SPACES.register
 register_strategy = STRATEGIES.register

@@ -6,8 +6,10 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 
 from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import RegistryError
 from nasloop.engine.registry import SEARCH_SPACES, STRATEGIES, register_search_space
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
@@ -75,3 +77,15 @@ def test_an_installed_plugin_package_is_found_by_entry_point(tmp_path, data_dir)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert '"strategy": "conv-first"' in out.stdout and '"evaluations": 12' in out.stdout
     assert "conv-first" not in STRATEGIES.names()  # only that process had the package installed
+
+
+def test_a_plugin_cannot_take_a_built_in_name_or_skip_the_base_class():
+    """A user's class under 'nb201' would be stored and reported as NB201; a class outside the interface
+    would fail deep inside a search."""
+    with pytest.raises(RegistryError, match="search space 'nb201' is built into nasloop; register Mine under "
+                                            "another name"):
+        register_search_space("nb201")(type("Mine", (NB201Space,), {}))
+    with pytest.raises(RegistryError, match="strategy 'not-a-strategy': Loose does not derive from Strategy; "
+                                            "subclass nasloop.strategies.base.Strategy"):
+        STRATEGIES.register("not-a-strategy")(type("Loose", (), {}))
+    assert "not-a-strategy" not in STRATEGIES.names() and SEARCH_SPACES.get("nb201") is NB201Space
