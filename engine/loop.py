@@ -93,10 +93,10 @@ class SearchLoop:
         if not result.ok:
             return None
         missing = [o.metric for o in self.objectives if o.metric not in result.metrics]
-        if missing:
+        if missing and missing[0] not in (self.evaluator.metric_names(self.fidelity) or ()):  # never reported
             raise ConfigError(f"the evaluator reports no '{missing[0]}' metric; choose --objective from: "
                               f"{', '.join(sorted(result.metrics))}")
-        return oriented_values(result.metrics, self.objectives)
+        return oriented_values(result.metrics, self.objectives)  # None where a table lacks this cell's value
 
     def _variances(self, result: Result | None) -> tuple[float, ...] | None:
         """Each objective's noise (the variance of a mean of replicates) when the evaluator measured it."""

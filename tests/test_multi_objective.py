@@ -147,3 +147,16 @@ def test_frontier_parents_mutate_the_front_of_everything_evaluated(tmp_path, dat
             current = [a for (a, _), kept in zip(seen, pareto_mask(np.array([q for _, q in seen]))) if kept]
             assert any(space.parse(t.arch) in space.neighbours(space.parse(a)) for a in current)
         seen.append((t.arch, tuple(p)))
+
+
+def test_edge_tpu_latency_of_a_cell_it_could_not_compile_is_missing_not_minus_one(tmp_path, data_dir):
+    """HW-NAS-Bench writes -1 where the Edge TPU compiler refused a cell; taken as a latency it won every front."""
+    from nasloop.engine.assemble import build_context
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    bench = build_context(NB201Space, "cifar10", str(data_dir), lookup=True).benchmark
+    latencies = [bench.query(c, "cifar10").metrics.get("edgetpu_latency") for c in NB201Space().enumerate()]
+    assert sum(v is None for v in latencies) == 4699 and min(v for v in latencies if v is not None) > 0
+    summary = run(tmp_path, "tpu", data_dir, strategy="evolution", budget=60, seed=0,
+                  objectives=["val_accuracy:max", "edgetpu_latency:min"])
+    assert summary["pareto_front"] and all(m["metrics"]["edgetpu_latency"] > 0 for m in summary["pareto_front"])

@@ -100,7 +100,8 @@ class NB201Benchmark(Benchmark):
         for metric in ("params_m", "flops_m"):
             metrics[metric] = float(self.table.columns[f"{dataset}:{metric}"][row])
         for name, values in self.hardware(dataset).items():
-            metrics[name] = float(values[row])
+            if not math.isnan(values[row]):  # the Edge TPU's latency of a cell it could not compile
+                metrics[name] = float(values[row])
         seconds = self._column(column_name(dataset, fidelity, "train_seconds"))
         estimated = self._column(column_name(dataset, fidelity, "cost_estimated"))
         cost = float(seconds[row]) if seconds is not None and not math.isnan(seconds[row]) else 0.0

@@ -6,7 +6,9 @@ each of NB201's datasets. With ``nb201_hw_metrics.csv.gz`` in the data folder, e
 lookup also reports them (``edgegpu_latency``, ``fpga_energy``...), so multi-objective searches
 trade accuracy against a device's cost: ``--objectives val_accuracy:max,edgegpu_latency:min``.
 Without the file the metrics are simply absent. The file is read as untrusted input: every row
-must name a valid cell and hold finite numbers.
+must name a valid cell and hold finite numbers. ``edgetpu_latency`` is -1 on the 4,699 cells the
+Edge TPU compiler refused (HW-NAS-Bench's marker for "not measured"): those cells have no such
+metric, so a search minimising it never takes -1 ms for the fastest network.
 """
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ METRICS = ("edgegpu_latency", "edgegpu_energy", "raspi4_latency", "edgetpu_laten
            "eyeriss_latency", "eyeriss_energy", "eyeriss_arithmetic_intensity", "fpga_latency", "fpga_energy")
 DATASET_SUFFIX = {"cifar10": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "imagenet16"}
 NUM_CELLS = 15_625
+NOT_COMPILED = -1.0
+"""HW-NAS-Bench's edgetpu_latency for a cell the Edge TPU compiler refused."""
 
 
 def find_hardware_file(data_dir: str | None) -> Path | None:
@@ -44,6 +48,7 @@ def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
 
     space = NB201Space()
     columns = {f"{d}:{m}": np.full(NUM_CELLS, np.nan) for d in DATASET_SUFFIX for m in METRICS}
+    seen = np.zeros(NUM_CELLS, dtype=bool)
     try:
         with gzip.open(path, "rt", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -58,12 +63,14 @@ def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
                     value = float(row[column])
                     if not math.isfinite(value):
                         raise DataError(f"{path} line {line}: {column} is {row[column]!r}, not a finite number")
-                    columns[key][code] = value
+                    missing = key.endswith(":edgetpu_latency") and value == NOT_COMPILED
+                    columns[key][code] = math.nan if missing else value
+                seen[code] = True
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"cannot read {path}: {exc}; get {HW_FILE} again as the data README says") from None
     except (ArchitectureError, ValueError) as exc:
         raise DataError(f"{path} holds a row that is not an NB201 cell with numbers ({exc}); "
                         f"get {HW_FILE} again as the data README says") from None
-    if any(np.isnan(v).any() for v in columns.values()):
+    if not seen.all():
         raise DataError(f"{path} does not cover all {NUM_CELLS} NB201 cells; get {HW_FILE} again")
     return columns
