@@ -6,7 +6,6 @@ search says how to resume it.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import re
@@ -15,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from .cli_proxies import cmd_proxies, command_space
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue
 from .cli_study import cmd_compare, cmd_report
@@ -24,9 +24,9 @@ from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .search import default_run_dir, resume, search, summarize
-from .export import export_trials, finite_or_none
+from .export import export_trials, print_json
 from .store import RunStore
-from .user_files import read_user_text, read_yaml
+from .user_files import read_yaml
 
 def _search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
@@ -99,11 +99,6 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         return run()
 
 
-def _print_json(value: Any) -> None:
-    """Standard JSON on stdout: a NaN or infinite number (an undefined score) is null."""
-    print(json.dumps(finite_or_none(value), allow_nan=False))
-
-
 def _report_search(args: argparse.Namespace) -> int:
     """Run the search and print its summary; exit status 1 when the run failed (every evaluation failed)."""
     summary = _cmd_search(args)
@@ -116,7 +111,7 @@ def _report_search(args: argparse.Namespace) -> int:
 
 def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        _print_json(summary)
+        print_json(summary)
         return
     from rich.console import Console
     from rich.table import Table
@@ -214,7 +209,7 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
                                    on_result=lambda r: advance(f"{r['predictor']} n={r['train_size']} "
                                                                f"tau {r['kendall_tau']:.3f}"))
     if args.json:
-        _print_json(rows)
+        print_json(rows)
         return
     import numpy as np
     from rich.console import Console
@@ -235,101 +230,6 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     Console().print(table)
 
 
-def _precompute_proxies(args: argparse.Namespace, space: Any, archs: list[Any]) -> None:
-    from .assemble import build_context
-    from .config import construct
-    from .proxy_precompute import precompute
-
-    context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
-    options = {"workers": args.workers} if args.workers else {}
-    with construct("executor", args.executor, EXECUTORS.get(args.executor), **options) as executor:
-        with progress("scoring", len(archs)) as advance:
-            summary = precompute(space, archs, args.proxies, args.out, context, executor, args.batch_size,
-                                 args.seed, args.device, on_row=lambda text: advance(text[:40]),
-                                 space_options=dict(args.space_opt))
-    print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there")
-
-
-def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
-    import numpy as np
-
-    if args.all:
-        from ..search_spaces.base import enumerable
-
-        if not enumerable(space):
-            raise ConfigError(f"--all needs a space that lists its architectures; '{space.name}' does not (use "
-                              "--sample N or --archs-file)")
-        return list(space.enumerate())
-    if args.sample is not None:
-        rng = np.random.default_rng(args.seed)
-        return [space.sample(rng) for _ in range(args.sample)]
-    lines = read_user_text(args.archs_file, "--archs-file").splitlines()
-    archs = []
-    for number, line in enumerate(lines, start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            try:
-                archs.append(space.parse(line.strip()))
-            except NasloopError as exc:
-                raise ConfigError(f"{args.archs_file} line {number}: {exc}") from None
-    if not archs:
-        raise ConfigError(f"{args.archs_file} holds no architectures; write one architecture string per line")
-    return archs
-
-
-def _space(args: argparse.Namespace) -> Any:
-    """The search space of a ``proxies`` or ``train`` command, with its ``--space-opt`` options."""
-    from .assemble import build_context, build_space
-
-    context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
-    return build_space(args.space, context, **dict(args.space_opt))
-
-
-def _check_image_dataset(args: argparse.Namespace) -> None:
-    """Proxies score networks on image batches; a table's task without images (TransNAS-Bench-101's class_scene)
-    is refused naming what serves it instead: the proxies the table stores."""
-    from .assemble import build_context
-    from .data.datasets import dataset_facts
-
-    try:
-        dataset_facts(args.dataset)
-    except ConfigError as exc:
-        context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
-        if context.benchmark is None or not context.benchmark.has_task(args.dataset):
-            raise
-        stored = context.stored_proxies()
-        named = ", ".join(stored) if len(stored) <= 4 else f"{', '.join(stored[:3])} and {len(stored) - 3} more"
-        served = f"predictors read what its table stores ({named}) with features=[proxies]" if stored else \
-            "its table stores none"
-        raise ConfigError(f"'{args.dataset}' is a task of the {context.benchmark.name} table whose images nasloop "
-                          f"does not read, so proxies cannot be computed for it; {served}; or score these "
-                          "networks on images with --dataset cifar10") from exc
-
-
-def _cmd_proxies(args: argparse.Namespace) -> None:
-    _check_image_dataset(args)
-    space = _space(args)
-    if args.all and args.out is None:
-        raise ConfigError("--all scores a whole space: give --out FILE to write the rows as they come")
-    if args.out is None and (args.executor != "inprocess" or args.workers):
-        raise ConfigError("--executor and --workers spread the rows of --out FILE; give --out")
-    archs = _read_archs(args, space)
-    if args.out is not None:
-        _precompute_proxies(args, space, archs)
-        return
-    from .evaluators.proxies import score_architectures
-
-    with progress("scoring", len(archs)) as advance:
-        rows = score_architectures(space, archs, args.proxies, dataset=args.dataset,
-                                   data_dir=args.data_dir, batch_size=args.batch_size, seed=args.seed,
-                                   device=args.device, on_result=lambda r: advance(r["arch"][:40]))
-    if args.json:
-        _print_json(rows)
-        return
-    for row in rows:
-        scores = "  ".join(f"{name}={value:.6g}" for name, value in row["scores"].items())
-        print(f"{row['arch']}  {scores}  ({row['seconds']:.2f} s)")
-
-
 def _cmd_train(args: argparse.Namespace) -> None:
     from .config import route_options
     from .evaluators.train import TrainingEvaluator
@@ -337,17 +237,27 @@ def _cmd_train(args: argparse.Namespace) -> None:
     train_options, space_options = route_options(dict(args.train_opt), TrainingEvaluator,
                                                  SEARCH_SPACES.get(args.space))
     args.space_opt = [*space_options.items(), *args.space_opt]  # the older --train-opt channels=8 still works
-    space = _space(args)
+    space = command_space(args)
     arch = space.parse(args.arch)
     from .evaluators.train import train_architecture
 
     metrics = train_architecture(space, arch, dataset=args.dataset, epochs=args.epochs,
                                  data_dir=args.data_dir, device=args.device, seed=args.seed, **train_options)
     if args.json:
-        _print_json(metrics)
+        print_json(metrics)
         return
     for name, value in metrics.items():
         print(f"{name:20s} {value:.4f}" if isinstance(value, float) else f"{name:20s} {value}")
+
+
+def _run_dir_not_study(folder: str) -> str:
+    """``show`` reads one run; a study folder (``nasloop compare --out``) is read by ``report``."""
+    from .study import STUDY_FILE
+
+    if (Path(folder) / STUDY_FILE).is_file():
+        raise ConfigError(f"{folder} is a study of 'nasloop compare', not one run; read it with 'nasloop report "
+                          f"{folder}', or show one of its runs under {Path(folder) / 'runs'}")
+    return folder
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -357,13 +267,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.command_line = ["nasloop", *(sys.argv[1:] if argv is None else argv)]  # what reports say made them
     commands: dict[str, Callable[[], Any]] = {
         "search": lambda: _report_search(args),
-        "show": lambda: _print_summary(summarize(args.run_dir), args.json),
+        "show": lambda: _print_summary(summarize(_run_dir_not_study(args.run_dir)), args.json),
         "export": lambda: print(export_trials(RunStore.in_run_dir(args.run_dir, readonly=True), args.output,
                                               include_duplicates=args.all, pareto_only=args.pareto)),
         "spaces": lambda: _cmd_list(SEARCH_SPACES),
         "strategies": lambda: _cmd_list(STRATEGIES),
         "predictors": lambda: _cmd_predictors(args),
-        "proxies": lambda: _cmd_proxies(args),
+        "proxies": lambda: cmd_proxies(args),
         "train": lambda: _cmd_train(args),
         "evaluators": lambda: _cmd_list(EVALUATORS),
         "executors": lambda: _cmd_list(EXECUTORS),

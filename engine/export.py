@@ -75,3 +75,8 @@ def finite_or_none(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [finite_or_none(v) for v in value]
     return value
+
+
+def print_json(value: Any) -> None:
+    """Standard JSON on stdout: a NaN or infinite number (an undefined score) is null."""
+    print(json.dumps(finite_or_none(value), allow_nan=False))

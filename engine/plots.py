@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .study_results import StudyResults
-from .study_stats import queries_to_target
+from .study_stats import censored_quantiles, queries_to_target
 
 LINE_STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -79,7 +79,10 @@ def target_figure(results: StudyResults, folder: Path) -> list[Path]:
         goal = -results.target if results.minimize else results.target
         values = np.array([queries_to_target(s, goal) for s in results.methods[label].scores])
         shown = np.where(np.isinf(values), ceiling, values)
-        axes.boxplot(shown, positions=[position], widths=0.5, showfliers=False)
+        box = censored_quantiles(values)  # the table's statistics, so the box and the table agree
+        axes.bxp([{"med": min(box.median, ceiling), "q1": min(box.q25, ceiling), "q3": min(box.q75, ceiling),
+                   "whislo": shown.min(), "whishi": shown.max()}], positions=[position], widths=0.5,
+                 showfliers=False)
         jitter = np.random.default_rng(position).uniform(-0.12, 0.12, len(shown))
         axes.scatter(position + jitter, shown, s=14, color=looks[label]["color"], marker=looks[label]["marker"],
                      zorder=3)

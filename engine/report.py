@@ -59,27 +59,36 @@ def _fmt(value: float, digits: int = 2) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
+def _digits(values: Sequence[float]) -> int:
+    """Decimals that show where a metric's values differ: 2 for accuracies in %, more for metrics near 1 or 0.1."""
+    finite = [abs(v) for v in values if math.isfinite(v)]
+    scale = max(finite, default=100.0)
+    return 2 if scale >= 10 else 3 if scale >= 1 else 4
+
+
 def study_tables(results: StudyResults) -> dict[str, Table]:
     """The report's tables, as (header, rows) of text."""
     budgets = checkpoints(results.budget)
     at = results.at_budgets(budgets)
-    main_head = (["method", "seeds"] + [f"@{b}" for b in budgets] + ["AUC", "queries to target", "reached"]
+    main_head = (["method", "seeds"] + [f"@{b}" for b in budgets]
+                 + ["AUC", "queries to target: lower median [IQR]", "reached"]
                  + ["held-out of chosen", "failed evals", "wall s/run"])
     rows = []
+    d = _digits([m for cells in at.values() for m, _, _ in cells])
     for label, runs in results.methods.items():
-        cells = [f"{m:.2f} ± {(h - l) / 2:.2f}" if math.isfinite(h) else f"{m:.2f}" for m, l, h in at[label]]
+        cells = [f"{m:.{d}f} ± {(h - l) / 2:.{d}f}" if math.isfinite(h) else f"{m:.{d}f}" for m, l, h in at[label]]
         target = results.to_target(label)
         held = [v for v in runs.held_out if math.isfinite(v)]
         rows.append([label, str(len(runs.seeds))] + cells + [
-            _fmt(results.auc(label)),
+            _fmt(results.auc(label), d),
             target.describe(results.budget) if target else "–",
             f"{target.reached}/{target.runs}" if target else "–",
-            _fmt(sum(held) / len(held)) if held else "–",
+            _fmt(sum(held) / len(held), d) if held else "–",
             str(sum(runs.failed)), _fmt(sum(runs.wall) / len(runs.wall), 1)])
     ranks = results.ranks(budgets)
     rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
     tests = results.tests(results.budget)
-    test_rows = [[f"{t.a} vs {t.b}", _fmt(results.shown(t.mean_difference), 3),
+    test_rows = [[f"{t.a} vs {t.b}", _fmt(results.shown(t.mean_difference), d + 1),
                   f"{t.wins}/{t.losses}", f"{t.p_value:.3g}", f"{t.p_holm:.3g}", _fmt(t.effect),
                   "yes" if t.significant else "n.s."] for t in tests]
     return {"results": (main_head, rows),
@@ -91,7 +100,7 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
 def markdown_table(table: Table) -> str:
     head, rows = table
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|"]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+    return "\n".join(lines + ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows])
 
 
 def _html_table(table: Table) -> str:

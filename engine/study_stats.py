@@ -83,7 +83,11 @@ class Censored:
 
 
 def censored_quantiles(values: Sequence[float]) -> Censored:
-    """Order statistics survive censoring: runs that never reached the target sort last."""
+    """Order statistics survive censoring: runs that never reached the target sort last.
+
+    The quartiles are the lower ones (each an observed run, never a midpoint): a midpoint between a run
+    that reached the target and one that never did has no value, and the report's figure draws these same
+    statistics."""
     array = np.sort(np.asarray(values, dtype=np.float64))
     q25, median, q75 = np.quantile(array, [0.25, 0.5, 0.75], method="lower")
     return Censored(float(median), float(q25), float(q75), int(np.isfinite(array).sum()), len(array))

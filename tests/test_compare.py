@@ -104,6 +104,9 @@ def test_a_study_is_runs_a_grid_a_report_and_reproducible_numbers(tmp_path, data
     assert parser.tables == 3 and parser.sortable == 3 and parser.images >= 3 and parser.scripts == 1
     assert "nasloop compare" in report and "scipy" in report
     assert (study / "figures" / "anytime.svg").exists() and (study / "figures" / "queries_to_target.png").exists()
+    assert main(["show", str(study)]) == 2
+    assert f"is a study of 'nasloop compare', not one run; read it with 'nasloop report {study}'" in \
+        capsys.readouterr().err
 
 
 def test_new_methods_and_seeds_join_and_another_grid_is_refused(tmp_path, data_dir, capsys):
@@ -198,6 +201,15 @@ def test_a_single_run_report_shows_its_trajectory_best_cells_and_failures(tmp_pa
     parser = _Tags()
     parser.feed((run / "report" / "report.html").read_text())
     assert parser.images == 1 and parser.tables == 2
+
+
+def test_report_tables_keep_their_columns_and_show_the_digits_that_differ():
+    from nasloop.engine.report import _digits, markdown_table
+
+    cell = "|nor_conv_3x3~0|+|none~0|skip_connect~1|"  # NB201's arch strings are full of table pipes
+    line = markdown_table((["trial", "architecture", "val_accuracy"], [["3", cell, "91.5"]])).splitlines()[-1]
+    assert line.replace("\\|", "").count("|") == 4 and cell.replace("|", "\\|") in line
+    assert (_digits([91.61, 91.59]), _digits([-0.6099, -0.6121]), _digits([0.0312, 0.0298])) == (2, 4, 4)
 
 
 def test_the_report_renders_in_a_headless_browser(tmp_path, data_dir):

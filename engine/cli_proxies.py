@@ -1,0 +1,110 @@
+"""``nasloop proxies``: score architectures' networks with zero-cost proxies, or precompute a whole space's.
+
+A list is printed; with ``--out`` the rows are appended to a proxy file as they come (continued by the
+same command, spread over an executor), which the space's table loader then serves as stored proxies.
+"""
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .errors import ConfigError, NasloopError
+from .export import print_json
+from .progress import progress
+from .registry import EXECUTORS, SEARCH_SPACES
+from .user_files import read_user_text
+
+
+def _precompute_proxies(args: argparse.Namespace, space: Any, archs: list[Any]) -> None:
+    from .assemble import build_context
+    from .config import construct
+    from .proxy_precompute import precompute
+
+    context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
+    options = {"workers": args.workers} if args.workers else {}
+    with construct("executor", args.executor, EXECUTORS.get(args.executor), **options) as executor:
+        with progress("scoring", len(archs)) as advance:
+            summary = precompute(space, archs, args.proxies, args.out, context, executor, args.batch_size,
+                                 args.seed, args.device, on_row=lambda text: advance(text[:40]),
+                                 space_options=dict(args.space_opt))
+    print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there")
+
+
+def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
+    import numpy as np
+
+    if args.all:
+        from ..search_spaces.base import enumerable
+
+        if not enumerable(space):
+            raise ConfigError(f"--all needs a space that lists its architectures; '{space.name}' does not (use "
+                              "--sample N or --archs-file)")
+        return list(space.enumerate())
+    if args.sample is not None:
+        rng = np.random.default_rng(args.seed)
+        return [space.sample(rng) for _ in range(args.sample)]
+    lines = read_user_text(args.archs_file, "--archs-file").splitlines()
+    archs = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            try:
+                archs.append(space.parse(line.strip()))
+            except NasloopError as exc:
+                raise ConfigError(f"{args.archs_file} line {number}: {exc}") from None
+    if not archs:
+        raise ConfigError(f"{args.archs_file} holds no architectures; write one architecture string per line")
+    return archs
+
+
+def command_space(args: argparse.Namespace) -> Any:
+    """The search space of a ``proxies`` or ``train`` command, with its ``--space-opt`` options."""
+    from .assemble import build_context, build_space
+
+    context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
+    return build_space(args.space, context, **dict(args.space_opt))
+
+
+def _check_image_dataset(args: argparse.Namespace) -> None:
+    """Proxies score networks on image batches; a table's task without images (TransNAS-Bench-101's class_scene)
+    is refused naming what serves it instead: the proxies the table stores."""
+    from .assemble import build_context
+    from .data.datasets import dataset_facts
+
+    try:
+        dataset_facts(args.dataset)
+    except ConfigError as exc:
+        context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
+        if context.benchmark is None or not context.benchmark.has_task(args.dataset):
+            raise
+        stored = context.stored_proxies()
+        named = ", ".join(stored) if len(stored) <= 4 else f"{', '.join(stored[:3])} and {len(stored) - 3} more"
+        served = f"predictors read what its table stores ({named}) with features=[proxies]" if stored else \
+            "its table stores none"
+        raise ConfigError(f"'{args.dataset}' is a task of the {context.benchmark.name} table whose images nasloop "
+                          f"does not read, so proxies cannot be computed for it; {served}; or score these "
+                          "networks on images with --dataset cifar10") from exc
+
+
+def cmd_proxies(args: argparse.Namespace) -> None:
+    _check_image_dataset(args)
+    space = command_space(args)
+    if args.all and args.out is None:
+        raise ConfigError("--all scores a whole space: give --out FILE to write the rows as they come")
+    if args.out is None and (args.executor != "inprocess" or args.workers):
+        raise ConfigError("--executor and --workers spread the rows of --out FILE; give --out")
+    archs = _read_archs(args, space)
+    if args.out is not None:
+        _precompute_proxies(args, space, archs)
+        return
+    from .evaluators.proxies import score_architectures
+
+    with progress("scoring", len(archs)) as advance:
+        rows = score_architectures(space, archs, args.proxies, dataset=args.dataset,
+                                   data_dir=args.data_dir, batch_size=args.batch_size, seed=args.seed,
+                                   device=args.device, on_result=lambda r: advance(r["arch"][:40]))
+    if args.json:
+        print_json(rows)
+        return
+    for row in rows:
+        scores = "  ".join(f"{name}={value:.6g}" for name, value in row["scores"].items())
+        print(f"{row['arch']}  {scores}  ({row['seconds']:.2f} s)")
