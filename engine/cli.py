@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 
 from .cli_proxies import cmd_proxies, command_space
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
-from .cli_stops import environment_error, how_to_continue
+from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
 from .config import SearchConfig
 from .errors import ConfigError, NasloopError
@@ -297,6 +297,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         again = how_to_continue(args)
         print(f"nasloop {args.command}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a plugin's bug (or ours): one line, the traceback kept in a file
+        if args.verbose:
+            raise
+        print(f"nasloop {args.command}: error: {unexpected_error(exc, args)}", file=sys.stderr)
+        return 1
     return status if isinstance(status, int) else 0
 
 

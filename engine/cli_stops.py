@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import sqlite3
+import tempfile
+import traceback
 from pathlib import Path
 
 from .store import DB_NAME
@@ -41,3 +44,20 @@ def environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Names
         return f"the run store could not be read or written ({exc}){again}"
     name = f" {exc.filename}" if exc.filename else ""
     return f"cannot access{name}: {exc.strerror or exc}{again}"
+
+
+def unexpected_error(exc: Exception, args: argparse.Namespace) -> str:
+    """One line for an exception nobody anticipated (most often in a user's plugin): where it was raised, and
+    the file that keeps the whole traceback; ``--verbose`` prints it instead."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" in {frame.filename}:{frame.lineno} ({frame.name})" if frame else ""
+    kept = Path(tempfile.gettempdir()) / f"nasloop-{args.command}-{os.getpid()}.traceback"
+    try:
+        kept.write_text("".join(traceback.format_exception(exc)))
+        saved = f"the traceback is in {kept}"
+    except OSError:
+        saved = "run again with --verbose for the traceback"
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    again = how_to_continue(args)
+    return (f"unexpected {type(exc).__name__}{where}: {message}; {saved}"
+            + (f"; once fixed, {again}" if again else ""))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
@@ -106,7 +107,29 @@ def construct(kind: str, name: str, factory: Callable[..., Any], *args: Any,
     """
     check_options(f"{kind} '{name}'", factory, options)
     given = {key: value for key, value in (wiring or {}).items() if takes(factory, key)}
+    _check_constructible(kind, name, factory, len(args), {**given, **options})
     return factory(*args, **given, **options)
+
+
+OPTION_FLAG = {"search space": "--space-opt", "strategy": "--strategy-opt", "predictor": "--predictor-opt",
+               "evaluator": "--evaluator-opt"}
+
+
+def _check_constructible(kind: str, name: str, factory: Callable[..., Any], positional: int,
+                         named: Mapping[str, Any]) -> None:
+    """A user's class that leaves an abstract method out, or has an option without a default that was not
+    given, is named in one line here instead of failing in Python's words inside the search."""
+    if isinstance(factory, type) and inspect.isabstract(factory):
+        lacking = sorted(factory.__abstractmethods__)
+        raise ConfigError(f"{kind} '{name}' ({factory.__name__}) does not define {', '.join(lacking)}; add "
+                          f"{'it' if len(lacking) == 1 else 'them'} to the class")
+    params = [p for p in inspect.signature(factory).parameters.values()
+              if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)][positional:]
+    needed = [p.name for p in params if p.default is inspect.Parameter.empty and p.name not in named]
+    if needed:
+        flag = OPTION_FLAG.get(kind)
+        raise ConfigError(f"{kind} '{name}' needs the option {needed[0]}, which has no default; give it"
+                          + (f" ({flag} {needed[0]}=VALUE)" if flag else ""))
 
 
 def route_options(options: Mapping[str, Any], owner: Callable[..., Any],

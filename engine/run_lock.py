@@ -63,3 +63,23 @@ class RunLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def is_being_searched(run_dir: str | Path) -> bool:
+    """Whether a live process holds ``run_dir``'s lock (a run marked running whose process was killed is not).
+
+    Takes a shared lock for an instant, so it never blocks a writer for longer than that, and creates nothing.
+    """
+    try:
+        fd = os.open(Path(run_dir) / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False  # no lock file: no search ever held it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)

@@ -19,7 +19,7 @@ from .loop import Budget, ProgressHook, SearchLoop
 from .options import takes
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .run_lock import RunLock
+from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
 from .objectives import Objective
 from .pareto_summary import pareto_summary
@@ -94,17 +94,18 @@ def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objectiv
     return config.objective_list() or (Objective(evaluator.objective, evaluator.minimize),)
 
 
-def _make_run_dir(run_dir: Path) -> None:
-    if run_dir.exists() and not run_dir.is_dir():
-        raise ConfigError(f"--run-dir {run_dir} is a file; choose a folder name for the run")
+def _make_folder(folder: Path, flag: str, what: str) -> None:
+    """Create ``folder`` (``flag``'s value) and prove it writable, or fail in one line before anything runs."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{flag} {folder} is a file; choose a folder name for the {what}")
     try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        probe = run_dir / ".nasloop-write-test"
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".nasloop-write-test"
         probe.touch()
         probe.unlink()
     except OSError as exc:
-        raise ConfigError(f"cannot create the run directory {run_dir}: {exc.strerror or exc}; "
-                          "choose a writable --run-dir") from None
+        raise ConfigError(f"cannot create the {what} folder {folder}: {exc.strerror or exc}; "
+                          f"choose a writable {flag}") from None
 
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
@@ -141,6 +142,13 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
         store.set_meta("status", "failed")
         store.set_meta("stop_reason", str(exc))
         raise
+    except (KeyboardInterrupt, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug: resumable once dealt with
+        cause = "stopped by the user" if isinstance(exc, KeyboardInterrupt) else \
+            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        with contextlib.suppress(Exception):  # the store itself may be what failed
+            store.set_meta("status", "interrupted")
+            store.set_meta("stop_reason", f"{cause}; continue with 'nasloop search --resume {config.run_dir}'")
+        raise
     finally:
         store.set_meta("wall_seconds", (store.get_meta("wall_seconds") or 0.0) + time.perf_counter() - started)
         if log is not None:
@@ -160,7 +168,9 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
     config = config.replace(run_dir=str(run_dir), workdir=config.workdir or os.getcwd())
     plugins = build_plugins(config)  # every bad name, option or data file fails before anything is created
     check_objective(config, plugins[2])
-    _make_run_dir(run_dir)
+    if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
+        _make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
+    _make_folder(run_dir, "--run-dir", "run")
     with RunLock(run_dir):
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
@@ -185,6 +195,10 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
         config = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
+        done = int(store.counts()["evaluations"])
+        if budget is not None and budget < done:  # it would read 'finished: budget spent', 25 of 10
+            raise ConfigError(f"--budget {budget} is below the {done} evaluations {run_dir} has done; give a larger "
+                              f"budget to continue it, or read it with 'nasloop show {run_dir}'")
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
         if config.run_dir != str(run_dir):  # the folder as named now: the run may have moved, or started elsewhere
             changes["run_dir"] = str(run_dir)
@@ -210,10 +224,14 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
         # every row is read, not just the best: a damaged row is reported here, never shown as fine
         done = [t for t in store.evaluations() if t.score is not None and not math.isnan(t.score)]
         best = max(done, key=lambda t: (t.score, -t.id), default=None)
+        status, reason = store.get_meta("status"), store.get_meta("stop_reason")
+        if status == "running" and not is_being_searched(store.path.parent):  # its process was killed
+            status, reason = "stopped", (f"no process is searching it; continue with 'nasloop search --resume "
+                                         f"{store.path.parent}'")
         return finite_or_none({
             "run_dir": str(store.path.parent),
-            "status": store.get_meta("status"),
-            "stop_reason": store.get_meta("stop_reason"),
+            "status": status,
+            "stop_reason": reason,
             "space": config.get("space"), "dataset": config.get("dataset"), "strategy": config.get("strategy"),
             "predictor": config.get("predictor"), "seed": config.get("seed"),
             "objective": store.get_meta("objective") or config.get("objective") or "val_accuracy",

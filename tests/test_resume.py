@@ -76,6 +76,9 @@ def test_sigkill_and_resume_match_an_uninterrupted_run(tmp_path, data_dir, strat
         cmd = base + ["--resume", str(run)]
         partial = trials(run)
         kills += killed and len(partial) < len(expected)  # killed mid-run, not while it was closing
+        if killed and len(partial) < len(expected):  # stored as running, but no process holds it any more
+            shown = summarize(run)
+            assert shown["status"] == "stopped" and f"--resume {run}" in shown["stop_reason"]
         assert partial == expected[:len(partial)] or _prefix_with_pending(partial, expected)
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     assert kills >= 2, "the search finished before it could be killed; the test did not test resumption"
@@ -94,3 +97,13 @@ def _prefix_with_pending(partial: list[tuple], expected: list[tuple]) -> bool:
         if not (same_identity and unfinished):
             return False
     return len(partial) <= len(expected)
+
+
+def test_a_budget_below_what_a_run_has_done_is_refused(tmp_path, data_dir, capsys):
+    from nasloop.engine.cli import main
+
+    run = tmp_path / "run"
+    search(SearchConfig(strategy="random", budget=12, seed=0, data_dir=str(data_dir), run_dir=str(run)))
+    assert main(["search", "--resume", str(run), "--budget", "10"]) == 2
+    assert f"--budget 10 is below the 12 evaluations {run} has done; give a larger budget" in capsys.readouterr().err
+    assert summarize(run)["budget"]["queries"] == 12 and summarize(run)["status"] == "finished"

@@ -160,11 +160,16 @@ def test_a_read_only_place_is_one_line(tmp_path, data_dir, capsys):
         assert main(["search", "--data-dir", str(data_dir), "--budget", "3", "--quiet", "--run-dir",
                      str(place / "run")]) == 2
         assert main(["export", str(run), str(place / "out.csv")]) == 2
+        assert main(["search", "--data-dir", str(data_dir), "--budget", "3", "--quiet", "--run-dir",
+                     str(tmp_path / "logged"), "--tensorboard", str(place / "tb")]) == 2
         err = capsys.readouterr().err.strip().splitlines()
-        assert err == [f"nasloop search: error: cannot create the run directory {place / 'run'}: Read-only file "
+        assert err == [f"nasloop search: error: cannot create the run folder {place / 'run'}: Read-only file "
                        "system; choose a writable --run-dir",
                        f"nasloop export: error: cannot write {place / 'out.csv'}: Read-only file system; choose a "
-                       "writable place with free space"]
+                       "writable place with free space",
+                       f"nasloop search: error: cannot create the TensorBoard log folder {place / 'tb'}: Read-only "
+                       "file system; choose a writable --tensorboard"]
+        assert not (tmp_path / "logged").exists()  # refused before the run's folder was made
     finally:
         subprocess.run(["umount", str(place)], capture_output=True)
 

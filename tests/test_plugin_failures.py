@@ -1,0 +1,90 @@
+"""A user's plugin that is incomplete or crashes ends the command in one line, and the run says how it ended."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nasloop.engine import cli
+from nasloop.engine.registry import register_search_space
+from nasloop.engine.search import summarize
+from nasloop.search_spaces.base import SearchSpace
+from nasloop.search_spaces.nb201 import NB201Space
+
+
+class Chain(SearchSpace):
+    """Three layers of four ops: a complete space, which the cases below break one way each."""
+
+    name = "chain"
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def sample(self, rng: np.random.Generator):
+        return tuple(int(v) for v in rng.integers(4, size=3))
+
+    def mutate(self, arch, rng: np.random.Generator):
+        return arch[:-1] + ((arch[-1] + 1) % 4,)
+
+    def format(self, arch) -> str:
+        return "-".join(map(str, arch))
+
+    def parse(self, text: str):
+        return tuple(int(v) for v in text.split("-"))
+
+
+@register_search_space("failing-no-mutate")
+class NoMutate(SearchSpace):
+    name = "failing-no-mutate"
+    sample, format, parse = Chain.sample, Chain.format, Chain.parse
+
+
+@register_search_space("failing-required-option")
+class RequiredOption(Chain):
+    def __init__(self, depth: int) -> None:
+        super().__init__()
+        self.depth = depth
+
+
+@register_search_space("failing-crashes-later")
+class CrashesLater(NB201Space):
+    """NB201, answered by its table, whose sampling breaks on the fourth call, as a plugin's bug would."""
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.calls = 0
+
+    def sample(self, rng):
+        self.calls += 1
+        if self.calls > 3:
+            raise ZeroDivisionError("division by zero in the user's code")
+        return super().sample(rng)
+
+
+def search(tmp_path, space: str) -> list[str]:
+    return ["search", "--space", space, "--strategy", "random", "--budget", "6", "--run-dir", str(tmp_path / "run")]
+
+
+@pytest.mark.parametrize("space,fragment", [
+    ("failing-no-mutate", "search space 'failing-no-mutate' (NoMutate) does not define mutate; add it to the class"),
+    ("failing-required-option", "search space 'failing-required-option' needs the option depth, which has no "
+                                "default; give it (--space-opt depth=VALUE)")])
+def test_an_incomplete_plugin_is_named_before_the_run_exists(tmp_path, capsys, space, fragment):
+    assert cli.main(search(tmp_path, space)) == 2
+    error = capsys.readouterr().err
+    assert fragment in error and error.count("\n") == 1
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_plugin_crashing_mid_run_is_one_line_and_the_run_is_resumable(tmp_path, capsys, data_dir):
+    assert cli.main([*search(tmp_path, "failing-crashes-later"), "--data-dir", str(data_dir)]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "error: unexpected ZeroDivisionError in " in error
+    assert "test_plugin_failures.py" in error and "(sample): division by zero in the user's code" in error
+    kept = Path(re.search(r"the traceback is in (\S+);", error).group(1))
+    assert "ZeroDivisionError" in kept.read_text() and f"--resume {tmp_path / 'run'}" in error
+    kept.unlink()
+    shown = summarize(tmp_path / "run")
+    assert shown["status"] == "interrupted" and shown["stop_reason"].startswith("ZeroDivisionError: division by")
