@@ -96,7 +96,8 @@ def _version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nasloop", description="Predictor-guided neural architecture search.")
     parser.add_argument("--version", action="version", version=f"nasloop {_version()}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show the log (data loading, workers, ...) and the traceback of an unexpected error")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show the log (data loading, workers, ...) and the traceback of an unexpected error")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE.py|MODULE",
                         help="import a plugin file or module first, so its spaces, strategies, ... are known "
                              "(repeatable; a search records it and --resume loads it again)")
