@@ -40,8 +40,10 @@ class ZeroCostPredictor(Predictor):
 
     ``scorer`` maps architectures to scores; by default the run context scores ``proxy``: the
     benchmark's stored scores where it has them (NB201 ships Zen for every cell), else scores
-    computed on each network. Undefined scores rank last. ``fit`` only learns the affine map from
-    scores to the target scale, so means are in target units.
+    computed on each network. Undefined scores rank last. ``fit`` only moves the scores onto the
+    target's mean and spread, so means are in target units and the proxy's own order is kept: a
+    least-squares line would turn the ranking upside down whenever the training cells happened to
+    correlate negatively with the proxy.
     """
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None, proxy: str = "zen",
@@ -59,7 +61,8 @@ class ZeroCostPredictor(Predictor):
         s = self._scores(archs)
         finite = np.isfinite(s)
         if finite.sum() >= 2 and np.ptp(s[finite]) > 0:
-            self._slope, self._intercept = np.polyfit(s[finite], y[finite], 1)
+            self._slope = float(np.std(y[finite]) / np.std(s[finite])) or 1.0
+            self._intercept = float(np.mean(y[finite]) - self._slope * np.mean(s[finite]))
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         s = self._scores(archs)

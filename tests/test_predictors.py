@@ -31,6 +31,18 @@ def test_zero_cost_predictor_ranks_with_the_stored_zen_score(split, nb201_contex
     assert abs(np.mean(mean) - np.mean(test_y)) < 10 and (std == 0).all()
 
 
+def test_zero_cost_fit_keeps_the_proxy_order_on_cells_that_disagree_with_it(split, nb201_context):
+    """Eight training cells can correlate negatively with the proxy; the ranking must stay the proxy's."""
+    space, _, (test_x, test_y) = split
+    predictor = ZeroCostPredictor(space, proxy="params", context=nb201_context)
+    before, _ = predictor.predict(test_x)
+    order = np.argsort(before)
+    contrary = [test_x[i] for i in order[::250]]  # params rising, targets set to fall
+    mean, _ = predictor.fit(contrary, np.linspace(90.0, 80.0, len(contrary))).predict(test_x)
+    assert stats.kendalltau(before, mean).statistic == pytest.approx(1.0)
+    assert abs(np.mean(mean[order[::250]]) - 85.0) < 5
+
+
 def test_params_and_flops_are_proxies_of_every_cell(split, nb201_context):
     """The table's own counts serve as the cheapest zero-cost proxies, defined on every cell."""
     space, _, (test_x, test_y) = split
