@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Callable, NoReturn
 
 from .cli_study import add_commands as add_study_commands
 from .errors import ConfigError
@@ -40,14 +40,23 @@ def _key_value(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid integer '{text}'") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+def _int_at_least(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid integer '{text}'") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+        return value
+
+    return parse
+
+
+_positive_int = _int_at_least(1)
+"""A count: evaluations, epochs, seeds, workers, a batch size."""
+_seed_int = _int_at_least(0)
+"""A seed or a number of retries, where 0 is a value."""
 
 
 def _positive_float(text: str) -> float:
@@ -67,6 +76,9 @@ def _int_list(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 8,40,128, got '{text}'") from None
     if not values or min(values) < 1:
         raise argparse.ArgumentTypeError(f"expected integers >= 1, got '{text}'")
+    repeated = next((v for v in values if values.count(v) > 1), None)
+    if repeated is not None:  # a size given twice would count its fits as twice the seeds
+        raise argparse.ArgumentTypeError(f"{repeated} is given twice in '{text}'; give each size once")
     return values
 
 
@@ -116,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--executor", help="where evaluations run; default inprocess")
     s.add_argument("--budget", type=_positive_int, help="distinct evaluations to spend; default 100")
     s.add_argument("--max-seconds", type=float, help="stop once evaluations cost this many (simulated) seconds")
-    s.add_argument("--seed", type=_positive_int, help="random seed; same seed and config, same search")
+    s.add_argument("--seed", type=_seed_int, help="random seed; same seed and config, same search")
     s.add_argument("--fidelity", "--epochs", type=_positive_int,
                    help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")
     s.add_argument("--objective", help="metric to maximise; default val_accuracy")
@@ -138,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--gpus-per-trial", type=float, help="--executor ray: GPUs per trial (fractional shares a GPU)")
     s.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
     s.add_argument("--trial-timeout", type=_positive_float, help="--executor ray: seconds before a trial is retried")
-    s.add_argument("--max-retries", type=_positive_int, help="--executor ray: retries of a crashed or hung trial")
+    s.add_argument("--max-retries", type=_seed_int, help="--executor ray: retries of a crashed or hung trial")
     s.add_argument("--tensorboard", metavar="DIR", help="log the search as TensorBoard scalars (pip install "
                                                          "'nasloop[tensorboard]')")
     s.add_argument("--json", action="store_true", help="print the summary as one JSON object")
@@ -207,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--sample", type=_positive_int, help="score N architectures drawn from the space")
     which.add_argument("--all", action="store_true", help="score every architecture of an enumerable space "
                                                           "(with --out)")
-    px.add_argument("--seed", type=_positive_int, default=0, help="seed for --sample and the proxies (default 0)")
+    px.add_argument("--seed", type=_seed_int, default=0, help="seed for --sample and the proxies (default 0)")
     px.add_argument("--proxies", type=_name_list, default=["synflow"], help="comma-separated proxy names")
     px.add_argument("--dataset", default="cifar10", help="dataset of the mini-batch (default cifar10)")
     px.add_argument("--batch-size", type=_positive_int, default=64, help="mini-batch size (default 64)")
@@ -228,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--dataset", default="cifar10", help="cifar10 or imagenet (default cifar10)")
     tr.add_argument("--epochs", type=_positive_int, default=1, help="epochs to train (default 1)")
     tr.add_argument("--device", default="auto", help="cpu, cuda or auto (default auto)")
-    tr.add_argument("--seed", type=_positive_int, default=0, help="seed (default 0)")
+    tr.add_argument("--seed", type=_seed_int, default=0, help="seed (default 0)")
     tr.add_argument("--train-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                     help="a training option such as batch_size=256 or train_images=2000 (repeatable)")
     tr.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],

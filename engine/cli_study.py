@@ -105,7 +105,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     if args.ray_address and args.executor != "ray":
         raise ConfigError("--ray-address sends runs to a Ray cluster: add --executor ray")
     base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator or "tabular",
-                        budget=args.budget or 100,
+                        budget=100 if args.budget is None else args.budget,
                         max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
                         minimize=args.minimize, data_dir=args.data_dir, space_options=dict(args.space_opt),
                         evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
