@@ -31,7 +31,8 @@ from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace, mixed_space
 
 FORMAT = "nasloop-flan-pretrained"
-VERSION = 1
+VERSION = 2
+"""Version 2 adds the checksum of the contents (version 1 files cannot be told apart from damaged ones)."""
 SHAPE_OPTIONS = ("op_dim", "hidden", "time_steps")  # what must match for the weights to load
 
 
@@ -45,6 +46,7 @@ def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[st
                "space_ids": predictor.space_ids if predictor.space_id else [],
                "feature_names": predictor.supplementary_names,
                "members": [m.state_dict() for m in predictor.members]}
+    payload["checksum"] = _checksum(payload)
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     try:
@@ -55,6 +57,20 @@ def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[st
         raise ConfigError(f"cannot write the pretrained file {path} ({str(exc).splitlines()[0][:80]}); "
                           "give another --out") from None
     return path
+
+
+def _checksum(payload: dict[str, Any]) -> str:
+    """SHA-256 of what a fit reads from the file: bytes flipped in a weight (still a finite number, so no other
+    check sees it) change it."""
+    digest = hashlib.sha256(repr([payload.get(k) for k in ("vocab", "shape", "features", "spaces", "space_ids",
+                                                           "feature_names")]).encode())
+    for member in payload.get("members") or ():
+        for key in sorted(member):
+            value = member[key]
+            digest.update(key.encode())
+            digest.update(value.detach().cpu().contiguous().numpy().tobytes() if torch.is_tensor(value)
+                          else repr(value).encode())
+    return digest.hexdigest()
 
 
 def check_writable(path: Path) -> None:
@@ -74,6 +90,9 @@ def check_writable(path: Path) -> None:
 def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     """The checked contents of a pretrained file; one line naming the problem otherwise."""
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"pretrained file {path} is a folder; give the file 'nasloop predictors pretrain --out' "
+                          "wrote")
     if not path.is_file():
         where = "" if path.is_absolute() else f" in {Path.cwd()} (a relative path is read from the current folder)"
         raise ConfigError(f"pretrained file {path} does not exist{where}; write one with 'nasloop predictors "
@@ -112,6 +131,9 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
         raise DataError(f"{path} is damaged: its weights {broken[0]} are not finite numbers; pretrain again")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise DataError(f"{path} is damaged: its feature names are malformed; pretrain again")
+    if payload.get("checksum") != _checksum(payload):
+        raise DataError(f"{path} is damaged: its contents do not match the checksum written with them; pretrain "
+                        "again")
     return payload
 
 

@@ -80,6 +80,8 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     assert not witness.exists()  # weights_only loading never runs code from the file
     with pytest.raises(ConfigError, match="does not exist; write one with 'nasloop predictors pretrain'"):
         FlanPredictor(space, pretrained=str(tmp_path / "missing.pt"))
+    with pytest.raises(ConfigError, match="is a folder; give the file 'nasloop predictors pretrain --out' wrote"):
+        FlanPredictor(space, pretrained=str(tmp_path))
     with pytest.raises(ConfigError, match=r"missing.pt does not exist in .* \(a relative path is read from the "
                                           r"current folder\)"):  # a run resumed from another folder says so
         FlanPredictor(space, pretrained="missing.pt")
@@ -88,7 +90,9 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     for name, damage, problem in (
             ("nan.pt", lambda p: p["members"][0]["embedding.weight"].fill_(float("nan")), "are not finite numbers"),
             ("lacking.pt", lambda p: p["members"][0].pop(next(k for k in p["members"][0] if k != "embedding.weight")),
-             "lacks weights this FLAN has"),
+             "do not match the checksum written with them"),
+            ("flipped.pt", lambda p: p["members"][1][next(k for k in p["members"][1] if k.endswith("weight"))]
+             .view(-1)[:8].mul_(1e24), "do not match the checksum written with them"),  # finite, but not the weights
             ("repeat.pt", lambda p: p["vocab"].__setitem__(1, p["vocab"][0]), "one row per distinct vocabulary")):
         copy = torch.load(pretrained, weights_only=True)
         damage(copy)
