@@ -28,6 +28,21 @@ from ..search_spaces.base import SearchSpace
 
 
 @contextmanager
+def quiet_botorch() -> Iterator[None]:
+    """Silence botorch's notes on what it handles itself: outcomes that are not standardised (all ties, which
+    ``Standardize`` copes with) and an acquisition optimiser restarting from new points. Nobody running a
+    search can act on them, and they filled its terminal."""
+    import warnings
+
+    from botorch.exceptions.warnings import InputDataWarning, OptimizationWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputDataWarning)
+        warnings.simplefilter("ignore", OptimizationWarning)
+        yield
+
+
+@contextmanager
 def single_thread() -> Iterator[None]:
     """Run torch on one thread inside the block, restoring the caller's setting after.
 

@@ -21,7 +21,7 @@ from ..engine.options import PositiveInt
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, single_thread, unpack_torch, vector_encoding
+from .base import Predictor, pack_torch, quiet_botorch, single_thread, unpack_torch, vector_encoding
 
 PREDICT_BATCH = 256  # rows per posterior call; with LOVE variances this size was fastest (0.7 s for 15k cells)
 
@@ -73,7 +73,8 @@ class GPPredictor(Predictor):
         raw = np.asarray(self.space.encode_many(archs, self.encoding), dtype=np.float64)
         if previous is None:
             self._scale = np.maximum(raw.max(axis=0), 1.0)
-        with single_thread(), torch.random.fork_rng(devices=[]):  # fit fallbacks draw from the priors: keep that seeded and local
+        # fit fallbacks draw from the priors: keep that seeded and local
+        with single_thread(), quiet_botorch(), torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
             model = self._build(archs, y, previous)
             # capped: the last iterations of a long L-BFGS run barely move the ranking, and a

@@ -31,7 +31,7 @@ from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import BoxSpace, SearchSpace, VectorEncoded
 from .base import Strategy
-from ..predictors.base import single_thread
+from ..predictors.base import quiet_botorch, single_thread
 from .bo_model import Proposer, fit_model, make_acquisition
 
 
@@ -96,7 +96,8 @@ class BayesianOptimisation(Strategy):
         torch_seed = int(self.rng.integers(2**31 - 1))  # drawn from the saved generator: resumes repeat it
         pending = self.proposer.features(list(self.pending.values())) if self.pending else None
         known = set(self.observed) | self.failed | set(self.pending)
-        with single_thread():  # small matrices: extra threads only spin (a fit took 12 s on 2 busy cores, 1.3 s on one)
+        # small matrices: extra threads only spin (a fit took 12 s on 2 busy cores, 1.3 s on one)
+        with single_thread(), quiet_botorch():
             model = fit_model(model_x, model_y, noise, self.proposer.bounds(model_x), torch_seed)
             acquisition = make_acquisition(model, model_x, y, pending, self.reference_point, self.mc_samples,
                                            torch_seed)
