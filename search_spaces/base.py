@@ -92,6 +92,10 @@ class SearchSpace(Configurable, ABC):
             raise ConfigError(f"search space '{self.name}' maps two of its ops to one shared operation in same_ops")
         if self.graph_ops:
             register_tokens([self.token(op) for op in self.graph_ops])
+        if self.encodings and type(self)._encode is SearchSpace._encode:  # found now, not after the warm-up
+            raise ConfigError(f"search space '{self.name}' declares the '{self.encodings[0]}' encoding but does not "
+                              "define _encode; add it (a 1-D array for a vector encoding, a GraphEncoding for a "
+                              "graph one) or drop the declaration")
 
     # --- string form -------------------------------------------------------------------------
     @abstractmethod
@@ -172,7 +176,13 @@ class SearchSpace(Configurable, ABC):
             return encoded
         if not encoded:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack(encoded).astype(np.float32, copy=False)
+        stacked = np.stack(encoded).astype(np.float32, copy=False)
+        finite = np.isfinite(stacked).all(axis=1)
+        if not finite.all():  # a model would fail deep inside its fit, naming neither space nor architecture
+            bad = archs[int(np.argmin(finite))]
+            raise ConfigError(f"search space '{self.name}' encodes {self.format(bad)} as '{kind}' with "
+                              "values that are not finite numbers; fix its _encode")
+        return stacked
 
     def _check_encoding(self, kind: str) -> None:
         if kind not in self.encodings:

@@ -63,6 +63,24 @@ class CrashesLater(NB201Space):
         return super().sample(rng)
 
 
+@register_search_space("failing-no-encode")
+class DeclaresWithoutEncoding(Chain):
+    vector_encodings = ("onehot",)
+
+
+@register_search_space("failing-nan-encoding")
+class NanEncoding(CrashesLater):
+    """NB201 with a vector encoding that is NaN for cells starting with op 0."""
+
+    vector_encodings = ("raw",)
+
+    def sample(self, rng):
+        return NB201Space.sample(self, rng)
+
+    def _encode(self, arch, kind):
+        return np.array([np.nan if arch[0] == 0 else 1.0, *arch[1:]], dtype=np.float32)
+
+
 def search(tmp_path, space: str) -> list[str]:
     return ["search", "--space", space, "--strategy", "random", "--budget", "6", "--run-dir", str(tmp_path / "run")]
 
@@ -70,7 +88,8 @@ def search(tmp_path, space: str) -> list[str]:
 @pytest.mark.parametrize("space,fragment", [
     ("failing-no-mutate", "search space 'failing-no-mutate' (NoMutate) does not define mutate; add it to the class"),
     ("failing-required-option", "search space 'failing-required-option' needs the option depth, which has no "
-                                "default; give it (--space-opt depth=VALUE)")])
+                                "default; give it (--space-opt depth=VALUE)"),
+    ("failing-no-encode", "search space 'chain' declares the 'onehot' encoding but does not define _encode; add it")])
 def test_an_incomplete_plugin_is_named_before_the_run_exists(tmp_path, capsys, space, fragment):
     assert cli.main(search(tmp_path, space)) == 2
     error = capsys.readouterr().err
@@ -88,3 +107,12 @@ def test_a_plugin_crashing_mid_run_is_one_line_and_the_run_is_resumable(tmp_path
     kept.unlink()
     shown = summarize(tmp_path / "run")
     assert shown["status"] == "interrupted" and shown["stop_reason"].startswith("ZeroDivisionError: division by")
+
+
+def test_an_encoding_with_nan_is_named_with_its_architecture(tmp_path, capsys, data_dir):
+    argv = ["search", "--space", "failing-nan-encoding", "--strategy", "bananas", "--predictor", "gp",
+            "--strategy-opt", "num_init=12", "--budget", "16", "--seed", "1", "--data-dir", str(data_dir),
+            "--run-dir", str(tmp_path / "run")]
+    assert cli.main(argv) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "encodes |" in error and "as 'raw' with values that are not finite" in error
