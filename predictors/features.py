@@ -29,7 +29,7 @@ from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError, RegistryError, UnsupportedError
 from ..engine.options import name_list
 from ..engine.types import Arch
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import NetworkSpace, SearchSpace
 from .graph_features import GraphFeatures
 
 Missing = Literal["impute", "error"]
@@ -38,10 +38,22 @@ CACHE_ROWS = 100_000
 without growing without bound when every ask draws a fresh pool of a 10^18 space."""
 
 
+COMPUTED_DEFAULT = ("synflow", "params", "flops")
+"""What a space with nothing stored and no encoding offers: proxies computed on its networks (synflow ranks
+NB201 well among the proxies that need no labels; the counts come with building the network)."""
+
+
 def default_features(space: SearchSpace, context: RunContext) -> list[str]:
-    """Stored proxies and graph features where the space has them; its first vector encoding otherwise."""
+    """Stored proxies and graph features where the space has them; its first vector encoding otherwise; proxies
+    computed on its networks when it has neither."""
     names = (["proxies"] if context.stored_proxies(space) else []) + (["graph"] if space.graph_encodings else [])
-    return names or list(space.vector_encodings[:1])
+    names = names or list(space.vector_encodings[:1])
+    if not names and isinstance(space, NetworkSpace):
+        names = list(COMPUTED_DEFAULT)
+    if not names:
+        raise UnsupportedError(f"search space '{space.name}' offers the forest no features: no stored proxies, no "
+                               "graph or vector encoding, and it builds no networks to compute proxies on")
+    return names
 
 
 class FeatureSet:

@@ -178,6 +178,21 @@ def test_a_space_without_graphs_or_stored_proxies_is_told_in_one_line():
     assert not any(n.startswith("graph:") for n in subsets.names)
 
 
+def test_a_network_space_with_nothing_stored_or_encoded_gets_computed_proxies(data_dir):
+    from nasloop.engine.context import RunContext
+    from nasloop.predictors.features import COMPUTED_DEFAULT, default_features
+
+    class Bare(NB201Space):
+        vector_encodings, graph_encodings = (), ()
+
+    space = Bare(channels=4, cells=1)
+    assert default_features(space, RunContext()) == list(COMPUTED_DEFAULT)
+    forest = PREDICTORS.get("forest")(space, context=RunContext(data_dir=str(data_dir)), trees=20)
+    cells = [space.sample(np.random.default_rng(i)) for i in range(6)]
+    mean, std = forest.fit(cells, np.arange(6.0)).predict(cells)
+    assert np.isfinite(mean).all() and len(std) == 6
+
+
 @pytest.fixture(scope="module")
 def split(nb201_split):
     return nb201_split(40, 128, 3000)
