@@ -54,8 +54,7 @@ class RunContext:
         """A file a user named in an option, read from ``workdir`` when the name is relative."""
         return path_from(self.workdir, value)
 
-    def require_benchmark(self, who: str, space: SearchSpace,
-                          instead: Callable[[], str] = lambda: "use --evaluator proxy (zero-cost) or --evaluator train"
+    def require_benchmark(self, who: str, space: SearchSpace, instead: Callable[[], str] | None = None
                           ) -> Benchmark:
         """The benchmark, or one line saying that ``who`` needs one and what to do instead (``instead()``,
         called only then: a suggestion may have to import every plugin)."""
@@ -65,7 +64,7 @@ class RunContext:
                                        "build it with nasloop.engine.assemble.build_context(space class, dataset, "
                                        "data_dir)")
             raise UnsupportedError(f"{who} needs a benchmark table, and search space '{space.name}' has none; "
-                                   f"{instead()}")
+                                   f"{(instead or (lambda: _evaluate_otherwise(space)))()}")
         return self.benchmark
 
     def stored_proxies(self, space: SearchSpace | None = None) -> list[str]:
@@ -128,3 +127,11 @@ class RunContext:
             return np.array([rows[t][column] if t in rows else next(computed) for t in texts], dtype=np.float64)
 
         return score
+
+
+def _evaluate_otherwise(space: SearchSpace) -> str:
+    """What evaluates a space without a table: its networks, if it builds them."""
+    if isinstance(space, NetworkSpace):
+        return "use --evaluator proxy (zero-cost) or --evaluator train"
+    return ("it builds no networks either, so nothing can evaluate it: give its class a benchmark, or derive it "
+            "from NetworkSpace and define to_module")

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..engine.config import construct
 from ..engine.context import RunContext
-from ..engine.errors import ConfigError
+from ..engine.errors import ConfigError, NasloopError
 from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -52,8 +52,7 @@ class BlendPredictor(Predictor):
             raise ConfigError("blend option members names at least two other predictors, e.g. "
                               f"members: {{flan: {{}}, forest: {{features: [proxies]}}}}; got {members!r}")
         self.members, self.weights = members, weights
-        self._members = [construct("predictor", name, PREDICTORS.get(member_predictor(name)), space,
-                                   wiring={"context": context or RunContext(), "seed": seed}, **dict(options or {}))
+        self._members = [self._member(name, options, space, context or RunContext(), seed)
                          for name, options in chosen.items()]
         w = np.ones(len(self._members)) if weights is None else np.asarray(weights, dtype=np.float64)
         if w.shape != (len(self._members),) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
@@ -61,6 +60,16 @@ class BlendPredictor(Predictor):
                               f"({len(self._members)}), not all zero; got {weights!r}")
         self._w = w / w.sum()
         self._scales: list[tuple[float, float]] = []  # per member: mean and spread of its training predictions
+
+    @staticmethod
+    def _member(name: str, options: Mapping[str, Any] | None, space: SearchSpace, context: RunContext,
+                seed: int) -> Predictor:
+        """One member; its refusal names it, since the user may not have asked for it (the default members)."""
+        try:
+            return construct("predictor", name, PREDICTORS.get(member_predictor(name)), space,
+                             wiring={"context": context, "seed": seed}, **dict(options or {}))
+        except NasloopError as exc:
+            raise type(exc)(f"blend member '{name}': {exc}") from None
 
     @property
     def epistemic_std(self) -> bool:  # type: ignore[override]

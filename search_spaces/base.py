@@ -321,6 +321,21 @@ def _describe(requirement: Requirement) -> str:
 
 
 def missing_capabilities(space: SearchSpace, required: Sequence[Requirement]) -> list[str]:
-    """The descriptions of the requirements in ``required`` that ``space`` does not meet."""
-    return [_describe(r) for r in required
-            if not any(_has(space, c) for c in (r if isinstance(r, tuple) else (r,)))]
+    """The descriptions of the requirements in ``required`` that ``space`` does not meet (with a hint when the
+    space defines a capability's methods but does not derive from its class, which is what is checked)."""
+    missing = []
+    for requirement in required:
+        alternatives = requirement if isinstance(requirement, tuple) else (requirement,)
+        if any(_has(space, c) for c in alternatives):
+            continue
+        defined = [(c.__name__, methods) for c in alternatives if isinstance(c, type) and issubclass(c, SearchSpace)
+                   for methods in [_defined_methods_of(space, c)] if methods]
+        missing.append(_describe(requirement) + (f" (it defines {', '.join(defined[0][1])} but does not derive "
+                                                 f"from {defined[0][0]})" if defined else ""))
+    return missing
+
+
+def _defined_methods_of(space: SearchSpace, capability: type) -> list[str]:
+    """The abstract methods ``capability`` adds, when ``space`` defines them all (else none)."""
+    own = [name for name, value in vars(capability).items() if getattr(value, "__isabstractmethod__", False)]
+    return own if own and all(callable(getattr(type(space), name, None)) for name in own) else []

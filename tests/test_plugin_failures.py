@@ -35,6 +35,9 @@ class Chain(SearchSpace):
         return tuple(int(v) for v in text.split("-"))
 
 
+register_search_space("chain-free")(type("ChainFree", (Chain,), {"name": "chain-free"}))  # complete, no evaluator
+
+
 @register_search_space("failing-no-mutate")
 class NoMutate(SearchSpace):
     name = "failing-no-mutate"
@@ -81,6 +84,16 @@ class NanEncoding(CrashesLater):
         return np.array([np.nan if arch[0] == 0 else 1.0, *arch[1:]], dtype=np.float32)
 
 
+@register_search_space("failing-duck-network")
+class DuckNetwork(Chain):
+    """Builds networks, but not as a NetworkSpace, which is what evaluators check for."""
+
+    def to_module(self, arch, num_classes: int = 10, seed: int = 0):
+        import torch
+
+        return torch.nn.Linear(3, num_classes)
+
+
 def search(tmp_path, space: str) -> list[str]:
     return ["search", "--space", space, "--strategy", "random", "--budget", "6", "--run-dir", str(tmp_path / "run")]
 
@@ -116,3 +129,17 @@ def test_an_encoding_with_nan_is_named_with_its_architecture(tmp_path, capsys, d
     assert cli.main(argv) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "encodes |" in error and "as 'raw' with values that are not finite" in error
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["--space", "chain-free"], "search space 'chain-free' has none; it builds no networks either, so nothing can "
+                                "evaluate it: give its class a benchmark, or derive it from NetworkSpace"),
+    (["--space", "failing-duck-network", "--evaluator", "proxy"],
+     "(it defines to_module but does not derive from NetworkSpace)"),
+    (["--space", "failing-duck-network", "--evaluator", "proxy", "--strategy", "predictor-topk", "--predictor",
+      "blend"], "blend member 'flan': FLAN reads architectures as graphs")])
+def test_refusals_give_advice_that_fits_the_space(tmp_path, capsys, argv, fragment):
+    assert cli.main(["search", *argv, "--budget", "4", "--run-dir", str(tmp_path / "run")]) == 2
+    error = capsys.readouterr().err
+    assert fragment in error and error.count("\n") == 1 and not (tmp_path / "run").exists()
+
