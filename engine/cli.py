@@ -197,14 +197,14 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
         print(f"wrote {summary['file']} (FLAN on {', '.join(summary['spaces'])}: {summary['cells']} cells, "
               f"{summary['seconds']} s)")
         return
-    from ..predictors.evaluation import evaluate_predictors
+    from ..predictors.evaluation import evaluate_predictors, options_per_predictor
 
-    options = dict(args.predictor_opt)
+    options = options_per_predictor(args.predictors, dict(args.predictor_opt))
     total = len(args.predictors) * len(args.train_sizes) * args.seeds
     with progress("fitting", total) as advance:
         rows = evaluate_predictors(args.predictors, args.train_sizes, list(range(args.seeds)), space=args.space,
                                    dataset=args.dataset, data_dir=args.data_dir, fidelity=args.fidelity,
-                                   metric=args.metric, predictor_options={name: options for name in args.predictors},
+                                   metric=args.metric, predictor_options=options,
                                    space_options=dict(args.space_opt),
                                    on_result=lambda r: advance(f"{r['predictor']} n={r['train_size']} "
                                                                f"tau {r['kendall_tau']:.3f}"))

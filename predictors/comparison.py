@@ -18,7 +18,7 @@ import numpy as np
 from ..engine.errors import ConfigError, DataError
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
-from .evaluation import evaluate_predictors
+from .evaluation import evaluate_predictors, options_per_predictor
 
 GRID_FILE = "predictor_study.json"
 RECORDS_FILE = "predictor_records.jsonl"
@@ -51,7 +51,8 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
                         force_new: bool = False) -> list[dict[str, Any]]:
     """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
 
-    ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study.
+    ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study, except those
+    written ``NAME.KEY``, which go to predictor NAME only.
     The folder is written only once the first record exists: a request refused before any fit
     leaves nothing behind. ``force_new`` sets a study of another grid aside (renamed, not deleted),
     then too: a refused request leaves the old study where it was.
@@ -91,7 +92,7 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
         evaluate_predictors(list(predictors), list(train_sizes), list(seeds), space=grid["space"],
                             dataset=grid["dataset"], data_dir=data_dir, metric=grid["metric"],
                             fidelity=grid["fidelity"],
-                            predictor_options={name: grid["predictor_options"] for name in predictors},
+                            predictor_options=options_per_predictor(list(predictors), grid["predictor_options"]),
                             space_options=grid["space_options"], on_result=keep, skip=done)
     finally:
         for log in logs:

@@ -47,6 +47,23 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
             raise ConfigError(f"seed {s!r} must be an integer >= 0")
 
 
+def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each predictor's options from ``--predictor-opt`` pairs: ``KEY`` goes to every predictor, ``NAME.KEY``
+    only to predictor NAME (``flan.ensemble=2`` beside ``gp``, which has no such option)."""
+    chosen: dict[str, dict[str, Any]] = {name: {} for name in predictors}
+    for key, value in options.items():
+        name, dot, option = str(key).partition(".")
+        if not dot:
+            for each in chosen.values():
+                each[key] = value
+        elif name in chosen and option:
+            chosen[name][option] = value
+        else:
+            raise ConfigError(f"--predictor-opt {key}: '{name}' is not one of the predictors compared "
+                              f"({', '.join(predictors)}); write NAME.KEY=VALUE with one of them")
+    return chosen
+
+
 def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], seeds: Sequence[int],
                         space: str = "nb201", dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
                         metric: str | None = None, fidelity: int | None = None,
@@ -94,8 +111,14 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
         targets = -targets  # predictors rank higher-is-better
 
     def build(name: str, seed: int) -> Any:
-        return construct("predictor", name, factories[name], search_space,
-                         wiring={"context": context, "seed": seed}, **predictor_options.get(name, {}))
+        try:
+            return construct("predictor", name, factories[name], search_space,
+                             wiring={"context": context, "seed": seed}, **predictor_options.get(name, {}))
+        except ConfigError as exc:
+            if len(factories) == 1 or "has no option" not in str(exc):
+                raise
+            raise ConfigError(f"{exc}; give an option to one predictor only as NAME.KEY=VALUE (e.g. "
+                              "--predictor-opt flan.ensemble=2)") from None
 
     for name in factories:  # bad options fail now; warm shared caches (e.g. FLAN's batched space graph)
         warm = build(name, 0)

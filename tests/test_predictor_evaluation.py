@@ -9,7 +9,7 @@ import pytest
 
 from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.errors import ConfigError, RegistryError
-from nasloop.predictors.evaluation import evaluate_predictors, precision_at
+from nasloop.predictors.evaluation import evaluate_predictors, options_per_predictor, precision_at
 from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import SPEC
@@ -65,10 +65,20 @@ def test_precision_counts_the_true_top_found_in_the_predicted_top():
      "not being evaluated"),
     (dict(predictors=["flan"], train_sizes=[8], seeds=[0], predictor_options={"flan": {"epochs": 3}}), ConfigError,
      "has no option 'epochs'"),
+    (dict(predictors=["flan", "gp"], train_sizes=[8], seeds=[0],
+          predictor_options=options_per_predictor(["flan", "gp"], {"ensemble": 2})), ConfigError,
+     r"'gp' has no option 'ensemble'.*; give an option to one predictor only as NAME\.KEY=VALUE"),
 ])
 def test_bad_requests_fail_in_one_line_before_any_fit(data_dir, call, error, problem):
     with pytest.raises(error, match=problem):
         evaluate_predictors(data_dir=data_dir, **call)
+
+
+def test_an_option_is_given_to_every_predictor_or_to_the_one_it_names():
+    chosen = options_per_predictor(["flan", "gp"], {"seed_like": 1, "flan.ensemble": 2, "gp.max_iter": 5})
+    assert chosen == {"flan": {"seed_like": 1, "ensemble": 2}, "gp": {"seed_like": 1, "max_iter": 5}}
+    with pytest.raises(ConfigError, match=r"--predictor-opt mlp.x: 'mlp' is not one of the predictors compared"):
+        options_per_predictor(["flan", "gp"], {"mlp.x": 1})
 
 
 def test_keep_cell_restricts_both_splits_to_the_accepted_cells(data_dir):
