@@ -19,6 +19,11 @@ def test_readme_python_examples_run(tmp_path, data_dir):
         "s = ChainSpace(); a = s.sample(rng)",
         "assert s.parse(s.format(a)) == a and s.mutate(a, rng) in s.neighbours(a)",
         "assert s.encode(a, 'onehot').sum() == 8",
+        "from nasloop.engine.errors import ArchitectureError",
+        "for bad in ('x-y', '0-0', '0-1-2-3-4-0-1-2'):",
+        "    try: s.parse(bad)",
+        "    except ArchitectureError: pass",
+        "    else: raise AssertionError(bad)",
         "from nasloop.engine.registry import SEARCH_SPACES; assert SEARCH_SPACES.get('my-chain') is ChainSpace",
         "from nasloop import SearchConfig, search",
         "summary = search(SearchConfig(space='my-chain', evaluator='proxy', evaluator_options={'proxies': ['synflow']},"
