@@ -18,7 +18,7 @@ from .cli_proxies import cmd_proxies, command_space
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
-from .config import SearchConfig
+from .config import SearchConfig, read_config_file
 from .errors import ConfigError, NasloopError
 from .plugins import load_plugins
 from .progress import progress
@@ -26,14 +26,12 @@ from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPAC
 from .search import default_run_dir, resume, search, summarize
 from .export import export_trials, print_json
 from .store import RunStore
-from .user_files import read_yaml
+
 
 def _search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
     if args.config:
-        data = read_yaml(args.config)
-        if not isinstance(data, dict):
-            raise ConfigError(f"{args.config} must be a mapping of key: value")
+        data = read_config_file(args.config)
     for name in CONFIG_FLAGS:
         value = getattr(args, name)
         if value is not None:

@@ -25,6 +25,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the fix."""
 
     def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments") and ("--plugin" in message.split() or
+                                                              any(w.startswith("--plugin=") for w in message.split())):
+            message += "; --plugin goes before the command: nasloop --plugin FILE COMMAND ..."
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

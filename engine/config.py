@@ -85,7 +85,7 @@ class SearchConfig:
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "SearchConfig":
-        return cls.from_mapping(read_yaml(path), source=str(path))
+        return cls.from_mapping(read_config_file(path), source=str(path))
 
     def path(self, value: str) -> str:
         """``value`` as a path read from ``workdir`` (unchanged when absolute or when no workdir is set)."""
@@ -96,6 +96,17 @@ class SearchConfig:
 
     def replace(self, **changes: Any) -> "SearchConfig":
         return dataclasses.replace(self, **changes)
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    """A user's YAML configuration as a mapping; one line when it is something else or sets what nasloop sets."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must be a mapping of key: value")
+    if "workdir" in data:  # recorded when a search starts, never by hand
+        raise ConfigError(f"{path} sets workdir, which nasloop records when a search starts (relative paths "
+                          "are read from the folder it starts in); drop it")
+    return data
 
 
 def construct(kind: str, name: str, factory: Callable[..., Any], *args: Any,

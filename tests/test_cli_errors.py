@@ -25,6 +25,7 @@ FILES = {
     "mixed_keys.yaml": "1: one\nfoo: two\n",
     "options_not_mapping.yaml": "strategy: random\nstrategy_options: 3\n",
     "cfg.yaml": "strategy: random\nseed: 3\nbudget: 5\nmax-seconds: 1.0e+9\n",
+    "workdir.yaml": "strategy: random\nworkdir: /etc\n",
     "bad_archs.txt": "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|\n|conv9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n",
 }
 
@@ -39,6 +40,10 @@ CASES = {
     "budget not a number": (["search", "--budget", "lots", "--run-dir", "r"], ["--budget", "'lots'"]),
     "budget negative": (["search", "--budget=-3", "--run-dir", "r"], ["--budget", "-3"]),
     "budget zero": (["search", "--budget", "0", "--run-dir", "r"], ["budget", ">= 1", "0"]),
+    "plugin after the command": (["search", "--plugin", "p.py", "--run-dir", "r"],
+                                 ["--plugin goes before the command: nasloop --plugin FILE COMMAND"]),
+    "yaml sets workdir": (["search", "--config", "workdir.yaml", "--run-dir", "r"],
+                          ["workdir.yaml sets workdir, which nasloop records when a search starts"]),
     "budget negative says the same bound": (["search", "--budget=-1", "--run-dir", "r"], ["must be >= 1, got -1"]),
     "zero epochs named by their flag": (["search", "--evaluator", "train", "--epochs", "0", "--run-dir", "r"],
                                         ["argument --fidelity/--epochs: must be >= 1, got 0"]),
