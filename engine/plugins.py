@@ -45,6 +45,11 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         sys.modules[name] = module
         try:
             module_spec.loader.exec_module(module)
+        except SystemExit as exc:  # a script's exit() would end nasloop without a word
+            del sys.modules[name]
+            raise ConfigError(f"plugin {spec} called exit({exc.code!r}) while loading; a plugin only defines and "
+                              "registers classes: remove the call, or guard it with if __name__ == '__main__'"
+                              ) from None
         except Exception as exc:  # noqa: BLE001 - the user's code may fail in any way: say where, in one line
             del sys.modules[name]
             raise ConfigError(f"plugin {spec} failed to load: {type(exc).__name__}: "

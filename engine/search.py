@@ -195,6 +195,10 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
         config = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
+        gone = [p for p in config.plugins if p.endswith(".py") and not Path(config.path(p)).is_file()]
+        if gone:  # a resumed run loads its own plugins: they cannot be given anew
+            raise ConfigError(f"{run_dir} was started with the plugin file {config.path(gone[0])}, which no longer "
+                              "exists; put it back where it was to continue the run")
         done = int(store.counts()["evaluations"])
         if budget is not None and budget < done:  # it would read 'finished: budget spent', 25 of 10
             raise ConfigError(f"--budget {budget} is below the {done} evaluations {run_dir} has done; give a larger "

@@ -75,6 +75,11 @@ def test_the_cli_loads_the_file_and_a_resume_loads_it_again(tmp_path, data_dir):
                    data_dir=data_dir)
     assert more.returncode == 0, more.stderr  # no --plugin: the run remembers it, named from where it started
     assert '"evaluations": 5' in more.stdout
+    (tmp_path / "my_space.py").rename(tmp_path / "moved.py")
+    gone = nasloop("search", "--resume", "r", "--budget", "6", "--quiet", cwd=tmp_path, data_dir=data_dir)
+    assert gone.returncode == 2 and gone.stderr.count("\n") == 1
+    assert f"was started with the plugin file {tmp_path / 'my_space.py'}, which no longer exists; put it back" \
+        in gone.stderr
 
 
 def test_ray_workers_get_the_plugin_file_by_value(tmp_path, data_dir):

@@ -89,3 +89,13 @@ def test_a_plugin_cannot_take_a_built_in_name_or_skip_the_base_class():
                                             "subclass nasloop.strategies.base.Strategy"):
         STRATEGIES.register("not-a-strategy")(type("Loose", (), {}))
     assert "not-a-strategy" not in STRATEGIES.names() and SEARCH_SPACES.get("nb201") is NB201Space
+
+
+def test_a_plugin_that_exits_while_loading_is_one_line(tmp_path):
+    from nasloop.engine.errors import ConfigError
+    from nasloop.engine.plugins import load_plugin
+
+    script = tmp_path / "script_like.py"
+    script.write_text("import sys\nsys.exit(3)\n")
+    with pytest.raises(ConfigError, match=r"called exit\(3\) while loading; a plugin only defines and registers"):
+        load_plugin(str(script))
