@@ -38,7 +38,8 @@ def _key_value(text: str) -> tuple[str, Any]:
     if not value.strip():  # an unset shell variable, most often: never read it as "no value"
         raise argparse.ArgumentTypeError(f"'{text}' gives {key} no value; write {key}=null to unset it")
     try:
-        return key.replace("-", "_"), load_yaml_text(value, f"the value of '{key}'")
+        owner, dot, option = key.rpartition(".")  # NAME.KEY: a plugin name keeps its hyphens (zero-cost.proxy)
+        return owner + dot + option.replace("-", "_"), load_yaml_text(value, f"the value of '{key}'")
     except ConfigError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

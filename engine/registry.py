@@ -71,11 +71,13 @@ class Registry(Generic[T]):
         if ep is None or name in self._items:
             return
         try:
-            self._items[name] = ep.load()
+            loaded = ep.load()
         except Exception as exc:  # noqa: BLE001 - a third-party package can fail in any way
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise RegistryError(f"{self.kind} plugin '{name}' ({ep.value}) failed to load: {reason}; "
                                 "fix or uninstall that package") from None
+        self._check_plugin(name, loaded)
+        self._items[name] = loaded
 
     def get(self, name: str) -> T:
         """The plugin called ``name``; only its own module is imported (a tabular search never loads torch)."""

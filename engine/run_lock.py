@@ -66,20 +66,18 @@ class RunLock:
 
 
 def is_being_searched(run_dir: str | Path) -> bool:
-    """Whether a live process holds ``run_dir``'s lock (a run marked running whose process was killed is not).
-
-    Takes a shared lock for an instant, so it never blocks a writer for longer than that, and creates nothing.
-    """
+    """Whether the process whose pid the lock file holds is alive (a run marked running whose process was
+    killed is not). Takes no lock: a reader must never make a starting writer's non-blocking lock fail."""
     try:
-        fd = os.open(Path(run_dir) / LOCK_NAME, os.O_RDONLY)
+        text = (Path(run_dir) / LOCK_NAME).read_text(encoding="ascii", errors="replace").strip()
     except OSError:
         return False  # no lock file: no search ever held it
+    if not text.isdigit():
+        return False  # emptied by a writer that finished
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.kill(int(text), 0)
+    except (ProcessLookupError, OverflowError):  # gone, or a number no pid can be
         return False
-    finally:
-        os.close(fd)
+    except PermissionError:
+        return True  # another user's live process
+    return True

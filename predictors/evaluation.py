@@ -49,18 +49,20 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
 
 def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Each predictor's options from ``--predictor-opt`` pairs: ``KEY`` goes to every predictor, ``NAME.KEY``
-    only to predictor NAME (``flan.ensemble=2`` beside ``gp``, which has no such option)."""
+    only to predictor NAME (``flan.ensemble=2`` beside ``gp``, which has no such option). An option for a
+    predictor that exists but is not among ``predictors`` waits for it: a study's stored options name
+    predictors that a later call, adding another one, does not list."""
     chosen: dict[str, dict[str, Any]] = {name: {} for name in predictors}
     for key, value in options.items():
-        name, dot, option = str(key).partition(".")
+        name, dot, option = str(key).rpartition(".")
         if not dot:
             for each in chosen.values():
                 each[key] = value
         elif name in chosen and option:
             chosen[name][option] = value
-        else:
-            raise ConfigError(f"--predictor-opt {key}: '{name}' is not one of the predictors compared "
-                              f"({', '.join(predictors)}); write NAME.KEY=VALUE with one of them")
+        elif name not in PREDICTORS or not option:
+            raise ConfigError(f"--predictor-opt {key}: '{name}' is not a predictor ({', '.join(PREDICTORS.names())})"
+                              "; write NAME.KEY=VALUE with one of them")
     return chosen
 
 

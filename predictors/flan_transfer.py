@@ -32,7 +32,9 @@ from ..search_spaces.base import SearchSpace, mixed_space
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 2
-"""Version 2 adds the checksum of the contents (version 1 files cannot be told apart from damaged ones)."""
+"""Version 2 adds the checksum of the contents. Version 1 files are still read (without that check): a run started
+from one must stay resumable, and its own digest of the file guards that."""
+READABLE = (1, 2)
 SHAPE_OPTIONS = ("op_dim", "hidden", "time_steps")  # what must match for the weights to load
 
 
@@ -68,8 +70,8 @@ def _checksum(payload: dict[str, Any]) -> str:
         for key in sorted(member):
             value = member[key]
             digest.update(key.encode())
-            digest.update(value.detach().cpu().contiguous().numpy().tobytes() if torch.is_tensor(value)
-                          else repr(value).encode())
+            digest.update(value.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
+                          if torch.is_tensor(value) else repr(value).encode())  # any dtype, bfloat16 included
     return digest.hexdigest()
 
 
@@ -106,9 +108,9 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise DataError(f"{path} is not a FLAN pretrained file (no '{FORMAT}' marker); write one with "
                         "'nasloop predictors pretrain'")
-    if payload.get("version") != VERSION:
+    if payload.get("version") not in READABLE:
         raise DataError(f"{path} is a version {payload.get('version')!r} pretrained file; this nasloop reads "
-                        f"version {VERSION}: pretrain again")
+                        f"versions {', '.join(map(str, READABLE))}: pretrain again")
     vocab, members, shape = payload.get("vocab"), payload.get("members"), payload.get("shape")
     ok = (isinstance(vocab, list) and all(isinstance(t, str) and "/" in t for t in vocab) and vocab
           and isinstance(members, list) and members and all(isinstance(m, dict) for m in members)
@@ -131,7 +133,7 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
         raise DataError(f"{path} is damaged: its weights {broken[0]} are not finite numbers; pretrain again")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise DataError(f"{path} is damaged: its feature names are malformed; pretrain again")
-    if payload.get("checksum") != _checksum(payload):
+    if payload["version"] >= 2 and payload.get("checksum") != _checksum(payload):
         raise DataError(f"{path} is damaged: its contents do not match the checksum written with them; pretrain "
                         "again")
     return payload

@@ -31,16 +31,21 @@ def test_zero_cost_predictor_ranks_with_the_stored_zen_score(split, nb201_contex
     assert abs(np.mean(mean) - np.mean(test_y)) < 10 and (std == 0).all()
 
 
-def test_zero_cost_fit_keeps_the_proxy_order_on_cells_that_disagree_with_it(split, nb201_context):
-    """Eight training cells can correlate negatively with the proxy; the ranking must stay the proxy's."""
+def test_zero_cost_fit_reverses_the_proxy_only_on_significant_evidence(split, nb201_context):
+    """Eight cells that happen to disagree with the proxy keep its ranking (a least-squares slope reversed it on
+    one NB201 draw in five); cells that clearly do (a minimised latency against a size proxy) reverse it."""
     space, _, (test_x, test_y) = split
     predictor = ZeroCostPredictor(space, proxy="params", context=nb201_context)
     before, _ = predictor.predict(test_x)
     order = np.argsort(before)
-    contrary = [test_x[i] for i in order[::250]]  # params rising, targets set to fall
-    mean, _ = predictor.fit(contrary, np.linspace(90.0, 80.0, len(contrary))).predict(test_x)
+    cells = [test_x[i] for i in order[::250]]  # params rising
+    noisy = np.array([84.0, 86.0, 83.0, 85.0, 82.0, 81.0, 87.0, 80.0])  # tau -0.36, p 0.28
+    mean, _ = predictor.fit(cells, noisy).predict(test_x)
     assert stats.kendalltau(before, mean).statistic == pytest.approx(1.0)
-    assert abs(np.mean(mean[order[::250]]) - 85.0) < 5
+    assert abs(np.mean(mean[order[::250]]) - noisy.mean()) < 5
+    clear = -np.linspace(1.0, 8.0, len(cells))  # -latency, falling as size rises: tau -1, p < 0.001
+    mean, _ = predictor.fit(cells, clear).predict(test_x)
+    assert stats.kendalltau(before, mean).statistic == pytest.approx(-1.0)
 
 
 def test_params_and_flops_are_proxies_of_every_cell(split, nb201_context):
