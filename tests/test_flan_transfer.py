@@ -101,6 +101,10 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
             FlanPredictor(space, pretrained=str(tmp_path / name), steps=1).fit(list(space.enumerate())[:5],
                                                                                 np.arange(5.0))
     assert payload["feature_names"] == []
+    # A version-1 file (before checksums) still loads: runs started from one must stay resumable.
+    older = {k: v for k, v in torch.load(pretrained, weights_only=True).items() if k != "checksum"}
+    torch.save({**older, "version": 1}, tmp_path / "v1.pt")
+    assert load_pretrained(tmp_path / "v1.pt")["version"] == 1
 
 
 def test_a_file_pretrained_on_some_features_refuses_others(tmp_path, data_dir):

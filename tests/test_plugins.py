@@ -62,11 +62,15 @@ def test_an_installed_plugin_package_is_found_by_entry_point(tmp_path, data_dir)
 
             def ask(self, n):
                 return [tuple(int(o) for o in self.rng.integers(1, 5, size=6)) for _ in range(n)]
+
+        class Loose:
+            """Not a Strategy: refused when its entry point is loaded, not deep inside the search."""
     '''))
     dist = tmp_path / "greedy_plugin-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: greedy-plugin\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[nasloop.strategies]\nconv-first = greedy_plugin:ConvFirst\n")
+    (dist / "entry_points.txt").write_text("[nasloop.strategies]\nconv-first = greedy_plugin:ConvFirst\n"
+                                           "loose = greedy_plugin:Loose\n")
     script = textwrap.dedent(f'''
         import sys, json
         sys.path.insert(0, {str(tmp_path)!r})
@@ -76,6 +80,9 @@ def test_an_installed_plugin_package_is_found_by_entry_point(tmp_path, data_dir)
     ''')
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert '"strategy": "conv-first"' in out.stdout and '"evaluations": 12' in out.stdout
+    loose_script = script.replace('"conv-first"', '"loose"').replace("/run'", "/run2'")
+    loose = subprocess.run([sys.executable, "-c", loose_script], capture_output=True, text=True)
+    assert loose.returncode == 2 and "strategy 'loose': Loose does not derive from Strategy" in loose.stderr
     assert "conv-first" not in STRATEGIES.names()  # only that process had the package installed
 
 
