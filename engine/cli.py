@@ -295,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         again = how_to_continue(args)
         print(f"nasloop {args.command}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - a plugin's bug (or ours): one line, the traceback kept in a file
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's bug or exit() (or ours): one line
         if args.verbose:
             raise
         print(f"nasloop {args.command}: error: {unexpected_error(exc, args)}", file=sys.stderr)

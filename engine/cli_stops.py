@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import sqlite3
+import sysconfig
 import tempfile
 import traceback
 from pathlib import Path
@@ -46,18 +48,40 @@ def environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Names
     return f"cannot access{name}: {exc.strerror or exc}{again}"
 
 
-def unexpected_error(exc: Exception, args: argparse.Namespace) -> str:
+def unexpected_error(exc: BaseException, args: argparse.Namespace) -> str:
     """One line for an exception nobody anticipated (most often in a user's plugin): where it was raised, and
     the file that keeps the whole traceback; ``--verbose`` prints it instead."""
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" in {frame.filename}:{frame.lineno} ({frame.name})" if frame else ""
-    kept = Path(tempfile.gettempdir()) / f"nasloop-{args.command}-{os.getpid()}.traceback"
+    frame = _raised_at(exc)
+    where = f" in {frame[0]}:{frame[1]} ({frame[2]})" if frame else ""
+    text = "".join(traceback.format_exception(exc))
     try:
-        kept.write_text("".join(traceback.format_exception(exc)))
-        saved = f"the traceback is in {kept}"
+        handle, name = tempfile.mkstemp(prefix=f"nasloop-{args.command}-", suffix=".traceback", text=True)
+        with os.fdopen(handle, "w") as kept:
+            kept.write(text)
+        saved = f"the traceback is in {name}"
     except OSError:
         saved = "run again with --verbose for the traceback"
-    message = str(exc).splitlines()[0] if str(exc) else ""
+    message = (f"exit({exc.code!r}) was called, which ends nasloop with it" if isinstance(exc, SystemExit)
+               else str(exc).splitlines()[0] if str(exc) else "(no message)")
     again = how_to_continue(args)
     return (f"unexpected {type(exc).__name__}{where}: {message}; {saved}"
             + (f"; once fixed, {again}" if again else ""))
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
+
+
+def _raised_at(exc: BaseException) -> tuple[str, int, str] | None:
+    """The innermost frame outside Python's own library and installed packages: the user's line, even when the
+    exception crossed a process pool (whose traceback arrives as text in the chain of causes)."""
+    frames: list[tuple[str, int, str]] = []
+    seen: BaseException | None = exc
+    while seen is not None:
+        frames = [(f.filename, f.lineno or 0, f.name) for f in traceback.extract_tb(seen.__traceback__)] + frames
+        if type(seen).__name__ == "_RemoteTraceback":
+            frames += [(f, int(n), name) for f, n, name in _FRAME.findall(str(seen))]
+        seen = seen.__cause__ or seen.__context__
+    library = tuple(path for key in ("stdlib", "platstdlib", "purelib", "platlib")
+                    if (path := sysconfig.get_paths().get(key)))
+    own = [f for f in frames if not f[0].startswith(library)]
+    return (own or frames or [None])[-1]

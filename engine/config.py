@@ -47,9 +47,10 @@ class SearchConfig:
     plugins: list[Name] = field(default_factory=list)
     """Plugin files or modules to import first (``--plugin``); stored so a resumed run loads them again."""
     workdir: str | None = None
-    """The folder the search was started in (set when it starts): relative paths in this configuration (the
-    data folder, TensorBoard folder, plugin files, a predictor's pretrained file) are read from there, so a run
-    resumed from another folder reads the same files."""
+    """The folder the search was started in (set when it starts): relative paths in this configuration (the run
+    and data folders, TensorBoard folder, plugin files, a predictor's pretrained file) are read from there, so a
+    run resumed from another folder reads the same files. Stored relative to the run folder: a project moved or
+    copied with its runs resumes against its own files."""
 
     def __post_init__(self) -> None:
         check_fields(self)  # the same type-hint checks as every plugin's options
@@ -135,8 +136,9 @@ def _check_constructible(kind: str, name: str, factory: Callable[..., Any], posi
         raise ConfigError(f"{kind} '{name}' ({factory.__name__}) does not define {', '.join(lacking)}; add "
                           f"{'it' if len(lacking) == 1 else 'them'} to the class")
     params = [p for p in inspect.signature(factory).parameters.values()
-              if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)][positional:]
-    needed = [p.name for p in params if p.default is inspect.Parameter.empty and p.name not in named]
+              if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)][positional:]  # those given positionally are set
+    needed = [p.name for p in params if p.default is inspect.Parameter.empty and p.name not in named
+              and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
     if needed:
         flag = OPTION_FLAG.get(kind)
         raise ConfigError(f"{kind} '{name}' needs the option {needed[0]}, which has no default; give it"

@@ -142,9 +142,10 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
         store.set_meta("status", "failed")
         store.set_meta("stop_reason", str(exc))
         raise
-    except (KeyboardInterrupt, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug: resumable once dealt with
-        cause = "stopped by the user" if isinstance(exc, KeyboardInterrupt) else \
-            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()
+        cause = ("stopped by the user" if isinstance(exc, KeyboardInterrupt) else
+                 f"exit({exc.code!r}) was called" if isinstance(exc, SystemExit) else
+                 f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         with contextlib.suppress(Exception):  # the store itself may be what failed
             store.set_meta("status", "interrupted")
             store.set_meta("stop_reason", f"{cause}; continue with 'nasloop search --resume {config.run_dir}'")
@@ -161,11 +162,11 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
 
     The run directory is locked for the whole search (see :mod:`.run_lock`).
     """
-    run_dir = Path(config.run_dir) if config.run_dir else default_run_dir(config)
+    run_dir = Path(config.path(config.run_dir)) if config.run_dir else default_run_dir(config)
     if (run_dir / DB_NAME).exists():
         raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
                           "or choose another --run-dir")
-    config = config.replace(run_dir=str(run_dir), workdir=config.workdir or os.getcwd())
+    config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
     plugins = build_plugins(config)  # every bad name, option or data file fails before anything is created
     check_objective(config, plugins[2])
     if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
@@ -175,7 +176,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
                               f"{run_dir}' or choose another --run-dir")
-        meta = {"config": config.to_dict(), "created_at": time.time()}
+        meta = {"config": _stored(config, run_dir), "created_at": time.time()}
         with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
             return _run(config, store, on_progress, plugins)
 
@@ -195,6 +196,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
         config = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
+        if config.workdir is not None and not os.path.isabs(config.workdir):  # stored relative to the run
+            config = config.replace(workdir=os.path.normpath(os.path.join(os.path.abspath(run_dir), config.workdir)))
         gone = [p for p in config.plugins if p.endswith(".py") and not Path(config.path(p)).is_file()]
         if gone:  # a resumed run loads its own plugins: they cannot be given anew
             raise ConfigError(f"{run_dir} was started with the plugin file {config.path(gone[0])}, which no longer "
@@ -210,8 +213,17 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             changes["executor_options"] = {**config.executor_options, **executor_options}
         if changes:
             config = config.replace(**changes)
-            store.set_meta("config", config.to_dict())
+            store.set_meta("config", _stored(config, run_dir))
         return _run(config, store, on_progress)
+
+
+def _stored(config: SearchConfig, run_dir: str | Path) -> dict[str, Any]:
+    """The configuration as a run stores it: the folder it started in relative to the run's own, so a project
+    moved or copied with its runs resumes against its own files, from any folder."""
+    record = config.to_dict()
+    if config.workdir is not None:
+        record["workdir"] = os.path.relpath(os.path.abspath(config.workdir), os.path.abspath(run_dir))
+    return record
 
 
 def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:

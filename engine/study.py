@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import os
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -213,7 +214,7 @@ def _run_one(job: Job) -> tuple[str, str]:
     config_record, state = job
     config = SearchConfig.from_mapping(config_record)
     try:
-        summary = resume(config.run_dir) if state == "interrupted" else search(config)
+        summary = resume(config.path(config.run_dir)) if state == "interrupted" else search(config)
     except NasloopError as exc:
         return config.run_dir, f"error: {exc}"
     return config.run_dir, summary["status"]
@@ -229,8 +230,8 @@ def plan_study(study: Study) -> tuple[list[Job], dict[str, str]]:
             kept[str(run_dir)] = f"{state} (kept)"
         elif state == "damaged":
             kept[str(run_dir)] = "damaged: left alone; set it aside to run it again"
-        else:
-            pending.append((study.config(method, seed).to_dict(), state))
+        else:  # relative paths (the study folder, --data-dir) mean the same files in a worker, wherever it runs
+            pending.append((study.config(method, seed).replace(workdir=os.getcwd()).to_dict(), state))
     return pending, kept
 
 

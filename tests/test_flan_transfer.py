@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -267,3 +268,9 @@ def test_a_search_started_with_relative_paths_resumes_from_another_folder(pretra
         assert store.counts()["evaluations"] == 16
         assert store.get_meta("config")["run_dir"] == str(started / "run")
     assert list(elsewhere.iterdir()) == []
+    # The project copied (and the original moved away): the copy resumes against its own files.
+    copy = tmp_path / "copy"
+    shutil.copytree(started, copy)
+    started.rename(tmp_path / "moved")
+    assert cli.main(["search", "--resume", str(copy / "run"), "--budget", "18"]) == 0
+    assert not started.exists() and list(elsewhere.iterdir()) == []

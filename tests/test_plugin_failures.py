@@ -143,3 +143,46 @@ def test_refusals_give_advice_that_fits_the_space(tmp_path, capsys, argv, fragme
     error = capsys.readouterr().err
     assert fragment in error and error.count("\n") == 1 and not (tmp_path / "run").exists()
 
+
+
+def test_a_crash_in_a_study_worker_names_the_plugin_line(tmp_path, data_dir):
+    """Runs of a study execute in a process pool: the exception arrives re-raised by the pool, and the line
+    still points at the plugin, not at concurrent/futures."""
+    import os
+    import subprocess
+    import sys
+
+    plugin = tmp_path / "crashy.py"
+    plugin.write_text("from nasloop.engine.registry import register_strategy\n"
+                      "from nasloop.strategies.random_search import RandomSearch\n\n\n"
+                      "@register_strategy('crashy')\n"
+                      "class Crashy(RandomSearch):\n"
+                      "    def ask(self, n):\n"
+                      "        return 1 / 0\n")
+    argv = [sys.executable, "-m", "nasloop.engine.cli", "--plugin", str(plugin), "compare", "--methods",
+            "crashy,random", "--jobs", "2", "--seeds", "1", "--budget", "4", "--out", str(tmp_path / "study")]
+    out = subprocess.run(argv, cwd=tmp_path, env=dict(os.environ, NASLOOP_DATA=str(data_dir)), capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 1 and out.stderr.count("\n") == 1, out.stderr
+    assert f"unexpected ZeroDivisionError in {plugin}:8 (ask): division by zero" in out.stderr
+    Path(re.search(r"the traceback is in (\S+);", out.stderr).group(1)).unlink()
+
+
+def test_exit_called_by_a_plugin_mid_search_is_one_line_and_recorded(tmp_path, capsys, data_dir):
+    import sys
+
+    from nasloop.engine.registry import register_strategy
+    from nasloop.strategies.random_search import RandomSearch
+
+    @register_strategy("failing-exits")
+    class Exits(RandomSearch):
+        def ask(self, n):
+            sys.exit(3)
+
+    argv = ["search", "--strategy", "failing-exits", "--budget", "4", "--data-dir", str(data_dir),
+            "--run-dir", str(tmp_path / "run")]
+    assert cli.main(argv) == 1
+    error = capsys.readouterr().err
+    assert "unexpected SystemExit in " in error and "(ask): exit(3) was called, which ends nasloop" in error
+    Path(re.search(r"the traceback is in (\S+);", error).group(1)).unlink()
+    assert summarize(tmp_path / "run")["stop_reason"].startswith("exit(3) was called; continue with")
