@@ -49,8 +49,8 @@ class SearchConfig:
     workdir: str | None = None
     """The folder the search was started in (set when it starts): relative paths in this configuration (the run
     and data folders, TensorBoard folder, plugin files, a predictor's pretrained file) are read from there, so a
-    run resumed from another folder reads the same files. Stored relative to the run folder: a project moved or
-    copied with its runs resumes against its own files."""
+    run resumed from another folder reads the same files; a run resumed inside a copy or a move of its project
+    reads the copy's (see :func:`nasloop.engine.search.started_in`)."""
 
     def __post_init__(self) -> None:
         check_fields(self)  # the same type-hint checks as every plugin's options

@@ -176,7 +176,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
                               f"{run_dir}' or choose another --run-dir")
-        meta = {"config": _stored(config, run_dir), "created_at": time.time()}
+        meta = {"config": config.to_dict(), "created_at": time.time()}
         with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
             return _run(config, store, on_progress, plugins)
 
@@ -195,9 +195,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         saved = store.get_meta("config")
         if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
-        config = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
-        if config.workdir is not None and not os.path.isabs(config.workdir):  # stored relative to the run
-            config = config.replace(workdir=os.path.normpath(os.path.join(os.path.abspath(run_dir), config.workdir)))
+        stored = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
+        config = stored.replace(run_dir=str(run_dir), workdir=started_in(stored, run_dir))
         gone = [p for p in config.plugins if p.endswith(".py") and not Path(config.path(p)).is_file()]
         if gone:  # a resumed run loads its own plugins: they cannot be given anew
             raise ConfigError(f"{run_dir} was started with the plugin file {config.path(gone[0])}, which no longer "
@@ -207,23 +206,38 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise ConfigError(f"--budget {budget} is below the {done} evaluations {run_dir} has done; give a larger "
                               f"budget to continue it, or read it with 'nasloop show {run_dir}'")
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
-        if config.run_dir != str(run_dir):  # the folder as named now: the run may have moved, or started elsewhere
-            changes["run_dir"] = str(run_dir)
         if executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
-        if changes:
+        if changes:  # the stored run_dir and workdir stay as the run began: they locate its project next time
             config = config.replace(**changes)
-            store.set_meta("config", _stored(config, run_dir))
+            store.set_meta("config", stored.replace(**changes).to_dict())
         return _run(config, store, on_progress)
 
 
-def _stored(config: SearchConfig, run_dir: str | Path) -> dict[str, Any]:
-    """The configuration as a run stores it: the folder it started in relative to the run's own, so a project
-    moved or copied with its runs resumes against its own files, from any folder."""
-    record = config.to_dict()
-    if config.workdir is not None:
-        record["workdir"] = os.path.relpath(os.path.abspath(config.workdir), os.path.abspath(run_dir))
-    return record
+def started_in(stored: SearchConfig, run_dir: str | Path) -> str | None:
+    """The folder a resumed run reads its relative paths from: the one it was started in, unless the run is
+    being resumed inside a copy (or a move) of that project, which then has its own files.
+
+    The run folder's path as stored says where it lay in its project (``runs/demo``). If that path under the
+    recorded folder is the very folder being resumed (however it is named: a symlink, from inside it), the
+    recorded folder stands; else, if the folder being resumed ends with that path, what lies above it is the
+    project's copy; else (the run folder alone was moved) the recorded folder stands.
+    """
+    recorded, where = stored.workdir, os.path.abspath(run_dir)
+    if recorded is None or stored.run_dir is None:
+        return recorded
+    inside = os.path.relpath(os.path.join(recorded, stored.run_dir), recorded)
+    if inside.startswith(os.pardir):
+        return recorded  # the run did not lie in the project: nothing to move along with
+    original = os.path.join(recorded, inside)
+    if os.path.exists(original) and os.path.samefile(original, where):
+        return recorded
+    parts = Path(inside).parts
+    if Path(where).parts[-len(parts):] == parts:
+        copy = str(Path(where).parents[len(parts) - 1])
+        if os.path.isdir(copy):
+            return copy
+    return recorded
 
 
 def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:

@@ -107,3 +107,23 @@ def test_a_budget_below_what_a_run_has_done_is_refused(tmp_path, data_dir, capsy
     assert main(["search", "--resume", str(run), "--budget", "10"]) == 2
     assert f"--budget 10 is below the 12 evaluations {run} has done; give a larger budget" in capsys.readouterr().err
     assert summarize(run)["budget"]["queries"] == 12 and summarize(run)["status"] == "finished"
+
+
+def test_a_resumed_run_reads_its_projects_files_wherever_it_now_lies(tmp_path):
+    """Relative paths of a run are read from the folder it started in, or from the copy of that project the run
+    now lies in; a symlink or a run folder moved on its own keeps the original project."""
+    from nasloop.engine.search import started_in
+
+    project = tmp_path / "project"
+    (project / "runs" / "m").mkdir(parents=True)
+    stored = SearchConfig(workdir=str(project), run_dir="runs/m")
+    assert started_in(stored, project / "runs" / "m") == str(project)
+    (tmp_path / "link").symlink_to(project)  # the same run reached through a symlink
+    assert started_in(stored, tmp_path / "link" / "runs" / "m") == str(project)
+    (tmp_path / "copy" / "runs" / "m").mkdir(parents=True)  # the project copied: its own files
+    assert started_in(stored, tmp_path / "copy" / "runs" / "m") == str(tmp_path / "copy")
+    (tmp_path / "archive" / "2024" / "m").mkdir(parents=True)  # the run folder moved on its own
+    assert started_in(stored, tmp_path / "archive" / "2024" / "m") == str(project)
+    outside = SearchConfig(workdir=str(project), run_dir=str(tmp_path / "scratch" / "s"))
+    assert started_in(outside, tmp_path / "elsewhere" / "s") == str(project)
+    assert started_in(SearchConfig(run_dir="runs/m"), project / "runs" / "m") is None  # runs of older versions
