@@ -72,8 +72,10 @@ _FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 
 
 def _raised_at(exc: BaseException) -> tuple[str, int, str] | None:
-    """The innermost frame outside Python's own library and installed packages: the user's line, even when the
-    exception crossed a process pool (whose traceback arrives as text in the chain of causes)."""
+    """Where to look first: the innermost frame in a user's own file (a ``--plugin`` script), else in an
+    installed package other than nasloop (a plugin package, or a library it called), else nasloop's own line.
+    Python's standard library is never it. The traceback of an exception that crossed a process pool arrives
+    as text in the chain of causes, and is read from there."""
     frames: list[tuple[str, int, str]] = []
     seen: BaseException | None = exc
     while seen is not None:
@@ -81,7 +83,19 @@ def _raised_at(exc: BaseException) -> tuple[str, int, str] | None:
         if type(seen).__name__ == "_RemoteTraceback":
             frames += [(f, int(n), name) for f, n, name in _FRAME.findall(str(seen))]
         seen = seen.__cause__ or seen.__context__
-    library = tuple(path for key in ("stdlib", "platstdlib", "purelib", "platlib")
-                    if (path := sysconfig.get_paths().get(key)))
-    own = [f for f in frames if not f[0].startswith(library)]
-    return (own or frames or [None])[-1]
+    paths = sysconfig.get_paths()
+    stdlib = {os.path.realpath(paths[k]) for k in ("stdlib", "platstdlib") if paths.get(k)}
+    packages = {os.path.realpath(paths[k]) for k in ("purelib", "platlib") if paths.get(k)}
+    nasloop = os.path.realpath(Path(__file__).resolve().parents[1])
+
+    def under(filename: str, folders: set[str]) -> bool:
+        real = os.path.realpath(filename)
+        return any(real == f or real.startswith(f + os.sep) for f in folders)
+
+    def installed(filename: str) -> bool:
+        return under(filename, packages) or f"{os.sep}site-packages{os.sep}" in filename or \
+            f"{os.sep}dist-packages{os.sep}" in filename
+
+    outside = [f for f in frames if (installed(f[0]) or not under(f[0], stdlib)) and not under(f[0], {nasloop})]
+    users = [f for f in outside if not installed(f[0])]
+    return (users or outside or frames or [None])[-1]

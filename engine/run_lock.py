@@ -4,7 +4,8 @@ Two ``nasloop search --resume DIR`` started at once would both ask the stored st
 the next trials and evaluate the same architectures twice. The search holds an exclusive
 ``flock`` on ``DIR/nasloop.lock`` for as long as it writes: the kernel drops it when the process
 ends, however it ends, so a ``kill -9`` never leaves a stale lock behind. Readers (``show``,
-``export``) take no lock; they open the store read-only.
+``export``) open the store read-only; ``show`` probes the lock for an instant to tell a running search from
+a killed one.
 """
 from __future__ import annotations
 
@@ -29,6 +30,23 @@ def _holder(fd: int) -> str:
     return ""
 
 
+WRITER_PATIENCE = 0.25
+"""Seconds a writer retries a held lock before refusing: a reader's probe (``show``) holds it for microseconds,
+a search for its whole length."""
+
+
+def _lock_with_patience(fd: int) -> None:
+    deadline = time.monotonic() + WRITER_PATIENCE
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class RunLock:
     """Held while a search writes ``run_dir``; a second writer fails in one line naming the holder."""
 
@@ -40,7 +58,7 @@ class RunLock:
     def __enter__(self) -> "RunLock":
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock_with_patience(fd)
         except OSError as exc:
             if exc.errno not in (errno.EAGAIN, errno.EACCES):
                 os.close(fd)
@@ -66,18 +84,21 @@ class RunLock:
 
 
 def is_being_searched(run_dir: str | Path) -> bool:
-    """Whether the process whose pid the lock file holds is alive (a run marked running whose process was
-    killed is not). Takes no lock: a reader must never make a starting writer's non-blocking lock fail."""
+    """Whether a live process holds ``run_dir``'s lock (a run marked running whose process was killed is not).
+
+    Probes with a shared lock for an instant and creates nothing; a writer starting in that instant retries
+    (see :data:`WRITER_PATIENCE`), so a reader never makes it fail.
+    """
     try:
-        text = (Path(run_dir) / LOCK_NAME).read_text(encoding="ascii", errors="replace").strip()
+        fd = os.open(Path(run_dir) / LOCK_NAME, os.O_RDONLY)
     except OSError:
         return False  # no lock file: no search ever held it
-    if not text.isdigit():
-        return False  # emptied by a writer that finished
     try:
-        os.kill(int(text), 0)
-    except (ProcessLookupError, OverflowError):  # gone, or a number no pid can be
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
         return False
-    except PermissionError:
-        return True  # another user's live process
-    return True
+    finally:
+        os.close(fd)

@@ -70,6 +70,8 @@ class ZeroCostPredictor(Predictor):
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         s = self._scores(archs)
-        floor = np.min(s[np.isfinite(s)], initial=0.0) - 1.0
-        mean = self._slope * np.where(np.isfinite(s), s, floor) + self._intercept
+        finite = np.isfinite(s)
+        mean = self._slope * np.where(finite, s, 0.0) + self._intercept
+        # undefined scores rank last whichever way the proxy is read: below the lowest prediction
+        mean[~finite] = np.min(mean[finite], initial=self._intercept) - abs(self._slope)
         return mean, np.zeros(len(mean))

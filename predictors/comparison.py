@@ -92,7 +92,8 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
         evaluate_predictors(list(predictors), list(train_sizes), list(seeds), space=grid["space"],
                             dataset=grid["dataset"], data_dir=data_dir, metric=grid["metric"],
                             fidelity=grid["fidelity"],
-                            predictor_options=options_per_predictor(list(predictors), grid["predictor_options"]),
+                            predictor_options=options_per_predictor(list(predictors), grid["predictor_options"],
+                                                                    waiting=True),
                             space_options=grid["space_options"], on_result=keep, skip=done)
     finally:
         for log in logs:

@@ -47,14 +47,15 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
             raise ConfigError(f"seed {s!r} must be an integer >= 0")
 
 
-def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
+                          waiting: bool = False) -> dict[str, dict[str, Any]]:
     """Each predictor's options from ``--predictor-opt`` pairs: ``KEY`` goes to every predictor, ``NAME.KEY``
-    only to predictor NAME (``flan.ensemble=2`` beside ``gp``, which has no such option). An option for a
-    predictor that exists but is not among ``predictors`` waits for it: a study's stored options name
-    predictors that a later call, adding another one, does not list."""
+    only to predictor NAME (``flan.ensemble=2`` beside ``gp``, which has no such option). With ``waiting``, an
+    option for a predictor not among ``predictors`` waits for it (a study's stored options name predictors a
+    later call, adding another one, does not list); without, it is refused, since nothing would read it."""
     chosen: dict[str, dict[str, Any]] = {name: {} for name in predictors}
     for key, value in options.items():
-        name, dot, option = str(key).rpartition(".")
+        name, dot, option = str(key).partition(".")
         if not dot:
             for each in chosen.values():
                 each[key] = value
@@ -63,6 +64,9 @@ def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any])
         elif name not in PREDICTORS or not option:
             raise ConfigError(f"--predictor-opt {key}: '{name}' is not a predictor ({', '.join(PREDICTORS.names())})"
                               "; write NAME.KEY=VALUE with one of them")
+        elif not waiting:
+            raise ConfigError(f"--predictor-opt {key} is for predictor '{name}', which is not evaluated here "
+                              f"({', '.join(predictors)}); add it or drop the option")
     return chosen
 
 

@@ -145,6 +145,27 @@ def test_refusals_give_advice_that_fits_the_space(tmp_path, capsys, argv, fragme
 
 
 
+def test_a_crash_in_an_installed_plugin_package_names_its_line_not_nasloops(tmp_path, data_dir):
+    import os
+    import subprocess
+    import sys
+
+    packages = tmp_path / "lib" / "site-packages"
+    packages.mkdir(parents=True)
+    (packages / "crashy_package.py").write_text("from nasloop.engine.registry import register_strategy\n"
+                                                "from nasloop.strategies.random_search import RandomSearch\n\n\n"
+                                                "@register_strategy('crashy-package')\n"
+                                                "class Crashy(RandomSearch):\n"
+                                                "    def ask(self, n):\n"
+                                                "        return {}['missing']\n")
+    env = dict(os.environ, NASLOOP_DATA=str(data_dir), PYTHONPATH=str(packages))
+    out = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "--plugin", "crashy_package", "search",
+                          "--strategy", "crashy-package", "--budget", "4", "--run-dir", str(tmp_path / "run")],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1 and f"unexpected KeyError in {packages / 'crashy_package.py'}:8 (ask)" in out.stderr
+    Path(re.search(r"the traceback is in (\S+);", out.stderr).group(1)).unlink()
+
+
 def test_a_crash_in_a_study_worker_names_the_plugin_line(tmp_path, data_dir):
     """Runs of a study execute in a process pool: the exception arrives re-raised by the pool, and the line
     still points at the plugin, not at concurrent/futures."""

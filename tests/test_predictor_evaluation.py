@@ -77,7 +77,9 @@ def test_bad_requests_fail_in_one_line_before_any_fit(data_dir, call, error, pro
 def test_an_option_is_given_to_every_predictor_or_to_the_one_it_names():
     chosen = options_per_predictor(["flan", "gp"], {"seed_like": 1, "flan.ensemble": 2, "gp.max_iter": 5})
     assert chosen == {"flan": {"seed_like": 1, "ensemble": 2}, "gp": {"seed_like": 1, "max_iter": 5}}
-    assert options_per_predictor(["gp"], {"zero-cost.proxy": "flops"}) == {"gp": {}}  # waits for zero-cost
+    assert options_per_predictor(["gp"], {"zero-cost.proxy": "flops"}, waiting=True) == {"gp": {}}  # a study
+    with pytest.raises(ConfigError, match="is for predictor 'zero-cost', which is not evaluated here"):
+        options_per_predictor(["gp"], {"zero-cost.proxy": "flops"})
     from nasloop.engine.cli_parser import _key_value
     assert _key_value("zero-cost.max-iter=3") == ("zero-cost.max_iter", 3)  # the name keeps its hyphen
     with pytest.raises(ConfigError, match=r"--predictor-opt flann.x: 'flann' is not a predictor \(blend, "):

@@ -46,6 +46,12 @@ def test_zero_cost_fit_reverses_the_proxy_only_on_significant_evidence(split, nb
     clear = -np.linspace(1.0, 8.0, len(cells))  # -latency, falling as size rises: tau -1, p < 0.001
     mean, _ = predictor.fit(cells, clear).predict(test_x)
     assert stats.kendalltau(before, mean).statistic == pytest.approx(-1.0)
+    # a cell whose score is undefined ranks last however the proxy is read
+    position = ZeroCostPredictor(space, scorer=lambda archs: np.array([np.nan if a == cells[0] else
+                                                                      float(cells.index(a)) for a in archs]))
+    for target, sign in ((clear, -1.0), (-clear, 1.0)):  # read reversed, then as it is
+        mean, _ = position.fit(cells[1:], target[1:]).predict(cells)
+        assert np.sign(position._slope) == sign and np.argmin(mean) == 0
 
 
 def test_params_and_flops_are_proxies_of_every_cell(split, nb201_context):
