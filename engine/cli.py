@@ -170,8 +170,12 @@ def _cmd_import(args: argparse.Namespace) -> None:
     else:  # a family of spaces (nds): the files say which member they belong to
         name = benchmark_of_group(args.space, args.files)
     if name is None:
+        from .assemble import tabulated_spaces
+
         raise ConfigError(f"search space '{args.space}' has no benchmark table to import; spaces with one: "
-                          f"{', '.join(n for n in BENCHMARKS.names())}")
+                          f"{', '.join(tabulated_spaces())}")
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise ConfigError(f"--out {args.out} is a file; give the folder to write the table in")
     out_dir = args.out or Path(os.environ.get(ENV_VAR) or user_cache_dir())
     table, found = import_benchmark_files(name, args.files)
     for path, what in found:

@@ -60,10 +60,12 @@ def _corrupt_files(folder: Path, csv_text: str, raw_gz: bytes) -> dict[str, tupl
     add("cost_info_not_dict.pickle", pickle.dumps({arch: {"cifar10-valid": {"eval_acc1es": [90.0] * 200,
                                                                             "cost_info": [1.0]}}}), "cifar10-valid")
     add("table.json", "{}", "not a format of the nb201 benchmark")
+    add("repeated_cell.csv", "".join(lines[:20]) + lines[5], "line 21 repeats the cell of line 6")
     return files
 
 
-CORRUPT = ["truncated.csv.gz", "missing_column.csv", "bad_arch.csv", "too_few_rows.csv", "random.npz",
+CORRUPT = ["repeated_cell.csv", "truncated.csv.gz", "missing_column.csv", "bad_arch.csv", "too_few_rows.csv",
+           "random.npz",
            "npy_in_disguise.npz", "not_a_dict.pickle", "garbage.pickle", "truncated.pickle", "bad_key.pickle",
            "record_not_dict.pickle", "curve_not_numbers.pickle", "cost_info_not_dict.pickle", "table.json"]
 
@@ -103,3 +105,36 @@ def test_table_from_another_format_version_is_refused(tmp_path, csv_table):
         Table.load(path)
     one_line(str(err.value), path, "not a readable nasloop table")
     assert os.path.getsize(path) > 0
+
+
+def test_a_table_whose_cells_column_was_edited_is_refused(tmp_path, csv_table):
+    """NB201 rows are read by cell code: a cells column out of order (or holding op 9) would answer every lookup
+    with another cell's numbers, or fail deep inside a predictor."""
+    columns = dict(csv_table.columns)
+    columns["cells"] = columns["cells"].copy()
+    columns["cells"][[0, 1]] = columns["cells"][[1, 0]]
+    Table(columns, dict(csv_table.meta)).save(tmp_path / TABLE_FILE)
+    with pytest.raises(DataError) as err:
+        NB201Benchmark(tmp_path).check("cifar10")
+    one_line(str(err.value), "cells column is not NB201's 15,625 cells in order", "import")
+
+
+def test_a_file_of_no_architectures_is_refused_and_a_good_table_stays(tmp_path, data_dir, capsys):
+    import gzip
+
+    from nasloop.engine import cli
+
+    assert cli.main(["data", "import", "--space", "tnb101-micro", str(data_dir / "transnas101_val.json.gz"),
+                     "--out", str(tmp_path)]) == 0
+    good = (tmp_path / "tnb101-micro.npz").read_bytes()
+    empty = tmp_path / "empty.json.gz"
+    empty.write_bytes(gzip.compress(b'{"micro": {"class_scene": {}}}'))
+    deep = tmp_path / "deep.json.gz"
+    deep.write_bytes(gzip.compress(b'{"micro": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"))
+    capsys.readouterr()
+    for bad, fragment in ((empty, "holds no architectures of this benchmark; nothing was written"),
+                          (deep, "cannot read")):
+        assert cli.main(["data", "import", "--space", "tnb101-micro", str(bad), "--out", str(tmp_path)]) == 2
+        one_line(capsys.readouterr().err.rstrip("\n"), bad.name, fragment)
+    assert (tmp_path / "tnb101-micro.npz").read_bytes() == good
+    assert not list(tmp_path.glob("*.partial"))

@@ -28,7 +28,7 @@ def read_suite_zero(path: str, mtime: float) -> dict:
     try:
         with gzip.open(path, "rt") as fh:
             data = json.load(fh)
-    except (OSError, EOFError, zlib.error, ValueError) as exc:
+    except (OSError, EOFError, zlib.error, ValueError, RecursionError) as exc:  # nesting no benchmark has
         raise DataError(f"{path} is corrupt or truncated ({type(exc).__name__}: {exc}); "
                         f"replace it with a fresh copy ({HOW_TO_GET})") from None
     if not isinstance(data, dict):

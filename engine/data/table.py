@@ -8,6 +8,8 @@ record saying where the numbers came from. Columns are named ``<dataset>@<fideli
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import zipfile
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -72,15 +74,25 @@ class Table:
         return len(next(iter(self.columns.values()))) if self.columns else 0
 
     def save(self, path: str | Path) -> Path:
+        """Write the table whole or not at all: to a temporary file of its own (two imports into one folder do
+        not share one), renamed into place. A table of no architectures is refused, not written over a good one."""
         path = Path(path)
+        if len(self) == 0:
+            raise DataError(f"{self.meta.get('source', 'the file')} holds no architectures of this benchmark; "
+                            f"nothing was written to {path}: check that it is the benchmark's full file")
         meta = dict(self.meta, format_version=FORMAT_VERSION)
-        tmp = path.with_name(path.name + ".tmp")
+        if path.is_dir():
+            raise DataError(f"cannot write the table {path}: it is a folder; choose another --out")
+        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as fh:
+            handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+            with os.fdopen(handle, "wb") as fh:
                 np.savez_compressed(fh, __meta__=np.array(json.dumps(meta)), **self.columns)
-            tmp.replace(path)  # never leave a half-written table behind
+            os.replace(tmp, path)  # never leave a half-written table behind
         except OSError as exc:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             raise DataError(f"cannot write the table {path} ({exc.strerror or exc}); "
                             "choose a writable folder with --out") from None
         return path

@@ -22,7 +22,8 @@ from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from .cell import SPEC, Cell, cell_code
 from .hardware import find_hardware_file, load_hardware
 from ..suite_zero_csv import ProxyFile, stored_proxies
-from .importers import CSV_FILE, DATASETS, import_csv, import_naslib_pickle, looks_like_naslib_nb201, merge, recognise
+from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
+                        looks_like_naslib_nb201, merge, recognise)
 
 TABLE_FILE = "nb201.npz"
 HOW_TO_GET = (f"get {CSV_FILE} (see the README's 'Data' section) or a NASLib nb201 pickle, then run "
@@ -49,7 +50,12 @@ SUITE_ZERO = ProxyFile("nb201_zc_proxies.csv.gz", "arch_str", (("cifar10", "_cif
 
 def _read(path: Path) -> Table:
     if path.name.endswith(".npz"):
-        return Table.load(path)
+        table = Table.load(path)
+        cells = table.columns.get("cells")
+        if cells is None or not np.array_equal(cells, cells_in_code_order()):  # rows are read by cell code
+            raise DataError(f"{path}: its cells column is not NB201's 15,625 cells in order; the file is damaged "
+                            f"or edited: import {CSV_FILE} again")
+        return table
     if recognise(path, head_text(path)):
         return import_csv(path)
     if is_pickle(path):

@@ -94,8 +94,11 @@ def import_csv(path: str | Path) -> Table:
     values = {f: np.full(n, np.nan) for f in fields}
     zen = {d: np.full(n, np.nan, dtype=np.float32) for d in _CSV_ZEN}
     space = NB201Space()
+    first_line = np.zeros(n, dtype=np.int64)  # where each cell was read: a second row for it is refused
     try:
-        with gzip.open(path, "rt", newline="") if str(path).endswith(".gz") else open(path, newline="") as fh:
+        with open(path, "rb") as raw:
+            zipped = raw.read(2) == b"\x1f\x8b"  # by content: a renamed file reads the same
+        with gzip.open(path, "rt", newline="") if zipped else open(path, newline="") as fh:
             reader = csv.DictReader(fh)
             missing = {"index", "arch_str"} | {f[3] for f in fields} | set(_CSV_ZEN.values())
             missing -= set(reader.fieldnames or ())
@@ -104,6 +107,10 @@ def import_csv(path: str | Path) -> Table:
             for line, row in enumerate(reader, start=2):
                 try:
                     code = cell_code(space.parse(row["arch_str"]))
+                    if first_line[code]:
+                        raise DataError(f"{path} line {line} repeats the cell of line {first_line[code]}; the file "
+                                        "is damaged or edited: fetch it again")
+                    first_line[code] = line
                     index[code] = int(row["index"])
                     for f in fields:
                         values[f][code] = float(row[f[3]])
