@@ -28,6 +28,23 @@ from .export import export_trials, print_json
 from .store import RunStore
 
 
+def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> None:
+    """A flag such as --trial-timeout sets an option of one plugin; given with another (the default executor),
+    say which plugin takes it rather than the option's inner name."""
+    registry = {"evaluator": EVALUATORS, "executor": EXECUTORS}.get(kind)
+    if registry is None or not shorthand:
+        return
+    from .options import option_names
+
+    chosen = name or SearchConfig.__dataclass_fields__[kind].default
+    takes = option_names(registry.get(chosen))
+    for flag, option in shorthand.items():
+        if option not in takes:
+            able = [n for n in registry.names() if option in option_names(registry.get(n))]
+            raise ConfigError(f"--{flag.replace('_', '-')} is an option of --{kind} {' or '.join(able) or 'none'}, "
+                              f"not of '{chosen}'; add --{kind} {able[0] if able else '...'}")
+
+
 def _search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
     if args.config:
@@ -47,8 +64,10 @@ def _search_config(args: argparse.Namespace) -> SearchConfig:
             continue
         options = dict(options)
         options.update(getattr(args, f"{kind}_opt"))
-        options.update({option: getattr(args, flag) for flag, (owner, option) in SHORTHAND_FLAGS.items()
-                        if owner == kind and getattr(args, flag) is not None})
+        shorthand = {flag: option for flag, (owner, option) in SHORTHAND_FLAGS.items()
+                     if owner == kind and getattr(args, flag) is not None}
+        _check_shorthand(kind, data.get(kind), shorthand)
+        options.update({option: getattr(args, flag) for flag, option in shorthand.items()})
         if options:
             data[f"{kind}_options"] = options
     return SearchConfig.from_mapping(data, source=str(args.config) if args.config else "flags")
@@ -236,6 +255,10 @@ def _cmd_train(args: argparse.Namespace) -> None:
     from .config import route_options
     from .evaluators.train import TrainingEvaluator
 
+    flagged = next((k for k in ("epochs", "device", "seed", "dataset", "data_dir") if k in dict(args.train_opt)), None)
+    if flagged:  # the command's own flags set these
+        raise ConfigError(f"--train-opt {flagged} is set by nasloop train's own flag; give "
+                          f"--{flagged.replace('_', '-')} instead")
     train_options, space_options = route_options(dict(args.train_opt), TrainingEvaluator,
                                                  SEARCH_SPACES.get(args.space))
     args.space_opt = [*space_options.items(), *args.space_opt]  # the older --train-opt channels=8 still works

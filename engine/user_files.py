@@ -47,7 +47,7 @@ def read_user_text(path: str | Path, what: str) -> str:
     if len(data) > MAX_TEXT_BYTES:
         raise ConfigError(f"{what} {path} is over {MAX_TEXT_BYTES >> 20} MB; is it the right file?")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark (Windows editors write one) is not part of the text
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{what} {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                           "save it as UTF-8") from None

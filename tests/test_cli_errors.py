@@ -77,7 +77,14 @@ CASES = {
     "predictor for a classic strategy": (["search", "--strategy", "random", "--predictor", "gp", "--budget", "5",
                                           "--run-dir", "r"], ["strategy 'random' uses no predictor", "bananas"]),
     "ray flag for the in-process executor": (["search", "--workers", "2", "--budget", "5", "--run-dir", "r"],
-                                             ["executor 'inprocess' has no option 'workers'"]),
+                                             ["--workers is an option of --executor ray, not of 'inprocess'; "
+                                              "add --executor ray"]),
+    "train option that has its own flag": (["train", "--arch",
+                                            "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+                                            "--train-opt", "epochs=2"],
+                                           ["--train-opt epochs is set by nasloop train's own flag; give --epochs"]),
+    "trial timeout for the in-process executor": (["search", "--trial-timeout", "5", "--budget", "5", "--run-dir",
+                                                   "r"], ["--trial-timeout is an option of --executor ray"]),
     "resume changing the predictor": (["search", "--resume", "empty", "--predictor", "gp"], ["--resume", "--predictor"]),
     "bad train sizes": (["predictors", "evaluate", "--train-sizes", "8,x"], ["--train-sizes", "comma-separated"]),
     "option with an empty value": (["predictors", "evaluate", "--predictor-opt", "pretrained="],
@@ -246,3 +253,12 @@ def test_a_key_written_twice_is_refused_and_merge_keys_still_override():
     for twice in ("{1: a, 0x1: b}", "{yes: a, true: b}", "{~: a, null: b}", "{4e6: a, 4000000.0: b}"):
         with pytest.raises(ConfigError, match="is given twice"):  # written differently, one key
             load_yaml_text(twice, "c")
+
+
+def test_a_byte_order_mark_is_not_part_of_a_users_text(tmp_path):
+    """Windows editors start UTF-8 files with a BOM; an architecture list must not read it as part of line 1."""
+    from nasloop.engine.user_files import read_user_text
+
+    path = tmp_path / "archs.txt"
+    path.write_bytes(b"\xef\xbb\xbf|none~0|+|none~0|none~1|+|none~0|none~1|none~2|\r\n")
+    assert read_user_text(path, "--archs-file").splitlines() == ["|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"]

@@ -83,6 +83,21 @@ def test_interrupted_training_resumes_from_the_last_finished_epoch(data_dir, tmp
     with pytest.raises(DataError) as exc:
         evaluator.train(arch)
     assert str(checkpoint) in str(exc.value) and "\n" not in str(exc.value)
+    witness = checkpoint.parent / "ran"
+    torch.save({"epoch": _Exploit(str(witness))}, checkpoint)  # a checkpoint from outside that would run code
+    with pytest.raises(DataError, match=r"holds objects other than weights, which are not loaded\); delete it") as exc:
+        evaluator.train(arch)
+    assert "weights_only" not in str(exc.value) and not witness.exists()
+
+
+class _Exploit:
+    """Unpickled unsafely, it would create a file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
 
 
 def write_image_folder(root: Path, images: np.ndarray, labels: np.ndarray, train: int, val: int) -> None:

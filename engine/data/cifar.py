@@ -44,7 +44,8 @@ IMAGE_SHAPE = (32, 32, 3)
 _BATCHES = {"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)}
 
 HOW_TO_GET = (f"put the official '{FOLDER}' folder or '{ARCHIVE}' ({URL}) in --data-dir, $NASLOOP_DATA "
-              f"or {user_cache_dir()} (or pass download=True / --download), or use the subset '{SUBSET}'")
+              f"or {user_cache_dir()} (or pass --evaluator-opt download=true; download=True in Python), or use "
+              f"the subset '{SUBSET}'")
 
 
 @dataclass(frozen=True)

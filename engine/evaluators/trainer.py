@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import pickle
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -315,7 +316,11 @@ class Trainer:
                 torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
         except DataError:
             raise
-        except (RuntimeError, KeyError, EOFError, OSError, ValueError, TypeError) as exc:
-            raise DataError(f"checkpoint {path} is unreadable ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
-                            "delete it to retrain this trial from scratch") from None
+        except (RuntimeError, KeyError, EOFError, OSError, ValueError, TypeError, pickle.UnpicklingError) as exc:
+            # torch's own advice for a file holding other objects (weights_only=False) would run code from it
+            reason = ("it holds objects other than weights, which are not loaded"
+                      if isinstance(exc, pickle.UnpicklingError)
+                      else f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            raise DataError(f"checkpoint {path} is unreadable ({reason}); delete it to retrain this trial from "
+                            "scratch") from None
         return int(state["epoch"]), [float(x) for x in state["losses"]]
