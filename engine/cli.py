@@ -143,7 +143,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
             ("status", f"{summary['status']}: {summary['stop_reason'] or ''}"),
             ("evaluations", f"{summary['evaluations']} of {summary['budget']['queries'] or '∞'}"
                             f" ({summary['duplicates_answered']} repeats answered from the store,"
-                            f" {summary['failed']} failed)"),
+                            f" {summary['failed']} failed"
+                            + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
             ("evaluation cost", f"{summary['budget']['seconds_used']:.0f} s"
                                 + (f" ({summary['budget']['seconds_estimated']} of the costs estimated: "
                                    "the table has no measured training time)"
@@ -261,6 +262,9 @@ def _cmd_train(args: argparse.Namespace) -> None:
                           f"--{flagged.replace('_', '-')} instead")
     train_options, space_options = route_options(dict(args.train_opt), TrainingEvaluator,
                                                  SEARCH_SPACES.get(args.space))
+    clash = sorted(set(space_options) & set(dict(args.space_opt)))
+    if clash:
+        raise ConfigError(f"{clash[0]} is given by both --train-opt and --space-opt; give it once, as --space-opt")
     args.space_opt = [*space_options.items(), *args.space_opt]  # the older --train-opt channels=8 still works
     space = command_space(args)
     arch = space.parse(args.arch)

@@ -167,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write a run's evaluations to CSV or JSON")
     export.add_argument("run_dir", type=Path)
     export.add_argument("output", type=Path, help="file name ending in .csv or .json")
-    export.add_argument("--all", action="store_true", help="include proposals answered from the store")
+    export.add_argument("--all", action="store_true",
+                        help="also the rows of proposals that repeated an evaluation still running (repeats of "
+                             "finished ones are only counted: duplicates_answered)")
     export.add_argument("--pareto", action="store_true",
                         help="only the Pareto front of a run with several objectives (--objectives)")
 

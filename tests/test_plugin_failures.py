@@ -207,3 +207,30 @@ def test_exit_called_by_a_plugin_mid_search_is_one_line_and_recorded(tmp_path, c
     assert "unexpected SystemExit in " in error and "(ask): exit(3) was called, which ends nasloop" in error
     Path(re.search(r"the traceback is in (\S+);", error).group(1)).unlink()
     assert summarize(tmp_path / "run")["stop_reason"].startswith("exit(3) was called; continue with")
+
+
+def test_a_run_stopped_mid_evaluation_shows_what_did_not_finish(tmp_path, capsys, data_dir):
+    from nasloop.engine.evaluators.tabular import TabularEvaluator
+    from nasloop.engine.registry import register_evaluator
+
+    @register_evaluator("failing-interrupted")
+    class Interrupted(TabularEvaluator):
+        """A table lookup the user interrupts (Ctrl-C) on its third call."""
+
+        instant = False  # asked and answered in separate writes, as a training is
+        calls = 0
+
+        def evaluate(self, arch, fidelity=None):
+            type(self).calls += 1
+            if type(self).calls == 3:
+                raise KeyboardInterrupt
+            return super().evaluate(arch, fidelity)
+
+    run = tmp_path / "run"
+    argv = ["search", "--evaluator", "failing-interrupted", "--strategy", "random", "--budget", "6",
+            "--data-dir", str(data_dir), "--run-dir", str(run)]
+    assert cli.main(argv) == 130
+    capsys.readouterr()
+    assert cli.main(["show", str(run)]) == 0
+    shown = capsys.readouterr().out
+    assert "interrupted" in shown and "1 not finished" in shown
