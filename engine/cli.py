@@ -37,7 +37,10 @@ def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> 
     from .options import option_names
 
     chosen = name or SearchConfig.__dataclass_fields__[kind].default
-    takes = option_names(registry.get(chosen))
+    try:
+        takes = option_names(registry.get(chosen))
+    except (NasloopError, TypeError):  # a plugin the config's own plugins list registers, or no name at all:
+        return                         # building the run reports it, after loading them
     for flag, option in shorthand.items():
         if option not in takes:
             able = [n for n in registry.names() if option in option_names(registry.get(n))]

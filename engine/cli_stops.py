@@ -73,9 +73,9 @@ _FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 
 def _raised_at(exc: BaseException) -> tuple[str, int, str] | None:
     """Where to look first: the innermost frame in a user's own file (a ``--plugin`` script), else in an
-    installed package other than nasloop (a plugin package, or a library it called), else nasloop's own line.
-    Python's standard library is never it. The traceback of an exception that crossed a process pool arrives
-    as text in the chain of causes, and is read from there."""
+    installed package other than nasloop (a plugin package, or a library it called), else nasloop's own line;
+    Python's standard library only when nothing else is on the stack. The traceback of an exception that
+    crossed a process pool arrives as text in the chain of causes, and is read from there."""
     frames: list[tuple[str, int, str]] = []
     seen: BaseException | None = exc
     while seen is not None:
@@ -98,4 +98,5 @@ def _raised_at(exc: BaseException) -> tuple[str, int, str] | None:
 
     outside = [f for f in frames if (installed(f[0]) or not under(f[0], stdlib)) and not under(f[0], {nasloop})]
     users = [f for f in outside if not installed(f[0])]
-    return (users or outside or frames or [None])[-1]
+    ours = [f for f in frames if under(f[0], {nasloop})]
+    return (users or outside or ours or frames or [None])[-1]

@@ -220,8 +220,9 @@ def started_in(stored: SearchConfig, run_dir: str | Path) -> str | None:
 
     The run folder's path as stored says where it lay in its project (``runs/demo``). If that path under the
     recorded folder is the very folder being resumed (however it is named: a symlink, from inside it), the
-    recorded folder stands; else, if the folder being resumed ends with that path, what lies above it is the
-    project's copy; else (the run folder alone was moved) the recorded folder stands.
+    recorded folder stands; else, if the folder being resumed ends with that path and the original run is still
+    in place (a copy) or its project is gone (a move), what lies above it is the project now; else (the run
+    folder alone was moved) the recorded folder stands.
     """
     recorded, where = stored.workdir, os.path.abspath(run_dir)
     if recorded is None or stored.run_dir is None:
@@ -235,7 +236,9 @@ def started_in(stored: SearchConfig, run_dir: str | Path) -> str | None:
     parts = Path(inside).parts
     if Path(where).parts[-len(parts):] == parts:
         copy = str(Path(where).parents[len(parts) - 1])
-        if os.path.isdir(copy):
+        # a copy (the original run is still in place) or a move of the whole project (its folder is gone);
+        # otherwise the run alone left a project that is still there, and reads that project's files
+        if os.path.exists(original) or not os.path.isdir(recorded):
             return copy
     return recorded
 

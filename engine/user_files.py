@@ -7,6 +7,7 @@ finishes). Each is refused here in one line before anything else looks at the da
 """
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from pathlib import Path
@@ -49,7 +50,8 @@ def read_user_text(path: str | Path, what: str) -> str:
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark (Windows editors write one) is not part of the text
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{what} {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+        at = exc.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)  # in the file's bytes
+        raise ConfigError(f"{what} {path} is not UTF-8 text (byte 0x{data[at]:02x} at offset {at}); "
                           "save it as UTF-8") from None
     if "\x00" in text:
         raise ConfigError(f"{what} {path} holds NUL bytes, so it is not a text file; save it as UTF-8 text")

@@ -265,3 +265,6 @@ def test_a_byte_order_mark_is_not_part_of_a_users_text(tmp_path):
     path = tmp_path / "archs.txt"
     path.write_bytes(b"\xef\xbb\xbf|none~0|+|none~0|none~1|+|none~0|none~1|none~2|\r\n")
     assert read_user_text(path, "--archs-file").splitlines() == ["|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"]
+    path.write_bytes(b"\xef\xbb\xbfabc\xe9def")  # Latin-1 after the mark: the offset is the file's own
+    with pytest.raises(Exception, match=r"byte 0xe9 at offset 6"):
+        read_user_text(path, "--archs-file")

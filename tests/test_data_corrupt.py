@@ -137,4 +137,7 @@ def test_a_file_of_no_architectures_is_refused_and_a_good_table_stays(tmp_path, 
         assert cli.main(["data", "import", "--space", "tnb101-micro", str(bad), "--out", str(tmp_path)]) == 2
         one_line(capsys.readouterr().err.rstrip("\n"), bad.name, fragment)
     assert (tmp_path / "tnb101-micro.npz").read_bytes() == good
-    assert not list(tmp_path.glob("*.partial"))
+    assert not list(tmp_path.glob(".*.partial"))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "tnb101-micro.npz").stat().st_mode & 0o777 == 0o666 & ~umask  # readable in a shared folder

@@ -124,6 +124,11 @@ def test_a_resumed_run_reads_its_projects_files_wherever_it_now_lies(tmp_path):
     assert started_in(stored, tmp_path / "copy" / "runs" / "m") == str(tmp_path / "copy")
     (tmp_path / "archive" / "2024" / "m").mkdir(parents=True)  # the run folder moved on its own
     assert started_in(stored, tmp_path / "archive" / "2024" / "m") == str(project)
+    (project / "runs" / "m").rmdir()  # the run moved alone, to a path ending as it began...
+    (tmp_path / "store" / "runs" / "m").mkdir(parents=True)
+    assert started_in(stored, tmp_path / "store" / "runs" / "m") == str(project)  # ...its project still there
+    project.rename(tmp_path / "project-moved")  # the whole project moved: the copy's folder is the project
+    assert started_in(stored, tmp_path / "store" / "runs" / "m") == str(tmp_path / "store")
     outside = SearchConfig(workdir=str(project), run_dir=str(tmp_path / "scratch" / "s"))
     assert started_in(outside, tmp_path / "elsewhere" / "s") == str(project)
     assert started_in(SearchConfig(run_dir="runs/m"), project / "runs" / "m") is None  # runs of older versions

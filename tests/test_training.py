@@ -85,7 +85,8 @@ def test_interrupted_training_resumes_from_the_last_finished_epoch(data_dir, tmp
     assert str(checkpoint) in str(exc.value) and "\n" not in str(exc.value)
     witness = checkpoint.parent / "ran"
     torch.save({"epoch": _Exploit(str(witness))}, checkpoint)  # a checkpoint from outside that would run code
-    with pytest.raises(DataError, match=r"holds objects other than weights, which are not loaded\); delete it") as exc:
+    with pytest.raises(DataError, match=r"damaged or holds objects other than weights, which are not loaded\); "
+                                        r"delete it") as exc:
         evaluator.train(arch)
     assert "weights_only" not in str(exc.value) and not witness.exists()
 

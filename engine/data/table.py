@@ -87,14 +87,18 @@ class Table:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(handle, 0o666 & ~umask)  # as open() would make it: a shared data folder stays readable
             with os.fdopen(handle, "wb") as fh:
                 np.savez_compressed(fh, __meta__=np.array(json.dumps(meta)), **self.columns)
             os.replace(tmp, path)  # never leave a half-written table behind
         except OSError as exc:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
             raise DataError(f"cannot write the table {path} ({exc.strerror or exc}); "
                             "choose a writable folder with --out") from None
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)  # gone once renamed; removed after any failure
         return path
 
     @staticmethod

@@ -316,9 +316,10 @@ class Trainer:
                 torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
         except DataError:
             raise
-        except (RuntimeError, KeyError, EOFError, OSError, ValueError, TypeError, pickle.UnpicklingError) as exc:
+        except (RuntimeError, KeyError, IndexError, EOFError, OSError, ValueError, TypeError,
+                pickle.UnpicklingError) as exc:
             # torch's own advice for a file holding other objects (weights_only=False) would run code from it
-            reason = ("it holds objects other than weights, which are not loaded"
+            reason = ("it is damaged or holds objects other than weights, which are not loaded"
                       if isinstance(exc, pickle.UnpicklingError)
                       else f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
             raise DataError(f"checkpoint {path} is unreadable ({reason}); delete it to retrain this trial from "
