@@ -46,7 +46,8 @@ def _records(path: Path) -> list[Any]:
         opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
         with opener(path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:  # nesting no benchmark has
+    # RecursionError: nesting no benchmark has (a hostile file)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise DataError(f"cannot read {path} as the NB101 JSON ({one_line(exc, 120)}); the file is corrupt or "
                         "truncated, fetch it again") from None
     if not isinstance(data, list) or not data:

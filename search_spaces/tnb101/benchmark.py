@@ -45,7 +45,8 @@ def _json(path: str, mtime: float) -> dict:
     try:
         with gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path, encoding="utf-8") as fh:
             data = json.load(fh)
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:  # nesting no benchmark has
+    # RecursionError: nesting no benchmark has (a hostile file)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise DataError(f"cannot read {path} as the TransNAS-Bench-101 JSON ({one_line(exc, 120)}); the file is "
                         "corrupt or truncated, fetch it again") from None
     if not isinstance(data, dict) or not set(data) & {"micro", "macro"}:
