@@ -141,3 +141,16 @@ def test_a_file_of_no_architectures_is_refused_and_a_good_table_stays(tmp_path, 
     umask = os.umask(0)
     os.umask(umask)
     assert (tmp_path / "tnb101-micro.npz").stat().st_mode & 0o777 == 0o666 & ~umask  # readable in a shared folder
+
+
+def test_a_file_decompressing_past_any_benchmark_is_refused_before_it_fills_memory(tmp_path):
+    import gzip
+
+    from nasloop.engine.data.sniff import content_text
+
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(b" " * 5000))  # 5 kB of blanks behind a 40-byte file: the shape of a bomb
+    assert content_text(bomb) == " " * 5000
+    with pytest.raises(DataError) as err:
+        content_text(bomb, limit=4096)
+    one_line(str(err.value), "bomb.json.gz decompresses to over 4096 bytes", "get the benchmark's file again")

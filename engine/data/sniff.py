@@ -10,7 +10,12 @@ import gzip
 import zlib
 from pathlib import Path
 
+from ..errors import DataError
+
 HEAD_BYTES = 1 << 16
+MAX_TEXT_BYTES = 2 << 30
+"""No benchmark's JSON holds more once decompressed (NB101's 30k table: 12 MB; NDS's largest: hundreds of MB);
+more is a decompression bomb or the wrong file, refused before it fills memory."""
 _GZIP_MAGIC = b"\x1f\x8b"
 _PICKLE_PROTOCOL = 0x80  # protocols 2+ start with PROTO
 
@@ -37,3 +42,18 @@ def is_pickle(path: str | Path) -> bool:
     """Whether the file (gunzipped) starts like a binary pickle."""
     head = head_bytes(path, 2)
     return len(head) == 2 and head[0] == _PICKLE_PROTOCOL and 2 <= head[1] <= 5
+
+
+def content_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
+    """The whole UTF-8 text of a benchmark file, gunzipped when its content is gzip (whatever its name); one
+    line when it decompresses to more than ``limit`` bytes. OSError, EOFError, zlib.error and
+    UnicodeDecodeError reach the caller, which names the benchmark."""
+    with open(path, "rb") as fh:
+        zipped = fh.read(2) == _GZIP_MAGIC
+    with gzip.open(path, "rb") if zipped else open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        size = f"{limit >> 30} GB" if limit >= 1 << 30 else f"{limit} bytes"
+        raise DataError(f"{path} decompresses to over {size}, more than any benchmark file; it is not one (or is "
+                        "a decompression bomb): get the benchmark's file again")
+    return data.decode("utf-8")

@@ -7,7 +7,6 @@ reads it; each space converts NASLib's keys into its own architectures (NB201:
 """
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import zlib
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from ..errors import DataError
 from .paths import find_file
+from .sniff import content_text
 
 ZC_FILE = "zc_proxies_partial.json.gz"
 HOW_TO_GET = ("it is NASLib's naslib/data/zc_nasbench201.json (and siblings) from github.com/automl/NASLib "
@@ -26,8 +26,7 @@ HOW_TO_GET = ("it is NASLib's naslib/data/zc_nasbench201.json (and siblings) fro
 def read_suite_zero(path: str, mtime: float) -> dict:
     """The whole file as {space: {dataset: records}}, read once per file version."""
     try:
-        with gzip.open(path, "rt") as fh:
-            data = json.load(fh)
+        data = json.loads(content_text(path))
     except (OSError, EOFError, zlib.error, ValueError, RecursionError) as exc:  # nesting no benchmark has
         raise DataError(f"{path} is corrupt or truncated ({type(exc).__name__}: {exc}); "
                         f"replace it with a fresh copy ({HOW_TO_GET})") from None

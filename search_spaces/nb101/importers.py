@@ -15,7 +15,6 @@ its cells; no test accuracy. Every record's graph is validated as it is read.
 """
 from __future__ import annotations
 
-import gzip
 import json
 import zlib
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ...engine.data.sniff import content_text
 from ...engine.data.table import Table, column_name
 from ...engine.errors import ArchitectureError, DataError, one_line
 from .graph import MAX_NODES, make_cell
@@ -43,9 +43,7 @@ def recognise_json(head: str) -> str | None:
 
 def _records(path: Path) -> list[Any]:
     try:
-        opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
-        with opener(path, "rt", encoding="utf-8") as fh:
-            data = json.load(fh)
+        data = json.loads(content_text(path))
     # RecursionError: nesting no benchmark has (a hostile file)
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise DataError(f"cannot read {path} as the NB101 JSON ({one_line(exc, 120)}); the file is corrupt or "

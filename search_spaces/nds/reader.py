@@ -13,7 +13,6 @@ not fit the family is named in one line instead of being skipped.
 """
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import zlib
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ...engine.data.sniff import content_text
 from ...engine.data.table import Table, column_name
 from ...engine.errors import ArchitectureError, DataError
 from .arch import canonical_arch, format_arch, from_genotype
@@ -53,10 +53,7 @@ def infer_family(head: str) -> Family | None:
 
 def _records(path: Path) -> list[Any]:
     try:
-        with open(path, "rb") as fh:
-            zipped = fh.read(2) == b"\x1f\x8b"
-        with (gzip.open(path, "rt", encoding="utf-8") if zipped else open(path, encoding="utf-8")) as fh:
-            data = json.load(fh)
+        data = json.loads(content_text(path))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise DataError(f"{path} is not readable NDS JSON ({type(exc).__name__}: {str(exc)[:80]}); "
                         f"replace the file ({HOW_TO_GET})") from None

@@ -9,7 +9,6 @@ lookup is unknown: it is reported as 0 and marked estimated.
 """
 from __future__ import annotations
 
-import gzip
 import json
 import math
 import zlib
@@ -19,7 +18,7 @@ from typing import Callable, ClassVar, Sequence
 
 import numpy as np
 
-from ...engine.data.sniff import head_text
+from ...engine.data.sniff import content_text, head_text
 from ...engine.data.table import Table, row_index
 from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
@@ -43,8 +42,7 @@ PROXIES = ("zen", "synflow", "epe_nas")
 @lru_cache(maxsize=1)
 def _json(path: str, mtime: float) -> dict:
     try:
-        with gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+        data = json.loads(content_text(path))
     # RecursionError: nesting no benchmark has (a hostile file)
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise DataError(f"cannot read {path} as the TransNAS-Bench-101 JSON ({one_line(exc, 120)}); the file is "
