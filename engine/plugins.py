@@ -38,6 +38,9 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         if not path.is_file():
             raise ConfigError(f"plugin file {path} does not exist; give the path of a .py file or a module name")
         name = _module_name(path)
+        beside = str(path.resolve().parent)
+        if beside not in sys.path:  # as for a script run by Python: modules beside the file can be imported
+            sys.path.append(beside)
         module_spec = importlib.util.spec_from_file_location(name, path.resolve())
         if module_spec is None or module_spec.loader is None:
             raise ConfigError(f"plugin {spec} is not a Python file nasloop can import")

@@ -106,3 +106,12 @@ def test_a_plugin_that_exits_while_loading_is_one_line(tmp_path):
     script.write_text("import sys\nsys.exit(3)\n")
     with pytest.raises(ConfigError, match=r"called exit\(3\) while loading; a plugin only defines and registers"):
         load_plugin(str(script))
+
+
+def test_a_plugin_file_imports_a_module_beside_it(tmp_path):
+    from nasloop.engine.plugins import load_plugin
+
+    (tmp_path / "plugin_helpers_beside.py").write_text("WIDTH = 7\n")
+    plugin = tmp_path / "uses_helpers.py"
+    plugin.write_text("from plugin_helpers_beside import WIDTH\n")
+    assert load_plugin(str(plugin)).WIDTH == 7
