@@ -124,9 +124,28 @@ def _report_search(args: argparse.Namespace) -> int:
     summary = _cmd_search(args)
     _print_summary(summary, args.json)
     if summary["status"] != "failed":
+        note = _random_start_note(summary)
+        if note:
+            print(f"nasloop search: note: {note}", file=sys.stderr)
         return 0
     print(f"nasloop search: failed: {summary['stop_reason']}", file=sys.stderr)
     return 1
+
+
+def _random_start_note(summary: dict[str, Any]) -> str | None:
+    """A run no longer than its strategy's random start was random search run for run: say so."""
+    from .options import effective_options
+
+    with RunStore.in_run_dir(summary["run_dir"], readonly=True) as store:
+        config = store.get_meta("config")
+    factory = STRATEGIES.get(config["strategy"])
+    option = factory.random_start
+    start = effective_options(factory, config.get("strategy_options") or {}).get(option) if option else None
+    done = summary["evaluations"]
+    if not isinstance(start, int) or done > start:
+        return None
+    return (f"{config['strategy']} draws its first {start} evaluations at random ({option}), so this {done}-evaluation "
+            f"run was random search; raise --budget above {start} or lower {option}")
 
 
 def _print_summary(summary: dict[str, Any], as_json: bool) -> None:

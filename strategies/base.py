@@ -35,6 +35,9 @@ class Strategy(Configurable, ABC):
     ``Observation.scores`` and takes ``num_objectives`` in its constructor when it needs the count."""
     default_predictor: ClassVar[str | None] = None
     """The predictor a predictor-guided strategy (one whose constructor takes ``predictor``) uses without --predictor."""
+    random_start: ClassVar[str | None] = None
+    """The option counting the evaluations drawn at random before the strategy uses what it has seen: a run no
+    longer than that is random search, which ``nasloop search`` then says."""
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space

@@ -46,6 +46,7 @@ class RegularizedEvolution(Strategy):
     """Aging evolution with tournament selection."""
 
     multi_objective = True
+    random_start = "population_size"
 
     def __init__(self, space: SearchSpace, seed: int = 0, population_size: Annotated[int, Range(2)] = 50,
                  sample_size: PositiveInt = 10, dedup: bool = True,

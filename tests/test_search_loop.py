@@ -231,3 +231,16 @@ def test_local_search_climbs_to_local_optima(tmp_path, data_dir):
     assert optima
     for cell, score in optima:
         assert all(val(n) <= score for n in space.neighbours(cell))
+
+
+def test_a_run_within_evolutions_random_start_is_told_it_was_random_search(tmp_path, data_dir, capsys):
+    from nasloop.engine.cli import main
+
+    base = ["search", "--data-dir", str(data_dir), "--quiet", "--json"]
+    assert main([*base, "--budget", "30", "--run-dir", str(tmp_path / "short")]) == 0
+    assert capsys.readouterr().err == ("nasloop search: note: evolution draws its first 50 evaluations at random "
+                                       "(population_size), so this 30-evaluation run was random search; raise "
+                                       "--budget above 50 or lower population_size\n")
+    assert main([*base, "--budget", "30", "--strategy-opt", "population_size=10", "--run-dir",
+                 str(tmp_path / "evolving")]) == 0
+    assert capsys.readouterr().err == ""
