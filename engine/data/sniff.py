@@ -44,13 +44,17 @@ def is_pickle(path: str | Path) -> bool:
     return len(head) == 2 and head[0] == _PICKLE_PROTOCOL and 2 <= head[1] <= 5
 
 
+def is_gzip(path: str | Path) -> bool:
+    """Whether the file's content is gzip, whatever its name says."""
+    with open(path, "rb") as fh:
+        return fh.read(2) == _GZIP_MAGIC
+
+
 def content_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
     """The whole UTF-8 text of a benchmark file, gunzipped when its content is gzip (whatever its name); one
     line when it decompresses to more than ``limit`` bytes. OSError, EOFError, zlib.error and
     UnicodeDecodeError reach the caller, which names the benchmark."""
-    with open(path, "rb") as fh:
-        zipped = fh.read(2) == _GZIP_MAGIC
-    with gzip.open(path, "rb") if zipped else open(path, "rb") as fh:
+    with gzip.open(path, "rb") if is_gzip(path) else open(path, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
         size = f"{limit >> 30} GB" if limit >= 1 << 30 else f"{limit} bytes"

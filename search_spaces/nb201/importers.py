@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ...engine.data.safe_pickle import load_pickle
+from ...engine.data.sniff import is_gzip
 from ...engine.data.table import Table, column_name
 from ...engine.errors import ArchitectureError, DataError
 from .cell import NUM_CELLS, cell_code
@@ -96,9 +97,7 @@ def import_csv(path: str | Path) -> Table:
     space = NB201Space()
     first_line = np.zeros(n, dtype=np.int64)  # where each cell was read: a second row for it is refused
     try:
-        with open(path, "rb") as raw:
-            zipped = raw.read(2) == b"\x1f\x8b"  # by content: a renamed file reads the same
-        with gzip.open(path, "rt", newline="") if zipped else open(path, newline="") as fh:
+        with gzip.open(path, "rt", newline="") if is_gzip(path) else open(path, newline="") as fh:
             reader = csv.DictReader(fh)
             missing = {"index", "arch_str"} | {f[3] for f in fields} | set(_CSV_ZEN.values())
             missing -= set(reader.fieldnames or ())
