@@ -110,6 +110,8 @@ def _option_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
              run_dir="run"),
         Case("3-image training set", _search(data_dir, "--evaluator", "train", "--evaluator-opt",
                                              f"train_images={int(rng.integers(2, 10))}"), run_dir="run"),
+        Case("epochs given twice", _search(data_dir, "--evaluator", "train", "--epochs", "1", "--evaluator-opt",
+                                           f"epochs={int(rng.integers(2, 50))}"), run_dir="run"),
         Case("unknown --train-opt", ["train", "--arch", NB201_ARCH, "--data-dir", data_dir, "--train-opt",
                                      f"{word}=1"]),
         Case("non-positive network size", ["train", "--arch", NB201_ARCH, "--data-dir", data_dir, "--space-opt",
