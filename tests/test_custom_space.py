@@ -90,6 +90,28 @@ def test_ray_workers_get_the_plugin_file_by_value(tmp_path, data_dir):
     assert '"evaluations": 3' in out.stdout and '"failed": 0' in out.stdout
 
 
+def test_ray_workers_get_the_modules_a_plugin_file_imports_from_beside_it(tmp_path, data_dir):
+    plugins = tmp_path / "plugins"  # not the folder nasloop runs in, so nothing but the driver knows it
+    plugins.mkdir()
+    (plugins / "arch_scores.py").write_text("def score(text):\n    return float(sum(map(ord, text)) % 97)\n")
+    (plugins / "char_score.py").write_text(textwrap.dedent("""
+        from arch_scores import score
+        from nasloop.engine.evaluators.base import Evaluator
+        from nasloop.engine.registry import register_evaluator
+        from nasloop.engine.types import Result
+
+        @register_evaluator("char-score")
+        class CharScore(Evaluator):
+            def evaluate(self, arch, fidelity=None):
+                return Result(metrics={"val_accuracy": score(self.space.format(arch))})
+    """))
+    out = nasloop("--plugin", str(plugins / "char_score.py"), "search", "--evaluator", "char-score", "--budget", "3",
+                  "--executor", "ray", "--workers", "1", "--run-dir", "r", "--quiet", "--json", cwd=tmp_path,
+                  data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    assert '"evaluations": 3' in out.stdout and '"failed": 0' in out.stdout, out.stdout
+
+
 @register_search_space("bare-chain")
 class BareChain(SearchSpace):
     """Sampling and mutation only: no neighbours, no encodings, no networks, no table."""
