@@ -107,6 +107,10 @@ class RunContext:
             return self._file_scorer(space, proxy, found)
         return self._computed(space, proxy)
 
+    def computes(self, space: SearchSpace, proxy: str) -> bool:
+        """Whether :meth:`scorer` builds each new architecture's network to score ``proxy`` (nothing stores it)."""
+        return proxy not in self.stored_proxies(space)
+
     def _computed(self, space: SearchSpace, proxy: str) -> Scorer:
         if not isinstance(space, NetworkSpace):
             stored = self.stored_proxies(space)

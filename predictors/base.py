@@ -90,6 +90,9 @@ class Predictor(Configurable, ABC):
     plugin_kind = "predictor"
     wiring = ("space", "seed", "context")
     epistemic_std: ClassVar[bool] = False
+    builds_networks: bool = False
+    """Whether ranking an architecture it has not seen builds that architecture's network (a zero-cost proxy
+    that nothing stores, tens of milliseconds on a CPU), so a strategy should rank fewer candidates per round."""
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space

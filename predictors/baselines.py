@@ -52,7 +52,9 @@ class ZeroCostPredictor(Predictor):
                  scorer: Scorer | None = None) -> None:
         super().__init__(space, seed)
         self.proxy = proxy
-        self.scorer = scorer if scorer is not None else (context or RunContext()).scorer(space, proxy)
+        context = context or RunContext()
+        self.scorer = scorer if scorer is not None else context.scorer(space, proxy)
+        self.builds_networks = scorer is None and context.computes(space, proxy)
         self._slope, self._intercept = 1.0, 0.0
 
     def _scores(self, archs: Sequence[Arch]) -> np.ndarray:

@@ -59,6 +59,7 @@ class BlendPredictor(Predictor):
             raise ConfigError(f"blend option weights needs one non-negative number per member "
                               f"({len(self._members)}), not all zero; got {weights!r}")
         self._w = w / w.sum()
+        self.builds_networks = any(m.builds_networks for m in self._members)
         self._scales: list[tuple[float, float]] = []  # per member: mean and spread of its training predictions
 
     @staticmethod

@@ -68,6 +68,7 @@ class FeatureSet:
         if missing not in ("impute", "error"):
             raise ConfigError(f"missing must be 'impute' or 'error', got {missing!r}")
         self.space, self.missing = space, missing
+        self.builds_networks = False  # a computed proxy among the sources: each new architecture builds a network
         self.names: list[str] = []
         self._sources: list[Callable[[Sequence[Arch]], np.ndarray]] = []  # one block of columns each
         for name in dict.fromkeys(names):
@@ -104,6 +105,7 @@ class FeatureSet:
                                   f"'proxies' nor a proxy nasloop can read or compute ({exc})") from None
             self._sources.append(lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None])
             self.names.append(name)
+            self.builds_networks |= context.computes(space, name)
 
     def _add_task_proxies(self, task: str, context: RunContext) -> None:
         """The benchmark's stored proxies of another of its tasks, e.g. NB201's ImageNet16-120 ones

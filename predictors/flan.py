@@ -110,6 +110,7 @@ class FlanPredictor(Predictor):
         self.supplementary, self.missing = supplementary, missing
         context = context or RunContext()
         self._supplementary = self._resolve_supplementary(supplementary, context)
+        self.builds_networks = isinstance(self._supplementary, FeatureSet) and self._supplementary.builds_networks
         self.pretrained, self.space_id, self.batch_size = pretrained, space_id, batch_size
         self._start: dict[str, Any] | None = None  # the pretrained file's contents, when fitting starts from it
         # the spaces the one-hot of ``space_id`` names (one more slot: any other space)

@@ -50,6 +50,7 @@ class ForestPredictor(Predictor):
         chosen = default_features(space, context) if features is None else features
         self._features = FeatureSet(space, context, chosen, missing)
         self._floor = np.zeros(len(self._features.names))
+        self.builds_networks = self._features.builds_networks
         self._forest = None
 
     @property

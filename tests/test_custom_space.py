@@ -16,12 +16,15 @@ import pytest
 import torch
 
 from nasloop.engine.config import SearchConfig
+from nasloop.engine.context import RunContext
 from nasloop.engine.errors import ConfigError, UnsupportedError
 from nasloop.engine.plugins import load_plugin
-from nasloop.engine.registry import SEARCH_SPACES, register_search_space
+from nasloop.engine.registry import PREDICTORS, SEARCH_SPACES, register_search_space
+from nasloop.engine.types import Observation
 from nasloop.engine.search import search
 from nasloop.predictors.vocabulary import VOCABULARY
 from nasloop.search_spaces.base import SearchSpace
+from nasloop.strategies.predictor_topk import POOL_SIZE, POOL_SIZE_BUILDING, PredictorTopK
 
 EXAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "custom_space.py")
 SMALL = {"stages": 2}
@@ -110,6 +113,28 @@ def test_ray_workers_get_the_modules_a_plugin_file_imports_from_beside_it(tmp_pa
                   data_dir=data_dir)
     assert out.returncode == 0, out.stderr
     assert '"evaluations": 3' in out.stdout and '"failed": 0' in out.stdout, out.stdout
+
+
+def test_a_predictor_that_builds_networks_to_rank_gets_a_smaller_pool(data_dir):
+    """--predictor zero-cost on this space computes its proxy on every candidate: 5,000 a round took 2.5 minutes."""
+    load_plugin(EXAMPLE)
+    space, context = SEARCH_SPACES.get("macro-cnn")(), RunContext(data_dir=str(data_dir))  # room for 5,000 mutants
+    computing = PREDICTORS.get("zero-cost")(space, context=context, proxy="synflow")
+    reading = PREDICTORS.get("forest")(space, context=context, features=["onehot"])
+    assert computing.builds_networks and not reading.builds_networks
+    assert PREDICTORS.get("forest")(space, context=context, features=["onehot", "params"]).builds_networks
+    assert PREDICTORS.get("blend")(space, context=context, members={"forest": {"features": ["onehot"]},
+                                                                    "zero-cost": {"proxy": "params"}}).builds_networks
+    for predictor, pool in ((computing, POOL_SIZE_BUILDING), (reading, POOL_SIZE)):
+        strategy = PredictorTopK(space, seed=0, predictor=predictor, context=context, num_init=4, batch_size=2,
+                                 warmup=None)
+        first = strategy.ask(4)
+        strategy.tell([Observation(a, float(i)) for i, a in enumerate(first)])
+        ranked = []
+        predict = predictor.predict
+        predictor.predict = lambda archs, predict=predict: (ranked.append(len(archs)), predict(archs))[1]
+        assert len(strategy.ask(2)) == 2
+        assert pool // 2 <= ranked[0] <= pool  # half are mutants of the 4 cells seen, and those repeat
 
 
 @register_search_space("bare-chain")
