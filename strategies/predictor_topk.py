@@ -6,12 +6,14 @@ instead, those an ensemble is least sure of. These measure the choices the predi
 never rank high next to where it matters, so its blind spots there get corrected. On NB201
 (FLAN, 20 seeds) runs that found the optimum within 64 queries went from 10 with random edits to
 19 with the most uncertain ones. A space
-small enough to enumerate (``space.size <= enumerate_limit``; NB201's 15,625 cells) is scored
-whole every round. The enumeration and its hashes are built once and reused. Larger or infinite
-spaces get a pool of ``pool_size`` candidates instead: half random samples, half mutations of the
-best architectures found so far; by default 5,000, or 500 when the predictor builds each new
-candidate's network to rank it (a zero-cost proxy nothing stores: 5,000 took 2.5 minutes a round
-on ``examples/custom_space.py``).
+small enough to enumerate (``space.size <= enumerate_limit``, by default 100,000: NB201's 15,625
+cells) is scored whole every round. The enumeration and its hashes are built once and reused.
+Larger or infinite spaces get a pool of ``pool_size`` candidates instead: half random samples,
+half mutations of the best architectures found so far; by default 5,000. A predictor that builds
+each new candidate's network to rank it (a zero-cost proxy nothing stores) gets a pool of 500 by
+default, also on a space it could enumerate: 5,000 took 2.5 minutes a round on
+``examples/custom_space.py``, and scoring all of NB101 would build 30,001 networks before the
+first guided pick.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
 from .guided import REFIT_MODES, PredictorGuidedStrategy
 
 EXPLORE_BY: tuple[str, ...] = ("auto", "std", "random")
+ENUMERATE_LIMIT = 100_000
 POOL_SIZE = 5000
 POOL_SIZE_BUILDING = 500
 """The default pool when ranking a candidate builds its network (``Predictor.builds_networks``)."""
@@ -59,7 +62,7 @@ class PredictorTopK(PredictorGuidedStrategy):
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
                  context: RunContext | None = None, num_init: NonNegativeInt = 8, batch_size: PositiveInt = 4,
                  refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
-                 explore: NonNegativeFloat = 1, enumerate_limit: NonNegativeInt = 100_000,
+                 explore: NonNegativeFloat = 1, enumerate_limit: NonNegativeInt | None = None,
                  pool_size: PositiveInt | None = None, num_parents: PositiveInt = 10, local: NonNegativeInt = 0,
                  local_parents: PositiveInt = 2, explore_near: bool = True, explore_by: Literal[EXPLORE_BY] = "auto",
                  warmup: bool | str | Sequence[str] | None = "auto", warmup_pool: PositiveInt | None = None) -> None:
@@ -82,7 +85,10 @@ class PredictorTopK(PredictorGuidedStrategy):
 
     @property
     def enumerable(self) -> bool:
-        return enumerable(self.space) and self.space.size <= self.enumerate_limit
+        limit = self.enumerate_limit
+        if limit is None:
+            limit = 0 if self.predictor.builds_networks else ENUMERATE_LIMIT
+        return enumerable(self.space) and self.space.size <= limit
 
     def _rank_round(self, k: int) -> list[Arch]:
         candidates = self._candidates()

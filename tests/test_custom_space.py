@@ -24,6 +24,7 @@ from nasloop.engine.types import Observation
 from nasloop.engine.search import search
 from nasloop.predictors.vocabulary import VOCABULARY
 from nasloop.search_spaces.base import SearchSpace
+from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.predictor_topk import POOL_SIZE, POOL_SIZE_BUILDING, PredictorTopK
 
 EXAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "custom_space.py")
@@ -115,8 +116,14 @@ def test_ray_workers_get_the_modules_a_plugin_file_imports_from_beside_it(tmp_pa
     assert '"evaluations": 3' in out.stdout and '"failed": 0' in out.stdout, out.stdout
 
 
-def test_a_predictor_that_builds_networks_to_rank_gets_a_smaller_pool(data_dir):
-    """--predictor zero-cost on this space computes its proxy on every candidate: 5,000 a round took 2.5 minutes."""
+def test_a_predictor_that_builds_networks_to_rank_gets_a_smaller_pool(data_dir, tmp_path):
+    """--predictor zero-cost on this space computes its proxy on every candidate: 5,000 a round took 2.5 minutes,
+    and on a space it could enumerate it would build every network before its first guided pick."""
+    nb201, bare = NB201Space(), RunContext(data_dir=str(tmp_path))  # no table, so nothing stored
+    for name, options, enumerated in (("zero-cost", {}, False), ("forest", {"features": ["onehot"]}, True)):
+        predictor = PREDICTORS.get(name)(nb201, context=bare, **options)
+        assert PredictorTopK(nb201, predictor=predictor, context=bare).enumerable is enumerated
+        assert PredictorTopK(nb201, predictor=predictor, context=bare, enumerate_limit=20_000).enumerable
     load_plugin(EXAMPLE)
     space, context = SEARCH_SPACES.get("macro-cnn")(), RunContext(data_dir=str(data_dir))  # room for 5,000 mutants
     computing = PREDICTORS.get("zero-cost")(space, context=context, proxy="synflow")
