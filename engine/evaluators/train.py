@@ -92,8 +92,8 @@ class TrainingEvaluator(Evaluator):
         self.epochs, self.batch_size, self.lr, self.momentum = epochs, batch_size, lr, momentum
         self.weight_decay, self.label_smoothing = weight_decay, label_smoothing
         self.warmup_epochs, self.schedule = warmup_epochs, schedule
-        self.train_config = TrainConfig(epochs=epochs or DEFAULT_EPOCHS, batch_size=batch_size, lr=lr, momentum=momentum,
-                                        weight_decay=weight_decay, label_smoothing=label_smoothing,
+        self.train_config = TrainConfig(epochs=epochs or DEFAULT_EPOCHS, batch_size=batch_size, lr=lr,
+                                        momentum=momentum, weight_decay=weight_decay, label_smoothing=label_smoothing,
                                         warmup_epochs=warmup_epochs, schedule=schedule, seed=seed)
         self.val_fraction, self.train_images = val_fraction, train_images
         self.device, self.seed = device, seed
