@@ -4,16 +4,14 @@ A plugin is a Python file or an importable module whose decorators (``@register_
 ``@register_strategy``...) register its classes when it is imported. Installed packages register
 through entry points instead and need nothing here. A search records the plugins it was started
 with, so ``--resume`` loads them again; a Ray executor ships file plugins to its workers by value
-(they cannot import a file that only the driver knows), and with them the modules the file imported
-from its own folder.
+(they cannot import a file that only the driver knows) and puts each file's folder on its workers'
+import path, so a module beside the file imports there as it did in the driver.
 """
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import site
 import sys
-import sysconfig
 from pathlib import Path
 from types import ModuleType
 from typing import Sequence
@@ -22,7 +20,7 @@ from .errors import ConfigError
 from .user_files import path_from
 
 _LOADED: dict[str, ModuleType] = {}
-_FOLDERS: set[Path] = set()  # folders of plugin files: modules imported from them travel with the plugins
+_FOLDERS: list[str] = []  # folders of plugin files, appended to the import path in this process and Ray workers
 
 
 def _module_name(path: Path) -> str:
@@ -43,7 +41,7 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
             raise ConfigError(f"plugin file {path} does not exist; give the path of a .py file or a module name")
         name = _module_name(path)
         beside = str(path.resolve().parent)
-        _FOLDERS.add(Path(beside))
+        _FOLDERS.extend([beside] if beside not in _FOLDERS else [])
         if beside not in sys.path:  # as for a script run by Python: modules beside the file can be imported
             sys.path.append(beside)
         module_spec = importlib.util.spec_from_file_location(name, path.resolve())
@@ -79,19 +77,11 @@ def load_plugins(specs: Sequence[str], folder: str | None = None) -> None:
 
 
 def file_plugin_modules() -> list[ModuleType]:
-    """Modules loaded from files, and the top-level modules imported from those files' folders (a helper
-    beside the plugin): what a distributed executor must ship by value, since its workers know neither."""
-    plugins = [m for m in _LOADED.values() if m.__name__.startswith("nasloop_plugin_")]
-    installed = [Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages(),
-                                             sysconfig.get_paths()["stdlib"], sys.prefix, sys.base_prefix)]
-    nasloop_root = Path(__file__).resolve().parents[1]
-    beside = []
-    for name, module in list(sys.modules.items()):
-        where = getattr(module, "__file__", None)
-        if "." in name or module in plugins or not where:
-            continue
-        where_path = Path(where).resolve()
-        if (any(where_path.is_relative_to(folder) for folder in _FOLDERS)
-                and not any(where_path.is_relative_to(p) for p in (*installed, nasloop_root))):
-            beside.append(module)
-    return plugins + beside
+    """Modules loaded from files: what a distributed executor must ship by value."""
+    return [m for m in _LOADED.values() if m.__name__.startswith("nasloop_plugin_")]
+
+
+def plugin_folders() -> list[str]:
+    """The folders of the plugin files loaded, for workers' import paths: a helper module beside a plugin
+    imports there (lazily, as a namespace package, with state that cannot be pickled) as in the driver."""
+    return list(_FOLDERS)

@@ -89,6 +89,16 @@ def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
                               f"{flag} from: {', '.join(sorted(known))}")
 
 
+def check_fidelity(config: SearchConfig, evaluator: Evaluator) -> None:
+    """A fidelity given twice, as the run's and as the evaluator's option, with different values, fails now
+    (``--epochs 1 --evaluator-opt epochs=3`` trained one epoch without a word)."""
+    option = evaluator.fidelity_option
+    given = config.evaluator_options.get(option) if option else None
+    if config.fidelity is not None and given is not None and given != config.fidelity:
+        raise ConfigError(f"--fidelity (--epochs) {config.fidelity} and --evaluator-opt {option}={given} both set "
+                          f"the {config.evaluator} evaluator's fidelity; give it once")
+
+
 def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:
     """The objectives a run optimises: the configured ones, else the evaluator's default."""
     return config.objective_list() or (Objective(evaluator.objective, evaluator.minimize),)
@@ -169,6 +179,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
     plugins = build_plugins(config)  # every bad name, option or data file fails before anything is created
     check_objective(config, plugins[2])
+    check_fidelity(config, plugins[2])
     if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
         _make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
     _make_folder(run_dir, "--run-dir", "run")

@@ -94,12 +94,24 @@ def test_ray_workers_get_the_plugin_file_by_value(tmp_path, data_dir):
     assert '"evaluations": 3' in out.stdout and '"failed": 0' in out.stdout
 
 
-def test_ray_workers_get_the_modules_a_plugin_file_imports_from_beside_it(tmp_path, data_dir):
+def test_ray_workers_import_the_modules_beside_a_plugin_file(tmp_path, data_dir):
+    """A helper beside the plugin, a folder without __init__.py, an import inside a method: each failed on
+    every Ray worker with 'No module named', though the plugin ran serially."""
     plugins = tmp_path / "plugins"  # not the folder nasloop runs in, so nothing but the driver knows it
-    plugins.mkdir()
-    (plugins / "arch_scores.py").write_text("def score(text):\n    return float(sum(map(ord, text)) % 97)\n")
+    (plugins / "nsscores").mkdir(parents=True)
+    (plugins / "arch_scores.py").write_text(textwrap.dedent("""
+        import threading
+        _LOCK = threading.Lock()  # module state that cannot be pickled: workers must import this module
+
+        def score(text):
+            with _LOCK:
+                return float(sum(map(ord, text)) % 97)
+    """))
+    (plugins / "nsscores" / "calc.py").write_text("def offset():\n    return 1.0\n")
+    (plugins / "lazy_bonus.py").write_text("def bonus():\n    return 0.5\n")
     (plugins / "char_score.py").write_text(textwrap.dedent("""
         from arch_scores import score
+        from nsscores.calc import offset
         from nasloop.engine.evaluators.base import Evaluator
         from nasloop.engine.registry import register_evaluator
         from nasloop.engine.types import Result
@@ -107,7 +119,8 @@ def test_ray_workers_get_the_modules_a_plugin_file_imports_from_beside_it(tmp_pa
         @register_evaluator("char-score")
         class CharScore(Evaluator):
             def evaluate(self, arch, fidelity=None):
-                return Result(metrics={"val_accuracy": score(self.space.format(arch))})
+                import lazy_bonus
+                return Result(metrics={"val_accuracy": score(self.space.format(arch)) + offset() + lazy_bonus.bonus()})
     """))
     out = nasloop("--plugin", str(plugins / "char_score.py"), "search", "--evaluator", "char-score", "--budget", "3",
                   "--executor", "ray", "--workers", "1", "--run-dir", "r", "--quiet", "--json", cwd=tmp_path,

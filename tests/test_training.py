@@ -182,11 +182,13 @@ def test_bad_training_requests_are_one_line_errors(data_dir, tmp_path):
         TrainingEvaluator(space, here, schedule="step")
     with pytest.raises(ConfigError, match="option val_fraction must be a number > 0 and < 1, got 1.0"):
         TrainingEvaluator(space, here, val_fraction=1.0)
-    with pytest.raises(ConfigError, match="trains for 1 epochs .*says epochs=3; give the number of epochs once"):
-        TrainingEvaluator(space, here, epochs=3).check(1)  # --epochs 1 --evaluator-opt epochs=3 trained 1 silently
-    TrainingEvaluator(space, here, epochs=1).check(1)
-    TrainingEvaluator(space, here, epochs=3).check(None)
-    with pytest.raises(ConfigError, match="option epochs must be an integer >= 1 or null, got 10.5"):
+    given_twice = SearchConfig(evaluator="train", fidelity=1, evaluator_options={"epochs": 3}, budget=1,
+                               data_dir=str(data_dir), run_dir=str(tmp_path / "twice"))
+    with pytest.raises(ConfigError, match=r"^--fidelity \(--epochs\) 1 and --evaluator-opt epochs=3 both set the "
+                                          r"train evaluator's fidelity; give it once$"):
+        search(given_twice)  # it trained one epoch without a word
+    assert not (tmp_path / "twice").exists()
+    with pytest.raises(ConfigError, match="option epochs must be an integer >= 1, got 10.5"):
         TrainingEvaluator(space, here, epochs=10.5)
     with pytest.raises(ConfigError, match="evaluator 'train' has no option 'width'; it takes: epochs, batch_size"):
         train_architecture("nb201", BEST_CELL, data_dir=data_dir, width=8)

@@ -35,6 +35,9 @@ class Evaluator(Configurable, ABC):
     objective: str = "val_accuracy"
     """The metric a search optimises by default (higher is better unless ``minimize``)."""
     minimize: bool = False
+    fidelity_option: ClassVar[str | None] = None
+    """The option that sets the fidelity when a run names none (train: ``epochs``): a new run that names a
+    fidelity and a different value of this option is refused, since only one of them could be obeyed."""
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None) -> None:
         self.space = space

@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 
 TRAINABLE = ("cifar10", "imagenet")
 IMAGE_FOLDER_NAME = "imagenet"
-DEFAULT_EPOCHS = 12
 IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk instead
 
 
@@ -64,14 +63,13 @@ class TrainingEvaluator(Evaluator):
     ``train_images`` trains on a class-balanced sample of that many training images (quick runs);
     ``replicates`` trains that many networks per architecture (draws of a generator point, see
     :mod:`.replicates`).
-    ``epochs`` is the default number of epochs (12) when the run names no fidelity; a run that names one
-    (``--epochs``) and a different ``epochs`` option is refused, since only one of them could be obeyed.
     The remaining options are :class:`TrainConfig`'s and :class:`Trainer`'s.
     """
 
     requires = (NetworkSpace,)
+    fidelity_option = "epochs"
 
-    def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: PositiveInt | None = None,
+    def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: PositiveInt = 12,
                  batch_size: PositiveInt = 256, lr: NonNegativeFloat = 0.1, momentum: NonNegativeFloat = 0.9,
                  weight_decay: NonNegativeFloat = 5e-4, label_smoothing: Fraction = 0.1,
                  warmup_epochs: NonNegativeFloat = 0.0, schedule: Literal[SCHEDULES] = "cosine",
@@ -92,8 +90,8 @@ class TrainingEvaluator(Evaluator):
         self.epochs, self.batch_size, self.lr, self.momentum = epochs, batch_size, lr, momentum
         self.weight_decay, self.label_smoothing = weight_decay, label_smoothing
         self.warmup_epochs, self.schedule = warmup_epochs, schedule
-        self.train_config = TrainConfig(epochs=epochs or DEFAULT_EPOCHS, batch_size=batch_size, lr=lr,
-                                        momentum=momentum, weight_decay=weight_decay, label_smoothing=label_smoothing,
+        self.train_config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, momentum=momentum,
+                                        weight_decay=weight_decay, label_smoothing=label_smoothing,
                                         warmup_epochs=warmup_epochs, schedule=schedule, seed=seed)
         self.val_fraction, self.train_images = val_fraction, train_images
         self.device, self.seed = device, seed
@@ -105,10 +103,7 @@ class TrainingEvaluator(Evaluator):
 
     # --- Evaluator -------------------------------------------------------------------------
     def check(self, fidelity: int | None = None) -> None:
-        epochs = self._epochs(fidelity)
-        if self.epochs is not None and epochs != self.epochs:
-            raise ConfigError(f"the run trains for {epochs} epochs (its fidelity, --epochs) but the train evaluator's "
-                              f"option says epochs={self.epochs}; give the number of epochs once")
+        self._epochs(fidelity)
         resolve_device(self.device)
         if self.dataset == "cifar10":
             locate_cifar10(self.data_dir, self.cifar_source, self.download)

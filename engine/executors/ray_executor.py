@@ -26,12 +26,12 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Sequence
 
 from ..errors import ConfigError, NasloopError
 from ..evaluators.base import Evaluator
 from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
-from ..plugins import file_plugin_modules
+from ..plugins import file_plugin_modules, plugin_folders
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, describe_exception
@@ -75,7 +75,8 @@ class _Outcome:
 class _Worker:
     """One trial slot (a Ray actor); remembers each evaluator it was sent, by the driver's token."""
 
-    def __init__(self) -> None:
+    def __init__(self, import_paths: Sequence[str] = ()) -> None:
+        sys.path.extend(p for p in import_paths if p not in sys.path)  # modules beside the driver's plugin files
         self._evaluators: dict[int, Evaluator] = {}
 
     def ready(self) -> bool:
@@ -210,7 +211,7 @@ class RayExecutor(Executor):
             raise ConfigError(f"cannot start a local Ray: {exc}") from None
 
     def _new_slot(self) -> _Slot:
-        actor = self._actor_class.remote()
+        actor = self._actor_class.remote(plugin_folders())
         return _Slot(actor, ready=actor.ready.remote(), started=time.monotonic())
 
     # --- the executor interface -----------------------------------------------------------------
