@@ -22,7 +22,7 @@ from .errors import ConfigError, MissingDataError, UnsupportedError
 from .types import Arch
 from .user_files import path_from
 
-from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace
+from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable
 
 if TYPE_CHECKING:
     from .data.proxy_file import ProxyScores
@@ -108,8 +108,15 @@ class RunContext:
         return self._computed(space, proxy)
 
     def computes(self, space: SearchSpace, proxy: str) -> bool:
-        """Whether :meth:`scorer` builds each new architecture's network to score ``proxy`` (nothing stores it)."""
-        return proxy not in self.stored_proxies(space)
+        """Whether :meth:`scorer` builds new architectures' networks to score ``proxy``: nothing stores it, or
+        only a precomputed file that lacks part of the space (a sample, an interrupted ``--all``, a space too
+        large to enumerate), whose missing architectures are computed."""
+        if proxy in self.stored_proxies():
+            return False
+        found = self._proxy_file(space)
+        if found is None or proxy not in found.names:
+            return True
+        return not (enumerable(space) and len(found.scores) >= space.size)
 
     def _computed(self, space: SearchSpace, proxy: str) -> Scorer:
         if not isinstance(space, NetworkSpace):

@@ -73,6 +73,9 @@ class PredictorTopK(PredictorGuidedStrategy):
         super().__init__(space, seed, predictor=predictor, context=context, num_init=num_init,
                          batch_size=batch_size, refit_every=refit_every, refit=refit, warmup=warmup,
                          warmup_pool=warmup_pool)
+        building = self.predictor.builds_networks  # resolved once and kept in the state: a resume ranks alike
+        self._pool_size = pool_size or (POOL_SIZE_BUILDING if building else POOL_SIZE)
+        self._enumerate_limit = (0 if building else ENUMERATE_LIMIT) if enumerate_limit is None else enumerate_limit
         self._all: list[Arch] | None = None  # the enumerated space, built on first use
         self._all_keys: list[str] = []
 
@@ -83,12 +86,19 @@ class PredictorTopK(PredictorGuidedStrategy):
                               f"({batch_size}), or a fraction in [0, 1)")
         return float(explore)
 
+    def state_dict(self) -> dict[str, Any]:
+        return {**super().state_dict(), "pool_size": self._pool_size, "enumerate_limit": self._enumerate_limit}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        # a run stored before these were resolved ranked 5,000 candidates, or the whole space, whatever its predictor
+        limit = ENUMERATE_LIMIT if self.enumerate_limit is None else self.enumerate_limit
+        self._pool_size = state.get("pool_size", self.pool_size or POOL_SIZE)
+        self._enumerate_limit = state.get("enumerate_limit", limit)
+
     @property
     def enumerable(self) -> bool:
-        limit = self.enumerate_limit
-        if limit is None:
-            limit = 0 if self.predictor.builds_networks else ENUMERATE_LIMIT
-        return enumerable(self.space) and self.space.size <= limit
+        return enumerable(self.space) and self.space.size <= self._enumerate_limit
 
     def _rank_round(self, k: int) -> list[Arch]:
         candidates = self._candidates()
@@ -195,7 +205,6 @@ class PredictorTopK(PredictorGuidedStrategy):
                 self._all = list(self.space.enumerate())
                 self._all_keys = [self.space.hash(a) for a in self._all]
             return [a for a, key in zip(self._all, self._all_keys) if not self._seen(key)]
-        size = self.pool_size or (POOL_SIZE_BUILDING if self.predictor.builds_networks else POOL_SIZE)
         parents = self._best_observed(self.num_parents)
-        mutants = [self.space.mutate(parents[i % len(parents)], self.rng) for i in range(size // 2)]
-        return self._unseen(mutants + self._random_unseen(size - len(mutants)))
+        mutants = [self.space.mutate(parents[i % len(parents)], self.rng) for i in range(self._pool_size // 2)]
+        return self._unseen(mutants + self._random_unseen(self._pool_size - len(mutants)))

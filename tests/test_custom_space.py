@@ -5,6 +5,7 @@ The space is ``examples/custom_space.py`` (a macro CNN of stages), used at a sma
 """
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -19,11 +20,13 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.context import RunContext
 from nasloop.engine.errors import ConfigError, UnsupportedError
 from nasloop.engine.plugins import load_plugin
-from nasloop.engine.registry import PREDICTORS, SEARCH_SPACES, register_search_space
+from nasloop.engine.data.proxy_file import file_name as proxy_file_name
+from nasloop.engine.proxy_precompute import precompute
+from nasloop.engine.registry import EXECUTORS, PREDICTORS, SEARCH_SPACES, register_search_space
 from nasloop.engine.types import Observation
 from nasloop.engine.search import search
 from nasloop.predictors.vocabulary import VOCABULARY
-from nasloop.search_spaces.base import SearchSpace
+from nasloop.search_spaces.base import EnumerableSpace, SearchSpace
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.predictor_topk import POOL_SIZE, POOL_SIZE_BUILDING, PredictorTopK
 
@@ -145,6 +148,7 @@ def test_a_predictor_that_builds_networks_to_rank_gets_a_smaller_pool(data_dir, 
     assert PREDICTORS.get("forest")(space, context=context, features=["onehot", "params"]).builds_networks
     assert PREDICTORS.get("blend")(space, context=context, members={"forest": {"features": ["onehot"]},
                                                                     "zero-cost": {"proxy": "params"}}).builds_networks
+    states = {}
     for predictor, pool in ((computing, POOL_SIZE_BUILDING), (reading, POOL_SIZE)):
         strategy = PredictorTopK(space, seed=0, predictor=predictor, context=context, num_init=4, batch_size=2,
                                  warmup=None)
@@ -155,6 +159,43 @@ def test_a_predictor_that_builds_networks_to_rank_gets_a_smaller_pool(data_dir, 
         predictor.predict = lambda archs, predict=predict: (ranked.append(len(archs)), predict(archs))[1]
         assert len(strategy.ask(2)) == 2
         assert pool // 2 <= ranked[0] <= pool  # half are mutants of the 4 cells seen, and those repeat
+        states[pool] = strategy.state_dict()
+    # a resume ranks the pool its run began with; a run stored before pools were chosen ranked 5,000
+    stored_before = {k: v for k, v in states[POOL_SIZE_BUILDING].items() if k not in ("pool_size", "enumerate_limit")}
+    for saved, pool in ((states[POOL_SIZE_BUILDING], POOL_SIZE_BUILDING), (stored_before, POOL_SIZE)):
+        resumed = PredictorTopK(space, seed=0, predictor=PREDICTORS.get("zero-cost")(space, context=context,
+                                                                                      proxy="synflow"),
+                                context=context, num_init=4, batch_size=2, warmup=None)
+        resumed.load_state_dict(saved)
+        assert resumed.state_dict()["pool_size"] == pool
+
+
+@pytest.mark.usefixtures("isolated_cache")
+def test_a_proxy_file_spares_building_networks_only_once_it_holds_the_whole_space(tmp_path, data_dir):
+    """A sample, or an interrupted --all, leaves architectures to compute: a guided round must not rank the whole
+    space on it as if every score were stored."""
+    load_plugin(EXAMPLE)
+
+    class OneStage(SEARCH_SPACES.get("macro-cnn"), EnumerableSpace):  # 24 networks: a file can hold them all
+        name = "macro-cnn-one-stage"
+
+        def enumerate(self):
+            return map(tuple, itertools.product(*(range(n) for n in (4, 3, 2))))
+
+    space, folder = OneStage(stages=1), tmp_path / "data"
+    folder.mkdir()
+    (folder / "cifar10_subset.npz").symlink_to(data_dir / "cifar10_subset.npz")
+    context, out = RunContext(data_dir=str(folder)), folder / proxy_file_name(space.name, "cifar10")
+    everything = list(space.enumerate())
+    assert len(everything) == space.size == 24
+    with EXECUTORS.get("inprocess")() as executor:
+        precompute(space, everything[:10], ["params"], out, context, executor, space_options={"stages": 1})
+        assert context.computes(space, "params") and "params" in context.stored_proxies(space)
+        assert PREDICTORS.get("zero-cost")(space, context=context, proxy="params").builds_networks
+        precompute(space, everything, ["params"], out, context, executor, space_options={"stages": 1})
+    assert not context.computes(space, "params")
+    assert not PREDICTORS.get("zero-cost")(space, context=context, proxy="params").builds_networks
+    assert context.computes(space, "synflow")
 
 
 @register_search_space("bare-chain")
