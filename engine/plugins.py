@@ -42,8 +42,8 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         name = _module_name(path)
         beside = str(path.resolve().parent)
         _FOLDERS.extend([beside] if beside not in _FOLDERS else [])
-        if beside not in sys.path:  # as for a script run by Python: modules beside the file can be imported
-            sys.path.append(beside)
+        if beside not in sys.path:  # as for a script run by Python: modules beside the file import first
+            sys.path.insert(0, beside)
         module_spec = importlib.util.spec_from_file_location(name, path.resolve())
         if module_spec is None or module_spec.loader is None:
             raise ConfigError(f"plugin {spec} is not a Python file nasloop can import")
@@ -82,6 +82,7 @@ def file_plugin_modules() -> list[ModuleType]:
 
 
 def plugin_folders() -> list[str]:
-    """The folders of the plugin files loaded, for workers' import paths: a helper module beside a plugin
-    imports there (lazily, as a namespace package, with state that cannot be pickled) as in the driver."""
+    """The folders of the plugin files loaded, for the front of workers' import paths: a helper module beside a
+    plugin imports there (lazily, as a namespace package, with state that cannot be pickled) as in the driver,
+    ahead of a module of the same name in the folder Ray puts first (the one the driver was started in)."""
     return list(_FOLDERS)

@@ -26,7 +26,7 @@ from .pareto_summary import pareto_summary
 from .store import DB_NAME, RunStore
 from .tensorboard_log import TensorBoardLog
 
-__all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_objective"]
+__all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
 
 
 def default_run_dir(config: SearchConfig) -> Path:
@@ -97,6 +97,12 @@ def check_fidelity(config: SearchConfig, evaluator: Evaluator) -> None:
     if config.fidelity is not None and given is not None and given != config.fidelity:
         raise ConfigError(f"--fidelity (--epochs) {config.fidelity} and --evaluator-opt {option}={given} both set "
                           f"the {config.evaluator} evaluator's fidelity; give it once")
+
+
+def check_new_run(config: SearchConfig, evaluator: Evaluator) -> None:
+    """What a new run (or a study's runs) must pass before its folder exists; a stored run resumes as it began."""
+    check_objective(config, evaluator)
+    check_fidelity(config, evaluator)
 
 
 def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:
@@ -178,8 +184,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
                           "or choose another --run-dir")
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
     plugins = build_plugins(config)  # every bad name, option or data file fails before anything is created
-    check_objective(config, plugins[2])
-    check_fidelity(config, plugins[2])
+    check_new_run(config, plugins[2])
     if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
         _make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
     _make_folder(run_dir, "--run-dir", "run")

@@ -99,7 +99,8 @@ def test_ray_workers_get_the_plugin_file_by_value(tmp_path, data_dir):
 
 def test_ray_workers_import_the_modules_beside_a_plugin_file(tmp_path, data_dir):
     """A helper beside the plugin, a folder without __init__.py, an import inside a method: each failed on
-    every Ray worker with 'No module named', though the plugin ran serially."""
+    every Ray worker with 'No module named', though the plugin ran serially. A module of the helper's name
+    where nasloop runs (first on Ray workers' import path) must not replace it."""
     plugins = tmp_path / "plugins"  # not the folder nasloop runs in, so nothing but the driver knows it
     (plugins / "nsscores").mkdir(parents=True)
     (plugins / "arch_scores.py").write_text(textwrap.dedent("""
@@ -125,6 +126,7 @@ def test_ray_workers_import_the_modules_beside_a_plugin_file(tmp_path, data_dir)
                 import lazy_bonus
                 return Result(metrics={"val_accuracy": score(self.space.format(arch)) + offset() + lazy_bonus.bonus()})
     """))
+    (tmp_path / "arch_scores.py").write_text("raise ImportError('the module where nasloop runs, not the helper')\n")
     out = nasloop("--plugin", str(plugins / "char_score.py"), "search", "--evaluator", "char-score", "--budget", "3",
                   "--executor", "ray", "--workers", "1", "--run-dir", "r", "--quiet", "--json", cwd=tmp_path,
                   data_dir=data_dir)

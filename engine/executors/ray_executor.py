@@ -76,7 +76,7 @@ class _Worker:
     """One trial slot (a Ray actor); remembers each evaluator it was sent, by the driver's token."""
 
     def __init__(self, import_paths: Sequence[str] = ()) -> None:
-        sys.path.extend(p for p in import_paths if p not in sys.path)  # modules beside the driver's plugin files
+        sys.path[:0] = [p for p in import_paths if p not in sys.path]  # modules beside the driver's plugin files
         self._evaluators: dict[int, Evaluator] = {}
 
     def ready(self) -> bool:
