@@ -194,8 +194,11 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, env):
 
 def _interrupt_once(args: list[str], cwd: Path, env: dict[str, str], started: Callable[[], bool]) -> str:
     """Run the command, press Ctrl-C once ``started()`` holds, and return its stderr (exit 130 checked)."""
+    # a job started in the background (nohup, some CI runners) passes SIGINT on ignored, and Python then keeps it
+    # ignored: the Ctrl-C below would never arrive
     proc = subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", *args], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while not started() and proc.poll() is None and time.monotonic() < deadline:
