@@ -4,8 +4,8 @@ A plugin is a Python file or an importable module whose decorators (``@register_
 ``@register_strategy``...) register its classes when it is imported. Installed packages register
 through entry points instead and need nothing here. A search records the plugins it was started
 with, so ``--resume`` loads them again; a Ray executor ships file plugins to its workers by value
-(they cannot import a file that only the driver knows) and puts each file's folder on its workers'
-import path, so a module beside the file imports there as it did in the driver.
+(they cannot import a file that only the driver knows) and puts each file's folder first on its
+workers' import path, so a module beside the file imports there as it does in the driver.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .errors import ConfigError
 from .user_files import path_from
 
 _LOADED: dict[str, ModuleType] = {}
-_FOLDERS: list[str] = []  # folders of plugin files, appended to the import path in this process and Ray workers
+_FOLDERS: list[str] = []  # folders of plugin files: first on the import path, in this process and on Ray workers
 
 
 def _module_name(path: Path) -> str:
@@ -41,7 +41,8 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
             raise ConfigError(f"plugin file {path} does not exist; give the path of a .py file or a module name")
         name = _module_name(path)
         beside = str(path.resolve().parent)
-        _FOLDERS.extend([beside] if beside not in _FOLDERS else [])
+        if beside not in _FOLDERS:
+            _FOLDERS.append(beside)
         if beside not in sys.path:  # as for a script run by Python: modules beside the file import first
             sys.path.insert(0, beside)
         module_spec = importlib.util.spec_from_file_location(name, path.resolve())
