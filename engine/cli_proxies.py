@@ -105,6 +105,7 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     if args.json:
         print_json(rows)
         return
-    for row in rows:
-        scores = "  ".join(f"{name}={value:.6g}" for name, value in row["scores"].items())
+    for row in rows:  # an undefined score (jacov of a cell without an input-output path) reads as its reason
+        scores = "  ".join(f"{name}={value:.6g}" if value is not None else f"{name}=undefined ({row['errors'][name]})"
+                           for name, value in row["scores"].items())
         print(f"{row['arch']}  {scores}  ({row['seconds']:.2f} s)")

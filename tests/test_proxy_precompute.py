@@ -105,6 +105,11 @@ def test_a_row_keeps_the_proxies_that_did_not_fail(folder, capsys):
     assert header == "arch,jacov,params"
     arch, jacov, params = row.split(",")
     assert arch == CELLS[3] and jacov == "" and float(params) > 0
+    capsys.readouterr()
+    assert cli.main(["proxies", "--space", "nb201", *SMALL, "--archs-file", str(archs), "--proxies", "jacov,params",
+                     "--data-dir", str(folder)]) == 0  # printed, not written: the undefined score crashed the line
+    printed = capsys.readouterr().out
+    assert "jacov=undefined (jacov failed" in printed and "no input-output path" in printed and "params=" in printed
 
 
 def test_a_file_is_continued_and_read_only_with_the_settings_it_was_scored_with(folder, capsys):
