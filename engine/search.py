@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import os
 import time
@@ -30,8 +31,12 @@ __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", 
 
 
 def default_run_dir(config: SearchConfig) -> Path:
+    """``runs/<space>-<dataset>-<strategy>-s<seed>-<time>``, with ``-2``, ``-3``... when a run started in the same
+    second already has that folder (a shell loop of short searches collided one time in five)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    return Path("runs") / f"{config.space}-{config.dataset}-{config.strategy}-s{config.seed}-{stamp}"
+    base = Path("runs") / f"{config.space}-{config.dataset}-{config.strategy}-s{config.seed}-{stamp}"
+    names = (Path(f"{base}-{n}") if n > 1 else base for n in itertools.count(1))
+    return next(name for name in names if not Path(config.path(str(name))).exists())
 
 
 def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:

@@ -23,7 +23,7 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.table import Table
 from nasloop.engine.errors import DataError
 from nasloop.engine.run_lock import RunLock
-from nasloop.engine.search import resume, search
+from nasloop.engine.search import default_run_dir, resume, search
 from nasloop.engine.store import RunStore
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -253,3 +253,16 @@ def test_tensorboard_logs_the_best_so_far_each_metric_and_the_predictors_out_of_
     assert len(events.Scalars("metrics/val_accuracy")) == 40
     taus = [e.value for e in events.Scalars("predictor/kendall_tau_out_of_sample")]
     assert taus and all(-1 <= t <= 1 for t in taus)
+
+
+def test_searches_started_in_the_same_second_get_their_own_default_folders(tmp_path, data_dir, monkeypatch):
+    """A shell loop of short searches collided one time in five: the second run was refused as 'already holds a
+    run' and told to resume a run of another configuration."""
+    monkeypatch.chdir(tmp_path)
+    config = SearchConfig(strategy="random", budget=2, data_dir=str(data_dir))
+    first = Path(search(config)["run_dir"])
+    second = default_run_dir(config)
+    assert second != first and not second.exists()
+    if second.name.startswith(first.name):  # the same second: a numbered folder beside it
+        assert second.name == f"{first.name}-2"
+    assert search(config.replace(run_dir=str(second)))["evaluations"] == 2
