@@ -18,8 +18,9 @@ from .paths import find_file
 from .sniff import content_text
 
 ZC_FILE = "zc_proxies_partial.json.gz"
-HOW_TO_GET = ("it is NASLib's naslib/data/zc_nasbench201.json (and siblings) from github.com/automl/NASLib "
-              f"merged as {ZC_FILE}; put it in --data-dir or $NASLOOP_DATA")
+HOW_TO_GET = ("it is NASLib's naslib/data/zc_<space>.json files (zc_nasbench101.json, zc_nasbench201.json, "
+              "zc_nasbench301.json, zc_transbench101_micro.json, zc_transbench101_macro.json) from "
+              f"github.com/automl/NASLib merged as {ZC_FILE}, one key per space; put it in --data-dir or $NASLOOP_DATA")
 
 
 @lru_cache(maxsize=2)
