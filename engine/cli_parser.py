@@ -22,13 +22,29 @@ SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", 
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line naming the fix."""
+    """argparse, but a usage error is one line naming the fix, and a flag the command does not take points at that
+    command's help (``nasloop train --evaluator-opt`` pointed at ``nasloop --help``)."""
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras and not getattr(namespace, "help_prog", None):  # the innermost command parses first
+            namespace.help_prog = self.prog
+        return namespace, extras
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self._exit_with(f"unrecognized arguments: {' '.join(extras)}", getattr(namespace, "help_prog", self.prog))
+        return namespace
 
     def error(self, message: str) -> NoReturn:
+        self._exit_with(message, self.prog)
+
+    def _exit_with(self, message: str, help_prog: str) -> NoReturn:
         if message.startswith("unrecognized arguments") and ("--plugin" in message.split() or
                                                               any(w.startswith("--plugin=") for w in message.split())):
             message += "; --plugin goes before the command: nasloop --plugin FILE COMMAND ..."
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: error: {message} (see '{help_prog} --help')\n")
 
 
 def _key_value(text: str) -> tuple[str, Any]:
