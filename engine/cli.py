@@ -148,6 +148,17 @@ def _random_start_note(summary: dict[str, Any]) -> str | None:
             f"run was random search; raise --budget above {start} or lower {option}")
 
 
+def _guided_by(summary: dict[str, Any]) -> str:
+    """' with PREDICTOR' for a predictor-guided run (its default predictor when the run named none)."""
+    from .options import takes
+
+    name = summary.get("predictor")
+    if name is None and summary["strategy"] in STRATEGIES.names():
+        factory = STRATEGIES.get(summary["strategy"])
+        name = factory.default_predictor if takes(factory, "predictor") else None
+    return f" with {name}" if name else ""
+
+
 def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(summary)
@@ -160,11 +171,12 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     table.add_column(overflow="fold")
     best = summary["best"] or {}
     metrics = best.get("metrics", {})
+    repeats = summary["duplicates_answered"]
     rows = [("space / dataset", f"{summary['space']} / {summary['dataset']}"),
-            ("strategy (seed)", f"{summary['strategy']} ({summary['seed']})"),
-            ("status", f"{summary['status']}: {summary['stop_reason'] or ''}"),
+            ("strategy (seed)", f"{summary['strategy']}{_guided_by(summary)} ({summary['seed']})"),
+            ("status", summary["status"] + (f": {summary['stop_reason']}" if summary["stop_reason"] else "")),
             ("evaluations", f"{summary['evaluations']} of {summary['budget']['queries'] or '∞'}"
-                            f" ({summary['duplicates_answered']} repeats answered from the store,"
+                            f" ({repeats} repeat{'' if repeats == 1 else 's'} answered from the store,"
                             f" {summary['failed']} failed"
                             + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
             ("evaluation cost", f"{summary['budget']['seconds_used']:.0f} s"
@@ -173,8 +185,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                                    if summary['budget']['seconds_estimated'] else "")),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             ("best architecture", best.get("arch", "-"))]
-    rows += [(f"  {name}", f"{value:.4f}" if isinstance(value, float) else str(value))
-             for name, value in metrics.items()]
+    rows += [(f"  {name}", f"{value:.4f}" if isinstance(value, float) and not value.is_integer() else
+              f"{value:.0f}" if isinstance(value, float) else str(value)) for name, value in metrics.items()]
     if "pareto_front" in summary:
         front, hv = summary["pareto_front"], summary["hypervolume"]
         rows += [("objectives", ", ".join(summary["objectives"])),

@@ -266,3 +266,25 @@ def test_searches_started_in_the_same_second_get_their_own_default_folders(tmp_p
     if second.name.startswith(first.name):  # the same second: a numbered folder beside it
         assert second.name == f"{first.name}-2"
     assert search(config.replace(run_dir=str(second)))["evaluations"] == 2
+
+
+def test_show_names_the_predictor_and_prints_counts_as_counts(tmp_path, data_dir, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # rich folds long rows at a terminal's width
+    run = tmp_path / "guided"
+    search(SearchConfig(strategy="bananas", predictor="forest", budget=12, data_dir=str(data_dir), run_dir=str(run)))
+    capsys.readouterr()
+    assert main(["show", str(run)]) == 0
+    out = capsys.readouterr().out
+    assert "bananas with forest (0)" in out and "(0 repeats answered from the store" in out
+    assert "finished: budget of 12 evaluations spent" in out
+    trained = tmp_path / "trained"
+    search(SearchConfig(evaluator="train", fidelity=1, budget=1, data_dir=str(data_dir), run_dir=str(trained),
+                        space_options={"channels": 4, "cells": 1},
+                        evaluator_options={"train_images": 200, "batch_size": 32}))
+    capsys.readouterr()
+    assert main(["show", str(trained)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    epochs = next(line for line in lines if " epochs " in line)
+    assert epochs.split("epochs")[1].strip(" │") == "1", epochs  # a count, not 1.0000
+    loss = next(line for line in lines if " train_loss " in line)
+    assert len(loss.split("train_loss")[1].strip(" │").split(".")[1]) == 4, loss
