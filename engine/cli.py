@@ -6,6 +6,7 @@ search says how to resume it.
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import os
 import re
@@ -200,13 +201,26 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     Console().print(table)
 
 
-def _cmd_list(registry: Registry) -> None:
+def _cmd_list(registry: Registry, name: str | None = None) -> None:
+    if name is not None:
+        _describe_plugin(registry, name)
+        return
     for name in registry.names():
         try:
             doc = (registry.get(name).__doc__ or "").strip().splitlines()
         except NasloopError as exc:  # a broken plugin is listed as such; the others still show
             doc = [f"(unusable: {exc})"]
         print(f"{name:16s} {plain_text(doc[0]) if doc else ''}")
+
+
+def _describe_plugin(registry: Registry, name: str) -> None:
+    """``nasloop strategies evolution``: the plugin's docstring and every option with its type and default."""
+    from .options import describe_options
+
+    factory = registry.get(name)
+    print(f"{name}: {plain_text(inspect.cleandoc(factory.__doc__ or '(no description)'))}\n\noptions:")
+    for option, kind, default in describe_options(factory) or [("(none)", "", "")]:
+        print(f"  {option}: {kind}{f', {default}' if default else ''}")
 
 
 def plain_text(docstring: str) -> str:
@@ -240,8 +254,8 @@ def _cmd_import(args: argparse.Namespace) -> None:
 
 
 def _cmd_predictors(args: argparse.Namespace) -> None:
-    if args.predictors_command is None:
-        _cmd_list(PREDICTORS)
+    if args.predictors_command in (None, "show"):
+        _cmd_list(PREDICTORS, getattr(args, "name", None))
         return
     if args.predictors_command == "pretrain":
         from ..predictors.flan_transfer import pretrain
@@ -333,13 +347,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show": lambda: _print_summary(summarize(_run_dir_not_study(args.run_dir)), args.json),
         "export": lambda: print(export_trials(RunStore.in_run_dir(args.run_dir, readonly=True), args.output,
                                               include_duplicates=args.all, pareto_only=args.pareto)),
-        "spaces": lambda: _cmd_list(SEARCH_SPACES),
-        "strategies": lambda: _cmd_list(STRATEGIES),
+        "spaces": lambda: _cmd_list(SEARCH_SPACES, args.name),
+        "strategies": lambda: _cmd_list(STRATEGIES, args.name),
         "predictors": lambda: _cmd_predictors(args),
         "proxies": lambda: cmd_proxies(args),
         "train": lambda: _cmd_train(args),
-        "evaluators": lambda: _cmd_list(EVALUATORS),
-        "executors": lambda: _cmd_list(EXECUTORS),
+        "evaluators": lambda: _cmd_list(EVALUATORS, args.name),
+        "executors": lambda: _cmd_list(EXECUTORS, args.name),
         "data": lambda: _cmd_import(args),
         "compare": lambda: cmd_compare(args, args.plugin),
         "report": lambda: cmd_report(args),

@@ -191,10 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, help_text in (("spaces", "list search spaces"), ("strategies", "list strategies"),
                             ("evaluators", "list evaluators"), ("executors", "list executors")):
-        sub.add_parser(name, help=help_text)
+        sub.add_parser(name, help=help_text).add_argument("name", nargs="?",
+                                                           help="one of them: its description and options")
 
     pred = sub.add_parser("predictors", help="list predictors, or evaluate them ('nasloop predictors evaluate')")
     pred_sub = pred.add_subparsers(dest="predictors_command", parser_class=_Parser)
+    pred_sub.add_parser("show", help="one predictor's description and options").add_argument("name")
     ev = pred_sub.add_parser("evaluate", help="rank a benchmark's cells after training on n of them",
                              description="Train each predictor on n random cells and rank all the others: Kendall "
                                          "tau, Spearman, top-1%/5% precision, fit and predict seconds. Seed s "

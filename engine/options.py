@@ -179,6 +179,21 @@ def option_names(factory: Callable[..., Any]) -> list[str]:
     return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in wiring]
 
 
+def describe_options(factory: Callable[..., Any]) -> list[tuple[str, str, str]]:
+    """Each option of a plugin as (name, what it takes, its default), for ``nasloop strategies NAME``."""
+    params, hints = inspect.signature(factory).parameters, _hints(factory.__init__ if isinstance(factory, type)
+                                                                  else factory)
+    def written(value: Any) -> str:  # as --strategy-opt KEY=VALUE and YAML write it
+        return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+    out = []
+    for name in option_names(factory):
+        default = params[name].default
+        shown = "required" if default is inspect.Parameter.empty else f"default {written(default)}"
+        out.append((name, _describe(hints[name]) if name in hints else "any value", shown))
+    return out
+
+
 def name_list(value: Any) -> Any:
     """A list option typed as one comma-separated string (``features=graph,proxies`` after KEY=) as a list of
     names; any other value unchanged, for the option's own check."""

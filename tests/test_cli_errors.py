@@ -58,6 +58,8 @@ CASES = {
                                          ["unrecognized arguments: --evaluator-opt", "(see 'nasloop train --help')"]),
     "a flag the subcommand does not take": (["predictors", "evaluate", "--budget", "3"],
                                             ["(see 'nasloop predictors evaluate --help')"]),
+    "a plugin to describe that does not exist": (["strategies", "evolutoin"],
+                                                 ["unknown strategy 'evolutoin'; known: bananas"]),
     "a train size twice": (["compare", "--predictors", "gp", "--train-sizes", "8,8", "--out", "r"],
                            ["8 is given twice in '8,8'; give each size once"]),
     "unknown strategy option": (["search", "--strategy-opt", "popsize=3", "--budget", "5", "--run-dir", "r"],
@@ -278,3 +280,15 @@ def test_a_byte_order_mark_is_not_part_of_a_users_text(tmp_path):
     path.write_bytes(b"\xef\xbb\xbfabc\xe9def")  # Latin-1 after the mark: the offset is the file's own
     with pytest.raises(Exception, match=r"byte 0xe9 at offset 6"):
         read_user_text(path, "--archs-file")
+
+
+def test_a_plugins_options_are_listed_with_what_they_take_and_their_defaults(tmp_path, env):
+    """Its options were found only by getting one wrong ('nasloop strategies evolution' was refused)."""
+    listed = nasloop(["strategies", "evolution"], tmp_path, env)
+    assert listed.returncode == 0 and listed.stdout.startswith("evolution: Aging evolution")
+    assert "  population_size: an integer >= 2, default 50\n" in listed.stdout
+    assert "  parents: one of auto, tournament, frontier, default auto\n" in listed.stdout
+    shown = nasloop(["predictors", "show", "forest"], tmp_path, env).stdout
+    assert "  features: a string or a list of strings or null, default null\n" in shown
+    assert "  missing: one of impute, error, default impute\n" in shown
+    assert "  address: a string or null, default null\n" in nasloop(["executors", "ray"], tmp_path, env).stdout
