@@ -6,16 +6,15 @@ search says how to resume it.
 from __future__ import annotations
 
 import argparse
-import inspect
 import logging
 import os
-import re
 import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .cli_proxies import cmd_proxies, command_space
+from .cli_listing import list_plugins
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
@@ -23,7 +22,7 @@ from .config import SearchConfig, read_config_file
 from .errors import ConfigError, NasloopError
 from .plugins import load_plugins
 from .progress import progress
-from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
+from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .search import default_run_dir, resume, search, summarize
 from .export import export_trials, print_json
 from .store import RunStore
@@ -107,6 +106,7 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         executor_options = dict(args.executor_opt)
         executor_options.update({SHORTHAND_FLAGS[f][1]: getattr(args, f) for f in executor_flags
                                  if getattr(args, f) is not None})
+        args.done_before = _evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
                              executor_options=executor_options, on_progress=hook)
     else:
@@ -126,11 +126,22 @@ def _report_search(args: argparse.Namespace) -> int:
     _print_summary(summary, args.json)
     if summary["status"] != "failed":
         note = _random_start_note(summary)
+        if summary["status"] == "finished" and getattr(args, "done_before", None) == summary["evaluations"]:
+            note = (f"nothing to do: {summary['run_dir']} had already finished ({summary['stop_reason']}); give a "
+                    "larger --budget (or --max-seconds) to continue it")
         if note:
             print(f"nasloop search: note: {note}", file=sys.stderr)
         return 0
     print(f"nasloop search: failed: {summary['stop_reason']}", file=sys.stderr)
     return 1
+
+
+def _evaluations_done(run_dir: str) -> int | None:
+    """How many evaluations a run to resume has done; None when it cannot be read (resuming says why)."""
+    try:
+        return int(summarize(run_dir)["evaluations"])
+    except (NasloopError, sqlite3.Error):
+        return None
 
 
 def _random_start_note(summary: dict[str, Any]) -> str | None:
@@ -201,34 +212,6 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     Console().print(table)
 
 
-def _cmd_list(registry: Registry, name: str | None = None) -> None:
-    if name is not None:
-        _describe_plugin(registry, name)
-        return
-    for name in registry.names():
-        try:
-            doc = (registry.get(name).__doc__ or "").strip().splitlines()
-        except NasloopError as exc:  # a broken plugin is listed as such; the others still show
-            doc = [f"(unusable: {exc})"]
-        print(f"{name:16s} {plain_text(doc[0]) if doc else ''}")
-
-
-def _describe_plugin(registry: Registry, name: str) -> None:
-    """``nasloop strategies evolution``: the plugin's docstring and every option with its type and default."""
-    from .options import describe_options
-
-    factory = registry.get(name)
-    print(f"{name}: {plain_text(inspect.cleandoc(factory.__doc__ or '(no description)'))}\n\noptions:")
-    for option, kind, default in describe_options(factory) or [("(none)", "", "")]:
-        print(f"  {option}: {kind}{f', {default}' if default else ''}")
-
-
-def plain_text(docstring: str) -> str:
-    """A docstring line as a terminal shows it: reST roles and literals (``x``, :class:`X`) as plain words."""
-    text = re.sub(r":[a-z]+:`~?([^`]+)`", lambda m: m.group(1).rsplit(".", 1)[-1], docstring)
-    return text.replace("``", "")
-
-
 def _cmd_import(args: argparse.Namespace) -> None:
     from .data.importing import benchmark_of_group, import_benchmark_files
     from .data.paths import ENV_VAR, user_cache_dir
@@ -255,7 +238,7 @@ def _cmd_import(args: argparse.Namespace) -> None:
 
 def _cmd_predictors(args: argparse.Namespace) -> None:
     if args.predictors_command in (None, "show"):
-        _cmd_list(PREDICTORS, getattr(args, "name", None))
+        list_plugins(PREDICTORS, getattr(args, "name", None))
         return
     if args.predictors_command == "pretrain":
         from ..predictors.flan_transfer import pretrain
@@ -328,12 +311,12 @@ def _cmd_train(args: argparse.Namespace) -> None:
 
 
 def _run_dir_not_study(folder: str) -> str:
-    """``show`` reads one run; a study folder (``nasloop compare --out``) is read by ``report``."""
+    """``show`` and ``export`` read one run; a study folder (``nasloop compare --out``) is read by ``report``."""
     from .study import STUDY_FILE
 
     if (Path(folder) / STUDY_FILE).is_file():
         raise ConfigError(f"{folder} is a study of 'nasloop compare', not one run; read it with 'nasloop report "
-                          f"{folder}', or show one of its runs under {Path(folder) / 'runs'}")
+                          f"{folder}', or name one of its runs under {Path(folder) / 'runs'}")
     return folder
 
 
@@ -345,15 +328,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands: dict[str, Callable[[], Any]] = {
         "search": lambda: _report_search(args),
         "show": lambda: _print_summary(summarize(_run_dir_not_study(args.run_dir)), args.json),
-        "export": lambda: print(export_trials(RunStore.in_run_dir(args.run_dir, readonly=True), args.output,
+        "export": lambda: print(export_trials(RunStore.in_run_dir(_run_dir_not_study(args.run_dir), readonly=True),
+                                              args.output,
                                               include_duplicates=args.all, pareto_only=args.pareto)),
-        "spaces": lambda: _cmd_list(SEARCH_SPACES, args.name),
-        "strategies": lambda: _cmd_list(STRATEGIES, args.name),
+        "spaces": lambda: list_plugins(SEARCH_SPACES, args.name),
+        "strategies": lambda: list_plugins(STRATEGIES, args.name),
         "predictors": lambda: _cmd_predictors(args),
         "proxies": lambda: cmd_proxies(args),
         "train": lambda: _cmd_train(args),
-        "evaluators": lambda: _cmd_list(EVALUATORS, args.name),
-        "executors": lambda: _cmd_list(EXECUTORS, args.name),
+        "evaluators": lambda: list_plugins(EVALUATORS, args.name),
+        "executors": lambda: list_plugins(EXECUTORS, args.name),
         "data": lambda: _cmd_import(args),
         "compare": lambda: cmd_compare(args, args.plugin),
         "report": lambda: cmd_report(args),

@@ -89,7 +89,8 @@ class Registry(Generic[T]):
             return self._items[name]
         except KeyError:
             known = ", ".join(self.names()) or "none"
-            raise RegistryError(f"unknown {self.kind} '{name}'; known: {known}") from None
+            raise RegistryError(f"unknown {self.kind} '{name}'; known: {known} (a plugin's {self.kind} needs "
+                                "--plugin FILE before the command)") from None
 
     def names(self) -> list[str]:
         """Every name: built-in, registered in this process, or installed (entry points are not imported)."""

@@ -71,6 +71,8 @@ CREATE TABLE IF NOT EXISTS strategy_state (id INTEGER PRIMARY KEY CHECK (id = 1)
 def _check_file(path: Path) -> None:
     """An existing, non-empty SQLite file, judged before SQLite opens (and could extend) it."""
     if not path.exists():
+        if path.parent.name == DB_NAME and path.parent.is_file():  # the store itself was named
+            raise DataError(f"{path.parent} is a run's store; give its folder, {path.parent.parent}")
         raise DataError(f"no nasloop run at {path.parent} (missing {DB_NAME}); "
                         "check the run directory, or start a new search with --run-dir")
     if not path.is_file():

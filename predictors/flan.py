@@ -62,7 +62,7 @@ Supplementary = Callable[[Sequence[Arch]], Any]
 
 @register_predictor("flan")
 class FlanPredictor(Predictor):
-    """FLAN ensemble behind the :class:`Predictor` interface (see the module docstring).
+    """FLAN: an ensemble of graph networks with flow attention over the architecture's graph, ranking-loss trained.
 
     ``steps`` is the number of full-batch optimiser steps of a fit from scratch; by default it
     grows with the training set (``auto_steps``), since more data supports more steps before

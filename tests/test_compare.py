@@ -104,9 +104,10 @@ def test_a_study_is_runs_a_grid_a_report_and_reproducible_numbers(tmp_path, data
     assert parser.tables == 3 and parser.sortable == 3 and parser.images >= 3 and parser.scripts == 1
     assert "nasloop compare" in report and "scipy" in report
     assert (study / "figures" / "anytime.svg").exists() and (study / "figures" / "queries_to_target.png").exists()
-    assert main(["show", str(study)]) == 2
-    assert f"is a study of 'nasloop compare', not one run; read it with 'nasloop report {study}'" in \
-        capsys.readouterr().err
+    for command in (["show", str(study)], ["export", str(study), str(tmp_path / "out.csv")]):
+        assert main(command) == 2
+        assert f"is a study of 'nasloop compare', not one run; read it with 'nasloop report {study}'" in \
+            capsys.readouterr().err
 
 
 def test_new_methods_and_seeds_join_and_another_grid_is_refused(tmp_path, data_dir, capsys):

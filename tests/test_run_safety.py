@@ -277,6 +277,8 @@ def test_show_names_the_predictor_and_prints_counts_as_counts(tmp_path, data_dir
     out = capsys.readouterr().out
     assert "bananas with forest (0)" in out and "(0 repeats answered from the store" in out
     assert "finished: budget of 12 evaluations spent" in out
+    assert main(["show", str(run / "nasloop.sqlite")]) == 2  # the store named instead of its folder
+    assert f"is a run's store; give its folder, {run}" in capsys.readouterr().err
     trained = tmp_path / "trained"
     search(SearchConfig(evaluator="train", fidelity=1, budget=1, data_dir=str(data_dir), run_dir=str(trained),
                         space_options={"channels": 4, "cells": 1},
@@ -288,3 +290,15 @@ def test_show_names_the_predictor_and_prints_counts_as_counts(tmp_path, data_dir
     assert epochs.split("epochs")[1].strip(" │") == "1", epochs  # a count, not 1.0000
     loss = next(line for line in lines if " train_loss " in line)
     assert len(loss.split("train_loss")[1].strip(" │").split(".")[1]) == 4, loss
+
+
+def test_resuming_a_finished_run_without_more_budget_says_there_was_nothing_to_do(tmp_path, data_dir, capsys):
+    run = tmp_path / "done"
+    assert main(["search", "--strategy", "random", "--data-dir", str(data_dir), "--budget", "3", "--run-dir",
+                 str(run), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["search", "--resume", str(run), "--quiet"]) == 0  # it reprinted the summary without a word
+    assert f"nothing to do: {run} had already finished (budget of 3 evaluations spent); give a larger --budget" \
+        in capsys.readouterr().err
+    assert main(["search", "--resume", str(run), "--budget", "4", "--quiet"]) == 0
+    assert "nothing to do" not in capsys.readouterr().err

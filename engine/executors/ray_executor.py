@@ -149,7 +149,7 @@ def _slots_allowed(resources: dict[str, float], cpus: float, gpus: float) -> int
 
 @register_executor("ray")
 class RayExecutor(Executor):
-    """Parallel and distributed evaluation with retries and timeouts; see the module docstring.
+    """Trials in parallel on Ray actors, on this machine or a cluster, with retries and timeouts.
 
     ``address`` None starts a local Ray on loopback (or reuses the session this process already
     has); ``"auto"``, ``"host:port"`` or ``"ray://host:port"`` joins an existing cluster, which is

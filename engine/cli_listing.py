@@ -1,0 +1,41 @@
+"""``nasloop spaces | strategies | evaluators | executors [NAME]`` and ``nasloop predictors [show NAME]``:
+every plugin of a kind with its first docstring line, or one plugin's description and options."""
+from __future__ import annotations
+
+import inspect
+import re
+
+from .errors import NasloopError
+from .options import describe_options
+from .registry import Registry
+
+
+def list_plugins(registry: Registry, name: str | None = None) -> None:
+    """Every plugin of ``registry`` on one line each, or ``name``'s description and options."""
+    if name is not None:
+        _describe_plugin(registry, name)
+        return
+    width = max(map(len, registry.names()), default=0) + 2
+    for name in registry.names():
+        try:
+            doc = (registry.get(name).__doc__ or "").strip().splitlines()
+        except NasloopError as exc:  # a broken plugin is listed as such; the others still show
+            doc = [f"(unusable: {exc})"]
+        print(f"{name:{width}s}{plain_text(doc[0]) if doc else ''}")
+
+
+def _describe_plugin(registry: Registry, name: str) -> None:
+    """``nasloop strategies evolution``: the plugin's docstring and every option with its type and default."""
+    factory = registry.get(name)
+    print(f"{name}: {plain_text(inspect.cleandoc(factory.__doc__ or '(no description)'))}\n\noptions:")
+    options = describe_options(factory)
+    for option, kind, default in options:
+        print(f"  {option}: {kind}, {default}")
+    if not options:
+        print("  none")
+
+
+def plain_text(docstring: str) -> str:
+    """A docstring line as a terminal shows it: reST roles and literals (``x``, :class:`X`) as plain words."""
+    text = re.sub(r":[a-z]+:`~?([^`]+)`", lambda m: m.group(1).rsplit(".", 1)[-1], docstring)
+    return text.replace("``", "")
