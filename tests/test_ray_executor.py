@@ -224,7 +224,8 @@ def test_a_bad_cluster_address_is_one_line(address, message):
 
 @pytest.mark.parametrize("options,message", [
     ({"workers": 3}, "the Ray cluster has 2 CPUs and 0 GPUs: room for 2 trials of 1 CPU and 0 GPU, not 3; lower"),
-    ({"gpus_per_trial": 0.25}, "the Ray cluster has 2 CPUs and 0 GPUs: no room for trials of 1 CPU and 0.25 GPU;"),
+    ({"gpus_per_trial": 0.25, "workers": 1}, "the Ray cluster has 2 CPUs and 0 GPUs: not one trial of 1 CPU and "
+                                             "0.25 GPU fits; lower --gpus-per-trial"),
     ({"timeout_s": 0}, "executor RayExecutor option timeout_s must be a number > 0 or null, got 0"),
 ])
 def test_asking_for_more_than_the_cluster_holds_is_one_line(ray_address, options, message):

@@ -178,10 +178,12 @@ class RayExecutor(Executor):
         workers = workers or allowed
         if workers < 1 or workers > allowed:
             self.close()
-            room = f"room for {allowed}" if allowed else "no room for"
-            raise ConfigError(f"the Ray cluster has {total.get('CPU', 0):g} CPUs and {total.get('GPU', 0):g} GPUs: "
-                              f"{room} trials of {self.cpus_per_trial:g} CPU and {self.gpus_per_trial:g} GPU"
-                              f"{f', not {workers}' if workers else ''}; lower --workers or --gpus-per-trial")
+            held = f"the Ray cluster has {total.get('CPU', 0):g} CPUs and {total.get('GPU', 0):g} GPUs"
+            trial = f"{self.cpus_per_trial:g} CPU and {self.gpus_per_trial:g} GPU"
+            if not allowed:
+                raise ConfigError(f"{held}: not one trial of {trial} fits; lower --gpus-per-trial (or the executor's "
+                                  "cpus_per_trial), or join a cluster that has them with --ray-address")
+            raise ConfigError(f"{held}: room for {allowed} trials of {trial}, not {workers}; lower --workers")
         for module in file_plugin_modules():  # workers cannot import a plugin file only this process loaded
             ray.cloudpickle.register_pickle_by_value(module)
         self._actor_class = ray.remote(_Worker).options(num_cpus=self.cpus_per_trial, num_gpus=self.gpus_per_trial,
