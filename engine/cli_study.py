@@ -64,7 +64,8 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
 
 def _methods(args: argparse.Namespace) -> list:
     if bool(args.methods) == bool(args.methods_file):
-        raise ConfigError("name the methods with --methods a,b:predictor,... or --methods-file FILE.yaml (one of them)")
+        raise ConfigError("name the methods with --methods a,b:predictor,... or --methods-file FILE.yaml (one of "
+                          "them); to compare predictors rather than searches, --predictors flan,gp,...")
     cut = next((m for m in args.methods or () if m.count("[") != m.count("]") or m.count("{") != m.count("}")), None)
     if cut is not None:
         raise ConfigError(f"--methods splits at commas, which cut the method '{cut}' inside a list or mapping; "

@@ -61,6 +61,7 @@ CASES = {
     "a plugin to describe that does not exist": (["strategies", "evolutoin"],
                                                  ["unknown strategy 'evolutoin'; known: bananas",
                                                   "needs --plugin FILE before the command"]),
+    "a study of nothing": (["compare", "--out", "r"], ["name the methods with --methods", "--predictors flan,gp"]),
     "a train size twice": (["compare", "--predictors", "gp", "--train-sizes", "8,8", "--out", "r"],
                            ["8 is given twice in '8,8'; give each size once"]),
     "unknown strategy option": (["search", "--strategy-opt", "popsize=3", "--budget", "5", "--run-dir", "r"],
