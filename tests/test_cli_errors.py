@@ -62,6 +62,8 @@ CASES = {
                                                  ["unknown strategy 'evolutoin'; known: bananas",
                                                   "needs --plugin FILE before the command"]),
     "a study of nothing": (["compare", "--out", "r"], ["name the methods with --methods", "--predictors flan,gp"]),
+    "a negative GPU share named by its flag": (["search", "--executor", "ray", "--gpus-per-trial", "-1", "--run-dir",
+                                                "r"], ["argument --gpus-per-trial: must be a number >= 0, got -1"]),
     "a train size twice": (["compare", "--predictors", "gp", "--train-sizes", "8,8", "--out", "r"],
                            ["8 is given twice in '8,8'; give each size once"]),
     "unknown strategy option": (["search", "--strategy-opt", "popsize=3", "--budget", "5", "--run-dir", "r"],
