@@ -113,6 +113,7 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         config = _search_config(args)
         config.run_dir = config.run_dir or str(default_run_dir(config))
         args.run_dir = config.run_dir  # chosen now, so that an interrupt can name the folder to resume
+        args.done_before = None
         run = lambda: search(config, on_progress=hook)  # noqa: E731
     if bar is None:
         return run()
@@ -126,7 +127,7 @@ def _report_search(args: argparse.Namespace) -> int:
     _print_summary(summary, args.json)
     if summary["status"] != "failed":
         note = _random_start_note(summary)
-        if summary["status"] == "finished" and getattr(args, "done_before", None) == summary["evaluations"]:
+        if summary["status"] == "finished" and args.done_before == summary["evaluations"]:
             note = (f"nothing to do: {summary['run_dir']} had already finished ({summary['stop_reason']}); give a "
                     "larger --budget (or --max-seconds) to continue it")
         if note:
@@ -238,7 +239,7 @@ def _cmd_import(args: argparse.Namespace) -> None:
 
 def _cmd_predictors(args: argparse.Namespace) -> None:
     if args.predictors_command in (None, "show"):
-        list_plugins(PREDICTORS, getattr(args, "name", None))
+        list_plugins(PREDICTORS, args.name)
         return
     if args.predictors_command == "pretrain":
         from ..predictors.flan_transfer import pretrain

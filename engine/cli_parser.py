@@ -206,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                            help="one of them: its description and options")
 
     pred = sub.add_parser("predictors", help="list predictors, or evaluate them ('nasloop predictors evaluate')")
+    pred.set_defaults(name=None)  # 'nasloop predictors' lists them all; 'predictors show NAME' describes one
     pred_sub = pred.add_subparsers(dest="predictors_command", parser_class=_Parser)
     pred_sub.add_parser("show", help="one predictor's description and options").add_argument("name")
     ev = pred_sub.add_parser("evaluate", help="rank a benchmark's cells after training on n of them",
