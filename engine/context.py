@@ -99,11 +99,11 @@ class RunContext:
         real mini-batch of the context's dataset, so it needs a space that builds networks. An
         architecture a precomputed file lacks is computed the same way.
         """
-        if proxy in self.stored_proxies():
+        source, found = self._proxy_source(space, proxy)
+        if source == "benchmark":
             benchmark, task = self.benchmark, self.dataset
             return lambda archs: benchmark.proxy_scores(list(archs), proxy, task)
-        found = self._proxy_file(space)
-        if found is not None and proxy in found.names:
+        if found is not None:
             return self._file_scorer(space, proxy, found)
         return self._computed(space, proxy)
 
@@ -111,12 +111,19 @@ class RunContext:
         """Whether :meth:`scorer` builds new architectures' networks to score ``proxy``: nothing stores it, or
         only a precomputed file that lacks part of the space (a sample, an interrupted ``--all``, a space too
         large to enumerate), whose missing architectures are computed."""
-        if proxy in self.stored_proxies():
-            return False
-        found = self._proxy_file(space)
-        if found is None or proxy not in found.names:
-            return True
+        source, found = self._proxy_source(space, proxy)
+        if found is None:
+            return source == "computed"
         return not (enumerable(space) and len(found.scores) >= space.size)
+
+    def _proxy_source(self, space: SearchSpace, proxy: str) -> tuple[str, ProxyScores | None]:
+        """Where :meth:`scorer` reads ``proxy`` from: the benchmark, a precomputed file (returned), or nowhere."""
+        if proxy in self.stored_proxies():
+            return "benchmark", None
+        found = self._proxy_file(space)
+        if found is not None and proxy in found.names:
+            return "file", found
+        return "computed", None
 
     def _computed(self, space: SearchSpace, proxy: str) -> Scorer:
         if not isinstance(space, NetworkSpace):

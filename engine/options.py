@@ -168,6 +168,11 @@ def _hints(function: Callable[..., Any]) -> dict[str, Any]:
         return {}
 
 
+def _init_hints(factory: Callable[..., Any]) -> dict[str, Any]:
+    """The type hints of a plugin's options: its constructor's, under Configurable's checking wrapper."""
+    return _hints(inspect.unwrap(factory.__init__ if isinstance(factory, type) else factory))
+
+
 def _wiring(factory: Callable[..., Any]) -> tuple[str, ...]:
     return ("self", *getattr(factory, "wiring", WIRING))
 
@@ -181,8 +186,7 @@ def option_names(factory: Callable[..., Any]) -> list[str]:
 
 def describe_options(factory: Callable[..., Any]) -> list[tuple[str, str, str]]:
     """Each option of a plugin as (name, what it takes, its default), for ``nasloop strategies NAME``."""
-    params, hints = inspect.signature(factory).parameters, _hints(factory.__init__ if isinstance(factory, type)
-                                                                  else factory)
+    params, hints = inspect.signature(factory).parameters, _init_hints(factory)
     def written(value: Any) -> str:  # as --strategy-opt KEY=VALUE and YAML write it
         return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
@@ -222,8 +226,7 @@ def check_options(owner: str, factory: Callable[..., Any], options: dict[str, An
     for name in options:
         if name not in known:
             raise ConfigError(f"{owner} has no option '{name}'; it takes: {', '.join(known) or 'none'}")
-    init = factory.__init__ if isinstance(factory, type) else factory
-    hints = _hints(inspect.unwrap(init))
+    hints = _init_hints(factory)
     for name, value in options.items():
         hint = hints.get(name)
         if hint is not None and not _fits(value, hint):
