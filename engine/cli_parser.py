@@ -178,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--proxies", type=_name_list, help="--evaluator proxy: proxies to score, first is the objective")
     s.add_argument("--device", help="--evaluator train/proxy: cpu, cuda, cuda:1 or auto")
     s.add_argument("--workers", type=_positive_int, help="--executor ray: trials run at once")
-    s.add_argument("--gpus-per-trial", type=_non_negative_float, help="--executor ray: GPUs per trial (fractional shares a GPU)")
+    s.add_argument("--gpus-per-trial", type=_non_negative_float,
+                   help="--executor ray: GPUs per trial (fractional shares a GPU)")
     s.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
     s.add_argument("--trial-timeout", type=_positive_float, help="--executor ray: seconds before a trial is retried")
     s.add_argument("--max-retries", type=_seed_int, help="--executor ray: retries of a crashed or hung trial")

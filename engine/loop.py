@@ -84,8 +84,8 @@ class SearchLoop:
         self._started = 0
         self._spent = 0.0
         self._best: float | None = None
-        self._unsaved_repeats = 0
-        self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed  # repeats told to the strategy since the store last saved its state
+        self._unsaved_repeats = 0  # repeats told to the strategy since the store last saved its state
+        self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
         strategy.bind_history(lambda arch: self._key(arch) in self._known)
 
     # --- scoring ----------------------------------------------------------------------------
