@@ -24,7 +24,7 @@ from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .search import default_run_dir, resume, search, summarize
-from .export import export_trials, print_json
+from .export import export_trials, print_json, print_table
 from .store import RunStore
 
 
@@ -177,7 +177,6 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(summary)
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"nasloop run {summary['run_dir']}", show_header=False)
@@ -211,7 +210,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                   f"{m['arch']}  " + "  ".join(f"{k}={v:.4g}" for k, v in m["metrics"].items())) for m in front]
     for name, value in rows:
         table.add_row(name, value)
-    Console().print(table)
+    print_table(table)
 
 
 def _cmd_import(args: argparse.Namespace) -> None:
@@ -267,10 +266,10 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
         print_json(rows)
         return
     import numpy as np
-    from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"predictors on {args.space} {args.dataset} ({args.seeds} seeds, mean ± std)")
+    table = Table(title=f"predictors on {args.space} {args.dataset} ({args.seeds} seed{'s' * (args.seeds != 1)}, "
+                          "mean ± std)")
     for column in ("predictor", "train", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
                    "predict s"):
         table.add_column(column, justify="left" if column == "predictor" else "right")
@@ -282,7 +281,7 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
             table.add_row(name, str(size), cell("kendall_tau", ".3f"), cell("spearman", ".3f"),
                           cell("precision_top1", ".2f"), cell("precision_top5", ".2f"), cell("fit_seconds", ".2f"),
                           cell("predict_seconds", ".3f"))
-    Console().print(table)
+    print_table(table)
 
 
 def _cmd_train(args: argparse.Namespace) -> None:

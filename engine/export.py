@@ -77,6 +77,17 @@ def finite_or_none(value: Any) -> Any:
     return value
 
 
+def print_table(table: Any) -> None:
+    """A rich table on stdout; in a pipe or a file at its natural width, since rich would cut it to 80 columns."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        natural = Console(width=10_000).measure(table).maximum
+        console = Console(width=max(80, natural))
+    console.print(table)
+
+
 def print_json(value: Any) -> None:
     """Standard JSON on stdout: a NaN or infinite number (an undefined score) is null."""
     print(json.dumps(finite_or_none(value), allow_nan=False))
