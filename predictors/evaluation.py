@@ -21,6 +21,7 @@ from scipy import stats
 from ..engine.assemble import build_context, build_space, choose_tabulated_space
 from ..engine.config import construct
 from ..engine.errors import ConfigError
+from ..engine.options import option_names
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
 
 __all__ = ["evaluate_predictors", "precision_at"]
@@ -61,7 +62,10 @@ def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
                 each[key] = value
         elif name in chosen and option:
             chosen[name][option] = value
-        elif name not in PREDICTORS or not option:
+        elif not option:
+            raise ConfigError(f"--predictor-opt {key} names no option after '{name}.'; write NAME.KEY=VALUE "
+                              "(e.g. flan.ensemble=2)")
+        elif name not in PREDICTORS:
             raise ConfigError(f"--predictor-opt {key}: '{name}' is not a predictor ({', '.join(PREDICTORS.names())})"
                               "; write NAME.KEY=VALUE with one of them")
         elif not waiting:
@@ -116,12 +120,16 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     if task.minimize:
         targets = -targets  # predictors rank higher-is-better
 
+    shared = set.intersection(*(set(predictor_options.get(name, {})) for name in factories))
+
     def build(name: str, seed: int) -> Any:
         try:
             return construct("predictor", name, factories[name], search_space,
                              wiring={"context": context, "seed": seed}, **predictor_options.get(name, {}))
-        except ConfigError as exc:
-            if len(factories) == 1 or "has no option" not in str(exc):
+        except ConfigError as exc:  # advise NAME.KEY when an option given to all is another predictor's own
+            unknown = set(predictor_options.get(name, {})) - set(option_names(factories[name]))
+            elsewhere = {key for other, factory in factories.items() if other != name for key in option_names(factory)}
+            if not unknown & shared & elsewhere:
                 raise
             raise ConfigError(f"{exc}; give an option to one predictor only as NAME.KEY=VALUE (e.g. "
                               "--predictor-opt flan.ensemble=2)") from None

@@ -68,10 +68,21 @@ def test_precision_counts_the_true_top_found_in_the_predicted_top():
     (dict(predictors=["flan", "gp"], train_sizes=[8], seeds=[0],
           predictor_options=options_per_predictor(["flan", "gp"], {"ensemble": 2})), ConfigError,
      r"'gp' has no option 'ensemble'.*; give an option to one predictor only as NAME\.KEY=VALUE"),
+    (dict(predictors=["flan", "gp"], train_sizes=[8], seeds=[0],  # already NAME.KEY: no advice to use that form
+          predictor_options=options_per_predictor(["flan", "gp"], {"gp.ensemble": 2})), ConfigError,
+     r"'gp' has no option 'ensemble'; it takes: [a-z_, ]+$"),
+    (dict(predictors=["flan", "gp"], train_sizes=[8], seeds=[0],  # no predictor takes it: NAME.KEY would not help
+          predictor_options=options_per_predictor(["flan", "gp"], {"epochs": 2})), ConfigError,
+     r"'flan' has no option 'epochs'; it takes: [a-z_, ]+$"),
 ])
 def test_bad_requests_fail_in_one_line_before_any_fit(data_dir, call, error, problem):
     with pytest.raises(error, match=problem):
         evaluate_predictors(data_dir=data_dir, **call)
+
+
+def test_a_prefix_without_an_option_is_named_as_such():
+    with pytest.raises(ConfigError, match=r"flan\. names no option after 'flan\.'"):
+        options_per_predictor(["flan", "gp"], {"flan.": 2})
 
 
 def test_an_option_is_given_to_every_predictor_or_to_the_one_it_names():
