@@ -72,6 +72,8 @@ Width = typing.Annotated[int, Range(1, 4096)]
 """Channels of a network: a width beyond 4,096 is a typo, and would exhaust memory before failing."""
 Depth = typing.Annotated[int, Range(1, 64)]
 """Repeats of a cell or stage in a network."""
+CellStackDepth = typing.Annotated[int, Range(3, 64)]
+"""Cells of a DARTS-style network: two reduction cells and at least one normal cell."""
 TORCH_SEEDS = 2**63
 """torch.manual_seed takes a signed 64-bit integer: derived seeds are reduced modulo this."""
 Seed = typing.Annotated[int, Range(0, TORCH_SEEDS - 1)]
@@ -100,10 +102,11 @@ def _describe(hint: Any) -> str:
     if origin is Literal:
         return "one of " + ", ".join(repr(a) if not isinstance(a, str) else a for a in args)
     if origin in (list, tuple, collections.abc.Sequence):
-        item = args[0] if args else None
+        item, bounds = args[0] if args else None, ""
         if typing.get_origin(item) is typing.Annotated:
-            item = typing.get_args(item)[0]
-        return f"a list of {_PLURALS.get(item, 'values')}"
+            ranges = [a.describe() for a in typing.get_args(item)[1:] if isinstance(a, Range)]
+            item, bounds = typing.get_args(item)[0], "".join(f" {r}" for r in ranges)
+        return f"a list of {_PLURALS.get(item, 'values')}{bounds}"
     if origin in (dict, collections.abc.Mapping):
         return "a mapping"
     if origin is collections.abc.Callable or hint is collections.abc.Callable:

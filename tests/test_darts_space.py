@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from nasloop.engine import cli
 from nasloop.engine.assemble import build_context
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.table import Table
-from nasloop.engine.errors import ArchitectureError
+from nasloop.engine.errors import ArchitectureError, ConfigError
 from nasloop.engine.registry import PREDICTORS
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
@@ -51,9 +52,15 @@ def test_genotype_and_compact_forms_parse_to_one_architecture_and_round_trip():
     (DARTS_V2.replace("dil_conv_3x3", "conv_7x7"), "is not (op, input) with an op of"),
     (DARTS_V2.replace("normal_concat=range(2, 6)", "normal_concat=[4, 5]"), "concatenates all four nodes"),
     ("__import__('os').system('true')", "is neither a DARTS genotype string"),
+    # each of these was accepted and built a network other than the one written
+    (DARTS_V2.replace("normal_concat=range(2, 6)", "normal_concat=range(2, 5)"), "normal_concat is [2, 3, 4]"),
+    (DARTS_V2.replace("normal_concat=range(2, 6)", "normal_concat=(2, 3)"), "normal_concat is [2, 3]"),
+    (DARTS_V2.replace("reduce_concat=", "normal=[], reduce_concat="), "gives normal twice"),
+    (DARTS_V2.replace("reduce_concat=", "garbage=__import__('os'), reduce_concat="), "has no field 'garbage'"),
+    (DARTS_V2.replace("normal=[", "normal=2 * ["), "normal is not a literal"),
 ])
 def test_malformed_architectures_are_one_line_errors(text, message):
-    with pytest.raises(ArchitectureError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ArchitectureError, match=re.escape(message)):
         parse_arch(text)
 
 
@@ -143,3 +150,12 @@ def test_data_import_writes_the_nb301_table(tmp_path, data_dir, capsys):
     assert Table.load(tmp_path / "nb301.npz").meta["accuracy"] == "predicted by the NB301 surrogate"
     assert imported.query(EXAMPLE, "cifar10").ok is False  # DARTS-V2 itself is not among the 725
     assert len(imported.task_cells("cifar10")) == 725
+
+
+def test_the_layers_option_states_the_bound_it_checks():
+    """'nasloop spaces darts' listed layers as >= 1 while layers=2 was refused as under 3."""
+    from nasloop.engine.options import describe_options
+
+    assert ("layers", "an integer >= 3 and <= 64", "default 20") in describe_options(DartsSpace)
+    with pytest.raises(ConfigError, match=r"layers must be an integer >= 3 and <= 64, got 2"):
+        DartsSpace(layers=2)

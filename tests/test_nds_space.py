@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from nasloop.engine.errors import ArchitectureError, ConfigError
 from nasloop.engine.registry import BENCHMARKS, NDS_NAMES, SEARCH_SPACES
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
-from nasloop.search_spaces.darts.genotype import EXAMPLE
+from nasloop.search_spaces.darts.genotype import EXAMPLE, format_arch
 from nasloop.search_spaces.darts.space import DartsSpace
 from nasloop.search_spaces.nds.arch import NdsArch, output_nodes
 from nasloop.search_spaces.nds.families import FAMILIES, VARIANTS
@@ -83,9 +84,13 @@ def test_loose_end_cells_output_the_nodes_nothing_reads_and_the_graph_says_so():
     ("Genotype(normal=[], reduce=[])", "states its width and depth"),
     ('{"genotype": {"normal": [["conv_9x9", 0]], "reduce": []}, "width": 16, "depth": 8}', "with an op of the darts"),
     ("__import__('os').system('true')", "is not an NDS architecture"),
+    (f"{format_arch(EXAMPLE).replace('normal_concat=[2, 3, 4, 5]', 'normal_concat=[2, 3]')} width=16 depth=8",
+     "normal_concat is [2, 3], but a darts cell outputs [2, 3, 4, 5]"),  # the string form dropped it unread
+    (f"{format_arch(EXAMPLE)} width=16 depth=100000", "depth one >= 3 and <= 64"),  # hung building the network
+    (f"{format_arch(EXAMPLE)} width=1000000 depth=5", "width must be an integer >= 1 and <= 4096"),
 ])
 def test_malformed_architectures_are_one_line_errors(text, message):
-    with pytest.raises(ArchitectureError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ArchitectureError, match=re.escape(message)):
         SEARCH_SPACES.get("nds-darts")(**UNBOUND).parse(text)
 
 
@@ -148,6 +153,19 @@ def test_data_import_recognises_each_file_and_names_what_it_found(nds_dir, tmp_p
         assert f"{path} {fragment}" in error and error.count("\n") == 1
 
 
+def test_an_import_refuses_sizes_no_network_could_have_and_names_another_benchmarks_file(data_dir, tmp_path,
+                                                                                          capsys):
+    records = nds_records("nds-darts", 3, seed=2)
+    records[1]["net"]["depth"] = 10**9  # was imported, and would hang any network built from it
+    write_nds_file(tmp_path / "DARTS.json", records)
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "DARTS.json"), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "DARTS.json record 1" in error and "depth one >= 3 and <= 64" in error and error.count("\n") == 1
+    nb201 = data_dir / "nasbench201_all.csv.gz"  # --space nds did not say whose file this is; nds-darts did
+    assert cli.main(["data", "import", "--space", "nds", str(nb201), "--out", str(tmp_path)]) == 2
+    assert "data of the nb201 benchmark, not any nds space; import it with --space nb201" in capsys.readouterr().err
+
+
 def test_the_table_serves_test_accuracy_per_epoch_with_duplicates_averaged(nds_dir):
     bench = BENCHMARKS.get("nds-darts")(nds_dir)
     records = json.loads((nds_dir / "DARTS.json").read_text())
@@ -179,6 +197,17 @@ def build_context_for(folder):
     from nasloop.engine.assemble import build_context
 
     return build_context(SEARCH_SPACES.get("nds-darts"), "cifar10", str(folder), lookup=True)
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"widths": []}, r"option widths is empty; give at least one choice"),  # crashed in sampling, in the run
+    ({"depths": []}, r"option depths is empty"),
+    ({"widths": [0, -3]}, r"widths must be a list of integers >= 1 and <= 4096 or null"),  # named no bound
+    ({"depths": [100000]}, r"depths must be a list of integers >= 3 and <= 64 or null"),
+])
+def test_width_and_depth_choices_are_checked_when_the_space_is_built(options, message):
+    with pytest.raises(ConfigError, match=message):
+        SEARCH_SPACES.get("nds-darts")(**{**UNBOUND, **options})
 
 
 def test_fixed_width_depth_spaces_need_the_table_or_explicit_choices():

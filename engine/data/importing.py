@@ -26,11 +26,11 @@ def _spaces_of(benchmark: str) -> list[str]:
     return found
 
 
-def _owners(path: Path, besides: str) -> list[tuple[str, str]]:
-    """(benchmark, what the file is) for every other registered benchmark that recognises ``path``."""
+def _owners(path: Path, besides: Sequence[str]) -> list[tuple[str, str]]:
+    """(benchmark, what the file is) for every registered benchmark but ``besides`` that recognises ``path``."""
     found = []
     for name in BENCHMARKS.names():
-        if name == besides:
+        if name in besides:
             continue
         try:
             what = BENCHMARKS.get(name).recognise(path)
@@ -50,16 +50,21 @@ def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table
             raise DataError(f"{path} {_not_a_file(path)}; give the path of a {benchmark} data file ({factory.formats})")
         what = factory.recognise(path)
         if what is None:
-            others = _owners(path, benchmark)
-            if others:
-                names = " and ".join(name for name, _ in others)
-                spaces = " or ".join(f"--space {s}" for name, _ in others for s in _spaces_of(name))
-                raise DataError(f"{path} is {others[0][1]}, data of the {names} benchmark{'s' * (len(others) > 1)}, "
-                                f"not {benchmark}; import it with {spaces or 'the space it belongs to'}")
+            _refuse_if_elsewhere(path, [benchmark], benchmark)
             raise DataError(f"{path} is not a {benchmark} data file; the {benchmark} benchmark reads "
                             f"{factory.formats}")
         found.append((path, what))
     return factory.import_files([p for p, _ in found]), found
+
+
+def _refuse_if_elsewhere(path: Path, besides: Sequence[str], wanted: str) -> None:
+    """One line naming the benchmark and ``--space`` a file given for ``wanted`` does belong to, if any."""
+    others = _owners(path, besides)
+    if others:
+        names = " and ".join(name for name, _ in others)
+        spaces = " or ".join(f"--space {s}" for name, _ in others for s in _spaces_of(name))
+        raise DataError(f"{path} is {others[0][1]}, data of the {names} benchmark{'s' * (len(others) > 1)}, "
+                        f"not {wanted}; import it with {spaces or 'the space it belongs to'}")
 
 
 def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
@@ -83,6 +88,7 @@ def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
             except NasloopError:
                 continue
         if not claims:
+            _refuse_if_elsewhere(path, members, f"any {group} space")
             formats = "; ".join(dict.fromkeys(BENCHMARKS.get(name).formats for name in members))
             raise DataError(f"{path} is not a data file of any {group} space ({', '.join(members)}); they read "
                             f"{formats}")

@@ -15,11 +15,11 @@ form DARTS code reads. Parsing never evaluates the text; only literals are read.
 from __future__ import annotations
 
 import ast
-import re
 
 import numpy as np
 
 from ...engine.errors import ArchitectureError
+from ..genotype_text import read_genotype
 
 OPS: tuple[str, ...] = ("max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
                         "dil_conv_3x3", "dil_conv_5x5")
@@ -30,9 +30,6 @@ Pair = tuple[int, int]  # (input, op index)
 DartsCell = tuple[Pair, ...]
 DartsArch = tuple[DartsCell, DartsCell]
 
-_GENOTYPE = re.compile(r"^\s*Genotype\((?P<body>.*)\)\s*$", re.S)
-_FIELD = re.compile(r"(normal|reduce)\s*=\s*(\[[^\]]*\])")
-_CONCAT = re.compile(r"(normal_concat|reduce_concat)\s*=\s*(\[[^\]]*\]|range\(\s*2\s*,\s*6\s*\))")
 
 
 def check_arch(arch: object) -> DartsArch:
@@ -69,31 +66,25 @@ def parse_arch(text: str) -> DartsArch:
     """A genotype string or a compact-form string as an architecture."""
     if not isinstance(text, str):
         raise ArchitectureError(f"a DARTS architecture string is text, got {text!r}")
-    match = _GENOTYPE.match(text)
-    try:
-        if match is None:
-            return check_arch(ast.literal_eval(text.strip()))
-        body = match.group("body")
-        fields = dict(_FIELD.findall(body))
-        if set(fields) != set(CELLS):
-            raise ArchitectureError("a DARTS genotype needs normal=[...] and reduce=[...]")
-        for name, concat in _CONCAT.findall(body):
-            if not concat.startswith("range") and sorted(ast.literal_eval(concat)) != [2, 3, 4, 5]:
-                raise ArchitectureError(f"{name} is {concat}; this space concatenates all four nodes, [2, 3, 4, 5]")
-        cells = []
-        for name in CELLS:
-            entries = ast.literal_eval(fields[name])
-            if not all(isinstance(e, tuple) and len(e) == 2 and e[0] in OPS for e in entries):
-                bad = next(e for e in entries if not (isinstance(e, tuple) and len(e) == 2 and e[0] in OPS))
-                raise ArchitectureError(f"{name} entry {bad!r} is not (op, input) with an op of: {', '.join(OPS)}")
-            cells.append(tuple((source, OPS.index(op)) for op, source in entries))
-        return check_arch(tuple(cells))
-    except ArchitectureError:
-        raise
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
-        raise ArchitectureError(f"{text[:80]!r} is neither a DARTS genotype string (Genotype(normal=[('sep_conv_3x3', "
-                                "0), ...], reduce=[...])) nor NASLib's compact form ([[(0, 3), (1, 3), ...], [...]]) "
-                                f"({type(exc).__name__})") from None
+    if not text.strip().startswith("Genotype"):
+        try:
+            compact = ast.literal_eval(text.strip())
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+            raise ArchitectureError(f"{text[:80]!r} is neither a DARTS genotype string (Genotype(normal=[("
+                                    "'sep_conv_3x3', 0), ...], reduce=[...])) nor NASLib's compact form ([[(0, 3), "
+                                    f"(1, 3), ...], [...]]) ({type(exc).__name__})") from None
+        return check_arch(compact)
+    fields = read_genotype(text)
+    for name in ("normal_concat", "reduce_concat"):
+        if name in fields and sorted(fields[name]) != [2, 3, 4, 5]:
+            raise ArchitectureError(f"{name} is {fields[name]}; this space concatenates all four nodes, [2, 3, 4, 5]")
+    cells = []
+    for name in CELLS:
+        bad = next((e for e in fields[name] if not (isinstance(e, (tuple, list)) and len(e) == 2 and e[0] in OPS)), None)
+        if bad is not None:
+            raise ArchitectureError(f"{name} entry {bad!r} is not (op, input) with an op of: {', '.join(OPS)}")
+        cells.append(tuple((source, OPS.index(op)) for op, source in fields[name]))
+    return check_arch(tuple(cells))
 
 
 def format_arch(arch: DartsArch) -> str:

@@ -19,8 +19,7 @@ from typing import Any
 import numpy as np
 
 from ...engine.context import RunContext
-from ...engine.errors import ConfigError
-from ...engine.options import Depth, Width
+from ...engine.options import CellStackDepth, Width
 from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
 from ..cell_pair_graph import cell_pair_graph
@@ -47,10 +46,8 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
     whole_space = "the full DARTS space (~10^18 architectures)"
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None, channels: Width = 36,
-                 layers: Depth = 20) -> None:
+                 layers: CellStackDepth = 20) -> None:
         context = context or RunContext()
-        if layers < 3:
-            raise ConfigError(f"option layers must be at least 3 (two reduction cells and a normal one), got {layers}")
         self.channels, self.layers = channels, layers
         self._task = context.dataset
         self._bind_table(context, table_only, lambda: NB301Benchmark(context.data_dir))

@@ -13,19 +13,22 @@ Parsing reads literals only; nothing in the text is evaluated.
 """
 from __future__ import annotations
 
-import ast
 import json
 import re
+import typing
 from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
 from ...engine.errors import ArchitectureError
+from ...engine.options import CellStackDepth, Width
+from ..genotype_text import read_genotype
 from .families import Family
 
 Pair = tuple[int, int]
 NdsCell = tuple[Pair, ...]
 CELLS = ("normal", "reduce")
+_WIDTH, _DEPTH = (typing.get_args(hint)[1] for hint in (Width, CellStackDepth))  # the options' own bounds
 
 
 class NdsArch(NamedTuple):
@@ -35,8 +38,7 @@ class NdsArch(NamedTuple):
     depth: int
 
 
-_GENOTYPE = re.compile(r"^\s*Genotype\((?P<body>.*)\)\s*(?P<rest>.*)$", re.S)
-_FIELD = re.compile(r"\b(normal|reduce)\s*=\s*(\[[^\]]*\])")
+_GENOTYPE = re.compile(r"^\s*(?P<genotype>Genotype\(.*\))\s*(?P<rest>[^)]*)$", re.S)
 _SIZE = re.compile(r"^[\s,;]*width\s*=\s*(\d+)[\s,;]+depth\s*=\s*(\d+)[\s,;]*$")
 
 
@@ -73,15 +75,21 @@ def check_cell(cell: Any, name: str, family: Family) -> NdsCell:
     return tuple(pairs)
 
 
+def check_size(width: Any, depth: Any, where: str = "") -> None:
+    """An ArchitectureError unless width and depth are integers a network can be built with."""
+    if not (_int(width) and _WIDTH.holds(width) and _int(depth) and _DEPTH.holds(depth)):
+        raise ArchitectureError(f"{where}an NDS architecture's width must be an integer {_WIDTH.describe()} and its "
+                                f"depth one {_DEPTH.describe()} (two reduction cells and a normal one at least); got "
+                                f"width={width!r}, depth={depth!r}")
+
+
 def check_arch(arch: Any, family: Family) -> NdsArch:
     """``arch`` as an :class:`NdsArch` of ``family`` with positive width and depth, or an ArchitectureError."""
     if not isinstance(arch, (tuple, list)) or len(arch) != 4:
         raise ArchitectureError(f"an NDS architecture is (normal cell, reduction cell, width, depth), got "
                                 f"{str(arch)[:80]}")
     normal, reduce, width, depth = arch
-    if not (_int(width) and width > 0 and _int(depth) and depth >= 3):
-        raise ArchitectureError(f"an NDS architecture's width must be a positive integer and its depth at least 3 "
-                                f"(two reduction cells and a normal one); got width={width!r}, depth={depth!r}")
+    check_size(width, depth)
     return NdsArch(check_cell(normal, "normal", family), check_cell(reduce, "reduce", family), int(width), int(depth))
 
 
@@ -127,11 +135,9 @@ def parse_arch(text: str, family: Family) -> NdsArch:
         if sizes is None:
             raise ArchitectureError("an NDS architecture states its width and depth after the genotype: "
                                     "Genotype(...) width=16 depth=20")
-        fields = dict(_FIELD.findall(match.group("body")))
-        if set(fields) != set(CELLS):
-            raise ArchitectureError("an NDS genotype needs normal=[...] and reduce=[...]")
-        genotype = {name: [list(e) if isinstance(e, tuple) else e for e in ast.literal_eval(fields[name])]
-                    for name in CELLS}
+        fields = read_genotype(match.group("genotype"))
+        genotype = {name: [list(e) if isinstance(e, tuple) else e for e in value] if name in CELLS else value
+                    for name, value in fields.items()}
         return from_genotype(genotype, int(sizes.group(1)), int(sizes.group(2)), family)
     except ArchitectureError:
         raise

@@ -24,7 +24,7 @@ import numpy as np
 from ...engine.data.sniff import content_text
 from ...engine.data.table import Table, column_name
 from ...engine.errors import ArchitectureError, DataError
-from .arch import canonical_arch, format_arch, from_genotype
+from .arch import canonical_arch, check_size, format_arch, from_genotype
 from .families import FAMILIES, Family, Variant
 
 HOW_TO_GET = ("download the NDS data (the 'data' link of github.com/facebookresearch/nds, nds_data.zip), then run "
@@ -98,6 +98,10 @@ def import_nds(path: Path, variant: Variant) -> Table:
         net = record.get("net") if isinstance(record, dict) else None
         if not isinstance(net, dict):
             raise DataError(f"{where} has no 'net' mapping; this is not an NDS cell-family file ({HOW_TO_GET})")
+        try:
+            check_size(net.get("width"), net.get("depth"), where=f"{where}: ")
+        except ArchitectureError as exc:
+            raise DataError(f"{exc}; replace the file ({HOW_TO_GET})") from None
         try:
             arch = canonical_arch(from_genotype(net.get("genotype"), net.get("width"), net.get("depth"), family,
                                                 where=f"{where}: "))

@@ -22,7 +22,7 @@ import numpy as np
 
 from ...engine.context import RunContext
 from ...engine.errors import ConfigError
-from ...engine.options import Depth, Width
+from ...engine.options import CellStackDepth, Width
 from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
 from ..cell_pair_graph import cell_pair_graph
@@ -45,7 +45,7 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
     graph_encodings = ("graph",)
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
-                 widths: list[Width] | None = None, depths: list[Depth] | None = None) -> None:
+                 widths: list[Width] | None = None, depths: list[CellStackDepth] | None = None) -> None:
         context = context or RunContext()
         self.family = self.variant.family
         self._bind_table(context, table_only, lambda: _benchmark(self.variant.name, context.data_dir))
@@ -54,13 +54,14 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         if unset and not held and self.variant.fixed_width_depth:
             raise ConfigError(f"{self.name} fixes width and depth to its table's; without the table give them: "
                               + " ".join(f"--space-opt {name}=[...]" for name in unset))
+        empty = [name for name, value in (("widths", widths), ("depths", depths)) if value == []]
+        if empty:
+            raise ConfigError(f"option {empty[0]} is empty; give at least one choice (e.g. --space-opt "
+                              f"{empty[0]}=[16, 32]) or leave it out for the table's or NDS's choices")
         if widths is None:
             widths = sorted({a.width for a in held}) or list(CIFAR_WIDTHS)
         if depths is None:
             depths = sorted({a.depth for a in held}) or list(CIFAR_DEPTHS)
-        if min(depths) < 3:
-            raise ConfigError(f"option depths must be at least 3 each (two reduction cells and a normal one), got "
-                              f"{depths}")
         self.widths, self.depths = tuple(sorted(set(widths))), tuple(sorted(set(depths)))
 
     # --- string form and identity ----------------------------------------------------------------

@@ -1,0 +1,68 @@
+"""Reading DARTS's ``Genotype(...)`` text, the form the DARTS and NDS spaces share.
+
+The text is parsed as a Python expression with :mod:`ast` and only literals are read from it,
+so nothing in it runs: a call of ``Genotype`` with the namedtuple's fields (by keyword, or
+positionally in its order); a concat may be a list, a tuple or ``range(a, b)``, as DARTS's own
+genotypes write it. An unknown or repeated field, or a value that is not a literal, is refused in
+one line: a field silently skipped would make the network built differ from the one written.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ..engine.errors import ArchitectureError
+
+FIELDS = ("normal", "normal_concat", "reduce", "reduce_concat")
+CELLS = ("normal", "reduce")
+
+
+def read_genotype(text: str) -> dict[str, Any]:
+    """The fields ``text`` gives a ``Genotype(...)``: cells as lists of (op, input) tuples, concats as int lists."""
+    try:
+        call = ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+        raise ArchitectureError(f"{text.strip()[:80]!r} is not a readable Genotype(...) ({type(exc).__name__})") \
+            from None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "Genotype"):
+        raise ArchitectureError(f"{text.strip()[:80]!r} is not a Genotype(normal=[...], normal_concat=[...], "
+                                "reduce=[...], reduce_concat=[...])")
+    if len(call.args) > len(FIELDS):
+        raise ArchitectureError(f"a Genotype has {len(FIELDS)} fields ({', '.join(FIELDS)}); got {len(call.args)} "
+                                "values")
+    fields: dict[str, Any] = {}
+    for name, node in [*zip(FIELDS, call.args), *((k.arg, k.value) for k in call.keywords)]:
+        if name not in FIELDS:
+            raise ArchitectureError(f"a Genotype has no field {name or '**'!r}; its fields are {', '.join(FIELDS)}")
+        if name in fields:
+            raise ArchitectureError(f"the Genotype gives {name} twice; give each field once")
+        fields[name] = _concat(node, name) if name.endswith("_concat") else _literal(node, name)
+    missing = [name for name in CELLS if name not in fields]
+    if missing:
+        raise ArchitectureError(f"the Genotype lacks {' and '.join(missing)}; it needs normal=[...] and reduce=[...]")
+    for name in CELLS:
+        if not isinstance(fields[name], (list, tuple)):
+            raise ArchitectureError(f"the Genotype's {name} must be a list of (op, input) pairs, got "
+                                    f"{str(fields[name])[:60]}")
+    return fields
+
+
+def _literal(node: ast.expr, name: str) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        raise ArchitectureError(f"the Genotype's {name} is not a literal ({ast.unparse(node)[:60]})") from None
+
+
+def _concat(node: ast.expr, name: str) -> list[int]:
+    """A concat's node list: a literal list or tuple of ints, or ``range(a, b)`` of small int literals."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" \
+            and not node.keywords and 1 <= len(node.args) <= 2:
+        bounds = [_literal(arg, name) for arg in node.args]
+        if all(isinstance(b, int) and not isinstance(b, bool) and 0 <= b <= 64 for b in bounds):
+            return list(range(*bounds))
+    value = _literal(node, name)
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise ArchitectureError(f"the Genotype's {name} must list node numbers, e.g. [2, 3, 4, 5]; got "
+                                f"{ast.unparse(node)[:60]}")
+    return list(value)
