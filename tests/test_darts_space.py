@@ -115,6 +115,9 @@ def test_the_nb301_table_serves_surrogate_accuracy_and_stored_proxies(table, dat
     assert "surrogate" in table.task("cifar10").description
     assert table.proxy_scores([arch], "synflow", "cifar10")[0] == record["synflow"]
     assert len(table.task_cells("cifar10")) == 725 and len(table.task_cells("svhn")) == 199
+    # the surrogate predicts CIFAR-10 only: the suite's other tasks are its own runs, not marked as predicted
+    svhn = table.query(table.task_cells("svhn")[0], "svhn")
+    assert svhn.ok and "surrogate" not in svhn.metrics and "surrogate-predicted" not in table.task("svhn").description
     assert not table.query(SPACE.sample(np.random.default_rng(5)), "cifar10").ok  # not a table cell
 
 
@@ -147,9 +150,22 @@ def test_data_import_writes_the_nb301_table(tmp_path, data_dir, capsys):
                      "--out", str(tmp_path)]) == 0
     assert "924 architectures" in capsys.readouterr().out
     imported = NB301Benchmark(tmp_path)
-    assert Table.load(tmp_path / "nb301.npz").meta["accuracy"] == "predicted by the NB301 surrogate"
+    assert Table.load(tmp_path / "nb301.npz").meta["accuracy"].startswith("CIFAR-10: predicted by the NB301 surrogate")
     assert imported.query(EXAMPLE, "cifar10").ok is False  # DARTS-V2 itself is not among the 725
     assert len(imported.task_cells("cifar10")) == 725
+
+
+@pytest.mark.parametrize("task,message", [
+    ({"(((0, 3), (1, 3), (0, 3), (1, 3), (1, 3), (0, 2), (0, 2), (2, 5)), ((0, 0), (1, 0), (2, 2), (1, 0), (0, 0), "
+      "(2, 2), (2, 2), (1, 0)))": {"flops": 1}}, "has no val_accuracy (got None)"),  # imported, then broke searches
+    ([1, 2, 3], "the nasbench301 cifar10 entry is a list, not a mapping"),  # AttributeError
+])
+def test_an_nb301_file_without_usable_accuracy_is_refused_at_import(tmp_path, capsys, task, message):
+    path = tmp_path / "noacc.json"
+    path.write_text(json.dumps({"nasbench301": {"cifar10": task}}))
+    assert cli.main(["data", "import", "--space", "darts", str(path), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert message in error and error.count("\n") == 1 and not (tmp_path / "nb301.npz").exists()
 
 
 def test_the_layers_option_states_the_bound_it_checks():

@@ -2,10 +2,12 @@
 
 NAS-Bench-Suite-Zero (through NASLib's ``zc_nasbench301.json``, shipped as part of
 ``zc_proxies_partial.json.gz``) scored 725 DARTS cells on CIFAR-10 and 199 on each of three
-NAS-Bench-360 tasks (svhn, scifar100, ninapro). Their ``val_accuracy`` is **predicted by the
-NB301 surrogate** (an ensemble trained on ~60k real DARTS runs), not measured by a training run;
-the task descriptions say so, and so does every result (``surrogate: 1``). There are no
-training times: a lookup's cost is unknown, reported as 0 and marked estimated.
+NAS-Bench-360 tasks (svhn, scifar100, ninapro). The CIFAR-10 ``val_accuracy`` is **predicted by
+the NB301 surrogate** (an ensemble trained on ~60k real DARTS runs), not measured by a training
+run: the task description says so, and so does every CIFAR-10 result (``surrogate: 1``). The
+surrogate knows CIFAR-10 only; the other three tasks are among the suite's additional tasks
+(its Table 2), whose accuracies come from the suite's own runs, so they are not marked. There are
+no training times: a lookup's cost is unknown, reported as 0 and marked estimated.
 
 Keys are NASLib's compact form; rows are kept under the canonical genotype string, so an
 architecture whose nodes list their two inputs in the other order finds the same row.
@@ -31,10 +33,12 @@ from .genotype import DartsArch, canonical_arch, check_arch, format_arch, parse_
 
 TABLE_FILE = "nb301.npz"
 SURROGATE = "NB301 surrogate-predicted validation accuracy %, not a training run"
+SUITE_RUNS = "validation accuracy % of NAS-Bench-Suite-Zero's own runs; the NB301 surrogate knows CIFAR-10 only"
+SURROGATE_TASK = "cifar10"
 TASKS = (Task("cifar10", description=f"CIFAR-10 ({SURROGATE}; 725 cells)"),
-         Task("svhn", description=f"SVHN ({SURROGATE}; 199 cells)"),
-         Task("scifar100", description=f"spherical CIFAR-100 ({SURROGATE}; 199 cells)"),
-         Task("ninapro", description=f"NinaPro ({SURROGATE}; 199 cells)"))
+         Task("svhn", description=f"SVHN ({SUITE_RUNS}; 199 cells)"),
+         Task("scifar100", description=f"spherical CIFAR-100 ({SUITE_RUNS}; 199 cells)"),
+         Task("ninapro", description=f"NinaPro ({SUITE_RUNS}; 199 cells)"))
 PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
            "flops", "params")
 
@@ -46,7 +50,11 @@ def import_suite_zero(path: Path) -> Table:
         raise DataError(f"{path} holds no nasbench301 records; {HOW_TO_GET}")
     parsed: dict[str, dict[str, dict]] = {}
     for task in TASKS:
-        for key, record in (space.get(task.name) or {}).items():
+        records = space.get(task.name) or {}
+        if not isinstance(records, dict):
+            raise DataError(f"{path}: the nasbench301 {task.name} entry is a {type(records).__name__}, not a mapping "
+                            f"of architectures to records; replace the file ({HOW_TO_GET})")
+        for key, record in records.items():
             try:
                 arch = canonical_arch(check_arch(ast.literal_eval(key)))
             except (ValueError, SyntaxError, ArchitectureError) as exc:
@@ -54,6 +62,10 @@ def import_suite_zero(path: Path) -> Table:
                                 f"replace the file ({HOW_TO_GET})") from None
             if not isinstance(record, dict):
                 raise DataError(f"{path}: the NB301 {task.name} record of {key[:60]} is not a mapping")
+            accuracy = record.get("val_accuracy")
+            if not (isinstance(accuracy, (int, float)) and not isinstance(accuracy, bool) and math.isfinite(accuracy)):
+                raise DataError(f"{path}: the NB301 {task.name} record of {key[:60]} has no val_accuracy (got "
+                                f"{accuracy!r}), so it cannot be looked up; replace the file ({HOW_TO_GET})")
             parsed.setdefault(format_arch(arch), {})[task.name] = record
     archs = sorted(parsed)
     columns: dict[str, np.ndarray] = {"arch": np.asarray(archs)}
@@ -73,7 +85,8 @@ def import_suite_zero(path: Path) -> Table:
                 columns[f"{task.name}:{name}"] = values
     return Table(columns, {"benchmark": "nb301", "key": "arch", "source": path.name,
                            "cost": "unknown: the source has no training times",
-                           "accuracy": "predicted by the NB301 surrogate"})
+                           "accuracy": "CIFAR-10: predicted by the NB301 surrogate; svhn, scifar100, ninapro: "
+                                       "NAS-Bench-Suite-Zero's runs"})
 
 
 @lru_cache(maxsize=2)
@@ -116,20 +129,26 @@ class NB301Benchmark(Benchmark):
             return Result.failed(f"the {self.name} table holds no {found.name} result for this architecture (it "
                                  "has 725 CIFAR-10 cells; search with --evaluator proxy or train for others)",
                                  cost_estimated=True)
-        return Result(metrics={"val_accuracy": float(value), "surrogate": 1.0}, cost=0.0, cost_estimated=True)
+        metrics = {"val_accuracy": float(value), **({"surrogate": 1.0} if found.name == SURROGATE_TASK else {})}
+        return Result(metrics=metrics, cost=0.0, cost_estimated=True)
 
     def cells(self) -> list[DartsArch]:
         return [parse_arch(a) for a in self.table.columns["arch"].tolist()]
 
     def task_cells(self, task: str) -> list[DartsArch]:
         """The cells with a result for ``task`` (the CIFAR-10 and the NAS-Bench-360 cells are disjoint sets)."""
-        values = self.table.columns[f"{self.task(task).name}:val_accuracy"]
+        values = self._accuracy(task)
         return [parse_arch(a) for a, v in zip(self.table.columns["arch"].tolist(), values) if not math.isnan(v)]
 
     def holds(self, archs: Sequence[DartsArch], task: str) -> list[bool]:
         """Whether the table has a ``task`` result for each architecture."""
-        values = self.table.columns[f"{self.task(task).name}:val_accuracy"]
+        values = self._accuracy(task)
         return [row is not None and not math.isnan(values[row]) for row in map(self.row, archs)]
+
+    def _accuracy(self, task: str) -> np.ndarray:
+        """``task``'s accuracy column; all NaN when the table has none for it (a file with other tasks only)."""
+        column = self.table.columns.get(f"{self.task(task).name}:val_accuracy")
+        return np.full(len(self.table), np.nan) if column is None else column
 
     def proxy_names(self, task: str) -> list[str]:
         return sorted(self.stored_proxies(task))
