@@ -175,3 +175,20 @@ def test_the_layers_option_states_the_bound_it_checks():
     assert ("layers", "an integer >= 3 and <= 64", "default 20") in describe_options(DartsSpace)
     with pytest.raises(ConfigError, match=r"layers must be an integer >= 3 and <= 64, got 2"):
         DartsSpace(layers=2)
+
+
+def test_on_the_sparse_table_neighbours_are_the_nearest_table_cells_not_random_ones(data_dir):
+    """The table holds none of a cell's one-edit neighbours: local search and evolution were random search."""
+    space = DartsSpace(build_context(DartsSpace, "cifar10", str(data_dir), lookup=True))
+    cells = list(space.enumerate())
+    code = lambda arch: space.encode(arch, "onehot")  # noqa: E731
+    distance = lambda a, b: float(np.abs(code(a) - code(b)).sum())  # noqa: E731
+    rng = np.random.default_rng(0)
+    for cell in (cells[3], cells[400]):
+        near = space.neighbours(cell)
+        assert len(near) == space.nearest and all(space.table_only and n in cells for n in near)
+        everyone = sorted(distance(cell, other) for other in cells if space.functional_hash(other)
+                          != space.functional_hash(cell))
+        assert [distance(cell, n) for n in near] == everyone[:space.nearest]  # the nearest, in order
+        child = space.mutate(cell, rng)
+        assert child in near

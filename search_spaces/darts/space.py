@@ -37,6 +37,7 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
 
     name = "darts"
     vector_encodings = ("onehot",)
+    near_encoding = "onehot"
     graph_encodings = ("graph",)
     graph_ops = ("input", *OPS, "concat", "output")
     same_ops = {"input": "input", "output": "output", "max_pool_3x3": "max_pool3x3", "avg_pool_3x3": "avg_pool3x3",
@@ -78,8 +79,8 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
 
     def _edit(self, arch: DartsArch, rng: np.random.Generator) -> DartsArch:
         """An op or an input of one pair. The table holds 725 of ~10^18 architectures, so a
-        table-bound edit almost never lands in it; after ``mutation_tries`` misses a random table
-        cell is taken (as NB101 does with its table)."""
+        table-bound edit almost never lands in it; after ``mutation_tries`` misses one of the
+        table's nearest cells is taken (see :mod:`..table_bound`)."""
         return mutate_arch(arch, rng)
 
     def _neighbours_anywhere(self, arch: DartsArch) -> list[DartsArch]:

@@ -42,6 +42,7 @@ class NB101Space(TableBoundSpace, NetworkSpace):
 
     name = "nb101"
     vector_encodings = ("path", "adjacency")
+    near_encoding = "adjacency"
     graph_encodings = ("graph",)
     graph_ops = ("input", *OPS, "output")
     same_ops = {"input": "input", "output": "output", "conv3x3-bn-relu": "conv3x3", "conv1x1-bn-relu": "conv1x1",
@@ -86,11 +87,6 @@ class NB101Space(TableBoundSpace, NetworkSpace):
 
     def _neighbours_anywhere(self, arch: NB101Cell) -> list[NB101Cell]:
         return neighbours(arch)
-
-    def _off_table_fallback(self, arch: NB101Cell, rng: np.random.Generator) -> NB101Cell:
-        """A random table neighbour, or a random table cell for a cell with none."""
-        near = self.neighbours(arch)
-        return near[int(rng.integers(len(near)))] if near else self.sample(rng)
 
     # --- encodings and networks ------------------------------------------------------------------
     def _encode(self, arch: NB101Cell, kind: str) -> Any:

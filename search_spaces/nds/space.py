@@ -42,6 +42,7 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
 
     variant: ClassVar[Variant]
     vector_encodings = ("onehot",)
+    near_encoding = "onehot"
     graph_encodings = ("graph",)
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
@@ -90,7 +91,7 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
 
     def _edit(self, arch: NdsArch, rng: np.random.Generator) -> NdsArch:
         """An op, an input, the width or the depth. The table holds ~5,000 networks of a space of
-        ~10^20, so a table-bound edit rarely lands in it (then a random table network is taken)."""
+        ~10^20, so a table-bound edit rarely lands in it (then one of the table's nearest is taken)."""
         near = self._neighbours_anywhere(arch)
         return near[int(rng.integers(len(near)))]
 
