@@ -248,3 +248,14 @@ def test_without_its_table_a_proxy_search_computes_what_the_table_would_store(tm
                                   evaluator_options={"proxies": ["params"]}, budget=8, data_dir=str(tmp_path),
                                   space_options={"widths": [8], "depths": [3]}, run_dir=str(tmp_path / "run")))
     assert summary["evaluations"] == 8 and summary["failed"] == 0
+
+
+def test_an_imagenet_variant_refuses_cifar10_instead_of_scoring_other_networks(tmp_path, capsys):
+    """nds-darts-in on CIFAR-10 fed 32-px images to the 224-px stem: FLOPs 0.86 M instead of NDS's network."""
+    arch_file = tmp_path / "one.txt"
+    arch_file.write_text(f"{format_arch(EXAMPLE)} width=16 depth=8\n")
+    assert cli.main(["proxies", "--space", "nds-darts-in", "--archs-file", str(arch_file),
+                     "--proxies", "params"]) == 2
+    error = capsys.readouterr().err
+    assert "nds-darts-in holds NDS's ImageNet networks" in error and "give --dataset imagenet" in error
+    assert error.rstrip().endswith("or use --space nds-darts for CIFAR-10 networks") and error.count("\n") == 1

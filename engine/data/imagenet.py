@@ -136,8 +136,8 @@ class ImageFolder:
 def list_classes(root: Path) -> list[str]:
     """Sorted class-folder names of ``root/train``, or one line saying what is wrong with ``root``."""
     if not root.is_dir():
-        raise DataError(f"image folder '{root}' does not exist; point --image-dir (or a data folder's "
-                        "'imagenet' subfolder) at a folder holding train/<class>/ and val/<class>/")
+        raise DataError(f"image folder '{root}' does not exist; give the image_dir option (or a data "
+                        "folder's 'imagenet' subfolder) a folder holding train/<class>/ and val/<class>/")
     train = root / "train"
     if not train.is_dir():
         raise DataError(f"'{root}' has no 'train' folder; an image folder holds train/<class>/*.JPEG "

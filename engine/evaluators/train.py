@@ -245,7 +245,8 @@ class TrainingEvaluator(Evaluator):
             if (folder / IMAGE_FOLDER_NAME).is_dir():
                 return folder / IMAGE_FOLDER_NAME
         raise DataError(f"no '{IMAGE_FOLDER_NAME}' image folder in {', '.join(str(d) for d in dirs)}; "
-                        "pass image_dir (--image-dir) pointing at a folder with train/<class>/ and val/<class>/")
+                        "give the image_dir option (search: --evaluator-opt image_dir=DIR; train: --train-opt "
+                        "image_dir=DIR) a folder with train/<class>/ and val/<class>/")
 
 
 def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str = "cifar10", epochs: int = 1,
