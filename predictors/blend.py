@@ -31,6 +31,25 @@ def member_predictor(key: str) -> str:
     return str(key).partition("#")[0]
 
 
+def _members_mapping(members: Mapping[str, Any] | Sequence[str]) -> Mapping[str, Any]:
+    """``members`` (its type already checked) as a mapping of member keys to options, or one line naming what is
+    wrong with it."""
+    example = "e.g. members={flan: {}, forest: {features: [proxies]}}"
+    if isinstance(members, (list, tuple)):
+        twice = next((name for name in members if list(members).count(name) > 1), None)
+        if twice is not None:
+            raise ConfigError(f"blend option members lists '{twice}' twice; label a second one to hold two, "
+                              f"e.g. {twice}#other")
+        members = {name: {} for name in members}
+    for name in members:
+        PREDICTORS.get(member_predictor(str(name)))  # a misspelt member is named before anything else
+    if "blend" in map(member_predictor, members):
+        raise ConfigError("a blend cannot be a member of a blend; list its members in this one instead")
+    if len(members) < 2:
+        raise ConfigError(f"blend option members names at least two predictors, {example}; got {members!r}")
+    return members
+
+
 @register_predictor("blend")
 class BlendPredictor(Predictor):
     """Averages members' standardised predictions; ``members`` maps predictor names to their options.
@@ -44,15 +63,9 @@ class BlendPredictor(Predictor):
                  members: Mapping[str, Mapping[str, Any]] | Sequence[str] | None = None,
                  weights: Sequence[float] | None = None) -> None:
         super().__init__(space, seed)
-        chosen = DEFAULT_MEMBERS if members is None else (
-            {name: {} for name in members} if isinstance(members, (list, tuple)) else members)
-        for name in chosen if isinstance(chosen, Mapping) else ():
-            PREDICTORS.get(member_predictor(str(name)))  # a misspelt member is named before it is counted
-        if not isinstance(chosen, Mapping) or len(chosen) < 2 or "blend" in map(member_predictor, chosen):
-            raise ConfigError("blend option members names at least two other predictors, e.g. "
-                              f"members: {{flan: {{}}, forest: {{features: [proxies]}}}}; got {members!r}")
+        chosen = DEFAULT_MEMBERS if members is None else _members_mapping(members)
         self.members, self.weights = members, weights
-        self._members = [self._member(name, options, space, context or RunContext(), seed)
+        self._members = [self._member(name, options, space, context or RunContext(), seed, members is None)
                          for name, options in chosen.items()]
         w = np.ones(len(self._members)) if weights is None else np.asarray(weights, dtype=np.float64)
         if w.shape != (len(self._members),) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
@@ -64,13 +77,18 @@ class BlendPredictor(Predictor):
 
     @staticmethod
     def _member(name: str, options: Mapping[str, Any] | None, space: SearchSpace, context: RunContext,
-                seed: int) -> Predictor:
+                seed: int, default: bool) -> Predictor:
         """One member; its refusal names it, since the user may not have asked for it (the default members)."""
+        if options is not None and not isinstance(options, Mapping):
+            raise ConfigError(f"blend member '{name}': its options must be a mapping (e.g. members={{{name}: "
+                              f"{{}}, ...}}), got {options!r}")
         try:
             return construct("predictor", name, PREDICTORS.get(member_predictor(name)), space,
                              wiring={"context": context, "seed": seed}, **dict(options or {}))
         except NasloopError as exc:
-            raise type(exc)(f"blend member '{name}': {exc}") from None
+            advice = (f"; blend's default members are {' and '.join(DEFAULT_MEMBERS)}: name others, e.g. "
+                      "members={forest: {}, gp: {}}" if default else "")
+            raise type(exc)(f"blend member '{name}': {exc}{advice}") from None
 
     @property
     def epistemic_std(self) -> bool:  # type: ignore[override]

@@ -39,8 +39,12 @@ def test_bad_members_and_weights_are_one_line(nb201_context):
     from nasloop.search_spaces.nb201 import NB201Space
 
     space = NB201Space()
-    with pytest.raises(ConfigError, match="names at least two other predictors"):
+    with pytest.raises(ConfigError, match="names at least two predictors"):
         PREDICTORS.get("blend")(space, members=["flan"])
+    with pytest.raises(ConfigError, match=r"lists 'forest' twice; label a second one to hold two, e.g. forest#other"):
+        PREDICTORS.get("blend")(space, members=["forest", "forest"])  # said 'at least two', given two
+    with pytest.raises(ConfigError, match=r"blend member 'forest': its options must be a mapping .*got 3$"):
+        PREDICTORS.get("blend")(space, context=nb201_context, members={"forest": 3, "flan": {}})  # a TypeError
     with pytest.raises(RegistryError, match="unknown predictor 'flam'"):
         PREDICTORS.get("blend")(space, members=["flam", "forest"])
     with pytest.raises(RegistryError, match="unknown predictor 'forst'"):  # named before members are counted
@@ -56,5 +60,5 @@ def test_two_members_of_one_predictor_are_told_apart_by_label(split, nb201_conte
     alone = PREDICTORS.get("forest")(space, seed=2, context=nb201_context, features=["proxies"])
     expected = alone.fit(train_x, train_y).predict(test_x)[0]
     assert stats.kendalltau(blend.fit(train_x, train_y).predict(test_x)[0], expected).statistic == pytest.approx(1.0)
-    with pytest.raises(ConfigError, match="names at least two other predictors"):
+    with pytest.raises(ConfigError, match="a blend cannot be a member of a blend"):
         PREDICTORS.get("blend")(space, members={"blend#inner": {}, "forest": {}})

@@ -137,7 +137,9 @@ def test_an_encoding_with_nan_is_named_with_its_architecture(tmp_path, capsys, d
     (["--space", "failing-duck-network", "--evaluator", "proxy"],
      "(it defines to_module but does not derive from NetworkSpace)"),
     (["--space", "failing-duck-network", "--evaluator", "proxy", "--strategy", "predictor-topk", "--predictor",
-      "blend"], "blend member 'flan': FLAN reads architectures as graphs")])
+      "blend"], "blend member 'flan': FLAN reads architectures as graphs"),
+    (["--space", "failing-duck-network", "--evaluator", "proxy", "--strategy", "predictor-topk", "--predictor",
+      "blend"], "; blend's default members are flan and forest: name others, e.g. members={forest: {}, gp: {}}")])
 def test_refusals_give_advice_that_fits_the_space(tmp_path, capsys, argv, fragment):
     assert cli.main(["search", *argv, "--budget", "4", "--run-dir", str(tmp_path / "run")]) == 2
     error = capsys.readouterr().err
