@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -95,13 +96,18 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     if path.is_dir():
         raise ConfigError(f"pretrained file {path} is a folder; give the file 'nasloop predictors pretrain --out' "
                           "wrote")
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"pretrained file {path} is not a regular file (a pipe or a device); give the file "
+                          "'nasloop predictors pretrain --out' wrote")
     if not path.is_file():
         where = "" if path.is_absolute() else f" in {Path.cwd()} (a relative path is read from the current folder)"
         raise ConfigError(f"pretrained file {path} does not exist{where}; write one with 'nasloop predictors "
                           "pretrain', or run from the folder it is in")
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        payload = torch.load(path, weights_only=True, map_location="cpu")
+        with warnings.catch_warnings():  # torch warns about a plain pickle's protocol before refusing it
+            warnings.simplefilter("ignore")
+            payload = torch.load(path, weights_only=True, map_location="cpu")
     except Exception as exc:  # torch raises many types for a damaged or foreign file
         raise DataError(f"{path} is not a readable FLAN pretrained file ({type(exc).__name__}); write it again with "
                         "'nasloop predictors pretrain'") from None

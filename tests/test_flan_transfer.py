@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -76,9 +77,16 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     hostile = tmp_path / "hostile.pt"
     witness = tmp_path / "ran"
     hostile.write_bytes(pickle.dumps(_Exploit(str(witness))))
-    with pytest.raises(DataError, match="is not a readable FLAN pretrained file"):
+    with warnings.catch_warnings(record=True) as shown, pytest.raises(DataError,
+                                                                    match="is not a readable FLAN pretrained file"):
+        warnings.simplefilter("always")
         FlanPredictor(space, pretrained=str(hostile))
     assert not witness.exists()  # weights_only loading never runs code from the file
+    assert not shown  # torch's warning about the pickle's protocol was printed above the one-line error
+    fifo = tmp_path / "fifo.pt"
+    os.mkfifo(fifo)  # was called missing (and reading it would wait forever)
+    with pytest.raises(ConfigError, match="fifo.pt is not a regular file"):
+        FlanPredictor(space, pretrained=str(fifo))
     with pytest.raises(ConfigError, match="does not exist; write one with 'nasloop predictors pretrain'"):
         FlanPredictor(space, pretrained=str(tmp_path / "missing.pt"))
     with pytest.raises(ConfigError, match="is a folder; give the file 'nasloop predictors pretrain --out' wrote"):
