@@ -162,9 +162,12 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     if "pretrained" in options:
         raise ConfigError("predictors pretrain writes a pretrained file; drop the pretrained option (to continue "
                           "from a file, list its spaces again)")
-    if joint and (len(set(spaces)) < 2 or "supplementary" in options):
-        raise ConfigError("--joint fits one model on a mix of at least two different spaces, and reads their "
-                          "graphs only (space_id=true adds the space); drop --joint or the supplementary option")
+    if joint and len(set(spaces)) < 2:
+        raise ConfigError(f"--joint fits one model on a mix of at least two different spaces, got "
+                          f"{', '.join(dict.fromkeys(spaces))}; name another --space or drop --joint")
+    if joint and "supplementary" in options:
+        raise ConfigError("--joint reads the spaces' graphs only (space_id=true adds the space); drop --joint or "
+                          "the supplementary option")
     if train_size is not None and train_size < 2:
         raise ConfigError(f"--train-size must be at least 2 (a ranking needs two cells), got {train_size}; leave it "
                           "out to learn from every cell")

@@ -80,6 +80,8 @@ class ForestPredictor(Predictor):
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         if self._forest is None:
             raise ConfigError("forest: predict called before fit; fit it on evaluated architectures first")
+        if not archs:  # scikit-learn refuses an empty matrix; every predictor answers an empty pool alike
+            return np.zeros(0), np.zeros(0)
         x = self._matrix(archs)
         per_tree = np.stack([tree.predict(x) for tree in self._forest.estimators_])
         return per_tree.mean(axis=0), per_tree.std(axis=0)

@@ -122,6 +122,8 @@ class GPPredictor(Predictor):
 
         if self._model is None:
             raise ConfigError("gp: predict called before fit; fit it on evaluated architectures first")
+        if not archs:  # an encoding of nothing has no width to feed the model
+            return np.zeros(0), np.zeros(0)
         x = self._inputs(archs)
         means, stds = [], []
         # LOVE (fast_pred_var) caches a low-rank factor once, so each batch's variances are cheap

@@ -113,6 +113,8 @@ class MLPEnsemblePredictor(Predictor):
 
         if not self._weights:
             raise ConfigError("mlp: predict called before fit; fit it on evaluated architectures first")
+        if not archs:  # an encoding of nothing has no width to feed the model
+            return np.zeros(0), np.zeros(0)
         x = self._encode(archs)
         with torch.no_grad(), single_thread():
             out = self._forward(x.expand(self.members, -1, -1)).numpy().astype(np.float64)

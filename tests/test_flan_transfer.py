@@ -211,7 +211,9 @@ def test_joint_pretraining_ranks_each_space_and_fine_tunes_with_its_space_id(tmp
     with pytest.raises(ConfigError, match=r"3 for space_id: nb101, tnb101-micro, other\) and this FLAN has 0"):
         FlanPredictor(space, ensemble=2, pretrained=str(path), steps=1).fit(train_x, train_y)
     assert cli.main(["predictors", "pretrain", "--space", "nb101", "--joint", "--out", str(tmp_path / "x.pt")]) == 2
-    assert "a mix of at least two different spaces" in capsys.readouterr().err
+    error = capsys.readouterr().err  # it also blamed a supplementary option nobody gave
+    assert "a mix of at least two different spaces, got nb101; name another --space" in error
+    assert "supplementary" not in error
 
 
 def test_a_joint_fit_ranks_within_each_space(data_dir):

@@ -7,6 +7,7 @@ from scipy import stats
 
 from nasloop.engine.assemble import build_context
 from nasloop.engine.cli import main
+from nasloop.engine.config import construct
 from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.engine.evaluators.proxies import score_architectures
 from nasloop.engine.registry import PREDICTORS
@@ -73,6 +74,17 @@ def test_random_predictor_is_chance_level_and_repeatable(split):
     assert np.array_equal(mean, RandomPredictor(space, seed=1).fit(train_x, train_y).predict(test_x)[0])
     assert np.array_equal(a.predict(test_x[::-1])[0], mean[::-1])  # depends on the cell, not the call order
     assert (std > 0).all()
+
+
+@pytest.mark.parametrize("name", ["forest", "flan", "gp", "mlp", "zero-cost", "random"])
+def test_an_empty_pool_gets_empty_predictions(split, nb201_context, name):
+    """The forest, GP and MLP failed on an empty matrix (each in its own words); the others returned empty arrays."""
+    space, (train_x, train_y), _ = split
+    options = {"steps": 20, "ensemble": 1} if name == "flan" else {}
+    predictor = construct("predictor", name, PREDICTORS.get(name), space,
+                          wiring={"context": nb201_context, "seed": 0}, **options).fit(train_x[:20], train_y[:20])
+    mean, std = predictor.predict([])
+    assert mean.shape == (0,) and std.shape == (0,)
 
 
 def test_update_adds_results_and_refits(split, nb201_context):
