@@ -26,7 +26,8 @@ def _precompute_proxies(args: argparse.Namespace, space: Any, archs: list[Any]) 
         with progress("scoring", len(archs)) as advance:
             summary = precompute(space, archs, args.proxies, args.out, context, executor, args.batch_size,
                                  args.seed, args.device, on_row=lambda text: advance(text[:40]),
-                                 space_options=dict(args.space_opt))
+                                 space_options=dict(args.space_opt),
+                                 on_skip=lambda count: advance(f"{count} already there", count))
     print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there")
 
 

@@ -7,10 +7,10 @@ from typing import Callable, Iterator
 
 
 @contextlib.contextmanager
-def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Callable[[str], None]]:
-    """Yield ``advance(note)``: one step done, ``note`` shown beside the bar (e.g. the last result)."""
+def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Callable[..., None]]:
+    """Yield ``advance(note, steps=1)``: steps done, ``note`` shown beside the bar (e.g. the last result)."""
     if not enabled or not sys.stderr.isatty():
-        yield lambda note="": None
+        yield lambda note="", steps=1: None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,4 +19,4 @@ def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Ca
                    TextColumn("{task.fields[note]}"), console=Console(stderr=True), transient=True)
     task = bar.add_task(label, total=total, note="")
     with bar:
-        yield lambda note="": bar.update(task, advance=1, note=note)
+        yield lambda note="", steps=1: bar.update(task, advance=steps, note=note)

@@ -33,8 +33,12 @@ from .types import Arch, Result
 def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str], out: str | os.PathLike,
                context: RunContext, executor: Executor, batch_size: int = 64, seed: int = 0, device: str = "cpu",
                on_row: Callable[[str], None] | None = None,
-               space_options: Mapping[str, Any] | None = None) -> dict[str, int]:
+               space_options: Mapping[str, Any] | None = None,
+               on_skip: Callable[[int], None] | None = None) -> dict[str, int]:
     """Score ``archs`` not yet in ``out`` and append their rows; returns how many were done and skipped.
+
+    ``on_skip`` hears, before any scoring, how many of ``archs`` the file already holds (a progress
+    bar of a continued file starts there); ``on_row`` hears each row as it is written.
 
     A file is continued only with the settings it was started with (the space's options with its
     defaults filled in, dataset, mini-batch, seed; and networks of the probe architecture's size):
@@ -62,6 +66,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
             check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
         done = found.scores
     todo = list({space.format(a): a for a in archs if space.format(a) not in done}.items())
+    if on_skip is not None and len(archs) > len(todo):
+        on_skip(len(archs) - len(todo))
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("a", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)

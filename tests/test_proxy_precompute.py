@@ -68,6 +68,23 @@ def test_rows_are_written_continued_and_read_back_as_stored_proxies(folder, caps
     assert context.scorer(space, "jacov")([cells[0], other])[1] == pytest.approx(computed)
 
 
+def test_a_continued_file_says_how_many_rows_it_holds_before_scoring_the_rest(folder):
+    """A progress bar of a continued file ended at 7 of 27: it counted only the rows scored this time."""
+    from nasloop.engine.config import construct
+    from nasloop.engine.proxy_precompute import precompute
+    from nasloop.engine.registry import EXECUTORS
+
+    _, out = scored(folder, CELLS[:3])
+    space = NB201Space(channels=4, cells=1)
+    heard: list = []
+    with construct("executor", "inprocess", EXECUTORS.get("inprocess")) as executor:
+        summary = precompute(space, [space.parse(c) for c in CELLS], ["params", "jacov"], out,
+                             build_context(NB201Space, "cifar10", str(folder)), executor,
+                             on_row=lambda text: heard.append("row"), on_skip=heard.append,
+                             space_options={"channels": 4, "cells": 1})
+    assert heard == [3, "row"] and summary == {"scored": 1, "skipped": 3}
+
+
 def test_bad_files_and_commands_are_one_line(folder, capsys):
     archs = folder / "archs.txt"
     archs.write_text(CELLS[0] + "\n")
