@@ -7,6 +7,7 @@ fit in progress and the same command continues it, adding new predictors, sizes 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -45,6 +46,23 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
     return records
 
 
+def pretrained_digests(options: Any) -> dict[str, str]:
+    """The sha256 of every existing file a ``pretrained`` option names, at any depth (a blend member's too).
+
+    A study records them, so that continuing it after a file changed is refused instead of averaging
+    fits from two starting points (the path alone stays the same). A missing file is left to the
+    predictor, which names it in its own words.
+    """
+    found: dict[str, str] = {}
+    if isinstance(options, dict):
+        for key, value in options.items():
+            if str(key).rpartition(".")[2] == "pretrained" and isinstance(value, str) and Path(value).is_file():
+                found[value] = hashlib.sha256(Path(value).read_bytes()).hexdigest()
+            else:
+                found.update(pretrained_digests(value))
+    return found
+
+
 def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                         seeds: Sequence[int], data_dir: str | None,
                         on_result: Callable[[dict], None] | None = None,
@@ -60,12 +78,22 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
     grid_path = folder / GRID_FILE
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
+    digests = pretrained_digests(grid["predictor_options"])
+    grid = {**grid, "pretrained_files": digests} if digests else grid
     replace = False  # set the old study aside, once the new request has passed its checks
     if grid_path.exists():
         stored = json.loads(grid_path.read_text())
         differ = [key for key, value in grid.items() if stored.get(key) != value]
         if differ and not force_new:
             key = differ[0]
+            if key == "pretrained_files":
+                recorded = stored.get(key) or {}
+                changed = next((p for p in recorded if digests.get(p) != recorded[p]), next(iter(digests), ""))
+                how = ("is missing" if changed not in digests else "changed" if changed in recorded
+                       else "was not recorded by this older study")
+                raise ConfigError(f"the pretrained file {changed} is not the one {folder} started from (it {how}); "
+                                  "put the original back, or use another --out (or --force-new to set the old study "
+                                  "aside)")
             raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
                               f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
         replace = bool(differ)

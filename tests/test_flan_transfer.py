@@ -259,6 +259,24 @@ def test_a_resumed_search_refuses_a_pretrained_file_that_changed(pretrained, tmp
         resume(tmp_path / "run", budget=16)
 
 
+def test_a_predictor_study_refuses_to_continue_from_a_pretrained_file_that_changed(pretrained, tmp_path, data_dir,
+                                                                                   capsys):
+    """The study recorded only the path: a second seed was fitted from other weights and averaged with the first."""
+    start = tmp_path / "start.pt"
+    start.write_bytes(pretrained.read_bytes())
+    argv = ["compare", "--predictors", "flan", "--train-sizes", "8", "--predictor-opt", f"flan.pretrained={start}",
+            *SMALL, "--data-dir", str(data_dir), "--out", str(tmp_path / "study")]
+    assert cli.main([*argv, "--seeds", "1"]) == 0
+    assert cli.main([*argv, "--seeds", "2"]) == 0  # the same file: the study continues
+    capsys.readouterr()
+    assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
+                     "--data-dir", str(data_dir), "--out", str(start)]) == 0  # other weights, same path
+    assert cli.main([*argv, "--seeds", "3"]) == 2
+    error = capsys.readouterr().err
+    assert f"the pretrained file {start} is not the one {tmp_path / 'study'} started from (it changed)" in error
+    assert len((tmp_path / "study" / "predictor_records.jsonl").read_text().splitlines()) == 2
+
+
 def test_a_search_started_with_relative_paths_resumes_from_another_folder(pretrained, tmp_path, data_dir,
                                                                           monkeypatch):
     """The pretrained file, data folder and run folder are named relative to where the search started; resumed
