@@ -142,9 +142,9 @@ class FeatureSet:
         if undefined.any() and self.missing == "error":
             column = int(np.argmax(undefined.any(axis=0)))
             example = self.space.format(archs[int(np.argmax(undefined[:, column]))])
-            raise DataError(f"feature '{self.names[column]}' is undefined (NaN) for {int(undefined[:, column].sum())} "
-                            f"of {len(archs)} architectures, e.g. {example}; pass missing=impute to fill them, or "
-                            "drop that feature")
+            raise DataError(f"feature '{self.names[column]}' is undefined or not stored (NaN) for "
+                            f"{int(undefined[:, column].sum())} of {len(archs)} architectures, e.g. {example}; pass "
+                            "missing=impute to fill them, or drop that feature")
         return out
 
 

@@ -146,6 +146,14 @@ class Benchmark(Configurable, ABC):
         """The zero-cost proxies whose scores the table stores for ``task``."""
         return []
 
+    def partial_proxies(self, task: str) -> dict[str, tuple[int, int]]:
+        """Stored proxies the source scored for only some of the table's cells: (cells scored, cells held).
+
+        Empty by default: most tables cannot tell a score the source lacks from one that is undefined
+        (Zen of an NB201 cell with no input-output path), and only the first kind is partial.
+        """
+        return {}
+
     def proxy_scores(self, archs: Sequence[Arch], proxy: str, task: str) -> np.ndarray:
         """Stored scores of ``proxy`` for ``archs`` (NaN where the table has none)."""
         raise UnsupportedError(f"the {self.name} table has no '{proxy}' scores for {self.task(task).name}; "

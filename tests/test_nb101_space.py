@@ -56,6 +56,21 @@ def test_the_tabular_space_is_the_table(table_space, context, records):
     assert [table_space.hash(a) for a in table_space.enumerate()] == [r["hash"] for r in records]
 
 
+def test_ranking_by_a_proxy_the_source_scored_for_a_third_of_the_cells_is_refused(table_space, context, records):
+    """Zen ranked the two thirds of NB101 it lacks last: zero-cost's default read tau 0.08 at 40 cells."""
+    from nasloop.engine.errors import ConfigError
+    from nasloop.predictors.baselines import ZeroCostPredictor
+
+    scored = sum(r.get("zen") is not None for r in records)
+    assert context.benchmark.partial_proxies("cifar10") == {"zen": (scored, len(records))}
+    with pytest.raises(ConfigError, match=rf"proxy 'zen' is stored for {scored:,} of the {len(records):,} nb101 "
+                                          r"cells only .* --predictor-opt proxy=flops \(flops, params\)$"):
+        ZeroCostPredictor(table_space, context=context)
+    cells = list(table_space.enumerate())[:50]
+    by_params = ZeroCostPredictor(table_space, context=context, proxy="params")
+    assert np.isfinite(by_params.predict(cells)[0]).all()
+
+
 def test_a_lookup_reports_the_table_with_measured_and_estimated_costs(context, records):
     benchmark, space = context.benchmark, NB101Space()
     record = records[0]

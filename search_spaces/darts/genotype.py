@@ -80,7 +80,8 @@ def parse_arch(text: str) -> DartsArch:
             raise ArchitectureError(f"{name} is {fields[name]}; this space concatenates all four nodes, [2, 3, 4, 5]")
     cells = []
     for name in CELLS:
-        bad = next((e for e in fields[name] if not (isinstance(e, (tuple, list)) and len(e) == 2 and e[0] in OPS)), None)
+        bad = next((e for e in fields[name]
+                    if not (isinstance(e, (tuple, list)) and len(e) == 2 and e[0] in OPS)), None)
         if bad is not None:
             raise ArchitectureError(f"{name} entry {bad!r} is not (op, input) with an op of: {', '.join(OPS)}")
         cells.append(tuple((source, OPS.index(op)) for op, source in fields[name]))
