@@ -261,7 +261,8 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
                                    metric=args.metric, predictor_options=options,
                                    space_options=dict(args.space_opt),
                                    on_result=lambda r: advance(f"{r['predictor']} n={r['train_size']} "
-                                                               f"tau {r['kendall_tau']:.3f}"))
+                                                               f"tau {r['kendall_tau']:.3f}"),
+                                   on_note=lambda text: print(f"note: {text}", file=sys.stderr))
     if args.json:
         print_json(rows)
         return
