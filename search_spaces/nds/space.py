@@ -47,11 +47,13 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
                  widths: list[Width] | None = None, depths: list[CellStackDepth] | None = None) -> None:
-        if context is not None and self.variant.imagenet and context.dataset.lower() not in ("imagenet", "image-folder"):
+        imagenet = ("imagenet", "image-folder")
+        if context is not None and self.variant.imagenet and context.dataset.lower() not in imagenet:
             raise ConfigError(f"{self.name} holds NDS's ImageNet networks (a 224-px stem, 1000 classes), and --dataset "
                               f"{context.dataset} would build and score other networks: give --dataset imagenet (its "
                               "table's task; training reads an image_dir option; zero-cost proxies cannot score "
-                              f"ImageNet networks), or use --space nds-{self.variant.family.name} for CIFAR-10 networks")
+                              f"ImageNet networks), or use --space nds-{self.variant.family.name} for CIFAR-10 "
+                              "networks")
         context = context or RunContext()
         self.family = self.variant.family
         self._bind_table(context, table_only, lambda: _benchmark(self.variant.name, context.data_dir))
