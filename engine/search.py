@@ -39,6 +39,19 @@ def default_run_dir(config: SearchConfig) -> Path:
     return next(name for name in names if not Path(config.path(str(name))).exists())
 
 
+def _own_options(predictor: str, options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` with ``NAME.KEY`` read as ``KEY`` where NAME is the run's predictor, as ``compare`` and
+    ``predictors evaluate`` read them (``--predictor-opt flan.ensemble=2`` was refused here)."""
+    own = {}
+    for key, value in options.items():
+        name, dot, option = key.partition(".")
+        key = option if dot and name == predictor and option else key
+        if key in own:
+            raise ConfigError(f"--predictor-opt gives {key} twice (as {key} and {predictor}.{key}); give it once")
+        own[key] = value
+    return own
+
+
 def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
     """Construct the configured plugins; every bad name, option or missing capability fails here, in one line."""
     load_plugins(config.plugins, config.workdir)
@@ -65,7 +78,8 @@ def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluato
             raise ConfigError(f"strategy '{config.strategy}' is predictor-guided and names no default predictor; "
                               f"choose one with --predictor ({', '.join(PREDICTORS.names())})")
         wiring["predictor"] = construct("predictor", name, PREDICTORS.get(name), space,
-                                        wiring={"context": context, "seed": config.seed}, **config.predictor_options)
+                                        wiring={"context": context, "seed": config.seed},
+                                        **_own_options(name, config.predictor_options))
     elif config.predictor is not None or config.predictor_options:
         given = " and ".join(flag for flag, value in (("--predictor", config.predictor),
                                                       ("--predictor-opt", config.predictor_options)) if value)

@@ -307,3 +307,17 @@ def test_predictor_topk_starts_from_the_benchmark_warmup_by_default_and_at_rando
                   budget=4, evaluator="proxy", evaluator_options={"proxies": ["params"]},
                   strategy_options={"num_init": 4, "batch_size": 2}))
     assert [row[2] for row in trials(proxy_run)] != first["default"][:4]
+
+
+def test_a_search_reads_its_own_predictors_name_key_options_as_compare_does(tmp_path, data_dir):
+    """'--predictor-opt flan.ensemble=2' worked in compare and predictors evaluate, and was refused by search."""
+    from nasloop.engine.errors import ConfigError
+
+    prefixed = {f"flan.{key}": value for key, value in TINY_FLAN.items()}
+    summary = search(config(data_dir, tmp_path / "a", predictor_options=prefixed, budget=10))
+    plain = search(config(data_dir, tmp_path / "b", budget=10))
+    assert scores(Path(summary["run_dir"])) == scores(Path(plain["run_dir"]))  # the same options, the same run
+    with pytest.raises(ConfigError, match=r"gives ensemble twice \(as ensemble and flan.ensemble\)"):
+        search(config(data_dir, tmp_path / "c", predictor_options={**TINY_FLAN, "flan.ensemble": 3}))
+    with pytest.raises(ConfigError, match=r"predictor 'flan' has no option 'gp.max_iter'"):
+        search(config(data_dir, tmp_path / "d", predictor_options={**TINY_FLAN, "gp.max_iter": 3}))
