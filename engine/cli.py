@@ -177,6 +177,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(summary)
         return
+    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"nasloop run {summary['run_dir']}", show_header=False)
@@ -210,7 +211,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                   f"{m['arch']}  " + "  ".join(f"{k}={v:.4g}" for k, v in m["metrics"].items())) for m in front]
     for name, value in rows:
         table.add_row(name, value)
-    print_table(table)
+    Console().print(table)  # long values fold; at natural width one genotype made every line 448 wide
 
 
 def _cmd_import(args: argparse.Namespace) -> None:

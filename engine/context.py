@@ -82,6 +82,18 @@ class RunContext:
             names = sorted(set(names) | set(found.names if found else ()))
         return names
 
+    def partial_proxies(self) -> dict[str, tuple[int, int]]:
+        """The benchmark's stored proxies its source scored for only some cells: (scored, held) each (see
+        :meth:`Benchmark.partial_proxies`); none where its table is absent and the run computes proxies."""
+        if self.benchmark is None or not self.benchmark.has_task(self.dataset):
+            return {}
+        try:
+            return self.benchmark.partial_proxies(self.dataset)
+        except MissingDataError:
+            if self.lookup:
+                raise
+            return {}
+
     def _proxy_file(self, space: SearchSpace) -> ProxyScores | None:
         from .data.proxy_file import check_network_size, find_proxy_file, read_proxy_file
 

@@ -45,7 +45,9 @@ def _own_options(predictor: str, options: dict[str, Any]) -> dict[str, Any]:
     own = {}
     for key, value in options.items():
         name, dot, option = key.partition(".")
-        key = option if dot and name == predictor and option else key
+        if dot and name == predictor and not option:
+            raise ConfigError(f"--predictor-opt {key} names no option after '{name}.'; write {name}.KEY=VALUE")
+        key = option if dot and name == predictor else key
         if key in own:
             raise ConfigError(f"--predictor-opt gives {key} twice (as {key} and {predictor}.{key}); give it once")
         own[key] = value

@@ -54,13 +54,11 @@ class ZeroCostPredictor(Predictor):
         super().__init__(space, seed)
         self.proxy = proxy
         context = context or RunContext()
-        benchmark = context.benchmark
-        partial = (benchmark.partial_proxies(context.dataset)
-                   if scorer is None and benchmark is not None and benchmark.has_task(context.dataset) else {})
+        partial = context.partial_proxies() if scorer is None else {}
         if proxy in partial:  # ranking NB101 by Zen put the two thirds it lacks last: tau 0.08 at 40 cells
             complete = [p for p in context.stored_proxies(space) if p not in partial]
             (held, total), instead = partial[proxy], complete[0] if complete else "NAME"
-            raise ConfigError(f"proxy '{proxy}' is stored for {held:,} of the {total:,} {benchmark.name} cells only "
+            raise ConfigError(f"proxy '{proxy}' is stored for {held:,} of the {total:,} {space.name} cells only "
                               "(its source scored no more), so ranking by it would put the others last; choose one "
                               f"stored for every cell: --predictor-opt proxy={instead}"
                               + (f" ({', '.join(complete)})" if complete else ""))

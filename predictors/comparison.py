@@ -80,17 +80,18 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
     digests = pretrained_digests(grid["predictor_options"])
     grid = {**grid, "pretrained_files": digests} if digests else grid
-    replace = False  # set the old study aside, once the new request has passed its checks
+    replace = older = False  # set the old study aside once the new request has passed its checks; or record files
     if grid_path.exists():
         stored = json.loads(grid_path.read_text())
-        differ = [key for key, value in grid.items() if stored.get(key) != value]
+        older = bool(digests) and "pretrained_files" not in stored  # from before files were recorded: record them now
+        differ = [key for key, value in grid.items() if stored.get(key) != value
+                  and not (older and key == "pretrained_files")]
         if differ and not force_new:
             key = differ[0]
             if key == "pretrained_files":
                 recorded = stored.get(key) or {}
                 changed = next((p for p in recorded if digests.get(p) != recorded[p]), next(iter(digests), ""))
-                how = ("is missing" if changed not in digests else "changed" if changed in recorded
-                       else "was not recorded by this older study")
+                how = "is missing" if changed not in digests else "changed"
                 raise ConfigError(f"the pretrained file {changed} is not the one {folder} started from (it {how}); "
                                   "put the original back, or use another --out (or --force-new to set the old study "
                                   "aside)")
@@ -106,7 +107,7 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
             if replace:
                 set_aside(folder)
             folder.mkdir(parents=True, exist_ok=True)
-            if not grid_path.exists():
+            if not grid_path.exists() or older:
                 grid_path.write_text(json.dumps(grid, indent=1))
             logs.append(open(folder / RECORDS_FILE, "a"))
         logs[0].write(json.dumps(record) + "\n")

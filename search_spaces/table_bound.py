@@ -73,9 +73,18 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
         return self._table.holds(archs)
 
     def _off_table_fallback(self, arch: Arch, rng: np.random.Generator) -> Arch:
-        """When no edit lands in the table: one of its :meth:`neighbours` in the table."""
-        near = self.neighbours(arch)
+        """When no edit lands in the table: a neighbour the table holds; where it holds none, one of the
+        table's nearest cells half the time and any table cell otherwise. Only the nearest cells stalled
+        evolution on NB301 once they were all evaluated: its children were duplicates, 100 tries each."""
+        held = self._held_neighbours(arch)
+        if held:
+            return held[int(rng.integers(len(held)))]
+        near = self._nearest_cells(arch) if rng.random() < 0.5 else []
         return near[int(rng.integers(len(near)))] if near else self.sample(rng)
+
+    def _held_neighbours(self, arch: Arch) -> list[Arch]:
+        near = self._neighbours_anywhere(arch)
+        return [a for a, held in zip(near, self._held(near)) if held]
 
     def _nearest_cells(self, arch: Arch) -> list[Arch]:
         """The :data:`nearest` table cells closest to ``arch`` in :data:`near_encoding` (ties in table order),
@@ -92,6 +101,10 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
                 if len(out) == self.nearest:
                     break
         return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Without the nearest-cell codes (4 MB on NB101): a space shipped to a worker rebuilds them if asked."""
+        return {k: v for k, v in self.__dict__.items() if k != "_near_codes"}
 
     # --- shared --------------------------------------------------------------------------------
     def sample(self, rng: np.random.Generator) -> Arch:
@@ -111,10 +124,9 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
     def neighbours(self, arch: Arch) -> list[Arch]:
         """One-edit neighbours; bound to a table, those it holds, or its nearest cells when it holds none."""
         arch = self.validate(arch)
-        near = self._neighbours_anywhere(arch)
         if self._table is None:
-            return near
-        return [a for a, held in zip(near, self._held(near)) if held] or self._nearest_cells(arch)
+            return self._neighbours_anywhere(arch)
+        return self._held_neighbours(arch) or self._nearest_cells(arch)
 
     @property
     def size(self) -> int | None:

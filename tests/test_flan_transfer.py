@@ -1,6 +1,7 @@
 """FLAN across spaces: pretrain on NB101's table, fine-tune on NB201, and refuse files that do not fit."""
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -275,6 +276,12 @@ def test_a_predictor_study_refuses_to_continue_from_a_pretrained_file_that_chang
     error = capsys.readouterr().err
     assert f"the pretrained file {start} is not the one {tmp_path / 'study'} started from (it changed)" in error
     assert len((tmp_path / "study" / "predictor_records.jsonl").read_text().splitlines()) == 2
+    grid = tmp_path / "study" / "predictor_study.json"  # a study from before files were recorded continues,
+    older = json.loads(grid.read_text())  # and records them from then on
+    older.pop("pretrained_files")
+    grid.write_text(json.dumps(older))
+    assert cli.main([*argv, "--seeds", "3"]) == 0
+    assert str(start) in json.loads(grid.read_text())["pretrained_files"]
 
 
 def test_a_search_started_with_relative_paths_resumes_from_another_folder(pretrained, tmp_path, data_dir,

@@ -319,5 +319,7 @@ def test_a_search_reads_its_own_predictors_name_key_options_as_compare_does(tmp_
     assert scores(Path(summary["run_dir"])) == scores(Path(plain["run_dir"]))  # the same options, the same run
     with pytest.raises(ConfigError, match=r"gives ensemble twice \(as ensemble and flan.ensemble\)"):
         search(config(data_dir, tmp_path / "c", predictor_options={**TINY_FLAN, "flan.ensemble": 3}))
+    with pytest.raises(ConfigError, match=r"--predictor-opt flan. names no option after 'flan.'"):
+        search(config(data_dir, tmp_path / "e", predictor_options={**TINY_FLAN, "flan.": 3}))
     with pytest.raises(ConfigError, match=r"predictor 'flan' has no option 'gp.max_iter'"):
         search(config(data_dir, tmp_path / "d", predictor_options={**TINY_FLAN, "gp.max_iter": 3}))

@@ -172,3 +172,16 @@ def test_bad_graphs_and_foreign_files_are_one_line_errors(tmp_path, data_dir, ca
     garbage.write_text('{"not": "nb101"}')
     with pytest.raises(DataError, match="not a format of the nb101 benchmark"):
         NB101Benchmark.import_files([garbage])
+
+
+def test_without_the_nb101_table_zero_cost_computes_its_proxy_instead_of_needing_the_table(tmp_path, monkeypatch):
+    """Asking the table which proxies are partial loaded it, so a proxy run without the NB101 data failed."""
+    from nasloop.engine.config import construct
+    from nasloop.engine.registry import PREDICTORS
+
+    monkeypatch.delenv("NASLOOP_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    context = build_context(NB101Space, "cifar10", str(tmp_path), lookup=False)
+    predictor = construct("predictor", "zero-cost", PREDICTORS.get("zero-cost"), NB101Space(context),
+                          wiring={"context": context, "seed": 0})
+    assert predictor.builds_networks
