@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ...engine.context import RunContext
+from ...engine.data.datasets import dataset_facts
 from ...engine.errors import ConfigError
 from ...engine.options import CellStackDepth, Width
 from ...engine.registry import register_search_space
@@ -47,8 +48,7 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
                  widths: list[Width] | None = None, depths: list[CellStackDepth] | None = None) -> None:
-        imagenet = ("imagenet", "image-folder")
-        if context is not None and self.variant.imagenet and context.dataset.lower() not in imagenet:
+        if context is not None and self.variant.imagenet and not _names_dataset(context.dataset, "imagenet"):
             raise ConfigError(f"{self.name} holds NDS's ImageNet networks (a 224-px stem, 1000 classes), and --dataset "
                               f"{context.dataset} would build and score other networks: give --dataset imagenet (its "
                               "table's task; training reads an image_dir option; zero-cost proxies cannot score "
@@ -130,6 +130,14 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         from .network import NdsNetwork
 
         return NdsNetwork(self.validate(arch), self.family, num_classes=num_classes, imagenet=self.variant.imagenet)
+
+
+def _names_dataset(name: str, dataset: str) -> bool:
+    """Whether ``name`` is ``dataset`` or an alias of it (a benchmark task that is no image dataset is not)."""
+    try:
+        return dataset_facts(name).name == dataset
+    except ConfigError:
+        return False
 
 
 def _benchmark(name: str, data_dir: str | None):
