@@ -22,7 +22,8 @@ import numpy as np
 
 from ..search_spaces.base import SearchSpace
 from .context import RunContext
-from .data.proxy_file import check_network_size, network_probe, read_proxy_file, settings_line
+from .data.proxy_file import (check_network_size, drop_incomplete_line, network_probe, read_proxy_file,
+                              settings_line)
 from .errors import ConfigError
 from .options import effective_options
 from .evaluators.proxy import ProxyEvaluator
@@ -40,7 +41,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     ``on_skip`` hears, before any scoring, how many of ``archs`` the file already holds (a progress
     bar of a continued file starts there); ``on_row`` hears each row as it is written.
 
-    A file is continued only with the settings it was started with (the space's options with its
+    A row cut off by a stopped run (no line end) is dropped and scored again. A file is continued only with the settings it was started with (the space's options with its
     defaults filled in, dataset, mini-batch, seed; and networks of the probe architecture's size):
     scores of differently built networks or mini-batches never share a file.
     """
@@ -54,6 +55,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     settings = {"space": space.name, "space_options": built, "dataset": context.dataset, "batch_size": batch_size,
                 "seed": seed}
     out = Path(out)
+    if out.is_file():
+        drop_incomplete_line(out)
     fresh = not (out.is_file() and out.stat().st_size)
     done: dict[str, np.ndarray] = {}
     if not fresh:

@@ -159,6 +159,19 @@ def test_a_file_is_continued_and_read_only_with_the_settings_it_was_scored_with(
         build_context(NB201Space, "cifar10", str(folder)).stored_proxies(NB201Space(channels=4, cells=1))
 
 
+def test_a_row_cut_off_by_a_stopped_run_is_refused_when_read_and_scored_again_when_continued(folder, capsys):
+    archs, out = scored(folder, CELLS[:2])
+    before = out.read_text()
+    out.write_text(before[:-4])  # the last score lost its last digits: it would still read as a number
+    context = build_context(NB201Space, "cifar10", str(folder))
+    with pytest.raises(DataError, match="line 4 is incomplete .* run the same 'nasloop proxies' command again"):
+        context.stored_proxies(NB201Space(channels=4, cells=1))
+    capsys.readouterr()
+    assert proxies(folder, archs) == 0
+    assert "1 architectures scored, 1 already there" in capsys.readouterr().out
+    assert out.read_text() == before
+
+
 def test_the_probe_tells_apart_networks_of_another_depth_even_for_a_whole_space():
     from nasloop.engine.data.proxy_file import ProxyScores, check_network_size, network_probe
 

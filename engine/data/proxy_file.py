@@ -5,7 +5,9 @@ Found in a data folder, such a file's proxies are *stored* ones for that space a
 damaged line is named, never skipped. Its first line records the settings it was scored with
 (``# nasloop proxies {json}``), so a continued file cannot mix settings, and a probe (one
 architecture and its network's parameter count) so a run whose space builds networks of another
-size is refused instead of mixing the file's scores with its own.
+size is refused instead of mixing the file's scores with its own. A last line without its line end
+was cut off by a stopped run: it may read as a shorter number than was scored, so it is refused
+here and dropped by the run that continues the file (:func:`drop_incomplete_line`).
 """
 from __future__ import annotations
 
@@ -60,6 +62,10 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read the proxy file {path} ({exc}); compute it again with 'nasloop proxies "
                         "--all --out FILE'") from None
+    if text and not text.endswith("\n"):
+        last = text.count("\n") + 1
+        raise DataError(f"{path} line {last} is incomplete (the run writing it was stopped); "
+                        "run the same 'nasloop proxies' command again to rescore it")
     settings: dict[str, Any] = {}
     first_line = 1
     if text.startswith(SETTINGS):
@@ -96,6 +102,16 @@ def _settings(path: str, text: str) -> dict[str, Any]:
         raise DataError(f"{path} line 1 is not the settings of a proxy file; the file is damaged (compute it "
                         "again with 'nasloop proxies --all --out FILE')")
     return settings
+
+
+def drop_incomplete_line(path: str | os.PathLike) -> bool:
+    """Cut a last line without its line end (a stopped run's row) off the file; whether there was one."""
+    with open(path, "rb+") as fh:
+        data = fh.read()
+        if not data or data.endswith(b"\n"):
+            return False
+        fh.truncate(data.rfind(b"\n") + 1)
+    return True
 
 
 def read_proxy_file(path: str | os.PathLike, space: SearchSpace) -> ProxyScores:
