@@ -252,7 +252,8 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
         print(f"wrote {summary['file']} (FLAN on {', '.join(summary['spaces'])}: {summary['cells']} cells, "
               f"{summary['seconds']} s)")
         return
-    from ..predictors.evaluation import evaluate_predictors, options_per_predictor
+    from ..predictors.evaluation import evaluate_predictors
+    from .options import options_per_predictor
 
     options = options_per_predictor(args.predictors, dict(args.predictor_opt))
     total = len(args.predictors) * len(args.train_sizes) * args.seeds

@@ -17,7 +17,7 @@ from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor
 from .loop import Budget, ProgressHook, SearchLoop
-from .options import takes
+from .options import options_per_predictor, takes
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_lock import RunLock, is_being_searched
@@ -37,21 +37,6 @@ def default_run_dir(config: SearchConfig) -> Path:
     base = Path("runs") / f"{config.space}-{config.dataset}-{config.strategy}-s{config.seed}-{stamp}"
     names = (Path(f"{base}-{n}") if n > 1 else base for n in itertools.count(1))
     return next(name for name in names if not Path(config.path(str(name))).exists())
-
-
-def _own_options(predictor: str, options: dict[str, Any]) -> dict[str, Any]:
-    """``options`` with ``NAME.KEY`` read as ``KEY`` where NAME is the run's predictor, as ``compare`` and
-    ``predictors evaluate`` read them (``--predictor-opt flan.ensemble=2`` was refused here)."""
-    own = {}
-    for key, value in options.items():
-        name, dot, option = key.partition(".")
-        if dot and name == predictor and not option:
-            raise ConfigError(f"--predictor-opt {key} names no option after '{name}.'; write {name}.KEY=VALUE")
-        key = option if dot and name == predictor else key
-        if key in own:
-            raise ConfigError(f"--predictor-opt gives {key} twice (as {key} and {predictor}.{key}); give it once")
-        own[key] = value
-    return own
 
 
 def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
@@ -81,7 +66,7 @@ def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluato
                               f"choose one with --predictor ({', '.join(PREDICTORS.names())})")
         wiring["predictor"] = construct("predictor", name, PREDICTORS.get(name), space,
                                         wiring={"context": context, "seed": config.seed},
-                                        **_own_options(name, config.predictor_options))
+                                        **options_per_predictor([name], config.predictor_options)[name])
     elif config.predictor is not None or config.predictor_options:
         given = " and ".join(flag for flag, value in (("--predictor", config.predictor),
                                                       ("--predictor-opt", config.predictor_options)) if value)

@@ -17,9 +17,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError, DataError
+from ..engine.options import options_per_predictor
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
-from .evaluation import evaluate_predictors, options_per_predictor
+from .evaluation import evaluate_predictors
 
 GRID_FILE = "predictor_study.json"
 RECORDS_FILE = "predictor_records.jsonl"

@@ -48,32 +48,6 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
             raise ConfigError(f"seed {s!r} must be an integer >= 0")
 
 
-def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
-                          waiting: bool = False) -> dict[str, dict[str, Any]]:
-    """Each predictor's options from ``--predictor-opt`` pairs: ``KEY`` goes to every predictor, ``NAME.KEY``
-    only to predictor NAME (``flan.ensemble=2`` beside ``gp``, which has no such option). With ``waiting``, an
-    option for a predictor not among ``predictors`` waits for it (a study's stored options name predictors a
-    later call, adding another one, does not list); without, it is refused, since nothing would read it."""
-    chosen: dict[str, dict[str, Any]] = {name: {} for name in predictors}
-    for key, value in options.items():
-        name, dot, option = str(key).partition(".")
-        if not dot:
-            for each in chosen.values():
-                each[key] = value
-        elif name in chosen and option:
-            chosen[name][option] = value
-        elif not option:
-            raise ConfigError(f"--predictor-opt {key} names no option after '{name}.'; write NAME.KEY=VALUE "
-                              "(e.g. flan.ensemble=2)")
-        elif name not in PREDICTORS:
-            raise ConfigError(f"--predictor-opt {key}: '{name}' is not a predictor ({', '.join(PREDICTORS.names())})"
-                              "; write NAME.KEY=VALUE with one of them")
-        elif not waiting:
-            raise ConfigError(f"--predictor-opt {key} is for predictor '{name}', which is not evaluated here "
-                              f"({', '.join(predictors)}); add it or drop the option")
-    return chosen
-
-
 def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], seeds: Sequence[int],
                         space: str = "nb201", dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
                         metric: str | None = None, fidelity: int | None = None,

@@ -317,9 +317,15 @@ def test_a_search_reads_its_own_predictors_name_key_options_as_compare_does(tmp_
     summary = search(config(data_dir, tmp_path / "a", predictor_options=prefixed, budget=10))
     plain = search(config(data_dir, tmp_path / "b", budget=10))
     assert scores(Path(summary["run_dir"])) == scores(Path(plain["run_dir"]))  # the same options, the same run
-    with pytest.raises(ConfigError, match=r"gives ensemble twice \(as ensemble and flan.ensemble\)"):
-        search(config(data_dir, tmp_path / "c", predictor_options={**TINY_FLAN, "flan.ensemble": 3}))
+    # flan.KEY beats KEY in either order, as in compare and predictors evaluate
+    three = scores(Path(search(config(data_dir, tmp_path / "c", budget=10,
+                                      predictor_options={**TINY_FLAN, "ensemble": 3}))["run_dir"]))
+    assert three != scores(Path(plain["run_dir"]))  # the option tells runs apart
+    for n, options in enumerate(({**TINY_FLAN, "flan.ensemble": 3}, {"flan.ensemble": 3, **TINY_FLAN})):
+        assert scores(Path(search(config(data_dir, tmp_path / f"c{n}", predictor_options=options,
+                                         budget=10))["run_dir"])) == three
     with pytest.raises(ConfigError, match=r"--predictor-opt flan. names no option after 'flan.'"):
         search(config(data_dir, tmp_path / "e", predictor_options={**TINY_FLAN, "flan.": 3}))
-    with pytest.raises(ConfigError, match=r"predictor 'flan' has no option 'gp.max_iter'"):
+    with pytest.raises(ConfigError, match=r"--predictor-opt gp.max_iter is for predictor 'gp', which is not used "
+                                          r"here \(flan\); add it or drop the option"):
         search(config(data_dir, tmp_path / "d", predictor_options={**TINY_FLAN, "gp.max_iter": 3}))

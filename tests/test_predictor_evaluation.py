@@ -9,7 +9,8 @@ import pytest
 
 from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.errors import ConfigError, RegistryError
-from nasloop.predictors.evaluation import evaluate_predictors, options_per_predictor, precision_at
+from nasloop.engine.options import options_per_predictor
+from nasloop.predictors.evaluation import evaluate_predictors, precision_at
 from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import SPEC
@@ -88,8 +89,10 @@ def test_a_prefix_without_an_option_is_named_as_such():
 def test_an_option_is_given_to_every_predictor_or_to_the_one_it_names():
     chosen = options_per_predictor(["flan", "gp"], {"seed_like": 1, "flan.ensemble": 2, "gp.max_iter": 5})
     assert chosen == {"flan": {"seed_like": 1, "ensemble": 2}, "gp": {"seed_like": 1, "max_iter": 5}}
+    for options in ({"steps": 100, "flan.steps": 300}, {"flan.steps": 300, "steps": 100}):  # NAME.KEY wins, any order
+        assert options_per_predictor(["flan", "gp"], options) == {"flan": {"steps": 300}, "gp": {"steps": 100}}
     assert options_per_predictor(["gp"], {"zero-cost.proxy": "flops"}, waiting=True) == {"gp": {}}  # a study
-    with pytest.raises(ConfigError, match="is for predictor 'zero-cost', which is not evaluated here"):
+    with pytest.raises(ConfigError, match="is for predictor 'zero-cost', which is not used here"):
         options_per_predictor(["gp"], {"zero-cost.proxy": "flops"})
     from nasloop.engine.cli_parser import _key_value
     assert _key_value("zero-cost.max-iter=3") == ("zero-cost.max_iter", 3)  # the name keeps its hyphen
