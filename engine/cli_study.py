@@ -125,8 +125,10 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
 
     written = write_study_report(results, args.out, args.command_line)
     print(markdown_table(study_tables(results)["results"]))
-    print(f"\nreport: {written[1]}  ({len(results.methods)} methods, {len(study.seeds)} seeds; "
-          f"{sum(len(r.seeds) for r in results.methods.values())} runs used)")
+    methods, seeds = len(results.methods), len(study.seeds)
+    runs = sum(len(r.seeds) for r in results.methods.values())
+    print(f"\nreport: {written[1]}  ({methods} method{'s' * (methods != 1)}, {seeds} seed{'s' * (seeds != 1)}; "
+          f"{runs} run{'s' * (runs != 1)} used)")
     errors = [f"{run}: {outcome}" for run, outcome in outcomes.items() if outcome.startswith(("error", "damaged"))]
     for line in errors[:5]:
         print(f"nasloop compare: {line}", file=sys.stderr)

@@ -91,8 +91,9 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     test_rows = [[f"{t.a} vs {t.b}", _fmt(results.shown(t.mean_difference), d + 1),
                   f"{t.wins}/{t.losses}", f"{t.p_value:.3g}", f"{t.p_holm:.3g}", _fmt(t.effect),
                   "yes" if t.significant else "n.s."] for t in tests]
+    common = len(results.common_seeds())
     return {"results": (main_head, rows),
-            "ranks": (["method", f"average rank over {len(results.common_seeds())} seeds at {budgets}"], rank_rows),
+            "ranks": (["method", f"average rank over {common} seed{'s' * (common != 1)} at {budgets}"], rank_rows),
             "tests": (["pair (a vs b)", "mean a − b", "a wins / losses", "p (Wilcoxon)", "p (Holm)",
                        "effect (rank-biserial)", "significant"], test_rows)}
 

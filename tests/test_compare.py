@@ -113,6 +113,7 @@ def test_a_study_is_runs_a_grid_a_report_and_reproducible_numbers(tmp_path, data
 def test_new_methods_and_seeds_join_and_another_grid_is_refused(tmp_path, data_dir, capsys):
     study = tmp_path / "study"
     assert compare(study, data_dir, methods="random", seeds=2) == 0
+    assert "(1 method, 2 seeds; 2 runs used)" in capsys.readouterr().out  # counted in words that agree
     before = (study / "runs" / "random" / "seed-0" / "nasloop.sqlite").stat().st_mtime_ns
     assert compare(study, data_dir, methods="local", seeds=3) == 0
     loaded = load_study(study)
