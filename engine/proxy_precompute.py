@@ -41,9 +41,10 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     ``on_skip`` hears, before any scoring, how many of ``archs`` the file already holds (a progress
     bar of a continued file starts there); ``on_row`` hears each row as it is written.
 
-    A row cut off by a stopped run (no line end) is dropped and scored again. A file is continued only with the settings it was started with (the space's options with its
+    A file is continued only with the settings it was started with (the space's options with its
     defaults filled in, dataset, mini-batch, seed; and networks of the probe architecture's size):
-    scores of differently built networks or mini-batches never share a file.
+    scores of differently built networks or mini-batches never share a file. A row cut off by a
+    stopped run (no line end) is dropped and scored again.
     """
     evaluator = ProxyEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
                                device=device)
