@@ -107,6 +107,10 @@ def check_fidelity(config: SearchConfig, evaluator: Evaluator) -> None:
 
 def check_new_run(config: SearchConfig, evaluator: Evaluator) -> None:
     """What a new run (or a study's runs) must pass before its folder exists; a stored run resumes as it began."""
+    if config.minimize and config.objective is None:  # it would silently maximise the default objective
+        raise ConfigError(f"--minimize applies to --objective; name the metric to minimise, e.g. --objective "
+                          f"{evaluator.objective} --minimize (the {config.evaluator} evaluator's default objective "
+                          f"is {'minimised' if evaluator.minimize else 'maximised'})")
     check_objective(config, evaluator)
     check_fidelity(config, evaluator)
 

@@ -72,6 +72,14 @@ def test_single_objective_strategies_and_unknown_metrics_are_refused_before_the_
     with pytest.raises(ConfigError, match="reports no 'latency' metric"):
         run(tmp_path, "u", data_dir, strategy="random", budget=5, objectives=["val_accuracy:max", "latency:min"])
     assert not (tmp_path / "l").exists() and not (tmp_path / "u").exists()
+    # --minimize alone used to be dropped: the run maximised the default objective and called it best
+    with pytest.raises(ConfigError, match="--minimize applies to --objective; .* --objective val_accuracy --minimize"):
+        run(tmp_path, "m", data_dir, strategy="random", budget=3, minimize=True)
+    assert not (tmp_path / "m").exists()
+    summary = run(tmp_path, "v", data_dir, strategy="random", budget=3, objective="val_accuracy", minimize=True)
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        seen = [t.result.metrics["val_accuracy"] for t in store.evaluations()]
+    assert summary["best"]["metrics"]["val_accuracy"] == min(seen) < max(seen)
 
 
 def test_hardware_costs_are_metrics_and_objectives(tmp_path, data_dir):
