@@ -25,7 +25,7 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from ..cell_space import cell_index
-from ..suite_zero_csv import ProxyFile, stored_proxies
+from ..suite_zero_csv import INVALID, ProxyFile, stored_proxies
 from .codes import MICRO_SPEC, format_macro, format_micro, parse_macro, parse_micro
 
 JSON_FILE = "transnas101_val.json.gz"
@@ -139,7 +139,11 @@ class TransNASBenchmark(Benchmark):
         return sorted(set(self.stored_proxies(task)) | set(self.suite_zero(self.task(task).name)))
 
     def proxy_scores(self, archs: Sequence[tuple], proxy: str, task: str) -> np.ndarray:
-        """The table's own scores first (Zen, synflow, epe_nas), then the Suite-Zero file's."""
+        """The table's own scores first (Zen, synflow, epe_nas), then the Suite-Zero file's.
+
+        The JSON marks a score it could not compute (Zen and epe_nas of the 169 micro cells without an
+        input-output path) with the suite's -1e8, which would rank those cells last as a number: read as
+        undefined (NaN), here rather than at import, so tables imported before read alike."""
         name = self.task(task).name
         column = self.table.columns.get(f"{name}:proxy:{proxy}")
         if column is None:
@@ -147,7 +151,8 @@ class TransNASBenchmark(Benchmark):
             if suite is None:
                 return super().proxy_scores(archs, proxy, task)
             return suite[[cell_index(MICRO_SPEC, a) for a in archs]].astype(np.float64)
-        return self.values_at(column, archs)
+        values = self.values_at(column, archs)
+        return np.where(values == INVALID, np.nan, values)
 
     def row(self, arch: tuple) -> int | None:
         return row_index(self.table, "arch").get(self._format(arch))
