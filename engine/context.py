@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -130,12 +131,25 @@ class RunContext:
 
     def _proxy_source(self, space: SearchSpace, proxy: str) -> tuple[str, ProxyScores | None]:
         """Where :meth:`scorer` reads ``proxy`` from: the benchmark, a precomputed file (returned), or nowhere."""
-        if proxy in self.stored_proxies():
+        if proxy in self.stored_proxies() and self._table_serves(space):
             return "benchmark", None
         found = self._proxy_file(space)
         if found is not None and proxy in found.names:
             return "file", found
         return "computed", None
+
+    def _table_serves(self, space: SearchSpace) -> bool:
+        """Whether the benchmark's stored proxies can score every architecture this run meets.
+
+        So in a tabular run, or where the table holds the whole space (NB201, TNB101). A run off the
+        table (``--evaluator proxy`` or ``train`` on NB101, DARTS, NDS) meets cells it lacks: the table's
+        scores would leave them undefined, and filling them in with scores of the run's own networks
+        (another width, another mini-batch) would mix two scales in one column, so such a run computes
+        the proxy on its networks for every cell. A space that builds no networks has only the table.
+        """
+        if self.lookup or not isinstance(space, NetworkSpace):
+            return True
+        return enumerable(space) and _held_cells(self.benchmark) >= space.size
 
     def _computed(self, space: SearchSpace, proxy: str) -> Scorer:
         if not isinstance(space, NetworkSpace):
@@ -157,6 +171,15 @@ class RunContext:
             return np.array([rows[t][column] if t in rows else next(computed) for t in texts], dtype=np.float64)
 
         return score
+
+
+@lru_cache(maxsize=8)
+def _held_cells(benchmark: Benchmark) -> int:
+    """How many architectures ``benchmark`` holds (0 when it cannot list them)."""
+    try:
+        return len(benchmark.cells())
+    except UnsupportedError:
+        return 0
 
 
 def _evaluate_otherwise(space: SearchSpace) -> str:

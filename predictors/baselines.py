@@ -54,7 +54,7 @@ class ZeroCostPredictor(Predictor):
         super().__init__(space, seed)
         self.proxy = proxy
         context = context or RunContext()
-        partial = context.partial_proxies() if scorer is None else {}
+        partial = {} if scorer is not None or context.computes(space, proxy) else context.partial_proxies()
         if proxy in partial:  # ranking NB101 by Zen put the two thirds it lacks last: tau 0.08 at 40 cells
             complete = [p for p in context.stored_proxies(space) if p not in partial]
             (held, total), instead = partial[proxy], complete[0] if complete else "NAME"

@@ -12,6 +12,7 @@ import pickle
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from nasloop.engine.assemble import build_context
 from nasloop.engine.cli import main
@@ -69,6 +70,25 @@ def test_ranking_by_a_proxy_the_source_scored_for_a_third_of_the_cells_is_refuse
     cells = list(table_space.enumerate())[:50]
     by_params = ZeroCostPredictor(table_space, context=context, proxy="params")
     assert np.isfinite(by_params.predict(cells)[0]).all()
+
+
+def test_a_run_off_the_table_computes_stored_proxies_on_its_own_networks_for_every_cell(context, data_dir):
+    """A proxy-evaluator run on NB101 meets cells the table lacks: their stored-proxy features were NaN (one
+    imputed constant), and a table cell's stored score is of the full-size network, not the run's."""
+    from nasloop.predictors.features import FeatureSet
+
+    off = build_context(NB101Space, "cifar10", str(data_dir), lookup=False)
+    small = NB101Space(off, stem_channels=4, stacks=1, cells=1)
+    assert not small.table_only and off.computes(small, "params") and not context.computes(small, "params")
+    rng = np.random.default_rng(0)
+    cells = [small.sample(rng) for _ in range(6)]
+    assert not all(context.benchmark.holds(cells))  # most of the space is outside the 30,001 cells
+    features = FeatureSet(small, off, ["params"], missing="error")(cells)[:, 0]
+    built = [sum(p.numel() for p in small.to_module(a).parameters()) for a in cells]
+    assert np.isfinite(features).all() and stats.spearmanr(features, built).statistic == pytest.approx(1.0)
+    held = next(iter(context.benchmark.cells()))
+    assert FeatureSet(small, off, ["params"])([held])[0, 0] != context.benchmark.proxy_scores([held], "params",
+                                                                                              "cifar10")[0]
 
 
 def test_a_lookup_reports_the_table_with_measured_and_estimated_costs(context, records):
