@@ -157,8 +157,19 @@ class RunContext:
             raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
                                    f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}) and "
                                    f"search space '{space.name}' cannot build networks to compute it")
+        from .data.datasets import dataset_facts
         from .evaluators.proxies import computed_scorer
 
+        try:
+            dataset_facts(self.dataset)
+        except ConfigError:
+            if self.benchmark is None or not self.benchmark.has_task(self.dataset):
+                raise
+            stored = self.stored_proxies(space)  # a benchmark task without images (TNB101's normal)
+            raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
+                                   f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}), and "
+                                   f"'{self.dataset}' is a task of the {self.benchmark.name} table whose images "
+                                   "nasloop does not read, so it cannot be computed; name a stored one") from None
         return computed_scorer(space, proxy, self.dataset, self.data_dir)
 
     def _file_scorer(self, space: SearchSpace, proxy: str, found: ProxyScores) -> Scorer:
