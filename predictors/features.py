@@ -56,6 +56,24 @@ def default_features(space: SearchSpace, context: RunContext) -> list[str]:
     return names
 
 
+def _check_overlap(benchmark: Any, task: str, proxy: str, context: RunContext) -> None:
+    """One line when another task's stored proxies score none of the cells this run's task has proxies for
+    (NB301's svhn cells are not its CIFAR-10 ones): the columns would be one imputed constant."""
+    own = context.stored_proxies()
+    if not own or task == benchmark.task(context.dataset).name:
+        return
+    try:
+        cells = benchmark.cells()
+    except UnsupportedError:
+        return
+    theirs = np.isfinite(benchmark.proxy_scores(cells, proxy, task))
+    mine = np.isfinite(benchmark.proxy_scores(cells, own[0], context.dataset))
+    if mine.any() and not (theirs & mine).any():
+        raise ConfigError(f"feature 'proxies:{task}' reads the proxies {benchmark.name} stores for task '{task}', and "
+                          f"they score none of the {int(mine.sum()):,} cells it stores {context.dataset} proxies for "
+                          f"(its {task} cells are other cells); drop it or name a task scored on the same cells")
+
+
 class FeatureSet:
     """``archs -> (n, d)`` features of the named sources, with a name per column."""
 
@@ -119,6 +137,7 @@ class FeatureSet:
             raise ConfigError(f"feature 'proxies:{task}' reads the benchmark's stored proxies of task '{task}', "
                               f"and there are none ({have}); name a task with stored proxies")
         name = benchmark.task(task).name
+        _check_overlap(benchmark, name, proxies[0], context)
         for proxy in proxies:
             self._sources.append(lambda archs, p=proxy: benchmark.proxy_scores(list(archs), p, name)[:, None])
             self.names.append(f"{name}:{proxy}")

@@ -121,6 +121,17 @@ def test_the_nb301_table_serves_surrogate_accuracy_and_stored_proxies(table, dat
     assert not table.query(SPACE.sample(np.random.default_rng(5)), "cifar10").ok  # not a table cell
 
 
+def test_another_tasks_proxies_that_score_other_cells_are_refused(data_dir):
+    """NB301's 199 svhn cells share none of its 725 CIFAR-10 ones: 'proxies:svhn' gave a forest constant
+    columns and tau NaN without a word."""
+    from nasloop.predictors.features import FeatureSet
+
+    context = build_context(DartsSpace, "cifar10", str(data_dir), lookup=True)
+    with pytest.raises(ConfigError, match=r"'proxies:svhn' reads the proxies nb301 stores for task 'svhn', and they "
+                                          r"score none of the 725 cells it stores cifar10 proxies for"):
+        FeatureSet(DartsSpace(context), context, ["proxies", "proxies:svhn"])
+
+
 def test_a_tabular_search_keeps_to_the_table_and_a_predictor_ranks_it(tmp_path, data_dir):
     summary = search(SearchConfig(space="darts", strategy="evolution", budget=40, seed=2, data_dir=str(data_dir),
                                   strategy_options={"population_size": 10, "sample_size": 3},  # mutants too
