@@ -271,16 +271,17 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     import numpy as np
     from rich.table import Table
 
-    table = Table(title=f"predictors on {args.space} {args.dataset} ({args.seeds} seed{'s' * (args.seeds != 1)}, "
-                          "mean ± std)")
+    spread = args.seeds > 1  # one seed has no spread to show
+    table = Table(title=f"predictors on {args.space} {args.dataset} ({args.seeds} seed{'s' * (args.seeds != 1)}"
+                        + (", mean ± std)" if spread else ")"))
     for column in ("predictor", "train", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
                    "predict s"):
         table.add_column(column, justify="left" if column == "predictor" else "right")
     for name in args.predictors:
         for size in args.train_sizes:
             group = [r for r in rows if r["predictor"] == name and r["train_size"] == size]
-            cell = lambda key, fmt: (f"{np.mean([r[key] for r in group]):{fmt}} ± "  # noqa: E731
-                                     f"{np.std([r[key] for r in group]):{fmt}}")
+            cell = lambda key, fmt: (f"{np.mean([r[key] for r in group]):{fmt}}"  # noqa: E731
+                                     + (f" ± {np.std([r[key] for r in group]):{fmt}}" if spread else ""))
             table.add_row(name, str(size), cell("kendall_tau", ".3f"), cell("spearman", ".3f"),
                           cell("precision_top1", ".2f"), cell("precision_top5", ".2f"), cell("fit_seconds", ".2f"),
                           cell("predict_seconds", ".3f"))

@@ -69,21 +69,9 @@ def _check_image_dataset(args: argparse.Namespace) -> None:
     """Proxies score networks on image batches; a table's task without images (TransNAS-Bench-101's class_scene)
     is refused naming what serves it instead: the proxies the table stores."""
     from .assemble import build_context
-    from .data.datasets import dataset_facts
 
-    try:
-        dataset_facts(args.dataset)
-    except ConfigError as exc:
-        context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
-        if context.benchmark is None or not context.benchmark.has_task(args.dataset):
-            raise
-        stored = context.stored_proxies()
-        named = ", ".join(stored) if len(stored) <= 4 else f"{', '.join(stored[:3])} and {len(stored) - 3} more"
-        served = f"predictors read what its table stores ({named}) with features=[proxies]" if stored else \
-            "its table stores none"
-        raise ConfigError(f"'{args.dataset}' is a task of the {context.benchmark.name} table whose images nasloop "
-                          f"does not read, so proxies cannot be computed for it; {served}; or score these "
-                          "networks on images with --dataset cifar10") from exc
+    build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir).image_dataset(
+        "proxies cannot be computed for it", "predictors read what its table stores with features=[proxies]")
 
 
 def cmd_proxies(args: argparse.Namespace) -> None:

@@ -26,6 +26,7 @@ from .user_files import path_from
 from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable
 
 if TYPE_CHECKING:
+    from .data.datasets import DatasetFacts
     from .data.proxy_file import ProxyScores
 
 Scorer = Callable[[Sequence[Arch]], np.ndarray]
@@ -67,6 +68,22 @@ class RunContext:
             raise UnsupportedError(f"{who} needs a benchmark table, and search space '{space.name}' has none; "
                                    f"{(instead or (lambda: _evaluate_otherwise(space)))()}")
         return self.benchmark
+
+    def image_dataset(self, cannot: str, instead: str) -> DatasetFacts:
+        """The run's dataset, whose images are read to ``cannot`` without them; a benchmark task nasloop reads no
+        images of (TransNAS-Bench-101's) is named as such, with ``instead`` and the proxies its table stores."""
+        from .data.datasets import dataset_facts
+
+        try:
+            return dataset_facts(self.dataset)
+        except ConfigError:
+            if self.benchmark is None or not self.benchmark.has_task(self.dataset):
+                raise
+        stored = self.stored_proxies()
+        named = ", ".join(stored) if len(stored) <= 4 else f"{', '.join(stored[:3])} and {len(stored) - 3} more"
+        raise ConfigError(f"'{self.dataset}' is a task of the {self.benchmark.name} table whose images nasloop does "
+                          f"not read, so {cannot}; {instead} (it stores {named or 'no proxies'} for this task), or "
+                          "use images with --dataset cifar10") from None
 
     def stored_proxies(self, space: SearchSpace | None = None) -> list[str]:
         """The proxies stored for this task: the benchmark's, and with ``space`` those of its
@@ -157,19 +174,9 @@ class RunContext:
             raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
                                    f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}) and "
                                    f"search space '{space.name}' cannot build networks to compute it")
-        from .data.datasets import dataset_facts
         from .evaluators.proxies import computed_scorer
 
-        try:
-            dataset_facts(self.dataset)
-        except ConfigError:
-            if self.benchmark is None or not self.benchmark.has_task(self.dataset):
-                raise
-            stored = self.stored_proxies(space)  # a benchmark task without images (TNB101's normal)
-            raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
-                                   f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}), and "
-                                   f"'{self.dataset}' is a task of the {self.benchmark.name} table whose images "
-                                   "nasloop does not read, so it cannot be computed; name a stored one") from None
+        self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
         return computed_scorer(space, proxy, self.dataset, self.data_dir)
 
     def _file_scorer(self, space: SearchSpace, proxy: str, found: ProxyScores) -> Scorer:

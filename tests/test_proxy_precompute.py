@@ -103,14 +103,23 @@ def test_bad_files_and_commands_are_one_line(folder, capsys):
     assert "give --out FILE" in capsys.readouterr().err
 
 
-def test_a_task_without_images_names_the_proxies_its_table_stores(data_dir, capsys):
+def test_a_task_without_images_names_the_proxies_its_table_stores(data_dir, tmp_path, capsys):
     argv = ["proxies", "--sample", "2", "--data-dir", str(data_dir), "--dataset", "class_scene"]
     assert cli.main([*argv, "--space", "tnb101-micro"]) == 2
     error = capsys.readouterr().err
     assert "'class_scene' is a task of the tnb101-micro table whose images nasloop does not read" in error
-    assert "predictors read what its table stores (epe_nas, " in error and error.count("\n") == 1
+    assert "predictors read what its table stores with features=[proxies] (it stores epe_nas, " in error
+    assert error.count("\n") == 1
     assert cli.main([*argv, "--space", "nb201"]) == 2  # not a task of NB201's table: the list of image datasets
     assert "unknown dataset 'class_scene'; choose from: cifar10" in capsys.readouterr().err
+    # the proxy and train evaluators said 'unknown dataset class_scene' of a task the table has
+    for evaluator, cannot in (("proxy", "scored"), ("train", "trained")):
+        assert cli.main(["search", "--space", "tnb101-micro", "--dataset", "class_scene", "--evaluator", evaluator,
+                         "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run")]) == 2
+        error = capsys.readouterr().err
+        assert not (tmp_path / "run").exists()
+        assert (f"'class_scene' is a task of the tnb101-micro table whose images nasloop does not read, so its "
+                f"networks cannot be {cannot} on it; search the table with --evaluator tabular") in error
 
 
 def test_a_row_keeps_the_proxies_that_did_not_fail(folder, capsys):

@@ -100,8 +100,9 @@ def test_bad_strings_tasks_and_fidelities_are_one_line_errors(tmp_path, data_dir
                              "holds only each architecture's final result"),
                             (["--space", "tnb101-micro", "--dataset", "normal", "--strategy", "predictor-topk",
                               "--strategy-opt", "warmup=[synflow]"],  # was "unknown dataset 'normal'"
-                             "proxy 'synflow' is not stored for tnb101-micro normal (stored: zen), and 'normal' is a "
-                             "task of the tnb101-micro table whose images nasloop does not read")):
+                             "'normal' is a task of the tnb101-micro table whose images nasloop does not read, so "
+                             "proxy 'synflow', not stored for it, cannot be computed; name a stored one (it stores zen "
+                             "for this task)")):
         assert main(["search", *flags, "--budget", "3", "--data-dir", str(data_dir), "--run-dir",
                      str(tmp_path / "r"), "--quiet"]) == 2
         error = capsys.readouterr().err.strip()

@@ -42,6 +42,7 @@ class ProxyEvaluator(Evaluator):
         self.replicates = replicates
         self.proxies = [p.name for p in resolve(proxies)]
         self.batch_size, self.seed, self.device = batch_size, seed, device
+        self.context.image_dataset("its networks cannot be scored on it", "search the table with --evaluator tabular")
         self.num_classes, _ = dataset_shape(self.context.dataset)
         self.objective = self.proxies[0]  # instance attribute: the loop reads evaluator.objective
         self.minimize = False

@@ -32,7 +32,6 @@ from ..context import RunContext
 from ..data.cifar import NUM_CLASSES as CIFAR_CLASSES
 from ..data.cifar import SOURCES as CIFAR_SOURCES
 from ..data.cifar import load_cifar10, locate_cifar10
-from ..data.datasets import dataset_facts
 from ..data.imagenet import ImageFolder, list_classes
 from ..data.paths import search_dirs
 from ..errors import ConfigError, DataError
@@ -82,7 +81,8 @@ class TrainingEvaluator(Evaluator):
                  replicates: PositiveInt = 1) -> None:
         super().__init__(space, context)
         self.replicates = replicates
-        self.dataset = dataset_facts(self.context.dataset).name
+        self.dataset = self.context.image_dataset("its networks cannot be trained on it",
+                                                  "search the table with --evaluator tabular").name
         if self.dataset not in TRAINABLE:
             raise ConfigError(f"the train evaluator has no dataset '{self.context.dataset}'; "
                               f"choose one of {', '.join(TRAINABLE)}")
