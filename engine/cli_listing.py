@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 
+from ..search_spaces.base import SearchSpace
 from .errors import NasloopError
 from .options import describe_options
 from .registry import Registry
@@ -33,6 +34,9 @@ def _describe_plugin(registry: Registry, name: str) -> None:
         print(f"  {option}: {kind}, {default}")
     if not options:
         print("  none")
+    if isinstance(factory, type) and issubclass(factory, SearchSpace):  # what features= and views= can name
+        print(f"\nencodings:\n  vector: {', '.join(factory.vector_encodings) or 'none'}\n"
+              f"  graph: {', '.join(factory.graph_encodings) or 'none'}")
 
 
 def plain_text(docstring: str) -> str:
