@@ -109,6 +109,9 @@ def test_bad_strings_tasks_and_fidelities_are_one_line_errors(tmp_path, data_dir
         assert fragment in error and "\n" not in error
     with pytest.raises(ConfigError, match="stem_stride must be one of 1, 2, 4, got 3"):
         TNB101MicroSpace(stem_stride=3)
+    for space_class in (TNB101MicroSpace, TNB101MacroSpace):  # refused when the space is built, not mid-run
+        with pytest.raises(ConfigError, match=r"base_channels must be even \(the stem halves it\), got 3"):
+            space_class(base_channels=3)
     with pytest.raises(UnsupportedError, match="drop --fidelity 5"):
         build_context(TNB101MicroSpace, "jigsaw", str(data_dir)).benchmark.check("jigsaw", 5)
 

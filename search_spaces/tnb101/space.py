@@ -15,18 +15,29 @@ proxies and real training run on CIFAR-10 or an image folder; ``base_channels`` 
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Literal
+from typing import Annotated, Any, Iterator, Literal
 
 import numpy as np
 
-from ...engine.errors import ArchitectureError
-from ...engine.options import Width
+from ...engine.errors import ArchitectureError, ConfigError
+from ...engine.options import Range
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
 from ..cell_space import Cell, CellSpace
 from .codes import (MACRO_MODULES, MICRO_OPS, MICRO_SKELETON, MICRO_SPEC, check_macro, enumerate_macro,
                     format_macro, format_micro, macro_neighbours, mutate_macro, parse_macro, parse_micro,
                     sample_macro)
+
+StemWidth = Annotated[int, Range(2, 4096)]
+"""``base_channels``: the stem halves it, so it must also be even (checked when the space is built)."""
+
+
+def _even(base_channels: int) -> int:
+    if base_channels % 2:
+        raise ConfigError(f"base_channels must be even (the stem halves it), got {base_channels}; the benchmark "
+                          "uses 64")
+    return base_channels
+
 
 MODULES = ("keep", "double_channels", "halve_resolution", "halve_and_double")
 """What each macro digit 1..4 does, as graph-encoding op names."""
@@ -43,8 +54,8 @@ class TNB101MicroSpace(CellSpace):
                 "nor_conv_3x3": "conv3x3"}
     benchmark = "tnb101-micro"
 
-    def __init__(self, base_channels: Width = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
-        self.base_channels, self.stem_stride = base_channels, stem_stride
+    def __init__(self, base_channels: StemWidth = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
+        self.base_channels, self.stem_stride = _even(base_channels), stem_stride
 
     def parse(self, text: str) -> Cell:
         return parse_micro(text)
@@ -70,8 +81,8 @@ class TNB101MacroSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     same_ops = {"input": "input", "output": "output"}  # its residual modules have no counterpart elsewhere
     benchmark = "tnb101-macro"
 
-    def __init__(self, base_channels: Width = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
-        self.base_channels, self.stem_stride = base_channels, stem_stride
+    def __init__(self, base_channels: StemWidth = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
+        self.base_channels, self.stem_stride = _even(base_channels), stem_stride
 
     def parse(self, text: str) -> tuple[int, ...]:
         return parse_macro(text)
