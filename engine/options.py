@@ -234,7 +234,19 @@ def check_options(owner: str, factory: Callable[..., Any], options: dict[str, An
     for name, value in options.items():
         hint = hints.get(name)
         if hint is not None and not _fits(value, hint):
-            raise ConfigError(f"{owner} option {name} must be {_describe(hint)}, got {value!r}")
+            raise ConfigError(f"{owner} option {name} must be {_describe(hint)}, got {value!r}{_colon_hint(value, hint)}")
+
+
+def _colon_hint(value: Any, hint: Any) -> str:
+    """Advice when a name read as a YAML mapping: ``[proxies:]`` or ``[graph: graph]`` typed for ``proxies:TASK``
+    (none where the option takes mappings: there a mapping is meant)."""
+    items = value if isinstance(value, list) else [value]
+    pair = next((item for item in items if isinstance(item, dict) and len(item) == 1), None)
+    if pair is None or _fits({}, hint) or _fits([{}], hint):
+        return ""
+    key, val = next(iter(pair.items()))
+    return (f" (YAML read '{key}:{'' if val is None else ' ' + str(val)}' as a mapping: write a name with a colon "
+            f"without spaces and with what follows it, e.g. {key}:{'NAME' if val is None else val})")
 
 
 def check_fields(record: Any) -> None:

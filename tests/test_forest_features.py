@@ -65,6 +65,10 @@ def test_another_tasks_stored_proxies_are_columns_of_their_own(nb201_context, da
         assert values[proxy] == float(row[f"{proxy}_cifar10"]) != values[f"ImageNet16-120:{proxy}"]
     with pytest.raises(ConfigError, match="proxies of task 'svhn'.*tasks of nb201: cifar10"):
         FeatureSet(SPACE, nb201_context, ["proxies:svhn"])
+    # 'features=[proxies: ImageNet16-120]' (a space after the colon) reaches the option as a YAML mapping
+    with pytest.raises(ConfigError, match=r"got \[\{'proxies': 'ImageNet16-120'\}\] \(YAML read 'proxies: "
+                                          r"ImageNet16-120' as a mapping: .* e\.g\. proxies:ImageNet16-120\)$"):
+        PREDICTORS.get("forest")(SPACE, context=nb201_context, features=[{"proxies": "ImageNet16-120"}])
     typed = FeatureSet(SPACE, nb201_context, "proxies, proxies:imagenet16-120")  # as --predictor-opt gives it
     assert typed.names == features.names
     np.testing.assert_array_equal(typed([DEAD]), features([DEAD]))
