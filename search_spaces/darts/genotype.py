@@ -81,9 +81,11 @@ def parse_arch(text: str) -> DartsArch:
     cells = []
     for name in CELLS:
         bad = next((e for e in fields[name]
-                    if not (isinstance(e, (tuple, list)) and len(e) == 2 and e[0] in OPS)), None)
+                    if not (isinstance(e, (tuple, list)) and len(e) == 2 and e[0] in OPS
+                            and isinstance(e[1], int) and not isinstance(e[1], bool))), None)
         if bad is not None:
-            raise ArchitectureError(f"{name} entry {bad!r} is not (op, input) with an op of: {', '.join(OPS)}")
+            raise ArchitectureError(f"{name} entry {bad!r} is not (op, input) with an op of: {', '.join(OPS)} and an "
+                                    "integer input")
         cells.append(tuple((source, OPS.index(op)) for op, source in fields[name]))
     return check_arch(tuple(cells))
 
