@@ -234,7 +234,8 @@ def check_options(owner: str, factory: Callable[..., Any], options: dict[str, An
     for name, value in options.items():
         hint = hints.get(name)
         if hint is not None and not _fits(value, hint):
-            raise ConfigError(f"{owner} option {name} must be {_describe(hint)}, got {value!r}{_colon_hint(value, hint)}")
+            raise ConfigError(f"{owner} option {name} must be {_describe(hint)}, got {value!r}"
+                              f"{_colon_hint(value, hint)}")
 
 
 def _colon_hint(value: Any, hint: Any) -> str:
