@@ -107,10 +107,14 @@ def _settings(path: str, text: str) -> dict[str, Any]:
 def drop_incomplete_line(path: str | os.PathLike) -> bool:
     """Cut a last line without its line end (a stopped run's row) off the file; whether there was one."""
     with open(path, "rb+") as fh:
-        data = fh.read()
-        if not data or data.endswith(b"\n"):
+        size = fh.seek(0, os.SEEK_END)
+        if not size:
             return False
-        fh.truncate(data.rfind(b"\n") + 1)
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":  # the usual case: only the last byte is read
+            return False
+        fh.seek(0)
+        fh.truncate(fh.read().rfind(b"\n") + 1)
     return True
 
 

@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...engine.errors import ArchitectureError
+from ...engine.errors import ArchitectureError, ConfigError
 from ..cell_space import CellSpec
 
 MICRO_OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3")
@@ -34,6 +34,18 @@ MICRO_SKELETON = "41414"
 """The fixed macro skeleton every micro architecture is trained on."""
 BASE_CHANNELS = 64
 """Channels after the stem, the ``64`` that opens every benchmark string."""
+
+
+def check_base_channels(value: object) -> int:
+    """``value`` as a network's base width: an integer of at least 2, and even, since the stem halves it."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+        raise ConfigError(f"base_channels must be an integer of at least 2, got {value!r}; the benchmark uses "
+                          f"{BASE_CHANNELS}")
+    if value % 2:
+        raise ConfigError(f"base_channels must be even (the stem halves it), got {value}; the benchmark uses "
+                          f"{BASE_CHANNELS}")
+    return value
+
 
 MACRO_DIGITS = (1, 2, 3, 4)
 MACRO_MODULES = (4, 6)

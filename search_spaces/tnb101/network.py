@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ...engine.errors import ArchitectureError, ConfigError
-from .codes import (BASE_CHANNELS, MICRO_EDGES, MICRO_SKELETON, check_macro,
+from .codes import (BASE_CHANNELS, MICRO_EDGES, MICRO_SKELETON, check_base_channels, check_macro,
                     check_micro, doubles_channels, halves_resolution)
 
 BLOCKS_PER_MODULE = 2
@@ -225,9 +225,7 @@ def _network(make_block: BlockFactory, skeleton: tuple[int, ...], num_classes: i
 def _check_options(num_classes: int, base_channels: int, stem_stride: int) -> None:
     if not isinstance(num_classes, int) or num_classes < 1:
         raise ConfigError(f"num_classes must be a positive integer, got {num_classes!r}")
-    if not isinstance(base_channels, int) or base_channels < 2 or base_channels % 2:
-        raise ConfigError(f"base_channels must be an even integer of at least 2 (the stem halves it), "
-                          f"got {base_channels!r}; the benchmark uses {BASE_CHANNELS}")
+    check_base_channels(base_channels)
     if not isinstance(stem_stride, int) or stem_stride not in STEM_STRIDES:
         raise ConfigError(f"stem_stride must be one of {sorted(STEM_STRIDES)} (4 is the benchmark's "
                           f"stem for 256x256 images, 1 suits 32x32), got {stem_stride!r}")

@@ -19,24 +19,17 @@ from typing import Annotated, Any, Iterator, Literal
 
 import numpy as np
 
-from ...engine.errors import ArchitectureError, ConfigError
+from ...engine.errors import ArchitectureError
 from ...engine.options import Range
 from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
 from ..cell_space import Cell, CellSpace
-from .codes import (MACRO_MODULES, MICRO_OPS, MICRO_SKELETON, MICRO_SPEC, check_macro, enumerate_macro,
-                    format_macro, format_micro, macro_neighbours, mutate_macro, parse_macro, parse_micro,
-                    sample_macro)
+from .codes import (MACRO_MODULES, MICRO_OPS, MICRO_SKELETON, MICRO_SPEC, check_base_channels, check_macro,
+                    enumerate_macro, format_macro, format_micro, macro_neighbours, mutate_macro, parse_macro,
+                    parse_micro, sample_macro)
 
 StemWidth = Annotated[int, Range(2, 4096)]
 """``base_channels``: the stem halves it, so it must also be even (checked when the space is built)."""
-
-
-def _even(base_channels: int) -> int:
-    if base_channels % 2:
-        raise ConfigError(f"base_channels must be even (the stem halves it), got {base_channels}; the benchmark "
-                          "uses 64")
-    return base_channels
 
 
 MODULES = ("keep", "double_channels", "halve_resolution", "halve_and_double")
@@ -55,7 +48,7 @@ class TNB101MicroSpace(CellSpace):
     benchmark = "tnb101-micro"
 
     def __init__(self, base_channels: StemWidth = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
-        self.base_channels, self.stem_stride = _even(base_channels), stem_stride
+        self.base_channels, self.stem_stride = check_base_channels(base_channels), stem_stride
 
     def parse(self, text: str) -> Cell:
         return parse_micro(text)
@@ -82,7 +75,7 @@ class TNB101MacroSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     benchmark = "tnb101-macro"
 
     def __init__(self, base_channels: StemWidth = 64, stem_stride: Literal[1, 2, 4] = 1) -> None:
-        self.base_channels, self.stem_stride = _even(base_channels), stem_stride
+        self.base_channels, self.stem_stride = check_base_channels(base_channels), stem_stride
 
     def parse(self, text: str) -> tuple[int, ...]:
         return parse_macro(text)
