@@ -113,7 +113,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     draft = Study(args.out, base, methods, [0])
     for method in methods:  # every bad name or option fails here, before the study folder is touched
         config = draft.config(method, 0)
-        check_new_run(config, build_plugins(config)[2])
+        check_new_run(config, build_plugins(config))
     study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
     pending, outcomes = plan_study(study)
     with progress("runs", len(pending), enabled=not args.quiet) as advance:

@@ -109,6 +109,22 @@ def test_a_budget_below_what_a_run_has_done_is_refused(tmp_path, data_dir, capsy
     assert summarize(run)["budget"]["queries"] == 12 and summarize(run)["status"] == "finished"
 
 
+
+def test_a_budget_above_the_spaces_size_is_refused_before_and_on_resume(tmp_path, data_dir, capsys):
+    """A budget the space cannot hold would have the strategy propose known cells until a duplicate streak
+    stops it (five minutes for evolution on TNB101-micro's 4,096 cells)."""
+    from nasloop.engine.cli import main
+
+    run = tmp_path / "run"
+    assert main(["search", "--budget", "15626", "--data-dir", str(data_dir), "--run-dir", str(run)]) == 2
+    assert "--budget 15626 exceeds the 15625 architectures of nb201; give --budget 15625 or less" in \
+        capsys.readouterr().err
+    assert not run.exists()
+    search(SearchConfig(strategy="random", budget=12, seed=0, data_dir=str(data_dir), run_dir=str(run)))
+    assert main(["search", "--resume", str(run), "--budget", "20000"]) == 2
+    assert "--budget 20000 exceeds the 15625 architectures of nb201" in capsys.readouterr().err
+    assert summarize(run)["budget"]["queries"] == 12
+
 def test_a_resumed_run_reads_its_projects_files_wherever_it_now_lies(tmp_path):
     """Relative paths of a run are read from the folder it started in, or from the copy of that project the run
     now lies in; a symlink or a run folder moved on its own keeps the original project."""
