@@ -39,7 +39,7 @@ from typing import Any, Callable
 
 import numpy as np
 from scipy import stats
-from stats_util import mean_ci
+from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.registry import SEARCH_SPACES
@@ -104,8 +104,7 @@ def variant_row(name: str, records: list[dict], sizes: list[int]) -> str:
     """One table row: tau as mean ± 95% t half-width per train size, and the mean fit seconds at the largest."""
     cells = []
     for n in sizes:
-        mean, half = mean_ci(np.array([r["kendall_tau"] for r in records if r["train_size"] == n]))
-        cells.append(f"{mean:.3f} ± {half:.3f}")
+        cells.append(format_mean([r["kendall_tau"] for r in records if r["train_size"] == n], 3))
     fit = np.mean([r["fit_seconds"] for r in records if r["train_size"] == sizes[-1]])
     return f"| {name} | " + " | ".join(cells) + f" | {fit:.1f} |"
 

@@ -61,7 +61,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flan_reference_nb201 import (THEIR_OP_INDEX, FlanReferencePredictor, load_reference_model,  # noqa: E402
                                   pairwise_fit)
 from predictors import _data_dir, _ints  # noqa: E402
-from stats_util import mean_ci  # noqa: E402
+from stats_util import format_mean  # noqa: E402
 
 NB101_COLUMN = {"input": 0, "conv1x1-bn-relu": 1, "conv3x3-bn-relu": 2, "maxpool3x3": 3, "output": 4}
 NB101_WIDTH, NB201_WIDTH = 5, 7  # their op matrices' widths, also their ss_mapper_oprange sizes
@@ -199,8 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, records in by_label.items():
         cells = []
         for n in args.sizes:
-            mean, half = mean_ci([r["kendall_tau"] for r in records if r["train_size"] == n])
-            cells.append(f"{mean:.3f} ± {half:.3f}")
+            cells.append(format_mean([r["kendall_tau"] for r in records if r["train_size"] == n], 3))
         fit = np.mean([r["fit_seconds"] for r in records if r["train_size"] == args.sizes[-1]])
         print(f"| {label} | " + " | ".join(cells) + f" | {fit:.1f} |")
     return 0

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from stats_util import mean_ci
+from stats_util import format_mean
 
 from nasloop.engine.plots import pyplot, save_figure, styles
 from nasloop.engine.study_stats import mean_interval
@@ -106,8 +106,7 @@ def main() -> None:
     for label, records in results.items():
         cells = []
         for n in sizes:
-            mean, half = mean_ci(np.array([r["kendall_tau"] for r in records if r["train_size"] == n]))
-            cells.append(f"{mean:.3f} ± {half:.3f}")
+            cells.append(format_mean([r["kendall_tau"] for r in records if r["train_size"] == n], 3))
         print(f"| {label} | " + " | ".join(cells) + " |")
     print("\nfigure: " + ", ".join(map(str, tau_figure(results, sizes, args.target, args.seeds, args.figures))))
     scratch = taus(results["from scratch"], sizes)

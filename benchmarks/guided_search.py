@@ -75,7 +75,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from stats_util import mean_ci
+from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.config import SearchConfig
@@ -162,8 +162,7 @@ def table(rows: dict[str, dict[str, Any]], checkpoints: list[int], budget: int, 
     for name, row in rows.items():
         cells = []
         for j in range(len(checkpoints)):
-            mean, half = mean_ci(row["best_val"][:, j])
-            cells.append(f"{mean:.2f} ± {half:.2f}" if not math.isnan(half) else f"{mean:.2f}")
+            cells.append(format_mean(row["best_val"][:, j], 2))
         to_optimum = censored_quantiles(row["queries_to_optimum"])
         lines.append(f"| {name} ({row['describe']}) | " + " | ".join(cells)
                      + f" | {to_optimum.describe(budget)} | {to_optimum.reached}/{to_optimum.runs}"

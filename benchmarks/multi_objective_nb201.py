@@ -44,7 +44,7 @@ from nasloop.engine.store import DB_NAME, RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stats_util import mean_ci  # noqa: E402
+from stats_util import format_mean  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CHECKPOINTS = (50, 100, 200)
@@ -121,8 +121,7 @@ def main() -> None:
                       for k in checkpoints}
             cells = []
             for k in checkpoints:
-                mean, half = mean_ci(ratios[k])
-                cells.append(f"{mean:.4f} ± {half:.4f}")
+                cells.append(format_mean(ratios[k], 4))
             final = ratios[anchor]
             print(f"| {method} | " + " | ".join(cells) + f" | {int((final >= 0.98).sum())}/{len(runs)} | "
                   f"{final.min():.4f} | {np.mean([w for _, w in runs]):.1f} |")

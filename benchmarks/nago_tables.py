@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import stats
-from stats_util import mean_ci
+from stats_util import format_mean
 
 from nasloop.engine.objectives import hypervolume, pareto_mask
 from nasloop.engine.plots import pyplot, save_figure, styles
@@ -65,10 +64,6 @@ def wilcoxon_line(name: str, bo: np.ndarray, other: np.ndarray, what: str) -> st
     except ValueError as error:  # scipy refuses some tiny samples
         return head + f"n/a ({error}) | |"
 
-
-def format_mean(values: np.ndarray, digits: int) -> str:
-    mean, half = mean_ci(values)
-    return f"{mean:.{digits}f} ± {half:.{digits}f}" if math.isfinite(half) else f"{mean:.{digits}f}"
 
 
 def best_table(rows: dict[str, dict[str, Any]], checkpoints: list[int], digits: int, train: bool) -> str:

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
-from stats_util import mean_ci
+from stats_util import format_mean, mean_ci
 
 from nasloop.engine.config import SearchConfig
 from nasloop.search_spaces.nb201 import NB201Benchmark
@@ -132,6 +132,7 @@ def table_anchors(dataset: str, data_dir: str) -> dict[str, float]:
 
 # --- reporting --------------------------------------------------------------------------------
 def fmt(mean: float, half: float) -> str:
+    """A difference and its half-width (the mean alone where the spread is undefined)."""
     return f"{mean:.2f} ± {half:.2f}" if not math.isnan(half) else f"{mean:.2f}"
 
 
@@ -141,8 +142,8 @@ def markdown_table(dataset: str, results: dict[str, Curves], budgets: list[int],
              "| strategy | budget | best val | test of chosen |", "| --- | ---: | ---: | ---: |"]
     for strategy, curves in results.items():
         for j, budget in enumerate(budgets):
-            val = fmt(*mean_ci(curves["best_val"][:, j]))
-            test = fmt(*mean_ci(curves["test_of_chosen"][:, j]))
+            val = format_mean(curves["best_val"][:, j], 2)
+            test = format_mean(curves["test_of_chosen"][:, j], 2)
             lines.append(f"| {strategy} | {budget} | {val} | {test} |")
     lines += [f"| *table: best-val cell* | all | {anchors['best_val']:.2f} | {anchors['test_of_best_val_cell']:.2f} |",
               f"| *table: best test* | all | | {anchors['best_test']:.2f} |"]

@@ -14,3 +14,9 @@ def mean_ci(values: np.ndarray) -> tuple[float, float]:
     if n < 2:
         return mean, math.nan
     return mean, float(stats.t.ppf(0.975, n - 1) * np.std(values, ddof=1) / math.sqrt(n))
+
+
+def format_mean(values: np.ndarray | list[float], digits: int) -> str:
+    """``mean ± half-width`` of :func:`mean_ci`; the mean alone for one value, whose spread is undefined."""
+    mean, half = mean_ci(np.asarray(values))
+    return f"{mean:.{digits}f} ± {half:.{digits}f}" if math.isfinite(half) else f"{mean:.{digits}f}"
