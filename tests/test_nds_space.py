@@ -80,9 +80,11 @@ def test_loose_end_cells_output_the_nodes_nothing_reads_and_the_graph_says_so():
 
 
 @pytest.mark.parametrize("text,message", [
-    ("Genotype(normal=[('sep_conv_3x3', 0)], reduce=[]) width=16 depth=8", "lists 8 (input, op) pairs"),
+    ("Genotype(normal=[('sep_conv_3x3', 0)], reduce=[]) width=16 depth=8",
+     "lists 8 [op, input] entries, two per node; got 1: [['sep_conv_3x3', 0]]"),
     ("Genotype(normal=[], reduce=[])", "states its width and depth"),
-    ('{"genotype": {"normal": [["conv_9x9", 0]], "reduce": []}, "width": 16, "depth": 8}', "with an op of the darts"),
+    (json.dumps({"genotype": {"normal": [["conv_9x9", 0]] * 8, "reduce": []}, "width": 16, "depth": 8}),
+     "with an op of the darts"),
     ("__import__('os').system('true')", "is not an NDS architecture"),
     (f"{format_arch(EXAMPLE).replace('normal_concat=[2, 3, 4, 5]', 'normal_concat=[2, 3]')} width=16 depth=8",
      "normal_concat is [2, 3], but a darts cell outputs [2, 3, 4, 5]"),  # the string form dropped it unread
@@ -92,6 +94,13 @@ def test_loose_end_cells_output_the_nodes_nothing_reads_and_the_graph_says_so():
 def test_malformed_architectures_are_one_line_errors(text, message):
     with pytest.raises(ArchitectureError, match=re.escape(message)):
         SEARCH_SPACES.get("nds-darts")(**UNBOUND).parse(text)
+
+
+def test_another_familys_genotype_is_named_as_typed():
+    """Eight DARTS entries given to PNAS (five nodes) were reported as parsed (input, op index) pairs."""
+    with pytest.raises(ArchitectureError, match=re.escape("NDS pnas architecture lists 10 [op, input] entries, two "
+                                                          "per node; got 8: [['sep_conv_3x3', 0]")):
+        SEARCH_SPACES.get("nds-pnas")(**UNBOUND).parse(f"{format_arch(EXAMPLE)} width=16 depth=8")
 
 
 def test_the_published_net_object_parses_and_a_wrong_concat_is_named():
@@ -137,7 +146,8 @@ def test_data_import_recognises_each_file_and_names_what_it_found(nds_dir, tmp_p
     misnamed.write_bytes((nds_dir / "DARTS.json").read_bytes())
     assert cli.main(["data", "import", "--space", "nds", str(misnamed), "--out", str(out)]) == 2
     error = capsys.readouterr().err
-    assert "ENAS.json record 0" in error and "with an op of the enas family" in error and error.count("\n") == 1
+    assert "ENAS.json record 0" in error and "enas architecture lists 10 [op, input] entries" in error
+    assert error.count("\n") == 1
     # A damaged or empty file under a published name is read, and what is wrong with it named.
     damaged, empty = tmp_path / "damaged" / "DARTS.json", tmp_path / "empty" / "PNAS.json"
     damaged.parent.mkdir(), empty.parent.mkdir()
