@@ -230,7 +230,7 @@ def test_an_interrupted_search_names_the_folder_it_chose_to_resume_from(tmp_path
         with sqlite3.connect(stores[0]) as conn:
             return conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0] > 0
 
-    line = _interrupt_once(["search", "--strategy", "evolution", "--budget", "1000000", "--quiet"], tmp_path, env,
+    line = _interrupt_once(["search", "--strategy", "evolution", "--budget", "15625", "--quiet"], tmp_path, env,
                            stored)
     (run,) = tmp_path.glob("runs/*")
     assert line == f"nasloop search: interrupted; continue with 'nasloop search --resume runs/{run.name}'"
