@@ -123,6 +123,12 @@ class FlanPredictor(Predictor):
             if differs:
                 raise ConfigError(f"pretrained file {pretrained} was trained with {', '.join(differs)}; set those "
                                   "options to match, or pretrain again")
+            own = {space.token(op) for op in space.graph_ops}
+            if not own & set(self._start["vocab"]):  # every op embedding it learned would go unread
+                raise ConfigError(f"pretrained file {pretrained} (pretrained on "
+                                  f"{', '.join(self._start['spaces']) or 'unnamed spaces'}) shares no "
+                                  f"op token with '{space.name}'; declare which of its ops are the same operation "
+                                  "as another space's in same_ops, or fit without the file")
             # the file's tokens keep their rows; this space's new ops are appended
             self.vocab = Vocabulary(self._start["vocab"])
             self.vocab.extend(space.token(op) for op in space.graph_ops)

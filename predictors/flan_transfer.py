@@ -123,6 +123,7 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
           and isinstance(shape, dict) and all(isinstance(shape.get(k), int) for k in SHAPE_OPTIONS)
           and isinstance(payload.get("features"), int)
           and isinstance(payload.setdefault("space_ids", []), list)
+          and isinstance(payload.setdefault("spaces", []), list) and all(isinstance(n, str) for n in payload["spaces"])
           and all(isinstance(n, str) for n in payload["space_ids"]))
     if not ok:
         raise DataError(f"{path} is damaged: its vocabulary, shape or members are missing or malformed; "

@@ -88,6 +88,8 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     os.mkfifo(fifo)  # was called missing (and reading it would wait forever)
     with pytest.raises(ConfigError, match="fifo.pt is not a regular file"):
         FlanPredictor(space, pretrained=str(fifo))
+    with pytest.raises(ConfigError, match=r"\(pretrained on nb101\) shares no op token with 'nb201-private'; declare which"):
+        FlanPredictor(_PrivateTokens(), pretrained=str(pretrained))  # was used without a word
     with pytest.raises(ConfigError, match="does not exist; write one with 'nasloop predictors pretrain'"):
         FlanPredictor(space, pretrained=str(tmp_path / "missing.pt"))
     with pytest.raises(ConfigError, match="is a folder; give the file 'nasloop predictors pretrain --out' wrote"):
@@ -115,6 +117,13 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     older = {k: v for k, v in torch.load(pretrained, weights_only=True).items() if k != "checksum"}
     torch.save({**older, "version": 1}, tmp_path / "v1.pt")
     assert load_pretrained(tmp_path / "v1.pt")["version"] == 1
+
+
+class _PrivateTokens(NB201Space):
+    """NB201 as a user's space that declares no op the same as another space's."""
+
+    name = "nb201-private"
+    same_ops = {}
 
 
 def test_a_file_pretrained_on_some_features_refuses_others(tmp_path, data_dir):
