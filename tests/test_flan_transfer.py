@@ -88,7 +88,8 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     os.mkfifo(fifo)  # was called missing (and reading it would wait forever)
     with pytest.raises(ConfigError, match="fifo.pt is not a regular file"):
         FlanPredictor(space, pretrained=str(fifo))
-    with pytest.raises(ConfigError, match=r"\(pretrained on nb101\) shares no op token with 'nb201-private'; declare which"):
+    with pytest.raises(ConfigError, match=r"\(pretrained on nb101\) shares no op token with 'nb201-private'; "
+                                          "declare which"):
         FlanPredictor(_PrivateTokens(), pretrained=str(pretrained))  # was used without a word
     with pytest.raises(ConfigError, match="does not exist; write one with 'nasloop predictors pretrain'"):
         FlanPredictor(space, pretrained=str(tmp_path / "missing.pt"))
