@@ -133,6 +133,9 @@ class FlanPredictor(Predictor):
             self.vocab = Vocabulary(self._start["vocab"])
             self.vocab.extend(space.token(op) for op in space.graph_ops)
             self.space_ids = list(self._start["space_ids"]) or self.space_ids
+            if self._supplementary is None or isinstance(self._supplementary, FeatureSet):  # width known now
+                ids = len(self.space_ids) + 1 if space_id else 0
+                self._check_start_features(2 * (len(self.supplementary_names) + ids))
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None
@@ -215,8 +218,9 @@ class FlanPredictor(Predictor):
             self._load_start(width)
         self._train(archs, y, self.steps or self.auto_steps(len(archs)), self.lr)
 
-    def _load_start(self, width: int) -> None:
-        """Start every member from a pretrained one (member i from the file's i mod its count)."""
+    def _check_start_features(self, width: int) -> None:
+        """The pretrained file's supplementary input is this FLAN's: checked at construction when the
+        features are named (so a search fails before its first evaluation), else at the first fit."""
         if self._start["features"] != width:
             ids = self._start["space_ids"]
             how = (f" (of them, {len(ids) + 1} for space_id: {', '.join(ids)}, other)" if ids else "")
@@ -229,6 +233,10 @@ class FlanPredictor(Predictor):
                               f"{', '.join(recorded[:4])}{', ...' if len(recorded) > 4 else ''}, not "
                               f"{', '.join(mine[:4])}{', ...' if len(mine) > 4 else ''}; give the same supplementary "
                               "option, or pretrain again")
+
+    def _load_start(self, width: int) -> None:
+        """Start every member from a pretrained one (member i from the file's i mod its count)."""
+        self._check_start_features(width)
         saved = self._start["members"]
         for index, member in enumerate(self._members):
             weights = member.state_dict()

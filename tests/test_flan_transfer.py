@@ -64,9 +64,8 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     with pytest.raises(ConfigError, match=r"trained with hidden 48 \(here 16\)"):
         FlanPredictor(space, hidden=16, pretrained=str(pretrained))
     context = build_context(NB201Space, "cifar10", str(data_dir))
-    with_features = FlanPredictor(space, context=context, supplementary="zen", pretrained=str(pretrained), steps=1)
     with pytest.raises(ConfigError, match="trained with 0 supplementary features and this FLAN has 1"):
-        with_features.fit(list(space.enumerate())[:5], np.arange(5.0))
+        FlanPredictor(space, context=context, supplementary="zen", pretrained=str(pretrained))  # not at the 1st fit
     damaged = tmp_path / "damaged.pt"
     damaged.write_bytes(pretrained.read_bytes()[:2000])
     with pytest.raises(DataError, match="is not a readable FLAN pretrained file"):
@@ -137,8 +136,12 @@ def test_a_file_pretrained_on_some_features_refuses_others(tmp_path, data_dir):
     cells = list(space.enumerate())[:6]
     options = dict(context=context, pretrained=str(out), steps=1, ensemble=2)
     with pytest.raises(ConfigError, match="was trained on the supplementary features zen, not params"):
-        FlanPredictor(space, supplementary="params", **options).fit(cells, np.arange(6.0))
+        FlanPredictor(space, supplementary="params", **options)
     FlanPredictor(space, supplementary="zen", **options).fit(cells, np.arange(6.0))
+    run = tmp_path / "run"  # a search refuses it before its first evaluation, not at its first fit
+    assert cli.main(["search", "--strategy", "predictor-topk", "--predictor", "flan", "--predictor-opt",
+                     f"pretrained={out}", "--budget", "12", "--data-dir", str(data_dir), "--run-dir", str(run)]) == 2
+    assert not run.exists()
 
 
 class _Exploit:
