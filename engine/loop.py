@@ -86,6 +86,7 @@ class SearchLoop:
         self._best: float | None = None
         self._unsaved_repeats = 0  # repeats told to the strategy since the store last saved its state
         self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
+        self._strategy_loaded = False
         strategy.bind_history(lambda arch: self._key(arch) in self._known)
 
     # --- scoring ----------------------------------------------------------------------------
@@ -122,12 +123,20 @@ class SearchLoop:
         return Observation(arch, known.score, known.scores, self._variances(known.result))
 
     # --- resume -----------------------------------------------------------------------------
-    def _restore(self) -> None:
-        """Rebuild in-memory state from the store; tell and re-submit what a crash left over."""
+    def load_strategy_state(self) -> None:
+        """Restore the strategy (its predictor too) from the store, once. A state this run cannot continue from
+        (a pretrained file that changed) fails here, so a caller can refuse before marking the run running."""
+        if self._strategy_loaded:
+            return
         saved = self.store.strategy_state()
         if saved is not None:
             self._step, state = saved
             self.strategy.load_state_dict(state)
+        self._strategy_loaded = True
+
+    def _restore(self) -> None:
+        """Rebuild in-memory state from the store; tell and re-submit what a crash left over."""
+        self.load_strategy_state()
         untold: list[Trial] = []
         for trial in self.store.trials():
             if trial.state == DUPLICATE:

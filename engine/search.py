@@ -146,8 +146,12 @@ def _make_folder(folder: Path, flag: str, what: str) -> None:
 
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
-         plugins: tuple[SearchSpace, Strategy, Evaluator, Executor] | None = None) -> dict[str, Any]:
+         plugins: tuple[SearchSpace, Strategy, Evaluator, Executor] | None = None,
+         stored_config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``.
+
+    A resumed run's new ``stored_config`` (a larger budget) is written only once its saved state has loaded:
+    a run refused there (its pretrained file changed) is left exactly as it was.
 
     A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
     ``failed`` with the reason: a broken device or table must not look like a finished search.
@@ -159,6 +163,9 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log)
+    loop.load_strategy_state()
+    if stored_config is not None:
+        store.set_meta("config", stored_config)
     store.set_meta("objective", loop.objective)
     store.set_meta("minimize", loop.minimize)
     store.set_meta("objectives", [str(o) for o in objectives])
@@ -248,9 +255,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         config = config.replace(**changes)
         plugins = build_plugins(config)
         check_budget(budget, plugins[0], config.space)
-        if changes:  # the stored run_dir and workdir stay as the run began: they locate its project next time
-            store.set_meta("config", stored.replace(**changes).to_dict())
-        return _run(config, store, on_progress, plugins)
+        # the stored run_dir and workdir stay as the run began: they locate its project next time
+        return _run(config, store, on_progress, plugins, stored.replace(**changes).to_dict() if changes else None)
 
 
 def started_in(stored: SearchConfig, run_dir: str | Path) -> str | None:

@@ -14,7 +14,7 @@ import torch
 
 from nasloop.engine import cli
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.search import resume, search
+from nasloop.engine.search import resume, search, summarize
 from nasloop.engine.store import RunStore
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.errors import ConfigError, DataError
@@ -271,6 +271,8 @@ def test_a_resumed_search_refuses_a_pretrained_file_that_changed(pretrained, tmp
                      "--data-dir", str(data_dir), "--out", str(start)]) == 0  # other weights, same path
     with pytest.raises(ConfigError, match="is not the one this run started from"):
         resume(tmp_path / "run", budget=16)
+    after = summarize(tmp_path / "run")  # the refused resume left the finished run as it was
+    assert after["status"] == "finished" and after["budget"]["queries"] == 14
 
 
 def test_a_predictor_study_refuses_to_continue_from_a_pretrained_file_that_changed(pretrained, tmp_path, data_dir,
