@@ -29,7 +29,7 @@ from .errors import ConfigError, DataError, NasloopError
 from .options import option_names
 from .registry import PREDICTORS, STRATEGIES
 from .store import DB_NAME, RunStore
-from .user_files import load_yaml_text, read_yaml
+from .user_files import load_yaml_text, pretrained_digests, read_yaml
 
 STUDY_FILE = "study.json"
 STUDY_VERSION = 1
@@ -111,6 +111,8 @@ class Study:
     base: SearchConfig
     methods: list[Method]
     seeds: list[int]
+    pretrained_files: dict[str, str] = field(default_factory=dict)
+    """The sha256 of every file a method's ``pretrained`` option names (see :func:`pretrained_digests`)."""
 
     def config(self, method: Method, seed: int) -> SearchConfig:
         return self.base.replace(strategy=method.strategy, predictor=method.predictor,
@@ -132,7 +134,8 @@ class Study:
     def to_dict(self) -> dict[str, Any]:
         return {"version": STUDY_VERSION, "grid": self.grid(), "data_dir": self.base.data_dir,
                 "executor": self.base.executor, "executor_options": self.base.executor_options,
-                "plugins": self.base.plugins, "methods": [asdict(m) for m in self.methods], "seeds": self.seeds}
+                "plugins": self.base.plugins, "methods": [asdict(m) for m in self.methods], "seeds": self.seeds,
+                "pretrained_files": self.pretrained_files}
 
 
 def set_aside(folder: Path) -> Path:
@@ -151,8 +154,10 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
     study = Study(folder, base, list(methods), list(seeds))
+    recorded: dict[str, str] = {}
     if path.exists():
         stored = load_study(folder)
+        recorded = stored.pretrained_files
         for name, value in stored.grid().items():
             if value != study.grid()[name]:
                 raise ConfigError(f"{folder} holds a study with {name} = {value!r}, not {study.grid()[name]!r}; "
@@ -164,11 +169,24 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
                                   f"({asdict(known[method.label])}); give the new one another name")
         study.methods = stored.methods + [m for m in methods if m.label not in known]
         study.seeds = sorted(set(stored.seeds) | set(seeds))
+    study.pretrained_files = _pretrained_files(folder, recorded, study.methods)
     folder.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(STUDY_FILE + ".part")
     partial.write_text(json.dumps(study.to_dict(), indent=1))
     partial.replace(path)
     return study
+
+
+def _pretrained_files(folder: Path, recorded: dict[str, str], methods: list[Method]) -> dict[str, str]:
+    """The digests of the files the study's methods start from. One that changed since the study recorded it
+    is refused: its next seeds would start from other weights under the same method label."""
+    found = pretrained_digests({m.label: m.predictor_options for m in methods})
+    changed = next((p for p in recorded if found.get(p) != recorded[p]), None)
+    if changed is not None:
+        how = "is missing" if changed not in found else "changed"
+        raise ConfigError(f"the pretrained file {changed} is not the one {folder} started from (it {how}); put the "
+                          "original back, or use another --out (or --force-new to set the old study aside)")
+    return {**recorded, **found}
 
 
 def load_study(folder: Path) -> Study:
@@ -183,12 +201,13 @@ def load_study(folder: Path) -> Study:
                                           "plugins": record.get("plugins") or []}, source=str(path))
         methods = [Method(**m) for m in record["methods"]]
         seeds = [int(s) for s in record["seeds"]]
+        files = {str(path): str(digest) for path, digest in (record.get("pretrained_files") or {}).items()}
     except FileNotFoundError:
         raise DataError(f"no study at {folder} (missing {STUDY_FILE}); make one with 'nasloop compare'") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataError(f"{path} is not a readable study file ({type(exc).__name__}: {exc}); "
                         "set the folder aside and run 'nasloop compare' again") from None
-    return Study(Path(folder), base, methods, seeds)
+    return Study(Path(folder), base, methods, seeds, files)
 
 
 Job = tuple[dict[str, Any], str]

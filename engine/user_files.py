@@ -8,6 +8,7 @@ finishes). Each is refused here in one line before anything else looks at the da
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -141,3 +142,20 @@ def read_yaml(path: str | Path) -> Any:
     """A YAML config file's content (an empty file is an empty mapping)."""
     data = load_yaml_text(read_user_text(path, "config file"), str(path))
     return {} if data is None else data
+
+
+def pretrained_digests(options: Any) -> dict[str, str]:
+    """The sha256 of every existing file a ``pretrained`` option names, at any depth (a blend member's too).
+
+    A study records them, so that continuing it after a file changed is refused instead of averaging
+    fits from two starting points (the path alone stays the same). A missing file is left to the
+    predictor, which names it in its own words.
+    """
+    found: dict[str, str] = {}
+    if isinstance(options, dict):
+        for key, value in options.items():
+            if str(key).rpartition(".")[2] == "pretrained" and isinstance(value, str) and Path(value).is_file():
+                found[value] = hashlib.sha256(Path(value).read_bytes()).hexdigest()
+            else:
+                found.update(pretrained_digests(value))
+    return found

@@ -7,7 +7,6 @@ fit in progress and the same command continues it, adding new predictors, sizes 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -20,6 +19,7 @@ from ..engine.errors import ConfigError, DataError
 from ..engine.options import options_per_predictor
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
+from ..engine.user_files import pretrained_digests
 from .evaluation import evaluate_predictors
 
 GRID_FILE = "predictor_study.json"
@@ -45,23 +45,6 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
                             "the command again") from None
         records.append({**record, "predictor": key[0], "train_size": key[1], "seed": key[2]})
     return records
-
-
-def pretrained_digests(options: Any) -> dict[str, str]:
-    """The sha256 of every existing file a ``pretrained`` option names, at any depth (a blend member's too).
-
-    A study records them, so that continuing it after a file changed is refused instead of averaging
-    fits from two starting points (the path alone stays the same). A missing file is left to the
-    predictor, which names it in its own words.
-    """
-    found: dict[str, str] = {}
-    if isinstance(options, dict):
-        for key, value in options.items():
-            if str(key).rpartition(".")[2] == "pretrained" and isinstance(value, str) and Path(value).is_file():
-                found[value] = hashlib.sha256(Path(value).read_bytes()).hexdigest()
-            else:
-                found.update(pretrained_digests(value))
-    return found
 
 
 def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],

@@ -299,6 +299,23 @@ def test_a_predictor_study_refuses_to_continue_from_a_pretrained_file_that_chang
     assert str(start) in json.loads(grid.read_text())["pretrained_files"]
 
 
+def test_a_search_study_refuses_to_continue_from_a_pretrained_file_that_changed(pretrained, tmp_path, data_dir,
+                                                                                capsys):
+    """A new seed started from the new file under the same method label, without a word."""
+    start = tmp_path / "start.pt"
+    start.write_bytes(pretrained.read_bytes())
+    study = tmp_path / "study"
+    argv = ["compare", "--budget", "10", "--methods", f"predictor-topk:flan+steps=20+ensemble=2+num_init=8+"
+            f"pretrained={start}", "--data-dir", str(data_dir), "--out", str(study), "--quiet"]
+    assert cli.main([*argv, "--seeds", "1"]) == 0
+    assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
+                     "--data-dir", str(data_dir), "--out", str(start)]) == 0  # other weights, same path
+    capsys.readouterr()
+    assert cli.main([*argv, "--seeds", "2"]) == 2
+    assert f"the pretrained file {start} is not the one {study} started from (it changed)" in capsys.readouterr().err
+    assert [p.name for p in study.glob("runs/*/*")] == ["seed-0"]
+
+
 def test_a_search_started_with_relative_paths_resumes_from_another_folder(pretrained, tmp_path, data_dir,
                                                                           monkeypatch):
     """The pretrained file, data folder and run folder are named relative to where the search started; resumed
