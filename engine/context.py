@@ -113,12 +113,13 @@ class RunContext:
             return {}
 
     def _proxy_file(self, space: SearchSpace) -> ProxyScores | None:
-        from .data.proxy_file import check_network_size, find_proxy_file, read_proxy_file
+        from .data.proxy_file import check_dataset, check_network_size, find_proxy_file, read_proxy_file
 
         path = find_proxy_file(space.name, self.dataset, self.data_dir)
         if path is None:
             return None
         found = read_proxy_file(path, space)
+        check_dataset(path, found, self.dataset)
         check_network_size(path, found, space)
         return found
 

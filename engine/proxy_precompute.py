@@ -65,9 +65,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
         if list(found.names) != names:
             raise ConfigError(f"{out} holds proxies {', '.join(found.names)}, not {', '.join(names)}; give the same "
                               "--proxies to continue it, or another --out")
-        if found.settings:  # a file written before settings were recorded is continued unchecked
-            _check_same_settings(out, found.settings, settings)
-            check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
+        _check_same_settings(out, found.settings, settings)
+        check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
         done = found.scores
     todo = list({space.format(a): a for a in archs if space.format(a) not in done}.items())
     if on_skip is not None and len(archs) > len(todo):

@@ -1,6 +1,8 @@
 """Precomputed proxy files: written row by row, continued after a stop, read back as stored proxies."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -166,6 +168,33 @@ def test_a_file_is_continued_and_read_only_with_the_settings_it_was_scored_with(
     out.write_text("# nasloop proxies [1, 2]\n" + before.split("\n", 1)[1])
     with pytest.raises(DataError, match="line 1 is not the settings of a proxy file"):
         build_context(NB201Space, "cifar10", str(folder)).stored_proxies(NB201Space(channels=4, cells=1))
+
+
+def test_a_file_that_cannot_be_checked_or_was_scored_elsewhere_is_refused(folder, capsys):
+    """Each was read (and continued) without a word: another network size's scores with no settings line, CIFAR-10
+    scores renamed to CIFAR-100's file, an architecture scored twice with other values."""
+    archs, out = scored(folder, CELLS[:2])
+    before = out.read_text()
+    space = NB201Space(channels=4, cells=1)
+    out.write_text(before.split("\n", 1)[1])  # the settings line gone
+    capsys.readouterr()
+    assert proxies(folder, archs) == 2
+    assert "has no settings line ('# nasloop proxies {...}'), so the network size and dataset of its scores cannot " \
+           "be checked" in capsys.readouterr().err
+    with pytest.raises(DataError, match="has no settings line"):
+        build_context(NB201Space, "cifar10", str(folder)).stored_proxies(space)
+    renamed = folder / "nb201-cifar100-proxies.csv"
+    renamed.write_text(before)
+    out.unlink()
+    with pytest.raises(DataError, match=re.escape(f"{renamed} was scored on cifar10, not cifar100 (its settings line "
+                                                  "says so); score cifar100 with 'nasloop proxies --dataset cifar100'")):
+        build_context(NB201Space, "cifar100", str(folder)).stored_proxies(space)
+    first_row = before.splitlines()[2]
+    out.write_text(before + first_row.rsplit(",", 1)[0] + ",0.5\n")
+    with pytest.raises(DataError, match="line 5 scores .* again, differently from line 3; the file is damaged"):
+        build_context(NB201Space, "cifar10", str(folder)).stored_proxies(space)
+    out.write_text(before + first_row + "\n")  # the same scores again: harmless
+    assert build_context(NB201Space, "cifar10", str(folder)).stored_proxies(space)
 
 
 def test_a_row_cut_off_by_a_stopped_run_is_refused_when_read_and_scored_again_when_continued(folder, capsys):

@@ -2,7 +2,8 @@
 
 Found in a data folder, such a file's proxies are *stored* ones for that space and dataset (see
 :meth:`nasloop.engine.context.RunContext.stored_proxies`). It is read as untrusted input: a
-damaged line is named, never skipped. Its first line records the settings it was scored with
+damaged line is named, never skipped, and so is a line scoring an architecture again with other values.
+Its first line records the settings it was scored with
 (``# nasloop proxies {json}``), so a continued file cannot mix settings, and a probe (one
 architecture and its network's parameter count) so a run whose space builds networks of another
 size is refused instead of mixing the file's scores with its own. A last line without its line end
@@ -23,7 +24,8 @@ from typing import Any, NamedTuple, Sequence
 import numpy as np
 
 from ...search_spaces.base import NetworkSpace, SearchSpace
-from ..errors import ArchitectureError, DataError
+from ..errors import ArchitectureError, ConfigError, DataError
+from .datasets import dataset_facts
 from .paths import search_dirs
 
 FIELD_LIMIT = 4096  # characters of one field; an architecture string is far shorter
@@ -36,7 +38,7 @@ class ProxyScores(NamedTuple):
     scores: dict[str, np.ndarray]
     """Canonical architecture string -> its scores (NaN where a proxy failed)."""
     settings: dict[str, Any]
-    """What the scores were made with (empty for a file that does not say)."""
+    """What the scores were made with (the file's first line)."""
 
 
 def settings_line(settings: dict[str, Any]) -> str:
@@ -66,27 +68,32 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
         last = text.count("\n") + 1
         raise DataError(f"{path} line {last} is incomplete (the run writing it was stopped); "
                         "run the same 'nasloop proxies' command again to rescore it")
-    settings: dict[str, Any] = {}
-    first_line = 1
-    if text.startswith(SETTINGS):
-        line, _, text = text.partition("\n")
-        settings, first_line = _settings(path, line[len(SETTINGS):]), 2
+    if not text.startswith(SETTINGS):  # scores that cannot be checked would be mixed with others unseen
+        raise DataError(f"{path} has no settings line ('{SETTINGS}{{...}}'), so the network size and dataset "
+                        "of its scores cannot be checked; compute it again with 'nasloop proxies --all --out FILE'")
+    line, _, text = text.partition("\n")
+    settings = _settings(path, line[len(SETTINGS):])
     rows = csv.reader(io.StringIO(text))
     header = next(rows, None)
     if not header or header[0] != "arch" or len(header) < 2 or len(set(header)) != len(header):
-        raise DataError(f"{path} is not a proxy file: its line {first_line} must be 'arch,<proxy>,...'")
+        raise DataError(f"{path} is not a proxy file: its line 2 must be 'arch,<proxy>,...'")
     scores: dict[str, np.ndarray] = {}
-    for line, row in enumerate(rows, start=first_line + 1):
+    lines: dict[str, int] = {}
+    for line, row in enumerate(rows, start=3):
         if len(row) != len(header) or any(len(field) > FIELD_LIMIT for field in row):
             raise DataError(f"{path} line {line} has {len(row)} fields, not {len(header)}; the file is damaged "
-                            "(delete the line and run the same command again to rescore it)")
+                            f"(delete the line and rescore it with the 'nasloop proxies' command that wrote it)")
         try:
             key = space.format(space.parse(row[0]))
             values = np.array([float(v) if v else math.nan for v in row[1:]])
         except (ArchitectureError, ValueError) as exc:
             raise DataError(f"{path} line {line} is not an architecture of '{space.name}' with scores ({exc}); "
                             "the file is damaged or belongs to another space") from None
-        scores[key] = values
+        if key in scores and not np.array_equal(scores[key], values, equal_nan=True):
+            raise DataError(f"{path} line {line} scores {key[:60]} again, differently from line {lines[key]}; the "
+                            "file is damaged (delete both lines and rescore them with the 'nasloop proxies' "
+                            "command that wrote it)")
+        scores[key], lines[key] = values, line
     return ProxyScores(tuple(header[1:]), scores, settings)
 
 
@@ -141,6 +148,22 @@ def network_probe(space: NetworkSpace, archs: Sequence[Any]) -> list | None:
 @lru_cache(maxsize=16)
 def _parameters(space: NetworkSpace, text: str) -> int:
     return int(sum(p.numel() for p in space.to_module(space.parse(text)).parameters()))
+
+
+def check_dataset(path: str | os.PathLike, found: ProxyScores, dataset: str) -> None:
+    """One line when the file was scored on another dataset than the one its name puts it to (a renamed file):
+    the probe cannot tell, since its network is built for ten classes whatever the dataset."""
+    scored = found.settings.get("dataset")
+    if scored is not None and _dataset_name(str(scored)) != _dataset_name(dataset):
+        raise DataError(f"{path} was scored on {scored}, not {dataset} (its settings line says so); score "
+                        f"{dataset} with 'nasloop proxies --dataset {dataset}', or move the file out of the data folder")
+
+
+def _dataset_name(name: str) -> str:
+    try:
+        return dataset_facts(name).name
+    except ConfigError:  # a benchmark's task (TNB101's): its name, in any case
+        return name.lower()
 
 
 def check_network_size(path: str | os.PathLike, found: ProxyScores, space: SearchSpace,
