@@ -175,8 +175,9 @@ class RunContext:
             raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
                                    f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}) and "
                                    f"search space '{space.name}' cannot build networks to compute it")
-        from .evaluators.proxies import computed_scorer
+        from .evaluators.proxies import computed_scorer, resolve
 
+        resolve([proxy])  # a name that is no proxy is named as such, not as one this dataset cannot compute
         self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
         return computed_scorer(space, proxy, self.dataset, self.data_dir)
 

@@ -102,7 +102,10 @@ def test_bad_strings_tasks_and_fidelities_are_one_line_errors(tmp_path, data_dir
                               "--strategy-opt", "warmup=[synflow]"],  # was "unknown dataset 'normal'"
                              "'normal' is a task of the tnb101-micro table whose images nasloop does not read, so "
                              "proxy 'synflow', not stored for it, cannot be computed; name a stored one (it stores zen "
-                             "for this task)")):
+                             "for this task)"),
+                            (["--space", "tnb101-micro", "--dataset", "class_scene", "--strategy", "predictor-topk",
+                              "--predictor", "forest", "--predictor-opt", "features=[adjacency]"],  # a typo, not data
+                             "(unknown zero-cost proxy 'adjacency'; known: ")):
         assert main(["search", *flags, "--budget", "3", "--data-dir", str(data_dir), "--run-dir",
                      str(tmp_path / "r"), "--quiet"]) == 2
         error = capsys.readouterr().err.strip()
