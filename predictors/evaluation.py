@@ -11,6 +11,7 @@ true top 1 % / 5 % of test cells that the predictor also places in its own top 1
 """
 from __future__ import annotations
 
+import math
 import os
 import time
 from typing import Any, Callable, Container, Mapping, Sequence
@@ -139,12 +140,16 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                 mean, _ = predictor.predict([cells[i] for i in test])
                 predicted = time.perf_counter()
                 truth = targets[test]
+                ranks = bool(np.ptp(mean) > 0)  # one value for every cell ranks nothing: every measure undefined
+                if not ranks and on_note is not None:
+                    on_note(f"{name} predicted one value for all {len(test):,} test cells after {n} training cells "
+                            f"(seed {seed}), so its ranking measures are undefined (nan); check its options")
                 record = {"predictor": name, "space": space, "dataset": dataset, "train_size": int(n),
                           "seed": int(seed), "test_size": int(len(test)),
-                          "kendall_tau": float(stats.kendalltau(mean, truth).statistic),
-                          "spearman": float(stats.spearmanr(mean, truth).statistic),
-                          "precision_top1": precision_at(mean, truth, 0.01),
-                          "precision_top5": precision_at(mean, truth, 0.05),
+                          "kendall_tau": float(stats.kendalltau(mean, truth).statistic) if ranks else math.nan,
+                          "spearman": float(stats.spearmanr(mean, truth).statistic) if ranks else math.nan,
+                          "precision_top1": precision_at(mean, truth, 0.01) if ranks else math.nan,
+                          "precision_top5": precision_at(mean, truth, 0.05) if ranks else math.nan,
                           "fit_seconds": fitted - started, "predict_seconds": predicted - fitted}
                 records.append(record)
                 if on_result is not None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import math
 
 import numpy as np
 import pytest
@@ -44,6 +45,17 @@ def test_records_hold_the_documented_figures(data_dir):
     assert all(abs(r["kendall_tau"]) < 0.05 for r in chance)
     assert all(r["kendall_tau"] > 0.3 and r["spearman"] > r["kendall_tau"] for r in flan)
     assert [r["seed"] for r in records] == [0, 1, 0, 1]
+
+
+def test_a_predictor_that_ranks_nothing_is_named_and_scores_nan(data_dir):
+    """EmProx with unweighted neighbours (power=0) and k above the training size predicts the training mean for
+    every cell: its precision was read off arbitrary ties and the table showed nan without a word."""
+    notes: list[str] = []
+    (record,) = evaluate_predictors(["emprox"], [8], [0], data_dir=data_dir, on_note=notes.append,
+                                    predictor_options={"emprox": {"power": 0, "k": 10}})
+    assert all(math.isnan(record[k]) for k in ("kendall_tau", "spearman", "precision_top1", "precision_top5"))
+    assert notes == ["emprox predicted one value for all 15,617 test cells after 8 training cells (seed 0), so its "
+                     "ranking measures are undefined (nan); check its options"]
 
 
 def test_precision_counts_the_true_top_found_in_the_predicted_top():
