@@ -156,7 +156,8 @@ def check_dataset(path: str | os.PathLike, found: ProxyScores, dataset: str) -> 
     scored = found.settings.get("dataset")
     if scored is not None and _dataset_name(str(scored)) != _dataset_name(dataset):
         raise DataError(f"{path} was scored on {scored}, not {dataset} (its settings line says so); score "
-                        f"{dataset} with 'nasloop proxies --dataset {dataset}', or move the file out of the data folder")
+                        f"{dataset} with 'nasloop proxies --dataset {dataset}', or move the file out of the data "
+                        "folder")
 
 
 def _dataset_name(name: str) -> str:
