@@ -23,7 +23,7 @@ import numpy as np
 from ..search_spaces.base import SearchSpace
 from .context import RunContext
 from .data.proxy_file import (check_network_size, drop_incomplete_line, network_probe, read_proxy_file,
-                              settings_line)
+                              same_dataset, settings_line)
 from .errors import ConfigError
 from .options import effective_options
 from .evaluators.proxy import ProxyEvaluator
@@ -107,6 +107,8 @@ def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str
     was_options, now_options = recorded.get("space_options") or {}, settings["space_options"]
     recorded = {**{k: v for k, v in recorded.items() if k not in ("space_options", "probe")}, **was_options}
     settings = {**{k: v for k, v in settings.items() if k != "space_options"}, **now_options}
+    if same_dataset(str(recorded.get("dataset")), str(settings.get("dataset"))):  # typed in another case
+        recorded["dataset"] = settings.get("dataset")
     differ = [key for key in dict.fromkeys([*settings, *recorded]) if recorded.get(key) != settings.get(key)]
     if differ:
         was = ", ".join(f"{key} {recorded.get(key)!r}" for key in differ)

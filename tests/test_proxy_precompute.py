@@ -154,6 +154,7 @@ def test_a_file_is_continued_and_read_only_with_the_settings_it_was_scored_with(
     assert "was scored with batch_size 64, not batch_size 16" in capsys.readouterr().err and out.read_text() == before
     same = ["--space-opt", "cells=1", "--space-opt", "channels=4"]  # the same networks, options in another order
     assert cli.main(proxies_argv(folder, archs, out, size=same)) == 0 and out.read_text() == before
+    assert cli.main(proxies_argv(folder, archs, out) + ["--dataset", "CIFAR10"]) == 0  # the same dataset
     # A file stopped before its first row holds its settings and header only: it continues without a second header.
     out.write_text("".join(before.splitlines(keepends=True)[:2]))
     assert proxies(folder, archs) == 0

@@ -154,10 +154,15 @@ def check_dataset(path: str | os.PathLike, found: ProxyScores, dataset: str) -> 
     """One line when the file was scored on another dataset than the one its name puts it to (a renamed file):
     the probe cannot tell, since its network is built for ten classes whatever the dataset."""
     scored = found.settings.get("dataset")
-    if scored is not None and _dataset_name(str(scored)) != _dataset_name(dataset):
+    if scored is not None and not same_dataset(str(scored), dataset):
         raise DataError(f"{path} was scored on {scored}, not {dataset} (its settings line says so); score "
                         f"{dataset} with 'nasloop proxies --dataset {dataset}', or move the file out of the data "
                         "folder")
+
+
+def same_dataset(one: str, other: str) -> bool:
+    """Whether two dataset names, as typed (any case, an alias), name one dataset or benchmark task."""
+    return _dataset_name(one) == _dataset_name(other)
 
 
 def _dataset_name(name: str) -> str:
