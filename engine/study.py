@@ -201,7 +201,7 @@ def load_study(folder: Path) -> Study:
                                           "plugins": record.get("plugins") or []}, source=str(path))
         methods = [Method(**m) for m in record["methods"]]
         seeds = [int(s) for s in record["seeds"]]
-        files = {str(path): str(digest) for path, digest in (record.get("pretrained_files") or {}).items()}
+        files = {str(name): str(digest) for name, digest in (record.get("pretrained_files") or {}).items()}
     except FileNotFoundError:
         raise DataError(f"no study at {folder} (missing {STUDY_FILE}); make one with 'nasloop compare'") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:

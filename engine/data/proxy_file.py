@@ -71,8 +71,8 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
     if not text.startswith(SETTINGS):  # scores that cannot be checked would be mixed with others unseen
         raise DataError(f"{path} has no settings line ('{SETTINGS}{{...}}'), so the network size and dataset "
                         "of its scores cannot be checked; compute it again with 'nasloop proxies --all --out FILE'")
-    line, _, text = text.partition("\n")
-    settings = _settings(path, line[len(SETTINGS):])
+    first, _, text = text.partition("\n")
+    settings = _settings(path, first[len(SETTINGS):])
     rows = csv.reader(io.StringIO(text))
     header = next(rows, None)
     if not header or header[0] != "arch" or len(header) < 2 or len(set(header)) != len(header):
@@ -82,7 +82,7 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
     for line, row in enumerate(rows, start=3):
         if len(row) != len(header) or any(len(field) > FIELD_LIMIT for field in row):
             raise DataError(f"{path} line {line} has {len(row)} fields, not {len(header)}; the file is damaged "
-                            f"(delete the line and rescore it with the 'nasloop proxies' command that wrote it)")
+                            "(delete the line and rescore it with the 'nasloop proxies' command that wrote it)")
         try:
             key = space.format(space.parse(row[0]))
             values = np.array([float(v) if v else math.nan for v in row[1:]])
