@@ -12,11 +12,13 @@ building networks.
 from __future__ import annotations
 
 import csv
+import errno
+import fcntl
 import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import IO, Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -56,23 +58,15 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     settings = {"space": space.name, "space_options": built, "dataset": context.dataset, "batch_size": batch_size,
                 "seed": seed}
     out = Path(out)
-    if out.is_file():
-        drop_incomplete_line(out)
-    fresh = not (out.is_file() and out.stat().st_size)
-    done: dict[str, np.ndarray] = {}
-    if not fresh:
-        found = read_proxy_file(out, space)
-        if list(found.names) != names:
-            raise ConfigError(f"{out} holds proxies {', '.join(found.names)}, not {', '.join(names)}; give the same "
-                              "--proxies to continue it, or another --out")
-        _check_same_settings(out, found.settings, settings)
-        check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
-        done = found.scores
-    todo = list({space.format(a): a for a in archs if space.format(a) not in done}.items())
-    if on_skip is not None and len(archs) > len(todo):
-        on_skip(len(archs) - len(todo))
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("a", encoding="utf-8", newline="") as fh:
+        _lock(fh, out)
+        drop_incomplete_line(out)
+        fresh = not out.stat().st_size
+        done = {} if fresh else _rows_to_keep(out, space, names, settings)
+        todo = list({space.format(a): a for a in archs if space.format(a) not in done}.items())
+        if on_skip is not None and len(archs) > len(todo):
+            on_skip(len(archs) - len(todo))
         writer = csv.writer(fh)
         if fresh:
             fh.write(settings_line({**settings, "probe": network_probe(space, archs)}) + "\n")
@@ -100,6 +94,29 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                     on_row(text)
                 submit_next()
     return {"scored": len(todo), "skipped": len(archs) - len(todo)}
+
+
+def _lock(fh: IO[str], out: Path) -> None:
+    """One writer per file: two commands continuing it at once would score the same rows twice, and
+    append them in turn. The kernel drops the lock when the process ends, however it ends."""
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno not in (errno.EAGAIN, errno.EACCES):
+            raise
+        raise ConfigError(f"{out} is being written by another 'nasloop proxies'; wait for it to finish, or stop "
+                          "it and run the same command again") from None
+
+
+def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The rows of a file being continued, once its proxies and settings are checked against this run's."""
+    found = read_proxy_file(out, space)
+    if list(found.names) != names:
+        raise ConfigError(f"{out} holds proxies {', '.join(found.names)}, not {', '.join(names)}; give the same "
+                          "--proxies to continue it, or another --out")
+    _check_same_settings(out, found.settings, settings)
+    check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
+    return found.scores
 
 
 def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str, Any]) -> None:

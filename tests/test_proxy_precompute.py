@@ -1,6 +1,7 @@
 """Precomputed proxy files: written row by row, continued after a stop, read back as stored proxies."""
 from __future__ import annotations
 
+import fcntl
 import re
 
 import numpy as np
@@ -197,6 +198,20 @@ def test_a_file_that_cannot_be_checked_or_was_scored_elsewhere_is_refused(folder
         build_context(NB201Space, "cifar10", str(folder)).stored_proxies(space)
     out.write_text(before + first_row + "\n")  # the same scores again: harmless
     assert build_context(NB201Space, "cifar10", str(folder)).stored_proxies(space)
+
+
+def test_a_second_command_writing_the_same_file_is_refused(folder, capsys):
+    """Both would score the rows the file lacks and append them in turn."""
+    archs, out = scored(folder, CELLS[:2])
+    before = out.read_text()
+    archs.write_text("\n".join(CELLS) + "\n")
+    capsys.readouterr()
+    with out.open("a") as held:  # what a running 'nasloop proxies' holds
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        assert proxies(folder, archs) == 2
+    assert f"{out} is being written by another 'nasloop proxies'; wait for it to finish" in capsys.readouterr().err
+    assert out.read_text() == before
+    assert proxies(folder, archs) == 0 and len(out.read_text().splitlines()) == 6  # released: it continues
 
 
 def test_a_row_cut_off_by_a_stopped_run_is_refused_when_read_and_scored_again_when_continued(folder, capsys):
