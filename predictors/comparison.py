@@ -28,10 +28,12 @@ METRICS = ("kendall_tau", "spearman", "precision_top1", "precision_top5", "fit_s
 
 
 def read_records(folder: Path) -> list[dict[str, Any]]:
+    """The study's measured fits, one per (predictor, train size, seed): two commands continuing one study at
+    once both measure what it lacked, and counting both would shrink every interval as if seeds were added."""
     path = folder / RECORDS_FILE
     if not path.exists():
         return []
-    records, lines = [], path.read_text().splitlines()
+    records, lines, seen = [], path.read_text().splitlines(), set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -43,7 +45,9 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
                 continue
             raise DataError(f"{path} line {number} is not a predictor record; set the folder aside and run "
                             "the command again") from None
-        records.append({**record, "predictor": key[0], "train_size": key[1], "seed": key[2]})
+        if key not in seen:
+            seen.add(key)
+            records.append({**record, "predictor": key[0], "train_size": key[1], "seed": key[2]})
     return records
 
 

@@ -281,6 +281,11 @@ def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, 
     (aside,) = tmp_path.glob("predictors.replaced-*")  # the old study is set aside whole
     assert len((aside / "predictor_records.jsonl").read_text().splitlines()) == 14
     assert len((study / "predictor_records.jsonl").read_text().splitlines()) == 2 * 2  # sizes x seeds
+    first = json.loads((study / "predictor_records.jsonl").read_text().splitlines()[0])
+    with (study / "predictor_records.jsonl").open("a") as log:  # a second command continuing it measured one twice
+        log.write(json.dumps({**first, "fit_seconds": 9.0}) + "\n")
+    assert main(argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100"]) == 0
+    assert f"| random | {first['train_size']} | 2 | " in (study / "report.md").read_text()  # counted once
 
 
 def test_a_refused_predictor_study_leaves_no_folder_and_flags_of_the_other_kind_are_refused(tmp_path, data_dir,
