@@ -47,7 +47,7 @@ from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .features import FeatureScaler, FeatureSet, Missing
-from .flan_transfer import SHAPE_OPTIONS, load_pretrained
+from .flan_transfer import SHAPE_OPTIONS, check_shared_tokens, load_pretrained
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, hinge_loss
 from .vocabulary import Vocabulary
@@ -123,12 +123,7 @@ class FlanPredictor(Predictor):
             if differs:
                 raise ConfigError(f"pretrained file {pretrained} was trained with {', '.join(differs)}; set those "
                                   "options to match, or pretrain again")
-            own = {space.token(op) for op in space.graph_ops}
-            if not own & set(self._start["vocab"]):  # every op embedding it learned would go unread
-                raise ConfigError(f"pretrained file {pretrained} (pretrained on "
-                                  f"{', '.join(self._start['spaces']) or 'unnamed spaces'}) shares no "
-                                  f"op token with '{space.name}'; declare which of its ops are the same operation "
-                                  "as another space's in same_ops, or fit without the file")
+            check_shared_tokens(self._start, space, pretrained)
             # the file's tokens keep their rows; this space's new ops are appended
             self.vocab = Vocabulary(self._start["vocab"])
             self.vocab.extend(space.token(op) for op in space.graph_ops)

@@ -90,6 +90,15 @@ def check_writable(path: Path) -> None:
         raise ConfigError(f"cannot write --out {path} ({exc.strerror or exc}); give another file") from None
 
 
+def check_shared_tokens(start: dict[str, Any], space: SearchSpace, path: str) -> None:
+    """One line when the file shares no op token with ``space`` (a user's space without ``same_ops``):
+    every op would get a fresh embedding, and nothing the file's embeddings learned would be read."""
+    if not {space.token(op) for op in space.graph_ops} & set(start["vocab"]):
+        raise ConfigError(f"pretrained file {path} (pretrained on {', '.join(start['spaces']) or 'unnamed spaces'}) "
+                          f"shares no op token with '{space.name}'; declare which of its ops are the same operation "
+                          "as another space's in same_ops, or fit without the file")
+
+
 def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     """The checked contents of a pretrained file; one line naming the problem otherwise."""
     path = Path(path)
