@@ -163,8 +163,11 @@ class RunContext:
         table (``--evaluator proxy`` or ``train`` on NB101, DARTS, NDS) meets cells it lacks: the table's
         scores would leave them undefined, and filling them in with scores of the run's own networks
         (another width, another mini-batch) would mix two scales in one column, so such a run computes
-        the proxy on its networks for every cell. A space that builds no networks has only the table.
+        the proxy on its networks for every cell. So does a space sized away from the benchmark's networks
+        (``--space-opt channels=8``), lookup or not. A space that builds no networks has only the table.
         """
+        if isinstance(space, NetworkSpace) and space.resized():  # the table's scores are of other networks
+            return False
         if self.lookup or not isinstance(space, NetworkSpace):
             return True
         return enumerable(space) and _held_cells(self.benchmark) >= space.size

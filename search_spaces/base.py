@@ -26,6 +26,7 @@ parameters, set with ``--space-opt KEY=VALUE``.
 from __future__ import annotations
 
 import hashlib
+import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
@@ -240,6 +241,16 @@ class NeighbourhoodSpace(SearchSpace):
 
 class NetworkSpace(SearchSpace):
     """A space that can build the network of an architecture (zero-cost proxies, real training)."""
+
+    size_options: ClassVar[tuple[str, ...]] = ()
+    """Options that size the networks :meth:`to_module` builds (widths, depths), kept as attributes of the
+    same names. A benchmark's results and stored proxies are those of the networks built at their defaults."""
+
+    def resized(self) -> list[str]:
+        """The size options set away from their defaults, as ``name=value``: none for the benchmark's networks."""
+        defaults = inspect.signature(type(self).__init__).parameters
+        return [f"{name}={getattr(self, name)}" for name in self.size_options
+                if getattr(self, name) != defaults[name].default]
 
     @abstractmethod
     def to_module(self, arch: Arch, num_classes: int = 10) -> "torch.nn.Module":

@@ -53,6 +53,25 @@ def test_nb201_serves_the_13_suite_zero_proxies_for_every_cell(nb201_context, da
                                                                                  abs=1e-4)
 
 
+def test_a_space_sized_away_from_the_benchmark_gets_no_stored_scores_and_no_table(data_dir, tmp_path, capsys):
+    """A search of 8-channel, 1-cell networks read Suite-Zero's scores of the benchmark's 16-channel, 5-cell ones
+    as features, and a tabular run took --space-opt channels=8 and stored the default networks' results."""
+    from nasloop.engine.assemble import build_context
+    from nasloop.engine.cli import main
+
+    context = build_context(NB201Space, "cifar10", str(data_dir))
+    small, cells = NB201Space(channels=4, cells=1), [DEAD]
+    stored = context.scorer(NB201Space(), "params")(cells)
+    computed = context.scorer(small, "params")(cells)
+    assert computed[0] < stored[0] / 10  # scored on the run's own networks, not read from the table
+    assert small.resized() == ["channels=4", "cells=1"] and NB201Space(channels=16).resized() == []
+    assert main(["search", "--space-opt", "channels=8", "--budget", "3", "--data-dir", str(data_dir), "--run-dir",
+                 str(tmp_path / "r")]) == 2
+    assert "--space-opt channels=8 sizes the networks nb201 builds, and the tabular evaluator reads its table's " \
+           "results for the benchmark's own networks" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
 def test_another_tasks_stored_proxies_are_columns_of_their_own(nb201_context, data_dir):
     features = FeatureSet(SPACE, nb201_context, ["proxies", "proxies:imagenet16-120"])
     assert features.names[:13] == sorted(PROXIES) and features.names[13:] == [f"ImageNet16-120:{p}" for p in

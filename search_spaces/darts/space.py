@@ -36,6 +36,7 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
     """DARTS / NAS-Bench-301 normal and reduction cells; ``table_only`` keeps to the NB301 table's cells of the task."""
 
     name = "darts"
+    size_options = ("channels", "layers")
     vector_encodings = ("onehot",)
     near_encoding = "onehot"
     graph_encodings = ("graph",)

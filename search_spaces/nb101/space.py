@@ -41,6 +41,7 @@ class NB101Space(TableBoundSpace, NetworkSpace):
     """
 
     name = "nb101"
+    size_options = ("stem_channels", "stacks", "cells")
     vector_encodings = ("path", "adjacency")
     near_encoding = "adjacency"
     graph_encodings = ("graph",)

@@ -39,6 +39,7 @@ class NB201Space(CellSpace):
     """
 
     name = "nb201"
+    size_options = ("channels", "cells")
     spec = SPEC
     graph_ops = ("input", *OPS, "output")
     same_ops = {"input": "input", "output": "output", "none": "none", "skip_connect": "skip", "nor_conv_1x1": "conv1x1",

@@ -41,6 +41,7 @@ class TNB101MicroSpace(CellSpace):
     """TransNAS-Bench-101's cell-level space (4,096 cells on the ``41414`` skeleton)."""
 
     name = "tnb101-micro"
+    size_options = ("base_channels", "stem_stride")
     spec = MICRO_SPEC
     graph_ops = ("input", *MICRO_OPS, "output")
     same_ops = {"input": "input", "output": "output", "none": "none", "skip_connect": "skip", "nor_conv_1x1": "conv1x1",
@@ -68,6 +69,7 @@ class TNB101MacroSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
     """TransNAS-Bench-101's macro-level space (3,256 skeletons of residual modules)."""
 
     name = "tnb101-macro"
+    size_options = ("base_channels", "stem_stride")
     vector_encodings = ("onehot",)
     graph_encodings = ("graph",)
     graph_ops = ("input", *MODULES, "output")
