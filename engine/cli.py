@@ -158,8 +158,9 @@ def _random_start_note(summary: dict[str, Any]) -> str | None:
     done = summary["evaluations"]
     if not isinstance(start, int) or done > start:
         return None
-    return (f"{config['strategy']} draws its first {start} evaluations at random ({option}), so this {done}-evaluation "
-            f"run was random search; raise --budget above {start} or lower {option}")
+    return (f"{config['strategy']} draws its first {start} evaluations "
+            f"{factory.random_start_note.format(option=option, done=done)}; raise --budget above {start} or lower "
+            f"{option}")
 
 
 def _guided_by(summary: dict[str, Any]) -> str:

@@ -38,6 +38,8 @@ class Strategy(Configurable, ABC):
     random_start: ClassVar[str | None] = None
     """The option counting the evaluations drawn at random before the strategy uses what it has seen: a run no
     longer than that is random search, which ``nasloop search`` then says."""
+    random_start_note: ClassVar[str] = "at random ({option}), so this {done}-evaluation run was random search"
+    """How that note goes on after '<strategy> draws its first N evaluations '."""
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space

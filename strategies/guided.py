@@ -50,6 +50,10 @@ class PredictorGuidedStrategy(Strategy):
     the order they should be evaluated, using the freshly refit :attr:`predictor`.
     """
 
+    random_start = "num_init"
+    random_start_note = ("before its predictor ranks any ({option}: at random, or by its warm-up proxies), so this "
+                         "{done}-evaluation run never used its predictor")
+
     default_predictor: ClassVar[str] = "flan"
     min_fit_size: ClassVar[int] = 2  # a predictor learns nothing useful from a single point
 

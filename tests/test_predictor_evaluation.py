@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import re
 
 import numpy as np
 import pytest
@@ -106,6 +107,10 @@ def test_an_option_is_given_to_every_predictor_or_to_the_one_it_names():
     assert options_per_predictor(["gp"], {"zero-cost.proxy": "flops"}, waiting=True) == {"gp": {}}  # a study
     with pytest.raises(ConfigError, match="is for predictor 'zero-cost', which is not used here"):
         options_per_predictor(["gp"], {"zero-cost.proxy": "flops"})
+    with pytest.raises(ConfigError, match=re.escape("and blend passes its members only the options inside its "
+                                                    "members option: write --predictor-opt 'members={flan: {steps: "
+                                                    "30}, ...}'")):
+        options_per_predictor(["blend"], {"flan.steps": 30})  # flan is a member: 'not used here' was false
     from nasloop.engine.cli_parser import _key_value
     assert _key_value("zero-cost.max-iter=3") == ("zero-cost.max_iter", 3)  # the name keeps its hyphen
     with pytest.raises(ConfigError, match=r"--predictor-opt flann.x: 'flann' is not a predictor \(blend, "):

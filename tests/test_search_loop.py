@@ -244,3 +244,9 @@ def test_a_run_within_evolutions_random_start_is_told_it_was_random_search(tmp_p
     assert main([*base, "--budget", "30", "--strategy-opt", "population_size=10", "--run-dir",
                  str(tmp_path / "evolving")]) == 0
     assert capsys.readouterr().err == ""
+    assert main([*base, "--budget", "5", "--strategy", "bananas", "--predictor", "forest", "--run-dir",
+                 str(tmp_path / "unguided")]) == 0  # was labelled 'bananas with forest' without a word
+    assert capsys.readouterr().err == ("nasloop search: note: bananas draws its first 10 evaluations before its "
+                                       "predictor ranks any (num_init: at random, or by its warm-up proxies), so this "
+                                       "5-evaluation run never used its predictor; raise --budget above 10 or lower "
+                                       "num_init\n")
