@@ -248,13 +248,22 @@ class NetworkSpace(SearchSpace):
 
     def resized(self) -> list[str]:
         """The size options set away from their defaults, as ``name=value``: none for the benchmark's networks."""
-        defaults = inspect.signature(type(self).__init__).parameters
         return [f"{name}={getattr(self, name)}" for name in self.size_options
-                if getattr(self, name) != defaults[name].default]
+                if getattr(self, name) != _default(type(self), name)]
 
     @abstractmethod
     def to_module(self, arch: Arch, num_classes: int = 10) -> "torch.nn.Module":
         """A freshly initialised network for ``arch``; its size comes from the space's own options."""
+
+
+def _default(cls: type, name: str) -> Any:
+    """The default of constructor parameter ``name`` where the class hierarchy declares it (a user's subclass may
+    define its own ``__init__`` without it)."""
+    for klass in cls.__mro__:
+        parameter = inspect.signature(klass.__init__).parameters.get(name)
+        if parameter is not None:
+            return parameter.default
+    return inspect.Parameter.empty
 
 
 @dataclass(frozen=True)
