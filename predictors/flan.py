@@ -47,7 +47,7 @@ from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .features import FeatureScaler, FeatureSet, Missing
-from .flan_transfer import SHAPE_OPTIONS, check_shared_tokens, load_pretrained
+from .flan_transfer import SHAPE_OPTIONS, check_shared_tokens, check_start_features, load_pretrained
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, hinge_loss
 from .vocabulary import Vocabulary
@@ -130,7 +130,8 @@ class FlanPredictor(Predictor):
             self.space_ids = list(self._start["space_ids"]) or self.space_ids
             if self._supplementary is None or isinstance(self._supplementary, FeatureSet):  # width known now
                 ids = len(self.space_ids) + 1 if space_id else 0
-                self._check_start_features(2 * (len(self.supplementary_names) + ids))
+                check_start_features(self._start, pretrained, 2 * (len(self.supplementary_names) + ids),
+                                     self.supplementary_names)
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None
@@ -213,25 +214,9 @@ class FlanPredictor(Predictor):
             self._load_start(width)
         self._train(archs, y, self.steps or self.auto_steps(len(archs)), self.lr)
 
-    def _check_start_features(self, width: int) -> None:
-        """The pretrained file's supplementary input is this FLAN's: checked at construction when the
-        features are named (so a search fails before its first evaluation), else at the first fit."""
-        if self._start["features"] != width:
-            ids = self._start["space_ids"]
-            how = (f" (of them, {len(ids) + 1} for space_id: {', '.join(ids)}, other)" if ids else "")
-            raise ConfigError(f"pretrained file {self.pretrained} was trained with {self._start['features'] // 2} "
-                              f"supplementary features{how} and this FLAN has {width // 2}; give the same "
-                              "supplementary and space_id options, or pretrain again")
-        recorded, mine = self._start["feature_names"], self.supplementary_names
-        if recorded and mine and recorded != mine:
-            raise ConfigError(f"pretrained file {self.pretrained} was trained on the supplementary features "
-                              f"{', '.join(recorded[:4])}{', ...' if len(recorded) > 4 else ''}, not "
-                              f"{', '.join(mine[:4])}{', ...' if len(mine) > 4 else ''}; give the same supplementary "
-                              "option, or pretrain again")
-
     def _load_start(self, width: int) -> None:
         """Start every member from a pretrained one (member i from the file's i mod its count)."""
-        self._check_start_features(width)
+        check_start_features(self._start, self.pretrained, width, self.supplementary_names)
         saved = self._start["members"]
         for index, member in enumerate(self._members):
             weights = member.state_dict()

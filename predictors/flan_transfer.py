@@ -99,6 +99,24 @@ def check_shared_tokens(start: dict[str, Any], space: SearchSpace, path: str) ->
                           "as another space's in same_ops, or fit without the file")
 
 
+def check_start_features(start: dict[str, Any], path: str | None, width: int, names: list[str]) -> None:
+    """The pretrained file's supplementary input is this FLAN's (``width`` columns, features and their undefined
+    flags): checked at construction when the features are named (so a search fails before its first
+    evaluation), else at the first fit."""
+    if start["features"] != width:
+        ids = start["space_ids"]
+        how = (f" (of them, {len(ids) + 1} for space_id: {', '.join(ids)}, other)" if ids else "")
+        raise ConfigError(f"pretrained file {path} was trained with {start['features'] // 2} supplementary "
+                          f"features{how} and this FLAN has {width // 2}; give the same supplementary and space_id "
+                          "options, or pretrain again")
+    recorded = start["feature_names"]
+    if recorded and names and recorded != names:
+        raise ConfigError(f"pretrained file {path} was trained on the supplementary features "
+                          f"{', '.join(recorded[:4])}{', ...' if len(recorded) > 4 else ''}, not "
+                          f"{', '.join(names[:4])}{', ...' if len(names) > 4 else ''}; give the same supplementary "
+                          "option, or pretrain again")
+
+
 def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     """The checked contents of a pretrained file; one line naming the problem otherwise."""
     path = Path(path)
