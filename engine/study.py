@@ -29,7 +29,7 @@ from .errors import ConfigError, DataError, NasloopError
 from .options import option_names
 from .registry import PREDICTORS, STRATEGIES
 from .store import DB_NAME, RunStore
-from .user_files import load_yaml_text, pretrained_digests, read_yaml
+from .user_files import check_pretrained_files, load_yaml_text, pretrained_digests, read_yaml
 
 STUDY_FILE = "study.json"
 STUDY_VERSION = 1
@@ -181,11 +181,7 @@ def _pretrained_files(folder: Path, recorded: dict[str, str], methods: list[Meth
     """The digests of the files the study's methods start from. One that changed since the study recorded it
     is refused: its next seeds would start from other weights under the same method label."""
     found = pretrained_digests({m.label: m.predictor_options for m in methods})
-    changed = next((p for p in recorded if found.get(p) != recorded[p]), None)
-    if changed is not None:
-        how = "is missing" if changed not in found else "changed"
-        raise ConfigError(f"the pretrained file {changed} is not the one {folder} started from (it {how}); put the "
-                          "original back, or use another --out (or --force-new to set the old study aside)")
+    check_pretrained_files(folder, recorded, found)
     return {**recorded, **found}
 
 

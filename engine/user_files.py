@@ -159,3 +159,13 @@ def pretrained_digests(options: Any) -> dict[str, str]:
             else:
                 found.update(pretrained_digests(value))
     return found
+
+
+def check_pretrained_files(folder: str | os.PathLike, recorded: dict[str, str], found: dict[str, str]) -> None:
+    """One line when a file a study recorded (``recorded``: path -> sha256) now differs from ``found`` or is gone:
+    the study's next fits would start from other weights under the same name."""
+    changed = next((p for p in recorded if found.get(p) != recorded[p]), None)
+    if changed is not None:
+        how = "is missing" if changed not in found else "changed"
+        raise ConfigError(f"the pretrained file {changed} is not the one {folder} started from (it {how}); put the "
+                          "original back, or use another --out (or --force-new to set the old study aside)")

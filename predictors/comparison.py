@@ -19,7 +19,7 @@ from ..engine.errors import ConfigError, DataError
 from ..engine.options import options_per_predictor
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
-from ..engine.user_files import pretrained_digests
+from ..engine.user_files import check_pretrained_files, pretrained_digests
 from .evaluation import evaluate_predictors
 
 GRID_FILE = "predictor_study.json"
@@ -77,12 +77,7 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
         if differ and not force_new:
             key = differ[0]
             if key == "pretrained_files":
-                recorded = stored.get(key) or {}
-                changed = next((p for p in recorded if digests.get(p) != recorded[p]), next(iter(digests), ""))
-                how = "is missing" if changed not in digests else "changed"
-                raise ConfigError(f"the pretrained file {changed} is not the one {folder} started from (it {how}); "
-                                  "put the original back, or use another --out (or --force-new to set the old study "
-                                  "aside)")
+                check_pretrained_files(folder, stored.get(key) or {}, digests)
             raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
                               f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
         replace = bool(differ)
