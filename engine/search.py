@@ -118,8 +118,8 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
 
 
 def check_budget(budget: int | None, space: SearchSpace, name: str) -> None:
-    """A query budget above the space's size can never be spent: the loop stops only when the strategy has
-    proposed 10,000 known cells in a row, which took evolution 5 minutes on TNB101-micro's 4,096 cells."""
+    """A query budget above the space's size can never be spent: a run given one would end short of it, at
+    best when every architecture is known, and a study's budgets would not be what they say."""
     size = space.size
     if budget is not None and size is not None and budget > size:
         raise ConfigError(f"--budget {budget} exceeds the {size} architectures of {name}; give --budget {size} "

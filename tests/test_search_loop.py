@@ -14,6 +14,7 @@ from nasloop.engine.export import export_trials
 from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import RunStore
+from nasloop.engine.types import Observation
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.base import Strategy
 from nasloop.strategies.evolution import RegularizedEvolution
@@ -250,3 +251,19 @@ def test_a_run_within_evolutions_random_start_is_told_it_was_random_search(tmp_p
                                        "predictor ranks any (num_init: at random, or by its warm-up proxies), so this "
                                        "5-evaluation run never used its predictor; raise --budget above 10 or lower "
                                        "num_init\n")
+
+
+def test_evolution_draws_at_random_when_every_tournament_child_is_known():
+    # Near the end of a small space searched whole, the winners' neighbourhoods are all known. A
+    # repeat let through there is answered from the store, and 10,000 of them in a row stop the run
+    # short of the budget; a random draw still finds the cells left.
+    space = NB201Space()
+    strategy = RegularizedEvolution(space, seed=0, population_size=2, sample_size=2)
+    members = [space.sample(strategy.rng) for _ in range(2)]
+    strategy.tell([Observation(arch, 1.0 + i) for i, arch in enumerate(members)])
+    strategy.asked_random = 2
+    known = {space.hash(a) for member in members for a in [member, *space.neighbours(member)]}
+    strategy.bind_history(lambda arch: space.hash(arch) in known)
+    children = strategy.ask(20)
+    assert not any(space.hash(child) in known for child in children)
+    assert len({space.hash(child) for child in children}) == 20

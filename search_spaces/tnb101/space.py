@@ -25,7 +25,7 @@ from ...engine.registry import register_search_space
 from ..base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
 from ..cell_space import Cell, CellSpace
 from .codes import (MACRO_MODULES, MICRO_OPS, MICRO_SKELETON, MICRO_SPEC, check_base_channels, check_macro,
-                    enumerate_macro, format_macro, format_micro, macro_neighbours, mutate_macro, parse_macro,
+                    enumerate_macro, format_macro, macro_neighbours, micro_text, mutate_macro, parse_macro,
                     parse_micro, sample_macro)
 
 StemWidth = Annotated[int, Range(2, 4096)]
@@ -55,7 +55,7 @@ class TNB101MicroSpace(CellSpace):
         return parse_micro(text)
 
     def format(self, arch: Cell) -> str:
-        return format_micro(self.validate(arch))
+        return micro_text(self.validate(arch))
 
     def to_module(self, arch: Cell, num_classes: int = 10):
         from .network import build_micro_network
