@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .cli_proxies import cmd_proxies, command_space
+from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue, unexpected_error
@@ -303,7 +303,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
     if clash:
         raise ConfigError(f"{clash[0]} is given by both --train-opt and --space-opt; give it once, as --space-opt")
     args.space_opt = [*space_options.items(), *args.space_opt]  # the older --train-opt channels=8 still works
-    space = command_space(args)
+    space = command_space(args, command_context(args))
     arch = space.parse(args.arch)
     from .evaluators.train import train_architecture
 

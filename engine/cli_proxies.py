@@ -15,12 +15,10 @@ from .registry import EXECUTORS, SEARCH_SPACES
 from .user_files import read_user_text
 
 
-def _precompute_proxies(args: argparse.Namespace, space: Any, archs: list[Any]) -> None:
-    from .assemble import build_context
+def _precompute_proxies(args: argparse.Namespace, context: Any, space: Any, archs: list[Any]) -> None:
     from .config import construct
     from .proxy_precompute import precompute
 
-    context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
     options = {"workers": args.workers} if args.workers else {}
     with construct("executor", args.executor, EXECUTORS.get(args.executor), **options) as executor:
         with progress("scoring", len(archs)) as advance:
@@ -57,33 +55,34 @@ def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
     return archs
 
 
-def command_space(args: argparse.Namespace) -> Any:
-    """The search space of a ``proxies`` or ``train`` command, with its ``--space-opt`` options."""
-    from .assemble import build_context, build_space
+def command_context(args: argparse.Namespace) -> Any:
+    """The run context of a ``proxies`` or ``train`` command (its space's benchmark, dataset and data folder)."""
+    from .assemble import build_context
 
-    context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
+    return build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
+
+
+def command_space(args: argparse.Namespace, context: Any) -> Any:
+    """The search space of a ``proxies`` or ``train`` command, with its ``--space-opt`` options."""
+    from .assemble import build_space
+
     return build_space(args.space, context, **dict(args.space_opt))
 
 
-def _check_image_dataset(args: argparse.Namespace) -> None:
-    """Proxies score networks on image batches; a table's task without images (TransNAS-Bench-101's class_scene)
-    is refused naming what serves it instead: the proxies the table stores."""
-    from .assemble import build_context
-
-    build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir).image_dataset(
-        "proxies cannot be computed for it", "predictors read what its table stores with features=[proxies]")
-
-
 def cmd_proxies(args: argparse.Namespace) -> None:
-    _check_image_dataset(args)
-    space = command_space(args)
+    context = command_context(args)
+    # Proxies score networks on image batches; a table's task without images (TransNAS-Bench-101's class_scene)
+    # is refused naming what serves it instead: the proxies the table stores.
+    context.image_dataset("proxies cannot be computed for it",
+                          "predictors read what its table stores with features=[proxies]")
+    space = command_space(args, context)
     if args.all and args.out is None:
         raise ConfigError("--all scores a whole space: give --out FILE to write the rows as they come")
     if args.out is None and (args.executor != "inprocess" or args.workers):
         raise ConfigError("--executor and --workers spread the rows of --out FILE; give --out")
     archs = _read_archs(args, space)
     if args.out is not None:
-        _precompute_proxies(args, space, archs)
+        _precompute_proxies(args, context, space, archs)
         return
     from .evaluators.proxies import score_architectures
 
