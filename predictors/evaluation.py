@@ -36,6 +36,17 @@ def precision_at(predicted: np.ndarray, truth: np.ndarray, fraction: float) -> f
     return len(np.intersect1d(true_top, predicted_top)) / k
 
 
+def ranking_measures(predicted: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    """Kendall tau, Spearman rho and the top-1 % / 5 % precisions; all nan when ``predicted`` is one value for
+    every cell, which ranks nothing (precisions would read off arbitrary ties)."""
+    if not np.ptp(predicted) > 0:
+        return dict.fromkeys(("kendall_tau", "spearman", "precision_top1", "precision_top5"), math.nan)
+    return {"kendall_tau": float(stats.kendalltau(predicted, truth).statistic),
+            "spearman": float(stats.spearmanr(predicted, truth).statistic),
+            "precision_top1": precision_at(predicted, truth, 0.01),
+            "precision_top5": precision_at(predicted, truth, 0.05)}
+
+
 def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -> None:
     if not train_sizes or not seeds:
         raise ConfigError("give at least one train size and one seed, e.g. --train-sizes 8,40,128 --seeds 5")
@@ -139,17 +150,12 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                 fitted = time.perf_counter()
                 mean, _ = predictor.predict([cells[i] for i in test])
                 predicted = time.perf_counter()
-                truth = targets[test]
-                ranks = bool(np.ptp(mean) > 0)  # one value for every cell ranks nothing: every measure undefined
-                if not ranks and on_note is not None:
+                measures = ranking_measures(mean, targets[test])
+                if math.isnan(measures["kendall_tau"]) and on_note is not None:
                     on_note(f"{name} predicted one value for all {len(test):,} test cells after {n} training cells "
                             f"(seed {seed}), so its ranking measures are undefined (nan); check its options")
                 record = {"predictor": name, "space": space, "dataset": dataset, "train_size": int(n),
-                          "seed": int(seed), "test_size": int(len(test)),
-                          "kendall_tau": float(stats.kendalltau(mean, truth).statistic) if ranks else math.nan,
-                          "spearman": float(stats.spearmanr(mean, truth).statistic) if ranks else math.nan,
-                          "precision_top1": precision_at(mean, truth, 0.01) if ranks else math.nan,
-                          "precision_top5": precision_at(mean, truth, 0.05) if ranks else math.nan,
+                          "seed": int(seed), "test_size": int(len(test)), **measures,
                           "fit_seconds": fitted - started, "predict_seconds": predicted - fitted}
                 records.append(record)
                 if on_result is not None:
