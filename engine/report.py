@@ -134,7 +134,7 @@ def _provenance(command: Sequence[str]) -> tuple[str, str]:
 NOTES = ("Values are the best objective found within the budget: mean ± half-width of the 95 % interval "
          "over seeds (Student t unless the report says bootstrap). AUC is the mean of the best-so-far curve "
          "over all queries. Queries to target: lower median [IQR] over seeds (each an observed run, never a "
-         "midpoint), '>budget' where the target was not reached (censored, sorted last). Held-out of "
+         "midpoint; the range below four seeds), '>budget' where the target was not reached (censored, sorted last). Held-out of "
          "chosen: the held-out metric of the architecture each run returns (its best by the objective). Paired "
          "tests compare methods on the same seeds at the full budget (Wilcoxon signed-rank, Holm-corrected over "
          "all pairs); 'n.s.' means the difference is not significant at 0.05.")

@@ -87,9 +87,12 @@ def censored_quantiles(values: Sequence[float]) -> Censored:
 
     The quartiles are the lower ones (each an observed run, never a midpoint): a midpoint between a run
     that reached the target and one that never did has no value, and the report's figure draws these same
-    statistics."""
+    statistics. Below four runs the bracket is the runs' range: the lower upper quartile of two runs is the
+    first one, and ``26 [26–26]`` hid a second run that never reached the target."""
     array = np.sort(np.asarray(values, dtype=np.float64))
     q25, median, q75 = np.quantile(array, [0.25, 0.5, 0.75], method="lower")
+    if len(array) < 4:
+        q25, q75 = array[0], array[-1]
     return Censored(float(median), float(q25), float(q75), int(np.isfinite(array).sum()), len(array))
 
 

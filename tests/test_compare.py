@@ -157,6 +157,9 @@ def test_statistics_agree_with_their_definitions():
     assert queries_to_target([1.0, 5.0, 9.0], 5.0) == 2 and math.isinf(queries_to_target([1.0], 5.0))
     summary = censored_quantiles([10, 20, math.inf, math.inf, 30])
     assert (summary.median, summary.reached, summary.describe(200)) == (30, 3, "30 [20–>200]")
+    # Two or three runs have no quartiles to speak of: the bracket shows their range.
+    assert censored_quantiles([math.inf, 26]).describe(64) == "26 [26–>64]"
+    assert censored_quantiles([9, 26, 12]).describe(64) == "12 [9–26]"
     assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
     assert rank_biserial(np.array([1.0, 2.0, 3.0])) == 1.0 and rank_biserial(np.array([-1.0, 1.0])) == 0.0
     samples = np.random.default_rng(0).normal(size=(12, 3))
