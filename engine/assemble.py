@@ -26,6 +26,16 @@ def build_context(space_factory: type[SearchSpace], dataset: str = "cifar10", da
                       workdir=workdir)
 
 
+def default_dataset(space: str) -> str:
+    """The dataset a command on ``space`` uses without ``--dataset``: its benchmark's first task (CIFAR-10 for
+    the image spaces, class_scene for TransNAS-Bench-101, ImageNet for NDS's ``-in`` spaces), else CIFAR-10
+    (no benchmark, or a plugin space its configuration file registers later)."""
+    if space not in SEARCH_SPACES.names():
+        return "cifar10"
+    name = SEARCH_SPACES.get(space).benchmark
+    return "cifar10" if name is None else BENCHMARKS.get(name).tasks[0].name
+
+
 def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
     """The search space ``name`` with its own options, given the run context if it asks for it."""
     return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .cli_proxies import cmd_proxies, command_context, command_space
+from .assemble import default_dataset
 from .cli_listing import list_plugins
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue, unexpected_error
@@ -56,6 +57,8 @@ def _search_config(args: argparse.Namespace) -> SearchConfig:
         value = getattr(args, name)
         if value is not None:
             data[name] = value
+    if "dataset" not in data and isinstance(data.get("space", "nb201"), str):
+        data["dataset"] = default_dataset(data.get("space", "nb201"))
     if args.minimize:
         data["minimize"] = True
     if args.plugin:
@@ -257,6 +260,7 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     from .options import options_per_predictor
 
     options = options_per_predictor(args.predictors, dict(args.predictor_opt))
+    args.dataset = args.dataset or default_dataset(args.space)
     total = len(args.predictors) * len(args.train_sizes) * args.seeds
     with progress("fitting", total) as advance:
         rows = evaluate_predictors(args.predictors, args.train_sizes, list(range(args.seeds)), space=args.space,

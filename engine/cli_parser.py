@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--config", type=Path, help="YAML file of SearchConfig keys")
     s.add_argument("--resume", metavar="RUN_DIR", type=Path, help="continue the run in RUN_DIR")
     s.add_argument("--space", help="search space (see 'nasloop spaces'); default nb201")
-    s.add_argument("--dataset", help="dataset or benchmark task; default cifar10")
+    s.add_argument("--dataset", help="dataset or benchmark task (default: the space benchmark's first, e.g. cifar10)")
     s.add_argument("--strategy", help="search strategy (see 'nasloop strategies'); default evolution")
     s.add_argument("--predictor", help="predictor of a guided strategy (bananas, predictor-topk); see 'nasloop predictors'")
     s.add_argument("--evaluator", help="how architectures are evaluated; default tabular")
@@ -216,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
                                          "trains on the first n of numpy.random.default_rng(s).permutation over "
                                          "cells in official benchmark order.")
     ev.add_argument("--space", default="nb201", help="benchmark space (default nb201)")
-    ev.add_argument("--dataset", default="cifar10", help="benchmark dataset (default cifar10)")
+    ev.add_argument("--dataset", help="benchmark task (default: the space benchmark's first, e.g. cifar10)")
     ev.add_argument("--predictor", "--predictors", dest="predictors", type=_name_list, default=["flan"],
                     help="comma-separated predictor names (default flan)")
     ev.add_argument("--train-sizes", type=_int_list, default=[8, 40, 78, 128, 512],

@@ -38,7 +38,7 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
                    help="where runs go: local processes (--jobs) or one Ray task per run")
     c.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
     c.add_argument("--space", default="nb201")
-    c.add_argument("--dataset", default="cifar10")
+    c.add_argument("--dataset", help="dataset or benchmark task (default: the space benchmark's first, e.g. cifar10)")
     c.add_argument("--evaluator", help="how runs are evaluated (default tabular)")
     c.add_argument("--budget", type=positive_int, help="distinct evaluations per run (default 100)")
     c.add_argument("--max-seconds", type=float, help="also stop each run after this much evaluation cost")
@@ -95,6 +95,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     from .search import build_plugins, check_new_run
     from .study_results import collect
 
+    from .assemble import default_dataset
+
+    args.dataset = args.dataset or default_dataset(args.space)
     if args.predictors:
         return _compare_predictors(args)
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),

@@ -23,7 +23,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from ..engine.assemble import build_context, build_space, choose_tabulated_space
+from ..engine.assemble import build_context, build_space, choose_tabulated_space, default_dataset
 from ..engine.config import construct
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError
@@ -203,7 +203,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     started, total, done = time.perf_counter(), 0, []
     parts = []  # (space, context, cells, targets): every space is read, and checked, before the first fit
     for name in spaces:
-        context = build_context(SEARCH_SPACES.get(name), dataset or _default_task(name), data_dir,
+        context = build_context(SEARCH_SPACES.get(name), dataset or default_dataset(name), data_dir,
                                 lookup=True)
         space = build_space(name, context)
         cells, target = training_cells(space, context, train_size, seed)
@@ -268,13 +268,3 @@ def _check_one_input(inputs: dict[str, list[str]]) -> None:
         raise ConfigError(f"the supplementary option gives each space other features ({found}); a model pretrained "
                           "on one space after another keeps one input: name proxies every space stores or "
                           "computes (e.g. supplementary=[params, flops]) or drop the option")
-
-
-def _default_task(space: str) -> str:
-    """The first task of the space's benchmark (CIFAR-10 for the image spaces, class_scene for TNB101)."""
-    from ..engine.registry import BENCHMARKS
-
-    factory = SEARCH_SPACES.get(space)
-    if factory.benchmark is None:  # training_cells then says, in require_benchmark's words, that it needs one
-        return "cifar10"
-    return BENCHMARKS.get(factory.benchmark).tasks[0].name

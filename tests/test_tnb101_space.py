@@ -88,6 +88,19 @@ def test_negated_loss_task_is_maximised(tmp_path, data_dir, data):
     assert summary["best"]["score"] == values[summary["best"]["arch"]]["val"]
 
 
+def test_commands_without_dataset_use_the_benchmarks_first_task(tmp_path, data_dir, capsys):
+    # TransNAS-Bench-101 has no cifar10 task: the old default refused every command that left --dataset out.
+    assert main(["search", "--space", "tnb101-micro", "--budget", "3", "--strategy", "random", "--data-dir",
+                 str(data_dir), "--run-dir", str(tmp_path / "run"), "--quiet", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dataset"] == "class_scene"
+    assert main(["predictors", "evaluate", "--space", "tnb101-macro", "--predictors", "forest", "--train-sizes",
+                 "10", "--seeds", "1", "--data-dir", str(data_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["dataset"] == "class_scene"
+    assert main(["compare", "--space", "tnb101-micro", "--methods", "random", "--seeds", "1", "--budget", "3",
+                 "--data-dir", str(data_dir), "--out", str(tmp_path / "study")]) == 0
+    assert json.loads((tmp_path / "study" / "study.json").read_text())["grid"]["dataset"] == "class_scene"
+
+
 def test_bad_strings_tasks_and_fidelities_are_one_line_errors(tmp_path, data_dir, capsys):
     micro, macro = TNB101MicroSpace(), TNB101MacroSpace()
     for space, text in ((micro, "64-41414-1_30_32"), (micro, "64-41414-1_30_324"), (macro, "64-11111-basic"),
