@@ -7,6 +7,7 @@ oversubscribed threads slow training down by an order of magnitude.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -144,6 +145,19 @@ def test_search_with_the_train_evaluator_runs_end_to_end(data_dir, tmp_path):
     best = summary["best"]["metrics"]
     assert 0 <= best["val_accuracy"] <= 100 and 0 <= best["test_accuracy"] <= 100 and best["params"] > 0
     assert len(list((tmp_path / "run" / "checkpoints").iterdir())) == 2
+
+
+def test_a_training_whose_loss_diverged_is_a_failed_evaluation(data_dir, tmp_path):
+    # At lr=1e12 the weights overflow within the first epoch: the network then predicts one class, and its
+    # chance-level accuracy (10 %) was stored as a success, val_accuracy and all.
+    config = SearchConfig(evaluator="train", strategy="random", fidelity=1, budget=2, seed=1,
+                          data_dir=str(data_dir), run_dir=str(tmp_path / "run"), space_options=TINY_NET,
+                          evaluator_options={**TINY, "lr": 1e12})
+    summary = search(config)
+    assert summary["status"] == "failed" and summary["failed"] == 2
+    assert "training diverged: the loss was nan by epoch 1; lower the learning rate (lr=1e+12)" in summary["stop_reason"]
+    with pytest.raises(ConfigError, match=re.escape("lower the learning rate (lr=1e+12), e.g. --train-opt lr=1e+11")):
+        train_architecture("nb201", BEST_CELL, data_dir=data_dir, epochs=1, lr=1e12, **TINY, **TINY_NET)
 
 
 def test_augmentation_is_a_reflected_translation_and_flip_of_each_image(data_dir):

@@ -140,7 +140,19 @@ class TrainingEvaluator(Evaluator):
             "images_per_second": report.images_per_second, "train_seconds": report.train_seconds,
             "epochs": float(report.epochs), "start_epoch": float(report.start_epoch),
         }
+        diverged = self.divergence(report)
+        if diverged:  # a network whose weights went to NaN predicts one class: its accuracy measures nothing
+            return Result.failed(diverged, cost=report.seconds,
+                                 partial={k: v for k, v in metrics.items() if math.isfinite(v)})
         return Result(metrics=metrics, cost=report.seconds)
+
+    def divergence(self, report: TrainReport) -> str | None:
+        """Why a training's result is void (its loss left the finite numbers), or None."""
+        bad = next((epoch for epoch, loss in enumerate(report.epoch_losses, 1) if not math.isfinite(loss)), None)
+        if bad is None and math.isfinite(report.train_loss):
+            return None
+        return (f"training diverged: the loss was {report.train_loss} by epoch {bad or report.epochs}; lower the "
+                f"learning rate (lr={self.lr:g})")
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self.__dict__, _splits=None)
@@ -272,5 +284,8 @@ def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str 
                           epochs=epochs, device=device, **options)
     evaluator.check(epochs)
     report = evaluator.train(arch)
+    diverged = evaluator.divergence(report)
+    if diverged:
+        raise ConfigError(f"{diverged}, e.g. --train-opt lr={evaluator.lr / 10:g}")
     return {"arch": space.format(arch), "dataset": evaluator.dataset, "data_source": evaluator.data_source(),
             **report.to_dict()}
