@@ -210,6 +210,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
         rows += [("objectives", ", ".join(summary["objectives"])),
                  ("hypervolume", "-" if hv is None else
                   f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in summary['reference_point'])})"),
+                 *(("left out of both", f"{count} evaluation{'s' * (count != 1)} without a finite {metric}")
+                   for metric, count in summary.get("lacking_objectives", {}).items()),
                  (f"Pareto front ({len(front)})", "")]
         rows += [(f"  trial {m['trial']}",
                   f"{m['arch']}  " + "  ".join(f"{k}={v:.4g}" for k, v in m["metrics"].items())) for m in front]

@@ -63,11 +63,12 @@ def check_reference_point(reference_point: Sequence[float] | None, objectives: S
 
 
 def oriented_values(metrics: Mapping[str, float], objectives: Sequence[Objective]) -> tuple[float, ...] | None:
-    """The objectives of one result, higher is better; None if any is missing or NaN."""
+    """The objectives of one result, higher is better; None if any is missing or not finite (an infinite
+    accuracy is damage, an infinite loss a diverged training: neither may sit on a front)."""
     values = []
     for objective in objectives:
         value = metrics.get(objective.metric)
-        if value is None or math.isnan(float(value)):
+        if value is None or not math.isfinite(float(value)):
             return None
         values.append(objective.oriented(float(value)))
     return tuple(values)

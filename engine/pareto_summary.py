@@ -1,5 +1,9 @@
 """The Pareto front of a multi-objective run and its hypervolume, read from the stored metrics.
 
+An evaluation without a finite value of every objective (HW-NAS-Bench has no Edge TPU latency for
+4,699 NB201 cells) stays out of both; ``lacking_objectives`` counts them per metric, so that a front
+drawn from part of the run is said to be.
+
 The reference point is the run's ``reference_point`` when given (in the metrics' own units),
 else the worst value of each objective among the run's evaluations, which makes the number a
 run's own measure of spread rather than something to compare across runs: compare runs with
@@ -43,7 +47,8 @@ def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]
     objectives = run_objectives_of(store, config)
     if len(objectives) < 2:
         return {}
-    members, points = front(store.evaluations(), objectives)
+    trials = store.evaluations()
+    members, points = front(trials, objectives)
     given = config.get("reference_point")
     if given is not None:
         reference = np.array([o.oriented(float(v)) for o, v in zip(objectives, given)])
@@ -51,8 +56,11 @@ def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]
         reference = nadir(points)
     else:
         reference = None
+    ok = [t.result.metrics for t in trials if t.result is not None and t.result.ok]
+    lacking = {o.metric: sum(oriented_values(m, (o,)) is None for m in ok) for o in objectives}
     return {
         "objectives": [str(o) for o in objectives],
+        "lacking_objectives": {metric: count for metric, count in lacking.items() if count},
         "pareto_front": [{"arch": t.arch, "trial": t.id,
                           "metrics": {o.metric: t.result.metrics[o.metric] for o in objectives}} for t in members],
         "hypervolume": None if reference is None else hypervolume(points, reference),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -168,3 +169,17 @@ def test_edge_tpu_latency_of_a_cell_it_could_not_compile_is_missing_not_minus_on
     summary = run(tmp_path, "tpu", data_dir, strategy="evolution", budget=60, seed=0,
                   objectives=["val_accuracy:max", "edgetpu_latency:min"])
     assert summary["pareto_front"] and all(m["metrics"]["edgetpu_latency"] > 0 for m in summary["pareto_front"])
+    with RunStore.in_run_dir(summary["run_dir"]) as store:  # the cells without one are left out, and said to be
+        lacking = sum("edgetpu_latency" not in t.result.metrics for t in store.evaluations())
+    assert lacking > 0 and summary["lacking_objectives"] == {"edgetpu_latency": lacking}
+
+
+def test_a_non_finite_objective_in_a_store_stays_off_the_front(tmp_path, data_dir, capsys):
+    # An infinite accuracy (a damaged or hand-edited store) took the front, and 'show' then crashed on it.
+    summary = run(tmp_path, "r", data_dir, strategy="random", budget=10, seed=0, objectives=OBJECTIVES)
+    with sqlite3.connect(Path(summary["run_dir"]) / "nasloop.sqlite") as db:
+        db.execute("""UPDATE trials SET metrics = '{"val_accuracy": 1e999, "params_m": 0.3}' WHERE id = 3""")
+    assert main(["show", summary["run_dir"]]) in (0, None)
+    out = capsys.readouterr().out
+    assert "left out of both" in out and "1 evaluation without a finite val_accuracy" in out
+    assert "trial 3 " not in out
