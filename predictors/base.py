@@ -162,6 +162,28 @@ class Predictor(Configurable, ABC):
         return len(self._archs) > 0
 
 
+def checked_prediction(predictor: Predictor, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+    """``predictor.predict(archs)`` as one finite mean and one finite std >= 0 per architecture, or a one-line
+    error naming the predictor's class: a plugin's NaN or misshapen output steered a search without a word."""
+    archs = list(archs)
+    out = predictor.predict(archs)
+    name = type(predictor).__name__
+    try:
+        mean, std = (np.asarray(part, dtype=np.float64) for part in out)
+    except (TypeError, ValueError):
+        raise ConfigError(f"predictor {name}: predict returned {type(out).__name__}, not a (mean, std) pair of "
+                          "arrays; return two arrays with one value per architecture") from None
+    for what, values in (("means", mean), ("stds", std)):
+        if values.shape != (len(archs),):
+            raise ConfigError(f"predictor {name}: predict returned {what} of shape {values.shape} for "
+                              f"{len(archs)} architectures; return one value per architecture")
+        bad = int((~np.isfinite(values)).sum() + (values < 0).sum() * (what == "stds"))
+        if bad:
+            raise ConfigError(f"predictor {name}: predict returned {bad} {'negative or ' * (what == 'stds')}"
+                              f"non-finite {what} for {len(archs)} architectures; return finite values")
+    return mean, std
+
+
 def pack_torch(obj: Any) -> str:
     """Serialise tensors (a state dict, an RNG state) to text for a JSON state dict."""
     import torch

@@ -24,6 +24,7 @@ from ..engine.config import construct
 from ..engine.errors import ConfigError
 from ..engine.options import option_names
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
+from .base import checked_prediction
 
 __all__ = ["evaluate_predictors", "precision_at"]
 
@@ -148,7 +149,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                 started = time.perf_counter()
                 predictor.fit([cells[i] for i in train], targets[train])
                 fitted = time.perf_counter()
-                mean, _ = predictor.predict([cells[i] for i in test])
+                mean, _ = checked_prediction(predictor, [cells[i] for i in test])
                 predicted = time.perf_counter()
                 measures = ranking_measures(mean, targets[test])
                 if math.isnan(measures["kendall_tau"]) and on_note is not None:

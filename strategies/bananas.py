@@ -15,7 +15,7 @@ from ..engine.context import RunContext
 from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
 from ..engine.registry import register_strategy
 from ..engine.types import Arch
-from ..predictors.base import Predictor
+from ..predictors.base import Predictor, checked_prediction
 from ..search_spaces.base import SearchSpace
 from .acquisition import ACQUISITIONS, acquisition_values
 from .guided import REFIT_MODES, PredictorGuidedStrategy
@@ -48,7 +48,7 @@ class Bananas(PredictorGuidedStrategy):
         pool = self._unseen(self._mutants() + self._random_unseen(self.random_candidates))
         if not pool:
             return []
-        mean, std = self.predictor.predict(pool)
+        mean, std = checked_prediction(self.predictor, pool)
         values = acquisition_values(self.acquisition, mean, std, self.rng, self._best_score(), self.beta)
         order = sorted(range(len(pool)), key=lambda i: -values[i])  # stable: ties keep pool order
         return [pool[i] for i in order[:k]]

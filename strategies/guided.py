@@ -34,7 +34,7 @@ from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeInt, PositiveInt
 from ..engine.types import Arch, Observation
-from ..predictors.base import Predictor
+from ..predictors.base import Predictor, checked_prediction
 from ..search_spaces.base import SearchSpace, enumerable
 from .base import Strategy
 from .warmup import ZeroCostWarmup, check_proxies, resolve_warmup
@@ -152,7 +152,7 @@ class PredictorGuidedStrategy(Strategy):
         fresh = self._training_set()[self.fed:]
         if not self.predictor.fitted or len(fresh) < 3 or len({s for _, s in fresh}) < 2:
             return {}
-        predicted, _ = self.predictor.predict([a for a, _ in fresh])
+        predicted, _ = checked_prediction(self.predictor, [a for a, _ in fresh])
         tau = stats.kendalltau(predicted, [s for _, s in fresh]).statistic
         return {"predictor/kendall_tau_out_of_sample": float(tau)} if math.isfinite(tau) else {}
 

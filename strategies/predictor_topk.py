@@ -26,7 +26,7 @@ from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
 from ..engine.registry import register_strategy
 from ..engine.types import Arch
-from ..predictors.base import Predictor
+from ..predictors.base import Predictor, checked_prediction
 from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
 from .guided import REFIT_MODES, PredictorGuidedStrategy
 
@@ -108,7 +108,7 @@ class PredictorTopK(PredictorGuidedStrategy):
             return []
         n_explore = self._exploration_count(k)
         n_local = min(self.local, k - n_explore)
-        mean, std = self.predictor.predict(candidates)
+        mean, std = checked_prediction(self.predictor, candidates)
         order = np.argsort(-np.asarray(mean, dtype=np.float64), kind="stable")
         picks = self._distinct_functions(candidates, order, k - n_explore - n_local)
         taken = {self.space.hash(a) for a in picks}
@@ -154,7 +154,7 @@ class PredictorTopK(PredictorGuidedStrategy):
         known = {self.space.hash(a): s for a, s in zip(candidates, candidate_std)}
         missing = [a for a in pool if self.space.hash(a) not in known]
         if missing:
-            known.update(zip(map(self.space.hash, missing), self.predictor.predict(missing)[1]))
+            known.update(zip(map(self.space.hash, missing), checked_prediction(self.predictor, missing)[1]))
         return np.array([known[self.space.hash(a)] for a in pool], dtype=np.float64)
 
     @property

@@ -1,6 +1,7 @@
 """Predictor-guided strategies (bananas, predictor-topk) end to end on the real NB201 table."""
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from nasloop.predictors.emprox import EmProxPredictor
 from nasloop.predictors.flan import FlanPredictor
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.acquisition import acquisition_values
+from nasloop.strategies.bananas import Bananas
 from nasloop.strategies.predictor_topk import PredictorTopK
 from nasloop.strategies.warmup import check_proxies
 
@@ -329,3 +331,37 @@ def test_a_search_reads_its_own_predictors_name_key_options_as_compare_does(tmp_
     with pytest.raises(ConfigError, match=r"--predictor-opt gp.max_iter is for predictor 'gp', which is not used "
                                           r"here \(flan\); add it or drop the option"):
         search(config(data_dir, tmp_path / "d", predictor_options={**TINY_FLAN, "gp.max_iter": 3}))
+
+
+class ShortMeans(ZeroCostPredictor):
+    """A user's predictor with a bug: one mean for the whole pool."""
+
+    def predict(self, archs):
+        mean, std = super().predict(archs)
+        return mean[:1], std
+
+
+class NaNMeans(ZeroCostPredictor):
+    """A user's predictor with a bug: NaN means."""
+
+    def predict(self, archs):
+        mean, std = super().predict(archs)
+        return np.full_like(mean, np.nan), std
+
+
+@pytest.mark.parametrize("predictor_class, strategy_class, message", [
+    (NaNMeans, PredictorTopK, "predictor NaNMeans: predict returned 20 non-finite means for 20 architectures"),
+    (ShortMeans, Bananas, "predictor ShortMeans: predict returned means of shape (1,) for "),
+])
+def test_a_predictors_unusable_output_is_named_before_it_steers_the_search(data_dir, predictor_class,
+                                                                           strategy_class, message):
+    # Both ranked a pool as if nothing were wrong (NaN sorts anywhere; one mean broadcast to every candidate),
+    # and the search finished with other architectures than a working predictor picks.
+    space, bench = NB201Space(), NB201Benchmark(data_dir)
+    predictor = predictor_class(space, proxy="params")
+    options = {"pool_size": 20} if strategy_class is Bananas else {"pool_size": 20, "warmup": None, "explore": 0}
+    strategy = strategy_class(space, seed=0, predictor=predictor, num_init=4, **options)
+    for _ in range(4):
+        strategy.tell([Observation(a, bench.query(a, "cifar10").metrics["val_accuracy"]) for a in strategy.ask(1)])
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        strategy.ask(1)
