@@ -11,7 +11,7 @@ from .errors import ConfigError
 from .registry import SEARCH_SPACES
 from .progress import progress
 from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, plan_study, read_methods,
-                    run_study)
+                    refuse_shared_folders, run_study)
 
 
 def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_int_list) -> None:
@@ -74,6 +74,7 @@ def _methods(args: argparse.Namespace) -> list:
     labels = [m.label for m in methods]
     if len(set(labels)) != len(labels):
         raise ConfigError(f"method '{next(l for l in labels if labels.count(l) > 1)}' is listed twice")
+    refuse_shared_folders(args.out, methods)
     return methods
 
 

@@ -44,13 +44,18 @@ def save_figure(figure, folder: Path, name: str) -> list[Path]:
 
 
 def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> list[Path]:
-    """Best value so far against queries: the mean over seeds and its 95 % band, per method."""
+    """Best value so far against queries: the mean over seeds and its 95 % band, per method.
+
+    Each line starts at the query by which every seed of its method has a success: a mean over only the
+    seeds with a value so far would rise and fall as seeds join it.
+    """
     plt = pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 4.2))
     looks = styles(list(results.methods))
     queries = np.arange(1, results.budget + 1)
     for label in results.methods:
-        mean, low, high = results.anytime(label)
+        everyone = results.covered(label) == len(results.methods[label].seeds)
+        mean, low, high = (np.where(everyone, values, np.nan) for values in results.anytime(label))
         look = looks[label]
         axes.plot(queries, mean, label=f"{label} ({len(results.methods[label].seeds)})", color=look["color"],
                   linestyle=look["linestyle"], marker=look["marker"], markevery=max(1, results.budget // 8),

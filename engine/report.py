@@ -66,6 +66,12 @@ def _digits(values: Sequence[float]) -> int:
     return 2 if scale >= 10 else 3 if scale >= 1 else 4
 
 
+def _of_seeds(text: str, have: int, seeds: int) -> str:
+    """A cell over fewer seeds than the method ran says how many: a mean over a changing set of seeds
+    (those with a success so far) must not read as one over all of them."""
+    return text if have == seeds else f"{text} ({have}/{seeds} seeds)"
+
+
 def study_tables(results: StudyResults) -> dict[str, Table]:
     """The report's tables, as (header, rows) of text."""
     budgets = checkpoints(results.budget)
@@ -76,14 +82,17 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     rows = []
     d = _digits([m for cells in at.values() for m, _, _ in cells])
     for label, runs in results.methods.items():
-        cells = [f"{m:.{d}f} ± {(h - l) / 2:.{d}f}" if math.isfinite(h) else f"{m:.{d}f}" for m, l, h in at[label]]
+        seeds, covered = len(runs.seeds), results.covered(label)
+        cells = [_of_seeds(f"{m:.{d}f} ± {(h - l) / 2:.{d}f}" if math.isfinite(h) else _fmt(m, d),
+                           int(covered[b - 1]), seeds) for b, (m, l, h) in zip(budgets, at[label])]
         target = results.to_target(label)
         held = [v for v in runs.held_out if math.isfinite(v)]
-        rows.append([label, str(len(runs.seeds))] + cells + [
-            _fmt(results.auc(label), d),
+        areas = sum(math.isfinite(a) for a in results.areas(label))
+        rows.append([label, str(seeds)] + cells + [
+            _of_seeds(_fmt(results.auc(label), d), areas, seeds),
             target.describe(results.budget) if target else "–",
             f"{target.reached}/{target.runs}" if target else "–",
-            _fmt(sum(held) / len(held), d) if held else "–",
+            _of_seeds(_fmt(sum(held) / len(held), d), len(held), seeds) if held else "–",
             str(sum(runs.failed)), _fmt(sum(runs.wall) / len(runs.wall), 1)])
     ranks = results.ranks(budgets)
     rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
@@ -96,6 +105,23 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
             "ranks": (["method", f"average rank over {common} seed{'s' * (common != 1)} at {budgets}"], rank_rows),
             "tests": (["pair (a vs b)", "mean a − b", "a wins / losses", "p (Wilcoxon)", "p (Holm)",
                        "effect (rank-biserial)", "significant"], test_rows)}
+
+
+def study_notes(results: StudyResults) -> list[str]:
+    """What this study's numbers leave out, in words: where the AUC starts, runs cut at the budget."""
+    notes = []
+    start = results.auc_start()
+    if start > 1:
+        notes.append(f"AUC covers queries {start}–{results.budget}: before query {start} some run had no successful "
+                     "evaluation yet.")
+    if results.study.base.budget is None:
+        notes.append(f"The runs had a time budget: every column counts each run's first {results.budget} "
+                     "evaluations, the fewest any run made.")
+    if results.cut:
+        notes.append(f"Cut at the budget of {results.budget} evaluations (each run continued past it): "
+                     f"{'; '.join(results.cut)}. Every column counts only their first {results.budget}, except "
+                     "wall s/run, which is the whole run's.")
+    return notes
 
 
 def markdown_table(table: Table) -> str:
@@ -131,13 +157,18 @@ def _provenance(command: Sequence[str]) -> tuple[str, str]:
             f"<p>Made {stamp} by <code>{html.escape(line)}</code> with {html.escape(found)}.</p>")
 
 
-NOTES = ("Values are the best objective found within the budget: mean ± half-width of the 95 % interval "
-         "over seeds (Student t unless the report says bootstrap). AUC is the mean of the best-so-far curve "
-         "over all queries. Queries to target: lower median [IQR] over seeds (each an observed run, never a "
-         "midpoint; the range below four seeds), '>budget' where the target was not reached (censored, sorted last). Held-out of "
-         "chosen: the held-out metric of the architecture each run returns (its best by the objective). Paired "
-         "tests compare methods on the same seeds at the full budget (Wilcoxon signed-rank, Holm-corrected over "
-         "all pairs); 'n.s.' means the difference is not significant at 0.05.")
+NOTES = ("Every column counts only each run's evaluations within the budget. Values are the best objective found "
+         "within the budget: mean ± half-width of the 95 % interval over seeds (Student t unless the report says "
+         "bootstrap). A cell marked (k/n seeds) is over the k of the method's n seeds that have a value there "
+         "(a successful evaluation by then; the held-out metric stored), never presented as all n. AUC is the mean "
+         "of the best-so-far curve over the queries from the first one at which every run of the study has a "
+         "success, so every run's area covers the same queries. Queries to target: lower median [IQR] over seeds "
+         "(each an observed run, never a midpoint; the range below four seeds), '>budget' where the target was not "
+         "reached within the budget (censored, sorted last). Held-out of chosen: the held-out metric of the "
+         "architecture each run returns after the budget (its best by the objective). Ranks count a run with no "
+         "success yet below every run with one. Paired tests compare methods on the same seeds at the full budget "
+         "(Wilcoxon signed-rank, Holm-corrected over all pairs); 'n.s.' means the difference is not significant "
+         "at 0.05.")
 
 
 def write_study_report(results: StudyResults, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
@@ -160,8 +191,10 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     for heading, key in sections:
         md += [f"## {heading}", "", markdown_table(tables[key]), ""]
         page.append(f"<h2>{html.escape(heading)}</h2>{_html_table(tables[key])}")
-    md += [NOTES, "", "## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
-    page.append(f"<p>{html.escape(NOTES)}</p><h2>Figures</h2>")
+    notes = [NOTES, *study_notes(results)]
+    md += [line for note in notes for line in (note, "")]
+    md += ["## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
+    page.append("".join(f"<p>{html.escape(note)}</p>" for note in notes) + "<h2>Figures</h2>")
     page += [_figure_html(p) for p in figures if p.suffix == ".png"]
     if problems:
         md += ["", "## Runs left out", ""] + [f"- {p}" for p in problems]

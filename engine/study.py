@@ -22,7 +22,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
@@ -52,6 +52,20 @@ class Method:
     def folder(self) -> str:
         """The label as a folder name (letters, digits, ``-``, ``_``, ``.`` and ``+``)."""
         return re.sub(r"[^A-Za-z0-9._+-]+", "_", self.label.replace(":", "-"))
+
+
+def folder_clash(methods: list[Method]) -> tuple[Method, Method] | None:
+    """The first two methods whose different labels make the same run folder (``bananas:gp``, ``bananas-gp``).
+
+    Their runs would share one folder: the second method's runs would fail ("already holds a run") and the
+    report would credit the first method's runs to both.
+    """
+    seen: dict[str, Method] = {}
+    for method in methods:
+        first = seen.setdefault(method.folder, method)
+        if first.label != method.label:
+            return first, method
+    return None
 
 
 def parse_method(spec: str) -> Method:
@@ -149,12 +163,14 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
                force_new: bool = False) -> Study:
     """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid."""
     path = folder / STUDY_FILE
+    refuse_shared_folders(folder, list(methods))  # before --force-new sets anything aside
     if path.exists() and force_new:
         set_aside(folder)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
     study = Study(folder, base, list(methods), list(seeds))
     recorded: dict[str, str] = {}
+    known: dict[str, Method] = {}
     if path.exists():
         stored = load_study(folder)
         recorded = stored.pretrained_files
@@ -169,12 +185,31 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
                                   f"({asdict(known[method.label])}); give the new one another name")
         study.methods = stored.methods + [m for m in methods if m.label not in known]
         study.seeds = sorted(set(stored.seeds) | set(seeds))
+    refuse_shared_folders(folder, study.methods, set(known))
     study.pretrained_files = _pretrained_files(folder, recorded, study.methods)
     folder.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(STUDY_FILE + ".part")
     partial.write_text(json.dumps(study.to_dict(), indent=1))
     partial.replace(path)
     return study
+
+
+def refuse_shared_folders(folder: Path, methods: list[Method], stored: Collection[str] = ()) -> None:
+    """Refuse, before anything is written, a study in which two methods' runs would share a folder.
+
+    ``methods`` lists the study's ``stored`` methods first, so a clash with one of them names the new method.
+    """
+    clash = folder_clash(methods)
+    if clash is None:
+        return
+    first, second = clash
+    where = f"{folder}/runs/{first.folder}"
+    if first.label in stored and second.label in stored:
+        raise ConfigError(f"{folder} holds methods '{first.label}' and '{second.label}' whose runs share the folder "
+                          f"{where} (a study made before such names were refused); use another --out, or "
+                          "--force-new to set the old study aside")
+    fix = (f"give '{second.label}' another name" if first.label in stored else "rename one of them")
+    raise ConfigError(f"methods '{first.label}' and '{second.label}' would share the run folder {where}; {fix}")
 
 
 def _pretrained_files(folder: Path, recorded: dict[str, str], methods: list[Method]) -> dict[str, str]:

@@ -6,6 +6,7 @@ back on the way out.
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -13,24 +14,38 @@ import numpy as np
 
 from .errors import NasloopError
 from .store import RunStore
-from .study import Study, run_state
+from .store_rows import Trial
+from .study import Method, Study, run_state
 from .study_stats import (Censored, PairedTest, area_under_curve, average_ranks, best_so_far, censored_quantiles,
                           mean_interval, paired_tests, queries_to_target)
 
 
 @dataclass
 class MethodRuns:
-    """The finished runs of one method: one row per seed."""
+    """The finished runs of one method: one row per seed, each cut at the study's budget."""
 
     label: str
     seeds: list[int] = field(default_factory=list)
     curves: list[np.ndarray] = field(default_factory=list)
-    """Best-so-far score after each query (higher is better)."""
+    """Best-so-far score after each query (higher is better); NaN before the run's first success."""
     scores: list[list[float]] = field(default_factory=list)
     held_out: list[float] = field(default_factory=list)
-    """The held-out metric (test accuracy) of the architecture the run would return."""
+    """The held-out metric (test accuracy) of the architecture the run would return after the budget."""
     failed: list[int] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)
+
+    def add(self, seed: int, trials: list[Trial], budget: int, held_metric: str | None, wall: float) -> None:
+        """One run's first ``budget`` evaluations: a run continued past the budget is compared on those alone."""
+        trials = trials[:budget]
+        scores = [math.nan if t.score is None else float(t.score) for t in trials]
+        chosen = max((t for t in trials if t.score is not None), key=lambda t: (t.score, -t.id), default=None)
+        self.seeds.append(seed)
+        self.scores.append(scores)
+        self.curves.append(best_so_far(scores, budget))
+        self.held_out.append(float(chosen.result.metrics.get(held_metric, math.nan))
+                             if chosen and held_metric else math.nan)
+        self.failed.append(sum(1 for t in trials if t.result is not None and not t.result.ok))
+        self.wall.append(float(wall))
 
 
 @dataclass
@@ -42,9 +57,11 @@ class StudyResults:
     target: float | None
     methods: dict[str, MethodRuns]
     problems: list[str]
-    """Runs missing, unfinished or damaged: reported, and left out of the statistics."""
+    """Runs missing, unfinished, damaged or of another method: reported, and left out of the statistics."""
     interval: str = "t"
     """How the 95 % intervals are computed: ``t`` (Student) or ``bootstrap`` (percentile, 2,000 resamples)."""
+    cut: list[str] = field(default_factory=list)
+    """Runs that made more evaluations than the budget (continued with a larger one): only their first count."""
 
     def shown(self, value: float) -> float:
         """A score as the objective's own value."""
@@ -52,11 +69,16 @@ class StudyResults:
 
     # --- tables ---------------------------------------------------------------------------------
     def anytime(self, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mean and 95 % interval of the best value after each query, over the seeds with a success by then."""
         runs = self.methods[method]
         mean, low, high = mean_interval(np.vstack(runs.curves), self.interval)
         if self.minimize:
             mean, low, high = -mean, -high, -low
         return mean, low, high
+
+    def covered(self, method: str) -> np.ndarray:
+        """How many of the method's seeds have a value (a success) after each query."""
+        return np.isfinite(np.vstack(self.methods[method].curves)).sum(axis=0)
 
     def at_budgets(self, budgets: list[int]) -> dict[str, list[tuple[float, float, float]]]:
         """Mean and 95 % interval of the best value at each budget, per method."""
@@ -66,10 +88,29 @@ class StudyResults:
             out[label] = [(float(mean[b - 1]), float(low[b - 1]), float(high[b - 1])) for b in budgets]
         return out
 
+    def auc_start(self) -> int:
+        """The first query (1-based) every run has a value at, ignoring runs with no success in the budget.
+
+        Each run's area starts there, so every area covers the same queries: a run whose first
+        evaluations failed is not credited with the good values it found later as if it had them early.
+        """
+        firsts = [int(np.argmax(np.isfinite(c))) for r in self.methods.values() for c in r.curves
+                  if np.isfinite(c).any()]
+        return max(firsts, default=0) + 1
+
+    def areas(self, method: str) -> np.ndarray:
+        """Each seed's area under its best-so-far curve from :meth:`auc_start` (NaN: no success in the budget)."""
+        start = self.auc_start() - 1
+        return np.array([area_under_curve(c[start:]) for c in self.methods[method].curves])
+
     def auc(self, method: str) -> float:
-        return self.shown(float(np.mean([area_under_curve(c) for c in self.methods[method].curves])))
+        """The mean area over the seeds that have one."""
+        areas = self.areas(method)
+        areas = areas[np.isfinite(areas)]
+        return self.shown(float(np.mean(areas))) if len(areas) else math.nan
 
     def to_target(self, method: str) -> Censored | None:
+        """Queries to the target over seeds, censored at the budget (each run's scores are cut there)."""
         if self.target is None:
             return None
         goal = -self.target if self.minimize else self.target
@@ -86,7 +127,10 @@ class StudyResults:
                 for label, runs in self.methods.items()}
 
     def ranks(self, budgets: list[int]) -> dict[str, float]:
-        """Average rank of each method over the common seeds and the given budgets (1 is best)."""
+        """Average rank of each method over the common seeds and the given budgets (1 is best).
+
+        A run with no success yet at a budget ranks below every run that has one (ties share).
+        """
         per_budget = []
         for budget in budgets:
             finals = self.finals(budget)
@@ -104,10 +148,35 @@ def held_out_metric(objective: str) -> str | None:
     return "test_" + objective[len("val_"):] if objective.startswith("val_") else None
 
 
+def other_run(method: Method, seed: int, config: object) -> str | None:
+    """What differs between ``method`` at ``seed`` and the run a folder holds; None when it is that run.
+
+    A folder can hold another method's run: two names that made one folder name (``bananas:gp`` and
+    ``bananas-gp``) in a study made before such names were refused. Crediting it to both would be silent.
+    """
+    if not isinstance(config, dict):
+        return "its store records no configuration"
+    wanted = {"strategy": method.strategy, "predictor": method.predictor, "seed": seed,
+              "strategy_options": method.strategy_options, "predictor_options": method.predictor_options}
+    for key, value in wanted.items():
+        if _plain(config.get(key)) != _plain(value):
+            return f"it was run with {key} {config.get(key)!r}, not {value!r}"
+    return None
+
+
+def _plain(value: object) -> object:
+    """A value as JSON reads it back (tuples as lists), so a method's options compare with a stored run's."""
+    return json.loads(json.dumps(value, default=str))
+
+
 def collect(study: Study, target: float | None = None, interval: str = "t") -> StudyResults:
-    """Read every run of ``study``; a run that is missing, unfinished or damaged is listed, not used."""
+    """Read every run of ``study``; a run that is missing, unfinished, damaged or another method's is listed, not used.
+
+    Every column is computed from each run's first ``budget`` evaluations; with a time budget, from the
+    queries every run made (the fewest any run made).
+    """
     budget = study.base.budget or 0
-    methods: dict[str, MethodRuns] = {}
+    read: list[tuple[str, int, list[Trial], str | None, float]] = []
     problems: list[str] = []
     objective, minimize = study.base.objective, study.base.minimize
     for method, seed in study.runs():
@@ -122,24 +191,23 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
                 run_objective = store.get_meta("objective")
                 wall = store.get_meta("wall_seconds") or 0.0
                 minimize = bool(store.get_meta("minimize"))
+                differs = other_run(method, seed, store.get_meta("config"))
         except NasloopError as exc:
             problems.append(f"{method.label} seed {seed}: damaged ({exc})")
             continue
+        if differs:
+            problems.append(f"{method.label} seed {seed}: {run_dir} holds another method's run ({differs}); "
+                            "left out rather than credited to this method")
+            continue
         objective = objective or run_objective
-        scores = [math.nan if t.score is None else float(t.score) for t in trials]
-        runs = methods.setdefault(method.label, MethodRuns(method.label))
-        length = budget or len(scores)
-        runs.seeds.append(seed)
-        runs.scores.append(scores)
-        runs.curves.append(best_so_far(scores, length))
-        held = held_out_metric(run_objective or "")
-        chosen = max((t for t in trials if t.score is not None), key=lambda t: (t.score, -t.id), default=None)
-        runs.held_out.append(float(chosen.result.metrics.get(held, math.nan)) if chosen and held else math.nan)
-        runs.failed.append(sum(1 for t in trials if t.result is not None and not t.result.ok))
-        runs.wall.append(float(wall))
+        read.append((method.label, seed, trials, run_objective, wall))
     if budget == 0:  # a time budget: compare over the queries every run made
-        budget = min((len(c) for r in methods.values() for c in r.curves), default=0)
-        for runs in methods.values():
-            runs.curves = [c[:budget] for c in runs.curves]
-    return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval)
-
+        budget = min((len(trials) for _, _, trials, _, _ in read), default=0)
+    methods: dict[str, MethodRuns] = {}
+    cut = []
+    for label, seed, trials, run_objective, wall in read:
+        if len(trials) > budget and study.base.budget:
+            cut.append(f"{label} seed {seed} ({len(trials)} evaluations)")
+        methods.setdefault(label, MethodRuns(label)).add(seed, trials, budget, held_out_metric(run_objective or ""),
+                                                         wall)
+    return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval, cut)

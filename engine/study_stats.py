@@ -30,33 +30,41 @@ def best_so_far(scores: Sequence[float], budget: int) -> np.ndarray:
 
 
 def mean_interval(samples: np.ndarray, method: str = "t", seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean and 95 % interval over the first axis (seeds), per column; one seed gives no interval."""
+    """Mean and 95 % interval over the first axis (seeds), per column, over the finite values of each column.
+
+    A column with no finite value has no mean, and one with a single value no interval (NaN, never a warning:
+    a seed with no success yet is a fact the report shows, not a numerical accident).
+    """
     samples = np.atleast_2d(np.asarray(samples, dtype=np.float64))
-    mean = np.nanmean(samples, axis=0)
-    n = np.sum(np.isfinite(samples), axis=0)
-    if samples.shape[0] < 2:
-        return mean, np.full_like(mean, np.nan), np.full_like(mean, np.nan)
+    finite = np.isfinite(samples)
+    n = finite.sum(axis=0)
+    mean, low, high = (np.full(samples.shape[1], np.nan) for _ in range(3))
+    mean[n > 0] = np.nanmean(samples[:, n > 0], axis=0)
     if method == "bootstrap":
-        low, high = np.full_like(mean, np.nan), np.full_like(mean, np.nan)
-        for j in range(samples.shape[1]):
-            column = samples[:, j][np.isfinite(samples[:, j])]
-            if len(column) > 1 and np.ptp(column) > 0:
+        for j in np.flatnonzero(n > 1):
+            column = samples[:, j][finite[:, j]]
+            if np.ptp(column) > 0:
                 result = stats.bootstrap((column,), np.mean, confidence_level=0.95, n_resamples=2000,
                                          random_state=np.random.default_rng(seed), method="percentile")
                 low[j], high[j] = result.confidence_interval
-            elif len(column):
+            else:
                 low[j] = high[j] = column[0]
         return mean, low, high
-    sem = stats.sem(samples, axis=0, nan_policy="omit")
-    sem = np.asarray(sem, dtype=np.float64)
-    half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sem
-    return mean, mean - half, mean + half
+    some = n > 1
+    if some.any():
+        half = stats.t.ppf(0.975, n[some] - 1) * np.asarray(stats.sem(samples[:, some], axis=0, nan_policy="omit"))
+        low[some], high[some] = mean[some] - half, mean[some] + half
+    return mean, low, high
 
 
 def area_under_curve(curve: np.ndarray) -> float:
-    """The mean of a best-so-far curve over its queries: high when a method is good early and late."""
-    finite = curve[np.isfinite(curve)]
-    return float(np.mean(finite)) if len(finite) else math.nan
+    """The mean of a best-so-far curve over its queries: high when a method is good early and late.
+
+    NaN when a query has no value yet (no success before it): the caller chooses the queries every run
+    has a value at, rather than this silently starting each run's area at its own first success.
+    """
+    curve = np.asarray(curve, dtype=np.float64)
+    return float(np.mean(curve)) if len(curve) and np.isfinite(curve).all() else math.nan
 
 
 def queries_to_target(scores: Sequence[float], target: float, tolerance: float = 1e-9) -> float:
