@@ -160,6 +160,19 @@ def test_a_training_whose_loss_diverged_is_a_failed_evaluation(data_dir, tmp_pat
         train_architecture("nb201", BEST_CELL, data_dir=data_dir, epochs=1, lr=1e12, **TINY, **TINY_NET)
 
 
+def test_a_damaged_dataset_is_refused_before_the_run_folder_exists(data_dir, tmp_path):
+    # Only a missing file was caught before the folder; a truncated one failed the first evaluation and left
+    # a failed run that the same command then refused to start again ("already holds a run").
+    damaged = tmp_path / "data"
+    damaged.mkdir()
+    (damaged / "cifar10_subset.npz").write_bytes((data_dir / "cifar10_subset.npz").read_bytes()[:3_000_000])
+    config = SearchConfig(evaluator="train", strategy="random", fidelity=1, budget=2, data_dir=str(damaged),
+                          run_dir=str(tmp_path / "run"), space_options=TINY_NET, evaluator_options=TINY)
+    with pytest.raises(DataError, match="is corrupt or truncated"):
+        search(config)
+    assert not (tmp_path / "run").exists()
+
+
 def test_augmentation_is_a_reflected_translation_and_flip_of_each_image(data_dir):
     x, _ = load_cifar10(data_dir, "test", source="subset")
     images = torch.from_numpy(x[:64].copy())

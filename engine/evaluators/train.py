@@ -106,7 +106,8 @@ class TrainingEvaluator(Evaluator):
         self._epochs(fidelity)
         resolve_device(self.device)
         if self.dataset == "cifar10":
-            locate_cifar10(self.data_dir, self.cifar_source, self.download)
+            for split in ("train", "test"):  # a damaged file fails now, before a run folder exists (then cached)
+                load_cifar10(self.data_dir, split, self.cifar_source, self.download)
             classes = CIFAR_CLASSES
         else:
             classes = len(list_classes(self._image_root()))
