@@ -206,7 +206,12 @@ class SearchLoop:
         transaction: a strategy that mostly repeats itself costs one write per ask, and its repeats
         are counted, not stored.
         """
-        archs: list[Arch] = [self.space.validate(a) for a in self.strategy.ask(n)]
+        proposed = self.strategy.ask(n)
+        if not isinstance(proposed, (list, tuple)) or not proposed:  # else 10,000 empty asks read as a full space
+            got = "no architecture" if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}"
+            raise ConfigError(f"strategy {type(self.strategy).__name__}: ask({n}) returned {got}; return a list of "
+                              "at least one architecture")
+        archs: list[Arch] = [self.space.validate(a) for a in proposed]
         self._step += 1
         rows: list[dict] = []
         row_archs: list[Arch] = []  # the architecture of each row

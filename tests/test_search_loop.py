@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -115,6 +116,32 @@ def test_a_strategy_that_only_repeats_itself_cannot_hang_the_loop(tmp_path, nb20
         reason = loop.run()
         assert "500 already-evaluated" in reason
         assert store.counts()["evaluations"] == 1
+
+
+class Proposes(Strategy):
+    """A broken strategy: its ask returns ``answer`` (nothing, or not a list)."""
+
+    def __init__(self, space, answer):
+        super().__init__(space)
+        self.answer = answer
+
+    def ask(self, n):
+        return self.answer
+
+    def tell(self, observations):
+        pass
+
+
+@pytest.mark.parametrize("answer, said", [([], "returned no architecture"), (None, "returned a NoneType")])
+def test_a_strategy_that_proposes_nothing_is_named(tmp_path, nb201_context, answer, said):
+    # An empty ask counted as repeats: 10,000 of them stopped the run as "is the space exhausted?", and a
+    # None failed inside the loop with a TypeError.
+    space = NB201Space()
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        loop = SearchLoop(space, Proposes(space, answer), TabularEvaluator(space, nb201_context),
+                          InProcessExecutor(), store, Budget(queries=10))
+        with pytest.raises(ConfigError, match=re.escape(f"strategy Proposes: ask(1) {said}")):
+            loop.run()
 
 
 class Flaky(TabularEvaluator):
