@@ -49,6 +49,14 @@ def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> 
                               f"not of '{chosen}'; add --{kind} {able[0] if able else '...'}")
 
 
+def _refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) -> None:
+    """An option set by its own flag (--device) and by --KIND-opt: one would silently win over the other."""
+    twice = next((flag for flag, option in shorthand.items() if option in given), None)
+    if twice:
+        raise ConfigError(f"{shorthand[twice]} is given by both --{twice.replace('_', '-')} and --{kind}-opt; "
+                          "give it once")
+
+
 def _search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
     if args.config:
@@ -73,6 +81,7 @@ def _search_config(args: argparse.Namespace) -> SearchConfig:
         shorthand = {flag: option for flag, (owner, option) in SHORTHAND_FLAGS.items()
                      if owner == kind and getattr(args, flag) is not None}
         _check_shorthand(kind, data.get(kind), shorthand)
+        _refuse_twice(kind, shorthand, dict(getattr(args, f"{kind}_opt")))
         options.update({option: getattr(args, flag) for flag, option in shorthand.items()})
         if options:
             data[f"{kind}_options"] = options
@@ -107,8 +116,9 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
             raise ConfigError(f"--resume continues a stored configuration; only the budget and where trials run "
                               f"(--workers, --ray-address, ...) may change (drop {', '.join(given)})")
         executor_options = dict(args.executor_opt)
-        executor_options.update({SHORTHAND_FLAGS[f][1]: getattr(args, f) for f in executor_flags
-                                 if getattr(args, f) is not None})
+        shorthand = {f: SHORTHAND_FLAGS[f][1] for f in executor_flags if getattr(args, f) is not None}
+        _refuse_twice("executor", shorthand, executor_options)
+        executor_options.update({option: getattr(args, f) for f, option in shorthand.items()})
         args.done_before = _evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
                              executor_options=executor_options, on_progress=hook)
