@@ -23,7 +23,12 @@ SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the fix, and a flag the command does not take points at that
-    command's help (``nasloop train --evaluator-opt`` pointed at ``nasloop --help``)."""
+    command's help (``nasloop train --evaluator-opt`` pointed at ``nasloop --help``). Flags are never abbreviated:
+    ``nasloop proxies --arch X`` was read as ``--archs-file X``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         namespace, extras = super().parse_known_args(args, namespace)

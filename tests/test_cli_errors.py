@@ -99,6 +99,7 @@ CASES = {
     "a size given twice to train": (["train", "--arch", "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|",
                                      "--train-opt", "channels=8", "--space-opt", "channels=4"],
                                     ["channels is given by both --train-opt and --space-opt"]),
+    "an abbreviated flag": (["search", "--bud", "5", "--run-dir", "r"], ["unrecognized arguments: --bud 5"]),
     "a device given twice": (["search", "--evaluator", "train", "--device", "cpu", "--evaluator-opt", "device=cuda",
                               "--budget", "2", "--run-dir", "r"],
                              ["device is given by both --device and --evaluator-opt; give it once"]),
