@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.search import search
+from nasloop.engine.errors import NasloopError
+from nasloop.engine.search import default_run_dir, search
 
 
 def main() -> None:
@@ -49,6 +51,13 @@ def main() -> None:
     parser.add_argument("--address", help="Ray: address of an existing cluster")
     args = parser.parse_args()
 
+    try:
+        run(args)
+    except NasloopError as exc:  # bad input, a damaged data file: one line, as the nasloop command prints it
+        raise SystemExit(f"cifar10_nas.py: error: {exc}") from None
+
+
+def run(args: argparse.Namespace) -> None:
     executor_options = {k: v for k, v in (("workers", args.workers), ("gpus_per_trial", args.gpus_per_trial),
                                           ("address", args.address)) if v is not None}
     config = SearchConfig(
@@ -66,7 +75,12 @@ def main() -> None:
         print(f"  {done}/{total if total is not None else '?'} trials done, best validation accuracy {shown}",
               flush=True)
 
-    summary = search(config, on_progress=progress)
+    config.run_dir = config.run_dir or str(default_run_dir(config))  # known now, to name it on Ctrl-C
+    try:
+        summary = search(config, on_progress=progress)
+    except KeyboardInterrupt:
+        print(f"interrupted; continue with 'nasloop search --resume {config.run_dir}'", file=sys.stderr)
+        raise SystemExit(130) from None
     best = summary["best"]
     if best is None:
         print(json.dumps(summary, indent=2))

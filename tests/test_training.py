@@ -173,6 +173,13 @@ def test_a_damaged_dataset_is_refused_before_the_run_folder_exists(data_dir, tmp
     assert not (tmp_path / "run").exists()
 
 
+def test_an_npz_of_other_arrays_is_named_as_such(tmp_path):
+    np.savez(tmp_path / "cifar10_subset.npz", images=np.zeros((2, 32, 32, 3), dtype=np.uint8))
+    with pytest.raises(DataError, match=re.escape("has no arrays x_train and y_train; it is not nasloop's CIFAR-10 "
+                                                  "subset: replace it with a fresh copy of cifar10_subset.npz")):
+        load_cifar10(tmp_path, "train")
+
+
 def test_augmentation_is_a_reflected_translation_and_flip_of_each_image(data_dir):
     x, _ = load_cifar10(data_dir, "test", source="subset")
     images = torch.from_numpy(x[:64].copy())

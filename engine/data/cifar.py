@@ -44,8 +44,8 @@ IMAGE_SHAPE = (32, 32, 3)
 _BATCHES = {"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)}
 
 HOW_TO_GET = (f"put the official '{FOLDER}' folder or '{ARCHIVE}' ({URL}) in --data-dir, $NASLOOP_DATA "
-              f"or {user_cache_dir()} (or pass --evaluator-opt download=true; download=True in Python), or use "
-              f"the subset '{SUBSET}'")
+              f"or {user_cache_dir()} (or pass download=true: --evaluator-opt in a search, --train-opt in nasloop "
+              f"train), or use the subset '{SUBSET}'")
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,9 @@ def _read_subset(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
         # Open the file ourselves: np.load leaks its handle when the archive is unreadable.
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             images, labels = npz[f"x_{split}"], npz[f"y_{split}"]
-    except KeyError as exc:
-        raise DataError(f"{path} has no array {exc}; it is not nasloop's CIFAR-10 subset: {fix}") from None
+    except KeyError:  # numpy's message reads "'x_train is not a file in the archive'"
+        raise DataError(f"{path} has no arrays x_{split} and y_{split}; it is not nasloop's CIFAR-10 subset: {fix}"
+                        ) from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise DataError(f"{path} is corrupt or truncated ({type(exc).__name__}: {exc}); {fix}") from None
     return _checked(images, labels, path, fix)
