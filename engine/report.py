@@ -230,16 +230,37 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     md = [f"# {title}", "", facts, "", md_prov, "", "## Best architectures", "", markdown_table(best), "",
           f"![trajectory](figures/{figure.name})", ""]
     md += [f"![Pareto front](figures/{front.name})", ""] if front else []
+    pareto = _pareto_section(summary)
+    if pareto:
+        md += [f"## Pareto front ({len(pareto[1][1])})", "", pareto[0], "", markdown_table(pareto[1]), ""]
     md += [f"## Failed evaluations ({len(failed[1])})", ""]
     md += [markdown_table(failed)] if failed[1] else ["None."]
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}<h2>Best architectures</h2>",
             _html_table(best), _figure_html(figure), *([_figure_html(front)] if front else []),
+            *([f"<h2>Pareto front ({len(pareto[1][1])})</h2><p>{html.escape(pareto[0])}</p>",
+               _html_table(pareto[1])] if pareto else []),
             f"<h2>Failed evaluations ({len(failed[1])})</h2>",
             _html_table(failed) if failed[1] else "<p>None.</p>"]
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text("\n".join(md) + "\n")
     (out / "report.html").write_text(_html_page(title, page))
     return [out / "report.md", out / "report.html", figure, *([front] if front else [])]
+
+
+def _pareto_section(summary: dict) -> tuple[str, Table] | None:
+    """A multi-objective run's objectives, hypervolume and what the front leaves out, and the front as a table
+    (the figure alone gave neither the number nor the members' values)."""
+    if "pareto_front" not in summary:
+        return None
+    hv, reference = summary["hypervolume"], summary["reference_point"]
+    text = (f"Objectives {', '.join(summary['objectives'])}; hypervolume "
+            + ("-" if hv is None else f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in reference)})")
+            + "".join(f"; {count} evaluation{'s' * (count != 1)} without a finite {metric} left out"
+                      for metric, count in summary.get("lacking_objectives", {}).items()) + ".")
+    metrics = [o.partition(":")[0] for o in summary["objectives"]]
+    return text, (["trial", "architecture", *metrics],
+                  [[str(m["trial"]), m["arch"], *(_fmt(m["metrics"][k], 4) for k in metrics)]
+                   for m in summary["pareto_front"]])
 
 
 def predictor_table(records: list[dict]) -> Table:

@@ -134,6 +134,12 @@ def test_run_report_draws_the_front(tmp_path, data_dir):
     md = (tmp_path / "report" / "report.md").read_text()
     assert "![Pareto front](figures/pareto_front.png)" in md
     assert (tmp_path / "report" / "report.html").read_text().count("data:image/png;base64,") == 2
+    # The text gives the hypervolume and every member of the front with its objectives, not the figure alone.
+    assert f"## Pareto front ({len(summary['pareto_front'])})" in md
+    assert f"hypervolume {summary['hypervolume']:.6g} (reference point" in md
+    for member in summary["pareto_front"]:
+        arch = member["arch"].replace("|", "\\|")  # as markdown escapes it
+        assert f"| {member['trial']} | {arch} | {member['metrics']['val_accuracy']:.4f} |" in md
 
 
 def test_frontier_parents_mutate_the_front_of_everything_evaluated(tmp_path, data_dir):
