@@ -16,7 +16,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from .store import DB_NAME
+from .errors import NasloopError
+from .store import DB_NAME, RunStore
 
 
 def how_to_continue(args: argparse.Namespace) -> str:
@@ -24,6 +25,8 @@ def how_to_continue(args: argparse.Namespace) -> str:
     if args.command == "search":
         where = args.resume or args.run_dir
         stored = where is not None and (Path(where) / DB_NAME).is_file()  # not before the run was created
+        if stored and _status(Path(where)) == "finished":  # Ctrl-C while Ray shut down, after the last write
+            return f"the run had already finished; 'nasloop show {where}' summarises it"
         return f"continue with 'nasloop search --resume {where}'" if stored else ""
     if args.command == "proxies" and args.out and Path(args.out).is_file():
         return f"the scores so far are in {args.out}: run the same command to continue"
@@ -33,6 +36,15 @@ def how_to_continue(args: argparse.Namespace) -> str:
         again = "the same command without --force-new" if args.force_new else "the same command"
         return f"what finished is kept in {args.out}: run {again} to continue"
     return ""
+
+
+def _status(run_dir: Path) -> str | None:
+    """The stored status of a run, or None where the store cannot be read (the interrupt may have cut it short)."""
+    try:
+        with RunStore.in_run_dir(run_dir) as store:
+            return store.get_meta("status")
+    except (NasloopError, sqlite3.Error, OSError):
+        return None
 
 
 def environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Namespace) -> str:

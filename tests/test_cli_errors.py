@@ -261,10 +261,26 @@ def test_the_continue_hint_names_only_what_was_stored(tmp_path):
     run.mkdir()
     (run / "nasloop.sqlite").write_bytes(b"")
     assert how_to_continue(search) == f"continue with 'nasloop search --resume {run}'"
+    assert (run / "nasloop.sqlite").read_bytes() == b""  # reading its status wrote nothing
     assert how_to_continue(Namespace(command="compare", out=tmp_path, force_new=True, predictors=["gp"])) == ""
     study = Namespace(command="compare", out=tmp_path, force_new=True, predictors=None)
     assert how_to_continue(study).endswith("run the same command without --force-new to continue")
     assert how_to_continue(Namespace(command="proxies", out=tmp_path / "none.csv")) == ""
+
+
+def test_an_interrupt_after_the_run_finished_says_so(tmp_path, data_dir):
+    # Ctrl-C while Ray shut down, after the last write, said "continue with --resume", which then
+    # answered that the run had finished.
+    from argparse import Namespace
+
+    from nasloop.engine.cli import main
+    from nasloop.engine.cli_stops import how_to_continue
+
+    run = tmp_path / "run"
+    assert main(["search", "--budget", "3", "--strategy", "random", "--data-dir", str(data_dir), "--run-dir",
+                 str(run), "--quiet"]) == 0
+    hint = how_to_continue(Namespace(command="search", resume=None, run_dir=str(run)))
+    assert hint == f"the run had already finished; 'nasloop show {run}' summarises it"
 
 
 def test_a_key_written_twice_is_refused_and_merge_keys_still_override():
