@@ -1,7 +1,8 @@
-"""Activation and Jacobian proxies: jacov, nwot, epe_nas, zen."""
+"""Activation and Jacobian proxies: jacov, nwot, epe_nas, zen, meco."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import torch
@@ -95,3 +96,26 @@ def zen(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
     log_bn_std = sum(0.5 * math.log(float(m.running_var.mean())) for m in norms)
     distance = float((features[0] - features[1]).abs().flatten(1).sum(1).mean())
     return (math.log(distance) if distance > 0 else -math.inf) + log_bn_std
+
+
+@register_proxy("meco")
+def meco(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """One image through the network; for every module's output feature map, the smallest eigenvalue of the
+    correlation matrix between its channels, summed over modules (containers included, as the reference
+    hooks every module). Undefined correlations (a constant channel, a 1x1 map) count as zero."""
+    smallest: list[float] = []
+
+    def record(_module: nn.Module, _inp: tuple, out: Any) -> None:
+        if isinstance(out, torch.Tensor) and out.dim() == 4 and out.shape[2] * out.shape[3] > 1:  # 1x1: undefined
+            maps = out[0].detach().reshape(out.shape[1], -1).double()
+            corr = torch.nan_to_num(torch.corrcoef(maps), nan=0.0, posinf=0.0, neginf=0.0)
+            smallest.append(float(torch.linalg.eigvalsh(corr)[0]))
+
+    handles = [m.register_forward_hook(record) for m in net.modules()]
+    try:
+        with torch.no_grad():
+            net(inputs[:1])
+    finally:
+        for handle in handles:
+            handle.remove()
+    return float(sum(smallest))
