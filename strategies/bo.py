@@ -20,6 +20,7 @@ resumes exactly: every fit and optimisation is seeded from that generator.
 """
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
@@ -35,6 +36,23 @@ from ..predictors.base import quiet_botorch, single_thread
 from .bo_model import Proposer, fit_model, make_acquisition
 
 
+POOL_OPTIONS = ("encoding", "pool_size")
+"""Options only a candidate pool reads (a space with a vector encoding)."""
+BOX_OPTIONS = ("num_restarts", "raw_samples")
+"""Options only the box optimiser reads (a BoxSpace such as NAGO's)."""
+
+
+def _refuse_unread(space: SearchSpace, **given: Any) -> None:
+    """An option the space's proposer never reads was accepted and ignored (pool_size on NAGO): refuse it."""
+    box = isinstance(space, BoxSpace)
+    defaults = inspect.signature(BayesianOptimisation.__init__).parameters
+    unread = next((name for name in (POOL_OPTIONS if box else BOX_OPTIONS)
+                   if given[name] != defaults[name].default), None)
+    if unread:
+        where = "in its own box of hyperparameters" if box else "over a pool of candidate architectures"
+        raise ConfigError(f"bo searches '{space.name}' {where}, which does not read the {unread} option; drop it")
+
+
 @register_strategy("bo")
 class BayesianOptimisation(Strategy):
     """GP-based BO (single or multi-objective) over a box space or a vector-encoded candidate pool."""
@@ -42,6 +60,9 @@ class BayesianOptimisation(Strategy):
     multi_objective = True
     requires = ((BoxSpace, VectorEncoded),)
     wiring = Strategy.wiring + ("reference_point",)
+    random_start = "num_init"
+    random_start_note = ("from its initial design ({option}) before its GP proposes any, so this {done}-evaluation "
+                         "run never used its model")
 
     def __init__(self, space: SearchSpace, seed: int = 0, num_objectives: PositiveInt = 1,
                  reference_point: list[float] | None = None, num_init: PositiveInt = 10,
@@ -54,11 +75,9 @@ class BayesianOptimisation(Strategy):
         if self.reference_point is not None and len(self.reference_point) != num_objectives:
             raise ConfigError(f"bo: reference_point has {len(self.reference_point)} values for {num_objectives} "
                               "objectives; give one per objective")
-        if isinstance(space, BoxSpace):
-            if encoding is not None:
-                raise ConfigError(f"bo searches '{space.name}' in its own box of hyperparameters; drop "
-                                  "the encoding option")
-        elif encoding is not None and encoding not in space.vector_encodings:
+        _refuse_unread(space, encoding=encoding, pool_size=pool_size, num_restarts=num_restarts,
+                       raw_samples=raw_samples)
+        if not isinstance(space, BoxSpace) and encoding is not None and encoding not in space.vector_encodings:
             raise ConfigError(f"bo: '{space.name}' has no vector encoding '{encoding}'; choose one of "
                               f"{', '.join(space.vector_encodings)}")
         default = "onehot" if "onehot" in space.vector_encodings else (space.vector_encodings or (None,))[0]

@@ -13,7 +13,8 @@ from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.bo import BayesianOptimisation
 from nasloop.strategies.bo_model import Proposer
 
-FAST = {"num_init": 6, "pool_size": 300, "num_restarts": 2, "raw_samples": 64, "mc_samples": 32}
+FAST = {"num_init": 6, "pool_size": 300, "mc_samples": 32}  # a candidate pool (NB201)
+FAST_BOX = {"num_init": 4, "num_restarts": 2, "raw_samples": 64, "mc_samples": 32}  # NAGO's box
 
 
 def run(tmp_path, name, data_dir, **config):
@@ -57,7 +58,7 @@ def test_sobol_design_gives_integer_ends_their_share():
 def test_bo_searches_the_nago_box_with_replicates_as_noise(tmp_path, data_dir):
     summary = run(tmp_path, "nago", data_dir, space="nago", space_options={"param_limit": 2e4}, evaluator="proxy",
                   evaluator_options={"proxies": ["synflow"], "replicates": 2, "batch_size": 16}, strategy="bo",
-                  budget=6, seed=1, strategy_options={**FAST, "num_init": 4})
+                  budget=6, seed=1, strategy_options=FAST_BOX)
     with RunStore.in_run_dir(summary["run_dir"]) as store:
         done = store.evaluations()
         state = store.strategy_state()[1]
@@ -72,8 +73,14 @@ def test_bo_searches_the_nago_box_with_replicates_as_noise(tmp_path, data_dir):
 
 
 def test_bo_refuses_options_that_do_not_fit_the_space():
-    with pytest.raises(ConfigError, match="its own box"):
+    with pytest.raises(ConfigError, match="its own box of hyperparameters, which does not read the encoding option"):
         BayesianOptimisation(NAGOSpace(), encoding="unit")
+    # Each proposer's own options were accepted by the other and ignored without a word.
+    with pytest.raises(ConfigError, match="its own box of hyperparameters, which does not read the pool_size option"):
+        BayesianOptimisation(NAGOSpace(), pool_size=10)
+    with pytest.raises(ConfigError, match="over a pool of candidate architectures, which does not read the "
+                                          "num_restarts option; drop it"):
+        BayesianOptimisation(NB201Space(), num_restarts=2)
     with pytest.raises(ConfigError, match="no vector encoding 'graph'.*path, onehot"):
         BayesianOptimisation(NB201Space(), encoding="graph")
     with pytest.raises(ConfigError, match="one per objective"):

@@ -240,8 +240,7 @@ def test_bo_keeps_every_ray_worker_busy_with_pending_points(ray_address, tmp_pat
     from nasloop.strategies.bo import BayesianOptimisation
 
     space = NB201Space()
-    strategy = BayesianOptimisation(space, seed=2, num_init=4, pool_size=200, num_restarts=2, raw_samples=32,
-                                    mc_samples=16)
+    strategy = BayesianOptimisation(space, seed=2, num_init=4, pool_size=200, mc_samples=16)
     with RunStore.in_run_dir(tmp_path / "run", create=True) as store:
         executor = RayExecutor(workers=2)
         loop = SearchLoop(space, strategy, TabularEvaluator(space, nb201_context), executor, store, Budget(10))

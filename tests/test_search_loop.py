@@ -278,6 +278,10 @@ def test_a_run_within_evolutions_random_start_is_told_it_was_random_search(tmp_p
                                        "predictor ranks any (num_init: at random, or by its warm-up proxies), so this "
                                        "5-evaluation run never used its predictor; raise --budget above 10 or lower "
                                        "num_init\n")
+    assert main([*base, "--budget", "3", "--strategy", "bo", "--run-dir", str(tmp_path / "bo")]) == 0
+    assert capsys.readouterr().err == ("nasloop search: note: bo draws its first 10 evaluations from its initial "
+                                       "design (num_init) before its GP proposes any, so this 3-evaluation run never "
+                                       "used its model; raise --budget above 10 or lower num_init\n")
 
 
 def test_evolution_draws_at_random_when_every_tournament_child_is_known():
