@@ -50,13 +50,14 @@ class FaultyTabular(TabularEvaluator):
     Each attempt on a faulty cell appends a line to a file in ``log_dir``, so the test counts retries.
     """
 
-    def __init__(self, space: NB201Space, data_dir: Path, crash: tuple, hang: tuple, log_dir: Path) -> None:
+    def __init__(self, space: NB201Space, data_dir: Path, crash: tuple, hang: tuple, log_dir: Path,
+                 hang_once: bool = False) -> None:
         super().__init__(space, build_context(NB201Space, "cifar10", str(data_dir)))
-        self.crash, self.hang, self.log_dir = crash, hang, str(log_dir)
+        self.crash, self.hang, self.log_dir, self.hang_once = crash, hang, str(log_dir), hang_once
 
     def evaluate(self, arch, fidelity=None):
         for kind, cell in (("crash", self.crash), ("hang", self.hang)):
-            if arch == cell:
+            if arch == cell and not (self.hang_once and os.path.exists(os.path.join(self.log_dir, kind))):
                 with open(os.path.join(self.log_dir, kind), "a") as log:
                     log.write("attempt\n")
                 if kind == "crash":
@@ -100,6 +101,19 @@ def test_results_stream_back_and_a_hung_trial_times_out(ray_address, tmp_path, d
         second = executor.wait()
     assert [c.trial_id for c in second] == [1] and executor.pending == 0
     assert second[0].result.reason == f"timed out after {TIMEOUT_S:g} s (1 attempt)"
+
+
+def test_a_retried_trial_is_charged_for_the_attempt_that_timed_out(ray_address, tmp_path, data_dir):
+    # Its cost was the successful attempt's alone, so a --max-seconds budget overspent by every timeout.
+    space, hang = NB201Space(), (1, 2, 3, 4, 0, 1)
+    evaluator = FaultyTabular(space, data_dir, crash=(0,) * 6, hang=hang, log_dir=tmp_path, hang_once=True)
+    with RayExecutor(workers=1, timeout_s=TIMEOUT_S, max_retries=1) as executor:
+        executor.submit(1, evaluator, hang, None)
+        done = executor.wait()
+        while not done:
+            done = executor.wait()
+    table_cost = TabularEvaluator(space, build_context(NB201Space, "cifar10", str(data_dir))).evaluate(hang).cost
+    assert done[0].result.ok and done[0].result.cost >= table_cost + TIMEOUT_S
 
 
 def test_crashing_and_hanging_trials_are_retried_then_recorded_as_failed(ray_address, tmp_path, data_dir):

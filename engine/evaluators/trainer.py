@@ -154,7 +154,7 @@ class Trainer:
         scaler = torch.amp.GradScaler("cuda") if self.amp_dtype == torch.float16 else None
 
         ckpt_path = Path(checkpoint_dir) / CHECKPOINT if checkpoint_dir else None
-        start_epoch, losses = self._resume(ckpt_path, model, optimizer, scheduler, scaler)
+        start_epoch, losses, earlier = self._resume(ckpt_path, model, optimizer, scheduler, scaler)
         runner = torch.compile(model, mode=self.compile_mode) if self.compile else model
 
         train_seconds, trained_images = 0.0, 0
@@ -165,7 +165,8 @@ class Trainer:
             trained_images += images
             losses.append(loss)
             if ckpt_path is not None:
-                self._save(ckpt_path, model, optimizer, scheduler, scaler, epoch + 1, losses)
+                self._save(ckpt_path, model, optimizer, scheduler, scaler, epoch + 1, losses,
+                           earlier + time.perf_counter() - started)
             if on_epoch_end is not None:
                 on_epoch_end(epoch + 1, loss)
 
@@ -174,7 +175,7 @@ class Trainer:
         return TrainReport(
             val_accuracy=val_acc, test_accuracy=test_acc,
             train_loss=losses[-1] if losses else float("nan"), params=params,
-            seconds=time.perf_counter() - started, train_seconds=train_seconds,
+            seconds=earlier + time.perf_counter() - started, train_seconds=train_seconds,
             images_per_second=trained_images / train_seconds if train_seconds > 0 else float("nan"),
             epochs=cfg.epochs, start_epoch=start_epoch, device=str(device), epoch_losses=losses)
 
@@ -281,11 +282,12 @@ class Trainer:
 
     def _save(self, path: Path, model: nn.Module, optimizer: torch.optim.Optimizer,
               scheduler: torch.optim.lr_scheduler.LRScheduler, scaler: torch.amp.GradScaler | None,
-              epoch: int, losses: Sequence[float]) -> None:
-        """Write the checkpoint to a temporary file and rename it: a kill never leaves half a file."""
+              epoch: int, losses: Sequence[float], seconds: float) -> None:
+        """Write the checkpoint to a temporary file and rename it: a kill never leaves half a file. ``seconds``
+        is the trial's time so far, every earlier attempt included, so a resumed trial costs what it took."""
         path.parent.mkdir(parents=True, exist_ok=True)
         state = {
-            "epoch": epoch, "config": self._fingerprint(), "losses": list(losses),
+            "epoch": epoch, "config": self._fingerprint(), "losses": list(losses), "seconds": float(seconds),
             "model": model.state_dict(), "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict() if scaler else None,
             "rng": {"cpu": torch.get_rng_state(),
@@ -297,10 +299,11 @@ class Trainer:
 
     def _resume(self, path: Path | None, model: nn.Module, optimizer: torch.optim.Optimizer,
                 scheduler: torch.optim.lr_scheduler.LRScheduler,
-                scaler: torch.amp.GradScaler | None) -> tuple[int, list[float]]:
-        """Load ``path`` if it exists; returns the epoch to start from and the losses so far."""
+                scaler: torch.amp.GradScaler | None) -> tuple[int, list[float], float]:
+        """Load ``path`` if it exists; returns the epoch to start from, the losses and the seconds so far (0 for a
+        checkpoint written before they were kept)."""
         if path is None or not path.is_file():
-            return 0, []
+            return 0, [], 0.0
         try:
             state = torch.load(path, map_location=self.device, weights_only=True)
             if state["config"] != self._fingerprint():
@@ -314,6 +317,10 @@ class Trainer:
             torch.set_rng_state(state["rng"]["cpu"].cpu())
             if state["rng"]["cuda"] is not None and torch.cuda.is_available():
                 torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
+            epoch, losses, seconds = int(state["epoch"]), [float(x) for x in state["losses"]], float(
+                state.get("seconds", 0.0))
+            if not 0 <= seconds < float("inf"):
+                raise ValueError(f"its time so far is {seconds}")
         except DataError:
             raise
         except (RuntimeError, KeyError, IndexError, EOFError, OSError, ValueError, TypeError,
@@ -324,4 +331,4 @@ class Trainer:
                       else f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
             raise DataError(f"checkpoint {path} is unreadable ({reason}); delete it to retrain this trial from "
                             "scratch") from None
-        return int(state["epoch"]), [float(x) for x in state["losses"]]
+        return epoch, losses, seconds

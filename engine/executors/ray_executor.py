@@ -24,7 +24,7 @@ import socket
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any, Sequence
 
@@ -326,6 +326,7 @@ class RayExecutor(Executor):
 
     def _finished(self, slot: _Slot) -> list[Completed]:
         trial, ref = slot.trial, slot.ref
+        earlier = trial.seconds  # attempts that timed out or crashed before this one: spent all the same
         trial.seconds += time.monotonic() - slot.started
         slot.trial = slot.ref = None
         try:
@@ -337,7 +338,10 @@ class RayExecutor(Executor):
             raise outcome.user_error
         if outcome.error is not None:
             return self._retry_or_fail(trial, outcome.error)
-        return [Completed(trial.trial_id, outcome.result)]
+        result = outcome.result
+        if earlier:
+            result = replace(result, cost=result.cost + earlier)
+        return [Completed(trial.trial_id, result)]
 
     def _expire(self) -> list[Completed]:
         """Kill the workers of trials past their timeout (an actor task cannot be force-cancelled),
