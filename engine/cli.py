@@ -219,7 +219,9 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
         front, hv = summary["pareto_front"], summary["hypervolume"]
         rows += [("objectives", ", ".join(summary["objectives"])),
                  ("hypervolume", "-" if hv is None else
-                  f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in summary['reference_point'])})"),
+                  f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in summary['reference_point'])})"
+                  + ("; no evaluation is better than it in every objective: give a worse --reference-point"
+                     if hv == 0 and summary["pareto_front"] else "")),
                  *(("left out of both", f"{count} evaluation{'s' * (count != 1)} without a finite {metric}")
                    for metric, count in summary.get("lacking_objectives", {}).items()),
                  (f"Pareto front ({len(front)})", "")]

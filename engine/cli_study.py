@@ -174,6 +174,8 @@ def cmd_report(args: argparse.Namespace) -> None:
 
     from ..predictors.comparison import GRID_FILE, read_records
 
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")
     if (args.path / GRID_FILE).exists():
         from .report import write_predictor_report
 
@@ -184,6 +186,9 @@ def cmd_report(args: argparse.Namespace) -> None:
         results = collect(study, args.target if args.target is not None else default_target(study.base),
                           args.interval)
         written = write_study_report(results, args.out or args.path, args.command_line)
+        if results.problems:  # listed in the report; said here too, or an exit 0 hides them
+            print(f"note: {len(results.problems)} run{'s' * (len(results.problems) != 1)} left out of the report "
+                  f"(missing, unfinished, damaged or another method's): see its 'Runs left out'", file=sys.stderr)
     else:
         written = write_run_report(args.path, args.out or args.path / "report", args.command_line)
     print(written[1])

@@ -24,7 +24,7 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
     (standard JSON has none): a missing value is null.
     """
     path = Path(path)
-    if path.suffix not in (".json", ".csv"):
+    if path.suffix.lower() not in (".json", ".csv"):
         raise DataError(f"cannot export to '{path.name}': use a .csv or .json file name")
     if path.is_dir():
         raise DataError(f"cannot export to {path}: it is a directory; give a file name ending in {path.suffix}")
@@ -43,7 +43,7 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
     partial = path.with_name(f".{path.name}.part")
     try:
         with open(partial, "w", newline="") as fh:
-            if path.suffix == ".json":
+            if path.suffix.lower() == ".json":
                 json.dump(finite_or_none(records), fh, indent=1, allow_nan=False)
             else:
                 _write_csv(fh, records)

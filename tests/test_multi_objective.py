@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -123,6 +124,17 @@ def test_show_and_export_give_the_front(tmp_path, data_dir, capsys):
     single = run(tmp_path, "s", data_dir, strategy="random", budget=5, seed=5)
     assert main(["export", single["run_dir"], str(tmp_path / "x.json"), "--pareto"]) == 2
     assert "--pareto needs a run searched with --objectives" in capsys.readouterr().err
+
+
+def test_a_reference_point_nothing_beats_is_named_and_exports_take_any_case(tmp_path, data_dir, capsys):
+    summary = run(tmp_path, "r", data_dir, strategy="random", budget=5, seed=0, objectives=OBJECTIVES,
+                  reference_point=[100, 0])
+    assert summary["hypervolume"] == 0
+    assert main(["show", summary["run_dir"]]) in (0, None)
+    shown = re.sub(r"[│\s]+", " ", capsys.readouterr().out)  # the table folds long values over lines
+    assert "no evaluation is better than it in every objective: give a worse --reference-point" in shown
+    assert main(["export", summary["run_dir"], str(tmp_path / "x.CSV")]) in (0, None)  # was refused
+    assert (tmp_path / "x.CSV").read_text().startswith("id,")
 
 
 def test_run_report_draws_the_front(tmp_path, data_dir):

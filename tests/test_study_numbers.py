@@ -74,6 +74,10 @@ def test_a_folder_holding_another_methods_run_is_left_out_not_credited_twice(tmp
     assert main(["report", str(study)]) == 0
     report = (study / "report.md").read_text()
     assert "| bananas-gp |" not in report and "## Runs left out" in report
+    assert "note: 1 run left out of the report" in capsys.readouterr().err  # said on the terminal too
+    (tmp_path / "afile").write_text("")
+    assert main(["report", str(study), "--out", str(tmp_path / "afile")]) == 2
+    assert f"--out {tmp_path / 'afile'} is a file; choose a folder for the report" in capsys.readouterr().err
     assert compare(study, data_dir, "--methods-file", first) == 2  # nothing more is run into that folder
     assert "holds methods 'bananas:gp' and 'bananas-gp' whose runs share the folder" in capsys.readouterr().err
 
