@@ -291,3 +291,18 @@ def test_the_example_space_is_small_and_round_trips():
         assert space.parse(space.format(arch)) == arch and space.mutate(arch, rng) in space.neighbours(arch)
         assert space.encode(arch, "onehot").sum() == 9 and space.encode(arch, "graph").num_nodes == 5
     assert space.to_module(arch)(torch.zeros(2, 3, 32, 32)).shape == (2, 10)
+
+
+def test_a_to_module_that_returns_no_network_is_named():
+    # It failed as "unexpected AttributeError in engine/evaluators/trainer.py", blaming nasloop.
+    from nasloop.engine.evaluators.replicates import build_network
+
+    load_plugin(EXAMPLE)
+
+    class NoNetwork(SEARCH_SPACES.get("macro-cnn")):
+        def to_module(self, arch, num_classes=10):
+            return None
+
+    space = NoNetwork(**SMALL)
+    with pytest.raises(ConfigError, match="search space NoNetwork: to_module returned NoneType, not a torch.nn.Module"):
+        build_network(space, space.sample(np.random.default_rng(0)), 10, 0)

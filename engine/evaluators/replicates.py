@@ -14,14 +14,23 @@ from typing import Sequence
 import numpy as np
 
 from ...search_spaces.base import GeneratorSpace, SearchSpace
+from ..errors import ConfigError
 from ..types import Arch, Result
 
 
 def build_network(space: SearchSpace, arch: Arch, num_classes: int, draw: int):
-    """Draw ``draw`` of a generator space's point, or the one network of any other network space."""
+    """Draw ``draw`` of a generator space's point, or the one network of any other network space; a plugin's
+    to_module returning something else is named here, not by an AttributeError deep in the trainer."""
+    from torch import nn
+
     if isinstance(space, GeneratorSpace):
-        return space.to_module(arch, num_classes=num_classes, seed=draw)
-    return space.to_module(arch, num_classes=num_classes)
+        network = space.to_module(arch, num_classes=num_classes, seed=draw)
+    else:
+        network = space.to_module(arch, num_classes=num_classes)
+    if not isinstance(network, nn.Module):
+        raise ConfigError(f"search space {type(space).__name__}: to_module returned {type(network).__name__}, not a "
+                          "torch.nn.Module; return the network")
+    return network
 
 
 def replicate_metric_names(names: Sequence[str], replicates: int) -> list[str]:
