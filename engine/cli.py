@@ -204,7 +204,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
             ("strategy (seed)", f"{summary['strategy']}{_guided_by(summary)} ({summary['seed']})"),
             ("status", summary["status"] + (f": {summary['stop_reason']}" if summary["stop_reason"] else "")),
             ("evaluations", f"{summary['evaluations']} of {summary['budget']['queries'] or '∞'}"
-                            f" ({repeats} repeat{'' if repeats == 1 else 's'} answered from the store,"
+                            + (" started" if summary["pending"] else "")  # an interrupted run's unfinished ones
+                            + f" ({repeats} repeat{'' if repeats == 1 else 's'} answered from the store,"
                             f" {summary['failed']} failed"
                             + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
             ("evaluation cost", f"{summary['budget']['seconds_used']:.0f} s"

@@ -238,3 +238,4 @@ def test_a_run_stopped_mid_evaluation_shows_what_did_not_finish(tmp_path, capsys
     assert cli.main(["show", str(run)]) == 0
     shown = capsys.readouterr().out
     assert "interrupted" in shown and "1 not finished" in shown
+    assert "3 of 6 started" in shown  # the count is of evaluations started, the unfinished one among them
