@@ -184,6 +184,23 @@ def test_a_killed_ray_search_resumes_with_nothing_lost(ray_address, tmp_path, da
     assert summary["best"]["arch"] == reference["best"]["arch"]
 
 
+def test_sigterm_stops_a_search_on_its_own_ray_as_ctrl_c_does(tmp_path, data_dir):
+    # Ray's handler in the driver dumped a native stack and aborted (exit 134), and the run read "stopped".
+    run = tmp_path / "run"
+    cmd = [sys.executable, "-m", "nasloop.engine.cli", "search", "--strategy", "random", "--budget", "15000",
+           "--executor", "ray", "--workers", "1", "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and stored_trials(run / "nasloop.sqlite") < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip() == f"nasloop search: interrupted; continue with 'nasloop search --resume {run}'"
+    with RunStore.in_run_dir(run) as store:
+        assert store.get_meta("status") == "interrupted"
+
+
 def test_a_user_error_in_a_worker_stops_the_search_with_one_line(ray_address, tmp_path, nb201_context):
     space = NB201Space()
     evaluator = TabularEvaluator(space, nb201_context)  # the table has 12 and 200 epochs, not 7

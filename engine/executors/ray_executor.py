@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import socket
 import sys
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
@@ -171,8 +173,11 @@ class RayExecutor(Executor):
             _check_reachable(address)
         self._ray = ray = import_ray(local=address is None)
         self._owns_ray = not ray.is_initialized()
+        self._sigterm: Any = None
         if self._owns_ray:
             self._start(address, workers, object_store_memory)
+            if threading.current_thread() is threading.main_thread():  # Ray's own handler dumps a native stack
+                self._sigterm = signal.signal(signal.SIGTERM, _interrupt)  # and aborts: stop as on Ctrl-C
         total = ray.cluster_resources()
         allowed = _slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
         workers = workers or allowed
@@ -263,6 +268,9 @@ class RayExecutor(Executor):
         if self._owns_ray and ray.is_initialized():
             ray.shutdown()
         self._owns_ray = False
+        if getattr(self, "_sigterm", None) is not None:
+            signal.signal(signal.SIGTERM, self._sigterm)
+            self._sigterm = None
 
     # --- scheduling -------------------------------------------------------------------------------
     def _dispatch(self) -> None:
@@ -374,6 +382,11 @@ class RayExecutor(Executor):
             return []
         attempts = f"{trial.attempts} attempt{'s' if trial.attempts > 1 else ''}"
         return [Completed(trial.trial_id, Result.failed(f"{reason} ({attempts})", cost=trial.seconds))]
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM (a scheduler's preemption, ``timeout``) stops a search as Ctrl-C does: recorded as interrupted."""
+    raise KeyboardInterrupt
 
 
 def _check_reachable(address: str) -> None:
