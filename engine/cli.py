@@ -13,14 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .cli_proxies import cmd_proxies, command_context, command_space
 from .assemble import default_dataset
+from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
 from .config import SearchConfig, read_config_file
 from .errors import ConfigError, NasloopError
+from .executors.base import sigterm_interrupts
 from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
@@ -367,6 +368,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": lambda: cmd_compare(args, args.plugin),
         "report": lambda: cmd_report(args),
     }
+    with sigterm_interrupts():
+        return _run_command(args, commands)
+
+
+def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]]) -> int:
+    """Run the command; every way it can end is one line on stderr and an exit status."""
     try:
         load_plugins(args.plugin)
         status = commands[args.command]()

@@ -209,8 +209,10 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, env):
     assert proc.stderr == "" and proc.returncode == 141
 
 
-def _interrupt_once(args: list[str], cwd: Path, env: dict[str, str], started: Callable[[], bool]) -> str:
-    """Run the command, press Ctrl-C once ``started()`` holds, and return its stderr (exit 130 checked)."""
+def _interrupt_once(args: list[str], cwd: Path, env: dict[str, str], started: Callable[[], bool],
+                    sent: int = signal.SIGINT) -> str:
+    """Run the command, press Ctrl-C (or send ``sent``) once ``started()`` holds, and return its stderr (exit 130
+    checked)."""
     # a job started in the background (nohup, some CI runners) passes SIGINT on ignored, and Python then keeps it
     # ignored: the Ctrl-C below would never arrive
     proc = subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", *args], cwd=cwd, env=env,
@@ -221,7 +223,7 @@ def _interrupt_once(args: list[str], cwd: Path, env: dict[str, str], started: Ca
         while not started() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.2)
         assert proc.poll() is None, "the command ended before it could be interrupted"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sent)
         _, stderr = proc.communicate(timeout=60)
     finally:
         proc.kill()
@@ -229,7 +231,8 @@ def _interrupt_once(args: list[str], cwd: Path, env: dict[str, str], started: Ca
     return stderr.strip()
 
 
-def test_an_interrupted_search_names_the_folder_it_chose_to_resume_from(tmp_path, env):
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM])  # SIGTERM killed it mid-write, status 'running'
+def test_an_interrupted_search_names_the_folder_it_chose_to_resume_from(tmp_path, env, sent):
     def stored() -> bool:
         stores = list(tmp_path.glob("runs/*/nasloop.sqlite"))
         if not stores:
@@ -238,9 +241,11 @@ def test_an_interrupted_search_names_the_folder_it_chose_to_resume_from(tmp_path
             return conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0] > 0
 
     line = _interrupt_once(["search", "--strategy", "evolution", "--budget", "15625", "--quiet"], tmp_path, env,
-                           stored)
+                           stored, sent)
     (run,) = tmp_path.glob("runs/*")
     assert line == f"nasloop search: interrupted; continue with 'nasloop search --resume runs/{run.name}'"
+    with sqlite3.connect(run / "nasloop.sqlite") as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'status'").fetchone()[0] == '"interrupted"'
 
 
 def test_interrupted_proxy_scoring_says_the_same_command_continues(tmp_path, env):

@@ -5,9 +5,13 @@ keeps every worker busy; the in-process executor simply runs each trial when ask
 """
 from __future__ import annotations
 
+import signal
+import threading
 import traceback
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from ..errors import one_line
 from ..evaluators.base import Evaluator
@@ -69,3 +73,22 @@ def describe_exception(exc: BaseException) -> str:
     where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return f"{type(exc).__name__}: {one_line(lines[0] if lines else 'no details', 300)}{where}"
+
+
+def sigterm_as_interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (a scheduler's preemption, ``timeout``) stops a command as Ctrl-C does: a search records itself
+    interrupted and says how to resume, where the default handler killed it mid-write."""
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """Within the block, SIGTERM raises KeyboardInterrupt (in the main thread; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, sigterm_as_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -36,7 +36,7 @@ from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveI
 from ..plugins import file_plugin_modules, plugin_folders
 from ..registry import register_executor
 from ..types import Arch, Result
-from .base import Completed, Executor, describe_exception
+from .base import Completed, Executor, describe_exception, sigterm_as_interrupt
 
 # A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
 # The loopback switch is read when ray is imported, and the driver and the processes it spawns
@@ -177,7 +177,7 @@ class RayExecutor(Executor):
         if self._owns_ray:
             self._start(address, workers, object_store_memory)
             if threading.current_thread() is threading.main_thread():  # Ray's own handler dumps a native stack
-                self._sigterm = signal.signal(signal.SIGTERM, _interrupt)  # and aborts: stop as on Ctrl-C
+                self._sigterm = signal.signal(signal.SIGTERM, sigterm_as_interrupt)  # and aborts: stop as on Ctrl-C
         total = ray.cluster_resources()
         allowed = _slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
         workers = workers or allowed
@@ -382,11 +382,6 @@ class RayExecutor(Executor):
             return []
         attempts = f"{trial.attempts} attempt{'s' if trial.attempts > 1 else ''}"
         return [Completed(trial.trial_id, Result.failed(f"{reason} ({attempts})", cost=trial.seconds))]
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    """SIGTERM (a scheduler's preemption, ``timeout``) stops a search as Ctrl-C does: recorded as interrupted."""
-    raise KeyboardInterrupt
 
 
 def _check_reachable(address: str) -> None:
