@@ -158,7 +158,8 @@ def test_a_training_whose_loss_diverged_is_a_failed_evaluation(data_dir, tmp_pat
                           evaluator_options={**TINY, "lr": 1e12})
     summary = search(config)
     assert summary["status"] == "failed" and summary["failed"] == 2
-    assert "training diverged: the loss was nan by epoch 1; lower the learning rate (lr=1e+12)" in summary["stop_reason"]
+    assert ("training diverged: the loss was nan by epoch 1; lower the learning rate (lr=1e+12)"
+            in summary["stop_reason"])
     with pytest.raises(ConfigError, match=re.escape("lower the learning rate (lr=1e+12), e.g. --train-opt lr=1e+11")):
         train_architecture("nb201", BEST_CELL, data_dir=data_dir, epochs=1, lr=1e12, **TINY, **TINY_NET)
 
