@@ -8,8 +8,9 @@ FLAN (with both) and the forest, and of those two and the forest on proxies (``b
 ``blend-three-in16`` gives every member ImageNet16-120's 13 proxies too, ``forest-in16`` is its
 forest alone, whose learning curve at 512-8,192 cells shows how many cells a tau takes); the forest and the
 two-member blend again with GRAF's op-subset paths added to the graph features
-(``graph-subsets``). Printed beside the outside anchors (a random forest on the 13 proxies,
-measured on the 9,445 cells without dead ops), the issue's aims, and two yardsticks: how well a
+(``graph-subsets``); ``meco`` ranks by the MeCo proxy alone (the ``zero-cost`` predictor). Printed
+beside the outside anchors (a random forest on the 13 proxies, measured on the 9,445 cells without
+dead ops), the issue's aims, and two yardsticks: how well a
 second training of every cell (NB201's test-200 accuracy) ranks the target, and how well the other
 trainings of the same network do.
 
@@ -25,7 +26,10 @@ How to run
 (every other cell computes the same network as one of them), the cell set the anchor was
 measured on; by default every cell is ranked, functional duplicates and their noise included.
 
-Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``.
+Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``. MeCo is in no benchmark file: a
+precomputed proxy file in ``--data-dir`` (``nasloop proxies --space nb201 --all --proxies meco --out
+DIR/nb201-cifar10-proxies.csv``) joins its scores to every variant's ``proxies`` and serves ``meco``; without
+it ``meco`` builds and scores each ranked cell's network (about 40 minutes per fit on 2 cores).
 """
 from __future__ import annotations
 
@@ -66,6 +70,7 @@ VARIANTS = {
         "flan": {"supplementary": ["proxies", "proxies:ImageNet16-120", "graph"]},
         "forest": {"features": ["proxies", "proxies:ImageNet16-120", "graph"]},
         "forest#proxies": {"features": ["proxies", "proxies:ImageNet16-120"]}}}),
+    "meco": ("zero-cost", {"proxy": "meco"}),
     "forest-both-subsets": ("forest", {"features": ["proxies", "graph-subsets"]}),
     "blend-subsets": ("blend", {"members": {"flan": {"supplementary": ["proxies", "graph-subsets"]},
                                             "forest": {"features": ["proxies", "graph-subsets"]}}}),
