@@ -77,6 +77,11 @@ def load_plugins(specs: Sequence[str], folder: str | None = None) -> None:
         load_plugin(spec, folder)
 
 
+def loaded_plugins() -> list[str]:
+    """The plugins imported in this process (a file's resolved path, or a module's name), in load order."""
+    return list(_LOADED)
+
+
 def file_plugin_modules() -> list[ModuleType]:
     """Modules loaded from files: what a distributed executor must ship by value."""
     return [m for m in _LOADED.values() if m.__name__.startswith("nasloop_plugin_")]

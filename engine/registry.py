@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 from typing import Callable, Generic, Iterator, Mapping, TypeVar
 
 from .errors import RegistryError
@@ -88,9 +89,14 @@ class Registry(Generic[T]):
         try:
             return self._items[name]
         except KeyError:
+            from .plugins import loaded_plugins
+
             known = ", ".join(self.names()) or "none"
-            raise RegistryError(f"unknown {self.kind} '{name}'; known: {known} (a plugin's {self.kind} needs "
-                                "--plugin FILE before the command)") from None
+            loaded = loaded_plugins()
+            hint = (f"the plugin{'s' * (len(loaded) > 1)} loaded ({', '.join(Path(p).name for p in loaded)}) "
+                    f"register{'s' * (len(loaded) == 1)} no {self.kind} by that name: check its register decorator"
+                    if loaded else f"a plugin's {self.kind} needs --plugin FILE before the command")
+            raise RegistryError(f"unknown {self.kind} '{name}'; known: {known} ({hint})") from None
 
     def names(self) -> list[str]:
         """Every name: built-in, registered in this process, or installed (entry points are not imported)."""
