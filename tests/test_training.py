@@ -228,5 +228,7 @@ def test_bad_training_requests_are_one_line_errors(data_dir, tmp_path):
     assert not (tmp_path / "twice").exists()
     with pytest.raises(ConfigError, match="option epochs must be an integer >= 1, got 10.5"):
         TrainingEvaluator(space, here, epochs=10.5)
+    with pytest.raises(ConfigError, match="train_images=999999 exceeds the 5,230 training images of "):
+        TrainingEvaluator(space, here, train_images=999_999).check(1)  # it trained on the 5,230 without a word
     with pytest.raises(ConfigError, match="evaluator 'train' has no option 'width'; it takes: epochs, batch_size"):
         train_architecture("nb201", BEST_CELL, data_dir=data_dir, width=8)

@@ -106,8 +106,12 @@ class TrainingEvaluator(Evaluator):
         self._epochs(fidelity)
         resolve_device(self.device)
         if self.dataset == "cifar10":
-            for split in ("train", "test"):  # a damaged file fails now, before a run folder exists (then cached)
-                load_cifar10(self.data_dir, split, self.cifar_source, self.download)
+            # A damaged file fails now, before a run folder exists (then cached for the run).
+            held = len(load_cifar10(self.data_dir, "train", self.cifar_source, self.download)[1])
+            load_cifar10(self.data_dir, "test", self.cifar_source, self.download)
+            if self.train_images is not None and self.train_images > held:  # silently all of them, otherwise
+                raise ConfigError(f"train_images={self.train_images} exceeds the {held:,} training images of "
+                                  f"{self.data_source()}; give {held} or fewer, or leave it out to use them all")
             classes = CIFAR_CLASSES
         else:
             classes = len(list_classes(self._image_root()))
