@@ -25,6 +25,7 @@ from .export import finite_or_none
 from .objectives import Objective
 from .pareto_summary import pareto_summary
 from .store import DB_NAME, RunStore
+from .store_rows import RESTORE
 from .tensorboard_log import TensorBoardLog
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
@@ -115,6 +116,20 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
                           f"is {'minimised' if evaluator.minimize else 'maximised'})")
     check_objective(config, evaluator)
     check_fidelity(config, evaluator)
+
+
+STORED_KEYS = ("space", "dataset", "strategy", "evaluator", "executor", "budget", "seed", "strategy_options")
+"""Keys every configuration 'nasloop search' has ever stored: one missing is damage, not an older run."""
+
+
+def _check_stored_config(saved: dict[str, Any], store: RunStore) -> None:
+    """A configuration cut down by hand resumed on defaults (another strategy, the objectives dropped)."""
+    missing = next((key for key in STORED_KEYS if key not in saved), None)
+    objectives = store.get_meta("objectives")
+    if missing is None and isinstance(objectives, list) and len(objectives) > 1 and not saved.get("objectives"):
+        missing = "objectives"  # the run searched several, as its own record says
+    if missing is not None:
+        raise DataError(f"{store.path} is damaged: its run configuration has no '{missing}'; {RESTORE}")
 
 
 def check_budget(budget: int | None, space: SearchSpace, name: str) -> None:
@@ -239,6 +254,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         saved = store.get_meta("config")
         if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
+        _check_stored_config(saved, store)
         stored = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
         config = stored.replace(run_dir=str(run_dir), workdir=started_in(stored, run_dir))
         gone = [p for p in config.plugins if p.endswith(".py") and not Path(config.path(p)).is_file()]

@@ -150,6 +150,20 @@ def test_sqlite_full_mid_search_resumes_exactly(tmp_path, data_dir, monkeypatch)
     assert summary["evaluations"] == 120 and summary["best"] == reference["best"]
 
 
+@pytest.mark.parametrize("key, objectives", [("strategy", None), ("objectives", ["val_accuracy:max", "params_m:min"])])
+def test_a_configuration_cut_down_by_hand_is_refused_on_resume(tmp_path, data_dir, key, objectives):
+    # It resumed on the defaults: another strategy, or a multi-objective run as a single-objective one.
+    summary = search(SearchConfig(strategy="random", budget=5, data_dir=str(data_dir), objectives=objectives,
+                                  run_dir=str(tmp_path / "run")))
+    with sqlite3.connect(tmp_path / "run" / "nasloop.sqlite") as db:
+        (text,) = db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+        config = json.loads(text)
+        del config[key]
+        db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(config),))
+    with pytest.raises(DataError, match=f"is damaged: its run configuration has no '{key}'; restore the file"):
+        resume(summary["run_dir"], budget=10)
+
+
 def test_a_read_only_place_is_one_line(tmp_path, data_dir, capsys):
     place = tmp_path / "ro"
     if not _mount_tmpfs(place, "size=1m,ro"):
