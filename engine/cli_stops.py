@@ -41,7 +41,7 @@ def how_to_continue(args: argparse.Namespace) -> str:
 def _status(run_dir: Path) -> str | None:
     """The stored status of a run, or None where the store cannot be read (the interrupt may have cut it short)."""
     try:
-        with RunStore.in_run_dir(run_dir) as store:
+        with RunStore.in_run_dir(run_dir, readonly=True) as store:
             return store.get_meta("status")
     except (NasloopError, sqlite3.Error, OSError):
         return None

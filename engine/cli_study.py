@@ -93,10 +93,9 @@ def default_target(base: SearchConfig) -> float | None:
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
+    from .assemble import default_dataset
     from .search import build_plugins, check_new_run
     from .study_results import collect
-
-    from .assemble import default_dataset
 
     args.dataset = args.dataset or default_dataset(args.space)
     if args.predictors:
