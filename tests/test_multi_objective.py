@@ -192,6 +192,18 @@ def test_edge_tpu_latency_of_a_cell_it_could_not_compile_is_missing_not_minus_on
     assert lacking > 0 and summary["lacking_objectives"] == {"edgetpu_latency": lacking}
 
 
+def test_a_single_objective_the_table_lacks_for_a_cell_fails_that_evaluation(tmp_path, data_dir):
+    # Stored as a success without a score: a run of such cells finished with no best and '0 failed'.
+    summary = run(tmp_path, "tpu1", data_dir, strategy="random", budget=30, seed=0, objective="edgetpu_latency",
+                  minimize=True)
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        lacking = [t for t in store.evaluations() if "edgetpu_latency" not in t.result.metrics]
+    assert lacking and summary["failed"] == len(lacking)
+    assert all(t.result.reason == "no finite 'edgetpu_latency' in this result (the benchmark lacks it for this "
+               "cell)" and t.result.metrics["val_accuracy"] > 0 for t in lacking)  # what it did report is kept
+    assert summary["best"]["metrics"]["edgetpu_latency"] > 0
+
+
 def test_a_non_finite_objective_in_a_store_stays_off_the_front(tmp_path, data_dir, capsys):
     # An infinite accuracy (a damaged or hand-edited store) took the front, and 'show' then crashed on it.
     summary = run(tmp_path, "r", data_dir, strategy="random", budget=10, seed=0, objectives=OBJECTIVES)
