@@ -205,6 +205,17 @@ def test_a_tabular_search_keeps_to_the_table_and_finds_its_best_network(nds_dir,
     assert space.widths == (8, 16) and space.depths == (4, 5) and space.size == 60
 
 
+def test_a_table_bound_space_refuses_width_and_depth_choices_its_table_does_not_have(nds_dir):
+    # The table's networks were sampled whatever the choices said: widths=[16] searched widths 8 and 16.
+    factory = SEARCH_SPACES.get("nds-darts")
+    with pytest.raises(ConfigError, match=re.escape("nds-darts is bound to its table, whose widths are [8, 16], so "
+                                                    "widths=[16] would be ignored; drop the option")):
+        factory(build_context_for(nds_dir), widths=[16])
+    with pytest.raises(ConfigError, match=re.escape("whose depths are [4, 5], so depths=[7] would be ignored")):
+        factory(build_context_for(nds_dir), depths=[7])
+    assert factory(build_context_for(nds_dir), widths=[16, 8]).widths == (8, 16)  # the table's own: fine
+
+
 def build_context_for(folder):
     from nasloop.engine.assemble import build_context
 
