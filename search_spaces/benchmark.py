@@ -115,6 +115,10 @@ class Benchmark(Configurable, ABC):
         """The fidelities (training epochs) the table has results for on ``task``, ascending
         (empty for a ``final_only`` table)."""
 
+    def has_results(self, task: str) -> bool:
+        """Whether the table holds a result of ``task`` (a ``final_only`` table's file may lack a task)."""
+        return True
+
     def check(self, task: str, fidelity: int | None = None) -> int | None:
         """Load the table now and check the task and fidelity; return the fidelity to query.
 
@@ -123,6 +127,9 @@ class Benchmark(Configurable, ABC):
         name = self.task(task).name
         if self.final_only:
             len(self.table)  # loads it: a missing or corrupt file fails now
+            if not self.has_results(name):  # else every evaluation of the run fails, one by one
+                raise UnsupportedError(f"the {self.name} table has no results for {name}; import a source that "
+                                       "covers it with 'nasloop data import', or choose another --dataset")
             if fidelity is not None:
                 raise UnsupportedError(f"the {self.name} table holds only each architecture's final result; "
                                        f"drop --fidelity {fidelity}")

@@ -88,6 +88,19 @@ def test_negated_loss_task_is_maximised(tmp_path, data_dir, data):
     assert summary["best"]["score"] == values[summary["best"]["arch"]]["val"]
 
 
+def test_a_task_the_file_lacks_is_refused_before_the_run(tmp_path, data, capsys):
+    # Every evaluation of the run failed, one by one (3,256 of them at --budget 3256), and the folder stayed.
+    copy = json.loads(json.dumps(data))
+    del copy["macro"]["room_layout"]
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "transnas101_val.json.gz").write_bytes(gzip.compress(json.dumps(copy).encode()))
+    assert main(["search", "--space", "tnb101-macro", "--dataset", "room_layout", "--budget", "5", "--data-dir",
+                 str(tmp_path / "data"), "--run-dir", str(tmp_path / "run"), "--quiet"]) == 2
+    assert "the tnb101-macro table has no results for room_layout; import a source that covers it" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "run").exists()
+
+
 def test_commands_without_dataset_use_the_benchmarks_first_task(tmp_path, data_dir, capsys):
     # TransNAS-Bench-101 has no cifar10 task: the old default refused every command that left --dataset out.
     assert main(["search", "--space", "tnb101-micro", "--budget", "3", "--strategy", "random", "--data-dir",

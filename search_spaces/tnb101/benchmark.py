@@ -113,6 +113,10 @@ class TransNASBenchmark(Benchmark):
         self.task(task)
         return []
 
+    def has_results(self, task: str) -> bool:
+        found = self.task(task)
+        return bool(np.isfinite(self.table.columns[f"{found.name}:{found.metric}"]).any())
+
     def query(self, arch: tuple, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)
         self.check(found.name, fidelity)
