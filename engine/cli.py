@@ -201,7 +201,9 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     best = summary["best"] or {}
     metrics = best.get("metrics", {})
     repeats = summary["duplicates_answered"]
-    rows = [("space / dataset", f"{summary['space']} / {summary['dataset']}"),
+    rows = [("space / dataset", f"{summary['space']} / {summary['dataset']}"
+                                + (f", fidelity {summary['fidelity']}" if summary.get("fidelity") is not None else "")
+                                + (f", {summary['dedup']} dedup" if summary.get("dedup", "exact") != "exact" else "")),
             ("strategy (seed)", f"{summary['strategy']}{_guided_by(summary)} ({summary['seed']})"),
             ("status", summary["status"] + (f": {summary['stop_reason']}" if summary["stop_reason"] else "")),
             ("evaluations", f"{summary['evaluations']} of {summary['budget']['queries'] or '∞'}"
@@ -293,7 +295,8 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     from rich.table import Table
 
     spread = args.seeds > 1  # one seed has no spread to show
-    table = Table(title=f"predictors on {args.space} {args.dataset} ({args.seeds} seed{'s' * (args.seeds != 1)}"
+    at = f" at {args.fidelity} epochs" if args.fidelity is not None else ""
+    table = Table(title=f"predictors on {args.space} {args.dataset}{at} ({args.seeds} seed{'s' * (args.seeds != 1)}"
                         + (", mean ± std)" if spread else ")"))
     for column in ("predictor", "train", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
                    "predict s"):

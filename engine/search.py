@@ -328,6 +328,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "stop_reason": reason,
             "space": config.get("space"), "dataset": config.get("dataset"), "strategy": config.get("strategy"),
             "predictor": config.get("predictor"), "seed": config.get("seed"),
+            "fidelity": config.get("fidelity"), "dedup": config.get("dedup", "exact"),
             "objective": store.get_meta("objective") or config.get("objective") or "val_accuracy",
             "minimize": bool(store.get_meta("minimize")),
             "evaluations": int(counts["evaluations"]),

@@ -111,6 +111,15 @@ def test_a_lookup_reports_the_table_with_measured_and_estimated_costs(context, r
     assert zen.tolist() == pytest.approx([records[0]["zen"], records[1]["zen"]])
 
 
+def test_show_says_which_fidelity_and_dedup_a_run_used(tmp_path, data_dir, capsys):
+    # A 12-epoch run's summary looked exactly like a 108-epoch one.
+    summary = search(SearchConfig(space="nb101", strategy="random", budget=3, fidelity=12, dedup="functional",
+                                  data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    assert (summary["fidelity"], summary["dedup"]) == (12, "functional")
+    assert main(["show", summary["run_dir"]]) == 0
+    assert "nb101 / cifar10, fidelity 12, functional dedup" in capsys.readouterr().out
+
+
 def test_isomorphic_numberings_are_one_architecture(records):
     space = NB101Space()
     record = next(r for r in records if len(r["ops"]) == 7 and not r["matrix"][1][2] and r["ops"][1] != r["ops"][2])
