@@ -54,6 +54,9 @@ class Benchmark(Configurable, ABC):
     """The file ``nasloop data import`` writes (``<name>.npz``), found in the data folders."""
     formats: ClassVar[str] = ""
     """The public formats :meth:`import_files` reads, in words (for messages)."""
+    read_directly: ClassVar[tuple[str, ...]] = ()
+    """Files the benchmark reads from the data folders as they are (stored proxies, hardware costs): nothing to
+    import, which ``nasloop data import`` says when given one."""
     warmup_proxies: ClassVar[tuple[str, ...]] = ()
     """The stored proxies whose mean rank starts a search best here (``warmup: true``; measured, see README)."""
     final_only: ClassVar[bool] = False

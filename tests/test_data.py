@@ -222,6 +222,15 @@ def test_cli_data_import_errors_are_one_line(tmp_path, capsys, nb201_csv_path):
     assert not (tmp_path / "o").exists()
 
 
+def test_a_file_read_as_it_is_is_named_not_called_foreign(data_dir, tmp_path, capsys):
+    # "is not a nb201 data file", of the README's own proxy and hardware files, named no fix.
+    for space, name in (("nb201", "nb201_zc_proxies.csv.gz"), ("nb201", "nb201_hw_metrics.csv.gz"),
+                        ("tnb101-micro", "tnb101_micro_zc_proxies_class_scene.csv.gz")):
+        assert cli.main(["data", "import", "--space", space, str(data_dir / name), "--out", str(tmp_path)]) == 2
+        one_line(capsys.readouterr().err.strip(), f"{name} needs no import: {space} reads it as it is from the "
+                 "data folder (--data-dir or $NASLOOP_DATA); put it there")
+
+
 # ---------------------------------------------------------------------------------------------
 # NASLib pickle layout
 # ---------------------------------------------------------------------------------------------

@@ -48,6 +48,9 @@ def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table
     for path in map(Path, files):
         if not path.is_file():
             raise DataError(f"{path} {_not_a_file(path)}; give the path of a {benchmark} data file ({factory.formats})")
+        if path.name in factory.read_directly:
+            raise DataError(f"{path.name} needs no import: {benchmark} reads it as it is from the data folder "
+                            "(--data-dir or $NASLOOP_DATA); put it there")
         what = factory.recognise(path)
         if what is None:
             _refuse_if_elsewhere(path, [benchmark], benchmark)

@@ -20,7 +20,7 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from .cell import SPEC, Cell, cell_code
-from .hardware import find_hardware_file, load_hardware
+from .hardware import HW_FILE, find_hardware_file, load_hardware
 from ..suite_zero_csv import ProxyFile, stored_proxies
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
                         looks_like_naslib_nb201, merge, recognise)
@@ -80,6 +80,7 @@ class NB201Benchmark(Benchmark):
              Task("ImageNet16-120", description="ImageNet16-120", aliases=("imagenet16", "imagenet16-120",
                                                                             "imagenet")))
     table_file = TABLE_FILE
+    read_directly = (SUITE_ZERO.name, HW_FILE)
     formats = "the compact CSV (nasbench201_all.csv.gz), NASLib nb201 pickles and nasloop's nb201.npz"
 
     @property

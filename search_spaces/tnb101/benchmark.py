@@ -188,6 +188,7 @@ class TNB101MicroBenchmark(TransNASBenchmark):
     _parse, _format = staticmethod(parse_micro), staticmethod(format_micro)
     suite_zero_file = ProxyFile("tnb101_micro_zc_proxies_class_scene.csv.gz", "tnb_arch_str", (("class_scene", ""),),
                                 MICRO_SPEC, parse_micro)
+    read_directly = (suite_zero_file.name,)
 
 
 @register_benchmark("tnb101-macro")
