@@ -229,6 +229,11 @@ def test_a_file_read_as_it_is_is_named_not_called_foreign(data_dir, tmp_path, ca
         assert cli.main(["data", "import", "--space", space, str(data_dir / name), "--out", str(tmp_path)]) == 2
         one_line(capsys.readouterr().err.strip(), f"{name} needs no import: {space} reads it as it is from the "
                  "data folder (--data-dir or $NASLOOP_DATA); put it there")
+    # NB301's table belongs to --space darts: "not nb301" named no space the user could give.
+    assert cli.main(["data", "import", "--space", "darts", str(data_dir / "nasbench201_all.csv.gz"), "--out",
+                     str(tmp_path)]) == 2
+    one_line(capsys.readouterr().err.strip(), "data of the nb201 benchmark, not of --space darts; import it with "
+             "--space nb201")
 
 
 # ---------------------------------------------------------------------------------------------

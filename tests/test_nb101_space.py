@@ -195,7 +195,7 @@ def test_bad_graphs_and_foreign_files_are_one_line_errors(tmp_path, data_dir, ca
     assert main(["data", "import", "--space", "nb101", str(data_dir / "transnas101_val.json.gz"),
                  "--out", str(tmp_path)]) == 2
     error = capsys.readouterr().err.strip()
-    assert "\n" not in error and "tnb101-micro" in error and "not nb101" in error
+    assert "\n" not in error and "tnb101-micro" in error and "not of --space nb101" in error
     with pytest.raises(ConfigError, match="full NB101 space .* is not enumerated"):
         list(NB101Space().enumerate())
     garbage = tmp_path / "garbage.json"

@@ -140,7 +140,7 @@ def test_data_import_recognises_each_file_and_names_what_it_found(nds_dir, tmp_p
     assert "are darts cells" in capsys.readouterr().out
     # A file of another family is named with the space it belongs to ...
     assert cli.main(["data", "import", "--space", "nds-enas", str(nds_dir / "DARTS.json"), "--out", str(out)]) == 2
-    assert "not nds-enas; import it with --space nds-darts" in capsys.readouterr().err
+    assert "not of --space nds-enas; import it with --space nds-darts" in capsys.readouterr().err
     # ... and records that do not fit the family their file name claims are one line naming the record.
     misnamed = tmp_path / "ENAS.json"
     misnamed.write_bytes((nds_dir / "DARTS.json").read_bytes())
@@ -174,7 +174,7 @@ def test_an_import_refuses_sizes_no_network_could_have_and_names_another_benchma
     nb201 = data_dir / "nasbench201_all.csv.gz"  # --space nds did not say whose file this is; nds-darts did
     assert cli.main(["data", "import", "--space", "nds", str(nb201), "--out", str(tmp_path)]) == 2
     error = capsys.readouterr().err  # (other tests' plugin spaces on NB201's table may be named beside it)
-    assert "data of the nb201 benchmark, not any nds space; import it with --space " in error
+    assert "data of the nb201 benchmark, not of any nds space; import it with --space " in error
     assert "--space nb201 " in error or error.rstrip().endswith("--space nb201")
 
 

@@ -66,8 +66,9 @@ def _refuse_if_elsewhere(path: Path, besides: Sequence[str], wanted: str) -> Non
     if others:
         names = " and ".join(name for name, _ in others)
         spaces = " or ".join(f"--space {s}" for name, _ in others for s in _spaces_of(name))
+        asked = " or ".join(f"--space {s}" for s in _spaces_of(wanted)) or wanted  # 'nb301' is no --space
         raise DataError(f"{path} is {others[0][1]}, data of the {names} benchmark{'s' * (len(others) > 1)}, "
-                        f"not {wanted}; import it with {spaces or 'the space it belongs to'}")
+                        f"not of {asked}; import it with {spaces or 'the space it belongs to'}")
 
 
 def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
