@@ -182,8 +182,7 @@ class SearchLoop:
                 new = self._ask(n)
                 streak = 0 if new else streak + n
                 if streak >= self.max_duplicate_streak:  # stop asking; let running trials finish
-                    self.stop_reason = (f"the strategy proposed {streak} already-evaluated architectures in a row; "
-                                        "stopping (is the space exhausted?)")
+                    self.stop_reason = self._streak_reason(streak)
                 elif new or self.executor.pending == 0:
                     continue  # fill every free slot (or ask again after only duplicates) before waiting
             if self.executor.pending == 0:
@@ -196,6 +195,16 @@ class SearchLoop:
             self._unsaved_repeats = 0
         self.store.set_meta("stop_reason", self.stop_reason)
         return self.stop_reason
+
+    def _streak_reason(self, streak: int) -> str:
+        """Why a run of repeats stopped the search; under a functional dedup a finite space computes fewer
+        functions than it has architectures (TNB101-micro: 871 of 4,096), so the likely cause is named."""
+        said = f"the strategy proposed {streak} already-evaluated architectures in a row; stopping"
+        size = self.space.size
+        if size is not None and self._key != self.space.hash:
+            return (f"{said}: {len(self._known)} distinct functions evaluated, and the {size} architectures of the "
+                    "space likely compute no others (--dedup functional)")
+        return f"{said} (is the space exhausted?)"
 
     def _exhausted(self) -> bool:
         size = self.space.size

@@ -88,6 +88,17 @@ def test_negated_loss_task_is_maximised(tmp_path, data_dir, data):
     assert summary["best"]["score"] == values[summary["best"]["arch"]]["val"]
 
 
+def test_a_functional_search_of_every_distinct_network_names_why_it_stopped(tmp_path, data_dir):
+    # "is the space exhausted?": it was, at 871 distinct functions of 4,096 cells, and the message now says so.
+    summary = search(SearchConfig(space="tnb101-micro", dataset="class_scene", strategy="random", budget=4096,
+                                  dedup="functional", data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    space = TNB101MicroSpace()
+    assert summary["evaluations"] == len({space.functional_hash(c) for c in space.enumerate()})
+    assert summary["stop_reason"].endswith(f"stopping: {summary['evaluations']} distinct functions evaluated, and the "
+                                           "4096 architectures of the space likely compute no others (--dedup "
+                                           "functional)")
+
+
 def test_a_task_the_file_lacks_is_refused_before_the_run(tmp_path, data, capsys):
     # Every evaluation of the run failed, one by one (3,256 of them at --budget 3256), and the folder stayed.
     copy = json.loads(json.dumps(data))
