@@ -66,8 +66,8 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         if empty:
             raise ConfigError(f"option {empty[0]} is empty; give at least one choice (e.g. --space-opt "
                               f"{empty[0]}=[16, 32]) or leave it out for the table's or NDS's choices")
-        for name, given in (("widths", widths), ("depths", depths)):
-            table = sorted({getattr(a, name[:-1]) for a in held})
+        for name, field, given in (("widths", "width", widths), ("depths", "depth", depths)):
+            table = sorted({getattr(a, field) for a in held})
             if held and given is not None and sorted(set(given)) != table:  # a table-bound space samples its cells
                 raise ConfigError(f"{self.name} is bound to its table, whose {name} are {table}, so {name}={given} "
                                   f"would be ignored; drop the option, or search the whole space with --space-opt "
