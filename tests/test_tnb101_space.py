@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from nasloop.engine.assemble import build_context
 from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.errors import ArchitectureError, ConfigError, UnsupportedError
+from nasloop.engine.errors import ArchitectureError, ConfigError, DataError, UnsupportedError
 from nasloop.engine.search import search
 from nasloop.search_spaces.tnb101.space import TNB101MacroSpace, TNB101MicroSpace
 
@@ -97,6 +98,18 @@ def test_a_functional_search_of_every_distinct_network_names_why_it_stopped(tmp_
     assert summary["stop_reason"].endswith(f"stopping: {summary['evaluations']} distinct functions evaluated, and the "
                                            "4096 architectures of the space likely compute no others (--dedup "
                                            "functional)")
+
+
+@pytest.mark.parametrize("task, value, bounds", [("room_layout", 3.5, "[-inf, 0]"), ("autoencoder", 1.7, "[-1, 1]")])
+def test_a_loss_or_ssim_no_network_could_have_is_refused(tmp_path, data, task, value, bounds):
+    # A positive negated loss was accepted, and that cell became the run's best at 3.5.
+    copy = json.loads(json.dumps(data))
+    arch = next(iter(copy["macro"][task]))
+    copy["macro"][task][arch]["val"] = value
+    path = tmp_path / "transnas101_val.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(copy).encode()))
+    with pytest.raises(DataError, match=re.escape(f"holds {value}, infinite or outside {bounds}")):
+        build_context(TNB101MacroSpace, task, str(tmp_path)).benchmark.check(task)
 
 
 def test_a_task_the_file_lacks_is_refused_before_the_run(tmp_path, data, capsys):

@@ -27,6 +27,17 @@ def column_name(dataset: str, fidelity: int, metric: str) -> str:
     return f"{dataset}@{fidelity}:{metric}"
 
 
+def _bounds(column: str) -> tuple[float, float] | None:
+    """The values a metric column can hold: accuracies in percent, SSIM, a negated loss (never positive)."""
+    if column.endswith("accuracy"):
+        return 0.0, 100.0
+    if column.endswith("ssim"):
+        return -1.0, 1.0
+    if "neg_" in column and column.endswith("loss"):
+        return -np.inf, 0.0
+    return None
+
+
 @dataclass(eq=False)  # compared and hashed by identity: memos key on a loaded table
 class Table:
     """Columns of per-architecture data with provenance."""
@@ -44,9 +55,10 @@ class Table:
         """Refuse numbers no benchmark holds, on import and on every load.
 
         A table from outside (or one damaged since) must not report a best accuracy of 999 or
-        inf: every float is finite or NaN (missing), every accuracy lies in [0, 100], and the
-        column named by ``meta["key"]`` (the benchmark's cell identity) has no repeats. The error
-        names the file, the column and the first bad row.
+        inf: every float is finite or NaN (missing), every accuracy lies in [0, 100] (an SSIM in
+        [-1, 1], a negated loss at or below 0), and the column named by ``meta["key"]`` (the
+        benchmark's cell identity) has no repeats. The error names the file, the column and the
+        first bad row.
         """
         source = self.meta.get("source", "the benchmark table")
         for name, values in self.columns.items():
@@ -54,12 +66,13 @@ class Table:
                 continue
             bad = np.isinf(values)
             limits = ""
-            if name.endswith("accuracy"):
-                bad |= (values < 0) | (values > 100)
-                limits = " or outside [0, 100]"
+            bounds = _bounds(name)
+            if bounds is not None:
+                bad |= (values < bounds[0]) | (values > bounds[1])
+                limits = f" or outside [{bounds[0]:g}, {bounds[1]:g}]"
             if bad.any():
                 row = int(np.flatnonzero(bad)[0])
-                raise DataError(f"{source}: column '{name}' row {row} holds {values[row]!r}, infinite{limits}; "
+                raise DataError(f"{source}: column '{name}' row {row} holds {float(values[row])!r}, infinite{limits}; "
                                 "the file is damaged or not this benchmark's: get a fresh copy and import it again")
         key = self.meta.get("key")
         if key in self.columns:
