@@ -118,6 +118,11 @@ class Benchmark(Configurable, ABC):
         """The fidelities (training epochs) the table has results for on ``task``, ascending
         (empty for a ``final_only`` table)."""
 
+    def metric_names(self, task: str, fidelity: int | None = None) -> list[str] | None:
+        """The metrics a lookup of ``task`` can report, read off the table's columns; None where the benchmark
+        does not say (the tabular evaluator then reads a cell's). A metric some cells lack still counts."""
+        return None
+
     def has_results(self, task: str) -> bool:
         """Whether the table holds a result of ``task`` (a ``final_only`` table's file may lack a task)."""
         return True

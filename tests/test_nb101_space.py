@@ -177,6 +177,25 @@ def test_the_importer_round_trips_the_json_and_reads_naslib_pickles(tmp_path, da
     assert NB101Benchmark.recognise(tmp_path / "nb101.pkl") == "NASLib's NB101 pickle"
 
 
+def test_an_objective_only_some_cells_have_is_taken(tmp_path, data_dir, records):
+    # Test accuracy from a NASLib pickle for three cells past the table's first: the objective check read the
+    # first cell only and refused --objective test_accuracy, which a search of the table can use.
+    naslib = {}
+    for record in records[100:103]:
+        runs = [{"final_validation_accuracy": record["val_acc_108"] / 100, "final_test_accuracy": 0.9,
+                 "final_training_time": record["train_time_108"], "final_train_accuracy": 1.0}] * 3
+        naslib[record["hash"]] = ({"module_adjacency": np.asarray(record["matrix"]), "module_operations": record["ops"],
+                                   "trainable_parameters": record["params"]}, {108: runs})
+    (tmp_path / "nb101.pkl").write_bytes(pickle.dumps(naslib))
+    NB101Benchmark.import_files([data_dir / "nasbench101_30k.json.gz", tmp_path / "nb101.pkl"]).save(
+        tmp_path / "nb101.npz")
+    assert "test_accuracy" not in NB101Benchmark(tmp_path).query(NB101Benchmark(tmp_path).cells()[0], "cifar10").metrics
+    summary = search(SearchConfig(space="nb101", strategy="random", budget=5, objective="test_accuracy",
+                                  data_dir=str(tmp_path), run_dir=str(tmp_path / "run")))
+    # Accepted, and the cells without it fail with the reason (the 5 random cells here are all such).
+    assert summary["failed"] == 5 and "no finite 'test_accuracy' in this result" in summary["stop_reason"]
+
+
 def test_bad_graphs_and_foreign_files_are_one_line_errors(tmp_path, data_dir, capsys):
     space = NB101Space()
     for text, fragment in (("conv3x3(0)+conv3x3(2)+output(1)", "not an earlier node"),

@@ -41,7 +41,11 @@ class TabularEvaluator(Evaluator):
         self.benchmark.warm_up(self.task.name)
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
-        """What the table reports, read off its first cell (None for a table that does not list its cells)."""
+        """What the table reports: as its benchmark declares it, else read off its first cell (None for a table
+        that does not list its cells)."""
+        declared = self.benchmark.metric_names(self.task.name, fidelity)
+        if declared is not None:
+            return declared
         try:
             first = self.benchmark.cells()[:1]
         except UnsupportedError:

@@ -105,6 +105,12 @@ class NB101Benchmark(Benchmark):
         seconds = float(self.table.columns[column_name(DATASET, longest, "train_seconds")][row])
         return (0.0 if math.isnan(seconds) else seconds * fidelity / longest), True
 
+    def metric_names(self, task: str, fidelity: int | None = None) -> list[str]:
+        fidelity = self.check(task, fidelity)
+        present = [metric for metric in ("val_accuracy", "test_accuracy")
+                   if column_name(DATASET, fidelity, metric) in self.table.columns]  # NASLib's pickles add test
+        return [*present, "params_m", "flops_m"]
+
     def cells(self) -> list[NB101Cell]:
         """Every cell of the table, in the table's order (the source's: ascending md5 hash)."""
         return _cells(*self._source())
