@@ -16,10 +16,10 @@ from typing import Any, Callable, Sequence
 from .assemble import default_dataset
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
+from .cli_config import refuse_twice, search_config
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
-from .config import SearchConfig, read_config_file
 from .errors import ConfigError, NasloopError
 from .executors.base import sigterm_interrupts
 from .plugins import load_plugins
@@ -28,65 +28,6 @@ from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPAC
 from .search import default_run_dir, resume, search, summarize
 from .export import export_trials, print_json, print_table
 from .store import RunStore
-
-
-def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> None:
-    """A flag such as --trial-timeout sets an option of one plugin; given with another (the default executor),
-    say which plugin takes it rather than the option's inner name."""
-    registry = {"evaluator": EVALUATORS, "executor": EXECUTORS}.get(kind)
-    if registry is None or not shorthand:
-        return
-    from .options import option_names
-
-    chosen = name or SearchConfig.__dataclass_fields__[kind].default
-    try:
-        takes = option_names(registry.get(chosen))
-    except (NasloopError, TypeError):  # a plugin the config's own plugins list registers, or no name at all:
-        return                         # building the run reports it, after loading them
-    for flag, option in shorthand.items():
-        if option not in takes:
-            able = [n for n in registry.names() if option in option_names(registry.get(n))]
-            raise ConfigError(f"--{flag.replace('_', '-')} is an option of --{kind} {' or '.join(able) or 'none'}, "
-                              f"not of '{chosen}'; add --{kind} {able[0] if able else '...'}")
-
-
-def _refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) -> None:
-    """An option set by its own flag (--device) and by --KIND-opt: one would silently win over the other."""
-    twice = next((flag for flag, option in shorthand.items() if option in given), None)
-    if twice:
-        raise ConfigError(f"{shorthand[twice]} is given by both --{twice.replace('_', '-')} and --{kind}-opt; "
-                          "give it once")
-
-
-def _search_config(args: argparse.Namespace) -> SearchConfig:
-    data: dict[str, Any] = {}
-    if args.config:
-        data = read_config_file(args.config)
-    for name in CONFIG_FLAGS:
-        value = getattr(args, name)
-        if value is not None:
-            data[name] = value
-    if "dataset" not in data and isinstance(data.get("space", "nb201"), str):
-        data["dataset"] = default_dataset(data.get("space", "nb201"))
-    if args.minimize:
-        data["minimize"] = True
-    if args.plugin:
-        stored = data.get("plugins") or []
-        data["plugins"] = (list(stored) if isinstance(stored, list) else [stored]) + list(args.plugin)
-    for kind in OPTION_FLAGS:
-        options = data.get(f"{kind}_options") or {}
-        if not isinstance(options, dict):  # SearchConfig reports it, in one line, if no flag is merged in
-            continue
-        options = dict(options)
-        options.update(getattr(args, f"{kind}_opt"))
-        shorthand = {flag: option for flag, (owner, option) in SHORTHAND_FLAGS.items()
-                     if owner == kind and getattr(args, flag) is not None}
-        _check_shorthand(kind, data.get(kind), shorthand)
-        _refuse_twice(kind, shorthand, dict(getattr(args, f"{kind}_opt")))
-        options.update({option: getattr(args, flag) for flag, option in shorthand.items()})
-        if options:
-            data[f"{kind}_options"] = options
-    return SearchConfig.from_mapping(data, source=str(args.config) if args.config else "flags")
 
 
 def _progress(enabled: bool):
@@ -118,13 +59,13 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
                               f"(--workers, --ray-address, ...) may change (drop {', '.join(given)})")
         executor_options = dict(args.executor_opt)
         shorthand = {f: SHORTHAND_FLAGS[f][1] for f in executor_flags if getattr(args, f) is not None}
-        _refuse_twice("executor", shorthand, executor_options)
+        refuse_twice("executor", shorthand, executor_options)
         executor_options.update({option: getattr(args, f) for f, option in shorthand.items()})
         args.done_before = _evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
                              executor_options=executor_options, on_progress=hook)
     else:
-        config = _search_config(args)
+        config = search_config(args)
         config.run_dir = config.run_dir or str(default_run_dir(config))
         args.run_dir = config.run_dir  # chosen now, so that an interrupt can name the folder to resume
         args.done_before = None

@@ -1,0 +1,74 @@
+"""The search configuration ``nasloop search`` builds from its flags (and a ``--config`` file).
+
+Flags override the file; an option given by its own flag (``--device``) and by ``--KIND-opt`` too, or a flag
+that belongs to another plugin than the one chosen, is refused in one line.
+"""
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .assemble import default_dataset
+from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS
+from .config import SearchConfig, read_config_file
+from .errors import ConfigError, NasloopError
+from .registry import EVALUATORS, EXECUTORS
+
+
+def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> None:
+    """A flag such as --trial-timeout sets an option of one plugin; given with another (the default executor),
+    say which plugin takes it rather than the option's inner name."""
+    registry = {"evaluator": EVALUATORS, "executor": EXECUTORS}.get(kind)
+    if registry is None or not shorthand:
+        return
+    from .options import option_names
+
+    chosen = name or SearchConfig.__dataclass_fields__[kind].default
+    try:
+        takes = option_names(registry.get(chosen))
+    except (NasloopError, TypeError):  # a plugin the config's own plugins list registers, or no name at all:
+        return                         # building the run reports it, after loading them
+    for flag, option in shorthand.items():
+        if option not in takes:
+            able = [n for n in registry.names() if option in option_names(registry.get(n))]
+            raise ConfigError(f"--{flag.replace('_', '-')} is an option of --{kind} {' or '.join(able) or 'none'}, "
+                              f"not of '{chosen}'; add --{kind} {able[0] if able else '...'}")
+
+
+def refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) -> None:
+    """An option set by its own flag (--device) and by --KIND-opt: one would silently win over the other."""
+    twice = next((flag for flag, option in shorthand.items() if option in given), None)
+    if twice:
+        raise ConfigError(f"{shorthand[twice]} is given by both --{twice.replace('_', '-')} and --{kind}-opt; "
+                          "give it once")
+
+
+def search_config(args: argparse.Namespace) -> SearchConfig:
+    data: dict[str, Any] = {}
+    if args.config:
+        data = read_config_file(args.config)
+    for name in CONFIG_FLAGS:
+        value = getattr(args, name)
+        if value is not None:
+            data[name] = value
+    if "dataset" not in data and isinstance(data.get("space", "nb201"), str):
+        data["dataset"] = default_dataset(data.get("space", "nb201"))
+    if args.minimize:
+        data["minimize"] = True
+    if args.plugin:
+        stored = data.get("plugins") or []
+        data["plugins"] = (list(stored) if isinstance(stored, list) else [stored]) + list(args.plugin)
+    for kind in OPTION_FLAGS:
+        options = data.get(f"{kind}_options") or {}
+        if not isinstance(options, dict):  # SearchConfig reports it, in one line, if no flag is merged in
+            continue
+        options = dict(options)
+        options.update(getattr(args, f"{kind}_opt"))
+        shorthand = {flag: option for flag, (owner, option) in SHORTHAND_FLAGS.items()
+                     if owner == kind and getattr(args, flag) is not None}
+        _check_shorthand(kind, data.get(kind), shorthand)
+        refuse_twice(kind, shorthand, dict(getattr(args, f"{kind}_opt")))
+        options.update({option: getattr(args, flag) for flag, option in shorthand.items()})
+        if options:
+            data[f"{kind}_options"] = options
+    return SearchConfig.from_mapping(data, source=str(args.config) if args.config else "flags")
