@@ -312,7 +312,7 @@ def run_study(pending: list[Job], jobs: int = 1, on_run: Callable[[str, str], No
 
 def _on_ray(pending: list[Job], address: str | None) -> Iterator[tuple[str, str]]:
     """Run each job as a Ray task (one CPU each); yield (run dir, outcome) as they finish."""
-    from .executors.ray_executor import first_line, import_ray
+    from .executors.ray_setup import first_line, import_ray
 
     ray = import_ray(local=address is None)
     owns = not ray.is_initialized()

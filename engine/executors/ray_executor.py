@@ -21,13 +21,11 @@ from __future__ import annotations
 import math
 import os
 import signal
-import socket
 import sys
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
-from types import ModuleType
 from typing import Any, Sequence
 
 from ..errors import ConfigError, NasloopError
@@ -37,32 +35,9 @@ from ..plugins import file_plugin_modules, plugin_folders
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, describe_exception, sigterm_as_interrupt
+from .ray_setup import check_reachable, check_resources, first_line, import_ray, slots_allowed
 
-# A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
-# The loopback switch is read when ray is imported, and the driver and the processes it spawns
-# must agree on it, so it is set only if we are the ones importing ray.
-_LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled"}
-_LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 _STARTUP_FAILURES = 3  # workers that die before their first trial, in a row, before we give up
-_CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
-
-
-def import_ray(local: bool) -> ModuleType:
-    """Import ray, first pinning a cluster we start ourselves to loopback."""
-    if local:
-        env = {**_LOCAL_RAY_ENV, **(_LOOPBACK_ENV if "ray" not in sys.modules else {})}
-        for name, value in env.items():
-            os.environ.setdefault(name, value)
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    import ray
-
-    return ray
-
-
-def first_line(error: BaseException) -> str:
-    """Ray's errors span many lines; the store keeps the first one that says something."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return f"{type(error).__name__}: {lines[0] if lines else 'no details'}"
 
 
 @dataclass(frozen=True)
@@ -142,13 +117,6 @@ class _Slot:
         return self.ready if self.ready is not None else self.warm if self.warm is not None else self.ref
 
 
-def _slots_allowed(resources: dict[str, float], cpus: float, gpus: float) -> int:
-    """How many trials of this size fit in the cluster's total resources."""
-    fits = [math.floor(resources.get(name, 0.0) / need + 1e-9) for name, need in (("CPU", cpus), ("GPU", gpus))
-            if need > 0]
-    return min(fits) if fits else 0
-
-
 @register_executor("ray")
 class RayExecutor(Executor):
     """Trials in parallel on Ray actors, on this machine or a cluster, with retries and timeouts.
@@ -165,12 +133,12 @@ class RayExecutor(Executor):
                  gpus_per_trial: NonNegativeFloat = 0, address: str | None = None, max_retries: NonNegativeInt = 2,
                  timeout_s: PositiveFloat | None = None, object_store_memory: PositiveInt | None = None,
                  warmup_timeout_s: PositiveFloat = 600.0) -> None:
-        _check_resources(cpus_per_trial, gpus_per_trial)
+        check_resources(cpus_per_trial, gpus_per_trial)
         self.workers, self.address, self.object_store_memory = workers, address, object_store_memory
         self.cpus_per_trial, self.gpus_per_trial = float(cpus_per_trial), float(gpus_per_trial)
         self.max_retries, self.timeout_s, self.warmup_timeout_s = max_retries, timeout_s, warmup_timeout_s
         if address is not None:
-            _check_reachable(address)
+            check_reachable(address)
         self._ray = ray = import_ray(local=address is None)
         self._owns_ray = not ray.is_initialized()
         self._sigterm: Any = None
@@ -179,7 +147,7 @@ class RayExecutor(Executor):
             if threading.current_thread() is threading.main_thread():  # Ray's own handler dumps a native stack
                 self._sigterm = signal.signal(signal.SIGTERM, sigterm_as_interrupt)  # and aborts: stop as on Ctrl-C
         total = ray.cluster_resources()
-        allowed = _slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
+        allowed = slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
         workers = workers or allowed
         if workers < 1 or workers > allowed:
             self.close()
@@ -382,25 +350,3 @@ class RayExecutor(Executor):
             return []
         attempts = f"{trial.attempts} attempt{'s' if trial.attempts > 1 else ''}"
         return [Completed(trial.trial_id, Result.failed(f"{reason} ({attempts})", cost=trial.seconds))]
-
-
-def _check_reachable(address: str) -> None:
-    """Fail in seconds, not minutes, when a ``host:port`` or ``ray://host:port`` address does not answer."""
-    if address == "auto":  # Ray finds the local cluster itself and fails at once if there is none
-        return
-    host, _, port = address.removeprefix("ray://").rpartition(":")
-    if not host or not port.isdigit():
-        raise ConfigError(f"--ray-address must be auto, HOST:PORT or ray://HOST:PORT, got '{address}'")
-    try:
-        socket.create_connection((host, int(port)), timeout=_CONNECT_TIMEOUT_S).close()
-    except OSError as exc:
-        raise ConfigError(f"cannot reach the Ray cluster at '{address}' ({exc.strerror or exc}); start one with "
-                          "'ray start --head' or fix --ray-address") from None
-
-
-def _check_resources(cpus_per_trial: float, gpus_per_trial: float) -> None:
-    """The rules between options their types cannot state, before Ray starts."""
-    if gpus_per_trial > 1 and gpus_per_trial % 1:
-        raise ConfigError(f"--gpus-per-trial must be a fraction of one GPU or a whole number, got {gpus_per_trial!r}")
-    if cpus_per_trial == 0 and gpus_per_trial == 0:
-        raise ConfigError("a Ray trial needs some resource: set cpus_per_trial or --gpus-per-trial above 0")

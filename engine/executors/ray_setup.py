@@ -1,0 +1,67 @@
+"""Starting or joining Ray, and the checks made before it: what the Ray executor and Ray studies share.
+
+Ray is imported only here, when an executor or a study asks for it: ``import nasloop`` never starts it.
+"""
+from __future__ import annotations
+
+import math
+import os
+import socket
+import sys
+from types import ModuleType
+
+from ..errors import ConfigError
+
+# A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
+# The loopback switch is read when ray is imported, and the driver and the processes it spawns
+# must agree on it, so it is set only if we are the ones importing ray.
+_LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled"}
+_LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+_CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
+
+
+def import_ray(local: bool) -> ModuleType:
+    """Import ray, first pinning a cluster we start ourselves to loopback."""
+    if local:
+        env = {**_LOCAL_RAY_ENV, **(_LOOPBACK_ENV if "ray" not in sys.modules else {})}
+        for name, value in env.items():
+            os.environ.setdefault(name, value)
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    import ray
+
+    return ray
+
+
+def first_line(error: BaseException) -> str:
+    """Ray's errors span many lines; the store keeps the first one that says something."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return f"{type(error).__name__}: {lines[0] if lines else 'no details'}"
+
+
+def slots_allowed(resources: dict[str, float], cpus: float, gpus: float) -> int:
+    """How many trials of this size fit in the cluster's total resources."""
+    fits = [math.floor(resources.get(name, 0.0) / need + 1e-9) for name, need in (("CPU", cpus), ("GPU", gpus))
+            if need > 0]
+    return min(fits) if fits else 0
+
+
+def check_reachable(address: str) -> None:
+    """Fail in seconds, not minutes, when a ``host:port`` or ``ray://host:port`` address does not answer."""
+    if address == "auto":  # Ray finds the local cluster itself and fails at once if there is none
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"--ray-address must be auto, HOST:PORT or ray://HOST:PORT, got '{address}'")
+    try:
+        socket.create_connection((host, int(port)), timeout=_CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise ConfigError(f"cannot reach the Ray cluster at '{address}' ({exc.strerror or exc}); start one with "
+                          "'ray start --head' or fix --ray-address") from None
+
+
+def check_resources(cpus_per_trial: float, gpus_per_trial: float) -> None:
+    """The rules between options their types cannot state, before Ray starts."""
+    if gpus_per_trial > 1 and gpus_per_trial % 1:
+        raise ConfigError(f"--gpus-per-trial must be a fraction of one GPU or a whole number, got {gpus_per_trial!r}")
+    if cpus_per_trial == 0 and gpus_per_trial == 0:
+        raise ConfigError("a Ray trial needs some resource: set cpus_per_trial or --gpus-per-trial above 0")
