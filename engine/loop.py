@@ -100,15 +100,16 @@ class SearchLoop:
                               f"{', '.join(sorted(result.metrics))}")
         return oriented_values(result.metrics, self.objectives)  # None where a table lacks this cell's value
 
-    def _scoreable(self, result: Result) -> Result:
-        """A result without a finite value of the one objective is a failure, with the reason: stored as a
-        success without a score, a run of them finished with no best and '0 failed'. (With several objectives
-        it stays a success, left out of the front, which counts it.)"""
-        if len(self.objectives) > 1 or not result.ok or self.scores(result) is not None:
-            return result
+    def _scored(self, result: Result) -> tuple[Result, tuple[float, ...] | None]:
+        """The result and its scores; one without a finite value of the one objective is a failure, with the
+        reason: stored as a success without a score, a run of them finished with no best and '0 failed'. (With
+        several objectives it stays a success, left out of the front, which counts it.)"""
+        scores = self.scores(result)
+        if len(self.objectives) > 1 or not result.ok or scores is not None:
+            return result, scores
         metric = self.objectives[0].metric
         return Result.failed(f"no finite '{metric}' in this result (the benchmark lacks it for this cell)",
-                             cost=result.cost, cost_estimated=result.cost_estimated, partial=result.metrics)
+                             cost=result.cost, cost_estimated=result.cost_estimated, partial=result.metrics), None
 
     def _reported_metrics(self) -> frozenset[str]:
         """What the evaluator reports at this fidelity, read once: a table lookup per cell lacking a value
@@ -282,8 +283,8 @@ class SearchLoop:
         state after both are one write. A crash before that write (a failing tell included) leaves the
         state before the ask, from which the strategy proposes the same architecture again: the
         lookup is repeated, nothing is lost, and resume stays exact."""
-        result = self._scoreable(result)
-        known = _Known(-1, result, self.scores(result))
+        result, scores = self._scored(result)
+        known = _Known(-1, result, scores)
         self.strategy.tell([self._observation(arch, known)])
         row.update(state=DONE, result=result, score=known.score, told=True)
         trial_id = self.store.record_evaluated(self._step, row, self.strategy.state_dict(),
@@ -293,8 +294,8 @@ class SearchLoop:
         self._note_finished(row["key"], _Known(trial_id, result, known.scores), result)
 
     def _complete(self, trial_id: int, result: Result) -> None:
-        result = self._scoreable(result)
-        known = _Known(trial_id, result, self.scores(result))
+        result, scores = self._scored(result)
+        known = _Known(trial_id, result, scores)
         arch, key = self._running.pop(trial_id)
         told = [(trial_id, arch, known)] + [(dup, dup_arch, known) for dup, dup_arch in self._waiting.pop(trial_id, [])]
         try:
