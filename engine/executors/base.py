@@ -75,7 +75,7 @@ def describe_exception(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {one_line(lines[0] if lines else 'no details', 300)}{where}"
 
 
-def sigterm_as_interrupt(signum: int, frame: object) -> None:
+def _sigterm_as_interrupt(signum: int, frame: object) -> None:
     """SIGTERM (a scheduler's preemption, ``timeout``) stops a command as Ctrl-C does: a search records itself
     interrupted and says how to resume, where the default handler killed it mid-write."""
     raise KeyboardInterrupt
@@ -87,7 +87,7 @@ def sigterm_interrupts() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, sigterm_as_interrupt)
+    previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:
         yield
     finally:

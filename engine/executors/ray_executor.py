@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import math
 import os
-import signal
 import sys
-import threading
 import time
 from collections import deque
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
@@ -34,7 +33,7 @@ from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveI
 from ..plugins import file_plugin_modules, plugin_folders
 from ..registry import register_executor
 from ..types import Arch, Result
-from .base import Completed, Executor, describe_exception, sigterm_as_interrupt
+from .base import Completed, Executor, describe_exception, sigterm_interrupts
 from .ray_setup import check_reachable, check_resources, first_line, import_ray, slots_allowed
 
 _STARTUP_FAILURES = 3  # workers that die before their first trial, in a row, before we give up
@@ -133,6 +132,7 @@ class RayExecutor(Executor):
                  gpus_per_trial: NonNegativeFloat = 0, address: str | None = None, max_retries: NonNegativeInt = 2,
                  timeout_s: PositiveFloat | None = None, object_store_memory: PositiveInt | None = None,
                  warmup_timeout_s: PositiveFloat = 600.0) -> None:
+        self._sigterm = ExitStack()  # the SIGTERM handler this executor holds until close
         check_resources(cpus_per_trial, gpus_per_trial)
         self.workers, self.address, self.object_store_memory = workers, address, object_store_memory
         self.cpus_per_trial, self.gpus_per_trial = float(cpus_per_trial), float(gpus_per_trial)
@@ -141,11 +141,10 @@ class RayExecutor(Executor):
             check_reachable(address)
         self._ray = ray = import_ray(local=address is None)
         self._owns_ray = not ray.is_initialized()
-        self._sigterm: Any = None
         if self._owns_ray:
             self._start(address, workers, object_store_memory)
-            if threading.current_thread() is threading.main_thread():  # Ray's own handler dumps a native stack
-                self._sigterm = signal.signal(signal.SIGTERM, sigterm_as_interrupt)  # and aborts: stop as on Ctrl-C
+            # Ray's own handler, installed by its start, dumps a native stack and aborts: stop as on Ctrl-C.
+            self._sigterm.enter_context(sigterm_interrupts())
         total = ray.cluster_resources()
         allowed = slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
         workers = workers or allowed
@@ -236,9 +235,7 @@ class RayExecutor(Executor):
         if self._owns_ray and ray.is_initialized():
             ray.shutdown()
         self._owns_ray = False
-        if getattr(self, "_sigterm", None) is not None:
-            signal.signal(signal.SIGTERM, self._sigterm)
-            self._sigterm = None
+        self._sigterm.close()
 
     # --- scheduling -------------------------------------------------------------------------------
     def _dispatch(self) -> None:
