@@ -87,6 +87,12 @@ def import_json(path: Path, part: str, parse: Callable[[str], tuple], format: Ca
                            "cost": "unknown: the source has no training times"})
 
 
+@lru_cache(maxsize=16)
+def _holds_any(table: Table, column: str) -> bool:
+    """Whether a loaded table has any value in ``column``; once per table, as every lookup checks its task."""
+    return bool(np.isfinite(table.columns[column]).any())
+
+
 class TransNASBenchmark(Benchmark):
     """Shared lookups of the two TransNAS-Bench-101 tables (the subclasses name their part)."""
 
@@ -115,7 +121,7 @@ class TransNASBenchmark(Benchmark):
 
     def has_results(self, task: str) -> bool:
         found = self.task(task)
-        return bool(np.isfinite(self.table.columns[f"{found.name}:{found.metric}"]).any())
+        return _holds_any(self.table, f"{found.name}:{found.metric}")
 
     def query(self, arch: tuple, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)
