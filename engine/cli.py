@@ -25,6 +25,7 @@ from .executors.base import sigterm_interrupts
 from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .pareto_summary import hypervolume_text, left_out_texts
 from .search import default_run_dir, resume, search, summarize
 from .export import export_trials, print_json, print_table
 from .store import RunStore
@@ -161,14 +162,9 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     rows += [(f"  {name}", f"{value:.4f}" if isinstance(value, float) and not value.is_integer() else
               f"{value:.0f}" if isinstance(value, float) else str(value)) for name, value in metrics.items()]
     if "pareto_front" in summary:
-        front, hv = summary["pareto_front"], summary["hypervolume"]
-        rows += [("objectives", ", ".join(summary["objectives"])),
-                 ("hypervolume", "-" if hv is None else
-                  f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in summary['reference_point'])})"
-                  + ("; no evaluation is better than it in every objective: give a worse --reference-point"
-                     if hv == 0 and summary["pareto_front"] else "")),
-                 *(("left out of both", f"{count} evaluation{'s' * (count != 1)} without a finite {metric}")
-                   for metric, count in summary.get("lacking_objectives", {}).items()),
+        front = summary["pareto_front"]
+        rows += [("objectives", ", ".join(summary["objectives"])), ("hypervolume", hypervolume_text(summary)),
+                 *(("left out of both", text) for text in left_out_texts(summary)),
                  (f"Pareto front ({len(front)})", "")]
         rows += [(f"  trial {m['trial']}",
                   f"{m['arch']}  " + "  ".join(f"{k}={v:.4g}" for k, v in m["metrics"].items())) for m in front]

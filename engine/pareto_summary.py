@@ -42,6 +42,22 @@ def front(trials: list[Trial], objectives: tuple[Objective, ...]) -> tuple[list[
     return members, points
 
 
+def hypervolume_text(summary: Mapping[str, Any]) -> str:
+    """A summary's hypervolume in words, with its reference point, for ``show`` and ``report`` alike."""
+    hv = summary["hypervolume"]
+    if hv is None:
+        return "-"
+    beaten = "" if hv or not summary["pareto_front"] else (
+        "; no evaluation is better than it in every objective: give a worse --reference-point")
+    return f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in summary['reference_point'])}){beaten}"
+
+
+def left_out_texts(summary: Mapping[str, Any]) -> list[str]:
+    """What the front and hypervolume leave out, one phrase per objective some evaluations lack."""
+    return [f"{count} evaluation{'s' * (count != 1)} without a finite {metric}"
+            for metric, count in summary.get("lacking_objectives", {}).items()]
+
+
 def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]:
     """``pareto_front`` and ``hypervolume`` entries for a run with several objectives; nothing otherwise."""
     objectives = run_objectives_of(store, config)

@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
+from .pareto_summary import hypervolume_text, left_out_texts
 from .search import summarize
 from .store import RunStore
 from .study_results import StudyResults
@@ -252,11 +253,8 @@ def _pareto_section(summary: dict) -> tuple[str, Table] | None:
     (the figure alone gave neither the number nor the members' values)."""
     if "pareto_front" not in summary:
         return None
-    hv, reference = summary["hypervolume"], summary["reference_point"]
-    text = (f"Objectives {', '.join(summary['objectives'])}; hypervolume "
-            + ("-" if hv is None else f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in reference)})")
-            + "".join(f"; {count} evaluation{'s' * (count != 1)} without a finite {metric} left out"
-                      for metric, count in summary.get("lacking_objectives", {}).items()) + ".")
+    text = (f"Objectives {', '.join(summary['objectives'])}; hypervolume {hypervolume_text(summary)}"
+            + "".join(f"; {left} left out" for left in left_out_texts(summary)) + ".")
     metrics = [o.partition(":")[0] for o in summary["objectives"]]
     return text, (["trial", "architecture", *metrics],
                   [[str(m["trial"]), m["arch"], *(_fmt(m["metrics"][k], 4) for k in metrics)]
