@@ -11,7 +11,7 @@ from ..search_spaces.base import SearchSpace, missing_capabilities
 from ..strategies.base import Strategy
 from .config import construct
 from .context import RunContext
-from .errors import NasloopError, UnsupportedError
+from .errors import ArchitectureError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
 from .registry import BENCHMARKS, SEARCH_SPACES, Registry
 
@@ -79,3 +79,26 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
     kinds = "Strategies" if kind == "strategy" else kind.capitalize() + "s"
     raise UnsupportedError(f"{kind} '{name}' needs a search space that {' and '.join(missing)}; "
                            f"'{space.name}' does not. {kinds} that work on it: {', '.join(fitting) or 'none'}")
+
+
+def parse_user_arch(space: SearchSpace, space_name: str, text: str) -> Any:
+    """``space.parse(text)``, or its one-line refusal plus, when another registered space reads ``text``, that
+    space's name: a string copied from another space's run otherwise looks merely malformed."""
+    try:
+        return space.parse(text)
+    except ArchitectureError as exc:
+        readers = [name for name in SEARCH_SPACES.names() if name != space_name and _reads(name, text)]
+        if not readers:
+            raise
+        raise ArchitectureError(f"{exc}; it reads as an architecture of {' or '.join(readers)}: give --space "
+                                f"{readers[0]}{' (or another of those)' * (len(readers) > 1)}") from None
+
+
+def _reads(name: str, text: str) -> bool:
+    """Whether the space ``name`` with its default options parses ``text`` (False when it cannot be built
+    without options or data, or a plugin's parse fails in its own words)."""
+    try:
+        build_space(name, RunContext()).parse(text)
+    except Exception:  # noqa: BLE001 - any failure of another space's parse means only "not one of its strings"
+        return False
+    return True

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .assemble import default_dataset
+from .assemble import default_dataset, parse_user_arch
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import refuse_twice, search_config
@@ -154,8 +154,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                             f" {summary['failed']} failed"
                             + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
             ("evaluation cost", f"{summary['budget']['seconds_used']:.0f} s"
-                                + (f" ({summary['budget']['seconds_estimated']} of the costs estimated: "
-                                   "the table has no measured training time)"
+                                + (f" ({summary['budget']['seconds_estimated']} of the costs are the table's "
+                                   "estimates, not measured training times)"
                                    if summary['budget']['seconds_estimated'] else "")),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             ("best architecture", best.get("arch", "-"))]
@@ -264,7 +264,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
         raise ConfigError(f"{clash[0]} is given by both --train-opt and --space-opt; give it once, as --space-opt")
     args.space_opt = [*space_options.items(), *args.space_opt]  # the older --train-opt channels=8 still works
     space = command_space(args, command_context(args))
-    arch = space.parse(args.arch)
+    arch = parse_user_arch(space, args.space, args.arch)
     from .evaluators.train import train_architecture
 
     metrics = train_architecture(space, arch, dataset=args.dataset, epochs=args.epochs,

@@ -32,6 +32,8 @@ def _precompute_proxies(args: argparse.Namespace, context: Any, space: Any, arch
 def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
     import numpy as np
 
+    from .assemble import parse_user_arch
+
     if args.all:
         from ..search_spaces.base import enumerable
 
@@ -47,7 +49,7 @@ def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
     for number, line in enumerate(lines, start=1):
         if line.strip() and not line.lstrip().startswith("#"):
             try:
-                archs.append(space.parse(line.strip()))
+                archs.append(parse_user_arch(space, args.space, line.strip()))
             except NasloopError as exc:
                 raise ConfigError(f"{args.archs_file} line {number}: {exc}") from None
     if not archs:

@@ -21,9 +21,9 @@ def read_genotype(text: str) -> dict[str, Any]:
     """The fields ``text`` gives a ``Genotype(...)``: cells as lists of (op, input) tuples, concats as int lists."""
     try:
         call = ast.parse(text.strip(), mode="eval").body
-    except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
-        raise ArchitectureError(f"{text.strip()[:80]!r} is not a readable Genotype(...) ({type(exc).__name__})") \
-            from None
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        raise ArchitectureError(f"{text.strip()[:80]!r} is not readable as Genotype(normal=[...], normal_concat=[...], "
+                                "reduce=[...], reduce_concat=[...])") from None
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "Genotype"):
         raise ArchitectureError(f"{text.strip()[:80]!r} is not a Genotype(normal=[...], normal_concat=[...], "
                                 "reduce=[...], reduce_concat=[...])")

@@ -26,6 +26,7 @@ FILES = {
     "options_not_mapping.yaml": "strategy: random\nstrategy_options: 3\n",
     "cfg.yaml": "strategy: random\nseed: 3\nbudget: 5\nmax-seconds: 1.0e+9\n",
     "workdir.yaml": "strategy: random\nworkdir: /etc\n",
+    "tnb_archs.txt": "64-41414-3_33_333\n",
     "bad_archs.txt": "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|\n|conv9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n",
 }
 
@@ -122,6 +123,13 @@ CASES = {
     "missing archs file": (["proxies", "--archs-file", "nowhere.txt"], ["nowhere.txt", "No such file"]),
     "bad architecture in archs file": (["proxies", "--archs-file", "bad_archs.txt"], ["bad_archs.txt line 2", "conv9x9"]),
     "train a bad architecture": (["train", "--arch", "|conv~0|"], ["nasloop train: error"]),
+    # a string of another space was refused as merely malformed, DARTS naming Python's SyntaxError
+    "another space's architecture": (["train", "--space", "darts", "--arch", "|nor_conv_3x3~0|+|none~0|none~1|+"
+                                      "|none~0|none~1|none~2|"], ["is neither a DARTS genotype string",
+                                                                  "compact form ([[(0, 3), (1, 3), ...], [...]]); it reads as an "
+                                                                  "architecture of nb201: give --space nb201"]),
+    "another space's architecture in a file": (["proxies", "--space", "nb201", "--archs-file", "tnb_archs.txt"],
+                                               ["tnb_archs.txt line 1", "tnb101-micro: give --space tnb101-micro"]),
     "unknown space option": (["search", "--space-opt", "width=8", "--budget", "5", "--run-dir", "r"],
                              ["search space 'nb201' has no option 'width'; it takes: channels, cells"]),
     "space option of the wrong type": (["search", "--space-opt", "channels=0", "--budget", "5", "--run-dir", "r"],

@@ -44,7 +44,7 @@ def test_genotype_and_compact_forms_parse_to_one_architecture_and_round_trip():
 @pytest.mark.parametrize("text,message", [
     ("[[(0,3),(0,3)] ,[]]", "must list 8 (input, op) pairs"),
     ("[[(0,3),(1,3),(0,3),(1,3),(1,3),(0,2),(0,2),(5,5)],[(0,0),(1,0),(2,2),(1,0),(0,0),(2,2),(2,2),(1,0)]]",
-     "node 3 of the normal cell reads input 5; it may read 0..4"),
+     "node 5 of the normal cell reads input 5; it may read 0..4 (the cell inputs 0 and 1 and the nodes before it"),
     ("[[(0,3),(0,3),(0,3),(1,3),(1,3),(0,2),(0,2),(2,5)],[(0,0),(1,0),(2,2),(1,0),(0,0),(2,2),(2,2),(1,0)]]",
      "reads input 0 twice"),
     ("[[(0,9),(1,3),(0,3),(1,3),(1,3),(0,2),(0,2),(2,5)],[(0,0),(1,0),(2,2),(1,0),(0,0),(2,2),(2,2),(1,0)]]",

@@ -52,12 +52,12 @@ def _check_cell(cell: object, name: str) -> DartsCell:
             raise ArchitectureError(f"the {name} cell's pair {i} has op {op}; ops are 0..{len(OPS) - 1} "
                                     f"({', '.join(f'{k}={o}' for k, o in enumerate(OPS))})")
         if not 0 <= source < node + 2:
-            raise ArchitectureError(f"node {node} of the {name} cell reads input {source}; it may read 0..{node + 1} "
-                                    "(the two cell inputs and earlier nodes)")
+            raise ArchitectureError(f"node {node + 2} of the {name} cell reads input {source}; it may read "
+                                    f"0..{node + 1} (the cell inputs 0 and 1 and the nodes before it, numbered from 2)")
         pairs.append((source, op))
     for node in range(NODES):
         if pairs[2 * node][0] == pairs[2 * node + 1][0]:
-            raise ArchitectureError(f"node {node} of the {name} cell reads input {pairs[2 * node][0]} twice; "
+            raise ArchitectureError(f"node {node + 2} of the {name} cell reads input {pairs[2 * node][0]} twice; "
                                     "a DARTS node has two different inputs")
     return tuple(pairs)
 
@@ -69,10 +69,10 @@ def parse_arch(text: str) -> DartsArch:
     if not text.strip().startswith("Genotype"):
         try:
             compact = ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             raise ArchitectureError(f"{text[:80]!r} is neither a DARTS genotype string (Genotype(normal=[("
                                     "'sep_conv_3x3', 0), ...], reduce=[...])) nor NASLib's compact form ([[(0, 3), "
-                                    f"(1, 3), ...], [...]]) ({type(exc).__name__})") from None
+                                    f"(1, 3), ...], [...]])") from None
         return check_arch(compact)
     fields = read_genotype(text)
     for name in ("normal_concat", "reduce_concat"):

@@ -145,8 +145,9 @@ def parse_arch(text: str, family: Family) -> NdsArch:
         return from_genotype(genotype, int(sizes.group(1)), int(sizes.group(2)), family)
     except ArchitectureError:
         raise
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
-        raise ArchitectureError(f"{stripped[:80]!r} is not a readable NDS architecture ({type(exc).__name__})") from None
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        raise ArchitectureError(f"{stripped[:80]!r} is not a readable NDS architecture; write Genotype(normal=[('op', "
+                                "input), ...], reduce=[...]) width=16 depth=20") from None
 
 
 def format_arch(arch: NdsArch, family: Family) -> str:
