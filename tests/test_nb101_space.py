@@ -111,6 +111,21 @@ def test_a_lookup_reports_the_table_with_measured_and_estimated_costs(context, r
     assert zen.tolist() == pytest.approx([records[0]["zen"], records[1]["zen"]])
 
 
+def test_a_cell_the_table_lacks_at_a_fidelity_fails_marked_as_an_estimated_cost(context, records):
+    # Its scaled cost was charged as if it were a measured training time.
+    full = context.benchmark.table
+    columns = {**full.columns, "cifar10@12:val_accuracy": full.columns["cifar10@12:val_accuracy"].copy()}
+    row = context.benchmark.row(make_cell(records[0]["matrix"], records[0]["ops"]))
+    columns["cifar10@12:val_accuracy"][row] = np.nan
+
+    class Gapped(NB101Benchmark):
+        table = Table(columns, full.meta)
+
+    failed = Gapped().query(make_cell(records[0]["matrix"], records[0]["ops"]), "cifar10", 12)
+    assert failed.reason == "no 12-epoch result for this cell in the NB101 table"
+    assert failed.cost == pytest.approx(records[0]["train_time_108"] * 12 / 108) and failed.cost_estimated
+
+
 def test_show_says_which_fidelity_and_dedup_a_run_used(tmp_path, data_dir, capsys):
     # A 12-epoch run's summary looked exactly like a 108-epoch one.
     summary = search(SearchConfig(space="nb101", strategy="random", budget=3, fidelity=12, dedup="functional",

@@ -89,7 +89,7 @@ class NB101Benchmark(Benchmark):
         metrics["flops_m"] = nb101_flops(arch)
         cost, estimated = self._cost(row, fidelity)
         if "val_accuracy" not in metrics:
-            return Result.failed(f"no {fidelity}-epoch result for this cell in the NB101 table", cost)
+            return Result.failed(f"no {fidelity}-epoch result for this cell in the NB101 table", cost, estimated)
         return Result(metrics=metrics, cost=cost, cost_estimated=estimated)
 
     def _cost(self, row: int, fidelity: int) -> tuple[float, bool]:

@@ -114,7 +114,7 @@ class NB201Benchmark(Benchmark):
         cost = float(seconds[row]) if seconds is not None and not math.isnan(seconds[row]) else 0.0
         is_estimate = bool(estimated[row]) if estimated is not None else True
         if "val_accuracy" not in metrics:
-            return Result.failed(f"no {fidelity}-epoch {dataset} result for this cell in the table", cost)
+            return Result.failed(f"no {fidelity}-epoch {dataset} result for this cell in the table", cost, is_estimate)
         return Result(metrics=metrics, cost=cost, cost_estimated=is_estimate)
 
     def warm_up(self, task: str) -> None:
