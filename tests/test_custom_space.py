@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -306,3 +307,20 @@ def test_a_to_module_that_returns_no_network_is_named():
     space = NoNetwork(**SMALL)
     with pytest.raises(ConfigError, match="search space NoNetwork: to_module returned NoneType, not a torch.nn.Module"):
         build_network(space, space.sample(np.random.default_rng(0)), 10, 0)
+
+
+def test_a_network_with_the_wrong_number_of_classes_is_named(data_dir):
+    # It failed as torch's "Target 8 is out of bounds" (on a GPU, a device-side assert), blaming nasloop.
+    from nasloop.engine.evaluators.train import train_architecture
+
+    load_plugin(EXAMPLE)
+
+    class EightClasses(SEARCH_SPACES.get("macro-cnn")):
+        def to_module(self, arch, num_classes=10):
+            return super().to_module(arch, num_classes=8)
+
+    space = EightClasses(**SMALL)
+    with pytest.raises(ConfigError, match=re.escape("the network outputs shape (32, 8) for 32 images of a 10-class "
+                                                    "dataset; its space's to_module must end in num_classes")):
+        train_architecture(space, space.sample(np.random.default_rng(0)), dataset="cifar10", epochs=1,
+                           data_dir=str(data_dir), train_images=200, batch_size=32)

@@ -173,7 +173,8 @@ class TrainingEvaluator(Evaluator):
                           amp=self.amp)
         model = self._network(arch, splits["num_classes"], draw)
         return trainer.fit(model, splits["train"], splits["val"], splits["test"],
-                           checkpoint_dir=self.checkpoint_dir(arch, epochs, draw), on_epoch_end=on_epoch_end)
+                           checkpoint_dir=self.checkpoint_dir(arch, epochs, draw), on_epoch_end=on_epoch_end,
+                           num_classes=splits["num_classes"])
 
     def checkpoint_dir(self, arch: Arch, epochs: int, draw: int = 0) -> Path | None:
         """Where this trial's checkpoints go (one folder per replicate), or None without a run directory."""

@@ -132,11 +132,12 @@ class Trainer:
     # --- public ----------------------------------------------------------------------------
     def fit(self, model: nn.Module, train: Split, val: Split | None, test: Split | None,
             checkpoint_dir: str | os.PathLike | None = None,
-            on_epoch_end: Callable[[int, float], None] | None = None) -> TrainReport:
+            on_epoch_end: Callable[[int, float], None] | None = None, num_classes: int | None = None) -> TrainReport:
         """Train ``model`` on ``train`` for ``config.epochs`` epochs; measure it on ``val`` and ``test``.
 
         With ``checkpoint_dir`` the run resumes from the last finished epoch saved there.
         ``on_epoch_end(epoch, train_loss)`` is called after each epoch's checkpoint is written.
+        ``num_classes``, when given, is checked against the network's output before the first loss.
         """
         started = time.perf_counter()
         cfg, device = self.config, self.device
@@ -160,7 +161,7 @@ class Trainer:
         train_seconds, trained_images = 0.0, 0
         for epoch in range(start_epoch, cfg.epochs):
             epoch_start = time.perf_counter()
-            loss, images = self._epoch(runner, train_src, optimizer, scheduler, scaler, epoch)
+            loss, images = self._epoch(runner, train_src, optimizer, scheduler, scaler, epoch, num_classes)
             train_seconds += time.perf_counter() - epoch_start
             trained_images += images
             losses.append(loss)
@@ -202,7 +203,7 @@ class Trainer:
     # --- one epoch -------------------------------------------------------------------------
     def _epoch(self, model: nn.Module, source: BatchSource, optimizer: torch.optim.Optimizer,
                scheduler: torch.optim.lr_scheduler.LRScheduler, scaler: torch.amp.GradScaler | None,
-               epoch: int) -> tuple[float, int]:
+               epoch: int, num_classes: int | None = None) -> tuple[float, int]:
         """One pass over the training split; returns the mean loss and the number of images trained on.
 
         Only full batches are used (a partial last batch would retrace a compiled network and
@@ -222,6 +223,11 @@ class Trainer:
             self._mark_step()
             with self._autocast():
                 logits = model(self._normalise(images))
+                if num_classes is not None and tuple(logits.shape) != (len(labels), num_classes):
+                    # torch says "Target 8 is out of bounds" (on a GPU: a device-side assert that ends the process)
+                    raise ConfigError(f"the network outputs shape {tuple(logits.shape)} for {len(labels)} images of a "
+                                      f"{num_classes}-class dataset; its space's to_module must end in num_classes "
+                                      "scores per image")
                 loss = F.cross_entropy(logits.float(), labels, label_smoothing=cfg.label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             if scaler is not None:
