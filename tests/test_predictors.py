@@ -106,7 +106,7 @@ def test_bad_training_data_is_refused_in_one_line(archs, y, problem):
         RandomPredictor(NB201Space()).fit(archs, y)
 
 
-def test_a_proxy_the_table_lacks_is_computed_on_the_network(tmp_path, data_dir):
+def test_a_proxy_the_table_lacks_is_computed_on_the_network(tmp_path, data_dir, isolated_cache):
     """Stored scores where the table has them; otherwise the proxy is computed on each cell's network."""
     # a data folder with the NB201 table and the CIFAR-10 images but not Suite-Zero's proxy file,
     # which stores synflow for every cell
