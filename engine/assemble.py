@@ -36,6 +36,17 @@ def default_dataset(space: str) -> str:
     return "cifar10" if name is None else BENCHMARKS.get(name).tasks[0].name
 
 
+def canonical_dataset(space: str, dataset: str) -> str:
+    """``dataset`` as the space's benchmark spells the task (``CLASS_SCENE`` is class_scene, an alias its task),
+    so runs, folders and reports name it one way; unchanged where the space has no table or the table no such task
+    (a dataset to train on)."""
+    if space not in SEARCH_SPACES.names():
+        return dataset
+    name = SEARCH_SPACES.get(space).benchmark
+    task = None if name is None else BENCHMARKS.get(name).find_task(dataset)
+    return dataset if task is None else task.name
+
+
 def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
     """The search space ``name`` with its own options, given the run context if it asks for it."""
     return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)

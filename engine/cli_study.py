@@ -93,11 +93,11 @@ def default_target(base: SearchConfig) -> float | None:
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
-    from .assemble import default_dataset
+    from .assemble import canonical_dataset, default_dataset
     from .search import build_plugins, check_new_run
     from .study_results import collect
 
-    args.dataset = args.dataset or default_dataset(args.space)
+    args.dataset = canonical_dataset(args.space, args.dataset or default_dataset(args.space))
     if args.predictors:
         return _compare_predictors(args)
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),

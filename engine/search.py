@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
-from .assemble import build_context, build_space, require_capabilities
+from .assemble import build_context, build_space, canonical_dataset, require_capabilities
 from .config import SearchConfig, construct, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
@@ -221,6 +221,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
 
     The run directory is locked for the whole search (see :mod:`.run_lock`).
     """
+    config = config.replace(dataset=canonical_dataset(config.space, config.dataset))
     run_dir = Path(config.path(config.run_dir)) if config.run_dir else default_run_dir(config)
     if (run_dir / DB_NAME).exists():
         raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "

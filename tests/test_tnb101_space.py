@@ -138,6 +138,21 @@ def test_commands_without_dataset_use_the_benchmarks_first_task(tmp_path, data_d
     assert json.loads((tmp_path / "study" / "study.json").read_text())["grid"]["dataset"] == "class_scene"
 
 
+def test_a_task_typed_in_another_case_is_stored_as_the_benchmark_spells_it(tmp_path, data_dir, capsys, monkeypatch):
+    # --dataset CLASS_SCENE ran, and its runs, folders and reports said CLASS_SCENE beside class_scene ones.
+    monkeypatch.chdir(tmp_path)
+    assert main(["search", "--space", "tnb101-micro", "--dataset", "CLASS_SCENE", "--budget", "3", "--strategy",
+                 "random", "--data-dir", str(data_dir), "--quiet", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dataset"] == "class_scene"
+    assert [p.name.split("-random")[0] for p in (tmp_path / "runs").iterdir()] == ["tnb101-micro-class_scene"]
+    summary = search(SearchConfig(space="tnb101-micro", dataset="Class_Scene", strategy="random", budget=2,
+                                  data_dir=str(data_dir), run_dir=str(tmp_path / "api")))
+    assert summary["dataset"] == "class_scene"
+    assert main(["predictors", "evaluate", "--space", "tnb101-macro", "--dataset", "CLASS_SCENE", "--predictors",
+                 "forest", "--train-sizes", "10", "--seeds", "1", "--data-dir", str(data_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["dataset"] == "class_scene"
+
+
 def test_bad_strings_tasks_and_fidelities_are_one_line_errors(tmp_path, data_dir, capsys):
     micro, macro = TNB101MicroSpace(), TNB101MacroSpace()
     for space, text in ((micro, "64-41414-1_30_32"), (micro, "64-41414-1_30_324"), (macro, "64-11111-basic"),
