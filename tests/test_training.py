@@ -197,7 +197,7 @@ def test_augmentation_is_a_reflected_translation_and_flip_of_each_image(data_dir
                    for w in windows)
 
 
-def test_bad_training_requests_are_one_line_errors(data_dir, tmp_path):
+def test_bad_training_requests_are_one_line_errors(data_dir, tmp_path, isolated_cache):
     space = NB201Space()
     here, empty = RunContext(data_dir=str(data_dir)), RunContext(data_dir=str(tmp_path))
     with pytest.raises(ConfigError):
