@@ -132,6 +132,10 @@ def test_data_import_recognises_each_file_and_names_what_it_found(nds_dir, tmp_p
     assert f"61 trained networks, 60 distinct, {EPOCHS} epochs; widths 8, 16; depths 4, 5" in printed
     assert cli.main(["data", "import", "--space", "nds", str(nds_dir / "NASNet_in.json.gz"), "--out", str(out)]) == 0
     assert "nds-nasnet-in" in capsys.readouterr().out and (out / "nds-nasnet-in.npz").is_file()
+    lowered = tmp_path / "nasnet_in.json.gz"  # was read as the CIFAR-10 variant of its cells
+    lowered.write_bytes((nds_dir / "NASNet_in.json.gz").read_bytes())
+    assert cli.main(["data", "import", "--space", "nds", str(lowered), "--out", str(tmp_path / "low")]) == 0
+    assert [p.name for p in (tmp_path / "low").iterdir()] == ["nds-nasnet-in.npz"]
     table = Table.load(out / "nds-darts.npz")
     assert table.meta["accuracy"].startswith("test accuracy") and int(table.columns["runs"].max()) == 2
     renamed = nds_dir / "my_darts_runs.json"

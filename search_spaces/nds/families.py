@@ -82,6 +82,7 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
 
 
 def variant_of_file(name: str) -> Variant | None:
-    """The variant a published file name stands for (``.gz`` allowed), or None."""
-    stem = name[:-3] if name.endswith(".gz") else name
-    return next((v for v in VARIANTS.values() if v.file_name == stem), None)
+    """The variant a published file name stands for, in any case (``pnas_in.json`` is PNAS_in.json; ``.gz``
+    allowed), or None: a lower-cased copy of an ImageNet file was read as the CIFAR-10 variant of its cells."""
+    stem = (name[:-3] if name.lower().endswith(".gz") else name).lower()
+    return next((v for v in VARIANTS.values() if v.file_name.lower() == stem), None)
