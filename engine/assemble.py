@@ -37,14 +37,14 @@ def default_dataset(space: str) -> str:
 
 
 def canonical_dataset(space: str, dataset: str) -> str:
-    """``dataset`` as the space's benchmark spells the task (``CLASS_SCENE`` is class_scene, an alias its task),
-    so runs, folders and reports name it one way; unchanged where the space has no table or the table no such task
-    (a dataset to train on)."""
-    if space not in SEARCH_SPACES.names():
+    """``dataset`` in the letter case of the space benchmark's task of that name (``CLASS_SCENE`` is class_scene),
+    so runs, folders and reports name it one way; unchanged otherwise. Aliases are left alone: NB201's
+    ``imagenet`` names its ImageNet16-120 task, and the image-folder dataset to a training run."""
+    if space not in SEARCH_SPACES.names_at_hand():
         return dataset
     name = SEARCH_SPACES.get(space).benchmark
-    task = None if name is None else BENCHMARKS.get(name).find_task(dataset)
-    return dataset if task is None else task.name
+    tasks = () if name is None else BENCHMARKS.get(name).tasks
+    return next((task.name for task in tasks if task.name.lower() == str(dataset).lower()), dataset)
 
 
 def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
@@ -93,16 +93,16 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
 
 
 def parse_user_arch(space: SearchSpace, space_name: str, text: str) -> Any:
-    """``space.parse(text)``, or its one-line refusal plus, when another registered space reads ``text``, that
-    space's name: a string copied from another space's run otherwise looks merely malformed."""
+    """``space.parse(text)``, or its one-line refusal plus the other spaces that read ``text`` as written: a string
+    copied from another space's run otherwise looks merely malformed. Only built-in spaces and plugins already
+    loaded are tried (an installed package is not imported to word an error)."""
     try:
         return space.parse(text)
     except ArchitectureError as exc:
-        readers = [name for name in SEARCH_SPACES.names() if name != space_name and _reads(name, text)]
+        readers = [name for name in SEARCH_SPACES.names_at_hand() if name != space_name and _reads(name, text)]
         if not readers:
             raise
-        raise ArchitectureError(f"{exc}; it reads as an architecture of {' or '.join(readers)}: give --space "
-                                f"{readers[0]}{' (or another of those)' * (len(readers) > 1)}") from None
+        raise ArchitectureError(f"{exc} (as written, it is an architecture of {', '.join(readers)})") from None
 
 
 def _reads(name: str, text: str) -> bool:

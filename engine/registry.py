@@ -102,6 +102,11 @@ class Registry(Generic[T]):
         """Every name: built-in, registered in this process, or installed (entry points are not imported)."""
         return sorted(set(self._items) | set(self._builtins) | set(self._entry_points()))
 
+    def names_at_hand(self) -> list[str]:
+        """The built-in names and those registered in this process: what can be built without importing an
+        installed package."""
+        return sorted(set(self._items) | set(self._builtins))
+
     def __contains__(self, name: str) -> bool:
         return name in self.names()
 

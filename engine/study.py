@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterator
 
+from .assemble import canonical_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .options import option_names
@@ -175,7 +176,9 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         stored = load_study(folder)
         recorded = stored.pretrained_files
         for name, value in stored.grid().items():
-            if value != study.grid()[name]:
+            if name == "dataset" and canonical_dataset(base.space, str(value)) == study.grid()[name]:
+                study.base = study.base.replace(dataset=value)  # begun before names were canonical: keep its own
+            elif value != study.grid()[name]:
                 raise ConfigError(f"{folder} holds a study with {name} = {value!r}, not {study.grid()[name]!r}; "
                                   "use another --out, or --force-new to set the old study aside")
         known = {m.label: m for m in stored.methods}

@@ -15,6 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..engine.assemble import canonical_dataset
 from ..engine.errors import ConfigError, DataError
 from ..engine.options import options_per_predictor
 from ..engine.study import set_aside
@@ -71,6 +72,8 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
     replace = older = False  # set the old study aside once the new request has passed its checks; or record files
     if grid_path.exists():
         stored = json.loads(grid_path.read_text())
+        if canonical_dataset(grid["space"], str(stored.get("dataset"))) == grid["dataset"]:
+            grid = {**grid, "dataset": stored["dataset"]}  # begun before names were canonical: keep its own
         older = bool(digests) and "pretrained_files" not in stored  # from before files were recorded: record them now
         differ = [key for key, value in grid.items() if stored.get(key) != value
                   and not (older and key == "pretrained_files")]

@@ -125,11 +125,12 @@ CASES = {
     "train a bad architecture": (["train", "--arch", "|conv~0|"], ["nasloop train: error"]),
     # a string of another space was refused as merely malformed, DARTS naming Python's SyntaxError
     "another space's architecture": (["train", "--space", "darts", "--arch", "|nor_conv_3x3~0|+|none~0|none~1|+"
-                                      "|none~0|none~1|none~2|"], ["is neither a DARTS genotype string",
-                                                                  "compact form ([[(0, 3), (1, 3), ...], [...]]); it reads as an "
-                                                                  "architecture of nb201: give --space nb201"]),
+                                      "|none~0|none~1|none~2|"],
+                                     ["is neither a DARTS genotype string", "compact form ([[(0, 3), (1, 3), ...], "
+                                      "[...]]) (as written, it is an architecture of nb201)"]),
     "another space's architecture in a file": (["proxies", "--space", "nb201", "--archs-file", "tnb_archs.txt"],
-                                               ["tnb_archs.txt line 1", "tnb101-micro: give --space tnb101-micro"]),
+                                               ["tnb_archs.txt line 1", "(as written, it is an architecture of "
+                                                "tnb101-micro)"]),
     "unknown space option": (["search", "--space-opt", "width=8", "--budget", "5", "--run-dir", "r"],
                              ["search space 'nb201' has no option 'width'; it takes: channels, cells"]),
     "space option of the wrong type": (["search", "--space-opt", "channels=0", "--budget", "5", "--run-dir", "r"],

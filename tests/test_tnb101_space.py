@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from nasloop.engine.assemble import build_context
+from nasloop.engine.assemble import build_context, canonical_dataset
 from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ArchitectureError, ConfigError, DataError, UnsupportedError
@@ -151,6 +151,26 @@ def test_a_task_typed_in_another_case_is_stored_as_the_benchmark_spells_it(tmp_p
     assert main(["predictors", "evaluate", "--space", "tnb101-macro", "--dataset", "CLASS_SCENE", "--predictors",
                  "forest", "--train-sizes", "10", "--seeds", "1", "--data-dir", str(data_dir), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["dataset"] == "class_scene"
+
+
+def test_only_a_tasks_own_name_changes_case_and_older_studies_keep_theirs(tmp_path, data_dir, capsys):
+    # NB201's alias imagenet (its ImageNet16-120 task) is also the image-folder dataset of a training run
+    assert canonical_dataset("nb201", "imagenet") == "imagenet"
+    assert canonical_dataset("nb201", "IMAGENET16-120") == "ImageNet16-120"
+    # a study begun when the typed spelling was stored is continued, not refused as another dataset
+    study = ["compare", "--space", "tnb101-micro", "--methods", "random", "--budget", "3", "--data-dir",
+             str(data_dir), "--out", str(tmp_path / "study")]
+    assert main([*study, "--seeds", "1"]) == 0
+    written = json.loads((tmp_path / "study" / "study.json").read_text())
+    written["grid"]["dataset"] = "CLASS_SCENE"
+    (tmp_path / "study" / "study.json").write_text(json.dumps(written))
+    assert main([*study, "--dataset", "CLASS_SCENE", "--seeds", "2"]) == 0, capsys.readouterr().err
+    predictors = ["compare", "--space", "tnb101-macro", "--predictors", "forest", "--train-sizes", "10",
+                  "--data-dir", str(data_dir), "--out", str(tmp_path / "pred")]
+    assert main([*predictors, "--seeds", "1"]) == 0
+    grid = json.loads((tmp_path / "pred" / "predictor_study.json").read_text())
+    (tmp_path / "pred" / "predictor_study.json").write_text(json.dumps({**grid, "dataset": "CLASS_SCENE"}))
+    assert main([*predictors, "--dataset", "CLASS_SCENE", "--seeds", "2"]) == 0, capsys.readouterr().err
 
 
 def test_bad_strings_tasks_and_fidelities_are_one_line_errors(tmp_path, data_dir, capsys):
