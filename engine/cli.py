@@ -154,8 +154,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                             f" {summary['failed']} failed"
                             + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
             ("evaluation cost", f"{summary['budget']['seconds_used']:.0f} s"
-                                + (f" ({summary['budget']['seconds_estimated']} of the costs are the table's "
-                                   "estimates, not measured training times)"
+                                + (f" ({summary['budget']['seconds_estimated']} of them estimated: the table "
+                                   "lacks their measured training time)"
                                    if summary['budget']['seconds_estimated'] else "")),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             ("best architecture", best.get("arch", "-"))]

@@ -166,6 +166,12 @@ def test_benchmark_query_keeps_val_and_test_apart(data_dir, csv_rows):
     assert full.cost_estimated  # the CSV has no measured training times
 
     short = bench.query(cell, "cifar10", 12)
+    gap = column_name("cifar10", 12, "val_accuracy")
+    lacking = {**bench.table.columns, gap: bench.table.columns[gap].copy()}
+    lacking[gap][cell_code(cell)] = np.nan
+    gapped = type("Gapped", (NB201Benchmark,), {"table": Table(lacking, bench.table.meta)})(data_dir)
+    failed = gapped.query(cell, "cifar10", 12)  # a table without this cell's 12-epoch result
+    assert not failed.ok and failed.cost == short.cost and failed.cost_estimated  # was charged as measured
     assert short.metrics["val_accuracy"] == float(rec["cifar10valid_val_12"])
     assert short.metrics["test_accuracy"] == float(rec["cifar10_test_12"])
     assert 0 < short.cost < full.cost

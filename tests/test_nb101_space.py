@@ -126,13 +126,17 @@ def test_a_cell_the_table_lacks_at_a_fidelity_fails_marked_as_an_estimated_cost(
     assert failed.cost == pytest.approx(records[0]["train_time_108"] * 12 / 108) and failed.cost_estimated
 
 
-def test_show_says_which_fidelity_and_dedup_a_run_used(tmp_path, data_dir, capsys):
+def test_show_says_which_fidelity_and_dedup_a_run_used(tmp_path, data_dir, capsys, monkeypatch):
     # A 12-epoch run's summary looked exactly like a 108-epoch one.
     summary = search(SearchConfig(space="nb101", strategy="random", budget=3, fidelity=12, dedup="functional",
                                   data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
     assert (summary["fidelity"], summary["dedup"]) == (12, "functional")
+    monkeypatch.setenv("COLUMNS", "200")  # one table row per line
     assert main(["show", summary["run_dir"]]) == 0
-    assert "nb101 / cifar10, fidelity 12, functional dedup" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "nb101 / cifar10, fidelity 12, functional dedup" in shown
+    # NB101 scales a measured 108-epoch time; TNB101, NB301 and NDS have no time at all (cost 0, estimated)
+    assert "(3 of them estimated: the table lacks their measured training time)" in shown
 
 
 def test_isomorphic_numberings_are_one_architecture(records):
