@@ -217,23 +217,38 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     options = options_per_predictor(args.predictors, dict(args.predictor_opt))
     args.dataset = canonical_dataset(args.space, args.dataset or default_dataset(args.space))
     total = len(args.predictors) * len(args.train_sizes) * args.seeds
-    with progress("fitting", total) as advance:
-        rows = evaluate_predictors(args.predictors, args.train_sizes, list(range(args.seeds)), space=args.space,
-                                   dataset=args.dataset, data_dir=args.data_dir, fidelity=args.fidelity,
-                                   metric=args.metric, predictor_options=options,
-                                   space_options=dict(args.space_opt),
-                                   on_result=lambda r: advance(f"{r['predictor']} n={r['train_size']} "
-                                                               f"tau {r['kendall_tau']:.3f}"),
-                                   on_note=lambda text: print(f"note: {text}", file=sys.stderr))
+    rows: list[dict[str, Any]] = []
+
+    def measured(record: dict[str, Any]) -> None:
+        rows.append(record)
+        advance(f"{record['predictor']} n={record['train_size']} tau {record['kendall_tau']:.3f}")
+
+    try:
+        with progress("fitting", total) as advance:
+            evaluate_predictors(args.predictors, args.train_sizes, list(range(args.seeds)), space=args.space,
+                                dataset=args.dataset, data_dir=args.data_dir, fidelity=args.fidelity,
+                                metric=args.metric, predictor_options=options, space_options=dict(args.space_opt),
+                                on_result=measured, on_note=lambda text: print(f"note: {text}", file=sys.stderr))
+    except KeyboardInterrupt:
+        args.fits_done = (len(rows), total)  # how_to_continue names them
+        if rows:  # the fits that finished are shown, not thrown away
+            _print_predictor_rows(args, rows)
+        raise
+    _print_predictor_rows(args, rows)
+
+
+def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
+    """``predictors evaluate``'s records as JSON or a table: mean (± std over seeds) per predictor and size."""
     if args.json:
         print_json(rows)
         return
     import numpy as np
     from rich.table import Table
 
-    spread = args.seeds > 1  # one seed has no spread to show
+    seeds = len({r["seed"] for r in rows})
+    spread = seeds > 1  # one seed has no spread to show
     at = f" at {args.fidelity} epochs" if args.fidelity is not None else ""
-    table = Table(title=f"predictors on {args.space} {args.dataset}{at} ({args.seeds} seed{'s' * (args.seeds != 1)}"
+    table = Table(title=f"predictors on {args.space} {args.dataset}{at} ({seeds} seed{'s' * (seeds != 1)}"
                         + (", mean ± std)" if spread else ")"))
     for column in ("predictor", "train", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
                    "predict s"):
@@ -241,8 +256,10 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     for name in args.predictors:
         for size in args.train_sizes:
             group = [r for r in rows if r["predictor"] == name and r["train_size"] == size]
+            if not group:  # interrupted before this one
+                continue
             cell = lambda key, fmt: (f"{np.mean([r[key] for r in group]):{fmt}}"  # noqa: E731
-                                     + (f" ± {np.std([r[key] for r in group]):{fmt}}" if spread else ""))
+                                     + (f" ± {np.std([r[key] for r in group]):{fmt}}" if len(group) > 1 else ""))
             table.add_row(name, str(size), cell("kendall_tau", ".3f"), cell("spearman", ".3f"),
                           cell("precision_top1", ".2f"), cell("precision_top5", ".2f"), cell("fit_seconds", ".2f"),
                           cell("predict_seconds", ".3f"))

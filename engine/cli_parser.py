@@ -126,9 +126,15 @@ def _float_list(text: str) -> list[float]:
 
 
 def _name_list(text: str) -> list[str]:
-    names = [v.strip() for v in text.split(",") if v.strip()]
-    if not names:
+    """Comma-separated names, each once: 'flan,' or 'forest,forest' was taken as one, or ran one twice."""
+    names = [v.strip() for v in text.split(",")]
+    if not any(names):
         raise argparse.ArgumentTypeError(f"expected comma-separated names, got '{text}'")
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"'{text}' has an empty name between commas; drop the extra comma")
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        raise argparse.ArgumentTypeError(f"'{text}' names '{twice}' twice; name each once")
     return names
 
 
@@ -212,7 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                            help="one of them: its description and options")
 
     pred = sub.add_parser("predictors", help="list predictors, or evaluate them ('nasloop predictors evaluate')")
-    pred.set_defaults(name=None)  # 'nasloop predictors' lists them all; 'predictors show NAME' describes one
+    # 'nasloop predictors' lists them all; 'predictors show NAME' describes one; fits_done: see how_to_continue
+    pred.set_defaults(name=None, fits_done=None)
     pred_sub = pred.add_subparsers(dest="predictors_command", parser_class=_Parser)
     pred_sub.add_parser("show", help="one predictor's description and options").add_argument("name")
     ev = pred_sub.add_parser("evaluate", help="rank a benchmark's cells after training on n of them",

@@ -30,6 +30,10 @@ def how_to_continue(args: argparse.Namespace) -> str:
         return f"continue with 'nasloop search --resume {where}'" if stored else ""
     if args.command == "proxies" and args.out and Path(args.out).is_file():
         return f"the scores so far are in {args.out}: run the same command to continue"
+    if args.command == "predictors" and args.fits_done:
+        done, total = args.fits_done
+        return (f"{done} of {total} fits had finished{' (shown above)' * bool(done)}; 'nasloop compare --predictors "
+                "... --out DIR' keeps every fit and continues where it stopped")
     if args.command == "compare" and Path(args.out).is_dir():
         if args.force_new and args.predictors:  # the old study may still be there, the new one not begun
             return ""

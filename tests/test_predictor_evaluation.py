@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 import math
 import re
 
@@ -10,9 +11,12 @@ import numpy as np
 import pytest
 
 from nasloop.search_spaces.nb201 import NB201Benchmark
+from nasloop.engine.cli import main
 from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.engine.options import options_per_predictor
+from nasloop.engine.registry import register_predictor
 from nasloop.predictors.evaluation import evaluate_predictors, precision_at
+from nasloop.predictors.forest import ForestPredictor
 from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import SPEC
@@ -126,3 +130,53 @@ def test_keep_cell_restricts_both_splits_to_the_accepted_cells(data_dir):
                                   predictor_options={"forest": {"features": ["proxies"]}}, keep_cell=keep)
     assert records[0]["test_size"] == 9445 - 40
     assert records[0]["kendall_tau"] > 0.5
+
+
+class InterruptedAt40(ForestPredictor):
+    """The forest, with Ctrl-C pressed while it fits 40 cells (as a user would, an hour into a long run)."""
+
+    def _fit(self, archs, y):
+        if len(archs) == 40:
+            raise KeyboardInterrupt
+        super()._fit(archs, y)
+
+
+def test_an_interrupted_evaluation_shows_the_fits_that_finished(data_dir, capsys):
+    # Every finished fit was thrown away: only "interrupted" was printed.
+    register_predictor("forest-interrupted-at-40")(InterruptedAt40)
+    argv = ["predictors", "evaluate", "--predictors", "forest-interrupted-at-40", "--predictor-opt",
+            "features=[proxies]", "--train-sizes", "8,40", "--seeds", "2", "--data-dir", str(data_dir)]
+    assert main(argv) == 130
+    out, err = capsys.readouterr()
+    assert re.search(r"forest-interrupted-at-40 .* 8 .* ±", out) and " 40 " not in out  # both seeds of 8, no 40
+    assert "interrupted; 2 of 4 fits had finished (shown above); 'nasloop compare --predictors ... --out DIR' " \
+           "keeps every fit and continues where it stopped" in err
+    assert main([*argv[:-2], "--json", "--data-dir", str(data_dir)]) == 130
+    assert [(r["train_size"], r["seed"]) for r in json.loads(capsys.readouterr().out)] == [(8, 0), (8, 1)]
+
+
+@pytest.mark.parametrize("names,problem", [("flan,", "'flan,' has an empty name between commas"),
+                                           ("forest,forest", "'forest,forest' names 'forest' twice")])
+def test_a_list_of_names_with_a_gap_or_a_repeat_is_refused(names, problem, capsys):
+    # 'flan,' was taken as flan alone; 'zero-cost,zero-cost' ran twice and printed two identical rows.
+    with pytest.raises(SystemExit):
+        main(["predictors", "evaluate", "--predictors", names])
+    assert problem in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("isolated_cache")
+def test_the_slow_proxy_note_says_which_proxies_a_precomputed_sample_holds(data_dir, tmp_path, capsys):
+    # A 3-cell file's proxy joined 'proxies' and the note listed it as stored while every other cell computed it.
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in ("nasbench201_all.csv.gz", "cifar10_subset.npz"):
+        (folder / name).symlink_to(data_dir / name)
+    assert main(["proxies", "--space", "nb201", "--sample", "3", "--proxies", "synflow", "--data-dir", str(folder),
+                 "--out", str(folder / "nb201-cifar10-proxies.csv")]) == 0
+    notes: list[str] = []
+    evaluate_predictors(["forest"], [8], [0], data_dir=folder, predictor_options={"forest": {"features": ["proxies"]}},
+                        on_note=notes.append, skip={("forest", 8, 0)})
+    assert notes == ["forest computes a proxy nothing stores for nb201 cifar10 on each of the 15,625 networks it "
+                     "reads, built at the space's size: this can take hours (stored: flops, params, zen; synflow only for the "
+                     "architectures a precomputed proxy file holds, the others computed; 'nasloop proxies --all "
+                     "--out FILE' precomputes them once)"]
