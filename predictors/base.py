@@ -90,6 +90,9 @@ class Predictor(Configurable, ABC):
     plugin_kind = "predictor"
     wiring = ("space", "seed", "context")
     epistemic_std: ClassVar[bool] = False
+    pretrained_on: tuple[str, ...] = ()
+    """The spaces whose labelled architectures the starting weights learned from (a pretrained file): on their cells
+    a predictor evaluation measures what it remembers, not what it learns from the cells it is fitted on."""
     builds_networks: bool = False
     """Whether ranking an architecture it has not seen builds that architecture's network (a zero-cost proxy
     that nothing stores, tens of milliseconds on a CPU), so a strategy should rank fewer candidates per round."""

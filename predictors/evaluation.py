@@ -131,6 +131,10 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     for name in factories:  # bad options fail now; warm shared caches (e.g. FLAN's batched space graph)
         warm = build(name, 0)
         warm.prepare()
+        if space in warm.pretrained_on and on_note is not None:
+            on_note(f"{name} starts from weights pretrained on {space} cells, whose labels it has seen: some of its "
+                    "test cells may be among them, so its tau overstates what it learns from its training cells; "
+                    "pretrain on another space to measure transfer")
         if warm.builds_networks and on_note is not None:
             stored = context.stored_proxies(search_space)
             partial = [p for p in stored if context.computes(search_space, p)]  # a precomputed file's sample

@@ -118,6 +118,7 @@ class FlanPredictor(Predictor):
         self.vocab = Vocabulary(space.token(op) for op in space.graph_ops)
         if pretrained is not None:
             self._start = load_pretrained(context.user_path(pretrained))
+            self.pretrained_on = tuple(self._start["spaces"])
             differs = [f"{k} {self._start['shape'][k]} (here {getattr(self, k)})" for k in SHAPE_OPTIONS
                        if self._start["shape"][k] != getattr(self, k)]
             if differs:

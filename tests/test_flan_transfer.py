@@ -341,3 +341,20 @@ def test_a_search_started_with_relative_paths_resumes_from_another_folder(pretra
     started.rename(tmp_path / "moved")
     assert cli.main(["search", "--resume", str(copy / "run"), "--budget", "18"]) == 0
     assert not started.exists() and list(elsewhere.iterdir()) == []
+
+
+def test_evaluating_on_the_pretraining_space_is_named(pretrained, tmp_path, data_dir):
+    # Pretrained on NB201 and evaluated on NB201 (same seed), FLAN ranked 8 cells at 0.66 against 0.41 from
+    # scratch without a word: its pretraining cells were among the test cells.
+    from nasloop.predictors.evaluation import evaluate_predictors
+
+    assert FlanPredictor(NB201Space(), ensemble=2, pretrained=str(pretrained)).pretrained_on == ("nb101",)
+    own = tmp_path / "flan-nb201.pt"
+    assert cli.main(["predictors", "pretrain", "--space", "nb201", "--train-size", "16", *SMALL,
+                     "--data-dir", str(data_dir), "--out", str(own)]) == 0
+    notes: list[str] = []
+    evaluate_predictors(["flan"], [8], [0], data_dir=data_dir, on_note=notes.append, skip={("flan", 8, 0)},
+                        predictor_options={"flan": {"pretrained": str(own), "ensemble": 2}})
+    assert notes == ["flan starts from weights pretrained on nb201 cells, whose labels it has seen: some of its test "
+                     "cells may be among them, so its tau overstates what it learns from its training cells; "
+                     "pretrain on another space to measure transfer"]
