@@ -284,7 +284,8 @@ def write_predictor_report(folder: Path, records: list[dict], grid: dict,
     table = predictor_table(records)
     title = f"nasloop predictor study: {grid['space']} / {grid['dataset']}"
     facts = ("Each predictor is fit on n cells of the benchmark (seed s: the first n of "
-             "numpy.random.default_rng(s).permutation over its cells) and ranks all the others.")
+             "numpy.random.default_rng(s).permutation over its cells) and ranks all the others. Cells read mean ± "
+             "half-width of the 95 % Student t interval over the seeds (wide with two or three seeds).")
     md_prov, html_prov = _provenance(command)
     md = [f"# {title}", "", facts, "", md_prov, "", markdown_table(table), ""]
     md += [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]

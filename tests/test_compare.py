@@ -270,6 +270,7 @@ def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, 
     gp_8 = [r["kendall_tau"] for r in records if r["predictor"] == "gp" and r["train_size"] == 8]
     table = (study / "report.md").read_text()
     assert f"| gp | 8 | 3 | {np.mean(gp_8):.3f} ± " in table
+    assert "mean ± half-width of the 95 % Student t interval over the seeds" in table  # the ± was not explained
     assert (study / "figures" / "predictor_tau.png").exists()
     assert main(argv[:2] + ["gp,zero-cost"] + argv[3:4] + ["8"] + argv[5:]) == 0  # a new predictor joins
     records = [json.loads(line) for line in (study / "predictor_records.jsonl").read_text().splitlines()]
