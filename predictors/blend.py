@@ -34,7 +34,6 @@ def member_predictor(key: str) -> str:
 def _members_mapping(members: Mapping[str, Any] | Sequence[str]) -> Mapping[str, Any]:
     """``members`` (its type already checked) as a mapping of member keys to options, or one line naming what is
     wrong with it."""
-    example = "e.g. members={flan: {}, forest: {features: [proxies]}}"
     if isinstance(members, (list, tuple)):
         twice = next((name for name in members if list(members).count(name) > 1), None)
         if twice is not None:
@@ -45,9 +44,14 @@ def _members_mapping(members: Mapping[str, Any] | Sequence[str]) -> Mapping[str,
         PREDICTORS.get(member_predictor(str(name)))  # a misspelt member is named before anything else
     if "blend" in map(member_predictor, members):
         raise ConfigError("a blend cannot be a member of a blend; list its members in this one instead")
-    if len(members) < 2:
-        raise ConfigError(f"blend option members names at least two predictors, {example}; got {members!r}")
     return members
+
+
+def _check_count(members: Mapping[str, Any]) -> None:
+    """At least two members; checked once each member's own options have been (a bad one is named first)."""
+    if len(members) < 2:
+        raise ConfigError(f"blend option members names at least two predictors, e.g. members={{flan: {{}}, forest: "
+                          f"{{features: [proxies]}}}}; got {dict(members)!r}")
 
 
 @register_predictor("blend")
@@ -67,6 +71,7 @@ class BlendPredictor(Predictor):
         self.members, self.weights = members, weights
         self._members = [self._member(name, options, space, context or RunContext(), seed, members is None)
                          for name, options in chosen.items()]
+        _check_count(chosen)
         w = np.ones(len(self._members)) if weights is None else np.asarray(weights, dtype=np.float64)
         if w.shape != (len(self._members),) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
             raise ConfigError(f"blend option weights needs one non-negative number per member "

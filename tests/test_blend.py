@@ -41,6 +41,8 @@ def test_bad_members_and_weights_are_one_line(nb201_context):
     space = NB201Space()
     with pytest.raises(ConfigError, match="names at least two predictors"):
         PREDICTORS.get("blend")(space, members=["flan"])
+    with pytest.raises(ConfigError, match="blend member 'forest': predictor 'forest' has no option 'bogus'"):
+        PREDICTORS.get("blend")(space, context=nb201_context, members={"forest": {"bogus": 1}})  # was: 'two'
     with pytest.raises(ConfigError, match=r"lists 'forest' twice; label a second one to hold two, e.g. forest#other"):
         PREDICTORS.get("blend")(space, members=["forest", "forest"])  # said 'at least two', given two
     with pytest.raises(ConfigError, match=r"blend member 'forest': its options must be a mapping .*got 3$"):
