@@ -28,6 +28,23 @@ RECORDS_FILE = "predictor_records.jsonl"
 METRICS = ("kendall_tau", "spearman", "precision_top1", "precision_top5", "fit_seconds", "predict_seconds")
 
 
+def _same_files(stored: Any, given: Any, stored_files: dict[str, str], given_files: dict[str, str]) -> bool:
+    """Whether two predictor option trees are equal but for ``pretrained`` paths naming files whose contents are
+    the recorded ones: a study continued from another folder names its file by another relative path."""
+    if isinstance(stored, dict) and isinstance(given, dict):
+        return stored.keys() == given.keys() and all(
+            _same_file(value, given[key], stored_files, given_files) if str(key).rpartition(".")[2] == "pretrained"
+            else _same_files(value, given[key], stored_files, given_files) for key, value in stored.items())
+    return stored == given
+
+
+def _same_file(stored: Any, given: Any, stored_files: dict[str, str], given_files: dict[str, str]) -> bool:
+    """The recorded sha256 of the stored path against the given file's, or the paths as written where none was
+    recorded (a study from before files were)."""
+    recorded = stored_files.get(str(stored))
+    return recorded == given_files.get(str(given)) if recorded is not None else stored == given
+
+
 def read_records(folder: Path) -> list[dict[str, Any]]:
     """The study's measured fits, one per (predictor, train size, seed): two commands continuing one study at
     once both measure what it lacked, and counting both would shrink every interval as if seeds were added."""
@@ -75,8 +92,11 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
         if canonical_dataset(grid["space"], str(stored.get("dataset"))) == grid["dataset"]:
             grid = {**grid, "dataset": stored["dataset"]}  # begun before names were canonical: keep its own
         older = bool(digests) and "pretrained_files" not in stored  # from before files were recorded: record them now
+        moved = _same_files(stored.get("predictor_options"), grid["predictor_options"],
+                            stored.get("pretrained_files") or {}, digests)  # named from another folder
         differ = [key for key, value in grid.items() if stored.get(key) != value
-                  and not (older and key == "pretrained_files")]
+                  and not (older and key == "pretrained_files")
+                  and not (moved and key in ("predictor_options", "pretrained_files"))]
         if differ and not force_new:
             key = differ[0]
             if key == "pretrained_files":

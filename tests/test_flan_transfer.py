@@ -299,6 +299,22 @@ def test_a_predictor_study_refuses_to_continue_from_a_pretrained_file_that_chang
     assert str(start) in json.loads(grid.read_text())["pretrained_files"]
 
 
+def test_a_predictor_study_continues_from_another_folder_naming_its_file_by_another_path(pretrained, tmp_path,
+                                                                                         data_dir, monkeypatch):
+    # Refused as 'predictor_options = {flan.pretrained: start.pt}, not {flan.pretrained: ../start.pt}': one file.
+    (tmp_path / "start.pt").write_bytes(pretrained.read_bytes())
+    (tmp_path / "elsewhere").mkdir()
+    argv = lambda path, out: ["compare", "--predictors", "flan", "--train-sizes", "8", "--predictor-opt",  # noqa: E731
+                              f"flan.pretrained={path}", *SMALL, "--data-dir", str(data_dir), "--out", out]
+    monkeypatch.chdir(tmp_path)
+    assert cli.main([*argv("start.pt", "study"), "--seeds", "1"]) == 0
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert cli.main([*argv("../start.pt", "../study"), "--seeds", "2"]) == 0
+    assert len((tmp_path / "study" / "predictor_records.jsonl").read_text().splitlines()) == 2
+    (tmp_path / "other.pt").write_bytes(pretrained.read_bytes()[:-1] + b"x")  # other contents, another name
+    assert cli.main([*argv("../other.pt", "../study"), "--seeds", "3"]) == 2
+
+
 def test_a_search_study_refuses_to_continue_from_a_pretrained_file_that_changed(pretrained, tmp_path, data_dir,
                                                                                 capsys):
     """A new seed started from the new file under the same method label, without a word."""
