@@ -98,19 +98,16 @@ class Benchmark(Configurable, ABC):
     # --- tasks and fidelities ----------------------------------------------------------------
     def has_task(self, name: str) -> bool:
         """Whether ``name`` is one of the tasks (or an alias, any case)."""
-        return self.find_task(name) is not None
+        return self._find_task(name) is not None
 
-    @classmethod
-    def find_task(cls, name: str) -> Task | None:
-        """The task ``name`` spells (its name or an alias, any case), or None; a class method, so a run's dataset
-        takes the task's own spelling before any table is loaded."""
+    def _find_task(self, name: str) -> Task | None:
         wanted = str(name).lower()
-        return next((task for task in cls.tasks
+        return next((task for task in self.tasks
                      if wanted == task.name.lower() or wanted in (a.lower() for a in task.aliases)), None)
 
     def task(self, name: str) -> Task:
         """The task called ``name`` (or one of its aliases, any case); one line listing the tasks otherwise."""
-        task = self.find_task(name)
+        task = self._find_task(name)
         if task is not None:
             return task
         raise ConfigError(f"the {self.name} benchmark has no task '{name}'; choose --dataset from: "
