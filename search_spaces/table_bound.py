@@ -42,6 +42,9 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
     """The unbound space in words, for the message that it is not enumerated ("the full NB101 space (...)")."""
     mutation_tries: ClassVar[int] = 50
     """Edits tried before a table-bound mutation gives up on editing and takes :meth:`_off_table_fallback`."""
+    edits_are_neighbours: ClassVar[bool] = False
+    """True when :meth:`_edit` draws uniformly from :meth:`_neighbours_anywhere`: a table-bound mutation then
+    draws from the held neighbours at once, as the tries would, instead of listing the neighbours per try."""
     near_encoding: ClassVar[str]
     """The vector encoding whose differing entries count edits, to find a cell's nearest table cells."""
     nearest: ClassVar[int] = 10
@@ -118,6 +121,8 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
         arch = self.validate(arch)
         if self._table is None:
             return self._edit(arch, rng)
+        if self.edits_are_neighbours:  # the same draw: a uniform held neighbour, else the fallback's
+            return self._off_table_fallback(arch, rng)
         return mutate_within(lambda: self._edit(arch, rng), lambda child: self._held([child])[0],
                              lambda: self._off_table_fallback(arch, rng), self.mutation_tries)
 

@@ -39,6 +39,7 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
     size_options = ("channels", "layers")
     vector_encodings = ("onehot",)
     near_encoding = "onehot"
+    edits_are_neighbours = True
     graph_encodings = ("graph",)
     graph_ops = ("input", *OPS, "concat", "output")
     same_ops = {"input": "input", "output": "output", "max_pool_3x3": "max_pool3x3", "avg_pool_3x3": "avg_pool3x3",
@@ -79,9 +80,9 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
         return sample_arch(rng)
 
     def _edit(self, arch: DartsArch, rng: np.random.Generator) -> DartsArch:
-        """An op or an input of one pair. The table holds 725 of ~10^18 architectures, so a
-        table-bound edit almost never lands in it; after ``mutation_tries`` misses one of the
-        table's nearest cells is taken (see :mod:`..table_bound`)."""
+        """An op or an input of one pair: a uniform neighbour. The table holds 725 of ~10^18
+        architectures, so bound to it a mutation draws from the held neighbours, or takes one of the
+        table's nearest cells where it holds none (see :mod:`..table_bound`)."""
         return mutate_arch(arch, rng)
 
     def _neighbours_anywhere(self, arch: DartsArch) -> list[DartsArch]:

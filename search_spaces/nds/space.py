@@ -44,6 +44,7 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
     variant: ClassVar[Variant]
     vector_encodings = ("onehot",)
     near_encoding = "onehot"
+    edits_are_neighbours = True
     graph_encodings = ("graph",)
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
@@ -103,8 +104,9 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         return sample_arch(rng, self.family, self.widths, self.depths)
 
     def _edit(self, arch: NdsArch, rng: np.random.Generator) -> NdsArch:
-        """An op, an input, the width or the depth. The table holds ~5,000 networks of a space of
-        ~10^20, so a table-bound edit rarely lands in it (then one of the table's nearest is taken)."""
+        """An op, an input, the width or the depth: a uniform neighbour. The table holds ~5,000 networks
+        of a space of ~10^20, so bound to it a mutation draws from the held neighbours, or takes one of
+        the table's nearest where it holds none."""
         near = self._neighbours_anywhere(arch)
         return near[int(rng.integers(len(near)))]
 
