@@ -264,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Build each architecture's network and score it on a real mini-batch.")
     px.add_argument("--space", default="nb201", help="search space (default nb201)")
     which = px.add_mutually_exclusive_group(required=True)
-    which.add_argument("--archs-file", type=Path, help="file with one architecture string per line")
+    which.add_argument("--archs-file", type=Path,
+                       help="file with one architecture string per line (# starts a comment)")
     which.add_argument("--sample", type=_positive_int, help="score N architectures drawn from the space")
     which.add_argument("--all", action="store_true", help="score every architecture of an enumerable space "
                                                           "(with --out)")

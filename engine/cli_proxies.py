@@ -6,6 +6,7 @@ same command, spread over an executor), which the space's table loader then serv
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 
 from .errors import ConfigError, NasloopError
@@ -13,6 +14,10 @@ from .export import print_json
 from .progress import progress
 from .registry import EXECUTORS, SEARCH_SPACES
 from .user_files import read_user_text
+
+COMMENT = re.compile(r"(?:^|\s)#")
+"""Where a comment starts in an ``--archs-file`` line: a ``#`` at its start or after a space, as in a shell
+script (no built-in space writes ``#`` in an architecture)."""
 
 
 def _precompute_proxies(args: argparse.Namespace, context: Any, space: Any, archs: list[Any]) -> None:
@@ -47,9 +52,10 @@ def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
     lines = read_user_text(args.archs_file, "--archs-file").splitlines()
     archs = []
     for number, line in enumerate(lines, start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
+        text = COMMENT.split(line, maxsplit=1)[0].strip()
+        if text:
             try:
-                archs.append(parse_user_arch(space, args.space, line.strip()))
+                archs.append(parse_user_arch(space, args.space, text))
             except NasloopError as exc:
                 raise ConfigError(f"{args.archs_file} line {number}: {exc}") from None
     if not archs:

@@ -237,3 +237,12 @@ def test_the_probe_tells_apart_networks_of_another_depth_even_for_a_whole_space(
     check_network_size("f.csv", scores, shallow)
     with pytest.raises(DataError, match="was scored on networks of another size"):
         check_network_size("f.csv", scores, deep)
+
+
+def test_comments_in_an_archs_file_are_left_out(folder):
+    """A trailing '# comment' was read as part of the architecture, and the line refused."""
+    archs = folder / "archs.txt"
+    archs.write_text(f"# cells to score\n{CELLS[0]}   # the best of these\n\n  {CELLS[1]}\t# a second\n")
+    assert proxies(folder, archs) == 0
+    rows = (folder / "nb201-cifar10-proxies.csv").read_text().splitlines()[2:]
+    assert [row.split(",")[0] for row in rows] == CELLS[:2]
