@@ -99,8 +99,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     if keep_cell is not None:
         cells = [c for c in cells if keep_cell(c)]
     metric = metric or task.metric
-    targets = np.array([benchmark.query(c, task.name, fidelity).metrics.get(metric, np.nan) for c in cells],
-                       dtype=np.float64)
+    targets = benchmark.metric_values(cells, task.name, metric, fidelity)
     if np.isnan(targets).all():
         held = sorted(k for k, v in benchmark.query(cells[0], task.name, fidelity).metrics.items()
                       if isinstance(v, (int, float)))

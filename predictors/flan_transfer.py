@@ -249,7 +249,7 @@ def training_cells(space: SearchSpace, context: RunContext, train_size: int | No
     benchmark = context.require_benchmark("predictors pretrain", space, choose_tabulated_space)
     task = benchmark.task(context.dataset)
     cells = benchmark.cells()
-    y = np.array([benchmark.query(c, task.name).metrics.get(task.metric, np.nan) for c in cells])
+    y = benchmark.metric_values(cells, task.name)
     keep = np.flatnonzero(np.isfinite(y))
     keep = np.random.default_rng(seed).permutation(keep)[:train_size] if train_size else keep
     return [cells[i] for i in keep], -y[keep] if task.minimize else y[keep]

@@ -157,6 +157,18 @@ class Benchmark(Configurable, ABC):
     def query(self, arch: Arch, task: str, fidelity: int | None = None) -> Result:
         """The table's result for ``arch``; an architecture it does not hold is a failed Result, never a crash."""
 
+    def metric_values(self, archs: Sequence[Arch], task: str, metric: str | None = None,
+                      fidelity: int | None = None) -> np.ndarray:
+        """Each architecture's ``metric`` (the task's own by default), NaN where the table has no result for it.
+
+        What a predictor's targets and a study's optimum read over a whole table. This default builds every
+        result; a table that stores the metric as a column overrides it to read only that column.
+        """
+        chosen = self.task(task)
+        metric = metric or chosen.metric
+        return np.array([self.query(a, chosen.name, fidelity).metrics.get(metric, np.nan) for a in archs],
+                        dtype=np.float64)
+
     def proxy_names(self, task: str) -> list[str]:
         """The zero-cost proxies whose scores the table stores for ``task``."""
         return []
@@ -200,8 +212,7 @@ class Benchmark(Configurable, ABC):
         except UnsupportedError:
             return None
         chosen = self.task(task)
-        values = np.array([self.query(cell, chosen.name, fidelity).metrics.get(chosen.metric, np.nan)
-                           for cell in cells], dtype=np.float64)
+        values = self.metric_values(cells, chosen.name, fidelity=fidelity)
         if not np.isfinite(values).any():
             return None
         return float(np.nanmin(values) if chosen.minimize else np.nanmax(values))

@@ -126,6 +126,33 @@ def test_a_cell_the_table_lacks_at_a_fidelity_fails_marked_as_an_estimated_cost(
     assert failed.cost == pytest.approx(records[0]["train_time_108"] * 12 / 108) and failed.cost_estimated
 
 
+def test_a_whole_table_of_targets_is_what_each_query_gives(context, records):
+    """Predictor targets and a study's optimum queried all 30k cells, each working out its FLOPs (11 s)."""
+    from nasloop.search_spaces.benchmark import Benchmark
+
+    full = context.benchmark.table
+    cells = [make_cell(r["matrix"], r["ops"]) for r in records[:40]]
+    columns = {**full.columns, "cifar10@12:val_accuracy": full.columns["cifar10@12:val_accuracy"].copy()}
+    columns["cifar10@12:val_accuracy"][context.benchmark.row(cells[0])] = np.nan
+
+    class Gapped(NB101Benchmark):
+        table = Table(columns, full.meta)
+
+    unbound = NB101Space(context=build_context(NB101Space, "cifar10", None), table_only=False)
+    rng = np.random.default_rng(0)
+    outside = next(c for c in (unbound.sample(rng) for _ in range(200)) if not context.benchmark.holds([c])[0])
+    cells.append(outside)
+    gapped = Gapped()
+    for fidelity in (12, 108):
+        for metric in ("val_accuracy", "test_accuracy", "params_m", "flops_m"):
+            fast = gapped.metric_values(cells, "cifar10", metric, fidelity)
+            each = Benchmark.metric_values(gapped, cells, "cifar10", metric, fidelity)
+            np.testing.assert_array_equal(fast, each)
+    assert np.isnan(gapped.metric_values(cells, "cifar10", fidelity=12)[[0, -1]]).all()
+    assert np.isfinite(gapped.metric_values(cells, "cifar10", fidelity=12)[1:-1]).all()
+    assert context.benchmark.optimum("cifar10") == BEST_VAL
+
+
 def test_show_says_which_fidelity_and_dedup_a_run_used(tmp_path, data_dir, capsys, monkeypatch):
     # A 12-epoch run's summary looked exactly like a 108-epoch one.
     summary = search(SearchConfig(space="nb101", strategy="random", budget=3, fidelity=12, dedup="functional",

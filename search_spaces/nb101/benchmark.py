@@ -92,6 +92,20 @@ class NB101Benchmark(Benchmark):
             return Result.failed(f"no {fidelity}-epoch result for this cell in the NB101 table", cost, estimated)
         return Result(metrics=metrics, cost=cost, cost_estimated=estimated)
 
+    def metric_values(self, archs: Sequence[NB101Cell], task: str, metric: str | None = None,
+                      fidelity: int | None = None) -> np.ndarray:
+        """Accuracies read from their column, as :meth:`query` gives them (NaN without a validation result),
+        without the FLOP count every query works out: 0.7 ms a cell, 21 s over the 30k table."""
+        metric = metric or self.task(task).metric
+        fidelity = self.check(task, fidelity)
+        column = self.table.columns.get(column_name(DATASET, fidelity, metric))
+        if metric not in ("val_accuracy", "test_accuracy") or column is None:
+            return super().metric_values(archs, task, metric, fidelity)
+        rows = [self.row(a) for a in archs]
+        measured = self.table.columns.get(column_name(DATASET, fidelity, "val_accuracy"))
+        return np.array([np.nan if r is None or measured is None or math.isnan(measured[r]) else column[r]
+                         for r in rows], dtype=np.float64)
+
     def _cost(self, row: int, fidelity: int) -> tuple[float, bool]:
         """Measured training seconds at ``fidelity`` if the table has them, else the longest
         measured run scaled by epochs (an estimate)."""
