@@ -33,6 +33,15 @@ def pretrained(tmp_path_factory, data_dir):
     return path
 
 
+@pytest.fixture(scope="module")
+def other_pretrained(tmp_path_factory, data_dir):
+    """Other weights (seed 1) that the refusal tests put in place of a run's pretrained file."""
+    path = tmp_path_factory.mktemp("flan") / "flan-nb101-seed1.pt"
+    assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
+                     "--data-dir", str(data_dir), "--out", str(path)]) == 0
+    return path
+
+
 def test_pretrain_writes_the_members_and_shared_vocabulary(pretrained, capsys):
     payload = load_pretrained(pretrained)
     assert payload["spaces"] == ["nb101"] and payload["cells"] == 64 and len(payload["members"]) == 2
@@ -259,7 +268,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
         assert tau > 0.3, f"{mix.member_spaces[i]}: tau {tau:.2f}"
 
 
-def test_a_resumed_search_refuses_a_pretrained_file_that_changed(pretrained, tmp_path, data_dir):
+def test_a_resumed_search_refuses_a_pretrained_file_that_changed(pretrained, other_pretrained, tmp_path, data_dir):
     start = tmp_path / "start.pt"
     start.write_bytes(pretrained.read_bytes())
     config = SearchConfig(strategy="predictor-topk", predictor="flan", budget=12, seed=0, data_dir=str(data_dir),
@@ -267,16 +276,15 @@ def test_a_resumed_search_refuses_a_pretrained_file_that_changed(pretrained, tmp
                           predictor_options={"pretrained": str(start), "ensemble": 2, "steps": 20})
     assert search(config)["evaluations"] == 12
     assert resume(tmp_path / "run", budget=14)["evaluations"] == 14  # the same file: the run continues
-    assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
-                     "--data-dir", str(data_dir), "--out", str(start)]) == 0  # other weights, same path
+    start.write_bytes(other_pretrained.read_bytes())  # other weights, same path
     with pytest.raises(ConfigError, match="is not the one this run started from"):
         resume(tmp_path / "run", budget=16)
     after = summarize(tmp_path / "run")  # the refused resume left the finished run as it was
     assert after["status"] == "finished" and after["budget"]["queries"] == 14
 
 
-def test_a_predictor_study_refuses_to_continue_from_a_pretrained_file_that_changed(pretrained, tmp_path, data_dir,
-                                                                                   capsys):
+def test_a_predictor_study_refuses_to_continue_from_a_pretrained_file_that_changed(pretrained, other_pretrained,
+                                                                                   tmp_path, data_dir, capsys):
     """The study recorded only the path: a second seed was fitted from other weights and averaged with the first."""
     start = tmp_path / "start.pt"
     start.write_bytes(pretrained.read_bytes())
@@ -285,8 +293,7 @@ def test_a_predictor_study_refuses_to_continue_from_a_pretrained_file_that_chang
     assert cli.main([*argv, "--seeds", "1"]) == 0
     assert cli.main([*argv, "--seeds", "2"]) == 0  # the same file: the study continues
     capsys.readouterr()
-    assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
-                     "--data-dir", str(data_dir), "--out", str(start)]) == 0  # other weights, same path
+    start.write_bytes(other_pretrained.read_bytes())  # other weights, same path
     assert cli.main([*argv, "--seeds", "3"]) == 2
     error = capsys.readouterr().err
     assert f"the pretrained file {start} is not the one {tmp_path / 'study'} started from (it changed)" in error
@@ -315,8 +322,8 @@ def test_a_predictor_study_continues_from_another_folder_naming_its_file_by_anot
     assert cli.main([*argv("../other.pt", "../study"), "--seeds", "3"]) == 2
 
 
-def test_a_search_study_refuses_to_continue_from_a_pretrained_file_that_changed(pretrained, tmp_path, data_dir,
-                                                                                capsys):
+def test_a_search_study_refuses_to_continue_from_a_pretrained_file_that_changed(pretrained, other_pretrained,
+                                                                                tmp_path, data_dir, capsys):
     """A new seed started from the new file under the same method label, without a word."""
     start = tmp_path / "start.pt"
     start.write_bytes(pretrained.read_bytes())
@@ -324,8 +331,7 @@ def test_a_search_study_refuses_to_continue_from_a_pretrained_file_that_changed(
     argv = ["compare", "--budget", "10", "--methods", f"predictor-topk:flan+steps=20+ensemble=2+num_init=8+"
             f"pretrained={start}", "--data-dir", str(data_dir), "--out", str(study), "--quiet"]
     assert cli.main([*argv, "--seeds", "1"]) == 0
-    assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
-                     "--data-dir", str(data_dir), "--out", str(start)]) == 0  # other weights, same path
+    start.write_bytes(other_pretrained.read_bytes())  # other weights, same path
     capsys.readouterr()
     assert cli.main([*argv, "--seeds", "2"]) == 2
     assert f"the pretrained file {start} is not the one {study} started from (it changed)" in capsys.readouterr().err
