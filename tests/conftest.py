@@ -12,6 +12,12 @@ import os
 from pathlib import Path
 from typing import Callable
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Two workers share the two cores: a second OpenMP thread in each would mostly spin-wait. Set before
+    # torch loads, and inherited by the commands tests start.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+
 import numpy as np
 import pytest
 
