@@ -30,8 +30,9 @@ from ..search_spaces.base import SearchSpace
 @contextmanager
 def quiet_botorch() -> Iterator[None]:
     """Silence botorch's notes on what it handles itself: outcomes that are not standardised (all ties, which
-    ``Standardize`` copes with) and an acquisition optimiser restarting from new points. Nobody running a
-    search can act on them, and they filled its terminal."""
+    ``Standardize`` copes with), an acquisition optimiser restarting from new points, and its fused
+    hypervolume kernel failing to compile on a machine without a C++ compiler (it then uses its Python
+    implementation). Nobody running a search can act on them, and they filled its terminal."""
     import warnings
 
     from botorch.exceptions.warnings import InputDataWarning, OptimizationWarning
@@ -39,6 +40,7 @@ def quiet_botorch() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputDataWarning)
         warnings.simplefilter("ignore", OptimizationWarning)
+        warnings.filterwarnings("ignore", "Failed to compile fused qLogEHVI C\\+\\+ extension", UserWarning)
         yield
 
 
