@@ -44,7 +44,8 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
     """Edits tried before a table-bound mutation gives up on editing and takes :meth:`_off_table_fallback`."""
     edits_are_neighbours: ClassVar[bool] = False
     """True when :meth:`_edit` draws uniformly from :meth:`_neighbours_anywhere`: a table-bound mutation then
-    draws from the held neighbours at once, as the tries would, instead of listing the neighbours per try."""
+    draws from the held neighbours at once, as the tries would, instead of listing the neighbours per try.
+    A subclass whose ``_edit`` draws otherwise sets it back to False."""
     near_encoding: ClassVar[str]
     """The vector encoding whose differing entries count edits, to find a cell's nearest table cells."""
     nearest: ClassVar[int] = 10
@@ -117,7 +118,8 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
         return cells[int(rng.integers(len(cells)))]
 
     def mutate(self, arch: Arch, rng: np.random.Generator) -> Arch:
-        """One random edit; inside the table when bound to it (see :data:`mutation_tries`)."""
+        """One random edit; inside the table when bound to it (see :data:`mutation_tries` and
+        :data:`edits_are_neighbours`)."""
         arch = self.validate(arch)
         if self._table is None:
             return self._edit(arch, rng)

@@ -34,11 +34,14 @@ def pretrained(tmp_path_factory, data_dir):
 
 
 @pytest.fixture(scope="module")
-def other_pretrained(tmp_path_factory, data_dir):
-    """Other weights (seed 1) that the refusal tests put in place of a run's pretrained file."""
-    path = tmp_path_factory.mktemp("flan") / "flan-nb101-seed1.pt"
+def other_pretrained(pretrained, tmp_path_factory, data_dir):
+    """Other weights (seed 1) that the refusal tests put in place of a run's pretrained file, written over a
+    copy of the first file as a user pretraining again to the same path would."""
+    path = tmp_path_factory.mktemp("flan") / "flan-nb101.pt"
+    path.write_bytes(pretrained.read_bytes())
     assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
                      "--data-dir", str(data_dir), "--out", str(path)]) == 0
+    assert load_pretrained(path)["digest"] != load_pretrained(pretrained)["digest"]
     return path
 
 
