@@ -144,6 +144,11 @@ def read_yaml(path: str | Path) -> Any:
     return {} if data is None else data
 
 
+def names_pretrained_file(key: Any) -> bool:
+    """Whether an option key is a ``pretrained`` file option, a blend member's (``flan.pretrained``) too."""
+    return str(key).rpartition(".")[2] == "pretrained"
+
+
 def pretrained_digests(options: Any) -> dict[str, str]:
     """The sha256 of every existing file a ``pretrained`` option names, at any depth (a blend member's too).
 
@@ -154,7 +159,7 @@ def pretrained_digests(options: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     if isinstance(options, dict):
         for key, value in options.items():
-            if str(key).rpartition(".")[2] == "pretrained" and isinstance(value, str) and Path(value).is_file():
+            if names_pretrained_file(key) and isinstance(value, str) and Path(value).is_file():
                 found[value] = hashlib.sha256(Path(value).read_bytes()).hexdigest()
             else:
                 found.update(pretrained_digests(value))

@@ -20,7 +20,7 @@ from ..engine.errors import ConfigError, DataError
 from ..engine.options import options_per_predictor
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
-from ..engine.user_files import check_pretrained_files, pretrained_digests
+from ..engine.user_files import check_pretrained_files, names_pretrained_file, pretrained_digests
 from .evaluation import evaluate_predictors
 
 GRID_FILE = "predictor_study.json"
@@ -33,7 +33,7 @@ def _same_files(stored: Any, given: Any, stored_files: dict[str, str], given_fil
     the recorded ones: a study continued from another folder names its file by another relative path."""
     if isinstance(stored, dict) and isinstance(given, dict):
         return stored.keys() == given.keys() and all(
-            _same_file(value, given[key], stored_files, given_files) if str(key).rpartition(".")[2] == "pretrained"
+            _same_file(value, given[key], stored_files, given_files) if names_pretrained_file(key)
             else _same_files(value, given[key], stored_files, given_files) for key, value in stored.items())
     return stored == given
 

@@ -101,6 +101,7 @@ class Benchmark(Configurable, ABC):
         return self._find_task(name) is not None
 
     def _find_task(self, name: str) -> Task | None:
+        """The task ``name`` spells (its name or an alias, any case), or None."""
         wanted = str(name).lower()
         return next((task for task in self.tasks
                      if wanted == task.name.lower() or wanted in (a.lower() for a in task.aliases)), None)
