@@ -27,6 +27,7 @@ from .pareto_summary import pareto_summary
 from .store import DB_NAME, RunStore
 from .store_rows import RESTORE
 from .tensorboard_log import TensorBoardLog
+from .user_files import check_pretrained_files, pretrained_digests
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
 
@@ -236,7 +237,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
                               f"{run_dir}' or choose another --run-dir")
-        meta = {"config": config.to_dict(), "created_at": time.time()}
+        meta = {"config": config.to_dict(), "created_at": time.time(),
+                "pretrained_files": pretrained_digests(config.predictor_options, config.workdir)}
         with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
             return _run(config, store, on_progress, plugins)
 
@@ -266,6 +268,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if budget is not None and budget < done:  # it would read 'finished: budget spent', 25 of 10
             raise ConfigError(f"--budget {budget} is below the {done} evaluations {run_dir} has done; give a larger "
                               f"budget to continue it, or read it with 'nasloop show {run_dir}'")
+        _check_pretrained_files(store, config)
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
         if executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
@@ -274,6 +277,19 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         check_budget(budget, plugins[0], config.space)
         # the stored run_dir and workdir stay as the run began: they locate its project next time
         return _run(config, store, on_progress, plugins, stored.replace(**changes).to_dict() if changes else None)
+
+
+def _check_pretrained_files(store: RunStore, config: SearchConfig) -> None:
+    """A pretrained file replaced since the run started is named as such, before the predictor reads it and
+    finds some option that differs. Runs from before files were recorded rely on the predictor's own check."""
+    recorded = store.get_meta("pretrained_files")
+    if recorded is None:
+        return
+    if not (isinstance(recorded, dict) and all(isinstance(v, str) for v in recorded.values())):
+        raise DataError(f"{store.path} is damaged: meta 'pretrained_files' is {recorded!r}, not file -> sha256; "
+                        f"{RESTORE}")
+    found = pretrained_digests(config.predictor_options, config.workdir)
+    check_pretrained_files(config.run_dir, recorded, found, fix="start a new run")
 
 
 def started_in(stored: SearchConfig, run_dir: str | Path) -> str | None:

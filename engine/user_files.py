@@ -149,28 +149,36 @@ def names_pretrained_file(key: Any) -> bool:
     return str(key).rpartition(".")[2] == "pretrained"
 
 
-def pretrained_digests(options: Any) -> dict[str, str]:
-    """The sha256 of every existing file a ``pretrained`` option names, at any depth (a blend member's too).
+def pretrained_digests(options: Any, folder: str | None = None) -> dict[str, str]:
+    """The sha256 of every existing file a ``pretrained`` option names, at any depth (a blend member's too),
+    keyed by the name as written; a relative name is read from ``folder`` (None: the current one).
 
-    A study records them, so that continuing it after a file changed is refused instead of averaging
-    fits from two starting points (the path alone stays the same). A missing file is left to the
+    A study or a search records them, so that continuing it after a file changed is refused instead of
+    averaging fits from two starting points (the path alone stays the same). A missing file is left to the
     predictor, which names it in its own words.
     """
     found: dict[str, str] = {}
     if isinstance(options, dict):
         for key, value in options.items():
-            if names_pretrained_file(key) and isinstance(value, str) and Path(value).is_file():
-                found[value] = hashlib.sha256(Path(value).read_bytes()).hexdigest()
+            path = path_from(folder, value) if names_pretrained_file(key) and isinstance(value, str) else None
+            if path is not None and path.is_file():
+                found[value] = hashlib.sha256(path.read_bytes()).hexdigest()
             else:
-                found.update(pretrained_digests(value))
+                found.update(pretrained_digests(value, folder))
     return found
 
 
-def check_pretrained_files(folder: str | os.PathLike, recorded: dict[str, str], found: dict[str, str]) -> None:
-    """One line when a file a study recorded (``recorded``: path -> sha256) now differs from ``found`` or is gone:
-    the study's next fits would start from other weights under the same name."""
+STUDY_FIX = "use another --out (or --force-new to set the old study aside)"
+"""How a study started from a file that changed goes on: elsewhere, or anew."""
+
+
+def check_pretrained_files(folder: str | os.PathLike, recorded: dict[str, str], found: dict[str, str],
+                           fix: str = STUDY_FIX) -> None:
+    """One line when a file a study or run recorded (``recorded``: path -> sha256) now differs from ``found`` or is
+    gone: its next fits would start from other weights under the same name. Checked before the predictor reads
+    the file, so the message names the replacement, not whichever of its options differs."""
     changed = next((p for p in recorded if found.get(p) != recorded[p]), None)
     if changed is not None:
         how = "is missing" if changed not in found else "changed"
         raise ConfigError(f"the pretrained file {changed} is not the one {folder} started from (it {how}); put the "
-                          "original back, or use another --out (or --force-new to set the old study aside)")
+                          f"original back, or {fix}")

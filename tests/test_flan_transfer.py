@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -279,10 +280,28 @@ def test_a_resumed_search_refuses_a_pretrained_file_that_changed(pretrained, oth
                           predictor_options={"pretrained": str(start), "ensemble": 2, "steps": 20})
     assert search(config)["evaluations"] == 12
     assert resume(tmp_path / "run", budget=14)["evaluations"] == 14  # the same file: the run continues
+    run = re.escape(str(tmp_path / "run"))
     start.write_bytes(other_pretrained.read_bytes())  # other weights, same path
-    with pytest.raises(ConfigError, match="is not the one this run started from"):
+    with pytest.raises(ConfigError, match=f"start.pt is not the one {run} started from \\(it changed\\)"):
         resume(tmp_path / "run", budget=16)
-    after = summarize(tmp_path / "run")  # the refused resume left the finished run as it was
+    with RunStore.in_run_dir(tmp_path / "run") as store:  # a run from before files were recorded
+        recorded = store.get_meta("pretrained_files")
+        store.set_meta("pretrained_files", None)
+    with pytest.raises(ConfigError, match="is not the one this run started from"):  # the predictor's own check
+        resume(tmp_path / "run", budget=16)
+    with RunStore.in_run_dir(tmp_path / "run") as store:
+        store.set_meta("pretrained_files", ["start.pt"])
+    with pytest.raises(DataError, match="is damaged: meta 'pretrained_files' is"):
+        resume(tmp_path / "run", budget=16)
+    with RunStore.in_run_dir(tmp_path / "run") as store:
+        store.set_meta("pretrained_files", recorded)
+    start.write_bytes(b"not weights")  # a replacement the predictor could not even read is named as one
+    with pytest.raises(ConfigError, match=f"is not the one {run} started from \\(it changed\\); put the original"):
+        resume(tmp_path / "run", budget=16)
+    start.unlink()
+    with pytest.raises(ConfigError, match=r"\(it is missing\)"):
+        resume(tmp_path / "run", budget=16)
+    after = summarize(tmp_path / "run")  # the refused resumes left the finished run as it was
     assert after["status"] == "finished" and after["budget"]["queries"] == 14
 
 
