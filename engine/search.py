@@ -289,7 +289,7 @@ def _check_pretrained_files(store: RunStore, config: SearchConfig) -> None:
         raise DataError(f"{store.path} is damaged: meta 'pretrained_files' is {recorded!r}, not file -> sha256; "
                         f"{RESTORE}")
     found = pretrained_digests(config.predictor_options, config.workdir)
-    check_pretrained_files(config.run_dir, recorded, found, fix="start a new run")
+    check_pretrained_files(config.run_dir, recorded, found, fix="start a new run", base=config.workdir)
 
 
 def started_in(stored: SearchConfig, run_dir: str | Path) -> str | None:

@@ -173,12 +173,14 @@ STUDY_FIX = "use another --out (or --force-new to set the old study aside)"
 
 
 def check_pretrained_files(folder: str | os.PathLike, recorded: dict[str, str], found: dict[str, str],
-                           fix: str = STUDY_FIX) -> None:
+                           fix: str = STUDY_FIX, base: str | None = None) -> None:
     """One line when a file a study or run recorded (``recorded``: path -> sha256) now differs from ``found`` or is
     gone: its next fits would start from other weights under the same name. Checked before the predictor reads
-    the file, so the message names the replacement, not whichever of its options differs."""
+    the file, so the message names the replacement, not whichever of its options differs. A missing file is
+    named where it was looked for (a relative name read from ``base``, None: the current folder), since a
+    study continued from another folder reads its relative names from there."""
     changed = next((p for p in recorded if found.get(p) != recorded[p]), None)
     if changed is not None:
-        how = "is missing" if changed not in found else "changed"
+        how = f"is not at {path_from(base, changed).absolute()}" if changed not in found else "changed"
         raise ConfigError(f"the pretrained file {changed} is not the one {folder} started from (it {how}); put the "
                           f"original back, or {fix}")
