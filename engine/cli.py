@@ -26,7 +26,7 @@ from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .pareto_summary import hypervolume_text, left_out_texts
-from .search import default_run_dir, resume, search, summarize
+from .search import resume, search, summarize
 from .export import export_trials, print_json, print_table
 from .store import RunStore
 
@@ -67,10 +67,10 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
                              executor_options=executor_options, on_progress=hook)
     else:
         config = search_config(args)
-        config.run_dir = config.run_dir or str(default_run_dir(config))
-        args.run_dir = config.run_dir  # chosen now, so that an interrupt can name the folder to resume
+        args.run_dir = config.run_dir
         args.done_before = None
-        run = lambda: search(config, on_progress=hook)  # noqa: E731
+        heard = lambda where: setattr(args, "run_dir", where)  # noqa: E731 (an interrupt names the folder)
+        run = lambda: search(config, on_progress=hook, on_run_dir=heard)  # noqa: E731
     if bar is None:
         return run()
     with bar:

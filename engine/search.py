@@ -7,7 +7,7 @@ import math
 import os
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
@@ -32,13 +32,34 @@ from .user_files import check_pretrained_files, pretrained_digests
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
 
 
-def default_run_dir(config: SearchConfig) -> Path:
-    """``runs/<space>-<dataset>-<strategy>-s<seed>-<time>``, with ``-2``, ``-3``... when a run started in the same
-    second already has that folder (a shell loop of short searches collided one time in five)."""
+def _default_names(config: SearchConfig) -> Iterator[Path]:
+    """``runs/<space>-<dataset>-<strategy>-s<seed>-<time>``, then the same with ``-2``, ``-3``..."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     base = Path("runs") / f"{config.space}-{config.dataset}-{config.strategy}-s{config.seed}-{stamp}"
-    names = (Path(f"{base}-{n}") if n > 1 else base for n in itertools.count(1))
-    return next(name for name in names if not Path(config.path(str(name))).exists())
+    return (Path(f"{base}-{n}") if n > 1 else base for n in itertools.count(1))
+
+
+def default_run_dir(config: SearchConfig) -> Path:
+    """The first default folder name that is free now (a shell loop of short searches collided one time in
+    five). A search given no run folder claims one with :func:`_claim_default_run_dir`, which stays right when
+    another search takes this name first."""
+    return next(name for name in _default_names(config) if not Path(config.path(str(name))).exists())
+
+
+def _claim_default_run_dir(config: SearchConfig) -> Path:
+    """Create the first free default folder in one step (``mkdir`` fails if it exists), so that searches started
+    at once (``for p in flan mlp; do nasloop search --predictor $p & done``) each get their own folder instead of
+    one being refused as 'being searched' by the other."""
+    names = iter(_default_names(config))
+    first = next(names)
+    _make_folder(Path(config.path(str(first.parent))), "--run-dir", "runs")
+    for name in itertools.chain([first], names):
+        try:
+            os.mkdir(config.path(str(name)))
+            return name
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable: the names never end")
 
 
 def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
@@ -217,12 +238,15 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     return summarize(store)
 
 
-def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dict[str, Any]:
+def search(config: SearchConfig, on_progress: ProgressHook | None = None,
+           on_run_dir: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run a new search; every evaluation lands in ``<run_dir>/nasloop.sqlite`` as it completes.
 
-    The run directory is locked for the whole search (see :mod:`.run_lock`).
+    The run directory is locked for the whole search (see :mod:`.run_lock`). Without one, the search claims a
+    default folder once its configuration has passed every check; ``on_run_dir`` hears which.
     """
     config = config.replace(dataset=canonical_dataset(config.space, config.dataset))
+    chosen = bool(config.run_dir)
     run_dir = Path(config.path(config.run_dir)) if config.run_dir else default_run_dir(config)
     if (run_dir / DB_NAME).exists():
         raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
@@ -232,7 +256,16 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None) -> dic
     check_new_run(config, plugins)
     if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
         _make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
-    _make_folder(run_dir, "--run-dir", "run")
+    if chosen:
+        _make_folder(run_dir, "--run-dir", "run")
+    else:
+        claimed = _claim_default_run_dir(config)
+        if claimed != run_dir:  # another search took the name meanwhile; a trainer keeps checkpoints in it
+            run_dir = claimed
+            config = config.replace(run_dir=str(run_dir))
+            plugins = build_plugins(config)
+    if on_run_dir is not None:
+        on_run_dir(str(run_dir))
     with RunLock(run_dir):
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "

@@ -22,7 +22,8 @@ from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.table import Table
 from nasloop.engine.errors import DataError
-from nasloop.engine.run_lock import RunLock
+from nasloop.engine import search as search_module
+from nasloop.engine.run_lock import LOCK_NAME, RunLock
 from nasloop.engine.search import default_run_dir, resume, search
 from nasloop.engine.store import RunStore
 
@@ -280,6 +281,27 @@ def test_searches_started_in_the_same_second_get_their_own_default_folders(tmp_p
     if second.name.startswith(first.name):  # the same second: a numbered folder beside it
         assert second.name == f"{first.name}-2"
     assert search(config.replace(run_dir=str(second)))["evaluations"] == 2
+
+
+def test_a_search_whose_default_folder_is_taken_while_it_starts_claims_the_next(tmp_path, data_dir, monkeypatch):
+    """Two searches started at once named the same free folder; the second was refused as 'being searched'."""
+    monkeypatch.chdir(tmp_path)
+    held = []
+    build = search_module.build_plugins
+
+    def another_search_takes_the_name(config):  # as a search started a moment earlier would, between name and mkdir
+        if not held:
+            Path(config.run_dir).mkdir(parents=True)
+            held.append(RunLock(config.run_dir).__enter__())
+        return build(config)
+
+    monkeypatch.setattr(search_module, "build_plugins", another_search_takes_the_name)
+    heard = []
+    summary = search(SearchConfig(strategy="random", budget=2, data_dir=str(data_dir)), on_run_dir=heard.append)
+    taken = Path(held[0].run_dir)
+    assert summary["evaluations"] == 2 and Path(summary["run_dir"]) != taken and heard == [summary["run_dir"]]
+    assert Path(summary["run_dir"]).name.startswith(taken.name) and list(taken.iterdir()) == [taken / LOCK_NAME]
+    held[0].__exit__(None, None, None)
 
 
 def test_show_names_the_predictor_and_prints_counts_as_counts(tmp_path, data_dir, capsys, monkeypatch):
