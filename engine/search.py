@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import math
 import os
 import time
@@ -20,6 +19,7 @@ from .loop import Budget, ProgressHook, SearchLoop
 from .options import options_per_predictor, takes
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .run_folders import claim_default_run_dir, default_run_dir, make_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
 from .objectives import Objective
@@ -30,36 +30,6 @@ from .tensorboard_log import TensorBoardLog
 from .user_files import check_pretrained_files, pretrained_digests
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
-
-
-def _default_names(config: SearchConfig) -> Iterator[Path]:
-    """``runs/<space>-<dataset>-<strategy>-s<seed>-<time>``, then the same with ``-2``, ``-3``..."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    base = Path("runs") / f"{config.space}-{config.dataset}-{config.strategy}-s{config.seed}-{stamp}"
-    return (Path(f"{base}-{n}") if n > 1 else base for n in itertools.count(1))
-
-
-def default_run_dir(config: SearchConfig) -> Path:
-    """The first default folder name that is free now (a shell loop of short searches collided one time in
-    five). A search given no run folder claims one with :func:`_claim_default_run_dir`, which stays right when
-    another search takes this name first."""
-    return next(name for name in _default_names(config) if not Path(config.path(str(name))).exists())
-
-
-def _claim_default_run_dir(config: SearchConfig) -> Path:
-    """Create the first free default folder in one step (``mkdir`` fails if it exists), so that searches started
-    at once (``for p in flan mlp; do nasloop search --predictor $p & done``) each get their own folder instead of
-    one being refused as 'being searched' by the other."""
-    names = iter(_default_names(config))
-    first = next(names)
-    _make_folder(Path(config.path(str(first.parent))), "--run-dir", "runs")
-    for name in itertools.chain([first], names):
-        try:
-            os.mkdir(config.path(str(name)))
-            return name
-        except FileExistsError:
-            continue
-    raise AssertionError("unreachable: the names never end")
 
 
 def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
@@ -168,20 +138,6 @@ def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objectiv
     return config.objective_list() or (Objective(evaluator.objective, evaluator.minimize),)
 
 
-def _make_folder(folder: Path, flag: str, what: str) -> None:
-    """Create ``folder`` (``flag``'s value) and prove it writable, or fail in one line before anything runs."""
-    if folder.exists() and not folder.is_dir():
-        raise ConfigError(f"{flag} {folder} is a file; choose a folder name for the {what}")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".nasloop-write-test"
-        probe.touch()
-        probe.unlink()
-    except OSError as exc:
-        raise ConfigError(f"cannot create the {what} folder {folder}: {exc.strerror or exc}; "
-                          f"choose a writable {flag}") from None
-
-
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
          plugins: tuple[SearchSpace, Strategy, Evaluator, Executor] | None = None,
          stored_config: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -255,11 +211,11 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     plugins = build_plugins(config)  # every bad name, option or data file fails before anything is created
     check_new_run(config, plugins)
     if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
-        _make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
+        make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
     if chosen:
-        _make_folder(run_dir, "--run-dir", "run")
+        make_folder(run_dir, "--run-dir", "run")
     else:
-        claimed = _claim_default_run_dir(config)
+        claimed = claim_default_run_dir(config)
         if claimed != run_dir:  # another search took the name meanwhile; a trainer keeps checkpoints in it
             run_dir = claimed
             config = config.replace(run_dir=str(run_dir))

@@ -1,0 +1,55 @@
+"""Where a new run's folder goes: the default name, claimed in one step, and a folder proven writable."""
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from pathlib import Path
+from typing import Iterator
+
+from .config import SearchConfig
+from .errors import ConfigError
+
+
+def _default_names(config: SearchConfig) -> Iterator[Path]:
+    """``runs/<space>-<dataset>-<strategy>-s<seed>-<time>``, then the same with ``-2``, ``-3``..."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    base = Path("runs") / f"{config.space}-{config.dataset}-{config.strategy}-s{config.seed}-{stamp}"
+    return (Path(f"{base}-{n}") if n > 1 else base for n in itertools.count(1))
+
+
+def default_run_dir(config: SearchConfig) -> Path:
+    """The first default folder name that is free now (a shell loop of short searches collided one time in
+    five). A search given no run folder claims one with :func:`claim_default_run_dir`, which stays right when
+    another search takes this name first."""
+    return next(name for name in _default_names(config) if not Path(config.path(str(name))).exists())
+
+
+def claim_default_run_dir(config: SearchConfig) -> Path:
+    """Create the first free default folder in one step (``mkdir`` fails if it exists), so that searches started
+    at once (``for p in flan mlp; do nasloop search --predictor $p & done``) each get their own folder instead of
+    one being refused as 'being searched' by the other."""
+    names = iter(_default_names(config))
+    first = next(names)
+    make_folder(Path(config.path(str(first.parent))), "--run-dir", "runs")
+    for name in itertools.chain([first], names):
+        try:
+            os.mkdir(config.path(str(name)))
+            return name
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable: the names never end")
+
+
+def make_folder(folder: Path, flag: str, what: str) -> None:
+    """Create ``folder`` (``flag``'s value) and prove it writable, or fail in one line before anything runs."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{flag} {folder} is a file; choose a folder name for the {what}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".nasloop-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"cannot create the {what} folder {folder}: {exc.strerror or exc}; "
+                          f"choose a writable {flag}") from None
