@@ -84,7 +84,7 @@ def test_loose_end_cells_output_the_nodes_nothing_reads_and_the_graph_says_so():
      "lists 8 [op, input] entries, two per node; got 1: [['sep_conv_3x3', 0]]"),
     ("Genotype(normal=[], reduce=[])", "states its width and depth"),
     (json.dumps({"genotype": {"normal": [["conv_9x9", 0]] * 8, "reduce": []}, "width": 16, "depth": 8}),
-     "with an op of the darts"),
+     "names no op of the darts family"),
     ("__import__('os').system('true')", "is not an NDS architecture"),
     (f"{format_arch(EXAMPLE).replace('normal_concat=[2, 3, 4, 5]', 'normal_concat=[2, 3]')} width=16 depth=8",
      "normal_concat is [2, 3], but a darts cell outputs [2, 3, 4, 5]"),  # the string form dropped it unread
@@ -138,10 +138,17 @@ def test_data_import_recognises_each_file_and_names_what_it_found(nds_dir, tmp_p
     assert [p.name for p in (tmp_path / "low").iterdir()] == ["nds-nasnet-in.npz"]
     table = Table.load(out / "nds-darts.npz")
     assert table.meta["accuracy"].startswith("test accuracy") and int(table.columns["runs"].max()) == 2
-    renamed = nds_dir / "my_darts_runs.json"
-    renamed.write_bytes((nds_dir / "DARTS.json").read_bytes())
-    assert cli.main(["data", "import", "--space", "nds", str(renamed), "--out", str(out)]) == 0
-    assert "are darts cells" in capsys.readouterr().out
+    # A renamed file does not say whether it is CIFAR-10, ImageNet or fixed width and depth: --space nds asks
+    # (a renamed ImageNet file was written as the CIFAR-10 table), and --space with the variant takes it.
+    renamed = tmp_path / "nasnet_imagenet.json.gz"
+    renamed.write_bytes((nds_dir / "NASNet_in.json.gz").read_bytes())
+    assert cli.main(["data", "import", "--space", "nds", str(renamed), "--out", str(tmp_path / "asked")]) == 2
+    error = capsys.readouterr().err
+    assert f"{renamed} could be data of nds-nasnet or nds-nasnet-in; say which with --space" in error
+    assert not (tmp_path / "asked").exists()
+    assert cli.main(["data", "import", "--space", "nds-nasnet-in", str(renamed), "--out", str(tmp_path / "in")]) == 0
+    assert "cells are nasnet cells (the file's name is not a published one" in capsys.readouterr().out
+    assert [p.name for p in (tmp_path / "in").iterdir()] == ["nds-nasnet-in.npz"]
     # A file of another family is named with the space it belongs to ...
     assert cli.main(["data", "import", "--space", "nds-enas", str(nds_dir / "DARTS.json"), "--out", str(out)]) == 2
     assert "not of --space nds-enas; import it with --space nds-darts" in capsys.readouterr().err
@@ -180,6 +187,42 @@ def test_an_import_refuses_sizes_no_network_could_have_and_names_another_benchma
     error = capsys.readouterr().err  # (other tests' plugin spaces on NB201's table may be named beside it)
     assert "data of the nb201 benchmark, not of any nds space; import it with --space " in error
     assert "--space nb201 " in error or error.rstrip().endswith("--space nb201")
+
+
+@pytest.mark.parametrize("damage,fragment", [
+    (lambda r: r["net"]["genotype"]["normal"][0].__setitem__(1, -1), "node 0 of the normal cell reads input -1"),
+    (lambda r: r["net"]["genotype"]["normal"].__setitem__(0, "sep_conv_3x3"), "normal entry sep_conv_3x3 is not"),
+    (lambda r: r["net"]["genotype"]["reduce"][2].__setitem__(1, 10**30), "node 1 of the reduce cell reads input 1.0e+30"),
+])
+def test_a_damaged_record_is_named_by_number_as_damage_not_as_another_family(tmp_path, capsys, damage, fragment):
+    records = nds_records("nds-darts", 4, seed=3)
+    damage(records[2])  # had no record number, and the advice blamed the file's family
+    write_nds_file(tmp_path / "DARTS.json", records)
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "DARTS.json"), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert f"DARTS.json record 2: {fragment}" in error and "the record is damaged: replace the file" in error
+    assert "not darts cells" not in error and error.count("\n") == 1
+
+
+def test_files_of_one_space_merge_later_networks_replacing_earlier_and_short_runs_say_so(tmp_path, capsys):
+    first, second = nds_records("nds-darts", 6, seed=4), nds_records("nds-darts", 6, seed=5)
+    second[0] = json.loads(json.dumps(first[0]))  # one network in both files: the later file's run is kept
+    second[0]["test_ep_top1"] = [e - 3.0 for e in first[0]["test_ep_top1"]][:4]  # and it stopped after 4 epochs
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    write_nds_file(tmp_path / "a" / "DARTS.json", first), write_nds_file(tmp_path / "b" / "DARTS.json", second)
+    files = [str(tmp_path / "a" / "DARTS.json"), str(tmp_path / "b" / "DARTS.json")]
+    assert cli.main(["data", "import", "--space", "nds", *files, "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out  # the last file alone was kept
+    assert "11 distinct in all" in printed and "1 network stopped early (record 0: 4 of 10 epochs)" in printed
+    bench = BENCHMARKS.get("nds-darts")(tmp_path / "out")
+    space = SEARCH_SPACES.get("nds-darts")(**UNBOUND)
+    both, once = (space.parse(json.dumps(r["net"])) for r in (first[0], first[1]))
+    assert len(bench.cells()) == 11
+    assert bench.query(both, "cifar10", fidelity=4).metrics["test_accuracy"] == pytest.approx(
+        100 - second[0]["test_ep_top1"][3])
+    assert bench.query(once, "cifar10").metrics["test_accuracy"] == pytest.approx(100 - first[1]["test_ep_top1"][-1])
+    stopped = bench.query(both, "cifar10")  # was told to keep to the table, which holds it
+    assert not stopped.ok and "run of this architecture stopped after epoch 4, so it has no 10-epoch" in stopped.reason
 
 
 def test_the_table_serves_test_accuracy_per_epoch_with_duplicates_averaged(nds_dir):

@@ -151,3 +151,35 @@ class Table:
 def row_index(table: Table, column: str) -> dict[str, int]:
     """``{key: row}`` of one key column (an architecture's string or hash), built once per loaded table."""
     return {key: row for row, key in enumerate(table.columns[column].tolist())}
+
+
+def merge_by_key(tables: list[Table]) -> Table:
+    """One table from several of one benchmark: a later table's rows replace an earlier one's whole, by the
+    key column its metadata names (``arch``), so numbers of two runs never mix in one row; other rows stay.
+
+    A column a replacing table lacks (an epoch its shorter run never reached) is NaN on its rows.
+    """
+    if len(tables) == 1:
+        return tables[0]
+    key = tables[-1].meta["key"]
+    owner: dict[str, tuple[int, int]] = {}  # key -> (table, row) of the last table holding it
+    for t, table in enumerate(tables):
+        for row, value in enumerate(table.columns[key].tolist()):
+            owner[value] = (t, row)
+    keys = list(owner)
+    names = list(dict.fromkeys(name for table in tables for name in table.columns))
+    columns: dict[str, np.ndarray] = {key: np.asarray(keys)}
+    for name in (n for n in names if n != key):
+        sample = next(table.columns[name] for table in tables if name in table.columns)
+        fill: Any = np.nan if sample.dtype.kind == "f" else ("" if sample.dtype.kind == "U" else 0)
+        merged = np.full((len(keys), *sample.shape[1:]), fill, dtype=sample.dtype)
+        for i, value in enumerate(keys):
+            t, row = owner[value]
+            if name in tables[t].columns:
+                merged[i] = tables[t].columns[name][row]
+        columns[name] = merged
+    meta = {**tables[-1].meta, "source": " + ".join(str(t.meta.get("source")) for t in tables)}
+    found = [f"{t.meta.get('source')}: {t.meta['found']}" for t in tables if t.meta.get("found")]
+    if found:
+        meta["found"] = "; ".join(found) + f"; {len(keys)} distinct in all, later files' networks replacing earlier"
+    return Table(columns, meta)

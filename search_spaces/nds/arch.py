@@ -31,6 +31,10 @@ CELLS = ("normal", "reduce")
 _WIDTH, _DEPTH = (typing.get_args(hint)[1] for hint in (Width, CellStackDepth))  # the options' own bounds
 
 
+class OtherFamilyError(ArchitectureError):
+    """A genotype that fits another family (another node count, an op this family lacks), not a damaged one."""
+
+
 class NdsArch(NamedTuple):
     normal: NdsCell
     reduce: NdsCell
@@ -55,22 +59,23 @@ def _int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def check_cell(cell: Any, name: str, family: Family) -> NdsCell:
-    """``cell`` as a tuple of (input, op) int pairs of ``family``, or one line saying what is wrong."""
+def check_cell(cell: Any, name: str, family: Family, where: str = "") -> NdsCell:
+    """``cell`` as a tuple of (input, op) int pairs of ``family``, or one line (after ``where``) saying what is
+    wrong."""
     if not isinstance(cell, (tuple, list)) or len(cell) != 2 * family.nodes:
-        raise ArchitectureError(f"the {name} cell of an NDS {family.name} architecture lists {2 * family.nodes} "
+        raise ArchitectureError(f"{where}the {name} cell of an NDS {family.name} architecture lists {2 * family.nodes} "
                                 f"(input, op) pairs, two per node; got {str(cell)[:80]}")
     pairs = []
     for i, pair in enumerate(cell):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not all(map(_int, pair)):
-            raise ArchitectureError(f"the {name} cell's pair {i} must be (input, op index), got {pair!r}")
+            raise ArchitectureError(f"{where}the {name} cell's pair {i} must be (input, op index), got {pair!r}")
         source, op = int(pair[0]), int(pair[1])
         if not 0 <= op < len(family.ops):
-            raise ArchitectureError(f"the {name} cell's pair {i} has op {op}; {family.name} ops are 0..."
+            raise ArchitectureError(f"{where}the {name} cell's pair {i} has op {op}; {family.name} ops are 0..."
                                     f"{len(family.ops) - 1} ({', '.join(family.ops)})")
         if not 0 <= source < i // 2 + 2:
-            raise ArchitectureError(f"node {i // 2} of the {name} cell reads input {source}; it may read 0..{i // 2 + 1}"
-                                    " (the two cell inputs and earlier nodes)")
+            raise ArchitectureError(f"{where}node {i // 2} of the {name} cell reads input {source if abs(source) < 10**6 else f'{source:.1e}'}; it may "
+                                    f"read 0..{i // 2 + 1} (the two cell inputs and earlier nodes)")
         pairs.append((source, op))
     return tuple(pairs)
 
@@ -83,14 +88,15 @@ def check_size(width: Any, depth: Any, where: str = "") -> None:
                                 f"width={width!r}, depth={depth!r}")
 
 
-def check_arch(arch: Any, family: Family) -> NdsArch:
+def check_arch(arch: Any, family: Family, where: str = "") -> NdsArch:
     """``arch`` as an :class:`NdsArch` of ``family`` with positive width and depth, or an ArchitectureError."""
     if not isinstance(arch, (tuple, list)) or len(arch) != 4:
         raise ArchitectureError(f"an NDS architecture is (normal cell, reduction cell, width, depth), got "
                                 f"{str(arch)[:80]}")
     normal, reduce, width, depth = arch
-    check_size(width, depth)
-    return NdsArch(check_cell(normal, "normal", family), check_cell(reduce, "reduce", family), int(width), int(depth))
+    check_size(width, depth, where)
+    return NdsArch(check_cell(normal, "normal", family, where), check_cell(reduce, "reduce", family, where),
+                   int(width), int(depth))
 
 
 def from_genotype(genotype: Any, width: Any, depth: Any, family: Family, where: str = "") -> NdsArch:
@@ -100,23 +106,26 @@ def from_genotype(genotype: Any, width: Any, depth: Any, family: Family, where: 
     cells = []
     for name in CELLS:
         if len(genotype[name]) != 2 * family.nodes:  # another family's genotype: say so as it was typed
-            raise ArchitectureError(f"{where}the {name} cell of an NDS {family.name} architecture lists "
+            raise OtherFamilyError(f"{where}the {name} cell of an NDS {family.name} architecture lists "
                                     f"{2 * family.nodes} [op, input] entries, two per node; got "
                                     f"{len(genotype[name])}: {str(genotype[name])[:80]}")
         pairs = []
         for entry in genotype[name]:
-            if (not isinstance(entry, (list, tuple)) or len(entry) != 2 or entry[0] not in family.ops
-                    or not _int(entry[1])):
-                raise ArchitectureError(f"{where}{name} entry {str(entry)[:40]} is not [op, input] with an op of "
-                                        f"the {family.name} family ({', '.join(family.ops)})")
+            if not isinstance(entry, (list, tuple)) or len(entry) != 2 or not _int(entry[1]):
+                raise ArchitectureError(f"{where}{name} entry {str(entry)[:40]} is not [op, input]")
+            if entry[0] not in family.ops:
+                raise OtherFamilyError(f"{where}{name} entry {str(entry)[:40]} names no op of the {family.name} "
+                                       f"family ({', '.join(family.ops)})")
             pairs.append((int(entry[1]), family.ops.index(entry[0])))
         cells.append(pairs)
-    arch = check_arch((*cells, width, depth), family)
+    arch = check_arch((*cells, width, depth), family, where)
     for name, cell in zip(CELLS, arch[:2]):
         stated = genotype.get(f"{name}_concat")
-        if stated is not None and sorted(stated) != output_nodes(cell, family):
-            raise ArchitectureError(f"{where}{name}_concat is {stated}, but a {family.name} cell outputs "
-                                    f"{output_nodes(cell, family)} ({family.output.replace('_', ' ')} nodes)")
+        if stated is not None and not (isinstance(stated, list) and all(map(_int, stated))):
+            raise ArchitectureError(f"{where}{name}_concat must be a list of node numbers, got {str(stated)[:40]}")
+        if stated is not None and sorted(stated) != output_nodes(cell, family):  # the other output rule's family
+            raise OtherFamilyError(f"{where}{name}_concat is {stated}, but a {family.name} cell outputs "
+                                   f"{output_nodes(cell, family)} ({family.output.replace('_', ' ')} nodes)")
     return arch
 
 

@@ -16,7 +16,7 @@ from typing import ClassVar, Sequence
 import numpy as np
 
 from ...engine.data.sniff import head_text
-from ...engine.data.table import Table, column_name, row_index
+from ...engine.data.table import Table, column_name, merge_by_key, row_index
 from ...engine.errors import ArchitectureError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
@@ -70,7 +70,13 @@ class NdsBenchmark(Benchmark):
         fidelity = self.check(task, fidelity)
         row = self.row(arch)
         column = self.table.columns.get(column_name(self.variant.dataset, fidelity, METRIC))
-        if row is None or column is None or math.isnan(column[row]):
+        if row is not None and column is not None and math.isnan(column[row]):
+            reached = [f for f in self.fidelities(task) if not math.isnan(
+                self.table.columns[column_name(self.variant.dataset, f, METRIC)][row])]
+            return Result.failed(f"the {self.name} table's run of this architecture stopped after epoch "
+                                 f"{max(reached, default=0)}, so it has no {fidelity}-epoch result (NDS' file holds "
+                                 "it so); it counts as failed at this fidelity", cost_estimated=True)
+        if row is None or column is None:
             return Result.failed(f"the {self.name} table holds no {fidelity}-epoch result for this architecture (NDS "
                                  "sampled ~5,000 networks; keep to them with --space-opt table_only=true, or "
                                  "evaluate others with --evaluator proxy or train)", cost_estimated=True)
@@ -98,23 +104,27 @@ class NdsBenchmark(Benchmark):
 
     @classmethod
     def recognise_source(cls, path: Path) -> str | None:
-        """An NDS file of this variant: by its published name, or by its ops for a renamed CIFAR-10 file."""
+        """An NDS file of this variant: by its published name, or, renamed, by its cells' family.
+
+        A renamed file is claimed by every variant of its family: nothing in a record says whether
+        it was trained on CIFAR-10 or ImageNet, or with width and depth fixed, so ``--space nds``
+        asks which, and ``--space <variant>`` says it (``pnas_imagenet.json`` was written as the
+        CIFAR-10 table, over it).
+        """
         named = variant_of_file(path.name)
         if named is not None:  # claimed by its published name even when damaged, so reading it names the damage
             return f"NDS results of the {named.name} space ({named.file_name})" if named == cls.variant else None
         head = head_text(path)
-        if not looks_like_nds(head):
-            return None
-        plain = not (cls.variant.imagenet or cls.variant.fixed_width_depth)
-        if plain and infer_family(head) == cls.variant.family:
-            return (f"NDS results whose cells are {cls.variant.family.name} cells (the name does not say which "
-                    f"variant; read as {cls.variant.file_name}, or import with --space <variant>)")
+        if looks_like_nds(head) and infer_family(head) == cls.variant.family:
+            return (f"NDS results whose cells are {cls.variant.family.name} cells (the file's name is not a "
+                    f"published one; read as {cls.variant.file_name}, as --space {cls.variant.name} says)")
         return None
 
     @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
-        return [Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant)
-                for p in paths][-1]  # each file holds the whole variant: the last one given wins
+        """One table from the files: a later file's networks replace an earlier one's, the others are kept."""
+        return merge_by_key([Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant)
+                             for p in paths])
 
 
 def _variant_benchmark(variant: Variant) -> type[NdsBenchmark]:

@@ -24,7 +24,7 @@ import numpy as np
 from ...engine.data.sniff import content_text
 from ...engine.data.table import Table, column_name
 from ...engine.errors import ArchitectureError, DataError
-from .arch import canonical_arch, check_size, format_arch, from_genotype
+from .arch import OtherFamilyError, canonical_arch, check_size, format_arch, from_genotype
 from .families import FAMILIES, Family, Variant
 
 HOW_TO_GET = ("download the NDS data (the 'data' link of github.com/facebookresearch/nds, nds_data.zip), then run "
@@ -105,9 +105,11 @@ def import_nds(path: Path, variant: Variant) -> Table:
         try:
             arch = canonical_arch(from_genotype(net.get("genotype"), net.get("width"), net.get("depth"), family,
                                                 where=f"{where}: "))
-        except ArchitectureError as exc:
+        except OtherFamilyError as exc:
             raise DataError(f"{exc}; the records are not {family.name} cells: if the file is another family's, "
                             "give it that family's published name (DARTS.json, ENAS_in.json...) or its --space") from None
+        except ArchitectureError as exc:
+            raise DataError(f"{exc}; the record is damaged: replace the file ({HOW_TO_GET})") from None
         row = rows.setdefault(format_arch(arch, family), {"arch": arch, "errors": [], "params": [], "flops": []})
         row["errors"].append(_errors(record, where))
         row["params"].append(_count(record, "params", where))
@@ -131,6 +133,11 @@ def import_nds(path: Path, variant: Variant) -> Table:
     depths = sorted({row["arch"].depth for row in rows.values()})
     found = (f"{len(records)} trained networks, {len(archs)} distinct, {epochs} epochs; widths "
              f"{', '.join(map(str, widths))}; depths {', '.join(map(str, depths))}")
+    short = [(i, len(r["test_ep_top1"])) for i, r in enumerate(records) if len(r["test_ep_top1"]) < epochs]
+    if short:  # kept: its early epochs are real results; the later ones are missing, not guessed
+        shown = ", ".join(f"record {i}: {n}" for i, n in short[:3]) + (", ..." if len(short) > 3 else "")
+        found += (f"; {len(short)} network{'s' * (len(short) > 1)} stopped early ({shown} of {epochs} epochs), "
+                  "without results at the later epochs")
     return Table(columns, {"benchmark": variant.name, "key": "arch", "source": path.name, "found": found,
                            "accuracy": "test accuracy: NDS reports no validation split",
                            "cost": "unknown: the source's timings are per iteration, not per network"})
