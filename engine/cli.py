@@ -49,6 +49,7 @@ def _progress(enabled: bool):
 
 def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
     bar, hook = _progress(not args.quiet)
+    note = lambda text: print(f"nasloop search: note: {text}", file=sys.stderr)  # noqa: E731
     if args.resume:
         executor_flags = [f for f, (owner, _) in SHORTHAND_FLAGS.items() if owner == "executor"]
         given = [f"--{n.replace('_', '-')}" for n in (*CONFIG_FLAGS, *SHORTHAND_FLAGS)
@@ -64,13 +65,13 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         executor_options.update({option: getattr(args, f) for f, option in shorthand.items()})
         args.done_before = _evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
-                             executor_options=executor_options, on_progress=hook)
+                             executor_options=executor_options, on_progress=hook, on_note=note)
     else:
         config = search_config(args)
         args.run_dir = config.run_dir
         args.done_before = None
         heard = lambda where: setattr(args, "run_dir", where)  # noqa: E731 (an interrupt names the folder)
-        run = lambda: search(config, on_progress=hook, on_run_dir=heard)  # noqa: E731
+        run = lambda: search(config, on_progress=hook, on_run_dir=heard, on_note=note)  # noqa: E731
     if bar is None:
         return run()
     with bar:

@@ -147,6 +147,18 @@ class RunContext:
             return source == "computed"
         return not (enumerable(space) and len(found.scores) >= space.size)
 
+    def computing_note(self, space: SearchSpace, who: str, reads: str) -> str:
+        """A note that ``who`` builds and scores networks for a proxy nothing stores, on each of ``reads``: on a
+        CPU minutes per hundred networks, which a user expecting lookups should hear before they start."""
+        stored = self.stored_proxies(space)
+        partial = [p for p in stored if self.computes(space, p)]  # a precomputed file's sample
+        listed = ", ".join(p for p in stored if p not in partial) or "none"
+        return (f"{who} computes a proxy nothing stores for {space.name} {self.dataset} on each of {reads}, built at "
+                f"the space's size: this can take hours (stored: {listed}"
+                + (f"; {', '.join(partial)} only for the architectures a precomputed proxy file holds, the others "
+                   "computed" if partial else "")
+                + "; 'nasloop proxies --all --out FILE' precomputes them once)")
+
     def _proxy_source(self, space: SearchSpace, proxy: str) -> tuple[str, ProxyScores | None]:
         """Where :meth:`scorer` reads ``proxy`` from: the benchmark, a precomputed file (returned), or nowhere."""
         if proxy in self.stored_proxies() and self._table_serves(space):

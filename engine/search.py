@@ -19,6 +19,7 @@ from .loop import Budget, ProgressHook, SearchLoop
 from .options import options_per_predictor, takes
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .run_checks import check_budget, check_new_run, check_seconds_budget
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -32,8 +33,13 @@ from .user_files import check_pretrained_files, pretrained_digests
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
 
 
-def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
-    """Construct the configured plugins; every bad name, option or missing capability fails here, in one line."""
+Note = Callable[[str], None]
+
+
+def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[SearchSpace, Strategy, Evaluator,
+                                                                              Executor]:
+    """Construct the configured plugins; every bad name, option or missing capability fails here, in one line.
+    ``on_note`` hears of slow work the user may not expect (a predictor that builds networks to rank)."""
     load_plugins(config.plugins, config.workdir)
     space_factory = SEARCH_SPACES.get(config.space)
     evaluator_factory = EVALUATORS.get(config.evaluator)
@@ -60,6 +66,8 @@ def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluato
         wiring["predictor"] = construct("predictor", name, PREDICTORS.get(name), space,
                                         wiring={"context": context, "seed": config.seed},
                                         **options_per_predictor([name], config.predictor_options)[name])
+        if wiring["predictor"].builds_networks and on_note is not None:
+            on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step"))
     elif config.predictor is not None or config.predictor_options:
         given = " and ".join(flag for flag, value in (("--predictor", config.predictor),
                                                       ("--predictor-opt", config.predictor_options)) if value)
@@ -75,41 +83,6 @@ def build_plugins(config: SearchConfig) -> tuple[SearchSpace, Strategy, Evaluato
     return space, strategy, evaluator, executor
 
 
-def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
-    """An objective the evaluator will never report fails now, before a run directory exists."""
-    objectives = config.objective_list()
-    if not objectives:
-        return
-    known = evaluator.metric_names(config.fidelity)
-    for objective in objectives:
-        if known is not None and objective.metric not in known:
-            flag = "--objectives" if config.objectives else "--objective"
-            raise ConfigError(f"the {config.evaluator} evaluator reports no '{objective.metric}' metric; choose "
-                              f"{flag} from: {', '.join(sorted(known))}")
-
-
-def check_fidelity(config: SearchConfig, evaluator: Evaluator) -> None:
-    """A fidelity given twice, as the run's and as the evaluator's option, with different values, fails now
-    (``--epochs 1 --evaluator-opt epochs=3`` trained one epoch without a word)."""
-    option = evaluator.fidelity_option
-    given = config.evaluator_options.get(option) if option else None
-    if config.fidelity is not None and given is not None and given != config.fidelity:
-        raise ConfigError(f"--fidelity (--epochs) {config.fidelity} and --evaluator-opt {option}={given} both set "
-                          f"the {config.evaluator} evaluator's fidelity; give it once")
-
-
-def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Evaluator, Executor]) -> None:
-    """What a new run (or a study's runs) must pass before its folder exists; a stored run resumes as it began."""
-    space, evaluator = plugins[0], plugins[2]
-    check_budget(config.budget, space, config.space)
-    if config.minimize and config.objective is None:  # it would silently maximise the default objective
-        raise ConfigError(f"--minimize applies to --objective; name the metric to minimise, e.g. --objective "
-                          f"{evaluator.objective} --minimize (the {config.evaluator} evaluator's default objective "
-                          f"is {'minimised' if evaluator.minimize else 'maximised'})")
-    check_objective(config, evaluator)
-    check_fidelity(config, evaluator)
-
-
 STORED_KEYS = ("space", "dataset", "strategy", "evaluator", "executor", "budget", "seed", "strategy_options")
 """Keys every configuration 'nasloop search' has ever stored: one missing is damage, not an older run."""
 
@@ -122,15 +95,6 @@ def _check_stored_config(saved: dict[str, Any], store: RunStore) -> None:
         missing = "objectives"  # the run searched several, as its own record says
     if missing is not None:
         raise DataError(f"{store.path} is damaged: its run configuration has no '{missing}'; {RESTORE}")
-
-
-def check_budget(budget: int | None, space: SearchSpace, name: str) -> None:
-    """A query budget above the space's size can never be spent: a run given one would end short of it, at
-    best when every architecture is known, and a study's budgets would not be what they say."""
-    size = space.size
-    if budget is not None and size is not None and budget > size:
-        raise ConfigError(f"--budget {budget} exceeds the {size} architectures of {name}; give --budget {size} "
-                          "or less")
 
 
 def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:
@@ -195,11 +159,12 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
 
 
 def search(config: SearchConfig, on_progress: ProgressHook | None = None,
-           on_run_dir: Callable[[str], None] | None = None) -> dict[str, Any]:
+           on_run_dir: Callable[[str], None] | None = None, on_note: Note | None = None) -> dict[str, Any]:
     """Run a new search; every evaluation lands in ``<run_dir>/nasloop.sqlite`` as it completes.
 
     The run directory is locked for the whole search (see :mod:`.run_lock`). Without one, the search claims a
-    default folder once its configuration has passed every check; ``on_run_dir`` hears which.
+    default folder once its configuration has passed every check; ``on_run_dir`` hears which, and ``on_note``
+    what passed but may not work as expected (a seconds budget over lookups that cost nothing).
     """
     config = config.replace(dataset=canonical_dataset(config.space, config.dataset))
     chosen = bool(config.run_dir)
@@ -208,8 +173,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
                           "or choose another --run-dir")
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
-    plugins = build_plugins(config)  # every bad name, option or data file fails before anything is created
-    check_new_run(config, plugins)
+    plugins = build_plugins(config, on_note)  # every bad name, option or data file fails before anything is created
+    check_new_run(config, plugins, on_note)
     if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
         make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
     if chosen:
@@ -233,7 +198,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
 
 
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
-           executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None) -> dict[str, Any]:
+           executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None,
+           on_note: Note | None = None) -> dict[str, Any]:
     """Continue an interrupted (or finished) run, optionally with a larger budget.
 
     ``executor_options`` update where trials run (more workers, another Ray cluster); they do not
@@ -262,8 +228,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
         config = config.replace(**changes)
-        plugins = build_plugins(config)
+        plugins = build_plugins(config, on_note)
         check_budget(budget, plugins[0], config.space)
+        check_seconds_budget(config, plugins[2], on_note)
         # the stored run_dir and workdir stay as the run began: they locate its project next time
         return _run(config, store, on_progress, plugins, stored.replace(**changes).to_dict() if changes else None)
 

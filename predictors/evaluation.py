@@ -135,14 +135,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                     "test cells may be among them, so its tau overstates what it learns from its training cells; "
                     "pretrain on another space to measure transfer")
         if warm.builds_networks and on_note is not None:
-            stored = context.stored_proxies(search_space)
-            partial = [p for p in stored if context.computes(search_space, p)]  # a precomputed file's sample
-            on_note(f"{name} computes a proxy nothing stores for {space} {task.name} on each of the {len(cells):,} "
-                    "networks it reads, built at the space's size: this can take hours (stored: "
-                    f"{', '.join(p for p in stored if p not in partial) or 'none'}"
-                    + (f"; {', '.join(partial)} only for the architectures a precomputed proxy file holds, the "
-                       "others computed" if partial else "")
-                    + "; 'nasloop proxies --all --out FILE' precomputes them once)")
+            on_note(context.computing_note(search_space, name, f"the {len(cells):,} networks it reads"))
 
     records: list[dict] = []
     for name in factories:

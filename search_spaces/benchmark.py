@@ -61,6 +61,9 @@ class Benchmark(Configurable, ABC):
     """The stored proxies whose mean rank starts a search best here (``warmup: true``; measured, see README)."""
     final_only: ClassVar[bool] = False
     """The table holds only each architecture's final result: no fidelity to choose."""
+    times_training: ClassVar[bool] = True
+    """A lookup's cost is a training time (measured or estimated); False where the source has none and every
+    lookup costs 0 s, so a seconds budget could never end a search."""
 
     def __init__(self, data_dir: str | os.PathLike | None = None) -> None:
         self.data_dir = str(data_dir) if data_dir else None

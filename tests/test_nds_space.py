@@ -252,6 +252,36 @@ def test_a_tabular_search_keeps_to_the_table_and_finds_its_best_network(nds_dir,
     assert space.widths == (8, 16) and space.depths == (4, 5) and space.size == 60
 
 
+def test_a_seconds_budget_over_lookups_that_cost_nothing_is_refused_alone_and_noted_beside_a_query_budget(
+        nds_dir, tmp_path):
+    config = SearchConfig(space="nds-darts", strategy="random", budget=None, max_seconds=60, seed=0,
+                          data_dir=str(nds_dir), run_dir=str(tmp_path / "alone"))
+    with pytest.raises(ConfigError, match=re.escape("--max-seconds cannot end this search: the nds-darts table "
+                                                    "records no training times, so every lookup costs 0 s; give "
+                                                    "--budget N (evaluations) instead")):
+        search(config)  # ran through the whole table
+    assert not (tmp_path / "alone").exists()
+    notes: list[str] = []
+    summary = search(config.replace(budget=5, run_dir=str(tmp_path / "both")), on_note=notes.append)
+    assert summary["evaluations"] == 5
+    assert notes == ["--max-seconds 60 will not end this search (the nds-darts table records no training times, so "
+                     "every lookup costs 0 s); --budget 5 will"]
+
+
+def test_a_predictor_that_computes_proxies_to_rank_is_noted_before_the_search_starts(nds_dir, data_dir, tmp_path):
+    from nasloop.engine.search import build_plugins
+
+    notes: list[str] = []
+    base = SearchConfig(space="nds-darts", strategy="predictor-topk", predictor="zero-cost", budget=10, seed=0,
+                        data_dir=str(nds_dir), run_dir=str(tmp_path / "run"))
+    build_plugins(base, on_note=notes.append)  # Zen on every candidate, for minutes on a CPU, without a word
+    assert len(notes) == 1 and notes[0].startswith("predictor 'zero-cost' computes a proxy nothing stores for "
+                                                   "nds-darts cifar10 on each of the candidates it ranks each step")
+    assert "(stored: flops, params;" in notes[0]
+    build_plugins(base.replace(predictor_options={"proxy": "params"}), on_note=notes.append)  # stored: silent
+    assert len(notes) == 1
+
+
 def test_a_table_bound_space_refuses_width_and_depth_choices_its_table_does_not_have(nds_dir):
     # The table's networks were sampled whatever the choices said: widths=[16] searched widths 8 and 16.
     factory = SEARCH_SPACES.get("nds-darts")

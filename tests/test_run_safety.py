@@ -209,7 +209,8 @@ def test_a_bad_objective_fails_before_a_run_directory_exists(tmp_path, data_dir,
     assert not run.exists()
     err = capsys.readouterr().err  # the table's metrics, HW-NAS-Bench's device costs among them
     assert "choose --objective from: edgegpu_energy, edgegpu_latency, " in err
-    assert "flops_m, fpga_energy, fpga_latency, params_m, pixel3_latency, raspi4_latency, test_accuracy, val_accuracy" in err
+    assert ("flops_m, fpga_energy, fpga_latency, params_m, pixel3_latency, raspi4_latency, test_accuracy, "
+            "val_accuracy") in err
     assert main(["search", "--objective", "params_m", "--minimize", "--budget", "4", "--quiet", "--json",
                  "--data-dir", str(data_dir), "--run-dir", str(run)]) == 0
     capsys.readouterr()
@@ -289,11 +290,11 @@ def test_a_search_whose_default_folder_is_taken_while_it_starts_claims_the_next(
     held = []
     build = search_module.build_plugins
 
-    def another_search_takes_the_name(config):  # as a search started a moment earlier would, between name and mkdir
-        if not held:
+    def another_search_takes_the_name(config, on_note=None):  # as a search started a moment earlier would, between
+        if not held:                                            # naming its folder and creating it
             Path(config.run_dir).mkdir(parents=True)
             held.append(RunLock(config.run_dir).__enter__())
-        return build(config)
+        return build(config, on_note)
 
     monkeypatch.setattr(search_module, "build_plugins", another_search_takes_the_name)
     heard = []

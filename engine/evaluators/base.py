@@ -62,5 +62,10 @@ class Evaluator(Configurable, ABC):
         """Load what evaluation loads lazily (a table, a dataset) in this process, ahead of the first
         trial: an executor calls it on each new worker so a trial's timeout measures the trial."""
 
+    def untimed(self) -> str | None:
+        """Why this evaluator's costs are no measure of time (so ``--max-seconds`` could never end a search), or
+        None where they are seconds of training or scoring."""
+        return None
+
     def check(self, fidelity: int | None = None) -> None:
         """Fail now, with one clear line, if evaluation cannot work (missing data, bad dataset or fidelity)."""

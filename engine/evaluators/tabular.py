@@ -37,6 +37,11 @@ class TabularEvaluator(Evaluator):
     def check(self, fidelity: int | None = None) -> None:
         self.benchmark.check(self.task.name, fidelity)  # loads the table: missing file, bad task or fidelity
 
+    def untimed(self) -> str | None:
+        if self.benchmark.times_training:
+            return None
+        return f"the {self.benchmark.name} table records no training times, so every lookup costs 0 s"
+
     def warm_up(self) -> None:
         self.benchmark.warm_up(self.task.name)
 

@@ -102,6 +102,7 @@ class NB301Benchmark(Benchmark):
     tasks = TASKS
     final_only = True
     table_file = TABLE_FILE
+    times_training = False  # the suite stores no training times
     formats = f"NAS-Bench-Suite-Zero's proxy JSON ({ZC_FILE}) and nasloop's nb301.npz"
     warmup_proxies = ("params", "synflow")
 

@@ -43,6 +43,7 @@ class NdsBenchmark(Benchmark):
     """Lookups of one NDS variant: test accuracy per epoch, parameters and FLOPs."""
 
     variant: ClassVar[Variant]
+    times_training = False  # NDS timed iterations, not networks
     formats = "the NDS result JSON (<Family>.json, <Family>_in.json, <Family>_fix-w-d.json) and nasloop's npz"
     warmup_proxies = ("params",)
 

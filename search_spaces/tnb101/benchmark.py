@@ -104,6 +104,7 @@ class TransNASBenchmark(Benchmark):
     """NAS-Bench-Suite-Zero's proxy file of this part, if there is one (micro, class_scene)."""
     tasks = TASKS
     final_only = True
+    times_training = False  # the JSON stores no training times
     formats = f"the TransNAS-Bench-101 JSON ({JSON_FILE}) and nasloop's own table"
 
     def _source(self) -> tuple[str, float]:

@@ -1,0 +1,75 @@
+"""What a run's configuration must pass before its first evaluation, beyond each plugin's own checks.
+
+A new search (or a study's runs) passes all of them before its folder exists; a resumed one those its
+changes touch (a larger budget, a seconds budget).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..search_spaces.base import SearchSpace
+from ..strategies.base import Strategy
+from .config import SearchConfig
+from .errors import ConfigError
+from .evaluators.base import Evaluator
+from .executors.base import Executor
+
+
+def check_budget(budget: int | None, space: SearchSpace, name: str) -> None:
+    """A query budget above the space's size can never be spent: a run given one would end short of it, at
+    best when every architecture is known, and a study's budgets would not be what they say."""
+    size = space.size
+    if budget is not None and size is not None and budget > size:
+        raise ConfigError(f"--budget {budget} exceeds the {size} architectures of {name}; give --budget {size} "
+                          "or less")
+
+
+def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
+    """An objective the evaluator will never report fails now, before a run directory exists."""
+    objectives = config.objective_list()
+    if not objectives:
+        return
+    known = evaluator.metric_names(config.fidelity)
+    for objective in objectives:
+        if known is not None and objective.metric not in known:
+            flag = "--objectives" if config.objectives else "--objective"
+            raise ConfigError(f"the {config.evaluator} evaluator reports no '{objective.metric}' metric; choose "
+                              f"{flag} from: {', '.join(sorted(known))}")
+
+
+def check_fidelity(config: SearchConfig, evaluator: Evaluator) -> None:
+    """A fidelity given twice, as the run's and as the evaluator's option, with different values, fails now
+    (``--epochs 1 --evaluator-opt epochs=3`` trained one epoch without a word)."""
+    option = evaluator.fidelity_option
+    given = config.evaluator_options.get(option) if option else None
+    if config.fidelity is not None and given is not None and given != config.fidelity:
+        raise ConfigError(f"--fidelity (--epochs) {config.fidelity} and --evaluator-opt {option}={given} both set "
+                          f"the {config.evaluator} evaluator's fidelity; give it once")
+
+
+def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Evaluator, Executor],
+                  on_note: Callable[[str], None] | None = None) -> None:
+    """What a new run (or a study's runs) must pass before its folder exists; a stored run resumes as it began.
+    ``on_note`` hears what passes but will not work as the user may expect."""
+    space, evaluator = plugins[0], plugins[2]
+    check_budget(config.budget, space, config.space)
+    if config.minimize and config.objective is None:  # it would silently maximise the default objective
+        raise ConfigError(f"--minimize applies to --objective; name the metric to minimise, e.g. --objective "
+                          f"{evaluator.objective} --minimize (the {config.evaluator} evaluator's default objective "
+                          f"is {'minimised' if evaluator.minimize else 'maximised'})")
+    check_objective(config, evaluator)
+    check_fidelity(config, evaluator)
+    check_seconds_budget(config, evaluator, on_note)
+
+
+def check_seconds_budget(config: SearchConfig, evaluator: Evaluator, on_note: Callable[[str], None] | None) -> None:
+    """A seconds budget over lookups that cost 0 s never ends a search: alone it is refused, beside a query
+    budget it is noted (an NDS search given ``--max-seconds 600`` ran through the whole table)."""
+    why = evaluator.untimed() if config.max_seconds is not None else None
+    if why is None:
+        return
+    if config.budget is None:
+        raise ConfigError(f"--max-seconds cannot end this search: {why}; give --budget N (evaluations) instead")
+    if on_note is not None:
+        on_note(f"--max-seconds {config.max_seconds:g} will not end this search ({why}); --budget {config.budget} "
+                "will")
