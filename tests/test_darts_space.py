@@ -94,6 +94,18 @@ def test_the_network_has_darts_published_size_and_runs_on_images():
     assert out.shape == (2, 10) and torch.isfinite(out).all()
 
 
+def test_the_nb301_table_counts_parameters_of_nb301s_smaller_training_network(data_dir):
+    """The stored params (and so the other stored proxies) are of 32 channels and 8 cells, the network NB301
+    trained, not of the DARTS evaluation network the space builds by default: the README says so."""
+    bench = NB301Benchmark(data_dir)
+    cells = bench.cells()[:4]
+    stored = bench.proxy_scores(cells, "params", "cifar10")
+    counted = {size: np.array([sum(p.numel() for p in DartsSpace(channels=size[0], layers=size[1]).to_module(c)
+                                   .parameters()) / 1e6 for c in cells]) for size in ((32, 8), (36, 20))}
+    assert np.allclose(counted[(32, 8)], stored, rtol=0.02)
+    assert (counted[(36, 20)] > 2.5 * stored).all()
+
+
 def test_graph_encoding_joins_both_cells_in_topological_order():
     graph = SPACE.encode(EXAMPLE, "graph")
     assert graph.num_nodes == 20 and graph.ops[0] == "shared/input" and graph.ops[-1] == "shared/output"

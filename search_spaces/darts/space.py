@@ -4,8 +4,10 @@ About 10^18 architectures (per cell 180 input choices x 7^8 op choices, up to th
 node's two inputs), so the space is searched by sampling, mutation and neighbourhoods, never
 enumerated. With the tabular evaluator it keeps to the 725 cells of the NB301 table
 (``table_only``, on by default then), the way NB101 keeps to its table; with proxies or real
-training the whole space is open. ``to_module`` builds the DARTS network (``channels`` C and
-``layers``: 36 and 20 as in DARTS and NB301; smaller for CPU work).
+training the whole space is open. ``to_module`` builds the DARTS evaluation network (``channels``
+C and ``layers``: 36 and 20 as in DARTS; smaller for CPU work). NB301's own runs, and so the
+table's stored params, flops and proxies, are of its smaller training network, 32 channels and 8
+cells: proxies a run computes are of the network the space builds, not of that one.
 
 Encodings: ``onehot`` (per cell and node, each of the two pairs in sorted order: its input and
 its op, one-hot) and ``graph``, the unified ops-on-nodes form of both cells: the input, the
