@@ -143,7 +143,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     table.add_column(overflow="fold")
     best = summary["best"] or {}
     metrics = best.get("metrics", {})
-    repeats = summary["duplicates_answered"]
+    repeats, estimated = summary["duplicates_answered"], summary["budget"]["evaluations_cost_estimated"]
     rows = [("space / dataset", f"{summary['space']} / {summary['dataset']}"
                                 + (f", fidelity {summary['fidelity']}" if summary.get("fidelity") is not None else "")
                                 + (f", {summary['dedup']} dedup" if summary.get("dedup", "exact") != "exact" else "")),
@@ -155,9 +155,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                             f" {summary['failed']} failed"
                             + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
             ("evaluation cost", f"{summary['budget']['seconds_used']:.0f} s"
-                                + (f" ({summary['budget']['seconds_estimated']} of them estimated: the table "
-                                   "lacks their measured training time)"
-                                   if summary['budget']['seconds_estimated'] else "")),
+                                + (f" ({estimated} of them estimated: the table lacks their measured training time)"
+                                   if estimated else "")),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             ("best architecture", best.get("arch", "-"))]
     rows += [(f"  {name}", f"{value:.4f}" if isinstance(value, float) and not value.is_integer() else

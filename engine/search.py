@@ -310,7 +310,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "pending": int(counts["pending"]),
             "budget": {"queries": config.get("budget"), "seconds": config.get("max_seconds"),
                        "queries_used": int(counts["evaluations"]), "seconds_used": round(counts["cost"], 3),
-                       "seconds_estimated": int(counts["estimated"])},
+                       "evaluations_cost_estimated": int(counts["estimated"])},
             "wall_seconds": round(wall, 3),
             "best": None if best is None else {"arch": best.arch, "trial": best.id, "score": best.score,
                                                "metrics": dict(best.result.metrics)},

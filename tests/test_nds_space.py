@@ -263,7 +263,8 @@ def test_a_seconds_budget_over_lookups_that_cost_nothing_is_refused_alone_and_no
     assert not (tmp_path / "alone").exists()
     notes: list[str] = []
     summary = search(config.replace(budget=5, run_dir=str(tmp_path / "both")), on_note=notes.append)
-    assert summary["evaluations"] == 5
+    assert summary["evaluations"] == 5  # a count of evaluations, not seconds, as its old name said
+    assert summary["budget"]["evaluations_cost_estimated"] == 5 and "seconds_estimated" not in summary["budget"]
     assert notes == ["--max-seconds 60 will not end this search (the nds-darts table records no training times, so "
                      "every lookup costs 0 s); --budget 5 will"]
 
