@@ -26,7 +26,7 @@ import sys
 
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import NasloopError
-from nasloop.engine.search import default_run_dir, search
+from nasloop.engine.search import search
 
 
 def main() -> None:
@@ -75,11 +75,13 @@ def run(args: argparse.Namespace) -> None:
         print(f"  {done}/{total if total is not None else '?'} trials done, best validation accuracy {shown}",
               flush=True)
 
-    config.run_dir = config.run_dir or str(default_run_dir(config))  # known now, to name it on Ctrl-C
+    claimed: list[str] = []  # the run folder, once the search has created it: Ctrl-C then names it
     try:
-        summary = search(config, on_progress=progress)
+        summary = search(config, on_progress=progress, on_run_dir=claimed.append,
+                         on_note=lambda text: print(f"note: {text}", file=sys.stderr))
     except KeyboardInterrupt:
-        print(f"interrupted; continue with 'nasloop search --resume {config.run_dir}'", file=sys.stderr)
+        print(f"interrupted; continue with 'nasloop search --resume {claimed[0]}'" if claimed else
+              "interrupted before the search created its folder; nothing to continue", file=sys.stderr)
         raise SystemExit(130) from None
     best = summary["best"]
     if best is None:
