@@ -114,9 +114,12 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                         minimize=args.minimize, data_dir=args.data_dir, space_options=dict(args.space_opt),
                         evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
     draft = Study(args.out, base, methods, [0])
+    notes: list[str] = []
     for method in methods:  # every bad name or option fails here, before the study folder is touched
         config = draft.config(method, 0)
-        check_new_run(config, build_plugins(config))
+        check_new_run(config, build_plugins(config, notes.append), notes.append)
+    for note in dict.fromkeys(notes):  # once, not once per method
+        print(f"nasloop compare: note: {note}", file=sys.stderr)
     study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
     pending, outcomes = plan_study(study)
     with progress("runs", len(pending), enabled=not args.quiet) as advance:

@@ -71,5 +71,5 @@ def check_seconds_budget(config: SearchConfig, evaluator: Evaluator, on_note: Ca
     if config.budget is None:
         raise ConfigError(f"--max-seconds cannot end this search: {why}; give --budget N (evaluations) instead")
     if on_note is not None:
-        on_note(f"--max-seconds {config.max_seconds:g} will not end this search ({why}); --budget {config.budget} "
-                "will")
+        on_note(f"--max-seconds {config.max_seconds:g} will not end a search here ({why}); "
+                f"--budget {config.budget} will")

@@ -164,7 +164,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
 
     The run directory is locked for the whole search (see :mod:`.run_lock`). Without one, the search claims a
     default folder once its configuration has passed every check; ``on_run_dir`` hears which, and ``on_note``
-    what passed but may not work as expected (a seconds budget over lookups that cost nothing).
+    what passed but may not work as expected (a seconds budget over lookups that cost nothing, a predictor
+    that builds networks to rank).
     """
     config = config.replace(dataset=canonical_dataset(config.space, config.dataset))
     chosen = bool(config.run_dir)

@@ -192,7 +192,8 @@ def test_an_import_refuses_sizes_no_network_could_have_and_names_another_benchma
 @pytest.mark.parametrize("damage,fragment", [
     (lambda r: r["net"]["genotype"]["normal"][0].__setitem__(1, -1), "node 0 of the normal cell reads input -1"),
     (lambda r: r["net"]["genotype"]["normal"].__setitem__(0, "sep_conv_3x3"), "normal entry sep_conv_3x3 is not"),
-    (lambda r: r["net"]["genotype"]["reduce"][2].__setitem__(1, 10**30), "node 1 of the reduce cell reads input 1.0e+30"),
+    (lambda r: r["net"]["genotype"]["reduce"][2].__setitem__(1, 10**30),
+     "node 1 of the reduce cell reads input 1.0e+30"),
 ])
 def test_a_damaged_record_is_named_by_number_as_damage_not_as_another_family(tmp_path, capsys, damage, fragment):
     records = nds_records("nds-darts", 4, seed=3)
@@ -265,8 +266,15 @@ def test_a_seconds_budget_over_lookups_that_cost_nothing_is_refused_alone_and_no
     summary = search(config.replace(budget=5, run_dir=str(tmp_path / "both")), on_note=notes.append)
     assert summary["evaluations"] == 5  # a count of evaluations, not seconds, as its old name said
     assert summary["budget"]["evaluations_cost_estimated"] == 5 and "seconds_estimated" not in summary["budget"]
-    assert notes == ["--max-seconds 60 will not end this search (the nds-darts table records no training times, so "
+    assert notes == ["--max-seconds 60 will not end a search here (the nds-darts table records no training times, so "
                      "every lookup costs 0 s); --budget 5 will"]
+
+
+def test_compare_notes_a_seconds_budget_lookups_cannot_spend_once(nds_dir, tmp_path, capsys):
+    assert cli.main(["compare", "--space", "nds-darts", "--methods", "random,evolution", "--seeds", "1", "--budget",
+                     "3", "--max-seconds", "60", "--data-dir", str(nds_dir), "--out", str(tmp_path / "study"),
+                     "--quiet"]) == 0
+    assert capsys.readouterr().err.count("nasloop compare: note: --max-seconds 60 will not end a search here") == 1
 
 
 def test_a_predictor_that_computes_proxies_to_rank_is_noted_before_the_search_starts(nds_dir, data_dir, tmp_path):
