@@ -190,6 +190,9 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     if "pretrained" in options:
         raise ConfigError("predictors pretrain writes a pretrained file; drop the pretrained option (to continue "
                           "from a file, list its spaces again)")
+    twice = next((name for name in spaces if spaces.count(name) > 1), None)
+    if twice is not None:  # fitted twice on one seeded draw, and counted twice in the file
+        raise ConfigError(f"--space {twice} is named twice; name each space once")
     if joint and len(set(spaces)) < 2:
         raise ConfigError(f"--joint fits one model on a mix of at least two different spaces, got "
                           f"{', '.join(dict.fromkeys(spaces))}; name another --space or drop --joint")
@@ -251,6 +254,9 @@ def training_cells(space: SearchSpace, context: RunContext, train_size: int | No
     cells = benchmark.cells()
     y = benchmark.metric_values(cells, task.name)
     keep = np.flatnonzero(np.isfinite(y))
+    if train_size is not None and train_size > len(keep):  # was a silent fit on all of them, for 24 minutes
+        raise ConfigError(f"--train-size {train_size} exceeds the {len(keep):,} {space.name} {task.name} cells "
+                          f"with a result; give at most {len(keep)}, or leave it out to learn from every cell")
     keep = np.random.default_rng(seed).permutation(keep)[:train_size] if train_size else keep
     return [cells[i] for i in keep], -y[keep] if task.minimize else y[keep]
 

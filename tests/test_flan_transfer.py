@@ -180,6 +180,9 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
     assert "drop the pretrained option" in capsys.readouterr().err
     assert not out.exists()
     for args, fragment in ((["--train-size", "1"], "--train-size must be at least 2"),
+                           (["--train-size", "5000"], "--train-size 5000 exceeds the 4,096 tnb101-micro "
+                                                      "class_scene cells with a result; give at most 4096"),
+                           (["--space", "tnb101-micro"], "--space tnb101-micro is named twice"),
                            (["--out", str(tmp_path)], "is a folder; give a file name in it"),
                            (["--out", str(blocked / "x.pt")], "cannot write --out"),
                            (["--space", "nb101", "--dataset", "class_scene"],
