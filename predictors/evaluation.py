@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 from typing import Any, Callable, Container, Mapping, Sequence
 
@@ -123,6 +124,9 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
             unknown = set(predictor_options.get(name, {})) - set(option_names(factories[name]))
             elsewhere = {key for other, factory in factories.items() if other != name for key in option_names(factory)}
             if not unknown & shared & elsewhere:
+                if len(factories) > 1:  # a predictor's own hint names its option for one predictor alone
+                    raise ConfigError(re.sub(r"--predictor-opt (\w+=)", rf"--predictor-opt {name}.\1", str(exc))) \
+                        from None
                 raise
             raise ConfigError(f"{exc}; give an option to one predictor only as NAME.KEY=VALUE (e.g. "
                               "--predictor-opt flan.ensemble=2)") from None

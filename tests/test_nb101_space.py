@@ -57,7 +57,8 @@ def test_the_tabular_space_is_the_table(table_space, context, records):
     assert [table_space.hash(a) for a in table_space.enumerate()] == [r["hash"] for r in records]
 
 
-def test_ranking_by_a_proxy_the_source_scored_for_a_third_of_the_cells_is_refused(table_space, context, records):
+def test_ranking_by_a_proxy_the_source_scored_for_a_third_of_the_cells_is_refused(table_space, context, records,
+                                                                                  data_dir, capsys):
     """Zen ranked the two thirds of NB101 it lacks last: zero-cost's default read tau 0.08 at 40 cells."""
     from nasloop.engine.errors import ConfigError
     from nasloop.predictors.baselines import ZeroCostPredictor
@@ -67,6 +68,10 @@ def test_ranking_by_a_proxy_the_source_scored_for_a_third_of_the_cells_is_refuse
     with pytest.raises(ConfigError, match=rf"proxy 'zen' is stored for {scored:,} of the {len(records):,} nb101 "
                                           r"cells only .* --predictor-opt proxy=flops \(flops, params\)$"):
         ZeroCostPredictor(table_space, context=context)
+    assert main(["predictors", "evaluate", "--space", "nb101", "--predictors", "zero-cost,forest", "--train-sizes",
+                 "40", "--seeds", "1", "--data-dir", str(data_dir)]) == 2
+    error = capsys.readouterr().err  # advised proxy=flops, which forest then refused as not its option
+    assert error.rstrip().endswith("--predictor-opt zero-cost.proxy=flops (flops, params)")
     cells = list(table_space.enumerate())[:50]
     by_params = ZeroCostPredictor(table_space, context=context, proxy="params")
     assert np.isfinite(by_params.predict(cells)[0]).all()
