@@ -189,8 +189,9 @@ def test_a_file_that_cannot_be_checked_or_was_scored_elsewhere_is_refused(folder
     renamed.write_text(before)
     out.unlink()
     with pytest.raises(DataError, match=re.escape(f"{renamed} was scored on cifar10, not cifar100 (its settings "
-                                                  "line says so); score cifar100 with 'nasloop proxies --dataset "
-                                                  "cifar100'")):
+                                                  "line says so); 'nasloop proxies --dataset cifar100' scores only "
+                                                  "proxies that need no images, since nasloop cannot load "
+                                                  "cifar100's, or move the file")):  # it advised scoring meco
         build_context(NB201Space, "cifar100", str(folder)).stored_proxies(space)
     first_row = before.splitlines()[2]
     out.write_text(before + first_row.rsplit(",", 1)[0] + ",0.5\n")

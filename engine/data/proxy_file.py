@@ -155,9 +155,15 @@ def check_dataset(path: str | os.PathLike, found: ProxyScores, dataset: str) -> 
     the probe cannot tell, since its network is built for ten classes whatever the dataset."""
     scored = found.settings.get("dataset")
     if scored is not None and not same_dataset(str(scored), dataset):
-        raise DataError(f"{path} was scored on {scored}, not {dataset} (its settings line says so); score "
-                        f"{dataset} with 'nasloop proxies --dataset {dataset}', or move the file out of the data "
-                        "folder")
+        try:
+            loadable = dataset_facts(dataset).loadable
+        except ConfigError:  # a benchmark's task (TNB101's): scored on the images of its own task
+            loadable = True
+        rescore = (f"score {dataset} with 'nasloop proxies --dataset {dataset}'" if loadable else
+                   f"'nasloop proxies --dataset {dataset}' scores only proxies that need no images, since nasloop "
+                   f"cannot load {dataset}'s")  # advised for meco, it was refused in turn
+        raise DataError(f"{path} was scored on {scored}, not {dataset} (its settings line says so); {rescore}, or "
+                        "move the file out of the data folder")
 
 
 def same_dataset(one: str, other: str) -> bool:
