@@ -43,8 +43,10 @@ def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
         from ..search_spaces.base import enumerable
 
         if not enumerable(space):
+            bound = "table_only" in space.config()  # a space that lists its table's cells when kept to it
             raise ConfigError(f"--all needs a space that lists its architectures; '{space.name}' does not (use "
-                              "--sample N or --archs-file)")
+                              + ("--space-opt table_only=true for its table's cells, " if bound else "")
+                              + "--sample N or --archs-file)")
         return list(space.enumerate())
     if args.sample is not None:
         rng = np.random.default_rng(args.seed)

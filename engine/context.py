@@ -153,11 +153,15 @@ class RunContext:
         stored = self.stored_proxies(space)
         partial = [p for p in stored if self.computes(space, p)]  # a precomputed file's sample
         listed = ", ".join(p for p in stored if p not in partial) or "none"
+        kept = " --space-opt table_only=true" if "table_only" in space.config() else ""  # its table's cells
+        precompute = (f"'nasloop proxies --space {space.name}{kept} --all --out FILE' precomputes them once"
+                      if enumerable(space) else "'nasloop proxies --archs-file FILE --out FILE' precomputes those "
+                      "you list")
         return (f"{who} computes a proxy nothing stores for {space.name} {self.dataset} on each of {reads}, built at "
                 f"the space's size: this can take hours (stored: {listed}"
                 + (f"; {', '.join(partial)} only for the architectures a precomputed proxy file holds, the others "
                    "computed" if partial else "")
-                + "; 'nasloop proxies --all --out FILE' precomputes them once)")
+                + f"; {precompute})")
 
     def _proxy_source(self, space: SearchSpace, proxy: str) -> tuple[str, ProxyScores | None]:
         """Where :meth:`scorer` reads ``proxy`` from: the benchmark, a precomputed file (returned), or nowhere."""

@@ -277,7 +277,18 @@ def test_compare_notes_a_seconds_budget_lookups_cannot_spend_once(nds_dir, tmp_p
     assert capsys.readouterr().err.count("nasloop compare: note: --max-seconds 60 will not end a search here") == 1
 
 
-def test_a_predictor_that_computes_proxies_to_rank_is_noted_before_the_search_starts(nds_dir, data_dir, tmp_path):
+def test_proxies_on_imagenet_networks_are_refused_with_a_way_forward(nds_dir, tmp_path):
+    config = SearchConfig(space="nds-nasnet-in", dataset="imagenet", strategy="predictor-topk", predictor="zero-cost",
+                          budget=10, data_dir=str(nds_dir), run_dir=str(tmp_path / "run"))
+    with pytest.raises(ConfigError, match=re.escape("so nasloop computes none for its networks; rank by a proxy the "
+                                                    "space's table stores (e.g. --predictor-opt proxy=params)")):
+        search(config)  # advised --dataset cifar10, which the ImageNet space then refused
+    summary = search(config.replace(predictor_options={"proxy": "params"}))
+    assert summary["evaluations"] == 10 and summary["failed"] == 0
+
+
+def test_a_predictor_that_computes_proxies_to_rank_is_noted_before_the_search_starts(nds_dir, data_dir, tmp_path,
+                                                                                     capsys):
     from nasloop.engine.search import build_plugins
 
     notes: list[str] = []
@@ -286,7 +297,13 @@ def test_a_predictor_that_computes_proxies_to_rank_is_noted_before_the_search_st
     build_plugins(base, on_note=notes.append)  # Zen on every candidate, for minutes on a CPU, without a word
     assert len(notes) == 1 and notes[0].startswith("predictor 'zero-cost' computes a proxy nothing stores for "
                                                    "nds-darts cifar10 on each of the candidates it ranks each step")
-    assert "(stored: flops, params;" in notes[0]
+    assert notes[0].endswith("(stored: flops, params; 'nasloop proxies --space nds-darts --space-opt "
+                             "table_only=true --all --out FILE' precomputes them once)")  # --all alone was refused
+    assert cli.main(["proxies", "--space", "nds-darts", "--all", "--proxies", "params", "--data-dir", str(nds_dir),
+                     "--out", str(tmp_path / "p.csv")]) == 2
+    assert cli.main(["proxies", "--space", "nds-darts", "--space-opt", "table_only=true", "--all", "--proxies",
+                     "params", "--data-dir", str(nds_dir), "--out", str(tmp_path / "p.csv")]) == 0
+    assert "--space-opt table_only=true for its table's cells" in capsys.readouterr().err
     build_plugins(base.replace(predictor_options={"proxy": "params"}), on_note=notes.append)  # stored: silent
     assert len(notes) == 1
 

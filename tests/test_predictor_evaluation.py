@@ -177,6 +177,6 @@ def test_the_slow_proxy_note_says_which_proxies_a_precomputed_sample_holds(data_
     evaluate_predictors(["forest"], [8], [0], data_dir=folder, predictor_options={"forest": {"features": ["proxies"]}},
                         on_note=notes.append, skip={("forest", 8, 0)})
     assert notes == ["forest computes a proxy nothing stores for nb201 cifar10 on each of the 15,625 networks it "
-                     "reads, built at the space's size: this can take hours (stored: flops, params, zen; synflow only for the "
-                     "architectures a precomputed proxy file holds, the others computed; 'nasloop proxies --all "
-                     "--out FILE' precomputes them once)"]
+                     "reads, built at the space's size: this can take hours (stored: flops, params, zen; synflow only "
+                     "for the architectures a precomputed proxy file holds, the others computed; 'nasloop proxies "
+                     "--space nb201 --all --out FILE' precomputes them once)"]

@@ -36,7 +36,9 @@ def dataset_shape(dataset: str) -> tuple[int, int]:
     facts = dataset_facts(dataset)
     if facts.classes is None:
         raise ConfigError(f"zero-cost proxies need a fixed class count, and '{facts.name}' takes it from an image "
-                          "folder; score with --dataset cifar10 (or another dataset with a known shape)")
+                          "folder, so nasloop computes none for its networks; rank by a proxy the space's table "
+                          "stores (e.g. --predictor-opt proxy=params), or score a space of CIFAR-10 networks with "
+                          "--dataset cifar10")  # 'use --dataset cifar10' alone sent NDS' ImageNet spaces in a circle
     return facts.classes, facts.image_size
 
 
