@@ -205,6 +205,23 @@ def test_a_damaged_record_is_named_by_number_as_damage_not_as_another_family(tmp
     assert "not darts cells" not in error and error.count("\n") == 1
 
 
+def test_damage_names_the_bad_value_and_the_record_as_the_file_lists_it(tmp_path, capsys):
+    records = nds_records("nds-pnas-in", 6, seed=6)
+    records[4]["test_ep_top1"][9] = 150.0  # hidden behind a list cut off after 60 characters
+    write_nds_file(tmp_path / "PNAS_in.json", records, split=True)  # records 3-5 are 'mid' 0-2
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "PNAS_in.json"), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "PNAS_in.json 'mid' record 1: test_ep_top1 at epoch 10 is 150.0, not a top-1 error in [0, 100] %; the " \
+           "record is damaged" in error
+    # networks of several widths and depths are no fixed-width-depth file: it was written as that table
+    write_nds_file(tmp_path / "any.json", nds_records("nds-pnas", 6, seed=6))
+    assert cli.main(["data", "import", "--space", "nds-pnas-fix-w-d", str(tmp_path / "any.json"), "--out",
+                     str(tmp_path / "out")]) == 2
+    assert "any.json holds networks of widths 8, 16 and depths 4, 5, and the networks of PNAS_fix-w-d.json share " \
+           "one width and one depth; import it with --space nds-pnas or --space nds-pnas-in" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_files_of_one_space_merge_later_networks_replacing_earlier_and_short_runs_say_so(tmp_path, capsys):
     first, second = nds_records("nds-darts", 6, seed=4), nds_records("nds-darts", 6, seed=5)
     second[0] = json.loads(json.dumps(first[0]))  # one network in both files: the later file's run is kept

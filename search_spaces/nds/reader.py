@@ -51,25 +51,31 @@ def infer_family(head: str) -> Family | None:
     return min(fits, key=lambda f: len(f.ops)) if fits else None
 
 
-def _records(path: Path) -> list[Any]:
+def _records(path: Path) -> list[tuple[str, Any]]:
+    """(how a message names it, record) for each record, in file order ("'mid' record 3" in a split file)."""
     try:
         data = json.loads(content_text(path))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise DataError(f"{path} is not readable NDS JSON ({type(exc).__name__}: {str(exc)[:80]}); "
                         f"replace the file ({HOW_TO_GET})") from None
     if isinstance(data, dict) and set(data) <= {"top", "mid"} and all(isinstance(v, list) for v in data.values()):
-        data = [r for part in ("top", "mid") for r in data.get(part, [])]
-    if not isinstance(data, list) or not data:
+        labelled = [(f"'{part}' record {i}", r) for part in ("top", "mid") for i, r in enumerate(data.get(part, []))]
+    else:
+        labelled = [(f"record {i}", r) for i, r in enumerate(data)] if isinstance(data, list) else []
+    if not labelled:
         raise DataError(f"{path} holds no NDS records (a JSON list of trained networks); {HOW_TO_GET}")
-    return data
+    return labelled
 
 
 def _errors(record: dict, where: str) -> list[float]:
     errors = record.get("test_ep_top1")
-    if (not isinstance(errors, list) or not errors
-            or not all(isinstance(e, (int, float)) and not isinstance(e, bool) and 0 <= e <= 100 for e in errors)):
+    if not isinstance(errors, list) or not errors:
         raise DataError(f"{where}: test_ep_top1 must be a list of per-epoch top-1 errors in [0, 100], got "
-                        f"{str(errors)[:60]}")
+                        f"{str(errors)[:60]}; the record is damaged: replace the file ({HOW_TO_GET})")
+    for epoch, error in enumerate(errors, start=1):  # the bad value itself, which a cut-off list hid
+        if not (isinstance(error, (int, float)) and not isinstance(error, bool) and 0 <= error <= 100):
+            raise DataError(f"{where}: test_ep_top1 at epoch {epoch} is {str(error)[:20]}, not a top-1 error in "
+                            f"[0, 100] %; the record is damaged: replace the file ({HOW_TO_GET})")
     return [float(e) for e in errors]
 
 
@@ -78,7 +84,8 @@ def _count(record: dict, key: str, where: str) -> float:
     if value is None:
         return float("nan")
     if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-        raise DataError(f"{where}: {key} must be a non-negative number, got {value!r}")
+        raise DataError(f"{where}: {key} must be a non-negative number, got {str(value)[:20]}; the record is "
+                        f"damaged: replace the file ({HOW_TO_GET})")
     return float(value)
 
 
@@ -93,8 +100,8 @@ def import_nds(path: Path, variant: Variant) -> Table:
     family, task = variant.family, variant.dataset
     rows: dict[str, dict[str, Any]] = {}
     records = _records(path)
-    for i, record in enumerate(records):
-        where = f"{path.name} record {i}"
+    for label, record in records:
+        where = f"{path.name} {label}"
         net = record.get("net") if isinstance(record, dict) else None
         if not isinstance(net, dict):
             raise DataError(f"{where} has no 'net' mapping; this is not an NDS cell-family file ({HOW_TO_GET})")
@@ -131,11 +138,15 @@ def import_nds(path: Path, variant: Variant) -> Table:
     columns["runs"] = np.array([len(rows[a]["errors"]) for a in archs], dtype=np.int64)
     widths = sorted({row["arch"].width for row in rows.values()})
     depths = sorted({row["arch"].depth for row in rows.values()})
+    if variant.fixed_width_depth and len(widths) * len(depths) > 1:  # was written as the fix-w-d table regardless
+        raise DataError(f"{path.name} holds networks of widths {', '.join(map(str, widths))} and depths "
+                        f"{', '.join(map(str, depths))}, and the networks of {variant.file_name} share one width "
+                        f"and one depth; import it with --space nds-{family.name} or --space nds-{family.name}-in")
     found = (f"{len(records)} trained networks, {len(archs)} distinct, {epochs} epochs; widths "
              f"{', '.join(map(str, widths))}; depths {', '.join(map(str, depths))}")
-    short = [(i, len(r["test_ep_top1"])) for i, r in enumerate(records) if len(r["test_ep_top1"]) < epochs]
+    short = [(label, len(r["test_ep_top1"])) for label, r in records if len(r["test_ep_top1"]) < epochs]
     if short:  # kept: its early epochs are real results; the later ones are missing, not guessed
-        shown = ", ".join(f"record {i}: {n}" for i, n in short[:3]) + (", ..." if len(short) > 3 else "")
+        shown = ", ".join(f"{label}: {n}" for label, n in short[:3]) + (", ..." if len(short) > 3 else "")
         found += (f"; {len(short)} network{'s' * (len(short) > 1)} stopped early ({shown} of {epochs} epochs), "
                   "without results at the later epochs")
     return Table(columns, {"benchmark": variant.name, "key": "arch", "source": path.name, "found": found,
