@@ -74,8 +74,9 @@ def check_cell(cell: Any, name: str, family: Family, where: str = "") -> NdsCell
             raise ArchitectureError(f"{where}the {name} cell's pair {i} has op {op}; {family.name} ops are 0..."
                                     f"{len(family.ops) - 1} ({', '.join(family.ops)})")
         if not 0 <= source < i // 2 + 2:
-            raise ArchitectureError(f"{where}node {i // 2} of the {name} cell reads input {source if abs(source) < 10**6 else f'{source:.1e}'}; it may "
-                                    f"read 0..{i // 2 + 1} (the two cell inputs and earlier nodes)")
+            shown = source if abs(source) < 10**6 else f"{source:.1e}"
+            raise ArchitectureError(f"{where}node {i // 2} of the {name} cell reads input {shown}; it may read "
+                                    f"0..{i // 2 + 1} (the two cell inputs and earlier nodes)")
         pairs.append((source, op))
     return tuple(pairs)
 

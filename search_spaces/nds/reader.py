@@ -114,7 +114,8 @@ def import_nds(path: Path, variant: Variant) -> Table:
                                                 where=f"{where}: "))
         except OtherFamilyError as exc:
             raise DataError(f"{exc}; the records are not {family.name} cells: if the file is another family's, "
-                            "give it that family's published name (DARTS.json, ENAS_in.json...) or its --space") from None
+                            "give it that family's published name (DARTS.json, ENAS_in.json...) or its --space"
+                            ) from None
         except ArchitectureError as exc:
             raise DataError(f"{exc}; the record is damaged: replace the file ({HOW_TO_GET})") from None
         row = rows.setdefault(format_arch(arch, family), {"arch": arch, "errors": [], "params": [], "flops": []})
