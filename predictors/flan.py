@@ -132,7 +132,7 @@ class FlanPredictor(Predictor):
             if self._supplementary is None or isinstance(self._supplementary, FeatureSet):  # width known now
                 ids = len(self.space_ids) + 1 if space_id else 0
                 check_start_features(self._start, pretrained, 2 * (len(self.supplementary_names) + ids),
-                                     self.supplementary_names)
+                                     self.supplementary_names, ids)
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None

@@ -99,16 +99,20 @@ def check_shared_tokens(start: dict[str, Any], space: SearchSpace, path: str) ->
                           "as another space's in same_ops, or fit without the file")
 
 
-def check_start_features(start: dict[str, Any], path: str | None, width: int, names: list[str]) -> None:
+def check_start_features(start: dict[str, Any], path: str | None, width: int, names: list[str],
+                         ids_here: int = 0) -> None:
     """The pretrained file's supplementary input is this FLAN's (``width`` columns, features and their undefined
-    flags): checked at construction when the features are named (so a search fails before its first
-    evaluation), else at the first fit."""
+    flags; ``ids_here`` of them the space-id one-hot): checked at construction when the features are named (so
+    a search fails before its first evaluation), else at the first fit."""
     if start["features"] != width:
         ids = start["space_ids"]
         how = (f" (of them, {len(ids) + 1} for space_id: {', '.join(ids)}, other)" if ids else "")
+        here = f" (of them, {ids_here} for space_id)" if ids_here else ""
+        only_ids = ids_here and not ids and start["features"] == width - 2 * ids_here  # the file has no space ids
+        fix = ("drop space_id=true: the file was pretrained without it" if only_ids else
+               "give the same supplementary and space_id options, or pretrain again")
         raise ConfigError(f"pretrained file {path} was trained with {start['features'] // 2} supplementary "
-                          f"features{how} and this FLAN has {width // 2}; give the same supplementary and space_id "
-                          "options, or pretrain again")
+                          f"features{how} and this FLAN has {width // 2}{here}; {fix}")
     recorded = start["feature_names"]
     if recorded and names and recorded != names:
         raise ConfigError(f"pretrained file {path} was trained on the supplementary features "
