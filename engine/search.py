@@ -16,7 +16,7 @@ from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor
 from .loop import Budget, ProgressHook, SearchLoop
-from .options import options_per_predictor, takes
+from .options import effective_options, options_per_predictor, takes
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import check_budget, check_new_run, check_seconds_budget
@@ -66,7 +66,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
         wiring["predictor"] = construct("predictor", name, PREDICTORS.get(name), space,
                                         wiring={"context": context, "seed": config.seed},
                                         **options_per_predictor([name], config.predictor_options)[name])
-        if wiring["predictor"].builds_networks and on_note is not None:
+        if wiring["predictor"].builds_networks and on_note is not None and _ranks_within(config, strategy_factory):
             on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step"))
     elif config.predictor is not None or config.predictor_options:
         given = " and ".join(flag for flag, value in (("--predictor", config.predictor),
@@ -95,6 +95,13 @@ def _check_stored_config(saved: dict[str, Any], store: RunStore) -> None:
         missing = "objectives"  # the run searched several, as its own record says
     if missing is not None:
         raise DataError(f"{store.path} is damaged: its run configuration has no '{missing}'; {RESTORE}")
+
+
+def _ranks_within(config: SearchConfig, strategy_factory: type[Strategy]) -> bool:
+    """Whether the budget outlasts the strategy's random start, so that its predictor ranks at all."""
+    option = strategy_factory.random_start
+    start = effective_options(strategy_factory, config.strategy_options).get(option) if option else None
+    return config.budget is None or not isinstance(start, int) or config.budget > start
 
 
 def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:

@@ -322,6 +322,7 @@ def test_a_predictor_that_computes_proxies_to_rank_is_noted_before_the_search_st
                      "params", "--data-dir", str(nds_dir), "--out", str(tmp_path / "p.csv")]) == 0
     assert "--space-opt table_only=true for its table's cells" in capsys.readouterr().err
     build_plugins(base.replace(predictor_options={"proxy": "params"}), on_note=notes.append)  # stored: silent
+    build_plugins(base.replace(budget=8), on_note=notes.append)  # its 8 random draws use the whole budget
     assert len(notes) == 1
 
 
