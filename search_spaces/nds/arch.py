@@ -108,8 +108,8 @@ def from_genotype(genotype: Any, width: Any, depth: Any, family: Family, where: 
     for name in CELLS:
         if len(genotype[name]) != 2 * family.nodes:  # another family's genotype: say so as it was typed
             raise OtherFamilyError(f"{where}the {name} cell of an NDS {family.name} architecture lists "
-                                    f"{2 * family.nodes} [op, input] entries, two per node; got "
-                                    f"{len(genotype[name])}: {str(genotype[name])[:80]}")
+                                   f"{2 * family.nodes} [op, input] entries, two per node; got "
+                                   f"{len(genotype[name])}: {str(genotype[name])[:80]}")
         pairs = []
         for entry in genotype[name]:
             if not isinstance(entry, (list, tuple)) or len(entry) != 2 or not _int(entry[1]):
