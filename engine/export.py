@@ -37,7 +37,7 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
         objectives = run_objectives_of(store, store.get_meta("config") or {})
         if len(objectives) < 2:
             raise DataError(f"{store.path.parent} optimised one objective ({objectives[0]}); --pareto needs a run "
-                            "searched with --objectives")
+                            "searched with two or more --objectives")
         trials = front(store.evaluations(), objectives)[0]
     records = [t.as_record() for t in trials]
     partial = path.with_name(f".{path.name}.part")

@@ -47,9 +47,13 @@ def hypervolume_text(summary: Mapping[str, Any]) -> str:
     hv = summary["hypervolume"]
     if hv is None:
         return "-"
+    point = ", ".join(f"{v:g}" for v in summary["reference_point"])
+    if not summary.get("reference_point_given", True):  # runs stored before the key were given one or none alike
+        return (f"{hv:.6g} (reference point {point}: the worst value of each objective seen, as none was given, "
+                "so the front's end points add nothing; give --reference-point for a figure to compare runs by)")
     beaten = "" if hv or not summary["pareto_front"] else (
         "; no evaluation is better than it in every objective: give a worse --reference-point")
-    return f"{hv:.6g} (reference point {', '.join(f'{v:g}' for v in summary['reference_point'])}){beaten}"
+    return f"{hv:.6g} (reference point {point}){beaten}"
 
 
 def left_out_texts(summary: Mapping[str, Any]) -> list[str]:
@@ -81,4 +85,5 @@ def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]
                           "metrics": {o.metric: t.result.metrics[o.metric] for o in objectives}} for t in members],
         "hypervolume": None if reference is None else hypervolume(points, reference),
         "reference_point": None if reference is None else [o.oriented(float(v)) for o, v in zip(objectives, reference)],
+        "reference_point_given": given is not None,
     }

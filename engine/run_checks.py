@@ -57,6 +57,12 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
         raise ConfigError(f"--minimize applies to --objective; name the metric to minimise, e.g. --objective "
                           f"{evaluator.objective} --minimize (the {config.evaluator} evaluator's default objective "
                           f"is {'minimised' if evaluator.minimize else 'maximised'})")
+    objectives = config.objective_list() or ()
+    # stored and used nowhere; checked here, not in SearchConfig, so that a run stored with one still resumes
+    if config.reference_point is not None and len(objectives) < 2:
+        raise ConfigError(f"--reference-point bounds a hypervolume, which needs two or more objectives, and "
+                          f"--objectives names one ({objectives[0]}); drop --reference-point or name another "
+                          "objective")
     check_objective(config, evaluator)
     check_fidelity(config, evaluator)
     check_seconds_budget(config, evaluator, on_note)

@@ -45,13 +45,16 @@ def test_objectives_parse_and_refuse_bad_forms():
         assert "\n" not in str(err.value)
 
 
-def test_config_refuses_mixed_and_misshapen_objective_settings():
+def test_config_refuses_mixed_and_misshapen_objective_settings(data_dir):
     with pytest.raises(ConfigError, match="not both"):
         SearchConfig(objective="val_accuracy", objectives=OBJECTIVES)
     with pytest.raises(ConfigError, match="one value per objective"):
         SearchConfig(objectives=OBJECTIVES, reference_point=[80.0])
     with pytest.raises(ConfigError, match="give --objectives too"):
         SearchConfig(reference_point=[80.0, 2.0])
+    with pytest.raises(ConfigError, match=re.escape("--reference-point bounds a hypervolume, which needs two or more "
+                                                    "objectives, and --objectives names one (val_accuracy:max)")):
+        search(SearchConfig(objectives=["val_accuracy:max"], reference_point=[80.0], data_dir=str(data_dir)))
 
 
 def test_random_search_front_and_hypervolume_match_a_brute_force_check(tmp_path, data_dir):
@@ -117,13 +120,17 @@ def test_show_and_export_give_the_front(tmp_path, data_dir, capsys):
     assert main(["show", summary["run_dir"], "--json"]) in (0, None)
     shown = json.loads(capsys.readouterr().out)
     assert shown["pareto_front"] == summary["pareto_front"] and shown["hypervolume"] > 0
+    assert shown["reference_point_given"] is False
+    main(["show", summary["run_dir"]])  # a 0 from two trade-off points advised a worse point nobody had given
+    assert ("the worst value of each objective seen, as none was given, so the front's end points add nothing; give "
+            "--reference-point for a figure to compare runs by") in re.sub(r"[│\s]+", " ", capsys.readouterr().out)
     out = tmp_path / "front.json"
     main(["export", summary["run_dir"], str(out), "--pareto"])
     capsys.readouterr()
     assert sorted(r["id"] for r in json.loads(out.read_text())) == sorted(m["trial"] for m in summary["pareto_front"])
     single = run(tmp_path, "s", data_dir, strategy="random", budget=5, seed=5)
     assert main(["export", single["run_dir"], str(tmp_path / "x.json"), "--pareto"]) == 2
-    assert "--pareto needs a run searched with --objectives" in capsys.readouterr().err
+    assert "--pareto needs a run searched with two or more --objectives" in capsys.readouterr().err
 
 
 def test_a_reference_point_nothing_beats_is_named_and_exports_take_any_case(tmp_path, data_dir, capsys):
