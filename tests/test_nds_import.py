@@ -1,0 +1,82 @@
+"""Reading the published NDS files: bad sizes, damaged records named as such, several files of one space."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nasloop.engine import cli
+from nasloop.engine.registry import BENCHMARKS, SEARCH_SPACES
+
+from .nds_fixture import nds_records, write_nds_file
+
+UNBOUND = {"widths": [8, 16], "depths": [4, 5]}
+
+
+def test_an_import_refuses_sizes_no_network_could_have_and_names_another_benchmarks_file(data_dir, tmp_path,
+                                                                                          capsys):
+    records = nds_records("nds-darts", 3, seed=2)
+    records[1]["net"]["depth"] = 10**9  # was imported, and would hang any network built from it
+    write_nds_file(tmp_path / "DARTS.json", records)
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "DARTS.json"), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "DARTS.json record 1" in error and "depth one >= 3 and <= 64" in error and error.count("\n") == 1
+    nb201 = data_dir / "nasbench201_all.csv.gz"  # --space nds did not say whose file this is; nds-darts did
+    assert cli.main(["data", "import", "--space", "nds", str(nb201), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err  # (other tests' plugin spaces on NB201's table may be named beside it)
+    assert "data of the nb201 benchmark, not of any nds space; import it with --space " in error
+    assert "--space nb201 " in error or error.rstrip().endswith("--space nb201")
+
+
+@pytest.mark.parametrize("damage,fragment", [
+    (lambda r: r["net"]["genotype"]["normal"][0].__setitem__(1, -1), "node 0 of the normal cell reads input -1"),
+    (lambda r: r["net"]["genotype"]["normal"].__setitem__(0, "sep_conv_3x3"), "normal entry sep_conv_3x3 is not"),
+    (lambda r: r["net"]["genotype"]["reduce"][2].__setitem__(1, 10**30),
+     "node 1 of the reduce cell reads input 1.0e+30"),
+])
+def test_a_damaged_record_is_named_by_number_as_damage_not_as_another_family(tmp_path, capsys, damage, fragment):
+    records = nds_records("nds-darts", 4, seed=3)
+    damage(records[2])  # had no record number, and the advice blamed the file's family
+    write_nds_file(tmp_path / "DARTS.json", records)
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "DARTS.json"), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert f"DARTS.json record 2: {fragment}" in error and "the record is damaged: replace the file" in error
+    assert "not darts cells" not in error and error.count("\n") == 1
+
+
+def test_damage_names_the_bad_value_and_the_record_as_the_file_lists_it(tmp_path, capsys):
+    records = nds_records("nds-pnas-in", 6, seed=6)
+    records[4]["test_ep_top1"][9] = 150.0  # hidden behind a list cut off after 60 characters
+    write_nds_file(tmp_path / "PNAS_in.json", records, split=True)  # records 3-5 are 'mid' 0-2
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "PNAS_in.json"), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "PNAS_in.json 'mid' record 1: test_ep_top1 at epoch 10 is 150.0, not a top-1 error in [0, 100] %; the " \
+           "record is damaged" in error
+    # networks of several widths and depths are no fixed-width-depth file: it was written as that table
+    write_nds_file(tmp_path / "any.json", nds_records("nds-pnas", 6, seed=6))
+    assert cli.main(["data", "import", "--space", "nds-pnas-fix-w-d", str(tmp_path / "any.json"), "--out",
+                     str(tmp_path / "out")]) == 2
+    assert "any.json holds networks of widths 8, 16 and depths 4, 5, and the networks of PNAS_fix-w-d.json share " \
+           "one width and one depth; import it with --space nds-pnas or --space nds-pnas-in" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_files_of_one_space_merge_later_networks_replacing_earlier_and_short_runs_say_so(tmp_path, capsys):
+    first, second = nds_records("nds-darts", 6, seed=4), nds_records("nds-darts", 6, seed=5)
+    second[0] = json.loads(json.dumps(first[0]))  # one network in both files: the later file's run is kept
+    second[0]["test_ep_top1"] = [e - 3.0 for e in first[0]["test_ep_top1"]][:4]  # and it stopped after 4 epochs
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    write_nds_file(tmp_path / "a" / "DARTS.json", first), write_nds_file(tmp_path / "b" / "DARTS.json", second)
+    files = [str(tmp_path / "a" / "DARTS.json"), str(tmp_path / "b" / "DARTS.json")]
+    assert cli.main(["data", "import", "--space", "nds", *files, "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out  # the last file alone was kept
+    assert "11 distinct in all" in printed and "1 network stopped early (record 0: 4 of 10 epochs)" in printed
+    bench = BENCHMARKS.get("nds-darts")(tmp_path / "out")
+    space = SEARCH_SPACES.get("nds-darts")(**UNBOUND)
+    both, once = (space.parse(json.dumps(r["net"])) for r in (first[0], first[1]))
+    assert len(bench.cells()) == 11
+    assert bench.query(both, "cifar10", fidelity=4).metrics["test_accuracy"] == pytest.approx(
+        100 - second[0]["test_ep_top1"][3])
+    assert bench.query(once, "cifar10").metrics["test_accuracy"] == pytest.approx(100 - first[1]["test_ep_top1"][-1])
+    stopped = bench.query(both, "cifar10")  # was told to keep to the table, which holds it
+    assert not stopped.ok and "run of this architecture stopped after epoch 4, so it has no 10-epoch" in stopped.reason
