@@ -45,6 +45,10 @@ def front(trials: list[Trial], objectives: tuple[Objective, ...]) -> tuple[list[
 def hypervolume_text(summary: Mapping[str, Any]) -> str:
     """A summary's hypervolume in words, with its reference point, for ``show`` and ``report`` alike."""
     hv = summary["hypervolume"]
+    if hv is None and summary.get("reference_point") and summary["pareto_front"]:  # an infinite volume, as JSON
+        point = ", ".join(f"{v:g}" for v in summary["reference_point"])
+        return (f"- (the volume against reference point {point} overflows a float; give a --reference-point "
+                "nearer the front)")
     if hv is None:
         return "-"
     point = ", ".join(f"{v:g}" for v in summary["reference_point"])

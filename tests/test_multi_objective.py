@@ -141,6 +141,12 @@ def test_a_reference_point_nothing_beats_is_named_and_exports_take_any_case(tmp_
     shown = re.sub(r"[│\s]+", " ", capsys.readouterr().out)  # the table folds long values over lines
     assert "no evaluation is better than it in every objective: give a worse --reference-point" in shown
     assert main(["export", summary["run_dir"], str(tmp_path / "x.CSV")]) in (0, None)  # was refused
+    huge = run(tmp_path, "h", data_dir, strategy="random", budget=5, seed=0, objectives=OBJECTIVES,
+               reference_point=[-1e200, 1e200])
+    assert huge["hypervolume"] is None  # infinite: '-' without a reason
+    main(["show", huge["run_dir"]])
+    assert "overflows a float; give a --reference-point nearer the front" in re.sub(r"[│\s]+", " ",
+                                                                                 capsys.readouterr().out)
     assert (tmp_path / "x.CSV").read_text().startswith("id,")
 
 
