@@ -207,7 +207,8 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
         with progress("spaces", len(args.spaces)) as advance:
             summary = pretrain(args.spaces, args.out, dataset=args.dataset, train_size=args.train_size,
                                seed=args.seed, data_dir=args.data_dir, predictor_options=dict(args.predictor_opt),
-                               on_space=lambda name, n: advance(f"{name}: {n} cells"), joint=args.joint)
+                               on_space=lambda name, n: advance(f"{name}: {n} cells"), joint=args.joint,
+                               overwrite=args.overwrite)
         print(f"wrote {summary['file']} (FLAN on {', '.join(summary['spaces'])}: {summary['cells']} cells, "
               f"{summary['seconds']} s)")
         return

@@ -259,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a FLAN option (e.g. ensemble=2); the same shape options must be given when fine-tuning")
     pre.add_argument("--data-dir", help="folder holding benchmark data")
     pre.add_argument("--out", type=Path, required=True, help="the pretrained file to write, e.g. flan-nb101.pt")
+    pre.add_argument("--overwrite", action="store_true", help="replace --out if it exists (refused otherwise)")
 
     px = sub.add_parser("proxies", help="score architectures with zero-cost proxies",
                         description="Build each architecture's network and score it on a real mini-batch.")

@@ -179,8 +179,10 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
 
 def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None = None, train_size: int | None = None,
              seed: int = 0, data_dir: str | None = None, predictor_options: dict[str, Any] | None = None,
-             on_space: Callable[[str, int], None] | None = None, joint: bool = False) -> dict[str, Any]:
-    """Fit FLAN on the spaces' benchmark cells and save it to ``out``.
+             on_space: Callable[[str, int], None] | None = None, joint: bool = False,
+             overwrite: bool = False) -> dict[str, Any]:
+    """Fit FLAN on the spaces' benchmark cells and save it to ``out`` (an existing file only with ``overwrite``:
+    pretraining can take many minutes, and searches started from a file refuse to resume once it changes).
 
     In turn by default (each space after the first fine-tunes what the earlier ones taught), or,
     with ``joint``, once on the mix of all of them (``mixed_space``: each space's targets
@@ -207,6 +209,9 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
         raise ConfigError(f"--train-size must be at least 2 (a ranking needs two cells), got {train_size}; leave it "
                           "out to learn from every cell")
     out = Path(out)
+    if out.is_file() and not overwrite:
+        raise ConfigError(f"--out {out} already exists; give another file, or add --overwrite to replace it (a "
+                          "search started from it then refuses to resume)")
     started, total, done = time.perf_counter(), 0, []
     parts = []  # (space, context, cells, targets): every space is read, and checked, before the first fit
     for name in spaces:

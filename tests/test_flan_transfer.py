@@ -40,8 +40,11 @@ def other_pretrained(pretrained, tmp_path_factory, data_dir):
     copy of the first file as a user pretraining again to the same path would."""
     path = tmp_path_factory.mktemp("flan") / "flan-nb101.pt"
     path.write_bytes(pretrained.read_bytes())
-    assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
-                     "--data-dir", str(data_dir), "--out", str(path)]) == 0
+    argv = ["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL,
+            "--data-dir", str(data_dir), "--out", str(path)]
+    assert cli.main(argv) == 2  # an existing file is kept unless the user says to replace it
+    assert path.read_bytes() == pretrained.read_bytes()
+    assert cli.main([*argv, "--overwrite"]) == 0
     assert load_pretrained(path)["digest"] != load_pretrained(pretrained)["digest"]
     return path
 
