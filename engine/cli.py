@@ -54,18 +54,22 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         executor_flags = [f for f, (owner, _) in SHORTHAND_FLAGS.items() if owner == "executor"]
         given = [f"--{n.replace('_', '-')}" for n in (*CONFIG_FLAGS, *SHORTHAND_FLAGS)
                  if n not in ("budget", "max_seconds", *executor_flags) and getattr(args, n) is not None]
-        given += [f"--{k}-opt" for k in OPTION_FLAGS if k != "executor" and getattr(args, f"{k}_opt")]
+        moved = [value for key, value in args.predictor_opt if key == "pretrained"]  # where a file is now
+        given += [f"--{k}-opt" for k in OPTION_FLAGS if k != "executor" and any(
+            key != "pretrained" or k != "predictor" for key, _ in getattr(args, f"{k}_opt"))]
         given += ["--config"] if args.config else []
         if given:
-            raise ConfigError(f"--resume continues a stored configuration; only the budget and where trials run "
-                              f"(--workers, --ray-address, ...) may change (drop {', '.join(given)})")
+            raise ConfigError(f"--resume continues a stored configuration; only the budget, where trials run "
+                              f"(--workers, --ray-address, ...) and where a pretrained file now is (--predictor-opt "
+                              f"pretrained=FILE) may change (drop {', '.join(given)})")
         executor_options = dict(args.executor_opt)
         shorthand = {f: SHORTHAND_FLAGS[f][1] for f in executor_flags if getattr(args, f) is not None}
         refuse_twice("executor", shorthand, executor_options)
         executor_options.update({option: getattr(args, f) for f, option in shorthand.items()})
         args.done_before = _evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
-                             executor_options=executor_options, on_progress=hook, on_note=note)
+                             executor_options=executor_options, on_progress=hook, on_note=note,
+                             pretrained_files=[str(value) for value in moved])
     else:
         config = search_config(args)
         args.run_dir = config.run_dir

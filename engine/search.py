@@ -6,7 +6,7 @@ import math
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
@@ -28,7 +28,7 @@ from .pareto_summary import pareto_summary
 from .store import DB_NAME, RunStore
 from .store_rows import RESTORE
 from .tensorboard_log import TensorBoardLog
-from .user_files import check_pretrained_files, pretrained_digests
+from .user_files import check_pretrained_files, pretrained_digests, repoint_pretrained
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
 
@@ -111,11 +111,12 @@ def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objectiv
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
          plugins: tuple[SearchSpace, Strategy, Evaluator, Executor] | None = None,
-         stored_config: dict[str, Any] | None = None) -> dict[str, Any]:
+         new_meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``.
 
-    A resumed run's new ``stored_config`` (a larger budget) is written only once its saved state has loaded:
-    a run refused there (its pretrained file changed) is left exactly as it was.
+    A resumed run's ``new_meta`` (its configuration with a larger budget, a moved pretrained file's new
+    place) is written only once its saved state has loaded: a run refused there (its pretrained file changed)
+    is left exactly as it was.
 
     A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
     ``failed`` with the reason: a broken device or table must not look like a finished search.
@@ -128,8 +129,8 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log)
     loop.load_strategy_state()
-    if stored_config is not None:
-        store.set_meta("config", stored_config)
+    for key, value in (new_meta or {}).items():
+        store.set_meta(key, value)
     store.set_meta("objective", loop.objective)
     store.set_meta("minimize", loop.minimize)
     store.set_meta("objectives", [str(o) for o in objectives])
@@ -207,12 +208,13 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
 
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
            executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None,
-           on_note: Note | None = None) -> dict[str, Any]:
+           on_note: Note | None = None, pretrained_files: Sequence[str] = ()) -> dict[str, Any]:
     """Continue an interrupted (or finished) run, optionally with a larger budget.
 
     ``executor_options`` update where trials run (more workers, another Ray cluster); they do not
-    change what the search computes, so a run may move between machines. A second process
-    resuming the same run at the same time is refused (see :mod:`.run_lock`).
+    change what the search computes, so a run may move between machines. So may its pretrained files:
+    ``pretrained_files`` name where files the run started from are now (each must hold the same bytes).
+    A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
     with RunStore.in_run_dir(run_dir, readonly=True) as store:  # a foreign or damaged store is refused before
         store.trials()                                         # anything, the lock file included, is written
@@ -231,7 +233,15 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if budget is not None and budget < done:  # it would read 'finished: budget spent', 25 of 10
             raise ConfigError(f"--budget {budget} is below the {done} evaluations {run_dir} has done; give a larger "
                               f"budget to continue it, or read it with 'nasloop show {run_dir}'")
-        _check_pretrained_files(store, config)
+        recorded, new_meta = _recorded_pretrained(store), {}
+        if pretrained_files:
+            options, recorded = repoint_pretrained(stored.predictor_options, recorded or {}, list(pretrained_files),
+                                                   run_dir)
+            stored, config = stored.replace(predictor_options=options), config.replace(predictor_options=options)
+            new_meta["pretrained_files"] = recorded
+        if recorded is not None:  # runs from before files were recorded rely on the predictor's own check
+            check_pretrained_files(run_dir, recorded, pretrained_digests(config.predictor_options, config.workdir),
+                                   fix=MOVED_FIX, base=config.workdir)
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
         if executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
@@ -239,21 +249,24 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         plugins = build_plugins(config, on_note)
         check_budget(budget, plugins[0], config.space)
         check_seconds_budget(config, plugins[2], on_note)
-        # the stored run_dir and workdir stay as the run began: they locate its project next time
-        return _run(config, store, on_progress, plugins, stored.replace(**changes).to_dict() if changes else None)
+        if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate its
+            new_meta["config"] = stored.replace(**changes).to_dict()  # project next time
+        return _run(config, store, on_progress, plugins, new_meta)
 
 
-def _check_pretrained_files(store: RunStore, config: SearchConfig) -> None:
-    """A pretrained file replaced since the run started is named as such, before the predictor reads it and
-    finds some option that differs. Runs from before files were recorded rely on the predictor's own check."""
+MOVED_FIX = "give where it is now with --predictor-opt pretrained=FILE, or start a new run"
+"""How a resumed run whose pretrained file moved or changed goes on."""
+
+
+def _recorded_pretrained(store: RunStore) -> dict[str, str] | None:
+    """The pretrained files a run started from (path -> sha256), checked; None for runs from before they were
+    recorded."""
     recorded = store.get_meta("pretrained_files")
-    if recorded is None:
-        return
-    if not (isinstance(recorded, dict) and all(isinstance(v, str) for v in recorded.values())):
+    if recorded is not None and not (isinstance(recorded, dict) and all(isinstance(v, str)
+                                                                        for v in recorded.values())):
         raise DataError(f"{store.path} is damaged: meta 'pretrained_files' is {recorded!r}, not file -> sha256; "
                         f"{RESTORE}")
-    found = pretrained_digests(config.predictor_options, config.workdir)
-    check_pretrained_files(config.run_dir, recorded, found, fix="start a new run", base=config.workdir)
+    return recorded
 
 
 def started_in(stored: SearchConfig, run_dir: str | Path) -> str | None:

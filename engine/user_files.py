@@ -184,3 +184,34 @@ def check_pretrained_files(folder: str | os.PathLike, recorded: dict[str, str], 
         how = f"is not at {path_from(base, changed).absolute()}" if changed not in found else "changed"
         raise ConfigError(f"the pretrained file {changed} is not the one {folder} started from (it {how}); put the "
                           f"original back, or {fix}")
+
+
+def repoint_pretrained(options: Any, recorded: dict[str, str], files: list[str],
+                       run_dir: str | os.PathLike) -> tuple[Any, dict[str, str]]:
+    """``options`` and ``recorded`` (path -> sha256) with each pretrained file the run started from that one of
+    ``files`` holds byte for byte read from there instead (as an absolute path): a run resumed after its file
+    moved (another machine, a tidied folder) names where the same file now is. A file whose contents match
+    none of the recorded ones is refused, so this never starts later fits from other weights."""
+    renames: dict[str, str] = {}
+    for given in files:
+        path = Path(given).expanduser().absolute()
+        if not recorded:
+            raise ConfigError(f"{run_dir} was started without a pretrained file; drop --predictor-opt "
+                              f"pretrained={given}")
+        if not path.is_file():
+            raise ConfigError(f"--predictor-opt pretrained={given}: {path} is not a file; give where the file "
+                              f"{run_dir} started from is now")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        matches = [name for name, recorded_digest in recorded.items() if recorded_digest == digest]
+        if not matches:
+            raise ConfigError(f"{given} is not the pretrained file {run_dir} started from ({', '.join(recorded)}): "
+                              "its contents differ; give that file wherever it is now, or start a new run")
+        renames.update(dict.fromkeys(matches, str(path)))
+
+    def rewritten(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {key: renames.get(item, item) if names_pretrained_file(key) and isinstance(item, str)
+                else rewritten(item) for key, item in value.items()}
+
+    return rewritten(options), {renames.get(name, name): digest for name, digest in recorded.items()}

@@ -115,3 +115,36 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+SMALL_FLAN = ["--predictor-opt", "ensemble=2", "--predictor-opt", "steps=20"]
+"""A FLAN small enough to pretrain in seconds (the pretrained-file tests need a real file, not good weights)."""
+
+
+@pytest.fixture(scope="session")
+def pretrained(tmp_path_factory, data_dir):
+    """A real pretrained FLAN file: 64 NB101 cells."""
+    from nasloop.engine import cli
+
+    path = tmp_path_factory.mktemp("flan") / "flan-nb101.pt"
+    assert cli.main(["predictors", "pretrain", "--space", "nb101", "--train-size", "64", *SMALL_FLAN,
+                     "--data-dir", str(data_dir), "--out", str(path)]) == 0
+    return path
+
+
+@pytest.fixture(scope="session")
+def other_pretrained(pretrained, tmp_path_factory, data_dir):
+    """Other weights (seed 1) that the refusal tests put in place of a run's pretrained file, written over a
+    copy of the first file as a user pretraining again to the same path would."""
+    from nasloop.engine import cli
+    from nasloop.predictors.flan_transfer import load_pretrained
+
+    path = tmp_path_factory.mktemp("flan") / "flan-nb101.pt"
+    path.write_bytes(pretrained.read_bytes())
+    argv = ["predictors", "pretrain", "--space", "nb101", "--train-size", "64", "--seed", "1", *SMALL_FLAN,
+            "--data-dir", str(data_dir), "--out", str(path)]
+    assert cli.main(argv) == 2  # an existing file is kept unless the user says to replace it
+    assert path.read_bytes() == pretrained.read_bytes()
+    assert cli.main([*argv, "--overwrite"]) == 0
+    assert load_pretrained(path)["digest"] != load_pretrained(pretrained)["digest"]
+    return path
