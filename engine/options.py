@@ -292,6 +292,9 @@ class Configurable:
                     bound = None
                 if bound is None:
                     check_options(owner, type(self), {k: v for k, v in options.items() if k not in cls.wiring})
+                    extra = next((k for k in options if k in cls.wiring and k not in signature.parameters), None)
+                    if extra is not None:  # wiring it does not read: Python's error named no plugin and no fix
+                        raise ConfigError(f"{owner} is not built with a {extra}; drop {extra}=")
                     bound = signature.bind(self, *args, **options)  # a wrong positional call: Python's own error
                 check_options(owner, type(self), {k: v for k, v in bound.arguments.items() if k in named})
             init(self, *args, **options)

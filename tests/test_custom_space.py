@@ -254,6 +254,16 @@ def test_options_neither_the_evaluator_nor_the_space_takes_are_refused(tmp_path,
         run(tmp_path, "r", data_dir, strategy="random", evaluator="proxy", space_options={"stages": 0}, budget=2)
 
 
+def test_wiring_a_plugin_does_not_read_is_named_with_the_plugin():
+    """A space built by hand with the run context only some spaces take was Python's bare TypeError."""
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    with pytest.raises(ConfigError, match="^search space NB201Space is not built with a context; drop context=$"):
+        NB201Space(context=None)
+    with pytest.raises(ConfigError, match="has no option 'channel'; it takes: channels, cells"):
+        NB201Space(channel=8, context=None)  # a misspelt option is still named first
+
+
 def test_a_broken_installed_plugin_names_itself_and_hides_no_other(tmp_path, data_dir):
     (tmp_path / "good_spaces.py").write_text(textwrap.dedent('''
         from nasloop.search_spaces.nb201 import NB201Space
