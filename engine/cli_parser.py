@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import Any, Callable, NoReturn
 
@@ -120,9 +121,14 @@ def _int_list(text: str) -> list[int]:
 
 def _float_list(text: str) -> list[float]:
     try:
-        return [float(v) for v in text.split(",")]
+        values = [float(v) for v in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0,5.5, got '{text}'") from None
+    infinite = next((v for v, value in zip(text.split(","), values) if not math.isfinite(value)), None)
+    if infinite is not None:  # was refused later as the configuration key reference_point, not this flag
+        raise argparse.ArgumentTypeError(f"'{infinite.strip()}' in '{text}' is not a finite number; give finite "
+                                         "numbers such as 0,5.5")
+    return values
 
 
 def _name_list(text: str) -> list[str]:

@@ -57,6 +57,17 @@ def test_config_refuses_mixed_and_misshapen_objective_settings(data_dir):
         search(SearchConfig(objectives=["val_accuracy:max"], reference_point=[80.0], data_dir=str(data_dir)))
 
 
+def test_an_infinite_reference_point_value_is_named_on_the_flag(tmp_path, capsys):
+    """It was refused as the configuration key reference_point, which the user never typed."""
+    with pytest.raises(SystemExit) as done:  # argparse's usage error
+        main(["search", "--objectives", "val_accuracy:max,params_m:min", "--reference-point", "80,inf",
+              "--budget", "2", "--run-dir", str(tmp_path / "run")])
+    assert done.value.code == 2
+    error = capsys.readouterr().err
+    assert "--reference-point: 'inf' in '80,inf' is not a finite number" in error and error.count("\n") == 1
+    assert not (tmp_path / "run").exists()
+
+
 def test_random_search_front_and_hypervolume_match_a_brute_force_check(tmp_path, data_dir):
     summary = run(tmp_path, "r", data_dir, strategy="random", budget=60, seed=3, objectives=OBJECTIVES,
                   reference_point=[80.0, 1.6])
