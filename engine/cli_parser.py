@@ -50,7 +50,7 @@ class _Parser(argparse.ArgumentParser):
         if message.startswith("unrecognized arguments") and ("--plugin" in message.split() or
                                                               any(w.startswith("--plugin=") for w in message.split())):
             message += "; --plugin goes before the command: nasloop --plugin FILE COMMAND ..."
-        self.exit(2, f"{self.prog}: error: {message} (see '{help_prog} --help')\n")
+        self.exit(2, f"{help_prog}: error: {message} (see '{help_prog} --help')\n")  # the command it was for
 
 
 def _key_value(text: str) -> tuple[str, Any]:
