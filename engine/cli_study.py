@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
 from .config import SearchConfig
-from .errors import ConfigError
+from .errors import ConfigError, DataError
 from .registry import SEARCH_SPACES
 from .progress import progress
 from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, plan_study, read_methods,
@@ -78,18 +79,32 @@ def _methods(args: argparse.Namespace) -> list:
     return methods
 
 
-def default_target(base: SearchConfig) -> float | None:
-    """The table's best value of the compared metric, where the space has a benchmark that lists its cells."""
+def study_target(given: float | None, base: SearchConfig) -> float | None:
+    """The value a study's queries are counted to: ``--target``, or by default the table's best value of the
+    compared metric where the space has a benchmark that lists its cells. A target past that best is refused:
+    no run could reach it, and every method would read 'never' as if all had failed alike."""
     from .assemble import build_context
 
+    if given is not None and not math.isfinite(given):
+        raise ConfigError(f"--target must be a finite number, got {given}")
     space = SEARCH_SPACES.get(base.space)
     if space.benchmark is None or base.evaluator != "tabular":
-        return None
-    context = build_context(space, base.dataset, base.data_dir, lookup=True)
-    task = context.benchmark.task(base.dataset)
-    if base.objective not in (None, task.metric):
-        return None
-    return context.benchmark.optimum(task.name, base.fidelity)
+        return given
+    try:
+        context = build_context(space, base.dataset, base.data_dir, lookup=True)
+        task = context.benchmark.task(base.dataset)
+        best = context.benchmark.optimum(task.name, base.fidelity) if base.objective in (None, task.metric) else None
+    except (ConfigError, DataError):  # its data folder or table gone
+        if given is None:
+            raise
+        return given  # a given target needs no table: a study read where its data is not keeps working
+    if given is None or best is None:
+        return best if given is None else given
+    if (given < best) if task.minimize else (given > best):
+        raise ConfigError(f"--target {given:g} is past the best {task.metric} any cell of the table has ({best:g}), "
+                          f"so no run can reach it; give a value up to {best:g}, or leave --target out to count "
+                          "queries to the best")
+    return given
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
@@ -114,6 +129,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                         minimize=args.minimize, data_dir=args.data_dir, space_options=dict(args.space_opt),
                         evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
     draft = Study(args.out, base, methods, [0])
+    target = study_target(args.target, base)
     notes: list[str] = []
     for method in methods:  # every bad name or option fails here, before the study folder is touched
         config = draft.config(method, 0)
@@ -126,7 +142,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         outcomes.update(run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
             f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"), ray_address=args.ray_address,
             use_ray=args.executor == "ray"))
-    results = collect(study, args.target if args.target is not None else default_target(base), args.interval)
+    results = collect(study, target, args.interval)
     from .report import markdown_table, study_tables, write_study_report
 
     written = write_study_report(results, args.out, args.command_line)
@@ -185,8 +201,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         written = write_predictor_report(args.out or args.path, read_records(args.path), grid, args.command_line)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
-        results = collect(study, args.target if args.target is not None else default_target(study.base),
-                          args.interval)
+        results = collect(study, study_target(args.target, study.base), args.interval)
         written = write_study_report(results, args.out or args.path, args.command_line)
         if results.problems:  # listed in the report; said here too, or an exit 0 hides them
             print(f"note: {len(results.problems)} run{'s' * (len(results.problems) != 1)} left out of the report "

@@ -118,6 +118,27 @@ def test_a_run_continued_past_the_budget_is_read_as_its_first_budget_evaluations
     assert all(len(s) == 5 for s in lowered.methods["random"].scores)
 
 
+def test_a_target_no_cell_of_the_table_reaches_is_refused(tmp_path, data_dir, capsys, isolated_cache):
+    """--target 1e9 reported every method as never reaching it, as if all had failed alike."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, "--methods", "random", "--target", "1e9") == 2  # before any run
+    assert "--target 1e+09 is past the best val_accuracy any cell of the table has (" in capsys.readouterr().err
+    assert not study.exists()
+    assert compare(study, data_dir, "--methods", "random", budget=3) == 0
+    capsys.readouterr()
+    for bad, fragment in (("1e9", "so no run can reach it; give a value up to"), ("nan", "must be a finite number")):
+        assert main(["report", str(study), "--target", bad]) == 2
+        error = capsys.readouterr().err
+        assert fragment in error and error.count("\n") == 1, error
+    assert main(["report", str(study), "--target", "90"]) == 0
+    assert "objective val_accuracy (maximised), t intervals, target 90\n" in (study / "report.md").read_text()
+    record = json.loads((study / "study.json").read_text())  # read where its table is not: a given target needs none
+    record["data_dir"] = str(tmp_path / "empty")
+    (study / "study.json").write_text(json.dumps(record))
+    assert main(["report", str(study), "--target", "90"]) == 0
+    assert main(["report", str(study)]) == 2 and "empty' does not exist" in capsys.readouterr().err  # for the best
+
+
 # --- failed evaluations -----------------------------------------------------------------------------------
 def test_seeds_without_a_success_yet_are_counted_not_averaged_away(tmp_path, data_dir, capsys):
     study = tmp_path / "study"
