@@ -305,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--data-dir", help="folder holding the dataset")
     tr.add_argument("--json", action="store_true", help="print one JSON object")
 
-    add_study_commands(sub, _key_value, _name_list, _positive_int, _int_list)
+    add_study_commands(sub, _key_value, _name_list, _positive_int, _int_list, _float_list)
 
     data = sub.add_parser("data", help="benchmark data").add_subparsers(dest="data_command", required=True,
                                                                         parser_class=_Parser)

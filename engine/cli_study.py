@@ -15,7 +15,8 @@ from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, pla
                     refuse_shared_folders, run_study)
 
 
-def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_int_list) -> None:
+def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_int_list,
+                 float_list) -> None:
     """The ``compare`` and ``report`` subcommands (their flags mirror ``search``'s)."""
     c = sub.add_parser("compare", help="run every (method, seed) of a study and report the comparison",
                        description="Run each method (strategy[:predictor][+key=value...]) with each seed as an "
@@ -46,6 +47,10 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--fidelity", type=positive_int)
     c.add_argument("--objective", help="metric to compare on; default the evaluator's")
     c.add_argument("--minimize", action="store_true", default=False)
+    c.add_argument("--objectives", type=name_list, metavar="METRIC:max|min,...",
+                   help="compare multi-objective searches by the hypervolume of their fronts (with --reference-point)")
+    c.add_argument("--reference-point", type=float_list, metavar="V1,V2,...",
+                   help="--objectives: the one hypervolume reference point of every run, in the metrics' units")
     c.add_argument("--target", type=float, help="the value queries are counted to (default: the table's best)")
     c.add_argument("--interval", choices=("t", "bootstrap"), default="t", help="95 %% intervals: Student t "
                                                                               "(default) or percentile bootstrap")
@@ -88,8 +93,8 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
     if given is not None and not math.isfinite(given):
         raise ConfigError(f"--target must be a finite number, got {given}")
     space = SEARCH_SPACES.get(base.space)
-    if space.benchmark is None or base.evaluator != "tabular":
-        return given
+    if space.benchmark is None or base.evaluator != "tabular" or base.num_objectives > 1:  # a hypervolume target
+        return given  # has no table value to default to
     try:
         context = build_context(space, base.dataset, base.data_dir, lookup=True)
         task = context.benchmark.task(base.dataset)
@@ -126,8 +131,13 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator or "tabular",
                         budget=100 if args.budget is None else args.budget,
                         max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
-                        minimize=args.minimize, data_dir=args.data_dir, space_options=dict(args.space_opt),
+                        minimize=args.minimize, objectives=args.objectives, reference_point=args.reference_point,
+                        data_dir=args.data_dir, space_options=dict(args.space_opt),
                         evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
+    if base.num_objectives > 1 and base.reference_point is None:
+        raise ConfigError("a study compares multi-objective runs by hypervolume, which needs one reference point "
+                          "for all of them: give --reference-point with a value per objective, worse than any you "
+                          "care about (e.g. --reference-point 80,1.6 for val_accuracy:max,params_m:min)")
     draft = Study(args.out, base, methods, [0])
     target = study_target(args.target, base)
     notes: list[str] = []
@@ -165,6 +175,8 @@ def _compare_predictors(args: argparse.Namespace) -> int:
         raise ConfigError("compare either searches (--methods) or predictors (--predictors), not both at once")
     searching = [flag for flag, value in (("--budget", args.budget), ("--max-seconds", args.max_seconds),
                                           ("--objective", args.objective), ("--minimize", args.minimize),
+                                          ("--objectives", args.objectives),
+                                          ("--reference-point", args.reference_point),
                                           ("--target", args.target), ("--evaluator", args.evaluator),
                                           ("--evaluator-opt", args.evaluator_opt))
                  if value is not None and value is not False and value != []]

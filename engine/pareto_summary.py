@@ -11,7 +11,8 @@ a shared ``--reference-point``.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+import math
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -40,6 +41,26 @@ def front(trials: list[Trial], objectives: tuple[Objective, ...]) -> tuple[list[
     members = sorted((t for (t, _), keep in zip(scored, mask) if keep),
                      key=lambda t: oriented_values(t.result.metrics, objectives), reverse=True)
     return members, points
+
+
+def hypervolume_curve(trials: list[Trial], objectives: tuple[Objective, ...],
+                      reference_point: Sequence[float]) -> list[float]:
+    """The hypervolume of the front after each evaluation, against ``reference_point`` (the metrics' own units):
+    a multi-objective run's best-so-far, which a study compares like one objective's. NaN before the first
+    success with every objective; recomputed only when an evaluation joins the front."""
+    reference = [o.oriented(float(v)) for o, v in zip(objectives, reference_point)]
+    points: list[tuple[float, ...]] = []
+    curve, current = [], math.nan
+    for trial in trials:
+        values = (oriented_values(trial.result.metrics, objectives) if trial.result is not None and trial.result.ok
+                  else None)
+        if values is not None:
+            dominated = any(all(p >= v for p, v in zip(point, values)) for point in points)
+            points.append(values)
+            if math.isnan(current) or not dominated:
+                current = hypervolume(np.array(points), reference)
+        curve.append(current)
+    return curve
 
 
 def hypervolume_text(summary: Mapping[str, Any]) -> str:

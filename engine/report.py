@@ -111,6 +111,12 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
 def study_notes(results: StudyResults) -> list[str]:
     """What this study's numbers leave out, in words: where the AUC starts, runs cut at the budget."""
     notes = []
+    if results.front is not None:
+        objectives, point = results.front
+        notes.append(f"Multi-objective study ({', '.join(map(str, objectives))}): every value is the hypervolume of "
+                     f"a run's Pareto front so far against the reference point {', '.join(f'{v:g}' for v in point)} "
+                     "(the same for every run), in place of the best objective; higher is better. A run returns a "
+                     "front, not one architecture, so it has no held-out metric.")
     start = results.auc_start()
     if start > 1:
         notes.append(f"AUC covers queries {start}–{results.budget}: before query {start} some run had no successful "
@@ -180,8 +186,10 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     tables = study_tables(results)
     base = results.study.base
     title = f"nasloop study: {base.space} / {base.dataset}, budget {results.budget}"
-    grid = (f"{len(results.methods)} methods, seeds {results.study.seeds}, evaluator {base.evaluator}, "
-            f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'}), "
+    compared = (f"objectives {', '.join(map(str, results.front[0]))} compared by hypervolume"
+                if results.front is not None else
+                f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'})")
+    grid = (f"{len(results.methods)} methods, seeds {results.study.seeds}, evaluator {base.evaluator}, {compared}, "
             f"{'bootstrap' if results.interval == 'bootstrap' else 't'} intervals"
             + (f", target {results.target:g}" if results.target is not None else ""))
     md_prov, html_prov = _provenance(command)

@@ -35,7 +35,7 @@ from .user_files import check_pretrained_files, load_yaml_text, pretrained_diges
 STUDY_FILE = "study.json"
 STUDY_VERSION = 1
 GRID_FIELDS = ("space", "dataset", "evaluator", "budget", "max_seconds", "fidelity", "objective", "minimize",
-               "dedup", "space_options", "evaluator_options")
+               "objectives", "reference_point", "dedup", "space_options", "evaluator_options")
 """What every run of a study shares; a study folder made with other values is another study."""
 
 

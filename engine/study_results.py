@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import NasloopError
+from .objectives import Objective
+from .pareto_summary import hypervolume_curve
 from .store import RunStore
 from .store_rows import Trial
 from .study import Method, Study, run_state
@@ -34,11 +36,18 @@ class MethodRuns:
     failed: list[int] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)
 
-    def add(self, seed: int, trials: list[Trial], budget: int, held_metric: str | None, wall: float) -> None:
-        """One run's first ``budget`` evaluations: a run continued past the budget is compared on those alone."""
+    def add(self, seed: int, trials: list[Trial], budget: int, held_metric: str | None, wall: float,
+            front: tuple[tuple[Objective, ...], list[float]] | None = None) -> None:
+        """One run's first ``budget`` evaluations: a run continued past the budget is compared on those alone.
+
+        With ``front`` (objectives and reference point) its scores are the hypervolume after each evaluation,
+        and it returns a front, not one architecture, so it has no held-out metric."""
         trials = trials[:budget]
-        scores = [math.nan if t.score is None else float(t.score) for t in trials]
-        chosen = max((t for t in trials if t.score is not None), key=lambda t: (t.score, -t.id), default=None)
+        if front is not None:
+            scores, chosen = hypervolume_curve(trials, *front), None
+        else:
+            scores = [math.nan if t.score is None else float(t.score) for t in trials]
+            chosen = max((t for t in trials if t.score is not None), key=lambda t: (t.score, -t.id), default=None)
         self.seeds.append(seed)
         self.scores.append(scores)
         self.curves.append(best_so_far(scores, budget))
@@ -62,6 +71,8 @@ class StudyResults:
     """How the 95 % intervals are computed: ``t`` (Student) or ``bootstrap`` (percentile, 2,000 resamples)."""
     cut: list[str] = field(default_factory=list)
     """Runs that made more evaluations than the budget (continued with a larger one): only their first count."""
+    front: tuple[tuple[Objective, ...], list[float]] | None = None
+    """A multi-objective study's objectives and reference point: its runs are compared by hypervolume."""
 
     def shown(self, value: float) -> float:
         """A score as the objective's own value."""
@@ -203,11 +214,16 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
         read.append((method.label, seed, trials, run_objective, wall))
     if budget == 0:  # a time budget: compare over the queries every run made
         budget = min((len(trials) for _, _, trials, _, _ in read), default=0)
+    front = ((study.base.objective_list(), list(study.base.reference_point or ()))
+             if study.base.num_objectives > 1 else None)
     methods: dict[str, MethodRuns] = {}
     cut = []
     for label, seed, trials, run_objective, wall in read:
         if len(trials) > budget and study.base.budget:
             cut.append(f"{label} seed {seed} ({len(trials)} evaluations)")
         methods.setdefault(label, MethodRuns(label)).add(seed, trials, budget, held_out_metric(run_objective or ""),
-                                                         wall)
-    return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval, cut)
+                                                         wall, front)
+    if front is not None:
+        objective, minimize = "hypervolume", False
+    return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval, cut,
+                        front)
