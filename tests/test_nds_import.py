@@ -47,10 +47,12 @@ def test_a_damaged_record_is_named_by_number_as_damage_not_as_another_family(tmp
 def test_damage_names_the_bad_value_and_the_record_as_the_file_lists_it(tmp_path, capsys):
     records = nds_records("nds-pnas-in", 6, seed=6)
     records[4]["test_ep_top1"][9] = 150.0  # hidden behind a list cut off after 60 characters
-    write_nds_file(tmp_path / "PNAS_in.json", records, split=True)  # records 3-5 are 'mid' 0-2
-    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "PNAS_in.json"), "--out", str(tmp_path)]) == 2
+    # split into top- and mid-ranked models as NDS's re-run files are: records 3-5 are 'mid' 0-2
+    write_nds_file(tmp_path / "PNAS_reruns.json", records, split=True)
+    assert cli.main(["data", "import", "--space", "nds-pnas-in", str(tmp_path / "PNAS_reruns.json"), "--out",
+                     str(tmp_path)]) == 2
     error = capsys.readouterr().err
-    assert "PNAS_in.json 'mid' record 1: test_ep_top1 at epoch 10 is 150.0, not a top-1 error in [0, 100] %; the " \
+    assert "PNAS_reruns.json 'mid' record 1: test_ep_top1 at epoch 10 is 150.0, not a top-1 error in [0, 100] %; the " \
            "record is damaged" in error
     # networks of several widths and depths are no fixed-width-depth file: it was written as that table
     write_nds_file(tmp_path / "any.json", nds_records("nds-pnas", 6, seed=6))

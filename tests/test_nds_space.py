@@ -120,7 +120,7 @@ def nds_dir(tmp_path_factory):
     records.append(json.loads(json.dumps(records[0])))  # the same network trained twice
     records[-1]["test_ep_top1"] = [e + 2.0 for e in records[0]["test_ep_top1"]]
     write_nds_file(folder / "DARTS.json", records)
-    write_nds_file(folder / "NASNet_in.json.gz", nds_records("nds-nasnet-in", 12, seed=1), split=True)
+    write_nds_file(folder / "NASNet_in.json.gz", nds_records("nds-nasnet-in", 12, seed=1))
     return folder
 
 

@@ -1,7 +1,10 @@
 """Reading the published NDS result files into nasloop's table.
 
-An NDS file is a JSON list of trained networks (a few, such as the ImageNet ones, split it into
-``{"top": [...], "mid": [...]}``). Each record has ``net`` (``genotype`` with ``normal``,
+An NDS file is a JSON list of trained networks; the CIFAR-10 and ImageNet files of the cell families
+alike are plain lists (as NDS's own notebooks read them). NDS's re-run files (``Vanilla_reruns.json``,
+``ResNet_reruns.json``) split theirs into top- and mid-ranked models, ``{"top": [...], "mid": [...]}``;
+a cell-family file in that form is read the same way (as NNI's converter reads every file), so the
+form says nothing of the dataset. Each record has ``net`` (``genotype`` with ``normal``,
 ``normal_concat``, ``reduce``, ``reduce_concat``; ``width``; ``depth``; ``aux``...), the test
 top-1 error after every epoch (``test_ep_top1``, %), ``params`` and ``flops``, plus per-iteration
 training curves that are not kept. NDS reports no validation split: the table's accuracy is the
