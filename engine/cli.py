@@ -55,6 +55,9 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         given = [f"--{n.replace('_', '-')}" for n in (*CONFIG_FLAGS, *SHORTHAND_FLAGS)
                  if n not in ("budget", "max_seconds", *executor_flags) and getattr(args, n) is not None]
         moved = [value for key, value in args.predictor_opt if key == "pretrained"]  # where a file is now
+        if any(not isinstance(value, (str, int, float)) or isinstance(value, bool) for value in moved):
+            raise ConfigError("--predictor-opt pretrained on --resume names where a file the run started from is "
+                              "now; a run keeps the pretrained file it began with (start a new run without it)")
         given += [f"--{k}-opt" for k in OPTION_FLAGS if k != "executor" and any(
             key != "pretrained" or k != "predictor" for key, _ in getattr(args, f"{k}_opt"))]
         given += ["--config"] if args.config else []
@@ -335,27 +338,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]]) -> int:
-    """Run the command; every way it can end is one line on stderr and an exit status."""
+    """Run the command; every way it can end is one line on stderr and an exit status, under the name the
+    user typed (``nasloop predictors pretrain: error: ...``, as argparse's own errors say)."""
+    sub = getattr(args, f"{args.command}_command", None)
+    name = f"{args.command} {sub}" if isinstance(sub, str) else args.command
     try:
         load_plugins(args.plugin)
         status = commands[args.command]()
     except NasloopError as exc:
-        print(f"nasloop {args.command}: error: {exc}", file=sys.stderr)
+        print(f"nasloop {name}: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader left early (``nasloop show --json | head``): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
         return 141
     except (OSError, sqlite3.DatabaseError) as exc:  # the machine's side: disk full, permissions, I/O errors
-        print(f"nasloop {args.command}: error: {environment_error(exc, args)}", file=sys.stderr)
+        print(f"nasloop {name}: error: {environment_error(exc, args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         again = how_to_continue(args)
-        print(f"nasloop {args.command}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
+        print(f"nasloop {name}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
         return 130
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's bug or exit() (or ours): one line
         if args.verbose:
             raise
-        print(f"nasloop {args.command}: error: {unexpected_error(exc, args)}", file=sys.stderr)
+        print(f"nasloop {name}: error: {unexpected_error(exc, args)}", file=sys.stderr)
         return 1
     return status if isinstance(status, int) else 0
 

@@ -58,6 +58,8 @@ CASES = {
     "a flag the command does not take": (["train", "--arch", "x", "--evaluator-opt", "train_images=300"],
                                          ["nasloop train: error: unrecognized arguments: --evaluator-opt",
                                           "(see 'nasloop train --help')"]),
+    "a subcommand's own error": (["predictors", "evaluate", "--space", "nb999"],
+                                 ["nasloop predictors evaluate: error: unknown search space 'nb999'"]),
     "a flag the subcommand does not take": (["predictors", "evaluate", "--budget", "3"],
                                             ["nasloop predictors evaluate: error: unrecognized",
                                              "(see 'nasloop predictors evaluate --help')"]),

@@ -220,7 +220,7 @@ def test_cli_data_import_errors_are_one_line(tmp_path, capsys, nb201_csv_path):
     blocker.write_text("not a folder")
     assert cli.main(["data", "import", str(nb201_csv_path), "--out", str(blocker / "sub")]) == 2
     err = capsys.readouterr().err.strip()
-    one_line(err, "nasloop data: error", blocker / "sub", "--out")
+    one_line(err, "nasloop data import: error", blocker / "sub", "--out")
 
     missing = tmp_path / "nope.csv.gz"
     assert cli.main(["data", "import", str(missing), "--out", str(tmp_path / "o")]) == 2

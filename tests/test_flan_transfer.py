@@ -14,7 +14,7 @@ from nasloop.engine import cli
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.errors import ConfigError, DataError
 from nasloop.predictors.flan import FlanPredictor
-from nasloop.predictors.flan_transfer import load_pretrained
+from nasloop.predictors.flan_transfer import load_pretrained, pretrain
 from nasloop.search_spaces.nb201 import NB201Space
 
 SMALL = ["--predictor-opt", "ensemble=2", "--predictor-opt", "steps=20"]
@@ -156,8 +156,12 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
                      "--data-dir", str(data_dir), "--out", str(out)]) == 2
     assert "drop the pretrained option" in capsys.readouterr().err
     assert not out.exists()
-    for args, fragment in ((["--train-size", "1"], "--train-size must be at least 2"),
-                           (["--train-size", "5000"], "--train-size 5000 exceeds the 4,096 tnb101-micro "
+    with pytest.raises(SystemExit):  # argparse's usage error: 0 and 1 were refused with two other minimums
+        cli.main(["predictors", "pretrain", "--space", "nb201", "--train-size", "1", "--out", str(out)])
+    assert "argument --train-size: must be >= 2, got 1" in capsys.readouterr().err
+    with pytest.raises(ConfigError, match="--train-size must be at least 2"):  # the Python API says so too
+        pretrain(["nb201"], out, train_size=1)
+    for args, fragment in ((["--train-size", "5000"], "--train-size 5000 exceeds the 4,096 tnb101-micro "
                                                       "class_scene cells with a result; give at most 4096"),
                            (["--space", "tnb101-micro"], "--space tnb101-micro is named twice"),
                            (["--out", str(tmp_path)], "is a folder; give a file name in it"),

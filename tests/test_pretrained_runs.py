@@ -151,7 +151,8 @@ def test_a_resumed_search_reads_a_moved_pretrained_file_from_where_it_is_now(pre
     assert cli.main(["search", "--resume", str(run), "--budget", "12", "--quiet"]) == 2
     assert "give where it is now with --predictor-opt pretrained=FILE" in capsys.readouterr().err
     for wrong, fragment in ((other_pretrained, "its contents differ; give that file wherever it is now"),
-                            (tmp_path / "none.pt", "none.pt is not a file")):
+                            (tmp_path / "none.pt", "none.pt is not a file"),
+                            ("null", "a run keeps the pretrained file it began with")):  # was read as a file 'None'
         assert cli.main(["search", "--resume", str(run), "--budget", "12", "--quiet", "--predictor-opt",
                          f"pretrained={wrong}"]) == 2
         assert fragment in capsys.readouterr().err
