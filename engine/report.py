@@ -121,9 +121,11 @@ def study_notes(results: StudyResults) -> list[str]:
     if start > 1:
         notes.append(f"AUC covers queries {start}–{results.budget}: before query {start} some run had no successful "
                      "evaluation yet.")
-    if results.study.base.budget is None:
-        notes.append(f"The runs had a time budget: every column counts each run's first {results.budget} "
-                     "evaluations, the fewest any run made.")
+    base = results.study.base
+    if base.max_seconds is not None and results.budget < (base.budget or math.inf):
+        ended = f", which ended some before their {base.budget} queries" if base.budget else ""
+        notes.append(f"The runs had a time budget ({base.max_seconds:g} s of evaluation cost){ended}: every column "
+                     f"counts each run's first {results.budget} evaluations, the fewest any run made.")
     if results.cut:
         notes.append(f"Cut at the budget of {results.budget} evaluations (each run continued past it): "
                      f"{'; '.join(results.cut)}. Every column counts only their first {results.budget}, except "

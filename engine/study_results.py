@@ -183,8 +183,8 @@ def _plain(value: object) -> object:
 def collect(study: Study, target: float | None = None, interval: str = "t") -> StudyResults:
     """Read every run of ``study``; a run that is missing, unfinished, damaged or another method's is listed, not used.
 
-    Every column is computed from each run's first ``budget`` evaluations; with a time budget, from the
-    queries every run made (the fewest any run made).
+    Every column is computed from each run's first ``budget`` evaluations; with a time budget that ended
+    some run first, from the queries every run made (the fewest any run made).
     """
     budget = study.base.budget or 0
     read: list[tuple[str, int, list[Trial], str | None, float]] = []
@@ -212,14 +212,15 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
             continue
         objective = objective or run_objective
         read.append((method.label, seed, trials, run_objective, wall))
-    if budget == 0:  # a time budget: compare over the queries every run made
-        budget = min((len(trials) for _, _, trials, _, _ in read), default=0)
+    fewest = min((len(trials) for _, _, trials, _, _ in read), default=0)
+    if budget == 0 or (study.base.max_seconds is not None and fewest < budget):  # a time budget ended some run
+        budget = fewest  # first: compare over the queries every run made, not a last value carried to the budget
     front = ((study.base.objective_list(), list(study.base.reference_point or ()))
              if study.base.num_objectives > 1 else None)
     methods: dict[str, MethodRuns] = {}
     cut = []
     for label, seed, trials, run_objective, wall in read:
-        if len(trials) > budget and study.base.budget:
+        if study.base.budget and len(trials) > study.base.budget:
             cut.append(f"{label} seed {seed} ({len(trials)} evaluations)")
         methods.setdefault(label, MethodRuns(label)).add(seed, trials, budget, held_out_metric(run_objective or ""),
                                                          wall, front)

@@ -139,6 +139,23 @@ def test_a_target_no_cell_of_the_table_reaches_is_refused(tmp_path, data_dir, ca
     assert main(["report", str(study)]) == 2 and "empty' does not exist" in capsys.readouterr().err  # for the best
 
 
+def test_runs_a_time_budget_ended_early_are_compared_over_the_queries_all_made(tmp_path, data_dir):
+    """With --max-seconds beside the default 100 queries, runs that stopped at 15 were read up to 100, their last
+    value carried along the columns, and the queries to the target were said to exceed 100."""
+    study = tmp_path / "study"
+    assert main(["compare", "--methods", "random", "--max-seconds", "20000", "--seeds", "2", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 0
+    made = [len(evaluations(study / "runs" / "random" / f"seed-{s}")) for s in range(2)]
+    assert max(made) < 100
+    results = collect(load_study(study))
+    assert results.budget == min(made) and not results.cut
+    assert all(len(curve) == min(made) for curve in results.methods["random"].curves)
+    text = (study / "report.md").read_text()
+    assert (f"The runs had a time budget (20000 s of evaluation cost), which ended some before their 100 queries: "
+            f"every column counts each run's first {min(made)} evaluations") in text
+    assert f"budget {min(made)}\n" in text
+
+
 # --- failed evaluations -----------------------------------------------------------------------------------
 def test_seeds_without_a_success_yet_are_counted_not_averaged_away(tmp_path, data_dir, capsys):
     study = tmp_path / "study"
