@@ -6,6 +6,9 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from .config import SearchConfig
 from .errors import ConfigError, DataError
@@ -92,24 +95,46 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
 
     if given is not None and not math.isfinite(given):
         raise ConfigError(f"--target must be a finite number, got {given}")
+    if base.num_objectives > 1 and given is not None and given <= 0:  # reached by any first success
+        raise ConfigError(f"--target {given:g} is a hypervolume here, which every run reaches with its first success "
+                          "(a hypervolume is never negative); give a value above 0")
     space = SEARCH_SPACES.get(base.space)
-    if space.benchmark is None or base.evaluator != "tabular" or base.num_objectives > 1:  # a hypervolume target
-        return given  # has no table value to default to
+    if space.benchmark is None or base.evaluator != "tabular":
+        return given
     try:
         context = build_context(space, base.dataset, base.data_dir, lookup=True)
         task = context.benchmark.task(base.dataset)
-        best = context.benchmark.optimum(task.name, base.fidelity) if base.objective in (None, task.metric) else None
+        if base.num_objectives > 1:  # a hypervolume target has no default, but may not pass the table's front
+            best, what = _table_hypervolume(context.benchmark, task.name, base), "the hypervolume of the table's front"
+        else:
+            best = (context.benchmark.optimum(task.name, base.fidelity) if base.objective in (None, task.metric)
+                    else None)
+            what = f"the best {task.metric} any cell of the table has"
     except (ConfigError, DataError):  # its data folder or table gone
         if given is None:
             raise
         return given  # a given target needs no table: a study read where its data is not keeps working
     if given is None or best is None:
-        return best if given is None else given
-    if (given < best) if task.minimize else (given > best):
-        raise ConfigError(f"--target {given:g} is past the best {task.metric} any cell of the table has ({best:g}), "
-                          f"so no run can reach it; give a value up to {best:g}, or leave --target out to count "
-                          "queries to the best")
+        return None if base.num_objectives > 1 else best if given is None else given
+    if (given < best) if task.minimize and base.num_objectives == 1 else (given > best):
+        raise ConfigError(f"--target {given:g} is past {what} ({best:g}), so no run can reach it; give a value up to "
+                          f"{best:g}" + (", or leave --target out to count queries to the best"
+                                         if base.num_objectives == 1 else ""))
     return given
+
+
+def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float | None:
+    """The hypervolume of the table's own front against the study's reference point (the most a run can reach),
+    or None when some objective is no metric the table has for every cell it lists."""
+    from .objectives import hypervolume
+
+    objectives = base.objective_list()
+    columns = [benchmark.metric_values(benchmark.cells(), task, o.metric, base.fidelity) for o in objectives]
+    if not all(np.isfinite(column).any() for column in columns):
+        return None
+    points = np.column_stack([[o.oriented(v) for v in column] for o, column in zip(objectives, columns)])
+    points = points[np.isfinite(points).all(axis=1)]
+    return hypervolume(points, [o.oriented(v) for o, v in zip(objectives, base.reference_point or ())])
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:

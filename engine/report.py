@@ -117,6 +117,14 @@ def study_notes(results: StudyResults) -> list[str]:
                      f"a run's Pareto front so far against the reference point {', '.join(f'{v:g}' for v in point)} "
                      "(the same for every run), in place of the best objective; higher is better. A run returns a "
                      "front, not one architecture, so it has no held-out metric.")
+        lacking = {label: sum(runs.lacking) for label, runs in results.methods.items() if sum(runs.lacking)}
+        if lacking:
+            notes.append("Left out of the fronts, as evaluations without a finite value of some objective: "
+                         + ", ".join(f"{label} {count}" for label, count in lacking.items()) + " (over all seeds).")
+        finals = [curve[-1] for runs in results.methods.values() for curve in runs.curves if len(curve)]
+        if finals and all(value == 0 for value in finals):
+            notes.append("Every hypervolume is 0: no evaluation of any run is better than the reference point in "
+                         "every objective; give a worse --reference-point (a new study).")
     start = results.auc_start()
     if start > 1:
         notes.append(f"AUC covers queries {start}–{results.budget}: before query {start} some run had no successful "

@@ -179,8 +179,8 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
             if name == "dataset" and canonical_dataset(base.space, str(value)) == study.grid()[name]:
                 study.base = study.base.replace(dataset=value)  # begun before names were canonical: keep its own
             elif value != study.grid()[name]:
-                raise ConfigError(f"{folder} holds a study with {name} = {value!r}, not {study.grid()[name]!r}; "
-                                  "use another --out, or --force-new to set the old study aside")
+                raise ConfigError(f"{folder} holds a study {_difference(name, value, study.grid()[name])}; use "
+                                  "another --out, or --force-new to set the old study aside")
         known = {m.label: m for m in stored.methods}
         for method in methods:
             if method.label in known and known[method.label] != method:
@@ -195,6 +195,13 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     partial.write_text(json.dumps(study.to_dict(), indent=1))
     partial.replace(path)
     return study
+
+
+def _difference(name: str, stored: Any, asked: Any) -> str:
+    """How a stored grid value differs from the one asked for, in words (``not None`` read as a value)."""
+    if stored is None:
+        return f"without {name}, not one with {name} = {asked!r}"
+    return f"with {name} = {stored!r}, not " + (f"{asked!r}" if asked is not None else f"one without {name}")
 
 
 def refuse_shared_folders(folder: Path, methods: list[Method], stored: Collection[str] = ()) -> None:

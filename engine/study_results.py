@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import NasloopError
-from .objectives import Objective
+from .objectives import Objective, oriented_values
 from .pareto_summary import hypervolume_curve
 from .store import RunStore
 from .store_rows import Trial
@@ -35,6 +35,8 @@ class MethodRuns:
     """The held-out metric (test accuracy) of the architecture the run would return after the budget."""
     failed: list[int] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)
+    lacking: list[int] = field(default_factory=list)
+    """Successful evaluations without a finite value of some objective, left out of a multi-objective run's front."""
 
     def add(self, seed: int, trials: list[Trial], budget: int, held_metric: str | None, wall: float,
             front: tuple[tuple[Objective, ...], list[float]] | None = None) -> None:
@@ -45,6 +47,8 @@ class MethodRuns:
         trials = trials[:budget]
         if front is not None:
             scores, chosen = hypervolume_curve(trials, *front), None
+            self.lacking.append(sum(1 for t in trials if t.result is not None and t.result.ok
+                                    and oriented_values(t.result.metrics, front[0]) is None))
         else:
             scores = [math.nan if t.score is None else float(t.score) for t in trials]
             chosen = max((t for t in trials if t.score is not None), key=lambda t: (t.score, -t.id), default=None)

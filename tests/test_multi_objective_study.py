@@ -71,3 +71,43 @@ def test_another_reference_point_is_another_study(tmp_path, data_dir, capsys):
     assert compare(study, data_dir, "--methods", "random", "--objectives", "val_accuracy:max,params_m:min",
                    "--reference-point", "85,1.6", budget=4, seeds=1) == 2
     assert "holds a study with reference_point = [80.0, 1.6], not [85.0, 1.6]" in capsys.readouterr().err
+    assert compare(study, data_dir, "--methods", "random", budget=4, seeds=1) == 2  # None was shown as a value
+    assert "holds a study with objectives = ['val_accuracy:max', 'params_m:min'], not one without objectives" \
+        in capsys.readouterr().err
+
+
+def test_a_hypervolume_target_is_checked_against_the_tables_own_front(tmp_path, data_dir, capsys):
+    """1e9 read 'never reached' for every run, and 0 or -1 'reached at query 1', without a word."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, "--methods", "random", *OBJECTIVES, budget=4, seeds=1) == 0
+    capsys.readouterr()
+    for bad, fragment in (("1e9", "is past the hypervolume of the table's front (16.4169), so no run can reach it"),
+                          ("0", "is a hypervolume here, which every run reaches with its first success"),
+                          ("-1", "give a value above 0")):
+        assert main(["report", str(study), "--target", bad]) == 2
+        error = capsys.readouterr().err
+        assert fragment in error and error.count("\n") == 1, error
+    assert main(["report", str(study), "--target", "16"]) == 0
+
+
+def test_evaluations_without_every_objective_are_said_to_be_left_out(tmp_path, data_dir):
+    """HW-NAS-Bench has no Edge TPU latency for 4,699 NB201 cells: 'show' said so of each run, the report not."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, "--methods", "random", "--objectives", "val_accuracy:max,edgetpu_latency:min",
+                   "--reference-point", "80,5", budget=20, seeds=2) == 0
+    stored = load_study(study)
+    shown = 0
+    for seed in stored.seeds:
+        with RunStore.in_run_dir(stored.run_dir(stored.methods[0], seed), readonly=True) as store:
+            shown += pareto_summary(store, store.get_meta("config"))["lacking_objectives"].get("edgetpu_latency", 0)
+    assert shown > 0
+    assert (f"Left out of the fronts, as evaluations without a finite value of some objective: random {shown} "
+            "(over all seeds).") in (study / "report.md").read_text()
+
+
+def test_a_reference_point_no_evaluation_beats_is_named_in_the_report(tmp_path, data_dir):
+    study = tmp_path / "study"
+    assert compare(study, data_dir, "--methods", "random", "--objectives", "val_accuracy:max,params_m:min",
+                   "--reference-point", "99,0.01", budget=4, seeds=1) == 0
+    assert "Every hypervolume is 0: no evaluation of any run is better than the reference point in every " \
+           "objective; give a worse --reference-point" in (study / "report.md").read_text()
