@@ -94,6 +94,14 @@ def test_results_stream_back_and_a_hung_trial_times_out(ray_address, tmp_path, d
     evaluator = FaultyTabular(space, data_dir, crash=(0,) * 6, hang=hang, log_dir=tmp_path)
     with RayExecutor(workers=2, timeout_s=TIMEOUT_S, max_retries=0) as executor:
         assert executor.capacity == 2
+        # Both workers warm first: on a loaded machine the second one's warm-up outlasted the hang's timeout on
+        # the first, and the timed-out trial came back before the quick one had started.
+        executor.submit(10, evaluator, (2, 2, 2, 2, 2, 2), None)
+        executor.submit(11, evaluator, (4, 4, 4, 4, 4, 4), None)
+        warmed = []
+        while len(warmed) < 2:
+            warmed += executor.wait()
+        assert sorted(c.trial_id for c in warmed) == [10, 11] and all(c.result.ok for c in warmed)
         executor.submit(1, evaluator, hang, None)
         executor.submit(2, evaluator, fine, None)
         first = executor.wait()  # the quick trial comes back while the other still runs
