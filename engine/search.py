@@ -323,6 +323,8 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "space": config.get("space"), "dataset": config.get("dataset"), "strategy": config.get("strategy"),
             "predictor": config.get("predictor"), "seed": config.get("seed"),
             "fidelity": config.get("fidelity"), "dedup": config.get("dedup", "exact"),
+            "options": {kind: config[f"{kind}_options"] for kind in ("space", "strategy", "predictor", "evaluator")
+                        if config.get(f"{kind}_options")},  # what else made the run (a pretrained file's path)
             "objective": store.get_meta("objective") or config.get("objective") or "val_accuracy",
             "minimize": bool(store.get_meta("minimize")),
             "evaluations": int(counts["evaluations"]),

@@ -165,6 +165,7 @@ def test_a_resumed_search_reads_a_moved_pretrained_file_from_where_it_is_now(pre
         assert store.counts()["evaluations"] == 12
         assert store.get_meta("config")["predictor_options"]["pretrained"] == str(moved)
         assert list(store.get_meta("pretrained_files")) == [str(moved)]
+    assert summarize(run)["options"]["predictor"] == {"pretrained": str(moved), "ensemble": 2, "steps": 20}  # shown
     assert cli.main(["search", "--resume", str(run), "--budget", "14", "--quiet"]) == 0  # the new place is kept
     with RunStore.in_run_dir(run, readonly=True) as store:
         assert store.counts()["evaluations"] == 14

@@ -323,6 +323,8 @@ def test_show_names_the_predictor_and_prints_counts_as_counts(tmp_path, data_dir
     capsys.readouterr()
     assert main(["show", str(trained)]) == 0
     lines = capsys.readouterr().out.splitlines()
+    assert any("space options" in line and "channels=4, cells=1" in line for line in lines)  # what else made it
+    assert any("evaluator options" in line and "train_images=200, batch_size=32" in line for line in lines)
     epochs = next(line for line in lines if " epochs " in line)
     assert epochs.split("epochs")[1].strip(" │") == "1", epochs  # a count, not 1.0000
     loss = next(line for line in lines if " train_loss " in line)
