@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .config import SearchConfig
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, UnsupportedError
 from .registry import SEARCH_SPACES
 from .progress import progress
 from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, plan_study, read_methods,
@@ -89,13 +89,17 @@ def _methods(args: argparse.Namespace) -> list:
 
 def study_target(given: float | None, base: SearchConfig) -> float | None:
     """The value a study's queries are counted to: ``--target``, or by default the table's best value of the
-    compared metric where the space has a benchmark that lists its cells. A target past that best is refused:
-    no run could reach it, and every method would read 'never' as if all had failed alike."""
+    compared metric where the space has a benchmark that lists its cells (a multi-objective study's target, a
+    hypervolume, has no default). A target past what the table allows is refused: no run could reach it, and
+    every method would read 'never' as if all had failed alike."""
     from .assemble import build_context
 
+    several = base.num_objectives > 1
     if given is not None and not math.isfinite(given):
         raise ConfigError(f"--target must be a finite number, got {given}")
-    if base.num_objectives > 1 and given is not None and given <= 0:  # reached by any first success
+    if several and given is None:
+        return None
+    if several and given <= 0:  # reached by any first success
         raise ConfigError(f"--target {given:g} is a hypervolume here, which every run reaches with its first success "
                           "(a hypervolume is never negative); give a value above 0")
     space = SEARCH_SPACES.get(base.space)
@@ -104,7 +108,7 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
     try:
         context = build_context(space, base.dataset, base.data_dir, lookup=True)
         task = context.benchmark.task(base.dataset)
-        if base.num_objectives > 1:  # a hypervolume target has no default, but may not pass the table's front
+        if several:  # may not pass the hypervolume of the table's own front
             best, what = _table_hypervolume(context.benchmark, task.name, base), "the hypervolume of the table's front"
         else:
             best = (context.benchmark.optimum(task.name, base.fidelity) if base.objective in (None, task.metric)
@@ -115,26 +119,31 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
             raise
         return given  # a given target needs no table: a study read where its data is not keeps working
     if given is None or best is None:
-        return None if base.num_objectives > 1 else best if given is None else given
-    if (given < best) if task.minimize and base.num_objectives == 1 else (given > best):
-        raise ConfigError(f"--target {given:g} is past {what} ({best:g}), so no run can reach it; give a value up to "
-                          f"{best:g}" + (", or leave --target out to count queries to the best"
-                                         if base.num_objectives == 1 else ""))
+        return best if given is None else given
+    minimize = task.minimize and not several
+    if (given < best) if minimize else (given > best):
+        raise ConfigError(f"--target {given:g} is past {what} ({best:g}), so no run can reach it; give a value "
+                          f"{'of at least' if minimize else 'up to'} {best:g}"
+                          + ("" if several else ", or leave --target out to count queries to the best"))
     return given
 
 
 def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float | None:
     """The hypervolume of the table's own front against the study's reference point (the most a run can reach),
-    or None when some objective is no metric the table has for every cell it lists."""
-    from .objectives import hypervolume
+    or None when the table lists no cells or some objective has a value for none of them."""
+    from .objectives import hypervolume, oriented_point
 
     objectives = base.objective_list()
-    columns = [benchmark.metric_values(benchmark.cells(), task, o.metric, base.fidelity) for o in objectives]
+    try:
+        cells = benchmark.cells()
+    except UnsupportedError:  # a table that looks cells up without listing them
+        return None
+    columns = [benchmark.metric_values(cells, task, o.metric, base.fidelity) for o in objectives]
     if not all(np.isfinite(column).any() for column in columns):
         return None
-    points = np.column_stack([[o.oriented(v) for v in column] for o, column in zip(objectives, columns)])
+    points = np.column_stack([column if not o.minimize else -column for o, column in zip(objectives, columns)])
     points = points[np.isfinite(points).all(axis=1)]
-    return hypervolume(points, [o.oriented(v) for o, v in zip(objectives, base.reference_point or ())])
+    return hypervolume(points, oriented_point(objectives, base.reference_point or ()))
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:

@@ -99,6 +99,11 @@ def hypervolume(points: np.ndarray, reference: Sequence[float]) -> float:
     return float(Hypervolume(ref_point=torch.as_tensor(ref)).compute(torch.as_tensor(front)))
 
 
+def oriented_point(objectives: Sequence[Objective], values: Sequence[float]) -> list[float]:
+    """A point given in the metrics' own units (a ``--reference-point``) with every objective made higher-is-better."""
+    return [o.oriented(float(v)) for o, v in zip(objectives, values)]
+
+
 def nadir(points: np.ndarray) -> np.ndarray:
     """The worst value of each objective among ``points`` (oriented): a reference point when none is given."""
     return np.min(points, axis=0)

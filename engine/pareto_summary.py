@@ -16,7 +16,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .objectives import Objective, hypervolume, nadir, oriented_values, pareto_mask, parse_objectives
+from .objectives import (Objective, hypervolume, nadir, oriented_point, oriented_values, pareto_mask,
+                         parse_objectives)
 from .store import RunStore, Trial
 
 
@@ -48,7 +49,7 @@ def hypervolume_curve(trials: list[Trial], objectives: tuple[Objective, ...],
     """The hypervolume of the front after each evaluation, against ``reference_point`` (the metrics' own units):
     a multi-objective run's best-so-far, which a study compares like one objective's. NaN before the first
     success with every objective; recomputed only when an evaluation joins the front."""
-    reference = [o.oriented(float(v)) for o, v in zip(objectives, reference_point)]
+    reference = oriented_point(objectives, reference_point)
     points: list[tuple[float, ...]] = []
     curve, current = [], math.nan
     for trial in trials:
@@ -96,7 +97,7 @@ def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]
     members, points = front(trials, objectives)
     given = config.get("reference_point")
     if given is not None:
-        reference = np.array([o.oriented(float(v)) for o, v in zip(objectives, given)])
+        reference = np.array(oriented_point(objectives, given))
     elif len(points):
         reference = nadir(points)
     else:
@@ -109,6 +110,6 @@ def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]
         "pareto_front": [{"arch": t.arch, "trial": t.id,
                           "metrics": {o.metric: t.result.metrics[o.metric] for o in objectives}} for t in members],
         "hypervolume": None if reference is None else hypervolume(points, reference),
-        "reference_point": None if reference is None else [o.oriented(float(v)) for o, v in zip(objectives, reference)],
+        "reference_point": None if reference is None else oriented_point(objectives, reference),  # back in units
         "reference_point_given": given is not None,
     }

@@ -67,7 +67,7 @@ def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> 
     if log_x:
         axes.set_xscale("log")
     axes.set_xlabel("queries (distinct evaluations)")
-    axes.set_ylabel(f"{'best ' if results.front is None else ''}{results.objective} so far")  # a front's only grows
+    axes.set_ylabel(f"{'best ' if results.reference is None else ''}{results.objective} so far")  # a front's only grows
     axes.set_title(f"{results.study.base.space} / {results.study.base.dataset}: mean and 95 % CI over seeds")
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)

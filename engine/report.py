@@ -111,8 +111,8 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
 def study_notes(results: StudyResults) -> list[str]:
     """What this study's numbers leave out, in words: where the AUC starts, runs cut at the budget."""
     notes = []
-    if results.front is not None:
-        objectives, point = results.front
+    if results.reference is not None:
+        objectives, point = results.reference
         notes.append(f"Multi-objective study ({', '.join(map(str, objectives))}): every value is the hypervolume of "
                      f"a run's Pareto front so far against the reference point {', '.join(f'{v:g}' for v in point)} "
                      "(the same for every run), in place of the best objective; higher is better. A run returns a "
@@ -122,7 +122,7 @@ def study_notes(results: StudyResults) -> list[str]:
             notes.append("Left out of the fronts, as evaluations without a finite value of some objective: "
                          + ", ".join(f"{label} {count}" for label, count in lacking.items()) + " (over all seeds).")
         finals = [curve[-1] for runs in results.methods.values() for curve in runs.curves if len(curve)]
-        if finals and all(value == 0 for value in finals):
+        if 0 in finals and all(value == 0 or math.isnan(value) for value in finals):  # NaN: no success at all
             notes.append("Every hypervolume is 0: no evaluation of any run is better than the reference point in "
                          "every objective; give a worse --reference-point (a new study).")
     start = results.auc_start()
@@ -135,7 +135,7 @@ def study_notes(results: StudyResults) -> list[str]:
         notes.append(f"The runs had a time budget ({base.max_seconds:g} s of evaluation cost){ended}: every column "
                      f"counts each run's first {results.budget} evaluations, the fewest any run made.")
     if results.cut:
-        notes.append(f"Cut at the budget of {results.budget} evaluations (each run continued past it): "
+        notes.append(f"Cut at the study's budget of {base.budget} evaluations (each run continued past it): "
                      f"{'; '.join(results.cut)}. Every column counts only their first {results.budget}, except "
                      "wall s/run, which is the whole run's.")
     return notes
@@ -196,8 +196,8 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     tables = study_tables(results)
     base = results.study.base
     title = f"nasloop study: {base.space} / {base.dataset}, budget {results.budget}"
-    compared = (f"objectives {', '.join(map(str, results.front[0]))} compared by hypervolume"
-                if results.front is not None else
+    compared = (f"objectives {', '.join(map(str, results.reference[0]))} compared by hypervolume"
+                if results.reference is not None else
                 f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'})")
     grid = (f"{len(results.methods)} methods, seeds {results.study.seeds}, evaluator {base.evaluator}, {compared}, "
             f"{'bootstrap' if results.interval == 'bootstrap' else 't'} intervals"

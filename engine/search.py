@@ -23,12 +23,12 @@ from .run_checks import check_budget, check_new_run, check_seconds_budget
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
-from .objectives import Objective
+from .objectives import Objective, oriented_point
 from .pareto_summary import pareto_summary
 from .store import DB_NAME, RunStore
 from .store_rows import RESTORE
 from .tensorboard_log import TensorBoardLog
-from .user_files import check_pretrained_files, pretrained_digests, repoint_pretrained
+from .user_files import check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
 
@@ -54,8 +54,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
         raise ConfigError(f"strategy '{config.strategy}' optimises one objective and --objectives names "
                           f"{config.num_objectives}; use one of {', '.join(able)}, or a single --objective")
     objectives = config.objective_list() or ()
-    reference = (None if config.reference_point is None else
-                 [o.oriented(float(v)) for o, v in zip(objectives, config.reference_point)])
+    reference = None if config.reference_point is None else oriented_point(objectives, config.reference_point)
     wiring: dict[str, Any] = {"context": context, "seed": config.seed, "num_objectives": config.num_objectives,
                               "reference_point": reference}
     if takes(strategy_factory, "predictor"):
@@ -234,6 +233,10 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise ConfigError(f"--budget {budget} is below the {done} evaluations {run_dir} has done; give a larger "
                               f"budget to continue it, or read it with 'nasloop show {run_dir}'")
         recorded, new_meta = _recorded_pretrained(store), {}
+        named = pretrained_names(stored.predictor_options)
+        if pretrained_files and recorded is None and named:
+            raise ConfigError(f"{run_dir} was started before nasloop recorded its pretrained files' contents, so a "
+                              f"file's new place cannot be checked; put the file back at {named[0]}")
         if pretrained_files:
             options, recorded = repoint_pretrained(stored.predictor_options, recorded or {}, list(pretrained_files),
                                                    run_dir)

@@ -18,6 +18,7 @@ from .pareto_summary import hypervolume_curve
 from .store import RunStore
 from .store_rows import Trial
 from .study import Method, Study, run_state
+from .user_files import same_but_moved_files
 from .study_stats import (Censored, PairedTest, area_under_curve, average_ranks, best_so_far, censored_quantiles,
                           mean_interval, paired_tests, queries_to_target)
 
@@ -39,16 +40,16 @@ class MethodRuns:
     """Successful evaluations without a finite value of some objective, left out of a multi-objective run's front."""
 
     def add(self, seed: int, trials: list[Trial], budget: int, held_metric: str | None, wall: float,
-            front: tuple[tuple[Objective, ...], list[float]] | None = None) -> None:
+            reference: tuple[tuple[Objective, ...], list[float]] | None = None) -> None:
         """One run's first ``budget`` evaluations: a run continued past the budget is compared on those alone.
 
-        With ``front`` (objectives and reference point) its scores are the hypervolume after each evaluation,
-        and it returns a front, not one architecture, so it has no held-out metric."""
+        With ``reference`` (objectives and reference point) its scores are the hypervolume after each
+        evaluation, and it returns a front, not one architecture, so it has no held-out metric."""
         trials = trials[:budget]
-        if front is not None:
-            scores, chosen = hypervolume_curve(trials, *front), None
+        if reference is not None:
+            scores, chosen = hypervolume_curve(trials, *reference), None
             self.lacking.append(sum(1 for t in trials if t.result is not None and t.result.ok
-                                    and oriented_values(t.result.metrics, front[0]) is None))
+                                    and oriented_values(t.result.metrics, reference[0]) is None))
         else:
             scores = [math.nan if t.score is None else float(t.score) for t in trials]
             chosen = max((t for t in trials if t.score is not None), key=lambda t: (t.score, -t.id), default=None)
@@ -75,7 +76,7 @@ class StudyResults:
     """How the 95 % intervals are computed: ``t`` (Student) or ``bootstrap`` (percentile, 2,000 resamples)."""
     cut: list[str] = field(default_factory=list)
     """Runs that made more evaluations than the budget (continued with a larger one): only their first count."""
-    front: tuple[tuple[Objective, ...], list[float]] | None = None
+    reference: tuple[tuple[Objective, ...], list[float]] | None = None
     """A multi-objective study's objectives and reference point: its runs are compared by hypervolume."""
 
     def shown(self, value: float) -> float:
@@ -163,18 +164,23 @@ def held_out_metric(objective: str) -> str | None:
     return "test_" + objective[len("val_"):] if objective.startswith("val_") else None
 
 
-def other_run(method: Method, seed: int, config: object) -> str | None:
+def other_run(method: Method, seed: int, config: object, study_files: dict[str, str] | None = None,
+              run_files: dict[str, str] | None = None) -> str | None:
     """What differs between ``method`` at ``seed`` and the run a folder holds; None when it is that run.
 
     A folder can hold another method's run: two names that made one folder name (``bananas:gp`` and
     ``bananas-gp``) in a study made before such names were refused. Crediting it to both would be silent.
+    A ``pretrained`` file the run names by another path (resumed after the file moved) is the same file when
+    its recorded sha256 (``run_files``) is the study's (``study_files``).
     """
     if not isinstance(config, dict):
         return "its store records no configuration"
     wanted = {"strategy": method.strategy, "predictor": method.predictor, "seed": seed,
               "strategy_options": method.strategy_options, "predictor_options": method.predictor_options}
     for key, value in wanted.items():
-        if _plain(config.get(key)) != _plain(value):
+        same = (same_but_moved_files(_plain(value), _plain(config.get(key)), study_files or {}, run_files or {})
+                if key == "predictor_options" else _plain(config.get(key)) == _plain(value))
+        if not same:
             return f"it was run with {key} {config.get(key)!r}, not {value!r}"
     return None
 
@@ -206,7 +212,8 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
                 run_objective = store.get_meta("objective")
                 wall = store.get_meta("wall_seconds") or 0.0
                 minimize = bool(store.get_meta("minimize"))
-                differs = other_run(method, seed, store.get_meta("config"))
+                differs = other_run(method, seed, store.get_meta("config"), study.pretrained_files,
+                                    store.get_meta("pretrained_files") or {})
         except NasloopError as exc:
             problems.append(f"{method.label} seed {seed}: damaged ({exc})")
             continue
@@ -214,21 +221,24 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
             problems.append(f"{method.label} seed {seed}: {run_dir} holds another method's run ({differs}); "
                             "left out rather than credited to this method")
             continue
+        if not trials:  # a time budget spent before its first evaluation: nothing to compare at any query
+            problems.append(f"{method.label} seed {seed}: no evaluation before its time budget ran out ({run_dir})")
+            continue
         objective = objective or run_objective
         read.append((method.label, seed, trials, run_objective, wall))
     fewest = min((len(trials) for _, _, trials, _, _ in read), default=0)
     if budget == 0 or (study.base.max_seconds is not None and fewest < budget):  # a time budget ended some run
         budget = fewest  # first: compare over the queries every run made, not a last value carried to the budget
-    front = ((study.base.objective_list(), list(study.base.reference_point or ()))
-             if study.base.num_objectives > 1 else None)
+    reference = ((study.base.objective_list(), list(study.base.reference_point or ()))
+                 if study.base.num_objectives > 1 else None)
     methods: dict[str, MethodRuns] = {}
     cut = []
     for label, seed, trials, run_objective, wall in read:
         if study.base.budget and len(trials) > study.base.budget:
             cut.append(f"{label} seed {seed} ({len(trials)} evaluations)")
         methods.setdefault(label, MethodRuns(label)).add(seed, trials, budget, held_out_metric(run_objective or ""),
-                                                         wall, front)
-    if front is not None:
+                                                         wall, reference)
+    if reference is not None:
         objective, minimize = "hypervolume", False
     return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval, cut,
-                        front)
+                        reference)

@@ -149,6 +149,14 @@ def names_pretrained_file(key: Any) -> bool:
     return str(key).rpartition(".")[2] == "pretrained"
 
 
+def pretrained_names(options: Any) -> list[str]:
+    """Every file name a ``pretrained`` option gives, at any depth, whether or not the file exists."""
+    if not isinstance(options, dict):
+        return []
+    return [name for key, value in options.items() for name in
+            ([value] if names_pretrained_file(key) and isinstance(value, str) else pretrained_names(value))]
+
+
 def pretrained_digests(options: Any, folder: str | None = None) -> dict[str, str]:
     """The sha256 of every existing file a ``pretrained`` option names, at any depth (a blend member's too),
     keyed by the name as written; a relative name is read from ``folder`` (None: the current one).
@@ -166,6 +174,24 @@ def pretrained_digests(options: Any, folder: str | None = None) -> dict[str, str
             else:
                 found.update(pretrained_digests(value, folder))
     return found
+
+
+def same_but_moved_files(stored: Any, given: Any, stored_files: dict[str, str], given_files: dict[str, str]) -> bool:
+    """Whether two predictor option trees are equal but for ``pretrained`` paths naming files whose recorded
+    contents (``stored_files``, ``given_files``: path -> sha256) are the same: a study continued from another
+    folder, or a run resumed after its file moved, names the file by another path."""
+    if isinstance(stored, dict) and isinstance(given, dict):
+        return stored.keys() == given.keys() and all(
+            _same_file(value, given[key], stored_files, given_files) if names_pretrained_file(key)
+            else same_but_moved_files(value, given[key], stored_files, given_files) for key, value in stored.items())
+    return stored == given
+
+
+def _same_file(stored: Any, given: Any, stored_files: dict[str, str], given_files: dict[str, str]) -> bool:
+    """The recorded sha256 of the stored path against the given file's, or the paths as written where none was
+    recorded (a study or run from before files were)."""
+    recorded = stored_files.get(str(stored))
+    return recorded == given_files.get(str(given)) if recorded is not None else stored == given
 
 
 STUDY_FIX = "use another --out (or --force-new to set the old study aside)"

@@ -20,29 +20,12 @@ from ..engine.errors import ConfigError, DataError
 from ..engine.options import options_per_predictor
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
-from ..engine.user_files import check_pretrained_files, names_pretrained_file, pretrained_digests
+from ..engine.user_files import check_pretrained_files, pretrained_digests, same_but_moved_files
 from .evaluation import evaluate_predictors
 
 GRID_FILE = "predictor_study.json"
 RECORDS_FILE = "predictor_records.jsonl"
 METRICS = ("kendall_tau", "spearman", "precision_top1", "precision_top5", "fit_seconds", "predict_seconds")
-
-
-def _same_files(stored: Any, given: Any, stored_files: dict[str, str], given_files: dict[str, str]) -> bool:
-    """Whether two predictor option trees are equal but for ``pretrained`` paths naming files whose contents are
-    the recorded ones: a study continued from another folder names its file by another relative path."""
-    if isinstance(stored, dict) and isinstance(given, dict):
-        return stored.keys() == given.keys() and all(
-            _same_file(value, given[key], stored_files, given_files) if names_pretrained_file(key)
-            else _same_files(value, given[key], stored_files, given_files) for key, value in stored.items())
-    return stored == given
-
-
-def _same_file(stored: Any, given: Any, stored_files: dict[str, str], given_files: dict[str, str]) -> bool:
-    """The recorded sha256 of the stored path against the given file's, or the paths as written where none was
-    recorded (a study from before files were)."""
-    recorded = stored_files.get(str(stored))
-    return recorded == given_files.get(str(given)) if recorded is not None else stored == given
 
 
 def read_records(folder: Path) -> list[dict[str, Any]]:
@@ -92,7 +75,7 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
         if canonical_dataset(grid["space"], str(stored.get("dataset"))) == grid["dataset"]:
             grid = {**grid, "dataset": stored["dataset"]}  # begun before names were canonical: keep its own
         older = bool(digests) and "pretrained_files" not in stored  # from before files were recorded: record them now
-        moved = _same_files(stored.get("predictor_options"), grid["predictor_options"],
+        moved = same_but_moved_files(stored.get("predictor_options"), grid["predictor_options"],
                             stored.get("pretrained_files") or {}, digests)  # named from another folder
         differ = [key for key, value in grid.items() if stored.get(key) != value
                   and not (older and key == "pretrained_files")

@@ -1,6 +1,7 @@
 """Studies of multi-objective searches: runs compared by the hypervolume of their fronts against one reference point."""
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -111,3 +112,20 @@ def test_a_reference_point_no_evaluation_beats_is_named_in_the_report(tmp_path, 
                    "--reference-point", "99,0.01", budget=4, seeds=1) == 0
     assert "Every hypervolume is 0: no evaluation of any run is better than the reference point in every " \
            "objective; give a worse --reference-point" in (study / "report.md").read_text()
+
+
+def test_a_hypervolume_target_needs_no_table_and_no_target_builds_none(tmp_path, data_dir, isolated_cache):
+    """A target was dropped when an objective was no table metric, and the table was read (and required) for a
+    target that has no default."""
+    from nasloop.engine.cli_study import study_target
+    from nasloop.engine.config import SearchConfig
+
+    base = SearchConfig(objectives=["val_accuracy:max", "not_in_the_table:min"], reference_point=[80.0, 1.0],
+                        data_dir=str(data_dir))
+    assert study_target(5.0, base) == 5.0 and study_target(None, base) is None
+    study = tmp_path / "study"
+    assert compare(study, data_dir, "--methods", "random", *OBJECTIVES, budget=4, seeds=1) == 0
+    record = json.loads((study / "study.json").read_text())
+    record["data_dir"] = str(tmp_path / "gone")  # read where its table is not
+    (study / "study.json").write_text(json.dumps(record))
+    assert main(["report", str(study)]) == 0 and main(["report", str(study), "--target", "12"]) == 0

@@ -36,6 +36,9 @@ def test_a_resumed_search_refuses_a_pretrained_file_that_changed(pretrained, oth
         store.set_meta("pretrained_files", None)
     with pytest.raises(ConfigError, match="is not the one this run started from"):  # the predictor's own check
         resume(tmp_path / "run", budget=16)
+    unchecked = "recorded its pretrained files' contents, so a file's new place cannot be checked; put the file back at"
+    with pytest.raises(ConfigError, match=re.escape(f"{unchecked} {start}")):
+        resume(tmp_path / "run", budget=16, pretrained_files=[str(pretrained)])  # was 'started without' one
     with RunStore.in_run_dir(tmp_path / "run") as store:
         store.set_meta("pretrained_files", ["start.pt"])
     with pytest.raises(DataError, match="is damaged: meta 'pretrained_files' is"):
@@ -176,3 +179,25 @@ def test_a_run_without_a_pretrained_file_is_not_given_one_on_resume(tmp_path, da
     search(config)
     with pytest.raises(ConfigError, match="was started without a pretrained file; drop --predictor-opt pretrained="):
         resume(tmp_path / "run", budget=4, pretrained_files=[str(pretrained)])
+
+
+def test_a_study_run_resumed_from_its_moved_file_is_still_its_methods_run(pretrained, tmp_path, data_dir):
+    """Re-pointed, the run names the file by another path: the report left it out as another method's run."""
+    from nasloop.engine.study import load_study
+    from nasloop.engine.study_results import collect
+
+    start, moved = tmp_path / "start.pt", tmp_path / "moved.pt"
+    start.write_bytes(pretrained.read_bytes())
+    study = tmp_path / "study"
+    assert cli.main(["compare", "--budget", "10", "--methods", f"predictor-topk:flan+steps=20+ensemble=2+num_init=8+"
+                     f"pretrained={start}", "--data-dir", str(data_dir), "--out", str(study), "--quiet",
+                     "--seeds", "1"]) == 0
+    start.rename(moved)
+    stored = load_study(study)
+    run_dir = stored.run_dir(stored.methods[0], 0)
+    resume(run_dir, budget=12, pretrained_files=[str(moved)])
+    results = collect(stored)
+    assert not results.problems and results.methods[stored.methods[0].label].seeds == [0]
+    with RunStore.in_run_dir(run_dir) as store:  # other contents recorded under the new path: another method's
+        store.set_meta("pretrained_files", {str(moved): "0" * 64})
+    assert "holds another method's run" in collect(load_study(study)).problems[0]

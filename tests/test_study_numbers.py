@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -107,7 +108,7 @@ def test_a_run_continued_past_the_budget_is_read_as_its_first_budget_evaluations
     assert [r[:wall] for r in tables_after["results"][1]] == [r[:wall] for r in tables_before["results"][1]]
     assert after.cut == [f"random seed {s} (40 evaluations)" for s in range(3)]
     main(["report", str(copy), "--target", str(target)])
-    assert "Cut at the budget of 10 evaluations" in (copy / "report.md").read_text()
+    assert "Cut at the study's budget of 10 evaluations" in (copy / "report.md").read_text()
     # A budget lowered in study.json reads every column from that many evaluations, as 'compare' would.
     record = json.loads((copy / "study.json").read_text())
     record["grid"]["budget"] = 5
@@ -154,6 +155,14 @@ def test_runs_a_time_budget_ended_early_are_compared_over_the_queries_all_made(t
     assert (f"The runs had a time budget (20000 s of evaluation cost), which ended some before their 100 queries: "
             f"every column counts each run's first {min(made)} evaluations") in text
     assert f"budget {min(made)}\n" in text
+    # A run whose time budget ran out before its first evaluation: every column became empty and the figures
+    # failed with matplotlib's error. It is listed as left out instead.
+    with sqlite3.connect(study / "runs" / "random" / "seed-1" / "nasloop.sqlite") as db:
+        db.execute("DELETE FROM trials")
+    results = collect(load_study(study))
+    assert results.budget == made[0] and results.methods["random"].seeds == [0]
+    assert "random seed 1: no evaluation before its time budget ran out" in results.problems[0]
+    assert main(["report", str(study)]) == 0
 
 
 # --- failed evaluations -----------------------------------------------------------------------------------
