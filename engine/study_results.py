@@ -198,6 +198,7 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
     """
     budget = study.base.budget or 0
     read: list[tuple[str, int, list[Trial], str | None, float]] = []
+    timed_out: list[int] = []  # the evaluations of each run its time budget ended
     problems: list[str] = []
     objective, minimize = study.base.objective, study.base.minimize
     for method, seed in study.runs():
@@ -211,6 +212,7 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
                 trials = store.evaluations()
                 run_objective = store.get_meta("objective")
                 wall = store.get_meta("wall_seconds") or 0.0
+                spent = float(store.counts()["cost"])
                 minimize = bool(store.get_meta("minimize"))
                 differs = other_run(method, seed, store.get_meta("config"), study.pretrained_files,
                                     store.get_meta("pretrained_files") or {})
@@ -226,9 +228,13 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
             continue
         objective = objective or run_objective
         read.append((method.label, seed, trials, run_objective, wall))
-    fewest = min((len(trials) for _, _, trials, _, _ in read), default=0)
-    if budget == 0 or (study.base.max_seconds is not None and fewest < budget):  # a time budget ended some run
-        budget = fewest  # first: compare over the queries every run made, not a last value carried to the budget
+        if study.base.max_seconds is not None and spent >= study.base.max_seconds:
+            timed_out.append(len(trials))
+    # A time budget that ended some run first: compare over the queries every such run made, not a last value
+    # carried to the budget (a run that stopped short otherwise, its space exhausted, keeps its last value).
+    fewest = min(timed_out or [len(trials) for _, _, trials, _, _ in read], default=0)
+    if budget == 0 or (timed_out and fewest < budget):
+        budget = fewest
     reference = ((study.base.objective_list(), list(study.base.reference_point or ()))
                  if study.base.num_objectives > 1 else None)
     methods: dict[str, MethodRuns] = {}

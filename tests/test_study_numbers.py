@@ -155,6 +155,15 @@ def test_runs_a_time_budget_ended_early_are_compared_over_the_queries_all_made(t
     assert (f"The runs had a time budget (20000 s of evaluation cost), which ended some before their 100 queries: "
             f"every column counts each run's first {min(made)} evaluations") in text
     assert f"budget {min(made)}\n" in text
+    # A run that stopped short for another reason (its space exhausted: here its cost is unspent and its last
+    # evaluations gone) keeps its last value; only the runs the time budget ended set the compared count.
+    other = tmp_path / "other"
+    shutil.copytree(study, other)
+    with sqlite3.connect(other / "runs" / "random" / "seed-0" / "nasloop.sqlite") as db:
+        db.execute("UPDATE trials SET cost = 0")
+        db.execute("DELETE FROM trials WHERE id > (SELECT MIN(id) + 2 FROM trials)")
+    results = collect(load_study(other))
+    assert results.budget == made[1] and [len(c) for c in results.methods["random"].curves] == [made[1]] * 2
     # A run whose time budget ran out before its first evaluation: every column became empty and the figures
     # failed with matplotlib's error. It is listed as left out instead.
     with sqlite3.connect(study / "runs" / "random" / "seed-1" / "nasloop.sqlite") as db:
