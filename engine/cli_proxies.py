@@ -40,12 +40,12 @@ def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
     from .assemble import parse_user_arch
 
     if args.all:
-        from ..search_spaces.base import enumerable
+        from ..search_spaces.base import enumerable, table_only_flag
 
         if not enumerable(space):
-            bound = "table_only" in space.config()  # a space that lists its table's cells when kept to it
+            kept = table_only_flag(space).strip()
             raise ConfigError(f"--all needs a space that lists its architectures; '{space.name}' does not (use "
-                              + ("--space-opt table_only=true for its table's cells, " if bound else "")
+                              + (f"{kept} for its table's cells, " if kept else "")
                               + "--sample N or --archs-file)")
         return list(space.enumerate())
     if args.sample is not None:

@@ -23,7 +23,7 @@ from .errors import ConfigError, MissingDataError, UnsupportedError
 from .types import Arch
 from .user_files import path_from
 
-from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable
+from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable, table_only_flag
 
 if TYPE_CHECKING:
     from .data.datasets import DatasetFacts
@@ -153,8 +153,8 @@ class RunContext:
         stored = self.stored_proxies(space)
         partial = [p for p in stored if self.computes(space, p)]  # a precomputed file's sample
         listed = ", ".join(p for p in stored if p not in partial) or "none"
-        kept = " --space-opt table_only=true" if "table_only" in space.config() else ""  # its table's cells
-        precompute = (f"'nasloop proxies --space {space.name}{kept} --all --out FILE' precomputes them once"
+        precompute = (f"'nasloop proxies --space {space.name}{table_only_flag(space)} --all --out FILE' "
+                      "precomputes them once"
                       if enumerable(space) else "'nasloop proxies --archs-file FILE --out FILE' precomputes those "
                       "you list")
         return (f"{who} computes a proxy nothing stores for {space.name} {self.dataset} on each of {reads}, built at "

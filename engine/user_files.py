@@ -165,15 +165,8 @@ def pretrained_digests(options: Any, folder: str | None = None) -> dict[str, str
     averaging fits from two starting points (the path alone stays the same). A missing file is left to the
     predictor, which names it in its own words.
     """
-    found: dict[str, str] = {}
-    if isinstance(options, dict):
-        for key, value in options.items():
-            path = path_from(folder, value) if names_pretrained_file(key) and isinstance(value, str) else None
-            if path is not None and path.is_file():
-                found[value] = hashlib.sha256(path.read_bytes()).hexdigest()
-            else:
-                found.update(pretrained_digests(value, folder))
-    return found
+    return {name: hashlib.sha256(path_from(folder, name).read_bytes()).hexdigest()
+            for name in pretrained_names(options) if path_from(folder, name).is_file()}
 
 
 def same_but_moved_files(stored: Any, given: Any, stored_files: dict[str, str], given_files: dict[str, str]) -> bool:

@@ -76,6 +76,9 @@ class SearchSpace(Configurable, ABC):
     (``{"nor_conv_3x3": "conv3x3"}``): their tokens are shared (see :mod:`nasloop.predictors.vocabulary`)."""
     benchmark: ClassVar[str | None] = None
     """The registered benchmark that tabulates this space, if any (``--evaluator tabular`` needs one)."""
+    keeps_to_table: ClassVar[bool] = False
+    """Whether ``table_only=true`` keeps the space to its benchmark table's cells, which it then lists (see
+    :mod:`nasloop.search_spaces.table_bound`)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -229,6 +232,12 @@ def mixed_space(spaces: Sequence[SearchSpace]) -> SearchSpace:
 def enumerable(space: SearchSpace) -> bool:
     """Whether ``space`` can list every architecture (an :class:`EnumerableSpace` with a size)."""
     return isinstance(space, EnumerableSpace) and space.size is not None
+
+
+def table_only_flag(space: SearchSpace) -> str:
+    """`` --space-opt table_only=true`` for a space that lists its table's cells when kept to it, else nothing:
+    the flag advice for precomputing or enumerating such a space needs."""
+    return " --space-opt table_only=true" if space.keeps_to_table else ""
 
 
 class NeighbourhoodSpace(SearchSpace):

@@ -38,6 +38,7 @@ def mutate_within(propose: Callable[[], Arch], held: Callable[[Arch], bool], fal
 class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
     """Sampling, mutation, neighbours and enumeration kept inside the benchmark table when bound to it."""
 
+    keeps_to_table = True
     whole_space: ClassVar[str]
     """The unbound space in words, for the message that it is not enumerated ("the full NB101 space (...)")."""
     mutation_tries: ClassVar[int] = 50
