@@ -86,12 +86,13 @@ _seed_int = _int_at_least(0)
 
 
 def _positive_float(text: str) -> float:
+    """Seconds (a time budget, a trial's timeout): a finite number above 0."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid number '{text}'") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
     return value
 
 
@@ -175,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--evaluator", help="how architectures are evaluated; default tabular")
     s.add_argument("--executor", help="where evaluations run; default inprocess")
     s.add_argument("--budget", type=_positive_int, help="distinct evaluations to spend; default 100")
-    s.add_argument("--max-seconds", type=float, help="stop once evaluations cost this many (simulated) seconds")
+    s.add_argument("--max-seconds", type=_positive_float, help="stop once evaluations cost this many (simulated) seconds")
     s.add_argument("--seed", type=_seed_int, help="random seed; same seed and config, same search")
     s.add_argument("--fidelity", "--epochs", type=_positive_int,
                    help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")
@@ -306,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--data-dir", help="folder holding the dataset")
     tr.add_argument("--json", action="store_true", help="print one JSON object")
 
-    add_study_commands(sub, _key_value, _name_list, _positive_int, _int_list, _float_list)
+    add_study_commands(sub, _key_value, _name_list, _positive_int, _positive_float, _int_list, _float_list)
 
     data = sub.add_parser("data", help="benchmark data").add_subparsers(dest="data_command", required=True,
                                                                         parser_class=_Parser)

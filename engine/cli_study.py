@@ -18,8 +18,8 @@ from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, pla
                     refuse_shared_folders, run_study)
 
 
-def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_int_list,
-                 float_list) -> None:
+def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_float,
+                 positive_int_list, float_list) -> None:
     """The ``compare`` and ``report`` subcommands (their flags mirror ``search``'s)."""
     c = sub.add_parser("compare", help="run every (method, seed) of a study and report the comparison",
                        description="Run each method (strategy[:predictor][+key=value...]) with each seed as an "
@@ -46,7 +46,7 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--dataset", help="dataset or benchmark task (default: the space benchmark's first, e.g. cifar10)")
     c.add_argument("--evaluator", help="how runs are evaluated (default tabular)")
     c.add_argument("--budget", type=positive_int, help="distinct evaluations per run (default 100)")
-    c.add_argument("--max-seconds", type=float, help="also stop each run after this much evaluation cost")
+    c.add_argument("--max-seconds", type=positive_float, help="also stop each run after this much evaluation cost")
     c.add_argument("--fidelity", type=positive_int)
     c.add_argument("--objective", help="metric to compare on; default the evaluator's")
     c.add_argument("--minimize", action="store_true", default=False)

@@ -69,6 +69,13 @@ CASES = {
     "a study of nothing": (["compare", "--out", "r"], ["name the methods with --methods", "--predictors flan,gp"]),
     "a negative GPU share named by its flag": (["search", "--executor", "ray", "--gpus-per-trial", "-1", "--run-dir",
                                                 "r"], ["argument --gpus-per-trial: must be a number >= 0, got -1"]),
+    # an infinite time budget or trial timeout was read and then refused under its configuration key, or taken
+    "an infinite time budget named by its flag": (["search", "--max-seconds", "inf", "--run-dir", "r"],
+                                                  ["argument --max-seconds: must be a finite number > 0, got inf"]),
+    "a study's time budget that is no number": (["compare", "--methods", "random", "--max-seconds", "nan", "--out",
+                                                 "s"], ["argument --max-seconds: must be a finite number > 0"]),
+    "an infinite trial timeout": (["search", "--executor", "ray", "--trial-timeout", "inf", "--run-dir", "r"],
+                                  ["argument --trial-timeout: must be a finite number > 0, got inf"]),
     "a train size twice": (["compare", "--predictors", "gp", "--train-sizes", "8,8", "--out", "r"],
                            ["8 is given twice in '8,8'; give each size once"]),
     "unknown strategy option": (["search", "--strategy-opt", "popsize=3", "--budget", "5", "--run-dir", "r"],
