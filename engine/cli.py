@@ -92,13 +92,23 @@ def _report_search(args: argparse.Namespace) -> int:
     if summary["status"] != "failed":
         note = _random_start_note(summary)
         if summary["status"] == "finished" and args.done_before == summary["evaluations"]:
-            note = (f"nothing to do: {summary['run_dir']} had already finished ({summary['stop_reason']}); give a "
-                    "larger --budget (or --max-seconds) to continue it")
+            note = f"nothing to do: {summary['run_dir']} had already finished ({summary['stop_reason']}){_extend_hint(summary)}"
         if note:
             print(f"nasloop search: note: {note}", file=sys.stderr)
         return 0
     print(f"nasloop search: failed: {summary['stop_reason']}", file=sys.stderr)
     return 1
+
+
+def _extend_hint(summary: dict[str, Any]) -> str:
+    """How a finished run goes on: the budget that ended it, raised (a larger --budget did nothing for a run its
+    time budget ended); none for a run that evaluated its whole space."""
+    budget = summary["budget"]
+    if budget["seconds"] is not None and budget["seconds_used"] >= budget["seconds"]:
+        return "; give a larger --max-seconds to continue it"
+    if budget["queries"] is not None and budget["queries_used"] >= budget["queries"]:
+        return "; give a larger --budget to continue it"
+    return ""
 
 
 def _evaluations_done(run_dir: str) -> int | None:

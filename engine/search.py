@@ -228,10 +228,14 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if gone:  # a resumed run loads its own plugins: they cannot be given anew
             raise ConfigError(f"{run_dir} was started with the plugin file {config.path(gone[0])}, which no longer "
                               "exists; put it back where it was to continue the run")
-        done = int(store.counts()["evaluations"])
+        counts = store.counts()
+        done, spent = int(counts["evaluations"]), float(counts["cost"])
         if budget is not None and budget < done:  # it would read 'finished: budget spent', 25 of 10
             raise ConfigError(f"--budget {budget} is below the {done} evaluations {run_dir} has done; give a larger "
                               f"budget to continue it, or read it with 'nasloop show {run_dir}'")
+        if max_seconds is not None and max_seconds <= spent:  # it was kept, and every later --budget did nothing
+            raise ConfigError(f"--max-seconds {max_seconds:g} is within the {spent:,.1f} s the evaluations of {run_dir} "
+                              f"have cost; give more to continue it, or read it with 'nasloop show {run_dir}'")
         recorded, new_meta = _recorded_pretrained(store), {}
         named = pretrained_names(stored.predictor_options)
         if pretrained_files and recorded is None and named:

@@ -24,7 +24,7 @@ from nasloop.engine.data.table import Table
 from nasloop.engine.errors import DataError
 from nasloop.engine import search as search_module
 from nasloop.engine.run_lock import LOCK_NAME, RunLock
-from nasloop.engine.search import default_run_dir, resume, search
+from nasloop.engine.search import default_run_dir, resume, search, summarize
 from nasloop.engine.store import RunStore
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -341,3 +341,24 @@ def test_resuming_a_finished_run_without_more_budget_says_there_was_nothing_to_d
         in capsys.readouterr().err
     assert main(["search", "--resume", str(run), "--budget", "4", "--quiet"]) == 0
     assert "nothing to do" not in capsys.readouterr().err
+
+
+def test_a_time_budget_below_what_a_run_has_spent_is_refused_and_a_run_it_ended_is_told_to_raise_it(
+        tmp_path, data_dir, capsys):
+    """A resume with --max-seconds under the cost already spent did nothing but was kept, and every later
+    --budget then read 'nothing to do ... give a larger --budget'."""
+    run = tmp_path / "timed"
+    assert main(["search", "--strategy", "random", "--data-dir", str(data_dir), "--budget", "5", "--run-dir",
+                 str(run), "--quiet"]) == 0
+    spent = summarize(run)["budget"]["seconds_used"]
+    capsys.readouterr()
+    assert main(["search", "--resume", str(run), "--max-seconds", "10", "--quiet"]) == 2
+    assert f"--max-seconds 10 is within the {spent:,.1f} s the evaluations of {run} have cost; give more" \
+        in capsys.readouterr().err
+    assert summarize(run)["budget"]["seconds"] is None  # the refused budget was not kept
+    assert main(["search", "--resume", str(run), "--budget", "9", "--max-seconds", str(spent + 1), "--quiet"]) == 0
+    capsys.readouterr()
+    ended = summarize(run)
+    assert ended["budget"]["queries_used"] < 9 and ended["stop_reason"].startswith(f"budget of {spent + 1} seconds")
+    assert main(["search", "--resume", str(run), "--budget", "12", "--quiet"]) == 0
+    assert "had already finished" in (err := capsys.readouterr().err) and "give a larger --max-seconds" in err
