@@ -207,12 +207,15 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
 
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
            executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None,
-           on_note: Note | None = None, pretrained_files: Sequence[str] = ()) -> dict[str, Any]:
+           on_note: Note | None = None, pretrained_files: Sequence[str] = (),
+           data_dir: str | Path | None = None) -> dict[str, Any]:
     """Continue an interrupted (or finished) run, optionally with a larger budget.
 
     ``executor_options`` update where trials run (more workers, another Ray cluster); they do not
     change what the search computes, so a run may move between machines. So may its pretrained files:
-    ``pretrained_files`` name where files the run started from are now (each must hold the same bytes).
+    ``pretrained_files`` name where files the run started from are now (each must hold the same bytes), and its
+    benchmark data: ``data_dir`` is where the data folder it was started with is now (kept as an absolute path,
+    since the run reads relative ones from the folder it was started in).
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
     with RunStore.in_run_dir(run_dir, readonly=True) as store:  # a foreign or damaged store is refused before
@@ -249,7 +252,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if recorded is not None:  # runs from before files were recorded rely on the predictor's own check
             check_pretrained_files(run_dir, recorded, pretrained_digests(config.predictor_options, config.workdir),
                                    fix=MOVED_FIX, base=config.workdir)
-        changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds)) if v is not None}
+        changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds),
+                                     ("data_dir", None if data_dir is None else os.path.abspath(data_dir)))
+                   if v is not None}
         if executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
         config = config.replace(**changes)

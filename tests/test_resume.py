@@ -109,6 +109,26 @@ def test_a_budget_below_what_a_run_has_done_is_refused(tmp_path, data_dir, capsy
     assert summarize(run)["budget"]["queries"] == 12 and summarize(run)["status"] == "finished"
 
 
+def test_a_run_whose_data_folder_moved_is_resumed_with_where_it_is_now(tmp_path, data_dir, capsys, monkeypatch):
+    """The moved folder's advice (pass --data-dir) was refused on --resume, so such a run could not go on."""
+    from nasloop.engine.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("nasbench201_all.csv.gz", "nb201_zc_proxies.csv.gz"):
+        (data / name).symlink_to(data_dir / name)
+    run = tmp_path / "run"
+    search(SearchConfig(strategy="random", budget=4, seed=0, data_dir=str(data), run_dir=str(run)))
+    data.rename(tmp_path / "moved")
+    assert main(["search", "--resume", str(run), "--budget", "6"]) == 2
+    assert f"data directory '{data}' does not exist; pass an existing folder to --data-dir" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)  # a relative folder is read from where the command is given, and kept whole
+    assert main(["search", "--resume", str(run), "--budget", "6", "--data-dir", "moved", "--quiet"]) == 0
+    assert summarize(run)["evaluations"] == 6
+    monkeypatch.chdir(data_dir)
+    assert main(["search", "--resume", str(run), "--budget", "7", "--quiet"]) == 0
+    assert summarize(run)["evaluations"] == 7
+
 
 def test_a_budget_above_the_spaces_size_is_refused_before_and_on_resume(tmp_path, data_dir, capsys):
     """A budget the space cannot hold would have the strategy propose known cells until a duplicate streak
