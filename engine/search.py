@@ -44,6 +44,10 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
     space_factory = SEARCH_SPACES.get(config.space)
     evaluator_factory = EVALUATORS.get(config.evaluator)
     evaluator_options, moved = route_options(config.evaluator_options, evaluator_factory, space_factory)
+    twice = sorted(set(moved) & set(config.space_options))
+    if twice:  # the space option won without a word
+        raise ConfigError(f"{twice[0]} is given by both --evaluator-opt and --space-opt; give it once, with --space-opt "
+                          "(the network's size is the search space's option)")
     context = build_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
                             config.run_dir, lookup=evaluator_factory.uses_benchmark, workdir=config.workdir)
     space = build_space(config.space, context, **{**moved, **config.space_options})
