@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
@@ -13,6 +14,7 @@ import numpy as np
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .registry import SEARCH_SPACES
+from .run_lock import StudyLock
 from .progress import progress
 from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, plan_study, read_methods,
                     refuse_shared_folders, run_study)
@@ -60,7 +62,9 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--data-dir")
     c.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
     c.add_argument("--evaluator-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
-    c.add_argument("--force-new", action="store_true", help="set an existing study of another grid aside")
+    c.add_argument("--force-new", action="store_true",
+                   help="set a study of another grid in --out aside (renamed, not deleted); one of this grid is "
+                        "continued")
     c.add_argument("--quiet", action="store_true", help="no progress lines")
 
     r = sub.add_parser("report", help="write report.md and report.html for a study folder or one run")
@@ -180,16 +184,21 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         check_new_run(config, build_plugins(config, notes.append), notes.append)
     for note in dict.fromkeys(notes):  # once, not once per method
         print(f"nasloop compare: note: {note}", file=sys.stderr)
-    study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
-    pending, outcomes = plan_study(study)
-    with progress("runs", len(pending), enabled=not args.quiet) as advance:
-        outcomes.update(run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
-            f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"), ray_address=args.ray_address,
-            use_ray=args.executor == "ray"))
-    results = collect(study, target, args.interval)
-    from .report import markdown_table, study_tables, write_study_report
+    with contextlib.ExitStack() as held:
+        # locked before --force-new could set a running study aside; a new folder (or the one set aside) after
+        lock = held.enter_context(StudyLock(args.out)) if args.out.is_dir() else None
+        study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
+        if lock is None or not lock.path.exists():
+            held.enter_context(StudyLock(args.out))
+        pending, outcomes = plan_study(study)
+        with progress("runs", len(pending), enabled=not args.quiet) as advance:
+            outcomes.update(run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
+                f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"), ray_address=args.ray_address,
+                use_ray=args.executor == "ray"))
+        results = collect(study, target, args.interval)
+        from .report import markdown_table, study_tables, write_study_report
 
-    written = write_study_report(results, args.out, args.command_line)
+        written = write_study_report(results, args.out, args.command_line)
     print(markdown_table(study_tables(results)["results"]))
     methods, seeds = len(results.methods), len(study.seeds)
     runs = sum(len(r.seeds) for r in results.methods.values())

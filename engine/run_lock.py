@@ -50,10 +50,17 @@ def _lock_with_patience(fd: int) -> None:
 class RunLock:
     """Held while a search writes ``run_dir``; a second writer fails in one line naming the holder."""
 
+    file_name = LOCK_NAME
+
     def __init__(self, run_dir: str | Path) -> None:
         self.run_dir = Path(run_dir)
-        self.path = self.run_dir / LOCK_NAME
+        self.path = self.run_dir / self.file_name
         self._fd: int | None = None
+
+    def busy(self, holder: str) -> str:
+        """The refusal a second writer gets, ``holder`` naming the process that holds the lock."""
+        return (f"{self.run_dir} is being searched by {holder}; wait for it to finish, or stop it and continue "
+                f"with 'nasloop search --resume {self.run_dir}'")
 
     def __enter__(self) -> "RunLock":
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -65,9 +72,7 @@ class RunLock:
                 raise
             holder = _holder(fd)
             os.close(fd)
-            pid = f"process {holder}" if holder.isdigit() else "another process"
-            raise ConfigError(f"{self.run_dir} is being searched by {pid}; wait for it to finish, or stop it "
-                              f"and continue with 'nasloop search --resume {self.run_dir}'") from None
+            raise ConfigError(self.busy(f"process {holder}" if holder.isdigit() else "another process")) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
@@ -81,6 +86,17 @@ class RunLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+class StudyLock(RunLock):
+    """Held while ``nasloop compare`` runs a study: a second one on the same folder found every run locked and
+    then rewrote the report from none of them."""
+
+    file_name = "study.lock"
+
+    def busy(self, holder: str) -> str:
+        return (f"the study {self.run_dir} is being run by {holder}; wait for it to finish, or stop it and run the "
+                "same command again (it continues the study)")
 
 
 def is_being_searched(run_dir: str | Path) -> bool:

@@ -165,36 +165,54 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid."""
     path = folder / STUDY_FILE
     refuse_shared_folders(folder, list(methods))  # before --force-new sets anything aside
-    if path.exists() and force_new:
-        set_aside(folder)
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
     study = Study(folder, base, list(methods), list(seeds))
     recorded: dict[str, str] = {}
     known: dict[str, Method] = {}
-    if path.exists():
-        stored = load_study(folder)
+    stored = load_study(folder) if path.exists() else None
+    conflict = None if stored is None else _conflict(stored, study, methods)
+    if conflict is not None and force_new:  # a study of this grid is continued, as without --force-new
+        set_aside(folder)
+        stored = None
+    elif conflict is not None:
+        raise ConfigError(conflict)
+    if stored is not None:
         recorded = stored.pretrained_files
-        for name, value in stored.grid().items():
-            if name == "dataset" and canonical_dataset(base.space, str(value)) == study.grid()[name]:
-                study.base = study.base.replace(dataset=value)  # begun before names were canonical: keep its own
-            elif value != study.grid()[name]:
-                raise ConfigError(f"{folder} holds a study {_difference(name, value, study.grid()[name])}; use "
-                                  "another --out, or --force-new to set the old study aside")
+        if canonical_dataset(base.space, str(stored.base.dataset)) == study.base.dataset:
+            study.base = study.base.replace(dataset=stored.base.dataset)  # begun before names were canonical
         known = {m.label: m for m in stored.methods}
-        for method in methods:
-            if method.label in known and known[method.label] != method:
-                raise ConfigError(f"{folder}: method '{method.label}' was run with other options "
-                                  f"({asdict(known[method.label])}); give the new one another name")
         study.methods = stored.methods + [m for m in methods if m.label not in known]
         study.seeds = sorted(set(stored.seeds) | set(seeds))
     refuse_shared_folders(folder, study.methods, set(known))
-    study.pretrained_files = _pretrained_files(folder, recorded, study.methods)
+    study.pretrained_files = {**recorded, **_pretrained_files(study.methods)}
     folder.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(STUDY_FILE + ".part")
     partial.write_text(json.dumps(study.to_dict(), indent=1))
     partial.replace(path)
     return study
+
+
+def _conflict(stored: Study, study: Study, methods: list[Method]) -> str | None:
+    """Why the study ``stored`` in a folder cannot take ``study``'s request (another grid, a method's name
+    with other options); None when it can."""
+    for name, value in stored.grid().items():
+        if name == "dataset" and canonical_dataset(study.base.space, str(value)) == study.grid()[name]:
+            continue  # begun before names were canonical
+        if value != study.grid()[name]:
+            return (f"{study.folder} holds a study {_difference(name, value, study.grid()[name])}; use another --out, "
+                    "or --force-new to set the old study aside")
+    known = {m.label: m for m in stored.methods}
+    clash = next((m for m in methods if m.label in known and known[m.label] != m), None)
+    if clash is not None:
+        return (f"{study.folder}: method '{clash.label}' was run with other options ({asdict(known[clash.label])}); "
+                "give the new one another name, or --force-new to set the old study aside")
+    try:
+        check_pretrained_files(study.folder, stored.pretrained_files,
+                               _pretrained_files(stored.methods + [m for m in methods if m.label not in known]))
+    except ConfigError as exc:
+        return str(exc)
+    return None
 
 
 def _difference(name: str, stored: Any, asked: Any) -> str:
@@ -222,12 +240,10 @@ def refuse_shared_folders(folder: Path, methods: list[Method], stored: Collectio
     raise ConfigError(f"methods '{first.label}' and '{second.label}' would share the run folder {where}; {fix}")
 
 
-def _pretrained_files(folder: Path, recorded: dict[str, str], methods: list[Method]) -> dict[str, str]:
-    """The digests of the files the study's methods start from. One that changed since the study recorded it
-    is refused: its next seeds would start from other weights under the same method label."""
-    found = pretrained_digests({m.label: m.predictor_options for m in methods})
-    check_pretrained_files(folder, recorded, found)
-    return {**recorded, **found}
+def _pretrained_files(methods: list[Method]) -> dict[str, str]:
+    """The digests of the files the study's methods start from (path -> sha256). One that changed since the study
+    recorded it is refused: its next seeds would start from other weights under the same method label."""
+    return pretrained_digests({m.label: m.predictor_options for m in methods})
 
 
 def load_study(folder: Path) -> Study:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import re
 import signal
 import sqlite3
@@ -128,6 +129,27 @@ def test_new_methods_and_seeds_join_and_another_grid_is_refused(tmp_path, data_d
                  "--data-dir", str(data_dir), "--quiet", "--force-new"]) == 0
     assert load_study(study).base.budget == 40
     assert len(list(tmp_path.glob("study.replaced-*"))) == 1  # the old study is kept whole, beside it
+    kept = (study / "runs" / "random" / "seed-0" / "nasloop.sqlite").stat().st_mtime_ns
+    assert main(["compare", "--methods", "random", "--seeds", "1", "--budget", "40", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet", "--force-new"]) == 0
+    assert len(list(tmp_path.glob("study.replaced-*"))) == 1  # its own grid is continued, not set aside and rerun
+    assert (study / "runs" / "random" / "seed-0" / "nasloop.sqlite").stat().st_mtime_ns == kept
+
+
+def test_a_second_compare_on_a_study_being_run_is_refused_and_leaves_its_report(tmp_path, data_dir, capsys):
+    """It found every run locked, printed their errors and rewrote the report from none of them."""
+    from nasloop.engine.run_lock import StudyLock
+
+    study = tmp_path / "study"
+    assert compare(study, data_dir, methods="random", seeds=1) == 0
+    report = (study / "report.md").read_text()
+    with StudyLock(study):  # as a running compare holds it
+        assert compare(study, data_dir, methods="random", seeds=1) == 2
+        assert main(["compare", "--methods", "random", "--seeds", "1", "--budget", "40", "--out", str(study),
+                     "--data-dir", str(data_dir), "--quiet", "--force-new"]) == 2  # nor is it set aside
+    err = capsys.readouterr().err
+    assert err.count(f"the study {study} is being run by process {os.getpid()}; wait for it to finish") == 2
+    assert (study / "report.md").read_text() == report and not list(tmp_path.glob("study.replaced-*"))
 
 
 def test_a_killed_study_resumes_to_the_uninterrupted_numbers(tmp_path, data_dir):
