@@ -14,6 +14,7 @@ import numpy as np
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .registry import SEARCH_SPACES
+from .run_folders import PREDICTOR_STUDY_FILE
 from .run_lock import StudyLock
 from .progress import progress
 from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, plan_study, read_methods,
@@ -245,14 +246,14 @@ def cmd_report(args: argparse.Namespace) -> None:
     from .report import write_run_report, write_study_report
     from .study_results import collect
 
-    from ..predictors.comparison import GRID_FILE, read_records
+    from ..predictors.comparison import read_records
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")
-    if (args.path / GRID_FILE).exists():
+    if (args.path / PREDICTOR_STUDY_FILE).exists():
         from .report import write_predictor_report
 
-        grid = json.loads((args.path / GRID_FILE).read_text())
+        grid = json.loads((args.path / PREDICTOR_STUDY_FILE).read_text())
         written = write_predictor_report(args.out or args.path, read_records(args.path), grid, args.command_line)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)

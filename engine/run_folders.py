@@ -41,6 +41,24 @@ def claim_default_run_dir(config: SearchConfig) -> Path:
     raise AssertionError("unreachable: the names never end")
 
 
+STUDY_FILE = "study.json"
+"""What marks a folder as a search study of ``nasloop compare``."""
+PREDICTOR_STUDY_FILE = "predictor_study.json"
+"""What marks a folder as a predictor study of ``nasloop compare --predictors``."""
+
+
+def refuse_study_folder(run_dir: Path) -> None:
+    """A run folder that is a study's own folder, or one of its method folders (``STUDY/runs/METHOD``): the run
+    was written but neither ``show`` nor the study could read it back (studies place runs in ``seed-N``)."""
+    own = [(run_dir, "the folder of a 'nasloop compare' study")]
+    if run_dir.parent.name == "runs":
+        own.append((run_dir.parent.parent, f"a method's folder in the 'nasloop compare' study {run_dir.parent.parent}"))
+    for folder, what in own:
+        if any((folder / name).is_file() for name in (STUDY_FILE, PREDICTOR_STUDY_FILE)):
+            raise ConfigError(f"--run-dir {run_dir} is {what}; choose a folder outside it (compare places its own "
+                              "runs)")
+
+
 def make_folder(folder: Path, flag: str, what: str) -> None:
     """Create ``folder`` (``flag``'s value) and prove it writable, or fail in one line before anything runs."""
     if folder.exists() and not folder.is_dir():

@@ -20,7 +20,7 @@ from .options import effective_options, options_per_predictor, takes
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import check_budget, check_new_run, check_seconds_budget
-from .run_folders import claim_default_run_dir, default_run_dir, make_folder
+from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
 from .objectives import Objective, oriented_point
@@ -184,6 +184,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     if (run_dir / DB_NAME).exists():
         raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
                           "or choose another --run-dir")
+    refuse_study_folder(run_dir)
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
     plugins = build_plugins(config, on_note)  # every bad name, option or data file fails before anything is created
     check_new_run(config, plugins, on_note)

@@ -29,10 +29,10 @@ from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .options import option_names
 from .registry import PREDICTORS, STRATEGIES
+from .run_folders import STUDY_FILE
 from .store import DB_NAME, RunStore
 from .user_files import check_pretrained_files, load_yaml_text, pretrained_digests, read_yaml
 
-STUDY_FILE = "study.json"
 STUDY_VERSION = 1
 GRID_FIELDS = ("space", "dataset", "evaluator", "budget", "max_seconds", "fidelity", "objective", "minimize",
                "objectives", "reference_point", "dedup", "space_options", "evaluator_options")

@@ -18,12 +18,12 @@ import numpy as np
 from ..engine.assemble import canonical_dataset
 from ..engine.errors import ConfigError, DataError
 from ..engine.options import options_per_predictor
+from ..engine.run_folders import PREDICTOR_STUDY_FILE
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
 from ..engine.user_files import check_pretrained_files, pretrained_digests, same_but_moved_files
 from .evaluation import evaluate_predictors
 
-GRID_FILE = "predictor_study.json"
 RECORDS_FILE = "predictor_records.jsonl"
 METRICS = ("kendall_tau", "spearman", "precision_top1", "precision_top5", "fit_seconds", "predict_seconds")
 
@@ -64,7 +64,7 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
     leaves nothing behind. ``force_new`` sets a study of another grid aside (renamed, not deleted),
     then too: a refused request leaves the old study where it was.
     """
-    grid_path = folder / GRID_FILE
+    grid_path = folder / PREDICTOR_STUDY_FILE
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
     digests = pretrained_digests(grid["predictor_options"])

@@ -136,6 +136,17 @@ def test_new_methods_and_seeds_join_and_another_grid_is_refused(tmp_path, data_d
     assert (study / "runs" / "random" / "seed-0" / "nasloop.sqlite").stat().st_mtime_ns == kept
 
 
+def test_a_search_into_a_study_folder_is_refused(tmp_path, data_dir, capsys):
+    """Its store landed beside study.json, and neither show nor the study could read it back."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, methods="random", seeds=1) == 0
+    for run_dir, said in ((study, "is the folder of a 'nasloop compare' study"),
+                          (study / "runs" / "random", f"is a method's folder in the 'nasloop compare' study {study}")):
+        assert main(["search", "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(run_dir)]) == 2
+        assert f"--run-dir {run_dir} {said}; choose a folder outside it" in capsys.readouterr().err
+        assert not (run_dir / "nasloop.sqlite").exists()
+
+
 def test_a_second_compare_on_a_study_being_run_is_refused_and_leaves_its_report(tmp_path, data_dir, capsys):
     """It found every run locked, printed their errors and rewrote the report from none of them."""
     from nasloop.engine.run_lock import StudyLock
