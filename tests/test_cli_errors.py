@@ -269,6 +269,9 @@ def test_an_interrupted_search_names_the_folder_it_chose_to_resume_from(tmp_path
     assert line == f"nasloop search: interrupted; continue with 'nasloop search --resume runs/{run.name}'"
     with sqlite3.connect(run / "nasloop.sqlite") as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'status'").fetchone()[0] == '"interrupted"'
+        reason = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'stop_reason'").fetchone()[0])
+    # SIGTERM read "stopped by the user", though a scheduler sends it
+    assert reason.startswith("stopped by SIGTERM" if sent == signal.SIGTERM else "stopped by the user"), reason
 
 
 def test_interrupted_proxy_scoring_says_the_same_command_continues(tmp_path, env):

@@ -207,6 +207,7 @@ def test_sigterm_stops_a_search_on_its_own_ray_as_ctrl_c_does(tmp_path, data_dir
     assert err.strip() == f"nasloop search: interrupted; continue with 'nasloop search --resume {run}'"
     with RunStore.in_run_dir(run) as store:
         assert store.get_meta("status") == "interrupted"
+        assert store.get_meta("stop_reason").startswith("stopped by SIGTERM (a scheduler's preemption or a kill)")
 
 
 def test_a_user_error_in_a_worker_stops_the_search_with_one_line(ray_address, tmp_path, nb201_context):

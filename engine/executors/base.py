@@ -75,10 +75,14 @@ def describe_exception(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {one_line(lines[0] if lines else 'no details', 300)}{where}"
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as the interrupt it is, so a run records who stopped it (a scheduler, not the user)."""
+
+
 def _sigterm_as_interrupt(signum: int, frame: object) -> None:
     """SIGTERM (a scheduler's preemption, ``timeout``) stops a command as Ctrl-C does: a search records itself
     interrupted and says how to resume, where the default handler killed it mid-write."""
-    raise KeyboardInterrupt
+    raise Terminated
 
 
 @contextmanager
