@@ -27,6 +27,7 @@ FILES = {
     "cfg.yaml": "strategy: random\nseed: 3\nbudget: 5\nmax-seconds: 1.0e+9\n",
     "workdir.yaml": "strategy: random\nworkdir: /etc\n",
     "tnb_archs.txt": "64-41414-3_33_333\n",
+    "dots_methods.yaml": "- {name: random, strategy: random}\n- {name: '..', strategy: random}\n",
     "bad_archs.txt": "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|\n|conv9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n",
 }
 
@@ -76,6 +77,9 @@ CASES = {
                                                  "s"], ["argument --max-seconds: must be a finite number > 0"]),
     "an infinite trial timeout": (["search", "--executor", "ray", "--trial-timeout", "inf", "--run-dir", "r"],
                                   ["argument --trial-timeout: must be a finite number > 0, got inf"]),
+    # its runs went to STUDY/seed-0, outside runs/
+    "a method named '..'": (["compare", "--methods-file", "dots_methods.yaml", "--out", "s"],
+                            ["dots_methods.yaml: method 2 is named '..', which has no letter or digit"]),
     "a train size twice": (["compare", "--predictors", "gp", "--train-sizes", "8,8", "--out", "r"],
                            ["8 is given twice in '8,8'; give each size once"]),
     "unknown strategy option": (["search", "--strategy-opt", "popsize=3", "--budget", "5", "--run-dir", "r"],
