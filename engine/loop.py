@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .errors import ConfigError
-from .evaluators.base import Evaluator
+from .evaluators.base import Evaluator, checked_result
 from .executors.base import Executor
 from .objectives import Objective, oriented_values
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
@@ -104,11 +104,14 @@ class SearchLoop:
         """The result and its scores; one without a finite value of the one objective is a failure, with the
         reason: stored as a success without a score, a run of them finished with no best and '0 failed'. (With
         several objectives it stays a success, left out of the front, which counts it.)"""
+        result = checked_result(self.evaluator, result)
         scores = self.scores(result)
         if len(self.objectives) > 1 or not result.ok or scores is not None:
             return result, scores
         metric = self.objectives[0].metric
-        return Result.failed(f"no finite '{metric}' in this result (the benchmark lacks it for this cell)",
+        why = ("the benchmark lacks it for this cell" if self.evaluator.uses_benchmark else
+               f"evaluator {type(self.evaluator).__name__} gave {result.metrics.get(metric)!r}")
+        return Result.failed(f"no finite '{metric}' in this result ({why})",
                              cost=result.cost, cost_estimated=result.cost_estimated, partial=result.metrics), None
 
     def _reported_metrics(self) -> frozenset[str]:

@@ -29,7 +29,7 @@ from typing import Any
 
 from .errors import DataError
 from .store_rows import RESTORE as _RESTORE, Trial, json_value, trial_of
-from .store_writes import Writes
+from .store_writes import Writes, state_json
 from .types import Result
 
 DB_NAME = "nasloop.sqlite"
@@ -308,7 +308,7 @@ class RunStore:
 
     def _save_state(self, step: int, state: dict[str, Any], now: float) -> None:
         self.db.execute("INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)",
-                        (step, json.dumps(state), now))
+                        (step, state_json(state), now))
 
     # --- reading ----------------------------------------------------------------------------
     def strategy_state(self) -> tuple[int, dict[str, Any]] | None:

@@ -18,6 +18,8 @@ import sqlite3
 import time
 from typing import Any, Callable, TypeVar
 
+from .errors import ConfigError
+
 T = TypeVar("T")
 
 GROUP_SECONDS = 0.05
@@ -101,7 +103,7 @@ class Writes:
 
     def _save(self, state: State) -> None:
         step, snapshot, now = state
-        self.db.execute(_SAVE_STATE, (step, json.dumps(snapshot), now))
+        self.db.execute(_SAVE_STATE, (step, state_json(snapshot), now))
 
 
 class _Transaction:
@@ -118,3 +120,15 @@ class _Transaction:
             self.db.execute("COMMIT")
         elif self.db.in_transaction:  # SQLite itself rolls back on some errors (a full disk): keep that error
             self.db.execute("ROLLBACK")
+
+
+def state_json(state: Any) -> str:
+    """A strategy's state as the store keeps it; one line naming what JSON cannot hold (a user's strategy keeping
+    a numpy array), not json's TypeError from inside the store."""
+    def unstorable(value: Any) -> Any:
+        raise ConfigError(f"the strategy's state_dict holds a {type(value).__module__}.{type(value).__name__}, "
+                          "which the run store keeps as JSON; return plain lists, numbers, strings and dicts (e.g. "
+                          "array.tolist()) and rebuild the object in load_state_dict")
+
+    return json.dumps(state, default=unstorable)
+

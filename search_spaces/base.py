@@ -180,6 +180,12 @@ class SearchSpace(Configurable, ABC):
             return encoded
         if not encoded:
             return np.zeros((0, 0), dtype=np.float32)
+        first = np.shape(encoded[0])
+        odd = next((i for i, e in enumerate(encoded) if np.ndim(e) != 1 or np.shape(e) != first), None)
+        if odd is not None:  # a 2-D encoding failed inside botorch or numpy, naming neither space nor architecture
+            raise ConfigError(f"search space '{self.name}' encodes {self.format(archs[odd])} as '{kind}' with shape "
+                              f"{np.shape(encoded[odd])}{'' if odd == 0 else f' (the first, {first})'}; a vector "
+                              "encoding is one 1-D array of the same length for every architecture; fix its _encode")
         stacked = np.stack(encoded).astype(np.float32, copy=False)
         finite = np.isfinite(stacked).all(axis=1)
         if not finite.all():  # a model would fail deep inside its fit, naming neither space nor architecture

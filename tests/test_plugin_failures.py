@@ -239,3 +239,60 @@ def test_a_run_stopped_mid_evaluation_shows_what_did_not_finish(tmp_path, capsys
     shown = capsys.readouterr().out
     assert "interrupted" in shown and "1 not finished" in shown
     assert "3 of 6 started" in shown  # the count is of evaluations started, the unfinished one among them
+
+
+@register_search_space("failing-matrix-encoding")
+class MatrixEncoding(NanEncoding):
+    """NB201 whose vector encoding is a matrix: it failed inside botorch or numpy."""
+
+    def _encode(self, arch, kind):
+        return np.asarray(arch, dtype=np.float32).reshape(2, 3)
+
+
+def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_dir):
+    """An evaluator returning words, a strategy keeping an array in its state and a 2-D vector encoding surfaced as
+    nasloop's own ValueError or TypeError, or one of botorch's."""
+    from nasloop.engine.evaluators.base import Evaluator
+    from nasloop.engine.registry import register_evaluator, register_strategy
+    from nasloop.engine.types import Result
+    from nasloop.strategies.random_search import RandomSearch
+
+    @register_evaluator("failing-words")
+    class Words(Evaluator):
+        def evaluate(self, arch, fidelity=None):
+            return Result(metrics={"val_accuracy": "high"}, cost=1.0)
+
+    @register_strategy("failing-array-state")
+    class ArrayState(RandomSearch):
+        def state_dict(self):
+            return {**super().state_dict(), "seen": np.zeros(3)}
+
+    cases = [(["--space", "chain-free", "--evaluator", "failing-words"],
+              ["evaluator Words: evaluate returned metric 'val_accuracy' = 'high', not a number"]),
+             (["--strategy", "failing-array-state"], ["the strategy's state_dict holds a numpy.ndarray, which the run "
+                                                      "store keeps as JSON; return plain lists"]),
+             (["--space", "failing-matrix-encoding", "--strategy", "bananas", "--predictor", "gp", "--strategy-opt",
+               "num_init=4"], ["search space 'nb201' encodes |",
+                               "| as 'raw' with shape (2, 3); a vector encoding is one 1-D array"])]
+    for number, (argv, fragments) in enumerate(cases):
+        run = tmp_path / f"run{number}"
+        assert cli.main(["search", "--strategy", "random", *argv, "--budget", "8", "--seed", "0", "--data-dir",
+                         str(data_dir), "--run-dir", str(run)]) == 2
+        error = capsys.readouterr().err
+        assert all(fragment in error for fragment in fragments) and error.count("\n") == 1, error
+
+
+def test_a_plugin_evaluators_nan_is_not_blamed_on_a_benchmark(tmp_path, data_dir):
+    from nasloop.engine.evaluators.base import Evaluator
+    from nasloop.engine.registry import register_evaluator
+    from nasloop.engine.types import Result
+
+    @register_evaluator("failing-nan-score")
+    class NanScore(Evaluator):
+        def evaluate(self, arch, fidelity=None):
+            return Result(metrics={"val_accuracy": float("nan")}, cost=1.0)
+
+    assert cli.main(["search", "--space", "chain-free", "--evaluator", "failing-nan-score", "--strategy", "random",
+                     "--budget", "3", "--run-dir", str(tmp_path / "run"), "--quiet"]) == 1
+    assert "no finite 'val_accuracy' in this result (evaluator NanScore gave nan)" in \
+        summarize(tmp_path / "run")["stop_reason"]

@@ -8,12 +8,14 @@ in the :class:`~nasloop.engine.context.RunContext` the search builds.
 """
 from __future__ import annotations
 
+import math
+import numbers
 from abc import ABC, abstractmethod
 from typing import ClassVar, Sequence
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import UnsupportedError
+from ..errors import ConfigError, UnsupportedError
 from ..options import Configurable
 from ..types import Arch, Result
 
@@ -69,3 +71,22 @@ class Evaluator(Configurable, ABC):
 
     def check(self, fidelity: int | None = None) -> None:
         """Fail now, with one clear line, if evaluation cannot work (missing data, bad dataset or fidelity)."""
+
+
+def checked_result(evaluator: Evaluator, result: object) -> Result:
+    """``result`` if it is what ``evaluate`` promises (a Result of named numbers and a cost in seconds); one line
+    naming the evaluator otherwise: a user's evaluator returning ``{"val_accuracy": "high"}`` surfaced as
+    nasloop's own ValueError deep in the loop, after the evaluation was spent."""
+    name = type(evaluator).__name__
+    if not isinstance(result, Result):
+        raise ConfigError(f"evaluator {name}: evaluate returned {type(result).__name__}, not a Result; return "
+                          "Result(metrics={...}, cost=SECONDS)")
+    odd = next(((key, value) for key, value in result.metrics.items() if not isinstance(key, str)
+                or isinstance(value, bool) or not isinstance(value, numbers.Real)), None)
+    if odd is not None:
+        raise ConfigError(f"evaluator {name}: evaluate returned metric {odd[0]!r} = {odd[1]!r}, not a number; a "
+                          "Result's metrics map names to numbers (NaN where one is unknown)")
+    if isinstance(result.cost, bool) or not isinstance(result.cost, numbers.Real) or not 0 <= result.cost < math.inf:
+        raise ConfigError(f"evaluator {name}: evaluate returned cost {result.cost!r}; a Result's cost is the "
+                          "evaluation's seconds, a finite number >= 0")
+    return result
