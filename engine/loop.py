@@ -13,11 +13,12 @@ from typing import Callable, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
-from .errors import ConfigError
+from .errors import ArchitectureError, ConfigError, DataError
 from .evaluators.base import Evaluator, checked_result
-from .executors.base import Executor
+from .executors.base import Executor, describe_exception
 from .objectives import Objective, oriented_values
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
+from .store_rows import RESTORE
 from .types import Arch, Observation, Result
 
 ProgressHook = Callable[[int, "int | None", "float | None"], None]
@@ -145,17 +146,33 @@ class SearchLoop:
         saved = self.store.strategy_state()
         if saved is not None:
             self._step, state = saved
-            self.strategy.load_state_dict(state)
+            try:
+                self.strategy.load_state_dict(state)
+            except (ArchitectureError, TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+                # a value edited or cut in the store surfaced as numpy's or the strategy's own error
+                raise DataError(f"{self.store.path} is damaged: the strategy state does not load into "
+                                f"{type(self.strategy).__name__} ({describe_exception(exc)}); {RESTORE} (a user's "
+                                "strategy: its load_state_dict must read what its state_dict wrote)") from None
         self._strategy_loaded = True
+
+    def _parsed(self, trial: Trial) -> Arch:
+        """A stored trial's architecture; one edited in the store (an op renamed) is damage, not the user's input,
+        and would otherwise be shown and counted as a cell the space does not have."""
+        try:
+            return self.space.parse(trial.arch)
+        except ArchitectureError as exc:
+            raise DataError(f"{self.store.path} is damaged: trial {trial.id} holds {trial.arch!r}, not an "
+                            f"architecture of {self.space.name} ({exc}); {RESTORE}") from None
 
     def _restore(self) -> None:
         """Rebuild in-memory state from the store; tell and re-submit what a crash left over."""
         self.load_strategy_state()
         untold: list[Trial] = []
         for trial in self.store.trials():
+            arch = self._parsed(trial)
             if trial.state == DUPLICATE:
                 if trial.result is None:
-                    self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, self.space.parse(trial.arch)))
+                    self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, arch))
             else:
                 scores = self.scores(trial.result) if trial.state == DONE else None
                 self._known.setdefault(trial.key, _Known(trial.id, trial.result, scores))
@@ -164,14 +181,12 @@ class SearchLoop:
                     self._spent += trial.result.cost
                     self._note_best(trial.score)
                 else:
-                    arch = self.space.parse(trial.arch)
                     self._running[trial.id] = (arch, trial.key)
                     self.executor.submit(trial.id, self.evaluator, arch, trial.fidelity)
             if trial.result is not None and not trial.told:
-                untold.append(trial)
+                untold.append((trial, arch))
         if untold:
-            self._tell([(t.id, self.space.parse(t.arch), _Known(t.id, t.result, self.scores(t.result)))
-                        for t in untold])
+            self._tell([(t.id, arch, _Known(t.id, t.result, self.scores(t.result))) for t, arch in untold])
 
     # --- the loop ---------------------------------------------------------------------------
     def run(self) -> str:

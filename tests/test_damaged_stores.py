@@ -1,0 +1,58 @@
+"""A run store damaged by hand, by a tool or by a full disk is named as damaged in one line, never read as a run
+whose values are true, nor surfacing as a library's error."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nasloop.engine.cli import main
+from nasloop.engine.search import summarize
+
+
+@pytest.fixture
+def finished(tmp_path, data_dir) -> Path:
+    run = tmp_path / "run"
+    assert main(["search", "--strategy", "evolution", "--strategy-opt", "population_size=5", "--strategy-opt",
+                 "sample_size=3", "--budget", "12",
+                 "--seed", "3", "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]) == 0
+    return run
+
+
+def edit(run: Path, sql: str, *params: object) -> None:
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        db.execute(sql, params)
+
+
+def test_a_store_without_a_status_shows_as_stopped(finished, capsys):
+    """A disk that filled just after the store was made left no status: show raised a TypeError."""
+    edit(finished, "DELETE FROM meta WHERE key IN ('status', 'stop_reason')")
+    assert main(["show", str(finished)]) == 0
+    shown = summarize(finished)
+    assert shown["status"] == "stopped" and shown["stop_reason"].startswith("no process is searching it; continue")
+    edit(finished, "INSERT INTO meta (key, value) VALUES ('status', '5')")
+    assert main(["show", str(finished)]) == 2
+    assert "is damaged: meta 'status' is 5" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path,value", [("$.rng", "{}"), ("$.rng", '"zzz"'), ("$.population", "null"),
+                                        ("$.population[0][0]", '"garbage"')])
+def test_a_strategy_state_edited_in_the_store_is_named_as_damage(finished, capsys, path, value):
+    """numpy's, the strategy's own TypeError, or the space's 'not an NB201 cell' (which reads as the user's input)."""
+    edit(finished, f"UPDATE strategy_state SET state = json_set(state, '{path}', json(?))", value)
+    assert main(["search", "--resume", str(finished), "--budget", "14", "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert f"{finished / 'nasloop.sqlite'} is damaged: the strategy state does not load into RegularizedEvolution (" \
+        in error and error.count("\n") == 1, error
+    assert summarize(finished)["evaluations"] == 12
+
+
+def test_an_architecture_edited_in_the_store_is_named_as_damage(finished, capsys):
+    with sqlite3.connect(finished / "nasloop.sqlite") as db:
+        trial, arch = db.execute("SELECT id, arch FROM trials ORDER BY id LIMIT 1").fetchone()
+    edit(finished, "UPDATE trials SET arch = ? WHERE id = ?", arch.replace("~0|", "~9|", 1), trial)
+    assert main(["search", "--resume", str(finished), "--budget", "14", "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert f"is damaged: trial {trial} holds '{arch.replace('~0|', '~9|', 1)}', not an architecture of nb201" in error
+    assert summarize(finished)["evaluations"] == 12
