@@ -170,6 +170,9 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     refuse_shared_folders(folder, list(methods))  # before --force-new sets anything aside
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
+    if (folder / "runs").exists() and not (folder / "runs").is_dir():  # every run failed, each in a line of its own
+        raise ConfigError(f"{folder / 'runs'} is a file, where the study keeps its runs; move it, or choose another "
+                          "--out")
     study = Study(folder, base, list(methods), list(seeds))
     recorded: dict[str, str] = {}
     known: dict[str, Method] = {}

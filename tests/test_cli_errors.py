@@ -27,6 +27,7 @@ FILES = {
     "cfg.yaml": "strategy: random\nseed: 3\nbudget: 5\nmax-seconds: 1.0e+9\n",
     "workdir.yaml": "strategy: random\nworkdir: /etc\n",
     "tnb_archs.txt": "64-41414-3_33_333\n",
+    "taken/runs": "not a folder\n",
     "dots_methods.yaml": "- {name: random, strategy: random}\n- {name: '..', strategy: random}\n",
     "bad_archs.txt": "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|\n|conv9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n",
 }
@@ -77,6 +78,9 @@ CASES = {
                                                  "s"], ["argument --max-seconds: must be a finite number > 0"]),
     "an infinite trial timeout": (["search", "--executor", "ray", "--trial-timeout", "inf", "--run-dir", "r"],
                                   ["argument --trial-timeout: must be a finite number > 0, got inf"]),
+    # nine lines, one per run, then an empty report
+    "a study whose runs folder is a file": (["compare", "--methods", "random", "--out", "taken"],
+                                            ["taken/runs is a file, where the study keeps its runs"]),
     # its runs went to STUDY/seed-0, outside runs/
     "a method named '..'": (["compare", "--methods-file", "dots_methods.yaml", "--out", "s"],
                             ["dots_methods.yaml: method 2 is named '..', which has no letter or digit"]),
@@ -195,6 +199,7 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, fragments: list[str
 def test_bad_input_is_one_line_without_traceback(case, tmp_path, env):
     args, fragments = CASES[case]
     for name, text in FILES.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text)
     (tmp_path / "empty").mkdir()
     line = assert_one_line_error(nasloop(args, tmp_path, env), fragments)
