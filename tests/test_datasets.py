@@ -113,6 +113,15 @@ def test_corrupt_cifar_files_are_one_line_errors(tmp_path, data_dir, subset):
         load_cifar10(hostile, "test", source="full")
     assert "test_batch" in one_line(exc)
 
+    for name, pixels, said in (("over", [[300] * 3072], "its pixels run from 300 to 300, not bytes 0-255"),
+                               ("float", [[0.5] * 3072], "its pixels are float64, not bytes 0-255")):
+        folder = tmp_path / name  # numpy's OverflowError escaped; a float was cut to a byte without a word
+        write_official_batches(folder / FOLDER, subset)
+        (folder / FOLDER / "test_batch").write_bytes(pickle.dumps({b"data": pixels, b"labels": [0]}, protocol=2))
+        with pytest.raises(DataError) as exc:
+            load_cifar10(folder, "test", source="full")
+        assert "test_batch is not a readable CIFAR-10 batch" in one_line(exc) and said in str(exc.value)
+
 
 def write_image_folder(root: Path, subset: dict[str, np.ndarray], per_class: int = 6) -> dict[str, list[int]]:
     """A tiny ImageNet-style folder of real CIFAR test images saved as PNG; returns indices per split."""

@@ -146,7 +146,12 @@ def _unpickle_batch(raw: bytes, where: str) -> tuple[np.ndarray, np.ndarray]:
     try:
         batch = loads_pickle(raw, where, encoding="bytes")  # plain data only: a hostile batch runs no code
         data, labels = batch[b"data"], batch[b"labels"]
-        images = np.asarray(data, dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+        values = np.asarray(data)
+        if not np.issubdtype(values.dtype, np.integer):  # a float would be cut to a byte without a word
+            raise ValueError(f"its pixels are {values.dtype}, not bytes 0-255")
+        if values.size and not 0 <= values.min() <= values.max() <= 255:  # numpy raised OverflowError
+            raise ValueError(f"its pixels run from {values.min()} to {values.max()}, not bytes 0-255")
+        images = values.astype(np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
         labels = np.asarray(labels)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise DataError(f"{where} is not a readable CIFAR-10 batch ({type(exc).__name__}: {exc}); {fix}") from None
