@@ -25,7 +25,10 @@ from ..engine.user_files import check_pretrained_files, pretrained_digests, same
 from .evaluation import evaluate_predictors
 
 RECORDS_FILE = "predictor_records.jsonl"
-METRICS = ("kendall_tau", "spearman", "precision_top1", "precision_top5", "fit_seconds", "predict_seconds")
+BOUNDS = {"kendall_tau": (-1.0, 1.0), "spearman": (-1.0, 1.0), "precision_top1": (0.0, 1.0),
+          "precision_top5": (0.0, 1.0), "fit_seconds": (0.0, math.inf), "predict_seconds": (0.0, math.inf)}
+"""What each figure a fit measures can be."""
+METRICS = tuple(BOUNDS)
 
 
 def read_records(folder: Path) -> list[dict[str, Any]]:
@@ -34,7 +37,11 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
     path = folder / RECORDS_FILE
     if not path.exists():
         return []
-    records, lines, seen = [], path.read_text().splitlines(), set()
+    try:
+        lines = path.read_text().splitlines()
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is not text; set the folder aside and run the command again") from None
+    records, seen = [], set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -46,10 +53,25 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
                 continue
             raise DataError(f"{path} line {number} is not a predictor record; set the folder aside and run "
                             "the command again") from None
+        odd = _odd_figure(record)
+        if odd is not None:
+            raise DataError(f"{path} line {number} is damaged: its {odd} is {record[odd]!r}, which no fit measures; "
+                            "set the folder aside and run the command again")
         if key not in seen:
             seen.add(key)
             records.append({**record, "predictor": key[0], "train_size": key[1], "seed": key[2]})
     return records
+
+
+def _odd_figure(record: dict[str, Any]) -> str | None:
+    """The first figure of a record no fit can measure (a tau of 7.5 made the report's mean 2.6 ± 10.5); NaN is
+    one it can (a predictor that ranks every cell alike has no tau), and a figure a record lacks is not read."""
+    for name, (low, high) in BOUNDS.items():
+        value = record.get(name, math.nan)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isnan(value)
+                                                                                   or low <= value <= high):
+            return name
+    return None
 
 
 def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],

@@ -289,42 +289,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, capsys):
-    study = tmp_path / "predictors"
-    argv = ["compare", "--predictors", "gp,random", "--train-sizes", "8,30", "--seeds", "2", "--out", str(study),
-            "--data-dir", str(data_dir), "--quiet"]
-    assert main(argv) == 0
-    lines = (study / "predictor_records.jsonl").read_text().splitlines()
-    assert len(lines) == 2 * 2 * 2
-    assert main(argv[:6] + ["3"] + argv[7:]) == 0  # one more seed: only its four fits run
-    records = [json.loads(line) for line in (study / "predictor_records.jsonl").read_text().splitlines()]
-    assert len(records) == 12 and records[:8] == [json.loads(line) for line in lines]
-    assert sorted({r["seed"] for r in records}) == [0, 1, 2]
-    gp_8 = [r["kendall_tau"] for r in records if r["predictor"] == "gp" and r["train_size"] == 8]
-    table = (study / "report.md").read_text()
-    assert f"| gp | 8 | 3 | {np.mean(gp_8):.3f} ± " in table
-    assert "mean ± half-width of the 95 % Student t interval over the seeds" in table  # the ± was not explained
-    assert (study / "figures" / "predictor_tau.png").exists()
-    assert main(argv[:2] + ["gp,zero-cost"] + argv[3:4] + ["8"] + argv[5:]) == 0  # a new predictor joins
-    records = [json.loads(line) for line in (study / "predictor_records.jsonl").read_text().splitlines()]
-    assert len(records) == 14 and {r["predictor"] for r in records[12:]} == {"zero-cost"}
-    capsys.readouterr()
-    assert main(argv[:2] + ["gp"] + argv[3:] + ["--dataset", "cifar100"]) == 2
-    assert "holds a predictor study with dataset = 'cifar10', not 'cifar100'; use another --out, or --force-new" \
-        in capsys.readouterr().err
-    refused = argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100", "--force-new", "--predictor-opt", "x=1"]
-    assert main(refused) == 2 and not list(tmp_path.glob("predictors.replaced-*"))  # the old study stays put
-    assert main(argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100", "--force-new"]) == 0
-    (aside,) = tmp_path.glob("predictors.replaced-*")  # the old study is set aside whole
-    assert len((aside / "predictor_records.jsonl").read_text().splitlines()) == 14
-    assert len((study / "predictor_records.jsonl").read_text().splitlines()) == 2 * 2  # sizes x seeds
-    first = json.loads((study / "predictor_records.jsonl").read_text().splitlines()[0])
-    with (study / "predictor_records.jsonl").open("a") as log:  # a second command continuing it measured one twice
-        log.write(json.dumps({**first, "fit_seconds": 9.0}) + "\n")
-    assert main(argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100"]) == 0
-    assert f"| random | {first['train_size']} | 2 | " in (study / "report.md").read_text()  # counted once
-
-
 def test_a_refused_predictor_study_leaves_no_folder_and_flags_of_the_other_kind_are_refused(tmp_path, data_dir,
                                                                                            capsys):
     study = tmp_path / "refused"

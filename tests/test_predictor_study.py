@@ -1,0 +1,63 @@
+"""Predictor studies (``nasloop compare --predictors``): every measured fit kept, continued, and a damaged records
+file named."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from nasloop.engine.cli import main
+
+
+def test_a_predictor_records_file_edited_past_what_a_fit_measures_is_named(tmp_path, data_dir, capsys):
+    """A tau of 7.5 was reported as 2.6 ± 10.5; a text field a traceback; bytes that are no text another."""
+    study = tmp_path / "predictors"
+    assert main(["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "2", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 0
+    records = study / "predictor_records.jsonl"
+    kept = records.read_text().splitlines()
+    for figure, value in (("kendall_tau", 7.5), ("fit_seconds", "x"), ("spearman", True)):
+        records.write_text("\n".join([json.dumps({**json.loads(kept[0]), figure: value}), *kept[1:]]) + "\n")
+        capsys.readouterr()
+        assert main(["report", str(study)]) == 2
+        assert f"predictor_records.jsonl line 1 is damaged: its {figure} is {value!r}, which no fit measures" \
+            in capsys.readouterr().err
+    records.write_bytes("\n".join(kept).encode() + b"\n\xff\xfe\n")
+    assert main(["report", str(study)]) == 2
+    assert "predictor_records.jsonl is not text; set the folder aside" in capsys.readouterr().err
+
+
+def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, capsys):
+    study = tmp_path / "predictors"
+    argv = ["compare", "--predictors", "gp,random", "--train-sizes", "8,30", "--seeds", "2", "--out", str(study),
+            "--data-dir", str(data_dir), "--quiet"]
+    assert main(argv) == 0
+    lines = (study / "predictor_records.jsonl").read_text().splitlines()
+    assert len(lines) == 2 * 2 * 2
+    assert main(argv[:6] + ["3"] + argv[7:]) == 0  # one more seed: only its four fits run
+    records = [json.loads(line) for line in (study / "predictor_records.jsonl").read_text().splitlines()]
+    assert len(records) == 12 and records[:8] == [json.loads(line) for line in lines]
+    assert sorted({r["seed"] for r in records}) == [0, 1, 2]
+    gp_8 = [r["kendall_tau"] for r in records if r["predictor"] == "gp" and r["train_size"] == 8]
+    table = (study / "report.md").read_text()
+    assert f"| gp | 8 | 3 | {np.mean(gp_8):.3f} ± " in table
+    assert "mean ± half-width of the 95 % Student t interval over the seeds" in table  # the ± was not explained
+    assert (study / "figures" / "predictor_tau.png").exists()
+    assert main(argv[:2] + ["gp,zero-cost"] + argv[3:4] + ["8"] + argv[5:]) == 0  # a new predictor joins
+    records = [json.loads(line) for line in (study / "predictor_records.jsonl").read_text().splitlines()]
+    assert len(records) == 14 and {r["predictor"] for r in records[12:]} == {"zero-cost"}
+    capsys.readouterr()
+    assert main(argv[:2] + ["gp"] + argv[3:] + ["--dataset", "cifar100"]) == 2
+    assert "holds a predictor study with dataset = 'cifar10', not 'cifar100'; use another --out, or --force-new" \
+        in capsys.readouterr().err
+    refused = argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100", "--force-new", "--predictor-opt", "x=1"]
+    assert main(refused) == 2 and not list(tmp_path.glob("predictors.replaced-*"))  # the old study stays put
+    assert main(argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100", "--force-new"]) == 0
+    (aside,) = tmp_path.glob("predictors.replaced-*")  # the old study is set aside whole
+    assert len((aside / "predictor_records.jsonl").read_text().splitlines()) == 14
+    assert len((study / "predictor_records.jsonl").read_text().splitlines()) == 2 * 2  # sizes x seeds
+    first = json.loads((study / "predictor_records.jsonl").read_text().splitlines()[0])
+    with (study / "predictor_records.jsonl").open("a") as log:  # a second command continuing it measured one twice
+        log.write(json.dumps({**first, "fit_seconds": 9.0}) + "\n")
+    assert main(argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100"]) == 0
+    assert f"| random | {first['train_size']} | 2 | " in (study / "report.md").read_text()  # counted once
