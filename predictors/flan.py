@@ -131,8 +131,12 @@ class FlanPredictor(Predictor):
             self.space_ids = list(self._start["space_ids"]) or self.space_ids
             if self._supplementary is None or isinstance(self._supplementary, FeatureSet):  # width known now
                 ids = len(self.space_ids) + 1 if space_id else 0
-                check_start_features(self._start, pretrained, 2 * (len(self.supplementary_names) + ids),
-                                     self.supplementary_names, ids)
+                width = 2 * (len(self.supplementary_names) + ids)
+                check_start_features(self._start, pretrained, width, self.supplementary_names, ids)
+                # weights that do not fit failed at the first fit, after a search's first evaluations
+                probe = FlanNet(len(self.vocab), width, self.op_dim, self.hidden, self.time_steps).state_dict()
+                for saved in self._start["members"]:
+                    self._fitted_weights(probe, saved)
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None
@@ -220,20 +224,25 @@ class FlanPredictor(Predictor):
         check_start_features(self._start, self.pretrained, width, self.supplementary_names)
         saved = self._start["members"]
         for index, member in enumerate(self._members):
-            weights = member.state_dict()
-            lacking = sorted(set(weights) - set(saved[index % len(saved)]))
-            if lacking:
-                raise ConfigError(f"pretrained file {self.pretrained} lacks weights this FLAN has ({lacking[0]}); "
+            member.load_state_dict(self._fitted_weights(member.state_dict(), saved[index % len(saved)]))
+
+    def _fitted_weights(self, weights: dict[str, torch.Tensor],
+                        saved: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """``weights`` (a fresh member's) with a pretrained member's written in: the embedding rows of the ops
+        the file knows (new ops keep their fresh rows), every other tensor whole; one line when they do not fit."""
+        lacking = sorted(set(weights) - set(saved))
+        if lacking:
+            raise ConfigError(f"pretrained file {self.pretrained} lacks weights this FLAN has ({lacking[0]}); "
+                              "pretrain again with this nasloop")
+        for key, value in saved.items():
+            if key not in weights or (key != "embedding.weight" and weights[key].shape != value.shape):
+                raise ConfigError(f"pretrained file {self.pretrained} does not fit this FLAN ({key}); "
                                   "pretrain again with this nasloop")
-            for key, value in saved[index % len(saved)].items():
-                if key not in weights or (key != "embedding.weight" and weights[key].shape != value.shape):
-                    raise ConfigError(f"pretrained file {self.pretrained} does not fit this FLAN ({key}); "
-                                      "pretrain again with this nasloop")
-                if key == "embedding.weight":  # rows of the ops the file knows; new ops keep their fresh rows
-                    weights[key][:len(value)] = value
-                else:
-                    weights[key] = value
-            member.load_state_dict(weights)
+            if key == "embedding.weight":
+                weights[key][:len(value)] = value
+            else:
+                weights[key] = value
+        return weights
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
         unknown = any(t not in self.vocab for t in self._tokens(new_archs))

@@ -14,7 +14,7 @@ from nasloop.engine import cli
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.errors import ConfigError, DataError
 from nasloop.predictors.flan import FlanPredictor
-from nasloop.predictors.flan_transfer import load_pretrained, pretrain
+from nasloop.predictors.flan_transfer import _checksum, load_pretrained, pretrain
 from nasloop.search_spaces.nb201 import NB201Space
 
 SMALL = ["--predictor-opt", "ensemble=2", "--predictor-opt", "steps=20"]
@@ -103,6 +103,15 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
             FlanPredictor(space, pretrained=str(tmp_path / name), steps=1).fit(list(space.enumerate())[:5],
                                                                                 np.arange(5.0))
     assert payload["feature_names"] == []
+    # Weights of another shape under a checksum written again (a tool re-saving the file) are refused as the
+    # predictor is built: a search found them at its first fit, after its first evaluations, and could not go on.
+    reshaped = torch.load(pretrained, weights_only=True)
+    key = next(k for k in reshaped["members"][0] if k != "embedding.weight" and k.endswith("weight"))
+    reshaped["members"][0][key] = torch.zeros(3, 3)
+    reshaped["checksum"] = _checksum(reshaped)
+    torch.save(reshaped, tmp_path / "reshaped.pt")
+    with pytest.raises(ConfigError, match=rf"reshaped.pt does not fit this FLAN \({re.escape(key)}\)"):
+        FlanPredictor(space, pretrained=str(tmp_path / "reshaped.pt"))
     # A version-1 file (before checksums) still loads: runs started from one must stay resumable.
     older = {k: v for k, v in torch.load(pretrained, weights_only=True).items() if k != "checksum"}
     torch.save({**older, "version": 1}, tmp_path / "v1.pt")
