@@ -117,6 +117,20 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
                         "--run-dir, and run the search again") from None
 
 
+def _read_only_uri(path: Path) -> str:
+    """Where ``show`` and ``export`` read a store. A run kept in a read-only folder (a mounted archive) could not
+    be opened: a reader of a WAL store makes a shared-memory file beside it. With no journal beside the store, the
+    file is the whole run and is read as immutable; with one, the reader needs that folder writable."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if os.access(path.parent, os.W_OK):
+        return uri
+    journal = path.with_name(path.name + "-wal")
+    if journal.exists() and journal.stat().st_size > 0:
+        raise DataError(f"{path.parent} is read-only and holds the store's unmerged journal ({path.name}-wal), which "
+                        "a reader must open for writing; copy the run folder somewhere writable and read the copy")
+    return uri + "&immutable=1"
+
+
 class RunStore:
     """One run's SQLite database (``<run_dir>/nasloop.sqlite``).
 
@@ -135,7 +149,7 @@ class RunStore:
         _check_file(self.path)
         try:
             if readonly:
-                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+                self.db = sqlite3.connect(_read_only_uri(self.path), uri=True, timeout=30.0)
             else:
                 self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self.db.row_factory = sqlite3.Row

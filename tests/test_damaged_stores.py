@@ -2,12 +2,14 @@
 whose values are true, nor surfacing as a library's error."""
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from nasloop.engine.cli import main
+from nasloop.engine.errors import DataError
 from nasloop.engine.search import summarize
 
 
@@ -56,3 +58,20 @@ def test_an_architecture_edited_in_the_store_is_named_as_damage(finished, capsys
     error = capsys.readouterr().err
     assert f"is damaged: trial {trial} holds '{arch.replace('~0|', '~9|', 1)}', not an architecture of nb201" in error
     assert summarize(finished)["evaluations"] == 12
+
+
+def test_a_run_in_a_read_only_folder_is_read_whole_or_told_to_be_copied(finished, monkeypatch):
+    """show, export and report failed on a finished run kept on a read-only mount ('unable to open database
+    file'): a reader of a WAL store makes a shared-memory file beside it. (Checked on a real read-only bind mount;
+    here the folder is made to read as unwritable, since root may write anywhere.)"""
+    from nasloop.engine import store as store_module
+
+    writable = os.access
+    monkeypatch.setattr(store_module.os, "access", lambda path, mode: mode != os.W_OK and writable(path, mode))
+    journal = finished / "nasloop.sqlite-wal"
+    assert not journal.exists() or journal.stat().st_size == 0  # a finished run merged its journal
+    assert store_module._read_only_uri(finished / "nasloop.sqlite").endswith("?mode=ro&immutable=1")
+    assert summarize(finished)["evaluations"] == 12
+    journal.write_bytes(b"\0" * 32)  # a journal not merged yet: only a writable folder can read it
+    with pytest.raises(DataError, match="is read-only and holds the store's unmerged journal .*; copy the run folder"):
+        summarize(finished)
