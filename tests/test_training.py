@@ -139,6 +139,17 @@ def test_image_folder_dataset_trains_end_to_end_in_memory_and_streamed(data_dir,
     assert 0 <= streamed.test_accuracy <= 100
 
 
+def test_a_validation_split_that_rounds_to_nothing_is_refused(data_dir, tmp_path):
+    """Three training images a class held out none: every val_accuracy was NaN (train --json printed null)."""
+    write_image_folder(tmp_path / "imagenet", *load_cifar10(data_dir, "test", source="subset"), train=3, val=1)
+    with pytest.raises(ConfigError, match=r"val_fraction=0.1 of the 30 training images of image folder .* leaves the "
+                                          r"validation split empty \(it is carved per class"):
+        train_architecture(NB201Space(**TINY_NET), BEST_CELL, dataset="imagenet", epochs=1, data_dir=tmp_path,
+                           resolution=16)
+    assert train_architecture(NB201Space(**TINY_NET), BEST_CELL, dataset="imagenet", epochs=1, data_dir=tmp_path,
+                              resolution=16, val_fraction=0.34)["val_accuracy"] is not None
+
+
 def test_search_with_the_train_evaluator_runs_end_to_end(data_dir, tmp_path):
     config = SearchConfig(evaluator="train", strategy="random", fidelity=1, budget=2, seed=1,
                           data_dir=str(data_dir), run_dir=str(tmp_path / "run"),

@@ -107,15 +107,23 @@ class TrainingEvaluator(Evaluator):
         resolve_device(self.device)
         if self.dataset == "cifar10":
             # A damaged file fails now, before a run folder exists (then cached for the run).
-            held = len(load_cifar10(self.data_dir, "train", self.cifar_source, self.download)[1])
+            labels = load_cifar10(self.data_dir, "train", self.cifar_source, self.download)[1]
             load_cifar10(self.data_dir, "test", self.cifar_source, self.download)
+            held = len(labels)
             if self.train_images is not None and self.train_images > held:  # silently all of them, otherwise
                 raise ConfigError(f"train_images={self.train_images} exceeds the {held:,} training images of "
                                   f"{self.data_source()}; give {held} or fewer, or leave it out to use them all")
             classes = CIFAR_CLASSES
         else:
             classes = len(list_classes(self._image_root()))
+            labels = ImageFolder(self._image_root(), "train").labels  # the scan is cached for the run
         self._check_split_sizes(classes)
+        kept, held_out = self._carve(labels)
+        if not len(kept) or not len(held_out):  # a validation split rounded to nothing: every val_accuracy was NaN
+            raise ConfigError(f"val_fraction={self.val_fraction:g} of the {len(kept) + len(held_out):,} training images "
+                              f"of {self.data_source()} leaves the {'validation' if len(kept) else 'training'} split "
+                              "empty (it is carved per class, and each class has too few images); raise val_fraction "
+                              "or add images")
 
     def _check_split_sizes(self, classes: int) -> None:
         """A training or validation split without an image of every class measures nothing: refuse it now."""
