@@ -168,3 +168,15 @@ def test_a_resumed_run_reads_its_projects_files_wherever_it_now_lies(tmp_path):
     outside = SearchConfig(workdir=str(project), run_dir=str(tmp_path / "scratch" / "s"))
     assert started_in(outside, tmp_path / "elsewhere" / "s") == str(project)
     assert started_in(SearchConfig(run_dir="runs/m"), project / "runs" / "m") is None  # runs of older versions
+
+
+def test_a_time_budget_alone_is_not_capped_at_a_hundred_evaluations(tmp_path, data_dir):
+    """--max-seconds alone stopped at the default 100 evaluations, though the README calls it a budget alone."""
+    from nasloop.engine.cli import main
+
+    run = tmp_path / "run"
+    assert main(["search", "--strategy", "random", "--max-seconds", "300000", "--data-dir", str(data_dir),
+                 "--run-dir", str(run), "--quiet"]) == 0
+    shown = summarize(run)
+    assert shown["budget"]["queries"] is None and shown["evaluations"] > 100
+    assert shown["stop_reason"].startswith("budget of 300000.0 seconds spent")
