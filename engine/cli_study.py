@@ -30,7 +30,7 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
                                    "finished runs, resumes interrupted ones and adds new methods or seeds. Writes "
                                    "report.md, report.html and figures into --out.")
     c.add_argument("--methods", type=name_list, help="comma-separated, e.g. evolution,local,bananas:gp,"
-                                                      "predictor-topk:flan+warmup")
+                                                      "predictor-topk:flan+warmup=null")
     c.add_argument("--methods-file", type=Path, help="YAML list of methods with their full options")
     c.add_argument("--predictors", type=name_list, help="compare predictors' ranking instead of searches, e.g. "
                                                          "flan,gp,mlp,emprox,zero-cost (with --train-sizes)")

@@ -27,7 +27,7 @@ from typing import Any, Callable, Collection, Iterator
 from .assemble import canonical_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
-from .options import option_names
+from .options import check_options, option_names, takes
 from .registry import PREDICTORS, STRATEGIES
 from .run_folders import STUDY_FILE
 from .store import DB_NAME, RunStore
@@ -75,9 +75,10 @@ def parse_method(spec: str) -> Method:
     strategy, _, predictor = (p.strip() for p in head.partition(":"))
     if not strategy:
         raise ConfigError(f"method '{spec}' names no strategy; write strategy[:predictor][+key=value...], "
-                          "e.g. predictor-topk:flan+warmup")
+                          "e.g. predictor-topk:flan+warmup=null")
     strategy_factory = STRATEGIES.get(strategy)
     predictor_factory = PREDICTORS.get(predictor) if predictor else None
+    _check_pairing(f"method '{spec}'", strategy, predictor or None)
     strategy_options: dict[str, Any] = {}
     predictor_options: dict[str, Any] = {}
     for extra in extras:
@@ -85,15 +86,32 @@ def parse_method(spec: str) -> Method:
         value = load_yaml_text(text, f"the value of '{key}' in method '{spec}'") if has_value else True
         if key in option_names(strategy_factory):
             strategy_options[key] = value
+            taker, listing = strategy_factory, f"strategies {strategy}"
         elif predictor_factory is not None and key in option_names(predictor_factory):
             predictor_options[key] = value
+            taker, listing = predictor_factory, f"predictors show {predictor}"
         else:
             takers = (f"neither strategy '{strategy}' nor predictor '{predictor}' takes" if predictor else
                       f"strategy '{strategy}' takes no")
             offered = f"strategy options: {', '.join(option_names(strategy_factory)) or 'none'}" + (
                 f"; predictor options: {', '.join(option_names(predictor_factory)) or 'none'}" if predictor else "")
             raise ConfigError(f"method '{spec}': {takers} option '{key}'; {offered}")
+        if not has_value:  # true, which an option of names or numbers refused as 'got True'
+            try:
+                check_options("", taker, {key: True})
+            except ConfigError:
+                raise ConfigError(f"method '{spec}': option '{key}' takes a value, and a bare '+{key}' means true; "
+                                  f"write +{key}=VALUE (see 'nasloop {listing}')") from None
     return Method(spec, strategy, predictor or None, strategy_options, predictor_options)
+
+
+def _check_pairing(method: str, strategy: str, predictor: str | None) -> None:
+    """A predictor given to a strategy that uses none was refused later with 'drop --predictor', a flag a study
+    does not have."""
+    if predictor is not None and not takes(STRATEGIES.get(strategy), "predictor"):
+        guided = [name for name in STRATEGIES.names() if takes(STRATEGIES.get(name), "predictor")]
+        raise ConfigError(f"{method}: strategy '{strategy}' uses no predictor; write '{strategy}' alone, or pair "
+                          f"'{predictor}' with a guided strategy ({', '.join(f'{g}:{predictor}' for g in guided)})")
 
 
 def read_methods(path: Path) -> list[Method]:
@@ -112,6 +130,7 @@ def read_methods(path: Path) -> list[Method]:
         STRATEGIES.get(entry["strategy"])
         if entry.get("predictor") is not None:
             PREDICTORS.get(entry["predictor"])
+            _check_pairing(f"{path}: method {number}", entry["strategy"], entry["predictor"])
         label = str(entry.get("name") or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
         if not re.search(r"[A-Za-z0-9]", label):  # '..' put the method's runs beside runs/, outside the study
             raise ConfigError(f"{path}: method {number} is named '{label}', which has no letter or digit to name its "

@@ -78,6 +78,15 @@ CASES = {
                                                  "s"], ["argument --max-seconds: must be a finite number > 0"]),
     "an infinite trial timeout": (["search", "--executor", "ray", "--trial-timeout", "inf", "--run-dir", "r"],
                                   ["argument --trial-timeout: must be a finite number > 0, got inf"]),
+    # 'drop --predictor', a flag a study does not have
+    "a predictor for a strategy that uses none, in a method": (["compare", "--methods", "random:gp", "--out", "s"],
+                                                               ["method 'random:gp': strategy 'random' uses no "
+                                                                "predictor; write 'random' alone, or pair 'gp' with "
+                                                                "a guided strategy (bananas:gp, predictor-topk:gp)"]),
+    # 'must be a string or a list of strings or null, got True'
+    "a bare option that takes a value": (["compare", "--methods", "bananas:gp+warmup", "--out", "s"],
+                                         ["option 'warmup' takes a value, and a bare '+warmup' means true; write "
+                                          "+warmup=VALUE (see 'nasloop strategies bananas')"]),
     # nine lines, one per run, then an empty report
     "a study whose runs folder is a file": (["compare", "--methods", "random", "--out", "taken"],
                                             ["taken/runs is a file, where the study keeps its runs"]),
