@@ -71,9 +71,10 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     r = sub.add_parser("report", help="write report.md and report.html for a study folder or one run")
     r.add_argument("path", type=Path, help="a study folder (from 'nasloop compare') or a run directory")
     r.add_argument("--out", type=Path, help="where to write (default: inside PATH)")
-    r.add_argument("--target", type=float, help="the value queries are counted to (default: the table's best)")
-    r.add_argument("--interval", choices=("t", "bootstrap"), default="t", help="95 %% intervals: Student t or "
-                                                                              "percentile bootstrap")
+    r.add_argument("--target", type=float, help="a search study: the value queries are counted to (default: the "
+                                                "table's best)")
+    r.add_argument("--interval", choices=("t", "bootstrap"), help="a search study: 95 %% intervals, Student t "
+                                                                  "(the default) or percentile bootstrap")
 
 
 def _methods(args: argparse.Namespace) -> list:
@@ -250,6 +251,12 @@ def cmd_report(args: argparse.Namespace) -> None:
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")
+    given = next((flag for flag, value in (("--target", args.target), ("--interval", args.interval))
+                  if value is not None), None)
+    if given is not None and args.path.is_dir() and not (args.path / STUDY_FILE).exists():  # read, then dropped
+        what = "a predictor study" if (args.path / PREDICTOR_STUDY_FILE).exists() else "not a search study"
+        raise ConfigError(f"{given} is read for a search study (from 'nasloop compare --methods'), and {args.path} "
+                          f"is {what}; drop {given}")
     if (args.path / PREDICTOR_STUDY_FILE).exists():
         from .report import write_predictor_report
 
@@ -257,7 +264,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         written = write_predictor_report(args.out or args.path, read_records(args.path), grid, args.command_line)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
-        results = collect(study, study_target(args.target, study.base), args.interval)
+        results = collect(study, study_target(args.target, study.base), args.interval or "t")
         written = write_study_report(results, args.out or args.path, args.command_line)
         if results.problems:  # listed in the report; said here too, or an exit 0 hides them
             print(f"note: {len(results.problems)} run{'s' * (len(results.problems) != 1)} left out of the report "

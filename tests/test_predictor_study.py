@@ -61,3 +61,19 @@ def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, 
         log.write(json.dumps({**first, "fit_seconds": 9.0}) + "\n")
     assert main(argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100"]) == 0
     assert f"| random | {first['train_size']} | 2 | " in (study / "report.md").read_text()  # counted once
+
+
+def test_a_study_flag_given_to_report_on_a_run_or_a_predictor_study_is_refused(tmp_path, data_dir, capsys):
+    """report RUN --target 85 (or --interval) was read and dropped without a word."""
+    run, study = tmp_path / "run", tmp_path / "predictors"
+    assert main(["search", "--strategy", "random", "--budget", "3", "--data-dir", str(data_dir), "--run-dir",
+                 str(run), "--quiet"]) == 0
+    assert main(["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 0
+    capsys.readouterr()
+    for path, flags, what in ((run, ["--target", "85"], "not a search study"),
+                              (study, ["--interval", "bootstrap"], "a predictor study")):
+        assert main(["report", str(path), *flags]) == 2
+        assert f"{flags[0]} is read for a search study (from 'nasloop compare --methods'), and {path} is {what}; " \
+            f"drop {flags[0]}" in capsys.readouterr().err
+        assert main(["report", str(path)]) == 0
