@@ -70,8 +70,11 @@ def vector_encoding(predictor: str, space: SearchSpace, encoding: str | None) ->
     """
     offered = space.vector_encodings
     if not offered:
+        instead = ("use flan or emprox, which read its graph encodings" if space.graph_encodings else
+                   "it has no graph encoding either, so no learned predictor reads it: declare one (the README's "
+                   "'Adding a search space'), or search with a strategy that uses no predictor")
         raise UnsupportedError(f"{predictor} reads architectures as vectors, and search space '{space.name}' "
-                               "declares no vector encoding; use flan or emprox (graphs) or add one")
+                               f"declares no vector encoding; {instead}")
     if encoding is None:
         return offered[0]
     if encoding not in offered:

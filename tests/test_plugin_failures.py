@@ -136,6 +136,8 @@ def test_an_encoding_with_nan_is_named_with_its_architecture(tmp_path, capsys, d
                                 "evaluate it: give its class a benchmark, or derive it from NetworkSpace"),
     (["--space", "failing-duck-network", "--evaluator", "proxy"],
      "(it defines to_module but does not derive from NetworkSpace)"),
+    (["--space", "chain-free", "--strategy", "bananas", "--predictor", "gp"],  # was told to use flan or emprox
+     "declares no vector encoding; it has no graph encoding either, so no learned predictor reads it"),
     (["--space", "failing-duck-network", "--evaluator", "proxy", "--strategy", "predictor-topk", "--predictor",
       "blend"], "blend member 'flan': FLAN reads architectures as graphs"),
     (["--space", "failing-duck-network", "--evaluator", "proxy", "--strategy", "predictor-topk", "--predictor",
