@@ -34,7 +34,7 @@ def machine_memory() -> int:
     return min(total, int(text)) if text.isdigit() else total
 
 
-def check_network_size(space: SearchSpace, num_classes: int) -> None:
+def refuse_oversized_networks(space: SearchSpace, num_classes: int) -> None:
     """One line when a sampled architecture's network needs more memory than the machine has."""
     import torch
 

@@ -41,7 +41,7 @@ from ..registry import SEARCH_SPACES
 from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
-from .network_size import check_network_size
+from .network_size import refuse_oversized_networks
 from .replicates import build_network, combine, replicate_metric_names
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
@@ -119,7 +119,7 @@ class TrainingEvaluator(Evaluator):
             classes = len(list_classes(self._image_root()))
             labels = ImageFolder(self._image_root(), "train").labels  # the scan is cached for the run
         self._check_split_sizes(classes)
-        check_network_size(self.space, classes)
+        refuse_oversized_networks(self.space, classes)
         kept, held_out = self._carve(labels)
         if not len(kept) or not len(held_out):  # a validation split rounded to nothing: every val_accuracy was NaN
             raise ConfigError(f"val_fraction={self.val_fraction:g} of the {len(kept) + len(held_out):,} training images "
