@@ -92,7 +92,8 @@ def _report_search(args: argparse.Namespace) -> int:
     if summary["status"] != "failed":
         note = _random_start_note(summary)
         if summary["status"] == "finished" and args.done_before == summary["evaluations"]:
-            note = f"nothing to do: {summary['run_dir']} had already finished ({summary['stop_reason']}){_extend_hint(summary)}"
+            note = (f"nothing to do: {summary['run_dir']} had already finished ({summary['stop_reason']})"
+                    f"{_extend_hint(summary)}")
         if note:
             print(f"nasloop search: note: {note}", file=sys.stderr)
         return 0

@@ -176,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--evaluator", help="how architectures are evaluated; default tabular")
     s.add_argument("--executor", help="where evaluations run; default inprocess")
     s.add_argument("--budget", type=_positive_int, help="distinct evaluations to spend; default 100")
-    s.add_argument("--max-seconds", type=_positive_float, help="stop once evaluations cost this many (simulated) seconds")
+    s.add_argument("--max-seconds", type=_positive_float,
+                   help="stop once evaluations cost this many (simulated) seconds")
     s.add_argument("--seed", type=_seed_int, help="random seed; same seed and config, same search")
     s.add_argument("--fidelity", "--epochs", type=_positive_int,
                    help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")

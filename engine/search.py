@@ -46,8 +46,8 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
     evaluator_options, moved = route_options(config.evaluator_options, evaluator_factory, space_factory)
     twice = sorted(set(moved) & set(config.space_options))
     if twice:  # the space option won without a word
-        raise ConfigError(f"{twice[0]} is given by both --evaluator-opt and --space-opt; give it once, with --space-opt "
-                          "(the network's size is the search space's option)")
+        raise ConfigError(f"{twice[0]} is given by both --evaluator-opt and --space-opt; give it once, with "
+                          "--space-opt (the network's size is the search space's option)")
     context = build_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
                             config.run_dir, lookup=evaluator_factory.uses_benchmark, workdir=config.workdir)
     space = build_space(config.space, context, **{**moved, **config.space_options})
@@ -243,8 +243,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise ConfigError(f"--budget {budget} is below the {done} evaluations {run_dir} has done; give a larger "
                               f"budget to continue it, or read it with 'nasloop show {run_dir}'")
         if max_seconds is not None and max_seconds <= spent:  # it was kept, and every later --budget did nothing
-            raise ConfigError(f"--max-seconds {max_seconds:g} is within the {spent:,.1f} s the evaluations of {run_dir} "
-                              f"have cost; give more to continue it, or read it with 'nasloop show {run_dir}'")
+            raise ConfigError(f"--max-seconds {max_seconds:g} is within the {spent:,.1f} s the evaluations of "
+                              f"{run_dir} have cost; give more to continue it, or read it with 'nasloop show "
+                              f"{run_dir}'")
         recorded, new_meta = _recorded_pretrained(store), {}
         named = pretrained_names(stored.predictor_options)
         if pretrained_files and recorded is None and named:

@@ -131,7 +131,8 @@ def read_methods(path: Path) -> list[Method]:
         if entry.get("predictor") is not None:
             PREDICTORS.get(entry["predictor"])
             _check_pairing(f"{path}: method {number}", entry["strategy"], entry["predictor"])
-        label = str(entry.get("name") or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
+        label = str(entry.get("name")
+                    or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
         if not re.search(r"[A-Za-z0-9]", label):  # '..' put the method's runs beside runs/, outside the study
             raise ConfigError(f"{path}: method {number} is named '{label}', which has no letter or digit to name its "
                               "run folder; give it a name such as 'evolution-small'")

@@ -122,10 +122,10 @@ class TrainingEvaluator(Evaluator):
         refuse_oversized_networks(self.space, classes)
         kept, held_out = self._carve(labels)
         if not len(kept) or not len(held_out):  # a validation split rounded to nothing: every val_accuracy was NaN
-            raise ConfigError(f"val_fraction={self.val_fraction:g} of the {len(kept) + len(held_out):,} training images "
-                              f"of {self.data_source()} leaves the {'validation' if len(kept) else 'training'} split "
-                              "empty (it is carved per class, and each class has too few images); raise val_fraction "
-                              "or add images")
+            emptied = "validation" if len(kept) else "training"
+            raise ConfigError(f"val_fraction={self.val_fraction:g} of the {len(kept) + len(held_out):,} training "
+                              f"images of {self.data_source()} leaves the {emptied} split empty (it is carved per "
+                              "class, and each class has too few images); raise val_fraction or add images")
 
     def _check_split_sizes(self, classes: int) -> None:
         """A training or validation split without an image of every class measures nothing: refuse it now."""
