@@ -187,8 +187,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     for note in dict.fromkeys(notes):  # once, not once per method
         print(f"nasloop compare: note: {note}", file=sys.stderr)
     with contextlib.ExitStack() as held:
-        # locked before --force-new could set a running study aside; a new folder (or the one set aside) after
-        lock = held.enter_context(StudyLock(args.out)) if args.out.is_dir() else None
+        # a study is locked before --force-new could set it aside while it runs; a new one (or the one set aside)
+        # once open_study has made its folder
+        lock = held.enter_context(StudyLock(args.out)) if (args.out / STUDY_FILE).is_file() else None
         study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
         if lock is None or not lock.path.exists():
             held.enter_context(StudyLock(args.out))

@@ -55,8 +55,8 @@ def refuse_study_folder(run_dir: Path) -> None:
         own.append((run_dir.parent.parent, f"a method's folder in the 'nasloop compare' study {run_dir.parent.parent}"))
     for folder, what in own:
         if any((folder / name).is_file() for name in (STUDY_FILE, PREDICTOR_STUDY_FILE)):
-            raise ConfigError(f"--run-dir {run_dir} is {what}; choose a folder outside it (compare places its own "
-                              "runs)")
+            raise ConfigError(f"the run folder {run_dir} is {what}; give a --run-dir outside it (compare places "
+                              "its own runs)")
 
 
 def make_folder(folder: Path, flag: str, what: str) -> None:

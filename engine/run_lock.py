@@ -95,8 +95,8 @@ class StudyLock(RunLock):
     file_name = "study.lock"
 
     def busy(self, holder: str) -> str:
-        return (f"the study {self.run_dir} is being run by {holder}; wait for it to finish, or stop it and run the "
-                "same command again (it continues the study)")
+        return (f"the study {self.run_dir} is being run by {holder}; wait for it to finish, or stop it first (the "
+                "same command then continues the study)")
 
 
 def is_being_searched(run_dir: str | Path) -> bool:

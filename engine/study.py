@@ -29,7 +29,7 @@ from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .options import check_options, option_names, takes
 from .registry import PREDICTORS, STRATEGIES
-from .run_folders import STUDY_FILE
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .store import DB_NAME, RunStore
 from .user_files import check_pretrained_files, load_yaml_text, pretrained_digests, read_yaml
 
@@ -190,13 +190,23 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     refuse_shared_folders(folder, list(methods))  # before --force-new sets anything aside
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
+    other = next((name for name in (DB_NAME, PREDICTOR_STUDY_FILE) if (folder / name).exists()), None)
+    if other is not None:  # the two would share a folder that neither show nor report then reads whole
+        raise ConfigError(f"--out {folder} holds {'a run' if other == DB_NAME else 'a predictor study'} "
+                          f"({other}); choose another folder for the study")
     if (folder / "runs").exists() and not (folder / "runs").is_dir():  # every run failed, each in a line of its own
         raise ConfigError(f"{folder / 'runs'} is a file, where the study keeps its runs; move it, or choose another "
                           "--out")
     study = Study(folder, base, list(methods), list(seeds))
     recorded: dict[str, str] = {}
     known: dict[str, Method] = {}
-    stored = load_study(folder) if path.exists() else None
+    try:
+        stored = load_study(folder) if path.exists() else None
+    except DataError:
+        if not force_new:
+            raise
+        stored = None  # a damaged or foreign study.json: --force-new is how it is set aside
+        set_aside(folder)
     conflict = None if stored is None else _conflict(stored, study, methods)
     if conflict is not None and force_new:  # a study of this grid is continued, as without --force-new
         set_aside(folder)

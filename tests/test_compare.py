@@ -136,6 +136,25 @@ def test_new_methods_and_seeds_join_and_another_grid_is_refused(tmp_path, data_d
     assert (study / "runs" / "random" / "seed-0" / "nasloop.sqlite").stat().st_mtime_ns == kept
 
 
+def test_force_new_sets_aside_a_study_whose_file_is_damaged_and_a_run_folder_is_no_study(tmp_path, data_dir,
+                                                                                         capsys):
+    """Reading the study first made --force-new refuse the one folder it exists to set aside; a study written
+    into a run's folder mixed the two."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, methods="random", seeds=1) == 0
+    (study / "study.json").write_text("{broken")
+    assert compare(study, data_dir, methods="random", seeds=1) == 2
+    assert "set the folder aside" in capsys.readouterr().err
+    assert compare(study, data_dir, "--force-new", methods="random", seeds=1) == 0
+    assert len(list(tmp_path.glob("study.replaced-*"))) == 1 and load_study(study).seeds == [0]
+    run = tmp_path / "run"
+    assert main(["search", "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]) == 0
+    capsys.readouterr()
+    assert compare(run, data_dir, methods="random", seeds=1) == 2
+    assert f"--out {run} holds a run (nasloop.sqlite); choose another folder for the study" in capsys.readouterr().err
+    assert not (run / "study.json").exists()
+
+
 def test_a_search_into_a_study_folder_is_refused(tmp_path, data_dir, capsys):
     """Its store landed beside study.json, and neither show nor the study could read it back."""
     study = tmp_path / "study"
@@ -143,7 +162,7 @@ def test_a_search_into_a_study_folder_is_refused(tmp_path, data_dir, capsys):
     for run_dir, said in ((study, "is the folder of a 'nasloop compare' study"),
                           (study / "runs" / "random", f"is a method's folder in the 'nasloop compare' study {study}")):
         assert main(["search", "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(run_dir)]) == 2
-        assert f"--run-dir {run_dir} {said}; choose a folder outside it" in capsys.readouterr().err
+        assert f"the run folder {run_dir} {said}; give a --run-dir outside it" in capsys.readouterr().err
         assert not (run_dir / "nasloop.sqlite").exists()
 
 
