@@ -51,8 +51,6 @@ def search_config(args: argparse.Namespace) -> SearchConfig:
         value = getattr(args, name)
         if value is not None:
             data[name] = value
-    if data.get("max_seconds") is not None and "budget" not in data:  # a time budget alone: no count caps it
-        data["budget"] = None
     space = data.get("space", "nb201")
     if isinstance(space, str) and isinstance(data.get("dataset", ""), str):
         data["dataset"] = canonical_dataset(space, data["dataset"] if "dataset" in data else default_dataset(space))

@@ -175,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--predictor", help="predictor of a guided strategy (bananas, predictor-topk); see 'nasloop predictors'")
     s.add_argument("--evaluator", help="how architectures are evaluated; default tabular")
     s.add_argument("--executor", help="where evaluations run; default inprocess")
-    s.add_argument("--budget", type=_positive_int, help="distinct evaluations to spend; default 100")
+    s.add_argument("--budget", type=_positive_int,
+                   help="distinct evaluations to spend; default 100 (none with --max-seconds alone)")
     s.add_argument("--max-seconds", type=_positive_float,
                    help="stop once evaluations cost this many (simulated) seconds")
     s.add_argument("--seed", type=_seed_int, help="random seed; same seed and config, same search")

@@ -82,6 +82,8 @@ class SearchConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(f"unknown key '{unknown[0]}' in {source}; known keys: {', '.join(sorted(known))}")
+        if data.get("max_seconds") is not None and "budget" not in data:  # a time budget alone: no count caps it
+            data["budget"] = None
         return cls(**data)
 
     @classmethod

@@ -180,3 +180,6 @@ def test_a_time_budget_alone_is_not_capped_at_a_hundred_evaluations(tmp_path, da
     shown = summarize(run)
     assert shown["budget"]["queries"] is None and shown["evaluations"] > 100
     assert shown["stop_reason"].startswith("budget of 300000.0 seconds spent")
+    (tmp_path / "timed.yaml").write_text("strategy: random\nmax-seconds: 300000\n")  # either spelling, CLI or API
+    assert SearchConfig.from_yaml(tmp_path / "timed.yaml").budget is None
+    assert SearchConfig.from_mapping({"max_seconds": 10, "budget": 5}).budget == 5
