@@ -110,8 +110,9 @@ class SearchLoop:
         if len(self.objectives) > 1 or not result.ok or scores is not None:
             return result, scores
         metric = self.objectives[0].metric
+        given = result.metrics.get(metric)
         why = ("the benchmark lacks it for this cell" if self.evaluator.uses_benchmark else
-               f"evaluator {type(self.evaluator).__name__} gave {result.metrics.get(metric)!r}")
+               f"evaluator {type(self.evaluator).__name__} gave {'no value' if given is None else repr(given)}")
         return Result.failed(f"no finite '{metric}' in this result ({why})",
                              cost=result.cost, cost_estimated=result.cost_estimated, partial=result.metrics), None
 
@@ -156,8 +157,9 @@ class SearchLoop:
         self._strategy_loaded = True
 
     def _parsed(self, trial: Trial) -> Arch:
-        """A stored trial's architecture; one edited in the store (an op renamed) is damage, not the user's input,
-        and would otherwise be shown and counted as a cell the space does not have."""
+        """The architecture of a stored trial the loop evaluates or tells again; one edited in the store (an op
+        renamed) is damage, not the user's input. (Finished trials are not parsed: a run written by an older
+        nasloop whose spaces took other strings must still resume.)"""
         try:
             return self.space.parse(trial.arch)
         except ArchitectureError as exc:
@@ -167,9 +169,10 @@ class SearchLoop:
     def _restore(self) -> None:
         """Rebuild in-memory state from the store; tell and re-submit what a crash left over."""
         self.load_strategy_state()
-        untold: list[Trial] = []
+        untold: list[tuple[Trial, Arch]] = []
         for trial in self.store.trials():
-            arch = self._parsed(trial)
+            needed = trial.result is None or not trial.told  # waiting, running, or its result not told yet
+            arch = self._parsed(trial) if needed else None  # a finished one is a stored key and result
             if trial.state == DUPLICATE:
                 if trial.result is None:
                     self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, arch))

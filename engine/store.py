@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError
+from .run_lock import is_being_searched
 from .store_rows import RESTORE as _RESTORE, Trial, json_value, trial_of
 from .store_writes import Writes, state_json
 from .types import Result
@@ -118,16 +119,19 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
 
 
 def _read_only_uri(path: Path) -> str:
-    """Where ``show`` and ``export`` read a store. A run kept in a read-only folder (a mounted archive) could not
-    be opened: a reader of a WAL store makes a shared-memory file beside it. With no journal beside the store, the
-    file is the whole run and is read as immutable; with one, the reader needs that folder writable."""
+    """Where ``show`` and ``export`` read a store. A run kept in a folder this user cannot write (a read-only
+    mount, an archive) could not be opened: a reader of a WAL store makes a shared-memory file beside it. With no
+    search writing it and no journal beside the store, the file is the whole run and is read as immutable; a live
+    search's store is read as usual (its shared-memory file exists), and an unmerged journal needs the folder
+    writable."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    if os.access(path.parent, os.W_OK):
+    if os.access(path.parent, os.W_OK) or is_being_searched(path.parent):
         return uri
     journal = path.with_name(path.name + "-wal")
     if journal.exists() and journal.stat().st_size > 0:
-        raise DataError(f"{path.parent} is read-only and holds the store's unmerged journal ({path.name}-wal), which "
-                        "a reader must open for writing; copy the run folder somewhere writable and read the copy")
+        raise DataError(f"{path.parent} cannot be written by this user and holds the store's unmerged journal "
+                        f"({path.name}-wal), which a reader must open for writing; copy the run folder somewhere "
+                        "writable and read the copy")
     return uri + "&immutable=1"
 
 

@@ -50,14 +50,16 @@ def test_a_strategy_state_edited_in_the_store_is_named_as_damage(finished, capsy
     assert summarize(finished)["evaluations"] == 12
 
 
-def test_an_architecture_edited_in_the_store_is_named_as_damage(finished, capsys):
+def test_an_architecture_edited_in_a_trial_to_evaluate_again_is_named_as_damage(finished, capsys):
+    """A trial a kill left unfinished is evaluated again on resume: its edited architecture read as the user's."""
     with sqlite3.connect(finished / "nasloop.sqlite") as db:
-        trial, arch = db.execute("SELECT id, arch FROM trials ORDER BY id LIMIT 1").fetchone()
-    edit(finished, "UPDATE trials SET arch = ? WHERE id = ?", arch.replace("~0|", "~9|", 1), trial)
+        trial, arch = db.execute("SELECT id, arch FROM trials ORDER BY id DESC LIMIT 1").fetchone()
+    edited = arch.replace("~0|", "~9|", 1)
+    edit(finished, "UPDATE trials SET arch = ?, state = 'pending', status = NULL, score = NULL, metrics = NULL, "
+                   "cost = NULL, told = 0, finished_at = NULL WHERE id = ?", edited, trial)
     assert main(["search", "--resume", str(finished), "--budget", "14", "--quiet"]) == 2
     error = capsys.readouterr().err
-    assert f"is damaged: trial {trial} holds '{arch.replace('~0|', '~9|', 1)}', not an architecture of nb201" in error
-    assert summarize(finished)["evaluations"] == 12
+    assert f"is damaged: trial {trial} holds '{edited}', not an architecture of nb201" in error
 
 
 def test_a_run_in_a_read_only_folder_is_read_whole_or_told_to_be_copied(finished, monkeypatch):
@@ -73,5 +75,6 @@ def test_a_run_in_a_read_only_folder_is_read_whole_or_told_to_be_copied(finished
     assert store_module._read_only_uri(finished / "nasloop.sqlite").endswith("?mode=ro&immutable=1")
     assert summarize(finished)["evaluations"] == 12
     journal.write_bytes(b"\0" * 32)  # a journal not merged yet: only a writable folder can read it
-    with pytest.raises(DataError, match="is read-only and holds the store's unmerged journal .*; copy the run folder"):
+    with pytest.raises(DataError, match="cannot be written by this user and holds the store.s unmerged journal "
+                                        ".*; copy the run folder"):
         summarize(finished)

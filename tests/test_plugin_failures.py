@@ -294,7 +294,14 @@ def test_a_plugin_evaluators_nan_is_not_blamed_on_a_benchmark(tmp_path, data_dir
         def evaluate(self, arch, fidelity=None):
             return Result(metrics={"val_accuracy": float("nan")}, cost=1.0)
 
-    assert cli.main(["search", "--space", "chain-free", "--evaluator", "failing-nan-score", "--strategy", "random",
-                     "--budget", "3", "--run-dir", str(tmp_path / "run"), "--quiet"]) == 1
-    assert "no finite 'val_accuracy' in this result (evaluator NanScore gave nan)" in \
-        summarize(tmp_path / "run")["stop_reason"]
+    @register_evaluator("failing-none-score")
+    class NoneScore(Evaluator):  # None is a value unknown, as the store reads it, not a broken contract
+        def evaluate(self, arch, fidelity=None):
+            return Result(metrics={"val_accuracy": None, "latency": 3.0}, cost=1.0)
+
+    for name, said in (("nan", "nan"), ("none", "no value")):
+        run = tmp_path / name
+        assert cli.main(["search", "--space", "chain-free", "--evaluator", f"failing-{name}-score", "--strategy",
+                         "random", "--budget", "3", "--run-dir", str(run), "--quiet"]) == 1
+        assert f"no finite 'val_accuracy' in this result (evaluator {name.title()}Score gave {said})" in \
+            summarize(run)["stop_reason"]

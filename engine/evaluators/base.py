@@ -82,10 +82,10 @@ def checked_result(evaluator: Evaluator, result: object) -> Result:
         raise ConfigError(f"evaluator {name}: evaluate returned {type(result).__name__}, not a Result; return "
                           "Result(metrics={...}, cost=SECONDS)")
     odd = next(((key, value) for key, value in result.metrics.items() if not isinstance(key, str)
-                or isinstance(value, bool) or not isinstance(value, numbers.Real)), None)
+                or value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real))), None)
     if odd is not None:
         raise ConfigError(f"evaluator {name}: evaluate returned metric {odd[0]!r} = {odd[1]!r}, not a number; a "
-                          "Result's metrics map names to numbers (NaN where one is unknown)")
+                          "Result's metrics map names to numbers (NaN or None where one is unknown)")
     if isinstance(result.cost, bool) or not isinstance(result.cost, numbers.Real) or not 0 <= result.cost < math.inf:
         raise ConfigError(f"evaluator {name}: evaluate returned cost {result.cost!r}; a Result's cost is the "
                           "evaluation's seconds, a finite number >= 0")
