@@ -8,6 +8,7 @@ storage, and their parameters counted against the machine's memory.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +17,15 @@ from ...search_spaces.base import SearchSpace
 from ..errors import ConfigError
 from .replicates import build_network
 
-BYTES_PER_PARAMETER = 16
-"""float32 weights, their gradients and two optimiser moments: what training a network holds at the least."""
+TRAINING_BYTES = 12
+"""float32 weights, their gradients and SGD's momentum: what the trainer holds per parameter at the least."""
+SCORING_BYTES = 8
+"""float32 weights and their gradients: what a gradient-based zero-cost proxy holds per parameter."""
 SAMPLES = 2
-"""Architectures sampled (seed 0): a meta build costs about as much as a real one (0.03 s on NB201, 0.7 s on
-NAGO), so a few; any network with a parametrised op shows a size gone wrong."""
+"""Architectures sampled (seed 0): any network with a parametrised op shows a size gone wrong."""
+SLOW_BUILD_S = 0.5
+"""A meta build costs about what a real one does (0.03 s on NB201, 0.7 s on a NAGO network): past this, one
+sample is enough, so a check before each run (or resume) stays short."""
 
 
 def machine_memory() -> int:
@@ -34,13 +39,15 @@ def machine_memory() -> int:
     return min(total, int(text)) if text.isdigit() else total
 
 
-def refuse_oversized_networks(space: SearchSpace, num_classes: int) -> None:
-    """One line when a sampled architecture's network needs more memory than the machine has."""
+def refuse_oversized_networks(space: SearchSpace, num_classes: int, bytes_per_parameter: int, doing: str) -> None:
+    """One line when a sampled architecture's network needs more host memory than the machine has (every
+    network is built in host memory first, whatever device it then runs on); ``doing`` names the work
+    (``training``) whose ``bytes_per_parameter`` are counted."""
     import torch
 
     memory, rng = machine_memory(), np.random.default_rng(0)
     for _ in range(SAMPLES):
-        arch = space.sample(rng)
+        arch, started = space.sample(rng), time.perf_counter()
         try:
             with torch.device("meta"):
                 network = build_network(space, arch, num_classes, 0)
@@ -49,8 +56,10 @@ def refuse_oversized_networks(space: SearchSpace, num_classes: int) -> None:
         except Exception:  # noqa: BLE001 - a user's to_module that cannot run on meta tensors: no estimate
             return
         params = sum(p.numel() for p in network.parameters())
-        if params * BYTES_PER_PARAMETER > memory:
+        if params * bytes_per_parameter > memory:
             raise ConfigError(f"search space '{space.name}' builds networks of {params / 1e9:,.1f} G parameters "
-                              f"({space.format(arch)}); training one holds at least "
-                              f"{params * BYTES_PER_PARAMETER / 2**30:,.0f} GiB, more than this machine's "
+                              f"({space.format(arch)}); {doing} one holds at least "
+                              f"{params * bytes_per_parameter / 2**30:,.0f} GiB, more than this machine's "
                               f"{memory / 2**30:,.0f} GiB: lower its size options (--space-opt)")
+        if time.perf_counter() - started > SLOW_BUILD_S:
+            return

@@ -19,7 +19,7 @@ from ..types import Arch, Result
 from .base import Evaluator
 from .devices import resolve_device
 from .proxies import dataset_shape, minibatch, resolve, score_network
-from .network_size import refuse_oversized_networks
+from .network_size import SCORING_BYTES, refuse_oversized_networks
 from .replicates import build_network, combine, replicate_metric_names
 
 
@@ -54,7 +54,7 @@ class ProxyEvaluator(Evaluator):
                               f"drop --fidelity {fidelity}")
         resolve_device(self.device)
         minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
-        refuse_oversized_networks(self.space, self.num_classes)
+        refuse_oversized_networks(self.space, self.num_classes, SCORING_BYTES, "scoring")
 
     def warm_up(self) -> None:
         minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)

@@ -41,7 +41,7 @@ from ..registry import SEARCH_SPACES
 from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
-from .network_size import refuse_oversized_networks
+from .network_size import TRAINING_BYTES, refuse_oversized_networks
 from .replicates import build_network, combine, replicate_metric_names
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
@@ -119,7 +119,7 @@ class TrainingEvaluator(Evaluator):
             classes = len(list_classes(self._image_root()))
             labels = ImageFolder(self._image_root(), "train").labels  # the scan is cached for the run
         self._check_split_sizes(classes)
-        refuse_oversized_networks(self.space, classes)
+        refuse_oversized_networks(self.space, classes, TRAINING_BYTES, "training")
         kept, held_out = self._carve(labels)
         if not len(kept) or not len(held_out):  # a validation split rounded to nothing: every val_accuracy was NaN
             emptied = "validation" if len(kept) else "training"
