@@ -131,4 +131,3 @@ def state_json(state: Any) -> str:
                           "array.tolist()) and rebuild the object in load_state_dict")
 
     return json.dumps(state, default=unstorable)
-

@@ -277,8 +277,9 @@ def refuse_shared_folders(folder: Path, methods: list[Method], stored: Collectio
 
 
 def _pretrained_files(methods: list[Method]) -> dict[str, str]:
-    """The digests of the files the study's methods start from (path -> sha256). One that changed since the study
-    recorded it is refused: its next seeds would start from other weights under the same method label."""
+    """The digests of the files the study's methods start from (path -> sha256): one that changed since the study
+    recorded it makes another grid (:func:`_conflict`), since its next seeds would start from other weights under
+    the same method label."""
     return pretrained_digests({m.label: m.predictor_options for m in methods})
 
 
