@@ -21,6 +21,7 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 import numpy as np
 import pytest
 
+from nasloop.engine import registry
 from nasloop.search_spaces.nb201 import importers
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -148,3 +149,18 @@ def other_pretrained(pretrained, tmp_path_factory, data_dir):
     assert cli.main([*argv, "--overwrite"]) == 0
     assert load_pretrained(path)["digest"] != load_pretrained(pretrained)["digest"]
     return path
+
+
+@pytest.fixture(autouse=True)
+def _plugins_registered_in_a_test_stay_in_it():
+    """A plugin a test registers (a strategy that exits, an evaluator returning words) is dropped after it: left
+    in the registry, it joined the lists other tests of the same worker check ('use one of bo, evolution,
+    failing-exits, random'), so a test's outcome depended on which files its worker ran first."""
+    kinds = (registry.SEARCH_SPACES, registry.STRATEGIES, registry.PREDICTORS, registry.EVALUATORS,
+             registry.EXECUTORS, registry.BENCHMARKS)
+    before = [set(kind._items) for kind in kinds]
+    yield
+    for kind, names in zip(kinds, before):
+        for name in set(kind._items) - names - set(kind._builtins):  # a built-in first imported here stays:
+            del kind._items[name]                                       # its module is not imported twice
+
