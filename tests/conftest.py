@@ -153,14 +153,17 @@ def other_pretrained(pretrained, tmp_path_factory, data_dir):
 
 @pytest.fixture(autouse=True)
 def _plugins_registered_in_a_test_stay_in_it():
-    """A plugin a test registers (a strategy that exits, an evaluator returning words) is dropped after it: left
-    in the registry, it joined the lists other tests of the same worker check ('use one of bo, evolution,
-    failing-exits, random'), so a test's outcome depended on which files its worker ran first."""
+    """A plugin class a test defines and registers (a strategy that exits, an evaluator returning words) is dropped
+    after it: left in the registry, it joined the lists other tests of the same worker check ('use one of bo,
+    evolution, failing-exits, random'), so a test's outcome depended on which files its worker ran first. Only
+    classes defined in test modules go: a built-in or a plugin file first imported by a test stays, since its
+    module is not imported twice."""
     kinds = (registry.SEARCH_SPACES, registry.STRATEGIES, registry.PREDICTORS, registry.EVALUATORS,
              registry.EXECUTORS, registry.BENCHMARKS)
     before = [set(kind._items) for kind in kinds]
     yield
     for kind, names in zip(kinds, before):
-        for name in set(kind._items) - names - set(kind._builtins):  # a built-in first imported here stays:
-            del kind._items[name]                                       # its module is not imported twice
+        for name in set(kind._items) - names:
+            if getattr(kind._items[name], "__module__", "").rpartition(".")[2].startswith("test_"):
+                del kind._items[name]
 
