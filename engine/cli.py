@@ -316,7 +316,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
 
 def _run_dir_not_study(folder: str) -> str:
     """``show`` and ``export`` read one run; a study folder (``nasloop compare --out``) is read by ``report``."""
-    from .study import STUDY_FILE
+    from .run_folders import STUDY_FILE
 
     if (Path(folder) / STUDY_FILE).is_file():
         raise ConfigError(f"{folder} is a study of 'nasloop compare', not one run; read it with 'nasloop report "

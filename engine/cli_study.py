@@ -14,11 +14,11 @@ import numpy as np
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .registry import SEARCH_SPACES
-from .run_folders import PREDICTOR_STUDY_FILE
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock
 from .progress import progress
-from .study import (STUDY_FILE, Study, load_study, open_study, parse_method, plan_study, read_methods,
-                    refuse_shared_folders, run_study)
+from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
+from .study_methods import parse_method, read_methods
 
 
 def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_float,

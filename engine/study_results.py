@@ -17,7 +17,8 @@ from .objectives import Objective, oriented_values
 from .pareto_summary import hypervolume_curve
 from .store import RunStore
 from .store_rows import Trial
-from .study import Method, Study, run_state
+from .study import Study, run_state
+from .study_methods import Method
 from .user_files import same_but_moved_files
 from .study_stats import (Censored, PairedTest, area_under_curve, average_ranks, best_so_far, censored_quantiles,
                           mean_interval, paired_tests, queries_to_target)

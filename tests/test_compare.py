@@ -26,7 +26,8 @@ from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.engine.search import search
-from nasloop.engine.study import load_study, parse_method
+from nasloop.engine.study import load_study
+from nasloop.engine.study_methods import parse_method
 from nasloop.engine.study_results import collect
 from nasloop.engine.study_stats import (best_so_far, censored_quantiles, holm, mean_interval, paired_tests,
                                         queries_to_target, rank_biserial)
@@ -357,7 +358,7 @@ def test_progress_shows_on_a_terminal_and_stays_out_of_pipes(tmp_path, data_dir)
 
 
 def test_the_example_methods_file_reads_with_its_full_options():
-    from nasloop.engine.study import read_methods
+    from nasloop.engine.study_methods import read_methods
 
     methods = read_methods(Path(__file__).resolve().parents[1] / "examples" / "methods.yaml")
     assert [m.label for m in methods] == ["evolution-100", "bananas-gp-ei", "flan-warm"]

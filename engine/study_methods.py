@@ -1,0 +1,120 @@
+"""The methods a study compares, as the user writes them.
+
+A method is written ``strategy[:predictor][+key[=value]]...`` (``predictor-topk:flan+warmup=null``,
+``evolution+population_size=100``): each ``+key=value`` goes to the strategy if it takes ``key``,
+else to the predictor; a bare ``+key`` means ``key: true`` (``predictor-topk:flan+warm_start``), and is refused
+for an option that takes a value. A YAML file may list methods with their full options instead.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .options import check_options, option_names, takes
+from .registry import PREDICTORS, STRATEGIES
+from .user_files import load_yaml_text, read_yaml
+
+
+@dataclass(frozen=True)
+class Method:
+    """One compared configuration: a strategy, its predictor, and their options."""
+
+    label: str
+    strategy: str
+    predictor: str | None = None
+    strategy_options: dict[str, Any] = field(default_factory=dict)
+    predictor_options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> str:
+        """The label as a folder name (letters, digits, ``-``, ``_``, ``.`` and ``+``)."""
+        return re.sub(r"[^A-Za-z0-9._+-]+", "_", self.label.replace(":", "-"))
+
+
+def folder_clash(methods: list[Method]) -> tuple[Method, Method] | None:
+    """The first two methods whose different labels make the same run folder (``bananas:gp``, ``bananas-gp``).
+
+    Their runs would share one folder: the second method's runs would fail ("already holds a run") and the
+    report would credit the first method's runs to both.
+    """
+    seen: dict[str, Method] = {}
+    for method in methods:
+        first = seen.setdefault(method.folder, method)
+        if first.label != method.label:
+            return first, method
+    return None
+
+
+def parse_method(spec: str) -> Method:
+    """``strategy[:predictor][+key[=value]]...`` as a :class:`Method`; unknown names fail in one line."""
+    head, *extras = [part.strip() for part in spec.split("+")]
+    strategy, _, predictor = (p.strip() for p in head.partition(":"))
+    if not strategy:
+        raise ConfigError(f"method '{spec}' names no strategy; write strategy[:predictor][+key=value...], "
+                          "e.g. predictor-topk:flan+warmup=null")
+    strategy_factory = STRATEGIES.get(strategy)
+    predictor_factory = PREDICTORS.get(predictor) if predictor else None
+    _check_pairing(f"method '{spec}'", strategy, predictor or None)
+    strategy_options: dict[str, Any] = {}
+    predictor_options: dict[str, Any] = {}
+    for extra in extras:
+        key, has_value, text = (p.strip() for p in extra.partition("="))
+        value = load_yaml_text(text, f"the value of '{key}' in method '{spec}'") if has_value else True
+        if key in option_names(strategy_factory):
+            strategy_options[key] = value
+            taker, listing = strategy_factory, f"strategies {strategy}"
+        elif predictor_factory is not None and key in option_names(predictor_factory):
+            predictor_options[key] = value
+            taker, listing = predictor_factory, f"predictors show {predictor}"
+        else:
+            takers = (f"neither strategy '{strategy}' nor predictor '{predictor}' takes" if predictor else
+                      f"strategy '{strategy}' takes no")
+            offered = f"strategy options: {', '.join(option_names(strategy_factory)) or 'none'}" + (
+                f"; predictor options: {', '.join(option_names(predictor_factory)) or 'none'}" if predictor else "")
+            raise ConfigError(f"method '{spec}': {takers} option '{key}'; {offered}")
+        if not has_value:  # true, which an option of names or numbers refused as 'got True'
+            try:
+                check_options("", taker, {key: True})
+            except ConfigError:
+                raise ConfigError(f"method '{spec}': option '{key}' takes a value, and a bare '+{key}' means true; "
+                                  f"write +{key}=VALUE (see 'nasloop {listing}')") from None
+    return Method(spec, strategy, predictor or None, strategy_options, predictor_options)
+
+
+def _check_pairing(method: str, strategy: str, predictor: str | None) -> None:
+    """A predictor given to a strategy that uses none was refused later with 'drop --predictor', a flag a study
+    does not have."""
+    if predictor is not None and not takes(STRATEGIES.get(strategy), "predictor"):
+        guided = [name for name in STRATEGIES.names() if takes(STRATEGIES.get(name), "predictor")]
+        raise ConfigError(f"{method}: strategy '{strategy}' uses no predictor; write '{strategy}' alone, or pair "
+                          f"'{predictor}' with a guided strategy ({', '.join(f'{g}:{predictor}' for g in guided)})")
+
+
+def read_methods(path: Path) -> list[Method]:
+    """A YAML list of ``{name, strategy, predictor, strategy_options, predictor_options}``."""
+    entries = read_yaml(path)
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"{path} must be a YAML list of methods, each with a name and a strategy")
+    methods = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("strategy"), str):
+            raise ConfigError(f"{path}: method {number} needs at least 'strategy: NAME'")
+        unknown = set(entry) - {"name", "strategy", "predictor", "strategy_options", "predictor_options"}
+        if unknown:
+            raise ConfigError(f"{path}: method {number} has an unknown key '{sorted(unknown)[0]}'; keys: name, "
+                              "strategy, predictor, strategy_options, predictor_options")
+        STRATEGIES.get(entry["strategy"])
+        if entry.get("predictor") is not None:
+            PREDICTORS.get(entry["predictor"])
+            _check_pairing(f"{path}: method {number}", entry["strategy"], entry["predictor"])
+        label = str(entry.get("name")
+                    or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
+        if not re.search(r"[A-Za-z0-9]", label):  # '..' put the method's runs beside runs/, outside the study
+            raise ConfigError(f"{path}: method {number} is named '{label}', which has no letter or digit to name its "
+                              "run folder; give it a name such as 'evolution-small'")
+        methods.append(Method(label, entry["strategy"], entry.get("predictor"),
+                              dict(entry.get("strategy_options") or {}), dict(entry.get("predictor_options") or {})))
+    return methods
