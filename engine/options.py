@@ -29,7 +29,7 @@ from typing import Any, Callable, ClassVar, Literal, Mapping, Sequence, Union
 import numpy as np
 
 from .errors import ConfigError
-from .registry import PREDICTORS
+from .registry import PREDICTORS, STRATEGIES
 
 WIRING: tuple[str, ...] = ("space", "context")
 """Constructor parameters that are wiring, not options, unless a plugin kind says otherwise: the
@@ -219,6 +219,11 @@ def effective_options(factory: Callable[..., Any], options: dict[str, Any]) -> d
 def takes(factory: Callable[..., Any], parameter: str) -> bool:
     """Whether a plugin's constructor has a parameter called ``parameter`` (e.g. ``context``)."""
     return parameter in inspect.signature(factory).parameters
+
+
+def guided_strategies() -> list[str]:
+    """The registered strategies that rank candidates with a predictor (take one in their constructor)."""
+    return [name for name in STRATEGIES.names() if takes(STRATEGIES.get(name), "predictor")]
 
 
 def check_options(owner: str, factory: Callable[..., Any], options: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor, Terminated
 from .loop import Budget, ProgressHook, SearchLoop
-from .options import effective_options, options_per_predictor, takes
+from .options import effective_options, guided_strategies, options_per_predictor, takes
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import check_budget, check_new_run, check_seconds_budget
@@ -75,7 +75,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
         given = " and ".join(flag for flag, value in (("--predictor", config.predictor),
                                                       ("--predictor-opt", config.predictor_options)) if value)
         raise ConfigError(f"strategy '{config.strategy}' uses no predictor; choose a predictor-guided "
-                          f"strategy (bananas, predictor-topk) or drop {given}")
+                          f"strategy ({', '.join(guided_strategies())}) or drop {given}")
     strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
                          **config.strategy_options)
     require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .options import check_options, option_names, takes
+from .options import check_options, guided_strategies, option_names
 from .registry import PREDICTORS, STRATEGIES
 from .user_files import load_yaml_text, read_yaml
 
@@ -87,10 +87,10 @@ def parse_method(spec: str) -> Method:
 def _check_pairing(method: str, strategy: str, predictor: str | None) -> None:
     """A predictor given to a strategy that uses none was refused later with 'drop --predictor', a flag a study
     does not have."""
-    if predictor is not None and not takes(STRATEGIES.get(strategy), "predictor"):
-        guided = [name for name in STRATEGIES.names() if takes(STRATEGIES.get(name), "predictor")]
+    if predictor is not None and strategy not in guided_strategies():
         raise ConfigError(f"{method}: strategy '{strategy}' uses no predictor; write '{strategy}' alone, or pair "
-                          f"'{predictor}' with a guided strategy ({', '.join(f'{g}:{predictor}' for g in guided)})")
+                          f"'{predictor}' with a guided strategy "
+                          f"({', '.join(f'{g}:{predictor}' for g in guided_strategies())})")
 
 
 def read_methods(path: Path) -> list[Method]:
