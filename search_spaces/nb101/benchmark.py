@@ -22,8 +22,7 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from .cost import nb101_flops
-from .graph import NB101Cell
-from .identity import cell_hash, remember_hashes
+from .graph import NB101Cell, cell_hash, remember_hashes
 from .importers import JSON_FILE, import_json, merge, recognise_json
 from .importers_naslib import DATASET, import_naslib_pickle, looks_like_naslib_nb101
 

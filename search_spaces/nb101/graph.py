@@ -184,6 +184,32 @@ def nb101_hash(cell: NB101Cell) -> str:
     return _md5(str(sorted(hashes)))
 
 
+MEMO_LIMIT = 1 << 20  # about 1M cells (the whole space is 423,624): a bound, not a working size
+_MEMO: dict[NB101Cell, str] = {}
+
+
+def cell_hash(cell: NB101Cell) -> str:
+    """:func:`nb101_hash`, computed once per cell and process.
+
+    The loop, the strategies and the edits below ask for it constantly (a table-bound mutation
+    redraws until an edit lands in the table, hashing parent and child each time), and it costs
+    about 0.1 ms. Tables already carry the hash of each of their cells, so loading one seeds the memo.
+    """
+    key = _MEMO.get(cell)
+    if key is None:
+        if len(_MEMO) >= MEMO_LIMIT:
+            _MEMO.clear()
+        key = _MEMO[cell] = nb101_hash(cell)
+    return key
+
+
+def remember_hashes(cells: Sequence[NB101Cell], hashes: Sequence[str]) -> None:
+    """Seed the memo with hashes a table already holds for its cells."""
+    if len(_MEMO) + len(cells) >= MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO.update(zip(cells, hashes))
+
+
 def format_cell(cell: NB101Cell) -> str:
     """The cell as text: each node after the input as ``op(sources)``, joined by '+'.
 
@@ -270,7 +296,7 @@ def mutate_cell(cell: NB101Cell, rng: np.random.Generator) -> NB101Cell:
     that are invalid or only reproduce ``cell`` up to isomorphism are redrawn; as the parent is
     excluded, at least one edit always takes effect.
     """
-    parent = nb101_hash(cell)
+    parent = cell_hash(cell)
     while True:
         m, ops = _padded(cell, rng.integers(0, len(OPS), size=NUM_OP_SLOTS))
         flips = rng.random(len(_UPPER[0])) < 1 / MAX_NODES
@@ -279,7 +305,7 @@ def mutate_cell(cell: NB101Cell, rng: np.random.Generator) -> NB101Cell:
         change = rng.random(NUM_OP_SLOTS) < 1 / NUM_OP_SLOTS
         new_ops[change] = (new_ops[change] + rng.integers(1, len(OPS), size=change.sum())) % len(OPS)
         child = _valid_or_none(m, new_ops)
-        if child is not None and nb101_hash(child) != parent:
+        if child is not None and cell_hash(child) != parent:
             return child
 
 
@@ -300,9 +326,9 @@ def neighbours(cell: NB101Cell) -> list[NB101Cell]:
     for k, current in enumerate(cell.ops):
         candidates += [NB101Cell(cell.matrix, cell.ops[:k] + (op,) + cell.ops[k + 1:])
                        for op in range(len(OPS)) if op != current]
-    seen, result = {nb101_hash(cell)}, []
+    seen, result = {cell_hash(cell)}, []
     for candidate in candidates:
-        if candidate is not None and (key := nb101_hash(candidate)) not in seen:
+        if candidate is not None and (key := cell_hash(candidate)) not in seen:
             seen.add(key)
             result.append(candidate)
     return result

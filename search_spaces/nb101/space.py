@@ -26,9 +26,8 @@ from ..base import GraphEncoding, NetworkSpace
 from ..table_bound import TableBoundSpace
 from .benchmark import NB101Benchmark
 from .cost import canonical_cell
-from .graph import (OPS, NB101Cell, adjacency_onehot, format_cell, graph_nodes_edges, make_cell, mutate_cell,
-                    neighbours, parse_cell, path_encoding, sample_cell)
-from .identity import cell_hash
+from .graph import (OPS, NB101Cell, adjacency_onehot, cell_hash, format_cell, graph_nodes_edges, make_cell,
+                    mutate_cell, neighbours, parse_cell, path_encoding, sample_cell)
 
 
 @register_search_space("nb101")
