@@ -13,6 +13,9 @@ from .options import (Name, PositiveFloat, PositiveInt, Seed, check_fields, chec
                       takes)
 from .user_files import path_from, read_yaml
 
+DEFAULT_BUDGET = 100
+"""Evaluations a search spends when given neither a count nor a time budget."""
+
 
 @dataclass
 class SearchConfig:
@@ -24,7 +27,9 @@ class SearchConfig:
     predictor: Name | None = None
     evaluator: Name = "tabular"
     executor: Name = "inprocess"
-    budget: PositiveInt | None = 100
+    budget: PositiveInt | None = None
+    """Distinct evaluations to spend. Left out (None), it is :data:`DEFAULT_BUDGET`, unless ``max_seconds`` is
+    given: a time budget alone caps the search by time only, in Python as on the command line."""
     max_seconds: PositiveFloat | None = None
     seed: Seed = 0
     fidelity: PositiveInt | None = None
@@ -55,7 +60,7 @@ class SearchConfig:
     def __post_init__(self) -> None:
         check_fields(self)  # the same type-hint checks as every plugin's options
         if self.budget is None and self.max_seconds is None:
-            raise ConfigError("a search needs a budget: set budget (evaluations) and/or max_seconds")
+            self.budget = DEFAULT_BUDGET
         if self.objectives is not None:
             if self.objective is not None or self.minimize:
                 raise ConfigError("give either --objective [--minimize] or --objectives METRIC:max|min,..., not both")
@@ -82,8 +87,6 @@ class SearchConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(f"unknown key '{unknown[0]}' in {source}; known keys: {', '.join(sorted(known))}")
-        if data.get("max_seconds") is not None and "budget" not in data:  # a time budget alone: no count caps it
-            data["budget"] = None
         return cls(**data)
 
     @classmethod

@@ -183,3 +183,6 @@ def test_a_time_budget_alone_is_not_capped_at_a_hundred_evaluations(tmp_path, da
     (tmp_path / "timed.yaml").write_text("strategy: random\nmax-seconds: 300000\n")  # either spelling, CLI or API
     assert SearchConfig.from_yaml(tmp_path / "timed.yaml").budget is None
     assert SearchConfig.from_mapping({"max_seconds": 10, "budget": 5}).budget == 5
+    # built in Python, as on the command line: a time budget alone is no count; neither given, 100
+    assert SearchConfig(max_seconds=10).budget is None
+    assert SearchConfig().budget == SearchConfig(budget=None).budget == 100
