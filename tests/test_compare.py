@@ -25,6 +25,7 @@ from scipy import stats
 from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError, RegistryError
+from nasloop.engine.plots import anytime_plot, pyplot
 from nasloop.engine.search import search
 from nasloop.engine.study import load_study
 from nasloop.engine.study_methods import parse_method
@@ -97,6 +98,14 @@ def test_a_study_is_runs_a_grid_a_report_and_reproducible_numbers(tmp_path, data
         assert np.allclose(high - mean, half, equal_nan=True)
         _, boot_low, boot_high = collect(loaded, target=91.57, interval="bootstrap").anytime(method.label)
         assert np.all((boot_low <= mean + 1e-9) & (mean <= boot_high + 1e-9))
+    # The anytime axis spans the seeds' values (and the target): three seeds' t bands run past them.
+    figure = anytime_plot(results)
+    bottom, top = figure.axes[0].get_ylim()
+    pyplot().close(figure)
+    seeds_values = np.concatenate([np.concatenate(results.methods[m.label].curves) for m in loaded.methods])
+    seeds_values = np.append(seeds_values[np.isfinite(seeds_values)], 91.57)
+    assert bottom < seeds_values.min() and seeds_values.max() < top <= seeds_values.max() + 0.05 * np.ptp(seeds_values)
+    assert max(np.nanmax(results.anytime(m.label)[2]) for m in loaded.methods) > top
     # Running the same command again runs nothing and prints the same table.
     assert compare(study, data_dir) == 0
     assert capsys.readouterr().out.splitlines()[:6] == first.splitlines()[:6]
