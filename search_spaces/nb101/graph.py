@@ -32,6 +32,7 @@ NUM_OP_SLOTS = MAX_NODES - 2
 PATH_ENCODING_LENGTH = sum(len(OPS) ** k for k in range(NUM_OP_SLOTS + 1))  # 364
 _OP_IDS = {name: i for names in (OPS, SHORT_OPS) for i, name in enumerate(names)}
 _UPPER = np.triu_indices(MAX_NODES, 1)  # the 21 possible edges of a 7-node cell, row-major
+_UPPER_PAIRS = list(zip(*(index.tolist() for index in _UPPER)))
 _EXAMPLE = "e.g. conv3x3(0)+maxpool3x3(1)+conv1x1(0,2)+output(2,3)"
 
 
@@ -67,7 +68,7 @@ def make_cell(matrix: Sequence[Sequence[int]] | np.ndarray, ops: Sequence[str | 
     dropped before the edge limit is checked, as the benchmark does. Raises ArchitectureError.
     """
     m = _as_matrix(matrix)
-    cell = _pruned(m, _as_op_ids(ops, len(m)))
+    cell = _pruned(m.tolist(), _as_op_ids(ops, len(m)))
     if cell is None:
         raise ArchitectureError("NB101 cell has no path from the input (node 0) to the output "
                                 "(last node): add edges that connect them")
@@ -131,14 +132,13 @@ def _op_id(op: str | int) -> int:
                             f"{', '.join(SHORT_OPS[:2])}), or an op id 0-{len(OPS) - 1}")
 
 
-def _pruned(m: np.ndarray, ops: Sequence[int]) -> NB101Cell | None:
+def _pruned(rows: list[list[int]], ops: Sequence[int]) -> NB101Cell | None:
     """The cell of the nodes on some input→output path, or None when there is no such path.
 
-    ``m`` must be strictly upper-triangular, so one sweep in index order finds everything the
-    input reaches, and one sweep backwards everything that reaches the output. Plain lists: on
+    ``rows`` (the matrix) must be strictly upper-triangular, so one sweep in index order finds everything
+    the input reaches, and one sweep backwards everything that reaches the output. Plain lists: on
     7 nodes they are several times faster than numpy, and sampling and edits call this a lot.
     """
-    rows = m.tolist()
     n = len(rows)
     from_input = [True] + [False] * (n - 1)
     for j in range(1, n):
@@ -153,9 +153,9 @@ def _pruned(m: np.ndarray, ops: Sequence[int]) -> NB101Cell | None:
                      tuple(int(ops[k - 1]) for k in keep[1:-1]))
 
 
-def _valid_or_none(m: np.ndarray, ops: Sequence[int]) -> NB101Cell | None:
-    """The pruned cell of a well-formed 7-node spec when the benchmark holds it, else None."""
-    cell = _pruned(m, ops)
+def _valid_or_none(rows: list[list[int]], ops: Sequence[int]) -> NB101Cell | None:
+    """The pruned cell of a well-formed 7-node spec (matrix rows, op ids) when the benchmark holds it, else None."""
+    cell = _pruned(rows, ops)
     return cell if cell is not None and cell.num_edges <= MAX_EDGES else None
 
 
@@ -261,7 +261,7 @@ def sample_cell(rng: np.random.Generator) -> NB101Cell:
     """
     while True:
         m = np.triu(rng.integers(0, 2, size=(MAX_NODES, MAX_NODES), dtype=np.int8), 1)
-        cell = _valid_or_none(m, rng.integers(0, len(OPS), size=NUM_OP_SLOTS))
+        cell = _valid_or_none(m.tolist(), rng.integers(0, len(OPS), size=NUM_OP_SLOTS))
         if cell is not None:
             return cell
 
@@ -274,16 +274,23 @@ def _embedded(cell: NB101Cell) -> np.ndarray:
     return m
 
 
-def _padded(cell: NB101Cell, pad_ops: Sequence[int]) -> tuple[np.ndarray, list[int]]:
+def _padded(cell: NB101Cell, pad_ops: Sequence[int]) -> tuple[list[list[int]], list[int]]:
     """The cell as a 7-node spec whose dead nodes are ready to be revived by one edge flip.
 
     Each dead middle node gets an edge into the output (harmless: nothing reaches it, so it is
     pruned) and its op from the tail of ``pad_ops`` (5 op ids); flipping an edge from the input
-    or a live node into it then adds it to the cell as a new branch with that op.
+    or a live node into it then adds it to the cell as a new branch with that op. Plain lists, as
+    :func:`_pruned` reads them: edits build one per draw.
     """
-    m = _embedded(cell)
-    m[cell.num_nodes - 1:MAX_NODES - 1, MAX_NODES - 1] = 1
-    return m, [*cell.ops, *(int(op) for op in pad_ops[len(cell.ops):])]
+    n, last = cell.num_nodes, MAX_NODES - 1
+    at = [*range(n - 1), last]  # where each live node sits in 7 nodes
+    rows = [[0] * MAX_NODES for _ in range(MAX_NODES)]
+    for i, row in enumerate(cell.matrix):
+        for j, edge in enumerate(row):
+            rows[at[i]][at[j]] = edge
+    for dead in range(n - 1, last):
+        rows[dead][last] = 1
+    return rows, [*cell.ops, *(int(op) for op in pad_ops[len(cell.ops):])]
 
 
 def mutate_cell(cell: NB101Cell, rng: np.random.Generator) -> NB101Cell:
@@ -298,13 +305,13 @@ def mutate_cell(cell: NB101Cell, rng: np.random.Generator) -> NB101Cell:
     """
     parent = cell_hash(cell)
     while True:
-        m, ops = _padded(cell, rng.integers(0, len(OPS), size=NUM_OP_SLOTS))
-        flips = rng.random(len(_UPPER[0])) < 1 / MAX_NODES
-        m[_UPPER[0][flips], _UPPER[1][flips]] ^= 1
-        new_ops = np.array(ops)
-        change = rng.random(NUM_OP_SLOTS) < 1 / NUM_OP_SLOTS
-        new_ops[change] = (new_ops[change] + rng.integers(1, len(OPS), size=change.sum())) % len(OPS)
-        child = _valid_or_none(m, new_ops)
+        rows, ops = _padded(cell, rng.integers(0, len(OPS), size=NUM_OP_SLOTS))
+        for (i, j), flip in zip(_UPPER_PAIRS, (rng.random(len(_UPPER_PAIRS)) < 1 / MAX_NODES).tolist()):
+            rows[i][j] ^= flip
+        change = np.flatnonzero(rng.random(NUM_OP_SLOTS) < 1 / NUM_OP_SLOTS).tolist()
+        for k, shift in zip(change, rng.integers(1, len(OPS), size=len(change)).tolist()):
+            ops[k] = (ops[k] + shift) % len(OPS)
+        child = _valid_or_none(rows, ops)
         if child is not None and cell_hash(child) != parent:
             return child
 
@@ -317,12 +324,12 @@ def neighbours(cell: NB101Cell) -> list[NB101Cell]:
     conv3x3, so an edge added into one brings it to life as a conv3x3 branch into the output.
     Invalid results, cells isomorphic to ``cell`` and repeats (by :func:`nb101_hash`) are left out.
     """
-    m, ops = _padded(cell, (CONV3X3,) * NUM_OP_SLOTS)
+    rows, ops = _padded(cell, (CONV3X3,) * NUM_OP_SLOTS)
     candidates: list[NB101Cell | None] = []
-    for i, j in zip(*_UPPER):
-        m[i, j] ^= 1
-        candidates.append(_valid_or_none(m, ops))
-        m[i, j] ^= 1
+    for i, j in _UPPER_PAIRS:
+        rows[i][j] ^= 1
+        candidates.append(_valid_or_none(rows, ops))
+        rows[i][j] ^= 1
     for k, current in enumerate(cell.ops):
         candidates += [NB101Cell(cell.matrix, cell.ops[:k] + (op,) + cell.ops[k + 1:])
                        for op in range(len(OPS)) if op != current]
