@@ -305,3 +305,26 @@ def test_a_plugin_evaluators_nan_is_not_blamed_on_a_benchmark(tmp_path, data_dir
                          "random", "--budget", "3", "--run-dir", str(run), "--quiet"]) == 1
         assert f"no finite 'val_accuracy' in this result (evaluator {name.title()}Score gave {said})" in \
             summarize(run)["stop_reason"]
+
+
+def test_an_evaluators_numpy_numbers_are_stored_as_numbers(tmp_path, data_dir):
+    """numpy's numbers pass as real numbers; a float32 cost went into SQLite as bytes and the finished run was
+    refused as damaged by show and resume, and a float32 metric stopped the run with json's TypeError."""
+    from nasloop.engine.evaluators.base import Evaluator
+    from nasloop.engine.registry import register_evaluator
+    from nasloop.engine.types import Result
+
+    @register_evaluator("numpy-numbers")
+    class NumpyNumbers(Evaluator):
+        def evaluate(self, arch, fidelity=None):
+            return Result(metrics={"val_accuracy": np.float32(len(arch)), "params": np.int64(5)},
+                          cost=np.float32(1.5), cost_estimated=np.bool_(True))
+
+    run = tmp_path / "run"
+    argv = ["search", "--space", "chain-free", "--evaluator", "numpy-numbers", "--strategy", "random", "--seed", "0",
+            "--run-dir", str(run), "--quiet"]
+    assert cli.main([*argv[:-3], "--budget", "4", *argv[-3:]]) == 0
+    assert cli.main(["search", "--resume", str(run), "--budget", "6", "--quiet"]) == 0
+    shown = summarize(run)
+    assert shown["evaluations"] == 6 and shown["budget"]["seconds_used"] == 9.0
+    assert shown["best"]["metrics"] == {"val_accuracy": shown["best"]["score"], "params": 5.0}

@@ -8,6 +8,7 @@ in the :class:`~nasloop.engine.context.RunContext` the search builds.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from abc import ABC, abstractmethod
@@ -89,4 +90,8 @@ def checked_result(evaluator: Evaluator, result: object) -> Result:
     if isinstance(result.cost, bool) or not isinstance(result.cost, numbers.Real) or not 0 <= result.cost < math.inf:
         raise ConfigError(f"evaluator {name}: evaluate returned cost {result.cost!r}; a Result's cost is the "
                           "evaluation's seconds, a finite number >= 0")
-    return result
+    # numpy's numbers are Real too, but the store's SQLite and JSON hold only Python's: a float32 cost went in as
+    # bytes, and the run could no longer be read or resumed
+    return dataclasses.replace(result, cost=float(result.cost), cost_estimated=bool(result.cost_estimated),
+                               metrics={key: None if value is None else float(value)
+                                        for key, value in result.metrics.items()})
