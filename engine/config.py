@@ -9,7 +9,7 @@ from typing import Any, Callable, Literal, Mapping
 
 from .errors import ConfigError
 from .objectives import Objective, check_reference_point, parse_objectives
-from .options import (Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options, option_names,
+from .options import (Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options, option_names, plain,
                       takes)
 from .user_files import path_from, read_yaml
 
@@ -59,6 +59,8 @@ class SearchConfig:
 
     def __post_init__(self) -> None:
         check_fields(self)  # the same type-hint checks as every plugin's options
+        for item in dataclasses.fields(self):
+            setattr(self, item.name, plain(getattr(self, item.name)))
         if self.budget is None and self.max_seconds is None:
             self.budget = DEFAULT_BUDGET
         if self.objectives is not None:

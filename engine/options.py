@@ -259,9 +259,28 @@ def check_fields(record: Any) -> None:
     """Check every field of a dataclass ``record`` against its type hint; one ConfigError line for the first misfit."""
     hints = _hints(type(record))
     for item in dataclasses.fields(record):
-        value, hint = getattr(record, item.name), hints.get(item.name)
-        if hint is not None and not _fits(value, hint):
-            raise ConfigError(f"{item.name} must be {_describe(hint)}, got {value!r}")
+        check_value(item.name, getattr(record, item.name), hints.get(item.name))
+
+
+def check_value(name: str, value: Any, hint: Any) -> None:
+    """One ConfigError line when ``value`` does not fit the type hint (None: anything fits)."""
+    if hint is not None and not _fits(value, hint):
+        raise ConfigError(f"{name} must be {_describe(hint)}, got {value!r}")
+
+
+def plain(value: Any) -> Any:
+    """``value`` with numpy's scalars made Python's, inside lists, tuples and dicts too.
+
+    numpy's numbers fit the hints (a seed from ``np.arange``), but a run stores its configuration as JSON,
+    which takes only Python's: a sweep over ``np.arange(5)`` seeds stopped in json's TypeError.
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain(item) for item in value)
+    return value
 
 
 class Configurable:

@@ -16,7 +16,8 @@ from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor, Terminated
 from .loop import Budget, ProgressHook, SearchLoop
-from .options import effective_options, guided_strategies, options_per_predictor, takes
+from .options import (PositiveFloat, PositiveInt, check_value, effective_options, guided_strategies,
+                      options_per_predictor, plain, takes)
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import check_budget, check_new_run, check_seconds_budget
@@ -224,6 +225,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     since the run reads relative ones from the folder it was started in).
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
+    check_value("budget", budget, PositiveInt | None)  # as SearchConfig checks them: "8" failed in comparing
+    check_value("max_seconds", max_seconds, PositiveFloat | None)
+    budget, max_seconds = plain(budget), plain(max_seconds)
     with RunStore.in_run_dir(run_dir, readonly=True) as store:  # a foreign or damaged store is refused before
         store.trials()                                         # anything, the lock file included, is written
     with RunLock(run_dir), RunStore.in_run_dir(run_dir) as store:

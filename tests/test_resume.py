@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -186,3 +187,24 @@ def test_a_time_budget_alone_is_not_capped_at_a_hundred_evaluations(tmp_path, da
     # built in Python, as on the command line: a time budget alone is no count; neither given, 100
     assert SearchConfig(max_seconds=10).budget is None
     assert SearchConfig().budget == SearchConfig(budget=None).budget == 100
+
+
+def test_numpy_numbers_in_a_configuration_are_stored_and_bad_resume_budgets_named(tmp_path, data_dir):
+    """A seed sweep over np.arange passed SearchConfig's checks, then stopped in json's TypeError before the first
+    evaluation; resume(budget="8") failed in Python's words on a comparison."""
+    import numpy as np
+
+    from nasloop.engine.errors import ConfigError
+    from nasloop.engine.search import resume
+
+    for seed in np.arange(2):
+        config = SearchConfig(budget=np.int64(5), seed=seed, data_dir=str(data_dir), run_dir=str(tmp_path / str(seed)),
+                              strategy_options={"population_size": np.int64(4), "sample_size": np.int64(2)})
+        assert search(config)["evaluations"] == 5 and type(config.strategy_options["population_size"]) is int
+    assert resume(tmp_path / "0", budget=np.int64(7))["evaluations"] == 7
+    assert summarize(tmp_path / "1")["seed"] == 1
+    for given, fragment in ((dict(budget="8"), "budget must be an integer >= 1 or null, got '8'"),
+                            (dict(budget=True), "budget must be an integer >= 1 or null, got True"),
+                            (dict(max_seconds="9e9"), "max_seconds must be a number > 0 or null, got '9e9'")):
+        with pytest.raises(ConfigError, match=re.escape(fragment)):
+            resume(tmp_path / "0", **given)
