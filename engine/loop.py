@@ -156,6 +156,15 @@ class SearchLoop:
                                 "strategy: its load_state_dict must read what its state_dict wrote)") from None
         self._strategy_loaded = True
 
+    def _proposal(self, arch: Arch) -> Arch:
+        """A strategy's proposal, validated; one that is no architecture of the space is the strategy's fault."""
+        try:
+            return self.space.validate(arch)
+        except ArchitectureError as exc:
+            raise ConfigError(f"strategy {type(self.strategy).__name__} proposed {arch!r:.80}, which is not an "
+                              f"architecture of {self.space.name} ({exc}); return the space's architectures "
+                              "(space.parse(text) reads a string form)") from None
+
     def _parsed(self, trial: Trial) -> Arch:
         """The architecture of a stored trial the loop evaluates or tells again; one edited in the store (an op
         renamed) is damage, not the user's input. (Finished trials are not parsed: a run written by an older
@@ -248,11 +257,12 @@ class SearchLoop:
         are counted, not stored.
         """
         proposed = self.strategy.ask(n)
-        if not isinstance(proposed, (list, tuple)) or not proposed:  # else 10,000 empty asks read as a full space
-            got = "no architecture" if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}"
-            raise ConfigError(f"strategy {type(self.strategy).__name__}: ask({n}) returned {got}; return a list of "
-                              "at least one architecture")
-        archs: list[Arch] = [self.space.validate(a) for a in proposed]
+        name = type(self.strategy).__name__
+        if not isinstance(proposed, (list, tuple)) or not 1 <= len(proposed) <= n:  # else 10,000 empty asks read
+            got = (f"{len(proposed) or 'no'} architecture{'s' * (len(proposed) != 1)}"  # as a full space, and
+                   if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}")  # more overran the budget
+            raise ConfigError(f"strategy {name}: ask({n}) returned {got}; return a list of 1 to {n} architectures")
+        archs: list[Arch] = [self._proposal(a) for a in proposed]
         self._step += 1
         rows: list[dict] = []
         row_archs: list[Arch] = []  # the architecture of each row

@@ -269,13 +269,27 @@ def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_d
         def state_dict(self):
             return {**super().state_dict(), "seen": np.zeros(3)}
 
+    @register_strategy("failing-too-many")
+    class TooMany(RandomSearch):  # the loop evaluated all of them: 12 evaluations of a budget of 10
+        def ask(self, n):
+            return super().ask(n + 3)
+
+    @register_strategy("failing-strings")
+    class Strings(RandomSearch):  # named as the space's bad input, not as the strategy's
+        def ask(self, n):
+            return [self.space.format(arch) for arch in super().ask(n)]
+
     cases = [(["--space", "chain-free", "--evaluator", "failing-words"],
               ["evaluator Words: evaluate returned metric 'val_accuracy' = 'high', not a number"]),
              (["--strategy", "failing-array-state"], ["the strategy's state_dict holds a numpy.ndarray, which the run "
                                                       "store keeps as JSON; return plain lists"]),
              (["--space", "failing-matrix-encoding", "--strategy", "bananas", "--predictor", "gp", "--strategy-opt",
                "num_init=4"], ["search space 'nb201' encodes |",
-                               "| as 'raw' with shape (2, 3); a vector encoding is one 1-D array"])]
+                               "| as 'raw' with shape (2, 3); a vector encoding is one 1-D array"]),
+             (["--strategy", "failing-too-many"], ["strategy TooMany: ask(1) returned 4 architectures; return a list "
+                                                   "of 1 to 1 architectures"]),
+             (["--strategy", "failing-strings"], ["strategy Strings proposed '|", "which is not an architecture of "
+                                                  "nb201 (", "return the space's architectures"])]
     for number, (argv, fragments) in enumerate(cases):
         run = tmp_path / f"run{number}"
         assert cli.main(["search", "--strategy", "random", *argv, "--budget", "8", "--seed", "0", "--data-dir",
