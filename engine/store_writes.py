@@ -88,6 +88,10 @@ class Writes:
                 self.db.execute("ROLLBACK")
             self._salvage(members)
             raise
+        except BaseException:  # a state JSON cannot hold: left open, the group swallowed the run's failed status
+            if self.db.in_transaction:  # written next, and closing rolled both back; its lookups are redone on
+                self.db.execute("ROLLBACK")  # resume, as after a hard kill
+            raise
 
     def _salvage(self, members: list[tuple[Callable[[], Any], State]]) -> None:
         """The group could not be committed (a full disk): commit its evaluations one at a time, each
@@ -126,7 +130,8 @@ def state_json(state: Any) -> str:
     """A strategy's state as the store keeps it; one line naming what JSON cannot hold (a user's strategy keeping
     a numpy array), not json's TypeError from inside the store."""
     def unstorable(value: Any) -> Any:
-        raise ConfigError(f"the strategy's state_dict holds a {type(value).__module__}.{type(value).__name__}, "
+        raise ConfigError(f"the strategy's state_dict (its predictor's included) holds a "
+                          f"{type(value).__module__}.{type(value).__name__}, "
                           "which the run store keeps as JSON; return plain lists, numbers, strings and dicts (e.g. "
                           "array.tolist()) and rebuild the object in load_state_dict")
 

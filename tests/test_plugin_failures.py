@@ -281,8 +281,9 @@ def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_d
 
     cases = [(["--space", "chain-free", "--evaluator", "failing-words"],
               ["evaluator Words: evaluate returned metric 'val_accuracy' = 'high', not a number"]),
-             (["--strategy", "failing-array-state"], ["the strategy's state_dict holds a numpy.ndarray, which the run "
-                                                      "store keeps as JSON; return plain lists"]),
+             (["--strategy", "failing-array-state"], ["the strategy's state_dict (its predictor's included) holds a "
+                                                      "numpy.ndarray, which the run store keeps as JSON; return plain "
+                                                      "lists"]),
              (["--space", "failing-matrix-encoding", "--strategy", "bananas", "--predictor", "gp", "--strategy-opt",
                "num_init=4"], ["search space 'nb201' encodes |",
                                "| as 'raw' with shape (2, 3); a vector encoding is one 1-D array"]),
@@ -296,6 +297,8 @@ def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_d
                          str(data_dir), "--run-dir", str(run)]) == 2
         error = capsys.readouterr().err
         assert all(fragment in error for fragment in fragments) and error.count("\n") == 1, error
+        shown = summarize(run)  # the failure is recorded, with its cause (a lookup group left open swallowed it)
+        assert shown["status"] == "failed" and fragments[0] in shown["stop_reason"], shown
 
 
 def test_a_plugin_evaluators_nan_is_not_blamed_on_a_benchmark(tmp_path, data_dir):
