@@ -42,7 +42,8 @@ class GPPredictor(Predictor):
     """Exact GP regression (posterior mean and std in target units) on a vector encoding of the space.
 
     ``encoding`` is any vector encoding the space offers (default: its first, NB201's ``path``);
-    ``max_iter`` caps the L-BFGS iterations of each marginal-likelihood fit.
+    ``max_iter`` caps the L-BFGS iterations of each marginal-likelihood fit; with ``warm_start`` an update (a
+    search's refit on its new results) starts from the last fit's hyperparameters, where ``fit`` starts afresh.
     """
 
     epistemic_std = True
@@ -64,15 +65,24 @@ class GPPredictor(Predictor):
         return torch.from_numpy(np.clip(x / self._scale, 0.0, 1.0))
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
+        """From scratch, as ``fit`` promises: the input scale from these cells, hyperparameters from the priors."""
+        raw = np.asarray(self.space.encode_many(archs, self.encoding), dtype=np.float64)
+        self._scale = np.maximum(raw.max(axis=0), 1.0)
+        self._train(archs, y, None)
+
+    def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
+        """All the data so far, from the last fit's hyperparameters and input scale when ``warm_start``."""
+        if self.warm_start and self._model is not None:
+            self._train(self._archs, self._y, self._hypers())
+        else:
+            self._fit(self._archs, self._y)
+
+    def _train(self, archs: list[Arch], y: np.ndarray, previous: dict[str, Any] | None) -> None:
         _import_botorch()
         import torch
         from botorch.fit import fit_gpytorch_mll
         from gpytorch.mlls import ExactMarginalLogLikelihood
 
-        previous = self._hypers() if self.warm_start and self._model is not None else None
-        raw = np.asarray(self.space.encode_many(archs, self.encoding), dtype=np.float64)
-        if previous is None:
-            self._scale = np.maximum(raw.max(axis=0), 1.0)
         # fit fallbacks draw from the priors: keep that seeded and local
         with single_thread(), quiet_botorch(), torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
