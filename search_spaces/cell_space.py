@@ -105,9 +105,11 @@ def _path_index(spec: CellSpec) -> dict[tuple[int, ...], int]:
 
 
 def cell_index(spec: CellSpec, cell: Cell) -> int:
-    """The cell's position in enumeration order (first edge most significant): a table's row for it."""
+    """The cell's position in enumeration order (first edge most significant): a table's row for it.
+
+    Checked first: a benchmark's ``query`` is public, and ``(-1, 4, 4, 4, 4, 4)`` read another cell's row."""
     index = 0
-    for op in cell:
+    for op in checked_cell(spec, tuple(cell)):
         index = index * len(spec.ops) + op
     return index
 

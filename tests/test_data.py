@@ -6,6 +6,7 @@ corrupt and wrong files are tested in test_data_corrupt.py.
 from __future__ import annotations
 
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from nasloop.engine import cli
 from nasloop.engine.data.paths import ENV_VAR, find_file, search_dirs, user_cache_dir
 from nasloop.engine.data.table import Table, column_name
-from nasloop.engine.errors import ConfigError, DataError, UnsupportedError
+from nasloop.engine.errors import ArchitectureError, ConfigError, DataError, UnsupportedError
 from nasloop.search_spaces.nb201 import NB201Benchmark, NB201Space, importers
 from nasloop.search_spaces.nb201.benchmark import CSV_FILE, TABLE_FILE
 from nasloop.search_spaces.nb201.cell import NUM_CELLS, cell_code
@@ -173,6 +174,9 @@ def test_benchmark_query_keeps_val_and_test_apart(data_dir, csv_rows):
     failed = gapped.query(cell, "cifar10", 12)  # a table without this cell's 12-epoch result
     assert not failed.ok and failed.cost == short.cost and failed.cost_estimated  # was charged as measured
     assert short.metrics["val_accuracy"] == float(rec["cifar10valid_val_12"])
+    for wrong in ((-1, 4, 4, 4, 4, 4), (0, 0, 0), (5, 0, 0, 0, 0, 0)):  # another cell's row, or an IndexError
+        with pytest.raises(ArchitectureError, match=re.escape(f"{wrong!r} is not a cell of this space")):
+            bench.query(wrong, "cifar10")
     assert short.metrics["test_accuracy"] == float(rec["cifar10_test_12"])
     assert 0 < short.cost < full.cost
     assert full.metrics["params_m"] > 0 and full.metrics["flops_m"] > 0
