@@ -33,7 +33,7 @@ class Registry(Generic[T]):
         self._entry_point_index: dict[str, EntryPoint] | None = None
 
     def register(self, name: str) -> Callable[[T], T]:
-        """Decorator: ``@registry.register("name")`` on a class or factory."""
+        """Decorator: ``@registry.register("name")`` on a class deriving from the kind's base class."""
 
         def decorate(obj: T) -> T:
             self._check_plugin(name, obj)
@@ -53,8 +53,12 @@ class Registry(Generic[T]):
         if home is not None and getattr(obj, "__module__", None) != home:
             raise RegistryError(f"{self.kind} '{name}' is built into nasloop; register "
                                 f"{getattr(obj, '__name__', obj)} under another name")
-        if self._base is not None and isinstance(obj, type):
+        if self._base is not None:
             module, _, attribute = self._base.partition(":")
+            if not isinstance(obj, type):  # the search reads class attributes (what a strategy requires...)
+                raise RegistryError(f"{self.kind} '{name}': register a class deriving from {attribute}, not a "
+                                    f"{type(obj).__name__}; to preset options, subclass a plugin and give its "
+                                    "__init__ other defaults")
             base = getattr(importlib.import_module(module), attribute)
             if not issubclass(obj, base):
                 raise RegistryError(f"{self.kind} '{name}': {obj.__name__} does not derive from {attribute}; "

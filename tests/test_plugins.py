@@ -96,6 +96,10 @@ def test_a_plugin_cannot_take_a_built_in_name_or_skip_the_base_class():
                                             "subclass nasloop.strategies.base.Strategy"):
         STRATEGIES.register("not-a-strategy")(type("Loose", (), {}))
     assert "not-a-strategy" not in STRATEGIES.names() and SEARCH_SPACES.get("nb201") is NB201Space
+    # a factory passed registration, then the search failed reading the strategy's class attributes
+    with pytest.raises(RegistryError, match="strategy 'evolution-4': register a class deriving from Strategy, not "
+                                            "a function; to preset options, subclass a plugin"):
+        STRATEGIES.register("evolution-4")(lambda space, seed=0: None)
 
 
 def test_a_plugin_that_exits_while_loading_is_one_line(tmp_path):
