@@ -11,6 +11,8 @@ hides no other plugin of its kind. A user's own file or module registers by deco
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Callable, Generic, Iterator, Mapping, TypeVar
@@ -18,6 +20,16 @@ from typing import Callable, Generic, Iterator, Mapping, TypeVar
 from .errors import RegistryError
 
 T = TypeVar("T")
+
+
+def _same_definition(old: object, new: object) -> bool:
+    """Whether ``new`` is ``old``'s code run again: a notebook cell re-run, or a script that registers its class and
+    names itself as a plugin (``plugins=["mine.py"]``, so that a resumed run loads it) and is imported once more."""
+    if getattr(old, "__qualname__", None) != getattr(new, "__qualname__", None):
+        return False
+    files = [getattr(sys.modules.get(getattr(obj, "__module__", "")), "__file__", None) for obj in (old, new)]
+    return (getattr(old, "__module__", None) == getattr(new, "__module__", None)
+            or None not in files and os.path.realpath(files[0]) == os.path.realpath(files[1]))
 
 
 class Registry(Generic[T]):
@@ -38,7 +50,7 @@ class Registry(Generic[T]):
         def decorate(obj: T) -> T:
             self._check_plugin(name, obj)
             existing = self._items.get(name)
-            if existing is not None and existing is not obj:
+            if existing is not None and existing is not obj and not _same_definition(existing, obj):
                 raise RegistryError(f"{self.kind} '{name}' is registered twice ({existing!r} and {obj!r}); "
                                     "pick another name")
             self._items[name] = obj

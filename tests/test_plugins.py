@@ -119,3 +119,36 @@ def test_a_plugin_file_imports_a_module_beside_it(tmp_path):
     plugin = tmp_path / "uses_helpers.py"
     plugin.write_text("from plugin_helpers_beside import WIDTH\n")
     assert load_plugin(str(plugin)).WIDTH == 7
+
+
+def test_the_same_class_defined_again_replaces_itself(tmp_path, data_dir):
+    """A notebook cell re-run, or a script that registers its strategy and names itself as a plugin (so that a
+    resumed run loads it), was refused as 'registered twice', with advice to rename that could not help."""
+    from nasloop.strategies.random_search import RandomSearch
+
+    for _ in range(2):  # the cell, run twice
+        class Again(RandomSearch):
+            pass
+
+        STRATEGIES.register("again")(Again)
+    assert STRATEGIES.get("again") is Again
+    with pytest.raises(RegistryError, match="strategy 'again' is registered twice"):  # another class: refused
+        STRATEGIES.register("again")(type("Other", (RandomSearch,), {}))
+
+    script = tmp_path / "mine.py"
+    script.write_text(textwrap.dedent(f'''
+        from nasloop import SearchConfig, search
+        from nasloop.engine.registry import register_strategy
+        from nasloop.strategies.random_search import RandomSearch
+
+        @register_strategy("mine")
+        class Mine(RandomSearch):
+            pass
+
+        if __name__ == "__main__":
+            summary = search(SearchConfig(strategy="mine", plugins=[{str(script)!r}], budget=5,
+                                          data_dir={str(data_dir)!r}, run_dir={str(tmp_path / "run")!r}))
+            print(summary["evaluations"])
+    '''))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "5", out.stderr
