@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
@@ -15,6 +16,9 @@ from .user_files import path_from, read_yaml
 
 DEFAULT_BUDGET = 100
 """Evaluations a search spends when given neither a count nor a time budget."""
+
+
+PATH_FIELDS = ("data_dir", "run_dir", "tensorboard", "workdir")
 
 
 @dataclass
@@ -58,6 +62,9 @@ class SearchConfig:
     reads the copy's (see :func:`nasloop.engine.search.started_in`)."""
 
     def __post_init__(self) -> None:
+        for name in PATH_FIELDS:  # a pathlib.Path is as good a folder as its text (resume() takes either)
+            if isinstance(getattr(self, name), os.PathLike):
+                setattr(self, name, os.fspath(getattr(self, name)))
         check_fields(self)  # the same type-hint checks as every plugin's options
         for item in dataclasses.fields(self):
             setattr(self, item.name, plain(getattr(self, item.name)))

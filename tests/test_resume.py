@@ -191,7 +191,7 @@ def test_a_time_budget_alone_is_not_capped_at_a_hundred_evaluations(tmp_path, da
 
 def test_numpy_numbers_in_a_configuration_are_stored_and_bad_resume_budgets_named(tmp_path, data_dir):
     """A seed sweep over np.arange passed SearchConfig's checks, then stopped in json's TypeError before the first
-    evaluation; resume(budget="8") failed in Python's words on a comparison."""
+    evaluation; resume(budget="8") failed in Python's words on a comparison; a pathlib.Path folder was refused."""
     import numpy as np
 
     from nasloop.engine.errors import ConfigError
@@ -202,6 +202,7 @@ def test_numpy_numbers_in_a_configuration_are_stored_and_bad_resume_budgets_name
                               strategy_options={"population_size": np.int64(4), "sample_size": np.int64(2)})
         assert search(config)["evaluations"] == 5 and type(config.strategy_options["population_size"]) is int
     assert resume(tmp_path / "0", budget=np.int64(7))["evaluations"] == 7
+    assert search(SearchConfig(budget=3, data_dir=data_dir, run_dir=tmp_path / "path"))["evaluations"] == 3  # Paths
     assert summarize(tmp_path / "1")["seed"] == 1
     for given, fragment in ((dict(budget="8"), "budget must be an integer >= 1 or null, got '8'"),
                             (dict(budget=True), "budget must be an integer >= 1 or null, got True"),
