@@ -76,7 +76,7 @@ class LocalSearch(Strategy):
 
     def _move_to(self, arch: Arch, score: float) -> None:
         self.current, self.candidate, self.outstanding = (arch, score), None, []
-        neighbours = self.space.neighbours(arch)
+        neighbours = list(self.space.neighbours(arch))  # a plugin space may yield them
         # Kept as text: the state is saved after every ask and tell, the queue popped once per entry.
         self.queue = [self._dump(neighbours[i]) for i in self.rng.permutation(len(neighbours))]
 

@@ -345,3 +345,18 @@ def test_an_evaluators_numpy_numbers_are_stored_as_numbers(tmp_path, data_dir):
     shown = summarize(run)
     assert shown["evaluations"] == 6 and shown["budget"]["seconds_used"] == 9.0
     assert shown["best"]["metrics"] == {"val_accuracy": shown["best"]["score"], "params": 5.0}
+
+
+@register_search_space("yields-neighbours")
+class YieldsNeighbours(NB201Space):
+    name = "yields-neighbours"
+
+    def neighbours(self, arch):  # a generator, not a list: local search failed on len()
+        yield from super().neighbours(arch)
+
+
+def test_a_space_yielding_its_neighbours_is_climbed(tmp_path, data_dir):
+    assert cli.main(["search", "--space", "yields-neighbours", "--evaluator", "proxy", "--evaluator-opt",
+                     "proxies=params", "--strategy", "local", "--budget", "12", "--data-dir", str(data_dir),
+                     "--run-dir", str(tmp_path / "run"), "--quiet"]) == 0
+    assert summarize(tmp_path / "run")["evaluations"] == 12
