@@ -225,5 +225,5 @@ def _evaluate_otherwise(space: SearchSpace) -> str:
     """What evaluates a space without a table: its networks, if it builds them."""
     if isinstance(space, NetworkSpace):
         return "use --evaluator proxy (zero-cost) or --evaluator train"
-    return ("it builds no networks either, so nothing can evaluate it: give its class a benchmark, or derive it "
-            "from NetworkSpace and define to_module")
+    return ("it builds no networks either, so no built-in evaluator can: use an evaluator of your own (--evaluator), "
+            "give its class a benchmark, or derive it from NetworkSpace and define to_module")

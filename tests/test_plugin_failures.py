@@ -132,8 +132,9 @@ def test_an_encoding_with_nan_is_named_with_its_architecture(tmp_path, capsys, d
 
 
 @pytest.mark.parametrize("argv,fragment", [
-    (["--space", "chain-free"], "search space 'chain-free' has none; it builds no networks either, so nothing can "
-                                "evaluate it: give its class a benchmark, or derive it from NetworkSpace"),
+    (["--space", "chain-free"], "search space 'chain-free' has none; it builds no networks either, so no built-in "
+                                "evaluator can: use an evaluator of your own (--evaluator), give its class a "
+                                "benchmark, or derive it from NetworkSpace"),
     (["--space", "failing-duck-network", "--evaluator", "proxy"],
      "(it defines to_module but does not derive from NetworkSpace)"),
     (["--space", "chain-free", "--strategy", "bananas", "--predictor", "gp"],  # was told to use flan or emprox
