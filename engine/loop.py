@@ -257,11 +257,12 @@ class SearchLoop:
         are counted, not stored.
         """
         proposed = self.strategy.ask(n)
-        name = type(self.strategy).__name__
-        if not isinstance(proposed, (list, tuple)) or not 1 <= len(proposed) <= n:  # else 10,000 empty asks read
-            got = (f"{len(proposed) or 'no'} architecture{'s' * (len(proposed) != 1)}"  # as a full space, and
-                   if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}")  # more overran the budget
-            raise ConfigError(f"strategy {name}: ask({n}) returned {got}; return a list of 1 to {n} architectures")
+        # Refused: no proposal (10,000 empty asks read as a full space) or more than n (they overran the budget).
+        if not isinstance(proposed, (list, tuple)) or not 1 <= len(proposed) <= n:
+            got = (f"{len(proposed) or 'no'} architecture{'s' * (len(proposed) != 1)}"
+                   if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}")
+            raise ConfigError(f"strategy {type(self.strategy).__name__}: ask({n}) returned {got}; return a list of "
+                              f"1 to {n} architectures")
         archs: list[Arch] = [self._proposal(a) for a in proposed]
         self._step += 1
         rows: list[dict] = []
