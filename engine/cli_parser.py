@@ -8,6 +8,7 @@ from typing import Any, Callable, NoReturn
 
 from .cli_study import add_commands as add_study_commands
 from .errors import ConfigError
+from .options import MAX_EPOCHS
 from .user_files import load_yaml_text
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
@@ -66,21 +67,24 @@ def _key_value(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _int_at_least(low: int) -> Callable[[str], int]:
+def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"invalid integer '{text}'") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+        if value < low or high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be >= {low}{'' if high is None else f' and <= {high:,}'}, "
+                                             f"got {value}")
         return value
 
     return parse
 
 
 _positive_int = _int_at_least(1)
-"""A count: evaluations, epochs, seeds, workers, a batch size."""
+"""A count: evaluations, seeds, workers, a batch size."""
+_epochs = _int_at_least(1, MAX_EPOCHS)
+"""Training epochs (a fidelity)."""
 _seed_int = _int_at_least(0)
 """A seed or a number of retries, where 0 is a value."""
 
@@ -180,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-seconds", type=_positive_float,
                    help="stop once evaluations cost this many (simulated) seconds")
     s.add_argument("--seed", type=_seed_int, help="random seed; same seed and config, same search")
-    s.add_argument("--fidelity", "--epochs", type=_positive_int,
+    s.add_argument("--fidelity", "--epochs", type=_epochs,
                    help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")
     s.add_argument("--objective", help="metric to maximise; default val_accuracy")
     s.add_argument("--minimize", action="store_true", default=None, help="minimise --objective instead")
@@ -243,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--train-sizes", type=_int_list, default=[8, 40, 78, 128, 512],
                     help="comma-separated training-set sizes (default 8,40,78,128,512)")
     ev.add_argument("--seeds", type=_positive_int, default=5, help="seeds 0..N-1 (default 5)")
-    ev.add_argument("--fidelity", type=_positive_int, help="epochs of the target accuracy (default: the most)")
+    ev.add_argument("--fidelity", type=_epochs, help="epochs of the target accuracy (default: the most)")
     ev.add_argument("--predictor-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                     help="an option of every evaluated predictor (repeatable)")
     ev.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
@@ -299,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--space", default="nb201", help="search space (default nb201)")
     tr.add_argument("--arch", required=True, help="architecture string")
     tr.add_argument("--dataset", default="cifar10", help="cifar10 or imagenet (default cifar10)")
-    tr.add_argument("--epochs", type=_positive_int, default=1, help="epochs to train (default 1)")
+    tr.add_argument("--epochs", type=_epochs, default=1, help="epochs to train (default 1)")
     tr.add_argument("--device", default="auto", help="cpu, cuda or auto (default auto)")
     tr.add_argument("--seed", type=_seed_int, default=0, help="seed (default 0)")
     tr.add_argument("--train-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],

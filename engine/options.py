@@ -75,6 +75,12 @@ Depth = typing.Annotated[int, Range(1, 64)]
 """Repeats of a cell or stage in a network."""
 CellStackDepth = typing.Annotated[int, Range(3, 64)]
 """Cells of a DARTS-style network: two reduction cells and at least one normal cell."""
+MAX_EPOCHS = 100_000
+Epochs = typing.Annotated[int, Range(1, MAX_EPOCHS)]
+"""Training epochs (a fidelity): beyond 100,000 a typo, which trained on without end or overflowed the store."""
+LearningRate = typing.Annotated[float, Range(0, 1e30)]
+"""An SGD step size. torch applies it as a float32 factor, so 1e300 failed inside torch's SGD; a merely huge one
+(1e12) trains and is reported as diverged, with advice."""
 TORCH_SEEDS = 2**63
 """torch.manual_seed takes a signed 64-bit integer: derived seeds are reduced modulo this."""
 Seed = typing.Annotated[int, Range(0, TORCH_SEEDS - 1)]

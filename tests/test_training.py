@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import torch
 
+from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.cifar import load_cifar10
 from nasloop.engine.data.imagenet import ImageFolder
@@ -237,8 +238,18 @@ def test_bad_training_requests_are_one_line_errors(data_dir, tmp_path, isolated_
                                           r"train evaluator's fidelity; give it once$"):
         search(given_twice)  # it trained one epoch without a word
     assert not (tmp_path / "twice").exists()
-    with pytest.raises(ConfigError, match="option epochs must be an integer >= 1, got 10.5"):
+    with pytest.raises(ConfigError, match="option epochs must be an integer >= 1 and <= 100000, got 10.5"):
         TrainingEvaluator(space, here, epochs=10.5)
+    # 10**20 epochs overflowed the store's integer after the run folder was made (a traceback), or trained on
+    with pytest.raises(ConfigError, match="fidelity is a number of epochs .an integer from 1 to 100,000., got 10"):
+        TrainingEvaluator(space, here).check(10**20)
+    with pytest.raises(ConfigError, match=r"fidelity must be an integer >= 1 and <= 100000 or null, got 10"):
+        SearchConfig(evaluator="train", fidelity=10**20)
+    with pytest.raises(SystemExit) as exits:
+        main(["search", "--evaluator", "train", "--epochs", str(10**20), "--run-dir", str(tmp_path / "huge")])
+    assert exits.value.code == 2 and not (tmp_path / "huge").exists()
+    with pytest.raises(ConfigError, match=r"option lr must be a number >= 0 and <= 1e\+30, got 1e\+300"):
+        TrainingEvaluator(space, here, lr=1e300)  # failed inside torch's SGD
     with pytest.raises(ConfigError, match="train_images=999999 exceeds the 5,230 training images of "):
         TrainingEvaluator(space, here, train_images=999_999).check(1)  # it trained on the 5,230 without a word
     with pytest.raises(ConfigError, match="evaluator 'train' has no option 'width'; it takes: epochs, batch_size"):

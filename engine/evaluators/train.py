@@ -36,7 +36,7 @@ from ..data.imagenet import ImageFolder, list_classes
 from ..data.paths import search_dirs
 from ..errors import ConfigError, DataError
 from ..config import construct, route_options
-from ..options import Fraction, NonNegativeFloat, PositiveFloat, PositiveInt, Range, Seed
+from ..options import MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat, PositiveFloat, PositiveInt, Range, Seed
 from ..registry import SEARCH_SPACES
 from ..registry import register_evaluator
 from ..types import Arch, Result
@@ -69,8 +69,8 @@ class TrainingEvaluator(Evaluator):
     requires = (NetworkSpace,)
     fidelity_option = "epochs"
 
-    def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: PositiveInt = 12,
-                 batch_size: PositiveInt = 256, lr: NonNegativeFloat = 0.1, momentum: NonNegativeFloat = 0.9,
+    def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: Epochs = 12,
+                 batch_size: PositiveInt = 256, lr: LearningRate = 0.1, momentum: NonNegativeFloat = 0.9,
                  weight_decay: NonNegativeFloat = 5e-4, label_smoothing: Fraction = 0.1,
                  warmup_epochs: NonNegativeFloat = 0.0, schedule: Literal[SCHEDULES] = "cosine",
                  val_fraction: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.1,
@@ -202,9 +202,9 @@ class TrainingEvaluator(Evaluator):
     def _epochs(self, fidelity: int | None) -> int:
         if fidelity is None:
             return self.train_config.epochs
-        if isinstance(fidelity, bool) or not isinstance(fidelity, (int, np.integer)) or fidelity < 1:
-            raise ConfigError(f"the train evaluator's fidelity is a number of epochs (a positive integer), "
-                              f"got {fidelity!r}")
+        if isinstance(fidelity, bool) or not isinstance(fidelity, (int, np.integer)) or not 1 <= fidelity <= MAX_EPOCHS:
+            raise ConfigError(f"the train evaluator's fidelity is a number of epochs (an integer from 1 to "
+                              f"{MAX_EPOCHS:,}), got {fidelity!r}")
         return int(fidelity)
 
     def _network(self, arch: Arch, num_classes: int, draw: int = 0):
