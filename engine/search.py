@@ -14,7 +14,7 @@ from .assemble import build_context, build_space, canonical_dataset, require_cap
 from .config import SearchConfig, construct, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
-from .executors.base import Executor, Terminated
+from .executors.base import Executor, stopped_by_sigterm
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import (PositiveFloat, PositiveInt, check_value, effective_options, guided_strategies,
                       options_per_predictor, plain, takes)
@@ -156,7 +156,7 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
         store.set_meta("stop_reason", str(exc))
         raise
     except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()
-        cause = ("stopped by SIGTERM (a scheduler's preemption or a kill)" if isinstance(exc, Terminated) else
+        cause = ("stopped by SIGTERM (a scheduler's preemption or a kill)" if stopped_by_sigterm(exc) else
                  "stopped by the user" if isinstance(exc, KeyboardInterrupt) else
                  f"exit({exc.code!r}) was called" if isinstance(exc, SystemExit) else
                  f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")

@@ -79,10 +79,20 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised as the interrupt it is, so a run records who stopped it (a scheduler, not the user)."""
 
 
+_sigterm_received = threading.Event()
+
+
 def _sigterm_as_interrupt(signum: int, frame: object) -> None:
     """SIGTERM (a scheduler's preemption, ``timeout``) stops a command as Ctrl-C does: a search records itself
     interrupted and says how to resume, where the default handler killed it mid-write."""
+    _sigterm_received.set()
     raise Terminated
+
+
+def stopped_by_sigterm(exc: BaseException) -> bool:
+    """Whether ``exc`` is the interrupt a SIGTERM raised. Ray's blocking calls turn any exception a signal
+    handler raises into a plain KeyboardInterrupt, so the handler's record counts as well as the type."""
+    return isinstance(exc, Terminated) or isinstance(exc, KeyboardInterrupt) and _sigterm_received.is_set()
 
 
 @contextmanager
@@ -92,6 +102,8 @@ def sigterm_interrupts() -> Iterator[None]:
         yield
         return
     previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    if previous is not _sigterm_as_interrupt:  # the outermost block: no SIGTERM has reached it yet
+        _sigterm_received.clear()
     try:
         yield
     finally:
