@@ -91,7 +91,7 @@ def _report_search(args: argparse.Namespace) -> int:
     _print_summary(summary, args.json)
     if summary["status"] != "failed":
         note = _random_start_note(summary)
-        if summary["status"] == "finished" and args.done_before == summary["evaluations"]:
+        if summary["status"] == "finished" and args.done_before == summary["evaluations"] - summary["pending"]:
             note = (f"nothing to do: {summary['run_dir']} had already finished ({summary['stop_reason']})"
                     f"{_extend_hint(summary)}")
         if note:
@@ -113,10 +113,12 @@ def _extend_hint(summary: dict[str, Any]) -> str:
 
 
 def _evaluations_done(run_dir: str) -> int | None:
-    """How many evaluations a run to resume has done; None when it cannot be read (resuming says why)."""
+    """How many evaluations a run to resume has finished (an interrupted one's pending trials are not: the resume
+    runs them); None when it cannot be read (resuming says why)."""
     try:
         with RunStore.in_run_dir(run_dir, readonly=True) as store:  # counts only: summarize reads every row
-            return int(store.counts()["evaluations"])
+            counts = store.counts()
+            return int(counts["evaluations"] - counts["pending"])
     except (NasloopError, sqlite3.Error):
         return None
 
