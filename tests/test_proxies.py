@@ -128,6 +128,9 @@ def test_bad_input_gives_one_line_errors(data_dir, tmp_path):
         ProxyEvaluator(space, RunContext(data_dir=str(tmp_path / "missing")), proxies=["jacov"]).check()
     with pytest.raises(ConfigError, match="no fidelity"):
         ProxyEvaluator(space, RunContext(data_dir=str(data_dir))).check(12)
+    with pytest.raises(ConfigError, match=r"choose a smaller batch size \(nasloop proxies --batch-size; the proxy "
+                                          r"evaluator's --evaluator-opt batch_size\)"):  # search has no --batch-size
+        ProxyEvaluator(space, RunContext(data_dir=str(data_dir)), proxies=["snip"], batch_size=100_000).check()
     with pytest.raises(ConfigError, match="has no option 'channels'; it takes: proxies, batch_size, seed, device"):
         ProxyEvaluator(space, channels=8)  # network sizes are the space's options now
     corrupt = tmp_path / "corrupt"

@@ -149,6 +149,9 @@ def test_a_validation_split_that_rounds_to_nothing_is_refused(data_dir, tmp_path
                            resolution=16)
     assert train_architecture(NB201Space(**TINY_NET), BEST_CELL, dataset="imagenet", epochs=1, data_dir=tmp_path,
                               resolution=16, val_fraction=0.34)["val_accuracy"] is not None
+    with pytest.raises(ConfigError, match=r"leaves the training split empty .*; lower val_fraction or add images"):
+        train_architecture(NB201Space(**TINY_NET), BEST_CELL, dataset="imagenet", epochs=1, data_dir=tmp_path,
+                           resolution=16, val_fraction=0.9)  # was told to raise it
 
 
 def test_search_with_the_train_evaluator_runs_end_to_end(data_dir, tmp_path):
@@ -193,6 +196,10 @@ def test_an_npz_of_other_arrays_is_named_as_such(tmp_path):
     np.savez(tmp_path / "cifar10_subset.npz", images=np.zeros((2, 32, 32, 3), dtype=np.uint8))
     with pytest.raises(DataError, match=re.escape("has no arrays x_train and y_train; it is not nasloop's CIFAR-10 "
                                                   "subset: replace it with a fresh copy of cifar10_subset.npz")):
+        load_cifar10(tmp_path, "train")
+    np.savez(tmp_path / "cifar10_subset.npz", x_train=np.zeros((0, 32, 32, 3), dtype=np.uint8),
+             y_train=np.zeros(0, dtype=np.int64))  # training on it advised 'give 0 or fewer' train_images
+    with pytest.raises(DataError, match=re.escape("cifar10_subset.npz holds no images; replace it")):
         load_cifar10(tmp_path, "train")
 
 

@@ -200,6 +200,8 @@ def _checked(images: np.ndarray, labels: np.ndarray, path: Path, fix: str) -> tu
                         f"expected (N, 32, 32, 3) uint8; {fix}")
     if labels.ndim != 1 or len(labels) != len(images) or not np.issubdtype(labels.dtype, np.integer):
         raise DataError(f"{path} holds {labels.shape} {labels.dtype} labels for {len(images)} images; {fix}")
+    if not len(images):  # training on it advised 'train_images=500 exceeds the 0 images; give 0 or fewer'
+        raise DataError(f"{path} holds no images; {fix}")
     if len(labels) and (labels.min() < 0 or labels.max() >= NUM_CLASSES):
         raise DataError(f"{path} has labels outside 0..9; {fix}")
     return images, labels.astype(np.int64)

@@ -125,7 +125,8 @@ class TrainingEvaluator(Evaluator):
             emptied = "validation" if len(kept) else "training"
             raise ConfigError(f"val_fraction={self.val_fraction:g} of the {len(kept) + len(held_out):,} training "
                               f"images of {self.data_source()} leaves the {emptied} split empty (it is carved per "
-                              "class, and each class has too few images); raise val_fraction or add images")
+                              f"class, and each class has too few images); {'raise' if len(kept) else 'lower'} "
+                              "val_fraction or add images")
 
     def _check_split_sizes(self, classes: int) -> None:
         """A training or validation split without an image of every class measures nothing: refuse it now."""

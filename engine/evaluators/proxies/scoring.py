@@ -48,7 +48,8 @@ def _cifar10_batch(data_dir: str | None, batch_size: int, seed: int) -> tuple[to
     images, labels = load_cifar10(data_dir, split="train")
     if batch_size > len(images):
         raise ConfigError(f"batch size {batch_size} exceeds the {len(images)} CIFAR-10 training images found; "
-                          "choose a smaller --batch-size")
+                          "choose a smaller batch size (nasloop proxies --batch-size; the proxy evaluator's "
+                          "--evaluator-opt batch_size)")
     rows = np.sort(np.random.default_rng(seed).choice(len(images), size=batch_size, replace=False))
     x = torch.from_numpy(images[rows].astype(np.float32) / 255.0).permute(0, 3, 1, 2)
     mean = torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1)
