@@ -58,7 +58,7 @@ def refuse_oversized_networks(space: SearchSpace, num_classes: int, bytes_per_pa
         params = sum(p.numel() for p in network.parameters())
         if params * bytes_per_parameter > memory:
             raise ConfigError(f"search space '{space.name}' builds networks of {params / 1e9:,.1f} G parameters "
-                              f"({space.format(arch)}); {doing} one holds at least "
+                              f"(a sampled one: {space.format(arch)}); {doing} one holds at least "
                               f"{params * bytes_per_parameter / 2**30:,.0f} GiB, more than this machine's "
                               f"{memory / 2**30:,.0f} GiB: lower its size options (--space-opt)")
         if time.perf_counter() - started > SLOW_BUILD_S:
