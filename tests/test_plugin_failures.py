@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from nasloop.engine import cli
-from nasloop.engine.registry import register_search_space
+from nasloop.engine.evaluators.tabular import TabularEvaluator
+from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.search import summarize
 from nasloop.search_spaces.base import SearchSpace
 from nasloop.search_spaces.nb201 import NB201Space
@@ -216,23 +217,22 @@ def test_exit_called_by_a_plugin_mid_search_is_one_line_and_recorded(tmp_path, c
     assert summarize(tmp_path / "run")["stop_reason"].startswith("exit(3) was called; continue with")
 
 
+@register_evaluator("failing-interrupted")
+class Interrupted(TabularEvaluator):
+    """A table lookup the user interrupts (Ctrl-C) on its third call (``calls`` is reset by each test)."""
+
+    instant = False  # asked and answered in separate writes, as a training is
+    calls = 0
+
+    def evaluate(self, arch, fidelity=None):
+        type(self).calls += 1
+        if type(self).calls == 3:
+            raise KeyboardInterrupt
+        return super().evaluate(arch, fidelity)
+
+
 def test_a_run_stopped_mid_evaluation_shows_what_did_not_finish(tmp_path, capsys, data_dir):
-    from nasloop.engine.evaluators.tabular import TabularEvaluator
-    from nasloop.engine.registry import register_evaluator
-
-    @register_evaluator("failing-interrupted")
-    class Interrupted(TabularEvaluator):
-        """A table lookup the user interrupts (Ctrl-C) on its third call."""
-
-        instant = False  # asked and answered in separate writes, as a training is
-        calls = 0
-
-        def evaluate(self, arch, fidelity=None):
-            type(self).calls += 1
-            if type(self).calls == 3:
-                raise KeyboardInterrupt
-            return super().evaluate(arch, fidelity)
-
+    Interrupted.calls = 0
     run = tmp_path / "run"
     argv = ["search", "--evaluator", "failing-interrupted", "--strategy", "random", "--budget", "6",
             "--data-dir", str(data_dir), "--run-dir", str(run)]
@@ -242,6 +242,20 @@ def test_a_run_stopped_mid_evaluation_shows_what_did_not_finish(tmp_path, capsys
     shown = capsys.readouterr().out
     assert "interrupted" in shown and "1 not finished" in shown
     assert "3 of 6 started" in shown  # the count is of evaluations started, the unfinished one among them
+
+
+def test_a_resume_that_finishes_an_interrupted_evaluation_did_something(tmp_path, data_dir, capsys):
+    """A run interrupted during its last evaluation was resumed, the evaluation finished, and the note said
+    'nothing to do': the started evaluation was counted as done before the resume."""
+    Interrupted.calls = 0
+    run = tmp_path / "run"
+    assert cli.main(["search", "--evaluator", "failing-interrupted", "--strategy", "random", "--budget", "3",
+                     "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]) == 130
+    assert summarize(run)["pending"] == 1
+    capsys.readouterr()
+    assert cli.main(["search", "--resume", str(run), "--quiet"]) == 0
+    assert "nothing to do" not in capsys.readouterr().err
+    assert summarize(run)["evaluations"] == 3 and summarize(run)["pending"] == 0
 
 
 @register_search_space("failing-matrix-encoding")

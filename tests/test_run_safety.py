@@ -343,33 +343,6 @@ def test_resuming_a_finished_run_without_more_budget_says_there_was_nothing_to_d
     assert "nothing to do" not in capsys.readouterr().err
 
 
-def test_a_resume_that_finishes_an_interrupted_evaluation_did_something(tmp_path, data_dir, capsys):
-    """A run interrupted during its last evaluation was resumed, the evaluation finished, and the note said
-    'nothing to do': the started evaluation was counted as done before the resume."""
-    from nasloop.engine.evaluators.tabular import TabularEvaluator
-    from nasloop.engine.registry import register_evaluator
-
-    @register_evaluator("interrupted-last")
-    class InterruptedLast(TabularEvaluator):
-        instant = False  # asked and answered in separate writes, as a training is
-        calls = 0
-
-        def evaluate(self, arch, fidelity=None):
-            type(self).calls += 1
-            if type(self).calls == 3:
-                raise KeyboardInterrupt
-            return super().evaluate(arch, fidelity)
-
-    run = tmp_path / "run"
-    assert main(["search", "--evaluator", "interrupted-last", "--strategy", "random", "--budget", "3", "--data-dir",
-                 str(data_dir), "--run-dir", str(run), "--quiet"]) == 130
-    assert summarize(run)["pending"] == 1
-    capsys.readouterr()
-    assert main(["search", "--resume", str(run), "--quiet"]) == 0
-    assert "nothing to do" not in capsys.readouterr().err
-    assert summarize(run)["evaluations"] == 3 and summarize(run)["pending"] == 0
-
-
 def test_a_time_budget_below_what_a_run_has_spent_is_refused_and_a_run_it_ended_is_told_to_raise_it(
         tmp_path, data_dir, capsys):
     """A resume with --max-seconds under the cost already spent did nothing but was kept, and every later
