@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn
 
@@ -33,6 +34,7 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        self._words = list(sys.argv[1:] if args is None else args)  # what error() names when no command is given
         namespace, extras = super().parse_known_args(args, namespace)
         if extras and not getattr(namespace, "help_prog", None):  # the innermost command parses first
             namespace.help_prog = self.prog
@@ -45,6 +47,11 @@ class _Parser(argparse.ArgumentParser):
         return namespace
 
     def error(self, message: str) -> NoReturn:
+        unknown = [word for word in getattr(self, "_words", []) if word.startswith("-") and word != "--"
+                   and word.split("=", 1)[0] not in self._option_string_actions]
+        if message.endswith("required: command") and unknown:  # 'nasloop --bogus' read "command is required"
+            message = (f"unrecognized arguments: {' '.join(unknown)}, and no command: "
+                       "nasloop [--plugin FILE] COMMAND ...")
         self._exit_with(message, self.prog)
 
     def _exit_with(self, message: str, help_prog: str) -> NoReturn:
