@@ -22,14 +22,29 @@ from .errors import RegistryError
 T = TypeVar("T")
 
 
-def _same_definition(old: object, new: object) -> bool:
-    """Whether ``new`` is ``old``'s code run again: a notebook cell re-run, or a script that registers its class and
-    names itself as a plugin (``plugins=["mine.py"]``, so that a resumed run loads it) and is imported once more."""
-    if getattr(old, "__qualname__", None) != getattr(new, "__qualname__", None):
+Origin = tuple[str | None, str | None, str | None]
+"""Where a plugin class was defined: (qualified name, module, the module's file)."""
+
+
+def _origin(obj: object) -> Origin:
+    """The :data:`Origin` of ``obj``, taken when it registers: a later plugin file of the same name replaces the
+    module in ``sys.modules``."""
+    module = getattr(obj, "__module__", None)
+    path = getattr(sys.modules.get(module or ""), "__file__", None)
+    return getattr(obj, "__qualname__", None), module, None if path is None else os.path.realpath(path)
+
+
+def _same_definition(old: Origin | None, new: Origin) -> bool:
+    """Whether ``new`` (an :func:`_origin`) is ``old``'s code run again: the same class from the same file (a script
+    that registers its class and names itself as a plugin, ``plugins=["mine.py"]``, so that a resumed run loads it,
+    is imported once more under another module name), or from a module without a file (a notebook cell re-run).
+    Two plugin files of the same name in two folders are different definitions."""
+    if old is None:  # an installed package's plugin, loaded by its entry point
         return False
-    files = [getattr(sys.modules.get(getattr(obj, "__module__", "")), "__file__", None) for obj in (old, new)]
-    return (getattr(old, "__module__", None) == getattr(new, "__module__", None)
-            or None not in files and os.path.realpath(files[0]) == os.path.realpath(files[1]))
+    (name, module, path), (new_name, new_module, new_path) = old, new
+    if name != new_name:
+        return False
+    return path == new_path if path is not None or new_path is not None else module == new_module
 
 
 class Registry(Generic[T]):
@@ -42,18 +57,20 @@ class Registry(Generic[T]):
         self._builtins = dict(builtins or {})  # name → module that registers it, imported on first use
         self._base = base  # "module:Class" every registered class derives from, imported when one registers
         self._items: dict[str, T] = {}
+        self._origins: dict[str, Origin] = {}
         self._entry_point_index: dict[str, EntryPoint] | None = None
 
     def register(self, name: str) -> Callable[[T], T]:
-        """Decorator: ``@registry.register("name")`` on a class deriving from the kind's base class."""
+        """Decorator: ``@registry.register("name")`` on a class deriving from the kind's base class (on a function
+        for a kind without one)."""
 
         def decorate(obj: T) -> T:
             self._check_plugin(name, obj)
-            existing = self._items.get(name)
-            if existing is not None and existing is not obj and not _same_definition(existing, obj):
+            existing, origin = self._items.get(name), _origin(obj)
+            if existing is not None and existing is not obj and not _same_definition(self._origins.get(name), origin):
                 raise RegistryError(f"{self.kind} '{name}' is registered twice ({existing!r} and {obj!r}); "
                                     "pick another name")
-            self._items[name] = obj
+            self._items[name], self._origins[name] = obj, origin
             return obj
 
         return decorate

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.errors import RegistryError
+from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.engine.registry import SEARCH_SPACES, STRATEGIES, register_search_space
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
@@ -152,3 +152,17 @@ def test_the_same_class_defined_again_replaces_itself(tmp_path, data_dir):
     '''))
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "5", out.stderr
+
+    from nasloop.engine.plugins import load_plugin
+
+    for folder in ("a", "b"):  # two plugin files of one name (one module name) are two definitions
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same_name.py").write_text(
+            "from nasloop.engine.registry import register_strategy\n"
+            "from nasloop.strategies.random_search import RandomSearch\n\n\n"
+            "@register_strategy('same-name')\nclass SameName(RandomSearch):\n    pass\n")
+    load_plugin(str(tmp_path / "a" / "same_name.py"))
+    with pytest.raises(ConfigError, match="same_name.py failed to load: RegistryError: strategy 'same-name' is "
+                                          "registered twice"):
+        load_plugin(str(tmp_path / "b" / "same_name.py"))
+    STRATEGIES._items.pop("same-name")  # a plugin file's class outlives the test otherwise (see conftest)
