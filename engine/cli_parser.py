@@ -9,7 +9,7 @@ from typing import Any, Callable, NoReturn
 
 from .cli_study import add_commands as add_study_commands
 from .errors import ConfigError
-from .options import MAX_EPOCHS
+from .options import MAX_EPOCHS, MAX_FIDELITY
 from .user_files import load_yaml_text
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
@@ -80,9 +80,10 @@ def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"invalid integer '{text}'") from None
-        if value < low or high is not None and value > high:
-            raise argparse.ArgumentTypeError(f"must be >= {low}{'' if high is None else f' and <= {high:,}'}, "
-                                             f"got {value}")
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be <= {high}, got {value}")
         return value
 
     return parse
@@ -91,7 +92,9 @@ def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
 _positive_int = _int_at_least(1)
 """A count: evaluations, seeds, workers, a batch size."""
 _epochs = _int_at_least(1, MAX_EPOCHS)
-"""Training epochs (a fidelity)."""
+"""Training epochs (nasloop train)."""
+_fidelity = _int_at_least(1, MAX_FIDELITY)
+"""A search's fidelity, epochs for nasloop's evaluators (the train evaluator checks its own bound)."""
 _seed_int = _int_at_least(0)
 """A seed or a number of retries, where 0 is a value."""
 
@@ -191,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-seconds", type=_positive_float,
                    help="stop once evaluations cost this many (simulated) seconds")
     s.add_argument("--seed", type=_seed_int, help="random seed; same seed and config, same search")
-    s.add_argument("--fidelity", "--epochs", type=_epochs,
+    s.add_argument("--fidelity", "--epochs", type=_fidelity,
                    help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")
     s.add_argument("--objective", help="metric to maximise; default val_accuracy")
     s.add_argument("--minimize", action="store_true", default=None, help="minimise --objective instead")
@@ -254,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--train-sizes", type=_int_list, default=[8, 40, 78, 128, 512],
                     help="comma-separated training-set sizes (default 8,40,78,128,512)")
     ev.add_argument("--seeds", type=_positive_int, default=5, help="seeds 0..N-1 (default 5)")
-    ev.add_argument("--fidelity", type=_epochs, help="epochs of the target accuracy (default: the most)")
+    ev.add_argument("--fidelity", type=_fidelity, help="epochs of the target accuracy (default: the most)")
     ev.add_argument("--predictor-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                     help="an option of every evaluated predictor (repeatable)")
     ev.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],

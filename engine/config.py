@@ -10,7 +10,7 @@ from typing import Any, Callable, Literal, Mapping
 
 from .errors import ConfigError
 from .objectives import Objective, check_reference_point, parse_objectives
-from .options import (Epochs, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options, option_names,
+from .options import (Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options, option_names,
                       plain, takes)
 from .user_files import path_from, read_yaml
 
@@ -36,7 +36,7 @@ class SearchConfig:
     given: a time budget alone caps the search by time only, in Python as on the command line."""
     max_seconds: PositiveFloat | None = None
     seed: Seed = 0
-    fidelity: Epochs | None = None
+    fidelity: Fidelity | None = None
     objective: Name | None = None
     minimize: bool = False
     objectives: list[str] | None = None

@@ -77,7 +77,11 @@ CellStackDepth = typing.Annotated[int, Range(3, 64)]
 """Cells of a DARTS-style network: two reduction cells and at least one normal cell."""
 MAX_EPOCHS = 100_000
 Epochs = typing.Annotated[int, Range(1, MAX_EPOCHS)]
-"""Training epochs (a fidelity): beyond 100,000 a typo, which trained on without end or overflowed the store."""
+"""Training epochs: beyond 100,000 a typo, which trained on without end."""
+MAX_FIDELITY = 2**63 - 1
+Fidelity = typing.Annotated[int, Range(1, MAX_FIDELITY)]
+"""A search's fidelity (epochs for nasloop's evaluators, a plugin's own unit otherwise): what the store's integer holds
+(10**20 epochs overflowed it, a traceback after the run folder was made)."""
 LearningRate = typing.Annotated[float, Range(0, 1e30)]
 """An SGD step size. torch applies it as a float32 factor, so 1e300 failed inside torch's SGD; a merely huge one
 (1e12) trains and is reported as diverged, with advice."""
@@ -284,7 +288,7 @@ def plain(value: Any) -> Any:
         return value.item()
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
+    if type(value) in (list, tuple):  # not a namedtuple or another subclass, whose constructors differ
         return type(value)(plain(item) for item in value)
     return value
 

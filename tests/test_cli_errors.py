@@ -49,7 +49,7 @@ CASES = {
                           ["workdir.yaml sets workdir, which nasloop records when a search starts"]),
     "budget negative says the same bound": (["search", "--budget=-1", "--run-dir", "r"], ["must be >= 1, got -1"]),
     "zero epochs named by their flag": (["search", "--evaluator", "train", "--epochs", "0", "--run-dir", "r"],
-                                        ["argument --fidelity/--epochs: must be >= 1 and <= 100,000, got 0"]),
+                                        ["argument --fidelity/--epochs: must be >= 1, got 0"]),
     "study budget zero": (["compare", "--methods", "random", "--budget", "0", "--out", "r"],
                           ["argument --budget: must be >= 1, got 0"]),
     "study of no seeds": (["compare", "--methods", "random", "--seeds", "0", "--out", "r"],

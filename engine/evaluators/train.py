@@ -204,8 +204,8 @@ class TrainingEvaluator(Evaluator):
         if fidelity is None:
             return self.train_config.epochs
         if isinstance(fidelity, bool) or not isinstance(fidelity, (int, np.integer)) or not 1 <= fidelity <= MAX_EPOCHS:
-            raise ConfigError(f"the train evaluator's fidelity is a number of epochs (an integer from 1 to "
-                              f"{MAX_EPOCHS:,}), got {fidelity!r}")
+            raise ConfigError(f"the train evaluator's fidelity is a number of epochs, an integer >= 1 and <= "
+                              f"{MAX_EPOCHS}, got {fidelity!r}")
         return int(fidelity)
 
     def _network(self, arch: Arch, num_classes: int, draw: int = 0):
