@@ -261,8 +261,9 @@ class SearchLoop:
         if not isinstance(proposed, (list, tuple)) or not 1 <= len(proposed) <= n:
             got = (f"{len(proposed) or 'no'} architecture{'s' * (len(proposed) != 1)}"
                    if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}")
+            wanted = "one architecture" if n == 1 else f"1 to {n} architectures"
             raise ConfigError(f"strategy {type(self.strategy).__name__}: ask({n}) returned {got}; return a list of "
-                              f"1 to {n} architectures")
+                              f"{wanted}")
         archs: list[Arch] = [self._proposal(a) for a in proposed]
         self._step += 1
         rows: list[dict] = []

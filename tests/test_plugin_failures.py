@@ -303,7 +303,7 @@ def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_d
                "num_init=4"], ["search space 'nb201' encodes |",
                                "| as 'raw' with shape (2, 3); a vector encoding is one 1-D array"]),
              (["--strategy", "failing-too-many"], ["strategy TooMany: ask(1) returned 4 architectures; return a list "
-                                                   "of 1 to 1 architectures"]),
+                                                   "of one architecture"]),
              (["--strategy", "failing-strings"], ["strategy Strings proposed '|", "which is not an architecture of "
                                                   "nb201 (", "return the space's architectures"])]
     for number, (argv, fragments) in enumerate(cases):

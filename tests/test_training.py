@@ -199,7 +199,7 @@ def test_an_npz_of_other_arrays_is_named_as_such(tmp_path):
         load_cifar10(tmp_path, "train")
     np.savez(tmp_path / "cifar10_subset.npz", x_train=np.zeros((0, 32, 32, 3), dtype=np.uint8),
              y_train=np.zeros(0, dtype=np.int64))  # training on it advised 'give 0 or fewer' train_images
-    with pytest.raises(DataError, match=re.escape("cifar10_subset.npz holds no images; replace it")):
+    with pytest.raises(DataError, match=re.escape("cifar10_subset.npz holds no train images; replace it")):
         load_cifar10(tmp_path, "train")
 
 

@@ -137,7 +137,7 @@ def _read_subset(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
                         ) from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise DataError(f"{path} is corrupt or truncated ({type(exc).__name__}: {exc}); {fix}") from None
-    return _checked(images, labels, path, fix)
+    return _checked(images, labels, path, split, fix)
 
 
 # --- the official python batches -------------------------------------------------------------
@@ -171,7 +171,7 @@ def _read_full(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
         parts = _read_archive(path, split)
     images = np.concatenate([p[0] for p in parts])
     labels = np.concatenate([p[1] for p in parts])
-    return _checked(images, labels, path, f"replace it with a fresh copy from {URL}")
+    return _checked(images, labels, path, split, f"replace it with a fresh copy from {URL}")
 
 
 def _read_archive(path: Path, split: str) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -193,7 +193,8 @@ def _read_archive(path: Path, split: str) -> list[tuple[np.ndarray, np.ndarray]]
     return [found[name] for name in wanted]
 
 
-def _checked(images: np.ndarray, labels: np.ndarray, path: Path, fix: str) -> tuple[np.ndarray, np.ndarray]:
+def _checked(images: np.ndarray, labels: np.ndarray, path: Path, split: str, fix: str
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Shapes, dtypes and label range, so a wrong file fails here and not deep inside training."""
     if images.ndim != 4 or images.shape[1:] != IMAGE_SHAPE or images.dtype != np.uint8:
         raise DataError(f"{path} holds images of shape {images.shape} and dtype {images.dtype}, "
@@ -201,7 +202,7 @@ def _checked(images: np.ndarray, labels: np.ndarray, path: Path, fix: str) -> tu
     if labels.ndim != 1 or len(labels) != len(images) or not np.issubdtype(labels.dtype, np.integer):
         raise DataError(f"{path} holds {labels.shape} {labels.dtype} labels for {len(images)} images; {fix}")
     if not len(images):  # training on it advised 'train_images=500 exceeds the 0 images; give 0 or fewer'
-        raise DataError(f"{path} holds no images; {fix}")
+        raise DataError(f"{path} holds no {split} images; {fix}")
     if len(labels) and (labels.min() < 0 or labels.max() >= NUM_CLASSES):
         raise DataError(f"{path} has labels outside 0..9; {fix}")
     return images, labels.astype(np.int64)
