@@ -14,7 +14,7 @@ from .assemble import build_context, build_space, canonical_dataset, require_cap
 from .config import SearchConfig, construct, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
-from .executors.base import Executor, stopped_by_sigterm
+from .executors.base import Executor, forget_sigterm, stopped_by_sigterm
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import (PositiveFloat, PositiveInt, check_value, effective_options, guided_strategies,
                       options_per_predictor, plain, takes)
@@ -140,6 +140,7 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     store.set_meta("objectives", [str(o) for o in objectives])
     store.set_meta("status", "running")
     started = time.perf_counter()
+    forget_sigterm()
     try:
         with loop.executor:
             loop.run()

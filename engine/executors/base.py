@@ -89,9 +89,16 @@ def _sigterm_as_interrupt(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def forget_sigterm() -> None:
+    """Start a run with no SIGTERM on record: one that stopped an earlier run of the process (a notebook's) is not
+    this run's cause."""
+    _sigterm_received.clear()
+
+
 def stopped_by_sigterm(exc: BaseException) -> bool:
-    """Whether ``exc`` is the interrupt a SIGTERM raised. Ray's blocking calls turn any exception a signal
-    handler raises into a plain KeyboardInterrupt, so the handler's record counts as well as the type."""
+    """Whether ``exc`` is the interrupt a SIGTERM raised since :func:`forget_sigterm`. Ray's blocking calls turn any
+    exception a signal handler raises into a plain KeyboardInterrupt, so the handler's record counts as well as the
+    type."""
     return isinstance(exc, Terminated) or isinstance(exc, KeyboardInterrupt) and _sigterm_received.is_set()
 
 
@@ -102,8 +109,6 @@ def sigterm_interrupts() -> Iterator[None]:
         yield
         return
     previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
-    if previous is not _sigterm_as_interrupt:  # the outermost block: no SIGTERM has reached it yet
-        _sigterm_received.clear()
     try:
         yield
     finally:
