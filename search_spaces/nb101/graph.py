@@ -266,12 +266,19 @@ def sample_cell(rng: np.random.Generator) -> NB101Cell:
             return cell
 
 
+def _embedded_rows(cell: NB101Cell) -> list[list[int]]:
+    """The cell's matrix in 7x7, as plain lists: live nodes keep their index, the output moves to index 6."""
+    at = [*range(cell.num_nodes - 1), MAX_NODES - 1]  # where each live node sits in 7 nodes
+    rows = [[0] * MAX_NODES for _ in range(MAX_NODES)]
+    for i, row in enumerate(cell.matrix):
+        for j, edge in enumerate(row):
+            rows[at[i]][at[j]] = edge
+    return rows
+
+
 def _embedded(cell: NB101Cell) -> np.ndarray:
-    """The cell's matrix in 7x7: live nodes keep their index, the output moves to index 6."""
-    keep = [*range(cell.num_nodes - 1), MAX_NODES - 1]
-    m = np.zeros((MAX_NODES, MAX_NODES), dtype=np.int8)
-    m[np.ix_(keep, keep)] = cell.matrix
-    return m
+    """:func:`_embedded_rows` as an array (the encodings index it)."""
+    return np.array(_embedded_rows(cell), dtype=np.int8)
 
 
 def _padded(cell: NB101Cell, pad_ops: Sequence[int]) -> tuple[list[list[int]], list[int]]:
@@ -282,14 +289,9 @@ def _padded(cell: NB101Cell, pad_ops: Sequence[int]) -> tuple[list[list[int]], l
     or a live node into it then adds it to the cell as a new branch with that op. Plain lists, as
     :func:`_pruned` reads them: edits build one per draw.
     """
-    n, last = cell.num_nodes, MAX_NODES - 1
-    at = [*range(n - 1), last]  # where each live node sits in 7 nodes
-    rows = [[0] * MAX_NODES for _ in range(MAX_NODES)]
-    for i, row in enumerate(cell.matrix):
-        for j, edge in enumerate(row):
-            rows[at[i]][at[j]] = edge
-    for dead in range(n - 1, last):
-        rows[dead][last] = 1
+    rows = _embedded_rows(cell)
+    for dead in range(cell.num_nodes - 1, MAX_NODES - 1):
+        rows[dead][MAX_NODES - 1] = 1
     return rows, [*cell.ops, *(int(op) for op in pad_ops[len(cell.ops):])]
 
 
