@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from nasloop.engine.assemble import default_dataset
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search
 
@@ -37,18 +38,19 @@ def main() -> None:
     parser.add_argument("--space", default="nb201", help="a tabular space: nb201, nb101, tnb101-micro, ...")
     parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
     args = parser.parse_args()
+    dataset = default_dataset(args.space)  # the space benchmark's first task: class_scene on tnb101-micro
     print(f"{args.space}, {args.budget} distinct evaluations, seed {args.seed} (anchor on NB201: >= 5,000 "
           "evaluations/s)\n")
     print("| strategy | wall s | evaluations/s | repeats answered | store MB |")
     print("|---|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
-        search(SearchConfig(space=args.space, strategy="random", budget=5, data_dir=args.data_dir,
+        search(SearchConfig(space=args.space, dataset=dataset, strategy="random", budget=5, data_dir=args.data_dir,
                             run_dir=f"{tmp}/warm"))  # load the table
         for strategy in args.strategies.split(","):
             run_dir = Path(tmp) / strategy
             started = time.perf_counter()
-            summary = search(SearchConfig(space=args.space, strategy=strategy, budget=args.budget, seed=args.seed,
-                                          data_dir=args.data_dir, run_dir=str(run_dir)))
+            summary = search(SearchConfig(space=args.space, dataset=dataset, strategy=strategy, budget=args.budget,
+                                          seed=args.seed, data_dir=args.data_dir, run_dir=str(run_dir)))
             wall = time.perf_counter() - started
             size = sum(f.stat().st_size for f in run_dir.iterdir() if f.name.startswith("nasloop.sqlite"))
             print(f"| {strategy} | {wall:.2f} | {summary['evaluations'] / wall:,.0f} | "
