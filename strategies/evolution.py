@@ -129,7 +129,10 @@ class RegularizedEvolution(Strategy):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
-        self.asked_random = state["asked_random"]
+        asked = state["asked_random"]
+        if isinstance(asked, bool) or not isinstance(asked, int) or asked < 0:  # -7 drew seven more at random
+            raise ValueError(f"asked_random is {asked!r}, not a count")
+        self.asked_random = asked
         self.population = deque((self._load(text), text, s) for text, s in state["population"])
         self.front = [(self._load(text), text, s) for text, s in state.get("front", [])]
 

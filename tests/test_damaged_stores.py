@@ -39,7 +39,7 @@ def test_a_store_without_a_status_shows_as_stopped(finished, capsys):
 
 
 @pytest.mark.parametrize("path,value", [("$.rng", "{}"), ("$.rng", '"zzz"'), ("$.population", "null"),
-                                        ("$.population[0][0]", '"garbage"')])
+                                        ("$.population[0][0]", '"garbage"'), ("$.asked_random", "-7")])
 def test_a_strategy_state_edited_in_the_store_is_named_as_damage(finished, capsys, path, value):
     """numpy's, the strategy's own TypeError, or the space's 'not an NB201 cell' (which reads as the user's input)."""
     edit(finished, f"UPDATE strategy_state SET state = json_set(state, '{path}', json(?))", value)
