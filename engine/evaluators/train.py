@@ -36,7 +36,8 @@ from ..data.imagenet import ImageFolder, list_classes
 from ..data.paths import search_dirs
 from ..errors import ConfigError, DataError
 from ..config import construct, route_options
-from ..options import MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat, PositiveFloat, PositiveInt, Range, Seed
+from ..options import (MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat, PositiveFloat, PositiveInt, Range,
+                       Seed)
 from ..registry import SEARCH_SPACES
 from ..registry import register_evaluator
 from ..types import Arch, Result
