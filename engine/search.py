@@ -337,11 +337,12 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
         done = [t for t in store.evaluations() if t.score is not None and not math.isnan(t.score)]
         best = max(done, key=lambda t: (t.score, -t.id), default=None)
         status, reason = store.get_meta("status"), store.get_meta("stop_reason")
-        if status is None and is_being_searched(store.path.parent):  # a search in its first instants
-            status = "running"
-        if status in (None, "running") and not is_being_searched(store.path.parent):  # its process was killed
-            status, reason = "stopped", (f"no process is searching it; continue with 'nasloop search --resume "  # (a
-                                         f"{store.path.parent}'")  # full disk can leave a store without a status)
+        if status in (None, "running"):  # None: a search in its first instants, or one a full disk stopped
+            if is_being_searched(store.path.parent):
+                status = "running"
+            else:  # its process was killed
+                status, reason = "stopped", (f"no process is searching it; continue with 'nasloop search --resume "
+                                             f"{store.path.parent}'")
         if not isinstance(status, str) or not (reason is None or isinstance(reason, str)):
             raise DataError(f"{store.path} is damaged: meta 'status' is {status!r} and 'stop_reason' {reason!r}; "
                             f"{RESTORE}")
