@@ -91,7 +91,11 @@ def checked_result(evaluator: Evaluator, result: object) -> Result:
         raise ConfigError(f"evaluator {name}: evaluate returned cost {result.cost!r}; a Result's cost is the "
                           "evaluation's seconds, a finite number >= 0")
     # numpy's numbers are Real too, but the store's SQLite and JSON hold only Python's: a float32 cost went in as
-    # bytes, and the run could no longer be read or resumed
+    # bytes, and the run could no longer be read or resumed. (A table lookup, every few microseconds, is already
+    # Python's: returned as it is.)
+    if (type(result.cost) is float and type(result.cost_estimated) is bool
+            and all(value is None or type(value) is float for value in result.metrics.values())):
+        return result
     return dataclasses.replace(result, cost=float(result.cost), cost_estimated=bool(result.cost_estimated),
                                metrics={key: None if value is None else float(value)
                                         for key, value in result.metrics.items()})
