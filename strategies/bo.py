@@ -32,6 +32,7 @@ from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import BoxSpace, SearchSpace, VectorEncoded
 from .base import Strategy
+from .saved_state import saved_count, saved_scores
 from ..predictors.base import quiet_botorch, single_thread
 from .bo_model import Proposer, fit_model, make_acquisition
 
@@ -158,7 +159,10 @@ class BayesianOptimisation(Strategy):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
-        self.initial_asked = state["initial_asked"]
+        self.initial_asked = saved_count(state["initial_asked"], "initial_asked")
         self.failed = set(state["failed"])
-        self.observed = {t: (self._load(t), list(s), None if v is None else list(v)) for t, s, v in state["observed"]}
+        width = self.num_objectives
+        self.observed = {t: (self._load(t), saved_scores(s, width, f"the scores saved with {t!r:.60}"),
+                             None if v is None else saved_scores(v, width, f"the noise saved with {t!r:.60}"))
+                         for t, s, v in state["observed"]}
         self.pending = {t: self._load(t) for t in state["pending"]}

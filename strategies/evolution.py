@@ -40,6 +40,7 @@ from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import SearchSpace
 from .base import Strategy
+from .saved_state import saved_count, saved_score, saved_scores
 
 DEDUP_TRIES = 100
 """Tournaments drawn for one child before a repeat is let through (the loop answers it from the store)."""
@@ -129,12 +130,16 @@ class RegularizedEvolution(Strategy):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
-        asked = state["asked_random"]
-        if isinstance(asked, bool) or not isinstance(asked, int) or asked < 0:  # -7 drew seven more at random
-            raise ValueError(f"asked_random is {asked!r}, not a count")
-        self.asked_random = asked
-        self.population = deque((self._load(text), text, s) for text, s in state["population"])
-        self.front = [(self._load(text), text, s) for text, s in state.get("front", [])]
+        self.asked_random = saved_count(state["asked_random"], "asked_random")  # -7 drew seven more at random
+        self.population = deque((self._load(text), text, self._saved_member_score(s))
+                                for text, s in state["population"])
+        self.front = [(self._load(text), text, saved_scores(s, self.num_objectives, "a front member's scores"))
+                      for text, s in state.get("front", [])]
+
+    def _saved_member_score(self, score: Any) -> Any:
+        if self.num_objectives == 1:
+            return saved_score(score, "a population member's score")
+        return saved_scores(score, self.num_objectives, "a population member's scores")
 
 
 def crowded_order(points: np.ndarray) -> np.ndarray:

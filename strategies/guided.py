@@ -37,6 +37,7 @@ from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor, checked_prediction
 from ..search_spaces.base import SearchSpace, enumerable
 from .base import Strategy
+from .saved_state import saved_count, saved_score
 from .warmup import ZeroCostWarmup, check_proxies, resolve_warmup
 
 REFIT_MODES: tuple[str, ...] = ("warm", "reset")
@@ -219,11 +220,15 @@ class PredictorGuidedStrategy(Strategy):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
-        self.asked_init, self.fed, self.rounds = state["asked_init"], state["fed"], state["rounds"]
+        self.asked_init, self.fed, self.rounds = (saved_count(state[key], key)
+                                                  for key in ("asked_init", "fed", "rounds"))
         self.observed = {}
         for text, score in state["observed"]:
             arch = self._load(text)
-            self.observed[self.space.hash(arch)] = (arch, None if score is None or math.isnan(score) else score)
+            self.observed[self.space.hash(arch)] = (arch, saved_score(score, f"the score saved with {text!r:.60}",
+                                                                      missing_allowed=True))
+        if self.fed > len(self._training_set()):
+            raise ValueError(f"fed is {self.fed}, more than the {len(self._training_set())} results it saved")
         self.pending = {self.space.hash(a): a for a in map(self._load, state["pending"])}
         self.queue = [self._load(a) for a in state["queue"]]
         if state["predictor"] is not None:

@@ -13,6 +13,7 @@ from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import NeighbourhoodSpace, SearchSpace
 from .base import Strategy
+from .saved_state import saved_score
 
 
 @register_strategy("local")
@@ -88,7 +89,17 @@ class LocalSearch(Strategy):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
-        pair = lambda p: None if p is None else (self._load(p[0]), p[1])  # noqa: E731
-        self.current, self.candidate = pair(state["current"]), pair(state["candidate"])
-        self.start, self.outstanding = state["start"], list(state["outstanding"])
-        self.queue = list(state["queue"])
+        # Every text is parsed now, not when popped: an edited store is refused on resume, not mid-run.
+        self.current, self.candidate = self._loaded_pair(state["current"]), self._loaded_pair(state["candidate"])
+        start = state["start"]
+        self.start = None if start is None else self._dump(self._load(start))
+        self.queue = [self._dump(self._load(text)) for text in state["queue"]]
+        self.outstanding = [self._dump(self._load(text)) for text in state["outstanding"]]
+        if self.candidate is not None and self.current is None:
+            raise ValueError("a candidate move is saved without the point it improves on")
+
+    def _loaded_pair(self, pair: Any) -> tuple[Arch, float] | None:
+        if pair is None:
+            return None
+        text, score = pair
+        return self._load(text), saved_score(score, f"the score saved with {text!r:.60}")

@@ -29,6 +29,7 @@ from ..engine.types import Arch
 from ..predictors.base import Predictor, checked_prediction
 from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
 from .guided import REFIT_MODES, PredictorGuidedStrategy
+from .saved_state import saved_count
 
 EXPLORE_BY: tuple[str, ...] = ("auto", "std", "random")
 ENUMERATE_LIMIT = 100_000
@@ -95,8 +96,10 @@ class PredictorTopK(PredictorGuidedStrategy):
         super().load_state_dict(state)
         # a run stored before these were resolved ranked 5,000 candidates, or the whole space, whatever its predictor
         limit = ENUMERATE_LIMIT if self.enumerate_limit is None else self.enumerate_limit
-        self._pool_size = state.get("pool_size", self.pool_size or POOL_SIZE)
-        self._enumerate_limit = state.get("enumerate_limit", limit)
+        self._pool_size = saved_count(state.get("pool_size", self.pool_size or POOL_SIZE), "pool_size")
+        self._enumerate_limit = saved_count(state.get("enumerate_limit", limit), "enumerate_limit")
+        if self._pool_size == 0:
+            raise ValueError("pool_size is 0: a round would rank no candidates")
 
     @property
     def enumerable(self) -> bool:

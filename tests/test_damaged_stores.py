@@ -50,6 +50,33 @@ def test_a_strategy_state_edited_in_the_store_is_named_as_damage(finished, capsy
     assert summarize(finished)["evaluations"] == 12
 
 
+LOCAL, TOPK = ["--strategy", "local"], ["--strategy", "predictor-topk", "--predictor", "random"]
+BO = ["--strategy", "bo", "--strategy-opt", "num_init=4"]
+
+
+@pytest.mark.parametrize("search,path,value", [
+    (LOCAL, "$.queue[0]", '"garbage"'), (LOCAL, "$.queue[0]", "5"), (LOCAL, "$.current[1]", '"0.9"'),
+    (LOCAL, "$.outstanding", '["|zz~0|"]'), (LOCAL, "$.current", "null"),
+    (["--strategy", "evolution"], "$.population[0][1]", '"0.9"'),
+    (TOPK, "$.fed", "99"), (TOPK, "$.rounds", "-1"), (TOPK, "$.observed[0][1]", '"x"'), (TOPK, "$.pool_size", "0"),
+    (BO, "$.initial_asked", "-1"), (BO, "$.observed[0][1]", '["x"]'), (BO, "$.observed[0][1]", "[]")])
+def test_a_strategy_state_edited_to_right_types_is_named_as_damage(tmp_path, data_dir, capsys, search, path, value):
+    """Values of the right JSON type were taken: local search's queue was parsed only when popped, mid-run, and
+    scores were compared, counts counted down, only when the run went on."""
+    run = tmp_path / "run"
+    common = ["--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]
+    assert main(["search", *search, "--budget", "6", "--seed", "2", *common]) == 0
+    capsys.readouterr()  # a 6-evaluation run of evolution or predictor-topk is noted as random search
+    if path == "$.current":  # a candidate move left without the point it improves on
+        edit(run, "UPDATE strategy_state SET state = json_set(state, '$.candidate', json_extract(state, "
+                  "'$.current'))")
+    edit(run, f"UPDATE strategy_state SET state = json_set(state, '{path}', json(?))", value)
+    assert main(["search", "--resume", str(run), "--budget", "30", "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert "is damaged: the strategy state does not load into " in error and error.count("\n") == 1, error
+    assert summarize(run)["evaluations"] == 6
+
+
 def test_an_architecture_edited_in_a_trial_to_evaluate_again_is_named_as_damage(finished, capsys):
     """A trial a kill left unfinished is evaluated again on resume: its edited architecture read as the user's."""
     with sqlite3.connect(finished / "nasloop.sqlite") as db:
