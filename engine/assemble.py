@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace, missing_capabilities
 from ..strategies.base import Strategy
 from .config import construct
 from .context import RunContext
 from .errors import ArchitectureError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
-from .registry import BENCHMARKS, SEARCH_SPACES, Registry
+from .options import takes
+from .registry import BENCHMARKS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 
 
 def build_context(space_factory: type[SearchSpace], dataset: str = "cifar10", data_dir: str | None = None,
@@ -81,15 +83,45 @@ def _fits(space: SearchSpace, factory: type[Strategy] | type[Evaluator]) -> bool
 
 
 def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type[Strategy] | type[Evaluator],
-                         registry: Registry) -> None:
+                         registry: Registry, context: RunContext) -> None:
     """One line, before anything runs, when a plugin needs a capability the space lacks; name those that fit."""
     missing = missing_capabilities(space, factory.requires)
     if not missing:
         return
     fitting = _names_where(registry, lambda other: _fits(space, other))
+    if kind == "strategy":
+        fitting = _with_readers(space, context, fitting)
     kinds = "Strategies" if kind == "strategy" else kind.capitalize() + "s"
     raise UnsupportedError(f"{kind} '{name}' needs a search space that {' and '.join(missing)}; "
                            f"'{space.name}' does not. {kinds} that work on it: {', '.join(fitting) or 'none'}")
+
+
+def _with_readers(space: SearchSpace, context: RunContext, strategies: list[str]) -> list[str]:
+    """``strategies``, each guided one named with the predictors that read ``space`` when its default does not,
+    and left out when none does: a strategy that fits the space is no use without a predictor that reads it."""
+    readers = None
+    named = []
+    for name in strategies:
+        factory = STRATEGIES.get(name)
+        if not takes(factory, "predictor"):
+            named.append(name)
+            continue
+        if readers is None:
+            readers = _names_where(PREDICTORS, lambda predictor: _reads_space(predictor, space, context))
+        if factory.default_predictor in readers:
+            named.append(name)
+        elif readers:
+            named.append(f"{name} (with --predictor {' or '.join(readers)})")
+    return named
+
+
+def _reads_space(factory: type[Predictor], space: SearchSpace, context: RunContext) -> bool:
+    """Whether the predictor builds on ``space`` with its default options (it refuses a space it cannot read)."""
+    try:
+        construct("predictor", "", factory, space, wiring={"context": context, "seed": 0})
+    except NasloopError:
+        return False
+    return True
 
 
 def parse_user_arch(space: SearchSpace, space_name: str, text: str) -> Any:

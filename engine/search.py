@@ -53,7 +53,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
                             config.run_dir, lookup=evaluator_factory.uses_benchmark, workdir=config.workdir)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
-    require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES)
+    require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
     if config.num_objectives > 1 and not strategy_factory.multi_objective:
         able = [n for n in STRATEGIES.names() if STRATEGIES.get(n).multi_objective]
         raise ConfigError(f"strategy '{config.strategy}' optimises one objective and --objectives names "
@@ -79,7 +79,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
                           f"strategy ({', '.join(guided_strategies())}) or drop {given}")
     strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
                          **config.strategy_options)
-    require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS)
+    require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS, context)
     evaluator = construct("evaluator", config.evaluator, evaluator_factory, space, wiring={"context": context},
                           **evaluator_options)
     evaluator.check(config.fidelity)

@@ -224,7 +224,8 @@ class BareChain(SearchSpace):
 @pytest.mark.parametrize("config,error,fragment", [
     ({"strategy": "local", "evaluator": "proxy"}, UnsupportedError,
      "strategy 'local' needs a search space that has neighbours (NeighbourhoodSpace: neighbours); 'bare-chain' does "
-     "not. Strategies that work on it: bananas, evolution, predictor-topk, random"),
+     "not. Strategies that work on it: bananas (with --predictor random), evolution, predictor-topk (with "
+     "--predictor random), random"),
     ({"strategy": "random"}, UnsupportedError, "needs a benchmark table, and search space 'bare-chain' has none"),
     ({"strategy": "bo", "evaluator": "proxy"}, UnsupportedError,
      "strategy 'bo' needs a search space that is a box of hyperparameters (BoxSpace: dimensions, to_box, from_box) "
