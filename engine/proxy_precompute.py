@@ -24,7 +24,7 @@ import numpy as np
 
 from ..search_spaces.base import SearchSpace
 from .context import RunContext
-from .data.proxy_file import (check_network_size, drop_incomplete_line, network_probe, read_proxy_file,
+from .data.proxy_file import (check_network_size, network_probe, prepare_to_continue, read_proxy_file,
                               same_dataset, settings_line)
 from .errors import ConfigError
 from .options import effective_options
@@ -61,7 +61,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("a", encoding="utf-8", newline="") as fh:
         _lock(fh, out)
-        drop_incomplete_line(out)
+        prepare_to_continue(out)
         fresh = not out.stat().st_size
         done = {} if fresh else _rows_to_keep(out, space, names, settings)
         todo = list({space.format(a): a for a in archs if space.format(a) not in done}.items())

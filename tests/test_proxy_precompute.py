@@ -181,8 +181,8 @@ def test_a_file_that_cannot_be_checked_or_was_scored_elsewhere_is_refused(folder
     out.write_text(before.split("\n", 1)[1])  # the settings line gone
     capsys.readouterr()
     assert proxies(folder, archs) == 2
-    assert "has no settings line ('# nasloop proxies {...}'), so the network size and dataset of its scores cannot " \
-           "be checked" in capsys.readouterr().err
+    assert f"{out} is not a proxy file written by 'nasloop proxies' (it does not begin '# nasloop proxies'), and it " \
+           "is left as it is; choose another --out" in capsys.readouterr().err
     with pytest.raises(DataError, match="has no settings line"):
         build_context(NB201Space, "cifar10", str(folder)).stored_proxies(space)
     renamed = folder / "nb201-cifar100-proxies.csv"
@@ -199,6 +199,21 @@ def test_a_file_that_cannot_be_checked_or_was_scored_elsewhere_is_refused(folder
         build_context(NB201Space, "cifar10", str(folder)).stored_proxies(space)
     out.write_text(before + first_row + "\n")  # the same scores again: harmless
     assert build_context(NB201Space, "cifar10", str(folder)).stored_proxies(space)
+
+
+@pytest.mark.parametrize("content", [b"abc", b"\x00\xff\xfegarbage\x89PNG", b"\xc3", b"notes\nmore notes",
+                                     b"a,b\n1,2\n"])
+def test_another_file_given_as_out_is_left_as_it_is(folder, capsys, content):
+    """A file without a line end was replaced by the scores (cut to its last line end, then written on), and a
+    binary one ending in a line end was advised to be deleted."""
+    archs = folder / "archs.txt"
+    archs.write_text(CELLS[0] + "\n")
+    out = folder / "mine.bin"
+    out.write_bytes(content)
+    assert cli.main(proxies_argv(folder, archs, out)) == 2
+    error = capsys.readouterr().err
+    assert f"{out} is not a proxy file written by 'nasloop proxies'" in error and error.count("\n") == 1, error
+    assert out.read_bytes() == content
 
 
 def test_a_second_command_writing_the_same_file_is_refused(folder, capsys):

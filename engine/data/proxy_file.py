@@ -8,7 +8,7 @@ Its first line records the settings it was scored with
 architecture and its network's parameter count) so a run whose space builds networks of another
 size is refused instead of mixing the file's scores with its own. A last line without its line end
 was cut off by a stopped run: it may read as a shorter number than was scored, so it is refused
-here and dropped by the run that continues the file (:func:`drop_incomplete_line`).
+here and dropped by the run that continues the file (:func:`prepare_to_continue`).
 """
 from __future__ import annotations
 
@@ -62,15 +62,16 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read the proxy file {path} ({exc}); compute it again with 'nasloop proxies "
-                        "--all --out FILE'") from None
+        raise DataError(f"cannot read the proxy file {path} ({exc}); delete it and compute it again with "
+                        "'nasloop proxies --all --out FILE'") from None
     if text and not text.endswith("\n"):
         last = text.count("\n") + 1
         raise DataError(f"{path} line {last} is incomplete (the run writing it was stopped); "
                         "run the same 'nasloop proxies' command again to rescore it")
     if not text.startswith(SETTINGS):  # scores that cannot be checked would be mixed with others unseen
         raise DataError(f"{path} has no settings line ('{SETTINGS}{{...}}'), so the network size and dataset "
-                        "of its scores cannot be checked; compute it again with 'nasloop proxies --all --out FILE'")
+                        "of its scores cannot be checked; delete it and compute it again with 'nasloop proxies --all "
+                        "--out FILE'")
     first, _, text = text.partition("\n")
     settings = _settings(path, first[len(SETTINGS):])
     rows = csv.reader(io.StringIO(text))
@@ -106,23 +107,30 @@ def _settings(path: str, text: str) -> dict[str, Any]:
     if not isinstance(settings, dict) or probe is not None and not (
             isinstance(probe, list) and len(probe) == 2 and isinstance(probe[0], str)
             and isinstance(probe[1], int) and not isinstance(probe[1], bool)):
-        raise DataError(f"{path} line 1 is not the settings of a proxy file; the file is damaged (compute it "
-                        "again with 'nasloop proxies --all --out FILE')")
+        raise DataError(f"{path} line 1 is not the settings of a proxy file; the file is damaged (delete it and "
+                        "compute it again with 'nasloop proxies --all --out FILE')")
     return settings
 
 
-def drop_incomplete_line(path: str | os.PathLike) -> bool:
-    """Cut a last line without its line end (a stopped run's row) off the file; whether there was one."""
+def prepare_to_continue(path: str | os.PathLike) -> None:
+    """Ready ``path`` for more rows: refuse a file that is not a proxy file, and cut off a last line without its
+    line end (a stopped run's row).
+
+    Anything else given as ``--out`` by mistake (a user's notes, a binary file) is refused before a byte of it
+    changes: cutting it to its last line end would have emptied a file of one line."""
     with open(path, "rb+") as fh:
+        start = fh.read(len(SETTINGS))
+        if not SETTINGS.encode().startswith(start):  # a prefix: the first line of a run stopped at once
+            raise ConfigError(f"{path} is not a proxy file written by 'nasloop proxies' (it does not begin "
+                              f"'{SETTINGS.strip()}'), and it is left as it is; choose another --out")
         size = fh.seek(0, os.SEEK_END)
         if not size:
-            return False
+            return
         fh.seek(size - 1)
         if fh.read(1) == b"\n":  # the usual case: only the last byte is read
-            return False
+            return
         fh.seek(0)
         fh.truncate(fh.read().rfind(b"\n") + 1)
-    return True
 
 
 def read_proxy_file(path: str | os.PathLike, space: SearchSpace) -> ProxyScores:
