@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError
+from .pareto_summary import front, run_objectives_of
 from .store import RunStore
+from .store_rows import check_scores
 
 
 def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = False,
@@ -31,10 +33,9 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
     if not path.parent.is_dir():
         raise DataError(f"cannot export to {path}: folder {path.parent} does not exist; create it first")
     trials = store.trials() if include_duplicates else store.evaluations()
+    objectives = run_objectives_of(store, store.get_meta("config") or {})
+    check_scores(store.path, trials, objectives)
     if pareto_only:
-        from .pareto_summary import front, run_objectives_of
-
-        objectives = run_objectives_of(store, store.get_meta("config") or {})
         if len(objectives) < 2:
             raise DataError(f"{store.path.parent} optimised one objective ({objectives[0]}); --pareto needs a run "
                             "searched with two or more --objectives")

@@ -25,9 +25,9 @@ from .run_folders import claim_default_run_dir, default_run_dir, make_folder, re
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
 from .objectives import Objective, oriented_point
-from .pareto_summary import pareto_summary
+from .pareto_summary import pareto_summary, run_objectives_of
 from .store import DB_NAME, RunStore
-from .store_rows import RESTORE
+from .store_rows import RESTORE, check_scores
 from .tensorboard_log import TensorBoardLog
 from .user_files import check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
 
@@ -230,7 +230,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     check_value("max_seconds", max_seconds, PositiveFloat | None)
     budget, max_seconds = plain(budget), plain(max_seconds)
     with RunStore.in_run_dir(run_dir, readonly=True) as store:  # a foreign or damaged store is refused before
-        store.trials()                                         # anything, the lock file included, is written
+        # anything, the lock file included, is written; an edited score would mislead the strategy
+        check_scores(store.path, store.trials(), run_objectives_of(store, store.get_meta("config") or {}))
     with RunLock(run_dir), RunStore.in_run_dir(run_dir) as store:
         saved = store.get_meta("config")
         if not isinstance(saved, dict):
@@ -334,7 +335,9 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             raise DataError(f"{store.path} is damaged: meta 'wall_seconds' is {wall!r}, not a number")
         counts = store.counts()
         # every row is read, not just the best: a damaged row is reported here, never shown as fine
-        done = [t for t in store.evaluations() if t.score is not None and not math.isnan(t.score)]
+        evaluations = store.evaluations()
+        check_scores(store.path, evaluations, run_objectives_of(store, config))
+        done = [t for t in evaluations if t.score is not None and not math.isnan(t.score)]
         best = max(done, key=lambda t: (t.score, -t.id), default=None)
         status, reason = store.get_meta("status"), store.get_meta("stop_reason")
         if status in (None, "running"):  # None: a search in its first instants, or one a full disk stopped

@@ -170,7 +170,15 @@ class RunStore:
     def _check_schema(self) -> None:
         """Refuse a foreign, newer or damaged store before anything reads from or writes to it."""
         tables = sorted(r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        problems = [r[0] for r in self.db.execute("PRAGMA quick_check")]  # first: damage can hide the version
+        if problems != ["ok"]:
+            lines = [line.strip(" *") for line in problems[0].splitlines() if line.strip(" *")]
+            first = "; ".join(lines[:2])  # SQLite's report runs over several lines, up to a hundred
+            raise DataError(f"{self.path} is damaged (SQLite integrity check: {first}); {_RESTORE}")
         version = self.get_meta("schema_version") if "meta" in tables else None
+        if version is None and set(REQUIRED_TABLES) <= set(tables):
+            raise DataError(f"{self.path} is damaged: it has a nasloop store's tables but no schema version; "
+                            f"{_RESTORE}")
         if version is None:
             raise DataError(f"{self.path} is an SQLite database but not a nasloop store (its tables: "
                             f"{', '.join(tables) or 'none'}); nasloop leaves it untouched: give a run directory "
@@ -183,9 +191,6 @@ class RunStore:
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:
             raise DataError(f"{self.path} is damaged: its '{missing[0]}' table is missing; {_RESTORE}")
-        problems = [r[0] for r in self.db.execute("PRAGMA quick_check")]
-        if problems != ["ok"]:
-            raise DataError(f"{self.path} is damaged (SQLite integrity check: {problems[0]}); {_RESTORE}")
         for key, value in self.db.execute("SELECT key, value FROM meta"):
             json_value(self.path, value, f"meta {key!r}")
         config = self.get_meta("config")
@@ -340,7 +345,15 @@ class RunStore:
 
     def trials(self, where: str = "", params: tuple = ()) -> list[Trial]:
         sql = "SELECT * FROM trials" + (f" WHERE {where}" if where else "") + " ORDER BY id"
-        return [trial_of(self.path, r) for r in self.db.execute(sql, params)]
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc):  # the disk or the file system: the CLI says so, and how to continue
+                raise
+            # bytes overwritten inside a text column: sqlite3's message quotes the whole column
+            raise DataError(f"{self.path} is damaged: a trial holds bytes that are not UTF-8 text; {_RESTORE}"
+                            ) from None
+        return [trial_of(self.path, r) for r in rows]
 
     def evaluations(self) -> list[Trial]:
         """Trials that were (or are being) really evaluated, i.e. not answered from the store."""

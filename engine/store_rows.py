@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .errors import DataError
+from .objectives import Objective, oriented_values
 from .types import Result
 
 RESTORE = "restore the file from a backup, or start a new run directory"
@@ -77,3 +79,19 @@ def trial_of(path: Path, row: sqlite3.Row) -> Trial:
                  duplicate_of=number(path, row, "duplicate_of"), score=number(path, row, "score"),
                  result=result, told=bool(number(path, row, "told", False)),
                  asked_at=number(path, row, "asked_at", False), finished_at=number(path, row, "finished_at"))
+
+
+def check_scores(path: Path, trials: Sequence[Trial], objectives: Sequence[Objective]) -> None:
+    """Each trial's stored score is the first objective its result gives (higher is better; NULL for a failure or a
+    missing value): a score edited to NULL or infinity otherwise made ``show`` and a resumed search name another
+    best, with the metrics of the true one still in the row."""
+    for trial in trials:
+        if trial.result is None:
+            continue
+        scores = oriented_values(trial.result.metrics, objectives) if trial.result.ok else None
+        expected = None if scores is None else scores[0]
+        stored = trial.score
+        if (stored is None) != (expected is None) or (
+                stored is not None and not math.isclose(stored, expected, rel_tol=1e-9, abs_tol=1e-12)):
+            raise DataError(f"{path} is damaged: trial {trial.id} has score {stored!r}, where its result gives "
+                            f"{expected!r} ({objectives[0]}); {RESTORE}")

@@ -50,6 +50,22 @@ def test_a_strategy_state_edited_in_the_store_is_named_as_damage(finished, capsy
     assert summarize(finished)["evaluations"] == 12
 
 
+@pytest.mark.parametrize("score", [None, 9e999, -9e999, 12.5])
+def test_a_score_edited_in_the_store_is_named_as_damage(finished, capsys, tmp_path, score):
+    """show, export and a resumed search read the score column as it stood: the best trial's score edited to NULL
+    or infinity named another best (its metrics still those of the true one), and export wrote inf."""
+    with sqlite3.connect(finished / "nasloop.sqlite") as db:
+        best = db.execute("SELECT id FROM trials ORDER BY score DESC LIMIT 1").fetchone()[0]
+    edit(finished, "UPDATE trials SET score = ? WHERE id = ?", score, best)
+    for argv in (["show", str(finished)], ["export", str(finished), str(tmp_path / "t.csv")],
+                 ["search", "--resume", str(finished), "--budget", "14", "--quiet"]):
+        assert main(argv) == 2, argv
+        error = capsys.readouterr().err
+        assert f"is damaged: trial {best} has score {score!r}, where its result gives " in error, error
+        assert error.count("\n") == 1, error
+    assert not (tmp_path / "t.csv").exists()
+
+
 LOCAL, TOPK = ["--strategy", "local"], ["--strategy", "predictor-topk", "--predictor", "random"]
 BO = ["--strategy", "bo", "--strategy-opt", "num_init=4"]
 

@@ -229,10 +229,12 @@ def test_a_single_objective_the_table_lacks_for_a_cell_fails_that_evaluation(tmp
 
 
 def test_a_non_finite_objective_in_a_store_stays_off_the_front(tmp_path, data_dir, capsys):
-    # An infinite accuracy (a damaged or hand-edited store) took the front, and 'show' then crashed on it.
+    # An infinite accuracy (as a user's evaluator may report, stored with no score) took the front, and 'show' then
+    # crashed on it. (The same metrics beside the trial's old score are a damaged row: tests/test_damaged_stores.py.)
     summary = run(tmp_path, "r", data_dir, strategy="random", budget=10, seed=0, objectives=OBJECTIVES)
     with sqlite3.connect(Path(summary["run_dir"]) / "nasloop.sqlite") as db:
-        db.execute("""UPDATE trials SET metrics = '{"val_accuracy": 1e999, "params_m": 0.3}' WHERE id = 3""")
+        db.execute("""UPDATE trials SET metrics = '{"val_accuracy": 1e999, "params_m": 0.3}', score = NULL
+                      WHERE id = 3""")
     assert main(["show", summary["run_dir"]]) in (0, None)
     out = capsys.readouterr().out
     assert "left out of both" in out and "1 evaluation without a finite val_accuracy" in out
