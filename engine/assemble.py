@@ -12,6 +12,7 @@ from ..search_spaces.base import SearchSpace, missing_capabilities
 from ..strategies.base import Strategy
 from .config import construct
 from .context import RunContext
+from .data.paths import check_data_dir
 from .errors import ArchitectureError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
 from .options import takes
@@ -21,7 +22,9 @@ from .registry import BENCHMARKS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registr
 def build_context(space_factory: type[SearchSpace], dataset: str = "cifar10", data_dir: str | None = None,
                   run_dir: str | None = None, lookup: bool = False, workdir: str | None = None) -> RunContext:
     """The run context for a space: its benchmark (if it names one) is built here, once; relative paths in
-    plugin options are read from ``workdir`` (see :attr:`RunContext.workdir`)."""
+    plugin options are read from ``workdir`` (see :attr:`RunContext.workdir`). A ``data_dir`` that is no folder
+    is refused here, even by a command that would read nothing from it."""
+    check_data_dir(data_dir)
     name = space_factory.benchmark
     benchmark = None if name is None else construct("benchmark", name, BENCHMARKS.get(name), data_dir=data_dir)
     return RunContext(dataset=dataset, data_dir=data_dir, run_dir=run_dir, benchmark=benchmark, lookup=lookup,

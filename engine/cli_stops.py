@@ -21,20 +21,23 @@ from .store import DB_NAME, RunStore
 
 
 def how_to_continue(args: argparse.Namespace) -> str:
-    """How a stopped command picks up where it stopped (what it finished is stored), or '' if nothing was."""
+    """How a stopped command picks up where it stopped (what it finished is stored), or '' if nothing was.
+
+    The paths are tested with ``os.path``, which reads any error as "no": a name too long for the file system
+    raised again from pathlib while the first error was being reported."""
     if args.command == "search":
         where = args.resume or args.run_dir
-        stored = where is not None and (Path(where) / DB_NAME).is_file()  # not before the run was created
+        stored = where is not None and os.path.isfile(Path(where) / DB_NAME)  # not before the run was created
         if stored and _status(Path(where)) == "finished":  # Ctrl-C while Ray shut down, after the last write
             return f"the run had already finished; 'nasloop show {where}' summarises it"
         return f"continue with 'nasloop search --resume {where}'" if stored else ""
-    if args.command == "proxies" and args.out and Path(args.out).is_file():
+    if args.command == "proxies" and args.out and os.path.isfile(args.out):
         return f"the scores so far are in {args.out}: run the same command to continue"
     if args.command == "predictors" and args.fits_done:
         done, total = args.fits_done
         return (f"{done} of {total} fits had finished{' (shown above)' * bool(done)}; 'nasloop compare --predictors "
                 "... --out DIR' keeps every fit and continues where it stopped")
-    if args.command == "compare" and Path(args.out).is_dir():
+    if args.command == "compare" and os.path.isdir(args.out):
         if args.force_new and args.predictors:  # the old study may still be there, the new one not begun
             return ""
         again = "the same command without --force-new" if args.force_new else "the same command"

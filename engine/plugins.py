@@ -62,6 +62,9 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
             raise ConfigError(f"plugin {spec} failed to load: {type(exc).__name__}: "
                               f"{str(exc).splitlines()[0] if str(exc) else ''}; fix the file") from None
     else:
+        if not all(part.isidentifier() for part in spec.split(".")):  # '' or '.x' failed in importlib's words
+            raise ConfigError(f"plugin {spec!r} is neither a .py file nor a module name; give a .py file path or "
+                              "an importable module name (my_package.my_plugins)")
         try:
             module = importlib.import_module(spec)
         except ImportError as exc:

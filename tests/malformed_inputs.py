@@ -221,6 +221,12 @@ def _store_cases(rng: np.random.Generator) -> list[Case]:
         "text where a time belongs": _sql("UPDATE trials SET asked_at = 'yesterday' WHERE id = 1;"),
         "NULL where a cost belongs": _sql("UPDATE trials SET cost = NULL WHERE id = 2;"),
         "store from a newer nasloop": _sql("UPDATE meta SET value = '99' WHERE key = 'schema_version';"),
+        "store without a schema version": _sql("DELETE FROM meta WHERE key = 'schema_version';"),
+        "NULL score of a success": _sql("UPDATE trials SET score = NULL WHERE id = (SELECT MAX(id) FROM trials "
+                                        "WHERE status = 'ok');"),
+        "infinite score": _sql("UPDATE trials SET score = 9e999 WHERE id = 1;"),
+        "bytes that are not UTF-8 in a trial": _sql("UPDATE trials SET metrics = CAST(X'7B22FFFE' AS TEXT) "
+                                                    "WHERE id = 2;"),
         "corrupt pages": _flip_pages(rng),
     }
     cases = []
@@ -243,6 +249,11 @@ def _place_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
         Case("export to a missing folder", ["export", "good", f"missing/out{suffix}"], prepare=_copy_good, store=GOOD),
         Case("export with an unknown suffix", ["export", "good", "out.xlsx"], prepare=_copy_good, store=GOOD),
         Case("show of a folder without a run", ["show", "nothing-here"]),
+        Case("run dir name too long", _search(data_dir, run_dir="L" * int(rng.integers(256, 400)))),
+        Case("resume of a name too long", ["search", "--resume", "R" * int(rng.integers(256, 400))]),
+        Case("data dir that is a file", ["search", "--data-dir", "data.txt", "--budget", "3", "--run-dir", "run"],
+             files={"data.txt": b"x"}),
+        Case("empty plugin name", ["--plugin", "", str(rng.choice(["spaces", "strategies"]))]),
     ]
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, DataError
-from .paths import search_dirs, user_cache_dir
+from .paths import check_data_dir, search_dirs, user_cache_dir
 from .safe_pickle import loads_pickle
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,7 @@ def locate_cifar10(data_dir: str | os.PathLike | None = None, source: str = "aut
     """
     if source not in SOURCES:
         raise ConfigError(f"unknown CIFAR-10 source '{source}'; choose one of {', '.join(SOURCES)}")
-    if data_dir and not Path(data_dir).expanduser().is_dir():
-        raise DataError(f"data directory '{data_dir}' does not exist; pass an existing folder to --data-dir")
+    check_data_dir(data_dir)
     dirs = search_dirs(data_dir)
     if source in ("auto", "full"):
         full = _find_full(dirs)

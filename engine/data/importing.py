@@ -6,6 +6,7 @@ failing half-way with a parser error.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -106,4 +107,6 @@ def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
 
 
 def _not_a_file(path: Path) -> str:
-    return "is a folder" if path.is_dir() else "does not exist"
+    if path.is_dir():
+        return "is a folder"
+    return "is not a regular file (a pipe or a device)" if os.path.exists(path) else "does not exist"

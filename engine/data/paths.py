@@ -30,11 +30,18 @@ def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
     return dirs
 
 
+def check_data_dir(data_dir: str | os.PathLike | None) -> None:
+    """A given ``--data-dir`` is a folder: one line saying what it is otherwise."""
+    if not data_dir or Path(data_dir).expanduser().is_dir():
+        return
+    what = "is not a folder" if os.path.exists(Path(data_dir).expanduser()) else "does not exist"
+    raise DataError(f"data directory '{data_dir}' {what}; pass an existing folder to --data-dir")
+
+
 def find_file(names: tuple[str, ...], data_dir: str | os.PathLike | None, how_to_get: str) -> Path:
     """The first existing file among ``names`` in the search folders, or one clear DataError."""
     dirs = search_dirs(data_dir)
-    if data_dir and not Path(data_dir).expanduser().is_dir():
-        raise DataError(f"data directory '{data_dir}' does not exist; pass an existing folder to --data-dir")
+    check_data_dir(data_dir)
     for folder in dirs:
         for name in names:
             path = folder / name
