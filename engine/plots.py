@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -48,6 +49,13 @@ def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> 
     return save_figure(anytime_plot(results, log_x), folder, "anytime_log" if log_x else "anytime")
 
 
+def legend(axes: Any) -> None:
+    """The legend of the labelled lines; none where a study has nothing to draw yet (every run failed or
+    damaged), for which matplotlib printed a warning among the study's output."""
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(fontsize=8)
+
+
 def anytime_plot(results: StudyResults, log_x: bool = False):
     """The anytime figure, unsaved.
 
@@ -77,7 +85,7 @@ def anytime_plot(results: StudyResults, log_x: bool = False):
     axes.set_ylabel(f"{'best ' if results.reference is None else ''}{results.objective} so far")  # a front's only grows
     axes.set_title(f"{results.study.base.space} / {results.study.base.dataset}: mean and 95 % CI over seeds")
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
+    legend(axes)
     span = _seed_values_span(results)
     if span is not None:
         axes.set_ylim(*span)
@@ -143,7 +151,7 @@ def rank_figure(results: StudyResults, folder: Path, points: int = 20) -> list[P
     axes.set_xlabel("queries")
     axes.set_ylabel("average rank (1 = best)")
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
+    legend(axes)
     return save_figure(figure, folder, "ranks")
 
 
@@ -174,7 +182,7 @@ def run_figure(trials: list, summary: dict, folder: Path) -> Path:
     axes.set_xlabel("evaluation")
     axes.set_ylabel(objective)
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
+    legend(axes)
     return save_figure(figure, folder, "trajectory")[0]
 
 
@@ -197,5 +205,5 @@ def pareto_figure(trials: list, summary: dict, folder: Path) -> Path:
     if summary.get("hypervolume") is not None:
         axes.set_title(f"hypervolume {summary['hypervolume']:.4g}", fontsize=9)
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
+    legend(axes)
     return save_figure(figure, folder, "pareto_front")[0]
