@@ -213,26 +213,29 @@ def run_state(run_dir: Path) -> str:
 
 
 def _run_one(job: Job) -> tuple[str, str]:
-    """One run in a worker process: a new search, or the resumption of an interrupted one."""
+    """One run in a worker process: a new search, or the resumption of an interrupted or failed one."""
     from .search import resume, search  # imported in the worker, after the spawn
 
     config_record, state = job
     config = SearchConfig.from_mapping(config_record)
     try:
-        summary = resume(config.path(config.run_dir)) if state == "interrupted" else search(config)
+        summary = resume(config.path(config.run_dir)) if state in ("interrupted", "failed") else search(config)
     except NasloopError as exc:
         return config.run_dir, f"error: {exc}"
     return config.run_dir, summary["status"]
 
 
 def plan_study(study: Study) -> tuple[list[Job], dict[str, str]]:
-    """The runs still to do, and the outcome of each run that is kept as it is (finished, failed, damaged)."""
+    """The runs still to do, and the outcome of each run that is kept as it is (finished, damaged).
+
+    A failed run is continued like an interrupted one: its cause (a plugin's bug, a missing file) may have been
+    mended since, and kept as it was it left its method out of the study's tables without a word."""
     pending, kept = [], {}
     for method, seed in study.runs():
         run_dir = study.run_dir(method, seed)
         state = run_state(run_dir)
-        if state in ("finished", "failed"):
-            kept[str(run_dir)] = f"{state} (kept)"
+        if state == "finished":
+            kept[str(run_dir)] = "finished (kept)"
         elif state == "damaged":
             kept[str(run_dir)] = "damaged: left alone; set it aside to run it again"
         else:  # relative paths (the study folder, --data-dir) mean the same files in a worker, wherever it runs
