@@ -4,8 +4,9 @@ A plugin is a Python file or an importable module whose decorators (``@register_
 ``@register_strategy``...) register its classes when it is imported. Installed packages register
 through entry points instead and need nothing here. A search records the plugins it was started
 with, so ``--resume`` loads them again; a Ray executor ships file plugins to its workers by value
-(they cannot import a file that only the driver knows) and puts each file's folder first on its
-workers' import path, so a module beside the file imports there as it does in the driver.
+(they cannot import a file that only the driver knows), imports each file under the driver's module name
+where the file is at hand, and puts each file's folder first on its workers' import path, so a module
+beside the file imports there as it does in the driver.
 """
 from __future__ import annotations
 
@@ -88,6 +89,31 @@ def loaded_plugins() -> list[str]:
 def file_plugin_modules() -> list[ModuleType]:
     """Modules loaded from files: what a distributed executor must ship by value."""
     return [m for m in _LOADED.values() if m.__name__.startswith("nasloop_plugin_")]
+
+
+def plugin_files() -> list[tuple[str, str]]:
+    """(module name, file) of each plugin file loaded, for workers to import as this process did."""
+    return [(m.__name__, str(m.__file__)) for m in file_plugin_modules()]
+
+
+def import_plugin_files(files: Sequence[tuple[str, str]]) -> None:
+    """In a worker, import each plugin file at hand under the module name the driver gave it.
+
+    Shipping the module by value covers its classes and functions, but an object pickled by reference to it (a
+    function wrapped in ``functools.lru_cache``, as a benchmark's table loader often is) names the module, which
+    a worker could not import: ``nasloop_plugin_<stem>`` is no file's name. A file not at hand (another node of a
+    cluster) or failing there is left to the by-value copy, as before."""
+    for name, path in files:
+        if name in sys.modules or not Path(path).is_file():
+            continue
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            continue
+        module = sys.modules[name] = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception:  # noqa: BLE001 - the driver loaded it; here the by-value copy still serves
+            del sys.modules[name]
 
 
 def plugin_folders() -> list[str]:

@@ -30,7 +30,7 @@ from typing import Any, Sequence
 from ..errors import ConfigError, NasloopError
 from ..evaluators.base import Evaluator
 from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
-from ..plugins import file_plugin_modules, plugin_folders
+from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, plugin_folders
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, describe_exception, sigterm_interrupts
@@ -51,8 +51,9 @@ class _Outcome:
 class _Worker:
     """One trial slot (a Ray actor); remembers each evaluator it was sent, by the driver's token."""
 
-    def __init__(self, import_paths: Sequence[str] = ()) -> None:
+    def __init__(self, import_paths: Sequence[str] = (), plugins: Sequence[tuple[str, str]] = ()) -> None:
         sys.path[:0] = [p for p in import_paths if p not in sys.path]  # modules beside the driver's plugin files
+        import_plugin_files(plugins)
         self._evaluators: dict[int, Evaluator] = {}
 
     def ready(self) -> bool:
@@ -185,7 +186,7 @@ class RayExecutor(Executor):
             raise ConfigError(f"cannot start a local Ray: {exc}") from None
 
     def _new_slot(self) -> _Slot:
-        actor = self._actor_class.remote(plugin_folders())
+        actor = self._actor_class.remote(plugin_folders(), plugin_files())
         return _Slot(actor, ready=actor.ready.remote(), started=time.monotonic())
 
     # --- the executor interface -----------------------------------------------------------------
