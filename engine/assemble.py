@@ -13,7 +13,7 @@ from ..strategies.base import Strategy
 from .config import construct
 from .context import RunContext
 from .data.paths import check_data_dir
-from .errors import ArchitectureError, NasloopError, UnsupportedError
+from .errors import ArchitectureError, ConfigError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
 from .options import takes
 from .registry import BENCHMARKS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
@@ -38,7 +38,13 @@ def default_dataset(space: str) -> str:
     if space not in SEARCH_SPACES.names():
         return "cifar10"
     name = SEARCH_SPACES.get(space).benchmark
-    return "cifar10" if name is None else BENCHMARKS.get(name).tasks[0].name
+    if name is None:
+        return "cifar10"
+    tasks = BENCHMARKS.get(name).tasks
+    if not tasks:
+        raise ConfigError(f"benchmark '{name}' declares no tasks; give its class tasks = (Task(name, metric), ...), "
+                          "the first being the default --dataset")
+    return tasks[0].name
 
 
 def canonical_dataset(space: str, dataset: str) -> str:

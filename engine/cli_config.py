@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .assemble import canonical_dataset, default_dataset
+from .assemble import canonical_dataset
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS
 from .config import SearchConfig, read_config_file
 from .errors import ConfigError, NasloopError
@@ -52,8 +52,8 @@ def search_config(args: argparse.Namespace) -> SearchConfig:
         if value is not None:
             data[name] = value
     space = data.get("space", "nb201")
-    if isinstance(space, str) and isinstance(data.get("dataset", ""), str):
-        data["dataset"] = canonical_dataset(space, data["dataset"] if "dataset" in data else default_dataset(space))
+    if isinstance(space, str) and isinstance(data.get("dataset"), str):  # without one, the search picks the default,
+        data["dataset"] = canonical_dataset(space, data["dataset"])       # once a YAML file's plugins are loaded
     if args.minimize:
         data["minimize"] = True
     if args.plugin:

@@ -26,7 +26,9 @@ class SearchConfig:
     """Everything that defines a search; stored in the run so it can be resumed and reproduced."""
 
     space: Name = "nb201"
-    dataset: Name = "cifar10"
+    dataset: Name | None = None
+    """The benchmark task or image dataset; left out (None), the space benchmark's first task (CIFAR-10 for a
+    space without a benchmark), read when the search starts, once the configuration's plugins are loaded."""
     strategy: Name = "evolution"
     predictor: Name | None = None
     evaluator: Name = "tabular"

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
-from .assemble import build_context, build_space, canonical_dataset, require_capabilities
+from .assemble import build_context, build_space, canonical_dataset, default_dataset, require_capabilities
 from .config import SearchConfig, construct, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
@@ -37,11 +37,18 @@ __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", 
 Note = Callable[[str], None]
 
 
+def with_dataset(config: SearchConfig) -> SearchConfig:
+    """``config`` with its dataset named as its benchmark names it: the benchmark's first task when none was given,
+    read once the configuration's plugins are loaded (a plugin space's benchmark has tasks of its own)."""
+    load_plugins(config.plugins, config.workdir)
+    return config.replace(dataset=canonical_dataset(config.space, config.dataset or default_dataset(config.space)))
+
+
 def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[SearchSpace, Strategy, Evaluator,
                                                                               Executor]:
     """Construct the configured plugins; every bad name, option or missing capability fails here, in one line.
     ``on_note`` hears of slow work the user may not expect (a predictor that builds networks to rank)."""
-    load_plugins(config.plugins, config.workdir)
+    config = with_dataset(config)  # loads the plugins
     space_factory = SEARCH_SPACES.get(config.space)
     evaluator_factory = EVALUATORS.get(config.evaluator)
     evaluator_options, moved = route_options(config.evaluator_options, evaluator_factory, space_factory)
@@ -181,7 +188,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     what passed but may not work as expected (a seconds budget over lookups that cost nothing, a predictor
     that builds networks to rank).
     """
-    config = config.replace(dataset=canonical_dataset(config.space, config.dataset))
+    config = with_dataset(config)
     chosen = bool(config.run_dir)
     run_dir = Path(config.path(config.run_dir)) if config.run_dir else default_run_dir(config)
     if (run_dir / DB_NAME).exists():

@@ -1,6 +1,7 @@
 """A user's own plugins drop in by name: by decorator in their code, or by an installed entry point."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -166,3 +167,37 @@ def test_the_same_class_defined_again_replaces_itself(tmp_path, data_dir):
                                           "registered twice"):
         load_plugin(str(tmp_path / "b" / "same_name.py"))
     STRATEGIES._items.pop("same-name")  # a plugin file's class outlives the test otherwise (see conftest)
+
+
+def test_the_default_dataset_is_the_first_task_of_the_space_benchmark(tmp_path, data_dir):
+    """A space registered by a config file's plugins searched CIFAR-10 (its benchmark was not known yet when the
+    default was read), so did SearchConfig(space='tnb101-micro'); a benchmark without tasks was an IndexError."""
+    (tmp_path / "my_micro.py").write_text(textwrap.dedent("""
+        from nasloop.engine.registry import register_benchmark, register_search_space
+        from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
+        from nasloop.search_spaces.tnb101.benchmark import TNB101MicroBenchmark
+
+        @register_search_space("my-micro")
+        class MyMicro(TNB101MicroSpace):
+            name = "my-micro"
+
+        @register_benchmark("no-task-bench")
+        class NoTasks(TNB101MicroBenchmark):
+            tasks = ()
+
+        @register_search_space("no-task")
+        class NoTaskSpace(TNB101MicroSpace):
+            name, benchmark = "no-task", "no-task-bench"
+    """))
+    (tmp_path / "s.yaml").write_text("plugins: [my_micro.py]\nspace: my-micro\nbudget: 3\nrun_dir: r\n")
+    env = {**os.environ, "NASLOOP_DATA": str(data_dir)}
+    cli = [sys.executable, "-m", "nasloop.engine.cli"]
+    out = subprocess.run([*cli, "search", "--config", "s.yaml", "--quiet", "--json"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and '"dataset": "class_scene"' in out.stdout, out.stderr
+    out = subprocess.run([*cli, "--plugin", "my_micro.py", "search", "--space", "no-task", "--budget", "3"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+    assert "benchmark 'no-task-bench' declares no tasks; give its class tasks = (Task(name, metric), ...)" in out.stderr
+    summary = search(SearchConfig(space="tnb101-micro", budget=3, data_dir=str(data_dir), run_dir=str(tmp_path / "p")))
+    assert summary["dataset"] == "class_scene"
