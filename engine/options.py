@@ -374,7 +374,7 @@ def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
             raise ConfigError(f"--predictor-opt {key}: '{name}' is not a predictor ({', '.join(PREDICTORS.names())})"
                               "; write NAME.KEY=VALUE with one of them")
         elif not waiting:
-            holder = next((p for p in predictors if p in PREDICTORS and takes(PREDICTORS.get(p), "members")), None)
+            holder = next((p for p in predictors if p in PREDICTORS and PREDICTORS.get(p).holds_predictors), None)
             if holder is not None:  # e.g. a blend: it hands each member the options written inside its members
                 raise ConfigError(f"--predictor-opt {key} names predictor '{name}', and {holder} passes its members "
                                   f"only the options inside its members option: write --predictor-opt "

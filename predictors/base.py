@@ -98,6 +98,9 @@ class Predictor(Configurable, ABC):
     pretrained_on: tuple[str, ...] = ()
     """The spaces whose labelled architectures the starting weights learned from (a pretrained file): on their cells
     a predictor evaluation measures what it remembers, not what it learns from the cells it is fitted on."""
+    holds_predictors: ClassVar[bool] = False
+    """Whether its ``members`` option holds other predictors and their options (a blend), so that an option written
+    ``NAME.KEY`` for a member belongs inside it instead; an MLP's ``members``, a count, does not."""
     builds_networks: bool = False
     """Whether ranking an architecture it has not seen builds that architecture's network (a zero-cost proxy
     that nothing stores, tens of milliseconds on a CPU), so a strategy should rank fewer candidates per round."""

@@ -63,6 +63,8 @@ class BlendPredictor(Predictor):
     ``forest#proxies``). ``weights`` (one per member, default equal) weigh their scores.
     """
 
+    holds_predictors = True
+
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
                  members: Mapping[str, Mapping[str, Any]] | Sequence[str] | None = None,
                  weights: Sequence[float] | None = None) -> None:
