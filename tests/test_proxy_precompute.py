@@ -112,7 +112,7 @@ def test_a_task_without_images_names_the_proxies_its_table_stores(data_dir, tmp_
     error = capsys.readouterr().err
     assert "'class_scene' is a task of the tnb101-micro table whose images nasloop does not read" in error
     assert "predictors read what its table stores with features=[proxies] (it stores epe_nas, " in error
-    assert error.count("\n") == 1
+    assert error.count("\n") == 1 and "--dataset cifar10" not in error  # a task the table lacks: refused in turn
     assert cli.main([*argv, "--space", "nb201"]) == 2  # not a task of NB201's table: the list of image datasets
     assert "unknown dataset 'class_scene'; choose from: cifar10" in capsys.readouterr().err
     # the proxy and train evaluators said 'unknown dataset class_scene' of a task the table has
@@ -262,3 +262,19 @@ def test_comments_in_an_archs_file_are_left_out(folder):
     assert proxies(folder, archs) == 0
     rows = (folder / "nb201-cifar10-proxies.csv").read_text().splitlines()[2:]
     assert [row.split(",")[0] for row in rows] == CELLS[:2]
+
+
+def test_a_file_renamed_to_another_task_is_told_what_can_score_that_task(tmp_path, data_dir, capsys):
+    """A benchmark task was advised 'score room_layout with nasloop proxies --dataset room_layout', which refuses
+    every task whose images nasloop does not read. (The file is written for CIFAR-10, then renamed.)"""
+    from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
+
+    (tmp_path / "transnas101_val.json.gz").symlink_to(data_dir / "transnas101_val.json.gz")
+    out = tmp_path / "tnb101-micro-cifar10-proxies.csv"
+    assert cli.main(["proxies", "--space", "tnb101-micro", "--dataset", "cifar10", "--sample", "2", "--proxies",
+                     "params", "--data-dir", str(tmp_path), "--out", str(out)]) == 0
+    out.rename(tmp_path / "tnb101-micro-room_layout-proxies.csv")
+    with pytest.raises(DataError, match=re.escape("was scored on cifar10, not room_layout (its settings line says "
+                                                  "so); nasloop scores no proxies for room_layout, a benchmark task "
+                                                  "whose images it does not read, or move the file")):
+        build_context(TNB101MicroSpace, "room_layout", str(tmp_path)).stored_proxies(TNB101MicroSpace())
