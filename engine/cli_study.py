@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import numpy as np
 
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
+from .plugins import load_plugins
 from .registry import SEARCH_SPACES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock
@@ -173,7 +175,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                         max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
                         minimize=args.minimize, objectives=args.objectives, reference_point=args.reference_point,
                         data_dir=args.data_dir, space_options=dict(args.space_opt),
-                        evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
+                        evaluator_options=dict(args.evaluator_opt),
+                        plugins=[os.path.abspath(p) if p.endswith(".py") else p for p in plugins])  # report reads them
     if base.num_objectives > 1 and base.reference_point is None:
         raise ConfigError("a study compares multi-objective runs by hypervolume, which needs one reference point "
                           "for all of them: give --reference-point with a value per objective, worse than any you "
@@ -265,6 +268,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         written = write_predictor_report(args.out or args.path, read_records(args.path), grid, args.command_line)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
+        load_plugins(study.base.plugins)  # a plugin space's table gives the default target, as in compare
         results = collect(study, study_target(args.target, study.base), args.interval or "t")
         written = write_study_report(results, args.out or args.path, args.command_line)
         if results.problems:  # listed in the report; said here too, or an exit 0 hides them

@@ -201,3 +201,26 @@ def test_the_default_dataset_is_the_first_task_of_the_space_benchmark(tmp_path, 
     assert "benchmark 'no-task-bench' declares no tasks; give its class tasks = (Task(name, metric), ...)" in out.stderr
     summary = search(SearchConfig(space="tnb101-micro", budget=3, data_dir=str(data_dir), run_dir=str(tmp_path / "p")))
     assert summary["dataset"] == "class_scene"
+
+
+def test_a_study_of_a_plugin_space_is_reported_without_naming_the_plugin_again(tmp_path, data_dir):
+    """'nasloop report STUDY' said 'unknown search space' (show and report of one run load its plugins)."""
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "micro_again.py").write_text(textwrap.dedent("""
+        from nasloop.engine.registry import register_search_space
+        from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
+
+        @register_search_space("micro-again")
+        class MicroAgain(TNB101MicroSpace):
+            name = "micro-again"
+    """))
+    env = {**os.environ, "NASLOOP_DATA": str(data_dir)}
+    cli = [sys.executable, "-m", "nasloop.engine.cli"]
+    out = subprocess.run([*cli, "--plugin", "plugins/micro_again.py", "compare", "--space", "micro-again", "--methods",
+                          "random", "--seeds", "1", "--budget", "4", "--out", "study", "--quiet"], cwd=tmp_path,
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    (tmp_path / "elsewhere").mkdir()
+    out = subprocess.run([*cli, "report", "../study"], cwd=tmp_path / "elsewhere", env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0 and "report.html" in out.stdout, out.stderr
