@@ -97,8 +97,10 @@ class FlanPredictor(Predictor):
         super().__init__(space, seed)
         offered = list(space.graph_encodings)
         if not offered:
+            instead = "a predictor on vectors (gp, mlp)" if space.vector_encodings else "a space with one"
             raise UnsupportedError(f"FLAN reads architectures as graphs, and search space '{space.name}' declares no "
-                                   "graph encoding; use a predictor on vectors (gp, mlp) instead")
+                                   f"graph encoding; declare one (the README's 'Adding a search space'), or use "
+                                   f"{instead} instead")
         views = offered if views is None else list(name_list(views))
         if not views or not all(isinstance(v, str) and v in offered for v in views):
             raise ConfigError(f"FLAN option views must name graph encodings of '{space.name}' "

@@ -26,7 +26,7 @@ import torch
 from ..engine.assemble import build_context, build_space, choose_tabulated_space, default_dataset
 from ..engine.config import construct
 from ..engine.context import RunContext
-from ..engine.errors import ConfigError, DataError
+from ..engine.errors import ConfigError, DataError, UnsupportedError
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace, mixed_space
@@ -218,6 +218,9 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
         context = build_context(SEARCH_SPACES.get(name), dataset or default_dataset(name), data_dir,
                                 lookup=True)
         space = build_space(name, context)
+        if not space.graph_encodings:  # FLAN's own refusal advised gp and mlp, which nothing pretrains
+            raise UnsupportedError(f"--space {name} declares no graph encoding, which FLAN, the predictor pretrain "
+                                   "fits, reads; pretrain on a space that has one")
         cells, target = training_cells(space, context, train_size, seed)
         parts.append((space, context, cells, target))
     if not joint:  # each space's FLAN is built now, so an option one space cannot take fails before any fit

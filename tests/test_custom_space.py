@@ -254,6 +254,17 @@ def test_a_missing_capability_is_one_line_before_anything_runs(config, error, fr
     assert not (tmp_path / "r").exists()
 
 
+def test_proxies_of_a_space_without_networks_are_refused_with_a_fix_that_exists(data_dir, capsys):
+    """It advised '--evaluator tabular', which 'nasloop proxies' does not have."""
+    from nasloop.engine.cli import main
+
+    assert main(["proxies", "--space", "bare-chain", "--sample", "2", "--proxies", "params", "--data-dir",
+                 str(data_dir)]) == 2
+    error = capsys.readouterr().err
+    assert "search space 'bare-chain' cannot build networks; implement NetworkSpace.to_module for it" in error
+    assert "--evaluator" not in error and error.count("\n") == 1, error
+
+
 def test_options_neither_the_evaluator_nor_the_space_takes_are_refused(tmp_path, data_dir):
     load_plugin(EXAMPLE)
     with pytest.raises(ConfigError, match="evaluator 'proxy' has no option 'channels'; it takes: proxies"):

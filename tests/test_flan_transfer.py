@@ -280,3 +280,18 @@ def test_evaluating_on_the_pretraining_space_is_named(pretrained, tmp_path, data
     assert notes == ["flan starts from weights pretrained on nb201 cells, whose labels it has seen: some of its test "
                      "cells may be among them, so its tau overstates what it learns from its training cells; "
                      "pretrain on another space to measure transfer"]
+
+
+def test_pretraining_a_space_without_graphs_says_flan_reads_graphs(tmp_path, data_dir, capsys):
+    """FLAN's own refusal advised 'a predictor on vectors (gp, mlp)', which nothing pretrains."""
+    from nasloop.engine.registry import register_search_space
+
+    @register_search_space("nb201-vectors")
+    class VectorsOnly(NB201Space):
+        name, graph_encodings = "nb201-vectors", ()
+
+    assert cli.main(["predictors", "pretrain", "--space", "nb201-vectors", "--train-size", "16", "--out",
+                     str(tmp_path / "x.pt"), "--data-dir", str(data_dir)]) == 2
+    error = capsys.readouterr().err
+    assert "--space nb201-vectors declares no graph encoding, which FLAN, the predictor pretrain fits, reads" in error
+    assert "gp" not in error and error.count("\n") == 1, error
