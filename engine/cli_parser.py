@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import itertools
 import math
 import sys
 from pathlib import Path
@@ -47,11 +49,16 @@ class _Parser(argparse.ArgumentParser):
         return namespace
 
     def error(self, message: str) -> NoReturn:
-        unknown = [word for word in getattr(self, "_words", []) if word.startswith("-") and word != "--"
-                   and word.split("=", 1)[0] not in self._option_string_actions]
-        if message.endswith("required: command") and unknown:  # 'nasloop --bogus' read "command is required"
-            message = (f"unrecognized arguments: {' '.join(unknown)}, and no command: "
-                       "nasloop [--plugin FILE] COMMAND ...")
+        leading = itertools.takewhile(lambda word: word.startswith("-"), getattr(self, "_words", []))  # no command yet
+        known = self._option_string_actions
+        unknown = [word for word in leading if word != "--" and word.split("=", 1)[0] not in known]
+        if unknown and (message.endswith("required: command") or message.startswith("argument command: invalid")):
+            # 'nasloop --bogus' read "command is required", 'nasloop --plugins x.py spaces' "invalid choice: 'x.py'"
+            near = difflib.get_close_matches(unknown[0].split("=", 1)[0], list(self._option_string_actions), n=1,
+                                           cutoff=0.8)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            missing = ", and no command" if message.endswith("required: command") else ""
+            message = f"unrecognized arguments: {' '.join(unknown)}{hint}{missing}: nasloop [--plugin FILE] COMMAND ..."
         self._exit_with(message, self.prog)
 
     def _exit_with(self, message: str, help_prog: str) -> NoReturn:

@@ -224,3 +224,13 @@ def test_a_study_of_a_plugin_space_is_reported_without_naming_the_plugin_again(t
     out = subprocess.run([*cli, "report", "../study"], cwd=tmp_path / "elsewhere", env=env, capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0 and "report.html" in out.stdout, out.stderr
+
+
+def test_a_misspelt_plugin_flag_is_named_with_the_one_meant(capsys):
+    """'nasloop --plugins x.py spaces' read "invalid choice: 'x.py'", naming neither the flag nor --plugin."""
+    from nasloop.engine.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--plugins", "x.py", "spaces"])
+    error = capsys.readouterr().err
+    assert "unrecognized arguments: --plugins (did you mean --plugin?): nasloop [--plugin FILE] COMMAND" in error
