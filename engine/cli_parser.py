@@ -6,13 +6,12 @@ import difflib
 import itertools
 import math
 import sys
-from pathlib import Path
 from typing import Any, Callable, NoReturn
 
 from .cli_study import add_commands as add_study_commands
 from .errors import ConfigError
 from .options import MAX_EPOCHS, MAX_FIDELITY
-from .user_files import load_yaml_text
+from .user_files import load_yaml_text, path_arg, path_text
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
@@ -188,8 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help="run (or resume) a search",
                        description="Run a search. Flags override the --config file; options of a plugin "
                                    "go in --strategy-opt KEY=VALUE and friends.")
-    s.add_argument("--config", type=Path, help="YAML file of SearchConfig keys")
-    s.add_argument("--resume", metavar="RUN_DIR", type=Path, help="continue the run in RUN_DIR")
+    s.add_argument("--config", type=path_arg, help="YAML file of SearchConfig keys")
+    s.add_argument("--resume", metavar="RUN_DIR", type=path_arg, help="continue the run in RUN_DIR")
     s.add_argument("--space", help="search space (see 'nasloop spaces'); default nb201")
     s.add_argument("--dataset", help="dataset or benchmark task (default: the space benchmark's first, e.g. cifar10)")
     s.add_argument("--strategy", help="search strategy (see 'nasloop strategies'); default evolution")
@@ -211,8 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="hypervolume reference point for --objectives, one value per objective, in the metrics' units")
     s.add_argument("--dedup", choices=("exact", "functional"),
                    help="answer repeats of the same (exact) or an equivalent (functional) architecture from the store")
-    s.add_argument("--data-dir", help="folder holding benchmark data (else $NASLOOP_DATA, then ~/.cache/nasloop)")
-    s.add_argument("--run-dir", help="where the run is stored; default runs/<space>-<dataset>-<strategy>-s<seed>-<time>")
+    s.add_argument("--data-dir", type=path_text,
+                   help="folder holding benchmark data (else $NASLOOP_DATA, then ~/.cache/nasloop)")
+    s.add_argument("--run-dir", type=path_text,
+                   help="where the run is stored; default runs/<space>-<dataset>-<strategy>-s<seed>-<time>")
     for kind in OPTION_FLAGS:
         s.add_argument(f"--{kind}-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                        help=f"an option of the {kind} (repeatable)")
@@ -224,18 +225,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
     s.add_argument("--trial-timeout", type=_positive_float, help="--executor ray: seconds before a trial is retried")
     s.add_argument("--max-retries", type=_seed_int, help="--executor ray: retries of a crashed or hung trial")
-    s.add_argument("--tensorboard", metavar="DIR", help="log the search as TensorBoard scalars (pip install "
-                                                         "'nasloop[tensorboard]')")
+    s.add_argument("--tensorboard", type=path_text, metavar="DIR",
+                   help="log the search as TensorBoard scalars (pip install 'nasloop[tensorboard]')")
     s.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
 
     show = sub.add_parser("show", help="summarise a run")
-    show.add_argument("run_dir", type=Path)
+    show.add_argument("run_dir", type=path_arg)
     show.add_argument("--json", action="store_true", help="print one JSON object")
 
     export = sub.add_parser("export", help="write a run's evaluations to CSV or JSON")
-    export.add_argument("run_dir", type=Path)
-    export.add_argument("output", type=Path, help="file name ending in .csv or .json")
+    export.add_argument("run_dir", type=path_arg)
+    export.add_argument("output", type=path_arg, help="file name ending in .csv or .json")
     export.add_argument("--all", action="store_true",
                         help="also the rows of proposals that repeated an evaluation still running (repeats of "
                              "finished ones are only counted: duplicates_answered)")
@@ -270,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                     help="an option of the search space (repeatable)")
     ev.add_argument("--metric", help="the table metric to rank by (default: the task's own)")
-    ev.add_argument("--data-dir", help="folder holding benchmark data")
+    ev.add_argument("--data-dir", type=path_text, help="folder holding benchmark data")
     ev.add_argument("--json", action="store_true", help="print a JSON list, one object per (predictor, size, seed)")
 
     pre = pred_sub.add_parser("pretrain", help="fit FLAN on benchmark cells and save it for transfer",
@@ -288,15 +289,15 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--seed", type=int, default=0, help="seed of the draw and the model (default 0)")
     pre.add_argument("--predictor-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                      help="a FLAN option (e.g. ensemble=2); the same shape options must be given when fine-tuning")
-    pre.add_argument("--data-dir", help="folder holding benchmark data")
-    pre.add_argument("--out", type=Path, required=True, help="the pretrained file to write, e.g. flan-nb101.pt")
+    pre.add_argument("--data-dir", type=path_text, help="folder holding benchmark data")
+    pre.add_argument("--out", type=path_arg, required=True, help="the pretrained file to write, e.g. flan-nb101.pt")
     pre.add_argument("--overwrite", action="store_true", help="replace --out if it exists (refused otherwise)")
 
     px = sub.add_parser("proxies", help="score architectures with zero-cost proxies",
                         description="Build each architecture's network and score it on a real mini-batch.")
     px.add_argument("--space", default="nb201", help="search space (default nb201)")
     which = px.add_mutually_exclusive_group(required=True)
-    which.add_argument("--archs-file", type=Path,
+    which.add_argument("--archs-file", type=path_arg,
                        help="file with one architecture string per line (# starts a comment)")
     which.add_argument("--sample", type=_positive_int, help="score N architectures drawn from the space")
     which.add_argument("--all", action="store_true", help="score every architecture of an enumerable space "
@@ -306,11 +307,11 @@ def build_parser() -> argparse.ArgumentParser:
     px.add_argument("--dataset", default="cifar10", help="dataset of the mini-batch (default cifar10)")
     px.add_argument("--batch-size", type=_positive_int, default=64, help="mini-batch size (default 64)")
     px.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
-    px.add_argument("--data-dir", help="folder holding the dataset")
+    px.add_argument("--data-dir", type=path_text, help="folder holding the dataset")
     px.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                     help="an option of the search space, e.g. channels=8 (repeatable)")
     px.add_argument("--json", action="store_true", help="print a JSON list of {arch, scores, seconds}")
-    px.add_argument("--out", type=Path, help="append one CSV row per architecture as it is scored; the same "
+    px.add_argument("--out", type=path_arg, help="append one CSV row per architecture as it is scored; the same "
                                              "command continues a killed run. Named <space>-<dataset>-proxies.csv "
                                              "in a data folder, its proxies become stored ones")
     px.add_argument("--executor", default="inprocess", help="with --out: inprocess (default) or ray")
@@ -327,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a training option such as batch_size=256 or train_images=2000 (repeatable)")
     tr.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
                     help="an option of the search space, e.g. NB201's channels=8, cells=1 (repeatable)")
-    tr.add_argument("--data-dir", help="folder holding the dataset")
+    tr.add_argument("--data-dir", type=path_text, help="folder holding the dataset")
     tr.add_argument("--json", action="store_true", help="print one JSON object")
 
     add_study_commands(sub, _key_value, _name_list, _positive_int, _positive_float, _int_list, _float_list)
@@ -338,9 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Convert a space's public benchmark files (recognised by content) into "
                                       "nasloop's own table, e.g. nb201.npz; later files override earlier ones "
                                       "for the cells they cover.")
-    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("files", nargs="+", type=path_arg)
     imp.add_argument("--space", default="nb201",
                      help="search space whose benchmark the files belong to (default nb201), or a family of "
                           "spaces whose files say which member they are (nds)")
-    imp.add_argument("--out", type=Path, help="output folder (default: $NASLOOP_DATA, else ~/.cache/nasloop)")
+    imp.add_argument("--out", type=path_arg, help="output folder (default: $NASLOOP_DATA, else ~/.cache/nasloop)")
     return parser

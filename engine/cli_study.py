@@ -21,6 +21,7 @@ from .run_lock import StudyLock
 from .progress import progress
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
 from .study_methods import parse_method, read_methods
+from .user_files import path_arg, path_text
 
 
 def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_float,
@@ -33,7 +34,7 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
                                    "report.md, report.html and figures into --out.")
     c.add_argument("--methods", type=name_list, help="comma-separated, e.g. evolution,local,bananas:gp,"
                                                       "predictor-topk:flan+warmup=null")
-    c.add_argument("--methods-file", type=Path, help="YAML list of methods with their full options")
+    c.add_argument("--methods-file", type=path_arg, help="YAML list of methods with their full options")
     c.add_argument("--predictors", type=name_list, help="compare predictors' ranking instead of searches, e.g. "
                                                          "flan,gp,mlp,emprox,zero-cost (with --train-sizes)")
     c.add_argument("--train-sizes", type=positive_int_list,
@@ -42,7 +43,7 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
                    help="--predictors: an option of every compared predictor (repeatable)")
     c.add_argument("--metric", help="--predictors: the table metric to rank by (default: the task's own)")
     c.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 per method (default 5)")
-    c.add_argument("--out", type=Path, required=True, help="the study folder")
+    c.add_argument("--out", type=path_arg, required=True, help="the study folder")
     c.add_argument("--jobs", type=positive_int, default=1, help="runs at once, each in its own process")
     c.add_argument("--executor", choices=("local", "ray"), default="local",
                    help="where runs go: local processes (--jobs) or one Ray task per run")
@@ -62,7 +63,7 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--target", type=float, help="the value queries are counted to (default: the table's best)")
     c.add_argument("--interval", choices=("t", "bootstrap"), default="t", help="95 %% intervals: Student t "
                                                                               "(default) or percentile bootstrap")
-    c.add_argument("--data-dir")
+    c.add_argument("--data-dir", type=path_text)
     c.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
     c.add_argument("--evaluator-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
     c.add_argument("--force-new", action="store_true",
@@ -71,8 +72,8 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--quiet", action="store_true", help="no progress lines")
 
     r = sub.add_parser("report", help="write report.md and report.html for a study folder or one run")
-    r.add_argument("path", type=Path, help="a study folder (from 'nasloop compare') or a run directory")
-    r.add_argument("--out", type=Path, help="where to write (default: inside PATH)")
+    r.add_argument("path", type=path_arg, help="a study folder (from 'nasloop compare') or a run directory")
+    r.add_argument("--out", type=path_arg, help="where to write (default: inside PATH)")
     r.add_argument("--target", type=float, help="a search study: the value queries are counted to (default: the "
                                                 "table's best)")
     r.add_argument("--interval", choices=("t", "bootstrap"), help="a search study: 95 %% intervals, Student t "

@@ -254,6 +254,9 @@ def _place_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
         Case("data dir that is a file", ["search", "--data-dir", "data.txt", "--budget", "3", "--run-dir", "run"],
              files={"data.txt": b"x"}),
         Case("empty plugin name", ["--plugin", "", str(rng.choice(["spaces", "strategies"]))]),
+        Case("empty run dir", _search(data_dir, run_dir=str(rng.choice(["", " "])))),
+        Case("empty study folder", ["compare", "--methods", "random", "--seeds", "1", "--budget", "3", "--data-dir",
+                                    data_dir, "--out", ""]),
     ]
 
 
