@@ -87,3 +87,10 @@ def test_the_cases_cover_every_kind_of_input() -> None:
     commands = {c.argv[0] for c in CASES}
     assert {"search", "show", "export", "data", "proxies", "train"} <= commands
     assert len(CASES) >= 40 and len({c.name for c in CASES}) == len(CASES)
+
+
+def test_an_infinite_share_of_gpus_is_named_as_not_finite(capsys) -> None:
+    """It read 'must be a number >= 0, got inf', which inf is."""
+    with pytest.raises(SystemExit):
+        main(["search", "--executor", "ray", "--gpus-per-trial", "inf"])
+    assert "argument --gpus-per-trial: must be a finite number >= 0, got inf" in capsys.readouterr().err
