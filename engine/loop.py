@@ -152,9 +152,16 @@ class SearchLoop:
             except (ArchitectureError, TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
                 # a value edited or cut in the store surfaced as numpy's or the strategy's own error
                 raise DataError(f"{self.store.path} is damaged: the strategy state does not load into "
-                                f"{type(self.strategy).__name__} ({describe_exception(exc)}); {RESTORE} (a user's "
-                                "strategy: its load_state_dict must read what its state_dict wrote)") from None
+                                f"{type(self.strategy).__name__} ({self._state_error(exc)}); {RESTORE}") from None
         self._strategy_loaded = True
+
+    def _state_error(self, exc: BaseException) -> str:
+        """Why a saved state did not load: for a user's strategy with where its code raised, and what its
+        load_state_dict must do; for nasloop's own, the reason alone (an architecture of another space, cut short)."""
+        if type(self.strategy).__module__.startswith("nasloop."):
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no details'}"
+            return reason if len(reason) <= 200 else reason[:199] + "…"
+        return f"{describe_exception(exc)}; its load_state_dict must read what its state_dict wrote"
 
     def _proposal(self, arch: Arch) -> Arch:
         """A strategy's proposal, validated; one that is no architecture of the space is the strategy's fault."""
