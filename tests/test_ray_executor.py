@@ -245,9 +245,11 @@ def test_the_timeout_measures_the_trial_not_the_workers_warm_up(ray_address, tmp
 
 
 def test_a_worker_that_cannot_warm_up_stops_the_search_saying_so(ray_address, tmp_path):
-    """The workers' data folder lacks the table: the error names it, and no trial is charged for it."""
+    """The workers' data folder is gone: the error names it, and no trial is charged for it."""
     space = NB201Space()
+    (tmp_path / "empty").mkdir()  # a context is built for a folder that exists, here
     context = build_context(NB201Space, "cifar10", str(tmp_path / "empty"))
+    (tmp_path / "empty").rmdir()  # and on the workers it is not
     evaluator = TabularEvaluator(space, context)  # check() is skipped: only the workers meet the missing file
     with RunStore.in_run_dir(tmp_path / "run", create=True) as store, RayExecutor(workers=2, timeout_s=0.3) as executor:
         loop = SearchLoop(space, RandomSearch(space, seed=0), evaluator, executor, store, Budget(4))
