@@ -53,7 +53,8 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
     if args.resume:
         executor_flags = [f for f, (owner, _) in SHORTHAND_FLAGS.items() if owner == "executor"]
         given = [f"--{n.replace('_', '-')}" for n in (*CONFIG_FLAGS, *SHORTHAND_FLAGS)
-                 if n not in ("budget", "max_seconds", "data_dir", *executor_flags) and getattr(args, n) is not None]
+                 if n not in ("budget", "max_seconds", "data_dir", "executor", *executor_flags)
+                 and getattr(args, n) is not None]
         moved = [value for key, value in args.predictor_opt if key == "pretrained"]  # where a file is now
         if any(not isinstance(value, (str, int, float)) or isinstance(value, bool) for value in moved):
             raise ConfigError("--predictor-opt pretrained on --resume names where a file the run started from is "
@@ -63,7 +64,7 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         given += ["--config"] if args.config else []
         if given:
             raise ConfigError(f"--resume continues a stored configuration; only the budget, where trials run "
-                              f"(--workers, --ray-address, ...) and where its data (--data-dir) or a pretrained file "
+                              f"(--executor, --workers, ...) and where its data (--data-dir) or a pretrained file "
                               f"(--predictor-opt pretrained=FILE) now is may change (drop {', '.join(given)})")
         executor_options = dict(args.executor_opt)
         shorthand = {f: SHORTHAND_FLAGS[f][1] for f in executor_flags if getattr(args, f) is not None}
@@ -71,7 +72,7 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         executor_options.update({option: getattr(args, f) for f, option in shorthand.items()})
         args.done_before = _evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
-                             executor_options=executor_options, on_progress=hook, on_note=note,
+                             executor=args.executor, executor_options=executor_options, on_progress=hook, on_note=note,
                              pretrained_files=[str(value) for value in moved], data_dir=args.data_dir)
     else:
         config = search_config(args)

@@ -225,12 +225,13 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
            executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None,
            on_note: Note | None = None, pretrained_files: Sequence[str] = (),
-           data_dir: str | Path | None = None) -> dict[str, Any]:
+           data_dir: str | Path | None = None, executor: str | None = None) -> dict[str, Any]:
     """Continue an interrupted (or finished) run, optionally with a larger budget.
 
-    ``executor_options`` update where trials run (more workers, another Ray cluster); they do not
-    change what the search computes, so a run may move between machines. So may its pretrained files:
-    ``pretrained_files`` name where files the run started from are now (each must hold the same bytes), and its
+    ``executor_options`` update where trials run (more workers, another Ray cluster), and ``executor`` another
+    executor replaces the run's (with ``executor_options`` as its only options: a run whose Ray kept failing
+    continues in-process); they do not change what the search computes, so a run may move between machines. So
+    may its pretrained files: ``pretrained_files`` name where files the run started from are now (each must hold the same bytes), and its
     benchmark data: ``data_dir`` is where the data folder it was started with is now (kept as an absolute path,
     since the run reads relative ones from the folder it was started in).
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
@@ -277,7 +278,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds),
                                      ("data_dir", None if data_dir is None else os.path.abspath(data_dir)))
                    if v is not None}
-        if executor_options:
+        if executor is not None and executor != config.executor:  # the old executor's options are not the new one's
+            changes.update(executor=executor, executor_options=dict(executor_options or {}))
+        elif executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
         config = config.replace(**changes)
         plugins = build_plugins(config, on_note)

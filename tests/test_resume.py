@@ -212,3 +212,29 @@ def test_numpy_numbers_in_a_configuration_are_stored_and_bad_resume_budgets_name
                             (dict(max_seconds="9e9"), "max_seconds must be a number > 0 or null, got '9e9'")):
         with pytest.raises(ConfigError, match=re.escape(fragment)):
             resume(tmp_path / "0", **given)
+
+
+def test_a_run_moves_to_another_executor_on_resume(tmp_path, data_dir):
+    """'--resume DIR --executor inprocess' was refused ('drop --executor'), so a run whose Ray kept failing could
+    not go on anywhere else; the old executor's options are dropped with it."""
+    from nasloop.engine.cli import main
+    from nasloop.engine.executors.inprocess import InProcessExecutor
+    from nasloop.engine.registry import register_executor
+
+    @register_executor("flaky-cluster")
+    class FlakyCluster(InProcessExecutor):
+        """Stands for a Ray that kept failing; its option is one the in-process executor does not take."""
+
+        def __init__(self, nodes: int = 1) -> None:
+            super().__init__()
+
+    run = tmp_path / "run"
+    common = ["--data-dir", str(data_dir), "--quiet"]
+    assert main(["search", "--executor", "flaky-cluster", "--executor-opt", "nodes=3", "--budget", "6",
+                 "--run-dir", str(run), *common]) == 0
+    before = trials(run)
+    assert main(["search", "--resume", str(run), "--executor", "inprocess", "--budget", "10", *common]) == 0
+    assert trials(run)[:6] == before and summarize(run)["evaluations"] == 10
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        config = db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()[0]
+    assert '"executor": "inprocess"' in config and '"executor_options": {}' in config
