@@ -218,10 +218,10 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
         context = build_context(SEARCH_SPACES.get(name), dataset or default_dataset(name), data_dir,
                                 lookup=True)
         space = build_space(name, context)
+        cells, target = training_cells(space, context, train_size, seed)
         if not space.graph_encodings:  # FLAN's own refusal advised gp and mlp, which nothing pretrains
             raise UnsupportedError(f"--space {name} declares no graph encoding, which FLAN, the predictor pretrain "
                                    "fits, reads; pretrain on a space that has one")
-        cells, target = training_cells(space, context, train_size, seed)
         parts.append((space, context, cells, target))
     if not joint:  # each space's FLAN is built now, so an option one space cannot take fails before any fit
         inputs = {space.name: construct("predictor", "flan", PREDICTORS.get("flan"), space,

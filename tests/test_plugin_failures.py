@@ -299,9 +299,6 @@ def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_d
              (["--strategy", "failing-array-state"], ["the strategy's state_dict (its predictor's included) holds a "
                                                       "numpy.ndarray, which the run store keeps as JSON; return plain "
                                                       "lists"]),
-             (["--space", "failing-matrix-encoding", "--strategy", "bananas", "--predictor", "gp", "--strategy-opt",
-               "num_init=4"], ["search space 'nb201' encodes |",
-                               "| as 'raw' with shape (2, 3); a vector encoding is one 1-D array"]),
              (["--strategy", "failing-too-many"], ["strategy TooMany: ask(1) returned 4 architectures; return a list "
                                                    "of one architecture"]),
              (["--strategy", "failing-strings"], ["strategy Strings proposed '|", "which is not an architecture of "
@@ -314,6 +311,13 @@ def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_d
         assert all(fragment in error for fragment in fragments) and error.count("\n") == 1, error
         shown = summarize(run)  # the failure is recorded, with its cause (a lookup group left open swallowed it)
         assert shown["status"] == "failed" and fragments[0] in shown["stop_reason"], shown
+    matrix = ["search", "--space", "failing-matrix-encoding", "--strategy", "bananas", "--predictor", "gp", "--budget",
+              "8", "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "matrix")]
+    assert cli.main(matrix) == 2  # named before the run exists, since the encodings are probed first
+    error = capsys.readouterr().err
+    assert "search space 'nb201' encodes |" in error and "| as 'raw' with shape (2, 3); a vector encoding is one " \
+        "1-D array" in error and error.count("\n") == 1, error
+    assert not (tmp_path / "matrix").exists()
 
 
 def test_a_plugin_evaluators_nan_is_not_blamed_on_a_benchmark(tmp_path, data_dir):
