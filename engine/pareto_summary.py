@@ -27,7 +27,8 @@ def run_objectives_of(store: RunStore, config: Mapping[str, Any]) -> tuple[Objec
     if isinstance(stored, list) and stored:
         return parse_objectives(stored)
     metric = store.get_meta("objective") or config.get("objective") or "val_accuracy"
-    return (Objective(metric, bool(store.get_meta("minimize"))),)
+    minimize = store.get_meta("minimize")  # older runs recorded it only in their configuration
+    return (Objective(metric, bool(config.get("minimize") if minimize is None else minimize)),)
 
 
 def front(trials: list[Trial], objectives: tuple[Objective, ...]) -> tuple[list[Trial], np.ndarray]:

@@ -98,11 +98,13 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
 
 STORED_KEYS = ("space", "dataset", "strategy", "evaluator", "executor", "budget", "seed", "strategy_options")
 """Keys every configuration 'nasloop search' has ever stored: one missing is damage, not an older run."""
+NOT_NULL = ("space", "dataset", "strategy", "evaluator", "executor", "seed")
+"""Those never stored as null: a dataset edited to null resumed on the space's default task."""
 
 
 def _check_stored_config(saved: dict[str, Any], store: RunStore) -> None:
     """A configuration cut down by hand resumed on defaults (another strategy, the objectives dropped)."""
-    missing = next((key for key in STORED_KEYS if key not in saved), None)
+    missing = next((key for key in STORED_KEYS if key not in saved or key in NOT_NULL and saved[key] is None), None)
     objectives = store.get_meta("objectives")
     if missing is None and isinstance(objectives, list) and len(objectives) > 1 and not saved.get("objectives"):
         missing = "objectives"  # the run searched several, as its own record says
@@ -228,12 +230,12 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
            data_dir: str | Path | None = None, executor: str | None = None) -> dict[str, Any]:
     """Continue an interrupted (or finished) run, optionally with a larger budget.
 
-    ``executor_options`` update where trials run (more workers, another Ray cluster), and ``executor`` another
-    executor replaces the run's (with ``executor_options`` as its only options: a run whose Ray kept failing
-    continues in-process); they do not change what the search computes, so a run may move between machines. So
-    may its pretrained files: ``pretrained_files`` name where files the run started from are now (each must hold the same bytes), and its
-    benchmark data: ``data_dir`` is where the data folder it was started with is now (kept as an absolute path,
-    since the run reads relative ones from the folder it was started in).
+    ``executor_options`` update where trials run (more workers, another Ray cluster), and ``executor`` replaces
+    the run's executor (with ``executor_options`` as its only options: a run whose Ray kept failing continues
+    in-process); they do not change what the search computes, so a run may move between machines. So may its
+    pretrained files: ``pretrained_files`` name where files the run started from are now (each must hold the same
+    bytes), and its benchmark data: ``data_dir`` is where the data folder it was started with is now (kept as an
+    absolute path, since the run reads relative ones from the folder it was started in).
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
     check_value("budget", budget, PositiveInt | None)  # as SearchConfig checks them: "8" failed in comparing

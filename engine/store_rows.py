@@ -91,6 +91,9 @@ def check_scores(path: Path, trials: Sequence[Trial], objectives: Sequence[Objec
         scores = oriented_values(trial.result.metrics, objectives) if trial.result.ok else None
         expected = None if scores is None else scores[0]
         stored = trial.score
+        if stored is not None and math.isinf(stored) and trial.result.ok:  # an infinite loss, as older runs kept it
+            raw = trial.result.metrics.get(objectives[0].metric)
+            expected = stored if raw is not None and objectives[0].oriented(float(raw)) == stored else expected
         if (stored is None) != (expected is None) or (
                 stored is not None and not math.isclose(stored, expected, rel_tol=1e-9, abs_tol=1e-12)):
             raise DataError(f"{path} is damaged: trial {trial.id} has score {stored!r}, where its result gives "

@@ -2,6 +2,8 @@
 whose values are true, nor surfacing as a library's error."""
 from __future__ import annotations
 
+import json
+import math
 import os
 import sqlite3
 from pathlib import Path
@@ -129,4 +131,27 @@ def test_a_configuration_edited_to_another_space_is_named_without_internals(fini
     assert main(["search", "--resume", str(finished), "--budget", "14", "--quiet"]) == 2
     error = capsys.readouterr().err
     assert "does not load into RegularizedEvolution (ArchitectureError: malformed NB101 cell string" in error, error
-    assert " (at " not in error and "load_state_dict" not in error and len(error) < 450, error
+    assert " (at " not in error and "load_state_dict" not in error and len(error) - len(str(finished)) < 400, error
+
+
+def test_older_stores_keep_their_scores_readable(finished, tmp_path, data_dir):
+    """What older nasloop wrote is no damage: a minimised objective recorded only in the configuration, and an
+    infinite value kept as an infinite score (the score check refused both)."""
+    with sqlite3.connect(finished / "nasloop.sqlite") as db:
+        metrics = json.loads(db.execute("SELECT metrics FROM trials WHERE id = 2").fetchone()[0])
+    edit(finished, "UPDATE trials SET metrics = ?, score = 9e999 WHERE id = 2",
+         json.dumps({**metrics, "val_accuracy": math.inf}))  # as json wrote it: Infinity
+    assert summarize(finished)["best"]["trial"] == 2
+    run = tmp_path / "minimised"
+    assert main(["search", "--objective", "val_accuracy", "--minimize", "--budget", "5", "--data-dir", str(data_dir),
+                 "--run-dir", str(run), "--quiet"]) == 0
+    edit(run, "DELETE FROM meta WHERE key IN ('minimize', 'objectives')")
+    assert summarize(run)["evaluations"] == 5
+    assert main(["search", "--resume", str(run), "--budget", "7", "--quiet"]) == 0
+
+
+def test_a_dataset_edited_to_null_is_named_as_damage(finished, capsys):
+    """It resumed on the space's default task, mixing another task's results into the run."""
+    edit(finished, "UPDATE meta SET value = json_set(value, '$.dataset', json('null')) WHERE key = 'config'")
+    assert main(["search", "--resume", str(finished), "--budget", "14", "--quiet"]) == 2
+    assert "is damaged: its run configuration has no 'dataset'" in capsys.readouterr().err
