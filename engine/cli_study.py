@@ -5,7 +5,6 @@ import argparse
 import contextlib
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,8 @@ from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock
 from .progress import progress
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
+from .cli_types import path_arg, path_text
 from .study_methods import parse_method, read_methods
-from .user_files import path_arg, path_text
 
 
 def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_float,
@@ -176,8 +175,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                         max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
                         minimize=args.minimize, objectives=args.objectives, reference_point=args.reference_point,
                         data_dir=args.data_dir, space_options=dict(args.space_opt),
-                        evaluator_options=dict(args.evaluator_opt),
-                        plugins=[os.path.abspath(p) if p.endswith(".py") else p for p in plugins])  # report reads them
+                        evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
     if base.num_objectives > 1 and base.reference_point is None:
         raise ConfigError("a study compares multi-objective runs by hypervolume, which needs one reference point "
                           "for all of them: give --reference-point with a value per objective, worse than any you "
@@ -248,6 +246,23 @@ def _compare_predictors(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_study_plugins(study: Study) -> None:
+    """The plugins of a study whose space they register (its table gives the default target), read as a resumed
+    run reads them: from the folder its runs were started in, or the project it was copied or moved to."""
+    from .search import started_in
+    from .store import DB_NAME, RunStore
+
+    if not study.base.plugins or study.base.space in SEARCH_SPACES.names():
+        return
+    run_dir = next((d for d in (study.run_dir(m, s) for m, s in study.runs()) if (d / DB_NAME).is_file()), None)
+    if run_dir is None:
+        load_plugins(study.base.plugins)
+        return
+    with RunStore.in_run_dir(run_dir, readonly=True) as store:
+        config = SearchConfig.from_mapping(store.get_meta("config") or {}, source=f"{run_dir / DB_NAME}")
+    load_plugins(config.plugins, started_in(config, run_dir))
+
+
 def cmd_report(args: argparse.Namespace) -> None:
     from .report import write_run_report, write_study_report
     from .study_results import collect
@@ -269,7 +284,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         written = write_predictor_report(args.out or args.path, read_records(args.path), grid, args.command_line)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
-        load_plugins(study.base.plugins)  # a plugin space's table gives the default target, as in compare
+        _load_study_plugins(study)
         results = collect(study, study_target(args.target, study.base), args.interval or "t")
         written = write_study_report(results, args.out or args.path, args.command_line)
         if results.problems:  # listed in the report; said here too, or an exit 0 hides them

@@ -224,6 +224,10 @@ def test_a_study_of_a_plugin_space_is_reported_without_naming_the_plugin_again(t
     out = subprocess.run([*cli, "report", "../study"], cwd=tmp_path / "elsewhere", env=env, capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0 and "report.html" in out.stdout, out.stderr
+    (tmp_path / "plugins" / "micro_again.py").rename(tmp_path / "plugins" / "moved.py")  # named anew, as resume is
+    out = subprocess.run([*cli, "--plugin", "plugins/moved.py", "report", "study"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and "report.html" in out.stdout, out.stderr
 
 
 def test_a_misspelt_plugin_flag_is_named_with_the_one_meant(capsys):
