@@ -11,7 +11,8 @@ from typing import Any, Callable, NoReturn
 from .cli_study import add_commands as add_study_commands
 from .errors import ConfigError
 from .options import MAX_EPOCHS, MAX_FIDELITY
-from .user_files import load_yaml_text, path_arg, path_text
+from .cli_types import path_arg, path_text
+from .user_files import load_yaml_text
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
@@ -53,8 +54,7 @@ class _Parser(argparse.ArgumentParser):
         unknown = [word for word in leading if word != "--" and word.split("=", 1)[0] not in known]
         if unknown and (message.endswith("required: command") or message.startswith("argument command: invalid")):
             # 'nasloop --bogus' read "command is required", 'nasloop --plugins x.py spaces' "invalid choice: 'x.py'"
-            near = difflib.get_close_matches(unknown[0].split("=", 1)[0], list(self._option_string_actions), n=1,
-                                           cutoff=0.8)
+            near = difflib.get_close_matches(unknown[0].split("=", 1)[0], list(known), n=1, cutoff=0.8)
             hint = f" (did you mean {near[0]}?)" if near else ""
             missing = ", and no command" if message.endswith("required: command") else ""
             message = f"unrecognized arguments: {' '.join(unknown)}{hint}{missing}: nasloop [--plugin FILE] COMMAND ..."

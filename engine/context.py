@@ -72,7 +72,7 @@ class RunContext:
     def image_dataset(self, cannot: str, instead: str) -> DatasetFacts:
         """The run's dataset, whose images are read to ``cannot`` without them; a benchmark task nasloop reads no
         images of (TransNAS-Bench-101's) is named as such, with ``instead`` and the proxies its table stores."""
-        from .data.datasets import dataset_facts
+        from .data.datasets import dataset_facts, reads_images
 
         try:
             return dataset_facts(self.dataset)
@@ -81,7 +81,7 @@ class RunContext:
                 raise
         stored = self.stored_proxies()
         named = ", ".join(stored) if len(stored) <= 4 else f"{', '.join(stored[:3])} and {len(stored) - 3} more"
-        readable = next((task.name for task in self.benchmark.tasks if _reads_images(task.name)), None)
+        readable = next((task.name for task in self.benchmark.tasks if reads_images(task.name)), None)
         other = f", or use images with --dataset {readable}" if readable else ""  # a plugin's table may have none
         raise ConfigError(f"'{self.dataset}' is a task of the {self.benchmark.name} table whose images nasloop does "
                           f"not read, so {cannot}; {instead} (it stores {named or 'no proxies'} for this task)"
@@ -230,13 +230,3 @@ def _evaluate_otherwise(space: SearchSpace) -> str:
     return ("it builds no networks either, so no built-in evaluator can: use an evaluator of your own (--evaluator), "
             "give its class a benchmark, or derive it from NetworkSpace and define to_module")
 
-
-def _reads_images(dataset: str) -> bool:
-    """Whether nasloop loads images of ``dataset`` (CIFAR-10, ImageNet...), as opposed to a benchmark task it knows
-    only by its table."""
-    from .data.datasets import dataset_facts
-
-    try:
-        return dataset_facts(dataset).loadable
-    except ConfigError:
-        return False

@@ -112,7 +112,7 @@ def import_plugin_files(files: Sequence[tuple[str, str]]) -> None:
         module = sys.modules[name] = importlib.util.module_from_spec(spec)
         try:
             spec.loader.exec_module(module)
-        except Exception:  # noqa: BLE001 - the driver loaded it; here the by-value copy still serves
+        except (Exception, SystemExit):  # noqa: BLE001 - the driver loaded it; here the by-value copy still serves
             del sys.modules[name]
 
 

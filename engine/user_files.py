@@ -26,22 +26,6 @@ MAX_EXPANDED_NODES = 100_000
 """Values a document may expand to once its aliases are followed."""
 
 
-def path_text(text: str) -> str:
-    """A path flag's value, refused when empty: ``--out ''`` (an unset shell variable, most often) wrote into the
-    current folder, ``--run-dir ''`` and ``--data-dir ''`` fell back to their defaults without a word."""
-    if not text.strip():
-        import argparse
-
-        raise argparse.ArgumentTypeError(f"{text!r} is an empty path; give a file or folder name (an unset shell "
-                                         "variable?)")
-    return text
-
-
-def path_arg(text: str) -> Path:
-    """:func:`path_text` as a ``Path``."""
-    return Path(path_text(text))
-
-
 def path_from(folder: str | None, value: str | os.PathLike) -> Path:
     """A path a user named, read from ``folder`` when relative (``folder`` None: the current one).
 

@@ -70,7 +70,7 @@ CASES = {
                                                   "needs --plugin FILE before the command"]),
     "a study of nothing": (["compare", "--out", "r"], ["name the methods with --methods", "--predictors flan,gp"]),
     "a negative GPU share named by its flag": (["search", "--executor", "ray", "--gpus-per-trial", "-1", "--run-dir",
-                                                "r"], ["argument --gpus-per-trial: must be a finite number >= 0, got -1"]),
+                                                "r"], ["--gpus-per-trial: must be a finite number >= 0, got -1"]),
     # an infinite time budget or trial timeout was read and then refused under its configuration key, or taken
     "an infinite time budget named by its flag": (["search", "--max-seconds", "inf", "--run-dir", "r"],
                                                   ["argument --max-seconds: must be a finite number > 0, got inf"]),

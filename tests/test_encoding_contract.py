@@ -11,8 +11,8 @@ from nasloop.engine.search import search
 from nasloop.search_spaces.base import GraphEncoding
 from nasloop.search_spaces.nb201 import NB201Space
 
-VARLEN = "search space 'nb201-varlen' encodes .* as 'path' with shape \\(\\d+,\\) \\(the first, \\(\\d+,\\)\\); a vector " \
-         "encoding is one 1-D array of the same length for every architecture"
+VARLEN = "search space 'nb201-varlen' encodes .* as 'path' with shape \\(\\d+,\\) \\(the first, \\(\\d+,\\)\\); " \
+         "a vector encoding is one 1-D array of the same length for every architecture"
 STRAY = "search space 'nb201-stray' encodes .* as 'graph' with the op 'nb201-stray/mystery', which its graph_ops " \
         "do not list; add 'mystery' to graph_ops"
 

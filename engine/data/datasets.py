@@ -41,3 +41,11 @@ def dataset_facts(name: str) -> DatasetFacts:
         if wanted == facts.name.lower() or wanted in facts.aliases:
             return facts
     raise ConfigError(f"unknown dataset '{name}'; choose from: {', '.join(f.name for f in DATASETS)}")
+
+
+def reads_images(name: str) -> bool | None:
+    """Whether nasloop loads images of dataset ``name`` (CIFAR-10, ImageNet); False for an image dataset it knows
+    but cannot load (CIFAR-100), None for a name it knows of no images for (a benchmark's task, TNB101's)."""
+    wanted = str(name).lower()
+    return next((facts.loadable for facts in DATASETS if wanted == facts.name.lower() or wanted in facts.aliases),
+                None)

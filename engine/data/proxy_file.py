@@ -25,7 +25,7 @@ import numpy as np
 
 from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..errors import ArchitectureError, ConfigError, DataError
-from .datasets import dataset_facts
+from .datasets import dataset_facts, reads_images
 from .paths import search_dirs
 
 FIELD_LIMIT = 4096  # characters of one field; an architecture string is far shorter
@@ -163,10 +163,7 @@ def check_dataset(path: str | os.PathLike, found: ProxyScores, dataset: str) -> 
     the probe cannot tell, since its network is built for ten classes whatever the dataset."""
     scored = found.settings.get("dataset")
     if scored is not None and not same_dataset(str(scored), dataset):
-        try:
-            loadable = dataset_facts(dataset).loadable
-        except ConfigError:  # a benchmark's task (TNB101's, a plugin's): nasloop reads no images of it
-            loadable = None
+        loadable = reads_images(dataset)  # None: a benchmark's task (TNB101's, a plugin's)
         rescore = (f"score {dataset} with 'nasloop proxies --dataset {dataset}'" if loadable else
                    f"'nasloop proxies --dataset {dataset}' scores only proxies that need no images, since nasloop "
                    f"cannot load {dataset}'s" if loadable is False else  # advised for meco, it was refused in turn

@@ -181,8 +181,7 @@ def require_networks(space: Any, who: str) -> None:
     """One line, before any work, when ``space`` cannot build the networks ``who`` needs."""
     if not isinstance(space, NetworkSpace):
         raise UnsupportedError(f"{who} need the network of each architecture, and search space '{space.name}' "
-                               "cannot build networks; implement NetworkSpace.to_module for it, or read the proxies "
-                               "its benchmark table stores")
+                               "cannot build networks; implement NetworkSpace.to_module for it")
 
 
 PROGRESS_FROM = 50
