@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .cli_types import path_arg, path_text
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .plugins import load_plugins
@@ -19,7 +20,6 @@ from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock
 from .progress import progress
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
-from .cli_types import path_arg, path_text
 from .study_methods import parse_method, read_methods
 
 
