@@ -9,7 +9,7 @@ were not clean are listed with their stderr.
 
 How to run
 ----------
-    .venv/bin/python benchmarks/fuzz_cli.py --seeds 10          # ~550 cases, a few minutes on 2 cores
+    .venv/bin/python benchmarks/fuzz_cli.py --seeds 10          # 650 cases, a few minutes on 2 cores
     .venv/bin/python benchmarks/fuzz_cli.py --seeds 2 --jobs 2
 """
 from __future__ import annotations
