@@ -64,6 +64,9 @@ class _Parser(argparse.ArgumentParser):
         if message.startswith("unrecognized arguments") and ("--plugin" in message.split() or
                                                               any(w.startswith("--plugin=") for w in message.split())):
             message += "; --plugin goes before the command: nasloop --plugin FILE COMMAND ..."
+        elif message.startswith("unrecognized arguments: ") and "=" in message.split()[2] and \
+                not message.split()[2].startswith("-"):  # '--space-opt channels=16 layers=8'
+            message += "; each --...-opt flag takes one KEY=VALUE: repeat the flag for each"
         self.exit(2, f"{help_prog}: error: {message} (see '{help_prog} --help')\n")  # the command it was for
 
 

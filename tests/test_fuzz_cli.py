@@ -94,3 +94,11 @@ def test_an_infinite_share_of_gpus_is_named_as_not_finite(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["search", "--executor", "ray", "--gpus-per-trial", "inf"])
     assert "argument --gpus-per-trial: must be a finite number >= 0, got inf" in capsys.readouterr().err
+
+
+def test_two_settings_in_one_option_flag_are_told_to_repeat_it(capsys) -> None:
+    """'--space-opt channels=16 layers=8' (as the README once wrote) read only 'unrecognized arguments: layers=8'."""
+    with pytest.raises(SystemExit):
+        main(["search", "--space", "darts", "--space-opt", "channels=16", "layers=8"])
+    assert "unrecognized arguments: layers=8; each --...-opt flag takes one KEY=VALUE: repeat the flag for each" \
+        in capsys.readouterr().err
