@@ -5,10 +5,10 @@ from __future__ import annotations
 import inspect
 import re
 
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import NetworkSpace, SearchSpace
 from .errors import NasloopError
 from .options import describe_options
-from .registry import Registry
+from .registry import BENCHMARKS, Registry
 
 
 def list_plugins(registry: Registry, name: str | None = None) -> None:
@@ -37,6 +37,18 @@ def _describe_plugin(registry: Registry, name: str) -> None:
     if isinstance(factory, type) and issubclass(factory, SearchSpace):  # what features= and views= can name
         print(f"\nencodings:\n  vector: {', '.join(factory.vector_encodings) or 'none'}\n"
               f"  graph: {', '.join(factory.graph_encodings) or 'none'}")
+        _describe_benchmark(factory)
+
+
+def _describe_benchmark(space: type[SearchSpace]) -> None:
+    """The table a space's tabular runs read and its tasks (what --dataset names; the first is the default)."""
+    if space.benchmark is None:
+        ways = "--evaluator proxy or train, or one" if issubclass(space, NetworkSpace) else "an evaluator"
+        print(f"\nbenchmark: none (search it with {ways} of your own)")
+        return
+    tasks = BENCHMARKS.get(space.benchmark).tasks
+    names = ", ".join(f"{t.name} ({t.metric}{', minimised' if t.minimize else ''})" for t in tasks) or "none"
+    print(f"\nbenchmark: {space.benchmark}\n  tasks (--dataset; the first is the default): {names}")
 
 
 def plain_text(docstring: str) -> str:

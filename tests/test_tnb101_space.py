@@ -228,3 +228,16 @@ def test_data_import_writes_each_space_its_own_table(tmp_path, data_dir, capsys)
         np.testing.assert_array_equal(imported.table.columns[name], column, err_msg=name)
     assert TNB101MacroBenchmark.recognise(tmp_path / "tnb101-micro.npz") is None  # the other space's table
     assert Table.load(tmp_path / "tnb101-micro.npz").meta["benchmark"] == "tnb101-micro"
+
+
+def test_the_space_listing_names_its_benchmark_and_tasks(capsys):
+    """No listing said which --dataset a space's table takes; a user's own task list is found only by erring."""
+    from nasloop.engine.cli import main
+
+    main(["spaces", "tnb101-micro"])
+    out = capsys.readouterr().out
+    assert "benchmark: tnb101-micro\n  tasks (--dataset; the first is the default): class_scene (val_accuracy), " \
+        "class_object (val_accuracy), room_layout (val_neg_l2_loss)" in out
+    main(["spaces", "nago"])
+    assert "benchmark: none (search it with --evaluator proxy or train, or one of your own)" in \
+        capsys.readouterr().out
