@@ -151,4 +151,4 @@ def test_cli_lists_registered_plugins(capsys):
         listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
         assert set(names) <= set(listed)
     assert main(["spaces", "darts"]) == 0  # a space's encodings: what features= and views= can name
-    assert capsys.readouterr().out.endswith("encodings:\n  vector: onehot\n  graph: graph\n")
+    assert "encodings:\n  vector: onehot\n  graph: graph\n\nbenchmark: nb301\n" in capsys.readouterr().out
