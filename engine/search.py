@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from ..search_spaces.base import SearchSpace
-from ..search_spaces.encoding_probe import probe_encodings
 from ..strategies.base import Strategy
 from .assemble import build_context, build_space, canonical_dataset, default_dataset, require_capabilities
 from .config import SearchConfig, construct, route_options
@@ -78,7 +77,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
         wiring["predictor"] = construct("predictor", name, PREDICTORS.get(name), space,
                                         wiring={"context": context, "seed": config.seed},
                                         **options_per_predictor([name], config.predictor_options)[name])
-        probe_encodings(space)  # a plugin space's broken encoding, before its evaluations, not at the first fit
+        space.check_encodings()  # a plugin space's broken encoding, before its evaluations, not at the first fit
         if wiring["predictor"].builds_networks and on_note is not None and _ranks_within(config, strategy_factory):
             on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step"))
     elif config.predictor is not None or config.predictor_options:

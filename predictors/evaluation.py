@@ -25,7 +25,6 @@ from ..engine.config import construct
 from ..engine.errors import ConfigError
 from ..engine.options import option_names
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
-from ..search_spaces.encoding_probe import probe_encodings
 from .base import checked_prediction
 
 __all__ = ["evaluate_predictors", "precision_at"]
@@ -132,7 +131,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
             raise ConfigError(f"{exc}; give an option to one predictor only as NAME.KEY=VALUE (e.g. "
                               "--predictor-opt flan.ensemble=2)") from None
 
-    probe_encodings(search_space)  # one line naming the architecture, not a failure inside the first fit
+    search_space.check_encodings()  # one line naming the architecture, not a failure inside the first fit
     for name in factories:  # bad options fail now; warm shared caches (e.g. FLAN's batched space graph)
         warm = build(name, 0)
         warm.prepare()

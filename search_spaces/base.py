@@ -194,6 +194,27 @@ class SearchSpace(Configurable, ABC):
                               "values that are not finite numbers; fix its _encode")
         return stacked
 
+    def check_encodings(self, samples: int = 32) -> None:
+        """Encode ``samples`` sampled architectures (from a generator of their own: no strategy's draws change) in
+        every declared encoding; one line naming the architecture and the fix where one breaks the contract.
+
+        Called before a predictor or BO runs: a vector whose length depends on the architecture otherwise failed
+        at the first fit, after the initial evaluations, and a graph op missing from ``graph_ops`` was read as
+        unknown by EmProx and dropped by graph features for a whole run."""
+        if not self.encodings:
+            return
+        rng = np.random.default_rng(0)
+        archs = [self.sample(rng) for _ in range(samples)]
+        for kind in self.vector_encodings:
+            self.encode_many(archs, kind)  # one shape for all, finite values: it names the first that is not
+        listed = {self.token(op) for op in self.graph_ops}
+        for kind, arch in ((kind, arch) for kind in self.graph_encodings for arch in archs):
+            stray = next((op for op in self.encode(arch, kind).ops if op not in listed), None)
+            if stray is not None:
+                raise ConfigError(f"search space '{self.name}' encodes {self.format(arch)} as '{kind}' with the op "
+                                  f"'{stray}', which its graph_ops do not list; add '{stray.rpartition(SEPARATOR)[2]}' "
+                                  "to graph_ops (every op its graph encodings use)")
+
     def _check_encoding(self, kind: str) -> None:
         if kind not in self.encodings:
             raise UnsupportedError(f"search space '{self.name}' has no '{kind}' encoding; "

@@ -31,7 +31,6 @@ from ..engine.options import PositiveInt
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import BoxSpace, SearchSpace, VectorEncoded
-from ..search_spaces.encoding_probe import probe_encodings
 from .base import Strategy
 from .saved_state import saved_count, saved_scores
 from ..predictors.base import quiet_botorch, single_thread
@@ -85,7 +84,7 @@ class BayesianOptimisation(Strategy):
         default = "onehot" if "onehot" in space.vector_encodings else (space.vector_encodings or (None,))[0]
         self.proposer = Proposer(space, encoding or default, pool_size, num_restarts, raw_samples)
         if not isinstance(space, BoxSpace):
-            probe_encodings(space)  # the GP reads the encoding: a broken one is named before the initial design
+            space.check_encodings()  # the GP reads the encoding: a broken one is named before the initial design
         self.mc_samples = mc_samples
         self.observed: dict[str, tuple[Arch, list[float], list[float] | None]] = {}  # text → (arch, scores, noise)
         self.failed: set[str] = set()
