@@ -109,6 +109,11 @@ def test_missing_data_is_one_line_naming_file_folders_and_fix(tmp_path, monkeypa
         NB201Benchmark(tmp_path / "no-such-folder").table
     one_line(str(err.value), tmp_path / "no-such-folder", "--data-dir")
 
+    monkeypatch.setenv(ENV_VAR, str(explicit))  # --data-dir "$NASLOOP_DATA": the folder is looked in once
+    with pytest.raises(DataError) as err:
+        NB201Benchmark(explicit).table
+    assert str(err.value).count(str(explicit)) == 1, err.value
+
 
 # ---------------------------------------------------------------------------------------------
 # The real CSV

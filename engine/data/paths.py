@@ -20,14 +20,13 @@ def user_cache_dir() -> Path:
 
 
 def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """The folders searched for data files, most specific first."""
-    dirs: list[Path] = []
-    if data_dir:
-        dirs.append(Path(data_dir).expanduser())
+    """The folders searched for data files, most specific first, each once (``--data-dir $NASLOOP_DATA`` names the
+    folder the variable names: a missing file's message listed it twice)."""
+    dirs = [Path(data_dir).expanduser()] if data_dir else []
     if os.environ.get(ENV_VAR):
         dirs.append(Path(os.environ[ENV_VAR]).expanduser())
     dirs.append(user_cache_dir())
-    return dirs
+    return list(dict.fromkeys(dirs))
 
 
 def check_data_dir(data_dir: str | os.PathLike | None) -> None:
