@@ -23,41 +23,49 @@ How to run
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 import time
 from pathlib import Path
 
 from nasloop.engine.cli import main as nasloop
+from script_args import REPO, add_data_dir, output_folder, positive_int
 
-REPO = Path(__file__).resolve().parents[1]
 METHODS = ("predictor-topk:flan+warmup,predictor-topk:flan+warmup=null,bananas:mlp,bananas:gp,evolution,random")
 PREDICTORS = "flan,gp,mlp,emprox,zero-cost"
 
 
-def study(name: str, argv: list[str], out: Path) -> None:
+def study(name: str, argv: list[str], out: Path) -> int:
+    """Run one study; its exit status (0: every run finished and the report was written)."""
     command = ["compare", *argv, "--out", str(out / name), "--quiet"]
     print(f"$ nasloop {' '.join(command)}", flush=True)
     started = time.perf_counter()
     code = nasloop(command)
     print(f"({name}: exit {code}, {time.perf_counter() - started:.0f} s wall this invocation)\n", flush=True)
+    return code
 
 
-def main() -> None:
+def main() -> int:
+    """Both studies (or the one asked for); exits non-zero when one did not finish, as `nasloop compare` does."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--only", choices=("search", "predictors"), help="run one of the two studies")
-    parser.add_argument("--seeds", type=int, default=20, help="seeds of the strategy study (default 20)")
-    parser.add_argument("--predictor-seeds", type=int, default=5, help="seeds of the predictor study (default 5)")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=REPO / "studies", help="where the study folders live")
-    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
+    parser.add_argument("--seeds", type=positive_int, default=20, help="seeds of the strategy study (default 20)")
+    parser.add_argument("--predictor-seeds", type=positive_int, default=5,
+                        help="seeds of the predictor study (default 5)")
+    parser.add_argument("--jobs", type=positive_int, default=2, help="runs at once (default 2)")
+    parser.add_argument("--out", type=output_folder, default=REPO / "studies", help="where the study folders live")
+    add_data_dir(parser)
     args = parser.parse_args()
-    common = ["--space", "nb201", "--dataset", "cifar10", "--data-dir", args.data_dir, "--jobs", str(args.jobs)]
+    common = ["--space", "nb201", "--dataset", "cifar10", "--jobs", str(args.jobs),
+              *(["--data-dir", args.data_dir] if args.data_dir else [])]
+    codes = []
     if args.only in (None, "search"):
-        study("c10", [*common, "--methods", METHODS, "--seeds", str(args.seeds), "--budget", "200"], args.out)
+        codes.append(study("c10", [*common, "--methods", METHODS, "--seeds", str(args.seeds), "--budget", "200"],
+                           args.out))
     if args.only in (None, "predictors"):
-        study("pred", [*common, "--predictors", PREDICTORS, "--train-sizes", "8,40,128,512",
-                       "--seeds", str(args.predictor_seeds)], args.out)
+        codes.append(study("pred", [*common, "--predictors", PREDICTORS, "--train-sizes", "8,40,128,512",
+                                    "--seeds", str(args.predictor_seeds)], args.out))
+    return max(codes)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

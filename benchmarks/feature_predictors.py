@@ -35,14 +35,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import defaultdict
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 from scipy import stats
+from script_args import add_data_dir, output_file, positive_int, positive_ints, run_main
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
@@ -51,7 +50,6 @@ from nasloop.predictors.evaluation import evaluate_predictors
 from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201.cell import SPEC
 
-REPO = Path(__file__).resolve().parents[1]
 SIZES = (8, 40, 128, 512)
 ANCHOR = {8: 0.58, 40: 0.71, 128: 0.76, 512: 0.80}  # random forest on the 13 proxies (issue 19)
 AIM = {8: 0.60, 40: 0.75, 128: 0.84, 512: 0.89}
@@ -117,18 +115,18 @@ def variant_row(name: str, records: list[dict], sizes: list[int]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--only", help=f"comma-separated variants (default all: {', '.join(VARIANTS)})")
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--sizes", type=positive_ints, default=SIZES, help="train sizes (default 8,40,128,512)")
+    parser.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--live-cells", action="store_true",
                         help="train and rank only the 9,445 cells without dead ops (the anchor's cell set)")
-    parser.add_argument("--json", help="also write every record to this file")
-    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
+    parser.add_argument("--json", type=output_file, help="also write every record to this file")
+    add_data_dir(parser)
     args = parser.parse_args()
     names = args.only.split(",") if args.only else list(VARIANTS)
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         sys.exit(f"feature_predictors.py: unknown variant '{unknown[0]}'; choose from {', '.join(VARIANTS)}")
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = list(args.sizes)
     keep = (lambda cell: live_cell(SPEC, cell) == cell) if args.live_cells else None
     records = {}
     for name in names:
@@ -147,8 +145,8 @@ def main() -> None:
     for name, recs in records.items():
         print(variant_row(name, recs, sizes))
     if args.json:
-        Path(args.json).write_text(json.dumps(records, indent=1))
+        args.json.write_text(json.dumps(records, indent=1))
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -51,7 +51,8 @@ from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import OPS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from predictors import REFERENCES, _data_dir, _ints  # noqa: E402  (sibling benchmark script)
+from predictors import REFERENCES  # noqa: E402  (sibling benchmark scripts)
+from script_args import add_data_dir, output_file, positive_int, positive_ints  # noqa: E402
 
 MODEL_FILE = Path("correlation_trainer") / "new_models.py"
 # Their op indices: output, input, then their OPS list (avg_pool_3x3, nor_conv_1x1, nor_conv_3x3, none, skip_connect).
@@ -189,7 +190,7 @@ def _reference_records(job: tuple[list[int], int, str, str, str, dict]) -> list[
 
 
 def table(records: list[dict], sizes: list[int]) -> str:
-    anchors, anchor_fit = REFERENCES["nb201"]["FLAN reference (150 epochs, batch 8)"]
+    anchors, anchor_fit, _ = REFERENCES["nb201"]["FLAN reference (150 epochs, batch 8)"]
     lines = ["| cells | ours tau | reference tau, this run | paired difference | reference tau, issue anchor "
              "| ours fit s | reference fit s | ours predict s | reference predict s |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -214,16 +215,18 @@ def table(records: list[dict], sizes: list[int]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference-repo", required=True, help="a checkout of github.com/abdelfattah-lab/flan_nas")
-    parser.add_argument("--sizes", type=_ints, default=[8, 40, 78, 128], help="train sizes (default 8,40,78,128)")
-    parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
-    parser.add_argument("--epochs", type=int, default=150, help="the reference's epochs (default 150, theirs)")
-    parser.add_argument("--jobs", type=int, default=1, help="reference fits in parallel processes, one thread each")
+    parser.add_argument("--sizes", type=positive_ints, default=[8, 40, 78, 128],
+                        help="train sizes (default 8,40,78,128)")
+    parser.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
+    parser.add_argument("--epochs", type=positive_int, default=150, help="the reference's epochs (default 150, theirs)")
+    parser.add_argument("--jobs", type=positive_int, default=1,
+                        help="reference fits in parallel processes, one thread each")
     parser.add_argument("--dataset", default="cifar10")
     parser.add_argument("--metric", default="val_accuracy", choices=("val_accuracy", "test_accuracy"))
-    parser.add_argument("--data-dir")
-    parser.add_argument("--json", help="also write the raw records to this file")
+    add_data_dir(parser)
+    parser.add_argument("--json", type=output_file, help="also write the raw records to this file")
     args = parser.parse_args(argv)
-    data_dir = _data_dir(args.data_dir)
+    data_dir = args.data_dir
     options = {"reference_repo": args.reference_repo, "epochs": args.epochs}
     try:
         load_reference_model(args.reference_repo)  # a bad checkout fails here, before the first fit

@@ -60,7 +60,7 @@ from nasloop.search_spaces.nb201.cell import OPS as NB201_OPS
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flan_reference_nb201 import (THEIR_OP_INDEX, FlanReferencePredictor, load_reference_model,  # noqa: E402
                                   pairwise_fit)
-from predictors import _data_dir, _ints  # noqa: E402
+from script_args import add_data_dir, positive_int, positive_ints  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 
 NB101_COLUMN = {"input": 0, "conv1x1-bn-relu": 1, "conv3x3-bn-relu": 2, "maxpool3x3": 3, "output": 4}
@@ -157,16 +157,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ours", help="our FLAN pretrained on 512 NB101 cells (nasloop predictors pretrain)")
     parser.add_argument("--state", type=Path, default=Path("flan-reference-nb101-512.pt"),
                         help="the reference's pretrained weights: made here unless the file exists")
-    parser.add_argument("--sizes", type=_ints, default=[8, 40, 78], help="NB201 training sizes (theirs: 8,40,78)")
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--source-size", type=int, default=512)
-    parser.add_argument("--pretrain-epochs", type=int, default=150)
-    parser.add_argument("--op-width", type=int, default=16, help="their max_oplen (see the module docstring)")
+    parser.add_argument("--sizes", type=positive_ints, default=[8, 40, 78],
+                        help="NB201 training sizes (theirs: 8,40,78)")
+    parser.add_argument("--seeds", type=positive_int, default=5)
+    parser.add_argument("--source-size", type=positive_int, default=512)
+    parser.add_argument("--pretrain-epochs", type=positive_int, default=150)
+    parser.add_argument("--op-width", type=positive_int, default=16, help="their max_oplen (see the module docstring)")
     parser.add_argument("--no-scratch", action="store_true", help="skip the reference trained from scratch")
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--data-dir")
+    parser.add_argument("--jobs", type=positive_int, default=1)
+    add_data_dir(parser)
     args = parser.parse_args(argv)
-    data_dir = _data_dir(args.data_dir)
+    data_dir = args.data_dir
     reference = {"reference_repo": args.reference_repo}
     try:
         load_reference_model(args.reference_repo)

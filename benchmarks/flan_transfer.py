@@ -23,19 +23,17 @@ Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
+from script_args import REPO, add_data_dir, output_folder, positive_int, positive_ints, run_main
 from stats_util import format_mean
 
 from nasloop.engine.plots import pyplot, save_figure, styles
 from nasloop.engine.study_stats import mean_interval
 from nasloop.predictors.evaluation import evaluate_predictors
 from nasloop.predictors.flan_transfer import load_pretrained
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def taus(records: list[dict], sizes: list[int]) -> np.ndarray:
@@ -79,14 +77,16 @@ def cells_to_reach(target: float, sizes: list[int], curve: np.ndarray) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--target", default="nb201", help="target space (default nb201)")
-    parser.add_argument("--sizes", default="8,16,32,40,64,128")
-    parser.add_argument("--reference-sizes", default="40,128", help="from-scratch sizes whose tau the reduction targets")
-    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--sizes", type=positive_ints, default=[8, 16, 32, 40, 64, 128],
+                        help="target training sizes (default 8,16,32,40,64,128)")
+    parser.add_argument("--reference-sizes", type=positive_ints, default=[40, 128],
+                        help="from-scratch sizes whose tau the reduction targets")
+    parser.add_argument("--seeds", type=positive_int, default=10, help="seeds 0..N-1 (default 10)")
     parser.add_argument("--pretrained", required=True, help="comma-separated label=file pairs")
-    parser.add_argument("--figures", type=Path, default=REPO / "benchmarks" / "figures", help="figure folder")
-    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
+    parser.add_argument("--figures", type=output_folder, default=REPO / "benchmarks" / "figures", help="figure folder")
+    add_data_dir(parser)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = list(args.sizes)
     variants = {"from scratch": {}}
     for pair in args.pretrained.split(","):
         label, _, path = pair.partition("=")
@@ -111,7 +111,7 @@ def main() -> None:
     print("\nfigure: " + ", ".join(map(str, tau_figure(results, sizes, args.target, args.seeds, args.figures))))
     scratch = taus(results["from scratch"], sizes)
     print("\nTarget cells needed to match from-scratch tau:")
-    for reference in (int(s) for s in args.reference_sizes.split(",")):
+    for reference in args.reference_sizes:
         if reference not in sizes:
             continue
         goal = scratch[sizes.index(reference)]
@@ -122,4 +122,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

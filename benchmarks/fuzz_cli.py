@@ -15,7 +15,6 @@ How to run
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from malformed_inputs import Case, allowed_paths, generate, judge, snapshot  # noqa: E402
+from script_args import add_data_dir, positive_float, positive_int  # noqa: E402
 
 KINDS = ("clean", "traceback", "silent", "unclear", "touched", "hang")
 
@@ -55,11 +55,13 @@ def run_case(case: Case, root: Path, template: Path, limit_s: float) -> tuple[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--seeds", type=int, default=10, help="rounds of every kind of case, seeds 0..N-1")
-    parser.add_argument("--jobs", type=int, default=2, help="cases run at once")
-    parser.add_argument("--limit", type=float, default=120.0, help="seconds before a case counts as a hang")
-    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
+    parser.add_argument("--seeds", type=positive_int, default=10, help="rounds of every kind of case, seeds 0..N-1")
+    parser.add_argument("--jobs", type=positive_int, default=2, help="cases run at once")
+    parser.add_argument("--limit", type=positive_float, default=120.0, help="seconds before a case counts as a hang")
+    add_data_dir(parser)
     args = parser.parse_args()
+    if args.data_dir is None:
+        parser.error("give --data-dir: the folder holding the NB201 table that the cases search")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -67,7 +69,8 @@ def main() -> None:
         code, stderr = nasloop(["search", "--data-dir", args.data_dir, "--budget", "5", "--quiet", "--run-dir",
                                 str(template)], root, args.limit)
         if code != 0:
-            sys.exit(f"could not make the template run: {stderr.strip()}")
+            why = stderr.strip() or (f"no answer within --limit {args.limit:g} s" if code is None else f"exit {code}")
+            sys.exit(f"fuzz_cli.py: could not make the template run: {why}")
         cases = [case for seed in range(args.seeds) for case in generate(seed, args.data_dir)]
         with ThreadPoolExecutor(args.jobs) as pool:
             outcomes = list(pool.map(lambda c: run_case(c, root, template, args.limit), cases))

@@ -52,7 +52,7 @@ from nasloop.search_spaces.nb201.cell import EDGES, NASLIB_OPS, OPS, SPEC
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feature_predictors import VARIANTS, variant_row  # noqa: E402  (sibling benchmark scripts)
-from predictors import _data_dir, _ints  # noqa: E402
+from script_args import add_data_dir, output_file, positive_int, positive_ints  # noqa: E402
 
 FEATURE_FILES = {"zc_combine.features.base": Path("zc_combine/features/base.py"),
                  "zc_combine.features.nasbench201": Path("zc_combine/features/nasbench201.py")}
@@ -153,12 +153,13 @@ def table(records: dict[str, list[dict]], sizes: list[int], reference: str) -> s
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference-repo", required=True, help="a checkout of github.com/gabikadlecova/zc_combine")
-    parser.add_argument("--sizes", type=_ints, default=[8, 40, 128, 512], help="train sizes (default 8,40,128,512)")
-    parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
+    parser.add_argument("--sizes", type=positive_ints, default=[8, 40, 128, 512],
+                        help="train sizes (default 8,40,128,512)")
+    parser.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--ours", default="forest-proxies,forest-both",
                         help=f"our variants beside it (benchmarks/feature_predictors.py: {', '.join(VARIANTS)})")
-    parser.add_argument("--data-dir")
-    parser.add_argument("--json", help="also write the raw records to this file")
+    add_data_dir(parser)
+    parser.add_argument("--json", type=output_file, help="also write the raw records to this file")
     args = parser.parse_args(argv)
     ours = [v for v in args.ours.split(",") if v]
     unknown = [v for v in ours if v not in VARIANTS]
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"graf_reference_nb201: error: unknown variant '{unknown[0]}'; choose from {', '.join(VARIANTS)}",
               file=sys.stderr)
         return 2
-    data_dir = _data_dir(args.data_dir)
+    data_dir = args.data_dir
     seeds = list(range(args.seeds))
     keep = lambda cell: live_cell(SPEC, cell) == cell  # noqa: E731  (the reference's cell set)
     runs = [(f"reference: {label}", "graf-reference", {"reference_repo": args.reference_repo, "inputs": inputs})

@@ -65,7 +65,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import tempfile
 import time
@@ -75,6 +74,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from script_args import add_data_dir, at_least, output_file, positive_int, positive_ints, run_main, seed_int
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
@@ -124,10 +124,6 @@ METHODS: dict[str, Method] = {
     "local": Method("local"),
     "random": Method("random"),
 }
-
-
-def default_data_dir() -> str:
-    return os.environ.get("NASLOOP_DATA") or str(Path(__file__).resolve().parents[1].parent / "shared" / "data")
 
 
 # --- running --------------------------------------------------------------------------------
@@ -186,26 +182,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--methods", default=",".join(METHODS),
                         help=f"comma-separated, from: {', '.join(METHODS)}")
-    parser.add_argument("--seeds", type=int, default=20, help="seeds per method (--first-seed onwards)")
-    parser.add_argument("--first-seed", type=int, default=0, help="the first seed (to run the seeds in parts)")
-    parser.add_argument("--budget", type=int, default=200, help="distinct evaluations per search")
+    parser.add_argument("--seeds", type=positive_int, default=20, help="seeds per method (--first-seed onwards)")
+    parser.add_argument("--first-seed", type=seed_int, default=0, help="the first seed (to run the seeds in parts)")
+    parser.add_argument("--budget", type=positive_int, default=200, help="distinct evaluations per search")
     parser.add_argument("--space", default="nb201", help="search space with a benchmark table (default nb201)")
     parser.add_argument("--dataset", default="cifar10", help="benchmark task (default cifar10)")
-    parser.add_argument("--checkpoints", default=",".join(map(str, CHECKPOINTS)),
-                        help="comma-separated budgets at which to report the best so far")
-    parser.add_argument("--data-dir", default=default_data_dir(), help="folder with the benchmark tables")
-    parser.add_argument("--torch-threads", type=int, default=1, help="torch intra-op threads (0: leave torch's default)")
-    parser.add_argument("--jobs", type=int, default=1,
+    parser.add_argument("--checkpoints", type=positive_ints,
+                        help="comma-separated budgets at which to report the best so far, up to --budget (default: "
+                             f"those of {','.join(map(str, CHECKPOINTS))} below it, and the budget)")
+    add_data_dir(parser)
+    parser.add_argument("--torch-threads", type=at_least(0), default=1,
+                        help="torch intra-op threads (0: leave torch's default)")
+    parser.add_argument("--jobs", type=positive_int, default=1,
                         help="searches run at once, each in its own process (at most one per core)")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw numbers here")
+    parser.add_argument("--json", type=output_file, metavar="FILE", help="also write the raw numbers here")
     args = parser.parse_args(argv)
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    args.checkpoints = [int(b) for b in args.checkpoints.split(",") if b.strip()]
     unknown = [m for m in args.methods if m not in METHODS]
     if unknown:
         parser.error(f"unknown method '{unknown[0]}'; choose from: {', '.join(METHODS)}")
-    if min(args.seeds, args.budget, args.jobs) < 1 or args.torch_threads < 0:
-        parser.error("--seeds, --budget and --jobs must be at least 1, --torch-threads at least 0")
+    if args.checkpoints is None:
+        args.checkpoints = [b for b in CHECKPOINTS if b < args.budget]
+    elif max(args.checkpoints) > args.budget:
+        parser.error(f"--checkpoints {max(args.checkpoints)} is beyond --budget {args.budget}; give checkpoints "
+                     "up to the budget")
     return args
 
 
@@ -270,4 +270,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

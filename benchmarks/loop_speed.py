@@ -18,7 +18,6 @@ How to run
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -26,17 +25,17 @@ from pathlib import Path
 from nasloop.engine.assemble import default_dataset
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search
-
-REPO = Path(__file__).resolve().parents[1]
+from script_args import add_data_dir, name_list, positive_int, run_main, seed_int
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--budget", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--strategies", default="random,evolution,local")
+    parser.add_argument("--budget", type=positive_int, default=2000, help="distinct evaluations per search")
+    parser.add_argument("--seed", type=seed_int, default=0, help="the searches' seed (default 0)")
+    parser.add_argument("--strategies", type=name_list, default=["random", "evolution", "local"],
+                        help="comma-separated (default random,evolution,local)")
     parser.add_argument("--space", default="nb201", help="a tabular space: nb201, nb101, tnb101-micro, ...")
-    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
+    add_data_dir(parser)
     args = parser.parse_args()
     dataset = default_dataset(args.space)  # the space benchmark's first task: class_scene on tnb101-micro
     print(f"{args.space}, {args.budget} distinct evaluations, seed {args.seed} (anchor on NB201: >= 5,000 "
@@ -46,7 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         search(SearchConfig(space=args.space, dataset=dataset, strategy="random", budget=5, data_dir=args.data_dir,
                             run_dir=f"{tmp}/warm"))  # load the table
-        for strategy in args.strategies.split(","):
+        for strategy in args.strategies:
             run_dir = Path(tmp) / strategy
             started = time.perf_counter()
             summary = search(SearchConfig(space=args.space, dataset=dataset, strategy=strategy, budget=args.budget,
@@ -58,4 +57,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -26,7 +26,6 @@ How to run
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -38,15 +37,16 @@ import numpy as np
 
 from nasloop.engine.assemble import build_context
 from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ConfigError
 from nasloop.engine.objectives import hypervolume
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import DB_NAME, RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from script_args import add_data_dir, name_list, output_folder, positive_int, run_main, seed_int  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 CHECKPOINTS = (50, 100, 200)
 
 
@@ -56,6 +56,8 @@ def table_points(data_dir: str, cost: str) -> np.ndarray:
     rows = []
     for cell in bench.cells():
         metrics = bench.query(cell, "cifar10").metrics
+        if cost not in metrics:
+            raise ConfigError(f"--costs: the NB201 table has no metric '{cost}'; it has {', '.join(sorted(metrics))}")
         if "val_accuracy" in metrics:
             rows.append((metrics["val_accuracy"], -metrics[cost]))
     return np.array(rows)
@@ -81,19 +83,22 @@ def one_run(job: tuple[str, str, int, int, str, str]) -> tuple[str, str, int, li
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--methods", default="bo,evolution,random")
-    parser.add_argument("--costs", default="params_m,flops_m")
-    parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--first-seed", type=int, default=0,
+    parser.add_argument("--methods", type=name_list, default=["bo", "evolution", "random"],
+                        help="strategies, comma-separated (default bo,evolution,random; evolution-frontier too)")
+    parser.add_argument("--costs", type=name_list, default=["params_m", "flops_m"],
+                        help="the table metrics minimised beside accuracy, one study each (default params_m,flops_m)")
+    parser.add_argument("--seeds", type=positive_int, default=20, help="seeds per method (default 20)")
+    parser.add_argument("--first-seed", type=seed_int, default=0,
                         help="seeds run from here (two invocations on one --out can split the seeds between them)")
-    parser.add_argument("--budget", type=int, default=200)
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--out", help="keep the runs here; running again finishes interrupted ones and reuses "
+    parser.add_argument("--budget", type=positive_int, default=200, help="evaluations per search (default 200)")
+    parser.add_argument("--jobs", type=positive_int, default=1, help="searches at once (default 1)")
+    parser.add_argument("--out", type=output_folder,
+                        help="keep the runs here; running again finishes interrupted ones and reuses "
                         "finished ones (default: a temporary folder)")
-    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
+    add_data_dir(parser)
     args = parser.parse_args()
     print("command: .venv/bin/python benchmarks/multi_objective_nb201.py " + " ".join(sys.argv[1:]))
-    costs, methods = args.costs.split(","), args.methods.split(",")
+    costs, methods = args.costs, args.methods
     truth = {}
     for cost in costs:
         points = table_points(args.data_dir, cost)
@@ -128,4 +133,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -105,13 +105,14 @@ from typing import Any
 
 import numpy as np
 from nago_tables import CHANCE, anytime_plot, best_table, curves, front_plot, hv_curve, objectives_report, test_report
+from script_args import (REPO, add_data_dir, at_least, output_file, output_folder, positive_float, positive_int,
+                         positive_ints, run_main, seed_int)
 
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import DB_NAME, RunStore
 from nasloop.engine.study_stats import best_so_far
 
-REPO = Path(__file__).resolve().parents[1]
 METHODS = ("bo", "random", "evolution")
 # Per setting: param limit, budget, seeds, methods.
 SETTINGS = {
@@ -120,10 +121,6 @@ SETTINGS = {
     "objectives": {"param_limit": 2e4, "budget": 10, "seeds": 3, "methods": ("bo", "random")},
 }
 OBJECTIVES = ["val_accuracy:max", "params_m:min"]
-
-
-def default_data_dir() -> str:
-    return os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data")
 
 
 # --- one search ---------------------------------------------------------------------------------
@@ -208,29 +205,34 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--objectives", action="store_true",
                         help="multi-objective: val_accuracy:max, params_m:min with the train evaluator")
     parser.add_argument("--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: the setting's)")
-    parser.add_argument("--seeds", type=int, help="seeds per method (proxy 10, train and objectives 3)")
-    parser.add_argument("--first-seed", type=int, default=0)
-    parser.add_argument("--budget", type=int,
+    parser.add_argument("--seeds", type=positive_int, help="seeds per method (proxy 10, train and objectives 3)")
+    parser.add_argument("--first-seed", type=seed_int, default=0)
+    parser.add_argument("--budget", type=positive_int,
                         help="distinct evaluations per search (proxy 30, train and objectives 10)")
-    parser.add_argument("--checkpoints", help="comma-separated budgets to report (default: quarters of the budget)")
-    parser.add_argument("--param-limit", type=float, help="the NAGO space's param limit (proxy 5e4, train 2e4)")
-    parser.add_argument("--proxy-batch-size", type=int, default=64, help="proxy mini-batch size")
-    parser.add_argument("--epochs", type=int, default=1, help="training epochs per evaluation (train)")
-    parser.add_argument("--train-images", type=int,
+    parser.add_argument("--checkpoints", type=positive_ints,
+                        help="comma-separated budgets to report, up to --budget (default: quarters of the budget)")
+    parser.add_argument("--param-limit", type=positive_float,
+                        help="the NAGO space's param limit (proxy 5e4, train 2e4)")
+    parser.add_argument("--proxy-batch-size", type=positive_int, default=64, help="proxy mini-batch size")
+    parser.add_argument("--epochs", type=positive_int, default=1, help="training epochs per evaluation (train)")
+    parser.add_argument("--train-images", type=positive_int,
                         help="training images incl. 10 %% validation (default: all 5,230 of the shipped subset)")
-    parser.add_argument("--batch-size", type=int, default=32, help="training batch size (train)")
-    parser.add_argument("--lr", type=float, help="training learning rate (default: the evaluator's, 0.1)")
+    parser.add_argument("--batch-size", type=positive_int, default=32, help="training batch size (train)")
+    parser.add_argument("--lr", type=positive_float, help="training learning rate (default: the evaluator's, 0.1)")
     parser.add_argument("--device", default="cpu", help="training device (train): cpu, cuda, auto")
-    parser.add_argument("--num-init", type=int, help="bo's Sobol initial design (default min(10, budget // 3))")
-    parser.add_argument("--num-restarts", type=int, default=8, help="bo's acquisition optimiser restarts")
-    parser.add_argument("--raw-samples", type=int, default=256, help="bo's raw samples for the restarts")
-    parser.add_argument("--mc-samples", type=int, default=128, help="bo's Monte Carlo samples")
-    parser.add_argument("--data-dir", default=default_data_dir())
-    parser.add_argument("--torch-threads", type=int, default=1, help="torch threads per search (0: torch's default)")
-    parser.add_argument("--jobs", type=int, default=1, help="searches at once, each in its own process")
-    parser.add_argument("--figures", type=Path, default=REPO / "benchmarks" / "figures", help="figure folder")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw numbers here")
-    parser.add_argument("--out", type=Path, help="keep the runs here; running again finishes interrupted ones and "
+    parser.add_argument("--num-init", type=positive_int,
+                        help="bo's Sobol initial design (default min(10, budget // 3))")
+    parser.add_argument("--num-restarts", type=positive_int, default=8, help="bo's acquisition optimiser restarts")
+    parser.add_argument("--raw-samples", type=positive_int, default=256, help="bo's raw samples for the restarts")
+    parser.add_argument("--mc-samples", type=positive_int, default=128, help="bo's Monte Carlo samples")
+    add_data_dir(parser)
+    parser.add_argument("--torch-threads", type=at_least(0), default=1,
+                        help="torch threads per search (0: torch's default)")
+    parser.add_argument("--jobs", type=positive_int, default=1, help="searches at once, each in its own process")
+    parser.add_argument("--figures", type=output_folder, default=REPO / "benchmarks" / "figures", help="figure folder")
+    parser.add_argument("--json", type=output_file, metavar="FILE", help="also write the raw numbers here")
+    parser.add_argument("--out", type=output_folder,
+                        help="keep the runs here; running again finishes interrupted ones and "
                         "reuses finished ones (default: a temporary folder)")
     args = parser.parse_args(argv)
     if args.objectives:
@@ -245,10 +247,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.budget = args.budget or setting["budget"]
     args.param_limit = args.param_limit or setting["param_limit"]
     args.num_init = args.num_init or max(2, min(10, args.budget // 3))
-    if min(args.seeds, args.budget, args.jobs) < 1:
-        parser.error("--seeds, --budget and --jobs must be at least 1")
+    if args.checkpoints and max(args.checkpoints) > args.budget:
+        parser.error(f"--checkpoints {max(args.checkpoints)} is beyond the budget, {args.budget}; give checkpoints "
+                     "up to it")
     if args.checkpoints:
-        points = [int(b) for b in args.checkpoints.split(",") if b.strip()]
+        points = args.checkpoints
     else:
         points = [max(1, round(args.budget * k / 4)) for k in (1, 2, 3)]
     args.checkpoints = sorted({b for b in points if b < args.budget} | {args.budget})
@@ -351,4 +354,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -41,15 +41,14 @@ import os
 import shlex
 import sys
 import time
-from pathlib import Path
 
 import torch
 
 from nasloop.engine.data.cifar import load_cifar10, locate_cifar10
 from nasloop.engine.evaluators.trainer import TrainConfig, Trainer, resolve_device
 from nasloop.search_spaces.nago.space import NAGOSpace
+from script_args import add_data_dir, at_least, positive_float, positive_int, run_main, seed_int
 
-REPO = Path(__file__).resolve().parents[1]
 POINTS = ("g1=3,2,0.5;g2=3,0.5;g3=3,2,0.5", "g1=8,4,0.75;g2=5,0.3;g3=7,3,0.5", "g1=10,5,1;g2=10,0.1;g3=10,5,0.1")
 DEFAULTS = {"cpu": {"images": 128, "batch_size": 32, "epochs": 2},
             "cuda": {"images": 10240, "batch_size": 256, "epochs": 3}}
@@ -76,15 +75,16 @@ def time_training(space: NAGOSpace, point, images, labels, args: argparse.Namesp
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--point", action="append", help="a NAGO point (repeatable; default: three generators)")
-    parser.add_argument("--param-limits", default="1e5,4e6", help="comma-separated param limits")
+    parser.add_argument("--param-limits", type=lambda text: [positive_float(v) for v in text.split(",") if v.strip()],
+                        default=[1e5, 4e6], help="comma-separated param limits (default 1e5,4e6)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto")
-    parser.add_argument("--images", type=int, help="training images per epoch (cpu 128, cuda 10240)")
-    parser.add_argument("--batch-size", type=int, help="batch size (cpu 32, cuda 256)")
-    parser.add_argument("--epochs", type=int, help="epochs; the first is warm-up (cpu 2, cuda 3)")
+    parser.add_argument("--images", type=positive_int, help="training images per epoch (cpu 128, cuda 10240)")
+    parser.add_argument("--batch-size", type=positive_int, help="batch size (cpu 32, cuda 256)")
+    parser.add_argument("--epochs", type=at_least(2), help="epochs, at least 2: the first is warm-up (cpu 2, cuda 3)")
     parser.add_argument("--compile", action="store_true", help="also time torch.compile")
-    parser.add_argument("--threads", type=int, help="torch intra-op threads")
-    parser.add_argument("--seed", type=int, default=0, help="the generator draw and the initial weights")
-    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO.parent / "shared" / "data"))
+    parser.add_argument("--threads", type=positive_int, help="torch intra-op threads")
+    parser.add_argument("--seed", type=seed_int, default=0, help="the generator draw and the initial weights")
+    add_data_dir(parser)
     args = parser.parse_args(argv)
     device = resolve_device(args.device)
     args.device = str(device)
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
             setattr(args, key, value)
     if args.threads:
         torch.set_num_threads(args.threads)
-    limits = [float(v) for v in args.param_limits.split(",") if v.strip()]
+    limits = args.param_limits
     points = args.point or list(POINTS)
     if args.images < args.batch_size:
         parser.error(f"--images {args.images} is less than one batch of {args.batch_size}")
@@ -132,4 +132,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

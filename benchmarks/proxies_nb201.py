@@ -33,10 +33,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,16 +45,13 @@ from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.search_spaces.nb201.suite_zero import load_nb201_zc
 from nasloop.engine.evaluators.proxies import score_architectures
 from nasloop.search_spaces.nb201 import NB201Space
+from script_args import add_data_dir, at_least, name_list, output_file, positive_int, run_main, seed_int
 
 PROXIES = ("synflow", "params", "flops", "zen", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot",
            "l2_norm", "plain", "epe_nas")
 # Abdelfattah et al., "Zero-Cost Proxies for Lightweight NAS", ICLR 2021: NB201 CIFAR-10, all cells.
 PUBLISHED = {"synflow": 0.74, "jacov": 0.73, "snip": 0.60, "grad_norm": 0.59, "grasp": 0.51, "fisher": 0.36}
 TARGET = {"synflow": 0.9, "params": 0.9, "flops": 0.9, "zen": 0.9}
-
-
-def default_data_dir() -> str:
-    return os.environ.get("NASLOOP_DATA") or str(Path(__file__).resolve().parents[1].parent / "shared" / "data")
 
 
 def spread(cells: list, limit: int | None) -> list:
@@ -72,19 +67,20 @@ def rho(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     return (float(spearmanr(a[both], b[both])[0]) if both.sum() > 2 else float("nan")), int(both.sum())
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", default=default_data_dir())
-    parser.add_argument("--limit", type=int, default=None, help="score only N cells, spread over the file")
-    parser.add_argument("--proxies", default=",".join(PROXIES))
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
-    parser.add_argument("--json", default=None, help="also write the raw numbers here")
+    add_data_dir(parser)
+    parser.add_argument("--limit", type=at_least(3), default=None,
+                        help="score only N cells, spread over the file (at least 3: the rank correlations need them)")
+    parser.add_argument("--proxies", type=name_list, default=list(PROXIES), help="comma-separated (default: all)")
+    parser.add_argument("--batch-size", type=positive_int, default=32)
+    parser.add_argument("--seed", type=seed_int, default=0)
+    parser.add_argument("--threads", type=positive_int, default=None, help="torch intra-op threads (default: torch's)")
+    parser.add_argument("--json", type=output_file, default=None, help="also write the raw numbers here")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    names = [n.strip() for n in args.proxies.split(",") if n.strip()]
+    names = args.proxies
 
     reference = load_nb201_zc("cifar10", args.data_dir)
     cells = spread(list(reference), args.limit)
@@ -123,12 +119,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"{r['proxy']:<10} {r['rho_vs_suite_zero']:>17.3f} {r['n']:>4} {target:>6} {r['rho_acc_ours']:>13.3f} "
               f"{r['rho_acc_suite_zero']:>10.3f} {published:>9} {r['seconds_per_net']:>7.3f} "
               f"{r['nets_per_second']:>7.2f} {r['failed']:>6}")
-    result = {"cells": len(cells), "batch_size": args.batch_size, "seed": args.seed,
-              "threads": torch.get_num_threads(), "rows": rows}
     if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2))
-    return result
+        args.json.write_text(json.dumps({"cells": len(cells), "batch_size": args.batch_size, "seed": args.seed,
+                                         "threads": torch.get_num_threads(), "rows": rows}, indent=2))
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -16,16 +16,15 @@ How to run
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import time
-from pathlib import Path
 
 import numpy as np
 
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.registry import PREDICTORS, SEARCH_SPACES, STRATEGIES
 from nasloop.engine.types import Observation
+from script_args import add_data_dir, positive_int, run_main, seed_int
 
 
 def peak_mb() -> float:
@@ -34,18 +33,21 @@ def peak_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--space", default="nb101")
-    parser.add_argument("--dataset", default="cifar10")
-    parser.add_argument("--observed", type=int, default=48, help="results told before the first round")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA")
-                        or str(Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+    parser.add_argument("--space", default="nb101", help="a space with a benchmark table (default nb101)")
+    parser.add_argument("--dataset", default="cifar10", help="the benchmark's task (default cifar10)")
+    parser.add_argument("--observed", type=positive_int, default=48, help="results told before the first round")
+    parser.add_argument("--rounds", type=positive_int, default=5, help="rounds of ask and tell (default 5)")
+    parser.add_argument("--seed", type=seed_int, default=0, help="the predictor's, strategy's and sample's seed")
+    add_data_dir(parser)
     args = parser.parse_args()
     context = build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir, lookup=True)
+    if context.benchmark is None:
+        parser.error(f"--space {args.space} has no benchmark table; choose one that has (nb101, nb201, tnb101-micro)")
     space = build_space(args.space, context)
     task = context.benchmark.task(args.dataset)
     cells = context.benchmark.cells()
+    if args.observed >= len(cells):
+        parser.error(f"--observed {args.observed} leaves none of the table's {len(cells)} cells to rank; give fewer")
     before = peak_mb()
     predictor = PREDICTORS.get("flan")(space, seed=args.seed, context=context)
     strategy = STRATEGIES.get("predictor-topk")(space, seed=args.seed, predictor=predictor, context=context,
@@ -71,4 +73,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

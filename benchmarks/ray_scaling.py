@@ -59,29 +59,29 @@ from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.registry import EVALUATORS, SEARCH_SPACES
 from nasloop.engine.store import RunStore
 from nasloop.strategies.random_search import RandomSearch
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from script_args import add_data_dir, output_file, positive_float, positive_int, positive_ints, seed_int
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--networks", type=int, default=200, help="distinct NB201 networks per run (default 200)")
+    p.add_argument("--networks", type=positive_int, default=200, help="distinct NB201 networks per run (default 200)")
     p.add_argument("--evaluator", default="proxy", help="proxy (default), train or tabular")
     p.add_argument("--proxies", default="synflow", help="with --evaluator proxy: comma-separated proxy names")
-    p.add_argument("--fidelity", type=int, help="epochs, for --evaluator train (or a tabular fidelity)")
+    p.add_argument("--fidelity", type=positive_int, help="epochs, for --evaluator train (or a tabular fidelity)")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="an evaluator option (VALUE read as JSON when it parses), repeatable")
-    p.add_argument("--dataset", default="cifar10")
-    p.add_argument("--data-dir", default=os.environ.get("NASLOOP_DATA") or str(REPO_ROOT.parent / "shared" / "data"))
-    p.add_argument("--workers", default="1,2", help="Ray worker counts to run, comma-separated (default 1,2)")
-    p.add_argument("--cpus-per-trial", type=float, default=1.0)
-    p.add_argument("--gpus-per-trial", type=float, default=0.0)
+    p.add_argument("--dataset", default="cifar10", help="NB201 task or training dataset (default cifar10)")
+    add_data_dir(p)
+    p.add_argument("--workers", type=positive_ints, default=[1, 2],
+                   help="Ray worker counts to run, comma-separated (default 1,2)")
+    p.add_argument("--cpus-per-trial", type=positive_float, default=1.0, help="CPUs per Ray trial (default 1)")
+    p.add_argument("--gpus-per-trial", type=float, default=0.0, help="GPUs per Ray trial (default 0)")
     p.add_argument("--ray-address", help="join this Ray cluster instead of starting a local one")
-    p.add_argument("--inprocess-threads", type=int,
+    p.add_argument("--inprocess-threads", type=positive_int,
                    help="torch threads of the in-process run (default: --cpus-per-trial, as a Ray worker gets)")
     p.add_argument("--no-inprocess", action="store_true", help="skip the in-process baseline (e.g. on a GPU machine)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", type=Path, help="also write the raw numbers here")
+    p.add_argument("--seed", type=seed_int, default=0, help="the random strategy's seed (default 0)")
+    p.add_argument("--json", type=output_file, help="also write the raw numbers here")
     return p.parse_args(argv)
 
 
@@ -159,12 +159,7 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        counts = [int(w) for w in args.workers.split(",") if w.strip()]
-    except ValueError:
-        print(f"ray_scaling: --workers takes comma-separated integers, got '{args.workers}'", file=sys.stderr)
-        return 2
-    plan: list[int | None] = ([] if args.no_inprocess else [None]) + counts
+    plan: list[int | None] = ([] if args.no_inprocess else [None]) + args.workers
     rows = []
     try:
         with tempfile.TemporaryDirectory(prefix="nasloop-ray-scaling-") as tmp:

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
+from script_args import add_data_dir, name_list, output_file, positive_int, positive_ints, run_main
 from stats_util import format_mean, mean_ci
 
 from nasloop.engine.config import SearchConfig
@@ -56,18 +56,6 @@ ISSUE_ANCHOR = ("a quick re-implementation (re-querying duplicates), CIFAR-10, 1
                 "regularized evolution 91.13 %, random 90.79 %")
 
 Curves = dict[str, np.ndarray]  # "best_val" / "test_of_chosen" → array (seeds × budgets)
-
-
-def default_data_dir() -> str:
-    return os.environ.get("NASLOOP_DATA") or str(Path(__file__).resolve().parents[1].parent / "shared" / "data")
-
-
-def int_list(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part.strip()]
-
-
-def str_list(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 # --- running searches -------------------------------------------------------------------------
@@ -180,19 +168,17 @@ def raw_record(args: argparse.Namespace, results: dict[str, dict[str, Curves]], 
 # --- main -------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--seeds", type=int, default=30, help="seeds per strategy and dataset (0..N-1)")
-    parser.add_argument("--budgets", type=int_list, default=[25, 50, 100, 200, 300],
+    parser.add_argument("--seeds", type=positive_int, default=30, help="seeds per strategy and dataset (0..N-1)")
+    parser.add_argument("--budgets", type=positive_ints, default=[25, 50, 100, 200, 300],
                         help="comma-separated budgets in evaluations; each run uses the largest")
-    parser.add_argument("--datasets", type=str_list, default=list(DATASETS), help="comma-separated NB201 datasets")
-    parser.add_argument("--data-dir", default=default_data_dir(), help="folder with the NB201 table")
+    parser.add_argument("--datasets", type=name_list, default=list(DATASETS), help="comma-separated NB201 datasets")
+    add_data_dir(parser)
     parser.add_argument("--quick", action="store_true", help="smoke run: 3 seeds, budgets 25,50, cifar10 only")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw numbers here")
+    parser.add_argument("--json", type=output_file, metavar="FILE", help="also write the raw numbers here")
     args = parser.parse_args(argv)
     if args.quick:
         args.seeds, args.budgets, args.datasets = 3, [25, 50], ["cifar10"]
     args.budgets = sorted(set(args.budgets))
-    if not args.budgets or min(args.seeds, *args.budgets) < 1:
-        parser.error("--seeds and every budget must be at least 1")
     return args
 
 
@@ -227,4 +213,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -40,6 +40,7 @@ from torch.utils.data import DataLoader, Dataset
 from nasloop.engine.data.cifar import load_cifar10, locate_cifar10
 from nasloop.engine.evaluators.trainer import MEAN, STD, TrainConfig, Trainer, resolve_device
 from nasloop.search_spaces.nb201 import NB201Space
+from script_args import add_data_dir, at_least, positive_int, run_main, seed_int
 
 BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
 
@@ -110,17 +111,17 @@ def rates(epochs: list[tuple[float, int]]) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir")
-    parser.add_argument("--device", default="auto")
-    parser.add_argument("--channels", type=int, default=16)
-    parser.add_argument("--cells", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--images", type=int, default=0, help="training images used (0: all)")
-    parser.add_argument("--epochs", type=int, default=3)
+    add_data_dir(parser)
+    parser.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
+    parser.add_argument("--channels", type=positive_int, default=16, help="NB201 C (default 16, the benchmark's)")
+    parser.add_argument("--cells", type=positive_int, default=5, help="NB201 N (default 5, the benchmark's)")
+    parser.add_argument("--batch-size", type=positive_int, default=256, help="default 256")
+    parser.add_argument("--images", type=at_least(0), default=0, help="training images used (0: all)")
+    parser.add_argument("--epochs", type=positive_int, default=3, help="the first counts as warm-up (default 3)")
     parser.add_argument("--compile", action="store_true", help="also time nasloop with torch.compile")
-    parser.add_argument("--loader-workers", type=int, default=0, help="DataLoader workers of the plain loop")
-    parser.add_argument("--threads", type=int, help="torch intra-op threads")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--loader-workers", type=at_least(0), default=0, help="DataLoader workers of the plain loop")
+    parser.add_argument("--threads", type=positive_int, help="torch intra-op threads")
+    parser.add_argument("--seed", type=seed_int, default=0, help="initial weights and augmentation (default 0)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -129,6 +130,9 @@ def main() -> None:
     images, labels = load_cifar10(args.data_dir)
     if args.images:
         images, labels = images[:args.images], labels[:args.images]
+    if len(labels) < args.batch_size:  # every epoch would drop its only, partial batch and time nothing
+        parser.error(f"{len(labels)} training images are fewer than one batch of {args.batch_size}; give a smaller "
+                     "--batch-size or more --images")
     space = NB201Space(channels=args.channels, cells=args.cells)
     arch = space.parse(BEST_CELL)
 
@@ -152,4 +156,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

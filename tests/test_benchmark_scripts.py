@@ -1,0 +1,96 @@
+"""The benchmark scripts as a reader of the README runs them: a value that cannot work is refused in one line
+before any work (a script may run for an hour, and its output file used to be opened only at the end), and the
+figures they print stand beside the anchors measured for the same predictor."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def run_script(script: str, *args: str, data_dir: Path | str | None = None, cwd: Path | None = None
+               ) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key != "NASLOOP_DATA"}
+    env["XDG_CACHE_HOME"] = os.path.join(os.devnull, "none")  # not the user's cache: no data but data_dir's
+    if data_dir is not None:
+        env["NASLOOP_DATA"] = str(data_dir)
+    return subprocess.run([sys.executable, str(SCRIPTS / script), *args], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=300)
+
+
+def refusal(done: subprocess.CompletedProcess, script: str) -> str:
+    """The one error line a refused run ends with (argparse's usage lines may come before it)."""
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"{script}: error: "), done.stderr
+    return last
+
+
+@pytest.mark.parametrize("script, args, words", [
+    ("search_nb201.py", ["--seeds", "0"], ["--seeds", "at least 1"]),
+    ("feature_predictors.py", ["--sizes", "8,x"], ["--sizes", "'x'"]),
+    ("guided_search.py", ["--checkpoints", "20,0"], ["--checkpoints", "at least 1"]),
+    ("guided_search.py", ["--budget", "10", "--checkpoints", "20"], ["--checkpoints 20", "--budget 10"]),
+    ("nago_search.py", ["--seeds", "0"], ["--seeds"]),  # 0 was read as "the setting's default", 10 seeds
+    ("multi_objective_nb201.py", ["--seeds", "0"], ["--seeds"]),
+    ("ranking_round.py", ["--seed", "-1"], ["--seed", "at least 0"]),
+    ("proxies_nb201.py", ["--limit", "2"], ["--limit", "at least 3"]),
+    ("train_throughput.py", ["--batch-size", "0"], ["--batch-size"]),
+    ("fuzz_cli.py", ["--jobs", "0"], ["--jobs"]),
+    ("ray_scaling.py", ["--networks", "0"], ["--networks"]),  # read "--budget must be at least 1"
+    ("nago_speed.py", ["--param-limits", "1e5,x"], ["--param-limits", "'x'"]),
+])
+def test_a_value_that_cannot_work_is_refused_naming_its_flag(script, args, words):
+    line = refusal(run_script(script, *args), script)
+    assert all(word in line for word in words), line
+
+
+@pytest.mark.parametrize("script, flag", [("search_nb201.py", "--json"), ("predictors.py", "--json"),
+                                          ("nago_search.py", "--json")])
+def test_an_output_file_that_cannot_be_written_is_refused_before_the_work(tmp_path, script, flag):
+    target = tmp_path / "no-such-folder" / "out.json"
+    line = refusal(run_script(script, flag, str(target)), script)
+    assert flag in line and str(target.parent) in line, line
+
+
+@pytest.mark.parametrize("script", ["multi_objective_nb201.py", "compare_nb201.py"])
+def test_an_output_folder_that_is_a_file_is_refused_before_the_work(tmp_path, script):
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    line = refusal(run_script(script, "--out", str(taken)), script)
+    assert "--out" in line and str(taken) in line, line  # it read "choose a writable --run-dir"
+
+
+def test_nasloop_refusals_end_a_script_in_nasloops_one_line(tmp_path, data_dir):
+    line = refusal(run_script("loop_speed.py", "--space", "no-such-space", "--budget", "5", data_dir=data_dir),
+                   "loop_speed.py")
+    assert "unknown search space 'no-such-space'" in line
+    line = refusal(run_script("search_nb201.py", "--seeds", "1", "--budgets", "5", "--datasets", "no-such-task",
+                              data_dir=data_dir), "search_nb201.py")
+    assert "no task 'no-such-task'" in line
+
+
+def test_a_study_that_fails_fails_the_script(tmp_path):
+    """``compare_nb201.py`` printed the study's exit 2 and itself exited 0: a CI step running it passed."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = run_script("compare_nb201.py", "--only", "predictors", "--predictor-seeds", "1", "--jobs", "1",
+                      "--out", str(tmp_path / "studies"), "--data-dir", str(empty), cwd=tmp_path)
+    assert done.returncode != 0, done.stdout
+    assert "(pred: exit 2" in done.stdout, done.stdout
+
+
+def test_each_predictor_row_shows_only_its_own_anchor(data_dir):
+    """Every row showed the FLAN reference's tau and fit seconds, the forest's and the MLP's included."""
+    done = run_script("predictors.py", "--predictors", "forest", "--sizes", "8", "--seeds", "1", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| forest | 8 |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[3] == "" and cells[5] == "", row  # reference tau, reference fit s
+    assert "- FLAN reference (150 epochs, batch 8) (beside flan): 0.470 @8" in done.stdout
