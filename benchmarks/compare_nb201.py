@@ -28,7 +28,8 @@ import time
 from pathlib import Path
 
 from nasloop.engine.cli import main as nasloop
-from script_args import REPO, add_data_dir, output_folder, positive_int
+from nasloop.engine.cli_types import positive_int
+from script_args import REPO, add_data_dir, output_folder
 
 METHODS = ("predictor-topk:flan+warmup,predictor-topk:flan+warmup=null,bananas:mlp,bananas:gp,evolution,random")
 PREDICTORS = "flan,gp,mlp,emprox,zero-cost"

@@ -41,7 +41,8 @@ from typing import Any, Callable
 
 import numpy as np
 from scipy import stats
-from script_args import add_data_dir, output_file, positive_int, positive_ints, run_main
+from nasloop.engine.cli_types import int_list, positive_int
+from script_args import add_data_dir, output_file, run_main
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
@@ -115,7 +116,7 @@ def variant_row(name: str, records: list[dict], sizes: list[int]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--only", help=f"comma-separated variants (default all: {', '.join(VARIANTS)})")
-    parser.add_argument("--sizes", type=positive_ints, default=SIZES, help="train sizes (default 8,40,128,512)")
+    parser.add_argument("--sizes", type=int_list, default=SIZES, help="train sizes (default 8,40,128,512)")
     parser.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--live-cells", action="store_true",
                         help="train and rank only the 9,445 cells without dead ops (the anchor's cell set)")

@@ -52,7 +52,8 @@ from nasloop.search_spaces.nb201.cell import OPS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from predictors import REFERENCES  # noqa: E402  (sibling benchmark scripts)
-from script_args import add_data_dir, output_file, positive_int, positive_ints  # noqa: E402
+from nasloop.engine.cli_types import int_list, positive_int  # noqa: E402
+from script_args import add_data_dir, output_file  # noqa: E402
 
 MODEL_FILE = Path("correlation_trainer") / "new_models.py"
 # Their op indices: output, input, then their OPS list (avg_pool_3x3, nor_conv_1x1, nor_conv_3x3, none, skip_connect).
@@ -215,7 +216,7 @@ def table(records: list[dict], sizes: list[int]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference-repo", required=True, help="a checkout of github.com/abdelfattah-lab/flan_nas")
-    parser.add_argument("--sizes", type=positive_ints, default=[8, 40, 78, 128],
+    parser.add_argument("--sizes", type=int_list, default=[8, 40, 78, 128],
                         help="train sizes (default 8,40,78,128)")
     parser.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--epochs", type=positive_int, default=150, help="the reference's epochs (default 150, theirs)")

@@ -60,7 +60,8 @@ from nasloop.search_spaces.nb201.cell import OPS as NB201_OPS
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flan_reference_nb201 import (THEIR_OP_INDEX, FlanReferencePredictor, load_reference_model,  # noqa: E402
                                   pairwise_fit)
-from script_args import add_data_dir, positive_int, positive_ints  # noqa: E402
+from nasloop.engine.cli_types import int_list, positive_int  # noqa: E402
+from script_args import add_data_dir  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 
 NB101_COLUMN = {"input": 0, "conv1x1-bn-relu": 1, "conv3x3-bn-relu": 2, "maxpool3x3": 3, "output": 4}
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ours", help="our FLAN pretrained on 512 NB101 cells (nasloop predictors pretrain)")
     parser.add_argument("--state", type=Path, default=Path("flan-reference-nb101-512.pt"),
                         help="the reference's pretrained weights: made here unless the file exists")
-    parser.add_argument("--sizes", type=positive_ints, default=[8, 40, 78],
+    parser.add_argument("--sizes", type=int_list, default=[8, 40, 78],
                         help="NB201 training sizes (theirs: 8,40,78)")
     parser.add_argument("--seeds", type=positive_int, default=5)
     parser.add_argument("--source-size", type=positive_int, default=512)

@@ -27,7 +27,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from script_args import REPO, add_data_dir, output_folder, positive_int, positive_ints, run_main
+from nasloop.engine.cli_types import int_list, positive_int
+from script_args import REPO, add_data_dir, output_folder, run_main
 from stats_util import format_mean
 
 from nasloop.engine.plots import pyplot, save_figure, styles
@@ -77,9 +78,9 @@ def cells_to_reach(target: float, sizes: list[int], curve: np.ndarray) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--target", default="nb201", help="target space (default nb201)")
-    parser.add_argument("--sizes", type=positive_ints, default=[8, 16, 32, 40, 64, 128],
+    parser.add_argument("--sizes", type=int_list, default=[8, 16, 32, 40, 64, 128],
                         help="target training sizes (default 8,16,32,40,64,128)")
-    parser.add_argument("--reference-sizes", type=positive_ints, default=[40, 128],
+    parser.add_argument("--reference-sizes", type=int_list, default=[40, 128],
                         help="from-scratch sizes whose tau the reduction targets")
     parser.add_argument("--seeds", type=positive_int, default=10, help="seeds 0..N-1 (default 10)")
     parser.add_argument("--pretrained", required=True, help="comma-separated label=file pairs")

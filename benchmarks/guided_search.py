@@ -74,7 +74,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from script_args import add_data_dir, at_least, output_file, positive_int, positive_ints, run_main, seed_int
+from nasloop.engine.cli_types import int_at_least, int_list, positive_int, seed_int
+from script_args import add_data_dir, output_file, run_main
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
@@ -187,11 +188,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--budget", type=positive_int, default=200, help="distinct evaluations per search")
     parser.add_argument("--space", default="nb201", help="search space with a benchmark table (default nb201)")
     parser.add_argument("--dataset", default="cifar10", help="benchmark task (default cifar10)")
-    parser.add_argument("--checkpoints", type=positive_ints,
+    parser.add_argument("--checkpoints", type=int_list,
                         help="comma-separated budgets at which to report the best so far, up to --budget (default: "
                              f"those of {','.join(map(str, CHECKPOINTS))} below it, and the budget)")
     add_data_dir(parser)
-    parser.add_argument("--torch-threads", type=at_least(0), default=1,
+    parser.add_argument("--torch-threads", type=int_at_least(0), default=1,
                         help="torch intra-op threads (0: leave torch's default)")
     parser.add_argument("--jobs", type=positive_int, default=1,
                         help="searches run at once, each in its own process (at most one per core)")

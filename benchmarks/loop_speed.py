@@ -25,7 +25,8 @@ from pathlib import Path
 from nasloop.engine.assemble import default_dataset
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search
-from script_args import add_data_dir, name_list, positive_int, run_main, seed_int
+from nasloop.engine.cli_types import name_list, positive_int, seed_int
+from script_args import add_data_dir, run_main
 
 
 def main() -> None:

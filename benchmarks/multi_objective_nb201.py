@@ -44,7 +44,8 @@ from nasloop.engine.store import DB_NAME, RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from script_args import add_data_dir, name_list, output_folder, positive_int, run_main, seed_int  # noqa: E402
+from nasloop.engine.cli_types import name_list, positive_int, seed_int  # noqa: E402
+from script_args import add_data_dir, output_folder, run_main  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 
 CHECKPOINTS = (50, 100, 200)

@@ -105,8 +105,8 @@ from typing import Any
 
 import numpy as np
 from nago_tables import CHANCE, anytime_plot, best_table, curves, front_plot, hv_curve, objectives_report, test_report
-from script_args import (REPO, add_data_dir, at_least, output_file, output_folder, positive_float, positive_int,
-                         positive_ints, run_main, seed_int)
+from nasloop.engine.cli_types import int_at_least, int_list, positive_float, positive_int, seed_int
+from script_args import REPO, add_data_dir, output_file, output_folder, run_main
 
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import resume, search
@@ -209,7 +209,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--first-seed", type=seed_int, default=0)
     parser.add_argument("--budget", type=positive_int,
                         help="distinct evaluations per search (proxy 30, train and objectives 10)")
-    parser.add_argument("--checkpoints", type=positive_ints,
+    parser.add_argument("--checkpoints", type=int_list,
                         help="comma-separated budgets to report, up to --budget (default: quarters of the budget)")
     parser.add_argument("--param-limit", type=positive_float,
                         help="the NAGO space's param limit (proxy 5e4, train 2e4)")
@@ -226,7 +226,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--raw-samples", type=positive_int, default=256, help="bo's raw samples for the restarts")
     parser.add_argument("--mc-samples", type=positive_int, default=128, help="bo's Monte Carlo samples")
     add_data_dir(parser)
-    parser.add_argument("--torch-threads", type=at_least(0), default=1,
+    parser.add_argument("--torch-threads", type=int_at_least(0), default=1,
                         help="torch threads per search (0: torch's default)")
     parser.add_argument("--jobs", type=positive_int, default=1, help="searches at once, each in its own process")
     parser.add_argument("--figures", type=output_folder, default=REPO / "benchmarks" / "figures", help="figure folder")

@@ -47,7 +47,8 @@ import torch
 from nasloop.engine.data.cifar import load_cifar10, locate_cifar10
 from nasloop.engine.evaluators.trainer import TrainConfig, Trainer, resolve_device
 from nasloop.search_spaces.nago.space import NAGOSpace
-from script_args import add_data_dir, at_least, positive_float, positive_int, run_main, seed_int
+from nasloop.engine.cli_types import int_at_least, positive_float, positive_int, seed_int
+from script_args import add_data_dir, run_main
 
 POINTS = ("g1=3,2,0.5;g2=3,0.5;g3=3,2,0.5", "g1=8,4,0.75;g2=5,0.3;g3=7,3,0.5", "g1=10,5,1;g2=10,0.1;g3=10,5,0.1")
 DEFAULTS = {"cpu": {"images": 128, "batch_size": 32, "epochs": 2},
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     parser.add_argument("--images", type=positive_int, help="training images per epoch (cpu 128, cuda 10240)")
     parser.add_argument("--batch-size", type=positive_int, help="batch size (cpu 32, cuda 256)")
-    parser.add_argument("--epochs", type=at_least(2), help="epochs, at least 2: the first is warm-up (cpu 2, cuda 3)")
+    parser.add_argument("--epochs", type=int_at_least(2), help="epochs, at least 2: the first is warm-up (cpu 2, cuda 3)")
     parser.add_argument("--compile", action="store_true", help="also time torch.compile")
     parser.add_argument("--threads", type=positive_int, help="torch intra-op threads")
     parser.add_argument("--seed", type=seed_int, default=0, help="the generator draw and the initial weights")

@@ -34,7 +34,8 @@ import numpy as np
 
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.evaluation import evaluate_predictors
-from script_args import add_data_dir, output_file, positive_int, positive_ints, run_main
+from nasloop.engine.cli_types import int_list, positive_int
+from script_args import add_data_dir, output_file, run_main
 
 SIZES = {"nb201": (8, 40, 78, 128, 512), "nb101": (72, 364, 729)}
 # Published anchors per space: name -> (Kendall tau per train size, fit seconds per train size, the predictor of
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--predictors", help="comma-separated names (default: every registered predictor)")
     parser.add_argument("--space", default="nb201", help="space with a benchmark table (default nb201)")
-    parser.add_argument("--sizes", type=positive_ints,
+    parser.add_argument("--sizes", type=int_list,
                         help="train sizes (default NB201 8,40,78,128,512; NB101 72,364,729)")
     parser.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--dataset", default="cifar10", help="the benchmark's task (default cifar10)")

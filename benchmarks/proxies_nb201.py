@@ -45,7 +45,8 @@ from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.search_spaces.nb201.suite_zero import load_nb201_zc
 from nasloop.engine.evaluators.proxies import score_architectures
 from nasloop.search_spaces.nb201 import NB201Space
-from script_args import add_data_dir, at_least, name_list, output_file, positive_int, run_main, seed_int
+from nasloop.engine.cli_types import int_at_least, name_list, positive_int, seed_int
+from script_args import add_data_dir, output_file, run_main
 
 PROXIES = ("synflow", "params", "flops", "zen", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot",
            "l2_norm", "plain", "epe_nas")
@@ -70,7 +71,7 @@ def rho(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_dir(parser)
-    parser.add_argument("--limit", type=at_least(3), default=None,
+    parser.add_argument("--limit", type=int_at_least(3), default=None,
                         help="score only N cells, spread over the file (at least 3: the rank correlations need them)")
     parser.add_argument("--proxies", type=name_list, default=list(PROXIES), help="comma-separated (default: all)")
     parser.add_argument("--batch-size", type=positive_int, default=32)

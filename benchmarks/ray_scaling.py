@@ -59,7 +59,8 @@ from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.registry import EVALUATORS, SEARCH_SPACES
 from nasloop.engine.store import RunStore
 from nasloop.strategies.random_search import RandomSearch
-from script_args import add_data_dir, output_file, positive_float, positive_int, positive_ints, seed_int
+from nasloop.engine.cli_types import int_list, positive_float, positive_int, seed_int
+from script_args import add_data_dir, output_file
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -72,7 +73,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="an evaluator option (VALUE read as JSON when it parses), repeatable")
     p.add_argument("--dataset", default="cifar10", help="NB201 task or training dataset (default cifar10)")
     add_data_dir(p)
-    p.add_argument("--workers", type=positive_ints, default=[1, 2],
+    p.add_argument("--workers", type=int_list, default=[1, 2],
                    help="Ray worker counts to run, comma-separated (default 1,2)")
     p.add_argument("--cpus-per-trial", type=positive_float, default=1.0, help="CPUs per Ray trial (default 1)")
     p.add_argument("--gpus-per-trial", type=float, default=0.0, help="GPUs per Ray trial (default 0)")

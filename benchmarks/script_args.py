@@ -1,9 +1,9 @@
-"""Argument types and the exit path every benchmark script shares (imported as a sibling module).
+"""The data folder, output paths and exit path every benchmark script shares (imported as a sibling module).
 
-A benchmark may run for an hour: a value that cannot work (0 seeds, a size list with a word in it, an output
-file in a folder that does not exist) is refused the way argparse refuses a misspelt flag, naming the flag,
-before any work is done, and nasloop's own refusals (a missing data file, an unknown task) end a script in
-the one line the ``nasloop`` command prints, not under a traceback.
+A benchmark may run for an hour: an output file in a folder that does not exist is refused the way argparse
+refuses a misspelt flag, naming the flag, before any work is done (as counts and lists are, by the ``nasloop``
+command's own argument types in :mod:`nasloop.engine.cli_types`), and nasloop's own refusals (a missing data
+file, an unknown task) end a script in the one line the ``nasloop`` command prints, not under a traceback.
 """
 from __future__ import annotations
 
@@ -30,52 +30,6 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
     """The ``--data-dir`` flag, read as the ``nasloop`` command reads it."""
     parser.add_argument("--data-dir", default=default_data_dir(),
                         help="folder with the benchmark data (default: $NASLOOP_DATA, else ../shared/data)")
-
-
-def at_least(low: int) -> Callable[[str], int]:
-    """An argparse type: an integer of at least ``low``."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
-        return value
-
-    parse.__name__ = f"integer >= {low}"
-    return parse
-
-
-positive_int = at_least(1)
-seed_int = at_least(0)  # numpy and torch seed generators refuse negative seeds
-
-
-def positive_float(text: str) -> float:
-    """An argparse type: a finite number above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text}")
-    return value
-
-
-def positive_ints(text: str) -> list[int]:
-    """An argparse type: comma-separated integers of at least 1 (``8,40,128``)."""
-    parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not parts:
-        raise argparse.ArgumentTypeError("expected comma-separated integers, got none")
-    return [positive_int(part) for part in parts]
-
-
-def name_list(text: str) -> list[str]:
-    """An argparse type: comma-separated names (``random,evolution``)."""
-    parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not parts:
-        raise argparse.ArgumentTypeError("expected comma-separated names, got none")
-    return parts
 
 
 def output_file(text: str) -> Path:

@@ -42,7 +42,8 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
-from script_args import add_data_dir, name_list, output_file, positive_int, positive_ints, run_main
+from nasloop.engine.cli_types import int_list, name_list, positive_int
+from script_args import add_data_dir, output_file, run_main
 from stats_util import format_mean, mean_ci
 
 from nasloop.engine.config import SearchConfig
@@ -169,7 +170,7 @@ def raw_record(args: argparse.Namespace, results: dict[str, dict[str, Curves]], 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seeds", type=positive_int, default=30, help="seeds per strategy and dataset (0..N-1)")
-    parser.add_argument("--budgets", type=positive_ints, default=[25, 50, 100, 200, 300],
+    parser.add_argument("--budgets", type=int_list, default=[25, 50, 100, 200, 300],
                         help="comma-separated budgets in evaluations; each run uses the largest")
     parser.add_argument("--datasets", type=name_list, default=list(DATASETS), help="comma-separated NB201 datasets")
     add_data_dir(parser)

@@ -40,7 +40,8 @@ from torch.utils.data import DataLoader, Dataset
 from nasloop.engine.data.cifar import load_cifar10, locate_cifar10
 from nasloop.engine.evaluators.trainer import MEAN, STD, TrainConfig, Trainer, resolve_device
 from nasloop.search_spaces.nb201 import NB201Space
-from script_args import add_data_dir, at_least, positive_int, run_main, seed_int
+from nasloop.engine.cli_types import int_at_least, positive_int, seed_int
+from script_args import add_data_dir, run_main
 
 BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
 
@@ -116,10 +117,10 @@ def main() -> None:
     parser.add_argument("--channels", type=positive_int, default=16, help="NB201 C (default 16, the benchmark's)")
     parser.add_argument("--cells", type=positive_int, default=5, help="NB201 N (default 5, the benchmark's)")
     parser.add_argument("--batch-size", type=positive_int, default=256, help="default 256")
-    parser.add_argument("--images", type=at_least(0), default=0, help="training images used (0: all)")
+    parser.add_argument("--images", type=int_at_least(0), default=0, help="training images used (0: all)")
     parser.add_argument("--epochs", type=positive_int, default=3, help="the first counts as warm-up (default 3)")
     parser.add_argument("--compile", action="store_true", help="also time nasloop with torch.compile")
-    parser.add_argument("--loader-workers", type=at_least(0), default=0, help="DataLoader workers of the plain loop")
+    parser.add_argument("--loader-workers", type=int_at_least(0), default=0, help="DataLoader workers of the plain loop")
     parser.add_argument("--threads", type=positive_int, help="torch intra-op threads")
     parser.add_argument("--seed", type=seed_int, default=0, help="initial weights and augmentation (default 0)")
     args = parser.parse_args()

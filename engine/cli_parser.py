@@ -4,15 +4,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import itertools
-import math
 import sys
-from typing import Any, Callable, NoReturn
+from typing import Any, NoReturn
 
 from .cli_study import add_commands as add_study_commands
-from .errors import ConfigError
 from .options import MAX_EPOCHS, MAX_FIDELITY
-from .cli_types import path_arg, path_text
-from .user_files import load_yaml_text
+from .cli_types import (float_list, int_at_least, int_list, key_value, name_list, non_negative_float, path_arg,
+                        path_text, positive_float, positive_int, seed_int)
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
@@ -70,102 +68,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{help_prog}: error: {message} (see '{help_prog} --help')\n")  # the command it was for
 
 
-def _key_value(text: str) -> tuple[str, Any]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got '{text}'")
-    if not value.strip():  # an unset shell variable, most often: never read it as "no value"
-        raise argparse.ArgumentTypeError(f"'{text}' gives {key} no value; write {key}=null to unset it")
-    try:
-        owner, dot, option = key.rpartition(".")  # NAME.KEY: a plugin name keeps its hyphens (zero-cost.proxy)
-        return owner + dot + option.replace("-", "_"), load_yaml_text(value, f"the value of '{key}'")
-    except ConfigError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"invalid integer '{text}'") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
-        if high is not None and value > high:
-            raise argparse.ArgumentTypeError(f"must be <= {high}, got {value}")
-        return value
-
-    return parse
-
-
-_positive_int = _int_at_least(1)
-"""A count: evaluations, seeds, workers, a batch size."""
-_epochs = _int_at_least(1, MAX_EPOCHS)
+_epochs = int_at_least(1, MAX_EPOCHS)
 """Training epochs (nasloop train)."""
-_fidelity = _int_at_least(1, MAX_FIDELITY)
+_fidelity = int_at_least(1, MAX_FIDELITY)
 """A search's fidelity, epochs for nasloop's evaluators (the train evaluator checks its own bound)."""
-_seed_int = _int_at_least(0)
-"""A seed or a number of retries, where 0 is a value."""
-
-
-def _positive_float(text: str) -> float:
-    """Seconds (a time budget, a trial's timeout): a finite number above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid number '{text}'") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    """A share of a resource (GPUs per trial), where 0 is a value."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid number '{text}'") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
-    return value
-
-
-def _int_list(text: str) -> list[int]:
-    try:
-        values = [int(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 8,40,128, got '{text}'") from None
-    if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError(f"expected integers >= 1, got '{text}'")
-    repeated = next((v for v in values if values.count(v) > 1), None)
-    if repeated is not None:  # a size given twice would count its fits as twice the seeds
-        raise argparse.ArgumentTypeError(f"{repeated} is given twice in '{text}'; give each size once")
-    return values
-
-
-def _float_list(text: str) -> list[float]:
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0,5.5, got '{text}'") from None
-    infinite = next((v for v, value in zip(text.split(","), values) if not math.isfinite(value)), None)
-    if infinite is not None:  # was refused later as the configuration key reference_point, not this flag
-        raise argparse.ArgumentTypeError(f"'{infinite.strip()}' in '{text}' is not a finite number; give finite "
-                                         "numbers such as 0,5.5")
-    return values
-
-
-def _name_list(text: str) -> list[str]:
-    """Comma-separated names, each once: 'flan,' or 'forest,forest' was taken as one, or ran one twice."""
-    names = [v.strip() for v in text.split(",")]
-    if not any(names):
-        raise argparse.ArgumentTypeError(f"expected comma-separated names, got '{text}'")
-    if not all(names):
-        raise argparse.ArgumentTypeError(f"'{text}' has an empty name between commas; drop the extra comma")
-    twice = next((name for name in names if names.count(name) > 1), None)
-    if twice is not None:
-        raise argparse.ArgumentTypeError(f"'{text}' names '{twice}' twice; name each once")
-    return names
 
 
 def _version() -> str:
@@ -198,18 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--predictor", help="predictor of a guided strategy (bananas, predictor-topk); see 'nasloop predictors'")
     s.add_argument("--evaluator", help="how architectures are evaluated; default tabular")
     s.add_argument("--executor", help="where evaluations run; default inprocess")
-    s.add_argument("--budget", type=_positive_int,
+    s.add_argument("--budget", type=positive_int,
                    help="distinct evaluations to spend; default 100 (none with --max-seconds alone)")
-    s.add_argument("--max-seconds", type=_positive_float,
+    s.add_argument("--max-seconds", type=positive_float,
                    help="stop once evaluations cost this many (simulated) seconds")
-    s.add_argument("--seed", type=_seed_int, help="random seed; same seed and config, same search")
+    s.add_argument("--seed", type=seed_int, help="random seed; same seed and config, same search")
     s.add_argument("--fidelity", "--epochs", type=_fidelity,
                    help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")
     s.add_argument("--objective", help="metric to maximise; default val_accuracy")
     s.add_argument("--minimize", action="store_true", default=None, help="minimise --objective instead")
-    s.add_argument("--objectives", type=_name_list, metavar="METRIC:max|min,...",
+    s.add_argument("--objectives", type=name_list, metavar="METRIC:max|min,...",
                    help="several objectives, e.g. val_accuracy:max,params_m:min (strategies: random, evolution, bo)")
-    s.add_argument("--reference-point", type=_float_list, metavar="V1,V2,...",
+    s.add_argument("--reference-point", type=float_list, metavar="V1,V2,...",
                    help="hypervolume reference point for --objectives, one value per objective, in the metrics' units")
     s.add_argument("--dedup", choices=("exact", "functional"),
                    help="answer repeats of the same (exact) or an equivalent (functional) architecture from the store")
@@ -218,16 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--run-dir", type=path_text,
                    help="where the run is stored; default runs/<space>-<dataset>-<strategy>-s<seed>-<time>")
     for kind in OPTION_FLAGS:
-        s.add_argument(f"--{kind}-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+        s.add_argument(f"--{kind}-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                        help=f"an option of the {kind} (repeatable)")
-    s.add_argument("--proxies", type=_name_list, help="--evaluator proxy: proxies to score, first is the objective")
+    s.add_argument("--proxies", type=name_list, help="--evaluator proxy: proxies to score, first is the objective")
     s.add_argument("--device", help="--evaluator train/proxy: cpu, cuda, cuda:1 or auto")
-    s.add_argument("--workers", type=_positive_int, help="--executor ray: trials run at once")
-    s.add_argument("--gpus-per-trial", type=_non_negative_float,
+    s.add_argument("--workers", type=positive_int, help="--executor ray: trials run at once")
+    s.add_argument("--gpus-per-trial", type=non_negative_float,
                    help="--executor ray: GPUs per trial (fractional shares a GPU)")
     s.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
-    s.add_argument("--trial-timeout", type=_positive_float, help="--executor ray: seconds before a trial is retried")
-    s.add_argument("--max-retries", type=_seed_int, help="--executor ray: retries of a crashed or hung trial")
+    s.add_argument("--trial-timeout", type=positive_float, help="--executor ray: seconds before a trial is retried")
+    s.add_argument("--max-retries", type=seed_int, help="--executor ray: retries of a crashed or hung trial")
     s.add_argument("--tensorboard", type=path_text, metavar="DIR",
                    help="log the search as TensorBoard scalars (pip install 'nasloop[tensorboard]')")
     s.add_argument("--json", action="store_true", help="print the summary as one JSON object")
@@ -263,15 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
                                          "cells in official benchmark order.")
     ev.add_argument("--space", default="nb201", help="benchmark space (default nb201)")
     ev.add_argument("--dataset", help="benchmark task (default: the space benchmark's first, e.g. cifar10)")
-    ev.add_argument("--predictor", "--predictors", dest="predictors", type=_name_list, default=["flan"],
+    ev.add_argument("--predictor", "--predictors", dest="predictors", type=name_list, default=["flan"],
                     help="comma-separated predictor names (default flan)")
-    ev.add_argument("--train-sizes", type=_int_list, default=[8, 40, 78, 128, 512],
+    ev.add_argument("--train-sizes", type=int_list, default=[8, 40, 78, 128, 512],
                     help="comma-separated training-set sizes (default 8,40,78,128,512)")
-    ev.add_argument("--seeds", type=_positive_int, default=5, help="seeds 0..N-1 (default 5)")
+    ev.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
     ev.add_argument("--fidelity", type=_fidelity, help="epochs of the target accuracy (default: the most)")
-    ev.add_argument("--predictor-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+    ev.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="an option of every evaluated predictor (repeatable)")
-    ev.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+    ev.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="an option of the search space (repeatable)")
     ev.add_argument("--metric", help="the table metric to rank by (default: the task's own)")
     ev.add_argument("--data-dir", type=path_text, help="folder holding benchmark data")
@@ -287,10 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--joint", action="store_true",
                      help="fit once on the mix of every --space (pairs ranked within a space) instead of in turn")
     pre.add_argument("--dataset", help="task of every space (default: each benchmark's first, e.g. cifar10)")
-    pre.add_argument("--train-size", type=_int_at_least(2),  # a ranking needs two cells
+    pre.add_argument("--train-size", type=int_at_least(2),  # a ranking needs two cells
                      help="cells per space, a seeded draw (default: all)")
     pre.add_argument("--seed", type=int, default=0, help="seed of the draw and the model (default 0)")
-    pre.add_argument("--predictor-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+    pre.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                      help="a FLAN option (e.g. ensemble=2); the same shape options must be given when fine-tuning")
     pre.add_argument("--data-dir", type=path_text, help="folder holding benchmark data")
     pre.add_argument("--out", type=path_arg, required=True, help="the pretrained file to write, e.g. flan-nb101.pt")
@@ -302,23 +208,23 @@ def build_parser() -> argparse.ArgumentParser:
     which = px.add_mutually_exclusive_group(required=True)
     which.add_argument("--archs-file", type=path_arg,
                        help="file with one architecture string per line (# starts a comment)")
-    which.add_argument("--sample", type=_positive_int, help="score N architectures drawn from the space")
+    which.add_argument("--sample", type=positive_int, help="score N architectures drawn from the space")
     which.add_argument("--all", action="store_true", help="score every architecture of an enumerable space "
                                                           "(with --out)")
-    px.add_argument("--seed", type=_seed_int, default=0, help="seed for --sample and the proxies (default 0)")
-    px.add_argument("--proxies", type=_name_list, default=["synflow"], help="comma-separated proxy names")
+    px.add_argument("--seed", type=seed_int, default=0, help="seed for --sample and the proxies (default 0)")
+    px.add_argument("--proxies", type=name_list, default=["synflow"], help="comma-separated proxy names")
     px.add_argument("--dataset", default="cifar10", help="dataset of the mini-batch (default cifar10)")
-    px.add_argument("--batch-size", type=_positive_int, default=64, help="mini-batch size (default 64)")
+    px.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size (default 64)")
     px.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     px.add_argument("--data-dir", type=path_text, help="folder holding the dataset")
-    px.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+    px.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="an option of the search space, e.g. channels=8 (repeatable)")
     px.add_argument("--json", action="store_true", help="print a JSON list of {arch, scores, seconds}")
     px.add_argument("--out", type=path_arg, help="append one CSV row per architecture as it is scored; the same "
                                              "command continues a killed run. Named <space>-<dataset>-proxies.csv "
                                              "in a data folder, its proxies become stored ones")
     px.add_argument("--executor", default="inprocess", help="with --out: inprocess (default) or ray")
-    px.add_argument("--workers", type=_positive_int, help="with --out and --executor ray: architectures scored at once")
+    px.add_argument("--workers", type=positive_int, help="with --out and --executor ray: architectures scored at once")
 
     tr = sub.add_parser("train", help="train one architecture and report its accuracy")
     tr.add_argument("--space", default="nb201", help="search space (default nb201)")
@@ -326,15 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--dataset", default="cifar10", help="cifar10 or imagenet (default cifar10)")
     tr.add_argument("--epochs", type=_epochs, default=1, help="epochs to train (default 1)")
     tr.add_argument("--device", default="auto", help="cpu, cuda or auto (default auto)")
-    tr.add_argument("--seed", type=_seed_int, default=0, help="seed (default 0)")
-    tr.add_argument("--train-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+    tr.add_argument("--seed", type=seed_int, default=0, help="seed (default 0)")
+    tr.add_argument("--train-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="a training option such as batch_size=256 or train_images=2000 (repeatable)")
-    tr.add_argument("--space-opt", metavar="KEY=VALUE", type=_key_value, action="append", default=[],
+    tr.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="an option of the search space, e.g. NB201's channels=8, cells=1 (repeatable)")
     tr.add_argument("--data-dir", type=path_text, help="folder holding the dataset")
     tr.add_argument("--json", action="store_true", help="print one JSON object")
 
-    add_study_commands(sub, _key_value, _name_list, _positive_int, _positive_float, _int_list, _float_list)
+    add_study_commands(sub)
 
     data = sub.add_parser("data", help="benchmark data").add_subparsers(dest="data_command", required=True,
                                                                         parser_class=_Parser)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .cli_types import path_arg, path_text
+from .cli_types import float_list, int_list, key_value, name_list, path_arg, path_text, positive_float, positive_int
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .plugins import load_plugins
@@ -23,8 +23,7 @@ from .study import Study, load_study, open_study, plan_study, refuse_shared_fold
 from .study_methods import parse_method, read_methods
 
 
-def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive_int, positive_float,
-                 positive_int_list, float_list) -> None:
+def add_commands(sub: argparse._SubParsersAction) -> None:
     """The ``compare`` and ``report`` subcommands (their flags mirror ``search``'s)."""
     c = sub.add_parser("compare", help="run every (method, seed) of a study and report the comparison",
                        description="Run each method (strategy[:predictor][+key=value...]) with each seed as an "
@@ -36,7 +35,7 @@ def add_commands(sub: argparse._SubParsersAction, key_value, name_list, positive
     c.add_argument("--methods-file", type=path_arg, help="YAML list of methods with their full options")
     c.add_argument("--predictors", type=name_list, help="compare predictors' ranking instead of searches, e.g. "
                                                          "flan,gp,mlp,emprox,zero-cost (with --train-sizes)")
-    c.add_argument("--train-sizes", type=positive_int_list,
+    c.add_argument("--train-sizes", type=int_list,
                    help="--predictors: training-set sizes (default 8,40,128,512)")
     c.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                    help="--predictors: an option of every compared predictor (repeatable)")

@@ -1,8 +1,14 @@
-"""Argument types shared by the ``nasloop`` command's parsers (``cli_parser`` and ``cli_study``)."""
+"""Argument types shared by the ``nasloop`` command's parsers (``cli_parser`` and ``cli_study``), and by the
+benchmark scripts and examples, so that a flag is refused in the same words wherever it is given."""
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
+from typing import Any, Callable
+
+from .errors import ConfigError
+from .user_files import load_yaml_text
 
 
 def path_text(text: str) -> str:
@@ -17,3 +23,97 @@ def path_text(text: str) -> str:
 def path_arg(text: str) -> Path:
     """:func:`path_text` as a ``Path``."""
     return Path(path_text(text))
+
+
+def key_value(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got '{text}'")
+    if not value.strip():  # an unset shell variable, most often: never read it as "no value"
+        raise argparse.ArgumentTypeError(f"'{text}' gives {key} no value; write {key}=null to unset it")
+    try:
+        owner, dot, option = key.rpartition(".")  # NAME.KEY: a plugin name keeps its hyphens (zero-cost.proxy)
+        return owner + dot + option.replace("-", "_"), load_yaml_text(value, f"the value of '{key}'")
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid integer '{text}'") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be <= {high}, got {value}")
+        return value
+
+    return parse
+
+
+positive_int = int_at_least(1)
+"""A count: evaluations, seeds, workers, a batch size."""
+seed_int = int_at_least(0)
+"""A seed or a number of retries, where 0 is a value."""
+
+
+def positive_float(text: str) -> float:
+    """Seconds (a time budget, a trial's timeout): a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number '{text}'") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """A share of a resource (GPUs per trial), where 0 is a value."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number '{text}'") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
+
+
+def int_list(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 8,40,128, got '{text}'") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected integers >= 1, got '{text}'")
+    repeated = next((v for v in values if values.count(v) > 1), None)
+    if repeated is not None:  # a size given twice would count its fits as twice the seeds
+        raise argparse.ArgumentTypeError(f"{repeated} is given twice in '{text}'; give each size once")
+    return values
+
+
+def float_list(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0,5.5, got '{text}'") from None
+    infinite = next((v for v, value in zip(text.split(","), values) if not math.isfinite(value)), None)
+    if infinite is not None:  # was refused later as the configuration key reference_point, not this flag
+        raise argparse.ArgumentTypeError(f"'{infinite.strip()}' in '{text}' is not a finite number; give finite "
+                                         "numbers such as 0,5.5")
+    return values
+
+
+def name_list(text: str) -> list[str]:
+    """Comma-separated names, each once: 'flan,' or 'forest,forest' was taken as one, or ran one twice."""
+    names = [v.strip() for v in text.split(",")]
+    if not any(names):
+        raise argparse.ArgumentTypeError(f"expected comma-separated names, got '{text}'")
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"'{text}' has an empty name between commas; drop the extra comma")
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        raise argparse.ArgumentTypeError(f"'{text}' names '{twice}' twice; name each once")
+    return names
