@@ -2,8 +2,9 @@
 
 The defaults are a quick CPU run: 4 NB201 cells drawn by regularized evolution, each trained
 for 1 epoch as a small network (C=8, N=1) on 2,000 images of the class-balanced CIFAR-10 subset.
-It prints every trial as it finishes, then the best architecture with its validation accuracy
-(what the search optimised) and its test accuracy (reported only).
+It prints a line as each trial finishes (trials done, the best validation accuracy so far), then
+the best architecture with its validation accuracy (what the search optimised) and its test
+accuracy (reported only).
 
     python examples/cifar10_nas.py --data-dir ../shared/data
 
@@ -24,8 +25,9 @@ import argparse
 import json
 import sys
 
+from nasloop.engine.cli_types import int_at_least, non_negative_float, positive_float, positive_int, seed_int
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.errors import NasloopError
+from nasloop.engine.errors import MissingDataError, NasloopError
 from nasloop.engine.search import search
 
 
@@ -33,26 +35,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", help="folder holding cifar10_subset.npz or cifar-10-batches-py")
     parser.add_argument("--run-dir", help="where the run's store and checkpoints go (default: runs/...)")
-    parser.add_argument("--budget", type=int, default=4, help="architectures to train")
-    parser.add_argument("--epochs", type=int, default=1, help="training epochs per architecture (the fidelity)")
-    parser.add_argument("--strategy", default="evolution")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--channels", type=int, default=8, help="NB201 C (16 is the benchmark's)")
-    parser.add_argument("--cells", type=int, default=1, help="NB201 N, cells per stage (5 is the benchmark's)")
-    parser.add_argument("--train-images", type=int, default=2000, help="class-balanced training sample; 0: all")
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=0.05)
+    parser.add_argument("--budget", type=positive_int, default=4, help="architectures to train")
+    parser.add_argument("--epochs", type=positive_int, default=1,
+                        help="training epochs per architecture (the fidelity)")
+    parser.add_argument("--strategy", default="evolution", help="how architectures are chosen (default evolution)")
+    parser.add_argument("--seed", type=seed_int, default=0, help="the search's and the training's seed")
+    parser.add_argument("--channels", type=positive_int, default=8, help="NB201 C (16 is the benchmark's)")
+    parser.add_argument("--cells", type=positive_int, default=1, help="NB201 N, cells per stage (5 is the benchmark's)")
+    parser.add_argument("--train-images", type=int_at_least(0), default=2000,
+                        help="class-balanced training sample; 0: all")
+    parser.add_argument("--batch-size", type=positive_int, default=32, help="default 32")
+    parser.add_argument("--lr", type=positive_float, default=0.05, help="SGD learning rate (default 0.05)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--compile", action="store_true", help="torch.compile the networks (CUDA graphs on a GPU)")
     parser.add_argument("--download", action="store_true", help="download the full CIFAR-10 if absent")
     parser.add_argument("--executor", default="inprocess", help="inprocess, or ray to spread trials over workers")
-    parser.add_argument("--workers", type=int, help="Ray: trials running at once")
-    parser.add_argument("--gpus-per-trial", type=float, help="Ray: GPUs per trial (0.25: four trials per GPU)")
+    parser.add_argument("--workers", type=positive_int, help="Ray: trials running at once")
+    parser.add_argument("--gpus-per-trial", type=non_negative_float,
+                        help="Ray: GPUs per trial (0.25: four trials per GPU)")
     parser.add_argument("--address", help="Ray: address of an existing cluster")
     args = parser.parse_args()
 
     try:
         run(args)
+    except MissingDataError as exc:  # its advice names the nasloop command's options; this script has its own
+        raise SystemExit(f"cifar10_nas.py: error: {exc} (here: --download)") from None
     except NasloopError as exc:  # bad input, a damaged data file: one line, as the nasloop command prints it
         raise SystemExit(f"cifar10_nas.py: error: {exc}") from None
 

@@ -17,12 +17,14 @@ too large to enumerate (24^4 = 331,776 networks), so guided strategies rank samp
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 import torch
 from torch import nn
 
 from nasloop.engine.errors import ArchitectureError
-from nasloop.engine.options import PositiveInt
+from nasloop.engine.options import Range
 from nasloop.engine.registry import register_search_space
 from nasloop.search_spaces.base import GraphEncoding, NeighbourhoodSpace, NetworkSpace
 
@@ -61,7 +63,7 @@ class MacroCNNSpace(NeighbourhoodSpace, NetworkSpace):
     graph_encodings = ("graph",)
     graph_ops = ("input", *(f"{op}_{w}" for op in OPS for w in WIDTHS), "output")
 
-    def __init__(self, stages: PositiveInt = 4) -> None:
+    def __init__(self, stages: Annotated[int, Range(1, 10)] = 4) -> None:  # ten halve a 32-pixel image to one
         self.stages = stages
 
     def parse(self, text: str) -> tuple[int, ...]:
