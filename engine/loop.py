@@ -87,6 +87,7 @@ class SearchLoop:
         self._best: float | None = None
         self._unsaved_repeats = 0  # repeats told to the strategy since the store last saved its state
         self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
+        self._seen_metrics: set[str] = set()  # the metrics successful results have reported in this run
         self._strategy_loaded = False
         strategy.bind_history(lambda arch: self._key(arch) in self._known)
 
@@ -95,10 +96,17 @@ class SearchLoop:
         """The objectives as the strategy sees them: higher is better, None when the trial failed."""
         if not result.ok:
             return None
+        self._seen_metrics.update(result.metrics)
         missing = [o.metric for o in self.objectives if o.metric not in result.metrics]
-        if missing and missing[0] not in self._reported_metrics():  # never reported, not just absent here
-            raise ConfigError(f"the evaluator reports no '{missing[0]}' metric; choose --objective from: "
-                              f"{', '.join(sorted(result.metrics))}")
+        declared = self._reported_metrics() if missing else frozenset()  # read only when needed: a table's
+        # evaluator without a list evaluates a cell to find them
+        if missing and missing[0] not in declared | self._seen_metrics:  # never reported, not just absent here
+            # (then the trial fails: see _scored); without declared metrics the first result is the evidence
+            fix = "" if declared else (f", or, if only some results lack it, list the metrics in "
+                                       f"{type(self.evaluator).__name__}.metric_names")
+            where = "" if declared else " in its first result"
+            raise ConfigError(f"the evaluator reports no '{missing[0]}' metric{where}; choose --objective from: "
+                              f"{', '.join(sorted(result.metrics))}{fix}")
         return oriented_values(result.metrics, self.objectives)  # None where a table lacks this cell's value
 
     def _scored(self, result: Result) -> tuple[Result, tuple[float, ...] | None]:

@@ -18,7 +18,7 @@ import pytest
 from nasloop.engine.config import SearchConfig
 from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.assemble import build_context
-from nasloop.engine.errors import ConfigError, NasloopError, UnsupportedError
+from nasloop.engine.errors import ArchitectureError, ConfigError, NasloopError, UnsupportedError
 from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.ray_executor import RayExecutor
 from nasloop.engine.loop import Budget, SearchLoop
@@ -45,17 +45,20 @@ def ray_address():
 
 
 class FaultyTabular(TabularEvaluator):
-    """The real tabular evaluator, whose worker dies on one chosen cell and hangs on another.
+    """The real tabular evaluator, whose worker dies on one chosen cell, hangs on another, and refuses a third.
 
     Each attempt on a faulty cell appends a line to a file in ``log_dir``, so the test counts retries.
     """
 
     def __init__(self, space: NB201Space, data_dir: Path, crash: tuple, hang: tuple, log_dir: Path,
-                 hang_once: bool = False) -> None:
+                 hang_once: bool = False, refuse: tuple | None = None) -> None:
         super().__init__(space, build_context(NB201Space, "cifar10", str(data_dir)))
         self.crash, self.hang, self.log_dir, self.hang_once = crash, hang, str(log_dir), hang_once
+        self.refuse = refuse
 
     def evaluate(self, arch, fidelity=None):
+        if arch == self.refuse:
+            raise ArchitectureError("this cell is not worth training")
         for kind, cell in (("crash", self.crash), ("hang", self.hang)):
             if arch == cell and not (self.hang_once and os.path.exists(os.path.join(self.log_dir, kind))):
                 with open(os.path.join(self.log_dir, kind), "a") as log:
@@ -127,8 +130,8 @@ def test_a_retried_trial_is_charged_for_the_attempt_that_timed_out(ray_address, 
 def test_crashing_and_hanging_trials_are_retried_then_recorded_as_failed(ray_address, tmp_path, data_dir):
     space, seed, budget = NB201Space(), 8, 12
     proposals = RandomSearch(space, seed=seed).ask(6)  # the search's strategy proposes these first
-    crash, hang = proposals[1], proposals[4]
-    evaluator = FaultyTabular(space, data_dir, crash=crash, hang=hang, log_dir=tmp_path)
+    crash, hang, refuse = proposals[1], proposals[4], proposals[2]
+    evaluator = FaultyTabular(space, data_dir, crash=crash, hang=hang, log_dir=tmp_path, refuse=refuse)
     with RunStore.in_run_dir(tmp_path / "run", create=True) as store:
         executor = RayExecutor(workers=2, timeout_s=TIMEOUT_S, max_retries=2)
         loop = SearchLoop(space, RandomSearch(space, seed=seed), evaluator, executor, store, Budget(budget))
@@ -137,7 +140,9 @@ def test_crashing_and_hanging_trials_are_retried_then_recorded_as_failed(ray_add
         trials = {t.arch: t for t in store.evaluations()}
     assert len(trials) == budget
     failed = {arch: t.result.reason for arch, t in trials.items() if not t.result.ok}
-    assert failed.keys() == {space.format(crash), space.format(hang)}
+    assert failed.keys() == {space.format(crash), space.format(hang), space.format(refuse)}
+    assert failed[space.format(refuse)] == ("evaluator FaultyTabular refused this architecture: this cell is not "
+                                            "worth training")  # not retried: it would fail the same way
     assert failed[space.format(crash)].startswith("worker crashed: ")
     assert failed[space.format(crash)].endswith("(3 attempts)")
     assert failed[space.format(hang)] == f"timed out after {TIMEOUT_S:g} s (3 attempts)"

@@ -8,14 +8,14 @@ import re
 import pytest
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.errors import ConfigError
+from nasloop.engine.errors import ArchitectureError, ConfigError
 from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.inprocess import InProcessExecutor
 from nasloop.engine.export import export_trials
 from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import RunStore
-from nasloop.engine.types import Observation
+from nasloop.engine.types import Observation, Result
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.base import Strategy
 from nasloop.strategies.evolution import RegularizedEvolution
@@ -164,6 +164,46 @@ def test_crashing_evaluations_are_stored_as_failed_and_the_search_goes_on(tmp_pa
         assert all(t.score is None for t in failed)
         assert store.counts()["evaluations"] == 80
         assert all(space.parse(a)[0] != 4 for a, _ in strategy.state_dict()["population"])
+
+
+class RefusesSome(TabularEvaluator):
+    """A user's evaluator that refuses cells whose first node is always zero, in nasloop's own error type."""
+
+    def evaluate(self, arch, fidelity=None):
+        if arch[0] == 0:
+            raise ArchitectureError("node 1 of this cell is always zero; it is not worth training")
+        return super().evaluate(arch, fidelity)
+
+
+class SometimesPartial(TabularEvaluator):
+    """A user's evaluator that declares no metric names, and whose results after its first lack the objective for
+    some cells."""
+
+    def metric_names(self, fidelity=None):
+        return None
+
+    def evaluate(self, arch, fidelity=None):
+        result = super().evaluate(arch, fidelity)
+        self.calls = getattr(self, "calls", 0) + 1
+        if arch[0] == 4 and self.calls > 1:
+            return Result(metrics={k: v for k, v in result.metrics.items() if k != "val_accuracy"}, cost=result.cost)
+        return result
+
+
+@pytest.mark.parametrize("evaluator_class, reason", [
+    (RefusesSome, "evaluator RefusesSome refused this architecture: node 1 of this cell is always zero"),
+    (SometimesPartial, "no finite 'val_accuracy' in this result")])
+def test_an_evaluation_that_fails_for_one_architecture_fails_its_trial_only(tmp_path, nb201_context,
+                                                                           evaluator_class, reason):
+    """Both ended the run: an ArchitectureError as if the input were wrong, a missing objective as if the
+    evaluator never reported it ("choose --objective from: ..."), after results that had it."""
+    space = NB201Space()
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        SearchLoop(space, RegularizedEvolution(space, seed=0, population_size=10, sample_size=3),
+                   evaluator_class(space, nb201_context), InProcessExecutor(), store, Budget(queries=60)).run()
+        failed = store.trials("status = 'failed'")
+        assert failed and all(t.result.reason.startswith(reason) for t in failed)
+        assert store.counts()["evaluations"] == 60 and len(failed) < 30
 
 
 class TellFailsOnce(RegularizedEvolution):

@@ -16,7 +16,7 @@ from typing import ClassVar, Sequence
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import ConfigError, UnsupportedError
+from ..errors import ArchitectureError, ConfigError, UnsupportedError
 from ..options import Configurable
 from ..types import Arch, Result
 
@@ -72,6 +72,13 @@ class Evaluator(Configurable, ABC):
 
     def check(self, fidelity: int | None = None) -> None:
         """Fail now, with one clear line, if evaluation cannot work (missing data, bad dataset or fidelity)."""
+
+
+def refused(evaluator: Evaluator, exc: ArchitectureError, cost: float) -> Result:
+    """The failed trial of an architecture its evaluator cannot evaluate (a cell without an input-output path, one
+    a table lacks): the search goes on with the others, where any other nasloop error (bad input, missing data)
+    would fail every trial alike and stops it."""
+    return Result.failed(f"evaluator {type(evaluator).__name__} refused this architecture: {exc}", cost=cost)
 
 
 def checked_result(evaluator: Evaluator, result: object) -> Result:

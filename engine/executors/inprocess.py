@@ -4,8 +4,8 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from ..errors import NasloopError
-from ..evaluators.base import Evaluator
+from ..errors import ArchitectureError, NasloopError
+from ..evaluators.base import Evaluator, refused
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, describe_exception
@@ -15,11 +15,14 @@ def run_trial(evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result:
     """Evaluate, turning a crash into a failed result that says why.
 
     A NasloopError is the user's input being wrong (e.g. a fidelity the table lacks): every trial
-    would fail the same way, so it propagates and stops the search with its one-line message.
+    would fail the same way, so it propagates and stops the search with its one-line message. An
+    ArchitectureError is about this architecture alone: its trial fails (see :func:`refused`).
     """
     start = time.perf_counter()
     try:
         return evaluator.evaluate(arch, fidelity)
+    except ArchitectureError as exc:
+        return refused(evaluator, exc, time.perf_counter() - start)
     except NasloopError:
         raise
     except Exception as exc:  # a crashing evaluation must not end the search

@@ -27,8 +27,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
-from ..errors import ConfigError, NasloopError
-from ..evaluators.base import Evaluator
+from ..errors import ArchitectureError, ConfigError, NasloopError
+from ..evaluators.base import Evaluator, refused
 from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, plugin_folders
 from ..registry import register_executor
@@ -75,8 +75,11 @@ class _Worker:
 
     def evaluate(self, token: int, arch: Arch, fidelity: int | None) -> _Outcome:
         """Evaluate with the evaluator :meth:`warm` fetched."""
+        started = time.perf_counter()
         try:
             return _Outcome(result=self._evaluators[token].evaluate(arch, fidelity))
+        except ArchitectureError as exc:  # this architecture's failure, not worth a retry
+            return _Outcome(result=refused(self._evaluators[token], exc, time.perf_counter() - started))
         except NasloopError as exc:
             return _Outcome(user_error=exc)
         except Exception as exc:  # reported to the driver, which retries or records the failure
