@@ -15,7 +15,8 @@ from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .errors import ArchitectureError, ConfigError, DataError
 from .evaluators.base import Evaluator, checked_result
-from .executors.base import Executor, describe_exception
+from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_completions, describe_exception,
+                             lost_trials)
 from .objectives import Objective, oriented_values
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .store_rows import RESTORE
@@ -219,9 +220,9 @@ class SearchLoop:
     def run(self) -> str:
         """Search until the budget is spent; return why it stopped."""
         self._restore()
-        streak = 0
+        streak = empty_waits = 0
         while True:
-            free = self.executor.capacity - self.executor.pending
+            free = checked_capacity(self.executor) - self.executor.pending
             if (free > 0 and not self.stop_reason and self.budget.allows(self._started, self._spent)
                     and not self._exhausted()):
                 n = free if self.budget.queries is None else min(free, self.budget.queries - self._started)
@@ -232,9 +233,17 @@ class SearchLoop:
                 elif new or self.executor.pending == 0:
                     continue  # fill every free slot (or ask again after only duplicates) before waiting
             if self.executor.pending == 0:
+                if self._running:
+                    raise lost_trials(self.executor, list(self._running))
                 self.stop_reason = self.stop_reason or self._why_stopped()
                 break
-            for done in self.executor.wait():
+            completed = checked_completions(self.executor, self.executor.wait(), self._running)
+            empty_waits = 0 if completed else empty_waits + 1
+            if empty_waits >= EMPTY_WAITS:
+                raise ConfigError(f"executor {type(self.executor).__name__}: wait returned no trial {EMPTY_WAITS:,} "
+                                  f"times in a row with {self.executor.pending} pending; it must block until one "
+                                  "finishes")
+            for done in completed:
                 self._complete(done.trial_id, done.result)
         if self._unsaved_repeats:
             self.store.record_tell(self._step, [], self.strategy.state_dict(), repeats=self._unsaved_repeats)

@@ -11,9 +11,9 @@ import traceback
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Container, Iterator
 
-from ..errors import one_line
+from ..errors import ConfigError, one_line
 from ..evaluators.base import Evaluator
 from ..options import Configurable
 from ..types import Arch, Result
@@ -61,6 +61,49 @@ class Executor(Configurable, ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+EMPTY_WAITS = 10_000
+"""Empty answers from ``wait`` in a row, with trials pending, taken as an executor that does not block: a real one
+returns none only when a trial is retried (Ray), each after seconds of work."""
+
+
+def checked_capacity(executor: Executor) -> int:
+    """``executor.capacity``, a whole number of trials >= 1: a user's executor answering 0 ended its search at once
+    as 'finished', having evaluated nothing."""
+    capacity = executor.capacity
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
+        raise ConfigError(f"executor {type(executor).__name__}: capacity is {capacity!r}; it must be how many trials "
+                          "may run at once, a whole number >= 1")
+    return capacity
+
+
+def checked_completions(executor: Executor, completed: object, running: Container[int]) -> list[Completed]:
+    """What ``wait`` returned, if it keeps the contract (each a :class:`Completed` of a running trial, once); one
+    line naming the executor otherwise: a user's executor returning a bare Result, an unknown trial or one trial
+    twice failed in nasloop's own code (AttributeError, KeyError) after the evaluation was spent."""
+    name = type(executor).__name__
+    if not isinstance(completed, (list, tuple)) or not all(isinstance(c, Completed) for c in completed):
+        got = (type(completed).__name__ if not isinstance(completed, (list, tuple)) else
+               f"a list holding {type(next(c for c in completed if not isinstance(c, Completed))).__name__}")
+        raise ConfigError(f"executor {name}: wait returned {got}; return a list of Completed(trial_id, result), one "
+                          "for each trial that finished")
+    ids = [c.trial_id for c in completed]
+    stray = next((i for i in ids if i not in running or ids.count(i) > 1), None)
+    if stray is not None:
+        why = "twice" if ids.count(stray) > 1 else "though no such trial is running"
+        raise ConfigError(f"executor {name}: wait returned trial {stray!r} {why}; return each submitted trial once, "
+                          "under the id submit was given")
+    return list(completed)
+
+
+def lost_trials(executor: Executor, running: Container[int] | list[int]) -> ConfigError:
+    """The error for an executor whose ``pending`` fell to 0 while submitted trials never came back from ``wait``
+    (a user's executor that dropped one): the search ended as 'finished' with a trial not done."""
+    shown = ", ".join(map(str, sorted(running)[:5]))
+    return ConfigError(f"executor {type(executor).__name__}: pending is 0 but trial(s) {shown} never came back from "
+                       "wait; pending must count every submitted trial until wait returns it (the run continues them "
+                       "with 'nasloop search --resume')")
 
 
 def describe_exception(exc: BaseException) -> str:

@@ -1,0 +1,93 @@
+"""A user's executor that breaks the contract of ``capacity``, ``wait`` or ``pending`` is named in one line.
+
+Each executor below is the in-process executor with one mistake a plugin author makes. Before these checks
+the search spun forever at full CPU (``wait`` answering nothing while trials were pending), failed inside
+nasloop's loop with a KeyError or AttributeError after the evaluation was spent, or ended as "finished"
+having evaluated nothing (capacity 0) or with a submitted trial that never came back.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nasloop.engine.errors import ConfigError
+from nasloop.engine.evaluators.tabular import TabularEvaluator
+from nasloop.engine.executors.base import Completed
+from nasloop.engine.executors.inprocess import InProcessExecutor
+from nasloop.engine.loop import Budget, SearchLoop
+from nasloop.engine.store import RunStore
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.strategies.random_search import RandomSearch
+
+
+class Queued(InProcessExecutor):
+    """Never answers at once, so every trial goes through submit and wait, as on a cluster."""
+
+    def evaluate_now(self, evaluator, arch, fidelity):
+        return None
+
+
+class NoCapacity(Queued):
+    @property
+    def capacity(self):
+        return 0
+
+
+class DropsTheThird(Queued):
+    def __init__(self):
+        super().__init__()
+        self.submitted = 0
+
+    def submit(self, trial_id, evaluator, arch, fidelity):
+        self.submitted += 1
+        if self.submitted != 3:
+            super().submit(trial_id, evaluator, arch, fidelity)
+
+
+class AnswersTwice(Queued):
+    def wait(self):
+        done = super().wait()
+        return done + done
+
+
+class AnswersAnotherId(Queued):
+    def wait(self):
+        return [Completed(done.trial_id + 1000, done.result) for done in super().wait()]
+
+
+class AnswersBareResults(Queued):
+    def wait(self):
+        return [done.result for done in super().wait()]
+
+
+class NeverBlocks(Queued):
+    def wait(self):
+        return []
+
+
+@pytest.mark.parametrize("executor, message", [
+    (NoCapacity, "executor NoCapacity: capacity is 0; it must be how many trials may run at once"),
+    (DropsTheThird, "executor DropsTheThird: pending is 0 but trial(s) 3 never came back from wait"),
+    (AnswersTwice, "executor AnswersTwice: wait returned trial 1 twice; return each submitted trial once"),
+    (AnswersAnotherId, "executor AnswersAnotherId: wait returned trial 1001 though no such trial is running"),
+    (AnswersBareResults, "executor AnswersBareResults: wait returned a list holding Result; return a list of "
+                         "Completed(trial_id, result)"),
+    (NeverBlocks, "executor NeverBlocks: wait returned no trial 10,000 times in a row with 1 pending"),
+])
+def test_an_executor_breaking_its_contract_is_named_in_one_line(tmp_path, nb201_context, executor, message):
+    space = NB201Space()
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        loop = SearchLoop(space, RandomSearch(space, seed=0), TabularEvaluator(space, nb201_context), executor(),
+                          store, Budget(queries=5))
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            loop.run()
+
+
+def test_the_same_executor_keeping_the_contract_runs_the_search(tmp_path, nb201_context):
+    space = NB201Space()
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        loop = SearchLoop(space, RandomSearch(space, seed=0), TabularEvaluator(space, nb201_context), Queued(),
+                          store, Budget(queries=5))
+        assert loop.run() == "budget of 5 evaluations spent"
+        assert len(store.evaluations()) == 5
