@@ -22,6 +22,9 @@ from .errors import RegistryError
 T = TypeVar("T")
 
 
+NAME_SEPARATORS = (":", "+", ",", "=")
+"""What the command line reads between names (``--methods evolution,bananas:gp+num_init=5``)."""
+
 Origin = tuple[str | None, str | None, str | None]
 """Where a plugin class was defined: (qualified name, module, the module's file)."""
 
@@ -65,6 +68,7 @@ class Registry(Generic[T]):
         for a kind without one)."""
 
         def decorate(obj: T) -> T:
+            self._check_name(name)
             self._check_plugin(name, obj)
             existing, origin = self._items.get(name), _origin(obj)
             if existing is not None and existing is not obj and not _same_definition(self._origins.get(name), origin):
@@ -74,6 +78,16 @@ class Registry(Generic[T]):
             return obj
 
         return decorate
+
+    def _check_name(self, name: object) -> None:
+        """A name the command line can give: ``compare --methods`` reads ``strategy:predictor+key=value`` lists
+        split at commas, so a strategy registered as ``rand:y`` was looked up as 'rand', and an empty name listed as
+        a blank row."""
+        if not isinstance(name, str) or not name.strip() or name.startswith("-") or any(
+                c in name for c in NAME_SEPARATORS) or any(c.isspace() for c in name):
+            raise RegistryError(f"{self.kind} name {name!r} cannot be given on the command line; register it under a "
+                                f"name without spaces or any of {' '.join(NAME_SEPARATORS)}, not starting with '-' "
+                                "(e.g. 'my-strategy')")
 
     def _check_plugin(self, name: str, obj: object) -> None:
         """A user's class may not take a built-in's name (its runs would pass for the built-in's), and must derive

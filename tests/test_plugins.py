@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,7 @@ from nasloop.engine.registry import SEARCH_SPACES, STRATEGIES, register_search_s
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
 from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.strategies.random_search import RandomSearch
 
 CONV_OPS = (2, 3)  # nor_conv_1x1, nor_conv_3x3
 
@@ -101,6 +103,15 @@ def test_a_plugin_cannot_take_a_built_in_name_or_skip_the_base_class():
     with pytest.raises(RegistryError, match="strategy 'evolution-4': register a class deriving from Strategy, not "
                                             "a function; to preset options, subclass a plugin"):
         STRATEGIES.register("evolution-4")(lambda space, seed=0: None)
+
+
+@pytest.mark.parametrize("name", ["rand:y", "rand+x", "a,b", "k=v", "", " ", "my strategy", "-x", None])
+def test_a_name_the_command_line_cannot_give_is_refused_at_registration(name):
+    """``compare --methods rand:y`` looked up 'rand' (':' joins a strategy to its predictor); '' was a blank
+    row of ``nasloop strategies``."""
+    with pytest.raises(RegistryError, match=re.escape(f"strategy name {name!r} cannot be given on the command line")):
+        STRATEGIES.register(name)(type("Odd", (RandomSearch,), {}))
+    assert name not in STRATEGIES.names()
 
 
 def test_a_plugin_that_exits_while_loading_is_one_line(tmp_path):
