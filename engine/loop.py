@@ -160,17 +160,21 @@ class SearchLoop:
                 self.strategy.load_state_dict(state)
             except (ArchitectureError, TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
                 # a value edited or cut in the store surfaced as numpy's or the strategy's own error
-                raise DataError(f"{self.store.path} is damaged: the strategy state does not load into "
-                                f"{type(self.strategy).__name__} ({self._state_error(exc)}); {RESTORE}") from None
+                raise DataError(self._state_error(exc)) from None
         self._strategy_loaded = True
 
     def _state_error(self, exc: BaseException) -> str:
-        """Why a saved state did not load: for a user's strategy with where its code raised, and what its
-        load_state_dict must do; for nasloop's own, the reason alone (an architecture of another space, cut short)."""
+        """Why a saved state did not load. For nasloop's own strategies the store was damaged (an architecture of
+        another space, a list cut short); a user's strategy may instead have changed since the run saved its
+        state, so its message says where its code raised and both fixes."""
+        name = type(self.strategy).__name__
         if type(self.strategy).__module__.startswith("nasloop."):
             reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no details'}"
-            return reason if len(reason) <= 200 else reason[:199] + "…"
-        return f"{describe_exception(exc)}; its load_state_dict must read what its state_dict wrote"
+            reason = reason if len(reason) <= 200 else reason[:199] + "…"
+            return f"{self.store.path} is damaged: the strategy state does not load into {name} ({reason}); {RESTORE}"
+        return (f"the strategy state in {self.store.path} does not load into {name} ({describe_exception(exc)}); its "
+                "load_state_dict must read what its state_dict wrote: if its code changed since the run saved the "
+                "state, make it read the older form too, and if the store was edited, restore it from a backup")
 
     def _proposal(self, arch: Arch) -> Arch:
         """A strategy's proposal, validated; one that is no architecture of the space is the strategy's fault."""

@@ -12,7 +12,13 @@ import pytest
 
 from nasloop.engine.cli import main
 from nasloop.engine.errors import DataError
+from nasloop.engine.evaluators.tabular import TabularEvaluator
+from nasloop.engine.executors.inprocess import InProcessExecutor
+from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.search import summarize
+from nasloop.engine.store import RunStore
+from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.strategies.evolution import RegularizedEvolution
 
 
 @pytest.fixture
@@ -155,3 +161,30 @@ def test_a_dataset_edited_to_null_is_named_as_damage(finished, capsys):
     edit(finished, "UPDATE meta SET value = json_set(value, '$.dataset', json('null')) WHERE key = 'config'")
     assert main(["search", "--resume", str(finished), "--budget", "14", "--quiet"]) == 2
     assert "is damaged: its run configuration has no 'dataset'" in capsys.readouterr().err
+
+
+class Evolution(RegularizedEvolution):
+    """A user's copy of evolution; its next version reads a key the saved state lacks."""
+
+
+class EvolutionNext(Evolution):
+    def load_state_dict(self, state):
+        self.extra = state["extra"]
+        super().load_state_dict(state)
+
+
+def test_a_users_strategy_that_no_longer_reads_its_state_is_not_called_damage(tmp_path, nb201_context):
+    """The store was called damaged, with advice to restore a backup that could not help: the plugin's code had
+    changed since the run saved its state."""
+    space = NB201Space()
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        SearchLoop(space, Evolution(space, seed=0, population_size=5, sample_size=2),
+                   TabularEvaluator(space, nb201_context), InProcessExecutor(), store, Budget(queries=8)).run()
+        loop = SearchLoop(space, EvolutionNext(space, seed=0, population_size=5, sample_size=2),
+                          TabularEvaluator(space, nb201_context), InProcessExecutor(), store, Budget(queries=12))
+        with pytest.raises(DataError) as error:
+            loop.load_strategy_state()
+    message = str(error.value)
+    assert message.startswith(f"the strategy state in {store.path} does not load into EvolutionNext (KeyError: 'extra'")
+    assert "if its code changed since the run saved the state, make it read the older form too" in message
+    assert "is damaged" not in message and "\n" not in message
