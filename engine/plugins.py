@@ -53,26 +53,36 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         sys.modules[name] = module
         try:
             module_spec.loader.exec_module(module)
-        except SystemExit as exc:  # a script's exit() would end nasloop without a word
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - the user's code may fail in any way
             del sys.modules[name]
-            raise ConfigError(f"plugin {spec} called exit({exc.code!r}) while loading; a plugin only defines and "
-                              "registers classes: remove the call, or guard it with if __name__ == '__main__'"
-                              ) from None
-        except Exception as exc:  # noqa: BLE001 - the user's code may fail in any way: say where, in one line
-            del sys.modules[name]
-            raise ConfigError(f"plugin {spec} failed to load: {type(exc).__name__}: "
-                              f"{str(exc).splitlines()[0] if str(exc) else ''}; fix the file") from None
+            raise _load_failure(spec, exc, "file") from None
     else:
         if not all(part.isidentifier() for part in spec.split(".")):  # '' or '.x' failed in importlib's words
             raise ConfigError(f"plugin {spec!r} is neither a .py file nor a module name; give a .py file path or "
                               "an importable module name (my_package.my_plugins)")
         try:
             module = importlib.import_module(spec)
-        except ImportError as exc:
-            raise ConfigError(f"plugin module '{spec}' cannot be imported ({exc}); give a .py file path or an "
-                              "importable module name") from None
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and (spec + ".").startswith(exc.name + "."):  # the plugin itself is not there
+                raise ConfigError(f"plugin module '{spec}' cannot be imported ({exc}); give a .py file path or an "
+                                  "importable module name") from None
+            raise _load_failure(spec, exc, "module") from None
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - a syntax error or a crash in the module's code
+            raise _load_failure(spec, exc, "module") from None
     _LOADED[key] = module
     return module
+
+
+def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:
+    """One line for a plugin whose code failed while it was imported, saying what to do about it."""
+    if isinstance(exc, SystemExit):  # a script's exit() would end nasloop without a word
+        return ConfigError(f"plugin {spec} called exit({exc.code!r}) while loading; a plugin only defines and "
+                           "registers classes: remove the call, or guard it with if __name__ == '__main__'")
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        return ConfigError(f"plugin {spec} imports '{exc.name}', which is not installed here; install the package "
+                           f"that provides it (pip install ...), or remove the import from the {what}")
+    reason = str(exc).splitlines()[0] if str(exc) else ""
+    return ConfigError(f"plugin {spec} failed to load: {type(exc).__name__}: {reason}; fix the {what}")
 
 
 def load_plugins(specs: Sequence[str], folder: str | None = None) -> None:

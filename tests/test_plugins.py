@@ -124,6 +124,38 @@ def test_a_plugin_that_exits_while_loading_is_one_line(tmp_path):
         load_plugin(str(script))
 
 
+@pytest.mark.parametrize("code, message", [
+    ("def broken(:\n", "failed to load: SyntaxError: "),
+    ("raise RuntimeError('no GPU here')\n", "failed to load: RuntimeError: no GPU here; fix the "),
+    ("import exit_sys_like_no_such_pkg_xyz\n", "imports 'exit_sys_like_no_such_pkg_xyz', which is not installed "
+                                               "here; install the package that provides it"),
+])
+@pytest.mark.parametrize("as_module", [False, True])
+def test_a_plugin_whose_code_fails_to_import_is_one_line_as_a_file_or_a_module(tmp_path, monkeypatch, code, message,
+                                                                               as_module):
+    """Given as a module name, a syntax error or a crash was an 'unexpected' error with nasloop's traceback file,
+    and a missing dependency read 'plugin module ... cannot be imported' as if the plugin itself were missing."""
+    from nasloop.engine.plugins import load_plugin
+
+    package = tmp_path / f"my_failing_plugins_{len(code)}_{as_module}"  # a package imported once stays imported
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "mod.py").write_text(code)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    spec = f"{package.name}.mod" if as_module else str(package / "mod.py")
+    with pytest.raises(ConfigError) as error:
+        load_plugin(spec)
+    assert message in str(error.value) and "\n" not in str(error.value), error.value
+    assert str(error.value).startswith(f"plugin {spec} ")
+
+
+def test_a_plugin_module_that_is_not_there_is_named_as_missing(tmp_path):
+    from nasloop.engine.plugins import load_plugin
+
+    with pytest.raises(ConfigError, match="plugin module 'no_such_plugin_pkg.mod' cannot be imported"):
+        load_plugin("no_such_plugin_pkg.mod")
+
+
 def test_a_plugin_file_imports_a_module_beside_it(tmp_path):
     from nasloop.engine.plugins import load_plugin
 
