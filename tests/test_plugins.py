@@ -281,3 +281,25 @@ def test_a_misspelt_plugin_flag_is_named_with_the_one_meant(capsys):
         main(["--plugins", "x.py", "spaces"])
     error = capsys.readouterr().err
     assert "unrecognized arguments: --plugins (did you mean --plugin?): nasloop [--plugin FILE] COMMAND" in error
+
+
+def test_an_os_error_raised_by_a_plugin_names_where_it_was_raised(tmp_path, data_dir, capsys):
+    """It read 'cannot access: worker lost', naming no plugin (an executor's lost connection, an evaluator's
+    missing file raised without a file name)."""
+    from nasloop.engine.cli import main
+
+    plugin = tmp_path / "lossy_evaluator.py"
+    plugin.write_text(textwrap.dedent('''
+        from nasloop.engine.evaluators.tabular import TabularEvaluator
+        from nasloop.engine.registry import register_evaluator
+
+        @register_evaluator("lossy-table")
+        class LossyTable(TabularEvaluator):
+            def check(self, fidelity=None):
+                raise ConnectionError("the table server went away")
+    '''))
+    assert main(["--plugin", str(plugin), "search", "--evaluator", "lossy-table", "--budget", "3", "--data-dir",
+                 str(data_dir), "--run-dir", str(tmp_path / "run"), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert f"cannot access: the table server went away (raised in {plugin}:8 (check))" in error, error
+    assert error.count("\n") == 1, error
