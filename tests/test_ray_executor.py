@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -112,6 +113,26 @@ def test_results_stream_back_and_a_hung_trial_times_out(ray_address, tmp_path, d
         second = executor.wait()
     assert [c.trial_id for c in second] == [1] and executor.pending == 0
     assert second[0].result.reason == f"timed out after {TIMEOUT_S:g} s (1 attempt)"
+
+
+class Guarded(TabularEvaluator):
+    """A user's evaluator holding a lock, which cannot be pickled for Ray's workers."""
+
+    def __init__(self, space, context):
+        super().__init__(space, context)
+        self.lock = threading.Lock()
+
+
+def test_an_evaluator_that_cannot_be_pickled_is_one_line(ray_address, data_dir):
+    """Ray's own message ran over dozens of lines; the one shown ended at a colon, before the reason."""
+    space = NB201Space()
+    evaluator = Guarded(space, build_context(NB201Space, "cifar10", str(data_dir)))
+    with RayExecutor(workers=1) as executor:
+        with pytest.raises(ConfigError) as error:
+            executor.submit(1, evaluator, (1, 2, 3, 4, 0, 1), None)
+    message = str(error.value)
+    assert message.startswith("evaluator Guarded cannot be sent to Ray's workers (") and "\n" not in message
+    assert "lock" in message and "build what cannot be pickled (a lock, an open file, a CUDA handle)" in message
 
 
 def test_a_retried_trial_is_charged_for_the_attempt_that_timed_out(ray_address, tmp_path, data_dir):

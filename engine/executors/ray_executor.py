@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import pickle
 import sys
 import time
 from collections import deque
@@ -204,9 +205,22 @@ class RayExecutor(Executor):
     def submit(self, trial_id: int, evaluator: Evaluator, arch: Arch, fidelity: int | None) -> None:
         token = id(evaluator)
         if token not in self._evaluators:  # shipped once; each worker fetches it on its first trial
-            self._evaluators[token] = (evaluator, self._ray.put(evaluator))
+            self._evaluators[token] = (evaluator, self._shipped(evaluator))
         self._queue.append(_Trial(trial_id, token, arch, fidelity))
         self._dispatch()
+
+    def _shipped(self, evaluator: Evaluator) -> Any:
+        """The evaluator in Ray's object store; one line when it cannot be pickled (Ray's own message ran over
+        dozens of lines, of which the one shown ended at a colon)."""
+        try:
+            return self._ray.put(evaluator)
+        except (TypeError, pickle.PicklingError) as exc:
+            lines = [line.strip(" !") for line in str(exc).splitlines()]
+            reason = next((line for line in lines if "pickle" in line.lower()), None) or first_line(exc)
+            raise ConfigError(f"evaluator {type(evaluator).__name__} cannot be sent to Ray's workers ({reason}); an "
+                              "evaluator run with --executor ray must pickle: keep its settings in it, and build what "
+                              "cannot be pickled (a lock, an open file, a CUDA handle) in warm_up or evaluate"
+                              ) from None
 
     def wait(self) -> list[Completed]:
         """Block until at least one trial finishes (or finally fails); return every one that has."""
