@@ -57,14 +57,20 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
     return path
 
 
+TRIAL_COLUMNS = ("id", "step", "arch", "fidelity", "state", "duplicate_of", "status", "score", "cost",
+                 "cost_estimated", "reason", "asked_at", "finished_at")
+
+
 def _write_csv(fh: Any, records: list[dict[str, Any]]) -> None:
+    """One column per trial field, then one per metric; a metric named like a field (an evaluator's ``score``) is
+    ``metrics.NAME``, as in the JSON export: it took the field's value and gave the header two columns of one name."""
     metric_names = sorted({m for r in records for m in r.get("metrics", {})})
-    fields = ["id", "step", "arch", "fidelity", "state", "duplicate_of", "status", "score", "cost",
-              "cost_estimated", "reason", "asked_at", "finished_at"] + metric_names
-    writer = csv.DictWriter(fh, fieldnames=fields)
+    column = {m: f"metrics.{m}" if m in TRIAL_COLUMNS else m for m in metric_names}
+    writer = csv.DictWriter(fh, fieldnames=[*TRIAL_COLUMNS, *column.values()])
     writer.writeheader()
     for r in records:
-        writer.writerow({**{k: v for k, v in r.items() if k != "metrics"}, **r.get("metrics", {})})
+        writer.writerow({**{k: v for k, v in r.items() if k != "metrics"},
+                         **{column[m]: v for m, v in r.get("metrics", {}).items()}})
 
 
 def finite_or_none(value: Any) -> Any:

@@ -13,6 +13,7 @@ from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.inprocess import InProcessExecutor
 from nasloop.engine.export import export_trials
 from nasloop.engine.loop import Budget, SearchLoop
+from nasloop.engine.registry import register_evaluator
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import RunStore
 from nasloop.engine.types import Observation, Result
@@ -270,6 +271,31 @@ def test_export_csv_and_json(tmp_path, data_dir):
         assert row["arch"] == record["arch"]
         assert float(row["val_accuracy"]) == record["metrics"]["val_accuracy"] == record["score"]
         assert float(row["test_accuracy"]) == record["metrics"]["test_accuracy"]
+
+
+class ScoreNamed(TabularEvaluator):
+    """A user's evaluator whose metric is called 'score', the name of a trial's own column."""
+
+    def metric_names(self, fidelity=None):
+        return ["score"]
+
+    def evaluate(self, arch, fidelity=None):
+        result = super().evaluate(arch, fidelity)
+        return Result(metrics={"score": result.metrics["val_accuracy"] / 100}, cost=result.cost)
+
+
+def test_a_metric_named_like_a_trial_column_keeps_its_own_csv_column(tmp_path, data_dir):
+    """The CSV's header had two 'score' columns, and the metric's value took the trial score's place."""
+    register_evaluator("score-named")(ScoreNamed)
+    summary = run(tmp_path, "run", data_dir, evaluator="score-named", objective="score", budget=6)
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        with open(export_trials(store, tmp_path / "out.csv"), newline="") as fh:
+            header = next(csv.reader(fh))
+            fh.seek(0)
+            rows = list(csv.DictReader(fh))
+    assert header.count("score") == 1 and "metrics.score" in header
+    assert all(0 < float(row["metrics.score"]) < 1 and float(row["score"]) == float(row["metrics.score"])
+               for row in rows)
 
 
 def test_budget_and_objective_errors(tmp_path, data_dir):
