@@ -169,6 +169,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                                 + (f", fidelity {summary['fidelity']}" if summary.get("fidelity") is not None else "")
                                 + (f", {summary['dedup']} dedup" if summary.get("dedup", "exact") != "exact" else "")),
             ("strategy (seed)", f"{summary['strategy']}{_guided_by(summary)} ({summary['seed']})"),
+            ("evaluator / executor", f"{summary['evaluator']} / {summary['executor']}"),
             *((f"{kind} options", ", ".join(f"{k}={v}" for k, v in options.items()))
               for kind, options in summary.get("options", {}).items()),
             ("status", summary["status"] + (f": {summary['stop_reason']}" if summary["stop_reason"] else "")),

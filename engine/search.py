@@ -368,8 +368,11 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "stop_reason": reason,
             "space": config.get("space"), "dataset": config.get("dataset"), "strategy": config.get("strategy"),
             "predictor": config.get("predictor"), "seed": config.get("seed"),
+            "evaluator": config.get("evaluator") or SearchConfig.evaluator,  # two runs differing only here were
+            "executor": config.get("executor") or SearchConfig.executor,  # shown alike
             "fidelity": config.get("fidelity"), "dedup": config.get("dedup", "exact"),
-            "options": {kind: config[f"{kind}_options"] for kind in ("space", "strategy", "predictor", "evaluator")
+            "options": {kind: config[f"{kind}_options"]
+                        for kind in ("space", "strategy", "predictor", "evaluator", "executor")
                         if config.get(f"{kind}_options")},  # what else made the run (a pretrained file's path)
             "objective": store.get_meta("objective") or config.get("objective") or "val_accuracy",
             "minimize": bool(store.get_meta("minimize")),

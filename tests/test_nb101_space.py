@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -164,15 +165,18 @@ def test_a_whole_table_of_targets_is_what_each_query_gives(context, records):
     assert context.benchmark.optimum("cifar10") == BEST_VAL
 
 
-def test_show_says_which_fidelity_and_dedup_a_run_used(tmp_path, data_dir, capsys, monkeypatch):
-    # A 12-epoch run's summary looked exactly like a 108-epoch one.
+def test_show_says_which_fidelity_dedup_evaluator_and_executor_a_run_used(tmp_path, data_dir, capsys, monkeypatch):
+    # A 12-epoch run's summary looked exactly like a 108-epoch one, and a run of a user's evaluator or executor
+    # like one of the table's, in process.
     summary = search(SearchConfig(space="nb101", strategy="random", budget=3, fidelity=12, dedup="functional",
                                   data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
     assert (summary["fidelity"], summary["dedup"]) == (12, "functional")
+    assert (summary["evaluator"], summary["executor"]) == ("tabular", "inprocess")
     monkeypatch.setenv("COLUMNS", "200")  # one table row per line
     assert main(["show", summary["run_dir"]]) == 0
     shown = capsys.readouterr().out
     assert "nb101 / cifar10, fidelity 12, functional dedup" in shown
+    assert re.search(r"evaluator / executor +│ tabular / inprocess", shown), shown
     # NB101 scales a measured 108-epoch time; TNB101, NB301 and NDS have no time at all (cost 0, estimated)
     assert "(3 of them estimated: the table lacks their measured training time)" in shown
 
