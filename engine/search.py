@@ -152,8 +152,12 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     started = time.perf_counter()
     forget_sigterm()
     try:
-        with loop.executor:
+        try:
             loop.run()
+        except BaseException:
+            with contextlib.suppress(Exception):  # the loop's own error is the one to report
+                loop.executor.close()
+            raise
         counts = store.counts()
         if counts["evaluations"] and counts["failed"] == counts["evaluations"]:
             first = store.trials("state = 'done' AND status = 'failed'")[0].result
@@ -179,7 +183,8 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
         store.set_meta("wall_seconds", (store.get_meta("wall_seconds") or 0.0) + time.perf_counter() - started)
         if log is not None:
             log.close()
-    return summarize(store)
+    loop.executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
+    return summarize(store)  # finished run stays finished
 
 
 def search(config: SearchConfig, on_progress: ProgressHook | None = None,

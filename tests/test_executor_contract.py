@@ -11,11 +11,14 @@ import re
 
 import pytest
 
+from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError
 from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.base import Completed
 from nasloop.engine.executors.inprocess import InProcessExecutor
 from nasloop.engine.loop import Budget, SearchLoop
+from nasloop.engine.registry import register_executor
+from nasloop.engine.search import search, summarize
 from nasloop.engine.store import RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.random_search import RandomSearch
@@ -91,3 +94,19 @@ def test_the_same_executor_keeping_the_contract_runs_the_search(tmp_path, nb201_
                           store, Budget(queries=5))
         assert loop.run() == "budget of 5 evaluations spent"
         assert len(store.evaluations()) == 5
+
+
+class CloseFails(InProcessExecutor):
+    def close(self):
+        raise RuntimeError("the cluster was already gone")
+
+
+def test_an_executor_failing_to_close_leaves_its_finished_run_finished(tmp_path, data_dir):
+    """Every evaluation was stored, then the run was recorded 'interrupted' with advice to resume it."""
+    register_executor("close-fails")(CloseFails)
+    run_dir = tmp_path / "run"
+    with pytest.raises(RuntimeError, match="the cluster was already gone"):
+        search(SearchConfig(executor="close-fails", budget=5, data_dir=str(data_dir), run_dir=str(run_dir)))
+    summary = summarize(run_dir)
+    assert (summary["status"], summary["stop_reason"], summary["evaluations"]) == (
+        "finished", "budget of 5 evaluations spent", 5)
