@@ -50,11 +50,15 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         if module_spec is None or module_spec.loader is None:
             raise ConfigError(f"plugin {spec} is not a Python file nasloop can import")
         module = importlib.util.module_from_spec(module_spec)
+        previous = sys.modules.get(name)  # a plugin file of the same name from another folder, loaded before
         sys.modules[name] = module
         try:
             module_spec.loader.exec_module(module)
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - the user's code may fail in any way
-            del sys.modules[name]
+            if previous is None:
+                del sys.modules[name]
+            else:  # removing it took the earlier file's module from under it: Ray could no longer ship it
+                sys.modules[name] = previous
             raise _load_failure(spec, exc, "file") from None
     else:
         if not all(part.isidentifier() for part in spec.split(".")):  # '' or '.x' failed in importlib's words

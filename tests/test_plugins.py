@@ -209,6 +209,8 @@ def test_the_same_class_defined_again_replaces_itself(tmp_path, data_dir):
     with pytest.raises(ConfigError, match="same_name.py failed to load: RegistryError: strategy 'same-name' is "
                                           "registered twice"):
         load_plugin(str(tmp_path / "b" / "same_name.py"))
+    # the failed file took the first one's module out of sys.modules: a Ray search then could not ship it
+    assert sys.modules["nasloop_plugin_same_name"].__file__ == str((tmp_path / "a" / "same_name.py").resolve())
     STRATEGIES._items.pop("same-name")  # a plugin file's class outlives the test otherwise (see conftest)
 
 

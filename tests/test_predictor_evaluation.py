@@ -117,8 +117,8 @@ def test_an_option_is_given_to_every_predictor_or_to_the_one_it_names():
         options_per_predictor(["blend"], {"flan.steps": 30})  # flan is a member: 'not used here' was false
     with pytest.raises(ConfigError, match="is for predictor 'flan', which is not used here \\(mlp\\)"):
         options_per_predictor(["mlp"], {"flan.steps": 30})  # mlp's members is a count: no predictor is one of them
-    from nasloop.engine.cli_parser import _key_value
-    assert _key_value("zero-cost.max-iter=3") == ("zero-cost.max_iter", 3)  # the name keeps its hyphen
+    from nasloop.engine.cli_types import key_value
+    assert key_value("zero-cost.max-iter=3") == ("zero-cost.max_iter", 3)  # the name keeps its hyphen
     with pytest.raises(ConfigError, match=r"--predictor-opt flann.x: 'flann' is not a predictor \(blend, "):
         options_per_predictor(["flan", "gp"], {"flann.x": 1})
 
