@@ -1,18 +1,20 @@
 """What a run's configuration must pass before its first evaluation, beyond each plugin's own checks.
 
 A new search (or a study's runs) passes all of them before its folder exists; a resumed one those its
-changes touch (a larger budget, a seconds budget).
+changes touch (a larger budget, a seconds budget), after its stored configuration has been found whole.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .config import SearchConfig
-from .errors import ConfigError
+from .errors import ConfigError, DataError
 from .evaluators.base import Evaluator
 from .executors.base import Executor
+from .store import RunStore
+from .store_rows import RESTORE
 
 
 def check_budget(budget: int | None, space: SearchSpace, name: str) -> None:
@@ -79,3 +81,19 @@ def check_seconds_budget(config: SearchConfig, evaluator: Evaluator, on_note: Ca
     if on_note is not None:
         on_note(f"--max-seconds {config.max_seconds:g} will not end a search here ({why}); "
                 f"--budget {config.budget} will")
+
+
+STORED_KEYS = ("space", "dataset", "strategy", "evaluator", "executor", "budget", "seed", "strategy_options")
+"""Keys every configuration 'nasloop search' has ever stored: one missing is damage, not an older run."""
+NOT_NULL = ("space", "dataset", "strategy", "evaluator", "executor", "seed")
+"""Those never stored as null: a dataset edited to null resumed on the space's default task."""
+
+
+def check_stored_config(saved: dict[str, Any], store: RunStore) -> None:
+    """A configuration cut down by hand resumed on defaults (another strategy, the objectives dropped)."""
+    missing = next((key for key in STORED_KEYS if key not in saved or key in NOT_NULL and saved[key] is None), None)
+    objectives = store.get_meta("objectives")
+    if missing is None and isinstance(objectives, list) and len(objectives) > 1 and not saved.get("objectives"):
+        missing = "objectives"  # the run searched several, as its own record says
+    if missing is not None:
+        raise DataError(f"{store.path} is damaged: its run configuration has no '{missing}'; {RESTORE}")

@@ -20,7 +20,7 @@ from .options import (PositiveFloat, PositiveInt, check_value, effective_options
                       options_per_predictor, plain, takes)
 from .plugins import load_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .run_checks import check_budget, check_new_run, check_seconds_budget
+from .run_checks import check_budget, check_new_run, check_seconds_budget, check_stored_config
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -93,22 +93,6 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
     evaluator.check(config.fidelity)
     executor = construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
     return space, strategy, evaluator, executor
-
-
-STORED_KEYS = ("space", "dataset", "strategy", "evaluator", "executor", "budget", "seed", "strategy_options")
-"""Keys every configuration 'nasloop search' has ever stored: one missing is damage, not an older run."""
-NOT_NULL = ("space", "dataset", "strategy", "evaluator", "executor", "seed")
-"""Those never stored as null: a dataset edited to null resumed on the space's default task."""
-
-
-def _check_stored_config(saved: dict[str, Any], store: RunStore) -> None:
-    """A configuration cut down by hand resumed on defaults (another strategy, the objectives dropped)."""
-    missing = next((key for key in STORED_KEYS if key not in saved or key in NOT_NULL and saved[key] is None), None)
-    objectives = store.get_meta("objectives")
-    if missing is None and isinstance(objectives, list) and len(objectives) > 1 and not saved.get("objectives"):
-        missing = "objectives"  # the run searched several, as its own record says
-    if missing is not None:
-        raise DataError(f"{store.path} is damaged: its run configuration has no '{missing}'; {RESTORE}")
 
 
 def _ranks_within(config: SearchConfig, strategy_factory: type[Strategy]) -> bool:
@@ -252,7 +236,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         saved = store.get_meta("config")
         if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
-        _check_stored_config(saved, store)
+        check_stored_config(saved, store)
         stored = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
         config = stored.replace(run_dir=str(run_dir), workdir=started_in(stored, run_dir))
         gone = [p for p in config.plugins if p.endswith(".py") and not Path(config.path(p)).is_file()]
