@@ -73,7 +73,8 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         args.done_before = _evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
                              executor=args.executor, executor_options=executor_options, on_progress=hook, on_note=note,
-                             pretrained_files=[str(value) for value in moved], data_dir=args.data_dir)
+                             pretrained_files=[str(value) for value in moved], data_dir=args.data_dir,
+                             plugins=args.plugin)
     else:
         config = search_config(args)
         args.run_dir = config.run_dir

@@ -89,6 +89,21 @@ def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:
     return ConfigError(f"plugin {spec} failed to load: {type(exc).__name__}: {reason}; fix the {what}")
 
 
+def _identity(spec: str, folder: str | None) -> str:
+    """What makes two plugin specs the same plugin: a file's resolved path, or a module's name."""
+    path = path_from(folder, spec)
+    return str(path.resolve()) if spec.endswith(".py") or path.is_file() else spec
+
+
+def plugins_to_record(recorded: Sequence[str], given: Sequence[str], folder: str | None) -> list[str]:
+    """The plugins ``given`` now (read from the current folder) that a run's ``recorded`` ones (read from
+    ``folder``, where it was started) lack, files as absolute paths: a run started from a script that imported
+    its plugin itself records none, and each resume needed ``--plugin`` again."""
+    known = {_identity(spec, folder) for spec in recorded}
+    return [str(path_from(None, spec).resolve()) if _identity(spec, None) != spec else spec
+            for spec in dict.fromkeys(given) if _identity(spec, None) not in known]
+
+
 def load_plugins(specs: Sequence[str], folder: str | None = None) -> None:
     """Import every plugin in ``specs`` (see :func:`load_plugin`)."""
     for spec in specs:

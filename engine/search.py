@@ -18,7 +18,7 @@ from .executors.base import Executor, forget_sigterm, stopped_by_sigterm
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import (PositiveFloat, PositiveInt, check_value, effective_options, guided_strategies,
                       options_per_predictor, plain, takes)
-from .plugins import load_plugins
+from .plugins import load_plugins, plugins_to_record
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import check_budget, check_new_run, check_seconds_budget, check_stored_config
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
@@ -215,7 +215,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
            executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None,
            on_note: Note | None = None, pretrained_files: Sequence[str] = (),
-           data_dir: str | Path | None = None, executor: str | None = None) -> dict[str, Any]:
+           data_dir: str | Path | None = None, executor: str | None = None, plugins: Sequence[str] = ()
+           ) -> dict[str, Any]:
     """Continue an interrupted (or finished) run, optionally with a larger budget.
 
     ``executor_options`` update where trials run (more workers, another Ray cluster), and ``executor`` replaces
@@ -223,7 +224,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     in-process); they do not change what the search computes, so a run may move between machines. So may its
     pretrained files: ``pretrained_files`` name where files the run started from are now (each must hold the same
     bytes), and its benchmark data: ``data_dir`` is where the data folder it was started with is now (kept as an
-    absolute path, since the run reads relative ones from the folder it was started in).
+    absolute path, since the run reads relative ones from the folder it was started in). ``plugins`` (files read
+    from the current folder, or module names) are loaded and recorded with the run, for later resumes too.
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
     check_value("budget", budget, PositiveInt | None)  # as SearchConfig checks them: "8" failed in comparing
@@ -268,6 +270,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds),
                                      ("data_dir", None if data_dir is None else os.path.abspath(data_dir)))
                    if v is not None}
+        added = plugins_to_record(config.plugins, plugins, config.workdir)
+        if added:
+            changes["plugins"] = [*config.plugins, *added]
         if executor is not None and executor != config.executor:  # the old executor's options are not the new one's
             changes.update(executor=executor, executor_options=dict(executor_options or {}))
         elif executor_options:

@@ -305,3 +305,28 @@ def test_an_os_error_raised_by_a_plugin_names_where_it_was_raised(tmp_path, data
     error = capsys.readouterr().err
     assert f"cannot access: the table server went away (raised in {plugin}:8 (check))" in error, error
     assert error.count("\n") == 1, error
+
+
+def test_a_plugin_given_when_resuming_is_recorded_for_later_resumes(tmp_path, data_dir):
+    """A run started from a script that imported its plugin itself records none; '--plugin FILE search --resume'
+    worked once, and the next resume failed again with 'unknown strategy'."""
+    from nasloop.engine.cli import main
+    from nasloop.engine.plugins import load_plugin
+
+    plugin = tmp_path / "rr_plugin.py"
+    plugin.write_text("from nasloop.engine.registry import register_strategy\n"
+                      "from nasloop.strategies.random_search import RandomSearch\n\n\n"
+                      "@register_strategy('rr-random')\nclass RRRandom(RandomSearch):\n    pass\n")
+    load_plugin(str(plugin))  # as the user's script imported it
+    try:
+        run = search(SearchConfig(strategy="rr-random", budget=3, data_dir=str(data_dir),
+                                  run_dir=str(tmp_path / "run")))["run_dir"]
+        with RunStore.in_run_dir(run) as store:
+            assert store.get_meta("config")["plugins"] == []
+        for _ in range(2):  # given again: recorded once
+            assert main(["--plugin", str(plugin), "search", "--resume", run, "--budget", "5", "--quiet"]) == 0
+        with RunStore.in_run_dir(run) as store:
+            assert store.get_meta("config")["plugins"] == [str(plugin.resolve())]
+            assert len(store.evaluations()) == 5
+    finally:
+        STRATEGIES._items.pop("rr-random", None)  # a plugin file's class outlives the test otherwise
