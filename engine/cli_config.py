@@ -32,7 +32,8 @@ def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> 
         if option not in takes:
             able = [n for n in registry.names() if option in option_names(registry.get(n))]
             raise ConfigError(f"--{flag.replace('_', '-')} is an option of --{kind} {' or '.join(able) or 'none'}, "
-                              f"not of '{chosen}'; add --{kind} {able[0] if able else '...'}")
+                              f"not of '{chosen}'; add --{kind} {able[0] if able else '...'} (a {kind} of your own "
+                              f"takes it as its parameter {option})")
 
 
 def refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) -> None:
