@@ -73,7 +73,7 @@ def test_an_installed_plugin_package_is_found_by_entry_point(tmp_path, data_dir)
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: greedy-plugin\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text("[nasloop.strategies]\nconv-first = greedy_plugin:ConvFirst\n"
-                                           "loose = greedy_plugin:Loose\n")
+                                           "loose = greedy_plugin:Loose\nevolution = greedy_plugin:ConvFirst\n")
     script = textwrap.dedent(f'''
         import sys, json
         sys.path.insert(0, {str(tmp_path)!r})
@@ -86,6 +86,11 @@ def test_an_installed_plugin_package_is_found_by_entry_point(tmp_path, data_dir)
     loose_script = script.replace('"conv-first"', '"loose"').replace("/run'", "/run2'")
     loose = subprocess.run([sys.executable, "-c", loose_script], capture_output=True, text=True)
     assert loose.returncode == 2 and "strategy 'loose': Loose does not derive from Strategy" in loose.stderr
+    # a package's plugin under a built-in name ran as the built-in, without a word
+    shadowed = script.replace('"conv-first"', '"evolution"').replace("/run'", "/run3'")
+    shadow = subprocess.run([sys.executable, "-c", shadowed], capture_output=True, text=True)
+    assert shadow.returncode == 2 and ("strategy 'evolution' is built into nasloop, and the installed plugin "
+                                       "greedy_plugin:ConvFirst registers the same name") in shadow.stderr
     assert "conv-first" not in STRATEGIES.names()  # only that process had the package installed
 
 
