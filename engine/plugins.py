@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Sequence
 
 from .errors import ConfigError
+from .registry import REGISTERED
 from .user_files import path_from
 
 _LOADED: dict[str, ModuleType] = {}
@@ -37,6 +38,7 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
     key = str(path.resolve()) if is_file else spec  # the same file named from two folders is loaded once
     if key in _LOADED:
         return _LOADED[key]
+    before, imported = REGISTERED[0], not is_file and spec in sys.modules  # a module imported earlier registered then
     if is_file:
         if not path.is_file():
             raise ConfigError(f"plugin file {path} does not exist; give the path of a .py file or a module name")
@@ -73,6 +75,9 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
             raise _load_failure(spec, exc, "module") from None
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - a syntax error or a crash in the module's code
             raise _load_failure(spec, exc, "module") from None
+    if REGISTERED[0] == before and not imported:
+        raise ConfigError(f"plugin {spec} registers nothing: no register decorator ran while it was imported; name "
+                          "the module that registers your classes (my_package.plugins), or import it from this one")
     _LOADED[key] = module
     return module
 

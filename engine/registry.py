@@ -22,6 +22,10 @@ from .errors import RegistryError
 T = TypeVar("T")
 
 
+REGISTERED = [0]
+"""How many registrations every registry has taken in this process: what a plugin's import added tells a module
+that registers nothing (``--plugin my_package`` whose ``__init__`` imports none of its plugin modules)."""
+
 NAME_SEPARATORS = (":", "+", ",", "=")
 """What the command line reads between names (``--methods evolution,bananas:gp+num_init=5``)."""
 
@@ -75,6 +79,7 @@ class Registry(Generic[T]):
                 raise RegistryError(f"{self.kind} '{name}' is registered twice ({existing!r} and {obj!r}); "
                                     "pick another name")
             self._items[name], self._origins[name] = obj, origin
+            REGISTERED[0] += 1
             return obj
 
         return decorate

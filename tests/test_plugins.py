@@ -166,8 +166,12 @@ def test_a_plugin_file_imports_a_module_beside_it(tmp_path):
 
     (tmp_path / "plugin_helpers_beside.py").write_text("WIDTH = 7\n")
     plugin = tmp_path / "uses_helpers.py"
-    plugin.write_text("from plugin_helpers_beside import WIDTH\n")
+    plugin.write_text("from plugin_helpers_beside import WIDTH\n"
+                      "from nasloop.engine.registry import register_strategy\n"
+                      "from nasloop.strategies.random_search import RandomSearch\n"
+                      "register_strategy('beside-width')(type('BesideWidth', (RandomSearch,), {}))\n")
     assert load_plugin(str(plugin)).WIDTH == 7
+    STRATEGIES._items.pop("beside-width")  # a plugin file's class outlives the test otherwise (see conftest)
 
 
 def test_the_same_class_defined_again_replaces_itself(tmp_path, data_dir):
@@ -335,3 +339,26 @@ def test_a_plugin_given_when_resuming_is_recorded_for_later_resumes(tmp_path, da
             assert len(store.evaluations()) == 5
     finally:
         STRATEGIES._items.pop("rr-random", None)  # a plugin file's class outlives the test otherwise
+
+
+def test_a_plugin_package_whose_init_registers_nothing_is_refused_as_it_loads(tmp_path, monkeypatch):
+    """'--plugin my_package' whose __init__ imports none of its plugin modules was taken without a word; the run
+    then failed on an unknown name, or searched without the plugin the user meant."""
+    from nasloop.engine.plugins import load_plugin
+
+    package = tmp_path / "quiet_plugin_package"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "strategies.py").write_text("from nasloop.engine.registry import register_strategy\n"
+                                           "from nasloop.strategies.random_search import RandomSearch\n"
+                                           "register_strategy('quiet-random')(type('Quiet', (RandomSearch,), {}))\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ConfigError, match=re.escape("plugin quiet_plugin_package registers nothing: no register "
+                                                    "decorator ran while it was imported; name the module that")):
+        load_plugin("quiet_plugin_package")
+    try:
+        load_plugin("quiet_plugin_package.strategies")  # the module that registers: taken
+        assert "quiet-random" in STRATEGIES.names()
+        load_plugin("quiet_plugin_package")  # imported by then: what it registered came with the first import
+    finally:
+        STRATEGIES._items.pop("quiet-random", None)
