@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable, NoReturn
 
+from nasloop.engine.cli_types import path_text
 from nasloop.engine.errors import NasloopError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,7 +29,7 @@ def default_data_dir() -> str | None:
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
     """The ``--data-dir`` flag, read as the ``nasloop`` command reads it."""
-    parser.add_argument("--data-dir", default=default_data_dir(),
+    parser.add_argument("--data-dir", type=path_text, default=default_data_dir(),
                         help="folder with the benchmark data (default: $NASLOOP_DATA, else ../shared/data)")
 
 

@@ -64,7 +64,7 @@ def environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Names
     if isinstance(exc, sqlite3.DatabaseError):
         return f"the run store could not be read or written ({exc}){again}"
     name = f" {exc.filename}" if exc.filename else ""
-    frame = _raised_at(exc, outside_only=True)  # a plugin's own OSError (a lost worker): where it was raised
+    frame = _raised_at(exc, users_only=True)  # a plugin file's own OSError (a lost worker): where it was raised
     where = f" (raised in {frame[0]}:{frame[1]} ({frame[2]}))" if frame else ""
     return f"cannot access{name}: {exc.strerror or exc}{where}{again}"
 
@@ -92,12 +92,13 @@ def unexpected_error(exc: BaseException, args: argparse.Namespace) -> str:
 _FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 
 
-def _raised_at(exc: BaseException, outside_only: bool = False) -> tuple[str, int, str] | None:
+def _raised_at(exc: BaseException, users_only: bool = False) -> tuple[str, int, str] | None:
     """Where to look first: the innermost frame in a user's own file (a ``--plugin`` script), else in an
     installed package other than nasloop (a plugin package, or a library it called), else nasloop's own line;
     Python's standard library only when nothing else is on the stack. The traceback of an exception that
-    crossed a process pool arrives as text in the chain of causes, and is read from there. ``outside_only``: a
-    frame outside nasloop and the standard library, or None."""
+    crossed a process pool arrives as text in the chain of causes, and is read from there. ``users_only``: a
+    frame in a user's own file (neither nasloop, an installed package, the standard library nor code without a
+    file), or None."""
     frames: list[tuple[str, int, str]] = []
     seen: BaseException | None = exc
     while seen is not None:
@@ -121,4 +122,6 @@ def _raised_at(exc: BaseException, outside_only: bool = False) -> tuple[str, int
     outside = [f for f in frames if (installed(f[0]) or not under(f[0], stdlib)) and not under(f[0], {nasloop})]
     users = [f for f in outside if not installed(f[0])]
     ours = [f for f in frames if under(f[0], {nasloop})]
-    return (users or outside or [None])[-1] if outside_only else (users or outside or ours or frames or [None])[-1]
+    if users_only:
+        return ([f for f in users if not f[0].startswith("<")] or [None])[-1]
+    return (users or outside or ours or frames or [None])[-1]

@@ -199,7 +199,11 @@ class SearchLoop:
         """Rebuild in-memory state from the store; tell and re-submit what a crash left over."""
         self.load_strategy_state()
         untold: list[tuple[Trial, Arch]] = []
-        for trial in self.store.trials():
+        trials = self.store.trials()
+        # every stored success counts as evidence of what the evaluator reports: trials are replayed by id, and
+        # a faster worker may have finished a later one first
+        self._seen_metrics.update(m for t in trials if t.result is not None and t.result.ok for m in t.result.metrics)
+        for trial in trials:
             needed = trial.result is None or not trial.told  # waiting, running, or its result not told yet
             arch = self._parsed(trial) if needed else None  # a finished one is a stored key and result
             if trial.state == DUPLICATE:

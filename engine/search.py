@@ -126,22 +126,29 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log)
-    loop.load_strategy_state()
-    for key, value in (new_meta or {}).items():
-        store.set_meta(key, value)
-    store.set_meta("objective", loop.objective)
-    store.set_meta("minimize", loop.minimize)
-    store.set_meta("objectives", [str(o) for o in objectives])
-    store.set_meta("status", "running")
-    started = time.perf_counter()
-    forget_sigterm()
     try:
-        try:
-            loop.run()
-        except BaseException:
-            with contextlib.suppress(Exception):  # the loop's own error is the one to report
-                loop.executor.close()
-            raise
+        loop.load_strategy_state()
+        for key, value in (new_meta or {}).items():
+            store.set_meta(key, value)
+        store.set_meta("objective", loop.objective)
+        store.set_meta("minimize", loop.minimize)
+        store.set_meta("objectives", [str(o) for o in objectives])
+        store.set_meta("status", "running")
+        forget_sigterm()
+        _search_and_record(loop, store, config, log, time.perf_counter())
+    except BaseException:
+        with contextlib.suppress(Exception):  # the search's own error is the one to report
+            loop.executor.close()
+        raise
+    loop.executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
+    return summarize(store)  # finished run stays finished
+
+
+def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, log: TensorBoardLog | None,
+                       started: float) -> None:
+    """Run the loop and store how the run ended (see :func:`_run`)."""
+    try:
+        loop.run()
         counts = store.counts()
         if counts["evaluations"] and counts["failed"] == counts["evaluations"]:
             first = store.trials("state = 'done' AND status = 'failed'")[0].result
@@ -167,8 +174,6 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
         store.set_meta("wall_seconds", (store.get_meta("wall_seconds") or 0.0) + time.perf_counter() - started)
         if log is not None:
             log.close()
-    loop.executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
-    return summarize(store)  # finished run stays finished
 
 
 def search(config: SearchConfig, on_progress: ProgressHook | None = None,

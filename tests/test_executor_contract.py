@@ -7,6 +7,7 @@ having evaluated nothing (capacity 0) or with a submitted trial that never came 
 """
 from __future__ import annotations
 
+import errno
 import re
 
 import pytest
@@ -15,11 +16,13 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError
 from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.base import Completed
-from nasloop.engine.executors.inprocess import InProcessExecutor
+from nasloop.engine.executors.inprocess import InProcessExecutor, run_trial
 from nasloop.engine.loop import Budget, SearchLoop
+from nasloop.engine.objectives import Objective
 from nasloop.engine.registry import register_executor
 from nasloop.engine.search import search, summarize
 from nasloop.engine.store import RunStore
+from nasloop.engine.types import Result
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.random_search import RandomSearch
 
@@ -110,3 +113,67 @@ def test_an_executor_failing_to_close_leaves_its_finished_run_finished(tmp_path,
     summary = summarize(run_dir)
     assert (summary["status"], summary["stop_reason"], summary["evaluations"]) == (
         "finished", "budget of 5 evaluations spent", 5)
+
+
+class LaterFirst(Queued):
+    """Two trials at a time, the later submitted finishing first, as on a faster Ray worker."""
+
+    @property
+    def capacity(self):
+        return 2
+
+    def wait(self):
+        trial_id, evaluator, arch, fidelity = self._queue.pop()
+        return [Completed(trial_id, run_trial(evaluator, arch, fidelity))]
+
+
+class SecondObjectiveSometimes(TabularEvaluator):
+    """Declares no metric names; every second evaluation lacks test accuracy."""
+
+    def metric_names(self, fidelity=None):
+        return None
+
+    def evaluate(self, arch, fidelity=None):
+        result = super().evaluate(arch, fidelity)
+        self.calls = getattr(self, "calls", 0) + 1
+        if self.calls % 2 == 0:
+            return Result(metrics={k: v for k, v in result.metrics.items() if k != "test_accuracy"}, cost=result.cost)
+        return result
+
+
+def test_a_run_whose_first_trial_lacks_an_objective_resumes_when_a_later_one_had_it(tmp_path, nb201_context):
+    """The run finished (a trial lacking the objective after one that had it is taken), but trials are replayed
+    by id on resume, and trial 1, finished second, was judged as the evaluator's first result: no resume."""
+    space = NB201Space()
+    objectives = [Objective("val_accuracy", False), Objective("test_accuracy", False)]
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        first = SearchLoop(space, RandomSearch(space, seed=0), SecondObjectiveSometimes(space, nb201_context),
+                           LaterFirst(), store, Budget(queries=6), objectives=objectives)
+        assert first.run() == "budget of 6 evaluations spent"
+        assert "test_accuracy" not in store.trials("id = 1")[0].result.metrics
+        again = SearchLoop(space, RandomSearch(space, seed=0), SecondObjectiveSometimes(space, nb201_context),
+                           LaterFirst(), store, Budget(queries=8), objectives=objectives)
+        assert again.run() == "budget of 8 evaluations spent"
+
+
+class CountsCloses(InProcessExecutor):
+    closed = 0
+
+    def close(self):
+        type(self).closed += 1
+
+
+def test_the_executor_is_closed_when_storing_how_the_run_ended_fails(tmp_path, data_dir, monkeypatch):
+    """A full disk at the last status write left the executor open (Ray's workers running on)."""
+    register_executor("counts-closes")(CountsCloses)
+    write = RunStore.set_meta
+
+    def full_disk_at_the_end(store, key, value):
+        if (key, value) == ("status", "finished"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write(store, key, value)
+
+    monkeypatch.setattr(RunStore, "set_meta", full_disk_at_the_end)
+    with pytest.raises(OSError, match="No space left"):
+        search(SearchConfig(executor="counts-closes", budget=5, data_dir=str(data_dir), run_dir=str(tmp_path / "r")))
+    assert CountsCloses.closed == 1
