@@ -134,12 +134,12 @@ class Registry(Generic[T]):
 
     def get(self, name: str) -> T:
         """The plugin called ``name``; only its own module is imported (a tabular search never loads torch)."""
+        shadowing = self._entry_points().get(name) if name in self._builtins else None
+        if shadowing is not None:  # else the package's plugin would silently be nasloop's own
+            raise RegistryError(f"{self.kind} '{name}' is built into nasloop, and the installed plugin "
+                                f"{shadowing.value} registers the same name; rename its entry point (or uninstall "
+                                "that package) to use either")
         if name not in self._items and name in self._builtins:
-            shadowing = self._entry_points().get(name)
-            if shadowing is not None:  # else the package's plugin would silently be nasloop's own
-                raise RegistryError(f"{self.kind} '{name}' is built into nasloop, and the installed plugin "
-                                    f"{shadowing.value} registers the same name; rename its entry point (or "
-                                    "uninstall that package) to use either")
             importlib.import_module(self._builtins[name])
         if name not in self._items:
             self._load_entry_point(name)
