@@ -35,7 +35,7 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
 
 def output_file(text: str) -> Path:
     """An argparse type: a file the script can write once it is done, checked before it starts."""
-    path = Path(text)
+    path = Path(path_text(text))
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a folder; give a file name")
     folder = path.parent
@@ -45,8 +45,9 @@ def output_file(text: str) -> Path:
 
 
 def output_folder(text: str) -> Path:
-    """An argparse type: a folder the script writes into, made now if missing."""
-    path = Path(text)
+    """An argparse type: a folder the script writes into, made now if missing ('' is refused: an unset shell
+    variable would have written into the current folder)."""
+    path = Path(path_text(text))
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -46,6 +46,7 @@ def refusal(done: subprocess.CompletedProcess, script: str) -> str:
     ("ray_scaling.py", ["--networks", "0"], ["--networks"]),  # read "--budget must be at least 1"
     ("nago_speed.py", ["--param-limits", "1e5,x"], ["--param-limits", "'x'"]),
     ("loop_speed.py", ["--data-dir", ""], ["--data-dir", "empty path"]),  # read as 'no folder': another was used
+    ("multi_objective_nb201.py", ["--out", ""], ["--out", "empty path"]),  # wrote into the current folder
 ])
 def test_a_value_that_cannot_work_is_refused_naming_its_flag(script, args, words):
     line = refusal(run_script(script, *args), script)
