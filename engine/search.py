@@ -14,7 +14,7 @@ from .assemble import build_context, build_space, canonical_dataset, default_dat
 from .config import SearchConfig, construct, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
-from .executors.base import Executor, forget_sigterm, stopped_by_sigterm
+from .executors.base import Executor, closed_on_error, forget_sigterm, stopped_by_sigterm
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import (PositiveFloat, PositiveInt, check_value, effective_options, guided_strategies,
                       options_per_predictor, plain, takes)
@@ -108,8 +108,8 @@ def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objectiv
 
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
-         plugins: tuple[SearchSpace, Strategy, Evaluator, Executor] | None = None,
-         new_meta: dict[str, Any] | None = None) -> dict[str, Any]:
+         plugins: tuple[SearchSpace, Strategy, Evaluator, Executor], new_meta: dict[str, Any] | None = None
+         ) -> dict[str, Any]:
     """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``.
 
     A resumed run's ``new_meta`` (its configuration with a larger budget, a moved pretrained file's new
@@ -119,27 +119,22 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
     ``failed`` with the reason: a broken device or table must not look like a finished search.
     """
-    space, strategy, evaluator, executor = plugins or build_plugins(config)
+    space, strategy, evaluator, executor = plugins  # the caller closes the executor if this raises
     objectives = run_objectives(config, evaluator)
     log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives[0].minimize)
            if config.tensorboard else None)
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log)
-    try:
-        loop.load_strategy_state()
-        for key, value in (new_meta or {}).items():
-            store.set_meta(key, value)
-        store.set_meta("objective", loop.objective)
-        store.set_meta("minimize", loop.minimize)
-        store.set_meta("objectives", [str(o) for o in objectives])
-        store.set_meta("status", "running")
-        forget_sigterm()
-        _search_and_record(loop, store, config, log, time.perf_counter())
-    except BaseException:
-        with contextlib.suppress(Exception):  # the search's own error is the one to report
-            loop.executor.close()
-        raise
+    loop.load_strategy_state()
+    for key, value in (new_meta or {}).items():
+        store.set_meta(key, value)
+    store.set_meta("objective", loop.objective)
+    store.set_meta("minimize", loop.minimize)
+    store.set_meta("objectives", [str(o) for o in objectives])
+    store.set_meta("status", "running")
+    forget_sigterm()
+    _search_and_record(loop, store, config, log, time.perf_counter())
     loop.executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
     return summarize(store)  # finished run stays finished
 
@@ -194,20 +189,19 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     refuse_study_folder(run_dir)
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
     plugins = build_plugins(config, on_note)  # every bad name, option or data file fails before anything is created
-    check_new_run(config, plugins, on_note)
-    if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
-        make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
-    if chosen:
-        make_folder(run_dir, "--run-dir", "run")
-    else:
-        claimed = claim_default_run_dir(config)
-        if claimed != run_dir:  # another search took the name meanwhile; a trainer keeps checkpoints in it
-            run_dir = claimed
-            config = config.replace(run_dir=str(run_dir))
+    with closed_on_error(plugins[3]):
+        check_new_run(config, plugins, on_note)
+        if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
+            make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
+        if chosen:
+            make_folder(run_dir, "--run-dir", "run")
+        elif (claimed := claim_default_run_dir(config)) != run_dir:  # another search took the name meanwhile;
+            run_dir, config = claimed, config.replace(run_dir=str(claimed))  # a trainer keeps checkpoints in it
+            plugins[3].close()
             plugins = build_plugins(config)
     if on_run_dir is not None:
         on_run_dir(str(run_dir))
-    with RunLock(run_dir):
+    with closed_on_error(plugins[3]), RunLock(run_dir):
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
                               f"{run_dir}' or choose another --run-dir")
@@ -284,11 +278,12 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             changes["executor_options"] = {**config.executor_options, **executor_options}
         config = config.replace(**changes)
         plugins = build_plugins(config, on_note)
-        check_budget(budget, plugins[0], config.space)
-        check_seconds_budget(config, plugins[2], on_note)
-        if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate its
-            new_meta["config"] = stored.replace(**changes).to_dict()  # project next time
-        return _run(config, store, on_progress, plugins, new_meta)
+        with closed_on_error(plugins[3]):
+            check_budget(budget, plugins[0], config.space)
+            check_seconds_budget(config, plugins[2], on_note)
+            if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
+                new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
+            return _run(config, store, on_progress, plugins, new_meta)
 
 
 MOVED_FIX = "give where it is now with --predictor-opt pretrained=FILE, or start a new run"

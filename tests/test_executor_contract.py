@@ -20,7 +20,7 @@ from nasloop.engine.executors.inprocess import InProcessExecutor, run_trial
 from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.objectives import Objective
 from nasloop.engine.registry import register_executor
-from nasloop.engine.search import search, summarize
+from nasloop.engine.search import resume, search, summarize
 from nasloop.engine.store import RunStore
 from nasloop.engine.types import Result
 from nasloop.search_spaces.nb201 import NB201Space
@@ -166,6 +166,7 @@ class CountsCloses(InProcessExecutor):
 def test_the_executor_is_closed_when_storing_how_the_run_ended_fails(tmp_path, data_dir, monkeypatch):
     """A full disk at the last status write left the executor open (Ray's workers running on)."""
     register_executor("counts-closes")(CountsCloses)
+    CountsCloses.closed = 0
     write = RunStore.set_meta
 
     def full_disk_at_the_end(store, key, value):
@@ -177,3 +178,20 @@ def test_the_executor_is_closed_when_storing_how_the_run_ended_fails(tmp_path, d
     with pytest.raises(OSError, match="No space left"):
         search(SearchConfig(executor="counts-closes", budget=5, data_dir=str(data_dir), run_dir=str(tmp_path / "r")))
     assert CountsCloses.closed == 1
+
+
+def test_the_executor_of_a_refused_run_is_closed(tmp_path, data_dir):
+    """A check refusing a new run (or a resume) after the plugins were built left the executor open: with Ray, a
+    local cluster outliving the refusal in a notebook."""
+    register_executor("counts-closes")(CountsCloses)
+    CountsCloses.closed = 0
+    with pytest.raises(ConfigError, match="exceeds the 15625 architectures"):
+        search(SearchConfig(executor="counts-closes", budget=20_000, data_dir=str(data_dir),
+                            run_dir=str(tmp_path / "new")))
+    assert CountsCloses.closed == 1 and not (tmp_path / "new").exists()
+    run = search(SearchConfig(executor="counts-closes", budget=3, data_dir=str(data_dir),
+                              run_dir=str(tmp_path / "run")))["run_dir"]
+    assert CountsCloses.closed == 2
+    with pytest.raises(ConfigError, match="exceeds the 15625 architectures"):
+        resume(run, budget=20_000)
+    assert CountsCloses.closed == 3

@@ -9,7 +9,7 @@ import signal
 import threading
 import traceback
 from abc import ABC, abstractmethod
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Container, Iterator
 
@@ -104,6 +104,18 @@ def lost_trials(executor: Executor, running: Container[int] | list[int]) -> Conf
     return ConfigError(f"executor {type(executor).__name__}: pending is 0 but trial(s) {shown} never came back from "
                        "wait; pending must count every submitted trial until wait returns it (the run continues them "
                        "with 'nasloop search --resume')")
+
+
+@contextmanager
+def closed_on_error(executor: Executor) -> Iterator[None]:
+    """Close ``executor`` if the block raises (a new run refused by a check, a resume refused on what it finds), so
+    a Ray it started does not outlive the refusal in a Python session; the block's error is the one reported."""
+    try:
+        yield
+    except BaseException:
+        with suppress(Exception):
+            executor.close()
+        raise
 
 
 def describe_exception(exc: BaseException) -> str:
