@@ -41,11 +41,11 @@ from typing import Any, Callable
 
 import numpy as np
 from scipy import stats
-from nasloop.engine.cli_types import int_list, positive_int
 from script_args import add_data_dir, output_file, run_main
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
+from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.registry import SEARCH_SPACES
 from nasloop.predictors.evaluation import evaluate_predictors
 from nasloop.search_spaces.cell_space import live_cell

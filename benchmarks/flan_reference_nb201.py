@@ -42,6 +42,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.registry import register_predictor
 from nasloop.predictors.base import Predictor, single_thread
@@ -52,7 +53,6 @@ from nasloop.search_spaces.nb201.cell import OPS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from predictors import REFERENCES  # noqa: E402  (sibling benchmark scripts)
-from nasloop.engine.cli_types import int_list, positive_int  # noqa: E402
 from script_args import add_data_dir, output_file  # noqa: E402
 
 MODEL_FILE = Path("correlation_trainer") / "new_models.py"

@@ -49,6 +49,7 @@ from typing import Sequence
 import numpy as np
 
 from nasloop.engine.assemble import build_context
+from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.registry import register_predictor
 from nasloop.predictors.base import single_thread
@@ -60,7 +61,6 @@ from nasloop.search_spaces.nb201.cell import OPS as NB201_OPS
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flan_reference_nb201 import (THEIR_OP_INDEX, FlanReferencePredictor, load_reference_model,  # noqa: E402
                                   pairwise_fit)
-from nasloop.engine.cli_types import int_list, positive_int  # noqa: E402
 from script_args import add_data_dir  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 

@@ -27,10 +27,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from nasloop.engine.cli_types import int_list, positive_int
 from script_args import REPO, add_data_dir, output_folder, run_main
 from stats_util import format_mean
 
+from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.plots import pyplot, save_figure, styles
 from nasloop.engine.study_stats import mean_interval
 from nasloop.predictors.evaluation import evaluate_predictors

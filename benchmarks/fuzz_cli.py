@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from malformed_inputs import Case, allowed_paths, generate, judge, snapshot  # noqa: E402
-from nasloop.engine.cli_types import positive_float, positive_int  # noqa: E402
+from nasloop.engine.cli_types import positive_float, positive_int
 from script_args import add_data_dir  # noqa: E402
 
 KINDS = ("clean", "traceback", "silent", "unclear", "touched", "hang")

@@ -41,6 +41,7 @@ from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
 
+from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.context import RunContext
 from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.registry import register_predictor
@@ -52,7 +53,6 @@ from nasloop.search_spaces.nb201.cell import EDGES, NASLIB_OPS, OPS, SPEC
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feature_predictors import VARIANTS, variant_row  # noqa: E402  (sibling benchmark scripts)
-from nasloop.engine.cli_types import int_list, positive_int  # noqa: E402
 from script_args import add_data_dir, output_file  # noqa: E402
 
 FEATURE_FILES = {"zc_combine.features.base": Path("zc_combine/features/base.py"),

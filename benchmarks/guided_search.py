@@ -74,11 +74,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from nasloop.engine.cli_types import int_at_least, int_list, positive_int, seed_int
 from script_args import add_data_dir, output_file, run_main
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
+from nasloop.engine.cli_types import int_at_least, int_list, positive_int, seed_int
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.registry import SEARCH_SPACES
 from nasloop.engine.search import search

@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 from nasloop.engine.assemble import default_dataset
+from nasloop.engine.cli_types import name_list, positive_int, seed_int
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search
-from nasloop.engine.cli_types import name_list, positive_int, seed_int
 from script_args import add_data_dir, run_main
 
 

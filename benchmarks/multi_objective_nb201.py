@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from nasloop.engine.assemble import build_context
+from nasloop.engine.cli_types import name_list, positive_int, seed_int
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError
 from nasloop.engine.objectives import hypervolume
@@ -44,7 +45,6 @@ from nasloop.engine.store import DB_NAME, RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nasloop.engine.cli_types import name_list, positive_int, seed_int  # noqa: E402
 from script_args import add_data_dir, output_folder, run_main  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 

@@ -105,9 +105,9 @@ from typing import Any
 
 import numpy as np
 from nago_tables import CHANCE, anytime_plot, best_table, curves, front_plot, hv_curve, objectives_report, test_report
-from nasloop.engine.cli_types import int_at_least, int_list, positive_float, positive_int, seed_int
 from script_args import REPO, add_data_dir, output_file, output_folder, run_main
 
+from nasloop.engine.cli_types import int_at_least, int_list, positive_float, positive_int, seed_int
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import DB_NAME, RunStore

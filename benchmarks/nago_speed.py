@@ -44,10 +44,10 @@ import time
 
 import torch
 
+from nasloop.engine.cli_types import int_at_least, positive_float, positive_int, seed_int
 from nasloop.engine.data.cifar import load_cifar10, locate_cifar10
 from nasloop.engine.evaluators.trainer import TrainConfig, Trainer, resolve_device
 from nasloop.search_spaces.nago.space import NAGOSpace
-from nasloop.engine.cli_types import int_at_least, positive_float, positive_int, seed_int
 from script_args import add_data_dir, run_main
 
 POINTS = ("g1=3,2,0.5;g2=3,0.5;g3=3,2,0.5", "g1=8,4,0.75;g2=5,0.3;g3=7,3,0.5", "g1=10,5,1;g2=10,0.1;g3=10,5,0.1")

@@ -32,9 +32,9 @@ import sys
 
 import numpy as np
 
+from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.registry import PREDICTORS
 from nasloop.predictors.evaluation import evaluate_predictors
-from nasloop.engine.cli_types import int_list, positive_int
 from script_args import add_data_dir, output_file, run_main
 
 SIZES = {"nb201": (8, 40, 78, 128, 512), "nb101": (72, 364, 729)}

@@ -41,11 +41,11 @@ import numpy as np
 import torch
 from scipy.stats import spearmanr
 
+from nasloop.engine.cli_types import int_at_least, name_list, positive_int, seed_int
 from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.search_spaces.nb201.suite_zero import load_nb201_zc
 from nasloop.engine.evaluators.proxies import score_architectures
 from nasloop.search_spaces.nb201 import NB201Space
-from nasloop.engine.cli_types import int_at_least, name_list, positive_int, seed_int
 from script_args import add_data_dir, output_file, run_main
 
 PROXIES = ("synflow", "params", "flops", "zen", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot",

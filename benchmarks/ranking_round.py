@@ -22,9 +22,9 @@ import time
 import numpy as np
 
 from nasloop.engine.assemble import build_context, build_space
+from nasloop.engine.cli_types import positive_int, seed_int
 from nasloop.engine.registry import PREDICTORS, SEARCH_SPACES, STRATEGIES
 from nasloop.engine.types import Observation
-from nasloop.engine.cli_types import positive_int, seed_int
 from script_args import add_data_dir, run_main
 
 

@@ -50,6 +50,7 @@ from typing import Any
 import torch
 
 from nasloop.engine.assemble import build_context, build_space
+from nasloop.engine.cli_types import int_list, positive_float, positive_int, seed_int
 from nasloop.engine.config import construct, route_options
 from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.executors.base import Executor
@@ -59,7 +60,6 @@ from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.registry import EVALUATORS, SEARCH_SPACES
 from nasloop.engine.store import RunStore
 from nasloop.strategies.random_search import RandomSearch
-from nasloop.engine.cli_types import int_list, positive_float, positive_int, seed_int
 from script_args import add_data_dir, output_file
 
 

@@ -42,10 +42,10 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
-from nasloop.engine.cli_types import int_list, name_list, positive_int
 from script_args import add_data_dir, output_file, run_main
 from stats_util import format_mean, mean_ci
 
+from nasloop.engine.cli_types import int_list, name_list, positive_int
 from nasloop.engine.config import SearchConfig
 from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.search import search

@@ -37,10 +37,10 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 
+from nasloop.engine.cli_types import int_at_least, positive_int, seed_int
 from nasloop.engine.data.cifar import load_cifar10, locate_cifar10
 from nasloop.engine.evaluators.trainer import MEAN, STD, TrainConfig, Trainer, resolve_device
 from nasloop.search_spaces.nb201 import NB201Space
-from nasloop.engine.cli_types import int_at_least, positive_int, seed_int
 from script_args import add_data_dir, run_main
 
 BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
