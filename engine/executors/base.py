@@ -11,7 +11,7 @@ import traceback
 from abc import ABC, abstractmethod
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Container, Iterator
+from typing import Container, Iterable, Iterator
 
 from ..errors import ConfigError, one_line
 from ..evaluators.base import Evaluator
@@ -97,7 +97,7 @@ def checked_completions(executor: Executor, completed: object, running: Containe
     return list(completed)
 
 
-def lost_trials(executor: Executor, running: Container[int] | list[int]) -> ConfigError:
+def lost_trials(executor: Executor, running: Iterable[int]) -> ConfigError:
     """The error for an executor whose ``pending`` fell to 0 while submitted trials never came back from ``wait``
     (a user's executor that dropped one): the search ended as 'finished' with a trial not done."""
     shown = ", ".join(map(str, sorted(running)[:5]))
