@@ -16,7 +16,7 @@ from .data.paths import check_data_dir
 from .errors import ArchitectureError, ConfigError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
 from .options import takes
-from .registry import BENCHMARKS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
+from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 
 
 def build_context(space_factory: type[SearchSpace], dataset: str = "cifar10", data_dir: str | None = None,
@@ -103,6 +103,14 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
     kinds = "Strategies" if kind == "strategy" else kind.capitalize() + "s"
     raise UnsupportedError(f"{kind} '{name}' needs a search space that {' and '.join(missing)}; "
                            f"'{space.name}' does not. {kinds} that work on it: {', '.join(fitting) or 'none'}")
+
+
+def plugins_that_work(space: SearchSpace, context: RunContext) -> dict[str, list[str]]:
+    """The strategies, predictors and evaluators (each with its default options) that work on ``space``: what
+    ``nasloop spaces NAME`` lists, so a user of a plugin space need not find out by refusals."""
+    return {"strategies": _with_readers(space, context, _names_where(STRATEGIES, lambda other: _fits(space, other))),
+            "predictors": _names_where(PREDICTORS, lambda predictor: _reads_space(predictor, space, context)),
+            "evaluators": _names_where(EVALUATORS, lambda other: _fits(space, other))}
 
 
 def _with_readers(space: SearchSpace, context: RunContext, strategies: list[str]) -> list[str]:

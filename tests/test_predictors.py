@@ -152,3 +152,17 @@ def test_cli_lists_registered_plugins(capsys):
         assert set(names) <= set(listed)
     assert main(["spaces", "darts"]) == 0  # a space's encodings: what features= and views= can name
     assert "encodings:\n  vector: onehot\n  graph: graph\n\nbenchmark: nb301\n" in capsys.readouterr().out
+
+
+def test_a_space_lists_the_plugins_that_work_on_it(capsys, monkeypatch, data_dir):
+    """No listing said which strategies, predictors and evaluators work on a space: a plugin space's user found
+    out by refusals."""
+    monkeypatch.setenv("NASLOOP_DATA", str(data_dir))
+    assert main(["spaces", "tnb101-macro"]) == 0
+    shown = capsys.readouterr().out
+    assert ("works with (each with its default options):\n  strategies: bananas, bo, evolution, local, "
+            "predictor-topk, random\n  predictors: blend, emprox, flan, forest, gp, mlp, random, zero-cost\n"
+            "  evaluators: proxy, tabular, train\n") in shown
+    assert main(["spaces", "nds-darts-fix-w-d"]) == 0  # needs its table (absent) or explicit widths and depths
+    assert "works with: not known without building it, which failed: nds-darts-fix-w-d fixes width and depth" \
+        in capsys.readouterr().out
