@@ -34,8 +34,8 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
     """Import one plugin, a ``.py`` file (read from ``folder`` when relative) or a dotted module name, once per
     process."""
     path = path_from(folder, spec)
-    is_file = spec.endswith(".py") or path.is_file()
-    key = str(path.resolve()) if is_file else spec  # the same file named from two folders is loaded once
+    key = _identity(spec, folder)  # the same file named from two folders is loaded once
+    is_file = key != spec or spec.endswith(".py")
     if key in _LOADED:
         return _LOADED[key]
     before, imported = REGISTERED[0], not is_file and spec in sys.modules  # a module imported earlier registered then
@@ -95,7 +95,8 @@ def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:
 
 
 def _identity(spec: str, folder: str | None) -> str:
-    """What makes two plugin specs the same plugin: a file's resolved path, or a module's name."""
+    """What makes two plugin specs the same plugin (the key of :data:`_LOADED`): a file's resolved path, or a
+    module's name."""
     path = path_from(folder, spec)
     return str(path.resolve()) if spec.endswith(".py") or path.is_file() else spec
 
@@ -105,8 +106,7 @@ def plugins_to_record(recorded: Sequence[str], given: Sequence[str], folder: str
     ``folder``, where it was started) lack, files as absolute paths: a run started from a script that imported
     its plugin itself records none, and each resume needed ``--plugin`` again."""
     known = {_identity(spec, folder) for spec in recorded}
-    return [str(path_from(None, spec).resolve()) if _identity(spec, None) != spec else spec
-            for spec in dict.fromkeys(given) if _identity(spec, None) not in known]
+    return [_identity(spec, None) for spec in dict.fromkeys(given) if _identity(spec, None) not in known]
 
 
 def load_plugins(specs: Sequence[str], folder: str | None = None) -> None:
