@@ -2,10 +2,12 @@
 
 Two ``nasloop search --resume DIR`` started at once would both ask the stored strategy state for
 the next trials and evaluate the same architectures twice. The search holds an exclusive
-``flock`` on ``DIR/nasloop.lock`` for as long as it writes: the kernel drops it when the process
-ends, however it ends, so a ``kill -9`` never leaves a stale lock behind. Readers (``show``,
-``export``) open the store read-only; ``show`` probes the lock for an instant to tell a running search from
-a killed one.
+``flock`` on the directory itself for as long as it writes: the kernel drops it when the process
+ends, however it ends, so a ``kill -9`` never leaves a stale lock behind, and no file in the folder
+can be deleted to let a second writer in (a lock on ``DIR/nasloop.lock`` could: a writer started after
+someone removed that file locked a fresh one). The file stays, holding the writer's pid for the message
+a second writer gets. Readers (``show``, ``export``) open the store read-only; ``show`` probes the lock for
+an instant to tell a running search from a killed one.
 """
 from __future__ import annotations
 
@@ -20,14 +22,21 @@ from .errors import ConfigError
 LOCK_NAME = "nasloop.lock"
 
 
-def _holder(fd: int) -> str:
-    """The pid the holder wrote; it writes it just after locking, so give it a moment to appear."""
+def _holder(path: Path) -> str:
+    """The pid the holder wrote to ``path``; it writes it just after locking, so give it a moment to appear."""
     for _ in range(50):
-        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        try:
+            text = path.read_text(encoding="ascii", errors="replace").strip()
+        except OSError:
+            text = ""  # not written yet, or removed by hand
         if text.isdigit():
             return text
         time.sleep(0.01)
     return ""
+
+
+def _open_directory(path: Path) -> int:
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY)
 
 
 WRITER_PATIENCE = 0.25
@@ -63,26 +72,29 @@ class RunLock:
                 f"with 'nasloop search --resume {self.run_dir}'")
 
     def __enter__(self) -> "RunLock":
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_directory(self.run_dir)
         try:
             _lock_with_patience(fd)
         except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                os.close(fd)
-                raise
-            holder = _holder(fd)
             os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            holder = _holder(self.path)
             raise ConfigError(self.busy(f"process {holder}" if holder.isdigit() else "another process")) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
+        try:
+            self.path.write_text(str(os.getpid()), encoding="ascii")
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is not None:
-            # The file stays: unlinking it would let a third process lock a fresh inode while a
-            # second still waits on the old one.
-            os.ftruncate(self._fd, 0)  # no stale pid for the next one to misreport
+            try:
+                self.path.write_text("", encoding="ascii")  # no stale pid for the next one to misreport
+            except OSError:
+                pass  # removed by hand meanwhile, or its disk is full: the lock itself is the directory's
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
@@ -106,9 +118,9 @@ def is_being_searched(run_dir: str | Path) -> bool:
     (see :data:`WRITER_PATIENCE`), so a reader never makes it fail.
     """
     try:
-        fd = os.open(Path(run_dir) / LOCK_NAME, os.O_RDONLY)
+        fd = _open_directory(Path(run_dir))
     except OSError:
-        return False  # no lock file: no search ever held it
+        return False  # no such folder: nobody searches it
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except OSError:

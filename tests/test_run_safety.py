@@ -23,7 +23,7 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.table import Table
 from nasloop.engine.errors import DataError
 from nasloop.engine import search as search_module
-from nasloop.engine.run_lock import LOCK_NAME, RunLock
+from nasloop.engine.run_lock import LOCK_NAME, RunLock, is_being_searched
 from nasloop.engine.search import default_run_dir, resume, search, summarize
 from nasloop.engine.store import RunStore
 
@@ -71,6 +71,21 @@ def test_a_second_writer_is_refused_naming_the_holder_and_readers_keep_working(t
                            f"to finish, or stop it and continue with 'nasloop search --resume {run}'")
     assert shown.returncode == 0 and json.loads(shown_out)["evaluations"] == 5, shown_err
     assert exported.returncode == 0 and len((tmp_path / "out.csv").read_text().splitlines()) == 6
+
+
+def test_deleting_the_lock_file_lets_no_second_writer_in(tmp_path, data_dir):
+    """The lock was the file's: a search started after someone removed nasloop.lock locked a fresh file."""
+    run = tmp_path / "run"
+    search(SearchConfig(strategy="random", budget=5, data_dir=str(data_dir), run_dir=str(run)))
+    with RunLock(run):
+        (run / LOCK_NAME).unlink()
+        second = nasloop("search", "--resume", str(run), "--budget", "40", "--quiet")
+        _, err = second.communicate(timeout=120)
+        assert is_being_searched(run)  # show tells it from a killed search still
+    assert second.returncode == 2
+    assert err.strip() == (f"nasloop search: error: {run} is being searched by another process; wait for it to "
+                           f"finish, or stop it and continue with 'nasloop search --resume {run}'")
+    assert count_trials(run) == 5
 
 
 def test_two_resumes_started_at_once_evaluate_nothing_twice(tmp_path, data_dir):
