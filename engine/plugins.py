@@ -18,9 +18,10 @@ from types import ModuleType
 from typing import Sequence
 
 from .errors import ConfigError
-from .registry import REGISTERED
+from .registry import Registry
 from .user_files import path_from
 
+_NASLOOP = __name__.split(".")[0] + "."
 _LOADED: dict[str, ModuleType] = {}
 _FOLDERS: list[str] = []  # folders of plugin files: first on the import path, in this process and on Ray workers
 
@@ -38,7 +39,7 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
     is_file = key != spec or spec.endswith(".py")
     if key in _LOADED:
         return _LOADED[key]
-    before, imported = REGISTERED[0], not is_file and spec in sys.modules  # a module imported earlier registered then
+    before, imported = len(Registry.taken), not is_file and spec in sys.modules
     if is_file:
         if not path.is_file():
             raise ConfigError(f"plugin file {path} does not exist; give the path of a .py file or a module name")
@@ -75,11 +76,24 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
             raise _load_failure(spec, exc, "module") from None
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - a syntax error or a crash in the module's code
             raise _load_failure(spec, exc, "module") from None
-    if REGISTERED[0] == before and not imported:
-        raise ConfigError(f"plugin {spec} registers nothing: no register decorator ran while it was imported; name "
-                          "the module that registers your classes (my_package.plugins), or import it from this one")
+    if not (_registered_from(module) if imported else Registry.taken[before:]):
+        when = ("nothing registered in this process comes from it" if imported else
+                "no register decorator ran while it was imported")
+        raise ConfigError(f"plugin {spec} registers nothing: {when}; name the module that registers your classes "
+                          "(my_package.plugins), or import it from this one")
     _LOADED[key] = module
     return module
+
+
+def _registered_from(module: ModuleType) -> list[object]:
+    """What the registries took from ``module``, imported before it was named as a plugin (by the user's script, or
+    by nasloop itself): objects defined in it or its submodules, or held by them (a class defined elsewhere that it
+    registers) unless nasloop defines them (a plugin module holds the built-in classes it subclasses)."""
+    inside = module.__name__ + "."
+    modules = [loaded for name, loaded in list(sys.modules.items()) if f"{name}.".startswith(inside) and loaded]
+    held = {id(value) for loaded in modules for value in vars(loaded).values()}
+    return [obj for obj in Registry.taken if f"{getattr(obj, '__module__', None)}.".startswith(inside) or (
+        id(obj) in held and not f"{getattr(obj, '__module__', None)}.".startswith(_NASLOOP))]
 
 
 def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:

@@ -15,16 +15,12 @@ import os
 import sys
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Callable, Generic, Iterator, Mapping, TypeVar
+from typing import Callable, ClassVar, Generic, Iterator, Mapping, TypeVar
 
 from .errors import RegistryError
 
 T = TypeVar("T")
 
-
-REGISTERED = [0]
-"""How many registrations every registry has taken in this process: what a plugin's import added tells a module
-that registers nothing (``--plugin my_package`` whose ``__init__`` imports none of its plugin modules)."""
 
 NAME_SEPARATORS = (":", "+", ",", "=")
 """What the command line reads between names (``--methods evolution,bananas:gp+num_init=5``)."""
@@ -57,6 +53,11 @@ def _same_definition(old: Origin | None, new: Origin) -> bool:
 class Registry(Generic[T]):
     """A named collection of plugins of one kind."""
 
+    taken: ClassVar[list[object]] = []
+    """Every object any registry has taken in this process, in order: what a plugin's import added, or for a module
+    imported before, what came from it, tells a module that registers nothing (``--plugin my_package`` whose
+    ``__init__`` imports none of its plugin modules, ``--plugin numpy``)."""
+
     def __init__(self, group: str, kind: str, builtins: Mapping[str, str] | None = None, base: str | None = None
                  ) -> None:
         self.kind = kind  # for messages: "unknown strategy 'x'"
@@ -79,7 +80,7 @@ class Registry(Generic[T]):
                 raise RegistryError(f"{self.kind} '{name}' is registered twice ({existing!r} and {obj!r}); "
                                     "pick another name")
             self._items[name], self._origins[name] = obj, origin
-            REGISTERED[0] += 1
+            Registry.taken.append(obj)
             return obj
 
         return decorate

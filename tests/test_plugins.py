@@ -351,7 +351,9 @@ def test_a_plugin_package_whose_init_registers_nothing_is_refused_as_it_loads(tm
     (package / "__init__.py").write_text("")
     (package / "strategies.py").write_text("from nasloop.engine.registry import register_strategy\n"
                                            "from nasloop.strategies.random_search import RandomSearch\n"
-                                           "register_strategy('quiet-random')(type('Quiet', (RandomSearch,), {}))\n")
+                                           "@register_strategy('quiet-random')\n"
+                                           "class Quiet(RandomSearch):\n"
+                                           "    pass\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ConfigError, match=re.escape("plugin quiet_plugin_package registers nothing: no register "
                                                     "decorator ran while it was imported; name the module that")):
@@ -362,3 +364,36 @@ def test_a_plugin_package_whose_init_registers_nothing_is_refused_as_it_loads(tm
         load_plugin("quiet_plugin_package")  # imported by then: what it registered came with the first import
     finally:
         STRATEGIES._items.pop("quiet-random", None)
+
+
+def test_a_module_imported_before_is_a_plugin_only_if_something_registered_came_from_it(tmp_path, monkeypatch):
+    """A module nasloop (or the user's script) had imported already was taken unchecked: '--plugin numpy' passed."""
+    import importlib
+
+    from nasloop.engine.plugins import load_plugin
+
+    with pytest.raises(ConfigError, match=re.escape("plugin numpy registers nothing: nothing registered in this "
+                                                    "process comes from it; name the module that registers")):
+        load_plugin("numpy")
+    package = tmp_path / "imported_plugin_package"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "holder.py").write_text("from nasloop.engine.registry import register_strategy\n"
+                                       "from nasloop.strategies.random_search import RandomSearch\n"
+                                       "Held = type('Held', (RandomSearch,), {'__module__': 'defined.elsewhere'})\n"
+                                       "register_strategy('held-random')(Held)\n")
+    (package / "registers_unheld.py").write_text("from nasloop.engine.registry import register_strategy\n"
+                                                 "from nasloop.strategies.random_search import RandomSearch\n"
+                                                 "register_strategy('unheld-random')(type('Unheld', (RandomSearch,), "
+                                                 "{'__module__': 'defined.elsewhere'}))\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        importlib.import_module("imported_plugin_package.holder")  # as a script importing its plugin itself
+        assert load_plugin("imported_plugin_package.holder").Held is STRATEGIES.get("held-random")  # held by it
+        load_plugin("imported_plugin_package")  # held by a submodule
+        importlib.import_module("imported_plugin_package.registers_unheld")
+        with pytest.raises(ConfigError, match="plugin imported_plugin_package.registers_unheld registers nothing"):
+            load_plugin("imported_plugin_package.registers_unheld")  # what it registered names another module
+    finally:
+        STRATEGIES._items.pop("held-random", None)
+        STRATEGIES._items.pop("unheld-random", None)
