@@ -16,12 +16,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 import base64
 from contextlib import contextmanager
+import functools
 import io
 from typing import Any, ClassVar, Iterator, Sequence
 
 import numpy as np
 
-from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.errors import ConfigError, UnsupportedError, one_line
 from ..engine.options import Configurable
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -111,9 +112,15 @@ class Predictor(Configurable, ABC):
         self._archs: list[Arch] = []
         self._y = np.zeros(0)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "predict" in cls.__dict__:
+            cls.predict = _explaining_foreign_archs(cls.__dict__["predict"])  # type: ignore[method-assign]
+
     def fit(self, archs: Sequence[Arch], y: Sequence[float]) -> "Predictor":
         """Learn from scratch on ``archs`` with targets ``y`` (higher is better)."""
         archs, y = list(archs), self._check_targets(archs, y)
+        self._check_archs(archs)
         self._archs, self._y = archs, y
         self._fit(archs, y)
         return self
@@ -121,10 +128,24 @@ class Predictor(Configurable, ABC):
     def update(self, new_archs: Sequence[Arch], new_y: Sequence[float]) -> "Predictor":
         """Add results; predictors that can warm-start override :meth:`_update`."""
         new_archs, new_y = list(new_archs), self._check_targets(new_archs, new_y)
+        self._check_archs(new_archs)
         self._archs += new_archs
         self._y = np.concatenate([self._y, new_y])
         self._update(new_archs, new_y)
         return self
+
+    def _check_archs(self, archs: Sequence[Arch]) -> None:
+        """One line naming the first of ``archs`` that is not an architecture of the space (a string form not
+        parsed first, most often), instead of whatever error it would raise deep inside a model."""
+        for index, arch in enumerate(archs):
+            try:
+                self.space.validate(arch)
+            except Exception as exc:  # whatever the space raises on a foreign value: it is named, not hidden
+                hint = ("its string form: pass space.parse(text)" if isinstance(arch, str) else
+                        f"{one_line(exc, 200)}; pass what space.parse or space.sample returns")
+                raise ConfigError(f"predictor {type(self).__name__}: architecture {index + 1} of {len(archs)}, "
+                                  f"{one_line(repr(arch), 120)}, is not one of search space '{self.space.name}', "
+                                  f"but {hint}") from None
 
     def prepare(self) -> None:
         """Build shared caches now (FLAN's batched space graph, EmProx's encoder), so the first fit or
@@ -171,6 +192,20 @@ class Predictor(Configurable, ABC):
     @property
     def fitted(self) -> bool:
         return len(self._archs) > 0
+
+
+def _explaining_foreign_archs(predict: Any) -> Any:
+    """``predict`` that, when it fails, names an argument that is not an architecture of the space (see
+    :meth:`Predictor._check_archs`) before the model's own error; checking only on failure keeps the ranking of
+    thousands of candidates a round free of a validation pass."""
+    @functools.wraps(predict)
+    def explained(self: Predictor, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            return predict(self, archs)
+        except Exception:
+            self._check_archs(list(archs))
+            raise
+    return explained
 
 
 def checked_prediction(predictor: Predictor, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:

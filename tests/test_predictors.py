@@ -1,6 +1,8 @@
 """The predictor interface and its baselines on the real NB201 table."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -120,6 +122,28 @@ def test_update_adds_results_and_refits(split, nb201_context):
 def test_bad_training_data_is_refused_in_one_line(archs, y, problem):
     with pytest.raises(ConfigError, match=problem):
         RandomPredictor(NB201Space()).fit(archs, y)
+
+
+@pytest.mark.parametrize("name", ["forest", "flan", "zero-cost", "blend"])
+def test_string_forms_and_foreign_values_are_named_not_failed_on_inside_the_model(split, nb201_context, name):
+    """The Python API's most common slip, cells in their string form, failed in each model's own words
+    ("tuple indices must be integers or slices, not str", an error quoting the string as a tuple of characters)."""
+    space, (train_x, train_y), (test_x, _) = split
+    options = {"steps": 20, "ensemble": 1} if name == "flan" else {}
+    predictor = construct("predictor", name, PREDICTORS.get(name), space, wiring={"context": nb201_context, "seed": 0},
+                          **options)
+    text = space.format(train_x[1])
+    as_text = (f"predictor {type(predictor).__name__}: architecture 2 of 20, '{text}', is not one of search space "
+               "'nb201', but its string form: pass space.parse(text)")
+    with pytest.raises(ConfigError, match=re.escape(as_text)):
+        predictor.fit([train_x[0], text, *train_x[2:20]], train_y[:20])
+    predictor.fit(train_x[:20], train_y[:20])
+    with pytest.raises(ConfigError, match=re.escape(as_text.replace(" 2 of 20", " 2 of 3"))):
+        predictor.predict([test_x[0], text, test_x[1]])
+    with pytest.raises(ConfigError, match=re.escape("architecture 1 of 1, 7, is not one of search space 'nb201', "
+                                                    "but a nb201 architecture is a tuple of 6 op indices")):
+        predictor.update([7], [90.0])
+    assert predictor.predict(test_x[:3])[0].shape == (3,)  # a refusal changes nothing
 
 
 def test_a_proxy_the_table_lacks_is_computed_on_the_network(tmp_path, data_dir, isolated_cache):
