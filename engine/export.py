@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError
-from .pareto_summary import front, run_objectives_of
+from .pareto_summary import checked_objectives, front
 from .store import RunStore
-from .store_rows import check_scores
 
 
 def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = False,
@@ -33,8 +32,7 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
     if not path.parent.is_dir():
         raise DataError(f"cannot export to {path}: folder {path.parent} does not exist; create it first")
     trials = store.trials() if include_duplicates else store.evaluations()
-    objectives = run_objectives_of(store, store.get_meta("config") or {})
-    check_scores(store.path, trials, objectives)
+    objectives = checked_objectives(store, trials)
     if pareto_only:
         if len(objectives) < 2:
             raise DataError(f"{store.path.parent} optimised one objective ({objectives[0]}); --pareto needs a run "

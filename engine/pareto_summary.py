@@ -19,6 +19,7 @@ import numpy as np
 from .objectives import (Objective, hypervolume, nadir, oriented_point, oriented_values, pareto_mask,
                          parse_objectives)
 from .store import RunStore, Trial
+from .store_rows import check_scores
 
 
 def run_objectives_of(store: RunStore, config: Mapping[str, Any]) -> tuple[Objective, ...]:
@@ -29,6 +30,14 @@ def run_objectives_of(store: RunStore, config: Mapping[str, Any]) -> tuple[Objec
     metric = store.get_meta("objective") or config.get("objective") or "val_accuracy"
     minimize = store.get_meta("minimize")  # older runs recorded it only in their configuration
     return (Objective(metric, bool(config.get("minimize") if minimize is None else minimize)),)
+
+
+def checked_objectives(store: RunStore, trials: Sequence[Trial]) -> tuple[Objective, ...]:
+    """The run's objectives, once each of ``trials`` is found to hold the score its result gives under them (see
+    :func:`.store_rows.check_scores`): what ``show``, ``export`` and a resume check before they read a run."""
+    objectives = run_objectives_of(store, store.get_meta("config") or {})
+    check_scores(store.path, trials, objectives)
+    return objectives
 
 
 def front(trials: list[Trial], objectives: tuple[Objective, ...]) -> tuple[list[Trial], np.ndarray]:

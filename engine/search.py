@@ -25,9 +25,9 @@ from .run_folders import claim_default_run_dir, default_run_dir, make_folder, re
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
 from .objectives import Objective, oriented_point
-from .pareto_summary import pareto_summary, run_objectives_of
+from .pareto_summary import checked_objectives, pareto_summary
 from .store import DB_NAME, RunStore
-from .store_rows import RESTORE, check_scores
+from .store_rows import RESTORE
 from .tensorboard_log import TensorBoardLog
 from .user_files import check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
 
@@ -232,7 +232,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     budget, max_seconds = plain(budget), plain(max_seconds)
     with RunStore.in_run_dir(run_dir, readonly=True) as store:  # a foreign or damaged store is refused before
         # anything, the lock file included, is written; an edited score would mislead the strategy
-        check_scores(store.path, store.trials(), run_objectives_of(store, store.get_meta("config") or {}))
+        checked_objectives(store, store.trials())
     with RunLock(run_dir), RunStore.in_run_dir(run_dir) as store:
         saved = store.get_meta("config")
         if not isinstance(saved, dict):
@@ -343,7 +343,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
         counts = store.counts()
         # every row is read, not just the best: a damaged row is reported here, never shown as fine
         evaluations = store.evaluations()
-        check_scores(store.path, evaluations, run_objectives_of(store, config))
+        checked_objectives(store, evaluations)
         done = [t for t in evaluations if t.score is not None and not math.isnan(t.score)]
         best = max(done, key=lambda t: (t.score, -t.id), default=None)
         status, reason = store.get_meta("status"), store.get_meta("stop_reason")
