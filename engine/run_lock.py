@@ -1,13 +1,14 @@
 """One writer per run directory.
 
 Two ``nasloop search --resume DIR`` started at once would both ask the stored strategy state for
-the next trials and evaluate the same architectures twice. The search holds an exclusive
-``flock`` on the directory itself for as long as it writes: the kernel drops it when the process
-ends, however it ends, so a ``kill -9`` never leaves a stale lock behind, and no file in the folder
-can be deleted to let a second writer in (a lock on ``DIR/nasloop.lock`` could: a writer started after
-someone removed that file locked a fresh one). The file stays, holding the writer's pid for the message
-a second writer gets. Readers (``show``, ``export``) open the store read-only; ``show`` probes the lock for
-an instant to tell a running search from a killed one.
+the next trials and evaluate the same architectures twice. The search holds an exclusive ``flock``
+on ``DIR/nasloop.lock`` (holding its pid, for the message a second writer gets) and on the directory
+itself for as long as it writes: the kernel drops both when the process ends, however it ends, so a
+``kill -9`` never leaves a stale lock behind. The file's lock alone let a second writer in once
+someone deleted the file (it locked a fresh one); no file can be deleted to free the directory's. A
+file system that cannot lock a directory (NFS emulates ``flock`` with write locks, which a directory
+opened for reading cannot take) keeps the file's lock alone. Readers (``show``, ``export``) open the
+store read-only; ``show`` probes the locks for an instant to tell a running search from a killed one.
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from pathlib import Path
 from .errors import ConfigError
 
 LOCK_NAME = "nasloop.lock"
+HELD = (errno.EAGAIN, errno.EACCES)
+"""What ``flock`` says of a lock another process holds; any other error says the file system cannot lock there."""
 
 
 def _holder(path: Path) -> str:
@@ -28,15 +31,11 @@ def _holder(path: Path) -> str:
         try:
             text = path.read_text(encoding="ascii", errors="replace").strip()
         except OSError:
-            text = ""  # not written yet, or removed by hand
+            text = ""  # not written yet, or deleted by hand
         if text.isdigit():
             return text
         time.sleep(0.01)
     return ""
-
-
-def _open_directory(path: Path) -> int:
-    return os.open(path, os.O_RDONLY | os.O_DIRECTORY)
 
 
 WRITER_PATIENCE = 0.25
@@ -51,9 +50,15 @@ def _lock_with_patience(fd: int) -> None:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
+            if exc.errno not in HELD or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _release(fd: int | None) -> None:
+    if fd is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 class RunLock:
@@ -64,40 +69,58 @@ class RunLock:
     def __init__(self, run_dir: str | Path) -> None:
         self.run_dir = Path(run_dir)
         self.path = self.run_dir / self.file_name
-        self._fd: int | None = None
+        self._fds: tuple[int | None, int] | None = None
 
     def busy(self, holder: str) -> str:
         """The refusal a second writer gets, ``holder`` naming the process that holds the lock."""
         return (f"{self.run_dir} is being searched by {holder}; wait for it to finish, or stop it and continue "
                 f"with 'nasloop search --resume {self.run_dir}'")
 
-    def __enter__(self) -> "RunLock":
-        fd = _open_directory(self.run_dir)
+    def _refusal(self) -> ConfigError:
+        holder = _holder(self.path)
+        return ConfigError(self.busy(f"process {holder}" if holder.isdigit() else "another process"))
+
+    def _lock_folder(self) -> int | None:
+        """The directory, locked; None where its file system locks no directory (see the module's doc)."""
+        fd = os.open(self.run_dir, os.O_RDONLY | os.O_DIRECTORY)
         try:
             _lock_with_patience(fd)
         except OSError as exc:
             os.close(fd)
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            holder = _holder(self.path)
-            raise ConfigError(self.busy(f"process {holder}" if holder.isdigit() else "another process")) from None
-        self._fd = fd
+            if exc.errno in HELD:
+                raise self._refusal() from None
+            return None
+        return fd
+
+    def __enter__(self) -> "RunLock":
+        folder = self._lock_folder()
         try:
-            self.path.write_text(str(os.getpid()), encoding="ascii")
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except BaseException:
-            self.__exit__()
+            _release(folder)
             raise
+        try:
+            _lock_with_patience(fd)
+        except OSError as exc:
+            os.close(fd)
+            _release(folder)
+            if exc.errno not in HELD:
+                raise
+            raise self._refusal() from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fds = (folder, fd)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._fd is not None:
-            try:
-                self.path.write_text("", encoding="ascii")  # no stale pid for the next one to misreport
-            except OSError:
-                pass  # removed by hand meanwhile, or its disk is full: the lock itself is the directory's
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        if self._fds is not None:
+            folder, fd = self._fds
+            # The file stays: unlinking it would let a third process lock a fresh inode while a
+            # second still waits on the old one.
+            os.ftruncate(fd, 0)  # no stale pid for the next one to misreport
+            _release(fd)
+            _release(folder)
+            self._fds = None
 
 
 class StudyLock(RunLock):
@@ -114,17 +137,22 @@ class StudyLock(RunLock):
 def is_being_searched(run_dir: str | Path) -> bool:
     """Whether a live process holds ``run_dir``'s lock (a run marked running whose process was killed is not).
 
-    Probes with a shared lock for an instant and creates nothing; a writer starting in that instant retries
-    (see :data:`WRITER_PATIENCE`), so a reader never makes it fail.
+    Probes the directory and the lock file with a shared lock for an instant and creates nothing; a writer
+    starting in that instant retries (see :data:`WRITER_PATIENCE`), so a reader never makes it fail.
     """
+    return any(_held(path, flags) for path, flags in ((Path(run_dir), os.O_RDONLY | os.O_DIRECTORY),
+                                                      (Path(run_dir) / LOCK_NAME, os.O_RDONLY)))
+
+
+def _held(path: Path, flags: int) -> bool:
     try:
-        fd = _open_directory(Path(run_dir))
+        fd = os.open(path, flags)
     except OSError:
-        return False  # no such folder: nobody searches it
+        return False  # no lock file: no search ever held it
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
-        return True
+    except OSError as exc:
+        return exc.errno in HELD
     else:
         fcntl.flock(fd, fcntl.LOCK_UN)
         return False
