@@ -92,8 +92,13 @@ def _registered_from(module: ModuleType) -> list[object]:
     inside = module.__name__ + "."
     modules = [loaded for name, loaded in list(sys.modules.items()) if f"{name}.".startswith(inside) and loaded]
     held = {id(value) for loaded in modules for value in vars(loaded).values()}
-    return [obj for obj in Registry.taken if f"{getattr(obj, '__module__', None)}.".startswith(inside) or (
-        id(obj) in held and not f"{getattr(obj, '__module__', None)}.".startswith(_NASLOOP))]
+    return [obj for obj in Registry.taken if _defined_in(obj, inside) or (id(obj) in held and not
+                                                                          _defined_in(obj, _NASLOOP))]
+
+
+def _defined_in(obj: object, package: str) -> bool:
+    """Whether ``obj`` was defined in the module ``package`` names (with its trailing dot) or below it."""
+    return f"{getattr(obj, '__module__', None)}.".startswith(package)
 
 
 def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:
