@@ -115,7 +115,7 @@ class Predictor(Configurable, ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "predict" in cls.__dict__:
-            cls.predict = _explaining_foreign_archs(cls.__dict__["predict"])  # type: ignore[method-assign]
+            cls.predict = _checked(cls.__dict__["predict"])  # type: ignore[method-assign]
 
     def fit(self, archs: Sequence[Arch], y: Sequence[float]) -> "Predictor":
         """Learn from scratch on ``archs`` with targets ``y`` (higher is better)."""
@@ -194,25 +194,28 @@ class Predictor(Configurable, ABC):
         return len(self._archs) > 0
 
 
-def _explaining_foreign_archs(predict: Any) -> Any:
-    """``predict`` that, when it fails, names an argument that is not an architecture of the space (see
-    :meth:`Predictor._check_archs`) before the model's own error; checking only on failure keeps the ranking of
-    thousands of candidates a round free of a validation pass."""
+def _checked(predict: Any) -> Any:
+    """``predict`` whose output is checked as it returns (one finite mean and one finite std >= 0 per
+    architecture), so whatever reads a predictor, a user's strategy or a blend, never ranks by a plugin's NaN or
+    misshapen output; and which, when the model fails, first names an argument that is not an architecture of the
+    space (see :meth:`Predictor._check_archs`), a check made only then so that ranking thousands of candidates a
+    round pays for no validation pass."""
     @functools.wraps(predict)
-    def explained(self: Predictor, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+    def checked(self: Predictor, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+        archs = list(archs)
         try:
-            return predict(self, archs)
+            out = predict(self, archs)
         except Exception:
-            self._check_archs(list(archs))
+            self._check_archs(archs)
             raise
-    return explained
+        _float_pair(self, len(archs), out)
+        return out  # as the model gave it: a float32 ranking stays the one every recorded search was made with
+    return checked
 
 
-def checked_prediction(predictor: Predictor, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
-    """``predictor.predict(archs)`` as one finite mean and one finite std >= 0 per architecture, or a one-line
-    error naming the predictor's class: a plugin's NaN or misshapen output steered a search without a word."""
-    archs = list(archs)
-    out = predictor.predict(archs)
+def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``out`` as one finite mean and one finite std >= 0 for each of ``count`` architectures, or a one-line error
+    naming the predictor's class: a plugin's NaN or misshapen output steered a search without a word."""
     name = type(predictor).__name__
     try:
         mean, std = (np.asarray(part, dtype=np.float64) for part in out)
@@ -220,14 +223,21 @@ def checked_prediction(predictor: Predictor, archs: Sequence[Arch]) -> tuple[np.
         raise ConfigError(f"predictor {name}: predict returned {type(out).__name__}, not a (mean, std) pair of "
                           "arrays; return two arrays with one value per architecture") from None
     for what, values in (("means", mean), ("stds", std)):
-        if values.shape != (len(archs),):
+        if values.shape != (count,):
             raise ConfigError(f"predictor {name}: predict returned {what} of shape {values.shape} for "
-                              f"{len(archs)} architectures; return one value per architecture")
+                              f"{count} architectures; return one value per architecture")
         bad = int((~np.isfinite(values)).sum() + (values < 0).sum() * (what == "stds"))
         if bad:
             raise ConfigError(f"predictor {name}: predict returned {bad} {'negative or ' * (what == 'stds')}"
-                              f"non-finite {what} for {len(archs)} architectures; return finite values")
+                              f"non-finite {what} for {count} architectures; return finite values")
     return mean, std
+
+
+def checked_prediction(predictor: Predictor, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+    """``predictor.predict(archs)`` as float64 arrays, checked (every predictor's ``predict`` is: see
+    :func:`_checked`)."""
+    archs = list(archs)
+    return _float_pair(predictor, len(archs), predictor.predict(archs))
 
 
 def pack_torch(obj: Any) -> str:

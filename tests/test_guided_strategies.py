@@ -365,3 +365,22 @@ def test_a_predictors_unusable_output_is_named_before_it_steers_the_search(data_
         strategy.tell([Observation(a, bench.query(a, "cifar10").metrics["val_accuracy"]) for a in strategy.ask(1)])
     with pytest.raises(ConfigError, match=re.escape(message)):
         strategy.ask(1)
+
+
+def test_every_reader_of_a_predictor_gets_its_output_checked(data_dir):
+    """Only strategies that called checked_prediction got the check: a user's strategy reading predict() itself,
+    or a blend averaging a user's member, ranked by NaN without a word."""
+    from nasloop.engine.registry import register_predictor
+    from nasloop.predictors.blend import BlendPredictor
+
+    space, bench = NB201Space(), NB201Benchmark(data_dir)
+    rng = np.random.default_rng(0)
+    cells = [space.sample(rng) for _ in range(8)]
+    accuracy = [bench.query(a, "cifar10").metrics["val_accuracy"] for a in cells]
+    with pytest.raises(ConfigError, match=re.escape("predictor NaNMeans: predict returned 3 non-finite means for 3 "
+                                                    "architectures")):
+        NaNMeans(space, proxy="params").fit(cells[:5], accuracy[:5]).predict(cells[5:])
+    register_predictor("nan-means")(NaNMeans)
+    blend = BlendPredictor(space, members={"nan-means": {"proxy": "params"}, "zero-cost": {"proxy": "params"}})
+    with pytest.raises(ConfigError, match=re.escape("predictor NaNMeans: predict returned 5 non-finite means")):
+        blend.fit(cells[:5], accuracy[:5])  # the blend reads its members on the training cells, to scale them
