@@ -5,10 +5,11 @@ the next trials and evaluate the same architectures twice. The search holds an e
 on ``DIR/nasloop.lock`` (holding its pid, for the message a second writer gets) and on the directory
 itself for as long as it writes: the kernel drops both when the process ends, however it ends, so a
 ``kill -9`` never leaves a stale lock behind. The file's lock alone let a second writer in once
-someone deleted the file (it locked a fresh one); no file can be deleted to free the directory's. A
-file system that cannot lock a directory (NFS emulates ``flock`` with write locks, which a directory
-opened for reading cannot take) keeps the file's lock alone. Readers (``show``, ``export``) open the
-store read-only; ``show`` probes the locks for an instant to tell a running search from a killed one.
+someone deleted the file (it locked a fresh one); no file can be deleted to free the directory's. On
+NFS the directory's lock is this machine's only (Linux's NFS client locks a directory locally), while
+the file's covers every machine; a file system that cannot lock a directory at all keeps the file's
+lock alone. Readers (``show``, ``export``) open the store read-only; ``show`` probes the locks for an
+instant to tell a running search from a killed one.
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from .errors import ConfigError
 
 LOCK_NAME = "nasloop.lock"
 HELD = (errno.EAGAIN, errno.EACCES)
-"""What ``flock`` says of a lock another process holds; any other error says the file system cannot lock there."""
+"""What ``flock`` says of a lock another process holds."""
+UNLOCKABLE = (errno.EBADF, errno.EINVAL, errno.ENOLCK, errno.EOPNOTSUPP)
+"""What ``flock`` says where a file system cannot lock a directory."""
 
 
 def _holder(path: Path) -> str:
@@ -89,7 +92,9 @@ class RunLock:
             os.close(fd)
             if exc.errno in HELD:
                 raise self._refusal() from None
-            return None
+            if exc.errno in UNLOCKABLE:
+                return None
+            raise
         return fd
 
     def __enter__(self) -> "RunLock":
@@ -107,20 +112,26 @@ class RunLock:
             if exc.errno not in HELD:
                 raise
             raise self._refusal() from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fds = (folder, fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except BaseException:  # a full disk: a retry in this process must not find its own locks held
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._fds is not None:
             folder, fd = self._fds
-            # The file stays: unlinking it would let a third process lock a fresh inode while a
-            # second still waits on the old one.
-            os.ftruncate(fd, 0)  # no stale pid for the next one to misreport
-            _release(fd)
-            _release(folder)
             self._fds = None
+            try:
+                # The file stays: unlinking it would let a third process lock a fresh inode while a
+                # second still waits on the old one.
+                os.ftruncate(fd, 0)  # no stale pid for the next one to misreport
+            finally:
+                _release(fd)
+                _release(folder)
 
 
 class StudyLock(RunLock):
