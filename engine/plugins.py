@@ -21,7 +21,6 @@ from .errors import ConfigError
 from .registry import Registry
 from .user_files import path_from
 
-_NASLOOP = __name__.split(".")[0] + "."
 _LOADED: dict[str, ModuleType] = {}
 _FOLDERS: list[str] = []  # folders of plugin files: first on the import path, in this process and on Ray workers
 
@@ -86,19 +85,10 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
 
 
 def _registered_from(module: ModuleType) -> list[object]:
-    """What the registries took from ``module``, imported before it was named as a plugin (by the user's script, or
-    by nasloop itself): objects defined in it or its submodules, or held by them (a class defined elsewhere that it
-    registers) unless nasloop defines them (a plugin module holds the built-in classes it subclasses)."""
+    """What code in ``module`` or its submodules registered, for a module imported before it was named as a plugin
+    (by the user's script, or by nasloop itself)."""
     inside = module.__name__ + "."
-    modules = [loaded for name, loaded in list(sys.modules.items()) if f"{name}.".startswith(inside) and loaded]
-    held = {id(value) for loaded in modules for value in vars(loaded).values()}
-    return [obj for obj in Registry.taken if _defined_in(obj, inside) or (id(obj) in held and not
-                                                                          _defined_in(obj, _NASLOOP))]
-
-
-def _defined_in(obj: object, package: str) -> bool:
-    """Whether ``obj`` was defined in the module ``package`` names (with its trailing dot) or below it."""
-    return f"{getattr(obj, '__module__', None)}.".startswith(package)
+    return [obj for obj, by in Registry.taken if f"{by}.".startswith(inside)]
 
 
 def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:

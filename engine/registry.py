@@ -37,6 +37,11 @@ def _origin(obj: object) -> Origin:
     return getattr(obj, "__qualname__", None), module, None if path is None else os.path.realpath(path)
 
 
+def caller_module(depth: int = 2) -> str:
+    """The module whose code called the function that calls this one (``depth`` frames up)."""
+    return str(sys._getframe(depth).f_globals.get("__name__", ""))
+
+
 def _same_definition(old: Origin | None, new: Origin) -> bool:
     """Whether ``new`` (an :func:`_origin`) is ``old``'s code run again: the same class from the same file (a script
     that registers its class and names itself as a plugin, ``plugins=["mine.py"]``, so that a resumed run loads it,
@@ -53,10 +58,10 @@ def _same_definition(old: Origin | None, new: Origin) -> bool:
 class Registry(Generic[T]):
     """A named collection of plugins of one kind."""
 
-    taken: ClassVar[list[object]] = []
-    """Every object any registry has taken in this process, in order: what a plugin's import added, or for a module
-    imported before, what came from it, tells a module that registers nothing (``--plugin my_package`` whose
-    ``__init__`` imports none of its plugin modules, ``--plugin numpy``)."""
+    taken: ClassVar[list[tuple[object, str]]] = []
+    """Every object any registry has taken in this process, with the module whose code registered it, in order:
+    what a plugin's import added, or for a module imported before, what it registered, tells a module that registers
+    nothing (``--plugin my_package`` whose ``__init__`` imports none of its plugin modules, ``--plugin numpy``)."""
 
     def __init__(self, group: str, kind: str, builtins: Mapping[str, str] | None = None, base: str | None = None
                  ) -> None:
@@ -68,9 +73,10 @@ class Registry(Generic[T]):
         self._origins: dict[str, Origin] = {}
         self._entry_point_index: dict[str, EntryPoint] | None = None
 
-    def register(self, name: str) -> Callable[[T], T]:
+    def register(self, name: str, registered_by: str | None = None) -> Callable[[T], T]:
         """Decorator: ``@registry.register("name")`` on a class deriving from the kind's base class (on a function
-        for a kind without one)."""
+        for a kind without one). ``registered_by`` names the module whose code registers, for a decorator that wraps
+        this one (``register_proxy``); by default, the module the decorator is applied in."""
 
         def decorate(obj: T) -> T:
             self._check_name(name)
@@ -80,7 +86,7 @@ class Registry(Generic[T]):
                 raise RegistryError(f"{self.kind} '{name}' is registered twice ({existing!r} and {obj!r}); "
                                     "pick another name")
             self._items[name], self._origins[name] = obj, origin
-            Registry.taken.append(obj)
+            Registry.taken.append((obj, registered_by or caller_module()))
             return obj
 
         return decorate

@@ -366,10 +366,11 @@ def test_a_plugin_package_whose_init_registers_nothing_is_refused_as_it_loads(tm
         STRATEGIES._items.pop("quiet-random", None)
 
 
-def test_a_module_imported_before_is_a_plugin_only_if_something_registered_came_from_it(tmp_path, monkeypatch):
+def test_a_module_imported_before_is_a_plugin_only_if_its_code_registered_something(tmp_path, monkeypatch):
     """A module nasloop (or the user's script) had imported already was taken unchecked: '--plugin numpy' passed."""
     import importlib
 
+    from nasloop.engine.evaluators.proxies.registry import PROXIES
     from nasloop.engine.plugins import load_plugin
 
     with pytest.raises(ConfigError, match=re.escape("plugin numpy registers nothing: nothing registered in this "
@@ -378,22 +379,22 @@ def test_a_module_imported_before_is_a_plugin_only_if_something_registered_came_
     package = tmp_path / "imported_plugin_package"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "holder.py").write_text("from nasloop.engine.registry import register_strategy\n"
-                                       "from nasloop.strategies.random_search import RandomSearch\n"
-                                       "Held = type('Held', (RandomSearch,), {'__module__': 'defined.elsewhere'})\n"
-                                       "register_strategy('held-random')(Held)\n")
-    (package / "registers_unheld.py").write_text("from nasloop.engine.registry import register_strategy\n"
-                                                 "from nasloop.strategies.random_search import RandomSearch\n"
-                                                 "register_strategy('unheld-random')(type('Unheld', (RandomSearch,), "
-                                                 "{'__module__': 'defined.elsewhere'}))\n")
+    (package / "aliases.py").write_text("from nasloop.engine.registry import register_strategy\n"
+                                        "from nasloop.strategies.random_search import RandomSearch\n"
+                                        "register_strategy('alias-random')(RandomSearch)  # defined elsewhere\n")
+    (package / "counts.py").write_text("from nasloop.engine.evaluators.proxies import register_proxy\n"
+                                       "@register_proxy('alias-count', needs_data=False)  # through a wrapper\n"
+                                       "def count(net, inputs, targets):\n"
+                                       "    return 1.0\n")
+    (package / "reexports.py").write_text("from .aliases import RandomSearch\nfrom .counts import count\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
-        importlib.import_module("imported_plugin_package.holder")  # as a script importing its plugin itself
-        assert load_plugin("imported_plugin_package.holder").Held is STRATEGIES.get("held-random")  # held by it
-        load_plugin("imported_plugin_package")  # held by a submodule
-        importlib.import_module("imported_plugin_package.registers_unheld")
-        with pytest.raises(ConfigError, match="plugin imported_plugin_package.registers_unheld registers nothing"):
-            load_plugin("imported_plugin_package.registers_unheld")  # what it registered names another module
+        importlib.import_module("imported_plugin_package.reexports")  # as a script importing its plugins itself
+        load_plugin("imported_plugin_package.aliases")  # its code registered a class defined elsewhere
+        load_plugin("imported_plugin_package.counts")
+        load_plugin("imported_plugin_package")  # its submodule's code did
+        with pytest.raises(ConfigError, match="plugin imported_plugin_package.reexports registers nothing"):
+            load_plugin("imported_plugin_package.reexports")  # it holds what another module registered
     finally:
-        STRATEGIES._items.pop("held-random", None)
-        STRATEGIES._items.pop("unheld-random", None)
+        STRATEGIES._items.pop("alias-random", None)
+        PROXIES._items.pop("alias-count", None)

@@ -12,7 +12,7 @@ from torch import nn
 
 from ...errors import ConfigError
 from ...options import name_list
-from ...registry import Registry
+from ...registry import Registry, caller_module
 
 ProxyFn = Callable[[nn.Module, torch.Tensor, torch.Tensor], float]
 
@@ -37,7 +37,7 @@ def register_proxy(name: str, *, needs_data: bool = True) -> Callable[[ProxyFn],
     """
 
     def decorate(fn: ProxyFn) -> ProxyFn:
-        PROXIES.register(name)(Proxy(name, fn, needs_data))
+        PROXIES.register(name, registered_by=caller_module())(Proxy(name, fn, needs_data))
         return fn
 
     return decorate
