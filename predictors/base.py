@@ -18,7 +18,7 @@ import base64
 from contextlib import contextmanager
 import functools
 import io
-from typing import Any, ClassVar, Iterator, Sequence
+from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -119,33 +119,41 @@ class Predictor(Configurable, ABC):
 
     def fit(self, archs: Sequence[Arch], y: Sequence[float]) -> "Predictor":
         """Learn from scratch on ``archs`` with targets ``y`` (higher is better)."""
-        archs, y = list(archs), self._check_targets(archs, y)
-        self._check_archs(archs)
+        archs = self._own_forms(archs)
+        y = self._check_targets(archs, y)
         self._archs, self._y = archs, y
         self._fit(archs, y)
         return self
 
     def update(self, new_archs: Sequence[Arch], new_y: Sequence[float]) -> "Predictor":
         """Add results; predictors that can warm-start override :meth:`_update`."""
-        new_archs, new_y = list(new_archs), self._check_targets(new_archs, new_y)
-        self._check_archs(new_archs)
+        new_archs = self._own_forms(new_archs)
+        new_y = self._check_targets(new_archs, new_y)
         self._archs += new_archs
         self._y = np.concatenate([self._y, new_y])
         self._update(new_archs, new_y)
         return self
 
-    def _check_archs(self, archs: Sequence[Arch]) -> None:
-        """One line naming the first of ``archs`` that is not an architecture of the space (a string form not
-        parsed first, most often), instead of whatever error it would raise deep inside a model."""
+    def _own_forms(self, archs: Iterable[Arch], exact: bool = False) -> list[Arch]:
+        """``archs`` in the space's own form (a list of NB201 op indices becomes the tuple the space gives), or one
+        line naming the first that is not an architecture of the space (a string form not parsed first, most often)
+        instead of whatever error it would raise deep inside a model; ``exact`` names one that is not in the
+        space's own form either."""
+        archs, own = list(archs), []
         for index, arch in enumerate(archs):
+            where = (f"predictor {type(self).__name__}: architecture {index + 1} of {len(archs)}, "
+                     f"{one_line(repr(arch), 120)},")
             try:
-                self.space.validate(arch)
+                own.append(self.space.validate(arch))
             except Exception as exc:  # whatever the space raises on a foreign value: it is named, not hidden
                 hint = ("its string form: pass space.parse(text)" if isinstance(arch, str) else
                         f"{one_line(exc, 200)}; pass what space.parse or space.sample returns")
-                raise ConfigError(f"predictor {type(self).__name__}: architecture {index + 1} of {len(archs)}, "
-                                  f"{one_line(repr(arch), 120)}, is not one of search space '{self.space.name}', "
-                                  f"but {hint}") from None
+                raise ConfigError(f"{where} is not one of search space '{self.space.name}', but {hint}") from None
+            if exact and type(own[-1]) is not type(arch):
+                raise ConfigError(f"{where} is a {type(arch).__name__}, where search space '{self.space.name}' gives "
+                                  f"a {type(own[-1]).__name__}; pass space.validate(arch), or what space.parse or "
+                                  "space.sample returns")
+        return own
 
     def prepare(self) -> None:
         """Build shared caches now (FLAN's batched space graph, EmProx's encoder), so the first fit or
@@ -198,18 +206,21 @@ def _checked(predict: Any) -> Any:
     """``predict`` whose output is checked as it returns (one finite mean and one finite std >= 0 per
     architecture), so whatever reads a predictor, a user's strategy or a blend, never ranks by a plugin's NaN or
     misshapen output; and which, when the model fails, first names an argument that is not an architecture of the
-    space (see :meth:`Predictor._check_archs`), a check made only then so that ranking thousands of candidates a
-    round pays for no validation pass."""
+    space in its own form (see :meth:`Predictor._own_forms`), a check made only then so that ranking thousands of
+    candidates a round pays for no validation pass. Each class's own ``predict`` is wrapped, so one that a
+    subclass calls through ``super()`` keeps the (mean, std) contract too."""
     @functools.wraps(predict)
-    def checked(self: Predictor, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+    def checked(self: Predictor, archs: Sequence[Arch], *args: Any, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
         archs = list(archs)
         try:
-            out = predict(self, archs)
+            out = predict(self, archs, *args, **kwargs)
         except Exception:
-            self._check_archs(archs)
+            self._own_forms(archs, exact=True)
             raise
-        _float_pair(self, len(archs), out)
-        return out  # as the model gave it: a float32 ranking stays the one every recorded search was made with
+        pair = _float_pair(self, len(archs), out)
+        # as the model gave it (a float32 ranking stays the one every recorded search was made with), unless
+        # reading it used it up (an iterator)
+        return out if isinstance(out, (tuple, list)) else pair
     return checked
 
 
