@@ -159,7 +159,7 @@ def _held(path: Path, flags: int) -> bool:
     try:
         fd = os.open(path, flags)
     except OSError:
-        return False  # no lock file: no search ever held it
+        return False  # no such file or folder: no search ever held it
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except OSError as exc:
