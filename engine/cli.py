@@ -143,14 +143,8 @@ def _random_start_note(summary: dict[str, Any]) -> str | None:
 
 
 def _guided_by(summary: dict[str, Any]) -> str:
-    """' with PREDICTOR' for a predictor-guided run (its default predictor when the run named none)."""
-    from .options import takes
-
-    name = summary.get("predictor")
-    if name is None and summary["strategy"] in STRATEGIES.names():
-        factory = STRATEGIES.get(summary["strategy"])
-        name = factory.default_predictor if takes(factory, "predictor") else None
-    return f" with {name}" if name else ""
+    """' with PREDICTOR' for a predictor-guided run."""
+    return f" with {summary['predictor']}" if summary.get("predictor") else ""
 
 
 def _print_summary(summary: dict[str, Any], as_json: bool) -> None:

@@ -17,7 +17,7 @@ from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm, stopped_by_sigterm
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import (PositiveFloat, PositiveInt, check_value, effective_options, guided_strategies,
-                      options_per_predictor, plain, takes)
+                      options_per_predictor, plain, predictor_of, takes)
 from .plugins import load_plugins, plugins_to_record
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import check_budget, check_new_run, check_seconds_budget, check_stored_config
@@ -361,7 +361,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "status": status,
             "stop_reason": reason,
             "space": config.get("space"), "dataset": config.get("dataset"), "strategy": config.get("strategy"),
-            "predictor": config.get("predictor"), "seed": config.get("seed"),
+            "predictor": predictor_of(config.get("strategy"), config.get("predictor")), "seed": config.get("seed"),
             "evaluator": config.get("evaluator") or SearchConfig.evaluator,  # two runs differing only here were
             "executor": config.get("executor") or SearchConfig.executor,  # shown alike
             "fidelity": config.get("fidelity"), "dedup": config.get("dedup", "exact"),

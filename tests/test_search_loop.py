@@ -364,3 +364,17 @@ def test_evolution_draws_at_random_when_every_tournament_child_is_known():
     children = strategy.ask(20)
     assert not any(space.hash(child) in known for child in children)
     assert len({space.hash(child) for child in children}) == 20
+
+
+def test_the_summary_names_the_default_predictor_a_guided_run_ranked_with(tmp_path, data_dir, capsys):
+    """`--json` said "predictor": null for a bananas run left on its default, while the table said "with mlp"."""
+    from nasloop.engine.cli import main
+
+    run = tmp_path / "run"
+    assert main(["search", "--strategy", "bananas", "--budget", "12", "--data-dir", str(data_dir), "--run-dir",
+                 str(run), "--quiet", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["predictor"] == "mlp"
+    assert main(["show", str(run)]) == 0 and "bananas with mlp" in capsys.readouterr().out
+    evolution = search(SearchConfig(strategy="evolution", budget=5, data_dir=str(data_dir),
+                                    run_dir=str(tmp_path / "evolution")))
+    assert evolution["predictor"] is None  # a strategy that ranks nothing names no predictor
