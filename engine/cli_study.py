@@ -234,12 +234,18 @@ def _compare_predictors(args: argparse.Namespace) -> int:
             "space_options": dict(args.space_opt),
             "predictor_options": dict(args.predictor_opt)}
     sizes = args.train_sizes or [8, 40, 128, 512]
+    notes: list[str] = []
+
+    def note(text: str) -> None:  # as 'predictors evaluate' says it, and in the report
+        notes.append(text)
+        print(f"note: {text}", file=sys.stderr)
+
     with progress("fits", len(args.predictors) * len(sizes) * args.seeds, not args.quiet) as advance:
         records = run_predictor_study(args.out, grid, args.predictors, sizes, list(range(args.seeds)),
                                       args.data_dir, on_result=lambda r: advance(
                                           f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"),
-                                      force_new=args.force_new)
-    written = write_predictor_report(args.out, records, grid, args.command_line)
+                                      force_new=args.force_new, on_note=note)
+    written = write_predictor_report(args.out, records, grid, args.command_line, notes)
     print(markdown_table(predictor_table(records)))
     print(f"\nreport: {written[1]}")
     return 0

@@ -293,8 +293,9 @@ def predictor_table(records: list[dict]) -> Table:
 
 
 def write_predictor_report(folder: Path, records: list[dict], grid: dict,
-                           command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
-    """A predictor study's table (mean ± 95 % t half-width over seeds) and its tau-vs-size figure."""
+                           command: Sequence[str] = tuple(sys.argv), notes: Sequence[str] = ()) -> list[Path]:
+    """A predictor study's table (mean ± 95 % t half-width over seeds) and its tau-vs-size figure, after the
+    ``notes`` the study's measurement gave (a predictor that has seen the test cells' labels)."""
     from ..predictors.comparison import summary_rows, tau_figure
 
     rows = summary_rows(records)
@@ -305,9 +306,11 @@ def write_predictor_report(folder: Path, records: list[dict], grid: dict,
              "numpy.random.default_rng(s).permutation over its cells) and ranks all the others. Cells read mean ± "
              "half-width of the 95 % Student t interval over the seeds (wide with two or three seeds).")
     md_prov, html_prov = _provenance(command)
-    md = [f"# {title}", "", facts, "", md_prov, "", markdown_table(table), ""]
+    md = [f"# {title}", "", facts, "", md_prov, "", *(f"**Note:** {text}\n" for text in notes),
+          markdown_table(table), ""]
     md += [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
-    page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}", _html_table(table)]
+    page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}",
+            *(f"<p><strong>Note:</strong> {html.escape(text)}</p>" for text in notes), _html_table(table)]
     page += [_figure_html(p) for p in figures if p.suffix == ".png"]
     (folder / "report.md").write_text("\n".join(md) + "\n")
     (folder / "report.html").write_text(_html_page(title, page))

@@ -77,8 +77,10 @@ def _odd_figure(record: dict[str, Any]) -> str | None:
 def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                         seeds: Sequence[int], data_dir: str | None,
                         on_result: Callable[[dict], None] | None = None,
-                        force_new: bool = False) -> list[dict[str, Any]]:
+                        force_new: bool = False, on_note: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
+    ``on_note`` hears what :func:`.evaluation.evaluate_predictors` says of the grid (a predictor pretrained on the
+    space it is tested on).
 
     ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study, except those
     written ``NAME.KEY``, which go to predictor NAME only.
@@ -134,7 +136,7 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
                             fidelity=grid["fidelity"],
                             predictor_options=options_per_predictor(list(predictors), grid["predictor_options"],
                                                                     waiting=True),
-                            space_options=grid["space_options"], on_result=keep, skip=done)
+                            space_options=grid["space_options"], on_result=keep, skip=done, on_note=on_note)
     finally:
         for log in logs:
             log.close()

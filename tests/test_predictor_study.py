@@ -77,3 +77,18 @@ def test_a_study_flag_given_to_report_on_a_run_or_a_predictor_study_is_refused(t
         assert f"{flags[0]} is read for a search study (from 'nasloop compare --methods'), and {path} is {what}; " \
             f"drop {flags[0]}" in capsys.readouterr().err
         assert main(["report", str(path)]) == 0
+
+
+def test_a_study_of_a_predictor_pretrained_on_its_space_says_so_as_evaluate_does(tmp_path, data_dir, capsys):
+    """`compare --predictors` reported a FLAN that had seen the test cells' labels as if it were transfer."""
+    own = tmp_path / "flan-nb201.pt"
+    small = ["--predictor-opt", "ensemble=2", "--predictor-opt", "steps=20"]
+    assert main(["predictors", "pretrain", "--space", "nb201", "--train-size", "16", *small, "--data-dir",
+                 str(data_dir), "--out", str(own)]) == 0
+    capsys.readouterr()
+    study = tmp_path / "study"
+    assert main(["compare", "--predictors", "flan", "--predictor-opt", f"pretrained={own}", *small, "--train-sizes",
+                 "8", "--seeds", "1", "--out", str(study), "--data-dir", str(data_dir), "--quiet"]) == 0
+    said = "flan starts from weights pretrained on nb201 cells, whose labels it has seen"
+    assert f"note: {said}" in capsys.readouterr().err
+    assert f"**Note:** {said}" in (study / "report.md").read_text() and said in (study / "report.html").read_text()
