@@ -58,6 +58,16 @@ def canonical_dataset(space: str, dataset: str) -> str:
     return next((task.name for task in tasks if task.name.lower() == str(dataset).lower()), dataset)
 
 
+def target_description(space: str, dataset: str) -> str:
+    """What the benchmark's values for ``dataset`` are, in its own words (NB301's CIFAR-10 accuracies are the
+    surrogate's predictions, NDS's are test accuracies), for the tables and reports that show them; '' when the
+    space is not at hand or its benchmark has no such task."""
+    if space not in SEARCH_SPACES.names_at_hand() or (name := SEARCH_SPACES.get(space).benchmark) is None:
+        return ""
+    task = next((t for t in BENCHMARKS.get(name).tasks if dataset in (t.name, *t.aliases)), None)
+    return "" if task is None else task.description
+
+
 def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
     """The search space ``name`` with its own options, given the run context if it asks for it."""
     return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)

@@ -66,6 +66,9 @@ def _describe_benchmark(space: type[SearchSpace]) -> None:
     tasks = BENCHMARKS.get(space.benchmark).tasks
     names = ", ".join(f"{t.name} ({t.metric}{', minimised' if t.minimize else ''})" for t in tasks) or "none"
     print(f"\nbenchmark: {space.benchmark}\n  tasks (--dataset; the first is the default): {names}")
+    for task in tasks:  # what the values are: NB301's CIFAR-10 accuracies are a surrogate's predictions
+        if task.description:
+            print(f"    {task.name}: {task.description}")
 
 
 def plain_text(docstring: str) -> str:

@@ -16,7 +16,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
+from .assemble import target_description
 from .pareto_summary import hypervolume_text, left_out_texts
+from .registry import EVALUATORS
 from .search import summarize
 from .store import RunStore
 from .study_results import StudyResults
@@ -201,7 +203,9 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
                 f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'})")
     grid = (f"{len(results.methods)} methods, seeds {results.study.seeds}, evaluator {base.evaluator}, {compared}, "
             f"{'bootstrap' if results.interval == 'bootstrap' else 't'} intervals"
-            + (f", target {results.target:g}" if results.target is not None else ""))
+            + (f", target {results.target:g}" if results.target is not None else "")
+            + (f"; values: {values}" if (values := target_description(base.space, base.dataset))
+               and base.evaluator in EVALUATORS.names() and EVALUATORS.get(base.evaluator).uses_benchmark else ""))
     md_prov, html_prov = _provenance(command)
     sections = [("Results", "results"), ("Average ranks", "ranks"), ("Paired tests at the full budget", "tests")]
     problems = results.problems
@@ -305,6 +309,8 @@ def write_predictor_report(folder: Path, records: list[dict], grid: dict,
     facts = ("Each predictor is fit on n cells of the benchmark (seed s: the first n of "
              "numpy.random.default_rng(s).permutation over its cells) and ranks all the others. Cells read mean ± "
              "half-width of the 95 % Student t interval over the seeds (wide with two or three seeds).")
+    if values := target_description(grid["space"], grid["dataset"]):
+        facts += f" Targets: {values}."
     md_prov, html_prov = _provenance(command)
     md = [f"# {title}", "", facts, "", md_prov, "", *(f"**Note:** {text}\n" for text in notes),
           markdown_table(table), ""]

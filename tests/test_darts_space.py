@@ -239,3 +239,21 @@ def test_predictor_evaluation_trains_on_the_cells_asked_for_and_names_a_slow_pro
                         skip={("zero-cost", 40, 0)})
     assert len(notes) == 1 and notes[0].startswith("zero-cost computes a proxy nothing stores for darts cifar10 on "
                                                    "each of the 725 networks it reads")
+
+
+def test_every_table_and_report_of_nb301_accuracies_says_the_surrogate_predicted_them(tmp_path, data_dir, capsys):
+    """Only a run's `surrogate: 1` metric said so: the space listing, `predictors evaluate` and both studies'
+    reports showed the surrogate's predictions as plain validation accuracies."""
+    said = "NB301 surrogate-predicted validation accuracy %, not a training run"
+    assert cli.main(["spaces", "darts"]) == 0 and f"cifar10: CIFAR-10 ({said}" in capsys.readouterr().out
+    assert cli.main(["predictors", "evaluate", "--space", "darts", "--predictors", "random", "--train-sizes", "8",
+                     "--seeds", "1", "--data-dir", str(data_dir)]) == 0
+    assert said in re.sub(r"\s+", " ", capsys.readouterr().out)
+    for study, given in (("predictors", ["--predictors", "random", "--train-sizes", "8", "--seeds", "1"]),
+                         ("searches", ["--methods", "random", "--seeds", "1", "--budget", "4"])):
+        assert cli.main(["compare", "--space", "darts", *given, "--data-dir", str(data_dir), "--out",
+                         str(tmp_path / study), "--quiet"]) == 0
+        assert said in (tmp_path / study / "report.md").read_text()
+    assert cli.main(["compare", "--space", "darts", "--dataset", "svhn", "--methods", "random", "--seeds", "1",
+                     "--budget", "4", "--data-dir", str(data_dir), "--out", str(tmp_path / "svhn"), "--quiet"]) == 0
+    assert "surrogate-predicted" not in (tmp_path / "svhn" / "report.md").read_text()  # the suite's own runs
