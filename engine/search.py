@@ -260,7 +260,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
                               f"file's new place cannot be checked; put the file back at {named[0]}")
         if pretrained_files:
             options, recorded = repoint_pretrained(stored.predictor_options, recorded or {}, list(pretrained_files),
-                                                   run_dir)
+                                                   run_dir, config.workdir)
             stored, config = stored.replace(predictor_options=options), config.replace(predictor_options=options)
             new_meta["pretrained_files"] = recorded
         if recorded is not None:  # runs from before files were recorded rely on the predictor's own check

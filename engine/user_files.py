@@ -206,11 +206,13 @@ def check_pretrained_files(folder: str | os.PathLike, recorded: dict[str, str], 
 
 
 def repoint_pretrained(options: Any, recorded: dict[str, str], files: list[str],
-                       run_dir: str | os.PathLike) -> tuple[Any, dict[str, str]]:
+                       run_dir: str | os.PathLike, base: str | os.PathLike) -> tuple[Any, dict[str, str]]:
     """``options`` and ``recorded`` (path -> sha256) with each pretrained file the run started from that one of
-    ``files`` holds byte for byte read from there instead (as an absolute path): a run resumed after its file
-    moved (another machine, a tidied folder) names where the same file now is. A file whose contents match
-    none of the recorded ones is refused, so this never starts later fits from other weights."""
+    ``files`` holds byte for byte read from there instead: a run resumed after its file moved (another machine,
+    a tidied folder) names where the same file now is. A file inside ``base`` (the folder the run reads relative
+    paths from) is kept relative to it, so the run still finds it after its whole project moves again; one
+    outside, as an absolute path. A file whose contents match none of the recorded ones is refused, so this
+    never starts later fits from other weights."""
     renames: dict[str, str] = {}
     for given in files:
         path = Path(given).expanduser().absolute()
@@ -225,7 +227,8 @@ def repoint_pretrained(options: Any, recorded: dict[str, str], files: list[str],
         if not matches:
             raise ConfigError(f"{given} is not the pretrained file {run_dir} started from ({', '.join(recorded)}): "
                               "its contents differ; give that file wherever it is now, or start a new run")
-        renames.update(dict.fromkeys(matches, str(path)))
+        inside = path.is_relative_to(Path(base).absolute())
+        renames.update(dict.fromkeys(matches, os.path.relpath(path, base) if inside else str(path)))
 
     def rewritten(value: Any) -> Any:
         if not isinstance(value, dict):

@@ -135,6 +135,18 @@ def test_a_search_started_with_relative_paths_resumes_from_another_folder(pretra
     started.rename(tmp_path / "moved")
     assert cli.main(["search", "--resume", str(copy / "run"), "--budget", "18"]) == 0
     assert not started.exists() and list(elsewhere.iterdir()) == []
+    # The file moved within the project and named anew is kept relative to it, so the project can move again:
+    # it was kept as an absolute path, and the project's next move left the run asking for the old place.
+    (copy / "weights").mkdir()
+    (copy / "flan.pt").rename(copy / "weights" / "flan.pt")
+    monkeypatch.chdir(copy)
+    assert cli.main(["search", "--resume", "run", "--budget", "20", "--predictor-opt",
+                     "pretrained=weights/flan.pt"]) == 0
+    with RunStore.in_run_dir(copy / "run", readonly=True) as store:
+        assert store.get_meta("config")["predictor_options"]["pretrained"] == os.path.join("weights", "flan.pt")
+    monkeypatch.chdir(elsewhere)
+    copy.rename(tmp_path / "again")
+    assert cli.main(["search", "--resume", str(tmp_path / "again" / "run"), "--budget", "22"]) == 0
 
 
 def test_a_resumed_search_reads_a_moved_pretrained_file_from_where_it_is_now(pretrained, other_pretrained, tmp_path,
