@@ -48,6 +48,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     scores of differently built networks or mini-batches never share a file. A row cut off by a
     stopped run (no line end) is dropped and scored again.
     """
+    if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
+        return {"scored": 0, "skipped": 0}
     evaluator = ProxyEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
                                device=device)
     evaluator.check()

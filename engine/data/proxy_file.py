@@ -90,12 +90,22 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
         except (ArchitectureError, ValueError) as exc:
             raise DataError(f"{path} line {line} is not an architecture of '{space.name}' with scores ({exc}); "
                             "the file is damaged or belongs to another space") from None
+        # 'nasloop proxies' writes a failed proxy as an empty field: inf or nan was put there by something else
+        bad = next((v for v, x in zip(row[1:], values) if v and not math.isfinite(x)), None)
+        if bad is not None:
+            raise DataError(f"{path} line {line} scores {bad[:20]!r}, not a finite number; the file is damaged "
+                            "(delete the line and rescore it with the 'nasloop proxies' command that wrote it)")
         if key in scores and not np.array_equal(scores[key], values, equal_nan=True):
             raise DataError(f"{path} line {line} scores {key[:60]} again, differently from line {lines[key]}; the "
                             "file is damaged (delete both lines and rescore them with the 'nasloop proxies' "
                             "command that wrote it)")
         scores[key], lines[key] = values, line
     return ProxyScores(tuple(header[1:]), scores, settings)
+
+
+REQUIRED = ("dataset", "batch_size", "seed", "probe")
+"""Settings a file's scores are checked against when a run reads them (``nasloop proxies`` writes them all): its
+dataset, the mini-batch and seed missing architectures are computed with, and the probe of its network size."""
 
 
 def _settings(path: str, text: str) -> dict[str, Any]:
@@ -109,6 +119,16 @@ def _settings(path: str, text: str) -> dict[str, Any]:
             and isinstance(probe[1], int) and not isinstance(probe[1], bool)):
         raise DataError(f"{path} line 1 is not the settings of a proxy file; the file is damaged (delete it and "
                         "compute it again with 'nasloop proxies --all --out FILE')")
+    # a setting left out would pass its check unseen, as a file without a settings line would
+    missing = [key for key in REQUIRED if settings.get(key) is None]
+    if missing:
+        raise DataError(f"{path} line 1 records no {' or '.join(missing)}, so its scores cannot be checked against "
+                        "this run's; delete it and compute it again with 'nasloop proxies --all --out FILE'")
+    if not all(isinstance(settings[key], int) and not isinstance(settings[key], bool)
+               for key in ("batch_size", "seed")) or settings["batch_size"] < 2:
+        raise DataError(f"{path} line 1 records batch size {settings['batch_size']!r} and seed {settings['seed']!r}, "
+                        "not whole numbers (the batch at least 2); the file is damaged (delete it and compute it "
+                        "again with 'nasloop proxies --all --out FILE')")
     return settings
 
 
@@ -189,8 +209,10 @@ def check_network_size(path: str | os.PathLike, found: ProxyScores, space: Searc
                                   "folder") -> None:
     """One line when the file was scored on networks of another size than ``space`` builds."""
     probe = found.settings.get("probe")
-    if probe is None or not isinstance(space, NetworkSpace):
+    if not isinstance(space, NetworkSpace):
         return
+    if probe is None:  # read files have one (see REQUIRED); without it the size would pass unchecked
+        raise DataError(f"{path} records no probe, so the network size of its scores cannot be checked; {fix}")
     try:
         built = _parameters(space, probe[0])
     except ArchitectureError:

@@ -1,0 +1,75 @@
+"""What a run checks of a precomputed proxy file before serving its scores, and what 'nasloop proxies' counts.
+
+Each was served without a word: a settings line without the settings the checks read, infinite or NaN scores.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from nasloop.engine import cli
+from nasloop.engine.assemble import build_context
+from nasloop.engine.errors import DataError
+from nasloop.search_spaces.nb201 import NB201Space
+
+CELLS = ["|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+         "|nor_conv_1x1~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|nor_conv_1x1~2|"]
+SMALL = ["--space-opt", "channels=4", "--space-opt", "cells=1"]
+
+pytestmark = pytest.mark.usefixtures("isolated_cache")  # the folder below is the only data folder
+
+
+@pytest.fixture()
+def folder(tmp_path, data_dir):
+    """A data folder with the NB201 table and the CIFAR-10 images."""
+    for name in ("nasbench201_all.csv.gz", "cifar10_subset.npz"):
+        (tmp_path / name).symlink_to(data_dir / name)
+    return tmp_path
+
+
+def write(folder, cells, *extra, proxies="params,jacov"):
+    """Run 'nasloop proxies' on ``cells`` into the folder's NB201 CIFAR-10 file; returns the file."""
+    archs, out = folder / "archs.txt", folder / "nb201-cifar10-proxies.csv"
+    archs.write_text("\n".join(cells) + "\n")
+    assert cli.main(["proxies", "--space", "nb201", *SMALL, "--archs-file", str(archs), "--proxies", proxies,
+                     "--data-dir", str(folder), "--out", str(out), *extra]) == 0
+    return out
+
+
+def stored(folder):
+    return build_context(NB201Space, "cifar10", str(folder)).stored_proxies(NB201Space(channels=4, cells=1))
+
+
+def test_a_settings_line_without_what_the_checks_read_is_refused(folder):
+    """``# nasloop proxies {}`` was read: no probe skipped the network-size check, no dataset the dataset check."""
+    out = write(folder, CELLS[:1])
+    REQUIRED = ("dataset", "batch_size", "seed", "probe")
+    settings_line, rest = out.read_text().split("\n", 1)
+    settings = json.loads(settings_line[len("# nasloop proxies "):])
+    assert set(REQUIRED) <= {key for key, value in settings.items() if value is not None}  # what it writes
+    assert stored(folder)
+    for key in REQUIRED:
+        out.write_text("# nasloop proxies " + json.dumps({k: v for k, v in settings.items() if k != key}) + "\n"
+                       + rest)
+        with pytest.raises(DataError, match=f"line 1 records no {key}, so its scores cannot be checked"):
+            stored(folder)
+    out.write_text("# nasloop proxies {}\n" + rest)
+    with pytest.raises(DataError, match="line 1 records no dataset or batch_size or seed or probe, .* compute it "
+                                        "again with 'nasloop proxies"):
+        stored(folder)
+    out.write_text("# nasloop proxies " + json.dumps({**settings, "batch_size": "16"}) + "\n" + rest)
+    with pytest.raises(DataError, match="line 1 records batch size '16' and seed 0, not whole numbers"):
+        stored(folder)
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e999", "nan", "NaN"])
+def test_a_score_that_is_not_finite_is_refused(folder, value):
+    """'nasloop proxies' leaves a failed proxy's field empty: an infinite or NaN score was put there otherwise,
+    and was served."""
+    out = write(folder, CELLS[:1], proxies="params")
+    out.write_text(out.read_text() + f"{CELLS[1]},{value}\n")
+    with pytest.raises(DataError, match=re.escape(f"line 4 scores '{value}', not a finite number; the file is "
+                                                  "damaged")):
+        stored(folder)
