@@ -130,7 +130,7 @@ class RunContext:
 
         Computing builds each architecture's network (``space.to_module``) and scores it on a
         real mini-batch of the context's dataset, so it needs a space that builds networks. An
-        architecture a precomputed file lacks is computed the same way.
+        architecture a precomputed file lacks is computed the same way, on the file's mini-batch and seed.
         """
         source, found = self._proxy_source(space, proxy)
         if source == "benchmark":
@@ -190,7 +190,7 @@ class RunContext:
             return True
         return enumerable(space) and _held_cells(self.benchmark) >= space.size
 
-    def _computed(self, space: SearchSpace, proxy: str) -> Scorer:
+    def _computed(self, space: SearchSpace, proxy: str, batch_size: int = 64, seed: int = 0) -> Scorer:
         if not isinstance(space, NetworkSpace):
             stored = self.stored_proxies(space)
             raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
@@ -200,15 +200,19 @@ class RunContext:
 
         resolve([proxy])  # a name that is no proxy is named as such, not as one this dataset cannot compute
         self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
-        return computed_scorer(space, proxy, self.dataset, self.data_dir)
+        return computed_scorer(space, proxy, self.dataset, self.data_dir, batch_size, seed)
 
     def _file_scorer(self, space: SearchSpace, proxy: str, found: ProxyScores) -> Scorer:
+        """The file's scores, and those of architectures it lacks computed with its mini-batch and seed (its
+        settings line has them): computed with the run's own, a 'nasloop proxies --batch-size 16' file's column
+        would have held scores of two scales."""
         column, rows = found.names.index(proxy), found.scores
+        batch_size, seed = found.settings["batch_size"], found.settings["seed"]
 
         def score(archs: Sequence[Arch]) -> np.ndarray:
             texts = [space.format(a) for a in archs]
             missing = [a for a, t in zip(archs, texts) if t not in rows]
-            computed = iter(self._computed(space, proxy)(missing)) if missing else iter(())
+            computed = iter(self._computed(space, proxy, batch_size, seed)(missing)) if missing else iter(())
             return np.array([rows[t][column] if t in rows else next(computed) for t in texts], dtype=np.float64)
 
         return score

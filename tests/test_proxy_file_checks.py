@@ -1,21 +1,25 @@
 """What a run checks of a precomputed proxy file before serving its scores, and what 'nasloop proxies' counts.
 
-Each was served without a word: a settings line without the settings the checks read, infinite or NaN scores.
+Each was served without a word: a file scored on another mini-batch (its missing cells computed on the run's,
+two scales in one column), a settings line without the settings the checks read, infinite or NaN scores.
 """
 from __future__ import annotations
 
 import json
 import re
 
+import numpy as np
 import pytest
 
 from nasloop.engine import cli
 from nasloop.engine.assemble import build_context
 from nasloop.engine.errors import DataError
+from nasloop.engine.evaluators.proxies import score_architectures
 from nasloop.search_spaces.nb201 import NB201Space
 
 CELLS = ["|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
          "|nor_conv_1x1~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|nor_conv_1x1~2|"]
+OTHER = "|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
 SMALL = ["--space-opt", "channels=4", "--space-opt", "cells=1"]
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")  # the folder below is the only data folder
@@ -40,6 +44,21 @@ def write(folder, cells, *extra, proxies="params,jacov"):
 
 def stored(folder):
     return build_context(NB201Space, "cifar10", str(folder)).stored_proxies(NB201Space(channels=4, cells=1))
+
+
+def test_missing_cells_are_computed_with_the_files_mini_batch_and_seed(folder):
+    """They were computed on the run's (64 images, seed 0) beside the file's scores of 16 images, seed 1."""
+    write(folder, CELLS, "--batch-size", "16", "--seed", "1")
+    space = NB201Space(channels=4, cells=1)
+    other = space.parse(OTHER)  # not in the file
+
+    def computed(**settings):
+        return score_architectures(space, [other], ["jacov"], data_dir=folder, **settings)[0]["scores"]["jacov"]
+
+    as_file, as_run = computed(batch_size=16, seed=1), computed()
+    assert not np.isclose(as_file, as_run)
+    context = build_context(NB201Space, "cifar10", str(folder), lookup=True)
+    assert context.scorer(space, "jacov")([space.parse(CELLS[0]), other])[1] == pytest.approx(as_file)
 
 
 def test_a_settings_line_without_what_the_checks_read_is_refused(folder):

@@ -189,17 +189,19 @@ PROGRESS_FROM = 50
 
 
 def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
-                    data_dir: str | os.PathLike | None = None) -> Callable[[Sequence[Arch]], np.ndarray]:
-    """``archs -> scores`` of one proxy, computed by building and scoring each network (NaN on failure)."""
+                    data_dir: str | os.PathLike | None = None, batch_size: int = 64,
+                    seed: int = 0) -> Callable[[Sequence[Arch]], np.ndarray]:
+    """``archs -> scores`` of one proxy, computed by building and scoring each network (NaN on failure) on the
+    mini-batch of ``batch_size`` images drawn with ``seed`` (a precomputed file's, for the cells it lacks)."""
     require_networks(space, f"computing proxy '{proxy}'")
     resolve([proxy])  # an unknown proxy fails now
-    minibatch(resolve([proxy]), dataset, data_dir)  # so does one that needs images nasloop cannot load
+    minibatch(resolve([proxy]), dataset, data_dir, batch_size, seed)  # so does one needing images nasloop lacks
 
     def score(archs: Sequence[Arch]) -> np.ndarray:
         # a predictor ranking a whole space may build thousands of networks here: show it on a terminal
         with progress(f"computing {proxy}", len(archs), enabled=len(archs) > PROGRESS_FROM) as advance:
             records = score_architectures(space, list(archs), [proxy], dataset=dataset, data_dir=data_dir,
-                                          on_result=lambda r: advance(r["arch"][:40]))
+                                          batch_size=batch_size, seed=seed, on_result=lambda r: advance(r["arch"][:40]))
         return np.array([np.nan if r["scores"][proxy] is None else r["scores"][proxy] for r in records])
 
     return score
