@@ -30,8 +30,10 @@ def _precompute_proxies(args: argparse.Namespace, context: Any, space: Any, arch
             summary = precompute(space, archs, args.proxies, args.out, context, executor, args.batch_size,
                                  args.seed, args.device, on_row=lambda text: advance(text[:40]),
                                  space_options=dict(args.space_opt),
-                                 on_skip=lambda count: advance(f"{count} already there", count))
-    print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there")
+                                 on_skip=lambda count: advance(f"{count} already there or repeated", count))
+    repeated = summary["repeated"]  # a sample's duplicates, scored once: not in the file before
+    print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there"
+          + (f", {repeated} repeated in the list (scored once)" if repeated else ""))
 
 
 def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:

@@ -38,10 +38,12 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                on_row: Callable[[str], None] | None = None,
                space_options: Mapping[str, Any] | None = None,
                on_skip: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Score ``archs`` not yet in ``out`` and append their rows; returns how many were done and skipped.
+    """Score ``archs`` not yet in ``out`` and append their rows; returns how many were scored, how many the file
+    already held (``skipped``) and how many repeated an earlier one of ``archs`` (``repeated``: a sample drawn twice,
+    scored once; counted as held, it read as '3 already there' of a file that did not exist).
 
-    ``on_skip`` hears, before any scoring, how many of ``archs`` the file already holds (a progress
-    bar of a continued file starts there); ``on_row`` hears each row as it is written.
+    ``on_skip`` hears, before any scoring, how many of ``archs`` will not be scored, held or repeated (a progress
+    bar of ``archs`` starts there); ``on_row`` hears each row as it is written.
 
     A file is continued only with the settings it was started with (the space's options with its
     defaults filled in, dataset, mini-batch, seed; and networks of the probe architecture's size):
@@ -49,7 +51,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     stopped run (no line end) is dropped and scored again.
     """
     if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
-        return {"scored": 0, "skipped": 0}
+        return {"scored": 0, "skipped": 0, "repeated": 0}
     evaluator = ProxyEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
                                device=device)
     evaluator.check()
@@ -66,7 +68,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
         prepare_to_continue(out)
         fresh = not out.stat().st_size
         done = {} if fresh else _rows_to_keep(out, space, names, settings)
-        todo = list({space.format(a): a for a in archs if space.format(a) not in done}.items())
+        distinct = {space.format(a): a for a in archs}  # in the order first drawn
+        todo = [(text, arch) for text, arch in distinct.items() if text not in done]
         if on_skip is not None and len(archs) > len(todo):
             on_skip(len(archs) - len(todo))
         writer = csv.writer(fh)
@@ -95,7 +98,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                 if on_row is not None:
                     on_row(text)
                 submit_next()
-    return {"scored": len(todo), "skipped": len(archs) - len(todo)}
+    return {"scored": len(todo), "skipped": len(distinct) - len(todo), "repeated": len(archs) - len(distinct)}
 
 
 def _lock(fh: IO[str], out: Path) -> None:

@@ -1,7 +1,8 @@
 """What a run checks of a precomputed proxy file before serving its scores, and what 'nasloop proxies' counts.
 
-Each was served without a word: a file scored on another mini-batch (its missing cells computed on the run's,
-two scales in one column), a settings line without the settings the checks read, infinite or NaN scores.
+Each was served or said without a word: a file scored on another mini-batch (its missing cells computed on the
+run's, two scales in one column), a settings line without the settings the checks read, infinite or NaN scores,
+and a sample's repeats reported as 'already there' in a file that did not exist.
 """
 from __future__ import annotations
 
@@ -92,3 +93,22 @@ def test_a_score_that_is_not_finite_is_refused(folder, value):
     with pytest.raises(DataError, match=re.escape(f"line 4 scores '{value}', not a finite number; the file is "
                                                   "damaged")):
         stored(folder)
+
+
+def test_repeats_in_the_list_are_not_reported_as_already_there(folder, capsys):
+    """A sample drawn with repeats into a new file printed '197 architectures scored, 3 already there'."""
+    from nasloop.engine.config import construct
+    from nasloop.engine.proxy_precompute import precompute
+    from nasloop.engine.registry import EXECUTORS
+
+    out = write(folder, [CELLS[0], CELLS[1], CELLS[0]], proxies="params")
+    printed = capsys.readouterr().out
+    assert "2 architectures scored, 0 already there, 1 repeated in the list (scored once)" in printed
+    assert len(out.read_text().splitlines()) == 4
+    space = NB201Space(channels=4, cells=1)
+    heard: list = []
+    with construct("executor", "inprocess", EXECUTORS.get("inprocess")) as executor:
+        summary = precompute(space, [space.parse(c) for c in (CELLS[1], OTHER, OTHER)], ["params"], out,
+                             build_context(NB201Space, "cifar10", str(folder)), executor, on_skip=heard.append,
+                             space_options={"channels": 4, "cells": 1})
+    assert summary == {"scored": 1, "skipped": 1, "repeated": 1} and heard == [2]
