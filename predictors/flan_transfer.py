@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -229,16 +230,20 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
                   for space, context, _, _ in parts}
         _check_one_input(inputs)
         check_writable(out)
-    for index, (space, context, cells, target) in enumerate([] if joint else parts):
-        chained = {"pretrained": str(out)} if index else {}
-        predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
-                              wiring={"context": context, "seed": seed}, **options, **chained)
-        predictor.fit(cells, target)
-        done.append(space.name)
-        total += len(cells)
-        save_pretrained(predictor, out, done, total)
-        if on_space is not None:
-            on_space(space.name, len(cells))
+    # Each space but the last is saved to a scratch file the next one starts from; only the last writes --out (at
+    # once: temp + replace), so an interrupted chain leaves --out as it was, a previous file included.
+    with tempfile.TemporaryDirectory(prefix="nasloop-pretrain-") as scratch:
+        for index, (space, context, cells, target) in enumerate([] if joint else parts):
+            chained = {"pretrained": str(Path(scratch) / f"after-{index - 1}.pt")} if index else {}
+            predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
+                                  wiring={"context": context, "seed": seed}, **options, **chained)
+            predictor.fit(cells, target)
+            done.append(space.name)
+            total += len(cells)
+            last = index == len(parts) - 1
+            save_pretrained(predictor, out if last else Path(scratch) / f"after-{index}.pt", done, total)
+            if on_space is not None:
+                on_space(space.name, len(cells))
     if joint:
         parts = [(space, context, cells, (target - target.mean()) / (target.std() or 1.0))
                  for space, context, cells, target in parts]
