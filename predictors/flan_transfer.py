@@ -225,10 +225,15 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
                                    "fits, reads; pretrain on a space that has one")
         parts.append((space, context, cells, target))
     if not joint:  # each space's FLAN is built now, so an option one space cannot take fails before any fit
-        inputs = {space.name: construct("predictor", "flan", PREDICTORS.get("flan"), space,
-                                        wiring={"context": context, "seed": seed}, **options).supplementary_names
-                  for space, context, _, _ in parts}
-        _check_one_input(inputs)
+        built = {space.name: construct("predictor", "flan", PREDICTORS.get("flan"), space,
+                                       wiring={"context": context, "seed": seed}, **options)
+                 for space, context, _, _ in parts}
+        if len(parts) > 1 and any(flan.space_id for flan in built.values()):
+            # the one-hot's slots are set by the first space's fit and the input cannot grow after it: the later
+            # spaces were written into the file but read through the 'other' slot, as a space never seen
+            raise ConfigError("space_id=true gives each space its own slot only when they are fitted together; add "
+                              "--joint (one fit on the mix of the spaces), or drop space_id=true")
+        _check_one_input({name: flan.supplementary_names for name, flan in built.items()})
         check_writable(out)
     # Each space but the last is saved to a scratch file the next one starts from; only the last writes --out (at
     # once: temp + replace), so an interrupted chain leaves --out as it was, a previous file included.

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from nasloop.engine import cli
+from nasloop.engine.errors import ConfigError
 from nasloop.predictors.flan_transfer import load_pretrained, pretrain
 
 TINY = {"ensemble": 1, "steps": 2}
@@ -28,3 +30,21 @@ def test_an_interrupted_chain_leaves_out_as_it_was(tmp_path, data_dir, pretraine
                        predictor_options=TINY)
     assert load_pretrained(out)["spaces"] == summary["spaces"] == ["nb101", "tnb101-micro"]
     assert [p.name for p in tmp_path.iterdir()] == ["chain.pt"]
+
+
+def test_space_id_in_a_chain_asks_for_joint(tmp_path, data_dir, capsys):
+    """In turn, the space-id slots are set by the first space's fit: the file named both spaces but gave only the
+    first a slot, so the second read as a space never seen. The chain is refused before any fit."""
+    out = tmp_path / "sid.pt"
+    argv = ["predictors", "pretrain", "--space", "nb101", "--space", "tnb101-micro", "--train-size", "8",
+            "--predictor-opt", "ensemble=1", "--predictor-opt", "steps=2", "--predictor-opt", "space_id=true",
+            "--data-dir", str(data_dir), "--out", str(out)]
+    assert cli.main(argv) == 2
+    error = capsys.readouterr().err
+    assert "space_id=true gives each space its own slot only when they are fitted together; add --joint" in error
+    assert error.count("\n") == 1 and not out.exists()
+    assert cli.main([*argv, "--joint"]) == 0
+    assert load_pretrained(out)["space_ids"] == ["nb101", "tnb101-micro"]
+    with pytest.raises(ConfigError, match="add --joint"):  # the Python API says so too
+        pretrain(["nb101", "tnb101-micro"], tmp_path / "api.pt", train_size=8, data_dir=str(data_dir),
+                 predictor_options={**TINY, "space_id": True})
