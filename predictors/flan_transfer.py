@@ -160,22 +160,58 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     if not ok:
         raise DataError(f"{path} is damaged: its vocabulary, shape or members are missing or malformed; "
                         "pretrain again")
+    check_contents(payload, path)
     rows = {m.get("embedding.weight").shape[0] if torch.is_tensor(m.get("embedding.weight")) else -1 for m in members}
     if rows != {len(vocab)} or len(set(vocab)) != len(vocab):
         raise DataError(f"{path} is damaged: its members' embeddings do not have one row per distinct vocabulary "
                         f"token ({len(vocab)}); pretrain again")
     payload["digest"] = digest  # what a resumed run checks it still starts from
-    names = payload.setdefault("feature_names", [])
+    payload.setdefault("feature_names", [])
     broken = [key for m in members for key, value in m.items()
               if not torch.is_tensor(value) or value.is_floating_point() and not torch.isfinite(value).all()]
     if broken:
         raise DataError(f"{path} is damaged: its weights {broken[0]} are not finite numbers; pretrain again")
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise DataError(f"{path} is damaged: its feature names are malformed; pretrain again")
     if payload["version"] >= 2 and payload.get("checksum") != _checksum(payload):
         raise DataError(f"{path} is damaged: its contents do not match the checksum written with them; pretrain "
                         "again")
     return payload
+
+
+def check_contents(payload: dict[str, Any], path: Path) -> None:
+    """One line for what a checksum written again (a tool re-saving the file) still lets through, before anything
+    reads the weights: a tensor that is sparse, on another device or meta (no values; these crashed), or not real
+    floating point (int64 weights loaded and FLAN gave every cell one value; complex ones were cast without a word);
+    an embedding whose width is not the recorded op_dim (crashed at the fit); and metadata the code would misread
+    (features=True read as 1; feature names for features the file does not have)."""
+    def damaged(what: str) -> DataError:
+        return DataError(f"{path} is damaged: {what}; pretrain again")
+
+    shape = payload["shape"]
+    bad = next((k for k in SHAPE_OPTIONS if isinstance(shape[k], bool) or shape[k] < 1), None)
+    if bad is not None:
+        raise damaged(f"its shape option {bad} is {shape[bad]!r}, not a positive whole number")
+    for member in payload["members"]:
+        for key, value in member.items():
+            if not torch.is_tensor(value):
+                raise damaged(f"its weights {key} are a {type(value).__name__}, not a tensor")
+            if value.layout != torch.strided or value.device.type != "cpu":
+                kind = "a sparse tensor" if value.layout != torch.strided else f"a tensor on {value.device.type}"
+                raise damaged(f"its weights {key} are {kind}, not a dense one on the CPU")
+            if value.dtype not in (torch.float32, torch.float64):
+                raise damaged(f"its weights {key} are {str(value.dtype).replace('torch.', '')}, not float32 or float64")
+        embedding = member.get("embedding.weight")
+        if embedding is None or embedding.dim() != 2 or embedding.shape[1] != shape["op_dim"]:
+            got = "missing" if embedding is None else f"of shape {tuple(embedding.shape)}"
+            raise damaged(f"its embedding is {got}, not one row of op_dim {shape['op_dim']} per token")
+    features, ids, names = payload["features"], payload["space_ids"], payload.get("feature_names", [])
+    if isinstance(features, bool) or features < 0 or features % 2:
+        raise damaged(f"its features count is {features!r}, not an even whole number (a value and an undefined "
+                      "flag per feature)")
+    if len(set(ids)) != len(ids) or (ids and features < 2 * (len(ids) + 1)):
+        raise damaged(f"its space ids {', '.join(ids)} are repeated or do not fit its {features} feature columns")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or (
+            names and len(names) != features // 2 - (len(ids) + 1 if ids else 0)):
+        raise damaged(f"its feature names {names!r} are not one name per supplementary feature it was trained on")
 
 
 def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None = None, train_size: int | None = None,

@@ -1,11 +1,14 @@
 """What ``predictors pretrain`` leaves under --out, and the pretrained files it refuses to read."""
 from __future__ import annotations
 
+import re
+
 import pytest
+import torch
 
 from nasloop.engine import cli
 from nasloop.engine.errors import ConfigError
-from nasloop.predictors.flan_transfer import load_pretrained, pretrain
+from nasloop.predictors.flan_transfer import _checksum, load_pretrained, pretrain
 
 TINY = {"ensemble": 1, "steps": 2}
 
@@ -48,3 +51,54 @@ def test_space_id_in_a_chain_asks_for_joint(tmp_path, data_dir, capsys):
     with pytest.raises(ConfigError, match="add --joint"):  # the Python API says so too
         pretrain(["nb101", "tnb101-micro"], tmp_path / "api.pt", train_size=8, data_dir=str(data_dir),
                  predictor_options={**TINY, "space_id": True})
+
+
+def _narrow(payload):
+    payload["members"][0]["embedding.weight"] = payload["members"][0]["embedding.weight"][:, :16].clone()
+
+
+def _retype(dtype):
+    def damage(payload):
+        member = payload["members"][0]
+        key = next(k for k in member if k != "embedding.weight")
+        member[key] = member[key].to(dtype)
+    return damage
+
+
+def _sparse(payload):
+    member = payload["members"][0]
+    key = next(k for k in member if k != "embedding.weight")
+    member[key] = member[key].to_sparse()
+
+
+def _meta(payload):
+    member = payload["members"][0]
+    key = next(k for k in member if k != "embedding.weight")
+    member[key] = torch.empty(member[key].shape, device="meta")
+
+
+@pytest.mark.parametrize("damage, problem", [
+    (_narrow, r"its embedding is of shape \(\d+, 16\), not one row of op_dim 32 per token"),  # crashed at the fit
+    (_sparse, r"are a sparse tensor, not a dense one on the CPU"),  # crashed in the finite check
+    (_meta, r"are a tensor on meta, not a dense one on the CPU"),  # crashed in the finite check
+    (_retype(torch.int64), r"are int64, not float32 or float64"),  # loaded: one prediction for every cell
+    (_retype(torch.complex64), r"are complex64, not float32 or float64"),  # loaded, cast without a word
+    (lambda p: p.update(features=True), r"its features count is True, not an even whole number"),  # read as 1
+    (lambda p: p.update(feature_names=["params", "zen"]),  # names for features the file does not have
+     r"its feature names \['params', 'zen'\] are not one name per supplementary feature"),
+], ids=["narrow-embedding", "sparse", "meta", "int64", "complex", "features-bool", "feature-names"])
+def test_a_file_with_malformed_contents_is_damaged_in_one_line(damage, problem, pretrained, tmp_path, data_dir,
+                                                                capsys):
+    """Files whose checksum was written again over malformed tensors or metadata (a tool re-saving them) crashed
+    with a traceback, or loaded and predicted nonsense; each is now refused, by the CLI with exit 2."""
+    payload = torch.load(pretrained, weights_only=True)
+    damage(payload)
+    if all(v.layout == torch.strided and v.device.type == "cpu" for m in payload["members"] for v in m.values()):
+        payload["checksum"] = _checksum(payload)  # the checksum cannot read a sparse or meta tensor's bytes
+    crafted = tmp_path / "crafted.pt"
+    torch.save(payload, crafted)
+    assert cli.main(["predictors", "evaluate", "--space", "nb201", "--train-sizes", "8", "--seeds", "1", "--data-dir",
+                     str(data_dir), "--predictor-opt", f"pretrained={crafted}", "--predictor-opt", "steps=1"]) == 2
+    error = capsys.readouterr().err
+    assert f"{crafted} is damaged: " in error and error.count("\n") == 1, error
+    assert re.search(problem, error), error
