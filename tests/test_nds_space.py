@@ -63,6 +63,14 @@ def test_the_darts_family_is_the_darts_network_and_imagenet_variants_take_imagen
     assert out.shape == (1, 1000)
 
 
+def test_an_imagenet_variant_builds_1000_class_networks_unless_told_otherwise():
+    """nds-darts-in built ten classes by default: DARTS-V2 at 48x14 had 3,957,442 parameters, not 4.7 M."""
+    space = SEARCH_SPACES.get("nds-darts-in")(**UNBOUND)
+    arch = NdsArch(EXAMPLE[0], EXAMPLE[1], 48, 14)
+    assert sum(p.numel() for p in space.to_module(arch).parameters()) == 4_718_752  # DARTS's ImageNet model
+    assert space.to_module(arch, num_classes=10).classifier.out_features == 10  # an explicit count still holds
+
+
 def test_loose_end_cells_output_the_nodes_nothing_reads_and_the_graph_says_so():
     enas = SEARCH_SPACES.get("nds-enas")(**UNBOUND)
     cell = ((0, 1), (1, 1), (2, 0), (1, 2), (3, 3), (0, 0), (2, 4), (1, 1), (5, 0), (0, 2))
