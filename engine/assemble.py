@@ -107,7 +107,10 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
     missing = missing_capabilities(space, factory.requires)
     if not missing:
         return
-    fitting = _names_where(registry, lambda other: _fits(space, other))
+    if kind == "evaluator":
+        fitting = _names_where(registry, lambda other: _evaluator_works(space, other, context))
+    else:
+        fitting = _names_where(registry, lambda other: _fits(space, other))
     if kind == "strategy":
         fitting = _with_readers(space, context, fitting)
     kinds = "Strategies" if kind == "strategy" else kind.capitalize() + "s"
@@ -120,7 +123,20 @@ def plugins_that_work(space: SearchSpace, context: RunContext) -> dict[str, list
     ``nasloop spaces NAME`` lists, so a user of a plugin space need not find out by refusals."""
     return {"strategies": _with_readers(space, context, _names_where(STRATEGIES, lambda other: _fits(space, other))),
             "predictors": _names_where(PREDICTORS, lambda predictor: _reads_space(predictor, space, context)),
-            "evaluators": _names_where(EVALUATORS, lambda other: _fits(space, other))}
+            "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context))}
+
+
+def _evaluator_works(space: SearchSpace, factory: type[Evaluator], context: RunContext) -> bool:
+    """Whether the evaluator fits ``space`` and builds on it with its default options. Its constructor is the check
+    a run meets, and it refuses what declared needs cannot say (zero-cost proxies on ImageNet networks, which have
+    no fixed class count), so the listing and the run cannot disagree."""
+    if not _fits(space, factory):
+        return False
+    try:
+        construct("evaluator", "", factory, space, wiring={"context": context})
+    except NasloopError:
+        return False
+    return True
 
 
 def _with_readers(space: SearchSpace, context: RunContext, strategies: list[str]) -> list[str]:
