@@ -5,6 +5,7 @@ their space and context here, so each gets the same benchmark, options and one-l
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable
 
 from ..predictors.base import Predictor
@@ -123,15 +124,35 @@ def plugins_that_work(space: SearchSpace, context: RunContext) -> dict[str, list
     ``nasloop spaces NAME`` lists, so a user of a plugin space need not find out by refusals."""
     return {"strategies": _with_readers(space, context, _names_where(STRATEGIES, lambda other: _fits(space, other))),
             "predictors": _names_where(PREDICTORS, lambda predictor: _reads_space(predictor, space, context)),
-            "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context))}
+            "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context, True))}
 
 
-def _evaluator_works(space: SearchSpace, factory: type[Evaluator], context: RunContext) -> bool:
+def _evaluator_works(space: SearchSpace, factory: type[Evaluator], context: RunContext,
+                     any_dataset: bool = False) -> bool:
     """Whether the evaluator fits ``space`` and builds on it with its default options. Its constructor is the check
     a run meets, and it refuses what declared needs cannot say (zero-cost proxies on ImageNet networks, which have
-    no fixed class count), so the listing and the run cannot disagree."""
+    no fixed class count), so the listing and the run cannot disagree. With ``any_dataset``, on the context's
+    dataset or another the space takes (its table's tasks, CIFAR-10): proxies score TNB101 networks on CIFAR-10,
+    not on the default task, whose images nasloop does not read."""
     if not _fits(space, factory):
         return False
+    if _evaluator_builds(factory, space, context):
+        return True
+    tasks = [task.name for task in context.benchmark.tasks] if context.benchmark is not None else []
+    for dataset in dict.fromkeys([*tasks, "cifar10"]) if any_dataset else ():
+        if dataset == context.dataset:
+            continue
+        other = replace(context, dataset=dataset)
+        try:
+            rebuilt = build_space(space.name, other)  # the space may refuse the dataset (an ImageNet one, CIFAR-10)
+        except NasloopError:
+            continue
+        if _evaluator_builds(factory, rebuilt, other):
+            return True
+    return False
+
+
+def _evaluator_builds(factory: type[Evaluator], space: SearchSpace, context: RunContext) -> bool:
     try:
         construct("evaluator", "", factory, space, wiring={"context": context})
     except NasloopError:
