@@ -82,3 +82,25 @@ def test_files_of_one_space_merge_later_networks_replacing_earlier_and_short_run
     assert bench.query(once, "cifar10").metrics["test_accuracy"] == pytest.approx(100 - first[1]["test_ep_top1"][-1])
     stopped = bench.query(both, "cifar10")  # was told to keep to the table, which holds it
     assert not stopped.ok and "run of this architecture stopped after epoch 4, so it has no 10-epoch" in stopped.reason
+
+
+def test_an_op_of_no_family_in_the_first_record_is_named_as_in_any_later_one(tmp_path, capsys):
+    """'none' in record 0 of a renamed file made it "not a nds-darts data file"; in record 1 it was named precisely."""
+    for bad in (0, 1):
+        records = nds_records("nds-darts", 3, seed=7)
+        records[bad]["net"]["genotype"]["normal"][0] = ["none", 1]
+        write_nds_file(tmp_path / "mine.json", records)
+        assert cli.main(["data", "import", "--space", "nds-darts", str(tmp_path / "mine.json"), "--out",
+                         str(tmp_path / "out")]) == 2
+        error = capsys.readouterr().err
+        assert f"mine.json record {bad}: normal entry ['none', 1] names no op of the darts family (max_pool_3x3, " \
+               in error and error.count("\n") == 1
+    write_nds_file(tmp_path / "other.json", nds_records("nds-enas", 3, seed=7))  # another family's is still named
+    assert cli.main(["data", "import", "--space", "nds-darts", str(tmp_path / "other.json"), "--out",
+                     str(tmp_path / "out")]) == 2
+    assert "data of the nds-enas and " in capsys.readouterr().err
+    (tmp_path / "foreign.json").write_text('[{"net": {"genotype": {"normal": [["none", 1]]}}, "normal_concat": 1}]')
+    assert cli.main(["data", "import", "--space", "nds-darts", str(tmp_path / "foreign.json"), "--out",
+                     str(tmp_path / "out")]) == 2
+    assert "foreign.json is not a nds-darts data file" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -44,14 +44,18 @@ def looks_like_nds(head: str) -> bool:
 
 
 def infer_family(head: str) -> Family | None:
-    """The family whose ops and node count fit the records at the start of a file (the smallest such op set)."""
+    """The family whose ops and node count fit the records at the start of a file (the smallest such op set).
+
+    An op of no family (``none``, a typo) is left out of the judgement: it is damage that reading the file names
+    by record and entry with the family's ops, and counting it here made a file that has it in its first records
+    "not an NDS file" while the same op further on was named precisely."""
     first = _FIRST_NORMAL.search(head)
     if first is None:
         return None
     nodes = len(_OP_NAME.findall(first.group(0))) // 2
-    seen = set(_OP_NAME.findall(head))
+    seen = set(_OP_NAME.findall(head)) & {op for f in FAMILIES.values() for op in f.ops}
     fits = [f for f in FAMILIES.values() if f.nodes == nodes and seen <= set(f.ops)]
-    return min(fits, key=lambda f: len(f.ops)) if fits else None
+    return min(fits, key=lambda f: len(f.ops)) if fits and seen else None
 
 
 def _records(path: Path) -> list[tuple[str, Any]]:
