@@ -104,3 +104,19 @@ def test_an_op_of_no_family_in_the_first_record_is_named_as_in_any_later_one(tmp
                      str(tmp_path / "out")]) == 2
     assert "foreign.json is not a nds-darts data file" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_file_sweeping_training_settings_is_refused_naming_what_differs(tmp_path, capsys):
+    """DARTS_lr-wd.json imported as a design-space table, mixing recipes and averaging a network across them."""
+    records = nds_records("nds-darts", 4, seed=8)
+    records[2]["optim"]["base_lr"] = 0.01
+    records[3] = json.loads(json.dumps(records[0]))  # one network under two recipes was averaged
+    records[3]["optim"]["wd"] = 0.0001
+    write_nds_file(tmp_path / "DARTS_lr-wd.json", records, split=True)
+    assert cli.main(["data", "import", "--space", "nds-darts", str(tmp_path / "DARTS_lr-wd.json"), "--out",
+                     str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert "DARTS_lr-wd.json sweeps training settings (optim base_lr is 0.1 ('top' record 0), 0.01 ('mid' record 0); " \
+           "optim wd is 0.0005 ('top' record 0), 0.0001 ('mid' record 1))" in error
+    assert "not a design-space file nasloop reads" in error and error.count("\n") == 1
+    assert not (tmp_path / "out").exists()

@@ -11,8 +11,10 @@ training curves that are not kept. NDS reports no validation split: the table's 
 test accuracy, ``100 - error``, after each epoch (the fidelities).
 
 A network sampled twice is one row whose accuracies are the mean of its runs (``runs`` counts
-them). Files are untrusted: only JSON is read, every record is checked, and a record that does
-not fit the family is named in one line instead of being skipped.
+them). Every network of a design-space file is trained one way; a file whose records' ``optim``
+(base_lr, wd, max_ep...) differ sweeps training settings (``DARTS_lr-wd.json``) and is refused.
+Files are untrusted: only JSON is read, every record is checked, and a record that does not fit
+the family is named in one line instead of being skipped.
 """
 from __future__ import annotations
 
@@ -102,6 +104,28 @@ def _mean(runs: np.ndarray) -> np.ndarray:
     return np.where(counts > 0, np.nansum(runs, axis=0) / np.maximum(counts, 1), np.nan)
 
 
+def _refuse_recipe_sweep(path: Path, records: list[tuple[str, Any]]) -> None:
+    """One line when the records were trained with different recipes (``optim``: base_lr, wd, max_ep...).
+
+    NDS's ``DARTS_lr-wd.json`` and ``DARTS_lr-wd_in.json`` sweep learning rate and weight decay over
+    networks of the DARTS space. Read as a design-space table they mixed accuracies of different
+    recipes, and a network trained under several was averaged across them. A field a record leaves
+    out is not counted as a difference."""
+    values: dict[str, dict[str, tuple[str, Any]]] = {}  # field -> value's JSON -> (first record with it, value)
+    for label, record in records:
+        optim = record.get("optim")
+        if isinstance(optim, dict):
+            for key, value in optim.items():
+                values.setdefault(str(key), {}).setdefault(json.dumps(value, sort_keys=True), (label, value))
+    differing = {key: list(seen.values()) for key, seen in values.items() if len(seen) > 1}
+    if differing:
+        shown = "; ".join(f"optim {key} is {', '.join(f'{v} ({label})' for label, v in firsts[:4])}"
+                          f"{', ...' if len(firsts) > 4 else ''}" for key, firsts in sorted(differing.items()))
+        raise DataError(f"{path.name} sweeps training settings ({shown}): its accuracies are of different training "
+                        "recipes, so it is not a design-space file nasloop reads (those train every network one way: "
+                        "DARTS.json, ENAS_in.json...)")
+
+
 def import_nds(path: Path, variant: Variant) -> Table:
     """The records of one NDS file as ``variant``'s table: one row per canonical architecture."""
     family, task = variant.family, variant.dataset
@@ -129,6 +153,7 @@ def import_nds(path: Path, variant: Variant) -> Table:
         row["errors"].append(_errors(record, where))
         row["params"].append(_count(record, "params", where))
         row["flops"].append(_count(record, "flops", where))
+    _refuse_recipe_sweep(path, records)
     archs = sorted(rows)
     epochs = max(len(e) for row in rows.values() for e in row["errors"])
     columns: dict[str, np.ndarray] = {"arch": np.asarray(archs)}
