@@ -60,6 +60,15 @@ def isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("NASLOOP_DATA", raising=False)
 
 
+@pytest.fixture()
+def image_table_folder(tmp_path, data_dir):
+    """A data folder holding only the NB201 table and the CIFAR-10 images (not Suite-Zero's proxy file): where a
+    proxy file's tests put theirs, as the only one a run can find (with ``isolated_cache``)."""
+    for name in ("nasbench201_all.csv.gz", "cifar10_subset.npz"):
+        (tmp_path / name).symlink_to(data_dir / name)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def csv_text(nb201_csv_path) -> str:
     return gzip.decompress(nb201_csv_path.read_bytes()).decode()

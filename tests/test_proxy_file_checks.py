@@ -27,11 +27,8 @@ pytestmark = pytest.mark.usefixtures("isolated_cache")  # the folder below is th
 
 
 @pytest.fixture()
-def folder(tmp_path, data_dir):
-    """A data folder with the NB201 table and the CIFAR-10 images."""
-    for name in ("nasbench201_all.csv.gz", "cifar10_subset.npz"):
-        (tmp_path / name).symlink_to(data_dir / name)
-    return tmp_path
+def folder(image_table_folder):
+    return image_table_folder
 
 
 def write(folder, cells, *extra, proxies="params,jacov"):

@@ -23,11 +23,8 @@ pytestmark = pytest.mark.usefixtures("isolated_cache")  # the folder below is th
 
 
 @pytest.fixture()
-def folder(tmp_path, data_dir):
-    """A data folder with the NB201 table and the CIFAR-10 images, but not Suite-Zero's proxy file."""
-    for name in ("nasbench201_all.csv.gz", "cifar10_subset.npz"):
-        (tmp_path / name).symlink_to(data_dir / name)
-    return tmp_path
+def folder(image_table_folder):
+    return image_table_folder
 
 
 def proxies_argv(folder, archs_file, out, size=SMALL):
