@@ -313,6 +313,10 @@ def test_fixed_width_depth_spaces_need_the_table_or_explicit_choices():
         SEARCH_SPACES.get("nds-pnas-fix-w-d")(widths=[16])
     space = SEARCH_SPACES.get("nds-pnas-fix-w-d")(widths=[16], depths=[8])
     assert {space.sample(np.random.default_rng(s)).width for s in range(5)} == {16}
+    # several were taken and searched, though the space fixes them (and import refuses such data for it)
+    with pytest.raises(ConfigError, match=r"fixes width and depth, and widths gives \[8, 16\]; give one of each .*"
+                                          r"or search them with --space nds-pnas$"):
+        SEARCH_SPACES.get("nds-pnas-fix-w-d")(widths=[8, 16], depths=[8])
 
 
 @pytest.mark.usefixtures("one_torch_thread")

@@ -78,6 +78,11 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         if depths is None:
             depths = sorted({a.depth for a in held}) or list(CIFAR_DEPTHS)
         self.widths, self.depths = tuple(sorted(set(widths))), tuple(sorted(set(depths)))
+        several = [name for name, values in (("widths", self.widths), ("depths", self.depths)) if len(values) > 1]
+        if several and self.variant.fixed_width_depth:  # as import refuses such data for this space's table
+            raise ConfigError(f"{self.name} fixes width and depth, and {several[0]} gives "
+                              f"{list(getattr(self, several[0]))}; give one of each (e.g. --space-opt widths=[16]), "
+                              f"or search them with --space nds-{self.family.name}")
 
     # --- string form and identity ----------------------------------------------------------------
     def parse(self, text: str) -> NdsArch:
