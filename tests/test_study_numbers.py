@@ -132,7 +132,8 @@ def test_a_target_no_cell_of_the_table_reaches_is_refused(tmp_path, data_dir, ca
         error = capsys.readouterr().err
         assert fragment in error and error.count("\n") == 1, error
     assert main(["report", str(study), "--target", "90"]) == 0
-    assert "objective val_accuracy (maximised), t intervals, target 90\n" in (study / "report.md").read_text()
+    assert "objective val_accuracy (maximised), t intervals, target 90; values: CIFAR-10 (validation: the " \
+        "cifar10-valid split)\n" in (study / "report.md").read_text()
     record = json.loads((study / "study.json").read_text())  # read where its table is not: a given target needs none
     record["data_dir"] = str(tmp_path / "empty")
     (study / "study.json").write_text(json.dumps(record))
