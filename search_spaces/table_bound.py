@@ -41,6 +41,9 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
     keeps_to_table = True
     whole_space: ClassVar[str]
     """The unbound space in words, for the message that it is not enumerated ("the full NB101 space (...)")."""
+    table_is_a_sliver: ClassVar[bool] = False
+    """True when no table can hold more than a vanishing share of the whole space (DARTS's 725 cells of ~10^18):
+    looking the whole space up would fail at nearly every evaluation, so that is refused before the run."""
     mutation_tries: ClassVar[int] = 50
     """Edits tried before a table-bound mutation gives up on editing and takes :meth:`_off_table_fallback`."""
     edits_are_neighbours: ClassVar[bool] = False
@@ -55,6 +58,10 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
     def _bind_table(self, context: RunContext, table_only: bool | None, benchmark: Callable[[], Benchmark]) -> None:
         """Keep to the table when asked, or by default when the run looks results up (``context.lookup``)."""
         self.table_only = context.lookup if table_only is None else table_only
+        if context.lookup and not self.table_only and self.table_is_a_sliver:
+            raise ConfigError(f"--space-opt table_only=false searches {self.whole_space}, which the tabular "
+                              "evaluator cannot look up beyond its table's few cells: every evaluation would fail; "
+                              "keep to the table (drop the option) or evaluate with --evaluator proxy or train")
         self._table: Any = (context.benchmark or benchmark()) if self.table_only else None
 
     # --- the whole space: each subclass ----------------------------------------------------------

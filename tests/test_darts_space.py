@@ -257,3 +257,15 @@ def test_every_table_and_report_of_nb301_accuracies_says_the_surrogate_predicted
     assert cli.main(["compare", "--space", "darts", "--dataset", "svhn", "--methods", "random", "--seeds", "1",
                      "--budget", "4", "--data-dir", str(data_dir), "--out", str(tmp_path / "svhn"), "--quiet"]) == 0
     assert "surrogate-predicted" not in (tmp_path / "svhn" / "report.md").read_text()  # the suite's own runs
+
+
+@pytest.mark.parametrize("space", ["darts", "nds-darts"])
+def test_the_whole_space_with_table_lookups_is_refused_before_the_run(space, tmp_path, data_dir, capsys):
+    """725 NB301 cells of ~10^18 (NDS: ~5,000 of ~10^20): every lookup failed, and the run ended 'all failed'."""
+    run = tmp_path / "run"
+    assert cli.main(["search", "--space", space, "--space-opt", "table_only=false", "--budget", "3", "--data-dir",
+                     str(data_dir), "--run-dir", str(run)]) == 2
+    error = capsys.readouterr().err
+    assert "--space-opt table_only=false searches the " in error and error.count("\n") == 1
+    assert "every evaluation would fail; keep to the table (drop the option) or evaluate with --evaluator proxy" \
+        in error and not run.exists()

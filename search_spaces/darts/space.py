@@ -49,6 +49,7 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
                 "dil_conv_3x3": "dil_conv3x3", "dil_conv_5x5": "dil_conv5x5", "concat": "concat"}
     benchmark = "nb301"
     whole_space = "the full DARTS space (~10^18 architectures)"
+    table_is_a_sliver = True
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None, channels: Width = 36,
                  layers: CellStackDepth = 20) -> None:

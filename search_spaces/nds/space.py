@@ -46,6 +46,7 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
     near_encoding = "onehot"
     edits_are_neighbours = True
     graph_encodings = ("graph",)
+    table_is_a_sliver = True
 
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
                  widths: list[Width] | None = None, depths: list[CellStackDepth] | None = None) -> None:
