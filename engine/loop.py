@@ -18,6 +18,7 @@ from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_completions, describe_exception,
                              lost_trials)
 from .objectives import Objective, oriented_values
+from .run_checks import string_fault
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .store_rows import RESTORE
 from .types import Arch, Observation, Result
@@ -181,6 +182,9 @@ class SearchLoop:
         try:
             return self.space.validate(arch)
         except ArchitectureError as exc:
+            fault = string_fault(self.space)  # the space's format and parse disagree: not the strategy's fault
+            if fault is not None:
+                raise ConfigError(fault) from None
             raise ConfigError(f"strategy {type(self.strategy).__name__} proposed {arch!r:.80}, which is not an "
                               f"architecture of {self.space.name} ({exc}); return the space's architectures "
                               "(space.parse(text) reads a string form)") from None

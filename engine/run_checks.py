@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .config import SearchConfig
-from .errors import ConfigError, DataError
+from .errors import ArchitectureError, ConfigError, DataError, one_line
 from .evaluators.base import Evaluator
 from .executors.base import Executor
 from .store import RunStore
@@ -24,6 +26,28 @@ def check_budget(budget: int | None, space: SearchSpace, name: str) -> None:
     if budget is not None and size is not None and budget > size:
         raise ConfigError(f"--budget {budget} exceeds the {size} architectures of {name}; give --budget {size} "
                           "or less")
+
+
+def string_fault(space: SearchSpace, samples: int = 8) -> str | None:
+    """Why ``space`` does not read back what its own ``format`` writes, for a few architectures its ``sample`` gives
+    (from a generator of their own), or None when it does. Asked only once a proposal failed validation: the loop
+    validates as ``parse(format(arch))``, so a space whose format and parse disagree (a ',' written, a '-' read)
+    refused evolution's first proposal as the strategy's fault, with the advice to return the space's architectures,
+    which it did. (Not asked before every run: a user's ``sample`` may count its calls, and tables may load.)"""
+    rng = np.random.default_rng(0)
+    for _ in range(samples):
+        text = space.format(space.sample(rng))
+        try:
+            again = space.format(space.parse(text))
+        except ArchitectureError as exc:
+            return (f"search space '{space.name}' cannot parse what its format wrote, {one_line(text, 80)!r} "
+                    f"({one_line(exc, 200)}); make parse read format's strings, so that parse(format(arch)) "
+                    "gives arch back")
+        if again != text:
+            return (f"search space '{space.name}' reads {one_line(text, 80)!r}, which its format wrote, as "
+                    f"{one_line(again, 80)!r}; make format and parse agree, so that parse(format(arch)) gives arch "
+                    "back")
+    return None
 
 
 def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
