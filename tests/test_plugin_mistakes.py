@@ -1,9 +1,14 @@
-"""Mistakes a user's own plugin makes, named in one line as that plugin's, not as another's."""
+"""Mistakes a user's own plugin makes (a space, a proxy), named in one line as that plugin's, with the fix."""
 from __future__ import annotations
+
+import torch
 
 from nasloop.engine import cli
 from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
+from nasloop.engine.evaluators.proxies import register_proxy
+from nasloop.engine.evaluators.proxies.registry import resolve
+from nasloop.engine.evaluators.proxies.scoring import score_network
 from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.types import Result
 from nasloop.search_spaces.base import SearchSpace
@@ -76,3 +81,34 @@ def test_a_space_whose_own_samples_do_not_validate_is_named_not_the_strategy(tmp
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "search space 'mistake-lossy-parse' cannot parse" in error
     assert "RandomSearch proposed" not in error
+
+
+@register_proxy("mistake_none")
+def returns_none(net, inputs, targets):
+    return None
+
+
+@register_proxy("mistake_text")
+def returns_text(net, inputs, targets):
+    return "12"
+
+
+@register_proxy("mistake_vector")
+def returns_vector(net, inputs, targets):
+    return torch.ones(3)
+
+
+@register_proxy("mistake_tensor")
+def returns_tensor(net, inputs, targets):
+    return torch.tensor([2.5])
+
+
+def test_a_proxy_returning_no_number_is_named_with_what_it_returned():
+    proxies = resolve(["mistake_none", "mistake_text", "mistake_vector", "mistake_tensor"])
+    out = score_network(lambda: torch.nn.Linear(4, 2), proxies, torch.zeros(2, 4), torch.zeros(2, dtype=torch.int64))
+    assert out.scores == {"mistake_tensor": 2.5} and type(out.scores["mistake_tensor"]) is float
+    fix = "not a number; a proxy returns one float per network"
+    assert out.errors == {"mistake_none": f"mistake_none returned None, {fix} (e.g. float(scores.sum()))",
+                          "mistake_text": f"mistake_text returned str '12', {fix} (e.g. float(scores.sum()))",
+                          "mistake_vector": f"mistake_vector returned a Tensor of 3 values, {fix} "
+                                            "(e.g. float(scores.sum()))"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import numbers
 import os
 import time
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from ....search_spaces.base import NetworkSpace
 from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
 from ..devices import resolve_device
-from ...errors import ConfigError, DataError, UnsupportedError
+from ...errors import ConfigError, DataError, UnsupportedError, one_line
 from ...progress import progress
 from ...types import Arch
 from .registry import Proxy, get_proxy, proxy_names, resolve
@@ -88,6 +89,28 @@ class ProxyScores:
     seconds: dict[str, float]
 
 
+class NotAScore(ValueError):
+    """A proxy returned something that is not one number."""
+
+
+def as_score(name: str, value: object) -> float:
+    """A proxy's return value as a float, or :class:`NotAScore` naming the proxy, what it returned and the fix. A
+    user's proxy returning None surfaced as 'TypeError: float() argument must be ...' at nasloop's own line, one
+    returning a string such as '12' was read as the number, and one returning a tensor of several values said
+    only 'only one element tensors can be converted'."""
+    count = value.numel() if isinstance(value, torch.Tensor) else value.size if isinstance(value, np.ndarray) else 0
+    if count == 1:
+        value = value.item()  # type: ignore[union-attr]
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        return float(value)
+    if isinstance(value, (torch.Tensor, np.ndarray)):
+        what = f"a {type(value).__name__} of {count} values"
+    else:
+        what = f"{type(value).__name__} {one_line(repr(value), 40)}" if value is not None else "None"
+    raise NotAScore(f"{name} returned {what}, not a number; a proxy returns one float per network "
+                    "(e.g. float(scores.sum()))")
+
+
 def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy], inputs: torch.Tensor,
                   targets: torch.Tensor, seed: int = 0, device: str = "cpu") -> ProxyScores:
     """Score one network with each proxy, each on its own identically initialised copy.
@@ -108,7 +131,9 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
             torch.manual_seed(seed)
             net = template if index == len(proxies) - 1 else copy.deepcopy(template)
             try:
-                value = float(proxy.fn(net, x, y))
+                value = as_score(proxy.name, proxy.fn(net, x, y))
+            except NotAScore as exc:
+                out.errors[proxy.name] = str(exc)
             except (RuntimeError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
                 out.errors[proxy.name] = f"{proxy.name} failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
             else:
