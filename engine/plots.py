@@ -187,7 +187,13 @@ def run_figure(trials: list, summary: dict, folder: Path) -> Path:
 
 
 def pareto_figure(trials: list, summary: dict, folder: Path) -> Path:
-    """A run with two or more objectives: every evaluation on the first two, the front as a staircase."""
+    """A run with two or more objectives: every evaluation on the first two, the front marked.
+
+    With two objectives the front is drawn as the edge of the region it dominates, a staircase whose
+    steps turn by the objectives' directions: ``steps-post`` only fits the second objective minimised
+    (``val_accuracy:max,params_m:min``); for a maximised one (``params_m:min,val_accuracy:max``) it would run
+    through points no member reaches. With three or more, the members seen on two axes are not a front
+    there (a member may look dominated, being better in a third objective), so no staircase is drawn."""
     plt = pyplot()
     first, second = (o.rsplit(":", 1)[0] for o in summary["objectives"][:2])
     done = [t for t in trials if t.result is not None and t.result.ok
@@ -198,12 +204,17 @@ def pareto_figure(trials: list, summary: dict, folder: Path) -> Path:
                  color="0.6", marker="o", label="evaluation")
     members = sorted((t for t in done if t.id in front_ids), key=lambda t: t.result.metrics[second])
     xs, ys = [t.result.metrics[second] for t in members], [t.result.metrics[first] for t in members]
-    axes.step(xs, ys, where="post", color="black", linestyle="--")
-    axes.scatter(xs, ys, s=28, color="tab:red", marker="D", label=f"Pareto front ({len(members)})", zorder=3)
+    count = len(summary["objectives"])
+    if count == 2:  # along x, a minimised second objective keeps each member's level until the next one
+        second_minimised = summary["objectives"][1].endswith(":min")
+        axes.step(xs, ys, where="post" if second_minimised else "pre", color="black", linestyle="--")
+    label = f"Pareto front{'' if count == 2 else f' of all {count} objectives'} ({len(members)})"
+    axes.scatter(xs, ys, s=28, color="tab:red", marker="D", label=label, zorder=3)
     axes.set_xlabel(summary["objectives"][1])
     axes.set_ylabel(summary["objectives"][0])
     if summary.get("hypervolume") is not None:
-        axes.set_title(f"hypervolume {summary['hypervolume']:.4g}", fontsize=9)
+        axes.set_title(f"hypervolume {summary['hypervolume']:.4g}" + (f" ({count} objectives)" if count > 2 else ""),
+                       fontsize=9)
     axes.grid(alpha=0.3)
     legend(axes)
     return save_figure(figure, folder, "pareto_front")[0]

@@ -178,6 +178,36 @@ def test_run_report_draws_the_front(tmp_path, data_dir):
         assert f"| {member['trial']} | {arch} | {member['metrics']['val_accuracy']:.4f} |" in md
 
 
+@pytest.mark.parametrize("objectives", [["val_accuracy:max", "params_m:min"], ["params_m:min", "val_accuracy:max"],
+                                        ["val_accuracy:max", "test_accuracy:max"], ["params_m:min", "flops_m:min"]])
+def test_the_drawn_front_is_the_edge_of_what_its_members_dominate(objectives, tmp_path, data_dir, monkeypatch):
+    """Every point of the staircase must be reached by some member (steps-post drew a line through points
+    nobody reaches when the second objective is maximised); with three objectives no staircase is drawn."""
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+
+    from nasloop.engine import plots
+
+    drawn = []
+    monkeypatch.setattr(plots, "save_figure", lambda figure, folder, name: drawn.append(figure) or [folder / name])
+    for objs in (objectives, objectives + ["edgegpu_latency:min"]):
+        summary = run(tmp_path, "-".join(objs).replace(":", "_"), data_dir, strategy="random", budget=25, seed=6, objectives=objs)
+        with RunStore.in_run_dir(summary["run_dir"], readonly=True) as store:
+            plots.pareto_figure(store.evaluations(), summary, tmp_path)
+        lines = drawn[-1].axes[0].lines
+        if len(objs) > 2:
+            assert not lines and "of all 3 objectives" in drawn[-1].axes[0].get_legend().get_texts()[1].get_text()
+            continue
+        signs = [1 if o.endswith(":max") else -1 for o in objs]  # y is the first objective, x the second
+        first, second = (o.split(":")[0] for o in objs[:2])
+        members = [(m["metrics"][second] * signs[1], m["metrics"][first] * signs[0])
+                   for m in summary["pareto_front"]]
+        (line,) = lines
+        xs, ys = STEP_LOOKUP_MAP[line.get_drawstyle()](*line.get_data())
+        for a, b, c, d in zip(xs[:-1], ys[:-1], xs[1:], ys[1:]):
+            for x, y in ((a, b), ((a + c) / 2, (b + d) / 2), (c, d)):  # ends and middle of each segment
+                assert any(mx >= x * signs[1] - 1e-9 and my >= y * signs[0] - 1e-9 for mx, my in members), (x, y)
+
+
 def test_frontier_parents_mutate_the_front_of_everything_evaluated(tmp_path, data_dir):
     from nasloop.engine.objectives import pareto_mask
     from nasloop.search_spaces.nb201 import NB201Space
