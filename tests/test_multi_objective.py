@@ -190,7 +190,8 @@ def test_the_drawn_front_is_the_edge_of_what_its_members_dominate(objectives, tm
     drawn = []
     monkeypatch.setattr(plots, "save_figure", lambda figure, folder, name: drawn.append(figure) or [folder / name])
     for objs in (objectives, objectives + ["edgegpu_latency:min"]):
-        summary = run(tmp_path, "-".join(objs).replace(":", "_"), data_dir, strategy="random", budget=25, seed=6, objectives=objs)
+        name = "-".join(objs).replace(":", "_")
+        summary = run(tmp_path, name, data_dir, strategy="random", budget=25, seed=6, objectives=objs)
         with RunStore.in_run_dir(summary["run_dir"], readonly=True) as store:
             plots.pareto_figure(store.evaluations(), summary, tmp_path)
         lines = drawn[-1].axes[0].lines
@@ -206,6 +207,27 @@ def test_the_drawn_front_is_the_edge_of_what_its_members_dominate(objectives, tm
         for a, b, c, d in zip(xs[:-1], ys[:-1], xs[1:], ys[1:]):
             for x, y in ((a, b), ((a + c) / 2, (b + d) / 2), (c, d)):  # ends and middle of each segment
                 assert any(mx >= x * signs[1] - 1e-9 and my >= y * signs[0] - 1e-9 for mx, my in members), (x, y)
+
+
+def test_the_trajectory_marks_no_success_failed_for_lacking_its_first_objective(tmp_path, data_dir, monkeypatch):
+    """An evaluation without an Edge TPU latency succeeded (the report says '0 failed'); the figure drew it
+    as a red 'failed' cross all the same."""
+    from nasloop.engine import plots
+
+    drawn = []
+    monkeypatch.setattr(plots, "save_figure", lambda figure, folder, name: drawn.append(figure) or [folder / name])
+    summary = run(tmp_path, "r", data_dir, strategy="random", budget=12, seed=0,
+                  objectives=["edgetpu_latency:min", "val_accuracy:max"])
+    with RunStore.in_run_dir(summary["run_dir"], readonly=True) as store:
+        trials = store.evaluations()
+        plots.run_figure(trials, summary, tmp_path)
+    lacking = sum(t.result.ok and t.result.metrics.get("edgetpu_latency") is None for t in trials)
+    assert lacking and summary["failed"] == 0
+    axes = drawn[-1].axes[0]
+    labels = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "failed" not in labels and "no edgetpu_latency" in labels
+    marks = next(c for c in axes.collections if c.get_label() == "no edgetpu_latency")
+    assert len(marks.get_offsets()) == lacking
 
 
 def test_frontier_parents_mutate_the_front_of_everything_evaluated(tmp_path, data_dir):
