@@ -48,24 +48,26 @@ def default_dataset(space: str) -> str:
     return tasks[0].name
 
 
+def _tasks_at_hand(space: str) -> tuple:
+    """The tasks of ``space``'s benchmark; none when the space is not at hand (a plugin not loaded) or has no
+    benchmark."""
+    if space not in SEARCH_SPACES.names_at_hand() or (name := SEARCH_SPACES.get(space).benchmark) is None:
+        return ()
+    return BENCHMARKS.get(name).tasks
+
+
 def canonical_dataset(space: str, dataset: str) -> str:
     """``dataset`` in the letter case of the space benchmark's task of that name (``CLASS_SCENE`` is class_scene),
     so runs, folders and reports name it one way; unchanged otherwise. Aliases are left alone: NB201's
     ``imagenet`` names its ImageNet16-120 task, and the image-folder dataset to a training run."""
-    if space not in SEARCH_SPACES.names_at_hand():
-        return dataset
-    name = SEARCH_SPACES.get(space).benchmark
-    tasks = () if name is None else BENCHMARKS.get(name).tasks
-    return next((task.name for task in tasks if task.name.lower() == str(dataset).lower()), dataset)
+    return next((task.name for task in _tasks_at_hand(space) if task.name.lower() == str(dataset).lower()), dataset)
 
 
 def target_description(space: str, dataset: str) -> str:
     """What the benchmark's values for ``dataset`` are, in its own words (NB301's CIFAR-10 accuracies are the
     surrogate's predictions, NDS's are test accuracies), for the tables and reports that show them; '' when the
     space is not at hand or its benchmark has no such task."""
-    if space not in SEARCH_SPACES.names_at_hand() or (name := SEARCH_SPACES.get(space).benchmark) is None:
-        return ""
-    task = next((t for t in BENCHMARKS.get(name).tasks if dataset in (t.name, *t.aliases)), None)
+    task = next((t for t in _tasks_at_hand(space) if dataset in (t.name, *t.aliases)), None)
     return "" if task is None else task.description
 
 
