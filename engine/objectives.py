@@ -107,3 +107,27 @@ def oriented_point(objectives: Sequence[Objective], values: Sequence[float]) -> 
 def nadir(points: np.ndarray) -> np.ndarray:
     """The worst value of each objective among ``points`` (oriented): a reference point when none is given."""
     return np.min(points, axis=0)
+
+
+class GrowingFront:
+    """The Pareto front of results arriving one by one and its hypervolume against a fixed reference (in the
+    metrics' own units), recomputed only when a result joins the front: a multi-objective run's best-so-far,
+    for a study's curves and a live TensorBoard log alike. Without a reference the volume stays NaN."""
+
+    def __init__(self, objectives: Sequence[Objective], reference_point: Sequence[float] | None) -> None:
+        self.objectives = tuple(objectives)
+        self.reference = None if reference_point is None else oriented_point(objectives, reference_point)
+        self.members: list[tuple[float, ...]] = []  # oriented values of the non-dominated results so far
+        self.hypervolume = math.nan  # NaN until a result has every objective
+
+    def add(self, metrics: Mapping[str, float]) -> float:
+        """Take one successful result's metrics (one lacking an objective is left out); the hypervolume now."""
+        values = oriented_values(metrics, self.objectives)
+        if values is None:
+            return self.hypervolume
+        if any(all(m >= v for m, v in zip(member, values)) for member in self.members):
+            return self.hypervolume  # dominated (or equalled): the volume stands
+        self.members = [m for m in self.members if not all(v >= x for v, x in zip(values, m))] + [values]
+        if self.reference is not None:
+            self.hypervolume = hypervolume(np.array(self.members), self.reference)
+        return self.hypervolume

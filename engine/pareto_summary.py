@@ -11,12 +11,11 @@ a shared ``--reference-point``.
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .objectives import (Objective, hypervolume, nadir, oriented_point, oriented_values, pareto_mask,
+from .objectives import (GrowingFront, Objective, hypervolume, nadir, oriented_point, oriented_values, pareto_mask,
                          parse_objectives)
 from .store import RunStore, Trial
 from .store_rows import check_scores
@@ -58,20 +57,10 @@ def hypervolume_curve(trials: list[Trial], objectives: tuple[Objective, ...],
                       reference_point: Sequence[float]) -> list[float]:
     """The hypervolume of the front after each evaluation, against ``reference_point`` (the metrics' own units):
     a multi-objective run's best-so-far, which a study compares like one objective's. NaN before the first
-    success with every objective; recomputed only when an evaluation joins the front."""
-    reference = oriented_point(objectives, reference_point)
-    points: list[tuple[float, ...]] = []
-    curve, current = [], math.nan
-    for trial in trials:
-        values = (oriented_values(trial.result.metrics, objectives) if trial.result is not None and trial.result.ok
-                  else None)
-        if values is not None:
-            dominated = any(all(p >= v for p, v in zip(point, values)) for point in points)
-            points.append(values)
-            if math.isnan(current) or not dominated:
-                current = hypervolume(np.array(points), reference)
-        curve.append(current)
-    return curve
+    success with every objective."""
+    growing = GrowingFront(objectives, reference_point)
+    return [growing.add(t.result.metrics) if t.result is not None and t.result.ok else growing.hypervolume
+            for t in trials]
 
 
 def hypervolume_text(summary: Mapping[str, Any]) -> str:

@@ -121,7 +121,8 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     """
     space, strategy, evaluator, executor = plugins  # the caller closes the executor if this raises
     objectives = run_objectives(config, evaluator)
-    log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives[0].minimize)
+    log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives, config.reference_point,
+                          earlier=[t.result for t in store.evaluations() if t.result is not None])
            if config.tensorboard else None)
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,

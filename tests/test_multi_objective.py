@@ -291,3 +291,29 @@ def test_a_non_finite_objective_in_a_store_stays_off_the_front(tmp_path, data_di
     out = capsys.readouterr().out
     assert "left out of both" in out and "1 evaluation without a finite val_accuracy" in out
     assert "trial 3 " not in out
+
+
+def test_tensorboard_logs_the_fronts_hypervolume_and_each_objectives_best_across_a_resume(tmp_path, data_dir):
+    """With several objectives the log held only the first objective's best: no hypervolume, no front."""
+    pytest.importorskip("tensorboard", reason="pip install 'nasloop[tensorboard]'")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from nasloop.engine.search import resume
+
+    logs = tmp_path / "tb"
+    run(tmp_path, "run", data_dir, strategy="random", budget=15, seed=3, objectives=OBJECTIVES,
+        reference_point=[60.0, 1.6], tensorboard=str(logs))
+    summary = resume(tmp_path / "run", budget=30)
+    scalars: dict[str, list[tuple[int, float]]] = {}
+    for events_file in sorted(logs.iterdir()):  # one file per session: the resume appends its own
+        events = EventAccumulator(str(events_file))
+        events.Reload()
+        for tag in events.Tags()["scalars"]:
+            scalars.setdefault(tag, []).extend((e.step, e.value) for e in events.Scalars(tag))
+    volume = [v for _, v in sorted(scalars["search/hypervolume"])]
+    assert len(volume) == 30 and volume == sorted(volume) and volume[-1] > 0
+    assert volume[-1] == pytest.approx(summary["hypervolume"], rel=1e-5)
+    assert sorted(scalars["search/pareto_front_size"])[-1][1] == len(summary["pareto_front"])
+    accuracy = [v for _, v in sorted(scalars["search/best_val_accuracy"])]
+    params = [v for _, v in sorted(scalars["search/best_params_m"])]
+    assert accuracy == sorted(accuracy) and params == sorted(params, reverse=True)
+    assert "search/best_so_far" not in scalars
