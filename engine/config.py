@@ -67,6 +67,8 @@ class SearchConfig:
         for name in PATH_FIELDS:  # a pathlib.Path is as good a folder as its text (resume() takes either)
             if isinstance(getattr(self, name), os.PathLike):
                 setattr(self, name, os.fspath(getattr(self, name)))
+        if isinstance(self.objectives, str):  # YAML's `objectives: val_accuracy:max,params_m:min`, as on the CLI
+            self.objectives = [part.strip() for part in self.objectives.split(",")]
         check_fields(self)  # the same type-hint checks as every plugin's options
         for item in dataclasses.fields(self):
             setattr(self, item.name, plain(getattr(self, item.name)))

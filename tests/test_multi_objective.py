@@ -57,6 +57,14 @@ def test_config_refuses_mixed_and_misshapen_objective_settings(data_dir):
         search(SearchConfig(objectives=["val_accuracy:max"], reference_point=[80.0], data_dir=str(data_dir)))
 
 
+def test_a_yaml_configuration_gives_objectives_in_the_command_lines_comma_form_too(tmp_path):
+    """`objectives: val_accuracy:max,params_m:min` in a YAML file was refused as not a list."""
+    (tmp_path / "search.yaml").write_text("objectives: val_accuracy:max, params_m:min\n")
+    config = SearchConfig.from_yaml(tmp_path / "search.yaml")
+    assert config.objectives == OBJECTIVES
+    assert config.objective_list() == (Objective("val_accuracy"), Objective("params_m", minimize=True))
+
+
 def test_an_infinite_reference_point_value_is_named_on_the_flag(tmp_path, capsys):
     """It was refused as the configuration key reference_point, which the user never typed."""
     with pytest.raises(SystemExit) as done:  # argparse's usage error
