@@ -120,3 +120,27 @@ def test_a_file_sweeping_training_settings_is_refused_naming_what_differs(tmp_pa
            "optim wd is 0.0005 ('top' record 0), 0.0001 ('mid' record 1))" in error
     assert "not a design-space file nasloop reads" in error and error.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_a_files_records_with_and_without_an_auxiliary_head_or_files_of_two_recipes_are_refused(tmp_path, capsys):
+    """A record's net.aux (a training option) was never read, and files of different recipes merged silently:
+    a network's 10-epoch run replaced by its run under another recipe in one table."""
+    records = nds_records("nds-darts", 4, seed=9)
+    records[1]["net"]["aux"] = True
+    write_nds_file(tmp_path / "DARTS.json", records)
+    assert cli.main(["data", "import", "--space", "nds-darts", str(tmp_path / "DARTS.json"), "--out",
+                     str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert "DARTS.json sweeps training settings (net aux is False (record 0), True (record 1))" in error
+    assert error.count("\n") == 1
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    first, second = nds_records("nds-darts", 4, seed=10), nds_records("nds-darts", 4, seed=11)
+    for record in second:
+        record["optim"]["max_ep"], record["net"]["drop_prob"] = 50, 0.2
+    write_nds_file(tmp_path / "a" / "DARTS.json", first), write_nds_file(tmp_path / "b" / "mine.json", second)
+    assert cli.main(["data", "import", "--space", "nds-darts", str(tmp_path / "a" / "DARTS.json"),
+                     str(tmp_path / "b" / "mine.json"), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert "DARTS.json and mine.json were trained with different recipes (net drop_prob 0.0 vs 0.2; optim max_ep " \
+           "10 vs 50), so one table would mix their accuracies; import each into its own --out folder" in error
+    assert error.count("\n") == 1 and not (tmp_path / "out").exists()

@@ -23,7 +23,7 @@ from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from .arch import NdsArch, canonical_arch, format_arch, parse_arch
 from .families import VARIANTS, Variant, variant_of_file
-from .reader import HOW_TO_GET, import_nds, infer_family, looks_like_nds
+from .reader import HOW_TO_GET, import_nds, infer_family, looks_like_nds, refuse_mixed_recipes
 
 METRIC = "test_accuracy"
 
@@ -123,9 +123,11 @@ class NdsBenchmark(Benchmark):
 
     @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
-        """One table from the files: a later file's networks replace an earlier one's, the others are kept."""
-        return merge_by_key([Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant)
-                             for p in paths])
+        """One table from the files of one training recipe: a later file's networks replace an earlier one's, the
+        others are kept."""
+        tables = [Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant) for p in paths]
+        refuse_mixed_recipes(tables)
+        return merge_by_key(tables)
 
 
 def _variant_benchmark(variant: Variant) -> type[NdsBenchmark]:

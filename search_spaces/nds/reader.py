@@ -12,7 +12,9 @@ test accuracy, ``100 - error``, after each epoch (the fidelities).
 
 A network sampled twice is one row whose accuracies are the mean of its runs (``runs`` counts
 them). Every network of a design-space file is trained one way; a file whose records' ``optim``
-(base_lr, wd, max_ep...) differ sweeps training settings (``DARTS_lr-wd.json``) and is refused.
+(base_lr, wd, max_ep...) or training options in ``net`` (auxiliary head, drop-path) differ sweeps
+training settings (``DARTS_lr-wd.json``) and is refused, as are files of different recipes imported
+into one table. The recipe is kept in the table's metadata.
 Files are untrusted: only JSON is read, every record is checked, and a record that does not fit
 the family is named in one line instead of being skipped.
 """
@@ -104,8 +106,13 @@ def _mean(runs: np.ndarray) -> np.ndarray:
     return np.where(counts > 0, np.nansum(runs, axis=0) / np.maximum(counts, 1), np.nan)
 
 
-def _refuse_recipe_sweep(path: Path, records: list[tuple[str, Any]]) -> None:
-    """One line when the records were trained with different recipes (``optim``: base_lr, wd, max_ep...).
+TRAINING_NET_FIELDS = ("aux", "aux_weight", "drop_prob")  # in ``net`` but how a network was trained, not what it is
+
+
+def _recipe(path: Path, records: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The one training recipe of the file's records (``optim``: base_lr, wd, max_ep...; and the ``net`` fields
+    that are training options: the auxiliary head, drop-path), as ``{"optim wd": 0.0005, "net aux": False...}``;
+    one line when records differ.
 
     NDS's ``DARTS_lr-wd.json`` and ``DARTS_lr-wd_in.json`` sweep learning rate and weight decay over
     networks of the DARTS space. Read as a design-space table they mixed accuracies of different
@@ -113,17 +120,34 @@ def _refuse_recipe_sweep(path: Path, records: list[tuple[str, Any]]) -> None:
     out is not counted as a difference."""
     values: dict[str, dict[str, tuple[str, Any]]] = {}  # field -> value's JSON -> (first record with it, value)
     for label, record in records:
-        optim = record.get("optim")
-        if isinstance(optim, dict):
-            for key, value in optim.items():
-                values.setdefault(str(key), {}).setdefault(json.dumps(value, sort_keys=True), (label, value))
+        optim, net = record.get("optim"), record["net"]
+        fields = {f"optim {key}": value for key, value in optim.items()} if isinstance(optim, dict) else {}
+        fields.update({f"net {key}": net[key] for key in TRAINING_NET_FIELDS if key in net})
+        for key, value in fields.items():
+            values.setdefault(key, {}).setdefault(json.dumps(value, sort_keys=True), (label, value))
     differing = {key: list(seen.values()) for key, seen in values.items() if len(seen) > 1}
     if differing:
-        shown = "; ".join(f"optim {key} is {', '.join(f'{v} ({label})' for label, v in firsts[:4])}"
+        shown = "; ".join(f"{key} is {', '.join(f'{v} ({label})' for label, v in firsts[:4])}"
                           f"{', ...' if len(firsts) > 4 else ''}" for key, firsts in sorted(differing.items()))
         raise DataError(f"{path.name} sweeps training settings ({shown}): its accuracies are of different training "
                         "recipes, so it is not a design-space file nasloop reads (those train every network one way: "
                         "DARTS.json, ENAS_in.json...)")
+    return {key: next(iter(seen.values()))[1] for key, seen in sorted(values.items())}
+
+
+def refuse_mixed_recipes(tables: list[Table]) -> None:
+    """One line when files imported into one table were trained with different recipes (another ``max_ep``, an
+    auxiliary head in one alone): merged, their accuracies would be of different trainings, a network's later
+    run replacing its earlier one under another recipe. Tables saved before recipes were recorded are not judged."""
+    judged = [t for t in tables if isinstance(t.meta.get("recipe"), dict)]
+    for earlier, later in zip(judged, judged[1:]):
+        first, second = earlier.meta["recipe"], later.meta["recipe"]
+        differing = [key for key in sorted(set(first) & set(second)) if first[key] != second[key]]
+        if differing:
+            shown = "; ".join(f"{key} {first[key]} vs {second[key]}" for key in differing[:3])
+            raise DataError(f"{earlier.meta.get('source')} and {later.meta.get('source')} were trained with different "
+                            f"recipes ({shown}), so one table would mix their accuracies; import each into its own "
+                            "--out folder")
 
 
 def import_nds(path: Path, variant: Variant) -> Table:
@@ -153,7 +177,7 @@ def import_nds(path: Path, variant: Variant) -> Table:
         row["errors"].append(_errors(record, where))
         row["params"].append(_count(record, "params", where))
         row["flops"].append(_count(record, "flops", where))
-    _refuse_recipe_sweep(path, records)
+    recipe = _recipe(path, records)
     archs = sorted(rows)
     epochs = max(len(e) for row in rows.values() for e in row["errors"])
     columns: dict[str, np.ndarray] = {"arch": np.asarray(archs)}
@@ -183,5 +207,5 @@ def import_nds(path: Path, variant: Variant) -> Table:
         found += (f"; {len(short)} network{'s' * (len(short) > 1)} stopped early ({shown} of {epochs} epochs), "
                   "without results at the later epochs")
     return Table(columns, {"benchmark": variant.name, "key": "arch", "source": path.name, "found": found,
-                           "accuracy": "test accuracy: NDS reports no validation split",
+                           "recipe": recipe, "accuracy": "test accuracy: NDS reports no validation split",
                            "cost": "unknown: the source's timings are per iteration, not per network"})
