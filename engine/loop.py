@@ -185,9 +185,9 @@ class SearchLoop:
             fault = string_fault(self.space)  # the space's format and parse disagree: not the strategy's fault
             if fault is not None:
                 raise ConfigError(fault) from None
-            raise ConfigError(f"strategy {type(self.strategy).__name__} proposed {arch!r:.80}, which is not an "
-                              f"architecture of {self.space.name} ({exc}); return the space's architectures "
-                              "(space.parse(text) reads a string form)") from None
+            why = "a string" if isinstance(arch, str) else f"not an architecture of {self.space.name} ({exc})"
+            raise ConfigError(f"strategy {type(self.strategy).__name__} proposed {arch!r:.80}, {why}; return the "
+                              "space's architectures (space.parse(text) reads a string form)") from None
 
     def _parsed(self, trial: Trial) -> Arch:
         """The architecture of a stored trial the loop evaluates or tells again; one edited in the store (an op
