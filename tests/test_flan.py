@@ -87,7 +87,7 @@ def test_mse_loss_and_stored_zen_features_also_learn(split, data_dir):
     assert predictor.config()["supplementary"] == ["zen"] and predictor.config()["loss"] == "mse"
 
 
-def test_fits_larger_than_the_batch_step_on_random_subsets_and_still_rank(split):
+def test_fits_larger_than_the_batch_step_on_random_subsets_and_still_rank(split, fitted):
     """Pretraining on a whole 30k table must not hold n² pairs: above ``batch_size`` every step
     reads a seeded random subset, and the ranking still learns and repeats exactly."""
     space, (train_x, train_y), _, (test_x, test_y) = split
@@ -97,8 +97,7 @@ def test_fits_larger_than_the_batch_step_on_random_subsets_and_still_rank(split)
     assert stats.kendalltau(mean, test_y).statistic > 0.7  # 0.80 measured; the full-batch fit reaches 0.82
     again = FlanPredictor(space, seed=0, **options).fit(train_x, train_y)
     assert np.array_equal(mean, again.predict(test_x)[0])
-    full = FlanPredictor(space, seed=0, **FAST).fit(train_x, train_y)
-    assert not np.allclose(mean, full.predict(test_x)[0])  # the subsets, not the whole set, drove the steps
+    assert not np.allclose(mean, fitted.predict(test_x)[0])  # the subsets, not the whole set, drove the steps
 
 
 @pytest.mark.parametrize("archs,y,problem", [
@@ -128,13 +127,12 @@ def test_bad_options_and_misuse_are_clear_errors(split, data_dir):
         wrong.fit(train_x[:5], np.arange(5.0))
 
 
-def test_members_read_the_space_graph_views_in_turn(split):
+def test_members_read_the_space_graph_views_in_turn(split, fitted):
     space, (train_x, train_y), _, (test_x, test_y) = split
-    both = FlanPredictor(space, seed=0, **FAST)
-    assert both.config()["views"] == ["graph", "dataflow"]  # every graph encoding NB201 offers, by default
-    assert [both._view(i) for i in range(3)] == ["graph", "dataflow", "graph"]
+    mixed = fitted  # fit with the default views
+    assert mixed.config()["views"] == ["graph", "dataflow"]  # every graph encoding NB201 offers, by default
+    assert [mixed._view(i) for i in range(3)] == ["graph", "dataflow", "graph"]
     written = FlanPredictor(space, seed=0, views="graph", **FAST).fit(train_x, train_y)
-    mixed = both.fit(train_x, train_y)
     # Member 0 reads the written graph in both, from the same init and dropout draws; member 1 reads
     # the dataflow view only in the mixed ensemble, so only its scores differ.
     graphs = {v: written._cache(v).batch(written._canonical(test_x)) for v in ("graph", "dataflow")}

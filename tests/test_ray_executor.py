@@ -154,7 +154,7 @@ def test_crashing_and_hanging_trials_are_retried_then_recorded_as_failed(ray_add
     crash, hang, refuse = proposals[1], proposals[4], proposals[2]
     evaluator = FaultyTabular(space, data_dir, crash=crash, hang=hang, log_dir=tmp_path, refuse=refuse)
     with RunStore.in_run_dir(tmp_path / "run", create=True) as store:
-        executor = RayExecutor(workers=2, timeout_s=TIMEOUT_S, max_retries=2)
+        executor = RayExecutor(workers=2, timeout_s=TIMEOUT_S, max_retries=1)  # each retry restarts a worker (~5 s)
         loop = SearchLoop(space, RandomSearch(space, seed=seed), evaluator, executor, store, Budget(budget))
         with executor:
             assert loop.run() == f"budget of {budget} evaluations spent"
@@ -165,10 +165,10 @@ def test_crashing_and_hanging_trials_are_retried_then_recorded_as_failed(ray_add
     assert failed[space.format(refuse)] == ("evaluator FaultyTabular refused this architecture: this cell is not "
                                             "worth training")  # not retried: it would fail the same way
     assert failed[space.format(crash)].startswith("worker crashed: ")
-    assert failed[space.format(crash)].endswith("(3 attempts)")
-    assert failed[space.format(hang)] == f"timed out after {TIMEOUT_S:g} s (3 attempts)"
-    assert (tmp_path / "crash").read_text().count("attempt") == 3  # first try + max_retries
-    assert (tmp_path / "hang").read_text().count("attempt") == 3
+    assert failed[space.format(crash)].endswith("(2 attempts)")
+    assert failed[space.format(hang)] == f"timed out after {TIMEOUT_S:g} s (2 attempts)"
+    assert (tmp_path / "crash").read_text().count("attempt") == 2  # first try + max_retries
+    assert (tmp_path / "hang").read_text().count("attempt") == 2
     assert all(t.score is None for arch, t in trials.items() if arch in failed)
     assert all(t.result.ok for arch, t in trials.items() if arch not in failed)
 
@@ -192,7 +192,7 @@ def stored_trials(db: Path) -> int:
 
 
 def test_a_killed_ray_search_resumes_with_nothing_lost(ray_address, tmp_path, data_dir):
-    budget, run = 150, tmp_path / "killed"
+    budget, run = 90, tmp_path / "killed"
     reference = search(SearchConfig(strategy="random", seed=21, budget=budget, data_dir=str(data_dir),
                                     run_dir=str(tmp_path / "reference")))
     cmd = [sys.executable, "-c", KILLED_SEARCH, str(data_dir), str(run), ray_address, str(budget)]
