@@ -63,12 +63,17 @@ def canonical_dataset(space: str, dataset: str) -> str:
     return next((task.name for task in _tasks_at_hand(space) if task.name.lower() == str(dataset).lower()), dataset)
 
 
-def target_description(space: str, dataset: str) -> str:
+def target_description(space: str, dataset: str, metric: str | None = None) -> str:
     """What the benchmark's values for ``dataset`` are, in its own words (NB301's CIFAR-10 accuracies are the
     surrogate's predictions, NDS's are test accuracies), for the tables and reports that show them; '' when the
-    space is not at hand or its benchmark has no such task."""
+    space is not at hand or its benchmark has no such task. The words describe the task's own metric, so another
+    ``metric`` (``--metric test_accuracy``) is named first: a ranking of test accuracies was labelled validation."""
     task = next((t for t in _tasks_at_hand(space) if dataset in (t.name, *t.aliases)), None)
-    return "" if task is None else task.description
+    if task is None:
+        return ""
+    if metric is None or metric == task.metric:
+        return task.description
+    return f"{metric}, not the task's {task.metric} ({task.description})"
 
 
 def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:

@@ -305,11 +305,12 @@ def write_predictor_report(folder: Path, records: list[dict], grid: dict,
     rows = summary_rows(records)
     figures = tau_figure(rows, folder / "figures") if rows else []
     table = predictor_table(records)
-    title = f"nasloop predictor study: {grid['space']} / {grid['dataset']}"
+    at = f" at {grid['fidelity']} epochs" if grid.get("fidelity") is not None else ""  # as predictors evaluate says
+    title = f"nasloop predictor study: {grid['space']} / {grid['dataset']}{at}"
     facts = ("Each predictor is fit on n cells of the benchmark (seed s: the first n of "
              "numpy.random.default_rng(s).permutation over its cells) and ranks all the others. Cells read mean ± "
              "half-width of the 95 % Student t interval over the seeds (wide with two or three seeds).")
-    if values := target_description(grid["space"], grid["dataset"]):
+    if values := target_description(grid["space"], grid["dataset"], grid.get("metric")):
         facts += f" Targets: {values}."
     md_prov, html_prov = _provenance(command)
     md = [f"# {title}", "", facts, "", md_prov, "", *(f"**Note:** {text}\n" for text in notes),

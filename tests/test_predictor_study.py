@@ -92,3 +92,29 @@ def test_a_study_of_a_predictor_pretrained_on_its_space_says_so_as_evaluate_does
     said = "flan starts from weights pretrained on nb201 cells, whose labels it has seen"
     assert f"note: {said}" in capsys.readouterr().err
     assert f"**Note:** {said}" in (study / "report.md").read_text() and said in (study / "report.html").read_text()
+
+
+def test_a_ranking_of_another_metric_is_labelled_with_it_not_the_tasks_validation_words(tmp_path, data_dir, capsys,
+                                                                                          monkeypatch):
+    """--metric test_accuracy was reported under "Targets: CIFAR-10 (validation: the cifar10-valid split)", and a
+    study at --fidelity 12 had a title naming no epochs."""
+    monkeypatch.setenv("COLUMNS", "200")
+    study = tmp_path / "study"
+    assert main(["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--metric",
+                 "test_accuracy", "--fidelity", "12", "--out", str(study), "--data-dir", str(data_dir),
+                 "--quiet"]) == 0
+    report = (study / "report.md").read_text()
+    assert report.startswith("# nasloop predictor study: nb201 / cifar10 at 12 epochs\n")
+    assert "Targets: test_accuracy, not the task's val_accuracy (CIFAR-10 (validation: the cifar10-valid split))." \
+        in report
+    capsys.readouterr()
+    assert main(["predictors", "evaluate", "--predictor", "random", "--train-sizes", "8", "--seeds", "1",
+                 "--metric", "test_accuracy", "--data-dir", str(data_dir)]) == 0
+    shown = capsys.readouterr().out
+    assert "predictors on nb201 cifar10 test_accuracy (1 seed)" in shown
+    assert "test_accuracy, not the task's val_accuracy" in shown
+    assert main(["predictors", "evaluate", "--predictor", "random", "--train-sizes", "8", "--seeds", "1",
+                 "--data-dir", str(data_dir)]) == 0
+    shown = capsys.readouterr().out  # the task's own metric keeps the task's own words
+    assert "predictors on nb201 cifar10 (1 seed)" in shown and "not the task's" not in shown
+    assert "CIFAR-10 (validation: the cifar10-valid split)" in shown
