@@ -146,7 +146,7 @@ class Predictor(Configurable, ABC):
             try:
                 own.append(self.space.validate(arch))
             except Exception as exc:  # whatever the space raises on a foreign value: it is named, not hidden
-                hint = ("its string form: pass space.parse(text)" if isinstance(arch, str) else
+                hint = (self._text_hint(arch) if isinstance(arch, str) else
                         f"{one_line(exc, 200)}; pass what space.parse or space.sample returns")
                 raise ConfigError(f"{where} is not one of search space '{self.space.name}', but {hint}") from None
             if exact and type(own[-1]) is not type(arch):
@@ -154,6 +154,15 @@ class Predictor(Configurable, ABC):
                                   f"a {type(own[-1]).__name__}; pass space.validate(arch), or what space.parse or "
                                   "space.sample returns")
         return own
+
+    def _text_hint(self, text: str) -> str:
+        """Why a string is not an architecture: told to parse a text that is no architecture at all ('garbage'),
+        a user called parse and read only its error, so that error is given here."""
+        try:
+            self.space.parse(text)
+        except Exception as exc:  # whatever parse raises says what is wrong with the text
+            return f"a string, and not one of its string forms either: {one_line(exc, 200)}"
+        return "its string form: pass space.parse(text)"
 
     def prepare(self) -> None:
         """Build shared caches now (FLAN's batched space graph, EmProx's encoder), so the first fit or

@@ -200,3 +200,16 @@ def test_a_space_lists_the_plugins_that_work_on_it(capsys, monkeypatch, data_dir
     assert main(["spaces", "nds-darts-fix-w-d"]) == 0  # needs its table (absent) or explicit widths and depths
     assert "works with: not known without building it, which failed: nds-darts-fix-w-d fixes width and depth" \
         in capsys.readouterr().out
+
+
+def test_a_string_that_is_no_architecture_is_not_called_the_spaces_string_form(split, nb201_context):
+    """'garbage' was "not one of search space 'nb201', but its string form: pass space.parse(text)": told to parse
+    it, a user met a second error; the parse error is given at once."""
+    space, (train_x, train_y), _ = split
+    predictor = construct("predictor", "random", PREDICTORS.get("random"), space, wiring={"seed": 0})
+    with pytest.raises(ConfigError) as raised:
+        predictor.fit([train_x[0], "garbage"], train_y[:2])
+    with pytest.raises(Exception) as parsed:
+        space.parse("garbage")
+    assert str(raised.value) == ("predictor RandomPredictor: architecture 2 of 2, 'garbage', is not one of search "
+                                 f"space 'nb201', but a string, and not one of its string forms either: {parsed.value}")
