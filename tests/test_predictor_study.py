@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from nasloop.engine.cli import main
 
@@ -118,3 +119,20 @@ def test_a_ranking_of_another_metric_is_labelled_with_it_not_the_tasks_validatio
     shown = capsys.readouterr().out  # the task's own metric keeps the task's own words
     assert "predictors on nb201 cifar10 (1 seed)" in shown and "not the task's" not in shown
     assert "CIFAR-10 (validation: the cifar10-valid split)" in shown
+
+
+def test_a_blend_whose_flan_member_was_pretrained_on_the_space_gets_the_note(data_dir, pretrained):
+    """`members={flan: {pretrained: FILE}, ...}` on the file's own space was measured as if it were transfer: the
+    note read the blend's own pretrained_on, which no member's file reached."""
+    from nasloop.predictors.evaluation import evaluate_predictors
+
+    class Noted(Exception):
+        """Stops the evaluation at its note, before the first fit."""
+
+    def stop(text: str) -> None:
+        raise Noted(text)
+
+    members = {"flan": {"pretrained": str(pretrained), "ensemble": 2, "steps": 20}, "random": {}}
+    with pytest.raises(Noted, match="^blend starts from weights pretrained on nb101 cells, whose labels it has seen"):
+        evaluate_predictors(["blend"], [8], [0], space="nb101", data_dir=data_dir,
+                            predictor_options={"blend": {"members": members}}, on_note=stop)
