@@ -21,8 +21,9 @@ def path_text(text: str) -> str:
 
 
 def path_arg(text: str) -> Path:
-    """:func:`path_text` as a ``Path``."""
-    return Path(path_text(text))
+    """:func:`path_text` as a ``Path``, ``~`` expanded as every path nasloop reads is: ``--out=~/flan.pt`` (which
+    the shell leaves alone) wrote ./~/flan.pt, where ``pretrained=~/flan.pt`` looked in the home folder."""
+    return Path(path_text(text)).expanduser()
 
 
 def key_value(text: str) -> tuple[str, Any]:

@@ -102,3 +102,19 @@ def test_a_file_with_malformed_contents_is_damaged_in_one_line(damage, problem, 
     error = capsys.readouterr().err
     assert f"{crafted} is damaged: " in error and error.count("\n") == 1, error
     assert re.search(problem, error), error
+
+
+def test_an_out_under_the_home_folder_is_written_there(tmp_path, data_dir, monkeypatch):
+    """--out '~/flan.pt' (quoted, or --out=~/flan.pt, which the shell leaves alone) wrote ./~/flan.pt, where
+    pretrained=~/flan.pt, read with the home folder expanded, did not find it; compare --out did the same."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    assert cli.main(["predictors", "pretrain", "--space", "nb201", "--train-size", "8", "--predictor-opt",
+                     "ensemble=1", "--predictor-opt", "steps=2", "--data-dir", str(data_dir), "--out=~/flan.pt"]) == 0
+    assert load_pretrained(home / "flan.pt")["spaces"] == ["nb201"]
+    assert cli.main(["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--data-dir",
+                     str(data_dir), "--out", "~/study", "--quiet"]) == 0
+    assert (home / "study" / "report.md").is_file() and not (work / "~").exists()
