@@ -81,6 +81,9 @@ def check_writable(path: Path) -> None:
     """One line, before any fitting, when ``path`` cannot become the pretrained file."""
     if path.is_dir() or not path.name:
         raise ConfigError(f"--out {path} is a folder; give a file name in it, e.g. {path / 'flan.pt'}")
+    blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
+    if blocking is not None:  # mkdir's own words, "File exists", named neither the file nor what was wrong
+        raise ConfigError(f"cannot write --out {path}: {blocking} is a file, not a folder; give another file")
     partial = path.with_name(path.name + ".partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -118,3 +118,13 @@ def test_an_out_under_the_home_folder_is_written_there(tmp_path, data_dir, monke
     assert cli.main(["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--data-dir",
                      str(data_dir), "--out", "~/study", "--quiet"]) == 0
     assert (home / "study" / "report.md").is_file() and not (work / "~").exists()
+
+
+def test_an_out_inside_a_file_names_that_file(tmp_path, data_dir):
+    """--out flan.pt/x.pt was refused as "cannot write --out flan.pt/x.pt (File exists)"."""
+    (tmp_path / "flan.pt").write_bytes(b"weights")
+    out = tmp_path / "flan.pt" / "deeper" / "x.pt"
+    with pytest.raises(ConfigError) as refused:
+        pretrain(["nb201"], out, train_size=8, data_dir=str(data_dir), predictor_options=TINY)
+    assert str(refused.value) == (f"cannot write --out {out}: {tmp_path / 'flan.pt'} is a file, not a folder; "
+                                  "give another file")
