@@ -20,7 +20,7 @@ from typing import Any, Callable, Container, Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from ..engine.assemble import build_context, build_space, choose_tabulated_space
+from ..engine.assemble import build_context, build_space, canonical_dataset, choose_tabulated_space, default_dataset
 from ..engine.config import construct
 from ..engine.errors import ConfigError
 from ..engine.options import option_names
@@ -63,7 +63,7 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
 
 
 def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], seeds: Sequence[int],
-                        space: str = "nb201", dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
+                        space: str = "nb201", dataset: str | None = None, data_dir: str | os.PathLike | None = None,
                         metric: str | None = None, fidelity: int | None = None,
                         predictor_options: Mapping[str, Mapping[str, Any]] | None = None,
                         space_options: Mapping[str, Any] | None = None,
@@ -79,11 +79,14 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     study store them); ``skip`` holds (predictor, train size, seed) already measured. ``keep_cell``
     restricts both splits to the benchmark cells it accepts, so a figure can be taken on the same
     cell set as an outside anchor (e.g. NB201 without cells that only differ in dead ops).
+    Without ``dataset``, the space benchmark's first task is ranked, as the CLI's (a default of cifar10 refused every
+    TNB101 space), and a task's name in other letter case is recorded as the benchmark spells it.
     Everything is checked before the first fit, so a typo fails in one line, not an hour in.
     ``on_note`` hears, before then, of a predictor that will build a network for every cell it reads
     (a proxy nothing stores), which can take hours where a stored proxy takes a second.
     """
     predictor_options = dict(predictor_options or {})
+    dataset = canonical_dataset(space, dataset or default_dataset(space))
     factories = {name: PREDICTORS.get(name) for name in predictors}
     if not factories:
         raise ConfigError("name at least one predictor to evaluate, e.g. --predictor flan")

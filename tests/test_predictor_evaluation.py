@@ -182,3 +182,13 @@ def test_the_slow_proxy_note_says_which_proxies_a_precomputed_sample_holds(data_
                      "reads, built at the space's size: this can take hours (stored: flops, params, zen; synflow only "
                      "for the architectures a precomputed proxy file holds, the others computed; 'nasloop proxies "
                      "--space nb201 --all --out FILE' precomputes them once)"]
+
+
+def test_without_a_dataset_the_api_ranks_the_space_benchmarks_first_task_as_the_cli_does(data_dir):
+    """evaluate_predictors(..., space="tnb101-micro") was refused: "has no task 'cifar10'; choose --dataset", where
+    `predictors evaluate --space tnb101-micro` ranks class_scene; and a dataset in other letter case was recorded
+    as given."""
+    (record,) = evaluate_predictors(["random"], [8], [0], space="tnb101-micro", data_dir=data_dir)
+    assert record["dataset"] == "class_scene" and record["test_size"] == 4096 - 8
+    (record,) = evaluate_predictors(["random"], [8], [0], dataset="CIFAR10", data_dir=data_dir)
+    assert record["dataset"] == "cifar10"
