@@ -204,7 +204,8 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     grid = (f"{len(results.methods)} methods, seeds {results.study.seeds}, evaluator {base.evaluator}, {compared}, "
             f"{'bootstrap' if results.interval == 'bootstrap' else 't'} intervals"
             + (f", target {results.target:g}" if results.target is not None else "")
-            + (f"; values: {values}" if (values := target_description(base.space, base.dataset))
+            + (f"; values: {values}" if (values := target_description(
+                base.space, base.dataset, results.objective if results.reference is None else None))
                and base.evaluator in EVALUATORS.names() and EVALUATORS.get(base.evaluator).uses_benchmark else ""))
     md_prov, html_prov = _provenance(command)
     sections = [("Results", "results"), ("Average ranks", "ranks"), ("Paired tests at the full budget", "tests")]

@@ -209,3 +209,13 @@ def test_statistics_over_seeds_without_a_value_yet():
         assert np.isnan(low[:2]).all() and np.isnan(high[:2]).all()  # one seed gives no interval
         assert np.isfinite(low[2:]).all()
     assert math.isnan(area_under_curve(np.array([np.nan, 1.0, 2.0]))) and area_under_curve(np.array([1.0, 2.0])) == 1.5
+
+
+def test_a_study_of_another_objective_does_not_describe_its_values_as_the_tasks_validation(tmp_path, data_dir,
+                                                                                            isolated_cache):
+    """--objective test_accuracy read "objective test_accuracy (maximised), ...; values: CIFAR-10 (validation: the
+    cifar10-valid split)": the values described were not the ones compared."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, "--methods", "random", "--objective", "test_accuracy", budget=3) == 0
+    assert "objective test_accuracy (maximised), t intervals; values: test_accuracy, not the task's val_accuracy " \
+        "(CIFAR-10 (validation: the cifar10-valid split))\n" in (study / "report.md").read_text()
