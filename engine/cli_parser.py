@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import itertools
+import re
 import sys
 from typing import Any, NoReturn
 
@@ -27,11 +28,14 @@ SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the fix, and a flag the command does not take points at that
     command's help (``nasloop train --evaluator-opt`` pointed at ``nasloop --help``). Flags are never abbreviated:
-    ``nasloop proxies --arch X`` was read as ``--archs-file X``."""
+    ``nasloop proxies --arch X`` was read as ``--archs-file X``. A word starting with ``-`` and a digit is a
+    value, not a flag, as from Python 3.13: before it only ``-5`` and ``-.5`` were, so ``--reference-point
+    -1e3,1.6`` (a negative proxy's reference) was refused as "expected one argument"."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"-\.?\d")  # Python 3.13's; no nasloop flag looks like one
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         self._words = list(sys.argv[1:] if args is None else args)  # what error() names when no command is given

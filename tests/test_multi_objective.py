@@ -76,6 +76,18 @@ def test_an_infinite_reference_point_value_is_named_on_the_flag(tmp_path, capsys
     assert not (tmp_path / "run").exists()
 
 
+def test_a_reference_point_starting_below_zero_is_read_as_numbers(tmp_path, data_dir, capsys):
+    """A proxy such as jacov is negative, so its reference value is too: '--reference-point -1e3,1.6' was taken
+    for a flag and refused as 'expected one argument' (argparse reads only -5 or -.5 as a negative number)."""
+    run_dir = str(tmp_path / "run")
+    assert main(["search", "--objectives", "val_accuracy:max,params_m:min", "--reference-point", "-1e1,1.6",
+                 "--budget", "3", "--data-dir", str(data_dir), "--run-dir", run_dir, "--json"]) in (0, None)
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["reference_point"] == [-10.0, 1.6] and summary["hypervolume"] > 0
+    assert main(["show", run_dir, "--json"]) in (0, None)
+    assert json.loads(capsys.readouterr().out)["hypervolume"] == summary["hypervolume"]
+
+
 def test_random_search_front_and_hypervolume_match_a_brute_force_check(tmp_path, data_dir):
     summary = run(tmp_path, "r", data_dir, strategy="random", budget=60, seed=3, objectives=OBJECTIVES,
                   reference_point=[80.0, 1.6])
