@@ -79,9 +79,10 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     """The report's tables, as (header, rows) of text."""
     budgets = checkpoints(results.budget)
     at = results.at_budgets(budgets)
+    fronts = results.reference is not None  # each run returns a front: no one architecture to hold out
     main_head = (["method", "seeds"] + [f"@{b}" for b in budgets]
                  + ["AUC", "queries to target: lower median [IQR]", "reached"]
-                 + ["held-out of chosen", "failed evals", "wall s/run"])
+                 + ([] if fronts else ["held-out of chosen"]) + ["failed evals", "wall s/run"])
     rows = []
     d = _digits([m for cells in at.values() for m, _, _ in cells])
     for label, runs in results.methods.items():
@@ -95,7 +96,7 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
             _of_seeds(_fmt(results.auc(label), d), areas, seeds),
             target.describe(results.budget) if target else "–",
             f"{target.reached}/{target.runs}" if target else "–",
-            _of_seeds(_fmt(sum(held) / len(held), d), len(held), seeds) if held else "–",
+            *([] if fronts else [_of_seeds(_fmt(sum(held) / len(held), d), len(held), seeds) if held else "–"]),
             str(sum(runs.failed)), _fmt(sum(runs.wall) / len(runs.wall), 1)])
     ranks = results.ranks(budgets)
     rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
@@ -183,11 +184,11 @@ NOTES = ("Every column counts only each run's evaluations within the budget. Val
          "of the best-so-far curve over the queries from the first one at which every run of the study has a "
          "success, so every run's area covers the same queries. Queries to target: lower median [IQR] over seeds "
          "(each an observed run, never a midpoint; the range below four seeds), '>budget' where the target was not "
-         "reached within the budget (censored, sorted last). Held-out of chosen: the held-out metric of the "
-         "architecture each run returns after the budget (its best by the objective). Ranks count a run with no "
-         "success yet below every run with one. Paired tests compare methods on the same seeds at the full budget "
-         "(Wilcoxon signed-rank, Holm-corrected over all pairs); 'n.s.' means the difference is not significant "
-         "at 0.05.")
+         "reached within the budget (censored, sorted last). Ranks count a run with no success yet below every run "
+         "with one. Paired tests compare methods on the same seeds at the full budget (Wilcoxon signed-rank, "
+         "Holm-corrected over all pairs); 'n.s.' means the difference is not significant at 0.05.")
+HELD_OUT_NOTE = ("Held-out of chosen: the held-out metric of the architecture each run returns after the budget (its "
+                 "best by the objective).")
 
 
 def write_study_report(results: StudyResults, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
@@ -215,7 +216,7 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     for heading, key in sections:
         md += [f"## {heading}", "", markdown_table(tables[key]), ""]
         page.append(f"<h2>{html.escape(heading)}</h2>{_html_table(tables[key])}")
-    notes = [NOTES, *study_notes(results)]
+    notes = [NOTES, *([] if results.reference is not None else [HELD_OUT_NOTE]), *study_notes(results)]
     md += [line for note in notes for line in (note, "")]
     md += ["## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
     page.append("".join(f"<p>{html.escape(note)}</p>" for note in notes) + "<h2>Figures</h2>")

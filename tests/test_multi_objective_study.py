@@ -129,3 +129,18 @@ def test_a_hypervolume_target_needs_no_table_and_no_target_builds_none(tmp_path,
     record["data_dir"] = str(tmp_path / "gone")  # read where its table is not
     (study / "study.json").write_text(json.dumps(record))
     assert main(["report", str(study)]) == 0 and main(["report", str(study), "--target", "12"]) == 0
+
+
+def test_a_multi_objective_report_has_no_held_out_column(tmp_path, data_dir, capsys):
+    """A run returns a front, so its table held a 'held-out of chosen' column of dashes, and the notes explained a
+    held-out metric 'of the architecture each run returns' beside the note that there is none."""
+    study = tmp_path / "study"
+    assert main(["compare", "--seeds", "1", "--budget", "4", "--out", str(study), "--data-dir", str(data_dir),
+                 "--methods", "random", *OBJECTIVES]) == 0
+    printed = capsys.readouterr().out
+    text = (study / "report.md").read_text()
+    head = next(line for line in text.splitlines() if line.startswith("| method | seeds"))
+    assert head in printed and "held-out" not in head.lower() and "AUC" in head
+    assert "Held-out of chosen" not in text and "so it has no held-out metric" in text
+    row = next(line for line in text.splitlines() if line.startswith("| random |"))
+    assert row.count("|") == head.count("|")
