@@ -117,7 +117,9 @@ class GrowingFront:
     def __init__(self, objectives: Sequence[Objective], reference_point: Sequence[float] | None) -> None:
         self.objectives = tuple(objectives)
         self.reference = None if reference_point is None else oriented_point(objectives, reference_point)
-        self.members: list[tuple[float, ...]] = []  # oriented values of the non-dominated results so far
+        # Oriented values of the non-dominated results so far; results with equal values are all members, as
+        # in ``show``'s front (:func:`pareto_mask`), so that a count of them agrees with it.
+        self.members: list[tuple[float, ...]] = []
         self.hypervolume = math.nan  # NaN until a result has every objective
 
     def add(self, metrics: Mapping[str, float]) -> float:
@@ -125,8 +127,11 @@ class GrowingFront:
         values = oriented_values(metrics, self.objectives)
         if values is None:
             return self.hypervolume
+        if values in self.members:
+            self.members.append(values)
+            return self.hypervolume  # a tie adds a member but no volume
         if any(all(m >= v for m, v in zip(member, values)) for member in self.members):
-            return self.hypervolume  # dominated (or equalled): the volume stands
+            return self.hypervolume  # dominated: the volume stands
         self.members = [m for m in self.members if not all(v >= x for v, x in zip(values, m))] + [values]
         if self.reference is not None:
             self.hypervolume = hypervolume(np.array(self.members), self.reference)

@@ -337,3 +337,20 @@ def test_tensorboard_logs_the_fronts_hypervolume_and_each_objectives_best_across
     params = [v for _, v in sorted(scalars["search/best_params_m"])]
     assert accuracy == sorted(accuracy) and params == sorted(params, reverse=True)
     assert "search/best_so_far" not in scalars
+
+
+def test_tensorboard_counts_the_front_as_show_does_when_members_tie(tmp_path, data_dir):
+    """Cells without a convolution have equal parameters and FLOPs: 'show' listed both such members of the front,
+    and the log counted one, dropping a result that equalled a member."""
+    pytest.importorskip("tensorboard", reason="pip install 'nasloop[tensorboard]'")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    logs = tmp_path / "tb"
+    summary = run(tmp_path, "run", data_dir, strategy="random", budget=40, seed=0,
+                  objectives=["params_m:min", "flops_m:min"], tensorboard=str(logs))
+    front = [tuple(m["metrics"].values()) for m in summary["pareto_front"]]
+    assert len(front) == 2 and front[0] == front[1]  # the tie this test is about
+    (events_file,) = logs.iterdir()
+    events = EventAccumulator(str(events_file))
+    events.Reload()
+    assert events.Scalars("search/pareto_front_size")[-1].value == len(front)
