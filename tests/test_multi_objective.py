@@ -1,6 +1,7 @@
 """Several objectives on the real NB201 table: the front, its hypervolume, strategies and bad input."""
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
@@ -354,3 +355,15 @@ def test_tensorboard_counts_the_front_as_show_does_when_members_tie(tmp_path, da
     events = EventAccumulator(str(events_file))
     events.Reload()
     assert events.Scalars("search/pareto_front_size")[-1].value == len(front)
+
+
+def test_hardware_costs_that_are_equal_read_equal_so_no_dominated_cell_sits_on_the_front(tmp_path, data_dir):
+    """HW-NAS-Bench's Eyeriss figures are sums, so equal costs differed in the 16th digit (4.8744200000000015 and
+    4.874420000000002): a cell both slower-equal and less accurate than another was listed on the front."""
+    summary = run(tmp_path, "run", data_dir, strategy="random", budget=40, seed=3,
+                  objectives=["val_accuracy:max", "eyeriss_latency:min"])
+    front = [(m["metrics"]["val_accuracy"], m["metrics"]["eyeriss_latency"]) for m in summary["pareto_front"]]
+    for (accuracy, latency), (other_accuracy, other_latency) in itertools.permutations(front, 2):
+        assert not (accuracy >= other_accuracy and latency <= other_latency * (1 + 1e-12)), front
+    latencies = {m["metrics"]["eyeriss_latency"] for m in summary["pareto_front"]}
+    assert 4.87442 in latencies  # the cost that was split, now one value

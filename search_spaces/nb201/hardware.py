@@ -31,6 +31,11 @@ DATASET_SUFFIX = {"cifar10": "cifar10", "cifar100": "cifar100", "ImageNet16-120"
 NUM_CELLS = 15_625
 NOT_COMPILED = -1.0
 """HW-NAS-Bench's edgetpu_latency for a cell the Edge TPU compiler refused."""
+SIGNIFICANT = 12
+"""Digits kept of each figure. The Eyeriss figures are sums of per-layer ones, so equal costs differ in the 16th
+digit (4.8744200000000015 and 4.874420000000002 ms): unrounded, a cell slower-equal and less accurate than another
+stayed on a Pareto front, the tie being split. Twelve digits join them (eyeriss_latency's 38 values on CIFAR-10 are
+27) and keep every measured latency distinct."""
 
 
 def find_hardware_file(data_dir: str | None) -> Path | None:
@@ -64,7 +69,7 @@ def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
                     if not math.isfinite(value):
                         raise DataError(f"{path} line {line}: {column} is {row[column]!r}, not a finite number")
                     missing = key.endswith(":edgetpu_latency") and value == NOT_COMPILED
-                    columns[key][code] = math.nan if missing else value
+                    columns[key][code] = math.nan if missing else float(f"{value:.{SIGNIFICANT}g}")
                 seen[code] = True
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"cannot read {path}: {exc}; get {HW_FILE} again as the data README says") from None
