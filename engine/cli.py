@@ -27,7 +27,7 @@ from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .pareto_summary import hypervolume_text, left_out_texts
 from .search import resume, search, summarize
-from .export import export_trials, print_json, print_table
+from .export import export_trials, metric_text, print_json, print_table
 from .store import RunStore
 
 
@@ -178,8 +178,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                                    if estimated else "")),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             ("best architecture", best.get("arch", "-"))]
-    rows += [(f"  {name}", f"{value:.4f}" if isinstance(value, float) and not value.is_integer() else
-              f"{value:.0f}" if isinstance(value, float) else str(value)) for name, value in metrics.items()]
+    rows += [(f"  {name}", metric_text(value)) for name, value in metrics.items()]
     if "pareto_front" in summary:
         front = summary["pareto_front"]
         rows += [("objectives", ", ".join(summary["objectives"])), ("hypervolume", hypervolume_text(summary)),

@@ -82,6 +82,16 @@ def finite_or_none(value: Any) -> Any:
     return value
 
 
+def metric_text(value: Any) -> str:
+    """A metric as ``show`` prints it: a count as a count, else four decimals, or four significant digits below 1,
+    where four decimals read NAGO's params (0.018285 and 0.018294 million) alike and their spread, 6e-06, as 0.0000."""
+    if not isinstance(value, float):
+        return str(value)
+    if value.is_integer():
+        return f"{value:.0f}"
+    return f"{value:.4f}" if abs(value) >= 1 else f"{value:.4g}"
+
+
 def print_table(table: Any) -> None:
     """A rich table on stdout; in a pipe or a file at its natural width, since rich would cut it to 80 columns."""
     from rich.console import Console

@@ -230,3 +230,26 @@ def test_points_that_draw_the_same_networks_share_a_functional_hash():
     assert space.plan(odd, 4).graphs == space.plan(even, 4).graphs
     wider = space.parse("g1=7,2,0.4;g2=5,0.3;g3=6,2,0.2")  # K 2 and 4 are different lattices
     assert space.functional_hash(wider) != space.functional_hash(even)
+
+
+def test_show_gives_small_metrics_to_the_digits_that_tell_them_apart(tmp_path, data_dir, capsys, monkeypatch):
+    """NAGO's params are near param_limit, in millions: the two draws' 0.018285 and 0.018294 both read 0.0183
+    and their spread, 6.4e-06, read 0.0000, as if the draws were one network."""
+    from nasloop.engine.cli import main
+    from nasloop.engine.config import SearchConfig
+    from nasloop.engine.search import search
+
+    monkeypatch.setenv("COLUMNS", "200")  # rich folds long rows at a terminal's width
+    summary = search(SearchConfig(space="nago", space_options={"param_limit": 2e4}, evaluator="proxy",
+                                  evaluator_options={"proxies": ["params"], "replicates": 2}, strategy="random",
+                                  budget=1, data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    stored = summary["best"]["metrics"]
+    assert stored["params@0"] != stored["params@1"] and 0 < stored["params_std"] < 1e-4  # what this test is about
+    capsys.readouterr()
+    assert main(["show", str(tmp_path / "run")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for name, value in stored.items():
+        shown = next(line for line in lines if f" {name} " in line).split("│")[2].strip()
+        assert float(shown) == pytest.approx(value, rel=1e-3), (name, shown)
+    draws = [next(line for line in lines if f" params@{i} " in line).split("│")[2].strip() for i in (0, 1)]
+    assert draws[0] != draws[1]
