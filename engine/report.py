@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .assemble import target_description
+from .export import metric_text
 from .pareto_summary import hypervolume_text, left_out_texts
 from .registry import EVALUATORS
 from .search import summarize
@@ -60,6 +61,11 @@ def checkpoints(budget: int) -> list[int]:
 
 def _fmt(value: float, digits: int = 2) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _metric(value: float) -> str:
+    """One run's metric as ``show`` gives it (four decimals read NAGO's params spread of 6e-06 as 0.0000), or –."""
+    return metric_text(float(value)) if math.isfinite(value) else "–"
 
 
 def _digits(values: Sequence[float]) -> int:
@@ -241,7 +247,7 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     done = sorted((t for t in trials if t.score is not None), key=lambda t: (-t.score, t.id))[:10]
     metric_names = sorted({m for t in done for m in t.result.metrics})
     best: Table = (["trial", "architecture"] + metric_names,
-                   [[str(t.id), t.arch] + [_fmt(t.result.metrics.get(m, math.nan), 4) for m in metric_names]
+                   [[str(t.id), t.arch] + [_metric(t.result.metrics.get(m, math.nan)) for m in metric_names]
                     for t in done])
     failed: Table = (["trial", "architecture", "reason"],
                      [[str(t.id), t.arch, t.result.reason or ""] for t in trials
@@ -281,7 +287,7 @@ def _pareto_section(summary: dict) -> tuple[str, Table] | None:
             + "".join(f"; {left} left out" for left in left_out_texts(summary)) + ".")
     metrics = [o.partition(":")[0] for o in summary["objectives"]]
     return text, (["trial", "architecture", *metrics],
-                  [[str(m["trial"]), m["arch"], *(_fmt(m["metrics"][k], 4) for k in metrics)]
+                  [[str(m["trial"]), m["arch"], *(_metric(m["metrics"][k]) for k in metrics)]
                    for m in summary["pareto_front"]])
 
 

@@ -253,3 +253,23 @@ def test_show_gives_small_metrics_to_the_digits_that_tell_them_apart(tmp_path, d
         assert float(shown) == pytest.approx(value, rel=1e-3), (name, shown)
     draws = [next(line for line in lines if f" params@{i} " in line).split("│")[2].strip() for i in (0, 1)]
     assert draws[0] != draws[1]
+
+
+def test_a_run_report_gives_small_metrics_to_the_digits_that_tell_them_apart(tmp_path, data_dir):
+    """The report's tables printed four decimals: NAGO's params spread of 6e-06 read 0.0000, and two members of a
+    front with 0.019533 and 0.019528 million parameters both read 0.0195, as if one dominated the other."""
+    from nasloop.engine.cli import main
+    from nasloop.engine.config import SearchConfig
+    from nasloop.engine.search import search
+
+    summary = search(SearchConfig(space="nago", space_options={"param_limit": 2e4}, evaluator="proxy",
+                                  evaluator_options={"proxies": ["params", "flops"], "replicates": 2},
+                                  strategy="random", budget=1, data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    assert main(["report", str(tmp_path / "run")]) == 0
+    lines = (tmp_path / "run" / "report" / "report.md").read_text().splitlines()
+    head = next(line for line in lines if line.startswith("| trial | architecture"))
+    names = [cell.strip() for cell in head.strip("|").split("|")][2:]
+    row = [cell.strip() for cell in lines[lines.index(head) + 2].strip("|").split("|")][2:]
+    stored = summary["best"]["metrics"]
+    for name, shown in zip(names, row):
+        assert float(shown) == pytest.approx(stored[name], rel=1e-3), (name, shown)
