@@ -25,7 +25,7 @@ from .executors.base import sigterm_interrupts
 from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .pareto_summary import hypervolume_text, left_out_texts
+from .pareto_summary import front_texts, hypervolume_text, left_out_texts
 from .search import resume, search, summarize
 from .export import export_trials, metric_text, print_json, print_table
 from .store import RunStore
@@ -184,8 +184,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
         rows += [("objectives", ", ".join(summary["objectives"])), ("hypervolume", hypervolume_text(summary)),
                  *(("left out of both", text) for text in left_out_texts(summary)),
                  (f"Pareto front ({len(front)})", "")]
-        rows += [(f"  trial {m['trial']}",
-                  f"{m['arch']}  " + "  ".join(f"{k}={v:.4g}" for k, v in m["metrics"].items())) for m in front]
+        rows += [(f"  trial {m['trial']}", f"{m['arch']}  " + "  ".join(f"{k}={v}" for k, v in texts.items()))
+                 for m, texts in zip(front, front_texts(summary))]
     for name, value in rows:
         table.add_row(name, value)
     Console().print(table)  # long values fold; at natural width one genotype made every line 448 wide

@@ -367,3 +367,25 @@ def test_hardware_costs_that_are_equal_read_equal_so_no_dominated_cell_sits_on_t
         assert not (accuracy >= other_accuracy and latency <= other_latency * (1 + 1e-12)), front
     latencies = {m["metrics"]["eyeriss_latency"] for m in summary["pareto_front"]}
     assert 4.87442 in latencies  # the cost that was split, now one value
+
+
+def test_show_gives_a_fronts_values_to_the_digits_that_tell_members_apart(tmp_path, data_dir, capsys, monkeypatch):
+    """Edge GPU latencies of 1.4457 and 1.4461 ms both read 1.446, so the slower, less accurate member looked
+    dominated by the other."""
+    monkeypatch.setenv("COLUMNS", "300")  # rich folds long rows at a terminal's width
+    summary = run(tmp_path, "run", data_dir, strategy="random", budget=100, seed=0,
+                  objectives=["test_accuracy:max", "edgegpu_latency:min"])
+    front = summary["pareto_front"]
+    latencies = {m["metrics"]["edgegpu_latency"] for m in front}
+    assert len({f"{v:.4g}" for v in latencies}) < len(latencies)  # the case this test is about
+    capsys.readouterr()
+    assert main(["show", summary["run_dir"]]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for name in ("test_accuracy", "edgegpu_latency"):
+        shown = {}
+        for member in front:
+            line = next(line for line in lines if f" trial {member['trial']} " in line)
+            text = line.split(f"{name}=")[1].split()[0]
+            assert float(text) == pytest.approx(member["metrics"][name], rel=1e-3)
+            shown.setdefault(text, set()).add(member["metrics"][name])
+        assert all(len(values) == 1 for values in shown.values()), (name, shown)
