@@ -64,7 +64,7 @@ class TensorBoardLog:
                                        objective.oriented(self.best[objective.metric]), evaluation)
         if self.front.members:
             self.writer.add_scalar("search/pareto_front_size", len(self.front.members), evaluation)
-        if not math.isnan(volume):
+        if math.isfinite(volume):  # NaN before a result has every objective; inf when the volume overflows
             self.writer.add_scalar("search/hypervolume", volume, evaluation)
 
     def close(self) -> None:

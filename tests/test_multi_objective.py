@@ -314,49 +314,6 @@ def test_a_non_finite_objective_in_a_store_stays_off_the_front(tmp_path, data_di
     assert "trial 3 " not in out
 
 
-def test_tensorboard_logs_the_fronts_hypervolume_and_each_objectives_best_across_a_resume(tmp_path, data_dir):
-    """With several objectives the log held only the first objective's best: no hypervolume, no front."""
-    pytest.importorskip("tensorboard", reason="pip install 'nasloop[tensorboard]'")
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-    from nasloop.engine.search import resume
-
-    logs = tmp_path / "tb"
-    run(tmp_path, "run", data_dir, strategy="random", budget=15, seed=3, objectives=OBJECTIVES,
-        reference_point=[60.0, 1.6], tensorboard=str(logs))
-    summary = resume(tmp_path / "run", budget=30)
-    scalars: dict[str, list[tuple[int, float]]] = {}
-    for events_file in sorted(logs.iterdir()):  # one file per session: the resume appends its own
-        events = EventAccumulator(str(events_file))
-        events.Reload()
-        for tag in events.Tags()["scalars"]:
-            scalars.setdefault(tag, []).extend((e.step, e.value) for e in events.Scalars(tag))
-    volume = [v for _, v in sorted(scalars["search/hypervolume"])]
-    assert len(volume) == 30 and volume == sorted(volume) and volume[-1] > 0
-    assert volume[-1] == pytest.approx(summary["hypervolume"], rel=1e-5)
-    assert sorted(scalars["search/pareto_front_size"])[-1][1] == len(summary["pareto_front"])
-    accuracy = [v for _, v in sorted(scalars["search/best_val_accuracy"])]
-    params = [v for _, v in sorted(scalars["search/best_params_m"])]
-    assert accuracy == sorted(accuracy) and params == sorted(params, reverse=True)
-    assert "search/best_so_far" not in scalars
-
-
-def test_tensorboard_counts_the_front_as_show_does_when_members_tie(tmp_path, data_dir):
-    """Cells without a convolution have equal parameters and FLOPs: 'show' listed both such members of the front,
-    and the log counted one, dropping a result that equalled a member."""
-    pytest.importorskip("tensorboard", reason="pip install 'nasloop[tensorboard]'")
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-
-    logs = tmp_path / "tb"
-    summary = run(tmp_path, "run", data_dir, strategy="random", budget=40, seed=0,
-                  objectives=["params_m:min", "flops_m:min"], tensorboard=str(logs))
-    front = [tuple(m["metrics"].values()) for m in summary["pareto_front"]]
-    assert len(front) == 2 and front[0] == front[1]  # the tie this test is about
-    (events_file,) = logs.iterdir()
-    events = EventAccumulator(str(events_file))
-    events.Reload()
-    assert events.Scalars("search/pareto_front_size")[-1].value == len(front)
-
-
 def test_hardware_costs_that_are_equal_read_equal_so_no_dominated_cell_sits_on_the_front(tmp_path, data_dir):
     """HW-NAS-Bench's Eyeriss figures are sums, so equal costs differed in the 16th digit (4.8744200000000015 and
     4.874420000000002): a cell both slower-equal and less accurate than another was listed on the front."""
