@@ -281,8 +281,8 @@ class SearchLoop:
         if self._exhausted():
             return f"every architecture of the space ({self.space.size}) has been evaluated"
         if self.budget.queries is not None and self._started >= self.budget.queries:
-            return f"budget of {self.budget.queries} evaluations spent"
-        return f"budget of {self.budget.seconds} seconds spent ({self._spent:.1f} s)"
+            return f"budget of {self.budget.queries} evaluation{'s' * (self.budget.queries != 1)} spent"
+        return f"budget of {float(self.budget.seconds):.10g} s spent ({self._spent:.1f} s)"
 
     def _ask(self, n: int) -> int:
         """Ask for ``n`` architectures, persist them, submit the new ones; return how many were new.

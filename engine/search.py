@@ -40,6 +40,9 @@ Note = Callable[[str], None]
 def with_dataset(config: SearchConfig) -> SearchConfig:
     """``config`` with its dataset named as its benchmark names it: the benchmark's first task when none was given,
     read once the configuration's plugins are loaded (a plugin space's benchmark has tasks of its own)."""
+    if not isinstance(config, SearchConfig):  # search({"space": ...}) failed on a missing attribute
+        raise ConfigError(f"search takes a SearchConfig, not a {type(config).__name__}; build one with "
+                          "SearchConfig(space=...) or SearchConfig.from_mapping(mapping)")
     load_plugins(config.plugins, config.workdir)
     return config.replace(dataset=canonical_dataset(config.space, config.dataset or default_dataset(config.space)))
 

@@ -187,7 +187,8 @@ class Predictor(Configurable, ABC):
         if len(y) != len(archs):
             raise ConfigError(f"got {len(archs)} architectures but {len(y)} targets; pass one target each")
         if not np.isfinite(y).all():
-            raise ConfigError(f"{int((~np.isfinite(y)).sum())} targets are NaN or infinite; "
+            bad = int((~np.isfinite(y)).sum())
+            raise ConfigError(f"{bad} target{'s are' if bad != 1 else ' is'} NaN or infinite; "
                               "drop failed evaluations before fitting")
         return y
 

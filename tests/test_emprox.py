@@ -96,7 +96,7 @@ def test_bad_options_are_refused_in_one_line(options, problem):
 
 @pytest.mark.parametrize("archs,y,problem", [
     ([], [], "at least one evaluated architecture"),
-    ([(3,) * 6, (2,) * 6], [90.0, float("nan")], "1 targets are NaN"),
+    ([(3,) * 6, (2,) * 6], [90.0, float("nan")], "1 target is NaN"),
 ])
 def test_bad_training_data_is_refused_in_one_line(archs, y, problem):
     predictor = EmProxPredictor(NB201Space(), **SMALL)

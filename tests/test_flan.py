@@ -102,7 +102,7 @@ def test_fits_larger_than_the_batch_step_on_random_subsets_and_still_rank(split,
 
 @pytest.mark.parametrize("archs,y,problem", [
     ([], [], "at least one evaluated architecture"),
-    ([(3,) * 6, (2,) * 6], [90.0, float("nan")], "1 targets are NaN"),
+    ([(3,) * 6, (2,) * 6], [90.0, float("nan")], "1 target is NaN"),
 ])
 def test_bad_training_data_is_one_clear_error(archs, y, problem):
     with pytest.raises(ConfigError, match=problem):

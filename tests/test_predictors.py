@@ -117,7 +117,7 @@ def test_update_adds_results_and_refits(split, nb201_context):
 @pytest.mark.parametrize("archs,y,problem", [
     ([], [], "at least one evaluated architecture"),
     ([(3,) * 6, (2,) * 6], [90.0], "2 architectures but 1 targets"),
-    ([(3,) * 6, (2,) * 6], [90.0, float("nan")], "1 targets are NaN"),
+    ([(3,) * 6, (2,) * 6], [90.0, float("nan")], "1 target is NaN"),
 ])
 def test_bad_training_data_is_refused_in_one_line(archs, y, problem):
     with pytest.raises(ConfigError, match=problem):

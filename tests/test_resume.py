@@ -181,13 +181,24 @@ def test_a_time_budget_alone_is_not_capped_at_a_hundred_evaluations(tmp_path, da
                  "--run-dir", str(run), "--quiet"]) == 0
     shown = summarize(run)
     assert shown["budget"]["queries"] is None and shown["evaluations"] > 100
-    assert shown["stop_reason"].startswith("budget of 300000.0 seconds spent")
+    assert shown["stop_reason"].startswith("budget of 300000 s spent")
     (tmp_path / "timed.yaml").write_text("strategy: random\nmax-seconds: 300000\n")  # either spelling, CLI or API
     assert SearchConfig.from_yaml(tmp_path / "timed.yaml").budget is None
     assert SearchConfig.from_mapping({"max_seconds": 10, "budget": 5}).budget == 5
     # built in Python, as on the command line: a time budget alone is no count; neither given, 100
     assert SearchConfig(max_seconds=10).budget is None
     assert SearchConfig().budget == SearchConfig(budget=None).budget == 100
+
+
+def test_search_given_a_mapping_instead_of_a_configuration_says_how_to_build_one(tmp_path):
+    """search({"space": "nb201"}) failed with "'dict' object has no attribute 'plugins'"."""
+    from nasloop.engine.errors import ConfigError
+
+    with pytest.raises(ConfigError) as error:
+        search({"space": "nb201", "run_dir": str(tmp_path / "run")})
+    assert str(error.value) == ("search takes a SearchConfig, not a dict; build one with SearchConfig(space=...) or "
+                                "SearchConfig.from_mapping(mapping)")
+    assert not (tmp_path / "run").exists()
 
 
 def test_numpy_numbers_in_a_configuration_are_stored_and_bad_resume_budgets_named(tmp_path, data_dir):
