@@ -258,7 +258,8 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
              + f", seed {summary['seed']}: {summary['status']} ({summary['stop_reason'] or ''}); "
              f"{summary['evaluations']} evaluations, {summary['failed']} failed")
     md_prov, html_prov = _provenance(command)
-    md = [f"# {title}", "", facts, "", md_prov, "", "## Best architectures", "", markdown_table(best), "",
+    ranked = "Best architectures" + (f" by {summary['objective']}" if "pareto_front" in summary else "")
+    md = [f"# {title}", "", facts, "", md_prov, "", f"## {ranked}", "", markdown_table(best), "",
           f"![trajectory](figures/{figure.name})", ""]
     md += [f"![Pareto front](figures/{front.name})", ""] if front else []
     pareto = _pareto_section(summary)
@@ -266,7 +267,7 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
         md += [f"## Pareto front ({len(pareto[1][1])})", "", pareto[0], "", markdown_table(pareto[1]), ""]
     md += [f"## Failed evaluations ({len(failed[1])})", ""]
     md += [markdown_table(failed)] if failed[1] else ["None."]
-    page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}<h2>Best architectures</h2>",
+    page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}<h2>{html.escape(ranked)}</h2>",
             _html_table(best), _figure_html(figure), *([_figure_html(front)] if front else []),
             *([f"<h2>Pareto front ({len(pareto[1][1])})</h2><p>{html.escape(pareto[0])}</p>",
                _html_table(pareto[1])] if pareto else []),

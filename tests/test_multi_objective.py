@@ -172,6 +172,7 @@ def test_a_reference_point_nothing_beats_is_named_and_exports_take_any_case(tmp_
     assert main(["show", summary["run_dir"]]) in (0, None)
     shown = re.sub(r"[│\s]+", " ", capsys.readouterr().out)  # the table folds long values over lines
     assert "no evaluation is better than it in every objective: give a worse --reference-point" in shown
+    assert " best architecture (by val_accuracy) " in shown  # the first objective's best, said to be
     assert main(["export", summary["run_dir"], str(tmp_path / "x.CSV")]) in (0, None)  # was refused
     huge = run(tmp_path, "h", data_dir, strategy="random", budget=5, seed=0, objectives=OBJECTIVES,
                reference_point=[-1e200, 1e200])
@@ -190,6 +191,7 @@ def test_run_report_draws_the_front(tmp_path, data_dir):
     assert (tmp_path / "report" / "figures" / "pareto_front.png") in paths
     md = (tmp_path / "report" / "report.md").read_text()
     assert "![Pareto front](figures/pareto_front.png)" in md
+    assert "## Best architectures by val_accuracy" in md  # the first objective's ranking, said to be
     assert (tmp_path / "report" / "report.html").read_text().count("data:image/png;base64,") == 2
     # The text gives the hypervolume and every member of the front with its objectives, not the figure alone.
     assert f"## Pareto front ({len(summary['pareto_front'])})" in md
