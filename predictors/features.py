@@ -81,8 +81,9 @@ class FeatureSet:
                  missing: Missing = "impute") -> None:
         names = list(name_list(names))
         if not names or not all(isinstance(n, str) and n for n in names):
-            raise ConfigError(f"features must name at least one of: proxies, graph, a vector encoding of "
-                              f"'{space.name}' ({', '.join(space.vector_encodings) or 'none'}) or a proxy; got {names!r}")
+            raise ConfigError(f"features must name at least one of: proxies, proxies:<task>, graph, graph-subsets "
+                              f"(either also as :<graph encoding>), a vector encoding of '{space.name}' "
+                              f"({', '.join(space.vector_encodings) or 'none'}) or a proxy; got {names!r}")
         if missing not in ("impute", "error"):
             raise ConfigError(f"missing must be 'impute' or 'error', got {missing!r}")
         self.space, self.missing = space, missing
@@ -119,8 +120,9 @@ class FeatureSet:
                 scorer = context.scorer(space, name)
             except (ConfigError, RegistryError, UnsupportedError) as exc:
                 raise ConfigError(f"feature '{name}' is neither a vector encoding of '{space.name}' "
-                                  f"({', '.join(space.vector_encodings) or 'none'}), 'graph', 'graph-subsets', "
-                                  f"'proxies' nor a proxy nasloop can read or compute ({exc})") from None
+                                  f"({', '.join(space.vector_encodings) or 'none'}), 'graph', 'graph-subsets' (either "
+                                  "also as :<graph encoding>), 'proxies', 'proxies:<task>' nor a proxy nasloop can "
+                                  f"read or compute ({exc})") from None
             self._sources.append(lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None])
             self.names.append(name)
             self.builds_networks |= context.computes(space, name)

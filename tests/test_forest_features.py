@@ -194,8 +194,12 @@ def test_a_space_without_graphs_or_stored_proxies_is_told_in_one_line():
     from nasloop.engine.context import RunContext
     with pytest.raises(UnsupportedError, match="none are stored"):
         FeatureSet(nago, RunContext(), ["proxies"])
-    with pytest.raises(ConfigError, match="neither a vector encoding"):
+    with pytest.raises(ConfigError, match="neither a vector encoding.*'graph-subsets' \\(either also as :<graph "
+                                          "encoding>\\), 'proxies', 'proxies:<task>' nor a proxy"):
         FeatureSet(SPACE, RunContext(), ["no-such-feature"])
+    with pytest.raises(ConfigError, match="proxies:<task>, graph, graph-subsets \\(either also as :<graph "
+                                          "encoding>\\)"):
+        FeatureSet(SPACE, RunContext(), [])  # every form named, as in the message above
     subsets = FeatureSet(SPACE, RunContext(), ["graph-subsets:dataflow"])
     assert "dataflow:shared/skip+shared/conv3x3:paths" in subsets.names
     assert not any(n.startswith("graph:") for n in subsets.names)
