@@ -135,8 +135,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                               "--predictor-opt flan.ensemble=2)") from None
 
     search_space.check_encodings()  # one line naming the architecture, not a failure inside the first fit
-    for name in factories:  # bad options fail now; warm shared caches (e.g. FLAN's batched space graph)
-        warm = build(name, 0)
+    warmed = {name: build(name, 0) for name in factories}  # every predictor's bad options fail before any note
+    for name, warm in warmed.items():  # warm shared caches (e.g. FLAN's batched space graph)
         warm.prepare()
         if space in warm.pretrained_on and on_note is not None:
             on_note(f"{name} starts from weights pretrained on {space} cells, whose labels it has seen: some of its "

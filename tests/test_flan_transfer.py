@@ -280,6 +280,11 @@ def test_evaluating_on_the_pretraining_space_is_named(pretrained, tmp_path, data
     assert notes == ["flan starts from weights pretrained on nb201 cells, whose labels it has seen: some of its test "
                      "cells may be among them, so its tau overstates what it learns from its training cells; "
                      "pretrain on another space to measure transfer"]
+    notes.clear()  # a run refused for another predictor's options is no run to warn of
+    with pytest.raises(ConfigError, match="forest"):
+        evaluate_predictors(["flan", "forest"], [8], [0], data_dir=data_dir, on_note=notes.append,
+                            predictor_options={"flan": {"pretrained": str(own)}, "forest": {"pretrained": str(own)}})
+    assert notes == []
 
 
 def test_pretraining_a_space_without_graphs_says_flan_reads_graphs(tmp_path, data_dir, capsys):
