@@ -183,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="an option of every evaluated predictor (repeatable)")
     ev.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="an option of the search space (repeatable)")
-    ev.add_argument("--metric", help="the table metric to rank by (default: the task's own)")
+    ev.add_argument("--metric", help="the table metric to rank by, METRIC:min where lower is better (a latency); "
+                    "default: the task's own")
     ev.add_argument("--data-dir", type=path_text, help="folder holding benchmark data")
     ev.add_argument("--json", action="store_true", help="print a JSON list, one object per (predictor, size, seed)")
 

@@ -39,7 +39,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="--predictors: training-set sizes (default 8,40,128,512)")
     c.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                    help="--predictors: an option of every compared predictor (repeatable)")
-    c.add_argument("--metric", help="--predictors: the table metric to rank by (default: the task's own)")
+    c.add_argument("--metric", help="--predictors: the table metric to rank by, METRIC:min where lower is better "
+                   "(a latency); default: the task's own")
     c.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 per method (default 5)")
     c.add_argument("--out", type=path_arg, required=True, help="the study folder")
     c.add_argument("--jobs", type=positive_int, default=1, help="runs at once, each in its own process")

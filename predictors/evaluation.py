@@ -23,8 +23,10 @@ from scipy import stats
 from ..engine.assemble import build_context, build_space, canonical_dataset, choose_tabulated_space, default_dataset
 from ..engine.config import construct
 from ..engine.errors import ConfigError
+from ..engine.objectives import parse_objectives
 from ..engine.options import option_names
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
+from ..search_spaces.benchmark import Task
 from .base import checked_prediction
 
 __all__ = ["evaluate_predictors", "precision_at"]
@@ -60,6 +62,19 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
     for s in seeds:
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0:
             raise ConfigError(f"seed {s!r} must be an integer >= 0")
+
+
+def _ranked_metric(metric: str | None, task: Task) -> tuple[str, bool]:
+    """The metric ``--metric`` names and whether lower is better: ``edgegpu_latency:min`` as in ``--objectives``;
+    without a direction, the task's own for its metric and higher-is-better for any other (a latency ranked as
+    higher-is-better counted the slowest cells as the top ones)."""
+    if metric is None:
+        return task.metric, task.minimize
+    parsed = parse_objectives(metric)
+    if len(parsed) != 1:
+        raise ConfigError(f"--metric takes one metric, got {metric!r}; rank by each in its own run")
+    stated = metric.rstrip().endswith((":max", ":min"))
+    return parsed[0].metric, parsed[0].minimize if stated else task.minimize and parsed[0].metric == task.metric
 
 
 def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], seeds: Sequence[int],
@@ -102,7 +117,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     cells = benchmark.cells()
     if keep_cell is not None:
         cells = [c for c in cells if keep_cell(c)]
-    metric = metric or task.metric
+    metric, minimize = _ranked_metric(metric, task)
     targets = benchmark.metric_values(cells, task.name, metric, fidelity)
     if np.isnan(targets).all():
         held = sorted(k for k, v in benchmark.query(cells[0], task.name, fidelity).metrics.items()
@@ -114,8 +129,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     kept = np.flatnonzero(np.isfinite(targets))
     cells, targets = [cells[i] for i in kept], targets[kept]
     _check_sizes(train_sizes, seeds, len(cells))
-    if task.minimize:
-        targets = -targets  # predictors rank higher-is-better
+    if minimize:
+        targets = -targets  # predictors rank higher-is-better, and the top-k precisions count the best cells
 
     shared = set.intersection(*(set(predictor_options.get(name, {})) for name in factories))
 

@@ -192,3 +192,19 @@ def test_without_a_dataset_the_api_ranks_the_space_benchmarks_first_task_as_the_
     assert record["dataset"] == "class_scene" and record["test_size"] == 4096 - 8
     (record,) = evaluate_predictors(["random"], [8], [0], dataset="CIFAR10", data_dir=data_dir)
     assert record["dataset"] == "cifar10"
+
+
+def test_a_lower_is_better_metric_counts_its_lowest_cells_as_the_top(data_dir):
+    """--metric edgegpu_latency ranked latencies as higher-is-better: top-1% precision counted the slowest cells."""
+    common = dict(train_sizes=[64], seeds=[0], data_dir=data_dir, predictor_options={"forest": {"trees": 20}})
+    if not (data_dir / "nb201_hw_metrics.csv.gz").exists():
+        pytest.skip("no HW-NAS-Bench file in the data folder")
+    (fastest,) = evaluate_predictors(["forest"], metric="edgegpu_latency:min", **common)
+    (slowest,) = evaluate_predictors(["forest"], metric="edgegpu_latency", **common)
+    (stated,) = evaluate_predictors(["forest"], metric="edgegpu_latency:max", **common)
+    assert all(stated[key] == slowest[key] for key in ("kendall_tau", "precision_top1", "precision_top5"))
+    # a forest predicts the negated targets as the negated predictions: the ranking, and so tau, is the same
+    assert fastest["kendall_tau"] == pytest.approx(slowest["kendall_tau"])
+    assert fastest["precision_top1"] != slowest["precision_top1"]
+    with pytest.raises(ConfigError, match="--metric takes one metric, got 'edgegpu_latency:min,val_accuracy'"):
+        evaluate_predictors(["forest"], metric="edgegpu_latency:min,val_accuracy", **common)
