@@ -228,7 +228,8 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
                                seed=args.seed, data_dir=args.data_dir, predictor_options=dict(args.predictor_opt),
                                on_space=lambda name, n: advance(f"{name}: {n} cells"), joint=args.joint,
                                overwrite=args.overwrite)
-        print(f"wrote {summary['file']} (FLAN on {', '.join(summary['spaces'])}: {summary['cells']} cells, "
+        in_all = " in all" if len(summary["spaces"]) > 1 else ""  # --train-size counts per space
+        print(f"wrote {summary['file']} (FLAN on {', '.join(summary['spaces'])}: {summary['cells']} cells{in_all}, "
               f"{summary['seconds']} s)")
         return
     from ..predictors.evaluation import evaluate_predictors

@@ -221,7 +221,7 @@ def test_joint_pretraining_ranks_each_space_and_fine_tunes_with_its_space_id(tmp
     assert cli.main(["predictors", "pretrain", "--space", "nb101", "--space", "tnb101-micro", "--joint",
                      "--train-size", "96", "--predictor-opt", "ensemble=2", "--predictor-opt", "space_id=true",
                      "--data-dir", str(data_dir), "--out", str(path)]) == 0
-    assert "FLAN on nb101, tnb101-micro: 192 cells" in capsys.readouterr().out
+    assert "FLAN on nb101, tnb101-micro: 192 cells in all, " in capsys.readouterr().out
     payload = load_pretrained(path)
     assert payload["space_ids"] == ["nb101", "tnb101-micro"] and payload["features"] == 2 * 3
     space, (train_x, train_y), (test_x, test_y) = nb201_split(16, 500)
