@@ -18,7 +18,7 @@ from typing import Sequence
 
 from .assemble import target_description
 from .export import metric_text
-from .pareto_summary import hypervolume_text, left_out_texts
+from .pareto_summary import front_texts, hypervolume_text, left_out_texts
 from .registry import EVALUATORS
 from .search import summarize
 from .store import RunStore
@@ -287,9 +287,9 @@ def _pareto_section(summary: dict) -> tuple[str, Table] | None:
     text = (f"Objectives {', '.join(summary['objectives'])}; hypervolume {hypervolume_text(summary)}"
             + "".join(f"; {left} left out" for left in left_out_texts(summary)) + ".")
     metrics = [o.partition(":")[0] for o in summary["objectives"]]
-    return text, (["trial", "architecture", *metrics],
-                  [[str(m["trial"]), m["arch"], *(_metric(m["metrics"][k]) for k in metrics)]
-                   for m in summary["pareto_front"]])
+    return text, (["trial", "architecture", *metrics],  # digits that tell members apart, as show gives them
+                  [[str(m["trial"]), m["arch"], *(texts[k] for k in metrics)]
+                   for m, texts in zip(summary["pareto_front"], front_texts(summary))])
 
 
 def predictor_table(records: list[dict]) -> Table:

@@ -348,3 +348,12 @@ def test_show_gives_a_fronts_values_to_the_digits_that_tell_members_apart(tmp_pa
             assert float(text) == pytest.approx(member["metrics"][name], rel=1e-3)
             shown.setdefault(text, set()).add(member["metrics"][name])
         assert all(len(values) == 1 for values in shown.values()), (name, shown)
+    from nasloop.engine.report import _pareto_section  # the report's front table gives the same digits
+
+    rows = _pareto_section(summary)[1][1]
+    assert [row[3] for row in rows] == [next(line for line in lines if f" trial {m['trial']} " in line)
+                                        .split("edgegpu_latency=")[1].split()[0] for m in front]
+    nago = {**summary, "objectives": ["val_accuracy:max", "params_m:min"],  # two members of a NAGO training run
+            "pareto_front": [{"trial": 1, "arch": "a", "metrics": {"val_accuracy": 31.2, "params_m": 0.019533}},
+                             {"trial": 2, "arch": "b", "metrics": {"val_accuracy": 30.9, "params_m": 0.019528}}]}
+    assert [row[3] for row in _pareto_section(nago)[1][1]] == ["0.019533", "0.019528"]
