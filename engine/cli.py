@@ -177,7 +177,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                                 + (f" ({estimated} of them estimated: the table lacks their measured training time)"
                                    if estimated else "")),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
-            ("best architecture" + (f" (by {summary['objective']})" if "pareto_front" in summary else ""),
+            (f"best by {summary['objective']}" if "pareto_front" in summary else "best architecture",
              best.get("arch", "-"))]
     rows += [(f"  {name}", metric_text(value)) for name, value in metrics.items()]
     if "pareto_front" in summary:
