@@ -21,6 +21,7 @@ imputed, as the caller chooses.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
@@ -92,6 +93,10 @@ class FeatureSet:
         self._sources: list[Callable[[Sequence[Arch]], np.ndarray]] = []  # one block of columns each
         for name in dict.fromkeys(names):
             self._add(name, context)
+        repeated = [column for column, count in Counter(self.names).items() if count > 1]
+        if repeated:  # the same column twice weighs it double in a forest's draws, unseen
+            raise ConfigError(f"features {names!r} give the column '{repeated[0]}' twice (graph and graph:graph, or "
+                              "proxies and a proxy it holds, are the same features); name each once")
         self._cache: dict[Arch, np.ndarray] = {}
 
     def _add(self, name: str, context: RunContext) -> None:

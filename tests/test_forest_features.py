@@ -200,6 +200,8 @@ def test_a_space_without_graphs_or_stored_proxies_is_told_in_one_line():
     with pytest.raises(ConfigError, match="proxies:<task>, graph, graph-subsets \\(either also as :<graph "
                                           "encoding>\\)"):
         FeatureSet(SPACE, RunContext(), [])  # every form named, as in the message above
+    with pytest.raises(ConfigError, match="give the column 'graph:paths' twice .*; name each once"):
+        FeatureSet(SPACE, RunContext(), ["graph", "graph:graph"])  # the same features, counted twice unseen
     subsets = FeatureSet(SPACE, RunContext(), ["graph-subsets:dataflow"])
     assert "dataflow:shared/skip+shared/conv3x3:paths" in subsets.names
     assert not any(n.startswith("graph:") for n in subsets.names)
