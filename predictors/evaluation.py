@@ -88,7 +88,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                         on_note: Callable[[str], None] | None = None) -> list[dict]:
     """Fit each predictor on n cells and rank the rest; one record per (predictor, train size, seed).
 
-    Each record holds predictor, space, dataset, train_size, seed, test_size, kendall_tau,
+    Each record holds predictor, space, dataset, metric (``:min`` when lower is better), fidelity (the epochs
+    ranked; None for a table of final results only), train_size, seed, test_size, kendall_tau,
     spearman, precision_top1, precision_top5, fit_seconds and predict_seconds (ranking every
     test cell). ``on_result`` sees each record as soon as it exists, so a CLI can stream them (and a
     study store them); ``skip`` holds (predictor, train size, seed) already measured. ``keep_cell``
@@ -118,6 +119,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     if keep_cell is not None:
         cells = [c for c in cells if keep_cell(c)]
     metric, minimize = _ranked_metric(metric, task)
+    ranked = f"{metric}:min" if minimize else metric  # in each record: a --json line says what it ranked
     targets = benchmark.metric_values(cells, task.name, metric, fidelity)
     if np.isnan(targets).all():
         held = sorted(k for k, v in benchmark.query(cells[0], task.name, fidelity).metrics.items()
@@ -178,7 +180,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                 if math.isnan(measures["kendall_tau"]) and on_note is not None:
                     on_note(f"{name} predicted one value for all {len(test):,} test cells after {n} training cells "
                             f"(seed {seed}), so its ranking measures are undefined (nan); check its options")
-                record = {"predictor": name, "space": space, "dataset": dataset, "train_size": int(n),
+                record = {"predictor": name, "space": space, "dataset": dataset, "metric": ranked,
+                          "fidelity": fidelity, "train_size": int(n),
                           "seed": int(seed), "test_size": int(len(test)), **measures,
                           "fit_seconds": fitted - started, "predict_seconds": predicted - fitted}
                 records.append(record)

@@ -21,8 +21,8 @@ from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import SPEC
 
-KEYS = {"predictor", "space", "dataset", "train_size", "seed", "test_size", "kendall_tau", "spearman",
-        "precision_top1", "precision_top5", "fit_seconds", "predict_seconds"}
+KEYS = {"predictor", "space", "dataset", "metric", "fidelity", "train_size", "seed", "test_size", "kendall_tau",
+        "spearman", "precision_top1", "precision_top5", "fit_seconds", "predict_seconds"}
 
 
 def test_cells_come_in_official_index_order(data_dir, nb201_csv_path):
@@ -42,6 +42,7 @@ def test_records_hold_the_documented_figures(data_dir):
     for r in records:
         assert set(r) == KEYS
         assert r["space"] == "nb201" and r["dataset"] == "cifar10" and r["train_size"] == 30
+        assert r["metric"] == "val_accuracy" and r["fidelity"] == 200  # a --json line says what it ranked
         assert r["test_size"] == 15625 - 30
         assert all(0 <= r[k] <= 1 for k in ("precision_top1", "precision_top5"))
         assert r["fit_seconds"] > 0 and r["predict_seconds"] > 0
@@ -205,6 +206,7 @@ def test_a_lower_is_better_metric_counts_its_lowest_cells_as_the_top(data_dir):
     assert all(stated[key] == slowest[key] for key in ("kendall_tau", "precision_top1", "precision_top5"))
     # a forest predicts the negated targets as the negated predictions: the ranking, and so tau, is the same
     assert fastest["kendall_tau"] == pytest.approx(slowest["kendall_tau"])
+    assert [fastest["metric"], slowest["metric"], stated["metric"]] == ["edgegpu_latency:min", *["edgegpu_latency"] * 2]
     assert fastest["precision_top1"] != slowest["precision_top1"]
     with pytest.raises(ConfigError, match="--metric takes one metric, got 'edgegpu_latency:min,val_accuracy'"):
         evaluate_predictors(["forest"], metric="edgegpu_latency:min,val_accuracy", **common)
