@@ -76,6 +76,11 @@ def target_description(space: str, dataset: str, metric: str | None = None) -> s
     return f"{metric}, not the task's {task.metric} ({task.description})"
 
 
+def dataset_for(space: str, dataset: str | None) -> str:
+    """The task a command on ``space`` works on: ``dataset`` as the benchmark spells it, else the default one."""
+    return canonical_dataset(space, dataset or default_dataset(space))
+
+
 def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
     """The search space ``name`` with its own options, given the run context if it asks for it."""
     return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)

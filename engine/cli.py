@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .assemble import canonical_dataset, default_dataset, parse_user_arch
+from .assemble import dataset_for, parse_user_arch
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import refuse_twice, search_config
@@ -236,7 +236,7 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
     from .options import options_per_predictor
 
     options = options_per_predictor(args.predictors, dict(args.predictor_opt))
-    args.dataset = canonical_dataset(args.space, args.dataset or default_dataset(args.space))
+    args.dataset = dataset_for(args.space, args.dataset)
     total = len(args.predictors) * len(args.train_sizes) * args.seeds
     rows: list[dict[str, Any]] = []
 

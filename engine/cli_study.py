@@ -155,11 +155,11 @@ def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float |
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
-    from .assemble import canonical_dataset, default_dataset
+    from .assemble import dataset_for
     from .search import build_plugins, check_new_run
     from .study_results import collect
 
-    args.dataset = canonical_dataset(args.space, args.dataset or default_dataset(args.space))
+    args.dataset = dataset_for(args.space, args.dataset)
     if args.predictors:
         return _compare_predictors(args)
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),

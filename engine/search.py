@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
-from .assemble import build_context, build_space, canonical_dataset, default_dataset, require_capabilities
+from .assemble import build_context, build_space, dataset_for, require_capabilities
 from .config import SearchConfig, construct, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
@@ -44,7 +44,7 @@ def with_dataset(config: SearchConfig) -> SearchConfig:
         raise ConfigError(f"search takes a SearchConfig, not a {type(config).__name__}; build one with "
                           "SearchConfig(space=...) or SearchConfig.from_mapping(mapping)")
     load_plugins(config.plugins, config.workdir)
-    return config.replace(dataset=canonical_dataset(config.space, config.dataset or default_dataset(config.space)))
+    return config.replace(dataset=dataset_for(config.space, config.dataset))
 
 
 def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[SearchSpace, Strategy, Evaluator,

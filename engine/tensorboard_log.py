@@ -32,8 +32,8 @@ class TensorBoardLog:
         self.strategy, self.objectives = strategy, tuple(objectives)
         self.front = GrowingFront(self.objectives, reference_point)
         self.best: dict[str, float] = {}  # each objective's best oriented value, for several objectives
-        for result in earlier:
-            if result.ok and len(self.objectives) > 1:
+        for result in earlier if len(self.objectives) > 1 else ():
+            if result.ok:
                 self._take(result)
 
     def __call__(self, evaluation: int, result: Result, best: float | None) -> None:

@@ -20,13 +20,12 @@ from typing import Any, Callable, Container, Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from ..engine.assemble import build_context, build_space, canonical_dataset, choose_tabulated_space, default_dataset
+from ..engine.assemble import build_context, build_space, choose_tabulated_space, dataset_for
 from ..engine.config import construct
 from ..engine.errors import ConfigError
 from ..engine.objectives import parse_objectives
 from ..engine.options import option_names
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
-from ..search_spaces.benchmark import Task
 from .base import checked_prediction
 
 __all__ = ["evaluate_predictors", "precision_at"]
@@ -64,17 +63,17 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
             raise ConfigError(f"seed {s!r} must be an integer >= 0")
 
 
-def _ranked_metric(metric: str | None, task: Task) -> tuple[str, bool]:
+def _ranked_metric(metric: str | None, task_metric: str, task_minimize: bool) -> tuple[str, bool]:
     """The metric ``--metric`` names and whether lower is better: ``edgegpu_latency:min`` as in ``--objectives``;
     without a direction, the task's own for its metric and higher-is-better for any other (a latency ranked as
     higher-is-better counted the slowest cells as the top ones)."""
     if metric is None:
-        return task.metric, task.minimize
+        return task_metric, task_minimize
     parsed = parse_objectives(metric)
     if len(parsed) != 1:
         raise ConfigError(f"--metric takes one metric, got {metric!r}; rank by each in its own run")
     stated = metric.rstrip().endswith((":max", ":min"))
-    return parsed[0].metric, parsed[0].minimize if stated else task.minimize and parsed[0].metric == task.metric
+    return parsed[0].metric, parsed[0].minimize if stated else task_minimize and parsed[0].metric == task_metric
 
 
 def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], seeds: Sequence[int],
@@ -102,7 +101,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     (a proxy nothing stores), which can take hours where a stored proxy takes a second.
     """
     predictor_options = dict(predictor_options or {})
-    dataset = canonical_dataset(space, dataset or default_dataset(space))
+    dataset = dataset_for(space, dataset)
     factories = {name: PREDICTORS.get(name) for name in predictors}
     if not factories:
         raise ConfigError("name at least one predictor to evaluate, e.g. --predictor flan")
@@ -118,7 +117,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     cells = benchmark.cells()
     if keep_cell is not None:
         cells = [c for c in cells if keep_cell(c)]
-    metric, minimize = _ranked_metric(metric, task)
+    metric, minimize = _ranked_metric(metric, task.metric, task.minimize)
     ranked = f"{metric}:min" if minimize else metric  # in each record: a --json line says what it ranked
     targets = benchmark.metric_values(cells, task.name, metric, fidelity)
     if np.isnan(targets).all():
