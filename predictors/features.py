@@ -90,13 +90,15 @@ class FeatureSet:
         self.space, self.missing = space, missing
         self.builds_networks = False  # a computed proxy among the sources: each new architecture builds a network
         self.names: list[str] = []
+        self._same_as: dict[str, str] = {}  # 'cifar10:synflow' on a cifar10 run reads the column 'synflow' does
         self._sources: list[Callable[[Sequence[Arch]], np.ndarray]] = []  # one block of columns each
         for name in dict.fromkeys(names):
             self._add(name, context)
-        repeated = [column for column, count in Counter(self.names).items() if count > 1]
+        repeated = [key for key, count in Counter(self._same_as.get(n, n) for n in self.names).items() if count > 1]
         if repeated:  # the same column twice weighs it double in a forest's draws, unseen
-            raise ConfigError(f"features {names!r} give the column '{repeated[0]}' twice (graph and graph:graph, or "
-                              "proxies and a proxy it holds, are the same features); name each once")
+            raise ConfigError(f"features {names!r} give the column '{repeated[0]}' twice (graph and graph:graph, "
+                              "proxies and a proxy it holds, or proxies and proxies:<this run's task>, are the same "
+                              "features); name each once")
         self._cache: dict[Arch, np.ndarray] = {}
 
     def _add(self, name: str, context: RunContext) -> None:
@@ -144,10 +146,13 @@ class FeatureSet:
             raise ConfigError(f"feature 'proxies:{task}' reads the benchmark's stored proxies of task '{task}', "
                               f"and there are none ({have}); name a task with stored proxies")
         name = benchmark.task(task).name
+        own = benchmark.has_task(context.dataset) and benchmark.task(context.dataset).name == name
         _check_overlap(benchmark, name, proxies[0], context)
         for proxy in proxies:
             self._sources.append(lambda archs, p=proxy: benchmark.proxy_scores(list(archs), p, name)[:, None])
             self.names.append(f"{name}:{proxy}")
+            if own:
+                self._same_as[self.names[-1]] = proxy
 
     def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
         archs = list(archs)

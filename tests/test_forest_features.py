@@ -84,6 +84,11 @@ def test_another_tasks_stored_proxies_are_columns_of_their_own(nb201_context, da
         assert values[proxy] == float(row[f"{proxy}_cifar10"]) != values[f"ImageNet16-120:{proxy}"]
     with pytest.raises(ConfigError, match="proxies of task 'svhn'.*tasks of nb201: cifar10"):
         FeatureSet(SPACE, nb201_context, ["proxies:svhn"])
+    for twice, column in ((["proxies", "proxies:CIFAR10"], "epe_nas"), (["synflow", "proxies:cifar10"], "synflow")):
+        with pytest.raises(ConfigError, match=f"give the column '{column}' twice .*proxies:<this run's task>"):
+            FeatureSet(SPACE, nb201_context, twice)
+    own = FeatureSet(SPACE, nb201_context, ["proxies:cifar10"])  # alone they are the run's proxies
+    assert dict(zip(own.names, own([DEAD])[0]))["cifar10:synflow"] == values["synflow"]
     # 'features=[proxies: ImageNet16-120]' (a space after the colon) reaches the option as a YAML mapping
     with pytest.raises(ConfigError, match=r"got \[\{'proxies': 'ImageNet16-120'\}\] \(YAML read 'proxies: "
                                           r"ImageNet16-120' as a mapping: .* e\.g\. proxies:ImageNet16-120\)$"):
