@@ -303,6 +303,9 @@ def test_budget_and_objective_errors(tmp_path, data_dir):
         Budget()
     with pytest.raises(ConfigError, match="no 'accuracy' metric; choose --objective from"):
         run(tmp_path, "r", data_dir, budget=5, objective="accuracy")
+    import nasloop  # a script catches every refusal through the one class the package root exports
+    with pytest.raises(nasloop.NasloopError, match=f"no nasloop run at {tmp_path / 'none'} "):
+        nasloop.resume(tmp_path / "none")
 
 
 def test_local_search_climbs_to_local_optima(tmp_path, data_dir):
