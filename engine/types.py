@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Hashable, Mapping, TypeAlias
+from typing import Hashable, Mapping, TypeAlias
 
 from .errors import one_line
 
@@ -47,16 +47,6 @@ class Result:
     @property
     def ok(self) -> bool:
         return self.status == OK
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"metrics": dict(self.metrics), "cost": self.cost, "status": self.status, "reason": self.reason,
-                "cost_estimated": self.cost_estimated}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Result":
-        return cls(metrics=dict(data.get("metrics") or {}), cost=float(data.get("cost") or 0.0),
-                   status=data.get("status", OK), reason=data.get("reason"),
-                   cost_estimated=bool(data.get("cost_estimated", False)))
 
 
 @dataclass(frozen=True)
