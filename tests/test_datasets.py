@@ -152,6 +152,7 @@ def test_image_folder_decodes_real_images_with_sorted_class_indices(tmp_path, su
     x16, y16 = small.load_arrays()
     assert x16.shape == (20, 16, 16, 3) and x16.dtype == np.uint8
     assert abs(float(x16.mean()) - float(subset["x_test"][used["val"]].mean())) < 3  # a resize, not noise
+    assert np.array_equal(y16, subset["y_test"][[int(Path(f).stem[3:]) for f in small.files]])
 
     streamed = list(folder.batches(16, shuffle=False, seed=0, drop_last=False))
     assert np.array_equal(np.concatenate([b[0].numpy() for b in streamed]), images)
