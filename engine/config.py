@@ -96,7 +96,7 @@ class SearchConfig:
         if not isinstance(data, Mapping):
             raise ConfigError(f"{source} must be a mapping of key: value, got {type(data).__name__}")
         known = {f.name for f in dataclasses.fields(cls)}
-        data = {str(k).replace("-", "_"): v for k, v in data.items()}  # YAML keys need not be strings
+        data = underscored(data, source)
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(f"unknown key '{unknown[0]}' in {source}; known keys: {', '.join(sorted(known))}")
@@ -117,11 +117,30 @@ class SearchConfig:
         return dataclasses.replace(self, **changes)
 
 
+def underscored(data: Mapping[Any, Any], source: str) -> dict[str, Any]:
+    """``data`` with every key spelt with underscores (``strategy-options`` is ``strategy_options``).
+
+    Done once, where a file is read, so that flags merged in later meet the file's keys under one spelling (a
+    dashed key sat beside the flag's and one silently replaced the other); a key given in both spellings is
+    refused, since either would silently win.
+    """
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = str(key).replace("-", "_")  # YAML keys need not be strings
+        if name in out:
+            raise ConfigError(f"{source} gives {name} twice (as '{name}' and '{name.replace('_', '-')}'); "
+                              "keep one")
+        out[name] = value
+    return out
+
+
 def read_config_file(path: str | Path) -> dict[str, Any]:
-    """A user's YAML configuration as a mapping; one line when it is something else or sets what nasloop sets."""
+    """A user's YAML configuration as a mapping, its keys spelt with underscores; one line when it is something
+    else or sets what nasloop sets."""
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must be a mapping of key: value")
+    data = underscored(data, str(path))
     if "workdir" in data:  # recorded when a search starts, never by hand
         raise ConfigError(f"{path} sets workdir, which nasloop records when a search starts (relative paths "
                           "are read from the folder it starts in); drop it")
