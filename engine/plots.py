@@ -177,12 +177,17 @@ def run_figure(trials: list, summary: dict, folder: Path) -> Path:
     queries = np.arange(1, len(values) + 1)
     minimise = summary.get("minimize", False)
     best = (np.fmin if minimise else np.fmax).accumulate(np.asarray(values, dtype=np.float64)) if values else []
-    axes.scatter(queries, values, s=10, color="tab:blue", label="evaluation")
-    axes.plot(queries, best, color="black", label="best so far")
     ok = [t.result is not None and t.result.ok for t in trials]
     failed = [q for q, v, good in zip(queries, values, ok) if not math.isfinite(v) and not good]
     lacking = [q for q, v, good in zip(queries, values, ok) if not math.isfinite(v) and good]
-    low = np.nanmin(values) if np.isfinite(values).any() else 0.0
+    drawn = bool(np.isfinite(values).any())
+    if drawn:
+        axes.scatter(queries, values, s=10, color="tab:blue", label="evaluation")
+        axes.plot(queries, best, color="black", label="best so far")
+    else:  # no value to draw: marks on a 0 of the objective's axis read as evaluations that scored 0
+        axes.set_yticks([])
+        axes.set_title(f"no evaluation has a {objective}", fontsize=9)
+    low = np.nanmin(values) if drawn else 0.0
     if failed:
         axes.scatter(failed, [low] * len(failed), marker="x", color="tab:red", label="failed")
     if lacking:
