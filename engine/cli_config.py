@@ -44,10 +44,19 @@ def refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) ->
                           "give it once")
 
 
+OBJECTIVE_KEYS = ("objective", "minimize", "objectives", "reference_point")
+
+
 def search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
     if args.config:
         data = read_config_file(args.config)
+    if args.objective is not None or args.objectives is not None:
+        # What to optimise is one setting: the command line's replaces the file's whole. Merged key by key, a
+        # file's objectives made --objective a conflict, and its minimize: true turned --objective val_accuracy
+        # into minimising accuracy, with no flag to say maximise.
+        for key in OBJECTIVE_KEYS:
+            data.pop(key, None)
     for name in CONFIG_FLAGS:
         value = getattr(args, name)
         if value is not None:

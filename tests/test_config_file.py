@@ -31,3 +31,27 @@ def test_dashed_run_dir_key_is_overridden_by_the_flag(tmp_path: Path) -> None:
 def test_key_in_both_spellings_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="gives strategy_options twice"):
         _config(tmp_path, "strategy_options: {}\nstrategy-options: {population_size: 20}\n")
+
+
+def test_objective_flag_replaces_the_files_direction(tmp_path: Path) -> None:
+    """A file minimising params_m and --objective val_accuracy minimised accuracy: the file's minimize stayed, and no
+    flag says maximise."""
+    config = _config(tmp_path, "objective: params_m\nminimize: true\n", "--objective", "val_accuracy")
+    assert (config.objective, config.minimize) == ("val_accuracy", False)
+    config = _config(tmp_path, "objective: params_m\nminimize: true\n", "--objective", "flops_m", "--minimize")
+    assert (config.objective, config.minimize) == ("flops_m", True)
+
+
+def test_objective_flags_replace_the_files_objectives(tmp_path: Path) -> None:
+    """Either flag replaces the file's objectives whole; merged key by key, the pair was refused as given twice."""
+    several = "objectives: val_accuracy:max,params_m:min\nreference_point: [0, 2]\n"
+    config = _config(tmp_path, several, "--objective", "test_accuracy")
+    assert (config.objective, config.objectives, config.reference_point) == ("test_accuracy", None, None)
+    config = _config(tmp_path, "objective: params_m\nminimize: true\n", "--objectives", "val_accuracy:max,flops_m:min")
+    assert (config.objective, config.minimize, config.objectives) == (None, False, ["val_accuracy:max", "flops_m:min"])
+
+
+def test_a_reference_point_flag_keeps_the_files_objectives(tmp_path: Path) -> None:
+    config = _config(tmp_path, "objectives: val_accuracy:max,params_m:min\nreference_point: [0, 2]\n",
+                     "--reference-point", "0,3")
+    assert (config.objectives, config.reference_point) == (["val_accuracy:max", "params_m:min"], [0.0, 3.0])
