@@ -52,7 +52,7 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
     note = lambda text: print(f"nasloop search: note: {text}", file=sys.stderr)  # noqa: E731
     if args.resume:
         executor_flags = [f for f, (owner, _) in SHORTHAND_FLAGS.items() if owner == "executor"]
-        given = [f"--{n.replace('_', '-')}" for n in (*CONFIG_FLAGS, *SHORTHAND_FLAGS)
+        given = [f"--{n.replace('_', '-')}" for n in (*CONFIG_FLAGS, *SHORTHAND_FLAGS, "minimize")
                  if n not in ("budget", "max_seconds", "data_dir", "executor", *executor_flags)
                  and getattr(args, n) is not None]
         moved = [value for key, value in args.predictor_opt if key == "pretrained"]  # where a file is now
