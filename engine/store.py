@@ -69,11 +69,23 @@ CREATE TABLE IF NOT EXISTS strategy_state (id INTEGER PRIMARY KEY CHECK (id = 1)
 """
 
 
+def _runs_inside(folder: Path) -> list[Path]:
+    """Run folders one or two levels inside ``folder``: the fix to name when a folder of runs is given for one."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.parent for pattern in (f"*/{DB_NAME}", f"*/*/{DB_NAME}") for p in folder.glob(pattern))
+
+
 def _check_file(path: Path) -> None:
     """An existing, non-empty SQLite file, judged before SQLite opens (and could extend) it."""
     if not path.exists():
         if path.parent.name == DB_NAME and path.parent.is_file():  # the store itself was named
             raise DataError(f"{path.parent} is a run's store; give its folder, {path.parent.parent}")
+        inside = _runs_inside(path.parent)
+        if inside:  # a folder of runs, or a study's method folder (its runs are in seed-N)
+            more = f" and {len(inside) - 3} more" if len(inside) > 3 else ""
+            raise DataError(f"no nasloop run at {path.parent} (missing {DB_NAME}), but it holds runs: "
+                            f"{', '.join(map(str, inside[:3]))}{more}; name one of them")
         raise DataError(f"no nasloop run at {path.parent} (missing {DB_NAME}); "
                         "check the run directory, or start a new search with --run-dir")
     if not path.is_file():
