@@ -122,6 +122,20 @@ def test_a_file_sweeping_training_settings_is_refused_naming_what_differs(tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("name", ["DARTS_lr-wd.json", "DARTS_lr-wd_in.json"])
+def test_a_published_sweep_given_as_nds_is_refused_at_once(tmp_path, capsys, name):
+    """`--space nds DARTS_lr-wd.json`, the README's way to import NDS files, asked which of nds-darts, nds-darts-fix-w-d
+    and nds-darts-in the file was; the answer then got the refusal the README promises."""
+    records = nds_records("nds-darts", 3, seed=10)
+    records[1]["optim"]["base_lr"] = 0.01
+    write_nds_file(tmp_path / name, records)
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / name), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert f"{name} sweeps training settings (optim base_lr is 0.1 (record 0), 0.01 (record 1))" in error
+    assert "say which" not in error and error.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_files_records_with_and_without_an_auxiliary_head_or_files_of_two_recipes_are_refused(tmp_path, capsys):
     """A record's net.aux (a training option) was never read, and files of different recipes merged silently:
     a network's 10-epoch run replaced by its run under another recipe in one table."""

@@ -22,7 +22,7 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from .arch import NdsArch, canonical_arch, format_arch, parse_arch
-from .families import VARIANTS, Variant, variant_of_file
+from .families import VARIANTS, Variant, sweep_variant, variant_of_file
 from .reader import HOW_TO_GET, import_nds, infer_family, looks_like_nds, refuse_mixed_recipes
 
 METRIC = "test_accuracy"
@@ -112,6 +112,10 @@ class NdsBenchmark(Benchmark):
         asks which, and ``--space <variant>`` says it (``pnas_imagenet.json`` was written as the
         CIFAR-10 table, over it).
         """
+        swept = sweep_variant(path.name)
+        if swept is not None:
+            owned = swept == cls.variant  # refused by the import, which says why
+            return f"NDS's learning-rate and weight-decay sweep over {swept.name} networks" if owned else None
         named = variant_of_file(path.name)
         if named is not None:  # claimed by its published name even when damaged, so reading it names the damage
             return f"NDS results of the {named.name} space ({named.file_name})" if named == cls.variant else None

@@ -86,3 +86,15 @@ def variant_of_file(name: str) -> Variant | None:
     allowed), or None: a lower-cased copy of an ImageNet file was read as the CIFAR-10 variant of its cells."""
     stem = (name[:-3] if name.lower().endswith(".gz") else name).lower()
     return next((v for v in VARIANTS.values() if v.file_name.lower() == stem), None)
+
+
+SWEEP_FILES = {"darts_lr-wd.json": "nds-darts", "darts_lr-wd_in.json": "nds-darts-in"}
+"""NDS's published learning-rate and weight-decay sweeps, by name, and the variant whose networks they train: refused
+on import (each network under several recipes), but named as that variant's, so that ``--space nds`` reads the file
+and says why instead of asking which of the DARTS variants it is."""
+
+
+def sweep_variant(name: str) -> Variant | None:
+    """The variant of a published sweep file's networks (``DARTS_lr-wd_in.json``: nds-darts-in), or None."""
+    stem = (name[:-3] if name.lower().endswith(".gz") else name).lower()
+    return VARIANTS[SWEEP_FILES[stem]] if stem in SWEEP_FILES else None
