@@ -150,9 +150,15 @@ def study_notes(results: StudyResults) -> list[str]:
     return notes
 
 
+TEXT_COLUMNS = ("architecture", "reason")
+"""Columns of words, left-aligned like the first: right-aligned as numbers, a report's architectures and failure
+reasons were pushed against the next column, ragged at their start."""
+
+
 def markdown_table(table: Table) -> str:
     head, rows = table
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|"]
+    align = ["---" if i == 0 or name in TEXT_COLUMNS else "---:" for i, name in enumerate(head)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
     return "\n".join(lines + ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows])
 
 

@@ -27,3 +27,17 @@ def test_a_run_without_a_success_draws_no_objective_scale(tmp_path: Path, data_d
     assert [text.get_text() for text in axes.get_legend().get_texts()] == ["failed"]
     assert list(axes.get_yticks()) == []
     assert "no evaluation has a val_accuracy" in axes.get_title()
+
+
+def test_a_run_reports_tables_align_their_words_left(tmp_path: Path, data_dir: Path) -> None:
+    """Architectures and failure reasons were right-aligned in report.md, as if numbers."""
+    from nasloop.engine.report import write_run_report
+
+    summary = search(SearchConfig(space="nb101", space_options={"table_only": False}, strategy="random",
+                                  budget=20, seed=0, data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    assert 0 < summary["failed"] < summary["evaluations"]
+    write_run_report(tmp_path / "run", tmp_path / "report", command=("nasloop", "report"))
+    lines = (tmp_path / "report" / "report.md").read_text().splitlines()
+    rules = {lines[i - 1]: lines[i] for i, line in enumerate(lines) if line.startswith("|---")}
+    assert rules["| trial | architecture | flops_m | params_m | val_accuracy |"] == "|---|---|---:|---:|---:|"
+    assert rules["| trial | architecture | reason |"] == "|---|---|---|"
