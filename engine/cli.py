@@ -27,7 +27,7 @@ from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .pareto_summary import front_texts, hypervolume_text, left_out_texts
 from .search import resume, search, summarize
-from .export import export_trials, metric_text, print_json, print_table
+from .export import cost_text, export_trials, metric_text, print_json, print_table
 from .store import RunStore
 
 
@@ -173,9 +173,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                             + f" ({repeats} repeat{'' if repeats == 1 else 's'} answered from the store,"
                             f" {summary['failed']} failed"
                             + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
-            ("evaluation cost", f"{summary['budget']['seconds_used']:.0f} s"
-                                + (f" ({estimated} of them estimated: the table lacks their measured training time)"
-                                   if estimated else "")),
+            ("evaluation cost", cost_text(summary["budget"]["seconds_used"], estimated)),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             (f"best by {summary['objective']}" if "pareto_front" in summary else "best architecture",
              best.get("arch", "-"))]

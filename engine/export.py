@@ -92,6 +92,15 @@ def metric_text(value: Any) -> str:
     return f"{value:.4f}" if abs(value) >= 1 else f"{value:.4g}"
 
 
+def cost_text(seconds: float, estimated: int) -> str:
+    """What a run's evaluations cost, as ``show`` prints it. A table with no training times at all (TransNAS, NB301,
+    NDS) costs 0 s a lookup: '0 s (100 of them estimated)' read as an estimate that training takes no time."""
+    if estimated and seconds == 0:
+        return "0 s (the table records no training times)"
+    return f"{seconds:.0f} s" + (f" ({estimated} of them estimated: the table lacks their measured training time)"
+                                 if estimated else "")
+
+
 def print_table(table: Any) -> None:
     """A rich table on stdout; in a pipe or a file at its natural width, since rich would cut it to 80 columns."""
     from rich.console import Console
