@@ -5,6 +5,7 @@ changes touch (a larger budget, a seconds budget), after its stored configuratio
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -121,3 +122,39 @@ def check_stored_config(saved: dict[str, Any], store: RunStore) -> None:
         missing = "objectives"  # the run searched several, as its own record says
     if missing is not None:
         raise DataError(f"{store.path} is damaged: its run configuration has no '{missing}'; {RESTORE}")
+
+
+RESULTS_ASKED_AGAIN = 20
+"""How many of its results a resumed run asks again of a repeatable evaluator (spread over the run)."""
+
+
+def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evaluator: Evaluator) -> None:
+    """A resumed run reads the results it began with. With ``--data-dir`` at a folder holding another table (of
+    other epochs, another import), its earlier evaluations and the new ones would mix unseen in one run; a table
+    that has gained other columns or tasks since still answers the run's results alike and passes."""
+    if not evaluator.repeatable:
+        return
+    done = store.trials("state = 'done' AND status = 'ok'")
+    for trial in done[::max(1, len(done) // RESULTS_ASKED_AGAIN)][:RESULTS_ASKED_AGAIN]:
+        then = dict(trial.result.metrics) if trial.result is not None else {}
+        if not then:
+            continue
+        try:
+            now = evaluator.evaluate(space.parse(trial.arch), trial.fidelity)
+        except ArchitectureError:
+            now = None
+        said = dict(now.metrics) if now is not None and now.ok else {}
+        # a metric of a file beside the table (NB201's hardware costs) may be absent now: only a value differs
+        differing = [name for name, value in then.items() if name in said and not _same_value(value, said[name])]
+        if differing or not said:
+            name = (differing or list(then))[0]
+            now_text = f"{said[name]:g}" if name in said else "no result"
+            raise DataError(f"{run_dir} read {name} {then[name]:g} for {trial.arch} (trial "
+                            f"{trial.id}), and the {space.name} table found now gives {now_text}: it holds other "
+                            "results, which would mix with the run's; give --data-dir the folder of the table the "
+                            "run began with, or start a new run on this one")
+
+
+def _same_value(then: Any, now: Any) -> bool:
+    """Equal, or both undefined (NaN: a metric the table lacks for that cell)."""
+    return then == now or (isinstance(then, float) and isinstance(now, float) and math.isnan(then) and math.isnan(now))

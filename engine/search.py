@@ -20,7 +20,8 @@ from .options import (PositiveFloat, PositiveInt, check_value, effective_options
                       options_per_predictor, plain, predictor_of, takes)
 from .plugins import load_plugins, plugins_to_record
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .run_checks import check_budget, check_new_run, check_seconds_budget, check_stored_config
+from .run_checks import (check_budget, check_new_run, check_same_results, check_seconds_budget,
+                         check_stored_config)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -283,6 +284,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         config = config.replace(**changes)
         plugins = build_plugins(config, on_note)
         with closed_on_error(plugins[3]):
+            check_same_results(str(run_dir), store, plugins[0], plugins[2])
             check_budget(budget, plugins[0], config.space)
             check_seconds_budget(config, plugins[2], on_note)
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate

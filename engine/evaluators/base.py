@@ -35,6 +35,9 @@ class Evaluator(Configurable, ABC):
     instant: ClassVar[bool] = False
     """Answers in microseconds and keeps nothing per trial (a table lookup): a serial search may then
     store an ask and its result in one write, since a crash between them loses nothing worth keeping."""
+    repeatable: ClassVar[bool] = False
+    """The same architecture and fidelity give the same metrics every time (a table lookup): a resumed run then
+    asks a few of its results again, to make sure it reads what it began with."""
     objective: str = "val_accuracy"
     """The metric a search optimises by default (higher is better unless ``minimize``)."""
     minimize: bool = False

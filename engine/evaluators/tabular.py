@@ -22,6 +22,7 @@ class TabularEvaluator(Evaluator):
 
     uses_benchmark = True
     instant = True
+    repeatable = True
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None) -> None:
         super().__init__(space, context)
