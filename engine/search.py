@@ -132,12 +132,10 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log)
     loop.load_strategy_state()
-    for key, value in (new_meta or {}).items():
+    for key, value in {**(new_meta or {}), "objective": loop.objective, "minimize": loop.minimize,
+                       "objectives": [str(o) for o in objectives], "status": "running",
+                       "stop_reason": None}.items():  # a resumed run's old stop reason no longer describes it
         store.set_meta(key, value)
-    store.set_meta("objective", loop.objective)
-    store.set_meta("minimize", loop.minimize)
-    store.set_meta("objectives", [str(o) for o in objectives])
-    store.set_meta("status", "running")
     forget_sigterm()
     _search_and_record(loop, store, config, log, time.perf_counter())
     loop.executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
