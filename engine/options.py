@@ -118,8 +118,8 @@ def _describe(hint: Any) -> str:
             ranges = [a.describe() for a in typing.get_args(item)[1:] if isinstance(a, Range)]
             item, bounds = typing.get_args(item)[0], "".join(f" {r}" for r in ranges)
         return f"a list of {_PLURALS.get(item, 'values')}{bounds}"
-    if origin in (dict, collections.abc.Mapping):
-        return "a mapping"
+    if origin in (dict, collections.abc.Mapping):  # YAML reads `5: 1` with an int key, which no option name is
+        return "a mapping" + (" with string keys" if args and args[0] is str else "")
     if origin is collections.abc.Callable or hint is collections.abc.Callable:
         return "a function"
     names = {int: "an integer", float: "a number", bool: "true or false", str: "a string", type(None): "null"}
@@ -162,7 +162,7 @@ def _fits(value: Any, hint: Any) -> bool:
             args = (args[0],)
         return not args or all(_fits(v, args[0]) for v in value)
     if origin in (dict, collections.abc.Mapping):
-        return isinstance(value, collections.abc.Mapping)
+        return isinstance(value, collections.abc.Mapping) and all(_fits(k, args[0]) for k in value if args)
     if origin is collections.abc.Callable or hint is collections.abc.Callable:
         return callable(value)
     if hint is os.PathLike:
