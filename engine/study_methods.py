@@ -110,6 +110,13 @@ def read_methods(path: Path) -> list[Method]:
         if entry.get("predictor") is not None:
             PREDICTORS.get(entry["predictor"])
             _check_pairing(f"{path}: method {number}", entry["strategy"], entry["predictor"])
+        for key, example in (("strategy_options", "{population_size: 100}"), ("predictor_options", "{ensemble: 2}")):
+            if not isinstance(entry.get(key) or {}, dict):  # dict() of a list or a number was a TypeError
+                raise ConfigError(f"{path}: method {number}'s {key} must be a mapping of option: value, e.g. "
+                                  f"{example}; got {entry[key]!r}")
+        if entry.get("predictor_options") and entry["strategy"] not in guided_strategies():  # not '--predictor-opt'
+            raise ConfigError(f"{path}: method {number}: strategy '{entry['strategy']}' uses no predictor; drop its "
+                              f"predictor_options, or choose a guided strategy ({', '.join(guided_strategies())})")
         label = str(entry.get("name")
                     or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
         if not re.search(r"[A-Za-z0-9]", label):  # '..' put the method's runs beside runs/, outside the study
