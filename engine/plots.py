@@ -69,16 +69,16 @@ def anytime_plot(results: StudyResults, log_x: bool = False):
     looks = styles(list(results.methods))
     queries = np.arange(1, results.budget + 1)
     for label in results.methods:
-        everyone = results.covered(label) == len(results.methods[label].seeds)
-        mean, low, high = (np.where(everyone, values, np.nan) for values in results.anytime(label))
-        look = looks[label]
-        axes.plot(queries, mean, label=f"{label} ({len(results.methods[label].seeds)})", color=look["color"],
-                  linestyle=look["linestyle"], marker=look["marker"], markevery=max(1, results.budget // 8),
-                  markersize=4)
+        mean, low, high = (np.where(_everyone(results, label), values, np.nan) for values in results.anytime(label))
+        look, seeds, succeeded = looks[label], len(results.methods[label].seeds), _succeeding(results, label)
+        axes.plot(queries, mean, label=f"{label} ({succeeded if succeeded == seeds else f'{succeeded}/{seeds}'})",
+                  color=look["color"], linestyle=look["linestyle"], marker=look["marker"],
+                  markevery=max(1, results.budget // 8), markersize=4)
         if np.isfinite(low).any():
             axes.fill_between(queries, low, high, color=look["color"], alpha=0.15, linewidth=0)
     if results.target is not None:
         axes.axhline(results.target, color="black", linewidth=0.8, linestyle=":", label="target")
+    axes.set_xlim(1, max(results.budget, 2))  # the queries, drawn or not: a log axis of no line was a ValueError
     if log_x:
         axes.set_xscale("log")
     axes.set_xlabel("queries (distinct evaluations)")
@@ -92,13 +92,24 @@ def anytime_plot(results: StudyResults, log_x: bool = False):
     return figure
 
 
+def _succeeding(results: StudyResults, label: str) -> int:
+    """The method's seeds with a success within the budget (a run whose every evaluation failed has none)."""
+    return sum(bool(np.isfinite(curve).any()) for curve in results.methods[label].curves)
+
+
+def _everyone(results: StudyResults, label: str) -> np.ndarray:
+    """The queries by which every seed that ever succeeds has: a seed with no success in the whole budget would
+    otherwise hide its method's line, and the legend says how many seeds the line is over."""
+    return results.covered(label) == _succeeding(results, label)
+
+
 def _seed_values_span(results: StudyResults) -> tuple[float, float] | None:
     """The range of every seed's best-so-far values where its method's line is drawn, and the target,
     padded by 5 % (in the objective's own sign: a minimised one is stored negated)."""
     values = [] if results.target is None else [np.array([results.target])]
     for label, runs in results.methods.items():
         curves = np.vstack(runs.curves)
-        drawn = curves[:, results.covered(label) == len(runs.seeds)]
+        drawn = curves[:, _everyone(results, label)]
         values.append(-drawn[np.isfinite(drawn)] if results.minimize else drawn[np.isfinite(drawn)])
     values = np.concatenate(values) if values else np.array([])
     if not values.size:

@@ -205,7 +205,7 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
     for method, seed in study.runs():
         run_dir = study.run_dir(method, seed)
         state = run_state(run_dir)
-        if state != "finished":
+        if state not in ("finished", "failed"):
             problems.append(f"{method.label} seed {seed}: {state} ({run_dir})")
             continue
         try:
@@ -224,6 +224,10 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
             problems.append(f"{method.label} seed {seed}: {run_dir} holds another method's run ({differs}); "
                             "left out rather than credited to this method")
             continue
+        if state == "failed" and not (budget and len(trials) >= budget or study.base.max_seconds is not None
+                                      and spent >= study.base.max_seconds):  # a run stopped short on an error
+            problems.append(f"{method.label} seed {seed}: {state} ({run_dir})")  # is no result; one whose whole
+            continue  # budget failed (every architecture it tried) is one: no success, not a seed left out
         if not trials:  # a time budget spent before its first evaluation: nothing to compare at any query
             problems.append(f"{method.label} seed {seed}: no evaluation before its time budget ran out ({run_dir})")
             continue
