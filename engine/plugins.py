@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -67,7 +68,7 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
             raise ConfigError(f"plugin {spec!r} is neither a .py file nor a module name; give a .py file path or "
                               "an importable module name (my_package.my_plugins)")
         try:
-            module = importlib.import_module(spec)
+            module = _import_module(spec, folder)
         except ModuleNotFoundError as exc:
             if exc.name is not None and (spec + ".").startswith(exc.name + "."):  # the plugin itself is not there
                 raise ConfigError(f"plugin module '{spec}' cannot be imported ({exc}); give a .py file path or an "
@@ -82,6 +83,23 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
                           "(my_package.plugins), or import it from this one")
     _LOADED[key] = module
     return module
+
+
+def _import_module(spec: str, folder: str | None) -> ModuleType:
+    """``spec`` imported as ``python -m`` finds it: also from the folder the run was started in (``folder``, else
+    the current one). The ``nasloop`` command's path holds its own script's folder instead, so a package beside
+    the project (``--plugin my_pkg.spaces``, loaded without packaging) was 'cannot be imported', as was any
+    module plugin of a run resumed from another folder."""
+    try:
+        return importlib.import_module(spec)
+    except ModuleNotFoundError as exc:
+        home = os.path.abspath(folder or os.getcwd())
+        if home in sys.path or not exc.name or not (spec + ".").startswith(exc.name + "."):
+            raise
+        sys.path.append(home)  # after the installed packages, which a folder's stray module must not shadow
+        if home not in _FOLDERS:  # Ray workers import it from there too
+            _FOLDERS.append(home)
+        return importlib.import_module(spec)
 
 
 def _registered_from(module: ModuleType) -> list[object]:
