@@ -18,7 +18,8 @@ import numpy as np
 from ..engine.assemble import canonical_dataset
 from ..engine.errors import ConfigError, DataError
 from ..engine.options import options_per_predictor
-from ..engine.run_folders import PREDICTOR_STUDY_FILE
+from ..engine.run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
+from ..engine.store import DB_NAME
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
 from ..engine.user_files import check_pretrained_files, pretrained_digests, same_but_moved_files
@@ -91,6 +92,10 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
     grid_path = folder / PREDICTOR_STUDY_FILE
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
+    other = next((name for name in (DB_NAME, STUDY_FILE) if (folder / name).exists()), None)
+    if other is not None:  # its report.md was overwritten by this one, and 'compare' and 'report' read it no more
+        raise ConfigError(f"--out {folder} holds {'a run' if other == DB_NAME else 'a search study'} ({other}); "
+                          "choose another folder for the predictor study")
     digests = pretrained_digests(grid["predictor_options"])
     grid = {**grid, "pretrained_files": digests} if digests else grid
     replace = older = False  # set the old study aside once the new request has passed its checks; or record files
