@@ -7,6 +7,7 @@ fit in progress and the same command continues it, adding new predictors, sizes 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -19,6 +20,7 @@ from ..engine.assemble import canonical_dataset
 from ..engine.errors import ConfigError, DataError
 from ..engine.options import options_per_predictor
 from ..engine.run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
+from ..engine.run_lock import StudyLock
 from ..engine.store import DB_NAME
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
@@ -98,6 +100,22 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
                           "choose another folder for the predictor study")
     digests = pretrained_digests(grid["predictor_options"])
     grid = {**grid, "pretrained_files": digests} if digests else grid
+    with contextlib.ExitStack() as held:  # a second compare on the study measured every fit again, writing twice
+        locked = grid_path.exists()
+        if locked:
+            held.enter_context(StudyLock(folder))
+        return _run_locked(folder, grid, predictors, train_sizes, seeds, data_dir, on_result, force_new, on_note,
+                           locked, held)
+
+
+def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
+                seeds: Sequence[int], data_dir: str | None, on_result: Callable[[dict], None] | None,
+                force_new: bool, on_note: Callable[[str], None] | None, locked: bool,
+                held: contextlib.ExitStack) -> list[dict[str, Any]]:
+    """:func:`run_predictor_study` once an existing study is ``locked``; a new one is locked (in ``held``) as its
+    folder is made, so of two started together the second stops at its first fit."""
+    grid_path = folder / PREDICTOR_STUDY_FILE
+    digests = grid.get("pretrained_files") or {}
     replace = older = False  # set the old study aside once the new request has passed its checks; or record files
     if grid_path.exists():
         stored = json.loads(grid_path.read_text())
@@ -125,6 +143,8 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
             if replace:
                 set_aside(folder)
             folder.mkdir(parents=True, exist_ok=True)
+            if replace or not locked:  # the study set aside keeps its lock; this folder is new
+                held.enter_context(StudyLock(folder))
             if not grid_path.exists() or older:
                 grid_path.write_text(json.dumps(grid, indent=1))
             logs.append(open(folder / RECORDS_FILE, "a"))
