@@ -116,24 +116,37 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
     try:
         context = build_context(space, base.dataset, base.data_dir, lookup=True)
         task = context.benchmark.task(base.dataset)
-        if several:  # may not pass the hypervolume of the table's own front
+        if several:  # may not pass the hypervolume of the table's own front, which only grows
             best, what = _table_hypervolume(context.benchmark, task.name, base), "the hypervolume of the table's front"
-        else:
-            best = (context.benchmark.optimum(task.name, base.fidelity) if base.objective in (None, task.metric)
-                    else None)
-            what = f"the best {task.metric} any cell of the table has"
+            minimize = False
+        else:  # the compared metric's own best ('--objective params_m --minimize': the smallest network)
+            metric, minimize = (task.metric, task.minimize) if base.objective in (None, task.metric) else (
+                base.objective, base.minimize)
+            best, what = _table_best(context.benchmark, task.name, metric, minimize, base.fidelity), (
+                f"the best {metric} any cell of the table has")
     except (ConfigError, DataError):  # its data folder or table gone
         if given is None:
             raise
         return given  # a given target needs no table: a study read where its data is not keeps working
     if given is None or best is None:
         return best if given is None else given
-    minimize = task.minimize and not several
     if (given < best) if minimize else (given > best):
         raise ConfigError(f"--target {given:g} is past {what} ({best:g}), so no run can reach it; give a value "
                           f"{'of at least' if minimize else 'up to'} {best:g}"
                           + ("" if several else ", or leave --target out to count queries to the best"))
     return given
+
+
+def _table_best(benchmark: Any, task: str, metric: str, minimize: bool, fidelity: int | None) -> float | None:
+    """The best value of ``metric`` over the table's cells, or None where the table lists no cells or has none of
+    it: an ``--objective`` other than the task's had no default target, and a target past its best was taken."""
+    try:
+        values = benchmark.metric_values(benchmark.cells(), task, metric, fidelity)
+    except UnsupportedError:
+        return None
+    if not np.isfinite(values).any():
+        return None
+    return float(np.nanmin(values) if minimize else np.nanmax(values))
 
 
 def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float | None:
