@@ -214,7 +214,9 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     compared = (f"objectives {', '.join(map(str, results.reference[0]))} compared by hypervolume"
                 if results.reference is not None else
                 f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'})")
-    grid = (f"{len(results.methods)} methods, seeds {results.study.seeds}, evaluator {base.evaluator}, {compared}, "
+    methods = len(results.methods)
+    grid = (f"{methods} method{'s' * (methods != 1)}, seeds {results.study.seeds}, evaluator {base.evaluator}, "
+            f"{compared}, "
             f"{'bootstrap' if results.interval == 'bootstrap' else 't'} intervals"
             + (f", target {results.target:g}" if results.target is not None else "")
             + (f"; values: {values}" if (values := target_description(

@@ -28,3 +28,13 @@ def test_a_minimised_objective_counts_queries_to_the_tables_smallest_value(data_
     assert f"give a value of at least {smallest:g}" in message and "\n" not in message
     largest = max(benchmark.query(cell, "cifar10").metrics["params_m"] for cell in benchmark.cells())
     assert study_target(None, base.replace(minimize=False)) == pytest.approx(largest)  # maximised: the largest
+
+
+def test_a_study_of_one_method_says_one_method(tmp_path: Path, data_dir: Path) -> None:
+    """Its report began "1 methods, seeds [0], ..." while compare printed "(1 method, 1 seed; 1 run used)"."""
+    from nasloop.engine.cli import main
+
+    study = tmp_path / "study"
+    assert main(["compare", "--methods", "random", "--seeds", "1", "--budget", "3", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 0
+    assert "\n1 method, seeds [0], evaluator tabular, objective val_accuracy" in (study / "report.md").read_text()
