@@ -37,6 +37,8 @@ class TabularEvaluator(Evaluator):
 
     def check(self, fidelity: int | None = None) -> None:
         self.benchmark.check(self.task.name, fidelity)  # loads the table: missing file, bad task or fidelity
+        self.warm_up()  # and what lookups read besides (NB201's hardware costs), before a run's clock starts: its
+        # first lookup took 1.8 s, so a study's 'wall s/run' was highest for whichever method ran first in a worker
 
     def untimed(self) -> str | None:
         if self.benchmark.times_training:
