@@ -250,7 +250,8 @@ def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray,
         bad = int((~np.isfinite(values)).sum() + (values < 0).sum() * (what == "stds"))
         if bad:
             raise ConfigError(f"predictor {name}: predict returned {bad} {'negative or ' * (what == 'stds')}"
-                              f"non-finite {what} for {count} architectures; return finite values")
+                              f"non-finite {what} for {count} architectures; return finite values"
+                              + ", and stds of 0 or more" * (what == "stds"))
     return mean, std
 
 
