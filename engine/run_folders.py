@@ -47,6 +47,16 @@ PREDICTOR_STUDY_FILE = "predictor_study.json"
 """What marks a folder as a predictor study of ``nasloop compare --predictors``."""
 
 
+def refuse_inside_study(folder: Path) -> None:
+    """A study's ``--out`` inside another study's ``runs`` (``STUDY/runs/random``): its ``--force-new`` set that
+    folder aside, and with it the other study's runs, which that study then counted missing and ran again."""
+    inside = folder.resolve()
+    for parent in inside.parents:
+        if (parent / STUDY_FILE).is_file() and inside.is_relative_to(parent / "runs"):
+            raise ConfigError(f"--out {folder} is inside the runs of the 'nasloop compare' study {parent}; choose a "
+                              "folder outside it")
+
+
 def refuse_study_folder(run_dir: Path) -> None:
     """A run folder that is a study's own folder, or one of its method folders (``STUDY/runs/METHOD``): the run
     was written but neither ``show`` nor the study could read it back (studies place runs in ``seed-N``)."""

@@ -22,7 +22,7 @@ from typing import Any, Callable, Collection, Iterator
 from .assemble import canonical_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
-from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .study_methods import Method, folder_clash
 from .store import DB_NAME, RunStore
 from .user_files import check_pretrained_files, pretrained_digests
@@ -79,6 +79,7 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
                force_new: bool = False) -> Study:
     """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid."""
     path = folder / STUDY_FILE
+    refuse_inside_study(folder)
     refuse_shared_folders(folder, list(methods))  # before --force-new sets anything aside
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")

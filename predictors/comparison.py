@@ -19,7 +19,7 @@ import numpy as np
 from ..engine.assemble import canonical_dataset
 from ..engine.errors import ConfigError, DataError
 from ..engine.options import options_per_predictor
-from ..engine.run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
+from ..engine.run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from ..engine.run_lock import StudyLock
 from ..engine.store import DB_NAME
 from ..engine.study import set_aside
@@ -94,6 +94,7 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
     grid_path = folder / PREDICTOR_STUDY_FILE
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"--out {folder} is a file; choose a folder for the study")
+    refuse_inside_study(folder)
     other = next((name for name in (DB_NAME, STUDY_FILE) if (folder / name).exists()), None)
     if other is not None:  # its report.md was overwritten by this one, and 'compare' and 'report' read it no more
         raise ConfigError(f"--out {folder} holds {'a run' if other == DB_NAME else 'a search study'} ({other}); "
