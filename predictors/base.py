@@ -181,7 +181,14 @@ class Predictor(Configurable, ABC):
 
     @staticmethod
     def _check_targets(archs: Sequence[Arch], y: Sequence[float]) -> np.ndarray:
-        y = np.asarray(y, dtype=np.float64).ravel()
+        try:
+            values = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError):  # strings or objects: numpy's own words, a traceback, named no fix
+            values = None
+        if values is None or values.ndim == 0:  # None became one NaN: "2 architectures but 1 targets"
+            raise ConfigError(f"targets must be numbers, one for each architecture, got {one_line(repr(y), 80)}; "
+                              "pass a list or array of scores (higher is better)")
+        y = values.ravel()
         if len(archs) == 0:
             raise ConfigError("a predictor needs at least one evaluated architecture to fit; evaluate some first")
         if len(y) != len(archs):
