@@ -73,11 +73,13 @@ class ZeroCostPredictor(Predictor):
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         s = self._scores(archs)
         finite = np.isfinite(s)
+        self._slope = 1.0  # from scratch: a refit that estimates no slope kept an earlier fit's mapping
         if finite.sum() >= 2 and np.ptp(s[finite]) > 0:
             tau, p_value = stats.kendalltau(s[finite], y[finite])
             sign = -1.0 if tau < 0 and p_value < 0.05 else 1.0
             self._slope = sign * (float(np.std(y[finite]) / np.std(s[finite])) or 1.0)
-            self._intercept = float(np.mean(y[finite]) - self._slope * np.mean(s[finite]))
+        # without a slope (one cell, or scores all alike) the scores are still moved onto the targets' mean
+        self._intercept = float(np.mean(y[finite]) - self._slope * np.mean(s[finite]) if finite.any() else np.mean(y))
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         s = self._scores(archs)

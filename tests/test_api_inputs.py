@@ -2,6 +2,7 @@
 the fix (as the command line prints), never a Python traceback from deep inside, nor a silent misreading."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from nasloop import NasloopError
@@ -19,3 +20,20 @@ def test_a_predictor_names_targets_that_are_not_numbers(targets):
     with pytest.raises(NasloopError, match="targets must be numbers, one for each architecture, got .*pass a list"):
         RandomPredictor(space).fit(cells, targets)
     assert RandomPredictor(space).fit(cells, [1.0, 2.0]).fitted  # numbers pass as before
+
+
+def test_a_zero_cost_fit_starts_from_scratch_and_lands_in_target_units(nb201_context):
+    """A fit on one cell estimates no slope, and kept whatever an earlier fit had set: the same one-cell fit predicted
+    189 (Zen itself) on a fresh predictor and 109 on one fitted before, for a cell whose accuracy is 78."""
+    from nasloop.predictors.baselines import ZeroCostPredictor
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    space = NB201Space()
+    cells = list(space.enumerate())[3000::97]
+    zen = nb201_context.benchmark.proxy_scores(cells, "zen", "cifar10")
+    cells = [c for c, z in zip(cells, zen) if np.isfinite(z)][:8]  # cells with an input-output path, and a Zen
+    y = nb201_context.benchmark.metric_values(cells, "cifar10")
+    fresh = ZeroCostPredictor(space, context=nb201_context).fit(cells[:1], y[:1])
+    refit = ZeroCostPredictor(space, context=nb201_context).fit(cells[1:], y[1:]).fit(cells[:1], y[:1])
+    assert fresh.predict(cells)[0] == pytest.approx(refit.predict(cells)[0])
+    assert fresh.predict(cells[:1])[0][0] == pytest.approx(y[0])  # its one training cell, in target units
