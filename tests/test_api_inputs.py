@@ -37,3 +37,19 @@ def test_a_zero_cost_fit_starts_from_scratch_and_lands_in_target_units(nb201_con
     refit = ZeroCostPredictor(space, context=nb201_context).fit(cells[1:], y[1:]).fit(cells[:1], y[:1])
     assert fresh.predict(cells)[0] == pytest.approx(refit.predict(cells)[0])
     assert fresh.predict(cells[:1])[0][0] == pytest.approx(y[0])  # its one training cell, in target units
+
+
+def test_score_architectures_takes_a_space_by_name_as_train_architecture_does():
+    """score_architectures("nb201", ...) failed with AttributeError ('str' object has no attribute 'name'), where its
+    sibling train_architecture("nb201", ...) takes a registered name."""
+    from nasloop.engine.evaluators.proxies import score_architectures
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    text = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_1x1~2|"
+    by_name = score_architectures("nb201", [text], ["params"])
+    assert by_name == [dict(by_name[0], scores=score_architectures(NB201Space(), [text], ["params"])[0]["scores"])]
+    assert by_name[0]["scores"]["params"] > 0
+    with pytest.raises(NasloopError, match="unknown search space 'nb2O1'"):
+        score_architectures("nb2O1", [text], ["params"])
+    with pytest.raises(NasloopError, match="zero-cost proxies need a search space, got None"):
+        score_architectures(None, [text], ["params"])

@@ -18,12 +18,14 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from ....search_spaces.base import NetworkSpace
+from ....search_spaces.base import NetworkSpace, SearchSpace
+from ...config import construct
 from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
 from ..devices import resolve_device
 from ...errors import ConfigError, DataError, UnsupportedError, one_line
 from ...progress import progress
+from ...registry import SEARCH_SPACES
 from ...types import Arch
 from .registry import Proxy, get_proxy, proxy_names, resolve
 
@@ -145,7 +147,7 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
     return out
 
 
-def score_architectures(space: NetworkSpace, archs: Sequence[Arch | str], proxies: Sequence[str] | str,
+def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], proxies: Sequence[str] | str,
                         dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
                         batch_size: int = 64, seed: int = 0, device: str = "cpu",
                         on_result: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
@@ -155,8 +157,12 @@ def score_architectures(space: NetworkSpace, archs: Sequence[Arch | str], proxie
     order, with ``"proxy_seconds": {proxy: float}`` (network construction counted in the first
     proxy's) and, when a proxy failed, ``"errors": {proxy: reason}`` (its score is then None).
     ``on_result`` sees each record as it is produced (progress, streaming output). The networks'
-    size is the space's own (``NB201Space(channels=8)``).
+    size is the space's own (``NB201Space(channels=8)``). ``space`` may be a registered name, as in
+    ``train_architecture`` (its networks then have the space's default size): a name was read as a space, and
+    failed in Python's words (``'str' object has no attribute 'name'``).
     """
+    if isinstance(space, str):
+        space = construct("search space", space, SEARCH_SPACES.get(space))
     require_networks(space, "zero-cost proxies")
     resolve_device(device)  # an absent or unknown device fails here, in one line
     chosen = resolve(proxies)
@@ -204,6 +210,9 @@ def proxy_vectors(space: NetworkSpace, archs: Sequence[Arch | str], proxies: Seq
 
 def require_networks(space: Any, who: str) -> None:
     """One line, before any work, when ``space`` cannot build the networks ``who`` needs."""
+    if not isinstance(space, SearchSpace):
+        raise ConfigError(f"{who} need a search space, got {one_line(repr(space), 80)}; pass one (NB201Space(), or "
+                          "its registered name)")
     if not isinstance(space, NetworkSpace):
         raise UnsupportedError(f"{who} need the network of each architecture, and search space '{space.name}' "
                                "cannot build networks; implement NetworkSpace.to_module for it")
