@@ -53,3 +53,24 @@ def test_score_architectures_takes_a_space_by_name_as_train_architecture_does():
         score_architectures("nb2O1", [text], ["params"])
     with pytest.raises(NasloopError, match="zero-cost proxies need a search space, got None"):
         score_architectures(None, [text], ["params"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (("random", [8], [0]), r"predictors takes a list, got 'random'; pass e.g. predictors=\['flan'\]"),
+    ((["random"], 8, [0]), r"train_sizes takes a list, got 8; pass e.g. train_sizes=\[8, 40\]"),
+    ((["random"], [8], 0), r"seeds takes a list, got 0; pass e.g. seeds=\[0, 1, 2\]")])
+def test_evaluate_predictors_names_one_value_where_a_list_belongs(data_dir, args, message):
+    """A bare 'random' was read letter by letter ("unknown predictor 'r'"), train_sizes=8 raised TypeError, and
+    seeds=0 read as no seeds at all ("give at least one train size and one seed")."""
+    from nasloop.predictors.evaluation import evaluate_predictors
+
+    with pytest.raises(NasloopError, match=message):
+        evaluate_predictors(*args, data_dir=data_dir)
+
+
+def test_evaluate_predictors_takes_numpy_arrays_of_sizes_and_seeds(data_dir):
+    """np.arange(2) as seeds failed in numpy's words ('truth value of an array ... is ambiguous')."""
+    from nasloop.predictors.evaluation import evaluate_predictors
+
+    records = evaluate_predictors(("random",), np.array([8]), np.arange(2), data_dir=data_dir)
+    assert [(r["predictor"], r["train_size"], r["seed"]) for r in records] == [("random", 8, 0), ("random", 8, 1)]
