@@ -139,6 +139,7 @@ class Predictor(Configurable, ABC):
         line naming the first that is not an architecture of the space (a string form not parsed first, most often)
         instead of whatever error it would raise deep inside a model; ``exact`` names one that is not in the
         space's own form either."""
+        refuse_text(self, archs)
         archs, own = list(archs), []
         for index, arch in enumerate(archs):
             where = (f"predictor {type(self).__name__}: architecture {index + 1} of {len(archs)}, "
@@ -228,6 +229,7 @@ def _checked(predict: Any) -> Any:
     subclass calls through ``super()`` keeps the (mean, std) contract too."""
     @functools.wraps(predict)
     def checked(self: Predictor, archs: Sequence[Arch], *args: Any, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
+        refuse_text(self, archs)
         archs = list(archs)
         try:
             out = predict(self, archs, *args, **kwargs)
@@ -239,6 +241,14 @@ def _checked(predict: Any) -> Any:
         # reading it used it up (an iterator)
         return out if isinstance(out, (tuple, list)) else pair
     return checked
+
+
+def refuse_text(predictor: Predictor, archs: Any) -> None:
+    """One line for a single string given where a list of architectures belongs: it was read letter by letter, and
+    refused as "architecture 1 of 87, '|'", naming neither the string nor the list it should be in."""
+    if isinstance(archs, str):
+        raise ConfigError(f"predictor {type(predictor).__name__} takes a list of architectures, got the string "
+                          f"{one_line(repr(archs), 80)}; pass [space.parse(text)]")
 
 
 def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray, np.ndarray]:

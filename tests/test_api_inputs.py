@@ -74,3 +74,18 @@ def test_evaluate_predictors_takes_numpy_arrays_of_sizes_and_seeds(data_dir):
 
     records = evaluate_predictors(("random",), np.array([8]), np.arange(2), data_dir=data_dir)
     assert [(r["predictor"], r["train_size"], r["seed"]) for r in records] == [("random", 8, 0), ("random", 8, 1)]
+
+
+def test_a_predictor_names_one_string_given_where_a_list_belongs():
+    """predict(text) read the string letter by letter and refused "architecture 1 of 87, '|'"."""
+    from nasloop.predictors.baselines import RandomPredictor
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    space = NB201Space()
+    text = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_1x1~2|"
+    predictor = RandomPredictor(space).fit([space.parse(text), (1, 1, 1, 1, 1, 1)], [1.0, 2.0])
+    for call in (predictor.predict, lambda archs: predictor.fit(archs, [1.0]), lambda a: predictor.update(a, [1.0])):
+        with pytest.raises(NasloopError, match=r"takes a list of architectures, got the string '\|nor.*"
+                                               r"pass \[space.parse\(text\)\]"):
+            call(text)
+    assert predictor.predict([space.parse(text)])[0].shape == (1,)
