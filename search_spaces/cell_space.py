@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Iterator, Sequence
 
 import numpy as np
 
-from ..engine.errors import ArchitectureError
+from ..engine.errors import ArchitectureError, one_line
 from .base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
 
 Cell = tuple[int, ...]
@@ -108,8 +108,15 @@ def cell_index(spec: CellSpec, cell: Cell) -> int:
     """The cell's position in enumeration order (first edge most significant): a table's row for it.
 
     Checked first: a benchmark's ``query`` is public, and ``(-1, 4, 4, 4, 4, 4)`` read another cell's row."""
+    try:  # None failed in tuple() with TypeError, and a string was read as a cell of its letters
+        ops = checked_cell(spec, tuple(cell)) if not isinstance(cell, str) else None
+    except TypeError:  # not iterable, or holding unhashable things
+        ops = None
+    if ops is None:
+        raise ArchitectureError(f"a cell of this space is a tuple of {len(spec.edges)} op indices, got "
+                                f"{one_line(repr(cell), 80)}; pass what space.parse or space.sample returns")
     index = 0
-    for op in checked_cell(spec, tuple(cell)):
+    for op in ops:
         index = index * len(spec.ops) + op
     return index
 

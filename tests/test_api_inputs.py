@@ -89,3 +89,19 @@ def test_a_predictor_names_one_string_given_where_a_list_belongs():
                                                r"pass \[space.parse\(text\)\]"):
             call(text)
     assert predictor.predict([space.parse(text)])[0].shape == (1,)
+
+
+@pytest.mark.parametrize("space_name", ["nb201", "nb101", "darts"])
+def test_a_benchmark_query_names_a_value_that_is_no_architecture(data_dir, space_name):
+    """benchmark.query(None, ...) raised TypeError (NB201, NB301) or AttributeError (NB101), and a string form raised
+    AttributeError (NB101), ValueError (NB301) or named a tuple of its letters (NB201)."""
+    from nasloop.engine.assemble import build_context, build_space
+    from nasloop.engine.registry import SEARCH_SPACES
+
+    context = build_context(SEARCH_SPACES.get(space_name), "cifar10", str(data_dir), lookup=True)
+    space, benchmark = build_space(space_name, context), context.benchmark
+    cell = benchmark.cells()[0]
+    for value in (None, space.format(cell), 7):
+        with pytest.raises(NasloopError, match="architecture|cell of this space"):
+            benchmark.query(value, "cifar10")
+    assert benchmark.query(space.parse(space.format(cell)), "cifar10").ok

@@ -118,7 +118,8 @@ class NB301Benchmark(Benchmark):
         return []
 
     def row(self, arch: DartsArch) -> int | None:
-        return row_index(self.table, "arch").get(format_arch(canonical_arch(arch)))
+        # checked: a string or a foreign value failed inside canonical_arch in Python's words (query is public)
+        return row_index(self.table, "arch").get(format_arch(canonical_arch(check_arch(arch))))
 
     def query(self, arch: DartsArch, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)

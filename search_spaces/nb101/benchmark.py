@@ -17,7 +17,7 @@ import numpy as np
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
 from ...engine.data.table import Table, column_name, row_index
-from ...engine.errors import DataError
+from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
@@ -66,6 +66,9 @@ class NB101Benchmark(Benchmark):
         return _load(*self._source())
 
     def row(self, arch: NB101Cell) -> int | None:
+        if not isinstance(arch, NB101Cell):  # a string or a foreign value failed in cell_hash with AttributeError
+            raise ArchitectureError(f"an NB101 architecture is an NB101Cell (matrix and ops), got "
+                                    f"{one_line(repr(arch), 80)}; pass what space.parse or space.sample returns")
         return row_index(self.table, "hash").get(cell_hash(arch))
 
     def fidelities(self, task: str) -> list[int]:
