@@ -105,3 +105,19 @@ def test_a_benchmark_query_names_a_value_that_is_no_architecture(data_dir, space
         with pytest.raises(NasloopError, match="architecture|cell of this space"):
             benchmark.query(value, "cifar10")
     assert benchmark.query(space.parse(space.format(cell)), "cifar10").ok
+
+
+@pytest.mark.parametrize("space_name", ["nb201", "nb101", "darts", "nago"])
+def test_to_module_names_a_class_count_that_is_not_a_positive_integer(space_name):
+    """num_classes=0 built a network with no outputs without a word (NB201, DARTS, NAGO), and -1, 1.5 or '10' failed
+    inside torch ('Trying to create tensor with negative dimension') or as NB101's ValueError."""
+    from nasloop.engine.assemble import build_space
+    from nasloop.engine.context import RunContext
+
+    space = build_space(space_name, RunContext(), **({"channels": 8} if space_name == "nb201" else {}))
+    arch = space.sample(np.random.default_rng(0))
+    for bad in (0, -1, 1.5, "10", True):
+        with pytest.raises(NasloopError, match=f"num_classes must be a positive integer .*got {bad!r}"):
+            space.to_module(arch, num_classes=bad)
+    network = space.to_module(arch, num_classes=np.int64(3))
+    assert list(network.parameters())[-1].shape[0] == 3  # the classifier's bias: one per class

@@ -26,6 +26,7 @@ from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
 from ..cell_pair_graph import cell_pair_graph
 from ..table_bound import TableBoundSpace
+from ..network_options import checked_classes
 from .benchmark import NB301Benchmark
 from .genotype import (NODES, OPS, DartsArch, canonical_arch, check_arch, format_arch, mutate_arch, neighbours,
                        parse_arch, sample_arch)
@@ -117,5 +118,6 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
     def to_module(self, arch: DartsArch, num_classes: int = 10):
         from .network import DartsNetwork
 
-        return DartsNetwork(self.validate(arch), num_classes=num_classes, channels=self.channels, layers=self.layers)
+        classes = checked_classes(num_classes)
+        return DartsNetwork(self.validate(arch), num_classes=classes, channels=self.channels, layers=self.layers)
 

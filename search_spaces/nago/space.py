@@ -28,6 +28,7 @@ from ...engine.errors import ArchitectureError, ConfigError
 from ...engine.options import PositiveFloat, Range
 from ...engine.registry import register_search_space
 from ..base import BoxSpace, Dimension, GeneratorSpace
+from ..network_options import checked_classes
 from .graphs import draw_graphs
 from .point import (HYPERPARAMETERS, NAGOPoint, format_point, from_box, from_unit, mutate_point, parse_point,
                     sample_point, to_box, to_unit)
@@ -161,6 +162,7 @@ class NAGOSpace(BoxSpace, GeneratorSpace):
         ``width``: the channels of its widest stage, the largest that keeps it within ``param_limit``
         (the other stages follow the channel ratios); ``ops``: its ReLU-conv3x3-BN ops.
         """
+        num_classes = checked_classes(num_classes)
         plan = self.plan(arch, seed)
         width = fit_width(plan, self.param_limit, num_classes, self.format(arch))
         params, flops = network_size(plan, width, num_classes, image_size)
@@ -171,6 +173,7 @@ class NAGOSpace(BoxSpace, GeneratorSpace):
     def to_module(self, arch: NAGOPoint, num_classes: int = 10, seed: int = 0) -> "torch.nn.Module":
         from .network import build_network
 
+        num_classes = checked_classes(num_classes)
         plan = self.plan(arch, seed)
         width = fit_width(plan, self.param_limit, num_classes, self.format(arch))
         return build_network(plan, width, num_classes)

@@ -24,6 +24,7 @@ from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
 from ..table_bound import TableBoundSpace
+from ..network_options import checked_classes
 from .benchmark import NB101Benchmark
 from .cost import canonical_cell
 from .graph import (OPS, NB101Cell, adjacency_onehot, cell_hash, format_cell, graph_nodes_edges, make_cell,
@@ -100,7 +101,8 @@ class NB101Space(TableBoundSpace, NetworkSpace):
     def to_module(self, arch: NB101Cell, num_classes: int = 10):
         from .network import build_nb101_network
 
-        return build_nb101_network(self.validate(arch), num_classes=num_classes, stem_channels=self.stem_channels,
+        classes = checked_classes(num_classes)
+        return build_nb101_network(self.validate(arch), num_classes=classes, stem_channels=self.stem_channels,
                                    stacks=self.stacks, cells_per_stack=self.cells)
 
 

@@ -14,6 +14,7 @@ from ...engine.errors import ArchitectureError
 from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..cell_space import Cell, CellSpace, checked_cell
+from ..network_options import checked_classes
 from .cell import EDGES, NUM_NODES, OPS, SPEC
 
 _INDEX_FORM = re.compile(r"^\(?\s*\d+(\s*,\s*\d+)*\s*,?\s*\)?$")
@@ -91,5 +92,6 @@ class NB201Space(CellSpace):
     def to_module(self, arch: Cell, num_classes: int = 10):
         from .network import build_nb201_network
 
-        return build_nb201_network(self.validate(arch), num_classes=num_classes, channels=self.channels,
+        classes = checked_classes(num_classes)
+        return build_nb201_network(self.validate(arch), num_classes=classes, channels=self.channels,
                                    cells_per_stage=self.cells)

@@ -28,6 +28,7 @@ from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
 from ..cell_pair_graph import cell_pair_graph
 from ..table_bound import TableBoundSpace
+from ..network_options import checked_classes
 from .arch import (NdsArch, canonical_arch, check_arch, format_arch, neighbours, output_nodes, parse_arch,
                    sample_arch)
 from .families import CIFAR_DEPTHS, CIFAR_WIDTHS, VARIANTS, Variant
@@ -147,7 +148,8 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
 
         if num_classes is None:
             num_classes = 1000 if self.variant.imagenet else 10
-        return NdsNetwork(self.validate(arch), self.family, num_classes=num_classes, imagenet=self.variant.imagenet)
+        classes = checked_classes(num_classes)
+        return NdsNetwork(self.validate(arch), self.family, num_classes=classes, imagenet=self.variant.imagenet)
 
 
 def _names_dataset(name: str, dataset: str) -> bool:
