@@ -262,7 +262,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise ConfigError(f"{run_dir} was started before nasloop recorded its pretrained files' contents, so a "
                               f"file's new place cannot be checked; put the file back at {named[0]}")
         if pretrained_files:
-            options, recorded = repoint_pretrained(stored.predictor_options, recorded or {}, list(pretrained_files),
+            options, recorded = repoint_pretrained(stored.predictor_options, recorded or {}, pretrained_files,
                                                    run_dir, config.workdir)
             stored, config = stored.replace(predictor_options=options), config.replace(predictor_options=options)
             new_meta["pretrained_files"] = recorded

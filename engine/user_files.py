@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import yaml
 
@@ -205,7 +205,7 @@ def check_pretrained_files(folder: str | os.PathLike, recorded: dict[str, str], 
                           f"original back, or {fix}")
 
 
-def repoint_pretrained(options: Any, recorded: dict[str, str], files: list[str],
+def repoint_pretrained(options: Any, recorded: dict[str, str], files: Sequence[str],
                        run_dir: str | os.PathLike, base: str | os.PathLike) -> tuple[Any, dict[str, str]]:
     """``options`` and ``recorded`` (path -> sha256) with each pretrained file the run started from that one of
     ``files`` holds byte for byte read from there instead: a run resumed after its file moved (another machine,
@@ -213,6 +213,8 @@ def repoint_pretrained(options: Any, recorded: dict[str, str], files: list[str],
     paths from) is kept relative to it, so the run still finds it after its whole project moves again; one
     outside, as an absolute path. A file whose contents match none of the recorded ones is refused, so this
     never starts later fits from other weights."""
+    if isinstance(files, str):  # read letter by letter: "pretrained=f: ... is not a file"
+        raise ConfigError(f"pretrained_files takes a list of files, got the string {files!r}; pass [{files!r}]")
     renames: dict[str, str] = {}
     for given in files:
         path = Path(given).expanduser().absolute()

@@ -121,3 +121,17 @@ def test_to_module_names_a_class_count_that_is_not_a_positive_integer(space_name
             space.to_module(arch, num_classes=bad)
     network = space.to_module(arch, num_classes=np.int64(3))
     assert list(network.parameters())[-1].shape[0] == 3  # the classifier's bias: one per class
+
+
+def test_resume_names_one_string_given_where_a_list_of_plugins_or_files_belongs(data_dir, tmp_path):
+    """resume(run, plugins='my_space.py') was read letter by letter ("plugin module 'm' cannot be imported"), and
+    pretrained_files='flan.pt' as a file named 'f'."""
+    from nasloop import resume, search
+
+    run = tmp_path / "run"
+    search(SearchConfig(budget=3, data_dir=str(data_dir), run_dir=str(run)))
+    with pytest.raises(NasloopError, match=r"plugins takes a list .*got the string 'my_space.py'; pass \['my_space"):
+        resume(run, budget=4, plugins="my_space.py")
+    with pytest.raises(NasloopError, match=r"pretrained_files takes a list of files, got the string 'flan.pt'"):
+        resume(run, budget=4, pretrained_files="flan.pt")
+    assert resume(run, budget=4)["evaluations"] == 4  # refused before anything changed
