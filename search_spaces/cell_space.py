@@ -155,15 +155,21 @@ class CellSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
 
     def validate(self, arch: Any) -> Cell:
         try:
+            if isinstance(arch, str):  # it was read as a cell of its letters
+                raise TypeError(arch)
             return checked_cell(self.spec, arch if type(arch) is tuple else tuple(arch))
         except TypeError:  # not iterable, or holding unhashable things
             raise ArchitectureError(f"a {self.name} architecture is a tuple of {len(self.spec.edges)} op indices, "
-                                    f"got {arch!r}") from None
+                                    f"got {one_line(repr(arch), 80)}; pass what space.parse or space.sample returns"
+                                    ) from None
 
     def sample(self, rng: np.random.Generator) -> Cell:
         return tuple(int(op) for op in rng.integers(0, len(self.spec.ops), size=len(self.spec.edges)))
 
+    # mutate, neighbours, canonical and encodings check their argument: a string or None failed in Python's words
+    # (IndexError: string index out of range), and a foreign tuple of another length gave one of that length back
     def mutate(self, arch: Cell, rng: np.random.Generator) -> Cell:
+        arch = self.validate(arch)
         edge = int(rng.integers(len(self.spec.edges)))
         choices = [op for op in range(len(self.spec.ops)) if op != arch[edge]]
         new = list(arch)
@@ -171,6 +177,7 @@ class CellSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         return tuple(new)
 
     def neighbours(self, arch: Cell) -> list[Cell]:
+        arch = self.validate(arch)
         return [arch[:edge] + (op,) + arch[edge + 1:]
                 for edge in range(len(self.spec.edges)) for op in range(len(self.spec.ops)) if op != arch[edge]]
 
@@ -178,11 +185,11 @@ class CellSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         return self.format(arch)
 
     def functional_hash(self, arch: Cell) -> str:
-        return functional_form(self.spec, tuple(arch))
+        return functional_form(self.spec, self.validate(arch))
 
     def canonical(self, arch: Cell) -> Cell:
         """The first cell (in enumeration order) of ``arch``'s functional class: dead edges become ``none``."""
-        return _representatives(self.spec)[functional_form(self.spec, tuple(arch))]
+        return _representatives(self.spec)[functional_form(self.spec, self.validate(arch))]
 
     @property
     def size(self) -> int:
@@ -193,6 +200,7 @@ class CellSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
 
     # --- encodings ---------------------------------------------------------------------------
     def _encode(self, arch: Cell, kind: str) -> Any:
+        arch = self.validate(arch)
         if kind == "onehot":
             return self.encode_many([arch], kind)[0]
         if kind == "path":

@@ -135,3 +135,26 @@ def test_resume_names_one_string_given_where_a_list_of_plugins_or_files_belongs(
     with pytest.raises(NasloopError, match=r"pretrained_files takes a list of files, got the string 'flan.pt'"):
         resume(run, budget=4, pretrained_files="flan.pt")
     assert resume(run, budget=4)["evaluations"] == 4  # refused before anything changed
+
+
+@pytest.mark.parametrize("space_name", ["nb201", "tnb101-micro", "nb101", "tnb101-macro"])
+def test_space_methods_name_a_value_that_is_no_architecture(space_name):
+    """mutate, neighbours, canonical, functional_hash and encode read a string or None in Python's words (NB201's
+    mutate('|nor_conv...') raised IndexError: string index out of range, NB101's hash AttributeError), and NB201's
+    mutate of a 5-tuple gave a 5-tuple back."""
+    from nasloop.engine.assemble import build_space
+    from nasloop.engine.context import RunContext
+
+    space = build_space(space_name, RunContext())
+    rng = np.random.default_rng(0)
+    arch = space.sample(rng)
+    calls = {"mutate": lambda a: space.mutate(a, rng), "neighbours": space.neighbours, "hash": space.hash,
+             "canonical": space.canonical, "functional_hash": space.functional_hash,
+             **{f"encode {kind}": (lambda a, kind=kind: space.encode(a, kind)) for kind in space.encodings}}
+    if space_name == "tnb101-macro":  # its canonical form is the architecture itself, whatever it is given
+        del calls["canonical"], calls["functional_hash"]
+    for name, call in calls.items():
+        for value in (None, space.format(arch), *(((3, 3, 1, 3, 1),) if space_name == "nb201" else ())):
+            with pytest.raises(NasloopError):
+                call(value)
+        call(arch)  # the space's own architecture passes as before

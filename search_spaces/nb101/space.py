@@ -71,11 +71,11 @@ class NB101Space(TableBoundSpace, NetworkSpace):
         return _validated(arch)
 
     def hash(self, arch: NB101Cell) -> str:
-        return cell_hash(arch)
+        return cell_hash(self.validate(arch))  # checked: None failed in Python's words (no attribute 'num_nodes')
 
     def canonical(self, arch: NB101Cell) -> NB101Cell:
         """The cell in the numbering the benchmark trained it with (isomorphic cells become equal)."""
-        return canonical_cell(arch)
+        return canonical_cell(self.validate(arch))
 
     # --- the whole space (TableBoundSpace keeps to the table when bound) ------------------------
     def _sample_anywhere(self, rng: np.random.Generator) -> NB101Cell:
@@ -91,6 +91,7 @@ class NB101Space(TableBoundSpace, NetworkSpace):
 
     # --- encodings and networks ------------------------------------------------------------------
     def _encode(self, arch: NB101Cell, kind: str) -> Any:
+        arch = self.validate(arch)
         if kind == "path":
             return path_encoding(arch)
         if kind == "adjacency":

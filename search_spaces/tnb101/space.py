@@ -99,10 +99,10 @@ class TNB101MacroSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         return sample_macro(rng)
 
     def mutate(self, arch: tuple[int, ...], rng: np.random.Generator) -> tuple[int, ...]:
-        return mutate_macro(arch, rng)
+        return mutate_macro(self.validate(arch), rng)
 
     def neighbours(self, arch: tuple[int, ...]) -> list[tuple[int, ...]]:
-        return macro_neighbours(arch)
+        return macro_neighbours(self.validate(arch))
 
     @property
     def size(self) -> int:
@@ -112,6 +112,7 @@ class TNB101MacroSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         return iter(enumerate_macro())
 
     def _encode(self, arch: tuple[int, ...], kind: str) -> Any:
+        arch = self.validate(arch)  # None or a string failed inside numpy
         if kind == "onehot":  # one slot per possible module: its digit one-hot, all zeros when absent
             out = np.zeros((MACRO_MODULES[1], len(MODULES)), dtype=np.float32)
             out[np.arange(len(arch)), np.asarray(arch) - 1] = 1.0
