@@ -62,12 +62,13 @@ class ZeroCostPredictor(Predictor):
                               "(its source scored no more), so ranking by it would put the others last; choose one "
                               f"stored for every cell: --predictor-opt proxy={instead}"
                               + (f" ({', '.join(complete)})" if complete else ""))
-        self.scorer = scorer if scorer is not None else context.scorer(space, proxy)
+        self.scorer = scorer  # the option as given: config() listed the context's internal scorer as if it were set
+        self._scorer = scorer if scorer is not None else context.scorer(space, proxy)
         self.builds_networks = scorer is None and context.computes(space, proxy)
         self._slope, self._intercept = 1.0, 0.0
 
     def _scores(self, archs: Sequence[Arch]) -> np.ndarray:
-        s = np.asarray(self.scorer(archs), dtype=np.float64)
+        s = np.asarray(self._scorer(archs), dtype=np.float64)
         return np.where(np.isfinite(s), s, -np.inf)
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:

@@ -158,3 +158,22 @@ def test_space_methods_name_a_value_that_is_no_architecture(space_name):
             with pytest.raises(NasloopError):
                 call(value)
         call(arch)  # the space's own architecture passes as before
+
+
+def test_a_zero_cost_predictors_config_lists_its_options_as_given(nb201_context):
+    """config() read back the scorer the run context had built for it (a private lambda) as though it had been given,
+    so it could not be written as JSON and recreated the predictor bound to the old context's scorer."""
+    import json
+
+    from nasloop.predictors.baselines import ZeroCostPredictor
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    space = NB201Space()
+    predictor = ZeroCostPredictor(space, context=nb201_context)
+    assert predictor.config() == {"proxy": "zen", "scorer": None}
+    assert json.loads(json.dumps(predictor.config())) == {"proxy": "zen", "scorer": None}
+    again = ZeroCostPredictor(space, context=nb201_context, **predictor.config())
+    cells = list(space.enumerate())[3000:3010]
+    assert (again.predict(cells)[0] == predictor.predict(cells)[0]).all()
+    given = ZeroCostPredictor(space, scorer=lambda archs: [float(sum(a)) for a in archs])
+    assert given.config()["scorer"] is given.scorer and given.predict([(1, 1, 1, 1, 1, 1)])[0][0] == 6.0
