@@ -91,6 +91,8 @@ class RunContext:
         """The proxies stored for this task: the benchmark's, and with ``space`` those of its
         precomputed proxy file (``nasloop proxies --out``) in the data folders."""
         names = []
+        if space is not None:
+            self._check_space(space)
         if self.benchmark is not None and self.benchmark.has_task(self.dataset):
             try:
                 names = self.benchmark.proxy_names(self.dataset)
@@ -167,12 +169,22 @@ class RunContext:
 
     def _proxy_source(self, space: SearchSpace, proxy: str) -> tuple[str, ProxyScores | None]:
         """Where :meth:`scorer` reads ``proxy`` from: the benchmark, a precomputed file (returned), or nowhere."""
+        self._check_space(space)
         if proxy in self.stored_proxies() and self._table_serves(space):
             return "benchmark", None
         found = self._proxy_file(space)
         if found is not None and proxy in found.names:
             return "file", found
         return "computed", None
+
+    def _check_space(self, space: SearchSpace) -> None:
+        """One line for a space whose benchmark is not this context's: an NB201 predictor handed the context built
+        for NB101 looked its cells up in NB101's table, failing in Python's words ('tuple' object has no attribute
+        'num_nodes') or, with a precomputed file, reading another space's scores."""
+        if self.benchmark is not None and space.benchmark is not None and space.benchmark != self.benchmark.name:
+            raise ConfigError(f"this run context holds the {self.benchmark.name} benchmark, and search space "
+                              f"'{space.name}' is tabulated by {space.benchmark}; build the space's own context: "
+                              f"build_context({type(space).__name__}, dataset, data_dir)")
 
     def _table_serves(self, space: SearchSpace) -> bool:
         """Whether the benchmark's stored proxies can score every architecture this run meets.

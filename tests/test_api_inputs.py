@@ -177,3 +177,22 @@ def test_a_zero_cost_predictors_config_lists_its_options_as_given(nb201_context)
     assert (again.predict(cells)[0] == predictor.predict(cells)[0]).all()
     given = ZeroCostPredictor(space, scorer=lambda archs: [float(sum(a)) for a in archs])
     assert given.config()["scorer"] is given.scorer and given.predict([(1, 1, 1, 1, 1, 1)])[0][0] == 6.0
+
+
+def test_a_run_context_refuses_a_space_its_benchmark_does_not_tabulate(data_dir):
+    """A forest for NB201 handed the context built for NB101 was built without a word, then looked NB201 cells up in
+    the NB101 table as it fitted, failing with AttributeError ('tuple' object has no attribute 'num_nodes')."""
+    from nasloop.engine.assemble import build_context
+    from nasloop.predictors.baselines import ZeroCostPredictor
+    from nasloop.predictors.forest import ForestPredictor
+    from nasloop.search_spaces.nb101.space import NB101Space
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    nb101 = build_context(NB101Space, "cifar10", str(data_dir), lookup=True)
+    for build in (lambda: ForestPredictor(NB201Space(), context=nb101, trees=5),
+                  lambda: ZeroCostPredictor(NB201Space(), context=nb101, proxy="params")):
+        with pytest.raises(NasloopError, match=r"this run context holds the nb101 benchmark, and search space 'nb201' "
+                                               r"is tabulated by nb201; build the space's own context: "
+                                               r"build_context\(NB201Space, dataset, data_dir\)"):
+            build()
+    assert ForestPredictor(NB101Space(context=nb101), context=nb101, trees=5).feature_names[:2] == ["flops", "params"]
