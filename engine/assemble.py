@@ -20,12 +20,15 @@ from .options import takes
 from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 
 
-def build_context(space_factory: type[SearchSpace], dataset: str = "cifar10", data_dir: str | None = None,
+def build_context(space_factory: type[SearchSpace] | str, dataset: str = "cifar10", data_dir: str | None = None,
                   run_dir: str | None = None, lookup: bool = False, workdir: str | None = None) -> RunContext:
     """The run context for a space: its benchmark (if it names one) is built here, once; relative paths in
     plugin options are read from ``workdir`` (see :attr:`RunContext.workdir`). A ``data_dir`` that is no folder
-    is refused here, even by a command that would read nothing from it."""
+    is refused here, even by a command that would read nothing from it. The space may be given by its registered
+    name, as build_space takes it ('nb101' failed with AttributeError: 'str' object has no attribute 'benchmark')."""
     check_data_dir(data_dir)
+    if isinstance(space_factory, str):
+        space_factory = SEARCH_SPACES.get(space_factory)
     name = space_factory.benchmark
     benchmark = None if name is None else construct("benchmark", name, BENCHMARKS.get(name), data_dir=data_dir)
     return RunContext(dataset=dataset, data_dir=data_dir, run_dir=run_dir, benchmark=benchmark, lookup=lookup,

@@ -196,3 +196,14 @@ def test_a_run_context_refuses_a_space_its_benchmark_does_not_tabulate(data_dir)
                                                r"build_context\(NB201Space, dataset, data_dir\)"):
             build()
     assert ForestPredictor(NB101Space(context=nb101), context=nb101, trees=5).feature_names[:2] == ["flops", "params"]
+
+
+def test_build_context_takes_a_space_by_its_registered_name(data_dir):
+    """build_context('nb101', ...) failed with AttributeError ('str' object has no attribute 'benchmark'), where
+    build_space takes the name."""
+    from nasloop.engine.assemble import build_context
+
+    context = build_context("nb101", "cifar10", str(data_dir), lookup=True)
+    assert context.benchmark.name == "nb101" and context.lookup
+    with pytest.raises(NasloopError, match="unknown search space 'nb1O1'"):
+        build_context("nb1O1", "cifar10", str(data_dir))
