@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
+from .errors import ConfigError, DataError
 from .run_lock import is_being_searched
 from .store_rows import RESTORE as _RESTORE, Trial, json_value, trial_of
 from .store_writes import Writes, state_json
@@ -222,6 +222,9 @@ class RunStore:
     @classmethod
     def in_run_dir(cls, run_dir: str | Path, create: bool = False, readonly: bool = False,
                    meta: dict[str, Any] | None = None) -> "RunStore":
+        if not isinstance(run_dir, (str, os.PathLike)):  # summarize(None) or resume(None) raised Path's TypeError
+            raise ConfigError(f"a run folder is a path (text or pathlib.Path), got {run_dir!r}; pass the folder a "
+                              "search wrote, e.g. summary['run_dir']")
         return cls(Path(run_dir) / DB_NAME, create=create, readonly=readonly, meta=meta)
 
     def close(self) -> None:

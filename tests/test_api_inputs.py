@@ -207,3 +207,13 @@ def test_build_context_takes_a_space_by_its_registered_name(data_dir):
     assert context.benchmark.name == "nb101" and context.lookup
     with pytest.raises(NasloopError, match="unknown search space 'nb1O1'"):
         build_context("nb1O1", "cifar10", str(data_dir))
+
+
+@pytest.mark.parametrize("value", [None, 123])
+def test_summarize_and_resume_name_a_run_folder_that_is_not_a_path(value):
+    """summarize(None) and resume(None) raised pathlib's TypeError ('expected str, bytes or os.PathLike object')."""
+    from nasloop import resume, summarize
+
+    for call in (lambda: summarize(value), lambda: resume(value, budget=5)):
+        with pytest.raises(NasloopError, match=rf"a run folder is a path \(text or pathlib.Path\), got {value!r}; "):
+            call()
