@@ -217,3 +217,15 @@ def test_summarize_and_resume_name_a_run_folder_that_is_not_a_path(value):
     for call in (lambda: summarize(value), lambda: resume(value, budget=5)):
         with pytest.raises(NasloopError, match=rf"a run folder is a path \(text or pathlib.Path\), got {value!r}; "):
             call()
+
+
+@pytest.mark.parametrize("option", ["run_dir", "data_dir"])
+def test_train_architecture_names_a_folder_that_is_not_a_path(option, tmp_path, monkeypatch):
+    """run_dir=3 was taken as the folder '3': a one-epoch training wrote its checkpoints into ./3."""
+    from nasloop.engine.evaluators.train import train_architecture
+
+    monkeypatch.chdir(tmp_path)
+    text = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_1x1~2|"
+    with pytest.raises(NasloopError, match=rf"{option} is a folder \(text or pathlib.Path\), got 3; pass a path"):
+        train_architecture("nb201", text, epochs=1, channels=8, **{option: 3})
+    assert list(tmp_path.iterdir()) == []  # refused before anything was trained or written
