@@ -72,9 +72,11 @@ class ForestPredictor(Predictor):
         span = np.where(defined, high - low, 1.0)
         # undefined scores go one span below the column's training range (to 0 when none is defined)
         self._floor = np.where(defined, low - np.where(span > 0, span, 1.0), 0.0)
+        # scikit-learn takes seeds below 2**32 only, and a search any up to 2**63 - 1: --seed 1099511627776 stopped at
+        # the forest's first fit with scikit-learn's InvalidParameterError; smaller seeds are the same as before
         factory = RandomForestRegressor if self.model == "random_forest" else ExtraTreesRegressor
         self._forest = factory(n_estimators=self.trees, max_features=self.max_features,
-                               min_samples_leaf=self.min_samples_leaf, random_state=self.seed, n_jobs=1)
+                               min_samples_leaf=self.min_samples_leaf, random_state=int(self.seed) % 2**32, n_jobs=1)
         self._forest.fit(impute(raw, self._floor), y)
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:

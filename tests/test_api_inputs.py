@@ -229,3 +229,19 @@ def test_train_architecture_names_a_folder_that_is_not_a_path(option, tmp_path, 
     with pytest.raises(NasloopError, match=rf"{option} is a folder \(text or pathlib.Path\), got 3; pass a path"):
         train_architecture("nb201", text, epochs=1, channels=8, **{option: 3})
     assert list(tmp_path.iterdir()) == []  # refused before anything was trained or written
+
+
+def test_a_forest_guided_search_takes_every_seed_a_search_accepts(data_dir, tmp_path):
+    """SearchConfig takes seeds up to 2**63 - 1, and the forest handed its seed to scikit-learn, which takes them
+    below 2**32 only: seed 2**40 stopped the search at the forest's first fit with InvalidParameterError."""
+    from nasloop import search
+    from nasloop.predictors.forest import ForestPredictor
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    summary = search(SearchConfig(strategy="predictor-topk", predictor="forest", predictor_options={"trees": 5},
+                                  seed=2**40, budget=14, data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    assert summary["status"] == "finished" and summary["evaluations"] == 14
+    space, cells = NB201Space(), list(NB201Space().enumerate())[5000:5008]
+    small, big = (ForestPredictor(space, seed=seed, trees=5, features=["onehot"]).fit(cells, range(8))
+                  for seed in (3, 3 + 2**32))
+    assert (small.predict(cells)[0] == big.predict(cells)[0]).all()  # seeds below 2**32 draw as they did
