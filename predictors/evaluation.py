@@ -24,7 +24,7 @@ from ..engine.assemble import build_context, build_space, choose_tabulated_space
 from ..engine.config import construct
 from ..engine.errors import ConfigError, one_line
 from ..engine.objectives import parse_objectives
-from ..engine.options import option_names
+from ..engine.options import TORCH_SEEDS, option_names
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
 from .base import checked_prediction
 
@@ -59,8 +59,9 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
                               f"ranking from at least two cells, and of the space's {cells} at least two must be "
                               "left to rank")
     for s in seeds:
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0:
-            raise ConfigError(f"seed {s!r} must be an integer >= 0")
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or not 0 <= s < TORCH_SEEDS:
+            # as a search's --seed: 2**64 passed, then failed in torch's words ("Overflow when unpacking long long")
+            raise ConfigError(f"seed {s!r} must be an integer from 0 to {TORCH_SEEDS - 1}")
 
 
 def _listed(what: str, values: Any, example: str) -> list:

@@ -245,3 +245,13 @@ def test_a_forest_guided_search_takes_every_seed_a_search_accepts(data_dir, tmp_
     small, big = (ForestPredictor(space, seed=seed, trees=5, features=["onehot"]).fit(cells, range(8))
                   for seed in (3, 3 + 2**32))
     assert (small.predict(cells)[0] == big.predict(cells)[0]).all()  # seeds below 2**32 draw as they did
+
+
+def test_evaluate_predictors_bounds_seeds_as_a_search_does(data_dir):
+    """A seed of 2**64 passed the check (>= 0 only), then failed in torch's words at the first fit ('Overflow when
+    unpacking long long'); a search refuses it in one line."""
+    from nasloop.predictors.evaluation import evaluate_predictors
+
+    with pytest.raises(NasloopError, match=r"seed 18446744073709551616 must be an integer from 0 to 922337203685477"):
+        evaluate_predictors(["gp"], [8], [2**64], data_dir=data_dir)
+    assert evaluate_predictors(["random"], [8], [2**63 - 1], data_dir=data_dir)[0]["seed"] == 2**63 - 1
