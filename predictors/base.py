@@ -245,10 +245,15 @@ def _checked(predict: Any) -> Any:
 
 def refuse_text(predictor: Predictor, archs: Any) -> None:
     """One line for a single string given where a list of architectures belongs: it was read letter by letter, and
-    refused as "architecture 1 of 87, '|'", naming neither the string nor the list it should be in."""
+    refused as "architecture 1 of 87, '|'", naming neither the string nor the list it should be in; and for a set,
+    whose order is not the targets'."""
     if isinstance(archs, str):
         raise ConfigError(f"predictor {type(predictor).__name__} takes a list of architectures, got the string "
                           f"{one_line(repr(archs), 80)}; pass [space.parse(text)]")
+    if isinstance(archs, (set, frozenset, dict)):  # no order: fit(set(cells), y) paired targets with other cells
+        raise ConfigError(f"predictor {type(predictor).__name__} takes a list of architectures, got a "
+                          f"{type(archs).__name__}, whose order is arbitrary, so its targets and predictions would "
+                          "not line up with it; pass a list (list(dict.fromkeys(archs)) drops repeats in order)")
 
 
 def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray, np.ndarray]:

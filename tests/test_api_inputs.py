@@ -255,3 +255,17 @@ def test_evaluate_predictors_bounds_seeds_as_a_search_does(data_dir):
     with pytest.raises(NasloopError, match=r"seed 18446744073709551616 must be an integer from 0 to 922337203685477"):
         evaluate_predictors(["gp"], [8], [2**64], data_dir=data_dir)
     assert evaluate_predictors(["random"], [8], [2**63 - 1], data_dir=data_dir)[0]["seed"] == 2**63 - 1
+
+
+def test_a_predictor_refuses_a_set_of_architectures_whose_order_is_not_its_targets():
+    """fit(set(cells), y) paired each target with whichever cell the set listed at its place: silently wrong."""
+    from nasloop.predictors.baselines import RandomPredictor
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    space = NB201Space()
+    cells = list(space.enumerate())[5000:5006]
+    predictor = RandomPredictor(space).fit(cells, range(6))
+    for call in (lambda a: RandomPredictor(space).fit(a, range(6)), predictor.predict,
+                 lambda a: predictor.update(a, range(6))):
+        with pytest.raises(NasloopError, match="got a set, whose order is arbitrary, .* pass a list"):
+            call(set(cells))
