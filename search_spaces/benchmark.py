@@ -33,6 +33,20 @@ def fidelities_in(table: Table, task: str) -> list[int]:
                    if c.startswith(f"{task}@") and c.endswith(":val_accuracy")})
 
 
+def _whole_epochs(fidelity: Any) -> int:
+    """``fidelity`` as a whole number of epochs, or one line: int() read 12.5 as 12 (another fidelity's results,
+    returned without a word), True as 1, and 'twelve' failed with ValueError."""
+    try:
+        epochs = int(fidelity)
+        whole = not isinstance(fidelity, bool) and epochs == float(fidelity)
+    except (TypeError, ValueError, OverflowError):
+        whole = False
+    if not whole:
+        raise ConfigError(f"a fidelity is a whole number of training epochs, got {fidelity!r}; give one the table "
+                          "holds (benchmark.fidelities(task) lists them)")
+    return epochs
+
+
 @dataclass(frozen=True)
 class Task:
     """One dataset or task of a benchmark and the metric a search on it optimises."""
@@ -150,7 +164,7 @@ class Benchmark(Configurable, ABC):
         if not available:
             raise UnsupportedError(f"the {self.name} table has no results for {name}; "
                                    "import a source that covers it with 'nasloop data import'")
-        chosen = max(available) if fidelity is None else int(fidelity)
+        chosen = max(available) if fidelity is None else _whole_epochs(fidelity)
         if chosen not in available:
             shown = ", ".join(map(str, available[:12])) + (" ..." if len(available) > 12 else "")
             raise UnsupportedError(f"{self.name} {name} has no {chosen}-epoch results; available: {shown}")

@@ -269,3 +269,13 @@ def test_a_predictor_refuses_a_set_of_architectures_whose_order_is_not_its_targe
                  lambda a: predictor.update(a, range(6))):
         with pytest.raises(NasloopError, match="got a set, whose order is arbitrary, .* pass a list"):
             call(set(cells))
+
+
+@pytest.mark.parametrize("fidelity", [12.5, 12.9, True, "twelve"])
+def test_a_benchmark_query_refuses_a_fidelity_that_is_not_whole_epochs(nb201_context, fidelity):
+    """query(arch, task, 12.5) answered with the 12-epoch results without a word (int() truncated it), True was read
+    as 1 epoch, and 'twelve' raised ValueError."""
+    benchmark, cell = nb201_context.benchmark, (1, 2, 3, 4, 0, 1)
+    with pytest.raises(NasloopError, match=rf"a fidelity is a whole number of training epochs, got {fidelity!r}; "):
+        benchmark.query(cell, "cifar10", fidelity)
+    assert benchmark.query(cell, "cifar10", 12.0).metrics == benchmark.query(cell, "cifar10", 12).metrics
