@@ -178,8 +178,8 @@ class SearchSpace(Configurable, ABC):
         encoded = [self._encode(a, kind) for a in archs]
         if kind in self.graph_encodings:
             return encoded
-        if not encoded:
-            return np.zeros((0, 0), dtype=np.float32)
+        if not encoded:  # (0, d) as documented, the width read off a sample: (0, 0) failed to stack with others
+            return np.zeros((0, np.size(self._encode(self.sample(np.random.default_rng(0)), kind))), dtype=np.float32)
         first = np.shape(encoded[0])
         odd = next((i for i, e in enumerate(encoded) if np.ndim(e) != 1 or np.shape(e) != first), None)
         if odd is not None:  # a 2-D encoding failed inside botorch or numpy, naming neither space nor architecture

@@ -219,7 +219,7 @@ class CellSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
             cells = np.asarray(archs, dtype=np.int64).reshape(-1, edges)
             out = np.zeros((len(cells), edges, ops), dtype=np.float32)
             out[np.arange(len(cells))[:, None], np.arange(edges), cells] = 1.0
-            return out.reshape(len(cells), -1)
+            return out.reshape(len(cells), edges * ops)  # -1 could not be read off no cells: ValueError for []
         return super().encode_many(archs, kind)
 
     def _graph(self, arch: Cell) -> GraphEncoding:

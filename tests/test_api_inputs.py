@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nasloop import NasloopError
+from nasloop import NasloopError, SearchConfig
 
 
 @pytest.mark.parametrize("targets", [["a", "b"], None, 3.5, [object(), object()]])
@@ -279,3 +279,18 @@ def test_a_benchmark_query_refuses_a_fidelity_that_is_not_whole_epochs(nb201_con
     with pytest.raises(NasloopError, match=rf"a fidelity is a whole number of training epochs, got {fidelity!r}; "):
         benchmark.query(cell, "cifar10", fidelity)
     assert benchmark.query(cell, "cifar10", 12.0).metrics == benchmark.query(cell, "cifar10", 12).metrics
+
+
+@pytest.mark.parametrize("space_name", ["nb101", "darts", "nago", "tnb101-macro", "nb201"])
+def test_encoding_no_architectures_gives_an_array_of_the_encodings_width(space_name):
+    """encode_many([], kind) gave a (0, 0) array where its docstring promises (n, d), so stacking it with the
+    encodings of a later batch (np.vstack) failed; NB201's one-hot raised ValueError (cannot reshape)."""
+    from nasloop.engine.assemble import build_space
+    from nasloop.engine.context import RunContext
+
+    space = build_space(space_name, RunContext())
+    for kind in space.vector_encodings:
+        some = space.encode_many([space.sample(np.random.default_rng(1))], kind)
+        none = space.encode_many([], kind)
+        assert none.shape == (0, some.shape[1]) and none.dtype == np.float32
+        assert np.vstack([none, some]).shape == some.shape
