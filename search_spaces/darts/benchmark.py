@@ -128,9 +128,10 @@ class NB301Benchmark(Benchmark):
         column = self.table.columns.get(f"{found.name}:val_accuracy")
         value = np.nan if row is None or column is None else column[row]
         if math.isnan(value):
+            held = 0 if column is None else int(np.isfinite(column).sum())  # 725 on CIFAR-10, 199 on the others
             return Result.failed(f"the {self.name} table holds no {found.name} result for this architecture (it "
-                                 "has 725 CIFAR-10 cells; search with --evaluator proxy or train for others)",
-                                 cost_estimated=True)
+                                 f"has {held:,} {found.name} cells; search with --evaluator proxy or train for "
+                                 "others)", cost_estimated=True)
         metrics = {"val_accuracy": float(value), **({"surrogate": 1.0} if found.name == SURROGATE_TASK else {})}
         return Result(metrics=metrics, cost=0.0, cost_estimated=True)
 
