@@ -209,9 +209,12 @@ def _cmd_import(args: argparse.Namespace) -> None:
     table, found = import_benchmark_files(name, args.files)
     for path, what in found:
         print(f"{path}: {what}")
-    saved = table.save(out_dir / BENCHMARKS.get(name).table_file)
+    target = out_dir / BENCHMARKS.get(name).table_file
+    replaced = target.exists()  # said, since runs on the earlier table read this one when resumed
+    saved = table.save(target)
     found = f"; {table.meta['found']}" if table.meta.get("found") else ""
-    print(f"wrote {saved} ({len(table)} architectures; from {table.meta.get('source')}{found})")
+    print(f"{'replaced' if replaced else 'wrote'} {saved} ({len(table)} architectures; from "
+          f"{table.meta.get('source')}{found})")
 
 
 def _cmd_predictors(args: argparse.Namespace) -> None:

@@ -210,6 +210,9 @@ def test_cli_data_import_writes_a_table_equal_to_the_csv(tmp_path, capsys, nb201
     stdout = capsys.readouterr().out
     assert str(out / TABLE_FILE) in stdout and "15625 architectures" in stdout and "compact NB201 CSV" in stdout
     assert sorted(p.name for p in out.iterdir()) == [TABLE_FILE]  # no temp file left behind
+    assert stdout.splitlines()[-1].startswith("wrote ")
+    assert cli.main(["data", "import", str(nb201_csv_path), "--out", str(out)]) == 0  # a table already there
+    assert capsys.readouterr().out.splitlines()[-1].startswith(f"replaced {out / TABLE_FILE} (15625 architectures")
 
     loaded = Table.load(out / TABLE_FILE)
     columns_equal(loaded, csv_table)
