@@ -28,7 +28,8 @@ BEST_TEST = 94.3733
 # CSV column → (table dataset, fidelity, metric)
 ACCURACY_COLUMNS = {
     f"{prefix}_{kind}_{fid}": (dataset, fid, f"{'val' if kind == 'val' else 'test'}_accuracy")
-    for dataset, val_prefix, test_prefix in (("cifar10", "cifar10valid", "cifar10"), ("cifar100", "cifar100", "cifar100"),
+    for dataset, val_prefix, test_prefix in (("cifar10", "cifar10valid", "cifar10"),
+                                             ("cifar100", "cifar100", "cifar100"),
                                              ("ImageNet16-120", "imagenet16", "imagenet16"))
     for fid in (200, 12)
     for kind, prefix in (("val", val_prefix), ("test", test_prefix))

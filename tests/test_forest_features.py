@@ -112,7 +112,8 @@ def test_the_scaler_keeps_heavy_tailed_proxies_near_the_training_range(nb201_con
 
 def test_graph_features_count_paths_and_ops_of_a_known_cell():
     features = GraphFeatures(SPACE, max_subset=3)
-    cell = SPACE.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+    cell = SPACE.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+                       "+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")
     row = dict(zip(features.names, features([cell])[0]))
     # input-to-output routes of the cell: 0-3 (skip), 0-1-3, 0-2-3, 0-1-2-3; in the ops-on-nodes graph a
     # route over k edges is a path of k + 1 arcs.

@@ -259,7 +259,8 @@ class TrainingEvaluator(Evaluator):
         return {"train": train_part, "val": val_part if len(val_part) else None, "test": test,
                 "num_classes": train.num_classes}
 
-    def _small_folder(self, train: ImageFolder, val: ImageFolder, test: ImageFolder, num_classes: int) -> dict[str, Any]:
+    def _small_folder(self, train: ImageFolder, val: ImageFolder, test: ImageFolder,
+                      num_classes: int) -> dict[str, Any]:
         device = resolve_device(self.device)
         return {"train": DeviceArrays(*train.load_arrays(), device),
                 "val": DeviceArrays(*val.load_arrays(), device) if len(val) else None,

@@ -43,8 +43,8 @@ def _space():
     return NB201Space()
 
 
-SUITE_ZERO = ProxyFile("nb201_zc_proxies.csv.gz", "arch_str", (("cifar10", "_cifar10"), ("ImageNet16-120", "_imagenet16")),
-                       SPEC, _parse_arch_str)
+SUITE_ZERO = ProxyFile("nb201_zc_proxies.csv.gz", "arch_str",
+                       (("cifar10", "_cifar10"), ("ImageNet16-120", "_imagenet16")), SPEC, _parse_arch_str)
 """NAS-Bench-Suite-Zero's 13 proxies of every cell (the suite scored no CIFAR-100), see :mod:`..suite_zero_csv`."""
 
 
