@@ -5,6 +5,8 @@ data) is a :class:`NasloopError`. Its message is one line that names the problem
 CLI prints it without a traceback. Anything else escaping is a bug in nasloop.
 """
 
+from typing import Iterable
+
 
 class NasloopError(Exception):
     """An error caused by the user's input, reported as one line."""
@@ -46,3 +48,19 @@ def one_line(text: object, limit: int | None = None) -> str:
     """
     flat = " ".join(str(text).split())
     return flat if limit is None or len(flat) <= limit else flat[:limit - 3] + "..."
+
+
+def refuse_single(name: str, values: object, fix: str, items: str = "") -> None:
+    """One line where one value is given for ``name``, which takes a list: a string was read letter by letter
+    (a bare 'flan' refused as "unknown predictor 'f'", a file as "f is not a file") and a number failed in
+    Python's words. Nothing is consumed, so an iterator given stays whole for its reader."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        kind = "the string " if isinstance(values, (str, bytes)) else ""
+        raise ConfigError(f"{name} takes a list{' of ' + items if items else ''}, got {kind}"
+                          f"{one_line(repr(values), 80)}; pass {fix}")
+
+
+def as_list(name: str, values: object, fix: str, items: str = "") -> list:
+    """``values`` as a list, or :func:`refuse_single`'s one line."""
+    refuse_single(name, values, fix, items)
+    return list(values)  # type: ignore[call-overload]

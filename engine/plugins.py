@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
-from .errors import ConfigError
+from .errors import ConfigError, refuse_single
 from .registry import Registry
 from .user_files import path_from
 
@@ -132,9 +132,7 @@ def plugins_to_record(recorded: Sequence[str], given: Sequence[str], folder: str
     """The plugins ``given`` now (read from the current folder) that a run's ``recorded`` ones (read from
     ``folder``, where it was started) lack, files as absolute paths: a run started from a script that imported
     its plugin itself records none, and each resume needed ``--plugin`` again."""
-    if isinstance(given, str):  # read letter by letter: "plugin module 'f' cannot be imported"
-        raise ConfigError(f"plugins takes a list of plugin files or modules, got the string {given!r}; pass "
-                          f"[{given!r}]")
+    refuse_single("plugins", given, f"[{given!r}]", "plugin files or modules")
     known = {_identity(spec, folder) for spec in recorded}
     return [_identity(spec, None) for spec in dict.fromkeys(given) if _identity(spec, None) not in known]
 

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, refuse_single
 
 MAX_TEXT_BYTES = 16 << 20
 """No config or architecture list is this large; a bigger file is a mistake (a dataset, a log)."""
@@ -213,8 +213,7 @@ def repoint_pretrained(options: Any, recorded: dict[str, str], files: Sequence[s
     paths from) is kept relative to it, so the run still finds it after its whole project moves again; one
     outside, as an absolute path. A file whose contents match none of the recorded ones is refused, so this
     never starts later fits from other weights."""
-    if isinstance(files, str):  # read letter by letter: "pretrained=f: ... is not a file"
-        raise ConfigError(f"pretrained_files takes a list of files, got the string {files!r}; pass [{files!r}]")
+    refuse_single("pretrained_files", files, f"[{files!r}]", "files")
     renames: dict[str, str] = {}
     for given in files:
         path = Path(given).expanduser().absolute()

@@ -15,14 +15,14 @@ import math
 import os
 import re
 import time
-from typing import Any, Callable, Container, Iterable, Mapping, Sequence
+from typing import Any, Callable, Container, Mapping, Sequence
 
 import numpy as np
 from scipy import stats
 
 from ..engine.assemble import build_context, build_space, choose_tabulated_space, dataset_for
 from ..engine.config import construct
-from ..engine.errors import ConfigError, one_line
+from ..engine.errors import ConfigError, as_list
 from ..engine.objectives import parse_objectives
 from ..engine.options import TORCH_SEEDS, option_names
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
@@ -64,15 +64,6 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
             raise ConfigError(f"seed {s!r} must be an integer from 0 to {TORCH_SEEDS - 1}")
 
 
-def _listed(what: str, values: Any, example: str) -> list:
-    """``values`` as a list, or one line where it is one value: a bare 'flan' was read letter by letter ("unknown
-    predictor 'f'"), train_sizes=8 failed in Python's words, seeds=0 as "give at least one seed", and a numpy array
-    of seeds in numpy's ("truth value ... is ambiguous")."""
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise ConfigError(f"{what} takes a list, got {one_line(repr(values), 60)}; pass e.g. {what}={example}")
-    return list(values)
-
-
 def _ranked_metric(metric: str | None, task_metric: str, task_minimize: bool) -> tuple[str, bool]:
     """The metric ``--metric`` names and whether lower is better: ``edgegpu_latency:min`` as in ``--objectives``;
     without a direction, the task's own for its metric and higher-is-better for any other (a latency ranked as
@@ -110,7 +101,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     ``on_note`` hears, before then, of a predictor that will build a network for every cell it reads
     (a proxy nothing stores), which can take hours where a stored proxy takes a second.
     """
-    predictors, train_sizes, seeds = (_listed(what, values, example) for what, values, example in (
+    predictors, train_sizes, seeds = (as_list(what, values, f"e.g. {what}={example}") for what, values, example in (
         ("predictors", predictors, "['flan']"), ("train_sizes", train_sizes, "[8, 40]"), ("seeds", seeds, "[0, 1, 2]")))
     predictor_options = dict(predictor_options or {})
     dataset = dataset_for(space, dataset)

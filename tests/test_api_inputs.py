@@ -56,7 +56,7 @@ def test_score_architectures_takes_a_space_by_name_as_train_architecture_does():
 
 
 @pytest.mark.parametrize("args, message", [
-    (("random", [8], [0]), r"predictors takes a list, got 'random'; pass e.g. predictors=\['flan'\]"),
+    (("random", [8], [0]), r"predictors takes a list, got the string 'random'; pass e.g. predictors=\['flan'\]"),
     ((["random"], 8, [0]), r"train_sizes takes a list, got 8; pass e.g. train_sizes=\[8, 40\]"),
     ((["random"], [8], 0), r"seeds takes a list, got 0; pass e.g. seeds=\[0, 1, 2\]")])
 def test_evaluate_predictors_names_one_value_where_a_list_belongs(data_dir, args, message):
