@@ -54,9 +54,13 @@ def string_fault(space: SearchSpace, samples: int = 8) -> str | None:
 def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
     """An objective the evaluator will never report fails now, before a run directory exists."""
     objectives = config.objective_list()
-    if not objectives:
-        return
     known = evaluator.metric_names(config.fidelity)
+    if not objectives:  # the evaluator's own default: a plugin's that its metric_names lacks failed after a training
+        if known is not None and evaluator.objective not in known:
+            raise ConfigError(f"the {config.evaluator} evaluator's default objective '{evaluator.objective}' is not "
+                              f"one of the metrics its metric_names lists ({', '.join(sorted(known)) or 'none'}); "
+                              "set the class's objective to one of them, or give --objective")
+        return
     for objective in objectives:
         if known is not None and objective.metric not in known:
             flag = "--objectives" if config.objectives else "--objective"
