@@ -15,8 +15,8 @@ from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .errors import ArchitectureError, ConfigError, DataError
 from .evaluators.base import Evaluator, checked_result
-from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_completions, describe_exception,
-                             lost_trials)
+from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, describe_exception, lost_trials,
+                             waited)
 from .objectives import Objective, oriented_values
 from .run_checks import string_fault
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
@@ -249,7 +249,7 @@ class SearchLoop:
                     raise lost_trials(self.executor, list(self._running))
                 self.stop_reason = self.stop_reason or self._why_stopped()
                 break
-            completed = checked_completions(self.executor, self.executor.wait(), self._running)
+            completed = waited(self.executor, self.evaluator, self._running)
             empty_waits = 0 if completed else empty_waits + 1
             if empty_waits >= EMPTY_WAITS:
                 raise ConfigError(f"executor {type(self.executor).__name__}: wait returned no trial {EMPTY_WAITS:,} "

@@ -5,7 +5,10 @@ from __future__ import annotations
 from nasloop.engine import cli
 from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
-from nasloop.engine.registry import register_evaluator, register_search_space
+from nasloop.engine.executors.base import Completed, Executor
+from nasloop.engine.executors.inprocess import run_trial
+from nasloop.engine.registry import register_evaluator, register_executor, register_search_space
+from nasloop.engine.store import RunStore
 from nasloop.engine.types import Result
 from nasloop.search_spaces.base import NeighbourhoodSpace
 
@@ -62,3 +65,59 @@ def test_an_evaluators_default_objective_its_metric_names_lack_is_refused_before
     assert cli.main(["search", "--space", "walk-digits", "--evaluator", "walk-accuracy-only", "--budget", "3",
                      "--objective", "accuracy", "--run-dir", str(run_dir), "--quiet"]) == 0
     assert len(EVALUATED) == 3
+
+
+@register_evaluator("walk-fails-on-zero")
+class FailsOnZero(Evaluator):
+    """Crashes on architectures starting with 0 (out of memory, say), as evaluations do."""
+
+    def evaluate(self, arch, fidelity=None):
+        if arch[0] == 0:
+            raise RuntimeError("CUDA out of memory on this network")
+        return Result(metrics={"val_accuracy": float(sum(arch))}, cost=1.0)
+
+
+@register_executor("walk-queue")
+class Queue(Executor):
+    """A user's executor that runs each trial by calling evaluate itself, as the interface alone suggests."""
+
+    def __init__(self):
+        self.queue = []
+
+    @property
+    def capacity(self):
+        return 1
+
+    @property
+    def pending(self):
+        return len(self.queue)
+
+    def submit(self, trial_id, evaluator, arch, fidelity):
+        self.queue.append((trial_id, evaluator, arch, fidelity))
+
+    def wait(self):
+        trial_id, evaluator, arch, fidelity = self.queue.pop(0)
+        return [Completed(trial_id, evaluator.evaluate(arch, fidelity))]
+
+
+@register_executor("walk-queue-run-trial")
+class QueueRunTrial(Queue):
+    def wait(self):
+        trial_id, evaluator, arch, fidelity = self.queue.pop(0)
+        return [Completed(trial_id, run_trial(evaluator, arch, fidelity))]
+
+
+def test_an_evaluation_crash_a_users_executor_lets_through_names_the_executor_and_run_trial(tmp_path, capsys):
+    run = ["search", "--space", "walk-digits", "--evaluator", "walk-fails-on-zero", "--strategy", "random",
+           "--budget", "12", "--seed", "0"]
+    assert cli.main([*run, "--executor", "walk-queue", "--run-dir", str(tmp_path / "a")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "unexpected" not in error
+    assert error.startswith("nasloop search: error: executor Queue: wait raised what an evaluation raised, "
+                            "RuntimeError: CUDA out of memory on this network")
+    assert "run_trial(evaluator, arch, fidelity)" in error
+    # the fix the message names: the crash is a failed trial and the search goes on
+    assert cli.main([*run, "--executor", "walk-queue-run-trial", "--run-dir", str(tmp_path / "b"), "--quiet"]) == 0
+    with RunStore.in_run_dir(tmp_path / "b") as store:
+        trials = store.evaluations()
+    assert len(trials) == 12 and any(not t.result.ok for t in trials) and any(t.result.ok for t in trials)

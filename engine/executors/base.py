@@ -13,7 +13,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Container, Iterable, Iterator
 
-from ..errors import ConfigError, one_line
+from ..errors import ConfigError, NasloopError, one_line
 from ..evaluators.base import Evaluator
 from ..options import Configurable
 from ..types import Arch, Result
@@ -37,7 +37,8 @@ class Executor(Configurable, ABC):
 
     @abstractmethod
     def submit(self, trial_id: int, evaluator: Evaluator, arch: Arch, fidelity: int | None) -> None:
-        """Start (or queue) one evaluation."""
+        """Start (or queue) one evaluation; run it with :func:`nasloop.engine.executors.inprocess.run_trial`, which
+        returns an evaluation that crashed on its architecture as a failed Result, so the search goes on."""
 
     @abstractmethod
     def wait(self) -> list[Completed]:
@@ -95,6 +96,23 @@ def checked_completions(executor: Executor, completed: object, running: Containe
         raise ConfigError(f"executor {name}: wait returned trial {stray!r} {why}; return each submitted trial once, "
                           "under the id submit was given")
     return list(completed)
+
+
+def waited(executor: Executor, evaluator: Evaluator, running: Container[int]) -> list[Completed]:
+    """``executor.wait()``, checked (:func:`checked_completions`). An evaluation's crash that a user's executor let
+    through (it called ``evaluator.evaluate`` itself) is named as the executor's: it stopped the search as an
+    'unexpected' error at the evaluator's line, where nasloop's executors store a failed trial and go on."""
+    evaluate = type(evaluator).evaluate
+    try:
+        completed = executor.wait()
+    except Exception as exc:
+        frames = traceback.walk_tb(exc.__traceback__)
+        if isinstance(exc, NasloopError) or all(frame.f_code is not evaluate.__code__ for frame, _ in frames):
+            raise
+        raise ConfigError(f"executor {type(executor).__name__}: wait raised what an evaluation raised, "
+                          f"{describe_exception(exc)}; run each trial with nasloop.engine.executors.inprocess."
+                          "run_trial(evaluator, arch, fidelity), which returns a crash as a failed trial") from exc
+    return checked_completions(executor, completed, running)
 
 
 def lost_trials(executor: Executor, running: Iterable[int]) -> ConfigError:
