@@ -151,8 +151,12 @@ class Benchmark(Configurable, ABC):
         Every problem (missing or corrupt file, unknown task, absent fidelity) is one line.
         """
         name = self.task(task).name
+        table = self.table  # loads it: a missing or corrupt file fails now
+        if not isinstance(table, Table):  # a plugin's None failed the warm-up that follows in Python's words
+            raise ConfigError(f"benchmark '{self.name}': its table is {type(table).__name__}, not a Table; return "
+                              "a nasloop.engine.data.table.Table of its columns (Table({}) for a benchmark whose "
+                              "query reads none)")
         if self.final_only:
-            len(self.table)  # loads it: a missing or corrupt file fails now
             if not self.has_results(name):  # else every evaluation of the run fails, one by one
                 raise UnsupportedError(f"the {self.name} table has no results for {name}; import a source that "
                                        "covers it with 'nasloop data import', or choose another --dataset")

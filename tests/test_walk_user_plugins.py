@@ -7,10 +7,11 @@ from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.executors.base import Completed, Executor
 from nasloop.engine.executors.inprocess import run_trial
-from nasloop.engine.registry import register_evaluator, register_executor, register_search_space
+from nasloop.engine.data.table import Table
+from nasloop.engine.registry import register_benchmark, register_evaluator, register_executor, register_search_space
 from nasloop.engine.store import RunStore
 from nasloop.engine.types import Result
-from nasloop.search_spaces.base import NeighbourhoodSpace
+from nasloop.search_spaces.base import Benchmark, NeighbourhoodSpace, Task
 
 EVALUATED: list[object] = []
 
@@ -121,3 +122,57 @@ def test_an_evaluation_crash_a_users_executor_lets_through_names_the_executor_an
     with RunStore.in_run_dir(tmp_path / "b") as store:
         trials = store.evaluations()
     assert len(trials) == 12 and any(not t.result.ok for t in trials) and any(t.result.ok for t in trials)
+
+
+@register_benchmark("walk-formula")
+class Formula(Benchmark):
+    """A user's benchmark that computes its results (a surrogate) and so has no table to return."""
+
+    name, tasks = "walk-formula", (Task("digits"),)
+
+    @property
+    def table(self):
+        return None
+
+    def fidelities(self, task):
+        return [12, 200]
+
+    def query(self, arch, task, fidelity=None):
+        return Result(metrics={"val_accuracy": float(sum(arch)) + (fidelity or 200) / 100})
+
+    @classmethod
+    def recognise_source(cls, path):
+        return None
+
+    @classmethod
+    def import_files(cls, paths):
+        raise NotImplementedError
+
+
+@register_search_space("walk-formula-digits")
+class FormulaDigits(Digits):
+    name, benchmark = "walk-formula-digits", "walk-formula"
+
+
+@register_benchmark("walk-formula-empty")
+class FormulaEmptyTable(Formula):
+    name = "walk-formula-empty"
+
+    @property
+    def table(self):
+        return Table({})
+
+
+@register_search_space("walk-formula-empty-digits")
+class FormulaEmptyDigits(Digits):
+    name, benchmark = "walk-formula-empty-digits", "walk-formula-empty"
+
+
+def test_a_users_benchmark_whose_table_is_not_a_table_is_named_in_one_line(tmp_path, capsys):
+    run = ["--budget", "4", "--strategy", "random", "--quiet"]
+    assert cli.main(["search", "--space", "walk-formula-digits", *run, "--run-dir", str(tmp_path / "a")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "unexpected" not in error and not (tmp_path / "a").exists()
+    assert error == ("nasloop search: error: benchmark 'walk-formula': its table is NoneType, not a Table; return a "
+                     "nasloop.engine.data.table.Table of its columns (Table({}) for a benchmark whose query reads none)")
+    assert cli.main(["search", "--space", "walk-formula-empty-digits", *run, "--run-dir", str(tmp_path / "b")]) == 0
