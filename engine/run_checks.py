@@ -10,12 +10,13 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .config import SearchConfig
-from .errors import ArchitectureError, ConfigError, DataError, one_line
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError, one_line
 from .evaluators.base import Evaluator
-from .executors.base import Executor
+from .executors.base import Executor, describe_exception
 from .store import RunStore
 from .store_rows import RESTORE
 
@@ -49,6 +50,33 @@ def string_fault(space: SearchSpace, samples: int = 8) -> str | None:
                     f"{one_line(again, 80)!r}; make format and parse agree, so that parse(format(arch)) gives arch "
                     "back")
     return None
+
+
+def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpace, used: bool, seed: int,
+                    count: int = 8) -> Predictor:
+    """A new predictor from ``build``. A user's one, when the run will use it (``used``), is tried first on a copy:
+    fitted on ``count`` sampled architectures with made-up scores, updated and asked to predict, so that a bug in
+    it stops the run before its first evaluation, not at its first fit after the strategy's random start (hours
+    of training in). nasloop's own predictors are tested, and skip the trial."""
+    predictor = build()
+    space.check_encodings()  # a plugin space's broken encoding, before its evaluations, not at the first fit
+    if not used or type(predictor).__module__.startswith("nasloop."):
+        return predictor
+    rng = np.random.default_rng(seed)
+    archs = list({space.format(arch): arch for arch in (space.sample(rng) for _ in range(4 * count))}.values())
+    archs = archs[:count]
+    if len(archs) < 3:
+        return predictor
+    scores = np.linspace(50.0, 90.0, len(archs))[rng.permutation(len(archs))].tolist()
+    try:
+        build().fit(archs[:-1], scores[:-1]).update(archs[-1:], scores[-1:]).predict(archs)
+    except NasloopError:  # already one line naming the predictor (a NaN or misshapen prediction)
+        raise
+    except Exception as exc:  # the user's code may fail in any way
+        raise ConfigError(f"predictor '{name}' fails when tried, before the run, on {len(archs)} sampled "
+                          f"architectures with made-up scores: {describe_exception(exc)}; fix it (the run would "
+                          "stop at its first fit, after the strategy's random start)") from None
+    return predictor
 
 
 def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:

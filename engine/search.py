@@ -21,7 +21,7 @@ from .options import (PositiveFloat, PositiveInt, check_value, effective_options
 from .plugins import load_plugins, plugins_to_record
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_new_run, check_same_results, check_seconds_budget,
-                         check_stored_config)
+                         check_stored_config, tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -78,10 +78,10 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
         if name is None:
             raise ConfigError(f"strategy '{config.strategy}' is predictor-guided and names no default predictor; "
                               f"choose one with --predictor ({', '.join(PREDICTORS.names())})")
-        wiring["predictor"] = construct("predictor", name, PREDICTORS.get(name), space,
-                                        wiring={"context": context, "seed": config.seed},
-                                        **options_per_predictor([name], config.predictor_options)[name])
-        space.check_encodings()  # a plugin space's broken encoding, before its evaluations, not at the first fit
+        build = lambda: construct("predictor", name, PREDICTORS.get(name), space,  # noqa: E731
+                                  wiring={"context": context, "seed": config.seed},
+                                  **options_per_predictor([name], config.predictor_options)[name])
+        wiring["predictor"] = tried_predictor(name, build, space, _ranks_within(config, strategy_factory), config.seed)
         if wiring["predictor"].builds_networks and on_note is not None and _ranks_within(config, strategy_factory):
             on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step"))
     elif config.predictor is not None or config.predictor_options:

@@ -2,14 +2,18 @@
 first evaluation where it can be, in one line with the fix, and nothing is evaluated for nothing."""
 from __future__ import annotations
 
+import numpy as np
+
 from nasloop.engine import cli
 from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.executors.base import Completed, Executor
 from nasloop.engine.executors.inprocess import run_trial
 from nasloop.engine.data.table import Table
-from nasloop.engine.registry import register_benchmark, register_evaluator, register_executor, register_search_space
+from nasloop.engine.registry import (register_benchmark, register_evaluator, register_executor, register_predictor,
+                                     register_search_space)
 from nasloop.engine.store import RunStore
+from nasloop.predictors.base import Predictor
 from nasloop.engine.types import Result
 from nasloop.search_spaces.base import Benchmark, NeighbourhoodSpace, Task
 
@@ -39,6 +43,9 @@ class Digits(NeighbourhoodSpace):
 
     def neighbours(self, arch):
         return [arch[:i] + (b,) + arch[i + 1:] for i in range(5) for b in range(4) if b != arch[i]]
+
+    def _encode(self, arch, kind):
+        return np.eye(4, dtype=np.float32)[list(arch)].ravel()
 
 
 @register_evaluator("walk-accuracy-only")
@@ -176,3 +183,43 @@ def test_a_users_benchmark_whose_table_is_not_a_table_is_named_in_one_line(tmp_p
     assert error == ("nasloop search: error: benchmark 'walk-formula': its table is NoneType, not a Table; return a "
                      "nasloop.engine.data.table.Table of its columns (Table({}) for a benchmark whose query reads none)")
     assert cli.main(["search", "--space", "walk-formula-empty-digits", *run, "--run-dir", str(tmp_path / "b")]) == 0
+
+
+@register_evaluator("walk-counted")
+class Counted(Evaluator):
+    def evaluate(self, arch, fidelity=None):
+        EVALUATED.append(arch)
+        return Result(metrics={"val_accuracy": float(sum(arch))}, cost=1.0)
+
+
+@register_predictor("walk-singular")
+class Singular(Predictor):
+    """A least-squares fit on the one-hot encoding that forgets the encoding has more columns than rows."""
+
+    def _fit(self, archs, y):
+        x = np.array([self.space.encode(a, "onehot") for a in archs])
+        self.w = np.linalg.solve(x.T @ x, x.T @ y)  # singular with fewer architectures than columns
+
+    def predict(self, archs):
+        x = np.array([self.space.encode(a, "onehot") for a in archs])
+        return x @ self.w, np.ones(len(archs))
+
+
+@register_predictor("walk-lstsq")
+class LeastSquares(Singular):
+    def _fit(self, archs, y):
+        x = np.array([self.space.encode(a, "onehot") for a in archs])
+        self.w = np.linalg.lstsq(x, y, rcond=None)[0]
+
+
+def test_a_users_predictor_that_fails_is_refused_before_the_strategys_random_start(tmp_path, capsys):
+    run = ["search", "--space", "walk-digits", "--evaluator", "walk-counted", "--strategy", "bananas", "--budget", "12"]
+    EVALUATED.clear()
+    assert cli.main([*run, "--predictor", "walk-singular", "--run-dir", str(tmp_path / "a")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "unexpected" not in error
+    assert error.startswith("nasloop search: error: predictor 'walk-singular' fails when tried, before the run, on 8 "
+                            "sampled architectures with made-up scores: LinAlgError: Singular matrix (at ")
+    assert EVALUATED == [] and not (tmp_path / "a").exists()
+    assert cli.main([*run, "--predictor", "walk-lstsq", "--run-dir", str(tmp_path / "b"), "--quiet"]) == 0
+    assert len(EVALUATED) == 12
