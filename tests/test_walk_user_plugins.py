@@ -181,7 +181,8 @@ def test_a_users_benchmark_whose_table_is_not_a_table_is_named_in_one_line(tmp_p
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and "unexpected" not in error and not (tmp_path / "a").exists()
     assert error == ("nasloop search: error: benchmark 'walk-formula': its table is NoneType, not a Table; return a "
-                     "nasloop.engine.data.table.Table of its columns (Table({}) for a benchmark whose query reads none)")
+                     "nasloop.engine.data.table.Table of its columns (Table({}) for a benchmark whose query reads "
+                     "none)")
     assert cli.main(["search", "--space", "walk-formula-empty-digits", *run, "--run-dir", str(tmp_path / "b")]) == 0
 
 
