@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ..engine.errors import ConfigError, UnsupportedError, one_line
+from ..engine.errors import ConfigError, UnsupportedError, check_base_init, one_line
 from ..engine.options import Configurable
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -111,6 +111,9 @@ class Predictor(Configurable, ABC):
         self.seed = seed
         self._archs: list[Arch] = []
         self._y = np.zeros(0)
+
+    def _constructed(self) -> None:
+        check_base_init(self, "predictor", "_archs", "super().__init__(space, seed)")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

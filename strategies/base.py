@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..engine.errors import UnsupportedError
+from ..engine.errors import UnsupportedError, check_base_init
 from ..engine.options import Configurable
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
@@ -55,6 +55,7 @@ class Strategy(Configurable, ABC):
         self.is_known = is_known
 
     def _constructed(self) -> None:
+        check_base_init(self, "strategy", "rng", "super().__init__(space, seed)")
         missing = missing_capabilities(self.space, self.requires)
         if missing:
             raise UnsupportedError(f"strategy {type(self).__name__} needs a search space that "

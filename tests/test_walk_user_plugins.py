@@ -11,9 +11,10 @@ from nasloop.engine.executors.base import Completed, Executor
 from nasloop.engine.executors.inprocess import run_trial
 from nasloop.engine.data.table import Table
 from nasloop.engine.registry import (register_benchmark, register_evaluator, register_executor, register_predictor,
-                                     register_search_space)
+                                     register_search_space, register_strategy)
 from nasloop.engine.store import RunStore
 from nasloop.predictors.base import Predictor
+from nasloop.strategies.base import Strategy
 from nasloop.engine.types import Result
 from nasloop.search_spaces.base import Benchmark, NeighbourhoodSpace, Task
 
@@ -224,3 +225,42 @@ def test_a_users_predictor_that_fails_is_refused_before_the_strategys_random_sta
     assert EVALUATED == [] and not (tmp_path / "a").exists()
     assert cli.main([*run, "--predictor", "walk-lstsq", "--run-dir", str(tmp_path / "b"), "--quiet"]) == 0
     assert len(EVALUATED) == 12
+
+
+@register_strategy("walk-own-init")
+class OwnInit(Strategy):
+    """Sets what it thinks it needs instead of calling the base class's __init__."""
+
+    def __init__(self, space, seed: int = 0, width: int = 2):
+        self.space, self.width = space, width
+
+    def ask(self, n):
+        return [self.space.sample(np.random.default_rng(self.width)) for _ in range(n)]
+
+    def tell(self, observations):
+        pass
+
+
+@register_predictor("walk-own-init")
+class OwnInitPredictor(LeastSquares):
+    def __init__(self, space, seed: int = 0, ridge: float = 0.0):
+        self.space, self.ridge = space, ridge
+
+
+@register_evaluator("walk-own-init")
+class OwnInitEvaluator(Counted):
+    def __init__(self, space, scale: float = 1.0):
+        self.scale = scale
+
+
+def test_a_plugin_whose_init_skips_its_base_class_is_named_before_the_run(tmp_path, capsys):
+    run = ["search", "--space", "walk-digits", "--budget", "12", "--run-dir", str(tmp_path / "run")]
+    for flags, kind, call in ((["--strategy", "walk-own-init"], "strategy", "(space, seed)"),
+                              (["--strategy", "bananas", "--predictor", "walk-own-init"], "predictor", "(space, seed)"),
+                              (["--evaluator", "walk-own-init"], "evaluator", "(space, context)")):
+        EVALUATED.clear()
+        assert cli.main([*run, *flags]) == 2
+        error = capsys.readouterr().err.strip()
+        assert "\n" not in error and "unexpected" not in error and "AttributeError" not in error
+        assert f"error: {kind} OwnInit" in error and f"does not call super().__init__{call}" in error
+        assert EVALUATED == [] and not (tmp_path / "run").exists()

@@ -16,7 +16,7 @@ from typing import ClassVar, Sequence
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import ArchitectureError, ConfigError, UnsupportedError
+from ..errors import ArchitectureError, ConfigError, UnsupportedError, check_base_init
 from ..options import Configurable
 from ..types import Arch, Result
 
@@ -50,6 +50,7 @@ class Evaluator(Configurable, ABC):
         self.context = context or RunContext()
 
     def _constructed(self) -> None:
+        check_base_init(self, "evaluator", "context", "super().__init__(space, context)")
         missing = missing_capabilities(self.space, self.requires)
         if missing:
             raise UnsupportedError(f"evaluator {type(self).__name__} needs a search space that "
