@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..engine.errors import UnsupportedError, check_base_init
+from ..engine.errors import UnsupportedError, check_base_init, check_requires
 from ..engine.options import Configurable
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
@@ -40,6 +40,10 @@ class Strategy(Configurable, ABC):
     longer than that is random search, which ``nasloop search`` then says."""
     random_start_note: ClassVar[str] = "at random ({option}), so this {done}-evaluation run was random search"
     """How that note goes on after '<strategy> draws its first N evaluations '."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_requires(cls, "strategy")
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space

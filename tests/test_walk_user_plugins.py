@@ -264,3 +264,21 @@ def test_a_plugin_whose_init_skips_its_base_class_is_named_before_the_run(tmp_pa
         assert "\n" not in error and "unexpected" not in error and "AttributeError" not in error
         assert f"error: {kind} OwnInit" in error and f"does not call super().__init__{call}" in error
         assert EVALUATED == [] and not (tmp_path / "run").exists()
+
+
+def test_a_requires_without_its_tuple_is_named_as_the_plugin_file_loads(tmp_path, capsys):
+    plugin = tmp_path / "walk_requires.py"
+    plugin.write_text("from nasloop.engine.registry import register_strategy\n"
+                      "from nasloop.search_spaces.base import NeighbourhoodSpace\n"
+                      "from nasloop.strategies.base import Strategy\n\n"
+                      "@register_strategy('walk-requires')\n"
+                      "class Hill(Strategy):\n"
+                      "    requires = NeighbourhoodSpace\n"
+                      "    def ask(self, n): return [self.space.sample(self.rng) for _ in range(n)]\n"
+                      "    def tell(self, observations): pass\n")
+    assert cli.main(["--plugin", str(plugin), "search", "--space", "walk-digits", "--strategy", "walk-requires",
+                     "--evaluator", "walk-counted", "--budget", "3", "--run-dir", str(tmp_path / "run")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "unexpected" not in error and not (tmp_path / "run").exists()
+    assert "strategy Hill: requires is <class 'nasloop.search_spaces.base.NeighbourhoodSpace'>, not a tuple" in error
+    assert "write requires = (NeighbourhoodSpace,)" in error

@@ -12,11 +12,11 @@ import dataclasses
 import math
 import numbers
 from abc import ABC, abstractmethod
-from typing import ClassVar, Sequence
+from typing import Any, ClassVar, Sequence
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import ArchitectureError, ConfigError, UnsupportedError, check_base_init
+from ..errors import ArchitectureError, ConfigError, UnsupportedError, check_base_init, check_requires
 from ..options import Configurable
 from ..types import Arch, Result
 
@@ -44,6 +44,10 @@ class Evaluator(Configurable, ABC):
     fidelity_option: ClassVar[str | None] = None
     """The option that sets the fidelity when a run names none (train: ``epochs``): a new run that names a
     fidelity and a different value of this option is refused, since only one of them could be obeyed."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_requires(cls, "evaluator")
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None) -> None:
         self.space = space
