@@ -120,6 +120,8 @@ def _fits(space: SearchSpace, factory: type[Strategy] | type[Evaluator]) -> bool
 def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type[Strategy] | type[Evaluator],
                          registry: Registry, context: RunContext) -> None:
     """One line, before anything runs, when a plugin needs a capability the space lacks; name those that fit."""
+    if issubclass(factory, Evaluator) and factory.uses_benchmark:  # a user's evaluator failed every evaluation
+        context.require_benchmark(f"--evaluator {name}", space)
     missing = missing_capabilities(space, factory.requires)
     if not missing:
         return

@@ -282,3 +282,28 @@ def test_a_requires_without_its_tuple_is_named_as_the_plugin_file_loads(tmp_path
     assert "\n" not in error and "unexpected" not in error and not (tmp_path / "run").exists()
     assert "strategy Hill: requires is <class 'nasloop.search_spaces.base.NeighbourhoodSpace'>, not a tuple" in error
     assert "write requires = (NeighbourhoodSpace,)" in error
+
+
+@register_evaluator("walk-noisy-lookup")
+class NoisyLookup(Evaluator):
+    """Answers from the space's benchmark, with noise, and says so (uses_benchmark)."""
+
+    uses_benchmark = True
+
+    def evaluate(self, arch, fidelity=None):
+        EVALUATED.append(arch)
+        result = self.context.benchmark.query(arch, self.context.dataset, fidelity)
+        return Result(metrics={"val_accuracy": result.metrics["val_accuracy"] + 0.1}, cost=result.cost)
+
+
+def test_an_evaluator_that_uses_the_benchmark_is_refused_on_a_space_without_one_before_any_evaluation(tmp_path,
+                                                                                                       capsys):
+    run = ["search", "--evaluator", "walk-noisy-lookup", "--budget", "3", "--strategy", "random", "--quiet"]
+    EVALUATED.clear()
+    assert cli.main([*run, "--space", "walk-digits", "--run-dir", str(tmp_path / "a")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and not (tmp_path / "a").exists() and EVALUATED == []
+    assert error.startswith("nasloop search: error: --evaluator walk-noisy-lookup needs a benchmark table, and search "
+                            "space 'walk-digits' has none; ")
+    assert cli.main([*run, "--space", "walk-formula-empty-digits", "--run-dir", str(tmp_path / "b")]) == 0
+    assert len(EVALUATED) == 3
