@@ -68,8 +68,11 @@ def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpac
     if len(archs) < 3:
         return predictor
     scores = np.linspace(50.0, 90.0, len(archs))[rng.permutation(len(archs))].tolist()
-    try:
-        build().fit(archs[:-1], scores[:-1]).update(archs[-1:], scores[-1:]).predict(archs)
+    trial = build()
+    try:  # not chained: a strategy reads no predictor's fit or update return value, so a user's may return None
+        trial.fit(archs[:-1], scores[:-1])
+        trial.update(archs[-1:], scores[-1:])
+        trial.predict(archs)
     except NasloopError:  # already one line naming the predictor (a NaN or misshapen prediction)
         raise
     except Exception as exc:  # the user's code may fail in any way
