@@ -210,10 +210,12 @@ class SearchSpace(Configurable, ABC):
         listed = {self.token(op) for op in self.graph_ops}
         for kind, arch in ((kind, arch) for kind in self.graph_encodings for arch in archs):
             stray = next((op for op in self.encode(arch, kind).ops if op not in listed), None)
-            if stray is not None:
+            if stray is not None:  # a listed op's bare name: the token was forgotten, and adding it again fixed nothing
+                why = (f"a bare name where its token belongs; write self.token(op) in _encode ('{self.token(stray)}')"
+                       if stray in self.graph_ops else f"which its graph_ops do not list; add "
+                       f"'{stray.rpartition(SEPARATOR)[2]}' to graph_ops (every op its graph encodings use)")
                 raise ConfigError(f"search space '{self.name}' encodes {self.format(arch)} as '{kind}' with the op "
-                                  f"'{stray}', which its graph_ops do not list; add '{stray.rpartition(SEPARATOR)[2]}' "
-                                  "to graph_ops (every op its graph encodings use)")
+                                  f"'{stray}', {why}")
 
     def _check_encoding(self, kind: str) -> None:
         if kind not in self.encodings:

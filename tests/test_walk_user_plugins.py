@@ -16,7 +16,7 @@ from nasloop.engine.store import RunStore
 from nasloop.predictors.base import Predictor
 from nasloop.strategies.base import Strategy
 from nasloop.engine.types import Result
-from nasloop.search_spaces.base import Benchmark, NeighbourhoodSpace, Task
+from nasloop.search_spaces.base import Benchmark, GraphEncoding, NeighbourhoodSpace, Task
 
 EVALUATED: list[object] = []
 
@@ -310,3 +310,25 @@ def test_an_evaluator_that_uses_the_benchmark_is_refused_on_a_space_without_one_
                             "space 'walk-digits' has none; ")
     assert cli.main([*run, "--space", "walk-formula-empty-digits", "--run-dir", str(tmp_path / "b")]) == 0
     assert len(EVALUATED) == 3
+
+
+@register_search_space("walk-bare-ops")
+class BareOps(Digits):
+    """A chain graph whose _encode writes each op's bare name, not self.token(op)."""
+
+    name, graph_encodings, graph_ops = "walk-bare-ops", ("graph",), ("input", "a", "b", "c", "d", "output")
+
+    def _encode(self, arch, kind):
+        if kind != "graph":
+            return super()._encode(arch, kind)
+        ops = ("input", *("abcd"[x] for x in arch), "output")
+        return GraphEncoding(ops, np.array([[i, i + 1] for i in range(len(ops) - 1)]).T)
+
+
+def test_a_graph_op_written_without_its_token_is_named_with_that_fix(tmp_path, capsys):
+    assert cli.main(["search", "--space", "walk-bare-ops", "--evaluator", "walk-counted", "--strategy", "bananas",
+                     "--predictor", "emprox", "--budget", "12", "--run-dir", str(tmp_path / "run")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.endswith("with the op 'input', a bare name where its token belongs; write self.token(op) in _encode "
+                          "('walk-bare-ops/input')")
+    assert "add 'input' to graph_ops" not in error  # it is there: adding it again changed nothing
