@@ -332,3 +332,22 @@ def test_a_graph_op_written_without_its_token_is_named_with_that_fix(tmp_path, c
     assert error.endswith("with the op 'input', a bare name where its token belongs; write self.token(op) in _encode "
                           "('walk-bare-ops/input')")
     assert "add 'input' to graph_ops" not in error  # it is there: adding it again changed nothing
+
+
+@register_evaluator("walk-status-done")
+class StatusDone(Evaluator):
+    """Marks its results 'done', a status of its own."""
+
+    def evaluate(self, arch, fidelity=None):
+        return Result(metrics={"val_accuracy": float(sum(arch))}, cost=1.0, status="done")
+
+
+def test_a_result_status_of_ones_own_is_refused_and_leaves_the_run_readable(tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    assert cli.main(["search", "--space", "walk-digits", "--evaluator", "walk-status-done", "--budget", "3",
+                     "--run-dir", str(run_dir)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == ("nasloop search: error: evaluator StatusDone: evaluate returned status 'done'; a Result's status "
+                     "is 'ok' (the default) or 'failed' (Result.failed(reason) makes one)")
+    assert cli.main(["show", str(run_dir)]) == 0  # it said the store was damaged: the run could not be read or resumed
+    assert "damaged" not in capsys.readouterr().err

@@ -12,13 +12,13 @@ import dataclasses
 import math
 import numbers
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
 from ..errors import ArchitectureError, ConfigError, UnsupportedError, check_base_init, check_requires
 from ..options import Configurable
-from ..types import Arch, Result
+from ..types import FAILED, OK, Arch, Result
 
 
 class Evaluator(Configurable, ABC):
@@ -97,6 +97,12 @@ def checked_result(evaluator: Evaluator, result: object) -> Result:
     if not isinstance(result, Result):
         raise ConfigError(f"evaluator {name}: evaluate returned {type(result).__name__}, not a Result; return "
                           "Result(metrics={...}, cost=SECONDS)")
+    if result.status not in (OK, FAILED):  # stored as it was, it made the run's store unreadable: every result lost
+        raise ConfigError(f"evaluator {name}: evaluate returned status {result.status!r}; a Result's status is "
+                          f"'{OK}' (the default) or '{FAILED}' (Result.failed(reason) makes one)")
+    if not isinstance(result.metrics, Mapping):
+        raise ConfigError(f"evaluator {name}: evaluate returned metrics of type {type(result.metrics).__name__}; a "
+                          "Result's metrics are a dict of names and numbers")
     odd = next(((key, value) for key, value in result.metrics.items() if not isinstance(key, str)
                 or value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real))), None)
     if odd is not None:
