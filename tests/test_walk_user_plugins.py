@@ -351,3 +351,22 @@ def test_a_result_status_of_ones_own_is_refused_and_leaves_the_run_readable(tmp_
                      "is 'ok' (the default) or 'failed' (Result.failed(reason) makes one)")
     assert cli.main(["show", str(run_dir)]) == 0  # it said the store was damaged: the run could not be read or resumed
     assert "damaged" not in capsys.readouterr().err
+
+
+@register_evaluator("walk-exception-reason")
+class ExceptionReason(Evaluator):
+    """Reports a failure with the exception that caused it as the reason, as Result.failed accepts."""
+
+    def evaluate(self, arch, fidelity=None):
+        if arch[0] == 0:
+            return Result(status="failed", reason=ValueError("no path from input to output"))
+        return Result(metrics={"val_accuracy": float(sum(arch))}, cost=1.0)
+
+
+def test_an_exception_as_a_failures_reason_is_stored_as_its_text(tmp_path):
+    run_dir = tmp_path / "run"
+    assert cli.main(["search", "--space", "walk-digits", "--evaluator", "walk-exception-reason", "--strategy",
+                     "random", "--budget", "12", "--run-dir", str(run_dir), "--quiet"]) == 0
+    with RunStore.in_run_dir(run_dir) as store:
+        failed = [t.result for t in store.evaluations() if not t.result.ok]
+    assert failed and all(r.reason == "no path from input to output" for r in failed)

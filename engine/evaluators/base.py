@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import ArchitectureError, ConfigError, UnsupportedError, check_base_init, check_requires
+from ..errors import ArchitectureError, ConfigError, UnsupportedError, check_base_init, check_requires, one_line
 from ..options import Configurable
 from ..types import FAILED, OK, Arch, Result
 
@@ -114,9 +114,12 @@ def checked_result(evaluator: Evaluator, result: object) -> Result:
     # numpy's numbers are Real too, but the store's SQLite and JSON hold only Python's: a float32 cost went in as
     # bytes, and the run could no longer be read or resumed. (A table lookup, every few microseconds, is already
     # Python's: returned as it is.)
+    # (An exception given as a failure's reason, as Result.failed takes one, failed the store's write the same way.)
     if (type(result.cost) is float and type(result.cost_estimated) is bool
+            and (result.reason is None or type(result.reason) is str)
             and all(value is None or type(value) is float for value in result.metrics.values())):
         return result
     return dataclasses.replace(result, cost=float(result.cost), cost_estimated=bool(result.cost_estimated),
+                               reason=None if result.reason is None else one_line(result.reason, 1000),
                                metrics={key: None if value is None else float(value)
                                         for key, value in result.metrics.items()})
