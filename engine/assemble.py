@@ -84,7 +84,7 @@ def dataset_for(space: str, dataset: str | None) -> str:
     return canonical_dataset(space, dataset or default_dataset(space))
 
 
-def build_space(name: str, context: RunContext, **options: Any) -> SearchSpace:
+def build_space(name: str, context: RunContext, /, **options: Any) -> SearchSpace:
     """The search space ``name`` with its own options, given the run context if it asks for it."""
     return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)
 

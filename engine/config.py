@@ -147,7 +147,7 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def construct(kind: str, name: str, factory: Callable[..., Any], *args: Any,
+def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,
               wiring: Mapping[str, Any] | None = None, **options: Any) -> Any:
     """Build a plugin from its options, every bad one failing in one line that names the plugin.
 

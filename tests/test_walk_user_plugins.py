@@ -370,3 +370,27 @@ def test_an_exception_as_a_failures_reason_is_stored_as_its_text(tmp_path):
     with RunStore.in_run_dir(run_dir) as store:
         failed = [t.result for t in store.evaluations() if not t.result.ok]
     assert failed and all(r.reason == "no path from input to output" for r in failed)
+
+
+@register_strategy("walk-named-option")
+class NamedOption(Strategy):
+    """Options called what nasloop's own builder calls its parameters."""
+
+    def __init__(self, space, seed: int = 0, name: str = "run", kind: str = "plain", factory: int = 1):
+        super().__init__(space, seed)
+        self.name, self.kind, self.factory = name, kind, factory
+
+    def ask(self, n):
+        return [self.space.sample(self.rng) for _ in range(n)]
+
+    def tell(self, observations):
+        pass
+
+
+def test_a_plugin_option_called_name_or_kind_is_given_to_the_plugin(tmp_path):
+    run_dir = tmp_path / "run"
+    assert cli.main(["search", "--space", "walk-digits", "--evaluator", "walk-counted", "--strategy",
+                     "walk-named-option", "--strategy-opt", "name=mine", "--strategy-opt", "kind=fancy",
+                     "--strategy-opt", "factory=3", "--budget", "3", "--run-dir", str(run_dir), "--quiet"]) == 0
+    with RunStore.in_run_dir(run_dir) as store:
+        assert store.get_meta("config")["strategy_options"] == {"name": "mine", "kind": "fancy", "factory": 3}
