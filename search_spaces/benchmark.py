@@ -224,7 +224,8 @@ class Benchmark(Configurable, ABC):
 
     def cells(self) -> list[Arch]:
         """Every architecture the table holds, in the benchmark's own fixed order."""
-        raise UnsupportedError(f"the {self.name} benchmark does not list its architectures")
+        raise UnsupportedError(f"the {self.name} benchmark does not list its architectures; define its cells() "
+                               "(every architecture the table holds, in a fixed order) to rank or sample them all")
 
     def optimum(self, task: str, fidelity: int | None = None) -> float | None:
         """The best value of the task's metric over every cell the table holds (the most a search can

@@ -394,3 +394,12 @@ def test_a_plugin_option_called_name_or_kind_is_given_to_the_plugin(tmp_path):
                      "--strategy-opt", "factory=3", "--budget", "3", "--run-dir", str(run_dir), "--quiet"]) == 0
     with RunStore.in_run_dir(run_dir) as store:
         assert store.get_meta("config")["strategy_options"] == {"name": "mine", "kind": "fancy", "factory": 3}
+
+
+def test_predictors_evaluate_on_a_benchmark_without_cells_says_to_define_them(capsys):
+    assert cli.main(["predictors", "evaluate", "--space", "walk-formula-empty-digits", "--predictor", "walk-lstsq",
+                     "--train-sizes", "4", "--seeds", "1"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == ("nasloop predictors evaluate: error: the walk-formula-empty benchmark does not list its "
+                     "architectures; define its cells() (every architecture the table holds, in a fixed order) to "
+                     "rank or sample them all")
