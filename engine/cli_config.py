@@ -31,9 +31,10 @@ def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> 
     for flag, option in shorthand.items():
         if option not in takes:
             able = [n for n in registry.names() if option in option_names(registry.get(n))]
+            article = "an" if kind[0] in "aeiou" else "a"
             raise ConfigError(f"--{flag.replace('_', '-')} is an option of --{kind} {' or '.join(able) or 'none'}, "
-                              f"not of '{chosen}'; add --{kind} {able[0] if able else '...'} (a {kind} of your own "
-                              f"takes it as its parameter {option})")
+                              f"not of '{chosen}'; add --{kind} {able[0] if able else '...'} ({article} {kind} of "
+                              f"your own takes it as its parameter {option})")
 
 
 def refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) -> None:

@@ -403,3 +403,10 @@ def test_predictors_evaluate_on_a_benchmark_without_cells_says_to_define_them(ca
     assert error == ("nasloop predictors evaluate: error: the walk-formula-empty benchmark does not list its "
                      "architectures; define its cells() (every architecture the table holds, in a fixed order) to "
                      "rank or sample them all")
+
+
+def test_a_ray_flag_on_the_inprocess_executor_reads_as_english(tmp_path, capsys):
+    assert cli.main(["search", "--space", "walk-digits", "--evaluator", "walk-counted", "--budget", "3",
+                     "--trial-timeout", "3", "--run-dir", str(tmp_path / "run")]) == 2
+    assert capsys.readouterr().err.strip().endswith("add --executor ray (an executor of your own takes it as its "
+                                                    "parameter timeout_s)")
