@@ -73,15 +73,17 @@ class Registry(Generic[T]):
         self._origins: dict[str, Origin] = {}
         self._entry_point_index: dict[str, EntryPoint] | None = None
 
-    def register(self, name: str, registered_by: str | None = None) -> Callable[[T], T]:
+    def register(self, name: str, registered_by: str | None = None, source: object = None) -> Callable[[T], T]:
         """Decorator: ``@registry.register("name")`` on a class deriving from the kind's base class (on a function
         for a kind without one). ``registered_by`` names the module whose code registers, for a decorator that wraps
-        this one (``register_proxy``); by default, the module the decorator is applied in."""
+        this one (``register_proxy``); by default, the module the decorator is applied in. ``source`` is what the
+        registered object wraps (a proxy's function), whose definition tells a second registration of the name
+        from a rerun of the same code: the wrapper's own class is the same for every proxy."""
 
         def decorate(obj: T) -> T:
             self._check_name(name)
             self._check_plugin(name, obj)
-            existing, origin = self._items.get(name), _origin(obj)
+            existing, origin = self._items.get(name), _origin(obj if source is None else source)
             if existing is not None and existing is not obj and not _same_definition(self._origins.get(name), origin):
                 raise RegistryError(f"{self.kind} '{name}' is registered twice ({existing!r} and {obj!r}); "
                                     "pick another name")

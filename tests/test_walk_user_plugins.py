@@ -410,3 +410,15 @@ def test_a_ray_flag_on_the_inprocess_executor_reads_as_english(tmp_path, capsys)
                      "--trial-timeout", "3", "--run-dir", str(tmp_path / "run")]) == 2
     assert capsys.readouterr().err.strip().endswith("add --executor ray (an executor of your own takes it as its "
                                                     "parameter timeout_s)")
+
+
+def test_a_plugin_proxy_may_not_take_a_built_in_proxys_name(tmp_path, capsys):
+    plugin = tmp_path / "walk_proxy.py"
+    plugin.write_text("from nasloop.engine.evaluators.proxies import register_proxy\n\n"
+                      "@register_proxy('synflow')\n"
+                      "def my_synflow(net, inputs, targets):\n"
+                      "    return 1.0\n")
+    assert cli.main(["--plugin", str(plugin), "proxies", "--space", "nb201", "--sample", "1",
+                     "--proxies", "synflow"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "zero-cost proxy 'synflow' is registered twice" in error and "pick another name" in error

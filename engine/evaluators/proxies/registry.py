@@ -37,7 +37,7 @@ def register_proxy(name: str, *, needs_data: bool = True) -> Callable[[ProxyFn],
     """
 
     def decorate(fn: ProxyFn) -> ProxyFn:
-        PROXIES.register(name, registered_by=caller_module())(Proxy(name, fn, needs_data))
+        PROXIES.register(name, registered_by=caller_module(), source=fn)(Proxy(name, fn, needs_data))
         return fn
 
     return decorate
