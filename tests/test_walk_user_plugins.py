@@ -9,14 +9,13 @@ from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.executors.base import Completed, Executor
 from nasloop.engine.executors.inprocess import run_trial
-from nasloop.engine.data.table import Table
-from nasloop.engine.registry import (register_benchmark, register_evaluator, register_executor, register_predictor,
+from nasloop.engine.registry import (register_evaluator, register_executor, register_predictor,
                                      register_search_space, register_strategy)
 from nasloop.engine.store import RunStore
 from nasloop.predictors.base import Predictor
 from nasloop.strategies.base import Strategy
 from nasloop.engine.types import Result
-from nasloop.search_spaces.base import Benchmark, GraphEncoding, NeighbourhoodSpace, Task
+from nasloop.search_spaces.base import GraphEncoding, NeighbourhoodSpace
 
 EVALUATED: list[object] = []
 
@@ -132,61 +131,6 @@ def test_an_evaluation_crash_a_users_executor_lets_through_names_the_executor_an
     assert len(trials) == 12 and any(not t.result.ok for t in trials) and any(t.result.ok for t in trials)
 
 
-@register_benchmark("walk-formula")
-class Formula(Benchmark):
-    """A user's benchmark that computes its results (a surrogate) and so has no table to return."""
-
-    name, tasks = "walk-formula", (Task("digits"),)
-
-    @property
-    def table(self):
-        return None
-
-    def fidelities(self, task):
-        return [12, 200]
-
-    def query(self, arch, task, fidelity=None):
-        return Result(metrics={"val_accuracy": float(sum(arch)) + (fidelity or 200) / 100})
-
-    @classmethod
-    def recognise_source(cls, path):
-        return None
-
-    @classmethod
-    def import_files(cls, paths):
-        raise NotImplementedError
-
-
-@register_search_space("walk-formula-digits")
-class FormulaDigits(Digits):
-    name, benchmark = "walk-formula-digits", "walk-formula"
-
-
-@register_benchmark("walk-formula-empty")
-class FormulaEmptyTable(Formula):
-    name = "walk-formula-empty"
-
-    @property
-    def table(self):
-        return Table({})
-
-
-@register_search_space("walk-formula-empty-digits")
-class FormulaEmptyDigits(Digits):
-    name, benchmark = "walk-formula-empty-digits", "walk-formula-empty"
-
-
-def test_a_users_benchmark_whose_table_is_not_a_table_is_named_in_one_line(tmp_path, capsys):
-    run = ["--budget", "4", "--strategy", "random", "--quiet"]
-    assert cli.main(["search", "--space", "walk-formula-digits", *run, "--run-dir", str(tmp_path / "a")]) == 2
-    error = capsys.readouterr().err.strip()
-    assert "\n" not in error and "unexpected" not in error and not (tmp_path / "a").exists()
-    assert error == ("nasloop search: error: benchmark 'walk-formula': its table is NoneType, not a Table; return a "
-                     "nasloop.engine.data.table.Table of its columns (Table({}) for a benchmark whose query reads "
-                     "none)")
-    assert cli.main(["search", "--space", "walk-formula-empty-digits", *run, "--run-dir", str(tmp_path / "b")]) == 0
-
-
 @register_evaluator("walk-counted")
 class Counted(Evaluator):
     def evaluate(self, arch, fidelity=None):
@@ -287,31 +231,6 @@ def test_a_requires_without_its_tuple_is_named_as_the_plugin_file_loads(tmp_path
     assert "write requires = (NeighbourhoodSpace,)" in error
 
 
-@register_evaluator("walk-noisy-lookup")
-class NoisyLookup(Evaluator):
-    """Answers from the space's benchmark, with noise, and says so (uses_benchmark)."""
-
-    uses_benchmark = True
-
-    def evaluate(self, arch, fidelity=None):
-        EVALUATED.append(arch)
-        result = self.context.benchmark.query(arch, self.context.dataset, fidelity)
-        return Result(metrics={"val_accuracy": result.metrics["val_accuracy"] + 0.1}, cost=result.cost)
-
-
-def test_an_evaluator_that_uses_the_benchmark_is_refused_on_a_space_without_one_before_any_evaluation(tmp_path,
-                                                                                                       capsys):
-    run = ["search", "--evaluator", "walk-noisy-lookup", "--budget", "3", "--strategy", "random", "--quiet"]
-    EVALUATED.clear()
-    assert cli.main([*run, "--space", "walk-digits", "--run-dir", str(tmp_path / "a")]) == 2
-    error = capsys.readouterr().err.strip()
-    assert "\n" not in error and not (tmp_path / "a").exists() and EVALUATED == []
-    assert error.startswith("nasloop search: error: --evaluator walk-noisy-lookup needs a benchmark table, and search "
-                            "space 'walk-digits' has none; ")
-    assert cli.main([*run, "--space", "walk-formula-empty-digits", "--run-dir", str(tmp_path / "b")]) == 0
-    assert len(EVALUATED) == 3
-
-
 @register_search_space("walk-bare-ops")
 class BareOps(Digits):
     """A chain graph whose _encode writes each op's bare name, not self.token(op)."""
@@ -394,15 +313,6 @@ def test_a_plugin_option_called_name_or_kind_is_given_to_the_plugin(tmp_path):
                      "--strategy-opt", "factory=3", "--budget", "3", "--run-dir", str(run_dir), "--quiet"]) == 0
     with RunStore.in_run_dir(run_dir) as store:
         assert store.get_meta("config")["strategy_options"] == {"name": "mine", "kind": "fancy", "factory": 3}
-
-
-def test_predictors_evaluate_on_a_benchmark_without_cells_says_to_define_them(capsys):
-    assert cli.main(["predictors", "evaluate", "--space", "walk-formula-empty-digits", "--predictor", "walk-lstsq",
-                     "--train-sizes", "4", "--seeds", "1"]) == 2
-    error = capsys.readouterr().err.strip()
-    assert error == ("nasloop predictors evaluate: error: the walk-formula-empty benchmark does not list its "
-                     "architectures; define its cells() (every architecture the table holds, in a fixed order) to "
-                     "rank or sample them all")
 
 
 def test_a_ray_flag_on_the_inprocess_executor_reads_as_english(tmp_path, capsys):

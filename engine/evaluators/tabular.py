@@ -62,4 +62,8 @@ class TabularEvaluator(Evaluator):
         return list(result.metrics) if result is not None and result.ok else None
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
-        return self.benchmark.query(arch, self.task.name, fidelity)
+        result = self.benchmark.query(arch, self.task.name, fidelity)
+        if not isinstance(result, Result):  # else refused as the tabular evaluator's: a user's benchmark is at fault
+            raise ConfigError(f"benchmark '{self.benchmark.name}': query returned {type(result).__name__}, not a "
+                              "Result; return Result(metrics={...}, cost=SECONDS)")
+        return result
