@@ -86,7 +86,11 @@ def dataset_for(space: str, dataset: str | None) -> str:
 
 def build_space(name: str, context: RunContext, /, **options: Any) -> SearchSpace:
     """The search space ``name`` with its own options, given the run context if it asks for it."""
-    return construct("search space", name, SEARCH_SPACES.get(name), wiring={"context": context}, **options)
+    factory = SEARCH_SPACES.get(name)
+    if factory.name == SearchSpace.name:  # the base's placeholder: every nameless space shared its proxy files
+        raise ConfigError(f"search space '{name}' ({factory.__name__}) does not set its name; add name = '{name}' to "
+                          "the class (it names the space in messages, in its graph tokens and in its proxy files)")
+    return construct("search space", name, factory, wiring={"context": context}, **options)
 
 
 def _names_where(registry: Registry, keep: Callable[[Any], bool]) -> list[str]:

@@ -15,7 +15,7 @@ from nasloop.engine.store import RunStore
 from nasloop.predictors.base import Predictor
 from nasloop.strategies.base import Strategy
 from nasloop.engine.types import Result
-from nasloop.search_spaces.base import GraphEncoding, NeighbourhoodSpace
+from nasloop.search_spaces.base import GraphEncoding, NeighbourhoodSpace, SearchSpace
 
 EVALUATED: list[object] = []
 
@@ -332,3 +332,18 @@ def test_a_plugin_proxy_may_not_take_a_built_in_proxys_name(tmp_path, capsys):
                      "--proxies", "synflow"]) == 2
     error = capsys.readouterr().err.strip()
     assert "zero-cost proxy 'synflow' is registered twice" in error and "pick another name" in error
+
+
+@register_search_space("walk-nameless")
+class Nameless(SearchSpace):
+    """Implements everything a search needs but its name."""
+
+    parse, format, sample, mutate = Digits.parse, Digits.format, Digits.sample, Digits.mutate
+
+
+def test_a_space_that_does_not_set_its_name_is_refused_before_the_run(tmp_path, capsys):
+    assert cli.main(["search", "--space", "walk-nameless", "--evaluator", "walk-counted", "--budget", "3",
+                     "--run-dir", str(tmp_path / "run")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "nasloop search: error: search space 'walk-nameless' (Nameless) does not set its name; add name = "
+        "'walk-nameless' to the class (it names the space in messages, in its graph tokens and in its proxy files)")
