@@ -78,8 +78,8 @@ def check_requires(plugin: type, kind: str) -> None:
     """One line, as the class is defined, for a ``requires`` that is not a tuple of capability classes (``requires =
     NeighbourhoodSpace``, the tuple forgotten): it failed as an 'unexpected' TypeError when a run checked it."""
     requires = plugin.__dict__.get("requires", ())
-    if not isinstance(requires, tuple) or not all(
-            isinstance(r, type) or isinstance(r, tuple) and r and all(isinstance(c, type) for c in r) for r in requires):
+    if not isinstance(requires, tuple) or not all(isinstance(r, type) or isinstance(r, tuple) and r
+                                                  and all(isinstance(c, type) for c in r) for r in requires):
         raise ConfigError(f"{kind} {plugin.__name__}: requires is {requires!r:.80}, not a tuple of capability classes; "
                           "write requires = (NeighbourhoodSpace,) with the classes of nasloop.search_spaces.base (a "
                           "tuple inside it where any one of its classes will do)")
