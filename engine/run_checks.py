@@ -55,9 +55,10 @@ def string_fault(space: SearchSpace, samples: int = 8) -> str | None:
 def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpace, used: bool, seed: int,
                     count: int = 8) -> Predictor:
     """A new predictor from ``build``. A user's one, when the run will use it (``used``), is tried first on a copy:
-    fitted on ``count`` sampled architectures with made-up scores, updated and asked to predict, so that a bug in
-    it stops the run before its first evaluation, not at its first fit after the strategy's random start (hours
-    of training in). nasloop's own predictors are tested, and skip the trial."""
+    fitted on ``count`` sampled architectures (as many as the strategy's random start gives its first real fit)
+    with made-up scores, updated and asked to predict, so that a bug in it stops the run before its first
+    evaluation, not at its first fit after the strategy's random start (hours of training in). nasloop's own
+    predictors are tested, and skip the trial."""
     predictor = build()
     space.check_encodings()  # a plugin space's broken encoding, before its evaluations, not at the first fit
     if not used or type(predictor).__module__.startswith("nasloop."):

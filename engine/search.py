@@ -81,8 +81,10 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
         build = lambda: construct("predictor", name, PREDICTORS.get(name), space,  # noqa: E731
                                   wiring={"context": context, "seed": config.seed},
                                   **options_per_predictor([name], config.predictor_options)[name])
-        wiring["predictor"] = tried_predictor(name, build, space, _ranks_within(config, strategy_factory), config.seed)
-        if wiring["predictor"].builds_networks and on_note is not None and _ranks_within(config, strategy_factory):
+        start = _random_start(config, strategy_factory)
+        ranks = config.budget is None or start is None or config.budget > start  # the budget outlasts the start
+        wiring["predictor"] = tried_predictor(name, build, space, ranks, config.seed, count=min(max(start or 8, 3), 64))
+        if wiring["predictor"].builds_networks and on_note is not None and ranks:
             on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step"))
     elif config.predictor is not None or config.predictor_options:
         given = " and ".join(flag for flag, value in (("--predictor", config.predictor),
@@ -99,11 +101,12 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
     return space, strategy, evaluator, executor
 
 
-def _ranks_within(config: SearchConfig, strategy_factory: type[Strategy]) -> bool:
-    """Whether the budget outlasts the strategy's random start, so that its predictor ranks at all."""
+def _random_start(config: SearchConfig, strategy_factory: type[Strategy]) -> int | None:
+    """How many evaluations the strategy draws at random before its predictor's first fit, where it says: a run
+    no longer than that never ranks with it."""
     option = strategy_factory.random_start
     start = effective_options(strategy_factory, config.strategy_options).get(option) if option else None
-    return config.budget is None or not isinstance(start, int) or config.budget > start
+    return start if isinstance(start, int) else None
 
 
 def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:

@@ -167,7 +167,7 @@ def test_a_users_predictor_that_fails_is_refused_before_the_strategys_random_sta
     assert cli.main([*run, "--predictor", "walk-singular", "--run-dir", str(tmp_path / "a")]) == 2
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and "unexpected" not in error
-    assert error.startswith("nasloop search: error: predictor 'walk-singular' fails when tried, before the run, on 8 "
+    assert error.startswith("nasloop search: error: predictor 'walk-singular' fails when tried, before the run, on 10 "
                             "sampled architectures with made-up scores: LinAlgError: Singular matrix (at ")
     assert EVALUATED == [] and not (tmp_path / "a").exists()
     assert cli.main([*run, "--predictor", "walk-lstsq", "--run-dir", str(tmp_path / "b"), "--quiet"]) == 0
