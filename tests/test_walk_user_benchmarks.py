@@ -2,16 +2,24 @@
 evaluator of one's own that reads it: each mistake named in one line, as the benchmark's, with the fix."""
 from __future__ import annotations
 
+import pytest
+
 from nasloop.engine import cli
 from nasloop.engine.data.table import Table
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.registry import register_benchmark, register_evaluator, register_search_space
 from nasloop.engine.types import Result
 from nasloop.search_spaces.base import Benchmark, Task
-from .test_walk_user_plugins import EVALUATED, Digits  # the space, and walk-lstsq registered
+from .test_walk_user_plugins import EVALUATED, Digits, plugin, register_all
 
 
-@register_benchmark("walk-formula")
+@pytest.fixture(autouse=True)
+def _registered():
+    """Both files' plugins (this one's space reads the other's), for one test."""
+    register_all()
+
+
+@plugin(register_benchmark, "walk-formula")
 class Formula(Benchmark):
     """A user's benchmark that computes its results (a surrogate) and so has no table to return."""
 
@@ -36,12 +44,12 @@ class Formula(Benchmark):
         raise NotImplementedError
 
 
-@register_search_space("walk-formula-digits")
+@plugin(register_search_space, "walk-formula-digits")
 class FormulaDigits(Digits):
     name, benchmark = "walk-formula-digits", "walk-formula"
 
 
-@register_benchmark("walk-formula-empty")
+@plugin(register_benchmark, "walk-formula-empty")
 class FormulaEmptyTable(Formula):
     name = "walk-formula-empty"
 
@@ -50,7 +58,7 @@ class FormulaEmptyTable(Formula):
         return Table({})
 
 
-@register_search_space("walk-formula-empty-digits")
+@plugin(register_search_space, "walk-formula-empty-digits")
 class FormulaEmptyDigits(Digits):
     name, benchmark = "walk-formula-empty-digits", "walk-formula-empty"
 
@@ -66,7 +74,7 @@ def test_a_users_benchmark_whose_table_is_not_a_table_is_named_in_one_line(tmp_p
     assert cli.main(["search", "--space", "walk-formula-empty-digits", *run, "--run-dir", str(tmp_path / "b")]) == 0
 
 
-@register_evaluator("walk-noisy-lookup")
+@plugin(register_evaluator, "walk-noisy-lookup")
 class NoisyLookup(Evaluator):
     """Answers from the space's benchmark, with noise, and says so (uses_benchmark)."""
 
@@ -100,7 +108,7 @@ def test_predictors_evaluate_on_a_benchmark_without_cells_says_to_define_them(ca
                      "rank or sample them all")
 
 
-@register_benchmark("walk-formula-dict")
+@plugin(register_benchmark, "walk-formula-dict")
 class FormulaDict(FormulaEmptyTable):
     """Answers a query with a plain dict of metrics."""
 
@@ -110,7 +118,7 @@ class FormulaDict(FormulaEmptyTable):
         return {"val_accuracy": float(sum(arch))}
 
 
-@register_search_space("walk-formula-dict-digits")
+@plugin(register_search_space, "walk-formula-dict-digits")
 class FormulaDictDigits(Digits):
     name, benchmark = "walk-formula-dict-digits", "walk-formula-dict"
 

@@ -3,6 +3,7 @@ first evaluation where it can be, in one line with the fix, and nothing is evalu
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nasloop.engine import cli
 from nasloop.engine.errors import ArchitectureError
@@ -18,9 +19,30 @@ from nasloop.engine.types import Result
 from nasloop.search_spaces.base import GraphEncoding, NeighbourhoodSpace, SearchSpace
 
 EVALUATED: list[object] = []
+PLUGINS: list[tuple] = []
 
 
-@register_search_space("walk-digits")
+def plugin(register, name: str):
+    """Keeps a class to register for each test (:func:`_registered`): registered as the module is imported, a
+    strategy or predictor joined the lists that other files' tests check ('strategies that work on it: ...')."""
+    def keep(cls):
+        PLUGINS.append((register, name, cls))
+        return cls
+    return keep
+
+
+def register_all() -> None:
+    for register, name, cls in PLUGINS:
+        register(name)(cls)
+
+
+@pytest.fixture(autouse=True)
+def _registered():
+    """This file's plugins, for one test: the conftest's fixture drops them after it."""
+    register_all()
+
+
+@plugin(register_search_space, "walk-digits")
 class Digits(NeighbourhoodSpace):
     """Five digits 0-3, written '0-1-2-3-0'."""
 
@@ -48,7 +70,7 @@ class Digits(NeighbourhoodSpace):
         return np.eye(4, dtype=np.float32)[list(arch)].ravel()
 
 
-@register_evaluator("walk-accuracy-only")
+@plugin(register_evaluator, "walk-accuracy-only")
 class AccuracyOnly(Evaluator):
     """Reports 'accuracy' and says so in metric_names, but leaves the class's objective at 'val_accuracy'."""
 
@@ -75,7 +97,7 @@ def test_an_evaluators_default_objective_its_metric_names_lack_is_refused_before
     assert len(EVALUATED) == 3
 
 
-@register_evaluator("walk-fails-on-zero")
+@plugin(register_evaluator, "walk-fails-on-zero")
 class FailsOnZero(Evaluator):
     """Crashes on architectures starting with 0 (out of memory, say), as evaluations do."""
 
@@ -85,7 +107,7 @@ class FailsOnZero(Evaluator):
         return Result(metrics={"val_accuracy": float(sum(arch))}, cost=1.0)
 
 
-@register_executor("walk-queue")
+@plugin(register_executor, "walk-queue")
 class Queue(Executor):
     """A user's executor that runs each trial by calling evaluate itself, as the interface alone suggests."""
 
@@ -108,7 +130,7 @@ class Queue(Executor):
         return [Completed(trial_id, evaluator.evaluate(arch, fidelity))]
 
 
-@register_executor("walk-queue-run-trial")
+@plugin(register_executor, "walk-queue-run-trial")
 class QueueRunTrial(Queue):
     def wait(self):
         trial_id, evaluator, arch, fidelity = self.queue.pop(0)
@@ -131,14 +153,14 @@ def test_an_evaluation_crash_a_users_executor_lets_through_names_the_executor_an
     assert len(trials) == 12 and any(not t.result.ok for t in trials) and any(t.result.ok for t in trials)
 
 
-@register_evaluator("walk-counted")
+@plugin(register_evaluator, "walk-counted")
 class Counted(Evaluator):
     def evaluate(self, arch, fidelity=None):
         EVALUATED.append(arch)
         return Result(metrics={"val_accuracy": float(sum(arch))}, cost=1.0)
 
 
-@register_predictor("walk-singular")
+@plugin(register_predictor, "walk-singular")
 class Singular(Predictor):
     """A least-squares fit on the one-hot encoding that forgets the encoding has more columns than rows."""
 
@@ -151,7 +173,7 @@ class Singular(Predictor):
         return x @ self.w, np.ones(len(archs))
 
 
-@register_predictor("walk-lstsq")
+@plugin(register_predictor, "walk-lstsq")
 class LeastSquares(Singular):
     def _fit(self, archs, y):
         x = np.array([self.space.encode(a, "onehot") for a in archs])
@@ -174,7 +196,7 @@ def test_a_users_predictor_that_fails_is_refused_before_the_strategys_random_sta
     assert len(EVALUATED) == 12
 
 
-@register_strategy("walk-own-init")
+@plugin(register_strategy, "walk-own-init")
 class OwnInit(Strategy):
     """Sets what it thinks it needs instead of calling the base class's __init__."""
 
@@ -188,13 +210,13 @@ class OwnInit(Strategy):
         pass
 
 
-@register_predictor("walk-own-init")
+@plugin(register_predictor, "walk-own-init")
 class OwnInitPredictor(LeastSquares):
     def __init__(self, space, seed: int = 0, ridge: float = 0.0):
         self.space, self.ridge = space, ridge
 
 
-@register_evaluator("walk-own-init")
+@plugin(register_evaluator, "walk-own-init")
 class OwnInitEvaluator(Counted):
     def __init__(self, space, scale: float = 1.0):
         self.scale = scale
@@ -231,7 +253,7 @@ def test_a_requires_without_its_tuple_is_named_as_the_plugin_file_loads(tmp_path
     assert "write requires = (NeighbourhoodSpace,)" in error
 
 
-@register_search_space("walk-bare-ops")
+@plugin(register_search_space, "walk-bare-ops")
 class BareOps(Digits):
     """A chain graph whose _encode writes each op's bare name, not self.token(op)."""
 
@@ -253,7 +275,7 @@ def test_a_graph_op_written_without_its_token_is_named_with_that_fix(tmp_path, c
     assert "add 'input' to graph_ops" not in error  # it is there: adding it again changed nothing
 
 
-@register_evaluator("walk-status-done")
+@plugin(register_evaluator, "walk-status-done")
 class StatusDone(Evaluator):
     """Marks its results 'done', a status of its own."""
 
@@ -272,7 +294,7 @@ def test_a_result_status_of_ones_own_is_refused_and_leaves_the_run_readable(tmp_
     assert "damaged" not in capsys.readouterr().err
 
 
-@register_evaluator("walk-exception-reason")
+@plugin(register_evaluator, "walk-exception-reason")
 class ExceptionReason(Evaluator):
     """Reports a failure with the exception that caused it as the reason, as Result.failed accepts."""
 
@@ -291,7 +313,7 @@ def test_an_exception_as_a_failures_reason_is_stored_as_its_text(tmp_path):
     assert failed and all(r.reason == "no path from input to output" for r in failed)
 
 
-@register_strategy("walk-named-option")
+@plugin(register_strategy, "walk-named-option")
 class NamedOption(Strategy):
     """Options called what nasloop's own builder calls its parameters."""
 
@@ -334,7 +356,7 @@ def test_a_plugin_proxy_may_not_take_a_built_in_proxys_name(tmp_path, capsys):
     assert "zero-cost proxy 'synflow' is registered twice" in error and "pick another name" in error
 
 
-@register_search_space("walk-nameless")
+@plugin(register_search_space, "walk-nameless")
 class Nameless(SearchSpace):
     """Implements everything a search needs but its name."""
 
