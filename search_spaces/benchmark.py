@@ -188,8 +188,21 @@ class Benchmark(Configurable, ABC):
         """
         chosen = self.task(task)
         metric = metric or chosen.metric
+        self.check_metric(chosen.name, metric, fidelity)
         return np.array([self.query(a, chosen.name, fidelity).metrics.get(metric, np.nan) for a in archs],
                         dtype=np.float64)
+
+    def check_metric(self, task: str, metric: str, fidelity: int | None = None) -> None:
+        """Refuse a metric the table's lookups of ``task`` never report (a misspelt name read as all NaN); one it
+        reports at other fidelities only reads NaN at this one."""
+        names = self.metric_names(task, fidelity)
+        if names is None or metric in names:
+            return
+        for other in self.fidelities(task):
+            names += [m for m in self.metric_names(task, other) or () if m not in names]
+        if metric not in names:
+            raise ConfigError(f"the {self.name} table has no metric '{metric}' for {self.task(task).name}; "
+                              f"choose from: {', '.join(names)}")
 
     def proxy_names(self, task: str) -> list[str]:
         """The zero-cost proxies whose scores the table stores for ``task``."""

@@ -100,6 +100,7 @@ class NB101Benchmark(Benchmark):
         without the FLOP count every query works out: 11 s over the 30k table, 0.2 s this way."""
         metric = metric or self.task(task).metric
         fidelity = self.check(task, fidelity)
+        self.check_metric(task, metric, fidelity)
         column = self.table.columns.get(column_name(DATASET, fidelity, metric))
         if metric not in ("val_accuracy", "test_accuracy") or column is None:
             return super().metric_values(archs, task, metric, fidelity)

@@ -95,6 +95,14 @@ class NB201Benchmark(Benchmark):
         dataset = self.task(task).name
         return _fidelities(self.table, dataset)
 
+    def metric_names(self, task: str, fidelity: int | None = None) -> list[str]:
+        """What :meth:`query` reports, read off the columns (no lookup): accuracies, size, HW-NAS-Bench's costs."""
+        dataset = self.task(task).name
+        fidelity = self.check(dataset, fidelity)
+        present = [m for m in ("val_accuracy", "test_accuracy")
+                   if column_name(dataset, fidelity, m) in self.table.columns]
+        return [*present, "params_m", "flops_m", *self.hardware(dataset)]
+
     def query(self, arch: Cell, task: str, fidelity: int | None = None) -> Result:
         dataset = self.task(task).name
         fidelity = self.check(dataset, fidelity)
