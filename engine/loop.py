@@ -17,6 +17,7 @@ from .errors import ArchitectureError, ConfigError, DataError
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, describe_exception, lost_trials,
                              waited)
+from .registry import EVALUATORS, EXECUTORS, STRATEGIES
 from .objectives import Objective, oriented_values
 from .run_checks import string_fault
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
@@ -122,7 +123,7 @@ class SearchLoop:
         metric = self.objectives[0].metric
         given = result.metrics.get(metric)
         why = ("the benchmark lacks it for this cell" if self.evaluator.uses_benchmark else
-               f"evaluator {type(self.evaluator).__name__} gave {'no value' if given is None else repr(given)}")
+               f"evaluator {EVALUATORS.label(self.evaluator)} gave {'no value' if given is None else repr(given)}")
         return Result.failed(f"no finite '{metric}' in this result ({why})",
                              cost=result.cost, cost_estimated=result.cost_estimated, partial=result.metrics), None
 
@@ -168,7 +169,7 @@ class SearchLoop:
         """Why a saved state did not load. For nasloop's own strategies the store was damaged (an architecture of
         another space, a list cut short); a user's strategy may instead have changed since the run saved its
         state, so its message says where its code raised and both fixes."""
-        name = type(self.strategy).__name__
+        name = type(self.strategy).__name__  # the class whose load_state_dict is at fault
         if type(self.strategy).__module__.startswith("nasloop."):
             reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no details'}"
             reason = reason if len(reason) <= 200 else reason[:199] + "…"
@@ -186,7 +187,7 @@ class SearchLoop:
             if fault is not None:
                 raise ConfigError(fault) from None
             why = "a string" if isinstance(arch, str) else f"not an architecture of {self.space.name} ({exc})"
-            raise ConfigError(f"strategy {type(self.strategy).__name__} proposed {arch!r:.80}, {why}; return the "
+            raise ConfigError(f"strategy {STRATEGIES.label(self.strategy)} proposed {arch!r:.80}, {why}; return the "
                               "space's architectures (space.parse(text) reads a string form)") from None
 
     def _parsed(self, trial: Trial) -> Arch:
@@ -252,7 +253,7 @@ class SearchLoop:
             completed = waited(self.executor, self.evaluator, self._running)
             empty_waits = 0 if completed else empty_waits + 1
             if empty_waits >= EMPTY_WAITS:
-                raise ConfigError(f"executor {type(self.executor).__name__}: wait returned no trial {EMPTY_WAITS:,} "
+                raise ConfigError(f"executor {EXECUTORS.label(self.executor)}: wait returned no trial {EMPTY_WAITS:,} "
                                   f"times in a row with {self.executor.pending} pending; it must block until one "
                                   "finishes")
             for done in completed:
@@ -298,7 +299,7 @@ class SearchLoop:
             got = (f"{len(proposed) or 'no'} architecture{'s' * (len(proposed) != 1)}"
                    if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}")
             wanted = "one architecture" if n == 1 else f"1 to {n} architectures"
-            raise ConfigError(f"strategy {type(self.strategy).__name__}: ask({n}) returned {got}; return a list of "
+            raise ConfigError(f"strategy {STRATEGIES.label(self.strategy)}: ask({n}) returned {got}; return a list of "
                               f"{wanted}")
         archs: list[Arch] = [self._proposal(a) for a in proposed]
         self._step += 1

@@ -164,6 +164,12 @@ class Registry(Generic[T]):
                     if loaded else f"a plugin's {self.kind} needs --plugin FILE before the command")
             raise RegistryError(f"unknown {self.kind} '{name}'; known: {known} ({hint})") from None
 
+    def label(self, obj: object) -> str:
+        """How an error names the plugin ``obj`` (an instance or a class): the name it was registered under, which
+        the user wrote, else its class's (a plugin built directly, never registered)."""
+        cls = obj if isinstance(obj, type) else type(obj)
+        return next((name for name, item in self._items.items() if item is cls), cls.__name__)
+
     def names(self) -> list[str]:
         """Every name: built-in, registered in this process, or installed (entry points are not imported)."""
         return sorted(set(self._items) | set(self._builtins) | set(self._entry_points()))

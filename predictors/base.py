@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError, check_base_init, one_line
+from ..engine.registry import PREDICTORS
 from ..engine.options import Configurable
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -145,7 +146,7 @@ class Predictor(Configurable, ABC):
         refuse_text(self, archs)
         archs, own = list(archs), []
         for index, arch in enumerate(archs):
-            where = (f"predictor {type(self).__name__}: architecture {index + 1} of {len(archs)}, "
+            where = (f"predictor {PREDICTORS.label(self)}: architecture {index + 1} of {len(archs)}, "
                      f"{one_line(repr(arch), 120)},")
             try:
                 own.append(self.space.validate(arch))
@@ -251,10 +252,10 @@ def refuse_text(predictor: Predictor, archs: Any) -> None:
     refused as "architecture 1 of 87, '|'", naming neither the string nor the list it should be in; and for a set,
     whose order is not the targets'."""
     if isinstance(archs, str):
-        raise ConfigError(f"predictor {type(predictor).__name__} takes a list of architectures, got the string "
+        raise ConfigError(f"predictor {PREDICTORS.label(predictor)} takes a list of architectures, got the string "
                           f"{one_line(repr(archs), 80)}; pass [space.parse(text)]")
     if isinstance(archs, (set, frozenset, dict)):  # no order: fit(set(cells), y) paired targets with other cells
-        raise ConfigError(f"predictor {type(predictor).__name__} takes a list of architectures, got a "
+        raise ConfigError(f"predictor {PREDICTORS.label(predictor)} takes a list of architectures, got a "
                           f"{type(archs).__name__}, whose order is arbitrary, so its targets and predictions would "
                           "not line up with it; pass a list (list(dict.fromkeys(archs)) drops repeats in order)")
 
@@ -262,7 +263,7 @@ def refuse_text(predictor: Predictor, archs: Any) -> None:
 def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray, np.ndarray]:
     """``out`` as one finite mean and one finite std >= 0 for each of ``count`` architectures, or a one-line error
     naming the predictor's class: a plugin's NaN or misshapen output steered a search without a word."""
-    name = type(predictor).__name__
+    name = PREDICTORS.label(predictor)
     try:
         mean, std = (np.asarray(part, dtype=np.float64) for part in out)
     except (TypeError, ValueError):

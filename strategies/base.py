@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..engine.errors import UnsupportedError, check_base_init, check_requires
+from ..engine.registry import STRATEGIES
 from ..engine.options import Configurable
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
@@ -62,7 +63,7 @@ class Strategy(Configurable, ABC):
         check_base_init(self, "strategy", "rng", "super().__init__(space, seed)")
         missing = missing_capabilities(self.space, self.requires)
         if missing:
-            raise UnsupportedError(f"strategy {type(self).__name__} needs a search space that "
+            raise UnsupportedError(f"strategy {STRATEGIES.label(self)} needs a search space that "
                                    f"{' and '.join(missing)}; '{self.space.name}' does not")
 
     @abstractmethod

@@ -393,5 +393,5 @@ def test_every_reader_of_a_predictor_gets_its_output_checked(data_dir):
     assert np.array_equal(batched.predict(cells[5:], batch_size=1)[0], batched.predict(cells[5:])[0])
     register_predictor("nan-means")(NaNMeans)
     blend = BlendPredictor(space, members={"nan-means": {"proxy": "params"}, "zero-cost": {"proxy": "params"}})
-    with pytest.raises(ConfigError, match=re.escape("predictor NaNMeans: predict returned 5 non-finite means")):
+    with pytest.raises(ConfigError, match=re.escape("predictor nan-means: predict returned 5 non-finite means")):
         blend.fit(cells[:5], accuracy[:5])  # the blend reads its members on the training cells, to scale them

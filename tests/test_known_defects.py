@@ -16,3 +16,26 @@ def test_a_misspelt_metric_is_refused_naming_the_available_ones(nb201_context):
     with pytest.raises(NasloopError, match="has no metric 'val_acuracy'.*val_accuracy"):
         benchmark.metric_values(cells, "cifar10", "val_acuracy")
     assert np.isfinite(benchmark.metric_values(cells, "cifar10", "val_accuracy")).all()
+
+
+def test_a_plugin_is_named_as_it_was_registered(nb201_context):
+    """Errors named the Python class (RandomPredictor, MyStrategy), a name the user never wrote: the command line
+    and the config take the registered one (random, my-strategy)."""
+    from nasloop.engine.registry import STRATEGIES, register_strategy
+    from nasloop.predictors.baselines import RandomPredictor
+    from nasloop.search_spaces.nb201 import NB201Space
+    from nasloop.strategies.random_search import RandomSearch
+
+    with pytest.raises(NasloopError, match="^predictor random takes a list of architectures, got the string"):
+        RandomPredictor(NB201Space()).fit("|nor_conv_3x3~0|", [1.0])
+
+    @register_strategy("known-defects-strategy")
+    class MyStrategy(RandomSearch):
+        pass
+
+    assert STRATEGIES.label(MyStrategy) == "known-defects-strategy"
+
+    class Unregistered(RandomSearch):
+        pass
+
+    assert STRATEGIES.label(Unregistered) == "Unregistered"  # built directly: its class is all there is to name

@@ -295,13 +295,13 @@ def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_d
             return [self.space.format(arch) for arch in super().ask(n)]
 
     cases = [(["--space", "chain-free", "--evaluator", "failing-words"],
-              ["evaluator Words: evaluate returned metric 'val_accuracy' = 'high', not a number"]),
+              ["evaluator failing-words: evaluate returned metric 'val_accuracy' = 'high', not a number"]),
              (["--strategy", "failing-array-state"], ["the strategy's state_dict (its predictor's included) holds a "
                                                       "numpy.ndarray, which the run store keeps as JSON; return plain "
                                                       "lists"]),
-             (["--strategy", "failing-too-many"], ["strategy TooMany: ask(1) returned 4 architectures; return a list "
+             (["--strategy", "failing-too-many"], ["strategy failing-too-many: ask(1) returned 4 architectures; return a list "
                                                    "of one architecture"]),
-             (["--strategy", "failing-strings"], ["strategy Strings proposed '|", ", a string; return the space's "
+             (["--strategy", "failing-strings"], ["strategy failing-strings proposed '|", ", a string; return the space's "
                                                   "architectures (space.parse(text) reads a string form)"])]
     for number, (argv, fragments) in enumerate(cases):
         run = tmp_path / f"run{number}"

@@ -211,5 +211,5 @@ def test_a_string_that_is_no_architecture_is_not_called_the_spaces_string_form(s
         predictor.fit([train_x[0], "garbage"], train_y[:2])
     with pytest.raises(Exception) as parsed:
         space.parse("garbage")
-    assert str(raised.value) == ("predictor RandomPredictor: architecture 2 of 2, 'garbage', is not one of search "
+    assert str(raised.value) == ("predictor random: architecture 2 of 2, 'garbage', is not one of search "
                                  f"space 'nb201', but a string, and not one of its string forms either: {parsed.value}")

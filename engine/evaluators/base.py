@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
 from ..errors import ArchitectureError, ConfigError, UnsupportedError, check_base_init, check_requires, one_line
+from ..registry import EVALUATORS
 from ..options import Configurable
 from ..types import FAILED, OK, Arch, Result
 
@@ -57,7 +58,7 @@ class Evaluator(Configurable, ABC):
         check_base_init(self, "evaluator", "context", "super().__init__(space, context)")
         missing = missing_capabilities(self.space, self.requires)
         if missing:
-            raise UnsupportedError(f"evaluator {type(self).__name__} needs a search space that "
+            raise UnsupportedError(f"evaluator {EVALUATORS.label(self)} needs a search space that "
                                    f"{' and '.join(missing)}; '{self.space.name}' does not")
 
     @abstractmethod
@@ -86,14 +87,14 @@ def refused(evaluator: Evaluator, exc: ArchitectureError, cost: float) -> Result
     """The failed trial of an architecture its evaluator cannot evaluate (a cell without an input-output path, one
     a table lacks): the search goes on with the others, where any other nasloop error (bad input, missing data)
     would fail every trial alike and stops it."""
-    return Result.failed(f"evaluator {type(evaluator).__name__} refused this architecture: {exc}", cost=cost)
+    return Result.failed(f"evaluator {EVALUATORS.label(evaluator)} refused this architecture: {exc}", cost=cost)
 
 
 def checked_result(evaluator: Evaluator, result: object) -> Result:
     """``result`` if it is what ``evaluate`` promises (a Result of named numbers and a cost in seconds); one line
     naming the evaluator otherwise: a user's evaluator returning ``{"val_accuracy": "high"}`` surfaced as
     nasloop's own ValueError deep in the loop, after the evaluation was spent."""
-    name = type(evaluator).__name__
+    name = EVALUATORS.label(evaluator)
     if not isinstance(result, Result):
         raise ConfigError(f"evaluator {name}: evaluate returned {type(result).__name__}, not a Result; return "
                           "Result(metrics={...}, cost=SECONDS)")

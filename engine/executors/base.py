@@ -15,6 +15,7 @@ from typing import Container, Iterable, Iterator
 
 from ..errors import ConfigError, NasloopError, one_line
 from ..evaluators.base import Evaluator
+from ..registry import EXECUTORS
 from ..options import Configurable
 from ..types import Arch, Result
 
@@ -74,7 +75,7 @@ def checked_capacity(executor: Executor) -> int:
     as 'finished', having evaluated nothing."""
     capacity = executor.capacity
     if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
-        raise ConfigError(f"executor {type(executor).__name__}: capacity is {capacity!r}; it must be how many trials "
+        raise ConfigError(f"executor {EXECUTORS.label(executor)}: capacity is {capacity!r}; it must be how many trials "
                           "may run at once, a whole number >= 1")
     return capacity
 
@@ -83,7 +84,7 @@ def checked_completions(executor: Executor, completed: object, running: Containe
     """What ``wait`` returned, if it keeps the contract (each a :class:`Completed` of a running trial, once); one
     line naming the executor otherwise: a user's executor returning a bare Result, an unknown trial or one trial
     twice failed in nasloop's own code (AttributeError, KeyError) after the evaluation was spent."""
-    name = type(executor).__name__
+    name = EXECUTORS.label(executor)
     if not isinstance(completed, (list, tuple)) or not all(isinstance(c, Completed) for c in completed):
         got = (type(completed).__name__ if not isinstance(completed, (list, tuple)) else
                f"a list holding {type(next(c for c in completed if not isinstance(c, Completed))).__name__}")
@@ -119,7 +120,7 @@ def lost_trials(executor: Executor, running: Iterable[int]) -> ConfigError:
     """The error for an executor whose ``pending`` fell to 0 while submitted trials never came back from ``wait``
     (a user's executor that dropped one): the search ended as 'finished' with a trial not done."""
     shown = ", ".join(map(str, sorted(running)[:5]))
-    return ConfigError(f"executor {type(executor).__name__}: pending is 0 but trial(s) {shown} never came back from "
+    return ConfigError(f"executor {EXECUTORS.label(executor)}: pending is 0 but trial(s) {shown} never came back from "
                        "wait; pending must count every submitted trial until wait returns it (the run continues them "
                        "with 'nasloop search --resume')")
 

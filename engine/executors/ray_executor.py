@@ -32,7 +32,7 @@ from ..errors import ArchitectureError, ConfigError, NasloopError
 from ..evaluators.base import Evaluator, refused
 from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, plugin_folders
-from ..registry import register_executor
+from ..registry import EVALUATORS, register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, describe_exception, sigterm_interrupts
 from .ray_setup import check_reachable, check_resources, first_line, import_ray, slots_allowed
@@ -217,7 +217,7 @@ class RayExecutor(Executor):
         except (TypeError, pickle.PicklingError) as exc:
             lines = [line.strip(" !") for line in str(exc).splitlines()]
             reason = next((line for line in lines if "pickle" in line.lower()), None) or first_line(exc)
-            raise ConfigError(f"evaluator {type(evaluator).__name__} cannot be sent to Ray's workers ({reason}); an "
+            raise ConfigError(f"evaluator {EVALUATORS.label(evaluator)} cannot be sent to Ray's workers ({reason}); an "
                               "evaluator run with --executor ray must pickle: keep its settings in it, and build what "
                               "cannot be pickled (a lock, an open file, a CUDA handle) in warm_up or evaluate"
                               ) from None
