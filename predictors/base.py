@@ -216,8 +216,18 @@ class Predictor(Configurable, ABC):
 
     def _restore_data(self, state: dict[str, Any]) -> None:
         """The architectures and targets of a :meth:`state_dict`, for subclasses that restore weights too."""
+        self._require(state, "archs", "y")
         self._archs = [self.space.parse(a) for a in state["archs"]]
         self._y = np.asarray(state["y"], dtype=np.float64)
+
+    def _require(self, state: Any, *keys: str) -> None:
+        """One line for a state that lacks what :meth:`state_dict` writes (a KeyError named only the key)."""
+        missing = [k for k in keys if k not in state] if isinstance(state, dict) else list(keys)
+        if missing:
+            got = "a dict without " + ", ".join(repr(k) for k in missing) if isinstance(state, dict) else \
+                f"a {type(state).__name__}"
+            raise ConfigError(f"predictor {PREDICTORS.label(self)}: load_state_dict got {got}; pass what its "
+                              "state_dict() returned")
 
     @property
     def fitted(self) -> bool:

@@ -142,6 +142,7 @@ class BlendPredictor(Predictor):
         return {**super().state_dict(), "members": [m.state_dict() for m in self._members], "scales": self._scales}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        self._require(state, "archs", "y", "members", "scales")
         self._restore_data(state)
         for member, saved in zip(self._members, state["members"]):
             member.load_state_dict(saved)

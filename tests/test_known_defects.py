@@ -39,3 +39,18 @@ def test_a_plugin_is_named_as_it_was_registered(nb201_context):
         pass
 
     assert STRATEGIES.label(Unregistered) == "Unregistered"  # built directly: its class is all there is to name
+
+
+@pytest.mark.parametrize("name", ["random", "gp", "blend", "mlp"])
+def test_a_state_without_its_keys_is_refused_in_one_line(name):
+    """load_state_dict({}) raised KeyError: 'archs', naming neither the predictor nor what it wants."""
+    from nasloop.engine.config import construct
+    from nasloop.engine.registry import PREDICTORS
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    predictor = construct("predictor", name, PREDICTORS.get(name), NB201Space(), wiring={"seed": 0})
+    with pytest.raises(NasloopError, match=f"^predictor {name}: load_state_dict got a dict without 'archs', 'y'.*; "
+                                           "pass what its state_dict\\(\\) returned$"):
+        predictor.load_state_dict({})
+    with pytest.raises(NasloopError, match="load_state_dict got a list; pass"):
+        predictor.load_state_dict([])
