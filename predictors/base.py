@@ -85,6 +85,9 @@ def vector_encoding(predictor: str, space: SearchSpace, encoding: str | None) ->
     return encoding
 
 
+TARGET_LIMIT = 1e30  # past it, a target's square (a variance, a GP's likelihood) overflows a float
+
+
 class Predictor(Configurable, ABC):
     """Base class for predictors; subclass and register with ``@register_predictor``.
 
@@ -202,6 +205,10 @@ class Predictor(Configurable, ABC):
             bad = int((~np.isfinite(y)).sum())
             raise ConfigError(f"{bad} target{'s are' if bad != 1 else ' is'} NaN or infinite; "
                               "drop failed evaluations before fitting")
+        largest = float(np.abs(y).max())
+        if largest > TARGET_LIMIT:  # their squares overflow: the predictor was blamed for the NaN it then returned
+            raise ConfigError(f"targets reach {largest:.3g} in size, past the {TARGET_LIMIT:g} a predictor computes "
+                              "with; rescale them (e.g. to thousands or millions) before fitting")
         return y
 
     def state_dict(self) -> dict[str, Any]:

@@ -54,3 +54,19 @@ def test_a_state_without_its_keys_is_refused_in_one_line(name):
         predictor.load_state_dict({})
     with pytest.raises(NasloopError, match="load_state_dict got a list; pass"):
         predictor.load_state_dict([])
+
+
+@pytest.mark.parametrize("name", ["random", "gp", "forest"])
+def test_targets_too_large_to_compute_with_are_blamed_not_the_predictor(name):
+    """Targets of +-1e300 were fitted, and the refusal came from predict: 'predictor gp: predict returned 6
+    non-finite means', blaming the model for the overflow of the user's numbers."""
+    from nasloop.engine.config import construct
+    from nasloop.engine.registry import PREDICTORS
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    space = NB201Space()
+    cells = list(space.enumerate())[:6]
+    predictor = construct("predictor", name, PREDICTORS.get(name), space, wiring={"seed": 0})
+    with pytest.raises(NasloopError, match=r"^targets reach 1e\+300 in size, .*; rescale them .* before fitting$"):
+        predictor.fit(cells, [1e300, -1e300, 1e300, -1e300, 0.0, 1.0])
+    assert np.isfinite(predictor.fit(cells, [1e9, -1e9, 2e9, 5.0, 0.0, 1.0]).predict(cells)[0]).all()
