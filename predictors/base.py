@@ -141,11 +141,10 @@ class Predictor(Configurable, ABC):
         self._update(new_archs, new_y)
         return self
 
-    def _own_forms(self, archs: Iterable[Arch], exact: bool = False) -> list[Arch]:
+    def _own_forms(self, archs: Iterable[Arch]) -> list[Arch]:
         """``archs`` in the space's own form (a list of NB201 op indices becomes the tuple the space gives), or one
         line naming the first that is not an architecture of the space (a string form not parsed first, most often)
-        instead of whatever error it would raise deep inside a model; ``exact`` names one that is not in the
-        space's own form either."""
+        instead of whatever error it would raise deep inside a model."""
         refuse_text(self, archs)
         archs, own = list(archs), []
         for index, arch in enumerate(archs):
@@ -157,10 +156,6 @@ class Predictor(Configurable, ABC):
                 hint = (self._text_hint(arch) if isinstance(arch, str) else
                         f"{one_line(exc, 200)}; pass what space.parse or space.sample returns")
                 raise ConfigError(f"{where} is not one of search space '{self.space.name}', but {hint}") from None
-            if exact and type(own[-1]) is not type(arch):
-                raise ConfigError(f"{where} is a {type(arch).__name__}, where search space '{self.space.name}' gives "
-                                  f"a {type(own[-1]).__name__}; pass space.validate(arch), or what space.parse or "
-                                  "space.sample returns")
         return own
 
     def _text_hint(self, text: str) -> str:
@@ -245,8 +240,9 @@ def _checked(predict: Any) -> Any:
     """``predict`` whose output is checked as it returns (one finite mean and one finite std >= 0 per
     architecture), so whatever reads a predictor, a user's strategy or a blend, never ranks by a plugin's NaN or
     misshapen output; and which, when the model fails, first names an argument that is not an architecture of the
-    space in its own form (see :meth:`Predictor._own_forms`), a check made only then so that ranking thousands of
-    candidates a round pays for no validation pass. Each class's own ``predict`` is wrapped, so one that a
+    space, or retries with the space's own forms of the arguments (fit takes numpy rows and lists, see
+    :meth:`Predictor._own_forms`), work done only then so that ranking thousands of candidates a round pays for
+    no validation pass. Each class's own ``predict`` is wrapped, so one that a
     subclass calls through ``super()`` keeps the (mean, std) contract too."""
     @functools.wraps(predict)
     def checked(self: Predictor, archs: Sequence[Arch], *args: Any, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -255,8 +251,13 @@ def _checked(predict: Any) -> Any:
         try:
             out = predict(self, archs, *args, **kwargs)
         except Exception:
-            self._own_forms(archs, exact=True)
-            raise
+            own = self._own_forms(archs)  # names one that is no architecture of the space
+            if all(type(o) is type(a) for o, a in zip(own, archs)):
+                raise
+        else:
+            own = None
+        if own is not None:  # forms fit takes (numpy rows, lists): predict takes them too, as the space gives them
+            archs, out = own, predict(self, own, *args, **kwargs)
         pair = _float_pair(self, len(archs), out)
         # as the model gave it (a float32 ranking stays the one every recorded search was made with), unless
         # reading it used it up (an iterator)

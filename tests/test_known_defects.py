@@ -70,3 +70,22 @@ def test_targets_too_large_to_compute_with_are_blamed_not_the_predictor(name):
     with pytest.raises(NasloopError, match=r"^targets reach 1e\+300 in size, .*; rescale them .* before fitting$"):
         predictor.fit(cells, [1e300, -1e300, 1e300, -1e300, 0.0, 1.0])
     assert np.isfinite(predictor.fit(cells, [1e9, -1e9, 2e9, 5.0, 0.0, 1.0]).predict(cells)[0]).all()
+
+
+@pytest.mark.parametrize("name", ["forest", "blend"])
+def test_predict_takes_the_numpy_rows_fit_takes(name, nb201_context):
+    """fit(np.array(cells), y) worked for every predictor, and predict(np.array(cells)) was refused by forest, FLAN,
+    EmProx and blend ('architecture 1 of 30, array([...]), is a ndarray, where search space 'nb201' gives a tuple')."""
+    from nasloop.engine.config import construct
+    from nasloop.engine.registry import PREDICTORS
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    space = NB201Space()
+    cells = list(space.enumerate())[100:130]
+    y = np.linspace(50.0, 90.0, len(cells))
+    predictor = construct("predictor", name, PREDICTORS.get(name), space,
+                          wiring={"context": nb201_context, "seed": 0}).fit(np.array(cells), y)
+    mean, std = predictor.predict(np.array(cells[:5]))
+    assert np.allclose(mean, predictor.predict(cells[:5])[0]) and np.allclose(std, predictor.predict(cells[:5])[1])
+    with pytest.raises(NasloopError, match="architecture 1 of 1, array.*is not one of search space 'nb201'"):
+        predictor.predict(np.array([[9, 9, 9, 9, 9, 9]]))  # a row that is no architecture is still named
