@@ -213,7 +213,7 @@ def _cmd_import(args: argparse.Namespace) -> None:
     replaced = target.exists()  # said, since runs on the earlier table read this one when resumed
     saved = table.save(target)
     found = f"; {table.meta['found']}" if table.meta.get("found") else ""
-    print(f"{'replaced' if replaced else 'wrote'} {saved} ({len(table)} architectures; from "
+    print(f"{'replaced' if replaced else 'wrote'} {saved} ({table.held()} architectures; from "
           f"{table.meta.get('source')}{found})")
 
 

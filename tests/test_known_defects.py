@@ -89,3 +89,24 @@ def test_predict_takes_the_numpy_rows_fit_takes(name, nb201_context):
     assert np.allclose(mean, predictor.predict(cells[:5])[0]) and np.allclose(std, predictor.predict(cells[:5])[1])
     with pytest.raises(NasloopError, match="architecture 1 of 1, array.*is not one of search space 'nb201'"):
         predictor.predict(np.array([[9, 9, 9, 9, 9, 9]]))  # a row that is no architecture is still named
+
+
+def test_importing_a_pickle_of_some_cells_counts_the_cells_it_holds(tmp_path, capsys):
+    """A NASLib NB201 pickle of 3 cells was reported as '15625 architectures', the size of the space."""
+    import pickle
+
+    from nasloop.engine import cli
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    space = NB201Space()
+    records = {space.format(cell): {"cifar10-valid": {"eval_acc1es": list(np.linspace(10.0, 80.0 + i, 200)),
+                                                      "train_times": [10.0] * 200, "cost_info": {"train_time": 10.0}}}
+               for i, cell in enumerate(list(space.enumerate())[:3])}
+    path = tmp_path / "nb201_cifar10_full_training.pickle"
+    path.write_bytes(pickle.dumps(records))
+    assert cli.main(["data", "import", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert "(3 architectures; from nb201_cifar10_full_training.pickle)" in capsys.readouterr().out
+    from nasloop.search_spaces.nb201.benchmark import NB201Benchmark
+
+    result = NB201Benchmark(tmp_path / "out").query(space.parse(next(iter(records))), "cifar10")
+    assert result.ok and result.metrics["val_accuracy"] == 80.0  # the table written reads as before

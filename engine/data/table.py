@@ -86,6 +86,12 @@ class Table:
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
 
+    def held(self) -> int:
+        """How many architectures the table holds: a table of some cells only (a NASLib pickle's) keeps a row for
+        every cell of the space and marks the ones it has in its ``present`` column."""
+        present = self.columns.get("present")
+        return len(self) if present is None else int(np.count_nonzero(present))
+
     def save(self, path: str | Path) -> Path:
         """Write the table whole or not at all: to a temporary file of its own (two imports into one folder do
         not share one), renamed into place. A table of no architectures is refused, not written over a good one."""

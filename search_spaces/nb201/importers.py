@@ -224,6 +224,9 @@ def merge(tables: list[Table]) -> Table:
                 columns[name] = col
             else:
                 columns[name] = np.where(mask, col, columns[name])
+    masks = [table.columns.get("present") for table in tables]
+    if all(mask is not None for mask in masks):  # pickles only: the cells they hold, which an import counts
+        columns["present"] = np.logical_or.reduce(masks)
     meta = {"benchmark": "nb201", "key": "index", "source": " + ".join(str(t.meta.get("source")) for t in tables),
             "cost": "; ".join(sorted({str(t.meta.get("cost")) for t in tables}))}
     return Table(columns, meta)
