@@ -364,8 +364,8 @@ def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
     ``gp``, which has no such option) and beats a ``KEY`` given too, in either order, so
     ``steps=100 flan.steps=300`` means 300 for FLAN and 100 for the others. With ``waiting``, an
     option for a predictor not among ``predictors`` waits for it (a study's stored options name
-    predictors a later call, adding another one, does not list); without, it is refused, since
-    nothing would read it.
+    predictors a later call, adding another one, does not list), checked against that predictor's
+    options now; without, it is refused, since nothing would read it.
     """
     chosen: dict[str, dict[str, Any]] = {name: {} for name in predictors}
     named: dict[str, dict[str, Any]] = {name: {} for name in predictors}
@@ -382,7 +382,9 @@ def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
         elif name not in PREDICTORS:
             raise ConfigError(f"--predictor-opt {key}: '{name}' is not a predictor ({', '.join(PREDICTORS.names())})"
                               "; write NAME.KEY=VALUE with one of them")
-        elif not waiting:
+        elif waiting:  # kept for a later call that adds the predictor, so a misspelt option is named now
+            check_options(f"--predictor-opt {key}: predictor '{name}'", PREDICTORS.get(name), {option: value})
+        else:
             holder = next((p for p in predictors if p in PREDICTORS and PREDICTORS.get(p).holds_predictors), None)
             if holder is not None:  # e.g. a blend: it hands each member the options written inside its members
                 raise ConfigError(f"--predictor-opt {key} names predictor '{name}', and {holder} passes its members "

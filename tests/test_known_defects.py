@@ -110,3 +110,21 @@ def test_importing_a_pickle_of_some_cells_counts_the_cells_it_holds(tmp_path, ca
 
     result = NB201Benchmark(tmp_path / "out").query(space.parse(next(iter(records))), "cifar10")
     assert result.ok and result.metrics["val_accuracy"] == 80.0  # the table written reads as before
+
+
+def test_an_option_kept_for_a_predictor_not_compared_is_still_checked(tmp_path, capsys, data_dir):
+    """compare --predictors gp --predictor-opt flan.ensembel=2 kept the misspelt option without a word (an option
+    for a predictor the study does not compare waits for a later call that adds it), and measured the study."""
+    from nasloop.engine import cli
+
+    def compare(option, out):
+        return cli.main(["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--predictor-opt",
+                         option, "--data-dir", str(data_dir), "--out", str(tmp_path / out)])
+
+    assert compare("flan.ensembel=2", "typo") == 2
+    error = capsys.readouterr().err
+    assert "--predictor-opt flan.ensembel: predictor 'flan' has no option 'ensembel'; it takes: ensemble" in error
+    assert error.count("\n") == 1 and not (tmp_path / "typo").exists()
+    assert compare("flan.ensemble=two", "value") == 2
+    assert "predictor 'flan' option ensemble must be" in capsys.readouterr().err
+    assert compare("flan.ensemble=2", "kept") == 0  # a registered predictor's own option still waits for it
