@@ -282,6 +282,21 @@ def _load_study_plugins(study: Study) -> None:
     load_plugins(config.plugins, started_in(config, run_dir))
 
 
+def _refuse_foreign_folder(out: Path, reported: Path) -> None:
+    """A report's --out that is another run's or study's folder: the report went in beside that one's files (over
+    its own report.md), and read as that folder's report."""
+    from .store import DB_NAME
+
+    if out.resolve() == reported.resolve():
+        return
+    marks = ((DB_NAME, "a search run"), (STUDY_FILE, "a 'nasloop compare' study"),
+             (PREDICTOR_STUDY_FILE, "a predictor study"))
+    what = next((what for name, what in marks if (out / name).is_file()), None)
+    if what is not None:
+        raise ConfigError(f"--out {out} is the folder of {what}, not of {reported}; choose another folder for the "
+                          "report, or leave --out out to write it inside PATH")
+
+
 def cmd_report(args: argparse.Namespace) -> None:
     from .report import write_run_report, write_study_report
     from .study_results import collect
@@ -290,6 +305,8 @@ def cmd_report(args: argparse.Namespace) -> None:
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")
+    if args.out is not None:
+        _refuse_foreign_folder(args.out, args.path)
     given = next((flag for flag, value in (("--target", args.target), ("--interval", args.interval))
                   if value is not None), None)
     if given is not None and args.path.is_dir() and not (args.path / STUDY_FILE).exists():  # read, then dropped

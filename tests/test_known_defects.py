@@ -128,3 +128,23 @@ def test_an_option_kept_for_a_predictor_not_compared_is_still_checked(tmp_path, 
     assert compare("flan.ensemble=two", "value") == 2
     assert "predictor 'flan' option ensemble must be" in capsys.readouterr().err
     assert compare("flan.ensemble=2", "kept") == 0  # a registered predictor's own option still waits for it
+
+
+def test_a_report_is_not_written_into_another_run_or_studys_folder(tmp_path, capsys, data_dir):
+    """report STUDY --out RUN_DIR wrote the study's report.md in the run's folder, where it read as the run's."""
+    from nasloop.engine import cli
+
+    run, study = tmp_path / "run", tmp_path / "study"
+    assert cli.main(["search", "--strategy", "random", "--budget", "3", "--seed", "0", "--data-dir", str(data_dir),
+                     "--run-dir", str(run)]) == 0
+    assert cli.main(["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--data-dir",
+                     str(data_dir), "--out", str(study)]) == 0
+    capsys.readouterr()
+    for path, out, what in ((study, run, "a search run"), (run, study, "a predictor study")):
+        before = sorted(p.name for p in out.iterdir())
+        assert cli.main(["report", str(path), "--out", str(out)]) == 2
+        error = capsys.readouterr().err
+        assert f"--out {out} is the folder of {what}, not of {path}; choose another folder" in error, error
+        assert error.count("\n") == 1 and sorted(p.name for p in out.iterdir()) == before
+    assert cli.main(["report", str(run), "--out", str(run)]) == 0  # its own folder: written as asked
+    assert cli.main(["report", str(study), "--out", str(tmp_path / "elsewhere")]) == 0
