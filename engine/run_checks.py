@@ -201,3 +201,17 @@ def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evalua
 def _same_value(then: Any, now: Any) -> bool:
     """Equal, or both undefined (NaN: a metric the table lacks for that cell)."""
     return then == now or (isinstance(then, float) and isinstance(now, float) and math.isnan(then) and math.isnan(now))
+
+
+def ended_by_the_other_limit(stored: SearchConfig, budget: int | None, max_seconds: float | None, finished: int,
+                              pending: int, spent: float) -> bool:
+    """Whether a resume raises one budget of a run the other one ended (``--budget`` for a run its
+    ``--max-seconds`` ended, or the reverse): it has nothing to do, and the new budget, stored, showed a budget
+    the run never had. One with trials left pending runs them, so goes on."""
+    if pending:
+        return False
+    if budget is not None and max_seconds is None and stored.max_seconds is not None:
+        return spent >= stored.max_seconds
+    if max_seconds is not None and budget is None and stored.budget is not None:
+        return finished >= stored.budget
+    return False

@@ -21,7 +21,7 @@ from .options import (PositiveFloat, PositiveInt, check_value, effective_options
 from .plugins import load_plugins, plugins_to_record
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_new_run, check_same_results, check_seconds_budget,
-                         check_stored_config, tried_predictor)
+                         check_stored_config, ended_by_the_other_limit, tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -259,6 +259,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise ConfigError(f"--max-seconds {max_seconds:g} is within the {spent:,.1f} s the evaluations of "
                               f"{run_dir} have cost; give more to continue it, or read it with 'nasloop show "
                               f"{run_dir}'")
+        if ended_by_the_other_limit(stored, budget, max_seconds, done, int(counts["pending"]), spent):
+            budget = max_seconds = None  # nothing to do: the run stays as it was (README: What nasloop guarantees)
         recorded, new_meta = _recorded_pretrained(store), {}
         named = pretrained_names(stored.predictor_options)
         if pretrained_files and recorded is None and named:

@@ -148,3 +148,23 @@ def test_a_report_is_not_written_into_another_run_or_studys_folder(tmp_path, cap
         assert error.count("\n") == 1 and sorted(p.name for p in out.iterdir()) == before
     assert cli.main(["report", str(run), "--out", str(run)]) == 0  # its own folder: written as asked
     assert cli.main(["report", str(study), "--out", str(tmp_path / "elsewhere")]) == 0
+
+
+def test_raising_the_budget_a_run_did_not_stop_on_leaves_the_run_as_it_was(tmp_path, capsys, data_dir):
+    """--resume R --budget 40 on a run its --max-seconds ended said 'nothing to do' and stored budget 40 anyway, so
+    the run showed a budget it never had; a resume that does nothing leaves the run as it was (README)."""
+    from nasloop.engine import cli
+    from nasloop.engine.search import summarize
+
+    run = tmp_path / "run"
+    assert cli.main(["search", "--strategy", "random", "--budget", "20", "--max-seconds", "5000", "--seed", "0",
+                     "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]) == 0
+    before = summarize(run)
+    assert before["stop_reason"].startswith("budget of 5000 s spent")
+    capsys.readouterr()
+    assert cli.main(["search", "--resume", str(run), "--budget", "40", "--quiet"]) == 0
+    error = capsys.readouterr().err
+    assert "nothing to do" in error and "give a larger --max-seconds to continue it" in error
+    assert summarize(run)["budget"] == before["budget"]
+    assert cli.main(["search", "--resume", str(run), "--budget", "40", "--max-seconds", "1e9", "--quiet"]) == 0
+    assert summarize(run)["budget"]["queries_used"] > before["budget"]["queries_used"]  # both raised: it goes on
