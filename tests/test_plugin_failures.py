@@ -339,7 +339,7 @@ def test_a_plugin_evaluators_nan_is_not_blamed_on_a_benchmark(tmp_path, data_dir
         run = tmp_path / name
         assert cli.main(["search", "--space", "chain-free", "--evaluator", f"failing-{name}-score", "--strategy",
                          "random", "--budget", "3", "--run-dir", str(run), "--quiet"]) == 1
-        assert f"no finite 'val_accuracy' in this result (evaluator {name.title()}Score gave {said})" in \
+        assert f"no finite 'val_accuracy' in this result (evaluator failing-{name}-score gave {said})" in \
             summarize(run)["stop_reason"]
 
 
