@@ -299,10 +299,10 @@ def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_d
              (["--strategy", "failing-array-state"], ["the strategy's state_dict (its predictor's included) holds a "
                                                       "numpy.ndarray, which the run store keeps as JSON; return plain "
                                                       "lists"]),
-             (["--strategy", "failing-too-many"], ["strategy failing-too-many: ask(1) returned 4 architectures; return a list "
-                                                   "of one architecture"]),
-             (["--strategy", "failing-strings"], ["strategy failing-strings proposed '|", ", a string; return the space's "
-                                                  "architectures (space.parse(text) reads a string form)"])]
+             (["--strategy", "failing-too-many"], ["strategy failing-too-many: ask(1) returned 4 architectures; "
+                                                   "return a list of one architecture"]),
+             (["--strategy", "failing-strings"], ["strategy failing-strings proposed '|", ", a string; return the "
+                                                  "space's architectures (space.parse(text) reads a string form)"])]
     for number, (argv, fragments) in enumerate(cases):
         run = tmp_path / f"run{number}"
         assert cli.main(["search", "--strategy", "random", *argv, "--budget", "8", "--seed", "0", "--data-dir",
