@@ -168,3 +168,14 @@ def test_raising_the_budget_a_run_did_not_stop_on_leaves_the_run_as_it_was(tmp_p
     assert summarize(run)["budget"] == before["budget"]
     assert cli.main(["search", "--resume", str(run), "--budget", "40", "--max-seconds", "1e9", "--quiet"]) == 0
     assert summarize(run)["budget"]["queries_used"] > before["budget"]["queries_used"]  # both raised: it goes on
+
+
+def test_a_misspelt_metric_of_a_one_metric_table_is_refused_too(data_dir):
+    """TNB101's and NDS's tables did not say which metrics they report, so a misspelt one read as NaN there too."""
+    from nasloop.engine.registry import BENCHMARKS
+
+    benchmark = BENCHMARKS.get("tnb101-micro")(data_dir)
+    cells, task = benchmark.cells()[:3], benchmark.tasks[0]
+    with pytest.raises(NasloopError, match=f"has no metric 'val_acuracy' for {task.name}; choose from: {task.metric}"):
+        benchmark.metric_values(cells, task.name, "val_acuracy")
+    assert np.isfinite(benchmark.metric_values(cells, task.name)).all()

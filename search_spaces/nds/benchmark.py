@@ -67,6 +67,10 @@ class NdsBenchmark(Benchmark):
             raise ArchitectureError(f"{arch!r} is not an {self.name} architecture") from None
         return row_index(self.table, "arch").get(key)
 
+    def metric_names(self, task: str, fidelity: int | None = None) -> list[str]:
+        self.check(task, fidelity)
+        return [METRIC, "params_m", "flops_m"]  # what query reports (size where the source gives it)
+
     def query(self, arch: NdsArch, task: str, fidelity: int | None = None) -> Result:
         fidelity = self.check(task, fidelity)
         row = self.row(arch)

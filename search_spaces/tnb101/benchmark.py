@@ -124,6 +124,9 @@ class TransNASBenchmark(Benchmark):
         found = self.task(task)
         return _holds_any(self.table, f"{found.name}:{found.metric}")
 
+    def metric_names(self, task: str, fidelity: int | None = None) -> list[str]:
+        return [self.task(task).metric]  # what query reports, the task's one metric
+
     def query(self, arch: tuple, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)
         self.check(found.name, fidelity)
