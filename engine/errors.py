@@ -66,12 +66,13 @@ def as_list(name: str, values: object, fix: str, items: str = "") -> list:
     return list(values)  # type: ignore[call-overload]
 
 
-def check_base_init(plugin: object, kind: str, attribute: str, call: str) -> None:
-    """One line for a plugin whose ``__init__`` skipped its base class's (which sets ``attribute``): it failed later
-    as an AttributeError inside nasloop ('object has no attribute 'rng''), naming no plugin and no fix."""
+def check_base_init(plugin: object, kind: str, name: str, attribute: str, call: str) -> None:
+    """One line for a plugin (registered as ``name``) whose ``__init__`` skipped its base class's (which sets
+    ``attribute``): it failed later as an AttributeError inside nasloop ('object has no attribute 'rng''), naming
+    no plugin and no fix."""
     if attribute not in vars(plugin):
-        raise ConfigError(f"{kind} {type(plugin).__name__}: its __init__ does not call {call}, which sets up what "
-                          f"every {kind} needs; call it at the start of __init__")
+        raise ConfigError(f"{kind} {name}: its __init__ does not call {call}, which sets up what every {kind} needs; "
+                          "call it at the start of __init__")
 
 
 def check_requires(plugin: type, kind: str) -> None:

@@ -117,7 +117,7 @@ class Predictor(Configurable, ABC):
         self._y = np.zeros(0)
 
     def _constructed(self) -> None:
-        check_base_init(self, "predictor", "_archs", "super().__init__(space, seed)")
+        check_base_init(self, "predictor", PREDICTORS.label(self), "_archs", "super().__init__(space, seed)")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

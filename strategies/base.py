@@ -60,7 +60,7 @@ class Strategy(Configurable, ABC):
         self.is_known = is_known
 
     def _constructed(self) -> None:
-        check_base_init(self, "strategy", "rng", "super().__init__(space, seed)")
+        check_base_init(self, "strategy", STRATEGIES.label(self), "rng", "super().__init__(space, seed)")
         missing = missing_capabilities(self.space, self.requires)
         if missing:
             raise UnsupportedError(f"strategy {STRATEGIES.label(self)} needs a search space that "

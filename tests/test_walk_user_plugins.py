@@ -231,7 +231,7 @@ def test_a_plugin_whose_init_skips_its_base_class_is_named_before_the_run(tmp_pa
         assert cli.main([*run, *flags]) == 2
         error = capsys.readouterr().err.strip()
         assert "\n" not in error and "unexpected" not in error and "AttributeError" not in error
-        assert f"error: {kind} OwnInit" in error and f"does not call super().__init__{call}" in error
+        assert f"error: {kind} walk-own-init:" in error and f"does not call super().__init__{call}" in error
         assert EVALUATED == [] and not (tmp_path / "run").exists()
 
 

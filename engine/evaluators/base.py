@@ -55,7 +55,8 @@ class Evaluator(Configurable, ABC):
         self.context = context or RunContext()
 
     def _constructed(self) -> None:
-        check_base_init(self, "evaluator", "context", "super().__init__(space, context)")
+        check_base_init(self, "evaluator", EVALUATORS.label(self), "context",
+                        "super().__init__(space, context)")
         missing = missing_capabilities(self.space, self.requires)
         if missing:
             raise UnsupportedError(f"evaluator {EVALUATORS.label(self)} needs a search space that "
