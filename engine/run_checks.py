@@ -16,6 +16,7 @@ from ..strategies.base import Strategy
 from .config import SearchConfig
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError, one_line
 from .evaluators.base import Evaluator
+from .options import effective_options
 from .executors.base import Executor, describe_exception
 from .store import RunStore
 from .store_rows import RESTORE
@@ -50,6 +51,14 @@ def string_fault(space: SearchSpace, samples: int = 8) -> str | None:
                     f"{one_line(again, 80)!r}; make format and parse agree, so that parse(format(arch)) gives arch "
                     "back")
     return None
+
+
+def random_start(config: SearchConfig, strategy_factory: type[Strategy]) -> int | None:
+    """How many evaluations the strategy draws at random before its predictor's first fit, where it says: a run
+    no longer than that never ranks with it."""
+    option = strategy_factory.random_start
+    start = effective_options(strategy_factory, config.strategy_options).get(option) if option else None
+    return start if isinstance(start, int) else None
 
 
 def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpace, used: bool, seed: int,

@@ -16,12 +16,13 @@ from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm, stopped_by_sigterm
 from .loop import Budget, ProgressHook, SearchLoop
-from .options import (PositiveFloat, PositiveInt, check_value, effective_options, guided_strategies,
+from .options import (PositiveFloat, PositiveInt, check_value, guided_strategies,
                       options_per_predictor, plain, predictor_of, takes)
 from .plugins import load_plugins, plugins_to_record
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_new_run, check_same_results, check_seconds_budget,
-                         check_stored_config, ended_by_the_other_limit, tried_predictor)
+                         check_stored_config, ended_by_the_other_limit, random_start,
+                         tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -81,7 +82,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
         build = lambda: construct("predictor", name, PREDICTORS.get(name), space,  # noqa: E731
                                   wiring={"context": context, "seed": config.seed},
                                   **options_per_predictor([name], config.predictor_options)[name])
-        start = _random_start(config, strategy_factory)
+        start = random_start(config, strategy_factory)
         ranks = config.budget is None or start is None or config.budget > start  # the budget outlasts the start
         wiring["predictor"] = tried_predictor(name, build, space, ranks, config.seed, count=min(max(start or 8, 3), 64))
         if wiring["predictor"].builds_networks and on_note is not None and ranks:
@@ -99,14 +100,6 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
     evaluator.check(config.fidelity)
     executor = construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
     return space, strategy, evaluator, executor
-
-
-def _random_start(config: SearchConfig, strategy_factory: type[Strategy]) -> int | None:
-    """How many evaluations the strategy draws at random before its predictor's first fit, where it says: a run
-    no longer than that never ranks with it."""
-    option = strategy_factory.random_start
-    start = effective_options(strategy_factory, config.strategy_options).get(option) if option else None
-    return start if isinstance(start, int) else None
 
 
 def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:
