@@ -238,6 +238,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.objectives:
         args.evaluator = "train"
     setting = SETTINGS["objectives" if args.objectives else args.evaluator]
+    if args.methods is not None and not args.methods.replace(",", "").strip():
+        parser.error(f"--methods {args.methods!r} names no method; choose from {', '.join(METHODS)}")
     args.methods = ([m.strip() for m in args.methods.split(",") if m.strip()] if args.methods
                     else list(setting["methods"]))
     unknown = [m for m in args.methods if m not in METHODS]
