@@ -105,7 +105,7 @@ def main() -> None:
         points = table_points(args.data_dir, cost)
         for name, reference in (("nadir", points.min(axis=0)), ("median", np.median(points, axis=0))):
             truth[cost, name] = (reference, hypervolume(points, reference))
-    checkpoints = [c for c in CHECKPOINTS if c <= args.budget] or [args.budget]  # a short budget: its end
+    checkpoints = sorted({c for c in CHECKPOINTS if c < args.budget} | {args.budget})  # always the budget's end
     anchor = 100 if 100 in checkpoints else checkpoints[-1]  # where the per-seed columns are read
     with tempfile.TemporaryDirectory() as scratch:
         out = args.out or scratch
