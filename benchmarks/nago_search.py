@@ -109,9 +109,11 @@ from script_args import REPO, add_data_dir, output_file, output_folder, run_main
 
 from nasloop.engine.cli_types import int_at_least, int_list, positive_float, positive_int, seed_int
 from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ConfigError
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import DB_NAME, RunStore
 from nasloop.engine.study_stats import best_so_far
+from nasloop.search_spaces.nago.space import NAGOSpace
 
 METHODS = ("bo", "random", "evolution")
 # Per setting: param limit, budget, seeds, methods.
@@ -248,6 +250,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.seeds = args.seeds or setting["seeds"]
     args.budget = args.budget or setting["budget"]
     args.param_limit = args.param_limit or setting["param_limit"]
+    try:  # the space's own check, worded for this script's flag rather than nasloop's --space-opt
+        NAGOSpace(param_limit=args.param_limit)
+    except ConfigError as error:
+        parser.error(str(error).replace("nago param_limit=", "--param-limit ")
+                     .replace("--space-opt param_limit=", "--param-limit "))
     args.num_init = args.num_init or max(2, min(10, args.budget // 3))
     if args.checkpoints and max(args.checkpoints) > args.budget:
         parser.error(f"--checkpoints {max(args.checkpoints)} is beyond the budget, {args.budget}; give checkpoints "
