@@ -201,7 +201,8 @@ def _run_job(job: tuple[argparse.Namespace, str, int, str]) -> tuple[str, int, d
 # --- statistics ---------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--evaluator", choices=("proxy", "train"), default="proxy")
+    parser.add_argument("--evaluator", choices=("proxy", "train"),
+                        help="proxy (the default) or train (--objectives's, which trains)")
     parser.add_argument("--proxy", default="synflow",
                         help="the proxy objective of --evaluator proxy (synflow, jacov...)")
     parser.add_argument("--objectives", action="store_true",
@@ -237,8 +238,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="keep the runs here; running again finishes interrupted ones and "
                         "reuses finished ones (default: a temporary folder)")
     args = parser.parse_args(argv)
-    if args.objectives:
-        args.evaluator = "train"
+    if args.objectives and args.evaluator == "proxy":  # it was switched to train silently: hours, not minutes
+        parser.error("--objectives trains (val_accuracy against params_m); drop --evaluator proxy, or drop "
+                     "--objectives for one proxy objective")
+    args.evaluator = "train" if args.objectives else (args.evaluator or "proxy")
     setting = SETTINGS["objectives" if args.objectives else args.evaluator]
     if args.methods is not None and not args.methods.replace(",", "").strip():
         parser.error(f"--methods {args.methods!r} names no method; choose from {', '.join(METHODS)}")

@@ -39,6 +39,7 @@ def refusal(done: subprocess.CompletedProcess, script: str) -> str:
     ("guided_search.py", ["--budget", "10", "--checkpoints", "20"], ["--checkpoints 20", "--budget 10"]),
     ("nago_search.py", ["--seeds", "0"], ["--seeds"]),  # 0 was read as "the setting's default", 10 seeds
     ("nago_search.py", ["--methods", ","], ["--methods", "no method"]),  # ran nothing, wrote empty figures
+    ("nago_search.py", ["--evaluator", "proxy", "--objectives"], ["--objectives", "--evaluator proxy"]),  # trained
     ("nago_search.py", ["--param-limit", "10"], ["--param-limit 13218"]),  # told to set --space-opt, not a flag here
     ("multi_objective_nb201.py", ["--seeds", "0"], ["--seeds"]),
     ("ranking_round.py", ["--seed", "-1"], ["--seed", ">= 0"]),
