@@ -99,7 +99,6 @@ import sys
 import tempfile
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -305,9 +304,10 @@ def main(argv: list[str] | None = None) -> None:
         tmp = str(args.out) if args.out else stack.enter_context(tempfile.TemporaryDirectory(prefix="nasloop-nago-"))
         jobs = [(args, method, seed, tmp) for seed in seeds for method in args.methods]
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(args.jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(args.torch_threads,)) as pool:
-            for method, seed, run in pool.map(_run_job, jobs):
+        # a Pool, whose exit terminates its workers: a ProcessPoolExecutor's waited for each one's training to
+        # end after Ctrl-C reached this process alone (timeout -s INT, a scheduler), five minutes on one run
+        with context.Pool(args.jobs, initializer=_init_worker, initargs=(args.torch_threads,)) as pool:
+            for method, seed, run in pool.imap(_run_job, jobs):
                 results[method, seed] = run
                 curve = best_so_far(run["scores"], args.budget)
                 failed = int(np.sum(np.isnan(run["scores"])))

@@ -64,4 +64,7 @@ def run_main(main: Callable[[], int | None]) -> NoReturn:
     except NasloopError as exc:
         print(f"{Path(sys.argv[0]).name}: error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:  # a traceback from inside the wait named nothing the user could do
+        print(f"{Path(sys.argv[0]).name}: interrupted", file=sys.stderr)
+        sys.exit(130)
     sys.exit(code or 0)

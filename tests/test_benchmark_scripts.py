@@ -4,8 +4,10 @@ figures they print stand beside the anchors measured for the same predictor."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,25 @@ def test_each_predictor_row_shows_only_its_own_anchor(data_dir):
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert cells[3] == "" and cells[5] == "", row  # reference tau, reference fit s
     assert "- FLAN reference (150 epochs, batch 8) (beside flan): 0.470 @8" in done.stdout
+
+
+def test_an_interrupted_nago_training_stops_its_workers_and_keeps_its_run(tmp_path, data_dir):
+    """Ctrl-C reaching the script alone (``timeout -s INT``, a scheduler) stopped it only once its worker had
+    trained to the end of the network (five minutes here): the pool's exit now ends the workers at once."""
+    from nasloop.engine.run_lock import is_being_searched
+
+    env = {**os.environ, "NASLOOP_DATA": str(data_dir), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    run, guard = tmp_path / "nago_front" / "random-s0", time.monotonic() + 120
+    with subprocess.Popen([sys.executable, str(SCRIPTS / "nago_search.py"), "--objectives", "--budget", "4",
+                           "--seeds", "1", "--methods", "random", "--out", str(tmp_path)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env) as script:
+        try:
+            while not is_being_searched(run):  # the worker has started its run and is training
+                assert script.poll() is None and time.monotonic() < guard, "the run never started"
+                time.sleep(0.2)
+            script.send_signal(signal.SIGINT)
+            assert script.wait(timeout=120) == 130  # a guard against the old wait, not a time to beat
+        finally:
+            script.kill()
+        assert script.stderr.read().strip().endswith("nago_search.py: interrupted")
+    assert (run / "nasloop.sqlite").is_file() and not is_being_searched(run)  # kept, and no worker left on it
