@@ -111,7 +111,8 @@ def test_an_interrupted_nago_training_stops_its_workers_and_keeps_its_run(tmp_pa
     env = {**os.environ, "NASLOOP_DATA": str(data_dir), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     run, guard = tmp_path / "nago_front" / "random-s0", time.monotonic() + 120
     with subprocess.Popen([sys.executable, str(SCRIPTS / "nago_search.py"), "--objectives", "--budget", "4",
-                           "--seeds", "1", "--methods", "random", "--out", str(tmp_path)],
+                           "--seeds", "1", "--methods", "random", "--out", str(tmp_path),
+                           "--figures", str(tmp_path / "figures")],  # were it to finish: not the committed ones
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env) as script:
         try:
             while not is_being_searched(run):  # the worker has started its run and is training
