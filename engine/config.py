@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,16 @@ class SearchConfig:
                 setattr(self, name, os.fspath(getattr(self, name)))
         if isinstance(self.objectives, str):  # YAML's `objectives: val_accuracy:max,params_m:min`, as on the CLI
             self.objectives = [part.strip() for part in self.objectives.split(",")]
+        if isinstance(self.reference_point, str):  # YAML's `reference_point: "80,2"`, as on the CLI
+            try:
+                self.reference_point = [float(part) for part in self.reference_point.split(",")]
+            except ValueError:
+                raise ConfigError(f"reference_point {self.reference_point!r} is not comma-separated numbers; give "
+                                  "one number per objective, such as 80,2 or [80, 2]") from None
+        if isinstance(self.reference_point, list) and any(  # NaN was "not a list of numbers"
+                isinstance(v, float) and not math.isfinite(v) for v in self.reference_point):
+            raise ConfigError(f"reference_point must be finite numbers, got {self.reference_point}; give one finite "
+                              "number per objective")
         check_fields(self)  # the same type-hint checks as every plugin's options
         for item in dataclasses.fields(self):
             setattr(self, item.name, plain(getattr(self, item.name)))
