@@ -202,8 +202,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--evaluator", choices=("proxy", "train"),
                         help="proxy (the default) or train (--objectives's, which trains)")
-    parser.add_argument("--proxy", default="synflow",
-                        help="the proxy objective of --evaluator proxy (synflow, jacov...)")
+    parser.add_argument("--proxy", help="the proxy objective of --evaluator proxy (synflow, the default; jacov...)")
     parser.add_argument("--objectives", action="store_true",
                         help="multi-objective: val_accuracy:max, params_m:min with the train evaluator")
     parser.add_argument("--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: the setting's)")
@@ -241,6 +240,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--objectives trains (val_accuracy against params_m); drop --evaluator proxy, or drop "
                      "--objectives for one proxy objective")
     args.evaluator = "train" if args.objectives else (args.evaluator or "proxy")
+    if args.proxy is not None and args.evaluator == "train":  # it was ignored: the runs trained, as asked
+        parser.error(f"--proxy {args.proxy} is the objective of --evaluator proxy; this run trains (--evaluator "
+                     "train or --objectives): drop --proxy, or give --evaluator proxy")
+    args.proxy = args.proxy or "synflow"
     setting = SETTINGS["objectives" if args.objectives else args.evaluator]
     if args.methods is not None and not args.methods.replace(",", "").strip():
         parser.error(f"--methods {args.methods!r} names no method; choose from {', '.join(METHODS)}")

@@ -43,6 +43,7 @@ def refusal(done: subprocess.CompletedProcess, script: str) -> str:
     ("nago_search.py", ["--methods", ","], ["--methods", "no method"]),  # ran nothing, wrote empty figures
     ("nago_search.py", ["--evaluator", "proxy", "--objectives"], ["--objectives", "--evaluator proxy"]),  # trained
     ("nago_search.py", ["--param-limit", "10"], ["--param-limit 13218"]),  # told to set --space-opt, not a flag here
+    ("nago_search.py", ["--evaluator", "train", "--proxy", "jacov"], ["--proxy jacov", "drop --proxy"]),  # ignored
     ("multi_objective_nb201.py", ["--seeds", "0"], ["--seeds"]),
     ("ranking_round.py", ["--seed", "-1"], ["--seed", ">= 0"]),
     ("proxies_nb201.py", ["--limit", "2"], ["--limit", ">= 3"]),
