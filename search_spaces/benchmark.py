@@ -195,9 +195,10 @@ class Benchmark(Configurable, ABC):
     def check_metric(self, task: str, metric: str, fidelity: int | None = None) -> None:
         """Refuse a metric the table's lookups of ``task`` never report (a misspelt name read as all NaN); one it
         reports at other fidelities only reads NaN at this one."""
-        names = self.metric_names(task, fidelity)
-        if names is None or metric in names:
+        declared = self.metric_names(task, fidelity)
+        if declared is None or metric in declared:
             return
+        names = list(declared)  # not the benchmark's own list, which it may keep
         for other in self.fidelities(task):
             names += [m for m in self.metric_names(task, other) or () if m not in names]
         if metric not in names:
