@@ -170,11 +170,13 @@ def test_raising_the_budget_a_run_did_not_stop_on_leaves_the_run_as_it_was(tmp_p
     assert summarize(run)["budget"]["queries_used"] > before["budget"]["queries_used"]  # both raised: it goes on
 
 
-def test_a_misspelt_metric_of_a_one_metric_table_is_refused_too(data_dir):
-    """TNB101's and NDS's tables did not say which metrics they report, so a misspelt one read as NaN there too."""
+@pytest.mark.parametrize("name", ["tnb101-micro", "nb301"])
+def test_a_misspelt_metric_of_a_one_metric_table_is_refused_too(data_dir, name):
+    """TNB101's, NDS's and NB301's tables did not say which metrics they report, so a misspelt one read as NaN
+    there too."""
     from nasloop.engine.registry import BENCHMARKS
 
-    benchmark = BENCHMARKS.get("tnb101-micro")(data_dir)
+    benchmark = BENCHMARKS.get(name)(data_dir)
     cells, task = benchmark.cells()[:3], benchmark.tasks[0]
     with pytest.raises(NasloopError, match=f"has no metric 'val_acuracy' for {task.name}; choose from: {task.metric}"):
         benchmark.metric_values(cells, task.name, "val_acuracy")

@@ -117,6 +117,11 @@ class NB301Benchmark(Benchmark):
         self.task(task)
         return []
 
+    def metric_names(self, task: str, fidelity: int | None = None) -> list[str]:
+        found = self.task(task)
+        self.check(found.name, fidelity)
+        return ["val_accuracy", *(["surrogate"] if found.name == SURROGATE_TASK else [])]  # what query reports
+
     def row(self, arch: DartsArch) -> int | None:
         # checked: a string or a foreign value failed inside canonical_arch in Python's words (query is public)
         return row_index(self.table, "arch").get(format_arch(canonical_arch(check_arch(arch))))
