@@ -177,7 +177,9 @@ class Benchmark(Configurable, ABC):
     # --- lookups -----------------------------------------------------------------------------
     @abstractmethod
     def query(self, arch: Arch, task: str, fidelity: int | None = None) -> Result:
-        """The table's result for ``arch``; an architecture it does not hold is a failed Result, never a crash."""
+        """The table's result for ``arch``; an architecture it does not hold is a failed Result, never a crash.
+        ``fidelity`` None (a run that names none) means the highest the table holds for ``task``: call
+        :meth:`check`, which returns it (None for a ``final_only`` table)."""
 
     def metric_values(self, archs: Sequence[Arch], task: str, metric: str | None = None,
                       fidelity: int | None = None) -> np.ndarray:
