@@ -265,14 +265,16 @@ class SearchLoop:
         return self.stop_reason
 
     def _streak_reason(self, streak: int) -> str:
-        """Why a run of repeats stopped the search; under a functional dedup a finite space computes fewer
-        functions than it has architectures (TNB101-micro: 871 of 4,096), so the likely cause is named."""
-        said = f"the strategy proposed {streak} already-evaluated architectures in a row; stopping"
-        size = self.space.size
+        """Why a run of repeats stopped the search: under a functional dedup a finite space computes fewer functions
+        than it has architectures (TNB101-micro: 871 of 4,096); else the strategy, unless the space is nearly all
+        evaluated ("is the space exhausted?" was said of one NB201 cell in 15,625)."""
+        said = f"the strategy proposed {streak} already-evaluated architectures in a row; stopping: "
+        size, known = self.space.size, len(self._known)
         if size is not None and self._key != self.space.hash:
-            return (f"{said}: {len(self._known)} distinct functions evaluated, and the {size} architectures of the "
-                    "space likely compute no others (--dedup functional)")
-        return f"{said} (is the space exhausted?)"
+            return f"{said}{known} distinct functions evaluated, and the {size} architectures of the space likely " \
+                "compute no others (--dedup functional)"
+        seen = "the space is unbounded" if size is None else f"{known:,} of its {size:,} architectures evaluated"
+        return said + seen + ("" if size is not None and known >= 0.99 * size else "; the strategy stopped exploring")
 
     def _exhausted(self) -> bool:
         size = self.space.size

@@ -5,6 +5,7 @@ import csv
 import json
 import re
 
+import numpy as np
 import pytest
 
 from nasloop.engine.config import SearchConfig
@@ -143,6 +144,17 @@ def test_a_strategy_that_proposes_nothing_is_named(tmp_path, nb201_context, answ
                           InProcessExecutor(), store, Budget(queries=10))
         with pytest.raises(ConfigError, match=re.escape(f"strategy Proposes: ask(1) {said}")):
             loop.run()
+
+
+def test_a_strategy_repeating_itself_is_told_from_an_exhausted_space(tmp_path, nb201_context):
+    # It stopped as "is the space exhausted?" with one of NB201's 15,625 cells evaluated.
+    space = NB201Space()
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        always = Proposes(space, [space.sample(np.random.default_rng(0))])
+        loop = SearchLoop(space, always, TabularEvaluator(space, nb201_context), InProcessExecutor(), store,
+                          Budget(queries=10), max_duplicate_streak=50)
+        assert loop.run() == ("the strategy proposed 50 already-evaluated architectures in a row; stopping: 1 of its "
+                              "15,625 architectures evaluated; the strategy stopped exploring")
 
 
 class Flaky(TabularEvaluator):
