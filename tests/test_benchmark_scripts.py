@@ -104,6 +104,12 @@ def test_each_predictor_row_shows_only_its_own_anchor(data_dir):
     assert "- FLAN reference (150 epochs, batch 8) (beside flan): 0.470 @8" in done.stdout
 
 
+def _interruptible() -> None:
+    """SIGINT as a terminal's process has it: a suite started as a shell's background job (`... &`, as CI may
+    run it) ignores SIGINT, its children inherit that, and Python then never raises KeyboardInterrupt in them."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_an_interrupted_nago_training_stops_its_workers_and_keeps_its_run(tmp_path, data_dir):
     """Ctrl-C reaching the script alone (``timeout -s INT``, a scheduler) stopped it only once its worker had
     trained to the end of the network (five minutes here): the pool's exit now ends the workers at once."""
@@ -114,9 +120,10 @@ def test_an_interrupted_nago_training_stops_its_workers_and_keeps_its_run(tmp_pa
     with subprocess.Popen([sys.executable, str(SCRIPTS / "nago_search.py"), "--objectives", "--budget", "4",
                            "--seeds", "1", "--methods", "random", "--out", str(tmp_path),
                            "--figures", str(tmp_path / "figures")],  # were it to finish: not the committed ones
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env) as script:
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+                          preexec_fn=_interruptible) as script:
         try:
-            while not is_being_searched(run):  # the worker has started its run and is training
+            while not ((run / "nasloop.sqlite").is_file() and is_being_searched(run)):  # its run is training
                 assert script.poll() is None and time.monotonic() < guard, "the run never started"
                 time.sleep(0.2)
             script.send_signal(signal.SIGINT)
