@@ -143,7 +143,7 @@ def test_an_evaluation_crash_a_users_executor_lets_through_names_the_executor_an
     assert cli.main([*run, "--executor", "walk-queue", "--run-dir", str(tmp_path / "a")]) == 2
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and "unexpected" not in error
-    assert error.startswith("nasloop search: error: executor Queue: wait raised what an evaluation raised, "
+    assert error.startswith("nasloop search: error: executor walk-queue: wait raised what an evaluation raised, "
                             "RuntimeError: CUDA out of memory on this network")
     assert "run_trial(evaluator, arch, fidelity)" in error
     # the fix the message names: the crash is a failed trial and the search goes on

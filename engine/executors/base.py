@@ -110,7 +110,7 @@ def waited(executor: Executor, evaluator: Evaluator, running: Container[int]) ->
         frames = traceback.walk_tb(exc.__traceback__)
         if isinstance(exc, NasloopError) or all(frame.f_code is not evaluate.__code__ for frame, _ in frames):
             raise
-        raise ConfigError(f"executor {type(executor).__name__}: wait raised what an evaluation raised, "
+        raise ConfigError(f"executor {EXECUTORS.label(executor)}: wait raised what an evaluation raised, "
                           f"{describe_exception(exc)}; run each trial with nasloop.engine.executors.inprocess."
                           "run_trial(evaluator, arch, fidelity), which returns a crash as a failed trial") from exc
     return checked_completions(executor, completed, running)
