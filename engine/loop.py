@@ -17,7 +17,7 @@ from .errors import ArchitectureError, ConfigError, DataError
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, describe_exception, lost_trials,
                              waited)
-from .registry import EVALUATORS, EXECUTORS, STRATEGIES
+from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
 from .objectives import Objective, oriented_values
 from .run_checks import string_fault
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
@@ -170,7 +170,7 @@ class SearchLoop:
         another space, a list cut short); a user's strategy may instead have changed since the run saved its
         state, so its message says where its code raised and both fixes."""
         name = type(self.strategy).__name__  # the class whose load_state_dict is at fault
-        if type(self.strategy).__module__.startswith("nasloop."):
+        if defined_by_nasloop(type(self.strategy)):
             reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no details'}"
             reason = reason if len(reason) <= 200 else reason[:199] + "…"
             return f"{self.store.path} is damaged: the strategy state does not load into {name} ({reason}); {RESTORE}"

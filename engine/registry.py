@@ -37,6 +37,12 @@ def _origin(obj: object) -> Origin:
     return getattr(obj, "__qualname__", None), module, None if path is None else os.path.realpath(path)
 
 
+def defined_by_nasloop(code: object) -> bool:
+    """Whether a class or function is nasloop's own (tested with it), not a user's: a user's plugin is tried, or
+    its declarations asked, where nasloop's need not be."""
+    return str(getattr(code, "__module__", "")).startswith("nasloop.")
+
+
 def caller_module(depth: int = 2) -> str:
     """The module whose code called the function that calls this one (``depth`` frames up)."""
     return str(sys._getframe(depth).f_globals.get("__name__", ""))

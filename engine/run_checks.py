@@ -17,6 +17,7 @@ from .config import SearchConfig
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError, one_line
 from .evaluators.base import Evaluator
 from .options import effective_options
+from .registry import defined_by_nasloop
 from .executors.base import Executor, describe_exception
 from .store import RunStore
 from .store_rows import RESTORE
@@ -70,7 +71,7 @@ def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpac
     predictors are tested, and skip the trial."""
     predictor = build()
     space.check_encodings()  # a plugin space's broken encoding, before its evaluations, not at the first fit
-    if not used or type(predictor).__module__.startswith("nasloop."):
+    if not used or defined_by_nasloop(type(predictor)):
         return predictor
     rng = np.random.default_rng(seed)
     archs = list({space.format(arch): arch for arch in (space.sample(rng) for _ in range(4 * count))}.values())
@@ -95,7 +96,7 @@ def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpac
 def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
     """An objective the evaluator will never report fails now, before a run directory exists."""
     objectives = config.objective_list()
-    declared = not type(evaluator).metric_names.__module__.startswith("nasloop.")
+    declared = not defined_by_nasloop(type(evaluator).metric_names)
     if not objectives and not declared:  # nasloop's are consistent, and a table's may look a cell up to know
         return
     known = evaluator.metric_names(config.fidelity)
