@@ -25,7 +25,7 @@ from .executors.base import sigterm_interrupts
 from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .pareto_summary import front_texts, hypervolume_text, left_out_texts
+from .pareto_summary import front_texts, hypervolume_text, left_out_texts, ranked_by
 from .search import resume, search, summarize
 from .export import cost_text, export_trials, metric_text, print_json, print_table
 from .store import RunStore
@@ -175,7 +175,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                             + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
             ("evaluation cost", cost_text(summary["budget"]["seconds_used"], estimated)),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
-            (f"best by {summary['objective']}" if "pareto_front" in summary else "best architecture",
+            ("best" + (ranked_by(summary) or " architecture"),
              best.get("arch", "-"))]
     rows += [(f"  {name}", metric_text(value)) for name, value in metrics.items()]
     if "pareto_front" in summary:

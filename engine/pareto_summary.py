@@ -95,6 +95,12 @@ def front_texts(summary: Mapping[str, Any]) -> list[dict[str, str]]:
     return texts
 
 
+def ranked_by(summary: Mapping[str, Any]) -> str:
+    """What "best" is ranked by, for ``show`` and the run report alike: with several objectives, the objective the
+    strategy steered by (not the whole front); with one, nothing to add."""
+    return f" by {summary['objective']}" if "pareto_front" in summary else ""
+
+
 def left_out_texts(summary: Mapping[str, Any]) -> list[str]:
     """What the front and hypervolume leave out, one phrase per objective some evaluations lack."""
     return [f"{count} evaluation{'s' * (count != 1)} without a finite {metric}"

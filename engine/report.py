@@ -18,7 +18,7 @@ from typing import Sequence
 
 from .assemble import target_description
 from .export import metric_text
-from .pareto_summary import front_texts, hypervolume_text, left_out_texts
+from .pareto_summary import front_texts, hypervolume_text, left_out_texts, ranked_by
 from .registry import EVALUATORS
 from .search import summarize
 from .store import RunStore
@@ -266,7 +266,7 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
              + f", seed {summary['seed']}: {summary['status']} ({summary['stop_reason'] or ''}); "
              f"{summary['evaluations']} evaluations, {summary['failed']} failed")
     md_prov, html_prov = _provenance(command)
-    ranked = "Best architectures" + (f" by {summary['objective']}" if "pareto_front" in summary else "")
+    ranked = "Best architectures" + ranked_by(summary)
     md = [f"# {title}", "", facts, "", md_prov, "", f"## {ranked}", "", markdown_table(best), "",
           f"![trajectory](figures/{figure.name})", ""]
     md += [f"![Pareto front](figures/{front.name})", ""] if front else []
