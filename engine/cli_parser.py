@@ -28,18 +28,17 @@ SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the fix, and a flag the command does not take points at that
     command's help (``nasloop train --evaluator-opt`` pointed at ``nasloop --help``). Flags are never abbreviated:
-    ``nasloop proxies --arch X`` was read as ``--archs-file X``. A word starting with ``-`` and a digit is a
-    value, not a flag, as from Python 3.13: before it only ``-5`` and ``-.5`` were, so ``--reference-point
-    -1e3,1.6`` (a negative proxy's reference) was refused as "expected one argument"."""
+    ``nasloop proxies --arch X`` was read as ``--archs-file X``. A word starting with ``-`` and a digit after a
+    long flag is that flag's value: argparse reads only ``-5`` and ``-.5`` as negative numbers, so
+    ``--reference-point -1e3,1.6`` (a negative proxy's reference) was refused as "expected one argument"."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
-        self._negative_number_matcher = re.compile(r"-\.?\d")  # Python 3.13's; no nasloop flag looks like one
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         self._words = list(sys.argv[1:] if args is None else args)  # what error() names when no command is given
-        namespace, extras = super().parse_known_args(args, namespace)
+        namespace, extras = super().parse_known_args(_negative_values_attached(self._words), namespace)
         if extras and not getattr(namespace, "help_prog", None):  # the innermost command parses first
             namespace.help_prog = self.prog
         return namespace, extras
@@ -51,6 +50,7 @@ class _Parser(argparse.ArgumentParser):
         return namespace
 
     def error(self, message: str) -> NoReturn:
+        message = re.sub(r"^(argument \S+): ignored explicit argument (.*)$", r"\1 takes no value, got \2", message)
         leading = itertools.takewhile(lambda word: word.startswith("-"), getattr(self, "_words", []))  # no command yet
         known = self._option_string_actions
         unknown = [word for word in leading if word != "--" and word.split("=", 1)[0] not in known]
@@ -72,6 +72,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{help_prog}: error: {message} (see '{help_prog} --help')\n")  # the command it was for
 
 
+def _negative_values_attached(words: list[str]) -> list[str]:
+    """``--flag -1e3,1.6`` as ``--flag=-1e3,1.6``, the spelling argparse never mistakes for a flag (no nasloop flag
+    starts with a digit). A flag that takes no value then refuses the value by name, as it would any other."""
+    out: list[str] = []
+    for word in words:
+        if out and _NEGATIVE.match(word) and out[-1].startswith("--") and "=" not in out[-1] and out[-1] != "--":
+            out[-1] += "=" + word
+        else:
+            out.append(word)
+    return out
+
+
+_NEGATIVE = re.compile(r"-\.?\d")
 _epochs = int_at_least(1, MAX_EPOCHS)
 """Training epochs (nasloop train)."""
 _fidelity = int_at_least(1, MAX_FIDELITY)
