@@ -165,3 +165,21 @@ def test_meco_ranks_nb201_cells_well_above_the_suite_zero_proxies(data_dir):
     records = score_architectures(space, cells, ["meco"], data_dir=data_dir, batch_size=8)
     accuracy = [bench.query(c, "cifar10").metrics["val_accuracy"] for c in cells]
     assert spearmanr([r["scores"]["meco"] for r in records], accuracy)[0] > 0.75
+
+
+def test_meco_batched_by_size_reads_each_map_before_later_in_place_ops():
+    """Maps of two sizes, a constant channel and an in-place ReLU: each module's map is the one it output, even
+    though the ReLU then overwrites the convolution's output in place before the batched decomposition."""
+    conv, last = nn.Conv2d(3, 4, 3, padding=1), nn.Conv2d(4, 6, 3, stride=2, padding=1)
+    with torch.no_grad():
+        last.weight[5].zero_()  # channel 5 is its bias everywhere: a constant channel, correlation undefined
+    net = nn.Sequential(conv, nn.ReLU(inplace=True), last)
+    inputs = torch.randn(1, 3, 8, 8, generator=torch.Generator().manual_seed(1))
+    value = get_proxy("meco").fn(net, inputs, torch.zeros(1, dtype=torch.long))
+    with torch.no_grad():
+        first = conv(inputs)
+        maps = [first, first.clamp(min=0), last(first.clamp(min=0)), last(first.clamp(min=0))]  # the Sequential too
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = sum(np.linalg.eigvalsh(np.nan_to_num(np.corrcoef(m[0].reshape(m.shape[1], -1).double().numpy())))[0]
+                       for m in maps)
+    assert value == pytest.approx(expected, rel=1e-9)

@@ -102,14 +102,17 @@ def zen(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
 def meco(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
     """One image through the network; for every module's output feature map, the smallest eigenvalue of the
     correlation matrix between its channels, summed over modules (containers included, as the reference
-    hooks every module). Undefined correlations (a constant channel, a 1x1 map) count as zero."""
-    smallest: list[float] = []
+    hooks every module). Undefined correlations (a constant channel, a 1x1 map) count as zero. The maps are
+    copied and their matrices computed and decomposed after the pass, batched by size: one small correlation
+    and decomposition per module (225 in an NB201 network) took 188 ms per NB201 cell on one CPU thread
+    against 111 batched, and each synchronised the GPU, where MeCo scored fewer cells per second on an H200
+    than on that machine's 16 CPU cores."""
+    maps: dict[tuple[int, ...], list[torch.Tensor]] = {}
 
     def record(_module: nn.Module, _inp: tuple, out: Any) -> None:
         if isinstance(out, torch.Tensor) and out.dim() == 4 and out.shape[2] * out.shape[3] > 1:  # 1x1: undefined
-            maps = out[0].detach().reshape(out.shape[1], -1).double()
-            corr = torch.nan_to_num(torch.corrcoef(maps), nan=0.0, posinf=0.0, neginf=0.0)
-            smallest.append(float(torch.linalg.eigvalsh(corr)[0]))
+            channels = out[0].detach().reshape(out.shape[1], -1).double()  # a copy: later in-place ops leave it be
+            maps.setdefault(tuple(channels.shape), []).append(channels)
 
     handles = [m.register_forward_hook(record) for m in net.modules()]
     try:
@@ -118,4 +121,14 @@ def meco(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
     finally:
         for handle in handles:
             handle.remove()
-    return float(sum(smallest))
+    return float(sum(torch.linalg.eigvalsh(_correlations(torch.stack(group)).cpu())[:, 0].sum()
+                     for group in maps.values()))
+
+
+def _correlations(channels: torch.Tensor) -> torch.Tensor:
+    """``torch.corrcoef`` of each (channels, positions) matrix in a batch, NaN (a constant channel) read as 0."""
+    centred = channels - channels.mean(dim=2, keepdim=True)
+    covariance = centred @ centred.transpose(1, 2)
+    std = covariance.diagonal(dim1=1, dim2=2).sqrt()
+    corr = (covariance / (std[:, :, None] * std[:, None, :])).clamp(-1, 1)
+    return torch.nan_to_num(corr, nan=0.0, posinf=0.0, neginf=0.0)
