@@ -132,9 +132,7 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
     if kind == "evaluator":
         fitting = _names_where(registry, lambda other: _evaluator_works(space, other, context))
     else:
-        fitting = _names_where(registry, lambda other: _fits(space, other))
-    if kind == "strategy":
-        fitting = _with_readers(space, context, fitting)
+        fitting = _strategies_that_work(space, context, _Readers(space, context))
     kinds = "Strategies" if kind == "strategy" else kind.capitalize() + "s"
     raise UnsupportedError(f"{kind} '{name}' needs a search space that {' and '.join(missing)}; "
                            f"'{space.name}' does not. {kinds} that work on it: {', '.join(fitting) or 'none'}")
@@ -143,9 +141,16 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
 def plugins_that_work(space: SearchSpace, context: RunContext) -> dict[str, list[str]]:
     """The strategies, predictors and evaluators (each with its default options) that work on ``space``: what
     ``nasloop spaces NAME`` lists, so a user of a plugin space need not find out by refusals."""
-    return {"strategies": _with_readers(space, context, _names_where(STRATEGIES, lambda other: _fits(space, other))),
-            "predictors": _names_where(PREDICTORS, lambda predictor: _reads_space(predictor, space, context)),
-            "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context, True))}
+    return fits_on(space, context)[0]
+
+
+def fits_on(space: SearchSpace, context: RunContext) -> tuple[dict[str, list[str]], str | None]:
+    """:func:`plugins_that_work`, and why no predictor works when the space's encodings break their contract
+    (every run with a predictor checks them first), else None."""
+    readers = _Readers(space, context)
+    return ({"strategies": _strategies_that_work(space, context, readers), "predictors": list(readers.built()),
+             "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context, True))},
+            readers.problem())
 
 
 def _evaluator_works(space: SearchSpace, factory: type[Evaluator], context: RunContext,
@@ -174,39 +179,71 @@ def _evaluator_works(space: SearchSpace, factory: type[Evaluator], context: RunC
 
 
 def _evaluator_builds(factory: type[Evaluator], space: SearchSpace, context: RunContext) -> bool:
+    return _built_or_none(lambda: construct("evaluator", "", factory, space, wiring={"context": context})) is not None
+
+
+class _Readers:
+    """The predictors that read a space, each built once with its default options, when first asked for: none when
+    the space's encodings break their contract, which every run with a predictor checks first (a search's
+    guided strategy, ``predictors evaluate``)."""
+
+    def __init__(self, space: SearchSpace, context: RunContext) -> None:
+        self.space, self.context = space, context
+        self._problem: str | None = None
+        self._built: dict[str, Predictor] | None = None
+
+    def problem(self) -> str | None:
+        self.built()
+        return self._problem
+
+    def built(self) -> dict[str, Predictor]:
+        if self._built is None:
+            self._built = {}
+            try:
+                self.space.check_encodings()
+            except NasloopError as exc:
+                self._problem = str(exc)
+                return self._built
+            for name in PREDICTORS.names():
+                predictor = _built_or_none(lambda: construct("predictor", "", PREDICTORS.get(name), self.space,
+                                                             wiring={"context": self.context, "seed": 0}))
+                if predictor is not None:
+                    self._built[name] = predictor
+        return self._built
+
+
+def _built_or_none(build: Callable[[], Any]) -> Any:
+    """What ``build`` returns, or None when it raises: a plugin that refuses the space (a NasloopError), or a
+    user's plugin whose constructor crashes on it, does not work there, and must not end the listing of the rest."""
     try:
-        construct("evaluator", "", factory, space, wiring={"context": context})
-    except NasloopError:
-        return False
-    return True
+        return build()
+    except Exception:  # noqa: BLE001 - any failure to build means "does not work on this space"
+        return None
 
 
-def _with_readers(space: SearchSpace, context: RunContext, strategies: list[str]) -> list[str]:
-    """``strategies``, each guided one named with the predictors that read ``space`` when its default does not,
-    and left out when none does: a strategy that fits the space is no use without a predictor that reads it."""
-    readers = None
+def _strategies_that_work(space: SearchSpace, context: RunContext, readers: _Readers) -> list[str]:
+    """The strategies that build on ``space`` with their default options, as a search builds them (its
+    constructor is the check a run meets: it may refuse what ``requires`` cannot say). A guided one is built with
+    its default predictor, and named with the predictors that read the space when its default does not; it is
+    left out when none does."""
     named = []
-    for name in strategies:
-        factory = STRATEGIES.get(name)
-        if not takes(factory, "predictor"):
-            named.append(name)
+    for name in STRATEGIES.names():
+        factory = _built_or_none(lambda: STRATEGIES.get(name))
+        if factory is None or not _fits(space, factory):
             continue
-        if readers is None:
-            readers = _names_where(PREDICTORS, lambda predictor: _reads_space(predictor, space, context))
-        if factory.default_predictor in readers:
-            named.append(name)
-        elif readers:
-            named.append(f"{name} (with --predictor {' or '.join(readers)})")
+        wiring: dict[str, Any] = {"context": context, "seed": 0, "num_objectives": 1, "reference_point": None}
+        suffix = ""
+        if takes(factory, "predictor"):
+            built = readers.built()
+            chosen = factory.default_predictor if factory.default_predictor in built else next(iter(built), None)
+            if chosen is None:
+                continue
+            if chosen != factory.default_predictor:
+                suffix = f" (with --predictor {' or '.join(built)})"
+            wiring["predictor"] = built[chosen]
+        if _built_or_none(lambda: construct("strategy", name, factory, space, wiring=wiring)) is not None:
+            named.append(name + suffix)
     return named
-
-
-def _reads_space(factory: type[Predictor], space: SearchSpace, context: RunContext) -> bool:
-    """Whether the predictor builds on ``space`` with its default options (it refuses a space it cannot read)."""
-    try:
-        construct("predictor", "", factory, space, wiring={"context": context, "seed": 0})
-    except NasloopError:
-        return False
-    return True
 
 
 def parse_user_arch(space: SearchSpace, space_name: str, text: str) -> Any:

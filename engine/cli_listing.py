@@ -44,17 +44,18 @@ def _describe_plugin(registry: Registry, name: str) -> None:
 def _describe_fits(name: str, space: type[SearchSpace]) -> None:
     """The plugins that work on the space with its default options, or why that cannot be told (a space that needs
     options, or its benchmark's data, to be built)."""
-    from .assemble import build_context, build_space, default_dataset, plugins_that_work
+    from .assemble import build_context, build_space, default_dataset, fits_on
 
     try:
         context = build_context(space, default_dataset(name))
-        fits = plugins_that_work(build_space(name, context), context)
+        fits, problem = fits_on(build_space(name, context), context)
     except NasloopError as exc:
         print(f"\nworks with: not known without building it, which failed: {exc}")
         return
     print("\nworks with (each with its default options):")
     for kind, names in fits.items():
-        print(f"  {kind}: {', '.join(names) or 'none'}")
+        why = f" ({problem})" if kind == "predictors" and problem else ""
+        print(f"  {kind}: {', '.join(names) or 'none'}{why}")
 
 
 def _describe_benchmark(space: type[SearchSpace]) -> None:

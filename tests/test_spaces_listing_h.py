@@ -1,0 +1,115 @@
+"""``nasloop spaces NAME`` lists the strategies that work on a space by building them, as a search does: a strategy
+whose constructor refuses the space (a user's, or nasloop's own ``bo`` on a space whose encoding is broken) was
+listed as working by its declared ``requires`` alone, and then refused by ``nasloop search``."""
+from __future__ import annotations
+
+import numpy as np
+
+from nasloop.engine import cli
+from nasloop.engine.errors import UnsupportedError
+from nasloop.engine.evaluators.base import Evaluator
+from nasloop.engine.registry import STRATEGIES, register_evaluator, register_search_space, register_strategy
+from nasloop.engine.types import Result
+from nasloop.search_spaces.base import NeighbourhoodSpace, SearchSpace
+from nasloop.strategies.random_search import RandomSearch
+
+
+class Digits(NeighbourhoodSpace):
+    """Five digits 0-3, written '0-1-2-3-0'."""
+
+    name, vector_encodings = "h-digits", ("onehot",)
+
+    def parse(self, text):
+        return tuple(int(p) for p in text.split("-"))
+
+    def format(self, arch):
+        return "-".join(map(str, arch))
+
+    def sample(self, rng):
+        return tuple(int(b) for b in rng.integers(0, 4, 5))
+
+    def mutate(self, arch, rng):
+        return ((arch[0] + 1) % 4, *arch[1:])
+
+    def neighbours(self, arch):
+        return [arch[:i] + (b,) + arch[i + 1:] for i in range(5) for b in range(4) if b != arch[i]]
+
+    def _encode(self, arch, kind):
+        return np.eye(4, dtype=np.float32)[list(arch)].ravel()
+
+
+class RaggedDigits(Digits):
+    """Its one-hot vector's length depends on the architecture: every run with a predictor, and bo, refuse it."""
+
+    name = "h-ragged"
+
+    def _encode(self, arch, kind):
+        return super()._encode(arch, kind)[: 17 + arch[0]]
+
+
+class Flat(SearchSpace):
+    """The digits without neighbours: no local search."""
+
+    name, vector_encodings = "h-flat", ("onehot",)
+    parse, format, sample, mutate, _encode = (Digits.parse, Digits.format, Digits.sample, Digits.mutate,
+                                              Digits._encode)
+
+
+class Picky(RandomSearch):
+    """Random search that refuses the digit spaces in its constructor, which ``requires`` cannot say."""
+
+    def __init__(self, space, seed: int = 0) -> None:
+        if space.name in ("h-digits", "h-flat"):
+            raise UnsupportedError("h-picky does not search h-digits; use it on h-ragged")
+        super().__init__(space, seed)
+
+
+class Sum(Evaluator):
+    def evaluate(self, arch, fidelity=None):
+        return Result(metrics={"val_accuracy": float(sum(arch))}, cost=1.0)
+
+
+def _register() -> None:
+    register_search_space("h-digits")(Digits)
+    register_search_space("h-ragged")(RaggedDigits)
+    register_search_space("h-flat")(Flat)
+    register_strategy("h-picky")(Picky)
+    register_evaluator("h-sum")(Sum)
+
+
+def _listed(space: str, capsys) -> dict[str, str]:
+    assert cli.main(["spaces", space]) == 0
+    shown = capsys.readouterr().out.split("works with (each with its default options):\n")[1].splitlines()
+    return {line.split(":")[0].strip(): line.split(":", 1)[1].strip() for line in shown}
+
+
+def test_the_strategies_listed_on_a_space_are_those_its_search_runs(tmp_path, capsys):
+    _register()
+    for space in ("h-digits", "h-ragged"):
+        listing = _listed(space, capsys)
+        listed = {text.split(" ")[0] for text in listing["strategies"].split(", ")}
+        for strategy in STRATEGIES.names():
+            run = ["search", "--space", space, "--evaluator", "h-sum", "--strategy", strategy, "--budget", "2",
+                   "--run-dir", str(tmp_path / f"{space}-{strategy}"), "--quiet"]
+            if strategy == "predictor-topk" and "predictor-topk (with --predictor" in listing["strategies"]:
+                run += ["--predictor", "gp"]  # its default (flan) reads graphs; the listing names the readers
+            status = cli.main(run)
+            error = capsys.readouterr().err
+            assert (status == 0) == (strategy in listed), (space, strategy, listing["strategies"], error)
+    assert "h-picky" not in _listed("h-digits", capsys)["strategies"]
+    ragged = _listed("h-ragged", capsys)
+    assert ragged["strategies"] == "evolution, h-picky, local, random"  # bo and the guided ones check the encoding
+    assert ragged["predictors"].startswith("none (search space 'h-ragged' encodes ")
+    assert ragged["predictors"].endswith("fix its _encode)")
+
+
+def test_a_strategy_refused_for_a_capability_names_only_strategies_that_build(tmp_path, capsys):
+    """The refusal of a strategy whose capability the space lacks lists the others that work on it: built, not read
+    off their ``requires``."""
+    _register()
+    assert cli.main(["search", "--space", "h-flat", "--evaluator", "h-sum", "--strategy", "local", "--budget", "2",
+                     "--run-dir", str(tmp_path / "r")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "strategy 'local' needs a search space that has neighbours" in error
+    assert error.endswith("Strategies that work on it: bananas, bo, evolution, predictor-topk (with --predictor "
+                          "forest or gp or mlp or random), random")
