@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 from .assemble import dataset_for, parse_user_arch
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
-from .cli_config import refuse_twice, search_config
+from .cli_config import check_resumed_shorthand, refuse_twice, search_config
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
@@ -69,6 +69,7 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         executor_options = dict(args.executor_opt)
         shorthand = {f: SHORTHAND_FLAGS[f][1] for f in executor_flags if getattr(args, f) is not None}
         refuse_twice("executor", shorthand, executor_options)
+        check_resumed_shorthand(args.resume, args.executor, shorthand)
         executor_options.update({option: getattr(args, f) for f, option in shorthand.items()})
         args.done_before = _evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731

@@ -6,6 +6,7 @@ that belongs to another plugin than the one chosen, is refused in one line.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from typing import Any
 
 from .assemble import canonical_dataset
@@ -13,6 +14,7 @@ from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS
 from .config import SearchConfig, read_config_file
 from .errors import ConfigError, NasloopError
 from .registry import EVALUATORS, EXECUTORS
+from .store import RunStore
 
 
 def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> None:
@@ -35,6 +37,25 @@ def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> 
             raise ConfigError(f"--{flag.replace('_', '-')} is an option of --{kind} {' or '.join(able) or 'none'}, "
                               f"not of '{chosen}'; add --{kind} {able[0] if able else '...'} ({article} {kind} of "
                               f"your own takes it as its parameter {option})")
+
+
+def check_resumed_shorthand(run_dir: str, executor: str | None, shorthand: dict[str, str]) -> None:
+    """A flag such as --trial-timeout on ``--resume``, refused as on a new run when the executor the run goes on with
+    (``--executor``, else its own) does not take it, naming the executor that does: it said "executor 'inprocess'
+    has no option 'timeout_s'", a name the user never typed."""
+    if not shorthand:
+        return
+    if executor is None:
+        try:
+            with RunStore.in_run_dir(run_dir, readonly=True) as store:
+                saved = store.get_meta("config")
+        except (NasloopError, sqlite3.Error):  # resuming says why the store cannot be read
+            return
+        executor = saved.get("executor", SearchConfig.__dataclass_fields__["executor"].default) \
+            if isinstance(saved, dict) else None
+        if not isinstance(executor, str):
+            return
+    _check_shorthand("executor", executor, shorthand)
 
 
 def refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) -> None:
