@@ -131,8 +131,9 @@ def test_an_evaluator_that_cannot_be_pickled_is_one_line(ray_address, data_dir):
         with pytest.raises(ConfigError) as error:
             executor.submit(1, evaluator, (1, 2, 3, 4, 0, 1), None)
     message = str(error.value)
-    assert message.startswith("evaluator Guarded cannot be sent to Ray's workers (") and "\n" not in message
-    assert "lock" in message and "build what cannot be pickled (a lock, an open file, a CUDA handle)" in message
+    assert message.startswith("evaluator Guarded cannot be sent to Ray's workers: its attribute lock does not pickle "
+                              "(TypeError: cannot pickle '_thread.lock' object)") and "\n" not in message
+    assert "build what cannot be pickled (a lock, an open file, a CUDA handle)" in message
 
 
 def test_a_retried_trial_is_charged_for_the_attempt_that_timed_out(ray_address, tmp_path, data_dir):

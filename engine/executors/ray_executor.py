@@ -32,9 +32,10 @@ from ..errors import ArchitectureError, ConfigError, NasloopError
 from ..evaluators.base import Evaluator, refused
 from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, plugin_folders
-from ..registry import EVALUATORS, register_executor
+from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, describe_exception, sigterm_interrupts
+from .shipping import ship_cached_properties, unshippable
 from .ray_setup import check_reachable, check_resources, first_line, import_ray, slots_allowed
 
 _STARTUP_FAILURES = 3  # workers that die before their first trial, in a row, before we give up
@@ -163,6 +164,7 @@ class RayExecutor(Executor):
             raise ConfigError(f"{held}: room for {allowed} trials of {trial}, not {workers}; lower --workers")
         for module in file_plugin_modules():  # workers cannot import a plugin file only this process loaded
             ray.cloudpickle.register_pickle_by_value(module)
+        ship_cached_properties(ray)
         self._actor_class = ray.remote(_Worker).options(num_cpus=self.cpus_per_trial, num_gpus=self.gpus_per_trial,
                                                          max_restarts=0, max_concurrency=1)
         self._slots = [self._new_slot() for _ in range(workers)]
@@ -217,10 +219,7 @@ class RayExecutor(Executor):
         except (TypeError, pickle.PicklingError) as exc:
             lines = [line.strip(" !") for line in str(exc).splitlines()]
             reason = next((line for line in lines if "pickle" in line.lower()), None) or first_line(exc)
-            raise ConfigError(f"evaluator {EVALUATORS.label(evaluator)} cannot be sent to Ray's workers ({reason}); an "
-                              "evaluator run with --executor ray must pickle: keep its settings in it, and build what "
-                              "cannot be pickled (a lock, an open file, a CUDA handle) in warm_up or evaluate"
-                              ) from None
+            raise ConfigError(unshippable(evaluator, self._ray.cloudpickle.dumps, reason)) from None
 
     def wait(self) -> list[Completed]:
         """Block until at least one trial finishes (or finally fails); return every one that has."""
