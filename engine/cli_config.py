@@ -17,7 +17,7 @@ from .registry import EVALUATORS, EXECUTORS
 from .store import RunStore
 
 
-def _check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> None:
+def check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> None:
     """A flag such as --trial-timeout sets an option of one plugin; given with another (the default executor),
     say which plugin takes it rather than the option's inner name."""
     registry = {"evaluator": EVALUATORS, "executor": EXECUTORS}.get(kind)
@@ -55,7 +55,7 @@ def check_resumed_shorthand(run_dir: str, executor: str | None, shorthand: dict[
             if isinstance(saved, dict) else None
         if not isinstance(executor, str):
             return
-    _check_shorthand("executor", executor, shorthand)
+    check_shorthand("executor", executor, shorthand)
 
 
 def refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) -> None:
@@ -99,7 +99,7 @@ def search_config(args: argparse.Namespace) -> SearchConfig:
         options.update(getattr(args, f"{kind}_opt"))
         shorthand = {flag: option for flag, (owner, option) in SHORTHAND_FLAGS.items()
                      if owner == kind and getattr(args, flag) is not None}
-        _check_shorthand(kind, data.get(kind), shorthand)
+        check_shorthand(kind, data.get(kind), shorthand)
         refuse_twice(kind, shorthand, dict(getattr(args, f"{kind}_opt")))
         options.update({option: getattr(args, flag) for flag, option in shorthand.items()})
         if options:

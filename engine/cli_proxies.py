@@ -9,6 +9,7 @@ import argparse
 import re
 from typing import Any
 
+from .cli_config import check_shorthand
 from .errors import ConfigError, NasloopError
 from .export import print_json
 from .progress import progress
@@ -92,6 +93,8 @@ def cmd_proxies(args: argparse.Namespace) -> None:
         raise ConfigError("--all scores a whole space: give --out FILE to write the rows as they come")
     if args.out is None and (args.executor != "inprocess" or args.workers):
         raise ConfigError("--executor and --workers spread the rows of --out FILE; give --out")
+    if args.workers:  # as search says it: "executor 'inprocess' has no option 'workers'" named no executor that has
+        check_shorthand("executor", args.executor, {"workers": "workers"})
     archs = _read_archs(args, space)
     if args.out is not None:
         _precompute_proxies(args, context, space, archs)
