@@ -8,7 +8,7 @@ import re
 from ..search_spaces.base import NetworkSpace, SearchSpace
 from .errors import NasloopError
 from .options import describe_options
-from .registry import BENCHMARKS, Registry
+from .registry import BENCHMARKS, EVALUATORS, Registry
 
 
 def list_plugins(registry: Registry, name: str | None = None) -> None:
@@ -46,13 +46,30 @@ def _describe_fits(name: str, space: type[SearchSpace]) -> None:
     options, or its benchmark's data, to be built)."""
     from .assemble import build_context, build_space, default_dataset, fits_on
 
+    bound_only = None
     try:
         context = build_context(space, default_dataset(name))
-        fits, problem = fits_on(build_space(name, context), context)
+        try:
+            built = build_space(name, context)
+        except NasloopError as unbound:
+            if space.benchmark is None:
+                raise
+            try:  # as a tabular run builds it, bound to its table (a -fix-w-d space takes the table's width and depth)
+                context = build_context(space, context.dataset, lookup=True)
+                built = build_space(name, context)
+            except NasloopError:
+                raise unbound from None
+            bound_only = unbound
+        fits, problem = fits_on(built, context)
     except NasloopError as exc:
         print(f"\nworks with: not known without building it, which failed: {exc}")
         return
-    print("\nworks with (each with its default options):")
+    if bound_only is not None:  # any other evaluator's run builds the space unbound, which failed
+        fits["evaluators"] = [n for n in fits["evaluators"] if EVALUATORS.get(n).uses_benchmark]
+        print(f"\nworks with (each with its default options, in a run that looks its table up; any other needs "
+              f"options: {bound_only}):")
+    else:
+        print("\nworks with (each with its default options):")
     for kind, names in fits.items():
         why = f" ({problem})" if kind == "predictors" and problem else ""
         print(f"  {kind}: {', '.join(names) or 'none'}{why}")

@@ -79,7 +79,7 @@ def _register() -> None:
 
 def _listed(space: str, capsys) -> dict[str, str]:
     assert cli.main(["spaces", space]) == 0
-    shown = capsys.readouterr().out.split("works with (each with its default options):\n")[1].splitlines()
+    shown = capsys.readouterr().out.split("works with (each with its default options")[1].splitlines()[1:]
     return {line.split(":")[0].strip(): line.split(":", 1)[1].strip() for line in shown}
 
 
@@ -113,3 +113,23 @@ def test_a_strategy_refused_for_a_capability_names_only_strategies_that_build(tm
     assert "strategy 'local' needs a search space that has neighbours" in error
     assert error.endswith("Strategies that work on it: bananas, bo, evolution, predictor-topk (with --predictor "
                           "forest or gp or mlp or random), random")
+
+
+def test_a_space_built_only_on_its_table_lists_what_a_tabular_run_takes(tmp_path, capsys, monkeypatch):
+    """With its table at hand, 'nasloop spaces nds-darts-fix-w-d' said "not known without building it ... without the
+    table give them: --space-opt widths=[...]", though its default search (tabular) runs: the space takes the
+    table's width and depth when a run looks its table up, and only proxy and training runs need them given."""
+    from .nds_fixture import nds_records, write_nds_file
+
+    source = write_nds_file(tmp_path / "DARTS_fix-w-d.json", nds_records("nds-darts-fix-w-d", 6, widths=(16,),
+                                                                          depths=(5,)))
+    assert cli.main(["data", "import", "--space", "nds", str(source), "--out", str(tmp_path / "data")]) == 0
+    monkeypatch.setenv("NASLOOP_DATA", str(tmp_path / "data"))
+    capsys.readouterr()
+    listing = _listed("nds-darts-fix-w-d", capsys)
+    assert listing["evaluators"] == "tabular"
+    assert listing["strategies"] == "bananas, bo, evolution, local, predictor-topk, random"
+    run = ["search", "--space", "nds-darts-fix-w-d", "--strategy", "local", "--budget", "2", "--quiet"]
+    assert cli.main([*run, "--run-dir", str(tmp_path / "tabular")]) == 0
+    assert cli.main([*run, "--evaluator", "proxy", "--run-dir", str(tmp_path / "proxy")]) == 2
+    assert "fixes width and depth to its table's" in capsys.readouterr().err
