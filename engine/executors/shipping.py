@@ -88,8 +88,11 @@ def unshippable(evaluator: Evaluator, dumps: Callable[[Any], Any], reason: str) 
                 "build what cannot be pickled (a lock, an open file, a CUDA handle) in warm_up or evaluate")
     path, holder, why = found
     attribute, reached = path[-1], ".".join(p for p in path[:-1] if p != "<class>")
+    if attribute == "<class>":  # the class fails as a whole, none of its attributes alone
+        attribute, holder = "", type(holder)
     if isinstance(holder, type):
-        return (f"{head}: the class attribute {attribute} of {_named(holder, reached)} does not pickle ({why}); a "
+        what = f"the class attribute {attribute} of" if attribute else "the class of"
+        return (f"{head}: {what} {_named(holder, reached)} does not pickle ({why}); a "
                 "plugin file's classes travel by value, whole: build it outside the class body (a module-level "
                 "function cached with functools.lru_cache), or where it is used")
     if holder is evaluator:
