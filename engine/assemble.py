@@ -146,9 +146,11 @@ def plugins_that_work(space: SearchSpace, context: RunContext) -> dict[str, list
 
 def fits_on(space: SearchSpace, context: RunContext) -> tuple[dict[str, list[str]], str | None]:
     """:func:`plugins_that_work`, and why no predictor works when the space's encodings break their contract
-    (every run with a predictor checks them first), else None."""
+    (every run with a predictor checks them first), else None. Strategies are built for the default run, which
+    looks a benchmark's table up: ``predictor-topk`` then starts from the benchmark's warm-up proxies."""
     readers = _Readers(space, context)
-    return ({"strategies": _strategies_that_work(space, context, readers), "predictors": list(readers.built()),
+    default_run = replace(context, lookup=context.benchmark is not None)  # the default evaluator looks the table up
+    return ({"strategies": _strategies_that_work(space, default_run, readers), "predictors": list(readers.built()),
              "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context, True))},
             readers.problem())
 

@@ -8,7 +8,8 @@ import numpy as np
 from nasloop.engine import cli
 from nasloop.engine.errors import UnsupportedError
 from nasloop.engine.evaluators.base import Evaluator
-from nasloop.engine.registry import STRATEGIES, register_evaluator, register_search_space, register_strategy
+from nasloop.engine.registry import (STRATEGIES, register_benchmark, register_evaluator, register_search_space,
+                                     register_strategy)
 from nasloop.engine.types import Result
 from nasloop.search_spaces.base import NeighbourhoodSpace, SearchSpace
 from nasloop.strategies.random_search import RandomSearch
@@ -133,3 +134,21 @@ def test_a_space_built_only_on_its_table_lists_what_a_tabular_run_takes(tmp_path
     assert cli.main([*run, "--run-dir", str(tmp_path / "tabular")]) == 0
     assert cli.main([*run, "--evaluator", "proxy", "--run-dir", str(tmp_path / "proxy")]) == 2
     assert "fixes width and depth to its table's" in capsys.readouterr().err
+
+
+def test_a_strategy_is_built_for_the_default_run_which_looks_the_table_up(tmp_path, capsys):
+    """predictor-topk starts a run answered from a benchmark with the benchmark's warm-up proxies; a user's benchmark
+    naming proxies it does not store, on a space that builds no networks, refuses it there, and the listing (built
+    for no lookup) had named it as working."""
+    from .test_ray_shipping_h import CachedFormula
+
+    warm = type("WarmFormula", (CachedFormula,), {"name": "h-warm", "warmup_proxies": ("synflow",),
+                                                  "__module__": __name__})
+    register_benchmark("h-warm")(warm)
+    space = type("WarmDigits", (Digits,), {"name": "h-warm-digits", "benchmark": "h-warm", "__module__": __name__})
+    register_search_space("h-warm-digits")(space)
+    listing = _listed("h-warm-digits", capsys)
+    assert "predictor-topk" not in listing["strategies"] and "bananas" in listing["strategies"]
+    assert cli.main(["search", "--space", "h-warm-digits", "--strategy", "predictor-topk", "--predictor", "gp",
+                     "--budget", "2", "--run-dir", str(tmp_path / "r")]) == 2
+    assert "option warmup: proxy 'synflow' is not stored" in capsys.readouterr().err
