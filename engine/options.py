@@ -123,6 +123,8 @@ def _describe(hint: Any) -> str:
     if origin is collections.abc.Callable or hint is collections.abc.Callable:
         return "a function"
     names = {int: "an integer", float: "a number", bool: "true or false", str: "a string", type(None): "null"}
+    if isinstance(hint, type) and hint not in names:  # a class: "a SearchSpace", as the builtin kinds read
+        return f"a {hint.__name__}"
     return names.get(hint, getattr(hint, "__name__", str(hint)))
 
 
@@ -340,6 +342,9 @@ class Configurable:
                         raise ConfigError(f"{owner} is not built with a {extra}; drop {extra}=")
                     bound = signature.bind(self, *args, **options)  # a wrong positional call: Python's own error
                 check_options(owner, type(self), {k: v for k, v in bound.arguments.items() if k in named})
+                from .wiring import check_wiring  # here: it reads this module's hints
+
+                check_wiring(owner, type(self), bound.arguments)
             init(self, *args, **options)
             if outermost:
                 self._constructed()
