@@ -146,15 +146,16 @@ class Predictor(Configurable, ABC):
         line naming the first that is not an architecture of the space (a string form not parsed first, most often)
         instead of whatever error it would raise deep inside a model."""
         refuse_text(self, archs)
-        archs, own = list(archs), []
+        given, archs, own = archs, list(archs), []
         for index, arch in enumerate(archs):
             where = (f"predictor {PREDICTORS.label(self)}: architecture {index + 1} of {len(archs)}, "
                      f"{one_line(repr(arch), 120)},")
             try:
                 own.append(self.space.validate(arch))
             except Exception as exc:  # whatever the space raises on a foreign value: it is named, not hidden
-                hint = (self._text_hint(arch) if isinstance(arch, str) else
-                        f"{one_line(exc, 200)}; pass what space.parse or space.sample returns")
+                refuse_one(self, given)
+                advice = "" if "space.parse" in str(exc) else "; pass what space.parse or space.sample returns"
+                hint = self._text_hint(arch) if isinstance(arch, str) else f"{one_line(exc, 200)}{advice}"
                 raise ConfigError(f"{where} is not one of search space '{self.space.name}', but {hint}") from None
         return own
 
@@ -272,10 +273,28 @@ def refuse_text(predictor: Predictor, archs: Any) -> None:
     if isinstance(archs, str):
         raise ConfigError(f"predictor {PREDICTORS.label(predictor)} takes a list of architectures, got the string "
                           f"{one_line(repr(archs), 80)}; pass [space.parse(text)]")
+    try:
+        iter(archs)
+    except TypeError:  # an NB101 cell alone: "'NB101Cell' object is not iterable", a traceback naming no fix
+        refuse_one(predictor, archs)
+        raise ConfigError(f"predictor {PREDICTORS.label(predictor)} takes a list of architectures, got "
+                          f"{one_line(repr(archs), 80)}; pass a list of what space.parse or space.sample returns") from None
     if isinstance(archs, (set, frozenset, dict)):  # no order: fit(set(cells), y) paired targets with other cells
         raise ConfigError(f"predictor {PREDICTORS.label(predictor)} takes a list of architectures, got a "
                           f"{type(archs).__name__}, whose order is arbitrary, so its targets and predictions would "
                           "not line up with it; pass a list (list(dict.fromkeys(archs)) drops repeats in order)")
+
+
+def refuse_one(predictor: Predictor, archs: Any) -> None:
+    """One line when ``archs`` is one architecture of the space, not a list of them: an NB201 cell was read as six
+    architectures and refused as "architecture 1 of 6, 4", and an NB101 cell as an object that is not iterable.
+    Asked only once ``archs`` failed as a list, so a right call pays nothing for it."""
+    try:
+        predictor.space.validate(archs)
+    except Exception:  # noqa: BLE001 - not one architecture: the caller names what is wrong
+        return
+    raise ConfigError(f"predictor {PREDICTORS.label(predictor)} takes a list of architectures, got one architecture, "
+                      f"{one_line(repr(archs), 80)}; pass [arch]")
 
 
 def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray, np.ndarray]:
