@@ -213,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--dataset", help="task of every space (default: each benchmark's first, e.g. cifar10)")
     pre.add_argument("--train-size", type=int_at_least(2),  # a ranking needs two cells
                      help="cells per space, a seeded draw (default: all)")
-    pre.add_argument("--seed", type=int, default=0, help="seed of the draw and the model (default 0)")
+    pre.add_argument("--seed", type=seed_int, default=0, help="seed of the draw and the model (default 0)")
     pre.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                      help="a FLAN option (e.g. ensemble=2); the same shape options must be given when fine-tuning")
     pre.add_argument("--data-dir", type=path_text, help="folder holding benchmark data")

@@ -28,6 +28,7 @@ from ..engine.assemble import build_context, build_space, choose_tabulated_space
 from ..engine.config import construct
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError, UnsupportedError
+from ..engine.options import Seed, check_value
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace, mixed_space
@@ -245,6 +246,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     if joint and "supplementary" in options:
         raise ConfigError("--joint reads the spaces' graphs only (space_id=true adds the space); drop --joint or "
                           "the supplementary option")
+    check_value("seed", seed, Seed)  # -1 failed in numpy's words after the tables were read, as an unexpected error
     if train_size is not None and train_size < 2:
         raise ConfigError(f"--train-size must be at least 2 (a ranking needs two cells), got {train_size}; leave it "
                           "out to learn from every cell")

@@ -1,0 +1,24 @@
+"""``predictors pretrain`` options a user gets wrong: one line before any table is read or model fitted."""
+from __future__ import annotations
+
+import pytest
+
+from nasloop import NasloopError
+
+
+def test_a_negative_seed_is_refused_in_one_line(tmp_path, capsys):
+    """--seed -1 was taken, the tables read, and the draw failed in numpy's words as an 'unexpected ValueError' with
+    a traceback file (exit 1); pretrain(seed=-1) from Python raised numpy's ValueError."""
+    from nasloop.engine import cli
+    from nasloop.predictors.flan_transfer import pretrain
+
+    out = tmp_path / "flan.pt"
+    with pytest.raises(SystemExit) as done:  # argparse's usage error
+        cli.main(["predictors", "pretrain", "--space", "nb201", "--train-size", "8", "--seed", "-1", "--out", str(out)])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --seed: must be >= 0, got -1" in err and "unexpected" not in err and len(err.splitlines()) == 1
+    for seed in (-1, 1.5, 2**64):
+        with pytest.raises(NasloopError, match=rf"seed must be an integer >= 0 and <= \d+, got {seed}"):
+            pretrain(["nb201"], out, train_size=8, seed=seed)
+    assert not out.exists()
