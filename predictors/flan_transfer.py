@@ -233,7 +233,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     """
     if not spaces:
         raise ConfigError("name at least one space to pretrain on, e.g. --space nb101")
-    options = dict(predictor_options or {})
+    options = _flan_options(predictor_options or {})
     if "pretrained" in options:
         raise ConfigError("predictors pretrain writes a pretrained file; drop the pretrained option (to continue "
                           "from a file, list its spaces again)")
@@ -306,6 +306,20 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
             for space, _, cells, _ in parts:
                 on_space(space.name, len(cells))
     return {"spaces": done, "cells": total, "seconds": round(time.perf_counter() - started, 1), "file": str(out)}
+
+
+def _flan_options(given: dict[str, Any]) -> dict[str, Any]:
+    """The FLAN options of ``--predictor-opt``, ``flan.KEY`` read as ``KEY`` (and beating a ``KEY`` given too) as
+    search and ``predictors evaluate`` read it: pretrain said "predictor 'flan' has no option 'flan.ensemble'". An
+    option for another predictor is named, since pretrain fits FLAN alone."""
+    plain, named = {}, {}
+    for key, value in given.items():
+        name, dot, option = str(key).partition(".")
+        if dot and name != "flan":
+            raise ConfigError(f"--predictor-opt {key} is for predictor '{name}', and predictors pretrain fits FLAN "
+                              "only; drop it, or give a FLAN option (ensemble=2, or flan.ensemble=2)")
+        (named if dot else plain)[option if dot else key] = value
+    return {**plain, **named}
 
 
 def training_cells(space: SearchSpace, context: RunContext, train_size: int | None,
