@@ -22,7 +22,7 @@ from scipy import stats
 
 from ..engine.assemble import build_context, build_space, choose_tabulated_space, dataset_for
 from ..engine.config import construct
-from ..engine.errors import ConfigError, as_list
+from ..engine.errors import ConfigError, as_list, one_line
 from ..engine.objectives import parse_objectives
 from ..engine.options import TORCH_SEEDS, option_names
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
@@ -58,6 +58,10 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
             raise ConfigError(f"train size {n!r} must be an integer from 2 to {cells - 2}: a predictor learns a "
                               f"ranking from at least two cells, and of the space's {cells} at least two must be "
                               "left to rank")
+    for what, values in (("train size", train_sizes), ("seed", seeds)):
+        twice = next((v for v in values if list(values).count(v) > 1), None)
+        if twice is not None:  # the CLI refuses '8,8'; from Python each repeat was fitted and recorded again
+            raise ConfigError(f"{what} {twice} is given twice; give each {what} once (a repeat counts its fits twice)")
     for s in seeds:
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or not 0 <= s < TORCH_SEEDS:
             # as a search's --seed: 2**64 passed, then failed in torch's words ("Overflow when unpacking long long")
@@ -104,6 +108,12 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     predictors, train_sizes, seeds = (as_list(what, values, f"e.g. {what}={example}") for what, values, example in (
         ("predictors", predictors, "['flan']"), ("train_sizes", train_sizes, "[8, 40]"), ("seeds", seeds, "[0, 1, 2]")))
     predictor_options = dict(predictor_options or {})
+    if not isinstance(space, str):  # a space object was looked up by its repr: "unknown search space '<...>'"
+        raise ConfigError(f"space takes a search space's name, e.g. space='nb201', got {one_line(repr(space), 80)}")
+    mistyped = next((name for name, opts in predictor_options.items() if not isinstance(opts, Mapping)), None)
+    if mistyped is not None:  # {'flan': 5} failed as Python's "'int' object is not iterable"
+        raise ConfigError(f"predictor_options maps each predictor to its options, e.g. {{'{mistyped}': {{...}}}}; "
+                          f"got {one_line(repr(predictor_options[mistyped]), 80)} for '{mistyped}'")
     dataset = dataset_for(space, dataset)
     factories = {name: PREDICTORS.get(name) for name in predictors}
     if not factories:
