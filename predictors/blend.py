@@ -41,7 +41,11 @@ def _members_mapping(members: Mapping[str, Any] | Sequence[str]) -> Mapping[str,
                               f"e.g. {twice}#other")
         members = {name: {} for name in members}
     for name in members:
-        PREDICTORS.get(member_predictor(str(name)))  # a misspelt member is named before anything else
+        predictor, mark, label = str(name).partition("#")
+        if not predictor or mark and not label:  # '#x' was refused as "unknown predictor ''", naming no key
+            raise ConfigError(f"blend option members key '{name}' is not a predictor's name or name#label; write e.g. "
+                              "forest or forest#proxies")
+        PREDICTORS.get(predictor)  # a misspelt member is named before anything else
     if "blend" in map(member_predictor, members):
         raise ConfigError("a blend cannot be a member of a blend; list its members in this one instead")
     return members
