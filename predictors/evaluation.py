@@ -74,9 +74,13 @@ def _ranked_metric(metric: str | None, task_metric: str, task_minimize: bool) ->
     higher-is-better counted the slowest cells as the top ones)."""
     if metric is None:
         return task_metric, task_minimize
-    parsed = parse_objectives(metric)
+    try:
+        parsed = parse_objectives(metric)
+    except ConfigError:  # its advice named --objectives, which predictors evaluate and compare --predictors lack
+        parsed = ()
     if len(parsed) != 1:
-        raise ConfigError(f"--metric takes one metric, got {metric!r}; rank by each in its own run")
+        raise ConfigError(f"--metric takes one metric, got {metric!r}; write METRIC, or METRIC:min where lower is "
+                          "better (e.g. --metric edgegpu_latency:min), and rank by each metric in its own run")
     stated = metric.rstrip().endswith((":max", ":min"))
     return parsed[0].metric, parsed[0].minimize if stated else task_minimize and parsed[0].metric == task_metric
 
