@@ -66,8 +66,11 @@ class SearchConfig:
 
     def __post_init__(self) -> None:
         for name in PATH_FIELDS:  # a pathlib.Path is as good a folder as its text (resume() takes either)
-            if isinstance(getattr(self, name), os.PathLike):
-                setattr(self, name, os.fspath(getattr(self, name)))
+            value = getattr(self, name)
+            if isinstance(value, os.PathLike):
+                setattr(self, name, os.fspath(value))
+            elif value is not None and not isinstance(value, str):  # "must be a string", though a Path is taken
+                raise ConfigError(f"{name} is a folder, as text or a pathlib.Path (or null), got {value!r}")
         if isinstance(self.objectives, str):  # YAML's `objectives: val_accuracy:max,params_m:min`, as on the CLI
             self.objectives = [part.strip() for part in self.objectives.split(",")]
         if isinstance(self.reference_point, str):  # YAML's `reference_point: "80,2"`, as on the CLI
