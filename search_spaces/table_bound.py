@@ -19,6 +19,7 @@ import numpy as np
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
+from ..engine.registry import BENCHMARKS
 from ..engine.types import Arch
 from .base import EnumerableSpace, NeighbourhoodSpace
 from .benchmark import Benchmark
@@ -57,6 +58,12 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
 
     def _bind_table(self, context: RunContext, table_only: bool | None, benchmark: Callable[[], Benchmark]) -> None:
         """Keep to the table when asked, or by default when the run looks results up (``context.lookup``)."""
+        given = context.benchmark
+        own = BENCHMARKS.get(self.benchmark) if self.benchmark in BENCHMARKS.names() else None
+        if given is not None and own is not None and not isinstance(given, own):  # it drew that table's cells
+            raise ConfigError(f"search space '{self.name}' was given the context of benchmark "
+                              f"'{BENCHMARKS.label(given)}', whose cells are not its own; build its context, e.g. "
+                              f"build_context({type(self).__name__}, dataset, data_dir, lookup=True)")
         self.table_only = context.lookup if table_only is None else table_only
         if context.lookup and not self.table_only and self.table_is_a_sliver:
             raise ConfigError(f"--space-opt table_only=false searches {self.whole_space}, which the tabular "
