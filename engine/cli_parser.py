@@ -10,8 +10,8 @@ from typing import Any, NoReturn
 
 from .cli_study import add_commands as add_study_commands
 from .options import MAX_EPOCHS, MAX_FIDELITY
-from .cli_types import (float_list, int_at_least, int_list, key_value, name_list, non_negative_float, path_arg,
-                        path_text, positive_float, positive_int, seed_int)
+from .cli_types import (float_list, int_at_least, key_value, name_list, non_negative_float, path_arg,
+                        path_text, positive_float, positive_int, seed_int, train_sizes)
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--dataset", help="benchmark task (default: the space benchmark's first, e.g. cifar10)")
     ev.add_argument("--predictor", "--predictors", dest="predictors", type=name_list, default=["flan"],
                     help="comma-separated predictor names (default flan)")
-    ev.add_argument("--train-sizes", type=int_list, default=[8, 40, 78, 128, 512],
+    ev.add_argument("--train-sizes", type=train_sizes, default=[8, 40, 78, 128, 512],
                     help="comma-separated training-set sizes (default 8,40,78,128,512)")
     ev.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
     ev.add_argument("--fidelity", type=_fidelity, help="epochs of the target accuracy (default: the most)")

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .cli_types import float_list, int_list, key_value, name_list, path_arg, path_text, positive_float, positive_int
+from .cli_types import (float_list, key_value, name_list, path_arg, path_text, positive_float, positive_int,
+                        train_sizes)
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .plugins import load_plugins
@@ -35,7 +36,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--methods-file", type=path_arg, help="YAML list of methods with their full options")
     c.add_argument("--predictors", type=name_list, help="compare predictors' ranking instead of searches, e.g. "
                                                          "flan,gp,mlp,emprox,zero-cost (with --train-sizes)")
-    c.add_argument("--train-sizes", type=int_list,
+    c.add_argument("--train-sizes", type=train_sizes,
                    help="--predictors: training-set sizes (default 8,40,128,512)")
     c.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                    help="--predictors: an option of every compared predictor (repeatable)")

@@ -82,17 +82,22 @@ def non_negative_float(text: str) -> float:
     return value
 
 
-def int_list(text: str) -> list[int]:
+def int_list(text: str, low: int = 1) -> list[int]:
     try:
         values = [int(v) for v in text.split(",") if v.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 8,40,128, got '{text}'") from None
-    if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError(f"expected integers >= 1, got '{text}'")
+    if not values or min(values) < low:
+        raise argparse.ArgumentTypeError(f"expected integers >= {low}, got '{text}'")
     repeated = next((v for v in values if values.count(v) > 1), None)
     if repeated is not None:  # a size given twice would count its fits as twice the seeds
         raise argparse.ArgumentTypeError(f"{repeated} is given twice in '{text}'; give each size once")
     return values
+
+
+def train_sizes(text: str) -> list[int]:
+    """--train-sizes: a ranking is learned from two cells at least ('0' was told '>= 1', and then '1' '2 or more')."""
+    return int_list(text, low=2)
 
 
 def float_list(text: str) -> list[float]:
