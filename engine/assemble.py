@@ -31,6 +31,8 @@ def build_context(space_factory: type[SearchSpace] | str, dataset: str = "cifar1
         space_factory = SEARCH_SPACES.get(space_factory)
     name = space_factory.benchmark
     benchmark = None if name is None else construct("benchmark", name, BENCHMARKS.get(name), data_dir=data_dir)
+    if lookup and benchmark is not None and isinstance(dataset, str):  # 'cifar-10' read no stored proxies, silently
+        benchmark.task(dataset)
     return RunContext(dataset=dataset, data_dir=data_dir, run_dir=run_dir, benchmark=benchmark, lookup=lookup,
                       workdir=workdir)
 
