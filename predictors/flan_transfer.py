@@ -237,6 +237,10 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     if "pretrained" in options:
         raise ConfigError("predictors pretrain writes a pretrained file; drop the pretrained option (to continue "
                           "from a file, list its spaces again)")
+    listed = next((name for name in spaces if "," in str(name)), None)
+    if listed is not None:  # refused as "unknown search space 'nb201,nb101'", as if the names were wrong
+        raise ConfigError(f"--space takes one space, got '{listed}'; repeat it for each: "
+                          + " ".join(f"--space {part.strip()}" for part in str(listed).split(",") if part.strip()))
     twice = next((name for name in spaces if spaces.count(name) > 1), None)
     if twice is not None:  # fitted twice on one seeded draw, and counted twice in the file
         raise ConfigError(f"--space {twice} is named twice; name each space once")

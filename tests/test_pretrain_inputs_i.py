@@ -39,3 +39,13 @@ def test_a_flan_option_written_name_dot_key_is_read_as_search_reads_it(tmp_path,
                                            r"pretrain fits FLAN only; drop it"):
         pretrain(["nb201"], tmp_path / "other.pt", train_size=8, predictor_options={"forest.trees": 5})
     assert not (tmp_path / "other.pt").exists()
+
+
+def test_spaces_written_as_one_comma_separated_space_are_told_to_repeat_the_flag(tmp_path):
+    """--space nb201,nb101 (as --predictors and --train-sizes take lists) was refused as "unknown search space
+    'nb201,nb101'", as if the names were wrong."""
+    from nasloop.predictors.flan_transfer import pretrain
+
+    with pytest.raises(NasloopError, match=r"^--space takes one space, got 'nb201,nb101'; repeat it for each: "
+                                           r"--space nb201 --space nb101$"):
+        pretrain(["nb201,nb101"], tmp_path / "flan.pt", train_size=8)
