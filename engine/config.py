@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import inspect
 import math
 import os
@@ -63,6 +64,17 @@ class SearchConfig:
     and data folders, TensorBoard folder, plugin files, a predictor's pretrained file) are read from there, so a
     run resumed from another folder reads the same files; a run resumed inside a copy or a move of its project
     reads the copy's (see :func:`nasloop.engine.search.started_in`)."""
+
+    def __new__(cls, *args: Any, **fields: Any) -> "SearchConfig":
+        """A misspelt field is one nasloop line naming the fields, as a YAML file's unknown key is: the dataclass
+        raised Python's TypeError ("unexpected keyword argument 'strategy_opt'"), no NasloopError (README)."""
+        known = [item.name for item in dataclasses.fields(cls)]
+        unknown = next((name for name in fields if name not in known), None)
+        if unknown is not None:
+            close = difflib.get_close_matches(unknown, known, n=1)
+            raise ConfigError(f"SearchConfig has no field '{unknown}'{f' (did you mean {close[0]}?)' if close else ''}"
+                              f"; it takes: {', '.join(known)}")
+        return super().__new__(cls)
 
     def __post_init__(self) -> None:
         for name in PATH_FIELDS:  # a pathlib.Path is as good a folder as its text (resume() takes either)
