@@ -278,7 +278,8 @@ def refuse_text(predictor: Predictor, archs: Any) -> None:
     except TypeError:  # an NB101 cell alone: "'NB101Cell' object is not iterable", a traceback naming no fix
         refuse_one(predictor, archs)
         raise ConfigError(f"predictor {PREDICTORS.label(predictor)} takes a list of architectures, got "
-                          f"{one_line(repr(archs), 80)}; pass a list of what space.parse or space.sample returns") from None
+                          f"{one_line(repr(archs), 80)}; pass a list of what space.parse or space.sample "
+                          "returns") from None
     if isinstance(archs, (set, frozenset, dict)):  # no order: fit(set(cells), y) paired targets with other cells
         raise ConfigError(f"predictor {PREDICTORS.label(predictor)} takes a list of architectures, got a "
                           f"{type(archs).__name__}, whose order is arbitrary, so its targets and predictions would "
