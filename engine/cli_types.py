@@ -83,6 +83,8 @@ def non_negative_float(text: str) -> float:
 
 
 def int_list(text: str, low: int = 1) -> list[int]:
+    if any(not part.strip() for part in text.split(",")) and text.strip():  # '8,,40' was read as 8,40 without a word
+        raise argparse.ArgumentTypeError(f"'{text}' has an empty entry between commas; drop the extra comma")
     try:
         values = [int(v) for v in text.split(",") if v.strip()]
     except ValueError:
