@@ -143,7 +143,8 @@ class BlendPredictor(Predictor):
         return float(self._y.mean()) + y_scale * score, y_scale * (disagreement + self._w @ spread)
 
     def state_dict(self) -> dict[str, Any]:
-        return {**super().state_dict(), "members": [m.state_dict() for m in self._members], "scales": self._scales}
+        return {**super().state_dict(), "members": [m.state_dict() for m in self._members],
+                "scales": [list(s) for s in self._scales]}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self._require(state, "archs", "y", "members", "scales")

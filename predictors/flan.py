@@ -364,7 +364,7 @@ class FlanPredictor(Predictor):
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()
         if self._members:
-            state["flan"] = {"vocab": self.vocab.tokens(), "maps": self._maps, "views": self.views,
+            state["flan"] = {"vocab": self.vocab.tokens(), "maps": [list(m) for m in self._maps], "views": self.views,
                              "space_ids": self.space_ids, "pretrained": self._start["digest"] if self._start else None,
                              "scaler": self._scaler.state() if self._scaler else None,
                              "members": pack_torch([m.state_dict() for m in self._members])}

@@ -79,7 +79,9 @@ class Strategy(Configurable, ABC):
         return {}
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything needed to continue exactly, JSON-compatible; subclasses extend it.
+        """Everything needed to continue exactly, JSON-compatible; subclasses extend it. JSON gives a tuple back
+        as a list and an int dict key as a string, so the store refuses a state holding either (lists and string
+        keys, rebuilt in ``load_state_dict``, come back as saved).
 
         It must be a snapshot built of new containers, not the strategy's live lists or dicts: the
         store encodes the state of a group of table lookups when the group commits, after later
