@@ -17,7 +17,7 @@ from .config import SearchConfig
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError, one_line
 from .evaluators.base import Evaluator
 from .options import effective_options
-from .registry import defined_by_nasloop
+from .registry import STRATEGIES, defined_by_nasloop
 from .executors.base import Executor, describe_exception
 from .store import RunStore
 from .store_rows import RESTORE
@@ -142,6 +142,22 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
     check_objective(config, evaluator)
     check_fidelity(config, evaluator)
     check_seconds_budget(config, evaluator, on_note)
+    note_unsaved_state(plugins[1], on_note)
+
+
+def note_unsaved_state(strategy: Strategy, on_note: Callable[[str], None] | None) -> None:
+    """A user's strategy that learns in its own ``tell`` but keeps the base class's ``state_dict`` or
+    ``load_state_dict`` has its random generator alone saved or read back: resumed, it went on without what it had
+    learnt, and nothing said so. Not refused: a strategy that learns nothing (random draws of its own) needs neither.
+    Said before a new run's first evaluation, and again on each resume."""
+    cls = type(strategy)
+    if on_note is None or defined_by_nasloop(cls.tell):
+        return
+    missing = [name for name in ("state_dict", "load_state_dict") if getattr(cls, name) is getattr(Strategy, name)]
+    if missing:
+        on_note(f"strategy {STRATEGIES.label(strategy)} does not override {' and '.join(missing)}, so a resumed run "
+                "gets back only its random generator and goes on without what its tell had learnt; if it keeps "
+                "anything, override state_dict and load_state_dict (README: Adding a search space)")
 
 
 def check_seconds_budget(config: SearchConfig, evaluator: Evaluator, on_note: Callable[[str], None] | None) -> None:

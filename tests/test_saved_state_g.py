@@ -1,7 +1,8 @@
 """A strategy's saved state comes back as it was saved, or the run says why it cannot.
 
 The store keeps the state as JSON, which gives a tuple back as a list and an int dict key as a string: a user's
-strategy keeping either resumed from other state than it saved, without a word.
+strategy keeping either resumed from other state than it saved, without a word. And a user's strategy that learns
+in its own ``tell`` but keeps the base class's ``state_dict`` resumed with its random generator alone.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from nasloop.engine import cli
 from nasloop.engine.registry import PREDICTORS, register_strategy
 from nasloop.engine.search import summarize
 from nasloop.engine.store_writes import state_json
+from nasloop.strategies.base import Strategy
 from nasloop.strategies.random_search import RandomSearch
 
 
@@ -85,3 +87,43 @@ def test_nasloops_own_predictor_states_come_back_as_saved(nb201_context):
         predictor = PREDICTORS.get(name)(space, seed=0, context=nb201_context, **options).fit(archs, scores)
         state = predictor.state_dict()
         assert json.loads(state_json(state)) == state, name
+
+
+def test_a_user_strategy_that_saves_nothing_it_learns_is_named_before_it_runs_and_on_resume(tmp_path, data_dir,
+                                                                                             capsys):
+    @register_strategy("forgets")
+    class Forgets(Strategy):  # climbs from its best, which no state_dict saves
+        def __init__(self, space, seed=0):
+            super().__init__(space, seed)
+            self.best = None
+
+        def ask(self, n):
+            if self.best is None:
+                return [self.space.sample(self.rng) for _ in range(n)]
+            return [self.space.mutate(self.best[0], self.rng) for _ in range(n)]
+
+        def tell(self, observations):
+            for obs in observations:
+                if not obs.failed and (self.best is None or obs.score > self.best[1]):
+                    self.best = (obs.arch, obs.score)
+
+    @register_strategy("saves-half")
+    class SavesHalf(Forgets):
+        def state_dict(self):
+            return {**super().state_dict(), "best": None if self.best is None else self.space.format(self.best[0])}
+
+    @register_strategy("draws-only")
+    class DrawsOnly(RandomSearch):  # learns nothing: nothing to say
+        def ask(self, n):
+            return super().ask(n)
+
+    run = tmp_path / "forgets"
+    assert _search(data_dir, run, "forgets", budget=4) == 0
+    note = "strategy forgets does not override state_dict and load_state_dict, so a resumed run gets back only its"
+    assert note in capsys.readouterr().err
+    assert cli.main(["search", "--resume", str(run), "--budget", "6"]) == 0
+    assert note in capsys.readouterr().err
+    assert _search(data_dir, tmp_path / "half", "saves-half", budget=4) == 0
+    assert "strategy saves-half does not override load_state_dict, so" in capsys.readouterr().err
+    assert _search(data_dir, tmp_path / "draws", "draws-only", budget=4) == 0
+    assert "override" not in capsys.readouterr().err
