@@ -22,6 +22,7 @@ from .objectives import Objective, oriented_values
 from .run_checks import string_fault
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .store_rows import RESTORE
+from .store_writes import snapshot
 from .types import Arch, Observation, Result
 
 ProgressHook = Callable[[int, "int | None", "float | None"], None]
@@ -92,6 +93,8 @@ class SearchLoop:
         self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
         self._seen_metrics: set[str] = set()  # the metrics successful results have reported in this run
         self._strategy_loaded = False
+        self._state = (strategy.state_dict if defined_by_nasloop(type(strategy).state_dict) else  # a user's may
+                       lambda: snapshot(strategy.state_dict()))  # return live lists: see store_writes.snapshot
         strategy.bind_history(lambda arch: self._key(arch) in self._known)
 
     # --- scoring ----------------------------------------------------------------------------
@@ -259,7 +262,7 @@ class SearchLoop:
             for done in completed:
                 self._complete(done.trial_id, done.result)
         if self._unsaved_repeats:
-            self.store.record_tell(self._step, [], self.strategy.state_dict(), repeats=self._unsaved_repeats)
+            self.store.record_tell(self._step, [], self._state(), repeats=self._unsaved_repeats)
             self._unsaved_repeats = 0
         self.store.set_meta("stop_reason", self.stop_reason)
         return self.stop_reason
@@ -337,7 +340,7 @@ class SearchLoop:
             if result is not None:
                 self._finish_now(rows[0], row_archs[0], result)
                 return 1
-        ids = self.store.record_ask(self._step, rows, self.strategy.state_dict(), repeats=self._unsaved_repeats)
+        ids = self.store.record_ask(self._step, rows, self._state(), repeats=self._unsaved_repeats)
         self._unsaved_repeats = 0
         for trial_id, row, arch in zip(ids, rows, row_archs):
             if row["state"] == PENDING:
@@ -359,7 +362,7 @@ class SearchLoop:
         known = _Known(-1, result, scores)
         self.strategy.tell([self._observation(arch, known)])
         row.update(state=DONE, result=result, score=known.score, told=True)
-        trial_id = self.store.record_evaluated(self._step, row, self.strategy.state_dict(),
+        trial_id = self.store.record_evaluated(self._step, row, self._state(),
                                                repeats=self._unsaved_repeats)
         self._unsaved_repeats = 0
         self._started += 1
@@ -376,7 +379,7 @@ class SearchLoop:
             self.store.record_result(trial_id, result, known.score)
             raise
         self.store.record_result(trial_id, result, known.score, tell=(
-            self._step, [t for t, _, _ in told], self.strategy.state_dict(), self._unsaved_repeats))
+            self._step, [t for t, _, _ in told], self._state(), self._unsaved_repeats))
         self._unsaved_repeats = 0
         self._note_finished(key, known, result)
 
@@ -391,7 +394,7 @@ class SearchLoop:
 
     def _tell(self, told: list[tuple[int, Arch, _Known]]) -> None:
         self.strategy.tell([self._observation(arch, known) for _, arch, known in told])
-        self.store.record_tell(self._step, [trial_id for trial_id, _, _ in told], self.strategy.state_dict(),
+        self.store.record_tell(self._step, [trial_id for trial_id, _, _ in told], self._state(),
                                repeats=self._unsaved_repeats)
         self._unsaved_repeats = 0
 

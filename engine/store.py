@@ -272,7 +272,7 @@ class RunStore:
         It joins the open group of such evaluations (``store_writes``), committed with the
         strategy state given here when the group is old enough or another write comes. That
         state is encoded then, not now (it is most of a lookup's cost otherwise), which is why
-        ``Strategy.state_dict`` returns new containers, never the strategy's live ones.
+        the loop passes new containers, never the strategy's live ones (a user's copied: ``loop``).
         """
         now = time.time()
 

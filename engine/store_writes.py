@@ -50,8 +50,9 @@ class Writes:
         """Run ``write`` (one instant evaluation's inserts) in the open group, opening one; ``state``
         is the strategy's after that evaluation. Returns what ``write`` returns.
 
-        The state is encoded when the group commits, so it must be a snapshot (``Strategy.state_dict``
-        returns new containers): encoding every evaluation's state was most of a lookup's cost. On
+        The state is encoded when the group commits, so it must be a snapshot (nasloop's ``state_dict``
+        returns new containers; the loop copies a user's with :func:`snapshot`): encoding every
+        evaluation's state was most of a lookup's cost. On
         an error the evaluation's writes are undone (a savepoint) and the group's earlier ones kept.
         """
         if self._opened is None:
@@ -144,6 +145,12 @@ def state_json(state: Any) -> str:
     if json.loads(text) != state:  # both in C: a fraction of the encoding's cost, once per commit
         _refuse_changed(state)
     return text
+
+
+def snapshot(state: Any) -> Any:
+    """``state`` as the store gives it back, in new containers: a user's ``state_dict`` may return its live lists,
+    which the asks and tells before the commit that encodes them (see :class:`Writes`) would change."""
+    return json.loads(state_json(state))
 
 
 def _refuse_changed(state: Any) -> None:

@@ -83,9 +83,9 @@ class Strategy(Configurable, ABC):
         as a list and an int dict key as a string, so the store refuses a state holding either (lists and string
         keys, rebuilt in ``load_state_dict``, come back as saved).
 
-        It must be a snapshot built of new containers, not the strategy's live lists or dicts: the
-        store encodes the state of a group of table lookups when the group commits, after later
-        asks and tells (``engine/store_writes.py``).
+        nasloop's own build new containers, not the strategy's live lists or dicts: the store encodes
+        the state of a group of table lookups when the group commits, after later asks and tells
+        (``engine/store_writes.py``). A user's is copied as it is returned, which costs its encoding.
         """
         return {"rng": self.rng.bit_generator.state}
 

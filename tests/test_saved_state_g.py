@@ -127,3 +127,51 @@ def test_a_user_strategy_that_saves_nothing_it_learns_is_named_before_it_runs_an
     assert "strategy saves-half does not override load_state_dict, so" in capsys.readouterr().err
     assert _search(data_dir, tmp_path / "draws", "draws-only", budget=4) == 0
     assert "override" not in capsys.readouterr().err
+
+
+def _archs(run) -> list[str]:
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        return [row[0] for row in db.execute("SELECT arch FROM trials ORDER BY id")]
+
+
+def test_a_user_state_dict_returning_its_live_list_resumes_as_an_uninterrupted_run(tmp_path, data_dir, capsys):
+    """The store encodes a group of lookups' state when the group commits: a state_dict returning the strategy's
+    own list was encoded after the asks that followed, so a crash mid-ask saved a state ahead of the stored trials
+    and the resumed run proposed other architectures than the uninterrupted one."""
+    @register_strategy("live-history")
+    class LiveHistory(Strategy):
+        crash_at: int | None = None
+
+        def __init__(self, space, seed=0):
+            super().__init__(space, seed)
+            self.history: list[str] = []
+
+        def ask(self, n):
+            out = []
+            for _ in range(n):
+                last = self.history[-1] if self.history and len(self.history) % 3 == 0 else None
+                arch = self.space.sample(self.rng) if last is None else self.space.mutate(self.space.parse(last),
+                                                                                           self.rng)
+                self.history.append(self.space.format(arch))
+                if len(self.history) == LiveHistory.crash_at:
+                    LiveHistory.crash_at = None
+                    raise RuntimeError("a bug that strikes once")
+                out.append(arch)
+            return out
+
+        def tell(self, observations):
+            """Learns nothing from scores."""
+
+        def state_dict(self):
+            return {**super().state_dict(), "history": self.history}  # live, not a copy
+
+        def load_state_dict(self, state):
+            super().load_state_dict(state)
+            self.history = state["history"]
+
+    assert _search(data_dir, tmp_path / "whole", "live-history", budget=30) == 0
+    LiveHistory.crash_at = 17
+    assert _search(data_dir, tmp_path / "cut", "live-history", budget=30) != 0
+    assert "a bug that strikes once" in capsys.readouterr().err
+    assert cli.main(["search", "--resume", str(tmp_path / "cut")]) == 0
+    assert _archs(tmp_path / "cut") == _archs(tmp_path / "whole")
