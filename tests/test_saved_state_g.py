@@ -175,3 +175,54 @@ def test_a_user_state_dict_returning_its_live_list_resumes_as_an_uninterrupted_r
     assert "a bug that strikes once" in capsys.readouterr().err
     assert cli.main(["search", "--resume", str(tmp_path / "cut")]) == 0
     assert _archs(tmp_path / "cut") == _archs(tmp_path / "whole")
+
+
+def test_a_user_predictor_state_holding_its_live_list_resumes_as_an_uninterrupted_run(tmp_path, data_dir, capsys):
+    """A guided strategy keeps its predictor's state from one refit to the next: a user's predictor returning its
+    own list had that list grown by the next update before the store encoded it, so a crash there saved a predictor
+    fed 10 results beside the strategy's count of 8, and the resumed run gave it the last 2 again."""
+    from nasloop.engine.registry import register_predictor
+    from nasloop.predictors.base import Predictor
+
+    @register_predictor("live-overlap")
+    class LiveOverlap(Predictor):
+        crash_at: int | None = None
+
+        def __init__(self, space, seed=0):
+            super().__init__(space, seed)
+            self.seen: list[list] = []  # [text, score] of every result, as fitted and updated
+
+        def _fit(self, archs, y):
+            self.seen = [[self.space.format(a), float(s)] for a, s in zip(archs, y)]
+
+        def _update(self, new_archs, new_y):
+            self.seen += [[self.space.format(a), float(s)] for a, s in zip(new_archs, new_y)]
+            if len(self.seen) >= (LiveOverlap.crash_at or len(self.seen) + 1):
+                LiveOverlap.crash_at = None
+                raise RuntimeError("a bug that strikes once")
+
+        def predict(self, archs):  # the score-weighted count of characters shared with each result seen
+            texts = [self.space.format(a) for a in archs]
+            mean = [sum(s * sum(x == y for x, y in zip(t, seen)) for seen, s in self.seen) for t in texts]
+            return np.array(mean, dtype=float), np.ones(len(archs))
+
+        def state_dict(self):
+            return {**super().state_dict(), "seen": self.seen}  # live, not a copy
+
+        def load_state_dict(self, state):
+            super().load_state_dict(state)
+            self.seen = state["seen"]
+
+    argv = ["search", "--strategy", "bananas", "--predictor", "live-overlap", "--strategy-opt", "num_init=4",
+            "--strategy-opt", "batch_size=2", "--strategy-opt", "pool_size=4", "--budget", "16", "--seed", "0",
+            "--data-dir", str(data_dir)]
+    assert cli.main([*argv, "--run-dir", str(tmp_path / "whole")]) == 0
+    LiveOverlap.crash_at = 9
+    assert cli.main([*argv, "--run-dir", str(tmp_path / "cut")]) != 0
+    assert "a bug that strikes once" in capsys.readouterr().err
+    with sqlite3.connect(tmp_path / "cut" / "nasloop.sqlite") as db:
+        saved = json.loads(db.execute("SELECT state FROM strategy_state").fetchone()[0])
+    # the predictor saved is the one fed what the strategy counts, not one grown by the update that crashed
+    assert len(saved["predictor"]["seen"]) == len(saved["predictor"]["archs"]) == saved["fed"] == 8
+    assert cli.main(["search", "--resume", str(tmp_path / "cut")]) == 0
+    assert _archs(tmp_path / "cut") == _archs(tmp_path / "whole")
