@@ -33,7 +33,6 @@ from scipy import stats
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeInt, PositiveInt
-from ..engine.registry import defined_by_nasloop
 from ..engine.store_writes import snapshot
 from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor, checked_prediction
@@ -213,9 +212,9 @@ class PredictorGuidedStrategy(Strategy):
     # --- state -------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         if self._predictor_state is None and self.predictor.fitted:
-            state = self.predictor.state_dict()  # kept until the next refit, whose update a user's live lists
-            own = defined_by_nasloop(type(self.predictor).state_dict)  # would join before the store encodes it
-            self._predictor_state = state if own else snapshot(state)
+            # kept until the next refit, whose update would grow a user's live lists in it (a blend's member's
+            # too) before the store encodes it: copied, once per refit (milliseconds for FLAN's ensemble)
+            self._predictor_state = snapshot(self.predictor.state_dict())
         return {**super().state_dict(), "asked_init": self.asked_init, "fed": self.fed, "rounds": self.rounds,
                 "observed": [[self._dump(a), s] for a, s in self.observed.values()],
                 "pending": [self._dump(a) for a in self.pending.values()],

@@ -213,16 +213,19 @@ def test_a_user_predictor_state_holding_its_live_list_resumes_as_an_uninterrupte
             super().load_state_dict(state)
             self.seen = state["seen"]
 
-    argv = ["search", "--strategy", "bananas", "--predictor", "live-overlap", "--strategy-opt", "num_init=4",
-            "--strategy-opt", "batch_size=2", "--strategy-opt", "pool_size=4", "--budget", "16", "--seed", "0",
-            "--data-dir", str(data_dir)]
-    assert cli.main([*argv, "--run-dir", str(tmp_path / "whole")]) == 0
-    LiveOverlap.crash_at = 9
-    assert cli.main([*argv, "--run-dir", str(tmp_path / "cut")]) != 0
-    assert "a bug that strikes once" in capsys.readouterr().err
-    with sqlite3.connect(tmp_path / "cut" / "nasloop.sqlite") as db:
-        saved = json.loads(db.execute("SELECT state FROM strategy_state").fetchone()[0])
-    # the predictor saved is the one fed what the strategy counts, not one grown by the update that crashed
-    assert len(saved["predictor"]["seen"]) == len(saved["predictor"]["archs"]) == saved["fed"] == 8
-    assert cli.main(["search", "--resume", str(tmp_path / "cut")]) == 0
-    assert _archs(tmp_path / "cut") == _archs(tmp_path / "whole")
+    for predictor in ("live-overlap", "blend"):  # alone, and as a member of nasloop's blend
+        argv = ["search", "--strategy", "bananas", "--predictor", predictor, "--predictor-opt",
+                "members=[live-overlap, random]", "--strategy-opt", "num_init=4", "--strategy-opt", "batch_size=2",
+                "--strategy-opt", "pool_size=4", "--budget", "16", "--seed", "0", "--data-dir", str(data_dir)]
+        argv = argv if predictor == "blend" else argv[:5] + argv[7:]
+        assert cli.main([*argv, "--run-dir", str(tmp_path / predictor / "whole")]) == 0
+        LiveOverlap.crash_at = 9
+        assert cli.main([*argv, "--run-dir", str(tmp_path / predictor / "cut")]) != 0
+        assert "a bug that strikes once" in capsys.readouterr().err
+        with sqlite3.connect(tmp_path / predictor / "cut" / "nasloop.sqlite") as db:
+            saved = json.loads(db.execute("SELECT state FROM strategy_state").fetchone()[0])
+        # the predictor saved is the one fed what the strategy counts, not one grown by the update that crashed
+        state = saved["predictor"]["members"][0] if predictor == "blend" else saved["predictor"]
+        assert len(state["seen"]) == len(state["archs"]) == saved["fed"] == 8
+        assert cli.main(["search", "--resume", str(tmp_path / predictor / "cut")]) == 0
+        assert _archs(tmp_path / predictor / "cut") == _archs(tmp_path / predictor / "whole")
