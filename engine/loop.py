@@ -15,14 +15,13 @@ from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .errors import ArchitectureError, ConfigError, DataError
 from .evaluators.base import Evaluator, checked_result
-from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, describe_exception, lost_trials,
-                             waited)
+from .executors.base import EMPTY_WAITS, Executor, checked_capacity, describe_exception, lost_trials, waited
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
 from .objectives import Objective, oriented_values
 from .run_checks import string_fault
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .store_rows import RESTORE
-from .store_writes import snapshot
+from .store_writes import state_reader
 from .types import Arch, Observation, Result
 
 ProgressHook = Callable[[int, "int | None", "float | None"], None]
@@ -93,8 +92,7 @@ class SearchLoop:
         self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
         self._seen_metrics: set[str] = set()  # the metrics successful results have reported in this run
         self._strategy_loaded = False
-        self._state = (strategy.state_dict if defined_by_nasloop(type(strategy).state_dict) else  # a user's may
-                       lambda: snapshot(strategy.state_dict()))  # return live lists: see store_writes.snapshot
+        self._state = state_reader(strategy)
         strategy.bind_history(lambda arch: self._key(arch) in self._known)
 
     # --- scoring ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import time
 from typing import Any, Callable, TypeVar
 
 from .errors import ConfigError
+from .registry import defined_by_nasloop
 
 T = TypeVar("T")
 
@@ -145,6 +146,14 @@ def state_json(state: Any) -> str:
     if json.loads(text) != state:  # both in C: a fraction of the encoding's cost, once per commit
         _refuse_changed(state)
     return text
+
+
+def state_reader(strategy: Any) -> Callable[[], dict[str, Any]]:
+    """What the loop saves as ``strategy``'s state: its ``state_dict``, copied (:func:`snapshot`) when that is a
+    user's, which may return its live lists; nasloop's own return new containers and are not copied."""
+    if defined_by_nasloop(type(strategy).state_dict):
+        return strategy.state_dict
+    return lambda: snapshot(strategy.state_dict())
 
 
 def snapshot(state: Any) -> Any:
