@@ -144,7 +144,9 @@ def test_a_space_built_only_on_its_table_lists_what_a_tabular_run_takes(tmp_path
     run = ["search", "--space", "nds-darts-fix-w-d", "--strategy", "local", "--budget", "2", "--quiet"]
     assert cli.main([*run, "--run-dir", str(tmp_path / "tabular")]) == 0
     assert cli.main([*run, "--evaluator", "proxy", "--run-dir", str(tmp_path / "proxy")]) == 2
-    assert "fixes width and depth to its table's" in capsys.readouterr().err
+    assert "fixes width and depth to its table's, which only a run that looks the table up reads (--evaluator " \
+        "tabular); for proxies or training give them: --space-opt widths=[...] --space-opt depths=[...]" in \
+        capsys.readouterr().err  # it said "without the table", which was there
 
 
 def test_a_strategy_is_built_for_the_default_run_which_looks_the_table_up(tmp_path, capsys):

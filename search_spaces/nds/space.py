@@ -63,7 +63,8 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         held = self._table_cells() if self._table is not None else []
         unset = [name for name, value in (("widths", widths), ("depths", depths)) if value is None]
         if unset and not held and self.variant.fixed_width_depth:
-            raise ConfigError(f"{self.name} fixes width and depth to its table's; without the table give them: "
+            raise ConfigError(f"{self.name} fixes width and depth to its table's, which only a run that looks the "
+                              "table up reads (--evaluator tabular); for proxies or training give them: "
                               + " ".join(f"--space-opt {name}=[...]" for name in unset))
         empty = [name for name, value in (("widths", widths), ("depths", depths)) if value == []]
         if empty:
