@@ -3,40 +3,20 @@ whose constructor refuses the space (a user's, or nasloop's own ``bo`` on a spac
 listed as working by its declared ``requires`` alone, and then refused by ``nasloop search``."""
 from __future__ import annotations
 
-import numpy as np
-
 from nasloop.engine import cli
 from nasloop.engine.errors import UnsupportedError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.registry import (STRATEGIES, defined_by_nasloop, register_benchmark, register_evaluator,
                                      register_search_space, register_strategy)
 from nasloop.engine.types import Result
-from nasloop.search_spaces.base import NeighbourhoodSpace, SearchSpace
+from nasloop.search_spaces.base import SearchSpace
 from nasloop.strategies.random_search import RandomSearch
 
+from .digit_space import DigitSpace
 
-class Digits(NeighbourhoodSpace):
-    """Five digits 0-3, written '0-1-2-3-0'."""
 
-    name, vector_encodings = "h-digits", ("onehot",)
-
-    def parse(self, text):
-        return tuple(int(p) for p in text.split("-"))
-
-    def format(self, arch):
-        return "-".join(map(str, arch))
-
-    def sample(self, rng):
-        return tuple(int(b) for b in rng.integers(0, 4, 5))
-
-    def mutate(self, arch, rng):
-        return ((arch[0] + 1) % 4, *arch[1:])
-
-    def neighbours(self, arch):
-        return [arch[:i] + (b,) + arch[i + 1:] for i in range(5) for b in range(4) if b != arch[i]]
-
-    def _encode(self, arch, kind):
-        return np.eye(4, dtype=np.float32)[list(arch)].ravel()
+class Digits(DigitSpace):
+    name = "h-digits"
 
 
 class RaggedDigits(Digits):

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from nasloop.engine import cli
-from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.executors.base import Completed, Executor
 from nasloop.engine.executors.inprocess import run_trial
@@ -16,7 +15,9 @@ from nasloop.engine.store import RunStore
 from nasloop.predictors.base import Predictor
 from nasloop.strategies.base import Strategy
 from nasloop.engine.types import Result
-from nasloop.search_spaces.base import GraphEncoding, NeighbourhoodSpace, SearchSpace
+from nasloop.search_spaces.base import GraphEncoding, SearchSpace
+
+from .digit_space import DigitSpace
 
 EVALUATED: list[object] = []
 PLUGINS: list[tuple] = []
@@ -43,31 +44,8 @@ def _registered():
 
 
 @plugin(register_search_space, "walk-digits")
-class Digits(NeighbourhoodSpace):
-    """Five digits 0-3, written '0-1-2-3-0'."""
-
-    name, vector_encodings = "walk-digits", ("onehot",)
-
-    def parse(self, text):
-        parts = text.split("-")
-        if len(parts) != 5 or not all(p in "0123" and p for p in parts):
-            raise ArchitectureError(f"'{text}' is not 5 digits 0-3 joined by '-'")
-        return tuple(int(p) for p in parts)
-
-    def format(self, arch):
-        return "-".join(map(str, arch))
-
-    def sample(self, rng):
-        return tuple(int(b) for b in rng.integers(0, 4, 5))
-
-    def mutate(self, arch, rng):
-        return ((arch[0] + 1) % 4, *arch[1:])
-
-    def neighbours(self, arch):
-        return [arch[:i] + (b,) + arch[i + 1:] for i in range(5) for b in range(4) if b != arch[i]]
-
-    def _encode(self, arch, kind):
-        return np.eye(4, dtype=np.float32)[list(arch)].ravel()
+class Digits(DigitSpace):
+    name = "walk-digits"
 
 
 @plugin(register_evaluator, "walk-accuracy-only")

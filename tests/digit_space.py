@@ -1,0 +1,36 @@
+"""The smallest space a user writes, for tests that need one of their own: five digits 0-3 written '0-1-2-3-0',
+with parsing, sampling, mutation, neighbours and a one-hot encoding. Each test file subclasses it with its own
+name and registers it inside its tests (the conftest drops it after each)."""
+from __future__ import annotations
+
+import numpy as np
+
+from nasloop.engine.errors import ArchitectureError
+from nasloop.search_spaces.base import NeighbourhoodSpace
+
+
+class DigitSpace(NeighbourhoodSpace):
+    """Five digits 0-3, written '0-1-2-3-0'."""
+
+    vector_encodings = ("onehot",)
+
+    def parse(self, text):
+        parts = text.split("-")
+        if len(parts) != 5 or not all(p in "0123" and p for p in parts):
+            raise ArchitectureError(f"'{text}' is not 5 digits 0-3 joined by '-'")
+        return tuple(int(p) for p in parts)
+
+    def format(self, arch):
+        return "-".join(map(str, arch))
+
+    def sample(self, rng):
+        return tuple(int(b) for b in rng.integers(0, 4, 5))
+
+    def mutate(self, arch, rng):
+        return ((arch[0] + 1) % 4, *arch[1:])
+
+    def neighbours(self, arch):
+        return [arch[:i] + (b,) + arch[i + 1:] for i in range(5) for b in range(4) if b != arch[i]]
+
+    def _encode(self, arch, kind):
+        return np.eye(4, dtype=np.float32)[list(arch)].ravel()
