@@ -21,7 +21,7 @@ from .objectives import Objective, oriented_values
 from .run_checks import string_fault
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .store_rows import RESTORE
-from .store_writes import state_reader
+from .store_writes import grouped_state
 from .types import Arch, Observation, Result
 
 ProgressHook = Callable[[int, "int | None", "float | None"], None]
@@ -92,7 +92,7 @@ class SearchLoop:
         self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
         self._seen_metrics: set[str] = set()  # the metrics successful results have reported in this run
         self._strategy_loaded = False
-        self._state = state_reader(strategy)
+        self._state, self._grouped_state = strategy.state_dict, grouped_state(strategy)  # see store_writes
         strategy.bind_history(lambda arch: self._key(arch) in self._known)
 
     # --- scoring ----------------------------------------------------------------------------
@@ -259,9 +259,9 @@ class SearchLoop:
                                   "finishes")
             for done in completed:
                 self._complete(done.trial_id, done.result)
-        if self._unsaved_repeats:
-            self.store.record_tell(self._step, [], self._state(), repeats=self._unsaved_repeats)
-            self._unsaved_repeats = 0
+        # saved with the repeats told since the last save and any open group of lookups (see store_writes)
+        self.store.record_tell(self._step, [], self._state(), repeats=self._unsaved_repeats)
+        self._unsaved_repeats = 0
         self.store.set_meta("stop_reason", self.stop_reason)
         return self.stop_reason
 
@@ -360,8 +360,7 @@ class SearchLoop:
         known = _Known(-1, result, scores)
         self.strategy.tell([self._observation(arch, known)])
         row.update(state=DONE, result=result, score=known.score, told=True)
-        trial_id = self.store.record_evaluated(self._step, row, self._state(),
-                                               repeats=self._unsaved_repeats)
+        trial_id = self.store.record_evaluated(self._step, row, self._grouped_state(), repeats=self._unsaved_repeats)
         self._unsaved_repeats = 0
         self._started += 1
         self._note_finished(row["key"], _Known(trial_id, result, known.scores), result)

@@ -272,7 +272,8 @@ class RunStore:
         It joins the open group of such evaluations (``store_writes``), committed with the
         strategy state given here when the group is old enough or another write comes. That
         state is encoded then, not now (it is most of a lookup's cost otherwise), which is why
-        the loop passes new containers, never the strategy's live ones (a user's copied: ``loop``).
+        the loop passes new containers, never the strategy's live ones, or (a user's state_dict,
+        which may return them) the ``state_dict`` to read when the group commits.
         """
         now = time.time()
 
@@ -313,7 +314,7 @@ class RunStore:
         now = time.time()
         told_ids = tell[1] if tell is not None else []
         others = [i for i in told_ids if i != trial_id]
-        with self.writes.single():
+        with self.writes.single(saves_state=tell is not None):
             self.db.execute("UPDATE trials SET state = ?, status = ?, score = ?, metrics = ?, cost = ?,"
                             " cost_estimated = ?, reason = ?, finished_at = ?, told = ? WHERE id = ?",
                             (DONE, result.status, score, json.dumps(dict(result.metrics)), result.cost,
