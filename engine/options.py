@@ -97,6 +97,7 @@ class NonEmpty:
 
 
 Name = typing.Annotated[str, NonEmpty()]
+FileName = typing.Annotated[str | os.PathLike, NonEmpty()]  # text or a pathlib.Path, stored as text (see plain)
 
 
 _PLURALS = {int: "integers", float: "numbers", bool: "true/false values", str: "strings"}
@@ -106,8 +107,8 @@ def _describe(hint: Any) -> str:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Annotated:
         ranges = [a.describe() for a in args[1:] if isinstance(a, Range)]
-        empty = " non-empty" if any(isinstance(a, NonEmpty) for a in args[1:]) else ""
-        return (f"a{empty} string" if empty else _describe(args[0])) + (f" {' '.join(ranges)}" if ranges else "")
+        empty, described = any(isinstance(a, NonEmpty) for a in args[1:]), _describe(args[0])
+        return (f"a non-empty {described[2:]}" if empty else described) + (f" {' '.join(ranges)}" if ranges else "")
     if origin in (Union, types.UnionType):
         return " or ".join("null" if a is type(None) else _describe(a) for a in args)
     if origin is Literal:
@@ -122,7 +123,8 @@ def _describe(hint: Any) -> str:
         return "a mapping" + (" with string keys" if args and args[0] is str else "")
     if origin is collections.abc.Callable or hint is collections.abc.Callable:
         return "a function"
-    names = {int: "an integer", float: "a number", bool: "true or false", str: "a string", type(None): "null"}
+    names = {int: "an integer", float: "a number", bool: "true or false", str: "a string", type(None): "null",
+             os.PathLike: "a path"}
     if isinstance(hint, type) and hint not in names:  # a class: "a SearchSpace", as the builtin kinds read
         return f"a {hint.__name__}"
     return names.get(hint, getattr(hint, "__name__", str(hint)))
@@ -290,13 +292,15 @@ def check_value(name: str, value: Any, hint: Any) -> None:
 
 
 def plain(value: Any) -> Any:
-    """``value`` with numpy's scalars made Python's, inside lists, tuples and dicts too.
+    """``value`` with numpy's scalars made Python's and paths text, inside lists, tuples and dicts too.
 
-    numpy's numbers fit the hints (a seed from ``np.arange``), but a run stores its configuration as JSON,
-    which takes only Python's: a sweep over ``np.arange(5)`` seeds stopped in json's TypeError.
+    numpy's numbers and a :data:`FileName`'s ``pathlib.Path`` fit the hints, but a run stores its configuration
+    as JSON, which takes neither: a sweep over ``np.arange(5)`` seeds stopped in json's TypeError.
     """
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if type(value) in (list, tuple):  # not a namedtuple or another subclass, whose constructors differ

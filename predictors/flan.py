@@ -41,7 +41,7 @@ from torch_geometric.data import Batch
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.options import TORCH_SEEDS, Name, NonNegativeFloat, NonNegativeInt, PositiveInt, name_list
+from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, NonNegativeInt, PositiveInt, name_list
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -92,7 +92,7 @@ class FlanPredictor(Predictor):
                  hidden: PositiveInt = 48, time_steps: PositiveInt = 2, warm_start: bool = True,
                  canonical: bool = True, views: str | Sequence[str] | None = None,
                  supplementary: str | Sequence[str] | Supplementary | None = None,
-                 pretrained: Name | None = None, space_id: bool = False, batch_size: PositiveInt = 2048,
+                 pretrained: FileName | None = None, space_id: bool = False, batch_size: PositiveInt = 2048,
                  missing: Missing = "impute") -> None:
         super().__init__(space, seed)
         offered = list(space.graph_encodings)

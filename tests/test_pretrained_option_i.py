@@ -12,5 +12,5 @@ def test_an_empty_pretrained_name_is_refused_as_an_option(nb201_context):
     from nasloop.predictors.flan import FlanPredictor
     from nasloop.search_spaces.nb201 import NB201Space
 
-    with pytest.raises(NasloopError, match=r"option pretrained must be a non-empty string or null, got ''$"):
+    with pytest.raises(NasloopError, match=r"option pretrained must be a non-empty string or a path or null, got ''$"):
         FlanPredictor(NB201Space(), context=nb201_context, pretrained="")
