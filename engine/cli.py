@@ -65,7 +65,8 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         if given:
             raise ConfigError(f"--resume continues a stored configuration; only the budget, where trials run "
                               f"(--executor, --workers, ...) and where its data (--data-dir) or a pretrained file "
-                              f"(--predictor-opt pretrained=FILE) now is may change (drop {', '.join(given)})")
+                              f"(--predictor-opt pretrained=FILE) now is may change (drop {', '.join(given)}); other "
+                              "options take a new run")
         executor_options = dict(args.executor_opt)
         shorthand = {f: SHORTHAND_FLAGS[f][1] for f in executor_flags if getattr(args, f) is not None}
         refuse_twice("executor", shorthand, executor_options)

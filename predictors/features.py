@@ -175,8 +175,7 @@ class FeatureSet:
             example = self.space.format(archs[int(np.argmax(undefined[:, column]))])
             raise DataError(f"feature '{self.names[column]}' is undefined or not stored (NaN) for "
                             f"{int(undefined[:, column].sum())} of {len(archs)} architectures, e.g. {example}; pass "
-                            "missing=impute to fill them, or drop that feature (a search keeps its options when "
-                            "resumed: in a new run)")
+                            "missing=impute to fill them, or drop that feature")
         return out
 
 
