@@ -221,3 +221,16 @@ def route_options(options: Mapping[str, Any], owner: Callable[..., Any],
     kept = {k: v for k, v in options.items() if k not in theirs}
     moved = {k: v for k, v in options.items() if k in theirs}
     return kept, moved
+
+
+def refuse_resume_arguments(unknown: Mapping[str, Any], takes: Callable[..., Any]) -> None:
+    """One line for a keyword ``resume`` does not take (``takes`` is resume itself, read for what it does take):
+    Python's TypeError named neither what it takes nor, for a configuration field (``strategy="random"``), that a
+    resumed run keeps its own configuration, as ``nasloop search --resume`` says of such flags."""
+    if not unknown:
+        return
+    name = next(iter(unknown))
+    taken = [p.name for p in inspect.signature(takes).parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD][1:]
+    why = ("a field of the run's configuration, which a resumed run keeps (start a new run with search() to change "
+           "it)" if name in {f.name for f in dataclasses.fields(SearchConfig)} else "which it does not take")
+    raise ConfigError(f"resume() got {name}={unknown[name]!r:.60}, {why}; it takes {', '.join(taken)}")

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator, Sequence
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .assemble import build_context, build_space, dataset_for, require_capabilities
-from .config import SearchConfig, construct, route_options
+from .config import SearchConfig, construct, refuse_resume_arguments, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm, stopped_by_sigterm
@@ -213,8 +213,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
            executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None,
            on_note: Note | None = None, pretrained_files: Sequence[str] = (),
-           data_dir: str | Path | None = None, executor: str | None = None, plugins: Sequence[str] = ()
-           ) -> dict[str, Any]:
+           data_dir: str | Path | None = None, executor: str | None = None, plugins: Sequence[str] = (),
+           **unknown: Any) -> dict[str, Any]:
     """Continue an interrupted (or finished) run, optionally with a larger budget.
 
     ``executor_options`` update where trials run (more workers, another Ray cluster), and ``executor`` replaces
@@ -226,6 +226,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     from the current folder, or module names) are loaded and recorded with the run, for later resumes too.
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
+    refuse_resume_arguments(unknown, resume)
     check_value("budget", budget, PositiveInt | None)  # as SearchConfig checks them: "8" failed in comparing
     check_value("max_seconds", max_seconds, PositiveFloat | None)
     budget, max_seconds = plain(budget), plain(max_seconds)
