@@ -248,10 +248,11 @@ def _checked(predict: Any) -> Any:
     @functools.wraps(predict)
     def checked(self: Predictor, archs: Sequence[Arch], *args: Any, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
         refuse_text(self, archs)
-        archs = list(archs)
+        given, archs = archs, list(archs)
         try:
             out = predict(self, archs, *args, **kwargs)
         except Exception:
+            refuse_one(self, given)  # as given (a tuple, numpy's array), not as the list made of it
             own = self._own_forms(archs)  # names one that is no architecture of the space
             if all(type(o) is type(a) for o, a in zip(own, archs)):
                 raise
