@@ -236,7 +236,7 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
               f"{summary['seconds']} s)")
         return
     from ..predictors.evaluation import evaluate_predictors
-    from .options import options_per_predictor
+    from .predictor_options import options_per_predictor
 
     options = options_per_predictor(args.predictors, dict(args.predictor_opt))
     args.dataset = dataset_for(args.space, args.dataset)

@@ -24,12 +24,12 @@ import os
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Literal, Mapping, Sequence, Union
+from typing import Any, Callable, ClassVar, Literal, Union
 
 import numpy as np
 
 from .errors import ConfigError
-from .registry import PREDICTORS, STRATEGIES
+from .registry import STRATEGIES
 
 WIRING: tuple[str, ...] = ("space", "context")
 """Constructor parameters that are wiring, not options, unless a plugin kind says otherwise: the
@@ -363,42 +363,3 @@ class Configurable:
         """The options that recreate this plugin, read from its constructor's signature."""
         return {name: getattr(self, name) for name in option_names(type(self))}
 
-
-def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
-                          waiting: bool = False) -> dict[str, dict[str, Any]]:
-    """Each predictor's options from ``--predictor-opt`` pairs, read alike by ``search``, ``compare`` and
-    ``predictors evaluate``.
-
-    ``KEY`` goes to every predictor, ``NAME.KEY`` only to predictor NAME (``flan.ensemble=2`` beside
-    ``gp``, which has no such option) and beats a ``KEY`` given too, in either order, so
-    ``steps=100 flan.steps=300`` means 300 for FLAN and 100 for the others. With ``waiting``, an
-    option for a predictor not among ``predictors`` waits for it (a study's stored options name
-    predictors a later call, adding another one, does not list), checked against that predictor's
-    options now; without, it is refused, since nothing would read it.
-    """
-    chosen: dict[str, dict[str, Any]] = {name: {} for name in predictors}
-    named: dict[str, dict[str, Any]] = {name: {} for name in predictors}
-    for key, value in options.items():
-        name, dot, option = str(key).partition(".")
-        if not dot:
-            for each in chosen.values():
-                each[key] = value
-        elif name in named and option:
-            named[name][option] = value
-        elif not option:
-            raise ConfigError(f"--predictor-opt {key} names no option after '{name}.'; write NAME.KEY=VALUE "
-                              "(e.g. flan.ensemble=2)")
-        elif name not in PREDICTORS:
-            raise ConfigError(f"--predictor-opt {key}: '{name}' is not a predictor ({', '.join(PREDICTORS.names())})"
-                              "; write NAME.KEY=VALUE with one of them")
-        elif waiting:  # kept for a later call that adds the predictor, so a misspelt option is named now
-            check_options(f"--predictor-opt {key}: predictor '{name}'", PREDICTORS.get(name), {option: value})
-        else:
-            holder = next((p for p in predictors if p in PREDICTORS and PREDICTORS.get(p).holds_predictors), None)
-            if holder is not None:  # e.g. a blend: it hands each member the options written inside its members
-                raise ConfigError(f"--predictor-opt {key} names predictor '{name}', and {holder} passes its members "
-                                  f"only the options inside its members option: write --predictor-opt "
-                                  f"'members={{{name}: {{{option}: {value}}}, ...}}' (listing every member)")
-            raise ConfigError(f"--predictor-opt {key} is for predictor '{name}', which is not used here "
-                              f"({', '.join(predictors)}); add it or drop the option")
-    return {name: {**chosen[name], **named[name]} for name in predictors}

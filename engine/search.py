@@ -16,9 +16,9 @@ from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm, stopped_by_sigterm
 from .loop import Budget, ProgressHook, SearchLoop
-from .options import (PositiveFloat, PositiveInt, check_value, guided_strategies,
-                      options_per_predictor, plain, predictor_of, takes)
+from .options import PositiveFloat, PositiveInt, check_value, guided_strategies, plain, predictor_of, takes
 from .plugins import load_plugins, plugins_to_record
+from .predictor_options import options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_new_run, check_same_results, check_seconds_budget,
                          check_stored_config, ended_by_the_other_limit, note_unsaved_state, random_start,

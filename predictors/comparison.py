@@ -18,7 +18,7 @@ import numpy as np
 
 from ..engine.assemble import canonical_dataset
 from ..engine.errors import ConfigError, DataError
-from ..engine.options import options_per_predictor
+from ..engine.predictor_options import options_per_predictor
 from ..engine.run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from ..engine.run_lock import StudyLock
 from ..engine.store import DB_NAME
