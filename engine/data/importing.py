@@ -106,6 +106,17 @@ def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
     return chosen.pop()
 
 
+def not_this_benchmark(path: Path, benchmark: str, formats: str) -> DataError:
+    """The one line for a file found in a data folder under one of ``benchmark``'s names but holding none of its
+    formats: its whole path (several folders are searched), what it is when another benchmark recognises it (a
+    file renamed or mixed up), and the fix."""
+    others = _owners(path, [benchmark])
+    names = " and ".join(name for name, _ in others)
+    what = f" (it is {others[0][1]}, data of the {names} benchmark{'s' * (len(others) > 1)})" if others else ""
+    return DataError(f"{path}: not a format of the {benchmark} benchmark{what}; nasloop reads {formats}: "
+                     "replace it with one of those")
+
+
 def _not_a_file(path: Path) -> str:
     if path.is_dir():
         return "is a folder"

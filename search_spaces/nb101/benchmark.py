@@ -14,10 +14,11 @@ from typing import Sequence
 
 import numpy as np
 
+from ...engine.data.importing import not_this_benchmark
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
 from ...engine.data.table import Table, column_name, row_index
-from ...engine.errors import ArchitectureError, DataError, one_line
+from ...engine.errors import ArchitectureError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
@@ -39,7 +40,7 @@ def _read(path: Path) -> Table:
         return import_naslib_pickle(path)
     if recognise_json(head_text(path)):
         return import_json(path)
-    raise DataError(f"{path.name}: not a format of the nb101 benchmark; nasloop reads {NB101Benchmark.formats}")
+    raise not_this_benchmark(path, "nb101", NB101Benchmark.formats)
 
 
 @lru_cache(maxsize=2)

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ...engine.data.importing import not_this_benchmark
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
 from ...engine.data.table import Table, column_name
@@ -60,8 +61,7 @@ def _read(path: Path) -> Table:
         return import_csv(path)
     if is_pickle(path):
         return import_naslib_pickle(path)
-    raise DataError(f"{path.name}: not a format of the nb201 benchmark; nasloop reads "
-                    f"{NB201Benchmark.formats}")
+    raise not_this_benchmark(path, "nb201", NB201Benchmark.formats)
 
 
 @lru_cache(maxsize=4)
