@@ -37,6 +37,16 @@ def check_data_dir(data_dir: str | os.PathLike | None) -> None:
     raise DataError(f"data directory '{data_dir}' {what}; pass an existing folder to --data-dir")
 
 
+def _described(folder: Path) -> str:
+    """A searched folder as the missing-file line lists it: $NASLOOP_DATA naming no folder is said to, since a
+    mistyped variable was listed as if it had been looked through (the cache may not exist yet on a new machine,
+    and --data-dir is checked before)."""
+    env = os.environ.get(ENV_VAR)
+    if folder.is_dir() or not env or Path(env).expanduser() != folder:
+        return str(folder)
+    return f"{folder} (${ENV_VAR}, {'not a folder' if folder.exists() else 'which does not exist'})"
+
+
 def find_file(names: tuple[str, ...], data_dir: str | os.PathLike | None, how_to_get: str) -> Path:
     """The first existing file among ``names`` in the search folders, or one clear DataError."""
     dirs = search_dirs(data_dir)
@@ -46,5 +56,5 @@ def find_file(names: tuple[str, ...], data_dir: str | os.PathLike | None, how_to
             path = folder / name
             if path.is_file():
                 return path
-    looked = ", ".join(str(d) for d in dirs)
+    looked = ", ".join(_described(d) for d in dirs)
     raise MissingDataError(f"{' or '.join(reversed(names))} not found (looked in {looked}); {how_to_get}")
