@@ -28,7 +28,10 @@ def column_name(dataset: str, fidelity: int, metric: str) -> str:
 
 
 def _bounds(column: str) -> tuple[float, float] | None:
-    """The values a metric column can hold: accuracies in percent, SSIM, a negated loss (never positive)."""
+    """The values a metric column can hold: accuracies in percent, SSIM, a negated loss (never positive), a time
+    (never negative: a negative training time made a run's cost, and so --max-seconds, run backwards)."""
+    if column.endswith("seconds"):
+        return 0.0, np.inf
     if column.endswith("accuracy"):
         return 0.0, 100.0
     if column.endswith("ssim"):
