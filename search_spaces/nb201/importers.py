@@ -184,6 +184,9 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
                                 "not a NASLib NB201 pickle") from None
             if curve.ndim != 1 or len(curve) == 0:
                 raise DataError(f"{path}: {arch_str}/{naslib_name} has no 'eval_acc1es' learning curve")
+            if len(curve) > NASLIB_EPOCHS:  # each epoch is a column of every cell: 20,000 of them filled memory
+                raise DataError(f"{path}: {arch_str}/{naslib_name} has a learning curve of {len(curve)} epochs, "
+                                f"longer than NB201's {NASLIB_EPOCHS}-epoch schedule; not a NASLib NB201 pickle")
             epochs = np.arange(1, len(curve) + 1)
             spent = np.cumsum(times[:len(curve)]) if len(times) >= len(curve) else per_epoch * epochs
             for epoch, acc, seconds in zip(epochs, curve, spent):
