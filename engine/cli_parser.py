@@ -260,8 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_study_commands(sub)
 
-    data = sub.add_parser("data", help="benchmark data").add_subparsers(dest="data_command", required=True,
-                                                                        parser_class=_Parser)
+    data = sub.add_parser("data", help="benchmark data").add_subparsers(
+        dest="data_command", required=True, parser_class=_Parser, metavar="COMMAND")  # not its dest, data_command
     imp = data.add_parser("import", help="convert public benchmark files into nasloop's own table",
                           description="Convert a space's public benchmark files (recognised by content) into "
                                       "nasloop's own table, e.g. nb201.npz; later files override earlier ones "
