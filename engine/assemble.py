@@ -14,7 +14,7 @@ from ..strategies.base import Strategy
 from .config import construct
 from .context import RunContext
 from .data.paths import check_data_dir
-from .errors import ArchitectureError, ConfigError, NasloopError, UnsupportedError
+from .errors import ArchitectureError, ConfigError, MissingDataError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
 from .options import takes
 from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
@@ -152,7 +152,7 @@ def fits_on(space: SearchSpace, context: RunContext) -> tuple[dict[str, list[str
     looks a benchmark's table up: ``predictor-topk`` then starts from the benchmark's warm-up proxies."""
     readers = _Readers(space, context)
     default_run = replace(context, lookup=context.benchmark is not None)  # the default evaluator looks the table up
-    return ({"strategies": _strategies_that_work(space, default_run, readers), "predictors": list(readers.built()),
+    return ({"strategies": _strategies_that_work(space, default_run, readers), "predictors": readers.listed(),
              "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context, True))},
             readers.problem())
 
@@ -195,6 +195,7 @@ class _Readers:
         self.space, self.context = space, context
         self._problem: str | None = None
         self._built: dict[str, Predictor] | None = None
+        self.need_data: list[str] = []
 
     def problem(self) -> str | None:
         self.built()
@@ -209,19 +210,37 @@ class _Readers:
                 self._problem = str(exc)
                 return self._built
             for name in PREDICTORS.names():
-                predictor = _built_or_none(lambda: construct("predictor", "", PREDICTORS.get(name), self.space,
-                                                             wiring={"context": self.context, "seed": 0}))
+                try:
+                    predictor = _built_or_none(lambda: construct("predictor", "", PREDICTORS.get(name), self.space,
+                                                                 wiring={"context": self.context, "seed": 0}),
+                                               MissingDataError)
+                except MissingDataError:  # works once given the data it reads (zero-cost's stored proxies)
+                    self.need_data.append(name)
+                    continue
                 if predictor is not None:
                     self._built[name] = predictor
         return self._built
 
+    def listed(self) -> list[str]:
+        """The names of the predictors that work, in the registry's order, each needing data not found saying so."""
+        built = self.built()
+        return [name + NEEDS_DATA * (name in self.need_data) for name in PREDICTORS.names()
+                if name in built or name in self.need_data]
 
-def _built_or_none(build: Callable[[], Any]) -> Any:
+
+NEEDS_DATA = " (with the benchmark's data, which was not found)"
+"""Said of a plugin whose build read a data file that is missing: it works once the file is found."""
+
+
+def _built_or_none(build: Callable[[], Any], passed: type[Exception] | None = None) -> Any:
     """What ``build`` returns, or None when it raises: a plugin that refuses the space (a NasloopError), or a
-    user's plugin whose constructor crashes on it, does not work there, and must not end the listing of the rest."""
+    user's plugin whose constructor crashes on it, does not work there, and must not end the listing of the rest.
+    An error of type ``passed`` reaches the caller (a missing data file, which says nothing of the plugin)."""
     try:
         return build()
-    except Exception:  # noqa: BLE001 - any failure to build means "does not work on this space"
+    except Exception as exc:  # noqa: BLE001 - any failure to build means "does not work on this space"
+        if passed is not None and isinstance(exc, passed):
+            raise
         return None
 
 
@@ -245,7 +264,12 @@ def _strategies_that_work(space: SearchSpace, context: RunContext, readers: _Rea
             if chosen != factory.default_predictor:
                 suffix = f" (with --predictor {' or '.join(built)})"
             wiring["predictor"] = built[chosen]
-        if _built_or_none(lambda: construct("strategy", name, factory, space, wiring=wiring)) is not None:
+        try:
+            built = _built_or_none(lambda: construct("strategy", name, factory, space, wiring=wiring), MissingDataError)
+        except MissingDataError:  # works, once given the data it reads: left out, it read as never working there
+            suffix += NEEDS_DATA
+            built = factory
+        if built is not None:
             named.append(name + suffix)
     return named
 
