@@ -205,7 +205,12 @@ class Benchmark(Configurable, ABC):
             names += [m for m in self.metric_names(task, other) or () if m not in names]
         if metric not in names:
             raise ConfigError(f"the {self.name} table has no metric '{metric}' for {self.task(task).name}; "
-                              f"choose from: {', '.join(names)}")
+                              f"choose from: {', '.join(names)}{self.metric_source(metric)}")
+
+    def metric_source(self, metric: str) -> str:
+        """Where a metric the lookups lack comes from when an optional file missing from the data folders brings
+        it ("; 'edgegpu_latency' comes from ..."), else "": the names to choose from do not say what to fetch."""
+        return ""
 
     def proxy_names(self, task: str) -> list[str]:
         """The zero-cost proxies whose scores the table stores for ``task``."""

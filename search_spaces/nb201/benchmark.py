@@ -21,7 +21,7 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from .cell import SPEC, Cell, cell_code
-from .hardware import HW_FILE, find_hardware_file, load_hardware
+from .hardware import HW_FILE, METRICS as HW_METRICS, find_hardware_file, load_hardware
 from ..suite_zero_csv import ProxyFile, stored_proxies
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
                         looks_like_naslib_nb201, merge, recognise)
@@ -139,6 +139,12 @@ class NB201Benchmark(Benchmark):
             columns = {} if path is None else load_hardware(str(path), path.stat().st_mtime)
             views[dataset] = {k.split(":", 1)[1]: v for k, v in columns.items() if k.startswith(f"{dataset}:")}
         return views[dataset]
+
+    def metric_source(self, metric: str) -> str:
+        if metric not in HW_METRICS or find_hardware_file(self.data_dir) is not None:
+            return ""
+        return (f"; '{metric}' is HW-NAS-Bench's, read from {HW_FILE}, which is in none of the data folders: put it "
+                "in --data-dir or $NASLOOP_DATA (see the README's 'Data' section)")
 
     def suite_zero(self, dataset: str) -> dict[str, np.ndarray]:
         """NAS-Bench-Suite-Zero's 13 proxies for ``dataset`` in cell-code order when their file is present."""
