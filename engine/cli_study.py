@@ -150,11 +150,9 @@ def _table_best(benchmark: Any, task: str, metric: str, minimize: bool, fidelity
     return float(np.nanmin(values) if minimize else np.nanmax(values))
 
 
-def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float | None:
-    """The hypervolume of the table's own front against the study's reference point (the most a run can reach),
-    or None when the table lists no cells or some objective has a value for none of them."""
-    from .objectives import hypervolume, oriented_point
-
+def _table_points(benchmark: Any, task: str, base: SearchConfig) -> np.ndarray | None:
+    """Every cell of the table with a finite value of each objective, oriented higher-is-better (n × m), or None
+    when the table lists no cells or some objective has a value for none of them."""
     objectives = base.objective_list()
     try:
         cells = benchmark.cells()
@@ -164,8 +162,39 @@ def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float |
     if not all(np.isfinite(column).any() for column in columns):
         return None
     points = np.column_stack([column if not o.minimize else -column for o, column in zip(objectives, columns)])
-    points = points[np.isfinite(points).all(axis=1)]
-    return hypervolume(points, oriented_point(objectives, base.reference_point or ()))
+    return points[np.isfinite(points).all(axis=1)]
+
+
+def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float | None:
+    """The hypervolume of the table's own front against the study's reference point (the most a run can reach),
+    or None where the table cannot say (see ``_table_points``)."""
+    from .objectives import hypervolume, oriented_point
+
+    points = _table_points(benchmark, task, base)
+    if points is None:
+        return None
+    return hypervolume(points, oriented_point(base.objective_list(), base.reference_point or ()))
+
+
+def refuse_empty_reference_point(base: SearchConfig) -> None:
+    """A multi-objective study whose reference point no cell of the table beats in every objective: every run's
+    hypervolume would be 0 at every query, and the report would compare those zeros as if the methods tied."""
+    from .assemble import build_context
+    from .objectives import nadir, oriented_point
+
+    space = SEARCH_SPACES.get(base.space)
+    if base.num_objectives < 2 or space.benchmark is None or base.evaluator != "tabular":
+        return
+    context = build_context(space, base.dataset, base.data_dir, lookup=True)
+    objectives = base.objective_list()
+    points = _table_points(context.benchmark, context.benchmark.task(base.dataset).name, base)
+    if points is None or (points > np.asarray(oriented_point(objectives, base.reference_point or ()))).all(1).any():
+        return
+    given = ",".join(f"{v:g}" for v in base.reference_point or ())
+    raise ConfigError(f"no cell of the table is better than --reference-point {given} in every objective "
+                      f"({', '.join(map(str, objectives))}), so every run's hypervolume would be 0; give a point "
+                      f"worse than the front, e.g. the table's worst of each: --reference-point "
+                      + ",".join(f"{o.oriented(float(v)):g}" for o, v in zip(objectives, nadir(points))))
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
@@ -194,6 +223,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         raise ConfigError("a study compares multi-objective runs by hypervolume, which needs one reference point "
                           "for all of them: give --reference-point with a value per objective, worse than any you "
                           "care about (e.g. --reference-point 80,1.6 for val_accuracy:max,params_m:min)")
+    refuse_empty_reference_point(base)
     draft = Study(args.out, base, methods, [0])
     target = study_target(args.target, base)
     notes: list[str] = []
