@@ -267,7 +267,8 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
              f"{summary['evaluations']} evaluations, {summary['failed']} failed")
     md_prov, html_prov = _provenance(command)
     ranked = "Best architectures" + ranked_by(summary)
-    md = [f"# {title}", "", facts, "", md_prov, "", f"## {ranked}", "", markdown_table(best), "",
+    nothing = "None: no evaluation succeeded."  # an empty table read as a report that lost its rows
+    md = [f"# {title}", "", facts, "", md_prov, "", f"## {ranked}", "", markdown_table(best) if done else nothing, "",
           f"![trajectory](figures/{figure.name})", ""]
     md += [f"![Pareto front](figures/{front.name})", ""] if front else []
     pareto = _pareto_section(summary)
@@ -276,7 +277,8 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     md += [f"## Failed evaluations ({len(failed[1])})", ""]
     md += [markdown_table(failed)] if failed[1] else ["None."]
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}<h2>{html.escape(ranked)}</h2>",
-            _html_table(best), _figure_html(figure), *([_figure_html(front)] if front else []),
+            _html_table(best) if done else f"<p>{nothing}</p>", _figure_html(figure),
+            *([_figure_html(front)] if front else []),
             *([f"<h2>Pareto front ({len(pareto[1][1])})</h2><p>{html.escape(pareto[0])}</p>",
                _html_table(pareto[1])] if pareto else []),
             f"<h2>Failed evaluations ({len(failed[1])})</h2>",
