@@ -10,6 +10,7 @@ import base64
 import html
 import math
 import platform
+import shlex
 import sys
 import time
 from importlib import metadata
@@ -183,7 +184,7 @@ def _figure_html(path: Path) -> str:
 
 def _provenance(command: Sequence[str]) -> tuple[str, str]:
     found = ", ".join(f"{k} {v}" for k, v in versions().items())
-    line = " ".join(command)
+    line = shlex.join(command)  # as a shell reads it back: a path with a space, or a method's '*', stays one word
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     return (f"Made {stamp} by `{line}` with {found}.",
             f"<p>Made {stamp} by <code>{html.escape(line)}</code> with {html.escape(found)}.</p>")
