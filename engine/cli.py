@@ -322,12 +322,16 @@ def _cmd_train(args: argparse.Namespace) -> None:
 
 
 def _run_dir_not_study(folder: str) -> str:
-    """``show`` and ``export`` read one run; a study folder (``nasloop compare --out``) is read by ``report``."""
-    from .run_folders import STUDY_FILE
+    """``show`` and ``export`` read one run; a study folder (``nasloop compare --out``, of searches or of predictors)
+    is read by ``report``: a predictor study was answered 'no nasloop run ... start a new search'."""
+    from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 
     if (Path(folder) / STUDY_FILE).is_file():
         raise ConfigError(f"{folder} is a study of 'nasloop compare', not one run; read it with 'nasloop report "
                           f"{folder}', or name one of its runs under {Path(folder) / 'runs'}")
+    if (Path(folder) / PREDICTOR_STUDY_FILE).is_file():
+        raise ConfigError(f"{folder} is a predictor study of 'nasloop compare --predictors', not a run; read it with "
+                          f"'nasloop report {folder}' (each fit is a line of its predictor_records.jsonl)")
     return folder
 
 
