@@ -120,8 +120,9 @@ def read_methods(path: Path) -> list[Method]:
         label = str(entry.get("name")
                     or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
         if not re.search(r"[A-Za-z0-9]", label):  # '..' put the method's runs beside runs/, outside the study
-            raise ConfigError(f"{path}: method {number} is named '{label}', which has no letter or digit to name its "
-                              "run folder; give it a name such as 'evolution-small'")
+            raise ConfigError(f"{path}: method {number} is named '{label}', which has no ASCII letter or digit "
+                              "(A-Z, a-z, 0-9; a run folder keeps only those) to name its run folder; give it a name "
+                              "such as 'evolution-small'")
         methods.append(Method(label, entry["strategy"], entry.get("predictor"),
                               dict(entry.get("strategy_options") or {}), dict(entry.get("predictor_options") or {})))
     return methods
