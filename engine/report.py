@@ -228,9 +228,11 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     problems = results.problems
     md = [f"# {title}", "", grid, "", md_prov, ""]
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(grid)}</p>{html_prov}"]
+    alone = "None: a study of one method has no pair to test."  # a header without rows read as rows lost
     for heading, key in sections:
-        md += [f"## {heading}", "", markdown_table(tables[key]), ""]
-        page.append(f"<h2>{html.escape(heading)}</h2>{_html_table(tables[key])}")
+        empty = key == "tests" and not tables[key][1]
+        md += [f"## {heading}", "", alone if empty else markdown_table(tables[key]), ""]
+        page.append(f"<h2>{html.escape(heading)}</h2>" + (f"<p>{alone}</p>" if empty else _html_table(tables[key])))
     notes = [NOTES, *([] if results.reference is not None else [HELD_OUT_NOTE]), *study_notes(results)]
     md += [line for note in notes for line in (note, "")]
     md += ["## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
