@@ -236,7 +236,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         # a study is locked before --force-new could set it aside while it runs; a new one (or the one set aside)
         # once open_study has made its folder
         lock = held.enter_context(StudyLock(args.out)) if (args.out / STUDY_FILE).is_file() else None
-        study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new)
+        study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new,
+                           on_note=lambda text: print(f"nasloop compare: note: {text}", file=sys.stderr))
         if lock is None or not lock.path.exists():
             held.enter_context(StudyLock(args.out))
         pending, outcomes = plan_study(study)

@@ -76,8 +76,14 @@ def set_aside(folder: Path) -> Path:
 
 
 def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: list[int],
-               force_new: bool = False) -> Study:
-    """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid."""
+               force_new: bool = False, on_note: Callable[[str], None] | None = None) -> Study:
+    """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid.
+    ``on_note`` hears where ``force_new`` put the old study, which the user would otherwise have to go and find."""
+    def aside() -> None:
+        moved = set_aside(folder)
+        if on_note is not None:
+            on_note(f"the study of another grid in {folder} is set aside as {moved} (nothing deleted)")
+
     path = folder / STUDY_FILE
     refuse_inside_study(folder)
     refuse_shared_folders(folder, list(methods))  # before --force-new sets anything aside
@@ -99,10 +105,10 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         if not force_new:
             raise
         stored = None  # a damaged or foreign study.json: --force-new is how it is set aside
-        set_aside(folder)
+        aside()
     conflict = None if stored is None else _conflict(stored, study, methods)
     if conflict is not None and force_new:  # a study of this grid is continued, as without --force-new
-        set_aside(folder)
+        aside()
         stored = None
     elif conflict is not None:
         raise ConfigError(conflict)
