@@ -51,10 +51,13 @@ def folder_clash(methods: list[Method]) -> tuple[Method, Method] | None:
 def parse_method(spec: str) -> Method:
     """``strategy[:predictor][+key[=value]]...`` as a :class:`Method`; unknown names fail in one line."""
     head, *extras = [part.strip() for part in spec.split("+")]
-    strategy, _, predictor = (p.strip() for p in head.partition(":"))
+    strategy, colon, predictor = (p.strip() for p in head.partition(":"))
     if not strategy:
         raise ConfigError(f"method '{spec}' names no strategy; write strategy[:predictor][+key=value...], "
                           "e.g. predictor-topk:flan+warmup=null")
+    if colon and not predictor:  # ran as the strategy's default under another name: a predictor left out
+        raise ConfigError(f"method '{spec}' names no predictor after ':'; write {strategy}:PREDICTOR with one "
+                          f"that 'nasloop predictors' lists, or {strategy} alone")
     strategy_factory = STRATEGIES.get(strategy)
     predictor_factory = PREDICTORS.get(predictor) if predictor else None
     _check_pairing(f"method '{spec}'", strategy, predictor or None)
