@@ -24,7 +24,7 @@ def test_a_negative_seed_is_refused_in_one_line(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_a_flan_option_written_name_dot_key_is_read_as_search_reads_it(tmp_path, capsys):
+def test_a_flan_option_written_name_dot_key_is_read_as_search_reads_it(tmp_path, capsys, data_dir):
     """--predictor-opt flan.ensemble=1, as search and predictors evaluate take it, was refused with "predictor 'flan'
     has no option 'flan.ensemble'"; forest.trees was refused the same way, naming no predictor but FLAN."""
     from nasloop.engine import cli
@@ -33,11 +33,12 @@ def test_a_flan_option_written_name_dot_key_is_read_as_search_reads_it(tmp_path,
     out = tmp_path / "flan.pt"
     assert cli.main(["predictors", "pretrain", "--space", "nb201", "--train-size", "8", "--predictor-opt",
                      "flan.ensemble=1", "--predictor-opt", "ensemble=3", "--predictor-opt", "steps=2",
-                     "--out", str(out)]) == 0
+                     "--data-dir", str(data_dir), "--out", str(out)]) == 0
     assert len(load_pretrained(out)["members"]) == 1  # flan.KEY beats KEY, as in a search
     with pytest.raises(NasloopError, match=r"^--predictor-opt forest.trees is for predictor 'forest', and predictors "
                                            r"pretrain fits FLAN only; drop it"):
-        pretrain(["nb201"], tmp_path / "other.pt", train_size=8, predictor_options={"forest.trees": 5})
+        pretrain(["nb201"], tmp_path / "other.pt", train_size=8, predictor_options={"forest.trees": 5},
+                 data_dir=data_dir)
     assert not (tmp_path / "other.pt").exists()
 
 
