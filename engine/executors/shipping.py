@@ -10,8 +10,7 @@ import functools
 from types import ModuleType
 from typing import Any, Callable
 
-from ...search_spaces.base import SearchSpace
-from ...search_spaces.benchmark import Benchmark
+from ...search_spaces.base import Benchmark, SearchSpace
 from ..evaluators.base import Evaluator
 from ..registry import BENCHMARKS, EVALUATORS, SEARCH_SPACES
 
