@@ -24,11 +24,11 @@ import os
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Literal, Union
+from typing import Any, Callable, ClassVar, Literal, Mapping, Union
 
 import numpy as np
 
-from .errors import ConfigError
+from .errors import ConfigError, one_line
 from .registry import STRATEGIES
 
 WIRING: tuple[str, ...] = ("space", "context")
@@ -266,6 +266,22 @@ def check_options(owner: str, factory: Callable[..., Any], options: dict[str, An
                               f"{_colon_hint(value, hint)}")
 
 
+def check_wiring(owner: str, factory: type, arguments: Mapping[str, Any]) -> None:
+    """One ConfigError line for the first wiring argument (the space, context, seed a script passes a plugin by
+    hand) that does not fit its type hint, as options are checked: ``ForestPredictor("nb201")`` failed deep inside
+    as an AttributeError naming neither the argument nor the fix. Hints isinstance cannot check are not."""
+    hints = _init_hints(factory)
+    for name in (n for n in _wiring(factory) if n in arguments and n in hints):
+        value, hint = arguments[name], hints[name]
+        try:
+            fits = _fits(value, hint)
+        except TypeError:  # a hint isinstance cannot check (a Protocol)
+            fits = True
+        if not fits:
+            fix = f"; pass an instance, {value.__name__}(...)" if isinstance(value, type) else ""
+            raise ConfigError(f"{owner}: {name} must be {_describe(hint)}, got {one_line(repr(value), 80)}{fix}")
+
+
 def _colon_hint(value: Any, hint: Any) -> str:
     """Advice when a name read as a YAML mapping: ``[proxies:]`` or ``[graph: graph]`` typed for ``proxies:TASK``
     (none where the option takes mappings: there a mapping is meant)."""
@@ -346,8 +362,6 @@ class Configurable:
                         raise ConfigError(f"{owner} is not built with a {extra}; drop {extra}=")
                     bound = signature.bind(self, *args, **options)  # a wrong positional call: Python's own error
                 check_options(owner, type(self), {k: v for k, v in bound.arguments.items() if k in named})
-                from .wiring import check_wiring  # here: it reads this module's hints
-
                 check_wiring(owner, type(self), bound.arguments)
             init(self, *args, **options)
             if outermost:
