@@ -15,9 +15,18 @@ both the recording and every replay run in a fresh interpreter with the CPU code
 thread count pinned (``PINNED``: torch's AVX2 kernels, MKL's AVX2 path, oneDNN capped at AVX2,
 one thread); the recording was taken that way from the pristine 8ce2a16 on a 2-core AMD EPYC.
 On an AVX-512 EPYC the GP search still parted after 17 steps until numpy's and scipy's OpenBLAS
-was pinned to its Haswell (AVX2) kernels too."""
+was pinned to its Haswell (AVX2) kernels too.
+
+On an Intel Xeon (AVX-512) the same pins do not hold: the GP, EmProx and FLAN searches parted after
+17, 8 and 13 steps, and no setting of MKL_CBWR and ONEDNN_MAX_CPU_ISA tried kept all three on the
+recording (each setting moved where they parted, so the kernels of Intel's MKL and oneDNN round
+differently from the AMD paths the recording took). These three are therefore replayed exactly
+only on an AMD CPU, as CI's is. Elsewhere they are checked for what does not turn on rounding:
+their random start (every ask before the first fit) matches the recording, and a second replay
+in a fresh interpreter matches the first step for step."""
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import platform
@@ -27,9 +36,13 @@ from pathlib import Path
 
 import pytest
 
+from nasloop.engine.registry import STRATEGIES
+
 RECORDED = json.loads((Path(__file__).parent / "data" / "nb201_trajectories.json").read_text())
 PINNED = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2",
           "OPENBLAS_CORETYPE": "Haswell", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+ROUNDING_BOUND = ("bananas-gp", "topk-emprox", "topk-flan-warmup")
+"""The searches measured to part from the recording on an Intel CPU under every pin tried."""
 REPLAY = """
 import json, sys
 from nasloop.engine.config import SearchConfig
@@ -47,9 +60,34 @@ with RunStore.in_run_dir(summary["run_dir"]) as store:
 @pytest.mark.parametrize("name", sorted(RECORDED))
 def test_a_recorded_nb201_search_is_replayed_exactly(name, data_dir, tmp_path):
     recorded = RECORDED[name]
-    done = subprocess.run([sys.executable, "-W", "ignore", "-c", REPLAY, str(data_dir), str(tmp_path / "run"),
-                           json.dumps(recorded["config"])],
+    archs = _replay(recorded["config"], data_dir, tmp_path / "run")
+    if name not in ROUNDING_BOUND or _cpu_vendor() == "AuthenticAMD":
+        assert archs == recorded["archs"]
+        return
+    start = _random_start(recorded["config"])
+    assert archs[:start] == recorded["archs"][:start]
+    assert _replay(recorded["config"], data_dir, tmp_path / "again") == archs
+
+
+def _replay(config: dict, data_dir: Path, run_dir: Path) -> list[str]:
+    """The architectures a search evaluates, in order, run in a fresh interpreter with the CPU paths pinned."""
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", REPLAY, str(data_dir), str(run_dir),
+                           json.dumps(config)],
                           env={**os.environ, **PINNED}, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    archs = json.loads(done.stdout.strip().splitlines()[-1])
-    assert archs == recorded["archs"]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _cpu_vendor() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.is_file() else []
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("vendor_id")), "")
+
+
+def _random_start(config: dict) -> int:
+    """How many asks a guided search makes before its first fit: its ``num_init``, given or by default."""
+    given = config.get("strategy_options", {}).get("num_init")
+    if given is not None:
+        return int(given)
+    default = inspect.signature(STRATEGIES.get(config["strategy"])).parameters["num_init"].default
+    return int(default)
