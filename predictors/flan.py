@@ -47,7 +47,7 @@ from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .features import FeatureScaler, FeatureSet, Missing
-from .flan_transfer import SHAPE_OPTIONS, check_shared_tokens, check_start_features, load_pretrained
+from .flan_transfer import SHAPE_OPTIONS, check_shared_tokens, check_start_features, diverged, load_pretrained
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, hinge_loss
 from .vocabulary import Vocabulary
@@ -107,13 +107,12 @@ class FlanPredictor(Predictor):
                               f"({', '.join(offered)}), got {views!r}")
         self.ensemble, self.loss, self.steps, self.update_steps = ensemble, loss, steps, update_steps
         self.lr, self.weight_decay, self.margin = float(lr), float(weight_decay), float(margin)
-        self.op_dim, self.hidden, self.time_steps = op_dim, hidden, time_steps
-        self.warm_start, self.canonical, self.views = warm_start, canonical, views
-        self.supplementary, self.missing = supplementary, missing
+        self.op_dim, self.hidden, self.time_steps, self.batch_size = op_dim, hidden, time_steps, batch_size
+        self.warm_start, self.canonical, self.views, self.space_id = warm_start, canonical, views, space_id
+        self.supplementary, self.missing, self.pretrained = supplementary, missing, pretrained
         context = context or RunContext()
         self._supplementary = self._resolve_supplementary(supplementary, context)
         self.builds_networks = isinstance(self._supplementary, FeatureSet) and self._supplementary.builds_networks
-        self.pretrained, self.space_id, self.batch_size = pretrained, space_id, batch_size
         self._start: dict[str, Any] | None = None  # the pretrained file's contents, when fitting starts from it
         # the spaces the one-hot of ``space_id`` names (one more slot: any other space)
         self.space_ids: list[str] = list(space.member_spaces)
@@ -281,7 +280,10 @@ class FlanPredictor(Predictor):
                     torch.manual_seed(((self.seed * 7919 + index) * 1_000_003 + len(archs)) % TORCH_SEEDS)
                     self._optimise(member, draw, steps, lr)
             member.eval()
-        self._maps = [self._target_map(s, y) for s in self._member_scores(graphs, features)]
+        scores = self._member_scores(graphs, features)
+        if not all(np.isfinite(s).all() for s in scores):
+            raise diverged(self._start, self.pretrained, lr)
+        self._maps = [self._target_map(s, y) for s in scores]
 
     def _optimise(self, member: FlanNet, draw: Callable[[], tuple[Batch, torch.Tensor, torch.Tensor, torch.Tensor]],
                   steps: int, lr: float) -> None:

@@ -218,6 +218,20 @@ def check_contents(payload: dict[str, Any], path: Path) -> None:
         raise damaged(f"its feature names {names!r} are not one name per supplementary feature it was trained on")
 
 
+def diverged(start: dict[str, Any] | None, path: str | None, lr: float) -> ConfigError:
+    """The line for a fit whose members score their own training cells as NaN or infinite: weights pretrained
+    elsewhere whose values no training gives (a file rewritten with its checksum, so nothing caught it on load),
+    or a learning rate that blew the weights up. Without it the fit ended quietly and every later prediction was
+    refused as if a plugin had returned NaN."""
+    if start is not None:
+        largest = max(float(v.abs().max()) for m in start["members"] for v in m.values() if v.numel())
+        return ConfigError(f"FLAN fine-tuned from pretrained file {path} scores its training cells as non-finite "
+                           f"numbers (the file's largest weight is {largest:.3g}): its weights are not a trained "
+                           "FLAN's; pretrain again")
+    return ConfigError(f"FLAN's training diverged: it scores its training cells as non-finite numbers at lr {lr:g}; "
+                       "give a smaller --predictor-opt lr=...")
+
+
 def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None = None, train_size: int | None = None,
              seed: int = 0, data_dir: str | None = None, predictor_options: dict[str, Any] | None = None,
              on_space: Callable[[str, int], None] | None = None, joint: bool = False,
