@@ -63,7 +63,8 @@ SPACE = NB201Space()
 
 
 def reference_adjacency(cell: Sequence[int]) -> np.ndarray:
-    """The authors' 8x8 adjacency of an NB201 cell: our ``dataflow`` encoding, which equals theirs on all 15,625 cells."""
+    """The authors' 8x8 adjacency of an NB201 cell: our ``dataflow`` encoding, which equals theirs on all 15,625
+    cells."""
     graph = SPACE.encode(tuple(cell), "dataflow")
     adj = np.zeros((graph.num_nodes, graph.num_nodes), dtype=np.int64)
     adj[graph.edges[0], graph.edges[1]] = 1
@@ -184,8 +185,9 @@ def _reference_records(job: tuple[list[int], int, str, str, str, dict]) -> list[
 
     torch.set_num_threads(1)  # ranking too: parallel jobs would fight over the cores
     sizes, seed, dataset, data_dir, metric, options = job
-    progress = lambda r: print(f"flan-reference n={r['train_size']} seed={r['seed']}: tau {r['kendall_tau']:.3f} "  # noqa: E731
-                               f"fit {r['fit_seconds']:.1f}s predict {r['predict_seconds']:.1f}s", file=sys.stderr, flush=True)
+    progress = lambda r: print(f"flan-reference n={r['train_size']} seed={r['seed']}: "  # noqa: E731
+                               f"tau {r['kendall_tau']:.3f} fit {r['fit_seconds']:.1f}s "
+                               f"predict {r['predict_seconds']:.1f}s", file=sys.stderr, flush=True)
     return evaluate_predictors(["flan-reference"], sizes, [seed], dataset=dataset, data_dir=data_dir, metric=metric,
                                predictor_options={"flan-reference": options}, on_result=progress)
 
@@ -232,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         load_reference_model(args.reference_repo)  # a bad checkout fails here, before the first fit
         seeds = list(range(args.seeds))
-        progress = lambda r: print(f"flan n={r['train_size']} seed={r['seed']}: tau {r['kendall_tau']:.3f} "  # noqa: E731
-                                   f"fit {r['fit_seconds']:.1f}s predict {r['predict_seconds']:.2f}s", file=sys.stderr, flush=True)
+        progress = lambda r: print(f"flan n={r['train_size']} seed={r['seed']}: "  # noqa: E731
+                                   f"tau {r['kendall_tau']:.3f} fit {r['fit_seconds']:.1f}s "
+                                   f"predict {r['predict_seconds']:.2f}s", file=sys.stderr, flush=True)
         records = evaluate_predictors(["flan"], args.sizes, seeds, dataset=args.dataset, data_dir=data_dir,
                                       metric=args.metric, on_result=progress)
         jobs = [(args.sizes, s, args.dataset, data_dir, args.metric, options) for s in seeds]

@@ -119,7 +119,8 @@ class FlanReferenceTransfer(FlanReferencePredictor):
                  lr: float = 1e-3, op_width: int = 16, modify_embedding: bool = True) -> None:
         super().__init__(space, seed, reference_repo=reference_repo, epochs=epochs)
         if not Path(state).is_file():
-            raise ConfigError(f"no pretrained reference weights at '{state}'; run this script without --state to make them")
+            raise ConfigError(f"no pretrained reference weights at '{state}'; "
+                              "run this script without --state to make them")
         self.state, self.lr, self.op_width, self.modify_embedding = state, lr, op_width, modify_embedding
 
     def _ops(self, cell: Sequence[int]) -> list[int]:

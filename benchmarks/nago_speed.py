@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     parser.add_argument("--images", type=positive_int, help="training images per epoch (cpu 128, cuda 10240)")
     parser.add_argument("--batch-size", type=positive_int, help="batch size (cpu 32, cuda 256)")
-    parser.add_argument("--epochs", type=int_at_least(2), help="epochs, at least 2: the first is warm-up (cpu 2, cuda 3)")
+    parser.add_argument("--epochs", type=int_at_least(2),
+                        help="epochs, at least 2: the first is warm-up (cpu 2, cuda 3)")
     parser.add_argument("--compile", action="store_true", help="also time torch.compile")
     parser.add_argument("--threads", type=positive_int, help="torch intra-op threads")
     parser.add_argument("--seed", type=seed_int, default=0, help="the generator draw and the initial weights")

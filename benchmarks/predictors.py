@@ -96,9 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     names = args.predictors.split(",") if args.predictors else PREDICTORS.names()
     sizes = args.sizes or list(SIZES.get(args.space, SIZES["nb201"]))
-    progress = lambda r: print(f"{r['predictor']} n={r['train_size']} seed={r['seed']}: tau {r['kendall_tau']:.3f} "  # noqa: E731
-                               f"fit {r['fit_seconds']:.2f}s predict {r['predict_seconds']:.2f}s",
-                               file=sys.stderr, flush=True)
+    progress = lambda r: print(f"{r['predictor']} n={r['train_size']} seed={r['seed']}: "  # noqa: E731
+                               f"tau {r['kendall_tau']:.3f} fit {r['fit_seconds']:.2f}s "
+                               f"predict {r['predict_seconds']:.2f}s", file=sys.stderr, flush=True)
     records = evaluate_predictors(names, sizes, list(range(args.seeds)), space=args.space, dataset=args.dataset,
                                   data_dir=args.data_dir, metric=args.metric, on_result=progress)
     if args.json:

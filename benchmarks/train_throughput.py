@@ -98,7 +98,8 @@ def nasloop_trainer(model: torch.nn.Module, images: np.ndarray, labels: np.ndarr
     trainer = Trainer(config, device=args.device, compile=compile)
     stamps = [time.perf_counter()]
     per_epoch = len(labels) // args.batch_size * args.batch_size
-    trainer.fit(model, (images, labels), None, None, on_epoch_end=lambda epoch, loss: stamps.append(time.perf_counter()))
+    trainer.fit(model, (images, labels), None, None,
+                on_epoch_end=lambda epoch, loss: stamps.append(time.perf_counter()))
     # the first stamp is taken before fit moves the data to the device: that counts as loading
     return [(b - a, per_epoch) for a, b in zip(stamps, stamps[1:])]
 
@@ -120,7 +121,8 @@ def main() -> None:
     parser.add_argument("--images", type=int_at_least(0), default=0, help="training images used (0: all)")
     parser.add_argument("--epochs", type=positive_int, default=3, help="the first counts as warm-up (default 3)")
     parser.add_argument("--compile", action="store_true", help="also time nasloop with torch.compile")
-    parser.add_argument("--loader-workers", type=int_at_least(0), default=0, help="DataLoader workers of the plain loop")
+    parser.add_argument("--loader-workers", type=int_at_least(0), default=0,
+                        help="DataLoader workers of the plain loop")
     parser.add_argument("--threads", type=positive_int, help="torch intra-op threads")
     parser.add_argument("--seed", type=seed_int, default=0, help="initial weights and augmentation (default 0)")
     args = parser.parse_args()

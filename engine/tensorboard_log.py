@@ -27,7 +27,8 @@ class TensorBoardLog:
         try:
             from torch.utils.tensorboard import SummaryWriter
         except ImportError:
-            raise ConfigError("--tensorboard needs the tensorboard package: pip install 'nasloop[tensorboard]'") from None
+            raise ConfigError("--tensorboard needs the tensorboard package: "
+                              "pip install 'nasloop[tensorboard]'") from None
         self.writer = SummaryWriter(str(log_dir))
         self.strategy, self.objectives = strategy, tuple(objectives)
         self.front = GrowingFront(self.objectives, reference_point)

@@ -93,7 +93,8 @@ class Vocabulary:
 
 def _check_token(token: object) -> None:
     if not isinstance(token, str) or SEPARATOR not in token or not all(token.split(SEPARATOR, 1)):
-        raise ConfigError(f"operation token {token!r} must be written '<space>{SEPARATOR}<op>', e.g. 'nb201/nor_conv_3x3'")
+        raise ConfigError(f"operation token {token!r} must be written '<space>{SEPARATOR}<op>', "
+                          "e.g. 'nb201/nor_conv_3x3'")
 
 
 VOCABULARY = Vocabulary()

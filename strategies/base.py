@@ -35,7 +35,8 @@ class Strategy(Configurable, ABC):
     """Whether the strategy can search several objectives at once (``--objectives``); it reads
     ``Observation.scores`` and takes ``num_objectives`` in its constructor when it needs the count."""
     default_predictor: ClassVar[str | None] = None
-    """The predictor a predictor-guided strategy (one whose constructor takes ``predictor``) uses without --predictor."""
+    """The predictor a predictor-guided strategy (one whose constructor takes ``predictor``) uses without
+    --predictor."""
     random_start: ClassVar[str | None] = None
     """The option counting the evaluations drawn at random before the strategy uses what it has seen: a run no
     longer than that is random search, which ``nasloop search`` then says."""

@@ -101,7 +101,8 @@ def _option_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
     word = "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), int(rng.integers(3, 9))))
     cases += [
         Case("unknown objective", _search(data_dir, "--objective", word), run_dir="run"),
-        Case("seed beyond 64 bits, guided", _search(data_dir, "--strategy", str(rng.choice(["bananas", "predictor-topk"])),
+        Case("seed beyond 64 bits, guided", _search(data_dir, "--strategy",
+                                                    str(rng.choice(["bananas", "predictor-topk"])),
                                                     "--seed", str(2**63 + int(rng.integers(0, 2**62)))), run_dir="run"),
         Case("unknown dataset", _search(data_dir, "--dataset", word), run_dir="run"),
         Case("unknown device", _search(data_dir, "--evaluator", "proxy", "--device", word), run_dir="run"),

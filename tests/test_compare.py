@@ -232,7 +232,8 @@ def test_statistics_agree_with_their_definitions():
     assert np.all(boot_low < boot_mean) and np.all(boot_mean < boot_high)
     better = np.arange(10.0) + 1.0
     tests = paired_tests({"a": better, "b": better - 0.5 - np.arange(10) * 0.01})
-    assert tests[0].wins == 10 and tests[0].p_value == pytest.approx(stats.wilcoxon(np.full(10, 0.5) + np.arange(10) * 0.01).pvalue)
+    assert tests[0].wins == 10 and tests[0].p_value == pytest.approx(
+        stats.wilcoxon(np.full(10, 0.5) + np.arange(10) * 0.01).pvalue)
     assert tests[0].significant and tests[0].effect == 1.0
 
 
@@ -307,7 +308,8 @@ def test_the_report_renders_in_a_headless_browser(tmp_path, data_dir):
     # The results table lists methods as --methods does (random, local); the click reorders it.
     assert seen["tables"][0] == ["local", "random"] and len(seen["tables"]) >= 2
     for rows in seen["tables"]:  # one click sorts a table by its first column, ascending
-        assert rows == sorted(rows, key=lambda text: (0, float(text.lstrip(">")), "") if _is_number(text) else (1, 0.0, text))
+        assert rows == sorted(rows, key=lambda text: (0, float(text.lstrip(">")), "") if _is_number(text)
+                              else (1, 0.0, text))
 
 
 def _is_number(text: str) -> bool:

@@ -269,7 +269,8 @@ def test_options_neither_the_evaluator_nor_the_space_takes_are_refused(tmp_path,
     load_plugin(EXAMPLE)
     with pytest.raises(ConfigError, match="evaluator 'proxy' has no option 'channels'; it takes: proxies"):
         run(tmp_path, "r", data_dir, strategy="random", evaluator="proxy", evaluator_options={"channels": 8}, budget=2)
-    with pytest.raises(ConfigError, match="search space 'macro-cnn' option stages must be an integer >= 1 and <= 10, got 0"):
+    with pytest.raises(ConfigError,
+                       match="search space 'macro-cnn' option stages must be an integer >= 1 and <= 10, got 0"):
         run(tmp_path, "r", data_dir, strategy="random", evaluator="proxy", space_options={"stages": 0}, budget=2)
 
 

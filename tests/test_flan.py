@@ -61,7 +61,8 @@ def test_warm_update_refits_from_the_previous_weights(split, fitted):
     cold.load_state_dict(json.loads(json.dumps(fitted.state_dict())))
     cold.update(new_x, new_y)
     cold_shift = float((_weights(cold) - weights).norm())
-    assert warm_shift < 0.5 * cold_shift  # the warm refit moved a little from where it was; the reset did not start there
+    # the warm refit moved a little from where it was; the reset did not start there
+    assert warm_shift < 0.5 * cold_shift
 
 
 def test_state_dict_round_trip_predicts_and_resumes_identically(split, fitted):

@@ -52,7 +52,8 @@ def test_state_dict_round_trip_predicts_identically_and_is_repeatable(fitted, sp
 def test_update_refits_on_the_new_results(split, warm_start):
     space, (train_x, train_y), (new_x, new_y), (test_x, _) = split
     for name, options in (("gp", {}), ("mlp", FAST_MLP)):
-        predictor = PREDICTORS.get(name)(space, seed=1, warm_start=warm_start, **options).fit(train_x[:50], train_y[:50])
+        predictor = PREDICTORS.get(name)(space, seed=1, warm_start=warm_start,
+                                         **options).fit(train_x[:50], train_y[:50])
         before, _ = predictor.predict(new_x)
         predictor.update(new_x, new_y)
         after, _ = predictor.predict(new_x)

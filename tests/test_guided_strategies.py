@@ -262,7 +262,8 @@ def test_classic_strategy_rejects_a_predictor(tmp_path, data_dir):
     ("predictor-topk", {"explore_by": "mean"}, "option explore_by must be one of auto, std, random"),
     ("predictor-topk", {"popsize": 3}, "strategy 'predictor-topk' has no option 'popsize'"),
     ("predictor-topk", {"warmup": ["params", "synflw"]}, "option warmup: unknown zero-cost proxy 'synflw'"),
-    ("predictor-topk", {"warmup": 3}, "option warmup must be true or false or a string or a list of strings or null, got 3"),
+    ("predictor-topk", {"warmup": 3},
+     "option warmup must be true or false or a string or a list of strings or null, got 3"),
     ("bananas", {"warmup": "zen", "warmup_pool": 0}, "option warmup_pool must be an integer >= 1 or null, got 0"),
     ("bananas", {"warmup_pool": 500}, "option warmup_pool sizes the pool a zero-cost warm-up ranks"),
 ])

@@ -159,8 +159,8 @@ def test_a_proxy_the_table_lacks_is_computed_on_the_network(tmp_path, data_dir, 
     nb201_context = build_context(NB201Space, "cifar10", str(tmp_path), lookup=True)
     space = NB201Space(channels=4, cells=1)
     cells = [space.parse(c) for c in ("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|"
-                                      "nor_conv_3x3~1|nor_conv_3x3~2|", "|nor_conv_1x1~0|+|none~0|nor_conv_1x1~1|+|none~0|"
-                                      "none~1|nor_conv_1x1~2|")]
+                                      "nor_conv_3x3~1|nor_conv_3x3~2|",
+                                      "|nor_conv_1x1~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|nor_conv_1x1~2|")]
     computed, _ = ZeroCostPredictor(space, proxy="synflow", context=nb201_context).predict(cells)
     direct = [r["scores"]["synflow"] for r in score_architectures(space, cells, ["synflow"], data_dir=data_dir)]
     assert computed.tolist() == direct and computed[0] > computed[1]  # convolutions carry more synaptic flow

@@ -83,7 +83,8 @@ def test_a_network_without_signal_fails_cleanly_and_vectors_stay_finite(data_dir
     record = score_architectures(space, [DISCONNECTED_CELL], ("synflow", "params"), data_dir=data_dir)[0]
     assert record["scores"]["synflow"] is None and record["scores"]["params"] > 0
     assert "synflow" in record["errors"]["synflow"] and "\n" not in record["errors"]["synflow"]
-    result = ProxyEvaluator(space, RunContext(data_dir=str(data_dir)), proxies=["synflow"]).evaluate(space.parse(DISCONNECTED_CELL))
+    result = ProxyEvaluator(space, RunContext(data_dir=str(data_dir)), proxies=["synflow"]).evaluate(
+        space.parse(DISCONNECTED_CELL))
     assert not result.ok and "synflow" in result.reason
     encode = functools.partial(proxy_vectors, space, proxies=["synflow", "params"], data_dir=data_dir)
     vectors = encode([space.parse(CONV_CELL), space.parse(DISCONNECTED_CELL)])

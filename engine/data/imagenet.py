@@ -108,7 +108,8 @@ class ImageFolder:
                 out[i] = image
         return out, self.labels.copy()
 
-    def batches(self, batch_size: int, shuffle: bool, seed: int, drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    def batches(self, batch_size: int, shuffle: bool, seed: int,
+                drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """Stream uint8 NHWC batches, decoding the next batch while the caller trains on this one."""
         n = len(self)
         order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)

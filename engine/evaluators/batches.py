@@ -25,7 +25,8 @@ class BatchSource(Protocol):
     def __len__(self) -> int:
         """The number of examples."""
 
-    def batches(self, batch_size: int, shuffle: bool, seed: int, drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    def batches(self, batch_size: int, shuffle: bool, seed: int,
+                drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """One pass over the split; ``seed`` fixes the order so a resumed epoch sees the same one."""
 
 
@@ -68,7 +69,8 @@ class DeviceArrays:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def batches(self, batch_size: int, shuffle: bool, seed: int, drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    def batches(self, batch_size: int, shuffle: bool, seed: int,
+                drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         n = len(self)
         if shuffle:
             generator = torch.Generator(device=self.device).manual_seed(seed)

@@ -151,7 +151,8 @@ class Trainer:
         params = sum(p.numel() for p in model.parameters())
         optimizer = self._optimizer(model)
         scheduler = torch.optim.lr_scheduler.LambdaLR(
-            optimizer, WarmupDecay(cfg.epochs * steps_per_epoch, round(cfg.warmup_epochs * steps_per_epoch), cfg.schedule))
+            optimizer, WarmupDecay(cfg.epochs * steps_per_epoch, round(cfg.warmup_epochs * steps_per_epoch),
+                                   cfg.schedule))
         scaler = torch.amp.GradScaler("cuda") if self.amp_dtype == torch.float16 else None
 
         ckpt_path = Path(checkpoint_dir) / CHECKPOINT if checkpoint_dir else None
