@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from argparse import Namespace
 from pathlib import Path
 from typing import Callable
 
@@ -29,7 +30,8 @@ FILES = {
     "tnb_archs.txt": "64-41414-3_33_333\n",
     "taken/runs": "not a folder\n",
     "dots_methods.yaml": "- {name: random, strategy: random}\n- {name: '..', strategy: random}\n",
-    "bad_archs.txt": "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|\n|conv9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n",
+    "bad_archs.txt": "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|\n"
+                     "|conv9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n",
 }
 
 # id → (arguments after "nasloop", fragments the stderr line must contain)
@@ -107,11 +109,9 @@ CASES = {
                              ["unknown key", "mixed_keys.yaml"]),
     "yaml options not a mapping": (["search", "--config", "options_not_mapping.yaml", "--run-dir", "r"],
                                    ["strategy_options", "mapping", "3"]),
-    "missing config": (["search", "--config", "nowhere.yaml", "--run-dir", "r"],
-                       ["nowhere.yaml", "No such file"]),
+    "missing config": (["search", "--config", "nowhere.yaml", "--run-dir", "r"], ["nowhere.yaml", "No such file"]),
     "resume empty folder": (["search", "--resume", "empty"], ["no nasloop run", "empty", "--run-dir"]),
-    "resume with config flags": (["search", "--resume", "empty", "--strategy", "random"],
-                                 ["--resume", "--strategy"]),
+    "resume with config flags": (["search", "--resume", "empty", "--strategy", "random"], ["--resume", "--strategy"]),
     "bad nb201 dataset": (["search", "--dataset", "mnist", "--budget", "5", "--run-dir", "r"],
                           ["nb201 benchmark has no task 'mnist'", "cifar10", "cifar100", "ImageNet16-120"]),
     "fidelity the table lacks": (["search", "--fidelity", "7", "--budget", "5", "--run-dir", "r"],
@@ -146,7 +146,8 @@ CASES = {
                                       ["workers is given by both --workers and --executor-opt; give it once"]),
     "trial timeout for the in-process executor": (["search", "--trial-timeout", "5", "--budget", "5", "--run-dir", "r"],
                                                   ["--trial-timeout is an option of --executor ray", "timeout_s)"]),
-    "resume changing the predictor": (["search", "--resume", "empty", "--predictor", "gp"], ["--resume", "--predictor"]),
+    "resume changing the predictor": (["search", "--resume", "empty", "--predictor", "gp"],
+                                      ["--resume", "--predictor"]),
     "bad train sizes": (["predictors", "evaluate", "--train-sizes", "8,x"], ["--train-sizes", "comma-separated"]),
     "option with an empty value": (["predictors", "evaluate", "--predictor-opt", "pretrained="],
                                    ["'pretrained=' gives pretrained no value", "pretrained=null"]),
@@ -159,7 +160,8 @@ CASES = {
                                               ["'nago' has none", "choose a --space that has one", "nb201"]),
     "proxies without architectures": (["proxies", "--proxies", "synflow"], ["--archs-file", "--sample", "required"]),
     "missing archs file": (["proxies", "--archs-file", "nowhere.txt"], ["nowhere.txt", "No such file"]),
-    "bad architecture in archs file": (["proxies", "--archs-file", "bad_archs.txt"], ["bad_archs.txt line 2", "conv9x9"]),
+    "bad architecture in archs file": (["proxies", "--archs-file", "bad_archs.txt"],
+                                       ["bad_archs.txt line 2", "conv9x9"]),
     "train a bad architecture": (["train", "--arch", "|conv~0|"], ["nasloop train: error"]),
     # a string of another space was refused as merely malformed, DARTS naming Python's SyntaxError
     "another space's architecture": (["train", "--space", "darts", "--arch", "|nor_conv_3x3~0|+|none~0|none~1|+"
@@ -172,7 +174,8 @@ CASES = {
     "unknown space option": (["search", "--space-opt", "width=8", "--budget", "5", "--run-dir", "r"],
                              ["search space 'nb201' has no option 'width'; it takes: channels, cells"]),
     "space option of the wrong type": (["search", "--space-opt", "channels=0", "--budget", "5", "--run-dir", "r"],
-                                       ["search space 'nb201' option channels must be an integer >= 1 and <= 4096, got 0"]),
+                                       ["search space 'nb201' option channels must be an integer >= 1 and <= 4096, "
+                                        "got 0"]),
     "option that is not an integer": (["search", "--strategy-opt", "population_size=abc", "--budget", "5",
                                        "--run-dir", "r"], ["option population_size must be an integer >= 2", "'abc'"]),
     "option with a fraction": (["search", "--strategy-opt", "population_size=10.5", "--budget", "5",
@@ -258,8 +261,7 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, env):
 
 def _interrupt_once(args: list[str], cwd: Path, env: dict[str, str], started: Callable[[], bool],
                     sent: int = signal.SIGINT) -> str:
-    """Run the command, press Ctrl-C (or send ``sent``) once ``started()`` holds, and return its stderr (exit 130
-    checked)."""
+    """Run the command, send Ctrl-C (or ``sent``) once ``started()`` holds, and return its stderr (exit 130 checked)."""
     # a job started in the background (nohup, some CI runners) passes SIGINT on ignored, and Python then keeps it
     # ignored: the Ctrl-C below would never arrive
     proc = subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", *args], cwd=cwd, env=env,
@@ -316,8 +318,6 @@ def test_a_plugin_that_registers_nothing_by_the_name_is_named(tmp_path, env):
 
 
 def test_the_continue_hint_names_only_what_was_stored(tmp_path):
-    from argparse import Namespace
-
     from nasloop.engine.cli_stops import how_to_continue
 
     run = tmp_path / "run"
@@ -336,8 +336,6 @@ def test_the_continue_hint_names_only_what_was_stored(tmp_path):
 def test_an_interrupt_after_the_run_finished_says_so(tmp_path, data_dir):
     # Ctrl-C while Ray shut down, after the last write, said "continue with --resume", which then
     # answered that the run had finished.
-    from argparse import Namespace
-
     from nasloop.engine.cli import main
     from nasloop.engine.cli_stops import how_to_continue
 
