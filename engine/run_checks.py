@@ -110,7 +110,7 @@ def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
         if known is not None and objective.metric not in known:
             flag = "--objectives" if config.objectives else "--objective"
             raise ConfigError(f"the {config.evaluator} evaluator reports no '{objective.metric}' metric; choose "
-                              f"{flag} from: {', '.join(sorted(known))}")
+                              f"{flag} from: {', '.join(sorted(known))}{evaluator.metric_source(objective.metric)}")
 
 
 def check_fidelity(config: SearchConfig, evaluator: Evaluator) -> None:

@@ -56,5 +56,10 @@ def find_file(names: tuple[str, ...], data_dir: str | os.PathLike | None, how_to
             path = folder / name
             if path.is_file():
                 return path
-    looked = ", ".join(_described(d) for d in dirs)
-    raise MissingDataError(f"{' or '.join(reversed(names))} not found (looked in {looked}); {how_to_get}")
+    raise MissingDataError(f"{' or '.join(reversed(names))} not found (looked in {looked_in(data_dir)}); {how_to_get}")
+
+
+def looked_in(data_dir: str | os.PathLike | None) -> str:
+    """The folders searched, as a missing file's line lists them (also for an optional file, whose absence only
+    takes its metrics away until they are asked for)."""
+    return ", ".join(_described(d) for d in search_dirs(data_dir))

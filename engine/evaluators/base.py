@@ -71,6 +71,12 @@ class Evaluator(Configurable, ABC):
         starts; None when they are known only once a result arrives."""
         return None
 
+    def metric_source(self, metric: str) -> str:
+        """Where ``metric``, which :meth:`metric_names` lacks, comes from when a data file that is not found brings
+        it ("; 'edgegpu_latency' is HW-NAS-Bench's, ..."), else "": the metrics to choose from do not say what to
+        fetch."""
+        return ""
+
     def warm_up(self) -> None:
         """Load what evaluation loads lazily (a table, a dataset) in this process, ahead of the first
         trial: an executor calls it on each new worker so a trial's timeout measures the trial."""

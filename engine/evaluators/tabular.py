@@ -61,6 +61,9 @@ class TabularEvaluator(Evaluator):
         result = self.evaluate(first[0], fidelity) if first else None
         return list(result.metrics) if result is not None and result.ok else None
 
+    def metric_source(self, metric: str) -> str:
+        return self.benchmark.metric_source(metric)
+
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         result = self.benchmark.query(arch, self.task.name, fidelity)
         if not isinstance(result, Result):  # else refused as the tabular evaluator's: a user's benchmark is at fault

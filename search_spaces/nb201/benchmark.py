@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ...engine.data.importing import not_this_benchmark
+from ...engine.data.paths import looked_in
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
 from ...engine.data.table import Table, column_name
@@ -21,7 +22,7 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from .cell import SPEC, Cell, cell_code
-from .hardware import HW_FILE, METRICS as HW_METRICS, find_hardware_file, load_hardware
+from .hardware import HW_FILE, HW_HOW_TO_GET, METRICS as HW_METRICS, find_hardware_file, load_hardware
 from ..suite_zero_csv import ProxyFile, stored_proxies
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
                         looks_like_naslib_nb201, merge, recognise)
@@ -143,8 +144,8 @@ class NB201Benchmark(Benchmark):
     def metric_source(self, metric: str) -> str:
         if metric not in HW_METRICS or find_hardware_file(self.data_dir) is not None:
             return ""
-        return (f"; '{metric}' is HW-NAS-Bench's, read from {HW_FILE}, which is in none of the data folders: put it "
-                "in --data-dir or $NASLOOP_DATA (see the README's 'Data' section)")
+        return (f"; '{metric}' is HW-NAS-Bench's, read from {HW_FILE}, which was not found (looked in "
+                f"{looked_in(self.data_dir)}); {HW_HOW_TO_GET}")
 
     def suite_zero(self, dataset: str) -> dict[str, np.ndarray]:
         """NAS-Bench-Suite-Zero's 13 proxies for ``dataset`` in cell-code order when their file is present."""

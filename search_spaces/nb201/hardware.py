@@ -25,6 +25,8 @@ from ...engine.errors import ArchitectureError, DataError
 from .cell import cell_code
 
 HW_FILE = "nb201_hw_metrics.csv.gz"
+HW_HOW_TO_GET = (f"get {HW_FILE} (shipped in shared/data; see the README's 'Data' section) and put it in --data-dir "
+                 "or $NASLOOP_DATA")
 METRICS = ("edgegpu_latency", "edgegpu_energy", "raspi4_latency", "edgetpu_latency", "pixel3_latency",
            "eyeriss_latency", "eyeriss_energy", "eyeriss_arithmetic_intensity", "fpga_latency", "fpga_energy")
 DATASET_SUFFIX = {"cifar10": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "imagenet16"}
