@@ -211,8 +211,25 @@ class RunContext:
         from .evaluators.proxies import computed_scorer, resolve
 
         resolve([proxy])  # a name that is no proxy is named as such, not as one this dataset cannot compute
+        self._check_table_found(proxy)
         self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
         return computed_scorer(space, proxy, self.dataset, self.data_dir, batch_size, seed)
+
+    def _check_table_found(self, proxy: str) -> None:
+        """A task nasloop reads no images of (TransNAS-Bench-101's) has only its table's stored proxies: with the
+        table missing, ``proxy`` is one of them for all this run can tell, so its refusal is the missing file
+        (MissingDataError: works once found), not the proxy's. Refused as never stored, the zero-cost predictor
+        vanished from 'nasloop spaces tnb101-micro' on a machine without the data."""
+        from .data.datasets import reads_images
+
+        benchmark = self.benchmark
+        if benchmark is None or not benchmark.has_task(self.dataset) or reads_images(self.dataset) is not None:
+            return
+        try:
+            benchmark.proxy_names(self.dataset)
+        except MissingDataError as exc:
+            raise MissingDataError(f"proxy '{proxy}' of {benchmark.name} {self.dataset} (a task whose images "
+                                   f"nasloop does not read) comes from the table's stored proxies, and {exc}") from None
 
     def _file_scorer(self, space: SearchSpace, proxy: str, found: ProxyScores) -> Scorer:
         """The file's scores, and those of architectures it lacks computed with its mini-batch and seed (its

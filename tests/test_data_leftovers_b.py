@@ -23,3 +23,20 @@ def test_a_hardware_objective_without_its_file_names_the_file_and_how_to_get_it(
                      "not found", f"looked in {data}", "--data-dir")
     assert "choose --objectives from: flops_m, params_m" in error
     assert not (tmp_path / "run").exists()
+
+
+def test_zero_cost_on_tnb101_micro_without_its_table_is_listed_as_needing_it(capsys):
+    """Its stored proxies were taken for none stored, and the predictor left out as never working there."""
+    assert main(["spaces", "tnb101-micro"]) == 0
+    predictors = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("  predictors:"))
+    assert predictors.endswith("zero-cost (with the benchmark's data, which was not found)")
+
+
+def test_a_search_of_a_stored_proxy_without_the_table_names_the_missing_file(tmp_path, capsys):
+    """It said the task 'stores no proxies', when the table that stores them was not found."""
+    assert main(["search", "--space", "tnb101-micro", "--strategy", "predictor-topk", "--predictor", "zero-cost",
+                 "--evaluator", "proxy", "--budget", "2", "--data-dir", str(tmp_path),
+                 "--run-dir", str(tmp_path / "run")]) == 2
+    error = one_line(capsys.readouterr().err.strip(), "proxy 'zen'", "stored proxies", "transnas101_val.json.gz",
+                     "not found", str(tmp_path))
+    assert "stores no proxies" not in error
