@@ -194,6 +194,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
 
 def _cmd_import(args: argparse.Namespace) -> None:
     from .data.importing import benchmark_of_group, import_benchmark_files
+    from .data.import_target import save_imported
     from .data.paths import ENV_VAR, user_cache_dir
 
     if args.space in SEARCH_SPACES.names():
@@ -211,12 +212,8 @@ def _cmd_import(args: argparse.Namespace) -> None:
     table, found = import_benchmark_files(name, args.files)
     for path, what in found:
         print(f"{path}: {what}")
-    target = out_dir / BENCHMARKS.get(name).table_file
-    replaced = target.exists()  # said, since runs on the earlier table read this one when resumed
-    saved = table.save(target)
-    found = f"; {table.meta['found']}" if table.meta.get("found") else ""
-    print(f"{'replaced' if replaced else 'wrote'} {saved} ({table.held()} architectures; from "
-          f"{table.meta.get('source')}{found})")
+    print(save_imported(name, table, args.files, out_dir / BENCHMARKS.get(name).table_file, args.replace,
+                        args.space))
 
 
 def _cmd_predictors(args: argparse.Namespace) -> None:

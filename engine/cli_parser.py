@@ -271,4 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="search space whose benchmark the files belong to (default nb201), or a family of "
                           "spaces whose files say which member they are (nds)")
     imp.add_argument("--out", type=path_arg, help="output folder (default: $NASLOOP_DATA, else ~/.cache/nasloop)")
+    imp.add_argument("--replace", action="store_true",
+                     help="write over a table in the folder that holds architectures or results the import lacks "
+                          "(refused otherwise)")
     return parser

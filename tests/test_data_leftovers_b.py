@@ -3,13 +3,32 @@ table, an import of a few cells over a full table, a NASLib pickle of the wrong 
 lost data; the fixtures are NASLib's public NB201 pickle layout, built here."""
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from nasloop.engine.cli import main
+from nasloop.engine.data.table import Table
+from nasloop.search_spaces.nb201 import NB201Space
 
 from .messages import one_line
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
+
+
+def naslib_pickle(path: Path, cells: int, datasets: tuple[str, ...] = ("cifar10-valid",), curve=None) -> Path:
+    """A NASLib ``nb201_<dataset>_full_training.pickle`` of the first ``cells`` NB201 cells (curves of 12 epochs
+    of the 200: each epoch is a column of every cell, and 200 of them take seconds to write)."""
+    space = NB201Space()
+    records = {}
+    for i, cell in enumerate(list(space.enumerate())[:cells]):
+        info = {"eval_acc1es": list(np.linspace(10.0, 60.0 + i, 12)) if curve is None else curve,
+                "train_times": [10.0] * 12, "cost_info": {"train_time": 10.0}}
+        records[space.format(cell)] = {name: dict(info) for name in datasets}
+    path.write_bytes(pickle.dumps(records))
+    return path
 
 
 def test_a_hardware_objective_without_its_file_names_the_file_and_how_to_get_it(tmp_path, nb201_csv_path, capsys):
@@ -40,3 +59,28 @@ def test_a_search_of_a_stored_proxy_without_the_table_names_the_missing_file(tmp
     error = one_line(capsys.readouterr().err.strip(), "proxy 'zen'", "stored proxies", "transnas101_val.json.gz",
                      "not found", str(tmp_path))
     assert "stores no proxies" not in error
+
+
+def test_importing_fewer_cells_over_a_table_is_refused_and_keeps_it(tmp_path, capsys):
+    """Three cells imported over the table said 'replaced', and the table's other cells were gone."""
+    out = tmp_path / "out"
+    assert main(["data", "import", str(naslib_pickle(tmp_path / "full.pickle", 5)), "--out", str(out)]) == 0
+    few = naslib_pickle(tmp_path / "few.pickle", 2)
+    assert main(["data", "import", str(few), "--out", str(out)]) == 2
+    error = one_line(capsys.readouterr().err.strip(), out / "nb201.npz", "holds 5 architectures and the import (few.pickle) 2",
+                     "--replace", f"nasloop data import --space nb201 {out / 'nb201.npz'} {few} --out {out}")
+    assert Table.load(out / "nb201.npz").held() == 5
+    command = error.split("('")[1].split("'")[0].split()[1:]  # the command the refusal gives keeps both
+    assert main(command) == 0 and Table.load(out / "nb201.npz").held() == 5
+    assert main(["data", "import", str(few), "--out", str(out), "--replace"]) == 0
+    assert "replaced" in capsys.readouterr().out and Table.load(out / "nb201.npz").held() == 2
+
+
+def test_importing_fewer_results_over_a_table_is_refused(tmp_path, capsys):
+    """The same cells without the CIFAR-100 curves the table holds: those were lost the same way."""
+    out = tmp_path / "out"
+    both = naslib_pickle(tmp_path / "both.pickle", 2, ("cifar10-valid", "cifar100"))
+    assert main(["data", "import", str(both), "--out", str(out)]) == 0
+    assert main(["data", "import", str(naslib_pickle(tmp_path / "one.pickle", 2)), "--out", str(out)]) == 2
+    one_line(capsys.readouterr().err.strip(), "holds results the import lacks (column 'cifar100@", "--replace")
+    assert "cifar100@12:val_accuracy" in Table.load(out / "nb201.npz").columns

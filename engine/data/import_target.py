@@ -1,0 +1,69 @@
+"""Writing an imported table where a table already is: nothing the one there holds is lost without being asked.
+
+``nasloop data import`` of a NASLib pickle of three cells into a folder holding the full NB201 table wrote over
+it, said "replaced", and the 15,625 cells were gone. An import that would lose architectures or results of the
+table there is refused unless ``--replace`` is given; the refusal names both sizes and how to keep the old one.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import DataError
+from .importing import import_benchmark_files
+from .table import Table
+
+
+def _measured(table: Table) -> list[str]:
+    """The columns holding the benchmark's numbers (``<dataset>@<fidelity>:<metric>``, ``<dataset>:proxy:<name>``),
+    not those an import computes for every architecture (params, FLOPs)."""
+    return [name for name in table.columns if "@" in name or ":proxy:" in name]
+
+
+def lost_by_replacing(old: Table, new: Table) -> str | None:
+    """What ``old`` holds that ``new`` lacks, in words, or None: fewer architectures, or results (a task, a
+    fidelity, a proxy) it has no column of."""
+    if new.held() < old.held():
+        return f"holds {old.held():,} architectures and the import ({new.meta.get('source')}) {new.held():,}"
+    missing = [name for name in _measured(old) if name not in new.columns]
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        return f"holds results the import lacks (column '{missing[0]}'{more})"
+    return None
+
+
+def _readable(path: Path) -> Table | None:
+    """The table at ``path``, or None where there is none or it cannot be read (nothing a search could read)."""
+    if not path.is_file():
+        return None
+    try:
+        return Table.load(path)
+    except DataError:
+        return None
+
+
+def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: Path, replace: bool,
+                  space: str) -> str:
+    """Write ``table``, imported from ``files`` as ``benchmark``'s, to ``target`` and return the line saying so;
+    or refuse in one line where that would lose what the table there holds and ``replace`` is not given, with the
+    command that keeps both where the benchmark's import merges the old table with the new files (NB201, NB101,
+    NDS; TransNAS's and NB301's files each hold a whole table, the last one given winning)."""
+    old = None if replace or len(table) == 0 else _readable(target)  # an empty import is refused as such, by save
+    lost = lost_by_replacing(old, table) if old is not None else None
+    if lost is not None:
+        keep = "move it aside to keep it, or "
+        try:  # only here, where the import is refused: it reads the files again
+            merged, _ = import_benchmark_files(benchmark, [target, *files])
+        except DataError:
+            merged = None
+        if merged is not None and lost_by_replacing(old, merged) is None:
+            command = " ".join(["nasloop data import --space", space, *map(str, [target, *files]), "--out",
+                                str(target.parent)])
+            keep = f"keep it by importing it first ('{command}': later files override it on the cells they cover), or "
+        raise DataError(f"{target} {lost}: writing the import over it would lose them; {keep}give --replace to "
+                        "replace it")
+    replaced = target.exists()  # said, since runs on the earlier table read this one when resumed
+    saved = table.save(target)
+    found = f"; {table.meta['found']}" if table.meta.get("found") else ""
+    return (f"{'replaced' if replaced else 'wrote'} {saved} ({table.held()} architectures; from "
+            f"{table.meta.get('source')}{found})")
