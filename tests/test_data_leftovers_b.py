@@ -84,3 +84,12 @@ def test_importing_fewer_results_over_a_table_is_refused(tmp_path, capsys):
     assert main(["data", "import", str(naslib_pickle(tmp_path / "one.pickle", 2)), "--out", str(out)]) == 2
     one_line(capsys.readouterr().err.strip(), "holds results the import lacks (column 'cifar100@", "--replace")
     assert "cifar100@12:val_accuracy" in Table.load(out / "nb201.npz").columns
+
+
+def test_a_two_dimensional_learning_curve_is_named_with_its_shape(tmp_path, capsys):
+    """It was said to have 'no eval_acc1es learning curve', when it had one of the wrong shape."""
+    path = naslib_pickle(tmp_path / "nb201_cifar10_full_training.pickle", 1, curve=[[50.0] * 200] * 3)
+    assert main(["data", "import", str(path), "--out", str(tmp_path / "out")]) == 2
+    error = one_line(capsys.readouterr().err.strip(), "'eval_acc1es' has shape (3, 200)", "expected (epochs,)",
+                     "1 to 200")
+    assert "no 'eval_acc1es'" not in error

@@ -182,8 +182,16 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
             except (AttributeError, TypeError, ValueError) as exc:
                 raise DataError(f"{path}: the {arch_str}/{naslib_name} record is malformed ({exc}); "
                                 "not a NASLib NB201 pickle") from None
-            if curve.ndim != 1 or len(curve) == 0:
-                raise DataError(f"{path}: {arch_str}/{naslib_name} has no 'eval_acc1es' learning curve")
+            if "eval_acc1es" not in info:
+                raise DataError(f"{path}: {arch_str}/{naslib_name} has no 'eval_acc1es' learning curve; not a "
+                                "NASLib NB201 pickle")
+            if curve.ndim != 1 or len(curve) == 0:  # a 2-D one was said to be no curve at all
+                raise DataError(f"{path}: {arch_str}/{naslib_name}: 'eval_acc1es' has shape {curve.shape}, expected "
+                                f"(epochs,): one validation accuracy per epoch, 1 to {NASLIB_EPOCHS} of them; not a "
+                                "NASLib NB201 pickle")
+            if times.ndim != 1:  # a 2-D one was summed across its rows into wrong costs
+                raise DataError(f"{path}: {arch_str}/{naslib_name}: 'train_times' has shape {times.shape}, expected "
+                                "(epochs,): one training time per epoch; not a NASLib NB201 pickle")
             if len(curve) > NASLIB_EPOCHS:  # each epoch is a column of every cell: 20,000 of them filled memory
                 raise DataError(f"{path}: {arch_str}/{naslib_name} has a learning curve of {len(curve)} epochs, "
                                 f"longer than NB201's {NASLIB_EPOCHS}-epoch schedule; not a NASLib NB201 pickle")
