@@ -67,8 +67,8 @@ def test_importing_fewer_cells_over_a_table_is_refused_and_keeps_it(tmp_path, ca
     assert main(["data", "import", str(naslib_pickle(tmp_path / "full.pickle", 5)), "--out", str(out)]) == 0
     few = naslib_pickle(tmp_path / "few.pickle", 2)
     assert main(["data", "import", str(few), "--out", str(out)]) == 2
-    error = one_line(capsys.readouterr().err.strip(), out / "nb201.npz", "holds 5 architectures and the import (few.pickle) 2",
-                     "--replace", f"nasloop data import --space nb201 {out / 'nb201.npz'} {few} --out {out}")
+    error = one_line(capsys.readouterr().err.strip(), out / "nb201.npz",
+                     "holds 5 architectures and the import (few.pickle) 2", "--replace", f"nasloop data import --space nb201 {out / 'nb201.npz'} {few} --out {out}")
     assert Table.load(out / "nb201.npz").held() == 5
     command = error.split("('")[1].split("'")[0].split()[1:]  # the command the refusal gives keeps both
     assert main(command) == 0 and Table.load(out / "nb201.npz").held() == 5
@@ -93,3 +93,9 @@ def test_a_two_dimensional_learning_curve_is_named_with_its_shape(tmp_path, caps
     error = one_line(capsys.readouterr().err.strip(), "'eval_acc1es' has shape (3, 200)", "expected (epochs,)",
                      "1 to 200")
     assert "no 'eval_acc1es'" not in error
+    path = naslib_pickle(tmp_path / "times.pickle", 1)
+    records = pickle.loads(path.read_bytes())
+    next(iter(records.values()))["cifar10-valid"]["train_times"] = [[10.0] * 12] * 2  # was dropped silently
+    path.write_bytes(pickle.dumps(records))
+    assert main(["data", "import", str(path), "--out", str(tmp_path / "out")]) == 2
+    one_line(capsys.readouterr().err.strip(), "'train_times' has shape (2, 12)", "expected (epochs,)")

@@ -189,7 +189,7 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
                 raise DataError(f"{path}: {arch_str}/{naslib_name}: 'eval_acc1es' has shape {curve.shape}, expected "
                                 f"(epochs,): one validation accuracy per epoch, 1 to {NASLIB_EPOCHS} of them; not a "
                                 "NASLib NB201 pickle")
-            if times.ndim != 1:  # a 2-D one was summed across its rows into wrong costs
+            if times.ndim != 1:  # a 2-D one was silently dropped (fewer rows than epochs) or summed across its rows
                 raise DataError(f"{path}: {arch_str}/{naslib_name}: 'train_times' has shape {times.shape}, expected "
                                 "(epochs,): one training time per epoch; not a NASLib NB201 pickle")
             if len(curve) > NASLIB_EPOCHS:  # each epoch is a column of every cell: 20,000 of them filled memory
