@@ -68,7 +68,8 @@ def test_importing_fewer_cells_over_a_table_is_refused_and_keeps_it(tmp_path, ca
     few = naslib_pickle(tmp_path / "few.pickle", 2)
     assert main(["data", "import", str(few), "--out", str(out)]) == 2
     error = one_line(capsys.readouterr().err.strip(), out / "nb201.npz",
-                     "holds 5 architectures and the import (few.pickle) 2", "--replace", f"nasloop data import --space nb201 {out / 'nb201.npz'} {few} --out {out}")
+                     "holds 5 architectures and the import (few.pickle) 2", "--replace",
+                     f"nasloop data import --space nb201 {out / 'nb201.npz'} {few} --out {out}")
     assert Table.load(out / "nb201.npz").held() == 5
     command = error.split("('")[1].split("'")[0].split()[1:]  # the command the refusal gives keeps both
     assert main(command) == 0 and Table.load(out / "nb201.npz").held() == 5
