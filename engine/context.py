@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, MissingDataError, UnsupportedError
+from .errors import ConfigError, DataError, MissingDataError, UnsupportedError
 from .types import Arch
 from .user_files import path_from
 
@@ -211,9 +211,16 @@ class RunContext:
         from .evaluators.proxies import computed_scorer, resolve
 
         resolve([proxy])  # a name that is no proxy is named as such, not as one this dataset cannot compute
-        self._check_table_found(proxy)
-        self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
-        return computed_scorer(space, proxy, self.dataset, self.data_dir, batch_size, seed)
+        try:
+            self._check_table_found(proxy)
+            self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
+            return computed_scorer(space, proxy, self.dataset, self.data_dir, batch_size, seed)
+        except (ConfigError, DataError) as exc:  # no images to compute it on: the file that stores it, if any
+            benchmark = self.benchmark
+            note = benchmark.proxy_source(proxy, self.dataset) if benchmark and benchmark.has_task(self.dataset) else ""
+            if not note:
+                raise
+            raise type(exc)(f"{exc}{note}") from None
 
     def _check_table_found(self, proxy: str) -> None:
         """A task nasloop reads no images of (TransNAS-Bench-101's) has only its table's stored proxies: with the

@@ -212,6 +212,12 @@ class Benchmark(Configurable, ABC):
         it ("; 'edgegpu_latency' comes from ..."), else "": the names to choose from do not say what to fetch."""
         return ""
 
+    def proxy_source(self, proxy: str, task: str) -> str:
+        """Where ``proxy`` of ``task``, which nothing at hand stores, is stored when an optional file missing from
+        the data folders brings it ("; NAS-Bench-Suite-Zero's ... stores 'jacov' ..."), else "": said when it cannot
+        be computed instead, where only the task's images were named."""
+        return ""
+
     def proxy_names(self, task: str) -> list[str]:
         """The zero-cost proxies whose scores the table stores for ``task``."""
         return []

@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..engine.data.paths import search_dirs
+from ..engine.data.paths import looked_in, search_dirs
 from ..engine.errors import ArchitectureError, DataError
 from .cell_space import Cell, CellSpec, cell_index, live_cell
 
@@ -46,6 +46,15 @@ class ProxyFile:
             if (folder / self.name).is_file():
                 return folder / self.name
         return None
+
+    def missing_note(self, proxy: str, task: str, data_dir: str | None) -> str:
+        """"; ... stores '<proxy>' for <task> ..." where this file, not in the data folders, would serve ``proxy``
+        for ``task``, else "": without it the proxy is computed, and a refusal to compute it (no images of the
+        task) said nothing of the file that stores it."""
+        if proxy not in PROXIES or task not in dict(self.suffixes) or self.find(data_dir) is not None:
+            return ""
+        return (f"; NAS-Bench-Suite-Zero's {self.name} stores '{proxy}' for {task}, and was not found (looked in "
+                f"{looked_in(data_dir)}): put it in --data-dir or $NASLOOP_DATA (see the README's 'Data' section)")
 
 
 @lru_cache(maxsize=4)

@@ -100,3 +100,18 @@ def test_a_two_dimensional_learning_curve_is_named_with_its_shape(tmp_path, caps
     path.write_bytes(pickle.dumps(records))
     assert main(["data", "import", str(path), "--out", str(tmp_path / "out")]) == 2
     one_line(capsys.readouterr().err.strip(), "'train_times' has shape (2, 12)", "expected (epochs,)")
+
+
+def test_a_proxy_that_cannot_be_computed_names_the_suite_zero_file_that_stores_it(tmp_path, nb201_csv_path, capsys):
+    """Without nb201_zc_proxies.csv.gz, jacov on ImageNet16-120 was refused for want of images, with the advice to
+    change dataset: nothing said that the suite's file stores it for every cell."""
+    (tmp_path / nb201_csv_path.name).symlink_to(nb201_csv_path)
+    assert main(["search", "--space", "nb201", "--dataset", "ImageNet16-120", "--data-dir", str(tmp_path),
+                 "--strategy", "predictor-topk", "--predictor", "zero-cost", "--predictor-opt", "proxy=jacov",
+                 "--budget", "2", "--run-dir", str(tmp_path / "run")]) == 2
+    one_line(capsys.readouterr().err.strip(), "need ImageNet16-120 images", "nb201_zc_proxies.csv.gz stores 'jacov'",
+             f"looked in {tmp_path}", "--data-dir")
+    assert main(["search", "--space", "nb201", "--dataset", "cifar100", "--data-dir", str(tmp_path),
+                 "--strategy", "predictor-topk", "--predictor", "zero-cost", "--predictor-opt", "proxy=jacov",
+                 "--budget", "2", "--run-dir", str(tmp_path / "run")]) == 2
+    assert "nb201_zc_proxies" not in capsys.readouterr().err  # the suite scored no CIFAR-100

@@ -147,6 +147,9 @@ class NB201Benchmark(Benchmark):
         return (f"; '{metric}' is HW-NAS-Bench's, read from {HW_FILE}, which was not found (looked in "
                 f"{looked_in(self.data_dir)}); {HW_HOW_TO_GET}")
 
+    def proxy_source(self, proxy: str, task: str) -> str:
+        return SUITE_ZERO.missing_note(proxy, self.task(task).name, self.data_dir)
+
     def suite_zero(self, dataset: str) -> dict[str, np.ndarray]:
         """NAS-Bench-Suite-Zero's 13 proxies for ``dataset`` in cell-code order when their file is present."""
         views = self.__dict__.setdefault("_suite_zero", {})

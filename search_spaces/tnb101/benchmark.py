@@ -149,6 +149,10 @@ class TransNASBenchmark(Benchmark):
             views[task] = stored_proxies(self.suite_zero_file, self.data_dir, task)
         return views[task]
 
+    def proxy_source(self, proxy: str, task: str) -> str:
+        found = self.suite_zero_file
+        return "" if found is None else found.missing_note(proxy, self.task(task).name, self.data_dir)
+
     def proxy_names(self, task: str) -> list[str]:
         return sorted(set(self.stored_proxies(task)) | set(self.suite_zero(self.task(task).name)))
 
