@@ -115,3 +115,11 @@ def test_a_proxy_that_cannot_be_computed_names_the_suite_zero_file_that_stores_i
                  "--strategy", "predictor-topk", "--predictor", "zero-cost", "--predictor-opt", "proxy=jacov",
                  "--budget", "2", "--run-dir", str(tmp_path / "run")]) == 2
     assert "nb201_zc_proxies" not in capsys.readouterr().err  # the suite scored no CIFAR-100
+
+
+def test_an_import_into_a_data_variable_naming_a_file_says_so(tmp_path, monkeypatch, capsys):
+    """'cannot write the table .../nb201.npz (File exists)': the file was $NASLOOP_DATA, where the table goes."""
+    (tmp_path / "data").write_text("")
+    monkeypatch.setenv("NASLOOP_DATA", str(tmp_path / "data"))
+    assert main(["data", "import", str(naslib_pickle(tmp_path / "few.pickle", 2))]) == 2
+    one_line(capsys.readouterr().err.strip(), f"{tmp_path / 'data'} is a file, not a folder", "$NASLOOP_DATA")

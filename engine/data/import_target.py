@@ -48,6 +48,9 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
     or refuse in one line where that would lose what the table there holds and ``replace`` is not given, with the
     command that keeps both where the benchmark's import merges the old table with the new files (NB201, NB101,
     NDS; TransNAS's and NB301's files each hold a whole table, the last one given winning)."""
+    if target.parent.exists() and not target.parent.is_dir():  # $NASLOOP_DATA naming a file: "(File exists)"
+        raise DataError(f"cannot write {target}: {target.parent} is a file, not a folder; give --out a folder, or "
+                        "point $NASLOOP_DATA at one")
     old = None if replace or len(table) == 0 else _readable(target)  # an empty import is refused as such, by save
     lost = lost_by_replacing(old, table) if old is not None else None
     if lost is not None:
