@@ -224,6 +224,18 @@ def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evalua
                             "run began with, or start a new run on this one")
 
 
+def check_resumed_objectives(run_dir: str, config: SearchConfig, evaluator: Evaluator) -> None:
+    """A resumed run's evaluator still reports its objectives. Resumed with --data-dir at a folder without
+    HW-NAS-Bench's file, a run minimising edgegpu_latency went on, its new results 'ok' without the metric (the
+    results asked again pass, since a file beside the table may be absent when no objective reads it)."""
+    known = evaluator.metric_names(config.fidelity)
+    for objective in config.objective_list() or ():
+        if known is not None and objective.metric not in known:
+            raise DataError(f"{run_dir} optimises {objective.metric}, which the {config.evaluator} evaluator does "
+                            f"not report now{evaluator.metric_source(objective.metric)}; resume with --data-dir "
+                            "at the folder the run began with")
+
+
 def _same_value(then: Any, now: Any) -> bool:
     """Equal, or both undefined (NaN: a metric the table lacks for that cell)."""
     return then == now or (isinstance(then, float) and isinstance(now, float) and math.isnan(then) and math.isnan(now))

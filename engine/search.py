@@ -20,9 +20,9 @@ from .options import PositiveFloat, PositiveInt, check_value, guided_strategies,
 from .plugins import load_plugins, plugins_to_record
 from .predictor_options import options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .run_checks import (check_budget, check_new_run, check_same_results, check_seconds_budget,
-                         check_stored_config, ended_by_the_other_limit, note_unsaved_state, random_start,
-                         tried_predictor)
+from .run_checks import (check_budget, check_new_run, check_resumed_objectives, check_same_results,
+                         check_seconds_budget, check_stored_config, ended_by_the_other_limit, note_unsaved_state,
+                         random_start, tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -282,6 +282,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         plugins = build_plugins(config, on_note)
         with closed_on_error(plugins[3]):
             check_same_results(str(run_dir), store, plugins[0], plugins[2])
+            check_resumed_objectives(str(run_dir), config, plugins[2])
             check_budget(budget, plugins[0], config.space)
             check_seconds_budget(config, plugins[2], on_note)
             note_unsaved_state(plugins[1], on_note)

@@ -123,3 +123,20 @@ def test_an_import_into_a_data_variable_naming_a_file_says_so(tmp_path, monkeypa
     monkeypatch.setenv("NASLOOP_DATA", str(tmp_path / "data"))
     assert main(["data", "import", str(naslib_pickle(tmp_path / "few.pickle", 2))]) == 2
     one_line(capsys.readouterr().err.strip(), f"{tmp_path / 'data'} is a file, not a folder", "$NASLOOP_DATA")
+
+
+def test_a_run_resumed_without_the_file_of_its_objective_is_refused(tmp_path, data_dir, nb201_csv_path, capsys):
+    """Resumed with --data-dir at a folder without HW-NAS-Bench's file, a run minimising edgegpu_latency went on,
+    its new results 'ok' without that objective. (Begun on the data folder itself, whose files other tests load.)"""
+    table_only = tmp_path / "table_only"
+    table_only.mkdir()
+    (table_only / nb201_csv_path.name).symlink_to(nb201_csv_path)
+    run = tmp_path / "run"
+    assert main(["search", "--space", "nb201", "--strategy", "random", "--objectives",
+                 "val_accuracy:max,edgegpu_latency:min", "--budget", "2", "--data-dir", str(data_dir),
+                 "--run-dir", str(run), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["search", "--resume", str(run), "--budget", "4", "--data-dir", str(table_only), "--quiet"]) == 2
+    one_line(capsys.readouterr().err.strip(), f"{run} optimises edgegpu_latency", "nb201_hw_metrics.csv.gz",
+             "resume with --data-dir at the folder the run began with")
+    assert main(["search", "--resume", str(run), "--budget", "4", "--quiet"]) == 0
