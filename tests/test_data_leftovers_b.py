@@ -140,3 +140,15 @@ def test_a_run_resumed_without_the_file_of_its_objective_is_refused(tmp_path, da
     one_line(capsys.readouterr().err.strip(), f"{run} optimises edgegpu_latency", "nb201_hw_metrics.csv.gz",
              "resume with --data-dir at the folder the run began with")
     assert main(["search", "--resume", str(run), "--budget", "4", "--quiet"]) == 0
+
+
+def test_importing_fewer_cells_beside_the_table_searches_read_is_refused(tmp_path, nb201_csv_path, capsys):
+    """In a folder holding the NB201 CSV (read directly, as shipped), an import of two cells wrote nb201.npz beside
+    it, which searches then read instead: the 15,625 cells were out of their reach, unsaid."""
+    (tmp_path / nb201_csv_path.name).symlink_to(nb201_csv_path)
+    few = naslib_pickle(tmp_path / "few.pickle", 2)
+    assert main(["data", "import", str(few), "--out", str(tmp_path)]) == 2
+    one_line(capsys.readouterr().err.strip(), f"{tmp_path / nb201_csv_path.name} holds 15,625 architectures",
+             "nb201.npz would be read instead", f"{tmp_path / nb201_csv_path.name} {few} --out {tmp_path}",
+             "--replace")
+    assert not (tmp_path / "nb201.npz").exists()

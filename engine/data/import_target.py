@@ -2,14 +2,17 @@
 
 ``nasloop data import`` of a NASLib pickle of three cells into a folder holding the full NB201 table wrote over
 it, said "replaced", and the 15,625 cells were gone. An import that would lose architectures or results of the
-table there is refused unless ``--replace`` is given; the refusal names both sizes and how to keep the old one.
+table there is refused unless ``--replace`` is given; the refusal names both sizes and how to keep the old one. So
+is one into a folder whose searches read a public file directly (the shipped NB201 CSV): the new table, found
+first, would be read instead of it.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import DataError
+from ..errors import DataError, NasloopError
+from ..registry import BENCHMARKS
 from .importing import import_benchmark_files
 from .table import Table
 
@@ -42,6 +45,20 @@ def _readable(path: Path) -> Table | None:
         return None
 
 
+def _served_beside(benchmark: str, folder: Path) -> tuple[Path, Table] | None:
+    """The public file in ``folder`` that ``benchmark``'s searches read directly there (no table imported yet), and
+    its table; None where the folder serves none. A folder without files is not asked (the benchmark would look
+    through $NASLOOP_DATA and the cache too, loading a table from elsewhere)."""
+    if not folder.is_dir() or not any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir()):
+        return None
+    try:
+        table = BENCHMARKS.get(benchmark)(folder).table
+    except NasloopError:  # none found, or one unreadable: nothing a search reads
+        return None
+    source = folder / str(table.meta.get("source"))
+    return (source, table) if source.is_file() else None
+
+
 def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: Path, replace: bool,
                   space: str) -> str:
     """Write ``table``, imported from ``files`` as ``benchmark``'s, to ``target`` and return the line saying so;
@@ -51,20 +68,26 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
     if target.parent.exists() and not target.parent.is_dir():  # $NASLOOP_DATA naming a file: "(File exists)"
         raise DataError(f"cannot write {target}: {target.parent} is a file, not a folder; give --out a folder, or "
                         "point $NASLOOP_DATA at one")
-    old = None if replace or len(table) == 0 else _readable(target)  # an empty import is refused as such, by save
+    checked = not replace and len(table) > 0  # an empty import is refused as such, by save
+    old_path, old = target, _readable(target) if checked else None
+    beside = _served_beside(benchmark, target.parent) if checked and not target.exists() else None
+    if beside is not None:
+        old_path, old = beside
     lost = lost_by_replacing(old, table) if old is not None else None
     if lost is not None:
         keep = "move it aside to keep it, or "
         try:  # only here, where the import is refused: it reads the files again
-            merged, _ = import_benchmark_files(benchmark, [target, *files])
+            merged, _ = import_benchmark_files(benchmark, [old_path, *files])
         except DataError:
             merged = None
         if merged is not None and lost_by_replacing(old, merged) is None:
-            command = " ".join(["nasloop data import --space", space, *map(str, [target, *files]), "--out",
+            command = " ".join(["nasloop data import --space", space, *map(str, [old_path, *files]), "--out",
                                 str(target.parent)])
             keep = f"keep it by importing it first ('{command}': later files override it on the cells they cover), or "
-        raise DataError(f"{target} {lost}: writing the import over it would lose them; {keep}give --replace to "
-                        "replace it")
+        effect = (f"written beside it, {target.name} would be read instead" if beside is not None else
+                  "writing the import over it would lose them")
+        raise DataError(f"{old_path} {lost}: {effect}; {keep}give --replace to {'write it' * bool(beside)}"
+                        f"{'replace it' * (beside is None)}")
     replaced = target.exists()  # said, since runs on the earlier table read this one when resumed
     saved = table.save(target)
     found = f"; {table.meta['found']}" if table.meta.get("found") else ""
