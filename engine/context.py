@@ -79,13 +79,16 @@ class RunContext:
         except ConfigError:
             if self.benchmark is None or not self.benchmark.has_task(self.dataset):
                 raise
-        stored = self.stored_proxies()
-        named = ", ".join(stored) if len(stored) <= 4 else f"{', '.join(stored[:3])} and {len(stored) - 3} more"
+        try:  # not stored_proxies(), where a missing table stores none: it said 'it stores no proxies'
+            stored = self.benchmark.proxy_names(self.dataset)
+            named = ", ".join(stored) if len(stored) <= 4 else f"{', '.join(stored[:3])} and {len(stored) - 3} more"
+            held = f"it stores {named or 'no proxies'} for this task"
+        except MissingDataError as exc:
+            held = f"the table, which stores its results and proxies, is missing: {exc}"
         readable = next((task.name for task in self.benchmark.tasks if reads_images(task.name)), None)
         other = f", or use images with --dataset {readable}" if readable else ""  # a plugin's table may have none
         raise ConfigError(f"'{self.dataset}' is a task of the {self.benchmark.name} table whose images nasloop does "
-                          f"not read, so {cannot}; {instead} (it stores {named or 'no proxies'} for this task)"
-                          f"{other}") from None
+                          f"not read, so {cannot}; {instead} ({held}){other}") from None
 
     def stored_proxies(self, space: SearchSpace | None = None) -> list[str]:
         """The proxies stored for this task: the benchmark's, and with ``space`` those of its

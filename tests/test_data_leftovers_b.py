@@ -152,3 +152,13 @@ def test_importing_fewer_cells_beside_the_table_searches_read_is_refused(tmp_pat
              "nb201.npz would be read instead", f"{tmp_path / nb201_csv_path.name} {few} --out {tmp_path}",
              "--replace")
     assert not (tmp_path / "nb201.npz").exists()
+
+
+def test_a_network_evaluator_on_a_task_without_images_names_the_missing_table(tmp_path, capsys):
+    """Without the TransNAS table, '--evaluator proxy' on class_scene said the task 'stores no proxies', where its
+    table stores three and was not found."""
+    assert main(["search", "--space", "tnb101-micro", "--evaluator", "proxy", "--budget", "2", "--data-dir",
+                 str(tmp_path), "--run-dir", str(tmp_path / "run")]) == 2
+    error = one_line(capsys.readouterr().err.strip(), "--evaluator tabular", "transnas101_val.json.gz",
+                     f"looked in {tmp_path}")
+    assert "stores no proxies" not in error
