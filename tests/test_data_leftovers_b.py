@@ -162,3 +162,12 @@ def test_a_network_evaluator_on_a_task_without_images_names_the_missing_table(tm
     error = one_line(capsys.readouterr().err.strip(), "--evaluator tabular", "transnas101_val.json.gz",
                      f"looked in {tmp_path}")
     assert "stores no proxies" not in error
+
+
+def test_a_pickle_of_no_dataset_nasloop_reads_is_refused(tmp_path, capsys):
+    """Records keyed 'cifar10' (not NASLib's 'cifar10-valid') made a table of the cells and no result: 'wrote
+    (1 architectures)', and every search then found no results for cifar10."""
+    path = naslib_pickle(tmp_path / "nb201_cifar10_full_training.pickle", 1, ("cifar10",))
+    assert main(["data", "import", str(path), "--out", str(tmp_path / "out")]) == 2
+    one_line(capsys.readouterr().err.strip(), "cifar10-valid, cifar100, ImageNet16-120", "the first holds cifar10")
+    assert not (tmp_path / "out").exists()

@@ -201,6 +201,11 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
                 column(dataset, epoch, "val_accuracy")[code] = acc
                 if not math.isnan(seconds):
                     column(dataset, epoch, "train_seconds")[code] = seconds
+    if not columns:  # cells of no dataset: a table that held them and no result of any, 'wrote (3 architectures)'
+        first = next(iter(data.values()))
+        held = ", ".join(map(str, list(first)[:5])) or "nothing"
+        raise DataError(f"{path}: no record holds a dataset NASLib's NB201 pickles name ({', '.join(NASLIB_DATASETS)})"
+                        f"; the first holds {held}: not a NASLib NB201 pickle")
     cells = cells_in_code_order()
     columns.update(cells=cells, present=present)
     _with_costs(columns, cells)
