@@ -53,7 +53,7 @@ def _served_beside(benchmark: str, folder: Path) -> tuple[Path, Table] | None:
         return None
     try:
         table = BENCHMARKS.get(benchmark)(folder).table
-    except NasloopError:  # none found, or one unreadable: nothing a search reads
+    except (NasloopError, OSError):  # none found, or one unreadable: nothing a search reads
         return None
     source = folder / str(table.meta.get("source"))
     return (source, table) if source.is_file() else None
@@ -75,7 +75,7 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
         old_path, old = beside
     lost = lost_by_replacing(old, table) if old is not None else None
     if lost is not None:
-        keep = "move it aside to keep it, or "
+        keep = "" if beside is not None else "move it aside to keep it, or "
         try:  # only here, where the import is refused: it reads the files again
             merged, _ = import_benchmark_files(benchmark, [old_path, *files])
         except DataError:
@@ -84,10 +84,11 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
             command = " ".join(["nasloop data import --space", space, *map(str, [old_path, *files]), "--out",
                                 str(target.parent)])
             keep = f"keep it by importing it first ('{command}': later files override it on the cells they cover), or "
-        effect = (f"written beside it, {target.name} would be read instead" if beside is not None else
-                  "writing the import over it would lose them")
-        raise DataError(f"{old_path} {lost}: {effect}; {keep}give --replace to {'write it' * bool(beside)}"
-                        f"{'replace it' * (beside is None)}")
+        if beside is not None:
+            raise DataError(f"{old_path} {lost}: written beside it, {target.name} would be read instead; {keep}give "
+                            "--replace to write it")
+        raise DataError(f"{old_path} {lost}: writing the import over it would lose them; {keep}give --replace to "
+                        "replace it")
     replaced = target.exists()  # said, since runs on the earlier table read this one when resumed
     saved = table.save(target)
     found = f"; {table.meta['found']}" if table.meta.get("found") else ""
