@@ -3,6 +3,7 @@ table, an import of a few cells over a full table, a NASLib pickle of the wrong 
 lost data; the fixtures are NASLib's public NB201 pickle layout, built here."""
 from __future__ import annotations
 
+import gzip
 import pickle
 from pathlib import Path
 
@@ -171,3 +172,13 @@ def test_a_pickle_of_no_dataset_nasloop_reads_is_refused(tmp_path, capsys):
     assert main(["data", "import", str(path), "--out", str(tmp_path / "out")]) == 2
     one_line(capsys.readouterr().err.strip(), "cifar10-valid, cifar100, ImageNet16-120", "the first holds cifar10")
     assert not (tmp_path / "out").exists()
+
+
+def test_another_spaces_proxy_file_given_to_import_is_said_to_need_none(tmp_path, capsys):
+    """NB201's Suite-Zero file given with --space tnb101-micro was 'not a tnb101-micro data file': true, but it is
+    read as it is by nb201, which the same file given with --space nb201 said."""
+    path = tmp_path / "nb201_zc_proxies.csv.gz"
+    path.write_bytes(gzip.compress(b"arch_str,synflow_cifar10,synflow_imagenet16\n"))
+    for space in ("tnb101-micro", "nds"):
+        assert main(["data", "import", "--space", space, str(path), "--out", str(tmp_path / "out")]) == 2
+        one_line(capsys.readouterr().err.strip(), "nb201_zc_proxies.csv.gz needs no import: nb201 reads it")
