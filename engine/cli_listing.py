@@ -6,7 +6,7 @@ import inspect
 import re
 
 from ..search_spaces.base import NetworkSpace, SearchSpace
-from .errors import NasloopError
+from .errors import MissingDataError, NasloopError
 from .options import describe_options
 from .registry import BENCHMARKS, EVALUATORS, Registry
 
@@ -57,6 +57,10 @@ def _describe_fits(name: str, space: type[SearchSpace]) -> None:
             try:  # as a tabular run builds it, bound to its table (a -fix-w-d space takes the table's width and depth)
                 context = build_context(space, context.dataset, lookup=True)
                 built = build_space(name, context)
+            except MissingDataError as exc:  # said as the unbound build's failure alone, the file to get went unsaid
+                print(f"\nworks with: not known without building it; a run that looks its table up builds it from "
+                      f"the table, which is missing ({exc}); any other needs options: {unbound}")
+                return
             except NasloopError:
                 raise unbound from None
             bound_only = unbound

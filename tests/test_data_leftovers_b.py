@@ -182,3 +182,11 @@ def test_another_spaces_proxy_file_given_to_import_is_said_to_need_none(tmp_path
     for space in ("tnb101-micro", "nds"):
         assert main(["data", "import", "--space", space, str(path), "--out", str(tmp_path / "out")]) == 2
         one_line(capsys.readouterr().err.strip(), "nb201_zc_proxies.csv.gz needs no import: nb201 reads it")
+
+
+def test_a_space_built_from_its_missing_table_names_the_file_in_its_listing(capsys):
+    """'nasloop spaces nds-darts-fix-w-d' without NDS data said only that the space takes width and depth from the
+    table a tabular run reads: nothing said that the table was missing, or which file it is."""
+    assert main(["spaces", "nds-darts-fix-w-d"]) == 0
+    works = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("works with"))
+    one_line(works, "the table, which is missing", "DARTS_fix-w-d.json", "nds_data.zip", "--space-opt widths=")
