@@ -61,8 +61,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--reference-point", type=float_list, metavar="V1,V2,...",
                    help="--objectives: the one hypervolume reference point of every run, in the metrics' units")
     c.add_argument("--target", type=float, help="the value queries are counted to (default: the table's best)")
-    c.add_argument("--interval", choices=("t", "bootstrap"), default="t", help="95 %% intervals: Student t "
-                                                                              "(default) or percentile bootstrap")
+    c.add_argument("--interval", choices=("t", "bootstrap"), help="95 %% intervals: Student t (default) or "
+                                                                 "percentile bootstrap")
     c.add_argument("--data-dir", type=path_text)
     c.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
     c.add_argument("--evaluator-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
@@ -75,9 +75,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     r.add_argument("path", type=path_arg, help="a study folder (from 'nasloop compare') or a run directory")
     r.add_argument("--out", type=path_arg, help="where to write (default: inside PATH)")
     r.add_argument("--target", type=float, help="a search study: the value queries are counted to (default: the "
-                                                "table's best)")
-    r.add_argument("--interval", choices=("t", "bootstrap"), help="a search study: 95 %% intervals, Student t "
-                                                                  "(the default) or percentile bootstrap")
+                                                "last compare's --target, else the table's best)")
+    r.add_argument("--interval", choices=("t", "bootstrap"), help="a search study: 95 %% intervals, Student t or "
+                                                                  "percentile bootstrap (default: the last compare's)")
 
 
 def _methods(args: argparse.Namespace) -> list:
@@ -237,7 +237,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         # once open_study has made its folder
         lock = held.enter_context(StudyLock(args.out)) if (args.out / STUDY_FILE).is_file() else None
         study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new,
-                           on_note=lambda text: print(f"nasloop compare: note: {text}", file=sys.stderr))
+                           on_note=lambda text: print(f"nasloop compare: note: {text}", file=sys.stderr),
+                           report={"target": args.target, "interval": args.interval or "t"})
         if lock is None or not lock.path.exists():
             held.enter_context(StudyLock(args.out))
         pending, outcomes = plan_study(study)
@@ -245,7 +246,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
             outcomes.update(run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
                 f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"), ray_address=args.ray_address,
                 use_ray=args.executor == "ray"))
-        results = collect(study, target, args.interval)
+        results = collect(study, target, args.interval or "t")
         from .report import markdown_table, study_tables, write_study_report
 
         written = write_study_report(results, args.out, args.command_line)
@@ -353,7 +354,9 @@ def cmd_report(args: argparse.Namespace) -> None:
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
         _load_study_plugins(study)
-        results = collect(study, study_target(args.target, study.base), args.interval or "t")
+        recorded = study.report  # as the last compare reported it, unless a flag says otherwise for this report
+        target = args.target if args.target is not None else recorded.get("target")
+        results = collect(study, study_target(target, study.base), args.interval or recorded.get("interval", "t"))
         written = write_study_report(results, args.out or args.path, args.command_line)
         if results.problems:  # listed in the report; said here too, or an exit 0 hides them
             print(f"note: {len(results.problems)} run{'s' * (len(results.problems) != 1)} left out of the report "

@@ -43,6 +43,9 @@ class Study:
     seeds: list[int]
     pretrained_files: dict[str, str] = field(default_factory=dict)
     """The sha256 of every file a method's ``pretrained`` option names (see :func:`pretrained_digests`)."""
+    report: dict[str, Any] = field(default_factory=dict)
+    """How the last ``compare`` reported the study (``target``: None for the table's best; ``interval``), so a
+    later ``nasloop report`` writes the same report; not part of the grid, since no run computes it."""
 
     def config(self, method: Method, seed: int) -> SearchConfig:
         return self.base.replace(strategy=method.strategy, predictor=method.predictor,
@@ -65,7 +68,7 @@ class Study:
         return {"version": STUDY_VERSION, "grid": self.grid(), "data_dir": self.base.data_dir,
                 "executor": self.base.executor, "executor_options": self.base.executor_options,
                 "plugins": self.base.plugins, "methods": [asdict(m) for m in self.methods], "seeds": self.seeds,
-                "pretrained_files": self.pretrained_files}
+                "pretrained_files": self.pretrained_files, "report": self.report}
 
 
 def set_aside(folder: Path) -> Path:
@@ -76,8 +79,10 @@ def set_aside(folder: Path) -> Path:
 
 
 def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: list[int],
-               force_new: bool = False, on_note: Callable[[str], None] | None = None) -> Study:
+               force_new: bool = False, on_note: Callable[[str], None] | None = None,
+               report: dict[str, Any] | None = None) -> Study:
     """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid.
+    ``report`` (target, interval) is recorded as how this study is now reported, in place of the last one.
     ``on_note`` hears where ``force_new`` put the old study, which the user would otherwise have to go and find."""
     def aside() -> None:
         moved = set_aside(folder)
@@ -96,7 +101,7 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     if (folder / "runs").exists() and not (folder / "runs").is_dir():  # every run failed, each in a line of its own
         raise ConfigError(f"{folder / 'runs'} is a file, where the study keeps its runs; move it, or choose another "
                           "--out")
-    study = Study(folder, base, list(methods), list(seeds))
+    study = Study(folder, base, list(methods), list(seeds), report=dict(report or {}))
     recorded: dict[str, str] = {}
     known: dict[str, Method] = {}
     try:
@@ -195,12 +200,26 @@ def load_study(folder: Path) -> Study:
         methods = [Method(**m) for m in record["methods"]]
         seeds = [int(s) for s in record["seeds"]]
         files = {str(name): str(digest) for name, digest in (record.get("pretrained_files") or {}).items()}
+        report = _report_settings(record.get("report") or {})
     except FileNotFoundError:
         raise DataError(f"no study at {folder} (missing {STUDY_FILE}); make one with 'nasloop compare'") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataError(f"{path} is not a readable study file ({type(exc).__name__}: {exc}); "
                         "set the folder aside and run 'nasloop compare' again") from None
-    return Study(Path(folder), base, methods, seeds, files)
+    return Study(Path(folder), base, methods, seeds, files, report)
+
+
+def _report_settings(record: dict[str, Any]) -> dict[str, Any]:
+    """The recorded ``report`` of a study.json (absent from studies made before it was kept: the defaults), checked
+    so that a damaged one fails here, naming the file, not as a traceback in the report."""
+    if not isinstance(record, dict):
+        raise ValueError(f"its report is {record!r}, not a mapping of target and interval")
+    target, interval = record.get("target"), record.get("interval", "t")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, (int, float))):
+        raise ValueError(f"its report target is {target!r}, not a number")
+    if interval not in ("t", "bootstrap"):
+        raise ValueError(f"its report interval is {interval!r}, not 't' or 'bootstrap'")
+    return {"target": None if target is None else float(target), "interval": interval}
 
 
 Job = tuple[dict[str, Any], str]

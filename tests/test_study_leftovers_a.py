@@ -1,0 +1,64 @@
+"""Studies keep what their last ``compare`` asked of the report, and say where ``--force-new`` put an old one."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nasloop.engine.cli import main
+from nasloop.engine.store import DB_NAME
+
+from .messages import one_line
+
+
+def compare(study: Path, data_dir: Path, *extra: str) -> int:
+    return main(["compare", "--methods", "random", "--seeds", "2", "--budget", "4", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet", *extra])
+
+
+def heading(study: Path) -> str:
+    """The report's line that says how it was computed (intervals, target)."""
+    return next(line for line in (study / "report.md").read_text().splitlines() if "intervals" in line)
+
+
+def test_report_writes_the_report_the_last_compare_asked_for(tmp_path: Path, data_dir: Path) -> None:
+    """'report STUDY' went back to t intervals and the table's best as target, whatever compare had been told;
+    its own flags still hold for the report they write, and are not recorded."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, "--target", "80", "--interval", "bootstrap") == 0
+    assert main(["report", str(study), "--interval", "t", "--target", "85"]) == 0
+    assert "t intervals, target 85;" in heading(study)
+    assert main(["report", str(study)]) == 0
+    assert "bootstrap intervals, target 80;" in heading(study)
+
+
+def test_another_target_is_the_same_study_and_replaces_the_recorded_one(tmp_path: Path, data_dir: Path,
+                                                                        capsys) -> None:
+    """A compare that changes only how the study is reported keeps its runs and records its own choice."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, "--target", "80", "--interval", "bootstrap") == 0
+    made = (study / "runs" / "random" / "seed-0" / DB_NAME).stat().st_mtime_ns
+    assert compare(study, data_dir, "--target", "85") == 0
+    assert not list(tmp_path.glob("study.replaced-*"))
+    assert (study / "runs" / "random" / "seed-0" / DB_NAME).stat().st_mtime_ns == made
+    assert json.loads((study / "study.json").read_text())["report"] == {"target": 85.0, "interval": "t"}
+
+
+def test_a_study_recorded_before_reports_were_kept_still_reports(tmp_path: Path, data_dir: Path) -> None:
+    study = tmp_path / "study"
+    assert compare(study, data_dir, "--target", "80") == 0
+    record = json.loads((study / "study.json").read_text())
+    del record["report"]
+    (study / "study.json").write_text(json.dumps(record))
+    assert main(["report", str(study)]) == 0
+    assert "t intervals, target " in heading(study) and "target 80;" not in heading(study)
+
+
+def test_a_damaged_recorded_report_is_one_line_naming_the_file(tmp_path: Path, data_dir: Path, capsys) -> None:
+    study = tmp_path / "study"
+    assert compare(study, data_dir) == 0
+    record = json.loads((study / "study.json").read_text())
+    record["report"] = {"target": "high", "interval": "t"}
+    (study / "study.json").write_text(json.dumps(record))
+    capsys.readouterr()
+    assert main(["report", str(study)]) != 0
+    one_line(capsys.readouterr().err.strip(), study / "study.json", "'high'")
