@@ -291,7 +291,8 @@ def _compare_predictors(args: argparse.Namespace) -> int:
         records = run_predictor_study(args.out, grid, args.predictors, sizes, list(range(args.seeds)),
                                       args.data_dir, on_result=lambda r: advance(
                                           f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"),
-                                      force_new=args.force_new, on_note=note)
+                                      force_new=args.force_new, on_note=note, on_aside=lambda text: print(
+                                          f"nasloop compare: note: {text}", file=sys.stderr))
     written = write_predictor_report(args.out, records, grid, args.command_line, notes)
     print(markdown_table(predictor_table(records)))
     print(f"\nreport: {written[1]}")

@@ -80,10 +80,12 @@ def _odd_figure(record: dict[str, Any]) -> str | None:
 def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                         seeds: Sequence[int], data_dir: str | None,
                         on_result: Callable[[dict], None] | None = None,
-                        force_new: bool = False, on_note: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+                        force_new: bool = False, on_note: Callable[[str], None] | None = None,
+                        on_aside: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
     ``on_note`` hears what :func:`.evaluation.evaluate_predictors` says of the grid (a predictor pretrained on the
-    space it is tested on).
+    space it is tested on); ``on_aside`` where ``force_new`` put the old study, which the user would otherwise
+    have to go and find (as a search study says it).
 
     ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study, except those
     written ``NAME.KEY``, which go to predictor NAME only.
@@ -106,13 +108,13 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
         if locked:
             held.enter_context(StudyLock(folder))
         return _run_locked(folder, grid, predictors, train_sizes, seeds, data_dir, on_result, force_new, on_note,
-                           locked, held)
+                           locked, held, on_aside)
 
 
 def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                 seeds: Sequence[int], data_dir: str | None, on_result: Callable[[dict], None] | None,
                 force_new: bool, on_note: Callable[[str], None] | None, locked: bool,
-                held: contextlib.ExitStack) -> list[dict[str, Any]]:
+                held: contextlib.ExitStack, on_aside: Callable[[str], None] | None) -> list[dict[str, Any]]:
     """:func:`run_predictor_study` once an existing study is ``locked``; a new one is locked (in ``held``) as its
     folder is made, so of two started together the second stops at its first fit."""
     grid_path = folder / PREDICTOR_STUDY_FILE
@@ -142,7 +144,10 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
     def keep(record: dict[str, Any]) -> None:
         if not logs:
             if replace:
-                set_aside(folder)
+                moved = set_aside(folder)
+                if on_aside is not None:
+                    on_aside(f"the predictor study of another grid in {folder} is set aside as {moved} "
+                             "(nothing deleted)")
             folder.mkdir(parents=True, exist_ok=True)
             if replace or not locked:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))

@@ -62,3 +62,19 @@ def test_a_damaged_recorded_report_is_one_line_naming_the_file(tmp_path: Path, d
     capsys.readouterr()
     assert main(["report", str(study)]) != 0
     one_line(capsys.readouterr().err.strip(), study / "study.json", "'high'")
+
+
+def test_force_new_on_a_predictor_study_names_where_the_old_one_went(tmp_path: Path, data_dir: Path,
+                                                                     capsys) -> None:
+    """The predictor study of another grid was renamed without a word, where a search study says where it went."""
+    study = tmp_path / "pred"
+    common = ["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--out", str(study),
+              "--data-dir", str(data_dir), "--quiet"]
+    assert main(common) == 0
+    capsys.readouterr()
+    assert main([*common, "--dataset", "cifar100", "--force-new"]) == 0
+    (aside,) = tmp_path.glob("pred.replaced-*")
+    assert (aside / "predictor_study.json").is_file()
+    note = next(line for line in capsys.readouterr().err.splitlines() if "set aside" in line)
+    one_line(note, study, aside, "nothing deleted")
+    assert "set aside" not in (study / "report.md").read_text()  # a note of this command, not of the study
