@@ -23,7 +23,7 @@ from .assemble import canonical_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
-from .study_methods import Method, folder_clash
+from .study_methods import Method, ascii_folder_name, folder_clash
 from .store import DB_NAME, RunStore
 from .user_files import check_pretrained_files, pretrained_digests
 
@@ -43,6 +43,8 @@ class Study:
     seeds: list[int]
     pretrained_files: dict[str, str] = field(default_factory=dict)
     """The sha256 of every file a method's ``pretrained`` option names (see :func:`pretrained_digests`)."""
+    folders: dict[str, str] = field(default_factory=dict)
+    """Each method's run folder under ``runs/`` by label, as recorded: one made by an older rule stays where it is."""
     report: dict[str, Any] = field(default_factory=dict)
     """How the last ``compare`` reported the study (``target``: None for the table's best; ``interval``), so a
     later ``nasloop report`` writes the same report; not part of the grid, since no run computes it."""
@@ -54,7 +56,7 @@ class Study:
                                  run_dir=str(self.run_dir(method, seed)))
 
     def run_dir(self, method: Method, seed: int) -> Path:
-        return self.folder / "runs" / method.folder / f"seed-{seed}"
+        return self.folder / "runs" / (self.folders.get(method.label) or method.folder) / f"seed-{seed}"
 
     def runs(self) -> Iterator[tuple[Method, int]]:
         for method in self.methods:
@@ -68,7 +70,8 @@ class Study:
         return {"version": STUDY_VERSION, "grid": self.grid(), "data_dir": self.base.data_dir,
                 "executor": self.base.executor, "executor_options": self.base.executor_options,
                 "plugins": self.base.plugins, "methods": [asdict(m) for m in self.methods], "seeds": self.seeds,
-                "pretrained_files": self.pretrained_files, "report": self.report}
+                "pretrained_files": self.pretrained_files, "report": self.report,
+                "folders": {m.label: self.folders.get(m.label) or m.folder for m in self.methods}}
 
 
 def set_aside(folder: Path) -> Path:
@@ -124,7 +127,8 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         known = {m.label: m for m in stored.methods}
         study.methods = stored.methods + [m for m in methods if m.label not in known]
         study.seeds = sorted(set(stored.seeds) | set(seeds))
-    refuse_shared_folders(folder, study.methods, set(known))
+        study.folders = dict(stored.folders)
+    refuse_shared_folders(folder, study.methods, set(known), study.folders)
     study.pretrained_files = {**recorded, **_pretrained_files(study.methods)}
     folder.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(STUDY_FILE + ".part")
@@ -162,16 +166,18 @@ def _difference(name: str, stored: Any, asked: Any) -> str:
     return f"with {name} = {stored!r}, not " + (f"{asked!r}" if asked is not None else f"one without {name}")
 
 
-def refuse_shared_folders(folder: Path, methods: list[Method], stored: Collection[str] = ()) -> None:
+def refuse_shared_folders(folder: Path, methods: list[Method], stored: Collection[str] = (),
+                          folders: dict[str, str] | None = None) -> None:
     """Refuse, before anything is written, a study in which two methods' runs would share a folder.
 
-    ``methods`` lists the study's ``stored`` methods first, so a clash with one of them names the new method.
+    ``methods`` lists the study's ``stored`` methods first, so a clash with one of them names the new method;
+    ``folders`` are the study's recorded run folders (:attr:`Study.folders`).
     """
-    clash = folder_clash(methods)
+    clash = folder_clash(methods, folders)
     if clash is None:
         return
     first, second = clash
-    where = f"{folder}/runs/{first.folder}"
+    where = f"{folder}/runs/{(folders or {}).get(first.label) or first.folder}"
     if first.label in stored and second.label in stored:
         raise ConfigError(f"{folder} holds methods '{first.label}' and '{second.label}' whose runs share the folder "
                           f"{where} (a study made before such names were refused); use another --out, or "
@@ -201,12 +207,26 @@ def load_study(folder: Path) -> Study:
         seeds = [int(s) for s in record["seeds"]]
         files = {str(name): str(digest) for name, digest in (record.get("pretrained_files") or {}).items()}
         report = _report_settings(record.get("report") or {})
+        folders = _folders(record.get("folders"), methods)
     except FileNotFoundError:
         raise DataError(f"no study at {folder} (missing {STUDY_FILE}); make one with 'nasloop compare'") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataError(f"{path} is not a readable study file ({type(exc).__name__}: {exc}); "
                         "set the folder aside and run 'nasloop compare' again") from None
-    return Study(Path(folder), base, methods, seeds, files, report)
+    return Study(Path(folder), base, methods, seeds, files, folders, report)
+
+
+def _folders(record: Any, methods: list[Method]) -> dict[str, str]:
+    """The recorded run folder of each method (absent from studies made before: their folders kept ASCII only),
+    each checked to be one folder name, since a damaged one would place runs outside ``runs/``."""
+    if record is None:
+        return {m.label: ascii_folder_name(m.label) for m in methods}
+    if not isinstance(record, dict):
+        raise ValueError(f"its folders are {record!r}, not a mapping of method to folder")
+    for name in record.values():
+        if not isinstance(name, str) or name in ("", ".", "..") or any(c in name for c in "/\\\0"):
+            raise ValueError(f"its run folder {name!r} is not one folder name")
+    return {str(label): name for label, name in record.items()}
 
 
 def _report_settings(record: dict[str, Any]) -> dict[str, Any]:

@@ -7,10 +7,12 @@ for an option that takes a value. A YAML file may list methods with their full o
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from .errors import ConfigError
 from .options import check_options, guided_strategies, option_names
@@ -30,19 +32,55 @@ class Method:
 
     @property
     def folder(self) -> str:
-        """The label as a folder name (letters, digits, ``-``, ``_``, ``.`` and ``+``)."""
-        return re.sub(r"[^A-Za-z0-9._+-]+", "_", self.label.replace(":", "-"))
+        """The label as a run folder name: see :func:`folder_name`."""
+        return folder_name(self.label)
 
 
-def folder_clash(methods: list[Method]) -> tuple[Method, Method] | None:
-    """The first two methods whose different labels make the same run folder (``bananas:gp``, ``bananas-gp``).
+FOLDER_BYTES = 96
+"""The longest run folder name kept whole, in UTF-8 bytes: file systems take 255, and a long method (many options,
+or a name in a script of three bytes a letter) failed as 'File name too long' after the study was recorded."""
+
+
+def _kept(char: str) -> bool:
+    """Whether a run folder name keeps ``char``: a letter, mark or digit of any script, or ``.``, ``_``, ``+``, ``-``
+    (all safe in file names on Linux, macOS and Windows)."""
+    return char in "._+-" or unicodedata.category(char)[0] in "LMN"
+
+
+def has_letter(label: str) -> bool:
+    """Whether ``label`` has a letter or digit (of any script) to name its run folder."""
+    return any(unicodedata.category(char)[0] in "LN" for char in label)
+
+
+def folder_name(label: str) -> str:
+    """A method's label as its run folder name: ``:`` as ``-``, each run of other characters than :func:`_kept`
+    ones as ``_`` (``bananas:gp`` is ``bananas-gp``, ``+warmup=null`` is ``+warmup_null``; ``évolution`` and
+    ``进化`` stay whole, where ASCII-only names made ``_volution`` and ``_``). NFC-normalised, so one name written
+    two ways is one folder, as macOS stores it; past :data:`FOLDER_BYTES`, cut, with a hash of the whole name."""
+    text = unicodedata.normalize("NFC", label.replace(":", "-"))
+    name = re.sub("\0+", "_", "".join(char if _kept(char) else "\0" for char in text))
+    if len(name.encode()) <= FOLDER_BYTES:
+        return name
+    digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+    return name.encode()[:FOLDER_BYTES - len(digest) - 1].decode(errors="ignore") + "-" + digest
+
+
+def ascii_folder_name(label: str) -> str:
+    """The run folder name of studies recorded before folders were (:func:`folder_name` kept ASCII only), where
+    their runs still are."""
+    return re.sub(r"[^A-Za-z0-9._+-]+", "_", label.replace(":", "-"))
+
+
+def folder_clash(methods: list[Method], folders: Mapping[str, str] | None = None) -> tuple[Method, Method] | None:
+    """The first two methods whose different labels make the same run folder (``bananas:gp``, ``bananas-gp``);
+    ``folders`` gives a study's recorded folder of a label.
 
     Their runs would share one folder: the second method's runs would fail ("already holds a run") and the
     report would credit the first method's runs to both.
     """
     seen: dict[str, Method] = {}
     for method in methods:
-        first = seen.setdefault(method.folder, method)
+        first = seen.setdefault((folders or {}).get(method.label) or method.folder, method)
         if first.label != method.label:
             return first, method
     return None
@@ -122,10 +160,9 @@ def read_methods(path: Path) -> list[Method]:
                               f"predictor_options, or choose a guided strategy ({', '.join(guided_strategies())})")
         label = str(entry.get("name")
                     or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
-        if not re.search(r"[A-Za-z0-9]", label):  # '..' put the method's runs beside runs/, outside the study
-            raise ConfigError(f"{path}: method {number} is named '{label}', which has no ASCII letter or digit "
-                              "(A-Z, a-z, 0-9; a run folder keeps only those) to name its run folder; give it a name "
-                              "such as 'evolution-small'")
+        if not has_letter(label):  # '..' put the method's runs beside runs/, outside the study
+            raise ConfigError(f"{path}: method {number} is named '{label}', which has no letter or digit (of any "
+                              "script) to name its run folder; give it a name such as 'evolution-small'")
         methods.append(Method(label, entry["strategy"], entry.get("predictor"),
                               dict(entry.get("strategy_options") or {}), dict(entry.get("predictor_options") or {})))
     return methods

@@ -95,7 +95,7 @@ CASES = {
                                             ["taken/runs is a file, where the study keeps its runs"]),
     # its runs went to STUDY/seed-0, outside runs/
     "a method named '..'": (["compare", "--methods-file", "dots_methods.yaml", "--out", "s"],
-                            ["dots_methods.yaml: method 2 is named '..', which has no ASCII letter or digit"]),
+                            ["dots_methods.yaml: method 2 is named '..', which has no letter or digit"]),
     "a train size twice": (["compare", "--predictors", "gp", "--train-sizes", "8,8", "--out", "r"],
                            ["8 is given twice in '8,8'; give each size once"]),
     "unknown strategy option": (["search", "--strategy-opt", "popsize=3", "--budget", "5", "--run-dir", "r"],
