@@ -271,7 +271,8 @@ def _compare_predictors(args: argparse.Namespace) -> int:
                                           ("--objective", args.objective), ("--minimize", args.minimize),
                                           ("--objectives", args.objectives),
                                           ("--reference-point", args.reference_point),
-                                          ("--target", args.target), ("--evaluator", args.evaluator),
+                                          ("--target", args.target), ("--interval", args.interval),
+                                          ("--evaluator", args.evaluator),
                                           ("--evaluator-opt", args.evaluator_opt))
                  if value is not None and value is not False and value != []]
     if searching:

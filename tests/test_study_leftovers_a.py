@@ -78,3 +78,11 @@ def test_force_new_on_a_predictor_study_names_where_the_old_one_went(tmp_path: P
     note = next(line for line in capsys.readouterr().err.splitlines() if "set aside" in line)
     one_line(note, study, aside, "nothing deleted")
     assert "set aside" not in (study / "report.md").read_text()  # a note of this command, not of the study
+
+
+def test_a_predictor_study_refuses_the_interval_it_would_not_use(tmp_path: Path, data_dir: Path, capsys) -> None:
+    """'compare --predictors ... --interval bootstrap' wrote t intervals without a word ('report' refuses it)."""
+    assert main(["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--out",
+                 str(tmp_path / "pred"), "--data-dir", str(data_dir), "--quiet", "--interval", "bootstrap"]) == 2
+    one_line(capsys.readouterr().err.strip(), "--interval", "belongs to a search study")
+    assert not (tmp_path / "pred").exists()
