@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import math
 import sys
 from pathlib import Path
@@ -336,7 +335,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     from .report import write_run_report, write_study_report
     from .study_results import collect
 
-    from ..predictors.comparison import read_records
+    from ..predictors.comparison import read_grid, read_records
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")
@@ -351,8 +350,8 @@ def cmd_report(args: argparse.Namespace) -> None:
     if (args.path / PREDICTOR_STUDY_FILE).exists():
         from .report import write_predictor_report
 
-        grid = json.loads((args.path / PREDICTOR_STUDY_FILE).read_text())
-        written = write_predictor_report(args.out or args.path, read_records(args.path), grid, args.command_line)
+        written = write_predictor_report(args.out or args.path, read_records(args.path), read_grid(args.path),
+                                         args.command_line)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
         _load_study_plugins(study)

@@ -66,6 +66,19 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
     return records
 
 
+def read_grid(folder: Path) -> dict[str, Any]:
+    """The grid recorded in ``folder/predictor_study.json``; a damaged one is one line naming it, not a traceback."""
+    path = folder / PREDICTOR_STUDY_FILE
+    try:
+        grid = json.loads(path.read_text())
+        if not isinstance(grid, dict) or not all(isinstance(grid.get(key), str) for key in ("space", "dataset")):
+            raise ValueError("no space and dataset in it")
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path} is not a readable predictor study file ({type(exc).__name__}: {exc}); run the "
+                        "study's 'nasloop compare --predictors' command again with --force-new to set it aside") from None
+    return grid
+
+
 def _odd_figure(record: dict[str, Any]) -> str | None:
     """The first figure of a record no fit can measure (a tau of 7.5 made the report's mean 2.6 ± 10.5); NaN is
     one it can (a predictor that ranks every cell alike has no tau), and a figure a record lacks is not read."""
@@ -120,8 +133,15 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
     grid_path = folder / PREDICTOR_STUDY_FILE
     digests = grid.get("pretrained_files") or {}
     replace = older = False  # set the old study aside once the new request has passed its checks; or record files
+    stored = None
     if grid_path.exists():
-        stored = json.loads(grid_path.read_text())
+        try:
+            stored = read_grid(folder)
+        except DataError:
+            if not force_new:
+                raise
+            replace = True  # a damaged grid file: --force-new is how it is set aside, with the first new fit
+    if stored is not None:
         if canonical_dataset(grid["space"], str(stored.get("dataset"))) == grid["dataset"]:
             grid = {**grid, "dataset": stored["dataset"]}  # begun before names were canonical: keep its own
         older = bool(digests) and "pretrained_files" not in stored  # from before files were recorded: record them now
@@ -151,8 +171,10 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             folder.mkdir(parents=True, exist_ok=True)
             if replace or not locked:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))
-            if not grid_path.exists() or older:
-                grid_path.write_text(json.dumps(grid, indent=1))
+            if not grid_path.exists() or older:  # whole or not at all: a kill while writing it damaged the study
+                partial = grid_path.with_name(PREDICTOR_STUDY_FILE + ".part")
+                partial.write_text(json.dumps(grid, indent=1))
+                partial.replace(grid_path)
             logs.append(open(folder / RECORDS_FILE, "a"))
         logs[0].write(json.dumps(record) + "\n")
         logs[0].flush()

@@ -86,3 +86,22 @@ def test_a_predictor_study_refuses_the_interval_it_would_not_use(tmp_path: Path,
                  str(tmp_path / "pred"), "--data-dir", str(data_dir), "--quiet", "--interval", "bootstrap"]) == 2
     one_line(capsys.readouterr().err.strip(), "--interval", "belongs to a search study")
     assert not (tmp_path / "pred").exists()
+
+
+def test_a_damaged_predictor_study_file_is_one_line_and_force_new_sets_it_aside(tmp_path: Path, data_dir: Path,
+                                                                                capsys) -> None:
+    """A predictor_study.json cut short (it was written in place, so a kill could) was a JSONDecodeError from
+    'report' and from 'compare', even with --force-new, which sets a damaged search study aside."""
+    study = tmp_path / "pred"
+    common = ["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--out", str(study),
+              "--data-dir", str(data_dir), "--quiet"]
+    assert main(common) == 0
+    (study / "predictor_study.json").write_text('{"space": "nb201", "dat')
+    capsys.readouterr()
+    for command in (["report", str(study)], common):
+        assert main(command) == 2
+        one_line(capsys.readouterr().err.strip(), study / "predictor_study.json", "--force-new")
+    assert main([*common, "--force-new"]) == 0
+    (aside,) = tmp_path.glob("pred.replaced-*")
+    assert (aside / "predictor_study.json").read_text() == '{"space": "nb201", "dat'
+    assert main(["report", str(study)]) == 0
