@@ -261,7 +261,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
 
 
 def _compare_predictors(args: argparse.Namespace) -> int:
-    from ..predictors.comparison import run_predictor_study
+    from ..predictors.comparison import read_grid, run_predictor_study, unmeasured
     from .report import markdown_table, predictor_table, write_predictor_report
 
     if args.methods or args.methods_file:
@@ -293,6 +293,9 @@ def _compare_predictors(args: argparse.Namespace) -> int:
                                           f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"),
                                       force_new=args.force_new, on_note=note, on_aside=lambda text: print(
                                           f"nasloop compare: note: {text}", file=sys.stderr))
+    missing = unmeasured(read_grid(args.out), records) if (args.out / PREDICTOR_STUDY_FILE).is_file() else None
+    if missing:  # asked of the study by an earlier command that was killed
+        note(missing)
     written = write_predictor_report(args.out, records, grid, args.command_line, notes)
     print(markdown_table(predictor_table(records)))
     print(f"\nreport: {written[1]}")
@@ -335,7 +338,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     from .report import write_run_report, write_study_report
     from .study_results import collect
 
-    from ..predictors.comparison import read_grid, read_records
+    from ..predictors.comparison import read_grid, read_records, unmeasured
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")
@@ -350,8 +353,12 @@ def cmd_report(args: argparse.Namespace) -> None:
     if (args.path / PREDICTOR_STUDY_FILE).exists():
         from .report import write_predictor_report
 
-        written = write_predictor_report(args.out or args.path, read_records(args.path), read_grid(args.path),
-                                         args.command_line)
+        records = read_records(args.path)
+        missing = unmeasured(read_grid(args.path), records)
+        written = write_predictor_report(args.out or args.path, records, read_grid(args.path), args.command_line,
+                                         [missing] if missing else [])
+        if missing:  # in the report; said here too, as a search study's runs left out are
+            print(f"note: {missing}", file=sys.stderr)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
         _load_study_plugins(study)

@@ -73,10 +73,33 @@ def read_grid(folder: Path) -> dict[str, Any]:
         grid = json.loads(path.read_text())
         if not isinstance(grid, dict) or not all(isinstance(grid.get(key), str) for key in ("space", "dataset")):
             raise ValueError("no space and dataset in it")
+        for request in grid.get("requests") or []:
+            if not (isinstance(request, dict) and isinstance(request.get("predictors"), list) and all(isinstance(request.get(key), list) and all(
+                    isinstance(v, int) for v in request[key]) for key in ("train_sizes", "seeds"))):
+                raise ValueError(f"a request {request!r} lists no predictors, train sizes and seeds")
     except (OSError, ValueError) as exc:
         raise DataError(f"{path} is not a readable predictor study file ({type(exc).__name__}: {exc}); run the "
                         "study's 'nasloop compare --predictors' command again with --force-new to set it aside") from None
     return grid
+
+
+def unmeasured(grid: dict[str, Any], records: list[dict[str, Any]]) -> str | None:
+    """What the study's commands asked for (``grid["requests"]``) and no record holds, in words: the report of a
+    killed study showed what it had measured as if that were all it was asked."""
+    done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
+    missing: dict[tuple[str, int], set[int]] = {}
+    for request in grid.get("requests") or []:
+        for name in request["predictors"]:
+            for size in request["train_sizes"]:
+                for seed in request["seeds"]:
+                    if (name, size, seed) not in done:
+                        missing.setdefault((name, size), set()).add(seed)
+    if not missing:
+        return None
+    parts = [f"{name} n={size} ({len(seeds)} seed{'s' * (len(seeds) != 1)})" for (name, size), seeds in missing.items()]
+    more = f" and {len(parts) - 6} more" if len(parts) > 6 else ""
+    return (f"Not measured yet, of what this study was asked: {', '.join(parts[:6])}{more}; the same "
+            "'nasloop compare --predictors' command again measures them.")
 
 
 def _odd_figure(record: dict[str, Any]) -> str | None:
@@ -160,6 +183,11 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
     records = [] if replace else read_records(folder)
     done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
     logs: list[Any] = []  # the records file, opened with the first record
+    kept = stored if stored is not None and not (replace or older) else grid  # the grid file as it is to be
+    requests = [] if stored is None or replace else list(stored.get("requests") or [])
+    request = {"predictors": list(predictors), "train_sizes": [int(n) for n in train_sizes],
+               "seeds": [int(s) for s in seeds]}
+    asked = requests if request in requests else [*requests, request]
 
     def keep(record: dict[str, Any]) -> None:
         if not logs:
@@ -171,9 +199,9 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             folder.mkdir(parents=True, exist_ok=True)
             if replace or not locked:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))
-            if not grid_path.exists() or older:  # whole or not at all: a kill while writing it damaged the study
-                partial = grid_path.with_name(PREDICTOR_STUDY_FILE + ".part")
-                partial.write_text(json.dumps(grid, indent=1))
+            if not grid_path.exists() or older or asked != requests:  # the requests: what a report finds unmeasured
+                partial = grid_path.with_name(PREDICTOR_STUDY_FILE + ".part")  # whole or not at all: a kill while
+                partial.write_text(json.dumps({**kept, "requests": asked}, indent=1))  # writing it damaged the study
                 partial.replace(grid_path)
             logs.append(open(folder / RECORDS_FILE, "a"))
         logs[0].write(json.dumps(record) + "\n")

@@ -105,3 +105,17 @@ def test_a_damaged_predictor_study_file_is_one_line_and_force_new_sets_it_aside(
     (aside,) = tmp_path.glob("pred.replaced-*")
     assert (aside / "predictor_study.json").read_text() == '{"space": "nb201", "dat'
     assert main(["report", str(study)]) == 0
+
+
+def test_the_report_of_a_partial_predictor_study_says_what_is_not_measured(tmp_path: Path, data_dir: Path,
+                                                                           capsys) -> None:
+    """A killed study's report showed the fits it had as if they were all it was asked for."""
+    study = tmp_path / "pred"
+    assert main(["compare", "--predictors", "random", "--train-sizes", "8,16", "--seeds", "2", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 0
+    records = (study / "predictor_records.jsonl").read_text().splitlines()
+    (study / "predictor_records.jsonl").write_text("\n".join(records[:2]) + "\n")  # as if killed after two fits
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 0
+    note = one_line(capsys.readouterr().err.strip(), "random n=16 (2 seeds)", "compare --predictors")
+    assert note.removeprefix("note: ") in (study / "report.md").read_text()
