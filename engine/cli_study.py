@@ -99,7 +99,8 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
     """The value a study's queries are counted to: ``--target``, or by default the table's best value of the
     compared metric where the space has a benchmark that lists its cells (a multi-objective study's target, a
     hypervolume, has no default). A target past what the table allows is refused: no run could reach it, and
-    every method would read 'never' as if all had failed alike."""
+    every method would read 'never' as if all had failed alike; so is one that every cell reaches (``0.9`` for an
+    accuracy in %), which every method would read as reached at its first query."""
     from .assemble import build_context
 
     several = base.num_objectives > 1
@@ -118,12 +119,12 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
         task = context.benchmark.task(base.dataset)
         if several:  # may not pass the hypervolume of the table's own front, which only grows
             best, what = _table_hypervolume(context.benchmark, task.name, base), "the hypervolume of the table's front"
-            minimize = False
+            minimize, worst = False, None
         else:  # the compared metric's own best ('--objective params_m --minimize': the smallest network)
             metric, minimize = (task.metric, task.minimize) if base.objective in (None, task.metric) else (
                 base.objective, base.minimize)
-            best, what = _table_best(context.benchmark, task.name, metric, minimize, base.fidelity), (
-                f"the best {metric} any cell of the table has")
+            best, worst = _table_range(context.benchmark, task.name, metric, minimize, base.fidelity)
+            what = f"the best {metric} any cell of the table has"
     except (ConfigError, DataError):  # its data folder or table gone
         if given is None:
             raise
@@ -134,19 +135,27 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
         raise ConfigError(f"--target {given:g} is past {what} ({best:g}), so no run can reach it; give a value "
                           f"{'of at least' if minimize else 'up to'} {best:g}"
                           + ("" if several else ", or leave --target out to count queries to the best"))
+    if worst is not None and ((given >= worst) if minimize else (given <= worst)):
+        raise ConfigError(f"--target {given:g} is {'at or above' if minimize else 'at or below'} the worst {metric} "
+                          f"any cell of the table has ({worst:g}), so every run reaches it with its first success and "
+                          f"every method ties; give a value {'below' if minimize else 'above'} {worst:g}, or leave "
+                          "--target out to count queries to the best")
     return given
 
 
-def _table_best(benchmark: Any, task: str, metric: str, minimize: bool, fidelity: int | None) -> float | None:
-    """The best value of ``metric`` over the table's cells, or None where the table lists no cells or has none of
-    it: an ``--objective`` other than the task's had no default target, and a target past its best was taken."""
+def _table_range(benchmark: Any, task: str, metric: str, minimize: bool,
+                 fidelity: int | None) -> tuple[float | None, float | None]:
+    """The best and worst values of ``metric`` over the table's cells, or None where the table lists no cells or has
+    none of it: an ``--objective`` other than the task's had no default target, and a target past its best was
+    taken."""
     try:
         values = benchmark.metric_values(benchmark.cells(), task, metric, fidelity)
     except UnsupportedError:
-        return None
+        return None, None
     if not np.isfinite(values).any():
-        return None
-    return float(np.nanmin(values) if minimize else np.nanmax(values))
+        return None, None
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    return (low, high) if minimize else (high, low)
 
 
 def _table_points(benchmark: Any, task: str, base: SearchConfig) -> np.ndarray | None:

@@ -119,3 +119,15 @@ def test_the_report_of_a_partial_predictor_study_says_what_is_not_measured(tmp_p
     assert main(["report", str(study)]) == 0
     note = one_line(capsys.readouterr().err.strip(), "random n=16 (2 seeds)", "compare --predictors")
     assert note.removeprefix("note: ") in (study / "report.md").read_text()
+
+
+def test_a_target_every_cell_reaches_is_refused(tmp_path: Path, data_dir: Path, capsys) -> None:
+    """'--target 0.9' (an accuracy given as a fraction, where the table's are in %) was taken: every method read
+    'reached at query 1', a tie that said nothing, where a target past the table's best is refused."""
+    argv = ["compare", "--methods", "random", "--seeds", "1", "--budget", "3", "--out", str(tmp_path / "study"),
+            "--data-dir", str(data_dir), "--quiet"]
+    assert main([*argv, "--target", "0.9"]) == 2
+    one_line(capsys.readouterr().err.strip(), "--target 0.9", "worst val_accuracy", "(10)", "give a value above 10")
+    assert main([*argv, "--objective", "params_m", "--minimize", "--target", "2"]) == 2
+    one_line(capsys.readouterr().err.strip(), "--target 2", "worst params_m", "give a value below")
+    assert not (tmp_path / "study").exists()
