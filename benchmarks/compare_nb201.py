@@ -18,7 +18,7 @@ FLAN's tau at 512 cells 0.874.
 How to run
 ----------
     .venv/bin/python benchmarks/compare_nb201.py --jobs 2                    # both studies
-    .venv/bin/python benchmarks/compare_nb201.py --only predictors --jobs 2  # 8 minutes
+    .venv/bin/python benchmarks/compare_nb201.py --only predictors          # 8 minutes
 """
 from __future__ import annotations
 
@@ -52,16 +52,16 @@ def main() -> int:
     parser.add_argument("--seeds", type=positive_int, default=20, help="seeds of the strategy study (default 20)")
     parser.add_argument("--predictor-seeds", type=positive_int, default=5,
                         help="seeds of the predictor study (default 5)")
-    parser.add_argument("--jobs", type=positive_int, default=2, help="runs at once (default 2)")
+    parser.add_argument("--jobs", type=positive_int, default=2,
+                        help="runs of the strategy study at once (default 2; the predictor study fits one at a time)")
     parser.add_argument("--out", type=output_folder, default=REPO / "studies", help="where the study folders live")
     add_data_dir(parser)
     args = parser.parse_args()
-    common = ["--space", "nb201", "--dataset", "cifar10", "--jobs", str(args.jobs),
-              *(["--data-dir", args.data_dir] if args.data_dir else [])]
+    common = ["--space", "nb201", "--dataset", "cifar10", *(["--data-dir", args.data_dir] if args.data_dir else [])]
     codes = []
     if args.only in (None, "search"):
-        codes.append(study("c10", [*common, "--methods", METHODS, "--seeds", str(args.seeds), "--budget", "200"],
-                           args.out))
+        codes.append(study("c10", [*common, "--methods", METHODS, "--seeds", str(args.seeds), "--budget", "200",
+                                   "--jobs", str(args.jobs)], args.out))
     if args.only in (None, "predictors"):
         codes.append(study("pred", [*common, "--predictors", PREDICTORS, "--train-sizes", "8,40,128,512",
                                     "--seeds", str(args.predictor_seeds)], args.out))

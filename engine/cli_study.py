@@ -43,9 +43,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    "(a latency); default: the task's own")
     c.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 per method (default 5)")
     c.add_argument("--out", type=path_arg, required=True, help="the study folder")
-    c.add_argument("--jobs", type=positive_int, default=1, help="runs at once, each in its own process")
-    c.add_argument("--executor", choices=("local", "ray"), default="local",
-                   help="where runs go: local processes (--jobs) or one Ray task per run")
+    c.add_argument("--jobs", type=positive_int, help="runs at once, each in its own process (default 1)")
+    c.add_argument("--executor", choices=("local", "ray"),
+                   help="where runs go: local processes (--jobs; the default) or one Ray task per run")
     c.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
     c.add_argument("--space", default="nb201")
     c.add_argument("--dataset", help="dataset or benchmark task (default: the space benchmark's first, e.g. cifar10)")
@@ -251,7 +251,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
             held.enter_context(StudyLock(args.out))
         pending, outcomes = plan_study(study)
         with progress("runs", len(pending), enabled=not args.quiet) as advance:
-            outcomes.update(run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
+            outcomes.update(run_study(pending, args.jobs or 1, on_run=lambda run_dir, outcome: advance(
                 f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"), ray_address=args.ray_address,
                 use_ray=args.executor == "ray"))
         results = collect(study, target, args.interval or "t")
@@ -281,7 +281,8 @@ def _compare_predictors(args: argparse.Namespace) -> int:
                                           ("--reference-point", args.reference_point),
                                           ("--target", args.target), ("--interval", args.interval),
                                           ("--evaluator", args.evaluator),
-                                          ("--evaluator-opt", args.evaluator_opt))
+                                          ("--evaluator-opt", args.evaluator_opt), ("--jobs", args.jobs),
+                                          ("--executor", args.executor), ("--ray-address", args.ray_address))
                  if value is not None and value is not False and value != []]
     if searching:
         raise ConfigError(f"{searching[0]} belongs to a search study (--methods); a predictor study ranks the "

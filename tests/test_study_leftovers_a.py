@@ -131,3 +131,13 @@ def test_a_target_every_cell_reaches_is_refused(tmp_path: Path, data_dir: Path, 
     assert main([*argv, "--objective", "params_m", "--minimize", "--target", "2"]) == 2
     one_line(capsys.readouterr().err.strip(), "--target 2", "worst params_m", "give a value below")
     assert not (tmp_path / "study").exists()
+
+
+def test_a_predictor_study_refuses_the_run_flags_it_would_not_use(tmp_path: Path, data_dir: Path, capsys) -> None:
+    """'compare --predictors ... --jobs 4' (or --executor ray) fitted one at a time without a word."""
+    argv = ["compare", "--predictors", "random", "--train-sizes", "8", "--seeds", "1", "--out", str(tmp_path / "p"),
+            "--data-dir", str(data_dir), "--quiet"]
+    for flags in (["--jobs", "4"], ["--executor", "ray"], ["--ray-address", "auto"]):
+        assert main([*argv, *flags]) == 2
+        one_line(capsys.readouterr().err.strip(), flags[0], "belongs to a search study")
+    assert not (tmp_path / "p").exists()
