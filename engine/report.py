@@ -23,6 +23,7 @@ from .pareto_summary import front_texts, hypervolume_text, left_out_texts, ranke
 from .registry import EVALUATORS
 from .search import summarize
 from .store import RunStore
+from .study_methods import random_start_note
 from .study_results import StudyResults
 
 Table = tuple[list[str], list[list[str]]]
@@ -144,6 +145,8 @@ def study_notes(results: StudyResults) -> list[str]:
         ended = f", which ended some before their {base.budget} queries" if base.budget else ""
         notes.append(f"The runs had a time budget ({base.max_seconds:g} s of evaluation cost){ended}: every column "
                      f"counts each run's first {results.budget} evaluations, the fewest any run made.")
+    notes += [f"{note[0].upper()}{note[1:]}." for method in results.study.methods
+              if method.label in results.methods and (note := random_start_note(method, results.budget))]
     if results.cut:
         notes.append(f"Cut at the study's budget of {base.budget} evaluations (each run continued past it): "
                      f"{'; '.join(results.cut)}. Every column counts only their first {results.budget}, except "

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
-from .options import check_options, guided_strategies, option_names
+from .options import check_options, effective_options, guided_strategies, option_names
 from .registry import PREDICTORS, STRATEGIES
 from .user_files import load_yaml_text, read_yaml
 
@@ -69,6 +69,20 @@ def ascii_folder_name(label: str) -> str:
     """The run folder name of studies recorded before folders were (:func:`folder_name` kept ASCII only), where
     their runs still are."""
     return re.sub(r"[^A-Za-z0-9._+-]+", "_", label.replace(":", "-"))
+
+
+def random_start_note(method: Method, budget: int) -> str | None:
+    """What a method's runs are when the budget is no longer than its strategy's random start (evolution's
+    population, a guided strategy's ``num_init``): a study at ``--budget 30`` compared random search with itself
+    under two names, and only ``nasloop search`` said so."""
+    factory = STRATEGIES.get(method.strategy)
+    option = factory.random_start
+    start = effective_options(factory, method.strategy_options).get(option) if option else None
+    if not isinstance(start, int) or isinstance(start, bool) or budget > start:
+        return None
+    how = factory.random_start_note.format(option=option, done=budget).replace("so this", "so each")
+    return (f"method '{method.label}': {method.strategy} draws its first {start} evaluations {how}; raise --budget "
+            f"above {start} or lower {option}")
 
 
 def folder_clash(methods: list[Method], folders: Mapping[str, str] | None = None) -> tuple[Method, Method] | None:
