@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import ConfigError
+from .errors import ConfigError, RegistryError
 from .options import check_options, effective_options, guided_strategies, option_names
 from .registry import PREDICTORS, STRATEGIES
 from .user_files import load_yaml_text, read_yaml
@@ -75,7 +75,10 @@ def random_start_note(method: Method, budget: int) -> str | None:
     """What a method's runs are when the budget is no longer than its strategy's random start (evolution's
     population, a guided strategy's ``num_init``): a study at ``--budget 30`` compared random search with itself
     under two names, and only ``nasloop search`` said so."""
-    factory = STRATEGIES.get(method.strategy)
+    try:
+        factory = STRATEGIES.get(method.strategy)
+    except RegistryError:  # a plugin's strategy that 'report' has not loaded: this note is left out, not the report
+        return None
     option = factory.random_start
     start = effective_options(factory, method.strategy_options).get(option) if option else None
     if not isinstance(start, int) or isinstance(start, bool) or budget > start:
