@@ -73,14 +73,23 @@ def read_grid(folder: Path) -> dict[str, Any]:
         grid = json.loads(path.read_text())
         if not isinstance(grid, dict) or not all(isinstance(grid.get(key), str) for key in ("space", "dataset")):
             raise ValueError("no space and dataset in it")
-        for request in grid.get("requests") or []:
-            if not (isinstance(request, dict) and isinstance(request.get("predictors"), list) and all(isinstance(request.get(key), list) and all(
-                    isinstance(v, int) for v in request[key]) for key in ("train_sizes", "seeds"))):
-                raise ValueError(f"a request {request!r} lists no predictors, train sizes and seeds")
+        _check_requests(grid.get("requests") or [])
     except (OSError, ValueError) as exc:
         raise DataError(f"{path} is not a readable predictor study file ({type(exc).__name__}: {exc}); run the "
-                        "study's 'nasloop compare --predictors' command again with --force-new to set it aside") from None
+                        "study's 'nasloop compare --predictors' command again with --force-new to set it "
+                        "aside") from None
     return grid
+
+
+def _check_requests(requests: Any) -> None:
+    """Each recorded request lists predictor names, train sizes and seeds (:func:`unmeasured` reads them)."""
+    if not isinstance(requests, list):
+        raise ValueError(f"its requests are {requests!r}, not a list")
+    for request in requests:
+        if not (isinstance(request, dict) and all(isinstance(request.get(key), list) for key in (
+                "predictors", "train_sizes", "seeds")) and all(isinstance(v, str) for v in request["predictors"])
+                and all(isinstance(v, int) for key in ("train_sizes", "seeds") for v in request[key])):
+            raise ValueError(f"a request {request!r} does not list predictors, train sizes and seeds")
 
 
 def unmeasured(grid: dict[str, Any], records: list[dict[str, Any]]) -> str | None:

@@ -28,9 +28,10 @@ def test_a_study_of_a_plugin_strategy_is_reported_without_loading_it(tmp_path: P
                                                                      capsys) -> None:
     """'report' loads a study's plugins only for a space they register, so a plugin's strategy is unknown there:
     the note looks strategies up, and must leave itself out rather than fail the report."""
-    (tmp_path / "evo_again.py").write_text("from nasloop.engine.registry import register_strategy\n"
-                                           "from nasloop.strategies.evolution import RegularizedEvolution\n"
-                                           "register_strategy('evo-again')(type('EvoAgain', (RegularizedEvolution,), {}))\n")
+    (tmp_path / "evo_again.py").write_text(
+        "from nasloop.engine.registry import register_strategy\n"
+        "from nasloop.strategies.evolution import RegularizedEvolution\n"
+        "register_strategy('evo-again')(type('EvoAgain', (RegularizedEvolution,), {}))\n")
     study = tmp_path / "study"
     assert main(["--plugin", str(tmp_path / "evo_again.py"), "compare", "--methods", "evo-again", "--seeds", "1",
                  "--budget", "3", "--out", str(study), "--data-dir", str(data_dir), "--quiet"]) == 0
