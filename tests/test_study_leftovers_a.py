@@ -141,3 +141,13 @@ def test_a_predictor_study_refuses_the_run_flags_it_would_not_use(tmp_path: Path
         assert main([*argv, *flags]) == 2
         one_line(capsys.readouterr().err.strip(), flags[0], "belongs to a search study")
     assert not (tmp_path / "p").exists()
+
+
+def test_damaged_requests_of_a_predictor_study_are_one_line(tmp_path: Path, capsys) -> None:
+    study = tmp_path / "pred"
+    study.mkdir()
+    for requests in (5, [1], [{"predictors": ["gp"], "train_sizes": ["8"], "seeds": [0]}]):
+        (study / "predictor_study.json").write_text(json.dumps({"space": "nb201", "dataset": "cifar10",
+                                                                "requests": requests}))
+        assert main(["report", str(study)]) == 2
+        one_line(capsys.readouterr().err.strip(), study / "predictor_study.json", "request")
