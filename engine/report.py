@@ -231,7 +231,8 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     problems = results.problems
     md = [f"# {title}", "", grid, "", md_prov, ""]
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(grid)}</p>{html_prov}"]
-    alone = "None: a study of one method has no pair to test."  # a header without rows read as rows lost
+    alone = ("None: a study of one method has no pair to test." if methods else  # a header without rows read as
+             "None: no method has a finished run yet (see 'Runs left out').")  # rows lost
     for heading, key in sections:
         empty = key == "tests" and not tables[key][1]
         md += [f"## {heading}", "", alone if empty else markdown_table(tables[key]), ""]

@@ -151,3 +151,16 @@ def test_damaged_requests_of_a_predictor_study_are_one_line(tmp_path: Path, caps
                                                                 "requests": requests}))
         assert main(["report", str(study)]) == 2
         one_line(capsys.readouterr().err.strip(), study / "predictor_study.json", "request")
+
+
+def test_the_report_of_a_study_with_no_finished_run_says_so(tmp_path: Path, data_dir: Path) -> None:
+    """A study killed before any run finished was reported as 'a study of one method has no pair to test'."""
+    study = tmp_path / "study"
+    assert main(["compare", "--methods", "random,local", "--seeds", "1", "--budget", "3", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 0
+    for method in ("random", "local"):
+        (study / "runs" / method / "seed-0").rename(tmp_path / f"{method}-gone")  # as if never run
+    assert main(["report", str(study)]) == 0
+    report = (study / "report.md").read_text()
+    assert "0 methods, seeds [0]" in report and "None: no method has a finished run yet" in report
+    assert "one method" not in report

@@ -39,3 +39,4 @@ def test_a_study_of_a_plugin_strategy_is_reported_without_loading_it(tmp_path: P
     told = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "report", str(study)], capture_output=True,
                           text=True, timeout=300)  # a process of its own, where the plugin is not loaded
     assert told.returncode == 0, told.stderr
+
