@@ -364,9 +364,9 @@ def cmd_report(args: argparse.Namespace) -> None:
     if (args.path / PREDICTOR_STUDY_FILE).exists():
         from .report import write_predictor_report
 
-        records = read_records(args.path)
-        missing = unmeasured(read_grid(args.path), records)
-        written = write_predictor_report(args.out or args.path, records, read_grid(args.path), args.command_line,
+        records, grid = read_records(args.path), read_grid(args.path)
+        missing = unmeasured(grid, records)
+        written = write_predictor_report(args.out or args.path, records, grid, args.command_line,
                                          [missing] if missing else [])
         if missing:  # in the report; said here too, as a search study's runs left out are
             print(f"note: {missing}", file=sys.stderr)
@@ -380,6 +380,9 @@ def cmd_report(args: argparse.Namespace) -> None:
         if results.problems:  # listed in the report; said here too, or an exit 0 hides them
             print(f"note: {len(results.problems)} run{'s' * (len(results.problems) != 1)} left out of the report "
                   f"(missing, unfinished, damaged or another method's): see its 'Runs left out'", file=sys.stderr)
+    elif not args.path.exists():  # 'no nasloop run ... start a new search' for a mistyped study folder
+        raise DataError(f"no study or run at {args.path} (no such folder); give the folder of a 'nasloop compare' "
+                        "study or of a run")
     else:
         written = write_run_report(args.path, args.out or args.path / "report", args.command_line)
     print(written[1])

@@ -164,3 +164,10 @@ def test_the_report_of_a_study_with_no_finished_run_says_so(tmp_path: Path, data
     report = (study / "report.md").read_text()
     assert "0 methods, seeds [0]" in report and "None: no method has a finished run yet" in report
     assert "one method" not in report
+
+
+def test_report_of_a_folder_that_does_not_exist_names_both_kinds(tmp_path: Path, capsys) -> None:
+    """'nasloop report studies/c1O' (a mistyped study) said 'no nasloop run ...; start a new search with --run-dir'."""
+    assert main(["report", str(tmp_path / "c1O")]) == 2
+    error = one_line(capsys.readouterr().err.strip(), tmp_path / "c1O", "no study or run", "'nasloop compare' study")
+    assert "start a new search" not in error
