@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--space", help="search space (see 'nasloop spaces'); default nb201")
     s.add_argument("--dataset", help="dataset or benchmark task (default: the space benchmark's first, e.g. cifar10)")
     s.add_argument("--strategy", help="search strategy (see 'nasloop strategies'); default evolution")
-    s.add_argument("--predictor", help="predictor of a guided strategy (bananas, predictor-topk); see 'nasloop predictors'")
+    s.add_argument("--predictor",
+                   help="predictor of a guided strategy (bananas, predictor-topk); see 'nasloop predictors'")
     s.add_argument("--evaluator", help="how architectures are evaluated; default tabular")
     s.add_argument("--executor", help="where evaluations run; default inprocess")
     s.add_argument("--budget", type=positive_int,

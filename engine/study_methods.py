@@ -56,7 +56,8 @@ def folder_name(label: str) -> str:
     """A method's label as its run folder name: ``:`` as ``-``, each run of other characters than :func:`_kept`
     ones as ``_`` (``bananas:gp`` is ``bananas-gp``, ``+warmup=null`` is ``+warmup_null``; ``évolution`` and
     ``进化`` stay whole, where ASCII-only names made ``_volution`` and ``_``). NFC-normalised, so one name written
-    two ways (composed or not) is one folder, as macOS file systems treat them; past :data:`FOLDER_BYTES`, cut, with a hash of the whole name."""
+    two ways (composed or not) is one folder, as macOS file systems treat them; past :data:`FOLDER_BYTES`, cut,
+    with a hash of the whole name."""
     text = unicodedata.normalize("NFC", label.replace(":", "-"))
     name = re.sub("\0+", "_", "".join(char if _kept(char) else "\0" for char in text))
     if len(name.encode()) <= FOLDER_BYTES:

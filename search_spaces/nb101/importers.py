@@ -74,7 +74,8 @@ def import_json(path: str | Path) -> Table:
                             "the file is corrupt or not the NB101 JSON") from None
     if len(set(columns["hash"].tolist())) != n:
         raise DataError(f"{path} lists some cell hash twice; the file is corrupt, fetch it again")
-    return Table(columns, {"benchmark": "nb101", "key": "hash", "source": path.name, "repeats": "one training run per cell",
+    return Table(columns, {"benchmark": "nb101", "key": "hash", "source": path.name,
+                           "repeats": "one training run per cell",
                            "cost": "measured 108-epoch training time; lower fidelities scaled (estimated)"})
 
 

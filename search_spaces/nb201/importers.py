@@ -209,7 +209,8 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
     cells = cells_in_code_order()
     columns.update(cells=cells, present=present)
     _with_costs(columns, cells)
-    return Table(columns, {"benchmark": "nb201", "key": "index", "source": Path(path).name, "schedule_epochs": NASLIB_EPOCHS,
+    return Table(columns, {"benchmark": "nb201", "key": "index", "source": Path(path).name,
+                           "schedule_epochs": NASLIB_EPOCHS,
                            "cost": "measured train_times from the source where present, else estimated"})
 
 
