@@ -42,6 +42,9 @@ def quiet_botorch() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputDataWarning)
         warnings.simplefilter("ignore", OptimizationWarning)
+        # botorch reports an optimiser restart as a RuntimeWarning, not an OptimizationWarning
+        warnings.filterwarnings("ignore", "Optimization failed (in `gen_candidates_scipy`|on the second try)",
+                                RuntimeWarning)
         warnings.filterwarnings("ignore", "Failed to compile fused qLogEHVI C\\+\\+ extension", UserWarning)
         yield
 
