@@ -23,14 +23,14 @@ def _corner_first_strategy() -> str:
         class CornerFirst(RandomSearch):
             asked = 0
 
-            def ask(self, n: int):
+            def ask(self, n: int) -> list:
                 points = [self.space.parse(CORNER if self.asked + i == 0 else SMALL) for i in range(n)]
                 self.asked += n
                 return points
     return name
 
 
-def test_a_draw_over_the_limit_fails_its_trial_and_the_search_goes_on(tmp_path, data_dir):
+def test_a_draw_over_the_limit_fails_its_trial_and_the_search_goes_on(tmp_path, data_dir) -> None:
     """At the space's own minimum, param_limit=13218, that corner's network raised a ConfigError, which stops a
     search (as for a wrong setting every trial would hit), so a bo run ended the first time it went there; it is
     this architecture's own failure: its trial fails, naming the generator and the limit, and the search goes on."""
@@ -51,7 +51,7 @@ def test_a_draw_over_the_limit_fails_its_trial_and_the_search_goes_on(tmp_path, 
     assert "param_limit" in trials[0].result.reason and CORNER in trials[0].result.reason
 
 
-def test_an_acquisition_restart_prints_nothing():
+def test_an_acquisition_restart_prints_nothing() -> None:
     """botorch tells of an acquisition optimiser restart with a RuntimeWarning, not an OptimizationWarning: the
     README's first NAGO command (param_limit=1e5, synflow, bo, seed 0) printed a four-line 'Optimization failed in
     `gen_candidates_scipy` ... Trying again with a new set of initial conditions.' at its 37th evaluation,
