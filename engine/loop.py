@@ -18,7 +18,7 @@ from .evaluators.base import Evaluator, checked_result
 from .executors.base import EMPTY_WAITS, Executor, checked_capacity, describe_exception, lost_trials, waited
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
 from .objectives import Objective, oriented_values
-from .run_checks import string_fault
+from .space_checks import string_fault
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .store_rows import RESTORE
 from .store_writes import grouped_state

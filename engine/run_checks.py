@@ -14,10 +14,11 @@ from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .config import SearchConfig
-from .errors import ArchitectureError, ConfigError, DataError, NasloopError, one_line
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .options import effective_options
 from .registry import STRATEGIES, defined_by_nasloop
+from .space_checks import check_space_moves
 from .executors.base import Executor, describe_exception
 from .store import RunStore
 from .store_rows import RESTORE
@@ -30,28 +31,6 @@ def check_budget(budget: int | None, space: SearchSpace, name: str) -> None:
     if budget is not None and size is not None and budget > size:
         raise ConfigError(f"--budget {budget} exceeds the {size} architectures of {name}; give --budget {size} "
                           "or less")
-
-
-def string_fault(space: SearchSpace, samples: int = 8) -> str | None:
-    """Why ``space`` does not read back what its own ``format`` writes, for a few architectures its ``sample`` gives
-    (from a generator of their own), or None when it does. Asked only once a proposal failed validation: the loop
-    validates as ``parse(format(arch))``, so a space whose format and parse disagree (a ',' written, a '-' read)
-    refused evolution's first proposal as the strategy's fault, with the advice to return the space's architectures,
-    which it did. (Not asked before every run: a user's ``sample`` may count its calls, and tables may load.)"""
-    rng = np.random.default_rng(0)
-    for _ in range(samples):
-        text = space.format(space.sample(rng))
-        try:
-            again = space.format(space.parse(text))
-        except ArchitectureError as exc:
-            return (f"search space '{space.name}' cannot parse what its format wrote, {one_line(text, 80)!r} "
-                    f"({one_line(exc, 200)}); make parse read format's strings, so that parse(format(arch)) "
-                    "gives arch back")
-        if again != text:
-            return (f"search space '{space.name}' reads {one_line(text, 80)!r}, which its format wrote, as "
-                    f"{one_line(again, 80)!r}; make format and parse agree, so that parse(format(arch)) gives arch "
-                    "back")
-    return None
 
 
 def random_start(config: SearchConfig, strategy_factory: type[Strategy]) -> int | None:
@@ -128,6 +107,7 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
     """What a new run (or a study's runs) must pass before its folder exists; a stored run resumes as it began.
     ``on_note`` hears what passes but will not work as the user may expect."""
     space, evaluator = plugins[0], plugins[2]
+    check_space_moves(space)  # a size that is no number first: the budget is checked against it
     check_budget(config.budget, space, config.space)
     if config.minimize and config.objective is None:  # it would silently maximise the default objective
         raise ConfigError(f"--minimize applies to --objective; name the metric to minimise, e.g. --objective "

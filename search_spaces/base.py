@@ -86,9 +86,16 @@ class SearchSpace(Configurable, ABC):
             raise ConfigError(f"search space {cls.__name__} sets 'encodings'; declare vector_encodings and "
                               "graph_encodings instead (each encoding is a vector or a graph)")
 
+    def __init__(self) -> None:
+        """Sets nothing; here so that a space without a constructor of its own passes :meth:`_constructed` too."""
+
     def _constructed(self) -> None:
         if SEPARATOR in self.name or self.name == SHARED:
             raise ConfigError(f"search space name {self.name!r} may not contain '{SEPARATOR}' or be '{SHARED}'")
+        named = next((op for op in self.graph_ops if SEPARATOR in op), None)
+        if named is not None:  # a token where a bare name belongs: _encode's self.token(op) then wrote 'space/space/op'
+            raise ConfigError(f"search space '{self.name}' lists '{named}' in graph_ops; list bare op names "
+                              f"('{named.rpartition(SEPARATOR)[2]}'), and write self.token(op) in _encode")
         stray = sorted(set(self.same_ops) - set(self.graph_ops))
         if stray:
             raise ConfigError(f"search space '{self.name}' lists '{stray[0]}' in same_ops but not in graph_ops")

@@ -1,0 +1,118 @@
+"""A user's search space tried before a new run's first evaluation: its moves must give architectures of the space.
+
+A ``mutate`` or ``neighbours`` that returns something ``format`` cannot write (a width index one past the end)
+failed inside a strategy as an unexpected IndexError in the user's ``format``, naming neither the method at fault
+nor the fix, and only once the strategy first mutated: after evolution's random population, hours of training in.
+nasloop's own spaces are tested, and skip the trial (some load a table to sample).
+"""
+from __future__ import annotations
+
+import copy
+from itertools import islice
+from typing import Any, Callable
+
+import numpy as np
+
+from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
+from .errors import ArchitectureError, ConfigError, one_line
+from .executors.base import describe_exception
+from .registry import defined_by_nasloop
+
+SAMPLES = 8
+"""Architectures sampled (each mutated twice in a row), and the first few enumerated."""
+NEIGHBOURS = 64
+"""Neighbours of the first sample checked: a space lists a move of each kind for each part, so most of them."""
+
+
+class _Raised(Exception):
+    """A method of the space raised: the run meets it as it would have, named with its file and line, and resumes
+    once it is mended (a sample may break only on its fourth call, which the trial must not take from the run)."""
+
+
+def check_space_moves(space: SearchSpace) -> None:
+    """One line naming the first method of a user's ``space`` that gives no architecture of it, and the fix. Tried on
+    a shallow copy, so a space that counts its calls (or caches what it drew) starts the run as it would have."""
+    if defined_by_nasloop(type(space)):
+        return
+    size = space.size
+    if size is not None and (isinstance(size, bool) or not isinstance(size, (int, np.integer))):
+        raise ConfigError(f"search space '{space.name}': size is a {type(size).__name__}, not a number of "
+                          "architectures; make it a property (@property above def size) returning an int, or None")
+    trial = copy.copy(space)
+    try:
+        _try_moves(trial)
+    except _Raised:
+        return
+
+
+def _try_moves(space: SearchSpace) -> None:
+    rng = np.random.default_rng(0)  # a generator of its own: no strategy's draws change
+    for index in range(SAMPLES):
+        arch = _called(lambda: space.sample(rng))
+        _check_member(space, "sample", arch)
+        for _ in range(2):
+            arch = _called(lambda: space.mutate(arch, rng))
+            _check_member(space, "mutate", arch)
+        if index == 0 and isinstance(space, NeighbourhoodSpace):
+            for other in _called(lambda: list(islice(space.neighbours(arch), NEIGHBOURS))):
+                _check_member(space, "neighbours", other)
+    if enumerable(space):
+        for arch in _called(lambda: list(islice(space.enumerate(), SAMPLES))):
+            _check_member(space, "enumerate", arch)
+
+
+def _called(call: Callable[[], Any]) -> Any:
+    """What ``call`` returns, or :class:`_Raised` where the space's method raised."""
+    try:
+        return call()
+    except Exception as exc:  # the user's code may fail in any way
+        raise _Raised() from exc
+
+
+def _check_member(space: SearchSpace, method: str, arch: Any) -> None:
+    """``arch``, which ``method`` gave, must be written by ``format`` as a string that ``parse`` reads back."""
+    given = one_line(repr(arch), 80)
+    fix = f"make {method} return architectures of the space, which format writes and parse reads back"
+    try:
+        text = space.format(arch)
+    except Exception as exc:  # the user's format on a value it was never meant to see
+        raise ConfigError(f"search space '{space.name}': {method} returned {given}, which its format cannot write "
+                          f"({describe_exception(exc)}); {fix}") from None
+    if not isinstance(text, str):
+        raise ConfigError(f"search space '{space.name}': format returned {type(text).__name__} "
+                          f"{one_line(repr(text), 40)} for {given}; return the architecture's string form, which "
+                          "parse reads back")
+    try:
+        again = space.format(space.parse(text))
+    except Exception as exc:  # parse refusing its own format's text: the strings disagree, or the value is foreign
+        fault = _called(lambda: string_fault(space))
+        if fault is not None:
+            raise ConfigError(fault) from None
+        raise ConfigError(f"search space '{space.name}': {method} returned {given}, which parse refuses as "
+                          f"{one_line(text, 80)!r} ({describe_exception(exc)}); {fix}") from None
+    if again != text:
+        raise ConfigError(f"search space '{space.name}' reads {one_line(text, 80)!r}, which its format wrote for "
+                          f"what {method} returned, as {one_line(again, 80)!r}; make format and parse agree, so that "
+                          "parse(format(arch)) gives arch back")
+
+
+def string_fault(space: SearchSpace, samples: int = 8) -> str | None:
+    """Why ``space`` does not read back what its own ``format`` writes, for a few architectures its ``sample`` gives
+    (from a generator of their own), or None when it does. Asked only once a proposal failed validation: the loop
+    validates as ``parse(format(arch))``, so a space whose format and parse disagree (a ',' written, a '-' read)
+    refused evolution's first proposal as the strategy's fault, with the advice to return the space's architectures,
+    which it did. A new run asks it too, in :func:`check_space_moves`'s trial, on a copy of the space."""
+    rng = np.random.default_rng(0)
+    for _ in range(samples):
+        text = space.format(space.sample(rng))
+        try:
+            again = space.format(space.parse(text))
+        except ArchitectureError as exc:
+            return (f"search space '{space.name}' cannot parse what its format wrote, {one_line(text, 80)!r} "
+                    f"({one_line(exc, 200)}); make parse read format's strings, so that parse(format(arch)) "
+                    "gives arch back")
+        if again != text:
+            return (f"search space '{space.name}' reads {one_line(text, 80)!r}, which its format wrote, as "
+                    f"{one_line(again, 80)!r}; make format and parse agree, so that parse(format(arch)) gives arch "
+                    "back")
+    return None

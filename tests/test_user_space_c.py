@@ -1,0 +1,136 @@
+"""A user's space whose moves give no architecture of it, or whose size or graph_ops are written wrong: one line
+naming the method and the fix, before the run's folder exists, from a plugin file as a user loads one."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nasloop.engine import cli
+
+SPACE = '''
+import numpy as np
+from nasloop.engine.errors import ArchitectureError
+from nasloop.engine.evaluators.base import Evaluator
+from nasloop.engine.registry import register_evaluator, register_search_space
+from nasloop.engine.types import Result
+from nasloop.search_spaces.base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace
+
+WIDTHS = (8, 16, 32)
+
+
+@register_search_space("c-widths")
+class Widths(EnumerableSpace, NeighbourhoodSpace):
+    """Three layers, each a width index into WIDTHS, written '8-16-32'."""
+    name = "c-widths"
+    graph_encodings = ("graph",)
+    graph_ops = ("input", "w8", "w16", "w32", "output")
+
+    def parse(self, text):
+        parts = text.split("-")
+        if len(parts) != 3 or not all(p.isdigit() and int(p) in WIDTHS for p in parts):
+            raise ArchitectureError(f"'{text}' is not 3 widths of {WIDTHS} joined by '-'")
+        return tuple(WIDTHS.index(int(p)) for p in parts)
+
+    def format(self, arch):
+        return "-".join(str(WIDTHS[w]) for w in arch)
+
+    def sample(self, rng):
+        return tuple(int(w) for w in rng.integers(0, 3, 3))
+
+    def mutate(self, arch, rng):
+        i = int(rng.integers(3))
+        return arch[:i] + ((arch[i] + 1) % 3,) + arch[i + 1:]
+
+    def neighbours(self, arch):
+        return [arch[:i] + (w,) + arch[i + 1:] for i in range(3) for w in range(3) if w != arch[i]]
+
+    @property
+    def size(self):
+        return 27
+
+    def enumerate(self):
+        return iter([(a, b, c) for a in range(3) for b in range(3) for c in range(3)])
+
+    def _encode(self, arch, kind):
+        ops = ("input",) + tuple(f"w{WIDTHS[w]}" for w in arch) + ("output",)
+        return GraphEncoding(tuple(self.token(op) for op in ops), np.array([[0, 1, 2, 3], [1, 2, 3, 4]]))
+
+
+@register_evaluator("c-sum")
+class Sum(Evaluator):
+    """The sum of the widths."""
+
+    def evaluate(self, arch, fidelity=None):
+        return Result(metrics={"val_accuracy": float(sum(arch))}, cost=0.0)
+'''
+
+
+def plugin_file(tmp_path: Path, text: str) -> Path:
+    """``text`` as a plugin file of its test's own: a file's module loads once per process, and what it registers
+    stays, so each test's file has its name and registers its plugins under it (c-widths-NAME, c-sum-NAME)."""
+    name = "".join(c for c in tmp_path.name if c.isalnum())
+    plugin = tmp_path / f"widths_{name}.py"
+    plugin.write_text(text.replace('"c-widths"', f'"c-widths-{name}"').replace('"c-sum"', f'"c-sum-{name}"'))
+    return plugin
+
+
+def names(plugin: Path) -> list[str]:
+    """The space and evaluator options of a search on the plugins of ``plugin``."""
+    name = plugin.stem.partition("_")[2]
+    return ["--space", f"c-widths-{name}", "--evaluator", f"c-sum-{name}"]
+
+
+def search(tmp_path: Path, capsys, old: str, new: str, strategy: str = "random") -> str:
+    """The error line of a search on the space above with ``old`` replaced by ``new``; the run folder must not exist."""
+    assert old in SPACE
+    plugin = plugin_file(tmp_path, SPACE.replace(old, new))
+    run = tmp_path / "run"
+    assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", strategy, "--budget", "4",
+                     "--run-dir", str(run), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and not run.exists()
+    return error.replace(names(plugin)[1], "c-widths")
+
+
+def test_the_space_as_written_searches(tmp_path, capsys):
+    plugin = plugin_file(tmp_path, SPACE)
+    for strategy in ("random", "local", "evolution"):
+        assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", strategy, "--budget", "4",
+                         "--run-dir", str(tmp_path / strategy), "--quiet"]) == 0
+
+
+@pytest.mark.parametrize("method,old,new", [
+    ("mutate", "((arch[i] + 1) % 3,)", "(arch[i] + 1,)"),
+    ("neighbours", "for w in range(3) if w != arch[i]]", "for w in range(4) if w != arch[i]]"),
+    ("enumerate", "for c in range(3)])", "for c in range(4)])"),
+    ("sample", "rng.integers(0, 3, 3)", "rng.integers(0, 4, 3)"),
+])
+def test_a_move_giving_no_architecture_of_the_space_is_named_before_the_run(tmp_path, capsys, method, old, new):
+    """A width index one past the end failed in the user's format as an unexpected IndexError, inside the strategy,
+    naming neither the method at fault nor the fix (a bad mutate after evolution's whole random start)."""
+    error = search(tmp_path, capsys, old, new, "local" if method == "neighbours" else "random")
+    assert f"error: search space 'c-widths': {method} returned (" in error
+    assert "which its format cannot write (IndexError: tuple index out of range" in error
+    assert f"make {method} return architectures of the space, which format writes and parse reads back" in error
+
+
+def test_a_format_returning_no_string_is_named(tmp_path, capsys):
+    """It failed in nasloop's own hash: "unexpected AttributeError in search_spaces/base.py (hash)"."""
+    error = search(tmp_path, capsys, 'return "-".join(str(WIDTHS[w]) for w in arch)', "return len(arch)")
+    assert "error: search space 'c-widths': format returned int 3 for (" in error
+    assert "return the architecture's string form, which parse reads back" in error
+
+
+def test_a_size_written_as_a_method_is_named(tmp_path, capsys):
+    """It failed comparing the budget with it: "'>' not supported between instances of 'int' and 'method'"."""
+    error = search(tmp_path, capsys, "    @property\n    def size", "    def size")
+    assert "search space 'c-widths': size is a method, not a number of architectures; make it a property" in error
+
+
+def test_graph_ops_listing_tokens_instead_of_bare_names_is_named(tmp_path, capsys):
+    """A space that listed 'c-widths/w8' in graph_ops was told to write self.token(op) for 'c-widths/c-widths/w8'."""
+    error = search(tmp_path, capsys, 'graph_ops = ("input", "w8", "w16", "w32", "output")',
+                   'graph_ops = ("c-widths/input", "c-widths/w8", "c-widths/w16", "c-widths/w32", "c-widths/output")')
+    assert ("search space 'c-widths' lists 'c-widths/input' in graph_ops; list bare op names ('input'), and write "
+            "self.token(op) in _encode") in error
