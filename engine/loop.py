@@ -13,12 +13,12 @@ from typing import Callable, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
-from .errors import ArchitectureError, ConfigError, DataError
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import EMPTY_WAITS, Executor, checked_capacity, describe_exception, lost_trials, waited
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
 from .objectives import Objective, oriented_values
-from .space_checks import string_fault
+from .space_checks import refused_proposal
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .store_rows import RESTORE
 from .store_writes import grouped_state
@@ -183,13 +183,10 @@ class SearchLoop:
         """A strategy's proposal, validated; one that is no architecture of the space is the strategy's fault."""
         try:
             return self.space.validate(arch)
-        except ArchitectureError as exc:
-            fault = string_fault(self.space)  # the space's format and parse disagree: not the strategy's fault
-            if fault is not None:
-                raise ConfigError(fault) from None
-            why = "a string" if isinstance(arch, str) else f"not an architecture of {self.space.name} ({exc})"
-            raise ConfigError(f"strategy {STRATEGIES.label(self.strategy)} proposed {arch!r:.80}, {why}; return the "
-                              "space's architectures (space.parse(text) reads a string form)") from None
+        except Exception as exc:  # a user's format may fail in any way on what is no architecture of it (a string)
+            if isinstance(exc, NasloopError) and not isinstance(exc, ArchitectureError):
+                raise
+            raise refused_proposal(self.space, STRATEGIES.label(self.strategy), arch, exc) from None
 
     def _parsed(self, trial: Trial) -> Arch:
         """The architecture of a stored trial the loop evaluates or tells again; one edited in the store (an op

@@ -116,3 +116,16 @@ def string_fault(space: SearchSpace, samples: int = 8) -> str | None:
                     f"{one_line(again, 80)!r}; make format and parse agree, so that parse(format(arch)) gives arch "
                     "back")
     return None
+
+
+def refused_proposal(space: SearchSpace, strategy: str, arch: Any, exc: Exception) -> ConfigError:
+    """The line for a strategy's proposal that does not validate (``exc``): the space's fault where its format and
+    parse disagree, else the strategy's. A user's format iterating a string it was given failed as an unexpected
+    ValueError in that format, naming neither the strategy nor the fix."""
+    fault = string_fault(space)
+    if fault is not None:
+        return ConfigError(fault)
+    reason = exc if isinstance(exc, ArchitectureError) else describe_exception(exc)
+    why = "a string" if isinstance(arch, str) else f"not an architecture of {space.name} ({reason})"
+    return ConfigError(f"strategy {strategy} proposed {one_line(repr(arch), 80)}, {why}; return the space's "
+                       "architectures (space.parse(text) reads a string form)")

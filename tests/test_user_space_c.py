@@ -68,10 +68,12 @@ class Sum(Evaluator):
 
 def plugin_file(tmp_path: Path, text: str) -> Path:
     """``text`` as a plugin file of its test's own: a file's module loads once per process, and what it registers
-    stays, so each test's file has its name and registers its plugins under it (c-widths-NAME, c-sum-NAME)."""
+    stays, so each test's file has its name and registers its plugins under it (c-widths-NAME, c-sum-NAME, ...)."""
     name = "".join(c for c in tmp_path.name if c.isalnum())
     plugin = tmp_path / f"widths_{name}.py"
-    plugin.write_text(text.replace('"c-widths"', f'"c-widths-{name}"').replace('"c-sum"', f'"c-sum-{name}"'))
+    for plugin_name in ('"c-widths"', '"c-sum"', '"c-texts"'):
+        text = text.replace(plugin_name, f'{plugin_name[:-1]}-{name}"')
+    plugin.write_text(text)
     return plugin
 
 
@@ -134,3 +136,32 @@ def test_graph_ops_listing_tokens_instead_of_bare_names_is_named(tmp_path, capsy
                    'graph_ops = ("c-widths/input", "c-widths/w8", "c-widths/w16", "c-widths/w32", "c-widths/output")')
     assert ("search space 'c-widths' lists 'c-widths/input' in graph_ops; list bare op names ('input'), and write "
             "self.token(op) in _encode") in error
+
+
+STRATEGY = '''
+from nasloop.engine.registry import register_strategy
+from nasloop.strategies.base import Strategy
+
+
+@register_strategy("c-texts")
+class Texts(Strategy):
+    """Proposes the string forms of samples, as a user forgetting space.parse does."""
+
+    def ask(self, n):
+        return [self.space.format(self.space.sample(self.rng)) for _ in range(n)]
+
+    def tell(self, observations):
+        pass
+'''
+
+
+def test_a_strategy_proposing_strings_is_named_when_the_spaces_format_chokes_on_them(tmp_path, capsys):
+    """The space's format iterated the string: "unexpected ValueError in widths.py (<genexpr>): not enough values to
+    unpack", naming neither the strategy nor the fix."""
+    plugin = plugin_file(tmp_path, SPACE + STRATEGY)
+    strategy = f"c-texts-{plugin.stem.partition('_')[2]}"
+    assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", strategy, "--budget", "2",
+                     "--run-dir", str(tmp_path / "run"), "--quiet"]) == 2
+    error = capsys.readouterr().err.splitlines()[-1]  # after the note that it keeps no state
+    assert error.startswith(f"nasloop search: error: strategy {strategy} proposed '")
+    assert "', a string; return the space's architectures (space.parse(text) reads a string form)" in error
