@@ -113,7 +113,7 @@ class FlanNet(nn.Module):
 def longest_path(num_nodes: int, edges: np.ndarray) -> int:
     """Edges of a DAG in the longest input→output path (edges are listed in topological order)."""
     level = [0] * num_nodes
-    for src, dst in edges.T.tolist():
+    for src, dst in sorted(edges.T.tolist()):  # by source: each node's level is final before its edges leave it
         level[dst] = max(level[dst], level[src] + 1)
     return max(level)
 

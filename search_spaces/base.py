@@ -37,6 +37,7 @@ from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import Configurable
 from ..engine.types import Arch
 from ..predictors.vocabulary import SEPARATOR, SHARED, register_tokens, shared_token
+from .graph_check import check_graphs
 from .benchmark import Benchmark, Task  # noqa: F401  (the benchmark interface, reached through the space interface)
 
 if TYPE_CHECKING:  # torch is only needed by whoever trains a network
@@ -214,15 +215,7 @@ class SearchSpace(Configurable, ABC):
         archs = [self.sample(rng) for _ in range(samples)]
         for kind in self.vector_encodings:
             self.encode_many(archs, kind)  # one shape for all, finite values: it names the first that is not
-        listed = {self.token(op) for op in self.graph_ops}
-        for kind, arch in ((kind, arch) for kind in self.graph_encodings for arch in archs):
-            stray = next((op for op in self.encode(arch, kind).ops if op not in listed), None)
-            if stray is not None:  # a listed op's bare name: the token was forgotten, and adding it again fixed nothing
-                why = (f"a bare name where its token belongs; write self.token(op) in _encode ('{self.token(stray)}')"
-                       if stray in self.graph_ops else f"which its graph_ops do not list; add "
-                       f"'{stray.rpartition(SEPARATOR)[2]}' to graph_ops (every op its graph encodings use)")
-                raise ConfigError(f"search space '{self.name}' encodes {self.format(arch)} as '{kind}' with the op "
-                                  f"'{stray}', {why}")
+        check_graphs(self, archs)  # their ops listed, their edges forward (search_spaces/graph_check.py)
 
     def _check_encoding(self, kind: str) -> None:
         if kind not in self.encodings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nasloop.engine import cli
@@ -165,3 +166,23 @@ def test_a_strategy_proposing_strings_is_named_when_the_spaces_format_chokes_on_
     error = capsys.readouterr().err.splitlines()[-1]  # after the note that it keeps no state
     assert error.startswith(f"nasloop search: error: strategy {strategy} proposed '")
     assert "', a string; return the space's architectures (space.parse(text) reads a string form)" in error
+
+
+def test_graph_edges_written_target_first_are_named_before_the_run(tmp_path, capsys):
+    """FLAN read such a chain as a graph whose output had no inputs, ranked on a one-step flow, without a word. Every
+    predictor's construction checks the space's encodings (random's, the quickest, here)."""
+    plugin = plugin_file(tmp_path, SPACE.replace("np.array([[0, 1, 2, 3], [1, 2, 3, 4]])",
+                                                 "np.array([[1, 2, 3, 4], [0, 1, 2, 3]])"))
+    run = tmp_path / "run"
+    assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", "bananas", "--predictor",
+                     "random", "--budget", "12", "--run-dir", str(run), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and not run.exists()
+    assert "as 'graph' with the edge (1, 0), whose source is not before its target; number the nodes in " in error
+
+
+def test_the_depth_flan_propagates_does_not_depend_on_the_order_edges_are_listed_in():
+    """A space listing (1, 2) before (0, 1) had its 2-step chain read as 1 step deep."""
+    from nasloop.predictors.flan_network import longest_path
+
+    assert longest_path(3, np.array([[1, 0], [2, 1]])) == longest_path(3, np.array([[0, 1], [1, 2]])) == 2
