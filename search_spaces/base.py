@@ -93,7 +93,7 @@ class SearchSpace(Configurable, ABC):
     def _constructed(self) -> None:
         if SEPARATOR in self.name or self.name == SHARED:
             raise ConfigError(f"search space name {self.name!r} may not contain '{SEPARATOR}' or be '{SHARED}'")
-        named = next((op for op in self.graph_ops if SEPARATOR in op), None)
+        named = next((op for op in self.graph_ops if SEPARATOR in op and self.token(op) != op), None)
         if named is not None:  # a token where a bare name belongs: _encode's self.token(op) then wrote 'space/space/op'
             raise ConfigError(f"search space '{self.name}' lists '{named}' in graph_ops; list bare op names "
                               f"('{named.rpartition(SEPARATOR)[2]}'), and write self.token(op) in _encode")
