@@ -186,3 +186,12 @@ def test_the_depth_flan_propagates_does_not_depend_on_the_order_edges_are_listed
     from nasloop.predictors.flan_network import longest_path
 
     assert longest_path(3, np.array([[1, 0], [2, 1]])) == longest_path(3, np.array([[0, 1], [1, 2]])) == 2
+
+
+def test_a_tournament_larger_than_the_population_names_the_fix(tmp_path, capsys):
+    """'evolution needs sample_size <= population_size, got 10 and 5' left the user to guess which to change."""
+    plugin = plugin_file(tmp_path, SPACE)
+    assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", "evolution", "--strategy-opt",
+                     "population_size=5", "--budget", "4", "--run-dir", str(tmp_path / "run")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "got 10 and 5; give --strategy-opt sample_size=5 or less" in error
