@@ -41,6 +41,7 @@ SOURCES = ("auto", "full", "subset")
 SPLITS = ("train", "test")
 NUM_CLASSES = 10
 IMAGE_SHAPE = (32, 32, 3)
+ROW = 32 * 32 * 3  # one image of a python batch: 1024 red, then green, then blue bytes
 _BATCHES = {"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)}
 
 HOW_TO_GET = (f"put the official '{FOLDER}' folder or '{ARCHIVE}' ({URL}) in --data-dir, $NASLOOP_DATA "
@@ -150,8 +151,12 @@ def _unpickle_batch(raw: bytes, where: str) -> tuple[np.ndarray, np.ndarray]:
             raise ValueError(f"its pixels are {values.dtype}, not bytes 0-255")
         if values.size and not 0 <= values.min() <= values.max() <= 255:  # numpy raised OverflowError
             raise ValueError(f"its pixels run from {values.min()} to {values.max()}, not bytes 0-255")
+        if values.ndim != 2 or values.shape[1] != ROW:  # an (N, 32, 32, 3) array reshaped into scrambled images
+            raise ValueError(f"its data has shape {values.shape}, not (N, {ROW}) rows of R, G and B planes")
         images = values.astype(np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
         labels = np.asarray(labels)
+        if labels.shape != (len(images),):  # named the folder, not this file, once the batches were joined
+            raise ValueError(f"it holds {labels.shape} labels for {len(images)} images")
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise DataError(f"{where} is not a readable CIFAR-10 batch ({type(exc).__name__}: {exc}); {fix}") from None
     return np.ascontiguousarray(images), labels

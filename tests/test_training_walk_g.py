@@ -1,0 +1,61 @@
+"""The real-training path walked as a user does: data folders in the exact public formats, built here with numpy."""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nasloop.engine.data.cifar import FOLDER, load_cifar10
+from nasloop.engine.errors import DataError
+
+from .messages import one_line
+
+
+def write_batches(folder: Path, per_batch: int = 20, seed: int = 0) -> None:
+    """Random images as the official cifar-10-batches-py files: (N, 3072) uint8 rows, labels a list of ints."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True)
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        batch = {b"batch_label": name.encode(), b"labels": [int(v) for v in rng.integers(0, 10, per_batch)],
+                 b"data": rng.integers(0, 256, (per_batch, 3072), dtype=np.uint8),
+                 b"filenames": [f"{i}.png".encode() for i in range(per_batch)]}
+        (folder / name).write_bytes(pickle.dumps(batch, protocol=2))
+
+
+def rewrite(file: Path, **changes: object) -> None:
+    """Replace some entries of one batch file (keys given without the b'' prefix)."""
+    batch = pickle.loads(file.read_bytes(), encoding="bytes")
+    batch.update({key.encode(): value for key, value in changes.items()})
+    file.write_bytes(pickle.dumps(batch, protocol=2))
+
+
+def test_a_batch_saved_as_nhwc_images_is_refused_not_scrambled(tmp_path):
+    """A batch whose data is (N, 32, 32, 3) has the right number of bytes; it was reshaped as CHW rows and trained
+    on scrambled pixels without a word. Now the file is named with the shape it should have."""
+    write_batches(tmp_path / FOLDER)
+    file = tmp_path / FOLDER / "data_batch_3"
+    images = pickle.loads(file.read_bytes(), encoding="bytes")[b"data"].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    rewrite(file, data=np.ascontiguousarray(images))
+    with pytest.raises(DataError) as exc:
+        load_cifar10(tmp_path, "train", source="full")
+    one_line(str(exc.value), "data_batch_3", "(20, 32, 32, 3)", "(N, 3072)")
+
+
+def test_a_batch_with_fewer_labels_than_images_is_named(tmp_path):
+    """The count mismatch named the folder ('cifar-10-batches-py holds (99,) labels for 100 images'), leaving the user
+    to find which of six files is wrong; now it names the file."""
+    write_batches(tmp_path / FOLDER)
+    rewrite(tmp_path / FOLDER / "data_batch_4", labels=[0] * 19)
+    with pytest.raises(DataError) as exc:
+        load_cifar10(tmp_path, "train", source="full")
+    one_line(str(exc.value), "data_batch_4", "labels for 20 images")
+
+
+def test_the_public_format_still_loads(tmp_path):
+    write_batches(tmp_path / FOLDER)
+    images, labels = load_cifar10(tmp_path, "train", source="full")
+    raw = pickle.loads((tmp_path / FOLDER / "data_batch_1").read_bytes(), encoding="bytes")
+    assert images.shape == (100, 32, 32, 3) and labels.tolist()[:20] == raw[b"labels"]
+    assert np.array_equal(images[0, :, :, 0].ravel(), raw[b"data"][0, :1024])  # the red plane comes first
