@@ -1,14 +1,18 @@
 """The real-training path walked as a user does: data folders in the exact public formats, built here with numpy."""
 from __future__ import annotations
 
+import math
 import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from nasloop.engine.data.cifar import FOLDER, load_cifar10
 from nasloop.engine.errors import DataError
+from nasloop.engine.evaluators.trainer import TrainConfig, Trainer
+from nasloop.search_spaces.nb201 import NB201Space
 
 from .messages import one_line
 
@@ -59,3 +63,27 @@ def test_the_public_format_still_loads(tmp_path):
     raw = pickle.loads((tmp_path / FOLDER / "data_batch_1").read_bytes(), encoding="bytes")
     assert images.shape == (100, 32, 32, 3) and labels.tolist()[:20] == raw[b"labels"]
     assert np.array_equal(images[0, :, :, 0].ravel(), raw[b"data"][0, :1024])  # the red plane comes first
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+def test_a_trial_resumed_after_its_last_epoch_keeps_its_training_time_and_images_per_second(tmp_path):
+    """A search killed while a trial measured its accuracies resumes it from the last epoch's checkpoint with no epoch
+    left: it reported train_seconds 0.0 and images_per_second NaN (and a trial resumed mid-way only its last
+    attempt's epochs). The checkpoint now keeps the training seconds and images of every epoch."""
+    rng = np.random.default_rng(0)
+    train = (rng.integers(0, 256, (64, 32, 32, 3), dtype=np.uint8), np.arange(64) % 10)
+    val = (rng.integers(0, 256, (20, 32, 32, 3), dtype=np.uint8), np.arange(20) % 10)
+    space = NB201Space(channels=4, cells=1)
+    arch = space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|")
+
+    def fit():
+        torch.manual_seed(0)
+        return Trainer(TrainConfig(epochs=1, batch_size=16), device="cpu").fit(
+            space.to_module(arch), train, val, val, checkpoint_dir=tmp_path / "trial")
+
+    first, resumed = fit(), fit()
+    assert first.start_epoch == 0 and resumed.start_epoch == 1  # the second found every epoch done
+    assert resumed.val_accuracy == first.val_accuracy
+    assert resumed.train_seconds == pytest.approx(first.train_seconds) and first.train_seconds > 0
+    assert resumed.images_per_second == pytest.approx(first.images_per_second)
+    assert math.isfinite(resumed.images_per_second)

@@ -156,10 +156,10 @@ class Trainer:
         scaler = torch.amp.GradScaler("cuda") if self.amp_dtype == torch.float16 else None
 
         ckpt_path = Path(checkpoint_dir) / CHECKPOINT if checkpoint_dir else None
-        start_epoch, losses, earlier = self._resume(ckpt_path, model, optimizer, scheduler, scaler)
+        start_epoch, losses, earlier, (train_seconds, trained_images) = self._resume(ckpt_path, model, optimizer,
+                                                                                     scheduler, scaler)
         runner = torch.compile(model, mode=self.compile_mode) if self.compile else model
 
-        train_seconds, trained_images = 0.0, 0
         for epoch in range(start_epoch, cfg.epochs):
             epoch_start = time.perf_counter()
             loss, images = self._epoch(runner, train_src, optimizer, scheduler, scaler, epoch, num_classes)
@@ -168,7 +168,7 @@ class Trainer:
             losses.append(loss)
             if ckpt_path is not None:
                 self._save(ckpt_path, model, optimizer, scheduler, scaler, epoch + 1, losses,
-                           earlier + time.perf_counter() - started)
+                           earlier + time.perf_counter() - started, (train_seconds, trained_images))
             if on_epoch_end is not None:
                 on_epoch_end(epoch + 1, loss)
 
@@ -289,12 +289,16 @@ class Trainer:
 
     def _save(self, path: Path, model: nn.Module, optimizer: torch.optim.Optimizer,
               scheduler: torch.optim.lr_scheduler.LRScheduler, scaler: torch.amp.GradScaler | None,
-              epoch: int, losses: Sequence[float], seconds: float) -> None:
+              epoch: int, losses: Sequence[float], seconds: float, trained: tuple[float, int]) -> None:
         """Write the checkpoint to a temporary file and rename it: a kill never leaves half a file. ``seconds``
-        is the trial's time so far, every earlier attempt included, so a resumed trial costs what it took."""
+        is the trial's time so far, every earlier attempt included, so a resumed trial costs what it took;
+        ``trained`` the seconds spent in its training epochs and the images they saw, so a resumed trial's
+        train_seconds and images/s cover all its epochs (they read 0.0 and NaN after a kill during the final
+        evaluation)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         state = {
             "epoch": epoch, "config": self._fingerprint(), "losses": list(losses), "seconds": float(seconds),
+            "train_seconds": float(trained[0]), "trained_images": int(trained[1]),
             "model": model.state_dict(), "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict() if scaler else None,
             "rng": {"cpu": torch.get_rng_state(),
@@ -306,11 +310,11 @@ class Trainer:
 
     def _resume(self, path: Path | None, model: nn.Module, optimizer: torch.optim.Optimizer,
                 scheduler: torch.optim.lr_scheduler.LRScheduler,
-                scaler: torch.amp.GradScaler | None) -> tuple[int, list[float], float]:
-        """Load ``path`` if it exists; returns the epoch to start from, the losses and the seconds so far (0 for a
-        checkpoint written before they were kept)."""
+                scaler: torch.amp.GradScaler | None) -> tuple[int, list[float], float, tuple[float, int]]:
+        """Load ``path`` if it exists; returns the epoch to start from, the losses, the seconds so far and the
+        training seconds and images so far (0 for a checkpoint written before they were kept)."""
         if path is None or not path.is_file():
-            return 0, [], 0.0
+            return 0, [], 0.0, (0.0, 0)
         try:
             state = torch.load(path, map_location=self.device, weights_only=True)
             if state["config"] != self._fingerprint():
@@ -326,8 +330,9 @@ class Trainer:
                 torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
             epoch, losses, seconds = int(state["epoch"]), [float(x) for x in state["losses"]], float(
                 state.get("seconds", 0.0))
-            if not 0 <= seconds < float("inf"):
-                raise ValueError(f"its time so far is {seconds}")
+            trained = float(state.get("train_seconds", 0.0)), int(state.get("trained_images", 0))
+            if not 0 <= seconds < float("inf") or not 0 <= trained[0] < float("inf") or trained[1] < 0:
+                raise ValueError(f"its time so far is {seconds} s, {trained[0]} s of training on {trained[1]} images")
         except DataError:
             raise
         except (RuntimeError, KeyError, IndexError, EOFError, OSError, ValueError, TypeError,
@@ -338,4 +343,4 @@ class Trainer:
                       else f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
             raise DataError(f"checkpoint {path} is unreadable ({reason}); delete it to retrain this trial from "
                             "scratch") from None
-        return epoch, losses, seconds
+        return epoch, losses, seconds, trained
