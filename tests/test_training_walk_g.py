@@ -10,7 +10,9 @@ import pytest
 import torch
 
 from nasloop.engine.data.cifar import FOLDER, load_cifar10
-from nasloop.engine.errors import DataError
+from nasloop.engine.context import RunContext
+from nasloop.engine.errors import ConfigError, DataError
+from nasloop.engine.evaluators.train import TrainingEvaluator
 from nasloop.engine.evaluators.trainer import TrainConfig, Trainer
 from nasloop.search_spaces.nb201 import NB201Space
 
@@ -87,3 +89,14 @@ def test_a_trial_resumed_after_its_last_epoch_keeps_its_training_time_and_images
     assert resumed.train_seconds == pytest.approx(first.train_seconds) and first.train_seconds > 0
     assert resumed.images_per_second == pytest.approx(first.images_per_second)
     assert math.isfinite(resumed.images_per_second)
+
+
+@pytest.mark.parametrize("dataset, option, value", [("cifar10", "resolution", 16), ("cifar10", "image_dir", "imgs"),
+                                                    ("imagenet", "cifar_source", "full")])
+def test_an_option_of_the_other_datasets_loader_is_refused_not_ignored(tmp_path, dataset, option, value):
+    """resolution=16 on CIFAR-10 trained at 32x32 and cifar_source=full on an image folder read the folder, both
+    without a word; now the option and the dataset that reads it are named before any data is read."""
+    with pytest.raises(ConfigError) as exc:
+        TrainingEvaluator(NB201Space(channels=4, cells=1), RunContext(dataset=dataset, data_dir=str(tmp_path)),
+                          **{option: value})
+    one_line(str(exc.value), f"{option}={value}", f"--dataset {'imagenet' if dataset == 'cifar10' else 'cifar10'}")

@@ -18,6 +18,7 @@ again continues from its last finished epoch.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import math
 import os
@@ -52,6 +53,10 @@ TRAINABLE = ("cifar10", "imagenet")
 IMAGE_FOLDER_NAME = "imagenet"
 IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk instead
 
+
+DATASET_OPTIONS = {"cifar10": ("cifar_source", "download"),
+                   "imagenet": ("image_dir", "resolution", "crop_fraction", "loader_workers")}
+"""Options that only one dataset's loader reads."""
 
 TRAIN_METRICS = ("val_accuracy", "test_accuracy", "train_loss", "params", "params_m", "images_per_second",
                  "train_seconds", "epochs", "start_epoch")
@@ -101,7 +106,18 @@ class TrainingEvaluator(Evaluator):
         self.cifar_source, self.download = cifar_source, download
         self.image_dir = str(image_dir) if image_dir else None
         self.resolution, self.crop_fraction, self.loader_workers = resolution, crop_fraction, loader_workers
+        self._refuse_other_datasets_options()
         self._splits: dict[str, Any] | None = None  # loaded lazily, once per process; never pickled
+
+    def _refuse_other_datasets_options(self) -> None:
+        """An option of the other dataset's loader was ignored without a word: resolution=16 on CIFAR-10 still
+        trained at 32x32, cifar_source=full on an image folder read the folder."""
+        defaults = inspect.signature(TrainingEvaluator.__init__).parameters
+        for dataset, names in DATASET_OPTIONS.items():
+            given = [n for n in names if dataset != self.dataset and getattr(self, n) != defaults[n].default]
+            if given:
+                raise ConfigError(f"{given[0]}={getattr(self, given[0])} is an option of --dataset {dataset}'s "
+                                  f"loader and training reads {self.dataset}; drop it or use --dataset {dataset}")
 
     # --- Evaluator -------------------------------------------------------------------------
     def check(self, fidelity: int | None = None) -> None:
