@@ -100,3 +100,36 @@ def test_an_option_of_the_other_datasets_loader_is_refused_not_ignored(tmp_path,
         TrainingEvaluator(NB201Space(channels=4, cells=1), RunContext(dataset=dataset, data_dir=str(tmp_path)),
                           **{option: value})
     one_line(str(exc.value), f"{option}={value}", f"--dataset {'imagenet' if dataset == 'cifar10' else 'cifar10'}")
+
+
+def write_image_folder(root: Path, per_class: int = 4) -> None:
+    """An ImageNet-style folder: train/<class>/*.png and val/<class>/*.png of random 12x10 RGB images."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for split in ("train", "val"):
+        for name in ("cat", "dog"):
+            (root / split / name).mkdir(parents=True)
+            for i in range(per_class):
+                pixels = rng.integers(0, 256, (12, 10, 3), dtype=np.uint8)
+                Image.fromarray(pixels).save(root / split / name / f"{i}.png")
+
+
+def test_an_image_folder_is_checked_like_cifar_before_the_run(tmp_path):
+    """On an image folder train_images above the images held trained on all of them without a word (CIFAR-10 refused
+    it), and a val class folder without images failed only once the run had started; check() now says both."""
+    write_image_folder(tmp_path / "imgs")
+    context = RunContext(dataset="imagenet", data_dir=str(tmp_path))
+    evaluator = TrainingEvaluator(NB201Space(channels=4, cells=1), context, image_dir=str(tmp_path / "imgs"),
+                                  train_images=100, val_fraction=0.5)
+    with pytest.raises(ConfigError) as exc:
+        evaluator.check(1)
+    one_line(str(exc.value), "train_images=100", "the 8 training images", "give 8 or fewer")
+    write_image_folder(tmp_path / "other")  # another folder: a process caches each folder's listing
+    for image in (tmp_path / "other" / "val" / "dog").iterdir():
+        image.unlink()
+    (tmp_path / "other" / "val" / "dog" / "notes.txt").write_text("not an image")
+    with pytest.raises(DataError) as exc:
+        TrainingEvaluator(NB201Space(channels=4, cells=1), context, image_dir=str(tmp_path / "other"),
+                          val_fraction=0.5).check(1)
+    one_line(str(exc.value), "val/dog", "holds no images")

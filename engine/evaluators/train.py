@@ -127,14 +127,15 @@ class TrainingEvaluator(Evaluator):
             # A damaged file fails now, before a run folder exists (then cached for the run).
             labels = load_cifar10(self.data_dir, "train", self.cifar_source, self.download)[1]
             load_cifar10(self.data_dir, "test", self.cifar_source, self.download)
-            held = len(labels)
-            if self.train_images is not None and self.train_images > held:  # silently all of them, otherwise
-                raise ConfigError(f"train_images={self.train_images} exceeds the {held:,} training images of "
-                                  f"{self.data_source()}; give {held} or fewer, or leave it out to use them all")
             classes = CIFAR_CLASSES
         else:
             classes = len(list_classes(self._image_root()))
-            labels = ImageFolder(self._image_root(), "train").labels  # the scan is cached for the run
+            labels = ImageFolder(self._image_root(), "train").labels  # the scans are cached for the run
+            ImageFolder(self._image_root(), "val")  # a val folder without images failed only once the run began
+        held = len(labels)
+        if self.train_images is not None and self.train_images > held:  # silently all of them, otherwise
+            raise ConfigError(f"train_images={self.train_images} exceeds the {held:,} training images of "
+                              f"{self.data_source()}; give {held} or fewer, or leave it out to use them all")
         self._check_split_sizes(classes)
         refuse_oversized_networks(self.space, classes, TRAINING_BYTES, "training")
         kept, held_out = self._carve(labels)
