@@ -133,3 +133,26 @@ def test_an_image_folder_is_checked_like_cifar_before_the_run(tmp_path):
         TrainingEvaluator(NB201Space(channels=4, cells=1), context, image_dir=str(tmp_path / "other"),
                           val_fraction=0.5).check(1)
     one_line(str(exc.value), "val/dog", "holds no images")
+
+
+def test_a_resumed_run_that_would_train_on_other_data_is_refused(tmp_path, isolated_cache):
+    """A run on the subset, resumed once a full CIFAR-10 had been put in its data folder, trained its later trials on
+    the full dataset and mixed the two without a word; now the resume is refused naming both, and a run whose data
+    folder merely moved goes on."""
+    rng = np.random.default_rng(0)
+    data, run = tmp_path / "data", tmp_path / "run"
+    data.mkdir()
+    run.mkdir()
+    np.savez(data / "cifar10_subset.npz", x_train=rng.integers(0, 256, (40, 32, 32, 3), dtype=np.uint8),
+             y_train=np.arange(40) % 10, x_test=rng.integers(0, 256, (20, 32, 32, 3), dtype=np.uint8),
+             y_test=np.arange(20) % 10)
+    space = NB201Space(channels=4, cells=1)
+    TrainingEvaluator(space, RunContext(data_dir=str(data), run_dir=str(run)), val_fraction=0.5).warm_up()
+    write_batches(data / FOLDER)
+    with pytest.raises(ConfigError) as exc:
+        TrainingEvaluator(space, RunContext(data_dir=str(data), run_dir=str(run)), val_fraction=0.5).check(1)
+    one_line(str(exc.value), "trained on the class-balanced CIFAR-10 subset", f"full CIFAR-10 from {data / FOLDER}")
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (data / "cifar10_subset.npz").rename(moved / "cifar10_subset.npz")
+    TrainingEvaluator(space, RunContext(data_dir=str(moved), run_dir=str(run)), val_fraction=0.5).check(1)

@@ -45,6 +45,7 @@ from ..types import Arch, Result
 from .base import Evaluator
 from .network_size import TRAINING_BYTES, refuse_oversized_networks
 from .replicates import build_network, combine, replicate_metric_names
+from .training_data import check_same_data, record_data
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,7 @@ class TrainingEvaluator(Evaluator):
                               f"images of {self.data_source()} leaves the {emptied} split empty (it is carved per "
                               f"class, and each class has too few images); {'raise' if len(kept) else 'lower'} "
                               "val_fraction or add images")
+        check_same_data(self.run_dir, self._data_identity(), self.data_source())
 
     def _check_split_sizes(self, classes: int) -> None:
         """A training or validation split without an image of every class measures nothing: refuse it now."""
@@ -218,6 +220,15 @@ class TrainingEvaluator(Evaluator):
             return locate_cifar10(self.data_dir, self.cifar_source, self.download).describe()
         return f"image folder {self._image_root()} at {self.resolution}x{self.resolution}"
 
+    def _data_identity(self) -> str:
+        """The data in words without its folder, so a run whose data folder moved is still the same run."""
+        if self.dataset == "cifar10":
+            kind = locate_cifar10(self.data_dir, self.cifar_source, self.download).kind
+            return "full CIFAR-10" if kind == "full" else "class-balanced CIFAR-10 subset"
+        root = self._image_root()
+        return (f"image folder of {len(list_classes(root))} classes and {len(ImageFolder(root, 'train'))} training "
+                f"images at {self.resolution}x{self.resolution}")
+
     def _epochs(self, fidelity: int | None) -> int:
         if fidelity is None:
             return self.train_config.epochs
@@ -244,6 +255,8 @@ class TrainingEvaluator(Evaluator):
             else:
                 splits = self._from_folder()
             log.info("loaded %s in %.1f s", self.data_source(), time.perf_counter() - started)
+            check_same_data(self.run_dir, self._data_identity(), self.data_source())
+            record_data(self.run_dir, self._data_identity())
             self._splits = splits
         return self._splits
 
