@@ -156,3 +156,15 @@ def test_a_resumed_run_that_would_train_on_other_data_is_refused(tmp_path, isola
     moved.mkdir()
     (data / "cifar10_subset.npz").rename(moved / "cifar10_subset.npz")
     TrainingEvaluator(space, RunContext(data_dir=str(moved), run_dir=str(run)), val_fraction=0.5).check(1)
+
+
+def test_a_warmup_longer_than_the_training_is_refused(tmp_path):
+    """warmup_epochs=5 with 1 epoch trained ended with the learning rate at a fifth of lr, without a word."""
+    np.savez(tmp_path / "cifar10_subset.npz", x_train=np.zeros((40, 32, 32, 3), np.uint8), y_train=np.arange(40) % 10,
+             x_test=np.zeros((10, 32, 32, 3), np.uint8), y_test=np.arange(10))
+    evaluator = TrainingEvaluator(NB201Space(channels=4, cells=1), RunContext(data_dir=str(tmp_path)),
+                                  warmup_epochs=5, val_fraction=0.5)
+    with pytest.raises(ConfigError) as exc:
+        evaluator.check(1)
+    one_line(str(exc.value), "warmup_epochs=5", "1 epoch(s)", "warmup_epochs=1 or fewer")
+    evaluator.check(5)  # as long as the training: the learning rate peaks at its last step

@@ -122,7 +122,11 @@ class TrainingEvaluator(Evaluator):
 
     # --- Evaluator -------------------------------------------------------------------------
     def check(self, fidelity: int | None = None) -> None:
-        self._epochs(fidelity)
+        epochs = self._epochs(fidelity)
+        if self.warmup_epochs > epochs:  # the learning rate ended at epochs/warmup_epochs of lr, without a word
+            raise ConfigError(f"warmup_epochs={self.warmup_epochs:g} is longer than the {epochs} epoch(s) trained, so "
+                              f"the learning rate would never reach lr={self.lr:g}; give warmup_epochs={epochs} or "
+                              "fewer")
         resolve_device(self.device)
         if self.dataset == "cifar10":
             # A damaged file fails now, before a run folder exists (then cached for the run).
