@@ -168,3 +168,16 @@ def test_a_warmup_longer_than_the_training_is_refused(tmp_path):
         evaluator.check(1)
     one_line(str(exc.value), "warmup_epochs=5", "1 epoch(s)", "warmup_epochs=1 or fewer")
     evaluator.check(5)  # as long as the training: the learning rate peaks at its last step
+
+
+def test_a_compile_mode_torch_lacks_or_without_compile_is_refused(tmp_path):
+    """compile_mode=bogus failed inside torch's inductor after the run had begun ('unexpected RuntimeError', a
+    traceback file), and compile_mode without compile=true was ignored; both are now one line at construction."""
+    space, context = NB201Space(channels=4, cells=1), RunContext(data_dir=str(tmp_path))
+    with pytest.raises(ConfigError) as exc:
+        TrainingEvaluator(space, context, compile=True, compile_mode="bogus")
+    one_line(str(exc.value), "compile_mode", "reduce-overhead", "'bogus'")
+    with pytest.raises(ConfigError) as exc:
+        TrainingEvaluator(space, context, compile_mode="max-autotune")
+    one_line(str(exc.value), "compile_mode=max-autotune", "compile=true")
+    assert TrainingEvaluator(space, context, compile=True, compile_mode="max-autotune").compile_mode == "max-autotune"

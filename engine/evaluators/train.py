@@ -55,6 +55,8 @@ IMAGE_FOLDER_NAME = "imagenet"
 IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk instead
 
 
+COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+"""torch.compile's modes (another one failed inside torch, after the run had started, with a traceback)."""
 DATASET_OPTIONS = {"cifar10": ("cifar_source", "download"),
                    "imagenet": ("image_dir", "resolution", "crop_fraction", "loader_workers")}
 """Options that only one dataset's loader reads."""
@@ -82,7 +84,8 @@ class TrainingEvaluator(Evaluator):
                  warmup_epochs: NonNegativeFloat = 0.0, schedule: Literal[SCHEDULES] = "cosine",
                  val_fraction: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.1,
                  train_images: Annotated[int, Range(2)] | None = None,
-                 device: str = "auto", seed: Seed = 0, compile: bool = False, compile_mode: str | None = None,
+                 device: str = "auto", seed: Seed = 0, compile: bool = False,
+                 compile_mode: Literal[COMPILE_MODES] | None = None,
                  amp: bool = True, cifar_source: Literal[CIFAR_SOURCES] = "auto",
                  download: bool = False, image_dir: str | os.PathLike | None = None, resolution: PositiveInt = 64,
                  crop_fraction: PositiveFloat = 1.0, loader_workers: PositiveInt = 8,
@@ -104,6 +107,9 @@ class TrainingEvaluator(Evaluator):
         self.val_fraction, self.train_images = val_fraction, train_images
         self.device, self.seed = device, seed
         self.compile, self.compile_mode, self.amp = compile, compile_mode, amp
+        if compile_mode is not None and not compile:  # it was ignored without a word
+            raise ConfigError(f"compile_mode={compile_mode} takes effect only with compile=true; add compile=true "
+                              "or drop compile_mode")
         self.cifar_source, self.download = cifar_source, download
         self.image_dir = str(image_dir) if image_dir else None
         self.resolution, self.crop_fraction, self.loader_workers = resolution, crop_fraction, loader_workers
