@@ -181,3 +181,14 @@ def test_a_compile_mode_torch_lacks_or_without_compile_is_refused(tmp_path):
         TrainingEvaluator(space, context, compile_mode="max-autotune")
     one_line(str(exc.value), "compile_mode=max-autotune", "compile=true")
     assert TrainingEvaluator(space, context, compile=True, compile_mode="max-autotune").compile_mode == "max-autotune"
+
+
+def test_an_image_folder_given_as_the_data_folder_is_named_as_such(tmp_path, isolated_cache):
+    """--data-dir naming the image folder itself read "no 'imagenet' image folder in DIR; give the image_dir option",
+    which did not say that DIR was the image folder; now it says so and both ways to give it."""
+    write_image_folder(tmp_path / "photos")
+    evaluator = TrainingEvaluator(NB201Space(channels=4, cells=1),
+                                  RunContext(dataset="imagenet", data_dir=str(tmp_path / "photos")))
+    with pytest.raises(DataError) as exc:
+        evaluator.check(1)
+    one_line(str(exc.value), "is itself an image folder", f"image_dir={tmp_path / 'photos'}", f"--data-dir {tmp_path}")

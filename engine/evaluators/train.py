@@ -315,6 +315,12 @@ class TrainingEvaluator(Evaluator):
         for folder in dirs:
             if (folder / IMAGE_FOLDER_NAME).is_dir():
                 return folder / IMAGE_FOLDER_NAME
+        given = Path(self.data_dir).expanduser() if self.data_dir else None
+        if given is not None and (given / "train").is_dir():  # the image folder itself, given as the data folder
+            raise DataError(f"data folder {given} is itself an image folder (it holds train/); the data folder holds "
+                            f"it as '{IMAGE_FOLDER_NAME}/': pass image_dir={given} (train: --train-opt, search: "
+                            f"--evaluator-opt) or --data-dir {given.parent} with the folder named "
+                            f"'{IMAGE_FOLDER_NAME}'")
         raise DataError(f"no '{IMAGE_FOLDER_NAME}' image folder in {', '.join(str(d) for d in dirs)}; "
                         "give the image_dir option (search: --evaluator-opt image_dir=DIR; train: --train-opt "
                         "image_dir=DIR) a folder with train/<class>/ and val/<class>/")
