@@ -108,6 +108,12 @@ class NB201Benchmark(Benchmark):
         dataset = self.task(task).name
         fidelity = self.check(dataset, fidelity)
         row = cell_code(arch)
+        present = self._column("present")  # a table of some cells only (a NASLib pickle's) marks the ones it has
+        if present is not None and not present[row]:  # no lookup happened: nothing trained, so nothing is charged
+            return Result.failed(f"not in the NB201 table: it holds {self.table.held():,} of the {len(present):,} "
+                                 "cells (imported from a file of some cells only); import a table that covers it, "
+                                 f"such as {CSV_FILE} with the pickle ('nasloop data import --space nb201 "
+                                 f"{CSV_FILE} FILE.pickle')")
         metrics: dict[str, Any] = {}
         for metric in ("val_accuracy", "test_accuracy"):
             col = self._column(column_name(dataset, fidelity, metric))
