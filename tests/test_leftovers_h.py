@@ -1,5 +1,5 @@
 """Leftovers reviewers found: a lookup of a cell an imported few-cell NB201 table lacks was charged an estimated
-training time; ... Each test states what a user saw before."""
+training time; a draw's own value (synflow@0) was no objective; ... Each test states what a user saw before."""
 from __future__ import annotations
 
 import pytest
@@ -24,3 +24,17 @@ def test_a_cell_a_few_cell_table_lacks_is_a_free_failure_naming_the_table(tmp_pa
     with RunStore.in_run_dir(tmp_path / "run") as store:
         results = [t.result for t in store.evaluations()]
     assert len(results) == 5 and all(not r.ok and r.cost == 0 and not r.cost_estimated for r in results)
+
+
+def test_a_draws_own_value_is_an_objective_as_the_readme_says(tmp_path):
+    """'--objectives params@1:min' was refused: 'the proxy evaluator reports no 'params@1' metric', though the
+    README lists each draw's value (<metric>@<draw>) among what --objectives takes."""
+    data = tmp_path / "data"
+    data.mkdir()
+    assert main(["search", "--space", "nago", "--space-opt", "param_limit=2e4", "--evaluator", "proxy",
+                 "--proxies", "params", "--evaluator-opt", "replicates=2", "--objectives", "params@1:min",
+                 "--strategy", "random", "--budget", "1", "--data-dir", str(data),
+                 "--run-dir", str(tmp_path / "run")]) == 0
+    with RunStore.in_run_dir(tmp_path / "run") as store:
+        metrics = [t.result.metrics for t in store.evaluations()]
+    assert len(metrics) == 1 and all({"params@0", "params@1"} <= set(m) for m in metrics)

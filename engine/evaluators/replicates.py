@@ -34,10 +34,12 @@ def build_network(space: SearchSpace, arch: Arch, num_classes: int, draw: int):
 
 
 def replicate_metric_names(names: Sequence[str], replicates: int) -> list[str]:
-    """The metrics an evaluator reports with ``replicates`` draws (per-draw values left out)."""
+    """The metrics an evaluator reports with ``replicates`` draws, each draw's own value included: the README
+    offers ``<metric>@<draw>`` as an objective, and leaving it out here refused ``--objectives synflow@0:max``."""
     if replicates == 1:
         return list(names)
-    return [*names, *(f"{n}_std" for n in names), "replicates"]
+    return [*names, *(f"{n}_std" for n in names), *(f"{n}@{d}" for n in names for d in range(replicates)),
+            "replicates"]
 
 
 def combine(results: list[Result]) -> Result:
