@@ -34,7 +34,9 @@ def _precompute_proxies(args: argparse.Namespace, context: Any, space: Any, arch
                                  on_skip=lambda count: advance(f"{count} already there or repeated", count))
     repeated = summary["repeated"]  # a sample's duplicates, scored once: not in the file before
     print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there"
-          + (f", {repeated} repeated in the list (scored once)" if repeated else ""))
+          + (f", {repeated} repeated in the list (scored once)" if repeated else "")
+          + (f"; {summary['failed']} failed, their rows empty (the first: {summary['reason']})"
+             if summary["failed"] else ""))
 
 
 def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
@@ -109,6 +111,10 @@ def cmd_proxies(args: argparse.Namespace) -> None:
         print_json(rows)
         return
     for row in rows:  # an undefined score (jacov of a cell without an input-output path) reads as its reason
+        reasons = set(row.get("errors", {}).values())
+        if len(reasons) == 1 and all(value is None for value in row["scores"].values()):  # every proxy, one reason
+            print(f"{row['arch']}  failed: {reasons.pop()}  ({row['seconds']:.2f} s)")
+            continue
         scores = "  ".join(f"{name}={value:.6g}" if value is not None else f"{name}=undefined ({row['errors'][name]})"
                            for name, value in row["scores"].items())
         print(f"{row['arch']}  {scores}  ({row['seconds']:.2f} s)")

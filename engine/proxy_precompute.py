@@ -37,10 +37,12 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                context: RunContext, executor: Executor, batch_size: int = 64, seed: int = 0, device: str = "cpu",
                on_row: Callable[[str], None] | None = None,
                space_options: Mapping[str, Any] | None = None,
-               on_skip: Callable[[int], None] | None = None) -> dict[str, int]:
+               on_skip: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Score ``archs`` not yet in ``out`` and append their rows; returns how many were scored, how many the file
     already held (``skipped``) and how many repeated an earlier one of ``archs`` (``repeated``: a sample drawn twice,
-    scored once; counted as held, it read as '3 already there' of a file that did not exist).
+    scored once; counted as held, it read as '3 already there' of a file that did not exist), and how many of the
+    scored failed whole (``failed``, with the first one's ``reason``: a network that cannot be built is a row of
+    empty scores, which alone would not say why).
 
     ``on_skip`` hears, before any scoring, how many of ``archs`` will not be scored, held or repeated (a progress
     bar of ``archs`` starts there); ``on_row`` hears each row as it is written.
@@ -51,7 +53,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     stopped run (no line end) is dropped and scored again.
     """
     if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
-        return {"scored": 0, "skipped": 0, "repeated": 0}
+        return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None}
     evaluator = ProxyEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
                                device=device)
     evaluator.check()
@@ -78,6 +80,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
             writer.writerow(["arch", *names])
         queue = iter(enumerate(todo))
         texts: dict[int, str] = {}
+        failed: list[str] = []
 
         def submit_next() -> bool:
             nxt = next(queue, None)
@@ -94,11 +97,14 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
             for completed in executor.wait():
                 text = texts.pop(completed.trial_id)
                 writer.writerow([text, *_fields(completed.result, names)])
+                if not completed.result.ok and not completed.result.metrics:
+                    failed.append(completed.result.reason or "")
                 fh.flush()  # on disk as it is scored: a killed run keeps every finished row
                 if on_row is not None:
                     on_row(text)
                 submit_next()
-    return {"scored": len(todo), "skipped": len(distinct) - len(todo), "repeated": len(archs) - len(distinct)}
+    return {"scored": len(todo), "skipped": len(distinct) - len(todo), "repeated": len(archs) - len(distinct),
+            "failed": len(failed), "reason": failed[0] if failed else None}
 
 
 def _lock(fh: IO[str], out: Path) -> None:

@@ -1,5 +1,5 @@
 """Leftovers reviewers found: a lookup of a cell an imported few-cell NB201 table lacks was charged an estimated
-training time; a draw's own value (synflow@0) was no objective; ... Each test states what a user saw before."""
+training time; a draw's own value (synflow@0) was no objective; a NAGO point over param_limit stopped `nasloop proxies`; ... Each test states what a user saw before."""
 from __future__ import annotations
 
 import pytest
@@ -38,3 +38,29 @@ def test_a_draws_own_value_is_an_objective_as_the_readme_says(tmp_path):
     with RunStore.in_run_dir(tmp_path / "run") as store:
         metrics = [t.result.metrics for t in store.evaluations()]
     assert len(metrics) == 1 and all({"params@0", "params@1"} <= set(m) for m in metrics)
+
+
+BAD_POINT = "g1=10,4,0.1;g2=10,1;g3=10,4,0.1"  # its smallest network has 13,318 parameters
+GOOD_POINT = "g1=3,2,0.5;g2=3,0.5;g3=3,2,0.5"
+
+
+@pytest.mark.parametrize("out", [False, True])
+def test_proxies_records_a_point_whose_network_cannot_be_built_and_goes_on(tmp_path, capsys, out):
+    """At param_limit=13218 'nasloop proxies' stopped at the point over the limit (exit 2), the next one unscored;
+    with --out, the file probe built it first and the command stopped before writing any row."""
+    archs = tmp_path / "archs.txt"
+    archs.write_text(f"{GOOD_POINT}\n{BAD_POINT}\n" if out else f"{BAD_POINT}\n{GOOD_POINT}\n")
+    csv = tmp_path / "scores.csv"
+    data = tmp_path / "data"
+    data.mkdir()
+    assert main(["proxies", "--space", "nago", "--space-opt", "param_limit=13218", "--archs-file", str(archs),
+                 "--proxies", "params", "--data-dir", str(data), *(["--out", str(csv)] if out else [])]) == 0
+    printed = capsys.readouterr().out
+    if out:
+        one_line(printed.strip(), "2 architectures scored", "1 failed, their rows empty", "13,318 parameters")
+        rows = csv.read_text().splitlines()[2:]
+        assert rows[0].startswith(f'"{GOOD_POINT}",0.0') and rows[1] == f'"{BAD_POINT}",'
+    else:
+        bad, good = printed.splitlines()
+        one_line(bad, BAD_POINT, "failed: its network cannot be built", "param_limit to at least 13318")
+        assert good.startswith(f"{GOOD_POINT}  params=0.0")

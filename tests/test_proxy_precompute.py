@@ -82,7 +82,8 @@ def test_a_continued_file_says_how_many_rows_it_holds_before_scoring_the_rest(fo
                              build_context(NB201Space, "cifar10", str(folder)), executor,
                              on_row=lambda text: heard.append("row"), on_skip=heard.append,
                              space_options={"channels": 4, "cells": 1})
-    assert heard == [3, "row"] and summary == {"scored": 1, "skipped": 3, "repeated": 0}
+    assert heard == [3, "row"] and summary == {"scored": 1, "skipped": 3, "repeated": 0, "failed": 0,
+                                                        "reason": None}
 
 
 def test_bad_files_and_commands_are_one_line(folder, capsys):

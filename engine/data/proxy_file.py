@@ -165,12 +165,21 @@ parameter-free cell (NB201's all-none, the first of ``--all``) would not tell a 
 
 
 def network_probe(space: NetworkSpace, archs: Sequence[Any]) -> list | None:
-    """An architecture and its network's parameter count: what tells two network sizes apart."""
-    texts = list(dict.fromkeys(space.format(a) for a in archs[:PROBE_CANDIDATES]))
-    if not texts:
+    """An architecture and its network's parameter count: what tells two network sizes apart. An architecture
+    whose network cannot be built (a NAGO generator over param_limit) is its own failed row, not the probe: it
+    stopped the whole command before any row was scored. None when no architecture builds."""
+    sizes: dict[str, int] = {}
+    for text in dict.fromkeys(space.format(a) for a in archs):
+        try:
+            sizes[text] = _parameters(space, text)
+        except ArchitectureError:
+            continue
+        if len(sizes) == PROBE_CANDIDATES:
+            break
+    if not sizes:
         return None
-    text = max(texts, key=lambda t: _parameters(space, t))
-    return [text, _parameters(space, text)]
+    text = max(sizes, key=sizes.__getitem__)
+    return [text, sizes[text]]
 
 
 @lru_cache(maxsize=16)

@@ -23,7 +23,7 @@ from ...config import construct
 from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
 from ..devices import resolve_device
-from ...errors import ConfigError, DataError, UnsupportedError, one_line
+from ...errors import ArchitectureError, ConfigError, DataError, UnsupportedError, one_line
 from ...progress import progress
 from ...registry import SEARCH_SPACES
 from ...types import Arch
@@ -172,8 +172,13 @@ def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], 
     records = []
     for arch in parsed:
         start = time.perf_counter()
-        result = score_network(lambda: space.to_module(arch, num_classes=num_classes),
-                               chosen, inputs, targets, seed, device)
+        try:
+            result = score_network(lambda: space.to_module(arch, num_classes=num_classes),
+                                   chosen, inputs, targets, seed, device)
+        except ArchitectureError as exc:  # this architecture's network cannot be built: every proxy fails for it,
+            # as in a search, and the others are scored (it stopped the command with none printed)
+            reason = f"its network cannot be built: {exc}"
+            result = ProxyScores({}, {p.name: reason for p in chosen}, {p.name: 0.0 for p in chosen})
         record: dict[str, Any] = {"arch": space.format(arch),
                                   "scores": {p.name: result.scores.get(p.name) for p in chosen},
                                   "seconds": time.perf_counter() - start,
