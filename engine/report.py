@@ -111,7 +111,8 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     tests = results.tests(results.budget)
     test_rows = [[f"{t.a} vs {t.b}", _fmt(results.shown(t.mean_difference), d + 1),
                   f"{t.wins}/{t.losses}", f"{t.p_value:.3g}", f"{t.p_holm:.3g}", _fmt(t.effect),
-                  "yes" if t.significant else "n.s."] for t in tests]
+                  "yes" if t.significant else "n.s."] if t.pairs else  # '0/0, p 1, n.s.' read as a test
+                 [f"{t.a} vs {t.b}", "–", "no shared seed", "–", "–", "–", "no pair to test"] for t in tests]
     common = len(results.common_seeds())
     return {"results": (main_head, rows),
             "ranks": (["method", f"average rank over {common} seed{'s' * (common != 1)} at {budgets}"], rank_rows),
@@ -202,7 +203,8 @@ NOTES = ("Every column counts only each run's evaluations within the budget. Val
          "(each an observed run, never a midpoint; the range below four seeds), '>budget' where the target was not "
          "reached within the budget (censored, sorted last). Ranks count a run with no success yet below every run "
          "with one. Paired tests compare methods on the same seeds at the full budget (Wilcoxon signed-rank, "
-         "Holm-corrected over all pairs); 'n.s.' means the difference is not significant at 0.05.")
+         "Holm-corrected over all pairs that share a seed); 'n.s.' means the difference is not significant at 0.05; "
+         "'no pair to test' means the two methods finished no seed in common.")
 HELD_OUT_NOTE = ("Held-out of chosen: the held-out metric of the architecture each run returns after the budget (its "
                  "best by the objective).")
 

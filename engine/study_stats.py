@@ -123,6 +123,8 @@ class PairedTest:
     p_holm: float
     effect: float
     """Matched-pairs rank-biserial correlation: +1 when ``a`` is better on every seed, -1 when worse."""
+    pairs: int
+    """Seeds on which both methods have a value: none, and there is nothing to test (p, p_holm and effect NaN)."""
 
     @property
     def significant(self) -> bool:
@@ -153,9 +155,12 @@ def paired_tests(values: dict[str, np.ndarray]) -> list[PairedTest]:
     for a, b in itertools.combinations(values, 2):
         d = np.asarray(values[a], dtype=np.float64) - np.asarray(values[b], dtype=np.float64)
         d = d[np.isfinite(d)]
+        if not len(d):  # no seed finished by both: no pair, where a p of 1 read as a test that found no difference
+            rows.append((a, b, math.nan, 0, 0, math.nan, math.nan, 0))
+            continue
         p = 1.0 if not np.any(d) else float(stats.wilcoxon(d).pvalue)
-        rows.append((a, b, float(np.mean(d)) if len(d) else math.nan, int((d > 0).sum()), int((d < 0).sum()), p,
-                     rank_biserial(d)))
-    adjusted = holm([r[5] for r in rows]) if rows else []
-    return [PairedTest(a, b, mean, wins, losses, p, p_holm, effect)
-            for (a, b, mean, wins, losses, p, effect), p_holm in zip(rows, adjusted)]
+        rows.append((a, b, float(np.mean(d)), int((d > 0).sum()), int((d < 0).sum()), p, rank_biserial(d), len(d)))
+    tested = [r for r in rows if r[7]]  # Holm's family is the pairs actually tested
+    adjusted = dict(zip(((r[0], r[1]) for r in tested), holm([r[5] for r in tested]) if tested else []))
+    return [PairedTest(a, b, mean, wins, losses, p, adjusted.get((a, b), math.nan), effect, pairs)
+            for a, b, mean, wins, losses, p, effect, pairs in rows]

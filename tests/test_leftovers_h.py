@@ -2,10 +2,18 @@
 training time; a draw's own value (synflow@0) was no objective; a NAGO point over param_limit stopped `nasloop proxies`; ... Each test states what a user saw before."""
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from nasloop.engine.cli import main
+from nasloop.engine.report import study_tables
 from nasloop.engine.store import RunStore
+from nasloop.engine.store_rows import Trial
+from nasloop.engine.study_results import MethodRuns, StudyResults
+from nasloop.engine.study_stats import holm, paired_tests
+from nasloop.engine.types import Result
 
 from .messages import one_line
 from .test_data_leftovers_b import naslib_pickle
@@ -64,3 +72,29 @@ def test_proxies_records_a_point_whose_network_cannot_be_built_and_goes_on(tmp_p
         bad, good = printed.splitlines()
         one_line(bad, BAD_POINT, "failed: its network cannot be built", "param_limit to at least 13318")
         assert good.startswith(f"{GOOD_POINT}  params=0.0")
+
+
+def test_methods_without_a_shared_seed_have_no_paired_test_and_leave_holms_family(tmp_path):
+    """Two methods of a study that finished no seed in common read '0/0, p 1, n.s.', as if a test had found no
+    difference; and counted in Holm's family, such a pair raised every other pair's adjusted p."""
+    nan = math.nan
+    a, b, c = np.array([1.0, 2.0, 3.0, nan, 5.0, 6.0]), np.array([nan] * 3 + [4.0, nan, nan]), np.arange(6.0) - 1
+    tests = {(t.a, t.b): t for t in paired_tests({"a": a, "b": b, "c": c})}
+    none = tests[("a", "b")]
+    assert none.pairs == 0 and math.isnan(none.p_value) and math.isnan(none.p_holm) and not none.significant
+    tested = [tests[("a", "c")], tests[("b", "c")]]
+    assert [t.pairs for t in tested] == [5, 1]
+    assert [t.p_holm for t in tested] == holm([t.p_value for t in tested])  # a family of two, not three
+
+    def runs(label: str, seed: int, scores: list[float]) -> MethodRuns:
+        method = MethodRuns(label)
+        trials = [Trial(i, i, f"arch-{i}", f"key-{i}", None, "done", None, score,
+                        Result(metrics={"val_accuracy": score}), True, 0.0, 1.0) for i, score in enumerate(scores)]
+        method.add(seed, trials, 3, None, 1.0)
+        return method
+
+    results = StudyResults(None, 3, "val_accuracy", False, None,  # random's seed 1 and local's seed 0 deleted
+                           {"random": runs("random", 0, [70.0, 80.0, 90.0]), "local": runs("local", 1, [75.0] * 3)},
+                           [])
+    head, rows = study_tables(results)["tests"]
+    assert rows == [["random vs local", "–", "no shared seed", "–", "–", "–", "no pair to test"]]
