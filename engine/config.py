@@ -181,6 +181,10 @@ def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,
     to constructors that name it: a plugin declares what it needs by its parameters.
     """
     check_options(f"{kind} '{name}'", factory, options)
+    unread = factory.unread_options(*args) if args and callable(getattr(factory, "unread_options", None)) else {}
+    ignored = next((key for key in options if key in unread), None)
+    if ignored is not None:  # given at all, not only given at another value than the default
+        raise ConfigError(f"{kind} '{name}' {unread[ignored]}, which does not read the {ignored} option; drop it")
     given = {key: value for key, value in (wiring or {}).items() if takes(factory, key)}
     _check_constructible(kind, name, factory, len(args), {**given, **options})
     return factory(*args, **given, **options)

@@ -44,14 +44,14 @@ BOX_OPTIONS = ("num_restarts", "raw_samples")
 
 
 def _refuse_unread(space: SearchSpace, **given: Any) -> None:
-    """An option the space's proposer never reads was accepted and ignored (pool_size on NAGO): refuse it."""
-    box = isinstance(space, BoxSpace)
+    """An option the space's proposer never reads was accepted and ignored (pool_size on NAGO): refuse it. A search
+    refuses one given at any value (:meth:`BayesianOptimisation.unread_options`); a script constructing bo by hand
+    is refused one at another value than the default, all the constructor can tell."""
     defaults = inspect.signature(BayesianOptimisation.__init__).parameters
-    unread = next((name for name in (POOL_OPTIONS if box else BOX_OPTIONS)
-                   if given[name] != defaults[name].default), None)
-    if unread:
-        where = "in its own box of hyperparameters" if box else "over a pool of candidate architectures"
-        raise ConfigError(f"bo searches '{space.name}' {where}, which does not read the {unread} option; drop it")
+    unread = BayesianOptimisation.unread_options(space)
+    name = next((name for name in unread if given[name] != defaults[name].default), None)
+    if name:
+        raise ConfigError(f"bo {unread[name]}, which does not read the {name} option; drop it")
 
 
 @register_strategy("bo")
@@ -64,6 +64,12 @@ class BayesianOptimisation(Strategy):
     random_start = "num_init"
     random_start_note = ("from its initial design ({option}) before its GP proposes any, so this {done}-evaluation "
                          "run never used its model")
+
+    @classmethod
+    def unread_options(cls, space: SearchSpace) -> dict[str, str]:
+        if isinstance(space, BoxSpace):
+            return dict.fromkeys(POOL_OPTIONS, f"searches '{space.name}' in its own box of hyperparameters")
+        return dict.fromkeys(BOX_OPTIONS, f"searches '{space.name}' over a pool of candidate architectures")
 
     def __init__(self, space: SearchSpace, seed: int = 0, num_objectives: PositiveInt = 1,
                  reference_point: list[float] | None = None, num_init: PositiveInt = 10,

@@ -98,3 +98,19 @@ def test_methods_without_a_shared_seed_have_no_paired_test_and_leave_holms_famil
                            [])
     head, rows = study_tables(results)["tests"]
     assert rows == [["random vs local", "–", "no shared seed", "–", "–", "–", "no pair to test"]]
+
+
+@pytest.mark.parametrize("space, option", [("nago", "pool_size=1000"), ("nago", "encoding=unit"),
+                                           ("nb201", "num_restarts=8")])
+def test_an_option_bo_never_reads_on_the_space_is_refused_at_its_default_too(tmp_path, capsys, space, option):
+    """'--strategy-opt pool_size=1000' on NAGO passed without a word (1000 is the default), while 999 was refused:
+    the constructor could only compare the value with its default, not tell that it was given."""
+    data = tmp_path / "data"
+    data.mkdir()
+    assert main(["search", "--space", space, "--strategy", "bo", "--strategy-opt", option, "--budget", "1",
+                 "--data-dir", str(data), "--run-dir", str(tmp_path / "run"),
+                 *(["--evaluator", "proxy", "--proxies", "params"] if space == "nago" else [])]) == 2
+    name = option.split("=")[0]
+    one_line(capsys.readouterr().err.strip(), f"strategy 'bo' searches '{space}'", f"does not read the {name} option",
+             "drop it")
+    assert not (tmp_path / "run").exists()
