@@ -12,8 +12,8 @@ from typing import Any, Callable, Literal, Mapping
 
 from .errors import ConfigError
 from .objectives import Objective, check_reference_point, parse_objectives
-from .options import (Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options, option_names,
-                      plain, takes)
+from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
+                      option_names, plain, takes)
 from .user_files import path_from, read_yaml
 
 DEFAULT_BUDGET = 100
@@ -181,7 +181,7 @@ def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,
     to constructors that name it: a plugin declares what it needs by its parameters.
     """
     check_options(f"{kind} '{name}'", factory, options)
-    unread = factory.unread_options(*args) if args and callable(getattr(factory, "unread_options", None)) else {}
+    unread = factory.unread_options(*args) if isinstance(factory, type) and issubclass(factory, Configurable) else {}
     ignored = next((key for key in options if key in unread), None)
     if ignored is not None:  # given at all, not only given at another value than the default
         raise ConfigError(f"{kind} '{name}' {unread[ignored]}, which does not read the {ignored} option; drop it")

@@ -373,6 +373,14 @@ class Configurable:
     def _constructed(self) -> None:
         """Called once the outermost constructor has finished (hook for subclasses)."""
 
+    @classmethod
+    def unread_options(cls, *wiring: Any) -> dict[str, str]:
+        """Options the plugin takes but never reads when built with ``wiring`` (its space...), each with what it
+        does instead (bo's ``pool_size`` on NAGO's box). A search refuses any of them given, whatever the value:
+        compared with its default inside the constructor, ``pool_size=1000`` passed without a word where 999 was
+        refused."""
+        return {}
+
     def config(self) -> dict[str, Any]:
         """The options that recreate this plugin, read from its constructor's signature."""
         return {name: getattr(self, name) for name in option_names(type(self))}

@@ -47,13 +47,6 @@ class Strategy(Configurable, ABC):
         super().__init_subclass__(**kwargs)
         check_requires(cls, "strategy")
 
-    @classmethod
-    def unread_options(cls, space: SearchSpace) -> dict[str, str]:
-        """Options the strategy takes but never reads on ``space``, each with what it does there instead (bo's
-        ``pool_size`` on NAGO's box). A search refuses any of them given, whatever the value: compared with its
-        default inside the constructor, ``pool_size=1000`` passed without a word where 999 was refused."""
-        return {}
-
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space
         self.rng = np.random.default_rng(seed)
