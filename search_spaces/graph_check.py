@@ -45,8 +45,8 @@ def edges_fault(encoding: Any) -> str | None:
         return None
     if edges.ndim != 2 or edges.shape[0] != 2 or edges.dtype.kind not in "iu":
         return f"edges of shape {edges.shape} and dtype {edges.dtype}; give a (2, E) integer array of (source, target)"
-    if edges.min() < 0 or edges.max() >= len(encoding.ops):
-        return f"an edge to or from node {int(edges.max() if edges.max() >= 0 else edges.min())} of its " \
+    if edges.min() < 0 or edges.max() >= len(encoding.ops):  # the node out of range: a negative one named first
+        return f"an edge to or from node {int(edges.min() if edges.min() < 0 else edges.max())} of its " \
                f"{len(encoding.ops)} nodes; give node indices 0 to {len(encoding.ops) - 1}"
     back = np.flatnonzero(edges[0] >= edges[1])
     if back.size:
