@@ -1,6 +1,8 @@
 """Review of the day's change: messages that named the wrong node or gave a fix that did not work."""
 from __future__ import annotations
 
+import pytest
+
 from nasloop.engine import cli
 
 from .test_user_space_c import SPACE, names, plugin_file
@@ -16,3 +18,23 @@ def test_a_graph_edge_from_a_negative_node_names_that_node(tmp_path, capsys) -> 
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and not run.exists()
     assert "an edge to or from node -1 of its 5 nodes; give node indices 0 to 4" in error, error
+
+
+def test_the_image_folder_given_as_the_current_folder_names_a_data_folder_that_works(tmp_path, monkeypatch,
+                                                                                      isolated_cache) -> None:
+    """'nasloop train --dataset imagenet --data-dir .' run inside the image folder was told '--data-dir .' (the
+    parent of '.' is '.') with the folder named 'imagenet': the same folder again, refused the same way."""
+    from nasloop.engine.context import RunContext
+    from nasloop.engine.errors import DataError
+    from nasloop.engine.evaluators.train import TrainingEvaluator
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    from .test_training_walk_g import write_image_folder
+
+    write_image_folder(tmp_path / "photos")
+    monkeypatch.chdir(tmp_path / "photos")
+    evaluator = TrainingEvaluator(NB201Space(channels=4, cells=1), RunContext(dataset="imagenet", data_dir="."))
+    with pytest.raises(DataError) as exc:
+        evaluator.check(1)
+    assert f"image_dir={tmp_path / 'photos'} " in str(exc.value), exc.value
+    assert f"--data-dir {tmp_path} with the folder named 'imagenet'" in str(exc.value), exc.value

@@ -315,7 +315,7 @@ class TrainingEvaluator(Evaluator):
         for folder in dirs:
             if (folder / IMAGE_FOLDER_NAME).is_dir():
                 return folder / IMAGE_FOLDER_NAME
-        given = Path(self.data_dir).expanduser() if self.data_dir else None
+        given = Path(self.data_dir).expanduser().resolve() if self.data_dir else None  # '.' has no parent to name
         if given is not None and (given / "train").is_dir():  # the image folder itself, given as the data folder
             raise DataError(f"data folder {given} is itself an image folder (it holds train/); the data folder holds "
                             f"it as '{IMAGE_FOLDER_NAME}/': pass image_dir={given} (train: --train-opt, search: "
