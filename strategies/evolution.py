@@ -60,8 +60,8 @@ class RegularizedEvolution(Strategy):
         self.num_objectives = num_objectives
         if sample_size > population_size:
             raise ConfigError(f"evolution needs sample_size <= population_size, got {sample_size} and "
-                              f"{population_size}; give --strategy-opt sample_size={population_size} or less (a "
-                              "tournament draws its sample from the population)")
+                              f"{population_size}; give sample_size={population_size} or less (a tournament draws its "
+                              "sample from the population)")
         self.population_size, self.sample_size, self.dedup = population_size, sample_size, dedup
         self.parents = parents
         self._frontier = parents == "frontier" or (parents == "auto" and num_objectives > 1)

@@ -38,3 +38,15 @@ def test_the_image_folder_given_as_the_current_folder_names_a_data_folder_that_w
         evaluator.check(1)
     assert f"image_dir={tmp_path / 'photos'} " in str(exc.value), exc.value
     assert f"--data-dir {tmp_path} with the folder named 'imagenet'" in str(exc.value), exc.value
+
+
+def test_a_tournament_larger_than_the_population_of_a_compared_method_names_no_flag_compare_lacks(tmp_path,
+                                                                                                  capsys) -> None:
+    """'nasloop compare --methods evolution+population_size=5' was told to 'give --strategy-opt sample_size=5',
+    a flag compare does not take (its methods carry their options as +KEY=VALUE)."""
+    plugin = plugin_file(tmp_path, SPACE)
+    assert cli.main(["--plugin", str(plugin), "compare", *names(plugin), "--methods", "evolution+population_size=5",
+                     "--budget", "4", "--seeds", "1", "--out", str(tmp_path / "study"), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "got 10 and 5; give sample_size=5 or less" in error, error
+    assert "--strategy-opt" not in error and not (tmp_path / "study").exists()

@@ -194,4 +194,4 @@ def test_a_tournament_larger_than_the_population_names_the_fix(tmp_path, capsys)
     assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", "evolution", "--strategy-opt",
                      "population_size=5", "--budget", "4", "--run-dir", str(tmp_path / "run")]) == 2
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "got 10 and 5; give --strategy-opt sample_size=5 or less" in error
+    assert error.count("\n") == 1 and "got 10 and 5; give sample_size=5 or less" in error
