@@ -24,7 +24,8 @@ def check_same_data(run_dir: str | os.PathLike | None, identity: str, where: str
     except (FileNotFoundError, NotADirectoryError):
         return
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {Path(run_dir) / RECORD} ({type(exc).__name__}); restore or delete it") from None
+        raise ConfigError(f"cannot read {Path(run_dir) / RECORD} ({type(exc).__name__}); restore or delete "
+                          "it") from None
     if recorded and recorded != identity:
         raise ConfigError(f"run {run_dir} trained on the {recorded}, and would now train on the {where}; put the "
                           f"data back as it was (move the other copy out of the data folders) to continue it, "
