@@ -50,3 +50,26 @@ def test_a_tournament_larger_than_the_population_of_a_compared_method_names_no_f
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "got 10 and 5; give sample_size=5 or less" in error, error
     assert "--strategy-opt" not in error and not (tmp_path / "study").exists()
+
+
+def test_the_import_that_keeps_both_tables_runs_as_given_from_a_folder_with_a_space(tmp_path, isolated_cache,
+                                                                                     capsys) -> None:
+    """The refused import's command that keeps both tables was joined with spaces: a path 'my data/...' became two
+    arguments, and the command as given failed ('my' is no file)."""
+    import shlex
+
+    from nasloop.engine.data.table import Table
+
+    from .test_data_leftovers_b import naslib_pickle
+
+    folder = tmp_path / "my data"
+    folder.mkdir()
+    out = folder / "out"
+    assert cli.main(["data", "import", str(naslib_pickle(folder / "full.pickle", 5)), "--out", str(out)]) == 0
+    few = naslib_pickle(folder / "few.pickle", 2)
+    capsys.readouterr()
+    assert cli.main(["data", "import", str(few), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    command = error.split("importing it first ('")[1].split("': later files")[0]
+    assert shlex.split(command)[0] == "nasloop" and cli.main(shlex.split(command)[1:]) == 0, error
+    assert Table.load(out / "nb201.npz").held() == 5

@@ -8,6 +8,7 @@ first, would be read instead of it.
 """
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Sequence
 
@@ -81,8 +82,8 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
         except DataError:
             merged = None
         if merged is not None and lost_by_replacing(old, merged) is None:
-            command = " ".join(["nasloop data import --space", space, *map(str, [old_path, *files]), "--out",
-                                str(target.parent)])
+            command = shlex.join(["nasloop", "data", "import", "--space", space, *map(str, [old_path, *files]),
+                                  "--out", str(target.parent)])  # quoted: a folder with a space split in two
             keep = f"keep it by importing it first ('{command}': later files override it on the cells they cover), or "
         if beside is not None:
             raise DataError(f"{old_path} {lost}: written beside it, {target.name} would be read instead; {keep}give "
