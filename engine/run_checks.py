@@ -121,6 +121,7 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
                           "objective")
     check_objective(config, evaluator)
     check_fidelity(config, evaluator)
+    evaluator.check_new(config.fidelity)
     check_seconds_budget(config, evaluator, on_note)
     note_unsaved_state(plugins[1], on_note)
 
@@ -176,7 +177,13 @@ RESULTS_ASKED_AGAIN = 20
 def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evaluator: Evaluator) -> None:
     """A resumed run reads the results it began with. With ``--data-dir`` at a folder holding another table (of
     other epochs, another import), its earlier evaluations and the new ones would mix unseen in one run; a table
-    that has gained other columns or tasks since still answers the run's results alike and passes."""
+    that has gained other columns or tasks since still answers the run's results alike and passes. A run whose
+    evaluator names its data (:meth:`Evaluator.data_identity`) must find the same data."""
+    recorded, now = store.get_meta("data_identity"), evaluator.data_identity()
+    if recorded is not None and now != recorded:  # trials on two datasets would mix in one run, unseen
+        raise DataError(f"{run_dir} was evaluated on the {recorded}, and would now be on the {now}; put the data "
+                        "back as it was (move the other copy out of the data folders) to continue it, or start a "
+                        "new run")
     if not evaluator.repeatable:
         return
     done = store.trials("state = 'done' AND status = 'ok'")

@@ -205,6 +205,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
             raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
                               f"{run_dir}' or choose another --run-dir")
         meta = {"config": config.to_dict(), "created_at": time.time(),
+                "data_identity": plugins[2].data_identity(),
                 "pretrained_files": pretrained_digests(config.predictor_options, config.workdir)}
         with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
             return _run(config, store, on_progress, plugins)

@@ -9,11 +9,14 @@ import numpy as np
 import pytest
 import torch
 
+from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.cifar import FOLDER, load_cifar10
 from nasloop.engine.context import RunContext
 from nasloop.engine.errors import ConfigError, DataError
 from nasloop.engine.evaluators.train import TrainingEvaluator
 from nasloop.engine.evaluators.trainer import TrainConfig, Trainer
+from nasloop.engine.search import resume, search
+from nasloop.engine.store import RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 
 from .messages import one_line
@@ -96,9 +99,10 @@ def test_a_trial_resumed_after_its_last_epoch_keeps_its_training_time_and_images
 def test_an_option_of_the_other_datasets_loader_is_refused_not_ignored(tmp_path, dataset, option, value):
     """resolution=16 on CIFAR-10 trained at 32x32 and cifar_source=full on an image folder read the folder, both
     without a word; now the option and the dataset that reads it are named before any data is read."""
+    evaluator = TrainingEvaluator(NB201Space(channels=4, cells=1),
+                                  RunContext(dataset=dataset, data_dir=str(tmp_path)), **{option: value})
     with pytest.raises(ConfigError) as exc:
-        TrainingEvaluator(NB201Space(channels=4, cells=1), RunContext(dataset=dataset, data_dir=str(tmp_path)),
-                          **{option: value})
+        evaluator.check_new()  # a new run asks it; a stored run resumes as it began
     one_line(str(exc.value), f"{option}={value}", f"--dataset {'imagenet' if dataset == 'cifar10' else 'cifar10'}")
 
 
@@ -137,25 +141,48 @@ def test_an_image_folder_is_checked_like_cifar_before_the_run(tmp_path):
 
 def test_a_resumed_run_that_would_train_on_other_data_is_refused(tmp_path, isolated_cache):
     """A run on the subset, resumed once a full CIFAR-10 had been put in its data folder, trained its later trials on
-    the full dataset and mixed the two without a word; now the resume is refused naming both, and a run whose data
-    folder merely moved goes on."""
+    the full dataset and mixed the two without a word; now the resume is refused naming both (the run's store
+    records its data), and a run whose data folder merely moved goes on."""
     rng = np.random.default_rng(0)
-    data, run = tmp_path / "data", tmp_path / "run"
+    data, run, moved = tmp_path / "data", tmp_path / "run", tmp_path / "moved"
     data.mkdir()
-    run.mkdir()
     np.savez(data / "cifar10_subset.npz", x_train=rng.integers(0, 256, (40, 32, 32, 3), dtype=np.uint8),
              y_train=np.arange(40) % 10, x_test=rng.integers(0, 256, (20, 32, 32, 3), dtype=np.uint8),
              y_test=np.arange(20) % 10)
-    space = NB201Space(channels=4, cells=1)
-    TrainingEvaluator(space, RunContext(data_dir=str(data), run_dir=str(run)), val_fraction=0.5).warm_up()
+    search(SearchConfig(space="nb201", evaluator="train", strategy="random", budget=1, fidelity=1, data_dir=str(data),
+                        run_dir=str(run), space_options={"channels": 4, "cells": 1},
+                        evaluator_options={"val_fraction": 0.5, "batch_size": 20}))
     write_batches(data / FOLDER)
-    with pytest.raises(ConfigError) as exc:
-        TrainingEvaluator(space, RunContext(data_dir=str(data), run_dir=str(run)), val_fraction=0.5).check(1)
-    one_line(str(exc.value), "trained on the class-balanced CIFAR-10 subset", f"full CIFAR-10 from {data / FOLDER}")
-    moved = tmp_path / "moved"
+    with pytest.raises(DataError) as exc:
+        resume(run, budget=2)
+    one_line(str(exc.value), "was evaluated on the class-balanced CIFAR-10 subset", "now be on the full CIFAR-10")
     moved.mkdir()
     (data / "cifar10_subset.npz").rename(moved / "cifar10_subset.npz")
-    TrainingEvaluator(space, RunContext(data_dir=str(moved), run_dir=str(run)), val_fraction=0.5).check(1)
+    assert resume(run, budget=2, data_dir=moved)["evaluations"] == 2
+
+
+def test_a_run_begun_before_a_refusal_still_resumes(tmp_path, isolated_cache):
+    """compile_mode without compile=true is refused before a new run since this was found ignored; a run begun
+    before that refusal (its stored options holding it) could no longer resume: the resume takes no option to drop
+    it with. It resumes as it began."""
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "cifar10_subset.npz", x_train=rng.integers(0, 256, (40, 32, 32, 3), dtype=np.uint8),
+             y_train=np.arange(40) % 10, x_test=rng.integers(0, 256, (20, 32, 32, 3), dtype=np.uint8),
+             y_test=np.arange(20) % 10)
+    config = SearchConfig(space="nb201", evaluator="train", strategy="random", budget=1, fidelity=1,
+                          data_dir=str(tmp_path), run_dir=str(tmp_path / "run"),
+                          space_options={"channels": 4, "cells": 1},
+                          evaluator_options={"val_fraction": 0.5, "batch_size": 20})
+    search(config)
+    with RunStore.in_run_dir(tmp_path / "run") as store:  # as an earlier nasloop stored it
+        stored = store.get_meta("config")
+        stored["evaluator_options"]["compile_mode"] = "max-autotune"
+        store.set_meta("config", stored)
+    assert resume(tmp_path / "run", budget=2)["evaluations"] == 2
+    with pytest.raises(ConfigError) as exc:
+        search(config.replace(run_dir=str(tmp_path / "new"),
+                              evaluator_options={**config.evaluator_options, "compile_mode": "max-autotune"}))
+    one_line(str(exc.value), "compile_mode=max-autotune", "compile=true")
 
 
 def test_a_warmup_longer_than_the_training_is_refused(tmp_path):
@@ -165,20 +192,21 @@ def test_a_warmup_longer_than_the_training_is_refused(tmp_path):
     evaluator = TrainingEvaluator(NB201Space(channels=4, cells=1), RunContext(data_dir=str(tmp_path)),
                                   warmup_epochs=5, val_fraction=0.5)
     with pytest.raises(ConfigError) as exc:
-        evaluator.check(1)
+        evaluator.check_new(1)
     one_line(str(exc.value), "warmup_epochs=5", "1 epoch(s)", "warmup_epochs=1 or fewer")
-    evaluator.check(5)  # as long as the training: the learning rate peaks at its last step
+    evaluator.check_new(5)  # as long as the training: the learning rate peaks at its last step
 
 
 def test_a_compile_mode_torch_lacks_or_without_compile_is_refused(tmp_path):
     """compile_mode=bogus failed inside torch's inductor after the run had begun ('unexpected RuntimeError', a
-    traceback file), and compile_mode without compile=true was ignored; both are now one line at construction."""
+    traceback file), and compile_mode without compile=true was ignored; both are now one line, the first at
+    construction, the second before a new run."""
     space, context = NB201Space(channels=4, cells=1), RunContext(data_dir=str(tmp_path))
     with pytest.raises(ConfigError) as exc:
         TrainingEvaluator(space, context, compile=True, compile_mode="bogus")
     one_line(str(exc.value), "compile_mode", "reduce-overhead", "'bogus'")
     with pytest.raises(ConfigError) as exc:
-        TrainingEvaluator(space, context, compile_mode="max-autotune")
+        TrainingEvaluator(space, context, compile_mode="max-autotune").check_new()
     one_line(str(exc.value), "compile_mode=max-autotune", "compile=true")
     assert TrainingEvaluator(space, context, compile=True, compile_mode="max-autotune").compile_mode == "max-autotune"
 

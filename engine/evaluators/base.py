@@ -89,6 +89,18 @@ class Evaluator(Configurable, ABC):
     def check(self, fidelity: int | None = None) -> None:
         """Fail now, with one clear line, if evaluation cannot work (missing data, bad dataset or fidelity)."""
 
+    def check_new(self, fidelity: int | None = None) -> None:
+        """Fail now, with one clear line, on options that work but not as the user meant (one ignored, a schedule
+        that never reaches its rate): asked of a new run only, since a stored run resumes as it began and a
+        refusal added later must not leave it unresumable (the resume takes no options to drop it with)."""
+
+    def data_identity(self) -> str | None:
+        """The data results come from, in words without its folder (a run whose data folder moved is the same
+        run), or None where no copy of it can change under a run. Recorded with a new run; a resume that would
+        read other data is refused (the full CIFAR-10 appearing beside the subset a run trained on). A table's
+        results are asked again on resume instead (``check_same_results``)."""
+        return None
+
 
 def refused(evaluator: Evaluator, exc: ArchitectureError, cost: float) -> Result:
     """The failed trial of an architecture its evaluator cannot evaluate (a cell without an input-output path, one

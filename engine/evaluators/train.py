@@ -45,7 +45,6 @@ from ..types import Arch, Result
 from .base import Evaluator
 from .network_size import TRAINING_BYTES, refuse_oversized_networks
 from .replicates import build_network, combine, replicate_metric_names
-from .training_data import check_same_data, record_data
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
 log = logging.getLogger(__name__)
@@ -107,13 +106,9 @@ class TrainingEvaluator(Evaluator):
         self.val_fraction, self.train_images = val_fraction, train_images
         self.device, self.seed = device, seed
         self.compile, self.compile_mode, self.amp = compile, compile_mode, amp
-        if compile_mode is not None and not compile:  # it was ignored without a word
-            raise ConfigError(f"compile_mode={compile_mode} takes effect only with compile=true; add compile=true "
-                              "or drop compile_mode")
         self.cifar_source, self.download = cifar_source, download
         self.image_dir = str(image_dir) if image_dir else None
         self.resolution, self.crop_fraction, self.loader_workers = resolution, crop_fraction, loader_workers
-        self._refuse_other_datasets_options()
         self._splits: dict[str, Any] | None = None  # loaded lazily, once per process; never pickled
 
     def _refuse_other_datasets_options(self) -> None:
@@ -127,12 +122,18 @@ class TrainingEvaluator(Evaluator):
                                   f"loader and training reads {self.dataset}; drop it or use --dataset {dataset}")
 
     # --- Evaluator -------------------------------------------------------------------------
-    def check(self, fidelity: int | None = None) -> None:
+    def check_new(self, fidelity: int | None = None) -> None:
         epochs = self._epochs(fidelity)
         if self.warmup_epochs > epochs:  # the learning rate ended at epochs/warmup_epochs of lr, without a word
             raise ConfigError(f"warmup_epochs={self.warmup_epochs:g} is longer than the {epochs} epoch(s) trained, so "
                               f"the learning rate would never reach lr={self.lr:g}; give warmup_epochs={epochs} or "
                               "fewer")
+        if self.compile_mode is not None and not self.compile:  # it was ignored without a word
+            raise ConfigError(f"compile_mode={self.compile_mode} takes effect only with compile=true; add "
+                              "compile=true or drop compile_mode")
+        self._refuse_other_datasets_options()
+
+    def check(self, fidelity: int | None = None) -> None:
         resolve_device(self.device)
         if self.dataset == "cifar10":
             # A damaged file fails now, before a run folder exists (then cached for the run).
@@ -156,7 +157,6 @@ class TrainingEvaluator(Evaluator):
                               f"images of {self.data_source()} leaves the {emptied} split empty (it is carved per "
                               f"class, and each class has too few images); {'raise' if len(kept) else 'lower'} "
                               "val_fraction or add images")
-        check_same_data(self.run_dir, self._data_identity(), self.data_source())
 
     def _check_split_sizes(self, classes: int) -> None:
         """A training or validation split without an image of every class measures nothing: refuse it now."""
@@ -230,8 +230,7 @@ class TrainingEvaluator(Evaluator):
             return locate_cifar10(self.data_dir, self.cifar_source, self.download).describe()
         return f"image folder {self._image_root()} at {self.resolution}x{self.resolution}"
 
-    def _data_identity(self) -> str:
-        """The data in words without its folder, so a run whose data folder moved is still the same run."""
+    def data_identity(self) -> str:
         if self.dataset == "cifar10":
             kind = locate_cifar10(self.data_dir, self.cifar_source, self.download).kind
             return "full CIFAR-10" if kind == "full" else "class-balanced CIFAR-10 subset"
@@ -265,8 +264,6 @@ class TrainingEvaluator(Evaluator):
             else:
                 splits = self._from_folder()
             log.info("loaded %s in %.1f s", self.data_source(), time.perf_counter() - started)
-            check_same_data(self.run_dir, self._data_identity(), self.data_source())
-            record_data(self.run_dir, self._data_identity())
             self._splits = splits
         return self._splits
 
@@ -351,6 +348,7 @@ def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str 
     evaluator = construct("evaluator", "train", TrainingEvaluator, space, wiring={"context": context},
                           epochs=epochs, device=device, **options)
     evaluator.check(epochs)
+    evaluator.check_new(epochs)
     report = evaluator.train(arch)
     diverged = evaluator.divergence(report)
     if diverged:
