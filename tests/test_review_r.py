@@ -73,3 +73,21 @@ def test_the_import_that_keeps_both_tables_runs_as_given_from_a_folder_with_a_sp
     command = error.split("importing it first ('")[1].split("': later files")[0]
     assert shlex.split(command)[0] == "nasloop" and cli.main(shlex.split(command)[1:]) == 0, error
     assert Table.load(out / "nb201.npz").held() == 5
+
+
+def test_a_space_whose_parse_writes_a_canonical_form_still_searches(tmp_path, capsys) -> None:
+    """A space whose parse sorts the widths a mutate left unsorted ('32-16-16' read as '16-16-32') ran before the
+    new pre-run trial of a user's space, which then refused it as format and parse disagreeing. A canonical form
+    that reads back unchanged is accepted; a parse that drifts on every reading is still refused."""
+    canonical = SPACE.replace("return tuple(WIDTHS.index(int(p)) for p in parts)",
+                              "return tuple(sorted(WIDTHS.index(int(p)) for p in parts))")
+    plugin = plugin_file(tmp_path, canonical)
+    assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", "evolution", "--budget", "20",
+                     "--run-dir", str(tmp_path / "run"), "--quiet"]) == 0, capsys.readouterr().err
+    drifting = SPACE.replace("return tuple(WIDTHS.index(int(p)) for p in parts)",
+                             "return tuple((WIDTHS.index(int(p)) + 1) % 3 for p in parts)")
+    (tmp_path / "drift").mkdir()
+    plugin = plugin_file(tmp_path / "drift", drifting)
+    assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", "random", "--budget", "4",
+                     "--run-dir", str(tmp_path / "drift" / "run"), "--quiet"]) == 2
+    assert "make format and parse agree" in capsys.readouterr().err
