@@ -184,8 +184,9 @@ class SearchLoop:
         try:
             return self.space.validate(arch)
         except Exception as exc:  # a user's format may fail in any way on what is no architecture of it (a string)
-            if isinstance(exc, NasloopError) and not isinstance(exc, ArchitectureError):
-                raise
+            if not isinstance(exc, ArchitectureError) and (isinstance(exc, NasloopError)
+                                                           or defined_by_nasloop(type(self.space))):
+                raise  # nasloop's own space fails only as ArchitectureError on a proposal; else a bug of ours
             raise refused_proposal(self.space, STRATEGIES.label(self.strategy), arch, exc) from None
 
     def _parsed(self, trial: Trial) -> Arch:

@@ -223,11 +223,11 @@ def diverged(start: dict[str, Any] | None, path: str | None, lr: float) -> Confi
     elsewhere whose values no training gives (a file rewritten with its checksum, so nothing caught it on load),
     or a learning rate that blew the weights up. Without it the fit ended quietly and every later prediction was
     refused as if a plugin had returned NaN."""
-    if start is not None:
+    if start is not None:  # the file or the rate: its largest weight tells (a trained FLAN's are small)
         largest = max(float(v.abs().max()) for m in start["members"] for v in m.values() if v.numel())
-        return ConfigError(f"FLAN fine-tuned from pretrained file {path} scores its training cells as non-finite "
-                           f"numbers (the file's largest weight is {largest:.3g}): its weights are not a trained "
-                           "FLAN's; pretrain again")
+        return ConfigError(f"FLAN fine-tuned from pretrained file {path} at lr {lr:g} scores its training cells as "
+                           f"non-finite numbers (the file's largest weight is {largest:.3g}); if that is no trained "
+                           "FLAN's weight, pretrain again, else give a smaller --predictor-opt lr=...")
     return ConfigError(f"FLAN's training diverged: it scores its training cells as non-finite numbers at lr {lr:g}; "
                        "give a smaller --predictor-opt lr=...")
 
