@@ -87,8 +87,14 @@ class SearchSpace(Configurable, ABC):
             raise ConfigError(f"search space {cls.__name__} sets 'encodings'; declare vector_encodings and "
                               "graph_encodings instead (each encoding is a vector or a graph)")
 
-    def __init__(self) -> None:
-        """Sets nothing; here so that a space without a constructor of its own passes :meth:`_constructed` too."""
+    def __init__(self, *given: Any, **named: Any) -> None:
+        """Sets nothing (so a space without a constructor of its own passes :meth:`_constructed` too); a user's
+        ``super().__init__(context=context)`` failed in Python's words, so what it is handed is named with the fix."""
+        if given or named:
+            passed = ", ".join(f"{key}=" for key in named) or "a positional argument"
+            raise ConfigError(f"search space '{self.name}' ({type(self).__name__}) passes {passed} to "
+                              "SearchSpace.__init__, which takes nothing; keep what your constructor takes yourself "
+                              "(self.context = context) and call super().__init__() with no arguments")
 
     def _constructed(self) -> None:
         if SEPARATOR in self.name or self.name == SHARED:
