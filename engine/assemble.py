@@ -9,10 +9,10 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from ..predictors.base import Predictor
-from ..search_spaces.base import SearchSpace, missing_capabilities
+from ..search_spaces.base import NetworkSpace, SearchSpace, missing_capabilities
 from ..strategies.base import Strategy
 from .config import construct
-from .context import RunContext
+from .context import RunContext, evaluate_otherwise
 from .data.paths import check_data_dir
 from .errors import ArchitectureError, ConfigError, MissingDataError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
@@ -127,7 +127,7 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
                          registry: Registry, context: RunContext) -> None:
     """One line, before anything runs, when a plugin needs a capability the space lacks; name those that fit."""
     if issubclass(factory, Evaluator) and factory.uses_benchmark:  # a user's evaluator failed every evaluation
-        context.require_benchmark(f"--evaluator {name}", space)
+        context.require_benchmark(f"--evaluator {name}", space, lambda: _evaluators_instead(space, registry, context))
     missing = missing_capabilities(space, factory.requires)
     if not missing:
         return
@@ -144,6 +144,18 @@ def plugins_that_work(space: SearchSpace, context: RunContext) -> dict[str, list
     """The strategies, predictors and evaluators (each with its default options) that work on ``space``: what
     ``nasloop spaces NAME`` lists, so a user of a plugin space need not find out by refusals."""
     return fits_on(space, context)[0]
+
+
+def _evaluators_instead(space: SearchSpace, registry: Registry, context: RunContext) -> str:
+    """What evaluates a space that has no benchmark table: the registered evaluators that work on it, a user's own
+    among them (the message named proxy and train only, though the user's own one works too), and what a table
+    needs. A space without networks keeps its advice first (write an evaluator, add a benchmark or networks)."""
+    fitting = ", ".join(_names_where(registry, lambda other: _evaluator_works(space, other, context))) or "none"
+    table = ("a table needs a Benchmark subclass registered with @register_benchmark and named by the space's "
+             "benchmark attribute (README, 'Adding a search space')")
+    if isinstance(space, NetworkSpace):
+        return f"evaluators that work on it: {fitting}; {table}"
+    return f"{evaluate_otherwise(space)}; evaluators that work on it: {fitting}; {table}"
 
 
 def fits_on(space: SearchSpace, context: RunContext) -> tuple[dict[str, list[str]], str | None]:

@@ -66,7 +66,7 @@ class RunContext:
                                        "build it with nasloop.engine.assemble.build_context(space class, dataset, "
                                        "data_dir)")
             raise UnsupportedError(f"{who} needs a benchmark table, and search space '{space.name}' has none; "
-                                   f"{(instead or (lambda: _evaluate_otherwise(space)))()}")
+                                   f"{(instead or (lambda: evaluate_otherwise(space)))()}")
         return self.benchmark
 
     def image_dataset(self, cannot: str, instead: str) -> DatasetFacts:
@@ -266,7 +266,7 @@ def _held_cells(benchmark: Benchmark) -> int:
         return 0
 
 
-def _evaluate_otherwise(space: SearchSpace) -> str:
+def evaluate_otherwise(space: SearchSpace) -> str:
     """What evaluates a space without a table: its networks, if it builds them."""
     if isinstance(space, NetworkSpace):
         return "use --evaluator proxy (zero-cost) or --evaluator train"
