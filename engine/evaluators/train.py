@@ -70,7 +70,9 @@ class TrainingEvaluator(Evaluator):
 
     ``train_images`` trains on a class-balanced sample of that many training images (quick runs);
     ``replicates`` trains that many networks per architecture (draws of a generator point, see
-    :mod:`.replicates`).
+    :mod:`.replicates`). ``seed`` seeds the initial weights, the data order and the splits, and is not the
+    search's ``--seed``: an architecture trains alike in every search, whatever its seed or strategy, so their
+    results compare as a table's do; give ``seed=N`` to train other weights.
     The remaining options are :class:`TrainConfig`'s and :class:`Trainer`'s.
     """
 
