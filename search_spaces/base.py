@@ -38,27 +38,11 @@ from ..engine.options import Configurable
 from ..engine.types import Arch
 from ..predictors.vocabulary import SEPARATOR, SHARED, register_tokens, shared_token
 from .graph_check import check_graphs
+from .graph_encoding import GraphEncoding  # noqa: F401  (re-exported: spaces and predictors import it from here)
 from .benchmark import Benchmark, Task  # noqa: F401  (the benchmark interface, reached through the space interface)
 
 if TYPE_CHECKING:  # torch is only needed by whoever trains a network
     import torch
-
-
-@dataclass(frozen=True)
-class GraphEncoding:
-    """A DAG with operations on the nodes, the form GNN predictors consume.
-
-    ``ops`` names each node's operation as ``"<space>/<op>"`` so that a unified vocabulary can
-    tell spaces apart or share operations between them; the first node is the input and the last
-    the output. ``edges`` is a (2, E) array of (source, target) node indices in topological order.
-    """
-
-    ops: tuple[str, ...]
-    edges: np.ndarray
-
-    @property
-    def num_nodes(self) -> int:
-        return len(self.ops)
 
 
 class SearchSpace(Configurable, ABC):
