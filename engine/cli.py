@@ -129,19 +129,11 @@ def _evaluations_done(run_dir: str) -> int | None:
 
 def _random_start_note(summary: dict[str, Any]) -> str | None:
     """A run no longer than its strategy's random start was random search run for run: say so."""
-    from .options import effective_options
+    from .run_checks import random_start_note
 
     with RunStore.in_run_dir(summary["run_dir"], readonly=True) as store:
         config = store.get_meta("config")
-    factory = STRATEGIES.get(config["strategy"])
-    option = factory.random_start
-    start = effective_options(factory, config.get("strategy_options") or {}).get(option) if option else None
-    done = summary["evaluations"]
-    if not isinstance(start, int) or done > start:
-        return None
-    return (f"{config['strategy']} draws its first {start} evaluations "
-            f"{factory.random_start_note.format(option=option, done=done)}; raise --budget above {start} or lower "
-            f"{option}")
+    return random_start_note(config["strategy"], config.get("strategy_options") or {}, summary["evaluations"])
 
 
 def _guided_by(summary: dict[str, Any]) -> str:

@@ -6,7 +6,7 @@ changes touch (a larger budget, a seconds budget), after its stored configuratio
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -39,6 +39,20 @@ def random_start(config: SearchConfig, strategy_factory: type[Strategy]) -> int 
     option = strategy_factory.random_start
     start = effective_options(strategy_factory, config.strategy_options).get(option) if option else None
     return start if isinstance(start, int) else None
+
+
+def random_start_note(strategy: str, options: Mapping[str, Any], done: int) -> str | None:
+    """Why a run of ``done`` evaluations, no longer than its strategy's random start (evolution's population, a
+    guided strategy's ``num_init``), was random search run for run, with the fix; None for a longer one. Said
+    after a search and before a study's runs (a study at --budget 30 compared random search with itself)."""
+    factory = STRATEGIES.get(strategy)
+    option = factory.random_start
+    start = effective_options(factory, options).get(option) if option else None
+    if not isinstance(start, int) or isinstance(start, bool) or done > start:
+        return None
+    return (f"{strategy} draws its first {start} evaluations "
+            f"{factory.random_start_note.format(option=option, done=done)}; raise --budget above {start} or lower "
+            f"{option}")
 
 
 def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpace, used: bool, seed: int,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError, RegistryError
-from .options import check_options, effective_options, guided_strategies, option_names
+from .options import check_options, guided_strategies, option_names
 from .registry import PREDICTORS, STRATEGIES
 from .user_files import load_yaml_text, read_yaml
 
@@ -73,20 +73,15 @@ def ascii_folder_name(label: str) -> str:
 
 
 def random_start_note(method: Method, budget: int) -> str | None:
-    """What a method's runs are when the budget is no longer than its strategy's random start (evolution's
-    population, a guided strategy's ``num_init``): a study at ``--budget 30`` compared random search with itself
-    under two names, and only ``nasloop search`` said so."""
+    """What a method's runs are when the budget is no longer than its strategy's random start (see
+    :func:`.run_checks.random_start_note`), named by the method."""
+    from .run_checks import random_start_note as note  # the run checks load every plugin interface
+
     try:
-        factory = STRATEGIES.get(method.strategy)
+        said = note(method.strategy, method.strategy_options, budget)
     except RegistryError:  # a plugin's strategy that 'report' has not loaded: this note is left out, not the report
         return None
-    option = factory.random_start
-    start = effective_options(factory, method.strategy_options).get(option) if option else None
-    if not isinstance(start, int) or isinstance(start, bool) or budget > start:
-        return None
-    how = factory.random_start_note.format(option=option, done=budget).replace("so this", "so each")
-    return (f"method '{method.label}': {method.strategy} draws its first {start} evaluations {how}; raise --budget "
-            f"above {start} or lower {option}")
+    return None if said is None else f"method '{method.label}': {said.replace('so this', 'so each')}"
 
 
 def folder_clash(methods: list[Method], folders: Mapping[str, str] | None = None) -> tuple[Method, Method] | None:
