@@ -136,6 +136,7 @@ class TrainingEvaluator(Evaluator):
         self._refuse_other_datasets_options()
 
     def check(self, fidelity: int | None = None) -> None:
+        self._epochs(fidelity)  # a fidelity of no epochs fails now
         resolve_device(self.device)
         if self.dataset == "cifar10":
             # A damaged file fails now, before a run folder exists (then cached for the run).
