@@ -96,9 +96,11 @@ def front_texts(summary: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def ranked_by(summary: Mapping[str, Any]) -> str:
-    """What "best" is ranked by, for ``show`` and the run report alike: with several objectives, the objective the
-    strategy steered by (not the whole front); with one, nothing to add."""
-    return f" by {summary['objective']}" if "pareto_front" in summary else ""
+    """What "best" is ranked by, for ``show`` and the run report alike: the objective (with several, the one the
+    strategy steered by, not the whole front), and whether it was minimised. Said with one objective too: a run
+    of ``--objective params_m --minimize`` showed its "best architecture" above its validation accuracy, which
+    read as the most accurate cell found."""
+    return f" by {summary['objective']}" + (" (minimised)" if summary.get("minimize") else "")
 
 
 def left_out_texts(summary: Mapping[str, Any]) -> list[str]:

@@ -19,4 +19,4 @@ def test_a_run_without_success_says_so_where_its_best_architectures_go(tmp_path:
     assert "None: no evaluation succeeded." in best and "| trial |" not in best
     assert "## Failed evaluations (1)" in text
     page = (run_dir / "report" / "report.html").read_text()
-    assert "Best architectures</h2><p>None: no evaluation succeeded.</p>" in page
+    assert "Best architectures by val_accuracy</h2><p>None: no evaluation succeeded.</p>" in page
