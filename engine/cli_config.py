@@ -69,6 +69,18 @@ def refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) ->
 OBJECTIVE_KEYS = ("objective", "minimize", "objectives", "reference_point")
 
 
+def drop_replaced_plugin_options(args: argparse.Namespace, data: dict[str, Any]) -> None:
+    """A plugin the command line names in place of the file's (``--strategy random`` over a file's evolution)
+    replaces it with its options, as ``--objective`` replaces the file's objectives: the file's options were
+    written for its own plugin, and ``--config search.yaml --strategy random`` stopped on "strategy 'random' has
+    no option 'population_size'", an option the command never named. ``--KIND-opt`` flags still apply."""
+    for kind in OPTION_FLAGS:
+        chosen = getattr(args, kind)
+        filed = data.get(kind, SearchConfig.__dataclass_fields__[kind].default)
+        if chosen is not None and filed is not None and chosen != filed:
+            data.pop(f"{kind}_options", None)
+
+
 def search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
     if args.config:
@@ -79,6 +91,7 @@ def search_config(args: argparse.Namespace) -> SearchConfig:
         # into minimising accuracy, with no flag to say maximise.
         for key in OBJECTIVE_KEYS:
             data.pop(key, None)
+    drop_replaced_plugin_options(args, data)
     for name in CONFIG_FLAGS:
         value = getattr(args, name)
         if value is not None:

@@ -24,3 +24,20 @@ def test_show_says_a_single_objective_runs_best_is_ranked_by_its_minimised_objec
     assert main(["show", str(run)]) == 0
     shown = capsys.readouterr().out
     assert " best by params_m (minimised) " in shown and "best architecture" not in shown
+
+
+def test_a_strategy_on_the_command_line_replaces_the_config_files_with_its_options(tmp_path, data_dir, capsys):
+    """``--config search.yaml --strategy random`` (the README's file, against a random baseline) stopped on
+    "strategy 'random' has no option 'population_size'", an option of the file's evolution the command never
+    named; the file's other keys (dataset, seed) still hold, and so does an option given as a flag."""
+    config = tmp_path / "search.yaml"
+    config.write_text("space: nb201\ndataset: cifar100\nstrategy: evolution\n"
+                      "strategy_options: {population_size: 100, sample_size: 25}\nbudget: 300\nseed: 1\n")
+    base = ["search", "--config", str(config), "--budget", "5", "--data-dir", str(data_dir), "--quiet", "--json"]
+    assert main([*base, "--strategy", "random", "--run-dir", str(tmp_path / "random")]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["strategy"], summary["options"], summary["dataset"], summary["seed"]) == ("random", {},
+                                                                                             "cifar100", 1)
+    assert main([*base, "--strategy", "evolution", "--strategy-opt", "population_size=4",
+                 "--run-dir", str(tmp_path / "same")]) == 2  # the file's own strategy keeps its sample_size=25
+    assert "sample_size <= population_size, got 25 and 4" in capsys.readouterr().err
