@@ -73,12 +73,29 @@ def drop_replaced_plugin_options(args: argparse.Namespace, data: dict[str, Any])
     """A plugin the command line names in place of the file's (``--strategy random`` over a file's evolution)
     replaces it with its options, as ``--objective`` replaces the file's objectives: the file's options were
     written for its own plugin, and ``--config search.yaml --strategy random`` stopped on "strategy 'random' has
-    no option 'population_size'", an option the command never named. ``--KIND-opt`` flags still apply."""
+    no option 'population_size'", an option the command never named. ``--KIND-opt`` flags still apply. A strategy
+    that uses no predictor takes the file's predictor away too: it was refused with "drop --predictor", a flag the
+    command did not have."""
     for kind in OPTION_FLAGS:
         chosen = getattr(args, kind)
         filed = data.get(kind, SearchConfig.__dataclass_fields__[kind].default)
         if chosen is not None and filed is not None and chosen != filed:
             data.pop(f"{kind}_options", None)
+            if kind == "strategy" and args.predictor is None and not _guided(chosen):
+                data.pop("predictor", None)
+                data.pop("predictor_options", None)
+
+
+def _guided(strategy: str) -> bool:
+    """Whether ``strategy`` takes a predictor; True for a name not known yet (a plugin the file loads), which
+    building the run then checks."""
+    from .options import takes
+    from .registry import STRATEGIES
+
+    try:
+        return takes(STRATEGIES.get(strategy), "predictor")
+    except NasloopError:
+        return True
 
 
 def search_config(args: argparse.Namespace) -> SearchConfig:

@@ -41,3 +41,18 @@ def test_a_strategy_on_the_command_line_replaces_the_config_files_with_its_optio
     assert main([*base, "--strategy", "evolution", "--strategy-opt", "population_size=4",
                  "--run-dir", str(tmp_path / "same")]) == 2  # the file's own strategy keeps its sample_size=25
     assert "sample_size <= population_size, got 25 and 4" in capsys.readouterr().err
+
+
+def test_an_unguided_strategy_on_the_command_line_takes_the_config_files_predictor_away(tmp_path, data_dir,
+                                                                                      capsys):
+    """A file of ``strategy: bananas, predictor: gp`` run with ``--strategy evolution`` was refused with "strategy
+    'evolution' uses no predictor ... or drop --predictor", a flag the command did not have; a guided strategy
+    keeps the file's predictor."""
+    config = tmp_path / "guided.yaml"
+    config.write_text("strategy: bananas\npredictor: gp\npredictor_options: {}\nbudget: 3\n")
+    base = ["search", "--config", str(config), "--data-dir", str(data_dir), "--quiet", "--json"]
+    assert main([*base, "--strategy", "evolution", "--run-dir", str(tmp_path / "evolution")]) == 0
+    assert json.loads(capsys.readouterr().out)["predictor"] is None
+    assert main([*base, "--strategy", "predictor-topk", "--strategy-opt", "warmup=null",
+                 "--run-dir", str(tmp_path / "topk")]) == 0
+    assert json.loads(capsys.readouterr().out)["predictor"] == "gp"
