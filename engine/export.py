@@ -25,10 +25,12 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
     (standard JSON has none): a missing value is null.
     """
     path = Path(path)
+    if path.is_dir():  # a folder given as the destination ('export runs/demo out/') was named by its last part only
+        suffix = path.suffix.lower() if path.suffix.lower() in (".json", ".csv") else ".csv"
+        raise DataError(f"cannot export to {path}: it is a folder; give a file name in it, e.g. "
+                        f"{path / ('evals' + suffix)}")
     if path.suffix.lower() not in (".json", ".csv"):
-        raise DataError(f"cannot export to '{path.name}': use a .csv or .json file name")
-    if path.is_dir():
-        raise DataError(f"cannot export to {path}: it is a directory; give a file name ending in {path.suffix}")
+        raise DataError(f"cannot export to {path}: use a .csv or .json file name")
     if not path.parent.is_dir():
         raise DataError(f"cannot export to {path}: folder {path.parent} does not exist; create it first")
     trials = store.trials() if include_duplicates else store.evaluations()

@@ -56,3 +56,18 @@ def test_an_unguided_strategy_on_the_command_line_takes_the_config_files_predict
     assert main([*base, "--strategy", "predictor-topk", "--strategy-opt", "warmup=null",
                  "--run-dir", str(tmp_path / "topk")]) == 0
     assert json.loads(capsys.readouterr().out)["predictor"] == "gp"
+
+
+def test_export_to_a_folder_names_it_and_a_file_to_give(tmp_path, data_dir, capsys):
+    """``nasloop export runs/demo runs/demo`` said "cannot export to 'demo': use a .csv or .json file name", the
+    folder's last part only; a folder is now named whole, with a file in it to give instead."""
+    run = tmp_path / "run"
+    assert main(["search", "--strategy", "random", "--budget", "2", "--data-dir", str(data_dir),
+                 "--run-dir", str(run), "--quiet"]) == 0
+    capsys.readouterr()
+    for folder in (run, tmp_path / "out.csv"):
+        folder.mkdir(exist_ok=True)
+        assert main(["export", str(run), str(folder)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err == (f"nasloop export: error: cannot export to {folder}: it is a folder; give a file name in it, "
+                       f"e.g. {folder / 'evals.csv'}")
