@@ -167,7 +167,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                             + f" ({repeats} repeat{'' if repeats == 1 else 's'} answered from the store,"
                             f" {summary['failed']} failed"
                             + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
-            ("evaluation cost", cost_text(summary["budget"]["seconds_used"], estimated)),
+            ("evaluation cost", cost_text(summary["budget"]["seconds_used"], estimated, summary["budget"]["seconds"])),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             ("best" + (ranked_by(summary) or " architecture"),
              best.get("arch", "-"))]

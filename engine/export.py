@@ -94,13 +94,16 @@ def metric_text(value: Any) -> str:
     return f"{value:.4f}" if abs(value) >= 1 else f"{value:.4g}"
 
 
-def cost_text(seconds: float, estimated: int) -> str:
-    """What a run's evaluations cost, as ``show`` prints it. A table with no training times at all (TransNAS, NB301,
-    NDS) costs 0 s a lookup: '0 s (100 of them estimated)' read as an estimate that training takes no time."""
+def cost_text(seconds: float, estimated: int, budget: float | None = None) -> str:
+    """What a run's evaluations cost, as ``show`` prints it, against its ``--max-seconds`` budget if it has one (the
+    table showed the budget nowhere: a running or interrupted run's 'evaluations 20 of ∞' and its cost left the time
+    limit it runs to unsaid). A table with no training times at all (TransNAS, NB301, NDS) costs 0 s a lookup:
+    '0 s (100 of them estimated)' read as an estimate that training takes no time."""
+    limit = "" if budget is None else f" of {budget:.0f} s (--max-seconds)"
     if estimated and seconds == 0:
-        return "0 s (the table records no training times)"
-    return f"{seconds:.0f} s" + (f" ({estimated} of them estimated: the table lacks their measured training time)"
-                                 if estimated else "")
+        return f"0 s{limit} (the table records no training times)"
+    return f"{seconds:.0f} s{limit}" + (f" ({estimated} of them estimated: the table lacks their measured training "
+                                        "time)" if estimated else "")
 
 
 def print_table(table: Any) -> None:

@@ -71,3 +71,15 @@ def test_export_to_a_folder_names_it_and_a_file_to_give(tmp_path, data_dir, caps
         err = capsys.readouterr().err.strip()
         assert err == (f"nasloop export: error: cannot export to {folder}: it is a folder; give a file name in it, "
                        f"e.g. {folder / 'evals.csv'}")
+
+
+def test_show_gives_the_time_budget_beside_the_cost(tmp_path, data_dir, capsys, monkeypatch):
+    """A run of ``--max-seconds`` alone showed 'evaluations 3 of ∞' and its cost, the time limit nowhere but in a
+    finished run's stop reason: a running or interrupted run's table left unsaid what it runs to."""
+    monkeypatch.setenv("COLUMNS", "200")
+    run = tmp_path / "run"
+    assert main(["search", "--strategy", "random", "--max-seconds", "3000", "--data-dir", str(data_dir),
+                 "--run-dir", str(run), "--quiet", "--json"]) == 0
+    spent = json.loads(capsys.readouterr().out)["budget"]["seconds_used"]
+    assert main(["show", str(run)]) == 0
+    assert f" {spent:.0f} s of 3000 s (--max-seconds) (" in capsys.readouterr().out
