@@ -56,9 +56,13 @@ class CifarSource:
     kind: str
     path: Path
 
+    @property
+    def name(self) -> str:
+        """The copy in words without its place: a run's data identity (a data folder that moved is the same)."""
+        return "full CIFAR-10" if self.kind == "full" else "class-balanced CIFAR-10 subset"
+
     def describe(self) -> str:
-        what = "full CIFAR-10" if self.kind == "full" else "class-balanced CIFAR-10 subset"
-        return f"{what} from {self.path}"
+        return f"{self.name} from {self.path}"
 
 
 def locate_cifar10(data_dir: str | os.PathLike | None = None, source: str = "auto",

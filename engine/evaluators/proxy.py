@@ -12,6 +12,8 @@ from typing import Sequence
 
 from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..context import RunContext
+from ..data.cifar import locate_cifar10
+from ..data.datasets import dataset_facts
 from ..errors import ConfigError
 from ..options import PositiveInt, Seed
 from ..registry import register_evaluator
@@ -55,6 +57,14 @@ class ProxyEvaluator(Evaluator):
         resolve_device(self.device)
         minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
         refuse_oversized_networks(self.space, self.num_classes, SCORING_BYTES, "scoring")
+
+    def data_identity(self) -> str | None:
+        """The CIFAR-10 copy the mini-batch comes from, where a proxy reads images: a run resumed once the full
+        CIFAR-10 had appeared beside the subset scored its later networks on another batch."""
+        reads = any(p.needs_data for p in resolve(self.proxies))
+        if not reads or dataset_facts(self.context.dataset).name != "cifar10":
+            return None
+        return locate_cifar10(self.context.data_dir).name
 
     def warm_up(self) -> None:
         minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)

@@ -235,8 +235,7 @@ class TrainingEvaluator(Evaluator):
 
     def data_identity(self) -> str:
         if self.dataset == "cifar10":
-            kind = locate_cifar10(self.data_dir, self.cifar_source, self.download).kind
-            return "full CIFAR-10" if kind == "full" else "class-balanced CIFAR-10 subset"
+            return locate_cifar10(self.data_dir, self.cifar_source, self.download).name
         root = self._image_root()
         return (f"image folder of {len(list_classes(root))} classes and {len(ImageFolder(root, 'train'))} training "
                 f"images at {self.resolution}x{self.resolution}")
