@@ -2,7 +2,9 @@
 
 ``nasloop data import`` of a NASLib pickle of three cells into a folder holding the full NB201 table wrote over
 it, said "replaced", and the 15,625 cells were gone. An import that would lose architectures or results of the
-table there is refused unless ``--replace`` is given; the refusal names both sizes and how to keep the old one. So
+table there is refused unless ``--replace`` is given: architectures compared by key and values column by column, since
+one of as many other cells (or of the same cells with fewer values) lost as much; the refusal names both sizes, an
+example of what is lost, and how to keep the old one. So
 is one into a folder whose searches read a public file directly (the shipped NB201 CSV): the new table, found
 first, would be read instead of it.
 """
@@ -12,8 +14,10 @@ import shlex
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from ..errors import DataError, NasloopError
-from ..registry import BENCHMARKS
+from ..registry import BENCHMARKS, SEARCH_SPACES
 from .importing import import_benchmark_files
 from .table import Table
 
@@ -24,15 +28,79 @@ def _measured(table: Table) -> list[str]:
     return [name for name in table.columns if "@" in name or ":proxy:" in name]
 
 
-def lost_by_replacing(old: Table, new: Table) -> str | None:
-    """What ``old`` holds that ``new`` lacks, in words, or None: fewer architectures, or results (a task, a
-    fidelity, a proxy) it has no column of."""
-    if new.held() < old.held():
-        return f"holds {old.held():,} architectures and the import ({new.meta.get('source')}) {new.held():,}"
+def _keys(table: Table, other: Table) -> np.ndarray:
+    """Each row's architecture: the key column its metadata names where both tables have it, else the row itself
+    (NB201's tables of some cells have no index column; every NB201 table keeps one row per cell code)."""
+    key = table.meta.get("key")
+    if key in table.columns and key in other.columns and table.columns[key].ndim == 1:
+        return table.columns[key]
+    return np.arange(len(table))
+
+
+def _held(table: Table) -> np.ndarray:
+    """Which rows hold an architecture (a table of some cells marks them in its ``present`` column)."""
+    present = table.columns.get("present")
+    return np.ones(len(table), dtype=bool) if present is None else present.astype(bool)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    """Which rows have a value (NaN marks a missing one)."""
+    if values.dtype.kind not in "fc":
+        return np.ones(len(values), dtype=bool)
+    return np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+
+
+def _matching_rows(old: Table, new: Table) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``old``: the row of ``new`` keyed alike, and whether there is one (sorted lookups: no
+    per-row Python, 30,001 NB101 hashes match in milliseconds)."""
+    old_keys, new_keys = _keys(old, new), _keys(new, old)
+    if len(new_keys) == 0:
+        return np.zeros(len(old_keys), dtype=np.int64), np.zeros(len(old_keys), dtype=bool)
+    order = np.argsort(new_keys, kind="stable")
+    at = np.minimum(np.searchsorted(new_keys[order], old_keys), len(order) - 1)
+    return order[at], new_keys[order[at]] == old_keys
+
+
+def _architecture(table: Table, row: int) -> str:
+    """Row ``row``'s architecture as a user writes it: its arch string, NB201's cell (its ``cells`` column, in the
+    space's notation), else its key."""
+    if "arch" in table.columns:
+        return repr(str(table.columns["arch"][row]))
+    cells = table.columns.get("cells")
+    if cells is not None:
+        try:
+            space = SEARCH_SPACES.get(str(table.meta.get("benchmark")))()
+            return repr(space.format(tuple(int(op) for op in cells[row])))
+        except (NasloopError, TypeError, ValueError):
+            pass  # no space of the benchmark's name that writes it: named by key below
+    key = table.meta.get("key")
+    return f"{key} {table.columns[key][row]}" if key in table.columns else f"row {row}"
+
+
+def lost_by_replacing(old: Table, new: Table, values: bool = True) -> str | None:
+    """What ``old`` holds that ``new`` lacks, in words, or None: architectures (by key, not only how many: a table
+    of as many other cells lost them all), results (a task, a fidelity, a proxy) it has no column of, or, with
+    ``values``, an architecture's value in a column (NaN in ``new`` where ``old`` has a number). A merge, whose later
+    files override the cells they cover by design, is checked without ``values``."""
+    rows, found = _matching_rows(old, new)
+    old_held = _held(old)
+    kept = found & _held(new)[rows]
+    lacking = np.flatnonzero(old_held & ~kept)
+    if len(lacking):
+        return (f"holds {old.held():,} architectures and the import ({new.meta.get('source')}) {new.held():,}, "
+                f"lacking {len(lacking):,} of them (such as {_architecture(old, int(lacking[0]))})")
     missing = [name for name in _measured(old) if name not in new.columns]
     if missing:
         more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
         return f"holds results the import lacks (column '{missing[0]}'{more})"
+    if not values:
+        return None
+    for name in _measured(old):
+        had = old_held & _finite(old.columns[name])
+        gone = np.flatnonzero(had & ~_finite(new.columns[name])[rows])
+        if len(gone):
+            return (f"holds results the import lacks (column '{name}': {len(gone):,} of its {int(had.sum()):,} "
+                    f"values, such as that of {_architecture(old, int(gone[0]))})")
     return None
 
 
@@ -60,6 +128,15 @@ def _served_beside(benchmark: str, folder: Path) -> tuple[Path, Table] | None:
     return (source, table) if source.is_file() else None
 
 
+def _rebuilt(old: Table, old_path: Path, files: Sequence[Path]) -> bool:
+    """Whether the import is of the table there (or of every file it came from) with files that override some of
+    its cells: values those replace were asked to go (NB201's 12-epoch test accuracy of a pickle's cells, as the
+    README's CSV-and-pickle import does), architectures and results are still checked."""
+    given = {Path(f).resolve() for f in files}
+    sources = set(str(old.meta.get("source")).split(" + "))
+    return old_path.resolve() in given or sources <= {Path(f).name for f in files}
+
+
 def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: Path, replace: bool,
                   space: str) -> str:
     """Write ``table``, imported from ``files`` as ``benchmark``'s, to ``target`` and return the line saying so;
@@ -74,14 +151,14 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
     beside = _served_beside(benchmark, target.parent) if checked and not target.exists() else None
     if beside is not None:
         old_path, old = beside
-    lost = lost_by_replacing(old, table) if old is not None else None
+    lost = lost_by_replacing(old, table, values=not _rebuilt(old, old_path, files)) if old is not None else None
     if lost is not None:
         keep = "" if beside is not None else "move it aside to keep it, or "
         try:  # only here, where the import is refused: it reads the files again
             merged, _ = import_benchmark_files(benchmark, [old_path, *files])
         except DataError:
             merged = None
-        if merged is not None and lost_by_replacing(old, merged) is None:
+        if merged is not None and lost_by_replacing(old, merged, values=False) is None:
             command = shlex.join(["nasloop", "data", "import", "--space", space, *map(str, [old_path, *files]),
                                   "--out", str(target.parent)])  # quoted: a folder with a space split in two
             keep = f"keep it by importing it first ('{command}': later files override it on the cells they cover), or "
