@@ -35,9 +35,16 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
+        # a command's subcommands, where any other first word (but a misspelt subcommand) is a plugin to 'show':
+        # 'nasloop predictors flan' describes it as 'nasloop strategies evolution' does (argparse: "invalid choice")
+        self.shows_other_words: dict[str, Any] = {}
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         self._words = list(sys.argv[1:] if args is None else args)  # what error() names when no command is given
+        first = self._words[0] if self._words else "-"
+        if self.shows_other_words and not first.startswith("-") and first not in self.shows_other_words \
+                and not difflib.get_close_matches(first, list(self.shows_other_words), n=1, cutoff=0.8):
+            self._words.insert(0, "show")
         namespace, extras = super().parse_known_args(_negative_values_attached(self._words), namespace)
         if extras and not getattr(namespace, "help_prog", None):  # the innermost command parses first
             namespace.help_prog = self.prog
@@ -176,9 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                            help="one of them: its description and options")
 
     pred = sub.add_parser("predictors", help="list predictors, or evaluate them ('nasloop predictors evaluate')")
-    # 'nasloop predictors' lists them all; 'predictors show NAME' describes one; fits_done: see how_to_continue
+    # 'nasloop predictors' lists them all; 'predictors [show] NAME' describes one; fits_done: see how_to_continue
     pred.set_defaults(name=None, fits_done=None)
     pred_sub = pred.add_subparsers(dest="predictors_command", parser_class=_Parser)
+    pred.shows_other_words = pred_sub.choices  # 'predictors NAME' is 'predictors show NAME'
     pred_sub.add_parser("show", help="one predictor's description and options").add_argument("name")
     ev = pred_sub.add_parser("evaluate", help="rank a benchmark's cells after training on n of them",
                              description="Train each predictor on n random cells and rank all the others: Kendall "
