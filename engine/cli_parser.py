@@ -132,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--budget", type=positive_int,
                    help="distinct evaluations to spend; default 100 (none with --max-seconds alone)")
     s.add_argument("--max-seconds", type=positive_float,
-                   help="stop once evaluations cost this many (simulated) seconds")
+                   help="stop once evaluations cost this many (simulated) seconds; the one crossing it (and any "
+                        "running beside it) still finishes, so the cost can pass it by that evaluation's")
     s.add_argument("--seed", type=seed_int, help="random seed; same seed and config, same search")
     s.add_argument("--fidelity", "--epochs", type=_fidelity,
                    help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")

@@ -51,7 +51,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--dataset", help="dataset or benchmark task (default: the space benchmark's first, e.g. cifar10)")
     c.add_argument("--evaluator", help="how runs are evaluated (default tabular)")
     c.add_argument("--budget", type=positive_int, help="distinct evaluations per run (default 100)")
-    c.add_argument("--max-seconds", type=positive_float, help="also stop each run after this much evaluation cost")
+    c.add_argument("--max-seconds", type=positive_float, help="also stop each run after this much evaluation cost "
+                   "(the evaluation crossing it still finishes, as in search)")
     c.add_argument("--fidelity", type=positive_int)
     c.add_argument("--objective", help="metric to compare on; default the evaluator's")
     c.add_argument("--minimize", action="store_true", default=False)

@@ -23,3 +23,9 @@ def test_predictors_name_describes_the_predictor_as_strategies_name_does(capsys)
     for words in (["predictors", "evaluate", "--seeds", "2"], ["predictors", "pretrain", "--space", "nb101",
                                                                "--out", "x.pt"], ["predictors"]):
         assert build_parser().parse_args(words).predictors_command == (words[1] if len(words) > 1 else None)
+
+
+def test_max_seconds_help_says_the_crossing_evaluation_finishes(capsys):
+    with pytest.raises(SystemExit):
+        main(["search", "--help"])
+    assert "still finishes, so the cost can pass it by that evaluation's" in " ".join(capsys.readouterr().out.split())
