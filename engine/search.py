@@ -32,6 +32,7 @@ from .store import DB_NAME, RunStore
 from .store_rows import RESTORE
 from .tensorboard_log import TensorBoardLog
 from .user_files import check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
+from .wall_clock import wall_clock
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
 
@@ -108,8 +109,8 @@ def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objectiv
 
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
-         plugins: tuple[SearchSpace, Strategy, Evaluator, Executor], new_meta: dict[str, Any] | None = None
-         ) -> dict[str, Any]:
+         plugins: tuple[SearchSpace, Strategy, Evaluator, Executor], new_meta: dict[str, Any] | None = None,
+         idle: bool = False) -> dict[str, Any]:
     """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``.
 
     A resumed run's ``new_meta`` (its configuration with a larger budget, a moved pretrained file's new
@@ -133,13 +134,13 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
                        "stop_reason": None}.items():  # a resumed run's old stop reason no longer describes it
         store.set_meta(key, value)
     forget_sigterm()
-    _search_and_record(loop, store, config, log, time.perf_counter())
+    with wall_clock(store, counting=not idle):  # a resume with nothing to do leaves the run as it was
+        _search_and_record(loop, store, config, log)
     loop.executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
     return summarize(store)  # finished run stays finished
 
 
-def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, log: TensorBoardLog | None,
-                       started: float) -> None:
+def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, log: TensorBoardLog | None) -> None:
     """Run the loop and store how the run ended (see :func:`_run`)."""
     try:
         loop.run()
@@ -165,7 +166,6 @@ def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, 
             store.set_meta("stop_reason", f"{cause}; continue with 'nasloop search --resume {config.run_dir}'")
         raise
     finally:
-        store.set_meta("wall_seconds", (store.get_meta("wall_seconds") or 0.0) + time.perf_counter() - started)
         if log is not None:
             log.close()
 
@@ -254,7 +254,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise ConfigError(f"--max-seconds {max_seconds:g} is within the {spent:,.1f} s the evaluations of "
                               f"{run_dir} have cost; give more to continue it, or read it with 'nasloop show "
                               f"{run_dir}'")
-        if ended_by_the_other_limit(stored, budget, max_seconds, done, int(counts["pending"]), spent):
+        idle = ended_by_the_other_limit(stored, budget, max_seconds, done, int(counts["pending"]), spent)
+        if idle:
             budget = max_seconds = None  # nothing to do: the run stays as it was (README: What nasloop guarantees)
         recorded, new_meta = _recorded_pretrained(store), {}
         named = pretrained_names(stored.predictor_options)
@@ -289,7 +290,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             note_unsaved_state(plugins[1], on_note)
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
-            return _run(config, store, on_progress, plugins, new_meta)
+            return _run(config, store, on_progress, plugins, new_meta, idle)
 
 
 MOVED_FIX = "give where it is now with --predictor-opt pretrained=FILE, or start a new run"

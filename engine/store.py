@@ -348,6 +348,7 @@ class RunStore:
     def _save_state(self, step: int, state: dict[str, Any], now: float) -> None:
         self.db.execute("INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)",
                         (step, state_json(state), now))
+        self.writes.save_wall()
 
     # --- reading ----------------------------------------------------------------------------
     def strategy_state(self) -> tuple[int, dict[str, Any]] | None:

@@ -35,6 +35,7 @@ GROUP_SECONDS = 0.05
 """How long a group of instant evaluations stays uncommitted at most (while the search runs)."""
 
 _SAVE_STATE = "INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)"
+_SAVE_WALL = "INSERT OR REPLACE INTO meta (key, value) VALUES ('wall_seconds', ?)"
 
 
 State = tuple[int, "dict[str, Any] | Callable[[], dict[str, Any]]", float]
@@ -50,6 +51,14 @@ class Writes:
         self._opened: float | None = None  # monotonic time the open group began
         # each evaluation of the open group: its writes (to redo them) and the state after it
         self._members: list[tuple[Callable[[], Any], State]] = []
+        # the run's wall seconds so far while a search runs (set by it): kept in each transaction saving a state, so
+        # 'show' sees the time advance at no extra commit and a hard kill loses no more of it than of the results
+        self.wall: Callable[[], float] | None = None
+
+    def save_wall(self) -> None:
+        """Write the run's wall time so far into the open transaction, while a search runs."""
+        if self.wall is not None:
+            self.db.execute(_SAVE_WALL, (json.dumps(self.wall()),))
 
     def single(self, saves_state: bool = True) -> "_Transaction":
         """A transaction of its own, committed at the end of the ``with`` block (after the open group), or with
@@ -137,6 +146,7 @@ class Writes:
     def _save(self, state: State) -> None:
         step, saved, now = state
         self.db.execute(_SAVE_STATE, (step, state_json(saved() if callable(saved) else saved), now))
+        self.save_wall()
 
 
 class _Transaction:

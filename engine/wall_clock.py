@@ -1,0 +1,30 @@
+"""A run's wall time (meta ``wall_seconds``, which ``nasloop show`` gives) kept while a search session runs.
+
+Stored only when a session ended, it read 0.00 s (or earlier sessions' time) while a run went, and a hard kill
+(SIGKILL, power) lost the whole session's. It is now written with every strategy state the store saves (see
+:class:`.store_writes.Writes`), in the transactions the loop commits anyway, and exactly when the session ends.
+"""
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Iterator
+
+from .store import RunStore
+
+
+@contextlib.contextmanager
+def wall_clock(store: RunStore, counting: bool = True) -> Iterator[None]:
+    """Add the block's wall time to ``store``'s as the block runs; ``counting`` False (a resume with nothing to
+    do, which leaves the run as it was) adds none."""
+    if not counting:
+        yield
+        return
+    base = store.get_meta("wall_seconds") or 0.0
+    started = time.perf_counter()
+    store.writes.wall = lambda: base + time.perf_counter() - started
+    try:
+        yield
+    finally:
+        store.writes.wall = None
+        store.set_meta("wall_seconds", base + time.perf_counter() - started)
