@@ -10,7 +10,9 @@ import contextlib
 import time
 from typing import Iterator
 
+from .errors import DataError
 from .store import RunStore
+from .store_rows import RESTORE
 
 
 @contextlib.contextmanager
@@ -21,6 +23,8 @@ def wall_clock(store: RunStore, counting: bool = True) -> Iterator[None]:
         yield
         return
     base = store.get_meta("wall_seconds") or 0.0
+    if not isinstance(base, (int, float)) or isinstance(base, bool):  # every commit would fail on it, not the end
+        raise DataError(f"{store.path} is damaged: meta 'wall_seconds' is {base!r}, not a number; {RESTORE}")
     started = time.perf_counter()
     store.writes.wall = lambda: base + time.perf_counter() - started
     try:

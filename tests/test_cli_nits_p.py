@@ -74,3 +74,12 @@ def test_max_seconds_help_says_the_crossing_evaluation_finishes(capsys):
     with pytest.raises(SystemExit):
         main(["search", "--help"])
     assert "still finishes, so the cost can pass it by that evaluation's" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_damaged_wall_time_is_named_before_the_search_goes_on(tmp_path, data_dir):
+    run = tmp_path / "run"
+    nasloop.search(SearchConfig(strategy="random", budget=2, data_dir=str(data_dir), run_dir=str(run)))
+    with sqlite3.connect(run / DB_NAME) as db:
+        db.execute("""UPDATE meta SET value = '"x"' WHERE key = 'wall_seconds'""")
+    with pytest.raises(nasloop.NasloopError, match=r"is damaged: meta 'wall_seconds' is 'x', not a number; restore"):
+        nasloop.resume(run, budget=4)
