@@ -84,16 +84,27 @@ def names(plugin: Path) -> list[str]:
     return ["--space", f"c-widths-{name}", "--evaluator", f"c-sum-{name}"]
 
 
-def search(tmp_path: Path, capsys, old: str, new: str, strategy: str = "random") -> str:
-    """The error line of a search on the space above with ``old`` replaced by ``new``; the run folder must not exist."""
+def search(tmp_path: Path, capsys, old: str, new: str, strategy: str = "random", *more: str) -> str:
+    """The error line of a search on the space above with ``old`` replaced by ``new`` (``more``: further flags, a
+    later --budget overriding 4); the run folder must not exist."""
     assert old in SPACE
     plugin = plugin_file(tmp_path, SPACE.replace(old, new))
     run = tmp_path / "run"
     assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", strategy, "--budget", "4",
-                     "--run-dir", str(run), "--quiet"]) == 2
+                     *more, "--run-dir", str(run), "--quiet"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and not run.exists()
     return error.replace(names(plugin)[1], "c-widths")
+
+
+EDGES = "np.array([[0, 1, 2, 3], [1, 2, 3, 4]])"
+"""The space's graph edges, as SPACE writes them."""
+
+
+def edges_error(tmp_path: Path, capsys, edges: str) -> str:
+    """The error line of a bananas search ranking with the random predictor (whose construction, the quickest,
+    checks the space's encodings) on the space with graph ``edges`` instead of :data:`EDGES`."""
+    return search(tmp_path, capsys, EDGES, edges, "bananas", "--predictor", "random", "--budget", "12")
 
 
 def test_the_space_as_written_searches(tmp_path, capsys):
@@ -171,13 +182,7 @@ def test_a_strategy_proposing_strings_is_named_when_the_spaces_format_chokes_on_
 def test_graph_edges_written_target_first_are_named_before_the_run(tmp_path, capsys):
     """FLAN read such a chain as a graph whose output had no inputs, ranked on a one-step flow, without a word. Every
     predictor's construction checks the space's encodings (random's, the quickest, here)."""
-    plugin = plugin_file(tmp_path, SPACE.replace("np.array([[0, 1, 2, 3], [1, 2, 3, 4]])",
-                                                 "np.array([[1, 2, 3, 4], [0, 1, 2, 3]])"))
-    run = tmp_path / "run"
-    assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", "bananas", "--predictor",
-                     "random", "--budget", "12", "--run-dir", str(run), "--quiet"]) == 2
-    error = capsys.readouterr().err
-    assert error.count("\n") == 1 and not run.exists()
+    error = edges_error(tmp_path, capsys, "np.array([[1, 2, 3, 4], [0, 1, 2, 3]])")
     assert "as 'graph' with the edge (1, 0), whose source is not before its target; number the nodes in " in error
 
 
