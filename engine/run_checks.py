@@ -6,7 +6,7 @@ changes touch (a larger budget, a seconds budget), after its stored configuratio
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from ..strategies.base import Strategy
 from .config import SearchConfig
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
+from .objectives import Objective
 from .options import effective_options
 from .registry import STRATEGIES, defined_by_nasloop
 from .space_checks import check_space_moves
@@ -99,11 +100,16 @@ def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
                               f"one of the metrics its metric_names lists ({', '.join(sorted(known)) or 'none'}); "
                               "set the class's objective to one of them, or give --objective")
         return
-    for objective in objectives:
-        if known is not None and objective.metric not in known:
-            flag = "--objectives" if config.objectives else "--objective"
-            raise ConfigError(f"the {config.evaluator} evaluator reports no '{objective.metric}' metric; choose "
-                              f"{flag} from: {', '.join(sorted(known))}{evaluator.metric_source(objective.metric)}")
+    objective = _unreported(objectives, known)
+    if objective is not None:
+        flag = "--objectives" if config.objectives else "--objective"
+        raise ConfigError(f"the {config.evaluator} evaluator reports no '{objective.metric}' metric; choose "
+                          f"{flag} from: {', '.join(sorted(known or ()))}{evaluator.metric_source(objective.metric)}")
+
+
+def _unreported(objectives: Sequence[Objective], known: Sequence[str] | None) -> Objective | None:
+    """The first of ``objectives`` whose metric the evaluator does not list (``known``; None: it cannot tell)."""
+    return next((o for o in objectives if known is not None and o.metric not in known), None)
 
 
 def check_fidelity(config: SearchConfig, evaluator: Evaluator) -> None:
@@ -229,12 +235,11 @@ def check_resumed_objectives(run_dir: str, config: SearchConfig, evaluator: Eval
     """A resumed run's evaluator still reports its objectives. Resumed with --data-dir at a folder without
     HW-NAS-Bench's file, a run minimising edgegpu_latency went on, its new results 'ok' without the metric (the
     results asked again pass, since a file beside the table may be absent when no objective reads it)."""
-    known = evaluator.metric_names(config.fidelity)
-    for objective in config.objective_list() or ():
-        if known is not None and objective.metric not in known:
-            raise DataError(f"{run_dir} optimises {objective.metric}, which the {config.evaluator} evaluator does "
-                            f"not report now{evaluator.metric_source(objective.metric)}; resume with --data-dir "
-                            "at the folder the run began with")
+    objective = _unreported(config.objective_list() or (), evaluator.metric_names(config.fidelity))
+    if objective is not None:
+        raise DataError(f"{run_dir} optimises {objective.metric}, which the {config.evaluator} evaluator does "
+                        f"not report now{evaluator.metric_source(objective.metric)}; resume with --data-dir "
+                        "at the folder the run began with")
 
 
 def _same_value(then: Any, now: Any) -> bool:

@@ -37,12 +37,6 @@ def _keys(table: Table, other: Table) -> np.ndarray:
     return np.arange(len(table))
 
 
-def _held(table: Table) -> np.ndarray:
-    """Which rows hold an architecture (a table of some cells marks them in its ``present`` column)."""
-    present = table.columns.get("present")
-    return np.ones(len(table), dtype=bool) if present is None else present.astype(bool)
-
-
 def _finite(values: np.ndarray) -> np.ndarray:
     """Which rows have a value (NaN marks a missing one)."""
     if values.dtype.kind not in "fc":
@@ -83,8 +77,8 @@ def lost_by_replacing(old: Table, new: Table, values: bool = True) -> str | None
     ``values``, an architecture's value in a column (NaN in ``new`` where ``old`` has a number). A merge, whose later
     files override the cells they cover by design, is checked without ``values``."""
     rows, found = _matching_rows(old, new)
-    old_held = _held(old)
-    kept = found & _held(new)[rows]
+    old_held = old.held_rows()
+    kept = found & new.held_rows()[rows]
     lacking = np.flatnonzero(old_held & ~kept)
     if len(lacking):
         return (f"holds {old.held():,} architectures and the import ({new.meta.get('source')}) {new.held():,}, "

@@ -92,8 +92,12 @@ class Table:
     def held(self) -> int:
         """How many architectures the table holds: a table of some cells only (a NASLib pickle's) keeps a row for
         every cell of the space and marks the ones it has in its ``present`` column."""
+        return int(np.count_nonzero(self.held_rows()))
+
+    def held_rows(self) -> np.ndarray:
+        """Which rows hold an architecture (all, but in a table of some cells: its ``present`` column)."""
         present = self.columns.get("present")
-        return len(self) if present is None else int(np.count_nonzero(present))
+        return np.ones(len(self), dtype=bool) if present is None else present.astype(bool)
 
     def save(self, path: str | Path) -> Path:
         """Write the table whole or not at all: to a temporary file of its own (two imports into one folder do
