@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..predictors.base import Predictor
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import SearchSpace, enumerable
 from ..strategies.base import Strategy
 from .config import SearchConfig
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError
@@ -25,13 +25,28 @@ from .store import RunStore
 from .store_rows import RESTORE
 
 
-def check_budget(budget: int | None, space: SearchSpace, name: str) -> None:
+FUNCTIONS_COUNTED_UP_TO = 100_000
+"""The largest space whose distinct functions are counted before a functionally de-duplicated run (NB201's 15,625
+cells take a tenth of a second); a larger one is left to the search's stop on a streak of repeats."""
+
+
+def check_budget(budget: int | None, space: SearchSpace, name: str, dedup: str = "exact") -> None:
     """A query budget above the space's size can never be spent: a run given one would end short of it, at
-    best when every architecture is known, and a study's budgets would not be what they say."""
+    best when every architecture is known, and a study's budgets would not be what they say. Under
+    ``--dedup functional`` the bound is the number of distinct networks (NB201: 4,930 of 15,625 cells): a run
+    past it ended only after 10,000 repeats in a row."""
     size = space.size
-    if budget is not None and size is not None and budget > size:
+    if budget is None or size is None:
+        return
+    if budget > size:
         raise ConfigError(f"--budget {budget} exceeds the {size} architectures of {name}; give --budget {size} "
                           "or less")
+    if dedup != "functional" or size > FUNCTIONS_COUNTED_UP_TO or not enumerable(space):
+        return
+    if budget > (functions := len({space.functional_hash(arch) for arch in space.enumerate()})):
+        raise ConfigError(f"--budget {budget} exceeds the {functions:,} distinct networks of the {size:,} "
+                          f"architectures of {name} under --dedup functional; give --budget {functions} or less, "
+                          "or --dedup exact")
 
 
 def random_start(config: SearchConfig, strategy_factory: type[Strategy]) -> int | None:
@@ -128,7 +143,7 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
     ``on_note`` hears what passes but will not work as the user may expect."""
     space, evaluator = plugins[0], plugins[2]
     check_space_moves(space)  # a size that is no number first: the budget is checked against it
-    check_budget(config.budget, space, config.space)
+    check_budget(config.budget, space, config.space, config.dedup)
     if config.minimize and config.objective is None:  # it would silently maximise the default objective
         raise ConfigError(f"--minimize applies to --objective; name the metric to minimise, e.g. --objective "
                           f"{evaluator.objective} --minimize (the {config.evaluator} evaluator's default objective "

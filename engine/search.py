@@ -285,7 +285,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         with closed_on_error(plugins[3]):
             check_same_results(str(run_dir), store, plugins[0], plugins[2])
             check_resumed_objectives(str(run_dir), config, plugins[2])
-            check_budget(budget, plugins[0], config.space)
+            check_budget(budget, plugins[0], config.space, config.dedup)
             check_seconds_budget(config, plugins[2], on_note)
             note_unsaved_state(plugins[1], on_note)
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
