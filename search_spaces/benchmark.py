@@ -269,6 +269,15 @@ class Benchmark(Configurable, ABC):
 
     # --- importing public formats ------------------------------------------------------------
     @classmethod
+    def row_text(cls, table: Table, row: int) -> str:
+        """Row ``row`` of this benchmark's ``table`` as a user writes its architecture, for a message naming one (an
+        import that would lose it): its ``arch`` string, else its key; a table keyed otherwise overrides this."""
+        if "arch" in table.columns:
+            return repr(str(table.columns["arch"][row]))
+        key = table.meta.get("key")
+        return f"{key} {table.columns[key][row]}" if key in table.columns else f"row {row}"
+
+    @classmethod
     def recognise(cls, path: Path) -> str | None:
         """What ``path`` is, in words, if it is a file this benchmark imports (judged by content); else None.
 

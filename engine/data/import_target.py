@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import DataError, NasloopError
-from ..registry import BENCHMARKS, SEARCH_SPACES
+from ..registry import BENCHMARKS
 from .importing import import_benchmark_files
 from .table import Table
 
@@ -55,34 +55,19 @@ def _matching_rows(old: Table, new: Table) -> tuple[np.ndarray, np.ndarray]:
     return order[at], new_keys[order[at]] == old_keys
 
 
-def _architecture(table: Table, row: int) -> str:
-    """Row ``row``'s architecture as a user writes it: its arch string, NB201's cell (its ``cells`` column, in the
-    space's notation), else its key."""
-    if "arch" in table.columns:
-        return repr(str(table.columns["arch"][row]))
-    cells = table.columns.get("cells")
-    if cells is not None:
-        try:
-            space = SEARCH_SPACES.get(str(table.meta.get("benchmark")))()
-            return repr(space.format(tuple(int(op) for op in cells[row])))
-        except (NasloopError, TypeError, ValueError):
-            pass  # no space of the benchmark's name that writes it: named by key below
-    key = table.meta.get("key")
-    return f"{key} {table.columns[key][row]}" if key in table.columns else f"row {row}"
-
-
-def lost_by_replacing(old: Table, new: Table, values: bool = True) -> str | None:
-    """What ``old`` holds that ``new`` lacks, in words, or None: architectures (by key, not only how many: a table
+def lost_by_replacing(benchmark: str, old: Table, new: Table, values: bool = True) -> str | None:
+    """What ``old``, a table of ``benchmark``'s, holds that ``new`` lacks, in words, or None: architectures (by key, not only how many: a table
     of as many other cells lost them all), results (a task, a fidelity, a proxy) it has no column of, or, with
     ``values``, an architecture's value in a column (NaN in ``new`` where ``old`` has a number). A merge, whose later
     files override the cells they cover by design, is checked without ``values``."""
+    row_text = BENCHMARKS.get(benchmark).row_text
     rows, found = _matching_rows(old, new)
     old_held = old.held_rows()
     kept = found & new.held_rows()[rows]
     lacking = np.flatnonzero(old_held & ~kept)
     if len(lacking):
         return (f"holds {old.held():,} architectures and the import ({new.meta.get('source')}) {new.held():,}, "
-                f"lacking {len(lacking):,} of them (such as {_architecture(old, int(lacking[0]))})")
+                f"lacking {len(lacking):,} of them (such as {row_text(old, int(lacking[0]))})")
     missing = [name for name in _measured(old) if name not in new.columns]
     if missing:
         more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
@@ -94,7 +79,7 @@ def lost_by_replacing(old: Table, new: Table, values: bool = True) -> str | None
         gone = np.flatnonzero(had & ~_finite(new.columns[name])[rows])
         if len(gone):
             return (f"holds results the import lacks (column '{name}': {len(gone):,} of its {int(had.sum()):,} "
-                    f"values, such as that of {_architecture(old, int(gone[0]))})")
+                    f"values, such as that of {row_text(old, int(gone[0]))})")
     return None
 
 
@@ -145,14 +130,14 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
     beside = _served_beside(benchmark, target.parent) if checked and not target.exists() else None
     if beside is not None:
         old_path, old = beside
-    lost = lost_by_replacing(old, table, values=not _rebuilt(old, old_path, files)) if old is not None else None
+    lost = lost_by_replacing(benchmark, old, table, values=not _rebuilt(old, old_path, files)) if old is not None else None
     if lost is not None:
         keep = "" if beside is not None else "move it aside to keep it, or "
         try:  # only here, where the import is refused: it reads the files again
             merged, _ = import_benchmark_files(benchmark, [old_path, *files])
         except DataError:
             merged = None
-        if merged is not None and lost_by_replacing(old, merged, values=False) is None:
+        if merged is not None and lost_by_replacing(benchmark, old, merged, values=False) is None:
             command = shlex.join(["nasloop", "data", "import", "--space", space, *map(str, [old_path, *files]),
                                   "--out", str(target.parent)])  # quoted: a folder with a space split in two
             keep = f"keep it by importing it first ('{command}': later files override it on the cells they cover), or "

@@ -21,7 +21,7 @@ from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
-from .cell import SPEC, Cell, cell_code
+from .cell import SPEC, Cell, cell_code, cell_text
 from .hardware import HW_FILE, HW_HOW_TO_GET, METRICS as HW_METRICS, find_hardware_file, load_hardware
 from ..suite_zero_csv import ProxyFile, stored_proxies
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
@@ -201,6 +201,11 @@ class NB201Benchmark(Benchmark):
         col = self.table.columns[column_name(dataset, self.check(dataset, fidelity), metric)]
         row = int(np.nanargmax(col))
         return tuple(int(o) for o in self.table.columns["cells"][row]), float(col[row])
+
+    @classmethod
+    def row_text(cls, table: Table, row: int) -> str:
+        """The row's cell as an NB201 string: the table is keyed by cell, not by an arch string."""
+        return repr(cell_text(tuple(int(op) for op in table.columns["cells"][row])))
 
     @classmethod
     def recognise_source(cls, path: Path) -> str | None:

@@ -5,6 +5,8 @@ string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`` (see :data:`EDGES`).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ...engine.errors import ArchitectureError
 from ..cell_space import Cell, CellSpec, cell_index
 
@@ -14,6 +16,16 @@ NUM_NODES = 4
 NONE, SKIP = 0, 1
 SPEC = CellSpec(OPS, EDGES, none=NONE, skip=SKIP)
 NUM_CELLS = SPEC.size
+
+@lru_cache(maxsize=NUM_CELLS)
+def cell_text(cell: Cell) -> str:
+    """The NB201 string of a cell; cached because the loop and strategy states format constantly."""
+    nodes = []
+    for target in range(1, NUM_NODES):
+        parts = [f"{OPS[op]}~{src}" for (src, dst), op in zip(EDGES, cell) if dst == target]
+        nodes.append("|" + "|".join(parts) + "|")
+    return "+".join(nodes)
+
 
 # NASLib numbers ops differently and orders edges by source node; the tables and proxy files
 # published through NASLib use that convention.

@@ -8,27 +8,16 @@ shared :class:`~nasloop.search_spaces.cell_space.CellSpace`.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ...engine.errors import ArchitectureError
 from ...engine.options import Depth, Width
 from ...engine.registry import register_search_space
 from ..cell_space import Cell, CellSpace, checked_cell
 from ..network_options import checked_classes
-from .cell import EDGES, NUM_NODES, OPS, SPEC
+from .cell import NUM_NODES, OPS, SPEC, cell_text
 
 _INDEX_FORM = re.compile(r"^\(?\s*\d+(\s*,\s*\d+)*\s*,?\s*\)?$")
 _NODE_FORM = re.compile(r"^\|(.*)\|$")
-
-
-@lru_cache(maxsize=len(OPS) ** len(EDGES))
-def _format_cell(cell: Cell) -> str:
-    """The NB201 string of a cell; cached because the loop and strategy states format constantly."""
-    nodes = []
-    for target in range(1, NUM_NODES):
-        parts = [f"{OPS[op]}~{src}" for (src, dst), op in zip(EDGES, cell) if dst == target]
-        nodes.append("|" + "|".join(parts) + "|")
-    return "+".join(nodes)
 
 
 @register_search_space("nb201")
@@ -87,7 +76,7 @@ class NB201Space(CellSpace):
         return tuple(cell)
 
     def format(self, arch: Cell) -> str:
-        return _format_cell(self.validate(arch))
+        return cell_text(self.validate(arch))
 
     def to_module(self, arch: Cell, num_classes: int = 10):
         from .network import build_nb201_network
