@@ -12,7 +12,9 @@ from nasloop.engine.assemble import build_context, canonical_dataset
 from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ArchitectureError, ConfigError, DataError, UnsupportedError
-from nasloop.engine.search import search
+from nasloop.engine.loop import Budget, SearchLoop
+from nasloop.engine.search import build_plugins, search
+from nasloop.engine.store import RunStore
 from nasloop.search_spaces.tnb101.space import TNB101MacroSpace, TNB101MicroSpace
 
 TASKS = ("class_scene", "class_object", "room_layout", "jigsaw", "segmentsemantic", "normal", "autoencoder")
@@ -90,14 +92,17 @@ def test_negated_loss_task_is_maximised(tmp_path, data_dir, data):
 
 
 def test_a_functional_search_of_every_distinct_network_names_why_it_stopped(tmp_path, data_dir):
-    # "is the space exhausted?": it was, at 871 distinct functions of 4,096 cells, and the message now says so.
-    summary = search(SearchConfig(space="tnb101-micro", dataset="class_scene", strategy="random", budget=4096,
-                                  dedup="functional", data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
+    # "is the space exhausted?": it was, at 871 distinct functions of 4,096 cells, and the message now says so. A
+    # search refuses such a budget up front (tests/test_functional_budget.py); the loop itself, run from Python, stops.
+    config = SearchConfig(space="tnb101-micro", dataset="class_scene", strategy="random", data_dir=str(data_dir))
+    with RunStore.in_run_dir(tmp_path, create=True) as store:
+        loop = SearchLoop(*build_plugins(config), store, Budget(queries=4096), dedup="functional")
+        reason = loop.run()
+        evaluations = len(store.trials())
     space = TNB101MicroSpace()
-    assert summary["evaluations"] == len({space.functional_hash(c) for c in space.enumerate()})
-    assert summary["stop_reason"].endswith(f"stopping: {summary['evaluations']} distinct functions evaluated, and the "
-                                           "4096 architectures of the space likely compute no others (--dedup "
-                                           "functional)")
+    assert evaluations == len({space.functional_hash(c) for c in space.enumerate()})
+    assert reason.endswith(f"stopping: {evaluations} distinct functions evaluated, and the 4096 architectures of the "
+                           "space likely compute no others (--dedup functional)")
 
 
 @pytest.mark.parametrize("task, value, bounds", [("room_layout", 3.5, "[-inf, 0]"), ("autoencoder", 1.7, "[-1, 1]")])
