@@ -23,7 +23,7 @@ from .assemble import canonical_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
-from .study_methods import Method, ascii_folder_name, folder_clash
+from .study_methods import Method, ascii_folder_name, assign_folders, folder_clash
 from .store import DB_NAME, RunStore
 from .user_files import check_pretrained_files, pretrained_digests
 
@@ -128,6 +128,7 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         study.methods = stored.methods + [m for m in methods if m.label not in known]
         study.seeds = sorted(set(stored.seeds) | set(seeds))
         study.folders = dict(stored.folders)
+    study.folders = assign_folders(study.methods, study.folders)
     refuse_shared_folders(folder, study.methods, set(known), study.folders)
     study.pretrained_files = {**recorded, **_pretrained_files(study.methods)}
     folder.mkdir(parents=True, exist_ok=True)

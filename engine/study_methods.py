@@ -60,10 +60,36 @@ def folder_name(label: str) -> str:
     with a hash of the whole name."""
     text = unicodedata.normalize("NFC", label.replace(":", "-"))
     name = re.sub("\0+", "_", "".join(char if _kept(char) else "\0" for char in text))
-    if len(name.encode()) <= FOLDER_BYTES:
-        return name
+    return name if len(name.encode()) <= FOLDER_BYTES else _with_digest(name, text)
+
+
+def _with_digest(name: str, text: str) -> str:
+    """``name``, cut to fit :data:`FOLDER_BYTES` with a hash of ``text`` (the whole label) after it."""
     digest = hashlib.sha256(text.encode()).hexdigest()[:10]
     return name.encode()[:FOLDER_BYTES - len(digest) - 1].decode(errors="ignore") + "-" + digest
+
+
+def _folded(name: str) -> str:
+    """A folder name as case-insensitive file systems compare them (macOS, Windows): ``Evolution`` is
+    ``evolution`` there."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def assign_folders(methods: list[Method], folders: Mapping[str, str]) -> dict[str, str]:
+    """Each method's run folder: its recorded one in ``folders`` (a study's, kept where its runs are), else its
+    :func:`folder_name`, which takes a hash of the label where it equals an earlier method's folder but for letter
+    case: ``Evolution`` and ``evolution`` made two folders on Linux and one on macOS and Windows, where the second
+    method's runs then failed or were read as the first's. Folders equal in every letter are left for
+    :func:`folder_clash` to refuse (``bananas:gp``, ``bananas-gp``: one method named twice, most likely)."""
+    assigned = {m.label: folders[m.label] for m in methods if m.label in folders}
+    for method in methods:
+        if method.label in assigned:
+            continue
+        name = method.folder
+        if name not in assigned.values() and _folded(name) in {_folded(f) for f in assigned.values()}:
+            name = _with_digest(name, unicodedata.normalize("NFC", method.label))
+        assigned[method.label] = name
+    return assigned
 
 
 def ascii_folder_name(label: str) -> str:

@@ -1,0 +1,46 @@
+"""Two method names equal but for letter case get run folders that differ on case-insensitive file systems too."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nasloop.engine.cli import main
+from nasloop.engine.store import DB_NAME
+
+
+def compare(study: Path, data_dir: Path, methods: list[str]) -> int:
+    """A one-seed study of ``methods`` (names of random search), written in a methods file."""
+    path = study.with_name("methods.yaml")
+    path.write_text("".join(f'- {{name: "{name}", strategy: random}}\n' for name in methods), encoding="utf-8")
+    return main(["compare", "--methods-file", str(path), "--seeds", "1", "--budget", "2", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"])
+
+
+def test_names_equal_but_for_case_get_distinct_folders(tmp_path: Path, data_dir: Path, capsys) -> None:
+    """'Evolution' and 'evolution' ran in runs/Evolution and runs/evolution: one folder on macOS and Windows, where
+    the second method's runs failed ('already holds a run') or were read as the first's."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, ["Évolution", "évolution", "evolution"]) == 0
+    folders = json.loads((study / "study.json").read_text())["folders"]
+    assert folders["Évolution"] == "Évolution" and folders["evolution"] == "evolution"  # the first keeps its name
+    assert folders["évolution"].startswith("évolution-")
+    assert len({name.casefold() for name in folders.values()}) == 3
+    for name in folders.values():
+        assert (study / "runs" / name / "seed-0" / DB_NAME).is_file()
+    assert "left out" not in capsys.readouterr().err
+
+
+def test_a_recorded_folder_stays_and_a_new_name_equal_but_for_case_gets_another(tmp_path: Path, data_dir: Path,
+                                                                                 capsys) -> None:
+    """A study's recorded run folders are kept; a method added later whose folder equals one but for case gets a
+    distinct one, and the study's runs are all reported."""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, ["evolution"]) == 0
+    made = (study / "runs" / "evolution" / "seed-0" / DB_NAME).stat().st_mtime_ns
+    assert compare(study, data_dir, ["evolution", "EVOLUTION"]) == 0
+    folders = json.loads((study / "study.json").read_text())["folders"]
+    assert folders["evolution"] == "evolution" and folders["EVOLUTION"].startswith("EVOLUTION-")
+    assert (study / "runs" / "evolution" / "seed-0" / DB_NAME).stat().st_mtime_ns == made
+    assert main(["report", str(study)]) == 0
+    report = (study / "report.md").read_text()
+    assert "| EVOLUTION | 1 |" in report and "| evolution | 1 |" in report
