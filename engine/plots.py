@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .plot_fonts import fit_fonts
 from .study_results import StudyResults
 from .study_stats import censored_quantiles, queries_to_target
 
@@ -38,6 +39,7 @@ def styles(labels: list[str]) -> dict[str, dict[str, object]]:
 def save_figure(figure, folder: Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    fit_fonts(figure)  # a method named in CJK letters was drawn as boxes, warning for each
     for path in paths:
         figure.savefig(path, dpi=130, bbox_inches="tight")
     pyplot().close(figure)

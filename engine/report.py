@@ -20,6 +20,7 @@ from typing import Sequence
 from .assemble import target_description
 from .export import metric_text
 from .pareto_summary import front_texts, hypervolume_text, left_out_texts, ranked_by
+from .plot_fonts import glyph_note
 from .registry import EVALUATORS
 from .search import summarize
 from .store import RunStore
@@ -240,6 +241,8 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
         md += [f"## {heading}", "", alone if empty else markdown_table(tables[key]), ""]
         page.append(f"<h2>{html.escape(heading)}</h2>" + (f"<p>{alone}</p>" if empty else _html_table(tables[key])))
     notes = [NOTES, *([] if results.reference is not None else [HELD_OUT_NOTE]), *study_notes(results)]
+    drawn = [*results.methods, str(base.space), str(base.dataset), str(results.objective)]
+    notes += [note for note in [glyph_note(drawn, f"nasloop report {shlex.quote(str(results.study.folder))}")] if note]
     md += [line for note in notes for line in (note, "")]
     md += ["## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
     page.append("".join(f"<p>{html.escape(note)}</p>" for note in notes) + "<h2>Figures</h2>")
