@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .assemble import canonical_dataset
 from .errors import NasloopError
 from .objectives import Objective, oriented_values
 from .pareto_summary import hypervolume_curve
@@ -186,6 +187,24 @@ def other_run(method: Method, seed: int, config: object, study_files: dict[str, 
     return None
 
 
+def other_grid(study: Study, config: object) -> str | None:
+    """What differs between the study's grid and the run a folder holds (another space, dataset, objective...);
+    None when it is of this study. A run copied or moved into a study from elsewhere was compared as one of its
+    seeds: a TransNAS run's accuracies averaged with NB201 ones, without a word. The budget may differ (a run
+    continued past it is cut, and listed); a store without some field (an older one) is not refused for it."""
+    if not isinstance(config, dict):
+        return None  # refused by other_run
+    for name, value in study.grid().items():
+        if name in ("budget", "max_seconds") or name not in config:
+            continue
+        stored = config[name]
+        if name == "dataset" and stored is not None:  # begun before names were canonical (the space is the same)
+            stored = canonical_dataset(study.base.space, str(stored))
+        if _plain(stored) != _plain(value):
+            return f"{name} {config[name]!r}, not the study's {value!r}"
+    return None
+
+
 def _plain(value: object) -> object:
     """A value as JSON reads it back (tuples as lists), so a method's options compare with a stored run's."""
     return json.loads(json.dumps(value, default=str))
@@ -215,7 +234,8 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
                 wall = store.get_meta("wall_seconds") or 0.0
                 spent = float(store.counts()["cost"])
                 minimize = bool(store.get_meta("minimize"))
-                differs = other_run(method, seed, store.get_meta("config"), study.pretrained_files,
+                config = store.get_meta("config")
+                differs = other_run(method, seed, config, study.pretrained_files,
                                     store.get_meta("pretrained_files") or {})
         except NasloopError as exc:
             problems.append(f"{method.label} seed {seed}: damaged ({exc})")
@@ -223,6 +243,10 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
         if differs:
             problems.append(f"{method.label} seed {seed}: {run_dir} holds another method's run ({differs}); "
                             "left out rather than credited to this method")
+            continue
+        if (other := other_grid(study, config)) is not None:
+            problems.append(f"{method.label} seed {seed}: {run_dir} holds a run made for another grid ({other}); "
+                            "left out: move it out of the study and run the same 'nasloop compare' to run this seed")
             continue
         if state == "failed" and not (budget and len(trials) >= budget or study.base.max_seconds is not None
                                       and spent >= study.base.max_seconds):  # a run stopped short on an error

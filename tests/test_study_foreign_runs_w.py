@@ -1,0 +1,24 @@
+"""A run of another space or dataset inside a study's folder is left out of its statistics, and listed."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from nasloop.engine.cli import main
+
+
+def test_a_run_of_another_dataset_in_a_study_is_left_out_and_named(tmp_path: Path, data_dir: Path) -> None:
+    """A CIFAR-100 run copied into a CIFAR-10 study as one of its seeds was averaged with the others without a word
+    (its accuracies some 20 points lower): only the method's options were checked, not the study's grid."""
+    study, other = tmp_path / "study", tmp_path / "other"
+    common = ["--space", "nb201", "--budget", "3", "--data-dir", str(data_dir), "--quiet"]
+    assert main(["compare", "--methods", "random", "--seeds", "2", "--out", str(study), *common]) == 0
+    assert main(["search", "--dataset", "cifar100", "--strategy", "random", "--seed", "1", "--run-dir", str(other),
+                 *common]) == 0
+    shutil.rmtree(study / "runs" / "random" / "seed-1")
+    shutil.copytree(other, study / "runs" / "random" / "seed-1")
+    assert main(["report", str(study)]) == 0
+    report = (study / "report.md").read_text()
+    assert "| random | 1 |" in report
+    assert ("random seed 1: " + str(study / "runs" / "random" / "seed-1") + " holds a run made for another grid "
+            "(dataset 'cifar100', not the study's 'cifar10'); left out") in report
