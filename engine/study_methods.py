@@ -57,10 +57,20 @@ def folder_name(label: str) -> str:
     ones as ``_`` (``bananas:gp`` is ``bananas-gp``, ``+warmup=null`` is ``+warmup_null``; ``évolution`` and
     ``进化`` stay whole, where ASCII-only names made ``_volution`` and ``_``). NFC-normalised, so one name written
     two ways (composed or not) is one folder, as macOS file systems treat them; past :data:`FOLDER_BYTES`, cut,
-    with a hash of the whole name."""
+    with a hash of the whole name, as is a name Windows cannot make or reads as another (:func:`_not_on_windows`)."""
     text = unicodedata.normalize("NFC", label.replace(":", "-"))
     name = re.sub("\0+", "_", "".join(char if _kept(char) else "\0" for char in text))
-    return name if len(name.encode()) <= FOLDER_BYTES else _with_digest(name, text)
+    return name if len(name.encode()) <= FOLDER_BYTES and not _not_on_windows(name) else _with_digest(name, text)
+
+
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
+"""Names Windows keeps for devices, with any extension (``aux.v2``): no folder can have them there."""
+
+
+def _not_on_windows(name: str) -> bool:
+    """Whether Windows cannot make the folder ``name`` (a device name: ``con``, ``aux``), or makes it as another:
+    a trailing ``.`` is dropped there, so ``evolution.`` and ``evolution`` were one folder."""
+    return name.endswith(".") or name.split(".")[0].casefold() in WINDOWS_DEVICES
 
 
 def _with_digest(name: str, text: str) -> str:

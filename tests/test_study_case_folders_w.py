@@ -6,6 +6,7 @@ from pathlib import Path
 
 from nasloop.engine.cli import main
 from nasloop.engine.store import DB_NAME
+from nasloop.engine.study_methods import folder_name
 
 
 def compare(study: Path, data_dir: Path, methods: list[str]) -> int:
@@ -44,3 +45,12 @@ def test_a_recorded_folder_stays_and_a_new_name_equal_but_for_case_gets_another(
     assert main(["report", str(study)]) == 0
     report = (study / "report.md").read_text()
     assert "| EVOLUTION | 1 |" in report and "| evolution | 1 |" in report
+
+
+def test_names_windows_cannot_make_or_reads_as_another_get_a_hash() -> None:
+    """'aux' (a device name) made runs/aux, which Windows cannot create, and 'evolution.' made runs/evolution.,
+    which Windows makes as runs/evolution: the same folder as the method 'evolution'."""
+    for name in ("aux", "CON", "nul.v2", "com1", "evolution."):
+        assert folder_name(name).startswith(name + "-") and len(folder_name(name)) == len(name) + 11
+    assert [folder_name(name) for name in ("evolution", "console", "aux-2", "bananas:gp")] == [
+        "evolution", "console", "aux-2", "bananas-gp"]
