@@ -40,10 +40,22 @@ def save_figure(figure, folder: Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     fit_fonts(figure)  # a method named in CJK letters was drawn as boxes, warning for each
+    verbatim(figure)
     for path in paths:
         figure.savefig(path, dpi=130, bbox_inches="tight")
     pyplot().close(figure)
     return paths
+
+
+def verbatim(figure: Any) -> None:
+    """Draw the figure's texts as written: matplotlib read a method named ``r$a$n`` as math (an italic 'a' between
+    'r' and 'n') and one named ``evo$_{x$`` failed the whole report. Tick numbers (log axes write theirs as math)
+    are set as the figure is drawn, after this."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        if "$" in text.get_text():
+            text.set_parse_math(False)
 
 
 def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> list[Path]:
@@ -51,11 +63,13 @@ def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> 
     return save_figure(anytime_plot(results, log_x), folder, "anytime_log" if log_x else "anytime")
 
 
-def legend(axes: Any) -> None:
-    """The legend of the labelled lines; none where a study has nothing to draw yet (every run failed or
-    damaged), for which matplotlib printed a warning among the study's output."""
-    if axes.get_legend_handles_labels()[0]:
-        axes.legend(fontsize=8)
+def legend(axes: Any, handles: list | None = None) -> None:
+    """The legend of the labelled lines, or of ``handles``: matplotlib leaves out a line whose label begins with
+    '_', so a method named ``_baseline`` was missing from it. None where a study has nothing to draw yet (every run
+    failed or damaged), for which matplotlib printed a warning among the study's output."""
+    handles = axes.get_legend_handles_labels()[0] if handles is None else handles
+    if handles:
+        axes.legend(handles=handles, labels=[handle.get_label() for handle in handles], fontsize=8)
 
 
 def anytime_plot(results: StudyResults, log_x: bool = False):
@@ -70,16 +84,18 @@ def anytime_plot(results: StudyResults, log_x: bool = False):
     figure, axes = plt.subplots(figsize=(6.4, 4.2))
     looks = styles(list(results.methods))
     queries = np.arange(1, results.budget + 1)
+    handles = []
     for label in results.methods:
         mean, low, high = (np.where(_everyone(results, label), values, np.nan) for values in results.anytime(label))
         look, seeds, succeeded = looks[label], len(results.methods[label].seeds), _succeeding(results, label)
-        axes.plot(queries, mean, label=f"{label} ({succeeded if succeeded == seeds else f'{succeeded}/{seeds}'})",
-                  color=look["color"], linestyle=look["linestyle"], marker=look["marker"],
-                  markevery=max(1, results.budget // 8), markersize=4)
+        counted = succeeded if succeeded == seeds else f"{succeeded}/{seeds}"
+        handles += axes.plot(queries, mean, label=f"{label} ({counted})", color=look["color"],
+                             linestyle=look["linestyle"], marker=look["marker"],
+                             markevery=max(1, results.budget // 8), markersize=4)
         if np.isfinite(low).any():
             axes.fill_between(queries, low, high, color=look["color"], alpha=0.15, linewidth=0)
     if results.target is not None:
-        axes.axhline(results.target, color="black", linewidth=0.8, linestyle=":", label="target")
+        handles.append(axes.axhline(results.target, color="black", linewidth=0.8, linestyle=":", label="target"))
     axes.set_xlim(1, max(results.budget, 2))  # the queries, drawn or not: a log axis of no line was a ValueError
     if log_x:
         axes.set_xscale("log")
@@ -87,7 +103,7 @@ def anytime_plot(results: StudyResults, log_x: bool = False):
     axes.set_ylabel(f"{'best ' if results.reference is None else ''}{results.objective} so far")  # a front's only grows
     axes.set_title(f"{results.study.base.space} / {results.study.base.dataset}: mean and 95 % CI over seeds")
     axes.grid(alpha=0.3)
-    legend(axes)
+    legend(axes, handles)
     span = _seed_values_span(results)
     if span is not None:
         axes.set_ylim(*span)
@@ -156,15 +172,16 @@ def rank_figure(results: StudyResults, folder: Path, points: int = 20) -> list[P
     for budget in budgets:
         for label, rank in results.ranks([budget]).items():
             ranks[label].append(rank)
+    handles = []
     for label, values in ranks.items():
         look = looks[label]
-        axes.plot(budgets, values, label=label, color=look["color"], linestyle=look["linestyle"],
-                  marker=look["marker"], markersize=4)
+        handles += axes.plot(budgets, values, label=label, color=look["color"], linestyle=look["linestyle"],
+                             marker=look["marker"], markersize=4)
     axes.invert_yaxis()
     axes.set_xlabel("queries")
     axes.set_ylabel("average rank (1 = best)")
     axes.grid(alpha=0.3)
-    legend(axes)
+    legend(axes, handles)
     return save_figure(figure, folder, "ranks")
 
 

@@ -7,6 +7,9 @@ from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
 from nasloop.engine.cli import main
+from nasloop.engine.plots import anytime_plot, save_figure
+from nasloop.engine.study import load_study
+from nasloop.engine.study_results import collect
 
 
 def installed_font_has(letter: str) -> bool:
@@ -32,3 +35,19 @@ def test_cjk_method_names_draw_without_warnings_and_the_report_says_what_no_font
     assert noted == (not installed_font_has("进"))
     if noted:
         assert f"run 'nasloop report {study}'" in report
+
+
+def test_names_with_dollars_or_a_leading_underscore_are_drawn_as_written(tmp_path: Path, data_dir: Path) -> None:
+    """'_base' was left out of every legend (matplotlib hides labels that begin with '_'), 'r$a$n' was drawn as
+    math (an italic a), and 'evo$_{x$' failed the report with matplotlib's ValueError after every run had run."""
+    methods = tmp_path / "methods.yaml"
+    names = ["_base", "r$a$n", "evo$_{x$"]
+    methods.write_text("".join(f'- {{name: "{name}", strategy: random}}\n' for name in names), encoding="utf-8")
+    study = tmp_path / "study"
+    assert main(["compare", "--methods-file", str(methods), "--seeds", "1", "--budget", "2", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 0
+    figure = anytime_plot(collect(load_study(study)))
+    save_figure(figure, tmp_path, "anytime")
+    texts = figure.axes[0].get_legend().get_texts()
+    assert [text.get_text() for text in texts] == [f"{name} (1)" for name in names]
+    assert not any(text.get_parse_math() for text in texts[1:3])
