@@ -47,7 +47,10 @@ def _plan(letters: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     known = {entry.fname for entry in manager.ttflist}
     for path in font_manager.findSystemFonts():
         if path not in known and left & _letters(path):
-            manager.addfont(path)
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # a font matplotlib cannot describe: draw without it
+                continue
     fonts = {entry.name: _letters(entry.fname) for entry in manager.ttflist
              if not entry.name.startswith(LAST_RESORT) and left & _letters(entry.fname)}
     chosen: list[str] = []
