@@ -209,6 +209,9 @@ def read_methods(path: Path) -> list[Method]:
                               f"predictor_options, or choose a guided strategy ({', '.join(guided_strategies())})")
         label = str(entry.get("name")
                     or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
+        if any(unicodedata.category(char) == "Cc" for char in label):  # a line break split its row of every table
+            raise ConfigError(f"{path}: method {number} is named {label!r}, with a line break or another control "
+                              "character, which splits its row of the report's tables; give it a name on one line")
         if not has_letter(label):  # '..' put the method's runs beside runs/, outside the study
             raise ConfigError(f"{path}: method {number} is named '{label}', which has no letter or digit (of any "
                               "script) to name its run folder; give it a name such as 'evolution-small'")

@@ -54,3 +54,11 @@ def test_names_windows_cannot_make_or_reads_as_another_get_a_hash() -> None:
         assert folder_name(name).startswith(name + "-") and len(folder_name(name)) == len(name) + 11
     assert [folder_name(name) for name in ("evolution", "console", "aux-2", "bananas:gp")] == [
         "evolution", "console", "aux-2", "bananas-gp"]
+
+
+def test_a_name_with_a_line_break_is_refused_before_any_run(tmp_path: Path, data_dir: Path, capsys) -> None:
+    """'evo\\nlution' ran, and its row of report.md's tables was split in two at the line break."""
+    assert compare(tmp_path / "study", data_dir, ["evo\\nlution"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "method 1 is named 'evo\\nlution', with a line break" in error
+    assert not (tmp_path / "study").exists()
