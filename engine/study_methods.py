@@ -207,8 +207,9 @@ def read_methods(path: Path) -> list[Method]:
         if entry.get("predictor_options") and entry["strategy"] not in guided_strategies():  # not '--predictor-opt'
             raise ConfigError(f"{path}: method {number}: strategy '{entry['strategy']}' uses no predictor; drop its "
                               f"predictor_options, or choose a guided strategy ({', '.join(guided_strategies())})")
-        label = str(entry.get("name")
-                    or entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
+        named = entry.get("name") not in (None, "")  # 'name: 0' was taken for no name: the strategy's, silently
+        label = str(entry["name"] if named
+                    else entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
         if any(unicodedata.category(char) == "Cc" for char in label):  # a line break split its row of every table
             raise ConfigError(f"{path}: method {number} is named {label!r}, with a line break or another control "
                               "character, which splits its row of the report's tables; give it a name on one line")

@@ -62,3 +62,12 @@ def test_a_name_with_a_line_break_is_refused_before_any_run(tmp_path: Path, data
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and "method 1 is named 'evo\\nlution', with a line break" in error
     assert not (tmp_path / "study").exists()
+
+
+def test_a_name_yaml_reads_as_zero_is_kept(tmp_path: Path, data_dir: Path) -> None:
+    """'name: 0' was read as no name: the method ran and was reported as 'random', its strategy."""
+    methods = tmp_path / "methods.yaml"
+    methods.write_text("- {name: 0, strategy: random}\n- {name: 1, strategy: random}\n")
+    assert main(["compare", "--methods-file", str(methods), "--seeds", "1", "--budget", "2", "--out",
+                 str(tmp_path / "study"), "--data-dir", str(data_dir), "--quiet"]) == 0
+    assert json.loads((tmp_path / "study" / "study.json").read_text())["folders"] == {"0": "0", "1": "1"}
