@@ -100,6 +100,6 @@ def glyph_note(texts: Iterable[str], again: str) -> str | None:
         return None
     shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8]) + (f" and {len(missing) - 8} more"
                                                                        if len(missing) > 8 else "")
-    return (f"The figures write {shown} as <U+code>: no installed font has them (matplotlib draws with DejaVu Sans). "
+    return (f"The figures write {shown} as <U+code>: no installed font has them. "
             f"Install a font that has them (for Chinese, Japanese or Korean: Noto Sans CJK, e.g. 'apt install "
             f"fonts-noto-cjk' or 'brew install --cask font-noto-sans-cjk') and run '{again}'.")
