@@ -42,8 +42,7 @@ def test_a_recorded_folder_stays_and_a_new_name_equal_but_for_case_gets_another(
     folders = json.loads((study / "study.json").read_text())["folders"]
     assert folders["evolution"] == "evolution" and folders["EVOLUTION"].startswith("EVOLUTION-")
     assert (study / "runs" / "evolution" / "seed-0" / DB_NAME).stat().st_mtime_ns == made
-    assert main(["report", str(study)]) == 0
-    report = (study / "report.md").read_text()
+    report = (study / "report.md").read_text()  # as the second compare wrote it
     assert "| EVOLUTION | 1 |" in report and "| evolution | 1 |" in report
 
 
