@@ -205,6 +205,22 @@ def other_grid(study: Study, config: object) -> str | None:
     return None
 
 
+def _folder_owners(study: Study) -> dict[str, str]:
+    """The first method of the study whose run folder each method's is: its own, unless the file system takes two
+    recorded folders for one (``Evolution`` and ``evolution`` on macOS, in a study made before such names got
+    folders apart), where the second method's runs are the first's."""
+    owners: dict[str, str] = {}
+    seen: dict[tuple[int, int], str] = {}
+    for method in study.methods:
+        folder = study.run_dir(method, 0).parent
+        try:
+            found = folder.stat()
+        except OSError:  # not made yet
+            continue
+        owners[method.label] = seen.setdefault((found.st_dev, found.st_ino), method.label)
+    return owners
+
+
 def _plain(value: object) -> object:
     """A value as JSON reads it back (tuples as lists), so a method's options compare with a stored run's."""
     return json.loads(json.dumps(value, default=str))
@@ -221,11 +237,17 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
     timed_out: list[int] = []  # the evaluations of each run its time budget ended
     problems: list[str] = []
     objective, minimize = study.base.objective, study.base.minimize
+    owners = _folder_owners(study)
     for method, seed in study.runs():
         run_dir = study.run_dir(method, seed)
         state = run_state(run_dir)
         if state not in ("finished", "failed"):
             problems.append(f"{method.label} seed {seed}: {state} ({run_dir})")
+            continue
+        if owners.get(method.label, method.label) != method.label:
+            problems.append(f"{method.label} seed {seed}: {run_dir.parent} is the folder of method "
+                            f"'{owners[method.label]}' on this file system (which ignores letter case, as macOS and "
+                            "Windows do); left out rather than credited to both: run the study again in another --out")
             continue
         try:
             with RunStore.in_run_dir(run_dir, readonly=True) as store:

@@ -70,3 +70,22 @@ def test_a_name_yaml_reads_as_zero_is_kept(tmp_path: Path, data_dir: Path) -> No
     assert main(["compare", "--methods-file", str(methods), "--seeds", "1", "--budget", "2", "--out",
                  str(tmp_path / "study"), "--data-dir", str(data_dir), "--quiet"]) == 0
     assert json.loads((tmp_path / "study" / "study.json").read_text())["folders"] == {"0": "0", "1": "1"}
+
+
+def test_an_older_studys_folders_one_on_this_file_system_are_not_credited_twice(tmp_path: Path, data_dir: Path,
+                                                                                 capsys) -> None:
+    """A study recorded before names equal but for case got folders apart holds runs/Evo and runs/evo, one folder
+    on macOS and Windows: the report credited Evo's runs to evo too. (A link stands for such a file system here.)"""
+    study = tmp_path / "study"
+    assert compare(study, data_dir, ["Evo"]) == 0
+    record = json.loads((study / "study.json").read_text())
+    record["methods"].append({**record["methods"][0], "label": "evo"})
+    record["folders"]["evo"] = "evo"
+    (study / "study.json").write_text(json.dumps(record))
+    if not (study / "runs" / "evo").exists():  # a file system that tells letter case apart
+        (study / "runs" / "evo").symlink_to("Evo", target_is_directory=True)
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 0
+    report = (study / "report.md").read_text()
+    assert "| Evo | 1 |" in report and "| evo |" not in report
+    assert f"evo seed 0: {study / 'runs' / 'evo'} is the folder of method 'Evo' on this file system" in report
