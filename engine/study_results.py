@@ -208,16 +208,18 @@ def other_grid(study: Study, config: object) -> str | None:
 def _folder_owners(study: Study) -> dict[str, str]:
     """The first method of the study whose run folder each method's is: its own, unless the file system takes two
     recorded folders for one (``Evolution`` and ``evolution`` on macOS, in a study made before such names got
-    folders apart), where the second method's runs are the first's."""
+    folders apart), where the second method's runs are the first's. One folder name recorded twice (``bananas:gp``,
+    ``bananas-gp``) is :func:`other_run`'s to tell."""
     owners: dict[str, str] = {}
-    seen: dict[tuple[int, int], str] = {}
+    seen: dict[tuple[int, int], tuple[str, str]] = {}
     for method in study.methods:
         folder = study.run_dir(method, 0).parent
         try:
             found = folder.stat()
         except OSError:  # not made yet
             continue
-        owners[method.label] = seen.setdefault((found.st_dev, found.st_ino), method.label)
+        first, name = seen.setdefault((found.st_dev, found.st_ino), (method.label, folder.name))
+        owners[method.label] = first if name != folder.name else method.label
     return owners
 
 
