@@ -63,7 +63,9 @@ def _plan(letters: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     return tuple(chosen), frozenset(left)
 
 
+@functools.lru_cache(maxsize=None)
 def _letters(path: str) -> frozenset[str]:
+    """The letters a font file has glyphs for."""
     return frozenset(chr(code) for code in _charmap(path))
 
 
