@@ -265,6 +265,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     runs = sum(len(r.seeds) for r in results.methods.values())
     print(f"\nreport: {written[1]}  ({methods} method{'s' * (methods != 1)}, {seeds} seed{'s' * (seeds != 1)}; "
           f"{runs} run{'s' * (runs != 1)} used)")
+    for problem in results.problems[:5]:  # a run of another grid kept in the folder was left out with an exit 0
+        print(f"nasloop compare: note: left out of the report: {problem}", file=sys.stderr)
     errors = [f"{run}: {outcome}" for run, outcome in outcomes.items() if outcome.startswith(("error", "damaged"))]
     for line in errors[:5]:
         print(f"nasloop compare: {line}", file=sys.stderr)
