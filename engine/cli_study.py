@@ -236,9 +236,14 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     draft = Study(args.out, base, methods, [0])
     target = study_target(args.target, base)
     notes: list[str] = []
+    source = f" of {args.methods_file}" if args.methods_file else ""
     for method in methods:  # every bad name or option fails here, before the study folder is touched
         config = draft.config(method, 0)
-        check_new_run(config, build_plugins(config, notes.append), notes.append)
+        try:
+            plugins = build_plugins(config, notes.append)
+        except ConfigError as exc:  # 'strategy evolution has no option popsize': of which of the methods?
+            raise ConfigError(f"method '{method.label}'{source}: {exc}") from None
+        check_new_run(config, plugins, notes.append)
     notes += [note for method in methods if (note := random_start_note(method, base.budget))]
     for note in dict.fromkeys(notes):  # once, not once per method
         print(f"nasloop compare: note: {note}", file=sys.stderr)

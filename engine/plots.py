@@ -58,6 +58,13 @@ def verbatim(figure: Any) -> None:
             text.set_parse_math(False)
 
 
+def whole_numbers(axis: Any) -> None:
+    """Ticks at whole numbers only: a short study's query axis read '2.5 queries'."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> list[Path]:
     """Best value so far against queries: the mean over seeds and its 95 % band, per method."""
     return save_figure(anytime_plot(results, log_x), folder, "anytime_log" if log_x else "anytime")
@@ -99,6 +106,8 @@ def anytime_plot(results: StudyResults, log_x: bool = False):
     axes.set_xlim(1, max(results.budget, 2))  # the queries, drawn or not: a log axis of no line was a ValueError
     if log_x:
         axes.set_xscale("log")
+    else:
+        whole_numbers(axes.xaxis)
     axes.set_xlabel("queries (distinct evaluations)")
     axes.set_ylabel(f"{'best ' if results.reference is None else ''}{results.objective} so far")  # a front's only grows
     axes.set_title(f"{results.study.base.space} / {results.study.base.dataset}: mean and 95 % CI over seeds")
@@ -158,6 +167,8 @@ def target_figure(results: StudyResults, folder: Path) -> list[Path]:
     axes.text(0.55, ceiling, f"not reached within {results.budget}", fontsize=7, va="bottom")
     axes.set_xticks(range(1, len(results.methods) + 1), list(results.methods), rotation=20, ha="right", fontsize=8)
     axes.set_ylabel("queries to the target")
+    axes.set_ylim(bottom=0)  # where no seed reached it, the axis spanned 20.0 to 21.6 around the ceiling alone
+    whole_numbers(axes.yaxis)
     axes.grid(axis="y", alpha=0.3)
     return save_figure(figure, folder, "queries_to_target")
 
@@ -178,6 +189,7 @@ def rank_figure(results: StudyResults, folder: Path, points: int = 20) -> list[P
         handles += axes.plot(budgets, values, label=label, color=look["color"], linestyle=look["linestyle"],
                              marker=look["marker"], markersize=4)
     axes.invert_yaxis()
+    whole_numbers(axes.xaxis)
     axes.set_xlabel("queries")
     axes.set_ylabel("average rank (1 = best)")
     axes.grid(alpha=0.3)

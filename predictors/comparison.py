@@ -251,10 +251,11 @@ def summary_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def tau_figure(rows: list[dict[str, Any]], folder: Path) -> list[Path]:
     """Kendall tau against training-set size (log x), mean and 95 % band per predictor."""
-    from ..engine.plots import pyplot, save_figure, styles
+    from ..engine.plots import legend, pyplot, save_figure, styles
 
     plt = pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 4.0))
+    handles = []
     names = list(dict.fromkeys(r["predictor"] for r in rows))
     looks = styles(names)
     for name in names:
@@ -263,12 +264,13 @@ def tau_figure(rows: list[dict[str, Any]], folder: Path) -> list[Path]:
         mean = np.array([r["kendall_tau"][0] for r in mine])
         half = np.array([r["kendall_tau"][1] for r in mine])
         look = looks[name]
-        axes.plot(sizes, mean, label=name, color=look["color"], linestyle=look["linestyle"], marker=look["marker"])
+        handles += axes.plot(sizes, mean, label=name, color=look["color"], linestyle=look["linestyle"],
+                             marker=look["marker"])
         if np.isfinite(half).any():
             axes.fill_between(sizes, mean - half, mean + half, color=look["color"], alpha=0.15, linewidth=0)
     axes.set_xscale("log")
     axes.set_xlabel("training cells")
     axes.set_ylabel("Kendall tau on the other cells")
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
+    legend(axes, handles)  # a plugin predictor named '_x' was left out of a plain one
     return save_figure(figure, folder, "predictor_tau")
