@@ -121,6 +121,10 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
                        "effect (rank-biserial)", "significant"], test_rows)}
 
 
+BOOTSTRAP_SEEDS = 10
+"""The fewest seeds a percentile bootstrap interval is noted without: below, it is much narrower than the t one."""
+
+
 def study_notes(results: StudyResults) -> list[str]:
     """What this study's numbers leave out, in words: where the AUC starts, runs cut at the budget."""
     notes = []
@@ -149,6 +153,11 @@ def study_notes(results: StudyResults) -> list[str]:
                      f"counts each run's first {results.budget} evaluations, the fewest any run made.")
     notes += [f"{note[0].upper()}{note[1:]}." for method in results.study.methods
               if method.label in results.methods and (note := random_start_note(method, results.budget))]
+    fewest = min((len(runs.seeds) for runs in results.methods.values()), default=0)
+    if results.interval == "bootstrap" and 0 < fewest < BOOTSTRAP_SEEDS:  # at 2 seeds +-1.26 where t gave +-16.01
+        notes.append(f"The intervals are percentile bootstraps over as few as {fewest} seeds, which cover the mean "
+                     f"far less often than 95 % below about {BOOTSTRAP_SEEDS} seeds: read them as the seeds' spread, "
+                     "or write the report with --interval t.")
     if results.cut:
         notes.append(f"Cut at the study's budget of {base.budget} evaluations (each run continued past it): "
                      f"{'; '.join(results.cut)}. Every column counts only their first {results.budget}, except "

@@ -59,3 +59,13 @@ def test_a_methods_files_bad_option_names_its_method_and_file(tmp_path: Path, da
     assert error.startswith(f"nasloop compare: error: method 'small' of {methods}: strategy 'evolution' has no "
                             "option 'popsize'"), error
     assert not (tmp_path / "study").exists()
+
+
+def test_a_bootstrap_report_over_few_seeds_says_its_intervals_are_too_narrow(short_study: Path, capsys) -> None:
+    """Two seeds' percentile bootstrap read +-1.26 where the t interval read +-16.01, and the report said nothing."""
+    assert main(["report", str(short_study), "--interval", "bootstrap", "--out", str(short_study / "boot")]) == 0
+    capsys.readouterr()
+    report = (short_study / "boot" / "report.md").read_text(encoding="utf-8")
+    assert "percentile bootstraps over as few as 2 seeds" in report and "--interval t" in report
+    assert main(["report", str(short_study), "--out", str(short_study / "plain")]) == 0
+    assert "percentile bootstraps" not in (short_study / "plain" / "report.md").read_text(encoding="utf-8")
