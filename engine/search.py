@@ -15,6 +15,7 @@ from .config import SearchConfig, construct, refuse_resume_arguments, route_opti
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm, stopped_by_sigterm
+from .hooks import check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import PositiveFloat, PositiveInt, check_value, guided_strategies, plain, predictor_of, takes
 from .plugins import load_plugins, plugins_to_record
@@ -179,6 +180,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     what passed but may not work as expected (a seconds budget over lookups that cost nothing, a predictor
     that builds networks to rank).
     """
+    check_hooks("search", on_progress=on_progress, on_run_dir=on_run_dir, on_note=on_note)
     config = with_dataset(config)
     chosen = bool(config.run_dir)
     run_dir = Path(config.path(config.run_dir)) if config.run_dir else default_run_dir(config)
@@ -228,6 +230,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
     refuse_resume_arguments(unknown, resume)
+    check_hooks("resume", on_progress=on_progress, on_note=on_note)
     check_value("budget", budget, PositiveInt | None)  # as SearchConfig checks them: "8" failed in comparing
     check_value("max_seconds", max_seconds, PositiveFloat | None)
     budget, max_seconds = plain(budget), plain(max_seconds)

@@ -23,6 +23,7 @@ from scipy import stats
 from ..engine.assemble import build_context, build_space, choose_tabulated_space, dataset_for
 from ..engine.config import construct
 from ..engine.errors import ConfigError, as_list, one_line
+from ..engine.hooks import check_hooks
 from ..engine.objectives import parse_objectives
 from ..engine.options import TORCH_SEEDS, option_names
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
@@ -111,6 +112,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     """
     predictors, train_sizes, seeds = (as_list(what, values, f"e.g. {what}={example}") for what, values, example in (
         ("predictors", predictors, "['flan']"), ("train_sizes", train_sizes, "[8, 40]"), ("seeds", seeds, "[0, 1, 2]")))
+    check_hooks("evaluate_predictors", on_result=on_result, on_note=on_note)
     predictor_options = dict(predictor_options or {})
     if not isinstance(space, str):  # a space object was looked up by its repr: "unknown search space '<...>'"
         raise ConfigError(f"space takes a search space's name, e.g. space='nb201', got {one_line(repr(space), 80)}")

@@ -1,0 +1,58 @@
+"""The Python API as a researcher scripts it: callbacks handed to search, resume and evaluate_predictors are checked
+before any work, so a wrong one is one nasloop line, not Python's TypeError after the first (maybe hours-long)
+evaluation with the run left 'interrupted'."""
+from __future__ import annotations
+
+import pytest
+
+from nasloop import NasloopError, SearchConfig, resume, search, summarize
+
+
+def _config(data_dir, run_dir) -> SearchConfig:
+    return SearchConfig(space="nb201", dataset="cifar10", budget=3, seed=0, data_dir=str(data_dir),
+                        run_dir=str(run_dir))
+
+
+@pytest.mark.parametrize("hooks, message", [
+    ({"on_progress": 5}, r"^search: on_progress must be a function of \(done, total, best\), got 5$"),
+    ({"on_progress": lambda: None}, r"^search: on_progress is called with 3 arguments \(done, total, best\), which "
+                                    r"<lambda>\(\) does not take; give a function of \(done, total, best\)$"),
+    ({"on_note": "note.txt"}, r"^search: on_note must be a function of \(text\), got 'note.txt'$"),
+    ({"on_run_dir": lambda folder, extra: None}, r"^search: on_run_dir is called with 1 argument \(run_dir\)"),
+])
+def test_a_wrong_search_callback_is_refused_before_the_run_folder_exists(data_dir, tmp_path, hooks, message):
+    """``on_progress=5`` ran the first evaluation, then stopped the search with "'int' object is not callable", the
+    run stored as interrupted by a TypeError."""
+    run_dir = tmp_path / "run"
+    with pytest.raises(NasloopError, match=message):
+        search(_config(data_dir, run_dir), **hooks)
+    assert not run_dir.exists()
+
+
+def test_callbacks_of_any_fitting_form_are_called(data_dir, tmp_path):
+    """``print``, a ``*args`` function and one with a default for the third argument all fit."""
+    heard: list[tuple] = []
+    summary = search(_config(data_dir, tmp_path / "run"), on_progress=lambda done, total, best=None: heard.append(
+        (done, total)), on_note=print, on_run_dir=lambda *folder: heard.append(folder))
+    assert summary["evaluations"] == 3
+    assert heard[0] == (str(tmp_path / "run"),) and heard[-1] == (3, 3)
+
+
+def test_a_wrong_resume_callback_leaves_the_run_as_it_was(data_dir, tmp_path):
+    """Resumed with a progress hook of no arguments, the run evaluated one more architecture and was left
+    'interrupted' by the TypeError, its budget raised."""
+    run_dir = tmp_path / "run"
+    search(_config(data_dir, run_dir))
+    with pytest.raises(NasloopError, match=r"^resume: on_progress is called with 3 arguments"):
+        resume(run_dir, budget=5, on_progress=lambda: None)
+    after = summarize(run_dir)
+    assert (after["status"], after["evaluations"], after["budget"]["queries"]) == ("finished", 3, 3)
+
+
+def test_a_wrong_record_callback_is_refused_before_the_first_fit(data_dir):
+    """evaluate_predictors fitted the first predictor, then failed in the callback as Python's TypeError."""
+    from nasloop.predictors.evaluation import evaluate_predictors
+
+    with pytest.raises(NasloopError, match=r"^evaluate_predictors: on_result is called with 1 argument \(record\), "
+                                           r"which <lambda>\(a, b\) does not take"):
+        evaluate_predictors(["gp"], [8], [0], data_dir=data_dir, on_result=lambda a, b: None)
