@@ -93,13 +93,10 @@ def _report_search(args: argparse.Namespace) -> int:
     """Run the search and print its summary; exit status 1 when the run failed (every evaluation failed)."""
     summary = _cmd_search(args)
     _print_summary(summary, args.json)
-    if summary["status"] != "failed":
-        note = _random_start_note(summary)
+    if summary["status"] != "failed":  # (search and resume told on_note of a run within its random start)
         if summary["status"] == "finished" and args.done_before == summary["evaluations"] - summary["pending"]:
-            note = (f"nothing to do: {summary['run_dir']} had already finished ({summary['stop_reason']})"
-                    f"{_extend_hint(summary)}")
-        if note:
-            print(f"nasloop search: note: {note}", file=sys.stderr)
+            print(f"nasloop search: note: nothing to do: {summary['run_dir']} had already finished "
+                  f"({summary['stop_reason']}){_extend_hint(summary)}", file=sys.stderr)
         return 0
     print(f"nasloop search: failed: {summary['stop_reason']}", file=sys.stderr)
     return 1
@@ -125,15 +122,6 @@ def _evaluations_done(run_dir: str) -> int | None:
             return int(counts["evaluations"] - counts["pending"])
     except (NasloopError, sqlite3.Error):
         return None
-
-
-def _random_start_note(summary: dict[str, Any]) -> str | None:
-    """A run no longer than its strategy's random start was random search run for run: say so."""
-    from .run_checks import random_start_note
-
-    with RunStore.in_run_dir(summary["run_dir"], readonly=True) as store:
-        config = store.get_meta("config")
-    return random_start_note(config["strategy"], config.get("strategy_options") or {}, summary["evaluations"])
 
 
 def _guided_by(summary: dict[str, Any]) -> str:

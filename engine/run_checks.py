@@ -71,6 +71,20 @@ def random_start_note(strategy: str, options: Mapping[str, Any], done: int) -> s
             f"{option}")
 
 
+def note_random_start(summary: dict[str, Any], config: SearchConfig, on_note: Callable[[str], None] | None,
+                      before: int | None = None) -> dict[str, Any]:
+    """``summary``, once ``on_note`` has heard that its run was random search run for run (:func:`random_start_note`).
+    Only the command line said it, from the summary it printed, so a script's ``on_note`` never heard that its
+    30-evaluation evolution run was random search. Not said of a failed run, nor of a resume that found the run
+    finished with ``before`` evaluations done and did nothing."""
+    nothing_done = summary["status"] == "finished" and before == summary["evaluations"] - summary["pending"]
+    if on_note is not None and summary["status"] != "failed" and not nothing_done:
+        note = random_start_note(config.strategy, config.strategy_options, summary["evaluations"])
+        if note:
+            on_note(note)
+    return summary
+
+
 def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpace, used: bool, seed: int,
                     count: int = 8) -> Predictor:
     """A new predictor from ``build``. A user's one, when the run will use it (``used``), is tried first on a copy:

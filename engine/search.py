@@ -22,8 +22,8 @@ from .plugins import load_plugins, plugins_to_record
 from .predictor_options import options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_new_run, check_resumed_objectives, check_same_results,
-                         check_seconds_budget, check_stored_config, ended_by_the_other_limit, note_unsaved_state,
-                         random_start, tried_predictor)
+                         check_seconds_budget, check_stored_config, ended_by_the_other_limit, note_random_start,
+                         note_unsaved_state, random_start, tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -210,7 +210,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
                 "data_identity": plugins[2].data_identity(),
                 "pretrained_files": pretrained_digests(config.predictor_options, config.workdir)}
         with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
-            return _run(config, store, on_progress, plugins)
+            return note_random_start(_run(config, store, on_progress, plugins), config, on_note)
 
 
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
@@ -293,7 +293,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             note_unsaved_state(plugins[1], on_note)
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
-            return _run(config, store, on_progress, plugins, new_meta, idle)
+            summary = _run(config, store, on_progress, plugins, new_meta, idle)
+    return note_random_start(summary, config, on_note, done - int(counts["pending"]))
 
 
 MOVED_FIX = "give where it is now with --predictor-opt pretrained=FILE, or start a new run"

@@ -56,3 +56,18 @@ def test_a_wrong_record_callback_is_refused_before_the_first_fit(data_dir):
     with pytest.raises(NasloopError, match=r"^evaluate_predictors: on_result is called with 1 argument \(record\), "
                                            r"which <lambda>\(a, b\) does not take"):
         evaluate_predictors(["gp"], [8], [0], data_dir=data_dir, on_result=lambda a, b: None)
+
+
+def test_a_script_hears_that_its_run_was_random_search(data_dir, tmp_path):
+    """Only the command line said that a run within evolution's random start was random search: a script's
+    on_note heard nothing, and its 3-evaluation 'evolution' curve read as evolution's. A resume that does nothing
+    does not say it again."""
+    run_dir = tmp_path / "run"
+    heard: list[str] = []
+    search(_config(data_dir, run_dir), on_note=heard.append)
+    assert heard == ["evolution draws its first 50 evaluations at random (population_size), so this 3-evaluation "
+                     "run was random search; raise --budget above 50 or lower population_size"]
+    resume(run_dir, budget=4, on_note=heard.append)
+    assert len(heard) == 2 and "this 4-evaluation run was random search" in heard[1]
+    resume(run_dir, on_note=heard.append)
+    assert len(heard) == 2
