@@ -71,3 +71,24 @@ def test_a_script_hears_that_its_run_was_random_search(data_dir, tmp_path):
     assert len(heard) == 2 and "this 4-evaluation run was random search" in heard[1]
     resume(run_dir, on_note=heard.append)
     assert len(heard) == 2
+
+
+def test_score_architectures_names_one_architecture_given_for_the_list():
+    """One NB201 cell was read as six architectures and refused as "a nb201 architecture is a tuple of 6 op indices,
+    got 4"; its string as letters; a record callback of no arguments failed after the first network was scored."""
+    import numpy as np
+
+    from nasloop.engine.evaluators.proxies import score_architectures
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    space = NB201Space(channels=4, cells=1)
+    cell = space.sample(np.random.default_rng(0))
+    with pytest.raises(NasloopError, match=r"^score_architectures takes a list of architectures, got one "
+                                           r"architecture, \(4, 3, 2, 1, 1, 0\); pass \[arch\]$"):
+        score_architectures(space, cell, ["params"])
+    with pytest.raises(NasloopError, match=r"^score_architectures takes a list of architectures, got the string "
+                                           r"'\|avg_pool_3x3~0\|.*; pass \[text\]$"):
+        score_architectures(space, space.format(cell), ["params"])
+    with pytest.raises(NasloopError, match=r"^score_architectures: on_result is called with 1 argument \(record\)"):
+        score_architectures(space, [cell], ["params"], on_result=lambda: None)
+    assert [r["arch"] for r in score_architectures(space, [cell], ["params"])] == [space.format(cell)]

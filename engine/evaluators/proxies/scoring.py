@@ -24,6 +24,7 @@ from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
 from ..devices import resolve_device
 from ...errors import ArchitectureError, ConfigError, DataError, UnsupportedError, one_line
+from ...hooks import check_hooks
 from ...progress import progress
 from ...registry import SEARCH_SPACES
 from ...types import Arch
@@ -161,13 +162,14 @@ def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], 
     ``train_architecture`` (its networks then have the space's default size): a name was read as a space, and
     failed in Python's words (``'str' object has no attribute 'name'``).
     """
+    check_hooks("score_architectures", on_result=on_result)
     if isinstance(space, str):
         space = construct("search space", space, SEARCH_SPACES.get(space))
     require_networks(space, "zero-cost proxies")
     resolve_device(device)  # an absent or unknown device fails here, in one line
     chosen = resolve(proxies)
     num_classes, _ = dataset_shape(dataset)
-    parsed = [space.parse(a) if isinstance(a, str) else space.validate(a) for a in archs]
+    parsed = _listed(space, archs)
     inputs, targets = minibatch(chosen, dataset, data_dir, batch_size, seed)
     records = []
     for arch in parsed:
@@ -189,6 +191,24 @@ def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], 
         if on_result is not None:
             on_result(record)
     return records
+
+
+def _listed(space: SearchSpace, archs: Any) -> list[Arch]:
+    """``archs``, a list of architectures or their strings, in the space's own form; one line for a single
+    architecture given where the list belongs: an NB201 cell was read as six architectures and refused as "a nb201
+    architecture is a tuple of 6 op indices, got 4", and a cell's string letter by letter ("got '|'")."""
+    if isinstance(archs, str):
+        raise ConfigError(f"score_architectures takes a list of architectures, got the string "
+                          f"{one_line(repr(archs), 80)}; pass [text]")
+    try:
+        return [space.parse(a) if isinstance(a, str) else space.validate(a) for a in archs]
+    except Exception as exc:
+        try:
+            space.validate(archs)
+        except Exception:  # noqa: BLE001 - not one architecture either: the list's own error says what is wrong
+            raise exc from None
+    raise ConfigError(f"score_architectures takes a list of architectures, got one architecture, "
+                      f"{one_line(repr(archs), 80)}; pass [arch]")
 
 
 def proxy_vectors(space: NetworkSpace, archs: Sequence[Arch | str], proxies: Sequence[str] | str,
