@@ -382,6 +382,14 @@ class Configurable:
         return {}
 
     def config(self) -> dict[str, Any]:
-        """The options that recreate this plugin, read from its constructor's signature."""
-        return {name: getattr(self, name) for name in option_names(type(self))}
+        """The options that recreate this plugin, read from its constructor's signature: each stored under its own
+        name. One kept under another failed as an AttributeError in nasloop's code (FLAN and EmProx key their caches
+        by the space's config, mid-run): it is named, with the fix."""
+        names = option_names(type(self))
+        unkept = next((name for name in names if not hasattr(self, name)), None)
+        if unkept is not None:
+            raise ConfigError(f"{self.plugin_kind} {type(self).__name__} keeps its option '{unkept}' under another "
+                              f"name; store each option under its own (self.{unkept} = {unkept}), where config() "
+                              "reads it back")
+        return {name: getattr(self, name) for name in names}
 

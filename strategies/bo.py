@@ -89,6 +89,8 @@ class BayesianOptimisation(Strategy):
                               f"{', '.join(space.vector_encodings)}")
         default = "onehot" if "onehot" in space.vector_encodings else (space.vector_encodings or (None,))[0]
         self.proposer = Proposer(space, encoding or default, pool_size, num_restarts, raw_samples)
+        self.encoding, self.pool_size = encoding, pool_size  # config() reads them back
+        self.num_restarts, self.raw_samples = num_restarts, raw_samples
         if not isinstance(space, BoxSpace):
             space.check_encodings()  # the GP reads the encoding: a broken one is named before the initial design
         self.mc_samples = mc_samples

@@ -92,3 +92,42 @@ def test_score_architectures_names_one_architecture_given_for_the_list():
     with pytest.raises(NasloopError, match=r"^score_architectures: on_result is called with 1 argument \(record\)"):
         score_architectures(space, [cell], ["params"], on_result=lambda: None)
     assert [r["arch"] for r in score_architectures(space, [cell], ["params"])] == [space.format(cell)]
+
+
+def test_bo_reads_its_options_back():
+    """``config()`` of nasloop's own BO failed with "'BayesianOptimisation' object has no attribute 'encoding'": its
+    proposer kept encoding, pool_size, num_restarts and raw_samples."""
+    from nasloop.search_spaces.nb201 import NB201Space
+    from nasloop.strategies.bo import BayesianOptimisation
+
+    options = {"num_init": 4, "encoding": "onehot", "pool_size": 50, "mc_samples": 8}
+    assert BayesianOptimisation(NB201Space(), **options).config() == {**options, "num_restarts": 8,
+                                                                        "raw_samples": 256}
+
+
+def test_a_user_space_keeping_its_option_under_another_name_is_refused_as_built():
+    """``self.n = stages`` passed every check, and a search with FLAN stopped mid-run in nasloop's own code as
+    "unexpected AttributeError ... 'MacroCNNSpace' object has no attribute 'stages'" (FLAN keys its cache by the
+    space's config()); a strategy's config() failed the same way."""
+    from nasloop.search_spaces.nb201 import NB201Space
+    from nasloop.strategies.random_search import RandomSearch
+
+    from .digit_space import DigitSpace
+
+    class Renamed(DigitSpace):
+        name = "renamed-s"
+
+        def __init__(self, length: int = 5) -> None:
+            self.n = length
+
+    with pytest.raises(NasloopError, match=r"^search space Renamed keeps its option 'length' under another name; "
+                                           r"store each option under its own \(self.length = length\), where "
+                                           r"config\(\) reads it back$"):
+        Renamed()
+
+    class Sloppy(RandomSearch):
+        def __init__(self, space, seed: int = 0, width: int = 2) -> None:
+            super().__init__(space, seed)
+
+    with pytest.raises(NasloopError, match=r"^strategy Sloppy keeps its option 'width' under another name"):
+        Sloppy(NB201Space()).config()
