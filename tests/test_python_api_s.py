@@ -131,3 +131,23 @@ def test_a_user_space_keeping_its_option_under_another_name_is_refused_as_built(
 
     with pytest.raises(NasloopError, match=r"^strategy Sloppy keeps its option 'width' under another name"):
         Sloppy(NB201Space()).config()
+
+
+def test_the_cifar10_example_names_its_own_flag_for_missing_images(tmp_path, monkeypatch, isolated_cache):
+    """examples/cifar10_nas.py turns a missing dataset (MissingDataError) into its own '--download' advice, but the
+    CIFAR-10 loader raised a plain DataError, so the script told its user to pass '--evaluator-opt' or '--train-opt',
+    flags it does not have."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "cifar10_nas.py"
+    spec = importlib.util.spec_from_file_location("cifar10_nas_s", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setattr(sys, "argv", ["cifar10_nas.py", "--data-dir", str(tmp_path / "empty"),
+                                      "--run-dir", str(tmp_path / "run")])
+    with pytest.raises(SystemExit, match=r"^cifar10_nas.py: error: CIFAR-10 not found: .* \(here: --download\)$"):
+        example.main()
+    assert not (tmp_path / "run").exists()

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, MissingDataError
 from .paths import check_data_dir, search_dirs, user_cache_dir
 from .safe_pickle import loads_pickle
 
@@ -88,7 +88,8 @@ def locate_cifar10(data_dir: str | os.PathLike | None = None, source: str = "aut
     looked = ", ".join(str(d) for d in dirs)
     wanted = {"auto": f"'{FOLDER}', '{ARCHIVE}' or '{SUBSET}'", "full": f"'{FOLDER}' or '{ARCHIVE}'",
               "subset": f"'{SUBSET}'"}[source]
-    raise DataError(f"CIFAR-10 not found: no {wanted} in {looked}; {HOW_TO_GET}")
+    # missing, not unreadable: a script with its own flags (examples/cifar10_nas.py: --download) tells them apart
+    raise MissingDataError(f"CIFAR-10 not found: no {wanted} in {looked}; {HOW_TO_GET}")
 
 
 def load_cifar10(data_dir: str | os.PathLike | None = None, split: str = "train", source: str = "auto",
