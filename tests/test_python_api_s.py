@@ -151,3 +151,24 @@ def test_the_cifar10_example_names_its_own_flag_for_missing_images(tmp_path, mon
     with pytest.raises(SystemExit, match=r"^cifar10_nas.py: error: CIFAR-10 not found: .* \(here: --download\)$"):
         example.main()
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("attributes, message", [
+    ({"minimize": "false"}, r"minimize is 'false'; set it to True or False"),
+    ({"objective": None}, r"objective is None; set it to the name of the metric"),
+])
+def test_an_evaluators_default_objective_is_checked_as_built(tmp_path, attributes, message):
+    """``minimize = "false"``, a true string, minimised 'acc' without a word (best: the lowest); ``objective = None``
+    was found only after the first evaluation, as "the evaluator reports no 'None' metric"."""
+    from nasloop.engine.evaluators.base import Evaluator
+    from nasloop.engine.registry import register_evaluator
+    from nasloop.engine.types import Result
+
+    def evaluate(self, arch, fidelity=None):
+        return Result({"acc": float(sum(arch))}, cost=0.0)
+
+    register_evaluator("digit-total-s")(type("DigitTotal", (Evaluator,), {"objective": "acc", "evaluate": evaluate,
+                                                                           "__module__": __name__, **attributes}))
+    with pytest.raises(NasloopError, match=rf"^evaluator digit-total-s: {message}"):
+        search(SearchConfig(space="nb201", evaluator="digit-total-s", budget=3, run_dir=str(tmp_path / "run")))
+    assert not (tmp_path / "run").exists()

@@ -14,6 +14,8 @@ import numbers
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Mapping, Sequence
 
+import numpy as np
+
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
 from ..errors import ArchitectureError, ConfigError, UnsupportedError, check_base_init, check_requires, one_line
@@ -61,6 +63,14 @@ class Evaluator(Configurable, ABC):
         if missing:
             raise UnsupportedError(f"evaluator {EVALUATORS.label(self)} needs a search space that "
                                    f"{' and '.join(missing)}; '{self.space.name}' does not")
+        # a user's `minimize = "false"`, a true string, minimised the objective without a word
+        if not isinstance(self.minimize, (bool, np.bool_)):
+            source = " in its benchmark's Task" if self.uses_benchmark else ""
+            raise ConfigError(f"evaluator {EVALUATORS.label(self)}: minimize is {self.minimize!r}; set it{source} to "
+                              "True or False (the default objective's direction)")
+        if not isinstance(self.objective, str) or not self.objective:
+            raise ConfigError(f"evaluator {EVALUATORS.label(self)}: objective is {self.objective!r}; set it to the name "
+                              "of the metric a search optimises by default, e.g. objective = 'val_accuracy'")
 
     @abstractmethod
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
