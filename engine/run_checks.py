@@ -6,6 +6,7 @@ changes touch (a larger budget, a seconds budget), after its stored configuratio
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -14,7 +15,7 @@ from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace, enumerable
 from ..strategies.base import Strategy
 from .config import SearchConfig
-from .errors import ArchitectureError, ConfigError, DataError, NasloopError
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError, one_line
 from .evaluators.base import Evaluator
 from .objectives import Objective
 from .options import effective_options
@@ -123,6 +124,11 @@ def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
     if not objectives and not declared:  # nasloop's are consistent, and a table's may look a cell up to know
         return
     known = evaluator.metric_names(config.fidelity)
+    if known is not None and (isinstance(known, str) or not isinstance(known, Collection)
+                              or not all(isinstance(name, str) for name in known)):
+        # ("acc") for ("acc",): 'ac' was then found in it as in a string, and refused after the first training
+        raise ConfigError(f"evaluator {config.evaluator}: metric_names returned {one_line(repr(known), 80)}; return a "
+                          "list of metric names, e.g. ['val_accuracy']")
     if not objectives:  # the default objective of a user's metric_names lacking it failed after its first training
         if known is not None and evaluator.objective not in known:
             raise ConfigError(f"the {config.evaluator} evaluator's default objective '{evaluator.objective}' is not "

@@ -1,7 +1,9 @@
-"""The Python API as a researcher scripts it: callbacks handed to search, resume and evaluate_predictors are checked
-before any work, so a wrong one is one nasloop line, not Python's TypeError after the first (maybe hours-long)
-evaluation with the run left 'interrupted'."""
+"""The Python API as a researcher scripts it, with plugins of their own: what a script hands nasloop (callbacks, a
+single architecture, a plugin's options and default objective) is checked before any work, so a mistake is one
+nasloop line, not Python's TypeError or a silent wrong result after the first (maybe hours-long) evaluation."""
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -171,4 +173,24 @@ def test_an_evaluators_default_objective_is_checked_as_built(tmp_path, attribute
                                                                            "__module__": __name__, **attributes}))
     with pytest.raises(NasloopError, match=rf"^evaluator digit-total-s: {message}"):
         search(SearchConfig(space="nb201", evaluator="digit-total-s", budget=3, run_dir=str(tmp_path / "run")))
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("names", ["val_accuracy", 3, [1.0]])
+def test_metric_names_that_are_no_list_of_names_are_named(tmp_path, names):
+    """``return ("val_accuracy")``, a string for a one-name tuple, let ``--objective acc`` through (found in it as in
+    a string), and the run refused it only after its first evaluation."""
+    from nasloop.engine.evaluators.base import Evaluator
+    from nasloop.engine.registry import register_evaluator
+    from nasloop.engine.types import Result
+
+    def evaluate(self, arch, fidelity=None):
+        return Result({"val_accuracy": float(sum(arch))}, cost=0.0)
+
+    register_evaluator("listed-s")(type("Listed", (Evaluator,), {
+        "evaluate": evaluate, "metric_names": lambda self, fidelity=None: names, "__module__": __name__}))
+    returned = re.escape(repr(names))
+    with pytest.raises(NasloopError, match=rf"^evaluator listed-s: metric_names returned {returned}; return a list"):
+        search(SearchConfig(space="nb201", evaluator="listed-s", objective="acc", budget=3,
+                            run_dir=str(tmp_path / "run")))
     assert not (tmp_path / "run").exists()
