@@ -110,7 +110,8 @@ class SearchLoop:
                                        f"{type(self.evaluator).__name__}.metric_names")
             where = "" if declared else " in its first result"
             raise ConfigError(f"the evaluator reports no '{missing[0]}' metric{where}; choose --objective from: "
-                              f"{', '.join(sorted(result.metrics))}{fix}")
+                              f"{', '.join(sorted(result.metrics))} (in a new run: a run keeps the objective it began "
+                              f"with){fix}")
         return oriented_values(result.metrics, self.objectives)  # None where a table lacks this cell's value
 
     def _scored(self, result: Result) -> tuple[Result, tuple[float, ...] | None]:

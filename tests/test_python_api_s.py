@@ -194,3 +194,23 @@ def test_metric_names_that_are_no_list_of_names_are_named(tmp_path, names):
         search(SearchConfig(space="nb201", evaluator="listed-s", objective="acc", budget=3,
                             run_dir=str(tmp_path / "run")))
     assert not (tmp_path / "run").exists()
+
+
+def test_an_objective_found_missing_in_the_first_result_says_a_new_run_is_needed(tmp_path):
+    """Told to "choose --objective", a user resumed the run, which takes no --objective (a run keeps its objective):
+    the resume failed the same way, and the advice led nowhere."""
+    from nasloop.engine.evaluators.base import Evaluator
+    from nasloop.engine.registry import register_evaluator
+    from nasloop.engine.types import Result
+
+    def evaluate(self, arch, fidelity=None):
+        return Result({"acc": float(sum(arch))}, cost=0.0)
+
+    register_evaluator("undeclared-s")(type("Undeclared", (Evaluator,), {"evaluate": evaluate,
+                                                                         "__module__": __name__}))
+    advice = r"choose --objective from: acc \(in a new run: a run keeps the objective it began with\), or"
+    run_dir = tmp_path / "run"
+    with pytest.raises(NasloopError, match=advice):
+        search(SearchConfig(space="nb201", evaluator="undeclared-s", budget=3, run_dir=str(run_dir)))
+    with pytest.raises(NasloopError, match=advice):
+        resume(run_dir)
