@@ -15,7 +15,8 @@ from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator, checked_result
-from .executors.base import EMPTY_WAITS, Executor, checked_capacity, describe_exception, lost_trials, waited
+from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_now, describe_exception, lost_trials,
+                             waited)
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
 from .objectives import Objective, oriented_values
 from .space_checks import refused_proposal
@@ -333,7 +334,7 @@ class SearchLoop:
             # last saved state (its generator included) and proposes the same repeats again.
             return 0
         if len(rows) == 1 and rows[0]["state"] == PENDING and self.evaluator.instant:
-            result = self.executor.evaluate_now(self.evaluator, row_archs[0], self.fidelity)
+            result = checked_now(self.executor, self.executor.evaluate_now(self.evaluator, row_archs[0], self.fidelity))
             if result is not None:
                 self._finish_now(rows[0], row_archs[0], result)
                 return 1

@@ -214,3 +214,15 @@ def test_an_objective_found_missing_in_the_first_result_says_a_new_run_is_needed
         search(SearchConfig(space="nb201", evaluator="undeclared-s", budget=3, run_dir=str(run_dir)))
     with pytest.raises(NasloopError, match=advice):
         resume(run_dir)
+
+
+def test_an_executors_evaluate_now_returning_no_result_names_the_executor(data_dir, tmp_path):
+    """It was refused as "evaluator tabular: evaluate returned dict", naming the evaluator, which had returned a
+    Result."""
+    from nasloop.engine.executors.inprocess import InProcessExecutor
+    from nasloop.engine.registry import register_executor
+
+    register_executor("eager-s")(type("Eager", (InProcessExecutor,), {
+        "evaluate_now": lambda self, evaluator, arch, fidelity: {"val_accuracy": 1.0}, "__module__": __name__}))
+    with pytest.raises(NasloopError, match=r"^executor eager-s: evaluate_now returned dict; return the Result of "):
+        search(_config(data_dir, tmp_path / "run").replace(executor="eager-s"))

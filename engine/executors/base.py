@@ -80,6 +80,17 @@ def checked_capacity(executor: Executor) -> int:
     return capacity
 
 
+def checked_now(executor: Executor, result: object) -> Result | None:
+    """What ``evaluate_now`` returned, if it is a Result or None; one line naming the executor otherwise: a user's
+    executor returning the metrics dict was refused as "evaluator tabular: evaluate returned dict", naming the
+    evaluator, which had returned a Result."""
+    if result is not None and not isinstance(result, Result):
+        raise ConfigError(f"executor {EXECUTORS.label(executor)}: evaluate_now returned {type(result).__name__}; "
+                          "return the Result of nasloop.engine.executors.inprocess.run_trial(evaluator, arch, "
+                          "fidelity), or None to have the trial submitted")
+    return result
+
+
 def checked_completions(executor: Executor, completed: object, running: Container[int]) -> list[Completed]:
     """What ``wait`` returned, if it keeps the contract (each a :class:`Completed` of a running trial, once); one
     line naming the executor otherwise: a user's executor returning a bare Result, an unknown trial or one trial
