@@ -324,7 +324,7 @@ def _compare_predictors(args: argparse.Namespace) -> int:
 def _load_study_plugins(study: Study) -> None:
     """The plugins of a study whose space they register (its table gives the default target), read as a resumed
     run reads them: from the folder its runs were started in, or the project it was copied or moved to."""
-    from .search import started_in
+    from .run_folders import started_in
     from .store import DB_NAME, RunStore
 
     if not study.base.plugins or study.base.space in SEARCH_SPACES.names():

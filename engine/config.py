@@ -63,7 +63,7 @@ class SearchConfig:
     """The folder the search was started in (set when it starts): relative paths in this configuration (the run
     and data folders, TensorBoard folder, plugin files, a predictor's pretrained file) are read from there, so a
     run resumed from another folder reads the same files; a run resumed inside a copy or a move of its project
-    reads the copy's (see :func:`nasloop.engine.search.started_in`)."""
+    reads the copy's (see :func:`nasloop.engine.run_folders.started_in`)."""
 
     def __new__(cls, *args: Any, **fields: Any) -> "SearchConfig":
         """A misspelt field is one nasloop line naming the fields, as a YAML file's unknown key is: the dataclass

@@ -386,10 +386,12 @@ class Configurable:
         name. One kept under another failed as an AttributeError in nasloop's code (FLAN and EmProx key their caches
         by the space's config, mid-run): it is named, with the fix."""
         names = option_names(type(self))
-        unkept = next((name for name in names if not hasattr(self, name)), None)
-        if unkept is not None:
-            raise ConfigError(f"{self.plugin_kind} {type(self).__name__} keeps its option '{unkept}' under another "
-                              f"name; store each option under its own (self.{unkept} = {unkept}), where config() "
-                              "reads it back")
-        return {name: getattr(self, name) for name in names}
+        try:
+            return {name: getattr(self, name) for name in names}
+        except AttributeError as exc:
+            if exc.obj is not self or exc.name not in names:  # raised inside a property: not a missing option
+                raise
+            raise ConfigError(f"{self.plugin_kind} {type(self).__name__} keeps its option '{exc.name}' under another "
+                              f"name; store each option under its own (self.{exc.name} = {exc.name}), where config() "
+                              "reads it back") from None
 

@@ -24,7 +24,7 @@ from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGI
 from .run_checks import (check_budget, check_new_run, check_resumed_objectives, check_same_results,
                          check_seconds_budget, check_stored_config, ended_by_the_other_limit, note_random_start,
                          note_unsaved_state, random_start, tried_predictor)
-from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder
+from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
 from .objectives import Objective, oriented_point
@@ -309,35 +309,6 @@ def _recorded_pretrained(store: RunStore) -> dict[str, str] | None:
                                                                         for v in recorded.values())):
         raise DataError(f"{store.path} is damaged: meta 'pretrained_files' is {recorded!r}, not file -> sha256; "
                         f"{RESTORE}")
-    return recorded
-
-
-def started_in(stored: SearchConfig, run_dir: str | Path) -> str | None:
-    """The folder a resumed run reads its relative paths from: the one it was started in, unless the run is
-    being resumed inside a copy (or a move) of that project, which then has its own files.
-
-    The run folder's path as stored says where it lay in its project (``runs/demo``). If that path under the
-    recorded folder is the very folder being resumed (however it is named: a symlink, from inside it), the
-    recorded folder stands; else, if the folder being resumed ends with that path and the original run is still
-    in place (a copy) or its project is gone (a move), what lies above it is the project now; else (the run
-    folder alone was moved) the recorded folder stands.
-    """
-    recorded, where = stored.workdir, os.path.abspath(run_dir)
-    if recorded is None or stored.run_dir is None:
-        return recorded
-    inside = os.path.relpath(os.path.join(recorded, stored.run_dir), recorded)
-    if inside.startswith(os.pardir):
-        return recorded  # the run did not lie in the project: nothing to move along with
-    original = os.path.join(recorded, inside)
-    if os.path.exists(original) and os.path.samefile(original, where):
-        return recorded
-    parts = Path(inside).parts
-    if Path(where).parts[-len(parts):] == parts:
-        copy = str(Path(where).parents[len(parts) - 1])
-        # a copy (the original run is still in place) or a move of the whole project (its folder is gone);
-        # otherwise the run alone left a project that is still there, and reads that project's files
-        if os.path.exists(original) or not os.path.isdir(recorded):
-            return copy
     return recorded
 
 

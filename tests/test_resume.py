@@ -150,7 +150,7 @@ def test_a_budget_above_the_spaces_size_is_refused_before_and_on_resume(tmp_path
 def test_a_resumed_run_reads_its_projects_files_wherever_it_now_lies(tmp_path):
     """Relative paths of a run are read from the folder it started in, or from the copy of that project the run
     now lies in; a symlink or a run folder moved on its own keeps the original project."""
-    from nasloop.engine.search import started_in
+    from nasloop.engine.run_folders import started_in
 
     project = tmp_path / "project"
     (project / "runs" / "m").mkdir(parents=True)
