@@ -133,7 +133,7 @@ class FlanPredictor(Predictor):
             if self._supplementary is None or isinstance(self._supplementary, FeatureSet):  # width known now
                 ids = len(self.space_ids) + 1 if space_id else 0
                 width = 2 * (len(self.supplementary_names) + ids)
-                check_start_features(self._start, pretrained, width, self.supplementary_names, ids)
+                check_start_features(self._start, pretrained, width, self.supplementary_names, ids, space.name)
                 # weights that do not fit failed at the first fit, after a search's first evaluations
                 probe = FlanNet(len(self.vocab), width, self.op_dim, self.hidden, self.time_steps).state_dict()
                 for saved in self._start["members"]:
@@ -222,7 +222,7 @@ class FlanPredictor(Predictor):
 
     def _load_start(self, width: int) -> None:
         """Start every member from a pretrained one (member i from the file's i mod its count)."""
-        check_start_features(self._start, self.pretrained, width, self.supplementary_names)
+        check_start_features(self._start, self.pretrained, width, self.supplementary_names, 0, self.space.name)
         saved = self._start["members"]
         for index, member in enumerate(self._members):
             member.load_state_dict(self._fitted_weights(member.state_dict(), saved[index % len(saved)]))

@@ -105,10 +105,18 @@ def check_shared_tokens(start: dict[str, Any], space: SearchSpace, path: str) ->
 
 
 def check_start_features(start: dict[str, Any], path: str | None, width: int, names: list[str],
-                         ids_here: int = 0) -> None:
+                         ids_here: int = 0, space: str | None = None) -> None:
     """The pretrained file's supplementary input is this FLAN's (``width`` columns, features and their undefined
     flags; ``ids_here`` of them the space-id one-hot): checked at construction when the features are named (so
-    a search fails before its first evaluation), else at the first fit."""
+    a search fails before its first evaluation), else at the first fit. Named features are compared by name
+    first: the same option gives other features on another space (its graph's ops, its stored proxies), where
+    "give the same supplementary option" was advice the user had already followed."""
+    recorded = start["feature_names"]
+    if recorded and names and recorded != names:
+        which = (f"the supplementary features {_some(recorded)}, not {_some(names)}" if max(len(recorded), len(names))
+                 <= 4 else f"{len(recorded)} supplementary features, and this FLAN reads {len(names)}"
+                 + _differences(recorded, names))
+        raise ConfigError(f"pretrained file {path} was trained on {which}; {_features_fix(start['spaces'], space)}")
     if start["features"] != width:
         ids = start["space_ids"]
         how = (f" (of them, {len(ids) + 1} for space_id: {', '.join(ids)}, other)" if ids else "")
@@ -118,12 +126,27 @@ def check_start_features(start: dict[str, Any], path: str | None, width: int, na
                "give the same supplementary and space_id options, or pretrain again")
         raise ConfigError(f"pretrained file {path} was trained with {start['features'] // 2} supplementary "
                           f"features{how} and this FLAN has {width // 2}{here}; {fix}")
-    recorded = start["feature_names"]
-    if recorded and names and recorded != names:
-        raise ConfigError(f"pretrained file {path} was trained on the supplementary features "
-                          f"{', '.join(recorded[:4])}{', ...' if len(recorded) > 4 else ''}, not "
-                          f"{', '.join(names[:4])}{', ...' if len(names) > 4 else ''}; give the same supplementary "
-                          "option, or pretrain again")
+
+
+def _some(names: Sequence[str]) -> str:
+    return f"{', '.join(names[:4])}{', ...' if len(names) > 4 else ''}"
+
+
+def _differences(recorded: Sequence[str], names: Sequence[str]) -> str:
+    """The first few features only the file, and only this FLAN, has."""
+    only_file = [n for n in recorded if n not in set(names)]
+    only_here = [n for n in names if n not in set(recorded)]
+    parts = [f"{what}: {_some(found)}" for what, found in (("only in the file", only_file),
+                                                           ("only here", only_here)) if found]
+    return f" ({'; '.join(parts)})" if parts else " (in another order)"
+
+
+def _features_fix(spaces: Sequence[str], space: str | None) -> str:
+    if space is None or space in spaces:
+        return "give the same supplementary option, or pretrain again"
+    return (f"the file was pretrained on {', '.join(spaces)}, and graph features and stored proxies differ from "
+            f"space to space: pretrain with features '{space}' has too (proxies both compute, e.g. "
+            "supplementary=[params, flops]), or pretrain and fine-tune without the option")
 
 
 def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
