@@ -122,7 +122,9 @@ def check_start_features(start: dict[str, Any], path: str | None, width: int, na
         how = (f" (of them, {len(ids) + 1} for space_id: {', '.join(ids)}, other)" if ids else "")
         here = f" (of them, {ids_here} for space_id)" if ids_here else ""
         only_ids = ids_here and not ids and start["features"] == width - 2 * ids_here  # the file has no space ids
+        lacks_ids = ids and not ids_here and start["features"] == width + 2 * (len(ids) + 1)  # the FLAN has none
         fix = ("drop space_id=true: the file was pretrained without it" if only_ids else
+               "add space_id=true: the file was pretrained with it" if lacks_ids else
                "give the same supplementary and space_id options, or pretrain again")
         raise ConfigError(f"pretrained file {path} was trained with {start['features'] // 2} supplementary "
                           f"features{how} and this FLAN has {width // 2}{here}; {fix}")

@@ -42,3 +42,18 @@ def test_the_same_supplementary_option_on_another_space_is_not_told_to_give_the_
     with pytest.raises(ConfigError, match="was trained on 74 supplementary features, and this FLAN reads 1 .*; give "
                                           "the same supplementary option, or pretrain again"):
         FlanPredictor(NB201Space(), context=nb201, supplementary=["zen"], pretrained=str(out))
+
+
+def test_a_file_pretrained_with_space_ids_asks_a_flan_without_them_to_add_the_option(tmp_path):
+    from nasloop.search_spaces.base import mixed_space
+
+    nb201, micro = NB201Space(), TNB101MicroSpace()
+    mix = mixed_space([nb201, micro])
+    cells = [(0, arch) for arch in list(nb201.enumerate())[:3]] + [(1, arch) for arch in list(micro.enumerate())[:3]]
+    flan = FlanPredictor(mix, space_id=True, ensemble=1, steps=1).fit(cells, np.arange(6.0))
+    out = save_pretrained(flan, tmp_path / "mix.pt", ["nb201", "tnb101-micro"], len(cells))
+    # was "give the same supplementary and space_id options", though only space_id was missing
+    with pytest.raises(ConfigError, match=r"3 for space_id: nb201, tnb101-micro, other\) and this FLAN has 0; add "
+                                          "space_id=true: the file was pretrained with it$"):
+        FlanPredictor(nb201, pretrained=str(out))
+    FlanPredictor(nb201, pretrained=str(out), space_id=True)  # the advice works
