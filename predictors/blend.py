@@ -11,6 +11,7 @@ members' disagreement on that common scale plus their own average uncertainty.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -51,6 +52,15 @@ def _members_mapping(members: Mapping[str, Any] | Sequence[str]) -> Mapping[str,
     return members
 
 
+def as_member_error(name: str, exc: NasloopError, advice: str = "") -> NasloopError:
+    """A member's refusal naming the member, its ``--predictor-opt KEY=VALUE`` advice rewritten into the members
+    option: given as written, it was refused ("predictor 'blend' has no option 'proxy'"), since a blend hands its
+    members only the options inside members."""
+    text = re.sub(r"--predictor-opt (\w+)=([^\s),;]+)", rf"--predictor-opt 'members={{{name}: {{\1: \2}}, ...}}'",
+                  str(exc))
+    return type(exc)(f"blend member '{name}': {text}{advice}")
+
+
 def _check_count(members: Mapping[str, Any]) -> None:
     """At least two members; checked once each member's own options have been (a bad one is named first)."""
     if len(members) < 2:
@@ -77,6 +87,7 @@ class BlendPredictor(Predictor):
         self.members, self.weights = members, weights
         self._members = [self._member(name, options, space, context or RunContext(), seed, members is None)
                          for name, options in chosen.items()]
+        self._names = list(chosen)
         _check_count(chosen)
         w = np.ones(len(self._members)) if weights is None else np.asarray(weights, dtype=np.float64)
         if w.shape != (len(self._members),) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
@@ -101,7 +112,7 @@ class BlendPredictor(Predictor):
         except NasloopError as exc:
             advice = (f"; blend's default members are {' and '.join(DEFAULT_MEMBERS)}: name others, e.g. "
                       "members={forest: {}, gp: {}}" if default else "")
-            raise type(exc)(f"blend member '{name}': {exc}{advice}") from None
+            raise as_member_error(name, exc, advice) from None
 
     @property
     def epistemic_std(self) -> bool:  # type: ignore[override]
@@ -112,13 +123,19 @@ class BlendPredictor(Predictor):
             member.prepare()
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
-        for member in self._members:
-            member.fit(archs, y)
+        for name, member in zip(self._names, self._members):
+            try:
+                member.fit(archs, y)
+            except NasloopError as exc:  # FLAN's divergence advised "--predictor-opt lr=...", refused for a blend
+                raise as_member_error(name, exc) from None
         self._standardise(archs)
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
-        for member in self._members:
-            member.update(new_archs, new_y)
+        for name, member in zip(self._names, self._members):
+            try:
+                member.update(new_archs, new_y)
+            except NasloopError as exc:
+                raise as_member_error(name, exc) from None
         self._standardise(self._archs)
 
     def _standardise(self, archs: list[Arch]) -> None:

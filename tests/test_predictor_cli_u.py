@@ -57,3 +57,22 @@ def test_a_file_pretrained_with_space_ids_asks_a_flan_without_them_to_add_the_op
                                           "space_id=true: the file was pretrained with it$"):
         FlanPredictor(nb201, pretrained=str(out))
     FlanPredictor(nb201, pretrained=str(out), space_id=True)  # the advice works
+
+
+def test_a_blend_members_refusal_advises_the_members_option_a_blend_takes(data_dir):
+    from nasloop.predictors.blend import BlendPredictor
+    from nasloop.search_spaces.nb101.space import NB101Space
+
+    # the members' own advice was "--predictor-opt proxy=flops" and "--predictor-opt lr=...", which a blend refuses
+    # ("predictor 'blend' has no option 'proxy'"): it hands its members only the options inside members
+    nb101 = build_context(NB101Space, "cifar10", str(data_dir), lookup=True)
+    with pytest.raises(ConfigError, match=r"^blend member 'zero-cost': proxy 'zen' is stored for 10,250 .*choose one "
+                                          r"stored for every cell: --predictor-opt 'members=\{zero-cost: \{proxy: "
+                                          r"flops\}, \.\.\.\}' \(flops, params\)$"):
+        BlendPredictor(NB101Space(), context=nb101, members={"zero-cost": {}, "forest": {}})
+    BlendPredictor(NB101Space(), context=nb101, members={"zero-cost": {"proxy": "flops"}, "forest": {}})  # works
+    space = NB201Space()
+    blend = BlendPredictor(space, members={"flan": {"lr": 1e9, "steps": 2, "ensemble": 1}, "gp": {}})
+    with pytest.raises(ConfigError, match=r"^blend member 'flan': FLAN's training diverged: .*give a smaller "
+                                          r"--predictor-opt 'members=\{flan: \{lr: \.\.\.\}, \.\.\.\}'$"):
+        blend.fit(list(space.enumerate())[100:106], np.arange(6.0))
