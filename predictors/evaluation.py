@@ -163,8 +163,9 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
             elsewhere = {key for other, factory in factories.items() if other != name for key in option_names(factory)}
             if not unknown & shared & elsewhere:
                 if len(factories) > 1:  # a predictor's own hint names its option for one predictor alone
-                    raise ConfigError(re.sub(r"--predictor-opt (\w+=)", rf"--predictor-opt {name}.\1", str(exc))) \
-                        from None
+                    # a blend's advice is quoted: --predictor-opt 'members={...}'
+                    advice = re.sub(r"--predictor-opt ('?)(\w+=)", rf"--predictor-opt \1{name}.\2", str(exc))
+                    raise ConfigError(advice) from None
                 raise
             raise ConfigError(f"{exc}; give an option to one predictor only as NAME.KEY=VALUE (e.g. "
                               "--predictor-opt flan.ensemble=2)") from None

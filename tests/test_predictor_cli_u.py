@@ -76,3 +76,12 @@ def test_a_blend_members_refusal_advises_the_members_option_a_blend_takes(data_d
     with pytest.raises(ConfigError, match=r"^blend member 'flan': FLAN's training diverged: .*give a smaller "
                                           r"--predictor-opt 'members=\{flan: \{lr: \.\.\.\}, \.\.\.\}'$"):
         blend.fit(list(space.enumerate())[100:106], np.arange(6.0))
+
+
+def test_a_blend_beside_another_predictor_is_advised_its_own_members_option(data_dir):
+    from nasloop.predictors.evaluation import evaluate_predictors
+
+    # the advice was '--predictor-opt members=...', which predictors evaluate gives gp as well, and gp refuses
+    with pytest.raises(ConfigError, match=r"--predictor-opt 'blend.members=\{zero-cost: \{proxy: flops\}, \.\.\.\}'"):
+        evaluate_predictors(["blend", "gp"], [8], [0], space="nb101", data_dir=str(data_dir),
+                            predictor_options={"blend": {"members": {"zero-cost": {}, "forest": {}}}})
