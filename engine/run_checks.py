@@ -50,12 +50,12 @@ def check_budget(budget: int | None, space: SearchSpace, name: str, dedup: str =
                           "or --dedup exact")
 
 
-def random_start(config: SearchConfig, strategy_factory: type[Strategy]) -> int | None:
-    """How many evaluations the strategy draws at random before its predictor's first fit, where it says: a run
-    no longer than that never ranks with it."""
+def random_start(strategy_factory: type[Strategy], options: Mapping[str, Any]) -> int | None:
+    """How many evaluations the strategy draws at random, with ``options``, before it uses what it has seen (a
+    guided one's predictor's first fit), where it says: a run no longer than that never ranks with it."""
     option = strategy_factory.random_start
-    start = effective_options(strategy_factory, config.strategy_options).get(option) if option else None
-    return start if isinstance(start, int) else None
+    start = effective_options(strategy_factory, options).get(option) if option else None
+    return start if isinstance(start, int) and not isinstance(start, bool) else None
 
 
 def random_start_note(strategy: str, options: Mapping[str, Any], done: int) -> str | None:
@@ -63,9 +63,8 @@ def random_start_note(strategy: str, options: Mapping[str, Any], done: int) -> s
     guided strategy's ``num_init``), was random search run for run, with the fix; None for a longer one. Said
     after a search and before a study's runs (a study at --budget 30 compared random search with itself)."""
     factory = STRATEGIES.get(strategy)
-    option = factory.random_start
-    start = effective_options(factory, options).get(option) if option else None
-    if not isinstance(start, int) or isinstance(start, bool) or done > start:
+    option, start = factory.random_start, random_start(factory, options)
+    if start is None or done > start:
         return None
     return (f"{strategy} draws its first {start} evaluations "
             f"{factory.random_start_note.format(option=option, done=done)}; raise --budget above {start} or lower "

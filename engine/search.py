@@ -84,7 +84,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
         build = lambda: construct("predictor", name, PREDICTORS.get(name), space,  # noqa: E731
                                   wiring={"context": context, "seed": config.seed},
                                   **options_per_predictor([name], config.predictor_options)[name])
-        start = random_start(config, strategy_factory)
+        start = random_start(strategy_factory, config.strategy_options)
         ranks = config.budget is None or start is None or config.budget > start  # the budget outlasts the start
         wiring["predictor"] = tried_predictor(name, build, space, ranks, config.seed, count=min(max(start or 8, 3), 64))
         if wiring["predictor"].builds_networks and on_note is not None and ranks:
