@@ -93,9 +93,7 @@ def _check_member(space: SearchSpace, method: str, arch: Any) -> None:
         raise ConfigError(f"search space '{space.name}': {method} returned {given}, which parse refuses as "
                           f"{one_line(text, 80)!r} ({describe_exception(exc)}); {fix}") from None
     if not _settled(space, text, again):
-        raise ConfigError(f"search space '{space.name}' reads {one_line(text, 80)!r}, which its format wrote for "
-                          f"what {method} returned, as {one_line(again, 80)!r}; make format and parse agree, so that "
-                          "parse(format(arch)) gives arch back")
+        raise ConfigError(_misread(space, text, again, f" for what {method} returned"))
 
 
 def _settled(space: SearchSpace, text: str, again: str) -> bool:
@@ -126,10 +124,15 @@ def string_fault(space: SearchSpace, samples: int = 8) -> str | None:
                     f"({one_line(exc, 200)}); make parse read format's strings, so that parse(format(arch)) "
                     "gives arch back")
         if not _settled(space, text, again):
-            return (f"search space '{space.name}' reads {one_line(text, 80)!r}, which its format wrote, as "
-                    f"{one_line(again, 80)!r}; make format and parse agree, so that parse(format(arch)) gives arch "
-                    "back")
+            return _misread(space, text, again)
     return None
+
+
+def _misread(space: SearchSpace, text: str, again: str, source: str = "") -> str:
+    """The line for a space that reads ``text``, which its format wrote (for what ``source`` says), as ``again``:
+    one message for the trial of a new run's moves and for a proposal that failed validation."""
+    return (f"search space '{space.name}' reads {one_line(text, 80)!r}, which its format wrote{source}, as "
+            f"{one_line(again, 80)!r}; make format and parse agree, so that parse(format(arch)) gives arch back")
 
 
 def refused_proposal(space: SearchSpace, strategy: str, arch: Any, exc: Exception) -> ConfigError:
