@@ -2,11 +2,10 @@
 
 ``nasloop data import`` of a NASLib pickle of three cells into a folder holding the full NB201 table wrote over
 it, said "replaced", and the 15,625 cells were gone. An import that would lose architectures or results of the
-table there is refused unless ``--replace`` is given: architectures compared by key and values column by column, since
-one of as many other cells (or of the same cells with fewer values) lost as much; the refusal names both sizes, an
-example of what is lost, and how to keep the old one. So
-is one into a folder whose searches read a public file directly (the shipped NB201 CSV): the new table, found
-first, would be read instead of it.
+table there is refused unless ``--replace`` is given: architectures compared by key and values column by
+column, since one of as many other cells (or of the same cells with fewer values) lost as much; the refusal names
+both sizes, an example of what is lost, and how to keep the old one. So is one into a folder whose searches read a
+public file directly (the shipped NB201 CSV): the new table, found first, would be read instead of it.
 """
 from __future__ import annotations
 
@@ -56,10 +55,10 @@ def _matching_rows(old: Table, new: Table) -> tuple[np.ndarray, np.ndarray]:
 
 
 def lost_by_replacing(benchmark: str, old: Table, new: Table, values: bool = True) -> str | None:
-    """What ``old``, a table of ``benchmark``'s, holds that ``new`` lacks, in words, or None: architectures (by key, not only how many: a table
-    of as many other cells lost them all), results (a task, a fidelity, a proxy) it has no column of, or, with
-    ``values``, an architecture's value in a column (NaN in ``new`` where ``old`` has a number). A merge, whose later
-    files override the cells they cover by design, is checked without ``values``."""
+    """What ``old``, a table of ``benchmark``'s, holds that ``new`` lacks, in words, or None: architectures (by key,
+    not only how many: a table of as many other cells lost them all), results (a task, a fidelity, a proxy) it has no
+    column of, or, with ``values``, an architecture's value in a column (NaN in ``new`` where ``old`` has a number).
+    A merge, whose later files override the cells they cover by design, is checked without ``values``."""
     row_text = BENCHMARKS.get(benchmark).row_text
     rows, found = _matching_rows(old, new)
     old_held = old.held_rows()
@@ -130,7 +129,7 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
     beside = _served_beside(benchmark, target.parent) if checked and not target.exists() else None
     if beside is not None:
         old_path, old = beside
-    lost = lost_by_replacing(benchmark, old, table, values=not _rebuilt(old, old_path, files)) if old is not None else None
+    lost = None if old is None else lost_by_replacing(benchmark, old, table, values=not _rebuilt(old, old_path, files))
     if lost is not None:
         keep = "" if beside is not None else "move it aside to keep it, or "
         try:  # only here, where the import is refused: it reads the files again

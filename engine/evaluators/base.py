@@ -69,8 +69,8 @@ class Evaluator(Configurable, ABC):
             raise ConfigError(f"evaluator {EVALUATORS.label(self)}: minimize is {self.minimize!r}; set it{source} to "
                               "True or False (the default objective's direction)")
         if not isinstance(self.objective, str) or not self.objective:
-            raise ConfigError(f"evaluator {EVALUATORS.label(self)}: objective is {self.objective!r}; set it to the name "
-                              "of the metric a search optimises by default, e.g. objective = 'val_accuracy'")
+            raise ConfigError(f"evaluator {EVALUATORS.label(self)}: objective is {self.objective!r}; set it to the "
+                              "name of the metric a search optimises by default, e.g. objective = 'val_accuracy'")
 
     @abstractmethod
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
