@@ -23,7 +23,7 @@ from .assemble import canonical_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
-from .study_methods import Method, ascii_folder_name, assign_folders, folder_clash
+from .study_methods import Method, ascii_folder_name, assign_folders, folder_clash, run_folder
 from .store import DB_NAME, RunStore
 from .user_files import check_pretrained_files, pretrained_digests
 
@@ -56,7 +56,7 @@ class Study:
                                  run_dir=str(self.run_dir(method, seed)))
 
     def run_dir(self, method: Method, seed: int) -> Path:
-        return self.folder / "runs" / (self.folders.get(method.label) or method.folder) / f"seed-{seed}"
+        return self.folder / "runs" / run_folder(method, self.folders) / f"seed-{seed}"
 
     def runs(self) -> Iterator[tuple[Method, int]]:
         for method in self.methods:
@@ -71,7 +71,7 @@ class Study:
                 "executor": self.base.executor, "executor_options": self.base.executor_options,
                 "plugins": self.base.plugins, "methods": [asdict(m) for m in self.methods], "seeds": self.seeds,
                 "pretrained_files": self.pretrained_files, "report": self.report,
-                "folders": {m.label: self.folders.get(m.label) or m.folder for m in self.methods}}
+                "folders": {m.label: run_folder(m, self.folders) for m in self.methods}}
 
 
 def set_aside(folder: Path) -> Path:
@@ -178,7 +178,7 @@ def refuse_shared_folders(folder: Path, methods: list[Method], stored: Collectio
     if clash is None:
         return
     first, second = clash
-    where = f"{folder}/runs/{(folders or {}).get(first.label) or first.folder}"
+    where = f"{folder}/runs/{run_folder(first, folders)}"
     if first.label in stored and second.label in stored:
         raise ConfigError(f"{folder} holds methods '{first.label}' and '{second.label}' whose runs share the folder "
                           f"{where} (a study made before such names were refused); use another --out, or "

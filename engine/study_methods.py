@@ -120,6 +120,12 @@ def random_start_note(method: Method, budget: int) -> str | None:
     return None if said is None else f"method '{method.label}': {said.replace('so this', 'so each')}"
 
 
+def run_folder(method: Method, folders: Mapping[str, str] | None) -> str:
+    """``method``'s run folder under ``runs/``: the one a study recorded for its label in ``folders`` (kept where its
+    runs are, whatever rule made it), else :attr:`Method.folder`."""
+    return (folders or {}).get(method.label) or method.folder
+
+
 def folder_clash(methods: list[Method], folders: Mapping[str, str] | None = None) -> tuple[Method, Method] | None:
     """The first two methods whose different labels make the same run folder (``bananas:gp``, ``bananas-gp``);
     ``folders`` gives a study's recorded folder of a label.
@@ -129,7 +135,7 @@ def folder_clash(methods: list[Method], folders: Mapping[str, str] | None = None
     """
     seen: dict[str, Method] = {}
     for method in methods:
-        first = seen.setdefault((folders or {}).get(method.label) or method.folder, method)
+        first = seen.setdefault(run_folder(method, folders), method)
         if first.label != method.label:
             return first, method
     return None
