@@ -5,7 +5,7 @@ data) is a :class:`NasloopError`. Its message is one line that names the problem
 CLI prints it without a traceback. Anything else escaping is a bug in nasloop.
 """
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 
 class NasloopError(Exception):
@@ -48,6 +48,13 @@ def one_line(text: object, limit: int | None = None) -> str:
     """
     flat = " ".join(str(text).split())
     return flat if limit is None or len(flat) <= limit else flat[:limit - 3] + "..."
+
+
+def first_few(items: Sequence[str], most: int) -> str:
+    """The first ``most`` of ``items`` joined by commas, and how many more there are ("a, b and 4 more"): a
+    message naming what is wrong stays one readable line however many things are."""
+    more = f" and {len(items) - most} more" if len(items) > most else ""
+    return ", ".join(items[:most]) + more
 
 
 def refuse_single(name: str, values: object, fix: str, items: str = "") -> None:

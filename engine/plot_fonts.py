@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Iterable
 
+from .errors import first_few
+
 LAST_RESORT = "Last Resort"
 """A font matplotlib ships whose glyphs are placeholders for whole Unicode blocks: it has every letter, and none."""
 
@@ -100,8 +102,7 @@ def glyph_note(texts: Iterable[str], again: str) -> str | None:
     missing = unfontable(texts)
     if not missing:
         return None
-    shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8]) + (f" and {len(missing) - 8} more"
-                                                                       if len(missing) > 8 else "")
+    shown = first_few([f"{c} (U+{ord(c):04X})" for c in missing], 8)
     return (f"The figures write {shown} as <U+code>: no installed font has them. "
             f"Install a font that has them (for Chinese, Japanese or Korean: Noto Sans CJK, e.g. 'apt install "
             f"fonts-noto-cjk' or 'brew install --cask font-noto-sans-cjk') and run '{again}'.")

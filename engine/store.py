@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, first_few
 from .run_lock import is_being_searched
 from .store_rows import RESTORE as _RESTORE, Trial, json_value, trial_of
 from .store_writes import Writes, state_json
@@ -83,9 +83,8 @@ def _check_file(path: Path) -> None:
             raise DataError(f"{path.parent} is a run's store; give its folder, {path.parent.parent}")
         inside = _runs_inside(path.parent)
         if inside:  # a folder of runs, or a study's method folder (its runs are in seed-N)
-            more = f" and {len(inside) - 3} more" if len(inside) > 3 else ""
             raise DataError(f"no nasloop run at {path.parent} (missing {DB_NAME}), but it holds runs: "
-                            f"{', '.join(map(str, inside[:3]))}{more}; name one of them")
+                            f"{first_few([str(run) for run in inside], 3)}; name one of them")
         raise DataError(f"no nasloop run at {path.parent} (missing {DB_NAME}); "
                         "check the run directory, or start a new search with --run-dir")
     if not path.is_file():

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..engine.assemble import canonical_dataset
-from ..engine.errors import ConfigError, DataError
+from ..engine.errors import ConfigError, DataError, first_few
 from ..engine.predictor_options import options_per_predictor
 from ..engine.run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from ..engine.run_lock import StudyLock
@@ -106,8 +106,7 @@ def unmeasured(grid: dict[str, Any], records: list[dict[str, Any]]) -> str | Non
     if not missing:
         return None
     parts = [f"{name} n={size} ({len(seeds)} seed{'s' * (len(seeds) != 1)})" for (name, size), seeds in missing.items()]
-    more = f" and {len(parts) - 6} more" if len(parts) > 6 else ""
-    return (f"Not measured yet, of what this study was asked: {', '.join(parts[:6])}{more}; the same "
+    return (f"Not measured yet, of what this study was asked: {first_few(parts, 6)}; the same "
             "'nasloop compare --predictors' command again measures them.")
 
 
