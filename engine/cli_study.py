@@ -20,7 +20,7 @@ from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock
 from .progress import progress
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
-from .study_methods import parse_method, random_start_note, read_methods
+from .study_methods import method_random_start_note, parse_method, read_methods
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -244,7 +244,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         except ConfigError as exc:  # 'strategy evolution has no option popsize': of which of the methods?
             raise ConfigError(f"method '{method.label}'{source}: {exc}") from None
         check_new_run(config, plugins, notes.append)
-    notes += [note for method in methods if (note := random_start_note(method, base.budget))]
+    notes += [note for method in methods if (note := method_random_start_note(method, base.budget))]
     for note in dict.fromkeys(notes):  # once, not once per method
         print(f"nasloop compare: note: {note}", file=sys.stderr)
     with contextlib.ExitStack() as held:

@@ -24,7 +24,7 @@ from .plot_fonts import glyph_note
 from .registry import EVALUATORS
 from .search import summarize
 from .store import RunStore
-from .study_methods import random_start_note
+from .study_methods import method_random_start_note
 from .study_results import StudyResults
 
 Table = tuple[list[str], list[list[str]]]
@@ -152,7 +152,7 @@ def study_notes(results: StudyResults) -> list[str]:
         notes.append(f"The runs had a time budget ({base.max_seconds:g} s of evaluation cost){ended}: every column "
                      f"counts each run's first {results.budget} evaluations, the fewest any run made.")
     notes += [f"{note[0].upper()}{note[1:]}." for method in results.study.methods
-              if method.label in results.methods and (note := random_start_note(method, results.budget))]
+              if method.label in results.methods and (note := method_random_start_note(method, results.budget))]
     fewest = min((len(runs.seeds) for runs in results.methods.values()), default=0)
     if results.interval == "bootstrap" and 0 < fewest < BOOTSTRAP_SEEDS:  # at 2 seeds +-1.26 where t gave +-16.01
         notes.append(f"The intervals are percentile bootstraps over as few as {fewest} seeds, which cover the mean "

@@ -108,13 +108,13 @@ def ascii_folder_name(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9._+-]+", "_", label.replace(":", "-"))
 
 
-def random_start_note(method: Method, budget: int) -> str | None:
+def method_random_start_note(method: Method, budget: int) -> str | None:
     """What a method's runs are when the budget is no longer than its strategy's random start (see
     :func:`.run_checks.random_start_note`), named by the method."""
-    from .run_checks import random_start_note as note  # the run checks load every plugin interface
+    from .run_checks import random_start_note  # the run checks load every plugin interface
 
     try:
-        said = note(method.strategy, method.strategy_options, budget)
+        said = random_start_note(method.strategy, method.strategy_options, budget)
     except RegistryError:  # a plugin's strategy that 'report' has not loaded: this note is left out, not the report
         return None
     return None if said is None else f"method '{method.label}': {said.replace('so this', 'so each')}"
