@@ -139,6 +139,7 @@ class RayExecutor(Executor):
                  timeout_s: PositiveFloat | None = None, object_store_memory: PositiveInt | None = None,
                  warmup_timeout_s: PositiveFloat = 600.0) -> None:
         self._sigterm = ExitStack()  # the SIGTERM handler this executor holds until close
+        self._slots: list[_Slot] = []  # close() kills these: it is called below on a refused worker count
         check_resources(cpus_per_trial, gpus_per_trial)
         self.workers, self.address, self.object_store_memory = workers, address, object_store_memory
         self.cpus_per_trial, self.gpus_per_trial = float(cpus_per_trial), float(gpus_per_trial)
@@ -246,7 +247,7 @@ class RayExecutor(Executor):
     def close(self) -> None:
         """Stop our workers; shut Ray down only if this executor started it."""
         ray = self._ray
-        for slot in getattr(self, "_slots", []):
+        for slot in self._slots:
             ray.kill(slot.actor)
         self._slots = []
         if self._owns_ray and ray.is_initialized():
