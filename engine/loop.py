@@ -20,6 +20,7 @@ from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_no
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
 from .objectives import Objective, oriented_values
 from .space_checks import refused_proposal
+from .stop_reasons import streak_reason
 from .store import DONE, DUPLICATE, PENDING, RunStore, Trial
 from .store_rows import RESTORE
 from .store_writes import grouped_state
@@ -243,7 +244,7 @@ class SearchLoop:
                 new = self._ask(n)
                 streak = 0 if new else streak + n
                 if streak >= self.max_duplicate_streak:  # stop asking; let running trials finish
-                    self.stop_reason = self._streak_reason(streak)
+                    self.stop_reason = streak_reason(streak, self.space, len(self._known), self._key != self.space.hash)
                 elif new or self.executor.pending == 0:
                     continue  # fill every free slot (or ask again after only duplicates) before waiting
             if self.executor.pending == 0:
@@ -264,18 +265,6 @@ class SearchLoop:
         self._unsaved_repeats = 0
         self.store.set_meta("stop_reason", self.stop_reason)
         return self.stop_reason
-
-    def _streak_reason(self, streak: int) -> str:
-        """Why a run of repeats stopped the search: under a functional dedup a finite space computes fewer functions
-        than it has architectures (TNB101-micro: 871 of 4,096); else the strategy, unless the space is nearly all
-        evaluated ("is the space exhausted?" was said of one NB201 cell in 15,625)."""
-        said = f"the strategy proposed {streak} already-evaluated architectures in a row; stopping: "
-        size, known = self.space.size, len(self._known)
-        if size is not None and self._key != self.space.hash:
-            return f"{said}{known} distinct functions evaluated, and the {size} architectures of the space likely " \
-                "compute no others (--dedup functional)"
-        seen = "the space is unbounded" if size is None else f"{known:,} of its {size:,} architectures evaluated"
-        return said + seen + ("" if size is not None and known >= 0.99 * size else "; the strategy stopped exploring")
 
     def _exhausted(self) -> bool:
         size = self.space.size
@@ -366,7 +355,14 @@ class SearchLoop:
         self._note_finished(row["key"], _Known(trial_id, result, known.scores), result)
 
     def _complete(self, trial_id: int, result: Result) -> None:
-        result, scores = self._scored(result)
+        result = checked_result(self.evaluator, result)  # one breaking the contract is not kept
+        try:
+            result, scores = self._scored(result)
+        except ConfigError as exc:  # an objective the evaluator never reports: keep the training, then stop
+            if result.ok:
+                self.store.record_result(trial_id, Result.failed(str(exc), cost=result.cost, partial=result.metrics),
+                                        None)
+            raise
         known = _Known(trial_id, result, scores)
         arch, key = self._running.pop(trial_id)
         told = [(trial_id, arch, known)] + [(dup, dup_arch, known) for dup, dup_arch in self._waiting.pop(trial_id, [])]
