@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterator
@@ -23,6 +21,7 @@ from .assemble import canonical_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
+from .study_pool import run_in_pool
 from .study_methods import Method, ascii_folder_name, assign_folders, folder_clash, run_folder
 from .store import DB_NAME, RunStore
 from .user_files import check_pretrained_files, pretrained_digests
@@ -306,8 +305,7 @@ def run_study(pending: list[Job], jobs: int = 1, on_run: Callable[[str, str], No
         elif jobs <= 1:
             results = map(_run_one, pending)
         else:
-            pool = stack.enter_context(ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")))
-            results = pool.map(_run_one, pending)
+            results = stack.enter_context(contextlib.closing(run_in_pool(_run_one, pending, jobs)))
         for run_dir, outcome in results:
             outcomes[run_dir] = outcome
             if on_run:

@@ -1,0 +1,90 @@
+"""A study's runs in worker processes (``compare --jobs N``) that stop when the study is stopped.
+
+A pool's workers kept going after the study was stopped: Ctrl-C or SIGTERM on ``compare`` waited for every
+run already handed to a worker, the queued ones included, to run to its end (a whole training run) before it
+said "interrupted"; a SIGTERM reached only the parent, while a worker took the default SIGTERM and died
+without recording why; and after ``kill -9`` of the parent the workers ran on as orphans, then hung for good.
+Here the parent cancels what has not started and passes the signal on, each worker takes one interrupt (the
+terminal's Ctrl-C reaches it as well as the parent's forwarded one), records its run as interrupted and starts
+no other, and a worker whose parent dies is sent SIGTERM by the kernel (Linux) and exits once its run is
+recorded.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Callable, Iterator
+
+from .executors.base import Terminated, stopped_by_sigterm
+
+RunOne = Callable[[Any], tuple[str, str]]
+_stopping = False
+_running = False
+_parent = 0
+
+
+def run_in_pool(run_one: RunOne, pending: list[Any], jobs: int) -> Iterator[tuple[str, str]]:
+    """``run_one(job)`` for each pending job in ``jobs`` worker processes; yield each result in order.
+
+    Stopped (Ctrl-C, SIGTERM raised as an interrupt), the pool cancels the jobs not started, passes the
+    signal to its workers and waits only for them to record their runs as interrupted."""
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+        futures: list[Future] = [pool.submit(_guarded, run_one, job) for job in pending]
+        try:
+            for future in futures:
+                yield future.result()
+        except BaseException as exc:  # an interrupt here, or GeneratorExit when the caller's loop was interrupted
+            for future in futures:
+                future.cancel()
+            sigterm = stopped_by_sigterm(exc if isinstance(exc, KeyboardInterrupt) else KeyboardInterrupt())
+            sig = signal.SIGTERM if sigterm else signal.SIGINT
+            for worker in multiprocessing.active_children():
+                if worker.pid is not None:
+                    os.kill(worker.pid, sig)
+            raise
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: one interrupt per signal kind is acted on, and the parent's death sends SIGTERM."""
+    global _parent
+    _parent = parent
+    signal.signal(signal.SIGINT, _interrupt_once)
+    signal.signal(signal.SIGTERM, _interrupt_once)
+    if sys.platform.startswith("linux"):  # PR_SET_PDEATHSIG = 1: the kernel signals us when the parent dies
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the line above took effect
+        _interrupt_once(signal.SIGTERM, None)
+
+
+def _interrupt_once(signum: int, frame: object) -> None:
+    """The first Ctrl-C or SIGTERM interrupts the run; later ones (the terminal's and the parent's copy of one
+    Ctrl-C) would interrupt the recording of that interrupt, so they are dropped. An idle worker has no run to
+    record: it is left for the pool to close (its traceback would otherwise land in the user's terminal)."""
+    global _stopping
+    if not _running and os.getppid() != _parent:  # an idle orphan (the parent's death signals each worker
+        os._exit(1)  # when the thread that started it ends, then again once it is reparented)
+    if _stopping or not _running:
+        _stopping = True
+        return
+    _stopping = True
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+
+def _guarded(run_one: RunOne, job: Any) -> tuple[str, str]:
+    """Run one job unless the worker was stopped; a worker whose parent died exits once its run is recorded."""
+    global _running
+    try:
+        _running = True  # before the check: a signal between the two still interrupts
+        if _stopping:
+            raise KeyboardInterrupt
+        return run_one(job)
+    finally:
+        _running = False
+        if _stopping and os.getppid() != _parent:  # nobody is left to read the result: the pool's pipes hang it
+            os._exit(1)
+

@@ -1,0 +1,87 @@
+"""``nasloop compare --jobs 2`` stopped by SIGTERM or ``kill -9`` stops its worker processes with it.
+
+Before: a SIGTERM to the study's process waited for every run handed to a worker (the queued one too) to run to
+its end before it said "interrupted"; after ``kill -9`` the workers ran their runs on as orphans, then hung
+forever. Each kill here lands at a point the test sees: once both runs have stored evaluations."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from nasloop.engine.search import summarize
+
+BUDGET = 10000  # seconds of lookups: no run ends on its own before the signal, though workers start seconds apart
+
+
+def _start(study: Path, data_dir: Path) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "nasloop.engine.cli", "compare", "--methods", "random", "--seeds", "3",
+            "--budget", str(BUDGET), "--jobs", "2", "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _rows(store: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=0.1) as db:
+            return db.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+    except sqlite3.Error:  # not created yet
+        return 0
+
+
+def _stopped(run: Path) -> bool:
+    """Stopped where it was: interrupted, or "stopped" in the rare case the interrupt landed inside the
+    store's own write and the status could not follow (resumable all the same); never run to its end."""
+    return summarize(run)["status"] in ("interrupted", "stopped") and _rows(run / "nasloop.sqlite") < BUDGET
+
+
+def _wait_until_both_run(proc: subprocess.Popen, runs: list[Path]) -> list[int]:
+    """Wait until both workers have stored evaluations; the workers' pids, from their runs' lock files."""
+    deadline = time.monotonic() + 120
+    while not all(_rows(run / "nasloop.sqlite") >= 10 for run in runs):
+        assert proc.poll() is None and time.monotonic() < deadline, "the study never ran two runs at once"
+        time.sleep(0.005)
+    while not all((run / "nasloop.lock").read_text() for run in runs):  # the pid is written after the lock is taken
+        time.sleep(0.005)
+    return [int((run / "nasloop.lock").read_text()) for run in runs]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] == "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return True
+
+
+def test_sigterm_stops_the_running_runs_and_starts_no_queued_one(tmp_path, data_dir):
+    study = tmp_path / "study"
+    runs = [study / "runs" / "random" / f"seed-{s}" for s in (0, 1)]
+    proc = _start(study, data_dir)
+    _wait_until_both_run(proc, runs)
+    proc.send_signal(signal.SIGTERM)  # the study's process alone, as `kill PID` or a scheduler does
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.decode().strip() == f"nasloop compare: interrupted; what finished is kept in {study}: run the same " \
+                                   "command to continue"
+    assert all(_stopped(run) for run in runs), [summarize(run)["status"] for run in runs]
+    assert not (study / "runs" / "random" / "seed-2").exists()  # queued, never started
+
+
+def test_kill_9_of_the_study_stops_its_workers(tmp_path, data_dir):
+    study = tmp_path / "study"
+    runs = [study / "runs" / "random" / f"seed-{s}" for s in (0, 1)]
+    proc = _start(study, data_dir)
+    workers = _wait_until_both_run(proc, runs)
+    proc.kill()
+    proc.wait()
+    proc.stderr.close()
+    deadline = time.monotonic() + 120
+    while not all(_gone(pid) for pid in workers):  # an orphan ran its run to the end, then hung for good
+        assert time.monotonic() < deadline, "the workers outlived their study"
+        time.sleep(0.01)
+    assert all(_stopped(run) for run in runs), [summarize(run)["status"] for run in runs]
+    assert os.path.exists(study / "study.json")
