@@ -87,4 +87,3 @@ def _guarded(run_one: RunOne, job: Any) -> tuple[str, str]:
         _running = False
         if _stopping and os.getppid() != _parent:  # nobody is left to read the result: the pool's pipes hang it
             os._exit(1)
-
