@@ -273,6 +273,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     for problem in results.problems[:5]:  # a run of another grid kept in the folder was left out with an exit 0
         print(f"nasloop compare: note: left out of the report: {problem}", file=sys.stderr)
     errors = [f"{run}: {outcome}" for run, outcome in outcomes.items() if outcome.startswith(("error", "damaged"))]
+    # a finished run whose rows are damaged is found only when read for the report: said here too, not exit 0
+    errors += [problem for problem in results.problems if ": damaged (" in problem and not any(
+        run in problem for run, outcome in outcomes.items() if outcome.startswith("damaged"))]
     for line in errors[:5]:
         print(f"nasloop compare: {line}", file=sys.stderr)
     return 1 if errors else 0
