@@ -19,6 +19,7 @@ from typing import Any, Callable, Collection, Iterator
 
 from .assemble import canonical_dataset
 from .config import SearchConfig
+from .executors.base import sigterm_interrupts
 from .errors import ConfigError, DataError, NasloopError
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .study_pool import run_in_pool
@@ -326,16 +327,24 @@ def _on_ray(pending: list[Job], address: str | None) -> Iterator[tuple[str, str]
             raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({first_line(exc)}); "
                               "fix --ray-address") from None
     task = ray.remote(num_cpus=1, max_retries=0)(_run_one)
+    refs: dict[Any, Job] = {}
     try:
-        refs = {task.remote(job): job for job in pending}
-        while refs:
-            ready, _ = ray.wait(list(refs), num_returns=1)
-            for ref in ready:
-                job = refs.pop(ref)
-                try:
-                    yield ray.get(ref)
-                except ray.exceptions.RayError as exc:  # the worker died: this run stays interrupted
-                    yield job[0]["run_dir"], f"error: Ray task failed ({first_line(exc)})"
+        with sigterm_interrupts() if owns else contextlib.nullcontext():  # Ray's own handler dumped a native
+            refs.update({task.remote(job): job for job in pending})  # stack and exit(1): stop as on Ctrl-C
+            while refs:
+                ready, _ = ray.wait(list(refs), num_returns=1)
+                for ref in ready:
+                    job = refs.pop(ref)
+                    try:
+                        yield ray.get(ref)
+                    except ray.exceptions.RayError as exc:  # the worker died: this run stays interrupted
+                        yield job[0]["run_dir"], f"error: Ray task failed ({first_line(exc)})"
+    except BaseException:  # stopped: each running run is interrupted, so it records why, before Ray goes down
+        for ref in refs:
+            ray.cancel(ref)
+        with contextlib.suppress(Exception):
+            ray.wait(list(refs), num_returns=len(refs), timeout=60)
+        raise
     finally:
         if owns:
             ray.shutdown()

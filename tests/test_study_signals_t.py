@@ -39,7 +39,7 @@ def _stopped(run: Path) -> bool:
 
 
 def _wait_until_both_run(proc: subprocess.Popen, runs: list[Path]) -> list[int]:
-    """Wait until both workers have stored evaluations; the workers' pids, from their runs' lock files."""
+    """Wait until every run has stored evaluations; the pids of their processes, from their lock files."""
     deadline = time.monotonic() + 120
     while not all(_rows(run / "nasloop.sqlite") >= 10 for run in runs):
         assert proc.poll() is None and time.monotonic() < deadline, "the study never ran two runs at once"
@@ -85,3 +85,20 @@ def test_kill_9_of_the_study_stops_its_workers(tmp_path, data_dir):
         time.sleep(0.01)
     assert all(_stopped(run) for run in runs), [summarize(run)["status"] for run in runs]
     assert os.path.exists(study / "study.json")
+
+
+def test_sigterm_stops_a_study_on_its_own_ray_as_ctrl_c_does(tmp_path, data_dir):
+    """Ray's handler in the study's process printed a native stack and exit(1): 'unexpected SystemExit', and the
+    runs read "stopped"; now the study is interrupted and each running run records it."""
+    study = tmp_path / "study"
+    argv = [sys.executable, "-m", "nasloop.engine.cli", "compare", "--methods", "random", "--seeds", "1",
+            "--budget", "15000", "--executor", "ray", "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    run = study / "runs" / "random" / "seed-0"
+    _wait_until_both_run(proc, [run])
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.decode().strip() == f"nasloop compare: interrupted; what finished is kept in {study}: run the same " \
+                                   "command to continue"
+    assert summarize(run)["status"] == "interrupted" and _rows(run / "nasloop.sqlite") < 15000
