@@ -206,6 +206,8 @@ def load_study(folder: Path) -> Study:
                                           "plugins": record.get("plugins") or []}, source=str(path))
         methods = [Method(**m) for m in record["methods"]]
         seeds = [int(s) for s in record["seeds"]]
+        _once("seed", seeds)  # a repeat counted one run as several seeds (or methods) in every statistic
+        _once("method", [m.label for m in methods])
         files = {str(name): str(digest) for name, digest in (record.get("pretrained_files") or {}).items()}
         report = _report_settings(record.get("report") or {})
         folders = _folders(record.get("folders"), methods)
@@ -215,6 +217,13 @@ def load_study(folder: Path) -> Study:
         raise DataError(f"{path} is not a readable study file ({type(exc).__name__}: {exc}); "
                         "set the folder aside and run 'nasloop compare' again") from None
     return Study(Path(folder), base, methods, seeds, files, folders, report)
+
+
+def _once(what: str, values: list[Any]) -> None:
+    """Refuse a study file listing one seed or method twice (a hand edit: nasloop writes each once)."""
+    repeated = sorted({str(v) for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"it lists the {what} {repeated[0]} more than once")
 
 
 def _folders(record: Any, methods: list[Method]) -> dict[str, str]:
