@@ -11,6 +11,7 @@ recorded.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -43,9 +44,10 @@ def run_in_pool(run_one: RunOne, pending: list[Any], jobs: int) -> Iterator[tupl
                 future.cancel()
             sigterm = stopped_by_sigterm(exc if isinstance(exc, KeyboardInterrupt) else KeyboardInterrupt())
             sig = signal.SIGTERM if sigterm else signal.SIGINT
-            for worker in multiprocessing.active_children():
-                if worker.pid is not None:
-                    os.kill(worker.pid, sig)
+            # the pool's own workers only (its table of them has no public name): not every child of a program
+            for pid in list(getattr(pool, "_processes", None) or {}):  # that calls this beside its own processes
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
             raise
 
 
