@@ -117,7 +117,7 @@ def test_a_reference_point_no_evaluation_beats_is_named_in_the_report(tmp_path, 
 def test_a_hypervolume_target_needs_no_table_and_no_target_builds_none(tmp_path, data_dir, isolated_cache):
     """A target was dropped when an objective was no table metric, and the table was read (and required) for a
     target that has no default."""
-    from nasloop.engine.cli_study import study_target
+    from nasloop.engine.study_target import study_target
     from nasloop.engine.config import SearchConfig
 
     base = SearchConfig(objectives=["val_accuracy:max", "not_in_the_table:min"], reference_point=[80.0, 1.0],

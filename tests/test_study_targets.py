@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from nasloop.engine.assemble import build_context
-from nasloop.engine.cli_study import study_target
+from nasloop.engine.study_target import study_target
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError
 from nasloop.engine.registry import SEARCH_SPACES

@@ -1,0 +1,122 @@
+"""A study's target: the value its queries are counted to (by default the table's best), checked against what the
+table allows, and its reference point checked to leave some cell of the table better."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .config import SearchConfig
+from .errors import ConfigError, DataError, UnsupportedError
+from .registry import SEARCH_SPACES
+
+
+def study_target(given: float | None, base: SearchConfig) -> float | None:
+    """The value a study's queries are counted to: ``--target``, or by default the table's best value of the
+    compared metric where the space has a benchmark that lists its cells (a multi-objective study's target, a
+    hypervolume, has no default). A target past what the table allows is refused: no run could reach it, and
+    every method would read 'never' as if all had failed alike; so is one that every cell reaches (``0.9`` for an
+    accuracy in %), which every method would read as reached at its first query."""
+    from .assemble import build_context
+
+    several = base.num_objectives > 1
+    if given is not None and not math.isfinite(given):
+        raise ConfigError(f"--target must be a finite number, got {given}")
+    if several and given is None:
+        return None
+    if several and given <= 0:  # reached by any first success
+        raise ConfigError(f"--target {given:g} is a hypervolume here, which every run reaches with its first success "
+                          "(a hypervolume is never negative); give a value above 0")
+    space = SEARCH_SPACES.get(base.space)
+    if space.benchmark is None or base.evaluator != "tabular":
+        return given
+    try:
+        context = build_context(space, base.dataset, base.data_dir, lookup=True)
+        task = context.benchmark.task(base.dataset)
+        if several:  # may not pass the hypervolume of the table's own front, which only grows
+            best, what = _table_hypervolume(context.benchmark, task.name, base), "the hypervolume of the table's front"
+            minimize, worst = False, None
+        else:  # the compared metric's own best ('--objective params_m --minimize': the smallest network)
+            metric, minimize = (task.metric, task.minimize) if base.objective in (None, task.metric) else (
+                base.objective, base.minimize)
+            best, worst = _table_range(context.benchmark, task.name, metric, minimize, base.fidelity)
+            what = f"the best {metric} any cell of the table has"
+    except (ConfigError, DataError):  # its data folder or table gone
+        if given is None:
+            raise
+        return given  # a given target needs no table: a study read where its data is not keeps working
+    if given is None or best is None:
+        return best if given is None else given
+    if (given < best) if minimize else (given > best):
+        raise ConfigError(f"--target {given:g} is past {what} ({best:g}), so no run can reach it; give a value "
+                          f"{'of at least' if minimize else 'up to'} {best:g}"
+                          + ("" if several else ", or leave --target out to count queries to the best"))
+    if worst is not None and ((given >= worst) if minimize else (given <= worst)):
+        raise ConfigError(f"--target {given:g} is {'at or above' if minimize else 'at or below'} the worst {metric} "
+                          f"any cell of the table has ({worst:g}), so every run reaches it with its first success and "
+                          f"every method ties; give a value {'below' if minimize else 'above'} {worst:g}, or leave "
+                          "--target out to count queries to the best")
+    return given
+
+
+def _table_range(benchmark: Any, task: str, metric: str, minimize: bool,
+                 fidelity: int | None) -> tuple[float | None, float | None]:
+    """The best and worst values of ``metric`` over the table's cells, or None where the table lists no cells or has
+    none of it: an ``--objective`` other than the task's had no default target, and a target past its best was
+    taken."""
+    try:
+        values = benchmark.metric_values(benchmark.cells(), task, metric, fidelity)
+    except UnsupportedError:
+        return None, None
+    if not np.isfinite(values).any():
+        return None, None
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    return (low, high) if minimize else (high, low)
+
+
+def _table_points(benchmark: Any, task: str, base: SearchConfig) -> np.ndarray | None:
+    """Every cell of the table with a finite value of each objective, oriented higher-is-better (n × m), or None
+    when the table lists no cells or some objective has a value for none of them."""
+    objectives = base.objective_list()
+    try:
+        cells = benchmark.cells()
+    except UnsupportedError:  # a table that looks cells up without listing them
+        return None
+    columns = [benchmark.metric_values(cells, task, o.metric, base.fidelity) for o in objectives]
+    if not all(np.isfinite(column).any() for column in columns):
+        return None
+    points = np.column_stack([column if not o.minimize else -column for o, column in zip(objectives, columns)])
+    return points[np.isfinite(points).all(axis=1)]
+
+
+def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float | None:
+    """The hypervolume of the table's own front against the study's reference point (the most a run can reach),
+    or None where the table cannot say (see ``_table_points``)."""
+    from .objectives import hypervolume, oriented_point
+
+    points = _table_points(benchmark, task, base)
+    if points is None:
+        return None
+    return hypervolume(points, oriented_point(base.objective_list(), base.reference_point or ()))
+
+
+def refuse_empty_reference_point(base: SearchConfig) -> None:
+    """A multi-objective study whose reference point no cell of the table beats in every objective: every run's
+    hypervolume would be 0 at every query, and the report would compare those zeros as if the methods tied."""
+    from .assemble import build_context
+    from .objectives import nadir, oriented_point
+
+    space = SEARCH_SPACES.get(base.space)
+    if base.num_objectives < 2 or space.benchmark is None or base.evaluator != "tabular":
+        return
+    context = build_context(space, base.dataset, base.data_dir, lookup=True)
+    objectives = base.objective_list()
+    points = _table_points(context.benchmark, context.benchmark.task(base.dataset).name, base)
+    if points is None or (points > np.asarray(oriented_point(objectives, base.reference_point or ()))).all(1).any():
+        return
+    given = ",".join(f"{v:g}" for v in base.reference_point or ())
+    raise ConfigError(f"no cell of the table is better than --reference-point {given} in every objective "
+                      f"({', '.join(map(str, objectives))}), so every run's hypervolume would be 0; give a point "
+                      f"worse than the front, e.g. the table's worst of each: --reference-point "
+                      + ",".join(f"{o.oriented(float(v)):g}" for o, v in zip(objectives, nadir(points))))
