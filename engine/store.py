@@ -29,7 +29,7 @@ from typing import Any
 
 from .errors import ConfigError, DataError, first_few
 from .run_lock import is_being_searched
-from .store_rows import RESTORE as _RESTORE, Trial, json_value, trial_of
+from .store_rows import DONE, DUPLICATE, RESTORE as _RESTORE, Trial, json_value, trial_of
 from .store_writes import Writes, state_json
 from .types import Result
 
@@ -39,8 +39,6 @@ REQUIRED_TABLES = ("meta", "trials", "strategy_state")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _ENVIRONMENT_ERRORS = {8, 10, 13, 14}
 """SQLite's READONLY, IOERR, FULL and CANTOPEN: the machine's side, not damage in the store."""
-
-PENDING, DONE, DUPLICATE = "pending", "done", "duplicate"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -12,6 +12,9 @@ from .errors import DataError
 from .objectives import Objective, oriented_values
 from .types import Result
 
+PENDING, DONE, DUPLICATE = "pending", "done", "duplicate"
+"""A trial's states: asked and not finished, finished (its result stored), answered by an earlier trial."""
+
 RESTORE = "restore the file from a backup, or start a new run directory"
 
 
@@ -74,11 +77,27 @@ def trial_of(path: Path, row: sqlite3.Row) -> Trial:
     for column in ("arch", "key", "state"):
         if not isinstance(row[column], str):
             raise DataError(f"{path} is damaged: trial {row['id']!r} has {row[column]!r} in '{column}'; {RESTORE}")
+    state, repeats = row["state"], row["duplicate_of"]
+    if state not in (PENDING, DONE, DUPLICATE) or (state == DUPLICATE) != (repeats is not None):
+        # an unknown state was resumed as a running trial, and evaluated again
+        raise DataError(f"{path} is damaged: trial {row['id']!r} has state {state!r} with duplicate_of {repeats!r}; "
+                        f"{RESTORE}")
     return Trial(id=number(path, row, "id", False), step=number(path, row, "step", False), arch=row["arch"],
                  key=row["key"], fidelity=number(path, row, "fidelity"), state=row["state"],
                  duplicate_of=number(path, row, "duplicate_of"), score=number(path, row, "score"),
                  result=result, told=bool(number(path, row, "told", False)),
                  asked_at=number(path, row, "asked_at", False), finished_at=number(path, row, "finished_at"))
+
+
+def check_repeats(path: Path, trials: Sequence[Trial]) -> None:
+    """Each repeat (a trial answered by an earlier one) follows the trial it repeats: one whose original is not
+    in the store waited for it for ever when resumed."""
+    earlier: set[int] = set()
+    for trial in trials:
+        if trial.state == DUPLICATE and trial.duplicate_of not in earlier:
+            raise DataError(f"{path} is damaged: trial {trial.id} repeats trial {trial.duplicate_of}, which it does "
+                            f"not follow; {RESTORE}")
+        earlier.add(trial.id)
 
 
 def check_scores(path: Path, trials: Sequence[Trial], objectives: Sequence[Objective]) -> None:
