@@ -331,9 +331,15 @@ def predictor_table(records: list[dict]) -> Table:
                                  if math.isfinite(pair[1]) else f"{pair[0]:.{digits}f}")
     return (["predictor", "train", "seeds", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
              "predict s"],
-            [[r["predictor"], str(r["train_size"]), str(r["seeds"]), show(r["kendall_tau"], 3),
+            [[r["predictor"], str(r["train_size"]), _seeds(r), show(r["kendall_tau"], 3),
               show(r["spearman"], 3), show(r["precision_top1"], 2), show(r["precision_top5"], 2),
               show(r["fit_seconds"], 2), show(r["predict_seconds"], 3)] for r in summary_rows(records)])
+
+
+def _seeds(row: dict) -> str:
+    """A row's seeds, and how many of them ranked the cells where some did not: its ranking figures are over those
+    only, and '2' over a tau of one seed read as two."""
+    return str(row["seeds"]) if row["ranked"] == row["seeds"] else f"{row['seeds']} ({row['ranked']} ranked)"
 
 
 def write_predictor_report(folder: Path, records: list[dict], grid: dict,

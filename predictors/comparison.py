@@ -240,7 +240,9 @@ def summary_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     order = list(dict.fromkeys(r["predictor"] for r in records))
     for (name, size), group in sorted(groups.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
-        row: dict[str, Any] = {"predictor": name, "train_size": size, "seeds": len(group)}
+        # a seed whose fit ranked every cell alike has no tau: left out of the mean, and counted apart
+        ranked = sum(math.isfinite(r["kendall_tau"]) for r in group)
+        row: dict[str, Any] = {"predictor": name, "train_size": size, "seeds": len(group), "ranked": ranked}
         for metric in METRICS:
             mean, low, high = mean_interval(np.array([[r[metric]] for r in group], dtype=np.float64))
             row[metric] = (float(mean[0]), float(high[0] - mean[0]) if math.isfinite(high[0]) else math.nan)

@@ -69,3 +69,17 @@ def test_a_bootstrap_report_over_few_seeds_says_its_intervals_are_too_narrow(sho
     assert "percentile bootstraps over as few as 2 seeds" in report and "--interval t" in report
     assert main(["report", str(short_study), "--out", str(short_study / "plain")]) == 0
     assert "percentile bootstraps" not in (short_study / "plain" / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_predictor_row_says_how_many_of_its_seeds_ranked_the_cells() -> None:
+    """A seed whose predictor ranked every cell alike has no tau: the mean was over the other seed while the row
+    said '2' seeds."""
+    from nasloop.engine.report import predictor_table
+    from nasloop.predictors.comparison import METRICS
+
+    records = [{"predictor": "gp", "train_size": 8, "seed": seed, **dict.fromkeys(METRICS, 0.5)} for seed in (0, 1)]
+    records[1].update(kendall_tau=float("nan"), spearman=float("nan"))
+    head, rows = predictor_table(records)
+    assert rows[0][head.index("seeds")] == "2 (1 ranked)" and rows[0][head.index("Kendall tau")] == "0.500"
+    head, rows = predictor_table(records[:1])
+    assert rows[0][head.index("seeds")] == "1"
