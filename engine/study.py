@@ -199,6 +199,10 @@ def load_study(folder: Path) -> Study:
     path = Path(folder) / STUDY_FILE
     try:
         record = json.loads(path.read_text())
+        version = record.get("version", STUDY_VERSION)
+        if not isinstance(version, int) or isinstance(version, bool) or version > STUDY_VERSION:
+            raise DataError(f"{path} is a study file of version {version!r}, written by a newer nasloop (this one "
+                            f"reads up to {STUDY_VERSION}); upgrade nasloop to read it")
         grid = record["grid"]
         base = SearchConfig.from_mapping({**grid, "data_dir": record.get("data_dir"),
                                           "executor": record.get("executor", "inprocess"),

@@ -26,3 +26,21 @@ def test_a_trial_edited_in_its_state_or_repeat_is_refused_on_resume(tmp_path, da
     db.close()
     with pytest.raises(DataError, match=f"is damaged: {message}; restore the file"):
         nasloop.resume(run, budget=8)
+
+
+def test_a_study_file_of_a_newer_version_is_refused(tmp_path, data_dir, capsys):
+    """'version': 99 was read without a word, as if its fields meant what this nasloop's do."""
+    import json
+
+    from nasloop.engine.cli import main
+
+    study = tmp_path / "study"
+    assert main(["compare", "--methods", "random", "--seeds", "1", "--budget", "3", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 0
+    record = json.loads((study / "study.json").read_text())
+    (study / "study.json").write_text(json.dumps({**record, "version": 99}))
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 2
+    assert capsys.readouterr().err == (f"nasloop report: error: {study / 'study.json'} is a study file of version 99, "
+                                       "written by a newer nasloop (this one reads up to 1); upgrade nasloop to read "
+                                       "it\n")
