@@ -118,7 +118,7 @@ METHODS = ("bo", "random", "evolution")
 # Per setting: param limit, budget, seeds, methods.
 SETTINGS = {
     "proxy": {"param_limit": 5e4, "budget": 30, "seeds": 10, "methods": METHODS},
-    "train": {"param_limit": 2e4, "budget": 10, "seeds": 3, "methods": METHODS},
+    "train": {"param_limit": 2e4, "budget": 10, "seeds": 10, "methods": ("bo", "random")},  # the README's
     "objectives": {"param_limit": 2e4, "budget": 10, "seeds": 3, "methods": ("bo", "random")},
 }
 OBJECTIVES = ["val_accuracy:max", "params_m:min"]
@@ -194,7 +194,7 @@ def _init_worker(threads: int) -> None:
 
 def _run_job(job: tuple[argparse.Namespace, str, int, str]) -> tuple[str, int, dict[str, Any]]:
     args, method, seed, tmp = job
-    return method, seed, run_once(args, method, seed, Path(tmp) / figure_name(args) / f"{method}-s{seed}")
+    return method, seed, run_once(args, method, seed, Path(tmp) / setting_name(args) / f"{method}-s{seed}")
 
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--objectives", action="store_true",
                         help="multi-objective: val_accuracy:max, params_m:min with the train evaluator")
     parser.add_argument("--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: the setting's)")
-    parser.add_argument("--seeds", type=positive_int, help="seeds per method (proxy 10, train and objectives 3)")
+    parser.add_argument("--seeds", type=positive_int, help="seeds per method (proxy and train 10, objectives 3)")
     parser.add_argument("--first-seed", type=seed_int, default=0)
     parser.add_argument("--budget", type=positive_int,
                         help="distinct evaluations per search (proxy 30, train and objectives 10)")
@@ -272,10 +272,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def figure_name(args: argparse.Namespace) -> str:
+def setting_name(args: argparse.Namespace) -> str:
+    """The setting searched (``nago_proxy_synflow``, ``nago_train``, ``nago_front``): its runs' folder under
+    ``--out``, where every method and seed of that setting is kept and found again."""
     if args.objectives:
         return "nago_front"
     return f"nago_proxy_{args.proxy}" if args.evaluator == "proxy" else "nago_train"
+
+
+def figure_name(args: argparse.Namespace) -> str:
+    """The setting's name for the README's own runs of it (its methods, seeds, budget and param limit); other
+    methods add theirs (``nago_train_evolution``) and other sizes theirs, so that trying ``--methods random``
+    does not overwrite the published figure of bo against random."""
+    setting = SETTINGS["objectives" if args.objectives else args.evaluator]
+    name = setting_name(args)
+    if list(args.methods) != list(setting["methods"]):
+        name += "_" + "_".join(args.methods)
+    if (args.seeds, args.budget, args.param_limit) != (setting["seeds"], setting["budget"], setting["param_limit"]):
+        name += f"-s{args.seeds}-b{args.budget}-p{args.param_limit:g}"
+    return name
 
 
 def main(argv: list[str] | None = None) -> None:
