@@ -29,9 +29,10 @@ Evaluator settings (``--evaluator``):
   shipped class-balanced CIFAR-10 subset: param limit 2e4, ``--epochs 1`` on all 5,230 images
   (``--train-images`` takes fewer; 10 % are held out for validation: 523 images, so accuracy moves
   in 0.19 % steps), batch 32 (147 SGD steps), on the CPU; budget 10, 10 seeds, bo and random (the
-  README's figure). Expensive on a CPU (see "Cost" below). An earlier default, 1,500 images at batch 128, gave 10 SGD steps, and 87-93 %
-  of the networks stayed at chance (10 %: a constant guess on the class-balanced validation
-  split); the table shows the share of evaluations above chance, so read the comparison with it.
+  README's figure). Expensive on a CPU (see "Cost" below). An earlier default, 1,500 images at
+  batch 128, gave 10 SGD steps, and 87-93 % of the networks stayed at chance (10 %: a constant
+  guess on the class-balanced validation split); the table shows the share of evaluations above
+  chance, so read the comparison with it.
 * ``--objectives``: multi-objective NAGO with the train evaluator, ``val_accuracy:max`` and
   ``params_m:min``, ``bo`` (qLogNEHVI) against ``random``, 3 seeds of 10 evaluations. Every run's
   front is measured by its hypervolume against one shared reference point (validation accuracy
