@@ -162,9 +162,14 @@ def fits_on(space: SearchSpace, context: RunContext) -> tuple[dict[str, list[str
     """:func:`plugins_that_work`, and why no predictor works when the space's encodings break their contract
     (every run with a predictor checks them first), else None. Strategies are built for the default run, which
     looks a benchmark's table up: ``predictor-topk`` then starts from the benchmark's warm-up proxies."""
-    readers = _Readers(space, context)
     default_run = replace(context, lookup=context.benchmark is not None)  # the default evaluator looks the table up
-    return ({"strategies": _strategies_that_work(space, default_run, readers), "predictors": readers.listed(),
+    readers = _Readers(space, default_run)  # built for the context alone, NB101 listed zero-cost, which its run refused
+    predictors = readers.listed()
+    if default_run.lookup:  # one refused on the table may still work where proxies are computed on the networks
+        shown = {name.split(" ")[0] for name in predictors}
+        predictors += [f"{name} (not in a run that looks the table up)" for name in _Readers(space, context).listed()
+                       if name.split(" ")[0] not in shown]
+    return ({"strategies": _strategies_that_work(space, default_run, readers), "predictors": predictors,
              "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context, True))},
             readers.problem())
 
