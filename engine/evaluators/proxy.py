@@ -46,9 +46,24 @@ class ProxyEvaluator(Evaluator):
         self.proxies = [p.name for p in resolve(proxies)]
         self.batch_size, self.seed, self.device = batch_size, seed, device
         self.context.image_dataset("its networks cannot be scored on it", "search the table with --evaluator tabular")
-        self.num_classes, _ = dataset_shape(self.context.dataset)
+        self.num_classes = self._classes()
         self.objective = self.proxies[0]  # instance attribute: the loop reads evaluator.objective
         self.minimize = False
+
+    def _classes(self) -> int:
+        """The class count the networks are scored for. The scorers' own refusal of a dataset without one (NDS'
+        ImageNet) advised --predictor-opt proxy=params, an option of no evaluator, and --dataset cifar10, which
+        those spaces refuse; a run with this evaluator is told what evaluates their networks."""
+        try:
+            return dataset_shape(self.context.dataset)[0]
+        except ConfigError:
+            dataset, benchmark = self.context.dataset, self.context.benchmark
+            table = " search the table with --evaluator tabular, or" if benchmark and benchmark.has_task(dataset) \
+                else ""
+            raise ConfigError(f"--evaluator proxy cannot score {self.space.name}'s networks on '{dataset}': "
+                              f"zero-cost proxies need a fixed class count, and '{dataset}' takes it from an image "
+                              f"folder;{table} train them with --evaluator train (--evaluator-opt image_dir=DIR)") \
+                from None
 
     def check(self, fidelity: int | None = None) -> None:
         if fidelity is not None:
