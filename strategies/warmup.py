@@ -21,6 +21,7 @@ import numpy as np
 from scipy import stats
 
 from ..engine.context import RunContext, Scorer
+from ..engine.data.datasets import reads_images
 from ..engine.errors import ConfigError, RegistryError, UnsupportedError
 from ..engine.options import name_list
 from ..engine.types import Arch
@@ -46,8 +47,11 @@ def resolve_warmup(warmup: bool | str | Sequence[str] | None, space: SearchSpace
     """``warmup`` as proxy names or None: ``true`` is the benchmark's own warm-up proxies, and
     ``"auto"`` the same on a run answered from a benchmark that names them (else no warm-up)."""
     if warmup == "auto":
-        recommended = context.benchmark.warmup_proxies if context.lookup and context.benchmark else ()
-        return list(recommended) or None
+        recommended = list(context.benchmark.warmup_proxies if context.lookup and context.benchmark else ())
+        if recommended and not reads_images(context.dataset):  # nothing computes the others: TNB101's default
+            stored = context.stored_proxies(space)  # (zen, synflow) refused every task but class_scene, lacking synflow
+            recommended = [name for name in recommended if name in stored]
+        return recommended or None
     if warmup is True:
         return benchmark_warmup(space, context)
     return None if warmup is False else warmup

@@ -46,3 +46,17 @@ def test_proxies_refused_on_imagenet_networks_name_what_evaluates_them(tmp_path,
                                    "proxies need a fixed class count, and 'imagenet' takes it from an image folder; "
                                    "search the table with --evaluator tabular, or train them with --evaluator train "
                                    "(--evaluator-opt image_dir=DIR)")
+
+
+def test_the_default_warm_up_keeps_to_proxies_stored_for_a_task_without_images(tmp_path, data_dir, capsys):
+    """'search --space tnb101-micro --dataset segmentsemantic --strategy predictor-topk', no option given, was
+    refused: its default warm-up, TNB101's (zen, synflow), asked for synflow, stored for class_scene alone, and
+    told the user to 'name a stored one' of an option never named. The default warm-up now keeps to the stored."""
+    assert cli.main(["search", "--space", "tnb101-micro", "--dataset", "segmentsemantic", "--strategy",
+                     "predictor-topk", "--predictor", "random", "--budget", "2", "--data-dir", str(data_dir),
+                     "--run-dir", str(tmp_path / "run"), "--quiet"]) == 0
+    assert "error" not in capsys.readouterr().err
+    assert cli.main(["search", "--space", "tnb101-micro", "--dataset", "segmentsemantic", "--strategy",
+                     "predictor-topk", "--strategy-opt", "warmup=[synflow]", "--budget", "2", "--data-dir",
+                     str(data_dir), "--run-dir", str(tmp_path / "named"), "--quiet"]) == 2  # named: still refused
+    assert "proxy 'synflow', not stored for it, cannot be computed" in capsys.readouterr().err
