@@ -143,7 +143,10 @@ def test_a_strategy_is_built_for_the_default_run_which_looks_the_table_up(tmp_pa
     space = type("WarmDigits", (Digits,), {"name": "h-warm-digits", "benchmark": "h-warm", "__module__": __name__})
     register_search_space("h-warm-digits")(space)
     listing = _listed("h-warm-digits", capsys)
-    assert "predictor-topk" not in listing["strategies"] and "bananas" in listing["strategies"]
+    # the default warm-up (auto) keeps to stored proxies where nothing computes others: listed, and the run starts
+    assert "predictor-topk" in listing["strategies"] and "bananas" in listing["strategies"]
     assert cli.main(["search", "--space", "h-warm-digits", "--strategy", "predictor-topk", "--predictor", "gp",
-                     "--budget", "2", "--run-dir", str(tmp_path / "r")]) == 2
+                     "--budget", "2", "--run-dir", str(tmp_path / "r")]) == 0
+    assert cli.main(["search", "--space", "h-warm-digits", "--strategy", "predictor-topk", "--predictor", "gp",
+                     "--strategy-opt", "warmup=[synflow]", "--budget", "2", "--run-dir", str(tmp_path / "n")]) == 2
     assert "option warmup: proxy 'synflow' is not stored" in capsys.readouterr().err
