@@ -8,10 +8,16 @@ from nasloop.engine import cli
 
 
 def _small_nb101_folder(tmp_path, data_dir, count: int = 40):
-    """An NB101 data folder holding the shipped JSON's first ``count`` cells: some with Zen, some without."""
-    records = json.loads(gzip.decompress((data_dir / "nasbench101_30k.json.gz").read_bytes()))
-    chosen = [r for r in records if r.get("zen") is not None][: count // 2]
-    chosen += [r for r in records if r.get("zen") is None][: count - len(chosen)]
+    """An NB101 data folder holding the shipped JSON's first ``count`` cells, the second half without Zen, as the
+    shipped file lacks it for two thirds of its cells (read from its start: parsing all 30,001 took seconds)."""
+    with gzip.open(data_dir / "nasbench101_30k.json.gz", "rt") as fh:
+        text = fh.read(100_000)
+    decoder, position, chosen = json.JSONDecoder(), text.index("[") + 1, []
+    while len(chosen) < count:
+        while text[position] in " ,\n":
+            position += 1
+        record, position = decoder.raw_decode(text, position)
+        chosen.append(record if len(chosen) < count // 2 else {k: v for k, v in record.items() if k != "zen"})
     (tmp_path / "nasbench101_30k.json.gz").write_bytes(gzip.compress(json.dumps(chosen).encode()))
     return tmp_path
 
