@@ -32,14 +32,17 @@ from ..search_spaces.base import SearchSpace
 @contextmanager
 def quiet_botorch() -> Iterator[None]:
     """Silence botorch's notes on what it handles itself: outcomes that are not standardised (all ties, which
-    ``Standardize`` copes with), an acquisition optimiser restarting from new points, and its fused
+    ``Standardize`` copes with), a covariance made positive definite by adding jitter (near-duplicate inputs), an
+    acquisition optimiser restarting from new points, and its fused
     hypervolume kernel failing to compile on a machine without a C++ compiler (it then uses its Python
     implementation). Nobody running a search can act on them, and they filled its terminal."""
     import warnings
 
     from botorch.exceptions.warnings import InputDataWarning, OptimizationWarning
+    from gpytorch.utils.warnings import NumericalWarning
 
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NumericalWarning)  # "added jitter to the diagonal": its own remedy, applied
         warnings.simplefilter("ignore", InputDataWarning)
         warnings.simplefilter("ignore", OptimizationWarning)
         # botorch reports an optimiser restart as a RuntimeWarning, not an OptimizationWarning
