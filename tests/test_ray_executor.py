@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -27,6 +26,8 @@ from nasloop.engine.search import resume, search
 from nasloop.engine.store import RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.random_search import RandomSearch
+
+from .live_store import count_trials
 
 # Far above a table lookup on a warm worker (milliseconds), far below the hang. Loading the table in
 # a fresh worker (over 4 s on the 2-core machine running two other jobs) is warm-up, outside it.
@@ -184,12 +185,8 @@ search(SearchConfig(strategy="random", seed=21, budget=int(budget), data_dir=dat
 
 
 def stored_trials(db: Path) -> int:
-    """Trials committed so far, read while the search writes."""
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1) as conn:
-            return conn.execute("SELECT COUNT(*) FROM trials WHERE status IS NOT NULL").fetchone()[0]
-    except sqlite3.Error:  # not created yet
-        return 0
+    """Trials finished so far, read while the search writes."""
+    return count_trials(db, "status IS NOT NULL")
 
 
 def test_a_killed_ray_search_resumes_with_nothing_lost(ray_address, tmp_path, data_dir):

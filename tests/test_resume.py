@@ -17,21 +17,14 @@ import pytest
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search, summarize
 
+from .live_store import count_trials
+
 COLUMNS = "id, step, arch, key, fidelity, state, duplicate_of, status, score, metrics, cost, reason, told"
 
 
 def trials(run_dir: Path) -> list[tuple]:
     with sqlite3.connect(run_dir / "nasloop.sqlite") as db:
         return db.execute(f"SELECT {COLUMNS} FROM trials ORDER BY id").fetchall()
-
-
-def count_trials(db_path: Path) -> int:
-    """Trials committed so far, read while the search writes (WAL readers do not block it)."""
-    try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=0.1) as db:
-            return db.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
-    except sqlite3.Error:  # not created yet, or mid-creation
-        return 0
 
 
 def kill_at(cmd: list[str], db_path: Path, threshold: int, rng: random.Random, env: dict) -> bool:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from nasloop.engine.search import summarize
+
+from .live_store import count_trials
 
 BUDGET = 3000
 SLOW = ["--evaluator", "proxy", "--evaluator-opt", "proxies=[params]"]
@@ -28,24 +29,16 @@ def _start(study: Path, data_dir: Path) -> subprocess.Popen:
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 
-def _rows(store: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=0.1) as db:
-            return db.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
-    except sqlite3.Error:  # not created yet
-        return 0
-
-
 def _stopped(run: Path) -> bool:
     """Stopped where it was: interrupted, or "stopped" in the rare case the interrupt landed inside the
     store's own write and the status could not follow (resumable all the same); never run to its end."""
-    return summarize(run)["status"] in ("interrupted", "stopped") and _rows(run / "nasloop.sqlite") < BUDGET
+    return summarize(run)["status"] in ("interrupted", "stopped") and count_trials(run / "nasloop.sqlite") < BUDGET
 
 
 def _wait_until_both_run(proc: subprocess.Popen, runs: list[Path]) -> list[int]:
     """Wait until every run has stored evaluations; the pids of their processes, from their lock files."""
     deadline = time.monotonic() + 120
-    while not all(_rows(run / "nasloop.sqlite") >= 10 for run in runs):
+    while not all(count_trials(run / "nasloop.sqlite") >= 10 for run in runs):
         assert proc.poll() is None and time.monotonic() < deadline, "the study never ran two runs at once"
         time.sleep(0.005)
     while not all((run / "nasloop.lock").read_text() for run in runs):  # the pid is written after the lock is taken
