@@ -6,7 +6,7 @@ their space and context here, so each gets the same benchmark, options and one-l
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from ..predictors.base import Predictor
 from ..search_spaces.base import NetworkSpace, SearchSpace, missing_capabilities
@@ -166,9 +166,8 @@ def fits_on(space: SearchSpace, context: RunContext) -> tuple[dict[str, list[str
     readers = _Readers(space, default_run)  # built for the context alone, NB101 listed zero-cost, which its run refused
     predictors = readers.listed()
     if default_run.lookup:  # one refused on the table may still work where proxies are computed on the networks
-        shown = {name.split(" ")[0] for name in predictors}
-        predictors += [f"{name} (not in a run that looks the table up)" for name in _Readers(space, context).listed()
-                       if name.split(" ")[0] not in shown]
+        shown = {*readers.built(), *readers.need_data}
+        predictors += _Readers(space, context).listed(but=shown, note=" (not in a run that looks the table up)")
     return ({"strategies": _strategies_that_work(space, default_run, readers), "predictors": predictors,
              "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context, True))},
             readers.problem())
@@ -238,11 +237,12 @@ class _Readers:
                     self._built[name] = predictor
         return self._built
 
-    def listed(self) -> list[str]:
-        """The names of the predictors that work, in the registry's order, each needing data not found saying so."""
+    def listed(self, but: Collection[str] = (), note: str = "") -> list[str]:
+        """The names of the predictors that work, in the registry's order, each needing data not found saying so;
+        those in ``but`` left out, and ``note`` after each."""
         built = self.built()
-        return [name + NEEDS_DATA * (name in self.need_data) for name in PREDICTORS.names()
-                if name in built or name in self.need_data]
+        return [name + NEEDS_DATA * (name in self.need_data) + note for name in PREDICTORS.names()
+                if (name in built or name in self.need_data) and name not in but]
 
 
 NEEDS_DATA = " (with the benchmark's data, which was not found)"
