@@ -117,10 +117,9 @@ class SearchLoop:
         return oriented_values(result.metrics, self.objectives)  # None where a table lacks this cell's value
 
     def _scored(self, result: Result) -> tuple[Result, tuple[float, ...] | None]:
-        """The result and its scores; one without a finite value of the one objective is a failure, with the
-        reason: stored as a success without a score, a run of them finished with no best and '0 failed'. (With
-        several objectives it stays a success, left out of the front, which counts it.)"""
-        result = checked_result(self.evaluator, result)
+        """A checked result (``checked_result``) and its scores; one without a finite value of the one objective is
+        a failure, with the reason: stored as a success without a score, a run of them finished with no best and
+        '0 failed'. (With several objectives it stays a success, left out of the front, which counts it.)"""
         scores = self.scores(result)
         if len(self.objectives) > 1 or not result.ok or scores is not None:
             return result, scores
@@ -346,7 +345,7 @@ class SearchLoop:
         state after both are one write. A crash before that write (a failing tell included) leaves the
         state before the ask, from which the strategy proposes the same architecture again: the
         lookup is repeated, nothing is lost, and resume stays exact."""
-        result, scores = self._scored(result)
+        result, scores = self._scored(checked_result(self.evaluator, result))
         known = _Known(-1, result, scores)
         self.strategy.tell([self._observation(arch, known)])
         row.update(state=DONE, result=result, score=known.score, told=True)
