@@ -20,8 +20,9 @@ from .options import takes
 from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 
 
-def build_context(space_factory: type[SearchSpace] | str, dataset: str = "cifar10", data_dir: str | None = None,
-                  run_dir: str | None = None, lookup: bool = False, workdir: str | None = None) -> RunContext:
+def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = "cifar10",
+                  data_dir: str | None = None, run_dir: str | None = None, lookup: bool = False,
+                  workdir: str | None = None) -> RunContext:
     """The run context for a space: its benchmark (if it names one) is built here, once; relative paths in
     plugin options are read from ``workdir`` (see :attr:`RunContext.workdir`). A ``data_dir`` that is no folder
     is refused here, even by a command that would read nothing from it. The space may be given by its registered
@@ -84,6 +85,37 @@ def target_description(space: str, dataset: str, metric: str | None = None) -> s
 def dataset_for(space: str, dataset: str | None) -> str:
     """The task a command on ``space`` works on: ``dataset`` as the benchmark spells it, else the default one."""
     return canonical_dataset(space, dataset or default_dataset(space))
+
+
+def reads_dataset(space: str, evaluator: str) -> bool:
+    """Whether a search of ``space`` with ``evaluator`` reads a dataset: its space has a benchmark (whose tasks are
+    the datasets), builds networks (which proxies, warm-ups and training score on images) or takes the run
+    ``context``, or its evaluator declares :attr:`Evaluator.reads_dataset`. A user's space without any of these,
+    searched with its own evaluator, recorded and showed CIFAR-10, which nothing had read. A name not registered
+    reads one, as before: building the plugins names it."""
+    if space not in SEARCH_SPACES.names() or evaluator not in EVALUATORS.names():
+        return True
+    factory = SEARCH_SPACES.get(space)
+    return (factory.benchmark is not None or issubclass(factory, NetworkSpace) or takes(factory, "context")
+            or EVALUATORS.get(evaluator).reads_dataset)
+
+
+def run_dataset(space: str, evaluator: str, dataset: str | None, new: bool = True) -> str | None:
+    """The dataset a search records and hands its plugins: :func:`dataset_for`, or None where it reads none
+    (:func:`reads_dataset`). A new run naming one it would not read is refused; a stored run keeps what it
+    recorded (runs from before this check recorded CIFAR-10)."""
+    if reads_dataset(space, evaluator):
+        return dataset_for(space, dataset)
+    if dataset is not None and new:
+        raise ConfigError(f"--dataset {dataset} would be read by nothing: search space '{space}' has no benchmark and "
+                          f"builds no networks, and evaluator '{evaluator}' reads no dataset; drop --dataset, or set "
+                          "reads_dataset = True in an evaluator of yours that reads self.context.dataset")
+    return dataset
+
+
+def space_and_dataset(space: object, dataset: object) -> str:
+    """'nb201 / cifar10' for a run's tables and titles; 'digits / none' for a run that read no dataset."""
+    return f"{space} / {'none' if dataset is None else dataset}"
 
 
 def build_space(name: str, context: RunContext, /, **options: Any) -> SearchSpace:

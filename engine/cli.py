@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .assemble import dataset_for, parse_user_arch
+from .assemble import dataset_for, parse_user_arch, space_and_dataset
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, refuse_twice, search_config
@@ -142,7 +142,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     best = summary["best"] or {}
     metrics = best.get("metrics", {})
     repeats, estimated = summary["duplicates_answered"], summary["budget"]["evaluations_cost_estimated"]
-    rows = [("space / dataset", f"{summary['space']} / {summary['dataset']}"
+    rows = [("space / dataset", space_and_dataset(summary['space'], summary['dataset'])
                                 + (f", fidelity {summary['fidelity']}" if summary.get("fidelity") is not None else "")
                                 + (f", {summary['dedup']} dedup" if summary.get("dedup", "exact") != "exact" else "")),
             ("strategy (seed)", f"{summary['strategy']}{_guided_by(summary)} ({summary['seed']})"),

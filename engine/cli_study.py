@@ -94,13 +94,14 @@ def _methods(args: argparse.Namespace) -> list:
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
-    from .assemble import dataset_for
+    from .assemble import dataset_for, run_dataset
     from .search import build_plugins, check_new_run
     from .study_results import collect
 
-    args.dataset = dataset_for(args.space, args.dataset)
     if args.predictors:
+        args.dataset = dataset_for(args.space, args.dataset)
         return _compare_predictors(args)
+    args.dataset = run_dataset(args.space, args.evaluator or "tabular", args.dataset)
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),
                                       ("--metric", args.metric)) if value]
     if given:

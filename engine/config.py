@@ -30,7 +30,8 @@ class SearchConfig:
     space: Name = "nb201"
     dataset: Name | None = None
     """The benchmark task or image dataset; left out (None), the space benchmark's first task (CIFAR-10 for a
-    space without a benchmark), read when the search starts, once the configuration's plugins are loaded."""
+    space without a benchmark), read when the search starts, once the configuration's plugins are loaded; None
+    for a run that reads no dataset (:func:`nasloop.engine.assemble.reads_dataset`)."""
     strategy: Name = "evolution"
     predictor: Name | None = None
     evaluator: Name = "tabular"

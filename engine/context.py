@@ -37,7 +37,8 @@ Scorer = Callable[[Sequence[Arch]], np.ndarray]
 class RunContext:
     """The dataset or task, the data folder, the space's benchmark (if any) and the run folder."""
 
-    dataset: str = "cifar10"
+    dataset: str | None = "cifar10"
+    """None: the run reads no dataset (see :func:`nasloop.engine.assemble.reads_dataset`)."""
     data_dir: str | None = None
     run_dir: str | None = None
     benchmark: Benchmark | None = None
@@ -122,7 +123,7 @@ class RunContext:
     def _proxy_file(self, space: SearchSpace) -> ProxyScores | None:
         from .data.proxy_file import check_dataset, check_network_size, find_proxy_file, read_proxy_file
 
-        path = find_proxy_file(space.name, self.dataset, self.data_dir)
+        path = None if self.dataset is None else find_proxy_file(space.name, self.dataset, self.data_dir)
         if path is None:
             return None
         found = read_proxy_file(path, space)

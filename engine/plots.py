@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .assemble import space_and_dataset
 from .plot_fonts import fit_fonts
 from .study_results import StudyResults
 from .study_stats import censored_quantiles, queries_to_target
@@ -110,7 +111,8 @@ def anytime_plot(results: StudyResults, log_x: bool = False):
         whole_numbers(axes.xaxis)
     axes.set_xlabel("queries (distinct evaluations)")
     axes.set_ylabel(f"{'best ' if results.reference is None else ''}{results.objective} so far")  # a front's only grows
-    axes.set_title(f"{results.study.base.space} / {results.study.base.dataset}: mean and 95 % CI over seeds")
+    base = results.study.base
+    axes.set_title(f"{space_and_dataset(base.space, base.dataset)}: mean and 95 % CI over seeds")
     axes.grid(alpha=0.3)
     legend(axes, handles)
     span = _seed_values_span(results)

@@ -210,8 +210,9 @@ def check_seconds_budget(config: SearchConfig, evaluator: Evaluator, on_note: Ca
 
 STORED_KEYS = ("space", "dataset", "strategy", "evaluator", "executor", "budget", "seed", "strategy_options")
 """Keys every configuration 'nasloop search' has ever stored: one missing is damage, not an older run."""
-NOT_NULL = ("space", "dataset", "strategy", "evaluator", "executor", "seed")
-"""Those never stored as null: a dataset edited to null resumed on the space's default task."""
+NOT_NULL = ("space", "strategy", "evaluator", "executor", "seed")
+"""Those never stored as null. (A run that reads no dataset stores a null one; ``resume`` refuses a null dataset
+of a run that reads one, which resumed on the space's default task.)"""
 
 
 def check_stored_config(saved: dict[str, Any], store: RunStore) -> None:

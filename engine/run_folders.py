@@ -13,9 +13,11 @@ from .errors import ConfigError
 
 
 def _default_names(config: SearchConfig) -> Iterator[Path]:
-    """``runs/<space>-<dataset>-<strategy>-s<seed>-<time>``, then the same with ``-2``, ``-3``..."""
+    """``runs/<space>-<dataset>-<strategy>-s<seed>-<time>`` (no dataset where the run reads none), then the same
+    with ``-2``, ``-3``..."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    base = Path("runs") / f"{config.space}-{config.dataset}-{config.strategy}-s{config.seed}-{stamp}"
+    dataset = "" if config.dataset is None else f"-{config.dataset}"  # none where the run reads none
+    base = Path("runs") / f"{config.space}{dataset}-{config.strategy}-s{config.seed}-{stamp}"
     return (Path(f"{base}-{n}") if n > 1 else base for n in itertools.count(1))
 
 

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
-from .assemble import build_context, build_space, dataset_for, require_capabilities
+from .assemble import build_context, build_space, require_capabilities, run_dataset
 from .config import SearchConfig, construct, refuse_resume_arguments, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
@@ -41,14 +41,15 @@ __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", 
 Note = Callable[[str], None]
 
 
-def with_dataset(config: SearchConfig) -> SearchConfig:
+def with_dataset(config: SearchConfig, new: bool = False) -> SearchConfig:
     """``config`` with its dataset named as its benchmark names it: the benchmark's first task when none was given,
-    read once the configuration's plugins are loaded (a plugin space's benchmark has tasks of its own)."""
+    read once the configuration's plugins are loaded (a plugin space's benchmark has tasks of its own); None for a
+    run that reads no dataset (a ``new`` one naming one is refused: see :func:`run_dataset`)."""
     if not isinstance(config, SearchConfig):  # search({"space": ...}) failed on a missing attribute
         raise ConfigError(f"search takes a SearchConfig, not a {type(config).__name__}; build one with "
                           "SearchConfig(space=...) or SearchConfig.from_mapping(mapping)")
     load_plugins(config.plugins, config.workdir)
-    return config.replace(dataset=dataset_for(config.space, config.dataset))
+    return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new))
 
 
 def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[SearchSpace, Strategy, Evaluator,
@@ -181,7 +182,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     that builds networks to rank).
     """
     check_hooks("search", on_progress=on_progress, on_run_dir=on_run_dir, on_note=on_note)
-    config = with_dataset(config)
+    config = with_dataset(config, new=True)
     chosen = bool(config.run_dir)
     run_dir = Path(config.path(config.run_dir)) if config.run_dir else default_run_dir(config)
     if (run_dir / DB_NAME).exists():
@@ -284,6 +285,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         elif executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
         config = config.replace(**changes)
+        if stored.dataset is None and with_dataset(config).dataset is not None:  # edited: it would read the default
+            raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
         plugins = build_plugins(config, on_note)
         with closed_on_error(plugins[3]):
             check_same_results(str(run_dir), store, plugins[0], plugins[2])

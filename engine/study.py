@@ -142,8 +142,9 @@ def _conflict(stored: Study, study: Study, methods: list[Method]) -> str | None:
     """Why the study ``stored`` in a folder cannot take ``study``'s request (another grid, a method's name
     with other options); None when it can."""
     for name, value in stored.grid().items():
-        if name == "dataset" and canonical_dataset(study.base.space, str(value)) == study.grid()[name]:
-            continue  # begun before names were canonical
+        if name == "dataset" and (study.grid()[name] is None  # its runs read none (older ones recorded CIFAR-10)
+                                  or canonical_dataset(study.base.space, str(value)) == study.grid()[name]):
+            continue  # or begun before names were canonical
         if value != study.grid()[name]:
             return (f"{study.folder} holds a study {_difference(name, value, study.grid()[name])}; use another --out, "
                     "or --force-new to set the old study aside")

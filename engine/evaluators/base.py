@@ -41,6 +41,10 @@ class Evaluator(Configurable, ABC):
     repeatable: ClassVar[bool] = False
     """The same architecture and fidelity give the same metrics every time (a table lookup): a resumed run then
     asks a few of its results again, to make sure it reads what it began with."""
+    reads_dataset: ClassVar[bool] = False
+    """Reads the run's dataset (``self.context.dataset``: images to score or train networks on, a table's task).
+    A run whose evaluator does not, on a space with no benchmark that builds no networks and takes no ``context``,
+    reads none: it records no dataset (not a CIFAR-10 it never read) and refuses ``--dataset``."""
     objective: str = "val_accuracy"
     """The metric a search optimises by default (higher is better unless ``minimize``)."""
     minimize: bool = False

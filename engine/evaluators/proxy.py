@@ -37,6 +37,7 @@ class ProxyEvaluator(Evaluator):
     """
 
     requires = (NetworkSpace,)
+    reads_dataset = True
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None,
                  proxies: Sequence[str] | str = ("synflow",), batch_size: PositiveInt = 64, seed: Seed = 0,

@@ -77,6 +77,7 @@ class TrainingEvaluator(Evaluator):
     """
 
     requires = (NetworkSpace,)
+    reads_dataset = True
     fidelity_option = "epochs"
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: Epochs = 12,
