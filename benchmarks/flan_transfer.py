@@ -7,7 +7,10 @@ permutation, rank all the others; NB201: CIFAR-10 val-200). Printed: tau per tra
 pretrained variant needs to reach from-scratch tau at the reference sizes (linear interpolation
 between the measured sizes; ">" when it never does within them). The figure (PNG and SVG,
 ``--figures``, default ``benchmarks/figures``) is ``flan_transfer_<target>``: tau against target
-cells per start, with the 95 % t band over seeds.
+cells per start, with the 95 % t band over seeds. That name is the README's figure's, written only by the
+README's own command for that target (its starts, seeds and sizes); other starts add their labels, other seeds or
+sizes theirs (``flan_transfer_nb201_nb101-512-s2-n8_16``), so a quick try does not overwrite the published
+figure.
 
 How to run
 ----------
@@ -23,6 +26,7 @@ Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -37,12 +41,21 @@ from nasloop.predictors.evaluation import evaluate_predictors
 from nasloop.predictors.flan_transfer import load_pretrained
 
 
+PUBLISHED = {
+    "nb201": {"starts": ("nb101-512", "nb101-all", "tnb101micro-1024", "mix-1024"), "seeds": 10,
+              "sizes": (8, 16, 32, 40, 128)},
+    "nb101": {"starts": ("nb201-512",), "seeds": 10, "sizes": (8, 16, 32, 72, 128)},
+}
+"""Per target, the README's command: its pretrained starts' labels, seeds and training sizes."""
+
+
 def taus(records: list[dict], sizes: list[int]) -> np.ndarray:
     return np.array([np.mean([r["kendall_tau"] for r in records if r["train_size"] == n]) for n in sizes])
 
 
-def tau_figure(results: dict[str, list[dict]], sizes: list[int], target: str, seeds: int, folder: Path) -> list[Path]:
-    """Kendall tau against target training cells, one line and 95 % band per start."""
+def tau_figure(results: dict[str, list[dict]], sizes: list[int], target: str, seeds: int, folder: Path,
+               name: str) -> list[Path]:
+    """Kendall tau against target training cells, one line and 95 % band per start, saved as ``name``."""
     plt = pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 4.2))
     looks = styles(list(results))
@@ -61,7 +74,7 @@ def tau_figure(results: dict[str, list[dict]], sizes: list[int], target: str, se
     axes.set_title(f"FLAN on {target}: from scratch against pretrained starts, {seeds} seeds", fontsize=9)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
-    return save_figure(figure, folder, f"flan_transfer_{target}")
+    return save_figure(figure, folder, name)
 
 
 def cells_to_reach(target: float, sizes: list[int], curve: np.ndarray) -> str:
@@ -75,7 +88,8 @@ def cells_to_reach(target: float, sizes: list[int], curve: np.ndarray) -> str:
     return f"> {sizes[-1]}"
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The options, with ``--pretrained`` read into ``args.starts``, (label, file) pairs (the files are read later)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--target", default="nb201", help="target space (default nb201)")
     parser.add_argument("--sizes", type=int_list, default=[8, 16, 32, 40, 64, 128],
@@ -86,13 +100,36 @@ def main() -> None:
     parser.add_argument("--pretrained", required=True, help="comma-separated label=file pairs")
     parser.add_argument("--figures", type=output_folder, default=REPO / "benchmarks" / "figures", help="figure folder")
     add_data_dir(parser)
-    args = parser.parse_args()
-    sizes = list(args.sizes)
-    variants = {"from scratch": {}}
+    args = parser.parse_args(argv)
+    args.starts = []
     for pair in args.pretrained.split(","):
         label, _, path = pair.partition("=")
-        if not path:
-            sys.exit(f"flan_transfer.py: --pretrained takes label=file pairs, got {pair!r}")
+        if not label or not path:
+            parser.error(f"--pretrained takes label=file pairs, got {pair!r}")
+        args.starts.append((label, path))
+    return args
+
+
+def figure_name(args: argparse.Namespace) -> str:
+    """``flan_transfer_<target>`` for the README's command for that target (:data:`PUBLISHED`); other starts add
+    their labels and other seeds or sizes theirs, so that a smaller try does not overwrite the published figure."""
+    name = f"flan_transfer_{args.target}"
+    published = PUBLISHED.get(args.target)
+    if published is None:  # no figure of this target is published
+        return name
+    labels = [label for label, _ in args.starts]
+    if labels != list(published["starts"]):
+        name += "_" + "_".join(re.sub(r"[^\w.-]+", "-", label) for label in labels)
+    if (args.seeds, list(args.sizes)) != (published["seeds"], list(published["sizes"])):
+        name += f"-s{args.seeds}-n{'_'.join(map(str, args.sizes))}"
+    return name
+
+
+def main() -> None:
+    args = parse_args()
+    sizes = list(args.sizes)
+    variants = {"from scratch": {}}
+    for label, path in args.starts:
         # a file pretrained with FLAN's space_id feature is fine-tuned with it (its width must match)
         with_ids = bool(load_pretrained(path)["space_ids"])
         variants[f"pretrained {label}"] = {"pretrained": path, **({"space_id": True} if with_ids else {})}
@@ -109,7 +146,8 @@ def main() -> None:
         for n in sizes:
             cells.append(format_mean([r["kendall_tau"] for r in records if r["train_size"] == n], 3))
         print(f"| {label} | " + " | ".join(cells) + " |")
-    print("\nfigure: " + ", ".join(map(str, tau_figure(results, sizes, args.target, args.seeds, args.figures))))
+    print("\nfigure: " + ", ".join(map(str, tau_figure(results, sizes, args.target, args.seeds, args.figures,
+                                                       figure_name(args)))))
     scratch = taus(results["from scratch"], sizes)
     print("\nTarget cells needed to match from-scratch tau:")
     for reference in args.reference_sizes:
