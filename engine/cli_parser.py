@@ -25,6 +25,32 @@ SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", 
                     "max_retries": ("executor", "max_retries")}
 
 
+class _AliasedStore(argparse._StoreAction):
+    """A flag's value, stored as argparse stores it; a flag with aliases (``--fidelity``/``--epochs``) given twice
+    with two values is refused, naming both: argparse kept the last, so ``--epochs 1 --fidelity 12`` trained 12
+    epochs without a word. The same value twice is accepted."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        if len(self.option_strings) > 1:
+            given = namespace.__dict__.setdefault(_GIVEN, {})
+            earlier = given.get(self.dest)
+            if earlier is not None and earlier[1] != values:
+                parser.error(f"{earlier[0]} {_shown(earlier[1])} and {option_string} {_shown(values)} give one option "
+                             f"({'/'.join(self.option_strings)}) two values; give it once")
+            given[self.dest] = (option_string, values)
+        super().__call__(parser, namespace, values, option_string)
+
+
+_GIVEN = "_aliased_flags_given"
+"""The namespace attribute where :class:`_AliasedStore` keeps which alias gave each value, dropped after parsing."""
+
+
+def _shown(value: Any) -> str:
+    """A parsed value as it was typed: a list comma-separated."""
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the fix, and a flag the command does not take points at that
     command's help (``nasloop train --evaluator-opt`` pointed at ``nasloop --help``). Flags are never abbreviated:
@@ -35,6 +61,8 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
+        self.register("action", None, _AliasedStore)  # every plain flag, so every alias (and groups share it)
+        self.register("action", "store", _AliasedStore)
         # a command's subcommands, where any other first word (but a misspelt subcommand) is a plugin to 'show':
         # 'nasloop predictors flan' describes it as 'nasloop strategies evolution' does (argparse: "invalid choice")
         self.shows_other_words: dict[str, Any] = {}
@@ -46,6 +74,7 @@ class _Parser(argparse.ArgumentParser):
                 and not difflib.get_close_matches(first, list(self.shows_other_words), n=1, cutoff=0.8):
             self._words.insert(0, "show")
         namespace, extras = super().parse_known_args(_negative_values_attached(self._words), namespace)
+        namespace.__dict__.pop(_GIVEN, None)
         if extras and not getattr(namespace, "help_prog", None):  # the innermost command parses first
             namespace.help_prog = self.prog
         return namespace, extras
