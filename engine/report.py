@@ -66,9 +66,10 @@ def _fmt(value: float, digits: int = 2) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
-def _metric(value: float) -> str:
-    """One run's metric as ``show`` gives it (four decimals read NAGO's params spread of 6e-06 as 0.0000), or –."""
-    return metric_text(float(value)) if math.isfinite(value) else "–"
+def _metric(value: float | None) -> str:
+    """One run's metric as ``show`` gives it (four decimals read NAGO's params spread of 6e-06 as 0.0000), or – where
+    it is not finite or unknown (None, as a Result may give one: the report stopped on a TypeError)."""
+    return "–" if value is None or not math.isfinite(value) else metric_text(float(value))
 
 
 def _digits(values: Sequence[float]) -> int:
