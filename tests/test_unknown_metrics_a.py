@@ -1,5 +1,6 @@
-"""A metric a user's evaluator reports as unknown (None, as a Result may hold one) is shown as '–': 'nasloop report
-RUN' stopped on a TypeError in its table of best architectures, and 'nasloop show' printed 'None'."""
+"""What 'nasloop show' and a run's report print of its metrics. A metric a user's evaluator reports as unknown
+(None, as a Result may hold one) is shown as '–': 'nasloop report RUN' stopped on a TypeError in its table of best
+architectures, and 'nasloop show' printed 'None'."""
 from __future__ import annotations
 
 import pytest
@@ -44,3 +45,14 @@ def test_an_unknown_metric_is_shown_and_reported_as_a_dash(tmp_path, capsys):
     assert "| trial | architecture | score | size |" in written and "| 12 | – |" in written
     rows = [line for line in written.splitlines() if line.startswith("| ") and line.rstrip().endswith("| – |")]
     assert len(rows) == 3
+
+
+def test_a_run_reports_table_puts_the_objective_first(tmp_path, data_dir):
+    """Sorted by name, NB201's val_accuracy was the last of 16 columns of the table ranked by it."""
+    run = tmp_path / "run"
+    assert main(["search", "--space", "nb201", "--strategy", "random", "--budget", "3", "--data-dir", str(data_dir),
+                 "--run-dir", str(run), "--quiet"]) == 0
+    assert main(["report", str(run)]) == 0
+    header = next(line for line in (run / "report" / "report.md").read_text().splitlines()
+                  if line.startswith("| trial | architecture |"))
+    assert header.startswith("| trial | architecture | val_accuracy | test_accuracy |"), header
