@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..search_spaces.base import SearchSpace
-from ..strategies.base import Strategy
+from ..strategies.base import Strategy, UnreadableState
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_now, describe_exception, lost_trials,
@@ -164,8 +164,10 @@ class SearchLoop:
             try:
                 self.strategy.load_state_dict(state)
             except (ArchitectureError, TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
-                # a value edited or cut in the store surfaced as numpy's or the strategy's own error
-                raise DataError(self._state_error(exc)) from None
+                # a value edited or cut in the store surfaced as numpy's or the strategy's own error; a key it lacks
+                # is named as the strategy's code met it (the one-line ConfigError is for a script's own call)
+                cause = exc.__cause__ if isinstance(exc, UnreadableState) and exc.__cause__ is not None else exc
+                raise DataError(self._state_error(cause)) from None
         self._strategy_loaded = True
 
     def _state_error(self, exc: BaseException) -> str:

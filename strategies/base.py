@@ -7,17 +7,67 @@ interrupted at any point continues as if it never stopped.
 """
 from __future__ import annotations
 
+import functools
+import operator
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
 
-from ..engine.errors import UnsupportedError, check_base_init, check_requires
+from ..engine.errors import ConfigError, NasloopError, UnsupportedError, check_base_init, check_requires
 from ..engine.registry import STRATEGIES
 from ..engine.options import Configurable
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
+
+
+class UnreadableState(ConfigError, KeyError):
+    """``load_state_dict`` given a state without a key it reads (``{}``): raised from the KeyError, which named
+    neither the strategy nor the fix; a resume names that KeyError, the store's damage, instead (engine/loop.py)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+def _checked_ask(ask: Callable[..., list[Arch]]) -> Callable[..., list[Arch]]:
+    """``ask`` refusing a count that is no whole number >= 1 in one line: ``ask("2")`` failed as a TypeError deep
+    inside the strategy (or the space's sampler), naming neither."""
+    @functools.wraps(ask)
+    def checked(self: Strategy, n: int) -> list[Arch]:
+        try:
+            count = operator.index(n) if not isinstance(n, bool) else -1
+        except TypeError:
+            count = -1
+        if count < 1:
+            raise ConfigError(f"strategy {STRATEGIES.label(self)}: ask(n) takes how many architectures to propose, a "
+                              f"whole number >= 1; got {n!r:.60}")
+        return ask(self, count)
+
+    checked._checked = True  # type: ignore[attr-defined]
+    return checked
+
+
+def _checked_load(load: Callable[..., None]) -> Callable[..., None]:
+    """``load_state_dict`` refusing, in one line naming the strategy, a state that is no dict or lacks a key it
+    reads: ``load_state_dict({})`` raised a bare KeyError: 'rng'."""
+    @functools.wraps(load)
+    def checked(self: Strategy, state: dict[str, Any]) -> None:
+        fix = "pass what its state_dict() returned"
+        if not isinstance(state, dict):
+            raise ConfigError(f"strategy {STRATEGIES.label(self)}: load_state_dict got a {type(state).__name__}, not "
+                              f"a dict; {fix}")
+        try:
+            load(self, state)
+        except KeyError as exc:
+            key = exc.args[0] if len(exc.args) == 1 else None
+            if isinstance(exc, NasloopError) or not isinstance(key, str) or key in state:
+                raise  # already named, or not a key of the state itself
+            raise UnreadableState(f"strategy {STRATEGIES.label(self)}: load_state_dict got a state without "
+                                  f"'{key}'; {fix}") from exc
+
+    checked._checked = True  # type: ignore[attr-defined]
+    return checked
 
 
 class Strategy(Configurable, ABC):
@@ -46,6 +96,10 @@ class Strategy(Configurable, ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         check_requires(cls, "strategy")
+        for name, checked in (("ask", _checked_ask), ("load_state_dict", _checked_load)):  # checked here, once
+            method = getattr(cls, name)
+            if not getattr(method, "_checked", False) and not getattr(method, "__isabstractmethod__", False):
+                setattr(cls, name, checked(method))
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space
@@ -91,6 +145,7 @@ class Strategy(Configurable, ABC):
         """
         return {"rng": self.rng.bit_generator.state}
 
+    @_checked_load  # as every subclass's is: one that inherits it is told apart from one that overrides it
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.rng.bit_generator.state = state["rng"]
 

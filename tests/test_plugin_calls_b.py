@@ -1,0 +1,44 @@
+"""Errors a user meets calling plugins from Python or the CLI, each one line naming the plugin and the fix."""
+from __future__ import annotations
+
+import pytest
+
+from nasloop.engine.errors import ConfigError
+from nasloop.engine.registry import STRATEGIES
+from nasloop.search_spaces.nb201 import NB201Space
+
+
+@pytest.mark.parametrize("name", ["random", "evolution", "local", "bo"])
+def test_a_builtin_strategy_given_an_empty_state_names_the_missing_key(name):
+    """load_state_dict({}) raised a bare KeyError: 'rng'."""
+    strategy = STRATEGIES.get(name)(NB201Space(), seed=0)
+    with pytest.raises(ConfigError) as info:
+        strategy.load_state_dict({})
+    message = str(info.value)
+    assert f"strategy {name}: load_state_dict got a state without 'rng'; pass what its state_dict() returned" \
+        == message
+    with pytest.raises(ConfigError, match="load_state_dict got a list, not a dict"):
+        strategy.load_state_dict([])
+
+
+def test_a_state_missing_a_later_key_is_named_and_a_whole_state_loads():
+    strategy = STRATEGIES.get("evolution")(NB201Space(), seed=0)
+    state = strategy.state_dict()
+    strategy.load_state_dict(state)
+    with pytest.raises(ConfigError, match=r"got a state without '(population|asked_random)'"):
+        strategy.load_state_dict({"rng": state["rng"]})
+
+
+@pytest.mark.parametrize("n", ["2", 0, -1, 2.0, True, None])
+def test_ask_with_no_whole_count_is_one_line(n):
+    """ask("2") failed as a TypeError deep inside the strategy."""
+    strategy = STRATEGIES.get("random")(NB201Space(), seed=0)
+    with pytest.raises(ConfigError, match=r"strategy random: ask\(n\) takes how many architectures to propose, a "
+                                          r"whole number >= 1; got "):
+        strategy.ask(n)
+
+
+def test_ask_takes_a_numpy_count():
+    import numpy as np
+
+    assert len(STRATEGIES.get("random")(NB201Space(), seed=0).ask(np.int64(3))) == 3
