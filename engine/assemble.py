@@ -26,11 +26,17 @@ def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = 
     """The run context for a space: its benchmark (if it names one) is built here, once; relative paths in
     plugin options are read from ``workdir`` (see :attr:`RunContext.workdir`). A ``data_dir`` that is no folder
     is refused here, even by a command that would read nothing from it. The space may be given by its registered
-    name, as build_space takes it ('nb101' failed with AttributeError: 'str' object has no attribute 'benchmark')."""
+    name, as build_space takes it ('nb101' failed with AttributeError: 'str' object has no attribute 'benchmark').
+    A ``lookup`` on a space without a benchmark is refused (the context came back without one, and nothing said
+    so); a command that says why in its own words passes ``lookup`` only where the space has a table."""
     check_data_dir(data_dir)
     if isinstance(space_factory, str):
         space_factory = SEARCH_SPACES.get(space_factory)
     name = space_factory.benchmark
+    if lookup and name is None:  # a context without a table came back, and the lookups failed later or not at all
+        raise UnsupportedError(f"build_context: lookup=True answers evaluations from the space's benchmark table, and "
+                               f"search space '{space_factory.name}' has none; pass lookup=False (evaluate it with "
+                               f"proxies or training), or choose a space that has one: {', '.join(tabulated_spaces())}")
     benchmark = None if name is None else construct("benchmark", name, BENCHMARKS.get(name), data_dir=data_dir)
     if lookup and benchmark is not None and isinstance(dataset, str):  # 'cifar-10' read no stored proxies, silently
         benchmark.task(dataset)

@@ -65,7 +65,8 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
         raise ConfigError(f"{twice[0]} is given by both --evaluator-opt and --space-opt; give it once, with "
                           "--space-opt (the network's size is the search space's option)")
     context = build_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
-                            config.run_dir, lookup=evaluator_factory.uses_benchmark, workdir=config.workdir)
+                            config.run_dir, workdir=config.workdir,  # a table-less space's evaluator says why
+                            lookup=evaluator_factory.uses_benchmark and space_factory.benchmark is not None)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)

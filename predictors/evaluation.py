@@ -128,7 +128,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     if stray:
         raise ConfigError(f"predictor options given for '{stray[0]}', which is not being evaluated; "
                           f"evaluated: {', '.join(factories)}")
-    context = build_context(SEARCH_SPACES.get(space), dataset, str(data_dir) if data_dir else None, lookup=True)
+    factory = SEARCH_SPACES.get(space)  # without a table, require_benchmark says why, in the command's words
+    context = build_context(factory, dataset, str(data_dir) if data_dir else None, lookup=factory.benchmark is not None)
     search_space = build_space(space, context, **dict(space_options or {}))
     benchmark = context.require_benchmark("predictors evaluate", search_space, choose_tabulated_space)
     task = benchmark.task(dataset)

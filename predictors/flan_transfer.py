@@ -300,8 +300,9 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     started, total, done = time.perf_counter(), 0, []
     parts = []  # (space, context, cells, targets): every space is read, and checked, before the first fit
     for name in spaces:
-        context = build_context(SEARCH_SPACES.get(name), dataset or default_dataset(name), data_dir,
-                                lookup=True)
+        factory = SEARCH_SPACES.get(name)  # without a table, training_cells says why, in the command's words
+        context = build_context(factory, dataset or default_dataset(name), data_dir,
+                                lookup=factory.benchmark is not None)
         space = build_space(name, context)
         cells, target = training_cells(space, context, train_size, seed)
         if not space.graph_encodings:  # FLAN's own refusal advised gp and mlp, which nothing pretrains

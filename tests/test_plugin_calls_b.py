@@ -42,3 +42,17 @@ def test_ask_takes_a_numpy_count():
     import numpy as np
 
     assert len(STRATEGIES.get("random")(NB201Space(), seed=0).ask(np.int64(3))) == 3
+
+
+def test_build_context_refuses_a_lookup_on_a_space_without_a_table():
+    """It came back without a benchmark, and the lookups failed later, in other words, or not at all."""
+    from nasloop.engine.assemble import build_context
+    from nasloop.engine.errors import UnsupportedError
+
+    with pytest.raises(UnsupportedError) as info:
+        build_context("nago", "cifar10", lookup=True)
+    message = str(info.value)
+    assert message.startswith("build_context: lookup=True answers evaluations from the space's benchmark table, and "
+                              "search space 'nago' has none; pass lookup=False") and "nb201" in message
+    assert "\n" not in message
+    assert build_context("nago", "cifar10").benchmark is None
