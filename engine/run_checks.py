@@ -19,7 +19,7 @@ from .errors import ArchitectureError, ConfigError, DataError, NasloopError, one
 from .evaluators.base import Evaluator
 from .objectives import Objective
 from .options import effective_options
-from .registry import STRATEGIES, defined_by_nasloop
+from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop
 from .space_checks import check_space_moves
 from .executors.base import Executor, describe_exception
 from .store import RunStore
@@ -116,6 +116,22 @@ def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpac
     return predictor
 
 
+def check_evaluator(evaluator: Evaluator, method: str, fidelity: int | None) -> None:
+    """``evaluator.check`` (or ``check_new``) before the run. A user's that fails in Python's words (a ValueError
+    for an option it dislikes) is named in one ConfigError line with its message and where it raised, as a user's
+    predictor that fails when tried is (:func:`tried_predictor`): it came out of the CLI as a traceback. nasloop's
+    own evaluators fail only as NasloopError there: anything else is a bug of ours, and keeps its traceback."""
+    try:
+        getattr(evaluator, method)(fidelity)
+    except NasloopError:
+        raise
+    except Exception as exc:  # the user's code may fail in any way
+        if defined_by_nasloop(type(evaluator)):
+            raise
+        raise ConfigError(f"evaluator '{EVALUATORS.label(evaluator)}': its {method}() failed before the run: "
+                          f"{describe_exception(exc)}; fix the evaluator or the options it refuses") from None
+
+
 def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
     """An objective the evaluator will never report fails now, before a run directory exists."""
     objectives = config.objective_list()
@@ -175,7 +191,7 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
                           "objective")
     check_objective(config, evaluator)
     check_fidelity(config, evaluator)
-    evaluator.check_new(config.fidelity)
+    check_evaluator(evaluator, "check_new", config.fidelity)
     check_seconds_budget(config, evaluator, on_note)
     note_unsaved_state(plugins[1], on_note)
 

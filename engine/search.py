@@ -21,7 +21,7 @@ from .options import PositiveFloat, PositiveInt, check_value, guided_strategies,
 from .plugins import load_plugins, plugins_to_record
 from .predictor_options import options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .run_checks import (check_budget, check_new_run, check_resumed_objectives, check_same_results,
+from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
                          check_seconds_budget, check_stored_config, ended_by_the_other_limit, note_random_start,
                          note_unsaved_state, random_start, tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
@@ -101,7 +101,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
     require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS, context)
     evaluator = construct("evaluator", config.evaluator, evaluator_factory, space, wiring={"context": context},
                           **evaluator_options)
-    evaluator.check(config.fidelity)
+    check_evaluator(evaluator, "check", config.fidelity)
     executor = construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
     return space, strategy, evaluator, executor
 

@@ -56,3 +56,31 @@ def test_build_context_refuses_a_lookup_on_a_space_without_a_table():
                               "search space 'nago' has none; pass lookup=False") and "nb201" in message
     assert "\n" not in message
     assert build_context("nago", "cifar10").benchmark is None
+
+
+@pytest.mark.parametrize("method", ["check", "check_new"])
+def test_a_user_evaluators_check_failing_in_pythons_words_is_one_line(tmp_path, capsys, data_dir, method):
+    """A ValueError from a user's check() came out of nasloop search as a traceback."""
+    from nasloop import SearchConfig, search
+    from nasloop.engine import cli
+    from nasloop.engine.evaluators.base import Evaluator
+    from nasloop.engine.registry import register_evaluator
+    from nasloop.engine.types import Result
+
+    @register_evaluator("picky-b")
+    class Picky(Evaluator):
+        def evaluate(self, arch, fidelity=None):
+            return Result(metrics={"val_accuracy": 1.0}, cost=1.0)
+
+    def refuse(self, fidelity=None):
+        raise ValueError("learning rate 3 is too high")
+
+    setattr(Picky, method, refuse)
+    assert cli.main(["search", "--evaluator", "picky-b", "--budget", "2", "--data-dir", str(data_dir), "--run-dir",
+                     str(tmp_path / "run"), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"nasloop search: error: evaluator 'picky-b': its {method}() failed before the run: "
+                            "ValueError: learning rate 3 is too high (at ") and error.count("\n") == 1, error
+    with pytest.raises(ConfigError, match=f"evaluator 'picky-b': its {method}"):
+        search(SearchConfig(evaluator="picky-b", budget=2, data_dir=str(data_dir), run_dir=str(tmp_path / "py")))
+    assert not (tmp_path / "run").exists() and not (tmp_path / "py").exists()
