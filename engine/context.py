@@ -274,3 +274,13 @@ def evaluate_otherwise(space: SearchSpace) -> str:
     return ("it builds no networks either, so no built-in evaluator can: use an evaluator of your own (--evaluator), "
             "give its class a benchmark, or derive it from NetworkSpace and define to_module")
 
+
+
+def refuse_resized(space: SearchSpace, reader: str, instead: str = "") -> None:
+    """One line for size options (``--space-opt channels=8``) where ``reader`` takes a table's results, which are
+    the benchmark's own networks': the option changed nothing a tabular run reports, and ``predictors evaluate``,
+    whose targets are those results, accepted it where ``search`` refused it."""
+    resized = space.resized() if isinstance(space, NetworkSpace) else []
+    if resized:
+        raise ConfigError(f"--space-opt {', '.join(resized)} sizes the networks {space.name} builds, and {reader} its "
+                          f"table's results for the benchmark's own networks; drop it{instead}")

@@ -22,6 +22,7 @@ from scipy import stats
 
 from ..engine.assemble import build_context, build_space, choose_tabulated_space, dataset_for
 from ..engine.config import construct
+from ..engine.context import refuse_resized
 from ..engine.errors import ConfigError, as_list, one_line
 from ..engine.hooks import check_hooks
 from ..engine.objectives import parse_objectives
@@ -132,6 +133,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     context = build_context(factory, dataset, str(data_dir) if data_dir else None, lookup=factory.benchmark is not None)
     search_space = build_space(space, context, **dict(space_options or {}))
     benchmark = context.require_benchmark("predictors evaluate", search_space, choose_tabulated_space)
+    refuse_resized(search_space, "predictors evaluate ranks predictions against")
     task = benchmark.task(dataset)
     fidelity = benchmark.check(task.name, fidelity)
     cells = benchmark.cells()

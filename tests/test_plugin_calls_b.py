@@ -84,3 +84,16 @@ def test_a_user_evaluators_check_failing_in_pythons_words_is_one_line(tmp_path, 
     with pytest.raises(ConfigError, match=f"evaluator 'picky-b': its {method}"):
         search(SearchConfig(evaluator="picky-b", budget=2, data_dir=str(data_dir), run_dir=str(tmp_path / "py")))
     assert not (tmp_path / "run").exists() and not (tmp_path / "py").exists()
+
+
+def test_predictors_evaluate_refuses_a_size_option_as_a_tabular_search_does(capsys, data_dir):
+    """Its targets are the table's results for the benchmark's own networks; search refused channels=8, this did
+    not."""
+    from nasloop.engine import cli
+
+    assert cli.main(["predictors", "evaluate", "--space", "nb201", "--space-opt", "channels=8", "--predictor",
+                     "forest", "--train-sizes", "8", "--seeds", "1", "--data-dir", str(data_dir)]) == 2
+    error = capsys.readouterr().err
+    assert error == ("nasloop predictors evaluate: error: --space-opt channels=8 sizes the networks nb201 builds, and "
+                     "predictors evaluate ranks predictions against its table's results for the benchmark's own "
+                     "networks; drop it\n")

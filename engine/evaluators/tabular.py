@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ...search_spaces.base import NetworkSpace, SearchSpace
-from ..context import RunContext
+from ...search_spaces.base import SearchSpace
+from ..context import RunContext, refuse_resized
 from ..errors import ConfigError, UnsupportedError
 from ..registry import register_evaluator
 from ..types import Arch, Result
@@ -28,11 +28,8 @@ class TabularEvaluator(Evaluator):
     def __init__(self, space: SearchSpace, context: RunContext | None = None) -> None:
         super().__init__(space, context)
         self.benchmark = self.context.require_benchmark("--evaluator tabular", space)
-        resized = space.resized() if isinstance(space, NetworkSpace) else []
-        if resized:  # the table holds results of the benchmark's networks only: the option would change nothing
-            raise ConfigError(f"--space-opt {', '.join(resized)} sizes the networks {space.name} builds, and the "
-                              "tabular evaluator reads its table's results for the benchmark's own networks; drop "
-                              "it, or evaluate the networks it builds with --evaluator proxy or train")
+        refuse_resized(space, "the tabular evaluator reads",
+                       ", or evaluate the networks it builds with --evaluator proxy or train")
         self.task = self.benchmark.task(self.context.dataset)
         self.objective, self.minimize = self.task.metric, self.task.minimize
 
