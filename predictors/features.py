@@ -92,7 +92,10 @@ class FeatureSet:
         self.names: list[str] = []
         self._same_as: dict[str, str] = {}  # 'cifar10:synflow' on a cifar10 run reads the column 'synflow' does
         self._sources: list[Callable[[Sequence[Arch]], np.ndarray]] = []  # one block of columns each
-        for name in dict.fromkeys(names):
+        twice = next((name for name in names if names.count(name) > 1), None)
+        if twice is not None:  # dropped without a word, where 'proxies' and a proxy it holds were refused
+            raise ConfigError(f"features {names!r} name '{twice}' twice; name each once")
+        for name in names:
             self._add(name, context)
         repeated = [key for key, count in Counter(self._same_as.get(n, n) for n in self.names).items() if count > 1]
         if repeated:  # the same column twice weighs it double in a forest's draws, unseen

@@ -97,3 +97,13 @@ def test_predictors_evaluate_refuses_a_size_option_as_a_tabular_search_does(caps
     assert error == ("nasloop predictors evaluate: error: --space-opt channels=8 sizes the networks nb201 builds, and "
                      "predictors evaluate ranks predictions against its table's results for the benchmark's own "
                      "networks; drop it\n")
+
+
+@pytest.mark.parametrize("features", [["proxies", "proxies"], ["graph", "graph"]])
+def test_a_feature_named_twice_is_refused_as_one_giving_a_column_twice_is(nb201_context, features):
+    """[proxies, proxies] was de-duplicated without a word, while [proxies, zen] was refused."""
+    from nasloop.predictors.features import FeatureSet
+
+    with pytest.raises(ConfigError) as info:
+        FeatureSet(NB201Space(), nb201_context, features)
+    assert str(info.value) == f"features {features!r} name '{features[0]}' twice; name each once"
