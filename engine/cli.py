@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 from .assemble import dataset_for, parse_user_arch, space_and_dataset
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
-from .cli_config import check_resumed_shorthand, refuse_twice, search_config
+from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
@@ -53,7 +53,7 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
     if args.resume:
         executor_flags = [f for f, (owner, _) in SHORTHAND_FLAGS.items() if owner == "executor"]
         given = [f"--{n.replace('_', '-')}" for n in (*CONFIG_FLAGS, *SHORTHAND_FLAGS, "minimize")
-                 if n not in ("budget", "max_seconds", "data_dir", "executor", *executor_flags)
+                 if n not in ("budget", "max_seconds", "data_dir", "executor", "tensorboard", *executor_flags)
                  and getattr(args, n) is not None]
         moved = [value for key, value in args.predictor_opt if key == "pretrained"]  # where a file is now
         if any(not isinstance(value, (str, int, float)) or isinstance(value, bool) for value in moved):
@@ -67,6 +67,7 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
                               f"(--executor, --workers, ...) and where its data (--data-dir) or a pretrained file "
                               f"(--predictor-opt pretrained=FILE) now is may change (drop {', '.join(given)}); other "
                               "options take a new run")
+        check_resumed_tensorboard(args.resume, args.tensorboard)  # the folder it logs to, or refused
         executor_options = dict(args.executor_opt)
         shorthand = {f: SHORTHAND_FLAGS[f][1] for f in executor_flags if getattr(args, f) is not None}
         refuse_twice("executor", shorthand, executor_options)

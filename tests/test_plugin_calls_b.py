@@ -107,3 +107,18 @@ def test_a_feature_named_twice_is_refused_as_one_giving_a_column_twice_is(nb201_
     with pytest.raises(ConfigError) as info:
         FeatureSet(NB201Space(), nb201_context, features)
     assert str(info.value) == f"features {features!r} name '{features[0]}' twice; name each once"
+
+
+def test_resume_takes_the_tensorboard_folder_the_run_logs_to(tmp_path, capsys, data_dir, monkeypatch):
+    """--resume DIR --tensorboard SAMEDIR was refused, though the resumed run logs there anyway."""
+    from nasloop.engine import cli
+
+    monkeypatch.chdir(tmp_path)
+    common = ["--data-dir", str(data_dir), "--quiet"]
+    assert cli.main(["search", "--budget", "2", "--run-dir", "run", "--tensorboard", "tb", *common]) == 0
+    assert cli.main(["search", "--resume", "run", "--budget", "3", "--tensorboard", "./tb", *common]) == 0
+    capsys.readouterr()
+    assert cli.main(["search", "--resume", "run", "--budget", "4", "--tensorboard", "other", *common]) == 2
+    assert capsys.readouterr().err == (f"nasloop search: error: --tensorboard other: run logs to {tmp_path / 'tb'}, "
+                                       "where it began, and a resumed run keeps that folder (another would hold none "
+                                       f"of its earlier steps); drop --tensorboard or give {tmp_path / 'tb'}\n")
