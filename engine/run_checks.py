@@ -120,10 +120,12 @@ def check_evaluator(evaluator: Evaluator, method: str, fidelity: int | None) -> 
     """``evaluator.check`` (or ``check_new``) before the run. A user's that fails in Python's words (a ValueError
     for an option it dislikes) is named in one ConfigError line with its message and where it raised, as a user's
     predictor that fails when tried is (:func:`tried_predictor`): it came out of the CLI as a traceback. nasloop's
-    own evaluators fail only as NasloopError there: anything else is a bug of ours, and keeps its traceback."""
+    own evaluators fail only as NasloopError there: anything else is a bug of ours, and keeps its traceback.
+    (Before, the CLI said 'unexpected ValueError in FILE:LINE', naming no evaluator, and the Python API raised the
+    ValueError itself.)"""
     try:
         getattr(evaluator, method)(fidelity)
-    except NasloopError:
+    except (NasloopError, OSError):  # an OSError is the machine's (a lost table server): the CLI says so, with where
         raise
     except Exception as exc:  # the user's code may fail in any way
         if defined_by_nasloop(type(evaluator)):
