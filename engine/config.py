@@ -191,6 +191,11 @@ def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,
     return factory(*args, **given, **options)
 
 
+def _defined_by_user(factory: type) -> set[str]:
+    """The attributes a class or one of its bases outside nasloop defines."""
+    return {name for klass in factory.__mro__ if not klass.__module__.startswith("nasloop.") for name in vars(klass)}
+
+
 OPTION_FLAG = {"search space": "--space-opt", "strategy": "--strategy-opt", "predictor": "--predictor-opt",
                "evaluator": "--evaluator-opt"}
 
@@ -201,6 +206,12 @@ def _check_constructible(kind: str, name: str, factory: Callable[..., Any], posi
     given, is named in one line here instead of failing in Python's words inside the search."""
     if isinstance(factory, type) and inspect.isabstract(factory):
         lacking = sorted(factory.__abstractmethods__)
+        # a predictor's fit defined where _fit was wanted: the base's fit checks the data, keeps it, then calls _fit
+        public = next((m for m in lacking if m.startswith("_") and m[1:] in _defined_by_user(factory)), None)
+        if public is not None:
+            raise ConfigError(f"{kind} '{name}' ({factory.__name__}) defines {public[1:]} but not {public}, which the "
+                              f"base class's {public[1:]} calls once it has checked and kept what it is given; rename "
+                              f"its {public[1:]} to {public}")
         raise ConfigError(f"{kind} '{name}' ({factory.__name__}) does not define {', '.join(lacking)}; add "
                           f"{'it' if len(lacking) == 1 else 'them'} to the class")
     params = [p for p in inspect.signature(factory).parameters.values()

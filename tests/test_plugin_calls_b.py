@@ -122,3 +122,27 @@ def test_resume_takes_the_tensorboard_folder_the_run_logs_to(tmp_path, capsys, d
     assert capsys.readouterr().err == (f"nasloop search: error: --tensorboard other: run logs to {tmp_path / 'tb'}, "
                                        "where it began, and a resumed run keeps that folder (another would hold none "
                                        f"of its earlier steps); drop --tensorboard or give {tmp_path / 'tb'}\n")
+
+
+def test_a_predictor_defining_fit_where_the_base_wants_fit_is_told_to_rename_it():
+    """The README listed fit among what a predictor implements; one that did was told 'does not define _fit; add it
+    to the class', though it had written the method."""
+    import numpy as np
+
+    from nasloop.engine.config import construct
+    from nasloop.engine.registry import register_predictor
+    from nasloop.predictors.base import Predictor
+
+    @register_predictor("fits-b")
+    class Fits(Predictor):
+        def fit(self, archs, y):
+            self.mean = float(np.mean(y))
+            return self
+
+        def predict(self, archs):
+            return np.full(len(archs), self.mean), np.zeros(len(archs))
+
+    with pytest.raises(ConfigError) as info:
+        construct("predictor", "fits-b", Fits, NB201Space())
+    assert str(info.value) == ("predictor 'fits-b' (Fits) defines fit but not _fit, which the base class's fit calls "
+                               "once it has checked and kept what it is given; rename its fit to _fit")
