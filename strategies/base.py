@@ -44,7 +44,6 @@ def _checked_ask(ask: Callable[..., list[Arch]]) -> Callable[..., list[Arch]]:
                               f"whole number >= 1; got {n!r:.60}")
         return ask(self, count)
 
-    checked._checked = True  # type: ignore[attr-defined]
     return checked
 
 
@@ -66,7 +65,6 @@ def _checked_load(load: Callable[..., None]) -> Callable[..., None]:
             raise UnreadableState(f"strategy {STRATEGIES.label(self)}: load_state_dict got a state without "
                                   f"'{key}'; {fix}") from exc
 
-    checked._checked = True  # type: ignore[attr-defined]
     return checked
 
 
@@ -96,9 +94,9 @@ class Strategy(Configurable, ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         check_requires(cls, "strategy")
-        for name, checked in (("ask", _checked_ask), ("load_state_dict", _checked_load)):  # checked here, once
-            method = getattr(cls, name)
-            if not getattr(method, "_checked", False) and not getattr(method, "__isabstractmethod__", False):
+        for name, checked in (("ask", _checked_ask), ("load_state_dict", _checked_load)):
+            method = cls.__dict__.get(name)  # the class's own: an inherited one is checked where it was defined
+            if method is not None and not getattr(method, "__isabstractmethod__", False):  # abc's own protocol
                 setattr(cls, name, checked(method))
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
@@ -145,7 +143,7 @@ class Strategy(Configurable, ABC):
         """
         return {"rng": self.rng.bit_generator.state}
 
-    @_checked_load  # as every subclass's is: one that inherits it is told apart from one that overrides it
+    @_checked_load  # as every subclass's own is (__init_subclass__)
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.rng.bit_generator.state = state["rng"]
 
