@@ -166,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=seed_int, help="random seed; same seed and config, same search")
     s.add_argument("--fidelity", "--epochs", type=_fidelity,
                    help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")
-    s.add_argument("--objective", help="metric to maximise; default val_accuracy")
+    s.add_argument("--objective", help="metric to maximise; default the evaluator's (the benchmark task's own "
+                                        "metric, e.g. val_accuracy; --evaluator proxy: the first proxy)")
     s.add_argument("--minimize", action="store_true", default=None, help="minimise --objective instead")
     s.add_argument("--objectives", type=name_list, metavar="METRIC:max|min,...",
                    help="several objectives, e.g. val_accuracy:max,params_m:min (strategies: random, evolution, bo)")

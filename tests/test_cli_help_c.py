@@ -1,0 +1,21 @@
+"""The --help of each subcommand says what the command does: no stale defaults."""
+from __future__ import annotations
+
+import argparse
+
+from nasloop.engine.cli_parser import build_parser
+
+
+def _option_help(command: str, flag: str) -> str:
+    """The help text of FLAG of `nasloop COMMAND`."""
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    action = next(a for a in subparsers.choices[command]._actions if flag in a.option_strings)
+    return str(action.help)
+
+
+def test_search_objective_help_names_the_evaluators_default_not_val_accuracy():
+    # The default objective is the evaluator's: a TransNAS room_layout run maximises val_neg_l2_loss, NDS test
+    # accuracy, the proxy evaluator its first proxy; the help had said "default val_accuracy" for every run.
+    text = _option_help("search", "--objective")
+    assert "default val_accuracy" not in text
+    assert "evaluator" in text
