@@ -213,7 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser(name, help=help_text).add_argument("name", nargs="?",
                                                            help="one of them: its description and options")
 
-    pred = sub.add_parser("predictors", help="list predictors, or evaluate them ('nasloop predictors evaluate')")
+    pred = sub.add_parser("predictors", help="list predictors, or show, evaluate or pretrain them "
+                                                "('nasloop predictors evaluate')")
     # 'nasloop predictors' lists them all; 'predictors [show] NAME' describes one; fits_done: see how_to_continue
     pred.set_defaults(name=None, fits_done=None)
     pred_sub = pred.add_subparsers(dest="predictors_command", parser_class=_Parser)
@@ -270,7 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="score every architecture of an enumerable space "
                                                           "(with --out)")
     px.add_argument("--seed", type=seed_int, default=0, help="seed for --sample and the proxies (default 0)")
-    px.add_argument("--proxies", type=name_list, default=["synflow"], help="comma-separated proxy names")
+    px.add_argument("--proxies", type=name_list, default=["synflow"],
+                    help="comma-separated proxy names (default synflow)")
     px.add_argument("--dataset", default="cifar10", help="dataset of the mini-batch (default cifar10)")
     px.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size (default 64)")
     px.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")

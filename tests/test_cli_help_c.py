@@ -19,3 +19,15 @@ def test_search_objective_help_names_the_evaluators_default_not_val_accuracy():
     text = _option_help("search", "--objective")
     assert "default val_accuracy" not in text
     assert "evaluator" in text
+
+
+def test_proxies_help_names_its_default_proxy():
+    # `nasloop proxies --all --out FILE` without --proxies scores synflow alone; the help did not say so.
+    assert "default synflow" in _option_help("proxies", "--proxies")
+
+
+def test_top_level_help_of_predictors_names_pretrain():
+    # The top-level listing said "list predictors, or evaluate them", hiding `predictors pretrain` and `show`.
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    text = next(c.help for c in subparsers._choices_actions if c.dest == "predictors")
+    assert "pretrain" in text
