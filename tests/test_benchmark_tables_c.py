@@ -1,0 +1,35 @@
+"""benchmarks/predictors.py's table says what its ± is, and prints none where one seed leaves no spread."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def predictors_script(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # the script imports its sibling modules
+    spec = importlib.util.spec_from_file_location("predictors_script_c", ROOT / "benchmarks" / "predictors.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _record(seed: int, tau: float) -> dict:
+    return {"predictor": "gp", "train_size": 8, "seed": seed, "kendall_tau": tau, "fit_seconds": 0.5,
+            "predict_seconds": 0.1, "precision_top5": 0.0}
+
+
+def test_one_seed_prints_the_mean_alone_not_a_zero_spread(predictors_script):
+    # With --seeds 1 the table read "0.246 ± 0.000", a spread of zero that one seed cannot measure.
+    row = predictors_script.table([_record(0, 0.246)], [8], {}).splitlines()[2]
+    assert "| 0.246 |" in row and "±" not in row
+
+
+def test_several_seeds_print_the_standard_deviation_the_header_names(predictors_script):
+    lines = predictors_script.table([_record(0, 0.2), _record(1, 0.4)], [8], {}).splitlines()
+    assert "mean ± std" in lines[0]
+    assert "| 0.300 ± 0.100 |" in lines[2]
