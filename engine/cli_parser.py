@@ -234,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
     ev.add_argument("--fidelity", type=_fidelity, help="epochs of the target accuracy (default: the most)")
     ev.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
-                    help="an option of every evaluated predictor (repeatable)")
+                    help="an option of every evaluated predictor, or NAME.KEY=VALUE of predictor NAME only "
+                         "(repeatable)")
     ev.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="an option of the search space (repeatable)")
     ev.add_argument("--metric", help="the table metric to rank by, METRIC:min where lower is better (a latency); "

@@ -35,7 +35,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--train-sizes", type=train_sizes,
                    help="--predictors: training-set sizes (default 8,40,128,512)")
     c.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
-                   help="--predictors: an option of every compared predictor (repeatable)")
+                   help="--predictors: an option of every compared predictor, or NAME.KEY=VALUE of predictor NAME "
+                        "only (repeatable)")
     c.add_argument("--metric", help="--predictors: the table metric to rank by, METRIC:min where lower is better "
                    "(a latency); default: the task's own")
     c.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 per method (default 5)")
@@ -44,15 +45,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--executor", choices=("local", "ray"),
                    help="where runs go: local processes (--jobs; the default) or one Ray task per run")
     c.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
-    c.add_argument("--space", default="nb201")
+    c.add_argument("--space", default="nb201", help="search space (see 'nasloop spaces'); default nb201")
     c.add_argument("--dataset", help="dataset or benchmark task (default: the space benchmark's first, e.g. cifar10)")
     c.add_argument("--evaluator", help="how runs are evaluated (default tabular)")
     c.add_argument("--budget", type=positive_int, help="distinct evaluations per run (default 100)")
     c.add_argument("--max-seconds", type=positive_float, help="also stop each run after this much evaluation cost "
                    "(the evaluation crossing it still finishes, as in search)")
-    c.add_argument("--fidelity", type=positive_int)
+    c.add_argument("--fidelity", type=positive_int, help="epochs to evaluate at, as in search (tables: default the "
+                   "most)")
     c.add_argument("--objective", help="metric to compare on; default the evaluator's")
-    c.add_argument("--minimize", action="store_true", default=False)
+    c.add_argument("--minimize", action="store_true", default=False, help="minimise --objective instead")
     c.add_argument("--objectives", type=name_list, metavar="METRIC:max|min,...",
                    help="compare multi-objective searches by the hypervolume of their fronts (with --reference-point)")
     c.add_argument("--reference-point", type=float_list, metavar="V1,V2,...",
@@ -60,9 +62,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--target", type=float, help="the value queries are counted to (default: the table's best)")
     c.add_argument("--interval", choices=("t", "bootstrap"), help="95 %% intervals: Student t (default) or "
                                                                  "percentile bootstrap")
-    c.add_argument("--data-dir", type=path_text)
-    c.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
-    c.add_argument("--evaluator-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[])
+    c.add_argument("--data-dir", type=path_text,
+                   help="folder holding benchmark data (else $NASLOOP_DATA, then ~/.cache/nasloop)")
+    c.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
+                   help="an option of the space, for every run (repeatable)")
+    c.add_argument("--evaluator-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
+                   help="an option of the evaluator, for every run (repeatable)")
     c.add_argument("--force-new", action="store_true",
                    help="set a study of another grid in --out aside (renamed, not deleted); one of this grid is "
                         "continued")

@@ -31,3 +31,15 @@ def test_top_level_help_of_predictors_names_pretrain():
     subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     text = next(c.help for c in subparsers._choices_actions if c.dest == "predictors")
     assert "pretrain" in text
+
+
+def test_every_compare_option_has_help_and_predictor_opt_names_its_per_predictor_form():
+    # compare's --space, --fidelity, --minimize, --data-dir, --space-opt and --evaluator-opt printed no help at all,
+    # and neither compare's nor `predictors evaluate`'s --predictor-opt named the NAME.KEY=VALUE form both read.
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    silent = [a.option_strings[0] for a in subparsers.choices["compare"]._actions if a.option_strings and not a.help]
+    assert silent == []
+    assert "NAME.KEY=VALUE" in _option_help("compare", "--predictor-opt")
+    evaluate = next(a for a in subparsers.choices["predictors"]._actions if isinstance(a, argparse._SubParsersAction))
+    action = next(a for a in evaluate.choices["evaluate"]._actions if "--predictor-opt" in a.option_strings)
+    assert "NAME.KEY=VALUE" in str(action.help)
