@@ -27,7 +27,7 @@ from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .pareto_summary import front_texts, hypervolume_text, left_out_texts, ranked_by
 from .search import resume, search, summarize
-from .export import cost_text, export_trials, metric_text, print_json, print_table
+from .export import cost_text, export_trials, metric_text, option_text, print_json, print_table
 from .store import RunStore
 
 
@@ -148,7 +148,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                                 + (f", {summary['dedup']} dedup" if summary.get("dedup", "exact") != "exact" else "")),
             ("strategy (seed)", f"{summary['strategy']}{_guided_by(summary)} ({summary['seed']})"),
             ("evaluator / executor", f"{summary['evaluator']} / {summary['executor']}"),
-            *((f"{kind} options", ", ".join(f"{k}={v}" for k, v in options.items()))
+            *((f"{kind} options", ", ".join(f"{k}={option_text(v)}" for k, v in options.items()))
               for kind, options in summary.get("options", {}).items()),
             ("status", summary["status"] + (f": {summary['stop_reason']}" if summary["stop_reason"] else "")),
             ("evaluations", f"{summary['evaluations']} of {summary['budget']['queries'] or '∞'}"

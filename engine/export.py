@@ -97,6 +97,16 @@ def metric_text(value: Any) -> str:
     return f"{value:.4f}" if abs(value) >= 1 else f"{value:.4g}"
 
 
+def option_text(value: Any) -> str:
+    """An option's value as --strategy-opt KEY=VALUE and YAML write it (null, true, [a, b]), not as Python's repr
+    (None, True): what `nasloop show` lists as a run's options can be typed back."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(option_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {option_text(v)}" for k, v in value.items()) + "}"
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def cost_text(seconds: float, estimated: int, budget: float | None = None) -> str:
     """What a run's evaluations cost, as ``show`` prints it, against its ``--max-seconds`` budget if it has one (the
     table showed the budget nowhere: a running or interrupted run's 'evaluations 20 of ∞' and its cost left the time
