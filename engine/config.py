@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
 from .errors import ConfigError
-from .objectives import Objective, check_reference_point, parse_objectives
+from .objectives import Objective, check_reference_point, check_single_objective, parse_objectives
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
                       option_names, plain, takes)
 from .user_files import path_from, read_yaml
@@ -107,6 +107,8 @@ class SearchConfig:
             check_reference_point(self.reference_point, parse_objectives(self.objectives))
         elif self.reference_point is not None:
             raise ConfigError("--reference-point is for several objectives; give --objectives too")
+        else:
+            check_single_objective(self.objective)
 
     def objective_list(self) -> tuple[Objective, ...] | None:
         """The configured objectives, or None to use the evaluator's default objective."""

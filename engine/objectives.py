@@ -51,6 +51,22 @@ def parse_objectives(spec: str | Sequence[str]) -> tuple[Objective, ...]:
     return tuple(objectives)
 
 
+def check_single_objective(metric: str | None) -> None:
+    """``--objective`` names one metric: ``params_m:min`` or ``val_accuracy,params_m`` there is ``--objectives``
+    syntax, which was refused only as an unknown metric named 'params_m:min', without saying how to minimise."""
+    if metric is None:
+        return
+    name, _, direction = metric.rpartition(":")
+    if name and direction in DIRECTIONS:
+        raise ConfigError(f"--objective '{metric}' gives a direction, which is --objectives syntax; write --objective "
+                          f"{name}{' --minimize' if DIRECTIONS[direction] else ''}, or --objectives {metric},... "
+                          "for several objectives")
+    if "," in metric:
+        example = ",".join(part.strip() + ":max" for part in metric.split(","))
+        raise ConfigError(f"--objective '{metric}' names several metrics; --objective takes one, and several go in "
+                          f"--objectives, e.g. --objectives {example}")
+
+
 def check_reference_point(reference_point: Sequence[float] | None, objectives: Sequence[Objective]) -> None:
     """A reference point must give one finite value per objective, in the metrics' own units."""
     if reference_point is None:
