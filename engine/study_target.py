@@ -103,9 +103,10 @@ def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float |
 
 def refuse_empty_reference_point(base: SearchConfig) -> None:
     """A multi-objective study whose reference point no cell of the table beats in every objective: every run's
-    hypervolume would be 0 at every query, and the report would compare those zeros as if the methods tied."""
+    hypervolume would be 0 at every query, and the report would compare those zeros as if the methods tied. So is one
+    so far from the front that its volume overflows a float: every curve was then left out of the report's table."""
     from .assemble import build_context
-    from .objectives import nadir, oriented_point
+    from .objectives import oriented_point
 
     space = SEARCH_SPACES.get(base.space)
     if base.num_objectives < 2 or space.benchmark is None or base.evaluator != "tabular":
@@ -113,10 +114,39 @@ def refuse_empty_reference_point(base: SearchConfig) -> None:
     context = build_context(space, base.dataset, base.data_dir, lookup=True)
     objectives = base.objective_list()
     points = _table_points(context.benchmark, context.benchmark.task(base.dataset).name, base)
-    if points is None or (points > np.asarray(oriented_point(objectives, base.reference_point or ()))).all(1).any():
+    if points is None:
         return
+    reference = oriented_point(objectives, base.reference_point or ())
     given = ",".join(f"{v:g}" for v in base.reference_point or ())
+    if (points > np.asarray(reference)).all(1).any():
+        if _overflows(points, np.asarray(reference)):  # every curve was left out: "– (0/n seeds)", as if none ran
+            raise ConfigError(f"the hypervolume of the table's front against --reference-point {given} overflows a "
+                              "float, so no run's hypervolume could be compared; give a point nearer the front, e.g. "
+                              "the table's worst of each: --reference-point " + _worst(objectives, points))
+        return
     raise ConfigError(f"no cell of the table is better than --reference-point {given} in every objective "
                       f"({', '.join(map(str, objectives))}), so every run's hypervolume would be 0; give a point "
                       f"worse than the front, e.g. the table's worst of each: --reference-point "
-                      + ",".join(f"{o.oriented(float(v)):g}" for o, v in zip(objectives, nadir(points))))
+                      + _worst(objectives, points))
+
+
+def _overflows(points: np.ndarray, reference: np.ndarray) -> bool:
+    """Whether the volume ``points`` dominate above ``reference`` is infinite. Bounded below by the largest box one
+    point spans and above by the box of their best values, so the front of a whole table is computed only where
+    neither bound decides."""
+    from .objectives import hypervolume
+
+    above = points[(points > reference).all(axis=1)]
+    with np.errstate(over="ignore"):
+        if np.isinf(np.prod(above - reference, axis=1)).any():
+            return True
+        if np.isfinite(np.prod(above.max(axis=0) - reference)):
+            return False
+    return math.isinf(hypervolume(above, reference))
+
+
+def _worst(objectives: Any, points: np.ndarray) -> str:
+    """The table's worst value of each objective, in the metrics' units, as a --reference-point to suggest."""
+    from .objectives import nadir
+
+    return ",".join(f"{o.oriented(float(v)):g}" for o, v in zip(objectives, nadir(points)))

@@ -26,3 +26,15 @@ def test_objective_with_objectives_syntax_says_how_to_write_it(objective, fragme
     assert not run.exists()
     with pytest.raises(ConfigError, match="--objectives syntax|names several metrics"):
         SearchConfig(objective=objective)
+
+
+def test_study_reference_point_whose_volume_overflows_is_refused(tmp_path: Path, data_dir, capsys):
+    """Every run's hypervolume was infinite and left out: the table read '– (0/1 seeds)' at every budget, as if no
+    run had succeeded."""
+    study = tmp_path / "study"
+    assert main(["compare", "--methods", "random", "--seeds", "1", "--budget", "3", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet", "--objectives", "val_accuracy:max,params_m:min",
+                 "--reference-point", "-1e308,1e308"]) == 2
+    error = capsys.readouterr().err
+    assert "overflows a float" in error and "--reference-point 10," in error and error.count("\n") == 1, error
+    assert not study.exists()
