@@ -4,7 +4,7 @@ A search has one objective (``--objective val_accuracy``) or several
 (``--objectives val_accuracy:max,params_m:min``). Strategies see every objective oriented so
 that higher is better; the store keeps every metric as measured, so the front and its
 hypervolume are computed from the stored metrics at any time. Non-dominated sorting and the
-hypervolume are botorch's (``is_non_dominated``, ``Hypervolume``), not written here.
+hypervolume are botorch's (``is_non_dominated``, ``DominatedPartitioning``), not written here.
 """
 from __future__ import annotations
 
@@ -102,9 +102,14 @@ def pareto_mask(points: np.ndarray, deduplicate: bool = False) -> np.ndarray:
 
 
 def hypervolume(points: np.ndarray, reference: Sequence[float]) -> float:
-    """The volume dominated by ``points`` (n × m, higher is better) above ``reference`` (oriented too)."""
+    """The volume dominated by ``points`` (n × m, higher is better) above ``reference`` (oriented too).
+
+    By botorch's box decomposition (``DominatedPartitioning``), not its ``Hypervolume``: the latter's recursion took
+    3.5 CPU minutes on a 177-member front of six NB201 objectives (3,000 random cells), so ``show`` hung for minutes
+    after a search of half a second; the decomposition gives the same volume in 7 s (0.2 s against 0.45 s for a
+    63-member front of five)."""
     import torch
-    from botorch.utils.multi_objective.hypervolume import Hypervolume
+    from botorch.utils.multi_objective.box_decompositions.dominated import DominatedPartitioning
 
     ref = np.asarray(reference, dtype=np.float64)
     points = np.asarray(points, dtype=np.float64).reshape(-1, len(ref))
@@ -112,7 +117,7 @@ def hypervolume(points: np.ndarray, reference: Sequence[float]) -> float:
     if len(points) == 0:
         return 0.0
     front = points[pareto_mask(points, deduplicate=True)]
-    return float(Hypervolume(ref_point=torch.as_tensor(ref)).compute(torch.as_tensor(front)))
+    return float(DominatedPartitioning(ref_point=torch.as_tensor(ref), Y=torch.as_tensor(front)).compute_hypervolume())
 
 
 def oriented_point(objectives: Sequence[Objective], values: Sequence[float]) -> list[float]:
