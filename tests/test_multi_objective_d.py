@@ -64,3 +64,13 @@ def test_hypervolume_matches_a_brute_force_grid(objectives):
     reference = np.full(objectives, 1.5)
     assert hypervolume(points, reference) == pytest.approx(_grid_volume(points, reference), rel=1e-12)
     assert hypervolume(points[:1] * 0, reference) == 0.0  # nothing above the reference
+
+
+def test_objective_naming_a_proxy_left_out_of_proxies_says_to_add_it(tmp_path, data_dir, capsys):
+    """'--evaluator proxy --objectives synflow:max,params:min' was told to choose from 'synflow' alone."""
+    run = tmp_path / "run"
+    assert main(["search", "--evaluator", "proxy", "--objectives", "synflow:max,params:min", "--budget", "2",
+                 "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert "'params' is a zero-cost proxy" in error and "--proxies synflow,params" in error, error
+    assert error.count("\n") == 1 and not run.exists()

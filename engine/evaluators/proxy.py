@@ -20,7 +20,7 @@ from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
 from .devices import resolve_device
-from .proxies import dataset_shape, minibatch, resolve, score_network
+from .proxies import dataset_shape, minibatch, proxy_names, resolve, score_network
 from .network_size import SCORING_BYTES, refuse_oversized_networks
 from .replicates import build_network, combine, replicate_metric_names
 
@@ -87,6 +87,14 @@ class ProxyEvaluator(Evaluator):
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         return replicate_metric_names(self.proxies, self.replicates)
+
+    def metric_source(self, metric: str) -> str:
+        """A proxy this run does not score is one --proxies away: '--objectives synflow:max,params:min' without
+        --proxies was told to choose from 'synflow' alone, as if params were no proxy."""
+        if metric in self.proxies or metric not in proxy_names():
+            return ""
+        return (f"; '{metric}' is a zero-cost proxy this run does not score: list every proxy an objective names in "
+                f"--proxies, e.g. --proxies {','.join([*self.proxies, metric])}")
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         return combine([self._score(arch, draw) for draw in range(self.replicates)])
