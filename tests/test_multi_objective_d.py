@@ -1,5 +1,6 @@
-"""Several objectives as a user gets them wrong: a direction given to --objective, a study reference point whose
-hypervolume overflows. Each is refused in one line before anything runs."""
+"""Several objectives as a user gets them wrong (a direction given to --objective, a study reference point whose
+hypervolume overflows, a proxy objective missing from --proxies), each refused in one line before anything runs;
+and the hypervolume against a brute-force grid."""
 from __future__ import annotations
 
 from pathlib import Path
