@@ -17,6 +17,7 @@ import fcntl
 import json
 import math
 import os
+import socket
 from pathlib import Path
 from typing import IO, Any, Callable, Mapping, Sequence
 
@@ -116,7 +117,33 @@ def _lock(fh: IO[str], out: Path) -> None:
         if exc.errno not in (errno.EAGAIN, errno.EACCES):
             raise
         raise ConfigError(f"{out} is being written by another 'nasloop proxies'; wait for it to finish, or stop "
-                          "it and run the same command again") from None
+                          f"it{_holder(fh)} and run the same command again") from None
+
+
+def _holder(fh: IO[str]) -> str:
+    """`` (process PID on HOST)`` holding the lock on ``fh``'s file, from the kernel's table of locks (Linux's
+    /proc/locks), for the user to find the command to stop: the refusal named none. The kernel drops a lock with
+    the last process that has the file open, so a holder that has ended left the file open in a process it
+    started, which is the one to stop; empty where the table is not readable or does not show the holder (another
+    machine's, on a network file system)."""
+    st = os.fstat(fh.fileno())
+    device = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        table = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return ""
+    fields = next((f for f in map(str.split, table) if len(f) > 5 and f[1] in ("FLOCK", "POSIX") and f[5] == device),
+                  None)  # a waiter's line reads '1: -> FLOCK ...': never matched
+    if fields is None or not fields[4].isdigit() or fields[4] == "0":  # 0: a pid outside this container's view
+        return ""
+    pid = int(fields[4])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return f" (a process started by process {pid} on {socket.gethostname()}, which has ended, has the file open)"
+    except PermissionError:  # another user's: alive
+        pass
+    return f" (process {pid} on {socket.gethostname()})"
 
 
 def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any]) -> dict[str, np.ndarray]:
