@@ -100,11 +100,18 @@ class Writes:
 
     def flush(self) -> None:
         """Commit the open group, if any, with the state after its last evaluation; roll back one that keeps no
-        state, which the strategy may have changed since (see the module's docstring)."""
+        state, which the strategy may have changed since (see the module's docstring).
+
+        Any transaction still open then was left by an interrupt between its BEGIN and what keeps track of it (the
+        group's opening time, a ``with`` block's start), before it wrote anything: it is rolled back. Left open,
+        it took in the writes that follow, the run's "interrupted" status included, and closing the store rolled
+        them back with it: the run read "running" (shown "stopped")."""
         if self._reads_state_later():
             self._members, self._opened = [], None
             self.db.execute("ROLLBACK")
         self._commit()
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
 
     def _reads_state_later(self) -> bool:
         """Whether the open group keeps no state but reads the strategy's when it commits (a user's)."""
