@@ -19,10 +19,10 @@ from typing import Any, Callable, Collection, Iterator
 
 from .assemble import canonical_dataset
 from .config import SearchConfig
-from .executors.base import sigterm_interrupts
 from .errors import ConfigError, DataError, NasloopError
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .study_pool import run_in_pool
+from .study_ray import run_on_ray
 from .study_methods import Method, ascii_folder_name, assign_folders, folder_clash, run_folder
 from .store import DB_NAME, RunStore
 from .user_files import check_pretrained_files, pretrained_digests
@@ -316,7 +316,7 @@ def run_study(pending: list[Job], jobs: int = 1, on_run: Callable[[str, str], No
     outcomes: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
         if use_ray:
-            results: Iterator[tuple[str, str]] = _on_ray(pending, ray_address)
+            results: Iterator[tuple[str, str]] = run_on_ray(_run_one, pending, ray_address)
         elif jobs <= 1:
             results = map(_run_one, pending)
         else:
@@ -326,39 +326,3 @@ def run_study(pending: list[Job], jobs: int = 1, on_run: Callable[[str, str], No
             if on_run:
                 on_run(run_dir, outcome)
     return outcomes
-
-
-def _on_ray(pending: list[Job], address: str | None) -> Iterator[tuple[str, str]]:
-    """Run each job as a Ray task (one CPU each); yield (run dir, outcome) as they finish."""
-    from .executors.ray_setup import first_line, import_ray
-
-    ray = import_ray(local=address is None)
-    owns = not ray.is_initialized()
-    if owns:
-        try:
-            ray.init(address=address, include_dashboard=False if address is None else None, logging_level="WARNING")
-        except Exception as exc:  # noqa: BLE001 - Ray fails in many ways; say which address, in one line
-            raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({first_line(exc)}); "
-                              "fix --ray-address") from None
-    task = ray.remote(num_cpus=1, max_retries=0)(_run_one)
-    refs: dict[Any, Job] = {}
-    try:
-        with sigterm_interrupts() if owns else contextlib.nullcontext():  # Ray's own handler dumped a native
-            refs.update({task.remote(job): job for job in pending})  # stack and exit(1): stop as on Ctrl-C
-            while refs:
-                ready, _ = ray.wait(list(refs), num_returns=1)
-                for ref in ready:
-                    job = refs.pop(ref)
-                    try:
-                        yield ray.get(ref)
-                    except ray.exceptions.RayError as exc:  # the worker died: this run stays interrupted
-                        yield job[0]["run_dir"], f"error: Ray task failed ({first_line(exc)})"
-    except BaseException:  # stopped: each running run is interrupted, so it records why, before Ray goes down
-        for ref in refs:
-            ray.cancel(ref)
-        with contextlib.suppress(Exception):
-            ray.wait(list(refs), num_returns=len(refs), timeout=60)
-        raise
-    finally:
-        if owns:
-            ray.shutdown()

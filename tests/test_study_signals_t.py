@@ -99,6 +99,6 @@ def test_sigterm_stops_a_study_on_its_own_ray_as_ctrl_c_does(tmp_path, data_dir)
     assert proc.returncode == 130, err
     assert err.decode().strip() == f"nasloop compare: interrupted; what finished is kept in {study}: run the same " \
                                    "command to continue"
-    # Ray's cancel interrupts the run (it records "interrupted") unless it lands late: the study then waits for
-    # the run to finish (a clean-clone CI under load saw that); never "stopped", as Ray's own handler left it
-    assert summarize(run)["status"] in ("interrupted", "finished")
+    # Ray's cancel interrupts the run; one lost (a clean-clone CI under load saw the run finish during the study's
+    # wait) is sent again until the run has recorded it (tests/test_study_ray_cancel_e.py); never "stopped"
+    assert summarize(run)["status"] == "interrupted"

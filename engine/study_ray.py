@@ -1,0 +1,89 @@
+"""A study's runs as Ray tasks (``compare --executor ray``) that stop when the study is stopped.
+
+Stopped (Ctrl-C, SIGTERM), the study cancels its tasks, and Ray raises KeyboardInterrupt in each running one, whose
+run records itself interrupted. Ray does so once per cancel, as a simulated Ctrl-C in the task's process, and one
+can be lost: raised inside a finalizer (a ``__del__``, a generator the garbage collector closes) Python prints it as
+ignored, and an evaluator may catch it (a training library ending its fit "gracefully" and returning). The run then
+went on: the study waited up to a minute for it to finish, or took Ray down under it, leaving it "running" (shown
+"stopped"). Now the study cancels again every :data:`CANCEL_EVERY_S` until each task has ended, and a task takes a
+repeated cancel only while no interrupt is already stopping its run: one landing while the run records the first
+would cut that record short.
+"""
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import time
+from typing import Any, Callable, Iterator
+
+from .errors import ConfigError
+from .executors.base import sigterm_interrupts
+
+RunOne = Callable[[Any], tuple[str, str]]
+CANCEL_EVERY_S = 1.0
+"""Seconds between cancels of the tasks still running once the study is stopped."""
+STOP_WAIT_S = 60.0
+"""Seconds a stopped study waits for its runs to record their interrupts before it takes Ray down."""
+
+
+def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None) -> Iterator[tuple[str, str]]:
+    """``run_one(job)`` for each job as a Ray task (one CPU each), on a local Ray on loopback or the cluster at
+    ``address``; yield (run dir, outcome) as they finish."""
+    from .executors.ray_setup import first_line, import_ray
+
+    ray = import_ray(local=address is None)
+    owns = not ray.is_initialized()
+    if owns:
+        try:
+            ray.init(address=address, include_dashboard=False if address is None else None, logging_level="WARNING")
+        except Exception as exc:  # noqa: BLE001 - Ray fails in many ways; say which address, in one line
+            raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({first_line(exc)}); "
+                              "fix --ray-address") from None
+    task = ray.remote(num_cpus=1, max_retries=0)(cancellable)
+    refs: dict[Any, Any] = {}
+    try:
+        with sigterm_interrupts() if owns else contextlib.nullcontext():  # Ray's own handler dumped a native
+            refs.update({task.remote(run_one, job): job for job in pending})  # stack and exit(1): stop as on Ctrl-C
+            while refs:
+                ready, _ = ray.wait(list(refs), num_returns=1)
+                for ref in ready:
+                    job = refs.pop(ref)
+                    try:
+                        yield ray.get(ref)
+                    except ray.exceptions.RayError as exc:  # the worker died: this run stays interrupted
+                        yield job[0]["run_dir"], f"error: Ray task failed ({first_line(exc)})"
+    except BaseException:  # stopped: each running run is interrupted, so it records why, before Ray goes down
+        cancel_until_ended(ray, list(refs))
+        raise
+    finally:
+        if owns:
+            ray.shutdown()
+
+
+def cancel_until_ended(ray: Any, refs: list[Any]) -> None:
+    """Cancel ``refs`` every :data:`CANCEL_EVERY_S` until each has ended, for :data:`STOP_WAIT_S` at most."""
+    deadline = time.monotonic() + STOP_WAIT_S
+    while refs and time.monotonic() < deadline:
+        for ref in refs:
+            ray.cancel(ref)
+        wait = max(0.0, min(CANCEL_EVERY_S, deadline - time.monotonic()))
+        try:
+            _, refs = ray.wait(refs, num_returns=len(refs), timeout=wait)
+        except Exception:  # noqa: BLE001 - Ray itself is going down: nothing more to wait for
+            return
+
+
+def cancellable(run_one: RunOne, job: Any) -> tuple[str, str]:
+    """``run_one(job)`` in a Ray task, a repeated cancel dropped while an interrupt stops the run (see the module's
+    doc). The handler stays after the run: a cancel sent as the task ends lands in Ray's own handling of it."""
+    signal.signal(signal.SIGINT, interrupt_unless_stopping)
+    return run_one(job)
+
+
+def interrupt_unless_stopping(signum: int, frame: object) -> None:
+    """Raise KeyboardInterrupt (Ray's cancel, or Ctrl-C) unless one is already being handled: the run is then
+    recording it, or unwinding to do so."""
+    if isinstance(sys.exc_info()[1], KeyboardInterrupt):
+        return
+    raise KeyboardInterrupt
