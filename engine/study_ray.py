@@ -65,13 +65,13 @@ def cancel_until_ended(ray: Any, refs: list[Any]) -> None:
     """Cancel ``refs`` every :data:`CANCEL_EVERY_S` until each has ended, for :data:`STOP_WAIT_S` at most."""
     deadline = time.monotonic() + STOP_WAIT_S
     while refs and time.monotonic() < deadline:
-        for ref in refs:
-            ray.cancel(ref)
         wait = max(0.0, min(CANCEL_EVERY_S, deadline - time.monotonic()))
         try:
+            for ref in refs:
+                ray.cancel(ref)
             _, refs = ray.wait(refs, num_returns=len(refs), timeout=wait)
-        except Exception:  # noqa: BLE001 - Ray itself is going down: nothing more to wait for
-            return
+        except Exception:  # noqa: BLE001 - Ray itself is going down: nothing more to wait for, and the interrupt
+            return  # being handled is what the user hears of
 
 
 def cancellable(run_one: RunOne, job: Any) -> tuple[str, str]:
