@@ -14,7 +14,7 @@ from .assemble import build_context, build_space, require_capabilities, run_data
 from .config import SearchConfig, construct, refuse_resume_arguments, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
-from .executors.base import Executor, closed_on_error, forget_sigterm, stopped_by_sigterm
+from .executors.base import Executor, closed_on_error, forget_sigterm, interrupts_held, stopped_by_sigterm
 from .hooks import check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import PositiveFloat, PositiveInt, check_value, guided_strategies, plain, predictor_of, takes
@@ -164,7 +164,7 @@ def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, 
                  "stopped by the user" if isinstance(exc, KeyboardInterrupt) else
                  f"exit({exc.code!r}) was called" if isinstance(exc, SystemExit) else
                  f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-        with contextlib.suppress(Exception):  # the store itself may be what failed
+        with interrupts_held(), contextlib.suppress(Exception):  # the store itself may be what failed
             store.set_meta("status", "interrupted")
             store.set_meta("stop_reason", f"{cause}; continue with 'nasloop search --resume {config.run_dir}'")
         raise

@@ -198,3 +198,23 @@ def sigterm_interrupts() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _dropped(signum: int, frame: object) -> None:
+    """A Ctrl-C or SIGTERM that arrives while a run records the interrupt already stopping it."""
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Within the block, Ctrl-C and SIGTERM are dropped (in the main thread; elsewhere nothing changes): the block
+    records the interrupt already stopping a run, and a second one (Ctrl-C pressed twice) cut that record short, so
+    the run read "running", shown "stopped" with no reason. The block is a few store writes: short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _dropped) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():  # None: a handler set outside Python, which cannot be put back
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
