@@ -21,7 +21,7 @@ from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parse
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
 from .errors import ConfigError, NasloopError
-from .executors.base import sigterm_interrupts
+from .executors.base import interrupts_held, sigterm_interrupts
 from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
@@ -357,8 +357,9 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
         print(f"nasloop {name}: error: {environment_error(exc, args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        again = how_to_continue(args)
-        print(f"nasloop {name}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
+        with interrupts_held():  # a second Ctrl-C as the store is read for the message printed a traceback
+            again = how_to_continue(args)
+            print(f"nasloop {name}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
         return 130
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's bug or exit() (or ours): one line
         if args.verbose:

@@ -42,3 +42,42 @@ def test_a_second_ctrl_c_while_the_run_records_the_first_is_dropped(tmp_path, da
     summary = summarize(run)
     assert summary["status"] == "interrupted", summary
     assert summary["stop_reason"].startswith("stopped by the user; continue with"), summary
+
+
+def test_a_second_ctrl_c_while_the_command_says_how_to_continue_is_dropped(tmp_path, data_dir, capsys):
+    """The message reads the run's status (opening its store read-only): a second Ctrl-C there printed a traceback
+    in place of the one line saying how to continue. The first is sent at the 5th lookup; the second as the store is
+    opened read-only after it (an audit hook, which stays for the session: it acts once)."""
+    from nasloop.engine import cli
+
+    run, lookups, armed = tmp_path / "run", 0, [False]
+
+    def first(frame, event, arg):
+        nonlocal lookups
+        if event == "call" and frame.f_code is RunStore.record_evaluated.__code__:
+            lookups += 1
+            if lookups == 5:
+                sys.settrace(None)
+                armed[0] = True
+                signal.raise_signal(signal.SIGINT)
+        return None
+
+    def second(event, args):
+        if armed[0] and event == "sqlite3.connect" and "mode=ro" in str(args[0]):
+            armed[0] = False
+            signal.raise_signal(signal.SIGINT)
+
+    sys.addaudithook(second)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.settrace(first)
+    try:
+        status = cli.main(["search", "--strategy", "random", "--budget", "50", "--run-dir", str(run), "--data-dir",
+                           str(data_dir), "--quiet"])
+    except KeyboardInterrupt:
+        status = "KeyboardInterrupt escaped"
+    finally:
+        sys.settrace(None)
+        armed[0] = False
+        signal.signal(signal.SIGINT, previous)
+    assert status == 130
+    assert capsys.readouterr().err == f"nasloop search: interrupted; continue with 'nasloop search --resume {run}'\n"

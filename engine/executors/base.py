@@ -201,14 +201,15 @@ def sigterm_interrupts() -> Iterator[None]:
 
 
 def _dropped(signum: int, frame: object) -> None:
-    """A Ctrl-C or SIGTERM that arrives while a run records the interrupt already stopping it."""
+    """A Ctrl-C or SIGTERM that arrives while the interrupt already stopping a command is recorded or reported."""
 
 
 @contextmanager
 def interrupts_held() -> Iterator[None]:
     """Within the block, Ctrl-C and SIGTERM are dropped (in the main thread; elsewhere nothing changes): the block
-    records the interrupt already stopping a run, and a second one (Ctrl-C pressed twice) cut that record short, so
-    the run read "running", shown "stopped" with no reason. The block is a few store writes: short."""
+    records or reports the interrupt already stopping a command, and a second one (Ctrl-C pressed twice) cut that
+    short: a run read "running", shown "stopped" with no reason, and the command's one line became a traceback.
+    The block is a few store reads or writes: short."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
