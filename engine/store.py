@@ -103,10 +103,12 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
     """Make a new store with its schema and ``meta``, all or nothing.
 
     It is built under a temporary name and renamed into place, so a full disk or a kill during
-    creation leaves no half-made store that would later be refused as damaged.
+    creation leaves no half-made store that would later be refused as damaged. It is switched to WAL
+    there too: switched once in place, a kill in that instant left a hot rollback journal beside the
+    store, which no read-only open (``show``, ``--resume``'s first check) can roll back.
     """
     partial = path.with_name(path.name + ".new")
-    sidecars = [partial, partial.with_name(partial.name + "-journal")]
+    sidecars = [partial, *(partial.with_name(partial.name + end) for end in ("-journal", "-wal", "-shm"))]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for file in sidecars:
@@ -116,6 +118,7 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
             db.executescript(_SCHEMA)
             db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
                            [(k, json.dumps(v)) for k, v in {"schema_version": SCHEMA_VERSION, **meta}.items()])
+            db.execute("PRAGMA journal_mode=WAL")  # kept in the file; closing leaves no journal beside it
         finally:
             db.close()
         os.replace(partial, path)
