@@ -30,6 +30,7 @@ from typing import Any
 from .errors import ConfigError, DataError, first_few
 from .run_lock import is_being_searched
 from .store_rows import DONE, DUPLICATE, RESTORE as _RESTORE, Trial, json_value, trial_of
+from .store_journal import roll_back_hot_journal
 from .store_writes import Writes, state_json
 from .types import Result
 
@@ -137,7 +138,10 @@ def _read_only_uri(path: Path) -> str:
     search's store is read as usual (its shared-memory file exists), and an unmerged journal needs the folder
     writable."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    if os.access(path.parent, os.W_OK) or is_being_searched(path.parent):
+    if os.access(path.parent, os.W_OK):
+        roll_back_hot_journal(path)
+        return uri
+    if is_being_searched(path.parent):
         return uri
     journal = path.with_name(path.name + "-wal")
     if journal.exists() and journal.stat().st_size > 0:
