@@ -81,10 +81,14 @@ class Writes:
         if self._opened is None:
             self.db.execute("BEGIN IMMEDIATE")
             self._opened = time.monotonic()
+        member = (write, state)
         self.db.execute("SAVEPOINT evaluation")
-        try:
-            result = write()
+        try:  # its rows and its place in the group stand or fall together: an interrupt after the one and before
+            result = write()  # the other committed the rows with the state from before them
+            self._members.append(member)
         except BaseException:
+            if self._members and self._members[-1] is member:
+                self._members.pop()
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK TO evaluation")
                 self.db.execute("RELEASE evaluation")
@@ -92,8 +96,7 @@ class Writes:
                 members, self._members, self._opened = self._members, [], None
                 self._salvage(members)
             raise
-        self.db.execute("RELEASE evaluation")
-        self._members.append((write, state))
+        self.db.execute("RELEASE evaluation")  # interrupted before it, the group's commit takes the savepoint along
         if time.monotonic() - self._opened >= GROUP_SECONDS:
             self._commit()  # a state read now is the one after this evaluation
         return result
