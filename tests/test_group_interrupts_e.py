@@ -7,6 +7,7 @@ architectures than the uninterrupted one (same budget, no duplicate, but not the
 from __future__ import annotations
 
 import dis
+import linecache
 import sqlite3
 import sys
 
@@ -15,7 +16,10 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import resume, search
 
 ADD = store_writes.Writes.add.__code__
-LINES = sorted({line for _, line in dis.findlinestarts(ADD) if line and line > ADD.co_firstlineno})
+_CODE_LINES = sorted({line for _, line in dis.findlinestarts(ADD) if line and line > ADD.co_firstlineno})
+LINES = [line for line in _CODE_LINES if line >= next(n for n in _CODE_LINES if "SAVEPOINT" in
+                                                       linecache.getline(ADD.co_filename, n))]
+"""From the evaluation's savepoint on (an interrupt as the group opens: tests/test_interrupt_in_write_e.py)."""
 
 
 def _evaluated(run) -> list[tuple]:
@@ -54,4 +58,4 @@ def test_an_interrupt_at_any_line_of_a_group_write_resumes_as_the_uninterrupted_
             sys.settrace(None)
         resume(run)
         assert _evaluated(run) == reference, f"interrupted at line {line} of store_writes.py"
-    assert len(interrupted) >= 8  # every line the add of a lookup runs
+    assert len(interrupted) >= 5  # every line the add of a lookup runs
