@@ -77,7 +77,7 @@ class ImageFolder:
         self.split, self.resolution, self.crop_fraction = split, resolution, crop_fraction
         self.workers = max(1, int(workers))
         self.classes = list_classes(self.root)
-        files, labels = _scan(str(self.root), split, tuple(self.classes))
+        files, labels = _scan(str(self.root), split, tuple(self.classes), _stamps(self.root / split))
         self.files: tuple[str, ...] = files
         self.labels = np.asarray(labels, dtype=np.int64)
 
@@ -149,9 +149,23 @@ def list_classes(root: Path) -> list[str]:
     return classes
 
 
+def _stamps(folder: Path) -> tuple[int, ...]:
+    """The modification times of ``folder`` and of each of its class folders, which change when a class or an
+    image is added, removed or renamed: the key that keeps :func:`_scan`'s listing from going stale within one
+    process (a Python session training on a folder, adding images, training again saw the old files; a deleted
+    image was still listed and failed to decode). One stat per class, not per image: milliseconds for ImageNet."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        return (folder.stat().st_mtime_ns, *(e.stat().st_mtime_ns for e in entries if e.is_dir()))
+    except OSError:  # no such folder: _scan names it
+        return ()
+
+
 @lru_cache(maxsize=8)
-def _scan(root: str, split: str, classes: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """File paths and labels of one split, sorted; cached because listing ImageNet takes seconds."""
+def _scan(root: str, split: str, classes: tuple[str, ...],
+          stamps: tuple[int, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """File paths and labels of one split, sorted; cached because listing ImageNet takes seconds, keyed by the
+    folders' ``stamps`` (see :func:`_stamps`)."""
     folder = Path(root) / split
     if not folder.is_dir():
         raise DataError(f"'{root}' has no '{split}' folder; an image folder holds train/<class>/ and val/<class>/")
