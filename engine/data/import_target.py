@@ -115,6 +115,16 @@ def _rebuilt(old: Table, old_path: Path, files: Sequence[Path]) -> bool:
     return old_path.resolve() in given or sources <= {Path(f).name for f in files}
 
 
+def _merged(benchmark: str, old: Table, new: Table, files: Sequence[Path]) -> Table | None:
+    """What importing ``files``, the table there (``old``) first and then those read as ``new``, would make; None
+    where that fails. Merged from the tables read already where the benchmark can (its own), else read again."""
+    try:
+        merged = BENCHMARKS.get(benchmark).merge_tables([old, new])
+        return import_benchmark_files(benchmark, files)[0] if merged is None else merged
+    except DataError:
+        return None
+
+
 def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: Path, replace: bool,
                   space: str) -> str:
     """Write ``table``, imported from ``files`` as ``benchmark``'s, to ``target`` and return the line saying so;
@@ -132,10 +142,7 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
     lost = None if old is None else lost_by_replacing(benchmark, old, table, values=not _rebuilt(old, old_path, files))
     if lost is not None:
         keep = "" if beside is not None else "move it aside to keep it, or "
-        try:  # only here, where the import is refused: it reads the files again
-            merged, _ = import_benchmark_files(benchmark, [old_path, *files])
-        except DataError:
-            merged = None
+        merged = _merged(benchmark, old, table, [old_path, *files])
         if merged is not None and lost_by_replacing(benchmark, old, merged, values=False) is None:
             command = shlex.join(["nasloop", "data", "import", "--space", space, *map(str, [old_path, *files]),
                                   "--out", str(target.parent)])  # quoted: a folder with a space split in two

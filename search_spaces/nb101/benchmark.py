@@ -172,6 +172,10 @@ class NB101Benchmark(Benchmark):
     def import_files(cls, paths: Sequence[Path]) -> Table:
         return merge([_read(Path(p)) for p in paths])
 
+    @classmethod
+    def merge_tables(cls, tables: Sequence[Table]) -> Table:
+        return merge(tables)
+
 
 @lru_cache(maxsize=2)
 def _cells(path: str, mtime: float) -> list[NB101Cell]:

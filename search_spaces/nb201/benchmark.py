@@ -217,5 +217,9 @@ class NB201Benchmark(Benchmark):
     def import_files(cls, paths: Sequence[Path]) -> Table:
         return merge([_read(Path(p)) for p in paths])
 
+    @classmethod
+    def merge_tables(cls, tables: Sequence[Table]) -> Table:
+        return merge(list(tables))
+
 
 __all__ = ["NB201Benchmark", "DATASETS", "TABLE_FILE", "CSV_FILE"]

@@ -133,9 +133,13 @@ class NdsBenchmark(Benchmark):
     def import_files(cls, paths: Sequence[Path]) -> Table:
         """One table from the files of one training recipe: a later file's networks replace an earlier one's, the
         others are kept."""
-        tables = [Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant) for p in paths]
-        refuse_mixed_recipes(tables)
-        return merge_by_key(tables)
+        return cls.merge_tables([Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant)
+                                 for p in paths])
+
+    @classmethod
+    def merge_tables(cls, tables: Sequence[Table]) -> Table:
+        refuse_mixed_recipes(list(tables))
+        return merge_by_key(list(tables))
 
 
 def _variant_benchmark(variant: Variant) -> type[NdsBenchmark]:

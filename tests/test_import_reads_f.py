@@ -1,0 +1,57 @@
+"""A refused ``nasloop data import`` read every file it was given a second time, to know whether importing the table
+there first would keep it (13 of 27 s for a 58 MB NASLib pickle); it merges the tables it has read instead."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from nasloop.engine.cli import main
+from nasloop.engine.data.table import Table
+
+from .test_import_loss_q import naslib_pickle
+
+pytestmark = pytest.mark.usefixtures("isolated_cache")
+
+_OPENED: list[str] = []
+_WATCHING: list[bool] = []
+
+
+def _record(event: str, args: tuple) -> None:
+    if _WATCHING and event == "open" and isinstance(args[0], (str, Path)):
+        _OPENED.append(str(args[0]))
+
+
+@pytest.fixture
+def opened():
+    """The paths Python opens while the test watches (an audit hook, which cannot be removed: added once and
+    idle outside the watch)."""
+    if not getattr(sys, "_nasloop_reads_hook_f", False):
+        sys.addaudithook(_record)
+        sys._nasloop_reads_hook_f = True  # type: ignore[attr-defined]
+    _OPENED.clear()
+    _WATCHING.append(True)
+    yield _OPENED
+    _WATCHING.clear()
+
+
+def _opens_of(path: Path, opened: list[str], command: list[str]) -> tuple[int, int]:
+    opened.clear()
+    code = main(command)
+    return code, sum(Path(p).resolve() == path.resolve() for p in opened)
+
+
+def test_a_refused_import_reads_its_file_no_more_than_an_accepted_one(tmp_path, capsys, opened):
+    other = naslib_pickle(tmp_path / "other.pickle", 3, 3)
+    code, accepted = _opens_of(other, opened, ["data", "import", str(other), "--out", str(tmp_path / "empty")])
+    assert code == 0 and accepted > 0
+    out = tmp_path / "out"
+    assert main(["data", "import", str(naslib_pickle(tmp_path / "first.pickle", 0, 3)), "--out", str(out)]) == 0
+    capsys.readouterr()
+    code, refused = _opens_of(other, opened, ["data", "import", str(other), "--out", str(out)])
+    error = capsys.readouterr().err
+    assert code == 2 and "lacking 3 of them" in error
+    assert refused == accepted  # the second read is gone
+    command = error.split("('")[1].split("'")[0].split()[1:]  # the advice still holds: it keeps both
+    assert main(command) == 0 and Table.load(out / "nb201.npz").held() == 6
