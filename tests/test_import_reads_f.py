@@ -1,7 +1,10 @@
 """A refused ``nasloop data import`` read every file it was given a second time, to know whether importing the table
-there first would keep it (13 of 27 s for a 58 MB NASLib pickle); it merges the tables it has read instead."""
+there first would keep it (13 of 27 s for a 58 MB NASLib pickle); it merges the tables it has read instead. Where the
+last file wins, that merge keeps nothing of the table there, and the command is no longer advised."""
 from __future__ import annotations
 
+import gzip
+import json
 import sys
 from pathlib import Path
 
@@ -55,3 +58,21 @@ def test_a_refused_import_reads_its_file_no_more_than_an_accepted_one(tmp_path, 
     assert refused == accepted  # the second read is gone
     command = error.split("('")[1].split("'")[0].split()[1:]  # the advice still holds: it keeps both
     assert main(command) == 0 and Table.load(out / "nb201.npz").held() == 6
+
+
+def test_a_refusal_where_the_last_file_wins_advises_no_command_that_would_lose_the_same(tmp_path, capsys, data_dir):
+    """TransNAS' files each hold the whole space: 'import the table first' was advised, and following it replaced the
+    table with the import all the same, losing the value the refusal had named."""
+    records = json.loads(gzip.decompress((data_dir / "transnas101_val.json.gz").read_bytes()))
+    task = next(iter(records["micro"]))
+    del records["micro"][task][next(iter(records["micro"][task]))]
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(gzip.compress(json.dumps(records).encode()))
+    out = tmp_path / "out"
+    command = ["data", "import", "--space", "tnb101-micro", "--out", str(out)]
+    assert main([*command, str(data_dir / "transnas101_val.json.gz")]) == 0
+    capsys.readouterr()
+    assert main([*command, str(cut)]) == 2
+    error = capsys.readouterr().err
+    assert "1 of its 4,096 values" in error and "move it aside to keep it, or give --replace" in error
+    assert "importing it first" not in error

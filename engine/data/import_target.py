@@ -117,9 +117,13 @@ def _rebuilt(old: Table, old_path: Path, files: Sequence[Path]) -> bool:
 
 def _merged(benchmark: str, old: Table, new: Table, files: Sequence[Path]) -> Table | None:
     """What importing ``files``, the table there (``old``) first and then those read as ``new``, would make; None
-    where that fails. Merged from the tables read already where the benchmark can (its own), else read again."""
+    where that fails, or keeps nothing of ``old``: where the last file given wins (TransNAS, NB301's proxies) the
+    merge is ``new`` itself, and the command was advised although following it lost what the refusal had kept.
+    Merged from the tables read already where the benchmark can (its own), else read again."""
     try:
         merged = BENCHMARKS.get(benchmark).merge_tables([old, new])
+        if merged is new:
+            return None
         return import_benchmark_files(benchmark, files)[0] if merged is None else merged
     except DataError:
         return None
