@@ -358,7 +358,7 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
         return 2
     except KeyboardInterrupt:
         with interrupts_held():  # a second Ctrl-C as the store is read for the message printed a traceback
-            again = how_to_continue(args)
+            again = how_to_continue(args, interrupted=True)
             print(f"nasloop {name}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
         return 130
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's bug or exit() (or ours): one line

@@ -20,8 +20,9 @@ from .errors import NasloopError
 from .store import DB_NAME, RunStore
 
 
-def how_to_continue(args: argparse.Namespace) -> str:
-    """How a stopped command picks up where it stopped (what it finished is stored), or '' if nothing was.
+def how_to_continue(args: argparse.Namespace, interrupted: bool = False) -> str:
+    """How a stopped command picks up where it stopped (what it finished is stored), or '' if nothing was; a search
+    ``interrupted`` before its store was made is simply run again (an error says what to fix first).
 
     The paths are tested with ``os.path``, which reads any error as "no": a name too long for the file system
     raised again from pathlib while the first error was being reported."""
@@ -30,7 +31,9 @@ def how_to_continue(args: argparse.Namespace) -> str:
         stored = where is not None and os.path.isfile(Path(where) / DB_NAME)  # not before the run was created
         if stored and _status(Path(where)) == "finished":  # Ctrl-C while Ray shut down, after the last write
             return f"the run had already finished; 'nasloop show {where}' summarises it"
-        return f"continue with 'nasloop search --resume {where}'" if stored else ""
+        if stored:
+            return f"continue with 'nasloop search --resume {where}'"
+        return "" if args.resume or not interrupted else "nothing was evaluated yet: run the same command again"
     if args.command == "proxies" and args.out and os.path.isfile(args.out):
         return f"the scores so far are in {args.out}: run the same command to continue"
     if args.command == "predictors" and args.fits_done:

@@ -125,17 +125,22 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     """
     space, strategy, evaluator, executor = plugins  # the caller closes the executor if this raises
     objectives = run_objectives(config, evaluator)
-    log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives, config.reference_point,
-                          earlier=[t.result for t in store.evaluations() if t.result is not None])
-           if config.tensorboard else None)
-    loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
-                      objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
-                      on_progress=on_progress, on_result=log)
-    loop.load_strategy_state()
-    for key, value in {**(new_meta or {}), "objective": loop.objective, "minimize": loop.minimize,
-                       "objectives": [str(o) for o in objectives], "status": "running",
-                       "stop_reason": None}.items():  # a resumed run's old stop reason no longer describes it
-        store.set_meta(key, value)
+    try:
+        log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives, config.reference_point,
+                              earlier=[t.result for t in store.evaluations() if t.result is not None])
+               if config.tensorboard else None)
+        loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
+                          objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
+                          on_progress=on_progress, on_result=log)
+        loop.load_strategy_state()
+        for key, value in {**(new_meta or {}), "objective": loop.objective, "minimize": loop.minimize,
+                           "objectives": [str(o) for o in objectives], "status": "running",
+                           "stop_reason": None}.items():  # a resumed run's old stop reason no longer describes it
+            store.set_meta(key, value)
+    except (KeyboardInterrupt, SystemExit, Exception) as exc:
+        if new_meta is None and not isinstance(exc, NasloopError):  # a new run has no status yet: it read
+            _record_stop(store, config, exc)  # 'stopped'; a resumed one keeps the status it had
+        raise
     forget_sigterm()
     with wall_clock(store, counting=not idle):  # a resume with nothing to do leaves the run as it was
         _search_and_record(loop, store, config, log)
@@ -160,17 +165,22 @@ def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, 
         store.set_meta("stop_reason", str(exc))
         raise
     except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()
-        cause = ("stopped by SIGTERM (a scheduler's preemption or a kill)" if stopped_by_sigterm(exc) else
-                 "stopped by the user" if isinstance(exc, KeyboardInterrupt) else
-                 f"exit({exc.code!r}) was called" if isinstance(exc, SystemExit) else
-                 f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-        with interrupts_held(), contextlib.suppress(Exception):  # the store itself may be what failed
-            store.set_meta("status", "interrupted")
-            store.set_meta("stop_reason", f"{cause}; continue with 'nasloop search --resume {config.run_dir}'")
+        _record_stop(store, config, exc)
         raise
     finally:
         if log is not None:
             log.close()
+
+
+def _record_stop(store: RunStore, config: SearchConfig, exc: BaseException) -> None:
+    """Store the run as interrupted, with what stopped it and how to continue."""
+    cause = ("stopped by SIGTERM (a scheduler's preemption or a kill)" if stopped_by_sigterm(exc) else
+             "stopped by the user" if isinstance(exc, KeyboardInterrupt) else
+             f"exit({exc.code!r}) was called" if isinstance(exc, SystemExit) else
+             f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    with interrupts_held(), contextlib.suppress(Exception):  # the store itself may be what failed
+        store.set_meta("status", "interrupted")
+        store.set_meta("stop_reason", f"{cause}; continue with 'nasloop search --resume {config.run_dir}'")
 
 
 def search(config: SearchConfig, on_progress: ProgressHook | None = None,

@@ -123,10 +123,12 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
         finally:
             db.close()
         os.replace(partial, path)
-    except (OSError, sqlite3.DatabaseError) as exc:
+    except BaseException as exc:  # a Ctrl-C too: a half-made store left beside the run helps nobody
         for file in sidecars:
             with contextlib.suppress(OSError):
                 file.unlink()
+        if not isinstance(exc, (OSError, sqlite3.DatabaseError)):
+            raise
         raise DataError(f"cannot create the run store {path} ({exc}); free some space or choose another "
                         "--run-dir, and run the search again") from None
 
