@@ -25,7 +25,8 @@ from .executors.base import interrupts_held, sigterm_interrupts
 from .plugins import load_plugins
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .pareto_summary import front_texts, hypervolume_text, left_out_texts, ranked_by
+from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
+                             ranked_by)
 from .search import resume, search, summarize
 from .export import cost_text, export_trials, metric_text, option_text, print_json, print_table
 from .store import RunStore
@@ -159,8 +160,9 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
             ("evaluation cost", cost_text(summary["budget"]["seconds_used"], estimated, summary["budget"]["seconds"])),
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             ("best" + (ranked_by(summary) or " architecture"),
-             best.get("arch", "-"))]
+             best.get("arch", "-" + (f" ({why})" if (why := no_best_text(summary)) else "")))]
     rows += [(f"  {name}", metric_text(value)) for name, value in metrics.items()]
+    rows += [(f"  best {name} measured", text) for name, text in best_measured_texts(summary)]
     if "pareto_front" in summary:
         front = summary["pareto_front"]
         rows += [("objectives", ", ".join(summary["objectives"])), ("hypervolume", hypervolume_text(summary)),

@@ -109,6 +109,37 @@ def left_out_texts(summary: Mapping[str, Any]) -> list[str]:
             for metric, count in summary.get("lacking_objectives", {}).items()]
 
 
+def best_measured(trials: Sequence[Trial], objectives: tuple[Objective, ...]) -> dict[str, dict[str, Any]]:
+    """Each objective's best finite value among the successful evaluations, with its trial and architecture: what a
+    run none of whose evaluations has every objective (so none is ranked best or sits on the front) measured."""
+    best: dict[str, dict[str, Any]] = {}
+    for objective in objectives:
+        values = [(oriented[0], -t.id, t) for t in trials if t.result is not None and t.result.ok
+                  and (oriented := oriented_values(t.result.metrics, (objective,))) is not None]
+        if values:
+            trial = max(values, key=lambda v: v[:2])[2]
+            best[objective.metric] = {"trial": trial.id, "arch": trial.arch,
+                                      "value": float(trial.result.metrics[objective.metric])}
+    return best
+
+
+def no_best_text(summary: Mapping[str, Any]) -> str | None:
+    """Why a run whose evaluations succeeded has no best architecture, for ``show`` and ``report`` alike: none had
+    every objective (``show`` read "best by val_accuracy: -" though the accuracy was measured); None otherwise."""
+    if "best_measured" not in summary:
+        return None
+    return f"no evaluation has a finite value of every objective: {'; '.join(left_out_texts(summary))}"
+
+
+def best_measured_texts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(objective, its best measured value with the trial and architecture) for each objective some evaluation
+    measured, in a run none of whose evaluations has them all (see :func:`best_measured`)."""
+    from .export import metric_text
+
+    return [(metric, f"{metric_text(best['value'])} (trial {best['trial']}: {best['arch']})")
+            for metric, best in summary.get("best_measured", {}).items()]
+
+
 def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]:
     """``pareto_front`` and ``hypervolume`` entries for a run with several objectives; nothing otherwise."""
     objectives = run_objectives_of(store, config)
@@ -133,4 +164,5 @@ def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]
         "hypervolume": None if reference is None else hypervolume(points, reference),
         "reference_point": None if reference is None else oriented_point(objectives, reference),  # back in units
         "reference_point_given": given is not None,
+        **({"best_measured": best_measured(trials, objectives)} if ok and not members else {}),
     }

@@ -19,7 +19,8 @@ from typing import Sequence
 
 from .assemble import space_and_dataset, target_description
 from .export import metric_text
-from .pareto_summary import front_texts, hypervolume_text, left_out_texts, ranked_by
+from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
+                             ranked_by)
 from .plot_fonts import glyph_note
 from .registry import EVALUATORS
 from .search import summarize
@@ -293,7 +294,10 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
              f"{summary['evaluations']} evaluations, {summary['failed']} failed")
     md_prov, html_prov = _provenance(command)
     ranked = "Best architectures" + ranked_by(summary)
-    nothing = "None: no evaluation succeeded."  # an empty table read as a report that lost its rows
+    why = no_best_text(summary)  # an empty table read as a report that lost its rows
+    nothing = (f"None: {why}. The best value measured of each objective: "
+               + "; ".join(f"{name} {text}" for name, text in best_measured_texts(summary)) + "."
+               if why else "None: no evaluation succeeded.")
     md = [f"# {title}", "", facts, "", md_prov, "", f"## {ranked}", "", markdown_table(best) if done else nothing, "",
           f"![trajectory](figures/{figure.name})", ""]
     md += [f"![Pareto front](figures/{front.name})", ""] if front else []
