@@ -87,11 +87,13 @@ def finite_or_none(value: Any) -> Any:
 def metric_text(value: Any) -> str:
     """A metric as ``show`` prints it: a count as a count, else four decimals, or four significant digits below 1,
     where four decimals read NAGO's params (0.018285 and 0.018294 million) alike and their spread, 6e-06, as 0.0000;
-    – where it is unknown (None)."""
+    – where it is unknown (None) or not finite, as ``report`` gives it (``show`` read 'nan' where it read –)."""
     if value is None:  # unknown, as a Result may give a metric: shown as 'None'
         return "–"
     if not isinstance(value, float):
         return str(value)
+    if not math.isfinite(value):
+        return "–"
     if value.is_integer():
         return f"{value:.0f}"
     return f"{value:.4f}" if abs(value) >= 1 else f"{value:.4g}"

@@ -67,12 +67,6 @@ def _fmt(value: float, digits: int = 2) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
-def _metric(value: float | None) -> str:
-    """One run's metric as ``show`` gives it (four decimals read NAGO's params spread of 6e-06 as 0.0000), or – where
-    it is not finite or unknown (None, as a Result may give one: the report stopped on a TypeError)."""
-    return "–" if value is None or not math.isfinite(value) else metric_text(float(value))
-
-
 def _digits(values: Sequence[float]) -> int:
     """Decimals that show where a metric's values differ: 2 for accuracies in %, more for metrics near 1 or 0.1."""
     finite = [abs(v) for v in values if math.isfinite(v)]
@@ -282,7 +276,7 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     reported = list(dict.fromkeys(m for t in done for m in t.result.metrics))
     metric_names = [m for m in objectives if m in reported] + [m for m in reported if m not in objectives]
     best: Table = (["trial", "architecture"] + metric_names,
-                   [[str(t.id), t.arch] + [_metric(t.result.metrics.get(m, math.nan)) for m in metric_names]
+                   [[str(t.id), t.arch] + [metric_text(t.result.metrics.get(m)) for m in metric_names]
                     for t in done])
     failed: Table = (["trial", "architecture", "reason"],
                      [[str(t.id), t.arch, t.result.reason or ""] for t in trials
