@@ -29,6 +29,7 @@ from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
 from .objectives import Objective, oriented_point
 from .pareto_summary import checked_objectives, pareto_summary
+from .stop_reasons import BY_SIGTERM, BY_USER
 from .store import DB_NAME, RunStore
 from .store_rows import RESTORE
 from .tensorboard_log import TensorBoardLog
@@ -174,8 +175,7 @@ def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, 
 
 def _record_stop(store: RunStore, config: SearchConfig, exc: BaseException) -> None:
     """Store the run as interrupted, with what stopped it and how to continue."""
-    cause = ("stopped by SIGTERM (a scheduler's preemption or a kill)" if stopped_by_sigterm(exc) else
-             "stopped by the user" if isinstance(exc, KeyboardInterrupt) else
+    cause = (BY_SIGTERM if stopped_by_sigterm(exc) else BY_USER if isinstance(exc, KeyboardInterrupt) else
              f"exit({exc.code!r}) was called" if isinstance(exc, SystemExit) else
              f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
     with interrupts_held(), contextlib.suppress(Exception):  # the store itself may be what failed

@@ -1,7 +1,20 @@
 """Why a search stopped early, in words a user can act on."""
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from pathlib import Path
+
 from ..search_spaces.base import SearchSpace
+from .errors import NasloopError
+from .executors.base import interrupts_held
+from .run_lock import RunLock
+from .store import RunStore
+
+BY_USER = "stopped by the user"
+"""What stopped a run that Ctrl-C (or Ray's cancel, which arrives as one) interrupted."""
+BY_SIGTERM = "stopped by SIGTERM (a scheduler's preemption or a kill)"
+"""What stopped a run that SIGTERM interrupted."""
 
 
 def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool) -> str:
@@ -16,3 +29,15 @@ def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool)
             "compute no others (--dedup functional)"
     seen = "the space is unbounded" if size is None else f"{known:,} of its {size:,} architectures evaluated"
     return said + seen + ("" if size is not None and known >= 0.99 * size else "; the strategy stopped exploring")
+
+
+def name_sigterm(run_dir: str | Path) -> None:
+    """Say SIGTERM stopped the run in ``run_dir``, which recorded the Ctrl-C it was sent (``compare --executor ray``
+    stopped by SIGTERM cancels its runs, and Ray's cancel arrives in each as Ctrl-C: they read "stopped by the
+    user", where a search SIGTERM stops, alone or in ``compare --jobs N``, names SIGTERM). A run still held (its
+    task outlived the study's wait) or unreadable is left as it is."""
+    with interrupts_held(), contextlib.suppress(NasloopError, OSError, sqlite3.Error), RunLock(run_dir), \
+            RunStore.in_run_dir(run_dir) as store:
+        reason = store.get_meta("stop_reason")
+        if store.get_meta("status") == "interrupted" and isinstance(reason, str) and reason.startswith(BY_USER):
+            store.set_meta("stop_reason", BY_SIGTERM + reason[len(BY_USER):])

@@ -21,6 +21,7 @@ from .assemble import canonical_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
+from .stop_reasons import name_sigterm
 from .study_pool import run_in_pool
 from .study_ray import run_on_ray
 from .study_methods import Method, ascii_folder_name, assign_folders, folder_clash, run_folder
@@ -286,6 +287,12 @@ def _run_one(job: Job) -> tuple[str, str]:
     return config.run_dir, summary["status"]
 
 
+def _name_sigterm(job: Job) -> None:
+    """Record that SIGTERM stopped a job's run, which Ray's cancel interrupted as Ctrl-C (see :func:`run_on_ray`)."""
+    config = SearchConfig.from_mapping(job[0])
+    name_sigterm(config.path(config.run_dir))
+
+
 def plan_study(study: Study) -> tuple[list[Job], dict[str, str]]:
     """The runs still to do, and the outcome of each run that is kept as it is (finished, damaged).
 
@@ -316,7 +323,7 @@ def run_study(pending: list[Job], jobs: int = 1, on_run: Callable[[str, str], No
     outcomes: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
         if use_ray:
-            results: Iterator[tuple[str, str]] = run_on_ray(_run_one, pending, ray_address)
+            results: Iterator[tuple[str, str]] = run_on_ray(_run_one, pending, ray_address, _name_sigterm)
         elif jobs <= 1:
             results = map(_run_one, pending)
         else:

@@ -18,7 +18,7 @@ import time
 from typing import Any, Callable, Iterator
 
 from .errors import ConfigError
-from .executors.base import sigterm_interrupts
+from .executors.base import sigterm_interrupts, stopped_by_sigterm
 
 RunOne = Callable[[Any], tuple[str, str]]
 CANCEL_EVERY_S = 1.0
@@ -27,9 +27,11 @@ STOP_WAIT_S = 60.0
 """Seconds a stopped study waits for its runs to record their interrupts before it takes Ray down."""
 
 
-def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None) -> Iterator[tuple[str, str]]:
+def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
+               on_sigterm: Callable[[Any], None] | None = None) -> Iterator[tuple[str, str]]:
     """``run_one(job)`` for each job as a Ray task (one CPU each), on a local Ray on loopback or the cluster at
-    ``address``; yield (run dir, outcome) as they finish."""
+    ``address``; yield (run dir, outcome) as they finish. Stopped by SIGTERM, ``on_sigterm(job)`` is called for each
+    job cancelled once its task has ended: Ray's cancel reached it as Ctrl-C."""
     from .executors.ray_setup import first_line, import_ray
 
     ray = import_ray(local=address is None)
@@ -53,8 +55,12 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None) -> Iter
                         yield ray.get(ref)
                     except ray.exceptions.RayError as exc:  # the worker died: this run stays interrupted
                         yield job[0]["run_dir"], f"error: Ray task failed ({first_line(exc)})"
-    except BaseException:  # stopped: each running run is interrupted, so it records why, before Ray goes down
+    except BaseException as exc:  # stopped: each running run is interrupted, so it records why, before Ray goes down
         cancel_until_ended(ray, list(refs))
+        if on_sigterm is not None and stopped_by_sigterm(exc if isinstance(exc, KeyboardInterrupt)
+                                                         else KeyboardInterrupt()):  # GeneratorExit: the caller's
+            for job in refs.values():  # loop was interrupted
+                on_sigterm(job)
         raise
     finally:
         if owns:
