@@ -6,7 +6,6 @@ that belongs to another plugin than the one chosen, is refused in one line.
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
 from typing import Any
 
@@ -15,6 +14,7 @@ from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS
 from .config import SearchConfig, read_config_file
 from .errors import ConfigError, NasloopError
 from .registry import EVALUATORS, EXECUTORS
+from .run_checks import check_same_tensorboard
 from .store import RunStore
 
 
@@ -60,28 +60,16 @@ def check_resumed_shorthand(run_dir: str, executor: str | None, shorthand: dict[
 
 
 def check_resumed_tensorboard(run_dir: str, given: str | None) -> None:
-    """``--tensorboard`` on ``--resume``. A run goes on logging where it began (its stored folder), so that folder
-    is accepted (it was refused, though the run logged there anyway); another is refused naming the run's own, since
-    the curves would start at the resumed step in a folder holding none of the earlier ones."""
+    """``--tensorboard`` on ``--resume``: the folder the run logs to, or refused (see :func:`.run_checks.
+    check_same_tensorboard`). Checked before the run is locked and built, as the other flags ``--resume`` refuses."""
     if given is None:
         return
-    from .run_folders import started_in
-    from .user_files import path_from
-
     try:
         with RunStore.in_run_dir(run_dir, readonly=True) as store:
             stored = SearchConfig.from_mapping(store.get_meta("config"), source=str(store.path))
     except (NasloopError, sqlite3.Error):  # resuming says why the store cannot be read
         return
-    folder = None if stored.tensorboard is None else path_from(started_in(stored, run_dir), stored.tensorboard)
-    if folder is not None and os.path.realpath(folder) == os.path.realpath(given):
-        return
-    if folder is None:
-        raise ConfigError(f"--tensorboard {given}: {run_dir} was started without --tensorboard, and a resumed run "
-                          "keeps its configuration; drop --tensorboard, or start a new run to log one")
-    raise ConfigError(f"--tensorboard {given}: {run_dir} logs to {folder}, where it began, and a resumed run keeps "
-                      "that folder (another would hold none of its earlier steps); drop --tensorboard or give "
-                      f"{folder}")
+    check_same_tensorboard(run_dir, stored, given, "--tensorboard")
 
 
 def refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) -> None:

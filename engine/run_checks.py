@@ -6,6 +6,7 @@ changes touch (a larger budget, a seconds budget), after its stored configuratio
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Collection
 from typing import Any, Callable, Mapping, Sequence
 
@@ -312,3 +313,25 @@ def ended_by_the_other_limit(stored: SearchConfig, budget: int | None, max_secon
     if max_seconds is not None and budget is None and stored.budget is not None:
         return finished >= stored.budget
     return False
+
+
+def check_same_tensorboard(run_dir: str | os.PathLike[str], stored: SearchConfig, given: object, flag: str) -> None:
+    """A TensorBoard folder given to a resume (``flag``: ``--tensorboard`` or resume()'s ``tensorboard``). A run goes
+    on logging where it began (its stored folder), so that folder is accepted (it was refused, though the run logged
+    there anyway); another is refused naming the run's own, since the curves would start at the resumed step in a
+    folder holding none of the earlier ones."""
+    from .run_folders import started_in
+    from .user_files import path_from
+
+    shown = f"{flag} {given}" if flag.startswith("--") else f"{flag}={given!r}"
+    if not isinstance(given, (str, os.PathLike)):
+        raise ConfigError(f"{shown}: a TensorBoard folder is a path (text or pathlib.Path); give the folder the run "
+                          "logs to, or leave it out")
+    folder = None if stored.tensorboard is None else path_from(started_in(stored, run_dir), stored.tensorboard)
+    if folder is not None and os.path.realpath(folder) == os.path.realpath(given):
+        return
+    if folder is None:
+        raise ConfigError(f"{shown}: {run_dir} was started without {flag}, and a resumed run keeps its configuration; "
+                          f"drop {flag}, or start a new run to log one")
+    raise ConfigError(f"{shown}: {run_dir} logs to {folder}, where it began, and a resumed run keeps that folder "
+                      f"(another would hold none of its earlier steps); drop {flag} or give {folder}")

@@ -22,8 +22,8 @@ from .plugins import load_plugins, plugins_to_record
 from .predictor_options import options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
-                         check_seconds_budget, check_stored_config, ended_by_the_other_limit, note_random_start,
-                         note_unsaved_state, random_start, tried_predictor)
+                         check_same_tensorboard, check_seconds_budget, check_stored_config, ended_by_the_other_limit,
+                         note_random_start, note_unsaved_state, random_start, tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -229,7 +229,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
            executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None,
            on_note: Note | None = None, pretrained_files: Sequence[str] = (),
            data_dir: str | Path | None = None, executor: str | None = None, plugins: Sequence[str] = (),
-           **unknown: Any) -> dict[str, Any]:
+           tensorboard: str | Path | None = None, **unknown: Any) -> dict[str, Any]:
     """Continue an interrupted (or finished) run, optionally with a larger budget.
 
     ``executor_options`` update where trials run (more workers, another Ray cluster), and ``executor`` replaces
@@ -239,6 +239,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     bytes), and its benchmark data: ``data_dir`` is where the data folder it was started with is now (kept as an
     absolute path, since the run reads relative ones from the folder it was started in). ``plugins`` (files read
     from the current folder, or module names) are loaded and recorded with the run, for later resumes too.
+    ``tensorboard`` may name the folder the run logs to (as ``--tensorboard`` on ``--resume``); another is refused.
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
     refuse_resume_arguments(unknown, resume)
@@ -256,6 +257,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         check_stored_config(saved, store)
         stored = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
         config = stored.replace(run_dir=str(run_dir), workdir=started_in(stored, run_dir))
+        if tensorboard is not None:
+            check_same_tensorboard(run_dir, stored, tensorboard, "tensorboard")
         gone = [p for p in config.plugins if p.endswith(".py") and not Path(config.path(p)).is_file()]
         if gone:  # a resumed run loads its own plugins: they cannot be given anew
             raise ConfigError(f"{run_dir} was started with the plugin file {config.path(gone[0])}, which no longer "
