@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from .errors import ConfigError
-from .options import check_options
+from .options import check_options, name_list
 from .registry import PREDICTORS
 
 
@@ -47,3 +47,26 @@ def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
             raise ConfigError(f"--predictor-opt {key} is for predictor '{name}', which is not used here "
                               f"({', '.join(predictors)}); add it or drop the option")
     return {name: {**chosen[name], **named[name]} for name in predictors}
+
+
+FEATURE_LISTS = ("features", "supplementary")
+"""Predictor options that name feature sets (the forest's features, FLAN's supplementary ones)."""
+
+
+def older_feature_lists(options: Any) -> Any:
+    """A stored run's predictor options (a blend's members' too) with each feature list as older nasloop read it: a
+    name given twice counted once. It de-duplicated ``features=[proxies, proxies]`` without a word; a new run is now
+    refused it, and the stored run must still resume as it began (its options cannot be given anew)."""
+    if isinstance(options, list):
+        return [older_feature_lists(value) for value in options]
+    if not isinstance(options, dict):
+        return options
+    kept = {}
+    for key, value in options.items():
+        if str(key).rpartition(".")[2] in FEATURE_LISTS and isinstance(value, (str, list)):
+            names = list(name_list(value))
+            once = list(dict.fromkeys(names)) if all(isinstance(n, str) for n in names) else names
+            kept[key] = once if len(once) < len(names) else value
+        else:
+            kept[key] = older_feature_lists(value)
+    return kept

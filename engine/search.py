@@ -19,7 +19,7 @@ from .hooks import check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import PositiveFloat, PositiveInt, check_value, guided_strategies, plain, predictor_of, takes
 from .plugins import load_plugins, plugins_to_record
-from .predictor_options import options_per_predictor
+from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, check_stored_config, ended_by_the_other_limit,
@@ -298,7 +298,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             changes.update(executor=executor, executor_options=dict(executor_options or {}))
         elif executor_options:
             changes["executor_options"] = {**config.executor_options, **executor_options}
-        config = config.replace(**changes)
+        config = config.replace(**changes, predictor_options=older_feature_lists(config.predictor_options))
         if stored.dataset is None and with_dataset(config).dataset is not None:  # edited: it would read the default
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
         plugins = build_plugins(config, on_note)
