@@ -142,6 +142,11 @@ def checked_result(evaluator: Evaluator, result: object) -> Result:
     if odd is not None:
         raise ConfigError(f"evaluator {name}: evaluate returned metric {odd[0]!r} = {odd[1]!r}, not a number; a "
                           "Result's metrics map names to numbers (NaN or None where one is unknown)")
+    huge = next(((f"metric {key!r}", value) for key, value in result.metrics.items() if _beyond_float(value)),
+                ("cost", result.cost) if _beyond_float(result.cost) else None)
+    if huge is not None:  # float() raised OverflowError: an unexpected error, blamed on nobody
+        raise ConfigError(f"evaluator {name}: evaluate returned {huge[0]} = an integer of {len(str(abs(huge[1])))} "
+                          "digits, beyond what a float holds (the store keeps floats); return a float")
     if isinstance(result.cost, bool) or not isinstance(result.cost, numbers.Real) or not 0 <= result.cost < math.inf:
         raise ConfigError(f"evaluator {name}: evaluate returned cost {result.cost!r}; a Result's cost is the "
                           "evaluation's seconds, a finite number >= 0")
@@ -157,3 +162,14 @@ def checked_result(evaluator: Evaluator, result: object) -> Result:
                                reason=None if result.reason is None else one_line(result.reason, 1000),
                                metrics={key: None if value is None else float(value)
                                         for key, value in result.metrics.items()})
+
+
+def _beyond_float(value: object) -> bool:
+    """An integer too large for a float (a Python int of over 308 digits), which the store holds only as floats."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return True
+    return False
