@@ -14,7 +14,7 @@ def test_resume_names_a_configuration_field_and_an_unknown_argument_in_one_line(
     takes = "; it takes budget, max_seconds, executor_options, on_progress, on_note, pretrained_files, data_dir, "
     with pytest.raises(nasloop.NasloopError, match=r"^resume\(\) got strategy='random', a field of the run's "
                                                    r"configuration, which a resumed run keeps \(start a new run with "
-                                                   rf"search\(\) to change it\){takes}executor, plugins$"):
+                                                   rf"search\(\) to change it\){takes}executor, plugins, tensorboard$"):
         nasloop.resume(run, strategy="random")
     with pytest.raises(nasloop.NasloopError, match=rf"^resume\(\) got nope=1, which it does not take{takes}"):
         nasloop.resume(run, nope=1)
