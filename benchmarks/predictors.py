@@ -60,8 +60,9 @@ def _anchor(references: dict[str, tuple[dict, dict, str | None]], predictor: str
 
 
 def table(records: list[dict], sizes: list[int], references: dict[str, tuple[dict, dict, str | None]]) -> str:
-    lines = ["| predictor | train size | Kendall tau (mean ± std over seeds) | reference tau | fit s | reference fit s "
-             "| predict s | top-5% precision |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| predictor | train size | Kendall tau (mean ± std over seeds) | reference tau | fit s "
+             "| reference fit s | predict s | top-5% precision |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name in dict.fromkeys(r["predictor"] for r in records):
         for n in sizes:
             rows = [r for r in records if r["predictor"] == name and r["train_size"] == n]

@@ -41,6 +41,6 @@ def test_an_integer_beyond_a_float_is_refused_naming_the_evaluator(evaluator, wh
     status = cli.main(["search", "--space", "g-huge-digits", "--evaluator", "g-huge", "--strategy", "random",
                        "--budget", "2", "--run-dir", str(tmp_path / "run")])
     assert status == 2
-    assert capsys.readouterr().err == (f"nasloop search: error: evaluator g-huge: evaluate returned {what} = an integer "
-                                       "of 401 digits, beyond what a float holds (the store keeps floats); return a "
-                                       "float\n")
+    assert capsys.readouterr().err == (f"nasloop search: error: evaluator g-huge: evaluate returned {what} = an "
+                                       "integer of 401 digits, beyond what a float holds (the store keeps floats); "
+                                       "return a float\n")
