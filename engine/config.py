@@ -14,6 +14,7 @@ from .errors import ConfigError
 from .objectives import Objective, check_reference_point, check_single_objective, parse_objectives
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
                       option_names, plain, takes)
+from .registry import defined_by_nasloop
 from .user_files import path_from, read_yaml
 
 DEFAULT_BUDGET = 100
@@ -195,7 +196,7 @@ def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,
 
 def _defined_by_user(factory: type) -> set[str]:
     """The attributes a class or one of its bases outside nasloop defines."""
-    return {name for klass in factory.__mro__ if not klass.__module__.startswith("nasloop.") for name in vars(klass)}
+    return {name for klass in factory.__mro__ if not defined_by_nasloop(klass) for name in vars(klass)}
 
 
 OPTION_FLAG = {"search space": "--space-opt", "strategy": "--strategy-opt", "predictor": "--predictor-opt",

@@ -275,7 +275,6 @@ def evaluate_otherwise(space: SearchSpace) -> str:
             "give its class a benchmark, or derive it from NetworkSpace and define to_module")
 
 
-
 def refuse_resized(space: SearchSpace, reader: str, instead: str = "") -> None:
     """One line for size options (``--space-opt channels=8``) where ``reader`` takes a table's results, which are
     the benchmark's own networks': the option changed nothing a tabular run reports, and ``predictors evaluate``,
