@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Collection
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
 
@@ -117,13 +117,11 @@ def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpac
     return predictor
 
 
-def check_evaluator(evaluator: Evaluator, method: str, fidelity: int | None) -> None:
+def check_evaluator(evaluator: Evaluator, method: Literal["check", "check_new"], fidelity: int | None) -> None:
     """``evaluator.check`` (or ``check_new``) before the run. A user's that fails in Python's words (a ValueError
     for an option it dislikes) is named in one ConfigError line with its message and where it raised, as a user's
-    predictor that fails when tried is (:func:`tried_predictor`): it came out of the CLI as a traceback. nasloop's
-    own evaluators fail only as NasloopError there: anything else is a bug of ours, and keeps its traceback.
-    (Before, the CLI said 'unexpected ValueError in FILE:LINE', naming no evaluator, and the Python API raised the
-    ValueError itself.)"""
+    predictor that fails when tried is (:func:`tried_predictor`): otherwise nothing named the evaluator. nasloop's
+    own evaluators fail only as NasloopError there: anything else is a bug of ours, and keeps its traceback."""
     try:
         getattr(evaluator, method)(fidelity)
     except (NasloopError, OSError):  # an OSError is the machine's (a lost table server): the CLI says so, with where
