@@ -119,11 +119,6 @@ def run_dataset(space: str, evaluator: str, dataset: str | None, new: bool = Tru
     return dataset
 
 
-def space_and_dataset(space: object, dataset: object) -> str:
-    """'nb201 / cifar10' for a run's tables and titles; 'digits / none' for a run that read no dataset."""
-    return f"{space} / {'none' if dataset is None else dataset}"
-
-
 def build_space(name: str, context: RunContext, /, **options: Any) -> SearchSpace:
     """The search space ``name`` with its own options, given the run context if it asks for it."""
     factory = SEARCH_SPACES.get(name)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .assemble import dataset_for, parse_user_arch, space_and_dataset
+from .assemble import dataset_for, parse_user_arch
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
@@ -28,8 +28,9 @@ from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPAC
 from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
                              ranked_by)
 from .search import resume, search, summarize
-from .export import cost_text, export_trials, metric_text, option_text, print_json, print_table
+from .export import export_trials, print_json, print_table
 from .store import RunStore
+from .value_texts import cost_text, metric_text, option_text, space_and_dataset
 
 
 def _progress(enabled: bool):

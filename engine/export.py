@@ -84,43 +84,6 @@ def finite_or_none(value: Any) -> Any:
     return value
 
 
-def metric_text(value: Any) -> str:
-    """A metric as ``show`` prints it: a count as a count, else four decimals, or four significant digits below 1,
-    where four decimals read NAGO's params (0.018285 and 0.018294 million) alike and their spread, 6e-06, as 0.0000;
-    – where it is unknown (None) or not finite, as ``report`` gives it (``show`` read 'nan' where it read –)."""
-    if value is None:  # unknown, as a Result may give a metric: shown as 'None'
-        return "–"
-    if not isinstance(value, float):
-        return str(value)
-    if not math.isfinite(value):
-        return "–"
-    if value.is_integer():
-        return f"{value:.0f}"
-    return f"{value:.4f}" if abs(value) >= 1 else f"{value:.4g}"
-
-
-def option_text(value: Any) -> str:
-    """An option's value as --strategy-opt KEY=VALUE and YAML write it (null, true, [a, b]), not as Python's repr
-    (None, True): what `nasloop show` lists as a run's options can be typed back."""
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(option_text(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {option_text(v)}" for k, v in value.items()) + "}"
-    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def cost_text(seconds: float, estimated: int, budget: float | None = None) -> str:
-    """What a run's evaluations cost, as ``show`` prints it, against its ``--max-seconds`` budget if it has one (the
-    table showed the budget nowhere: a running or interrupted run's 'evaluations 20 of ∞' and its cost left the time
-    limit it runs to unsaid). A table with no training times at all (TransNAS, NB301, NDS) costs 0 s a lookup:
-    '0 s (100 of them estimated)' read as an estimate that training takes no time."""
-    limit = "" if budget is None else f" of {budget:.0f} s (--max-seconds)"
-    if estimated and seconds == 0:
-        return f"0 s{limit} (the table records no training times)"
-    return f"{seconds:.0f} s{limit}" + (f" ({estimated} of them estimated: the table lacks their measured training "
-                                        "time)" if estimated else "")
-
-
 def print_table(table: Any) -> None:
     """A rich table on stdout; in a pipe or a file at its natural width, since rich would cut it to 80 columns."""
     from rich.console import Console

@@ -19,6 +19,7 @@ from .objectives import (GrowingFront, Objective, hypervolume, nadir, oriented_p
                          parse_objectives)
 from .store import RunStore, Trial
 from .store_rows import check_scores
+from .value_texts import metric_text
 
 
 def run_objectives_of(store: RunStore, config: Mapping[str, Any]) -> tuple[Objective, ...]:
@@ -134,8 +135,6 @@ def no_best_text(summary: Mapping[str, Any]) -> str | None:
 def best_measured_texts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(objective, its best measured value with the trial and architecture) for each objective some evaluation
     measured, in a run none of whose evaluations has them all (see :func:`best_measured`)."""
-    from .export import metric_text
-
     return [(metric, f"{metric_text(best['value'])} (trial {best['trial']}: {best['arch']})")
             for metric, best in summary.get("best_measured", {}).items()]
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from .assemble import space_and_dataset
 from .plot_fonts import fit_fonts
 from .study_results import StudyResults
 from .study_stats import censored_quantiles, queries_to_target
+from .value_texts import space_and_dataset
 
 LINE_STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")

@@ -17,8 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
-from .assemble import space_and_dataset, target_description
-from .export import metric_text
+from .assemble import target_description
 from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
                              ranked_by)
 from .plot_fonts import glyph_note
@@ -27,6 +26,7 @@ from .search import summarize
 from .store import RunStore
 from .study_methods import method_random_start_note
 from .study_results import StudyResults
+from .value_texts import metric_text, space_and_dataset
 
 Table = tuple[list[str], list[list[str]]]
 

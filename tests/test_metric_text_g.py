@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from nasloop.engine.export import metric_text
+from nasloop.engine.value_texts import metric_text
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, None])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from nasloop.engine import cli
-from nasloop.engine.export import metric_text
+from nasloop.engine.value_texts import metric_text
 from nasloop.engine.store import RunStore
 
 

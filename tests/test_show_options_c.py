@@ -19,7 +19,7 @@ def test_show_writes_null_and_false_as_the_command_line_does_not_as_python(tmp_p
 
 
 def test_option_text_writes_lists_and_mappings_in_yaml_flow_form():
-    from nasloop.engine.export import option_text
+    from nasloop.engine.value_texts import option_text
 
     assert option_text(["params", "zen"]) == "[params, zen]"  # not "['params', 'zen']"
     assert option_text({"flan": {"ensemble": 2}, "forest": None}) == "{flan: {ensemble: 2}, forest: null}"
