@@ -14,6 +14,8 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search, summarize
 from nasloop.engine.store import RunStore
 
+from .real_ctrl_c import python_ctrl_c
+
 
 def _second_ctrl_c_while_recording(frame, event, arg):
     """Sends SIGINT as ``set_meta('status', 'interrupted')`` begins: its handler runs at the next instruction."""
@@ -31,14 +33,9 @@ def test_a_second_ctrl_c_while_the_run_records_the_first_is_dropped(tmp_path, da
             sys.settrace(_second_ctrl_c_while_recording)
             signal.raise_signal(signal.SIGINT)
 
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            search(SearchConfig(strategy="random", budget=50, seed=0, data_dir=str(data_dir), run_dir=str(run)),
-                   on_progress=first_ctrl_c)
-    finally:
-        sys.settrace(None)
-        signal.signal(signal.SIGINT, previous)
+    with python_ctrl_c(), pytest.raises(KeyboardInterrupt):
+        search(SearchConfig(strategy="random", budget=50, seed=0, data_dir=str(data_dir), run_dir=str(run)),
+               on_progress=first_ctrl_c)
     summary = summarize(run)
     assert summary["status"] == "interrupted", summary
     assert summary["stop_reason"].startswith("stopped by the user; continue with"), summary
@@ -68,16 +65,13 @@ def test_a_second_ctrl_c_while_the_command_says_how_to_continue_is_dropped(tmp_p
             signal.raise_signal(signal.SIGINT)
 
     sys.addaudithook(second)
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.settrace(first)
-    try:
-        status = cli.main(["search", "--strategy", "random", "--budget", "50", "--run-dir", str(run), "--data-dir",
-                           str(data_dir), "--quiet"])
-    except KeyboardInterrupt:
-        status = "KeyboardInterrupt escaped"
-    finally:
-        sys.settrace(None)
-        armed[0] = False
-        signal.signal(signal.SIGINT, previous)
+    with python_ctrl_c(first):
+        try:
+            status = cli.main(["search", "--strategy", "random", "--budget", "50", "--run-dir", str(run),
+                               "--data-dir", str(data_dir), "--quiet"])
+        except KeyboardInterrupt:
+            status = "KeyboardInterrupt escaped"
+        finally:
+            armed[0] = False
     assert status == 130
     assert capsys.readouterr().err == f"nasloop search: interrupted; continue with 'nasloop search --resume {run}'\n"

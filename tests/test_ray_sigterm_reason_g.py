@@ -16,19 +16,17 @@ from nasloop.engine.run_lock import RunLock
 from nasloop.engine.search import search, summarize
 from nasloop.engine.stop_reasons import name_sigterm
 
+from .real_ctrl_c import python_ctrl_c
+
 
 def _interrupted_by_ctrl_c(run, data_dir):
     def ctrl_c(done, budget, best):
         if done == 2:
             signal.raise_signal(signal.SIGINT)
 
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            search(SearchConfig(strategy="random", budget=20, seed=0, data_dir=str(data_dir), run_dir=str(run)),
-                   on_progress=ctrl_c)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    with python_ctrl_c(), pytest.raises(KeyboardInterrupt):
+        search(SearchConfig(strategy="random", budget=20, seed=0, data_dir=str(data_dir), run_dir=str(run)),
+               on_progress=ctrl_c)
     assert summarize(run)["stop_reason"] == f"stopped by the user; continue with 'nasloop search --resume {run}'"
 
 

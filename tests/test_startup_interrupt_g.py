@@ -6,6 +6,7 @@ the loop began left the run with no status, shown "stopped". Both interrupts her
 named step."""
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 
@@ -13,6 +14,8 @@ from nasloop.engine import cli
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.loop import SearchLoop
 from nasloop.engine.search import resume, search, summarize
+
+from .real_ctrl_c import python_ctrl_c
 
 
 def test_a_ctrl_c_while_the_store_is_built_leaves_nothing_and_says_to_run_again(tmp_path, data_dir, capsys):
@@ -28,12 +31,11 @@ def test_a_ctrl_c_while_the_store_is_built_leaves_nothing_and_says_to_run_again(
     command = ["search", "--strategy", "random", "--budget", "3", "--run-dir", str(run), "--data-dir",
                str(data_dir), "--quiet"]
     sys.addaudithook(ctrl_c)
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        status = cli.main(command)
-    finally:
-        armed[0] = False
-        signal.signal(signal.SIGINT, previous)
+    with python_ctrl_c():
+        try:
+            status = cli.main(command)
+        finally:
+            armed[0] = False
     assert status == 130
     assert sorted(p.name for p in run.iterdir() if p.name.startswith("nasloop.sqlite")) == []
     assert capsys.readouterr().err == ("nasloop search: interrupted; nothing was evaluated yet: run the same command "
@@ -51,15 +53,8 @@ def test_a_ctrl_c_before_the_loop_begins_leaves_the_run_interrupted(tmp_path, da
             signal.raise_signal(signal.SIGINT)
         return None
 
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.settrace(ctrl_c)
-    try:
+    with python_ctrl_c(ctrl_c), contextlib.suppress(KeyboardInterrupt):
         search(SearchConfig(strategy="random", budget=3, seed=0, data_dir=str(data_dir), run_dir=str(run)))
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sys.settrace(None)
-        signal.signal(signal.SIGINT, previous)
     summary = summarize(run)
     assert (summary["status"], summary["evaluations"]) == ("interrupted", 0), summary
     assert summary["stop_reason"] == f"stopped by the user; continue with 'nasloop search --resume {run}'"

@@ -1,0 +1,27 @@
+"""Real Ctrl-Cs (SIGINT) in tests, as a terminal sends them.
+
+pytest (or a plugin) may have its own SIGINT handler installed; a test that sends ``signal.raise_signal(SIGINT)``
+needs Python's, which raises KeyboardInterrupt where the program is, and must put the other back whatever happens.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+
+@contextmanager
+def python_ctrl_c(trace: Callable[..., Any] | None = None) -> Iterator[None]:
+    """Within the block SIGINT raises KeyboardInterrupt; ``trace`` (a :func:`sys.settrace` function that sends one
+    at a chosen call) is set for it. Both are undone after, so a trace left by a test that failed before its signal
+    cannot outlive the test."""
+    before = sys.gettrace()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    if trace is not None:
+        sys.settrace(trace)
+    try:
+        yield
+    finally:
+        sys.settrace(before)
+        signal.signal(signal.SIGINT, previous)
