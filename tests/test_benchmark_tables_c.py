@@ -1,21 +1,14 @@
 """benchmarks/predictors.py's table says what its ± is, and prints none where one seed leaves no spread."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from .benchmark_scripts import load_benchmark_script
 
 
 @pytest.fixture()
 def predictors_script(monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # the script imports its sibling modules
-    spec = importlib.util.spec_from_file_location("predictors_script_c", ROOT / "benchmarks" / "predictors.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_script("predictors", monkeypatch)
 
 
 def _record(seed: int, tau: float) -> dict:

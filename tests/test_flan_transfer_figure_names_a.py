@@ -2,24 +2,17 @@
 target (two seeds, one pretrained start) wrote ``flan_transfer_<target>``, overwriting the published figure."""
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from .benchmark_scripts import ROOT, load_benchmark_script
 
 
 @pytest.fixture(scope="module")
 def flan_transfer():
     with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(ROOT / "benchmarks"))  # the script imports its sibling modules
-        spec = importlib.util.spec_from_file_location("flan_transfer_figures", ROOT / "benchmarks" /
-                                                      "flan_transfer.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        yield module
+        yield load_benchmark_script("flan_transfer", patch)
 
 
 def readme_commands() -> list[list[str]]:

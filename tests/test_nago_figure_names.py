@@ -2,28 +2,18 @@
 (``--methods random``) overwrote the published figure of bo against random in benchmarks/figures."""
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from .benchmark_scripts import ROOT, load_benchmark_script
 
 
 @pytest.fixture(scope="module")
-def nago_search(monkeypatch_module):
-    monkeypatch_module.syspath_prepend(str(ROOT / "benchmarks"))  # the script imports its sibling modules
-    spec = importlib.util.spec_from_file_location("nago_search_figures", ROOT / "benchmarks" / "nago_search.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
+def nago_search():
     with pytest.MonkeyPatch.context() as patch:
-        yield patch
+        yield load_benchmark_script("nago_search", patch)
 
 
 def readme_commands() -> list[tuple[list[str], str]]:
