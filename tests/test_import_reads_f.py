@@ -19,6 +19,7 @@ pytestmark = pytest.mark.usefixtures("isolated_cache")
 
 _OPENED: list[str] = []
 _WATCHING: list[bool] = []
+_HOOK_ADDED: list[bool] = []  # once per session: an audit hook cannot be removed
 
 
 def _record(event: str, args: tuple) -> None:
@@ -30,9 +31,9 @@ def _record(event: str, args: tuple) -> None:
 def opened():
     """The paths Python opens while the test watches (an audit hook, which cannot be removed: added once and
     idle outside the watch)."""
-    if not getattr(sys, "_nasloop_reads_hook_f", False):
+    if not _HOOK_ADDED:
         sys.addaudithook(_record)
-        sys._nasloop_reads_hook_f = True  # type: ignore[attr-defined]
+        _HOOK_ADDED.append(True)
     _OPENED.clear()
     _WATCHING.append(True)
     yield _OPENED
