@@ -21,10 +21,12 @@ from .evaluators.base import Evaluator
 from .objectives import Objective
 from .options import effective_options
 from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop
+from .run_folders import started_in
 from .space_checks import check_space_moves
 from .executors.base import Executor, describe_exception
 from .store import RunStore
 from .store_rows import RESTORE
+from .user_files import path_from
 
 
 FUNCTIONS_COUNTED_UP_TO = 100_000
@@ -318,9 +320,6 @@ def check_same_tensorboard(run_dir: str | os.PathLike[str], stored: SearchConfig
     on logging where it began (its stored folder), so that folder is accepted (it was refused, though the run logged
     there anyway); another is refused naming the run's own, since the curves would start at the resumed step in a
     folder holding none of the earlier ones."""
-    from .run_folders import started_in
-    from .user_files import path_from
-
     shown = f"{flag} {given}" if flag.startswith("--") else f"{flag}={given!r}"
     if not isinstance(given, (str, os.PathLike)):
         raise ConfigError(f"{shown}: a TensorBoard folder is a path (text or pathlib.Path); give the folder the run "

@@ -9,6 +9,7 @@ import numpy as np
 
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
+from .objectives import hypervolume, nadir, oriented_point
 from .registry import SEARCH_SPACES
 
 
@@ -93,8 +94,6 @@ def _table_points(benchmark: Any, task: str, base: SearchConfig) -> np.ndarray |
 def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float | None:
     """The hypervolume of the table's own front against the study's reference point (the most a run can reach),
     or None where the table cannot say (see ``_table_points``)."""
-    from .objectives import hypervolume, oriented_point
-
     points = _table_points(benchmark, task, base)
     if points is None:
         return None
@@ -106,7 +105,6 @@ def refuse_empty_reference_point(base: SearchConfig) -> None:
     hypervolume would be 0 at every query, and the report would compare those zeros as if the methods tied. So is one
     so far from the front that its volume overflows a float: every curve was then left out of the report's table."""
     from .assemble import build_context
-    from .objectives import oriented_point
 
     space = SEARCH_SPACES.get(base.space)
     if base.num_objectives < 2 or space.benchmark is None or base.evaluator != "tabular":
@@ -134,8 +132,6 @@ def _overflows(points: np.ndarray, reference: np.ndarray) -> bool:
     """Whether the volume ``points`` dominate above ``reference`` is infinite. Bounded below by the largest box one
     point spans and above by the box of their best values, so the front of a whole table is computed only where
     neither bound decides."""
-    from .objectives import hypervolume
-
     above = points[(points > reference).all(axis=1)]
     with np.errstate(over="ignore"):
         if np.isinf(np.prod(above - reference, axis=1)).any():
@@ -147,6 +143,4 @@ def _overflows(points: np.ndarray, reference: np.ndarray) -> bool:
 
 def _worst(objectives: Any, points: np.ndarray) -> str:
     """The table's worst value of each objective, in the metrics' units, as a --reference-point to suggest."""
-    from .objectives import nadir
-
     return ",".join(f"{o.oriented(float(v)):g}" for o, v in zip(objectives, nadir(points)))
