@@ -1,13 +1,11 @@
 """A study's runs as Ray tasks (``compare --executor ray``) that stop when the study is stopped.
 
-Stopped (Ctrl-C, SIGTERM), the study cancels its tasks, and Ray raises KeyboardInterrupt in each running one, whose
-run records itself interrupted. Ray does so once per cancel, as a simulated Ctrl-C in the task's process, and one
-can be lost: raised inside a finalizer (a ``__del__``, a generator the garbage collector closes) Python prints it as
-ignored, and an evaluator may catch it (a training library ending its fit "gracefully" and returning). The run then
-went on: the study waited up to a minute for it to finish, or took Ray down under it, leaving it "running" (shown
-"stopped"). Now the study cancels again every :data:`CANCEL_EVERY_S` until each task has ended, and a task takes a
-repeated cancel only while no interrupt is already stopping its run: one landing while the run records the first
-would cut that record short.
+Stopped (Ctrl-C, SIGTERM), the study cancels its tasks; Ray raises KeyboardInterrupt once per cancel in each running
+one, whose run then records itself interrupted. One such interrupt can be lost (raised inside a finalizer, Python
+prints it as ignored; an evaluator may catch it and return), and the run would go on while the study waits or takes
+Ray down under it, leaving it "running". So the study cancels again every :data:`CANCEL_EVERY_S` until each task has
+ended, and a task drops a repeated cancel while an interrupt is already stopping its run, since one landing while
+the run records the first would cut that record short.
 """
 from __future__ import annotations
 
