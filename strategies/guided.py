@@ -108,6 +108,7 @@ class PredictorGuidedStrategy(Strategy):
                 self._observe(key, obs.arch, None if obs.failed else float(obs.score))
 
     def _observe(self, key: str, arch: Arch, score: float | None) -> None:
+        """Record a told architecture and its saved row together, so ``state_dict`` formats each row once."""
         self.observed[key] = (arch, score)
         self._observed_rows.append([self._dump(arch), score])
 
