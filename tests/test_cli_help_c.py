@@ -6,9 +6,14 @@ import argparse
 from nasloop.engine.cli_parser import build_parser
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    """The subcommands of ``parser`` (its one subparsers action)."""
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
 def _option_help(command: str, flag: str) -> str:
     """The help text of FLAG of `nasloop COMMAND`."""
-    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    subparsers = _subcommands(build_parser())
     action = next(a for a in subparsers.choices[command]._actions if flag in a.option_strings)
     return str(action.help)
 
@@ -28,7 +33,7 @@ def test_proxies_help_names_its_default_proxy():
 
 def test_top_level_help_of_predictors_names_pretrain():
     # The top-level listing said "list predictors, or evaluate them", hiding `predictors pretrain` and `show`.
-    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    subparsers = _subcommands(build_parser())
     text = next(c.help for c in subparsers._choices_actions if c.dest == "predictors")
     assert "pretrain" in text
 
@@ -36,10 +41,10 @@ def test_top_level_help_of_predictors_names_pretrain():
 def test_every_compare_option_has_help_and_predictor_opt_names_its_per_predictor_form():
     # compare's --space, --fidelity, --minimize, --data-dir, --space-opt and --evaluator-opt printed no help at all,
     # and neither compare's nor `predictors evaluate`'s --predictor-opt named the NAME.KEY=VALUE form both read.
-    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    subparsers = _subcommands(build_parser())
     silent = [a.option_strings[0] for a in subparsers.choices["compare"]._actions if a.option_strings and not a.help]
     assert silent == []
     assert "NAME.KEY=VALUE" in _option_help("compare", "--predictor-opt")
-    evaluate = next(a for a in subparsers.choices["predictors"]._actions if isinstance(a, argparse._SubParsersAction))
-    action = next(a for a in evaluate.choices["evaluate"]._actions if "--predictor-opt" in a.option_strings)
+    evaluate = _subcommands(subparsers.choices["predictors"]).choices["evaluate"]
+    action = next(a for a in evaluate._actions if "--predictor-opt" in a.option_strings)
     assert "NAME.KEY=VALUE" in str(action.help)
