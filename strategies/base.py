@@ -47,6 +47,19 @@ def _checked_ask(ask: Callable[..., list[Arch]]) -> Callable[..., list[Arch]]:
     return checked
 
 
+class _ReadState(dict):  # type: ignore[type-arg]
+    """The state as ``load_state_dict`` reads it, noting each key its top level was asked for and lacked: a
+    KeyError for a key read deeper (``state["best"]["score"]``) is then not blamed on the top level."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        super().__init__(state)
+        self.missed: set[object] = set()
+
+    def __missing__(self, key: object) -> Any:
+        self.missed.add(key)
+        raise KeyError(key)
+
+
 def _checked_load(load: Callable[..., None]) -> Callable[..., None]:
     """``load_state_dict`` refusing, in one line naming the strategy, a state that is no dict or lacks a key it
     reads: ``load_state_dict({})`` raised a bare KeyError: 'rng'."""
@@ -56,13 +69,15 @@ def _checked_load(load: Callable[..., None]) -> Callable[..., None]:
         if not isinstance(state, dict):
             raise ConfigError(f"strategy {STRATEGIES.label(self)}: load_state_dict got a {type(state).__name__}, not "
                               f"a dict; {fix}")
+        read = state if isinstance(state, _ReadState) else _ReadState(state)
         try:
-            load(self, state)
+            load(self, read)
         except KeyError as exc:
             key = exc.args[0] if len(exc.args) == 1 else None
             if isinstance(exc, NasloopError) or not isinstance(key, str) or key in state:
                 raise  # already named, or not a key of the state itself
-            raise UnreadableState(f"strategy {STRATEGIES.label(self)}: load_state_dict got a state without "
+            where = "a state without" if key in read.missed else "a state lacking a key it reads,"
+            raise UnreadableState(f"strategy {STRATEGIES.label(self)}: load_state_dict got {where} "
                                   f"'{key}'; {fix}") from exc
 
     return checked
