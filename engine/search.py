@@ -32,6 +32,7 @@ from .pareto_summary import checked_objectives, pareto_summary
 from .stop_reasons import BY_SIGTERM, BY_USER
 from .store import DB_NAME, RunStore
 from .store_rows import RESTORE
+from .study_target import refuse_empty_reference_point
 from .tensorboard_log import TensorBoardLog
 from .user_files import check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
 from .wall_clock import wall_clock
@@ -204,6 +205,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     plugins = build_plugins(config, on_note)  # every bad name, option or data file fails before anything is created
     with closed_on_error(plugins[3]):
         check_new_run(config, plugins, on_note)
+        if config.reference_point is not None:  # one no cell beats, or that overflows: bo's acquisition was flat
+            refuse_empty_reference_point(config)
         if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
             make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
         if chosen:

@@ -101,9 +101,10 @@ def _table_hypervolume(benchmark: Any, task: str, base: SearchConfig) -> float |
 
 
 def refuse_empty_reference_point(base: SearchConfig) -> None:
-    """A multi-objective study whose reference point no cell of the table beats in every objective: every run's
-    hypervolume would be 0 at every query, and the report would compare those zeros as if the methods tied. So is one
-    so far from the front that its volume overflows a float: every curve was then left out of the report's table."""
+    """A multi-objective study (or search) whose reference point no cell of the table beats in every objective: every
+    run's hypervolume would be 0 at every query, and the report would compare those zeros as if the methods tied (a
+    search ran on, bo's acquisition flat at 0). So is one so far from the front that its volume overflows a float:
+    every curve was then left out of the report's table."""
     from .assemble import build_context
 
     space = SEARCH_SPACES.get(base.space)
@@ -119,11 +120,11 @@ def refuse_empty_reference_point(base: SearchConfig) -> None:
     if (points > np.asarray(reference)).all(1).any():
         if _overflows(points, np.asarray(reference)):  # every curve was left out: "– (0/n seeds)", as if none ran
             raise ConfigError(f"the hypervolume of the table's front against --reference-point {given} overflows a "
-                              "float, so no run's hypervolume could be compared; give a point nearer the front, e.g. "
+                              "float, so no run's hypervolume could be computed; give a point nearer the front, e.g. "
                               "the table's worst of each: --reference-point " + _worst(objectives, points))
         return
     raise ConfigError(f"no cell of the table is better than --reference-point {given} in every objective "
-                      f"({', '.join(map(str, objectives))}), so every run's hypervolume would be 0; give a point "
+                      f"({', '.join(map(str, objectives))}), so every hypervolume would be 0; give a point "
                       f"worse than the front, e.g. the table's worst of each: --reference-point "
                       + _worst(objectives, points))
 

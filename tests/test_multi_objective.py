@@ -166,8 +166,15 @@ def test_show_and_export_give_the_front(tmp_path, data_dir, capsys):
 
 
 def test_a_reference_point_nothing_beats_is_named_and_exports_take_any_case(tmp_path, data_dir, capsys):
+    from nasloop.engine.evaluators.tabular import TabularEvaluator
+    from nasloop.engine.registry import register_evaluator
+
+    @register_evaluator("table-copy")  # a user's evaluator: 'tabular' runs refuse such points before starting
+    class TableCopy(TabularEvaluator):
+        """The table under another name."""
+
     summary = run(tmp_path, "r", data_dir, strategy="random", budget=5, seed=0, objectives=OBJECTIVES,
-                  reference_point=[100, 0])
+                  reference_point=[100, 0], evaluator="table-copy")
     assert summary["hypervolume"] == 0
     assert main(["show", summary["run_dir"]]) in (0, None)
     shown = re.sub(r"[│\s]+", " ", capsys.readouterr().out)  # the table folds long values over lines
@@ -175,7 +182,7 @@ def test_a_reference_point_nothing_beats_is_named_and_exports_take_any_case(tmp_
     assert " best by val_accuracy " in shown  # the first objective's best, said to be
     assert main(["export", summary["run_dir"], str(tmp_path / "x.CSV")]) in (0, None)  # was refused
     huge = run(tmp_path, "h", data_dir, strategy="random", budget=5, seed=0, objectives=OBJECTIVES,
-               reference_point=[-1e200, 1e200])
+               reference_point=[-1e200, 1e200], evaluator="table-copy")
     assert huge["hypervolume"] is None  # infinite: '-' without a reason
     main(["show", huge["run_dir"]])
     assert "overflows a float; give a --reference-point nearer the front" in re.sub(r"[│\s]+", " ",
