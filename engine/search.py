@@ -14,7 +14,7 @@ from .assemble import build_context, build_space, require_capabilities, run_data
 from .config import SearchConfig, construct, refuse_resume_arguments, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
-from .executors.base import Executor, closed_on_error, forget_sigterm, interrupts_held, stopped_by_sigterm
+from .executors.base import Executor, closed_on_error, forget_sigterm
 from .hooks import check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import PositiveFloat, PositiveInt, check_value, guided_strategies, plain, predictor_of, takes
@@ -29,8 +29,8 @@ from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
 from .objectives import Objective, oriented_point
 from .pareto_summary import checked_objectives, pareto_summary
-from .stop_reasons import BY_SIGTERM, BY_USER
 from .store import DB_NAME, RunStore
+from .stop_record import record_stop, record_stop_before_start
 from .store_rows import RESTORE
 from .study_target import refuse_empty_reference_point
 from .tensorboard_log import TensorBoardLog
@@ -141,7 +141,7 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
             store.set_meta(key, value)
     except (KeyboardInterrupt, SystemExit, Exception) as exc:
         if new_meta is None and not isinstance(exc, NasloopError):  # a new run has no status yet: it read
-            _record_stop(store, config, exc)  # 'stopped'; a resumed one keeps the status it had
+            record_stop(store, config, exc)  # 'stopped'; a resumed one keeps the status it had
         raise
     forget_sigterm()
     with wall_clock(store, counting=not idle):  # a resume with nothing to do leaves the run as it was
@@ -167,21 +167,11 @@ def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, 
         store.set_meta("stop_reason", str(exc))
         raise
     except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()
-        _record_stop(store, config, exc)
+        record_stop(store, config, exc)
         raise
     finally:
         if log is not None:
             log.close()
-
-
-def _record_stop(store: RunStore, config: SearchConfig, exc: BaseException) -> None:
-    """Store the run as interrupted, with what stopped it and how to continue."""
-    cause = (BY_SIGTERM if stopped_by_sigterm(exc) else BY_USER if isinstance(exc, KeyboardInterrupt) else
-             f"exit({exc.code!r}) was called" if isinstance(exc, SystemExit) else
-             f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-    with interrupts_held(), contextlib.suppress(Exception):  # the store itself may be what failed
-        store.set_meta("status", "interrupted")
-        store.set_meta("stop_reason", f"{cause}; continue with 'nasloop search --resume {config.run_dir}'")
 
 
 def search(config: SearchConfig, on_progress: ProgressHook | None = None,
@@ -224,8 +214,12 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         meta = {"config": config.to_dict(), "created_at": time.time(),
                 "data_identity": plugins[2].data_identity(),
                 "pretrained_files": pretrained_digests(config.predictor_options, config.workdir)}
-        with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
-            return note_random_start(_run(config, store, on_progress, plugins), config, on_note)
+        try:
+            with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
+                return note_random_start(_run(config, store, on_progress, plugins), config, on_note)
+        except (KeyboardInterrupt, SystemExit) as exc:  # before _run's own handler: the store had no status yet
+            record_stop_before_start(run_dir, config, exc)
+            raise
 
 
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,

@@ -1,0 +1,31 @@
+"""Why a run stopped, stored with how to continue: what ``show`` and ``summarize`` report for it."""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from .config import SearchConfig
+from .executors.base import interrupts_held, stopped_by_sigterm
+from .stop_reasons import BY_SIGTERM, BY_USER
+from .store import DB_NAME, RunStore
+
+
+def record_stop(store: RunStore, config: SearchConfig, exc: BaseException) -> None:
+    """Store the run as interrupted, with what stopped it and how to continue."""
+    cause = (BY_SIGTERM if stopped_by_sigterm(exc) else BY_USER if isinstance(exc, KeyboardInterrupt) else
+             f"exit({exc.code!r}) was called" if isinstance(exc, SystemExit) else
+             f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    with interrupts_held(), contextlib.suppress(Exception):  # the store itself may be what failed
+        store.set_meta("status", "interrupted")
+        store.set_meta("stop_reason", f"{cause}; continue with 'nasloop search --resume {config.run_dir}'")
+
+
+def record_stop_before_start(run_dir: Path, config: SearchConfig, exc: BaseException) -> None:
+    """A new run stopped (Ctrl-C) once its store existed but before the loop's own handler was in place, while
+    the store was being opened: it had no status, and was shown 'stopped' (no process searching it), not
+    'interrupted' by the user. A store the run itself gave a status keeps it."""
+    with interrupts_held(), contextlib.suppress(Exception):  # a store half-made is removed, and nothing is said
+        if (run_dir / DB_NAME).exists():
+            with RunStore.in_run_dir(run_dir) as store:
+                if store.get_meta("status") is None:
+                    record_stop(store, config, exc)

@@ -1,0 +1,37 @@
+"""A Ctrl-C in the instants after a new run's store file exists and before the loop's own handler is in place."""
+from __future__ import annotations
+
+import signal
+import sys
+
+import pytest
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.search import resume, run_objectives, search, summarize
+from nasloop.engine.store import RunStore
+
+
+@pytest.mark.parametrize("step", [RunStore._check_schema, run_objectives], ids=["store_opened", "run_begun"])
+def test_a_ctrl_c_while_the_new_store_opens_leaves_the_run_interrupted(tmp_path, data_dir, step):
+    """The run was left with no status, shown 'stopped' ('no process is searching it'), not 'interrupted' by the
+    user as a Ctrl-C a moment later leaves it."""
+    run = tmp_path / "run"
+
+    def ctrl_c(frame, event, arg):
+        if event == "call" and frame.f_code is step.__code__:
+            sys.settrace(None)
+            signal.raise_signal(signal.SIGINT)
+        return None
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.settrace(ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            search(SearchConfig(strategy="random", budget=3, seed=0, data_dir=str(data_dir), run_dir=str(run)))
+    finally:
+        sys.settrace(None)
+        signal.signal(signal.SIGINT, previous)
+    summary = summarize(run)
+    assert (summary["status"], summary["evaluations"]) == ("interrupted", 0), summary
+    assert summary["stop_reason"] == f"stopped by the user; continue with 'nasloop search --resume {run}'"
+    assert resume(run)["evaluations"] == 3
