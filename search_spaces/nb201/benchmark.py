@@ -25,7 +25,7 @@ from .cell import SPEC, Cell, cell_code, cell_text
 from .hardware import HW_FILE, HW_HOW_TO_GET, METRICS as HW_METRICS, find_hardware_file, load_hardware
 from ..suite_zero_csv import ProxyFile, stored_proxies
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
-                        looks_like_naslib_nb201, merge, recognise)
+                        looks_like_naslib_nb201, merge, naslib_nb201_head, recognise)
 
 TABLE_FILE = "nb201.npz"
 HOW_TO_GET = (f"get {CSV_FILE} (see the README's 'Data' section) or a NASLib nb201 pickle, then run "
@@ -235,7 +235,8 @@ class NB201Benchmark(Benchmark):
     @classmethod
     def recognise_source(cls, path: Path) -> str | None:
         if is_pickle(path):
-            return "a NASLib NB201 pickle" if looks_like_naslib_nb201(load_pickle(path)) else None
+            known = naslib_nb201_head(path) or looks_like_naslib_nb201(load_pickle(path))  # loaded once if it is
+            return "a NASLib NB201 pickle" if known else None
         return recognise(path, head_text(path))
 
     @classmethod

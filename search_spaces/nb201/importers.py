@@ -142,6 +142,38 @@ def looks_like_naslib_nb201(data: object) -> bool:
     return isinstance(key, str) and key.startswith("|") and isinstance(record, dict)
 
 
+_HEAD_BYTES = 1 << 16
+_BOOKKEEPING = {"PROTO", "FRAME", "MEMOIZE", "BINPUT", "LONG_BINPUT", "PUT", "MARK"}
+_STRINGS = {"SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE"}
+
+
+def naslib_nb201_head(path: str | Path) -> bool | None:
+    """Whether the pickle at ``path`` has NASLib's NB201 layout, read from its first opcodes (a dict whose first
+    key is an arch string and whose first value a dict, as :func:`looks_like_naslib_nb201` checks once loaded);
+    None where they do not say (another layout, a dict subclass, a gzipped file). Recognising a 58 MB pickle by
+    loading it took 0.8 s, then the import loaded it again."""
+    import pickletools
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    significant = []
+    try:
+        for op, arg, _ in pickletools.genops(head):
+            if op.name not in _BOOKKEEPING:
+                significant.append((op.name, arg))
+            if len(significant) == 3:
+                break
+    except Exception:  # noqa: BLE001 - a head cut mid-opcode, or not a pickle: the full load decides
+        return None
+    names = [name for name, _ in significant]
+    if names[:1] == names[2:] == ["EMPTY_DICT"] and names[1] in _STRINGS and str(significant[1][1]).startswith("|"):
+        return True
+    return None
+
+
 def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
     """Read a NASLib NB201 pickle: full learning curves (fidelities 1..200) and measured times.
 
