@@ -17,6 +17,7 @@ again continues from its last finished epoch.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import logging
@@ -44,7 +45,7 @@ from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
 from .network_size import TRAINING_BYTES, refuse_oversized_networks
-from .replicates import build_network, combine, replicate_metric_names
+from .replicates import build_network, combine, pool_rate, replicate_metric_names
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,11 @@ class TrainingEvaluator(Evaluator):
         return replicate_metric_names(TRAIN_METRICS, self.replicates)
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
-        return combine([self._evaluate(arch, fidelity, draw) for draw in range(self.replicates)])
+        result = combine([self._evaluate(arch, fidelity, draw) for draw in range(self.replicates)])
+        if self.replicates > 1 and result.ok:
+            pooled = pool_rate(result.metrics, "images_per_second", "train_seconds")
+            result = dataclasses.replace(result, metrics=pooled)
+        return result
 
     def _evaluate(self, arch: Arch, fidelity: int | None, draw: int) -> Result:
         report = self.train(arch, fidelity, draw=draw)
