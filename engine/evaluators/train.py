@@ -219,8 +219,10 @@ class TrainingEvaluator(Evaluator):
         arch = self.space.validate(arch)
         splits = self._load()
         config = TrainConfig(**{**self.train_config.__dict__, "epochs": epochs})
+        data = {"source": self.data_identity(), "train_images": self.train_images, "val_fraction": self.val_fraction,
+                "crop_fraction": self.crop_fraction}
         trainer = Trainer(config, device=self.device, compile=self.compile, compile_mode=self.compile_mode,
-                          amp=self.amp)
+                          amp=self.amp, data=data)
         model = self._network(arch, splits["num_classes"], draw)
         return trainer.fit(model, splits["train"], splits["val"], splits["test"],
                            checkpoint_dir=self.checkpoint_dir(arch, epochs, draw), on_epoch_end=on_epoch_end,

@@ -118,8 +118,10 @@ class Trainer:
     """
 
     def __init__(self, config: TrainConfig, device: str = "auto", compile: bool = False,
-                 compile_mode: str | None = None, amp: bool = True, channels_last: bool = True) -> None:
+                 compile_mode: str | None = None, amp: bool = True, channels_last: bool = True,
+                 data: dict[str, Any] | None = None) -> None:
         self.config = config
+        self.data = dict(data or {})  # what the splits are drawn from: a checkpoint of other data is refused
         self.device = resolve_device(device)
         self.compile = compile
         self.compile_mode = compile_mode or ("reduce-overhead" if self.device.type == "cuda" else None)
@@ -297,7 +299,8 @@ class Trainer:
         evaluation)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         state = {
-            "epoch": epoch, "config": self._fingerprint(), "losses": list(losses), "seconds": float(seconds),
+            "epoch": epoch, "config": self._fingerprint(), "data": self.data, "losses": list(losses),
+            "seconds": float(seconds),
             "train_seconds": float(trained[0]), "trained_images": int(trained[1]),
             "model": model.state_dict(), "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict() if scaler else None,
@@ -319,6 +322,9 @@ class Trainer:
             state = torch.load(path, map_location=self.device, weights_only=True)
             if state["config"] != self._fingerprint():
                 raise DataError(f"checkpoint {path} was written with other training settings; "
+                                "delete it or use another run directory")
+            if "data" in state and state["data"] != self.data:  # older checkpoints did not record it
+                raise DataError(f"checkpoint {path} was trained on other data ({state['data']}, not {self.data}); "
                                 "delete it or use another run directory")
             model.load_state_dict(state["model"])
             optimizer.load_state_dict(state["optimizer"])
