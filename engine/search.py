@@ -127,22 +127,17 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     """
     space, strategy, evaluator, executor = plugins  # the caller closes the executor if this raises
     objectives = run_objectives(config, evaluator)
-    try:
-        log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives, config.reference_point,
-                              earlier=[t.result for t in store.evaluations() if t.result is not None])
-               if config.tensorboard else None)
-        loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
-                          objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
-                          on_progress=on_progress, on_result=log)
-        loop.load_strategy_state()
-        for key, value in {**(new_meta or {}), "objective": loop.objective, "minimize": loop.minimize,
-                           "objectives": [str(o) for o in objectives], "status": "running",
-                           "stop_reason": None}.items():  # a resumed run's old stop reason no longer describes it
-            store.set_meta(key, value)
-    except (KeyboardInterrupt, SystemExit, Exception) as exc:
-        if new_meta is None and not isinstance(exc, NasloopError):  # a new run has no status yet: it read
-            record_stop(store, config, exc)  # 'stopped'; a resumed one keeps the status it had
-        raise
+    log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives, config.reference_point,
+                          earlier=[t.result for t in store.evaluations() if t.result is not None])
+           if config.tensorboard else None)
+    loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
+                      objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
+                      on_progress=on_progress, on_result=log)
+    loop.load_strategy_state()
+    for key, value in {**(new_meta or {}), "objective": loop.objective, "minimize": loop.minimize,
+                       "objectives": [str(o) for o in objectives], "status": "running",
+                       "stop_reason": None}.items():  # a resumed run's old stop reason no longer describes it
+        store.set_meta(key, value)
     forget_sigterm()
     with wall_clock(store, counting=not idle):  # a resume with nothing to do leaves the run as it was
         _search_and_record(loop, store, config, log)
@@ -217,8 +212,9 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         try:
             with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
                 return note_random_start(_run(config, store, on_progress, plugins), config, on_note)
-        except (KeyboardInterrupt, SystemExit) as exc:  # before _run's own handler: the store had no status yet
-            record_stop_before_start(run_dir, config, exc)
+        except (KeyboardInterrupt, SystemExit, Exception) as exc:  # before the loop's own handler, a new run's
+            if not isinstance(exc, NasloopError):  # store had no status yet (a refusal leaves it as it was)
+                record_stop_before_start(run_dir, config, exc)
             raise
 
 

@@ -21,11 +21,11 @@ def record_stop(store: RunStore, config: SearchConfig, exc: BaseException) -> No
 
 
 def record_stop_before_start(run_dir: Path, config: SearchConfig, exc: BaseException) -> None:
-    """A new run stopped (Ctrl-C) once its store existed but before the loop's own handler was in place, while
-    the store was being opened: it had no status, and was shown 'stopped' (no process searching it), not
-    'interrupted' by the user. A store the run itself gave a status keeps it."""
+    """A new run stopped (Ctrl-C, a plugin's bug) once its store existed but before the loop's own handler was in
+    place (the store being opened, the loop being built): its status was none or still 'running', shown 'stopped'
+    (no process searching it), not 'interrupted' by the user. A status the loop's handler stored is kept."""
     with interrupts_held(), contextlib.suppress(Exception):  # a store half-made is removed, and nothing is said
         if (run_dir / DB_NAME).exists():
             with RunStore.in_run_dir(run_dir) as store:
-                if store.get_meta("status") is None:
+                if store.get_meta("status") in (None, "running"):
                     record_stop(store, config, exc)
