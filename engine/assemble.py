@@ -5,8 +5,9 @@ their space and context here, so each gets the same benchmark, options and one-l
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import replace
-from typing import Any, Callable, Collection
+from typing import Any, Callable, Collection, Iterable, Mapping
 
 from ..predictors.base import Predictor
 from ..search_spaces.base import NetworkSpace, SearchSpace, missing_capabilities
@@ -16,7 +17,7 @@ from .context import RunContext, evaluate_otherwise
 from .data.paths import check_data_dir
 from .errors import ArchitectureError, ConfigError, MissingDataError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
-from .options import takes
+from .options import predictor_of, takes
 from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 
 
@@ -93,29 +94,55 @@ def dataset_for(space: str, dataset: str | None) -> str:
     return canonical_dataset(space, dataset or default_dataset(space))
 
 
-def reads_dataset(space: str, evaluator: str) -> bool:
-    """Whether a search of ``space`` with ``evaluator`` reads a dataset: its space has a benchmark (whose tasks are
-    the datasets), builds networks (which proxies, warm-ups and training score on images) or takes the run
-    ``context``, or its evaluator declares :attr:`Evaluator.reads_dataset`. A user's space without any of these,
-    searched with its own evaluator, recorded and showed CIFAR-10, which nothing had read. A name not registered
-    reads one, as before: building the plugins names it."""
+Guide = tuple[str, Mapping[str, Any], "str | None"]
+"""A strategy's name, its options and the predictor named for it (None: its default), as a search or a study's
+method configures them."""
+
+
+def reads_dataset(space: str, evaluator: str, guides: Iterable[Guide] = ()) -> bool:
+    """Whether a search of ``space`` with ``evaluator``, guided by one of ``guides``, reads a dataset: its space has
+    a benchmark (whose tasks are the datasets) or takes the run ``context``, its evaluator declares
+    :attr:`Evaluator.reads_dataset`, or its space builds networks and a strategy's warm-up or predictor scores them
+    by proxies (computed on the dataset's images, or read from a file precomputed for it). A user's space without
+    any of these, searched with its own evaluator, recorded and showed CIFAR-10, which nothing had read. A name
+    not registered reads one, as before: building the plugins names it."""
     if space not in SEARCH_SPACES.names() or evaluator not in EVALUATORS.names():
         return True
     factory = SEARCH_SPACES.get(space)
-    return (factory.benchmark is not None or issubclass(factory, NetworkSpace) or takes(factory, "context")
-            or EVALUATORS.get(evaluator).reads_dataset)
+    if factory.benchmark is not None or takes(factory, "context") or EVALUATORS.get(evaluator).reads_dataset:
+        return True
+    return issubclass(factory, NetworkSpace) and any(_scores_proxies(*guide) for guide in guides)
 
 
-def run_dataset(space: str, evaluator: str, dataset: str | None, new: bool = True) -> str | None:
+def _scores_proxies(strategy: str, options: Mapping[str, Any], predictor: str | None) -> bool:
+    """Whether ``strategy`` may score a network space's architectures by proxies: its predictor takes the run
+    context (whose proxies it reads), or it warms up on named proxies; a strategy of a user's that takes the
+    context without a warm-up may read its dataset. Unregistered names may, as in :func:`reads_dataset`."""
+    predictor = predictor_of(strategy, predictor)
+    if strategy not in STRATEGIES.names() or (predictor is not None and (
+            predictor not in PREDICTORS.names() or takes(PREDICTORS.get(predictor), "context"))):
+        return True
+    factory = STRATEGIES.get(strategy)
+    if not takes(factory, "context"):
+        return False
+    if not takes(factory, "warmup"):
+        return True
+    warmup = options.get("warmup", inspect.signature(factory).parameters["warmup"].default)
+    return warmup not in (None, False, "auto")  # 'auto' warms up on a benchmark's stored proxies only
+
+
+def run_dataset(space: str, evaluator: str, dataset: str | None, new: bool = True,
+                guides: Iterable[Guide] = ()) -> str | None:
     """The dataset a search records and hands its plugins: :func:`dataset_for`, or None where it reads none
     (:func:`reads_dataset`). A new run naming one it would not read is refused; a stored run keeps what it
     recorded (runs from before this check recorded CIFAR-10)."""
-    if reads_dataset(space, evaluator):
+    if reads_dataset(space, evaluator, guides):
         return dataset_for(space, dataset)
     if dataset is not None and new:
-        raise ConfigError(f"--dataset {dataset} would be read by nothing: search space '{space}' has no benchmark and "
-                          f"builds no networks, and evaluator '{evaluator}' reads no dataset; drop --dataset, or set "
-                          "reads_dataset = True in an evaluator of yours that reads self.context.dataset")
+        raise ConfigError(f"--dataset {dataset} would be read by nothing: search space '{space}' has no benchmark, "
+                          f"evaluator '{evaluator}' reads no dataset, and no predictor or warm-up scores networks "
+                          "by proxies; drop --dataset, or set reads_dataset = True in an evaluator of yours that "
+                          "reads self.context.dataset")
     return dataset
 
 

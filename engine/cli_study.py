@@ -106,13 +106,14 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     if args.predictors:
         args.dataset = dataset_for(args.space, args.dataset)
         return _compare_predictors(args)
-    args.dataset = run_dataset(args.space, args.evaluator or "tabular", args.dataset)
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),
                                       ("--metric", args.metric)) if value]
     if given:
         raise ConfigError(f"{given[0]} belongs to a predictor study (--predictors); a method's predictor takes its "
                           "options in the method, e.g. --methods 'bananas:forest+trees=300'")
     methods = _methods(args)
+    args.dataset = run_dataset(args.space, args.evaluator or "tabular", args.dataset,  # read by any method: by all
+                               guides=[(m.strategy, m.strategy_options, m.predictor) for m in methods])
     if args.ray_address and args.executor != "ray":
         raise ConfigError("--ray-address sends runs to a Ray cluster: add --executor ray")
     base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator or "tabular",

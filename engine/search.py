@@ -51,7 +51,8 @@ def with_dataset(config: SearchConfig, new: bool = False) -> SearchConfig:
         raise ConfigError(f"search takes a SearchConfig, not a {type(config).__name__}; build one with "
                           "SearchConfig(space=...) or SearchConfig.from_mapping(mapping)")
     load_plugins(config.plugins, config.workdir)
-    return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new))
+    guide = (config.strategy, config.strategy_options, config.predictor)
+    return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new, [guide]))
 
 
 def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[SearchSpace, Strategy, Evaluator,

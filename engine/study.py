@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterator
 
-from .assemble import canonical_dataset
+from .assemble import canonical_dataset, reads_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
@@ -51,7 +51,13 @@ class Study:
     later ``nasloop report`` writes the same report; not part of the grid, since no run computes it."""
 
     def config(self, method: Method, seed: int) -> SearchConfig:
+        """The run of ``method`` and ``seed``, on the study's dataset where the method reads it: a study of random
+        search and a proxy-guided method on a user's network space reads CIFAR-10 for the guided runs only, and a
+        random run that named it was refused as naming a dataset nothing reads."""
+        reads = reads_dataset(self.base.space, self.base.evaluator,
+                              [(method.strategy, method.strategy_options, method.predictor)])
         return self.base.replace(strategy=method.strategy, predictor=method.predictor,
+                                 dataset=self.base.dataset if reads else None,
                                  strategy_options=dict(method.strategy_options),
                                  predictor_options=dict(method.predictor_options), seed=seed,
                                  run_dir=str(self.run_dir(method, seed)))

@@ -195,8 +195,10 @@ def other_grid(study: Study, config: object) -> str | None:
     if not isinstance(config, dict):
         return None  # refused by other_run
     for name, value in study.grid().items():
-        if name in ("budget", "max_seconds") or name not in config or name == "dataset" and value is None:
-            continue  # a study that reads no dataset (whose older runs recorded CIFAR-10, read by nothing)
+        if name in ("budget", "max_seconds") or name not in config:
+            continue
+        if name == "dataset" and None in (value, config[name]):  # a study, or a method of it, that reads no dataset
+            continue  # (older runs recorded CIFAR-10, read by nothing)
         stored = config[name]
         if name == "dataset" and stored is not None:  # begun before names were canonical (the space is the same)
             stored = canonical_dataset(study.base.space, str(stored))
