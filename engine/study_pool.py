@@ -20,7 +20,7 @@ import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable, Iterator
 
-from .executors.base import Terminated, stopped_by_sigterm
+from .executors.base import Terminated, runs_stopped_by_sigterm
 
 RunOne = Callable[[Any], tuple[str, str]]
 _stopping = False
@@ -42,8 +42,7 @@ def run_in_pool(run_one: RunOne, pending: list[Any], jobs: int) -> Iterator[tupl
         except BaseException as exc:  # an interrupt here, or GeneratorExit when the caller's loop was interrupted
             for future in futures:
                 future.cancel()
-            sigterm = stopped_by_sigterm(exc if isinstance(exc, KeyboardInterrupt) else KeyboardInterrupt())
-            sig = signal.SIGTERM if sigterm else signal.SIGINT
+            sig = signal.SIGTERM if runs_stopped_by_sigterm(exc) else signal.SIGINT
             # the pool's own workers only (its table of them has no public name): not every child of a program
             for pid in list(getattr(pool, "_processes", None) or {}):  # that calls this beside its own processes
                 with contextlib.suppress(ProcessLookupError):

@@ -16,7 +16,7 @@ import time
 from typing import Any, Callable, Iterator
 
 from .errors import ConfigError
-from .executors.base import sigterm_interrupts, stopped_by_sigterm
+from .executors.base import runs_stopped_by_sigterm, sigterm_interrupts
 
 RunOne = Callable[[Any], tuple[str, str]]
 CANCEL_EVERY_S = 1.0
@@ -55,9 +55,8 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
                         yield job[0]["run_dir"], f"error: Ray task failed ({first_line(exc)})"
     except BaseException as exc:  # stopped: each running run is interrupted, so it records why, before Ray goes down
         cancel_until_ended(ray, list(refs))
-        if on_sigterm is not None and stopped_by_sigterm(exc if isinstance(exc, KeyboardInterrupt)
-                                                         else KeyboardInterrupt()):  # GeneratorExit: the caller's
-            for job in refs.values():  # loop was interrupted
+        if on_sigterm is not None and runs_stopped_by_sigterm(exc):
+            for job in refs.values():
                 on_sigterm(job)
         raise
     finally:

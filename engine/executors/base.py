@@ -187,6 +187,13 @@ def stopped_by_sigterm(exc: BaseException) -> bool:
     return isinstance(exc, Terminated) or isinstance(exc, KeyboardInterrupt) and _sigterm_received.is_set()
 
 
+def runs_stopped_by_sigterm(exc: BaseException) -> bool:
+    """Whether a generator of a study's runs was stopped by a SIGTERM, as :func:`stopped_by_sigterm` tells: ``exc``
+    may also be the GeneratorExit it gets when the interrupt was raised in its caller's loop, where only the
+    handler's record tells."""
+    return stopped_by_sigterm(exc if isinstance(exc, KeyboardInterrupt) else KeyboardInterrupt())
+
+
 @contextmanager
 def sigterm_interrupts() -> Iterator[None]:
     """Within the block, SIGTERM raises KeyboardInterrupt (in the main thread; elsewhere nothing changes)."""
