@@ -45,6 +45,15 @@ def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = 
                       workdir=workdir)
 
 
+def table_context(space_factory: type[SearchSpace], dataset: str | None, data_dir: str | None = None,
+                  run_dir: str | None = None, workdir: str | None = None, looks_up: bool = True) -> RunContext:
+    """:func:`build_context` whose evaluations the space's table answers where it has one and ``looks_up`` (the
+    evaluator reads tables); a space without one gets a context without a table, whose ``require_benchmark``
+    lets the command say why in its own words, where ``lookup=True`` was refused in build_context's."""
+    lookup = looks_up and space_factory.benchmark is not None
+    return build_context(space_factory, dataset, data_dir, run_dir, lookup=lookup, workdir=workdir)
+
+
 def default_dataset(space: str) -> str:
     """The dataset a command on ``space`` uses without ``--dataset``: its benchmark's first task (CIFAR-10 for
     the image spaces, class_scene for TransNAS-Bench-101, ImageNet for NDS's ``-in`` spaces), else CIFAR-10

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
-from .assemble import build_context, build_space, require_capabilities, run_dataset
+from .assemble import build_space, require_capabilities, run_dataset, table_context
 from .config import SearchConfig, construct, refuse_resume_arguments, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
@@ -67,9 +67,8 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
     if twice:  # the space option won without a word
         raise ConfigError(f"{twice[0]} is given by both --evaluator-opt and --space-opt; give it once, with "
                           "--space-opt (the network's size is the search space's option)")
-    context = build_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
-                            config.run_dir, workdir=config.workdir,  # a table-less space's evaluator says why
-                            lookup=evaluator_factory.uses_benchmark and space_factory.benchmark is not None)
+    context = table_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
+                            config.run_dir, config.workdir, evaluator_factory.uses_benchmark)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)

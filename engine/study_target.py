@@ -19,7 +19,7 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
     hypervolume, has no default). A target past what the table allows is refused: no run could reach it, and
     every method would read 'never' as if all had failed alike; so is one that every cell reaches (``0.9`` for an
     accuracy in %), which every method would read as reached at its first query."""
-    from .assemble import build_context
+    from .assemble import table_context
 
     several = base.num_objectives > 1
     if given is not None and not math.isfinite(given):
@@ -33,7 +33,7 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
     if space.benchmark is None or base.evaluator != "tabular":
         return given
     try:
-        context = build_context(space, base.dataset, base.data_dir, lookup=True)
+        context = table_context(space, base.dataset, base.data_dir)
         task = context.benchmark.task(base.dataset)
         if several:  # may not pass the hypervolume of the table's own front, which only grows
             best = _table_hypervolume(context.benchmark, task.name, base, given)
@@ -113,12 +113,12 @@ def refuse_empty_reference_point(base: SearchConfig) -> None:
     run's hypervolume would be 0 at every query, and the report would compare those zeros as if the methods tied (a
     search ran on, bo's acquisition flat at 0). So is one so far from the front that its volume overflows a float:
     every curve was then left out of the report's table."""
-    from .assemble import build_context
+    from .assemble import table_context
 
     space = SEARCH_SPACES.get(base.space)
     if base.num_objectives < 2 or space.benchmark is None or base.evaluator != "tabular":
         return
-    context = build_context(space, base.dataset, base.data_dir, lookup=True)
+    context = table_context(space, base.dataset, base.data_dir)
     objectives = base.objective_list()
     points = _table_points(context.benchmark, context.benchmark.task(base.dataset).name, base)
     if points is None:

@@ -20,7 +20,7 @@ from typing import Any, Callable, Container, Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from ..engine.assemble import build_context, build_space, choose_tabulated_space, dataset_for
+from ..engine.assemble import build_space, choose_tabulated_space, dataset_for, table_context
 from ..engine.config import construct
 from ..engine.context import refuse_resized
 from ..engine.errors import ConfigError, as_list, one_line
@@ -130,7 +130,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
         raise ConfigError(f"predictor options given for '{stray[0]}', which is not being evaluated; "
                           f"evaluated: {', '.join(factories)}")
     factory = SEARCH_SPACES.get(space)  # without a table, require_benchmark says why, in the command's words
-    context = build_context(factory, dataset, str(data_dir) if data_dir else None, lookup=factory.benchmark is not None)
+    context = table_context(factory, dataset, str(data_dir) if data_dir else None)
     search_space = build_space(space, context, **dict(space_options or {}))
     benchmark = context.require_benchmark("predictors evaluate", search_space, choose_tabulated_space)
     refuse_resized(search_space, "predictors evaluate ranks predictions against")

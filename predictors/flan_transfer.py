@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from ..engine.assemble import build_context, build_space, choose_tabulated_space, default_dataset
+from ..engine.assemble import build_space, choose_tabulated_space, default_dataset, table_context
 from ..engine.config import construct
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError, UnsupportedError
@@ -301,8 +301,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     parts = []  # (space, context, cells, targets): every space is read, and checked, before the first fit
     for name in spaces:
         factory = SEARCH_SPACES.get(name)  # without a table, training_cells says why, in the command's words
-        context = build_context(factory, dataset or default_dataset(name), data_dir,
-                                lookup=factory.benchmark is not None)
+        context = table_context(factory, dataset or default_dataset(name), data_dir)
         space = build_space(name, context)
         cells, target = training_cells(space, context, train_size, seed)
         if not space.graph_encodings:  # FLAN's own refusal advised gp and mlp, which nothing pretrains
