@@ -7,7 +7,8 @@ without recording why; and after ``kill -9`` of the parent the workers ran on as
 Here the parent cancels what has not started and passes the signal on, each worker takes one interrupt (the
 terminal's Ctrl-C reaches it as well as the parent's forwarded one), records its run as interrupted and starts
 no other, and a worker whose parent dies is sent SIGTERM by the kernel (Linux) and exits once its run is
-recorded.
+recorded. After ``kill -9`` Python's resource tracker warns of the pool's "leaked semaphore objects" and removes
+them: a killed parent runs no code to release them, and Ctrl-C or SIGTERM leave none.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from typing import Any, Callable, Iterator
 from .executors.base import Terminated, runs_stopped_by_sigterm
 
 RunOne = Callable[[Any], tuple[str, str]]
+HELD = {signal.SIGINT, signal.SIGTERM}
+"""The signals held back while workers start (see :func:`_interrupts_held`)."""
 _stopping = False
 _running = False
 _parent = 0
@@ -35,8 +38,10 @@ def run_in_pool(run_one: RunOne, pending: list[Any], jobs: int) -> Iterator[tupl
     signal to its workers and waits only for them to record their runs as interrupted."""
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_start, initargs=(os.getpid(),)) as pool:
-        futures: list[Future] = [pool.submit(_guarded, run_one, job) for job in pending]
+        futures: list[Future] = []
         try:
+            with _interrupts_held():  # the workers start as submitted; one raised here is one of the loop's
+                futures += [pool.submit(_guarded, run_one, job) for job in pending]
             for future in futures:
                 yield future.result()
         except BaseException as exc:  # an interrupt here, or GeneratorExit when the caller's loop was interrupted
@@ -50,8 +55,25 @@ def run_in_pool(run_one: RunOne, pending: list[Any], jobs: int) -> Iterator[tupl
             raise
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Within the block, Ctrl-C and SIGTERM wait (they are delivered as it ends), and so, until their handlers are
+    in place, in the workers it starts, which inherit the blocked signals. A Ctrl-C while a worker was still
+    importing printed its traceback and broke the pool, whose own thread then failed on the futures the study had
+    cancelled: three tracebacks, where an interrupt is one line. (Python's resource tracker starts the same way.)"""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _worker_start(parent: int) -> None:
-    """In each worker: one interrupt per signal kind is acted on, and the parent's death sends SIGTERM."""
+    """In each worker: one interrupt per signal kind is acted on, and the parent's death sends SIGTERM. An
+    interrupt that came while it started (:func:`_interrupts_held`) is acted on once the handlers are in place."""
     global _parent
     _parent = parent
     signal.signal(signal.SIGINT, _interrupt_once)
@@ -60,6 +82,8 @@ def _worker_start(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
     if os.getppid() != parent:  # it died before the line above took effect
         _interrupt_once(signal.SIGTERM, None)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
 
 
 def _interrupt_once(signum: int, frame: object) -> None:
