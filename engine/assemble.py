@@ -103,7 +103,7 @@ def dataset_for(space: str, dataset: str | None) -> str:
     return canonical_dataset(space, dataset or default_dataset(space))
 
 
-Guide = tuple[str, Mapping[str, Any], "str | None"]
+Guide = tuple[str, Mapping[str, Any], str | None]
 """A strategy's name, its options and the predictor named for it (None: its default), as a search or a study's
 method configures them."""
 
