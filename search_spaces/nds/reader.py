@@ -94,8 +94,12 @@ def _count(record: dict, key: str, where: str) -> float:
     value = record.get(key)
     if value is None:
         return float("nan")
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-        raise DataError(f"{where}: {key} must be a non-negative number, got {str(value)[:20]}; the record is "
+    # a count past float's range (10**400) raised OverflowError, and an infinite one was named by the table's
+    # sorted row, not by the record that holds it
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 2 ** 1023:
+        text = str(value)
+        shown = text if len(text) <= 20 else f"{text[:8]}... ({len(text)} characters)"
+        raise DataError(f"{where}: {key} must be a finite non-negative number, got {shown}; the record is "
                         f"damaged: replace the file ({HOW_TO_GET})")
     return float(value)
 

@@ -1,0 +1,20 @@
+"""A user's walk over the DARTS and NDS spaces: damaged NDS counts and reports of surrogate values."""
+from __future__ import annotations
+
+import pytest
+
+from nasloop.engine import cli
+
+from .nds_fixture import nds_records, write_nds_file
+
+
+@pytest.mark.parametrize("key,value,shown", [("params", 10**400, "10000000... (401 characters)"),
+                                             ("flops", float("inf"), "inf")], ids=["huge", "infinite"])
+def test_a_count_past_floats_range_is_named_by_its_record(tmp_path, capsys, key, value, shown):
+    records = nds_records("nds-darts", 4, seed=1)
+    records[2][key] = value  # 10**400 raised OverflowError; inf was named by the table's sorted row
+    write_nds_file(tmp_path / "DARTS.json", records)
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "DARTS.json"), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert f"DARTS.json record 2: {key} must be a finite non-negative number, got {shown}; the record is damaged" \
+        in error and error.count("\n") == 1
