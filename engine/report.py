@@ -215,6 +215,14 @@ HELD_OUT_NOTE = ("Held-out of chosen: the held-out metric of the architecture ea
                  "best by the objective).")
 
 
+def _table_values(space: str, dataset: str, metric: str | None, evaluator: str) -> str:
+    """What the benchmark's values are (NB301's CIFAR-10 accuracies are the surrogate's predictions), when the
+    evaluator looks them up; '' otherwise."""
+    if evaluator not in EVALUATORS.names() or not EVALUATORS.get(evaluator).uses_benchmark:
+        return ""
+    return target_description(space, dataset, metric)
+
+
 def write_study_report(results: StudyResults, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
     """``report.md``, ``report.html`` and the figures in ``out``; returns the files written."""
     from .plots import study_figures
@@ -231,9 +239,9 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
             f"{compared}, "
             f"{'bootstrap' if results.interval == 'bootstrap' else 't'} intervals"
             + (f", target {results.target:g}" if results.target is not None else "")
-            + (f"; values: {values}" if (values := target_description(
-                base.space, base.dataset, results.objective if results.reference is None else None))
-               and base.evaluator in EVALUATORS.names() and EVALUATORS.get(base.evaluator).uses_benchmark else ""))
+            + (f"; values: {values}" if (values := _table_values(
+                base.space, base.dataset, results.objective if results.reference is None else None, base.evaluator))
+               else ""))
     md_prov, html_prov = _provenance(command)
     sections = [("Results", "results"), ("Average ranks", "ranks"), ("Paired tests at the full budget", "tests")]
     problems = results.problems
@@ -286,6 +294,10 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
              + (f" + {summary['predictor']}" if summary["predictor"] else "")
              + f", seed {summary['seed']}: {summary['status']} ({summary['stop_reason'] or ''}); "
              f"{summary['evaluations']} evaluations, {summary['failed']} failed")
+    # a run's report gave NB301's surrogate predictions as plain accuracies, where a study's said what they are
+    if values := _table_values(summary["space"], summary["dataset"],
+                               None if summary.get("objectives") else summary["objective"], summary["evaluator"]):
+        facts += f"; values: {values}"
     md_prov, html_prov = _provenance(command)
     ranked = "Best architectures" + ranked_by(summary)
     why = no_best_text(summary)  # an empty table read as a report that lost its rows

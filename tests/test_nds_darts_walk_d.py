@@ -18,3 +18,15 @@ def test_a_count_past_floats_range_is_named_by_its_record(tmp_path, capsys, key,
     error = capsys.readouterr().err
     assert f"DARTS.json record 2: {key} must be a finite non-negative number, got {shown}; the record is damaged" \
         in error and error.count("\n") == 1
+
+
+def test_a_darts_run_report_says_its_accuracies_are_the_surrogates(data_dir, tmp_path, capsys):
+    """A study's report said NB301's CIFAR-10 values are surrogate predictions; one run's report did not."""
+    run = tmp_path / "run"
+    assert cli.main(["search", "--space", "darts", "--budget", "3", "--data-dir", str(data_dir), "--run-dir",
+                     str(run)]) == 0
+    assert cli.main(["report", str(run), "--out", str(tmp_path / "report")]) == 0
+    capsys.readouterr()
+    text = (tmp_path / "report" / "report.md").read_text()
+    assert "0 failed; values: CIFAR-10 (NB301 surrogate-predicted validation accuracy %, not a training run" in text
+    assert "NB301 surrogate-predicted" in (tmp_path / "report" / "report.html").read_text()
