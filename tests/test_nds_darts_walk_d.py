@@ -30,3 +30,14 @@ def test_a_darts_run_report_says_its_accuracies_are_the_surrogates(data_dir, tmp
     text = (tmp_path / "report" / "report.md").read_text()
     assert "0 failed; values: CIFAR-10 (NB301 surrogate-predicted validation accuracy %, not a training run" in text
     assert "NB301 surrogate-predicted" in (tmp_path / "report" / "report.html").read_text()
+
+
+def test_a_cut_off_gzip_is_named_as_cut_not_as_another_benchmarks_file(tmp_path, capsys):
+    """A gzip cut off before 64 KiB of content read as empty when recognising it, so a renamed NDS file was 'not a
+    nds-darts data file' instead of a damaged one."""
+    whole = write_nds_file(tmp_path / "whole.json.gz", nds_records("nds-darts", 6, seed=4)).read_bytes()
+    cut = tmp_path / "my_darts.json.gz"
+    cut.write_bytes(whole[: len(whole) - 50])
+    assert cli.main(["data", "import", "--space", "nds-darts", str(cut), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert "my_darts.json.gz is not readable NDS JSON (EOFError" in error and error.count("\n") == 1
