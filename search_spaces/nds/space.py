@@ -143,8 +143,8 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
                                self.token)
 
     def to_module(self, arch: NdsArch, num_classes: int | None = None):
-        """The network NDS trained for ``arch``; classes default to its dataset's (1000 on ImageNet: ten built
-        DARTS-V2 at 48x14 with 3.96 M parameters instead of the published 4.7 M)."""
+        """The network NDS trained for ``arch``; classes default to its dataset's (1000 on ImageNet, where DARTS-V2
+        at 48x14 has 4,718,752 parameters, the published 4.7 M)."""
         from .network import NdsNetwork
 
         if num_classes is None:
