@@ -1,9 +1,11 @@
 """A user's walk over the DARTS and NDS spaces: damaged NDS counts and reports of surrogate values."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from nasloop.engine import cli
+from nasloop.engine.errors import ArchitectureError
 
 from .nds_fixture import nds_records, write_nds_file
 
@@ -41,3 +43,15 @@ def test_a_cut_off_gzip_is_named_as_cut_not_as_another_benchmarks_file(tmp_path,
     assert cli.main(["data", "import", "--space", "nds-darts", str(cut), "--out", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err
     assert "my_darts.json.gz is not readable NDS JSON (EOFError" in error and error.count("\n") == 1
+
+
+def test_an_nds_architecture_reads_its_depth_and_width_in_either_order():
+    """'... depth=20 width=36' was refused as if it stated no width and depth."""
+    from nasloop.engine.registry import SEARCH_SPACES
+
+    space = SEARCH_SPACES.get("nds-darts")(widths=[8], depths=[4])
+    genotype = space.format(space.sample(np.random.default_rng(0))).rsplit(" width=", 1)[0]
+    arch = space.parse(f"{genotype} depth=20 width=36")
+    assert (arch.width, arch.depth) == (36, 20) and arch == space.parse(f"{genotype} width=36 depth=20")
+    with pytest.raises(ArchitectureError, match="states its width and depth after the genotype"):
+        space.parse(f"{genotype} depth=20 depth=36")

@@ -43,7 +43,9 @@ class NdsArch(NamedTuple):
 
 
 _GENOTYPE = re.compile(r"^\s*(?P<genotype>Genotype\(.*\))\s*(?P<rest>[^)]*)$", re.S)
-_SIZE = re.compile(r"^[\s,;]*width\s*=\s*(\d+)[\s,;]+depth\s*=\s*(\d+)[\s,;]*$")
+# either order: "depth=20 width=16" was told to state the width and depth it states
+_SIZE = re.compile(r"^[\s,;]*(?:width\s*=\s*(?P<width>\d+)[\s,;]+depth\s*=\s*(?P<depth>\d+)"
+                   r"|depth\s*=\s*(?P<depth2>\d+)[\s,;]+width\s*=\s*(?P<width2>\d+))[\s,;]*$")
 
 
 def output_nodes(cell: NdsCell, family: Family) -> list[int]:
@@ -152,7 +154,8 @@ def parse_arch(text: str, family: Family) -> NdsArch:
         fields = read_genotype(match.group("genotype"))
         genotype = {name: [list(e) if isinstance(e, tuple) else e for e in value] if name in CELLS else value
                     for name, value in fields.items()}
-        return from_genotype(genotype, int(sizes.group(1)), int(sizes.group(2)), family)
+        width, depth = (sizes.group(name) or sizes.group(name + "2") for name in ("width", "depth"))
+        return from_genotype(genotype, int(width), int(depth), family)
     except ArchitectureError:
         raise
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
