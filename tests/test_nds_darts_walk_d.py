@@ -1,5 +1,7 @@
-"""A user's walk over the DARTS and NDS spaces: damaged NDS counts and reports of surrogate values."""
+"""A user's walk over the DARTS and NDS spaces: damaged or reformatted NDS files, NDS strings, run reports."""
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
@@ -55,3 +57,12 @@ def test_an_nds_architecture_reads_its_depth_and_width_in_either_order():
     assert (arch.width, arch.depth) == (36, 20) and arch == space.parse(f"{genotype} width=36 depth=20")
     with pytest.raises(ArchitectureError, match="states its width and depth after the genotype"):
         space.parse(f"{genotype} depth=20 depth=36")
+
+
+def test_a_pretty_printed_rerun_split_file_is_recognised(tmp_path, capsys):
+    """A top/mid split file saved with indentation ('{\\n  "top": [...]') was 'not a nds-darts data file'."""
+    records = nds_records("nds-darts", 4, seed=5)
+    path = tmp_path / "my_reruns.json"
+    path.write_text(json.dumps({"top": records[:2], "mid": records[2:]}, indent=2))
+    assert cli.main(["data", "import", "--space", "nds-darts", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert "(4 architectures; from my_reruns.json; 4 trained networks" in capsys.readouterr().out

@@ -37,14 +37,13 @@ from .families import FAMILIES, Family, Variant
 HOW_TO_GET = ("download the NDS data (the 'data' link of github.com/facebookresearch/nds, nds_data.zip), then run "
               "'nasloop data import --space nds <Family>.json'")
 _OP_NAME = re.compile(r'\[\s*"([a-z0-9_]+)"\s*,\s*\d+\s*\]')
+_START = re.compile(r'\s*(\[|\{\s*"(top|mid)"\s*:)')  # a list, or a re-run split; pretty-printed ('{\n  "top"') too
 _FIRST_NORMAL = re.compile(r'"normal"\s*:\s*\[((?:\s*\[\s*"[a-z0-9_]+"\s*,\s*\d+\s*\]\s*,?)*)\]')
 
 
 def looks_like_nds(head: str) -> bool:
     """Whether the start of a file is an NDS cell-family result list (judged by content)."""
-    start = head.lstrip()[:16]
-    return (start.startswith("[") or start.startswith('{"top"') or start.startswith('{"mid"')) and \
-        '"genotype"' in head and '"normal_concat"' in head
+    return _START.match(head) is not None and '"genotype"' in head and '"normal_concat"' in head
 
 
 def infer_family(head: str) -> Family | None:
