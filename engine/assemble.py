@@ -98,6 +98,14 @@ def target_description(space: str, dataset: str, metric: str | None = None) -> s
     return f"{metric}, not the task's {task.metric} ({task.description})"
 
 
+def table_values(space: str, dataset: str, metric: str | None, evaluator: str) -> str:
+    """What a run's values are in its benchmark's words (NB301's CIFAR-10 accuracies are the surrogate's
+    predictions), when its evaluator looks them up; '' otherwise."""
+    if evaluator not in EVALUATORS.names() or not EVALUATORS.get(evaluator).uses_benchmark:
+        return ""
+    return target_description(space, dataset, metric)
+
+
 def dataset_for(space: str, dataset: str | None) -> str:
     """The task a command on ``space`` works on: ``dataset`` as the benchmark spells it, else the default one."""
     return canonical_dataset(space, dataset or default_dataset(space))

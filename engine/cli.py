@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .assemble import dataset_for, parse_user_arch
+from .assemble import dataset_for, parse_user_arch, table_values
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
@@ -148,6 +148,10 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     rows = [("space / dataset", space_and_dataset(summary['space'], summary['dataset'])
                                 + (f", fidelity {summary['fidelity']}" if summary.get("fidelity") is not None else "")
                                 + (f", {summary['dedup']} dedup" if summary.get("dedup", "exact") != "exact" else "")),
+            # "surrogate 1" alone did not say that NB301's CIFAR-10 accuracies are the surrogate's predictions
+            *((("values", values),) if (values := table_values(
+                summary["space"], summary["dataset"], None if summary.get("objectives") else summary["objective"],
+                summary["evaluator"])) else ()),
             ("strategy (seed)", f"{summary['strategy']}{_guided_by(summary)} ({summary['seed']})"),
             ("evaluator / executor", f"{summary['evaluator']} / {summary['executor']}"),
             *((f"{kind} options", ", ".join(f"{k}={option_text(v)}" for k, v in options.items()))

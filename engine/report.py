@@ -17,11 +17,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
-from .assemble import target_description
+from .assemble import table_values, target_description
 from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
                              ranked_by)
 from .plot_fonts import glyph_note
-from .registry import EVALUATORS
 from .search import summarize
 from .store import RunStore
 from .study_methods import method_random_start_note
@@ -215,14 +214,6 @@ HELD_OUT_NOTE = ("Held-out of chosen: the held-out metric of the architecture ea
                  "best by the objective).")
 
 
-def _table_values(space: str, dataset: str, metric: str | None, evaluator: str) -> str:
-    """What the benchmark's values are (NB301's CIFAR-10 accuracies are the surrogate's predictions), when the
-    evaluator looks them up; '' otherwise."""
-    if evaluator not in EVALUATORS.names() or not EVALUATORS.get(evaluator).uses_benchmark:
-        return ""
-    return target_description(space, dataset, metric)
-
-
 def write_study_report(results: StudyResults, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
     """``report.md``, ``report.html`` and the figures in ``out``; returns the files written."""
     from .plots import study_figures
@@ -239,7 +230,7 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
             f"{compared}, "
             f"{'bootstrap' if results.interval == 'bootstrap' else 't'} intervals"
             + (f", target {results.target:g}" if results.target is not None else "")
-            + (f"; values: {values}" if (values := _table_values(
+            + (f"; values: {values}" if (values := table_values(
                 base.space, base.dataset, results.objective if results.reference is None else None, base.evaluator))
                else ""))
     md_prov, html_prov = _provenance(command)
@@ -295,7 +286,7 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
              + f", seed {summary['seed']}: {summary['status']} ({summary['stop_reason'] or ''}); "
              f"{summary['evaluations']} evaluations, {summary['failed']} failed")
     # a run's report gave NB301's surrogate predictions as plain accuracies, where a study's said what they are
-    if values := _table_values(summary["space"], summary["dataset"],
+    if values := table_values(summary["space"], summary["dataset"],
                                None if summary.get("objectives") else summary["objective"], summary["evaluator"]):
         facts += f"; values: {values}"
     md_prov, html_prov = _provenance(command)

@@ -24,8 +24,9 @@ def test_a_count_past_floats_range_is_named_by_its_record(tmp_path, capsys, key,
         in error and error.count("\n") == 1
 
 
-def test_a_darts_run_report_says_its_accuracies_are_the_surrogates(data_dir, tmp_path, capsys):
-    """A study's report said NB301's CIFAR-10 values are surrogate predictions; one run's report did not."""
+def test_a_darts_run_report_says_its_accuracies_are_the_surrogates(data_dir, tmp_path, capsys, monkeypatch):
+    """A study's report said NB301's CIFAR-10 values are surrogate predictions; one run's report and show did not."""
+    monkeypatch.setenv("COLUMNS", "200")
     run = tmp_path / "run"
     assert cli.main(["search", "--space", "darts", "--budget", "3", "--data-dir", str(data_dir), "--run-dir",
                      str(run)]) == 0
@@ -34,6 +35,8 @@ def test_a_darts_run_report_says_its_accuracies_are_the_surrogates(data_dir, tmp
     text = (tmp_path / "report" / "report.md").read_text()
     assert "0 failed; values: CIFAR-10 (NB301 surrogate-predicted validation accuracy %, not a training run" in text
     assert "NB301 surrogate-predicted" in (tmp_path / "report" / "report.html").read_text()
+    assert cli.main(["show", str(run)]) == 0  # where 'surrogate 1' alone was the label
+    assert "│ values  " in (shown := capsys.readouterr().out) and "(NB301 surrogate-predicted validation accuracy" in shown
 
 
 def test_a_cut_off_gzip_is_named_as_cut_not_as_another_benchmarks_file(tmp_path, capsys):
