@@ -36,7 +36,8 @@ def test_a_darts_run_report_says_its_accuracies_are_the_surrogates(data_dir, tmp
     assert "0 failed; values: CIFAR-10 (NB301 surrogate-predicted validation accuracy %, not a training run" in text
     assert "NB301 surrogate-predicted" in (tmp_path / "report" / "report.html").read_text()
     assert cli.main(["show", str(run)]) == 0  # where 'surrogate 1' alone was the label
-    assert "│ values  " in (shown := capsys.readouterr().out) and "(NB301 surrogate-predicted validation accuracy" in shown
+    shown = capsys.readouterr().out
+    assert "│ values  " in shown and "(NB301 surrogate-predicted validation accuracy" in shown
 
 
 def test_a_cut_off_gzip_is_named_as_cut_not_as_another_benchmarks_file(tmp_path, capsys):
