@@ -70,3 +70,14 @@ def test_a_pretty_printed_rerun_split_file_is_recognised(tmp_path, capsys):
     path.write_text(json.dumps({"top": records[:2], "mid": records[2:]}, indent=2))
     assert cli.main(["data", "import", "--space", "nds-darts", str(path), "--out", str(tmp_path / "out")]) == 0
     assert "(4 architectures; from my_reruns.json; 4 trained networks" in capsys.readouterr().out
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    """A JSON file re-saved by a Windows tool starts with a UTF-8 BOM: it was 'not readable NDS JSON' under its
+    published name and 'not a nds-darts data file' under another."""
+    text = json.dumps(nds_records("nds-darts", 3, seed=7))
+    for name in ("DARTS.json", "mine.json"):
+        (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + text.encode())
+        assert cli.main(["data", "import", "--space", "nds-darts", str(tmp_path / name), "--out",
+                         str(tmp_path / name[:-5])]) == 0
+        assert f"(3 architectures; from {name}; 3 trained networks" in capsys.readouterr().out

@@ -53,7 +53,7 @@ def _gzip_start(path: str | Path, size: int) -> bytes:
 
 def head_text(path: str | Path, size: int = HEAD_BYTES) -> str:
     """:func:`head_bytes` as text (undecodable bytes replaced: a binary file simply matches no format)."""
-    return head_bytes(path, size).decode("utf-8", errors="replace")
+    return head_bytes(path, size).decode("utf-8-sig", errors="replace")  # a BOM (Windows tools write one) dropped
 
 
 def is_pickle(path: str | Path) -> bool:
@@ -78,4 +78,4 @@ def content_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
         size = f"{limit >> 30} GB" if limit >= 1 << 30 else f"{limit} bytes"
         raise DataError(f"{path} decompresses to over {size}, more than any benchmark file; it is not one (or is "
                         "a decompression bomb): get the benchmark's file again")
-    return data.decode("utf-8")
+    return data.decode("utf-8-sig")  # a file re-saved with a BOM was refused as unreadable JSON
