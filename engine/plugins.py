@@ -82,6 +82,7 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         raise ConfigError(f"plugin {spec} registers nothing: {when}; name the module that registers your classes "
                           "(my_package.plugins), or import it from this one")
     _LOADED[key] = module
+    Registry.loaded_plugins.append(key)
     return module
 
 
@@ -141,11 +142,6 @@ def load_plugins(specs: Sequence[str], folder: str | None = None) -> None:
     """Import every plugin in ``specs`` (see :func:`load_plugin`)."""
     for spec in specs:
         load_plugin(spec, folder)
-
-
-def loaded_plugins() -> list[str]:
-    """The plugins imported in this process (a file's resolved path, or a module's name), in load order."""
-    return list(_LOADED)
 
 
 def file_plugin_modules() -> list[ModuleType]:

@@ -69,6 +69,11 @@ class Registry(Generic[T]):
     what a plugin's import added, or for a module imported before, what it registered, tells a module that registers
     nothing (``--plugin my_package`` whose ``__init__`` imports none of its plugin modules, ``--plugin numpy``)."""
 
+    loaded_plugins: ClassVar[list[str]] = []
+    """The plugins :mod:`.plugins` imported in this process (a file's resolved path, or a module's name), in load
+    order: an unknown name's message names them. Kept here, written by the loader, so that the registry need not
+    import the loader, which imports it."""
+
     def __init__(self, group: str, kind: str, builtins: Mapping[str, str] | None = None, base: str | None = None
                  ) -> None:
         self.kind = kind  # for messages: "unknown strategy 'x'"
@@ -161,10 +166,8 @@ class Registry(Generic[T]):
         try:
             return self._items[name]
         except KeyError:
-            from .plugins import loaded_plugins
-
             known = ", ".join(self.names()) or "none"
-            loaded = loaded_plugins()
+            loaded = Registry.loaded_plugins
             hint = (f"the plugin{'s' * (len(loaded) > 1)} loaded ({', '.join(Path(p).name for p in loaded)}) "
                     f"register{'s' * (len(loaded) == 1)} no {self.kind} by that name: check its register decorator"
                     if loaded else f"a plugin's {self.kind} needs --plugin FILE before the command")
