@@ -31,7 +31,8 @@ from ..engine.errors import ConfigError, DataError, UnsupportedError
 from ..engine.options import Seed, check_value
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
 from ..engine.types import Arch
-from ..search_spaces.base import SearchSpace, mixed_space
+from ..search_spaces.base import SearchSpace
+from ..search_spaces.mixed import MixedSpace
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 2
@@ -265,7 +266,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     pretraining can take many minutes, and searches started from a file refuse to resume once it changes).
 
     In turn by default (each space after the first fine-tunes what the earlier ones taught), or,
-    with ``joint``, once on the mix of all of them (``mixed_space``: each space's targets
+    with ``joint``, once on the mix of all of them (``MixedSpace``: each space's targets
     standardised on their own, pairs ranked within a space). ``train_size`` cells per space (a
     seeded draw; all of them by default) with the task's own metric as target. Returns a
     summary: spaces, cells, seconds, the file.
@@ -337,7 +338,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
         parts = [(space, context, cells, (target - target.mean()) / (target.std() or 1.0))
                  for space, context, cells, target in parts]
         total = sum(len(cells) for _, _, cells, _ in parts)
-        mix = mixed_space([space for space, _, _, _ in parts])
+        mix = MixedSpace([space for space, _, _, _ in parts])
         predictor = construct("predictor", "flan", PREDICTORS.get("flan"), mix,
                               wiring={"context": parts[0][1], "seed": seed}, **options)
         check_writable(out)

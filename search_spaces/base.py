@@ -241,14 +241,6 @@ class EnumerableSpace(SearchSpace):
         """Every architecture, in a fixed order."""
 
 
-def mixed_space(spaces: Sequence[SearchSpace]) -> SearchSpace:
-    """Several spaces as one, for fitting one predictor on the cells of each (``mixed.py``); an
-    architecture of it is ``(member index, architecture of that member)``."""
-    from .mixed import MixedSpace  # it subclasses SearchSpace, so it is defined after this module
-
-    return MixedSpace(spaces)
-
-
 def enumerable(space: SearchSpace) -> bool:
     """Whether ``space`` can list every architecture (an :class:`EnumerableSpace` with a size)."""
     return isinstance(space, EnumerableSpace) and space.size is not None

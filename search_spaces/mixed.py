@@ -6,7 +6,7 @@ one after another, needs the cells of every space in one training set: a :class:
 architecture is ``(member index, architecture of that member)``, every encoding and identity is
 the member's own, and ``space_of`` tells which rows may be compared (accuracies of
 different benchmarks are on different scales, so a rank loss pairs cells of the same space only).
-It is built by code (``search_spaces.base.mixed_space``, for ``nasloop predictors pretrain --joint``),
+It is built by code (``MixedSpace(spaces)``, for ``nasloop predictors pretrain --joint``),
 not registered by name.
 """
 from __future__ import annotations

@@ -193,11 +193,11 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
 
 def test_a_mixed_space_is_its_members_side_by_side(data_dir):
     from nasloop.engine.errors import ArchitectureError
-    from nasloop.search_spaces.base import mixed_space
+    from nasloop.search_spaces.mixed import MixedSpace
     from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
     nb201, micro = NB201Space(), TNB101MicroSpace()
-    mix = mixed_space([nb201, micro])
+    mix = MixedSpace([nb201, micro])
     rng = np.random.default_rng(0)
     archs = [mix.sample(rng) for _ in range(20)]
     assert {i for i, _ in archs} == {0, 1} and all(mix.parse(mix.format(a)) == a for a in archs)
@@ -210,7 +210,7 @@ def test_a_mixed_space_is_its_members_side_by_side(data_dir):
     with pytest.raises(ArchitectureError, match="is not written '<space>:<architecture>'"):
         mix.parse("nb101:whatever")
     with pytest.raises(ConfigError, match="at least two different spaces"):
-        mixed_space([nb201, NB201Space()])
+        MixedSpace([nb201, NB201Space()])
 
 
 def test_joint_pretraining_ranks_each_space_and_fine_tunes_with_its_space_id(tmp_path, data_dir, nb201_split,
@@ -246,7 +246,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
     from scipy import stats
 
     from nasloop.predictors.flan_transfer import training_cells
-    from nasloop.search_spaces.base import mixed_space
+    from nasloop.search_spaces.mixed import MixedSpace
     from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
     parts = []
@@ -255,7 +255,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
         space = build_space(name, context)
         cells, y = training_cells(space, context, 400, seed=0)
         parts.append((space, cells, y))
-    mix = mixed_space([p[0] for p in parts])
+    mix = MixedSpace([p[0] for p in parts])
     train = [(i, c) for i, (_, cells, _) in enumerate(parts) for c in cells[:100]]
     # one space's targets shifted far above the other's: only within-space pairs may be learned from
     target = np.concatenate([parts[0][2][:100] + 1000.0, parts[1][2][:100]])

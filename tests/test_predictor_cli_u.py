@@ -45,10 +45,10 @@ def test_the_same_supplementary_option_on_another_space_is_not_told_to_give_the_
 
 
 def test_a_file_pretrained_with_space_ids_asks_a_flan_without_them_to_add_the_option(tmp_path):
-    from nasloop.search_spaces.base import mixed_space
+    from nasloop.search_spaces.mixed import MixedSpace
 
     nb201, micro = NB201Space(), TNB101MicroSpace()
-    mix = mixed_space([nb201, micro])
+    mix = MixedSpace([nb201, micro])
     cells = [(0, arch) for arch in list(nb201.enumerate())[:3]] + [(1, arch) for arch in list(micro.enumerate())[:3]]
     flan = FlanPredictor(mix, space_id=True, ensemble=1, steps=1).fit(cells, np.arange(6.0))
     out = save_pretrained(flan, tmp_path / "mix.pt", ["nb201", "tnb101-micro"], len(cells))
