@@ -62,23 +62,23 @@ seed_int = int_at_least(0)
 
 def positive_float(text: str) -> float:
     """Seconds (a time budget, a trial's timeout): a finite number above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid number '{text}'") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
+    return _finite_number(text, zero_allowed=False)
 
 
 def non_negative_float(text: str) -> float:
     """A share of a resource (GPUs per trial), where 0 is a value."""
+    return _finite_number(text, zero_allowed=True)
+
+
+def _finite_number(text: str, zero_allowed: bool) -> float:
+    """``text`` as a finite number above 0 (or from 0, with ``zero_allowed``): one check, so that both flags refuse
+    nan, inf and a negative number in the same words."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid number '{text}'") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    if not (0 <= value if zero_allowed else 0 < value) or not value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number {'>=' if zero_allowed else '>'} 0, got {text}")
     return value
 
 
