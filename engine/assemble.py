@@ -217,12 +217,6 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
                            f"'{space.name}' does not. {kinds} that work on it: {', '.join(fitting) or 'none'}")
 
 
-def plugins_that_work(space: SearchSpace, context: RunContext) -> dict[str, list[str]]:
-    """The strategies, predictors and evaluators (each with its default options) that work on ``space``: what
-    ``nasloop spaces NAME`` lists, so a user of a plugin space need not find out by refusals."""
-    return fits_on(space, context)[0]
-
-
 def _evaluators_instead(space: SearchSpace, registry: Registry, context: RunContext) -> str:
     """What evaluates a space that has no benchmark table: the registered evaluators that work on it, a user's own
     among them (the message named proxy and train only, though the user's own one works too), and what a table
@@ -236,9 +230,11 @@ def _evaluators_instead(space: SearchSpace, registry: Registry, context: RunCont
 
 
 def fits_on(space: SearchSpace, context: RunContext) -> tuple[dict[str, list[str]], str | None]:
-    """:func:`plugins_that_work`, and why no predictor works when the space's encodings break their contract
-    (every run with a predictor checks them first), else None. Strategies are built for the default run, which
-    looks a benchmark's table up: ``predictor-topk`` then starts from the benchmark's warm-up proxies."""
+    """The strategies, predictors and evaluators (each with its default options) that work on ``space``: what
+    ``nasloop spaces NAME`` lists, so a user of a plugin space need not find out by refusals; and why no predictor
+    works when the space's encodings break their contract (every run with a predictor checks them first), else
+    None. Strategies are built for the default run, which looks a benchmark's table up: ``predictor-topk`` then
+    starts from the benchmark's warm-up proxies."""
     default_run = replace(context, lookup=context.benchmark is not None)  # the default evaluator looks the table up
     readers = _Readers(space, default_run)  # built for the context alone, NB101 listed zero-cost, which its run refused
     predictors = readers.listed()
