@@ -22,14 +22,16 @@ class RandomPredictor(Predictor):
     The score depends only on (seed, architecture), not on call order, so rankings repeat.
     """
 
+    _scale: float = 1.0  # before any fit, scores spread uniformly over [-0.5, 0.5]; fit moves them onto the targets
+    _centre: float = 0.0
+
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         self._scale = float(np.std(y)) or 1.0
         self._centre = float(np.mean(y))
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         u = np.array([self._uniform(a) for a in archs])
-        scale, centre = getattr(self, "_scale", 1.0), getattr(self, "_centre", 0.0)
-        return centre + scale * (u - 0.5), np.full(len(u), scale)
+        return self._centre + self._scale * (u - 0.5), np.full(len(u), self._scale)
 
     def _uniform(self, arch: Arch) -> float:
         digest = hashlib.blake2b(f"{self.seed}:{self.space.hash(arch)}".encode(), digest_size=8).digest()
