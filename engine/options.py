@@ -192,7 +192,9 @@ def _init_hints(factory: Callable[..., Any]) -> dict[str, Any]:
 
 
 def _wiring(factory: Callable[..., Any]) -> tuple[str, ...]:
-    return ("self", *getattr(factory, "wiring", WIRING))
+    """The parameters that are not options: a plugin class's own ``wiring``, a bare constructor's the default's."""
+    declared = factory.wiring if isinstance(factory, type) and issubclass(factory, Configurable) else WIRING
+    return ("self", *declared)
 
 
 def option_names(factory: Callable[..., Any]) -> list[str]:
