@@ -149,6 +149,8 @@ class Registry(Generic[T]):
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise RegistryError(f"{self.kind} plugin '{name}' ({ep.value}) failed to load: {reason}; "
                                 "fix or uninstall that package") from None
+        if name in self._items and self._origins.get(name) == _origin(loaded):
+            return  # its own decorator registered it as it was imported: keep that (a proxy's declared needs_data)
         self._check_plugin(name, loaded)
         self._items[name] = loaded
 
