@@ -48,8 +48,8 @@ def get_proxy(name: str) -> Proxy:
     item = PROXIES.get(name)
     if isinstance(item, Proxy):
         return item
-    if callable(item):  # an entry point naming a bare function
-        return Proxy(name, item, bool(getattr(item, "needs_data", True)))
+    if callable(item):  # an entry point naming an undecorated function: @register_proxy would declare needs_data
+        return Proxy(name, item)
     raise ConfigError(f"zero-cost proxy '{name}' is registered as {item!r}, not a function; "
                       "register a function (net, inputs, targets) -> float")
 
