@@ -24,6 +24,7 @@ from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from .cell import SPEC, Cell, cell_code, cell_text
 from .hardware import HW_FILE, HW_HOW_TO_GET, METRICS as HW_METRICS, find_hardware_file, load_hardware
 from ..suite_zero_csv import ProxyFile, stored_proxies
+from .space import NB201Space
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
                         looks_like_naslib_nb201, merge, naslib_nb201_head, recognise)
 
@@ -39,9 +40,7 @@ def _parse_arch_str(text: str) -> Cell:
 
 
 @lru_cache(maxsize=1)
-def _space():
-    from .space import NB201Space  # the space imports this module: import it on first use
-
+def _space() -> NB201Space:
     return NB201Space()
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from ...engine.data.paths import search_dirs
 from ...engine.errors import ArchitectureError, DataError
 from .cell import cell_code
+from .space import NB201Space
 
 HW_FILE = "nb201_hw_metrics.csv.gz"
 HW_HOW_TO_GET = (f"get {HW_FILE} (shipped in shared/data; see the README's 'Data' section) and put it in --data-dir "
@@ -51,8 +52,6 @@ def find_hardware_file(data_dir: str | None) -> Path | None:
 @lru_cache(maxsize=2)
 def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
     """``{"<dataset>:<metric>": values in cell-code order}`` from the file at ``path``."""
-    from .space import NB201Space
-
     space = NB201Space()
     columns = {f"{d}:{m}": np.full(NUM_CELLS, np.nan) for d in DATASET_SUFFIX for m in METRICS}
     seen = np.zeros(NUM_CELLS, dtype=bool)
