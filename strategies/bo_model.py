@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from ..engine.objectives import pareto_mask
 from ..engine.types import Arch
 from ..search_spaces.base import BoxSpace, SearchSpace
 
@@ -153,8 +154,6 @@ class Proposer:
         """
         order = np.argsort(-y[:, 0], kind="stable")
         if y.shape[1] > 1:
-            from ..engine.objectives import pareto_mask
-
             on_front = pareto_mask(y)
             order = order[on_front[order]]
         order = order[:ELITES]
