@@ -31,7 +31,8 @@ from .errors import ConfigError, DataError, first_few
 from .run_lock import is_being_searched
 from .store_rows import DONE, DUPLICATE, RESTORE as _RESTORE, Trial, json_value, trial_of
 from .store_journal import roll_back_hot_journal
-from .store_writes import Writes, state_json
+from .state_json import state_json
+from .store_writes import Writes
 from .types import Result
 
 DB_NAME = "nasloop.sqlite"

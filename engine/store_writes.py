@@ -26,8 +26,8 @@ import sqlite3
 import time
 from typing import Any, Callable, TypeVar
 
-from .errors import ConfigError
 from .registry import defined_by_nasloop
+from .state_json import state_json
 
 T = TypeVar("T")
 
@@ -177,26 +177,6 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
-def state_json(state: Any) -> str:
-    """A strategy's state as the store keeps it; one line naming what JSON cannot hold (a user's strategy keeping
-    a numpy array), not json's TypeError from inside the store, or what it would give back changed (a tuple, an
-    int dict key): a resumed strategy would go on from other state than it saved, without a word."""
-    def unstorable(value: Any) -> Any:
-        raise ConfigError(f"the strategy's state_dict (its predictor's included) holds a "
-                          f"{type(value).__module__}.{type(value).__name__}, "
-                          "which the run store keeps as JSON; return plain lists, numbers, strings and dicts (e.g. "
-                          "array.tolist()) and rebuild the object in load_state_dict")
-
-    try:
-        text = json.dumps(state, default=unstorable)
-    except TypeError:  # a key JSON cannot hold at all (a tuple): json names neither it nor where it lies
-        _refuse_changed(state)
-        raise
-    if json.loads(text) != state:  # both in C: a fraction of the encoding's cost, once per commit
-        _refuse_changed(state)
-    return text
-
-
 def grouped_state(strategy: Any) -> Callable[[], "dict[str, Any] | Callable[[], dict[str, Any]]"]:
     """What the loop gives :meth:`Writes.add` as ``strategy``'s state after a table lookup: nasloop's own
     ``state_dict`` builds new containers, kept as they are; a user's may return its live lists, so its
@@ -204,42 +184,3 @@ def grouped_state(strategy: Any) -> Callable[[], "dict[str, Any] | Callable[[], 
     if defined_by_nasloop(type(strategy).state_dict):
         return strategy.state_dict
     return lambda: strategy.state_dict
-
-
-def snapshot(state: Any) -> Any:
-    """``state`` as the store gives it back, in new containers: a user's ``state_dict`` (a predictor's, which a guided
-    strategy keeps from one refit to the next) may return its live lists, which later calls would change."""
-    return json.loads(state_json(state))
-
-
-def _refuse_changed(state: Any) -> None:
-    changed = _changed_by_json(state, "")
-    if changed is not None:
-        raise ConfigError(f"the strategy's state_dict (its predictor's included) holds {changed}")
-
-
-_KEY_FIX = "; return string keys (or a list of [key, value] pairs) and rebuild the dict in load_state_dict"
-
-
-def _changed_by_json(value: Any, where: str) -> str | None:
-    """The first value JSON would give back as something else (or cannot hold as a key), where it lies in the
-    state and the fix; None when the only differences are NaNs (equal to nothing, themselves included)."""
-    if isinstance(value, tuple):
-        return (f"a tuple at state{where}, which the run store keeps as JSON and would give back as a list on "
-                "resume; return a list and rebuild the tuple in load_state_dict")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, (int, float)) or key is None:  # bool included
-                return (f"the {type(key).__name__} key {key!r:.40} in state{where}, which the run store keeps as "
-                        f"JSON and would give back as the string '{json.dumps(key)}' on resume{_KEY_FIX}")
-            if not isinstance(key, str):
-                return f"the {type(key).__name__} key {key!r:.40} in state{where}, which JSON cannot hold{_KEY_FIX}"
-            found = _changed_by_json(item, f"{where}[{key!r:.40}]")
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _changed_by_json(item, f"{where}[{index}]")
-            if found is not None:
-                return found
-    return None

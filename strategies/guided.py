@@ -35,7 +35,7 @@ from scipy import stats
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeInt, PositiveInt
-from ..engine.store_writes import snapshot
+from ..engine.state_json import snapshot
 from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor, checked_prediction
 from ..search_spaces.base import SearchSpace, enumerable

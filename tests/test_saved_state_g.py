@@ -14,7 +14,7 @@ import numpy as np
 from nasloop.engine import cli
 from nasloop.engine.registry import PREDICTORS, register_strategy
 from nasloop.engine.search import summarize
-from nasloop.engine.store_writes import state_json
+from nasloop.engine.state_json import state_json
 from nasloop.strategies.base import Strategy
 from nasloop.strategies.random_search import RandomSearch
 

@@ -1,0 +1,74 @@
+"""A strategy's state as JSON, the form the run store keeps it in, checked on the way in.
+
+The store writes a strategy's ``state_dict`` (its predictor's included) as JSON and a resumed run
+reads it back. What JSON cannot hold, or would give back as something else (a tuple as a list, an
+int key as a string), is refused in one line naming where it lies and the fix, never saved to
+resume from other state than was saved. A guided strategy uses the same round trip to keep its
+predictor's state between refits (:func:`snapshot`), which is why this is its own module and not
+part of the store's writes: a strategy imports nothing of the store.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import ConfigError
+
+
+def state_json(state: Any) -> str:
+    """A strategy's state as the store keeps it; one line naming what JSON cannot hold (a user's strategy keeping
+    a numpy array), not json's TypeError from inside the store, or what it would give back changed (a tuple, an
+    int dict key): a resumed strategy would go on from other state than it saved, without a word."""
+    def unstorable(value: Any) -> Any:
+        raise ConfigError(f"the strategy's state_dict (its predictor's included) holds a "
+                          f"{type(value).__module__}.{type(value).__name__}, "
+                          "which the run store keeps as JSON; return plain lists, numbers, strings and dicts (e.g. "
+                          "array.tolist()) and rebuild the object in load_state_dict")
+
+    try:
+        text = json.dumps(state, default=unstorable)
+    except TypeError:  # a key JSON cannot hold at all (a tuple): json names neither it nor where it lies
+        _refuse_changed(state)
+        raise
+    if json.loads(text) != state:  # both in C: a fraction of the encoding's cost, once per commit
+        _refuse_changed(state)
+    return text
+
+
+def snapshot(state: Any) -> Any:
+    """``state`` as the store gives it back, in new containers: a user's ``state_dict`` (a predictor's, which a guided
+    strategy keeps from one refit to the next) may return its live lists, which later calls would change."""
+    return json.loads(state_json(state))
+
+
+def _refuse_changed(state: Any) -> None:
+    changed = _changed_by_json(state, "")
+    if changed is not None:
+        raise ConfigError(f"the strategy's state_dict (its predictor's included) holds {changed}")
+
+
+_KEY_FIX = "; return string keys (or a list of [key, value] pairs) and rebuild the dict in load_state_dict"
+
+
+def _changed_by_json(value: Any, where: str) -> str | None:
+    """The first value JSON would give back as something else (or cannot hold as a key), where it lies in the
+    state and the fix; None when the only differences are NaNs (equal to nothing, themselves included)."""
+    if isinstance(value, tuple):
+        return (f"a tuple at state{where}, which the run store keeps as JSON and would give back as a list on "
+                "resume; return a list and rebuild the tuple in load_state_dict")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, (int, float)) or key is None:  # bool included
+                return (f"the {type(key).__name__} key {key!r:.40} in state{where}, which the run store keeps as "
+                        f"JSON and would give back as the string '{json.dumps(key)}' on resume{_KEY_FIX}")
+            if not isinstance(key, str):
+                return f"the {type(key).__name__} key {key!r:.40} in state{where}, which JSON cannot hold{_KEY_FIX}"
+            found = _changed_by_json(item, f"{where}[{key!r:.40}]")
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _changed_by_json(item, f"{where}[{index}]")
+            if found is not None:
+                return found
+    return None
