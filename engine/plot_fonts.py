@@ -1,10 +1,10 @@
 """Fonts for the letters of a figure's texts (method names, spaces, metrics) that matplotlib's default lacks.
 
-DejaVu Sans, matplotlib's default, has no CJK letters: a method named ``进化`` was drawn as empty boxes, with a
-"Glyph ... missing from font" warning for every letter on every draw. A figure now draws such letters with an
-installed font that has them (matplotlib falls back to it letter by letter), and where no font has them, writes
-each as its code point (``<U+8FDB>``), which tells methods apart where boxes did not; :func:`glyph_note` says so in
-the report, naming the letters and the fix.
+DejaVu Sans, matplotlib's default, has no CJK letters: alone, it draws a method named ``进化`` as empty boxes, with
+a "Glyph ... missing from font" warning for every letter on every draw. A figure therefore draws such letters with
+an installed font that has them (matplotlib falls back to it letter by letter), and where no font has them, writes
+each as its code point (``<U+8FDB>``), which tells methods apart where boxes would not; :func:`glyph_note` says so
+in the report, naming the letters and the fix.
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """A run's wall time (meta ``wall_seconds``, which ``nasloop show`` gives) kept while a search session runs.
 
-Stored only when a session ended, it read 0.00 s (or earlier sessions' time) while a run went, and a hard kill
-(SIGKILL, power) lost the whole session's. It is now written with every strategy state the store saves (see
-:class:`.store_writes.Writes`), in the transactions the loop commits anyway, and exactly when the session ends.
+It is written with every strategy state the store saves (see :class:`.store_writes.Writes`), in the transactions
+the loop commits anyway, and exactly when the session ends: stored only at the end, it would read 0.00 s (or earlier
+sessions' time) while a run goes, and a hard kill (SIGKILL, power) would lose the whole session's.
 """
 from __future__ import annotations
 
