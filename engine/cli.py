@@ -33,7 +33,7 @@ from .store import RunStore
 from .value_texts import cost_text, metric_text, option_text, space_and_dataset
 
 
-def _progress(enabled: bool):
+def _progress(enabled: bool) -> tuple[Any, Callable[[int, int | None, float | None], None] | None]:
     """A rich progress bar on a terminal; nothing otherwise."""
     if not enabled or not sys.stderr.isatty():
         return None, None

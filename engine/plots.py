@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,11 +17,15 @@ from .study_results import StudyResults
 from .study_stats import censored_quantiles, queries_to_target
 from .value_texts import space_and_dataset
 
+if TYPE_CHECKING:  # matplotlib is imported on first use: a search that draws nothing never pays for it
+    from matplotlib.figure import Figure
+
 LINE_STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
-def pyplot():
+def pyplot() -> ModuleType:
+    """matplotlib.pyplot on the Agg backend, which draws files without a display."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -37,7 +42,7 @@ def styles(labels: list[str]) -> dict[str, dict[str, object]]:
                     "marker": MARKERS[i % len(MARKERS)]} for i, label in enumerate(labels)}
 
 
-def save_figure(figure, folder: Path, name: str) -> list[Path]:
+def save_figure(figure: Figure, folder: Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     fit_fonts(figure)  # a method named in CJK letters was drawn as boxes, warning for each
@@ -80,7 +85,7 @@ def legend(axes: Any, handles: list | None = None) -> None:
         axes.legend(handles=handles, labels=[handle.get_label() for handle in handles], fontsize=8)
 
 
-def anytime_plot(results: StudyResults, log_x: bool = False):
+def anytime_plot(results: StudyResults, log_x: bool = False) -> Figure:
     """The anytime figure, unsaved.
 
     Each line starts at the query by which every seed of its method has a success: a mean over only the

@@ -170,7 +170,7 @@ class _Transaction:
         if not self.joined:
             self.db.execute("BEGIN IMMEDIATE")
 
-    def __exit__(self, exc_type, *_: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is None:
             self.db.execute("COMMIT")
         elif self.db.in_transaction:  # SQLite itself rolls back on some errors (a full disk): keep that error

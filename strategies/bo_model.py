@@ -7,7 +7,7 @@ the modelling choices, each a botorch component: ``SingleTaskGP`` + ``Normalize`
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 import torch
@@ -15,6 +15,10 @@ import torch
 from ..engine.objectives import pareto_mask
 from ..engine.types import Arch
 from ..search_spaces.base import BoxSpace, SearchSpace
+
+if TYPE_CHECKING:  # botorch is imported on the first fit
+    from botorch.acquisition import AcquisitionFunction
+    from botorch.models import SingleTaskGP
 
 DTYPE = torch.float64
 ELITES = 10  # best evaluated architectures whose mutations join a discrete candidate pool
@@ -26,7 +30,8 @@ posterior over every baseline point per candidate at once, which grew a multi-ob
 90 evaluations."""
 
 
-def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.Tensor, seed: int):
+def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.Tensor, seed: int
+              ) -> SingleTaskGP:
     """A GP per objective on (x, y), inputs scaled by ``bounds``, outcomes standardised, fitted by ML-II."""
     from botorch.fit import fit_gpytorch_mll
     from botorch.models import SingleTaskGP
@@ -47,8 +52,8 @@ def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: to
     return model
 
 
-def make_acquisition(model, x: np.ndarray, y: np.ndarray, pending: np.ndarray | None,
-                     reference_point: Sequence[float] | None, mc_samples: int, seed: int):
+def make_acquisition(model: SingleTaskGP, x: np.ndarray, y: np.ndarray, pending: np.ndarray | None,
+                     reference_point: Sequence[float] | None, mc_samples: int, seed: int) -> AcquisitionFunction:
     """qLogNEI for one objective, qLogNEHVI for several (reference point given, or inferred from ``y``)."""
     from botorch.sampling import SobolQMCNormalSampler
 
@@ -113,14 +118,14 @@ class Proposer:
         points = draw_sobol_samples(bounds=bounds, n=total, q=1, seed=seed).squeeze(1)
         return self.space.from_box(points[index].tolist())
 
-    def propose(self, acquisition, q: int, known: set[str], evaluated: list[Arch], y: np.ndarray,
+    def propose(self, acquisition: AcquisitionFunction, q: int, known: set[str], evaluated: list[Arch], y: np.ndarray,
                 rng: np.random.Generator, seed: int) -> list[Arch]:
         torch.manual_seed(seed)
         if self.box:
             return self._propose_in_box(acquisition, q)
         return self._propose_from_pool(acquisition, q, known, evaluated, y, rng)
 
-    def _propose_in_box(self, acquisition, q: int) -> list[Arch]:
+    def _propose_in_box(self, acquisition: AcquisitionFunction, q: int) -> list[Arch]:
         from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
 
         dims = self.space.dimensions
@@ -132,8 +137,8 @@ class Proposer:
                                                         raw_samples=self.raw_samples)
         return [self.space.from_box(row.tolist()) for row in candidates]
 
-    def _propose_from_pool(self, acquisition, q: int, known: set[str], evaluated: list[Arch], y: np.ndarray,
-                           rng: np.random.Generator) -> list[Arch]:
+    def _propose_from_pool(self, acquisition: AcquisitionFunction, q: int, known: set[str], evaluated: list[Arch],
+                           y: np.ndarray, rng: np.random.Generator) -> list[Arch]:
         from botorch.optim import optimize_acqf_discrete
 
         pool = self._pool(known, evaluated, y, rng)

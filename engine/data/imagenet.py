@@ -16,6 +16,7 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -27,7 +28,7 @@ EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".webp", ".ppm", ".tif", ".tiff")
 SPLITS = ("train", "val")
 
 
-def _pillow():
+def _pillow() -> ModuleType:
     """Pillow, imported on first use so the rest of nasloop works without it."""
     try:
         from PIL import Image

@@ -9,7 +9,7 @@ model it (``bo``). On an ordinary network space the replicates differ in initial
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
@@ -17,8 +17,11 @@ from ...search_spaces.base import GeneratorSpace, SearchSpace
 from ..errors import ConfigError
 from ..types import Arch, Result
 
+if TYPE_CHECKING:  # torch is imported where a network is built
+    from torch import nn
 
-def build_network(space: SearchSpace, arch: Arch, num_classes: int, draw: int):
+
+def build_network(space: SearchSpace, arch: Arch, num_classes: int, draw: int) -> nn.Module:
     """Draw ``draw`` of a generator space's point, or the one network of any other network space; a plugin's
     to_module returning something else is named here, not by an AttributeError deep in the trainer."""
     from torch import nn

@@ -25,7 +25,7 @@ import math
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Any, Literal, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, Sequence
 
 import numpy as np
 
@@ -47,6 +47,9 @@ from .base import Evaluator
 from .network_size import TRAINING_BYTES, refuse_oversized_networks
 from .replicates import build_network, combine, pool_rate, replicate_metric_names
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
+
+if TYPE_CHECKING:  # torch is imported where a network is built
+    from torch import nn
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +216,8 @@ class TrainingEvaluator(Evaluator):
         return dict(self.__dict__, _splits=None)
 
     # --- training --------------------------------------------------------------------------
-    def train(self, arch: Arch, fidelity: int | None = None, on_epoch_end=None, draw: int = 0) -> TrainReport:
+    def train(self, arch: Arch, fidelity: int | None = None, on_epoch_end: Callable[[int, float], None] | None = None,
+              draw: int = 0) -> TrainReport:
         """Train ``arch`` (its network ``draw``) for ``fidelity`` epochs (None: the configured ``epochs``)."""
         epochs = self._epochs(fidelity)
         arch = self.space.validate(arch)
@@ -256,7 +260,7 @@ class TrainingEvaluator(Evaluator):
                               f"{MAX_EPOCHS}, got {fidelity!r}")
         return int(fidelity)
 
-    def _network(self, arch: Arch, num_classes: int, draw: int = 0):
+    def _network(self, arch: Arch, num_classes: int, draw: int = 0) -> nn.Module:
         import torch
 
         torch.manual_seed(self.seed + draw)  # the same initial weights for the same arch, seed and draw

@@ -8,6 +8,7 @@ shared :class:`~nasloop.search_spaces.cell_space.CellSpace`.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ...engine.errors import ArchitectureError
 from ...engine.options import Depth, Width
@@ -15,6 +16,9 @@ from ...engine.registry import register_search_space
 from ..cell_space import Cell, CellSpace, checked_cell
 from ..network_options import checked_classes
 from .cell import NUM_NODES, OPS, SPEC, cell_text
+
+if TYPE_CHECKING:  # torch is imported where a network is built
+    import torch
 
 _INDEX_FORM = re.compile(r"^\(?\s*\d+(\s*,\s*\d+)*\s*,?\s*\)?$")
 _NODE_FORM = re.compile(r"^\|(.*)\|$")
@@ -78,7 +82,7 @@ class NB201Space(CellSpace):
     def format(self, arch: Cell) -> str:
         return cell_text(self.validate(arch))
 
-    def to_module(self, arch: Cell, num_classes: int = 10):
+    def to_module(self, arch: Cell, num_classes: int = 10) -> "torch.nn.Module":
         from .network import build_nb201_network
 
         classes = checked_classes(num_classes)
