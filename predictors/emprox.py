@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Sequence
 
 import numpy as np
 
@@ -33,6 +33,9 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
+
+if TYPE_CHECKING:  # torch is imported on the first fit
+    import torch
 
 FINETUNE_BATCH = 128  # labelled points per fine-tuning step: the cost of a fit stops growing with n
 UNKNOWN, START = 0, 1  # reserved token ids: an op never seen in pre-training; the decoder's first input
@@ -93,7 +96,7 @@ class Tokenizer:
         return out
 
 
-def _build_model(vocab_size: int, dim: int):
+def _build_model(vocab_size: int, dim: int) -> torch.nn.Module:
     """Embedding → LSTM encoder (mean of outputs = the architecture embedding) → LSTM decoder."""
     import torch
     from torch import nn
@@ -123,7 +126,7 @@ def _build_model(vocab_size: int, dim: int):
     return EncoderDecoder()
 
 
-def _leave_one_out_loss(embedding, target, log_scale):
+def _leave_one_out_loss(embedding: torch.Tensor, target: torch.Tensor, log_scale: torch.Tensor) -> torch.Tensor:
     """MSE of predicting each labelled point from all the others by soft nearest neighbours.
 
     A differentiable stand-in for the kNN estimate used at prediction time (weights decay with
@@ -184,7 +187,7 @@ def pretrained(space: SearchSpace, dim: int, samples: int, epochs: int, seed: in
     return entry, False
 
 
-def _reconstruction_accuracy(model, tokens) -> float:
+def _reconstruction_accuracy(model: torch.nn.Module, tokens: torch.Tensor) -> float:
     """Share of tokens the decoder gets right decoding greedily from the embedding alone."""
     import torch
 

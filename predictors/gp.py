@@ -12,7 +12,7 @@ the previous one instead of a fresh, possibly different, local optimum.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -22,6 +22,10 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, quiet_botorch, single_thread, unpack_torch, vector_encoding
+
+if TYPE_CHECKING:  # torch and botorch are imported on the first fit
+    import torch
+    from botorch.models import SingleTaskGP
 
 PREDICT_BATCH = 256  # rows per posterior call; with LOVE variances this size was fastest (0.7 s for 15k cells)
 
@@ -56,7 +60,7 @@ class GPPredictor(Predictor):
         self._model = None
         self._scale = np.ones(0)
 
-    def _inputs(self, archs: Sequence[Arch]):
+    def _inputs(self, archs: Sequence[Arch]) -> torch.Tensor:
         import torch
 
         x = np.asarray(self.space.encode_many(list(archs), self.encoding), dtype=np.float64)
@@ -94,7 +98,7 @@ class GPPredictor(Predictor):
         model.eval()
         self._model = model
 
-    def _build(self, archs: list[Arch], y: np.ndarray, hypers: dict[str, Any] | None):
+    def _build(self, archs: list[Arch], y: np.ndarray, hypers: dict[str, Any] | None) -> SingleTaskGP:
         """A SingleTaskGP on the data, optionally starting from earlier hyperparameters."""
         _import_botorch()
         import torch

@@ -12,7 +12,7 @@ starting point suffice. ``warm_start=False`` retrains from a fresh initialisatio
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Sequence
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch, vector_encoding
+
+if TYPE_CHECKING:  # torch is imported on the first fit
+    import torch
 
 
 @register_predictor("mlp")
@@ -58,7 +61,7 @@ class MLPEnsemblePredictor(Predictor):
             w = (torch.rand(self.members, fan_in, fan_out, generator=self._generator) * 2 - 1) * bound
             self._weights += [w.requires_grad_(), torch.zeros(self.members, 1, fan_out, requires_grad=True)]
 
-    def _forward(self, x):
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x``: (members, batch, inputs) → (members, batch)."""
         import torch
 
@@ -70,7 +73,7 @@ class MLPEnsemblePredictor(Predictor):
                 hidden = torch.relu(hidden)
         return hidden.squeeze(-1)
 
-    def _encode(self, archs: Sequence[Arch]):
+    def _encode(self, archs: Sequence[Arch]) -> torch.Tensor:
         import torch
 
         return torch.from_numpy(np.asarray(self.space.encode_many(list(archs), self.encoding), dtype=np.float32))
@@ -89,7 +92,7 @@ class MLPEnsemblePredictor(Predictor):
             return self._fit(self._archs, self._y)
         self._train(self._encode(self._archs), self._y, self.update_epochs)
 
-    def _train(self, x, y: np.ndarray, epochs: int) -> None:
+    def _train(self, x: torch.Tensor, y: np.ndarray, epochs: int) -> None:
         """Minibatch Adam on MSE; every member sees its own shuffle of the data."""
         import torch
 
