@@ -8,13 +8,16 @@ from pathlib import Path
 
 from .cli_types import (float_list, key_value, name_list, path_arg, path_text, positive_float, positive_int,
                         train_sizes)
+from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError
 from .plugins import load_plugins
 from .registry import SEARCH_SPACES
-from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
 from .run_lock import StudyLock
 from .progress import progress
+from .search import build_plugins, check_new_run
+from .store import DB_NAME, RunStore
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
 from .study_methods import method_random_start_note, parse_method, read_methods
 from .study_target import refuse_empty_reference_point, study_target
@@ -99,8 +102,6 @@ def _methods(args: argparse.Namespace) -> list:
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
-    from .assemble import dataset_for, run_dataset
-    from .search import build_plugins, check_new_run
     from .study_results import collect
 
     if args.predictors:
@@ -222,9 +223,6 @@ def _compare_predictors(args: argparse.Namespace) -> int:
 def _load_study_plugins(study: Study) -> None:
     """The plugins of a study whose space they register (its table gives the default target), read as a resumed
     run reads them: from the folder its runs were started in, or the project it was copied or moved to."""
-    from .run_folders import started_in
-    from .store import DB_NAME, RunStore
-
     if not study.base.plugins or study.base.space in SEARCH_SPACES.names():
         return
     run_dir = next((d for d in (study.run_dir(m, s) for m, s in study.runs()) if (d / DB_NAME).is_file()), None)
@@ -239,8 +237,6 @@ def _load_study_plugins(study: Study) -> None:
 def _refuse_foreign_folder(out: Path, reported: Path) -> None:
     """A report's --out that is another run's or study's folder: the report went in beside that one's files (over
     its own report.md), and read as that folder's report."""
-    from .store import DB_NAME
-
     if out.resolve() == reported.resolve():
         return
     marks = ((DB_NAME, "a search run"), (STUDY_FILE, "a 'nasloop compare' study"),

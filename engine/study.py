@@ -21,6 +21,7 @@ from .assemble import canonical_dataset, reads_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
+from .search import resume, search
 from .stop_reasons import name_sigterm
 from .study_pool import run_in_pool
 from .study_ray import run_on_ray
@@ -282,8 +283,6 @@ def run_state(run_dir: Path) -> str:
 
 def _run_one(job: Job) -> tuple[str, str]:
     """One run in a worker process: a new search, or the resumption of an interrupted or failed one."""
-    from .search import resume, search  # imported in the worker, after the spawn
-
     config_record, state = job
     config = SearchConfig.from_mapping(config_record)
     try:

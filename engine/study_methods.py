@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from .errors import ConfigError, RegistryError
 from .options import check_options, guided_strategies, option_names
 from .registry import PREDICTORS, STRATEGIES
+from .run_checks import random_start_note
 from .user_files import load_yaml_text, read_yaml
 
 
@@ -111,8 +112,6 @@ def ascii_folder_name(label: str) -> str:
 def method_random_start_note(method: Method, budget: int) -> str | None:
     """What a method's runs are when the budget is no longer than its strategy's random start (see
     :func:`.run_checks.random_start_note`), named by the method."""
-    from .run_checks import random_start_note  # the run checks load every plugin interface
-
     try:
         said = random_start_note(method.strategy, method.strategy_options, budget)
     except RegistryError:  # a plugin's strategy that 'report' has not loaded: this note is left out, not the report

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .assemble import table_context
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .objectives import hypervolume, nadir, oriented_point
@@ -19,8 +20,6 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
     hypervolume, has no default). A target past what the table allows is refused: no run could reach it, and
     every method would read 'never' as if all had failed alike; so is one that every cell reaches (``0.9`` for an
     accuracy in %), which every method would read as reached at its first query."""
-    from .assemble import table_context
-
     several = base.num_objectives > 1
     if given is not None and not math.isfinite(given):
         raise ConfigError(f"--target must be a finite number, got {given}")
@@ -113,8 +112,6 @@ def refuse_empty_reference_point(base: SearchConfig) -> None:
     run's hypervolume would be 0 at every query, and the report would compare those zeros as if the methods tied (a
     search ran on, bo's acquisition flat at 0). So is one so far from the front that its volume overflows a float:
     every curve was then left out of the report's table."""
-    from .assemble import table_context
-
     space = SEARCH_SPACES.get(base.space)
     if base.num_objectives < 2 or space.benchmark is None or base.evaluator != "tabular":
         return
