@@ -13,18 +13,24 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .assemble import dataset_for, parse_user_arch, table_values
+from .assemble import dataset_for, parse_user_arch, table_values, tabulated_spaces, target_description
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
+from .config import route_options
+from .data.import_target import save_imported
+from .data.importing import benchmark_of_group, import_benchmark_files
+from .data.paths import ENV_VAR, user_cache_dir
 from .errors import ConfigError, NasloopError
 from .executors.base import interrupts_held, sigterm_interrupts
 from .plugins import load_plugins
+from .predictor_options import options_per_predictor
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
                              ranked_by)
 from .search import resume, search, summarize
@@ -181,17 +187,11 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> None:
-    from .data.importing import benchmark_of_group, import_benchmark_files
-    from .data.import_target import save_imported
-    from .data.paths import ENV_VAR, user_cache_dir
-
     if args.space in SEARCH_SPACES.names():
         name = SEARCH_SPACES.get(args.space).benchmark
     else:  # a family of spaces (nds): the files say which member they belong to
         name = benchmark_of_group(args.space, args.files)
     if name is None:
-        from .assemble import tabulated_spaces
-
         raise ConfigError(f"search space '{args.space}' has no benchmark table to import; spaces with one: "
                           f"{', '.join(tabulated_spaces())}")
     if args.out is not None and args.out.exists() and not args.out.is_dir():
@@ -221,7 +221,6 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
               f"{summary['seconds']} s)")
         return
     from ..predictors.evaluation import evaluate_predictors
-    from .predictor_options import options_per_predictor
 
     options = options_per_predictor(args.predictors, dict(args.predictor_opt))
     args.dataset = dataset_for(args.space, args.dataset)
@@ -254,8 +253,6 @@ def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) 
     import numpy as np
     from rich.table import Table
 
-    from .assemble import target_description
-
     seeds = len({r["seed"] for r in rows})
     spread = seeds > 1  # one seed has no spread to show
     at = f" at {args.fidelity} epochs" if args.fidelity is not None else ""
@@ -280,7 +277,6 @@ def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) 
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
-    from .config import route_options
     from .evaluators.train import TrainingEvaluator
 
     flagged = next((k for k in ("epochs", "device", "seed", "dataset", "data_dir") if k in dict(args.train_opt)), None)
@@ -309,8 +305,6 @@ def _cmd_train(args: argparse.Namespace) -> None:
 def _run_dir_not_study(folder: str) -> str:
     """``show`` and ``export`` read one run; a study folder (``nasloop compare --out``, of searches or of predictors)
     is read by ``report``: a predictor study was answered 'no nasloop run ... start a new search'."""
-    from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
-
     if (Path(folder) / STUDY_FILE).is_file():
         raise ConfigError(f"{folder} is a study of 'nasloop compare', not one run; read it with 'nasloop report "
                           f"{folder}', or name one of its runs under {Path(folder) / 'runs'}")

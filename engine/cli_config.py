@@ -13,7 +13,8 @@ from .assemble import canonical_dataset
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS
 from .config import SearchConfig, read_config_file
 from .errors import ConfigError, NasloopError
-from .registry import EVALUATORS, EXECUTORS
+from .options import option_names, takes
+from .registry import EVALUATORS, EXECUTORS, STRATEGIES
 from .run_checks import check_same_tensorboard
 from .store import RunStore
 
@@ -24,8 +25,6 @@ def check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> N
     registry = {"evaluator": EVALUATORS, "executor": EXECUTORS}.get(kind)
     if registry is None or not shorthand:
         return
-    from .options import option_names
-
     chosen = name or SearchConfig.__dataclass_fields__[kind].default
     try:
         takes = option_names(registry.get(chosen))
@@ -103,9 +102,6 @@ def drop_replaced_plugin_options(args: argparse.Namespace, data: dict[str, Any])
 def _guided(strategy: str) -> bool:
     """Whether ``strategy`` takes a predictor; True for a name not known yet (a plugin the file loads), which
     building the run then checks."""
-    from .options import takes
-    from .registry import STRATEGIES
-
     try:
         return takes(STRATEGIES.get(strategy), "predictor")
     except NasloopError:

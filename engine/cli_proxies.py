@@ -9,7 +9,13 @@ import argparse
 import re
 from typing import Any
 
+import numpy as np
+
+from ..search_spaces.base import SearchSpace, enumerable, table_only_flag
+from .assemble import build_context, build_space, parse_user_arch
 from .cli_config import check_shorthand
+from .config import construct
+from .context import RunContext
 from .errors import ConfigError, NasloopError
 from .export import print_json
 from .progress import progress
@@ -21,9 +27,9 @@ COMMENT = re.compile(r"(?:^|\s)#")
 script (no built-in space writes ``#`` in an architecture)."""
 
 
-def _precompute_proxies(args: argparse.Namespace, context: Any, space: Any, archs: list[Any]) -> None:
-    from .config import construct
-    from .proxy_precompute import precompute
+def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: SearchSpace, archs: list[Any]
+                        ) -> None:
+    from .proxy_precompute import precompute  # torch, for the networks
 
     options = {"workers": args.workers} if args.workers else {}
     with construct("executor", args.executor, EXECUTORS.get(args.executor), **options) as executor:
@@ -39,14 +45,8 @@ def _precompute_proxies(args: argparse.Namespace, context: Any, space: Any, arch
              if summary["failed"] else ""))
 
 
-def _read_archs(args: argparse.Namespace, space: Any) -> list[Any]:
-    import numpy as np
-
-    from .assemble import parse_user_arch
-
+def _read_archs(args: argparse.Namespace, space: SearchSpace) -> list[Any]:
     if args.all:
-        from ..search_spaces.base import enumerable, table_only_flag
-
         if not enumerable(space):
             kept = table_only_flag(space).strip()
             raise ConfigError(f"--all needs a space that lists its architectures; '{space.name}' does not (use "
@@ -74,7 +74,7 @@ SAMPLE_TRIES = 100
 more."""
 
 
-def _distinct_sample(space: Any, count: int, rng: Any) -> list[Any]:
+def _distinct_sample(space: SearchSpace, count: int, rng: np.random.Generator) -> list[Any]:
     """``count`` different architectures drawn at random: drawn with replacement, ``--sample 20000`` of NB201's
     15,625 cells gave 20,000 rows of 11,340 cells, some scored twice."""
     size = space.size
@@ -91,17 +91,13 @@ def _distinct_sample(space: Any, count: int, rng: Any) -> list[Any]:
                       f"different architectures; give --sample {len(drawn)} or less")
 
 
-def command_context(args: argparse.Namespace) -> Any:
+def command_context(args: argparse.Namespace) -> RunContext:
     """The run context of a ``proxies`` or ``train`` command (its space's benchmark, dataset and data folder)."""
-    from .assemble import build_context
-
     return build_context(SEARCH_SPACES.get(args.space), args.dataset, args.data_dir)
 
 
-def command_space(args: argparse.Namespace, context: Any) -> Any:
+def command_space(args: argparse.Namespace, context: RunContext) -> SearchSpace:
     """The search space of a ``proxies`` or ``train`` command, with its ``--space-opt`` options."""
-    from .assemble import build_space
-
     return build_space(args.space, context, **dict(args.space_opt))
 
 

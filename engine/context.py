@@ -15,19 +15,16 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
+from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable, table_only_flag
+from .data.datasets import DatasetFacts, dataset_facts, reads_images
+from .data.proxy_file import ProxyScores, check_dataset, check_network_size, find_proxy_file, read_proxy_file
 from .errors import ConfigError, DataError, MissingDataError, UnsupportedError
 from .types import Arch
 from .user_files import path_from
-
-from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable, table_only_flag
-
-if TYPE_CHECKING:
-    from .data.datasets import DatasetFacts
-    from .data.proxy_file import ProxyScores
 
 Scorer = Callable[[Sequence[Arch]], np.ndarray]
 """Maps architectures to one score each (higher is better; NaN where undefined)."""
@@ -73,8 +70,6 @@ class RunContext:
     def image_dataset(self, cannot: str, instead: str) -> DatasetFacts:
         """The run's dataset, whose images are read to ``cannot`` without them; a benchmark task nasloop reads no
         images of (TransNAS-Bench-101's) is named as such, with ``instead`` and the proxies its table stores."""
-        from .data.datasets import dataset_facts, reads_images
-
         try:
             return dataset_facts(self.dataset)
         except ConfigError:
@@ -121,8 +116,6 @@ class RunContext:
             return {}
 
     def _proxy_file(self, space: SearchSpace) -> ProxyScores | None:
-        from .data.proxy_file import check_dataset, check_network_size, find_proxy_file, read_proxy_file
-
         path = None if self.dataset is None else find_proxy_file(space.name, self.dataset, self.data_dir)
         if path is None:
             return None
@@ -231,8 +224,6 @@ class RunContext:
         table missing, ``proxy`` is one of them for all this run can tell, so its refusal is the missing file
         (MissingDataError: works once found), not the proxy's. Refused as never stored, the zero-cost predictor
         vanished from 'nasloop spaces tnb101-micro' on a machine without the data."""
-        from .data.datasets import reads_images
-
         benchmark = self.benchmark
         if benchmark is None or not benchmark.has_task(self.dataset) or reads_images(self.dataset) is not None:
             return

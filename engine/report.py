@@ -21,6 +21,7 @@ from .assemble import table_values, target_description
 from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
                              ranked_by)
 from .plot_fonts import glyph_note
+from .plots import pareto_figure, run_figure, study_figures
 from .search import summarize
 from .store import RunStore
 from .study_methods import method_random_start_note
@@ -216,8 +217,6 @@ HELD_OUT_NOTE = ("Held-out of chosen: the held-out metric of the architecture ea
 
 def write_study_report(results: StudyResults, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
     """``report.md``, ``report.html`` and the figures in ``out``; returns the files written."""
-    from .plots import study_figures
-
     figures = study_figures(results, out / "figures")
     tables = study_tables(results)
     base = results.study.base
@@ -261,8 +260,6 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
 
 def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
     """One run's report: its trajectory (and Pareto front), its best architectures and its failures."""
-    from .plots import pareto_figure, run_figure
-
     summary = summarize(run_dir)
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
         trials = store.evaluations()
