@@ -6,6 +6,7 @@ import inspect
 import re
 
 from ..search_spaces.base import NetworkSpace, SearchSpace
+from .assemble import build_context, build_space, default_dataset, fits_on
 from .errors import MissingDataError, NasloopError
 from .options import describe_options
 from .registry import BENCHMARKS, EVALUATORS, Registry
@@ -44,8 +45,6 @@ def _describe_plugin(registry: Registry, name: str) -> None:
 def _describe_fits(name: str, space: type[SearchSpace]) -> None:
     """The plugins that work on the space with its default options, or why that cannot be told (a space that needs
     options, or its benchmark's data, to be built)."""
-    from .assemble import build_context, build_space, default_dataset, fits_on
-
     bound_only = None
     try:
         context = build_context(space, default_dataset(name))
