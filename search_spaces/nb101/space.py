@@ -25,10 +25,11 @@ from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
 from ..table_bound import TableBoundSpace
 from ..network_options import checked_classes
+from .arch_forms import lookup_hash, parse_text
 from .benchmark import NB101Benchmark
 from .cost import canonical_cell
 from .graph import (OPS, NB101Cell, adjacency_onehot, cell_hash, format_cell, graph_nodes_edges, make_cell,
-                    mutate_cell, neighbours, parse_cell, path_encoding, sample_cell)
+                    mutate_cell, neighbours, path_encoding, sample_cell)
 
 
 @register_search_space("nb101")
@@ -56,11 +57,13 @@ class NB101Space(TableBoundSpace, NetworkSpace):
                  stem_channels: Width = 128, stacks: Depth = 3, cells: Depth = 3) -> None:
         context = context or RunContext()
         self.stem_channels, self.stacks, self.cells = stem_channels, stacks, cells
+        self._data_dir = context.data_dir
         self._bind_table(context, table_only, lambda: NB101Benchmark(context.data_dir))
 
     # --- string form and identity ----------------------------------------------------------------
     def parse(self, text: str) -> NB101Cell:
-        return parse_cell(text)
+        """``op(sources)`` terms, the benchmark's ``{"matrix": ..., "ops": ...}``, or a graph hash of the table."""
+        return parse_text(text, lambda key: lookup_hash(key, self._table or NB101Benchmark(self._data_dir)))
 
     def format(self, arch: NB101Cell) -> str:
         return format_cell(self.validate(arch))
