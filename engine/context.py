@@ -67,9 +67,14 @@ class RunContext:
                                    f"{(instead or (lambda: evaluate_otherwise(space)))()}")
         return self.benchmark
 
-    def image_dataset(self, cannot: str, instead: str) -> DatasetFacts:
+    def image_dataset(self, cannot: str, instead: str, any_images: bool = False) -> DatasetFacts:
         """The run's dataset, whose images are read to ``cannot`` without them; a benchmark task nasloop reads no
-        images of (TransNAS-Bench-101's) is named as such, with ``instead`` and the proxies its table stores."""
+        images of (TransNAS-Bench-101's) is named as such, with ``instead`` and the proxies its table stores.
+
+        ``any_images``: the caller (training, proxies computed on the networks) needs no result of the table, so
+        it works on CIFAR-10 even where the table has no task nasloop reads images of, and the advice says so:
+        ``search --space tnb101-micro --evaluator train`` was told only to search the table instead. (Predictors
+        reading stored proxies need the table's task, so theirs does not.)"""
         try:
             return dataset_facts(self.dataset)
         except ConfigError:
@@ -81,7 +86,8 @@ class RunContext:
             held = f"it stores {named or 'no proxies'} for this task"
         except MissingDataError as exc:
             held = f"the table, which stores its results and proxies, is missing: {exc}"
-        readable = next((task.name for task in self.benchmark.tasks if reads_images(task.name)), None)
+        readable = next((task.name for task in self.benchmark.tasks if reads_images(task.name)),
+                        "cifar10" if any_images else None)
         other = f", or use images with --dataset {readable}" if readable else ""  # a plugin's table may have none
         raise ConfigError(f"'{self.dataset}' is a task of the {self.benchmark.name} table whose images nasloop does "
                           f"not read, so {cannot}; {instead} ({held}){other}") from None

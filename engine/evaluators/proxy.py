@@ -46,7 +46,8 @@ class ProxyEvaluator(Evaluator):
         self.replicates = replicates
         self.proxies = [p.name for p in resolve(proxies)]
         self.batch_size, self.seed, self.device = batch_size, seed, device
-        self.context.image_dataset("its networks cannot be scored on it", "search the table with --evaluator tabular")
+        self.context.image_dataset("its networks cannot be scored on it", "search the table with --evaluator tabular",
+                                   any_images=True)
         self.num_classes = self._classes()
         self.objective = self.proxies[0]  # instance attribute: the loop reads evaluator.objective
         self.minimize = False

@@ -99,7 +99,7 @@ class TrainingEvaluator(Evaluator):
         super().__init__(space, context)
         self.replicates = replicates
         self.dataset = self.context.image_dataset("its networks cannot be trained on it",
-                                                  "search the table with --evaluator tabular").name
+                                                  "search the table with --evaluator tabular", any_images=True).name
         if self.dataset not in TRAINABLE:
             raise ConfigError(f"the train evaluator has no dataset '{self.context.dataset}'; "
                               f"choose one of {', '.join(TRAINABLE)}")

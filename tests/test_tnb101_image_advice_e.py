@@ -1,0 +1,21 @@
+"""Training or scoring TransNAS-Bench-101 networks on a task nasloop reads no images of names the way that works.
+
+``nasloop search --space tnb101-micro --evaluator train`` (the default task, class_scene) was told only to search
+the table instead; the networks train and score on CIFAR-10, which the advice now names (a predictor reading the
+table's stored proxies needs the table's task, so its advice stays as it was).
+"""
+from __future__ import annotations
+
+import pytest
+
+from nasloop.engine import cli
+
+
+@pytest.mark.parametrize("evaluator,cannot", [("proxy", "scored"), ("train", "trained")])
+def test_the_refusal_names_cifar10(evaluator, cannot, data_dir, tmp_path, capsys):
+    argv = ["search", "--space", "tnb101-micro", "--evaluator", evaluator, "--budget", "1", "--data-dir",
+            str(data_dir), "--space-opt", "base_channels=4"]
+    assert cli.main([*argv, "--run-dir", str(tmp_path / "refused")]) == 2
+    error = capsys.readouterr().err
+    assert f"networks cannot be {cannot} on it; search the table with --evaluator tabular" in error
+    assert error.strip().endswith("or use images with --dataset cifar10") and error.count("\n") == 1
