@@ -183,7 +183,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                  for m, texts in zip(front, front_texts(summary))]
     for name, value in rows:
         table.add_row(name, value)
-    Console().print(table)  # long values fold; at natural width one genotype made every line 448 wide
+    # long values fold (at natural width one genotype made every line 448 wide); no markup, as in print_table
+    Console(markup=False).print(table)
 
 
 def _cmd_import(args: argparse.Namespace) -> None:

@@ -85,13 +85,17 @@ def finite_or_none(value: Any) -> Any:
 
 
 def print_table(table: Any) -> None:
-    """A rich table on stdout; in a pipe or a file at its natural width, since rich would cut it to 80 columns."""
+    """A rich table on stdout; in a pipe or a file at its natural width, since rich would cut it to 80 columns.
+
+    Without rich's markup: the cells hold what users wrote (run folders, options such as ``proxies=[synflow]``,
+    architectures, failure reasons), whose brackets rich read as style tags, dropping ``[synflow]`` and failing
+    on a ``[/x]`` it found unopened."""
     from rich.console import Console
 
-    console = Console()
+    console = Console(markup=False)
     if not console.is_terminal:
-        natural = Console(width=10_000).measure(table).maximum
-        console = Console(width=max(80, natural))
+        natural = Console(width=10_000, markup=False).measure(table).maximum
+        console = Console(width=max(80, natural), markup=False)
     console.print(table)
 
 

@@ -1,0 +1,22 @@
+"""``nasloop show`` prints what users wrote as they wrote it, brackets included.
+
+rich read the brackets of a run's text as style tags: ``proxies=[synflow]`` and ``warmup=[zen]`` showed as
+``proxies=`` and ``warmup=``, a run folder named ``runs/[exp]`` lost its name, and one named ``a[/x]`` failed
+``show`` (and the end of ``search``) with rich's MarkupError.
+"""
+from __future__ import annotations
+
+from nasloop.engine.cli import main
+
+
+def test_bracketed_options_and_run_folders_are_shown_verbatim(data_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(tmp_path)  # a short folder name: the table's title is cut to its width
+    run = "[exp]a[/x]"
+    assert main(["search", "--space", "tnb101-macro", "--strategy", "predictor-topk", "--predictor", "random",
+                 "--strategy-opt", "warmup=[zen]", "--budget", "2", "--data-dir", str(data_dir), "--quiet",
+                 "--run-dir", run]) == 0
+    capsys.readouterr()
+    assert main(["show", run]) == 0
+    out = capsys.readouterr().out
+    assert f"nasloop run {run}" in out and "warmup=[zen]" in out
