@@ -54,7 +54,9 @@ class NB101Benchmark(Benchmark):
 
     name = "nb101"
     warmup_proxies = ("params", "zen")  # the NB201 pair; on NB101 it finds 94.79 % within 25 queries (README)
-    tasks = (Task(DATASET, description="CIFAR-10 (validation: NB101's held-out 10,000 training images)"),)
+    # which of NB101's three training runs a value is: the shipped table holds one run, NASLib's pickle their mean
+    tasks = (Task(DATASET, description="CIFAR-10 (validation: NB101's held-out 10,000 training images; one training "
+                                       "run of three in the 30k JSON, their mean from NASLib's pickle)"),)
     table_file = TABLE_FILE
     formats = f"the 30k JSON ({JSON_FILE}), NASLib's nasbench_only108.pkl and nasloop's nb101.npz"
 
