@@ -6,15 +6,19 @@ table's stored proxies needs the table's task, so its advice stays as it was).
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from nasloop.engine import cli
 
 
 @pytest.mark.parametrize("evaluator,cannot", [("proxy", "scored"), ("train", "trained")])
-def test_the_refusal_names_cifar10(evaluator, cannot, data_dir, tmp_path, capsys):
+def test_the_refusal_names_cifar10(evaluator, cannot, tmp_path, capsys):
+    table = {"micro": {"class_scene": {"64-41414-0_00_000": {"val": 10.0, "zen": 1.0}}}}  # the whole file is slow
+    (tmp_path / "transnas101_val.json.gz").write_text(json.dumps(table))  # read by content, compressed or not
     argv = ["search", "--space", "tnb101-micro", "--evaluator", evaluator, "--budget", "1", "--data-dir",
-            str(data_dir), "--space-opt", "base_channels=4"]
+            str(tmp_path), "--space-opt", "base_channels=4"]
     assert cli.main([*argv, "--run-dir", str(tmp_path / "refused")]) == 2
     error = capsys.readouterr().err
     assert f"networks cannot be {cannot} on it; search the table with --evaluator tabular" in error
