@@ -63,7 +63,8 @@ class NB101Space(TableBoundSpace, NetworkSpace):
     # --- string form and identity ----------------------------------------------------------------
     def parse(self, text: str) -> NB101Cell:
         """``op(sources)`` terms, the benchmark's ``{"matrix": ..., "ops": ...}``, or a graph hash of the table."""
-        return parse_text(text, lambda key: lookup_hash(key, self._table or NB101Benchmark(self._data_dir)))
+        return parse_text(text, lambda key: lookup_hash(key, NB101Benchmark(self._data_dir) if self._table is None
+                                                        else self._table))
 
     def format(self, arch: NB101Cell) -> str:
         return format_cell(self.validate(arch))
