@@ -290,7 +290,11 @@ def _cmd_train(args: argparse.Namespace) -> None:
     if clash:
         raise ConfigError(f"{clash[0]} is given by both --train-opt and --space-opt; give it once, as --space-opt")
     args.space_opt = [*space_options.items(), *args.space_opt]  # the older --train-opt channels=8 still works
-    space = command_space(args, command_context(args))
+    context = command_context(args)
+    # a task of the space's table without images (TransNAS-Bench-101's) was 'unknown dataset', as if misspelt
+    context.image_dataset("its networks cannot be trained on it", f"look its results up with 'nasloop search "
+                          f"--space {args.space} --dataset {args.dataset}'", any_images=True)
+    space = command_space(args, context)
     arch = parse_user_arch(space, args.space, args.arch)
     from .evaluators.train import train_architecture
 

@@ -23,3 +23,15 @@ def test_the_refusal_names_cifar10(evaluator, cannot, tmp_path, capsys):
     error = capsys.readouterr().err
     assert f"networks cannot be {cannot} on it; search the table with --evaluator tabular" in error
     assert error.strip().endswith("or use images with --dataset cifar10") and error.count("\n") == 1
+
+
+def test_nasloop_train_names_a_table_task_as_one(tmp_path, capsys):
+    """``nasloop train --space tnb101-macro --dataset room_layout`` said 'unknown dataset', as if it were misspelt."""
+    table = {"macro": {"room_layout": {"64-41414-basic": {"val": -0.7, "zen": 1.0}}}}
+    (tmp_path / "transnas101_val.json.gz").write_text(json.dumps(table))
+    assert cli.main(["train", "--space", "tnb101-macro", "--arch", "41414", "--dataset", "room_layout",
+                     "--data-dir", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "'room_layout' is a task of the tnb101-macro table whose images nasloop does not read" in error
+    assert "'nasloop search --space tnb101-macro --dataset room_layout'" in error and error.count("\n") == 1
+    assert error.strip().endswith("or use images with --dataset cifar10")
