@@ -151,8 +151,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     best = summary["best"] or {}
     metrics = best.get("metrics", {})
     repeats, estimated = summary["duplicates_answered"], summary["budget"]["evaluations_cost_estimated"]
-    rows = [("space / dataset", space_and_dataset(summary['space'], summary['dataset'])
-                                + (f", fidelity {summary['fidelity']}" if summary.get("fidelity") is not None else "")
+    rows = [("space / dataset", space_and_dataset(summary['space'], summary['dataset'], summary.get("fidelity"))
                                 + (f", {summary['dedup']} dedup" if summary.get("dedup", "exact") != "exact" else "")),
             # "surrogate 1" alone did not say that NB301's CIFAR-10 accuracies are the surrogate's predictions
             *((("values", values),) if (values := table_values(

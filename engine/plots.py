@@ -117,7 +117,7 @@ def anytime_plot(results: StudyResults, log_x: bool = False) -> Figure:
     axes.set_xlabel("queries (distinct evaluations)")
     axes.set_ylabel(f"{'best ' if results.reference is None else ''}{results.objective} so far")  # a front's only grows
     base = results.study.base
-    axes.set_title(f"{space_and_dataset(base.space, base.dataset)}: mean and 95 % CI over seeds")
+    axes.set_title(f"{space_and_dataset(base.space, base.dataset, base.fidelity)}: mean and 95 % CI over seeds")
     axes.grid(alpha=0.3)
     legend(axes, handles)
     span = _seed_values_span(results)

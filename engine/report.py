@@ -220,7 +220,7 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     figures = study_figures(results, out / "figures")
     tables = study_tables(results)
     base = results.study.base
-    title = f"nasloop study: {space_and_dataset(base.space, base.dataset)}, budget {results.budget}"
+    title = f"nasloop study: {space_and_dataset(base.space, base.dataset, base.fidelity)}, budget {results.budget}"
     compared = (f"objectives {', '.join(map(str, results.reference[0]))} compared by hypervolume"
                 if results.reference is not None else
                 f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'})")
@@ -278,7 +278,8 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
                      [[str(t.id), t.arch, t.result.reason or ""] for t in trials
                       if t.result is not None and not t.result.ok])
     title = f"nasloop run {run_dir}"
-    facts = (f"{space_and_dataset(summary['space'], summary['dataset'])}, strategy {summary['strategy']}"
+    facts = (f"{space_and_dataset(summary['space'], summary['dataset'], summary.get('fidelity'))}, strategy "
+             f"{summary['strategy']}"
              + (f" + {summary['predictor']}" if summary["predictor"] else "")
              + f", seed {summary['seed']}: {summary['status']} ({summary['stop_reason'] or ''}); "
              f"{summary['evaluations']} evaluations, {summary['failed']} failed")

@@ -46,6 +46,8 @@ def cost_text(seconds: float, estimated: int, budget: float | None = None) -> st
                                         "time)" if estimated else "")
 
 
-def space_and_dataset(space: object, dataset: object) -> str:
-    """'nb201 / cifar10' for a run's tables and titles; 'digits / none' for a run that read no dataset."""
-    return f"{space} / {'none' if dataset is None else dataset}"
+def space_and_dataset(space: object, dataset: object, fidelity: object = None) -> str:
+    """'nb201 / cifar10' for a run's tables and titles; 'digits / none' for a run that read no dataset; with the
+    run's fidelity, 'nb101 / cifar10, fidelity 4': a report of 4-epoch accuracies read as final ones."""
+    at = "" if fidelity is None else f", fidelity {fidelity}"
+    return f"{space} / {'none' if dataset is None else dataset}{at}"
