@@ -30,13 +30,14 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
     """``run_one(job)`` for each job as a Ray task (one CPU each), on a local Ray on loopback or the cluster at
     ``address``; yield (run dir, outcome) as they finish. Stopped by SIGTERM, ``on_sigterm(job)`` is called for each
     job cancelled once its task has ended: Ray's cancel reached it as Ctrl-C."""
-    from .executors.ray_setup import first_line, import_ray
+    from .executors.ray_setup import first_line, import_ray, init_ray
 
     ray = import_ray(local=address is None)
     owns = not ray.is_initialized()
     if owns:
         try:
-            ray.init(address=address, include_dashboard=False if address is None else None, logging_level="WARNING")
+            init_ray(ray, address=address, include_dashboard=False if address is None else None,
+                     logging_level="WARNING")
         except Exception as exc:  # noqa: BLE001 - Ray fails in many ways; say which address, in one line
             raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({first_line(exc)}); "
                               "fix --ray-address") from None

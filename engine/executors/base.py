@@ -174,6 +174,11 @@ def _sigterm_as_interrupt(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def sigterm_caught_elsewhere() -> None:
+    """Stop as :func:`_sigterm_as_interrupt` does, for a SIGTERM another handler took first (Ray's, while it starts)."""
+    _sigterm_as_interrupt(signal.SIGTERM, None)
+
+
 def forget_sigterm() -> None:
     """Start a run with no SIGTERM on record: one that stopped an earlier run of the process (a notebook's) is not
     this run's cause."""

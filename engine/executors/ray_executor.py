@@ -36,7 +36,7 @@ from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, describe_exception, sigterm_interrupts
 from .shipping import ship_cached_properties, unshippable
-from .ray_setup import check_reachable, check_resources, first_line, import_ray, slots_allowed
+from .ray_setup import check_reachable, check_resources, first_line, import_ray, init_ray, slots_allowed
 
 _STARTUP_FAILURES = 3  # workers that die before their first trial, in a row, before we give up
 
@@ -178,7 +178,7 @@ class RayExecutor(Executor):
         ray = self._ray
         if address is not None:
             try:
-                ray.init(address=address, logging_level="WARNING")
+                init_ray(ray, address=address, logging_level="WARNING")
             except Exception as exc:  # ConnectionError, or a bad address format deep inside Ray
                 raise ConfigError(f"cannot connect to the Ray cluster at '{address}' ({first_line(exc)}); "
                                   "start one with 'ray start --head' or fix --ray-address") from None
@@ -187,7 +187,7 @@ class RayExecutor(Executor):
         if workers is not None:  # Ray's CPUs are logical: let the asked-for workers all run
             cpus = max(cpus, math.ceil(workers * self.cpus_per_trial))
         try:
-            ray.init(num_cpus=cpus, object_store_memory=object_store_memory, include_dashboard=False,
+            init_ray(ray, num_cpus=cpus, object_store_memory=object_store_memory, include_dashboard=False,
                      logging_level="WARNING")
         except ValueError as exc:  # e.g. an object store smaller than Ray's minimum
             raise ConfigError(f"cannot start a local Ray: {exc}") from None

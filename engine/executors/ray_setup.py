@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import socket
 import sys
+from contextlib import suppress
 from types import ModuleType
+from typing import Any
 
 from ..errors import ConfigError
+from .base import sigterm_caught_elsewhere
 
 # A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
 # The loopback switch is read when ray is imported, and the driver and the processes it spawns
@@ -30,6 +34,20 @@ def import_ray(local: bool) -> ModuleType:
     import ray
 
     return ray
+
+
+def init_ray(ray: ModuleType, **kwargs: Any) -> None:
+    """``ray.init(**kwargs)``, stopped by SIGTERM as by Ctrl-C. Ray installs a SIGTERM handler of its own for the
+    seconds its start takes, which exits with SystemExit(15): a search stopped then (``timeout``, a scheduler) ended
+    in 'unexpected SystemExit ... traceback' rather than 'interrupted'. The part of Ray already started goes down."""
+    try:
+        ray.init(**kwargs)
+    except SystemExit as exc:
+        if exc.code != signal.SIGTERM:
+            raise
+        with suppress(Exception):  # nothing more can be done about a half-started Ray than its own cleanup
+            ray.shutdown()
+        sigterm_caught_elsewhere()  # raises Terminated, recorded as SIGTERM's
 
 
 def first_line(error: BaseException) -> str:
