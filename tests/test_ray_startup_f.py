@@ -25,12 +25,46 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
+_RAY_ENV = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0",
+            "RAY_AUTH_MODE": "disabled"}
+
+
+def _search(data_dir, run) -> list[str]:
+    """A small Ray search's arguments."""
+    return ["search", "--strategy", "random", "--budget", "5", "--executor", "ray", "--workers", "1",
+            "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]
+
+
 def test_sigterm_while_ray_starts_stops_the_search_as_an_interrupt(tmp_path, data_dir):
     run = tmp_path / "run"
-    cmd = [sys.executable, "-c", SIGTERM_IN_RAY_INIT, "search", "--strategy", "random", "--budget", "5",
-           "--executor", "ray", "--workers", "1", "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]
-    env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0",
-           "RAY_AUTH_MODE": "disabled"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run([sys.executable, "-c", SIGTERM_IN_RAY_INIT, *_search(data_dir, run)],
+                          capture_output=True, text=True, timeout=120, env=_RAY_ENV)
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr.strip() == "nasloop search: interrupted; nothing was evaluated yet: run the same command again"
+
+
+# Ctrl-C landing where Python drops what a handler raises (a gc callback here; a finalizer in the walk that found
+# it: "Exception ignored in: <function _releaseLock ...> KeyboardInterrupt"), once Ray's start is under way.
+CTRL_C_DROPPED_IN_RAY_INIT = """
+import gc, signal, sys
+from nasloop.engine import cli
+
+def ctrl_c_in_gc(phase, info):
+    if getattr(signal.getsignal(signal.SIGTERM), "__qualname__", "") == "init.<locals>.sigterm_handler":
+        gc.callbacks.remove(ctrl_c_in_gc)
+        signal.raise_signal(signal.SIGINT)
+
+gc.callbacks.append(ctrl_c_in_gc)
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_ctrl_c_python_drops_while_ray_starts_still_stops_the_search(tmp_path, data_dir):
+    # Before: the search ran all its evaluations and finished (exit 0), the user's Ctrl-C ignored.
+    run = tmp_path / "run"
+    proc = subprocess.run([sys.executable, "-c", CTRL_C_DROPPED_IN_RAY_INIT, *_search(data_dir, run)],
+                          capture_output=True, text=True, timeout=120, env=_RAY_ENV)
+    assert proc.returncode == 130, proc.stderr
+    assert "Exception ignored" in proc.stderr  # the Ctrl-C did land where Python drops it
+    assert proc.stderr.strip().endswith("nasloop search: interrupted; nothing was evaluated yet: run the same "
+                                        "command again")

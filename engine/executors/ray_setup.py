@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from contextlib import suppress
 from types import ModuleType
 from typing import Any
@@ -37,17 +38,37 @@ def import_ray(local: bool) -> ModuleType:
 
 
 def init_ray(ray: ModuleType, **kwargs: Any) -> None:
-    """``ray.init(**kwargs)``, stopped by SIGTERM as by Ctrl-C. Ray installs a SIGTERM handler of its own for the
-    seconds its start takes, which exits with SystemExit(15): a search stopped then (``timeout``, a scheduler) ended
-    in 'unexpected SystemExit ... traceback' rather than 'interrupted'. The part of Ray already started goes down."""
+    """``ray.init(**kwargs)``, which Ctrl-C and SIGTERM stop as an interrupt, taking down the part of Ray already
+    started (its dashboard and runtime-env agents were left running, orphaned).
+
+    Ray installs a SIGTERM handler of its own for the seconds its start takes, which exits with SystemExit(15): a
+    search stopped then (``timeout``, a scheduler) ended in 'unexpected SystemExit ... traceback' rather than
+    'interrupted'. A Ctrl-C landing in a finalizer meanwhile (Ray's start runs many: 'Exception ignored in ...
+    KeyboardInterrupt') was dropped, and the search ran to its end; it is recorded as it is raised, and raised again
+    once Ray is up."""
+    seen: list[int] = []
+
+    def ctrl_c(signum: int, frame: object) -> None:
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main else signal.SIG_IGN
+    if previous is not signal.SIG_IGN:  # a command started with Ctrl-C ignored keeps ignoring it
+        signal.signal(signal.SIGINT, ctrl_c)
     try:
         ray.init(**kwargs)
-    except SystemExit as exc:
-        if exc.code != signal.SIGTERM:
-            raise
+        if seen:
+            raise KeyboardInterrupt
+    except BaseException as exc:
         with suppress(Exception):  # nothing more can be done about a half-started Ray than its own cleanup
             ray.shutdown()
-        sigterm_caught_elsewhere()  # raises Terminated, recorded as SIGTERM's
+        if isinstance(exc, SystemExit) and exc.code == signal.SIGTERM:
+            sigterm_caught_elsewhere()  # raises Terminated, recorded as SIGTERM's
+        raise
+    finally:
+        if previous is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
 
 
 def first_line(error: BaseException) -> str:
