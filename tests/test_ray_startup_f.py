@@ -7,8 +7,13 @@ search stopped then (``timeout``, a scheduler's preemption) ended in "error: une
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
+
+import pytest
 
 # SIGTERM as soon as Ray's start-up handler is in place, i.e. while ray.init runs: no timing to guess.
 SIGTERM_IN_RAY_INIT = """
@@ -68,3 +73,68 @@ def test_a_ctrl_c_python_drops_while_ray_starts_still_stops_the_search(tmp_path,
     assert "Exception ignored" in proc.stderr  # the Ctrl-C did land where Python drops it
     assert proc.stderr.strip().endswith("nasloop search: interrupted; nothing was evaluated yet: run the same "
                                         "command again")
+
+
+# Ctrl-C once the raylet has started its agents, as the driver waits for the raylet to register (Ray's start is not
+# over; a profile hook finds that moment). The driver's pid goes to stdout: Ray's session folder ends in it.
+CTRL_C_ONCE_THE_AGENTS_RUN = """
+import gc, glob, os, signal, sys, time
+from nasloop.engine import cli
+
+def agents():  # as _agents_of below
+    for link in glob.glob("/proc/[0-9]*/fd/*"):
+        try:
+            target = os.readlink(link)
+        except OSError:
+            continue
+        if f"_{os.getpid()}/logs/" in target and "agent" in target.rsplit("/", 1)[-1]:
+            return True
+    return False
+
+def ctrl_c_in_the_wait_for_the_raylet(frame, event, arg):
+    if event == "call" and frame.f_code.co_name == "get_node" and frame.f_code.co_filename.endswith("services.py"):
+        sys.setprofile(None)
+        while not agents():
+            time.sleep(0.01)
+        print(os.getpid(), flush=True)
+        signal.raise_signal(signal.SIGINT)
+
+def hook_once_ray_starts(phase, info):  # profiling the whole command made it several times slower
+    if getattr(signal.getsignal(signal.SIGTERM), "__qualname__", "") == "init.<locals>.sigterm_handler":
+        gc.callbacks.remove(hook_once_ray_starts)
+        sys.setprofile(ctrl_c_in_the_wait_for_the_raylet)
+
+gc.callbacks.append(hook_once_ray_starts)
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def _agents_of(driver: str) -> list[str]:
+    """Live processes writing to the logs of the Ray session that the process ``driver`` started (its raylet's
+    dashboard and runtime-env agents, once the raylet is gone)."""
+    found = set()
+    for link in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            if f"_{driver}/logs/" in os.readlink(link) and "agent" in os.readlink(link).rsplit("/", 1)[-1]:
+                pid = link.parent.parent.name
+                if (Path("/proc") / pid / "stat").read_text().split(") ")[-1][0] != "Z":  # a zombie has stopped
+                    found.add(pid)
+        except OSError:  # gone meanwhile
+            pass
+    return sorted(found)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds Ray's processes through /proc")
+def test_a_ctrl_c_while_ray_starts_leaves_no_ray_process_behind(tmp_path, data_dir):
+    # Before: the raylet died with the driver, and its two agents (about 150 MB) ran on, orphaned, for good.
+    proc = subprocess.run([sys.executable, "-c", CTRL_C_ONCE_THE_AGENTS_RUN, *_search(data_dir, tmp_path / "run")],
+                          capture_output=True, text=True, timeout=120, env=_RAY_ENV)
+    assert proc.returncode == 130, proc.stderr
+    driver = proc.stdout.split()[0]
+    deadline = time.monotonic() + 30  # a stopped raylet's agents stop in seconds
+    while _agents_of(driver) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _agents_of(driver)
+    for pid in left:  # not for the next test to meet
+        os.kill(int(pid), signal.SIGKILL)
+    assert not left
