@@ -327,7 +327,7 @@ def run_study(pending: list[Job], jobs: int = 1, on_run: Callable[[str, str], No
     """
     outcomes: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
-        if use_ray:
+        if use_ray and pending:  # a study with nothing left to run needs no Ray (nor a reachable --ray-address)
             results: Iterator[tuple[str, str]] = run_on_ray(_run_one, pending, ray_address, _name_sigterm)
         elif jobs <= 1:
             results = map(_run_one, pending)

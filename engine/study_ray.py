@@ -30,8 +30,10 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
     """``run_one(job)`` for each job as a Ray task (one CPU each), on a local Ray on loopback or the cluster at
     ``address``; yield (run dir, outcome) as they finish. Stopped by SIGTERM, ``on_sigterm(job)`` is called for each
     job cancelled once its task has ended: Ray's cancel reached it as Ctrl-C."""
-    from .executors.ray_setup import first_line, import_ray, init_ray
+    from .executors.ray_setup import check_reachable, first_line, import_ray, init_ray
 
+    if address is not None:  # Ray itself retried an unreachable address for minutes, printing warnings
+        check_reachable(address)
     ray = import_ray(local=address is None)
     owns = not ray.is_initialized()
     if owns:
