@@ -168,7 +168,7 @@ class RayExecutor(Executor):
         ship_cached_properties(ray)
         self._actor_class = ray.remote(_Worker).options(num_cpus=self.cpus_per_trial, num_gpus=self.gpus_per_trial,
                                                          max_restarts=0, max_concurrency=1)
-        self._slots = [self._new_slot() for _ in range(workers)]
+        self._workers = workers  # actors start as trials arrive: none for a resumed run with nothing to do
         self._queue: deque[_Trial] = deque()
         self._evaluators: dict[int, tuple[Evaluator, Any]] = {}  # token → (evaluator kept alive, its object ref)
         self._startup_failures = 0
@@ -199,7 +199,7 @@ class RayExecutor(Executor):
     # --- the executor interface -----------------------------------------------------------------
     @property
     def capacity(self) -> int:
-        return len(self._slots)
+        return self._workers
 
     @property
     def pending(self) -> int:
@@ -258,7 +258,12 @@ class RayExecutor(Executor):
     # --- scheduling -------------------------------------------------------------------------------
     def _dispatch(self) -> None:
         """Give queued trials (retries first) to idle workers, warming a worker up for the
-        trial's evaluator first if it has not met that evaluator yet."""
+        trial's evaluator first if it has not met that evaluator yet. A worker starts only for a trial that no
+        worker has coming: a finished run resumed, or a budget below --workers, started actors it then killed as
+        they came up (GCS printed 'Failed to kill actor' errors)."""
+        free = sum(slot.trial is None for slot in self._slots)  # idle, or starting or warming up for the queue
+        for _ in range(min(self._workers - len(self._slots), len(self._queue) - free)):
+            self._slots.append(self._new_slot())
         for slot in self._slots:
             if not self._queue:
                 return
