@@ -138,3 +138,15 @@ def test_a_ctrl_c_while_ray_starts_leaves_no_ray_process_behind(tmp_path, data_d
     for pid in left:  # not for the next test to meet
         os.kill(int(pid), signal.SIGKILL)
     assert not left
+
+
+def test_too_small_an_object_store_is_refused_naming_the_option_before_ray_starts(tmp_path, data_dir, capsys):
+    # Before: Ray started, then refused in its own words ("cannot start a local Ray: Attempting to cap object store
+    # memory usage at 1000 bytes, ..."), naming no option.
+    from nasloop.engine import cli
+
+    assert cli.main(["search", "--executor", "ray", "--executor-opt", "object_store_memory=1000", "--budget", "5",
+                     "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "nasloop search: error: executor 'ray' option object_store_memory must be at least 78643200 bytes (75 MiB, "
+        "Ray's minimum), got 1000")

@@ -140,7 +140,7 @@ class RayExecutor(Executor):
                  warmup_timeout_s: PositiveFloat = 600.0) -> None:
         self._sigterm = ExitStack()  # the SIGTERM handler this executor holds until close
         self._slots: list[_Slot] = []  # close() kills these: it is called below on a refused worker count
-        check_resources(cpus_per_trial, gpus_per_trial)
+        check_resources(cpus_per_trial, gpus_per_trial, object_store_memory)
         self.workers, self.address, self.object_store_memory = workers, address, object_store_memory
         self.cpus_per_trial, self.gpus_per_trial = float(cpus_per_trial), float(gpus_per_trial)
         self.max_retries, self.timeout_s, self.warmup_timeout_s = max_retries, timeout_s, warmup_timeout_s

@@ -127,8 +127,15 @@ def check_reachable(address: str) -> None:
                           "'ray start --head' or fix --ray-address") from None
 
 
-def check_resources(cpus_per_trial: float, gpus_per_trial: float) -> None:
-    """The rules between options their types cannot state, before Ray starts."""
+_OBJECT_STORE_MINIMUM = 75 * 2**20  # Ray's own minimum (ray_constants.OBJECT_STORE_MINIMUM_MEMORY_BYTES)
+
+
+def check_resources(cpus_per_trial: float, gpus_per_trial: float, object_store_memory: int | None = None) -> None:
+    """The rules between options their types cannot state, before Ray starts (Ray refused too small an object
+    store only once started, seconds later, in words naming no option)."""
+    if object_store_memory is not None and object_store_memory < _OBJECT_STORE_MINIMUM:
+        raise ConfigError(f"executor 'ray' option object_store_memory must be at least {_OBJECT_STORE_MINIMUM} bytes "
+                          f"(75 MiB, Ray's minimum), got {object_store_memory}")
     if gpus_per_trial > 1 and gpus_per_trial % 1:
         raise ConfigError(f"--gpus-per-trial must be a fraction of one GPU or a whole number, got {gpus_per_trial!r}")
     if cpus_per_trial == 0 and gpus_per_trial == 0:
