@@ -9,7 +9,7 @@ import sys
 from typing import Any, NoReturn
 
 from .cli_study import add_commands as add_study_commands
-from .options import MAX_EPOCHS, MAX_FIDELITY
+from .options import EPOCHS_WHY, MAX_EPOCHS, MAX_FIDELITY
 from .cli_types import (float_list, int_at_least, key_value, name_list, non_negative_float, path_arg,
                         path_text, positive_float, positive_int, seed_int, train_sizes)
 
@@ -121,7 +121,7 @@ def _negative_values_attached(words: list[str]) -> list[str]:
 
 
 _NEGATIVE = re.compile(r"-\.?\d")
-_epochs = int_at_least(1, MAX_EPOCHS)
+_epochs = int_at_least(1, MAX_EPOCHS, EPOCHS_WHY)
 """Training epochs (nasloop train)."""
 _fidelity = int_at_least(1, MAX_FIDELITY)
 """A search's fidelity, epochs for nasloop's evaluators (the train evaluator checks its own bound)."""

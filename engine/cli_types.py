@@ -39,7 +39,9 @@ def key_value(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+def int_at_least(low: int, high: int | None = None, why: str = "") -> Callable[[str], int]:
+    """An integer >= low (and <= high); ``why`` says, with the bound, why more is refused."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -48,7 +50,7 @@ def int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
         if value < low:
             raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
         if high is not None and value > high:
-            raise argparse.ArgumentTypeError(f"must be <= {high}, got {value}")
+            raise argparse.ArgumentTypeError(f"must be <= {high}{f' ({why})' if why else ''}, got {value}")
         return value
 
     return parse

@@ -38,8 +38,8 @@ from ..data.imagenet import ImageFolder, list_classes
 from ..data.paths import search_dirs
 from ..errors import ConfigError, DataError
 from ..config import construct, route_options
-from ..options import (MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat, PositiveFloat, PositiveInt, Range,
-                       Seed)
+from ..options import (EPOCHS_WHY, MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat, PositiveFloat,
+                       PositiveInt, Range, Seed)
 from ..registry import SEARCH_SPACES
 from ..registry import register_evaluator
 from ..types import Arch, Result
@@ -257,7 +257,7 @@ class TrainingEvaluator(Evaluator):
             return self.train_config.epochs
         if isinstance(fidelity, bool) or not isinstance(fidelity, (int, np.integer)) or not 1 <= fidelity <= MAX_EPOCHS:
             raise ConfigError(f"the train evaluator's fidelity is a number of epochs, an integer >= 1 and <= "
-                              f"{MAX_EPOCHS}, got {fidelity!r}")
+                              f"{MAX_EPOCHS} ({EPOCHS_WHY}), got {fidelity!r}")
         return int(fidelity)
 
     def _network(self, arch: Arch, num_classes: int, draw: int = 0) -> nn.Module:
