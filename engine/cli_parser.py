@@ -26,24 +26,27 @@ SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", 
 
 
 class _AliasedStore(argparse._StoreAction):
-    """A flag's value, stored as argparse stores it; a flag with aliases (``--fidelity``/``--epochs``) given twice
-    with two values is refused, naming both: argparse kept the last, so ``--epochs 1 --fidelity 12`` trained 12
-    epochs without a word. The same value twice is accepted."""
+    """A flag's value, stored as argparse stores it; a flag given twice with two values is refused, naming both,
+    whether under one spelling (``--budget 5 --budget 10``) or two (``--epochs 1 --fidelity 12``): argparse kept the
+    last, so the search spent a budget or trained epochs the user had not meant, without a word. The same value
+    twice is accepted. Repeatable flags (``--space-opt``) append, and never reach here."""
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        if len(self.option_strings) > 1:
+        if self.option_strings:  # a positional is given once by its place
             given = namespace.__dict__.setdefault(_GIVEN, {})
             earlier = given.get(self.dest)
             if earlier is not None and earlier[1] != values:
-                parser.error(f"{earlier[0]} {_shown(earlier[1])} and {option_string} {_shown(values)} give one option "
-                             f"({'/'.join(self.option_strings)}) two values; give it once")
+                flag = (f"one option ({'/'.join(self.option_strings)})" if len(self.option_strings) > 1
+                        else self.option_strings[0])
+                parser.error(f"{earlier[0]} {_shown(earlier[1])} and {option_string} {_shown(values)} give {flag} "
+                             "two values; give it once")
             given[self.dest] = (option_string, values)
         super().__call__(parser, namespace, values, option_string)
 
 
 _GIVEN = "_aliased_flags_given"
-"""The namespace attribute where :class:`_AliasedStore` keeps which alias gave each value, dropped after parsing."""
+"""The namespace attribute where :class:`_AliasedStore` keeps which flag gave each value, dropped after parsing."""
 
 
 def _shown(value: Any) -> str:
