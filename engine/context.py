@@ -45,6 +45,10 @@ class RunContext:
     workdir: str | None = None
     """The folder relative paths in plugin options are read from (the one the run was started in); None: the
     current folder."""
+    resumed: bool = False
+    """Whether the plugins are a stored run's, resumed: options an older nasloop accepted and a new run is now
+    refused (a feature list giving a column twice) are read as that nasloop read them, since a stored run's
+    options cannot be given anew."""
 
     def __post_init__(self) -> None:
         if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 import time
@@ -55,10 +56,11 @@ def with_dataset(config: SearchConfig, new: bool = False) -> SearchConfig:
     return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new, [guide]))
 
 
-def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[SearchSpace, Strategy, Evaluator,
-                                                                              Executor]:
+def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bool = False
+                  ) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
     """Construct the configured plugins; every bad name, option or missing capability fails here, in one line.
-    ``on_note`` hears of slow work the user may not expect (a predictor that builds networks to rank)."""
+    ``on_note`` hears of slow work the user may not expect (a predictor that builds networks to rank);
+    ``resumed``: the configuration is a stored run's (see :attr:`RunContext.resumed`)."""
     config = with_dataset(config)  # loads the plugins
     space_factory = SEARCH_SPACES.get(config.space)
     evaluator_factory = EVALUATORS.get(config.evaluator)
@@ -69,6 +71,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None) -> tuple[Se
                           "--space-opt (the network's size is the search space's option)")
     context = table_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
                             config.run_dir, config.workdir, evaluator_factory.uses_benchmark)
+    context = dataclasses.replace(context, resumed=resumed)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
@@ -294,7 +297,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         config = config.replace(**changes, predictor_options=older_feature_lists(config.predictor_options))
         if stored.dataset is None and with_dataset(config).dataset is not None:  # edited: it would read the default
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
-        plugins = build_plugins(config, on_note)
+        plugins = build_plugins(config, on_note, resumed=True)
         with closed_on_error(plugins[3]):
             check_same_results(str(run_dir), store, plugins[0], plugins[2])
             check_resumed_objectives(str(run_dir), config, plugins[2])

@@ -98,7 +98,8 @@ class FeatureSet:
         for name in names:
             self._add(name, context)
         repeated = [key for key, count in Counter(self._same_as.get(n, n) for n in self.names).items() if count > 1]
-        if repeated:  # the same column twice weighs it double in a forest's draws, unseen
+        if repeated and not context.resumed:  # the same column twice weighs it double in a forest's draws, unseen;
+            # an older nasloop's run kept both, and resumes with them (its options cannot be given anew)
             raise ConfigError(f"features {names!r} give the column '{repeated[0]}' twice (graph and graph:graph, "
                               "proxies and a proxy it holds, or proxies and proxies:<this run's task>, are the same "
                               "features); name each once")
