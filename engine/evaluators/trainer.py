@@ -326,6 +326,7 @@ class Trainer:
             if "data" in state and state["data"] != self.data:  # older checkpoints did not record it
                 raise DataError(f"checkpoint {path} was trained on other data ({state['data']}, not {self.data}); "
                                 "delete it or use another run directory")
+            _refuse_other_networks(path, model, state["model"])
             model.load_state_dict(state["model"])
             optimizer.load_state_dict(state["optimizer"])
             scheduler.load_state_dict(state["scheduler"])
@@ -350,3 +351,26 @@ class Trainer:
             raise DataError(f"checkpoint {path} is unreadable ({reason}); delete it to retrain this trial from "
                             "scratch") from None
         return epoch, losses, seconds, trained
+
+
+def _refuse_other_networks(path: Path, model: nn.Module, weights: Any) -> None:
+    """One line naming what differs when a checkpoint holds another network's weights (the same architecture
+    trained at another size, NB201's ``channels=8`` against ``channels=16``): torch's size mismatch was reported as
+    a checkpoint "unreadable (RuntimeError: Error(s) in loading state_dict for Sequential:)"."""
+    if not isinstance(weights, dict) or not all(isinstance(w, torch.Tensor) for w in weights.values()):
+        return  # not weights at all: unreadable, as the caller says
+    own = model.state_dict()
+    differs = next((key for key in own if key in weights and weights[key].shape != own[key].shape), None)
+    if differs is None and own.keys() == weights.keys():
+        return
+    if differs is not None:
+        what = (f"its {differs} is {'x'.join(map(str, weights[differs].shape))}, this network's "
+                f"{'x'.join(map(str, own[differs].shape))}")
+    else:
+        what = f"it has {len(weights)} weight tensors, this network {len(own)}"
+    count = sum(w.numel() for w in weights.values() if w.is_floating_point())
+    mine = sum(w.numel() for w in own.values() if w.is_floating_point())
+    raise DataError(f"checkpoint {path} holds another network ({count:,} stored values, this one {mine:,}; {what}): "
+                    "it was trained at another size or for another architecture (other space options, e.g. NB201's "
+                    "channels or cells); give the options it was trained with, or delete it or use another run "
+                    "directory")
