@@ -85,9 +85,10 @@ MAX_FIDELITY = 2**63 - 1
 Fidelity = typing.Annotated[int, Range(1, MAX_FIDELITY)]
 """A search's fidelity (epochs for nasloop's evaluators, a plugin's own unit otherwise): what the store's integer holds
 (10**20 epochs overflowed it, a traceback after the run folder was made)."""
-LearningRate = typing.Annotated[float, Range(0, 1e30)]
+LearningRate = typing.Annotated[float, Range(0, 1e30, low_open=True)]
 """An SGD step size. torch applies it as a float32 factor, so 1e300 failed inside torch's SGD; a merely huge one
-(1e12) trains and is reported as diverged, with advice."""
+(1e12) trains and is reported as diverged, with advice. 0 moves no weight: the untrained network's accuracy was
+reported as the trained one's, without a word."""
 TORCH_SEEDS = 2**63
 """torch.manual_seed takes a signed 64-bit integer: derived seeds are reduced modulo this."""
 Seed = typing.Annotated[int, Range(0, TORCH_SEEDS - 1)]

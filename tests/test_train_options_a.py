@@ -1,0 +1,26 @@
+"""Training options that measure nothing are refused in one line before anything trains: ``lr=0`` moved no weight,
+and the untrained network's accuracy was reported as the trained one's."""
+from __future__ import annotations
+
+import pytest
+
+from nasloop.engine.cli import main
+
+BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+
+
+@pytest.fixture
+def no_data(tmp_path, isolated_cache):
+    """A data folder without CIFAR-10: code that let the option through fails on the data, and never trains."""
+    (tmp_path / "empty").mkdir()
+    return str(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("command", [["train", "--arch", BEST_CELL, "--train-opt", "lr=0"],
+                                     ["search", "--evaluator", "train", "--evaluator-opt", "lr=0", "--budget", "1"]])
+def test_a_learning_rate_of_zero_is_refused(tmp_path, capsys, no_data, command):
+    assert main([*command, "--device", "cpu", "--data-dir", no_data, *(["--run-dir", str(tmp_path / "run")]
+                                                                       if command[0] == "search" else [])]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "option lr must be a number > 0" in error and "got 0" in error
+    assert not (tmp_path / "run").exists()
