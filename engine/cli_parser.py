@@ -45,6 +45,10 @@ class _AliasedStore(argparse._StoreAction):
         super().__call__(parser, namespace, values, option_string)
 
 
+_COUNTERPARTS = {"--evaluator-opt": "--train-opt", "--train-opt": "--evaluator-opt", "--fidelity": "--epochs",
+                 "--train-size": "--train-sizes", "--train-sizes": "--train-size", "--predictors": "--predictor"}
+"""A flag of one command and the same option's flag in another (search's --evaluator-opt is train's --train-opt)."""
+
 _GIVEN = "_aliased_flags_given"
 """The namespace attribute where :class:`_AliasedStore` keeps which flag gave each value, dropped after parsing."""
 
@@ -79,14 +83,27 @@ class _Parser(argparse.ArgumentParser):
         namespace, extras = super().parse_known_args(_negative_values_attached(self._words), namespace)
         namespace.__dict__.pop(_GIVEN, None)
         if extras and not getattr(namespace, "help_prog", None):  # the innermost command parses first
-            namespace.help_prog = self.prog
+            namespace.help_prog, namespace.flag_hint = self.prog, self._flag_hint(extras)
         return namespace, extras
 
     def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         namespace, extras = self.parse_known_args(args, namespace)
         if extras:
-            self._exit_with(f"unrecognized arguments: {' '.join(extras)}", getattr(namespace, "help_prog", self.prog))
+            self._exit_with(f"unrecognized arguments: {' '.join(extras)}{getattr(namespace, 'flag_hint', '')}",
+                            getattr(namespace, "help_prog", self.prog))
         return namespace
+
+    def _flag_hint(self, extras: list[str]) -> str:
+        """The flag this command takes in place of the first one it does not: its own spelling of another command's
+        flag (``nasloop train --evaluator-opt``: --train-opt; ``search --train-opt``: --evaluator-opt) or a near
+        one (``--epohcs``). Only the command's help was named, where the README's commands differ by just these."""
+        flag = next((word.split("=", 1)[0] for word in extras if word.startswith("--")), None)
+        if flag is None:
+            return ""
+        known = [option for option in self._option_string_actions if option.startswith("--")]
+        near = [_COUNTERPARTS[flag]] if _COUNTERPARTS.get(flag) in known else \
+            difflib.get_close_matches(flag, known, n=1, cutoff=0.8)
+        return f" (did you mean {near[0]}?)" if near else ""
 
     def error(self, message: str) -> NoReturn:
         message = re.sub(r"^(argument \S+): ignored explicit argument (.*)$", r"\1 takes no value, got \2", message)
