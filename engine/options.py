@@ -79,16 +79,14 @@ MAX_EPOCHS = 10_000
 Epochs = typing.Annotated[int, Range(1, MAX_EPOCHS)]
 """Training epochs. The longest published CIFAR-10 schedules train 1,800 (Shake-Shake, ShakeDrop; NB201's table 200,
 DARTS's final training 600): more than 10,000 is a typo, which trained on for days (100,000 was accepted)."""
-EPOCHS_WHY = "the longest published schedules train 1,800; more is taken for a typo"
-"""Why :data:`MAX_EPOCHS` refuses a count, said with the bound."""
+EPOCHS_WHY = "the longest published schedules train 1,800; more is taken for a typo"  # said with the bound
 MAX_FIDELITY = 2**63 - 1
 Fidelity = typing.Annotated[int, Range(1, MAX_FIDELITY)]
 """A search's fidelity (epochs for nasloop's evaluators, a plugin's own unit otherwise): what the store's integer holds
 (10**20 epochs overflowed it, a traceback after the run folder was made)."""
 LearningRate = typing.Annotated[float, Range(0, 1e30, low_open=True)]
 """An SGD step size. torch applies it as a float32 factor, so 1e300 failed inside torch's SGD; a merely huge one
-(1e12) trains and is reported as diverged, with advice. 0 moves no weight: the untrained network's accuracy was
-reported as the trained one's, without a word."""
+(1e12) trains and is reported as diverged, with advice. 0 moved no weight: the untrained network was reported."""
 TORCH_SEEDS = 2**63
 """torch.manual_seed takes a signed 64-bit integer: derived seeds are reduced modulo this."""
 Seed = typing.Annotated[int, Range(0, TORCH_SEEDS - 1)]

@@ -1,5 +1,7 @@
 """Training options that measure nothing are refused in one line before anything trains: ``lr=0`` moved no weight,
-and the untrained network's accuracy was reported as the trained one's."""
+and the untrained network's accuracy was reported as the trained one's; ``momentum=1e300`` and
+``weight_decay=1e300`` failed inside torch's SGD ("unexpected RuntimeError ... the traceback is in"), and a momentum
+of 1 or more (9 for 0.9) never lets the velocity decay."""
 from __future__ import annotations
 
 import pytest
@@ -24,3 +26,12 @@ def test_a_learning_rate_of_zero_is_refused(tmp_path, capsys, no_data, command):
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and "option lr must be a number > 0" in error and "got 0" in error
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("option,refusal", [("momentum=1e300", "momentum must be a number >= 0 and < 1, got 1e+300"),
+                                            ("momentum=1", "momentum must be a number >= 0 and < 1, got 1"),
+                                            ("weight_decay=1e300", "weight_decay must be a number >= 0 and <= 1e+30")])
+def test_sgd_factors_torch_cannot_apply_are_refused(capsys, no_data, option, refusal):
+    assert main(["train", "--arch", BEST_CELL, "--train-opt", option, "--device", "cpu", "--data-dir", no_data]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and refusal in error

@@ -58,6 +58,8 @@ IMAGE_FOLDER_NAME = "imagenet"
 IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk instead
 
 
+WeightDecay = Annotated[float, Range(0, 1e30)]
+"""torch's SGD applies it as a float32 factor, as it does lr: 1e300 failed inside it, an unexpected RuntimeError."""
 COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
 """torch.compile's modes (another one failed inside torch, after the run had started, with a traceback)."""
 DATASET_OPTIONS = {"cifar10": ("cifar_source", "download"),
@@ -85,8 +87,8 @@ class TrainingEvaluator(Evaluator):
     fidelity_option = "epochs"
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: Epochs = 12,
-                 batch_size: PositiveInt = 256, lr: LearningRate = 0.1, momentum: NonNegativeFloat = 0.9,
-                 weight_decay: NonNegativeFloat = 5e-4, label_smoothing: Fraction = 0.1,
+                 batch_size: PositiveInt = 256, lr: LearningRate = 0.1, momentum: Fraction = 0.9,
+                 weight_decay: WeightDecay = 5e-4, label_smoothing: Fraction = 0.1,
                  warmup_epochs: NonNegativeFloat = 0.0, schedule: Literal[SCHEDULES] = "cosine",
                  val_fraction: Annotated[float, Range(0, 1, low_open=True, high_open=True)] = 0.1,
                  train_images: Annotated[int, Range(2)] | None = None,
