@@ -35,3 +35,11 @@ def test_sgd_factors_torch_cannot_apply_are_refused(capsys, no_data, option, ref
     assert main(["train", "--arch", BEST_CELL, "--train-opt", option, "--device", "cpu", "--data-dir", no_data]) == 2
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and refusal in error
+
+
+def test_train_refuses_replicates_it_would_not_train(capsys, no_data):
+    """nasloop train trained and reported one network for replicates=3, without a word."""
+    assert main(["train", "--arch", BEST_CELL, "--train-opt", "replicates=3", "--device", "cpu", "--data-dir",
+                 no_data]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "replicates=3 is read by a search" in error and "drop it" in error

@@ -363,6 +363,10 @@ def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str 
                          run_dir=str(run_dir) if run_dir else None)
     evaluator = construct("evaluator", "train", TrainingEvaluator, space, wiring={"context": context},
                           epochs=epochs, device=device, **options)
+    if evaluator.replicates != 1:  # one network was trained and reported, without a word
+        raise ConfigError(f"replicates={evaluator.replicates} is read by a search, which averages that many networks "
+                          "per architecture (--evaluator-opt replicates=N); training one architecture trains and "
+                          "reports one network: drop it, or give another seed for another network")
     evaluator.check(epochs)
     evaluator.check_new(epochs)
     report = evaluator.train(arch)
