@@ -43,3 +43,16 @@ def test_train_refuses_replicates_it_would_not_train(capsys, no_data):
                  no_data]) == 2
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and "replicates=3 is read by a search" in error and "drop it" in error
+
+
+def test_an_image_side_no_machine_decodes_is_refused(tmp_path):
+    """resolution=100000 decoded each image of the folder to 30 GB, and the kernel killed nasloop without a word."""
+    from nasloop.engine.context import RunContext
+    from nasloop.engine.errors import ConfigError
+    from nasloop.engine.evaluators.train import TrainingEvaluator
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    here = RunContext(dataset="imagenet", data_dir=str(tmp_path))
+    with pytest.raises(ConfigError, match="option resolution must be an integer >= 1 and <= 1024, got 100000"):
+        TrainingEvaluator(NB201Space(channels=4, cells=1), here, resolution=100_000)
+    assert TrainingEvaluator(NB201Space(channels=4, cells=1), here, resolution=600).resolution == 600

@@ -60,6 +60,9 @@ IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk i
 
 WeightDecay = Annotated[float, Range(0, 1e30)]
 """torch's SGD applies it as a float32 factor, as it does lr: 1e300 failed inside it, an unexpected RuntimeError."""
+Resolution = Annotated[int, Range(1, 1024)]
+"""The side images are decoded at. The largest published ImageNet training sides are 600-800 (EfficientNet-B7, -L2);
+100,000 decoded each image to 30 GB, and the kernel killed the process without a word."""
 COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
 """torch.compile's modes (another one failed inside torch, after the run had started, with a traceback)."""
 DATASET_OPTIONS = {"cifar10": ("cifar_source", "download"),
@@ -95,7 +98,7 @@ class TrainingEvaluator(Evaluator):
                  device: str = "auto", seed: Seed = 0, compile: bool = False,
                  compile_mode: Literal[COMPILE_MODES] | None = None,
                  amp: bool = True, cifar_source: Literal[CIFAR_SOURCES] = "auto",
-                 download: bool = False, image_dir: str | os.PathLike | None = None, resolution: PositiveInt = 64,
+                 download: bool = False, image_dir: str | os.PathLike | None = None, resolution: Resolution = 64,
                  crop_fraction: PositiveFloat = 1.0, loader_workers: PositiveInt = 8,
                  replicates: PositiveInt = 1) -> None:
         super().__init__(space, context)
