@@ -53,6 +53,11 @@ def test_an_image_side_no_machine_decodes_is_refused(tmp_path):
     from nasloop.search_spaces.nb201 import NB201Space
 
     here = RunContext(dataset="imagenet", data_dir=str(tmp_path))
-    with pytest.raises(ConfigError, match="option resolution must be an integer >= 1 and <= 1024, got 100000"):
+    with pytest.raises(ConfigError, match="option resolution must be an integer >= 8 and <= 1024, got 100000"):
         TrainingEvaluator(NB201Space(channels=4, cells=1), here, resolution=100_000)
     assert TrainingEvaluator(NB201Space(channels=4, cells=1), here, resolution=600).resolution == 600
+    # 1e-9 resized each image to 64e9 pixels a side: an unexpected OverflowError inside PIL, once training began
+    with pytest.raises(ConfigError, match="option crop_fraction must be a number >= 0.1 and <= 1, got 1e-09"):
+        TrainingEvaluator(NB201Space(channels=4, cells=1), here, crop_fraction=1e-9)
+    with pytest.raises(ConfigError, match="option resolution must be an integer >= 8 and <= 1024, got 1"):
+        TrainingEvaluator(NB201Space(channels=4, cells=1), here, resolution=1)  # refused once the run began

@@ -38,7 +38,7 @@ from ..data.imagenet import ImageFolder, list_classes
 from ..data.paths import search_dirs
 from ..errors import ConfigError, DataError
 from ..config import construct, route_options
-from ..options import (EPOCHS_WHY, MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat, PositiveFloat,
+from ..options import (EPOCHS_WHY, MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat,
                        PositiveInt, Range, Seed)
 from ..registry import SEARCH_SPACES
 from ..registry import register_evaluator
@@ -60,9 +60,13 @@ IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk i
 
 WeightDecay = Annotated[float, Range(0, 1e30)]
 """torch's SGD applies it as a float32 factor, as it does lr: 1e300 failed inside it, an unexpected RuntimeError."""
-Resolution = Annotated[int, Range(1, 1024)]
-"""The side images are decoded at. The largest published ImageNet training sides are 600-800 (EfficientNet-B7, -L2);
-100,000 decoded each image to 30 GB, and the kernel killed the process without a word."""
+Resolution = Annotated[int, Range(8, 1024)]
+"""The side images are decoded at (the image folder's least, 8, was refused only once the run began). The largest
+published ImageNet training sides are 600-800 (EfficientNet-B7, -L2); 100,000 decoded each image to 30 GB, and the
+kernel killed the process without a word."""
+CropFraction = Annotated[float, Range(0.1, 1)]
+"""The centre share of an image kept (0.875 is the usual one): images are resized to resolution / crop_fraction
+first, so 1e-9 overflowed inside PIL (an unexpected OverflowError) and 0.001 would need gigabytes an image."""
 COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
 """torch.compile's modes (another one failed inside torch, after the run had started, with a traceback)."""
 DATASET_OPTIONS = {"cifar10": ("cifar_source", "download"),
@@ -99,7 +103,7 @@ class TrainingEvaluator(Evaluator):
                  compile_mode: Literal[COMPILE_MODES] | None = None,
                  amp: bool = True, cifar_source: Literal[CIFAR_SOURCES] = "auto",
                  download: bool = False, image_dir: str | os.PathLike | None = None, resolution: Resolution = 64,
-                 crop_fraction: PositiveFloat = 1.0, loader_workers: PositiveInt = 8,
+                 crop_fraction: CropFraction = 1.0, loader_workers: PositiveInt = 8,
                  replicates: PositiveInt = 1) -> None:
         super().__init__(space, context)
         self.replicates = replicates
