@@ -1,11 +1,14 @@
 """The smallest space a user writes, for tests that need one of their own: five digits 0-3 written '0-1-2-3-0',
-with parsing, sampling, mutation, neighbours and a one-hot encoding. Each test file subclasses it with its own
-name and registers it inside its tests (the conftest drops it after each)."""
+with parsing, sampling, mutation, neighbours and a one-hot encoding; and an evaluator scoring its digits, which
+reads no dataset. Each test file subclasses the space with its own name and registers it inside its tests (the
+conftest drops it after each)."""
 from __future__ import annotations
 
 import numpy as np
 
 from nasloop.engine.errors import ArchitectureError
+from nasloop.engine.evaluators.base import Evaluator
+from nasloop.engine.types import Result
 from nasloop.search_spaces.base import NeighbourhoodSpace
 
 
@@ -34,3 +37,15 @@ class DigitSpace(NeighbourhoodSpace):
 
     def _encode(self, arch, kind):
         return np.eye(4, dtype=np.float32)[list(arch)].ravel()
+
+
+class DigitSum(Evaluator):
+    """Scores an architecture by its digits: it reads no dataset."""
+
+    objective = "score"
+
+    def metric_names(self, fidelity=None):
+        return ["score"]
+
+    def evaluate(self, arch, fidelity=None):
+        return Result(metrics={"score": float(sum(arch))}, cost=1.0)

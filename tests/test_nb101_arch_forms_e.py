@@ -5,7 +5,6 @@ told a user pasting a record of the shipped JSON, or a cell's md5 hash, that nod
 """
 from __future__ import annotations
 
-import gzip
 import json
 
 import pytest
@@ -16,18 +15,13 @@ from nasloop.engine.errors import ArchitectureError
 from nasloop.search_spaces.nb101.graph import make_cell
 from nasloop.search_spaces.nb101.space import NB101Space
 
+from .nb101_small_e import first_records, small_nb101
+
 
 @pytest.fixture(scope="module")
 def records(data_dir):
-    """The shipped JSON's first three records (hash, matrix, ops, accuracies...), read without parsing all 30,001."""
-    with gzip.open(data_dir / "nasbench101_30k.json.gz", "rt") as handle:
-        text = handle.read(20_000)
-    decoder, found, at = json.JSONDecoder(), [], text.index("{")
-    while len(found) < 3:
-        record, end = decoder.raw_decode(text, at)
-        found.append(record)
-        at = text.index("{", end)
-    return found
+    """The shipped JSON's first three records."""
+    return first_records(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +39,9 @@ def test_matrix_and_ops_parse_as_json_and_as_a_python_dict(record):
         make_cell([[0, 1], [0, 0]], [])
 
 
-def test_a_graph_hash_names_its_table_cell(records, record, tmp_path_factory):
+def test_a_graph_hash_names_its_table_cell(data_dir, record, tmp_path_factory):
     folder = tmp_path_factory.mktemp("nb101")  # a table of three cells: the whole one takes 15 s to load
-    with gzip.open(folder / "nasbench101_30k.json.gz", "wt") as handle:
-        json.dump(records, handle)
+    small_nb101(data_dir, folder)
     cell = make_cell(record["matrix"], record["ops"])
     bound = NB101Space(context=build_context(NB101Space, "cifar10", str(folder), lookup=True))
     unbound = NB101Space(context=build_context(NB101Space, "cifar10", str(folder)))

@@ -9,26 +9,12 @@ from pathlib import Path
 import pytest
 
 from nasloop.engine.cli import main
-from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.search import summarize
-from nasloop.engine.types import Result
 
-from .digit_space import DigitSpace
+from .digit_space import DigitSpace, DigitSum
 
 READ: list[object] = []
-
-
-class DigitSum(Evaluator):
-    """Scores an architecture by its digits: it reads no dataset."""
-
-    objective = "score"
-
-    def metric_names(self, fidelity=None):
-        return ["score"]
-
-    def evaluate(self, arch, fidelity=None):
-        return Result(metrics={"score": float(sum(arch))}, cost=1.0)
 
 
 class DatasetReader(DigitSum):

@@ -10,13 +10,11 @@ import pytest
 
 from nasloop.engine.assemble import reads_dataset
 from nasloop.engine.cli import main
-from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.search import summarize
-from nasloop.engine.types import Result
 from nasloop.search_spaces.base import NetworkSpace
 
-from .digit_space import DigitSpace
+from .digit_space import DigitSpace, DigitSum
 
 
 class NetDigits(DigitSpace, NetworkSpace):
@@ -26,18 +24,6 @@ class NetDigits(DigitSpace, NetworkSpace):
 
     def to_module(self, arch, num_classes=10):
         raise AssertionError("no network is built by these tests")
-
-
-class DigitSum(Evaluator):
-    """Scores an architecture by its digits: it reads no dataset."""
-
-    objective = "score"
-
-    def metric_names(self, fidelity=None):
-        return ["score"]
-
-    def evaluate(self, arch, fidelity=None):
-        return Result(metrics={"score": float(sum(arch))}, cost=1.0)
 
 
 @pytest.fixture(autouse=True)
