@@ -49,14 +49,13 @@ from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .features import FeatureScaler, FeatureSet, Missing
 from .flan_transfer import SHAPE_OPTIONS, check_shared_tokens, check_start_features, diverged, load_pretrained
 from .flan_graphs import GraphCache, graph_cache
-from .flan_network import FlanNet, better_pairs, hinge_loss
+from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss
+from .flan_weights import fitted_weights
 from .vocabulary import Vocabulary
 
 LOSSES = ("hinge", "mse")
 Supplementary = Callable[[Sequence[Arch]], Any]
 
-
-# --- supplementary features -------------------------------------------------------------------
 
 # --- the predictor ----------------------------------------------------------------------------
 
@@ -137,7 +136,7 @@ class FlanPredictor(Predictor):
                 # weights that do not fit failed at the first fit, after a search's first evaluations
                 probe = FlanNet(len(self.vocab), width, self.op_dim, self.hidden, self.time_steps).state_dict()
                 for saved in self._start["members"]:
-                    self._fitted_weights(probe, saved)
+                    fitted_weights(probe, saved, pretrained)
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None
@@ -225,25 +224,7 @@ class FlanPredictor(Predictor):
         check_start_features(self._start, self.pretrained, width, self.supplementary_names, 0, self.space.name)
         saved = self._start["members"]
         for index, member in enumerate(self._members):
-            member.load_state_dict(self._fitted_weights(member.state_dict(), saved[index % len(saved)]))
-
-    def _fitted_weights(self, weights: dict[str, torch.Tensor],
-                        saved: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        """``weights`` (a fresh member's) with a pretrained member's written in: the embedding rows of the ops
-        the file knows (new ops keep their fresh rows), every other tensor whole; one line when they do not fit."""
-        lacking = sorted(set(weights) - set(saved))
-        if lacking:
-            raise ConfigError(f"pretrained file {self.pretrained} lacks weights this FLAN has ({lacking[0]}); "
-                              "pretrain again with this nasloop")
-        for key, value in saved.items():
-            if key not in weights or (key != "embedding.weight" and weights[key].shape != value.shape):
-                raise ConfigError(f"pretrained file {self.pretrained} does not fit this FLAN ({key}); "
-                                  "pretrain again with this nasloop")
-            if key == "embedding.weight":
-                weights[key][:len(value)] = value
-            else:
-                weights[key] = value
-        return weights
+            member.load_state_dict(fitted_weights(member.state_dict(), saved[index % len(saved)], self.pretrained))
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
         unknown = any(t not in self.vocab for t in self._tokens(new_archs))
@@ -280,7 +261,7 @@ class FlanPredictor(Predictor):
                     torch.manual_seed(((self.seed * 7919 + index) * 1_000_003 + len(archs)) % TORCH_SEEDS)
                     self._optimise(member, draw, steps, lr)
             member.eval()
-        scores = self._member_scores(graphs, features)
+        scores = self._member_scores({view: [batch] for view, batch in graphs.items()}, features)
         if not all(np.isfinite(s).all() for s in scores):
             raise diverged(self._start, self.pretrained, lr)
         self._maps = [self._target_map(s, y) for s in scores]
@@ -314,12 +295,12 @@ class FlanPredictor(Predictor):
         return slope, float(y.mean()) - slope * float(scores.mean())
 
     # --- predicting ---
-    @torch.inference_mode()
-    def _member_scores(self, graphs: dict[str, Batch], features: torch.Tensor) -> list[np.ndarray]:
-        """Each member's scores of the same architectures, read in that member's view."""
-        # Unlike fitting, ranking a whole space is one big batched pass per member, which torch's
-        # threads do speed up (all NB201 cells: 0.7 s on 2 threads, 0.9-1.1 s on one).
-        return [m(graphs[self._view(i)], features).double().numpy() for i, m in enumerate(self._members)]
+    def _member_scores(self, graphs: dict[str, list[Batch]], features: torch.Tensor) -> list[np.ndarray]:
+        """Each member's scores of the same architectures (batched in chunks), read in that member's view."""
+        # One thread: a chunk's steps are small tensors, on which OpenMP threads spin-wait for each other on
+        # a busy CPU (all NB101 cells, 2 cores under load: one member 3.6-5.0 s on one thread, 40-45 s on two).
+        with single_thread():
+            return [chunked_scores(m, graphs[self._view(i)], features) for i, m in enumerate(self._members)]
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         if not self._members:
@@ -340,7 +321,7 @@ class FlanPredictor(Predictor):
             scored = list(position)
         else:
             position = {a: i for i, a in enumerate(unique)}
-            graphs = {view: self._cache(view).batch(unique) for view in views}
+            graphs = {view: self._cache(view).chunks(unique) for view in views}
             scored = unique
         rows = np.fromiter((position[a] for a in read), dtype=np.int64, count=len(read))
         scores = [s[rows] for s in self._member_scores(graphs, self._feature_tensor(scored))]

@@ -5,6 +5,8 @@ is torch-geometric's (``MessagePassing``, ``GATConv``); nothing here hand-writes
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 import torch
 from torch import nn
@@ -99,15 +101,28 @@ class FlanNet(nn.Module):
                                   nn.Linear(2 * hidden, hidden), nn.ReLU(), nn.Dropout(HEAD_DROPOUT),
                                   nn.Linear(hidden, 1))
 
-    def forward(self, graphs: Batch, features: torch.Tensor) -> torch.Tensor:
+    def forward(self, graphs: Batch, features: torch.Tensor, depth: int | None = None) -> torch.Tensor:
+        """Scores of the batch's graphs. A flow takes ``depth`` steps, by default the batch's longest path:
+        the attention branch's deepest nodes have not settled by then, so a graph's score depends on it,
+        and a ranking split into chunks passes the depth of all its graphs to score each as in one batch."""
         ops = self.embedding(graphs.x)
-        depth = int(graphs.depth.max())
+        depth = int(graphs.depth.max()) if depth is None else depth
         outputs = graphs.ptr[1:] - 1  # a graph encoding's last node is its output
         readouts = []
         for branch in self.branches:
             h = branch(ops, graphs.edge_index, depth)
             readouts += [h[outputs], global_mean_pool(h, graphs.batch, graphs.num_graphs)]
         return self.head(torch.cat([*readouts, features], dim=1)).squeeze(1)
+
+
+@torch.inference_mode()
+def chunked_scores(member: FlanNet, chunks: Sequence[Batch], features: torch.Tensor) -> np.ndarray:
+    """One member's scores of the chunks' graphs in order (``features``: their rows, in the same order),
+    each scored as in one batch of them all: every chunk flows for the longest path of all the chunks."""
+    depth = max(int(chunk.depth.max()) for chunk in chunks)
+    bounds = np.cumsum([0] + [chunk.num_graphs for chunk in chunks]).tolist()
+    return torch.cat([member(chunk, features[start:end], depth)
+                      for chunk, start, end in zip(chunks, bounds, bounds[1:])]).double().numpy()
 
 
 def longest_path(num_nodes: int, edges: np.ndarray) -> int:
