@@ -4,7 +4,7 @@ A round refits the predictor on every result so far and ranks every unevaluated 
 the space (NB101: the 30,001 cells of the shipped table). The script tells the strategy the
 results of ``--observed`` random table cells, then asks for picks round by round through the
 public ask/tell API, answering each from the table, and reports per round: wall seconds of the
-ask (refit + ranking; the first also builds the batched graph of the whole space, once per
+ask (refit + ranking; the first also builds the batched graphs of the whole space, once per
 process), and the process's peak resident memory (``ru_maxrss``) after the rounds, beside its
 size before the strategy existed (table, space and interpreter).
 

@@ -23,8 +23,8 @@ proxy scores: the paper's score-based encoding), go through an MLP to one score.
 Why it is fast: every fit up to 2,048 cells is full-batch (one PyG ``Batch`` of all training
 graphs, the pairwise hinge loss over all ordered pairs at once), so about 30-230 AdamW steps
 with a cosine schedule replace 150 epochs of batch 8; online updates warm-start from the previous weights and take a few
-dozen steps; ranking a whole enumerable space is one forward pass per ensemble member over a
-batched graph that is built once per process and space.
+dozen steps; ranking a whole enumerable space is a forward pass per ensemble member over each
+chunk of 2,048 batched graphs, built once per process and space.
 
 Rank losses are scale-free, so each member's scores are mapped to target units by matching the
 training targets' mean and spread (an increasing affine map: the member's ranking is kept), and
