@@ -245,11 +245,11 @@ def test_proxies_on_imagenet_networks_are_refused_with_a_way_forward(nds_dir, tm
 
 def test_the_proxy_evaluator_is_listed_as_working_only_where_a_run_takes_it(nds_dir, tmp_path):
     """'nasloop spaces nds-darts-in' listed proxy among the evaluators that work, and every such run was refused."""
-    from nasloop.engine.assemble import build_context, build_space, plugins_that_work
+    from nasloop.engine.assemble import build_context, build_space, fits_on
 
     for name, dataset, works in (("nds-nasnet-in", "imagenet", False), ("nds-darts", "cifar10", True)):
         context = build_context(SEARCH_SPACES.get(name), dataset, str(nds_dir))
-        assert ("proxy" in plugins_that_work(build_space(name, context), context)["evaluators"]) == works
+        assert ("proxy" in fits_on(build_space(name, context), context)[0]["evaluators"]) == works
     config = SearchConfig(space="nds-nasnet-in", dataset="imagenet", evaluator="proxy", budget=2,
                           data_dir=str(nds_dir), run_dir=str(tmp_path / "run"))
     with pytest.raises(ConfigError, match="zero-cost proxies need a fixed class count"):
