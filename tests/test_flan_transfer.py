@@ -181,8 +181,9 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
                             "the supplementary option gives each space other features (tnb101-micro: "),
                            (["--space", "nb101", "--predictor-opt", "views=dataflow"],
                             "views must name graph encodings of 'nb101'")):
-        argv = ["predictors", "pretrain", "--space", "tnb101-micro", "--train-size", "16", "--out", str(out),
-                "--data-dir", str(data_dir), *args]
+        defaults = [word for flag, value in (("--train-size", "16"), ("--out", str(out))) if flag not in args
+                    for word in (flag, value)]  # a flag is given once
+        argv = ["predictors", "pretrain", "--space", "tnb101-micro", *defaults, "--data-dir", str(data_dir), *args]
         assert cli.main(argv) == 2, args
         error = capsys.readouterr().err
         assert fragment in error and error.count("\n") == 1, error

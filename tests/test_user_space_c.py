@@ -86,11 +86,12 @@ def names(plugin: Path) -> list[str]:
 
 def search(tmp_path: Path, capsys, old: str, new: str, strategy: str = "random", *more: str) -> str:
     """The error line of a search on the space above with ``old`` replaced by ``new`` (``more``: further flags, a
-    later --budget overriding 4); the run folder must not exist."""
+    --budget among them replacing 4); the run folder must not exist."""
     assert old in SPACE
     plugin = plugin_file(tmp_path, SPACE.replace(old, new))
     run = tmp_path / "run"
-    assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", strategy, "--budget", "4",
+    budget = [] if "--budget" in more else ["--budget", "4"]  # a flag is given once
+    assert cli.main(["--plugin", str(plugin), "search", *names(plugin), "--strategy", strategy, *budget,
                      *more, "--run-dir", str(run), "--quiet"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and not run.exists()
