@@ -48,15 +48,33 @@ def test_sigterm_while_ray_starts_stops_the_search_as_an_interrupt(tmp_path, dat
     assert proc.stderr.strip() == "nasloop search: interrupted; nothing was evaluated yet: run the same command again"
 
 
+# Ray's start-up handler in place makes the next allocation collect, so that the gc callbacks of the two scripts
+# below run then and not whenever a collection happens to fall in ray.init (in the full suite none did, and the
+# search ran to its end).
+COLLECT_ONCE_RAY_STARTS = """
+import gc, signal
+_install = signal.signal
+
+def _collect_soon(signum, handler):
+    previous = _install(signum, handler)
+    if getattr(handler, "__qualname__", "") == "init.<locals>.sigterm_handler":
+        gc.set_threshold(1)
+    return previous
+
+signal.signal = _collect_soon
+"""
+
+
 # Ctrl-C landing where Python drops what a handler raises (a gc callback here; a finalizer in the walk that found
 # it: "Exception ignored in: <function _releaseLock ...> KeyboardInterrupt"), once Ray's start is under way.
-CTRL_C_DROPPED_IN_RAY_INIT = """
+CTRL_C_DROPPED_IN_RAY_INIT = COLLECT_ONCE_RAY_STARTS + """
 import gc, signal, sys
 from nasloop.engine import cli
 
 def ctrl_c_in_gc(phase, info):
     if getattr(signal.getsignal(signal.SIGTERM), "__qualname__", "") == "init.<locals>.sigterm_handler":
         gc.callbacks.remove(ctrl_c_in_gc)
+        gc.set_threshold(700, 10, 10)
         signal.raise_signal(signal.SIGINT)
 
 gc.callbacks.append(ctrl_c_in_gc)
@@ -77,7 +95,7 @@ def test_a_ctrl_c_python_drops_while_ray_starts_still_stops_the_search(tmp_path,
 
 # Ctrl-C once the raylet has started its agents, as the driver waits for the raylet to register (Ray's start is not
 # over; a profile hook finds that moment). The driver's pid goes to stdout: Ray's session folder ends in it.
-CTRL_C_ONCE_THE_AGENTS_RUN = """
+CTRL_C_ONCE_THE_AGENTS_RUN = COLLECT_ONCE_RAY_STARTS + """
 import gc, glob, os, signal, sys, time
 from nasloop.engine import cli
 
@@ -102,6 +120,7 @@ def ctrl_c_in_the_wait_for_the_raylet(frame, event, arg):
 def hook_once_ray_starts(phase, info):  # profiling the whole command made it several times slower
     if getattr(signal.getsignal(signal.SIGTERM), "__qualname__", "") == "init.<locals>.sigterm_handler":
         gc.callbacks.remove(hook_once_ray_starts)
+        gc.set_threshold(700, 10, 10)
         sys.setprofile(ctrl_c_in_the_wait_for_the_raylet)
 
 gc.callbacks.append(hook_once_ray_starts)
