@@ -54,11 +54,15 @@ class FlowBranch(nn.Module):
     """Forward flow, backward flow, op-embedding refinement; repeated over time steps.
 
     A flow applies one shared step, ``h = seed + relu(conv(h))``, until information from the
-    sources has reached every node (``depth`` steps, the longest path): with tied weights this
-    is the DAG's topological propagation, the same computation for every architecture however
-    deep. The ReLU makes each hop a nonlinear transformation, as a layer of the network is
-    (without it, tau at 78 NB201 cells was 0.73 instead of 0.75). The gated branch
-    starts the flow at the sources only (the input for the forward flow, the output for the
+    sources has reached every node (``depth`` steps, the graph's longest path): with tied weights
+    this is the DAG's topological propagation, the same computation for every architecture however
+    deep. Each graph of a batch takes its own number of steps (``steps``: per node, its graph's),
+    its nodes held after that: the attention flow does not settle at the longest path (GAT's
+    attention on an edge reads the receiving node's own state, so a node with several predecessors
+    keeps moving, less at each step), so steps past a graph's own would make its score depend on
+    the deepest graph batched with it. The ReLU makes each hop a nonlinear transformation, as a
+    layer of the network is (without it, tau at 78 NB201 cells was 0.73 instead of 0.75). The
+    gated branch starts the flow at the sources only (the input for the forward flow, the output for the
     backward one), so what a node holds is exactly what its ops let through from there; the
     attention branch also feeds every node its own op.
     """
@@ -70,7 +74,8 @@ class FlowBranch(nn.Module):
         self.flows = nn.ModuleList(conv(hidden, op_dim) for _ in range(2))
         self.refine = nn.Linear(hidden, op_dim)
 
-    def _flow(self, direction: int, ops: torch.Tensor, edge_index: torch.Tensor, depth: int) -> torch.Tensor:
+    def _flow(self, direction: int, ops: torch.Tensor, edge_index: torch.Tensor,
+              steps: torch.Tensor) -> torch.Tensor:
         seed = self.start[direction](ops)
         if self.sources_only:
             has_input = torch.zeros(len(ops), dtype=torch.bool, device=ops.device)
@@ -78,15 +83,17 @@ class FlowBranch(nn.Module):
             seed = seed.masked_fill(has_input[:, None], 0.0)
         conv = self.flows[direction]
         context, h = conv.context(ops), seed
-        for _ in range(depth):
-            h = seed + torch.relu(conv(h, context, edge_index))
+        every = int(steps.min())  # steps every graph of the batch takes: no node to hold yet
+        for step in range(int(steps.max())):
+            moved = seed + torch.relu(conv(h, context, edge_index))
+            h = moved if step < every else torch.where((step < steps)[:, None], moved, h)
         return h
 
-    def forward(self, ops: torch.Tensor, edge_index: torch.Tensor, depth: int) -> torch.Tensor:
+    def forward(self, ops: torch.Tensor, edge_index: torch.Tensor, steps: torch.Tensor) -> torch.Tensor:
         reverse = edge_index.flip(0)
         for _ in range(self.time_steps - 1):  # each step sees op embeddings informed by the backward flow
-            ops = ops + torch.tanh(self.refine(self._flow(1, ops, reverse, depth)))
-        return self._flow(0, ops, edge_index, depth)  # only the last forward flow reaches the readout
+            ops = ops + torch.tanh(self.refine(self._flow(1, ops, reverse, steps)))
+        return self._flow(0, ops, edge_index, steps)  # only the last forward flow reaches the readout
 
 
 class FlanNet(nn.Module):
@@ -101,27 +108,24 @@ class FlanNet(nn.Module):
                                   nn.Linear(2 * hidden, hidden), nn.ReLU(), nn.Dropout(HEAD_DROPOUT),
                                   nn.Linear(hidden, 1))
 
-    def forward(self, graphs: Batch, features: torch.Tensor, depth: int | None = None) -> torch.Tensor:
-        """Scores of the batch's graphs. A flow takes ``depth`` steps, by default the batch's longest path:
-        the attention branch's deepest nodes have not settled by then, so a graph's score depends on it,
-        and a ranking split into chunks passes the depth of all its graphs to score each as in one batch."""
+    def forward(self, graphs: Batch, features: torch.Tensor) -> torch.Tensor:
+        """Scores of the batch's graphs, each flowing its own longest path: a graph's score is the same
+        whichever graphs share its batch."""
         ops = self.embedding(graphs.x)
-        depth = int(graphs.depth.max()) if depth is None else depth
+        steps = graphs.depth[graphs.batch]  # each node's graph's longest path
         outputs = graphs.ptr[1:] - 1  # a graph encoding's last node is its output
         readouts = []
         for branch in self.branches:
-            h = branch(ops, graphs.edge_index, depth)
+            h = branch(ops, graphs.edge_index, steps)
             readouts += [h[outputs], global_mean_pool(h, graphs.batch, graphs.num_graphs)]
         return self.head(torch.cat([*readouts, features], dim=1)).squeeze(1)
 
 
 @torch.inference_mode()
 def chunked_scores(member: FlanNet, chunks: Sequence[Batch], features: torch.Tensor) -> np.ndarray:
-    """One member's scores of the chunks' graphs in order (``features``: their rows, in the same order),
-    each scored as in one batch of them all: every chunk flows for the longest path of all the chunks."""
-    depth = max(int(chunk.depth.max()) for chunk in chunks)
+    """One member's scores of the chunks' graphs in order (``features``: their rows, in the same order)."""
     bounds = np.cumsum([0] + [chunk.num_graphs for chunk in chunks]).tolist()
-    return torch.cat([member(chunk, features[start:end], depth)
+    return torch.cat([member(chunk, features[start:end])
                       for chunk, start, end in zip(chunks, bounds, bounds[1:])]).double().numpy()
 
 
