@@ -25,3 +25,12 @@ def python_ctrl_c(trace: Callable[..., Any] | None = None) -> Iterator[None]:
     finally:
         sys.settrace(before)
         signal.signal(signal.SIGINT, previous)
+
+
+def sigint_as_a_terminal_gives_it() -> None:
+    """A child process's ``preexec_fn``: SIGINT and SIGTERM at their defaults and unblocked, whatever the test
+    process had. A suite started as a shell's background job (``... &``) passes SIGINT on ignored, and Python then
+    keeps it ignored, so a child never hears a Ctrl-C; a child inherits the test process's blocked signals too."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})

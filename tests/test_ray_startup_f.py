@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .real_ctrl_c import sigint_as_a_terminal_gives_it
+
 # SIGTERM as soon as Ray's start-up handler is in place, i.e. while ray.init runs: no timing to guess.
 SIGTERM_IN_RAY_INIT = """
 import os, signal, sys, threading, time
@@ -43,14 +45,14 @@ def _search(data_dir, run) -> list[str]:
 def test_sigterm_while_ray_starts_stops_the_search_as_an_interrupt(tmp_path, data_dir):
     run = tmp_path / "run"
     proc = subprocess.run([sys.executable, "-c", SIGTERM_IN_RAY_INIT, *_search(data_dir, run)],
-                          capture_output=True, text=True, timeout=120, env=_RAY_ENV)
+                          capture_output=True, text=True, timeout=120, env=_RAY_ENV,
+                          preexec_fn=sigint_as_a_terminal_gives_it)
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr.strip() == "nasloop search: interrupted; nothing was evaluated yet: run the same command again"
 
 
-# Ray's start-up handler in place makes the next allocation collect, so that the gc callbacks of the two scripts
-# below run then and not whenever a collection happens to fall in ray.init (in the full suite none did, and the
-# search ran to its end).
+# Ray's start-up handler in place makes a collection run, so that the gc callbacks of the two scripts below run
+# then and not whenever one happens to fall in ray.init (in the full suite none did, and the search ran to its end).
 COLLECT_ONCE_RAY_STARTS = """
 import gc, signal
 _install = signal.signal
@@ -58,7 +60,7 @@ _install = signal.signal
 def _collect_soon(signum, handler):
     previous = _install(signum, handler)
     if getattr(handler, "__qualname__", "") == "init.<locals>.sigterm_handler":
-        gc.set_threshold(1)
+        gc.collect()
     return previous
 
 signal.signal = _collect_soon
@@ -74,7 +76,6 @@ from nasloop.engine import cli
 def ctrl_c_in_gc(phase, info):
     if getattr(signal.getsignal(signal.SIGTERM), "__qualname__", "") == "init.<locals>.sigterm_handler":
         gc.callbacks.remove(ctrl_c_in_gc)
-        gc.set_threshold(700, 10, 10)
         signal.raise_signal(signal.SIGINT)
 
 gc.callbacks.append(ctrl_c_in_gc)
@@ -86,7 +87,8 @@ def test_a_ctrl_c_python_drops_while_ray_starts_still_stops_the_search(tmp_path,
     # Before: the search ran all its evaluations and finished (exit 0), the user's Ctrl-C ignored.
     run = tmp_path / "run"
     proc = subprocess.run([sys.executable, "-c", CTRL_C_DROPPED_IN_RAY_INIT, *_search(data_dir, run)],
-                          capture_output=True, text=True, timeout=120, env=_RAY_ENV)
+                          capture_output=True, text=True, timeout=120, env=_RAY_ENV,
+                          preexec_fn=sigint_as_a_terminal_gives_it)
     assert proc.returncode == 130, proc.stderr
     assert "Exception ignored" in proc.stderr  # the Ctrl-C did land where Python drops it
     assert proc.stderr.strip().endswith("nasloop search: interrupted; nothing was evaluated yet: run the same "
@@ -120,7 +122,6 @@ def ctrl_c_in_the_wait_for_the_raylet(frame, event, arg):
 def hook_once_ray_starts(phase, info):  # profiling the whole command made it several times slower
     if getattr(signal.getsignal(signal.SIGTERM), "__qualname__", "") == "init.<locals>.sigterm_handler":
         gc.callbacks.remove(hook_once_ray_starts)
-        gc.set_threshold(700, 10, 10)
         sys.setprofile(ctrl_c_in_the_wait_for_the_raylet)
 
 gc.callbacks.append(hook_once_ray_starts)
@@ -147,7 +148,8 @@ def _agents_of(driver: str) -> list[str]:
 def test_a_ctrl_c_while_ray_starts_leaves_no_ray_process_behind(tmp_path, data_dir):
     # Before: the raylet died with the driver, and its two agents (about 150 MB) ran on, orphaned, for good.
     proc = subprocess.run([sys.executable, "-c", CTRL_C_ONCE_THE_AGENTS_RUN, *_search(data_dir, tmp_path / "run")],
-                          capture_output=True, text=True, timeout=120, env=_RAY_ENV)
+                          capture_output=True, text=True, timeout=120, env=_RAY_ENV,
+                          preexec_fn=sigint_as_a_terminal_gives_it)
     assert proc.returncode == 130, proc.stderr
     driver = proc.stdout.split()[0]
     deadline = time.monotonic() + 30  # a stopped raylet's agents stop in seconds

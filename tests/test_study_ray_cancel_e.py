@@ -17,6 +17,7 @@ import time
 from nasloop.engine.search import summarize
 
 from .live_store import count_trials
+from .real_ctrl_c import sigint_as_a_terminal_gives_it
 
 GRACEFUL = textwrap.dedent('''
     import time
@@ -50,10 +51,8 @@ def test_a_run_that_swallows_the_first_cancel_is_interrupted_all_the_same(tmp_pa
     argv = [sys.executable, "-m", "nasloop.engine.cli", "--plugin", str(plugin), "compare", "--methods", "random",
             "--seeds", "1", "--budget", "6000", "--evaluator", "graceful", "--executor", "ray", "--out", str(study),
             "--data-dir", str(data_dir), "--quiet"]
-    # a suite started as a shell's background job passes SIGINT on ignored, and Python then keeps it ignored: the
-    # study never heard the Ctrl-C (this test failed in every full-suite run started with '... &')
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            preexec_fn=sigint_as_a_terminal_gives_it)
     run = study / "runs" / "random" / "seed-0"
     while count_trials(run / "nasloop.sqlite") < 5:  # the run is evaluating (6,000 take minutes)
         assert proc.poll() is None, proc.stderr.read()
