@@ -11,7 +11,7 @@ from .assemble import table_context
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .objectives import hypervolume, nadir, oriented_point
-from .registry import SEARCH_SPACES
+from .registry import EVALUATORS, SEARCH_SPACES
 
 
 def study_target(given: float | None, base: SearchConfig) -> float | None:
@@ -29,7 +29,7 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
         raise ConfigError(f"--target {given:g} is a hypervolume here, which every run reaches with its first success "
                           "(a hypervolume is never negative); give a value above 0")
     space = SEARCH_SPACES.get(base.space)
-    if space.benchmark is None or base.evaluator != "tabular":
+    if space.benchmark is None or not _answers_table(base):
         return given
     try:
         context = table_context(space, base.dataset, base.data_dir)
@@ -59,6 +59,14 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
                           f"every method ties; give a value {'below' if minimize else 'above'} {worst:g}, or leave "
                           "--target out to count queries to the best")
     return given
+
+
+def _answers_table(base: SearchConfig) -> bool:
+    """Whether the study's evaluator answers exactly the table's values (``Evaluator.answers_table``), so what the
+    table allows is what its runs can reach. A name this process cannot build (a report loads a study's plugins
+    only for its space; a misspelt ``--evaluator`` is named when the plugins are built) is taken not to: its runs
+    are checked against nothing, as a user's evaluator's are."""
+    return base.evaluator in EVALUATORS and EVALUATORS.get(base.evaluator).answers_table
 
 
 def _table_range(benchmark: Any, task: str, metric: str, minimize: bool,
@@ -113,7 +121,7 @@ def refuse_empty_reference_point(base: SearchConfig) -> None:
     search ran on, bo's acquisition flat at 0). So is one so far from the front that its volume overflows a float:
     every curve was then left out of the report's table."""
     space = SEARCH_SPACES.get(base.space)
-    if base.num_objectives < 2 or space.benchmark is None or base.evaluator != "tabular":
+    if base.num_objectives < 2 or space.benchmark is None or not _answers_table(base):
         return
     context = table_context(space, base.dataset, base.data_dir)
     objectives = base.objective_list()

@@ -41,6 +41,11 @@ class Evaluator(Configurable, ABC):
     repeatable: ClassVar[bool] = False
     """The same architecture and fidelity give the same metrics every time (a table lookup): a resumed run then
     asks a few of its results again, to make sure it reads what it began with."""
+    answers_table: ClassVar[bool] = False
+    """Answers each query with exactly the value the space's benchmark table holds (a lookup: no noise, no
+    training): what is computed from the table then holds for its runs, so a study counts queries to the table's
+    best by default and a target or reference point the table rules out is refused before any run. An evaluator
+    that merely reads the table (``uses_benchmark``: one adding noise to it) must not declare it."""
     reads_dataset: ClassVar[bool] = False
     """Reads the run's dataset (``self.context.dataset``: images to score or train networks on, a table's task).
     A run whose evaluator does not, on a space with no benchmark that builds no networks and takes no ``context``,

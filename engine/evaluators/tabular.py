@@ -21,6 +21,7 @@ class TabularEvaluator(Evaluator):
     """
 
     uses_benchmark = True
+    answers_table = True
     reads_dataset = True
     instant = True
     repeatable = True
