@@ -268,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                                           "fine-tunes what the earlier ones taught), or on their mix with --joint, "
                                           "and save its weights and vocabulary; --predictor-opt pretrained=FILE "
                                           "starts a FLAN from them.")
+    pre.add_argument("--predictor", default="flan",
+                     help="the predictor to pretrain, one whose class is a predictors.base.Pretrainable (default flan)")
     pre.add_argument("--space", dest="spaces", action="append", required=True,
                      help="benchmark space to learn from (repeatable, in order)")
     pre.add_argument("--joint", action="store_true",

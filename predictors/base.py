@@ -18,7 +18,8 @@ import base64
 from contextlib import contextmanager
 import functools
 import io
-from typing import Any, ClassVar, Iterable, Iterator, Sequence
+import os
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -241,6 +242,23 @@ class Predictor(Configurable, ABC):
     @property
     def fitted(self) -> bool:
         return len(self._archs) > 0
+
+
+class Pretrainable(ABC):
+    """A predictor that ``nasloop predictors pretrain --predictor NAME`` fits on benchmark tables and saves, for a
+    later search to start from (FLAN's ``pretrained=FILE``). A mixin beside :class:`Predictor`, so the command asks
+    the registered class whether it has one and refuses any other before reading a table."""
+
+    @classmethod
+    @abstractmethod
+    def pretrain(cls, spaces: Sequence[str], out: str | os.PathLike, *, dataset: str | None = None,
+                 train_size: int | None = None, seed: int = 0, data_dir: str | None = None,
+                 predictor_options: dict[str, Any] | None = None, on_space: Callable[[str, int], None] | None = None,
+                 joint: bool = False, overwrite: bool = False) -> dict[str, Any]:
+        """Fit on the cells of each space's table (``train_size`` of them, a draw by ``seed``; all by default) in
+        turn, or with ``joint`` once on their mix, and write ``out`` (an existing file only with ``overwrite``);
+        ``on_space(name, cells)`` hears each space done. Returns ``model`` (what the command's line calls the
+        fitted model, e.g. 'FLAN'), ``spaces``, ``cells``, ``seconds`` and ``file``."""
 
 
 def _checked(predict: Any) -> Any:

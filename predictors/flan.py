@@ -33,6 +33,7 @@ the ensemble of independently initialised members gives ``std`` for acquisition 
 from __future__ import annotations
 
 import math
+import os
 from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
@@ -45,9 +46,10 @@ from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, NonNegativ
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, single_thread, unpack_torch
+from .base import Predictor, Pretrainable, pack_torch, single_thread, unpack_torch
 from .features import FeatureScaler, FeatureSet, Missing
-from .flan_transfer import SHAPE_OPTIONS, check_shared_tokens, check_start_features, diverged, load_pretrained
+from .flan_transfer import (SHAPE_OPTIONS, check_shared_tokens, check_start_features, diverged, load_pretrained,
+                            pretrain)
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss
 from .flan_weights import fitted_weights
@@ -60,7 +62,7 @@ Supplementary = Callable[[Sequence[Arch]], Any]
 # --- the predictor ----------------------------------------------------------------------------
 
 @register_predictor("flan")
-class FlanPredictor(Predictor):
+class FlanPredictor(Predictor, Pretrainable):
     """FLAN: an ensemble of graph networks with flow attention over the architecture's graph, ranking-loss trained.
 
     ``steps`` is the number of full-batch optimiser steps of a fit from scratch; by default it
@@ -83,6 +85,11 @@ class FlanPredictor(Predictor):
     """
 
     epistemic_std = True
+
+    @classmethod
+    def pretrain(cls, spaces: Sequence[str], out: str | os.PathLike, **settings: Any) -> dict[str, Any]:
+        """What ``nasloop predictors pretrain`` fits: :func:`.flan_transfer.pretrain`."""
+        return {"model": "FLAN", **pretrain(spaces, out, **settings)}
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
                  ensemble: PositiveInt = 4, loss: Literal[LOSSES] = "hinge", steps: PositiveInt | None = None,
