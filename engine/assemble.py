@@ -49,7 +49,7 @@ def table_context(space_factory: type[SearchSpace], dataset: str | None, data_di
                   run_dir: str | None = None, workdir: str | None = None, looks_up: bool = True) -> RunContext:
     """:func:`build_context` whose evaluations the space's table answers where it has one and ``looks_up`` (the
     evaluator reads tables); a space without one gets a context without a table, whose ``require_benchmark``
-    lets the command say why in its own words, where ``lookup=True`` was refused in build_context's."""
+    lets the command say why in its own words, where ``lookup=True`` would be refused in build_context's."""
     lookup = looks_up and space_factory.benchmark is not None
     return build_context(space_factory, dataset, data_dir, run_dir, lookup=lookup, workdir=workdir)
 

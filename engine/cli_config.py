@@ -84,11 +84,11 @@ OBJECTIVE_KEYS = ("objective", "minimize", "objectives", "reference_point")
 
 def drop_replaced_plugin_options(args: argparse.Namespace, data: dict[str, Any]) -> None:
     """A plugin the command line names in place of the file's (``--strategy random`` over a file's evolution)
-    replaces it with its options, as ``--objective`` replaces the file's objectives: the file's options were
-    written for its own plugin, and ``--config search.yaml --strategy random`` stopped on "strategy 'random' has
-    no option 'population_size'", an option the command never named. ``--KIND-opt`` flags still apply. A strategy
-    that uses no predictor takes the file's predictor away too: it was refused with "drop --predictor", a flag the
-    command did not have."""
+    replaces it with its options, as ``--objective`` replaces the file's objectives: the file's options are
+    written for its own plugin, and kept they would stop ``--config search.yaml --strategy random`` on "strategy
+    'random' has no option 'population_size'", an option the command never named. ``--KIND-opt`` flags still
+    apply. A strategy that uses no predictor takes the file's predictor away too, rather than asking to "drop
+    --predictor", a flag the command does not have."""
     for kind in OPTION_FLAGS:
         chosen = getattr(args, kind)
         filed = data.get(kind, SearchConfig.__dataclass_fields__[kind].default)

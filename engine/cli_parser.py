@@ -27,9 +27,9 @@ SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", 
 
 class _AliasedStore(argparse._StoreAction):
     """A flag's value, stored as argparse stores it; a flag given twice with two values is refused, naming both,
-    whether under one spelling (``--budget 5 --budget 10``) or two (``--epochs 1 --fidelity 12``): argparse kept the
-    last, so the search spent a budget or trained epochs the user had not meant, without a word. The same value
-    twice is accepted. Repeatable flags (``--space-opt``) append, and never reach here."""
+    whether under one spelling (``--budget 5 --budget 10``) or two (``--epochs 1 --fidelity 12``): argparse keeps the
+    last, so the search would spend a budget or train epochs the user had not meant, unseen. The same value twice
+    is accepted. Repeatable flags (``--space-opt``) append, and never reach here."""
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
@@ -60,10 +60,10 @@ def _shown(value: Any) -> str:
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the fix, and a flag the command does not take points at that
-    command's help (``nasloop train --evaluator-opt`` pointed at ``nasloop --help``). Flags are never abbreviated:
-    ``nasloop proxies --arch X`` was read as ``--archs-file X``. A word starting with ``-`` and a digit after a
-    long flag is that flag's value: argparse reads only ``-5`` and ``-.5`` as negative numbers, so
-    ``--reference-point -1e3,1.6`` (a negative proxy's reference) was refused as "expected one argument"."""
+    command's help (``nasloop train --evaluator-opt``'s, not ``nasloop --help``). Flags are never abbreviated:
+    argparse would read ``nasloop proxies --arch X`` as ``--archs-file X``. A word starting with ``-`` and a digit
+    after a long flag is that flag's value: argparse reads only ``-5`` and ``-.5`` as negative numbers, so
+    ``--reference-point -1e3,1.6`` (a negative proxy's reference) would be refused as "expected one argument"."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)

@@ -12,8 +12,8 @@ from .user_files import load_yaml_text
 
 
 def path_text(text: str) -> str:
-    """A path flag's value, refused when empty: ``--out ''`` (an unset shell variable, most often) wrote into the
-    current folder, ``--run-dir ''`` and ``--data-dir ''`` fell back to their defaults without a word."""
+    """A path flag's value, refused when empty (an unset shell variable, most often): ``--out ''`` would write into
+    the current folder, ``--run-dir ''`` and ``--data-dir ''`` would fall back to their defaults, all unseen."""
     if not text.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is an empty path; give a file or folder name (an unset shell "
                                          "variable?)")
@@ -85,7 +85,8 @@ def _finite_number(text: str, zero_allowed: bool) -> float:
 
 
 def int_list(text: str, low: int = 1) -> list[int]:
-    if any(not part.strip() for part in text.split(",")) and text.strip():  # '8,,40' was read as 8,40 without a word
+    # '8,,40' would read as 8,40, hiding a value lost between the commas
+    if any(not part.strip() for part in text.split(",")) and text.strip():
         raise argparse.ArgumentTypeError(f"'{text}' has an empty entry between commas; drop the extra comma")
     try:
         values = [int(v) for v in text.split(",") if v.strip()]
@@ -110,7 +111,7 @@ def float_list(text: str) -> list[float]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0,5.5, got '{text}'") from None
     infinite = next((v for v, value in zip(text.split(","), values) if not math.isfinite(value)), None)
-    if infinite is not None:  # was refused later as the configuration key reference_point, not this flag
+    if infinite is not None:  # here, naming this flag: the configuration's check names its key reference_point
         raise argparse.ArgumentTypeError(f"'{infinite.strip()}' in '{text}' is not a finite number; give finite "
                                          "numbers such as 0,5.5")
     return values

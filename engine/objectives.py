@@ -53,7 +53,8 @@ def parse_objectives(spec: str | Sequence[str]) -> tuple[Objective, ...]:
 
 def check_single_objective(metric: str | None) -> None:
     """``--objective`` names one metric: ``params_m:min`` or ``val_accuracy,params_m`` there is ``--objectives``
-    syntax, which was refused only as an unknown metric named 'params_m:min', without saying how to minimise."""
+    syntax, refused here saying so, since the metric check would call it an unknown metric 'params_m:min', without
+    saying how to minimise."""
     if metric is None:
         return
     name, _, direction = metric.rpartition(":")

@@ -380,9 +380,8 @@ class Configurable:
     @classmethod
     def unread_options(cls, *wiring: Any) -> dict[str, str]:
         """Options the plugin takes but never reads when built with ``wiring`` (its space...), each with what it
-        does instead (bo's ``pool_size`` on NAGO's box). A search refuses any of them given, whatever the value:
-        compared with its default inside the constructor, ``pool_size=1000`` passed without a word where 999 was
-        refused."""
+        does instead (bo's ``pool_size`` on NAGO's box). A search refuses any of them given, whatever the value: a
+        constructor comparing with the default would let ``pool_size=1000`` through unseen, where 999 is refused."""
         return {}
 
     def config(self) -> dict[str, Any]:

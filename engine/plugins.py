@@ -112,7 +112,7 @@ def _registered_from(module: ModuleType) -> list[object]:
 
 def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:
     """One line for a plugin whose code failed while it was imported, saying what to do about it."""
-    if isinstance(exc, SystemExit):  # a script's exit() would end nasloop without a word
+    if isinstance(exc, SystemExit):  # else a script's exit() ends nasloop with no message at all
         return ConfigError(f"plugin {spec} called exit({exc.code!r}) while loading; a plugin only defines and "
                            "registers classes: remove the call, or guard it with if __name__ == '__main__'")
     if isinstance(exc, ModuleNotFoundError) and exc.name:

@@ -54,9 +54,9 @@ FEATURE_LISTS = ("features", "supplementary")
 
 
 def older_feature_lists(options: Any) -> Any:
-    """A stored run's predictor options (a blend's members' too) with each feature list as older nasloop read it: a
-    name given twice counted once. It de-duplicated ``features=[proxies, proxies]`` without a word; a new run is now
-    refused it, and the stored run must still resume as it began (its options cannot be given anew)."""
+    """A stored run's predictor options (a blend's members' too) with each feature list read as older nasloop read
+    it: a name given twice counts once. A new run is refused a name given twice (``features=[proxies, proxies]``
+    would count once unseen), but a stored run must resume as it began, since its options cannot be given anew."""
     if isinstance(options, list):
         return [older_feature_lists(value) for value in options]
     if not isinstance(options, dict):

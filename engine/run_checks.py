@@ -167,7 +167,7 @@ def _unreported(objectives: Sequence[Objective], known: Sequence[str] | None) ->
 
 def check_fidelity(config: SearchConfig, evaluator: Evaluator) -> None:
     """A fidelity given twice, as the run's and as the evaluator's option, with different values, fails now
-    (``--epochs 1 --evaluator-opt epochs=3`` trained one epoch without a word)."""
+    (``--epochs 1 --evaluator-opt epochs=3`` would train one epoch and drop the other value unseen)."""
     option = evaluator.fidelity_option
     given = config.evaluator_options.get(option) if option else None
     if config.fidelity is not None and given is not None and given != config.fidelity:
@@ -317,8 +317,8 @@ def ended_by_the_other_limit(stored: SearchConfig, budget: int | None, max_secon
 
 def check_same_tensorboard(run_dir: str | os.PathLike[str], stored: SearchConfig, given: object, flag: str) -> None:
     """A TensorBoard folder given to a resume (``flag``: ``--tensorboard`` or resume()'s ``tensorboard``). A run goes
-    on logging where it began (its stored folder), so that folder is accepted (it was refused, though the run logged
-    there anyway); another is refused naming the run's own, since the curves would start at the resumed step in a
+    on logging where it began (its stored folder), so that folder is accepted (refusing it would refuse what the run
+    does anyway); another is refused naming the run's own, since the curves would start at the resumed step in a
     folder holding none of the earlier ones."""
     shown = f"{flag} {given}" if flag.startswith("--") else f"{flag}={given!r}"
     if not isinstance(given, (str, os.PathLike)):

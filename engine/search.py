@@ -66,7 +66,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
     evaluator_factory = EVALUATORS.get(config.evaluator)
     evaluator_options, moved = route_options(config.evaluator_options, evaluator_factory, space_factory)
     twice = sorted(set(moved) & set(config.space_options))
-    if twice:  # the space option won without a word
+    if twice:  # one value is used (the space's), so the other would be dropped unseen
         raise ConfigError(f"{twice[0]} is given by both --evaluator-opt and --space-opt; give it once, with "
                           "--space-opt (the network's size is the search space's option)")
     context = table_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),

@@ -18,7 +18,7 @@ from .errors import ConfigError
 def state_json(state: Any) -> str:
     """A strategy's state as the store keeps it; one line naming what JSON cannot hold (a user's strategy keeping
     a numpy array), not json's TypeError from inside the store, or what it would give back changed (a tuple, an
-    int dict key): a resumed strategy would go on from other state than it saved, without a word."""
+    int dict key): a resumed strategy would go on, unseen, from other state than it saved."""
     def unstorable(value: Any) -> Any:
         raise ConfigError(f"the strategy's state_dict (its predictor's included) holds a "
                           f"{type(value).__module__}.{type(value).__name__}, "

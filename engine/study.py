@@ -53,8 +53,8 @@ class Study:
 
     def config(self, method: Method, seed: int) -> SearchConfig:
         """The run of ``method`` and ``seed``, on the study's dataset where the method reads it: a study of random
-        search and a proxy-guided method on a user's network space reads CIFAR-10 for the guided runs only, and a
-        random run that named it was refused as naming a dataset nothing reads."""
+        search and a proxy-guided method on a user's network space reads CIFAR-10 for the guided runs only, since a
+        random run that named it would be refused as naming a dataset nothing reads."""
         reads = reads_dataset(self.base.space, self.base.evaluator,
                               [(method.strategy, method.strategy_options, method.predictor)])
         return self.base.replace(strategy=method.strategy, predictor=method.predictor,
@@ -302,7 +302,7 @@ def plan_study(study: Study) -> tuple[list[Job], dict[str, str]]:
     """The runs still to do, and the outcome of each run that is kept as it is (finished, damaged).
 
     A failed run is continued like an interrupted one: its cause (a plugin's bug, a missing file) may have been
-    mended since, and kept as it was it left its method out of the study's tables without a word."""
+    mended since, and a failed run kept as it is would leave its method out of the study's tables unseen."""
     pending, kept = [], {}
     for method, seed in study.runs():
         run_dir = study.run_dir(method, seed)

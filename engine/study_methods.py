@@ -180,8 +180,8 @@ def parse_method(spec: str) -> Method:
 
 
 def _check_pairing(method: str, strategy: str, predictor: str | None) -> None:
-    """A predictor given to a strategy that uses none was refused later with 'drop --predictor', a flag a study
-    does not have."""
+    """A predictor given to a strategy that uses none, refused in a study's words: the run's own check would say
+    'drop --predictor', a flag a study does not have."""
     if predictor is not None and strategy not in guided_strategies():
         raise ConfigError(f"{method}: strategy '{strategy}' uses no predictor; write '{strategy}' alone, or pair "
                           f"'{predictor}' with a guided strategy "

@@ -171,7 +171,8 @@ def other_run(method: Method, seed: int, config: object, study_files: dict[str, 
     """What differs between ``method`` at ``seed`` and the run a folder holds; None when it is that run.
 
     A folder can hold another method's run: two names that made one folder name (``bananas:gp`` and
-    ``bananas-gp``) in a study made before such names were refused. Crediting it to both would be silent.
+    ``bananas-gp``) in a study made by an older nasloop, which did not refuse such names. Crediting it to both
+    would be silent.
     A ``pretrained`` file the run names by another path (resumed after the file moved) is the same file when
     its recorded sha256 (``run_files``) is the study's (``study_files``).
     """
@@ -189,8 +190,8 @@ def other_run(method: Method, seed: int, config: object, study_files: dict[str, 
 
 def other_grid(study: Study, config: object) -> str | None:
     """What differs between the study's grid and the run a folder holds (another space, dataset, objective...);
-    None when it is of this study. A run copied or moved into a study from elsewhere was compared as one of its
-    seeds: a TransNAS run's accuracies averaged with NB201 ones, without a word. The budget may differ (a run
+    None when it is of this study. A run copied or moved into a study from elsewhere is no seed of it: its results
+    (a TransNAS run's accuracies) would be averaged with the study's (NB201 ones) unseen. The budget may differ (a run
     continued past it is cut, and listed); a store without some field (an older one) is not refused for it."""
     if not isinstance(config, dict):
         return None  # refused by other_run

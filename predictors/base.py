@@ -325,7 +325,7 @@ def refuse_one(predictor: Predictor, archs: Any) -> None:
 
 def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray, np.ndarray]:
     """``out`` as one finite mean and one finite std >= 0 for each of ``count`` architectures, or a one-line error
-    naming the predictor's class: a plugin's NaN or misshapen output steered a search without a word."""
+    naming the predictor's class: a plugin's NaN or misshapen output would steer a search unseen."""
     name = PREDICTORS.label(predictor)
     try:
         mean, std = (np.asarray(part, dtype=np.float64) for part in out)

@@ -43,7 +43,7 @@ def _members_mapping(members: Mapping[str, Any] | Sequence[str]) -> Mapping[str,
         members = {name: {} for name in members}
     for name in members:
         predictor, mark, label = str(name).partition("#")
-        if not predictor or mark and not label:  # '#x' was refused as "unknown predictor ''", naming no key
+        if not predictor or mark and not label:  # '#x' would be refused as "unknown predictor ''", naming no key
             raise ConfigError(f"blend option members key '{name}' is not a predictor's name or name#label; write e.g. "
                               "forest or forest#proxies")
         PREDICTORS.get(predictor)  # a misspelt member is named before anything else
@@ -54,7 +54,7 @@ def _members_mapping(members: Mapping[str, Any] | Sequence[str]) -> Mapping[str,
 
 def as_member_error(name: str, exc: NasloopError, advice: str = "") -> NasloopError:
     """A member's refusal naming the member, its ``--predictor-opt KEY=VALUE`` advice rewritten into the members
-    option: given as written, it was refused ("predictor 'blend' has no option 'proxy'"), since a blend hands its
+    option: given as written, it would be refused ("predictor 'blend' has no option 'proxy'"), since a blend hands its
     members only the options inside members."""
     text = re.sub(r"--predictor-opt (\w+)=([^\s),;]+)", rf"--predictor-opt 'members={{{name}: {{\1: \2}}, ...}}'",
                   str(exc))

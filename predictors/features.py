@@ -93,7 +93,7 @@ class FeatureSet:
         self._same_as: dict[str, str] = {}  # 'cifar10:synflow' on a cifar10 run reads the column 'synflow' does
         self._sources: list[Callable[[Sequence[Arch]], np.ndarray]] = []  # one block of columns each
         twice = next((name for name in names if names.count(name) > 1), None)
-        if twice is not None:  # dropped without a word, where 'proxies' and a proxy it holds were refused
+        if twice is not None:  # refused like 'proxies' beside a proxy it holds: counting it once would hide the slip
             raise ConfigError(f"features {names!r} name '{twice}' twice; name each once")
         for name in names:
             self._add(name, context)

@@ -209,10 +209,10 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
 
 def check_contents(payload: dict[str, Any], path: Path) -> None:
     """One line for what a checksum written again (a tool re-saving the file) still lets through, before anything
-    reads the weights: a tensor that is sparse, on another device or meta (no values; these crashed), or not real
-    floating point (int64 weights loaded and FLAN gave every cell one value; complex ones were cast without a word);
-    an embedding whose width is not the recorded op_dim (crashed at the fit); and metadata the code would misread
-    (features=True read as 1; feature names for features the file does not have)."""
+    reads the weights: a tensor that is sparse, on another device or meta (no values; these would crash), or not
+    real floating point (int64 weights would load and FLAN give every cell one value; complex ones would be cast
+    unseen); an embedding whose width is not the recorded op_dim (would crash at the fit); and metadata the code
+    would misread (features=True read as 1; feature names for features the file does not have)."""
     def damaged(what: str) -> DataError:
         return DataError(f"{path} is damaged: {what}; pretrain again")
 

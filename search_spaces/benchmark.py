@@ -34,8 +34,8 @@ def fidelities_in(table: Table, task: str) -> list[int]:
 
 
 def _whole_epochs(fidelity: Any) -> int:
-    """``fidelity`` as a whole number of epochs, or one line: int() read 12.5 as 12 (another fidelity's results,
-    returned without a word), True as 1, and 'twelve' failed with ValueError."""
+    """``fidelity`` as a whole number of epochs, or one line: int() reads 12.5 as 12 (another fidelity's results,
+    returned unseen), True as 1, and fails on 'twelve' with Python's ValueError."""
     try:
         epochs = int(fidelity)
         whole = not isinstance(fidelity, bool) and epochs == float(fidelity)

@@ -2,8 +2,8 @@
 op listed in its graph_ops, written as its token, and edges that go forward.
 
 GNN predictors propagate along edges from the input (node 0) to the output (the last node) for as many steps as
-the longest path: a space whose edges pointed from target to source (written (target, source)) was read as a
-graph whose output had no inputs, and FLAN ranked it on a one-step flow for a whole run, without a word.
+the longest path: edges written (target, source) read as a graph whose output has no inputs, which FLAN would
+rank on a one-step flow for a whole run, unseen.
 """
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from ..engine.errors import ConfigError
 
 
 def checked_classes(num_classes: object) -> int:
-    """``num_classes`` as an int >= 1, or one line: 0 built a network with no outputs without a word, and -1, 1.5 or
-    '10' failed deep inside torch ("Trying to create tensor with negative dimension")."""
+    """``num_classes`` as an int >= 1, or one line: 0 would build a network with no outputs, unseen, and -1, 1.5 or
+    '10' fail deep inside torch ("Trying to create tensor with negative dimension")."""
     if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral) or num_classes < 1:
         raise ConfigError(f"num_classes must be a positive integer (10 for CIFAR-10), got {num_classes!r}")
     return int(num_classes)

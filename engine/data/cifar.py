@@ -152,7 +152,7 @@ def _unpickle_batch(raw: bytes, where: str) -> tuple[np.ndarray, np.ndarray]:
         batch = loads_pickle(raw, where, encoding="bytes")  # plain data only: a hostile batch runs no code
         data, labels = batch[b"data"], batch[b"labels"]
         values = np.asarray(data)
-        if not np.issubdtype(values.dtype, np.integer):  # a float would be cut to a byte without a word
+        if not np.issubdtype(values.dtype, np.integer):  # a float would be cut to a byte unseen
             raise ValueError(f"its pixels are {values.dtype}, not bytes 0-255")
         if values.size and not 0 <= values.min() <= values.max() <= 255:  # numpy raised OverflowError
             raise ValueError(f"its pixels run from {values.min()} to {values.max()}, not bytes 0-255")

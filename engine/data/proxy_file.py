@@ -195,7 +195,7 @@ def check_dataset(path: str | os.PathLike, found: ProxyScores, dataset: str) -> 
         loadable = reads_images(dataset)  # None: a benchmark's task (TNB101's, a plugin's)
         rescore = (f"score {dataset} with 'nasloop proxies --dataset {dataset}'" if loadable else
                    f"'nasloop proxies --dataset {dataset}' scores only proxies that need no images, since nasloop "
-                   f"cannot load {dataset}'s" if loadable is False else  # advised for meco, it was refused in turn
+                   f"cannot load {dataset}'s" if loadable is False else  # the plain advice fails for meco in turn
                    f"nasloop scores no proxies for {dataset}, a benchmark task whose images it does not read")
         raise DataError(f"{path} was scored on {scored}, not {dataset} (its settings line says so); {rescore}, or "
                         "move the file out of the data folder")

@@ -78,4 +78,4 @@ def content_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
         size = f"{limit >> 30} GB" if limit >= 1 << 30 else f"{limit} bytes"
         raise DataError(f"{path} decompresses to over {size}, more than any benchmark file; it is not one (or is "
                         "a decompression bomb): get the benchmark's file again")
-    return data.decode("utf-8-sig")  # a file re-saved with a BOM was refused as unreadable JSON
+    return data.decode("utf-8-sig")  # a file re-saved with a BOM (by an editor) is JSON all the same

@@ -72,7 +72,7 @@ class Evaluator(Configurable, ABC):
         if missing:
             raise UnsupportedError(f"evaluator {EVALUATORS.label(self)} needs a search space that "
                                    f"{' and '.join(missing)}; '{self.space.name}' does not")
-        # a user's `minimize = "false"`, a true string, minimised the objective without a word
+        # a user's `minimize = "false"`, a true string, would minimise the objective unseen
         if not isinstance(self.minimize, (bool, np.bool_)):
             source = " in its benchmark's Task" if self.uses_benchmark else ""
             raise ConfigError(f"evaluator {EVALUATORS.label(self)}: minimize is {self.minimize!r}; set it{source} to "

@@ -61,9 +61,10 @@ IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk i
 WeightDecay = Annotated[float, Range(0, 1e30)]
 """torch's SGD applies it as a float32 factor, as it does lr: 1e300 failed inside it, an unexpected RuntimeError."""
 Resolution = Annotated[int, Range(8, 1024)]
-"""The side images are decoded at (the image folder's least, 8, was refused only once the run began). The largest
-published ImageNet training sides are 600-800 (EfficientNet-B7, -L2); 100,000 decoded each image to 30 GB, and the
-kernel killed the process without a word."""
+"""The side images are decoded at, bounded as an option so that a side the run cannot use is refused before it
+begins: at least 8 (the image folder's least), at most 1024, past the largest published ImageNet training sides
+(600-800: EfficientNet-B7, -L2), since 100,000 decodes each image to 30 GB and the kernel kills the process with no
+message."""
 CropFraction = Annotated[float, Range(0.1, 1)]
 """The centre share of an image kept (0.875 is the usual one): images are resized to resolution / crop_fraction
 first, so 1e-9 overflowed inside PIL (an unexpected OverflowError) and 0.001 would need gigabytes an image."""
@@ -128,8 +129,8 @@ class TrainingEvaluator(Evaluator):
         self._splits: dict[str, Any] | None = None  # loaded lazily, once per process; never pickled
 
     def _refuse_other_datasets_options(self) -> None:
-        """An option of the other dataset's loader was ignored without a word: resolution=16 on CIFAR-10 still
-        trained at 32x32, cifar_source=full on an image folder read the folder."""
+        """Refuse an option of the other dataset's loader, which training would ignore unseen: resolution=16 on
+        CIFAR-10 trains at 32x32 all the same, cifar_source=full on an image folder reads the folder."""
         defaults = inspect.signature(TrainingEvaluator.__init__).parameters
         for dataset, names in DATASET_OPTIONS.items():
             given = [n for n in names if dataset != self.dataset and getattr(self, n) != defaults[n].default]
@@ -140,11 +141,11 @@ class TrainingEvaluator(Evaluator):
     # --- Evaluator -------------------------------------------------------------------------
     def check_new(self, fidelity: int | None = None) -> None:
         epochs = self._epochs(fidelity)
-        if self.warmup_epochs > epochs:  # the learning rate ended at epochs/warmup_epochs of lr, without a word
+        if self.warmup_epochs > epochs:  # the learning rate would end at epochs/warmup_epochs of lr, unseen
             raise ConfigError(f"warmup_epochs={self.warmup_epochs:g} is longer than the {epochs} epoch(s) trained, so "
                               f"the learning rate would never reach lr={self.lr:g}; give warmup_epochs={epochs} or "
                               "fewer")
-        if self.compile_mode is not None and not self.compile:  # it was ignored without a word
+        if self.compile_mode is not None and not self.compile:  # read only with compile=true: else ignored unseen
             raise ConfigError(f"compile_mode={self.compile_mode} takes effect only with compile=true; add "
                               "compile=true or drop compile_mode")
         self._refuse_other_datasets_options()
@@ -370,7 +371,7 @@ def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str 
                          run_dir=str(run_dir) if run_dir else None)
     evaluator = construct("evaluator", "train", TrainingEvaluator, space, wiring={"context": context},
                           epochs=epochs, device=device, **options)
-    if evaluator.replicates != 1:  # one network was trained and reported, without a word
+    if evaluator.replicates != 1:  # this command trains and reports one network: replicates would be ignored
         raise ConfigError(f"replicates={evaluator.replicates} is read by a search, which averages that many networks "
                           "per architecture (--evaluator-opt replicates=N); training one architecture trains and "
                           "reports one network: drop it, or give another seed for another network")

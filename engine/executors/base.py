@@ -81,9 +81,9 @@ def checked_capacity(executor: Executor) -> int:
 
 
 def checked_now(executor: Executor, result: object) -> Result | None:
-    """What ``evaluate_now`` returned, if it is a Result or None; one line naming the executor otherwise: a user's
-    executor returning the metrics dict was refused as "evaluator tabular: evaluate returned dict", naming the
-    evaluator, which had returned a Result."""
+    """What ``evaluate_now`` returned, if it is a Result or None; one line naming the executor otherwise: the
+    result check that follows would blame the evaluator ("evaluator tabular: evaluate returned dict") for a user's
+    executor returning the metrics dict of the Result the evaluator returned."""
     if result is not None and not isinstance(result, Result):
         raise ConfigError(f"executor {EXECUTORS.label(executor)}: evaluate_now returned {type(result).__name__}; "
                           "return the Result of nasloop.engine.executors.inprocess.run_trial(evaluator, arch, "
