@@ -145,6 +145,11 @@ class Benchmark(Configurable, ABC):
         """Whether the table holds a result of ``task`` (a ``final_only`` table's file may lack a task)."""
         return True
 
+    def search_gap(self, task: str) -> str | None:
+        """Why a search of the whole space would fail at most lookups of ``task``, or None. A table of some cells
+        only says so here: the tabular evaluator then refuses a run whose space does not keep to the table."""
+        return None
+
     def check(self, task: str, fidelity: int | None = None) -> int | None:
         """Load the table now and check the task and fidelity; return the fidelity to query.
 

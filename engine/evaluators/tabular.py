@@ -5,7 +5,7 @@ from typing import Sequence
 
 from ...search_spaces.base import SearchSpace
 from ..context import RunContext, refuse_resized
-from ..errors import ConfigError, UnsupportedError
+from ..errors import ConfigError, DataError, UnsupportedError
 from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
@@ -36,6 +36,9 @@ class TabularEvaluator(Evaluator):
 
     def check(self, fidelity: int | None = None) -> None:
         self.benchmark.check(self.task.name, fidelity)  # loads the table: missing file, bad task or fidelity
+        gap = None if self.space.keeps_to_table else self.benchmark.search_gap(self.task.name)
+        if gap is not None:  # else nearly every evaluation of the run failed, one by one
+            raise DataError(gap)
         self.warm_up()  # and what lookups read besides (NB201's hardware costs), before a run's clock starts: its
         # first lookup took 1.8 s, so a study's 'wall s/run' was highest for whichever method ran first in a worker
 
