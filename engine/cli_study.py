@@ -129,6 +129,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                           "care about (e.g. --reference-point 80,1.6 for val_accuracy:max,params_m:min)")
     refuse_empty_reference_point(base)
     draft = Study(args.out, base, methods, [0])
+    _reach_ray_first(args, draft, methods)  # in seconds, before every method's plugins are built
     target = study_target(args.target, base)
     notes: list[str] = []
     source = f" of {args.methods_file}" if args.methods_file else ""
@@ -175,6 +176,25 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     for line in errors[:5]:
         print(f"nasloop compare: {line}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _reach_ray_first(args: argparse.Namespace, draft: Study, methods: list) -> None:
+    """Refuse an unreachable --ray-address before the study folder is touched: refused after open_study, the
+    command left a new study.json (a later compare of another grid into that --out was then refused) or the
+    methods and seeds it added, or a study set aside by --force-new. A study this command adds nothing to may
+    have nothing left to run, and then is reported again without Ray (its Ray check stays with the runs)."""
+    if args.executor != "ray" or args.ray_address is None:
+        return
+    from .executors.ray_setup import check_reachable
+
+    try:
+        stored = load_study(args.out) if (args.out / STUDY_FILE).is_file() else None
+    except DataError:
+        stored = None
+    if stored is not None and stored.grid() == draft.grid() and {m.label for m in methods} <= {
+            m.label for m in stored.methods} and set(range(args.seeds)) <= set(stored.seeds):
+        return
+    check_reachable(args.ray_address)
 
 
 def _compare_predictors(args: argparse.Namespace) -> int:
