@@ -23,7 +23,7 @@ from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from .arch import NdsArch, canonical_arch, format_arch, parse_arch
 from .families import VARIANTS, Variant, sweep_variant, variant_of_file
-from .reader import HOW_TO_GET, import_nds, infer_family, looks_like_nds, refuse_mixed_recipes
+from .reader import HOW_TO_GET, import_nds, infer_family, looks_like_nds, refuse_mixed_recipes, refuse_varied_sizes
 
 METRIC = "test_accuracy"
 
@@ -114,7 +114,8 @@ class NdsBenchmark(Benchmark):
         A renamed file is claimed by every variant of its family: nothing in a record says whether
         it was trained on CIFAR-10 or ImageNet, or with width and depth fixed, so ``--space nds``
         asks which, and ``--space <variant>`` says it (``pnas_imagenet.json`` was written as the
-        CIFAR-10 table, over it).
+        CIFAR-10 table, over it). A file whose first records vary in width or depth is refused by
+        the fixed-size variant, so ``--space nds`` does not offer it.
         """
         swept = sweep_variant(path.name)
         if swept is not None:
@@ -125,6 +126,7 @@ class NdsBenchmark(Benchmark):
             return f"NDS results of the {named.name} space ({named.file_name})" if named == cls.variant else None
         head = head_text(path)
         if looks_like_nds(head) and infer_family(head) == cls.variant.family:
+            refuse_varied_sizes(path.name, head, cls.variant)  # a fix-w-d table's networks share one size
             return (f"NDS results whose cells are {cls.variant.family.name} cells (the file's name is not a "
                     f"published one; read as {cls.variant.file_name}, as --space {cls.variant.name} says)")
         return None

@@ -61,6 +61,21 @@ def infer_family(head: str) -> Family | None:
     return min(fits, key=lambda f: len(f.ops)) if fits and seen else None
 
 
+def refuse_varied_sizes(name: str, head: str, variant: Variant) -> None:
+    """Refuse a file for a ``_fix-w-d`` variant when its first records already show two widths or two depths:
+    recognised by its cells alone, ``--space nds`` offered that table, which the import then refused."""
+    widths, depths = ({int(v) for v in re.findall(rf'"{key}"\s*:\s*(\d+)', head)} for key in ("width", "depth"))
+    if variant.fixed_width_depth and len(widths) * len(depths) > 1:
+        raise _not_fixed(name, sorted(widths), sorted(depths), variant)
+
+
+def _not_fixed(name: str, widths: list[int], depths: list[int], variant: Variant) -> DataError:
+    family = variant.family.name
+    return DataError(f"{name} holds networks of widths {', '.join(map(str, widths))} and depths "
+                     f"{', '.join(map(str, depths))}, and the networks of {variant.file_name} share one width and "
+                     f"one depth; import it with --space nds-{family} or --space nds-{family}-in")
+
+
 def _records(path: Path) -> list[tuple[str, Any]]:
     """(how a message names it, record) for each record, in file order ("'mid' record 3" in a split file)."""
     try:
@@ -199,9 +214,7 @@ def import_nds(path: Path, variant: Variant) -> Table:
     widths = sorted({row["arch"].width for row in rows.values()})
     depths = sorted({row["arch"].depth for row in rows.values()})
     if variant.fixed_width_depth and len(widths) * len(depths) > 1:  # was written as the fix-w-d table regardless
-        raise DataError(f"{path.name} holds networks of widths {', '.join(map(str, widths))} and depths "
-                        f"{', '.join(map(str, depths))}, and the networks of {variant.file_name} share one width "
-                        f"and one depth; import it with --space nds-{family.name} or --space nds-{family.name}-in")
+        raise _not_fixed(path.name, widths, depths, variant)
     found = (f"{len(records)} trained networks, {len(archs)} distinct, {epochs} epochs; widths "
              f"{', '.join(map(str, widths))}; depths {', '.join(map(str, depths))}")
     short = [(label, len(r["test_ep_top1"])) for label, r in records if len(r["test_ep_top1"]) < epochs]
