@@ -196,7 +196,26 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
     check_fidelity(config, evaluator)
     check_evaluator(evaluator, "check_new", config.fidelity)
     check_seconds_budget(config, evaluator, on_note)
+    note_reversed_objective(config, evaluator, on_note)
     note_unsaved_state(plugins[1], on_note)
+
+
+def note_reversed_objective(config: SearchConfig, evaluator: Evaluator, on_note: Callable[[str], None] | None) -> None:
+    """Note an objective that runs the evaluator's own metric against the direction it counts better
+    (``--objective val_neg_l2_loss --minimize`` on TNB101 room_layout, a negated loss: the worst networks).
+    A note, not a refusal: looking for the worst architectures is a legitimate study."""
+    found = next((o for o in config.objective_list() or () if o.metric == evaluator.objective
+                  and o.minimize != evaluator.minimize), None)
+    if found is None or on_note is None:
+        return
+    if config.objective is not None:
+        given = "--minimize" if found.minimize else f"--objective {found.metric} without --minimize"
+        fix = "drop --minimize" if found.minimize else "add --minimize"
+    else:
+        given, fix = str(found), f"write {found.metric}:{'min' if evaluator.minimize else 'max'}"
+    on_note(f"{given} searches for the {'lowest' if found.minimize else 'highest'} {found.metric}, which the "
+            f"{config.evaluator} evaluator counts better {'lower' if evaluator.minimize else 'higher'}: the worst "
+            f"architectures; {fix} to search for the best")
 
 
 def note_unsaved_state(strategy: Strategy, on_note: Callable[[str], None] | None) -> None:
