@@ -203,7 +203,10 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
 def note_reversed_objective(config: SearchConfig, evaluator: Evaluator, on_note: Callable[[str], None] | None) -> None:
     """Note an objective that runs the evaluator's own metric against the direction it counts better
     (``--objective val_neg_l2_loss --minimize`` on TNB101 room_layout, a negated loss: the worst networks).
-    A note, not a refusal: looking for the worst architectures is a legitimate study."""
+    A note, not a refusal: looking for the worst architectures is a legitimate study. Only where the direction is
+    a benchmark task's: a proxy evaluator maximises its first proxy by default, and minimising params is common."""
+    if not evaluator.uses_benchmark:
+        return
     found = next((o for o in config.objective_list() or () if o.metric == evaluator.objective
                   and o.minimize != evaluator.minimize), None)
     if found is None or on_note is None:

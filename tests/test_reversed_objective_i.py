@@ -17,3 +17,10 @@ def test_minimising_a_negated_loss_is_noted(tmp_path, data_dir, capsys):
     assert "note" not in capsys.readouterr().err
     assert main([*base[:-2], "--objectives", "val_neg_l2_loss:min", "--run-dir", str(tmp_path / "objectives")]) == 0
     assert "write val_neg_l2_loss:max to search for the best" in capsys.readouterr().err
+
+
+def test_minimising_a_proxy_is_not_noted(tmp_path, data_dir, capsys):
+    assert main(["search", "--space", "nb201", "--evaluator", "proxy", "--proxies", "params", "--objective", "params",
+                 "--minimize", "--strategy", "random", "--budget", "1", "--data-dir", str(data_dir), "--quiet",
+                 "--run-dir", str(tmp_path / "run")]) == 0
+    assert "worst architectures" not in capsys.readouterr().err
