@@ -35,6 +35,7 @@ from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text,
                              ranked_by)
 from .search import resume, search, summarize
 from .export import export_trials, print_json, print_table
+from .options import check_options, option_names
 from .store import RunStore
 from .value_texts import cost_text, metric_text, option_text, space_and_dataset
 
@@ -281,15 +282,26 @@ def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) 
     print_table(table)
 
 
+TRAIN_FLAGS = ("epochs", "device", "seed", "dataset", "data_dir")
+"""Training options that ``nasloop train`` sets by flags of its own, not by --train-opt."""
+
+
 def _cmd_train(args: argparse.Namespace) -> None:
     from .evaluators.train import TrainingEvaluator
 
-    flagged = next((k for k in ("epochs", "device", "seed", "dataset", "data_dir") if k in dict(args.train_opt)), None)
+    flagged = next((k for k in TRAIN_FLAGS if k in dict(args.train_opt)), None)
     if flagged:  # the command's own flags set these
         raise ConfigError(f"--train-opt {flagged} is set by nasloop train's own flag; give "
                           f"--{flagged.replace('_', '-')} instead")
     train_options, space_options = route_options(dict(args.train_opt), TrainingEvaluator,
                                                  SEARCH_SPACES.get(args.space))
+    # the evaluator's own check said "evaluator 'train' has no option ...", a name nasloop train's user never typed
+    takes = [name for name in option_names(TrainingEvaluator) if name not in TRAIN_FLAGS]
+    unknown = next((name for name in train_options if name not in takes), None)
+    if unknown is not None:
+        raise ConfigError(f"--train-opt {unknown}: nasloop train has no option '{unknown}'; it takes {', '.join(takes)}"
+                          f" ('nasloop spaces {args.space}' lists the space's, given by --space-opt)")
+    check_options("--train-opt", TrainingEvaluator, train_options)  # a bad value, as "--train-opt option lr must be"
     clash = sorted(set(space_options) & set(dict(args.space_opt)))
     if clash:
         raise ConfigError(f"{clash[0]} is given by both --train-opt and --space-opt; give it once, as --space-opt")
