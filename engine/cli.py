@@ -312,6 +312,10 @@ def _cmd_train(args: argparse.Namespace) -> None:
                           f"--space {args.space} --dataset {args.dataset}'", any_images=True)
     space = command_space(args, context)
     arch = parse_user_arch(space, args.space, args.arch)
+    if train_options.get("compile") is True:  # a tiny run sat silent for minutes, as if it hung
+        print("nasloop train: note: compile=true first compiles the network for training and again for evaluation, "
+              "printing nothing meanwhile: a minute or more (2 min on a busy 2-core CPU; seconds once torch's cache "
+              "holds it), repaid only by long trainings; leave compile out of short ones", file=sys.stderr)
     from .evaluators.train import train_architecture
 
     metrics = train_architecture(space, arch, dataset=args.dataset, epochs=args.epochs,

@@ -30,3 +30,15 @@ def test_a_train_option_of_the_wrong_value_names_the_train_opt_flag(data_dir, ca
     assert cli.main(_train(data_dir, option)) == 2
     err = capsys.readouterr().err
     assert refusal in err and "evaluator 'train'" not in err
+
+
+def test_compile_says_before_training_that_compiling_takes_minutes(tmp_path, capsys, isolated_cache):
+    """compile=true on a CPU sat silent for about 2 minutes on a tiny epoch (a cold torch.compile of the training
+    graph, then of the evaluation graph), as if it hung. A data folder without CIFAR-10 stops it before training."""
+    (tmp_path / "empty").mkdir()
+    assert cli.main(_train(tmp_path / "empty", "compile=true")) == 2
+    err = capsys.readouterr().err
+    assert "nasloop train: note: compile=true first compiles the network" in err
+    assert "leave compile out of short ones" in err and "error:" in err  # the note came before the data's refusal
+    assert cli.main(_train(tmp_path / "empty", "compile=false")) == 2
+    assert "note:" not in capsys.readouterr().err
