@@ -32,7 +32,7 @@ from ..engine.options import Seed, check_value
 from ..engine.registry import PREDICTORS, SEARCH_SPACES
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from ..search_spaces.mixed import MixedSpace
+from .mixed_space import MixedSpace
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 2

@@ -194,7 +194,7 @@ def test_pretrain_bad_input_is_one_line(tmp_path, capsys, data_dir):
 
 def test_a_mixed_space_is_its_members_side_by_side(data_dir):
     from nasloop.engine.errors import ArchitectureError
-    from nasloop.search_spaces.mixed import MixedSpace
+    from nasloop.predictors.mixed_space import MixedSpace
     from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
     nb201, micro = NB201Space(), TNB101MicroSpace()
@@ -247,7 +247,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
     from scipy import stats
 
     from nasloop.predictors.flan_transfer import training_cells
-    from nasloop.search_spaces.mixed import MixedSpace
+    from nasloop.predictors.mixed_space import MixedSpace
     from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
     parts = []

@@ -45,7 +45,7 @@ def test_the_same_supplementary_option_on_another_space_is_not_told_to_give_the_
 
 
 def test_a_file_pretrained_with_space_ids_asks_a_flan_without_them_to_add_the_option(tmp_path):
-    from nasloop.search_spaces.mixed import MixedSpace
+    from nasloop.predictors.mixed_space import MixedSpace
 
     nb201, micro = NB201Space(), TNB101MicroSpace()
     mix = MixedSpace([nb201, micro])

@@ -7,7 +7,8 @@ architecture is ``(member index, architecture of that member)``, every encoding 
 the member's own, and ``space_of`` tells which rows may be compared (accuracies of
 different benchmarks are on different scales, so a rank loss pairs cells of the same space only).
 It is built by code (``MixedSpace(spaces)``, for ``nasloop predictors pretrain --joint``),
-not registered by name.
+not registered by name, and lives beside that pretraining: no user searches it, and generic
+predictor code reaches search spaces only through their base interface and the registry.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from ..engine.errors import ArchitectureError, ConfigError, UnsupportedError
 from ..engine.types import Arch
-from .base import SearchSpace
+from ..search_spaces.base import SearchSpace
 
 
 class MixedSpace(SearchSpace):
