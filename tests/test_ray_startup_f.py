@@ -36,17 +36,18 @@ _RAY_ENV = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_S
             "RAY_AUTH_MODE": "disabled"}
 
 
-def _search(data_dir, run) -> list[str]:
-    """A small Ray search's arguments."""
-    return ["search", "--strategy", "random", "--budget", "5", "--executor", "ray", "--workers", "1",
+def _search(script: str, data_dir, run) -> subprocess.CompletedProcess:
+    """A small Ray search run by ``script`` (which calls the CLI on its arguments) in a child process, its Ctrl-C
+    and SIGTERM as a terminal leaves them."""
+    argv = ["search", "--strategy", "random", "--budget", "5", "--executor", "ray", "--workers", "1",
             "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]
+    return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=120,
+                          env=_RAY_ENV, preexec_fn=sigint_as_a_terminal_gives_it)
 
 
 def test_sigterm_while_ray_starts_stops_the_search_as_an_interrupt(tmp_path, data_dir):
     run = tmp_path / "run"
-    proc = subprocess.run([sys.executable, "-c", SIGTERM_IN_RAY_INIT, *_search(data_dir, run)],
-                          capture_output=True, text=True, timeout=120, env=_RAY_ENV,
-                          preexec_fn=sigint_as_a_terminal_gives_it)
+    proc = _search(SIGTERM_IN_RAY_INIT, data_dir, run)
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr.strip() == "nasloop search: interrupted; nothing was evaluated yet: run the same command again"
 
@@ -86,9 +87,7 @@ sys.exit(cli.main(sys.argv[1:]))
 def test_a_ctrl_c_python_drops_while_ray_starts_still_stops_the_search(tmp_path, data_dir):
     # Before: the search ran all its evaluations and finished (exit 0), the user's Ctrl-C ignored.
     run = tmp_path / "run"
-    proc = subprocess.run([sys.executable, "-c", CTRL_C_DROPPED_IN_RAY_INIT, *_search(data_dir, run)],
-                          capture_output=True, text=True, timeout=120, env=_RAY_ENV,
-                          preexec_fn=sigint_as_a_terminal_gives_it)
+    proc = _search(CTRL_C_DROPPED_IN_RAY_INIT, data_dir, run)
     assert proc.returncode == 130, proc.stderr
     assert "Exception ignored" in proc.stderr  # the Ctrl-C did land where Python drops it
     assert proc.stderr.strip().endswith("nasloop search: interrupted; nothing was evaluated yet: run the same "
@@ -147,9 +146,7 @@ def _agents_of(driver: str) -> list[str]:
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds Ray's processes through /proc")
 def test_a_ctrl_c_while_ray_starts_leaves_no_ray_process_behind(tmp_path, data_dir):
     # Before: the raylet died with the driver, and its two agents (about 150 MB) ran on, orphaned, for good.
-    proc = subprocess.run([sys.executable, "-c", CTRL_C_ONCE_THE_AGENTS_RUN, *_search(data_dir, tmp_path / "run")],
-                          capture_output=True, text=True, timeout=120, env=_RAY_ENV,
-                          preexec_fn=sigint_as_a_terminal_gives_it)
+    proc = _search(CTRL_C_ONCE_THE_AGENTS_RUN, data_dir, tmp_path / "run")
     assert proc.returncode == 130, proc.stderr
     driver = proc.stdout.split()[0]
     deadline = time.monotonic() + 30  # a stopped raylet's agents stop in seconds
