@@ -26,6 +26,8 @@ from .executors.base import Terminated, runs_stopped_by_sigterm
 RunOne = Callable[[Any], tuple[str, str]]
 HELD = {signal.SIGINT, signal.SIGTERM}
 """The signals held back while workers start (see :func:`_interrupts_held`)."""
+MASKS = sys.platform != "win32"
+"""Whether the platform has signal masks to hold them with (Windows has none)."""
 _stopping = False
 _running = False
 _parent = 0
@@ -61,7 +63,7 @@ def _interrupts_held() -> Iterator[None]:
     in place, in the workers it starts, which inherit the blocked signals. A Ctrl-C while a worker was still
     importing printed its traceback and broke the pool, whose own thread then failed on the futures the study had
     cancelled: three tracebacks, where an interrupt is one line. (Python's resource tracker starts the same way.)"""
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+    if not MASKS:
         yield
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
@@ -82,7 +84,7 @@ def _worker_start(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
     if os.getppid() != parent:  # it died before the line above took effect
         _interrupt_once(signal.SIGTERM, None)
-    if hasattr(signal, "pthread_sigmask"):
+    if MASKS:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
 
 
