@@ -5,7 +5,6 @@ their space and context here, so each gets the same benchmark, options and one-l
 """
 from __future__ import annotations
 
-import inspect
 from dataclasses import replace
 from typing import Any, Callable, Collection, Iterable, Mapping
 
@@ -17,7 +16,8 @@ from .context import RunContext, evaluate_otherwise
 from .data.paths import check_data_dir
 from .errors import ArchitectureError, ConfigError, MissingDataError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
-from .options import predictor_of, takes
+from .options import effective_options, predictor_of, takes
+from .predictor_options import options_per_predictor
 from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 
 
@@ -111,41 +111,45 @@ def dataset_for(space: str, dataset: str | None) -> str:
     return canonical_dataset(space, dataset or default_dataset(space))
 
 
-Guide = tuple[str, Mapping[str, Any], str | None]
-"""A strategy's name, its options and the predictor named for it (None: its default), as a search or a study's
-method configures them."""
+Guide = (tuple[str, Mapping[str, Any], str | None]
+         | tuple[str, Mapping[str, Any], str | None, Mapping[str, Any]])
+"""A strategy's name, its options, the predictor named for it (None: its default) and that predictor's options as
+``--predictor-opt`` gives them (none when left out), as a search or a study's method configures them."""
 
 
 def reads_dataset(space: str, evaluator: str, guides: Iterable[Guide] = ()) -> bool:
     """Whether a search of ``space`` with ``evaluator``, guided by one of ``guides``, reads a dataset: its space has
     a benchmark (whose tasks are the datasets) or takes the run ``context``, its evaluator declares
-    :attr:`Evaluator.reads_dataset`, or its space builds networks and a strategy's warm-up or predictor scores them
-    by proxies (computed on the dataset's images, or read from a file precomputed for it). A user's space without
-    any of these, searched with its own evaluator, recorded and showed CIFAR-10, which nothing had read. A name
-    not registered reads one, as before: building the plugins names it."""
+    :attr:`Evaluator.reads_dataset`, or its space builds networks and a strategy or its predictor, with its options,
+    says it reads one (``reads_dataset_with``: proxies computed on the dataset's images, or read from a file
+    precomputed for it). A user's space without any of these, searched with its own evaluator, recorded and showed
+    CIFAR-10, which nothing had read. A name not registered reads one, as before: building the plugins names it."""
     if space not in SEARCH_SPACES.names() or evaluator not in EVALUATORS.names():
         return True
     factory = SEARCH_SPACES.get(space)
     if factory.benchmark is not None or takes(factory, "context") or EVALUATORS.get(evaluator).reads_dataset:
         return True
-    return issubclass(factory, NetworkSpace) and any(_scores_proxies(*guide) for guide in guides)
+    return issubclass(factory, NetworkSpace) and any(_guide_reads(factory, *guide) for guide in guides)
 
 
-def _scores_proxies(strategy: str, options: Mapping[str, Any], predictor: str | None) -> bool:
-    """Whether ``strategy`` may score a network space's architectures by proxies: its predictor takes the run
-    context (whose proxies it reads), or it warms up on named proxies; a strategy of a user's that takes the
-    context without a warm-up may read its dataset. Unregistered names may, as in :func:`reads_dataset`."""
+def _guide_reads(space: type[SearchSpace], strategy: str, options: Mapping[str, Any], predictor: str | None,
+                 predictor_options: Mapping[str, Any] | None = None) -> bool:
+    """Whether ``strategy`` or the predictor it ranks with reads the run's dataset, as each declares for its options
+    (a forest on one-hot features reads none: taking the run context, it was taken to read one). Unregistered
+    names, or options refused, may, as in :func:`reads_dataset`: building the plugins names the problem."""
     predictor = predictor_of(strategy, predictor)
-    if strategy not in STRATEGIES.names() or (predictor is not None and (
-            predictor not in PREDICTORS.names() or takes(PREDICTORS.get(predictor), "context"))):
+    if strategy not in STRATEGIES.names() or (predictor is not None and predictor not in PREDICTORS.names()):
         return True
-    factory = STRATEGIES.get(strategy)
-    if not takes(factory, "context"):
-        return False
-    if not takes(factory, "warmup"):
+    try:
+        if predictor is not None:
+            chosen = PREDICTORS.get(predictor)
+            given = options_per_predictor([predictor], predictor_options or {})[predictor]
+            if chosen.reads_dataset_with(space, effective_options(chosen, given)):
+                return True
+        factory = STRATEGIES.get(strategy)
+        return factory.reads_dataset_with(space, effective_options(factory, dict(options)))
+    except NasloopError:
         return True
-    warmup = options.get("warmup", inspect.signature(factory).parameters["warmup"].default)
-    return warmup not in (None, False, "auto")  # 'auto' warms up on a benchmark's stored proxies only
 
 
 def run_dataset(space: str, evaluator: str, dataset: str | None, new: bool = True,

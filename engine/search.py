@@ -52,7 +52,7 @@ def with_dataset(config: SearchConfig, new: bool = False) -> SearchConfig:
         raise ConfigError(f"search takes a SearchConfig, not a {type(config).__name__}; build one with "
                           "SearchConfig(space=...) or SearchConfig.from_mapping(mapping)")
     load_plugins(config.plugins, config.workdir)
-    guide = (config.strategy, config.strategy_options, config.predictor)
+    guide = (config.strategy, config.strategy_options, config.predictor, config.predictor_options)
     return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new, [guide]))
 
 

@@ -19,13 +19,13 @@ from contextlib import contextmanager
 import functools
 import io
 import os
-from typing import Any, Callable, ClassVar, Iterable, Iterator, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError, check_base_init, one_line
 from ..engine.registry import PREDICTORS
-from ..engine.options import Configurable
+from ..engine.options import Configurable, takes
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 
@@ -116,6 +116,15 @@ class Predictor(Configurable, ABC):
     builds_networks: bool = False
     """Whether ranking an architecture it has not seen builds that architecture's network (a zero-cost proxy
     that nothing stores, tens of milliseconds on a CPU), so a strategy should rank fewer candidates per round."""
+
+    @classmethod
+    def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
+        """Whether the predictor, built on a ``space`` of this class with ``options`` (every option, the run's over
+        the constructor's defaults), reads the run's dataset: proxies stored for it or computed on its images. A
+        search of a user's space records a dataset only where something reads one. By default, whether it takes
+        the run ``context``, through which it may read anything; nasloop's own answer from the features their
+        options name (a forest on one-hot features reads none)."""
+        return takes(cls, "context")
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space

@@ -19,6 +19,7 @@ import numpy as np
 from ..engine.config import construct
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, NasloopError
+from ..engine.options import effective_options
 from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -78,6 +79,22 @@ class BlendPredictor(Predictor):
     """
 
     holds_predictors = True
+
+    @classmethod
+    def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
+        """Whether a member reads it, with its options; members that are refused may (building the blend names
+        the problem)."""
+        try:
+            chosen = DEFAULT_MEMBERS if options.get("members") is None else _members_mapping(options["members"])
+        except NasloopError:
+            return True
+        for name, given in chosen.items():
+            factory = PREDICTORS.get(member_predictor(name))
+            if given is not None and not isinstance(given, Mapping):
+                return True
+            if factory.reads_dataset_with(space, effective_options(factory, dict(given or {}))):
+                return True
+        return False
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
                  members: Mapping[str, Mapping[str, Any]] | Sequence[str] | None = None,

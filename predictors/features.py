@@ -57,6 +57,17 @@ def default_features(space: SearchSpace, context: RunContext) -> list[str]:
     return names
 
 
+def features_read_dataset(space: type[SearchSpace], names: Any) -> bool:
+    """Whether the feature set ``names``, on a space of class ``space``, reads the run's dataset: proxies do (stored
+    for it, or computed on its images); vector encodings and graph features do not. Names that are no list of names
+    may (the feature set refuses them when built)."""
+    names = name_list(names)
+    if not isinstance(names, (list, tuple)) or not all(isinstance(name, str) for name in names):
+        return True
+    return any(name not in space.vector_encodings and name.partition(":")[0] not in ("graph", "graph-subsets")
+               for name in names)
+
+
 def _check_overlap(benchmark: Any, task: str, proxy: str, context: RunContext) -> None:
     """One line when another task's stored proxies score none of the cells this run's task has proxies for
     (NB301's svhn cells are not its CIFAR-10 ones): the columns would be one imputed constant."""

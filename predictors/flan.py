@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -47,7 +47,7 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, Pretrainable, pack_torch, single_thread, unpack_torch
-from .features import FeatureScaler, FeatureSet, Missing
+from .features import FeatureScaler, FeatureSet, Missing, features_read_dataset
 from .flan_transfer import (SHAPE_OPTIONS, check_shared_tokens, check_start_features, diverged, load_pretrained,
                             pretrain)
 from .flan_graphs import GraphCache, graph_cache
@@ -90,6 +90,12 @@ class FlanPredictor(Predictor, Pretrainable):
     def pretrain(cls, spaces: Sequence[str], out: str | os.PathLike, **settings: Any) -> dict[str, Any]:
         """What ``nasloop predictors pretrain`` fits: :func:`.flan_transfer.pretrain`."""
         return {"model": "FLAN", **pretrain(spaces, out, **settings)}
+
+    @classmethod
+    def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
+        """Its supplementary features name proxies, or are a function of the user's; the graphs read no dataset."""
+        chosen = options.get("supplementary")
+        return chosen is not None and (callable(chosen) or features_read_dataset(space, chosen))
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
                  ensemble: PositiveInt = 4, loss: Literal[LOSSES] = "hinge", steps: PositiveInt | None = None,

@@ -10,7 +10,7 @@ uncertainty a BANANAS-style acquisition reads.
 """
 from __future__ import annotations
 
-from typing import Annotated, Literal, Sequence
+from typing import Annotated, Any, Literal, Mapping, Sequence
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor
-from .features import FeatureSet, Missing, default_features, impute
+from .features import FeatureSet, Missing, default_features, features_read_dataset, impute
 
 
 @register_predictor("forest")
@@ -36,6 +36,12 @@ class ForestPredictor(Predictor):
     """
 
     epistemic_std = True
+
+    @classmethod
+    def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
+        """Its features name proxies, or are the default ones (proxies where a file stores them for the dataset)."""
+        features = options.get("features")
+        return features is None or features_read_dataset(space, features)
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
                  features: str | Sequence[str] | None = None,

@@ -11,13 +11,13 @@ import functools
 import operator
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
 from ..engine.errors import ConfigError, NasloopError, UnsupportedError, check_base_init, check_requires
 from ..engine.registry import STRATEGIES
-from ..engine.options import Configurable
+from ..engine.options import Configurable, takes
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
 
@@ -113,6 +113,16 @@ class Strategy(Configurable, ABC):
             method = cls.__dict__.get(name)  # the class's own: an inherited one is checked where it was defined
             if method is not None and not getattr(method, "__isabstractmethod__", False):  # abc's own protocol
                 setattr(cls, name, checked(method))
+
+    @classmethod
+    def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
+        """Whether the strategy itself, built on a ``space`` of this class with ``options`` (every option, the run's
+        over the constructor's defaults), reads the run's dataset: its predictor answers for its own. A search of a
+        user's space records a dataset only where something reads one (:func:`nasloop.engine.assemble.reads_dataset`),
+        and the space is not built yet, since the dataset decides its context. By default, whether it takes the run
+        ``context``, through which it may read anything; a strategy that reads the dataset for some options only
+        says which (a guided one's warm-up proxies)."""
+        return takes(cls, "context")
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from abc import abstractmethod
-from typing import Any, ClassVar, Literal, Sequence
+from typing import Any, ClassVar, Literal, Mapping, Sequence
 
 from scipy import stats
 
@@ -60,6 +60,15 @@ class PredictorGuidedStrategy(Strategy):
 
     default_predictor: ClassVar[str] = "flan"
     min_fit_size: ClassVar[int] = 2  # a predictor learns nothing useful from a single point
+
+    @classmethod
+    def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
+        """Whether its warm-up scores architectures by proxies (stored for the dataset, or computed on its
+        images): named ones or the benchmark's own do; none, or ``'auto'``, which warms up only on a run answered
+        from a benchmark's table, do not. A subclass that takes no ``warmup`` option may read the context."""
+        if "warmup" not in options:
+            return super().reads_dataset_with(space, options)
+        return options["warmup"] not in (None, False, "auto")
 
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
                  context: RunContext | None = None, num_init: NonNegativeInt = 10, batch_size: PositiveInt = 10,
