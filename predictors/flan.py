@@ -43,7 +43,7 @@ from torch_geometric.data import Batch
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, NonNegativeInt, PositiveInt, name_list
-from ..engine.registry import register_predictor
+from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, Pretrainable, pack_torch, single_thread, unpack_torch
@@ -88,8 +88,10 @@ class FlanPredictor(Predictor, Pretrainable):
 
     @classmethod
     def pretrain(cls, spaces: Sequence[str], out: str | os.PathLike, **settings: Any) -> dict[str, Any]:
-        """What ``nasloop predictors pretrain`` fits: :func:`.flan_transfer.pretrain`."""
-        return {"model": "FLAN", **pretrain(spaces, out, **settings)}
+        """What ``nasloop predictors pretrain`` fits: :func:`.flan_transfer.pretrain` of the class it is called on, so
+        a user's subclass is fitted with its own options and defaults (a plain FLAN's file was written for it)."""
+        name = PREDICTORS.label(cls)
+        return {"model": "FLAN" if name == "flan" else name, **pretrain(spaces, out, flan_class=cls, **settings)}
 
     @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:

@@ -261,7 +261,7 @@ def diverged(start: dict[str, Any] | None, path: str | None, lr: float) -> Confi
 def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None = None, train_size: int | None = None,
              seed: int = 0, data_dir: str | None = None, predictor_options: dict[str, Any] | None = None,
              on_space: Callable[[str, int], None] | None = None, joint: bool = False,
-             overwrite: bool = False) -> dict[str, Any]:
+             overwrite: bool = False, flan_class: type | None = None) -> dict[str, Any]:
     """Fit FLAN on the spaces' benchmark cells and save it to ``out`` (an existing file only with ``overwrite``:
     pretraining can take many minutes, and searches started from a file refuse to resume once it changes).
 
@@ -269,11 +269,13 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     with ``joint``, once on the mix of all of them (``MixedSpace``: each space's targets
     standardised on their own, pairs ranked within a space). ``train_size`` cells per space (a
     seeded draw; all of them by default) with the task's own metric as target. Returns a
-    summary: spaces, cells, seconds, the file.
+    summary: spaces, cells, seconds, the file. ``flan_class`` is the FLAN class fitted: a user's subclass, with its own
+    options and defaults, or FLAN itself by default.
     """
+    flan_class = PREDICTORS.get("flan") if flan_class is None else flan_class
     if not spaces:
         raise ConfigError("name at least one space to pretrain on, e.g. --space nb101")
-    options = _flan_options(predictor_options or {})
+    options = _flan_options(predictor_options or {}, PREDICTORS.label(flan_class))
     if "pretrained" in options:
         raise ConfigError("predictors pretrain writes a pretrained file; drop the pretrained option (to continue "
                           "from a file, list its spaces again)")
@@ -310,7 +312,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
                                    "fits, reads; pretrain on a space that has one")
         parts.append((space, context, cells, target))
     if not joint:  # each space's FLAN is built now, so an option one space cannot take fails before any fit
-        built = {space.name: construct("predictor", "flan", PREDICTORS.get("flan"), space,
+        built = {space.name: construct("predictor", PREDICTORS.label(flan_class), flan_class, space,
                                        wiring={"context": context, "seed": seed}, **options)
                  for space, context, _, _ in parts}
         if len(parts) > 1 and any(flan.space_id for flan in built.values()):
@@ -325,7 +327,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     with tempfile.TemporaryDirectory(prefix="nasloop-pretrain-") as scratch:
         for index, (space, context, cells, target) in enumerate([] if joint else parts):
             chained = {"pretrained": str(Path(scratch) / f"after-{index - 1}.pt")} if index else {}
-            predictor = construct("predictor", "flan", PREDICTORS.get("flan"), space,
+            predictor = construct("predictor", PREDICTORS.label(flan_class), flan_class, space,
                                   wiring={"context": context, "seed": seed}, **options, **chained)
             predictor.fit(cells, target)
             done.append(space.name)
@@ -339,7 +341,7 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
                  for space, context, cells, target in parts]
         total = sum(len(cells) for _, _, cells, _ in parts)
         mix = MixedSpace([space for space, _, _, _ in parts])
-        predictor = construct("predictor", "flan", PREDICTORS.get("flan"), mix,
+        predictor = construct("predictor", PREDICTORS.label(flan_class), flan_class, mix,
                               wiring={"context": parts[0][1], "seed": seed}, **options)
         check_writable(out)
         predictor.fit([(i, arch) for i, part in enumerate(parts) for arch in part[2]],
@@ -352,16 +354,17 @@ def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None 
     return {"spaces": done, "cells": total, "seconds": round(time.perf_counter() - started, 1), "file": str(out)}
 
 
-def _flan_options(given: dict[str, Any]) -> dict[str, Any]:
-    """The FLAN options of ``--predictor-opt``, ``flan.KEY`` read as ``KEY`` (and beating a ``KEY`` given too) as
-    search and ``predictors evaluate`` read it: pretrain said "predictor 'flan' has no option 'flan.ensemble'". An
-    option for another predictor is named, since pretrain fits FLAN alone."""
+def _flan_options(given: dict[str, Any], fitted: str = "flan") -> dict[str, Any]:
+    """The options of ``--predictor-opt`` for the predictor ``fitted``, ``NAME.KEY`` read as ``KEY`` (and beating a
+    ``KEY`` given too) as search and ``predictors evaluate`` read it: pretrain said "predictor 'flan' has no option
+    'flan.ensemble'". An option for another predictor is named, since pretrain fits that one alone."""
     plain, named = {}, {}
+    model = "FLAN" if fitted == "flan" else fitted
     for key, value in given.items():
         name, dot, option = str(key).partition(".")
-        if dot and name != "flan":
-            raise ConfigError(f"--predictor-opt {key} is for predictor '{name}', and predictors pretrain fits FLAN "
-                              "only; drop it, or give a FLAN option (ensemble=2, or flan.ensemble=2)")
+        if dot and name != fitted:
+            raise ConfigError(f"--predictor-opt {key} is for predictor '{name}', and predictors pretrain fits {model} "
+                              f"only; drop it, or give a {model} option (ensemble=2, or {fitted}.ensemble=2)")
         (named if dot else plain)[option if dot else key] = value
     return {**plain, **named}
 
