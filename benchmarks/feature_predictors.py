@@ -47,7 +47,7 @@ from stats_util import format_mean
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.registry import SEARCH_SPACES
-from nasloop.predictors.evaluation import evaluate_predictors
+from nasloop.engine.predictor_evaluation import evaluate_predictors
 from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201.cell import SPEC
 

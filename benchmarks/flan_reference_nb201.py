@@ -46,7 +46,7 @@ from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.registry import register_predictor
 from nasloop.predictors.base import Predictor, single_thread
-from nasloop.predictors.evaluation import evaluate_predictors
+from nasloop.engine.predictor_evaluation import evaluate_predictors
 from nasloop.search_spaces.base import SearchSpace
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import OPS

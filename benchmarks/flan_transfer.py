@@ -37,7 +37,7 @@ from stats_util import format_mean
 from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.plots import pyplot, save_figure, styles
 from nasloop.engine.study_stats import mean_interval
-from nasloop.predictors.evaluation import evaluate_predictors
+from nasloop.engine.predictor_evaluation import evaluate_predictors
 from nasloop.predictors.flan_transfer import load_pretrained
 
 

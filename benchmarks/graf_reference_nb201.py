@@ -46,7 +46,7 @@ from nasloop.engine.context import RunContext
 from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.registry import register_predictor
 from nasloop.predictors.base import Predictor
-from nasloop.predictors.evaluation import evaluate_predictors
+from nasloop.engine.predictor_evaluation import evaluate_predictors
 from nasloop.search_spaces.base import SearchSpace
 from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201.cell import EDGES, NASLIB_OPS, OPS, SPEC

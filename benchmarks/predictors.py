@@ -1,7 +1,7 @@
 """How well each registered predictor ranks a benchmark's cells it was not trained on.
 
 For every predictor (all registered ones by default), train size and seed, the script calls
-``nasloop.predictors.evaluation.evaluate_predictors`` on ``--space`` (NB201 by default): train on
+``nasloop.engine.predictor_evaluation.evaluate_predictors`` on ``--space`` (NB201 by default): train on
 n cells with the table's validation accuracy (NB201: 200 epochs; NB101: 108) as target, rank
 every other cell of the table, and report Kendall tau (mean ± std over seeds), fit seconds and
 predict seconds (ranking all test cells), beside the published anchors of that space:
@@ -34,7 +34,7 @@ import numpy as np
 
 from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.registry import PREDICTORS
-from nasloop.predictors.evaluation import evaluate_predictors
+from nasloop.engine.predictor_evaluation import evaluate_predictors
 from script_args import add_data_dir, output_file, run_main
 
 SIZES = {"nb201": (8, 40, 78, 128, 512), "nb101": (72, 364, 729)}

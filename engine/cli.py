@@ -226,7 +226,7 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
         print(f"wrote {summary['file']} ({summary['model']} on {', '.join(summary['spaces'])}: {summary['cells']} "
               f"cells{in_all}, {summary['seconds']} s)")
         return
-    from ..predictors.evaluation import evaluate_predictors
+    from .predictor_evaluation import evaluate_predictors
 
     options = options_per_predictor(args.predictors, dict(args.predictor_opt))
     args.dataset = dataset_for(args.space, args.dataset)

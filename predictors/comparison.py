@@ -25,7 +25,7 @@ from ..engine.store import DB_NAME
 from ..engine.study import set_aside
 from ..engine.study_stats import mean_interval
 from ..engine.user_files import check_pretrained_files, pretrained_digests, same_but_moved_files
-from .evaluation import evaluate_predictors
+from ..engine.predictor_evaluation import evaluate_predictors
 
 RECORDS_FILE = "predictor_records.jsonl"
 BOUNDS = {"kendall_tau": (-1.0, 1.0), "spearman": (-1.0, 1.0), "precision_top1": (0.0, 1.0),
@@ -127,9 +127,9 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
                         force_new: bool = False, on_note: Callable[[str], None] | None = None,
                         on_aside: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
-    ``on_note`` hears what :func:`.evaluation.evaluate_predictors` says of the grid (a predictor pretrained on the
-    space it is tested on); ``on_aside`` where ``force_new`` put the old study, which the user would otherwise
-    have to go and find (as a search study says it).
+    ``on_note`` hears what :func:`nasloop.engine.predictor_evaluation.evaluate_predictors` says of the grid (a
+    predictor pretrained on the space it is tested on); ``on_aside`` where ``force_new`` put the old study,
+    which the user would otherwise have to go and find (as a search study says it).
 
     ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study, except those
     written ``NAME.KEY``, which go to predictor NAME only.

@@ -62,7 +62,7 @@ def test_score_architectures_takes_a_space_by_name_as_train_architecture_does():
 def test_evaluate_predictors_names_one_value_where_a_list_belongs(data_dir, args, message):
     """A bare 'random' was read letter by letter ("unknown predictor 'r'"), train_sizes=8 raised TypeError, and
     seeds=0 read as no seeds at all ("give at least one train size and one seed")."""
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     with pytest.raises(NasloopError, match=message):
         evaluate_predictors(*args, data_dir=data_dir)
@@ -70,7 +70,7 @@ def test_evaluate_predictors_names_one_value_where_a_list_belongs(data_dir, args
 
 def test_evaluate_predictors_takes_numpy_arrays_of_sizes_and_seeds(data_dir):
     """np.arange(2) as seeds failed in numpy's words ('truth value of an array ... is ambiguous')."""
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     records = evaluate_predictors(("random",), np.array([8]), np.arange(2), data_dir=data_dir)
     assert [(r["predictor"], r["train_size"], r["seed"]) for r in records] == [("random", 8, 0), ("random", 8, 1)]
@@ -250,7 +250,7 @@ def test_a_forest_guided_search_takes_every_seed_a_search_accepts(data_dir, tmp_
 def test_evaluate_predictors_bounds_seeds_as_a_search_does(data_dir):
     """A seed of 2**64 passed the check (>= 0 only), then failed in torch's words at the first fit ('Overflow when
     unpacking long long'); a search refuses it in one line."""
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     with pytest.raises(NasloopError, match=r"seed 18446744073709551616 must be an integer from 0 to 922337203685477"):
         evaluate_predictors(["gp"], [8], [2**64], data_dir=data_dir)

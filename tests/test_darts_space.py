@@ -232,7 +232,7 @@ def test_evolution_on_the_sparse_table_runs_to_a_budget_near_its_size(tmp_path, 
 
 def test_predictor_evaluation_trains_on_the_cells_asked_for_and_names_a_slow_proxy(data_dir):
     """Cells without a CIFAR-10 result (199 of NB301's 924) were drawn into the training set and then dropped."""
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     record = evaluate_predictors(["random"], [40], [0], space="darts", data_dir=data_dir)[0]
     assert record["test_size"] == 725 - 40

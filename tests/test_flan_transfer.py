@@ -269,7 +269,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
 def test_evaluating_on_the_pretraining_space_is_named(pretrained, tmp_path, data_dir):
     # Pretrained on NB201 and evaluated on NB201 (same seed), FLAN ranked 8 cells at 0.66 against 0.41 from
     # scratch without a word: its pretraining cells were among the test cells.
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     assert FlanPredictor(NB201Space(), ensemble=2, pretrained=str(pretrained)).pretrained_on == ("nb101",)
     own = tmp_path / "flan-nb201.pt"

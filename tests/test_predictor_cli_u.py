@@ -79,7 +79,7 @@ def test_a_blend_members_refusal_advises_the_members_option_a_blend_takes(data_d
 
 
 def test_a_blend_beside_another_predictor_is_advised_its_own_members_option(data_dir):
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     # the advice was '--predictor-opt members=...', which predictors evaluate gives gp as well, and gp refuses
     with pytest.raises(ConfigError, match=r"--predictor-opt 'blend.members=\{zero-cost: \{proxy: flops\}, \.\.\.\}'"):

@@ -15,7 +15,7 @@ from nasloop.engine.cli import main
 from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.engine.predictor_options import options_per_predictor
 from nasloop.engine.registry import register_predictor
-from nasloop.predictors.evaluation import evaluate_predictors, precision_at
+from nasloop.engine.predictor_evaluation import evaluate_predictors, precision_at
 from nasloop.predictors.forest import ForestPredictor
 from nasloop.search_spaces.cell_space import live_cell
 from nasloop.search_spaces.nb201 import NB201Space

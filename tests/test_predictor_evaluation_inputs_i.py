@@ -13,7 +13,7 @@ from nasloop import NasloopError
 def test_a_repeated_size_or_seed_is_refused_as_the_cli_refuses_it(sizes, seeds, refusal, data_dir):
     """--train-sizes 8,8 is refused by the CLI; from Python each repeat was fitted and recorded again, so a mean over
     the records counted it twice."""
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     with pytest.raises(NasloopError, match=refusal):
         evaluate_predictors(["random"], sizes, seeds, space="nb201", data_dir=data_dir)
@@ -22,7 +22,7 @@ def test_a_repeated_size_or_seed_is_refused_as_the_cli_refuses_it(sizes, seeds, 
 def test_options_that_are_not_a_mapping_and_a_space_object_are_named(data_dir):
     """predictor_options={'random': 5} failed as "'int' object is not iterable"; a space object was looked up by
     its repr ("unknown search space '<nasloop...NB201Space object at 0x...>'")."""
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
     from nasloop.search_spaces.nb201 import NB201Space
 
     with pytest.raises(NasloopError, match=r"predictor_options maps each predictor to its options, .*got 5 for "):

@@ -10,7 +10,7 @@ from nasloop import NasloopError
 def test_a_malformed_metric_names_metric_not_objectives(metric, data_dir):
     """':min' and 'params_m:nope' were refused with "write e.g. --objectives val_accuracy:max,params_m:min", a flag
     neither command has."""
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     with pytest.raises(NasloopError) as caught:
         evaluate_predictors(["random"], [8], [0], space="nb201", data_dir=data_dir, metric=metric)

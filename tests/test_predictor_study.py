@@ -124,7 +124,7 @@ def test_a_ranking_of_another_metric_is_labelled_with_it_not_the_tasks_validatio
 def test_a_blend_whose_flan_member_was_pretrained_on_the_space_gets_the_note(data_dir, pretrained):
     """`members={flan: {pretrained: FILE}, ...}` on the file's own space was measured as if it were transfer: the
     note read the blend's own pretrained_on, which no member's file reached."""
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     class Noted(Exception):
         """Stops the evaluation at its note, before the first fit."""

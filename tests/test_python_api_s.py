@@ -53,7 +53,7 @@ def test_a_wrong_resume_callback_leaves_the_run_as_it_was(data_dir, tmp_path):
 
 def test_a_wrong_record_callback_is_refused_before_the_first_fit(data_dir):
     """evaluate_predictors fitted the first predictor, then failed in the callback as Python's TypeError."""
-    from nasloop.predictors.evaluation import evaluate_predictors
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
 
     with pytest.raises(NasloopError, match=r"^evaluate_predictors: on_result is called with 1 argument \(record\), "
                                            r"which <lambda>\(a, b\) does not take"):

@@ -20,15 +20,15 @@ from typing import Any, Callable, Container, Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from ..engine.assemble import build_space, choose_tabulated_space, dataset_for, table_context
-from ..engine.config import construct
-from ..engine.context import refuse_resized
-from ..engine.errors import ConfigError, as_list, one_line
-from ..engine.hooks import check_hooks
-from ..engine.objectives import parse_objectives
-from ..engine.options import TORCH_SEEDS, option_names
-from ..engine.registry import PREDICTORS, SEARCH_SPACES
-from .base import checked_prediction
+from ..predictors.base import checked_prediction
+from .assemble import build_space, choose_tabulated_space, dataset_for, table_context
+from .config import construct
+from .context import refuse_resized
+from .errors import ConfigError, as_list, one_line
+from .hooks import check_hooks
+from .objectives import parse_objectives
+from .options import TORCH_SEEDS, option_names
+from .registry import PREDICTORS, SEARCH_SPACES
 
 __all__ = ["evaluate_predictors", "precision_at"]
 
