@@ -199,7 +199,7 @@ def _reach_ray_first(args: argparse.Namespace, draft: Study, methods: list) -> N
 
 
 def _compare_predictors(args: argparse.Namespace) -> int:
-    from ..predictors.comparison import read_grid, run_predictor_study, unmeasured
+    from .predictor_study import read_grid, run_predictor_study, unmeasured
     from .report import markdown_table, predictor_table, write_predictor_report
 
     if args.methods or args.methods_file:
@@ -272,7 +272,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     from .report import write_run_report, write_study_report
     from .study_results import collect
 
-    from ..predictors.comparison import read_grid, read_records, unmeasured
+    from .predictor_study import read_grid, read_records, unmeasured
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")

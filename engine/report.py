@@ -329,7 +329,7 @@ def _pareto_section(summary: dict) -> tuple[str, Table] | None:
 
 def predictor_table(records: list[dict]) -> Table:
     """Mean ± 95 % t half-width over seeds of each metric, per (predictor, train size)."""
-    from ..predictors.comparison import summary_rows
+    from .predictor_study import summary_rows
 
     show = lambda pair, digits: (f"{pair[0]:.{digits}f} ± {pair[1]:.{digits}f}"  # noqa: E731
                                  if math.isfinite(pair[1]) else f"{pair[0]:.{digits}f}")
@@ -350,7 +350,7 @@ def write_predictor_report(folder: Path, records: list[dict], grid: dict,
                            command: Sequence[str] = tuple(sys.argv), notes: Sequence[str] = ()) -> list[Path]:
     """A predictor study's table (mean ± 95 % t half-width over seeds) and its tau-vs-size figure, after the
     ``notes`` the study's measurement gave (a predictor that has seen the test cells' labels)."""
-    from ..predictors.comparison import summary_rows, tau_figure
+    from .predictor_study import summary_rows, tau_figure
 
     rows = summary_rows(records)
     figures = tau_figure(rows, folder / "figures") if rows else []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nasloop.engine.cli import main
-from nasloop.predictors.comparison import tau_figure
+from nasloop.engine.predictor_study import tau_figure
 
 
 def drawn_texts(svg: Path) -> list[str]:
@@ -75,7 +75,7 @@ def test_a_predictor_row_says_how_many_of_its_seeds_ranked_the_cells() -> None:
     """A seed whose predictor ranked every cell alike has no tau: the mean was over the other seed while the row
     said '2' seeds."""
     from nasloop.engine.report import predictor_table
-    from nasloop.predictors.comparison import METRICS
+    from nasloop.engine.predictor_study import METRICS
 
     records = [{"predictor": "gp", "train_size": 8, "seed": seed, **dict.fromkeys(METRICS, 0.5)} for seed in (0, 1)]
     records[1].update(kendall_tau=float("nan"), spearman=float("nan"))

@@ -16,16 +16,16 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..engine.assemble import canonical_dataset
-from ..engine.errors import ConfigError, DataError, first_few
-from ..engine.predictor_options import options_per_predictor
-from ..engine.run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
-from ..engine.run_lock import StudyLock
-from ..engine.store import DB_NAME
-from ..engine.study import set_aside
-from ..engine.study_stats import mean_interval
-from ..engine.user_files import check_pretrained_files, pretrained_digests, same_but_moved_files
-from ..engine.predictor_evaluation import evaluate_predictors
+from .assemble import canonical_dataset
+from .errors import ConfigError, DataError, first_few
+from .predictor_evaluation import evaluate_predictors
+from .predictor_options import options_per_predictor
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
+from .run_lock import StudyLock
+from .store import DB_NAME
+from .study import set_aside
+from .study_stats import mean_interval
+from .user_files import check_pretrained_files, pretrained_digests, same_but_moved_files
 
 RECORDS_FILE = "predictor_records.jsonl"
 BOUNDS = {"kendall_tau": (-1.0, 1.0), "spearman": (-1.0, 1.0), "precision_top1": (0.0, 1.0),
@@ -127,7 +127,7 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
                         force_new: bool = False, on_note: Callable[[str], None] | None = None,
                         on_aside: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
-    ``on_note`` hears what :func:`nasloop.engine.predictor_evaluation.evaluate_predictors` says of the grid (a
+    ``on_note`` hears what :func:`.predictor_evaluation.evaluate_predictors` says of the grid (a
     predictor pretrained on the space it is tested on); ``on_aside`` where ``force_new`` put the old study,
     which the user would otherwise have to go and find (as a search study says it).
 
