@@ -316,7 +316,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
         print("nasloop train: note: compile=true first compiles the network for training and again for evaluation, "
               "printing nothing meanwhile: a minute or more (2 min on a busy 2-core CPU; seconds once torch's cache "
               "holds it), repaid only by long trainings; leave compile out of short ones", file=sys.stderr)
-    from .evaluators.train import train_architecture
+    from .train_one import train_architecture
 
     metrics = train_architecture(space, arch, dataset=args.dataset, epochs=args.epochs,
                                  data_dir=args.data_dir, device=args.device, seed=args.seed, **train_options)

@@ -222,7 +222,7 @@ def test_summarize_and_resume_name_a_run_folder_that_is_not_a_path(value):
 @pytest.mark.parametrize("option", ["run_dir", "data_dir"])
 def test_train_architecture_names_a_folder_that_is_not_a_path(option, tmp_path, monkeypatch):
     """run_dir=3 was taken as the folder '3': a one-epoch training wrote its checkpoints into ./3."""
-    from nasloop.engine.evaluators.train import train_architecture
+    from nasloop.engine.train_one import train_architecture
 
     monkeypatch.chdir(tmp_path)
     text = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_1x1~2|"

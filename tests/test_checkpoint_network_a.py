@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nasloop.engine.errors import DataError
-from nasloop.engine.evaluators.train import train_architecture
+from nasloop.engine.train_one import train_architecture
 
 BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
 

@@ -341,7 +341,7 @@ def test_a_to_module_that_returns_no_network_is_named():
 
 def test_a_network_with_the_wrong_number_of_classes_is_named(data_dir):
     # It failed as torch's "Target 8 is out of bounds" (on a GPU, a device-side assert), blaming nasloop.
-    from nasloop.engine.evaluators.train import train_architecture
+    from nasloop.engine.train_one import train_architecture
 
     load_plugin(EXAMPLE)
 

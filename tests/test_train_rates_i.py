@@ -28,7 +28,7 @@ def test_a_checkpoint_of_other_training_images_is_refused(data_dir: Path, tmp_pa
     """train_architecture(..., run_dir=D) again with train_images=120 resumed the 100-image training's finished
     checkpoint (start_epoch 1, the same train loss) and reported it as a training on 120 images."""
     from nasloop.engine.errors import DataError
-    from nasloop.engine.evaluators.train import train_architecture
+    from nasloop.engine.train_one import train_architecture
 
     arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
     options = dict(epochs=1, device="cpu", channels=2, cells=1, batch_size=16, data_dir=data_dir, run_dir=tmp_path)

@@ -20,10 +20,11 @@ from nasloop.engine.data.cifar import load_cifar10
 from nasloop.engine.data.imagenet import ImageFolder
 from nasloop.engine.context import RunContext
 from nasloop.engine.errors import ConfigError, DataError
-from nasloop.engine.evaluators.train import TrainingEvaluator, train_architecture
+from nasloop.engine.evaluators.train import TrainingEvaluator
 from nasloop.engine.evaluators.trainer import TrainConfig, Trainer, augment, stratified_split
 from nasloop.engine.registry import EVALUATORS
 from nasloop.engine.search import search
+from nasloop.engine.train_one import train_architecture
 from nasloop.search_spaces.nb201 import NB201Space
 
 from PIL import Image
