@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Sequence
 import numpy as np
 
 from ..engine.data.paths import find_file
-from ..engine.data.table import Table
+from ..engine.data.table import Table, column_name
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import Configurable
 from ..engine.types import Arch, Result
@@ -78,6 +78,10 @@ class Benchmark(Configurable, ABC):
     times_training: ClassVar[bool] = True
     """A lookup's cost is a training time (measured or estimated); False where the source has none and every
     lookup costs 0 s, so a seconds budget could never end a search."""
+    whole_import: ClassVar[str] = ""
+    """What ``nasloop data import --space <name>`` is given to import a table of the whole space (the public file
+    holding every architecture), named by the refusal of a search on a table of part of it; empty where no such
+    file is known."""
 
     def __init__(self, data_dir: str | os.PathLike | None = None) -> None:
         self.data_dir = str(data_dir) if data_dir else None
@@ -145,10 +149,38 @@ class Benchmark(Configurable, ABC):
         """Whether the table holds a result of ``task`` (a ``final_only`` table's file may lack a task)."""
         return True
 
-    def search_gap(self, task: str) -> str | None:
-        """Why a search of the whole space would fail at most lookups of ``task``, or None. A table of some cells
-        only says so here: the tabular evaluator then refuses a run whose space does not keep to the table."""
-        return None
+    def held_results(self, task: str, fidelity: int | None = None) -> int | None:
+        """How many architectures the table holds a result of ``task`` for at ``fidelity`` (the highest by default):
+        the held rows (:meth:`Table.held_rows`) with a value in the task metric's column, named as the shared table
+        format names it; None where the table has no such column (a benchmark whose query reads its own layout)."""
+        found = self.task(task)
+        fidelity = self.check(found.name, fidelity)
+        name = f"{found.name}:{found.metric}" if fidelity is None else column_name(found.name, fidelity, found.metric)
+        values = self.table.columns.get(name)
+        if values is None or values.dtype.kind != "f":
+            return None
+        return int(np.count_nonzero(np.isfinite(values) & self.table.held_rows()))
+
+    def search_gap(self, task: str, space_size: int | None = None, fidelity: int | None = None) -> str | None:
+        """Why a search of a space of ``space_size`` architectures would fail at most lookups of ``task``, or None.
+
+        A table imported from part of its public file (a truncated or hand-made one, a NASLib pickle of a few
+        cells) holds results for fewer architectures than the space has: a search proposes the others too, and
+        each of their lookups fails. The tabular evaluator refuses such a run before it starts, unless its space
+        keeps to the table; one rule for every benchmark, as the count reads the shared table format.
+        """
+        found = self.task(task)
+        held = None if space_size is None else self.held_results(found.name, fidelity)
+        if held is None or held >= space_size:
+            return None
+        epochs = self.check(found.name, fidelity)
+        what = found.name if epochs is None else f"{found.name} {epochs}-epoch"
+        source = self.table.meta.get("source")
+        fix = (f"import the whole file with 'nasloop data import --space {self.name} {self.whole_import}'"
+               if self.whole_import else "import a table of the whole space with 'nasloop data import'")
+        return (f"the {self.name} table holds {what} results for {held:,} of the space's {space_size:,} "
+                f"architectures{f' (imported from {source})' if source else ''}; a search proposes the others too, "
+                f"and their lookups fail: {fix}")
 
     def check(self, task: str, fidelity: int | None = None) -> int | None:
         """Load the table now and check the task and fidelity; return the fidelity to query.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ...search_spaces.base import SearchSpace
+from ...search_spaces.base import SearchSpace, enumerable
 from ..context import RunContext, refuse_resized
 from ..errors import ConfigError, DataError, UnsupportedError
 from ..registry import register_evaluator
@@ -36,7 +36,8 @@ class TabularEvaluator(Evaluator):
 
     def check(self, fidelity: int | None = None) -> None:
         self.benchmark.check(self.task.name, fidelity)  # loads the table: missing file, bad task or fidelity
-        gap = None if self.space.keeps_to_table else self.benchmark.search_gap(self.task.name)
+        size = self.space.size if enumerable(self.space) else None
+        gap = None if self.space.keeps_to_table else self.benchmark.search_gap(self.task.name, size, fidelity)
         if gap is not None:  # else nearly every evaluation of the run failed, one by one
             raise DataError(gap)
         self.warm_up()  # and what lookups read besides (NB201's hardware costs), before a run's clock starts: its

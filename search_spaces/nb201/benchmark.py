@@ -82,6 +82,7 @@ class NB201Benchmark(Benchmark):
     table_file = TABLE_FILE
     read_directly = (SUITE_ZERO.name, HW_FILE)
     formats = "the compact CSV (nasbench201_all.csv.gz), NASLib nb201 pickles and nasloop's nb201.npz"
+    whole_import = f"{CSV_FILE} FILE.pickle"  # the CSV holds every cell; a pickle imported after it keeps its curves
 
     @property
     def table(self) -> Table:

@@ -26,7 +26,7 @@ from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from ..cell_space import cell_index
 from ..suite_zero_csv import INVALID, ProxyFile, stored_proxies
-from .codes import MICRO_SPEC, enumerate_macro, format_macro, format_micro, parse_macro, parse_micro
+from .codes import MICRO_SPEC, format_macro, format_micro, parse_macro, parse_micro
 
 JSON_FILE = "transnas101_val.json.gz"
 TASKS = (Task("class_scene", "val_accuracy", description="scene classification, top-1 %"),
@@ -97,8 +97,6 @@ class TransNASBenchmark(Benchmark):
     """Shared lookups of the two TransNAS-Bench-101 tables (the subclasses name their part)."""
 
     part: ClassVar[str]
-    space_size: ClassVar[int]
-    """How many architectures the space has: a table of fewer cannot answer a search of it."""
     warmup_proxies = ("zen", "synflow")  # the tables store no parameter counts; these two they store everywhere
     _parse: ClassVar[Callable[[str], tuple]]
     _format: ClassVar[Callable[[tuple], str]]
@@ -108,6 +106,7 @@ class TransNASBenchmark(Benchmark):
     final_only = True
     times_training = False  # the JSON stores no training times
     formats = f"the TransNAS-Bench-101 JSON ({JSON_FILE}) and nasloop's own table"
+    whole_import = JSON_FILE
 
     def _source(self) -> tuple[str, float]:
         return self.located((self.table_file, JSON_FILE),
@@ -125,17 +124,6 @@ class TransNASBenchmark(Benchmark):
     def has_results(self, task: str) -> bool:
         found = self.task(task)
         return _holds_any(self.table, f"{found.name}:{found.metric}")
-
-    def search_gap(self, task: str) -> str | None:
-        """A table imported from part of the JSON (a hand-made file): the space samples all its cells, so most
-        lookups would fail; refused before the run, naming how much the table covers."""
-        found = self.task(task)
-        held = int(np.isfinite(self.table.columns[f"{found.name}:{found.metric}"]).sum())
-        if held >= self.space_size:
-            return None
-        return (f"the {self.name} table holds {found.name} results for {held:,} of the space's {self.space_size:,} "
-                f"architectures (imported from part of {JSON_FILE}); a search proposes the others too, and their "
-                f"lookups fail: import the whole file with 'nasloop data import --space {self.name} {JSON_FILE}'")
 
     def metric_names(self, task: str, fidelity: int | None = None) -> list[str]:
         return [self.task(task).metric]  # what query reports, the task's one metric
@@ -215,7 +203,7 @@ def _table(kind: type, path: str, mtime: float) -> Table:
 class TNB101MicroBenchmark(TransNASBenchmark):
     """TransNAS-Bench-101's cell-level table: 4,096 cells, 7 tasks."""
 
-    name, part, table_file, space_size = "tnb101-micro", "micro", "tnb101-micro.npz", MICRO_SPEC.size
+    name, part, table_file = "tnb101-micro", "micro", "tnb101-micro.npz"
     _parse, _format = staticmethod(parse_micro), staticmethod(format_micro)
     suite_zero_file = ProxyFile("tnb101_micro_zc_proxies_class_scene.csv.gz", "tnb_arch_str", (("class_scene", ""),),
                                 MICRO_SPEC, parse_micro)
@@ -226,7 +214,7 @@ class TNB101MicroBenchmark(TransNASBenchmark):
 class TNB101MacroBenchmark(TransNASBenchmark):
     """TransNAS-Bench-101's macro-level table: 3,256 skeletons, 7 tasks."""
 
-    name, part, table_file, space_size = "tnb101-macro", "macro", "tnb101-macro.npz", len(enumerate_macro())
+    name, part, table_file = "tnb101-macro", "macro", "tnb101-macro.npz"
     _parse, _format = staticmethod(parse_macro), staticmethod(format_macro)
 
 
