@@ -131,7 +131,6 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     refuse_empty_reference_point(base)
     draft = Study(args.out, base, methods, [0])
     _reach_ray_first(args, draft, methods)  # in seconds, before every method's plugins are built
-    target = study_target(args.target, base)
     notes: list[str] = []
     source = f" of {args.methods_file}" if args.methods_file else ""
     for method in methods:  # every bad name or option fails here, before the study folder is touched
@@ -141,6 +140,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         except ConfigError as exc:  # 'strategy evolution has no option popsize': of which of the methods?
             raise ConfigError(f"method '{method.label}'{source}: {exc}") from None
         check_new_run(config, plugins, notes.append)
+    # after the plugins' checks: a table of part of the space is refused there in words naming it (how many cells it
+    # holds, the import of the whole file), where the target read its cells and failed on whatever they lacked
+    target = study_target(args.target, base)
     notes += [note for method in methods if (note := method_random_start_note(method, base.budget))]
     for note in dict.fromkeys(notes):  # once, not once per method
         print(f"nasloop compare: note: {note}", file=sys.stderr)

@@ -50,6 +50,16 @@ def test_an_nb201_search_of_a_few_cell_table_is_refused_before_the_run(few_nb201
     assert not (tmp_path / "run").exists()
 
 
+def test_an_nb201_study_of_a_few_cell_table_names_the_gap_not_the_cell_index(few_nb201, tmp_path, capsys):
+    """'nasloop compare' said the table 'has no official cell index' (its default target reads every cell in the
+    official order), naming neither that the table holds 20 cells nor that a search of it would fail."""
+    assert main(["compare", "--space", "nb201", "--data-dir", str(few_nb201), "--methods", "random", "--seeds", "1",
+                 "--budget", "3", "--out", str(tmp_path / "study"), "--quiet"]) == 2
+    _refused(capsys, "holds cifar10 12-epoch results for 20 of the space's 15,625",
+             "nasloop data import --space nb201")
+    assert not (tmp_path / "study").exists()
+
+
 def test_nb201_counts_the_cells_held_at_the_fidelity_the_search_reads(nb201_csv_path, tmp_path, capsys):
     """The CSV with a pickle of 20 cells' curves: every cell has 12- and 200-epoch results, only 20 have 5-epoch
     ones; '--fidelity 5' ran and failed the lookups of the others ('no 5-epoch cifar10 result')."""
