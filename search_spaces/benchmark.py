@@ -178,6 +178,10 @@ class Benchmark(Configurable, ABC):
         source = self.table.meta.get("source")
         fix = (f"import the whole file with 'nasloop data import --space {self.name} {self.whole_import}'"
                if self.whole_import else "import a table of the whole space with 'nasloop data import'")
+        if fidelity is not None:  # the fidelity given: another may be held for every architecture (the CSV's 200)
+            whole = [str(f) for f in self.fidelities(found.name)
+                     if (self.held_results(found.name, f) or 0) >= space_size]
+            fix += f", or choose a --fidelity every architecture has: {', '.join(whole)}" if whole else ""
         return (f"the {self.name} table holds {what} results for {held:,} of the space's {space_size:,} "
                 f"architectures{f' (imported from {source})' if source else ''}; a search proposes the others too, "
                 f"and their lookups fail: {fix}")
