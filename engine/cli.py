@@ -287,7 +287,7 @@ TRAIN_FLAGS = ("epochs", "device", "seed", "dataset", "data_dir")
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
-    from .evaluators.train import TrainingEvaluator
+    from .evaluators.train import TrainingEvaluator, compile_note
 
     flagged = next((k for k in TRAIN_FLAGS if k in dict(args.train_opt)), None)
     if flagged:  # the command's own flags set these
@@ -313,9 +313,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
     space = command_space(args, context)
     arch = parse_user_arch(space, args.space, args.arch)
     if train_options.get("compile") is True:  # a tiny run sat silent for minutes, as if it hung
-        print("nasloop train: note: compile=true first compiles the network for training and again for evaluation, "
-              "printing nothing meanwhile: a minute or more (2 min on a busy 2-core CPU; seconds once torch's cache "
-              "holds it), repaid only by long trainings; leave compile out of short ones", file=sys.stderr)
+        print(f"nasloop train: note: {compile_note('the network')}", file=sys.stderr)
     from .train_one import train_architecture
 
     metrics = train_architecture(space, arch, dataset=args.dataset, epochs=args.epochs,

@@ -106,6 +106,9 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
     require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS, context)
     evaluator = construct("evaluator", config.evaluator, evaluator_factory, space, wiring={"context": context},
                           **evaluator_options)
+    said = evaluator.start_note()  # once a run (and once a study), where each trial would repeat it
+    if said and on_note is not None:
+        on_note(said)
     check_evaluator(evaluator, "check", config.fidelity)
     executor = construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
     return space, strategy, evaluator, executor

@@ -100,6 +100,11 @@ class Evaluator(Configurable, ABC):
         """Load what evaluation loads lazily (a table, a dataset) in this process, ahead of the first
         trial: an executor calls it on each new worker so a trial's timeout measures the trial."""
 
+    def start_note(self) -> str | None:
+        """What a user should hear once, before a run's first trial, of a cost no output shows meanwhile (a
+        network compiled before it trains), or None."""
+        return None
+
     def untimed(self) -> str | None:
         """Why this evaluator's costs are no measure of time (so ``--max-seconds`` could never end a search), or
         None where they are seconds of training or scoring."""

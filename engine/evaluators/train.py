@@ -68,6 +68,14 @@ CropFraction = Annotated[float, Range(0.1, 1)]
 first, so 1e-9 overflowed inside PIL (an unexpected OverflowError) and 0.001 would need gigabytes an image."""
 COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
 """torch.compile's modes (another one failed inside torch, after the run had started, with a traceback)."""
+
+
+def compile_note(networks: str) -> str:
+    """What compile=true costs, said once before ``networks`` ("the network", "each network") are trained: a tiny
+    run sat silent for minutes, as if it hung, compiling for training and again for evaluation."""
+    return (f"compile=true first compiles {networks} for training and again for evaluation, printing nothing "
+            "meanwhile: a minute or more (2 min on a busy 2-core CPU; seconds once torch's cache holds it), repaid "
+            "only by long trainings; leave compile out of short ones")
 DATASET_OPTIONS = {"cifar10": ("cifar_source", "download"),
                    "imagenet": ("image_dir", "resolution", "crop_fraction", "loader_workers")}
 """Options that only one dataset's loader reads."""
@@ -184,6 +192,9 @@ class TrainingEvaluator(Evaluator):
             raise ConfigError(f"train_images={self.train_images} with val_fraction={self.val_fraction:g} leaves "
                               f"fewer than {classes} images (one per class) in the training or validation split; "
                               f"use train_images={needed} or more")
+
+    def start_note(self) -> str | None:
+        return compile_note("each network") if self.compile else None
 
     def warm_up(self) -> None:
         self._load()

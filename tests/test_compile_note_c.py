@@ -1,0 +1,34 @@
+"""``--evaluator train --evaluator-opt compile=true`` in search and compare: said once what compiling costs.
+
+Before: only ``nasloop train`` said it; a search compiled each network for training and again for evaluation (about
+28 s more a network on a cold CPU cache for evaluation alone) and nothing told the user why it sat silent.
+"""
+from __future__ import annotations
+
+from nasloop.engine import cli
+
+NOTE = "note: compile=true first compiles each network for training and again for evaluation"
+
+
+def test_a_search_that_compiles_says_so_once_before_it_starts(tmp_path, capsys, isolated_cache):
+    # A data folder without CIFAR-10 stops it before training, after the note (as nasloop train's does).
+    (tmp_path / "empty").mkdir()
+    argv = ["search", "--evaluator", "train", "--budget", "2", "--data-dir", str(tmp_path / "empty"),
+            "--run-dir", str(tmp_path / "run"), "--evaluator-opt"]
+    assert cli.main([*argv, "compile=true"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("nasloop search: note:") == 1 and f"nasloop search: {NOTE}" in err
+    assert "leave compile out of short ones" in err and "error:" in err
+    assert cli.main([*argv, "compile=false"]) == 2
+    assert "note:" not in capsys.readouterr().err
+
+
+def test_a_compare_that_compiles_says_so_once_for_all_its_methods(tmp_path, data_dir, capsys):
+    # Its notes come once every method has passed its checks; a file as --out is refused just after.
+    (tmp_path / "a-file").touch()
+    assert cli.main(["compare", "--evaluator", "train", "--evaluator-opt", "compile=true", "--methods",
+                     "random,local", "--budget", "2", "--data-dir", str(data_dir), "--out",
+                     str(tmp_path / "a-file")]) == 2
+    err = capsys.readouterr().err
+    assert err.count(NOTE) == 1 and f"nasloop compare: {NOTE}" in err
+    assert "is a file; choose a folder for the study" in err
