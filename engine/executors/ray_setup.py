@@ -23,6 +23,25 @@ from .base import sigterm_caught_elsewhere
 _LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled"}
 _LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 _CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
+_STARTING_RAY: set[int] = set()  # the thread whose ray.init is starting a local Ray's processes now
+
+
+def _leave_the_commands_group() -> None:
+    """In a process forked (with a ``preexec_fn``, as Ray starts each of its own) by a thread starting a local Ray:
+    lead a process group of its own, out of the command's. A SIGTERM to the command's group (``timeout``, ``kill
+    -TERM -PGID``) reached Ray's GCS, raylet and autoscaler with the search's own process: the
+    autoscaler, dying, sent 'The autoscaler failed ... Terminated with signal 15' and its stack, which the search
+    printed; the raylet, dying, made the search exit 1 with no line of its own, or fail to start in Ray's native
+    stack dump. Ray already blocks SIGINT in them for the same reason; the search now takes them down itself,
+    through ``ray.shutdown``. Killed outright (SIGKILL), it leaves them as a ``kill -9`` of its one process always
+    did: the kernel ends those Ray started, and the raylet's agents stop seconds later, finding it gone."""
+    if threading.get_ident() in _STARTING_RAY:
+        with suppress(OSError):
+            os.setpgid(0, 0)
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there are no process groups to leave
+    os.register_at_fork(after_in_child=_leave_the_commands_group)
 
 
 def import_ray(local: bool) -> ModuleType:
@@ -57,6 +76,8 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
     if previous is not signal.SIG_IGN:  # a command started with Ctrl-C ignored keeps ignoring it
         signal.signal(signal.SIGINT, ctrl_c)
     try:
+        if kwargs.get("address") is None:  # a local Ray's processes are ours to keep out of the command's group
+            _STARTING_RAY.add(threading.get_ident())
         ray.init(**kwargs)
         if seen:
             raise KeyboardInterrupt
@@ -68,6 +89,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
             sigterm_caught_elsewhere()  # raises Terminated, recorded as SIGTERM's
         raise
     finally:
+        _STARTING_RAY.discard(threading.get_ident())
         if previous is not signal.SIG_IGN:
             signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
 
