@@ -76,6 +76,8 @@ def compile_note(networks: str) -> str:
     return (f"compile=true first compiles {networks} for training and again for evaluation, printing nothing "
             "meanwhile: a minute or more (2 min on a busy 2-core CPU; seconds once torch's cache holds it), repaid "
             "only by long trainings; leave compile out of short ones")
+
+
 DATASET_OPTIONS = {"cifar10": ("cifar_source", "download"),
                    "imagenet": ("image_dir", "resolution", "crop_fraction", "loader_workers")}
 """Options that only one dataset's loader reads."""

@@ -40,7 +40,7 @@ def _leave_the_commands_group() -> None:
             os.setpgid(0, 0)
 
 
-if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there are no process groups to leave
+if os.name == "posix":  # elsewhere there are no process groups to leave
     os.register_at_fork(after_in_child=_leave_the_commands_group)
 
 
