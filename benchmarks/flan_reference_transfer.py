@@ -54,7 +54,7 @@ from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.registry import register_predictor
 from nasloop.predictors.base import single_thread
 from nasloop.engine.predictor_evaluation import evaluate_predictors
-from nasloop.predictors.flan_transfer import training_cells
+from nasloop.engine.pretraining import training_cells
 from nasloop.search_spaces.nb101.space import NB101Space
 from nasloop.search_spaces.nb201.cell import OPS as NB201_OPS
 

@@ -210,18 +210,14 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
         list_plugins(PREDICTORS, args.name)
         return
     if args.predictors_command == "pretrain":
-        from ..predictors.base import Pretrainable
+        from .pretraining import pretrain, pretrainable
 
-        chosen = PREDICTORS.get(args.predictor)
-        if not issubclass(chosen, Pretrainable):  # asked of the class: nothing is read or fitted for one without it
-            raise ConfigError(f"predictor '{args.predictor}' cannot be pretrained (its class is no "
-                              "nasloop.predictors.base.Pretrainable); give --predictor flan, or one that is")
+        pretrainable(args.predictor)  # asked of the class: nothing is read or fitted for one without it
         with progress("spaces", len(args.spaces)) as advance:
-            summary = chosen.pretrain(args.spaces, args.out, dataset=args.dataset, train_size=args.train_size,
-                                      seed=args.seed, data_dir=args.data_dir,
-                                      predictor_options=dict(args.predictor_opt),
-                                      on_space=lambda name, n: advance(f"{name}: {n} cells"), joint=args.joint,
-                                      overwrite=args.overwrite)
+            summary = pretrain(args.spaces, args.out, args.predictor, dataset=args.dataset, train_size=args.train_size,
+                               seed=args.seed, data_dir=args.data_dir, predictor_options=dict(args.predictor_opt),
+                               on_space=lambda name, n: advance(f"{name}: {n} cells"), joint=args.joint,
+                               overwrite=args.overwrite)
         in_all = " in all" if len(summary["spaces"]) > 1 else ""  # --train-size counts per space
         print(f"wrote {summary['file']} ({summary['model']} on {', '.join(summary['spaces'])}: {summary['cells']} "
               f"cells{in_all}, {summary['seconds']} s)")

@@ -18,8 +18,8 @@ import base64
 from contextlib import contextmanager
 import functools
 import io
-import os
-from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -256,18 +256,40 @@ class Predictor(Configurable, ABC):
 class Pretrainable(ABC):
     """A predictor that ``nasloop predictors pretrain --predictor NAME`` fits on benchmark tables and saves, for a
     later search to start from (FLAN's ``pretrained=FILE``). A mixin beside :class:`Predictor`, so the command asks
-    the registered class whether it has one and refuses any other before reading a table."""
+    the registered class whether it has one and refuses any other before reading a table.
+
+    The command's driver (:mod:`nasloop.engine.pretraining`) checks the spaces, reads their tables, draws the cells
+    and their targets, builds the predictor with its options and fits it (on each space in turn, or once on their
+    mix, a :class:`~.mixed_space.MixedSpace`, with ``--joint``): the class only saves what it learned, and may
+    refuse through the ``check_*`` hooks, early, what it cannot learn from."""
+
+    start_option: ClassVar[str | None] = None
+    """The constructor option that starts a fit from a file :meth:`save_pretrained` wrote (FLAN's ``pretrained``):
+    spaces fitted in turn hand their file to the next space's predictor through it, and the command refuses it
+    given by the user (it writes such a file). None: the class is pretrained on one space, or with ``--joint``."""
 
     @classmethod
+    def pretrained_model_name(cls, name: str) -> str:
+        """What the command's lines call the model registered as ``name`` (``wrote FILE (NAME on nb201: ...)``)."""
+        return name
+
+    @classmethod
+    def check_pretraining(cls, options: Mapping[str, Any], joint: bool) -> None:
+        """Refuse, before any table is read, options the pretraining cannot use (with ``joint``, on a mix)."""
+
+    @classmethod
+    def check_pretraining_space(cls, space: SearchSpace) -> None:
+        """Refuse a space the model cannot learn from, as soon as its table is read."""
+
+    @classmethod
+    def check_chain(cls, predictors: Mapping[str, Any]) -> None:
+        """Refuse, before any fit, the predictors built for the spaces fitted in turn (by space name) when what one
+        learns cannot start the next."""
+
     @abstractmethod
-    def pretrain(cls, spaces: Sequence[str], out: str | os.PathLike, *, dataset: str | None = None,
-                 train_size: int | None = None, seed: int = 0, data_dir: str | None = None,
-                 predictor_options: dict[str, Any] | None = None, on_space: Callable[[str, int], None] | None = None,
-                 joint: bool = False, overwrite: bool = False) -> dict[str, Any]:
-        """Fit on the cells of each space's table (``train_size`` of them, a draw by ``seed``; all by default) in
-        turn, or with ``joint`` once on their mix, and write ``out`` (an existing file only with ``overwrite``);
-        ``on_space(name, cells)`` hears each space done. Returns ``model`` (what the command's line calls the
-        fitted model, e.g. 'FLAN'), ``spaces``, ``cells``, ``seconds`` and ``file``."""
+    def save_pretrained(self, out: Path, spaces: Sequence[str], cells: int) -> None:
+        """Write what this fitted predictor learned to ``out``: a file its ``start_option`` reads back. ``spaces``
+        and ``cells`` are what it has been fitted on so far, in all."""
 
 
 def _checked(predict: Any) -> Any:

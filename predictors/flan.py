@@ -33,7 +33,6 @@ the ensemble of independently initialised members gives ``std`` for acquisition 
 from __future__ import annotations
 
 import math
-import os
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
@@ -43,13 +42,13 @@ from torch_geometric.data import Batch
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, NonNegativeInt, PositiveInt, name_list
-from ..engine.registry import PREDICTORS, register_predictor
+from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, Pretrainable, pack_torch, single_thread, unpack_torch
+from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .features import FeatureScaler, FeatureSet, Missing, features_read_dataset
-from .flan_transfer import (SHAPE_OPTIONS, check_shared_tokens, check_start_features, diverged, load_pretrained,
-                            pretrain)
+from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens, check_start_features, diverged,
+                            load_pretrained)
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss
 from .flan_weights import fitted_weights
@@ -62,7 +61,7 @@ Supplementary = Callable[[Sequence[Arch]], Any]
 # --- the predictor ----------------------------------------------------------------------------
 
 @register_predictor("flan")
-class FlanPredictor(Predictor, Pretrainable):
+class FlanPredictor(Predictor, FlanPretraining):
     """FLAN: an ensemble of graph networks with flow attention over the architecture's graph, ranking-loss trained.
 
     ``steps`` is the number of full-batch optimiser steps of a fit from scratch; by default it
@@ -85,13 +84,6 @@ class FlanPredictor(Predictor, Pretrainable):
     """
 
     epistemic_std = True
-
-    @classmethod
-    def pretrain(cls, spaces: Sequence[str], out: str | os.PathLike, **settings: Any) -> dict[str, Any]:
-        """What ``nasloop predictors pretrain`` fits: :func:`.flan_transfer.pretrain` of the class it is called on, so
-        a user's subclass is fitted with its own options and defaults (a plain FLAN's file was written for it)."""
-        name = PREDICTORS.label(cls)
-        return {"model": "FLAN" if name == "flan" else name, **pretrain(spaces, out, flan_class=cls, **settings)}
 
     @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:

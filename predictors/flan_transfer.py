@@ -15,24 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
-import time
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Mapping, Sequence
 
-import numpy as np
 import torch
 
-from ..engine.assemble import build_space, choose_tabulated_space, default_dataset, table_context
-from ..engine.config import construct
-from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError, UnsupportedError
-from ..engine.options import Seed, check_value
-from ..engine.registry import PREDICTORS, SEARCH_SPACES
-from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .mixed_space import MixedSpace
+from .base import Pretrainable
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 2
@@ -77,23 +68,6 @@ def _checksum(payload: dict[str, Any]) -> str:
             digest.update(value.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
                           if torch.is_tensor(value) else repr(value).encode())  # any dtype, bfloat16 included
     return digest.hexdigest()
-
-
-def check_writable(path: Path) -> None:
-    """One line, before any fitting, when ``path`` cannot become the pretrained file."""
-    if path.is_dir() or not path.name:
-        raise ConfigError(f"--out {path} is a folder; give a file name in it, e.g. {path / 'flan.pt'}")
-    blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
-    if blocking is not None:  # mkdir's own words, "File exists", named neither the file nor what was wrong
-        raise ConfigError(f"cannot write --out {path}: {blocking} is a file, not a folder; give another file")
-    partial = path.with_name(path.name + ".partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb"):
-            pass
-        partial.unlink()
-    except OSError as exc:
-        raise ConfigError(f"cannot write --out {path} ({exc.strerror or exc}); give another file") from None
 
 
 def check_shared_tokens(start: dict[str, Any], space: SearchSpace, path: str) -> None:
@@ -258,131 +232,40 @@ def diverged(start: dict[str, Any] | None, path: str | None, lr: float) -> Confi
                        "give a smaller --predictor-opt lr=...")
 
 
-def pretrain(spaces: Sequence[str], out: str | os.PathLike, dataset: str | None = None, train_size: int | None = None,
-             seed: int = 0, data_dir: str | None = None, predictor_options: dict[str, Any] | None = None,
-             on_space: Callable[[str, int], None] | None = None, joint: bool = False,
-             overwrite: bool = False, flan_class: type | None = None) -> dict[str, Any]:
-    """Fit FLAN on the spaces' benchmark cells and save it to ``out`` (an existing file only with ``overwrite``:
-    pretraining can take many minutes, and searches started from a file refuse to resume once it changes).
+class FlanPretraining(Pretrainable):
+    """FLAN's side of ``nasloop predictors pretrain`` (the engine's :mod:`~nasloop.engine.pretraining` reads the
+    tables and fits): spaces in turn chain through ``pretrained``, and what one file cannot hold is refused before
+    any fit. A subclass of FLAN is pretrained as itself, with its own options and defaults."""
 
-    In turn by default (each space after the first fine-tunes what the earlier ones taught), or,
-    with ``joint``, once on the mix of all of them (``MixedSpace``: each space's targets
-    standardised on their own, pairs ranked within a space). ``train_size`` cells per space (a
-    seeded draw; all of them by default) with the task's own metric as target. Returns a
-    summary: spaces, cells, seconds, the file. ``flan_class`` is the FLAN class fitted: a user's subclass, with its own
-    options and defaults, or FLAN itself by default.
-    """
-    flan_class = PREDICTORS.get("flan") if flan_class is None else flan_class
-    if not spaces:
-        raise ConfigError("name at least one space to pretrain on, e.g. --space nb101")
-    options = _flan_options(predictor_options or {}, PREDICTORS.label(flan_class))
-    if "pretrained" in options:
-        raise ConfigError("predictors pretrain writes a pretrained file; drop the pretrained option (to continue "
-                          "from a file, list its spaces again)")
-    listed = next((name for name in spaces if "," in str(name)), None)
-    if listed is not None:  # refused as "unknown search space 'nb201,nb101'", as if the names were wrong
-        raise ConfigError(f"--space takes one space, got '{listed}'; repeat it for each: "
-                          + " ".join(f"--space {part.strip()}" for part in str(listed).split(",") if part.strip()))
-    twice = next((name for name in spaces if spaces.count(name) > 1), None)
-    if twice is not None:  # fitted twice on one seeded draw, and counted twice in the file
-        raise ConfigError(f"--space {twice} is named twice; name each space once")
-    if joint and len(set(spaces)) < 2:
-        raise ConfigError(f"--joint fits one model on a mix of at least two different spaces, got "
-                          f"{', '.join(dict.fromkeys(spaces))}; name another --space or drop --joint")
-    if joint and "supplementary" in options:
-        raise ConfigError("--joint reads the spaces' graphs only (space_id=true adds the space); drop --joint or "
-                          "the supplementary option")
-    check_value("seed", seed, Seed)  # -1 failed in numpy's words after the tables were read, as an unexpected error
-    if train_size is not None and train_size < 2:
-        raise ConfigError(f"--train-size must be at least 2 (a ranking needs two cells), got {train_size}; leave it "
-                          "out to learn from every cell")
-    out = Path(out)
-    if out.is_file() and not overwrite:
-        raise ConfigError(f"--out {out} already exists; give another file, or add --overwrite to replace it (a "
-                          "search started from it then refuses to resume)")
-    started, total, done = time.perf_counter(), 0, []
-    parts = []  # (space, context, cells, targets): every space is read, and checked, before the first fit
-    for name in spaces:
-        factory = SEARCH_SPACES.get(name)  # without a table, training_cells says why, in the command's words
-        context = table_context(factory, dataset or default_dataset(name), data_dir)
-        space = build_space(name, context)
-        cells, target = training_cells(space, context, train_size, seed)
+    start_option = "pretrained"
+
+    @classmethod
+    def pretrained_model_name(cls, name: str) -> str:
+        return "FLAN" if name == "flan" else name
+
+    @classmethod
+    def check_pretraining(cls, options: Mapping[str, Any], joint: bool) -> None:
+        if joint and "supplementary" in options:
+            raise ConfigError("--joint reads the spaces' graphs only (space_id=true adds the space); drop --joint or "
+                              "the supplementary option")
+
+    @classmethod
+    def check_pretraining_space(cls, space: SearchSpace) -> None:
         if not space.graph_encodings:  # FLAN's own refusal advised gp and mlp, which nothing pretrains
-            raise UnsupportedError(f"--space {name} declares no graph encoding, which FLAN, the predictor pretrain "
-                                   "fits, reads; pretrain on a space that has one")
-        parts.append((space, context, cells, target))
-    if not joint:  # each space's FLAN is built now, so an option one space cannot take fails before any fit
-        built = {space.name: construct("predictor", PREDICTORS.label(flan_class), flan_class, space,
-                                       wiring={"context": context, "seed": seed}, **options)
-                 for space, context, _, _ in parts}
-        if len(parts) > 1 and any(flan.space_id for flan in built.values()):
+            raise UnsupportedError(f"--space {space.name} declares no graph encoding, which FLAN, the predictor "
+                                   "pretrain fits, reads; pretrain on a space that has one")
+
+    @classmethod
+    def check_chain(cls, predictors: Mapping[str, Any]) -> None:
+        if len(predictors) > 1 and any(flan.space_id for flan in predictors.values()):
             # the one-hot's slots are set by the first space's fit and the input cannot grow after it: the later
             # spaces were written into the file but read through the 'other' slot, as a space never seen
             raise ConfigError("space_id=true gives each space its own slot only when they are fitted together; add "
                               "--joint (one fit on the mix of the spaces), or drop space_id=true")
-        _check_one_input({name: flan.supplementary_names for name, flan in built.items()})
-        check_writable(out)
-    # Each space but the last is saved to a scratch file the next one starts from; only the last writes --out (at
-    # once: temp + replace), so an interrupted chain leaves --out as it was, a previous file included.
-    with tempfile.TemporaryDirectory(prefix="nasloop-pretrain-") as scratch:
-        for index, (space, context, cells, target) in enumerate([] if joint else parts):
-            chained = {"pretrained": str(Path(scratch) / f"after-{index - 1}.pt")} if index else {}
-            predictor = construct("predictor", PREDICTORS.label(flan_class), flan_class, space,
-                                  wiring={"context": context, "seed": seed}, **options, **chained)
-            predictor.fit(cells, target)
-            done.append(space.name)
-            total += len(cells)
-            last = index == len(parts) - 1
-            save_pretrained(predictor, out if last else Path(scratch) / f"after-{index}.pt", done, total)
-            if on_space is not None:
-                on_space(space.name, len(cells))
-    if joint:
-        parts = [(space, context, cells, (target - target.mean()) / (target.std() or 1.0))
-                 for space, context, cells, target in parts]
-        total = sum(len(cells) for _, _, cells, _ in parts)
-        mix = MixedSpace([space for space, _, _, _ in parts])
-        predictor = construct("predictor", PREDICTORS.label(flan_class), flan_class, mix,
-                              wiring={"context": parts[0][1], "seed": seed}, **options)
-        check_writable(out)
-        predictor.fit([(i, arch) for i, part in enumerate(parts) for arch in part[2]],
-                      np.concatenate([part[3] for part in parts]))
-        done = list(spaces)
-        save_pretrained(predictor, out, done, total)
-        if on_space is not None:  # each space is done when the one fit is
-            for space, _, cells, _ in parts:
-                on_space(space.name, len(cells))
-    return {"spaces": done, "cells": total, "seconds": round(time.perf_counter() - started, 1), "file": str(out)}
+        _check_one_input({name: flan.supplementary_names for name, flan in predictors.items()})
 
-
-def _flan_options(given: dict[str, Any], fitted: str = "flan") -> dict[str, Any]:
-    """The options of ``--predictor-opt`` for the predictor ``fitted``, ``NAME.KEY`` read as ``KEY`` (and beating a
-    ``KEY`` given too) as search and ``predictors evaluate`` read it: pretrain said "predictor 'flan' has no option
-    'flan.ensemble'". An option for another predictor is named, since pretrain fits that one alone."""
-    plain, named = {}, {}
-    model = "FLAN" if fitted == "flan" else fitted
-    for key, value in given.items():
-        name, dot, option = str(key).partition(".")
-        if dot and name != fitted:
-            raise ConfigError(f"--predictor-opt {key} is for predictor '{name}', and predictors pretrain fits {model} "
-                              f"only; drop it, or give a {model} option (ensemble=2, or {fitted}.ensemble=2)")
-        (named if dot else plain)[option if dot else key] = value
-    return {**plain, **named}
-
-
-def training_cells(space: SearchSpace, context: RunContext, train_size: int | None,
-                    seed: int) -> tuple[list[Arch], np.ndarray]:
-    """A seeded draw of ``train_size`` of the benchmark's cells with a result (all by default), and
-    their targets, oriented so that higher is better."""
-    benchmark = context.require_benchmark("predictors pretrain", space, choose_tabulated_space)
-    task = benchmark.task(context.dataset)
-    cells = benchmark.cells()
-    y = benchmark.metric_values(cells, task.name)
-    keep = np.flatnonzero(np.isfinite(y))
-    if train_size is not None and train_size > len(keep):  # was a silent fit on all of them, for 24 minutes
-        raise ConfigError(f"--train-size {train_size} exceeds the {len(keep):,} {space.name} {task.name} cells "
-                          f"with a result; give at most {len(keep)}, or leave it out to learn from every cell")
-    keep = np.random.default_rng(seed).permutation(keep)[:train_size] if train_size else keep
-    return [cells[i] for i in keep], -y[keep] if task.minimize else y[keep]
+    def save_pretrained(self, out: Path, spaces: Sequence[str], cells: int) -> None:
+        save_pretrained(self, out, spaces, cells)
 
 
 def _check_one_input(inputs: dict[str, list[str]]) -> None:

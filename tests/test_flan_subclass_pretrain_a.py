@@ -7,6 +7,7 @@ import pytest
 
 from nasloop.engine.cli import main
 from nasloop.engine.errors import NasloopError
+from nasloop.engine.pretraining import pretrain
 from nasloop.engine.registry import register_predictor
 from nasloop.predictors.flan import FlanPredictor
 from nasloop.predictors.flan_transfer import load_pretrained
@@ -30,5 +31,5 @@ def test_a_subclass_of_flan_is_pretrained_as_itself(tmp_path, capsys, data_dir):
     assert len(saved["members"]) == 2 and saved["shape"]["hidden"] == 16
     with pytest.raises(NasloopError, match=r"^--predictor-opt flan.steps is for predictor 'flan', and predictors "
                                            r"pretrain fits small-flan-a only; drop it, or give a small-flan-a option"):
-        SmallFlan.pretrain(["nb201"], tmp_path / "other.pt", train_size=8, predictor_options={"flan.steps": 2},
-                           data_dir=data_dir)
+        pretrain(["nb201"], tmp_path / "other.pt", SmallFlan, train_size=8, predictor_options={"flan.steps": 2},
+                 data_dir=data_dir)

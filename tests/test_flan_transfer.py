@@ -14,7 +14,8 @@ from nasloop.engine import cli
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.errors import ConfigError, DataError
 from nasloop.predictors.flan import FlanPredictor
-from nasloop.predictors.flan_transfer import _checksum, load_pretrained, pretrain
+from nasloop.engine.pretraining import pretrain
+from nasloop.predictors.flan_transfer import _checksum, load_pretrained
 from nasloop.search_spaces.nb201 import NB201Space
 
 SMALL = ["--predictor-opt", "ensemble=2", "--predictor-opt", "steps=20"]
@@ -246,7 +247,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
     """
     from scipy import stats
 
-    from nasloop.predictors.flan_transfer import training_cells
+    from nasloop.engine.pretraining import training_cells
     from nasloop.predictors.mixed_space import MixedSpace
     from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 

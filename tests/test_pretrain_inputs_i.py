@@ -10,7 +10,7 @@ def test_a_negative_seed_is_refused_in_one_line(tmp_path, capsys):
     """--seed -1 was taken, the tables read, and the draw failed in numpy's words as an 'unexpected ValueError' with
     a traceback file (exit 1); pretrain(seed=-1) from Python raised numpy's ValueError."""
     from nasloop.engine import cli
-    from nasloop.predictors.flan_transfer import pretrain
+    from nasloop.engine.pretraining import pretrain
 
     out = tmp_path / "flan.pt"
     with pytest.raises(SystemExit) as done:  # argparse's usage error
@@ -28,7 +28,8 @@ def test_a_flan_option_written_name_dot_key_is_read_as_search_reads_it(tmp_path,
     """--predictor-opt flan.ensemble=1, as search and predictors evaluate take it, was refused with "predictor 'flan'
     has no option 'flan.ensemble'"; forest.trees was refused the same way, naming no predictor but FLAN."""
     from nasloop.engine import cli
-    from nasloop.predictors.flan_transfer import load_pretrained, pretrain
+    from nasloop.engine.pretraining import pretrain
+    from nasloop.predictors.flan_transfer import load_pretrained
 
     out = tmp_path / "flan.pt"
     assert cli.main(["predictors", "pretrain", "--space", "nb201", "--train-size", "8", "--predictor-opt",
@@ -45,7 +46,7 @@ def test_a_flan_option_written_name_dot_key_is_read_as_search_reads_it(tmp_path,
 def test_spaces_written_as_one_comma_separated_space_are_told_to_repeat_the_flag(tmp_path):
     """--space nb201,nb101 (as --predictors and --train-sizes take lists) was refused as "unknown search space
     'nb201,nb101'", as if the names were wrong."""
-    from nasloop.predictors.flan_transfer import pretrain
+    from nasloop.engine.pretraining import pretrain
 
     with pytest.raises(NasloopError, match=r"^--space takes one space, got 'nb201,nb101'; repeat it for each: "
                                            r"--space nb201 --space nb101$"):

@@ -10,7 +10,7 @@ import numpy as np
 from nasloop.engine.cli import main
 
 
-def test_pretrain_asks_the_registered_predictor_and_refuses_one_that_cannot(tmp_path: Path, capsys) -> None:
+def test_pretrain_asks_the_registered_predictor_and_refuses_one_that_cannot(tmp_path: Path, capsys, data_dir) -> None:
     """The command imported FLAN's module by name: no other predictor could be pretrained through it."""
     from nasloop.engine.registry import register_predictor
     from nasloop.predictors.base import Predictor, Pretrainable
@@ -19,10 +19,8 @@ def test_pretrain_asks_the_registered_predictor_and_refuses_one_that_cannot(tmp_
     class Remembers(Predictor, Pretrainable):
         """Predicts 0 everywhere; its pretraining writes the spaces it was asked for."""
 
-        @classmethod
-        def pretrain(cls, spaces: Any, out: Any, **settings: Any) -> dict[str, Any]:
-            Path(out).write_text(" ".join(spaces) + f" seed={settings['seed']}")
-            return {"model": "Remembers", "spaces": list(spaces), "cells": 0, "seconds": 0.0, "file": str(out)}
+        def save_pretrained(self, out: Any, spaces: Any, cells: int) -> None:
+            Path(out).write_text(" ".join(spaces) + f" cells={cells}")
 
         def _fit(self, archs: Any, y: Any) -> None:
             pass
@@ -32,9 +30,9 @@ def test_pretrain_asks_the_registered_predictor_and_refuses_one_that_cannot(tmp_
 
     out = tmp_path / "pre.txt"
     assert main(["predictors", "pretrain", "--predictor", "h-pretrained", "--space", "nb201", "--seed", "3",
-                 "--out", str(out)]) in (0, None)
-    assert out.read_text() == "nb201 seed=3"
-    assert f"wrote {out} (Remembers on nb201: 0 cells, 0.0 s)" in capsys.readouterr().out
+                 "--train-size", "8", "--data-dir", str(data_dir), "--out", str(out)]) in (0, None)
+    assert out.read_text() == "nb201 cells=8"
+    assert f"wrote {out} (h-pretrained on nb201: 8 cells, " in capsys.readouterr().out
     refused = tmp_path / "forest.pt"
     assert main(["predictors", "pretrain", "--predictor", "forest", "--space", "nb201", "--out", str(refused)]) == 2
     error = capsys.readouterr().err

@@ -8,7 +8,8 @@ import torch
 
 from nasloop.engine import cli
 from nasloop.engine.errors import ConfigError
-from nasloop.predictors.flan_transfer import _checksum, load_pretrained, pretrain
+from nasloop.engine.pretraining import pretrain
+from nasloop.predictors.flan_transfer import _checksum, load_pretrained
 
 TINY = {"ensemble": 1, "steps": 2}
 
