@@ -45,13 +45,18 @@ def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: Se
              if summary["failed"] else ""))
 
 
+def _refuse_unlisted(space: SearchSpace) -> None:
+    """``--all`` on a space that lists no architectures: checked before ``--out`` is asked for, since on NAGO the
+    advice to give it led to this second refusal."""
+    if not enumerable(space):
+        kept = table_only_flag(space).strip()
+        raise ConfigError(f"--all needs a space that lists its architectures; '{space.name}' does not (use "
+                          + (f"{kept} for its table's cells, " if kept else "")
+                          + "--sample N or --archs-file)")
+
+
 def _read_archs(args: argparse.Namespace, space: SearchSpace) -> list[Any]:
     if args.all:
-        if not enumerable(space):
-            kept = table_only_flag(space).strip()
-            raise ConfigError(f"--all needs a space that lists its architectures; '{space.name}' does not (use "
-                              + (f"{kept} for its table's cells, " if kept else "")
-                              + "--sample N or --archs-file)")
         return list(space.enumerate())
     if args.sample is not None:
         return _distinct_sample(space, args.sample, np.random.default_rng(args.seed))
@@ -108,6 +113,8 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     context.image_dataset("proxies cannot be computed for it",
                           "predictors read what its table stores with features=[proxies]")
     space = command_space(args, context)
+    if args.all:
+        _refuse_unlisted(space)
     if args.all and args.out is None:
         raise ConfigError("--all scores a whole space: give --out FILE to write the rows as they come")
     if args.out is None and (args.executor != "inprocess" or args.workers):
