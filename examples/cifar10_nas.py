@@ -55,6 +55,11 @@ def main() -> None:
                         help="Ray: GPUs per trial (0.25: four trials per GPU)")
     parser.add_argument("--address", help="Ray: address of an existing cluster")
     args = parser.parse_args()
+    ray_flags = [flag for flag, value in (("--workers", args.workers), ("--gpus-per-trial", args.gpus_per_trial),
+                                          ("--address", args.address)) if value is not None]
+    if ray_flags and args.executor == "inprocess":  # else the search names the executor's parameter, not the flag
+        raise SystemExit(f"cifar10_nas.py: error: {ray_flags[0]} is an option of --executor ray, not of "
+                         f"'inprocess'; add --executor ray")
 
     try:
         run(args)
