@@ -74,6 +74,9 @@ class MacroCNNSpace(NeighbourhoodSpace, NetworkSpace):
         except ValueError:
             raise ArchitectureError(f"'{text}' is not a macro-cnn architecture: write one op-width-skip per stage "
                                     f"joined by '|', e.g. conv3x3-32-plain|sepconv3x3-64-residual") from None
+        if len(parts) != self.stages:  # named as written, with the option that reads it
+            raise ArchitectureError(f"'{text}' has {len(parts)} stages and this macro-cnn space {self.stages}; write "
+                                    f"{self.stages}, or set --space-opt stages={len(parts)}")
         return self.validate(arch)
 
     def format(self, arch: tuple[int, ...]) -> str:
