@@ -82,7 +82,8 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
     objectives = config.objective_list() or ()
     reference = None if config.reference_point is None else oriented_point(objectives, config.reference_point)
     wiring: dict[str, Any] = {"context": context, "seed": config.seed, "num_objectives": config.num_objectives,
-                              "reference_point": reference}
+                              "reference_point": reference, "objective_names": [str(o) for o in objectives],
+                              "on_note": on_note}
     if takes(strategy_factory, "predictor"):
         name = config.predictor or strategy_factory.default_predictor
         if name is None:

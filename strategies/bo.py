@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -60,7 +60,7 @@ class BayesianOptimisation(Strategy):
 
     multi_objective = True
     requires = ((BoxSpace, VectorEncoded),)
-    wiring = Strategy.wiring + ("reference_point",)
+    wiring = Strategy.wiring + ("reference_point", "objective_names", "on_note")
     random_start = "num_init"
     random_start_note = ("from its initial design ({option}) before its GP proposes any, so this {done}-evaluation "
                          "run never used its model")
@@ -74,7 +74,8 @@ class BayesianOptimisation(Strategy):
     def __init__(self, space: SearchSpace, seed: int = 0, num_objectives: PositiveInt = 1,
                  reference_point: list[float] | None = None, num_init: PositiveInt = 10,
                  encoding: str | None = None, pool_size: PositiveInt = 1000, num_restarts: PositiveInt = 8,
-                 raw_samples: PositiveInt = 256, mc_samples: PositiveInt = 128) -> None:
+                 raw_samples: PositiveInt = 256, mc_samples: PositiveInt = 128,
+                 objective_names: list[str] | None = None, on_note: Callable[[str], None] | None = None) -> None:
         super().__init__(space, seed)
         self.sobol_seed = seed  # the initial design is one scrambled Sobol sequence per run seed
         self.num_objectives, self.num_init = num_objectives, num_init
@@ -98,6 +99,8 @@ class BayesianOptimisation(Strategy):
         self.failed: set[str] = set()
         self.pending: dict[str, Arch] = {}
         self.initial_asked = 0
+        self.objective_names = objective_names or [f"objective {i + 1}" for i in range(num_objectives)]
+        self.on_note, self.said_unbeaten = on_note, False
 
     # --- ask -----------------------------------------------------------------------------------
     def ask(self, n: int) -> list[Arch]:
@@ -123,6 +126,7 @@ class BayesianOptimisation(Strategy):
         model_y = np.vstack([y, np.repeat(y.min(axis=0, keepdims=True), len(failed), axis=0)])
         if noise is not None:
             noise = np.vstack([noise, np.repeat(noise.max(axis=0, keepdims=True), len(failed), axis=0)])
+        self._note_unbeaten(y)
         torch_seed = int(self.rng.integers(2**31 - 1))  # drawn from the saved generator: resumes repeat it
         pending = self.proposer.features(list(self.pending.values())) if self.pending else None
         known = set(self.observed) | self.failed | set(self.pending)
@@ -134,6 +138,21 @@ class BayesianOptimisation(Strategy):
             proposals = self.proposer.propose(acquisition, q, known, [a for a, _, _ in archs], y, self.rng,
                                               torch_seed)
         return [self._reserve(a) for a in proposals]
+
+    def _note_unbeaten(self, y: np.ndarray) -> None:
+        """Say once that no evaluation beats the user's reference point in every objective yet: its hypervolume
+        stays 0 meanwhile, and the acquisition aims past the front's worst values instead (bo_model.py)."""
+        if self.reference_point is None or self.said_unbeaten or self.on_note is None:
+            return
+        reference = np.asarray(self.reference_point)
+        if (y > reference).all(axis=1).any():
+            return
+        self.said_unbeaten = True
+        short = [name for name, beaten in zip(self.objective_names, (y > reference).any(axis=0)) if not beaten]
+        which = (f"none is better in {' or '.join(short)}" if short else
+                 "each objective is beaten, but never all at once")
+        self.on_note(f"bo: no evaluation is better than --reference-point in every objective yet ({which}), so the "
+                     "hypervolume is 0; until one is, bo aims past the front's worst values, as without the point")
 
     def _reserve(self, arch: Arch) -> Arch:
         """Record ``arch`` as pending, replacing a repeat of a known point by a fresh neighbour."""
