@@ -3,12 +3,15 @@
 A :class:`~...search_spaces.base.GeneratorSpace` point describes a distribution of networks, so
 an evaluator asked for ``replicates=k`` builds draws ``0..k-1`` (each with its own initial
 weights) and reports the mean of every metric, its sample standard deviation (``<metric>_std``)
-and ``replicates``; each draw's own value is kept too (``<metric>@<draw>``), so the store holds
-every network's result. The loop turns the spread into observation noise for strategies that
-model it (``bo``). On an ordinary network space the replicates differ in initial weights only.
+and ``replicates`` (the draws averaged); each draw's own value is kept too (``<metric>@<draw>``), so the
+store holds every network's result. A draw that fails (an infinite proxy score) is left out of the mean and
+counted in ``replicates_failed``; a spread from one surviving draw is unknown, NaN, not 0. The loop turns the
+spread into observation noise for strategies that model it (``bo``), and an unknown one into none, so the
+model infers the noise. On an ordinary network space the replicates differ in initial weights only.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
@@ -60,9 +63,12 @@ def combine(results: list[Result]) -> Result:
     for name in names:
         values = np.array([r.metrics[name] for _, r in ok], dtype=np.float64)
         metrics[name] = float(values.mean())
-        metrics[f"{name}_std"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+        # One surviving draw measures no spread: 0.0 read as a noise-free point, which bo clamped to 1e-6.
+        metrics[f"{name}_std"] = float(values.std(ddof=1)) if len(values) > 1 else math.nan
         metrics.update({f"{name}@{draw}": float(r.metrics[name]) for draw, r in ok})
     metrics["replicates"] = float(len(ok))
+    if len(ok) < len(results):  # otherwise a failed draw vanished from the mean, seen only as a smaller count
+        metrics["replicates_failed"] = float(len(results) - len(ok))
     return Result(metrics=metrics, cost=cost, cost_estimated=estimated)
 
 
