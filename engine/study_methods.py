@@ -212,6 +212,9 @@ def read_methods(path: Path) -> list[Method]:
         if entry.get("predictor_options") and entry["strategy"] not in guided_strategies():  # not '--predictor-opt'
             raise ConfigError(f"{path}: method {number}: strategy '{entry['strategy']}' uses no predictor; drop its "
                               f"predictor_options, or choose a guided strategy ({', '.join(guided_strategies())})")
+        if isinstance(entry.get("name"), (list, dict, bool)):  # str() of [a, b] named a method "['a', 'b']"
+            raise ConfigError(f"{path}: method {number}'s name must be text, got {entry['name']!r}; quote it, e.g. "
+                              "name: 'evolution-small'")
         named = entry.get("name") not in (None, "")  # 'name: 0' was taken for no name: the strategy's, silently
         label = str(entry["name"] if named
                     else entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
