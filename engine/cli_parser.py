@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 from .cli_study import add_commands as add_study_commands
 from .options import EPOCHS_WHY, MAX_EPOCHS, MAX_FIDELITY
-from .cli_types import (float_list, int_at_least, key_value, name_list, non_negative_float, path_arg,
+from .cli_types import (float_list, int_at_least, key_value, name_list, non_negative_float, out_file_arg, path_arg,
                         path_text, positive_float, positive_int, seed_int, train_sizes)
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="write a run's evaluations to CSV or JSON")
     export.add_argument("run_dir", type=path_arg)
-    export.add_argument("output", type=path_arg, help="file name ending in .csv or .json")
+    export.add_argument("output", type=out_file_arg, help="file name ending in .csv or .json")
     export.add_argument("--all", action="store_true",
                         help="also the rows of proposals that repeated an evaluation still running (repeats of "
                              "finished ones are only counted: duplicates_answered)")
@@ -281,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                      help="a FLAN option (e.g. ensemble=2); the same shape options must be given when fine-tuning")
     pre.add_argument("--data-dir", type=path_text, help="folder holding benchmark data")
-    pre.add_argument("--out", type=path_arg, required=True, help="the pretrained file to write, e.g. flan-nb101.pt")
+    pre.add_argument("--out", type=out_file_arg, required=True, help="the pretrained file to write, e.g. flan-nb101.pt")
     pre.add_argument("--overwrite", action="store_true", help="replace --out if it exists (refused otherwise)")
 
     px = sub.add_parser("proxies", help="score architectures with zero-cost proxies",
@@ -303,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     px.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="an option of the search space, e.g. channels=8 (repeatable)")
     px.add_argument("--json", action="store_true", help="print a JSON list of {arch, scores, seconds}")
-    px.add_argument("--out", type=path_arg, help="append one CSV row per architecture as it is scored; the same "
+    px.add_argument("--out", type=out_file_arg, help="append one CSV row per architecture as it is scored; the same "
                                              "command continues a killed run. Named <space>-<dataset>-proxies.csv "
                                              "in a data folder, its proxies become stored ones")
     px.add_argument("--executor", default="inprocess", help="with --out: inprocess (default) or ray")

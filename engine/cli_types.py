@@ -26,6 +26,16 @@ def path_arg(text: str) -> Path:
     return Path(path_text(text)).expanduser()
 
 
+def out_file_arg(text: str) -> Path:
+    """:func:`path_arg` for a file nasloop writes: an existing pipe, device or socket is refused. Files are written
+    beside the name and renamed onto it, which replaced a FIFO (or, run as root, /dev/null) with a regular file;
+    appending to a FIFO no one reads waited forever."""
+    path = path_arg(text)
+    if path.exists() and not path.is_file() and not path.is_dir():  # a folder has its own, more precise message
+        raise argparse.ArgumentTypeError(f"{path} is a pipe, device or socket, not a file; give a file name")
+    return path
+
+
 def key_value(text: str) -> tuple[str, Any]:
     key, sep, value = text.partition("=")
     if not sep or not key:
