@@ -1,15 +1,15 @@
 """The long malformed-input sweep: hundreds of generated bad inputs through the real ``nasloop``.
 
-Every case of ``tests/malformed_inputs.py`` for seeds 0..N-1 runs as its own ``nasloop`` process
-in a fresh folder, with a time limit. Each outcome is one of: clean (non-zero exit, one or two
-lines on stderr, nothing touched outside the run directory), traceback, silent (exit 0), unclear
-(no message, or a long one), touched (a file outside the run directory, or a foreign store, was
-changed; or a hostile pickle's payload ran), hang. The table at the end is the tally; cases that
-were not clean are listed with their stderr.
+Every case of ``tests/malformed_inputs.py`` and ``tests/malformed_inputs_more.py`` for seeds
+0..N-1 runs as its own ``nasloop`` process in a fresh folder, with a time limit. Each outcome is
+one of: clean (non-zero exit, one or two lines on stderr, nothing touched outside the run
+directory), traceback, silent (exit 0), unclear (no message, or a long one), touched (a file
+outside the run directory, or a foreign store, was changed; or a hostile pickle's payload ran),
+hang. The table at the end is the tally; cases that were not clean are listed with their stderr.
 
 How to run
 ----------
-    .venv/bin/python benchmarks/fuzz_cli.py --seeds 10          # 650 cases, a few minutes on 2 cores
+    .venv/bin/python benchmarks/fuzz_cli.py --seeds 10          # about 1,070 cases, half an hour on 2 cores
     .venv/bin/python benchmarks/fuzz_cli.py --seeds 2 --jobs 2
 """
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from malformed_inputs import Case, allowed_paths, generate, judge, snapshot  # noqa: E402
+from malformed_inputs_more import generate_more  # noqa: E402
 from nasloop.engine.cli_types import positive_float, positive_int
 from script_args import add_data_dir  # noqa: E402
 
@@ -72,7 +73,8 @@ def main() -> None:
         if code != 0:
             why = stderr.strip() or (f"no answer within --limit {args.limit:g} s" if code is None else f"exit {code}")
             sys.exit(f"fuzz_cli.py: could not make the template run: {why}")
-        cases = [case for seed in range(args.seeds) for case in generate(seed, args.data_dir)]
+        cases = [case for seed in range(args.seeds) for case in generate(seed, args.data_dir)
+                 + generate_more(seed, args.data_dir)]
         with ThreadPoolExecutor(args.jobs) as pool:
             outcomes = list(pool.map(lambda c: run_case(c, root, template, args.limit), cases))
     tally = Counter(kind for kind, _, _ in outcomes)
