@@ -6,6 +6,7 @@ onto it, which replaced a FIFO with a regular file (run as root, ``--out /dev/nu
 ``name: [a, b]`` named a method "['a', 'b']"."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
@@ -73,3 +74,20 @@ def test_a_method_name_that_is_no_text_is_refused(name: str, tmp_path: Path, dat
     assert code == 2
     assert "m.yaml: method 1's name must be text, got " in capsys.readouterr().err
     assert not (tmp_path / "study").exists()
+
+
+NB101_RECORD = {"hash": "00005c142e6f48ac74fdcf73e3439874", "val_acc_108": 93.0489, "train_time_108": 1768.976,
+                "matrix": [[0, 1, 0, 0, 1, 1, 0], [0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 1], [0, 0, 0, 0, 0, 1, 0],
+                           [0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0]],
+                "ops": ["input", "conv3x3-bn-relu", "maxpool3x3", "conv3x3-bn-relu", "conv3x3-bn-relu",
+                        "conv1x1-bn-relu", "output"]}
+
+
+@pytest.mark.parametrize("params", [-3, 1e300, 8555530.5])
+def test_an_nb101_record_whose_params_are_no_count_is_refused(params: float, tmp_path: Path, capsys) -> None:
+    """-3 was imported as a parameter count; 1e300 ended in 'unexpected OverflowError'."""
+    source = tmp_path / "nb101.json"
+    source.write_text(json.dumps([{**NB101_RECORD, "params": params}]))
+    assert main(["data", "import", "--space", "nb101", "--out", str(tmp_path / "out"), str(source)]) == 2
+    assert f"record 0 is not an NB101 cell record (its params {params!r} is no parameter count" in \
+        capsys.readouterr().err

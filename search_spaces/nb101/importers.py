@@ -91,7 +91,10 @@ def _fill(columns: dict[str, np.ndarray], row: int, record: dict[str, Any]) -> N
     columns["num_nodes"][row] = size
     columns["matrix"][row, :size, :size] = cell.matrix
     columns["ops"][row, :size] = [INPUT, *cell.ops, OUTPUT]
-    columns["params"][row] = int(record["params"])
+    params = float(record["params"])  # int() took -3, and raised an OverflowError past int64 (1e300)
+    if not (0 <= params < 2**62 and params.is_integer()):
+        raise ValueError(f"its params {record['params']!r} is no parameter count (a whole number >= 0)")
+    columns["params"][row] = int(params)
     for fidelity in JSON_FIDELITIES:
         value = record.get(f"val_acc_{fidelity}")
         if value is not None:
