@@ -24,6 +24,12 @@ from malformed_inputs import GOOD, NB201_ARCH, Case, _copy_good, _Payload, _sear
 PROXY_SETTINGS = ('# nasloop proxies {"batch_size": 64, "dataset": "cifar10", "probe": ["' + NB201_ARCH
                   + '", 559386], "seed": 0, "space": "nb201", "space_options": {"cells": 5, "channels": 16}}\n')
 PROXY_FILE = PROXY_SETTINGS + f"arch,synflow\n{NB201_ARCH},14.702160902212928\n"
+NB101_RECORD = {"hash": "00005c142e6f48ac74fdcf73e3439874", "val_acc_108": 93.0489, "train_time_108": 1768.976,
+                "matrix": [[0, 1, 0, 0, 1, 1, 0], [0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 1], [0, 0, 0, 0, 0, 1, 0],
+                           [0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0]],
+                "ops": ["input", "conv3x3-bn-relu", "maxpool3x3", "conv3x3-bn-relu", "conv3x3-bn-relu",
+                        "conv1x1-bn-relu", "output"]}
+"""The first cell of the NB101 JSON, without its params: a table of one cell imports."""
 MORE_WRONG_CONFIG = {
     "strategy": ["[evolution]", "5"], "predictor": ["5", "{a: 1}"], "evaluator": ["[tabular]", "{}"],
     "executor": ["3", "[ray]"], "objectives": ["[val_accuracy, 5]", "[]", "{a: 1}"],
@@ -93,6 +99,7 @@ def _whole_table(data_dir: str, value: str) -> Callable[[Path, Path], None]:
 def _import_more_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
     value = str(rng.choice(["1e999", "-inf", "-5", "350", "1e300", str(10**40)]))
     argv = ["data", "import", "--space", "nb201", "--out", "out"]
+    params = float(rng.choice([-3, 1e300, 12.5, np.nan]))
     png = b"\x89PNG\r\n\x1a\n" + rng.integers(0, 256, 256, dtype=np.uint8).tobytes()
     return [
         Case(f"data import of a whole table holding {value}", argv + ["bench.csv"],
@@ -105,6 +112,9 @@ def _import_more_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
         Case("data import of JSON with huge numbers", argv + ["bench.json"], run_dir="out",
              files={"bench.json": json.dumps([{"arch": NB201_ARCH, "acc": 1}]).replace("1}", "1e999}").encode()}),
         Case("data import of a folder", argv + ["folder"], files={"folder/keep": b"x"}, run_dir="out"),
+        Case(f"data import of an NB101 cell with params {params}", ["data", "import", "--space", "nb101", "--out",
+                                                                   "out", "b.json"], run_dir="out",
+             files={"b.json": json.dumps([{**NB101_RECORD, "params": params}]).encode()}),
     ]
 
 
