@@ -6,6 +6,7 @@ onto it, which replaced a FIFO with a regular file (run as root, ``--out /dev/nu
 ``name: [a, b]`` named a method "['a', 'b']"."""
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -87,4 +88,18 @@ def test_an_nb101_record_whose_params_are_no_count_is_refused(params: float, tmp
     source.write_text(json.dumps([{**NB101_RECORD, "params": params}]))
     assert main(["data", "import", "--space", "nb101", "--out", str(tmp_path / "out"), str(source)]) == 2
     assert f"record 0 is not an NB101 cell record (its params {params!r} is no parameter count" in \
+        capsys.readouterr().err
+
+
+@pytest.mark.parametrize("index", ["-7", "15625", str(2**40)])
+def test_an_nb201_row_whose_index_is_no_official_one_is_refused(index: str, nb201_csv_path: Path, tmp_path: Path,
+                                                                capsys) -> None:
+    """-7 read 'covers 15624 of 15625 NB201 cells; the file is truncated', 2**40 'unexpected OverflowError', and
+    an index past the last was imported as the cell's official index."""
+    with gzip.open(nb201_csv_path, "rt") as fh:
+        header, first = fh.readline(), fh.readline()
+    source = tmp_path / "nb201.csv"
+    source.write_text(header + index + first[first.index(","):])
+    assert main(["data", "import", "--space", "nb201", "--out", str(tmp_path / "out"), str(source)]) == 2
+    assert f"nb201.csv line 2: index {index} is outside the official 0..15624; the file is corrupt" in \
         capsys.readouterr().err

@@ -110,6 +110,8 @@ def import_csv(path: str | Path) -> Table:
                         raise DataError(f"{path} line {line} repeats the cell of line {first_line[code]}; the file "
                                         "is damaged or edited: fetch it again")
                     first_line[code] = line
+                    if not 0 <= int(row["index"]) < n:  # -7 read as 'the file is truncated', 2**40 an OverflowError
+                        raise ValueError(f"index {row['index']} is outside the official 0..{n - 1}")
                     index[code] = int(row["index"])
                     for f in fields:
                         values[f][code] = float(row[f[3]])
