@@ -85,12 +85,13 @@ def _pretrain_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
     return cases
 
 
-def _whole_table(data_dir: str, value: str) -> Callable[[Path, Path], None]:
-    """The real NB201 CSV with one accuracy replaced: only a whole table reaches the checks of its numbers."""
+def _whole_table(data_dir: str, value: str, column: int = -15) -> Callable[[Path, Path], None]:
+    """The real NB201 CSV with one value replaced: only a whole table reaches the checks of its numbers. Column -15
+    is cifar10_test_200 (the op indices hold commas, so it is counted from the end), 0 the official index."""
     def prepare(work: Path, template: Path) -> None:
         lines = gzip.decompress((Path(data_dir) / "nasbench201_all.csv.gz").read_bytes()).split(b"\n")
         cells = lines[1].split(b",")
-        cells[-15] = value.encode()  # cifar10_test_200 (the op indices hold commas, so counted from the end)
+        cells[column] = value.encode()
         lines[1] = b",".join(cells)
         (work / "bench.csv").write_bytes(b"\n".join(lines))
     return prepare
@@ -99,11 +100,14 @@ def _whole_table(data_dir: str, value: str) -> Callable[[Path, Path], None]:
 def _import_more_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
     value = str(rng.choice(["1e999", "-inf", "-5", "350", "1e300", str(10**40)]))
     argv = ["data", "import", "--space", "nb201", "--out", "out"]
+    index = str(rng.choice(["-7", "15625", "20000", str(2**40)]))
     params = float(rng.choice([-3, 1e300, 12.5, np.nan]))
     png = b"\x89PNG\r\n\x1a\n" + rng.integers(0, 256, 256, dtype=np.uint8).tobytes()
     return [
         Case(f"data import of a whole table holding {value}", argv + ["bench.csv"],
              prepare=_whole_table(data_dir, value), run_dir="out"),
+        Case(f"data import of a whole table with index {index}", argv + ["bench.csv"],
+             prepare=_whole_table(data_dir, index, 0), run_dir="out"),
         Case("data import of an image named .csv", argv + ["bench.csv"], files={"bench.csv": png}, run_dir="out"),
         Case("data import of an empty gzip", argv + ["bench.csv.gz"], files={"bench.csv.gz": gzip.compress(b"")},
              run_dir="out"),
