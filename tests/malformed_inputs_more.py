@@ -184,12 +184,14 @@ def _plugin_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
 
 
 def _config_more_cases(rng: np.random.Generator, data_dir: str) -> list[Case]:
+    """As the first generator's config cases: every setting is in the file, since a flag overrides its key."""
     cases = []
     for key in rng.choice(list(MORE_WRONG_CONFIG), 4, replace=False):
         value = str(rng.choice(MORE_WRONG_CONFIG[key]))
-        text = f"space: nb201\nbudget: 3\nrun_dir: run\n{key}: {value}\n"
-        cases.append(Case(f"config with {key}: {value}", ["search", "--data-dir", data_dir, "--quiet", "--config",
-                                                          "c.yaml"], files={"c.yaml": text.encode()}, run_dir="run"))
+        settings = {"space": "nb201", "budget": "3", "run_dir": "run", "data_dir": json.dumps(data_dir), key: value}
+        text = "".join(f"{k}: {v}\n" for k, v in settings.items())
+        cases.append(Case(f"config with {key}: {value}", ["search", "--quiet", "--config", "c.yaml"],
+                          files={"c.yaml": text.encode()}, run_dir="run"))
     return cases
 
 
