@@ -9,7 +9,7 @@ hang. The table at the end is the tally; cases that were not clean are listed wi
 
 How to run
 ----------
-    .venv/bin/python benchmarks/fuzz_cli.py --seeds 10          # about 1,070 cases, half an hour on 2 cores
+    .venv/bin/python benchmarks/fuzz_cli.py --seeds 10          # about 1,090 cases, 20-30 minutes on 2 cores
     .venv/bin/python benchmarks/fuzz_cli.py --seeds 2 --jobs 2
 """
 from __future__ import annotations
