@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ConfigError
-from .user_files import load_yaml_text
+from .user_files import load_yaml_text, not_a_file
 
 
 def path_text(text: str) -> str:
@@ -27,11 +27,10 @@ def path_arg(text: str) -> Path:
 
 
 def out_file_arg(text: str) -> Path:
-    """:func:`path_arg` for a file nasloop writes: an existing pipe, device or socket is refused. Files are written
-    beside the name and renamed onto it, which replaced a FIFO (or, run as root, /dev/null) with a regular file;
-    appending to a FIFO no one reads waited forever."""
+    """:func:`path_arg` for a file nasloop writes: an existing pipe, device or socket is refused
+    (:func:`not_a_file`)."""
     path = path_arg(text)
-    if path.exists() and not path.is_file() and not path.is_dir():  # a folder has its own, more precise message
+    if not_a_file(path):
         raise argparse.ArgumentTypeError(f"{path} is a pipe, device or socket, not a file; give a file name")
     return path
 

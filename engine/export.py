@@ -12,6 +12,7 @@ from typing import Any
 from .errors import DataError
 from .pareto_summary import checked_objectives, front
 from .store import RunStore
+from .user_files import not_a_file
 
 
 def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = False,
@@ -31,6 +32,8 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
                         f"{path / ('evals' + suffix)}")
     if path.suffix.lower() not in (".json", ".csv"):
         raise DataError(f"cannot export to {path}: use a .csv or .json file name")
+    if not_a_file(path):  # the command line refuses it as it parses; a script reaches here
+        raise DataError(f"cannot export to {path}: it is a pipe, device or socket, not a file; give a file name")
     if not path.parent.is_dir():
         raise DataError(f"cannot export to {path}: folder {path.parent} does not exist; create it first")
     trials = store.trials() if include_duplicates else store.evaluations()

@@ -26,6 +26,7 @@ from .errors import ConfigError
 from .options import Seed, check_value, option_names
 from .registry import PREDICTORS, SEARCH_SPACES
 from .types import Arch
+from .user_files import not_a_file
 
 
 def pretrainable(name: str) -> type[Pretrainable]:
@@ -182,6 +183,8 @@ def check_writable(path: Path) -> None:
     """One line, before any fitting, when ``path`` cannot become the pretrained file."""
     if path.is_dir() or not path.name:
         raise ConfigError(f"--out {path} is a folder; give a file name in it, e.g. {path / 'flan.pt'}")
+    if not_a_file(path):  # the command line refuses it as it parses; a script reaches here
+        raise ConfigError(f"--out {path} is a pipe, device or socket, not a file; give a file name")
     blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
     if blocking is not None:  # mkdir's own words, "File exists", named neither the file nor what was wrong
         raise ConfigError(f"cannot write --out {path}: {blocking} is a file, not a folder; give another file")

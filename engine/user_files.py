@@ -26,6 +26,13 @@ MAX_EXPANDED_NODES = 100_000
 """Values a document may expand to once its aliases are followed."""
 
 
+def not_a_file(path: Path) -> bool:
+    """Whether ``path`` exists as a pipe, device or socket. nasloop writes a file beside its name and renames it
+    onto it, which replaced a FIFO (or, run as root, /dev/null) with a regular file, and appending to a FIFO no one
+    reads waited forever; a folder is not counted, as its callers each name it more precisely."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
 def path_from(folder: str | None, value: str | os.PathLike) -> Path:
     """A path a user named, read from ``folder`` when relative (``folder`` None: the current one).
 
