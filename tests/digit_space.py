@@ -9,7 +9,7 @@ import numpy as np
 from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.types import Result
-from nasloop.search_spaces.base import NeighbourhoodSpace
+from nasloop.search_spaces.base import NeighbourhoodSpace, NetworkSpace
 
 
 class DigitSpace(NeighbourhoodSpace):
@@ -49,3 +49,13 @@ class DigitSum(Evaluator):
 
     def evaluate(self, arch, fidelity=None):
         return Result(metrics={"score": float(sum(arch))}, cost=1.0)
+
+
+class NetDigits(DigitSpace, NetworkSpace):
+    """Digits as a network space whose networks no test builds: a run records a dataset only where something reads
+    one, and nothing computes a proxy on these."""
+
+    name = "rd-netdigits"
+
+    def to_module(self, arch, num_classes=10):
+        raise AssertionError("no network is built by these tests")
