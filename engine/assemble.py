@@ -111,10 +111,9 @@ def dataset_for(space: str, dataset: str | None) -> str:
     return canonical_dataset(space, dataset or default_dataset(space))
 
 
-Guide = (tuple[str, Mapping[str, Any], str | None]
-         | tuple[str, Mapping[str, Any], str | None, Mapping[str, Any]])
+Guide = tuple[str, Mapping[str, Any], str | None, Mapping[str, Any]]
 """A strategy's name, its options, the predictor named for it (None: its default) and that predictor's options as
-``--predictor-opt`` gives them (none when left out), as a search or a study's method configures them."""
+``--predictor-opt`` gives them, as a search or a study's method configures them."""
 
 
 def reads_dataset(space: str, evaluator: str, guides: Iterable[Guide] = ()) -> bool:
@@ -133,7 +132,7 @@ def reads_dataset(space: str, evaluator: str, guides: Iterable[Guide] = ()) -> b
 
 
 def _guide_reads(space: type[SearchSpace], strategy: str, options: Mapping[str, Any], predictor: str | None,
-                 predictor_options: Mapping[str, Any] | None = None) -> bool:
+                 predictor_options: Mapping[str, Any]) -> bool:
     """Whether ``strategy`` or the predictor it ranks with reads the run's dataset, as each declares for its options
     (a forest on one-hot features reads none: taking the run context, it was taken to read one). Unregistered
     names, or options refused, may, as in :func:`reads_dataset`: building the plugins names the problem."""
@@ -143,7 +142,7 @@ def _guide_reads(space: type[SearchSpace], strategy: str, options: Mapping[str, 
     try:
         if predictor is not None:
             chosen = PREDICTORS.get(predictor)
-            given = options_per_predictor([predictor], predictor_options or {})[predictor]
+            given = options_per_predictor([predictor], predictor_options)[predictor]
             if chosen.reads_dataset_with(space, effective_options(chosen, given)):
                 return True
         factory = STRATEGIES.get(strategy)

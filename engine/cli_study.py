@@ -113,9 +113,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         raise ConfigError(f"{given[0]} belongs to a predictor study (--predictors); a method's predictor takes its "
                           "options in the method, e.g. --methods 'bananas:forest+trees=300'")
     methods = _methods(args)
-    guides = [(m.strategy, m.strategy_options, m.predictor, m.predictor_options) for m in methods]
     # a dataset read by any method is the study's (each run records it where it reads it: Study.config)
-    args.dataset = run_dataset(args.space, args.evaluator or "tabular", args.dataset, guides=guides)
+    args.dataset = run_dataset(args.space, args.evaluator or "tabular", args.dataset,
+                               guides=[method.guide for method in methods])
     if args.ray_address and args.executor != "ray":
         raise ConfigError("--ray-address sends runs to a Ray cluster: add --executor ray")
     base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator or "tabular",

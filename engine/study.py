@@ -55,8 +55,7 @@ class Study:
         """The run of ``method`` and ``seed``, on the study's dataset where the method reads it: a study of random
         search and a proxy-guided method on a user's network space reads CIFAR-10 for the guided runs only, since a
         random run that named it would be refused as naming a dataset nothing reads."""
-        reads = reads_dataset(self.base.space, self.base.evaluator,
-                              [(method.strategy, method.strategy_options, method.predictor, method.predictor_options)])
+        reads = reads_dataset(self.base.space, self.base.evaluator, [method.guide])
         return self.base.replace(strategy=method.strategy, predictor=method.predictor,
                                  dataset=self.base.dataset if reads else None,
                                  strategy_options=dict(method.strategy_options),

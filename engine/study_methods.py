@@ -32,6 +32,11 @@ class Method:
     predictor_options: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def guide(self) -> tuple[str, Mapping[str, Any], str | None, Mapping[str, Any]]:
+        """What decides whether its runs read the study's dataset (:data:`nasloop.engine.assemble.Guide`)."""
+        return self.strategy, self.strategy_options, self.predictor, self.predictor_options
+
+    @property
     def folder(self) -> str:
         """The label as a run folder name: see :func:`folder_name`."""
         return folder_name(self.label)

@@ -53,9 +53,9 @@ def test_a_predictor_reading_the_run_context_records_the_dataset(tmp_path):
 
 
 def test_a_warm_up_on_proxies_reads_the_dataset():
-    assert reads_dataset("rd-netdigits", "rd-sum", [("bananas", {"warmup": ["params"]}, "mlp")])
-    assert not reads_dataset("rd-netdigits", "rd-sum", [("bananas", {}, "mlp")])
-    assert not reads_dataset("rd-netdigits", "rd-sum", [("local", {}, None)])
+    assert reads_dataset("rd-netdigits", "rd-sum", [("bananas", {"warmup": ["params"]}, "mlp", {})])
+    assert not reads_dataset("rd-netdigits", "rd-sum", [("bananas", {}, "mlp", {})])
+    assert not reads_dataset("rd-netdigits", "rd-sum", [("local", {}, None, {})])
 
 
 def test_a_study_gives_the_dataset_to_the_methods_that_read_it(tmp_path):
