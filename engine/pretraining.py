@@ -24,6 +24,7 @@ from .config import construct
 from .context import RunContext
 from .errors import ConfigError
 from .options import Seed, check_value, option_names
+from .predictor_options import options_per_predictor
 from .registry import PREDICTORS, SEARCH_SPACES
 from .types import Arch
 from .user_files import not_a_file
@@ -149,18 +150,16 @@ def _fit_joint(parts: list[tuple[SearchSpace, RunContext, list[Arch], np.ndarray
 
 
 def _options(given: dict[str, Any], cls: type, fitted: str, model: str) -> dict[str, Any]:
-    """The options of ``--predictor-opt`` for the predictor ``fitted``, ``NAME.KEY`` read as ``KEY`` (and beating a
-    ``KEY`` given too) as search and ``predictors evaluate`` read it: pretrain said "predictor 'flan' has no option
-    'flan.ensemble'". An option for another predictor is named, since pretrain fits that one alone."""
-    plain, named = {}, {}
-    for key, value in given.items():
-        name, dot, option = str(key).partition(".")
+    """The options of ``--predictor-opt`` for the predictor ``fitted``, read as search and ``predictors evaluate``
+    read them (:func:`options_per_predictor`: ``NAME.KEY`` as ``KEY``, beating a ``KEY`` given too). An option for
+    another predictor is named first, since pretrain fits that one alone."""
+    for key in given:
+        name, dot, _ = str(key).partition(".")
         if dot and name != fitted:
             first = next(iter(option_names(cls)), "KEY")
             raise ConfigError(f"--predictor-opt {key} is for predictor '{name}', and predictors pretrain fits {model} "
                               f"only; drop it, or give a {model} option ({first}=..., or {fitted}.{first}=...)")
-        (named if dot else plain)[option if dot else key] = value
-    return {**plain, **named}
+    return options_per_predictor([fitted], given)[fitted]
 
 
 def training_cells(space: SearchSpace, context: RunContext, train_size: int | None,
