@@ -165,8 +165,12 @@ def underscored(data: Mapping[Any, Any], source: str) -> dict[str, Any]:
 
 
 def read_config_file(path: str | Path) -> dict[str, Any]:
-    """A user's YAML configuration as a mapping, its keys spelt with underscores; one line when it is something
-    else or sets what nasloop sets."""
+    """A user's YAML configuration as a mapping, its keys spelt with underscores; one line, naming the file, when
+    it is something else, sets what nasloop sets, or holds a key of the wrong type or value.
+
+    The file is checked whole here, as if no flag were given: merged with the flags first, a bad key that a flag
+    overrides (``seed: x`` with ``--seed 2``) or drops (a replaced plugin's options) went unnoticed, and the file
+    failed later, without the flag, on a key the user had seen work."""
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must be a mapping of key: value")
@@ -174,6 +178,10 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
     if "workdir" in data:  # recorded when a search starts, never by hand
         raise ConfigError(f"{path} sets workdir, which nasloop records when a search starts (relative paths "
                           "are read from the folder it starts in); drop it")
+    try:
+        SearchConfig.from_mapping(data, source=str(path))
+    except ConfigError as exc:  # a field's own check names the key, not the file it is in
+        raise ConfigError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
     return data
 
 
