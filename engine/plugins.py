@@ -10,6 +10,7 @@ beside the file imports there as it does in the driver.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import os
@@ -23,6 +24,7 @@ from .registry import Registry
 from .user_files import path_from
 
 _LOADED: dict[str, ModuleType] = {}
+_DIGESTS: dict[str, str | None] = {}  # a loaded file's SHA-256, to tell it edited since (see _refuse_changed)
 _FOLDERS: list[str] = []  # folders of plugin files: first on the import path, in this process and on Ray workers
 
 
@@ -33,11 +35,13 @@ def _module_name(path: Path) -> str:
 
 def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
     """Import one plugin, a ``.py`` file (read from ``folder`` when relative) or a dotted module name, once per
-    process."""
+    process: named again (a second search or ``main([...])`` in one script), it is the module loaded before, and a
+    file edited since is refused (see :func:`_refuse_changed`)."""
     path = path_from(folder, spec)
     key = _identity(spec, folder)  # the same file named from two folders is loaded once
     is_file = key != spec or spec.endswith(".py")
     if key in _LOADED:
+        _refuse_changed(spec, key)
         return _LOADED[key]
     before, imported = len(Registry.taken), not is_file and spec in sys.modules
     if is_file:
@@ -53,6 +57,7 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         if module_spec is None or module_spec.loader is None:
             raise ConfigError(f"plugin {spec} is not a Python file nasloop can import")
         module = importlib.util.module_from_spec(module_spec)
+        digest = _digest(path)
         previous = sys.modules.get(name)  # a plugin file of the same name from another folder, loaded before
         sys.modules[name] = module
         try:
@@ -82,8 +87,32 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         raise ConfigError(f"plugin {spec} registers nothing: {when}; name the module that registers your classes "
                           "(my_package.plugins), or import it from this one")
     _LOADED[key] = module
+    if is_file:
+        _DIGESTS[key] = digest
     Registry.loaded_plugins.append(key)
     return module
+
+
+def _digest(path: Path) -> str | None:
+    """The SHA-256 of a plugin file's bytes, None when it cannot be read (its import then says why)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _refuse_changed(spec: str, key: str) -> None:
+    """A plugin file loaded before in this process, named again after it was edited, is refused rather than
+    reloaded or reused. Reused, the old classes ran silently while the file showed the new ones (a notebook
+    re-running its search cell after an edit got the old scores); reloaded, what the old version registered could
+    not be taken back (a name the edit removed stays, a renamed class clashes with the old one under its name), and
+    objects already built from the old classes would mix with the new ones, as would Ray workers, which import the
+    file as it is now. Unchanged, or gone since (the process still holds its classes), it is the same plugin."""
+    known, now = _DIGESTS.get(key), _digest(Path(key))
+    if known is not None and now is not None and now != known:
+        raise ConfigError(f"plugin {spec} changed since this process loaded it, which still holds its old classes; "
+                          "start a new Python process (restart the notebook's kernel) to use the new version, or "
+                          "put the file back as it was")
 
 
 def _import_module(spec: str, folder: str | None) -> ModuleType:

@@ -2,6 +2,8 @@
 its keys, and a plugin file loaded again in the same process is the one loaded before."""
 from __future__ import annotations
 
+import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,25 @@ import pytest
 from nasloop.engine.cli import main
 from nasloop.engine.cli_config import search_config
 from nasloop.engine.cli_parser import build_parser
+from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError
+from nasloop.engine.registry import EVALUATORS, SEARCH_SPACES
+from nasloop.engine.search import search
+
+PLUGIN = textwrap.dedent("""
+    from digit_space import DigitSpace, DigitSum
+    from nasloop.engine.registry import register_evaluator, register_search_space
+
+
+    @register_search_space("{space}")
+    class TwiceDigits(DigitSpace):
+        name = "{space}"
+
+
+    @register_evaluator("{space}-sum")
+    class TwiceSum(DigitSum):
+        pass
+""")
 
 
 def _config(tmp_path: Path, text: str, *flags: str):
@@ -44,3 +64,46 @@ def test_a_bad_key_names_the_file_on_the_command_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{tmp_path / 'c.yaml'}: seed must be an integer" in err
     assert not (tmp_path / "r").exists()
+
+
+@pytest.fixture
+def plugin_file(tmp_path, request):
+    """A user's plugin file registering a space and an evaluator under names of the test's own, dropped after it (a
+    plugin file's classes outlive a test otherwise: see conftest)."""
+    space = f"twice-{request.node.name.split('_')[-1]}"
+    shutil.copy(Path(__file__).parent / "digit_space.py", tmp_path / "digit_space.py")  # imported beside it
+    path = tmp_path / "my_space.py"
+    path.write_text(PLUGIN.format(space=space))
+    yield path, space
+    SEARCH_SPACES._items.pop(space, None)
+    EVALUATORS._items.pop(f"{space}-sum", None)
+
+
+def _search(path: Path, space: str, run_dir: Path) -> list[str]:
+    return ["--plugin", str(path), "search", "--space", space, "--evaluator", f"{space}-sum", "--strategy", "random",
+            "--budget", "3", "--run-dir", str(run_dir), "--quiet", "--json"]
+
+
+def test_the_same_plugin_file_loaded_again_in_one_process_is_the_one_loaded(plugin_file, tmp_path, capsys):
+    path, space = plugin_file
+    assert main(_search(path, space, tmp_path / "r1")) == 0, capsys.readouterr().err
+    first = SEARCH_SPACES.get(space)
+    assert main(_search(path, space, tmp_path / "r2")) == 0, capsys.readouterr().err
+    summary = search(SearchConfig(space=space, evaluator=f"{space}-sum", strategy="random", budget=3,
+                                  plugins=[str(path)], run_dir=str(tmp_path / "r3")))
+    assert summary["evaluations"] == 3 and SEARCH_SPACES.get(space) is first
+
+
+def test_a_plugin_file_edited_since_this_process_loaded_it_is_refused(plugin_file, tmp_path, capsys):
+    """Named again after an edit, the old classes ran silently: a second search scored as the file no longer
+    says."""
+    path, space = plugin_file
+    assert main(_search(path, space, tmp_path / "r1")) == 0, capsys.readouterr().err
+    path.write_text(path.read_text().replace("    pass\n", "    def evaluate(self, arch, fidelity=None):\n"
+                                             "        raise RuntimeError('the new version')\n"))
+    assert main(_search(path, space, tmp_path / "r2")) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"plugin {path} changed since this process loaded it" in err
+    assert "start a new Python process" in err and not (tmp_path / "r2").exists()
+    with pytest.raises(ConfigError, match="changed since this process loaded it"):
+        search(SearchConfig(space=space, evaluator=f"{space}-sum", plugins=[str(path)], run_dir=str(tmp_path / "r3")))
