@@ -39,13 +39,14 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
     file edited since is refused (see :func:`_refuse_changed`)."""
     path = path_from(folder, spec)
     key = _identity(spec, folder)  # the same file named from two folders is loaded once
-    is_file = key != spec or spec.endswith(".py")
+    is_file = spec.endswith(".py") or path.is_file()  # as _identity tells them (a resolved path may be the spec)
     if key in _LOADED:
         _refuse_changed(spec, key)
         return _LOADED[key]
     before, imported = len(Registry.taken), not is_file and spec in sys.modules
     if is_file:
         if not path.is_file():
+            _refuse_folder(spec, path)
             raise ConfigError(f"plugin file {path} does not exist; give the path of a .py file or a module name")
         name = _module_name(path)
         beside = str(path.resolve().parent)
@@ -55,7 +56,7 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
             sys.path.insert(0, beside)
         module_spec = importlib.util.spec_from_file_location(name, path.resolve())
         if module_spec is None or module_spec.loader is None:
-            raise ConfigError(f"plugin {spec} is not a Python file nasloop can import")
+            raise ConfigError(f"plugin {spec} is not a Python file nasloop can import; rename it to end in .py")
         module = importlib.util.module_from_spec(module_spec)
         digest = _digest(path)
         previous = sys.modules.get(name)  # a plugin file of the same name from another folder, loaded before
@@ -70,6 +71,7 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
             raise _load_failure(spec, exc, "file") from None
     else:
         if not all(part.isidentifier() for part in spec.split(".")):  # '' or '.x' failed in importlib's words
+            _refuse_folder(spec, path)
             raise ConfigError(f"plugin {spec!r} is neither a .py file nor a module name; give a .py file path or "
                               "an importable module name (my_package.my_plugins)")
         try:
@@ -91,6 +93,15 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         _DIGESTS[key] = digest
     Registry.loaded_plugins.append(key)
     return module
+
+
+def _refuse_folder(spec: str, path: Path) -> None:
+    """A folder named as a plugin, by a path (``./spaces``, ``spaces/``, or one called ``spaces.py``), is refused
+    as a folder: it was a file that 'does not exist', or 'neither a .py file nor a module name'. A bare name
+    (``spaces``) is still a package's module name."""
+    if path.is_dir():
+        raise ConfigError(f"plugin {spec} is a folder; give the .py file in it that registers your classes, or, for a "
+                          "package, its module name (my_package.plugins) from the folder that holds it")
 
 
 def _digest(path: Path) -> str | None:

@@ -107,3 +107,24 @@ def test_a_plugin_file_edited_since_this_process_loaded_it_is_refused(plugin_fil
     assert "start a new Python process" in err and not (tmp_path / "r2").exists()
     with pytest.raises(ConfigError, match="changed since this process loaded it"):
         search(SearchConfig(space=space, evaluator=f"{space}-sum", plugins=[str(path)], run_dir=str(tmp_path / "r3")))
+
+
+@pytest.mark.parametrize("name", ["spaces.py", "./spaces", "spaces/"])
+def test_a_plugin_path_that_is_a_folder_is_named_as_a_folder(tmp_path, monkeypatch, capsys, name):
+    """'plugin file spaces.py does not exist' for a folder that does, or 'neither a .py file nor a module name'."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name.strip("./")).mkdir()
+    assert main(["--plugin", name, "spaces"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"plugin {name} is a folder" in err and "give the .py file" in err
+
+
+def test_a_plugin_file_not_ending_in_py_says_what_to_do(tmp_path, monkeypatch, capsys):
+    """Named from its folder, it was 'not a Python file nasloop can import', with no fix; by its absolute path,
+    'neither a .py file nor a module name', though it is a file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spaces.txt").write_text("x = 1\n")
+    for name in ("spaces.txt", str(tmp_path / "spaces.txt")):
+        assert main(["--plugin", name, "spaces"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "is not a Python file nasloop can import; rename it to end in .py" in err
