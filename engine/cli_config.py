@@ -13,8 +13,9 @@ from .assemble import canonical_dataset
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS
 from .config import SearchConfig, read_config_file
 from .errors import ConfigError, NasloopError
-from .options import option_names, takes
-from .registry import EVALUATORS, EXECUTORS, STRATEGIES
+from .options import check_options, option_names, takes
+from .plugins import load_plugins
+from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .run_checks import check_same_tensorboard
 from .store import RunStore
 
@@ -108,10 +109,38 @@ def _guided(strategy: str) -> bool:
         return True
 
 
+REGISTRIES: dict[str, Registry] = {"space": SEARCH_SPACES, "strategy": STRATEGIES, "predictor": PREDICTORS,
+                                   "evaluator": EVALUATORS, "executor": EXECUTORS}
+
+
+def check_replaced_plugins(filed: dict[str, Any], merged: dict[str, Any], source: str) -> None:
+    """The plugins a ``--config`` file names that the command line replaces (``strategy: evolutionn`` with
+    ``--strategy random``), or drops with the strategy (its predictor), checked with their options as if no flag
+    were given: the flag's plugin ran without a word, and the file failed on its next run without the flag. The
+    file's own plugins are loaded first, since they may register the names. An evaluator's options are not checked:
+    some of them are the space's (:func:`.config.route_options`), and which space reads them is the run's. A name is
+    looked up without importing its module, which only options to check need (bananas' imports torch: seconds)."""
+    replaced = [kind for kind in OPTION_FLAGS if isinstance(filed.get(kind), str) and merged.get(kind) != filed[kind]]
+    if not replaced:
+        return
+    load_plugins(filed.get("plugins") or [])
+    for kind in replaced:
+        registry, name = REGISTRIES[kind], filed[kind]
+        options = filed.get(f"{kind}_options") or {}
+        try:
+            if name not in registry.names():
+                registry.get(name)  # the registry's one line: unknown, and the names it knows
+            if options and kind != "evaluator":
+                check_options(f"{registry.kind} '{name}'", registry.get(name), options)
+        except NasloopError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
+
+
 def search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
     if args.config:
         data = read_config_file(args.config)
+    filed = dict(data)
     if args.objective is not None or args.objectives is not None:
         # What to optimise is one setting: the command line's replaces the file's whole. Merged key by key, a
         # file's objectives made --objective a conflict, and its minimize: true turned --objective val_accuracy
@@ -144,4 +173,5 @@ def search_config(args: argparse.Namespace) -> SearchConfig:
         options.update({option: getattr(args, flag) for flag, option in shorthand.items()})
         if options:
             data[f"{kind}_options"] = options
+    check_replaced_plugins(filed, data, str(args.config))
     return SearchConfig.from_mapping(data, source=str(args.config) if args.config else "flags")

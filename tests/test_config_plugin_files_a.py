@@ -128,3 +128,25 @@ def test_a_plugin_file_not_ending_in_py_says_what_to_do(tmp_path, monkeypatch, c
         assert main(["--plugin", name, "spaces"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "is not a Python file nasloop can import; rename it to end in .py" in err
+
+
+@pytest.mark.parametrize("text,flags,refusal", [
+    ("strategy: evolutionn\n", ["--strategy", "random"], "unknown strategy 'evolutionn'"),
+    ("space: nb2011\n", ["--space", "nb201"], "unknown search space 'nb2011'"),
+    ("strategy: evolution\nstrategy_options: {popsize: 3}\n", ["--strategy", "random"],
+     "strategy 'evolution' has no option 'popsize'"),
+    ("strategy: bananas\npredictor: flann\n", ["--strategy", "random"], "unknown predictor 'flann'"),  # dropped
+    ("strategy: bananas\npredictor: gp\npredictor_options: {trees: 3}\n", ["--predictor", "forest"],
+     "predictor 'gp' has no option 'trees'"),
+])
+def test_a_plugin_the_command_line_replaces_is_still_checked_in_the_file(tmp_path, text, flags, refusal):
+    """``strategy: evolutionn`` with ``--strategy random`` ran without a word, and failed on the next run without
+    the flag; so did a misspelt option of the file's strategy."""
+    with pytest.raises(ConfigError) as refused:
+        _config(tmp_path, text, *flags)
+    assert str(refused.value).startswith(f"{tmp_path / 'search.yaml'}: {refusal}")
+
+
+def test_a_replaced_plugin_with_good_options_still_gives_way_to_the_flag(tmp_path):
+    config = _config(tmp_path, "strategy: evolution\nstrategy_options: {population_size: 20}\n", "--strategy", "random")
+    assert (config.strategy, config.strategy_options) == ("random", {})
