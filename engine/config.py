@@ -129,7 +129,8 @@ class SearchConfig:
         data = underscored(data, source)
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"unknown key '{unknown[0]}' in {source}; known keys: {', '.join(sorted(known))}")
+            settable = sorted(known - {"workdir"})  # which nasloop records, and a file may not set
+            raise ConfigError(f"unknown key '{unknown[0]}' in {source}; known keys: {', '.join(settable)}")
         return cls(**data)
 
     @classmethod

@@ -150,3 +150,11 @@ def test_a_plugin_the_command_line_replaces_is_still_checked_in_the_file(tmp_pat
 def test_a_replaced_plugin_with_good_options_still_gives_way_to_the_flag(tmp_path):
     config = _config(tmp_path, "strategy: evolution\nstrategy_options: {population_size: 20}\n", "--strategy", "random")
     assert (config.strategy, config.strategy_options) == ("random", {})
+
+
+def test_an_unknown_key_lists_only_keys_a_file_may_set(tmp_path):
+    """The list offered workdir, which the same file is refused for setting."""
+    with pytest.raises(ConfigError) as refused:
+        _config(tmp_path, "seeds: 3\n")
+    message = str(refused.value)
+    assert "unknown key 'seeds'" in message and "seed," in message and "workdir" not in message
