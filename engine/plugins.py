@@ -158,7 +158,13 @@ def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         return ConfigError(f"plugin {spec} imports '{exc.name}', which is not installed here; install the package "
                            f"that provides it (pip install ...), or remove the import from the {what}")
-    reason = str(exc).splitlines()[0] if str(exc) else ""
+    reason = next((line.strip() for line in str(exc).splitlines() if line.strip()), None)
+    if reason is None:  # 'AssertionError: ; fix the file' (an assert, a bare raise) said neither what nor where
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        where = "" if tb is None else f", raised at {Path(tb.tb_frame.f_code.co_filename).name} line {tb.tb_lineno}"
+        return ConfigError(f"plugin {spec} failed to load: {type(exc).__name__} (no message{where}); fix the {what}")
     return ConfigError(f"plugin {spec} failed to load: {type(exc).__name__}: {reason}; fix the {what}")
 
 

@@ -158,3 +158,16 @@ def test_an_unknown_key_lists_only_keys_a_file_may_set(tmp_path):
         _config(tmp_path, "seeds: 3\n")
     message = str(refused.value)
     assert "unknown key 'seeds'" in message and "seed," in message and "workdir" not in message
+
+
+@pytest.mark.parametrize("code,reason", [
+    ("x = 1\nassert x == 2\n", "AssertionError (no message, raised at broken.py line 2)"),
+    ("raise ValueError()\n", "ValueError (no message, raised at broken.py line 1)"),
+    ("raise ValueError('\\nthe second line says why')\n", "ValueError: the second line says why"),
+])
+def test_a_plugin_failing_without_a_message_says_where(tmp_path, capsys, code, reason):
+    """'failed to load: AssertionError: ; fix the file' said neither what nor where."""
+    (tmp_path / "broken.py").write_text(code)
+    assert main(["--plugin", str(tmp_path / "broken.py"), "spaces"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"failed to load: {reason}; fix the file" in err
