@@ -114,19 +114,25 @@ REGISTRIES: dict[str, Registry] = {"space": SEARCH_SPACES, "strategy": STRATEGIE
 
 
 def check_replaced_plugins(filed: dict[str, Any], merged: dict[str, Any], source: str) -> None:
-    """The plugins a ``--config`` file names that the command line replaces (``strategy: evolutionn`` with
-    ``--strategy random``), or drops with the strategy (its predictor), checked with their options as if no flag
-    were given: the flag's plugin ran without a word, and the file failed on its next run without the flag. The
-    file's own plugins are loaded first, since they may register the names. An evaluator's options are not checked:
-    some of them are the space's (:func:`.config.route_options`), and which space reads them is the run's. A name is
-    looked up without importing its module, which only options to check need (bananas' imports torch: seconds)."""
-    replaced = [kind for kind in OPTION_FLAGS if isinstance(filed.get(kind), str) and merged.get(kind) != filed[kind]]
-    if not replaced:
-        return
-    load_plugins(filed.get("plugins") or [])
-    for kind in replaced:
-        registry, name = REGISTRIES[kind], filed[kind]
-        options = filed.get(f"{kind}_options") or {}
+    """The plugins a ``--config`` file names and their options, where the command line replaces them (``strategy:
+    evolutionn`` with ``--strategy random``), drops them with the strategy (its predictor) or overrides an option
+    (``--strategy-opt population_size=5`` over the file's ``population_size: x``), checked as if no flag were
+    given: the flags' values ran without a word, and the file failed on its next run without them. The file's own
+    plugins are loaded first, since they may register the names. An evaluator's options are not checked: some of
+    them are the space's (:func:`.config.route_options`), and which space reads them is the run's. A name is looked
+    up without importing its module, which only options to check need (bananas' imports torch: seconds)."""
+    loaded = False
+    for kind in OPTION_FLAGS:
+        name = filed.get(kind, SearchConfig.__dataclass_fields__[kind].default)
+        options, kept = filed.get(f"{kind}_options") or {}, merged.get(f"{kind}_options") or {}
+        replaced = isinstance(filed.get(kind), str) and merged.get(kind) != filed[kind]
+        overridden = kind != "evaluator" and any(kept.get(key, object()) != value for key, value in options.items())
+        if not isinstance(name, str) or not (replaced or overridden):
+            continue
+        if not loaded:
+            load_plugins(filed.get("plugins") or [])
+            loaded = True
+        registry = REGISTRIES[kind]
         try:
             if name not in registry.names():
                 registry.get(name)  # the registry's one line: unknown, and the names it knows

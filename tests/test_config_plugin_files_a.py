@@ -138,6 +138,8 @@ def test_a_plugin_file_not_ending_in_py_says_what_to_do(tmp_path, monkeypatch, c
     ("strategy: bananas\npredictor: flann\n", ["--strategy", "random"], "unknown predictor 'flann'"),  # dropped
     ("strategy: bananas\npredictor: gp\npredictor_options: {trees: 3}\n", ["--predictor", "forest"],
      "predictor 'gp' has no option 'trees'"),
+    ("strategy_options: {population_size: x}\n", ["--strategy-opt", "population_size=5"],  # the flag's value wins
+     "strategy 'evolution' option population_size must be"),
 ])
 def test_a_plugin_the_command_line_replaces_is_still_checked_in_the_file(tmp_path, text, flags, refusal):
     """``strategy: evolutionn`` with ``--strategy random`` ran without a word, and failed on the next run without
