@@ -142,10 +142,15 @@ def check_replaced_plugins(filed: dict[str, Any], merged: dict[str, Any], source
             raise ConfigError(f"{source}: {exc}") from None
 
 
+FLAG_KEYS = {"epochs": "fidelity: VALUE", **{flag: f"{owner}_options: {{{option}: VALUE}}" for flag, (owner, option)
+                                              in SHORTHAND_FLAGS.items()}}
+"""A ``search`` flag that is no key of a config file, and how the file writes it instead."""
+
+
 def search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
     if args.config:
-        data = read_config_file(args.config)
+        data = read_config_file(args.config, FLAG_KEYS)
     filed = dict(data)
     if args.objective is not None or args.objectives is not None:
         # What to optimise is one setting: the command line's replaces the file's whole. Merged key by key, a

@@ -173,3 +173,14 @@ def test_a_plugin_failing_without_a_message_says_where(tmp_path, capsys, code, r
     assert main(["--plugin", str(tmp_path / "broken.py"), "spaces"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"failed to load: {reason}; fix the file" in err
+
+
+@pytest.mark.parametrize("key,fix", [("device: cpu", "evaluator_options: {device: VALUE}"),
+                                     ("trial-timeout: 60", "executor_options: {timeout_s: VALUE}"),
+                                     ("epochs: 12", "fidelity: VALUE")])
+def test_a_key_that_is_only_a_flag_says_which_key_holds_it(tmp_path, key, fix):
+    """'unknown key device' listed the keys without saying that the flag --device sets an evaluator option."""
+    with pytest.raises(ConfigError) as refused:
+        _config(tmp_path, key + "\n")
+    assert str(refused.value).endswith(f"in a config file, write {fix}")
+    assert str(tmp_path / "search.yaml") in str(refused.value)
