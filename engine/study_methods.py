@@ -206,9 +206,13 @@ def read_methods(path: Path) -> list[Method]:
         if unknown:
             raise ConfigError(f"{path}: method {number} has an unknown key '{sorted(unknown)[0]}'; keys: name, "
                               "strategy, predictor, strategy_options, predictor_options")
-        STRATEGIES.get(entry["strategy"])
+        try:  # the registry's line alone named neither the file nor which of its methods
+            STRATEGIES.get(entry["strategy"])
+            if entry.get("predictor") is not None:
+                PREDICTORS.get(entry["predictor"])
+        except RegistryError as exc:
+            raise ConfigError(f"{path}: method {number}: {exc}") from None
         if entry.get("predictor") is not None:
-            PREDICTORS.get(entry["predictor"])
             _check_pairing(f"{path}: method {number}", entry["strategy"], entry["predictor"])
         for key, example in (("strategy_options", "{population_size: 100}"), ("predictor_options", "{ensemble: 2}")):
             if not isinstance(entry.get(key) or {}, dict):  # dict() of a list or a number was a TypeError

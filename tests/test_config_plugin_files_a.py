@@ -184,3 +184,14 @@ def test_a_key_that_is_only_a_flag_says_which_key_holds_it(tmp_path, key, fix):
         _config(tmp_path, key + "\n")
     assert str(refused.value).endswith(f"in a config file, write {fix}")
     assert str(tmp_path / "search.yaml") in str(refused.value)
+
+
+@pytest.mark.parametrize("entry,refusal", [("{strategy: evolutionn}", "unknown strategy 'evolutionn'"),
+                                           ("{strategy: predictor-topk, predictor: 5}", "unknown predictor '5'")])
+def test_an_unknown_name_in_a_methods_file_names_the_file_and_method(tmp_path, capsys, entry, refusal):
+    """It said only "unknown strategy 'evolutionn'", not in which file or method."""
+    (tmp_path / "m.yaml").write_text(f"- {{strategy: random}}\n- {entry}\n")
+    assert main(["compare", "--methods-file", str(tmp_path / "m.yaml"), "--seeds", "1", "--budget", "3", "--out",
+                 str(tmp_path / "study"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"error: {tmp_path / 'm.yaml'}: method 2: {refusal}" in err
