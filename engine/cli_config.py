@@ -139,7 +139,10 @@ def check_replaced_plugins(filed: dict[str, Any], merged: dict[str, Any], source
             if options and kind != "evaluator":
                 check_options(f"{registry.kind} '{name}'", registry.get(name), options)
         except NasloopError as exc:
-            raise ConfigError(f"{source}: {exc}") from None
+            if kind in filed or merged.get(kind, name) == name:  # the file's or the default plugin is the run's
+                raise ConfigError(f"{source}: {exc}") from None
+            raise ConfigError(f"{source} names no {kind}, so its {kind}_options are for the default, {name}, and "
+                              f"{exc}; name the {kind} they are for in the file ({kind}: NAME)") from None
 
 
 FLAG_KEYS = {"epochs": "fidelity: VALUE", **{flag: f"{owner}_options: {{{option}: VALUE}}" for flag, (owner, option)

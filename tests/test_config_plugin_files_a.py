@@ -195,3 +195,14 @@ def test_an_unknown_name_in_a_methods_file_names_the_file_and_method(tmp_path, c
                  str(tmp_path / "study"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"error: {tmp_path / 'm.yaml'}: method 2: {refusal}" in err
+
+
+def test_options_for_a_plugin_the_file_does_not_name_are_not_dropped_unseen(tmp_path):
+    """``strategy_options: {num_init: 5}`` with ``--strategy bananas`` ran bananas without them (the file's options
+    went with its strategy, the default evolution, which the flag replaced), and evolution refuses them without it."""
+    with pytest.raises(ConfigError) as refused:
+        _config(tmp_path, "strategy_options: {num_init: 5}\n", "--strategy", "bananas", "--predictor", "gp")
+    assert str(refused.value).startswith(f"{tmp_path / 'search.yaml'} names no strategy, so its strategy_options "
+                                         "are for the default, evolution, and strategy 'evolution' has no option "
+                                         "'num_init'")
+    assert str(refused.value).endswith("name the strategy they are for in the file (strategy: NAME)")
