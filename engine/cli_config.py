@@ -11,7 +11,7 @@ from typing import Any
 
 from .assemble import canonical_dataset
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS
-from .config import SearchConfig, read_config_file
+from .config import SearchConfig, read_config_file, route_options
 from .errors import ConfigError, NasloopError
 from .options import check_options, option_names, takes
 from .plugins import load_plugins
@@ -118,15 +118,15 @@ def check_replaced_plugins(filed: dict[str, Any], merged: dict[str, Any], source
     evolutionn`` with ``--strategy random``), drops them with the strategy (its predictor) or overrides an option
     (``--strategy-opt population_size=5`` over the file's ``population_size: x``), checked as if no flag were
     given: the flags' values ran without a word, and the file failed on its next run without them. The file's own
-    plugins are loaded first, since they may register the names. An evaluator's options are not checked: some of
-    them are the space's (:func:`.config.route_options`), and which space reads them is the run's. A name is looked
-    up without importing its module, which only options to check need (bananas' imports torch: seconds)."""
+    plugins are loaded first, since they may register the names; an evaluator's options that are the file's space's
+    go to it, as in a run (:func:`.config.route_options`). A name is looked up without importing its module, which
+    only options to check need (bananas' imports torch: seconds)."""
     loaded = False
     for kind in OPTION_FLAGS:
         name = filed.get(kind, SearchConfig.__dataclass_fields__[kind].default)
         options, kept = filed.get(f"{kind}_options") or {}, merged.get(f"{kind}_options") or {}
         replaced = isinstance(filed.get(kind), str) and merged.get(kind) != filed[kind]
-        overridden = kind != "evaluator" and any(kept.get(key, object()) != value for key, value in options.items())
+        overridden = any(kept.get(key, object()) != value for key, value in options.items())
         if not isinstance(name, str) or not (replaced or overridden):
             continue
         if not loaded:
@@ -136,7 +136,11 @@ def check_replaced_plugins(filed: dict[str, Any], merged: dict[str, Any], source
         try:
             if name not in registry.names():
                 registry.get(name)  # the registry's one line: unknown, and the names it knows
-            if options and kind != "evaluator":
+            if options and kind == "evaluator":
+                space = filed.get("space", SearchConfig.__dataclass_fields__["space"].default)
+                options, moved = route_options(options, registry.get(name), SEARCH_SPACES.get(space))
+                check_options(f"search space '{space}'", SEARCH_SPACES.get(space), moved)
+            if options:
                 check_options(f"{registry.kind} '{name}'", registry.get(name), options)
         except NasloopError as exc:
             if kind in filed or merged.get(kind, name) == name:  # the file's or the default plugin is the run's

@@ -206,3 +206,19 @@ def test_options_for_a_plugin_the_file_does_not_name_are_not_dropped_unseen(tmp_
                                          "are for the default, evolution, and strategy 'evolution' has no option "
                                          "'num_init'")
     assert str(refused.value).endswith("name the strategy they are for in the file (strategy: NAME)")
+
+
+def test_evaluator_options_of_a_file_naming_no_evaluator_are_not_dropped_unseen(tmp_path):
+    """``evaluator_options: {proxies: [params]}`` with ``--evaluator proxy`` scored synflow, the proxy evaluator's
+    default, without a word."""
+    with pytest.raises(ConfigError, match=r"names no evaluator, so its evaluator_options are for the default, "
+                                          r"tabular, and evaluator 'tabular' has no option 'proxies'"):
+        _config(tmp_path, "evaluator_options: {proxies: [params]}\n", "--evaluator", "proxy")
+
+
+def test_a_replaced_evaluators_options_of_the_space_are_checked_as_the_spaces(plugin_file, tmp_path):
+    """The file's own plugins register its evaluator; an option it does not take but nb201 does goes to nb201."""
+    path, space = plugin_file
+    text = f"plugins: [{path}]\nevaluator: {space}-sum\nevaluator_options: {{channels: x}}\n"
+    with pytest.raises(ConfigError, match="search space 'nb201' option channels must be"):
+        _config(tmp_path, text, "--evaluator", "tabular")
