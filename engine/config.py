@@ -182,9 +182,9 @@ def read_config_file(path: str | Path, flag_keys: Mapping[str, str] | None = Non
         raise ConfigError(f"{path} sets workdir, which nasloop records when a search starts (relative paths "
                           "are read from the folder it starts in); drop it")
     flag = next((key for key in data if key in (flag_keys or {})), None)
-    if flag is not None and flag_keys is not None:
+    if flag is not None:
         raise ConfigError(f"{path} sets {flag}, which is the --{flag.replace('_', '-')} flag; in a config file, "
-                          f"write {flag_keys[flag]}")
+                          f"write {(flag_keys or {})[flag]}")
     try:
         SearchConfig.from_mapping(data, source=str(path))
     except ConfigError as exc:  # a field's own check names the key, not the file it is in
