@@ -189,6 +189,10 @@ def read_config_file(path: str | Path, flag_keys: Mapping[str, str] | None = Non
         SearchConfig.from_mapping(data, source=str(path))
     except ConfigError as exc:  # a field's own check names the key, not the file it is in
         raise ConfigError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
+    empty = next((name for name in PATH_FIELDS if isinstance(data.get(name), str) and not data[name].strip()), None)
+    if empty is not None:  # as its flag is: the default folder, or no TensorBoard log, unseen
+        raise ConfigError(f"{path}: {empty} is an empty path; give a folder name, or leave the key out (an unset "
+                          "variable where the file was written?)")
     return data
 
 

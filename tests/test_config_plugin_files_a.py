@@ -222,3 +222,11 @@ def test_a_replaced_evaluators_options_of_the_space_are_checked_as_the_spaces(pl
     text = f"plugins: [{path}]\nevaluator: {space}-sum\nevaluator_options: {{channels: x}}\n"
     with pytest.raises(ConfigError, match="search space 'nb201' option channels must be"):
         _config(tmp_path, text, "--evaluator", "tabular")
+
+
+@pytest.mark.parametrize("key", ["run_dir", "data_dir", "tensorboard"])
+def test_an_empty_path_in_a_config_file_is_refused_as_the_flag_is(tmp_path, key):
+    """``tensorboard: ''`` (a template's unset variable) logged nothing and ``run_dir: ''`` ran in the default folder,
+    without a word, where ``--tensorboard ''`` and ``--run-dir ''`` are refused as empty paths."""
+    with pytest.raises(ConfigError, match=f"^{tmp_path / 'search.yaml'}: {key} is an empty path; give a folder name"):
+        _config(tmp_path, f"{key}: ' '\n")
