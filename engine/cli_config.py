@@ -66,7 +66,7 @@ def check_resumed_tensorboard(run_dir: str, given: str | None) -> None:
         return
     try:
         with RunStore.in_run_dir(run_dir, readonly=True) as store:
-            stored = SearchConfig.from_mapping(store.get_meta("config"), source=str(store.path))
+            stored = SearchConfig.from_stored(store.get_meta("config"), source=str(store.path))
     except (NasloopError, sqlite3.Error):  # resuming says why the store cannot be read
         return
     check_same_tensorboard(run_dir, stored, given, "--tensorboard")

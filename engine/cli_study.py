@@ -253,7 +253,7 @@ def _load_study_plugins(study: Study) -> None:
         load_plugins(study.base.plugins)
         return
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
-        config = SearchConfig.from_mapping(store.get_meta("config") or {}, source=f"{run_dir / DB_NAME}")
+        config = SearchConfig.from_stored(store.get_meta("config") or {}, source=f"{run_dir / DB_NAME}")
     load_plugins(config.plugins, started_in(config, run_dir))
 
 

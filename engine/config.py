@@ -85,6 +85,9 @@ class SearchConfig:
                 setattr(self, name, os.fspath(value))
             elif value is not None and not isinstance(value, str):  # "must be a string", though a Path is taken
                 raise ConfigError(f"{name} is a folder, as text or a pathlib.Path (or null), got {value!r}")
+            if isinstance(getattr(self, name), str) and not getattr(self, name).strip():  # as --run-dir '' is: the
+                raise ConfigError(f"{name} is an empty path; give a folder name, or leave it out (an unset "
+                                  "variable where it was written?)")  # default folder, or no log, unseen
         if isinstance(self.objectives, str):  # YAML's `objectives: val_accuracy:max,params_m:min`, as on the CLI
             self.objectives = [part.strip() for part in self.objectives.split(",")]
         if isinstance(self.reference_point, str):  # YAML's `reference_point: "80,2"`, as on the CLI
@@ -132,6 +135,15 @@ class SearchConfig:
             settable = sorted(known - {"workdir"})  # which nasloop records, and a file may not set
             raise ConfigError(f"unknown key '{unknown[0]}' in {source}; known keys: {', '.join(settable)}")
         return cls(**data)
+
+    @classmethod
+    def from_stored(cls, data: Mapping[str, Any], source: str) -> "SearchConfig":
+        """A configuration a run or study recorded. An empty path there, which older versions let a script
+        give, meant what it did then: no folder (every use tested it for truth), so the run still resumes."""
+        if isinstance(data, Mapping):
+            data = {k: None if k in PATH_FIELDS and isinstance(v, str) and not v.strip() else v
+                    for k, v in data.items()}
+        return cls.from_mapping(data, source)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "SearchConfig":
@@ -189,10 +201,6 @@ def read_config_file(path: str | Path, flag_keys: Mapping[str, str] | None = Non
         SearchConfig.from_mapping(data, source=str(path))
     except ConfigError as exc:  # a field's own check names the key, not the file it is in
         raise ConfigError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
-    empty = next((name for name in PATH_FIELDS if isinstance(data.get(name), str) and not data[name].strip()), None)
-    if empty is not None:  # as its flag is: the default folder, or no TensorBoard log, unseen
-        raise ConfigError(f"{path}: {empty} is an empty path; give a folder name, or leave the key out (an unset "
-                          "variable where the file was written?)")
     return data
 
 

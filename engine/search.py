@@ -255,7 +255,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
         check_stored_config(saved, store)
-        stored = SearchConfig.from_mapping(saved, source=f"{run_dir}/{DB_NAME}")
+        stored = SearchConfig.from_stored(saved, source=f"{run_dir}/{DB_NAME}")
         config = stored.replace(run_dir=str(run_dir), workdir=started_in(stored, run_dir))
         if tensorboard is not None:
             check_same_tensorboard(run_dir, stored, tensorboard, "tensorboard")

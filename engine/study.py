@@ -212,7 +212,7 @@ def load_study(folder: Path) -> Study:
             raise DataError(f"{path} is a study file of version {version!r}, written by a newer nasloop (this one "
                             f"reads up to {STUDY_VERSION}); upgrade nasloop to read it")
         grid = record["grid"]
-        base = SearchConfig.from_mapping({**grid, "data_dir": record.get("data_dir"),
+        base = SearchConfig.from_stored({**grid, "data_dir": record.get("data_dir"),
                                           "executor": record.get("executor", "inprocess"),
                                           "executor_options": record.get("executor_options") or {},
                                           "plugins": record.get("plugins") or []}, source=str(path))

@@ -1,0 +1,27 @@
+"""A script's mistakes through the Python API meet the command line's refusals: one nasloop line naming the problem
+and the fix, never a silent default, a traceback from deep inside, nor a value recorded twice."""
+from __future__ import annotations
+
+
+import pytest
+
+from nasloop import NasloopError, SearchConfig, resume, search
+from nasloop.engine.store import RunStore
+
+
+@pytest.mark.parametrize("field", ["run_dir", "tensorboard", "data_dir"])
+def test_an_empty_path_field_is_refused_as_its_flag_is(field):
+    """SearchConfig(run_dir='') searched in a default folder, tensorboard='' logged nothing and data_dir='' read the
+    default data folder, without a word, where --run-dir '' and a config file's run_dir: '' are refused."""
+    for empty in ("", "  "):
+        with pytest.raises(NasloopError, match=f"^{field} is an empty path; give a folder name, or leave it out"):
+            SearchConfig(**{field: empty})
+
+
+def test_a_stored_empty_path_still_resumes(tmp_path, data_dir):
+    """A run a script started with tensorboard='' before that was refused keeps resuming, as it logged nothing."""
+    run = tmp_path / "run"
+    search(SearchConfig(strategy="random", budget=2, data_dir=str(data_dir), run_dir=str(run)))
+    with RunStore.in_run_dir(run) as store:
+        store.set_meta("config", {**store.get_meta("config"), "tensorboard": ""})
+    assert resume(run, budget=3)["evaluations"] == 3
