@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from .config import underscored
 from .errors import ConfigError, RegistryError
 from .options import check_options, guided_strategies, option_names
 from .registry import PREDICTORS, STRATEGIES
@@ -194,12 +195,15 @@ def _check_pairing(method: str, strategy: str, predictor: str | None) -> None:
 
 
 def read_methods(path: Path) -> list[Method]:
-    """A YAML list of ``{name, strategy, predictor, strategy_options, predictor_options}``."""
+    """A YAML list of ``{name, strategy, predictor, strategy_options, predictor_options}`` (keys may be spelt with
+    dashes, as in a search config file)."""
     entries = read_yaml(path)
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"{path} must be a YAML list of methods, each with a name and a strategy")
     methods = []
     for number, entry in enumerate(entries, start=1):
+        if isinstance(entry, dict):  # strategy-options, as a search config file takes it (it was "unknown key")
+            entry = underscored(entry, f"{path}: method {number}")
         if not isinstance(entry, dict) or not isinstance(entry.get("strategy"), str):
             raise ConfigError(f"{path}: method {number} needs at least 'strategy: NAME'")
         unknown = set(entry) - {"name", "strategy", "predictor", "strategy_options", "predictor_options"}

@@ -25,3 +25,19 @@ def test_a_stored_empty_path_still_resumes(tmp_path, data_dir):
     with RunStore.in_run_dir(run) as store:
         store.set_meta("config", {**store.get_meta("config"), "tensorboard": ""})
     assert resume(run, budget=3)["evaluations"] == 3
+
+
+def test_a_methods_file_takes_dashed_keys_as_a_search_config_file_does(tmp_path):
+    """`strategy-options:` in a --methods-file was 'an unknown key', where a search config file takes it; the two
+    spellings of one key are still refused, as either would silently win."""
+    from nasloop.engine.study_methods import read_methods
+
+    path = tmp_path / "methods.yaml"
+    path.write_text("- {name: evo, strategy: evolution, strategy-options: {population_size: 8}}\n"
+                    "- {strategy: bananas, predictor: gp, predictor-options: {}}\n")
+    first, second = read_methods(path)
+    assert (first.label, first.strategy_options) == ("evo", {"population_size": 8})
+    assert (second.label, second.predictor) == ("bananas:gp", "gp")
+    path.write_text("- {strategy: evolution, strategy-options: {}, strategy_options: {}}\n")
+    with pytest.raises(NasloopError, match="method 1 gives strategy_options twice"):
+        read_methods(path)
