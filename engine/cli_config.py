@@ -14,7 +14,7 @@ from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS
 from .config import SearchConfig, read_config_file, route_options
 from .errors import ConfigError, NasloopError
 from .options import check_options, option_names, takes
-from .plugins import load_plugins
+from .plugins import load_plugins, unique_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .run_checks import check_same_tensorboard
 from .store import RunStore
@@ -177,7 +177,7 @@ def search_config(args: argparse.Namespace) -> SearchConfig:
         data["minimize"] = True
     if args.plugin:
         stored = data.get("plugins") or []
-        data["plugins"] = (list(stored) if isinstance(stored, list) else [stored]) + list(args.plugin)
+        data["plugins"] = unique_plugins((list(stored) if isinstance(stored, list) else [stored]) + list(args.plugin))
     for kind in OPTION_FLAGS:
         options = data.get(f"{kind}_options") or {}
         if not isinstance(options, dict):  # SearchConfig reports it, in one line, if no flag is merged in

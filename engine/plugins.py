@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Sequence
+from typing import Any, Sequence
 
 from .errors import ConfigError, refuse_single
 from .registry import Registry
@@ -182,6 +182,21 @@ def plugins_to_record(recorded: Sequence[str], given: Sequence[str], folder: str
     refuse_single("plugins", given, f"[{given!r}]", "plugin files or modules")
     known = {_identity(spec, folder) for spec in recorded}
     return [_identity(spec, None) for spec in dict.fromkeys(given) if _identity(spec, None) not in known]
+
+
+def unique_plugins(specs: Sequence[Any]) -> list[Any]:
+    """``specs`` with each plugin once (the first spelling kept), files compared by where they resolve from the
+    current folder: a config file's ``plugins:`` and ``--plugin`` naming one file recorded it twice in the run.
+    What is not text is kept, for :class:`SearchConfig` to refuse in its own words."""
+    seen: set[str] = set()
+    kept = []
+    for spec in specs:
+        key = _identity(spec, None) if isinstance(spec, str) else None
+        if key is None or key not in seen:
+            kept.append(spec)
+        if key is not None:
+            seen.add(key)
+    return kept
 
 
 def load_plugins(specs: Sequence[str], folder: str | None = None) -> None:

@@ -41,3 +41,17 @@ def test_a_methods_file_takes_dashed_keys_as_a_search_config_file_does(tmp_path)
     path.write_text("- {strategy: evolution, strategy-options: {}, strategy_options: {}}\n")
     with pytest.raises(NasloopError, match="method 1 gives strategy_options twice"):
         read_methods(path)
+
+
+def test_a_plugin_in_the_config_file_and_on_the_command_line_is_recorded_once(tmp_path, monkeypatch):
+    """`plugins: [my_space.py]` in --config with `--plugin my_space.py` stored ['my_space.py', 'my_space.py']."""
+    from nasloop.engine.cli_config import search_config
+    from nasloop.engine.cli_parser import build_parser
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my_space.py").write_text("")
+    (tmp_path / "search.yaml").write_text("plugins: [my_space.py, other_module]\n")
+    for flag in ("my_space.py", str(tmp_path / "my_space.py"), "./my_space.py"):
+        args = build_parser().parse_args(["--plugin", flag, "--plugin", "other_module", "search",
+                                          "--config", "search.yaml"])
+        assert search_config(args).plugins == ["my_space.py", "other_module"]
