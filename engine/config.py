@@ -79,15 +79,8 @@ class SearchConfig:
         return super().__new__(cls)
 
     def __post_init__(self) -> None:
-        for name in PATH_FIELDS:  # a pathlib.Path is as good a folder as its text (resume() takes either)
-            value = getattr(self, name)
-            if isinstance(value, os.PathLike):
-                setattr(self, name, os.fspath(value))
-            elif value is not None and not isinstance(value, str):  # "must be a string", though a Path is taken
-                raise ConfigError(f"{name} is a folder, as text or a pathlib.Path (or null), got {value!r}")
-            if isinstance(getattr(self, name), str) and not getattr(self, name).strip():  # as --run-dir '' is: the
-                raise ConfigError(f"{name} is an empty path; give a folder name, or leave it out (an unset "
-                                  "variable where it was written?)")  # default folder, or no log, unseen
+        for name in PATH_FIELDS:
+            setattr(self, name, checked_folder(name, getattr(self, name)))
         if isinstance(self.objectives, str):  # YAML's `objectives: val_accuracy:max,params_m:min`, as on the CLI
             self.objectives = [part.strip() for part in self.objectives.split(",")]
         if isinstance(self.reference_point, str):  # YAML's `reference_point: "80,2"`, as on the CLI
@@ -158,6 +151,20 @@ class SearchConfig:
 
     def replace(self, **changes: Any) -> "SearchConfig":
         return dataclasses.replace(self, **changes)
+
+
+def checked_folder(name: str, value: object) -> str | None:
+    """``value``, a folder given from Python, as text: a pathlib.Path is as good as its text; one line for what is
+    no path ("must be a string", though a Path is taken) or an empty one, which silently meant the default folder
+    (or no TensorBoard log, or the current folder for resume()'s data_dir), where ``--run-dir ''`` is refused."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{name} is a folder, as text or a pathlib.Path (or null), got {value!r}")
+    if value is not None and not value.strip():
+        raise ConfigError(f"{name} is an empty path; give a folder name, or leave it out (an unset variable where it "
+                          "was written?)")
+    return value
 
 
 def underscored(data: Mapping[Any, Any], source: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Sequence
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .assemble import build_space, require_capabilities, run_dataset, table_context
-from .config import SearchConfig, construct, refuse_resume_arguments, route_options
+from .config import SearchConfig, checked_folder, construct, refuse_resume_arguments, route_options
 from .errors import ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm
@@ -246,7 +246,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     check_hooks("resume", on_progress=on_progress, on_note=on_note)
     check_value("budget", budget, PositiveInt | None)  # as SearchConfig checks them: "8" failed in comparing
     check_value("max_seconds", max_seconds, PositiveFloat | None)
+    check_value("executor_options", executor_options, dict[str, Any] | None)  # a list was Python's TypeError
     budget, max_seconds = plain(budget), plain(max_seconds)
+    data_dir = checked_folder("data_dir", data_dir)  # '' was the current folder, where --data-dir '' is refused
     with RunStore.in_run_dir(run_dir, readonly=True) as store:  # a foreign or damaged store is refused before
         # anything, the lock file included, is written; an edited score would mislead the strategy
         checked_objectives(store, store.trials())

@@ -229,7 +229,7 @@ class RunStore:
     @classmethod
     def in_run_dir(cls, run_dir: str | Path, create: bool = False, readonly: bool = False,
                    meta: dict[str, Any] | None = None) -> "RunStore":
-        if not isinstance(run_dir, (str, os.PathLike)):  # summarize(None) or resume(None) raised Path's TypeError
+        if not isinstance(run_dir, (str, os.PathLike)) or not str(run_dir).strip():  # None: Path's TypeError; '': .
             raise ConfigError(f"a run folder is a path (text or pathlib.Path), got {run_dir!r}; pass the folder a "
                               "search wrote, e.g. summary['run_dir']")
         return cls(Path(run_dir) / DB_NAME, create=create, readonly=readonly, meta=meta)

@@ -2,10 +2,13 @@
 and the fix, never a silent default, a traceback from deep inside, nor a value recorded twice."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 
 import pytest
 
-from nasloop import NasloopError, SearchConfig, resume, search
+from nasloop import NasloopError, SearchConfig, resume, search, summarize
 from nasloop.engine.store import RunStore
 
 
@@ -18,10 +21,17 @@ def test_an_empty_path_field_is_refused_as_its_flag_is(field):
             SearchConfig(**{field: empty})
 
 
-def test_a_stored_empty_path_still_resumes(tmp_path, data_dir):
-    """A run a script started with tensorboard='' before that was refused keeps resuming, as it logged nothing."""
-    run = tmp_path / "run"
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory, data_dir) -> Path:
+    """A two-evaluation random search on NB201, for tests to read (or copy, to change)."""
+    run = tmp_path_factory.mktemp("runs") / "run"
     search(SearchConfig(strategy="random", budget=2, data_dir=str(data_dir), run_dir=str(run)))
+    return run
+
+
+def test_a_stored_empty_path_still_resumes(tmp_path, finished_run):
+    """A run a script started with tensorboard='' before that was refused keeps resuming, as it logged nothing."""
+    run = shutil.copytree(finished_run, tmp_path / "run")
     with RunStore.in_run_dir(run) as store:
         store.set_meta("config", {**store.get_meta("config"), "tensorboard": ""})
     assert resume(run, budget=3)["evaluations"] == 3
@@ -55,3 +65,27 @@ def test_a_plugin_in_the_config_file_and_on_the_command_line_is_recorded_once(tm
         args = build_parser().parse_args(["--plugin", flag, "--plugin", "other_module", "search",
                                           "--config", "search.yaml"])
         assert search_config(args).plugins == ["my_space.py", "other_module"]
+
+
+@pytest.mark.parametrize("call", [resume, summarize])
+def test_an_empty_run_folder_is_refused_not_read_as_the_current_one(finished_run, monkeypatch, call):
+    """resume('') and summarize('') read the current folder (a run there was resumed or summarised, unasked), where
+    'nasloop search --resume ""' and 'nasloop show ""' are refused as empty paths."""
+    monkeypatch.chdir(finished_run)
+    with pytest.raises(NasloopError, match=r"a run folder is a path \(text or pathlib.Path\), got ''; pass the folder"):
+        call("")
+    assert summarize(".")["evaluations"] == 2  # the current folder, named, is read as before
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"data_dir": ""}, "data_dir is an empty path; give a folder name"),  # was the current folder, unseen
+    ({"data_dir": 5}, r"data_dir is a folder, as text or a pathlib.Path \(or null\), got 5"),  # os.path's TypeError
+    ({"executor_options": ["workers=2"]}, r"executor_options must be a mapping with string keys or null, got \["),
+])
+def test_resume_refuses_a_bad_folder_or_options_as_search_does(tmp_path, finished_run, arguments, message):
+    """What SearchConfig refuses for a new run, resume() took: data_dir='' resumed reading the current folder (as
+    --data-dir '' is refused), data_dir=5 and a list of executor options stopped in Python's TypeError."""
+    run = shutil.copytree(finished_run, tmp_path / "run")
+    with pytest.raises(NasloopError, match=f"^{message}"):
+        resume(run, budget=3, **arguments)
+    assert summarize(run)["evaluations"] == 2  # refused before anything ran
