@@ -81,6 +81,8 @@ class SearchConfig:
     def __post_init__(self) -> None:
         for name in PATH_FIELDS:
             setattr(self, name, checked_folder(name, getattr(self, name)))
+        if isinstance(self.plugins, list):  # plugin files as pathlib.Path, as resume(plugins=...) and folders take
+            self.plugins = [os.fspath(p) if isinstance(p, os.PathLike) else p for p in self.plugins]
         if isinstance(self.objectives, str):  # YAML's `objectives: val_accuracy:max,params_m:min`, as on the CLI
             self.objectives = [part.strip() for part in self.objectives.split(",")]
         if isinstance(self.reference_point, str):  # YAML's `reference_point: "80,2"`, as on the CLI

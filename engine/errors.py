@@ -5,6 +5,7 @@ data) is a :class:`NasloopError`. Its message is one line that names the problem
 CLI prints it without a traceback. Anything else escaping is a bug in nasloop.
 """
 
+import os
 from typing import Iterable, Sequence
 
 
@@ -65,6 +66,18 @@ def refuse_single(name: str, values: object, fix: str, items: str = "") -> None:
         kind = "the string " if isinstance(values, (str, bytes)) else ""
         raise ConfigError(f"{name} takes a list{' of ' + items if items else ''}, got {kind}"
                           f"{one_line(repr(values), 80)}; pass {fix}")
+
+
+def as_paths(name: str, values: object, items: str) -> list:
+    """``values``, a list of files (or modules), as text: a pathlib.Path is as good as its text, and anything else
+    is one line naming it, where resume(plugins=[5]) stopped in Path's TypeError and a Path in its 'endswith'."""
+    refuse_single(name, values, f"[{values!r}]", items)
+    listed = [os.fspath(value) if isinstance(value, os.PathLike) else value for value in values]  # type: ignore
+    for value in listed:
+        if not isinstance(value, str):
+            raise ConfigError(f"{name} takes a list of {items}, got {one_line(repr(value), 80)} in it; give each "
+                              "as text or a pathlib.Path")
+    return listed
 
 
 def as_list(name: str, values: object, fix: str, items: str = "") -> list:

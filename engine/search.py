@@ -13,7 +13,7 @@ from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .assemble import build_space, require_capabilities, run_dataset, table_context
 from .config import SearchConfig, checked_folder, construct, refuse_resume_arguments, route_options
-from .errors import ConfigError, DataError, NasloopError
+from .errors import ConfigError, DataError, NasloopError, as_paths
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm
 from .hooks import check_hooks
@@ -249,6 +249,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     check_value("executor_options", executor_options, dict[str, Any] | None)  # a list was Python's TypeError
     budget, max_seconds = plain(budget), plain(max_seconds)
     data_dir = checked_folder("data_dir", data_dir)  # '' was the current folder, where --data-dir '' is refused
+    plugins, pretrained_files = (as_paths("plugins", plugins, "plugin files or modules"),
+                                 as_paths("pretrained_files", pretrained_files, "files"))
     with RunStore.in_run_dir(run_dir, readonly=True) as store:  # a foreign or damaged store is refused before
         # anything, the lock file included, is written; an edited score would mislead the strategy
         checked_objectives(store, store.trials())

@@ -89,3 +89,21 @@ def test_resume_refuses_a_bad_folder_or_options_as_search_does(tmp_path, finishe
     with pytest.raises(NasloopError, match=f"^{message}"):
         resume(run, budget=3, **arguments)
     assert summarize(run)["evaluations"] == 2  # refused before anything ran
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"plugins": [5]}, r"plugins takes a list of plugin files or modules, got 5 in it; give each as text or a pathl"),
+    ({"pretrained_files": [5]}, "pretrained_files takes a list of files, got 5 in it; give each as text or a pathlib"),
+    ({"plugins": [Path("/no/such/plugin.py")]}, "plugin file /no/such/plugin.py does not exist"),  # read as its text
+])
+def test_resume_takes_files_as_text_or_paths_and_names_anything_else(tmp_path, finished_run, arguments, message):
+    """resume(plugins=[5]) and pretrained_files=[5] stopped in Path's TypeError, plugins=[Path(...)] in
+    AttributeError ('PosixPath' object has no attribute 'endswith'), though the README takes paths as either."""
+    run = shutil.copytree(finished_run, tmp_path / "run")
+    with pytest.raises(NasloopError, match=f"^{message}"):
+        resume(run, budget=3, **arguments)
+
+
+def test_search_config_takes_plugin_files_as_paths():
+    """SearchConfig(plugins=[Path('my_space.py')]) was refused as 'a list of strings', where its folders take Paths."""
+    assert SearchConfig(plugins=[Path("my_space.py"), "my_pkg.spaces"]).plugins == ["my_space.py", "my_pkg.spaces"]
