@@ -24,6 +24,7 @@ from ..predictors.base import checked_prediction
 from .assemble import build_space, choose_tabulated_space, dataset_for, table_context
 from .config import construct
 from .context import refuse_resized
+from .data.paths import check_data_dir
 from .errors import ConfigError, as_list, one_line
 from .hooks import check_hooks
 from .objectives import parse_objectives
@@ -114,6 +115,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     predictors, train_sizes, seeds = (as_list(what, values, f"e.g. {what}={example}") for what, values, example in (
         ("predictors", predictors, "['flan']"), ("train_sizes", train_sizes, "[8, 40]"), ("seeds", seeds, "[0, 1, 2]")))
     check_hooks("evaluate_predictors", on_result=on_result, on_note=on_note)
+    check_data_dir(data_dir)  # '' read the default folders, unseen
     predictor_options = dict(predictor_options or {})
     if not isinstance(space, str):  # a space object was looked up by its repr: "unknown search space '<...>'"
         raise ConfigError(f"space takes a search space's name, e.g. space='nb201', got {one_line(repr(space), 80)}")

@@ -12,6 +12,7 @@ from typing import Any
 from ..search_spaces.base import SearchSpace
 from .config import construct, route_options
 from .context import RunContext
+from .data.paths import check_data_dir
 from .errors import ConfigError
 from .evaluators.train import TrainingEvaluator
 from .registry import SEARCH_SPACES
@@ -35,9 +36,9 @@ def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str 
         raise ConfigError(f"options {', '.join(space_options)} belong to the search space; build it with them")
     if isinstance(arch, str):
         arch = space.parse(arch)
-    for name, folder in (("data_dir", data_dir), ("run_dir", run_dir)):  # run_dir=3 wrote checkpoints into ./3
-        if folder is not None and not isinstance(folder, (str, os.PathLike)):
-            raise ConfigError(f"{name} is a folder (text or pathlib.Path), got {folder!r}; pass a path or None")
+    check_data_dir(data_dir)  # '' trained on the default folder's data, unseen
+    if run_dir is not None and not isinstance(run_dir, (str, os.PathLike)):  # run_dir=3 wrote checkpoints into ./3
+        raise ConfigError(f"run_dir is a folder (text or pathlib.Path), got {run_dir!r}; pass a path or None")
     context = RunContext(dataset=dataset, data_dir=str(data_dir) if data_dir else None,
                          run_dir=str(run_dir) if run_dir else None)
     evaluator = construct("evaluator", "train", TrainingEvaluator, space, wiring={"context": context},

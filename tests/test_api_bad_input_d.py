@@ -107,3 +107,40 @@ def test_resume_takes_files_as_text_or_paths_and_names_anything_else(tmp_path, f
 def test_search_config_takes_plugin_files_as_paths():
     """SearchConfig(plugins=[Path('my_space.py')]) was refused as 'a list of strings', where its folders take Paths."""
     assert SearchConfig(plugins=[Path("my_space.py"), "my_pkg.spaces"]).plugins == ["my_space.py", "my_pkg.spaces"]
+
+
+def _train_one(data_dir):
+    from nasloop.engine.train_one import train_architecture
+
+    return train_architecture("nb201", ARCH, epochs=1, channels=8, data_dir=data_dir)
+
+
+def _score(data_dir):
+    from nasloop.engine.evaluators.proxies import score_architectures
+
+    return score_architectures("nb201", [ARCH], ["params"], data_dir=data_dir)
+
+
+def _rank(data_dir):
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
+
+    return evaluate_predictors(["random"], [8], [0], space="nb201", data_dir=data_dir)
+
+
+def _context(data_dir):
+    from nasloop.engine.assemble import build_context
+
+    return build_context("nb201", "cifar10", data_dir, lookup=True)
+
+
+ARCH = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_1x1~2|"
+
+
+@pytest.mark.parametrize("call", [_train_one, _score, _rank, _context])
+def test_the_documented_pieces_refuse_an_empty_data_folder(call):
+    """data_dir='' read the default data folders without a word (build_context, evaluate_predictors, or trained and
+    scored on them), where --data-dir '' is refused; build_context(data_dir=5) stopped in Path's TypeError."""
+    with pytest.raises(NasloopError, match="^data_dir is an empty path; give the data folder, or None for the default"):
+        call("")
+    with pytest.raises(NasloopError, match=r"^data_dir is a folder \(text or pathlib.Path\), got 5; pass a path or"):
+        call(5)

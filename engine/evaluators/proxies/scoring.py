@@ -23,6 +23,7 @@ from ...config import construct
 from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
 from ..devices import resolve_device
+from ...data.paths import check_data_dir
 from ...errors import ArchitectureError, ConfigError, DataError, UnsupportedError, one_line
 from ...hooks import check_hooks
 from ...progress import progress
@@ -163,6 +164,7 @@ def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], 
     failed in Python's words (``'str' object has no attribute 'name'``).
     """
     check_hooks("score_architectures", on_result=on_result)
+    check_data_dir(data_dir)  # '' read the default folders (or, with proxies that read no data, nothing) unseen
     if isinstance(space, str):
         space = construct("search space", space, SEARCH_SPACES.get(space))
     require_networks(space, "zero-cost proxies")
