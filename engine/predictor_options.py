@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from .errors import ConfigError
-from .options import check_options, name_list
+from .options import check_options, name_list, option_names
 from .registry import PREDICTORS
 
 
@@ -25,6 +25,12 @@ def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
     named: dict[str, dict[str, Any]] = {name: {} for name in predictors}
     for key, value in options.items():
         name, dot, option = str(key).partition(".")
+        if not dot and isinstance(value, Mapping) and key in PREDICTORS and not any(
+                key in option_names(PREDICTORS.get(p)) for p in predictors if p in PREDICTORS):
+            example = next(iter(value), "OPTION")  # evaluate_predictors' form, {'gp': {...}}: "no option 'gp'"
+            raise ConfigError(f"--predictor-opt {key}={{...}} nests options under predictor '{key}', which a search "
+                              f"does not read; write each as {key}.{example}=VALUE (predictor_options="
+                              f"{{'{key}.{example}': ...}} in Python), or without '{key}.' for every predictor")
         if not dot:
             for each in chosen.values():
                 each[key] = value

@@ -144,3 +144,15 @@ def test_the_documented_pieces_refuse_an_empty_data_folder(call):
         call("")
     with pytest.raises(NasloopError, match=r"^data_dir is a folder \(text or pathlib.Path\), got 5; pass a path or"):
         call(5)
+
+
+def test_predictor_options_nested_under_the_predictor_name_the_form_a_search_takes():
+    """predictor_options={'gp': {'max_iter': 5}}, the form evaluate_predictors takes, was refused as "predictor 'gp'
+    has no option 'gp'", naming neither what was meant nor how a search spells it."""
+    from nasloop.engine.predictor_options import options_per_predictor
+
+    with pytest.raises(NasloopError, match=r"^--predictor-opt gp=\{...\} nests options under predictor 'gp', which a "
+                                           r"search does not read; write each as gp.max_iter=VALUE"):
+        options_per_predictor(["gp"], {"gp": {"max_iter": 5}})
+    assert options_per_predictor(["gp"], {"gp.max_iter": 5}) == {"gp": {"max_iter": 5}}
+    assert options_per_predictor(["blend"], {"members": {"gp": {}, "mlp": {}}})["blend"]  # a member's options, kept
