@@ -232,7 +232,7 @@ class RunStore:
         if not isinstance(run_dir, (str, os.PathLike)) or not str(run_dir).strip():  # None: Path's TypeError; '': .
             raise ConfigError(f"a run folder is a path (text or pathlib.Path), got {run_dir!r}; pass the folder a "
                               "search wrote, e.g. summary['run_dir']")
-        return cls(Path(run_dir) / DB_NAME, create=create, readonly=readonly, meta=meta)
+        return cls(Path(run_dir).expanduser() / DB_NAME, create=create, readonly=readonly, meta=meta)  # as search
 
     def close(self) -> None:
         self.writes.flush()

@@ -156,3 +156,13 @@ def test_predictor_options_nested_under_the_predictor_name_the_form_a_search_tak
         options_per_predictor(["gp"], {"gp": {"max_iter": 5}})
     assert options_per_predictor(["gp"], {"gp.max_iter": 5}) == {"gp": {"max_iter": 5}}
     assert options_per_predictor(["blend"], {"members": {"gp": {}, "mlp": {}}})["blend"]  # a member's options, kept
+
+
+def test_a_run_folder_under_home_written_with_a_tilde_is_read_back_as_search_wrote_it(tmp_path, monkeypatch,
+                                                                                     finished_run):
+    """search(SearchConfig(run_dir='~/runs/api')) wrote into the home folder, and summarize('~/runs/api') and
+    resume('~/runs/api') then answered "no nasloop run at ~/runs/api"."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    shutil.copytree(finished_run, tmp_path / "runs" / "api")
+    assert summarize("~/runs/api")["run_dir"] == str(tmp_path / "runs" / "api")
+    assert resume(Path("~/runs/api"), budget=3)["evaluations"] == 3
