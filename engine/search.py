@@ -294,8 +294,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if recorded is not None:  # runs from before files were recorded rely on the predictor's own check
             check_pretrained_files(run_dir, recorded, pretrained_digests(config.predictor_options, config.workdir),
                                    fix=MOVED_FIX, base=config.workdir)
-        changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds),
-                                     ("data_dir", None if data_dir is None else os.path.abspath(data_dir)))
+        moved_data = None if data_dir is None else os.path.abspath(os.path.expanduser(data_dir))  # '~/data' as search
+        changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds), ("data_dir", moved_data))
                    if v is not None}
         added = plugins_to_record(config.plugins, plugins, config.workdir)
         if added:

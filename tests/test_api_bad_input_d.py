@@ -166,3 +166,18 @@ def test_a_run_folder_under_home_written_with_a_tilde_is_read_back_as_search_wro
     shutil.copytree(finished_run, tmp_path / "runs" / "api")
     assert summarize("~/runs/api")["run_dir"] == str(tmp_path / "runs" / "api")
     assert resume(Path("~/runs/api"), budget=3)["evaluations"] == 3
+
+
+def test_resume_reads_a_data_folder_and_tensorboard_folder_written_with_a_tilde(tmp_path, monkeypatch, data_dir,
+                                                                                finished_run):
+    """resume(data_dir='~/data') recorded '<current folder>/~/data', which does not exist, and resume(tensorboard=
+    '~/tb') refused the folder the run logs to, which search(SearchConfig(tensorboard='~/tb')) had read as ~/tb."""
+    from nasloop.engine.run_checks import check_same_tensorboard
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").symlink_to(data_dir)
+    shutil.copytree(finished_run, tmp_path / "run")
+    assert resume("~/run", budget=3, data_dir="~/data")["evaluations"] == 3
+    check_same_tensorboard(tmp_path / "run", SearchConfig(tensorboard="~/tb", workdir="/elsewhere"), "~/tb",
+                           "tensorboard")  # the run's own folder, taken
