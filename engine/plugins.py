@@ -20,7 +20,8 @@ from types import ModuleType
 from typing import Any, Sequence
 
 from .errors import ConfigError, refuse_single
-from .registry import Registry
+from .options import predictor_of
+from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .user_files import path_from
 
 _LOADED: dict[str, ModuleType] = {}
@@ -240,3 +241,13 @@ def plugin_folders() -> list[str]:
     plugin imports there (lazily, as a namespace package, with state that cannot be pickled) as in the driver,
     ahead of a module of the same name in the folder Ray puts first (the one the driver was started in)."""
     return list(_FOLDERS)
+
+
+def named_plugins_loaded(space: str, evaluator: str, strategy: str, predictor: str | None) -> None:
+    """Each plugin a stored run names is registered, else one line naming the first that is not and ``--plugin``. A
+    name nasloop does not know is taken to read a dataset, so a run that recorded none (a user's space searched from
+    a script that imported it) was called damaged when resumed without its plugin."""
+    for registry, name in ((SEARCH_SPACES, space), (EVALUATORS, evaluator), (STRATEGIES, strategy),
+                           (PREDICTORS, predictor_of(strategy, predictor))):
+        if name is not None:
+            registry.get(name)

@@ -19,7 +19,7 @@ from .executors.base import Executor, closed_on_error, forget_sigterm
 from .hooks import check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import PositiveFloat, PositiveInt, check_value, guided_strategies, plain, predictor_of, takes
-from .plugins import load_plugins, plugins_to_record
+from .plugins import load_plugins, named_plugins_loaded, plugins_to_record
 from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
@@ -306,6 +306,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             changes["executor_options"] = {**config.executor_options, **executor_options}
         config = config.replace(**changes, predictor_options=older_feature_lists(config.predictor_options))
         if stored.dataset is None and with_dataset(config).dataset is not None:  # edited: it would read the default
+            named_plugins_loaded(config.space, config.evaluator, config.strategy, config.predictor)
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
         plugins = build_plugins(config, on_note, resumed=True)
         with closed_on_error(plugins[3]):

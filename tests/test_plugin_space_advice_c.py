@@ -1,0 +1,72 @@
+"""A user's space that lacks a capability is refused in one line naming it and the fix, and a run of a user's space
+started from a script resumes, or names its missing plugin, as the README's 'Python API' says: found walking the
+README's 'Adding a search space' with a space of one's own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nasloop import SearchConfig, search
+from nasloop.engine import registry
+from nasloop.engine.cli import main
+from nasloop.engine.registry import register_evaluator, register_search_space
+from nasloop.search_spaces.base import SearchSpace
+
+from .digit_space import DigitSpace, DigitSum
+from .messages import one_line
+
+
+class Bare(SearchSpace):
+    """Only what any search needs (parse, format, sample, mutate): no encodings, neighbours or networks."""
+
+    name = "adv-bare"
+    parse, format, sample, mutate = DigitSpace.parse, DigitSpace.format, DigitSpace.sample, DigitSpace.mutate
+
+
+@pytest.fixture(autouse=True)
+def _plugins():
+    """Registered for one test; the conftest drops them after it."""
+    register_search_space("adv-bare")(Bare)
+    register_search_space("adv-digits")(type("Digits", (DigitSpace,), {"name": "adv-digits"}))
+    register_evaluator("adv-sum")(DigitSum)
+
+
+def refusal(capsys, run: Path, space: str, strategy: str, predictor: str) -> str:
+    """The one line a search of ``space`` guided by ``predictor`` is refused with, before its folder exists."""
+    assert main(["search", "--space", space, "--evaluator", "adv-sum", "--strategy", strategy, "--predictor",
+                 predictor, "--budget", "4", "--run-dir", str(run), "--quiet"]) == 2
+    assert not run.exists()
+    return capsys.readouterr().err.strip()
+
+
+def test_emprox_on_a_space_without_encodings_advises_declaring_one_not_gp(tmp_path, capsys):
+    """gp and mlp, which emprox advised, need the vector encoding this space lacks as well."""
+    err = refusal(capsys, tmp_path / "run", "adv-bare", "predictor-topk", "emprox")
+    one_line(err, "emprox", "'adv-bare'", "no graph encoding", "declare one", "a strategy that uses no predictor")
+    assert "gp" not in err
+    err = refusal(capsys, tmp_path / "run", "adv-digits", "predictor-topk", "emprox")  # it has a vector encoding
+    one_line(err, "emprox", "no graph encoding", "use gp or mlp")
+
+
+def test_a_proxy_on_a_space_without_networks_names_no_dataset_and_the_fix(tmp_path, capsys):
+    """The zero-cost predictor's proxy on a space that reads no dataset said 'not stored for adv-bare None'."""
+    err = refusal(capsys, tmp_path / "run", "adv-bare", "predictor-topk", "zero-cost")
+    one_line(err, "proxy 'zen' is not stored for adv-bare (nothing is stored)", "cannot build networks",
+             "NetworkSpace", "to_module")
+    assert "None" not in err
+
+
+def test_a_script_run_resumed_without_its_plugin_names_the_plugin_not_damage(tmp_path, capsys, monkeypatch):
+    """A run of a user's space started from a script (which imported the plugin, so the run records none) and
+    resumed by the command without --plugin was called damaged ('its run configuration has no dataset')."""
+    run = tmp_path / "run"
+    search(SearchConfig(space="adv-digits", evaluator="adv-sum", strategy="random", budget=3, run_dir=str(run)))
+    monkeypatch.delitem(registry.SEARCH_SPACES._items, "adv-digits")  # as in a new process that did not load it
+    monkeypatch.delitem(registry.EVALUATORS._items, "adv-sum")
+    assert main(["search", "--resume", str(run), "--budget", "4", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    one_line(err, "unknown search space 'adv-digits'", "--plugin")
+    assert "damaged" not in err
+    monkeypatch.undo()  # loaded again, it resumes
+    assert main(["search", "--resume", str(run), "--budget", "4", "--quiet"]) == 0
