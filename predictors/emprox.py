@@ -212,9 +212,11 @@ class EmProxPredictor(Predictor):
                  finetune_weight: Annotated[float, Range(0, 1)] = 1.0, finetune_loss: Literal["knn", "head"] = "knn",
                  canonical: bool = True) -> None:
         super().__init__(space, seed)
-        if not space.graph_encodings:
+        if not space.graph_encodings:  # gp and mlp were advised on a space that has no vector encoding either
+            instead = ("use gp or mlp on this space" if space.vector_encodings else "declare one (the README's 'Adding "
+                       "a search space'), or search with a strategy that uses no predictor")
             raise UnsupportedError(f"emprox: search space '{space.name}' declares no graph encoding, which EmProx "
-                                   "reads architectures from; use gp or mlp on this space")
+                                   f"reads architectures from; {instead}")
         self.k, self.power, self.dim = k, float(power), dim
         self.pretrain_samples, self.pretrain_epochs = pretrain_samples, pretrain_epochs
         self.finetune_steps, self.finetune_weight = finetune_steps, float(finetune_weight)
