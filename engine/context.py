@@ -211,10 +211,13 @@ class RunContext:
 
     def _computed(self, space: SearchSpace, proxy: str, batch_size: int = 64, seed: int = 0) -> Scorer:
         if not isinstance(space, NetworkSpace):
-            stored = self.stored_proxies(space)
-            raise UnsupportedError(f"proxy '{proxy}' is not stored for {space.name} {self.dataset} "
+            stored = self.stored_proxies(space)  # a run that reads no dataset said 'for my-space None'
+            where = f"{space.name} {self.dataset}" if self.dataset else space.name
+            raise UnsupportedError(f"proxy '{proxy}' is not stored for {where} "
                                    f"({'stored: ' + ', '.join(stored) if stored else 'nothing is stored'}) and "
-                                   f"search space '{space.name}' cannot build networks to compute it")
+                                   f"search space '{space.name}' cannot build networks to compute it; derive it "
+                                   "from NetworkSpace and define to_module (the README's 'Adding a search space')"
+                                   f"{', or name a stored proxy' if stored else ''}")
         from .evaluators.proxies import computed_scorer, resolve
 
         resolve([proxy])  # a name that is no proxy is named as such, not as one this dataset cannot compute
