@@ -25,7 +25,7 @@ from ..engine.data.datasets import reads_images
 from ..engine.errors import ConfigError, RegistryError, UnsupportedError
 from ..engine.options import name_list
 from ..engine.types import Arch
-from ..search_spaces.base import SearchSpace, enumerable
+from ..search_spaces.base import NetworkSpace, SearchSpace, enumerable
 
 ENUMERATE_LIMIT = 100_000  # spaces up to this size are ranked whole
 DEFAULT_POOL = 10_000  # random samples ranked when the space is larger or infinite
@@ -35,11 +35,20 @@ COMPUTED_POOL_LIMIT = 2_000  # a proxy computed network by network ranks at most
 def benchmark_warmup(space: SearchSpace, context: RunContext) -> list[str]:
     """``warmup: true``: the stored proxies whose mean rank starts a search best on the run's benchmark."""
     benchmark = context.require_benchmark("warmup: true (the benchmark's own warm-up proxies)", space,
-                                          lambda: "name the proxies to compute instead, e.g. warmup: [params, zen]")
+                                          lambda: _warmup_instead(space))
     if not benchmark.warmup_proxies:
         raise UnsupportedError(f"the {benchmark.name} benchmark recommends no warm-up proxies; name them, e.g. "
                                f"warmup: [{', '.join(benchmark.proxy_names(context.dataset)[:2]) or 'synflow'}]")
     return list(benchmark.warmup_proxies)
+
+
+def _warmup_instead(space: SearchSpace) -> str:
+    """What a warm-up on a space without a table can be: proxies computed on its networks, where it builds them (a
+    space that builds none was told to name proxies, which it then could not compute either)."""
+    if isinstance(space, NetworkSpace):
+        return "name the proxies to compute instead, e.g. warmup: [params, zen]"
+    return ("it builds no networks to compute proxies on either: start at random (warmup: null), or derive it from "
+            "NetworkSpace and define to_module, then name the proxies to compute, e.g. warmup: [params, zen]")
 
 
 def resolve_warmup(warmup: bool | str | Sequence[str] | None, space: SearchSpace,

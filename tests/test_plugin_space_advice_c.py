@@ -70,3 +70,14 @@ def test_a_script_run_resumed_without_its_plugin_names_the_plugin_not_damage(tmp
     assert "damaged" not in err
     monkeypatch.undo()  # loaded again, it resumes
     assert main(["search", "--resume", str(run), "--budget", "4", "--quiet"]) == 0
+
+
+def test_the_benchmark_warmup_on_a_space_without_networks_advises_no_proxies_it_cannot_compute(tmp_path, capsys):
+    """Told to name proxies to compute instead, a user of a space that builds no networks was refused those too."""
+    run = tmp_path / "run"
+    assert main(["search", "--space", "adv-digits", "--evaluator", "adv-sum", "--strategy", "predictor-topk",
+                 "--predictor", "gp", "--strategy-opt", "warmup=true", "--budget", "4", "--run-dir", str(run)]) == 2
+    assert not run.exists()
+    err = one_line(capsys.readouterr().err.strip(), "search space 'adv-digits' has none", "builds no networks",
+                   "warmup: null", "NetworkSpace", "to_module")
+    assert "name the proxies to compute instead" not in err
