@@ -86,6 +86,18 @@ def _check_overlap(benchmark: Any, task: str, proxy: str, context: RunContext) -
                           f"(its {task} cells are other cells); drop it or name a task scored on the same cells")
 
 
+def _instead_of_proxies(space: SearchSpace) -> str:
+    """What to read in place of stored proxies a run does not have: proxies computed on the space's networks, else
+    the space's own encodings (a space that builds no networks was told to name proxies it cannot compute)."""
+    if isinstance(space, NetworkSpace):
+        return "name proxies to compute in its place, e.g. [synflow, jacov]"
+    own = [*space.vector_encodings, *(["graph"] if space.graph_encodings else [])]
+    if own:
+        return (f"'{space.name}' builds no networks to compute proxies on either: read its encodings instead, e.g. "
+                f"[{', '.join(own)}]")
+    return (f"'{space.name}' builds no networks to compute proxies on and has no encodings: derive it from "
+            "NetworkSpace and define to_module, or declare an encoding (the README's 'Adding a search space')")
+
 class FeatureSet:
     """``archs -> (n, d)`` features of the named sources, with a name per column."""
 
@@ -132,9 +144,9 @@ class FeatureSet:
         elif name == "proxies":
             stored = context.stored_proxies(space)
             if not stored:
-                raise UnsupportedError(f"feature 'proxies' reads stored proxies, and none are stored for {space.name} "
-                                       f"{context.dataset} (by a benchmark or 'nasloop proxies --out'); name proxies "
-                                       "to compute in its place, e.g. [synflow, jacov]")
+                where = f"{space.name} {context.dataset}" if context.dataset else space.name
+                raise UnsupportedError(f"feature 'proxies' reads stored proxies, and none are stored for {where} (by "
+                                       f"a benchmark or 'nasloop proxies --out'); {_instead_of_proxies(space)}")
             for proxy in stored:
                 self._add(proxy, context)
         else:

@@ -81,3 +81,16 @@ def test_the_benchmark_warmup_on_a_space_without_networks_advises_no_proxies_it_
     err = one_line(capsys.readouterr().err.strip(), "search space 'adv-digits' has none", "builds no networks",
                    "warmup: null", "NetworkSpace", "to_module")
     assert "name the proxies to compute instead" not in err
+
+
+def test_stored_proxies_as_features_on_a_space_without_networks_advise_its_encodings(tmp_path, capsys):
+    """features=[proxies] on a space with no table and no networks said 'none are stored for adv-digits None' and
+    advised naming proxies to compute, which it cannot compute."""
+    run = tmp_path / "run"
+    assert main(["search", "--space", "adv-digits", "--evaluator", "adv-sum", "--strategy", "predictor-topk",
+                 "--predictor", "forest", "--predictor-opt", "features=[proxies]", "--budget", "4",
+                 "--run-dir", str(run)]) == 2
+    assert not run.exists()
+    err = one_line(capsys.readouterr().err.strip(), "none are stored for adv-digits (", "builds no networks",
+                   "[onehot]")
+    assert "None" not in err and "name proxies to compute" not in err
