@@ -27,8 +27,12 @@ def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool)
     if size is not None and functional:
         return f"{said}{known} distinct functions evaluated, and the {size} architectures of the space likely " \
             "compute no others (--dedup functional)"
-    seen = "the space is unbounded" if size is None else f"{known:,} of its {size:,} architectures evaluated"
-    return said + seen + ("" if size is not None and known >= 0.99 * size else "; the strategy stopped exploring")
+    if size is None:  # "the space is unbounded; the strategy stopped exploring" was said of a user's space of 351
+        kind = "networks" if functional else "architectures"
+        return (f"{said}{known:,} {kind} evaluated, and the space declares no size: either it holds no others or the "
+                "strategy stopped exploring (a space that declares its size, EnumerableSpace's size, is told apart)")
+    seen = f"{known:,} of its {size:,} architectures evaluated"
+    return said + seen + ("" if known >= 0.99 * size else "; the strategy stopped exploring")
 
 
 def name_sigterm(run_dir: str | Path) -> None:

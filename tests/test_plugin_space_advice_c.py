@@ -11,6 +11,7 @@ from nasloop import SearchConfig, search
 from nasloop.engine import registry
 from nasloop.engine.cli import main
 from nasloop.engine.registry import register_evaluator, register_search_space
+from nasloop.engine.stop_reasons import streak_reason
 from nasloop.search_spaces.base import SearchSpace
 
 from .digit_space import DigitSpace, DigitSum
@@ -94,3 +95,10 @@ def test_stored_proxies_as_features_on_a_space_without_networks_advise_its_encod
     err = one_line(capsys.readouterr().err.strip(), "none are stored for adv-digits (", "builds no networks",
                    "[onehot]")
     assert "None" not in err and "name proxies to compute" not in err
+
+
+def test_a_space_without_a_size_that_ran_out_is_not_called_unbounded():
+    """A user's space of a few architectures, all evaluated, was said to be unbounded, the strategy blamed."""
+    reason = one_line(streak_reason(10000, Bare(), 351, False), "351 architectures evaluated",
+                      "declares no size", "holds no others", "EnumerableSpace")
+    assert "unbounded" not in reason
