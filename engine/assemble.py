@@ -18,7 +18,7 @@ from .errors import ArchitectureError, ConfigError, MissingDataError, NasloopErr
 from .evaluators.base import Evaluator
 from .options import effective_options, predictor_of, takes
 from .predictor_options import options_per_predictor
-from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
+from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry, defined_by_nasloop
 
 
 def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = "cifar10",
@@ -192,9 +192,17 @@ def tabulated_spaces() -> list[str]:
     return _names_where(SEARCH_SPACES, lambda factory: factory.benchmark is not None)
 
 
-def choose_tabulated_space() -> str:
-    """The fix for a command that ranks a benchmark's cells but was given a space without a table."""
-    return f"choose a --space that has one: {', '.join(tabulated_spaces())}"
+TABLE_NEEDS = ("a Benchmark subclass registered with @register_benchmark and named by the space's benchmark "
+               "attribute (README, 'Adding a search space')")
+"""What a space needs for a benchmark table of its own."""
+
+
+def choose_tabulated_space(space: SearchSpace | None = None) -> str:
+    """The fix for a command that ranks a benchmark's cells but was given ``space``, which has no table: a user's
+    space may have one of its own (only nasloop's spaces were offered)."""
+    own = "" if space is None or defined_by_nasloop(type(space)) else (
+        f", or give '{space.name}' a table: {TABLE_NEEDS}")
+    return f"choose a --space that has one: {', '.join(tabulated_spaces())}{own}"
 
 
 def _fits(space: SearchSpace, factory: type[Strategy] | type[Evaluator]) -> bool:
@@ -225,8 +233,7 @@ def _evaluators_instead(space: SearchSpace, registry: Registry, context: RunCont
     among them (the message named proxy and train only, though the user's own one works too), and what a table
     needs. A space without networks keeps its advice first (write an evaluator, add a benchmark or networks)."""
     fitting = ", ".join(_names_where(registry, lambda other: _evaluator_works(space, other, context))) or "none"
-    table = ("a table needs a Benchmark subclass registered with @register_benchmark and named by the space's "
-             "benchmark attribute (README, 'Adding a search space')")
+    table = f"a table needs {TABLE_NEEDS}"
     if isinstance(space, NetworkSpace):
         return f"evaluators that work on it: {fitting}; {table}"
     return f"{evaluate_otherwise(space)}; evaluators that work on it: {fitting}; {table}"

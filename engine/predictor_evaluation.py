@@ -134,7 +134,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     factory = SEARCH_SPACES.get(space)  # without a table, require_benchmark says why, in the command's words
     context = table_context(factory, dataset, str(data_dir) if data_dir else None)
     search_space = build_space(space, context, **dict(space_options or {}))
-    benchmark = context.require_benchmark("predictors evaluate", search_space, choose_tabulated_space)
+    benchmark = context.require_benchmark("predictors evaluate", search_space,
+                                          lambda: choose_tabulated_space(search_space))
     refuse_resized(search_space, "predictors evaluate ranks predictions against")
     task = benchmark.task(dataset)
     fidelity = benchmark.check(task.name, fidelity)

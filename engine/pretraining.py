@@ -166,7 +166,7 @@ def training_cells(space: SearchSpace, context: RunContext, train_size: int | No
                    seed: int) -> tuple[list[Arch], np.ndarray]:
     """A seeded draw of ``train_size`` of the benchmark's cells with a result (all by default), and
     their targets, oriented so that higher is better."""
-    benchmark = context.require_benchmark("predictors pretrain", space, choose_tabulated_space)
+    benchmark = context.require_benchmark("predictors pretrain", space, lambda: choose_tabulated_space(space))
     task = benchmark.task(context.dataset)
     cells = benchmark.cells()
     y = benchmark.metric_values(cells, task.name)

@@ -102,3 +102,12 @@ def test_a_space_without_a_size_that_ran_out_is_not_called_unbounded():
     reason = one_line(streak_reason(10000, Bare(), 351, False), "351 architectures evaluated",
                       "declares no size", "holds no others", "EnumerableSpace")
     assert "unbounded" not in reason
+
+
+def test_predictors_evaluate_on_a_users_space_says_how_to_give_it_a_table(capsys):
+    """Only nasloop's own spaces were offered: a user evaluating predictors on their space was not told it can have
+    a table of its own."""
+    assert main(["predictors", "evaluate", "--space", "adv-digits", "--predictor", "gp", "--train-sizes", "8",
+                 "--seeds", "1"]) == 2
+    one_line(capsys.readouterr().err.strip(), "search space 'adv-digits' has none", "choose a --space that has one",
+             "give 'adv-digits' a table", "@register_benchmark")
