@@ -19,7 +19,7 @@ from .context import RunContext
 from .errors import ConfigError, NasloopError
 from .export import print_json
 from .progress import progress
-from .registry import EXECUTORS, SEARCH_SPACES
+from .registry import EXECUTORS, SEARCH_SPACES, defined_by_nasloop
 from .user_files import read_user_text
 
 COMMENT = re.compile(r"(?:^|\s)#")
@@ -50,9 +50,11 @@ def _refuse_unlisted(space: SearchSpace) -> None:
     advice to give it led to this second refusal."""
     if not enumerable(space):
         kept = table_only_flag(space).strip()
+        own = "" if defined_by_nasloop(type(space)) else (  # a user's space may list them: say how
+            ", or derive the space from EnumerableSpace and define size and enumerate")
         raise ConfigError(f"--all needs a space that lists its architectures; '{space.name}' does not (use "
                           + (f"{kept} for its table's cells, " if kept else "")
-                          + "--sample N or --archs-file)")
+                          + f"--sample N or --archs-file{own})")
 
 
 def _read_archs(args: argparse.Namespace, space: SearchSpace) -> list[Any]:
@@ -113,6 +115,9 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     context.image_dataset("proxies cannot be computed for it",
                           "predictors read what its table stores with features=[proxies]")
     space = command_space(args, context)
+    from .evaluators.proxies.scoring import require_networks
+
+    require_networks(space, "zero-cost proxies")  # first: the advice of the refusals below leads to this one
     if args.all:
         _refuse_unlisted(space)
     if args.all and args.out is None:

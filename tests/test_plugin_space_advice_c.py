@@ -14,7 +14,7 @@ from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.stop_reasons import streak_reason
 from nasloop.search_spaces.base import SearchSpace
 
-from .digit_space import DigitSpace, DigitSum
+from .digit_space import DigitSpace, DigitSum, NetDigits
 from .messages import one_line
 
 
@@ -30,6 +30,7 @@ def _plugins():
     """Registered for one test; the conftest drops them after it."""
     register_search_space("adv-bare")(Bare)
     register_search_space("adv-digits")(type("Digits", (DigitSpace,), {"name": "adv-digits"}))
+    register_search_space("adv-netdigits")(type("NetDigits", (NetDigits,), {"name": "adv-netdigits"}))
     register_evaluator("adv-sum")(DigitSum)
 
 
@@ -111,3 +112,13 @@ def test_predictors_evaluate_on_a_users_space_says_how_to_give_it_a_table(capsys
                  "--seeds", "1"]) == 2
     one_line(capsys.readouterr().err.strip(), "search space 'adv-digits' has none", "choose a --space that has one",
              "give 'adv-digits' a table", "@register_benchmark")
+
+
+def test_proxies_all_on_a_users_space_without_a_list_names_enumerable_space(capsys):
+    """'--all' on a user's space that lists no architectures named no way to make it list them; on one that builds
+    no networks either, it came first, and its advice (--sample) led to that second refusal."""
+    assert main(["proxies", "--space", "adv-netdigits", "--all", "--proxies", "params"]) == 2
+    one_line(capsys.readouterr().err.strip(), "--all needs a space that lists its architectures", "'adv-netdigits'",
+             "--sample N or --archs-file", "EnumerableSpace", "size and enumerate")
+    assert main(["proxies", "--space", "adv-digits", "--all", "--proxies", "params"]) == 2
+    one_line(capsys.readouterr().err.strip(), "'adv-digits' cannot build networks", "NetworkSpace.to_module")
