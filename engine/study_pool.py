@@ -21,7 +21,7 @@ import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable, Iterator
 
-from .executors.base import Terminated, runs_stopped_by_sigterm
+from .executors.base import Terminated, interrupts_held, runs_stopped_by_sigterm
 
 RunOne = Callable[[Any], tuple[str, str]]
 HELD = {signal.SIGINT, signal.SIGTERM}
@@ -37,7 +37,8 @@ def run_in_pool(run_one: RunOne, pending: list[Any], jobs: int) -> Iterator[tupl
     """``run_one(job)`` for each pending job in ``jobs`` worker processes; yield each result in order.
 
     Stopped (Ctrl-C, SIGTERM raised as an interrupt), the pool cancels the jobs not started, passes the
-    signal to its workers and waits only for them to record their runs as interrupted."""
+    signal to its workers and waits only for them to record their runs as interrupted; a second Ctrl-C or SIGTERM
+    meanwhile is dropped, as a search drops one while it records the first."""
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         futures: list[Future] = []
@@ -54,6 +55,10 @@ def run_in_pool(run_one: RunOne, pending: list[Any], jobs: int) -> Iterator[tupl
             for pid in list(getattr(pool, "_processes", None) or {}):  # that calls this beside its own processes
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, sig)
+            # Ctrl-C pressed again while the workers record theirs broke this wait: the command returned with its
+            # workers alive, and exit printed tracebacks (multiprocessing joining them, workers spawned as it died)
+            with interrupts_held():
+                pool.shutdown(wait=True)
             raise
 
 
