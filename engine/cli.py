@@ -25,7 +25,7 @@ from .data.import_target import save_imported
 from .data.importing import benchmark_of_group, import_benchmark_files
 from .data.paths import ENV_VAR, user_cache_dir
 from .errors import ConfigError, NasloopError
-from .executors.base import interrupts_held, sigterm_interrupts
+from .executors.base import interrupts_held, later_interrupts_end_the_process, sigterm_interrupts
 from .plugins import load_plugins
 from .predictor_options import options_per_predictor
 from .progress import progress
@@ -356,7 +356,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": lambda: cmd_report(args),
     }
     with sigterm_interrupts():
-        return _run_command(args, commands)
+        status = _run_command(args, commands)
+    if status == 130 and argv is None:  # the program itself, stopped: only its exit is left
+        later_interrupts_end_the_process()
+    return status
 
 
 def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]]) -> int:

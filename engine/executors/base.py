@@ -5,7 +5,9 @@ keeps every worker busy; the in-process executor simply runs each trial when ask
 """
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 import traceback
 from abc import ABC, abstractmethod
@@ -231,3 +233,22 @@ def interrupts_held() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():  # None: a handler set outside Python, which cannot be put back
             signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+
+
+def _exit_at_once(signum: int, frame: object) -> None:
+    """A Ctrl-C or SIGTERM after the command has stopped and said so: the process ends here, with the command's
+    status, since only Python's exit handlers are left to run."""
+    with suppress(OSError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(130)
+
+
+def later_interrupts_end_the_process() -> None:
+    """Once a command stopped by Ctrl-C or SIGTERM has said so, another (Ctrl-C pressed several times) landed in an
+    exit handler (multiprocessing joining its children, a weakref finalizer) and Python printed that handler's
+    traceback after the command's one line; it now ends the process at once, a hung exit handler included. Only
+    for the program itself (a caller of ``main`` keeps its own handlers)."""
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, _exit_at_once)
