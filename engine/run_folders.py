@@ -10,6 +10,7 @@ from typing import Iterator
 
 from .config import SearchConfig
 from .errors import ConfigError
+from .run_missing import PREDICTOR_STUDY_FILE, STUDY_FILE
 
 
 def _default_names(config: SearchConfig) -> Iterator[Path]:
@@ -42,12 +43,6 @@ def claim_default_run_dir(config: SearchConfig) -> Path:
         except FileExistsError:
             continue
     raise AssertionError("unreachable: the names never end")
-
-
-STUDY_FILE = "study.json"
-"""What marks a folder as a search study of ``nasloop compare``."""
-PREDICTOR_STUDY_FILE = "predictor_study.json"
-"""What marks a folder as a predictor study of ``nasloop compare --predictors``."""
 
 
 def refuse_inside_study(folder: Path) -> None:

@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, DataError, first_few
+from .errors import ConfigError, DataError
+from .run_missing import DB_NAME, missing_run
 from .run_lock import is_being_searched
 from .store_rows import DONE, DUPLICATE, RESTORE as _RESTORE, Trial, json_value, trial_of
 from .store_journal import roll_back_hot_journal
@@ -35,7 +36,6 @@ from .state_json import state_json
 from .store_writes import Writes
 from .types import Result
 
-DB_NAME = "nasloop.sqlite"
 SCHEMA_VERSION = 1
 REQUIRED_TABLES = ("meta", "trials", "strategy_state")
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -69,24 +69,10 @@ CREATE TABLE IF NOT EXISTS strategy_state (id INTEGER PRIMARY KEY CHECK (id = 1)
 """
 
 
-def _runs_inside(folder: Path) -> list[Path]:
-    """Run folders one or two levels inside ``folder``: the fix to name when a folder of runs is given for one."""
-    if not folder.is_dir():
-        return []
-    return sorted(p.parent for pattern in (f"*/{DB_NAME}", f"*/*/{DB_NAME}") for p in folder.glob(pattern))
-
-
 def _check_file(path: Path) -> None:
     """An existing, non-empty SQLite file, judged before SQLite opens (and could extend) it."""
     if not path.exists():
-        if path.parent.name == DB_NAME and path.parent.is_file():  # the store itself was named
-            raise DataError(f"{path.parent} is a run's store; give its folder, {path.parent.parent}")
-        inside = _runs_inside(path.parent)
-        if inside:  # a folder of runs, or a study's method folder (its runs are in seed-N)
-            raise DataError(f"no nasloop run at {path.parent} (missing {DB_NAME}), but it holds runs: "
-                            f"{first_few([str(run) for run in inside], 3)}; name one of them")
-        raise DataError(f"no nasloop run at {path.parent} (missing {DB_NAME}); "
-                        "check the run directory, or start a new search with --run-dir")
+        raise missing_run(path)
     if not path.is_file():
         raise DataError(f"{path} is not a file, so not a nasloop store; give a run directory written by "
                         "'nasloop search'")
