@@ -1,13 +1,12 @@
 """The Python API: start, resume and summarise searches. The CLI is a thin layer over this."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
@@ -31,6 +30,7 @@ from .export import finite_or_none
 from .objectives import Objective, oriented_point
 from .pareto_summary import checked_objectives, pareto_summary
 from .store import DB_NAME, RunStore
+from .store_open import opened
 from .stop_record import record_stop, record_stop_before_start
 from .store_rows import RESTORE
 from .study_target import refuse_empty_reference_point
@@ -338,7 +338,7 @@ def _recorded_pretrained(store: RunStore) -> dict[str, str] | None:
 
 def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
     """One JSON-compatible record of a run: counts, budget, best architecture and its metrics."""
-    with _open(store_or_dir) as store:
+    with opened(store_or_dir, "summarize") as store:
         config = store.get_meta("config")
         if not isinstance(config, dict):
             raise DataError(f"{store.path} has no valid run configuration; it was not written by 'nasloop search' "
@@ -388,12 +388,3 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
                                                "metrics": dict(best.result.metrics)},
             **pareto_summary(store, config),
         })
-
-
-@contextlib.contextmanager
-def _open(store_or_dir: RunStore | str | Path) -> Iterator[RunStore]:
-    if isinstance(store_or_dir, RunStore):
-        yield store_or_dir
-    else:
-        with RunStore.in_run_dir(store_or_dir, readonly=True) as store:
-            yield store

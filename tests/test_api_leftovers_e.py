@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 
 from nasloop.engine.cli import main
-from nasloop.engine.errors import DataError
-from nasloop.engine.search import resume, summarize
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ConfigError, DataError
+from nasloop.engine.search import resume, search, summarize
+from nasloop.engine.store import RunStore
 
 
 def _compare(data_dir: Path, study: Path, *form: str) -> None:
@@ -40,3 +42,20 @@ def test_a_predictor_study_given_for_a_run_is_named(tmp_path: Path, data_dir: Pa
     assert len(err) == 1 and (f"{study} is a predictor study written by 'nasloop compare --predictors', not a run; "
                               f"continue it by running the same 'nasloop compare --predictors ... --out {study}' "
                               f"command again, or read it with 'nasloop report {study}'") in err[0]
+
+
+def test_summarize_of_a_closed_store_names_the_fix(tmp_path: Path, data_dir: Path) -> None:
+    """A store whose 'with' block had ended failed in sqlite3's words: 'Cannot operate on a closed database'."""
+    run = tmp_path / "run"
+    search(SearchConfig(space="nb201", strategy="random", budget=2, data_dir=str(data_dir), run_dir=str(run)))
+    with RunStore.in_run_dir(run, readonly=True) as store:
+        assert summarize(store)["evaluations"] == 2
+    said = (f"the RunStore of {run} given to summarize is closed (its 'with' block ended, or close() was called); "
+            f"pass the run folder instead, summarize('{run}'), or call summarize inside the 'with' block")
+    with pytest.raises(ConfigError) as caught:
+        summarize(store)
+    assert str(caught.value) == said
+    store = RunStore.in_run_dir(run)
+    store.close()
+    with pytest.raises(ConfigError, match="given to summarize is closed"):
+        summarize(store)
