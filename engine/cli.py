@@ -17,7 +17,8 @@ from .assemble import dataset_for, parse_user_arch, table_values, tabulated_spac
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
-from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS, build_parser
+from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, build_parser
+from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
 from .config import route_options

@@ -10,8 +10,9 @@ import sqlite3
 from typing import Any
 
 from .assemble import canonical_dataset
-from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, SHORTHAND_FLAGS
+from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS
 from .config import SearchConfig, read_config_file, route_options
+from .shorthand_flags import SHORTHAND_FLAGS
 from .errors import ConfigError, NasloopError
 from .options import check_options, option_names, takes
 from .plugins import load_plugins, unique_plugins
@@ -149,15 +150,10 @@ def check_replaced_plugins(filed: dict[str, Any], merged: dict[str, Any], source
                               f"{exc}; name the {kind} they are for in the file ({kind}: NAME)") from None
 
 
-FLAG_KEYS = {"epochs": "fidelity: VALUE", **{flag: f"{owner}_options: {{{option}: VALUE}}" for flag, (owner, option)
-                                              in SHORTHAND_FLAGS.items()}}
-"""A ``search`` flag that is no key of a config file, and how the file writes it instead."""
-
-
 def search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
     if args.config:
-        data = read_config_file(args.config, FLAG_KEYS)
+        data = read_config_file(args.config)
     filed = dict(data)
     if args.objective is not None or args.objectives is not None:
         # What to optimise is one setting: the command line's replaces the file's whole. Merged key by key, a

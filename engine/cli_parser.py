@@ -18,11 +18,6 @@ CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "execu
                  "seed", "fidelity", "objective", "objectives", "reference_point", "dedup", "data_dir", "run_dir",
                 "tensorboard")
 OPTION_FLAGS = ("space", "strategy", "predictor", "evaluator", "executor")
-# Shorthand flags for common plugin options: flag → (options dict, option name).
-SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", "device"),
-                    "workers": ("executor", "workers"), "gpus_per_trial": ("executor", "gpus_per_trial"),
-                    "ray_address": ("executor", "address"), "trial_timeout": ("executor", "timeout_s"),
-                    "max_retries": ("executor", "max_retries")}
 
 
 class _AliasedStore(argparse._StoreAction):

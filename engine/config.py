@@ -15,6 +15,7 @@ from .objectives import Objective, check_reference_point, check_single_objective
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
                       option_names, plain, takes)
 from .registry import defined_by_nasloop
+from .shorthand_flags import FLAG_KEYS
 from .user_files import path_from, read_yaml
 
 DEFAULT_BUDGET = 100
@@ -186,15 +187,15 @@ def underscored(data: Mapping[Any, Any], source: str) -> dict[str, Any]:
     return out
 
 
-def read_config_file(path: str | Path, flag_keys: Mapping[str, str] | None = None) -> dict[str, Any]:
+def read_config_file(path: str | Path) -> dict[str, Any]:
     """A user's YAML configuration as a mapping, its keys spelt with underscores; one line, naming the file, when
     it is something else, sets what nasloop sets, or holds a key of the wrong type or value.
 
     The file is checked whole here, as if no flag were given: merged with the flags first, a bad key that a flag
     overrides (``seed: x`` with ``--seed 2``) or drops (a replaced plugin's options) went unnoticed, and the file
-    failed later, without the flag, on a key the user had seen work. ``flag_keys``: a command-line flag that is no
-    key (``device``) → how a file writes it (``evaluator_options: {device: VALUE}``), said in place of the unknown
-    key's list of keys, which left the user to guess which plugin the flag sets an option of."""
+    failed later, without the flag, on a key the user had seen work. A command-line flag that is no key (``device``)
+    is answered with how a file writes it (``evaluator_options: {device: VALUE}``, :data:`FLAG_KEYS`), in place of
+    the unknown key's list of keys, which left the user to guess which plugin the flag sets an option of."""
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must be a mapping of key: value")
@@ -202,10 +203,10 @@ def read_config_file(path: str | Path, flag_keys: Mapping[str, str] | None = Non
     if "workdir" in data:  # recorded when a search starts, never by hand
         raise ConfigError(f"{path} sets workdir, which nasloop records when a search starts (relative paths "
                           "are read from the folder it starts in); drop it")
-    flag = next((key for key in data if key in (flag_keys or {})), None)
+    flag = next((key for key in data if key in FLAG_KEYS), None)
     if flag is not None:
         raise ConfigError(f"{path} sets {flag}, which is the --{flag.replace('_', '-')} flag; in a config file, "
-                          f"write {(flag_keys or {})[flag]}")
+                          f"write {FLAG_KEYS[flag]}")
     try:
         SearchConfig.from_mapping(data, source=str(path))
     except ConfigError as exc:  # a field's own check names the key, not the file it is in

@@ -59,3 +59,20 @@ def test_summarize_of_a_closed_store_names_the_fix(tmp_path: Path, data_dir: Pat
     store.close()
     with pytest.raises(ConfigError, match="given to summarize is closed"):
         summarize(store)
+
+
+@pytest.mark.parametrize(("key", "written"), [("device", "evaluator_options: {device: VALUE}"),
+                                              ("ray-address", "executor_options: {address: VALUE}"),
+                                              ("epochs", "fidelity: VALUE")])
+def test_from_yaml_names_how_a_file_writes_a_flag(tmp_path: Path, capsys, key: str, written: str) -> None:
+    """``SearchConfig.from_yaml`` of a file with ``device: cuda`` said "unknown key 'device'", where ``nasloop
+    search --config`` of the same file said how to write it."""
+    path = tmp_path / "run.yaml"
+    path.write_text(f"space: nb201\n{key}: 1\n")
+    flag = key.replace("_", "-")
+    said = f"{path} sets {key.replace('-', '_')}, which is the --{flag} flag; in a config file, write {written}"
+    with pytest.raises(ConfigError) as caught:
+        SearchConfig.from_yaml(path)
+    assert str(caught.value) == said
+    assert main(["search", "--config", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == f"nasloop search: error: {said}"

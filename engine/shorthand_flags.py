@@ -1,0 +1,18 @@
+"""The ``search`` flags that set a plugin's option (``--device`` is ``evaluator_options: {device: ...}``), and how a
+config file writes each: plain data, read by the command line and by ``SearchConfig.from_yaml`` alike.
+
+It lives apart from the CLI modules so that ``config.py`` reads it without importing them: ``from_yaml`` of a file
+with ``device: cuda`` said only "unknown key 'device'", where ``nasloop search --config`` of the same file named the
+key to write.
+"""
+from __future__ import annotations
+
+SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", "device"),
+                   "workers": ("executor", "workers"), "gpus_per_trial": ("executor", "gpus_per_trial"),
+                   "ray_address": ("executor", "address"), "trial_timeout": ("executor", "timeout_s"),
+                   "max_retries": ("executor", "max_retries")}
+"""Shorthand flags for common plugin options: flag → (options dict, option name)."""
+
+FLAG_KEYS = {"epochs": "fidelity: VALUE", **{flag: f"{owner}_options: {{{option}: VALUE}}" for flag, (owner, option)
+                                              in SHORTHAND_FLAGS.items()}}
+"""A ``search`` flag that is no key of a config file, and how the file writes it instead."""
