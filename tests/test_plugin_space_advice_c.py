@@ -66,6 +66,7 @@ def test_a_script_run_resumed_without_its_plugin_names_the_plugin_not_damage(tmp
     search(SearchConfig(space="adv-digits", evaluator="adv-sum", strategy="random", budget=3, run_dir=str(run)))
     monkeypatch.delitem(registry.SEARCH_SPACES._items, "adv-digits")  # as in a new process that did not load it
     monkeypatch.delitem(registry.EVALUATORS._items, "adv-sum")
+    monkeypatch.setattr(registry.Registry, "loaded_plugins", [])  # nor any other plugin (an earlier test's)
     assert main(["search", "--resume", str(run), "--budget", "4", "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     one_line(err, "unknown search space 'adv-digits'", "--plugin")
