@@ -184,7 +184,9 @@ def network_probe(space: NetworkSpace, archs: Sequence[Any]) -> list | None:
 
 @lru_cache(maxsize=16)
 def _parameters(space: NetworkSpace, text: str) -> int:
-    return int(sum(p.numel() for p in space.to_module(space.parse(text)).parameters()))
+    from ..evaluators.replicates import to_module  # a user's space failing on one architecture fails it alone
+
+    return int(sum(p.numel() for p in to_module(space, space.parse(text)).parameters()))
 
 
 def check_dataset(path: str | os.PathLike, found: ProxyScores, dataset: str) -> None:

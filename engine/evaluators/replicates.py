@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import numpy as np
 
 from ...search_spaces.base import GeneratorSpace, SearchSpace
-from ..errors import ConfigError
+from ..errors import ArchitectureError, ConfigError, NasloopError
+from ..registry import defined_by_nasloop
 from ..types import Arch, Result
 
 if TYPE_CHECKING:  # torch is imported where a network is built
@@ -29,14 +30,28 @@ def build_network(space: SearchSpace, arch: Arch, num_classes: int, draw: int) -
     to_module returning something else is named here, not by an AttributeError deep in the trainer."""
     from torch import nn
 
-    if isinstance(space, GeneratorSpace):
-        network = space.to_module(arch, num_classes=num_classes, seed=draw)
-    else:
-        network = space.to_module(arch, num_classes=num_classes)
+    extra = {"seed": draw} if isinstance(space, GeneratorSpace) else {}
+    network = to_module(space, arch, num_classes=num_classes, **extra)
     if not isinstance(network, nn.Module):
         raise ConfigError(f"search space {type(space).__name__}: to_module returned {type(network).__name__}, not a "
                           "torch.nn.Module; return the network")
     return network
+
+
+def to_module(space: SearchSpace, arch: Arch, **options: object) -> nn.Module:
+    """``space.to_module(arch, **options)``, where an ordinary error of a user's space (its bug, or a network it
+    cannot build) is an ArchitectureError naming the space, the method and where: that architecture alone fails,
+    as ArchitectureError makes it fail, where it stopped 'nasloop proxies', the zero-cost warm-up and the forest's
+    computed features as an unexpected error (the proxy evaluator already failed the trial alone). nasloop's own
+    spaces' errors, and any NasloopError (the user's input: every architecture would fail alike), go through."""
+    from ..executors.base import describe_exception  # the executors import the evaluators' base
+
+    try:
+        return space.to_module(arch, **options)  # type: ignore[attr-defined]
+    except Exception as exc:
+        if isinstance(exc, NasloopError) or defined_by_nasloop(getattr(type(space), "to_module", None)):
+            raise
+        raise ArchitectureError(f"search space {space.name}: to_module raised {describe_exception(exc)}") from exc
 
 
 def replicate_metric_names(names: Sequence[str], replicates: int) -> list[str]:

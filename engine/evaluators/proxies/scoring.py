@@ -7,6 +7,7 @@ for data-free proxies on datasets nasloop cannot load.
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import numbers
 import os
@@ -23,6 +24,7 @@ from ...config import construct
 from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
 from ..devices import resolve_device
+from ..replicates import to_module
 from ...data.paths import check_data_dir
 from ...errors import ArchitectureError, ConfigError, DataError, UnsupportedError, one_line
 from ...hooks import check_hooks
@@ -177,11 +179,11 @@ def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], 
     for arch in parsed:
         start = time.perf_counter()
         try:
-            result = score_network(lambda: space.to_module(arch, num_classes=num_classes),
+            result = score_network(lambda: to_module(space, arch, num_classes=num_classes),
                                    chosen, inputs, targets, seed, device)
         except ArchitectureError as exc:  # this architecture's network cannot be built: every proxy fails for it,
             # as in a search, and the others are scored (it stopped the command with none printed)
-            reason = f"its network cannot be built: {exc}"
+            reason = f"{UNBUILT}{exc}"
             result = ProxyScores({}, {p.name: reason for p in chosen}, {p.name: 0.0 for p in chosen})
         record: dict[str, Any] = {"arch": space.format(arch),
                                   "scores": {p.name: result.scores.get(p.name) for p in chosen},
@@ -245,6 +247,11 @@ def require_networks(space: Any, who: str) -> None:
                                "cannot build networks; implement NetworkSpace.to_module for it")
 
 
+UNBUILT = "its network cannot be built: "
+"""How a row's reason starts where the architecture's network could not be built, which every proxy fails alike."""
+
+log = logging.getLogger(__name__)
+
 PROGRESS_FROM = 50
 """Scoring more architectures than this at once shows a progress bar (on a terminal only)."""
 
@@ -258,11 +265,19 @@ def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
     resolve([proxy])  # an unknown proxy fails now
     minibatch(resolve([proxy]), dataset, data_dir, batch_size, seed)  # so does one needing images nasloop lacks
 
+    noted = []
+
     def score(archs: Sequence[Arch]) -> np.ndarray:
         # a predictor ranking a whole space may build thousands of networks here: show it on a terminal
         with progress(f"computing {proxy}", len(archs), enabled=len(archs) > PROGRESS_FROM) as advance:
             records = score_architectures(space, list(archs), [proxy], dataset=dataset, data_dir=data_dir,
                                           batch_size=batch_size, seed=seed, on_result=lambda r: advance(r["arch"][:40]))
+        unbuilt = [r["errors"][proxy] for r in records if r.get("errors", {}).get(proxy, "").startswith(UNBUILT)]
+        if unbuilt and not noted:  # once: a predictor asks again each step, and the first says why
+            noted.append(True)
+            log.warning(f"note: computing {proxy}: {len(unbuilt)} of {len(records)} architectures' networks could not "
+                        f"be built, so they rank below every scored one (the first: {unbuilt[0][len(UNBUILT):]}); "
+                        "later ones are not noted")
         return np.array([np.nan if r["scores"][proxy] is None else r["scores"][proxy] for r in records])
 
     return score
