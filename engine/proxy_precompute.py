@@ -26,7 +26,7 @@ import numpy as np
 from ..search_spaces.base import SearchSpace
 from .context import RunContext
 from .data.proxy_file import (check_network_size, network_probe, prepare_to_continue, read_proxy_file,
-                              same_dataset, settings_line)
+                              recorded_space, same_dataset, settings_line)
 from .errors import ConfigError
 from .options import effective_options
 from .evaluators.proxy import ProxyEvaluator
@@ -147,7 +147,11 @@ def _holder(fh: IO[str]) -> str:
 
 
 def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The rows of a file being continued, once its proxies and settings are checked against this run's."""
+    """The rows of a file being continued, once its space, proxies and settings are checked against this run's."""
+    scored = recorded_space(out)
+    if scored is not None and scored != space.name:  # before its rows are parsed as this space's
+        raise ConfigError(f"{out} holds the proxies of search space '{scored}' (its settings line says so), not of "
+                          f"'{space.name}'; give --space {scored} to continue it, or another --out")
     found = read_proxy_file(out, space)
     if list(found.names) != names:
         raise ConfigError(f"{out} holds proxies {', '.join(found.names)}, not {', '.join(names)}; give the same "

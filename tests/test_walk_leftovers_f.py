@@ -1,15 +1,21 @@
 """Leftovers of earlier walks (helper F): a user's to_module raising an ordinary error fails that architecture alone
-in every path that builds networks, ..."""
+in every path that builds networks; a proxy file continued or read with another space names the file's space."""
 from __future__ import annotations
 
 import logging
 
 import numpy as np
+import pytest
 
+from nasloop.engine.assemble import build_context
+from nasloop.engine.config import construct
+from nasloop.engine.errors import ConfigError, DataError
 from nasloop.engine.evaluators.proxies import computed_scorer, score_architectures
+from nasloop.engine.proxy_precompute import precompute
+from nasloop.engine.registry import EXECUTORS
+from nasloop.search_spaces.base import NetworkSpace
 
 from .digit_space import DigitSpace
-from nasloop.search_spaces.base import NetworkSpace
 
 
 class BrokenNets(DigitSpace, NetworkSpace):
@@ -47,3 +53,33 @@ def test_computed_proxy_of_a_user_space_notes_its_unbuilt_networks_once(caplog):
     notes = [r.getMessage() for r in caplog.records]
     assert len(notes) == 1 and "1 of 3 architectures' networks could not be built" in notes[0]
     assert "to_module raised RuntimeError: digit 3 is not wired yet" in notes[0]
+
+
+class LetteredNets(BrokenNets):
+    """Another space whose architectures are written 'x0-1-2-3-0': a file of BrokenNets' rows is none of its."""
+
+    name = "wf-lettered"
+
+    def parse(self, text):
+        return super().parse(text[1:] if text.startswith("x") else "?")
+
+    def format(self, arch):
+        return "x" + super().format(arch)
+
+
+def _precompute(space, out, folder):
+    with construct("executor", "inprocess", EXECUTORS.get("inprocess")) as executor:
+        return precompute(space, [space.parse(space.format((0, 1, 2, 3, 0)))], ["params"], out,
+                          build_context(type(space), "cifar10", str(folder)), executor, batch_size=2)
+
+
+def test_a_proxy_file_continued_or_read_with_another_space_names_the_space_it_holds(tmp_path):
+    """Its rows were refused one by one as no architecture of the other space: 'damaged or belongs to another
+    space', though its settings line names the space."""
+    out = tmp_path / "wf-lettered-cifar10-proxies.csv"  # as if renamed: found in a data folder for wf-lettered
+    _precompute(BrokenNets(), out, tmp_path)
+    with pytest.raises(ConfigError, match="holds the proxies of search space 'wf-broken' .*, not of 'wf-lettered'; "
+                                          "give --space wf-broken to continue it, or another --out"):
+        _precompute(LetteredNets(), out, tmp_path)
+    with pytest.raises(DataError, match="holds the proxies of search space 'wf-broken' .* not of 'wf-lettered'"):
+        build_context(LetteredNets, "cifar10", str(tmp_path)).stored_proxies(LetteredNets())

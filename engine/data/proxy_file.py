@@ -74,6 +74,11 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
                         "--out FILE'")
     first, _, text = text.partition("\n")
     settings = _settings(path, first[len(SETTINGS):])
+    scored = settings.get("space")
+    if scored is not None and scored != space.name:  # its rows were refused one by one as a damaged file's
+        raise DataError(f"{path} holds the proxies of search space '{scored}' (its settings line says so), not "
+                        f"of '{space.name}'; score {space.name}'s with 'nasloop proxies --space {space.name} --out "
+                        "FILE' into a file of its own")
     rows = csv.reader(io.StringIO(text))
     header = next(rows, None)
     if not header or header[0] != "arch" or len(header) < 2 or len(set(header)) != len(header):
@@ -151,6 +156,20 @@ def prepare_to_continue(path: str | os.PathLike) -> None:
             return
         fh.seek(0)
         fh.truncate(fh.read().rfind(b"\n") + 1)
+
+
+def recorded_space(path: str | os.PathLike) -> str | None:
+    """The search space a proxy file's settings line names, or None where it names none or cannot be read (as
+    :func:`read_proxy_file` then says): a run continuing it with another space was told of its rows, one by one,
+    that they are no architecture of that space, as if the file were damaged."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = fh.readline(1 << 20)
+        settings = json.loads(first[len(SETTINGS):]) if first.startswith(SETTINGS) else None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    scored = settings.get("space") if isinstance(settings, dict) else None
+    return scored if isinstance(scored, str) else None
 
 
 def read_proxy_file(path: str | os.PathLike, space: SearchSpace) -> ProxyScores:
