@@ -74,9 +74,10 @@ class Registry(Generic[T]):
     order: an unknown name's message names them. Kept here, written by the loader, so that the registry need not
     import the loader, which imports it."""
 
-    def __init__(self, group: str, kind: str, builtins: Mapping[str, str] | None = None, base: str | None = None
-                 ) -> None:
+    def __init__(self, group: str, kind: str, builtins: Mapping[str, str] | None = None, base: str | None = None,
+                 named: bool = False) -> None:
         self.kind = kind  # for messages: "unknown strategy 'x'"
+        self._named = named  # its classes' ``name`` is how nasloop names them: see _check_own_name
         self.entry_point_group = f"nasloop.{group}"
         self._builtins = dict(builtins or {})  # name → module that registers it, imported on first use
         self._base = base  # "module:Class" every registered class derives from, imported when one registers
@@ -94,6 +95,7 @@ class Registry(Generic[T]):
         def decorate(obj: T) -> T:
             self._check_name(name)
             self._check_plugin(name, obj)
+            self._check_own_name(name, obj)
             existing, origin = self._items.get(name), _origin(obj if source is None else source)
             if existing is not None and existing is not obj and not _same_definition(self._origins.get(name), origin):
                 raise RegistryError(f"{self.kind} '{name}' is registered twice ({existing!r} and {obj!r}); "
@@ -131,6 +133,21 @@ class Registry(Generic[T]):
             if not issubclass(obj, base):
                 raise RegistryError(f"{self.kind} '{name}': {obj.__name__} does not derive from {attribute}; "
                                     f"subclass {module}.{attribute}")
+
+    def _check_own_name(self, name: str, obj: object) -> None:
+        """One line for a class registered under one name whose own ``name`` is another: messages, proxy files and
+        encodings name it by ``name``, so a space registered 'odd-name' with name 'other' was run as odd-name and
+        advised '--space other', which no command takes. Keeping an ancestor's name (a restriction of NB201 named
+        'nb201', reading its proxy files), by inheriting it or setting it, is left alone, as is ``name`` under
+        which the same class is registered too (an alias)."""
+        own = vars(obj).get("name") if self._named and isinstance(obj, type) else None
+        if not isinstance(own, str) or own == name or self._items.get(own) is obj:
+            return
+        if any(vars(parent).get("name") == own for parent in obj.__mro__[1:]):
+            return
+        raise RegistryError(f"{self.kind} '{name}': class {obj.__name__} sets name = {own!r}, and nasloop's messages "
+                            f"and files name a {self.kind} by it (advising '--space {own}', which names no registered "
+                            f"one); set name = {name!r}, or register it as {own!r}")
 
     def _entry_points(self) -> dict[str, EntryPoint]:
         """Installed plugins of this kind by name, read from package metadata once (nothing imported)."""
@@ -210,7 +227,7 @@ SEARCH_SPACES: Registry = Registry("search_spaces", "search space", {
     "tnb101-micro": f"{_PKG}.search_spaces.tnb101.space", "tnb101-macro": f"{_PKG}.search_spaces.tnb101.space",
     "nago": f"{_PKG}.search_spaces.nago.space", "darts": f"{_PKG}.search_spaces.darts.space",
     **{name: f"{_PKG}.search_spaces.nds.space" for name in NDS_NAMES}},
-    base=f"{_PKG}.search_spaces.base:SearchSpace")
+    base=f"{_PKG}.search_spaces.base:SearchSpace", named=True)
 STRATEGIES: Registry = Registry("strategies", "strategy", {
     "random": f"{_PKG}.strategies.random_search", "evolution": f"{_PKG}.strategies.evolution",
     "local": f"{_PKG}.strategies.local_search", "bananas": f"{_PKG}.strategies.bananas",

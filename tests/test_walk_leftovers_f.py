@@ -83,3 +83,21 @@ def test_a_proxy_file_continued_or_read_with_another_space_names_the_space_it_ho
         _precompute(LetteredNets(), out, tmp_path)
     with pytest.raises(DataError, match="holds the proxies of search space 'wf-broken' .* not of 'wf-lettered'"):
         build_context(LetteredNets, "cifar10", str(tmp_path)).stored_proxies(LetteredNets())
+
+
+def test_a_space_registered_under_a_name_other_than_its_own_is_refused_at_registration():
+    """Registered 'wf-odd' with name 'wf-other', runs recorded one name and messages advised '--space wf-other'."""
+    from nasloop.engine.errors import RegistryError
+    from nasloop.engine.registry import SEARCH_SPACES, register_search_space
+    from nasloop.search_spaces.nb201 import NB201Space
+
+    odd = type("Odd", (DigitSpace,), {"name": "wf-other"})
+    with pytest.raises(RegistryError, match="search space 'wf-odd': class Odd sets name = 'wf-other', .*; set name = "
+                                            "'wf-odd', or register it as 'wf-other'"):
+        register_search_space("wf-odd")(odd)
+    assert "wf-odd" not in SEARCH_SPACES
+    register_search_space("wf-other")(odd)
+    register_search_space("wf-odd")(odd)  # an alias of a class registered under its own name
+    register_search_space("wf-same")(type("Same", (DigitSpace,), {"name": "wf-same"}))
+    register_search_space("wf-convs")(type("Convs", (NB201Space,), {"name": "nb201"}))  # keeps NB201's proxy files
+    register_search_space("wf-inherits")(type("Inherits", (NB201Space,), {}))
