@@ -15,7 +15,7 @@ from .objectives import Objective, check_reference_point, check_single_objective
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
                       option_names, plain, takes)
 from .registry import defined_by_nasloop
-from .shorthand_flags import FLAG_KEYS
+from .shorthand_flags import FLAG_KEYS, PYTHON_KEYS, python_hint
 from .user_files import path_from, read_yaml
 
 DEFAULT_BUDGET = 100
@@ -73,6 +73,8 @@ class SearchConfig:
         raised Python's TypeError ("unexpected keyword argument 'strategy_opt'"), no NasloopError (README)."""
         known = [item.name for item in dataclasses.fields(cls)]
         unknown = next((name for name in fields if name not in known), None)
+        if unknown in PYTHON_KEYS:  # a flag's name (device=...), which a config file's key is refused with, too
+            raise ConfigError(f"SearchConfig has no field '{unknown}', {python_hint(unknown, mapping=False)}")
         if unknown is not None:
             close = difflib.get_close_matches(unknown, known, n=1)
             raise ConfigError(f"SearchConfig has no field '{unknown}'{f' (did you mean {close[0]}?)' if close else ''}"
@@ -127,6 +129,9 @@ class SearchConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         data = underscored(data, source)
         unknown = sorted(set(data) - known)
+        flag = next((key for key in unknown if key in PYTHON_KEYS), None)
+        if flag is not None:  # a config file's is refused before this, in how the file writes it
+            raise ConfigError(f"unknown key '{flag}' in {source}, {python_hint(flag, mapping=True)}")
         if unknown:
             settable = sorted(known - {"workdir"})  # which nasloop records, and a file may not set
             raise ConfigError(f"unknown key '{unknown[0]}' in {source}; known keys: {', '.join(settable)}")

@@ -16,3 +16,17 @@ SHORTHAND_FLAGS = {"proxies": ("evaluator", "proxies"), "device": ("evaluator", 
 FLAG_KEYS = {"epochs": "fidelity: VALUE", **{flag: f"{owner}_options: {{{option}: VALUE}}" for flag, (owner, option)
                                               in SHORTHAND_FLAGS.items()}}
 """A ``search`` flag that is no key of a config file, and how the file writes it instead."""
+
+PYTHON_KEYS = {"epochs": ("fidelity=VALUE", "'fidelity': VALUE"),
+               **{flag: (f"{owner}_options={{'{option}': VALUE}}", f"'{owner}_options': {{'{option}': VALUE}}")
+                  for flag, (owner, option) in SHORTHAND_FLAGS.items()}}
+"""The same flags given from Python, as ``SearchConfig``'s keyword and as a ``from_mapping`` key: there they
+were "no field 'device'" / "unknown key 'device'", with no word of the options dict that takes them."""
+
+
+def python_hint(key: str, mapping: bool) -> str:
+    """The end of the one line refusing ``key`` (a :data:`PYTHON_KEYS` flag) given from Python: which flag it is,
+    and how Python writes it, as a keyword (``SearchConfig(...)``) or as a key (``from_mapping``)."""
+    keyword, item = PYTHON_KEYS[key]
+    how = f"in a mapping, write {item}" if mapping else f"from Python, give {keyword}"
+    return f"which is the --{key.replace('_', '-')} flag; {how}"
