@@ -12,10 +12,11 @@ from typing import Any
 from .errors import DataError
 from .pareto_summary import checked_objectives, front
 from .store import RunStore
+from .store_open import opened
 from .user_files import not_a_file
 
 
-def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = False,
+def export_trials(store: RunStore | str | Path, path: str | Path, include_duplicates: bool = False,
                   pareto_only: bool = False) -> Path:
     """Write trials as CSV or JSON (by suffix): one row per trial, metrics as columns.
 
@@ -23,7 +24,8 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
 
     The file is written beside its destination and renamed into place, so a full disk or a
     killed export never leaves half a file under the requested name. JSON holds no NaN
-    (standard JSON has none): a missing value is null.
+    (standard JSON has none): a missing value is null. ``store`` may be a run folder, read-only; a closed
+    RunStore is one line naming the fix (it failed in sqlite3's words, 'Cannot operate on a closed database').
     """
     path = Path(path)
     if path.is_dir():  # a folder given as the destination ('export runs/demo out/') was named by its last part only
@@ -36,13 +38,14 @@ def export_trials(store: RunStore, path: str | Path, include_duplicates: bool = 
         raise DataError(f"cannot export to {path}: it is a pipe, device or socket, not a file; give a file name")
     if not path.parent.is_dir():
         raise DataError(f"cannot export to {path}: folder {path.parent} does not exist; create it first")
-    trials = store.trials() if include_duplicates else store.evaluations()
-    objectives = checked_objectives(store, trials)
-    if pareto_only:
-        if len(objectives) < 2:
-            raise DataError(f"{store.path.parent} optimised one objective ({objectives[0]}); --pareto needs a run "
-                            "searched with two or more --objectives")
-        trials = front(store.evaluations(), objectives)[0]
+    with opened(store, "export_trials", f", {str(path)!r}") as run:
+        trials = run.trials() if include_duplicates else run.evaluations()
+        objectives = checked_objectives(run, trials)
+        if pareto_only:
+            if len(objectives) < 2:
+                raise DataError(f"{run.path.parent} optimised one objective ({objectives[0]}); --pareto needs a run "
+                                "searched with two or more --objectives")
+            trials = front(run.evaluations(), objectives)[0]
     records = [t.as_record() for t in trials]
     partial = path.with_name(f".{path.name}.part")
     try:

@@ -15,8 +15,9 @@ from .store import RunStore
 
 
 @contextlib.contextmanager
-def opened(store_or_dir: RunStore | str | Path, reader: str) -> Iterator[RunStore]:
-    """``store_or_dir`` as an open store, closed after use only if opened here; ``reader`` names the caller."""
+def opened(store_or_dir: RunStore | str | Path, reader: str, rest: str = "") -> Iterator[RunStore]:
+    """``store_or_dir`` as an open store, closed after use only if opened here; ``reader`` names the caller, and
+    ``rest`` its other arguments (``", 'out.csv'"``) in the call the message advises."""
     if not isinstance(store_or_dir, RunStore):
         with RunStore.in_run_dir(store_or_dir, readonly=True) as store:
             yield store
@@ -28,6 +29,6 @@ def opened(store_or_dir: RunStore | str | Path, reader: str) -> Iterator[RunStor
             raise
         folder = store_or_dir.path.parent
         raise ConfigError(f"the RunStore of {folder} given to {reader} is closed (its 'with' block ended, or close() "
-                          f"was called); pass the run folder instead, {reader}('{folder}'), or call {reader} inside "
-                          "the 'with' block") from None
+                          f"was called); pass the run folder instead, {reader}('{folder}'{rest}), or call {reader} "
+                          "inside the 'with' block") from None
     yield store_or_dir
