@@ -198,6 +198,23 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
     check_seconds_budget(config, evaluator, on_note)
     note_reversed_objective(config, evaluator, on_note)
     note_unsaved_state(plugins[1], on_note)
+    note_exact_functional_hash(config, space, on_note)
+
+
+def note_exact_functional_hash(config: SearchConfig, space: SearchSpace,
+                               on_note: Callable[[str], None] | None) -> None:
+    """``--dedup functional`` on a user's space that keeps the base class's ``functional_hash`` (its exact hash) ran
+    as exact dedup, and nothing said so. Said only where the exact form is the user's own (``format`` or ``hash``):
+    nasloop's spaces whose exact hash is already functional (NB101's graph hash, TNB101-macro) keep the default
+    rightly, and a user's subclass of one keeps theirs. Said before a new run's first evaluation, and on each resume."""
+    cls = type(space)
+    if (on_note is None or config.dedup != "functional" or cls.functional_hash is not SearchSpace.functional_hash
+            or all(defined_by_nasloop(getattr(cls, name)) for name in ("format", "hash"))):
+        return
+    on_note(f"search space '{config.space}' defines no functional_hash, so --dedup functional counts only "
+            "architectures written alike as repeats, as --dedup exact does; to count those that compute the same "
+            "network as one, define functional_hash(arch) returning one string for all of them (README: Adding a "
+            "search space)")
 
 
 def note_reversed_objective(config: SearchConfig, evaluator: Evaluator, on_note: Callable[[str], None] | None) -> None:

@@ -23,7 +23,8 @@ from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, check_stored_config, ended_by_the_other_limit,
-                         note_random_start, note_unsaved_state, random_start, tried_predictor)
+                         note_exact_functional_hash, note_random_start, note_unsaved_state, random_start,
+                         tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -315,6 +316,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             check_budget(budget, plugins[0], config.space, config.dedup)
             check_seconds_budget(config, plugins[2], on_note)
             note_unsaved_state(plugins[1], on_note)
+            note_exact_functional_hash(config, plugins[0], on_note)
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
             summary = _run(config, store, on_progress, plugins, new_meta, idle)
