@@ -22,6 +22,7 @@ from typing import Any, Mapping, Sequence
 import torch
 
 from ..engine.errors import ConfigError, DataError, UnsupportedError
+from ..engine.replaced_files import replaced
 from ..search_spaces.base import SearchSpace
 from .base import Pretrainable
 
@@ -45,12 +46,10 @@ def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[st
                "members": [m.state_dict() for m in predictor.members]}
     payload["checksum"] = _checksum(payload)
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        torch.save(payload, partial)
-        partial.replace(path)  # a crash never leaves a half-written file under the real name
+    try:  # a crash never leaves a half-written file under the real name, nor (a Ctrl-C too) one beside it
+        with replaced(path, path.with_name(path.name + ".partial")) as partial:
+            torch.save(payload, partial)
     except (OSError, RuntimeError) as exc:  # torch reports a failed write as a RuntimeError
-        partial.unlink(missing_ok=True)
         raise ConfigError(f"cannot write the pretrained file {path} ({str(exc).splitlines()[0][:80]}); "
                           "give another --out") from None
     return path
