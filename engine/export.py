@@ -1,16 +1,15 @@
 """Writing a run's trials to CSV or JSON (``nasloop export``), and standard JSON for every output."""
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
 from .errors import DataError
 from .pareto_summary import checked_objectives, front
+from .replaced_files import replaced
 from .store import RunStore
 from .store_open import opened
 from .user_files import not_a_file
@@ -47,17 +46,13 @@ def export_trials(store: RunStore | str | Path, path: str | Path, include_duplic
                                 "searched with two or more --objectives")
             trials = front(run.evaluations(), objectives)[0]
     records = [t.as_record() for t in trials]
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        with open(partial, "w", newline="") as fh:
+    try:  # a Ctrl-C, too, leaves neither half a file under the name nor one beside it
+        with replaced(path) as partial, open(partial, "w", newline="") as fh:
             if path.suffix.lower() == ".json":
                 json.dump(finite_or_none(records), fh, indent=1, allow_nan=False)
             else:
                 _write_csv(fh, records)
-        os.replace(partial, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):  # on a read-only file system even removing fails
-            partial.unlink()
         raise DataError(f"cannot write {path}: {exc.strerror or exc}; choose a writable place with free "
                         "space") from None
     return path

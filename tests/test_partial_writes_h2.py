@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import torch
 
+from nasloop.engine import export
 from nasloop.engine.cli import main
 
 from .conftest import SMALL_FLAN
@@ -39,3 +40,27 @@ def test_an_interrupted_pretrain_leaves_no_partial_file(tmp_path, data_dir, monk
                  "--data-dir", str(data_dir), "--out", str(out), "--overwrite"]) == 130
     assert out.read_bytes() == b"the user's earlier file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["flan.pt"]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """A finished three-evaluation NB201 lookup run."""
+    folder = tmp_path_factory.mktemp("partial") / "run"
+    assert main(["search", "--space", "nb201", "--strategy", "random", "--budget", "3", "--data-dir", str(data_dir),
+                 "--run-dir", str(folder), "--quiet"]) == 0
+    return folder
+
+
+def test_an_interrupted_export_leaves_no_part_file(run, tmp_path, monkeypatch):
+    """Ctrl-C while the CSV was written left .out.csv.part beside out.csv."""
+    out = tmp_path / "out.csv"
+    out.write_text("the user's earlier export\n")
+
+    def interrupted_csv(fh: Any, records: list) -> None:
+        fh.write("id,step,arch\n")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "_write_csv", interrupted_csv)
+    assert main(["export", str(run), str(out)]) == 130
+    assert out.read_text() == "the user's earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
