@@ -22,6 +22,7 @@ from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text,
                              ranked_by)
 from .plot_fonts import glyph_note
 from .plots import pareto_figure, run_figure, study_figures
+from .replaced_files import write_text_replacing
 from .search import summarize
 from .store import RunStore
 from .study_methods import method_random_start_note
@@ -253,8 +254,8 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
     if problems:
         md += ["", "## Runs left out", ""] + [f"- {p}" for p in problems]
         page.append("<h2>Runs left out</h2><ul>" + "".join(f"<li>{html.escape(p)}</li>" for p in problems) + "</ul>")
-    (out / "report.md").write_text("\n".join(md) + "\n")
-    (out / "report.html").write_text(_html_page(title, page))
+    write_text_replacing(out / "report.md", "\n".join(md) + "\n")
+    write_text_replacing(out / "report.html", _html_page(title, page))
     return [out / "report.md", out / "report.html", *figures]
 
 
@@ -309,8 +310,8 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
             f"<h2>Failed evaluations ({len(failed[1])})</h2>",
             _html_table(failed) if failed[1] else "<p>None.</p>"]
     out.mkdir(parents=True, exist_ok=True)
-    (out / "report.md").write_text("\n".join(md) + "\n")
-    (out / "report.html").write_text(_html_page(title, page))
+    write_text_replacing(out / "report.md", "\n".join(md) + "\n")
+    write_text_replacing(out / "report.html", _html_page(title, page))
     return [out / "report.md", out / "report.html", figure, *([front] if front else [])]
 
 
@@ -369,6 +370,6 @@ def write_predictor_report(folder: Path, records: list[dict], grid: dict,
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}",
             *(f"<p><strong>Note:</strong> {html.escape(text)}</p>" for text in notes), _html_table(table)]
     page += [_figure_html(p) for p in figures if p.suffix == ".png"]
-    (folder / "report.md").write_text("\n".join(md) + "\n")
-    (folder / "report.html").write_text(_html_page(title, page))
+    write_text_replacing(folder / "report.md", "\n".join(md) + "\n")
+    write_text_replacing(folder / "report.html", _html_page(title, page))
     return [folder / "report.md", folder / "report.html", *figures]

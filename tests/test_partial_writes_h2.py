@@ -5,10 +5,11 @@ raises, as a Ctrl-C or a full disk in the middle of the write would; the code un
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 import torch
@@ -64,3 +65,25 @@ def test_an_interrupted_export_leaves_no_part_file(run, tmp_path, monkeypatch):
     assert main(["export", str(run), str(out)]) == 130
     assert out.read_text() == "the user's earlier export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def _cut_short(error: BaseException) -> Callable[..., int]:
+    """A ``Path.write_text`` that writes half of the text and then raises ``error``."""
+    def write_text(self: Path, data: str, *args: Any, **kwargs: Any) -> int:
+        with open(self, "w") as fh:
+            fh.write(data[: len(data) // 2])
+        raise error
+    return write_text
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left on device")],
+                         ids=["ctrl-c", "disk-full"])
+def test_a_report_cut_short_keeps_the_earlier_report_whole(run, tmp_path, monkeypatch, error):
+    """report.md was written in place: a Ctrl-C or a full disk in mid-write left half a report under its name,
+    where the earlier one had been."""
+    out = tmp_path / "report"
+    assert main(["report", str(run), "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    monkeypatch.setattr(Path, "write_text", _cut_short(error))
+    assert main(["report", str(run), "--out", str(out)]) == (130 if isinstance(error, KeyboardInterrupt) else 2)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
