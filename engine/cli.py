@@ -342,8 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands: dict[str, Callable[[], Any]] = {
         "search": lambda: _report_search(args),
         "show": lambda: _print_summary(summarize(_run_dir_not_study(args.run_dir)), args.json),
-        "export": lambda: print(export_trials(RunStore.in_run_dir(_run_dir_not_study(args.run_dir), readonly=True),
-                                              args.output,
+        "export": lambda: print(export_trials(_run_dir_not_study(args.run_dir), args.output,  # opens and closes it
                                               include_duplicates=args.all, pareto_only=args.pareto)),
         "spaces": lambda: list_plugins(SEARCH_SPACES, args.name),
         "strategies": lambda: list_plugins(STRATEGIES, args.name),

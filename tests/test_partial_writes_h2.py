@@ -16,6 +16,7 @@ import torch
 
 from nasloop.engine import export
 from nasloop.engine.cli import main
+from nasloop.engine.store import DB_NAME, RunStore
 
 from .conftest import SMALL_FLAN
 
@@ -87,3 +88,17 @@ def test_a_report_cut_short_keeps_the_earlier_report_whole(run, tmp_path, monkey
     monkeypatch.setattr(Path, "write_text", _cut_short(error))
     assert main(["report", str(run), "--out", str(out)]) == (130 if isinstance(error, KeyboardInterrupt) else 2)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_export_closes_the_run_store_it_opens(run, tmp_path, monkeypatch):
+    """'nasloop export' opened the run's store and never closed it (left to the garbage collector)."""
+    closed: list[Path] = []
+    real_close = RunStore.close
+
+    def close(self: RunStore) -> None:
+        closed.append(self.path)
+        real_close(self)
+
+    monkeypatch.setattr(RunStore, "close", close)
+    assert main(["export", str(run), str(tmp_path / "out.csv")]) == 0
+    assert closed == [run / DB_NAME]
