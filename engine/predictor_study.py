@@ -20,6 +20,7 @@ from .assemble import canonical_dataset
 from .errors import ConfigError, DataError, first_few
 from .predictor_evaluation import evaluate_predictors
 from .predictor_options import options_per_predictor
+from .replaced_files import replaced
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .run_lock import StudyLock
 from .store import DB_NAME
@@ -208,9 +209,9 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             if replace or not locked:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))
             if not grid_path.exists() or older or asked != requests:  # the requests: what a report finds unmeasured
-                partial = grid_path.with_name(PREDICTOR_STUDY_FILE + ".part")  # whole or not at all: a kill while
-                partial.write_text(json.dumps({**kept, "requests": asked}, indent=1))  # writing it damaged the study
-                partial.replace(grid_path)
+                # whole or not at all: a kill while writing it damaged the study; a Ctrl-C leaves no part file
+                with replaced(grid_path, grid_path.with_name(PREDICTOR_STUDY_FILE + ".part")) as partial:
+                    partial.write_text(json.dumps({**kept, "requests": asked}, indent=1))
             logs.append(open(folder / RECORDS_FILE, "a"))
         logs[0].write(json.dumps(record) + "\n")
         logs[0].flush()

@@ -20,6 +20,7 @@ from typing import Any, Callable, Collection, Iterator
 from .assemble import canonical_dataset, reads_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
+from .replaced_files import replaced
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .search import resume, search
 from .stop_reasons import name_sigterm
@@ -139,9 +140,8 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     refuse_shared_folders(folder, study.methods, set(known), study.folders)
     study.pretrained_files = {**recorded, **_pretrained_files(study.methods)}
     folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(STUDY_FILE + ".part")
-    partial.write_text(json.dumps(study.to_dict(), indent=1))
-    partial.replace(path)
+    with replaced(path, path.with_name(STUDY_FILE + ".part")) as partial:  # a Ctrl-C leaves no part file either
+        partial.write_text(json.dumps(study.to_dict(), indent=1))
     return study
 
 

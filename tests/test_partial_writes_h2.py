@@ -102,3 +102,14 @@ def test_export_closes_the_run_store_it_opens(run, tmp_path, monkeypatch):
     monkeypatch.setattr(RunStore, "close", close)
     assert main(["export", str(run), str(tmp_path / "out.csv")]) == 0
     assert closed == [run / DB_NAME]
+
+
+@pytest.mark.parametrize("kind", [["--methods", "random", "--budget", "3"], ["--predictors", "random",
+                                                                             "--train-sizes", "8"]],
+                         ids=["search-study", "predictor-study"])
+def test_an_interrupted_study_file_leaves_no_part_file(kind, tmp_path, data_dir, monkeypatch):
+    """Ctrl-C while a study's study.json (or predictor_study.json) was written left STUDY_FILE.part in its folder."""
+    monkeypatch.setattr(Path, "write_text", _cut_short(KeyboardInterrupt()))
+    assert main(["compare", *kind, "--seeds", "1", "--data-dir", str(data_dir), "--out", str(tmp_path / "study"),
+                 "--quiet"]) == 130
+    assert not [p.name for p in (tmp_path / "study").iterdir() if p.suffix == ".part"]
