@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .plot_fonts import fit_fonts
+from .replaced_files import replaced
 from .study_results import StudyResults
 from .study_stats import censored_quantiles, queries_to_target
 from .value_texts import space_and_dataset
@@ -43,13 +44,19 @@ def styles(labels: list[str]) -> dict[str, dict[str, object]]:
 
 
 def save_figure(figure: Figure, folder: Path, name: str) -> list[Path]:
+    """``figure`` as ``name``.png and .svg in ``folder``, closed. Each is saved beside and renamed into place: a
+    Ctrl-C or a full disk in mid-save left a truncated PNG where the whole earlier figure had been. The partial
+    file's suffix is not the format's, so the format is named."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     fit_fonts(figure)  # a method named in CJK letters was drawn as boxes, warning for each
     verbatim(figure)
-    for path in paths:
-        figure.savefig(path, dpi=130, bbox_inches="tight")
-    pyplot().close(figure)
+    try:
+        for path in paths:
+            with replaced(path) as partial:
+                figure.savefig(partial, format=path.suffix[1:], dpi=130, bbox_inches="tight")
+    finally:
+        pyplot().close(figure)
     return paths
 
 
