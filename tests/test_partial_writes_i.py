@@ -67,7 +67,7 @@ def test_an_interrupted_checkpoint_save_leaves_no_tmp_file(data_dir, tmp_path, m
     space = NB201Space(channels=4, cells=1)
     arch = space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|")
     evaluator = TrainingEvaluator(space, RunContext(data_dir=str(data_dir), run_dir=str(tmp_path / "run")),
-                                  epochs=2, batch_size=32, train_images=200)
+                                  epochs=2, batch_size=16, train_images=64)
     real_save = torch.save
     saves: list[int] = []
 

@@ -29,6 +29,7 @@ from torch import nn
 
 from ..errors import ConfigError, DataError
 from ..options import TORCH_SEEDS
+from ..replaced_files import replaced
 from .batches import MEAN, STD, BatchSource, DeviceArrays, Split, augment, stratified_split
 from .devices import resolve_device
 
@@ -292,7 +293,8 @@ class Trainer:
     def _save(self, path: Path, model: nn.Module, optimizer: torch.optim.Optimizer,
               scheduler: torch.optim.lr_scheduler.LRScheduler, scaler: torch.amp.GradScaler | None,
               epoch: int, losses: Sequence[float], seconds: float, trained: tuple[float, int]) -> None:
-        """Write the checkpoint to a temporary file and rename it: a kill never leaves half a file. ``seconds``
+        """Write the checkpoint to a temporary file and rename it: a kill never leaves half a file, and an exception
+        (a Ctrl-C included) removes the temporary one. ``seconds``
         is the trial's time so far, every earlier attempt included, so a resumed trial costs what it took;
         ``trained`` the seconds spent in its training epochs and the images they saw, so a resumed trial's
         train_seconds and images/s cover all its epochs (they read 0.0 and NaN after a kill during the final
@@ -307,9 +309,10 @@ class Trainer:
             "rng": {"cpu": torch.get_rng_state(),
                     "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None},
         }
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        torch.save(state, tmp)
-        os.replace(tmp, path)
+        # The PID keeps two writers of one trial (a timed-out attempt not yet killed, beside its retry) off each
+        # other's partial file: neither renames nor removes the other's half-written one.
+        with replaced(path, path.with_name(f".{path.name}.{os.getpid()}.tmp")) as partial:
+            torch.save(state, partial)
 
     def _resume(self, path: Path | None, model: nn.Module, optimizer: torch.optim.Optimizer,
                 scheduler: torch.optim.lr_scheduler.LRScheduler,
