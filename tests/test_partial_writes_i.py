@@ -65,7 +65,8 @@ def test_a_figure_cut_short_keeps_the_earlier_figure_whole(tmp_path, monkeypatch
 def test_an_interrupted_checkpoint_save_leaves_no_tmp_file(data_dir, tmp_path, monkeypatch):
     """A Ctrl-C inside the checkpoint's torch.save left .last.pt.PID.tmp beside last.pt."""
     space = NB201Space(channels=4, cells=1)
-    arch = space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|")
+    arch = space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|"
+                       "avg_pool_3x3~2|")
     evaluator = TrainingEvaluator(space, RunContext(data_dir=str(data_dir), run_dir=str(tmp_path / "run")),
                                   epochs=2, batch_size=16, train_images=64)
     real_save = torch.save
@@ -112,4 +113,13 @@ def test_an_interrupted_cifar_download_leaves_no_part_file(tmp_path, monkeypatch
         cifar.locate_cifar10(tmp_path, source="full", download=True)
     if isinstance(error, OSError):
         assert "could not download CIFAR-10" in str(exc.value) and "\n" not in str(exc.value)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.usefixtures("isolated_cache")
+def test_a_download_of_other_bytes_is_refused_and_leaves_nothing(tmp_path, monkeypatch):
+    """The md5 check inside the replaced block: a whole download of the wrong file is named and removed."""
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout=None: io.BytesIO(b"not the archive"))
+    with pytest.raises(DataError, match=r"^the download from .* has md5 [0-9a-f]{32}, expected "):
+        cifar.locate_cifar10(tmp_path, source="full", download=True)
     assert os.listdir(tmp_path) == []

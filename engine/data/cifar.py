@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, DataError, MissingDataError
+from ..replaced_files import replaced
 from .paths import check_data_dir, search_dirs, user_cache_dir
 from .safe_pickle import loads_pickle
 
@@ -219,25 +220,23 @@ def _checked(images: np.ndarray, labels: np.ndarray, path: Path, split: str, fix
 
 # --- download --------------------------------------------------------------------------------
 def _download(target_dir: Path) -> Path:
-    """Fetch the official archive into ``target_dir``, verify its md5, and move it into place atomically."""
+    """Fetch the official archive into ``target_dir``, verify its md5, and move it into place atomically. The
+    ``.part`` file is removed on any failure: a Ctrl-C in mid-download left it behind."""
     target_dir.mkdir(parents=True, exist_ok=True)
     final = target_dir / ARCHIVE
-    tmp = target_dir / (ARCHIVE + ".part")
     digest = hashlib.md5()
     log.info("downloading %s to %s", URL, final)
-    try:
-        with urllib.request.urlopen(URL, timeout=30) as response, open(tmp, "wb") as out:
-            while chunk := response.read(1 << 20):
-                digest.update(chunk)
-                out.write(chunk)
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        tmp.unlink(missing_ok=True)
-        reason = getattr(exc, "reason", exc)
-        raise DataError(f"could not download CIFAR-10 from {URL} ({reason}); offline? "
-                        f"fetch it on a connected machine and put '{ARCHIVE}' in {target_dir}") from None
-    if digest.hexdigest() != MD5:
-        tmp.unlink(missing_ok=True)
-        raise DataError(f"the download from {URL} has md5 {digest.hexdigest()}, expected {MD5}; "
-                        "try again, or fetch the file by hand")
-    os.replace(tmp, final)
+    with replaced(final, target_dir / (ARCHIVE + ".part")) as partial:
+        try:
+            with urllib.request.urlopen(URL, timeout=30) as response, open(partial, "wb") as out:
+                while chunk := response.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise DataError(f"could not download CIFAR-10 from {URL} ({reason}); offline? "
+                            f"fetch it on a connected machine and put '{ARCHIVE}' in {target_dir}") from None
+        if digest.hexdigest() != MD5:
+            raise DataError(f"the download from {URL} has md5 {digest.hexdigest()}, expected {MD5}; "
+                            "try again, or fetch the file by hand")
     return final
