@@ -6,7 +6,6 @@ raises, as a Ctrl-C or a full disk in the middle of the write would; the code un
 from __future__ import annotations
 
 import errno
-import io
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -19,6 +18,7 @@ from nasloop.engine.cli import main
 from nasloop.engine.store import DB_NAME, RunStore
 
 from .conftest import SMALL_FLAN
+from .interrupted_writes import save_half_then_interrupt
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 
@@ -32,10 +32,7 @@ def test_an_interrupted_pretrain_leaves_no_partial_file(tmp_path, data_dir, monk
     def interrupted_save(obj: Any, f: Any, *args: Any, **kwargs: Any) -> None:
         if not isinstance(f, (str, os.PathLike)):  # a state packed into memory: not the file written
             return real_save(obj, f, *args, **kwargs)
-        buffer = io.BytesIO()
-        real_save(obj, buffer)
-        Path(f).write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
-        raise KeyboardInterrupt
+        save_half_then_interrupt(real_save, obj, f)
 
     monkeypatch.setattr(torch, "save", interrupted_save)
     assert main(["predictors", "pretrain", "--space", "nb201", "--train-size", "8", *SMALL_FLAN,

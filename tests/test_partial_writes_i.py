@@ -9,7 +9,6 @@ import errno
 import io
 import os
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +20,8 @@ from nasloop.engine.context import RunContext
 from nasloop.engine.evaluators.train import TrainingEvaluator
 from nasloop.engine.plots import pyplot, save_figure
 from nasloop.search_spaces.nb201 import NB201Space
+
+from .interrupted_writes import save_half_then_interrupt
 
 CUT_SHORT = [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left on device")]
 CUT_IDS = ["ctrl-c", "disk-full"]
@@ -76,10 +77,7 @@ def test_an_interrupted_checkpoint_save_leaves_no_tmp_file(data_dir, tmp_path, m
         saves.append(obj["epoch"])
         if obj["epoch"] == 1:
             return real_save(obj, f, *args, **kwargs)
-        buffer = io.BytesIO()
-        real_save(obj, buffer)
-        Path(f).write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
-        raise KeyboardInterrupt
+        save_half_then_interrupt(real_save, obj, f)
 
     monkeypatch.setattr(torch, "save", interrupted_second_save)
     with pytest.raises(KeyboardInterrupt):
