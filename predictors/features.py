@@ -98,6 +98,7 @@ def _instead_of_proxies(space: SearchSpace) -> str:
     return (f"'{space.name}' builds no networks to compute proxies on and has no encodings: derive it from "
             "NetworkSpace and define to_module, or declare an encoding (the README's 'Adding a search space')")
 
+
 class FeatureSet:
     """``archs -> (n, d)`` features of the named sources, with a name per column."""
 
