@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError
+from ..replaced_files import replaced
 
 FORMAT_VERSION = 1
 
@@ -109,22 +110,17 @@ class Table:
         meta = dict(self.meta, format_version=FORMAT_VERSION)
         if path.is_dir():
             raise DataError(f"cannot write the table {path}: it is a folder; choose another --out")
-        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(handle, 0o666 & ~umask)  # as open() would make it: a shared data folder stays readable
-            with os.fdopen(handle, "wb") as fh:
+            with replaced(path, Path(tmp)), os.fdopen(handle, "wb") as fh:  # never a half-written table
+                umask = os.umask(0)
+                os.umask(umask)
+                os.fchmod(fh.fileno(), 0o666 & ~umask)  # as open() would make it: a shared data folder stays readable
                 np.savez_compressed(fh, __meta__=np.array(json.dumps(meta)), **self.columns)
-            os.replace(tmp, path)  # never leave a half-written table behind
         except OSError as exc:
             raise DataError(f"cannot write the table {path} ({exc.strerror or exc}); "
                             "choose a writable folder with --out") from None
-        finally:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)  # gone once renamed; removed after any failure
         return path
 
     @staticmethod
