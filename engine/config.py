@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
-from .errors import ConfigError
+from .errors import ConfigError, checked_folder
 from .objectives import Objective, check_reference_point, check_single_objective, parse_objectives
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
                       option_names, plain, takes)
@@ -159,20 +159,6 @@ class SearchConfig:
 
     def replace(self, **changes: Any) -> "SearchConfig":
         return dataclasses.replace(self, **changes)
-
-
-def checked_folder(name: str, value: object) -> str | None:
-    """``value``, a folder given from Python, as text: a pathlib.Path is as good as its text; one line for what is
-    no path ("must be a string", though a Path is taken) or an empty one, which silently meant the default folder
-    (or no TensorBoard log, or the current folder for resume()'s data_dir), where ``--run-dir ''`` is refused."""
-    if isinstance(value, os.PathLike):
-        value = os.fspath(value)
-    if value is not None and not isinstance(value, str):
-        raise ConfigError(f"{name} is a folder, as text or a pathlib.Path (or null), got {value!r}")
-    if value is not None and not value.strip():
-        raise ConfigError(f"{name} is an empty path; give a folder name, or leave it out (an unset variable where it "
-                          "was written?)")
-    return value
 
 
 def underscored(data: Mapping[Any, Any], source: str) -> dict[str, Any]:

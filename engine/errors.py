@@ -80,6 +80,23 @@ def as_paths(name: str, values: object, items: str) -> list:
     return listed
 
 
+def checked_folder(name: str, value: object) -> str | None:
+    """``value``, a folder given from Python or a config file, as text: a pathlib.Path is as good as its text; one
+    line for what is no path (Path's or os.path's TypeError) or an empty one, which silently meant the default
+    folder (the default data folders, no TensorBoard log, the current folder), where ``--run-dir ''`` is refused.
+    Every folder argument (SearchConfig's fields, resume(), and the data folder of the pieces that read data) is
+    checked here, so one mistake reads the same line wherever it is made."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{name} is a folder, as text or a pathlib.Path, got {one_line(repr(value), 80)}; give a "
+                          "folder name, or leave it out")
+    if value is not None and not value.strip():
+        raise ConfigError(f"{name} is an empty path; give a folder name, or leave it out (an unset variable where it "
+                          "was written?)")
+    return value
+
+
 def as_list(name: str, values: object, fix: str, items: str = "") -> list:
     """``values`` as a list, or :func:`refuse_single`'s one line."""
     refuse_single(name, values, fix, items)

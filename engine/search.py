@@ -11,8 +11,8 @@ from typing import Any, Callable, Sequence
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .assemble import build_space, require_capabilities, run_dataset, table_context
-from .config import SearchConfig, checked_folder, construct, refuse_resume_arguments, route_options
-from .errors import ConfigError, DataError, NasloopError, as_paths
+from .config import SearchConfig, construct, refuse_resume_arguments, route_options
+from .errors import ConfigError, DataError, NasloopError, as_paths, checked_folder
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm
 from .hooks import check_hooks

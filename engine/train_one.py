@@ -13,7 +13,7 @@ from ..search_spaces.base import SearchSpace
 from .config import construct, route_options
 from .context import RunContext
 from .data.paths import check_data_dir
-from .errors import ConfigError
+from .errors import ConfigError, checked_folder
 from .evaluators.train import TrainingEvaluator
 from .registry import SEARCH_SPACES
 from .types import Arch
@@ -37,8 +37,7 @@ def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str 
     if isinstance(arch, str):
         arch = space.parse(arch)
     check_data_dir(data_dir)  # '' trained on the default folder's data, unseen
-    if run_dir is not None and not isinstance(run_dir, (str, os.PathLike)):  # run_dir=3 wrote checkpoints into ./3
-        raise ConfigError(f"run_dir is a folder (text or pathlib.Path), got {run_dir!r}; pass a path or None")
+    run_dir = checked_folder("run_dir", run_dir)  # 3 wrote checkpoints into ./3; '' none, unseen
     context = RunContext(dataset=dataset, data_dir=str(data_dir) if data_dir else None,
                          run_dir=str(run_dir) if run_dir else None)
     evaluator = construct("evaluator", "train", TrainingEvaluator, space, wiring={"context": context},

@@ -226,7 +226,7 @@ def test_train_architecture_names_a_folder_that_is_not_a_path(option, tmp_path, 
 
     monkeypatch.chdir(tmp_path)
     text = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_1x1~2|"
-    with pytest.raises(NasloopError, match=rf"{option} is a folder \(text or pathlib.Path\), got 3; pass a path"):
+    with pytest.raises(NasloopError, match=rf"^{option} is a folder, as text or a pathlib.Path, got 3; give a"):
         train_architecture("nb201", text, epochs=1, channels=8, **{option: 3})
     assert list(tmp_path.iterdir()) == []  # refused before anything was trained or written
 

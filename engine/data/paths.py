@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import ConfigError, DataError, MissingDataError
+from ..errors import DataError, MissingDataError, checked_folder
 
 ENV_VAR = "NASLOOP_DATA"
 
@@ -30,12 +30,9 @@ def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
 
 
 def check_data_dir(data_dir: str | os.PathLike | None) -> None:
-    """A given ``--data-dir`` is a folder: one line saying what it is otherwise. From Python, '' (which read the
-    default folders without a word, where ``--data-dir ''`` is refused) and what is no path (Path's TypeError) too."""
-    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
-        raise ConfigError(f"data_dir is a folder (text or pathlib.Path), got {data_dir!r}; pass a path or None")
-    if data_dir is not None and not str(data_dir).strip():
-        raise ConfigError("data_dir is an empty path; give the data folder, or None for the default folders")
+    """A given ``--data-dir`` is an existing folder: one line saying what it is otherwise. From Python, '' and what
+    is no path are refused in :func:`checked_folder`'s words, as SearchConfig and resume() refuse them."""
+    checked_folder("data_dir", data_dir)
     if data_dir is None or Path(data_dir).expanduser().is_dir():
         return
     what = "is not a folder" if os.path.exists(Path(data_dir).expanduser()) else "does not exist"
