@@ -12,7 +12,7 @@ table lazily in each process), so it travels with evaluators to Ray workers.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
@@ -49,6 +49,14 @@ class RunContext:
     """Whether the plugins are a stored run's, resumed: options an older nasloop accepted and a new run is now
     refused (a feature list giving a column twice) are read as that nasloop read them, since a stored run's
     options cannot be given anew."""
+    on_note: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+    """The run's ``on_note``: a scorer computing a proxy notes there, where the run's other notes go (the command's
+    'note:' line, a script's callback), what it could not build; None (a context without a run): Python's logging.
+    It stays in the process that built it: a script's callback need not pickle to ship an evaluator to Ray."""
+
+    def __getstate__(self) -> dict:
+        """The context as it travels (to Ray's workers, or a copy): without the run's callback (see ``on_note``)."""
+        return {**self.__dict__, "on_note": None}
 
     def __post_init__(self) -> None:
         if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
@@ -224,7 +232,7 @@ class RunContext:
         try:
             self._check_table_found(proxy)
             self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
-            return computed_scorer(space, proxy, self.dataset, self.data_dir, batch_size, seed)
+            return computed_scorer(space, proxy, self.dataset, self.data_dir, batch_size, seed, self.on_note)
         except (ConfigError, DataError) as exc:  # no images to compute it on: the file that stores it, if any
             benchmark = self.benchmark
             note = benchmark.proxy_source(proxy, self.dataset) if benchmark and benchmark.has_task(self.dataset) else ""

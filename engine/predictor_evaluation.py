@@ -11,6 +11,7 @@ true top 1 % / 5 % of test cells that the predictor also places in its own top 1
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -132,7 +133,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
         raise ConfigError(f"predictor options given for '{stray[0]}', which is not being evaluated; "
                           f"evaluated: {', '.join(factories)}")
     factory = SEARCH_SPACES.get(space)  # without a table, require_benchmark says why, in the command's words
-    context = table_context(factory, dataset, str(data_dir) if data_dir else None)
+    context = dataclasses.replace(table_context(factory, dataset, str(data_dir) if data_dir else None), on_note=on_note)
     search_space = build_space(space, context, **dict(space_options or {}))
     benchmark = context.require_benchmark("predictors evaluate", search_space,
                                           lambda: choose_tabulated_space(search_space))

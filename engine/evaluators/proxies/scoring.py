@@ -258,9 +258,13 @@ PROGRESS_FROM = 50
 
 def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
                     data_dir: str | os.PathLike | None = None, batch_size: int = 64,
-                    seed: int = 0) -> Callable[[Sequence[Arch]], np.ndarray]:
+                    seed: int = 0, on_note: Callable[[str], None] | None = None
+                    ) -> Callable[[Sequence[Arch]], np.ndarray]:
     """``archs -> scores`` of one proxy, computed by building and scoring each network (NaN on failure) on the
-    mini-batch of ``batch_size`` images drawn with ``seed`` (a precomputed file's, for the cells it lacks)."""
+    mini-batch of ``batch_size`` images drawn with ``seed`` (a precomputed file's, for the cells it lacks).
+    Networks that could not be built are noted once to ``on_note``, the run's (where its other notes go: a search
+    logged it through Python's logging, as a bare line beside the command's own and unheard by a script's
+    callback); without one (no run), through logging."""
     require_networks(space, f"computing proxy '{proxy}'")
     resolve([proxy])  # an unknown proxy fails now
     minibatch(resolve([proxy]), dataset, data_dir, batch_size, seed)  # so does one needing images nasloop lacks
@@ -275,9 +279,13 @@ def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
         unbuilt = [r["errors"][proxy] for r in records if r.get("errors", {}).get(proxy, "").startswith(UNBUILT)]
         if unbuilt and not noted:  # once: a predictor asks again each step, and the first says why
             noted.append(True)
-            log.warning(f"note: computing {proxy}: {len(unbuilt)} of {len(records)} architectures' networks could not "
-                        f"be built, so they rank below every scored one (the first: {unbuilt[0][len(UNBUILT):]}); "
-                        "later ones are not noted")
+            note = (f"computing {proxy}: {len(unbuilt)} of {len(records)} architectures' networks could not be "
+                    f"built, so they rank below every scored one (the first: {unbuilt[0][len(UNBUILT):]}); later ones "
+                    "are not noted")
+            if on_note is None:
+                log.warning(f"note: {note}")
+            else:
+                on_note(note)
         return np.array([np.nan if r["scores"][proxy] is None else r["scores"][proxy] for r in records])
 
     return score
