@@ -289,7 +289,8 @@ def cmd_report(args: argparse.Namespace) -> None:
     if (args.path / PREDICTOR_STUDY_FILE).exists():
         from .report import write_predictor_report
 
-        records, grid = read_records(args.path), read_grid(args.path)
+        grid = read_grid(args.path)
+        records = read_records(args.path, grid["space"])
         missing = unmeasured(grid, records)
         written = write_predictor_report(args.out or args.path, records, grid, args.command_line,
                                          [missing] if missing else [])

@@ -35,9 +35,11 @@ BOUNDS = {"kendall_tau": (-1.0, 1.0), "spearman": (-1.0, 1.0), "precision_top1":
 METRICS = tuple(BOUNDS)
 
 
-def read_records(folder: Path) -> list[dict[str, Any]]:
+def read_records(folder: Path, space: str) -> list[dict[str, Any]]:
     """The study's measured fits, one per (predictor, train size, seed): two commands continuing one study at
-    once both measure what it lacked, and counting both would shrink every interval as if seeds were added."""
+    once both measure what it lacked, and counting both would shrink every interval as if seeds were added. Each
+    is of the study's ``space``: a row merged in from another space's study was counted as this one's (and stood
+    for a fit of this space, which was then never measured)."""
     path = folder / RECORDS_FILE
     if not path.exists():
         return []
@@ -61,6 +63,10 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
         if odd is not None:
             raise DataError(f"{path} line {number} is damaged: its {odd} is {record[odd]!r}, which no fit measures; "
                             "set the folder aside and run the command again")
+        if record.get("space") != space:
+            found = f"a record of space {record['space']!r}" if "space" in record else "a record naming no space"
+            raise DataError(f"{path} line {number} is {found}, and this study ranks {space!r} cells; remove the line, "
+                            "or keep that space's records in a study folder of their own (another --out)")
         if key not in seen:
             seen.add(key)
             records.append({**record, "predictor": key[0], "train_size": key[1], "seed": key[2]})
@@ -189,7 +195,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
                               f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
         replace = bool(differ)
-    records = [] if replace else read_records(folder)
+    records = [] if replace else read_records(folder, grid["space"])
     done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
     logs: list[Any] = []  # the records file, opened with the first record
     kept = stored if stored is not None and not (replace or older) else grid  # the grid file as it is to be
