@@ -22,7 +22,7 @@ import numpy as np
 from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable, table_only_flag
 from .data.datasets import DatasetFacts, dataset_facts, reads_images
 from .data.proxy_file import ProxyScores, check_dataset, check_network_size, find_proxy_file, read_proxy_file
-from .errors import ConfigError, DataError, MissingDataError, UnsupportedError
+from .errors import ConfigError, DataError, MissingDataError, UnsupportedError, checked_folder
 from .types import Arch
 from .user_files import path_from
 
@@ -59,8 +59,7 @@ class RunContext:
         return {**self.__dict__, "on_note": None}
 
     def __post_init__(self) -> None:
-        if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
-            raise ConfigError(f"data_dir must be a folder name, got {self.data_dir!r}")
+        checked_folder("data_dir", self.data_dir)  # in the words every other data folder is refused in
 
     def user_path(self, value: str | os.PathLike) -> Path:
         """A file a user named in an option, read from ``workdir`` when the name is relative."""

@@ -1,6 +1,6 @@
 """A folder argument given from Python is checked once, in one wording: the same bad data folder given to a search,
-a resume and the pieces that read data (build_context, evaluate_predictors, train_architecture, score_architectures)
-is the same one line, not two lines in two wordings with two different fixes."""
+a resume and the pieces that read data (RunContext, build_context, evaluate_predictors, train_architecture,
+score_architectures) is the same one line, not three wordings with different fixes."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +9,7 @@ from typing import Any, Callable
 import pytest
 
 from nasloop import NasloopError, SearchConfig, resume
+from nasloop.engine.context import RunContext
 from nasloop.engine.errors import DataError
 
 ARCH = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_1x1~2|"
@@ -32,6 +33,7 @@ def _pieces(data_dir: object, tmp_path: Path) -> dict[str, Callable[[], Any]]:
     return {
         "SearchConfig": lambda: SearchConfig(data_dir=data_dir),
         "resume": lambda: resume(tmp_path / "run", budget=3, data_dir=data_dir),
+        "RunContext": lambda: RunContext(data_dir=data_dir),  # type: ignore[arg-type]
         "build_context": lambda: build_context("nb201", "cifar10", data_dir),  # type: ignore[arg-type]
         "evaluate_predictors": lambda: evaluate_predictors(["random"], [8], [0], space="nb201", data_dir=data_dir),
         "train_architecture": lambda: train_architecture("nb201", ARCH, epochs=1, channels=8, data_dir=data_dir),
