@@ -7,7 +7,9 @@ the destination after a Ctrl-C.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import socket
 from pathlib import Path
 from typing import Iterator
 
@@ -30,3 +32,37 @@ def write_text_replacing(path: Path, text: str) -> None:
     """``path.write_text(text)``, but a write cut short leaves whatever ``path`` held before, and nothing beside it."""
     with replaced(path) as partial:
         partial.write_text(text)
+
+
+@contextlib.contextmanager
+def replaced_by_this_process(path: Path, suffix: str) -> Iterator[Path]:
+    """``replaced`` with a partial file of this process's own, ``.NAME.HOST.PID.SUFFIX``, for a file that several
+    processes may write at once (a trial's checkpoint: a timed-out attempt beside its retry; one CIFAR-10 download
+    per Ray worker): with one shared partial name they wrote into one file and the second rename failed. The partial
+    files that processes killed outright (``ray.kill``, SIGKILL: nothing of theirs ran) left for ``path`` are
+    removed first, as the single shared name used to be overwritten."""
+    remove_dead_partials(path, suffix)
+    with replaced(path, path.with_name(f".{path.name}.{socket.gethostname()}.{os.getpid()}.{suffix}")) as partial:
+        yield partial
+
+
+def remove_dead_partials(path: Path, suffix: str) -> None:
+    """Remove the partial files of ``replaced_by_this_process`` for ``path`` whose process has ended; never one of a
+    live process, nor one written on another machine (a folder shared by a cluster), whose processes are not ours."""
+    prefix, host = f".{path.name}.", socket.gethostname()
+    for partial in path.parent.glob(f"{glob.escape(prefix)}*.{suffix}"):
+        writer, _, pid = partial.name[len(prefix):-len(suffix) - 1].rpartition(".")
+        if writer == host and pid.isdigit() and int(pid) > 0 and not _alive(int(pid)):
+            with contextlib.suppress(OSError):  # removed by another process meanwhile, or a read-only folder
+                partial.unlink()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine runs (one of another user's, which may not be signalled, does)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True

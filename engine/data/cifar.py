@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, DataError, MissingDataError
-from ..replaced_files import replaced
+from ..replaced_files import replaced_by_this_process
 from .paths import check_data_dir, search_dirs, user_cache_dir
 from .safe_pickle import loads_pickle
 
@@ -221,12 +221,14 @@ def _checked(images: np.ndarray, labels: np.ndarray, path: Path, split: str, fix
 # --- download --------------------------------------------------------------------------------
 def _download(target_dir: Path) -> Path:
     """Fetch the official archive into ``target_dir``, verify its md5, and move it into place atomically. The
-    ``.part`` file is removed on any failure: a Ctrl-C in mid-download left it behind."""
+    ``.part`` file is removed on any failure: a Ctrl-C in mid-download left it behind. It is this process's own:
+    two processes (Ray workers) downloading into one folder at once wrote into one shared ``.part`` file, and the
+    second to finish failed with FileNotFoundError when the first had renamed it."""
     target_dir.mkdir(parents=True, exist_ok=True)
     final = target_dir / ARCHIVE
     digest = hashlib.md5()
     log.info("downloading %s to %s", URL, final)
-    with replaced(final, target_dir / (ARCHIVE + ".part")) as partial:
+    with replaced_by_this_process(final, "part") as partial:
         try:
             with urllib.request.urlopen(URL, timeout=30) as response, open(partial, "wb") as out:
                 while chunk := response.read(1 << 20):

@@ -29,7 +29,7 @@ from torch import nn
 
 from ..errors import ConfigError, DataError
 from ..options import TORCH_SEEDS
-from ..replaced_files import replaced
+from ..replaced_files import remove_dead_partials, replaced_by_this_process
 from .batches import MEAN, STD, BatchSource, DeviceArrays, Split, augment, stratified_split
 from .devices import resolve_device
 
@@ -159,6 +159,8 @@ class Trainer:
         scaler = torch.amp.GradScaler("cuda") if self.amp_dtype == torch.float16 else None
 
         ckpt_path = Path(checkpoint_dir) / CHECKPOINT if checkpoint_dir else None
+        if ckpt_path is not None:  # also where a resumed trial with no epoch left saves nothing
+            remove_dead_partials(ckpt_path, "tmp")
         start_epoch, losses, earlier, (train_seconds, trained_images) = self._resume(ckpt_path, model, optimizer,
                                                                                      scheduler, scaler)
         runner = torch.compile(model, mode=self.compile_mode) if self.compile else model
@@ -309,9 +311,10 @@ class Trainer:
             "rng": {"cpu": torch.get_rng_state(),
                     "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None},
         }
-        # The PID keeps two writers of one trial (a timed-out attempt not yet killed, beside its retry) off each
-        # other's partial file: neither renames nor removes the other's half-written one.
-        with replaced(path, path.with_name(f".{path.name}.{os.getpid()}.tmp")) as partial:
+        # Its own partial file keeps two writers of one trial (a timed-out attempt not yet killed, beside its retry)
+        # off each other's: neither renames nor removes the other's half-written one. Those that writers killed by
+        # ray.kill in mid-save left (no handler of theirs ran) are removed.
+        with replaced_by_this_process(path, "tmp") as partial:
             torch.save(state, partial)
 
     def _resume(self, path: Path | None, model: nn.Module, optimizer: torch.optim.Optimizer,
