@@ -18,7 +18,8 @@ from .errors import ArchitectureError, ConfigError, MissingDataError, NasloopErr
 from .evaluators.base import Evaluator
 from .options import effective_options, predictor_of, takes
 from .predictor_options import options_per_predictor
-from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry, defined_by_nasloop
+from .registry import (BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry, defined_by_nasloop,
+                       sets_no_name)
 
 
 def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = "cifar10",
@@ -169,7 +170,7 @@ def run_dataset(space: str, evaluator: str, dataset: str | None, new: bool = Tru
 def build_space(name: str, context: RunContext, /, **options: Any) -> SearchSpace:
     """The search space ``name`` with its own options, given the run context if it asks for it."""
     factory = SEARCH_SPACES.get(name)
-    if factory.name == SearchSpace.name:  # the base's placeholder: every nameless space shared its proxy files
+    if sets_no_name(factory):  # named by its registration for messages; its files and tokens need a name it keeps
         raise ConfigError(f"search space '{name}' ({factory.__name__}) does not set its name; add name = '{name}' to "
                           "the class (it names the space in messages, in its graph tokens and in its proxy files)")
     return construct("search space", name, factory, wiring={"context": context}, **options)

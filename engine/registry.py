@@ -11,6 +11,7 @@ hides no other plugin of its kind. A user's own file or module registers by deco
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import sys
 from importlib.metadata import EntryPoint, entry_points
@@ -61,6 +62,23 @@ def _same_definition(old: Origin | None, new: Origin) -> bool:
     return path == new_path if path is not None or new_path is not None else module == new_module
 
 
+class RegisteredName:
+    """The ``name`` a plugin base class gives a subclass that sets none: the name it is registered under (the first,
+    for a class registered under several), else its class name. The base's own placeholder ('space') named every
+    such user space alike in messages."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    def __get__(self, obj: object, cls: type) -> str:
+        return self.registry.label(cls)
+
+
+def sets_no_name(cls: type) -> bool:
+    """Whether neither ``cls`` nor any ancestor below its kind's base sets a ``name``."""
+    return isinstance(inspect.getattr_static(cls, "name", None), RegisteredName)
+
+
 class Registry(Generic[T]):
     """A named collection of plugins of one kind."""
 
@@ -75,9 +93,12 @@ class Registry(Generic[T]):
     import the loader, which imports it."""
 
     def __init__(self, group: str, kind: str, builtins: Mapping[str, str] | None = None, base: str | None = None,
-                 named: bool = False) -> None:
+                 named: str | None = None, ancestor_names: bool = False) -> None:
         self.kind = kind  # for messages: "unknown strategy 'x'"
-        self._named = named  # its classes' ``name`` is how nasloop names them: see _check_own_name
+        # Where its classes' ``name`` is how nasloop names them, what a ``name`` other than the registered one leads
+        # to, for the refusal (see _check_own_name); ``ancestor_names``: a class may keep an ancestor's name, which
+        # keys its files, or else a class that sets none of its own is given the one it is registered under.
+        self._named, self._ancestor_names = named, ancestor_names
         self.entry_point_group = f"nasloop.{group}"
         self._builtins = dict(builtins or {})  # name → module that registers it, imported on first use
         self._base = base  # "module:Class" every registered class derives from, imported when one registers
@@ -101,6 +122,8 @@ class Registry(Generic[T]):
                 raise RegistryError(f"{self.kind} '{name}' is registered twice ({existing!r} and {obj!r}); "
                                     "pick another name")
             self._items[name], self._origins[name] = obj, origin
+            if self._named and not self._ancestor_names and isinstance(obj, type) and "name" not in vars(obj):
+                obj.name = name  # in the class, so a copy shipped to a Ray worker by value keeps it
             Registry.taken.append((obj, registered_by or caller_module()))
             return obj
 
@@ -137,17 +160,17 @@ class Registry(Generic[T]):
     def _check_own_name(self, name: str, obj: object) -> None:
         """One line for a class registered under one name whose own ``name`` is another: messages, proxy files and
         encodings name it by ``name``, so a space registered 'odd-name' with name 'other' was run as odd-name and
-        advised '--space other', which no command takes. Keeping an ancestor's name (a restriction of NB201 named
-        'nb201', reading its proxy files), by inheriting it or setting it, is left alone, as is ``name`` under
-        which the same class is registered too (an alias)."""
+        advised '--space other', which no command takes; a benchmark registered 'mine' with name 'other' was named
+        'other' and refused for the space whose ``benchmark = 'mine'``. Keeping an ancestor's name (a restriction of
+        NB201 named 'nb201', reading its proxy files), by inheriting it or setting it, is left alone where
+        ``ancestor_names``, as is ``name`` under which the same class is registered too (an alias)."""
         own = vars(obj).get("name") if self._named and isinstance(obj, type) else None
         if not isinstance(own, str) or own == name or self._items.get(own) is obj:
             return
-        if any(vars(parent).get("name") == own for parent in obj.__mro__[1:]):
+        if self._ancestor_names and any(vars(parent).get("name") == own for parent in obj.__mro__[1:]):
             return
-        raise RegistryError(f"{self.kind} '{name}': class {obj.__name__} sets name = {own!r}, and nasloop's messages "
-                            f"and files name a {self.kind} by it (advising '--space {own}', which names no registered "
-                            f"one); set name = {name!r}, or register it as {own!r}")
+        raise RegistryError(f"{self.kind} '{name}': class {obj.__name__} sets name = {own!r}, and "
+                            f"{self._named.format(own=own, name=name)}; set name = {name!r}, or register it as {own!r}")
 
     def _entry_points(self) -> dict[str, EntryPoint]:
         """Installed plugins of this kind by name, read from package metadata once (nothing imported)."""
@@ -227,7 +250,9 @@ SEARCH_SPACES: Registry = Registry("search_spaces", "search space", {
     "tnb101-micro": f"{_PKG}.search_spaces.tnb101.space", "tnb101-macro": f"{_PKG}.search_spaces.tnb101.space",
     "nago": f"{_PKG}.search_spaces.nago.space", "darts": f"{_PKG}.search_spaces.darts.space",
     **{name: f"{_PKG}.search_spaces.nds.space" for name in NDS_NAMES}},
-    base=f"{_PKG}.search_spaces.base:SearchSpace", named=True)
+    base=f"{_PKG}.search_spaces.base:SearchSpace", ancestor_names=True,
+    named="nasloop's messages and files name a search space by it (advising '--space {own}', which names no "
+          "registered one)")
 STRATEGIES: Registry = Registry("strategies", "strategy", {
     "random": f"{_PKG}.strategies.random_search", "evolution": f"{_PKG}.strategies.evolution",
     "local": f"{_PKG}.strategies.local_search", "bananas": f"{_PKG}.strategies.bananas",
@@ -249,7 +274,9 @@ BENCHMARKS: Registry = Registry("benchmarks", "benchmark", {
     "tnb101-micro": f"{_PKG}.search_spaces.tnb101.benchmark",
     "tnb101-macro": f"{_PKG}.search_spaces.tnb101.benchmark", "nb301": f"{_PKG}.search_spaces.darts.benchmark",
     **{name: f"{_PKG}.search_spaces.nds.benchmark" for name in NDS_NAMES}},
-    base=f"{_PKG}.search_spaces.benchmark:Benchmark")
+    base=f"{_PKG}.search_spaces.benchmark:Benchmark",
+    named="nasloop's messages name a benchmark by it and match it to a space's benchmark attribute (refusing a "
+          "space whose benchmark = '{name}' as tabulated by another)")
 
 register_search_space = SEARCH_SPACES.register
 register_strategy = STRATEGIES.register

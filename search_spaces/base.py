@@ -35,6 +35,7 @@ import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import Configurable
+from ..engine.registry import SEARCH_SPACES, RegisteredName
 from ..engine.types import Arch
 from ..predictors.vocabulary import SEPARATOR, SHARED, register_tokens, shared_token
 from .graph_check import check_graphs
@@ -49,7 +50,7 @@ class SearchSpace(Configurable, ABC):
     """Base class for search spaces; subclass it and register with ``@register_search_space``."""
 
     plugin_kind = "search space"
-    name: ClassVar[str] = "space"
+    name: ClassVar[str] = RegisteredName(SEARCH_SPACES)  # a space sets its own: see assemble.build_space
     vector_encodings: ClassVar[tuple[str, ...]] = ()
     """Encodings that give a 1-D float32 array of fixed length (``onehot``, ``path``...); the first is the default."""
     graph_encodings: ClassVar[tuple[str, ...]] = ()

@@ -23,6 +23,7 @@ from ..engine.data.paths import find_file
 from ..engine.data.table import Table, column_name
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import Configurable
+from ..engine.registry import BENCHMARKS, RegisteredName
 from ..engine.types import Arch, Result
 
 
@@ -62,7 +63,7 @@ class Benchmark(Configurable, ABC):
     """Base class for benchmarks; subclass it in the space's folder and register with ``@register_benchmark``."""
 
     plugin_kind = "benchmark"
-    name: ClassVar[str] = "benchmark"
+    name: ClassVar[str] = RegisteredName(BENCHMARKS)  # registering a class that sets none gives it its registered one
     tasks: ClassVar[tuple[Task, ...]] = ()
     table_file: ClassVar[str] = ""
     """The file ``nasloop data import`` writes (``<name>.npz``), found in the data folders."""
