@@ -1,8 +1,9 @@
 """Bayesian optimisation with botorch, as NAGO searches its generator's few hyperparameters.
 
 Every piece is botorch's: a ``SingleTaskGP`` (inputs normalised to the unit cube, outcomes
-standardised; with several replicates per point, their measured noise as fixed observation
-noise), fitted by marginal likelihood; ``qLogNoisyExpectedImprovement`` for one objective and
+standardised; each point's measured noise, the variance of its replicates' mean, as fixed
+observation noise, and where a point has none, one draw, the level a homoskedastic fit infers),
+fitted by marginal likelihood; ``qLogNoisyExpectedImprovement`` for one objective and
 ``qLogNoisyExpectedHypervolumeImprovement`` for several; points still being evaluated enter the
 acquisition as pending, so a batch of ``n`` (the executor's free slots) is spread out.
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -35,6 +36,9 @@ from .base import Strategy
 from .saved_state import saved_count, saved_scores
 from ..predictors.base import quiet_botorch, single_thread
 from .bo_model import Proposer, fit_model, make_acquisition
+
+if TYPE_CHECKING:  # botorch is imported on the first fit
+    from botorch.models import SingleTaskGP
 
 
 POOL_OPTIONS = ("encoding", "pool_size")
@@ -118,26 +122,36 @@ class BayesianOptimisation(Strategy):
             return [self._reserve(self.space.sample(self.rng)) for _ in range(q)]
         archs = list(self.observed.values())
         y = np.array([scores for _, scores, _ in archs], dtype=np.float64)
-        noise = np.array([v for _, _, v in archs], dtype=np.float64) if all(v is not None for *_, v in archs) else None
-        # Failed points join the model at the worst value seen (as SMAC scores crashed runs), so the
-        # GP learns to steer clear of a region that fails instead of proposing into it again.
-        failed = [self._load(t) for t in sorted(self.failed)]
-        model_x = self.proposer.features([a for a, _, _ in archs] + failed)
-        model_y = np.vstack([y, np.repeat(y.min(axis=0, keepdims=True), len(failed), axis=0)])
-        if noise is not None:
-            noise = np.vstack([noise, np.repeat(noise.max(axis=0, keepdims=True), len(failed), axis=0)])
         self._note_unbeaten(y)
         torch_seed = int(self.rng.integers(2**31 - 1))  # drawn from the saved generator: resumes repeat it
         pending = self.proposer.features(list(self.pending.values())) if self.pending else None
         known = set(self.observed) | self.failed | set(self.pending)
         # small matrices: extra threads only spin (a fit took 12 s on 2 busy cores, 1.3 s on one)
         with single_thread(), quiet_botorch():
-            model = fit_model(model_x, model_y, noise, self.proposer.bounds(model_x), torch_seed)
+            model, model_x = self._surrogate(torch_seed)
             acquisition = make_acquisition(model, model_x, y, pending, self.reference_point, self.mc_samples,
                                            torch_seed)
             proposals = self.proposer.propose(acquisition, q, known, [a for a, _, _ in archs], y, self.rng,
                                               torch_seed)
         return [self._reserve(a) for a in proposals]
+
+    def _surrogate(self, seed: int) -> tuple[SingleTaskGP, np.ndarray]:
+        """The GP fitted on every observation and failure, and its inputs.
+
+        Each point's noise is its measured one (the variance of its replicates' mean) where known, else inferred
+        (fit_model): a single unknown once made every point's inferred, the measured ones thrown away.
+        """
+        archs = list(self.observed.values())
+        y = np.array([scores for _, scores, _ in archs], dtype=np.float64)
+        noise = np.array([v if v is not None else [math.nan] * self.num_objectives for *_, v in archs],
+                         dtype=np.float64)
+        # Failed points join the model at the worst value seen (as SMAC scores crashed runs), so the
+        # GP learns to steer clear of a region that fails instead of proposing into it again.
+        failed = [self._load(t) for t in sorted(self.failed)]
+        model_x = self.proposer.features([a for a, _, _ in archs] + failed)
+        model_y = np.vstack([y, np.repeat(y.min(axis=0, keepdims=True), len(failed), axis=0)])
+        noise = np.vstack([noise, np.full((len(failed), y.shape[1]), math.nan)])  # fit_model gives them the loudest
+        return fit_model(model_x, model_y, noise, self.proposer.bounds(model_x), seed, len(failed)), model_x
 
     def _note_unbeaten(self, y: np.ndarray) -> None:
         """Say once that no evaluation beats the user's reference point in every objective yet: its hypervolume

@@ -30,9 +30,37 @@ posterior over every baseline point per candidate at once, which grew a multi-ob
 90 evaluations."""
 
 
-def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.Tensor, seed: int
-              ) -> SingleTaskGP:
-    """A GP per objective on (x, y), inputs scaled by ``bounds``, outcomes standardised, fitted by ML-II."""
+def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.Tensor, seed: int,
+              failed: int = 0) -> SingleTaskGP:
+    """A GP per objective on (x, y), inputs scaled by ``bounds``, outcomes standardised, fitted by ML-II.
+
+    ``noise`` is each point's measured variance per objective, NaN where it is unknown (None: unknown everywhere);
+    the last ``failed`` rows are failed points placed at the worst value, whose noise is the loudest of the others'.
+    Where some variances are known and some not, inferring one level for every point would throw the measured ones
+    away, and botorch's fixed-noise GP takes no gaps: a first fit infers that homoskedastic level, and the model is
+    then refitted with the measured variances where known and the inferred level where not.
+    """
+    noise = np.full(y.shape, np.nan) if noise is None else np.array(noise, dtype=np.float64)
+    count = len(y) - failed
+    unknown = np.isnan(noise[:count])
+    if unknown.any() and not unknown.all():  # the failed points' made-up values stay out of the inferred level
+        inferred = observation_noise(_fit(x[:count], y[:count], None, bounds, seed))[0]
+        noise[:count] = np.where(unknown, inferred, noise[:count])
+    noise[count:] = noise[:count].max(axis=0)  # NaN where every point's is unknown: then all are inferred
+    return _fit(x, y, None if np.isnan(noise).any() else noise, bounds, seed)
+
+
+def observation_noise(model: SingleTaskGP) -> np.ndarray:
+    """The model's noise variance per training point and objective, in the outcomes' own units (one row for all
+    points when it is inferred)."""
+    width = model.outcome_transform.stdvs.shape[-1]
+    standardised = model.likelihood.noise.detach().reshape(width, -1).T
+    _, noise = model.outcome_transform.untransform(torch.zeros_like(standardised), standardised)
+    return noise.numpy()
+
+
+def _fit(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.Tensor, seed: int) -> SingleTaskGP:
+    """A fixed-noise GP where ``noise`` is given, else one inferring a homoskedastic noise level."""
     from botorch.fit import fit_gpytorch_mll
     from botorch.models import SingleTaskGP
     from botorch.models.transforms.input import Normalize
