@@ -23,6 +23,7 @@ from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerabl
 from .data.datasets import DatasetFacts, dataset_facts, reads_images
 from .data.proxy_file import ProxyScores, check_dataset, check_network_size, find_proxy_file, read_proxy_file
 from .errors import ConfigError, DataError, MissingDataError, UnsupportedError, checked_folder
+from .registry import BENCHMARKS
 from .types import Arch
 from .user_files import path_from
 
@@ -195,7 +196,9 @@ class RunContext:
         """One line for a space whose benchmark is not this context's: an NB201 predictor handed the context built
         for NB101 looked its cells up in NB101's table, failing in Python's words ('tuple' object has no attribute
         'num_nodes') or, with a precomputed file, reading another space's scores."""
-        if self.benchmark is not None and space.benchmark is not None and space.benchmark != self.benchmark.name:
+        if self.benchmark is None or space.benchmark is None or space.benchmark == self.benchmark.name:
+            return
+        if space.benchmark not in BENCHMARKS.names_of(self.benchmark):  # registered under several names: any is it
             raise ConfigError(f"this run context holds the {self.benchmark.name} benchmark, and search space "
                               f"'{space.name}' is tabulated by {space.benchmark}; build the space's own context: "
                               f"build_context({type(space).__name__}, dataset, data_dir)")

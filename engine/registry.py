@@ -221,6 +221,12 @@ class Registry(Generic[T]):
         cls = obj if isinstance(obj, type) else type(obj)
         return next((name for name, item in self._items.items() if item is cls), cls.__name__)
 
+    def names_of(self, obj: object) -> list[str]:
+        """Every name the plugin ``obj`` (an instance or a class) is registered under in this process: a class
+        registered twice answers to both, though its ``name`` is the first."""
+        cls = obj if isinstance(obj, type) else type(obj)
+        return [name for name, item in self._items.items() if item is cls]
+
     def names(self) -> list[str]:
         """Every name: built-in, registered in this process, or installed (entry points are not imported)."""
         return sorted(set(self._items) | set(self._builtins) | set(self._entry_points()))
