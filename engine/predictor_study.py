@@ -23,6 +23,7 @@ from .predictor_options import options_per_predictor
 from .replaced_files import replaced
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .run_lock import StudyLock
+from .registry import BENCHMARKS, SEARCH_SPACES
 from .store import DB_NAME
 from .study import set_aside
 from .study_stats import mean_interval
@@ -35,11 +36,11 @@ BOUNDS = {"kendall_tau": (-1.0, 1.0), "spearman": (-1.0, 1.0), "precision_top1":
 METRICS = tuple(BOUNDS)
 
 
-def read_records(folder: Path, space: str) -> list[dict[str, Any]]:
+def read_records(folder: Path, space: str, dataset: str) -> list[dict[str, Any]]:
     """The study's measured fits, one per (predictor, train size, seed): two commands continuing one study at
     once both measure what it lacked, and counting both would shrink every interval as if seeds were added. Each
-    is of the study's ``space``: a row merged in from another space's study was counted as this one's (and stood
-    for a fit of this space, which was then never measured)."""
+    is of the study's ``space`` and ``dataset`` task: a row merged in from another space's or task's study was
+    counted as this one's (and stood for a fit of this study, which was then never measured)."""
     path = folder / RECORDS_FILE
     if not path.exists():
         return []
@@ -67,10 +68,30 @@ def read_records(folder: Path, space: str) -> list[dict[str, Any]]:
             found = f"a record of space {record['space']!r}" if "space" in record else "a record naming no space"
             raise DataError(f"{path} line {number} is {found}, and this study ranks {space!r} cells; remove the line, "
                             "or keep that space's records in a study folder of their own (another --out)")
+        if not same_task(space, record.get("dataset"), dataset):
+            found = f"of dataset {record['dataset']!r}" if "dataset" in record else "naming no dataset"
+            raise DataError(f"{path} line {number} is a record {found}, and this study ranks {space!r} cells on "
+                            f"{dataset!r}; remove the line, or keep that dataset's records in a study folder of "
+                            "their own (another --out)")
         if key not in seen:
             seen.add(key)
             records.append({**record, "predictor": key[0], "train_size": key[1], "seed": key[2]})
     return records
+
+
+def same_task(space: str, found: Any, dataset: str) -> bool:
+    """Whether a record's ``found`` dataset is the study's: the same benchmark task of ``space`` by its name or an
+    alias in any case (the spellings :func:`.assemble.canonical_dataset` and the benchmark's task lookup accept,
+    so a study begun before names were canonical keeps its records); the same name in any case otherwise."""
+    if not isinstance(found, str):
+        return False
+    name = SEARCH_SPACES.get(space).benchmark if space in SEARCH_SPACES.names_at_hand() else None
+    tasks = BENCHMARKS.get(name).tasks if name is not None else ()
+
+    def task(spelled: str) -> str:
+        wanted = spelled.lower()
+        return next((t.name for t in tasks if wanted in (t.name.lower(), *(a.lower() for a in t.aliases))), wanted)
+    return task(found) == task(dataset)
 
 
 def read_grid(folder: Path) -> dict[str, Any]:
@@ -195,7 +216,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
                               f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
         replace = bool(differ)
-    records = [] if replace else read_records(folder, grid["space"])
+    records = [] if replace else read_records(folder, grid["space"], grid["dataset"])
     done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
     logs: list[Any] = []  # the records file, opened with the first record
     kept = stored if stored is not None and not (replace or older) else grid  # the grid file as it is to be

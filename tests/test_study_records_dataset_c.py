@@ -1,0 +1,54 @@
+"""A predictor study's records file holding a row of another dataset (merged in by hand from another study) is named
+in one line, not counted as a fit of the study's own task; a row naming the study's task another way is its own."""
+from __future__ import annotations
+
+import json
+
+from nasloop.engine.cli import main
+
+from .messages import one_line
+
+
+def test_a_record_of_another_dataset_in_a_predictor_study_is_named_not_counted(tmp_path, data_dir, capsys):
+    """A cifar100 row appended to a cifar10 study was counted as a cifar10 fit: 'report' showed 2 seeds where 1 was
+    measured, and a continued study took its (predictor, size, seed) as measured and never fitted it."""
+    study = tmp_path / "predictors"
+    argv = ["compare", "--space", "nb201", "--predictors", "random", "--train-sizes", "8", "--seeds", "1",
+            "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
+    assert main(argv) == 0
+    path = study / "predictor_records.jsonl"
+    first = json.loads(path.read_text().splitlines()[0])
+    with path.open("a") as log:
+        log.write(json.dumps({**first, "dataset": "cifar100", "seed": 1}) + "\n")
+    kept = path.read_bytes()
+    expected = (f"nasloop report: error: {path} line 2 is a record of dataset 'cifar100', and this study ranks "
+                "'nb201' cells on 'cifar10'; remove the line, or keep that dataset's records in a study folder of "
+                "their own (another --out)")
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 2
+    assert capsys.readouterr().err.strip() == expected
+    assert main(argv[:8] + ["2"] + argv[9:]) == 2  # continuing it: seed 1 was taken as measured
+    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record of dataset 'cifar100'", "remove the line")
+    assert path.read_bytes() == kept  # nothing measured or written
+    without = {key: value for key, value in first.items() if key != "dataset"}
+    path.write_text(json.dumps(first) + "\n" + json.dumps({**without, "seed": 1}) + "\n")
+    assert main(["report", str(study)]) == 2  # a row naming no dataset is no record of this study either
+    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record naming no dataset", "remove the line")
+
+
+def test_a_record_spelling_the_study_task_another_way_is_counted(tmp_path, data_dir, capsys):
+    """The task's name in another case (a study begun before names were canonical) or one of its aliases (NB201's
+    'imagenet16' for ImageNet16-120) is the study's task: such records are counted, never refused."""
+    study = tmp_path / "predictors"
+    argv = ["compare", "--space", "nb201", "--dataset", "imagenet16", "--predictors", "random", "--train-sizes", "8",
+            "--seeds", "1", "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
+    assert main(argv) == 0
+    path = study / "predictor_records.jsonl"
+    first = json.loads(path.read_text().splitlines()[0])
+    assert first["dataset"] == "imagenet16"
+    with path.open("a") as log:
+        for seed, spelled in ((1, "ImageNet16-120"), (2, "IMAGENET16")):
+            log.write(json.dumps({**first, "dataset": spelled, "seed": seed}) + "\n")
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 0
+    assert "| random | 8 | 3 |" in (study / "report.md").read_text()
