@@ -55,7 +55,7 @@ def read_records(folder: Path, space: str, dataset: str) -> list[dict[str, Any]]
         try:
             record = json.loads(line)
             key = (str(record["predictor"]), int(record["train_size"]), int(record["seed"]))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested past Python's stack
             if number == len(lines):  # the line a kill cut short: measure it again
                 continue
             raise DataError(f"{path} line {number} is not a predictor record; set the folder aside and run "
@@ -102,7 +102,7 @@ def read_grid(folder: Path) -> dict[str, Any]:
         if not isinstance(grid, dict) or not all(isinstance(grid.get(key), str) for key in ("space", "dataset")):
             raise ValueError("no space and dataset in it")
         _check_requests(grid.get("requests") or [])
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # nested deeper than any study file nasloop writes
         raise DataError(f"{path} is not a readable predictor study file ({type(exc).__name__}: {exc}); run the "
                         "study's 'nasloop compare --predictors' command again with --force-new to set it "
                         "aside") from None

@@ -48,7 +48,7 @@ class Trial:
 def json_value(path: Path, text: Any, what: str) -> Any:
     try:
         return json.loads(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # RecursionError: JSON nested deeper than Python's stack
         raise DataError(f"{path} is damaged: {what} is not valid JSON; {RESTORE}") from None
 
 

@@ -225,7 +225,7 @@ def load_study(folder: Path) -> Study:
         folders = _folders(record.get("folders"), methods)
     except FileNotFoundError:
         raise DataError(f"no study at {folder} (missing {STUDY_FILE}); make one with 'nasloop compare'") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: nested JSON
         raise DataError(f"{path} is not a readable study file ({type(exc).__name__}: {exc}); "
                         "set the folder aside and run 'nasloop compare' again") from None
     return Study(Path(folder), base, methods, seeds, files, folders, report)

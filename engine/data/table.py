@@ -129,7 +129,7 @@ class Table:
         try:
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(str(data["__meta__"]))
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, RecursionError):
             return {}
         return meta if isinstance(meta, dict) else {}
 
@@ -143,7 +143,7 @@ class Table:
                 columns = {k: data[k] for k in data.files if k != "__meta__"}
             if not isinstance(meta, dict):
                 raise ValueError("its metadata is not a JSON object")
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, RecursionError) as exc:  # or nested JSON
             reason = str(exc).replace("\n", " ")
             raise DataError(f"{path} is not a readable nasloop table ({reason}); "
                             "re-create it with 'nasloop data import'") from None
