@@ -6,7 +6,7 @@ import math
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .errors import DataError
 from .objectives import Objective, oriented_values
@@ -52,6 +52,49 @@ def json_value(path: Path, text: Any, what: str) -> Any:
         raise DataError(f"{path} is damaged: {what} is not valid JSON; {RESTORE}") from None
 
 
+COLUMNS = {"meta": ("key", "value"), "strategy_state": ("id", "step", "state", "updated_at"),
+           "trials": ("id", "step", "arch", "key", "fidelity", "state", "duplicate_of", "status", "score", "metrics",
+                      "cost", "reason", "told", "asked_at", "finished_at")}
+"""The columns each table is read by (``cost_estimated`` is added to an older store as it is opened to write)."""
+STATUSES = ("running", "finished", "failed", "interrupted")
+"""A run's stored status."""
+
+
+def check_layout(path: Path, db: sqlite3.Connection) -> None:
+    """Every column a read needs, and no trigger or view: a store from outside with a column dropped failed as an
+    IndexError inside a read, and a trigger (which nasloop never writes) ran on nasloop's own writes, deleting or
+    changing trials while a resumed search added them."""
+    for table, needed in COLUMNS.items():
+        held = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        missing = [column for column in needed if column not in held]
+        if missing:
+            raise DataError(f"{path} is damaged: its '{table}' table has no column '{missing[0]}'; {RESTORE}")
+    extra = db.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchone()
+    if extra is not None:
+        raise DataError(f"{path} holds a {extra[0]} '{extra[1]}', which no nasloop store has (it would change what "
+                        f"the run reads or writes); {RESTORE}")
+
+
+def check_meta(path: Path, key: str, value: Any) -> None:
+    """A recorded value of the run that nasloop reads as a number, a flag or a name is one: a wall time of NaN
+    failed 'show' as an unexpected TypeError, and a minimize of "yes" was read as true."""
+    valid = _META_VALUES.get(key)
+    if valid is not None and not valid(value):
+        raise DataError(f"{path} is damaged: meta {key!r} is {value!r}; {RESTORE}")
+
+
+def _seconds(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
+
+
+_META_VALUES: dict[str, Callable[[Any], bool]] = {
+    "wall_seconds": _seconds, "created_at": _seconds, "minimize": lambda v: isinstance(v, bool),
+    "objective": lambda v: isinstance(v, str), "status": lambda v: v in STATUSES,
+    "objectives": lambda v: isinstance(v, list) and all(isinstance(name, str) for name in v),
+    "stop_reason": lambda v: v is None or isinstance(v, str)}
+"""What each meta value nasloop reads must be (the others are checked where they are read)."""
+
+
 def number(path: Path, row: sqlite3.Row, column: str, optional: bool = True) -> Any:
     """``row[column]`` if it is a number (or NULL where allowed); a damaged store otherwise."""
     value = row[column]
@@ -72,7 +115,10 @@ def trial_of(path: Path, row: sqlite3.Row) -> Trial:
         if not isinstance(metrics, dict) or not all(v is None or isinstance(v, (int, float)) for v in metrics.values()):
             raise DataError(f"{path} is damaged: the metrics of trial {row['id']!r} are not a mapping of numbers; "
                             f"{RESTORE}")
-        result = Result(metrics=metrics, cost=number(path, row, "cost", False), status=status, reason=row["reason"],
+        cost = number(path, row, "cost", False)
+        if not 0 <= cost < math.inf:  # every cost stored is (checked_result): an infinite one failed 'show'
+            raise DataError(f"{path} is damaged: trial {row['id']!r} has cost {cost!r}, not seconds; {RESTORE}")
+        result = Result(metrics=metrics, cost=cost, status=status, reason=row["reason"],
                         cost_estimated=bool(number(path, row, "cost_estimated")))
     for column in ("arch", "key", "state"):
         if not isinstance(row[column], str):
