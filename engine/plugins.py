@@ -48,6 +48,9 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
     if is_file:
         if not path.is_file():
             _refuse_folder(spec, path)
+            if os.path.lexists(path):  # said not to exist, beside the file the user sees there
+                raise ConfigError(f"plugin file {path} is not a regular file (a pipe, a device, or a link to nothing "
+                                  "or to itself); give the path of a .py file")
             raise ConfigError(f"plugin file {path} does not exist; give the path of a .py file or a module name")
         name = _module_name(path)
         beside = str(path.resolve().parent)
@@ -171,9 +174,9 @@ def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:
 
 def _identity(spec: str, folder: str | None) -> str:
     """What makes two plugin specs the same plugin (the key of :data:`_LOADED`): a file's resolved path, or a
-    module's name."""
+    module's name. A link to itself stays as it is (Path.resolve raised RuntimeError: an unexpected error)."""
     path = path_from(folder, spec)
-    return str(path.resolve()) if spec.endswith(".py") or path.is_file() else spec
+    return os.path.realpath(path) if spec.endswith(".py") or path.is_file() else spec
 
 
 def plugins_to_record(recorded: Sequence[str], given: Sequence[str], folder: str | None) -> list[str]:

@@ -120,6 +120,10 @@ def load_yaml_text(text: str, source: str) -> Any:
         raise ConfigError(f"{source}: {exc}; flatten it") from None
     except RecursionError:
         raise ConfigError(f"{source}: nested too deeply to read; flatten it") from None
+    except ValueError as exc:  # a scalar its tag cannot build: an int of over 4,300 digits, a date of month 13
+        reason = str(exc).split(";")[0]  # not Python's advice to raise its digit limit
+        raise ConfigError(f"{source} holds a value that cannot be read ({reason}); correct it, or quote it to keep "
+                          "it as text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
