@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterator
@@ -207,8 +208,12 @@ def load_study(folder: Path) -> Study:
     path = Path(folder) / STUDY_FILE
     try:
         record = json.loads(path.read_text())
+        if not isinstance(record, dict):
+            raise ValueError(f"it holds a {type(record).__name__}, not a study's mapping")
         version = record.get("version", STUDY_VERSION)
-        if not isinstance(version, int) or isinstance(version, bool) or version > STUDY_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool):  # was said to be a newer nasloop's
+            raise ValueError(f"its version is {version!r}, not a whole number")
+        if version > STUDY_VERSION:
             raise DataError(f"{path} is a study file of version {version!r}, written by a newer nasloop (this one "
                             f"reads up to {STUDY_VERSION}); upgrade nasloop to read it")
         grid = record["grid"]
@@ -216,11 +221,15 @@ def load_study(folder: Path) -> Study:
                                           "executor": record.get("executor", "inprocess"),
                                           "executor_options": record.get("executor_options") or {},
                                           "plugins": record.get("plugins") or []}, source=str(path))
-        methods = [Method(**m) for m in record["methods"]]
-        seeds = [int(s) for s in record["seeds"]]
+        methods = [_method(m) for m in record["methods"]]
+        seeds = record["seeds"]
+        odd = next((s for s in seeds if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s < 2**63), None)
+        if odd is not None:  # int() read 1.5 and true as seed 1, and a list of text failed in its own words
+            raise ValueError(f"its seeds include {odd!r}, not a whole number from 0 to 2**63 - 1")
         _once("seed", seeds)  # a repeat counted one run as several seeds (or methods) in every statistic
         _once("method", [m.label for m in methods])
-        files = {str(name): str(digest) for name, digest in (record.get("pretrained_files") or {}).items()}
+        files = {str(name): str(digest)
+                 for name, digest in _mapping(record.get("pretrained_files"), "pretrained files")}
         report = _report_settings(record.get("report") or {})
         folders = _folders(record.get("folders"), methods)
     except FileNotFoundError:
@@ -231,9 +240,31 @@ def load_study(folder: Path) -> Study:
     return Study(Path(folder), base, methods, seeds, files, folders, report)
 
 
+def _method(record: Any) -> Method:
+    """A recorded method, its names text and its options mappings: a label of 5 failed as an unexpected
+    AttributeError where its folder name was made."""
+    method = Method(**record)
+    names_ok = isinstance(method.label, str) and isinstance(method.strategy, str) and (
+        method.predictor is None or isinstance(method.predictor, str))
+    if not (names_ok and isinstance(method.strategy_options, dict) and isinstance(method.predictor_options, dict)):
+        raise ValueError(f"a method {record!r} does not name its label, strategy and predictor as text with "
+                         "options as mappings")
+    return method
+
+
+def _mapping(record: Any, what: str) -> Any:
+    """The items of a recorded mapping (absent: none)."""
+    if record is None:
+        return ()
+    if not isinstance(record, dict):
+        raise ValueError(f"its {what} are {record!r}, not a mapping")
+    return record.items()
+
+
 def _once(what: str, values: list[Any]) -> None:
-    """Refuse a study file listing one seed or method twice (a hand edit: nasloop writes each once)."""
-    repeated = sorted({str(v) for v in values if values.count(v) > 1})
+    """Refuse a study file listing one seed or method twice (a hand edit: nasloop writes each once). Counted once
+    each: a list of 200,000 seeds took minutes to count one by one."""
+    repeated = sorted(str(v) for v, count in Counter(values).items() if count > 1)
     if repeated:
         raise ValueError(f"it lists the {what} {repeated[0]} more than once")
 
