@@ -290,7 +290,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         from .report import write_predictor_report
 
         grid = read_grid(args.path)
-        records = read_records(args.path, grid["space"], grid["dataset"])
+        records = read_records(args.path, grid)
         missing = unmeasured(grid, records)
         written = write_predictor_report(args.out or args.path, records, grid, args.command_line,
                                          [missing] if missing else [])

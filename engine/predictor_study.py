@@ -36,12 +36,12 @@ BOUNDS = {"kendall_tau": (-1.0, 1.0), "spearman": (-1.0, 1.0), "precision_top1":
 METRICS = tuple(BOUNDS)
 
 
-def read_records(folder: Path, space: str, dataset: str) -> list[dict[str, Any]]:
+def read_records(folder: Path, grid: dict[str, Any]) -> list[dict[str, Any]]:
     """The study's measured fits, one per (predictor, train size, seed): two commands continuing one study at
     once both measure what it lacked, and counting both would shrink every interval as if seeds were added. Each
-    is of the study's ``space`` and ``dataset`` task: a row merged in from another space's or task's study was
-    counted as this one's (and stood for a fit of this study, which was then never measured)."""
-    path = folder / RECORDS_FILE
+    is of the ``grid``'s space and dataset task: a row merged in from another space's or task's study was counted
+    as this one's (and stood for a fit of this study, which was then never measured)."""
+    space, dataset, path = grid["space"], grid["dataset"], folder / RECORDS_FILE
     if not path.exists():
         return []
     try:
@@ -54,7 +54,7 @@ def read_records(folder: Path, space: str, dataset: str) -> list[dict[str, Any]]
             continue
         try:
             record = json.loads(line)
-            key = (str(record["predictor"]), int(record["train_size"]), int(record["seed"]))
+            key = _key(record)
         except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested past Python's stack
             if number == len(lines):  # the line a kill cut short: measure it again
                 continue
@@ -62,8 +62,9 @@ def read_records(folder: Path, space: str, dataset: str) -> list[dict[str, Any]]
                             "the command again") from None
         odd = _odd_figure(record)
         if odd is not None:
-            raise DataError(f"{path} line {number} is damaged: its {odd} is {record[odd]!r}, which no fit measures; "
-                            "set the folder aside and run the command again")
+            value = f"is {record[odd]!r}, which no fit measures" if odd in record else "is missing"
+            raise DataError(f"{path} line {number} is damaged: its {odd} {value}; set the folder aside and run the "
+                            "command again")
         if record.get("space") != space:
             found = f"a record of space {record['space']!r}" if "space" in record else "a record naming no space"
             raise DataError(f"{path} line {number} is {found}, and this study ranks {space!r} cells; remove the line, "
@@ -75,8 +76,17 @@ def read_records(folder: Path, space: str, dataset: str) -> list[dict[str, Any]]
                             "their own (another --out)")
         if key not in seen:
             seen.add(key)
-            records.append({**record, "predictor": key[0], "train_size": key[1], "seed": key[2]})
+            records.append(record)
     return records
+
+
+def _key(record: Any) -> tuple[str, int, int]:
+    """A record's (predictor, train size, seed), as fits write them: int() read a seed of 1.5 or true as seed 1."""
+    name, size, seed = record["predictor"], record["train_size"], record["seed"]
+    if not (isinstance(name, str) and all(isinstance(v, int) and not isinstance(v, bool) for v in (size, seed))
+            and size >= 1 and 0 <= seed < 2**63):
+        raise ValueError("not a predictor, train size and seed")
+    return name, size, seed
 
 
 def same_task(space: str, found: Any, dataset: str) -> bool:
@@ -140,9 +150,10 @@ def unmeasured(grid: dict[str, Any], records: list[dict[str, Any]]) -> str | Non
 
 def _odd_figure(record: dict[str, Any]) -> str | None:
     """The first figure of a record no fit can measure (a tau of 7.5 made the report's mean 2.6 ± 10.5); NaN is
-    one it can (a predictor that ranks every cell alike has no tau), and a figure a record lacks is not read."""
+    one it can (a predictor that ranks every cell alike has no tau); one a record lacks is none (the report
+    failed on it as an unexpected KeyError: every fit has written all six)."""
     for name, (low, high) in BOUNDS.items():
-        value = record.get(name, math.nan)
+        value = record.get(name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isnan(value)
                                                                                    or low <= value <= high):
             return name
@@ -216,7 +227,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
                               f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
         replace = bool(differ)
-    records = [] if replace else read_records(folder, grid["space"], grid["dataset"])
+    records = [] if replace else read_records(folder, grid)
     done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
     logs: list[Any] = []  # the records file, opened with the first record
     kept = stored if stored is not None and not (replace or older) else grid  # the grid file as it is to be

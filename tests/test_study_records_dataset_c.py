@@ -1,8 +1,11 @@
 """A predictor study's records file holding a row of another dataset (merged in by hand from another study) is named
-in one line, not counted as a fit of the study's own task; a row naming the study's task another way is its own."""
+in one line, not counted as a fit of the study's own task; a row naming the study's task another way is its own; a row
+whose seed, train size or figures no fit writes is named too."""
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from nasloop.engine.cli import main
 
@@ -52,3 +55,23 @@ def test_a_record_spelling_the_study_task_another_way_is_counted(tmp_path, data_
     capsys.readouterr()
     assert main(["report", str(study)]) == 0
     assert "| random | 8 | 3 |" in (study / "report.md").read_text()
+
+
+@pytest.mark.parametrize("change, said", [({"seed": 1.5}, "line 2 is not a predictor record"),
+                                          ({"seed": True}, "line 2 is not a predictor record"),
+                                          ({"train_size": 0}, "line 2 is not a predictor record"),
+                                          ({"predictor": 5}, "line 2 is not a predictor record"),
+                                          ({"kendall_tau": None}, "line 2 is damaged: its kendall_tau is missing")])
+def test_a_record_nasloop_never_writes_is_named_not_read_as_another(tmp_path, data_dir, capsys, change, said):
+    """A seed of 1.5 or true was read as seed 1 and a train size of 0 counted; a record without a figure failed the
+    report as an unexpected KeyError (a kendall_tau of None below is the key removed)."""
+    study = tmp_path / "predictors"
+    assert main(["compare", "--space", "nb201", "--predictors", "random", "--train-sizes", "8", "--seeds", "1",
+                 "--out", str(study), "--data-dir", str(data_dir), "--quiet"]) == 0
+    path = study / "predictor_records.jsonl"
+    first = json.loads(path.read_text().splitlines()[0])
+    damaged = {key: value for key, value in {**first, "seed": 3, **change}.items() if value is not None}
+    path.write_text("".join(json.dumps(r) + "\n" for r in (first, damaged, {**first, "seed": 4})))
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 2
+    one_line(capsys.readouterr().err.strip(), f"{path} {said}", "set the folder aside")
