@@ -166,6 +166,8 @@ class RunStore:
             self._check_schema()
             if not readonly:
                 self._migrate()
+            # a store from before costs said whether they were estimates, read without migrating it (show, export)
+            self._estimates = "cost_estimated" in {row["name"] for row in self.db.execute("PRAGMA table_info(trials)")}
         except sqlite3.DatabaseError as exc:
             if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _ENVIRONMENT_ERRORS:
                 raise  # the disk or the file system, not the store: the CLI says so, and how to continue
@@ -371,12 +373,13 @@ class RunStore:
         return self.trials("state != ?", (DUPLICATE,))
 
     def counts(self) -> dict[str, float]:
+        estimated = "cost_estimated = 1" if self._estimates else "0"
         row = self.db.execute(
             "SELECT COUNT(*) FILTER (WHERE state != 'duplicate') AS evaluations,"
             " COUNT(*) FILTER (WHERE state = 'duplicate') AS duplicates,"
             " COUNT(*) FILTER (WHERE state = 'pending') AS pending,"
             " COUNT(*) FILTER (WHERE state = 'done' AND status = 'failed') AS failed,"
-            " COUNT(*) FILTER (WHERE state = 'done' AND cost_estimated = 1) AS estimated,"
+            f" COUNT(*) FILTER (WHERE state = 'done' AND {estimated}) AS estimated,"
             " COALESCE(SUM(cost) FILTER (WHERE state = 'done'), 0) AS cost FROM trials").fetchone()
         counts = dict(row)
         repeats = self.get_meta("repeats_answered") or 0

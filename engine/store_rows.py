@@ -119,7 +119,7 @@ def trial_of(path: Path, row: sqlite3.Row) -> Trial:
         if not 0 <= cost < math.inf:  # every cost stored is (checked_result): an infinite one failed 'show'
             raise DataError(f"{path} is damaged: trial {row['id']!r} has cost {cost!r}, not seconds; {RESTORE}")
         result = Result(metrics=metrics, cost=cost, status=status, reason=row["reason"],
-                        cost_estimated=bool(number(path, row, "cost_estimated")))
+                        cost_estimated="cost_estimated" in row.keys() and bool(number(path, row, "cost_estimated")))
     for column in ("arch", "key", "state"):
         if not isinstance(row[column], str):
             raise DataError(f"{path} is damaged: trial {row['id']!r} has {row[column]!r} in '{column}'; {RESTORE}")

@@ -46,3 +46,20 @@ def test_a_store_with_a_changed_schema_or_an_impossible_value_is_one_line(made, 
         err = capsys.readouterr().err.strip()
         one_line(err, store, DAMAGES[statement], "restore the file from a backup")
     assert store.read_bytes() == kept
+
+
+def test_a_store_from_before_costs_said_whether_estimated_is_shown_and_exported(made, tmp_path, capsys):
+    """Such a store (no cost_estimated column; a search adds it as it opens one to write) is read without writing
+    by show and export: show failed with 'could not be read or written (no such column: cost_estimated)', export
+    with an unexpected IndexError."""
+    run = shutil.copytree(made, tmp_path / "run")
+    store = run / "nasloop.sqlite"
+    db = sqlite3.connect(store)
+    db.execute("ALTER TABLE trials DROP COLUMN cost_estimated")
+    db.close()
+    kept = store.read_bytes()
+    capsys.readouterr()
+    assert main(["show", str(run)]) == 0, capsys.readouterr().err
+    assert main(["export", str(run), str(tmp_path / "out.csv")]) == 0, capsys.readouterr().err
+    assert len((tmp_path / "out.csv").read_text().splitlines()) == 4  # a header and the three trials
+    assert store.read_bytes() == kept
