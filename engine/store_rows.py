@@ -78,21 +78,24 @@ def check_layout(path: Path, db: sqlite3.Connection) -> None:
 def check_meta(path: Path, key: str, value: Any) -> None:
     """A recorded value of the run that nasloop reads as a number, a flag or a name is one: a wall time of NaN
     failed 'show' as an unexpected TypeError, and a minimize of "yes" was read as true."""
-    valid = _META_VALUES.get(key)
+    valid, expected = _META_VALUES.get(key, (None, ""))
     if valid is not None and not valid(value):
-        raise DataError(f"{path} is damaged: meta {key!r} is {value!r}; {RESTORE}")
+        raise DataError(f"{path} is damaged: meta {key!r} is {value!r}, not {expected}; {RESTORE}")
 
 
 def _seconds(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
 
 
-_META_VALUES: dict[str, Callable[[Any], bool]] = {
-    "wall_seconds": _seconds, "created_at": _seconds, "minimize": lambda v: isinstance(v, bool),
-    "objective": lambda v: isinstance(v, str), "status": lambda v: v in STATUSES,
-    "objectives": lambda v: isinstance(v, list) and all(isinstance(name, str) for name in v),
-    "stop_reason": lambda v: v is None or isinstance(v, str)}
-"""What each meta value nasloop reads must be (the others are checked where they are read)."""
+_META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "wall_seconds": (_seconds, "a number"), "created_at": (_seconds, "a number"),
+    "minimize": (lambda v: isinstance(v, bool), "true or false"),
+    "objective": (lambda v: isinstance(v, str), "a metric's name"),
+    "status": (lambda v: v in STATUSES, f"one of {', '.join(STATUSES)}"),
+    "objectives": (lambda v: isinstance(v, list) and all(isinstance(name, str) for name in v), "a list of names"),
+    "stop_reason": (lambda v: v is None or isinstance(v, str), "text")}
+"""What each meta value nasloop reads must be, and how the refusal says so (the others are checked where they are
+read). Checked as every store opens, so the readers of the wall time need no check of their own."""
 
 
 def number(path: Path, row: sqlite3.Row, column: str, optional: bool = True) -> Any:

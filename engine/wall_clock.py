@@ -10,9 +10,7 @@ import contextlib
 import time
 from typing import Iterator
 
-from .errors import DataError
 from .store import RunStore
-from .store_rows import RESTORE
 
 
 @contextlib.contextmanager
@@ -22,9 +20,7 @@ def wall_clock(store: RunStore, counting: bool = True) -> Iterator[None]:
     if not counting:
         yield
         return
-    base = store.get_meta("wall_seconds") or 0.0
-    if not isinstance(base, (int, float)) or isinstance(base, bool):  # every commit would fail on it, not the end
-        raise DataError(f"{store.path} is damaged: meta 'wall_seconds' is {base!r}, not a number; {RESTORE}")
+    base = store.get_meta("wall_seconds") or 0.0  # a number: checked as the store opened (store_rows.check_meta)
     started = time.perf_counter()
     store.writes.wall = lambda: base + time.perf_counter() - started
     try:
