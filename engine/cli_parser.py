@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show the log (data loading, workers, ...) and the traceback of an unexpected error")
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE.py|MODULE",
                         help="import a plugin file or module first, so its spaces, strategies, ... are known "
-                             "(repeatable; a search records it and --resume loads it again)")
+                             "(repeatable; a search records it and your --resume loads it again)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     s = sub.add_parser("search", help="run (or resume) a search",

@@ -11,6 +11,7 @@ from .cli_types import (float_list, key_value, name_list, path_arg, path_text, p
 from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError
+from .plugin_trust import SIGNATURE_KEY, trusted, untrusted
 from .plugins import load_plugins
 from .registry import SEARCH_SPACES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
@@ -250,10 +251,15 @@ def _load_study_plugins(study: Study) -> None:
         return
     run_dir = next((d for d in (study.run_dir(m, s) for m, s in study.runs()) if (d / DB_NAME).is_file()), None)
     if run_dir is None:
+        if not trusted({"plugins": study.base.plugins}, study.plugins_signature):  # another user's study
+            raise untrusted(study.folder, study.base.plugins)
         load_plugins(study.base.plugins)
         return
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
-        config = SearchConfig.from_stored(store.get_meta("config") or {}, source=f"{run_dir / DB_NAME}")
+        saved, signature = store.get_meta("config") or {}, store.get_meta(SIGNATURE_KEY)
+    config = SearchConfig.from_stored(saved, source=f"{run_dir / DB_NAME}")
+    if not trusted(saved, signature):  # as a resume of the run would refuse them
+        raise untrusted(run_dir, config.plugins)
     load_plugins(config.plugins, started_in(config, run_dir))
 
 

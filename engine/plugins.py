@@ -3,10 +3,10 @@
 A plugin is a Python file or an importable module whose decorators (``@register_search_space``,
 ``@register_strategy``...) register its classes when it is imported. Installed packages register
 through entry points instead and need nothing here. A search records the plugins it was started
-with, so ``--resume`` loads them again; a Ray executor ships file plugins to its workers by value
-(they cannot import a file that only the driver knows), imports each file under the driver's module name
-where the file is at hand, and puts each file's folder first on its workers' import path, so a module
-beside the file imports there as it does in the driver.
+with, so ``--resume`` loads them again (when this user recorded them: see :mod:`.plugin_trust`); a Ray
+executor ships file plugins to its workers by value (they cannot import a file that only the driver knows),
+imports each file under the driver's module name where the file is at hand, and puts each file's folder first
+on its workers' import path, so a module beside the file imports there as it does in the driver.
 """
 from __future__ import annotations
 
@@ -186,6 +186,12 @@ def plugins_to_record(recorded: Sequence[str], given: Sequence[str], folder: str
     refuse_single("plugins", given, f"[{given!r}]", "plugin files or modules")
     known = {_identity(spec, folder) for spec in recorded}
     return [_identity(spec, None) for spec in dict.fromkeys(given) if _identity(spec, None) not in known]
+
+
+def resolved_plugins(specs: Sequence[str], folder: str | None) -> list[str]:
+    """``specs`` as read from ``folder``: files as absolute paths, modules by name; for a process that reads its
+    plugins from another current folder (a study's worker resuming a run with the plugins its user gave)."""
+    return [_identity(spec, folder) for spec in specs]
 
 
 def unique_plugins(specs: Sequence[Any]) -> list[Any]:

@@ -18,6 +18,7 @@ from .executors.base import Executor, closed_on_error, forget_sigterm
 from .hooks import check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import PositiveFloat, PositiveInt, check_value, guided_strategies, plain, predictor_of, takes
+from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .plugins import load_plugins, named_plugins_loaded, plugins_to_record
 from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
@@ -217,6 +218,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         meta = {"config": config.to_dict(), "created_at": time.time(),
                 "data_identity": plugins[2].data_identity(),
                 "pretrained_files": pretrained_digests(config.predictor_options, config.workdir)}
+        meta.update(signature_meta(meta["config"]))  # lets a resume import its plugins unasked (.plugin_trust)
         try:
             with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
                 return note_random_start(_run(config, store, on_progress, plugins), config, on_note)
@@ -239,7 +241,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     pretrained files: ``pretrained_files`` name where files the run started from are now (each must hold the same
     bytes), and its benchmark data: ``data_dir`` is where the data folder it was started with is now (kept as an
     absolute path, since the run reads relative ones from the folder it was started in). ``plugins`` (files read
-    from the current folder, or module names) are loaded and recorded with the run, for later resumes too.
+    from the current folder, or module names) are loaded and recorded with the run, for later resumes too; a run
+    whose recorded plugins this user did not sign loads only these (see :mod:`.plugin_trust`).
     ``tensorboard`` may name the folder the run logs to (as ``--tensorboard`` on ``--resume``); another is refused.
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
@@ -264,6 +267,10 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         check_stored_config(saved, store)
         stored = SearchConfig.from_stored(saved, source=f"{run_dir}/{DB_NAME}")
         config = stored.replace(run_dir=str(run_dir), workdir=started_in(stored, run_dir))
+        if not trusted(saved, store.get_meta(SIGNATURE_KEY)):  # not this user's list: only what is given is loaded
+            if not plugins:
+                raise untrusted(run_dir, stored.plugins)
+            stored, config = stored.replace(plugins=[]), config.replace(plugins=[])
         if tensorboard is not None:
             check_same_tensorboard(run_dir, stored, tensorboard, "tensorboard")
         gone = [p for p in config.plugins if p.endswith(".py") and not Path(config.path(p)).is_file()]
@@ -319,6 +326,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             note_exact_functional_hash(config, plugins[0], on_note)
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
+                new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew
             summary = _run(config, store, on_progress, plugins, new_meta, idle)
     return note_random_start(summary, config, on_note, done - int(counts["pending"]))
 

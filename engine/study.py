@@ -21,6 +21,8 @@ from typing import Any, Callable, Collection, Iterator
 from .assemble import canonical_dataset, reads_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
+from .plugin_trust import SIGNATURE_KEY, signature_meta
+from .plugins import resolved_plugins
 from .replaced_files import replaced
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .search import resume, search
@@ -52,6 +54,8 @@ class Study:
     report: dict[str, Any] = field(default_factory=dict)
     """How the last ``compare`` reported the study (``target``: None for the table's best; ``interval``), so a
     later ``nasloop report`` writes the same report; not part of the grid, since no run computes it."""
+    plugins_signature: str | None = None
+    """As recorded: whether this user recorded its plugins, for a report to import them (see .plugin_trust)."""
 
     def config(self, method: Method, seed: int) -> SearchConfig:
         """The run of ``method`` and ``seed``, on the study's dataset where the method reads it: a study of random
@@ -80,7 +84,8 @@ class Study:
                 "executor": self.base.executor, "executor_options": self.base.executor_options,
                 "plugins": self.base.plugins, "methods": [asdict(m) for m in self.methods], "seeds": self.seeds,
                 "pretrained_files": self.pretrained_files, "report": self.report,
-                "folders": {m.label: run_folder(m, self.folders) for m in self.methods}}
+                "folders": {m.label: run_folder(m, self.folders) for m in self.methods},
+                **signature_meta({"plugins": self.base.plugins})}
 
 
 def set_aside(folder: Path) -> Path:
@@ -237,7 +242,7 @@ def load_study(folder: Path) -> Study:
     except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: nested JSON
         raise DataError(f"{path} is not a readable study file ({type(exc).__name__}: {exc}); "
                         "set the folder aside and run 'nasloop compare' again") from None
-    return Study(Path(folder), base, methods, seeds, files, folders, report)
+    return Study(Path(folder), base, methods, seeds, files, folders, report, record.get(SIGNATURE_KEY))
 
 
 def _method(record: Any) -> Method:
@@ -316,7 +321,8 @@ def _run_one(job: Job) -> tuple[str, str]:
     config_record, state = job
     config = SearchConfig.from_mapping(config_record)
     try:
-        summary = resume(config.path(config.run_dir)) if state in ("interrupted", "failed") else search(config)
+        summary = (resume(config.path(config.run_dir), plugins=resolved_plugins(config.plugins, config.workdir))
+                   if state in ("interrupted", "failed") else search(config))  # plugins: the user's, given again
     except NasloopError as exc:
         return config.run_dir, f"error: {exc}"
     return config.run_dir, summary["status"]

@@ -53,6 +53,20 @@ def nb201_csv_path(data_dir: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _tests_sign_plugins_with_a_secret_of_their_own(tmp_path_factory):
+    """A run that records plugins signs them with the user's secret (nasloop.engine.plugin_trust), made in
+    ``$XDG_CONFIG_HOME/nasloop``: the tests' own folder, not the home folder, for the whole session and the commands
+    the tests start, so a run one test makes resumes in another as the same user's."""
+    before = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = before
+
+
 @pytest.fixture
 def isolated_cache(tmp_path_factory, monkeypatch):
     """The user's real cache and an inherited NASLOOP_DATA stay out of a test's reach."""
