@@ -172,3 +172,19 @@ def test_another_users_study_continues_with_the_plugins_given_again(plugins, tmp
     [run] = study.glob("runs/*/seed-0")
     assert resume(run)["status"] == "finished"  # signed by this user as it was continued
     assert not (tmp_path / "evil.imported").exists()
+
+
+def test_a_study_whose_file_alone_names_its_plugins_imports_them_not_once_edited(plugins, tmp_path, capsys):
+    """With no run begun, a report reads the plugins from study.json, which is signed as a run's store is."""
+    made, space = plugins
+    study, _ = _study_naming_evil(tmp_path, made, space, capsys)
+    shutil.rmtree(study / "runs")
+    record = json.loads((study / "study.json").read_text())
+    assert record[plugin_trust.SIGNATURE_KEY]
+    record["plugins"].append(str(made["evil"]))
+    (study / "study.json").write_text(json.dumps(record))
+    SEARCH_SPACES._items.pop(space)  # as in a new process, where the report loads the study's plugins for its space
+    assert main(["report", str(study)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{study} names the plugins" in err and str(made["evil"]) in err, err
+    assert not (tmp_path / "evil.imported").exists()
