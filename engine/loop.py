@@ -22,7 +22,7 @@ from .objectives import Objective, oriented_values
 from .space_checks import refused_proposal
 from .stop_reasons import streak_reason
 from .store import RunStore, Trial
-from .store_rows import DONE, DUPLICATE, PENDING, RESTORE, check_repeats
+from .store_rows import DONE, DUPLICATE, PENDING, RESTORE
 from .store_writes import grouped_state
 from .types import Arch, Observation, Result
 
@@ -211,7 +211,6 @@ class SearchLoop:
         # every stored success counts as evidence of what the evaluator reports: trials are replayed by id, and
         # a faster worker may have finished a later one first
         self._seen_metrics.update(m for t in trials if t.result is not None and t.result.ok for m in t.result.metrics)
-        check_repeats(self.store.path, trials)
         for trial in trials:
             needed = trial.result is None or not trial.told  # waiting, running, or its result not told yet
             arch = self._parsed(trial) if needed else None  # a finished one is a stored key and result

@@ -138,15 +138,20 @@ def trial_of(path: Path, row: sqlite3.Row) -> Trial:
                  asked_at=number(path, row, "asked_at", False), finished_at=number(path, row, "finished_at"))
 
 
-def check_repeats(path: Path, trials: Sequence[Trial]) -> None:
-    """Each repeat (a trial answered by an earlier one) follows the trial it repeats: one whose original is not
-    in the store waited for it for ever when resumed."""
-    earlier: set[int] = set()
-    for trial in trials:
-        if trial.state == DUPLICATE and trial.duplicate_of not in earlier:
-            raise DataError(f"{path} is damaged: trial {trial.id} repeats trial {trial.duplicate_of}, which it does "
-                            f"not follow; {RESTORE}")
-        earlier.add(trial.id)
+def check_repeats(path: Path, db: sqlite3.Connection) -> None:
+    """Each repeat (a trial answered by an earlier one) follows the trial it repeats: one whose original is not in
+    the store waited for it for ever when resumed, and ``show`` and ``export`` read such a store as fine. Checked
+    as every store opens (one query), so no reader needs a check of its own."""
+    row = db.execute("SELECT id, state, duplicate_of FROM trials AS t WHERE state = 'duplicate' AND NOT EXISTS "
+                     "(SELECT 1 FROM trials AS o WHERE o.id = t.duplicate_of AND o.id < t.id) ORDER BY id LIMIT 1"
+                     ).fetchone()
+    if row is None:
+        return
+    if row["duplicate_of"] is None:  # in the words the row's own check uses
+        raise DataError(f"{path} is damaged: trial {row['id']!r} has state {row['state']!r} with duplicate_of None; "
+                        f"{RESTORE}")
+    raise DataError(f"{path} is damaged: trial {row['id']!r} repeats trial {row['duplicate_of']!r}, which it does "
+                    f"not follow; {RESTORE}")
 
 
 def check_scores(path: Path, trials: Sequence[Trial], objectives: Sequence[Objective]) -> None:
