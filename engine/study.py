@@ -222,10 +222,13 @@ def load_study(folder: Path) -> Study:
             raise DataError(f"{path} is a study file of version {version!r}, written by a newer nasloop (this one "
                             f"reads up to {STUDY_VERSION}); upgrade nasloop to read it")
         grid = record["grid"]
-        base = SearchConfig.from_stored({**grid, "data_dir": record.get("data_dir"),
-                                          "executor": record.get("executor", "inprocess"),
-                                          "executor_options": record.get("executor_options") or {},
-                                          "plugins": record.get("plugins") or []}, source=str(path))
+        try:  # a budget of NaN was one line naming neither the file nor the fix
+            base = SearchConfig.from_stored({**grid, "data_dir": record.get("data_dir"),
+                                              "executor": record.get("executor", "inprocess"),
+                                              "executor_options": record.get("executor_options") or {},
+                                              "plugins": record.get("plugins") or []}, source="its grid")
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
         methods = [_method(m) for m in record["methods"]]
         seeds = record["seeds"]
         odd = next((s for s in seeds if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s < 2**63), None)

@@ -3,6 +3,7 @@ fidelity was counted as the study's, a store whose repeat follows no earlier tri
 (only a resume refused it), and a study file's malformed budget was one line naming neither the file nor the fix."""
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -27,3 +28,16 @@ def test_show_and_export_refuse_a_repeat_of_no_earlier_trial(tmp_path, data_dir,
     assert capsys.readouterr().err == (
         f"nasloop {command}: error: {run / DB_NAME} is damaged: trial 3 repeats trial {repeats}, which it does not "
         "follow; restore the file from a backup, or start a new run directory\n")
+
+
+def test_a_study_file_with_a_malformed_budget_is_named(tmp_path, data_dir, capsys):
+    study = tmp_path / "study"
+    assert main(["compare", "--methods", "random", "--seeds", "1", "--budget", "3", "--out", str(study),
+                 "--data-dir", str(data_dir), "--quiet"]) == 0
+    record = json.loads((study / "study.json").read_text())
+    (study / "study.json").write_text(json.dumps({**record, "grid": {**record["grid"], "budget": float("nan")}}))
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 2
+    assert capsys.readouterr().err == (
+        f"nasloop report: error: {study / 'study.json'} is not a readable study file (ValueError: budget must be an "
+        "integer >= 1 or null, got nan); set the folder aside and run 'nasloop compare' again\n")
