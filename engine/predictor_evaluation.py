@@ -72,7 +72,7 @@ def _check_sizes(train_sizes: Sequence[int], seeds: Sequence[int], cells: int) -
             raise ConfigError(f"seed {s!r} must be an integer from 0 to {TORCH_SEEDS - 1}")
 
 
-def _ranked_metric(metric: str | None, task_metric: str, task_minimize: bool) -> tuple[str, bool]:
+def ranked_metric(metric: str | None, task_metric: str, task_minimize: bool) -> tuple[str, bool]:
     """The metric ``--metric`` names and whether lower is better: ``edgegpu_latency:min`` as in ``--objectives``;
     without a direction, the task's own for its metric and higher-is-better for any other (a latency ranked as
     higher-is-better counted the slowest cells as the top ones)."""
@@ -143,7 +143,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     cells = benchmark.cells()
     if keep_cell is not None:
         cells = [c for c in cells if keep_cell(c)]
-    metric, minimize = _ranked_metric(metric, task.metric, task.minimize)
+    metric, minimize = ranked_metric(metric, task.metric, task.minimize)
     ranked = f"{metric}:min" if minimize else metric  # in each record: a --json line says what it ranked
     targets = benchmark.metric_values(cells, task.name, metric, fidelity)
     if np.isnan(targets).all():

@@ -18,7 +18,7 @@ import numpy as np
 
 from .assemble import canonical_dataset
 from .errors import ConfigError, DataError, first_few
-from .predictor_evaluation import evaluate_predictors
+from .predictor_evaluation import evaluate_predictors, ranked_metric
 from .predictor_options import options_per_predictor
 from .replaced_files import replaced
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
@@ -39,9 +39,11 @@ METRICS = tuple(BOUNDS)
 def read_records(folder: Path, grid: dict[str, Any]) -> list[dict[str, Any]]:
     """The study's measured fits, one per (predictor, train size, seed): two commands continuing one study at
     once both measure what it lacked, and counting both would shrink every interval as if seeds were added. Each
-    is of the ``grid``'s space and dataset task: a row merged in from another space's or task's study was counted
-    as this one's (and stood for a fit of this study, which was then never measured)."""
+    is of the ``grid``'s space, dataset task, metric and fidelity: a row merged in from another space's, task's,
+    metric's or fidelity's study was counted as this one's (and stood for a fit of this study, which was then never
+    measured)."""
     space, dataset, path = grid["space"], grid["dataset"], folder / RECORDS_FILE
+    ranks, firsts = _study_ranks(grid), {}
     if not path.exists():
         return []
     try:
@@ -74,6 +76,7 @@ def read_records(folder: Path, grid: dict[str, Any]) -> list[dict[str, Any]]:
             raise DataError(f"{path} line {number} is a record {found}, and this study ranks {space!r} cells on "
                             f"{dataset!r}; remove the line, or keep that dataset's records in a study folder of "
                             "their own (another --out)")
+        _check_ranked(path, number, record, (ranks, firsts), f"this study ranks {space!r} cells on {dataset!r}")
         if key not in seen:
             seen.add(key)
             records.append(record)
@@ -89,14 +92,69 @@ def _key(record: Any) -> tuple[str, int, int]:
     return name, size, seed
 
 
+def _study_ranks(grid: dict[str, Any]) -> dict[str, Any]:
+    """The metric (``NAME``, or ``NAME:min`` where lower is better, as records write it) and the fidelity the
+    study's fits rank, resolved from the grid's (null, or a bare name) as
+    :func:`.predictor_evaluation.evaluate_predictors` resolves them. One is left out where that needs what a report
+    lacks (the table, for the default fidelity; the task, for a space not registered now): the study's first
+    record naming it then says it."""
+    ranks: dict[str, Any] = {}
+    benchmark = _benchmark(grid["space"])
+    wanted = grid["dataset"].lower()
+    task = next((t for t in (benchmark.tasks if benchmark is not None else ())
+                 if wanted in (t.name.lower(), *(a.lower() for a in t.aliases))), None)
+    metric, fidelity = grid.get("metric"), grid.get("fidelity")
+    if task is not None or (metric is not None and metric.rstrip().endswith((":max", ":min"))):
+        ranks["metric"] = _as_written(*ranked_metric(metric, task.metric if task else "", bool(task and task.minimize)))
+    if fidelity is not None or (benchmark is not None and benchmark.final_only):
+        ranks["fidelity"] = fidelity
+    return ranks
+
+
+def _as_written(metric: str, minimize: bool) -> str:
+    """A ranked metric as a record names it (what :func:`.predictor_evaluation.evaluate_predictors` writes)."""
+    return f"{metric}:min" if minimize else metric
+
+
+def _check_ranked(path: Path, number: int, record: dict[str, Any], known: tuple[dict[str, Any], dict[str, int]],
+                  study: str) -> None:
+    """Refuse a record of another metric or fidelity than the study's (``known``: what it ranks, and the line of
+    the record that said it where the grid could not). A record from before records named them is the study's."""
+    ranks, firsts = known
+    for key in ("metric", "fidelity"):
+        if key not in record:
+            continue
+        value = record[key]
+        if key == "metric" and isinstance(value, str):
+            with contextlib.suppress(ConfigError):  # NAME:max is NAME; a text no fit writes stays as it is
+                value = _as_written(*ranked_metric(value, "", False))
+        if key not in ranks:
+            ranks[key], firsts[key] = value, number
+            continue
+        expected = ranks[key]
+        if type(value) is not type(expected) or value != expected:
+            said = f" (as its line {firsts[key]} says)" if key in firsts else ""
+            ranked = (f"by {expected!r}" if key == "metric" else f"at fidelity {expected!r}" if expected is not None
+                      else "at no fidelity (a table of final results)")
+            raise DataError(f"{path} line {number} is a record of {key} {record[key]!r}, and {study} {ranked}{said}; "
+                            f"remove the line, or keep that {key}'s records in a study folder of their own (another "
+                            "--out)")
+
+
+def _benchmark(space: str) -> Any:
+    """The benchmark class of ``space``'s table, or None (a space not registered now, or without a table)."""
+    name = SEARCH_SPACES.get(space).benchmark if space in SEARCH_SPACES.names_at_hand() else None
+    return BENCHMARKS.get(name) if name is not None else None
+
+
 def same_task(space: str, found: Any, dataset: str) -> bool:
     """Whether a record's ``found`` dataset is the study's: the same benchmark task of ``space`` by its name or an
     alias in any case (the spellings :func:`.assemble.canonical_dataset` and the benchmark's task lookup accept,
     so a study begun before names were canonical keeps its records); the same name in any case otherwise."""
     if not isinstance(found, str):
         return False
-    name = SEARCH_SPACES.get(space).benchmark if space in SEARCH_SPACES.names_at_hand() else None
-    tasks = BENCHMARKS.get(name).tasks if name is not None else ()
+    benchmark = _benchmark(space)
+    tasks = benchmark.tasks if benchmark is not None else ()
 
     def task(spelled: str) -> str:
         wanted = spelled.lower()
@@ -112,6 +170,7 @@ def read_grid(folder: Path) -> dict[str, Any]:
         if not isinstance(grid, dict) or not all(isinstance(grid.get(key), str) for key in ("space", "dataset")):
             raise ValueError("no space and dataset in it")
         _check_requests(grid.get("requests") or [])
+        _check_ranking(grid.get("metric"), grid.get("fidelity"))
     except (OSError, ValueError, RecursionError) as exc:  # nested deeper than any study file nasloop writes
         raise DataError(f"{path} is not a readable predictor study file ({type(exc).__name__}: {exc}); run the "
                         "study's 'nasloop compare --predictors' command again with --force-new to set it "
@@ -128,6 +187,20 @@ def _check_requests(requests: Any) -> None:
                 "predictors", "train_sizes", "seeds")) and all(isinstance(v, str) for v in request["predictors"])
                 and all(isinstance(v, int) for key in ("train_sizes", "seeds") for v in request[key])):
             raise ValueError(f"a request {request!r} does not list predictors, train sizes and seeds")
+
+
+def _check_ranking(metric: Any, fidelity: Any) -> None:
+    """The grid's metric and fidelity are what ``--metric`` and ``--fidelity`` record: a NaN fidelity or a metric of
+    5 was read as the study's, and every record refused as not of it."""
+    if metric is not None:
+        try:
+            valid = isinstance(metric, str) and bool(ranked_metric(metric, "", False))
+        except ConfigError:
+            valid = False
+        if not valid:
+            raise ValueError(f"its metric is {metric!r}, not one metric's name or null")
+    if fidelity is not None and (isinstance(fidelity, bool) or not isinstance(fidelity, int) or fidelity < 1):
+        raise ValueError(f"its fidelity is {fidelity!r}, not a whole number of epochs or null")
 
 
 def unmeasured(grid: dict[str, Any], records: list[dict[str, Any]]) -> str | None:
