@@ -251,16 +251,17 @@ def _load_study_plugins(study: Study) -> None:
         return
     run_dir = next((d for d in (study.run_dir(m, s) for m, s in study.runs()) if (d / DB_NAME).is_file()), None)
     if run_dir is None:
-        if not trusted({"plugins": study.base.plugins}, study.plugins_signature):  # another user's study
+        if not trusted({"plugins": study.base.plugins}, study.plugins_signature, None):  # another user's study
             raise untrusted(study.folder, study.base.plugins)
         load_plugins(study.base.plugins)
         return
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
         saved, signature = store.get_meta("config") or {}, store.get_meta(SIGNATURE_KEY)
     config = SearchConfig.from_stored(saved, source=f"{run_dir / DB_NAME}")
-    if not trusted(saved, signature):  # as a resume of the run would refuse them
+    workdir = started_in(config, run_dir)
+    if not trusted(saved, signature, workdir):  # as a resume of the run would refuse them
         raise untrusted(run_dir, config.plugins)
-    load_plugins(config.plugins, started_in(config, run_dir))
+    load_plugins(config.plugins, workdir)
 
 
 def _refuse_foreign_folder(out: Path, reported: Path) -> None:

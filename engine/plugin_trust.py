@@ -6,8 +6,9 @@ an archive), and importing a plugin runs its code: a store naming ``/abs/evil.py
 trusts the notebooks its user ran, nasloop signs each recorded plugin list (with where its relative names are read
 from) with an HMAC keyed by a secret of this user's (:func:`secret_path`, made once). A list that does not verify (a
 folder of another user or machine, a list edited by hand, a run recorded before lists were signed: nasloop cannot
-tell these apart) is imported only when the user gives its plugins again (``--plugin``, ``plugins=``), which
-signs it anew.
+tell these apart), or whose relative names would be read from another folder than the one signed (a resume inside
+a copy of the project reads the copy's files), is imported only when the user gives its plugins again
+(``--plugin``, ``plugins=``), which signs it anew.
 """
 from __future__ import annotations
 
@@ -93,11 +94,16 @@ def signature_meta(record: Mapping[str, Any]) -> dict[str, str]:
     return {} if signed is None else {SIGNATURE_KEY: signed}
 
 
-def trusted(record: Mapping[str, Any], signature: Any) -> bool:
+def trusted(record: Mapping[str, Any], signature: Any, read_from: str | None) -> bool:
     """Whether ``record``'s plugins may be imported without the user naming them: it names none, or this user's
-    secret signed them as they are."""
-    if not record.get("plugins"):
+    secret signed them as they are and those named from a folder (a relative file, a module) are read from the one
+    signed with them (``workdir``), here ``read_from``: a signed run copied beside another ``plug.py`` (a resume
+    reads a copied project's own files) imported that one."""
+    plugins = record.get("plugins")
+    if not plugins:
         return True
+    if read_from != record.get("workdir") and not all(os.path.isabs(str(plugin)) for plugin in plugins):
+        return False
     secret = _secret(create=False)
     return secret is not None and isinstance(signature, str) and hmac.compare_digest(signature, _mac(secret, record))
 
@@ -106,6 +112,7 @@ def untrusted(folder: Any, plugins: Sequence[Any]) -> ConfigError:
     """The one line for a folder whose recorded plugins are not this user's to import unasked."""
     named = ", ".join(str(p) for p in plugins)
     return ConfigError(f"{folder} names the plugins {named}, which nasloop did not record for you on this machine (a "
-                       "folder from elsewhere, an edited list, or one recorded before nasloop signed them), so it "
+                       "folder from elsewhere, one read from a copy or move of its project, an edited list, or one "
+                       "recorded before nasloop signed them), so it "
                        "imports none of them; if you trust them, give each again: nasloop --plugin FILE COMMAND ... "
                        "(plugins=[...] from Python)")

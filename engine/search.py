@@ -267,7 +267,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         check_stored_config(saved, store)
         stored = SearchConfig.from_stored(saved, source=f"{run_dir}/{DB_NAME}")
         config = stored.replace(run_dir=str(run_dir), workdir=started_in(stored, run_dir))
-        if not trusted(saved, store.get_meta(SIGNATURE_KEY)):  # not this user's list: only what is given is loaded
+        # not this user's list, or read from another folder than the one signed: only the plugins given load
+        if not trusted(saved, store.get_meta(SIGNATURE_KEY), config.workdir):
             if not plugins:
                 raise untrusted(run_dir, stored.plugins)
             stored, config = stored.replace(plugins=[]), config.replace(plugins=[])
