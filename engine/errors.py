@@ -84,8 +84,9 @@ def checked_folder(name: str, value: object) -> str | None:
     """``value``, a folder given from Python or a config file, as text: a pathlib.Path is as good as its text; one
     line for what is no path (Path's or os.path's TypeError) or an empty one, which silently meant the default
     folder (the default data folders, no TensorBoard log, the current folder), where ``--run-dir ''`` is refused.
-    Every folder argument (SearchConfig's fields, resume(), and the data folder of the pieces that read data) is
-    checked here, so one mistake reads the same line wherever it is made."""
+    The folders a run is given (SearchConfig's fields, resume()'s data_dir, train_architecture()'s run_dir, and the
+    data folder of the pieces that read data) are checked here, so one mistake reads the same line wherever it is
+    made; a run folder to read (resume()'s, show's) is RunStore.in_run_dir's, which names the folder a search wrote."""
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
     if value is not None and not isinstance(value, str):
