@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -251,7 +252,9 @@ def _load_study_plugins(study: Study) -> None:
         return
     run_dir = next((d for d in (study.run_dir(m, s) for m, s in study.runs()) if (d / DB_NAME).is_file()), None)
     if run_dir is None:
-        if not trusted({"plugins": study.base.plugins}, study.plugins_signature, None):  # another user's study
+        # another user's study; or relative names, which study.json records no folder for and a report reads from
+        # the current one (a copy's own plug.py was imported): only absolute ones are trusted
+        if not trusted({"plugins": study.base.plugins}, study.plugins_signature, os.getcwd()):
             raise untrusted(study.folder, study.base.plugins)
         load_plugins(study.base.plugins)
         return

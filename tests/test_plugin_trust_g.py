@@ -83,3 +83,26 @@ def test_a_signed_study_copied_beside_another_plugin_is_reported_without_it(tmp_
     finally:
         SEARCH_SPACES._items.pop(space, None)
         EVALUATORS._items.pop(f"{space}-sum", None)
+
+
+def test_a_signed_study_with_no_run_begun_reads_no_relative_plugin_of_the_current_folder(tmp_path, capsys,
+                                                                                         monkeypatch):
+    """With no run begun, a report reads study.json's plugins from the current folder, which it records nowhere."""
+    space = "trust-copied-norun-g"
+    project = _project(tmp_path, space, monkeypatch)
+    try:
+        assert main(["--plugin", "plug.py", "compare", "--space", space, "--evaluator", f"{space}-sum", "--methods",
+                     "random", "--seeds", "1", "--budget", "3", "--out", "study", "--quiet"]) == 0, \
+            capsys.readouterr().err
+        shutil.rmtree(project / "study" / "runs")
+        copy = _copied(project, tmp_path)
+        SEARCH_SPACES._items.pop(space)  # as in a new process, where the report loads the study's plugins
+        monkeypatch.chdir(copy)
+        capsys.readouterr()
+        assert main(["report", "study"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "plug.py" in err and "--plugin FILE" in err, err
+        assert not (copy / "plug.imported").exists()
+    finally:
+        SEARCH_SPACES._items.pop(space, None)
+        EVALUATORS._items.pop(f"{space}-sum", None)
