@@ -61,7 +61,7 @@ def _alive(pid: int) -> bool:
     """Whether process ``pid`` of this machine runs (one of another user's, which may not be signalled, does)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # OverflowError: a number no process id reaches (a hand-made name)
         return False
     except PermissionError:
         pass

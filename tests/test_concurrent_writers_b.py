@@ -141,3 +141,14 @@ def test_a_trainer_removes_the_checkpoint_partials_of_killed_processes_only(tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([CHECKPOINT, files["live"].name,
                                                                   files["other machine"].name])
     assert files["live"].read_text() == "live" and files["other machine"].read_text() == "other machine"
+
+
+def test_a_partial_file_naming_no_possible_process_is_removed_as_a_dead_ones(tmp_path):
+    """A hand-made name whose process id no process reaches made os.kill raise OverflowError mid-cleanup."""
+    from nasloop.engine.replaced_files import remove_dead_partials
+
+    target = tmp_path / "last.pt"
+    impossible = tmp_path / f".last.pt.{socket.gethostname()}.{2**40}.tmp"
+    impossible.write_bytes(b"half")
+    remove_dead_partials(target, "tmp")
+    assert not impossible.exists()
