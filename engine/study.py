@@ -55,7 +55,8 @@ class Study:
     """How the last ``compare`` reported the study (``target``: None for the table's best; ``interval``), so a
     later ``nasloop report`` writes the same report; not part of the grid, since no run computes it."""
     plugins_signature: str | None = None
-    """As recorded: whether this user recorded its plugins, for a report to import them (see .plugin_trust)."""
+    """The signature of its plugin list as recorded: a report imports them unasked only where this user's secret
+    verifies it (see .plugin_trust)."""
 
     def config(self, method: Method, seed: int) -> SearchConfig:
         """The run of ``method`` and ``seed``, on the study's dataset where the method reads it: a study of random
