@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,26 +13,8 @@ import pytest
 from nasloop.engine import plugin_trust
 from nasloop.engine.cli import main
 from nasloop.engine.registry import EVALUATORS, SEARCH_SPACES
+from tests.marked_plugin import marked_plugin
 from nasloop.engine.search import resume
-
-PLUGIN = textwrap.dedent("""
-    from pathlib import Path
-
-    from digit_space import DigitSpace, DigitSum
-    from nasloop.engine.registry import register_evaluator, register_search_space
-
-    Path({marker!r}).write_text("imported")
-
-
-    @register_search_space("{space}")
-    class Digits(DigitSpace):
-        name = "{space}"
-
-
-    @register_evaluator("{space}-sum")
-    class Sum(DigitSum):
-        pass
-""")
 
 
 @pytest.fixture
@@ -45,7 +26,7 @@ def plugins(tmp_path, request):
     made = {}
     for kind in ("good", "evil"):
         path = tmp_path / f"{kind}_{stem}.py"
-        path.write_text(PLUGIN.format(marker=str(tmp_path / f"{kind}.imported"), space=f"trust-{kind}-{stem}"))
+        path.write_text(marked_plugin(f"trust-{kind}-{stem}", repr(str(tmp_path / f"{kind}.imported"))))
         made[kind] = path
     yield made, f"trust-good-{stem}"
     for kind in ("good", "evil"):

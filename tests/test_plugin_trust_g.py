@@ -5,30 +5,11 @@ original, read from where it was signed, still resumes as before."""
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 from nasloop.engine.cli import main
 from nasloop.engine.registry import EVALUATORS, SEARCH_SPACES
-
-PLUGIN = textwrap.dedent("""
-    from pathlib import Path
-
-    from digit_space import DigitSpace, DigitSum
-    from nasloop.engine.registry import register_evaluator, register_search_space
-
-    Path(__file__).with_suffix(".imported").write_text("imported")
-
-
-    @register_search_space("{space}")
-    class Digits(DigitSpace):
-        name = "{space}"
-
-
-    @register_evaluator("{space}-sum")
-    class Sum(DigitSum):
-        pass
-""")
+from tests.marked_plugin import marked_plugin
 
 
 def _project(tmp_path: Path, space: str, monkeypatch) -> Path:
@@ -36,7 +17,7 @@ def _project(tmp_path: Path, space: str, monkeypatch) -> Path:
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(Path(__file__).parent / "digit_space.py", project / "digit_space.py")
-    (project / "plug.py").write_text(PLUGIN.format(space=space))
+    (project / "plug.py").write_text(marked_plugin(space, "Path(__file__).with_suffix('.imported')"))
     monkeypatch.chdir(project)
     return project
 
