@@ -29,6 +29,19 @@ def _copied(project: Path, tmp_path: Path) -> Path:
     return copy
 
 
+def _study(space: str, capsys) -> None:
+    """A one-run study of ``space`` in the current project, its plugin given as the relative ``plug.py``."""
+    assert main(["--plugin", "plug.py", "compare", "--space", space, "--evaluator", f"{space}-sum", "--methods",
+                 "random", "--seeds", "1", "--budget", "3", "--out", "study", "--quiet"]) == 0, capsys.readouterr().err
+
+
+def _refused_unimported(capsys, copy: Path) -> None:
+    """The command said in one line that it imports the copy's ``plug.py`` only when given, and did not import it."""
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "plug.py" in err and "--plugin FILE" in err, err
+    assert not (copy / "plug.imported").exists()
+
+
 def test_a_signed_run_copied_beside_another_plugin_imports_it_not(tmp_path, capsys, monkeypatch):
     space = "trust-copied-run-g"
     project = _project(tmp_path, space, monkeypatch)
@@ -38,9 +51,7 @@ def test_a_signed_run_copied_beside_another_plugin_imports_it_not(tmp_path, caps
         copy = _copied(project, tmp_path)
         capsys.readouterr()
         assert main(["search", "--resume", str(copy / "runs" / "a"), "--budget", "5", "--quiet"]) == 2
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "plug.py" in err and "--plugin FILE" in err, err
-        assert not (copy / "plug.imported").exists()
+        _refused_unimported(capsys, copy)
         assert main(["search", "--resume", "runs/a", "--budget", "5", "--quiet"]) == 0, capsys.readouterr().err
     finally:
         SEARCH_SPACES._items.pop(space, None)
@@ -51,16 +62,12 @@ def test_a_signed_study_copied_beside_another_plugin_is_reported_without_it(tmp_
     space = "trust-copied-study-g"
     project = _project(tmp_path, space, monkeypatch)
     try:
-        assert main(["--plugin", "plug.py", "compare", "--space", space, "--evaluator", f"{space}-sum", "--methods",
-                     "random", "--seeds", "1", "--budget", "3", "--out", "study", "--quiet"]) == 0, \
-            capsys.readouterr().err
+        _study(space, capsys)
         copy = _copied(project, tmp_path)
         SEARCH_SPACES._items.pop(space)  # as in a new process, where the report loads the study's plugins
         capsys.readouterr()
         assert main(["report", str(copy / "study")]) == 2
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "plug.py" in err and "--plugin FILE" in err, err
-        assert not (copy / "plug.imported").exists()
+        _refused_unimported(capsys, copy)
     finally:
         SEARCH_SPACES._items.pop(space, None)
         EVALUATORS._items.pop(f"{space}-sum", None)
@@ -72,18 +79,14 @@ def test_a_signed_study_with_no_run_begun_reads_no_relative_plugin_of_the_curren
     space = "trust-copied-norun-g"
     project = _project(tmp_path, space, monkeypatch)
     try:
-        assert main(["--plugin", "plug.py", "compare", "--space", space, "--evaluator", f"{space}-sum", "--methods",
-                     "random", "--seeds", "1", "--budget", "3", "--out", "study", "--quiet"]) == 0, \
-            capsys.readouterr().err
+        _study(space, capsys)
         shutil.rmtree(project / "study" / "runs")
         copy = _copied(project, tmp_path)
         SEARCH_SPACES._items.pop(space)  # as in a new process, where the report loads the study's plugins
         monkeypatch.chdir(copy)
         capsys.readouterr()
         assert main(["report", "study"]) == 2
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "plug.py" in err and "--plugin FILE" in err, err
-        assert not (copy / "plug.imported").exists()
+        _refused_unimported(capsys, copy)
     finally:
         SEARCH_SPACES._items.pop(space, None)
         EVALUATORS._items.pop(f"{space}-sum", None)
