@@ -1,9 +1,10 @@
-"""A predictor study's records file holding a row of another dataset (merged in by hand from another study) is named
-in one line, not counted as a fit of the study's own task; a row naming the study's task another way is its own; a row
-whose seed, train size or figures no fit writes is named too."""
+"""A predictor study's records file holding a row of another space or dataset (merged in by hand from another study)
+is named in one line, not counted as a fit of the study's own; a row naming the study's task another way is its own;
+a row whose seed, train size or figures no fit writes is named too."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,15 +13,48 @@ from nasloop.engine.cli import main
 from .messages import one_line
 
 
+def _study(tmp_path: Path, data_dir: Path, *options: str) -> tuple[Path, dict]:
+    """A one-seed study of the random predictor on 8 NB201 cells (``options`` added): its records file, and its
+    first record."""
+    assert main(_compare(tmp_path / "predictors", data_dir, 1, *options)) == 0
+    path = tmp_path / "predictors" / "predictor_records.jsonl"
+    return path, json.loads(path.read_text().splitlines()[0])
+
+
+def _compare(study: Path, data_dir: Path, seeds: int, *options: str) -> list[str]:
+    """The command of that study, with ``seeds`` seeds."""
+    return ["compare", "--space", "nb201", *options, "--predictors", "random", "--train-sizes", "8", "--seeds",
+            str(seeds), "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
+
+
+def test_a_record_of_another_space_in_a_predictor_study_is_named_not_counted(tmp_path, data_dir, capsys):
+    """A row of nb101 appended to an nb201 study was counted as an nb201 fit: 'report' showed 2 seeds where 1 was
+    measured, and a continued study took its (predictor, size, seed) as measured and never fitted it."""
+    path, first = _study(tmp_path, data_dir)
+    study = path.parent
+    with path.open("a") as log:
+        log.write(json.dumps({**first, "space": "nb101", "seed": 1}) + "\n")
+    kept = path.read_bytes()
+    expected = (f"nasloop report: error: {path} line 2 is a record of space 'nb101', and this study ranks 'nb201' "
+                "cells; remove the line, or keep that space's records in a study folder of their own (another --out)")
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 2
+    assert capsys.readouterr().err.strip() == expected
+    assert main(_compare(study, data_dir, 2)) == 2  # continuing it: seed 1 was taken as measured
+    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record of space 'nb101'", "remove the line")
+    assert path.read_bytes() == kept  # nothing measured or written
+    with path.open("a") as log:
+        log.write(json.dumps({key: value for key, value in first.items() if key != "space"} | {"seed": 1}) + "\n")
+    path.write_text("\n".join(path.read_text().splitlines()[::2]) + "\n")  # the nb101 row removed
+    assert main(["report", str(study)]) == 2  # a row naming no space is no record of this study either
+    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record naming no space", "remove the line")
+
+
 def test_a_record_of_another_dataset_in_a_predictor_study_is_named_not_counted(tmp_path, data_dir, capsys):
     """A cifar100 row appended to a cifar10 study was counted as a cifar10 fit: 'report' showed 2 seeds where 1 was
     measured, and a continued study took its (predictor, size, seed) as measured and never fitted it."""
-    study = tmp_path / "predictors"
-    argv = ["compare", "--space", "nb201", "--predictors", "random", "--train-sizes", "8", "--seeds", "1",
-            "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
-    assert main(argv) == 0
-    path = study / "predictor_records.jsonl"
-    first = json.loads(path.read_text().splitlines()[0])
+    path, first = _study(tmp_path, data_dir)
+    study = path.parent
     with path.open("a") as log:
         log.write(json.dumps({**first, "dataset": "cifar100", "seed": 1}) + "\n")
     kept = path.read_bytes()
@@ -30,7 +64,7 @@ def test_a_record_of_another_dataset_in_a_predictor_study_is_named_not_counted(t
     capsys.readouterr()
     assert main(["report", str(study)]) == 2
     assert capsys.readouterr().err.strip() == expected
-    assert main(argv[:8] + ["2"] + argv[9:]) == 2  # continuing it: seed 1 was taken as measured
+    assert main(_compare(study, data_dir, 2)) == 2  # continuing it: seed 1 was taken as measured
     one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record of dataset 'cifar100'", "remove the line")
     assert path.read_bytes() == kept  # nothing measured or written
     without = {key: value for key, value in first.items() if key != "dataset"}
@@ -42,12 +76,8 @@ def test_a_record_of_another_dataset_in_a_predictor_study_is_named_not_counted(t
 def test_a_record_spelling_the_study_task_another_way_is_counted(tmp_path, data_dir, capsys):
     """The task's name in another case (a study begun before names were canonical) or one of its aliases (NB201's
     'imagenet16' for ImageNet16-120) is the study's task: such records are counted, never refused."""
-    study = tmp_path / "predictors"
-    argv = ["compare", "--space", "nb201", "--dataset", "imagenet16", "--predictors", "random", "--train-sizes", "8",
-            "--seeds", "1", "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
-    assert main(argv) == 0
-    path = study / "predictor_records.jsonl"
-    first = json.loads(path.read_text().splitlines()[0])
+    path, first = _study(tmp_path, data_dir, "--dataset", "imagenet16")
+    study = path.parent
     assert first["dataset"] == "imagenet16"
     with path.open("a") as log:
         for seed, spelled in ((1, "ImageNet16-120"), (2, "IMAGENET16")):
@@ -65,11 +95,8 @@ def test_a_record_spelling_the_study_task_another_way_is_counted(tmp_path, data_
 def test_a_record_nasloop_never_writes_is_named_not_read_as_another(tmp_path, data_dir, capsys, change, said):
     """A seed of 1.5 or true was read as seed 1 and a train size of 0 counted; a record without a figure failed the
     report as an unexpected KeyError (a kendall_tau of None below is the key removed)."""
-    study = tmp_path / "predictors"
-    assert main(["compare", "--space", "nb201", "--predictors", "random", "--train-sizes", "8", "--seeds", "1",
-                 "--out", str(study), "--data-dir", str(data_dir), "--quiet"]) == 0
-    path = study / "predictor_records.jsonl"
-    first = json.loads(path.read_text().splitlines()[0])
+    path, first = _study(tmp_path, data_dir)
+    study = path.parent
     damaged = {key: value for key, value in {**first, "seed": 3, **change}.items() if value is not None}
     path.write_text("".join(json.dumps(r) + "\n" for r in (first, damaged, {**first, "seed": 4})))
     capsys.readouterr()
