@@ -100,9 +100,7 @@ def _study_ranks(grid: dict[str, Any]) -> dict[str, Any]:
     record naming it then says it."""
     ranks: dict[str, Any] = {}
     benchmark = _benchmark(grid["space"])
-    wanted = grid["dataset"].lower()
-    task = next((t for t in (benchmark.tasks if benchmark is not None else ())
-                 if wanted in (t.name.lower(), *(a.lower() for a in t.aliases))), None)
+    task = benchmark.find_task(grid["dataset"]) if benchmark is not None else None
     metric, fidelity = grid.get("metric"), grid.get("fidelity")
     if task is not None or (metric is not None and metric.rstrip().endswith((":max", ":min"))):
         ranks["metric"] = _as_written(*ranked_metric(metric, task.metric if task else "", bool(task and task.minimize)))
@@ -154,11 +152,10 @@ def same_task(space: str, found: Any, dataset: str) -> bool:
     if not isinstance(found, str):
         return False
     benchmark = _benchmark(space)
-    tasks = benchmark.tasks if benchmark is not None else ()
 
     def task(spelled: str) -> str:
-        wanted = spelled.lower()
-        return next((t.name for t in tasks if wanted in (t.name.lower(), *(a.lower() for a in t.aliases))), wanted)
+        known = benchmark.find_task(spelled) if benchmark is not None else None
+        return known.name if known is not None else spelled.lower()
     return task(found) == task(dataset)
 
 

@@ -120,17 +120,19 @@ class Benchmark(Configurable, ABC):
     # --- tasks and fidelities ----------------------------------------------------------------
     def has_task(self, name: str) -> bool:
         """Whether ``name`` is one of the tasks (or an alias, any case)."""
-        return self._find_task(name) is not None
+        return self.find_task(name) is not None
 
-    def _find_task(self, name: str) -> Task | None:
-        """The task ``name`` spells (its name or an alias, any case), or None."""
+    @classmethod
+    def find_task(cls, name: str) -> Task | None:
+        """The task ``name`` spells (its name or an alias, any case), or None; of the class, for a reader holding no
+        table (a study's records, named by their task)."""
         wanted = str(name).lower()
-        return next((task for task in self.tasks
+        return next((task for task in cls.tasks
                      if wanted == task.name.lower() or wanted in (a.lower() for a in task.aliases)), None)
 
     def task(self, name: str) -> Task:
         """The task called ``name`` (or one of its aliases, any case); one line listing the tasks otherwise."""
-        task = self._find_task(name)
+        task = self.find_task(name)
         if task is not None:
             return task
         raise ConfigError(f"the {self.name} benchmark has no task '{name}'; choose --dataset from: "
