@@ -25,6 +25,8 @@ from torch import nn
 from nasloop.engine.data import cifar
 from nasloop.engine.evaluators.trainer import CHECKPOINT, TrainConfig, Trainer
 
+from .test_partial_locks_b import held_lock
+
 CHUNK = 1 << 20  # what the download loop reads at a time
 PAYLOAD = bytes(range(256)) * (2 * CHUNK // 256)
 DOWNLOAD = """import sys
@@ -98,8 +100,8 @@ def test_two_processes_downloading_cifar10_into_one_folder_both_end_with_the_who
 
 
 def _leftovers(path: Path, suffix: str) -> dict[str, Path]:
-    """Partial files for ``path`` of a dead process, a live one and one on another machine (whose processes this
-    one cannot see), each holding some bytes."""
+    """Partial files for ``path`` of a dead process, a live one (whose lock is held: see ``held_lock``) and one on
+    another machine (whose processes this one cannot see), each holding some bytes."""
     host = socket.gethostname()
     names = {"dead": f"{host}.{_dead_pid()}", "live": f"{host}.{os.getppid()}", "other machine": "elsewhere.1"}
     files = {what: path.with_name(f".{path.name}.{name}.{suffix}") for what, name in names.items()}
@@ -116,7 +118,8 @@ def test_a_download_removes_only_the_partial_files_of_dead_processes(tmp_path, m
     (folder / cifar.ARCHIVE).with_suffix(".source").write_bytes(PAYLOAD)
     monkeypatch.setattr(cifar, "URL", (folder / cifar.ARCHIVE).with_suffix(".source").as_uri())
     monkeypatch.setattr(cifar, "MD5", hashlib.md5(PAYLOAD).hexdigest())
-    assert cifar.locate_cifar10(folder, source="full", download=True).path.read_bytes() == PAYLOAD
+    with held_lock(files["live"]):
+        assert cifar.locate_cifar10(folder, source="full", download=True).path.read_bytes() == PAYLOAD
     assert not files["dead"].exists()
     assert files["live"].read_text() == "live" and files["other machine"].read_text() == "other machine"
 
@@ -137,7 +140,8 @@ def test_a_trainer_removes_the_checkpoint_partials_of_killed_processes_only(tmp_
     if trained_before:
         train()
     files = _leftovers(tmp_path / CHECKPOINT, "tmp")
-    train()
+    with held_lock(files["live"]):
+        train()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([CHECKPOINT, files["live"].name,
                                                                   files["other machine"].name])
     assert files["live"].read_text() == "live" and files["other machine"].read_text() == "other machine"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tarfile
 import urllib.error
 import urllib.request
@@ -228,7 +229,7 @@ def _download(target_dir: Path) -> Path:
     final = target_dir / ARCHIVE
     digest = hashlib.md5()
     log.info("downloading %s to %s", URL, final)
-    with replaced_by_this_process(final, "part") as partial:
+    with replaced_by_this_process(final, "part", re.escape(ARCHIVE + ".part")) as partial:  # the old shared name
         try:
             with urllib.request.urlopen(URL, timeout=30) as response, open(partial, "wb") as out:
                 while chunk := response.read(1 << 20):

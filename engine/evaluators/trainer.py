@@ -18,6 +18,7 @@ import contextlib
 import math
 import os
 import pickle
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ __all__ = ["SCHEDULES", "TrainConfig", "TrainReport", "Trainer", "resolve_device
 
 SCHEDULES = ("cosine", "linear")
 CHECKPOINT = "last.pt"
+OLDER_PARTIALS = re.escape(f".{CHECKPOINT}.") + r"\d+\.tmp"
+"""The partial checkpoints nasloop wrote before their names held a host, removed as dead ones are."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ class Trainer:
 
         ckpt_path = Path(checkpoint_dir) / CHECKPOINT if checkpoint_dir else None
         if ckpt_path is not None:  # also where a resumed trial with no epoch left saves nothing
-            remove_dead_partials(ckpt_path, "tmp")
+            remove_dead_partials(ckpt_path, "tmp", OLDER_PARTIALS)
         start_epoch, losses, earlier, (train_seconds, trained_images) = self._resume(ckpt_path, model, optimizer,
                                                                                      scheduler, scaler)
         runner = torch.compile(model, mode=self.compile_mode) if self.compile else model
@@ -314,7 +317,7 @@ class Trainer:
         # Its own partial file keeps two writers of one trial (a timed-out attempt not yet killed, beside its retry)
         # off each other's: neither renames nor removes the other's half-written one. Those that writers killed by
         # ray.kill in mid-save left (no handler of theirs ran) are removed.
-        with replaced_by_this_process(path, "tmp") as partial:
+        with replaced_by_this_process(path, "tmp", OLDER_PARTIALS) as partial:
             torch.save(state, partial)
 
     def _resume(self, path: Path | None, model: nn.Module, optimizer: torch.optim.Optimizer,
