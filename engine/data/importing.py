@@ -16,30 +16,47 @@ from .table import Table
 
 
 def _spaces_of(benchmark: str) -> list[str]:
-    """The search spaces tabulated by ``benchmark``."""
+    """The search spaces tabulated by ``benchmark``, naming it by any name its class is registered under."""
+    names = _names_of(benchmark)
     found = []
     for name in SEARCH_SPACES.names():
         try:
-            if SEARCH_SPACES.get(name).benchmark == benchmark:
+            if SEARCH_SPACES.get(name).benchmark in names:
                 found.append(name)
         except NasloopError:  # a broken plugin tabulates nothing
             continue
     return found
 
 
-def _owners(path: Path, besides: Sequence[str]) -> list[tuple[str, str]]:
-    """(benchmark, what the file is) for every registered benchmark but ``besides`` that recognises ``path``."""
-    found = []
+def _names_of(benchmark: str) -> list[str]:
+    """Every name the benchmark registered as ``benchmark`` answers to: a class registered under two names is one
+    benchmark, and a space may name it by either (``benchmark`` itself where it names none, 'any nds space')."""
+    try:
+        return BENCHMARKS.names_of(BENCHMARKS.get(benchmark)) or [benchmark]
+    except NasloopError:
+        return [benchmark]
+
+
+def _owners(path: Path, besides: Sequence[str]) -> list[tuple[list[str], str]]:
+    """(the benchmark's names, what the file is) for every registered benchmark but ``besides`` that recognises
+    ``path``: one entry per benchmark class, which was named as two benchmarks when registered under two names."""
+    found: list[tuple[list[str], str]] = []
     for name in BENCHMARKS.names():
-        if name in besides:
+        if name in besides or any(name in names for names, _ in found):
             continue
         try:
             what = BENCHMARKS.get(name).recognise(path)
         except NasloopError:
             continue
         if what:
-            found.append((name, what))
+            found.append((_names_of(name), what))
     return found
+
+
+def _data_of(owners: list[tuple[list[str], str]]) -> str:
+    """'data of the nb101 benchmark' for what ``_owners`` found, each benchmark by every name it answers to."""
+    names = " and ".join(names[0] + (f" (also {', '.join(names[1:])})" if names[1:] else "") for names, _ in owners)
+    return f"data of the {names} benchmark{'s' * (len(owners) > 1)}"
 
 
 def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table, list[tuple[Path, str]]]:
@@ -76,11 +93,10 @@ def _refuse_if_elsewhere(path: Path, besides: Sequence[str], wanted: str) -> Non
     """One line naming the benchmark and ``--space`` a file given for ``wanted`` does belong to, if any."""
     others = _owners(path, besides)
     if others:
-        names = " and ".join(name for name, _ in others)
-        spaces = " or ".join(f"--space {s}" for name, _ in others for s in _spaces_of(name))
+        spaces = " or ".join(dict.fromkeys(f"--space {s}" for names, _ in others for s in _spaces_of(names[0])))
         asked = " or ".join(f"--space {s}" for s in _spaces_of(wanted)) or wanted  # 'nb301' is no --space
-        raise DataError(f"{path} is {others[0][1]}, data of the {names} benchmark{'s' * (len(others) > 1)}, "
-                        f"not of {asked}; import it with {spaces or 'the space it belongs to'}")
+        raise DataError(f"{path} is {others[0][1]}, {_data_of(others)}, not of {asked}; import it with "
+                        f"{spaces or 'the space it belongs to'}")
 
 
 def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
@@ -123,8 +139,7 @@ def not_this_benchmark(path: Path, benchmark: str, formats: str) -> DataError:
     formats: its whole path (several folders are searched), what it is when another benchmark recognises it (a
     file renamed or mixed up), and the fix."""
     others = _owners(path, [benchmark])
-    names = " and ".join(name for name, _ in others)
-    what = f" (it is {others[0][1]}, data of the {names} benchmark{'s' * (len(others) > 1)})" if others else ""
+    what = f" (it is {others[0][1]}, {_data_of(others)})" if others else ""
     return DataError(f"{path}: not a format of the {benchmark} benchmark{what}; nasloop reads {formats}: "
                      "replace it with one of those")
 
