@@ -118,9 +118,8 @@ def _remove_if_dead(partial: Path, pid: int | None) -> None:
     """Remove ``partial`` if its lock can be taken (on a file system without locks: if ``pid`` ran here and ended),
     holding that lock while checking it is still the file locked and removing it, so that a writer creating the
     same name meanwhile sees it removed or finds it locked."""
-    try:
-        fd = os.open(partial, os.O_RDWR | os.O_CLOEXEC)  # NFS emulates flock by locks that need a writable fd
-    except OSError:  # removed by another process meanwhile, or not ours to open
+    fd = _opened(partial)
+    if fd is None:  # removed by another process meanwhile, or not ours to read
         return
     try:
         try:
@@ -135,6 +134,19 @@ def _remove_if_dead(partial: Path, pid: int | None) -> None:
                 partial.unlink()
     finally:
         os.close(fd)
+
+
+def _opened(partial: Path) -> int | None:
+    """A descriptor to lock ``partial`` with: writable where it may be (NFS emulates flock by locks that need one),
+    else read-only (another user's file, whose lock a local file system gives all the same)."""
+    for flags in (os.O_RDWR, os.O_RDONLY):
+        try:
+            return os.open(partial, flags | os.O_CLOEXEC)
+        except PermissionError:
+            continue
+        except OSError:
+            return None
+    return None
 
 
 def _same_file(fd: int, path: Path) -> bool:
