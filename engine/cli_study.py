@@ -285,6 +285,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     from .study_results import collect
 
     from .predictor_study import read_grid, read_records, unmeasured
+    from .predictor_grid import ranked_fidelity
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")
@@ -300,7 +301,8 @@ def cmd_report(args: argparse.Namespace) -> None:
         from .report import write_predictor_report
 
         grid = read_grid(args.path)
-        records = read_records(args.path, grid)
+        # the fidelity of a study from before it recorded it: the table's, where at hand
+        records = read_records(args.path, {**grid, **ranked_fidelity(grid, grid, None)})
         missing = unmeasured(grid, records)
         written = write_predictor_report(args.out or args.path, records, grid, args.command_line,
                                          [missing] if missing else [])

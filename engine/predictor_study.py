@@ -19,6 +19,7 @@ import numpy as np
 from .assemble import canonical_dataset
 from .errors import ConfigError, DataError, first_few
 from .predictor_evaluation import evaluate_predictors, ranked_metric
+from .predictor_grid import RANKED, check_recorded, ranked_fidelity
 from .predictor_options import options_per_predictor
 from .replaced_files import replaced
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
@@ -43,9 +44,9 @@ def read_records(folder: Path, grid: dict[str, Any]) -> list[dict[str, Any]]:
     metric's or fidelity's study was counted as this one's (and stood for a fit of this study, which was then never
     measured)."""
     space, dataset, path = grid["space"], grid["dataset"], folder / RECORDS_FILE
-    ranks, firsts = _study_ranks(grid), {}
     if not path.exists():
         return []
+    ranks, firsts = _study_ranks(grid), {}
     try:
         lines = path.read_text().splitlines()
     except UnicodeDecodeError:
@@ -95,9 +96,10 @@ def _key(record: Any) -> tuple[str, int, int]:
 def _study_ranks(grid: dict[str, Any]) -> dict[str, Any]:
     """The metric (``NAME``, or ``NAME:min`` where lower is better, as records write it) and the fidelity the
     study's fits rank, resolved from the grid's (null, or a bare name) as
-    :func:`.predictor_evaluation.evaluate_predictors` resolves them. One is left out where that needs what a report
-    lacks (the table, for the default fidelity; the task, for a space not registered now): the study's first
-    record naming it then says it."""
+    :func:`.predictor_evaluation.evaluate_predictors` resolves them (a fidelity of null: the ``ranked_fidelity`` the
+    study recorded, see :mod:`.predictor_grid`). One is left out where that needs what a report lacks (the task, for
+    a space not registered now; the fidelity, of a study from before it was recorded): the study's first record naming
+    it then says it."""
     ranks: dict[str, Any] = {}
     benchmark = _benchmark(grid["space"])
     task = benchmark.find_task(grid["dataset"]) if benchmark is not None else None
@@ -106,6 +108,8 @@ def _study_ranks(grid: dict[str, Any]) -> dict[str, Any]:
         ranks["metric"] = _as_written(*ranked_metric(metric, task.metric if task else "", bool(task and task.minimize)))
     if fidelity is not None or (benchmark is not None and benchmark.final_only):
         ranks["fidelity"] = fidelity
+    elif RANKED in grid:
+        ranks["fidelity"] = grid[RANKED]
     return ranks
 
 
@@ -168,6 +172,7 @@ def read_grid(folder: Path) -> dict[str, Any]:
             raise ValueError("no space and dataset in it")
         _check_requests(grid.get("requests") or [])
         _check_ranking(grid.get("metric"), grid.get("fidelity"))
+        check_recorded(grid)
     except (OSError, ValueError, RecursionError) as exc:  # nested deeper than any study file nasloop writes
         raise DataError(f"{path} is not a readable predictor study file ({type(exc).__name__}: {exc}); run the "
                         "study's 'nasloop compare --predictors' command again with --force-new to set it "
@@ -297,7 +302,8 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             raise ConfigError(f"{folder} holds a predictor study with {key} = {stored.get(key)!r}, not "
                               f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
         replace = bool(differ)
-    records = [] if replace else read_records(folder, grid)
+    ranked = ranked_fidelity(grid, None if replace else stored, data_dir)  # what the records are checked against
+    records = [] if replace else read_records(folder, {**grid, **ranked})
     done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
     logs: list[Any] = []  # the records file, opened with the first record
     kept = stored if stored is not None and not (replace or older) else grid  # the grid file as it is to be
@@ -316,10 +322,11 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             folder.mkdir(parents=True, exist_ok=True)
             if replace or not locked:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))
-            if not grid_path.exists() or older or asked != requests:  # the requests: what a report finds unmeasured
+            # the requests: what a report finds unmeasured; the ranked fidelity: what its records are checked against
+            if not grid_path.exists() or older or asked != requests or (ranked and RANKED not in kept):
                 # whole or not at all: a kill while writing it damaged the study; a Ctrl-C leaves no part file
                 with replaced(grid_path, grid_path.with_name(PREDICTOR_STUDY_FILE + ".part")) as partial:
-                    partial.write_text(json.dumps({**kept, "requests": asked}, indent=1))
+                    partial.write_text(json.dumps({**kept, **ranked, "requests": asked}, indent=1))
             logs.append(open(folder / RECORDS_FILE, "a"))
         logs[0].write(json.dumps(record) + "\n")
         logs[0].flush()
@@ -331,7 +338,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
     try:
         evaluate_predictors(list(predictors), list(train_sizes), list(seeds), space=grid["space"],
                             dataset=grid["dataset"], data_dir=data_dir, metric=grid["metric"],
-                            fidelity=grid["fidelity"],
+                            fidelity=grid["fidelity"] if grid["fidelity"] is not None else ranked.get(RANKED),
                             predictor_options=options_per_predictor(list(predictors), grid["predictor_options"],
                                                                     waiting=True),
                             space_options=grid["space_options"], on_result=keep, skip=done, on_note=on_note)
