@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from .config import construct
-from .errors import NasloopError
+from .errors import ConfigError, NasloopError
+from .options import check_value
 from .registry import BENCHMARKS, SEARCH_SPACES
 
 RANKED = "ranked_fidelity"
@@ -39,8 +40,18 @@ def ranked_fidelity(grid: dict[str, Any], stored: dict[str, Any] | None, data_di
 
 
 def check_recorded(grid: dict[str, Any]) -> None:
-    """A ValueError naming a recorded ranked fidelity that no study records: a NaN refused every record as not of
-    the study's fidelity."""
+    """A ValueError naming the first value of the grid file that no study records, in the words ``load_study``
+    refuses ``study.json``'s: options of NaN were read as a grid of other options than the next command's (or
+    reached a report unseen), pretrained files of NaN failed in Python's words, and a ranked fidelity of NaN refused
+    every record as not of it."""
+    for key in ("space_options", "predictor_options"):
+        try:
+            check_value(key, grid.get(key, {}), dict[str, Any])
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+    files = grid.get("pretrained_files")
+    if files is not None and not isinstance(files, dict):
+        raise ValueError(f"its pretrained files are {files!r}, not a mapping")
     value = grid.get(RANKED)
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ValueError(f"its {RANKED} is {value!r}, not a whole number of epochs or null")

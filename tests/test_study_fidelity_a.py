@@ -70,3 +70,25 @@ def test_a_damaged_ranked_fidelity_is_one_line(tmp_path, data_dir, capsys, value
         f"{json.loads(value)!r}, not a whole number of epochs or null); run the study's 'nasloop compare --predictors' "
         "command again with --force-new to set it aside\n")
 
+
+@pytest.mark.parametrize("key, value, problem", [
+    ("space_options", "NaN", "space_options must be a mapping with string keys, got nan"),
+    ("space_options", "[1]", "space_options must be a mapping with string keys, got [1]"),
+    ("predictor_options", "Infinity", "predictor_options must be a mapping with string keys, got inf"),
+    ("pretrained_files", "NaN", "its pretrained files are nan, not a mapping"),
+])
+@pytest.mark.parametrize("command", ["report", "compare"])
+def test_a_grid_file_of_wrong_typed_options_is_refused_as_study_json_is(tmp_path, data_dir, capsys, key, value,
+                                                                        problem, command):
+    """As load_study words study.json's (space_options of NaN: 'space_options must be a mapping with string keys,
+    got nan'); a report was written, and compare refused the study as one of other options."""
+    study = tmp_path / "study"
+    assert _study(study, data_dir) == 0
+    path = study / "predictor_study.json"
+    path.write_text(path.read_text().replace('"space": "nb201"', f'"{key}": {value}, "space": "nb201"', 1)
+                    .replace(f'"{key}": {{}},', ""))
+    capsys.readouterr()
+    assert (main(["report", str(study)]) if command == "report" else _study(study, data_dir)) == 2
+    assert capsys.readouterr().err == (
+        f"nasloop {command}: error: {path} is not a readable predictor study file (ValueError: {problem}); run the "
+        "study's 'nasloop compare --predictors' command again with --force-new to set it aside\n")
