@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..engine.data.paths import looked_in, search_dirs
+from ..engine.data.paths import first_data_file, looked_in
 from ..engine.errors import ArchitectureError, DataError
 from .cell_space import Cell, CellSpec, cell_index, live_cell
 
@@ -42,10 +42,7 @@ class ProxyFile:
 
     def find(self, data_dir: str | None) -> Path | None:
         """The file in the data folders, or None (the proxies are optional)."""
-        for folder in search_dirs(data_dir):
-            if (folder / self.name).is_file():
-                return folder / self.name
-        return None
+        return first_data_file((self.name,), data_dir)
 
     def missing_note(self, proxy: str, task: str, data_dir: str | None) -> str:
         """"; ... stores '<proxy>' for <task> ..." where this file, not in the data folders, would serve ``proxy``

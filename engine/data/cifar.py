@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import ConfigError, DataError, MissingDataError
 from ..replaced_files import replaced_by_this_process
-from .paths import check_data_dir, search_dirs, user_cache_dir
+from .paths import check_data_dir, data_file, first_data_file, search_dirs, user_cache_dir
 from .safe_pickle import loads_pickle
 
 log = logging.getLogger(__name__)
@@ -84,9 +84,9 @@ def locate_cifar10(data_dir: str | os.PathLike | None = None, source: str = "aut
         if full is not None:
             return CifarSource("full", full)
     if source in ("auto", "subset"):
-        for folder in dirs:
-            if (folder / SUBSET).is_file():
-                return CifarSource("subset", folder / SUBSET)
+        subset = first_data_file((SUBSET,), data_dir)
+        if subset is not None:
+            return CifarSource("subset", subset)
     looked = ", ".join(str(d) for d in dirs)
     wanted = {"auto": f"'{FOLDER}', '{ARCHIVE}' or '{SUBSET}'", "full": f"'{FOLDER}' or '{ARCHIVE}'",
               "subset": f"'{SUBSET}'"}[source]
@@ -127,8 +127,9 @@ def _find_full(dirs: list[Path]) -> Path | None:
     for folder in dirs:
         if (folder / FOLDER).is_dir():
             return folder / FOLDER
-        if (folder / ARCHIVE).is_file():
-            return folder / ARCHIVE
+        archive = data_file(folder, ARCHIVE)
+        if archive is not None:
+            return archive
     return None
 
 

@@ -7,6 +7,7 @@ environment variable, then the per-user cache folder (``$XDG_CACHE_HOME/nasloop`
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from ..errors import DataError, MissingDataError, checked_folder
@@ -49,16 +50,46 @@ def _described(folder: Path) -> str:
     return f"{folder} (${ENV_VAR}, {'not a folder' if folder.exists() else 'which does not exist'})"
 
 
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def data_file(folder: Path, name: str) -> Path | None:
+    """``folder/name`` where it is a regular file, None where nothing is there; one line for anything else there.
+    Every data file is looked for here: a FIFO, or a link to /dev/zero, was skipped as if absent, so a table was
+    said to be "not found" beside it and stored proxies were computed instead, unsaid (reading one would hang, or
+    never end)."""
+    path = folder / name
+    try:
+        mode = path.stat().st_mode  # stat opens nothing: a FIFO is not waited on
+    except (OSError, ValueError):  # nothing there (or a link to nothing)
+        return None
+    if stat.S_ISREG(mode):
+        return path
+    kind = next((said for test, said in _KINDS if test(mode)), "not a file")
+    what = f"a link to {os.path.realpath(path)}, {kind}" if path.is_symlink() else kind
+    raise DataError(f"{path} is {what}, not a regular file nasloop can read; replace it with the {name} file itself, "
+                    "or remove it")
+
+
 def find_file(names: tuple[str, ...], data_dir: str | os.PathLike | None, how_to_get: str) -> Path:
     """The first existing file among ``names`` in the search folders, or one clear DataError."""
-    dirs = search_dirs(data_dir)
     check_data_dir(data_dir)
-    for folder in dirs:
-        for name in names:
-            path = folder / name
-            if path.is_file():
-                return path
+    found = first_data_file(names, data_dir)
+    if found is not None:
+        return found
     raise MissingDataError(f"{' or '.join(reversed(names))} not found (looked in {looked_in(data_dir)}); {how_to_get}")
+
+
+def first_data_file(names: tuple[str, ...], data_dir: str | os.PathLike | None) -> Path | None:
+    """The first of ``names`` in the search folders (each folder's in order, the most specific folder first), or
+    None: for an optional file too (stored proxies, hardware costs), so each is checked as :func:`data_file` says."""
+    for folder in search_dirs(data_dir):
+        for name in names:
+            path = data_file(folder, name)
+            if path is not None:
+                return path
+    return None
 
 
 def looked_in(data_dir: str | os.PathLike | None) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..errors import ArchitectureError, ConfigError, DataError
 from .datasets import dataset_facts, reads_images
-from .paths import search_dirs
+from .paths import first_data_file
 
 FIELD_LIMIT = 4096  # characters of one field; an architecture string is far shorter
 SETTINGS = "# nasloop proxies "
@@ -51,10 +51,7 @@ def file_name(space: str, dataset: str) -> str:
 
 def find_proxy_file(space: str, dataset: str, data_dir: str | os.PathLike | None) -> Path | None:
     """The precomputed proxy file of ``space`` on ``dataset`` in the data folders, or None."""
-    for folder in search_dirs(data_dir):
-        if (folder / file_name(space, dataset)).is_file():
-            return folder / file_name(space, dataset)
-    return None
+    return first_data_file((file_name(space, dataset),), data_dir)
 
 
 @lru_cache(maxsize=4)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...engine.data.paths import search_dirs
+from ...engine.data.paths import first_data_file
 from ...engine.errors import ArchitectureError, DataError
 from .cell import cell_code
 from .space import NB201Space
@@ -43,10 +43,7 @@ stayed on a Pareto front, the tie being split. Twelve digits join them (eyeriss_
 
 def find_hardware_file(data_dir: str | None) -> Path | None:
     """The hardware file in the data folders, or None (the metrics are optional)."""
-    for folder in search_dirs(data_dir):
-        if (folder / HW_FILE).is_file():
-            return folder / HW_FILE
-    return None
+    return first_data_file((HW_FILE,), data_dir)
 
 
 @lru_cache(maxsize=2)
