@@ -76,7 +76,9 @@ def check_cell(cell: Any, name: str, family: Family, where: str = "") -> NdsCell
             raise ArchitectureError(f"{where}the {name} cell's pair {i} has op {op}; {family.name} ops are 0..."
                                     f"{len(family.ops) - 1} ({', '.join(family.ops)})")
         if not 0 <= source < i // 2 + 2:
-            shown = source if abs(source) < 10**6 else f"{source:.1e}"
+            # a float of one past 10**308 overflowed (a hostile file's input): such a number is shown by its size
+            shown = (source if abs(source) < 10**6 else f"{source:.1e}" if abs(source) < 10**300
+                     else f"{'-' * (source < 0)}about 10^{int(abs(source).bit_length() * 0.30103)}")
             raise ArchitectureError(f"{where}node {i // 2} of the {name} cell reads input {shown}; it may read "
                                     f"0..{i // 2 + 1} (the two cell inputs and earlier nodes)")
         pairs.append((source, op))

@@ -80,7 +80,8 @@ def _records(path: Path) -> list[tuple[str, Any]]:
     """(how a message names it, record) for each record, in file order ("'mid' record 3" in a split file)."""
     try:
         data = json.loads(content_text(path))
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    # ValueError: JSON's own (JSONDecodeError) and an integer of more digits than Python converts (4,300)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise DataError(f"{path} is not readable NDS JSON ({type(exc).__name__}: {str(exc)[:80]}); "
                         f"replace the file ({HOW_TO_GET})") from None
     if isinstance(data, dict) and set(data) <= {"top", "mid"} and all(isinstance(v, list) for v in data.values()):
