@@ -34,3 +34,38 @@ def test_an_input_past_floats_range_is_named_not_an_overflow(tmp_path, capsys):
     space = SEARCH_SPACES.get("nds-darts")(widths=[8, 16], depths=[4, 5])
     with pytest.raises(ArchitectureError, match="reads input about 10\\^400"):
         space.parse(json.dumps(records[1]["net"]))
+
+
+# a normal cell whose nodes 2 and 3 (neither reads the other) are written in the other order, nodes 4 and 5's
+# inputs renumbered: the same network, its concatenation's channels permuted
+V2_NORMAL = ((0, 3), (1, 3), (0, 3), (1, 3), (1, 3), (0, 2), (0, 2), (2, 5))
+V2_REDUCE = ((0, 0), (1, 0), (2, 2), (1, 0), (0, 0), (2, 2), (2, 2), (1, 0))
+SWAPPED_NORMAL = ((0, 3), (1, 4), (0, 0), (1, 5), (2, 2), (3, 1), (2, 3), (4, 6))
+SWAPPED_NORMAL_RENUMBERED = ((0, 0), (1, 5), (0, 3), (1, 4), (3, 2), (2, 1), (3, 3), (4, 6))
+
+
+def test_darts_cells_whose_nodes_are_numbered_in_another_order_are_one_function():
+    """The functional hash sorted each node's two pairs only, so two numberings of one network were two functions
+    (--dedup functional evaluated both); cells that differ are still told apart."""
+    space = SEARCH_SPACES.get("darts")(table_only=False)
+    one, other = (SWAPPED_NORMAL, V2_REDUCE), (SWAPPED_NORMAL_RENUMBERED, V2_REDUCE)
+    assert space.hash(one) != space.hash(other)
+    assert space.functional_hash(one) == space.functional_hash(other)
+    assert space.functional_hash((V2_NORMAL, V2_REDUCE)) != space.functional_hash(one)
+    # node 4 reading node 3 (not 2) is another network: 2 and 3 now differ in what reads them
+    rewired = (SWAPPED_NORMAL_RENUMBERED[:4] + ((2, 2), (3, 1)) + SWAPPED_NORMAL_RENUMBERED[6:], V2_REDUCE)
+    assert space.functional_hash(rewired) != space.functional_hash(one)
+
+
+def test_nds_cells_whose_nodes_are_numbered_in_another_order_are_one_function():
+    """As for DARTS, in a loose-end family too (the output, the nodes nothing reads, follows the numbering)."""
+    space = SEARCH_SPACES.get("nds-enas")(widths=[16], depths=[8])
+    normal = ((0, 1), (1, 2), (0, 3), (1, 4), (2, 0), (0, 1), (3, 2), (1, 1), (4, 0), (1, 3))
+    # nodes 0 and 1 (states 2 and 3) exchanged, and their readers renumbered
+    renumbered = ((0, 3), (1, 4), (0, 1), (1, 2), (3, 0), (0, 1), (2, 2), (1, 1), (4, 0), (1, 3))
+    reduce = ((0, 0),) * 2 + ((1, 1),) * 8
+    one = space.parse(space.format((normal, reduce, 16, 8)))
+    other = space.parse(space.format((renumbered, reduce, 16, 8)))
+    assert space.hash(one) != space.hash(other)
+    assert space.functional_hash(one) == space.functional_hash(other)
+    assert space.functional_hash(one._replace(width=24)) != space.functional_hash(one)

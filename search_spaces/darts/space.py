@@ -24,6 +24,7 @@ from ...engine.context import RunContext
 from ...engine.options import CellStackDepth, Width
 from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
+from ..cell_numbering import smallest_numbering
 from ..cell_pair_graph import cell_pair_graph
 from ..table_bound import TableBoundSpace
 from ..network_options import checked_classes
@@ -73,7 +74,9 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
         return format_arch(self.validate(arch))
 
     def functional_hash(self, arch: DartsArch) -> str:
-        return format_arch(self.canonical(arch))
+        """The genotype with each node's pairs sorted and the nodes in the smallest of their orders that build the
+        same network (:mod:`..cell_numbering`); encodings keep the written order, in which one edit is one change."""
+        return format_arch(tuple(smallest_numbering(cell) for cell in self.validate(arch)))  # type: ignore[arg-type]
 
     def canonical(self, arch: DartsArch) -> DartsArch:
         """Each node's two (input, op) pairs in sorted order: the node sums them, so order is not function."""

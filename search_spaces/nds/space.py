@@ -26,6 +26,7 @@ from ...engine.errors import ConfigError
 from ...engine.options import CellStackDepth, Width
 from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
+from ..cell_numbering import smallest_numbering
 from ..cell_pair_graph import cell_pair_graph
 from ..table_bound import TableBoundSpace
 from ..network_options import checked_classes
@@ -101,7 +102,11 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         return self.format(arch)
 
     def functional_hash(self, arch: NdsArch) -> str:
-        return format_arch(self.canonical(arch), self.family)
+        """The string with each node's pairs sorted and the nodes in the smallest of their orders that build the
+        same network (:mod:`..cell_numbering`); encodings keep the written order, in which one edit is one change."""
+        arch = self.validate(arch)
+        return format_arch(arch._replace(normal=smallest_numbering(arch.normal),
+                                         reduce=smallest_numbering(arch.reduce)), self.family)
 
     def canonical(self, arch: NdsArch) -> NdsArch:
         """Each node's two (input, op) pairs in sorted order: the node sums them."""
