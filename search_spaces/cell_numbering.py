@@ -12,23 +12,35 @@ every numbering of a cell (each node's pairs sorted, as a node sums them).
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import permutations
 
-Cell = tuple[tuple[int, int], ...]
+Pair = tuple[int, int]
+Cell = tuple[Pair, ...]
 
 
 @lru_cache(maxsize=1 << 16)
 def smallest_numbering(cell: Cell) -> Cell:
-    """The smallest (as a tuple) of the cell's numberings that keep every node after the nodes it reads."""
+    """The smallest (as a tuple) of the cell's numberings that keep every node after the nodes it reads.
+
+    Built node by node: the next node is one whose inputs are all numbered, and a prefix already
+    above the best complete numbering is dropped (a numbering's pairs for its first k nodes depend
+    on those nodes alone), so a cell of 5 nodes takes a few dozen steps, not 5! orders."""
     nodes = len(cell) // 2
-    reads = [{source - 2 for source, _ in cell[2 * node:2 * node + 2] if source >= 2} for node in range(nodes)]
-    best: Cell | None = None  # the cell's own numbering is one of them: the loop sets it
-    for order in permutations(range(nodes)):  # order[new] = old; at most 5! = 120 (NDS), most not topological
-        number = {old: new for new, old in enumerate(order)}
-        if any(number[read] >= new for new, old in enumerate(order) for read in reads[old]):
-            continue
-        pairs = tuple(pair for old in order for pair in sorted(
-            (source if source < 2 else 2 + number[source - 2], op) for source, op in cell[2 * old:2 * old + 2]))
-        if best is None or pairs < best:
-            best = pairs
-    return best  # type: ignore[return-value]
+    reads = [frozenset(s - 2 for s, _ in cell[2 * n:2 * n + 2] if s >= 2) for n in range(nodes)]
+    best: list[Cell] = []
+
+    def extend(number: dict[int, int], prefix: Cell) -> None:
+        if len(number) == nodes:
+            if not best or prefix < best[0]:
+                best[:] = [prefix]
+            return
+        for node in range(nodes):
+            if node in number or not reads[node] <= number.keys():
+                continue
+            pairs = tuple(sorted((s if s < 2 else 2 + number[s - 2], op) for s, op in cell[2 * node:2 * node + 2]))
+            longer = prefix + pairs
+            if best and longer > best[0][:len(longer)]:
+                continue  # every numbering starting so is larger than the best one
+            extend({**number, node: len(number)}, longer)
+
+    extend({}, ())
+    return best[0]
