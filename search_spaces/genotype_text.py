@@ -9,18 +9,26 @@ one line: a field silently skipped would make the network built differ from the 
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from ..engine.errors import ArchitectureError
 
 FIELDS = ("normal", "normal_concat", "reduce", "reduce_concat")
+_NUMPY_INT = re.compile(r"\b(?:np|numpy)\.u?int(?:8|16|32|64)\(\s*([+-]?\d+)\s*\)")
 CELLS = ("normal", "reduce")
+
+
+def plain_ints(text: str) -> str:
+    """``text`` with numpy's integers written as plain ones: NASLib samples DARTS cells with numpy, and under
+    numpy 2 its compact form and genotypes print as ``[(np.int64(0), np.int64(3)), ...]``."""
+    return _NUMPY_INT.sub(r"\1", text)
 
 
 def read_genotype(text: str) -> dict[str, Any]:
     """The fields ``text`` gives a ``Genotype(...)``: cells as lists of (op, input) tuples, concats as int lists."""
     try:
-        call = ast.parse(text.strip(), mode="eval").body
+        call = ast.parse(plain_ints(text.strip()), mode="eval").body
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         raise ArchitectureError(f"{text.strip()[:80]!r} is not readable as Genotype(normal=[...], normal_concat=[...], "
                                 "reduce=[...], reduce_concat=[...])") from None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from nasloop.engine import cli
@@ -69,3 +70,16 @@ def test_nds_cells_whose_nodes_are_numbered_in_another_order_are_one_function():
     assert space.hash(one) != space.hash(other)
     assert space.functional_hash(one) == space.functional_hash(other)
     assert space.functional_hash(one._replace(width=24)) != space.functional_hash(one)
+
+
+def test_naslibs_numpy_sampled_cells_parse_as_printed_under_numpy_2():
+    """NASLib samples NB301 cells with numpy; under numpy 2 its compact form and genotype print their integers as
+    np.int64(3), and both were refused as 'neither a DARTS genotype string nor NASLib's compact form'."""
+    space = SEARCH_SPACES.get("darts")(table_only=False)
+    arch = (V2_NORMAL, V2_REDUCE)
+    compact = str(tuple(tuple((np.int64(s), np.int64(o)) for s, o in cell) for cell in arch))
+    assert "np.int64(" in compact and space.parse(compact) == arch
+    genotype = space.format(arch).replace("', 2)", "', np.int64(2))").replace("', 0)", "', numpy.int32(0))")
+    assert "np.int64(2)" in genotype and space.parse(genotype) == arch
+    with pytest.raises(ArchitectureError, match="neither a DARTS genotype string"):
+        space.parse(compact.replace("np.int64(", "np.float64("))

@@ -19,7 +19,7 @@ import ast
 import numpy as np
 
 from ...engine.errors import ArchitectureError
-from ..genotype_text import read_genotype
+from ..genotype_text import plain_ints, read_genotype
 
 OPS: tuple[str, ...] = ("max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
                         "dil_conv_3x3", "dil_conv_5x5")
@@ -68,7 +68,7 @@ def parse_arch(text: str) -> DartsArch:
         raise ArchitectureError(f"a DARTS architecture string is text, got {text!r}")
     if not text.strip().startswith("Genotype"):
         try:
-            compact = ast.literal_eval(text.strip())
+            compact = ast.literal_eval(plain_ints(text.strip()))
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             raise ArchitectureError(f"{text[:80]!r} is neither a DARTS genotype string (Genotype(normal=[("
                                     "'sep_conv_3x3', 0), ...], reduce=[...])) nor NASLib's compact form ([[(0, 3), "
