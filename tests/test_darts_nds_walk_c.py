@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from nasloop.engine import cli
 from nasloop.engine.errors import ArchitectureError
@@ -83,3 +84,17 @@ def test_naslibs_numpy_sampled_cells_parse_as_printed_under_numpy_2():
     assert "np.int64(2)" in genotype and space.parse(genotype) == arch
     with pytest.raises(ArchitectureError, match="neither a DARTS genotype string"):
         space.parse(compact.replace("np.int64(", "np.float64("))
+
+
+@pytest.mark.parametrize("space_name,options,side,classes", [
+    ("nds-darts-in", {"widths": [8], "depths": [5]}, 72, 1000),  # the stem's 9 pixels reach a reduction
+    ("nds-nasnet-in", {"widths": [8], "depths": [5]}, 100, 1000),  # 13
+    ("darts", {"channels": 4, "layers": 5}, 30, 10),  # 15
+])
+def test_a_network_whose_side_turns_odd_before_a_reduction_runs(space_name, options, side, classes):
+    """The factorized reduction's offset conv read one row fewer on an odd side, so a run training NDS ImageNet
+    networks at --evaluator-opt resolution=72 or 100 failed every trial; pycls, which NDS trained with, pads."""
+    space = SEARCH_SPACES.get(space_name)(table_only=False, **options)
+    net = space.to_module(space.sample(np.random.default_rng(0))).eval()
+    with torch.no_grad():
+        assert net(torch.randn(1, 3, side, side)).shape == (1, classes)

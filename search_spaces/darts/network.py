@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from .genotype import NODES, OPS, DartsArch, DartsCell as CellPairs
 
@@ -40,7 +41,11 @@ class SepConv(nn.Sequential):
 
 
 class FactorizedReduce(nn.Module):
-    """Halves the resolution with two offset strided 1x1 convs whose outputs are concatenated."""
+    """Halves the resolution with two offset strided 1x1 convs whose outputs are concatenated.
+
+    The offset one reads the input padded by a zero row and column at the far edges, as pycls (which trained
+    NDS) does: on an odd side (a 72- or 100-pixel ImageNet network reaches 9 and 13) the unpadded offset gave one
+    row fewer and every forward pass failed; on an even side, DARTS' sizes, the outputs are the same."""
 
     def __init__(self, c_in: int, c_out: int) -> None:
         super().__init__()
@@ -51,7 +56,7 @@ class FactorizedReduce(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.relu(x)
-        return self.bn(torch.cat([self.conv_a(x), self.conv_b(x[:, :, 1:, 1:])], dim=1))
+        return self.bn(torch.cat([self.conv_a(x), self.conv_b(F.pad(x, (0, 1, 0, 1))[:, :, 1:, 1:])], dim=1))
 
 
 def make_op(name: str, channels: int, stride: int) -> nn.Module:
