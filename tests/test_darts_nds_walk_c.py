@@ -98,3 +98,18 @@ def test_a_network_whose_side_turns_odd_before_a_reduction_runs(space_name, opti
     net = space.to_module(space.sample(np.random.default_rng(0))).eval()
     with torch.no_grad():
         assert net(torch.randn(1, 3, side, side)).shape == (1, classes)
+
+
+@pytest.mark.parametrize("op,advice", [
+    ("none", "; the record is damaged: replace the file"),  # DARTS' own zero op, which no NDS family has
+    ("sep_conv_3x", "; the record is damaged: replace the file"),  # a typo
+    ("sep_conv_7x7", "; the records are not darts cells: if the file is another family's"),  # PNAS', NASNet's...
+])
+def test_an_op_of_no_family_is_damage_and_another_familys_op_names_the_family(tmp_path, capsys, op, advice):
+    """An op no family has was read as a sign of another family, and the advice was to rename the file after it."""
+    records = nds_records("nds-darts", 4, seed=8)
+    records[2]["net"]["genotype"]["reduce"][3][0] = op
+    write_nds_file(tmp_path / "DARTS.json", records)
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "DARTS.json"), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert f"DARTS.json record 2: reduce entry ['{op}', " in error and advice in error and error.count("\n") == 1

@@ -23,7 +23,7 @@ import numpy as np
 from ...engine.errors import ArchitectureError
 from ...engine.options import CellStackDepth, Width
 from ..genotype_text import read_genotype
-from .families import Family
+from .families import FAMILIES, Family
 
 Pair = tuple[int, int]
 NdsCell = tuple[Pair, ...]
@@ -118,9 +118,11 @@ def from_genotype(genotype: Any, width: Any, depth: Any, family: Family, where: 
         for entry in genotype[name]:
             if not isinstance(entry, (list, tuple)) or len(entry) != 2 or not _int(entry[1]):
                 raise ArchitectureError(f"{where}{name} entry {str(entry)[:40]} is not [op, input]")
-            if entry[0] not in family.ops:
-                raise OtherFamilyError(f"{where}{name} entry {str(entry)[:40]} names no op of the {family.name} "
-                                       f"family ({', '.join(family.ops)})")
+            if entry[0] not in family.ops:  # another family's op, or one of none ('none', a typo): damage
+                other = any(entry[0] in f.ops for f in FAMILIES.values())
+                raise (OtherFamilyError if other else ArchitectureError)(
+                    f"{where}{name} entry {str(entry)[:40]} names no op of the {family.name} family "
+                    f"({', '.join(family.ops)})")
             pairs.append((int(entry[1]), family.ops.index(entry[0])))
         cells.append(pairs)
     arch = check_arch((*cells, width, depth), family, where)
