@@ -126,7 +126,7 @@ class NdsBenchmark(Benchmark):
             return f"NDS results of the {named.name} space ({named.file_name})" if named == cls.variant else None
         head = head_text(path)
         if looks_like_nds(head) and infer_family(head) == cls.variant.family:
-            refuse_varied_sizes(path.name, head, cls.variant)  # a fix-w-d table's networks share one size
+            refuse_varied_sizes(str(path), head, cls.variant)  # a fix-w-d table's networks share one size
             return (f"NDS results whose cells are {cls.variant.family.name} cells (the file's name is not a "
                     f"published one; read as {cls.variant.file_name}, as --space {cls.variant.name} says)")
         return None

@@ -148,7 +148,7 @@ def _recipe(path: Path, records: list[tuple[str, Any]]) -> dict[str, Any]:
     if differing:
         shown = "; ".join(f"{key} is {', '.join(f'{v} ({label})' for label, v in firsts[:4])}"
                           f"{', ...' if len(firsts) > 4 else ''}" for key, firsts in sorted(differing.items()))
-        raise DataError(f"{path.name} sweeps training settings ({shown}): its accuracies are of different training "
+        raise DataError(f"{path} sweeps training settings ({shown}): its accuracies are of different training "
                         "recipes, so it is not a design-space file nasloop reads (those train every network one way: "
                         "DARTS.json, ENAS_in.json...)")
     return {key: next(iter(seen.values()))[1] for key, seen in sorted(values.items())}
@@ -175,7 +175,7 @@ def import_nds(path: Path, variant: Variant) -> Table:
     rows: dict[str, dict[str, Any]] = {}
     records = _records(path)
     for label, record in records:
-        where = f"{path.name} {label}"
+        where = f"{path} {label}"
         net = record.get("net") if isinstance(record, dict) else None
         if not isinstance(net, dict):
             raise DataError(f"{where} has no 'net' mapping; this is not an NDS cell-family file ({HOW_TO_GET})")
@@ -215,7 +215,7 @@ def import_nds(path: Path, variant: Variant) -> Table:
     widths = sorted({row["arch"].width for row in rows.values()})
     depths = sorted({row["arch"].depth for row in rows.values()})
     if variant.fixed_width_depth and len(widths) * len(depths) > 1:  # was written as the fix-w-d table regardless
-        raise _not_fixed(path.name, widths, depths, variant)
+        raise _not_fixed(str(path), widths, depths, variant)
     found = (f"{len(records)} trained networks, {len(archs)} distinct, {epochs} epochs; widths "
              f"{', '.join(map(str, widths))}; depths {', '.join(map(str, depths))}")
     short = [(label, len(r["test_ep_top1"])) for label, r in records if len(r["test_ep_top1"]) < epochs]
