@@ -29,6 +29,8 @@ Pair = tuple[int, int]
 NdsCell = tuple[Pair, ...]
 CELLS = ("normal", "reduce")
 _WIDTH, _DEPTH = (typing.get_args(hint)[1] for hint in (Width, CellStackDepth))  # the options' own bounds
+IMAGENET_SMALLEST_WIDTH = 2
+"""pycls' ImageNet stem (which trained NDS) opens with a conv of ``width // 2`` channels: at width 1, none."""
 
 
 class OtherFamilyError(ArchitectureError):
@@ -85,21 +87,27 @@ def check_cell(cell: Any, name: str, family: Family, where: str = "") -> NdsCell
     return tuple(pairs)
 
 
-def check_size(width: Any, depth: Any, where: str = "") -> None:
-    """An ArchitectureError unless width and depth are integers a network can be built with."""
+def check_size(width: Any, depth: Any, where: str = "", imagenet: bool = False) -> None:
+    """An ArchitectureError unless width and depth are integers a network can be built with (on ImageNet, a width
+    of 1 built a 0-channel stem conv, and every forward pass failed)."""
     if not (_int(width) and _WIDTH.holds(width) and _int(depth) and _DEPTH.holds(depth)):
         raise ArchitectureError(f"{where}an NDS architecture's width must be an integer {_WIDTH.describe()} and its "
                                 f"depth one {_DEPTH.describe()} (two reduction cells and a normal one at least); got "
                                 f"width={width!r}, depth={depth!r}")
+    if imagenet and width < IMAGENET_SMALLEST_WIDTH:
+        raise ArchitectureError(f"{where}an NDS ImageNet network's width must be {IMAGENET_SMALLEST_WIDTH} or more: "
+                                f"its stem opens with width // 2 channels (as in pycls, which trained NDS), none at "
+                                f"width={width}")
 
 
-def check_arch(arch: Any, family: Family, where: str = "") -> NdsArch:
-    """``arch`` as an :class:`NdsArch` of ``family`` with positive width and depth, or an ArchitectureError."""
+def check_arch(arch: Any, family: Family, where: str = "", imagenet: bool = False) -> NdsArch:
+    """``arch`` as an :class:`NdsArch` of ``family`` with a width and depth that build (on ImageNet if
+    ``imagenet``), or an ArchitectureError."""
     if not isinstance(arch, (tuple, list)) or len(arch) != 4:
         raise ArchitectureError(f"an NDS architecture is (normal cell, reduction cell, width, depth), got "
                                 f"{str(arch)[:80]}")
     normal, reduce, width, depth = arch
-    check_size(width, depth, where)
+    check_size(width, depth, where, imagenet)
     return NdsArch(check_cell(normal, "normal", family, where), check_cell(reduce, "reduce", family, where),
                    int(width), int(depth))
 

@@ -180,7 +180,7 @@ def import_nds(path: Path, variant: Variant) -> Table:
         if not isinstance(net, dict):
             raise DataError(f"{where} has no 'net' mapping; this is not an NDS cell-family file ({HOW_TO_GET})")
         try:
-            check_size(net.get("width"), net.get("depth"), where=f"{where}: ")
+            check_size(net.get("width"), net.get("depth"), where=f"{where}: ", imagenet=variant.imagenet)
         except ArchitectureError as exc:
             raise DataError(f"{exc}; replace the file ({HOW_TO_GET})") from None
         try:

@@ -30,7 +30,7 @@ from ..cell_numbering import smallest_numbering
 from ..cell_pair_graph import cell_pair_graph
 from ..table_bound import TableBoundSpace
 from ..network_options import checked_classes
-from .arch import (NdsArch, canonical_arch, check_arch, format_arch, neighbours, output_nodes, parse_arch,
+from .arch import (IMAGENET_SMALLEST_WIDTH, NdsArch, canonical_arch, check_arch, format_arch, neighbours, output_nodes, parse_arch,
                    sample_arch)
 from .families import CIFAR_DEPTHS, CIFAR_WIDTHS, VARIANTS, Variant
 
@@ -71,6 +71,10 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         if empty:
             raise ConfigError(f"option {empty[0]} is empty; give at least one choice (e.g. --space-opt "
                               f"{empty[0]}=[16, 32]) or leave it out for the table's or NDS's choices")
+        if self.variant.imagenet and widths and min(widths) < IMAGENET_SMALLEST_WIDTH:  # a 0-channel stem conv
+            raise ConfigError(f"{self.name} builds NDS's ImageNet stem, whose first conv has width // 2 channels (as "
+                              f"in pycls, which trained NDS), none at width {min(widths)}; give widths of "
+                              f"{IMAGENET_SMALLEST_WIDTH} or more (e.g. --space-opt widths=[16, 32])")
         for name, field, given in (("widths", "width", widths), ("depths", "depth", depths)):
             table = sorted({getattr(a, field) for a in held})
             if held and given is not None and sorted(set(given)) != table:  # a table-bound space samples its cells
@@ -90,13 +94,13 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
 
     # --- string form and identity ----------------------------------------------------------------
     def parse(self, text: str) -> NdsArch:
-        return parse_arch(text, self.family)
+        return self.validate(parse_arch(text, self.family))  # a width this variant's network cannot be built at
 
     def format(self, arch: NdsArch) -> str:
         return format_arch(self.validate(arch), self.family)
 
     def validate(self, arch: Any) -> NdsArch:
-        return check_arch(arch, self.family)
+        return check_arch(arch, self.family, imagenet=self.variant.imagenet)
 
     def hash(self, arch: NdsArch) -> str:
         return self.format(arch)
