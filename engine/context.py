@@ -43,6 +43,9 @@ class RunContext:
     lookup: bool = False
     """Whether evaluations are answered by ``benchmark`` (a tabular search): a space may then keep
     to the architectures the table holds."""
+    fidelity: int | None = None
+    """The fidelity the run's evaluations ask for (None: the evaluator's default): a table-bound space whose table
+    lacks some networks' results at some fidelities (NDS runs that stopped early) keeps to those it has there."""
     workdir: str | None = None
     """The folder relative paths in plugin options are read from (the one the run was started in); None: the
     current folder."""

@@ -73,7 +73,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
                           "--space-opt (the network's size is the search space's option)")
     context = table_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
                             config.run_dir, config.workdir, evaluator_factory.uses_benchmark)
-    context = dataclasses.replace(context, resumed=resumed, on_note=on_note)
+    context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)

@@ -6,8 +6,11 @@ import pytest
 import torch
 
 from nasloop.engine import cli
+from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ArchitectureError, ConfigError
 from nasloop.engine.registry import SEARCH_SPACES
+from nasloop.engine.search import search
+from nasloop.engine.store import RunStore
 
 from .nds_fixture import nds_records, write_nds_file
 
@@ -52,3 +55,32 @@ def test_a_damaged_record_read_from_the_data_folder_is_named_by_its_whole_path(t
     error = capsys.readouterr().err
     assert f"{path} record 2: params must be a finite non-negative number, got -1" in error
     assert error.count("\n") == 1
+
+
+@pytest.fixture(scope="module")
+def short_runs(tmp_path_factory):
+    """An imported DARTS.json of 30 networks, 10 of whose runs stopped after 6 of 10 epochs."""
+    folder = tmp_path_factory.mktemp("short")
+    records = nds_records("nds-darts", 30, seed=1)
+    for record in records[:10]:
+        record["test_ep_top1"] = record["test_ep_top1"][:6]
+    path = write_nds_file(folder / "DARTS.json", records)
+    assert cli.main(["data", "import", "--space", "nds", str(path), "--out", str(folder / "data")]) == 0
+    return folder / "data"
+
+
+@pytest.mark.parametrize("strategy", ["random", "evolution"])
+def test_a_table_bound_search_keeps_to_the_networks_with_a_result_at_its_fidelity(short_runs, tmp_path, strategy):
+    """A network whose run stopped early was still sampled (and mutated to) at the last epoch, and each such
+    evaluation failed (19 of 59 with random search on 60 networks, 20 short); the search now keeps to the 20
+    networks trained to the end, and at epoch 6, which all 30 reached, to all of them."""
+    base = SearchConfig(space="nds-darts", strategy=strategy, budget=20, seed=0, data_dir=str(short_runs),
+                        run_dir=str(tmp_path / "last"))
+    summary = search(base)
+    assert summary["evaluations"] == 20 and summary["failed"] == 0
+    summary = search(base.replace(budget=30, fidelity=6, run_dir=str(tmp_path / "six")))
+    assert summary["evaluations"] == 30 and summary["failed"] == 0
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        assert all("test_accuracy" in t.result.metrics for t in store.evaluations())
+    with pytest.raises(ConfigError, match="exceeds the 20 architectures of nds-darts"):
+        search(base.replace(budget=21, run_dir=str(tmp_path / "more")))

@@ -95,8 +95,21 @@ class NdsBenchmark(Benchmark):
     def cells(self) -> list[NdsArch]:
         return _cells(self.table, self.variant.name)
 
-    def holds(self, archs: Sequence[NdsArch]) -> list[bool]:
-        return [self.row(a) is not None for a in archs]
+    def cells_at(self, fidelity: int | None = None) -> list[NdsArch]:
+        """The networks with a result at ``fidelity`` (the last epoch when None): those whose run stopped earlier
+        have none there, so a search that drew them failed each such evaluation."""
+        reached = self._reached(fidelity)
+        return [cell for cell, held in zip(self.cells(), reached) if held]
+
+    def holds(self, archs: Sequence[NdsArch], fidelity: int | None = None) -> list[bool]:
+        """Whether the table has a result for each architecture at ``fidelity`` (the last epoch when None)."""
+        reached = self._reached(fidelity)
+        return [row is not None and bool(reached[row]) for row in map(self.row, archs)]
+
+    def _reached(self, fidelity: int | None) -> np.ndarray:
+        """Per row, whether its run has a result at ``fidelity`` (checked first: an absent one is one line)."""
+        task = self.variant.dataset
+        return ~np.isnan(self.table.columns[column_name(task, self.check(task, fidelity), METRIC)])
 
     def proxy_names(self, task: str) -> list[str]:
         self.task(task)

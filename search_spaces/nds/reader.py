@@ -222,7 +222,7 @@ def import_nds(path: Path, variant: Variant) -> Table:
     if short:  # kept: its early epochs are real results; the later ones are missing, not guessed
         shown = ", ".join(f"{label}: {n}" for label, n in short[:3]) + (", ..." if len(short) > 3 else "")
         found += (f"; {len(short)} network{'s' * (len(short) > 1)} stopped early ({shown} of {epochs} epochs), "
-                  "without results at the later epochs")
+                  "without results at the later epochs (a search there keeps to the networks that have them)")
     return Table(columns, {"benchmark": variant.name, "key": "arch", "source": path.name, "found": found,
                            "recipe": recipe, "accuracy": "test accuracy: NDS reports no validation split",
                            "cost": "unknown: the source's timings are per iteration, not per network"})

@@ -30,8 +30,8 @@ from ..cell_numbering import smallest_numbering
 from ..cell_pair_graph import cell_pair_graph
 from ..table_bound import TableBoundSpace
 from ..network_options import checked_classes
-from .arch import (IMAGENET_SMALLEST_WIDTH, NdsArch, canonical_arch, check_arch, format_arch, neighbours, output_nodes, parse_arch,
-                   sample_arch)
+from .arch import (IMAGENET_SMALLEST_WIDTH, NdsArch, canonical_arch, check_arch, format_arch, neighbours,
+                   output_nodes, parse_arch, sample_arch)
 from .families import CIFAR_DEPTHS, CIFAR_WIDTHS, VARIANTS, Variant
 
 SAME_OPS = {"input": "input", "output": "output", "skip_connect": "skip", "max_pool_3x3": "max_pool3x3",
@@ -60,6 +60,7 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
                               "networks")
         context = context or RunContext()
         self.family = self.variant.family
+        self._fidelity = context.fidelity  # bound to the table, the space is its networks with a result there
         self._bind_table(context, table_only, lambda: _benchmark(self.variant.name, context.data_dir))
         held = self._table_cells() if self._table is not None else []
         unset = [name for name, value in (("widths", widths), ("depths", depths)) if value is None]
@@ -129,6 +130,16 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
 
     def _neighbours_anywhere(self, arch: NdsArch) -> list[NdsArch]:
         return neighbours(arch, self.family, self.widths, self.depths)
+
+    def _table_cells(self) -> list[NdsArch]:
+        """The table's networks with a result at the run's fidelity (a run that stopped early has none after it)."""
+        cells = self.__dict__.get("_fidelity_cells")
+        if cells is None:
+            cells = self.__dict__["_fidelity_cells"] = self._table.cells_at(self._fidelity)
+        return cells
+
+    def _held(self, archs: list[NdsArch]) -> np.ndarray:
+        return np.asarray(self._table.holds(archs, self._fidelity), dtype=bool)
 
     # --- encodings and networks ------------------------------------------------------------------
     def _encode(self, arch: NdsArch, kind: str) -> Any:
