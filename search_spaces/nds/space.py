@@ -61,6 +61,7 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
         context = context or RunContext()
         self.family = self.variant.family
         self._fidelity = context.fidelity  # bound to the table, the space is its networks with a result there
+        self._fidelity_cells: list[NdsArch] | None = None  # those networks, listed at first use
         self._bind_table(context, table_only, lambda: _benchmark(self.variant.name, context.data_dir))
         held = self._table_cells() if self._table is not None else []
         unset = [name for name, value in (("widths", widths), ("depths", depths)) if value is None]
@@ -133,10 +134,9 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
 
     def _table_cells(self) -> list[NdsArch]:
         """The table's networks with a result at the run's fidelity (a run that stopped early has none after it)."""
-        cells = self.__dict__.get("_fidelity_cells")
-        if cells is None:
-            cells = self.__dict__["_fidelity_cells"] = self._table.cells_at(self._fidelity)
-        return cells
+        if self._fidelity_cells is None:
+            self._fidelity_cells = self._table.cells_at(self._fidelity)
+        return self._fidelity_cells
 
     def _held(self, archs: list[NdsArch]) -> np.ndarray:
         return np.asarray(self._table.holds(archs, self._fidelity), dtype=bool)
