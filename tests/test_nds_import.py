@@ -151,10 +151,11 @@ def test_a_files_records_with_and_without_an_auxiliary_head_or_files_of_two_reci
     first, second = nds_records("nds-darts", 4, seed=10), nds_records("nds-darts", 4, seed=11)
     for record in second:
         record["optim"]["max_ep"], record["net"]["drop_prob"] = 50, 0.2
-    write_nds_file(tmp_path / "a" / "DARTS.json", first), write_nds_file(tmp_path / "b" / "mine.json", second)
+    write_nds_file(tmp_path / "a" / "DARTS.json", first), write_nds_file(tmp_path / "b" / "DARTS.json", second)
     assert cli.main(["data", "import", "--space", "nds-darts", str(tmp_path / "a" / "DARTS.json"),
-                     str(tmp_path / "b" / "mine.json"), "--out", str(tmp_path / "out")]) == 2
-    error = capsys.readouterr().err
-    assert "DARTS.json and mine.json were trained with different recipes (net drop_prob 0.0 vs 0.2; optim max_ep " \
-           "10 vs 50), so one table would mix their accuracies; import each into its own --out folder" in error
+                     str(tmp_path / "b" / "DARTS.json"), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err  # two folders' DARTS.json, each named by its path ('DARTS.json and DARTS.json')
+    assert f"{tmp_path / 'a' / 'DARTS.json'} and {tmp_path / 'b' / 'DARTS.json'} were trained with different " \
+           "recipes (net drop_prob 0.0 vs 0.2; optim max_ep 10 vs 50), so one table would mix their accuracies; " \
+           "import each into its own --out folder" in error
     assert error.count("\n") == 1 and not (tmp_path / "out").exists()

@@ -148,8 +148,9 @@ class NdsBenchmark(Benchmark):
     def import_files(cls, paths: Sequence[Path]) -> Table:
         """One table from the files of one training recipe: a later file's networks replace an earlier one's, the
         others are kept."""
-        return cls.merge_tables([Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant)
-                                 for p in paths])
+        tables = [Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant) for p in paths]
+        refuse_mixed_recipes(tables, [str(p) for p in paths])  # by their paths: two folders' DARTS.json may differ
+        return merge_by_key(tables)
 
     @classmethod
     def merge_tables(cls, tables: Sequence[Table]) -> Table:

@@ -24,7 +24,7 @@ import json
 import re
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -154,17 +154,20 @@ def _recipe(path: Path, records: list[tuple[str, Any]]) -> dict[str, Any]:
     return {key: next(iter(seen.values()))[1] for key, seen in sorted(values.items())}
 
 
-def refuse_mixed_recipes(tables: list[Table]) -> None:
+def refuse_mixed_recipes(tables: list[Table], names: Sequence[str] | None = None) -> None:
     """One line when files imported into one table were trained with different recipes (another ``max_ep``, an
     auxiliary head in one alone): merged, their accuracies would be of different trainings, a network's later
-    run replacing its earlier one under another recipe. Tables saved before recipes were recorded are not judged."""
-    judged = [t for t in tables if isinstance(t.meta.get("recipe"), dict)]
-    for earlier, later in zip(judged, judged[1:]):
-        first, second = earlier.meta["recipe"], later.meta["recipe"]
+    run replacing its earlier one under another recipe. Tables saved before recipes were recorded are not judged.
+    ``names``: how to call each table (the paths given, where two folders' ``DARTS.json`` differ); by default the
+    file name each table records."""
+    named = zip(names if names is not None else [str(t.meta.get("source")) for t in tables], tables)
+    judged = [(name, t) for name, t in named if isinstance(t.meta.get("recipe"), dict)]
+    for (earlier, first_table), (later, second_table) in zip(judged, judged[1:]):
+        first, second = first_table.meta["recipe"], second_table.meta["recipe"]
         differing = [key for key in sorted(set(first) & set(second)) if first[key] != second[key]]
         if differing:
             shown = "; ".join(f"{key} {first[key]} vs {second[key]}" for key in differing[:3])
-            raise DataError(f"{earlier.meta.get('source')} and {later.meta.get('source')} were trained with different "
+            raise DataError(f"{earlier} and {later} were trained with different "
                             f"recipes ({shown}), so one table would mix their accuracies; import each into its own "
                             "--out folder")
 
