@@ -80,6 +80,7 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
     header = next(rows, None)
     if not header or header[0] != "arch" or len(header) < 2 or len(set(header)) != len(header):
         raise DataError(f"{path} is not a proxy file: its line 2 must be 'arch,<proxy>,...'")
+    _check_columns(path, header[1:])
     scores: dict[str, np.ndarray] = {}
     lines: dict[str, int] = {}
     for line, row in enumerate(rows, start=3):
@@ -103,6 +104,23 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
                             "command that wrote it)")
         scores[key], lines[key] = values, line
     return ProxyScores(tuple(header[1:]), scores, settings)
+
+
+def _check_columns(path: str, names: Sequence[str]) -> None:
+    """One line for a column that names no registered proxy: every column becomes a stored proxy of the space, so
+    ' meco' (a space after the comma, as an editor writes) was a proxy of its own while meco itself was computed
+    on the networks, and a column of anything else (an accuracy) became a feature of 'features=[proxies]' unseen.
+    'nasloop proxies' writes registered names only."""
+    from ..evaluators.proxies.registry import PROXIES  # here: a run without a proxy file never imports torch
+
+    bad = next((name for name in names if name not in PROXIES), None)
+    if bad is None:
+        return
+    meant = bad.strip().lower()
+    hint = (f"write it '{meant}' (no spaces or capitals)" if meant in PROXIES else
+            "drop its column, or load the plugin that registers it (--plugin FILE)")
+    raise DataError(f"{path} line 2 names column {bad!r}, which is no zero-cost proxy nasloop knows (known: "
+                    f"{', '.join(PROXIES.names())}); {hint}")
 
 
 REQUIRED = ("dataset", "batch_size", "seed", "probe")

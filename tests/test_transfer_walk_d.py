@@ -1,0 +1,47 @@
+"""A demanding user's walk of 'Predictors across spaces': proxy files, pretrained files and their bad inputs.
+
+Each test is a defect the walk met: what a user saw before is in its docstring.
+"""
+from __future__ import annotations
+
+import pytest
+
+from nasloop.engine import cli
+from nasloop.engine.assemble import build_context
+from nasloop.engine.errors import DataError
+from nasloop.search_spaces.nb201 import NB201Space
+
+CELLS = ["|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+         "|nor_conv_1x1~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|nor_conv_1x1~2|"]
+SMALL = ["--space-opt", "channels=4", "--space-opt", "cells=1"]
+
+
+@pytest.fixture()
+def proxy_file(image_table_folder, isolated_cache):
+    """A 'nasloop proxies' file of two cells' params in the folder's NB201 CIFAR-10 place."""
+    archs, out = image_table_folder / "archs.txt", image_table_folder / "nb201-cifar10-proxies.csv"
+    archs.write_text("\n".join(CELLS) + "\n")
+    assert cli.main(["proxies", "--space", "nb201", *SMALL, "--archs-file", str(archs), "--proxies", "params",
+                     "--data-dir", str(image_table_folder), "--out", str(out)]) == 0
+    return out
+
+
+def _stored(folder):
+    return build_context(NB201Space, "cifar10", str(folder)).stored_proxies(NB201Space(channels=4, cells=1))
+
+
+@pytest.mark.parametrize("column, hint", [(" meco", "write it 'meco'"), ("Meco", "write it 'meco'"),
+                                          ("val_acc", "drop its column")])
+def test_a_proxy_file_column_that_names_no_proxy_is_named(proxy_file, column, hint):
+    """A column ' meco' (a space after the comma) became a stored proxy of its own while meco was computed on the
+    networks, and a column of anything else (an accuracy) became a feature of 'features=[proxies]', unseen."""
+    lines = proxy_file.read_text().splitlines(keepends=True)
+    lines[1] = lines[1].rstrip("\n") + f",{column}\n"
+    lines[2:] = [line.rstrip("\n") + ",1.5\n" for line in lines[2:]]
+    proxy_file.write_text("".join(lines))
+    with pytest.raises(DataError, match=f"line 2 names column '{column}', which is no zero-cost proxy.*{hint}"):
+        _stored(proxy_file.parent)
+
+
+def test_a_proxy_file_of_registered_names_is_read(proxy_file):
+    assert "params" in _stored(proxy_file.parent)
