@@ -59,6 +59,7 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
     """``{task: {proxy: scores in enumeration order, NaN where undefined}}`` from the file at ``path``."""
     wanted = {f"{p}{suffix}": (task, p) for task, suffix in source.suffixes for p in PROXIES}
     rows: dict[int, dict[str, float]] = {}
+    lines: dict[int, int] = {}  # the line each cell's row was read from
     again = f"get {source.name} again as the data README says"
     try:
         with gzip.open(path, "rt", newline="") as fh:
@@ -76,7 +77,11 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
                 bad = next((c for c, v in values.items() if not math.isfinite(v)), None)
                 if bad is not None:
                     raise DataError(f"{path} line {line}: {bad} is {row[bad]!r}, not a finite number")
-                rows[cell_index(source.spec, cell)] = values
+                index = cell_index(source.spec, cell)
+                if index in rows and rows[index] != values:  # the last one read was served, unseen
+                    raise DataError(f"{path} line {line} scores {row[source.key][:60]} again, differently from line "
+                                    f"{lines[index]}; {again}")
+                rows[index], lines[index] = values, line
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"cannot read {path}: {exc}; {again}") from None
     except (ArchitectureError, ValueError) as exc:

@@ -4,6 +4,8 @@ Each test is a defect the walk met: what a user saw before is in its docstring.
 """
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from nasloop.engine import cli
@@ -45,3 +47,14 @@ def test_a_proxy_file_column_that_names_no_proxy_is_named(proxy_file, column, hi
 
 def test_a_proxy_file_of_registered_names_is_read(proxy_file):
     assert "params" in _stored(proxy_file.parent)
+
+
+def test_a_suite_zero_file_scoring_a_cell_twice_differently_is_named(image_table_folder, isolated_cache, data_dir):
+    """A row repeated with other scores (two files joined, an edit) was read, the last one silently served."""
+    lines = gzip.decompress((data_dir / "nb201_zc_proxies.csv.gz").read_bytes()).decode().splitlines(keepends=True)
+    fields = lines[1].split(",")
+    fields[2] = repr(float(fields[2]) + 1.0)  # synflow_cifar10, another value
+    (image_table_folder / "nb201_zc_proxies.csv.gz").write_bytes(gzip.compress("".join(
+        [*lines, ",".join(fields)]).encode(), compresslevel=1))
+    with pytest.raises(DataError, match=f"line {len(lines) + 1} scores .* again, differently from line 2"):
+        build_context(NB201Space, "cifar10", str(image_table_folder)).stored_proxies()
