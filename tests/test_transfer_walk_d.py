@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import gzip
 
+import numpy as np
 import pytest
 
 from nasloop.engine import cli
 from nasloop.engine.assemble import build_context
-from nasloop.engine.errors import DataError
+from nasloop.engine.errors import ConfigError, DataError
+from nasloop.predictors.flan import FlanPredictor
+from nasloop.predictors.flan_transfer import save_pretrained
 from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
 CELLS = ["|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
          "|nor_conv_1x1~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|nor_conv_1x1~2|"]
@@ -58,3 +62,23 @@ def test_a_suite_zero_file_scoring_a_cell_twice_differently_is_named(image_table
         [*lines, ",".join(fields)]).encode(), compresslevel=1))
     with pytest.raises(DataError, match=f"line {len(lines) + 1} scores .* again, differently from line 2"):
         build_context(NB201Space, "cifar10", str(image_table_folder)).stored_proxies()
+
+
+def test_the_same_supplementary_option_on_another_task_is_told_why_the_features_differ(tmp_path, data_dir):
+    """A file pretrained on TNB101-micro class_object with [proxies] (its 3 stored ones), fine-tuned on class_scene
+    with [proxies] (13 there), was refused with "give the same supplementary option", the option the user gave."""
+    space = TNB101MicroSpace()
+    on = {task: build_context(TNB101MicroSpace, task, str(data_dir), lookup=True)
+          for task in ("class_object", "class_scene")}
+    cells = list(space.enumerate())[100:106]
+    flan = FlanPredictor(space, context=on["class_object"], supplementary=["proxies"], ensemble=1, steps=1)
+    out = save_pretrained(flan.fit(cells, np.arange(6.0)), tmp_path / "object.pt", ["tnb101-micro"], len(cells))
+    with pytest.raises(ConfigError, match=r"; give the same supplementary option, or pretrain again \(where it was "
+                                          "the same, the file was pretrained on another task of tnb101-micro, whose "
+                                          r"stored proxies differ: name the features both have \(supplementary="
+                                          r"\[epe_nas, synflow, zen\]\) or pretrain on this task\)$"):
+        FlanPredictor(space, context=on["class_scene"], supplementary=["proxies"], pretrained=str(out))
+    advised = ["epe_nas", "synflow", "zen"]
+    for context in on.values():  # the advice works: the same features by name on both tasks
+        assert FlanPredictor(space, context=context, supplementary=advised).supplementary_names == advised
+    FlanPredictor(space, context=on["class_scene"], supplementary=advised, pretrained=str(out))
