@@ -127,8 +127,11 @@ def _features_fix(spaces: Sequence[str], space: str | None, recorded: Sequence[s
                   names: Sequence[str] = ()) -> str:
     """The advice for features that differ by name. On the file's own space the same option still reads other
     stored proxies on another task (TNB101-micro stores 13 for class_scene, 3 for class_object), where "give the
-    same supplementary option" alone was advice the user had already followed: the features both have work."""
-    if space is None:
+    same supplementary option" alone was advice the user had already followed: the features both have work. Only a
+    plain proxy name's features depend on the task."""
+    differing = set(recorded) ^ set(names)
+    if space is None or space in spaces and (not differing or any(":" in name or "[" in name for name in differing)):
+        # graph features, encodings, proxies:<task> and an order are the same on every task: the options differ
         return "give the same supplementary option, or pretrain again"
     if space in spaces:
         shared = [name for name in recorded if name in set(names)]

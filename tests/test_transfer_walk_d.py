@@ -82,3 +82,14 @@ def test_the_same_supplementary_option_on_another_task_is_told_why_the_features_
     for context in on.values():  # the advice works: the same features by name on both tasks
         assert FlanPredictor(space, context=context, supplementary=advised).supplementary_names == advised
     FlanPredictor(space, context=on["class_scene"], supplementary=advised, pretrained=str(out))
+
+
+def test_other_graph_features_on_the_files_own_space_are_told_to_give_the_same_option(tmp_path, data_dir):
+    """Graph features are the same on every task: a different option, not a task, is the cause."""
+    space = NB201Space()
+    context = build_context(NB201Space, "cifar10", str(data_dir), lookup=True)
+    cells = list(space.enumerate())[100:106]
+    flan = FlanPredictor(space, context=context, supplementary=["graph"], ensemble=1, steps=1)
+    out = save_pretrained(flan.fit(cells, np.arange(6.0)), tmp_path / "graph.pt", ["nb201"], len(cells))
+    with pytest.raises(ConfigError, match=r"; give the same supplementary option, or pretrain again$"):
+        FlanPredictor(space, context=context, supplementary=["graph:dataflow"], pretrained=str(out))
