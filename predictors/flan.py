@@ -48,7 +48,7 @@ from ..search_spaces.base import SearchSpace
 from .base import Predictor, pack_torch, single_thread, unpack_torch
 from .features import FeatureScaler, FeatureSet, Missing, features_read_dataset
 from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens, check_start_features, diverged,
-                            load_pretrained)
+                            file_tokens, load_pretrained)
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss
 from .flan_weights import fitted_weights
@@ -133,7 +133,7 @@ class FlanPredictor(Predictor, FlanPretraining):
                                   "options to match, or pretrain again")
             check_shared_tokens(self._start, space, pretrained)
             # the file's tokens keep their rows; this space's new ops are appended
-            self.vocab = Vocabulary(self._start["vocab"])
+            self.vocab = Vocabulary(file_tokens(self._start, space))
             self.vocab.extend(space.token(op) for op in space.graph_ops)
             self.space_ids = list(self._start["space_ids"]) or self.space_ids
             if self._supplementary is None or isinstance(self._supplementary, FeatureSet):  # width known now

@@ -25,6 +25,7 @@ from ..engine.errors import ConfigError, DataError, UnsupportedError
 from ..engine.replaced_files import replaced
 from ..search_spaces.base import SearchSpace
 from .base import Pretrainable
+from .vocabulary import SEPARATOR
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 2
@@ -69,10 +70,20 @@ def _checksum(payload: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
+def file_tokens(start: dict[str, Any], space: SearchSpace) -> list[str]:
+    """The file's vocabulary, one token per embedding row, with ``space``'s ops that it wrote under the space's own
+    name ('<space>/<op>') read as their token now: an op a space has since declared in ``same_ops`` (DARTS' separable
+    convolutions when the NDS families came) kept its learned row unread while the same op got a fresh one, unseen.
+    As a resumed run's state is read (FLAN's ``load_state_dict``)."""
+    vocab = list(start["vocab"])
+    renamed = {f"{space.name}{SEPARATOR}{op}": space.token(op) for op in space.graph_ops}
+    return [renamed[t] if t in renamed and renamed[t] not in vocab else t for t in vocab]
+
+
 def check_shared_tokens(start: dict[str, Any], space: SearchSpace, path: str) -> None:
     """One line when the file shares no op token with ``space`` (a user's space without ``same_ops``):
     every op would get a fresh embedding, and nothing the file's embeddings learned would be read."""
-    if not {space.token(op) for op in space.graph_ops} & set(start["vocab"]):
+    if not {space.token(op) for op in space.graph_ops} & set(file_tokens(start, space)):
         raise ConfigError(f"pretrained file {path} (pretrained on {', '.join(start['spaces']) or 'unnamed spaces'}) "
                           f"shares no op token with '{space.name}'; declare which of its ops are the same operation "
                           "as another space's in same_ops, or fit without the file")

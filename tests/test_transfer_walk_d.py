@@ -13,7 +13,7 @@ from nasloop.engine import cli
 from nasloop.engine.assemble import build_context
 from nasloop.engine.errors import ConfigError, DataError
 from nasloop.predictors.flan import FlanPredictor
-from nasloop.predictors.flan_transfer import save_pretrained
+from nasloop.predictors.flan_transfer import load_pretrained, save_pretrained
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
@@ -93,3 +93,33 @@ def test_other_graph_features_on_the_files_own_space_are_told_to_give_the_same_o
     out = save_pretrained(flan.fit(cells, np.arange(6.0)), tmp_path / "graph.pt", ["nb201"], len(cells))
     with pytest.raises(ConfigError, match=r"; give the same supplementary option, or pretrain again$"):
         FlanPredictor(space, context=context, supplementary=["graph:dataflow"], pretrained=str(out))
+
+
+class _OwnTokens(NB201Space):
+    """A user's copy of NB201 before it declared its ops the same as NB201's: every op written '<name>/<op>'."""
+
+    name = "walk-d-cells"
+    same_ops: dict = {}
+
+
+class _SharedTokens(NB201Space):
+    """The same space once it declares them (NB201's same_ops), as DARTS did when the NDS families came."""
+
+    name = "walk-d-cells"
+
+
+def test_a_pretrained_files_own_named_ops_are_read_once_the_space_shares_them(tmp_path):
+    """Refused as sharing no op token ("declare same_ops", which the space had); where only some ops became shared
+    (DARTS' separable convolutions), their learned rows stayed unread while the same ops got fresh ones, unseen."""
+    old = _OwnTokens()
+    cells = list(old.enumerate())[100:106]
+    flan = FlanPredictor(old, ensemble=1, steps=1)
+    out = save_pretrained(flan.fit(cells, np.arange(6.0)), tmp_path / "own.pt", ["walk-d-cells"], len(cells))
+    written = load_pretrained(out)["vocab"]
+    assert "walk-d-cells/nor_conv_3x3" in written
+    new = _SharedTokens()
+    tuned = FlanPredictor(new, pretrained=str(out), ensemble=1, steps=1)
+    assert tuned.vocab.tokens() == [new.token(t.partition("/")[2]) if t.startswith("walk-d-cells/") else t
+                                    for t in written]
+    tuned.fit(cells, np.arange(6.0))
+    assert len(tuned.vocab.tokens()) == len(written)  # no op got a fresh row
