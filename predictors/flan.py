@@ -133,7 +133,7 @@ class FlanPredictor(Predictor, FlanPretraining):
                                   "options to match, or pretrain again")
             check_shared_tokens(self._start, space, pretrained)
             # the file's tokens keep their rows; this space's new ops are appended
-            self.vocab = Vocabulary(file_tokens(self._start, space))
+            self.vocab = Vocabulary(file_tokens(self._start["vocab"], space))
             self.vocab.extend(space.token(op) for op in space.graph_ops)
             self.space_ids = list(self._start["space_ids"]) or self.space_ids
             if self._supplementary is None or isinstance(self._supplementary, FeatureSet):  # width known now
@@ -370,9 +370,7 @@ class FlanPredictor(Predictor, FlanPretraining):
         if started is not None and (self._start is None or self._start["digest"] != started):
             raise ConfigError(f"the pretrained file {self.pretrained} is not the one this run started from (its "
                               "contents changed); put the original back, or start a new run")
-        # states saved before ops were shared name every op '<space>/<op>'
-        renamed = {f"{self.space.name}/{op}": self.space.token(op) for op in self.space.graph_ops}
-        self.vocab = Vocabulary(renamed.get(t, t) for t in saved["vocab"])
+        self.vocab = Vocabulary(file_tokens(saved["vocab"], self.space))  # ops the space shares since, renamed
         self.views = saved.get("views", ["graph"])  # members saved before views existed read the written graph
         self.space_ids = saved.get("space_ids", self.space_ids)
         scaler = saved["scaler"]

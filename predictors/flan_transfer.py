@@ -70,12 +70,13 @@ def _checksum(payload: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def file_tokens(start: dict[str, Any], space: SearchSpace) -> list[str]:
-    """The file's vocabulary, one token per embedding row, with ``space``'s ops that it wrote under the space's own
-    name ('<space>/<op>') read as their token now: an op a space has since declared in ``same_ops`` (DARTS' separable
-    convolutions when the NDS families came) kept its learned row unread while the same op got a fresh one, unseen.
-    As a resumed run's state is read (FLAN's ``load_state_dict``)."""
-    vocab = list(start["vocab"])
+def file_tokens(tokens: Sequence[str], space: SearchSpace) -> list[str]:
+    """A saved vocabulary (a pretrained file's, a resumed run's), one token per embedding row, with ``space``'s ops
+    that it wrote under the space's own name ('<space>/<op>') read as their token now: an op a space has since
+    declared in ``same_ops`` (DARTS' separable convolutions when the NDS families came; every op of states saved
+    before ops were shared) kept its learned row unread while the same op got a fresh one, unseen. A token the
+    vocabulary also holds under its new name keeps its old one (two rows cannot share a token)."""
+    vocab = list(tokens)
     renamed = {f"{space.name}{SEPARATOR}{op}": space.token(op) for op in space.graph_ops}
     return [renamed[t] if t in renamed and renamed[t] not in vocab else t for t in vocab]
 
@@ -83,7 +84,7 @@ def file_tokens(start: dict[str, Any], space: SearchSpace) -> list[str]:
 def check_shared_tokens(start: dict[str, Any], space: SearchSpace, path: str) -> None:
     """One line when the file shares no op token with ``space`` (a user's space without ``same_ops``):
     every op would get a fresh embedding, and nothing the file's embeddings learned would be read."""
-    if not {space.token(op) for op in space.graph_ops} & set(file_tokens(start, space)):
+    if not {space.token(op) for op in space.graph_ops} & set(file_tokens(start["vocab"], space)):
         raise ConfigError(f"pretrained file {path} (pretrained on {', '.join(start['spaces']) or 'unnamed spaces'}) "
                           f"shares no op token with '{space.name}'; declare which of its ops are the same operation "
                           "as another space's in same_ops, or fit without the file")
