@@ -16,6 +16,7 @@ from .assemble import build_context, build_space, parse_user_arch
 from .cli_config import check_shorthand
 from .config import construct
 from .context import RunContext
+from .data.proxy_file import FAILED
 from .errors import ConfigError, NasloopError
 from .export import print_json
 from .progress import progress
@@ -42,7 +43,9 @@ def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: Se
     print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there"
           + (f", {repeated} repeated in the list (scored once)" if repeated else "")
           + (f"; {summary['failed']} failed, their rows empty (the first: {summary['reason']})"
-             if summary["failed"] else ""))
+             if summary["failed"] else "")
+          + (f"; {summary['errors']} scores failed (the first: {summary['error']}), written '{FAILED}': run the "
+             "same command again to score them" if summary["errors"] else ""))
 
 
 def _refuse_unlisted(space: SearchSpace) -> None:

@@ -167,7 +167,7 @@ class RunContext:
         source, found = self._proxy_source(space, proxy)
         if found is None:
             return source == "computed"
-        return not (enumerable(space) and len(found.scores) >= space.size)
+        return not (enumerable(space) and len(_held(found, found.names.index(proxy))) >= space.size)
 
     def computing_note(self, space: SearchSpace, who: str, reads: str) -> str:
         """A note that ``who`` builds and scores networks for a proxy nothing stores, on each of ``reads``: on a
@@ -263,7 +263,8 @@ class RunContext:
         """The file's scores, and those of architectures it lacks computed with its mini-batch and seed (its
         settings line has them): computed with the run's own, a 'nasloop proxies --batch-size 16' file's column
         would have held scores of two scales."""
-        column, rows = found.names.index(proxy), found.scores
+        column = found.names.index(proxy)
+        rows = _held(found, column)
         batch_size, seed = found.settings["batch_size"], found.settings["seed"]
 
         def score(archs: Sequence[Arch]) -> np.ndarray:
@@ -273,6 +274,15 @@ class RunContext:
             return np.array([rows[t][column] if t in rows else next(computed) for t in texts], dtype=np.float64)
 
         return score
+
+
+def _held(found: ProxyScores, column: int) -> dict[str, np.ndarray]:
+    """The file's rows that hold the score of its ``column``: one that failed as the run's error (written
+    ``failed``) is computed as a missing one is, where it read as undefined (ranked below every scored cell)."""
+    if not found.failed:
+        return found.scores
+    return {key: values for key, values in found.scores.items()
+            if key not in found.failed or not found.failed[key][column]}
 
 
 @lru_cache(maxsize=8)

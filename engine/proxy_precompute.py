@@ -25,11 +25,13 @@ import numpy as np
 
 from ..search_spaces.base import SearchSpace
 from .context import RunContext
-from .data.proxy_file import (check_network_size, network_probe, prepare_to_continue, read_proxy_file,
+from .data.proxy_file import (FAILED, check_network_size, network_probe, prepare_to_continue, read_proxy_file,
                               recorded_space, same_dataset, settings_line)
 from .errors import ConfigError
 from .options import effective_options
+from .evaluators.proxies import minibatch, resolve, score_network
 from .evaluators.proxy import ProxyEvaluator
+from .evaluators.replicates import build_network
 from .executors.base import Executor
 from .types import Arch, Result
 
@@ -43,7 +45,9 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     already held (``skipped``) and how many repeated an earlier one of ``archs`` (``repeated``: a sample drawn twice,
     scored once; counted as held, it read as '3 already there' of a file that did not exist), and how many of the
     scored failed whole (``failed``, with the first one's ``reason``: a network that cannot be built is a row of
-    empty scores, which alone would not say why).
+    empty scores, which alone would not say why), and how many scores failed as the run's error (``errors``, with
+    the first one's ``error``: a RuntimeError such as CUDA out of memory), written as ``failed`` rather than empty
+    (undefined for the network) and scored again when the command continues the file.
 
     ``on_skip`` hears, before any scoring, how many of ``archs`` will not be scored, held or repeated (a progress
     bar of ``archs`` starts there); ``on_row`` hears each row as it is written.
@@ -54,8 +58,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     stopped run (no line end) is dropped and scored again.
     """
     if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
-        return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None}
-    evaluator = ProxyEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
+        return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None, "errors": 0, "error": None}
+    evaluator = RowEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
                                device=device)
     evaluator.check()
     names = evaluator.proxies
@@ -82,6 +86,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
         queue = iter(enumerate(todo))
         texts: dict[int, str] = {}
         failed: list[str] = []
+        errors: list[str] = []
 
         def submit_next() -> bool:
             nxt = next(queue, None)
@@ -100,12 +105,35 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                 writer.writerow([text, *_fields(completed.result, names)])
                 if not completed.result.ok and not completed.result.metrics:
                     failed.append(completed.result.reason or "")
+                else:  # each failed score, for the summary
+                    errors += [completed.result.reason or ""] * sum(map(math.isnan, completed.result.metrics.values()))
                 fh.flush()  # on disk as it is scored: a killed run keeps every finished row
                 if on_row is not None:
                     on_row(text)
                 submit_next()
     return {"scored": len(todo), "skipped": len(distinct) - len(todo), "repeated": len(archs) - len(distinct),
-            "failed": len(failed), "reason": failed[0] if failed else None}
+            "failed": len(failed), "reason": failed[0] if failed else None,
+            "errors": len(errors), "error": errors[0] if errors else None}
+
+
+class RowEvaluator(ProxyEvaluator):
+    """The proxy evaluator of a file's rows: every proxy's score, and NaN for one that raised a RuntimeError (CUDA
+    out of memory: the run's error, not the network's). The search's evaluator leaves such a proxy out, as it does
+    one undefined for the network (NaN, no input-output path), so both were written as an empty field, and the
+    command continuing the file took the failed score as done, which runs then read as undefined (ranked below
+    every scored architecture). The first failure's reason is the result's."""
+
+    def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
+        proxies = resolve(self.proxies)
+        inputs, targets = minibatch(proxies, self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
+        try:
+            scored = score_network(lambda: build_network(self.space, arch, self.num_classes, 0),
+                                   proxies, inputs, targets, self.seed, self.device)
+        except RuntimeError as exc:  # building or moving the network (out of memory): every proxy failed
+            return Result(metrics={name: math.nan for name in self.proxies}, reason=f"{type(exc).__name__}: {exc}")
+        failed = [name for name in self.proxies if name in scored.failed]
+        return Result(metrics={**scored.scores, **{name: math.nan for name in failed}},
+                      cost=sum(scored.seconds.values()), reason=scored.errors[failed[0]] if failed else None)
 
 
 def _lock(fh: IO[str], out: Path) -> None:
@@ -147,7 +175,8 @@ def _holder(fh: IO[str]) -> str:
 
 
 def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The rows of a file being continued, once its space, proxies and settings are checked against this run's."""
+    """The rows of a file being continued, once its space, proxies and settings are checked against this run's; a
+    row with a failed score is scored again (the new row fills in what failed)."""
     scored = recorded_space(out)
     if scored is not None and scored != space.name:  # before its rows are parsed as this space's
         raise ConfigError(f"{out} holds the proxies of search space '{scored}' (its settings line says so), not of "
@@ -158,7 +187,7 @@ def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dic
                           "--proxies to continue it, or another --out")
     _check_same_settings(out, found.settings, settings)
     check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
-    return found.scores
+    return {key: values for key, values in found.scores.items() if key not in found.failed}
 
 
 def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str, Any]) -> None:
@@ -177,7 +206,7 @@ def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str
 
 
 def _fields(result: Result, names: Sequence[str]) -> list[str]:
-    """The row's scores as text, empty where a proxy failed (a trial whose first proxy failed keeps
-    the others' scores)."""
+    """The row's scores as text: empty where a proxy is undefined for the network, ``failed`` where it raised the
+    run's error (NaN from :class:`RowEvaluator`)."""
     values = [result.metrics.get(name) for name in names]
-    return ["" if v is None or not math.isfinite(v) else repr(float(v)) for v in values]
+    return ["" if v is None or math.isinf(v) else FAILED if math.isnan(v) else repr(float(v)) for v in values]

@@ -31,6 +31,10 @@ from .paths import first_data_file
 FIELD_LIMIT = 4096  # characters of one field; an architecture string is far shorter
 SETTINGS = "# nasloop proxies "
 """How the settings line starts; JSON follows."""
+FAILED = "failed"
+"""A score that failed as the run's error (a RuntimeError: CUDA out of memory), not the network's: an empty field is
+one undefined for the network (no input-output path), which runs rank below every scored architecture. A failed one
+is as if the file lacked it: runs compute it, and the command continuing the file scores its row again."""
 
 
 class ProxyScores(NamedTuple):
@@ -39,6 +43,9 @@ class ProxyScores(NamedTuple):
     """Canonical architecture string -> its scores (NaN where a proxy failed)."""
     settings: dict[str, Any]
     """What the scores were made with (the file's first line)."""
+    failed: dict[str, np.ndarray] = {}  # never changed in place
+    """Canonical architecture string -> which of its scores failed (:data:`FAILED`; NaN in ``scores``), for those
+    with any; a later row of the same architecture fills them in."""
 
 
 def settings_line(settings: dict[str, Any]) -> str:
@@ -82,28 +89,37 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
         raise DataError(f"{path} is not a proxy file: its line 2 must be 'arch,<proxy>,...'")
     _check_columns(path, header[1:])
     scores: dict[str, np.ndarray] = {}
+    failed: dict[str, np.ndarray] = {}
     lines: dict[str, int] = {}
     for line, row in enumerate(rows, start=3):
         if len(row) != len(header) or any(len(field) > FIELD_LIMIT for field in row):
             raise DataError(f"{path} line {line} has {len(row)} fields, not {len(header)}; the file is damaged "
                             "(delete the line and rescore it with the 'nasloop proxies' command that wrote it)")
+        lost = np.array([v == FAILED for v in row[1:]])
         try:
             key = space.format(space.parse(row[0]))
-            values = np.array([float(v) if v else math.nan for v in row[1:]])
+            values = np.array([float(v) if v and v != FAILED else math.nan for v in row[1:]])
         except (ArchitectureError, ValueError) as exc:
             raise DataError(f"{path} line {line} is not an architecture of '{space.name}' with scores ({exc}); "
                             "the file is damaged or belongs to another space") from None
-        # 'nasloop proxies' writes a failed proxy as an empty field: inf or nan was put there by something else
-        bad = next((v for v, x in zip(row[1:], values) if v and not math.isfinite(x)), None)
+        # 'nasloop proxies' writes an undefined score as an empty field: inf or nan was put there by something else
+        bad = next((v for v, x in zip(row[1:], values) if v and v != FAILED and not math.isfinite(x)), None)
         if bad is not None:
             raise DataError(f"{path} line {line} scores {bad[:20]!r}, not a finite number; the file is damaged "
                             "(delete the line and rescore it with the 'nasloop proxies' command that wrote it)")
-        if key in scores and not np.array_equal(scores[key], values, equal_nan=True):
-            raise DataError(f"{path} line {line} scores {key[:60]} again, differently from line {lines[key]}; the "
-                            "file is damaged (delete both lines and rescore them with the 'nasloop proxies' "
-                            "command that wrote it)")
+        if key in scores:  # scored again: what failed before is filled in, what was scored must agree
+            was, was_lost = scores[key], failed.get(key, np.zeros(len(values), dtype=bool))
+            both = ~was_lost & ~lost
+            if not np.array_equal(was[both], values[both], equal_nan=True):
+                raise DataError(f"{path} line {line} scores {key[:60]} again, differently from line {lines[key]}; "
+                                "the file is damaged (delete both lines and rescore them with the 'nasloop proxies' "
+                                "command that wrote it)")
+            values, lost = np.where(lost, was, values), was_lost & lost
         scores[key], lines[key] = values, line
-    return ProxyScores(tuple(header[1:]), scores, settings)
+        failed.pop(key, None)
+        if lost.any():
+            failed[key] = lost
+    return ProxyScores(tuple(header[1:]), scores, settings, failed)
 
 
 def _check_columns(path: str, names: Sequence[str]) -> None:

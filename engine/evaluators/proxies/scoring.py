@@ -12,7 +12,7 @@ import math
 import numbers
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
@@ -88,11 +88,15 @@ def minibatch(proxies: Sequence[Proxy], dataset: str = "cifar10", data_dir: str 
 
 @dataclass
 class ProxyScores:
-    """One architecture's scores: finite values by proxy, failure reasons by proxy, seconds."""
+    """One architecture's scores: finite values by proxy, failure reasons by proxy, seconds, and the proxies among
+    the failed ones that raised a RuntimeError (``failed``: a CUDA out-of-memory, an error of the run, not of the
+    network), which scoring again may give, as opposed to a score that is undefined for this network (NaN, no
+    input-output path: a ValueError or ArithmeticError), which it never will."""
 
     scores: dict[str, float]
     errors: dict[str, str]
     seconds: dict[str, float]
+    failed: set[str] = field(default_factory=set)
 
 
 class NotAScore(ValueError):
@@ -142,6 +146,8 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
                 out.errors[proxy.name] = str(exc)
             except (RuntimeError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
                 out.errors[proxy.name] = f"{proxy.name} failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+                if isinstance(exc, RuntimeError):  # the run's (out of memory), not the network's: scored again
+                    out.failed.add(proxy.name)
             else:
                 if math.isfinite(value):
                     out.scores[proxy.name] = value

@@ -1,0 +1,81 @@
+"""Leftovers of the proxy and FLAN reviews: failed proxy scores in a precomputed file, and messages naming the
+wrong thing."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from nasloop.engine import cli
+from nasloop.engine.assemble import build_context
+from nasloop.search_spaces.nb201 import NB201Space
+
+CONV = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+EMPTY = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+SMALL = ["--space-opt", "channels=4", "--space-opt", "cells=1"]
+
+
+@pytest.fixture()
+def flaky(tmp_path):
+    """A registered proxy that raises a RuntimeError (as CUDA out of memory does) on the largest networks (of
+    convolutions in their cells) while the marker file it returns exists, and counts parameters otherwise."""
+    from nasloop.engine.evaluators.proxies import PROXIES, register_proxy
+
+    marker = tmp_path / "out-of-memory"
+    marker.touch()
+
+    @register_proxy("flaky-f", needs_data=False)
+    def flaky_f(net, inputs, targets):
+        size = sum(p.numel() for p in net.parameters())
+        if marker.exists() and size > 10_000:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return float(size)
+
+    yield marker
+    del PROXIES._items["flaky-f"]
+
+
+@pytest.mark.usefixtures("isolated_cache")
+def test_a_failed_score_is_told_apart_from_an_undefined_one_and_scored_again(image_table_folder, flaky, capsys):
+    """A proxy raising a RuntimeError on a network was written as an empty field, as one undefined for it (jacov
+    on a cell without paths) is: the same command continuing the file took the row as done, and runs ranked the
+    cell below every scored one."""
+    folder = image_table_folder
+    archs, out = folder / "archs.txt", folder / "nb201-cifar10-proxies.csv"
+    archs.write_text("\n".join([CONV, EMPTY]) + "\n")
+    argv = ["proxies", "--space", "nb201", *SMALL, "--archs-file", str(archs), "--proxies", "params,jacov,flaky-f",
+            "--batch-size", "4", "--data-dir", str(folder), "--out", str(out)]
+    assert cli.main(argv) == 0
+    said = capsys.readouterr().out
+    assert "1 scores failed (the first: flaky-f failed: RuntimeError: CUDA out of memory" in said
+    assert said.count("scores failed") == 1 and "run the same command again" in said  # one line says it
+    rows = {line.split(",")[0]: line.split(",")[1:] for line in out.read_text().splitlines()[2:]}
+    assert rows[CONV][2] == "failed" and rows[EMPTY][1] == ""  # failed, and undefined: apart
+
+    space = NB201Space(channels=4, cells=1)
+    context = build_context(NB201Space, "cifar10", str(folder), lookup=True)
+    flaky.unlink()  # the memory is back: a run computes the failed score, as one the file lacks
+    conv, empty = space.parse(CONV), space.parse(EMPTY)
+    assert context.scorer(space, "flaky-f")([conv])[0] > 0
+    assert math.isnan(context.scorer(space, "jacov")([empty])[0])  # undefined stays undefined
+
+    assert cli.main(argv) == 0  # continued: the failed row is scored again, the others are kept
+    said = capsys.readouterr().out
+    assert "1 architectures scored, 1 already there" in said and "scores failed" not in said
+    from nasloop.engine.data.proxy_file import read_proxy_file
+
+    found = read_proxy_file(out, space)
+    assert not found.failed and found.scores[CONV][2] > 0 and math.isnan(found.scores[EMPTY][1])
+
+
+def test_a_file_written_before_failed_scores_were_marked_still_reads(image_table_folder):
+    """An empty field still reads as undefined; nothing is taken for failed."""
+    from nasloop.engine.data.proxy_file import read_proxy_file
+
+    space = NB201Space(channels=4, cells=1)
+    text = Path(image_table_folder / "old.csv")
+    text.write_text('# nasloop proxies {"batch_size": 4, "dataset": "cifar10", "probe": ["x", 1], "seed": 0}\n'
+                    f"arch,params,jacov\n{EMPTY},0.5,\n")
+    found = read_proxy_file(text, space)
+    assert not found.failed and math.isnan(found.scores[EMPTY][1])
