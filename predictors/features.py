@@ -182,7 +182,9 @@ class FeatureSet:
             if own:
                 self._same_as[self.names[-1]] = proxy
 
-    def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
+    def __call__(self, archs: Sequence[Arch], written: Sequence[Arch] | None = None) -> np.ndarray:
+        """The features of ``archs``; ``missing=error`` names the first undefined one as ``written`` has it (the
+        same architectures as the user wrote them, where ``archs`` are canonical forms: FLAN's)."""
         archs = list(archs)
         todo = list(dict.fromkeys(a for a in archs if a not in self._cache))
         if todo:
@@ -200,7 +202,7 @@ class FeatureSet:
         undefined = ~np.isfinite(out)
         if undefined.any() and self.missing == "error":
             column = int(np.argmax(undefined.any(axis=0)))
-            example = self.space.format(archs[int(np.argmax(undefined[:, column]))])
+            example = self.space.format((archs if written is None else written)[int(np.argmax(undefined[:, column]))])
             raise DataError(f"feature '{self.names[column]}' is undefined or not stored (NaN) for "
                             f"{int(undefined[:, column].sum())} of {len(archs)} architectures, e.g. {example}; pass "
                             "missing=impute to fill them, or drop that feature")

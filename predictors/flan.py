@@ -185,9 +185,14 @@ class FlanPredictor(Predictor, FlanPretraining):
         return {t for view in self.views for a in archs for t in self.space.encode(a, view).ops}
 
     # --- fitting ---
-    def _features(self, archs: Sequence[Arch]) -> np.ndarray:
+    def _features(self, archs: Sequence[Arch], written: Sequence[Arch] | None = None) -> np.ndarray:
+        """The supplementary features of ``archs`` (canonical forms, so equivalent cells share them); ``written``
+        are the same architectures as the user or table wrote them, which a refusal names: 'missing=error' named
+        the canonical form, a cell the user never gave (the forest names the user's own)."""
         values = np.zeros((len(archs), 0))
-        if self._supplementary is not None:
+        if isinstance(self._supplementary, FeatureSet):
+            values = self._supplementary(archs, written=written)
+        elif self._supplementary is not None:
             values = np.asarray(self._supplementary(archs), dtype=np.float64)
             if values.ndim == 1:
                 values = values[:, None]
@@ -205,8 +210,8 @@ class FlanPredictor(Predictor, FlanPretraining):
         onehot[np.arange(len(archs)), [slots.get(n, len(self.space_ids)) for n in names]] = 1.0
         return onehot
 
-    def _feature_tensor(self, archs: Sequence[Arch]) -> torch.Tensor:
-        values = self._features(archs)
+    def _feature_tensor(self, archs: Sequence[Arch], written: Sequence[Arch] | None = None) -> torch.Tensor:
+        values = self._features(archs, written)
         if self._scaler is not None:
             values = self._scaler.transform(values)
         return torch.as_tensor(values, dtype=torch.float32)
@@ -218,7 +223,7 @@ class FlanPredictor(Predictor, FlanPretraining):
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         self.vocab.extend(sorted(self._tokens(archs)))
-        raw = self._features(self._canonical(archs))
+        raw = self._features(self._canonical(archs), archs)
         self._scaler = FeatureScaler.fit(raw) if raw.shape[1] else None
         width = 2 * raw.shape[1]
         self._members = [self._new_member(i, width) for i in range(self.ensemble)]
@@ -244,7 +249,7 @@ class FlanPredictor(Predictor, FlanPretraining):
         read = self._canonical(archs)
         caches = {view: self._cache(view) for view in self.views}
         graphs = {view: cache.batch(read) for view, cache in caches.items()}
-        features = self._feature_tensor(read)
+        features = self._feature_tensor(read, archs)
         target = torch.as_tensor((y - y.mean()) / (y.std() or 1.0), dtype=torch.float32)
         # different benchmarks' accuracies are not comparable: on a mix, pairs stay within a space
         origin = torch.from_numpy(self.space.space_of(read)) if len(self.space.member_spaces) > 1 else None
@@ -331,7 +336,9 @@ class FlanPredictor(Predictor, FlanPretraining):
             graphs = {view: self._cache(view).chunks(unique) for view in views}
             scored = unique
         rows = np.fromiter((position[a] for a in read), dtype=np.int64, count=len(read))
-        scores = [s[rows] for s in self._member_scores(graphs, self._feature_tensor(scored))]
+        written = {canonical: arch for canonical, arch in zip(reversed(read), reversed(archs))}  # the first given
+        features = self._feature_tensor(scored, [written.get(a, a) for a in scored])
+        scores = [s[rows] for s in self._member_scores(graphs, features)]
         mapped = np.stack([slope * s + intercept for s, (slope, intercept) in zip(scores, self._maps)])
         return mapped.mean(axis=0), mapped.std(axis=0)
 

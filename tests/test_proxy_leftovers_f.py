@@ -3,6 +3,7 @@ wrong thing."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,29 @@ def test_a_file_written_before_failed_scores_were_marked_still_reads(image_table
                     f"arch,params,jacov\n{EMPTY},0.5,\n")
     found = read_proxy_file(text, space)
     assert not found.failed and math.isnan(found.scores[EMPTY][1])
+
+
+DEAD_END = "|none~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_3x3~1|none~2|"
+"""A cell without an input-output path (zen undefined) that the user writes otherwise than its canonical form."""
+
+
+def test_flan_missing_error_names_the_cell_as_the_user_wrote_it(nb201_context):
+    """FLAN reads its features on canonical forms, and 'missing=error' named that form
+    (|none~0|+|none~0|none~1|+...), a cell the user never gave; the forest named the user's own."""
+    from nasloop.engine.errors import DataError
+    from nasloop.predictors.flan import FlanPredictor
+
+    space = NB201Space()
+    good = [space.parse(CONV), space.parse("|nor_conv_1x1~0|+|nor_conv_3x3~0|skip_connect~1|+|nor_conv_3x3~0|"
+                                           "skip_connect~1|nor_conv_1x1~2|")]
+    dead = space.parse(DEAD_END)
+    assert space.format(dead) == DEAD_END
+
+    def flan() -> FlanPredictor:
+        return FlanPredictor(space, context=nb201_context, supplementary=["zen"], missing="error", ensemble=1,
+                             steps=1)
+
+    with pytest.raises(DataError, match=f"e\\.g\\. {re.escape(DEAD_END)};"):
+        flan().fit([*good, dead], [0.9, 0.8, 0.1])
+    with pytest.raises(DataError, match=f"e\\.g\\. {re.escape(DEAD_END)};"):
+        flan().fit(good, [0.9, 0.8]).predict([good[0], dead])
