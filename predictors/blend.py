@@ -57,8 +57,11 @@ def as_member_error(name: str, exc: NasloopError, advice: str = "") -> NasloopEr
     """A member's refusal naming the member, its ``--predictor-opt KEY=VALUE`` advice rewritten into the members
     option: given as written, it would be refused ("predictor 'blend' has no option 'proxy'"), since a blend hands its
     members only the options inside members."""
-    text = re.sub(r"--predictor-opt (\w+)=([^\s),;]+)", rf"--predictor-opt 'members={{{name}: {{\1: \2}}, ...}}'",
-                  str(exc))
+    value = r"([^\s'),;]*[^\s'),;:])"  # up to a space, quote or punctuation: 'add space_id=true: ...' ends at 'true'
+    text = re.sub(rf"drop --predictor-opt '?(\w+)={value}'?",
+                  rf"drop \1: \2 from {name}'s options in --predictor-opt members", str(exc))
+    text = re.sub(rf"--predictor-opt '?(\w+)=(\[[^]]*\]|{value})'?",
+                  rf"--predictor-opt 'members={{{name}: {{\1: \2}}, ...}}'", text)
     return type(exc)(f"blend member '{name}': {text}{advice}")
 
 

@@ -205,7 +205,7 @@ class FeatureSet:
             example = self.space.format((archs if written is None else written)[int(np.argmax(undefined[:, column]))])
             raise DataError(f"feature '{self.names[column]}' is undefined or not stored (NaN) for "
                             f"{int(undefined[:, column].sum())} of {len(archs)} architectures, e.g. {example}; pass "
-                            "missing=impute to fill them, or drop that feature")
+                            "--predictor-opt missing=impute to fill them, or drop that feature")
         return out
 
 

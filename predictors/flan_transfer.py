@@ -110,8 +110,8 @@ def check_start_features(start: dict[str, Any], path: str | None, width: int, na
         here = f" (of them, {ids_here} for space_id)" if ids_here else ""
         only_ids = ids_here and not ids and start["features"] == width - 2 * ids_here  # the file has no space ids
         lacks_ids = ids and not ids_here and start["features"] == width + 2 * (len(ids) + 1)  # the FLAN has none
-        fix = ("drop space_id=true: the file was pretrained without it" if only_ids else
-               "add space_id=true: the file was pretrained with it" if lacks_ids else
+        fix = ("drop --predictor-opt space_id=true: the file was pretrained without it" if only_ids else
+               "add --predictor-opt space_id=true: the file was pretrained with it" if lacks_ids else
                "give the same supplementary and space_id options, or pretrain again")
         raise ConfigError(f"pretrained file {path} was trained with {start['features'] // 2} supplementary "
                           f"features{how} and this FLAN has {width // 2}{here}; {fix}")
@@ -147,8 +147,8 @@ def _features_fix(spaces: Sequence[str], space: str | None, recorded: Sequence[s
         return "give the same supplementary option, or pretrain again"
     if space in spaces:
         shared = [name for name in recorded if name in set(names)]
-        both = (f"name the features both have (supplementary=[{', '.join(shared)}]) or pretrain on this task" if
-                shared and len(shared) <= LISTED else "pretrain on this task")
+        both = (f"name the features both have (--predictor-opt 'supplementary=[{', '.join(shared)}]') or pretrain "
+                "on this task" if shared and len(shared) <= LISTED else "pretrain on this task")
         return (f"give the same supplementary option, or pretrain again (where it was the same, the file was "
                 f"pretrained on another task of {space}, whose stored proxies differ: {both})")
     return (f"the file was pretrained on {', '.join(spaces)}, and graph features and stored proxies differ from "

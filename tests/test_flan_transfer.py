@@ -54,7 +54,8 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     context = build_context(NB201Space, "cifar10", str(data_dir))
     with pytest.raises(ConfigError, match="trained with 0 supplementary features and this FLAN has 1"):
         FlanPredictor(space, context=context, supplementary="zen", pretrained=str(pretrained))  # not at the 1st fit
-    with pytest.raises(ConfigError, match=re.escape("has 2 (of them, 2 for space_id); drop space_id=true: the file "
+    with pytest.raises(ConfigError, match=re.escape("has 2 (of them, 2 for space_id); drop --predictor-opt "
+                                                    "space_id=true: the file "
                                                     "was pretrained without it")):  # it called them 'supplementary'
         FlanPredictor(space, context=context, space_id=True, pretrained=str(pretrained))
     damaged = tmp_path / "damaged.pt"

@@ -253,7 +253,8 @@ def test_undefined_proxy_scores_are_named_or_imputed(nb201_context, split):
     strict = PREDICTORS.get("forest")(space, context=nb201_context, features=["jacov"], missing="error")
     pathless = sum(live_cell(SPEC, c) == ALL_NONE for c in train_x) + 1  # no input-output path: no jacov
     with pytest.raises(DataError, match=rf"feature 'jacov' is undefined or not stored \(NaN\) for {pathless} of "
-                                        rf"{len(train_x) + 1} .*; pass missing=impute to fill them, or drop that "
+                                        rf"{len(train_x) + 1} .*; pass --predictor-opt missing=impute to fill them, or "
+                                        r"drop that "
                                         r"feature$"):
         strict.fit(train_x + [ALL_NONE], np.append(train_y, 10.0))
     lenient = PREDICTORS.get("forest")(space, context=nb201_context, features=["jacov"])

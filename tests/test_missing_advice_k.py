@@ -15,7 +15,7 @@ def test_missing_error_advice_names_no_search_and_a_resume_says_options_take_a_n
                      str(data_dir)]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "feature 'jacov' is undefined or not stored (NaN)" in error, error
-    assert error.endswith("pass missing=impute to fill them, or drop that feature\n"), error
+    assert error.endswith("pass --predictor-opt missing=impute to fill them, or drop that feature\n"), error
     assert cli.main(["search", "--resume", str(tmp_path / "run"), "--predictor-opt", "missing=impute"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and error.endswith("(drop --predictor-opt); other options take a new run\n"), error

@@ -54,7 +54,7 @@ def test_a_file_pretrained_with_space_ids_asks_a_flan_without_them_to_add_the_op
     out = save_pretrained(flan, tmp_path / "mix.pt", ["nb201", "tnb101-micro"], len(cells))
     # was "give the same supplementary and space_id options", though only space_id was missing
     with pytest.raises(ConfigError, match=r"3 for space_id: nb201, tnb101-micro, other\) and this FLAN has 0; add "
-                                          "space_id=true: the file was pretrained with it$"):
+                                          "--predictor-opt space_id=true: the file was pretrained with it$"):
         FlanPredictor(nb201, pretrained=str(out))
     FlanPredictor(nb201, pretrained=str(out), space_id=True)  # the advice works
 

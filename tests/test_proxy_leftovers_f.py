@@ -106,3 +106,32 @@ def test_flan_missing_error_names_the_cell_as_the_user_wrote_it(nb201_context):
         flan().fit([*good, dead], [0.9, 0.8, 0.1])
     with pytest.raises(DataError, match=f"e\\.g\\. {re.escape(DEAD_END)};"):
         flan().fit(good, [0.9, 0.8]).predict([good[0], dead])
+
+
+def test_a_blend_member_is_told_to_add_space_id_inside_its_options(tmp_path):
+    """In a blend, 'add space_id=true' read as a top-level option, which the blend refuses ('predictor 'blend' has
+    no option 'space_id''): the member's hint now says where the option goes, as its other hints do."""
+    import numpy as np
+
+    from nasloop.engine.errors import ConfigError
+    from nasloop.predictors.blend import BlendPredictor
+    from nasloop.predictors.flan import FlanPredictor
+    from nasloop.predictors.flan_transfer import save_pretrained
+    from nasloop.predictors.mixed_space import MixedSpace
+    from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
+
+    nb201, micro = NB201Space(), TNB101MicroSpace()
+    mix = MixedSpace([nb201, micro])
+    cells = [(0, arch) for arch in list(nb201.enumerate())[:3]] + [(1, arch) for arch in list(micro.enumerate())[:3]]
+    flan = FlanPredictor(mix, space_id=True, ensemble=1, steps=1).fit(cells, np.arange(6.0))
+    out = save_pretrained(flan, tmp_path / "mix.pt", ["nb201", "tnb101-micro"], len(cells))
+    with pytest.raises(ConfigError, match=re.escape("add --predictor-opt 'members={flan: {space_id: true}, ...}': "
+                                                    "the file was pretrained with it")):
+        BlendPredictor(nb201, members={"flan": {"pretrained": str(out)}, "forest": {}})
+    plain = FlanPredictor(nb201, ensemble=1, steps=1).fit(list(nb201.enumerate())[:3], np.arange(3.0))
+    save_pretrained(plain, tmp_path / "plain.pt", ["nb201"], 3)
+    with pytest.raises(ConfigError, match=re.escape("drop space_id: true from flan's options in --predictor-opt "
+                                                    "members: the file was pretrained without it")):
+        BlendPredictor(nb201, members={"flan": {"space_id": True, "pretrained": str(tmp_path / "plain.pt")},
+                                       "forest": {}})
+

@@ -75,8 +75,8 @@ def test_the_same_supplementary_option_on_another_task_is_told_why_the_features_
     out = save_pretrained(flan.fit(cells, np.arange(6.0)), tmp_path / "object.pt", ["tnb101-micro"], len(cells))
     with pytest.raises(ConfigError, match=r"; give the same supplementary option, or pretrain again \(where it was "
                                           "the same, the file was pretrained on another task of tnb101-micro, whose "
-                                          r"stored proxies differ: name the features both have \(supplementary="
-                                          r"\[epe_nas, synflow, zen\]\) or pretrain on this task\)$"):
+                                          r"stored proxies differ: name the features both have \(--predictor-opt "
+                                          r"'supplementary=\[epe_nas, synflow, zen\]'\) or pretrain on this task\)$"):
         FlanPredictor(space, context=on["class_scene"], supplementary=["proxies"], pretrained=str(out))
     advised = ["epe_nas", "synflow", "zen"]
     for context in on.values():  # the advice works: the same features by name on both tasks
