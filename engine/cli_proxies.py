@@ -6,6 +6,7 @@ same command, spread over an executor), which the space's table loader then serv
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from typing import Any
 
@@ -16,7 +17,8 @@ from .assemble import build_context, build_space, parse_user_arch
 from .cli_config import check_shorthand
 from .config import construct
 from .context import RunContext
-from .data.proxy_file import FAILED
+from .data.paths import looked_in
+from .data.proxy_file import FAILED, file_name, find_proxy_file
 from .errors import ConfigError, NasloopError
 from .export import print_json
 from .progress import progress
@@ -46,6 +48,42 @@ def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: Se
              if summary["failed"] else "")
           + (f"; {summary['errors']} scores failed (the first: {summary['error']}), written '{FAILED}': run the "
              "same command again to score them" if summary["errors"] else ""))
+    note = _unread_note(args, context, space)
+    if note:
+        print(note)
+
+
+def _unread_note(args: argparse.Namespace, context: RunContext, space: SearchSpace) -> str:
+    """One line where runs will not read (all of) the file written: its proxies the benchmark stores come from the
+    table (the README's own NB201 CIFAR-10 example wrote params, synflow and jacov, which runs take from
+    NAS-Bench-Suite-Zero's file), and a file elsewhere or under another name than the data folders' proxy file is
+    read by no run. Said with this command's data folders (--data-dir, $NASLOOP_DATA, the cache); empty otherwise."""
+    from .evaluators.proxies import resolve
+
+    names = [p.name for p in resolve(args.proxies)]
+    parts = []
+    try:
+        stored = context.table_proxies(space, names)
+    except NasloopError:  # the table cannot be read: runs compute or read the file, as this command did
+        stored = []
+    if stored:
+        benchmark = context.benchmark.name if context.benchmark is not None else space.name
+        parts.append(f"runs take {', '.join(stored)} from {benchmark}'s stored proxies for {context.dataset}, not "
+                     "from this file (stored ones come first; a file serves proxies the table lacks, or networks "
+                     "built at another size with --space-opt)")
+    if len(stored) < len(names):
+        expected = file_name(space.name, str(context.dataset))
+        try:
+            found = find_proxy_file(space.name, str(context.dataset), args.data_dir)
+        except NasloopError:
+            found = None
+        if found is not None and not os.path.samefile(found, args.out):
+            parts.append(f"runs read {found} (the first {expected} in the data folders), not this file: put this "
+                         "one in its place for runs to read it")
+        elif found is None:
+            parts.append(f"runs read a proxy file only as {expected} in a data folder ({looked_in(args.data_dir)}): "
+                         "move or rename this one there for runs to read it")
+    return f"note: {'; '.join(parts)}" if parts else ""
 
 
 def _refuse_unlisted(space: SearchSpace) -> None:

@@ -185,6 +185,15 @@ class RunContext:
                    "computed" if partial else "")
                 + f"; {precompute})")
 
+    def table_proxies(self, space: SearchSpace, proxies: Sequence[str]) -> list[str]:
+        """Those of ``proxies`` that a run on ``space`` reads from the benchmark's stored proxies whatever a
+        precomputed file holds (they come first: :meth:`_proxy_source`)."""
+        self._check_space(space)
+        if not self._table_serves(space):  # first: NB201's stored names load NAS-Bench-Suite-Zero's whole file
+            return []
+        stored = set(self.stored_proxies())
+        return [p for p in proxies if p in stored]
+
     def _proxy_source(self, space: SearchSpace, proxy: str) -> tuple[str, ProxyScores | None]:
         """Where :meth:`scorer` reads ``proxy`` from: the benchmark, a precomputed file (returned), or nowhere."""
         self._check_space(space)

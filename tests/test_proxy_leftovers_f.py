@@ -135,3 +135,32 @@ def test_a_blend_member_is_told_to_add_space_id_inside_its_options(tmp_path):
         BlendPredictor(nb201, members={"flan": {"space_id": True, "pretrained": str(tmp_path / "plain.pt")},
                                        "forest": {}})
 
+
+def _printed(capsys: pytest.CaptureFixture[str], archs: Path, folder: Path, out: Path, *size: str) -> str:
+    """What 'nasloop proxies --out' printed: the summary line and any note."""
+    assert cli.main(["proxies", "--space", "nb201", *size, "--archs-file", str(archs), "--proxies", "params",
+                     "--batch-size", "2", "--data-dir", str(folder), "--out", str(out)]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("isolated_cache")
+def test_proxies_out_says_when_runs_will_not_find_the_file(image_table_folder, capsys):
+    """A file under another name or folder than runs look for is read by no run: it went unsaid."""
+    folder = image_table_folder
+    archs = folder / "archs.txt"
+    archs.write_text(CONV + "\n")
+    said = _printed(capsys, archs, folder, folder / "cells.csv", *SMALL)
+    assert said.count("note:") == 1 and "runs read a proxy file only as nb201-cifar10-proxies.csv in a data " \
+        f"folder ({folder}" in said
+    assert "note:" not in _printed(capsys, archs, folder, folder / "nb201-cifar10-proxies.csv", *SMALL)
+
+
+@pytest.mark.usefixtures("isolated_cache")
+def test_proxies_out_says_which_proxies_runs_take_from_the_stored_ones(tmp_path, data_dir, capsys):
+    """The README's own 'nasloop proxies --all --proxies params,synflow,jacov --out' on NB201 CIFAR-10 wrote a file
+    whose proxies runs take from NAS-Bench-Suite-Zero's stored ones, unsaid."""
+    archs = tmp_path / "archs.txt"
+    archs.write_text(CONV + "\n")
+    said = _printed(capsys, archs, data_dir, tmp_path / "nb201-cifar10-proxies.csv")
+    assert said.count("\n") == 2 and said.splitlines()[1].startswith(
+        "note: runs take params from nb201's stored proxies for cifar10, not from this file")
