@@ -18,6 +18,7 @@ import json
 import math
 import os
 import socket
+import time
 from pathlib import Path
 from typing import IO, Any, Callable, Mapping, Sequence
 
@@ -27,9 +28,10 @@ from ..search_spaces.base import SearchSpace
 from .context import RunContext
 from .data.proxy_file import (FAILED, check_network_size, network_probe, prepare_to_continue, read_proxy_file,
                               recorded_space, same_dataset, settings_line)
-from .errors import ConfigError
+from .errors import ArchitectureError, ConfigError
 from .options import effective_options
 from .evaluators.proxies import minibatch, resolve, score_network
+from .evaluators.base import refused
 from .evaluators.proxy import ProxyEvaluator
 from .evaluators.replicates import build_network
 from .executors.base import Executor
@@ -126,9 +128,12 @@ class RowEvaluator(ProxyEvaluator):
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         proxies = resolve(self.proxies)
         inputs, targets = minibatch(proxies, self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
+        start = time.perf_counter()
         try:
             scored = score_network(lambda: build_network(self.space, arch, self.num_classes, 0),
                                    proxies, inputs, targets, self.seed, self.device)
+        except ArchitectureError as exc:  # named as the evaluator the user knows ('proxy'), not this class
+            return refused(ProxyEvaluator, exc, time.perf_counter() - start)
         except RuntimeError as exc:  # building or moving the network (out of memory): every proxy failed
             return Result(metrics={name: math.nan for name in self.proxies}, reason=f"{type(exc).__name__}: {exc}")
         failed = [name for name in self.proxies if name in scored.failed]

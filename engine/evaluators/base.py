@@ -126,7 +126,7 @@ class Evaluator(Configurable, ABC):
         return None
 
 
-def refused(evaluator: Evaluator, exc: ArchitectureError, cost: float) -> Result:
+def refused(evaluator: Evaluator | type[Evaluator], exc: ArchitectureError, cost: float) -> Result:
     """The failed trial of an architecture its evaluator cannot evaluate (a cell without an input-output path, one
     a table lacks): the search goes on with the others, where any other nasloop error (bad input, missing data)
     would fail every trial alike and stops it."""
