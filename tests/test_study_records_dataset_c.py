@@ -27,50 +27,41 @@ def _compare(study: Path, data_dir: Path, seeds: int, *options: str) -> list[str
             str(seeds), "--out", str(study), "--data-dir", str(data_dir), "--quiet"]
 
 
-def test_a_record_of_another_space_in_a_predictor_study_is_named_not_counted(tmp_path, data_dir, capsys):
-    """A row of nb101 appended to an nb201 study was counted as an nb201 fit: 'report' showed 2 seeds where 1 was
-    measured, and a continued study took its (predictor, size, seed) as measured and never fitted it."""
+def _refused_then_unnamed(tmp_path: Path, data_dir: Path, capsys, key: str, other: str, expected: str) -> None:
+    """A row of ``key`` ``other`` appended to a one-seed study is refused by 'report' in ``expected``'s words, and by
+    'compare' continuing the study with nothing measured or written; a row naming no ``key`` is refused too."""
     path, first = _study(tmp_path, data_dir)
     study = path.parent
     with path.open("a") as log:
-        log.write(json.dumps({**first, "space": "nb101", "seed": 1}) + "\n")
+        log.write(json.dumps({**first, key: other, "seed": 1}) + "\n")
     kept = path.read_bytes()
-    expected = (f"nasloop report: error: {path} line 2 is a record of space 'nb101', and this study ranks 'nb201' "
-                "cells; remove the line, or keep that space's records in a study folder of their own (another --out)")
     capsys.readouterr()
     assert main(["report", str(study)]) == 2
-    assert capsys.readouterr().err.strip() == expected
+    assert capsys.readouterr().err.strip() == f"nasloop report: error: {path} {expected}"
     assert main(_compare(study, data_dir, 2)) == 2  # continuing it: seed 1 was taken as measured
-    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record of space 'nb101'", "remove the line")
+    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record of {key} '{other}'", "remove the line")
     assert path.read_bytes() == kept  # nothing measured or written
-    with path.open("a") as log:
-        log.write(json.dumps({key: value for key, value in first.items() if key != "space"} | {"seed": 1}) + "\n")
-    path.write_text("\n".join(path.read_text().splitlines()[::2]) + "\n")  # the nb101 row removed
-    assert main(["report", str(study)]) == 2  # a row naming no space is no record of this study either
-    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record naming no space", "remove the line")
+    without = {name: value for name, value in first.items() if name != key}
+    path.write_text(json.dumps(first) + "\n" + json.dumps({**without, "seed": 1}) + "\n")
+    assert main(["report", str(study)]) == 2  # a row naming no space or dataset is no record of this study either
+    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record naming no {key}", "remove the line")
+
+
+def test_a_record_of_another_space_in_a_predictor_study_is_named_not_counted(tmp_path, data_dir, capsys):
+    """A row of nb101 appended to an nb201 study was counted as an nb201 fit: 'report' showed 2 seeds where 1 was
+    measured, and a continued study took its (predictor, size, seed) as measured and never fitted it."""
+    _refused_then_unnamed(tmp_path, data_dir, capsys, "space", "nb101",
+                          "line 2 is a record of space 'nb101', and this study ranks 'nb201' cells; remove the line, "
+                          "or keep that space's records in a study folder of their own (another --out)")
 
 
 def test_a_record_of_another_dataset_in_a_predictor_study_is_named_not_counted(tmp_path, data_dir, capsys):
     """A cifar100 row appended to a cifar10 study was counted as a cifar10 fit: 'report' showed 2 seeds where 1 was
     measured, and a continued study took its (predictor, size, seed) as measured and never fitted it."""
-    path, first = _study(tmp_path, data_dir)
-    study = path.parent
-    with path.open("a") as log:
-        log.write(json.dumps({**first, "dataset": "cifar100", "seed": 1}) + "\n")
-    kept = path.read_bytes()
-    expected = (f"nasloop report: error: {path} line 2 is a record of dataset 'cifar100', and this study ranks "
-                "'nb201' cells on 'cifar10'; remove the line, or keep that dataset's records in a study folder of "
-                "their own (another --out)")
-    capsys.readouterr()
-    assert main(["report", str(study)]) == 2
-    assert capsys.readouterr().err.strip() == expected
-    assert main(_compare(study, data_dir, 2)) == 2  # continuing it: seed 1 was taken as measured
-    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record of dataset 'cifar100'", "remove the line")
-    assert path.read_bytes() == kept  # nothing measured or written
-    without = {key: value for key, value in first.items() if key != "dataset"}
-    path.write_text(json.dumps(first) + "\n" + json.dumps({**without, "seed": 1}) + "\n")
-    assert main(["report", str(study)]) == 2  # a row naming no dataset is no record of this study either
-    one_line(capsys.readouterr().err.strip(), f"{path} line 2 is a record naming no dataset", "remove the line")
+    _refused_then_unnamed(tmp_path, data_dir, capsys, "dataset", "cifar100",
+                          "line 2 is a record of dataset 'cifar100', and this study ranks 'nb201' cells on "
+                          "'cifar10'; remove the line, or keep that dataset's records in a study folder of their own "
+                          "(another --out)")
 
 
 def test_a_record_spelling_the_study_task_another_way_is_counted(tmp_path, data_dir, capsys):
