@@ -21,6 +21,7 @@ from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
 from .objectives import Objective, oriented_values
 from .space_checks import refused_proposal
 from .stop_reasons import streak_reason
+from .stored_keys import current_key
 from .store import RunStore, Trial
 from .store_rows import DONE, DUPLICATE, PENDING, RESTORE
 from .store_writes import grouped_state
@@ -219,13 +220,14 @@ class SearchLoop:
                     self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, arch))
             else:
                 scores = self.scores(trial.result) if trial.state == DONE else None
-                self._known.setdefault(trial.key, _Known(trial.id, trial.result, scores))
+                key = current_key(self.space, self._key, trial, arch)  # a hash changed since: the stored key is stale
+                self._known.setdefault(key, _Known(trial.id, trial.result, scores))
                 self._started += 1
                 if trial.state == DONE:
                     self._spent += trial.result.cost
                     self._note_best(trial.score)
                 else:
-                    self._running[trial.id] = (arch, trial.key)
+                    self._running[trial.id] = (arch, key)
                     self.executor.submit(trial.id, self.evaluator, arch, trial.fidelity)
             if trial.result is not None and not trial.told:
                 untold.append((trial, arch))
