@@ -325,12 +325,18 @@ class Benchmark(Configurable, ABC):
     def recognise(cls, path: Path) -> str | None:
         """What ``path`` is, in words, if it is a file this benchmark imports (judged by content); else None.
 
-        nasloop's own tables (``.npz`` archives whose metadata names this benchmark) are recognised
-        here; a benchmark's public formats by :meth:`recognise_source`.
+        nasloop's own tables (``.npz`` archives whose metadata names this benchmark, or a benchmark it derives
+        from) are recognised here; a benchmark's public formats by :meth:`recognise_source`. A user's subclass
+        registered under a name of its own imports with its parent's importers, which name the parent in the
+        table they write: matched on its own name only, its own import's table was refused as the parent's.
         """
-        if zipfile.is_zipfile(path):
-            return f"a nasloop {cls.name} table" if Table.peek_meta(path).get("benchmark") == cls.name else None
-        return cls.recognise_source(path)
+        if not zipfile.is_zipfile(path):
+            return cls.recognise_source(path)
+        written = Table.peek_meta(path).get("benchmark")
+        if written == cls.name:
+            return f"a nasloop {cls.name} table"
+        parents = {name for ancestor in cls.__mro__[1:] if isinstance(name := vars(ancestor).get("name"), str)}
+        return f"a nasloop {written} table (the benchmark {cls.name} derives from)" if written in parents else None
 
     @classmethod
     @abstractmethod

@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from nasloop.engine.cli import main
-from nasloop.engine.registry import SEARCH_SPACES, register_strategy
+from nasloop.engine.registry import SEARCH_SPACES, register_benchmark, register_search_space, register_strategy
+from nasloop.search_spaces.nb201.benchmark import NB201Benchmark
+from nasloop.search_spaces.nb201.space import NB201Space
 from nasloop.strategies.base import Strategy
 
 
@@ -67,3 +69,28 @@ def test_a_resume_keys_stored_trials_by_the_functional_hash_of_now(tmp_path, dat
     assert len(archs) == 2 and archs[0] == arch and archs[1] != arch, archs
     assert "1 repeat answered from the store" in capsys.readouterr().out
 
+
+def _register_subclass() -> None:
+    @register_benchmark("h-nb201")
+    class MyNB201(NB201Benchmark):
+        pass
+
+    @register_search_space("h-nb201")
+    class MySpace(NB201Space):
+        benchmark = "h-nb201"
+
+
+def test_a_subclass_of_a_builtin_benchmark_imports_the_table_its_import_wrote(tmp_path, nb201_csv_path, capsys):
+    _register_subclass()
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["data", "import", "--space", "h-nb201", str(nb201_csv_path), "--out", str(first)]) == 0
+    table = first / "nb201.npz"
+    capsys.readouterr()
+    assert main(["data", "import", "--space", "h-nb201", str(table), "--out", str(second)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{table}: a nasloop nb201 table (the benchmark h-nb201 derives from)")
+    assert (second / "nb201.npz").is_file()
+    assert main(["data", "import", "--space", "nb101", str(table), "--out", str(second)]) == 2
+    assert capsys.readouterr().err == (
+        f"nasloop data import: error: {table} is a nasloop nb201 table (the benchmark h-nb201 derives from), data of "
+        "the h-nb201 and nb201 benchmarks, not of --space nb101; import it with --space h-nb201 or --space nb201\n")
