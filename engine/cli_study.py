@@ -85,6 +85,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                                 "last compare's --target, else the table's best)")
     r.add_argument("--interval", choices=("t", "bootstrap"), help="a search study: 95 %% intervals, Student t or "
                                                                   "percentile bootstrap (default: the last compare's)")
+    r.add_argument("--data-dir", type=path_text, help="a predictor study from before it recorded the fidelity it "
+                   "ranks: the folder holding the benchmark's table, which says it (default: $NASLOOP_DATA, the cache)")
 
 
 def _methods(args: argparse.Namespace) -> list:
@@ -236,7 +238,8 @@ def _compare_predictors(args: argparse.Namespace) -> int:
                                           f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"),
                                       force_new=args.force_new, on_note=note, on_aside=lambda text: print(
                                           f"nasloop compare: note: {text}", file=sys.stderr))
-    missing = unmeasured(read_grid(args.out), records) if (args.out / PREDICTOR_STUDY_FILE).is_file() else None
+    recorded = (args.out / PREDICTOR_STUDY_FILE).is_file()
+    missing = unmeasured(read_grid(args.out, args.data_dir), records) if recorded else None
     if missing:  # asked of the study by an earlier command that was killed
         note(missing)
     written = write_predictor_report(args.out, records, grid, args.command_line, notes)
@@ -285,7 +288,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     from .study_results import collect
 
     from .predictor_study import read_grid, read_records, unmeasured
-    from .predictor_grid import ranked_fidelity
+    from .predictor_grid import ranked_fidelity, refuse_unchecked
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")
@@ -297,12 +300,17 @@ def cmd_report(args: argparse.Namespace) -> None:
         what = "a predictor study" if (args.path / PREDICTOR_STUDY_FILE).exists() else "not a search study"
         raise ConfigError(f"{given} is read for a search study (from 'nasloop compare --methods'), and {args.path} "
                           f"is {what}; drop {given}")
+    if args.data_dir is not None and args.path.is_dir() and not (args.path / PREDICTOR_STUDY_FILE).exists():
+        raise ConfigError(f"--data-dir is read for a predictor study (from 'nasloop compare --predictors'), and "
+                          f"{args.path} is not one (a search study or run reads the folder its runs recorded); drop "
+                          "--data-dir")
     if (args.path / PREDICTOR_STUDY_FILE).exists():
         from .report import write_predictor_report
 
-        grid = read_grid(args.path)
-        # the fidelity of a study from before it recorded it: the table's, where at hand
-        records = read_records(args.path, {**grid, **ranked_fidelity(grid, grid, None)})
+        grid = read_grid(args.path, args.data_dir)
+        ranked = ranked_fidelity(grid, grid, args.data_dir)  # of a study from before it recorded it: the table's
+        refuse_unchecked(args.path, grid, ranked)
+        records = read_records(args.path, {**grid, **ranked})
         missing = unmeasured(grid, records)
         written = write_predictor_report(args.out or args.path, records, grid, args.command_line,
                                          [missing] if missing else [])

@@ -4,39 +4,75 @@ A grid of ``fidelity: null`` ranks the table's highest fidelity for the task. It
 fidelity of the first record naming one, so a records file made of another fidelity's rows (merged in from a
 ``--fidelity 12`` study) was counted as the study's fits. The study now records what it ranks, as
 ``ranked_fidelity``, beside the grid (not in it: the next command's grid, fidelity null, is the same study), and a
-report reads it there, as no report is given a data folder.
+report reads it there, needing no table. A study from before it was recorded is checked against the table, which a
+report is then given (``--data-dir``) or refuses: it took the first record's fidelity, silently.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from .config import construct
-from .errors import ConfigError, NasloopError
+from .errors import ConfigError, DataError, NasloopError, first_few
 from .options import check_value
 from .registry import BENCHMARKS, SEARCH_SPACES
+from .run_missing import PREDICTOR_STUDY_FILE
 
 RANKED = "ranked_fidelity"
+
+
+def _benchmark_task(grid: dict[str, Any]) -> tuple[str | None, Any, Any]:
+    """(benchmark name, class, task) of the grid's space and dataset; None for what is not registered now."""
+    space = grid["space"]
+    name = SEARCH_SPACES.get(space).benchmark if space in SEARCH_SPACES.names_at_hand() else None
+    benchmark = BENCHMARKS.get(name) if name is not None else None
+    return name, benchmark, benchmark.find_task(grid["dataset"]) if benchmark is not None else None
+
+
+def _held(grid: dict[str, Any], data_dir: str | None) -> list[int] | None:
+    """The fidelities the table holds for the grid's task, ascending (none for a table of final results), as
+    :meth:`.Benchmark.check` finds them; None where the table (or the space) is not at hand."""
+    name, benchmark, task = _benchmark_task(grid)
+    if task is None:
+        return None
+    try:
+        table = construct("benchmark", name, benchmark, data_dir=data_dir)
+        table.check(task.name)
+        return [] if benchmark.final_only else list(table.fidelities(task.name))
+    except NasloopError:
+        return None
 
 
 def ranked_fidelity(grid: dict[str, Any], stored: dict[str, Any] | None, data_dir: str | None) -> dict[str, Any]:
     """``{RANKED: F}``: the fidelity a study of ``grid`` naming none ranks; ``stored``'s (the study's grid file,
     when it continues one) where it recorded it, else the table's highest for the task, as
     :meth:`.Benchmark.check` resolves a fidelity of None (None for a table of final results). Empty where the grid
-    names its fidelity, or the table is not at hand: the fits, which need it, then say why in their own words."""
+    names its fidelity, or the table is not at hand: the fits, which need it, then say why in their own words, and
+    a report refuses (:func:`refuse_unchecked`)."""
     if grid.get("fidelity") is not None:
         return {}
     if stored is not None and RANKED in stored:
         return {RANKED: stored[RANKED]}
-    space = grid["space"]
-    name = SEARCH_SPACES.get(space).benchmark if space in SEARCH_SPACES.names_at_hand() else None
-    benchmark = BENCHMARKS.get(name) if name is not None else None
-    task = benchmark.find_task(grid["dataset"]) if benchmark is not None else None
-    if task is None:
-        return {}
-    try:
-        return {RANKED: construct("benchmark", name, benchmark, data_dir=data_dir).check(task.name)}
-    except NasloopError:
-        return {}
+    held = _held(grid, data_dir)
+    return {} if held is None else {RANKED: max(held) if held else None}
+
+
+def refuse_unchecked(folder: Path, grid: dict[str, Any], ranked: dict[str, Any]) -> None:
+    """One line for a study from before it recorded its ranked fidelity, reported where the table that says it is
+    not at hand: the first record naming a fidelity was taken as the study's, so a records file wholly of a
+    ``--fidelity 12`` study's rows was reported as this one's."""
+    if grid.get("fidelity") is not None or RANKED in grid or ranked:
+        return
+    name, benchmark, _ = _benchmark_task(grid)
+    if benchmark is not None and benchmark.final_only:  # its records name no fidelity to check
+        return
+    study = (f"{folder / PREDICTOR_STUDY_FILE} is from before predictor studies recorded the fidelity they rank "
+             f"({RANKED}), so its records' fidelity is checked against")
+    if benchmark is None:
+        raise ConfigError(f"{study} its space's table, and space {grid['space']!r} is not registered now; give the "
+                          "plugin registering it (nasloop --plugin FILE report ...)")
+    raise DataError(f"{study} the {name} table, which is not found; give --data-dir, the folder holding it (or set "
+                    "NASLOOP_DATA), so its fidelity can be checked")
 
 
 def check_recorded(grid: dict[str, Any]) -> None:
@@ -55,3 +91,22 @@ def check_recorded(grid: dict[str, Any]) -> None:
     value = grid.get(RANKED)
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ValueError(f"its {RANKED} is {value!r}, not a whole number of epochs or null")
+    name, benchmark, _ = _benchmark_task(grid)
+    if RANKED in grid and grid.get("fidelity") is None and benchmark is not None and (
+            value is None) != benchmark.final_only:  # a null refused every record as 'at no fidelity'
+        raise ValueError(f"its {RANKED} is {value}, not null (the {name} table holds final results only)"
+                         if value is not None else f"its {RANKED} is null, not a whole number of epochs (null ranks "
+                         f"a table of final results, and the {name} table holds results by epochs)")
+
+
+def check_held(grid: dict[str, Any], data_dir: str | None) -> None:
+    """A ValueError naming a recorded ranked fidelity the table at hand does not hold for the task (13 on NB201,
+    which has 12 and 200): every record was refused as not of it. Unchecked where the table is not at hand."""
+    value = grid.get(RANKED)
+    if grid.get("fidelity") is not None or value is None:
+        return
+    held = _held(grid, data_dir)
+    if held is not None and value not in held:
+        name, _, task = _benchmark_task(grid)
+        raise ValueError(f"its {RANKED} is {value}, a fidelity the {name} table does not hold for {task.name} (it "
+                         f"holds {first_few([str(f) for f in held], 6) or 'final results only'})")

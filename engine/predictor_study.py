@@ -19,7 +19,7 @@ import numpy as np
 from .assemble import canonical_dataset
 from .errors import ConfigError, DataError, first_few
 from .predictor_evaluation import evaluate_predictors, ranked_metric
-from .predictor_grid import RANKED, check_recorded, ranked_fidelity
+from .predictor_grid import RANKED, check_held, check_recorded, ranked_fidelity
 from .predictor_options import options_per_predictor
 from .replaced_files import replaced
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
@@ -163,8 +163,9 @@ def same_task(space: str, found: Any, dataset: str) -> bool:
     return task(found) == task(dataset)
 
 
-def read_grid(folder: Path) -> dict[str, Any]:
-    """The grid recorded in ``folder/predictor_study.json``; a damaged one is one line naming it, not a traceback."""
+def read_grid(folder: Path, data_dir: str | None = None) -> dict[str, Any]:
+    """The grid recorded in ``folder/predictor_study.json``; a damaged one is one line naming it, not a traceback.
+    Its ranked fidelity is checked against the table of ``data_dir`` (else the data folders) where that is at hand."""
     path = folder / PREDICTOR_STUDY_FILE
     try:
         grid = json.loads(path.read_text())
@@ -173,6 +174,7 @@ def read_grid(folder: Path) -> dict[str, Any]:
         _check_requests(grid.get("requests") or [])
         _check_ranking(grid.get("metric"), grid.get("fidelity"))
         check_recorded(grid)
+        check_held(grid, data_dir)
     except (OSError, ValueError, RecursionError) as exc:  # nested deeper than any study file nasloop writes
         raise DataError(f"{path} is not a readable predictor study file ({type(exc).__name__}: {exc}); run the "
                         "study's 'nasloop compare --predictors' command again with --force-new to set it "
@@ -281,7 +283,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
     stored = None
     if grid_path.exists():
         try:
-            stored = read_grid(folder)
+            stored = read_grid(folder, data_dir)
         except DataError:
             if not force_new:
                 raise

@@ -1,5 +1,9 @@
-"""A resumed run keys its stored trials by the space's hash of now, and a user's subclass of a built-in benchmark
-imports the tables its own import writes.
+"""A predictor study's ranked fidelity is never guessed nor a damaged one read, a resumed run keys its stored trials
+by the space's hash of now, and a user's subclass of a built-in benchmark imports the tables its own import writes.
+
+A study from before ``predictor_study.json`` recorded ``ranked_fidelity`` was reported, where no table was at hand,
+at its first record's fidelity, silently; a hand-edited ``ranked_fidelity`` of null, or of a fidelity the table
+lacks, refused every record as not of it rather than the file as unreadable.
 
 A run of ``--dedup functional`` begun before the DARTS/NDS functional hash read a cell's smallest node numbering
 kept its trials under the old keys, so a resume evaluated a network it had evaluated again. A benchmark registered
@@ -8,10 +12,12 @@ parent's name in the table: ``data import`` of that table (the README's way to a
 data of the parent."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from nasloop.engine.cli import main
 from nasloop.engine.registry import SEARCH_SPACES, register_benchmark, register_search_space, register_strategy
@@ -94,3 +100,85 @@ def test_a_subclass_of_a_builtin_benchmark_imports_the_table_its_import_wrote(tm
     assert capsys.readouterr().err == (
         f"nasloop data import: error: {table} is a nasloop nb201 table (the benchmark h-nb201 derives from), data of "
         "the h-nb201 and nb201 benchmarks, not of --space nb101; import it with --space h-nb201 or --space nb201\n")
+
+
+def _predictor_study(folder: Path, data_dir: Path, *flags: str) -> int:
+    return main(["compare", "--space", "nb201", "--predictors", "random", "--train-sizes", "8", "--seeds", "1",
+                 "--out", str(folder), "--data-dir", str(data_dir), "--quiet", *flags])
+
+
+def test_a_study_from_before_ranked_fidelity_is_reported_only_with_its_table(tmp_path, data_dir, capsys,
+                                                                             monkeypatch):
+    study = tmp_path / "study"
+    assert _predictor_study(study, data_dir) == 0
+    # no table in the data folders (set after the study: a cache folder of its own made matplotlib list fonts anew)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("NASLOOP_DATA", raising=False)
+    path = study / "predictor_study.json"
+    grid = json.loads(path.read_text())
+    del grid["ranked_fidelity"]  # as a study wrote it before 94e87d4
+    path.write_text(json.dumps(grid))
+    (study / "report.md").unlink()
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 2
+    assert capsys.readouterr().err == (
+        f"nasloop report: error: {path} is from before predictor studies recorded the fidelity they rank "
+        "(ranked_fidelity), so its records' fidelity is checked against the nb201 table, which is not found; give "
+        "--data-dir, the folder holding it (or set NASLOOP_DATA), so its fidelity can be checked\n")
+    assert not (study / "report.md").exists() and json.loads(path.read_text()) == grid
+    assert main(["report", str(study), "--data-dir", str(data_dir)]) == 0
+    assert (study / "report.md").is_file() and json.loads(path.read_text()) == grid  # a report records nothing
+
+
+def test_a_study_from_before_ranked_fidelity_of_a_space_not_registered_now_names_the_plugin(tmp_path, data_dir,
+                                                                                            capsys):
+    """Its space's plugin not given: no table says the fidelity, whatever the data folders hold."""
+    study = tmp_path / "study"
+    assert _predictor_study(study, data_dir) == 0
+    path, records = study / "predictor_study.json", study / "predictor_records.jsonl"
+    grid = {key: value for key, value in json.loads(path.read_text()).items() if key != "ranked_fidelity"}
+    path.write_text(json.dumps({**grid, "space": "h-gone"}))
+    records.write_text(records.read_text().replace('"space": "nb201"', '"space": "h-gone"'))
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 2
+    assert capsys.readouterr().err == (
+        f"nasloop report: error: {path} is from before predictor studies recorded the fidelity they rank "
+        "(ranked_fidelity), so its records' fidelity is checked against its space's table, and space 'h-gone' is "
+        "not registered now; give the plugin registering it (nasloop --plugin FILE report ...)\n")
+
+def _unreadable(command: str, path: Path, problem: str) -> str:
+    return (f"nasloop {command}: error: {path} is not a readable predictor study file (ValueError: its "
+            f"ranked_fidelity is {problem}); run the study's 'nasloop compare --predictors' command again with "
+            "--force-new to set it aside\n")
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("null", "null, not a whole number of epochs (null ranks a table of final results, and the nb201 table holds "
+             "results by epochs)"),
+    ("13", "13, a fidelity the nb201 table does not hold for cifar10 (it holds 12, 200)"),
+])
+def test_a_ranked_fidelity_of_null_or_one_the_table_lacks_is_an_unreadable_study_file(tmp_path, data_dir, capsys,
+                                                                                      value, problem):
+    study = tmp_path / "study"
+    assert _predictor_study(study, data_dir) == 0
+    path = study / "predictor_study.json"
+    path.write_text(path.read_text().replace('"ranked_fidelity": 200', f'"ranked_fidelity": {value}'))
+    capsys.readouterr()
+    assert _predictor_study(study, data_dir) == 2
+    assert capsys.readouterr().err == _unreadable("compare", path, problem)
+    assert main(["report", str(study), "--data-dir", str(data_dir)]) == 2
+    assert capsys.readouterr().err == _unreadable("report", path, problem)
+    assert _predictor_study(study, data_dir, "--force-new") == 0  # the fix the message gives
+    assert json.loads(path.read_text())["ranked_fidelity"] == 200
+
+
+def test_a_ranked_fidelity_on_a_table_of_final_results_is_an_unreadable_study_file(tmp_path, data_dir, capsys):
+    """TransNAS's table holds final results only: a study of it ranks fidelity null, and 200 is no value of it."""
+    study = tmp_path / "study"
+    assert _predictor_study(study, data_dir) == 0
+    path = study / "predictor_study.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "space": "tnb101-micro", "dataset": "class_scene"}))
+    capsys.readouterr()
+    assert main(["report", str(study)]) == 2
+    assert capsys.readouterr().err == _unreadable(
+        "report", path, "200, not null (the tnb101-micro table holds final results only)")
