@@ -280,14 +280,14 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
     grid_path = folder / PREDICTOR_STUDY_FILE
     digests = grid.get("pretrained_files") or {}
     replace = older = False  # set the old study aside once the new request has passed its checks; or record files
-    stored = None
+    stored, kind = None, "of another grid"  # what the study set aside is, in the note
     if grid_path.exists():
         try:
             stored = read_grid(folder, data_dir)
         except DataError:
             if not force_new:
                 raise
-            replace = True  # a damaged grid file: --force-new is how it is set aside, with the first new fit
+            replace, kind = True, "that is not readable"  # damaged: --force-new sets it aside with the first fit
     if stored is not None:
         if canonical_dataset(grid["space"], str(stored.get("dataset"))) == grid["dataset"]:
             grid = {**grid, "dataset": stored["dataset"]}  # begun before names were canonical: keep its own
@@ -319,8 +319,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             if replace:
                 moved = set_aside(folder)
                 if on_aside is not None:
-                    on_aside(f"the predictor study of another grid in {folder} is set aside as {moved} "
-                             "(nothing deleted)")
+                    on_aside(f"the predictor study {kind} in {folder} is set aside as {moved} (nothing deleted)")
             folder.mkdir(parents=True, exist_ok=True)
             if replace or not locked:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))

@@ -102,10 +102,10 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid.
     ``report`` (target, interval) is recorded as how this study is now reported, in place of the last one.
     ``on_note`` hears where ``force_new`` put the old study, which the user would otherwise have to go and find."""
-    def aside() -> None:
+    def aside(kind: str = "of another grid") -> None:
         moved = set_aside(folder)
         if on_note is not None:
-            on_note(f"the study of another grid in {folder} is set aside as {moved} (nothing deleted)")
+            on_note(f"the study {kind} in {folder} is set aside as {moved} (nothing deleted)")
 
     path = folder / STUDY_FILE
     refuse_inside_study(folder)
@@ -128,7 +128,7 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         if not force_new:
             raise
         stored = None  # a damaged or foreign study.json: --force-new is how it is set aside
-        aside()
+        aside("that is not readable")
     conflict = None if stored is None else _conflict(stored, study, methods)
     if conflict is not None and force_new:  # a study of this grid is continued, as without --force-new
         aside()
