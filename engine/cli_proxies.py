@@ -185,6 +185,18 @@ def cmd_proxies(args: argparse.Namespace) -> None:
         if len(reasons) == 1 and all(value is None for value in row["scores"].values()):  # every proxy, one reason
             print(f"{row['arch']}  failed: {reasons.pop()}  ({row['seconds']:.2f} s)")
             continue
-        scores = "  ".join(f"{name}={value:.6g}" if value is not None else f"{name}=undefined ({row['errors'][name]})"
-                           for name, value in row["scores"].items())
+        scores = "  ".join(_shown(row, name, value) for name, value in row["scores"].items())
         print(f"{row['arch']}  {scores}  ({row['seconds']:.2f} s)")
+
+
+def _shown(row: dict[str, Any], name: str, value: float | None) -> str:
+    """One proxy's score in a printed row: its value; ``failed`` and the error where it raised a RuntimeError (out of
+    memory, a shape mismatch), as the --out summary and file say (it printed as undefined, which is the network's:
+    no input-output path); else undefined and why."""
+    from .evaluators.proxies.scoring import failure
+
+    if value is not None:
+        return f"{name}={value:.6g}"
+    if name in row.get("failed", ()):
+        return f"{name}={FAILED} ({failure(name, row['errors'][name])})"
+    return f"{name}=undefined ({row['errors'][name]})"

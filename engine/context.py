@@ -58,6 +58,10 @@ class RunContext:
     'note:' line, a script's callback), what it could not build; None (a context without a run): Python's logging.
     It stays in the process that built it: a script's callback need not pickle to ship an evaluator to Ray."""
 
+    noted: set[str] = field(default_factory=set, compare=False, repr=False)
+    """The notes computed proxies have said in this run (by kind and proxy), so each is said once however many
+    scorers compute the proxy (a precomputed file's makes one at each ask for the cells it lacks)."""
+
     def __getstate__(self) -> dict:
         """The context as it travels (to Ray's workers, or a copy): without the run's callback (see ``on_note``)."""
         return {**self.__dict__, "on_note": None}
@@ -246,7 +250,8 @@ class RunContext:
         try:
             self._check_table_found(proxy)
             self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
-            return computed_scorer(space, proxy, self.dataset, self.data_dir, batch_size, seed, self.on_note)
+            return computed_scorer(space, proxy, self.dataset, self.data_dir, batch_size, seed, self.on_note,
+                                   self.noted)
         except (ConfigError, DataError) as exc:  # no images to compute it on: the file that stores it, if any
             benchmark = self.benchmark
             note = benchmark.proxy_source(proxy, self.dataset) if benchmark and benchmark.has_task(self.dataset) else ""

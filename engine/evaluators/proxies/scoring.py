@@ -89,9 +89,9 @@ def minibatch(proxies: Sequence[Proxy], dataset: str = "cifar10", data_dir: str 
 @dataclass
 class ProxyScores:
     """One architecture's scores: finite values by proxy, failure reasons by proxy, seconds, and the proxies among
-    the failed ones that raised a RuntimeError (``failed``: a CUDA out-of-memory, an error of the run, not of the
-    network), which scoring again may give, as opposed to a score that is undefined for this network (NaN, no
-    input-output path: a ValueError or ArithmeticError), which it never will."""
+    the failed ones that raised a RuntimeError (``failed``: a CUDA out-of-memory, which scoring again may mend, or
+    the network's own shape mismatch, which it will not), as opposed to a score that is undefined for this network
+    (NaN, no input-output path: a ValueError or ArithmeticError)."""
 
     scores: dict[str, float]
     errors: dict[str, str]
@@ -165,7 +165,9 @@ def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], 
 
     Returns one ``{"arch": str, "scores": {proxy: float}, "seconds": float}`` per architecture, in
     order, with ``"proxy_seconds": {proxy: float}`` (network construction counted in the first
-    proxy's) and, when a proxy failed, ``"errors": {proxy: reason}`` (its score is then None).
+    proxy's) and, when a proxy failed, ``"errors": {proxy: reason}`` (its score is then None), and
+    ``"failed": [proxy, ...]`` for those of them that raised a RuntimeError (CUDA out of memory, a shape
+    mismatch: the score failed, where the others are undefined for the network).
     ``on_result`` sees each record as it is produced (progress, streaming output). The networks'
     size is the space's own (``NB201Space(channels=8)``). ``space`` may be a registered name, as in
     ``train_architecture`` (its networks then have the space's default size): a name was read as a space, and
@@ -191,12 +193,19 @@ def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], 
             # as in a search, and the others are scored (it stopped the command with none printed)
             reason = f"{UNBUILT}{exc}"
             result = ProxyScores({}, {p.name: reason for p in chosen}, {p.name: 0.0 for p in chosen})
+        except RuntimeError as exc:  # building or moving the network (out of memory): every proxy failed, as a
+            # file's row says (it stopped the command with a traceback)
+            reason = f"{type(exc).__name__}: {one_line(exc, 200)}"
+            result = ProxyScores({}, {p.name: reason for p in chosen}, {p.name: 0.0 for p in chosen},
+                                 {p.name for p in chosen})
         record: dict[str, Any] = {"arch": space.format(arch),
                                   "scores": {p.name: result.scores.get(p.name) for p in chosen},
                                   "seconds": time.perf_counter() - start,
                                   "proxy_seconds": result.seconds}
         if result.errors:
             record["errors"] = result.errors
+        if result.failed:
+            record["failed"] = [p.name for p in chosen if p.name in result.failed]
         records.append(record)
         if on_result is not None:
             on_result(record)
@@ -264,18 +273,31 @@ PROGRESS_FROM = 50
 
 def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
                     data_dir: str | os.PathLike | None = None, batch_size: int = 64,
-                    seed: int = 0, on_note: Callable[[str], None] | None = None
+                    seed: int = 0, on_note: Callable[[str], None] | None = None, noted: set[str] | None = None
                     ) -> Callable[[Sequence[Arch]], np.ndarray]:
     """``archs -> scores`` of one proxy, computed by building and scoring each network (NaN on failure) on the
     mini-batch of ``batch_size`` images drawn with ``seed`` (a precomputed file's, for the cells it lacks).
-    Networks that could not be built are noted once to ``on_note``, the run's (where its other notes go: a search
-    logged it through Python's logging, as a bare line beside the command's own and unheard by a script's
-    callback); without one (no run), through logging."""
+
+    Networks that could not be built, and scores that failed (a RuntimeError: out of memory, the network's shape
+    mismatch; a score a precomputed file writes ``failed``), are noted to ``on_note``, the run's (where its other
+    notes go: a search logged it through Python's logging, as a bare line beside the command's own and unheard by a
+    script's callback); without one (no run), through logging. Each is noted once per proxy among the scorers
+    sharing ``noted`` (a run's: a file's scorer computes the cells it lacks with a new one at each ask, and a
+    failed score was not noted at all, read as undefined). A failed cell ranks as a score not stored does: NaN,
+    below every scored one, as a file's ``failed`` field the run could not compute either."""
     require_networks(space, f"computing proxy '{proxy}'")
     resolve([proxy])  # an unknown proxy fails now
     minibatch(resolve([proxy]), dataset, data_dir, batch_size, seed)  # so does one needing images nasloop lacks
+    said = set() if noted is None else noted
 
-    noted = []
+    def say(kind: str, note: str) -> None:
+        if f"{kind}:{proxy}" in said:  # once: a predictor asks again each step, and the first says why
+            return
+        said.add(f"{kind}:{proxy}")
+        if on_note is None:
+            log.warning(f"note: {note}")
+        else:
+            on_note(note)
 
     def score(archs: Sequence[Arch]) -> np.ndarray:
         # a predictor ranking a whole space may build thousands of networks here: show it on a terminal
@@ -283,15 +305,21 @@ def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
             records = score_architectures(space, list(archs), [proxy], dataset=dataset, data_dir=data_dir,
                                           batch_size=batch_size, seed=seed, on_result=lambda r: advance(r["arch"][:40]))
         unbuilt = [r["errors"][proxy] for r in records if r.get("errors", {}).get(proxy, "").startswith(UNBUILT)]
-        if unbuilt and not noted:  # once: a predictor asks again each step, and the first says why
-            noted.append(True)
-            note = (f"computing {proxy}: {len(unbuilt)} of {len(records)} architectures' networks could not be "
-                    f"built, so they rank below every scored one (the first: {unbuilt[0][len(UNBUILT):]}); later ones "
-                    "are not noted")
-            if on_note is None:
-                log.warning(f"note: {note}")
-            else:
-                on_note(note)
+        if unbuilt:
+            say("unbuilt", f"computing {proxy}: {len(unbuilt)} of {len(records)} architectures' networks could not be "
+                f"built, so they rank below every scored one (the first: {unbuilt[0][len(UNBUILT):]}); later ones "
+                "are not noted")
+        failed = [r for r in records if proxy in r.get("failed", ())]
+        if failed:
+            say("failed", f"computing {proxy}: its score failed on {len(failed)} of {len(records)} architectures, so "
+                "they rank as scores not stored do, below every scored one (the first: "
+                f"{failed[0]['arch']}: {failure(proxy, failed[0]['errors'][proxy])}); later ones are not noted")
         return np.array([np.nan if r["scores"][proxy] is None else r["scores"][proxy] for r in records])
 
     return score
+
+
+def failure(proxy: str, reason: str) -> str:
+    """A failed score's reason without the proxy's name it starts with (``synflow failed: RuntimeError: ...``), for
+    a line that names the proxy already."""
+    return reason.removeprefix(f"{proxy} failed: ")
