@@ -47,10 +47,21 @@ def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: Se
           + (f"; {summary['failed']} failed, their rows empty (the first: {summary['reason']})"
              if summary["failed"] else "")
           + (f"; {summary['errors']} scores failed (the first: {summary['error']}), written '{FAILED}': run the "
-             "same command again to score them" if summary["errors"] else ""))
+             "same command again to score them" if summary["errors"] else "")
+          + _again(summary))
     note = _unread_note(args, context, space)
     if note:
         print(note)
+
+
+def _again(summary: dict[str, Any]) -> str:
+    """The summary's words for the scores written ``failed`` before that failed again when scored again: they fail
+    the same way at every continuation, where the summary asked for one more each time without saying so."""
+    if not summary["again"]:
+        return ""
+    return (f"; {summary['again']} of the {summary['retried']} scores written '{FAILED}' before failed again, as "
+            f"they did then (the first: {summary['again_first']}): a network's own error (a shape mismatch) fails "
+            "the same way at every continuation, which tries them once more; out of memory needs a larger device")
 
 
 def _unread_note(args: argparse.Namespace, context: RunContext, space: SearchSpace) -> str:

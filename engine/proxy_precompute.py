@@ -49,7 +49,10 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     scored failed whole (``failed``, with the first one's ``reason``: a network that cannot be built is a row of
     empty scores, which alone would not say why), and how many scores failed as the run's error (``errors``, with
     the first one's ``error``: a RuntimeError such as CUDA out of memory), written as ``failed`` rather than empty
-    (undefined for the network) and scored again when the command continues the file.
+    (undefined for the network) and scored again when the command continues the file; of those scored again, how
+    many were ``retried`` and how many failed ``again`` (with the first's cell and error, ``again_first``): a
+    network's own error (a shape mismatch) fails at every continuation, which the summary then says rather than
+    asking for one more.
 
     ``on_skip`` hears, before any scoring, how many of ``archs`` will not be scored, held or repeated (a progress
     bar of ``archs`` starts there); ``on_row`` hears each row as it is written.
@@ -60,7 +63,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     stopped run (no line end) is dropped and scored again.
     """
     if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
-        return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None, "errors": 0, "error": None}
+        return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None, "errors": 0, "error": None,
+                "retried": 0, "again": 0, "again_first": None}
     evaluator = RowEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
                                device=device)
     evaluator.check()
@@ -76,7 +80,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
         _lock(fh, out)
         prepare_to_continue(out)
         fresh = not out.stat().st_size
-        done = {} if fresh else _rows_to_keep(out, space, names, settings)
+        done, was_failed = ({}, {}) if fresh else _rows_to_keep(out, space, names, settings)
         distinct = {space.format(a): a for a in archs}  # in the order first drawn
         todo = [(text, arch) for text, arch in distinct.items() if text not in done]
         if on_skip is not None and len(archs) > len(todo):
@@ -89,6 +93,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
         texts: dict[int, str] = {}
         failed: list[str] = []
         errors: list[str] = []
+        again: list[str] = []
+        retried = sum(int(was_failed[text].sum()) for text, _ in todo if text in was_failed)
 
         def submit_next() -> bool:
             nxt = next(queue, None)
@@ -107,15 +113,19 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                 writer.writerow([text, *_fields(completed.result, names)])
                 if not completed.result.ok and not completed.result.metrics:
                     failed.append(completed.result.reason or "")
-                else:  # each failed score, for the summary
-                    errors += [completed.result.reason or ""] * sum(map(math.isnan, completed.result.metrics.values()))
+                else:  # each failed score, for the summary: a new failure, or one written 'failed' before
+                    lost = np.array([math.isnan(completed.result.metrics.get(name, 0.0)) for name in names])
+                    before = was_failed.get(text, np.zeros(len(names), dtype=bool))
+                    errors += [completed.result.reason or ""] * int((lost & ~before).sum())
+                    again += [f"{text}: {completed.result.reason}"] * int((lost & before).sum())
                 fh.flush()  # on disk as it is scored: a killed run keeps every finished row
                 if on_row is not None:
                     on_row(text)
                 submit_next()
     return {"scored": len(todo), "skipped": len(distinct) - len(todo), "repeated": len(archs) - len(distinct),
             "failed": len(failed), "reason": failed[0] if failed else None,
-            "errors": len(errors), "error": errors[0] if errors else None}
+            "errors": len(errors), "error": errors[0] if errors else None,
+            "retried": retried, "again": len(again), "again_first": again[0] if again else None}
 
 
 class RowEvaluator(ProxyEvaluator):
@@ -179,9 +189,11 @@ def _holder(fh: IO[str]) -> str:
     return f" (process {pid} on {socket.gethostname()})"
 
 
-def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The rows of a file being continued, once its space, proxies and settings are checked against this run's; a
-    row with a failed score is scored again (the new row fills in what failed)."""
+def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any]
+                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The rows of a file being continued, once its space, proxies and settings are checked against this run's,
+    and which scores of the others failed: a row with a failed score is scored again (the new row fills in what
+    failed), at every continuation."""
     scored = recorded_space(out)
     if scored is not None and scored != space.name:  # before its rows are parsed as this space's
         raise ConfigError(f"{out} holds the proxies of search space '{scored}' (its settings line says so), not of "
@@ -192,7 +204,7 @@ def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dic
                           "--proxies to continue it, or another --out")
     _check_same_settings(out, found.settings, settings)
     check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
-    return {key: values for key, values in found.scores.items() if key not in found.failed}
+    return {key: values for key, values in found.scores.items() if key not in found.failed}, found.failed
 
 
 def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str, Any]) -> None:

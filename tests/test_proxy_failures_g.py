@@ -76,3 +76,22 @@ def test_a_failed_score_prints_as_failed_without_out(mismatched, tmp_path, capsy
     assert f"synflow=failed (RuntimeError: {MISMATCH}" in bad and "undefined" not in bad and "params=" in bad
     assert next(line for line in lines if line.startswith(FULL)).startswith(
         f"{FULL}  failed: RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB  (")
+
+
+@pytest.mark.usefixtures("isolated_cache")
+def test_scores_that_fail_again_at_a_continuation_are_said_to(mismatched, tmp_path, capsys):
+    """A shape mismatch, written 'failed', was scored again at every continuation of the file, and each summary
+    asked to 'run the same command again', forever, never saying these had failed before: it now says how many of
+    those retried failed again, as they did then, naming the first cell and its error."""
+    archs, out = tmp_path / "archs.txt", tmp_path / "proxies.csv"
+    archs.write_text(f"{GOOD}\n{BAD}\n")
+    argv = ["proxies", "--space", mismatched.name, "--archs-file", str(archs), "--proxies", "params,synflow",
+            "--batch-size", "2", "--out", str(out)]
+    assert cli.main(argv) == 0
+    first = capsys.readouterr().out
+    assert "1 scores failed" in first and "failed again" not in first
+    assert cli.main(argv) == 0  # continued: the failed row is tried once more, and fails the same way
+    said = capsys.readouterr().out
+    assert "1 architectures scored, 1 already there" in said and "run the same command again" not in said
+    assert (f"1 of the 1 scores written 'failed' before failed again, as they did then (the first: {BAD}: synflow "
+            f"failed: RuntimeError: {MISMATCH}") in said and said.count("failed again") == 1

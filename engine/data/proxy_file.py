@@ -32,9 +32,10 @@ FIELD_LIMIT = 4096  # characters of one field; an architecture string is far sho
 SETTINGS = "# nasloop proxies "
 """How the settings line starts; JSON follows."""
 FAILED = "failed"
-"""A score that failed as the run's error (a RuntimeError: CUDA out of memory), not the network's: an empty field is
-one undefined for the network (no input-output path), which runs rank below every scored architecture. A failed one
-is as if the file lacked it: runs compute it, and the command continuing the file scores its row again."""
+"""A score whose proxy raised a RuntimeError (CUDA out of memory, or the network's own shape mismatch): an empty field
+is one undefined for the network (no input-output path), which runs rank below every scored architecture. A failed
+one is as if the file lacked it: runs compute it, and each continuation of the file scores its row again (saying how
+many failed again: a shape mismatch always does)."""
 
 
 class ProxyScores(NamedTuple):
