@@ -183,6 +183,9 @@ class RunContext:
                       "precomputes them once"
                       if enumerable(space) else "'nasloop proxies --archs-file FILE --out FILE' precomputes those "
                       "you list")
+        if self._imageless_task():  # 'nasloop proxies' refuses the task: its advice led to that refusal
+            precompute = ("no file precomputes them for a task whose images nasloop does not read, where they are "
+                          "computed on the networks as built for CIFAR-10")
         return (f"{who} computes a proxy nothing stores for {space.name} {self.dataset} on each of {reads}, built at "
                 f"the space's size: this can take hours (stored: {listed}"
                 + (f"; {', '.join(partial)} only for the architectures a precomputed proxy file holds, the others "
@@ -246,12 +249,16 @@ class RunContext:
                                    f"{', or name a stored proxy' if stored else ''}")
         from .evaluators.proxies import computed_scorer, resolve
 
-        resolve([proxy])  # a name that is no proxy is named as such, not as one this dataset cannot compute
+        chosen = resolve([proxy])[0]  # an unknown name is named as no proxy, not as one this dataset cannot compute
         try:
             self._check_table_found(proxy)
-            self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
-            return computed_scorer(space, proxy, self.dataset, self.data_dir, batch_size, seed, self.on_note,
-                                   self.noted)
+            dataset = self.dataset
+            if chosen.needs_data or not self._imageless_task():
+                self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
+            else:  # it reads only the batch's shape: scored on the networks as built for CIFAR-10, as the proxy
+                # evaluator scores TNB101's (refused, FLAN's advice supplementary=[params, flops] failed on its tasks)
+                dataset = "cifar10"
+            return computed_scorer(space, proxy, dataset, self.data_dir, batch_size, seed, self.on_note, self.noted)
         except (ConfigError, DataError) as exc:  # no images to compute it on: the file that stores it, if any
             benchmark = self.benchmark
             note = benchmark.proxy_source(proxy, self.dataset) if benchmark and benchmark.has_task(self.dataset) else ""
@@ -259,13 +266,18 @@ class RunContext:
                 raise
             raise type(exc)(f"{exc}{note}") from None
 
+    def _imageless_task(self) -> bool:
+        """Whether the run's dataset is a benchmark's task nasloop reads no images of (TransNAS-Bench-101's)."""
+        benchmark = self.benchmark
+        return benchmark is not None and benchmark.has_task(self.dataset) and reads_images(self.dataset) is None
+
     def _check_table_found(self, proxy: str) -> None:
         """A task nasloop reads no images of (TransNAS-Bench-101's) has only its table's stored proxies: with the
         table missing, ``proxy`` is one of them for all this run can tell, so its refusal is the missing file
         (MissingDataError: works once found), not the proxy's. Refused as never stored, the zero-cost predictor
         vanished from 'nasloop spaces tnb101-micro' on a machine without the data."""
         benchmark = self.benchmark
-        if benchmark is None or not benchmark.has_task(self.dataset) or reads_images(self.dataset) is not None:
+        if benchmark is None or not self._imageless_task():
             return
         try:
             benchmark.proxy_names(self.dataset)

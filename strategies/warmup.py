@@ -57,8 +57,9 @@ def resolve_warmup(warmup: bool | str | Sequence[str] | None, space: SearchSpace
     ``"auto"`` the same on a run answered from a benchmark that names them (else no warm-up)."""
     if warmup == "auto":
         recommended = list(context.benchmark.warmup_proxies if context.lookup and context.benchmark else ())
-        if recommended and not reads_images(context.dataset):  # nothing computes the others: TNB101's default
-            stored = context.stored_proxies(space)  # (zen, synflow) refused every task but class_scene, lacking synflow
+        if recommended and not reads_images(context.dataset):  # TNB101's default (zen, synflow) refused every
+            stored = context.stored_proxies(space)  # task but class_scene, lacking synflow (computing it there
+            # would build every cell's network)
             recommended = [name for name in recommended if name in stored]
         return recommended or None
     if warmup is True:

@@ -3,15 +3,19 @@ a run computes them, where ``nasloop proxies`` prints them and where its ``--out
 proxies on TransNAS-Bench-101 tasks whose images nasloop does not read."""
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
 
 from nasloop.engine import cli
+from nasloop.engine.assemble import build_context
 from nasloop.engine.context import RunContext
+from nasloop.engine.errors import ConfigError
 from nasloop.engine.registry import register_search_space
 from nasloop.search_spaces.base import NetworkSpace
+from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
 from .digit_space import DigitSpace
 
@@ -95,3 +99,21 @@ def test_scores_that_fail_again_at_a_continuation_are_said_to(mismatched, tmp_pa
     assert "1 architectures scored, 1 already there" in said and "run the same command again" not in said
     assert (f"1 of the 1 scores written 'failed' before failed again, as they did then (the first: {BAD}: synflow "
             f"failed: RuntimeError: {MISMATCH}") in said and said.count("failed again") == 1
+
+
+def test_data_free_proxies_are_computed_on_tasks_without_images(tmp_path):
+    """On a TNB101 task whose images nasloop does not read, a proxy its table does not store was refused even where
+    it reads no images (params: FLAN's own advice, supplementary=[params, flops], could not be followed there); it
+    is computed on the networks as built for CIFAR-10, and one that reads images is still refused."""
+    table = {"micro": {"autoencoder": {"64-41414-3_13_221": {"val": 0.5, "zen": 1.0}}}}  # one cell: quick to read
+    (tmp_path / "transnas101_val.json.gz").write_text(json.dumps(table))
+    context = build_context(TNB101MicroSpace, "autoencoder", str(tmp_path))
+    space = TNB101MicroSpace(base_channels=8)
+    archs = [space.parse(text) for text in ("64-41414-3_13_221", "64-41414-0_00_000")]
+    assert context.stored_proxies(space) == ["zen"] and context.computes(space, "params")
+    scores = context.scorer(space, "params")(archs)
+    assert np.isfinite(scores).all() and scores[0] > scores[1]
+    with pytest.raises(ConfigError, match="images nasloop does not read, so proxy 'jacov', not stored for it"):
+        context.scorer(space, "jacov")
+    note = context.computing_note(space, "flan", "the cells it reads")  # not 'nasloop proxies', which refuses the task
+    assert "nasloop proxies" not in note and "no file precomputes them for a task whose images" in note

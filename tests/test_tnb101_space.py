@@ -189,9 +189,9 @@ def test_bad_strings_tasks_and_fidelities_are_one_line_errors(tmp_path, data_dir
                             (["--space", "tnb101-micro", "--dataset", "jigsaw", "--fidelity", "12"],
                              "holds only each architecture's final result"),
                             (["--space", "tnb101-micro", "--dataset", "normal", "--strategy", "predictor-topk",
-                              "--strategy-opt", "warmup=[synflow]"],  # was "unknown dataset 'normal'"
+                              "--strategy-opt", "warmup=[jacov]"],  # was "unknown dataset 'normal'"
                              "'normal' is a task of the tnb101-micro table whose images nasloop does not read, so "
-                             "proxy 'synflow', not stored for it, cannot be computed; name a stored one (it stores zen "
+                             "proxy 'jacov', not stored for it, cannot be computed; name a stored one (it stores zen "
                              "for this task)"),
                             (["--space", "tnb101-micro", "--dataset", "class_scene", "--strategy", "predictor-topk",
                               "--predictor", "forest", "--predictor-opt", "features=[adjacency]"],  # a typo, not data
