@@ -1,0 +1,50 @@
+"""A new user's walk of the README's front door: what the documented commands did that they should not.
+
+Each test names what a user saw before the fix."""
+from __future__ import annotations
+
+import configparser
+import subprocess
+import sys
+from pathlib import Path
+
+from .real_ctrl_c import sigint_as_a_terminal_gives_it
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# Runs the console script as setup.cfg declares it; a real SIGINT lands while the CLI's modules are still being
+# imported (the first import of nasloop.engine.assemble, which nasloop.engine.cli imports at its top).
+_CTRL_C_WHILE_IMPORTING = """
+import signal, sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "nasloop.engine.assemble":
+            sys.meta_path.remove(self)
+            signal.raise_signal(signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+module, function = sys.argv[1].split(":")
+entry = getattr(__import__(module, fromlist=[function]), function)
+sys.argv = ["nasloop", "spaces"]
+sys.exit(entry())
+"""
+
+
+def _console_script() -> str:
+    """The ``module:function`` the installed ``nasloop`` command runs."""
+    config = configparser.ConfigParser()
+    config.read(REPO_ROOT / "setup.cfg")
+    lines = config["options.entry_points"]["console_scripts"].strip().splitlines()
+    return next(line.split("=", 1)[1].strip() for line in lines if line.split("=", 1)[0].strip() == "nasloop")
+
+
+def test_a_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback():
+    """Before: Ctrl-C in the first half second of any ``nasloop`` command (longer on a busy machine) printed a
+    20-line traceback ending in numpy's or nasloop's imports, and the process died by the signal."""
+    done = subprocess.run([sys.executable, "-c", _CTRL_C_WHILE_IMPORTING, _console_script()], capture_output=True,
+                          text=True, timeout=120, preexec_fn=sigint_as_a_terminal_gives_it)
+    assert done.stderr.strip().splitlines() == [
+        "nasloop: interrupted while starting; nothing was done: run the command again"], done.stderr
+    assert done.returncode == 130
