@@ -4,7 +4,7 @@ Load it into the CLI without packaging it, and every strategy, predictor and eva
 space's capabilities allow works on it:
 
     nasloop --plugin examples/custom_space.py search --space macro-cnn --evaluator proxy --proxies synflow \\
-        --strategy evolution --budget 50 --space-opt stages=3
+        --strategy evolution --strategy-opt population_size=20 --budget 50 --space-opt stages=3
     nasloop --plugin examples/custom_space.py search --space macro-cnn --evaluator proxy --proxies synflow \\
         --strategy predictor-topk --predictor flan --budget 30
     nasloop --plugin examples/custom_space.py search --space macro-cnn --evaluator train --epochs 1 \\

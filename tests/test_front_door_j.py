@@ -3,10 +3,15 @@
 Each test names what a user saw before the fix."""
 from __future__ import annotations
 
+import ast
 import configparser
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+from nasloop.engine.cli_parser import build_parser
+from nasloop.engine.run_checks import random_start_note
 
 from .real_ctrl_c import sigint_as_a_terminal_gives_it
 
@@ -48,3 +53,22 @@ def test_a_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback():
     assert done.stderr.strip().splitlines() == [
         "nasloop: interrupted while starting; nothing was done: run the command again"], done.stderr
     assert done.returncode == 130
+
+
+def _docstring_commands(path: Path) -> list[list[str]]:
+    """The ``nasloop ...`` commands a file's docstring shows, continuation lines joined, as argument lists."""
+    text = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    joined = text.replace("\\\n", " ")
+    return [shlex.split(line)[1:] for line in joined.splitlines() if line.strip().startswith("nasloop ")]
+
+
+def test_the_custom_space_examples_search_as_they_say_not_at_random():
+    """Before: the docstring's first command, ``--strategy evolution --budget 50``, ended in 'evolution draws its first
+    50 evaluations at random (population_size), so this 50-evaluation run was random search': the example of
+    evolution on your own space never ran a tournament."""
+    commands = _docstring_commands(REPO_ROOT / "examples" / "custom_space.py")
+    assert len(commands) == 3, commands
+    for command in commands:
+        args = build_parser().parse_args(command)
+        assert args.strategy is not None and args.budget is not None, command
+        assert random_start_note(args.strategy, dict(args.strategy_opt), args.budget) is None, command
