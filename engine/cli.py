@@ -5,11 +5,17 @@ search says how to resume it.
 """
 from __future__ import annotations
 
+import sys
+
+if __name__ == "__main__":  # python -m nasloop.engine.cli: start as the console script does, where a Ctrl-C while
+    from .cli_entry import main as _guarded_main  # the modules below import is one line, not their traceback
+
+    sys.exit(_guarded_main())
+
 import argparse
 import logging
 import os
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -391,6 +397,3 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
         return 1
     return status if isinstance(status, int) else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,5 +1,5 @@
-"""The ``nasloop`` command's entry point (setup.cfg's console script): :func:`nasloop.engine.cli.main`, reached
-through a guarded import.
+"""The ``nasloop`` command's entry point (setup.cfg's console script, and ``python -m nasloop.engine.cli``):
+:func:`nasloop.engine.cli.main`, reached through a guarded import.
 
 Importing the CLI loads numpy, the registries and every command's module: half a second on a quiet machine,
 seconds on a busy one or a cold disk. A Ctrl-C in that window came before ``cli.main`` could catch anything, and
@@ -20,6 +20,3 @@ def main() -> int:
         return 130
     return cli_main()
 
-
-if __name__ == "__main__":
-    sys.exit(main())

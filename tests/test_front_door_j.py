@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from nasloop.engine.cli_parser import build_parser
 from nasloop.engine.run_checks import random_start_note
 
@@ -18,10 +20,11 @@ from .real_ctrl_c import sigint_as_a_terminal_gives_it
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-# Runs the console script as setup.cfg declares it; a real SIGINT lands while the CLI's modules are still being
-# imported (the first import of nasloop.engine.assemble, which nasloop.engine.cli imports at its top).
+# Starts nasloop as argv[1] says, the console script setup.cfg declares (module:function) or 'python -m MODULE'; a real
+# SIGINT lands while the CLI's modules are still being imported (the first import of nasloop.engine.assemble, which
+# nasloop.engine.cli imports at its top).
 _CTRL_C_WHILE_IMPORTING = """
-import signal, sys
+import runpy, signal, sys
 
 class CtrlC:
     def find_spec(self, name, path=None, target=None):
@@ -31,10 +34,12 @@ class CtrlC:
         return None
 
 sys.meta_path.insert(0, CtrlC())
-module, function = sys.argv[1].split(":")
-entry = getattr(__import__(module, fromlist=[function]), function)
+how, start = sys.argv[1], sys.argv[2]
 sys.argv = ["nasloop", "spaces"]
-sys.exit(entry())
+if how == "-m":
+    runpy.run_module(start, run_name="__main__", alter_sys=True)
+module, function = start.split(":")
+sys.exit(getattr(__import__(module, fromlist=[function]), function)())
 """
 
 
@@ -46,10 +51,12 @@ def _console_script() -> str:
     return next(line.split("=", 1)[1].strip() for line in lines if line.split("=", 1)[0].strip() == "nasloop")
 
 
-def test_a_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback():
+@pytest.mark.parametrize("how", ["console script", "-m"])
+def test_a_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback(how):
     """Before: Ctrl-C in the first half second of any ``nasloop`` command (longer on a busy machine) printed a
     20-line traceback ending in numpy's or nasloop's imports, and the process died by the signal."""
-    done = subprocess.run([sys.executable, "-c", _CTRL_C_WHILE_IMPORTING, _console_script()], capture_output=True,
+    start = _console_script() if how == "console script" else "nasloop.engine.cli"
+    done = subprocess.run([sys.executable, "-c", _CTRL_C_WHILE_IMPORTING, how, start], capture_output=True,
                           text=True, timeout=120, preexec_fn=sigint_as_a_terminal_gives_it)
     assert done.stderr.strip().splitlines() == [
         "nasloop: interrupted while starting; nothing was done: run the command again"], done.stderr
