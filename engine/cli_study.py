@@ -113,9 +113,13 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         return _compare_predictors(args)
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),
                                       ("--metric", args.metric)) if value]
-    if given:
-        raise ConfigError(f"{given[0]} belongs to a predictor study (--predictors); a method's predictor takes its "
-                          "options in the method, e.g. --methods 'bananas:forest+trees=300'")
+    if given:  # the search study's own way to the same end: --metric's is --objective, not a method's option
+        instead = {"--metric": "a search study's runs optimise --objective METRIC (with --minimize where lower is "
+                               "better), or --objectives for several",
+                   "--train-sizes": "a search study's guided methods fit on the cells they evaluate, up to --budget"}
+        advice = instead.get(given[0], "a method's predictor takes its options in the method, e.g. --methods "
+                                       "'bananas:forest+trees=300'")
+        raise ConfigError(f"{given[0]} belongs to a predictor study (--predictors); {advice}")
     methods = _methods(args)
     # a dataset read by any method is the study's (each run records it where it reads it: Study.config)
     args.dataset = run_dataset(args.space, args.evaluator or "tabular", args.dataset,
@@ -219,9 +223,11 @@ def _compare_predictors(args: argparse.Namespace) -> int:
                                           ("--evaluator-opt", args.evaluator_opt), ("--jobs", args.jobs),
                                           ("--executor", args.executor), ("--ray-address", args.ray_address))
                  if value is not None and value is not False and value != []]
-    if searching:
-        raise ConfigError(f"{searching[0]} belongs to a search study (--methods); a predictor study ranks the "
-                          "benchmark's cells (--train-sizes, --seeds, --predictor-opt)")
+    if searching:  # an objective's counterpart here is --metric, which the general advice did not name
+        ranked_by = "a predictor study ranks by --metric METRIC (METRIC:min where lower is better), one metric a study"
+        advice = ranked_by if searching[0] in ("--objective", "--minimize", "--objectives") else (
+            "a predictor study ranks the benchmark's cells (--train-sizes, --seeds, --predictor-opt, --metric)")
+        raise ConfigError(f"{searching[0]} belongs to a search study (--methods); {advice}")
     grid = {"space": args.space, "dataset": args.dataset, "metric": args.metric, "fidelity": args.fidelity,
             "space_options": dict(args.space_opt),
             "predictor_options": dict(args.predictor_opt)}

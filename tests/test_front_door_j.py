@@ -97,3 +97,23 @@ def test_the_cifar10_example_runs_what_it_says_with_advice_it_can_follow():
         args = module.build_parser().parse_args(argv)
         assert random_start_note(args.strategy, {}, args.budget) is None, argv
     assert shown[1][:2] == ["--strategy", "evolution"]
+
+
+def test_a_metric_given_to_the_other_kind_of_study_names_that_study_s_own_flag(tmp_path, data_dir, capsys):
+    """Before: 'compare --methods ... --metric test_accuracy' advised giving a predictor's options in the method, and
+    'compare --predictors ... --objective test_accuracy' listed --train-sizes, --seeds and --predictor-opt: neither
+    named the flag that does what the user asked there (--objective in a search study, --metric in a predictor
+    study)."""
+    from nasloop.engine.cli import main
+
+    base = ["compare", "--seeds", "1", "--out", str(tmp_path / "study"), "--data-dir", str(data_dir), "--quiet"]
+    assert main(base + ["--methods", "random", "--metric", "test_accuracy"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nasloop compare: error: --metric belongs to a predictor study (--predictors); ")
+    assert "--objective METRIC" in err and "forest+trees" not in err, err
+    for flag in (["--objective", "test_accuracy"], ["--minimize"]):
+        assert main(base + ["--predictors", "gp"] + flag) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"nasloop compare: error: {flag[0]} belongs to a search study (--methods); "), err
+        assert "--metric METRIC (METRIC:min where lower is better)" in err, err
+    assert not (tmp_path / "study").exists()
