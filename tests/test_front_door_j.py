@@ -117,3 +117,16 @@ def test_a_metric_given_to_the_other_kind_of_study_names_that_study_s_own_flag(t
         assert err.startswith(f"nasloop compare: error: {flag[0]} belongs to a search study (--methods); "), err
         assert "--metric METRIC (METRIC:min where lower is better)" in err, err
     assert not (tmp_path / "study").exists()
+
+
+def test_search_and_predictors_evaluate_point_to_each_other_s_name_for_the_metric(capsys):
+    """Before: 'nasloop search --metric test_accuracy' and 'nasloop predictors evaluate --objective test_accuracy'
+    were refused as unrecognized arguments with no hint, though each command has that option under the other name."""
+    from nasloop.engine.cli import main
+
+    for command, given, meant in ((["search"], "--metric", "--objective"),
+                                  (["predictors", "evaluate", "--predictor", "gp"], "--objective", "--metric")):
+        with pytest.raises(SystemExit) as stop:
+            main([*command, given, "test_accuracy"])
+        assert stop.value.code == 2
+        assert f"unrecognized arguments: {given} test_accuracy (did you mean {meant}?)" in capsys.readouterr().err
