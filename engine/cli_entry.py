@@ -19,4 +19,3 @@ def main() -> int:
         print("nasloop: interrupted while starting; nothing was done: run the command again", file=sys.stderr)
         return 130
     return cli_main()
-
