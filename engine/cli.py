@@ -245,7 +245,8 @@ def _cmd_predictors(args: argparse.Namespace) -> None:
             evaluate_predictors(args.predictors, args.train_sizes, list(range(args.seeds)), space=args.space,
                                 dataset=args.dataset, data_dir=args.data_dir, fidelity=args.fidelity,
                                 metric=args.metric, predictor_options=options, space_options=dict(args.space_opt),
-                                on_result=measured, on_note=lambda text: print(f"note: {text}", file=sys.stderr))
+                                on_result=measured, on_note=lambda text: print(
+                                    f"nasloop predictors evaluate: note: {text}", file=sys.stderr))
     except KeyboardInterrupt:
         args.fits_done = (len(rows), total)  # how_to_continue names them
         if rows:  # the fits that finished are shown, not thrown away

@@ -234,9 +234,9 @@ def _compare_predictors(args: argparse.Namespace) -> int:
     sizes = args.train_sizes or [8, 40, 128, 512]
     notes: list[str] = []
 
-    def note(text: str) -> None:  # as 'predictors evaluate' says it, and in the report
+    def note(text: str) -> None:  # in the report too
         notes.append(text)
-        print(f"note: {text}", file=sys.stderr)
+        print(f"nasloop compare: note: {text}", file=sys.stderr)
 
     with progress("fits", len(args.predictors) * len(sizes) * args.seeds, not args.quiet) as advance:
         records = run_predictor_study(args.out, grid, args.predictors, sizes, list(range(args.seeds)),
@@ -321,7 +321,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         written = write_predictor_report(args.out or args.path, records, grid, args.command_line,
                                          [missing] if missing else [])
         if missing:  # in the report; said here too, as a search study's runs left out are
-            print(f"note: {missing}", file=sys.stderr)
+            print(f"nasloop report: note: {missing}", file=sys.stderr)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
         _load_study_plugins(study)
@@ -330,7 +330,8 @@ def cmd_report(args: argparse.Namespace) -> None:
         results = collect(study, study_target(target, study.base), args.interval or recorded.get("interval", "t"))
         written = write_study_report(results, args.out or args.path, args.command_line)
         if results.problems:  # listed in the report; said here too, or an exit 0 hides them
-            print(f"note: {len(results.problems)} run{'s' * (len(results.problems) != 1)} left out of the report "
+            count = len(results.problems)
+            print(f"nasloop report: note: {count} run{'s' * (count != 1)} left out of the report "
                   "(missing, unfinished, damaged, another method's or of another grid): see its 'Runs left out'",
                   file=sys.stderr)
     elif not args.path.exists():  # 'no nasloop run ... start a new search' for a mistyped study folder

@@ -118,7 +118,7 @@ def test_the_report_of_a_partial_predictor_study_says_what_is_not_measured(tmp_p
     capsys.readouterr()
     assert main(["report", str(study)]) == 0
     note = one_line(capsys.readouterr().err.strip(), "random n=16 (2 seeds)", "compare --predictors")
-    assert note.removeprefix("note: ") in (study / "report.md").read_text()
+    assert note.removeprefix("nasloop report: note: ") in (study / "report.md").read_text()
 
 
 def test_a_target_every_cell_reaches_is_refused(tmp_path: Path, data_dir: Path, capsys) -> None:
