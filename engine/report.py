@@ -23,6 +23,7 @@ from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text,
 from .plot_fonts import glyph_note
 from .plots import pareto_figure, run_figure, study_figures
 from .replaced_files import write_text_replacing
+from .report_files import write_staged
 from .search import summarize
 from .store import RunStore
 from .study_methods import method_random_start_note
@@ -217,7 +218,11 @@ HELD_OUT_NOTE = ("Held-out of chosen: the held-out metric of the architecture ea
 
 
 def write_study_report(results: StudyResults, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
-    """``report.md``, ``report.html`` and the figures in ``out``; returns the files written."""
+    """``report.md``, ``report.html`` and the figures in ``out``, all replaced together; returns the files written."""
+    return write_staged(out, lambda folder: _write_study_report(results, folder, command))
+
+
+def _write_study_report(results: StudyResults, out: Path, command: Sequence[str]) -> list[Path]:
     figures = study_figures(results, out / "figures")
     tables = study_tables(results)
     base = results.study.base
@@ -260,10 +265,15 @@ def write_study_report(results: StudyResults, out: Path, command: Sequence[str] 
 
 
 def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
-    """One run's report: its trajectory (and Pareto front), its best architectures and its failures."""
+    """One run's report: its trajectory (and Pareto front), its best architectures and its failures; its files
+    replaced together."""
     summary = summarize(run_dir)
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
         trials = store.evaluations()
+    return write_staged(out, lambda folder: _write_run_report(run_dir, summary, trials, folder, command))
+
+
+def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, command: Sequence[str]) -> list[Path]:
     figure = run_figure(trials, summary, out / "figures")
     front = pareto_figure(trials, summary, out / "figures") if "pareto_front" in summary else None
     done = sorted((t for t in trials if t.score is not None), key=lambda t: (-t.score, t.id))[:10]
@@ -350,7 +360,12 @@ def _seeds(row: dict) -> str:
 def write_predictor_report(folder: Path, records: list[dict], grid: dict,
                            command: Sequence[str] = tuple(sys.argv), notes: Sequence[str] = ()) -> list[Path]:
     """A predictor study's table (mean ± 95 % t half-width over seeds) and its tau-vs-size figure, after the
-    ``notes`` the study's measurement gave (a predictor that has seen the test cells' labels)."""
+    ``notes`` the study's measurement gave (a predictor that has seen the test cells' labels); replaced together."""
+    return write_staged(folder, lambda staged: _write_predictor_report(staged, records, grid, command, notes))
+
+
+def _write_predictor_report(folder: Path, records: list[dict], grid: dict, command: Sequence[str],
+                            notes: Sequence[str]) -> list[Path]:
     from .predictor_study import summary_rows, tau_figure
 
     rows = summary_rows(records)
