@@ -42,6 +42,6 @@ def test_darts_v2_imagenet_has_the_reference_networks_parameters_and_multiply_ad
     # The stem's three stride-2 convs bring 224 px to 28; the cells at 4 and 9 (depth // 3, 2 * depth // 3) halve it.
     assert sides == [28] * 4 + [14] * 5 + [7] * 5
     assert madds == REFERENCE_MADDS
-    # The proxy adds what the torchstat rules count besides (BatchNorm 2 per element, ReLU, average pooling), as the
-    # suite whose stored flops it matches does: 544 M, not the paper's 574 M either.
-    assert proxy == pytest.approx(544.035072)
+    # The proxy adds what the torchstat rules count besides (BatchNorm 2 per element, ReLU, pooling), as the suite
+    # whose stored flops it matches does: 545 M, not the paper's 574 M either.
+    assert proxy == pytest.approx(545.305152)

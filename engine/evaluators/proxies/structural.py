@@ -38,14 +38,17 @@ def flops(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
 
 
 def _layer_flops(module: nn.Module, inp: torch.Tensor, out: torch.Tensor) -> int:
-    """One image's FLOPs of a leaf layer under the torchstat rules (multiply-adds count once)."""
+    """One image's FLOPs of a leaf layer under the torchstat rules (multiply-adds count once). A max pool counts
+    as an average pool does, as the tables storing flops count it (NB101's, NB301's): counted as nothing, an NB101
+    network read up to 10 M fewer than its stored flops, and NB301's cells ranked at Kendall tau 0.967 against
+    their stored flops (0.995 now)."""
     if isinstance(module, nn.Conv2d):
         return module.weight.numel() * out[0, 0].numel()
     if isinstance(module, nn.modules.batchnorm._BatchNorm):
         return (2 if module.affine else 1) * inp[0].numel()
     if isinstance(module, (nn.ReLU, nn.ReLU6, nn.LeakyReLU)):
         return inp[0].numel()
-    if isinstance(module, nn.AvgPool2d):
+    if isinstance(module, (nn.AvgPool2d, nn.MaxPool2d)):  # one k x k window per output, max or mean alike
         k = module.kernel_size
         return (k * k if isinstance(k, int) else k[0] * k[1]) * out[0].numel()
     if isinstance(module, nn.AdaptiveAvgPool2d):
