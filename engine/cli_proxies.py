@@ -16,7 +16,7 @@ from ..search_spaces.base import SearchSpace, enumerable, table_only_flag
 from .assemble import build_context, build_space, parse_user_arch
 from .cli_config import check_shorthand
 from .config import construct
-from .context import RunContext
+from .context import PRECOMPUTE_REFUSED, RunContext
 from .data.paths import looked_in
 from .data.proxy_file import FAILED, file_name, find_proxy_file
 from .errors import ConfigError, NasloopError
@@ -162,10 +162,10 @@ def command_space(args: argparse.Namespace, context: RunContext) -> SearchSpace:
 
 def cmd_proxies(args: argparse.Namespace) -> None:
     context = command_context(args)
-    # Proxies score networks on image batches; a table's task without images (TransNAS-Bench-101's class_scene)
-    # is refused naming what serves it instead: the proxies the table stores.
-    context.image_dataset("proxies cannot be computed for it",
-                          "predictors read what its table stores with features=[proxies]")
+    # Proxies score networks on image batches; on a table's task without images (TransNAS-Bench-101's class_scene)
+    # data-free ones are scored as runs compute them there (refused, no file could serve those runs), and one that
+    # reads images is refused naming what serves the task instead: the proxies the table stores.
+    scored_on = context.computed_on(args.proxies, *PRECOMPUTE_REFUSED)
     space = command_space(args, context)
     from .evaluators.proxies.scoring import require_networks
 
@@ -185,7 +185,7 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     from .evaluators.proxies import score_architectures
 
     with progress("scoring", len(archs)) as advance:
-        rows = score_architectures(space, archs, args.proxies, dataset=args.dataset,
+        rows = score_architectures(space, archs, args.proxies, dataset=scored_on,
                                    data_dir=args.data_dir, batch_size=args.batch_size, seed=args.seed,
                                    device=args.device, on_result=lambda r: advance(r["arch"][:40]))
     if args.json:

@@ -27,6 +27,11 @@ from .registry import BENCHMARKS
 from .types import Arch
 from .user_files import path_from
 
+PRECOMPUTE_REFUSED = ("proxies cannot be computed for it",
+                      "predictors read what its table stores with features=[proxies]")
+"""How ``nasloop proxies`` (and its ``--out``) refuses a proxy reading images on a task nasloop reads no images of
+(:meth:`RunContext.computed_on`'s ``cannot`` and ``instead``)."""
+
 Scorer = Callable[[Sequence[Arch]], np.ndarray]
 """Maps architectures to one score each (higher is better; NaN where undefined)."""
 
@@ -179,13 +184,15 @@ class RunContext:
         stored = self.stored_proxies(space)
         partial = [p for p in stored if self.computes(space, p)]  # a precomputed file's sample
         listed = ", ".join(p for p in stored if p not in partial) or "none"
-        precompute = (f"'nasloop proxies --space {space.name}{table_only_flag(space)} --all --out FILE' "
+        # without --dataset (cifar10 by default) the file advised was CIFAR-10's, which runs on another do not read
+        dataset = f" --dataset {self.dataset}" if self.dataset not in (None, "cifar10") else ""
+        precompute = (f"'nasloop proxies --space {space.name}{table_only_flag(space)}{dataset} --all --out FILE' "
                       "precomputes them once"
-                      if enumerable(space) else "'nasloop proxies --archs-file FILE --out FILE' precomputes those "
+                      if enumerable(space) else
+                      f"'nasloop proxies --space {space.name}{dataset} --archs-file FILE --out FILE' precomputes those "
                       "you list")
-        if self._imageless_task():  # 'nasloop proxies' refuses the task: its advice led to that refusal
-            precompute = ("no file precomputes them for a task whose images nasloop does not read, where they are "
-                          "computed on the networks as built for CIFAR-10")
+        if self._imageless_task():  # the data-free ones only, which are all a run computes here
+            precompute += " (those that read no images, on the networks as built for CIFAR-10, as runs compute them)"
         return (f"{who} computes a proxy nothing stores for {space.name} {self.dataset} on each of {reads}, built at "
                 f"the space's size: this can take hours (stored: {listed}"
                 + (f"; {', '.join(partial)} only for the architectures a precomputed proxy file holds, the others "
@@ -249,15 +256,11 @@ class RunContext:
                                    f"{', or name a stored proxy' if stored else ''}")
         from .evaluators.proxies import computed_scorer, resolve
 
-        chosen = resolve([proxy])[0]  # an unknown name is named as no proxy, not as one this dataset cannot compute
+        resolve([proxy])  # an unknown name is named as no proxy, not as one this dataset cannot compute
         try:
             self._check_table_found(proxy)
-            dataset = self.dataset
-            if chosen.needs_data or not self._imageless_task():
-                self.image_dataset(f"proxy '{proxy}', not stored for it, cannot be computed", "name a stored one")
-            else:  # it reads only the batch's shape: scored on the networks as built for CIFAR-10, as the proxy
-                # evaluator scores TNB101's (refused, FLAN's advice supplementary=[params, flops] failed on its tasks)
-                dataset = "cifar10"
+            dataset = self.computed_on([proxy], f"proxy '{proxy}', not stored for it, cannot be computed",
+                                       "name a stored one")
             return computed_scorer(space, proxy, dataset, self.data_dir, batch_size, seed, self.on_note, self.noted)
         except (ConfigError, DataError) as exc:  # no images to compute it on: the file that stores it, if any
             benchmark = self.benchmark
@@ -265,6 +268,19 @@ class RunContext:
             if not note:
                 raise
             raise type(exc)(f"{exc}{note}") from None
+
+    def computed_on(self, proxies: Sequence[str], cannot: str, instead: str) -> str:
+        """The dataset ``proxies`` are computed on: the run's. On a task whose images nasloop does not read
+        (TransNAS-Bench-101's), data-free ones (``needs_data=False``) read only the batch's shape and are computed on
+        the networks as built for CIFAR-10, as the proxy evaluator scores TNB101's (refused, FLAN's advice
+        supplementary=[params, flops] failed on its tasks, and 'nasloop proxies' could not precompute them); any
+        that reads images is refused as :meth:`image_dataset` says (``cannot``, ``instead``)."""
+        from .evaluators.proxies import resolve
+
+        if self._imageless_task() and not any(p.needs_data for p in resolve(proxies)):
+            return "cifar10"
+        self.image_dataset(cannot, instead)
+        return str(self.dataset)
 
     def _imageless_task(self) -> bool:
         """Whether the run's dataset is a benchmark's task nasloop reads no images of (TransNAS-Bench-101's)."""

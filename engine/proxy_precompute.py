@@ -12,6 +12,7 @@ building networks.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import errno
 import fcntl
 import json
@@ -25,7 +26,7 @@ from typing import IO, Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..search_spaces.base import SearchSpace
-from .context import RunContext
+from .context import PRECOMPUTE_REFUSED, RunContext
 from .data.proxy_file import (FAILED, check_network_size, network_probe, prepare_to_continue, read_proxy_file,
                               recorded_space, same_dataset, settings_line)
 from .errors import ArchitectureError, ConfigError
@@ -65,8 +66,12 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
         return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None, "errors": 0, "error": None,
                 "retried": 0, "again": 0, "again_first": None}
-    evaluator = RowEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed,
-                               device=device)
+    # a task nasloop reads no images of (TNB101's): data-free proxies scored on the networks as built for CIFAR-10,
+    # as a run computes those the file lacks, and the file written for the task (settings below), which runs read
+    scored_on = context.computed_on(proxies, *PRECOMPUTE_REFUSED)
+    scoring = context if scored_on == context.dataset else dataclasses.replace(context, dataset=scored_on)
+    evaluator = RowEvaluator(space, scoring, proxies=list(proxies), batch_size=batch_size, seed=seed,
+                             device=device)
     evaluator.check()
     names = evaluator.proxies
     # as JSON reads them back, defaults filled in: channels=16 given or not builds the same networks

@@ -115,5 +115,5 @@ def test_data_free_proxies_are_computed_on_tasks_without_images(tmp_path):
     assert np.isfinite(scores).all() and scores[0] > scores[1]
     with pytest.raises(ConfigError, match="images nasloop does not read, so proxy 'jacov', not stored for it"):
         context.scorer(space, "jacov")
-    note = context.computing_note(space, "flan", "the cells it reads")  # not 'nasloop proxies', which refuses the task
-    assert "nasloop proxies" not in note and "no file precomputes them for a task whose images" in note
+    note = context.computing_note(space, "flan", "the cells it reads")  # the task's file, of data-free ones
+    assert "'nasloop proxies --space tnb101-micro --dataset autoencoder --all --out FILE'" in note

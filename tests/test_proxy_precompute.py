@@ -106,7 +106,7 @@ def test_bad_files_and_commands_are_one_line(folder, capsys):
 
 
 def test_a_task_without_images_names_the_proxies_its_table_stores(data_dir, tmp_path, capsys):
-    argv = ["proxies", "--sample", "2", "--data-dir", str(data_dir), "--dataset", "class_scene"]
+    argv = ["proxies", "--sample", "2", "--data-dir", str(data_dir), "--dataset", "class_scene", "--proxies", "jacov"]
     assert cli.main([*argv, "--space", "tnb101-micro"]) == 2
     error = capsys.readouterr().err
     assert "'class_scene' is a task of the tnb101-micro table whose images nasloop does not read" in error
@@ -265,7 +265,8 @@ def test_comments_in_an_archs_file_are_left_out(folder):
 
 def test_a_file_renamed_to_another_task_is_told_what_can_score_that_task(tmp_path, data_dir, capsys):
     """A benchmark task was advised 'score room_layout with nasloop proxies --dataset room_layout', which refuses
-    every task whose images nasloop does not read. (The file is written for CIFAR-10, then renamed.)"""
+    every task whose images nasloop does not read; it now scores data-free proxies there, as the advice says. (The
+    file is written for CIFAR-10, then renamed.)"""
     from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
     (tmp_path / "transnas101_val.json.gz").symlink_to(data_dir / "transnas101_val.json.gz")
@@ -274,6 +275,6 @@ def test_a_file_renamed_to_another_task_is_told_what_can_score_that_task(tmp_pat
                      "params", "--data-dir", str(tmp_path), "--out", str(out)]) == 0
     out.rename(tmp_path / "tnb101-micro-room_layout-proxies.csv")
     with pytest.raises(DataError, match=re.escape("was scored on cifar10, not room_layout (its settings line says "
-                                                  "so); nasloop scores no proxies for room_layout, a benchmark task "
-                                                  "whose images it does not read, or move the file")):
+                                                  "so); score room_layout with 'nasloop proxies --dataset "
+                                                  "room_layout', which scores only proxies that need no images")):
         build_context(TNB101MicroSpace, "room_layout", str(tmp_path)).stored_proxies(TNB101MicroSpace())

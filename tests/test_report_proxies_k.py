@@ -1,13 +1,20 @@
-"""``nasloop report``'s note lines under the command's name; and a report interrupted between two figures, which left
-new figures beside an old table."""
+"""``nasloop report``'s note lines under the command's name; a report interrupted between two figures, which left new
+figures beside an old table; and ``nasloop proxies`` on a TransNAS-Bench-101 task whose images nasloop does not read,
+which runs compute data-free proxies on but no file could be precomputed for."""
 from __future__ import annotations
 
+import io
+import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from nasloop.engine import cli
+from nasloop.engine.assemble import build_context
+from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
 from .messages import one_line
 
@@ -63,3 +70,54 @@ def test_a_report_interrupted_between_two_figures_leaves_the_old_report_whole(tm
     one_line(capsys.readouterr().err.strip(), "nasloop report: note: 1 run left out of the report")
     new = _report_files(study)
     assert new.keys() == old.keys() and all(new[name] != old[name] for name in ("figures/anytime.png", "report.md"))
+
+
+CELLS = ("64-41414-3_13_221", "64-41414-0_00_323", "64-41414-2_23_222")
+
+
+@pytest.mark.usefixtures("isolated_cache")  # the one-cell table only, never NASLOOP_DATA's
+def test_data_free_proxies_are_precomputed_for_a_task_without_images(tmp_path: Path, capsys) -> None:
+    """'nasloop proxies --dataset autoencoder --proxies params' was refused as a task whose images nasloop does not
+    read, though runs there compute data-free proxies (on the networks as built for CIFAR-10): no file could spare
+    them that, and their computing note said so. The command now scores them as runs do, writes the file runs on
+    the task read and continues it; a proxy that reads images is refused as before."""
+    table = {"micro": {"autoencoder": {CELLS[0]: {"val": 0.5, "zen": 1.0}}}}  # one cell: quick to read
+    (tmp_path / "transnas101_val.json.gz").write_text(json.dumps(table))
+    out = tmp_path / "tnb101-micro-autoencoder-proxies.csv"
+    archs = tmp_path / "archs.txt"
+    argv = ["proxies", "--space", "tnb101-micro", "--space-opt", "base_channels=8", "--dataset", "autoencoder",
+            "--data-dir", str(tmp_path), "--archs-file", str(archs)]
+    archs.write_text("\n".join(CELLS[:2]) + "\n")
+    assert cli.main([*argv, "--proxies", "jacov"]) == 2  # reads images: refused, in the words it was
+    one_line(capsys.readouterr().err.strip(), "'autoencoder' is a task of the tnb101-micro table whose images "
+             "nasloop does not read, so proxies cannot be computed for it; predictors read what its table stores")
+    assert cli.main([*argv, "--proxies", "params", "--json"]) == 0
+    printed = json.load(io.StringIO(capsys.readouterr().out))
+    assert [row["arch"] for row in printed] == list(CELLS[:2])
+    assert cli.main([*argv, "--proxies", "params", "--out", str(out)]) == 0
+    archs.write_text("\n".join(CELLS) + "\n")
+    assert cli.main([*argv, "--proxies", "params", "--out", str(out)]) == 0  # continued
+    assert "1 architectures scored, 2 already there" in capsys.readouterr().out
+    rows = dict(line.split(",") for line in out.read_text().splitlines()[2:])
+    assert list(rows) == list(CELLS) and float(rows[CELLS[0]]) == printed[0]["scores"]["params"]
+    # a run on the task reads the file: a marked score of the file comes back, and the note says the file holds it
+    out.write_text(out.read_text().replace(f"{CELLS[0]},{rows[CELLS[0]]}", f"{CELLS[0]},12345.0"))
+    context = build_context(TNB101MicroSpace, "autoencoder", str(tmp_path))
+    space = TNB101MicroSpace(base_channels=8)
+    scores = context.scorer(space, "params")([space.parse(CELLS[0]), space.parse(CELLS[1])])
+    assert list(scores) == [12345.0, float(rows[CELLS[1]])] and "params" in context.stored_proxies(space)
+    note = context.computing_note(space, "flan", "the cells it reads")
+    partial, _, advice = note.partition(" only for the architectures a precomputed proxy file holds")
+    assert "params" in partial.rpartition("stored: ")[2] and advice
+    assert ("'nasloop proxies --space tnb101-micro --dataset autoencoder --all --out FILE' precomputes them once "
+            "(those that read no images") in advice
+
+
+@pytest.mark.usefixtures("isolated_cache")
+def test_all_out_on_a_task_without_images_is_refused_for_a_proxy_reading_images(tmp_path: Path, capsys) -> None:
+    """``--all --out`` takes the same way as a list: refused for jacov before any file is made."""
+    out = tmp_path / "tnb101-micro-autoencoder-proxies.csv"
+    assert cli.main(["proxies", "--space", "tnb101-micro", "--dataset", "autoencoder", "--all", "--proxies",
+                     "params,jacov", "--data-dir", str(tmp_path), "--out", str(out)]) == 2
+    assert "so proxies cannot be computed for it" in capsys.readouterr().err and not out.exists()
+

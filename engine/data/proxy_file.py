@@ -249,7 +249,8 @@ def check_dataset(path: str | os.PathLike, found: ProxyScores, dataset: str) -> 
         rescore = (f"score {dataset} with 'nasloop proxies --dataset {dataset}'" if loadable else
                    f"'nasloop proxies --dataset {dataset}' scores only proxies that need no images, since nasloop "
                    f"cannot load {dataset}'s" if loadable is False else  # the plain advice fails for meco in turn
-                   f"nasloop scores no proxies for {dataset}, a benchmark task whose images it does not read")
+                   f"score {dataset} with 'nasloop proxies --dataset {dataset}', which scores only proxies that "
+                   f"need no images, since nasloop does not read {dataset}'s images")
         raise DataError(f"{path} was scored on {scored}, not {dataset} (its settings line says so); {rescore}, or "
                         "move the file out of the data folder")
 
