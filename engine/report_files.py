@@ -7,28 +7,34 @@ written into a folder beside them and moved onto the old ones only once all are 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .executors.base import interrupts_held
 
-STAGED = ".report.part"
-"""The folder inside the report's one that its files are written into first."""
+STAGED = ".report.part-"
+"""How the folders inside the report's one that its files are written into first begin (a unique name each)."""
 
 
 @contextlib.contextmanager
 def staged_report(out: Path) -> Iterator[Path]:
-    """A folder (``out/.report.part``) to write the report's files into, in the layout they take in ``out``. When
-    the block ends they are renamed onto ``out``'s, one by one with Ctrl-C and SIGTERM held off (a few renames):
-    never some of them. When it raises (a Ctrl-C in mid-figure, a full disk), ``out``'s files stay as they were.
-    Either way the folder is removed; one a report killed outright left is removed before writing. Only the files
-    written are replaced: others in ``out/figures`` (a user's own, under ``--out``) are left alone."""
-    staged = out / STAGED
-    shutil.rmtree(staged, ignore_errors=True)
+    """A folder (``out/.report.part-XXXX``) to write the report's files into, in the layout they take in ``out``.
+    When the block ends they are renamed onto ``out``'s, one by one with Ctrl-C and SIGTERM held off (a few
+    renames): never some of them. When it raises (a Ctrl-C in mid-figure, a full disk), ``out``'s files stay as
+    they were. Either way the folder is removed. Each report writes a folder of its own, locked while it writes:
+    one folder shared by all, a second report into ``out`` (``report`` beside the ``compare`` writing its own)
+    removed the first's files under it; a folder whose lock can be taken was left by a report killed outright and
+    is removed. Only the files written are replaced: others in ``out/figures`` (a user's own) are left alone."""
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_dead(out)
+    staged = Path(tempfile.mkdtemp(prefix=STAGED, dir=out))
+    lock = os.open(staged, os.O_RDONLY)
     try:
-        staged.mkdir(parents=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # its own new folder: taken at once
         yield staged
         written = sorted(path.relative_to(staged) for path in staged.rglob("*") if path.is_file())
         for name in written:
@@ -38,6 +44,24 @@ def staged_report(out: Path) -> Iterator[Path]:
                 os.replace(staged / name, out / name)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+        os.close(lock)
+
+
+def _remove_dead(out: Path) -> None:
+    """Remove the staged folders in ``out`` whose lock can be taken: their reports were killed outright."""
+    for folder in out.glob(f"{STAGED}*"):
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:  # removed meanwhile by its own report, or not ours to read
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a live report writes it (or the file system keeps no locks: left alone)
+            continue
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os.close(fd)
 
 
 def write_staged(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
