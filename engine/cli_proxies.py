@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from typing import Any
 
 import numpy as np
@@ -50,8 +51,8 @@ def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: Se
              "same command again to score them" if summary["errors"] else "")
           + _again(summary))
     note = _unread_note(args, context, space)
-    if note:
-        print(note)
+    if note:  # named and on stderr as every other command's notes: a bare line on stdout read as one of the summary's
+        print(f"nasloop proxies: {note}", file=sys.stderr)
 
 
 def _again(summary: dict[str, Any]) -> str:

@@ -137,10 +137,12 @@ def test_a_blend_member_is_told_to_add_space_id_inside_its_options(tmp_path):
 
 
 def _printed(capsys: pytest.CaptureFixture[str], archs: Path, folder: Path, out: Path, *size: str) -> str:
-    """What 'nasloop proxies --out' printed: the summary line and any note."""
+    """What 'nasloop proxies --out' printed: the summary line (stdout) and any note (stderr, under its name)."""
     assert cli.main(["proxies", "--space", "nb201", *size, "--archs-file", str(archs), "--proxies", "params",
                      "--batch-size", "2", "--data-dir", str(folder), "--out", str(out)]) == 0
-    return capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert all(line.startswith("nasloop proxies: note: ") for line in printed.err.splitlines())
+    return printed.out + printed.err
 
 
 @pytest.mark.usefixtures("isolated_cache")
@@ -163,4 +165,4 @@ def test_proxies_out_says_which_proxies_runs_take_from_the_stored_ones(tmp_path,
     archs.write_text(CONV + "\n")
     said = _printed(capsys, archs, data_dir, tmp_path / "nb201-cifar10-proxies.csv")
     assert said.count("\n") == 2 and said.splitlines()[1].startswith(
-        "note: runs take params from nb201's stored proxies for cifar10, not from this file")
+        "nasloop proxies: note: runs take params from nb201's stored proxies for cifar10, not from this file")
