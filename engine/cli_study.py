@@ -12,6 +12,7 @@ from .cli_types import (float_list, key_value, name_list, path_arg, path_text, p
 from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError
+from .objectives import check_directions
 from .plugin_trust import SIGNATURE_KEY, trusted, untrusted
 from .plugins import load_plugins
 from .registry import SEARCH_SPACES
@@ -132,6 +133,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                         minimize=args.minimize, objectives=args.objectives, reference_point=args.reference_point,
                         data_dir=args.data_dir, space_options=dict(args.space_opt),
                         evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
+    check_directions(base.objectives)  # before the reference point is judged against a direction not meant
     if base.num_objectives > 1 and base.reference_point is None:
         raise ConfigError("a study compares multi-objective runs by hypervolume, which needs one reference point "
                           "for all of them: give --reference-point with a value per objective, worse than any you "

@@ -51,6 +51,17 @@ def parse_objectives(spec: str | Sequence[str]) -> tuple[Objective, ...]:
     return tuple(objectives)
 
 
+def check_directions(items: Sequence[str] | None) -> None:
+    """Each of a new run's ``--objectives`` must say its direction: a bare name was maximised, so
+    ``val_accuracy:max,flops_m`` searched for the most FLOPs without a word. Checked for new runs only (a stored
+    run's bare name resumes as it began, maximised)."""
+    bare = next((item for item in items or () if str(item).strip() and ":" not in str(item)), None)
+    if bare is not None:
+        name = str(bare).strip()
+        raise ConfigError(f"--objectives item '{name}' gives no direction, and would be maximised; write {name}:max "
+                          f"or {name}:min (lower is better for a cost: a latency, an energy, params_m, flops_m)")
+
+
 def check_single_objective(metric: str | None) -> None:
     """``--objective`` names one metric: ``params_m:min`` or ``val_accuracy,params_m`` there is ``--objectives``
     syntax, refused here saying so, since the metric check would call it an unknown metric 'params_m:min', without

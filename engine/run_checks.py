@@ -18,7 +18,7 @@ from ..strategies.base import Strategy
 from .config import SearchConfig
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError, one_line
 from .evaluators.base import Evaluator
-from .objectives import Objective
+from .objectives import Objective, check_directions
 from .options import effective_options
 from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop
 from .run_folders import started_in
@@ -186,6 +186,7 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
         raise ConfigError(f"--minimize applies to --objective; name the metric to minimise, e.g. --objective "
                           f"{evaluator.objective} --minimize (the {config.evaluator} evaluator's default objective "
                           f"is {'minimised' if evaluator.minimize else 'maximised'})")
+    check_directions(config.objectives)
     objectives = config.objective_list() or ()
     # stored and used nowhere; checked here, not in SearchConfig, so that a run stored with one still resumes
     if config.reference_point is not None and len(objectives) < 2:

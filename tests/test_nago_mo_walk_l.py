@@ -1,0 +1,22 @@
+"""A researcher's walk of NAGO, bo, several objectives and the Ray executor: what it found."""
+from __future__ import annotations
+
+from nasloop.engine.cli import main
+
+
+def test_an_objective_without_a_direction_is_refused(tmp_path, data_dir, capsys):
+    """``--objectives val_accuracy:max,flops_m`` maximised FLOPs without a word (a bare name was :max), so a
+    user who forgot ``:min`` on a cost searched for the largest networks; the README asks for one of each."""
+    for given, bare in (("val_accuracy:max,flops_m", "flops_m"), ("val_accuracy,params_m:min", "val_accuracy")):
+        run = tmp_path / bare
+        assert main(["search", "--space", "nb201", "--strategy", "random", "--objectives", given, "--budget", "2",
+                     "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]) == 2
+        error = capsys.readouterr().err.strip()
+        assert error.count("\n") == 0, error
+        assert f"'{bare}' gives no direction" in error and f"write {bare}:max or {bare}:min" in error, error
+        assert not run.exists()
+    study = tmp_path / "study"
+    assert main(["compare", "--methods", "random", "--objectives", "val_accuracy:max,flops_m", "--reference-point",
+                 "80,250", "--seeds", "1", "--budget", "2", "--data-dir", str(data_dir), "--out", str(study)]) == 2
+    assert "'flops_m' gives no direction" in capsys.readouterr().err
+    assert not study.exists()
