@@ -42,9 +42,10 @@ class _AliasedStore(argparse._StoreAction):
 
 _COUNTERPARTS = {"--evaluator-opt": "--train-opt", "--train-opt": "--evaluator-opt", "--fidelity": "--epochs",
                  "--train-size": "--train-sizes", "--train-sizes": "--train-size", "--predictors": "--predictor",
-                 "--objective": "--metric", "--metric": "--objective"}
+                 "--objective": "--metric", "--metric": "--objective", "--jobs": "--workers", "--workers": "--jobs"}
 """A flag of one command and the same option's flag in another (search's --evaluator-opt is train's --train-opt;
-what a search maximises, --objective, is what 'predictors evaluate' ranks by, --metric)."""
+what a search maximises, --objective, is what 'predictors evaluate' ranks by, --metric; how much runs at once is
+compare's --jobs and search's or proxies' --workers)."""
 
 _GIVEN = "_aliased_flags_given"
 """The namespace attribute where :class:`_AliasedStore` keeps which flag gave each value, dropped after parsing."""

@@ -1,6 +1,8 @@
 """A researcher's walk of NAGO, bo, several objectives and the Ray executor: what it found."""
 from __future__ import annotations
 
+import pytest
+
 from nasloop.engine.cli import main
 
 
@@ -20,3 +22,16 @@ def test_an_objective_without_a_direction_is_refused(tmp_path, data_dir, capsys)
                  "80,250", "--seeds", "1", "--budget", "2", "--data-dir", str(data_dir), "--out", str(study)]) == 2
     assert "'flops_m' gives no direction" in capsys.readouterr().err
     assert not study.exists()
+
+
+def test_runs_at_once_is_hinted_under_the_other_commands_name(tmp_path, capsys):
+    """``compare`` takes runs at once as ``--jobs``, ``search`` and ``proxies`` trials at once as ``--workers``; each
+    given to the other command was 'unrecognized arguments' with no hint, as --metric and --objective were."""
+    for command, given, meant in ((["search", "--space", "nb201", "--executor", "ray"], "--jobs", "--workers"),
+                                  (["proxies", "--space", "nb201", "--sample", "2"], "--jobs", "--workers"),
+                                  (["compare", "--methods", "random", "--out", str(tmp_path / "s")], "--workers",
+                                   "--jobs")):
+        with pytest.raises(SystemExit) as stopped:
+            main([*command, given, "2"])
+        assert stopped.value.code == 2
+        assert f"unrecognized arguments: {given} 2 (did you mean {meant}?)" in capsys.readouterr().err
