@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
 from .errors import ConfigError, checked_folder
-from .objectives import Objective, check_reference_point, check_single_objective, parse_objectives
+from .objectives import (Objective, check_objective_mappings, check_reference_point, check_single_objective,
+                         parse_objectives)
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
                       option_names, plain, takes)
 from .registry import defined_by_nasloop
@@ -88,6 +89,7 @@ class SearchConfig:
             self.plugins = [os.fspath(p) if isinstance(p, os.PathLike) else p for p in self.plugins]
         if isinstance(self.objectives, str):  # YAML's `objectives: val_accuracy:max,params_m:min`, as on the CLI
             self.objectives = [part.strip() for part in self.objectives.split(",")]
+        check_objective_mappings(self.objectives)
         if isinstance(self.reference_point, str):  # YAML's `reference_point: "80,2"`, as on the CLI
             try:
                 self.reference_point = [float(part) for part in self.reference_point.split(",")]

@@ -62,6 +62,21 @@ def check_directions(items: Sequence[str] | None) -> None:
                           f"or {name}:min (lower is better for a cost: a latency, an energy, params_m, flops_m)")
 
 
+def check_objective_mappings(objectives: object) -> None:
+    """YAML reads ``- val_accuracy: max`` (a space after the colon) and ``{val_accuracy: max}`` as mappings, which
+    were refused as "must be a list of strings" without saying how to write them; say it, naming the items."""
+    given = list(objectives.items()) if isinstance(objectives, Mapping) else objectives
+    if not isinstance(given, list) or not any(isinstance(item, (Mapping, tuple)) for item in given):
+        return
+    written = []
+    for item in given:
+        pairs = item.items() if isinstance(item, Mapping) else [item] if isinstance(item, tuple) else None
+        written += [f"{metric}:{direction}" for metric, direction in pairs] if pairs is not None else [str(item)]
+    raise ConfigError(f"objectives are METRIC:max or METRIC:min strings, got a mapping; write objectives: "
+                      f"[{', '.join(written)}] or objectives: {','.join(written)}, with no space after the colon "
+                      "(YAML reads 'val_accuracy: max' as a mapping)")
+
+
 def check_single_objective(metric: str | None) -> None:
     """``--objective`` names one metric: ``params_m:min`` or ``val_accuracy,params_m`` there is ``--objectives``
     syntax, refused here saying so, since the metric check would call it an unknown metric 'params_m:min', without

@@ -35,3 +35,18 @@ def test_runs_at_once_is_hinted_under_the_other_commands_name(tmp_path, capsys):
             main([*command, given, "2"])
         assert stopped.value.code == 2
         assert f"unrecognized arguments: {given} 2 (did you mean {meant}?)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("written", ["\n  - val_accuracy: max\n  - flops_m: min", " {val_accuracy: max, flops_m: min}",
+                                     "\n  - val_accuracy:max\n  - flops_m: min"])
+def test_objectives_written_as_a_yaml_mapping_are_told_how_to_write_them(tmp_path, data_dir, capsys, written):
+    """``- flops_m: min`` (YAML's space after the colon makes it a mapping) was refused as 'objectives must be a list
+    of strings or null, got [{...}]', naming no form that works."""
+    path = tmp_path / "search.yaml"
+    path.write_text(f"space: nb201\nstrategy: evolution\nobjectives:{written}\nbudget: 5\n")
+    assert main(["search", "--config", str(path), "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run"),
+                 "--quiet"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and str(path) in error, error
+    assert "write objectives: [val_accuracy:max, flops_m:min] or objectives: val_accuracy:max,flops_m:min" in error
+    assert not (tmp_path / "run").exists()
