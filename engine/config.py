@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
 from .errors import ConfigError, checked_folder
-from .objectives import (Objective, check_objective_mappings, check_reference_point, check_single_objective,
-                         parse_objectives)
+from .objectives import (Objective, check_objective_mappings, check_reference_mapping, check_reference_point,
+                         check_single_objective, parse_objectives)
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
                       option_names, plain, takes)
 from .registry import defined_by_nasloop
@@ -90,6 +90,7 @@ class SearchConfig:
         if isinstance(self.objectives, str):  # YAML's `objectives: val_accuracy:max,params_m:min`, as on the CLI
             self.objectives = [part.strip() for part in self.objectives.split(",")]
         check_objective_mappings(self.objectives)
+        check_reference_mapping(self.reference_point, self.objectives)
         if isinstance(self.reference_point, str):  # YAML's `reference_point: "80,2"`, as on the CLI
             try:
                 self.reference_point = [float(part) for part in self.reference_point.split(",")]

@@ -77,6 +77,19 @@ def check_objective_mappings(objectives: object) -> None:
                       "(YAML reads 'val_accuracy: max' as a mapping)")
 
 
+def check_reference_mapping(reference: object, objectives: object) -> None:
+    """``reference_point: {val_accuracy: 80, flops_m: 250}`` in a config file was refused as "must be a list of
+    numbers", not saying in which order; say it, with the values in the objectives' order where they name them."""
+    if not isinstance(reference, Mapping):
+        return
+    metrics = [str(item).partition(":")[0].strip() for item in objectives] if isinstance(objectives, list) else []
+    values = [reference[m] for m in metrics] if sorted(metrics) == sorted(map(str, reference)) else \
+        list(reference.values())
+    raise ConfigError(f"reference_point is one number per objective, in the order of objectives, got a mapping; "
+                      f"write reference_point: [{', '.join(map(str, values))}]"
+                      f"{' for objectives ' + ', '.join(metrics) if metrics else ''}")
+
+
 def check_single_objective(metric: str | None) -> None:
     """``--objective`` names one metric: ``params_m:min`` or ``val_accuracy,params_m`` there is ``--objectives``
     syntax, refused here saying so, since the metric check would call it an unknown metric 'params_m:min', without

@@ -50,3 +50,17 @@ def test_objectives_written_as_a_yaml_mapping_are_told_how_to_write_them(tmp_pat
     assert error.count("\n") == 0 and str(path) in error, error
     assert "write objectives: [val_accuracy:max, flops_m:min] or objectives: val_accuracy:max,flops_m:min" in error
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("point", ["{val_accuracy: 80, flops_m: 250}", "{flops_m: 250, val_accuracy: 80}"])
+def test_a_reference_point_written_by_metric_is_told_its_order(tmp_path, data_dir, capsys, point):
+    """``reference_point: {val_accuracy: 80, flops_m: 250}`` was refused as 'must be a list of numbers or null',
+    not saying in which order the numbers go."""
+    path = tmp_path / "search.yaml"
+    path.write_text(f"space: nb201\nstrategy: evolution\nobjectives: val_accuracy:max,flops_m:min\n"
+                    f"reference_point: {point}\nbudget: 5\n")
+    assert main(["search", "--config", str(path), "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run"),
+                 "--quiet"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and str(path) in error, error
+    assert "write reference_point: [80, 250] for objectives val_accuracy, flops_m" in error, error
