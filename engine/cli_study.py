@@ -47,7 +47,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    "(a latency); default: the task's own")
     c.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 per method (default 5)")
     c.add_argument("--out", type=path_arg, required=True, help="the study folder")
-    c.add_argument("--jobs", type=positive_int, help="runs at once, each in its own process (default 1)")
+    c.add_argument("--jobs", type=positive_int, help="runs at once, each in its own process (default 1; with "
+                   "--executor ray, Ray tasks at once: default as many as Ray places)")
     c.add_argument("--executor", choices=("local", "ray"),
                    help="where runs go: local processes (--jobs; the default) or one Ray task per run")
     c.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
@@ -167,7 +168,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
             held.enter_context(StudyLock(args.out))
         pending, outcomes = plan_study(study)
         with progress("runs", len(pending), enabled=not args.quiet) as advance:
-            outcomes.update(run_study(pending, args.jobs or 1, on_run=lambda run_dir, outcome: advance(
+            outcomes.update(run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
                 f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"), ray_address=args.ray_address,
                 use_ray=args.executor == "ray"))
         results = collect(study, target, args.interval or "t")

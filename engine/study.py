@@ -356,9 +356,10 @@ def plan_study(study: Study) -> tuple[list[Job], dict[str, str]]:
     return pending, kept
 
 
-def run_study(pending: list[Job], jobs: int = 1, on_run: Callable[[str, str], None] | None = None,
+def run_study(pending: list[Job], jobs: int | None = None, on_run: Callable[[str, str], None] | None = None,
               ray_address: str | None = None, use_ray: bool = False) -> dict[str, str]:
-    """Do the ``pending`` runs of :func:`plan_study`, ``jobs`` at a time; run dir → outcome.
+    """Do the ``pending`` runs of :func:`plan_study`, ``jobs`` at a time (one where None; on Ray, as many as it
+    places); run dir → outcome.
 
     Each run is an ordinary search in its own process (``spawn``: torch is not fork-safe once
     used), so a crash in one cannot take the others down; with ``use_ray`` each run is one Ray
@@ -368,8 +369,8 @@ def run_study(pending: list[Job], jobs: int = 1, on_run: Callable[[str, str], No
     outcomes: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
         if use_ray and pending:  # a study with nothing left to run needs no Ray (nor a reachable --ray-address)
-            results: Iterator[tuple[str, str]] = run_on_ray(_run_one, pending, ray_address, _name_sigterm)
-        elif jobs <= 1:
+            results: Iterator[tuple[str, str]] = run_on_ray(_run_one, pending, ray_address, _name_sigterm, jobs)
+        elif (jobs or 1) <= 1:
             results = map(_run_one, pending)
         else:
             results = stack.enter_context(contextlib.closing(run_in_pool(_run_one, pending, jobs)))

@@ -10,6 +10,7 @@ the run records the first would cut that record short.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import signal
 import sys
 import time
@@ -26,10 +27,12 @@ STOP_WAIT_S = 60.0
 
 
 def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
-               on_sigterm: Callable[[Any], None] | None = None) -> Iterator[tuple[str, str]]:
+               on_sigterm: Callable[[Any], None] | None = None, at_once: int | None = None
+               ) -> Iterator[tuple[str, str]]:
     """``run_one(job)`` for each job as a Ray task (one CPU each), on a local Ray on loopback or the cluster at
-    ``address``; yield (run dir, outcome) as they finish. Stopped by SIGTERM, ``on_sigterm(job)`` is called for each
-    job cancelled once its task has ended: Ray's cancel reached it as Ctrl-C."""
+    ``address``, at most ``at_once`` in flight (``compare --jobs``; all of them where None: Ray places them by the
+    CPUs it has); yield (run dir, outcome) as they finish. Stopped by SIGTERM, ``on_sigterm(job)`` is called for
+    each job cancelled once its task has ended: Ray's cancel reached it as Ctrl-C."""
     from .executors.ray_setup import check_reachable, first_line, import_ray, init_ray
 
     if address is not None:  # Ray itself retried an unreachable address for minutes, printing warnings
@@ -45,13 +48,19 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
                               "fix --ray-address") from None
     task = ray.remote(num_cpus=1, max_retries=0)(cancellable)
     refs: dict[Any, Any] = {}
+    waiting = iter(pending)
+
+    def submit(count: int) -> None:
+        refs.update({task.remote(run_one, job): job for job in itertools.islice(waiting, count)})
+
     try:
         with sigterm_interrupts() if owns else contextlib.nullcontext():  # Ray's own handler dumped a native
-            refs.update({task.remote(run_one, job): job for job in pending})  # stack and exit(1): stop as on Ctrl-C
+            submit(at_once or len(pending))  # stack and exit(1): stop as on Ctrl-C
             while refs:
                 ready, _ = ray.wait(list(refs), num_returns=1)
                 for ref in ready:
                     job = refs.pop(ref)
+                    submit(1)  # --jobs was read by local processes only: every run started at once on Ray
                     try:
                         yield ray.get(ref)
                     except ray.exceptions.RayError as exc:  # the worker died: this run stays interrupted
