@@ -22,13 +22,14 @@ STAGED = ".report.part-"
 
 @contextlib.contextmanager
 def staged_report(out: Path) -> Iterator[Path]:
-    """A folder (``out/.report.part-XXXX``) to write the report's files into, in the layout they take in ``out``.
-    When the block ends they are renamed onto ``out``'s, one by one with Ctrl-C and SIGTERM held off (a few
-    renames): never some of them. When it raises (a Ctrl-C in mid-figure, a full disk), ``out``'s files stay as
-    they were. Either way the folder is removed. Each report writes a folder of its own, locked while it writes:
-    one folder shared by all, a second report into ``out`` (``report`` beside the ``compare`` writing its own)
-    removed the first's files under it; a folder whose lock can be taken was left by a report killed outright and
-    is removed. Only the files written are replaced: others in ``out/figures`` (a user's own) are left alone."""
+    """A folder of a unique name (``out/.report.part-`` and random letters) to write the report's files into, in the
+    layout they take in ``out``. When the block ends they are renamed onto ``out``'s, one by one with Ctrl-C and
+    SIGTERM held off (a few renames): never some of them. When it raises (a Ctrl-C in mid-figure, a full disk),
+    ``out``'s files stay as they were. Either way the folder is removed. Each report writes a folder of its own,
+    locked while it writes: one folder shared by all, a second report into ``out`` (``report`` beside the
+    ``compare`` writing its own) removed the first's files under it; a folder whose lock can be taken was left by a
+    report killed outright and is removed. Only the files written are replaced: others in ``out/figures`` (a user's
+    own) are left alone."""
     out.mkdir(parents=True, exist_ok=True)
     _remove_dead(out)
     staged = Path(tempfile.mkdtemp(prefix=STAGED, dir=out))

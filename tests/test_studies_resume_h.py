@@ -150,6 +150,7 @@ def test_a_study_from_before_ranked_fidelity_of_a_space_not_registered_now_names
         "(ranked_fidelity), so its records' fidelity is checked against its space's table, and space 'h-gone' is "
         "not registered now; give the plugin registering it (nasloop --plugin FILE report ...)\n")
 
+
 def _unreadable(command: str, path: Path, problem: str) -> str:
     return (f"nasloop {command}: error: {path} is not a readable predictor study file (ValueError: its "
             f"ranked_fidelity is {problem}); run the study's 'nasloop compare --predictors' command again with "
