@@ -5,8 +5,8 @@ What it measures
 For each space (``--spaces``, default ``darts,nb101``: the NB301 and NB101 tables), ``--cells`` cells of its table
 (every one where fewer), their networks built at the size the table's costs are of (``SIZES``), and the two proxies
 computed on one 32-pixel image: Kendall tau with the table's stored ``params`` and ``flops``, and the median ratio
-of stored to computed (1.0 where the two count alike; NB101's table stores its parameters as a count, the proxy in
-millions, so 1,000,000 there). NB301's are NAS-Bench-Suite-Zero's, of NASLib's 32-channel, 8-cell training network
+of stored to computed (1.0 where the two count alike; NB101's table keeps its parameters as a whole count, which its
+``params`` proxy reads in millions, as the proxy computes them). NB301's are NAS-Bench-Suite-Zero's, of NASLib's 32-channel, 8-cell training network
 (not ours: its parameters differ by about 0.01 M); NB101's are nasloop's analytic counts, which equal the Suite's
 file on the cells both hold. NB201's exact match is checked by ``benchmarks/proxies_nb201.py``.
 

@@ -155,11 +155,16 @@ class NB101Benchmark(Benchmark):
         return found
 
     def proxy_scores(self, archs: Sequence[NB101Cell], proxy: str, task: str) -> np.ndarray:
-        """Stored scores (Zen where the source has it), and the parameter and FLOP counts of every cell."""
+        """Stored scores (Zen where the source has it), and the parameter and FLOP counts of every cell, both in
+        millions as the ``params`` and ``flops`` proxies compute them: the table keeps a whole count of parameters,
+        and a run mixing stored and computed scores (a precomputed file's cells beside the table's) or a predictor
+        reading them through its log squash would otherwise see one proxy in two units."""
         self.task(task)
         if proxy == "flops":
             return np.array([nb101_flops(a) for a in archs], dtype=np.float64)
-        column = "params" if proxy == "params" else f"{DATASET}:proxy:{proxy}"
+        if proxy == "params":
+            return self.values_at(self.table.columns["params"], archs) / 1e6
+        column = f"{DATASET}:proxy:{proxy}"
         if column not in self.table.columns:
             return super().proxy_scores(archs, proxy, task)
         return self.values_at(self.table.columns[column], archs)
