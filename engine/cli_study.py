@@ -12,7 +12,7 @@ from .cli_types import (float_list, key_value, name_list, path_arg, path_text, p
 from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError
-from .objectives import check_directions
+from .objectives import continues_bare, directed
 from .plugin_trust import SIGNATURE_KEY, trusted, untrusted
 from .plugins import load_plugins
 from .registry import SEARCH_SPACES
@@ -134,7 +134,11 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                         minimize=args.minimize, objectives=args.objectives, reference_point=args.reference_point,
                         data_dir=args.data_dir, space_options=dict(args.space_opt),
                         evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
-    check_directions(base.objectives)  # before the reference point is judged against a direction not meant
+    # before the reference point is judged against a direction not meant; not to a study --force-new may set aside
+    if continues_bare(base.objectives, None if args.force_new else _stored_objectives(args.out), args.out):
+        print(f"nasloop compare: note: the study in {args.out} stored its objectives without a direction, as nasloop "
+              f"did before it asked for one; they are maximised, as when it began: --objectives "
+              f"{','.join(directed(base.objectives))}", file=sys.stderr)
     if base.num_objectives > 1 and base.reference_point is None:
         raise ConfigError("a study compares multi-objective runs by hypervolume, which needs one reference point "
                           "for all of them: give --reference-point with a value per objective, worse than any you "
@@ -190,6 +194,15 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     for line in errors[:5]:
         print(f"nasloop compare: {line}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _stored_objectives(out: Path) -> list[str] | None:
+    """The objectives the study in ``out`` stored; None where it holds none (or none readable: open_study says
+    what is wrong with it)."""
+    try:
+        return load_study(out).base.objectives if (out / STUDY_FILE).is_file() else None
+    except DataError:
+        return None
 
 
 def _reach_ray_first(args: argparse.Namespace, draft: Study, methods: list) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -51,15 +51,55 @@ def parse_objectives(spec: str | Sequence[str]) -> tuple[Objective, ...]:
     return tuple(objectives)
 
 
+def _bare_item(items: Sequence[str] | None) -> str | None:
+    """The first of ``items`` that names a metric without a direction (``flops_m``); None where each gives one."""
+    return next((str(item).strip() for item in items or () if str(item).strip() and ":" not in str(item)), None)
+
+
+def _no_direction(name: str) -> ConfigError:
+    return ConfigError(f"--objectives item '{name}' gives no direction, and would be maximised; write {name}:max "
+                       f"or {name}:min (lower is better for a cost: a latency, an energy, params_m, flops_m)")
+
+
 def check_directions(items: Sequence[str] | None) -> None:
     """Each of a new run's ``--objectives`` must say its direction: a bare name was maximised, so
     ``val_accuracy:max,flops_m`` searched for the most FLOPs without a word. Checked for new runs only (a stored
     run's bare name resumes as it began, maximised)."""
-    bare = next((item for item in items or () if str(item).strip() and ":" not in str(item)), None)
-    if bare is not None:
-        name = str(bare).strip()
-        raise ConfigError(f"--objectives item '{name}' gives no direction, and would be maximised; write {name}:max "
-                          f"or {name}:min (lower is better for a cost: a latency, an energy, params_m, flops_m)")
+    name = _bare_item(items)
+    if name is not None:
+        raise _no_direction(name)
+
+
+def continues_bare(given: Sequence[str] | None, stored: Sequence[str] | None, folder: object) -> bool:
+    """Whether ``given`` are the bare ``--objectives`` that the study in ``folder`` stored (``stored``; None where
+    there is none), which then goes on with them as it began.
+
+    A study made before a bare name was refused (:func:`check_directions`) stored its names bare, and they were
+    maximised; the command that made it, given again, was refused, and its ``:max`` form was refused as another
+    grid. That command goes on, its names meaning what they did (each run's configuration says ``:max``: see
+    :func:`directed`). Any other bare item is refused, naming the study's objectives where it has the same metrics,
+    so that the fix is to copy them."""
+    name = _bare_item(given)
+    if name is None or stored is not None and [str(i).strip() for i in given or ()] == [str(i).strip() for i in stored]:
+        return name is not None
+    if stored is not None and [o.metric for o in parse_objectives(stored)] == [
+            str(item).partition(":")[0].strip() for item in given or ()]:
+        written = ",".join(map(str, parse_objectives(stored)))
+        raise ConfigError(f"--objectives item '{name}' gives no direction; the study in {folder} has --objectives "
+                          f"{written}: give --objectives {written} to continue it, or another --out")
+    raise _no_direction(name)
+
+
+def directed(items: Any) -> Any:
+    """``items`` each with its direction (``val_accuracy`` as ``val_accuracy:max``, what a bare name meant when a
+    study or run stored one): a study's runs are configured so, and two lists of objectives compared so. Anything
+    that is no list of objectives (None, a damaged record) is returned as given."""
+    if not isinstance(items, (str, list, tuple)):
+        return items
+    try:
+        return [str(objective) for objective in parse_objectives(items)]
+    except ConfigError:
+        return items
 
 
 def check_objective_mappings(objectives: object) -> None:

@@ -21,6 +21,7 @@ from typing import Any, Callable, Collection, Iterator
 from .assemble import canonical_dataset, reads_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
+from .objectives import directed
 from .plugin_trust import SIGNATURE_KEY, signature_meta
 from .plugins import resolved_plugins
 from .replaced_files import replaced
@@ -65,6 +66,7 @@ class Study:
         reads = reads_dataset(self.base.space, self.base.evaluator, [method.guide])
         return self.base.replace(strategy=method.strategy, predictor=method.predictor,
                                  dataset=self.base.dataset if reads else None,
+                                 objectives=directed(self.base.objectives),  # an older study's bare names: :max
                                  strategy_options=dict(method.strategy_options),
                                  predictor_options=dict(method.predictor_options), seed=seed,
                                  run_dir=str(self.run_dir(method, seed)))
@@ -139,6 +141,8 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         recorded = stored.pretrained_files
         if canonical_dataset(base.space, str(stored.base.dataset)) == study.base.dataset:
             study.base = study.base.replace(dataset=stored.base.dataset)  # begun before names were canonical
+        # as stored: bare names (an older study's) stay bare, so that the command that made it still continues it
+        study.base = study.base.replace(objectives=stored.base.objectives)
         known = {m.label: m for m in stored.methods}
         study.methods = stored.methods + [m for m in methods if m.label not in known]
         study.seeds = sorted(set(stored.seeds) | set(seeds))
@@ -156,11 +160,14 @@ def _conflict(stored: Study, study: Study, methods: list[Method]) -> str | None:
     """Why the study ``stored`` in a folder cannot take ``study``'s request (another grid, a method's name
     with other options); None when it can."""
     for name, value in stored.grid().items():
-        if name == "dataset" and (study.grid()[name] is None  # its runs read none (older ones recorded CIFAR-10)
-                                  or canonical_dataset(study.base.space, str(value)) == study.grid()[name]):
+        wanted = study.grid()[name]
+        if name == "dataset" and (wanted is None  # its runs read none (older ones recorded CIFAR-10)
+                                  or canonical_dataset(study.base.space, str(value)) == wanted):
             continue  # or begun before names were canonical
-        if value != study.grid()[name]:
-            return (f"{study.folder} holds a study {_difference(name, value, study.grid()[name])}; use another --out, "
+        if name == "objectives":  # a bare name, stored before they were refused, was maximised: it is its :max
+            value, wanted = directed(value), directed(wanted)
+        if value != wanted:
+            return (f"{study.folder} holds a study {_difference(name, value, wanted)}; use another --out, "
                     "or --force-new to set the old study aside")
     known = {m.label: m for m in stored.methods}
     clash = next((m for m in methods if m.label in known and known[m.label] != m), None)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .assemble import canonical_dataset
 from .errors import NasloopError
-from .objectives import Objective, oriented_values
+from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
 from .store import RunStore
 from .store_rows import Trial
@@ -203,6 +203,8 @@ def other_grid(study: Study, config: object) -> str | None:
         stored = config[name]
         if name == "dataset" and stored is not None:  # begun before names were canonical (the space is the same)
             stored = canonical_dataset(study.base.space, str(stored))
+        if name == "objectives":  # a bare name, stored before they were refused, was maximised: it is its :max
+            stored, value = directed(stored), directed(value)
         if _plain(stored) != _plain(value):
             return f"{name} {config[name]!r}, not the study's {value!r}"
     return None
