@@ -197,7 +197,7 @@ def _check_pairing(method: str, strategy: str, predictor: str | None) -> None:
 def read_methods(path: Path) -> list[Method]:
     """A YAML list of ``{name, strategy, predictor, strategy_options, predictor_options}`` (keys may be spelt with
     dashes, as in a search config file)."""
-    entries = read_yaml(path)
+    entries = read_yaml(path, "--methods-file")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"{path} must be a YAML list of methods, each with a name and a strategy")
     methods = []

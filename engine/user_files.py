@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -33,6 +34,23 @@ def not_a_file(path: Path) -> bool:
     return path.exists() and not path.is_file() and not path.is_dir()
 
 
+def special_file(path: Path) -> str | None:
+    """What ``path`` is where it names neither a regular file nor a folder: "a named pipe", "a device" or "a
+    socket". Opened to be read, a named pipe waits for a writer, as ``cat`` would, and a command given one as its
+    ``--config`` hung without a word. None for anything else, a missing path included, and for a pipe this process
+    already holds (``/dev/stdin`` fed by a pipe, a shell's ``<(...)``): it names no file in any folder (its link
+    leads to ``pipe:[N]``) and opening it does not wait, so it reads as it did."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # missing, or not to be looked at: opening it says which
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe" if os.path.exists(os.path.realpath(path)) else None
+    return "a socket" if stat.S_ISSOCK(mode) else "a device"
+
+
 def path_from(folder: str | None, value: str | os.PathLike) -> Path:
     """A path a user named, read from ``folder`` when relative (``folder`` None: the current one).
 
@@ -46,6 +64,9 @@ def path_from(folder: str | None, value: str | os.PathLike) -> Path:
 def read_user_text(path: str | Path, what: str) -> str:
     """The UTF-8 text of ``path`` (``what`` names it in messages: "config file", "--archs-file")."""
     path = Path(path)
+    kind = special_file(path)
+    if kind is not None:  # not opened: a named pipe no one writes to would wait forever
+        raise ConfigError(f"{what} {path} is {kind}, not a file: give a regular file")
     try:
         if path.is_dir():
             raise ConfigError(f"{what} {path} is a directory; give a file")
@@ -149,9 +170,9 @@ def _check_expansion(data: Any, source: str) -> None:
             pending.extend(value)
 
 
-def read_yaml(path: str | Path) -> Any:
-    """A YAML config file's content (an empty file is an empty mapping)."""
-    data = load_yaml_text(read_user_text(path, "config file"), str(path))
+def read_yaml(path: str | Path, what: str = "config file") -> Any:
+    """A YAML config file's content (an empty file is an empty mapping); ``what`` names it in messages."""
+    data = load_yaml_text(read_user_text(path, what), str(path))
     return {} if data is None else data
 
 
