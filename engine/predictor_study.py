@@ -28,7 +28,7 @@ from .registry import BENCHMARKS, SEARCH_SPACES
 from .store import DB_NAME
 from .study import set_aside
 from .study_stats import mean_interval
-from .user_files import check_pretrained_files, pretrained_digests, same_but_moved_files
+from .user_files import check_pretrained_files, folder_file_text, pretrained_digests, same_but_moved_files
 
 RECORDS_FILE = "predictor_records.jsonl"
 BOUNDS = {"kendall_tau": (-1.0, 1.0), "spearman": (-1.0, 1.0), "precision_top1": (0.0, 1.0),
@@ -48,9 +48,10 @@ def read_records(folder: Path, grid: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     ranks, firsts = _study_ranks(grid), {}
     try:
-        lines = path.read_text().splitlines()
-    except UnicodeDecodeError:
-        raise DataError(f"{path} is not text; set the folder aside and run the command again") from None
+        lines = folder_file_text(path).splitlines()
+    except ValueError as exc:  # bytes that are not UTF-8 too
+        reason = "not text" if isinstance(exc, UnicodeDecodeError) else str(exc).removeprefix("it is ")
+        raise DataError(f"{path} is {reason}; set the folder aside and run the command again") from None
     records, seen = [], set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -168,7 +169,7 @@ def read_grid(folder: Path, data_dir: str | None = None) -> dict[str, Any]:
     Its ranked fidelity is checked against the table of ``data_dir`` (else the data folders) where that is at hand."""
     path = folder / PREDICTOR_STUDY_FILE
     try:
-        grid = json.loads(path.read_text())
+        grid = json.loads(folder_file_text(path))
         if not isinstance(grid, dict) or not all(isinstance(grid.get(key), str) for key in ("space", "dataset")):
             raise ValueError("no space and dataset in it")
         _check_requests(grid.get("requests") or [])

@@ -32,7 +32,7 @@ from .study_pool import run_in_pool
 from .study_ray import run_on_ray
 from .study_methods import Method, ascii_folder_name, assign_folders, folder_clash, run_folder
 from .store import DB_NAME, RunStore
-from .user_files import check_pretrained_files, pretrained_digests
+from .user_files import check_pretrained_files, folder_file_text, pretrained_digests
 
 STUDY_VERSION = 1
 GRID_FIELDS = ("space", "dataset", "evaluator", "budget", "max_seconds", "fidelity", "objective", "minimize",
@@ -220,7 +220,7 @@ def load_study(folder: Path) -> Study:
     """The study recorded in ``folder/study.json``; a missing or damaged file is one line."""
     path = Path(folder) / STUDY_FILE
     try:
-        record = json.loads(path.read_text())
+        record = json.loads(folder_file_text(path))
         if not isinstance(record, dict):
             raise ValueError(f"it holds a {type(record).__name__}, not a study's mapping")
         version = record.get("version", STUDY_VERSION)

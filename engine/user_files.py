@@ -51,6 +51,16 @@ def special_file(path: Path) -> str | None:
     return "a socket" if stat.S_ISSOCK(mode) else "a device"
 
 
+def folder_file_text(path: Path) -> str:
+    """The text of a file nasloop wrote into one of its folders (a study's records): a named pipe or a device in its
+    place, as a folder unpacked from an archive can hold, raises ValueError, which each reader words as its damaged
+    file, where reading it waited for a writer forever."""
+    kind = special_file(path)
+    if kind is not None:
+        raise ValueError(f"it is {kind}, not a file")
+    return path.read_text()
+
+
 def path_from(folder: str | None, value: str | os.PathLike) -> Path:
     """A path a user named, read from ``folder`` when relative (``folder`` None: the current one).
 
