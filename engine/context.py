@@ -178,26 +178,50 @@ class RunContext:
             return source == "computed"
         return not (enumerable(space) and len(_held(found, found.names.index(proxy))) >= space.size)
 
-    def computing_note(self, space: SearchSpace, who: str, reads: str) -> str:
-        """A note that ``who`` builds and scores networks for a proxy nothing stores, on each of ``reads``: on a
-        CPU minutes per hundred networks, which a user expecting lookups should hear before they start."""
+    def computing_note(self, space: SearchSpace, who: str, reads: str, proxies: Sequence[str] = ()) -> str:
+        """A note that ``who`` builds and scores networks for ``proxies`` (those it computes; empty: not known), on
+        each of ``reads``: up to seconds a network on a CPU, which a user expecting lookups should hear before they
+        start. It names what the run computes, what a precomputed file holds (for how many architectures), what is
+        stored, and the table's proxies this run can neither read nor compute (it listed those as a file's)."""
         stored = self.stored_proxies(space)
-        partial = [p for p in stored if self.computes(space, p)]  # a precomputed file's sample
-        listed = ", ".join(p for p in stored if p not in partial) or "none"
+        found = self._proxy_file(space)
+        path = find_proxy_file(space.name, str(self.dataset), self.data_dir) if found else None
+        partial = [p for p in stored if self.computes(space, p)]  # a file's sample, or the table's not serving here
+        filed: dict[tuple[int, bool], list[str]] = {}  # (architectures the file holds, the others computed): proxies
+        for proxy in partial:
+            if found is not None and proxy in found.names:  # not the table's: computes() said it does not serve
+                held = len(_held(found, found.names.index(proxy)))
+                filed.setdefault((held, self._computable(proxy)), []).append(proxy)
+        in_file = {p for names in filed.values() for p in names}
+        lacking = [p for p in partial if p not in in_file and not self._computable(p)]
+        clauses = [f"stored: {', '.join(p for p in stored if p not in partial) or 'none'}",
+                   *(f"{', '.join(names)} from the precomputed proxy file {path} for the {held:,} architectures it "
+                     f"holds, {'computed for the others' if computable else 'unavailable for the others'}"
+                     for (held, computable), names in filed.items())]
+        if lacking:  # a resized space's table proxies that read images of a task nasloop reads none of
+            clauses.append(f"unavailable: {', '.join(lacking)} (the table's scores do not serve this run's networks, "
+                           "and nasloop cannot compute these here)")
         # without --dataset (cifar10 by default) the file advised was CIFAR-10's, which runs on another do not read
         dataset = f" --dataset {self.dataset}" if self.dataset not in (None, "cifar10") else ""
-        precompute = (f"'nasloop proxies --space {space.name}{table_only_flag(space)}{dataset} --all --out FILE' "
-                      "precomputes them once"
-                      if enumerable(space) else
-                      f"'nasloop proxies --space {space.name}{dataset} --archs-file FILE --out FILE' precomputes those "
-                      "you list")
+        options = "".join(f" --space-opt {option}" for option in space.resized()) if isinstance(
+            space, NetworkSpace) else ""  # a file of other networks' scores is refused for this run
+        named = f" --proxies {','.join(proxies)}" if proxies else ""
+        clauses.append(f"'nasloop proxies --space {space.name}{table_only_flag(space)}{options}{dataset}{named} --all "
+                       "--out FILE' precomputes them once" if enumerable(space) else
+                       f"'nasloop proxies --space {space.name}{options}{dataset}{named} --archs-file FILE --out FILE' "
+                       "precomputes those you list")
         if self._imageless_task():  # the data-free ones only, which are all a run computes here
-            precompute += " (those that read no images, on the networks as built for CIFAR-10, as runs compute them)"
-        return (f"{who} computes a proxy nothing stores for {space.name} {self.dataset} on each of {reads}, built at "
-                f"the space's size: this can take hours (stored: {listed}"
-                + (f"; {', '.join(partial)} only for the architectures a precomputed proxy file holds, the others "
-                   "computed" if partial else "")
-                + f"; {precompute})")
+            clauses[-1] += (f" ({'' if proxies else 'those that read no images, '}on the networks as built for "
+                            "CIFAR-10, as runs compute them)")
+        what = " and ".join(", ".join(proxies).rsplit(", ", 1)) if proxies else "a proxy nothing stores"
+        return (f"{who} computes {what} for {space.name} {self.dataset} on each of {reads}, building each network at "
+                f"the space's size: up to seconds a network on a CPU ({'; '.join(clauses)})")
+
+    def _computable(self, proxy: str) -> bool:
+        """Whether this run can compute ``proxy``: nasloop has it, and it reads no images where nasloop reads none."""
+        from .evaluators.proxies import get_proxy, proxy_names
+
+        return proxy in proxy_names() and not (self._imageless_task() and get_proxy(proxy).needs_data)
 
     def table_proxies(self, space: SearchSpace, proxies: Sequence[str]) -> list[str]:
         """Those of ``proxies`` that a run on ``space`` reads from the benchmark's stored proxies whatever a

@@ -186,7 +186,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                     "test cells may be among them, so its tau overstates what it learns from its training cells; "
                     "pretrain on another space to measure transfer")
         if warm.builds_networks and on_note is not None:
-            on_note(context.computing_note(search_space, name, f"the {len(cells):,} networks it reads"))
+            on_note(context.computing_note(search_space, name, f"the {len(cells):,} networks it reads",
+                                           warm.computed_proxies))
 
     records: list[dict] = []
     for name in factories:

@@ -98,7 +98,8 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
         ranks = config.budget is None or start is None or config.budget > start  # the budget outlasts the start
         wiring["predictor"] = tried_predictor(name, build, space, ranks, config.seed, count=min(max(start or 8, 3), 64))
         if wiring["predictor"].builds_networks and on_note is not None and ranks:
-            on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step"))
+            on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step",
+                                           wiring["predictor"].computed_proxies))
     elif config.predictor is not None or config.predictor_options:
         given = " and ".join(flag for flag, value in (("--predictor", config.predictor),
                                                       ("--predictor-opt", config.predictor_options)) if value)

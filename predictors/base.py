@@ -115,7 +115,9 @@ class Predictor(Configurable, ABC):
     ``NAME.KEY`` for a member belongs inside it instead; an MLP's ``members``, a count, does not."""
     builds_networks: bool = False
     """Whether ranking an architecture it has not seen builds that architecture's network (a zero-cost proxy
-    that nothing stores, tens of milliseconds on a CPU), so a strategy should rank fewer candidates per round."""
+    that nothing stores, up to seconds on a CPU), so a strategy should rank fewer candidates per round."""
+    computed_proxies: tuple[str, ...] = ()
+    """The proxies it computes so, where it knows them: the run's computing note names them and their precompute."""
 
     @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:

@@ -67,6 +67,7 @@ class ZeroCostPredictor(Predictor):
         self.scorer = scorer  # the option as given: config() listed the context's internal scorer as if it were set
         self._scorer = scorer if scorer is not None else context.scorer(space, proxy)
         self.builds_networks = scorer is None and context.computes(space, proxy)
+        self.computed_proxies = (proxy,) if self.builds_networks else ()
         self._slope, self._intercept = 1.0, 0.0
 
     def _scores(self, archs: Sequence[Arch]) -> np.ndarray:

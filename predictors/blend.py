@@ -115,6 +115,7 @@ class BlendPredictor(Predictor):
                               f"({len(self._members)}), not all zero; got {weights!r}")
         self._w = w / w.sum()
         self.builds_networks = any(m.builds_networks for m in self._members)
+        self.computed_proxies = tuple(dict.fromkeys(p for m in self._members for p in m.computed_proxies))
         # a member's pretrained file has seen its spaces' labels as much as the blend's own would have
         self.pretrained_on = tuple(dict.fromkeys(space for m in self._members for space in m.pretrained_on))
         self._scales: list[tuple[float, float]] = []  # per member: mean and spread of its training predictions

@@ -112,7 +112,7 @@ class FeatureSet:
         if missing not in ("impute", "error"):
             raise ConfigError(f"missing must be 'impute' or 'error', got {missing!r}")
         self.space, self.missing = space, missing
-        self.builds_networks = False  # a computed proxy among the sources: each new architecture builds a network
+        self.computed_proxies: list[str] = []  # proxies computed on the networks: each new architecture builds one
         self.names: list[str] = []
         self._same_as: dict[str, str] = {}  # 'cifar10:synflow' on a cifar10 run reads the column 'synflow' does
         self._sources: list[Callable[[Sequence[Arch]], np.ndarray]] = []  # one block of columns each
@@ -160,7 +160,13 @@ class FeatureSet:
                                   f"read or compute ({exc})") from None
             self._sources.append(lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None])
             self.names.append(name)
-            self.builds_networks |= context.computes(space, name)
+            if context.computes(space, name):
+                self.computed_proxies.append(name)
+
+    @property
+    def builds_networks(self) -> bool:
+        """Whether a proxy among the sources is computed: each new architecture then builds its network."""
+        return bool(self.computed_proxies)
 
     def _add_task_proxies(self, task: str, context: RunContext) -> None:
         """The benchmark's stored proxies of another of its tasks, e.g. NB201's ImageNet16-120 ones

@@ -118,7 +118,9 @@ class FlanPredictor(Predictor, FlanPretraining):
         self.supplementary, self.missing, self.pretrained = supplementary, missing, pretrained
         context = context or RunContext()
         self._supplementary = self._resolve_supplementary(supplementary, context)
-        self.builds_networks = isinstance(self._supplementary, FeatureSet) and self._supplementary.builds_networks
+        supplementary_set = self._supplementary if isinstance(self._supplementary, FeatureSet) else None
+        self.computed_proxies = tuple(supplementary_set.computed_proxies) if supplementary_set else ()
+        self.builds_networks = bool(self.computed_proxies)
         self._start: dict[str, Any] | None = None  # the pretrained file's contents, when fitting starts from it
         # the spaces the one-hot of ``space_id`` names (one more slot: any other space)
         self.space_ids: list[str] = list(space.member_spaces)

@@ -57,6 +57,7 @@ class ForestPredictor(Predictor):
         self._features = FeatureSet(space, context, chosen, missing)
         self._floor = np.zeros(len(self._features.names))
         self.builds_networks = self._features.builds_networks
+        self.computed_proxies = tuple(self._features.computed_proxies)
         self._forest = None
 
     @property

@@ -264,10 +264,11 @@ def test_a_predictor_that_computes_proxies_to_rank_is_noted_before_the_search_st
     base = SearchConfig(space="nds-darts", strategy="predictor-topk", predictor="zero-cost", budget=10, seed=0,
                         data_dir=str(nds_dir), run_dir=str(tmp_path / "run"))
     build_plugins(base, on_note=notes.append)  # Zen on every candidate, for minutes on a CPU, without a word
-    assert len(notes) == 1 and notes[0].startswith("predictor 'zero-cost' computes a proxy nothing stores for "
-                                                   "nds-darts cifar10 on each of the candidates it ranks each step")
+    assert len(notes) == 1 and notes[0].startswith("predictor 'zero-cost' computes zen for nds-darts cifar10 on "
+                                                   "each of the candidates it ranks each step")
+    # the advice names table_only=true: --all alone was refused
     assert notes[0].endswith("(stored: flops, params; 'nasloop proxies --space nds-darts --space-opt "
-                             "table_only=true --all --out FILE' precomputes them once)")  # --all alone was refused
+                             "table_only=true --proxies zen --all --out FILE' precomputes them once)")
     assert cli.main(["proxies", "--space", "nds-darts", "--all", "--proxies", "params", "--data-dir", str(nds_dir),
                      "--out", str(tmp_path / "p.csv")]) == 2
     assert cli.main(["proxies", "--space", "nds-darts", "--space-opt", "table_only=true", "--all", "--proxies",

@@ -107,10 +107,9 @@ def test_data_free_proxies_are_precomputed_for_a_task_without_images(tmp_path: P
     scores = context.scorer(space, "params")([space.parse(CELLS[0]), space.parse(CELLS[1])])
     assert list(scores) == [12345.0, float(rows[CELLS[1]])] and "params" in context.stored_proxies(space)
     note = context.computing_note(space, "flan", "the cells it reads")
-    partial, _, advice = note.partition(" only for the architectures a precomputed proxy file holds")
-    assert "params" in partial.rpartition("stored: ")[2] and advice
-    assert ("'nasloop proxies --space tnb101-micro --dataset autoencoder --all --out FILE' precomputes them once "
-            "(those that read no images") in advice
+    assert f"params from the precomputed proxy file {out} for the 3 architectures it holds, computed for" in note
+    assert ("'nasloop proxies --space tnb101-micro --space-opt base_channels=8 --dataset autoencoder --all --out FILE' "
+            "precomputes them once (those that read no images") in note
 
 
 @pytest.mark.usefixtures("isolated_cache")
