@@ -27,8 +27,8 @@ from .registry import BENCHMARKS
 from .types import Arch
 from .user_files import path_from
 
-PRECOMPUTE_REFUSED = ("proxies cannot be computed for it",
-                      "predictors read what its table stores with features=[proxies]")
+PRECOMPUTE_REFUSED = ("proxies reading images cannot be computed for it",
+                      "name only data-free ones, or let predictors read what its table stores with features=[proxies]")
 """How ``nasloop proxies`` (and its ``--out``) refuses a proxy reading images on a task nasloop reads no images of
 (:meth:`RunContext.computed_on`'s ``cannot`` and ``instead``)."""
 
@@ -299,10 +299,16 @@ class RunContext:
         the networks as built for CIFAR-10, as the proxy evaluator scores TNB101's (refused, FLAN's advice
         supplementary=[params, flops] failed on its tasks, and 'nasloop proxies' could not precompute them); any
         that reads images is refused as :meth:`image_dataset` says (``cannot``, ``instead``)."""
-        from .evaluators.proxies import resolve
+        from .evaluators.proxies import proxy_names, resolve
 
-        if self._imageless_task() and not any(p.needs_data for p in resolve(proxies)):
-            return "cifar10"
+        if self._imageless_task():
+            reading = [p.name for p in resolve(proxies) if p.needs_data]
+            if not reading:
+                return "cifar10"
+            # 'proxies cannot be computed for it' read as if none could, where the data-free ones are
+            free = [p.name for p in resolve(proxy_names()) if not p.needs_data]
+            cannot += (f" ({', '.join(reading)} read{'s' if len(reading) == 1 else ''} images; the data-free proxies "
+                       f"can be, on the networks as built for CIFAR-10: {', '.join(free)})")
         self.image_dataset(cannot, instead)
         return str(self.dataset)
 

@@ -53,6 +53,22 @@ def test_a_resized_runs_note_keeps_the_tables_proxies_apart_from_the_files(tmp_p
 
 
 @pytest.mark.usefixtures("isolated_cache")
+def test_proxies_refusal_names_the_ones_reading_images_and_the_data_free_ones(tmp_path: Path, capsys) -> None:
+    """'proxies cannot be computed for it' read as if none could, where data-free ones are computed on such a task."""
+    table = {"micro": {"autoencoder": {CELLS[0]: {"val": 0.5, "zen": 1.0}}}}
+    (tmp_path / "transnas101_val.json.gz").write_text(json.dumps(table))
+    argv = ["proxies", "--space", "tnb101-micro", "--space-opt", "base_channels=8", "--dataset", "autoencoder",
+            "--data-dir", str(tmp_path), "--sample", "1"]
+    assert cli.main([*argv, "--proxies", "params,jacov,nwot"]) == 2
+    error = one_line(capsys.readouterr().err.strip(), "so proxies reading images cannot be computed for it (jacov, "
+                     "nwot read images; the data-free proxies can be, on the networks as built for CIFAR-10: ",
+                     "); name only data-free ones, or let predictors read what its table stores")
+    free = error.partition("CIFAR-10: ")[2].partition(")")[0].split(", ")  # with any a plugin registered
+    assert {"flops", "l2_norm", "params", "synflow", "zen"} <= set(free) and not {"jacov", "nwot"} & set(free)
+    assert cli.main([*argv, "--proxies", "params,flops"]) == 0
+
+
+@pytest.mark.usefixtures("isolated_cache")
 def test_flans_note_names_the_proxies_and_the_networks_it_computes(tmp_path: Path, data_dir: Path) -> None:
     """FLAN's supplementary=[params, flops] on TNB101's autoencoder task computes both on all 4,096 networks (53
     CPU-minutes), and the note said only that 'a proxy nothing stores' is computed and that it 'can take hours'."""

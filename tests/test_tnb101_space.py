@@ -191,8 +191,8 @@ def test_bad_strings_tasks_and_fidelities_are_one_line_errors(tmp_path, data_dir
                             (["--space", "tnb101-micro", "--dataset", "normal", "--strategy", "predictor-topk",
                               "--strategy-opt", "warmup=[jacov]"],  # was "unknown dataset 'normal'"
                              "'normal' is a task of the tnb101-micro table whose images nasloop does not read, so "
-                             "proxy 'jacov', not stored for it, cannot be computed; name a stored one (it stores zen "
-                             "for this task)"),
+                             "proxy 'jacov', not stored for it, cannot be computed (jacov reads images; the data-free "
+                             "proxies can be, on the networks as built for CIFAR-10: "),  # and their names
                             (["--space", "tnb101-micro", "--dataset", "class_scene", "--strategy", "predictor-topk",
                               "--predictor", "forest", "--predictor-opt", "features=[adjacency]"],  # a typo, not data
                              "(unknown zero-cost proxy 'adjacency'; known: ")):
