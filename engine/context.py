@@ -293,12 +293,12 @@ class RunContext:
                 raise
             raise type(exc)(f"{exc}{note}") from None
 
-    def computed_on(self, proxies: Sequence[str], cannot: str, instead: str) -> str:
+    def computed_on(self, proxies: Sequence[str], cannot: str, instead: str, any_images: bool = False) -> str:
         """The dataset ``proxies`` are computed on: the run's. On a task whose images nasloop does not read
         (TransNAS-Bench-101's), data-free ones (``needs_data=False``) read only the batch's shape and are computed on
         the networks as built for CIFAR-10, as the proxy evaluator scores TNB101's (refused, FLAN's advice
         supplementary=[params, flops] failed on its tasks, and 'nasloop proxies' could not precompute them); any
-        that reads images is refused as :meth:`image_dataset` says (``cannot``, ``instead``)."""
+        that reads images is refused as :meth:`image_dataset` says (``cannot``, ``instead``, ``any_images``)."""
         from .evaluators.proxies import proxy_names, resolve
 
         if self._imageless_task():
@@ -309,7 +309,7 @@ class RunContext:
             free = [p.name for p in resolve(proxy_names()) if not p.needs_data]
             cannot += (f" ({', '.join(reading)} read{'s' if len(reading) == 1 else ''} images; the data-free proxies "
                        f"can be, on the networks as built for CIFAR-10: {', '.join(free)})")
-        self.image_dataset(cannot, instead)
+        self.image_dataset(cannot, instead, any_images)
         return str(self.dataset)
 
     def _imageless_task(self) -> bool:

@@ -46,8 +46,10 @@ class ProxyEvaluator(Evaluator):
         self.replicates = replicates
         self.proxies = [p.name for p in resolve(proxies)]
         self.batch_size, self.seed, self.device = batch_size, seed, device
-        self.context.image_dataset("its networks cannot be scored on it", "search the table with --evaluator tabular",
-                                   any_images=True)
+        # on a task nasloop reads no images of, data-free proxies score the networks as built for CIFAR-10, as
+        # predictors compute them there ('--proxies params' was refused on TNB101's class_scene)
+        self.dataset = self.context.computed_on(self.proxies, "its networks cannot be scored on it",
+                                                "search the table with --evaluator tabular", any_images=True)
         self.num_classes = self._classes()
         self.objective = self.proxies[0]  # instance attribute: the loop reads evaluator.objective
         self.minimize = False
@@ -57,7 +59,7 @@ class ProxyEvaluator(Evaluator):
         ImageNet) advised --predictor-opt proxy=params, an option of no evaluator, and --dataset cifar10, which
         those spaces refuse; a run with this evaluator is told what evaluates their networks."""
         try:
-            return dataset_shape(self.context.dataset)[0]
+            return dataset_shape(self.dataset)[0]
         except ConfigError:
             dataset, benchmark = self.context.dataset, self.context.benchmark
             table = " search the table with --evaluator tabular, or" if benchmark and benchmark.has_task(dataset) \
@@ -67,24 +69,33 @@ class ProxyEvaluator(Evaluator):
                               f"folder;{table} train them with --evaluator train (--evaluator-opt image_dir=DIR)") \
                 from None
 
+    def start_note(self) -> str | None:
+        """On a task nasloop reads no images of, that the scores are of the networks as built for CIFAR-10: the run
+        records the task's name, and its networks' own input size and head would score otherwise."""
+        if self.dataset == self.context.dataset:
+            return None
+        return (f"{', '.join(self.proxies)} scored for {self.space.name} {self.context.dataset} on each network as "
+                f"built for {self.dataset} ({self.num_classes} classes), as predictors compute them there: nasloop "
+                "does not read this task's images")
+
     def check(self, fidelity: int | None = None) -> None:
         if fidelity is not None:
             raise ConfigError(f"the proxy evaluator scores untrained networks and has no fidelity; "
                               f"drop --fidelity {fidelity}")
         resolve_device(self.device)
-        minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
+        minibatch(resolve(self.proxies), self.dataset, self.context.data_dir, self.batch_size, self.seed)
         refuse_oversized_networks(self.space, self.num_classes, SCORING_BYTES, "scoring")
 
     def data_identity(self) -> str | None:
         """The CIFAR-10 copy the mini-batch comes from, where a proxy reads images: a run resumed once the full
         CIFAR-10 had appeared beside the subset scored its later networks on another batch."""
         reads = any(p.needs_data for p in resolve(self.proxies))
-        if not reads or dataset_facts(self.context.dataset).name != "cifar10":
+        if not reads or dataset_facts(self.dataset).name != "cifar10":
             return None
         return locate_cifar10(self.context.data_dir).name
 
     def warm_up(self) -> None:
-        minibatch(resolve(self.proxies), self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
+        minibatch(resolve(self.proxies), self.dataset, self.context.data_dir, self.batch_size, self.seed)
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         return replicate_metric_names(self.proxies, self.replicates)
@@ -102,7 +113,7 @@ class ProxyEvaluator(Evaluator):
 
     def _score(self, arch: Arch, draw: int) -> Result:
         proxies = resolve(self.proxies)
-        inputs, targets = minibatch(proxies, self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
+        inputs, targets = minibatch(proxies, self.dataset, self.context.data_dir, self.batch_size, self.seed)
         scored = score_network(lambda: build_network(self.space, arch, self.num_classes, draw),
                                proxies, inputs, targets, self.seed + draw, self.device)
         cost = sum(scored.seconds.values())
