@@ -148,10 +148,13 @@ class RayExecutor(Executor):
             check_reachable(address)
         self._ray = ray = import_ray(local=address is None)
         self._owns_ray = not ray.is_initialized()
-        if self._owns_ray:
-            self._start(address, workers, object_store_memory)
-            # Ray's own handler, installed by its start, dumps a native stack and aborts: stop as on Ctrl-C.
+        if self._owns_ray:  # SIGTERM stops as Ctrl-C does from here on, in Ray's start too (which holds it)
             self._sigterm.enter_context(sigterm_interrupts())
+            try:
+                self._start(address, workers, object_store_memory)
+            except BaseException:
+                self._sigterm.close()
+                raise
         total = ray.cluster_resources()
         allowed = slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
         workers = workers or allowed

@@ -10,9 +10,9 @@ import signal
 import socket
 import sys
 import threading
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from types import ModuleType
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import ConfigError
 from .base import sigterm_caught_elsewhere
@@ -22,6 +22,11 @@ from .base import sigterm_caught_elsewhere
 # must agree on it, so it is set only if we are the ones importing ray.
 _LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled"}
 _LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+# Ray's native failure-signal handler, off in this process only (read when ray is imported; the processes Ray
+# starts keep theirs). Installed as Ray builds its core worker, it took a SIGTERM as a crash until the next handler
+# replaced it: it printed a native stack dump and armed an alarm that aborted the process 3 s later, whatever Python
+# made of the signal. A native crash of this process still ends it with the crash's status.
+_DRIVER_ONLY_ENV = {"RAY_DISABLE_FAILURE_SIGNAL_HANDLER": "1"}
 _CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
 _STARTING_RAY: set[int] = set()  # the thread whose ray.init is starting a local Ray's processes now
 
@@ -51,8 +56,13 @@ def import_ray(local: bool) -> ModuleType:
         for name, value in env.items():
             os.environ.setdefault(name, value)
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    import ray
-
+    driver_only = {name: value for name, value in _DRIVER_ONLY_ENV.items() if name not in os.environ}
+    os.environ.update(driver_only)
+    try:
+        import ray
+    finally:
+        for name in driver_only:
+            del os.environ[name]
     return ray
 
 
@@ -60,38 +70,79 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
     """``ray.init(**kwargs)``, which Ctrl-C and SIGTERM stop as an interrupt, taking down the part of Ray already
     started (its dashboard and runtime-env agents were left running, orphaned).
 
-    Ray installs a SIGTERM handler of its own for the seconds its start takes, which exits with SystemExit(15): a
-    search stopped then (``timeout``, a scheduler) ended in 'unexpected SystemExit ... traceback' rather than
-    'interrupted'. A Ctrl-C landing in a finalizer meanwhile (Ray's start runs many: 'Exception ignored in ...
-    KeyboardInterrupt') was dropped, and the search ran to its end; it is recorded as it is raised, and raised again
-    once Ray is up."""
-    seen: list[int] = []
+    An interrupt that arrives while ``ray.init`` runs is held, not raised, and raised once Ray is up and shut down
+    again: raised inside Ray's start, it could cut short the construction of Ray's native core worker, and the
+    process crashed as it exited (a segfault after its one line; for SIGTERM an abort after Ray's native stack dump).
+    A held Ctrl-C says so in one line, since Ray's start takes seconds; a second one is raised at once (the user
+    insists: Ray's start may hang), at the risk of that crash. A Ctrl-C landing in a finalizer was dropped
+    ('Exception ignored in ... KeyboardInterrupt') and the search ran to its end; held, none is dropped. Ray installs
+    a SIGTERM handler of its own (``sys.exit(15)``) for its start, which is left out here (see
+    :func:`_ray_sigterm_handler_left_out`) so the one holding interrupts stays. A command started with an interrupt
+    ignored keeps ignoring it, and one started off the main thread (where no handler can be set) has none held."""
+    held: list[int] = []
 
-    def ctrl_c(signum: int, frame: object) -> None:
-        seen.append(signum)
-        raise KeyboardInterrupt
+    def hold(signum: int, frame: object) -> None:
+        if held:
+            _raise_interrupt(signum)
+        held.append(signum)
+        if signum == signal.SIGINT:  # a SIGTERM comes from no one watching the terminal
+            with suppress(OSError, ValueError, RuntimeError):  # stderr closed, or a write it cut short: not worth
+                print(_HOLD_NOTICE, file=sys.stderr, flush=True)  # an exception inside Ray's start
 
     main = threading.current_thread() is threading.main_thread()
-    previous = signal.getsignal(signal.SIGINT) if main else signal.SIG_IGN
-    if previous is not signal.SIG_IGN:  # a command started with Ctrl-C ignored keeps ignoring it
-        signal.signal(signal.SIGINT, ctrl_c)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
+    for sig, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(sig, hold)
     try:
         if kwargs.get("address") is None:  # a local Ray's processes are ours to keep out of the command's group
             _STARTING_RAY.add(threading.get_ident())
-        ray.init(**kwargs)
-        if seen:
-            raise KeyboardInterrupt
+        with _ray_sigterm_handler_left_out(main):
+            ray.init(**kwargs)
+        if held:
+            _raise_interrupt(held[0])
     except BaseException as exc:
         with suppress(Exception):  # nothing more can be done about a half-started Ray than its own cleanup
             _stop_half_started_node(exc)
             ray.shutdown()
-        if isinstance(exc, SystemExit) and exc.code == signal.SIGTERM:
-            sigterm_caught_elsewhere()  # raises Terminated, recorded as SIGTERM's
         raise
     finally:
         _STARTING_RAY.discard(threading.get_ident())
-        if previous is not signal.SIG_IGN:
-            signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        for sig, handler in previous.items():  # None: a handler set outside Python, which cannot be put back
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+
+
+_HOLD_NOTICE = "nasloop: stopping as soon as Ray has started (Ctrl-C again stops at once)"
+
+
+def _raise_interrupt(signum: int) -> None:
+    """Raise the interrupt ``signum`` stands for: SIGTERM as the command records it elsewhere, Ctrl-C as itself."""
+    if signum == signal.SIGTERM:
+        sigterm_caught_elsewhere()  # raises Terminated, recorded as SIGTERM's
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _ray_sigterm_handler_left_out(main: bool) -> Iterator[None]:
+    """Within the block, Ray's start installs no SIGTERM handler of its own. Its handler (``sys.exit(15)``) replaced
+    the one :func:`init_ray` holds interrupts with, and raised SystemExit wherever Ray's start was, its native core
+    worker's construction included. Ray installs it through ``ray._private.utils.set_sigterm_handler`` and only in
+    the main thread, so only there is that install left out."""
+    if not main:
+        yield
+        return
+    from ray._private import utils
+
+    install = utils.set_sigterm_handler
+    utils.set_sigterm_handler = _left_out
+    try:
+        yield
+    finally:
+        utils.set_sigterm_handler = install
+
+
+def _left_out(handler: object) -> None:
+    """Ray's SIGTERM handler for its start, not installed (see :func:`_ray_sigterm_handler_left_out`)."""
 
 
 def _stop_half_started_node(exc: BaseException) -> None:
