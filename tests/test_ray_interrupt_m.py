@@ -25,6 +25,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="f
 _RAY_ENV = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0",
             "RAY_AUTH_MODE": "disabled"}
 _RAY_TEMP = Path(os.environ.get("RAY_TMPDIR", tempfile.gettempdir())) / "ray"  # where Ray puts its sessions
+_HOLD_NOTICE = "nasloop: stopping as soon as Ray has started (Ctrl-C again stops at once)"
 _NOTHING_EVALUATED = "nasloop search: interrupted; nothing was evaluated yet: run the same command again"
 
 
@@ -36,6 +37,11 @@ def _argv(data_dir: Path, run: Path) -> list[str]:
 def _core_worker_logs(pid: int) -> set[Path]:
     """The core worker logs of the driver ``pid``, in the Ray session it started (its folder ends in the pid)."""
     return set(_RAY_TEMP.glob(f"session_*_{pid}/logs/python-core-driver-*_{pid}.log"))
+
+
+def _sessions(pid: int) -> set[Path]:
+    """The folders of the Ray sessions the driver ``pid`` started (the first thing Ray's start makes)."""
+    return set(_RAY_TEMP.glob(f"session_*_{pid}"))
 
 
 def _stopped_as_ray_builds_its_worker(data_dir: Path, run: Path, signum: int) -> tuple[int, int, str]:
@@ -81,11 +87,27 @@ def test_ctrl_c_while_ray_builds_its_core_worker_stops_without_a_crash(tmp_path,
     run = tmp_path / "run"
     driver, status, err = _stopped_as_ray_builds_its_worker(data_dir, run, signal.SIGINT)
     assert status == 130, err  # before: -11, a segfault after the line below
-    assert err.splitlines() == ["nasloop: stopping as soon as Ray has started (Ctrl-C again stops at once)",
-                                _NOTHING_EVALUATED]
+    assert err.splitlines() == [_HOLD_NOTICE, _NOTHING_EVALUATED]
     _assert_no_ray_process_left(driver)
     again = subprocess.run(_argv(data_dir, run), capture_output=True, text=True, env=_RAY_ENV, timeout=90)
     assert again.returncode == 0, again.stderr  # the same command again, as the line says
+
+
+def test_a_second_ctrl_c_while_ray_starts_stops_the_search_at_once(tmp_path, data_dir):
+    # The first Ctrl-C is held until Ray is up; the second, sent once the first is acknowledged (Ray's processes are
+    # then still starting), stops it there, as every Ctrl-C in Ray's start did before.
+    child = subprocess.Popen(_argv(data_dir, tmp_path / "run"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=_RAY_ENV, preexec_fn=sigint_as_a_terminal_gives_it)
+    older = _sessions(child.pid)
+    while child.poll() is None and not _sessions(child.pid) - older:
+        time.sleep(0.005)
+    child.send_signal(signal.SIGINT)
+    notice = child.stderr.readline()
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=90)
+    assert child.returncode == 130, notice + err
+    assert [notice.rstrip("\n"), *err.splitlines()] == [_HOLD_NOTICE, _NOTHING_EVALUATED]
+    _assert_no_ray_process_left(child.pid)
 
 
 def test_sigterm_while_ray_builds_its_core_worker_stops_in_one_line(tmp_path, data_dir):

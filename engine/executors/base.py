@@ -177,7 +177,8 @@ def _sigterm_as_interrupt(signum: int, frame: object) -> None:
 
 
 def sigterm_caught_elsewhere() -> None:
-    """Stop as :func:`_sigterm_as_interrupt` does, for a SIGTERM another handler took first (Ray's, while it starts)."""
+    """Stop as :func:`_sigterm_as_interrupt` does, for a SIGTERM another handler took first (the one that holds it
+    while Ray starts)."""
     _sigterm_as_interrupt(signal.SIGTERM, None)
 
 

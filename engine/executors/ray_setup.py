@@ -74,11 +74,12 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
     again: raised inside Ray's start, it could cut short the construction of Ray's native core worker, and the
     process crashed as it exited (a segfault after its one line; for SIGTERM an abort after Ray's native stack dump).
     A held Ctrl-C says so in one line, since Ray's start takes seconds; a second one is raised at once (the user
-    insists: Ray's start may hang), at the risk of that crash. A Ctrl-C landing in a finalizer was dropped
-    ('Exception ignored in ... KeyboardInterrupt') and the search ran to its end; held, none is dropped. Ray installs
-    a SIGTERM handler of its own (``sys.exit(15)``) for its start, which is left out here (see
-    :func:`_ray_sigterm_handler_left_out`) so the one holding interrupts stays. A command started with an interrupt
-    ignored keeps ignoring it, and one started off the main thread (where no handler can be set) has none held."""
+    insists: Ray's start may hang), at the risk of that crash. Where Python drops what a handler raises, in a
+    finalizer or a fork hook (Ray's start runs many), it printed 'Exception ignored in ... KeyboardInterrupt' and the
+    command went on; the first interrupt is held, and a later one dropped there is dropped quietly: the command stops
+    once Ray is up, as for one. Ray's own SIGTERM handler for its start (``sys.exit(15)``) is left out (see
+    :func:`_ray_sigterm_handler_left_out`). A command started with an interrupt ignored keeps ignoring it, and one
+    started off the main thread (where no handler can be set) has none held."""
     held: list[int] = []
 
     def hold(signum: int, frame: object) -> None:
@@ -89,15 +90,22 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
             with suppress(OSError, ValueError, RuntimeError):  # stderr closed, or a write it cut short: not worth
                 print(_HOLD_NOTICE, file=sys.stderr, flush=True)  # an exception inside Ray's start
 
+    def dropped(unraisable: Any) -> None:
+        if not (held and isinstance(unraisable.exc_value, KeyboardInterrupt)):  # not one hold raised: still held
+            report(unraisable)
+
     main = threading.current_thread() is threading.main_thread()
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
     for sig, handler in previous.items():
         if handler is not signal.SIG_IGN:
             signal.signal(sig, hold)
+    report = sys.unraisablehook
+    if previous:
+        sys.unraisablehook = dropped
     try:
         if kwargs.get("address") is None:  # a local Ray's processes are ours to keep out of the command's group
             _STARTING_RAY.add(threading.get_ident())
-        with _ray_sigterm_handler_left_out(main):
+        with _ray_sigterm_handler_left_out():
             ray.init(**kwargs)
         if held:
             _raise_interrupt(held[0])
@@ -110,6 +118,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
         _STARTING_RAY.discard(threading.get_ident())
         for sig, handler in previous.items():  # None: a handler set outside Python, which cannot be put back
             signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        sys.unraisablehook = report
 
 
 _HOLD_NOTICE = "nasloop: stopping as soon as Ray has started (Ctrl-C again stops at once)"
@@ -123,14 +132,11 @@ def _raise_interrupt(signum: int) -> None:
 
 
 @contextmanager
-def _ray_sigterm_handler_left_out(main: bool) -> Iterator[None]:
-    """Within the block, Ray's start installs no SIGTERM handler of its own. Its handler (``sys.exit(15)``) replaced
-    the one :func:`init_ray` holds interrupts with, and raised SystemExit wherever Ray's start was, its native core
-    worker's construction included. Ray installs it through ``ray._private.utils.set_sigterm_handler`` and only in
-    the main thread, so only there is that install left out."""
-    if not main:
-        yield
-        return
+def _ray_sigterm_handler_left_out() -> Iterator[None]:
+    """Within the block, Ray's start installs no SIGTERM handler of its own (it does, in the main thread, through
+    ``ray._private.utils.set_sigterm_handler``). Its handler (``sys.exit(15)``) replaced the one :func:`init_ray`
+    holds interrupts with, and raised SystemExit wherever Ray's start was, its native core worker's construction
+    included."""
     from ray._private import utils
 
     install = utils.set_sigterm_handler
