@@ -114,14 +114,16 @@ def test_a_task_without_images_names_the_proxies_its_table_stores(data_dir, tmp_
     assert error.count("\n") == 1 and "--dataset cifar10" not in error  # a task the table lacks: refused in turn
     assert cli.main([*argv, "--space", "nb201"]) == 2  # not a task of NB201's table: the list of image datasets
     assert "unknown dataset 'class_scene'; choose from: cifar10" in capsys.readouterr().err
-    # the proxy and train evaluators said 'unknown dataset class_scene' of a task the table has
-    for evaluator, cannot in (("proxy", "scored"), ("train", "trained")):
+    # the proxy and train evaluators said 'unknown dataset class_scene' of a task the table has (the proxy evaluator
+    # scores the data-free proxies there: jacov reads images)
+    for evaluator, cannot, more in (("proxy", "scored", ["--proxies", "jacov"]), ("train", "trained", [])):
         assert cli.main(["search", "--space", "tnb101-micro", "--dataset", "class_scene", "--evaluator", evaluator,
-                         "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run")]) == 2
+                         "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run"), *more]) == 2
         error = capsys.readouterr().err
         assert not (tmp_path / "run").exists()
         assert (f"'class_scene' is a task of the tnb101-micro table whose images nasloop does not read, so its "
-                f"networks cannot be {cannot} on it; search the table with --evaluator tabular") in error
+                f"networks cannot be {cannot} on it") in error
+        assert "; search the table with --evaluator tabular" in error
 
 
 def test_a_row_keeps_the_proxies_that_did_not_fail(folder, capsys):
