@@ -113,6 +113,8 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
         with suppress(Exception):  # nothing more can be done about a half-started Ray than its own cleanup
             _stop_half_started_node(exc)
             ray.shutdown()
+        if isinstance(exc, SystemExit) and exc.code == signal.SIGTERM:  # Ray's start-up handler, where not left out
+            sigterm_caught_elsewhere()  # raises Terminated, recorded as SIGTERM's
         raise
     finally:
         _STARTING_RAY.discard(threading.get_ident())
@@ -136,10 +138,14 @@ def _ray_sigterm_handler_left_out() -> Iterator[None]:
     """Within the block, Ray's start installs no SIGTERM handler of its own (it does, in the main thread, through
     ``ray._private.utils.set_sigterm_handler``). Its handler (``sys.exit(15)``) replaced the one :func:`init_ray`
     holds interrupts with, and raised SystemExit wherever Ray's start was, its native core worker's construction
-    included."""
+    included. It is Ray's private function (setup.cfg allows Ray from 2.40): a Ray without it is left as it is, and
+    its handler's SystemExit(15) is still taken for the SIGTERM it stands for (:func:`init_ray`)."""
     from ray._private import utils
 
-    install = utils.set_sigterm_handler
+    install = getattr(utils, "set_sigterm_handler", None)
+    if install is None:
+        yield
+        return
     utils.set_sigterm_handler = _left_out
     try:
         yield
