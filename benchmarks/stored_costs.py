@@ -6,9 +6,10 @@ For each space (``--spaces``, default ``darts,nb101``: the NB301 and NB101 table
 (every one where fewer), their networks built at the size the table's costs are of (``SIZES``), and the two proxies
 computed on one 32-pixel image: Kendall tau with the table's stored ``params`` and ``flops``, and the median ratio
 of stored to computed (1.0 where the two count alike; NB101's table keeps its parameters as a whole count, which its
-``params`` proxy reads in millions, as the proxy computes them). NB301's are NAS-Bench-Suite-Zero's, of NASLib's 32-channel, 8-cell training network
-(not ours: its parameters differ by about 0.01 M); NB101's are nasloop's analytic counts, which equal the Suite's
-file on the cells both hold. NB201's exact match is checked by ``benchmarks/proxies_nb201.py``.
+``params`` proxy reads in millions, as the proxy computes them). NB301's are NAS-Bench-Suite-Zero's, of NASLib's
+32-channel, 8-cell training network (not ours: its parameters differ by about 0.01 M); NB101's are nasloop's
+analytic counts, which equal the Suite's file on the cells both hold. NB201's exact match is checked by
+``benchmarks/proxies_nb201.py``.
 
 Anchor: the flops proxy counted no max pool until it counted one as an average pool is counted; NB301's tau with
 its stored flops was 0.967 then.
