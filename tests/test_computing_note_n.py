@@ -32,10 +32,11 @@ def test_a_resized_runs_note_keeps_the_tables_proxies_apart_from_the_files(tmp_p
     assert cli.main(["proxies", *sized, "--archs-file", str(tmp_path / "archs.txt"), "--proxies", "params", "--out",
                      str(out)]) == 0
     capsys.readouterr()
-    # the budget outlasts the random start, so the predictor ranks and notes; the proxy evaluator then refuses the task
-    cli.main(["search", *sized, "--strategy", "predictor-topk", "--predictor", "forest", "--predictor-opt",
-              "features=[params, flops]", "--evaluator", "proxy", "--proxies", "params", "--budget", "40",
-              "--run-dir", str(tmp_path / "run"), "--quiet"])
+    # the budget outlasts the random start, so the predictor ranks and notes; the proxy evaluator, built next,
+    # refuses a proxy reading the task's images, so nothing is evaluated
+    assert cli.main(["search", *sized, "--strategy", "predictor-topk", "--predictor", "forest", "--predictor-opt",
+                     "features=[params, flops]", "--evaluator", "proxy", "--proxies", "jacov", "--budget", "40",
+                     "--run-dir", str(tmp_path / "run"), "--quiet"]) == 2
     (note,) = [line for line in capsys.readouterr().err.splitlines() if "computes" in line]
     one_line(note, "nasloop search: note: predictor 'forest' computes params and flops for tnb101-micro class_scene "
              "on each of the candidates it ranks each step", "(stored: none; params from the precomputed proxy file "
