@@ -102,7 +102,8 @@ def test_a_second_ctrl_c_while_ray_starts_stops_the_search_in_its_line(tmp_path,
     child = subprocess.Popen(_argv(data_dir, tmp_path / "run"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, env=_RAY_ENV, preexec_fn=sigint_as_a_terminal_gives_it)
     older = _sessions(child.pid)
-    while child.poll() is None and not _sessions(child.pid) - older:
+    deadline = time.monotonic() + 90  # a search that never starts Ray fails below, not by waiting here forever
+    while child.poll() is None and not _sessions(child.pid) - older and time.monotonic() < deadline:
         time.sleep(0.005)
     child.send_signal(signal.SIGINT)
     notice = child.stderr.readline()
