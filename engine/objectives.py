@@ -80,10 +80,13 @@ def continues_bare(given: Sequence[str] | None, stored: Sequence[str] | None, fo
     :func:`directed`). Any other bare item is refused, naming the study's objectives where it has the same metrics,
     so that the fix is to copy them."""
     name = _bare_item(given)
-    if name is None or stored is not None and [str(i).strip() for i in given or ()] == [str(i).strip() for i in stored]:
-        return name is not None
+    if name is None:
+        return False
+    written_as = [str(item).strip() for item in given or ()]
+    if stored is not None and written_as == [str(item).strip() for item in stored]:
+        return True
     if stored is not None and [o.metric for o in parse_objectives(stored)] == [
-            str(item).partition(":")[0].strip() for item in given or ()]:
+            item.partition(":")[0].strip() for item in written_as]:
         written = ",".join(map(str, parse_objectives(stored)))
         raise ConfigError(f"--objectives item '{name}' gives no direction; the study in {folder} has --objectives "
                           f"{written}: give --objectives {written} to continue it, or another --out")
