@@ -12,7 +12,6 @@ building networks.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import errno
 import fcntl
 import json
@@ -66,12 +65,11 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
         return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None, "errors": 0, "error": None,
                 "retried": 0, "again": 0, "again_first": None}
-    # a task nasloop reads no images of (TNB101's): data-free proxies scored on the networks as built for CIFAR-10,
-    # as a run computes those the file lacks, and the file written for the task (settings below), which runs read
-    scored_on = context.computed_on(proxies, *PRECOMPUTE_REFUSED)
-    scoring = context if scored_on == context.dataset else dataclasses.replace(context, dataset=scored_on)
-    evaluator = RowEvaluator(space, scoring, proxies=list(proxies), batch_size=batch_size, seed=seed,
-                             device=device)
+    # a task nasloop reads no images of (TNB101's): data-free proxies are scored on the networks as built for
+    # CIFAR-10 (the evaluator's own dataset), as a run computes those the file lacks, and the file is written for the
+    # task (settings below), which runs read; one reading images is refused first in this command's words
+    context.computed_on(proxies, *PRECOMPUTE_REFUSED)
+    evaluator = RowEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed, device=device)
     evaluator.check()
     names = evaluator.proxies
     # as JSON reads them back, defaults filled in: channels=16 given or not builds the same networks
@@ -142,7 +140,7 @@ class RowEvaluator(ProxyEvaluator):
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         proxies = resolve(self.proxies)
-        inputs, targets = minibatch(proxies, self.context.dataset, self.context.data_dir, self.batch_size, self.seed)
+        inputs, targets = minibatch(proxies, self.dataset, self.context.data_dir, self.batch_size, self.seed)
         start = time.perf_counter()
         try:
             scored = score_network(lambda: build_network(self.space, arch, self.num_classes, 0),
