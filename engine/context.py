@@ -19,9 +19,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable, table_only_flag
+from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable
 from .data.datasets import DatasetFacts, dataset_facts, reads_images
 from .data.proxy_file import ProxyScores, check_dataset, check_network_size, find_proxy_file, read_proxy_file
+from .proxy_advice import precompute_advice
 from .errors import ConfigError, DataError, MissingDataError, UnsupportedError, checked_folder
 from .registry import BENCHMARKS
 from .types import Arch
@@ -201,15 +202,8 @@ class RunContext:
         if lacking:  # a resized space's table proxies that read images of a task nasloop reads none of
             clauses.append(f"unavailable: {', '.join(lacking)} (the table's scores do not serve this run's networks, "
                            "and nasloop cannot compute these here)")
-        # without --dataset (cifar10 by default) the file advised was CIFAR-10's, which runs on another do not read
-        dataset = f" --dataset {self.dataset}" if self.dataset not in (None, "cifar10") else ""
-        options = "".join(f" --space-opt {option}" for option in space.resized()) if isinstance(
-            space, NetworkSpace) else ""  # a file of other networks' scores is refused for this run
-        named = f" --proxies {','.join(proxies)}" if proxies else ""
-        clauses.append(f"'nasloop proxies --space {space.name}{table_only_flag(space)}{options}{dataset}{named} --all "
-                       "--out FILE' precomputes them once" if enumerable(space) else
-                       f"'nasloop proxies --space {space.name}{options}{dataset}{named} --archs-file FILE --out FILE' "
-                       "precomputes those you list")
+        clauses.append(precompute_advice(space, self.dataset or "cifar10", self.data_dir, proxies,
+                                         (path, found) if path is not None and found is not None else None))
         if self._imageless_task():  # the data-free ones only, which are all a run computes here
             clauses[-1] += (f" ({'' if proxies else 'those that read no images, '}on the networks as built for "
                             "CIFAR-10, as runs compute them)")

@@ -267,8 +267,9 @@ def test_a_predictor_that_computes_proxies_to_rank_is_noted_before_the_search_st
     assert len(notes) == 1 and notes[0].startswith("predictor 'zero-cost' computes zen for nds-darts cifar10 on "
                                                    "each of the candidates it ranks each step")
     # the advice names table_only=true: --all alone was refused
-    assert notes[0].endswith("(stored: flops, params; 'nasloop proxies --space nds-darts --space-opt "
-                             "table_only=true --proxies zen --all --out FILE' precomputes them once)")
+    assert notes[0].endswith(f"(stored: flops, params; 'nasloop proxies --space nds-darts --space-opt "
+                             f"table_only=true --data-dir {nds_dir} --proxies zen --all --out "
+                             f"{nds_dir / 'nds-darts-cifar10-proxies.csv'}' precomputes them once)")
     assert cli.main(["proxies", "--space", "nds-darts", "--all", "--proxies", "params", "--data-dir", str(nds_dir),
                      "--out", str(tmp_path / "p.csv")]) == 2
     assert cli.main(["proxies", "--space", "nds-darts", "--space-opt", "table_only=true", "--all", "--proxies",

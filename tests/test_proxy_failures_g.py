@@ -116,4 +116,5 @@ def test_data_free_proxies_are_computed_on_tasks_without_images(tmp_path):
     with pytest.raises(ConfigError, match="images nasloop does not read, so proxy 'jacov', not stored for it"):
         context.scorer(space, "jacov")
     note = context.computing_note(space, "flan", "the cells it reads")  # the task's file, of data-free ones
-    assert "'nasloop proxies --space tnb101-micro --space-opt base_channels=8 --dataset autoencoder --all" in note
+    assert ("'nasloop proxies --space tnb101-micro --space-opt base_channels=8 --dataset autoencoder --data-dir "
+            f"{tmp_path} --all --out {tmp_path / 'tnb101-micro-autoencoder-proxies.csv'}'") in note

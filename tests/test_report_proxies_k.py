@@ -109,8 +109,8 @@ def test_data_free_proxies_are_precomputed_for_a_task_without_images(tmp_path: P
     assert list(scores) == [12345.0, float(rows[CELLS[1]])] and "params" in context.stored_proxies(space)
     note = context.computing_note(space, "flan", "the cells it reads")
     assert f"params from the precomputed proxy file {out} for the 3 architectures it holds, computed for" in note
-    assert ("'nasloop proxies --space tnb101-micro --space-opt base_channels=8 --dataset autoencoder --all --out FILE' "
-            "precomputes them once (those that read no images") in note
+    assert ("'nasloop proxies --space tnb101-micro --space-opt base_channels=8 --dataset autoencoder --data-dir "
+            f"{tmp_path} --proxies params --all --out {out}' precomputes them once (those that read no images") in note
 
 
 @pytest.mark.usefixtures("isolated_cache")
