@@ -22,7 +22,7 @@ from typing import Any, Sequence
 from .errors import ConfigError, refuse_single
 from .options import predictor_of
 from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
-from .user_files import path_from
+from .user_files import path_from, why_not_a_file
 
 _LOADED: dict[str, ModuleType] = {}
 _DIGESTS: dict[str, str | None] = {}  # a loaded file's SHA-256, to tell it edited since (see _refuse_changed)
@@ -49,8 +49,7 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         if not path.is_file():
             _refuse_folder(spec, path)
             if os.path.lexists(path):  # said not to exist, beside the file the user sees there
-                raise ConfigError(f"plugin file {path} is not a regular file (a pipe, a device, or a link to nothing "
-                                  "or to itself); give the path of a .py file")
+                raise ConfigError(f"plugin file {path} {why_not_a_file(path)}; give the path of a .py file")
             raise ConfigError(f"plugin file {path} does not exist; give the path of a .py file or a module name")
         name = _module_name(path)
         beside = str(path.resolve().parent)

@@ -51,6 +51,16 @@ def special_file(path: Path) -> str | None:
     return "a socket" if stat.S_ISSOCK(mode) else "a device"
 
 
+def why_not_a_file(path: Path) -> str:
+    """Why ``path``, which exists as a name but not as a regular file or folder, cannot be read as a file, in the
+    words :func:`read_user_text` refuses a named pipe in: "is a named pipe, not a file" (a device, a socket), "is a
+    link to nothing or to itself", else "is not a regular file" (a pipe this process holds)."""
+    kind = special_file(path)
+    if kind is not None:
+        return f"is {kind}, not a file"
+    return "is a link to nothing or to itself" if path.is_symlink() and not path.exists() else "is not a regular file"
+
+
 def folder_file_text(path: Path) -> str:
     """The text of a file nasloop wrote into one of its folders (a study's records): a named pipe or a device in its
     place, as a folder unpacked from an archive can hold, raises ValueError, which each reader words as its damaged

@@ -23,6 +23,7 @@ import torch
 
 from ..engine.errors import ConfigError, DataError, UnsupportedError
 from ..engine.replaced_files import replaced
+from ..engine.user_files import why_not_a_file
 from ..search_spaces.base import SearchSpace
 from .base import Pretrainable
 from .vocabulary import SEPARATOR
@@ -162,9 +163,9 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
     if path.is_dir():
         raise ConfigError(f"pretrained file {path} is a folder; give the file 'nasloop predictors pretrain --out' "
                           "wrote")
-    if path.exists() and not path.is_file():
-        raise ConfigError(f"pretrained file {path} is not a regular file (a pipe or a device); give the file "
-                          "'nasloop predictors pretrain --out' wrote")
+    if os.path.lexists(path) and not path.is_file():
+        raise ConfigError(f"pretrained file {path} {why_not_a_file(path)}; give the file 'nasloop predictors "
+                          "pretrain --out' wrote")
     if not path.is_file():
         where = "" if path.is_absolute() else f" in {Path.cwd()} (a relative path is read from the current folder)"
         raise ConfigError(f"pretrained file {path} does not exist{where}; write one with 'nasloop predictors "

@@ -77,7 +77,7 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     assert not shown  # torch's warning about the pickle's protocol was printed above the one-line error
     fifo = tmp_path / "fifo.pt"
     os.mkfifo(fifo)  # was called missing (and reading it would wait forever)
-    with pytest.raises(ConfigError, match="fifo.pt is not a regular file"):
+    with pytest.raises(ConfigError, match="fifo.pt is a named pipe, not a file"):
         FlanPredictor(space, pretrained=str(fifo))
     with pytest.raises(ConfigError, match=r"\(pretrained on nb101\) shares no op token with 'nb201-private'; "
                                           "declare which"):

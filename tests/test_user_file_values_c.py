@@ -34,4 +34,4 @@ def test_a_plugin_file_linked_to_itself_is_one_line(tmp_path, capsys, data_dir):
     plugin.symlink_to(plugin)
     assert main(["--plugin", str(plugin), "search", "--budget", "2", "--data-dir", str(data_dir), "--run-dir",
                  str(tmp_path / "run"), "--quiet"]) == 2
-    one_line(capsys.readouterr().err.strip(), f"plugin file {plugin} is not a regular file", "a .py file")
+    one_line(capsys.readouterr().err.strip(), f"plugin file {plugin} is a link to nothing or to itself", "a .py file")

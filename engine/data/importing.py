@@ -12,6 +12,7 @@ from typing import Sequence
 
 from ..errors import DataError, NasloopError
 from ..registry import BENCHMARKS, SEARCH_SPACES
+from ..user_files import why_not_a_file
 from .table import Table
 
 
@@ -147,4 +148,4 @@ def not_this_benchmark(path: Path, benchmark: str, formats: str) -> DataError:
 def _not_a_file(path: Path) -> str:
     if path.is_dir():
         return "is a folder"
-    return "is not a regular file (a pipe or a device)" if os.path.exists(path) else "does not exist"
+    return why_not_a_file(path) if os.path.lexists(path) else "does not exist"
