@@ -39,7 +39,9 @@ def special_file(path: Path) -> str | None:
     socket". Opened to be read, a named pipe waits for a writer, as ``cat`` would, and a command given one as its
     ``--config`` hung without a word. None for anything else, a missing path included, and for a pipe this process
     already holds (``/dev/stdin`` fed by a pipe, a shell's ``<(...)``): it names no file in any folder (its link
-    leads to ``pipe:[N]``) and opening it does not wait, so it reads as it did."""
+    leads to ``pipe:[N]``) and opening it does not wait, so it reads as it did. ``/dev/null`` reads as the empty
+    file it stands for (``--config /dev/null``: no settings, as an empty config file), where another device may wait
+    for a terminal or never end."""
     try:
         mode = path.stat().st_mode
     except OSError:  # missing, or not to be looked at: opening it says which
@@ -48,7 +50,9 @@ def special_file(path: Path) -> str | None:
         return None
     if stat.S_ISFIFO(mode):
         return "a named pipe" if os.path.exists(os.path.realpath(path)) else None
-    return "a socket" if stat.S_ISSOCK(mode) else "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None if os.path.samestat(os.stat(path), os.stat(os.devnull)) else "a device"
 
 
 def why_not_a_file(path: Path) -> str:

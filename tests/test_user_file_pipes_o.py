@@ -74,9 +74,23 @@ def test_a_named_pipe_as_methods_or_archs_file_is_refused_unopened(tmp_path, dat
 
 
 def test_a_device_as_config_is_refused(capsys):
-    """``/dev/null`` read as an empty configuration, and a terminal's ``/dev/stdin`` waited for typing."""
-    assert main(["search", "--config", os.devnull, "--budget", "1"]) == 2
-    one_line(capsys.readouterr().err.strip(), f"config file {os.devnull} is a device, not a file")
+    """A terminal's ``/dev/stdin`` waited for typing, and ``/dev/zero`` was read up to the size limit."""
+    assert main(["search", "--config", "/dev/zero", "--budget", "1"]) == 2
+    one_line(capsys.readouterr().err.strip(), "config file /dev/zero is a device, not a file")
+
+
+def test_dev_null_as_config_is_an_empty_config(tmp_path, data_dir, capsys):
+    """``--config /dev/null``, the usual way to say "no settings", was refused as a device; it reads as an empty
+    config file does."""
+    assert read_config_file(os.devnull) == read_config_file(_empty(tmp_path)) == {}
+    assert main(["search", "--config", os.devnull, "--budget", "1", "--data-dir", str(data_dir), "--run-dir",
+                 str(tmp_path / "run"), "--quiet"]) == 0
+
+
+def _empty(folder: Path) -> Path:
+    path = folder / "empty.yaml"
+    path.write_text("")
+    return path
 
 
 def test_a_pipe_the_process_holds_is_read_as_before():
