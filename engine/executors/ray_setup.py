@@ -22,11 +22,12 @@ from .base import sigterm_caught_elsewhere
 # must agree on it, so it is set only if we are the ones importing ray.
 _LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled"}
 _LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
-# Ray's native failure-signal handler, off in this process only (read when ray is imported; the processes Ray
-# starts keep theirs). Installed as Ray builds its core worker, it took a SIGTERM as a crash until the next handler
+# Ray's native failure-signal handler, off in this process only (read when ray is imported, and set again while
+# init_ray builds the core worker, for a Ray imported before nasloop; the processes Ray starts keep theirs). Installed as Ray builds its core worker, it took a SIGTERM as a crash until the next handler
 # replaced it: it printed a native stack dump and armed an alarm that aborted the process 3 s later, whatever Python
 # made of the signal. A native crash of this process still ends it with the crash's status.
-_DRIVER_ONLY_ENV = {"RAY_DISABLE_FAILURE_SIGNAL_HANDLER": "1"}
+_FAILURE_SWITCH = "RAY_DISABLE_FAILURE_SIGNAL_HANDLER"
+_DRIVER_ONLY_ENV = {_FAILURE_SWITCH: "1"}
 _CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
 _STARTING_RAY: set[int] = set()  # the thread whose ray.init is starting a local Ray's processes now
 
@@ -105,7 +106,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
     try:
         if kwargs.get("address") is None:  # a local Ray's processes are ours to keep out of the command's group
             _STARTING_RAY.add(threading.get_ident())
-        with _ray_sigterm_handler_left_out():
+        with _ray_sigterm_handler_left_out(), _failure_signal_handler_left_out():
             ray.init(**kwargs)
         if held:
             _raise_interrupt(held[0])
@@ -151,6 +152,26 @@ def _ray_sigterm_handler_left_out() -> Iterator[None]:
         yield
     finally:
         utils.set_sigterm_handler = install
+
+
+@contextmanager
+def _failure_signal_handler_left_out() -> Iterator[None]:
+    """Within the block, Ray builds its core worker without its native failure-signal handler, also where Ray was
+    imported before nasloop (a notebook, a script): the switch :func:`import_ray` sets is read into Ray's private
+    ``ray_constants`` when Ray is imported, and read from there as the core worker is built, so a SIGTERM in that
+    build still printed Ray's native stack dump above the search's line. A Ray without that constant is left as it
+    is (the switch still works where nasloop imports Ray)."""
+    from ray._private import ray_constants
+
+    was = getattr(ray_constants, _FAILURE_SWITCH, None)
+    if was is None:
+        yield
+        return
+    setattr(ray_constants, _FAILURE_SWITCH, True)
+    try:
+        yield
+    finally:
+        setattr(ray_constants, _FAILURE_SWITCH, was)
 
 
 def _left_out(handler: object) -> None:
