@@ -23,9 +23,10 @@ from .base import sigterm_caught_elsewhere
 _LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled"}
 _LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 # Ray's native failure-signal handler, off in this process only (read when ray is imported, and set again while
-# init_ray builds the core worker, for a Ray imported before nasloop; the processes Ray starts keep theirs). Installed as Ray builds its core worker, it took a SIGTERM as a crash until the next handler
-# replaced it: it printed a native stack dump and armed an alarm that aborted the process 3 s later, whatever Python
-# made of the signal. A native crash of this process still ends it with the crash's status.
+# init_ray builds the core worker, for a Ray imported before nasloop; the processes Ray starts keep theirs).
+# Installed as Ray builds its core worker, it took a SIGTERM as a crash until the next handler replaced it: it
+# printed a native stack dump and armed an alarm that aborted the process 3 s later, whatever Python made of the
+# signal. A native crash of this process still ends it with the crash's status.
 _FAILURE_SWITCH = "RAY_DISABLE_FAILURE_SIGNAL_HANDLER"
 _DRIVER_ONLY_ENV = {_FAILURE_SWITCH: "1"}
 _CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
