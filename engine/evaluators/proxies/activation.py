@@ -1,4 +1,4 @@
-"""Activation and Jacobian proxies: jacov, nwot, epe_nas, zen, meco."""
+"""Activation and Jacobian proxies: jacov, nwot, epe_nas, zen, meco, swap."""
 from __future__ import annotations
 
 import math
@@ -123,6 +123,49 @@ def meco(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
             handle.remove()
     return float(sum(torch.linalg.eigvalsh(_correlations(torch.stack(group)).cpu())[:, 0].sum()
                      for group in maps.values()))
+
+
+@register_proxy("swap")
+def swap(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """SWAP-Score (Peng et al., "SWAP-NAS: Sample-Wise Activation Patterns for Ultra-fast NAS", ICLR 2024): the
+    number of distinct sample-wise activation patterns. Every value a ReLU (``nn.ReLU`` on a feature map) outputs,
+    at each channel and position, has one pattern: the binary vector over the mini-batch's images of whether it
+    fires. The score counts the distinct vectors among all of them, so two ReLUs reading the same node (as NB201's
+    edges leaving one node do) count once, and a network whose every ReLU input is the same for every image scores
+    at most 2 (the all-off and the all-on vector); a cell with only 'none' edges, whose later ReLUs read zeros only,
+    scores 1, a defined count, as grad_norm's 0 is on it.
+
+    The plain score: the regularised SWAP-Score multiplies it by exp(-(params - mu)^2 / sigma), with mu and sigma
+    the parameter count a user targets, which has no value without that target. One initialisation and the whole
+    mini-batch, as every proxy here (the authors average 32 Gaussian re-initialisations of a 16-image batch)."""
+    codes: list[torch.Tensor] = []
+
+    def record(_module: nn.Module, _inp: tuple, out: torch.Tensor) -> None:
+        if out.dim() == 4:
+            codes.append((out.detach() > 0).reshape(len(out), -1).cpu())
+
+    handles = [m.register_forward_hook(record) for m in net.modules() if isinstance(m, nn.ReLU)]
+    try:
+        with torch.no_grad():
+            net(inputs)
+    finally:
+        for handle in handles:
+            handle.remove()
+    if not codes:
+        raise ValueError("swap counts the activation patterns of nn.ReLU layers on feature maps, and this network "
+                         "has none")
+    return float(_distinct_columns(torch.cat(codes, dim=1)))
+
+
+def _distinct_columns(bits: torch.Tensor) -> int:
+    """The number of distinct columns of a (samples, values) boolean matrix. Each column is packed into 64-bit words
+    and the words are deduplicated by ``torch.unique``: ``np.unique(axis=0)`` on the unpacked or byte-packed rows
+    took 0.56 s of an NB201 network's 757,760 values (64 images, one CPU thread), the packed words 0.12 s."""
+    packed = np.packbits(bits.numpy(), axis=0)  # (bytes, values), a column's bits in its bytes
+    padded = np.zeros((-(-len(packed) // 8) * 8, packed.shape[1]), dtype=np.uint8)
+    padded[:len(packed)] = packed
+    words = torch.from_numpy(np.ascontiguousarray(padded.T).view(np.int64))  # (values, words)
+    return len(torch.unique(words[:, 0])) if words.shape[1] == 1 else len(torch.unique(words, dim=0))
 
 
 def _correlations(channels: torch.Tensor) -> torch.Tensor:

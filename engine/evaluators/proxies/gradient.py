@@ -1,4 +1,4 @@
-"""Gradient-saliency proxies: synflow, snip, plain, grad_norm, grasp, fisher."""
+"""Gradient-saliency proxies: synflow, snip, plain, grad_norm, grasp, fisher, zico."""
 from __future__ import annotations
 
 import math
@@ -79,3 +79,36 @@ def fisher(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float
         saliency = 0.5 * per_channel.pow(2).mean(0)
         total += float(saliency.sum()) * layer.weight[0].numel()
     return total
+
+
+ZICO_SPLITS = 2
+
+
+@register_proxy("zico")
+def zico(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """ZiCo (Li et al., "ZiCo: Zero-shot NAS via Inverse Coefficient of Variation on Gradients", ICLR 2023): the
+    cross-entropy gradient of every Conv2d and Linear weight on each of several batches; per layer, the sum over its
+    weights of mean|g| / std(g) across the batches (population std), and the score is the sum over layers of that
+    sum's log. Weights whose gradient does not vary (std 0) are left out and a layer with nothing left adds nothing,
+    as in the authors' code: a convolution on an edge that reaches no cell output has no gradient.
+
+    The statistics need gradients of at least two batches and a proxy sees one mini-batch, so the batch is split into
+    two halves (the fewest that give a spread, each as large as possible), each half's gradient computed on its own;
+    BatchNorm normalises each half with that half's statistics. The authors' code accumulates ``.grad`` over its
+    batches without zeroing it, so its second "batch" is the sum of both; this follows the paper's formula. A
+    network whose weights get no varying gradient at all (no input-output path) scores -inf, a failure as synflow's
+    and Zen's are on it."""
+    if len(inputs) < ZICO_SPLITS:
+        raise ValueError(f"zico splits its mini-batch in {ZICO_SPLITS}, so it needs at least {ZICO_SPLITS} images, "
+                         f"got {len(inputs)}; use a larger batch size")
+    per_half = [loss_gradients(net, x, y) for x, y in zip(inputs.chunk(ZICO_SPLITS), targets.chunk(ZICO_SPLITS))]
+    total, layers = 0.0, 0
+    for grads in zip(*per_half):
+        stacked = torch.stack([g.detach().double().flatten() for g in grads])  # (halves, weights)
+        std = stacked.std(dim=0, unbiased=False)
+        varies = std > 0
+        ratio = float((stacked.abs().mean(dim=0)[varies] / std[varies]).sum())
+        if ratio > 0:
+            total += math.log(ratio)
+            layers += 1
+    return total if layers else -math.inf
