@@ -107,10 +107,11 @@ def test_swap_counts_distinct_sample_wise_patterns_once_however_many_relus_read_
     with torch.no_grad():
         once = len({tuple(c) for c in (readers.conv(inputs) > 0).reshape(5, -1).T.tolist()})
     assert get_proxy("swap").fn(readers, inputs, targets) == once
-    many, _ = images(70)  # more than 64 images: each pattern spans two 64-bit words
+    many, _ = images(40)  # the authors' 16 images: the first 16 of a larger batch, whatever the others are
     with torch.no_grad():
-        wide = len({tuple(c) for c in (readers.conv(many) > 0).reshape(70, -1).T.tolist()})
-    assert get_proxy("swap").fn(readers, many, torch.zeros(70, dtype=torch.long)) == wide
+        first16 = len({tuple(c) for c in (readers.conv(many[:16]) > 0).reshape(16, -1).T.tolist()})
+    assert get_proxy("swap").fn(readers, many, torch.zeros(40, dtype=torch.long)) == first16
+    assert get_proxy("swap").fn(readers, many[24:], torch.zeros(16, dtype=torch.long)) != first16
     with pytest.raises(ValueError, match="swap counts the activation patterns of nn.ReLU layers"):
         get_proxy("swap").fn(nn.Sequential(nn.Conv2d(3, 2, 1)), inputs, targets)
 

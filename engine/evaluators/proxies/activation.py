@@ -125,19 +125,26 @@ def meco(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
                      for group in maps.values()))
 
 
+SWAP_IMAGES = 16
+
+
 @register_proxy("swap")
 def swap(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
     """SWAP-Score (Peng et al., "SWAP-NAS: Sample-Wise Activation Patterns for Ultra-fast NAS", ICLR 2024): the
     number of distinct sample-wise activation patterns. Every value a ReLU (``nn.ReLU`` on a feature map) outputs,
-    at each channel and position, has one pattern: the binary vector over the mini-batch's images of whether it
-    fires. The score counts the distinct vectors among all of them, so two ReLUs reading the same node (as NB201's
-    edges leaving one node do) count once, and a network whose every ReLU input is the same for every image scores
+    at each channel and position, has one pattern: the binary vector over the images of whether it fires. The
+    score counts the distinct vectors among all of them, so two ReLUs reading the same node (as NB201's edges
+    leaving one node do) count once, and a network whose every ReLU input is the same for every image scores
     at most 2 (the all-off and the all-on vector); a cell with only 'none' edges, whose later ReLUs read zeros only,
     scores 1, a defined count, as grad_norm's 0 is on it.
 
     The plain score: the regularised SWAP-Score multiplies it by exp(-(params - mu)^2 / sigma), with mu and sigma
-    the parameter count a user targets, which has no value without that target. One initialisation and the whole
-    mini-batch, as every proxy here (the authors average 32 Gaussian re-initialisations of a 16-image batch)."""
+    the parameter count a user targets, which has no value without that target. The first 16 images of the batch
+    (all of a smaller one), the batch the authors' code scores, with one initialisation (it averages 32 Gaussian
+    re-initialisations): the count depends on the number of images, since with more of them almost every value has
+    a pattern of its own and the score tends to the number of ReLU values. On 1,000 random NB201 cells (one
+    initialisation, CIFAR-10 val-200) 16 images ranked at Kendall tau 0.646, 32 at 0.585, and all 64 of the
+    default batch at 0.549."""
     codes: list[torch.Tensor] = []
 
     def record(_module: nn.Module, _inp: tuple, out: torch.Tensor) -> None:
@@ -147,7 +154,7 @@ def swap(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
     handles = [m.register_forward_hook(record) for m in net.modules() if isinstance(m, nn.ReLU)]
     try:
         with torch.no_grad():
-            net(inputs)
+            net(inputs[:SWAP_IMAGES])
     finally:
         for handle in handles:
             handle.remove()
@@ -158,14 +165,11 @@ def swap(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
 
 
 def _distinct_columns(bits: torch.Tensor) -> int:
-    """The number of distinct columns of a (samples, values) boolean matrix. Each column is packed into 64-bit words
-    and the words are deduplicated by ``torch.unique``: ``np.unique(axis=0)`` on the unpacked or byte-packed rows
-    took 0.56 s of an NB201 network's 757,760 values (64 images, one CPU thread), the packed words 0.12 s."""
-    packed = np.packbits(bits.numpy(), axis=0)  # (bytes, values), a column's bits in its bytes
-    padded = np.zeros((-(-len(packed) // 8) * 8, packed.shape[1]), dtype=np.uint8)
-    padded[:len(packed)] = packed
-    words = torch.from_numpy(np.ascontiguousarray(padded.T).view(np.int64))  # (values, words)
-    return len(torch.unique(words[:, 0])) if words.shape[1] == 1 else len(torch.unique(words, dim=0))
+    """The number of distinct columns of a (images, values) boolean matrix of at most 63 images: each column read
+    as the binary number its bits spell, and the numbers deduplicated. ``np.unique(axis=0)`` on the columns took
+    2.1 s for an NB201 network's 757,760 values (16 images, one CPU thread), these numbers 0.11 s."""
+    place = 2 ** torch.arange(len(bits), dtype=torch.int64)
+    return len(torch.unique((bits.to(torch.int64) * place[:, None]).sum(dim=0)))
 
 
 def _correlations(channels: torch.Tensor) -> torch.Tensor:
