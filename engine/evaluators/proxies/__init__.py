@@ -41,8 +41,8 @@ mini-batch, per-layer sums over the weights of every Conv2d and Linear layer.
 * zico (Li et al., ICLR 2023): the batch split in two halves, each half's weight gradients on its own; per
   layer, the log of the sum over its weights of mean|g| / std(g) across the halves, summed over layers.
 * swap (Peng et al., ICLR 2024): the number of distinct sample-wise activation patterns, a pattern being the
-  vector over the batch's images of whether one ReLU output value fires (the plain score, not the regularised one,
-  which needs a parameter-count target).
+  vector over the batch's first 16 images (the authors' batch) of whether one ReLU output value fires (the plain
+  score, not the regularised one, which needs a parameter-count target).
 * l2_norm: sum over layers of ||W||. params: parameter count (millions). flops: multiply-adds of
   one image (millions), counted with the per-layer rules of the torchstat counter that
   NAS-Bench-Suite-Zero used (see :mod:`nasloop.search_spaces.nb201.cost`, which it matches).
