@@ -22,8 +22,8 @@ import numpy as np
 from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerable
 from .data.datasets import DatasetFacts, dataset_facts, reads_images
 from .data.proxy_file import ProxyScores, check_dataset, check_network_size, find_proxy_file, read_proxy_file
-from .proxy_advice import precompute_advice
 from .errors import ConfigError, DataError, MissingDataError, UnsupportedError, checked_folder
+from .proxy_advice import precompute_advice
 from .registry import BENCHMARKS
 from .types import Arch
 from .user_files import path_from

@@ -43,16 +43,17 @@ def special_file(path: Path) -> str | None:
     file it stands for (``--config /dev/null``: no settings, as an empty config file), where another device may wait
     for a terminal or never end."""
     try:
-        mode = path.stat().st_mode
+        found = path.stat()
     except OSError:  # missing, or not to be looked at: opening it says which
         return None
+    mode = found.st_mode
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     if stat.S_ISFIFO(mode):
         return "a named pipe" if os.path.exists(os.path.realpath(path)) else None
     if stat.S_ISSOCK(mode):
         return "a socket"
-    return None if os.path.samestat(os.stat(path), os.stat(os.devnull)) else "a device"
+    return None if os.path.samestat(found, os.stat(os.devnull)) else "a device"
 
 
 def why_not_a_file(path: Path) -> str:
