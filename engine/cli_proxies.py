@@ -43,7 +43,9 @@ def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: Se
                                  space_options=dict(args.space_opt),
                                  on_skip=lambda count: advance(f"{count} already there or repeated", count))
     repeated = summary["repeated"]  # a sample's duplicates, scored once: not in the file before
-    print(f"{args.out}: {summary['scored']} architectures scored, {summary['skipped']} already there"
+    added = (f"{', '.join(summary['added'])} added to the {summary['held']:,} architectures it held; "
+             if summary["added"] else "")
+    print(f"{args.out}: {added}{summary['scored']} architectures scored, {summary['skipped']} already there"
           + (f", {repeated} repeated in the list (scored once)" if repeated else "")
           + (f"; {summary['failed']} failed, their rows empty (the first: {summary['reason']})"
              if summary["failed"] else "")

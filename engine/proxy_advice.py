@@ -2,8 +2,8 @@
 
 A run reads a precomputed proxy file only as ``<space>-<dataset>-proxies.csv`` in its data folders, so advice
 ending in ``--out FILE`` left the user to find that out from the next command's note; the advised command names
-the file runs read. A file already there is continued by the same command only with its own proxies in its own
-order, so advice for more proxies writes a new file to put in its place.
+the file runs read. A file already there is continued with its own proxies, in its order, and the ones the run
+lacks after them, which the command adds to it.
 """
 from __future__ import annotations
 
@@ -28,17 +28,15 @@ def precompute_advice(space: SearchSpace, dataset: str, data_dir: str | None, pr
         flags.append(f"--dataset {shlex.quote(dataset)}")
     if data_dir:  # where the command finds the images it scores on, and the table whose proxies it need not score
         flags.append(f"--data-dir {shlex.quote(str(data_dir))}")
-    names, replaces = list(proxies), None
+    names = list(proxies)
     if found is None:
         out = search_dirs(data_dir)[0] / file_name(space.name, dataset)
-    else:  # continued with its own proxies (the command's default ones would be refused), or replaced with more
+    else:  # its own proxies first: the command's default ones, or others alone, would be refused
         out, held = found[0], list(found[1].names)
         names = held + [p for p in names if p not in held]
-        if names != held:
-            replaces, out = out, out.with_name(f"{out.stem}.new{out.suffix}")
     if names:
         flags.append(f"--proxies {','.join(names)}")
     which = "--all" if enumerable(space) else "--archs-file FILE"
     command = " ".join(["nasloop proxies --space", space.name, *flags, which, "--out", shlex.quote(str(out))])
     done = "precomputes them once" if enumerable(space) else "precomputes those you list"
-    return f"'{command}' {done}" + (f", to put in place of {replaces}" if replaces else "")
+    return f"'{command}' {done}"

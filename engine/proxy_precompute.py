@@ -19,6 +19,7 @@ import math
 import os
 import socket
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, Callable, Mapping, Sequence
 
@@ -26,8 +27,8 @@ import numpy as np
 
 from ..search_spaces.base import SearchSpace
 from .context import PRECOMPUTE_REFUSED, RunContext
-from .data.proxy_file import (FAILED, check_network_size, network_probe, prepare_to_continue, read_proxy_file,
-                              recorded_space, same_dataset, settings_line)
+from .data.proxy_file import (FAILED, ProxyScores, check_network_size, network_probe, prepare_to_continue,
+                              read_proxy_file, recorded_space, same_dataset, settings_line)
 from .errors import ArchitectureError, ConfigError
 from .options import effective_options
 from .evaluators.proxies import minibatch, resolve, score_network
@@ -60,11 +61,15 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     A file is continued only with the settings it was started with (the space's options with its
     defaults filled in, dataset, mini-batch, seed; and networks of the probe architecture's size):
     scores of differently built networks or mini-batches never share a file. A row cut off by a
-    stopped run (no line end) is dropped and scored again.
+    stopped run (no line end) is dropped and scored again. A file holding some of ``proxies`` and no
+    others gains the rest (``added``, for the ``held`` architectures it holds, which ``archs`` must
+    list): its scores are copied into ``<out>.adding`` with the others scored beside them, which a
+    stopped run continues, and which takes the file's place once every row is in. Adding one proxy
+    to a file of thirteen scored it all again into a file of its own, to be put in place of it.
     """
     if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
         return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None, "errors": 0, "error": None,
-                "retried": 0, "again": 0, "again_first": None}
+                "retried": 0, "again": 0, "again_first": None, "added": [], "held": 0}
     # a task nasloop reads no images of (TNB101's): data-free proxies are scored on the networks as built for
     # CIFAR-10 (the evaluator's own dataset), as a run computes those the file lacks, and the file is written for the
     # task (settings below), which runs read; one reading images is refused first in this command's words
@@ -79,9 +84,52 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                 "seed": seed}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    rows = _Rows(space, archs, names, settings, evaluator, executor, on_row, on_skip)
     with out.open("a", encoding="utf-8", newline="") as fh:
         _lock(fh, out)
         prepare_to_continue(out)
+        held = _held_to_extend(out, space, names, settings, archs) if out.stat().st_size else None
+        if held is None:
+            return {**rows.write(fh, out), "added": [], "held": 0}
+        # the file holds some of the proxies named: a copy gains the others, row by row (a stopped run continues
+        # it), and takes the file's place once every row is in
+        added = [name for name in names if name not in held.names]
+        rows.adding = RowEvaluator(space, context, proxies=added, batch_size=batch_size, seed=seed, device=device)
+        rows.adding.check()
+        rows.held = held
+        copy = out.with_name(f"{out.name}.adding")
+        with copy.open("a", encoding="utf-8", newline="") as fa:
+            _lock(fa, copy)
+            prepare_to_continue(copy)
+            summary = rows.write(fa, copy)
+        os.replace(copy, out)
+    return {**summary, "added": added, "held": len(held.scores)}
+
+
+class _Rows:
+    """Scoring architectures into a proxy file: the rows it lacks are scored through the executor and appended as
+    each comes. ``held``, where set, is the file a copy is made of with more proxies (:func:`precompute`): its
+    rows' scores are copied and only the ``adding`` evaluator's proxies scored for them."""
+
+    def __init__(self, space: SearchSpace, archs: Sequence[Arch], names: list[str], settings: dict[str, Any],
+                 evaluator: "RowEvaluator", executor: Executor, on_row: Callable[[str], None] | None,
+                 on_skip: Callable[[int], None] | None) -> None:
+        self.space, self.archs, self.names, self.settings = space, archs, names, settings
+        self.evaluator, self.executor, self.on_row, self.on_skip = evaluator, executor, on_row, on_skip
+        self.held: ProxyScores | None = None
+        self.adding: RowEvaluator | None = None
+
+    def _copied(self) -> dict[str, dict[str, float]]:
+        """The held file's scores to copy, by architecture: those of rows without a failed score (scored again
+        whole), an undefined score (NaN) left out, so it is written empty again."""
+        if self.held is None:
+            return {}
+        return {text: {name: float(v) for name, v in zip(self.held.names, values) if not math.isnan(v)}
+                for text, values in self.held.scores.items() if text not in self.held.failed}
+
+    def write(self, fh: IO[str], out: Path) -> dict[str, Any]:
+        space, archs, names, settings, executor = self.space, self.archs, self.names, self.settings, self.executor
+        on_row, on_skip, copied = self.on_row, self.on_skip, self._copied()
         fresh = not out.stat().st_size
         done, was_failed = ({}, {}) if fresh else _rows_to_keep(out, space, names, settings)
         distinct = {space.format(a): a for a in archs}  # in the order first drawn
@@ -105,7 +153,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
                 return False
             index, (text, arch) = nxt
             texts[index] = text
-            executor.submit(index, evaluator, arch, None)
+            executor.submit(index, self.adding if text in copied else self.evaluator, arch, None)
             return True
 
         while executor.pending < executor.capacity and submit_next():
@@ -113,22 +161,25 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
         while executor.pending:
             for completed in executor.wait():
                 text = texts.pop(completed.trial_id)
-                writer.writerow([text, *_fields(completed.result, names)])
-                if not completed.result.ok and not completed.result.metrics:
-                    failed.append(completed.result.reason or "")
+                result = completed.result
+                if text in copied:
+                    result = replace(result, metrics={**copied[text], **result.metrics})
+                writer.writerow([text, *_fields(result, names)])
+                if not result.ok and not result.metrics:
+                    failed.append(result.reason or "")
                 else:  # each failed score, for the summary: a new failure, or one written 'failed' before
-                    lost = np.array([math.isnan(completed.result.metrics.get(name, 0.0)) for name in names])
+                    lost = np.array([math.isnan(result.metrics.get(name, 0.0)) for name in names])
                     before = was_failed.get(text, np.zeros(len(names), dtype=bool))
-                    errors += [completed.result.reason or ""] * int((lost & ~before).sum())
-                    again += [f"{text}: {completed.result.reason}"] * int((lost & before).sum())
+                    errors += [result.reason or ""] * int((lost & ~before).sum())
+                    again += [f"{text}: {result.reason}"] * int((lost & before).sum())
                 fh.flush()  # on disk as it is scored: a killed run keeps every finished row
                 if on_row is not None:
                     on_row(text)
                 submit_next()
-    return {"scored": len(todo), "skipped": len(distinct) - len(todo), "repeated": len(archs) - len(distinct),
-            "failed": len(failed), "reason": failed[0] if failed else None,
-            "errors": len(errors), "error": errors[0] if errors else None,
-            "retried": retried, "again": len(again), "again_first": again[0] if again else None}
+        return {"scored": len(todo), "skipped": len(distinct) - len(todo), "repeated": len(archs) - len(distinct),
+                "failed": len(failed), "reason": failed[0] if failed else None,
+                "errors": len(errors), "error": errors[0] if errors else None,
+                "retried": retried, "again": len(again), "again_first": again[0] if again else None}
 
 
 class RowEvaluator(ProxyEvaluator):
@@ -208,6 +259,29 @@ def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dic
     _check_same_settings(out, found.settings, settings)
     check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
     return {key: values for key, values in found.scores.items() if key not in found.failed}, found.failed
+
+
+def _held_to_extend(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any], archs: Sequence[Arch]
+                    ) -> ProxyScores | None:
+    """The scores of ``out`` where it holds some of the proxies ``names`` and no others, scored with this run's
+    settings, to which :func:`precompute` adds the rest; None for any other file (continued as it is, or refused
+    by :func:`_rows_to_keep`). Adding a proxy scores it for every architecture the file holds, so ``archs`` must
+    list them all: one line otherwise, as a file of 3 architectures' scores would be a file of every one of them."""
+    if recorded_space(out) not in (None, space.name):
+        return None  # refused in _rows_to_keep's words
+    found = read_proxy_file(out, space)
+    if not set(found.names) < set(names):
+        return None
+    _check_same_settings(out, found.settings, settings)
+    check_network_size(out, found, space, "give the same --space-opt to add proxies to it, or another --out")
+    listed = {space.format(a) for a in archs}
+    left = [text for text in found.scores if text not in listed]
+    if left:
+        added = ", ".join(name for name in names if name not in found.names)
+        raise ConfigError(f"{out} holds {', '.join(found.names)} for {len(found.scores):,} architectures, and adding "
+                          f"{added} scores it for each of them, {len(left):,} of which this command does not list "
+                          f"(the first: {left[0]}); give --all, or list them all with --archs-file, or another --out")
+    return found
 
 
 def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str, Any]) -> None:

@@ -109,4 +109,5 @@ def test_repeats_in_the_list_are_not_reported_as_already_there(folder, capsys):
                              build_context(NB201Space, "cifar10", str(folder)), executor, on_skip=heard.append,
                              space_options={"channels": 4, "cells": 1})
     assert summary == {"scored": 1, "skipped": 1, "repeated": 1, "failed": 0, "reason": None,
-                       "errors": 0, "error": None, "retried": 0, "again": 0, "again_first": None} and heard == [2]
+                       "errors": 0, "error": None, "retried": 0, "again": 0, "again_first": None, "added": [],
+                       "held": 0} and heard == [2]

@@ -84,7 +84,8 @@ def test_a_continued_file_says_how_many_rows_it_holds_before_scoring_the_rest(fo
                              space_options={"channels": 4, "cells": 1})
     assert heard == [3, "row"] and summary == {"scored": 1, "skipped": 3, "repeated": 0, "failed": 0,
                                                         "reason": None, "errors": 0, "error": None,
-                                                        "retried": 0, "again": 0, "again_first": None}
+                                                        "retried": 0, "again": 0, "again_first": None,
+                                                        "added": [], "held": 0}
 
 
 def test_bad_files_and_commands_are_one_line(folder, capsys):
