@@ -64,8 +64,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     stopped run (no line end) is dropped and scored again. A file holding some of ``proxies`` and no
     others gains the rest (``added``, for the ``held`` architectures it holds, which ``archs`` must
     list): its scores are copied into ``<out>.adding`` with the others scored beside them, which a
-    stopped run continues, and which takes the file's place once every row is in. Adding one proxy
-    to a file of thirteen scored it all again into a file of its own, to be put in place of it.
+    stopped run continues, and which takes the file's place once every row is in (such a file was
+    refused, so one more proxy meant scoring all of them again into a file of their own).
     """
     if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
         return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None, "errors": 0, "error": None,
