@@ -43,8 +43,8 @@ def test_a_resized_runs_note_keeps_the_tables_proxies_apart_from_the_files(tmp_p
              f"{out} for the 2 architectures it holds, computed for the others; unavailable: epe_nas (the table's "
              "scores do not serve this run's networks, and nasloop cannot compute these here); 'nasloop proxies "
              "--space tnb101-micro --space-opt base_channels=8 --dataset class_scene --data-dir "
-             f"{tmp_path} --proxies params,flops --all --out {out}' precomputes them once (on the networks as built for "
-             "CIFAR-10")
+             f"{tmp_path} --proxies params,flops --all --out {out}' precomputes them once (on the networks as built "
+             "for CIFAR-10")
     assert "synflow" not in note and "zen" not in note  # the table's data-free ones: computable, and not asked for
     # a predictor that does not say which proxies it computes: epe_nas is still named only as unavailable
     note = build_context(TNB101MicroSpace, "class_scene", str(tmp_path)).computing_note(
@@ -82,6 +82,6 @@ def test_flans_note_names_the_proxies_and_the_networks_it_computes(tmp_path: Pat
     (note,) = notes
     one_line(note, "flan computes params and flops for tnb101-micro autoencoder on each of the 4,096 networks it "
              "reads, building each network at the space's size: up to seconds a network on a CPU",
-             f"'nasloop proxies --space tnb101-micro --dataset autoencoder --data-dir {tmp_path} --proxies params,flops "
-             f"--all --out {tmp_path / 'tnb101-micro-autoencoder-proxies.csv'}' precomputes them once (on the networks as "
-             "built for CIFAR-10, as runs compute them)")
+             f"'nasloop proxies --space tnb101-micro --dataset autoencoder --data-dir {tmp_path} --proxies "
+             f"params,flops --all --out {tmp_path / 'tnb101-micro-autoencoder-proxies.csv'}' precomputes them once "
+             "(on the networks as built for CIFAR-10, as runs compute them)")

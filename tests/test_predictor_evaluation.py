@@ -182,8 +182,9 @@ def test_the_slow_proxy_note_says_which_proxies_a_precomputed_sample_holds(data_
     assert notes == ["forest computes synflow for nb201 cifar10 on each of the 15,625 networks it reads, building "
                      "each network at the space's size: up to seconds a network on a CPU (stored: flops, params, zen; "
                      f"synflow from the precomputed proxy file {folder / 'nb201-cifar10-proxies.csv'} for the 3 "
-                     f"architectures it holds, computed for the others; 'nasloop proxies --space nb201 --data-dir {folder} "
-                     f"--proxies synflow --all --out {folder / 'nb201-cifar10-proxies.csv'}' precomputes them once)"]
+                     "architectures it holds, computed for the others; 'nasloop proxies --space nb201 --data-dir "
+                     f"{folder} --proxies synflow --all --out {folder / 'nb201-cifar10-proxies.csv'}' precomputes them "
+                     "once)"]
 
 
 def test_without_a_dataset_the_api_ranks_the_space_benchmarks_first_task_as_the_cli_does(data_dir):
