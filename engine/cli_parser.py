@@ -302,7 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="an option of the search space, e.g. channels=8 (repeatable)")
     px.add_argument("--json", action="store_true", help="print a JSON list of {arch, scores, seconds}")
     px.add_argument("--out", type=out_file_arg, help="append one CSV row per architecture as it is scored; the same "
-                                             "command continues a killed run. Named <space>-<dataset>-proxies.csv "
+                                             "command continues a killed run, and --proxies naming the file's "
+                                             "and more adds the others to it. Named <space>-<dataset>-proxies.csv "
                                              "in a data folder, its proxies become stored ones")
     px.add_argument("--executor", default="inprocess", help="with --out: inprocess (default) or ray")
     px.add_argument("--workers", type=positive_int, help="with --out and --executor ray: architectures scored at once")
