@@ -88,12 +88,13 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     with out.open("a", encoding="utf-8", newline="") as fh:
         _lock(fh, out)
         prepare_to_continue(out)
-        held = _held_to_extend(out, space, names, settings, archs) if out.stat().st_size else None
-        if held is None:
-            return {**rows.write(fh, out), "added": [], "held": 0}
+        held = _checked(out, space, names, settings, exact=False) if out.stat().st_size else None
+        if held is None or list(held.names) == names:
+            return {**rows.write(fh, held), "added": [], "held": 0}
         # the file holds some of the proxies named: a copy gains the others, row by row (a stopped run continues
         # it), and takes the file's place once every row is in
         added = [name for name in names if name not in held.names]
+        _refuse_unlisted(out, held, added, space, archs)
         rows.adding = RowEvaluator(space, context, proxies=added, batch_size=batch_size, seed=seed, device=device)
         rows.adding.check()
         rows.held = held
@@ -101,7 +102,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
         with copy.open("a", encoding="utf-8", newline="") as fa:
             _lock(fa, copy)
             prepare_to_continue(copy)
-            summary = rows.write(fa, copy)
+            summary = rows.write(fa, _checked(copy, space, names, settings) if copy.stat().st_size else None)
         os.replace(copy, out)
     return {**summary, "added": added, "held": len(held.scores)}
 
@@ -127,11 +128,14 @@ class _Rows:
         return {text: {name: float(v) for name, v in zip(self.held.names, values) if not math.isnan(v)}
                 for text, values in self.held.scores.items() if text not in self.held.failed}
 
-    def write(self, fh: IO[str], out: Path) -> dict[str, Any]:
+    def write(self, fh: IO[str], begun: ProxyScores | None) -> dict[str, Any]:
+        """Score into ``fh`` the rows its file lacks: ``begun`` is what the file holds, checked (None: empty). A row
+        with a failed score is scored again (the new row fills in what failed), at every continuation."""
         space, archs, names, settings, executor = self.space, self.archs, self.names, self.settings, self.executor
         on_row, on_skip, copied = self.on_row, self.on_skip, self._copied()
-        fresh = not out.stat().st_size
-        done, was_failed = ({}, {}) if fresh else _rows_to_keep(out, space, names, settings)
+        fresh = begun is None
+        done = {} if fresh else {key: v for key, v in begun.scores.items() if key not in begun.failed}
+        was_failed = {} if fresh else begun.failed
         distinct = {space.format(a): a for a in archs}  # in the order first drawn
         todo = [(text, arch) for text, arch in distinct.items() if text not in done]
         if on_skip is not None and len(archs) > len(todo):
@@ -243,45 +247,35 @@ def _holder(fh: IO[str]) -> str:
     return f" (process {pid} on {socket.gethostname()})"
 
 
-def _rows_to_keep(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any]
-                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The rows of a file being continued, once its space, proxies and settings are checked against this run's,
-    and which scores of the others failed: a row with a failed score is scored again (the new row fills in what
-    failed), at every continuation."""
+def _checked(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any], exact: bool = True
+             ) -> ProxyScores:
+    """The scores of a file being continued, once its space, proxies and settings are checked against this run's:
+    the same proxies in the same order, or (``exact`` False) some of them and no others, which :func:`precompute`
+    adds the rest to."""
     scored = recorded_space(out)
     if scored is not None and scored != space.name:  # before its rows are parsed as this space's
         raise ConfigError(f"{out} holds the proxies of search space '{scored}' (its settings line says so), not of "
                           f"'{space.name}'; give --space {scored} to continue it, or another --out")
     found = read_proxy_file(out, space)
-    if list(found.names) != names:
+    if list(found.names) != names and (exact or not set(found.names) < set(names)):
         raise ConfigError(f"{out} holds proxies {', '.join(found.names)}, not {', '.join(names)}; give the same "
                           "--proxies to continue it, or another --out")
     _check_same_settings(out, found.settings, settings)
     check_network_size(out, found, space, "give the same --space-opt to continue it, or another --out")
-    return {key: values for key, values in found.scores.items() if key not in found.failed}, found.failed
-
-
-def _held_to_extend(out: Path, space: SearchSpace, names: list[str], settings: dict[str, Any], archs: Sequence[Arch]
-                    ) -> ProxyScores | None:
-    """The scores of ``out`` where it holds some of the proxies ``names`` and no others, scored with this run's
-    settings, to which :func:`precompute` adds the rest; None for any other file (continued as it is, or refused
-    by :func:`_rows_to_keep`). Adding a proxy scores it for every architecture the file holds, so ``archs`` must
-    list them all: one line otherwise, as a file of 3 architectures' scores would be a file of every one of them."""
-    if recorded_space(out) not in (None, space.name):
-        return None  # refused in _rows_to_keep's words
-    found = read_proxy_file(out, space)
-    if not set(found.names) < set(names):
-        return None
-    _check_same_settings(out, found.settings, settings)
-    check_network_size(out, found, space, "give the same --space-opt to add proxies to it, or another --out")
-    listed = {space.format(a) for a in archs}
-    left = [text for text in found.scores if text not in listed]
-    if left:
-        added = ", ".join(name for name in names if name not in found.names)
-        raise ConfigError(f"{out} holds {', '.join(found.names)} for {len(found.scores):,} architectures, and adding "
-                          f"{added} scores it for each of them, {len(left):,} of which this command does not list "
-                          f"(the first: {left[0]}); give --all, or list them all with --archs-file, or another --out")
     return found
+
+
+def _refuse_unlisted(out: Path, held: ProxyScores, added: list[str], space: SearchSpace, archs: Sequence[Arch]
+                     ) -> None:
+    """Adding a proxy scores it for every architecture the file holds, so ``archs`` must list them all: one line
+    otherwise, as a file of 3 architectures' scores would be a file of every one of them."""
+    listed = {space.format(a) for a in archs}
+    left = [text for text in held.scores if text not in listed]
+    if left:
+        raise ConfigError(f"{out} holds {', '.join(held.names)} for {len(held.scores):,} architectures, and adding "
+                          f"{', '.join(added)} scores it for each of them, {len(left):,} of which this command does "
+                          f"not list (the first: {left[0]}); give --all, or list them all with --archs-file, or "
+                          "another --out")
 
 
 def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str, Any]) -> None:
