@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -82,7 +83,7 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
                     raise DataError(f"{path} line {line} scores {row[source.key][:60]} again, differently from line "
                                     f"{lines[index]}; {again}")
                 rows[index], lines[index] = values, line
-    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, csv.Error) as exc:  # zlib: damaged mid-file
         raise DataError(f"cannot read {path}: {exc}; {again}") from None
     except (ArchitectureError, ValueError) as exc:
         raise DataError(f"{path} holds a row that is not a cell with numbers ({exc}); {again}") from None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
                     missing = key.endswith(":edgetpu_latency") and value == NOT_COMPILED
                     columns[key][code] = math.nan if missing else float(f"{value:.{SIGNIFICANT}g}")
                 seen[code] = True
-    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, csv.Error) as exc:  # zlib: damaged mid-file
         raise DataError(f"cannot read {path}: {exc}; get {HW_FILE} again as the data README says") from None
     except (ArchitectureError, ValueError) as exc:
         raise DataError(f"{path} holds a row that is not an NB201 cell with numbers ({exc}); "

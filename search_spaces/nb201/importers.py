@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -119,7 +120,7 @@ def import_csv(path: str | Path) -> Table:
                         zen[dataset][code] = float(row[name])
                 except (ValueError, TypeError) as exc:
                     raise DataError(f"{path} line {line}: {exc}; the file is corrupt, fetch it again") from None
-    except (OSError, EOFError, gzip.BadGzipFile, csv.Error, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, zlib.error, csv.Error, UnicodeDecodeError) as exc:  # zlib: damaged mid-file
         raise DataError(f"cannot read {path} ({exc}); the file is corrupt or not the NB201 CSV") from None
     if (index < 0).any():
         raise DataError(f"{path} covers {int((index >= 0).sum())} of {n} NB201 cells; the file is truncated")
