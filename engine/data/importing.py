@@ -139,7 +139,21 @@ def not_this_benchmark(path: Path, benchmark: str, formats: str) -> DataError:
     """The one line for a file found in a data folder under one of ``benchmark``'s names but holding none of its
     formats: its whole path (several folders are searched), what it is when another benchmark recognises it (a
     file renamed or mixed up), and the fix."""
-    others = _owners(path, [benchmark])
+    return _not_this(path, benchmark, formats, _owners(path, [benchmark]))
+
+
+def refuse_another_benchmarks_file(path: Path, benchmark: str) -> None:
+    """:func:`not_this_benchmark`'s line for a public file read directly under one of ``benchmark``'s names that
+    ``benchmark`` does not recognise and another does (renamed or mixed up): the TransNAS and NB301 readers called
+    the NB201 CSV there 'corrupt or truncated, fetch it again', and NB101's JSON 'not the TransNAS-Bench-101
+    JSON' with no word of what it is. A file no benchmark recognises is left to the reader, which names damage."""
+    factory = BENCHMARKS.get(benchmark)
+    if factory.recognise(path) is None and (others := _owners(path, [benchmark])):
+        raise _not_this(path, benchmark, factory.formats, others)
+
+
+def _not_this(path: Path, benchmark: str, formats: str, others: list[tuple[list[str], str]]) -> DataError:
+    """The refusal of both callers, given the benchmarks ``_owners`` found (reading every benchmark's head once)."""
     what = f" (it is {others[0][1]}, {_data_of(others)})" if others else ""
     return DataError(f"{path}: not a format of the {benchmark} benchmark{what}; nasloop reads {formats}: "
                      "replace it with one of those")

@@ -22,6 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ...engine.data.importing import refuse_another_benchmarks_file
 from ...engine.data.sniff import head_text
 from ...engine.data.suite_zero import HOW_TO_GET, ZC_FILE, read_suite_zero
 from ...engine.data.table import Table, row_index
@@ -91,7 +92,10 @@ def import_suite_zero(path: Path) -> Table:
 
 @lru_cache(maxsize=2)
 def _table(path: str, mtime: float) -> Table:
-    return Table.load(path) if path.endswith(".npz") else import_suite_zero(Path(path))
+    if path.endswith(".npz"):
+        return Table.load(path)
+    refuse_another_benchmarks_file(Path(path), NB301Benchmark.name)
+    return import_suite_zero(Path(path))
 
 
 @register_benchmark("nb301")

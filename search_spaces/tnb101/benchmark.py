@@ -18,6 +18,7 @@ from typing import Callable, ClassVar, Sequence
 
 import numpy as np
 
+from ...engine.data.importing import refuse_another_benchmarks_file
 from ...engine.data.sniff import content_text, head_text
 from ...engine.data.table import Table, row_index
 from ...engine.errors import ArchitectureError, DataError, one_line
@@ -196,6 +197,7 @@ class TransNASBenchmark(Benchmark):
 def _table(kind: type, path: str, mtime: float) -> Table:
     if path.endswith(".npz"):
         return Table.load(path)
+    refuse_another_benchmarks_file(Path(path), kind.name)
     return import_json(Path(path), kind.part, kind._parse, kind._format)
 
 
