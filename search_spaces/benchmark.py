@@ -21,7 +21,7 @@ import numpy as np
 
 from ..engine.data.paths import find_file
 from ..engine.data.table import Table, column_name
-from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.errors import ConfigError, DataError, UnsupportedError
 from ..engine.options import Configurable
 from ..engine.registry import BENCHMARKS, RegisteredName
 from ..engine.types import Arch, Result
@@ -98,8 +98,21 @@ class Benchmark(Configurable, ABC):
         """
         if self._located is None:
             path = find_file(names, self.data_dir, missing)
+            self._refuse_another_table(path)
             self._located = (str(path), path.stat().st_mtime)
         return self._located
+
+    def _refuse_another_table(self, path: Path) -> None:
+        """One line for nasloop's table of another benchmark found under this one's file name (renamed or copied
+        there): read as this benchmark's, NB101, NB301 and NDS raised a KeyError on a column it lacks, and
+        TNB101-macro answered every lookup of micro's table with a failed evaluation."""
+        if not zipfile.is_zipfile(path):
+            return
+        written = Table.peek_meta(path).get("benchmark")
+        if isinstance(written, str) and self.recognise(path) is None:
+            raise DataError(f"{path} is nasloop's table of the {written} benchmark, not of {self.name} (renamed or "
+                            f"copied under {self.name}'s file name); move it away, or replace it with a {self.name} "
+                            "table ('nasloop data import', see the README's 'Data' section)")
 
     @property
     @abstractmethod
