@@ -98,7 +98,10 @@ def import_csv(path: str | Path) -> Table:
     space = NB201Space()
     first_line = np.zeros(n, dtype=np.int64)  # where each cell was read: a second row for it is refused
     try:
-        with gzip.open(path, "rt", newline="") if is_gzip(path) else open(path, newline="") as fh:
+        # utf-8-sig: a CSV re-saved by a Windows tool starts with a BOM, which is recognised as the CSV (sniff drops
+        # it) and then read into the first column's name: 'missing columns index' of a file that has it
+        with (gzip.open(path, "rt", newline="", encoding="utf-8-sig") if is_gzip(path)
+              else open(path, newline="", encoding="utf-8-sig")) as fh:
             reader = csv.DictReader(fh)
             missing = {"index", "arch_str"} | {f[3] for f in fields} | set(_CSV_ZEN.values())
             missing -= set(reader.fieldnames or ())
