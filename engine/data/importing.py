@@ -7,6 +7,7 @@ failing half-way with a parser error.
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 from typing import Sequence
 
@@ -72,7 +73,7 @@ def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table
         if what is None:
             _refuse_if_elsewhere(path, [benchmark], benchmark)
             raise DataError(f"{path} is not a {benchmark} data file; the {benchmark} benchmark reads "
-                            f"{factory.formats}")
+                            f"{factory.formats}{_archive_hint(path)}")
         found.append((path, what))
     return factory.import_files([p for p, _ in found]), found
 
@@ -125,7 +126,7 @@ def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
             _refuse_if_elsewhere(path, members, f"any {group} space")
             formats = "; ".join(dict.fromkeys(BENCHMARKS.get(name).formats for name in members))
             raise DataError(f"{path} is not a data file of any {group} space ({', '.join(members)}); they read "
-                            f"{formats}")
+                            f"{formats}{_archive_hint(path)}")
         if len(claims) > 1:
             raise DataError(f"{path} could be data of {' or '.join(claims)}; say which with --space")
         chosen.add(claims[0])
@@ -157,6 +158,14 @@ def _not_this(path: Path, benchmark: str, formats: str, others: list[tuple[list[
     what = f" (it is {others[0][1]}, {_data_of(others)})" if others else ""
     return DataError(f"{path}: not a format of the {benchmark} benchmark{what}; nasloop reads {formats}: "
                      "replace it with one of those")
+
+
+def _archive_hint(path: Path) -> str:
+    """'; it is a zip archive: extract it ...' for a zip that is no nasloop table: the NDS data is downloaded as
+    nds_data.zip, which the README names, and given as it is the import said only which formats it reads."""
+    if path.name.endswith(".npz") or not zipfile.is_zipfile(path):
+        return ""
+    return f"; {path.name} is a zip archive: extract it ('unzip {path}') and import the files inside"
 
 
 def _not_a_file(path: Path) -> str:
