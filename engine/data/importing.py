@@ -143,13 +143,19 @@ def not_this_benchmark(path: Path, benchmark: str, formats: str) -> DataError:
     return _not_this(path, benchmark, formats, _owners(path, [benchmark]))
 
 
-def refuse_another_benchmarks_file(path: Path, benchmark: str) -> None:
+def refuse_another_benchmarks_file(path: Path, benchmark: str, recognised: bool | None = None) -> None:
     """:func:`not_this_benchmark`'s line for a public file read directly under one of ``benchmark``'s names that
     ``benchmark`` does not recognise and another does (renamed or mixed up): the TransNAS and NB301 readers called
     the NB201 CSV there 'corrupt or truncated, fetch it again', and NB101's JSON 'not the TransNAS-Bench-101
-    JSON' with no word of what it is. A file no benchmark recognises is left to the reader, which names damage."""
+    JSON' with no word of what it is. A file no benchmark recognises is left to the reader, which names damage.
+
+    ``recognised`` is whether ``benchmark`` takes the file's content for its own, given where its ``recognise``
+    cannot tell: NDS claims its published file names by name alone (so that reading a damaged one names the
+    damage). By default ``recognise`` decides."""
     factory = BENCHMARKS.get(benchmark)
-    if factory.recognise(path) is None and (others := _owners(path, [benchmark])):
+    if recognised is None:
+        recognised = factory.recognise(path) is not None
+    if not recognised and (others := _owners(path, [benchmark])):
         raise _not_this(path, benchmark, factory.formats, others)
 
 

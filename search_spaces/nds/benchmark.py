@@ -15,6 +15,7 @@ from typing import ClassVar, Sequence
 
 import numpy as np
 
+from ...engine.data.importing import refuse_another_benchmarks_file
 from ...engine.data.sniff import head_text
 from ...engine.data.table import Table, column_name, merge_by_key, row_index
 from ...engine.errors import ArchitectureError
@@ -30,7 +31,11 @@ METRIC = "test_accuracy"
 
 @lru_cache(maxsize=4)
 def _table(path: str, mtime: float, variant: str) -> Table:
-    return Table.load(path) if path.endswith(".npz") else import_nds(Path(path), VARIANTS[variant])
+    if path.endswith(".npz"):
+        return Table.load(path)
+    # the NB201 CSV saved as DARTS.json.gz is named for what it is, not 'not readable NDS JSON' with no word of it
+    refuse_another_benchmarks_file(Path(path), variant, recognised=looks_like_nds(head_text(path)))
+    return import_nds(Path(path), VARIANTS[variant])
 
 
 @lru_cache(maxsize=4)
