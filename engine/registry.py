@@ -10,6 +10,7 @@ hides no other plugin of its kind. A user's own file or module registers by deco
 """
 from __future__ import annotations
 
+import difflib
 import importlib
 import inspect
 import os
@@ -208,12 +209,13 @@ class Registry(Generic[T]):
         try:
             return self._items[name]
         except KeyError:
-            known = ", ".join(self.names()) or "none"
+            names = self.names()
             loaded = Registry.loaded_plugins
             hint = (f"the plugin{'s' * (len(loaded) > 1)} loaded ({', '.join(Path(p).name for p in loaded)}) "
                     f"register{'s' * (len(loaded) == 1)} no {self.kind} by that name: check its register decorator"
                     if loaded else f"a plugin's {self.kind} needs --plugin FILE before the command")
-            raise RegistryError(f"unknown {self.kind} '{name}'; known: {known} ({hint})") from None
+            raise RegistryError(f"unknown {self.kind} '{name}'{_did_you_mean(str(name), names)}; known: "
+                                f"{', '.join(names) or 'none'} ({hint})") from None
 
     def label(self, obj: object) -> str:
         """How an error names the plugin ``obj`` (an instance or a class): the name it was registered under, which
@@ -290,3 +292,12 @@ register_predictor = PREDICTORS.register
 register_evaluator = EVALUATORS.register
 register_executor = EXECUTORS.register
 register_benchmark = BENCHMARKS.register
+
+
+def _did_you_mean(name: str, names: list[str]) -> str:
+    """' (did you mean 'nb201'?)' for a name in another case or a letter off one that exists: names are matched
+    exactly (a run stores the name it was given), and 'NB201', as papers write it, was refused with only the list
+    of every space to find it in."""
+    near = [known for known in names if known.lower() == name.lower()]
+    near = near or difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.8)
+    return f" (did you mean '{near[0]}'?)" if near else ""

@@ -69,8 +69,11 @@ CASES = {
                                             ["nasloop predictors evaluate: error: unrecognized",
                                              "(see 'nasloop predictors evaluate --help')"]),
     "a plugin to describe that does not exist": (["strategies", "evolutoin"],
-                                                 ["unknown strategy 'evolutoin'; known: bananas",
-                                                  "needs --plugin FILE before the command"]),
+                                                 ["unknown strategy 'evolutoin' (did you mean 'evolution'?); "
+                                                  "known: bananas", "needs --plugin FILE before the command"]),
+    # names are matched exactly; 'NB201', as papers write it, came with only the list to find 'nb201' in
+    "a space named in capitals": (["search", "--space", "NB201", "--run-dir", "r"],
+                                  ["unknown search space 'NB201' (did you mean 'nb201'?); known: darts"]),
     "a study of nothing": (["compare", "--out", "r"], ["name the methods with --methods", "--predictors flan,gp"]),
     "a negative GPU share named by its flag": (["search", "--executor", "ray", "--gpus-per-trial", "-1", "--run-dir",
                                                 "r"], ["--gpus-per-trial: must be a finite number >= 0, got -1"]),
