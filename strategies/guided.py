@@ -95,6 +95,7 @@ class PredictorGuidedStrategy(Strategy):
         self.fed = 0  # successful observations the predictor has been given
         self.rounds = 0
         self._predictor_state: dict[str, Any] | None = None
+        self.exhausted_at: int | None = None  # len(observed) when a round and a random draw found nothing unseen
 
     # --- the ask/tell protocol ---------------------------------------------------------------
     def ask(self, n: int) -> list[Arch]:
@@ -141,12 +142,18 @@ class PredictorGuidedStrategy(Strategy):
         if new_results >= self.refit_every or (not self.queue and new_results > 0) or not self.predictor.fitted:
             self._fit(training)
             self.queue = []
-        if not self.queue:
+        if not self.queue and self.exhausted_at != len(self.observed):
             self.rounds += 1
             self.queue = self._rank_round(self.batch_size)
-        if not self.queue:  # nothing left to rank (space nearly exhausted): fall back to chance
-            return self._random_unseen(1)[0]
-        return self.queue.pop(0)
+        if self.queue:
+            return self.queue.pop(0)
+        # nothing left to rank (space nearly exhausted): fall back to chance. Where chance finds nothing unseen
+        # either, the rounds wait for a new result: each one that finds nothing costs predictor-topk 125,000 draws,
+        # and the loop asks 10,000 repeats before it stops (hours on a user's space of 64 without a declared size)
+        arch = self._random_unseen(1)[0]
+        if self._seen(self.space.hash(arch)):
+            self.exhausted_at = len(self.observed)
+        return arch
 
     def _fit(self, training: list[tuple[Arch, float]]) -> None:
         archs, y = [a for a, _ in training], [s for _, s in training]
@@ -236,7 +243,7 @@ class PredictorGuidedStrategy(Strategy):
                 "observed": list(self._observed_rows),  # a new list of rows no one changes: a snapshot
                 "pending": [self._dump(a) for a in self.pending.values()],
                 "queue": [self._dump(a) for a in self.queue],
-                "predictor": self._predictor_state}
+                "predictor": self._predictor_state, "exhausted_at": self.exhausted_at}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
@@ -254,3 +261,5 @@ class PredictorGuidedStrategy(Strategy):
         if state["predictor"] is not None:
             self.predictor.load_state_dict(state["predictor"])
         self._predictor_state = state["predictor"]
+        exhausted = state.get("exhausted_at")  # absent from runs saved before it was kept
+        self.exhausted_at = None if exhausted is None else saved_count(exhausted, "exhausted_at")
