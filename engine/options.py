@@ -29,6 +29,7 @@ from typing import Any, Callable, ClassVar, Literal, Mapping, Union
 import numpy as np
 
 from .errors import ConfigError, one_line
+from .hints import resolved_hints
 from .registry import STRATEGIES
 
 WIRING: tuple[str, ...] = ("space", "context")
@@ -178,19 +179,9 @@ def _fits(value: Any, hint: Any) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=None)
-def _hints(function: Callable[..., Any]) -> dict[str, Any]:
-    """The resolved type hints of a constructor; none when a hint cannot be resolved (a user's
-    plugin may annotate with names imported only for type checkers)."""
-    try:
-        return typing.get_type_hints(function, include_extras=True)
-    except Exception:  # noqa: BLE001 - unresolvable hints only switch checking off for that plugin
-        return {}
-
-
 def _init_hints(factory: Callable[..., Any]) -> dict[str, Any]:
     """The type hints of a plugin's options: its constructor's, under Configurable's checking wrapper."""
-    return _hints(inspect.unwrap(factory.__init__ if isinstance(factory, type) else factory))
+    return resolved_hints(inspect.unwrap(factory.__init__ if isinstance(factory, type) else factory))
 
 
 def _wiring(factory: Callable[..., Any]) -> tuple[str, ...]:
@@ -300,7 +291,7 @@ def _colon_hint(value: Any, hint: Any) -> str:
 
 def check_fields(record: Any) -> None:
     """Check every field of a dataclass ``record`` against its type hint; one ConfigError line for the first misfit."""
-    hints = _hints(type(record))
+    hints = resolved_hints(type(record))
     for item in dataclasses.fields(record):
         check_value(item.name, getattr(record, item.name), hints.get(item.name))
 
