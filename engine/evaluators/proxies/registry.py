@@ -4,6 +4,7 @@ Users add their own with :func:`register_proxy` (or the ``nasloop.proxies`` entr
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -37,10 +38,26 @@ def register_proxy(name: str, *, needs_data: bool = True) -> Callable[[ProxyFn],
     """
 
     def decorate(fn: ProxyFn) -> ProxyFn:
+        _check_arguments(name, fn)
         PROXIES.register(name, registered_by=caller_module(), source=fn)(Proxy(name, fn, needs_data))
         return fn
 
     return decorate
+
+
+def _check_arguments(name: str, fn: Callable[..., object]) -> None:
+    """One line, as the proxy registers, for a function that cannot take (net, inputs, targets): each network's
+    score failed alike, as Python's TypeError pointing into nasloop's code."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # a builtin or C function shows none: called as it is
+        return
+    try:
+        signature.bind(None, None, None)
+    except TypeError:
+        raise ConfigError(f"zero-cost proxy '{name}': {getattr(fn, '__qualname__', fn)}{signature} cannot be called "
+                          "with (net, inputs, targets); take those three, e.g. def my_proxy(net, inputs, targets)"
+                          ) from None
 
 
 def get_proxy(name: str) -> Proxy:
@@ -49,6 +66,7 @@ def get_proxy(name: str) -> Proxy:
     if isinstance(item, Proxy):
         return item
     if callable(item):  # an entry point naming an undecorated function: @register_proxy would declare needs_data
+        _check_arguments(name, item)
         return Proxy(name, item)
     raise ConfigError(f"zero-cost proxy '{name}' is registered as {item!r}, not a function; "
                       "register a function (net, inputs, targets) -> float")
