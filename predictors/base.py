@@ -139,8 +139,9 @@ class Predictor(Configurable, ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "predict" in cls.__dict__:
-            cls.predict = _checked(cls.__dict__["predict"])  # type: ignore[method-assign]
+        owner = next(c for c in cls.__mro__ if "predict" in c.__dict__)  # a mixin's, no Predictor: was unchecked
+        if owner is cls or not issubclass(owner, Predictor):
+            cls.predict = _checked(owner.__dict__["predict"])  # type: ignore[method-assign]
 
     def fit(self, archs: Sequence[Arch], y: Sequence[float]) -> "Predictor":
         """Learn from scratch on ``archs`` with targets ``y`` (higher is better)."""
@@ -300,8 +301,7 @@ def _checked(predict: Any) -> Any:
     misshapen output; and which, when the model fails, first names an argument that is not an architecture of the
     space, or retries with the space's own forms of the arguments (fit takes numpy rows and lists, see
     :meth:`Predictor._own_forms`), work done only then so that ranking thousands of candidates a round pays for
-    no validation pass. Each class's own ``predict`` is wrapped, so one that a
-    subclass calls through ``super()`` keeps the (mean, std) contract too."""
+    no validation pass. Each class's own ``predict`` (or its mixin's) is wrapped: through ``super()`` too."""
     @functools.wraps(predict)
     def checked(self: Predictor, archs: Sequence[Arch], *args: Any, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
         refuse_text(self, archs)
