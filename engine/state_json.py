@@ -19,11 +19,9 @@ def state_json(state: Any) -> str:
     """A strategy's state as the store keeps it; one line naming what JSON cannot hold (a user's strategy keeping
     a numpy array), not json's TypeError from inside the store, or what it would give back changed (a tuple, an
     int dict key): a resumed strategy would go on, unseen, from other state than it saved."""
-    def unstorable(value: Any) -> Any:
-        raise ConfigError(f"the strategy's state_dict (its predictor's included) holds a "
-                          f"{type(value).__module__}.{type(value).__name__}, "
-                          "which the run store keeps as JSON; return plain lists, numbers, strings and dicts (e.g. "
-                          "array.tolist()) and rebuild the object in load_state_dict")
+    def unstorable(value: Any) -> Any:  # named where it lies, as a tuple is: 'a numpy.ndarray' alone was not
+        raise ConfigError(f"the strategy's state_dict (its predictor's included) holds "
+                          f"{_changed_by_json(state, '') or _foreign(value, '')}")
 
     try:
         text = json.dumps(state, default=unstorable)
@@ -71,4 +69,13 @@ def _changed_by_json(value: Any, where: str) -> str | None:
             found = _changed_by_json(item, f"{where}[{index}]")
             if found is not None:
                 return found
+    elif not isinstance(value, (str, int, float)) and value is not None:  # bool is an int; numpy's float64 a float
+        return _foreign(value, where)
     return None
+
+
+def _foreign(value: Any, where: str) -> str:
+    """What a value JSON cannot hold is (a numpy array, a set), where it lies and the fix."""
+    at = f" at state{where}" if where else ""
+    return (f"a {type(value).__module__}.{type(value).__name__}{at}, which the run store keeps as JSON; return plain "
+            "lists, numbers, strings and dicts (e.g. array.tolist()) and rebuild the object in load_state_dict")
