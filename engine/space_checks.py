@@ -85,7 +85,8 @@ def _check_member(space: SearchSpace, method: str, arch: Any) -> None:
                           f"{one_line(repr(text), 40)} for {given}; return the architecture's string form, which "
                           "parse reads back")
     try:
-        again = space.format(space.parse(text))
+        parsed = space.parse(text)
+        again = space.format(parsed)
     except Exception as exc:  # parse refusing its own format's text: the strings disagree, or the value is foreign
         fault = _called(lambda: string_fault(space))
         if fault is not None:
@@ -94,6 +95,17 @@ def _check_member(space: SearchSpace, method: str, arch: Any) -> None:
                           f"{one_line(text, 80)!r} ({describe_exception(exc)}); {fix}") from None
     if not _settled(space, text, again):
         raise ConfigError(_misread(space, text, again, f" for what {method} returned"))
+    if not isinstance(arch, type(parsed)) and not isinstance(parsed, type(arch)):
+        # a sample of numpy arrays, where parse gives tuples, wrote and read back alike, and the next mutate, adding
+        # to an array, was blamed for it: a strategy mixes the two kinds (a population of samples and parsed ones)
+        raise ConfigError(f"search space '{space.name}': {method} returned a {_kind(arch)} ({given}), where parse "
+                          f"reads its string back as a {_kind(parsed)}; make {method} return the kind parse does, "
+                          "since a strategy mixes the two")
+
+
+def _kind(value: Any) -> str:
+    kind = type(value)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _settled(space: SearchSpace, text: str, again: str) -> bool:

@@ -130,6 +130,16 @@ def test_a_move_giving_no_architecture_of_the_space_is_named_before_the_run(tmp_
     assert f"make {method} return architectures of the space, which format writes and parse reads back" in error
 
 
+@pytest.mark.parametrize("kind,new", [("numpy.ndarray", "return rng.integers(0, 3, 3)"),
+                                      ("list", "return [int(w) for w in rng.integers(0, 3, 3)]")])
+def test_a_sample_of_another_kind_than_parse_gives_is_named_not_the_next_mutate(tmp_path, capsys, kind, new):
+    """A sample of numpy arrays wrote and read back as tuples do, and the check then blamed mutate (adding a tuple
+    to an array gave no architecture of the space), though mutate was right for what parse gives."""
+    error = search(tmp_path, capsys, "return tuple(int(w) for w in rng.integers(0, 3, 3))", new)
+    assert f"error: search space 'c-widths': sample returned a {kind} (" in error
+    assert "where parse reads its string back as a tuple; make sample return the kind parse does" in error
+
+
 def test_a_format_returning_no_string_is_named(tmp_path, capsys):
     """It failed in nasloop's own hash: "unexpected AttributeError in search_spaces/base.py (hash)"."""
     error = search(tmp_path, capsys, 'return "-".join(str(WIDTHS[w]) for w in arch)', "return len(arch)")
