@@ -37,7 +37,7 @@ from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import Configurable
 from ..engine.registry import SEARCH_SPACES, RegisteredName
 from ..engine.types import Arch
-from ..predictors.vocabulary import SEPARATOR, SHARED, register_tokens, shared_token
+from ..predictors.vocabulary import SEPARATOR, SHARED, SHARED_OPS, register_tokens, shared_token
 from .graph_check import check_graphs
 from .graph_encoding import GraphEncoding  # noqa: F401  (re-exported: spaces and predictors import it from here)
 from .benchmark import Benchmark, Task  # noqa: F401  (the benchmark interface, reached through the space interface)
@@ -91,6 +91,11 @@ class SearchSpace(Configurable, ABC):
         stray = sorted(set(self.same_ops) - set(self.graph_ops))
         if stray:
             raise ConfigError(f"search space '{self.name}' lists '{stray[0]}' in same_ops but not in graph_ops")
+        unknown = next((op for op in self.same_ops.items() if op[1] not in SHARED_OPS), None)
+        if unknown is not None:  # named with the space and the fix, not by the vocabulary as a bare name
+            raise ConfigError(f"search space '{self.name}' maps '{unknown[0]}' to '{unknown[1]}' in same_ops, which is "
+                              f"not a shared operation; map it to one of {', '.join(SHARED_OPS)}, or leave it out "
+                              "to keep the space's own token")
         if len(set(self.same_ops.values())) != len(self.same_ops):
             raise ConfigError(f"search space '{self.name}' maps two of its ops to one shared operation in same_ops")
         self.config()  # FLAN and EmProx key their caches by it: an option kept under another name is named now

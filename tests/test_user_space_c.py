@@ -140,6 +140,16 @@ def test_a_sample_of_another_kind_than_parse_gives_is_named_not_the_next_mutate(
     assert "where parse reads its string back as a tuple; make sample return the kind parse does" in error
 
 
+def test_a_misspelt_shared_operation_in_same_ops_is_named_with_the_space_and_the_fix(tmp_path, capsys):
+    """It read "'conv3x3_typo' is not a shared operation; shared operations: ...", naming neither the space nor
+    same_ops, where the user wrote it."""
+    error = search(tmp_path, capsys, '    graph_ops = ("input", "w8", "w16", "w32", "output")',
+                   '    graph_ops = ("input", "w8", "w16", "w32", "output")\n    same_ops = {"w8": "conv3x3_typo"}')
+    assert ("search space 'c-widths' maps 'w8' to 'conv3x3_typo' in same_ops, which is not a shared operation; "
+            "map it to one of ") in error
+    assert "conv3x3, " in error and "or leave it out to keep the space's own token" in error
+
+
 def test_a_format_returning_no_string_is_named(tmp_path, capsys):
     """It failed in nasloop's own hash: "unexpected AttributeError in search_spaces/base.py (hash)"."""
     error = search(tmp_path, capsys, 'return "-".join(str(WIDTHS[w]) for w in arch)', "return len(arch)")
