@@ -90,3 +90,19 @@ def test_a_function_that_cannot_take_net_inputs_targets_is_refused_as_it_registe
                                           r"\(net, inputs, targets\); take those three"):
         register_proxy("pq-two")(two)
     assert "pq-two" not in PROXIES
+
+
+def test_a_value_error_in_a_users_proxy_is_named_with_its_line():
+    """A ValueError (or another numerical error) is the network's, an undefined score, but was named without the
+    line of the user's function that raised it, where the proxy's other errors give one."""
+    @register_proxy("pq-value", needs_data=False)
+    def pq_value(net, inputs, targets):
+        raise ValueError("no signal in this network")
+
+    try:
+        rows = score_architectures(SmallNets(), ARCHS[:1], ["pq-value"], batch_size=2)
+    finally:
+        del PROXIES._items["pq-value"]
+    reason = rows[0]["errors"]["pq-value"]
+    assert reason.startswith("pq-value failed: ValueError: no signal in this network (at ") and __file__ in reason
+    assert "failed" not in rows[0]  # undefined for this network, not scored again

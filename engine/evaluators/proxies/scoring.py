@@ -145,7 +145,10 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
             except NotAScore as exc:
                 out.errors[proxy.name] = str(exc)
             except (RuntimeError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
-                out.errors[proxy.name] = f"{proxy.name} failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+                own = defined_by_nasloop(proxy.fn)  # a user's proxy is named with its line, as its other errors are
+                out.errors[proxy.name] = (f"{proxy.name} failed: "
+                                          + (f"{type(exc).__name__}: {str(exc).splitlines()[0]}" if own
+                                             else _described(exc)))
                 if isinstance(exc, RuntimeError):  # the run's (out of memory), not the network's: scored again
                     out.failed.add(proxy.name)
             except Exception as exc:
