@@ -23,6 +23,7 @@ from .options import effective_options
 from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop
 from .run_folders import started_in
 from .space_checks import check_space_moves
+from .state_json import state_json
 from .executors.base import Executor, describe_exception
 from .store import RunStore
 from .store_rows import RESTORE
@@ -199,7 +200,16 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
     check_seconds_budget(config, evaluator, on_note)
     note_reversed_objective(config, evaluator, on_note)
     note_unsaved_state(plugins[1], on_note)
+    check_storable_state(plugins[1])
     note_exact_functional_hash(config, space, on_note)
+
+
+def check_storable_state(strategy: Strategy) -> None:
+    """A user's strategy whose state the store cannot keep (a numpy array it holds from its constructor on) is
+    refused before the run's folder exists, as the first save would refuse it: it left a failed run of no
+    evaluations behind. State that becomes unstorable later is refused at that save, naming where it lies."""
+    if not defined_by_nasloop(type(strategy).state_dict):
+        state_json(strategy.state_dict())
 
 
 def note_exact_functional_hash(config: SearchConfig, space: SearchSpace,
