@@ -11,14 +11,16 @@ a shared ``--reference-point``.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from .objectives import (GrowingFront, Objective, hypervolume, nadir, oriented_point, oriented_values, pareto_mask,
                          parse_objectives)
+from .errors import DataError
 from .store import RunStore, Trial
-from .store_rows import check_scores
+from .store_rows import RESTORE, check_scores
 from .value_texts import metric_text
 
 
@@ -139,6 +141,21 @@ def best_measured_texts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
             for metric, best in summary.get("best_measured", {}).items()]
 
 
+def stored_reference_point(store: RunStore, config: Mapping[str, Any],
+                           objectives: Sequence[Objective]) -> list[float] | None:
+    """The run's recorded ``reference_point``, once it is one finite number per objective: a damaged one failed
+    'show' and 'report' as an unexpected ValueError (text) or was cut to the objectives' count unsaid (too long)."""
+    given = config.get("reference_point")
+    if given is None:
+        return None
+    if (not isinstance(given, list) or len(given) != len(objectives)
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in given)):
+        raise DataError(f"{store.path} is damaged: its run configuration's reference_point is {given!r:.80}, not "
+                        f"{len(objectives)} finite numbers, one per objective ({', '.join(map(str, objectives))}); "
+                        f"{RESTORE}")
+    return [float(v) for v in given]
+
+
 def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]:
     """``pareto_front`` and ``hypervolume`` entries for a run with several objectives; nothing otherwise."""
     objectives = run_objectives_of(store, config)
@@ -146,7 +163,7 @@ def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]
         return {}
     trials = store.evaluations()
     members, points = front(trials, objectives)
-    given = config.get("reference_point")
+    given = stored_reference_point(store, config, objectives)
     if given is not None:
         reference = np.array(oriented_point(objectives, given))
     elif len(points):
