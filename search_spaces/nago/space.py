@@ -14,12 +14,11 @@ anything.
 
 Options: ``param_limit`` (4e6, the reference's), ``stage_ratios`` (how the top graph's nodes split
 into the three stages, 1:1:1) and ``channel_ratios`` (the stages' relative widths, 1:2:4), each
-three positive numbers as a list or a string ``"1,2,4"``.
+three positive numbers up to a million as a list or a string ``"1,2,4"``.
 """
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import TYPE_CHECKING, Annotated, Any, Sequence
 
 import numpy as np
@@ -51,15 +50,21 @@ def _lattice(nodes: int, k: int, p: float) -> tuple[int, float]:
     return even, (1.0 if even >= nodes - 1 else p)
 
 
+MAX_RATIO = 1e6
+"""The largest ratio taken: a width times a ratio near the float maximum overflowed, so that channel_ratios of
+1e308 each failed every evaluation with an OverflowError, and stage_ratios of 1e308 each (their sum infinite) put
+every top node in stage 0 unsaid; ratios are relative, so a million to one is already far beyond any use."""
+
+
 def _ratios(option: str, value: Ratios, example: str) -> tuple[float, float, float]:
-    """``value`` as three positive finite floats; one ConfigError line otherwise."""
+    """``value`` as three positive floats up to :data:`MAX_RATIO`; one ConfigError line otherwise."""
     try:
         numbers = tuple(float(v) for v in (value.split(",") if isinstance(value, str) else value))
     except (TypeError, ValueError):
         numbers = ()
-    if len(numbers) != 3 or not all(math.isfinite(v) and v > 0 for v in numbers):
-        raise ConfigError(f"nago option {option} must be three positive numbers, one per stage, such as "
-                          f"{option}={example} or [{example.replace(',', ', ')}]; got {value!r}")
+    if len(numbers) != 3 or not all(0 < v <= MAX_RATIO for v in numbers):
+        raise ConfigError(f"nago option {option} must be three positive numbers up to {MAX_RATIO:,.0f}, one per "
+                          f"stage, such as {option}={example} or [{example.replace(',', ', ')}]; got {value!r}")
     return numbers  # type: ignore[return-value]
 
 
