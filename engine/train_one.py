@@ -45,7 +45,8 @@ def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str 
     if evaluator.replicates != 1:  # this command trains and reports one network: replicates would be ignored
         raise ConfigError(f"replicates={evaluator.replicates} is read by a search, which averages that many networks "
                           "per architecture (--evaluator-opt replicates=N); training one architecture trains and "
-                          "reports one network: drop it, or give another seed for another network")
+                          "reports one network (of a generator point, its draw 0): drop it; another --seed trains "
+                          "that network from other initial weights")
     evaluator.check(epochs)
     evaluator.check_new(epochs)
     report = evaluator.train(arch)
