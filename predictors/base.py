@@ -32,14 +32,13 @@ from ..search_spaces.base import SearchSpace
 
 @contextmanager
 def quiet_botorch() -> Iterator[None]:
-    """Silence botorch's notes on what it handles itself: outcomes that are not standardised (all ties, which
-    ``Standardize`` copes with), a covariance made positive definite by adding jitter (near-duplicate inputs), an
-    acquisition optimiser restarting from new points, and its fused
-    hypervolume kernel failing to compile on a machine without a C++ compiler (it then uses its Python
-    implementation). Nobody running a search can act on them, and they filled its terminal."""
+    """Silence botorch's notes on what it handles itself: unstandardised outcomes (all ties: ``Standardize`` copes),
+    jitter added to a covariance (near-duplicate inputs), an acquisition optimiser's restart, a cached Cholesky update
+    falling back to plain sampling, its fused hypervolume kernel not compiling without a C++ compiler (its Python
+    one is used). Nobody running a search can act on them, and they filled its terminal."""
     import warnings
 
-    from botorch.exceptions.warnings import InputDataWarning, OptimizationWarning
+    from botorch.exceptions.warnings import BotorchWarning, InputDataWarning, OptimizationWarning
     from gpytorch.utils.warnings import NumericalWarning
 
     with warnings.catch_warnings():
@@ -50,6 +49,7 @@ def quiet_botorch() -> Iterator[None]:
         warnings.filterwarnings("ignore", "Optimization failed (in `gen_candidates_scipy`|on the second try)",
                                 RuntimeWarning)
         warnings.filterwarnings("ignore", "Failed to compile fused qLogEHVI C\\+\\+ extension", UserWarning)
+        warnings.filterwarnings("ignore", "Low-rank cholesky updates failed", BotorchWarning)  # NEHVI, replicates
         yield
 
 
