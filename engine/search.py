@@ -23,7 +23,7 @@ from .plugins import load_plugins, named_plugins_loaded, plugins_to_record
 from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
-                         check_same_tensorboard, check_seconds_budget, check_stored_config, ended_by_the_other_limit,
+                         check_same_tensorboard, check_seconds_budget, stored_config, ended_by_the_other_limit,
                          note_exact_functional_hash, note_random_start, note_unsaved_state, random_start,
                          tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
@@ -265,8 +265,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         saved = store.get_meta("config")
         if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
-        check_stored_config(saved, store)
-        stored = SearchConfig.from_stored(saved, source=f"{run_dir}/{DB_NAME}")
+        stored = stored_config(saved, store)
         config = stored.replace(run_dir=str(run_dir), workdir=started_in(stored, run_dir))
         # not this user's list, or read from another folder than the one signed: only the plugins given load
         if not trusted(saved, store.get_meta(SIGNATURE_KEY), config.workdir):

@@ -52,3 +52,15 @@ def test_an_intact_reference_point_is_still_used(two_objective_run, capsys) -> N
     assert main(["show", "--json", str(two_objective_run)]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["reference_point"] == [80.0, 250.0] and shown["reference_point_given"] is True
+
+
+def test_resuming_a_run_whose_reference_point_holds_text_names_the_store_as_damaged(two_objective_run, capsys):
+    """A resume read the recorded configuration as if the user had just given it: 'reference_point must be a list of
+    numbers or null, got ['x', 1]', with no word of the store or the fix."""
+    before = set_reference_point(two_objective_run, ["x", 1])
+    assert main(["search", "--resume", str(two_objective_run), "--budget", "8"]) == 2
+    error = capsys.readouterr().err
+    assert (f"{two_objective_run / 'nasloop.sqlite'} is damaged: its run configuration does not load "
+            "(reference_point must be a list of numbers or null, got ['x', 1]); restore the file from a backup"
+            in error and error.count("\n") == 1), error
+    assert (two_objective_run / "nasloop.sqlite").read_bytes() == before
