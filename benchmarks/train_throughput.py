@@ -105,8 +105,9 @@ def nasloop_trainer(model: torch.nn.Module, images: np.ndarray, labels: np.ndarr
 
 
 def rates(epochs: list[tuple[float, int]]) -> tuple[float, float]:
-    """(steady images/s over epochs after the first, images/s over all epochs)."""
-    rest = epochs[1:] or epochs
+    """(steady images/s over epochs after the first, images/s over all epochs); ``--epochs`` is at least 2, so the
+    steady figure never includes the warm-up (with one epoch it was the warm-up's own rate, printed as steady)."""
+    rest = epochs[1:]
     steady = sum(n for _, n in rest) / sum(s for s, _ in rest)
     return steady, sum(n for _, n in epochs) / sum(s for s, _ in epochs)
 
@@ -119,7 +120,8 @@ def main() -> None:
     parser.add_argument("--cells", type=positive_int, default=5, help="NB201 N (default 5, the benchmark's)")
     parser.add_argument("--batch-size", type=positive_int, default=256, help="default 256")
     parser.add_argument("--images", type=int_at_least(0), default=0, help="training images used (0: all)")
-    parser.add_argument("--epochs", type=positive_int, default=3, help="the first counts as warm-up (default 3)")
+    parser.add_argument("--epochs", type=int_at_least(2), default=3,
+                        help="at least 2: the first counts as warm-up (default 3)")
     parser.add_argument("--compile", action="store_true", help="also time nasloop with torch.compile")
     parser.add_argument("--loader-workers", type=int_at_least(0), default=0,
                         help="DataLoader workers of the plain loop")
