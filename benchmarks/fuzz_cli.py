@@ -64,17 +64,19 @@ def main() -> None:
     args = parser.parse_args()
     if args.data_dir is None:
         parser.error("give --data-dir: the folder holding the NB201 table that the cases search")
+    # every case runs in a fresh temporary folder: a relative --data-dir (or $NASLOOP_DATA) is read from here
+    data_dir = str(Path(args.data_dir).expanduser().resolve())
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         template = root / "template"
-        code, stderr = nasloop(["search", "--data-dir", args.data_dir, "--budget", "5", "--quiet", "--run-dir",
+        code, stderr = nasloop(["search", "--data-dir", data_dir, "--budget", "5", "--quiet", "--run-dir",
                                 str(template)], root, args.limit)
         if code != 0:
             why = stderr.strip() or (f"no answer within --limit {args.limit:g} s" if code is None else f"exit {code}")
             sys.exit(f"fuzz_cli.py: could not make the template run: {why}")
-        cases = [case for seed in range(args.seeds) for case in generate(seed, args.data_dir)
-                 + generate_more(seed, args.data_dir)]
+        cases = [case for seed in range(args.seeds) for case in generate(seed, data_dir)
+                 + generate_more(seed, data_dir)]
         with ThreadPoolExecutor(args.jobs) as pool:
             outcomes = list(pool.map(lambda c: run_case(c, root, template, args.limit), cases))
     tally = Counter(kind for kind, _, _ in outcomes)

@@ -16,3 +16,13 @@ def test_train_throughput_refuses_one_epoch_whose_steady_rate_would_be_the_warm_
     line = refusal(done, "train_throughput.py")
     assert "--epochs" in line and ">= 2" in line, line
 
+
+def test_fuzz_cli_reads_a_relative_data_dir_from_the_folder_it_was_started_in(tmp_path: Path):
+    """Every case (and the template run) works in a fresh temporary folder, where --data-dir data used to be looked
+    for: the sweep stopped at once on 'data directory /tmp/tmpXXXX/data does not exist', a folder the user never
+    named. An empty folder of the user's is enough to see which folder was read: its refusal names it."""
+    (tmp_path / "data").mkdir()
+    done = run_script("fuzz_cli.py", "--seeds", "1", "--data-dir", "data", cwd=tmp_path)
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    assert "could not make the template run" in done.stderr, done.stderr
+    assert str(tmp_path / "data") in done.stderr and "does not exist" not in done.stderr, done.stderr
