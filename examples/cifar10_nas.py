@@ -16,7 +16,7 @@ trials spread over the GPUs by Ray, several per GPU:
     python examples/cifar10_nas.py --strategy evolution --budget 100 --epochs 12 --channels 16 --cells 5 \\
         --train-images 0 --batch-size 256 --compile --executor ray --workers 8 --gpus-per-trial 0.25
 
-``--address HOST:PORT`` joins an existing Ray cluster to go beyond one machine. An interrupted run
+``--ray-address HOST:PORT`` joins an existing Ray cluster to go beyond one machine. An interrupted run
 continues with ``nasloop search --resume RUN_DIR``; trials cut off mid-training restart from
 their last finished epoch.
 """
@@ -57,14 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=positive_int, help="Ray: trials running at once")
     parser.add_argument("--gpus-per-trial", type=non_negative_float,
                         help="Ray: GPUs per trial (0.25: four trials per GPU)")
-    parser.add_argument("--address", help="Ray: address of an existing cluster")
+    parser.add_argument("--ray-address", dest="address",
+                        help="Ray: address of an existing cluster (auto, HOST:PORT; nasloop search's flag, which "
+                             "nasloop's Ray messages name)")
     return parser
 
 
 def main() -> None:
     args = build_parser().parse_args()
     ray_flags = [flag for flag, value in (("--workers", args.workers), ("--gpus-per-trial", args.gpus_per_trial),
-                                          ("--address", args.address)) if value is not None]
+                                          ("--ray-address", args.address)) if value is not None]
     if ray_flags and args.executor == "inprocess":  # else the search names the executor's parameter, not the flag
         raise SystemExit(f"cifar10_nas.py: error: {ray_flags[0]} is an option of --executor ray, not of "
                          f"'inprocess'; add --executor ray")

@@ -9,7 +9,7 @@ import pytest
 
 
 @pytest.mark.parametrize("flag, value", [("--workers", "2"), ("--gpus-per-trial", "0.25"),
-                                         ("--address", "localhost:6379")])
+                                         ("--ray-address", "localhost:6379")])
 def test_a_ray_flag_without_the_ray_executor_names_the_flag_and_the_fix(tmp_path, monkeypatch, flag, value) -> None:
     """'--workers 2' alone said "executor 'inprocess' has no option 'workers'; it takes: none": a parameter name the
     script has no flag for, and no word of --executor ray, which 'nasloop search --workers 2' names."""

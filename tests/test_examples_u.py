@@ -1,0 +1,29 @@
+"""examples/cifar10_nas.py as a reader runs it: the advice in a refusal names flags the script has."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "cifar10_nas.py"
+
+
+def test_an_unreachable_ray_cluster_is_refused_naming_the_scripts_own_address_flag(tmp_path: Path, data_dir: Path):
+    """The script's flag was --address while nasloop's Ray messages (and 'nasloop search') name --ray-address: the
+    refusal told the reader to 'fix --ray-address', a flag the script answers with 'unrecognized arguments'."""
+    spec = importlib.util.spec_from_file_location("cifar10_nas_u", EXAMPLE)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    actions = example.build_parser()._actions
+    flags = {option for action in actions for option in action.option_strings}
+    address_flag = next(action.option_strings[0] for action in actions if action.dest == "address")
+    done = subprocess.run([sys.executable, str(EXAMPLE), "--executor", "ray", address_flag, "127.0.0.1:1",
+                           "--data-dir", str(data_dir), "--budget", "1", "--run-dir", str(tmp_path / "run")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    line = done.stderr.strip().splitlines()[-1]
+    assert line.startswith("cifar10_nas.py: error: ") and "127.0.0.1:1" in line, line
+    named = set(re.findall(r"--[a-z][a-z-]*", re.sub(r"'[^']*'", "", line)))  # a quoted command's are its own
+    assert named and named <= flags, (named - flags, line)
