@@ -26,7 +26,8 @@ import argparse
 import json
 import sys
 
-from nasloop.engine.cli_types import int_at_least, non_negative_float, positive_float, positive_int, seed_int
+from nasloop.engine.cli_types import (int_at_least, non_negative_float, path_text, positive_float, positive_int,
+                                      seed_int)
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import MissingDataError, NasloopError
 from nasloop.engine.search import search
@@ -36,8 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The script's flags. The default strategy is random: a 4-cell search with evolution was random search all the
     same, and nasloop's note after it advised lowering population_size, which this script has no flag for."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", help="folder holding cifar10_subset.npz or cifar-10-batches-py")
-    parser.add_argument("--run-dir", help="where the run's store and checkpoints go (default: runs/...)")
+    parser.add_argument("--data-dir", type=path_text, help="folder holding cifar10_subset.npz or cifar-10-batches-py")
+    parser.add_argument("--run-dir", type=path_text,
+                        help="where the run's store and checkpoints go (default: runs/...)")
     parser.add_argument("--budget", type=positive_int, default=4, help="architectures to train")
     parser.add_argument("--epochs", type=positive_int, default=1,
                         help="training epochs per architecture (the fidelity)")
