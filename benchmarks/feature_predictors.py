@@ -126,7 +126,7 @@ def main() -> None:
     names = args.only.split(",") if args.only else list(VARIANTS)
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
-        sys.exit(f"feature_predictors.py: unknown variant '{unknown[0]}'; choose from {', '.join(VARIANTS)}")
+        parser.error(f"--only: unknown variant '{unknown[0]}'; choose from {', '.join(VARIANTS)}")
     sizes = list(args.sizes)
     keep = (lambda cell: live_cell(SPEC, cell) == cell) if args.live_cells else None
     records = {}

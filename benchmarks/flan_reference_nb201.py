@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             for part in pool.map(_reference_records, jobs):
                 records += part
     except NasloopError as exc:
-        print(f"flan_reference_nb201: error: {exc}", file=sys.stderr)
+        print(f"flan_reference_nb201.py: error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         Path(args.json).write_text(json.dumps(records, indent=1))

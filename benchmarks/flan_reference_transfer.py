@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results = list(pool.map(_records, [job for _, job in jobs]))
     except NasloopError as exc:
-        print(f"flan_reference_transfer: error: {exc}", file=sys.stderr)
+        print(f"flan_reference_transfer.py: error: {exc}", file=sys.stderr)
         return 2
     by_label: dict[str, list[dict]] = {}
     for (label, _), records in zip(jobs, results):

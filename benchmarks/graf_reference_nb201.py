@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     ours = [v for v in args.ours.split(",") if v]
     unknown = [v for v in ours if v not in VARIANTS]
     if unknown:
-        print(f"graf_reference_nb201: error: unknown variant '{unknown[0]}'; choose from {', '.join(VARIANTS)}",
+        print(f"graf_reference_nb201.py: error: unknown variant '{unknown[0]}'; choose from {', '.join(VARIANTS)}",
               file=sys.stderr)
         return 2
     data_dir = args.data_dir
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             records[label] = evaluate_predictors([predictor], args.sizes, seeds, data_dir=data_dir,
                                                  predictor_options={predictor: options}, keep_cell=keep)
     except NasloopError as exc:
-        print(f"graf_reference_nb201: error: {exc}", file=sys.stderr)
+        print(f"graf_reference_nb201.py: error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         Path(args.json).write_text(json.dumps(records, indent=1))

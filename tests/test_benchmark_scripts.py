@@ -37,6 +37,9 @@ def refusal(done: subprocess.CompletedProcess, script: str) -> str:
 @pytest.mark.parametrize("script, args, words", [
     ("search_nb201.py", ["--seeds", "0"], ["--seeds", ">= 1"]),
     ("feature_predictors.py", ["--sizes", "8,x"], ["--sizes", "8,x"]),
+    ("feature_predictors.py", ["--only", "forest,nope"], ["--only", "'forest'", "choose from"]),  # exit 1, no 'error:'
+    # the reference scripts wrote 'graf_reference_nb201: error:', without the script's '.py'
+    ("graf_reference_nb201.py", ["--reference-repo", "x", "--ours", "nope"], ["unknown variant 'nope'"]),
     ("guided_search.py", ["--checkpoints", "20,0"], ["--checkpoints", ">= 1"]),
     ("guided_search.py", ["--budget", "10", "--checkpoints", "20"], ["--checkpoints 20", "--budget 10"]),
     ("nago_search.py", ["--seeds", "0"], ["--seeds"]),  # 0 was read as "the setting's default", 10 seeds
