@@ -179,6 +179,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.seeds, args.budgets, args.datasets = 3, [25, 50], ["cifar10"]
+    unknown = next((name for name in args.datasets if NB201Benchmark.find_task(name) is None), None)
+    if unknown is not None:  # the search's refusal named --dataset, a flag of nasloop's, not of this script
+        parser.error(f"--datasets: NB201 has no dataset '{unknown}'; choose from {', '.join(DATASETS)}")
     args.budgets = sorted(set(args.budgets))
     return args
 

@@ -36,6 +36,7 @@ def refusal(done: subprocess.CompletedProcess, script: str) -> str:
 
 @pytest.mark.parametrize("script, args, words", [
     ("search_nb201.py", ["--seeds", "0"], ["--seeds", ">= 1"]),
+    ("search_nb201.py", ["--datasets", "cifar10,foo"], ["--datasets", "'foo'"]),  # it said 'choose --dataset from'
     ("feature_predictors.py", ["--sizes", "8,x"], ["--sizes", "8,x"]),
     ("feature_predictors.py", ["--only", "forest,nope"], ["--only", "'forest'", "choose from"]),  # exit 1, no 'error:'
     # the reference scripts wrote 'graf_reference_nb201: error:', without the script's '.py'
