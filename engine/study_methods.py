@@ -206,6 +206,10 @@ def read_methods(path: Path) -> list[Method]:
             entry = underscored(entry, f"{path}: method {number}")
         if not isinstance(entry, dict) or not isinstance(entry.get("strategy"), str):
             raise ConfigError(f"{path}: method {number} needs at least 'strategy: NAME'")
+        if entry.get("predictor") is not None and not isinstance(entry["predictor"], (str, int, float)):
+            # a list or a mapping reached the registry, which could not look it up: a TypeError's traceback
+            raise ConfigError(f"{path}: method {number}'s predictor must be one predictor's name, got "
+                              f"{entry['predictor']!r}; e.g. predictor: flan (a blend of several: predictor: blend)")
         unknown = set(entry) - {"name", "strategy", "predictor", "strategy_options", "predictor_options"}
         if unknown:
             raise ConfigError(f"{path}: method {number} has an unknown key '{sorted(unknown)[0]}'; keys: name, "
@@ -222,6 +226,10 @@ def read_methods(path: Path) -> list[Method]:
             if not isinstance(entry.get(key) or {}, dict):  # dict() of a list or a number was a TypeError
                 raise ConfigError(f"{path}: method {number}'s {key} must be a mapping of option: value, e.g. "
                                   f"{example}; got {entry[key]!r}")
+            # {1: 2} was refused later, in a line that named neither the file nor the method
+            if not all(isinstance(option, str) for option in entry.get(key) or {}):
+                raise ConfigError(f"{path}: method {number}'s {key} must be a mapping with string keys, "
+                                  f"each an option's name, e.g. {example}; got {entry[key]!r}")
         if entry.get("predictor_options") and entry["strategy"] not in guided_strategies():  # not '--predictor-opt'
             raise ConfigError(f"{path}: method {number}: strategy '{entry['strategy']}' uses no predictor; drop its "
                               f"predictor_options, or choose a guided strategy ({', '.join(guided_strategies())})")
