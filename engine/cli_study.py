@@ -22,7 +22,7 @@ from .progress import progress
 from .search import build_plugins, check_new_run
 from .store import DB_NAME, RunStore
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
-from .study_methods import method_random_start_note, parse_method, read_methods
+from .study_methods import as_method_advice, method_random_start_note, parse_method, read_methods
 from .study_target import refuse_empty_reference_point, study_target
 
 
@@ -152,8 +152,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         config = draft.config(method, 0)
         try:
             plugins = build_plugins(config, notes.append)
-        except ConfigError as exc:  # 'strategy evolution has no option popsize': of which of the methods?
-            raise ConfigError(f"method '{method.label}'{source}: {exc}") from None
+        except (ConfigError, DataError) as exc:  # 'strategy evolution has no option popsize': of which method?
+            advice = as_method_advice(str(exc), in_file=bool(args.methods_file))  # not the refused --predictor-opt
+            raise type(exc)(f"method '{method.label}'{source}: {advice}") from None
         check_new_run(config, plugins, notes.append)
     # after the plugins' checks: a table of part of the space is refused there in words naming it (how many cells it
     # holds, the import of the whole file), where the target read its cells and failed on whatever they lacked
