@@ -14,9 +14,9 @@ def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
     """Each predictor's options from ``--predictor-opt`` pairs, read alike by ``search``, ``compare`` and
     ``predictors evaluate``.
 
-    ``KEY`` goes to every predictor, ``NAME.KEY`` only to predictor NAME (``flan.ensemble=2`` beside
-    ``gp``, which has no such option) and beats a ``KEY`` given too, in either order, so
-    ``steps=100 flan.steps=300`` means 300 for FLAN and 100 for the others. With ``waiting``, an
+    ``KEY`` goes to every predictor (each checks it: ``steps`` beside ``gp`` is refused), ``NAME.KEY`` only to
+    predictor NAME (``flan.ensemble=2`` beside ``gp``, which has no such option) and beats a ``KEY`` given too, in
+    either order, so ``lr=0.01 flan.lr=0.001`` means 0.001 for FLAN and 0.01 for the others. With ``waiting``, an
     option for a predictor not among ``predictors`` waits for it (a study's stored options name
     predictors a later call, adding another one, does not list), checked against that predictor's
     options now; without, it is refused, since nothing would read it.
