@@ -36,6 +36,9 @@ def how_to_continue(args: argparse.Namespace, interrupted: bool = False) -> str:
         return "" if args.resume or not interrupted else "nothing was evaluated yet: run the same command again"
     if args.command == "proxies" and args.out and os.path.isfile(args.out):
         return f"the scores so far are in {args.out}: run the same command to continue"
+    if args.command == "predictors" and args.predictors_command == "pretrain":  # it said "interrupted" alone
+        return (f"nothing was written to {args.out}, which is written once the last --space is fitted: run the same "
+                "command again to pretrain")
     if args.command == "predictors" and args.fits_done:
         done, total = args.fits_done
         return (f"{done} of {total} fits had finished{' (shown above)' * bool(done)}; 'nasloop compare --predictors "
