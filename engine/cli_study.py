@@ -102,7 +102,10 @@ def _methods(args: argparse.Namespace) -> list:
     methods = read_methods(args.methods_file) if args.methods_file else [parse_method(m) for m in args.methods]
     labels = [m.label for m in methods]
     if len(set(labels)) != len(labels):
-        raise ConfigError(f"method '{next(l for l in labels if labels.count(l) > 1)}' is listed twice")
+        # a methods file's (--methods refuses a name given twice as it parses): it named no fix
+        twice = next(label for label in labels if labels.count(label) > 1)
+        raise ConfigError(f"method '{twice}' is listed twice in {args.methods_file}; give each its own name (name: "
+                          "...; an unnamed method is named strategy[:predictor])")
     refuse_shared_folders(args.out, methods)
     return methods
 

@@ -36,3 +36,15 @@ def test_an_option_that_is_not_a_name_is_refused_naming_the_file(tmp_path: Path,
     one_line(capsys.readouterr().err.strip(),
              "methods.yaml: method 2's strategy_options must be a mapping with string keys", "{1: 2}")
     assert not (tmp_path / "study").exists()
+
+
+
+def test_a_method_listed_twice_is_told_the_fix(tmp_path: Path, data_dir: Path, capsys) -> None:
+    """It said "method 'bananas:gp' is listed twice" and no more, though the two differ in their options: neither is
+    named, and an unnamed method is named after its strategy and predictor."""
+    text = ("- {strategy: bananas, predictor: gp}\n"
+            "- {strategy: bananas, predictor: gp, strategy_options: {num_init: 4}}\n")
+    assert _compare(tmp_path, data_dir, text) == 2
+    one_line(capsys.readouterr().err.strip(), "method 'bananas:gp' is listed twice in", "methods.yaml",
+             "give each its own name (name: ...; an unnamed method is named strategy[:predictor])")
+    assert not (tmp_path / "study").exists()
