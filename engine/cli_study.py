@@ -17,7 +17,7 @@ from .plugin_trust import SIGNATURE_KEY, trusted, untrusted
 from .plugins import load_plugins
 from .registry import SEARCH_SPACES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
-from .run_lock import StudyLock
+from .run_lock import StudyLock, is_being_searched
 from .progress import progress
 from .search import build_plugins, check_new_run
 from .store import DB_NAME, RunStore
@@ -337,7 +337,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         ranked = ranked_fidelity(grid, grid, args.data_dir)  # of a study from before it recorded it: the table's
         refuse_unchecked(args.path, grid, ranked)
         records = read_records(args.path, {**grid, **ranked})
-        missing = unmeasured(grid, records)
+        missing = unmeasured(grid, records, running=is_being_searched(args.path))
         written = write_predictor_report(args.out or args.path, records, grid, args.command_line,
                                          [missing] if missing else [])
         if missing:  # in the report; said here too, as a search study's runs left out are

@@ -208,9 +208,10 @@ def _check_ranking(metric: Any, fidelity: Any) -> None:
         raise ValueError(f"its fidelity is {fidelity!r}, not a whole number of epochs or null")
 
 
-def unmeasured(grid: dict[str, Any], records: list[dict[str, Any]]) -> str | None:
+def unmeasured(grid: dict[str, Any], records: list[dict[str, Any]], running: bool = False) -> str | None:
     """What the study's commands asked for (``grid["requests"]``) and no record holds, in words: the report of a
-    killed study showed what it had measured as if that were all it was asked."""
+    killed study showed what it had measured as if that were all it was asked. ``running``: a command is measuring
+    them now (a report read beside it), which the advice to run the command again would start a second time."""
     done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
     missing: dict[tuple[str, int], set[int]] = {}
     for request in grid.get("requests") or []:
@@ -222,8 +223,9 @@ def unmeasured(grid: dict[str, Any], records: list[dict[str, Any]]) -> str | Non
     if not missing:
         return None
     parts = [f"{name} n={size} ({len(seeds)} seed{'s' * (len(seeds) != 1)})" for (name, size), seeds in missing.items()]
-    return (f"Not measured yet, of what this study was asked: {first_few(parts, 6)}; the same "
-            "'nasloop compare --predictors' command again measures them.")
+    then = ("a 'nasloop compare --predictors' command is measuring them now" if running
+            else "the same 'nasloop compare --predictors' command again measures them")
+    return f"Not measured yet, of what this study was asked: {first_few(parts, 6)}; {then}."
 
 
 def _odd_figure(record: dict[str, Any]) -> str | None:

@@ -38,6 +38,25 @@ def test_every_note_of_report_is_under_its_name(tmp_path: Path, data_dir: Path, 
     one_line(capsys.readouterr().err.strip(), "nasloop report: note: Not measured yet", "random n=16 (1 seed)")
 
 
+def test_a_report_beside_the_running_study_does_not_ask_to_run_it_again(tmp_path: Path, data_dir: Path,
+                                                                        capsys) -> None:
+    """Read while a 'compare --predictors' was measuring the study, the note advised running that command again,
+    which would be refused as the study is busy, or run it twice once it is not."""
+    from nasloop.engine.run_lock import StudyLock
+
+    predictors = tmp_path / "pred"
+    assert cli.main(["compare", "--predictors", "random", "--train-sizes", "8,16", "--seeds", "1", "--out",
+                     str(predictors), "--data-dir", str(data_dir), "--quiet"]) == 0
+    records = (predictors / "predictor_records.jsonl").read_text().splitlines()
+    (predictors / "predictor_records.jsonl").write_text(records[0] + "\n")  # one fit in, the other being measured
+    capsys.readouterr()
+    with StudyLock(predictors):  # held as the running compare holds it
+        assert cli.main(["report", str(predictors)]) == 0
+    note = one_line(capsys.readouterr().err.strip(), "nasloop report: note: Not measured yet", "random n=16 (1 seed)",
+                    "a 'nasloop compare --predictors' command is measuring them now")
+    assert "again" not in note
+
+
 def test_a_report_interrupted_between_two_figures_leaves_the_old_report_whole(tmp_path: Path, data_dir: Path,
                                                                               monkeypatch, capsys) -> None:
     """A Ctrl-C after the first figure left it new beside the old report.md and the old other figures: a report
