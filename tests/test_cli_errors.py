@@ -71,8 +71,7 @@ CASES = {
     "a plugin to describe that does not exist": (["strategies", "evolutoin"],
                                                  ["unknown strategy 'evolutoin' (did you mean 'evolution'?); "
                                                   "known: bananas", "needs --plugin FILE before the command"]),
-    # names are matched exactly; 'NB201', as papers write it, came with only the list to find 'nb201' in
-    "a space named in capitals": (["search", "--space", "NB201", "--run-dir", "r"],
+    "a space named in capitals": (["search", "--space", "NB201", "--run-dir", "r"],  # names are matched exactly
                                   ["unknown search space 'NB201' (did you mean 'nb201'?); known: darts"]),
     "a study of nothing": (["compare", "--out", "r"], ["name the methods with --methods", "--predictors flan,gp"]),
     "a negative GPU share named by its flag": (["search", "--executor", "ray", "--gpus-per-trial", "-1", "--run-dir",

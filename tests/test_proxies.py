@@ -118,7 +118,8 @@ def test_search_runs_end_to_end_on_proxies(data_dir, tmp_path):
 
 def test_bad_input_gives_one_line_errors(data_dir, tmp_path):
     space = NB201Space()
-    with pytest.raises(RegistryError, match=r"unknown zero-cost proxy 'synflw' \(did you mean 'synflow'\?\); known: .*synflow"):
+    with pytest.raises(RegistryError,
+                       match=r"unknown zero-cost proxy 'synflw' \(did you mean 'synflow'\?\); known: .*synflow"):
         ProxyEvaluator(space, RunContext(data_dir=str(data_dir)), proxies=["synflw"])
     with pytest.raises(ConfigError, match="unknown dataset 'mnist'"):
         ProxyEvaluator(space, RunContext(dataset="mnist", data_dir=str(data_dir)))

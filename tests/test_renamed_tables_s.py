@@ -1,4 +1,5 @@
-"""Another benchmark's file under the TransNAS, NB301 or NDS file's name is named for what it is, as NB201's and NB101's are.
+"""Another benchmark's file under the TransNAS, NB301 or NDS file's name is named for what it is, as NB201's and
+NB101's are.
 
 The NB201 CSV saved as ``transnas101_val.json.gz`` or ``zc_proxies_partial.json.gz`` was called 'corrupt or
 truncated, fetch it again', sending the user to download a file they had; NB101's JSON there was 'not the
