@@ -23,9 +23,9 @@ from .plugins import load_plugins, named_plugins_loaded, plugins_to_record
 from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
-                         check_same_tensorboard, check_seconds_budget, stored_config, ended_by_the_other_limit,
+                         check_same_tensorboard, check_seconds_budget, ended_by_the_other_limit,
                          note_exact_functional_hash, note_random_start, note_unsaved_state, random_start,
-                         tried_predictor)
+                         stored_config, tried_predictor)
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none

@@ -104,6 +104,7 @@ def _check_member(space: SearchSpace, method: str, arch: Any) -> None:
 
 
 def _kind(value: Any) -> str:
+    """A value's type as a user would write it: ``tuple``, ``numpy.ndarray``."""
     kind = type(value)
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 

@@ -91,7 +91,7 @@ class SearchSpace(Configurable, ABC):
         stray = sorted(set(self.same_ops) - set(self.graph_ops))
         if stray:
             raise ConfigError(f"search space '{self.name}' lists '{stray[0]}' in same_ops but not in graph_ops")
-        unknown = next((op for op in self.same_ops.items() if op[1] not in SHARED_OPS), None)
+        unknown = next(((op, shared) for op, shared in self.same_ops.items() if shared not in SHARED_OPS), None)
         if unknown is not None:  # named with the space and the fix, not by the vocabulary as a bare name
             raise ConfigError(f"search space '{self.name}' maps '{unknown[0]}' to '{unknown[1]}' in same_ops, which is "
                               f"not a shared operation; map it to one of {', '.join(SHARED_OPS)}, or leave it out "
