@@ -83,8 +83,8 @@ def test_nasloop_refusals_end_a_script_in_nasloops_one_line(tmp_path, data_dir):
     line = refusal(run_script("loop_speed.py", "--space", "no-such-space", "--budget", "5", data_dir=data_dir),
                    "loop_speed.py")
     assert "unknown search space 'no-such-space'" in line
-    line = refusal(run_script("search_nb201.py", "--seeds", "1", "--budgets", "5", "--datasets", "no-such-task",
-                              data_dir=data_dir), "search_nb201.py")
+    line = refusal(run_script("guided_search.py", "--seeds", "1", "--budget", "5", "--dataset", "no-such-task",
+                              data_dir=data_dir), "guided_search.py")
     assert "no task 'no-such-task'" in line
 
 
