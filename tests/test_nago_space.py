@@ -55,6 +55,8 @@ def test_string_round_trip(space):
     ("g1=8,4,0.75;g2=5,nan;g3=7,3,0.5", "g2 P"),
     ("g1=8,4,0.75;g2=5,0.3;g3=7,3,x", "g3 P"),
     ("g1=8,4,0.75;g2=5,0.3;g3=7,6,0.5", "g3 K"),
+    ("g1=\u0668,3,0.5;g2=3,0.5;g3=4,2,0.5", "g1 nodes"),  # an Arabic-Indic 8: Python's int read it, and it trained
+    ("g1=8,3,1_0;g2=3,0.5;g3=4,2,0.5", "got '1_0'"),  # read as 10.0 and named so
 ])
 def test_malformed_strings_are_one_line_naming_the_field(space, text, names):
     with pytest.raises(ArchitectureError) as info:

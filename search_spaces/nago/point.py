@@ -30,7 +30,11 @@ MUTATION_SIGMA = 0.15
 """Standard deviation of a mutation's Gaussian step in the unit box (about one node in G1's 8 values)."""
 EXAMPLE = "g1=8,4,0.75;g2=5,0.3;g3=7,3,0.5"
 FORM = "g1=nodes,K,P;g2=nodes,P;g3=nodes,K,P"
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+"""What the string form takes as numbers: ASCII digits only. Python's int and float also read other scripts' digits
+('٨' as 8) and underscores ('1_0' as 10), so a point written with them trained as another and was named by the
+value read ('got 10.0'), not by what was typed."""
 
 
 @dataclass(frozen=True)
@@ -161,14 +165,9 @@ def parse_point(text: str) -> NAGOPoint:
 
 def _read_number(token: str, dim: Hyperparameter) -> int | float:
     """One token of the string as ``dim`` takes it (range checks follow in NAGOPoint)."""
-    if dim.integer:
-        if not _INTEGER.match(token):
-            raise dim.error(token)
-        return int(token)
-    try:
-        return float(token)
-    except ValueError:
-        raise dim.error(token) from None
+    if not (_INTEGER if dim.integer else _DECIMAL).match(token):
+        raise dim.error(token)
+    return int(token) if dim.integer else float(token)
 
 
 # --- the box and the unit box ----------------------------------------------------------------
