@@ -213,7 +213,8 @@ class Registry(Generic[T]):
             loaded = Registry.loaded_plugins
             hint = (f"the plugin{'s' * (len(loaded) > 1)} loaded ({', '.join(Path(p).name for p in loaded)}) "
                     f"register{'s' * (len(loaded) == 1)} no {self.kind} by that name: check its register decorator"
-                    if loaded else f"a plugin's {self.kind} needs --plugin FILE before the command")
+                    if loaded else f"a plugin's {self.kind} needs --plugin FILE before the command, or in a script "
+                    "its module imported first")
             raise RegistryError(f"unknown {self.kind} '{name}'{_did_you_mean(str(name), names)}; known: "
                                 f"{', '.join(names) or 'none'} ({hint})") from None
 

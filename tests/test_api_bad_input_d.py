@@ -181,3 +181,10 @@ def test_resume_reads_a_data_folder_and_tensorboard_folder_written_with_a_tilde(
     assert resume("~/run", budget=3, data_dir="~/data")["evaluations"] == 3
     check_same_tensorboard(tmp_path / "run", SearchConfig(tensorboard="~/tb", workdir="/elsewhere"), "~/tb",
                            "tensorboard")  # the run's own folder, taken
+
+
+def test_an_unknown_space_in_a_script_says_how_a_script_registers_one(tmp_path):
+    """The refusal told a script only to give --plugin FILE before the command, a flag it has no way to give."""
+    with pytest.raises(NasloopError, match=r"unknown search space 'my-space'.* needs --plugin FILE before the "
+                                           r"command, or in a script its module imported first"):
+        search(SearchConfig(space="my-space", budget=2, run_dir=str(tmp_path / "run")))
