@@ -183,8 +183,11 @@ def test_resume_reads_a_data_folder_and_tensorboard_folder_written_with_a_tilde(
                            "tensorboard")  # the run's own folder, taken
 
 
-def test_an_unknown_space_in_a_script_says_how_a_script_registers_one(tmp_path):
+def test_an_unknown_space_in_a_script_says_how_a_script_registers_one(tmp_path, monkeypatch):
     """The refusal told a script only to give --plugin FILE before the command, a flag it has no way to give."""
+    from nasloop.engine.registry import Registry
+
+    monkeypatch.setattr(Registry, "loaded_plugins", [])  # as in a fresh process: no plugin file loaded by other tests
     with pytest.raises(NasloopError, match=r"unknown search space 'my-space'.* needs --plugin FILE before the "
                                            r"command, or in a script its module imported first"):
         search(SearchConfig(space="my-space", budget=2, run_dir=str(tmp_path / "run")))
