@@ -288,14 +288,14 @@ def stored_config(saved: dict[str, Any], store: RunStore) -> SearchConfig:
     """The configuration a run recorded, refused as damage where it does not load: a value edited out of its type
     (a reference point holding text) was named alone, as if the user had just given it, with no word of the store
     or the fix."""
-    check_stored_config(saved, store)
+    _check_stored_keys(saved, store)
     try:
         return SearchConfig.from_stored(saved, source=str(store.path))
     except ConfigError as exc:
         raise DataError(f"{store.path} is damaged: its run configuration does not load ({exc}); {RESTORE}") from None
 
 
-def check_stored_config(saved: dict[str, Any], store: RunStore) -> None:
+def _check_stored_keys(saved: dict[str, Any], store: RunStore) -> None:
     """A configuration cut down by hand resumed on defaults (another strategy, the objectives dropped)."""
     missing = next((key for key in STORED_KEYS if key not in saved or key in NOT_NULL and saved[key] is None), None)
     objectives = store.get_meta("objectives")

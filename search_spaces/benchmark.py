@@ -106,10 +106,10 @@ class Benchmark(Configurable, ABC):
         """One line for nasloop's table of another benchmark found under this one's file name (renamed or copied
         there): read as this benchmark's, NB101, NB301 and NDS raised a KeyError on a column it lacks, and
         TNB101-macro answered every lookup of micro's table with a failed evaluation."""
-        if not zipfile.is_zipfile(path):
-            return
+        if not zipfile.is_zipfile(path) or self.recognise(path) is not None:
+            return  # a public file, or a table of this benchmark (or of one it derives from): its metadata read once
         written = Table.peek_meta(path).get("benchmark")
-        if isinstance(written, str) and self.recognise(path) is None:
+        if isinstance(written, str):
             raise DataError(f"{path} is nasloop's table of the {written} benchmark, not of {self.name} (renamed or "
                             f"copied under {self.name}'s file name); move it away, or replace it with a {self.name} "
                             "table ('nasloop data import', see the README's 'Data' section)")
