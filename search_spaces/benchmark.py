@@ -357,6 +357,13 @@ class Benchmark(Configurable, ABC):
         """What ``path`` is if it is one of the public formats this benchmark imports; else None."""
 
     @classmethod
+    def recognise_read_directly(cls, path: Path) -> tuple[str, str] | None:
+        """(the name it is read under, what it is) if ``path`` holds one of the files of :attr:`read_directly`,
+        judged by content whatever its name; else None. No benchmark imports those files, so renamed to a table's
+        name they were refused as 'not a format of' the table's benchmark with no word of what they were."""
+        return None
+
+    @classmethod
     @abstractmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
         """Convert public files (later ones override earlier ones) into nasloop's own table."""

@@ -23,6 +23,7 @@ from typing import Callable
 import numpy as np
 
 from ..engine.data.paths import first_data_file, looked_in
+from ..engine.data.sniff import head_text
 from ..engine.errors import ArchitectureError, DataError
 from .cell_space import Cell, CellSpec, cell_index, live_cell
 
@@ -45,6 +46,10 @@ class ProxyFile:
         """The file in the data folders, or None (the proxies are optional)."""
         return first_data_file((self.name,), data_dir)
 
+    def holds(self, header: list[str]) -> bool:
+        """Whether a CSV ``header`` is this file's (its key and every proxy column), whatever the file is named."""
+        return {self.key, *(f"{p}{suffix}" for _, suffix in self.suffixes for p in PROXIES)} <= set(header)
+
     def missing_note(self, proxy: str, task: str, data_dir: str | None) -> str:
         """"; ... stores '<proxy>' for <task> ..." where this file, not in the data folders, would serve ``proxy``
         for ``task``, else "": without it the proxy is computed, and a refusal to compute it (no images of the
@@ -53,6 +58,15 @@ class ProxyFile:
             return ""
         return (f"; NAS-Bench-Suite-Zero's {self.name} stores '{proxy}' for {task}, and was not found (looked in "
                 f"{looked_in(data_dir)}): put it in --data-dir or $NASLOOP_DATA (see the README's 'Data' section)")
+
+
+def csv_header(path: Path) -> list[str]:
+    """The column names on the first line of a (gzipped) CSV, or [] for a file that starts otherwise."""
+    lines = head_text(path).splitlines()
+    try:
+        return next(csv.reader(lines[:1]), [])
+    except csv.Error:
+        return []
 
 
 @lru_cache(maxsize=4)

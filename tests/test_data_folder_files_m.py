@@ -27,8 +27,10 @@ def test_another_benchmarks_file_under_the_nb101_name_is_named_with_its_folder_a
              "replace it")
 
 
-def test_an_unknown_file_under_the_nb201_name_is_named_with_its_folder_and_fix(tmp_path, data_dir):
+def test_the_hardware_file_under_the_nb201_name_is_named_with_its_folder_and_fix(tmp_path, data_dir):
+    """HW-NAS-Bench's file, which no benchmark imports, is named for what it is and the name it is read under."""
     shutil.copy(data_dir / "nb201_hw_metrics.csv.gz", tmp_path / "nasbench201_all.csv.gz")
     with pytest.raises(DataError) as err:
         NB201Benchmark(tmp_path).check("cifar10")
-    one_line(str(err.value), tmp_path / "nasbench201_all.csv.gz", "not a format of the nb201 benchmark", "replace it")
+    one_line(str(err.value), tmp_path / "nasbench201_all.csv.gz", "not a format of the nb201 benchmark",
+             "HW-NAS-Bench's NB201 hardware file", "nb201_hw_metrics.csv.gz", "put the nb201 table here")

@@ -55,6 +55,19 @@ def _owners(path: Path, besides: Sequence[str]) -> list[tuple[list[str], str]]:
     return found
 
 
+def _read_as(path: Path) -> tuple[str, str, str] | None:
+    """(the benchmark, the file name it reads, what the file is) for a file some registered benchmark reads as it
+    is from the data folders (a proxy or hardware file) whatever ``path`` is named; None for any other file."""
+    for name in BENCHMARKS.names():
+        try:
+            found = BENCHMARKS.get(name).recognise_read_directly(path)
+        except NasloopError:  # a broken plugin recognises nothing
+            continue
+        if found:
+            return (name, *found)
+    return None
+
+
 def _data_of(owners: list[tuple[list[str], str]]) -> str:
     """'data of the nb101 benchmark' for what ``_owners`` found, each benchmark by every name it answers to."""
     names = " and ".join(names[0] + (f" (also {', '.join(names[1:])})" if names[1:] else "") for names, _ in owners)
@@ -94,6 +107,10 @@ def _refuse_read_directly(path: Path, benchmark: str) -> None:
 def _refuse_if_elsewhere(path: Path, besides: Sequence[str], wanted: str) -> None:
     """One line naming the benchmark and ``--space`` a file given for ``wanted`` does belong to, if any."""
     others = _owners(path, besides)
+    if not others and (read_as := _read_as(path)):
+        other, name, what = read_as
+        raise DataError(f"{path} is {what}: it needs no import: the {other} benchmark reads it as it is from the data "
+                        f"folder (--data-dir or $NASLOOP_DATA) as {name}; put it there under that name")
     if others:
         spaces = " or ".join(dict.fromkeys(f"--space {s}" for names, _ in others for s in _spaces_of(names[0])))
         asked = " or ".join(f"--space {s}" for s in _spaces_of(wanted)) or wanted  # 'nb301' is no --space
@@ -155,12 +172,20 @@ def refuse_another_benchmarks_file(path: Path, benchmark: str, recognised: bool 
     factory = BENCHMARKS.get(benchmark)
     if recognised is None:
         recognised = factory.recognise(path) is not None
-    if not recognised and (others := _owners(path, [benchmark])):
+    if not recognised and ((others := _owners(path, [benchmark])) or _read_as(path)):
         raise _not_this(path, benchmark, factory.formats, others)
 
 
 def _not_this(path: Path, benchmark: str, formats: str, others: list[tuple[list[str], str]]) -> DataError:
-    """The refusal of both callers, given the benchmarks ``_owners`` found (reading every benchmark's head once)."""
+    """The refusal of both callers, given the benchmarks ``_owners`` found (reading every benchmark's head once).
+    A file no benchmark imports but one reads as it is (NB201's proxy or hardware file copied as the NB201 table)
+    is named with the name it is read under, where it belongs."""
+    read_as = None if others else _read_as(path)
+    if read_as:
+        other, name, what = read_as
+        return DataError(f"{path}: not a format of the {benchmark} benchmark: it is {what}, which nasloop reads as "
+                         f"{name} for the {other} benchmark: give it that name, and put the {benchmark} table here "
+                         f"instead ({formats})")
     what = f" (it is {others[0][1]}, {_data_of(others)})" if others else ""
     return DataError(f"{path}: not a format of the {benchmark} benchmark{what}; nasloop reads {formats}: "
                      "replace it with one of those")

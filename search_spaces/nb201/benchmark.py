@@ -22,8 +22,9 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from .cell import SPEC, Cell, cell_code, cell_text
-from .hardware import HW_FILE, HW_HOW_TO_GET, METRICS as HW_METRICS, find_hardware_file, load_hardware
-from ..suite_zero_csv import ProxyFile, stored_proxies
+from .hardware import (HW_FILE, HW_HOW_TO_GET, METRICS as HW_METRICS, find_hardware_file, holds_hardware,
+                       load_hardware)
+from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies
 from .space import NB201Space
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
                         looks_like_naslib_nb201, merge, naslib_nb201_head, recognise)
@@ -238,6 +239,15 @@ class NB201Benchmark(Benchmark):
             known = naslib_nb201_head(path) or looks_like_naslib_nb201(load_pickle(path))  # loaded once if it is
             return "a NASLib NB201 pickle" if known else None
         return recognise(path, head_text(path))
+
+    @classmethod
+    def recognise_read_directly(cls, path: Path) -> tuple[str, str] | None:
+        header = csv_header(path)
+        if SUITE_ZERO.holds(header):
+            return SUITE_ZERO.name, "NAS-Bench-Suite-Zero's NB201 proxy file"
+        if holds_hardware(header):
+            return HW_FILE, "HW-NAS-Bench's NB201 hardware file"
+        return None
 
     @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:

@@ -47,6 +47,16 @@ def find_hardware_file(data_dir: str | None) -> Path | None:
     return first_data_file((HW_FILE,), data_dir)
 
 
+def _columns() -> dict[str, str]:
+    """The file's metric columns (``edgegpu_latency_cifar10``...) → the benchmark's metric (``cifar10:...``)."""
+    return {f"{m}_{s}": f"{d}:{m}" for d, s in DATASET_SUFFIX.items() for m in METRICS}
+
+
+def holds_hardware(header: list[str]) -> bool:
+    """Whether a CSV ``header`` is this file's, whatever the file is named (a copy renamed to a table's name)."""
+    return {"arch_str", *_columns()} <= set(header)
+
+
 @lru_cache(maxsize=2)
 def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
     """``{"<dataset>:<metric>": values in cell-code order}`` from the file at ``path``."""
@@ -56,7 +66,7 @@ def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
     try:
         with gzip.open(path, "rt", newline="") as fh:
             reader = csv.DictReader(fh)
-            wanted = {f"{m}_{s}": f"{d}:{m}" for d, s in DATASET_SUFFIX.items() for m in METRICS}
+            wanted = _columns()
             missing = sorted((set(wanted) | {"arch_str"}) - set(reader.fieldnames or ()))
             if missing:
                 raise DataError(f"{path} is not the HW-NAS-Bench NB201 file: it lacks the column '{missing[0]}'; "

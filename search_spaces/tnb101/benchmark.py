@@ -26,7 +26,7 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from ..cell_space import cell_index
-from ..suite_zero_csv import INVALID, ProxyFile, stored_proxies
+from ..suite_zero_csv import INVALID, ProxyFile, csv_header, stored_proxies
 from .codes import MICRO_SPEC, format_macro, format_micro, parse_macro, parse_micro
 
 JSON_FILE = "transnas101_val.json.gz"
@@ -181,6 +181,13 @@ class TransNASBenchmark(Benchmark):
     def recognise_source(cls, path: Path) -> str | None:
         head = head_text(path, 256).lstrip()
         return "the TransNAS-Bench-101 JSON" if head.startswith(('{"micro"', '{"macro"')) else None
+
+    @classmethod
+    def recognise_read_directly(cls, path: Path) -> tuple[str, str] | None:
+        found = cls.suite_zero_file
+        if found is None or not found.holds(csv_header(path)):
+            return None
+        return found.name, f"NAS-Bench-Suite-Zero's TNB101-{cls.part} proxy file"
 
     @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
