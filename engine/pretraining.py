@@ -9,7 +9,6 @@ what it cannot learn from: it resolves no names and reads no tables, so a user's
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -26,6 +25,7 @@ from .errors import ConfigError
 from .options import Seed, check_value, option_names
 from .predictor_options import options_per_predictor
 from .registry import PREDICTORS, SEARCH_SPACES
+from .scratch_folders import scratch_folder
 from .types import Arch
 from .user_files import not_a_file
 
@@ -118,10 +118,11 @@ def _fit_in_turn(parts: list[tuple[SearchSpace, RunContext, list[Arch], np.ndarr
                  build: Callable[..., Any], start: str | None,
                  on_space: Callable[[str, int], None] | None) -> tuple[list[str], int]:
     """Each space but the last is saved to a scratch file the next one starts from (through ``start``); only the
-    last writes ``out``, so an interrupted chain leaves ``out`` as it was, a previous file included."""
+    last writes ``out``, so an interrupted chain leaves ``out`` as it was, a previous file included. The scratch
+    folder of a pretrain killed outright is removed by the next one (:mod:`.scratch_folders`)."""
     done: list[str] = []
     total = 0
-    with tempfile.TemporaryDirectory(prefix="nasloop-pretrain-") as scratch:
+    with scratch_folder("nasloop-pretrain-") as scratch:
         for index, (space, context, cells, target) in enumerate(parts):
             chained = {start: str(Path(scratch) / f"after-{index - 1}.pt")} if index and start else {}
             predictor = build(space, context, **chained)
