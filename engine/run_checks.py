@@ -362,20 +362,6 @@ def _same_value(then: Any, now: Any) -> bool:
     return then == now or (isinstance(then, float) and isinstance(now, float) and math.isnan(then) and math.isnan(now))
 
 
-def ended_by_the_other_limit(stored: SearchConfig, budget: int | None, max_seconds: float | None, finished: int,
-                              pending: int, spent: float) -> bool:
-    """Whether a resume raises one budget of a run the other one ended (``--budget`` for a run its
-    ``--max-seconds`` ended, or the reverse): it has nothing to do, and the new budget, stored, showed a budget
-    the run never had. One with trials left pending runs them, so goes on."""
-    if pending:
-        return False
-    if budget is not None and max_seconds is None and stored.max_seconds is not None:
-        return spent >= stored.max_seconds
-    if max_seconds is not None and budget is None and stored.budget is not None:
-        return finished >= stored.budget
-    return False
-
-
 def check_same_tensorboard(run_dir: str | os.PathLike[str], stored: SearchConfig, given: object, flag: str) -> None:
     """A TensorBoard folder given to a resume (``flag``: ``--tensorboard`` or resume()'s ``tensorboard``). A run goes
     on logging where it began (its stored folder), so that folder is accepted (refusing it would refuse what the run

@@ -23,9 +23,9 @@ from .plugins import load_plugins, named_plugins_loaded, plugins_to_record
 from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
-                         check_same_tensorboard, check_seconds_budget, ended_by_the_other_limit,
-                         note_exact_functional_hash, note_random_start, note_unsaved_state, random_start,
-                         stored_config, tried_predictor)
+                         check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
+                         note_random_start, note_unsaved_state, random_start, stored_config, tried_predictor)
+from .idle_resume import ended_by_the_other_limit, nothing_to_do
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -139,18 +139,19 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     objectives = run_objectives(config, evaluator)
     log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives, config.reference_point,
                           earlier=[t.result for t in store.evaluations() if t.result is not None])
-           if config.tensorboard else None)
+           if config.tensorboard and not idle else None)
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log)
     loop.load_strategy_state()
-    for key, value in {**(new_meta or {}), "objective": loop.objective, "minimize": loop.minimize,
-                       "objectives": [str(o) for o in objectives], "status": "running",
-                       "stop_reason": None}.items():  # a resumed run's old stop reason no longer describes it
+    running = {"objective": loop.objective, "minimize": loop.minimize, "objectives": [str(o) for o in objectives],
+               "status": "running", "stop_reason": None}  # a resumed run's old stop reason no longer describes it
+    for key, value in {**(new_meta or {}), **({} if idle else running)}.items():
         store.set_meta(key, value)
     forget_sigterm()
-    with wall_clock(store, counting=not idle):  # a resume with nothing to do leaves the run as it was
-        _search_and_record(loop, store, config, log)
+    if not idle:  # a resume with nothing to do writes nothing more: every file of the run stays as it was
+        with wall_clock(store):
+            _search_and_record(loop, store, config, log)
     loop.executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
     return summarize(store)  # finished run stays finished
 
@@ -287,9 +288,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise ConfigError(f"--max-seconds {max_seconds:g} is within the {spent:,.1f} s the evaluations of "
                               f"{run_dir} have cost; give more to continue it, or read it with 'nasloop show "
                               f"{run_dir}'")
-        idle = ended_by_the_other_limit(stored, budget, max_seconds, done, int(counts["pending"]), spent)
-        if idle:
-            budget = max_seconds = None  # nothing to do: the run stays as it was (README: What nasloop guarantees)
+        if ended_by_the_other_limit(stored, budget, max_seconds, done, int(counts["pending"]), spent):
+            budget = max_seconds = None  # a budget the run never had is not stored
+        idle = nothing_to_do(stored, store, budget, max_seconds, counts)  # the run stays as it was (README)
         recorded, new_meta = _recorded_pretrained(store), {}
         named = pretrained_names(stored.predictor_options)
         if pretrained_files and recorded is None and named:

@@ -14,12 +14,8 @@ from .store import RunStore
 
 
 @contextlib.contextmanager
-def wall_clock(store: RunStore, counting: bool = True) -> Iterator[None]:
-    """Add the block's wall time to ``store``'s as the block runs; ``counting`` False (a resume with nothing to
-    do, which leaves the run as it was) adds none."""
-    if not counting:
-        yield
-        return
+def wall_clock(store: RunStore) -> Iterator[None]:
+    """Add the block's wall time to ``store``'s as the block runs (a resume with nothing to do runs no block)."""
     base = store.get_meta("wall_seconds") or 0.0  # a number: checked as the store opened (store_rows.check_meta)
     started = time.perf_counter()
     store.writes.wall = lambda: base + time.perf_counter() - started
