@@ -29,10 +29,14 @@ from .base import Pretrainable
 from .vocabulary import SEPARATOR
 
 FORMAT = "nasloop-flan-pretrained"
-VERSION = 2
+VERSION = 3
 """Version 2 adds the checksum of the contents. Version 1 files are still read (without that check): a run started
-from one must stay resumable, and its own digest of the file guards that."""
-READABLE = (1, 2)
+from one must stay resumable, and its own digest of the file guards that. Version 3 marks a file fitted with NB101's
+``params`` proxy in millions, as the proxy computes it (commit f4de08e): older files had the table's whole count."""
+READABLE = (1, 2, 3)
+WHOLE_COUNTS = {"nb101": "params"}
+"""The stored proxy each space fed in another unit before version 3: a file fitted on it, read now, would take the
+feature's new values through weights fitted on the old (log-squashed whole counts), without a word."""
 SHAPE_OPTIONS = ("op_dim", "hidden", "time_steps")  # what must match for the weights to load
 
 
@@ -196,6 +200,11 @@ def load_pretrained(path: str | os.PathLike) -> dict[str, Any]:
         raise DataError(f"{path} is damaged: its vocabulary, shape or members are missing or malformed; "
                         "pretrain again")
     check_contents(payload, path)
+    older_unit = next((f"{space}'s {feature}" for space, feature in WHOLE_COUNTS.items() if payload["version"] < 3
+                       and space in payload["spaces"] and feature in payload.get("feature_names", [])), None)
+    if older_unit is not None:
+        raise DataError(f"{path} was pretrained when {older_unit} proxy was read as a whole count (file version "
+                        f"{payload['version']}), and it is now read in millions; pretrain it again")
     rows = {m.get("embedding.weight").shape[0] if torch.is_tensor(m.get("embedding.weight")) else -1 for m in members}
     if rows != {len(vocab)} or len(set(vocab)) != len(vocab):
         raise DataError(f"{path} is damaged: its members' embeddings do not have one row per distinct vocabulary "
