@@ -9,6 +9,7 @@ what it cannot learn from: it resolves no names and reads no tables, so a user's
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -188,11 +189,10 @@ def check_writable(path: Path) -> None:
     blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
     if blocking is not None:  # mkdir's own words, "File exists", named neither the file nor what was wrong
         raise ConfigError(f"cannot write --out {path}: {blocking} is a file, not a folder; give another file")
-    partial = path.with_name(path.name + ".partial")
-    try:
+    try:  # a probe of its own: the shared 'F.partial' it opened and removed was another pretrain's, writing F
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb"):
-            pass
-        partial.unlink()
+        handle, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+        os.close(handle)
+        os.unlink(probe)
     except OSError as exc:
         raise ConfigError(f"cannot write --out {path} ({exc.strerror or exc}); give another file") from None

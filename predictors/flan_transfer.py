@@ -22,7 +22,7 @@ from typing import Any, Mapping, Sequence
 import torch
 
 from ..engine.errors import ConfigError, DataError, UnsupportedError
-from ..engine.replaced_files import replaced
+from ..engine.replaced_files import replaced_by_this_process
 from ..engine.user_files import why_not_a_file
 from ..search_spaces.base import SearchSpace
 from .base import Pretrainable
@@ -52,8 +52,9 @@ def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[st
                "members": [m.state_dict() for m in predictor.members]}
     payload["checksum"] = _checksum(payload)
     path = Path(path)
-    try:  # a crash never leaves a half-written file under the real name, nor (a Ctrl-C too) one beside it
-        with replaced(path, path.with_name(path.name + ".partial")) as partial:
+    try:  # a crash never leaves a half-written file under the real name, nor (a Ctrl-C too) one beside it; a partial
+        # file of this process's own: two pretrains writing one --out each removed or renamed the other's
+        with replaced_by_this_process(path, "partial") as partial:
             torch.save(payload, partial)
     except (OSError, RuntimeError) as exc:  # torch reports a failed write as a RuntimeError
         raise ConfigError(f"cannot write the pretrained file {path} ({str(exc).splitlines()[0][:80]}); "

@@ -13,8 +13,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
+import torch
+
+from nasloop.engine.cli import main
+from nasloop.engine.pretraining import check_writable
 from nasloop.engine.scratch_folders import scratch_folder
+from nasloop.predictors.flan_transfer import load_pretrained
 
 from .conftest import REPO_ROOT, SMALL_FLAN
 
@@ -61,3 +67,23 @@ def test_a_killed_pretrains_folder_is_removed_by_the_next_and_a_live_ones_kept(t
         assert _folders(tmp) == {live.name}  # the killed one's gone, the live one kept, the new one removed
         assert live.is_dir()
     assert not _folders(tmp)
+
+
+def test_a_second_pretrains_check_of_the_same_out_leaves_the_first_ones_file_being_written(tmp_path, data_dir,
+                                                                                             monkeypatch):
+    """Both wrote one shared 'F.partial': a pretrain checking F opened and removed it while another was saving
+    there, whose rename then failed ('cannot write the pretrained file'). The second check is run, for real, at the
+    instant the first has written its bytes and not yet renamed them."""
+    out = tmp_path / "flan.pt"
+    real_save = torch.save
+
+    def save_then_check_again(obj: Any, f: Any, *args: Any, **kwargs: Any) -> None:
+        real_save(obj, f, *args, **kwargs)
+        if isinstance(f, (str, os.PathLike)):  # the pretrained file's bytes, not a state packed into memory
+            check_writable(out)
+
+    monkeypatch.setattr(torch, "save", save_then_check_again)
+    assert main(["predictors", "pretrain", "--space", "nb201", "--train-size", "8", *SMALL_FLAN,
+                 "--data-dir", str(data_dir), "--out", str(out)]) == 0
+    assert load_pretrained(out)["spaces"] == ["nb201"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flan.pt"]
