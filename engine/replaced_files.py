@@ -16,7 +16,7 @@ import socket
 from pathlib import Path
 from typing import Iterator
 
-_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
 """What ``flock`` fails with on a file system that keeps no locks (some FUSE and NFS mounts)."""
 
 
@@ -83,11 +83,11 @@ def _own_partial(path: Path, suffix: str) -> tuple[Path, int | None]:
             os.close(fd)
             continue
         except OSError as exc:
-            if exc.errno not in _NO_LOCKS:
+            if exc.errno not in NO_LOCKS:
                 os.close(fd)
                 raise
             return partial, fd  # a file system without locks: others tell by the process id
-        if _same_file(fd, partial):
+        if same_file(fd, partial):
             return partial, fd
         os.close(fd)  # removed as a dead writer's between its creation and its lock: a new one
 
@@ -127,9 +127,9 @@ def _remove_if_dead(partial: Path, pid: int | None) -> None:
         except BlockingIOError:  # its writer is live
             return
         except OSError as exc:
-            if exc.errno not in _NO_LOCKS or pid is None or _alive(pid):
+            if exc.errno not in NO_LOCKS or pid is None or alive(pid):
                 return
-        if _same_file(fd, partial):
+        if same_file(fd, partial):
             with contextlib.suppress(OSError):  # removed by another process meanwhile, or a read-only folder
                 partial.unlink()
     finally:
@@ -149,7 +149,7 @@ def _opened(partial: Path) -> int | None:
     return None
 
 
-def _same_file(fd: int, path: Path) -> bool:
+def same_file(fd: int, path: Path) -> bool:
     """Whether ``path`` still names the file open as ``fd``."""
     try:
         named = os.stat(path)
@@ -159,7 +159,7 @@ def _same_file(fd: int, path: Path) -> bool:
     return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Whether process ``pid`` of this machine runs (one of another user's, which may not be signalled, does)."""
     try:
         os.kill(pid, 0)

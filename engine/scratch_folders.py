@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .replaced_files import _NO_LOCKS, _alive, _same_file
+from .replaced_files import NO_LOCKS, alive, same_file
 
 
 @contextlib.contextmanager
@@ -49,10 +49,10 @@ def _own_folder(prefix: str) -> tuple[Path, int | None]:
             continue
         except OSError as exc:
             os.close(fd)
-            if exc.errno not in _NO_LOCKS:
+            if exc.errno not in NO_LOCKS:
                 raise
             return folder, None
-        if _same_file(fd, folder):
+        if same_file(fd, folder):
             return folder, fd
         os.close(fd)  # removed as a dead process's between its creation and its lock: a new one
 
@@ -84,9 +84,9 @@ def _remove_if_dead(folder: Path, pid: int) -> None:
         except BlockingIOError:  # its process is live
             return
         except OSError as exc:
-            if exc.errno not in _NO_LOCKS or _alive(pid):
+            if exc.errno not in NO_LOCKS or alive(pid):
                 return
-        if _same_file(fd, folder):
+        if same_file(fd, folder):
             shutil.rmtree(folder, ignore_errors=True)  # another user's, in a sticky temp folder, stays
     finally:
         os.close(fd)
