@@ -16,7 +16,8 @@ from .context import RunContext, evaluate_otherwise
 from .data.paths import check_data_dir
 from .errors import ArchitectureError, ConfigError, MissingDataError, NasloopError, UnsupportedError
 from .evaluators.base import Evaluator
-from .options import effective_options, predictor_of, takes
+from .guided import predictor_of
+from .options import effective_options, takes
 from .predictor_options import options_per_predictor
 from .registry import (BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry, defined_by_nasloop,
                        sets_no_name)

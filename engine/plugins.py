@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any, Sequence
 
 from .errors import ConfigError, refuse_single
-from .options import predictor_of
+from .guided import predictor_of
 from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .user_files import path_from, why_not_a_file
 

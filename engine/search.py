@@ -15,9 +15,10 @@ from .config import SearchConfig, construct, refuse_resume_arguments, route_opti
 from .errors import ConfigError, DataError, NasloopError, as_paths, checked_folder
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm
+from .guided import guided_strategies, predictor_of
 from .hooks import check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
-from .options import PositiveFloat, PositiveInt, check_value, guided_strategies, plain, predictor_of, takes
+from .options import PositiveFloat, PositiveInt, check_value, plain, takes
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .plugins import load_plugins, named_plugins_loaded, plugins_to_record
 from .predictor_options import older_feature_lists, options_per_predictor

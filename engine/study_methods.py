@@ -16,7 +16,8 @@ from typing import Any, Mapping
 
 from .config import underscored
 from .errors import ConfigError, RegistryError
-from .options import check_options, guided_strategies, option_names
+from .guided import guided_strategies
+from .options import check_options, option_names
 from .registry import PREDICTORS, STRATEGIES
 from .run_checks import random_start_note
 from .user_files import load_yaml_text, read_yaml
