@@ -30,7 +30,6 @@ import numpy as np
 
 from .errors import ConfigError, one_line
 from .hints import resolved_hints
-from .registry import STRATEGIES
 
 WIRING: tuple[str, ...] = ("space", "context")
 """Constructor parameters that are wiring, not options, unless a plugin kind says otherwise: the
@@ -230,20 +229,6 @@ def takes(factory: Callable[..., Any], parameter: str) -> bool:
     return parameter in inspect.signature(factory).parameters
 
 
-def predictor_of(strategy: Any, predictor: Any) -> Any:
-    """The predictor a run of ``strategy`` ranks with: the one it named, else the strategy's default when it is
-    predictor-guided and registered here (a plugin strategy not loaded keeps ``predictor`` as recorded)."""
-    if predictor is not None or not isinstance(strategy, str) or strategy not in STRATEGIES.names():
-        return predictor
-    factory = STRATEGIES.get(strategy)
-    return factory.default_predictor if takes(factory, "predictor") else None
-
-
-def guided_strategies() -> list[str]:
-    """The registered strategies that rank candidates with a predictor (take one in their constructor)."""
-    return [name for name in STRATEGIES.names() if takes(STRATEGIES.get(name), "predictor")]
-
-
 def check_options(owner: str, factory: Callable[..., Any], options: dict[str, Any]) -> None:
     """Raise one ConfigError line for an option ``factory`` does not take or whose value does not fit.
 
@@ -261,6 +246,30 @@ def check_options(owner: str, factory: Callable[..., Any], options: dict[str, An
                               f"{_colon_hint(value, hint)}")
 
 
+def check_defaults(owner: str, factory: Callable[..., Any]) -> None:
+    """One ConfigError line for an option whose default does not fit its own type hint (``scale: int = 2.5``): a
+    user's value is refused by that hint, yet the plugin was built and ran with the default, unseen. A
+    None default is left alone whatever the hint (``x: int = None`` is common Python for "optional"), as are hints
+    isinstance cannot check (a Protocol)."""
+    params, hints = inspect.signature(factory).parameters, _init_hints(factory)
+    for name in option_names(factory):
+        default, hint = params[name].default, hints.get(name)
+        if default is inspect.Parameter.empty or default is None or hint is None or _checkable_fits(default, hint):
+            continue
+        written = params[name].annotation
+        written = written if isinstance(written, str) else inspect.formatannotation(written)
+        raise ConfigError(f"{owner} option {name} defaults to {default!r}, which its hint {written} does not take; "
+                          f"change the default to {_describe(hint)}, or the hint to one that takes {default!r}")
+
+
+def _checkable_fits(value: Any, hint: Any) -> bool:
+    """:func:`_fits`, where a hint isinstance cannot check (a Protocol) takes any value."""
+    try:
+        return _fits(value, hint)
+    except TypeError:
+        return True
+
+
 def check_wiring(owner: str, factory: type, arguments: Mapping[str, Any]) -> None:
     """One ConfigError line for the first wiring argument (the space, context, seed a script passes a plugin by
     hand) that does not fit its type hint, as options are checked: ``ForestPredictor("nb201")`` failed deep inside
@@ -268,11 +277,7 @@ def check_wiring(owner: str, factory: type, arguments: Mapping[str, Any]) -> Non
     hints = _init_hints(factory)
     for name in (n for n in _wiring(factory) if n in arguments and n in hints):
         value, hint = arguments[name], hints[name]
-        try:
-            fits = _fits(value, hint)
-        except TypeError:  # a hint isinstance cannot check (a Protocol)
-            fits = True
-        if not fits:
+        if not _checkable_fits(value, hint):
             fix = f"; pass an instance, {value.__name__}(...)" if isinstance(value, type) else ""
             raise ConfigError(f"{owner}: {name} must be {_describe(hint)}, got {one_line(repr(value), 80)}{fix}")
 
@@ -323,9 +328,10 @@ class Configurable:
     """Base of every plugin kind: options checked when constructed, ``config()`` from the signature.
 
     Each subclass's ``__init__`` is wrapped once, when the class is defined, so that the outermost
-    constructor call checks the options it was given (see the module docstring) before running,
-    and calls :meth:`_constructed` after. Subclasses store each option under its own name
-    (``self.population_size = population_size``), which is what ``config()`` reads back.
+    constructor call checks the options it was given (see the module docstring) and the defaults it
+    declares before running, and calls :meth:`_constructed` then ``config()`` after. Subclasses store
+    each option under its own name (``self.population_size = population_size``), which is what
+    ``config()`` reads back.
     """
 
     plugin_kind: ClassVar[str] = "plugin"
@@ -357,10 +363,12 @@ class Configurable:
                         raise ConfigError(f"{owner} is not built with a {extra}; drop {extra}=")
                     bound = signature.bind(self, *args, **options)  # a wrong positional call: Python's own error
                 check_options(owner, type(self), {k: v for k, v in bound.arguments.items() if k in named})
+                check_defaults(owner, type(self))
                 check_wiring(owner, type(self), bound.arguments)
             init(self, *args, **options)
             if outermost:
                 self._constructed()
+                self.config()  # an option kept under another name is named as the plugin is built, not when read
 
         checked_init._checks_options = True  # type: ignore[attr-defined]
         cls.__init__ = checked_init  # type: ignore[method-assign]
@@ -377,8 +385,8 @@ class Configurable:
 
     def config(self) -> dict[str, Any]:
         """The options that recreate this plugin, read from its constructor's signature: each stored under its own
-        name. One kept under another failed as an AttributeError in nasloop's code (FLAN and EmProx key their caches
-        by the space's config, mid-run): it is named, with the fix."""
+        name. One kept under another failed as an AttributeError mid-run (FLAN keys its cache by the space's config),
+        or in a script reading a plugin's after its run: it is named, with the fix, as the plugin is built."""
         names = option_names(type(self))
         try:
             return {name: getattr(self, name) for name in names}

@@ -98,7 +98,6 @@ class SearchSpace(Configurable, ABC):
                               "to keep the space's own token")
         if len(set(self.same_ops.values())) != len(self.same_ops):
             raise ConfigError(f"search space '{self.name}' maps two of its ops to one shared operation in same_ops")
-        self.config()  # FLAN and EmProx key their caches by it: an option kept under another name is named now
         if self.graph_ops:
             register_tokens([self.token(op) for op in self.graph_ops])
         if self.encodings and type(self)._encode is SearchSpace._encode:  # found now, not after the warm-up
