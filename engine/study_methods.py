@@ -2,12 +2,15 @@
 
 A method is written ``strategy[:predictor][+key[=value]]...`` (``predictor-topk:flan+warmup=null``,
 ``evolution+population_size=100``): each ``+key=value`` goes to the strategy if it takes ``key``,
-else to the predictor; a bare ``+key`` means ``key: true`` (``predictor-topk:flan+warm_start``), and is refused
-for an option that takes a value. A YAML file may list methods with their full options instead.
+else to the predictor (the strategy's default where none is named); a bare ``+key`` means ``key: true``
+(``predictor-topk:flan+warm_start``), and is refused for an option that takes a value. ``+flan.ensemble=2``
+is the predictor's ``ensemble``, as ``--predictor-opt`` reads it. A YAML file may list methods with their
+full options instead, read alike.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,7 +19,7 @@ from typing import Any, Mapping
 
 from .config import underscored
 from .errors import ConfigError, RegistryError
-from .guided import guided_strategies
+from .guided import guided_strategies, predictor_of
 from .options import check_options, option_names
 from .registry import PREDICTORS, STRATEGIES
 from .run_checks import random_start_note
@@ -158,32 +161,62 @@ def parse_method(spec: str) -> Method:
         raise ConfigError(f"method '{spec}' names no predictor after ':'; write {strategy}:PREDICTOR with one "
                           f"that 'nasloop predictors' lists, or {strategy} alone")
     strategy_factory = STRATEGIES.get(strategy)
-    predictor_factory = PREDICTORS.get(predictor) if predictor else None
     _check_pairing(f"method '{spec}'", strategy, predictor or None)
+    guide = predictor_of(strategy, predictor or None)  # its options go to the default, as a methods file's do
+    predictor_factory = PREDICTORS.get(guide) if guide else None
     strategy_options: dict[str, Any] = {}
     predictor_options: dict[str, Any] = {}
     for extra in extras:
         key, has_value, text = (p.strip() for p in extra.partition("="))
         value = load_yaml_text(text, f"the value of '{key}' in method '{spec}'") if has_value else True
-        if key in option_names(strategy_factory):
+        option = key
+        if "." in key and guide is not None:  # NAME.KEY, as --predictor-opt reads it
+            option = _dotted_option(f"method '{spec}'", key, text if has_value else "true", strategy, guide, False)
+        if option == key and key in option_names(strategy_factory):
             strategy_options[key] = value
             taker, listing = strategy_factory, f"strategies {strategy}"
-        elif predictor_factory is not None and key in option_names(predictor_factory):
+        elif predictor_factory is not None and option in option_names(predictor_factory):
             predictor_options[key] = value
-            taker, listing = predictor_factory, f"predictors show {predictor}"
+            taker, listing = predictor_factory, f"predictors show {guide}"
         else:
-            takers = (f"neither strategy '{strategy}' nor predictor '{predictor}' takes" if predictor else
-                      f"strategy '{strategy}' takes no")
+            owner = f"predictor '{guide}'" if predictor else f"its default predictor '{guide}'"
+            takers = f"neither strategy '{strategy}' nor {owner} takes" if guide else f"strategy '{strategy}' takes no"
             offered = f"strategy options: {', '.join(option_names(strategy_factory)) or 'none'}" + (
-                f"; predictor options: {', '.join(option_names(predictor_factory)) or 'none'}" if predictor else "")
+                f"; predictor options: {', '.join(option_names(predictor_factory)) or 'none'}" if guide else "")
             raise ConfigError(f"method '{spec}': {takers} option '{key}'; {offered}")
         if not has_value:  # true, which an option of names or numbers refused as 'got True'
             try:
-                check_options("", taker, {key: True})
+                check_options("", taker, {option: True})
             except ConfigError:
                 raise ConfigError(f"method '{spec}': option '{key}' takes a value, and a bare '+{key}' means true; "
                                   f"write +{key}=VALUE (see 'nasloop {listing}')") from None
     return Method(spec, strategy, predictor or None, strategy_options, predictor_options)
+
+
+def _dotted_option(where: str, key: str, value: str, strategy: str, predictor: str, in_file: bool) -> str:
+    """The option ``NAME.KEY`` (``flan.ensemble``) gives a method's ``predictor``, read as ``--predictor-opt`` reads
+    one (see :func:`.predictor_options.options_per_predictor`): KEY, where NAME is that predictor. Any other NAME is
+    refused in the form the method was written in (``value`` as written), a methods file's predictor_options
+    (``in_file``) or --methods, where the run's own refusal named ``--predictor-opt``, which a search study refuses,
+    and --methods refused ``flan.ensemble`` that a methods file applied."""
+    name, _, option = key.partition(".")
+    if name == predictor and option:
+        return option
+    given = f"predictor_options key '{key}'" if in_file else f"option '{key}'"
+    alone = f"'{option or 'KEY'}: {value}' in its predictor_options" if in_file else f"+{option or 'KEY'}={value}"
+    if not option or (name not in PREDICTORS and not PREDICTORS.get(predictor).holds_predictors):
+        raise ConfigError(f"{where}: {given} names no option of its predictor '{predictor}'; write {alone} (or "
+                          f"{predictor}.{option or 'KEY'})")
+    if PREDICTORS.get(predictor).holds_predictors:  # a blend: it hands each member the options inside members
+        members = f"members: {{{name}: {{{option}: {value}}}, ...}}"
+        fix = (f"write '{members}' in its predictor_options" if in_file else f"give the method in a --methods-file "
+               f"with '{members}' in its predictor_options (--methods splits at commas)")
+        raise ConfigError(f"{where}: {given} names predictor '{name}', and {predictor} passes its members only the "
+                          f"options inside its members option; {fix}, listing every member")
+    fix = (f"write predictor: {name} and '{option}: {value}' in its predictor_options" if in_file
+           else f"write {strategy}:{name}+{option}={value}")
+    raise ConfigError(f"{where}: {given} is for predictor '{name}', which the method does not use (it ranks with "
+                      f"{predictor}); drop it, or {fix}")
 
 
 def _check_pairing(method: str, strategy: str, predictor: str | None) -> None:
@@ -234,6 +267,11 @@ def read_methods(path: Path) -> list[Method]:
         if entry.get("predictor_options") and entry["strategy"] not in guided_strategies():  # not '--predictor-opt'
             raise ConfigError(f"{path}: method {number}: strategy '{entry['strategy']}' uses no predictor; drop its "
                               f"predictor_options, or choose a guided strategy ({', '.join(guided_strategies())})")
+        guide = predictor_of(entry["strategy"], entry.get("predictor"))
+        for key, value in (entry.get("predictor_options") or {}).items():
+            if "." in key and guide is not None:  # NAME.KEY, as --predictor-opt reads it and --methods takes it
+                _dotted_option(f"{path}: method {number}", key, json.dumps(value, default=str), entry["strategy"],
+                              str(guide), True)
         if isinstance(entry.get("name"), (list, dict, bool)):  # str() of [a, b] named a method "['a', 'b']"
             raise ConfigError(f"{path}: method {number}'s name must be text, got {entry['name']!r}; quote it, e.g. "
                               "name: 'evolution-small'")
