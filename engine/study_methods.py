@@ -289,21 +289,23 @@ def read_methods(path: Path) -> list[Method]:
     return methods
 
 
-ADVICE = re.compile(r"--predictor-opt (?:'(\w+)=([^']*)'|(\w+)=([^\s'),;]*[^\s'),;:]))")
-"""A predictor's ``--predictor-opt KEY=VALUE`` advice, quoted (a list, a blend's members) or not (up to a space,
-quote or punctuation: 'add --predictor-opt space_id=true: ...' ends at 'true')."""
+ADVICE = re.compile(r"--(predictor|strategy)-opt (?:'(\w+)=([^']*)'|(\w+)=([^\s'),;]*[^\s'),;:]))")
+"""A plugin's ``--predictor-opt KEY=VALUE`` (or ``--strategy-opt``) advice, quoted (a list, a blend's members) or
+not (up to a space, quote or punctuation: 'add --predictor-opt space_id=true: ...' ends at 'true')."""
 
 
 def as_method_advice(text: str, in_file: bool) -> str:
-    """A method's refusal with its ``--predictor-opt KEY=VALUE`` advice written as the method takes the option: a
-    search study refuses ``--predictor-opt`` ("belongs to a predictor study"), so 'add --predictor-opt
-    space_id=true' named a fix that the next command refused."""
+    """A method's refusal with its ``--predictor-opt KEY=VALUE`` or ``--strategy-opt`` advice written as the method
+    takes the option: a search study refuses ``--predictor-opt`` ("belongs to a predictor study") and has no
+    ``--strategy-opt``, so 'add --predictor-opt space_id=true', and a user's strategy's required option given as
+    '--strategy-opt width=VALUE', named a fix that the next command refused."""
     def rewrite(match: re.Match[str]) -> str:
-        key, value = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        kind = match.group(1)
+        key, value = (match.group(2), match.group(3)) if match.group(2) else (match.group(4), match.group(5))
         if in_file:
-            return f"'{key}: {value}' (in the method's predictor_options)"
+            return f"'{key}: {value}' (in the method's {kind}_options)"
         if "," in value:  # --methods splits at commas: a list is an option of a methods file's method
-            return (f"'{key}: {value}' (in the method's predictor_options, in a --methods-file: --methods "
+            return (f"'{key}: {value}' (in the method's {kind}_options, in a --methods-file: --methods "
                     "splits at commas)")
         return f"'+{key}={value}' (the method's option)"
     return ADVICE.sub(rewrite, text)

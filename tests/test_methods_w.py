@@ -15,9 +15,11 @@ import pytest
 from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError
+from nasloop.engine.registry import register_strategy
 from nasloop.engine.search import build_plugins
 from nasloop.engine.study import Study
 from nasloop.engine.study_methods import parse_method, read_methods
+from nasloop.strategies.random_search import RandomSearch
 
 from .messages import one_line
 
@@ -90,3 +92,25 @@ def test_the_command_refuses_it_in_one_line_without_the_flag_it_refuses(tmp_path
                  str(tmp_path / "study"), "--data-dir", str(data_dir), "--quiet"]) == 2
     err = one_line(capsys.readouterr().err.strip(), "methods.yaml: method 1", "'members: {flan: {ensemble: 2}, ...}'")
     assert "--predictor-opt" not in err and not (tmp_path / "study").exists()
+
+
+class Needs(RandomSearch):
+    """A user's strategy with an option that has no default."""
+
+    def __init__(self, space, width: int, seed: int = 0) -> None:
+        super().__init__(space, seed)
+        self.width = width
+
+
+@pytest.mark.parametrize("form,fix", [
+    ("--methods", "give it ('+width=VALUE' (the method's option))"),
+    ("--methods-file", "give it ('width: VALUE' (in the method's strategy_options))"),
+], ids=["methods", "methods-file"])
+def test_a_strategys_required_option_is_told_as_the_method_takes_it(tmp_path, data_dir, capsys, form, fix):
+    """It said 'give it (--strategy-opt width=VALUE)', a flag compare does not have."""
+    register_strategy("w-needs")(Needs)
+    given = "w-needs" if form == "--methods" else str(_methods_file(tmp_path, "- {strategy: w-needs}\n"))
+    assert main(["compare", form, given, "--seeds", "1", "--budget", "2", "--out", str(tmp_path / "study"),
+                 "--data-dir", str(data_dir), "--quiet"]) == 2
+    err = one_line(capsys.readouterr().err.strip(), "strategy 'w-needs' needs the option width", fix)
+    assert "--strategy-opt" not in err and not (tmp_path / "study").exists()
