@@ -55,6 +55,7 @@ class FaultyTabular(TabularEvaluator):
     def __init__(self, space: NB201Space, data_dir: Path, crash: tuple, hang: tuple, log_dir: Path,
                  hang_once: bool = False, refuse: tuple | None = None) -> None:
         super().__init__(space, build_context(NB201Space, "cifar10", str(data_dir)))
+        self.data_dir = data_dir  # each option under its own name, as config() reads it when the evaluator is built
         self.crash, self.hang, self.log_dir, self.hang_once = crash, hang, str(log_dir), hang_once
         self.refuse = refuse
 

@@ -231,6 +231,7 @@ def test_a_run_moves_to_another_executor_on_resume(tmp_path, data_dir):
 
         def __init__(self, nodes: int = 1) -> None:
             super().__init__()
+            self.nodes = nodes
 
     run = tmp_path / "run"
     common = ["--data-dir", str(data_dir), "--quiet"]
