@@ -33,7 +33,8 @@ def _methods_file(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize("spec,entry", [
     ("bananas:flan+flan.ensemble=2", "{strategy: bananas, predictor: flan, predictor_options: {flan.ensemble: 2}}"),
     ("bananas+mlp.epochs=3", "{strategy: bananas, predictor_options: {mlp.epochs: 3}}"),  # its default predictor
-], ids=["named", "default"])
+    ("bananas+epochs=3", "{strategy: bananas, predictor_options: {epochs: 3}}"),  # was 'bananas takes no option'
+], ids=["named", "default", "default-undotted"])
 def test_the_methods_own_predictor_dotted_is_taken_both_ways_alike(tmp_path, spec, entry):
     written = parse_method(spec)
     filed = read_methods(_methods_file(tmp_path, f"- {entry}\n"))[0]
