@@ -131,7 +131,7 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
 
     A resumed run's ``new_meta`` (its configuration with a larger budget, a moved pretrained file's new
     place) is written only once its saved state has loaded: a run refused there (its pretrained file changed)
-    is left exactly as it was.
+    is left exactly as it was; an ``idle`` one (a resume with nothing to do) writes only ``new_meta``.
 
     A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
     ``failed`` with the reason: a broken device or table must not look like a finished search.
@@ -334,8 +334,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     return note_random_start(summary, config, on_note, done - int(counts["pending"]))
 
 
-MOVED_FIX = "give where it is now with --predictor-opt pretrained=FILE, or start a new run"
-"""How a resumed run whose pretrained file moved or changed goes on."""
+MOVED_FIX = "give where it is now with --predictor-opt pretrained=FILE, or start a new run"  # its pretrained file moved
 
 
 def _recorded_pretrained(store: RunStore) -> dict[str, str] | None:
