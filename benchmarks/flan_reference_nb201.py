@@ -30,7 +30,6 @@ the table to stdout. The reference takes about 160 s per fit at 78 cells on one 
 """
 from __future__ import annotations
 
-import argparse
 import functools
 import importlib.util
 import json
@@ -53,7 +52,7 @@ from nasloop.search_spaces.nb201.cell import OPS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from predictors import REFERENCES  # noqa: E402  (sibling benchmark scripts)
-from script_args import add_data_dir, output_file  # noqa: E402
+from script_args import ScriptParser, add_data_dir, output_file  # noqa: E402
 
 MODEL_FILE = Path("correlation_trainer") / "new_models.py"
 # Their op indices: output, input, then their OPS list (avg_pool_3x3, nor_conv_1x1, nor_conv_3x3, none, skip_connect).
@@ -216,7 +215,7 @@ def table(records: list[dict], sizes: list[int]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = ScriptParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference-repo", required=True, help="a checkout of github.com/abdelfattah-lab/flan_nas")
     parser.add_argument("--sizes", type=int_list, default=[8, 40, 78, 128],
                         help="train sizes (default 8,40,78,128)")

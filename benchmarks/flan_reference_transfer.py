@@ -39,7 +39,6 @@ The reference's pretrained weights are kept in ``--state`` (default
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -61,7 +60,7 @@ from nasloop.search_spaces.nb201.cell import OPS as NB201_OPS
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flan_reference_nb201 import (THEIR_OP_INDEX, FlanReferencePredictor, load_reference_model,  # noqa: E402
                                   pairwise_fit)
-from script_args import add_data_dir  # noqa: E402
+from script_args import ScriptParser, add_data_dir  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 
 NB101_COLUMN = {"input": 0, "conv1x1-bn-relu": 1, "conv3x3-bn-relu": 2, "maxpool3x3": 3, "output": 4}
@@ -154,7 +153,7 @@ def _records(job: tuple[str, list[int], int, str, dict]) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = ScriptParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference-repo", required=True, help="a checkout of github.com/abdelfattah-lab/flan_nas")
     parser.add_argument("--ours", help="our FLAN pretrained on 512 NB101 cells (nasloop predictors pretrain)")
     parser.add_argument("--state", type=Path, default=Path("flan-reference-nb101-512.pt"),

@@ -14,7 +14,6 @@ How to run
 """
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from malformed_inputs import Case, allowed_paths, generate, judge, snapshot  # noqa: E402
 from malformed_inputs_more import generate_more  # noqa: E402
 from nasloop.engine.cli_types import positive_float, positive_int
-from script_args import add_data_dir  # noqa: E402
+from script_args import ScriptParser, add_data_dir  # noqa: E402
 
 KINDS = ("clean", "traceback", "silent", "unclear", "touched", "hang")
 
@@ -56,7 +55,7 @@ def run_case(case: Case, root: Path, template: Path, limit_s: float) -> tuple[st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = ScriptParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seeds", type=positive_int, default=10, help="rounds of every kind of case, seeds 0..N-1")
     parser.add_argument("--jobs", type=positive_int, default=2, help="cases run at once")
     parser.add_argument("--limit", type=positive_float, default=120.0, help="seconds before a case counts as a hang")

@@ -30,7 +30,6 @@ the table to stdout.
 """
 from __future__ import annotations
 
-import argparse
 import functools
 import importlib.util
 import json
@@ -53,7 +52,7 @@ from nasloop.search_spaces.nb201.cell import EDGES, NASLIB_OPS, OPS, SPEC
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feature_predictors import VARIANTS, variant_row  # noqa: E402  (sibling benchmark scripts)
-from script_args import add_data_dir, output_file  # noqa: E402
+from script_args import ScriptParser, add_data_dir, output_file  # noqa: E402
 
 FEATURE_FILES = {"zc_combine.features.base": Path("zc_combine/features/base.py"),
                  "zc_combine.features.nasbench201": Path("zc_combine/features/nasbench201.py")}
@@ -152,7 +151,7 @@ def table(records: dict[str, list[dict]], sizes: list[int], reference: str) -> s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = ScriptParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference-repo", required=True, help="a checkout of github.com/gabikadlecova/zc_combine")
     parser.add_argument("--sizes", type=int_list, default=[8, 40, 128, 512],
                         help="train sizes (default 8,40,128,512)")

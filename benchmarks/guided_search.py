@@ -74,7 +74,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from script_args import add_data_dir, output_file, run_main
+from script_args import ScriptParser, add_data_dir, output_file, run_main
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
@@ -180,7 +180,7 @@ def table_optimum(space: str, dataset: str, data_dir: str) -> float:
 
 # --- main -------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = ScriptParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--methods", default=",".join(METHODS),
                         help=f"comma-separated, from: {', '.join(METHODS)}")
     parser.add_argument("--seeds", type=positive_int, default=20, help="seeds per method (--first-seed onwards)")

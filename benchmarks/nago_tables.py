@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import stats
+from script_args import not_a_script
 from stats_util import format_mean
 
 from nasloop.engine.objectives import hypervolume, pareto_mask
@@ -192,3 +194,8 @@ def objectives_report(args: argparse.Namespace, rows: dict[str, dict[str, Any]],
     out.append("")
     out.append(test_report(rows, lambda row: row["hv_curves"][:, -1] * 1e3, "final hypervolume (% x k params)"))
     return "\n".join(out)
+
+
+if __name__ == "__main__":
+    not_a_script("the tables and figures code that nago_search.py imports",
+                 str(Path(sys.argv[0]).with_name("nago_search.py")))

@@ -26,7 +26,6 @@ stderr, the table to stdout.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
@@ -35,7 +34,7 @@ import numpy as np
 from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.registry import PREDICTORS
 from nasloop.engine.predictor_evaluation import evaluate_predictors
-from script_args import add_data_dir, output_file, run_main
+from script_args import ScriptParser, add_data_dir, output_file, run_main
 
 SIZES = {"nb201": (8, 40, 78, 128, 512), "nb101": (72, 364, 729)}
 # Published anchors per space: name -> (Kendall tau per train size, fit seconds per train size, the predictor of
@@ -83,7 +82,7 @@ def table(records: list[dict], sizes: list[int], references: dict[str, tuple[dic
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = ScriptParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--predictors", help="comma-separated names (default: every registered predictor)")
     parser.add_argument("--space", default="nb201", help="space with a benchmark table (default nb201)")
     parser.add_argument("--sizes", type=int_list,

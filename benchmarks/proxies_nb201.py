@@ -31,7 +31,6 @@ official CIFAR-10). Progress goes to stderr, the table to stdout.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -46,7 +45,7 @@ from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.search_spaces.nb201.suite_zero import load_nb201_zc
 from nasloop.engine.evaluators.proxies import score_architectures
 from nasloop.search_spaces.nb201 import NB201Space
-from script_args import add_data_dir, output_file, run_main
+from script_args import ScriptParser, add_data_dir, output_file, run_main
 
 PROXIES = ("synflow", "params", "flops", "zen", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot",
            "l2_norm", "plain", "epe_nas")
@@ -69,7 +68,7 @@ def rho(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = ScriptParser(description=__doc__.split("\n\n")[0])
     add_data_dir(parser)
     parser.add_argument("--limit", type=int_at_least(3), default=None,
                         help="score only N cells, spread over the file (at least 3: the rank correlations need them)")

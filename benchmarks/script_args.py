@@ -3,7 +3,9 @@
 A benchmark may run for an hour: an output file in a folder that does not exist is refused the way argparse
 refuses a misspelt flag, naming the flag, before any work is done (as counts and lists are, by the ``nasloop``
 command's own argument types in :mod:`nasloop.engine.cli_types`), and nasloop's own refusals (a missing data
-file, an unknown task) end a script in the one line the ``nasloop`` command prints, not under a traceback.
+file, an unknown task) end a script in the one line the ``nasloop`` command prints, not under a traceback. A
+refusal comes first and alone: a script checks its data and names (:func:`check_search`) before its first line of
+output, where a table header printed above the refusal read as a run that had started.
 """
 from __future__ import annotations
 
@@ -11,12 +13,26 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import Any, Callable, NoReturn
 
+from nasloop.engine.cli_parser import negative_values_attached
 from nasloop.engine.cli_types import path_text
+from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import NasloopError
+from nasloop.engine.search import build_plugins
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+class ScriptParser(argparse.ArgumentParser):
+    """argparse reading a value as the ``nasloop`` command does: a word starting with ``-`` and a digit after a long
+    flag is that flag's value. argparse takes only ``-5`` as a negative number, so ``--budgets -5,10`` was refused
+    as "expected one argument", a value said to be missing where the value given is what is wrong; the flag's own
+    type now refuses it, naming it and the values it takes."""
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        words = sys.argv[1:] if args is None else list(args)
+        return super().parse_known_args(negative_values_attached(words), namespace)
 
 
 def default_data_dir() -> str | None:
@@ -57,6 +73,21 @@ def output_folder(text: str) -> Path:
     return path
 
 
+def check_search(config: SearchConfig) -> None:
+    """Build ``config``'s plugins and close them again: a missing table, an unknown name or a bad option is refused
+    now, before the script prints anything, as ``nasloop search`` refuses it before making a run (the table stays
+    loaded for the process, so the search that follows does not read it again)."""
+    build_plugins(config)[3].close()
+
+
+def not_a_script(what: str, instead: str) -> NoReturn:
+    """The one line a helper module run as a script answers with (exit 2): run directly, it printed nothing and
+    exited 0, as if it had done what was asked."""
+    print(f"{Path(sys.argv[0]).name}: error: this file is {what}, not a command; run {instead} instead",
+          file=sys.stderr)
+    sys.exit(2)
+
+
 def run_main(main: Callable[[], int | None]) -> NoReturn:
     """Run a script's ``main`` and exit with its code; a refusal by nasloop is one line and exit status 2."""
     try:
@@ -68,3 +99,8 @@ def run_main(main: Callable[[], int | None]) -> NoReturn:
         print(f"{Path(sys.argv[0]).name}: interrupted", file=sys.stderr)
         sys.exit(130)
     sys.exit(code or 0)
+
+
+if __name__ == "__main__":
+    not_a_script("the shared code of the benchmark scripts", "one of the scripts beside it (see the README's "
+                 "'Benchmarks' section)")

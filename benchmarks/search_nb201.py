@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
-from script_args import add_data_dir, output_file, run_main
+from script_args import ScriptParser, add_data_dir, output_file, run_main
 from stats_util import format_mean, mean_ci
 
 from nasloop.engine.cli_types import int_list, name_list, positive_int
@@ -168,7 +168,7 @@ def raw_record(args: argparse.Namespace, results: dict[str, dict[str, Curves]], 
 
 # --- main -------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = ScriptParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seeds", type=positive_int, default=30, help="seeds per strategy and dataset (0..N-1)")
     parser.add_argument("--budgets", type=int_list, default=[25, 50, 100, 200, 300],
                         help="comma-separated budgets in evaluations; each run uses the largest")

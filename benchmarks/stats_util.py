@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 from scipy import stats
+from script_args import not_a_script
 
 
 def mean_ci(values: np.ndarray) -> tuple[float, float]:
@@ -20,3 +21,8 @@ def format_mean(values: np.ndarray | list[float], digits: int) -> str:
     """``mean ± half-width`` of :func:`mean_ci`; the mean alone for one value, whose spread is undefined."""
     mean, half = mean_ci(np.asarray(values))
     return f"{mean:.{digits}f} ± {half:.{digits}f}" if math.isfinite(half) else f"{mean:.{digits}f}"
+
+
+if __name__ == "__main__":
+    not_a_script("the statistics the benchmark scripts share", "one of the scripts beside it (see the README's "
+                 "'Benchmarks' section)")

@@ -41,7 +41,7 @@ from nasloop.engine.cli_types import int_at_least, positive_int, seed_int
 from nasloop.engine.data.cifar import load_cifar10, locate_cifar10
 from nasloop.engine.evaluators.trainer import MEAN, STD, TrainConfig, Trainer, resolve_device
 from nasloop.search_spaces.nb201 import NB201Space
-from script_args import add_data_dir, run_main
+from script_args import ScriptParser, add_data_dir, run_main
 
 BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
 
@@ -113,7 +113,7 @@ def rates(epochs: list[tuple[float, int]]) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ScriptParser(description=__doc__.splitlines()[0])
     add_data_dir(parser)
     parser.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
     parser.add_argument("--channels", type=positive_int, default=16, help="NB201 C (default 16, the benchmark's)")

@@ -78,7 +78,7 @@ class _Parser(argparse.ArgumentParser):
         if self.shows_other_words and not first.startswith("-") and first not in self.shows_other_words \
                 and not difflib.get_close_matches(first, list(self.shows_other_words), n=1, cutoff=0.8):
             self._words.insert(0, "show")
-        namespace, extras = super().parse_known_args(_negative_values_attached(self._words), namespace)
+        namespace, extras = super().parse_known_args(negative_values_attached(self._words), namespace)
         namespace.__dict__.pop(_GIVEN, None)
         if extras and not getattr(namespace, "help_prog", None):  # the innermost command parses first
             namespace.help_prog, namespace.flag_hint = self.prog, self._flag_hint(extras)
@@ -126,9 +126,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{help_prog}: error: {message} (see '{help_prog} --help')\n")  # the command it was for
 
 
-def _negative_values_attached(words: list[str]) -> list[str]:
+def negative_values_attached(words: list[str]) -> list[str]:
     """``--flag -1e3,1.6`` as ``--flag=-1e3,1.6``, the spelling argparse never mistakes for a flag (no nasloop flag
-    starts with a digit). A flag that takes no value then refuses the value by name, as it would any other."""
+    starts with a digit). A flag that takes no value then refuses the value by name, as it would any other. Public:
+    the benchmark scripts and examples read their flags' values the same way."""
     out: list[str] = []
     for word in words:
         if out and _NEGATIVE.match(word) and out[-1].startswith("--") and "=" not in out[-1] and out[-1] != "--":

@@ -17,6 +17,7 @@ too large to enumerate (24^4 = 331,776 networks), so guided strategies rank samp
 """
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import numpy as np
@@ -122,3 +123,10 @@ class MacroCNNSpace(NeighbourhoodSpace, NetworkSpace):
             layers.append(Stage(OPS[o], c_in, WIDTHS[w], 2 if stage % 2 else 1, SKIPS[s] == "residual"))
             c_in = WIDTHS[w]
         return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c_in, num_classes))
+
+
+if __name__ == "__main__":  # run directly, the file printed nothing and exited 0, as if it had done something
+    print(f"custom_space.py: error: this file is a plugin that registers the search space 'macro-cnn', not a "
+          f"command; load it into nasloop, e.g. nasloop --plugin {sys.argv[0]} search --space macro-cnn "
+          "--evaluator proxy --proxies synflow --budget 50", file=sys.stderr)
+    sys.exit(2)
