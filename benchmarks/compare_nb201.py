@@ -22,14 +22,13 @@ How to run
 """
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from pathlib import Path
 
 from nasloop.engine.cli import main as nasloop
 from nasloop.engine.cli_types import positive_int
-from script_args import REPO, add_data_dir, output_folder
+from nasloop.engine.config import SearchConfig
+from script_args import REPO, ScriptParser, add_data_dir, check_search, output_folder, run_main
 
 METHODS = ("predictor-topk:flan+warmup,predictor-topk:flan+warmup=null,bananas:mlp,bananas:gp,evolution,random")
 PREDICTORS = "flan,gp,mlp,emprox,zero-cost"
@@ -47,7 +46,7 @@ def study(name: str, argv: list[str], out: Path) -> int:
 
 def main() -> int:
     """Both studies (or the one asked for); exits non-zero when one did not finish, as `nasloop compare` does."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = ScriptParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--only", choices=("search", "predictors"), help="run one of the two studies")
     parser.add_argument("--seeds", type=positive_int, default=20, help="seeds of the strategy study (default 20)")
     parser.add_argument("--predictor-seeds", type=positive_int, default=5,
@@ -57,6 +56,8 @@ def main() -> int:
     parser.add_argument("--out", type=output_folder, default=REPO / "studies", help="where the study folders live")
     add_data_dir(parser)
     args = parser.parse_args()
+    # the table, read now: a missing one was refused by each study in turn, under its command line
+    check_search(SearchConfig(space="nb201", dataset="cifar10", data_dir=args.data_dir))
     common = ["--space", "nb201", "--dataset", "cifar10", *(["--data-dir", args.data_dir] if args.data_dir else [])]
     codes = []
     if args.only in (None, "search"):
@@ -69,4 +70,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)

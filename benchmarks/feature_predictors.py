@@ -33,7 +33,6 @@ it ``meco`` builds and scores each ranked cell's network (about 40 minutes per f
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import defaultdict
@@ -41,11 +40,12 @@ from typing import Any, Callable
 
 import numpy as np
 from scipy import stats
-from script_args import add_data_dir, output_file, run_main
+from script_args import ScriptParser, add_data_dir, check_search, output_file, run_main
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.cli_types import int_list, positive_int
+from nasloop.engine.config import SearchConfig
 from nasloop.engine.registry import SEARCH_SPACES
 from nasloop.engine.predictor_evaluation import evaluate_predictors
 from nasloop.search_spaces.cell_space import live_cell
@@ -114,7 +114,7 @@ def variant_row(name: str, records: list[dict], sizes: list[int]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = ScriptParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--only", help=f"comma-separated variants (default all: {', '.join(VARIANTS)})")
     parser.add_argument("--sizes", type=int_list, default=SIZES, help="train sizes (default 8,40,128,512)")
     parser.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
@@ -129,6 +129,8 @@ def main() -> None:
         parser.error(f"--only: unknown variant '{unknown[0]}'; choose from {', '.join(VARIANTS)}")
     sizes = list(args.sizes)
     keep = (lambda cell: live_cell(SPEC, cell) == cell) if args.live_cells else None
+    # the table, read now: a missing one was refused after the first variant's progress line
+    check_search(SearchConfig(space="nb201", dataset="cifar10", data_dir=args.data_dir))
     records = {}
     for name in names:
         predictor, options = VARIANTS[name]

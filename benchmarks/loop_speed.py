@@ -17,7 +17,6 @@ How to run
 """
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -26,11 +25,11 @@ from nasloop.engine.assemble import default_dataset
 from nasloop.engine.cli_types import name_list, positive_int, seed_int
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search
-from script_args import add_data_dir, run_main
+from script_args import ScriptParser, add_data_dir, check_search, run_main
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = ScriptParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--budget", type=positive_int, default=2000, help="distinct evaluations per search")
     parser.add_argument("--seed", type=seed_int, default=0, help="the searches' seed (default 0)")
     parser.add_argument("--strategies", type=name_list, default=["random", "evolution", "local"],
@@ -39,13 +38,16 @@ def main() -> None:
     add_data_dir(parser)
     args = parser.parse_args()
     dataset = default_dataset(args.space)  # the space benchmark's first task: class_scene on tnb101-micro
+    for strategy in args.strategies:  # loads the table: a missing one, or a bad name, is refused before the header
+        check_search(SearchConfig(space=args.space, dataset=dataset, strategy=strategy, budget=args.budget,
+                                  seed=args.seed, data_dir=args.data_dir))
     print(f"{args.space}, {args.budget} distinct evaluations, seed {args.seed} (anchor on NB201: >= 5,000 "
           "evaluations/s)\n")
     print("| strategy | wall s | evaluations/s | repeats answered | store MB |")
     print("|---|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         search(SearchConfig(space=args.space, dataset=dataset, strategy="random", budget=5, data_dir=args.data_dir,
-                            run_dir=f"{tmp}/warm"))  # load the table
+                            run_dir=f"{tmp}/warm"))  # a first search's own start-up, outside the timed ones
         for strategy in args.strategies:
             run_dir = Path(tmp) / strategy
             started = time.perf_counter()

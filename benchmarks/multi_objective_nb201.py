@@ -25,7 +25,7 @@ How to run
 """
 from __future__ import annotations
 
-import argparse
+import shlex
 import sys
 import tempfile
 import time
@@ -45,7 +45,7 @@ from nasloop.engine.store import DB_NAME, RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from script_args import add_data_dir, output_folder, run_main  # noqa: E402
+from script_args import ScriptParser, add_data_dir, check_search, output_folder, run_main  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 
 CHECKPOINTS = (50, 100, 200)
@@ -64,18 +64,25 @@ def table_points(data_dir: str, cost: str) -> np.ndarray:
     return np.array(rows)
 
 
-def one_run(job: tuple[str, str, int, int, str, str]) -> tuple[str, str, int, list[tuple[float, float]], float]:
-    method, cost, seed, budget, data_dir, out = job
+def run_config(method: str, cost: str, seed: int, budget: int, data_dir: str | None) -> SearchConfig:
+    """The search of one method, cost and seed (without its run folder). A method is a strategy's name, or
+    evolution-frontier (evolution choosing parents on the front): the text before a hyphen was read as the strategy,
+    so 'predictor-topk' ran 'predictor' and a misspelt 'no-such' was refused as 'no'."""
     options = ({"population_size": 20, "sample_size": 5, "parents": "tournament"} if method == "evolution" else
                {"population_size": 20, "parents": "frontier"} if method == "evolution-frontier" else {})
+    strategy = "evolution" if method == "evolution-frontier" else method
+    return SearchConfig(strategy=strategy, budget=budget, seed=seed, data_dir=data_dir, strategy_options=options,
+                        objectives=["val_accuracy:max", f"{cost}:min"])
+
+
+def one_run(job: tuple[str, str, int, int, str, str]) -> tuple[str, str, int, list[tuple[float, float]], float]:
+    method, cost, seed, budget, data_dir, out = job
     started = time.perf_counter()
     run_dir = Path(out) / f"{cost}-{method}-{seed}"
     if (run_dir / DB_NAME).exists():  # a run of an earlier, interrupted invocation: finish it
         summary = resume(run_dir, budget=budget)
     else:
-        summary = search(SearchConfig(strategy=method.split("-")[0], budget=budget, seed=seed, data_dir=data_dir,
-                                      run_dir=str(run_dir), strategy_options=options,
-                                      objectives=["val_accuracy:max", f"{cost}:min"]))
+        summary = search(run_config(method, cost, seed, budget, data_dir).replace(run_dir=str(run_dir)))
     with RunStore.in_run_dir(summary["run_dir"]) as store:
         found = [(t.result.metrics["val_accuracy"], -t.result.metrics[cost]) for t in store.evaluations()
                  if t.result.ok]
@@ -83,7 +90,7 @@ def one_run(job: tuple[str, str, int, int, str, str]) -> tuple[str, str, int, li
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = ScriptParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--methods", type=name_list, default=["bo", "evolution", "random"],
                         help="strategies, comma-separated (default bo,evolution,random; evolution-frontier too)")
     parser.add_argument("--costs", type=name_list, default=["params_m", "flops_m"],
@@ -98,13 +105,15 @@ def main() -> None:
                         "finished ones (default: a temporary folder)")
     add_data_dir(parser)
     args = parser.parse_args()
-    print("command: .venv/bin/python benchmarks/multi_objective_nb201.py " + " ".join(sys.argv[1:]))
     costs, methods = args.costs, args.methods
     truth = {}
-    for cost in costs:
+    for cost in costs:  # reads the table: a missing one, or an unknown cost, is refused before any output
         points = table_points(args.data_dir, cost)
         for name, reference in (("nadir", points.min(axis=0)), ("median", np.median(points, axis=0))):
             truth[cost, name] = (reference, hypervolume(points, reference))
+    for method in methods:  # an unknown one was refused by the first search of it, after the command line
+        check_search(run_config(method, costs[0], args.first_seed, args.budget, args.data_dir))
+    print(f"command: {shlex.join([sys.executable, str(Path(sys.argv[0]).resolve()), *sys.argv[1:]])}")
     checkpoints = sorted({c for c in CHECKPOINTS if c < args.budget} | {args.budget})  # always the budget's end
     anchor = 100 if 100 in checkpoints else checkpoints[-1]  # where the per-seed columns are read
     with tempfile.TemporaryDirectory() as scratch:

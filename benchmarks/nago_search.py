@@ -105,7 +105,8 @@ from typing import Any
 
 import numpy as np
 from nago_tables import CHANCE, anytime_plot, best_table, curves, front_plot, hv_curve, objectives_report, test_report
-from script_args import REPO, add_data_dir, output_file, output_folder, run_main
+from script_args import (REPO, ScriptParser, add_data_dir, check_search, output_file, output_folder,
+                         run_main)
 
 from nasloop.engine.cli_types import int_at_least, int_list, positive_float, positive_int, seed_int
 from nasloop.engine.config import SearchConfig
@@ -200,7 +201,7 @@ def _run_job(job: tuple[argparse.Namespace, str, int, str]) -> tuple[str, int, d
 
 # --- statistics ---------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = ScriptParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--evaluator", choices=("proxy", "train"),
                         help="proxy (the default) or train (--objectives's, which trains)")
     parser.add_argument("--proxy", help="the proxy objective of --evaluator proxy (synflow, the default; jacov...)")
@@ -296,7 +297,11 @@ def figure_name(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    print("Command: `" + shlex.join([os.path.relpath(sys.executable), os.path.relpath(sys.argv[0])]
+    with tempfile.TemporaryDirectory(prefix="nasloop-nago-check-") as scratch:  # a run folder no check writes in
+        for method in args.methods:  # a missing data file is refused before the first line, not after the setting
+            check_search(make_config(args, method, args.first_seed, Path(scratch)))
+    # absolute, so that it can be pasted in any folder: the interpreter was shown relative to the current folder
+    print("Command: `" + shlex.join([sys.executable, os.path.abspath(sys.argv[0])]
                                    + (sys.argv[1:] if argv is None else argv)) + "`\n")
     if args.objectives:
         what = f"objectives {', '.join(OBJECTIVES)} with the train evaluator"

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import sys
 import time
@@ -46,9 +47,10 @@ import torch
 
 from nasloop.engine.cli_types import int_at_least, positive_float, positive_int, seed_int
 from nasloop.engine.data.cifar import load_cifar10, locate_cifar10
+from nasloop.engine.errors import ConfigError
 from nasloop.engine.evaluators.trainer import TrainConfig, Trainer, resolve_device
 from nasloop.search_spaces.nago.space import NAGOSpace
-from script_args import add_data_dir, run_main
+from script_args import ScriptParser, add_data_dir, run_main
 
 POINTS = ("g1=3,2,0.5;g2=3,0.5;g3=3,2,0.5", "g1=8,4,0.75;g2=5,0.3;g3=7,3,0.5", "g1=10,5,1;g2=10,0.1;g3=10,5,0.1")
 DEFAULTS = {"cpu": {"images": 128, "batch_size": 32, "epochs": 2},
@@ -73,11 +75,19 @@ def time_training(space: NAGOSpace, point, images, labels, args: argparse.Namesp
             "loss": report.train_loss}
 
 
+def param_limits(text: str) -> list[float]:
+    """The --param-limits list: ',' (or '') named none, and the script printed a table without rows."""
+    limits = [positive_float(v) for v in text.split(",") if v.strip()]
+    if not limits:
+        raise argparse.ArgumentTypeError(f"expected comma-separated param limits such as 1e5,4e6, got '{text}'")
+    return limits
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ScriptParser(description=__doc__.splitlines()[0])
     parser.add_argument("--point", action="append", help="a NAGO point (repeatable; default: three generators)")
-    parser.add_argument("--param-limits", type=lambda text: [positive_float(v) for v in text.split(",") if v.strip()],
-                        default=[1e5, 4e6], help="comma-separated param limits (default 1e5,4e6)")
+    parser.add_argument("--param-limits", type=param_limits, default=[1e5, 4e6],
+                        help="comma-separated param limits (default 1e5,4e6)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     parser.add_argument("--images", type=positive_int, help="training images per epoch (cpu 128, cuda 10240)")
     parser.add_argument("--batch-size", type=positive_int, help="batch size (cpu 32, cuda 256)")
@@ -95,14 +105,19 @@ def main(argv: list[str] | None = None) -> None:
             setattr(args, key, value)
     if args.threads:
         torch.set_num_threads(args.threads)
-    limits = args.param_limits
-    points = args.point or list(POINTS)
     if args.images < args.batch_size:
         parser.error(f"--images {args.images} is less than one batch of {args.batch_size}")
-
-    print("Command: `" + shlex.join([os.path.relpath(sys.executable), os.path.relpath(sys.argv[0])]
-                                   + (sys.argv[1:] if argv is None else argv)) + "`\n")
+    try:  # the space's own check, worded for this script's flag rather than nasloop's --space-opt
+        spaces = [NAGOSpace(param_limit=limit) for limit in args.param_limits]
+    except ConfigError as error:
+        parser.error(re.sub(r"(nago |--space-opt )param_limit=", "--param-limits ", str(error)))
+    # every point, and the data, before the first line: a bad one was refused under the table's header
+    runs = [(limit, space, space.parse(text)) for limit, space in zip(args.param_limits, spaces)
+            for text in args.point or POINTS]
     images, labels = load_cifar10(args.data_dir)
+    # absolute, so that it can be pasted in any folder: the interpreter was shown relative to the current folder
+    print("Command: `" + shlex.join([sys.executable, os.path.abspath(sys.argv[0])]
+                                   + (sys.argv[1:] if argv is None else argv)) + "`\n")
     images, labels = images[:args.images], labels[:args.images]
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu ({torch.get_num_threads()} threads)"
     print(f"device: {name}; data: {locate_cifar10(args.data_dir).describe()}, {len(labels)} training images; "
@@ -116,20 +131,17 @@ def main(argv: list[str] | None = None) -> None:
     print(head)
     print(rule)
     started = time.perf_counter()
-    for limit in limits:
-        space = NAGOSpace(param_limit=limit)
-        for text in points:
-            point = space.parse(text)
-            facts = space.network_facts(point, seed=args.seed)
-            eager = time_training(space, point, images, labels, args, compile=False)
-            line = (f"| `{space.format(point)}` | {limit:g} | {facts['params']:,} | {facts['flops'] / 1e6:,.1f} | "
-                    f"{facts['width']} | {facts['ops']} | {eager['steady']:,.0f} | {eager['first']:.1f} | "
-                    f"{CIFAR_EPOCH / eager['steady']:,.0f} |")
-            if args.compile:
-                compiled = time_training(space, point, images, labels, args, compile=True)
-                line += (f" {compiled['steady']:,.0f} | {compiled['first']:.1f} | "
-                         f"{compiled['steady'] / eager['steady']:.2f}x |")
-            print(line, flush=True)
+    for limit, space, point in runs:
+        facts = space.network_facts(point, seed=args.seed)
+        eager = time_training(space, point, images, labels, args, compile=False)
+        line = (f"| `{space.format(point)}` | {limit:g} | {facts['params']:,} | {facts['flops'] / 1e6:,.1f} | "
+                f"{facts['width']} | {facts['ops']} | {eager['steady']:,.0f} | {eager['first']:.1f} | "
+                f"{CIFAR_EPOCH / eager['steady']:,.0f} |")
+        if args.compile:
+            compiled = time_training(space, point, images, labels, args, compile=True)
+            line += (f" {compiled['steady']:,.0f} | {compiled['first']:.1f} | "
+                     f"{compiled['steady'] / eager['steady']:.2f}x |")
+        print(line, flush=True)
     print(f"\nTotal wall time: {time.perf_counter() - started:.1f} s")
 
 

@@ -50,21 +50,23 @@ from typing import Any
 import torch
 
 from nasloop.engine.assemble import build_context, build_space
-from nasloop.engine.cli_types import int_list, positive_float, positive_int, seed_int
+from nasloop.engine.cli_types import int_list, non_negative_float, positive_float, positive_int, seed_int
 from nasloop.engine.config import construct, route_options
-from nasloop.engine.errors import ConfigError, NasloopError
+from nasloop.engine.errors import ConfigError
+from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.executors.base import Executor
 from nasloop.engine.executors.inprocess import InProcessExecutor
 from nasloop.engine.executors.ray_executor import RayExecutor
 from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.registry import EVALUATORS, SEARCH_SPACES
 from nasloop.engine.store import RunStore
+from nasloop.search_spaces.base import SearchSpace
 from nasloop.strategies.random_search import RandomSearch
-from script_args import add_data_dir, output_file
+from script_args import ScriptParser, add_data_dir, output_file, run_main
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = ScriptParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--networks", type=positive_int, default=200, help="distinct NB201 networks per run (default 200)")
     p.add_argument("--evaluator", default="proxy", help="proxy (default), train or tabular")
     p.add_argument("--proxies", default="synflow", help="with --evaluator proxy: comma-separated proxy names")
@@ -76,7 +78,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--workers", type=int_list, default=[1, 2],
                    help="Ray worker counts to run, comma-separated (default 1,2)")
     p.add_argument("--cpus-per-trial", type=positive_float, default=1.0, help="CPUs per Ray trial (default 1)")
-    p.add_argument("--gpus-per-trial", type=float, default=0.0, help="GPUs per Ray trial (default 0)")
+    p.add_argument("--gpus-per-trial", type=non_negative_float, default=0.0, help="GPUs per Ray trial (default 0)")
     p.add_argument("--ray-address", help="join this Ray cluster instead of starting a local one")
     p.add_argument("--inprocess-threads", type=positive_int,
                    help="torch threads of the in-process run (default: --cpus-per-trial, as a Ray worker gets)")
@@ -101,15 +103,21 @@ def evaluator_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def run(args: argparse.Namespace, workers: int | None, work_dir: Path) -> dict[str, Any]:
-    """One search of ``args.networks`` distinct cells; ``workers`` None means in-process."""
+def evaluator_for(args: argparse.Namespace, run_dir: Path) -> tuple[SearchSpace, Evaluator]:
+    """The NB201 space and the evaluator of one run: a bad name, option or missing data file is refused here."""
     factory = EVALUATORS.get(args.evaluator)
-    run_dir = work_dir / ("inprocess" if workers is None else f"ray-{workers}")
     options, space_options = route_options(evaluator_options(args), factory, SEARCH_SPACES.get("nb201"))
     context = build_context(SEARCH_SPACES.get("nb201"), args.dataset, args.data_dir, str(run_dir))
     space = build_space("nb201", context, **space_options)  # --option channels=8 sizes the network
     evaluator = construct("evaluator", args.evaluator, factory, space, wiring={"context": context}, **options)
     evaluator.check(args.fidelity)
+    return space, evaluator
+
+
+def run(args: argparse.Namespace, workers: int | None, work_dir: Path) -> dict[str, Any]:
+    """One search of ``args.networks`` distinct cells; ``workers`` None means in-process."""
+    run_dir = work_dir / ("inprocess" if workers is None else f"ray-{workers}")
+    space, evaluator = evaluator_for(args, run_dir)
     if workers is None:  # the same compute per trial as one Ray worker, whose OMP_NUM_THREADS is its CPUs
         torch.set_num_threads(args.inprocess_threads or max(1, round(args.cpus_per_trial)))
     started = time.perf_counter()
@@ -162,15 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     plan: list[int | None] = ([] if args.no_inprocess else [None]) + args.workers
     rows = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="nasloop-ray-scaling-") as tmp:
-            for workers in plan:
-                print(f"running {'in-process' if workers is None else f'Ray, {workers} workers'} ...", file=sys.stderr)
-                rows.append(run(args, workers, Path(tmp)))
-                print(f"  {rows[-1]['networks']} networks in {rows[-1]['wall_s']:.1f} s", file=sys.stderr)
-    except NasloopError as exc:
-        print(f"ray_scaling: {exc}", file=sys.stderr)
-        return 2
+    with tempfile.TemporaryDirectory(prefix="nasloop-ray-scaling-") as tmp:
+        evaluator_for(args, Path(tmp) / "check")  # a refusal comes before the first progress line, alone
+        for workers in plan:
+            print(f"running {'in-process' if workers is None else f'Ray, {workers} workers'} ...", file=sys.stderr)
+            rows.append(run(args, workers, Path(tmp)))
+            print(f"  {rows[-1]['networks']} networks in {rows[-1]['wall_s']:.1f} s", file=sys.stderr)
     title = f"{args.networks} NB201 networks, evaluator {args.evaluator}"
     title += f" ({args.proxies})" if args.evaluator == "proxy" else ""
     threads = args.inprocess_threads or max(1, round(args.cpus_per_trial))
@@ -182,5 +187,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # a refusal in the one line every benchmark script ends with ('ray_scaling: ...' was not)
+    run_main(main)

@@ -21,7 +21,6 @@ How to run
 """
 from __future__ import annotations
 
-import argparse
 
 import numpy as np
 import torch
@@ -30,16 +29,23 @@ from scipy.stats import kendalltau
 from nasloop.engine.cli_types import name_list, positive_int
 from nasloop.engine.evaluators.proxies.structural import flops, params
 from nasloop.engine.registry import BENCHMARKS, SEARCH_SPACES
-from script_args import add_data_dir, run_main
+from nasloop.search_spaces.benchmark import Benchmark
+from script_args import ScriptParser, add_data_dir, run_main
 
 SIZES = {"darts": {"channels": 32, "layers": 8}, "nb101": {}}
 """The network size each table's stored costs are of (NB301's training network; NB101's own)."""
 
 
-def measure(space_name: str, cells: int, data_dir: str | None) -> list[str]:
+def loaded_table(space_name: str, data_dir: str | None) -> Benchmark:
+    """The space's benchmark with its table loaded, so that a missing one is refused before the header is printed."""
+    benchmark = BENCHMARKS.get(SEARCH_SPACES.get(space_name).benchmark)(data_dir=data_dir)
+    benchmark.check(benchmark.tasks[0].name)
+    return benchmark
+
+
+def measure(space_name: str, cells: int, benchmark: Benchmark) -> list[str]:
     """One table row per cost: the space, the cost, cells, tau and the median ratio of stored to computed."""
     space = SEARCH_SPACES.get(space_name)(**SIZES[space_name])
-    benchmark = BENCHMARKS.get(space.benchmark)(data_dir=data_dir)
     task = benchmark.tasks[0].name
     archs = benchmark.cells()
     picked = [archs[i] for i in np.random.default_rng(0).permutation(len(archs))[:cells]]
@@ -56,7 +62,7 @@ def measure(space_name: str, cells: int, data_dir: str | None) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = ScriptParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--spaces", type=name_list, default=["darts", "nb101"], help="darts (NB301) and/or nb101")
     parser.add_argument("--cells", type=positive_int, default=200, help="cells per space, drawn with seed 0")
     add_data_dir(parser)
@@ -65,10 +71,11 @@ def main() -> None:
     if unknown:
         parser.error(f"--spaces: {unknown[0]!r} is not one this script knows the table's network size of (darts, "
                      "nb101)")
+    tables = {name: loaded_table(name, args.data_dir) for name in args.spaces}
     torch.set_num_threads(1)
     print("| space | cost | cells | Kendall tau | median stored / computed |\n|---|---|---:|---:|---:|")
-    for name in args.spaces:
-        print("\n".join(measure(name, args.cells, args.data_dir)))
+    for name, benchmark in tables.items():
+        print("\n".join(measure(name, args.cells, benchmark)))
 
 
 if __name__ == "__main__":
