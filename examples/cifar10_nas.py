@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
+from nasloop.engine.cli_parser import negative_values_attached
 from nasloop.engine.cli_types import (int_at_least, non_negative_float, path_text, positive_float, positive_int,
                                       seed_int)
 from nasloop.engine.config import SearchConfig
@@ -59,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=positive_int, help="Ray: trials running at once")
     parser.add_argument("--gpus-per-trial", type=non_negative_float,
                         help="Ray: GPUs per trial (0.25: four trials per GPU)")
+    parser.add_argument("--cpus-per-trial", type=non_negative_float,
+                        help="Ray: CPUs per trial (default 1; a joined cluster's CPUs can be what is short)")
     parser.add_argument("--ray-address", dest="address",
                         help="Ray: address of an existing cluster (auto, HOST:PORT; nasloop search's flag, which "
                              "nasloop's Ray messages name)")
@@ -66,9 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main() -> None:
-    args = build_parser().parse_args()
+    args = build_parser().parse_args(negative_values_attached(sys.argv[1:]))  # '--lr -1e-3' is a value to refuse
     ray_flags = [flag for flag, value in (("--workers", args.workers), ("--gpus-per-trial", args.gpus_per_trial),
-                                          ("--ray-address", args.address)) if value is not None]
+                                          ("--cpus-per-trial", args.cpus_per_trial), ("--ray-address", args.address))
+                 if value is not None]
     if ray_flags and args.executor == "inprocess":  # else the search names the executor's parameter, not the flag
         raise SystemExit(f"cifar10_nas.py: error: {ray_flags[0]} is an option of --executor ray, not of "
                          f"'inprocess'; add --executor ray")
@@ -78,12 +83,16 @@ def main() -> None:
     except MissingDataError as exc:  # its advice names the nasloop command's options; this script has its own
         raise SystemExit(f"cifar10_nas.py: error: {exc} (here: --download)") from None
     except NasloopError as exc:  # bad input, a damaged data file: one line, as the nasloop command prints it
-        raise SystemExit(f"cifar10_nas.py: error: {exc}") from None
+        # Ray's refusal of a trial's share named "the executor's cpus_per_trial", an option of nasloop's
+        # --executor-opt that this script had no flag for: it is --cpus-per-trial here
+        own = re.sub(r"(the executor's )?\bcpus_per_trial\b", "--cpus-per-trial", str(exc))
+        raise SystemExit(f"cifar10_nas.py: error: {own}") from None
 
 
 def run(args: argparse.Namespace) -> None:
     executor_options = {k: v for k, v in (("workers", args.workers), ("gpus_per_trial", args.gpus_per_trial),
-                                          ("address", args.address)) if v is not None}
+                                          ("cpus_per_trial", args.cpus_per_trial), ("address", args.address))
+                        if v is not None}
     config = SearchConfig(
         space="nb201", dataset="cifar10", strategy=args.strategy, evaluator="train", executor=args.executor,
         budget=args.budget, fidelity=args.epochs, seed=args.seed, data_dir=args.data_dir, run_dir=args.run_dir,
