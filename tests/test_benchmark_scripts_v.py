@@ -1,0 +1,114 @@
+"""The scripts of benchmarks/ and examples/ as their README reader runs them: a refusal comes first and alone (no
+table header, command line or progress line above it), a helper module run directly says what it is, a negative
+list value is refused as a value, and a refusal names only flags the script has. None of these runs a search but
+the one test that reads the line a NAGO run starts with."""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .test_benchmark_scripts import refusal, run_script
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "cifar10_nas.py"
+
+
+@pytest.mark.parametrize("script", ["loop_speed.py", "stored_costs.py", "multi_objective_nb201.py", "nago_search.py",
+                                    "nago_speed.py", "compare_nb201.py", "feature_predictors.py", "ray_scaling.py"])
+def test_a_missing_data_folder_is_refused_before_any_output(tmp_path: Path, script: str):
+    """$NASLOOP_DATA naming no folder: the table header, the 'command:' line, the two studies' command lines or
+    'running in-process ...' came first, and the refusal after them read as a run that had started."""
+    out = ["--out", str(tmp_path / "studies")] if script == "compare_nb201.py" else []  # not the repository's
+    done = run_script(script, *out, data_dir=tmp_path / "missing")
+    line = refusal(done, script)
+    assert done.stdout == "" and done.stderr.strip() == line, (done.stdout, done.stderr)
+    assert "does not exist" in line and str(tmp_path / "missing") in line, line
+
+
+@pytest.mark.parametrize("script, args, words", [
+    ("loop_speed.py", ["--strategies", "random,no-such-strategy", "--budget", "5"], ["'no-such-strategy'"]),
+    ("multi_objective_nb201.py", ["--methods", "no-such-strategy", "--seeds", "1"], ["'no-such-strategy'"]),
+    ("nago_speed.py", ["--point", "g1=x"], ["'g1=x'"]),  # after the command line, device line and header
+    ("nago_speed.py", ["--param-limits", "1e5,10"], ["--param-limits 10", "--param-limits 13218"]),
+    ("ray_scaling.py", ["--proxies", "no-such-proxy"], ["'no-such-proxy'"]),  # after 'running in-process ...'
+])
+def test_a_bad_name_is_refused_before_any_output(data_dir: Path, script: str, args: list[str], words: list[str]):
+    """With the data in place, a bad name was refused only when the search or training that used it began."""
+    done = run_script(script, *args, data_dir=data_dir)
+    line = refusal(done, script)
+    assert done.stdout == "" and done.stderr.strip().splitlines()[-1] == line, (done.stdout, done.stderr)
+    assert all(word in line for word in words), line
+    assert "--space-opt" not in line, line
+
+
+@pytest.mark.parametrize("path, instead", [("benchmarks/nago_tables.py", "nago_search.py"),
+                                           ("benchmarks/stats_util.py", "Benchmarks"),
+                                           ("benchmarks/script_args.py", "Benchmarks"),
+                                           ("examples/custom_space.py", "--plugin examples/custom_space.py")])
+def test_a_helper_module_run_directly_says_what_it_is_and_what_to_run(path: str, instead: str):
+    """'python benchmarks/nago_tables.py --help' printed nothing and exited 0, as if it had done what was asked."""
+    done = subprocess.run([sys.executable, path, "--help"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 2 and done.stdout == "", (done.returncode, done.stdout, done.stderr)
+    line = done.stderr.strip()
+    assert "\n" not in line and line.startswith(f"{Path(path).name}: error: ") and "not a command" in line, line
+    assert instead in line, line
+
+
+@pytest.mark.parametrize("script, args, value", [
+    ("search_nb201.py", ["--budgets", "-5,10"], "-5,10"),  # argparse: "expected one argument"
+    ("search_nb201.py", ["--budgets=-5,10"], "-5,10"),
+    ("search_nb201.py", ["--budgets", "0,10"], "0,10"),
+    ("feature_predictors.py", ["--sizes", "-8,40"], "-8,40"),
+    ("predictors.py", ["--sizes", "-8,40"], "-8,40"),
+    ("guided_search.py", ["--checkpoints", "-5,10"], "-5,10"),
+    ("ray_scaling.py", ["--workers", "-2,1"], "-2,1"),
+    ("flan_transfer.py", ["--reference-sizes", "-40", "--pretrained", "a=b"], "-40"),
+    ("nago_speed.py", ["--param-limits", "-1e5,4e6"], "-1e5"),
+    ("ray_scaling.py", ["--gpus-per-trial", "-1"], "-1"),  # a plain float: Ray was asked for -1 GPU
+])
+def test_a_negative_list_value_is_refused_naming_its_flag_and_value(script: str, args: list[str], value: str):
+    line = refusal(run_script(script, *args), script)
+    flag = args[0].split("=")[0]
+    assert f"argument {flag}: " in line and value in line and "expected one argument" not in line, line
+    assert any(bound in line for bound in (">= 1", "> 0", ">= 0")), line  # the values it takes
+
+
+def test_the_nago_command_line_names_the_interpreter_and_script_by_absolute_paths(tmp_path: Path, data_dir: Path):
+    """Started in another folder, the line read '../../../usr/bin/python ../nasloop/benchmarks/nago_search.py':
+    pasted anywhere but that folder, it ran nothing. One search of one proxy evaluation is the smallest run."""
+    done = run_script("nago_search.py", "--methods", "random", "--seeds", "1", "--budget", "1", "--param-limit",
+                      "2e4", "--proxy-batch-size", "8", "--figures", str(tmp_path / "figures"), data_dir=data_dir,
+                      cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("Command: `") and first.endswith("`"), first
+    words = shlex.split(first.removeprefix("Command: `").removesuffix("`"))
+    assert words[0] == sys.executable and os.path.isabs(words[0]), words
+    assert Path(words[1]) == ROOT / "benchmarks" / "nago_search.py", words
+
+
+def _flags() -> set[str]:
+    """The flags examples/cifar10_nas.py takes, read from its own parser."""
+    done = subprocess.run([sys.executable, str(EXAMPLE), "--help"], capture_output=True, text=True, timeout=120)
+    return set(re.findall(r"--[a-z][a-z-]*", done.stdout))
+
+
+@pytest.mark.parametrize("args", [["--gpus-per-trial", "0", "--cpus-per-trial", "0"],  # refused before Ray starts
+                                  ["--gpus-per-trial", "1000"]])  # Ray's own cluster holds no 1000 GPUs
+def test_a_ray_share_refusal_of_the_example_names_only_its_own_flags(tmp_path: Path, data_dir: Path, args: list[str]):
+    """The GPU-share refusal said 'lower --gpus-per-trial (or the executor's cpus_per_trial)', an option of
+    nasloop's --executor-opt, a flag this script did not have."""
+    done = subprocess.run([sys.executable, str(EXAMPLE), "--executor", "ray", *args, "--budget", "1", "--data-dir",
+                           str(data_dir), "--run-dir", str(tmp_path / "run")], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    line = done.stderr.strip().splitlines()[-1]
+    assert line.startswith("cifar10_nas.py: error: ") and "cpus_per_trial" not in line, line
+    named = set(re.findall(r"--[a-z][a-z-]*", line))
+    assert "--cpus-per-trial" in named and named <= _flags(), (named - _flags(), line)
