@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from script_args import REPO, ScriptParser, add_data_dir, output_folder, run_main
+from script_args import REPO, ScriptParser, add_data_dir, output_folder, run_main, table_space
 from stats_util import format_mean
 
 from nasloop.engine.cli_types import int_list, positive_int
@@ -91,7 +91,7 @@ def cells_to_reach(target: float, sizes: list[int], curve: np.ndarray) -> str:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The options, with ``--pretrained`` read into ``args.starts``, (label, file) pairs (the files are read later)."""
     parser = ScriptParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--target", default="nb201", help="target space (default nb201)")
+    parser.add_argument("--target", type=table_space, default="nb201", help="target space (default nb201)")
     parser.add_argument("--sizes", type=int_list, default=[8, 16, 32, 40, 64, 128],
                         help="target training sizes (default 8,16,32,40,64,128)")
     parser.add_argument("--reference-sizes", type=int_list, default=[40, 128],

@@ -74,7 +74,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from script_args import ScriptParser, add_data_dir, output_file, run_main
+from script_args import ScriptParser, add_data_dir, output_file, run_main, table_space
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
@@ -186,7 +186,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seeds", type=positive_int, default=20, help="seeds per method (--first-seed onwards)")
     parser.add_argument("--first-seed", type=seed_int, default=0, help="the first seed (to run the seeds in parts)")
     parser.add_argument("--budget", type=positive_int, default=200, help="distinct evaluations per search")
-    parser.add_argument("--space", default="nb201", help="search space with a benchmark table (default nb201)")
+    parser.add_argument("--space", type=table_space, default="nb201",
+                        help="search space with a benchmark table (default nb201)")
     parser.add_argument("--dataset", default="cifar10", help="benchmark task (default cifar10)")
     parser.add_argument("--checkpoints", type=int_list,
                         help="comma-separated budgets at which to report the best so far, up to --budget (default: "

@@ -25,7 +25,7 @@ from nasloop.engine.assemble import default_dataset
 from nasloop.engine.cli_types import name_list, positive_int, seed_int
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search
-from script_args import ScriptParser, add_data_dir, check_search, run_main
+from script_args import ScriptParser, add_data_dir, check_search, run_main, table_space
 
 
 def main() -> None:
@@ -34,7 +34,8 @@ def main() -> None:
     parser.add_argument("--seed", type=seed_int, default=0, help="the searches' seed (default 0)")
     parser.add_argument("--strategies", type=name_list, default=["random", "evolution", "local"],
                         help="comma-separated (default random,evolution,local)")
-    parser.add_argument("--space", default="nb201", help="a tabular space: nb201, nb101, tnb101-micro, ...")
+    parser.add_argument("--space", type=table_space, default="nb201",
+                        help="a tabular space: nb201, nb101, tnb101-micro, ...")
     add_data_dir(parser)
     args = parser.parse_args()
     dataset = default_dataset(args.space)  # the space benchmark's first task: class_scene on tnb101-micro

@@ -34,7 +34,7 @@ import numpy as np
 from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.registry import PREDICTORS
 from nasloop.engine.predictor_evaluation import evaluate_predictors
-from script_args import ScriptParser, add_data_dir, output_file, run_main
+from script_args import ScriptParser, add_data_dir, output_file, run_main, table_space
 
 SIZES = {"nb201": (8, 40, 78, 128, 512), "nb101": (72, 364, 729)}
 # Published anchors per space: name -> (Kendall tau per train size, fit seconds per train size, the predictor of
@@ -84,7 +84,8 @@ def table(records: list[dict], sizes: list[int], references: dict[str, tuple[dic
 def main(argv: list[str] | None = None) -> None:
     parser = ScriptParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--predictors", help="comma-separated names (default: every registered predictor)")
-    parser.add_argument("--space", default="nb201", help="space with a benchmark table (default nb201)")
+    parser.add_argument("--space", type=table_space, default="nb201",
+                        help="space with a benchmark table (default nb201)")
     parser.add_argument("--sizes", type=int_list,
                         help="train sizes (default NB201 8,40,78,128,512; NB101 72,364,729)")
     parser.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")

@@ -24,7 +24,7 @@ from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.cli_types import positive_int, seed_int
 from nasloop.engine.registry import PREDICTORS, SEARCH_SPACES, STRATEGIES
 from nasloop.engine.types import Observation
-from script_args import ScriptParser, add_data_dir, run_main
+from script_args import ScriptParser, add_data_dir, run_main, table_space
 
 
 def peak_mb() -> float:
@@ -33,7 +33,8 @@ def peak_mb() -> float:
 
 def main() -> None:
     parser = ScriptParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--space", default="nb101", help="a space with a benchmark table (default nb101)")
+    parser.add_argument("--space", type=table_space, default="nb101",
+                        help="a space with a benchmark table (default nb101)")
     parser.add_argument("--dataset", default="cifar10", help="the benchmark's task (default cifar10)")
     parser.add_argument("--observed", type=positive_int, default=48, help="results told before the first round")
     parser.add_argument("--rounds", type=positive_int, default=5, help="rounds of ask and tell (default 5)")

@@ -15,10 +15,12 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn
 
+from nasloop.engine.assemble import tabulated_spaces
 from nasloop.engine.cli_parser import negative_values_attached
 from nasloop.engine.cli_types import path_text
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import NasloopError
+from nasloop.engine.registry import SEARCH_SPACES
 from nasloop.engine.search import build_plugins
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +49,16 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
     """The ``--data-dir`` flag, read as the ``nasloop`` command reads it."""
     parser.add_argument("--data-dir", type=path_text, default=default_data_dir(),
                         help="folder with the benchmark data (default: $NASLOOP_DATA, else ../shared/data)")
+
+
+def table_space(text: str) -> str:
+    """An argparse type: a search space with a benchmark table, which these scripts look every evaluation up in. One
+    without was refused in other words' terms: build_context's 'pass lookup=False', a Python argument, or flags the
+    script has not (--evaluator, --space for flan_transfer.py's --target). An unknown name is nasloop's refusal."""
+    if SEARCH_SPACES.get(text).benchmark is None:
+        raise argparse.ArgumentTypeError(f"search space '{text}' has no benchmark table; choose one that has: "
+                                         f"{', '.join(tabulated_spaces())}")
+    return text
 
 
 def output_file(text: str) -> Path:
