@@ -52,7 +52,7 @@ import torch
 from nasloop.engine.assemble import build_context, build_space
 from nasloop.engine.cli_types import int_list, non_negative_float, positive_float, positive_int, seed_int
 from nasloop.engine.config import construct, route_options
-from nasloop.engine.errors import ConfigError
+from nasloop.engine.errors import ConfigError, NasloopError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.executors.base import Executor
 from nasloop.engine.executors.inprocess import InProcessExecutor
@@ -109,8 +109,13 @@ def evaluator_for(args: argparse.Namespace, run_dir: Path) -> tuple[SearchSpace,
     options, space_options = route_options(evaluator_options(args), factory, SEARCH_SPACES.get("nb201"))
     context = build_context(SEARCH_SPACES.get("nb201"), args.dataset, args.data_dir, str(run_dir))
     space = build_space("nb201", context, **space_options)  # --option channels=8 sizes the network
-    evaluator = construct("evaluator", args.evaluator, factory, space, wiring={"context": context}, **options)
-    evaluator.check(args.fidelity)
+    try:
+        evaluator = construct("evaluator", args.evaluator, factory, space, wiring={"context": context}, **options)
+        evaluator.check(args.fidelity)
+    except NasloopError as error:  # nasloop's words name its --device flag: this script sets it by --option
+        if "--device " not in str(error):
+            raise
+        raise ConfigError(str(error).replace("--device ", "--option device=")) from None
     return space, evaluator
 
 
