@@ -112,3 +112,26 @@ def test_a_ray_share_refusal_of_the_example_names_only_its_own_flags(tmp_path: P
     assert line.startswith("cifar10_nas.py: error: ") and "cpus_per_trial" not in line, line
     named = set(re.findall(r"--[a-z][a-z-]*", line))
     assert "--cpus-per-trial" in named and named <= _flags(), (named - _flags(), line)
+
+
+@pytest.mark.parametrize("script, flag", [("guided_search.py", "--space"), ("ranking_round.py", "--space"),
+                                          ("predictors.py", "--space"), ("loop_speed.py", "--space"),
+                                          ("flan_transfer.py", "--target")])
+def test_a_space_without_a_table_is_refused_naming_the_scripts_flag(script: str, flag: str):
+    """'--space nago' read "build_context: lookup=True ...; pass lookup=False", a Python argument, or named
+    '--evaluator tabular' (loop_speed.py) and '--space' (flan_transfer.py's is --target), flags the scripts lack."""
+    line = refusal(run_script(script, flag, "nago", "--pretrained", "a=b") if script == "flan_transfer.py" else
+                   run_script(script, flag, "nago"), script)
+    assert f"argument {flag}: search space 'nago' has no benchmark table" in line and "nb201" in line, line
+    assert "lookup" not in line and "--evaluator" not in line, line
+
+
+def test_ray_scalings_device_refusal_names_its_own_option_flag(data_dir: Path):
+    """The device is '--option device=...' here; nasloop's refusal said 'use --device cpu', a flag the script lacks
+    (on a machine without a GPU; with one, device cuda:99 is refused naming no flag)."""
+    line = refusal(run_script("ray_scaling.py", "--evaluator", "train", "--option", "device=cuda:99",
+                              data_dir=data_dir), "ray_scaling.py")
+    help_text = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "ray_scaling.py"), "--help"],
+                               capture_output=True, text=True, timeout=120).stdout
+    named = set(re.findall(r"--[a-z][a-z-]*", line))
+    assert "cuda:99" in line and named <= set(re.findall(r"--[a-z][a-z-]*", help_text)), line
