@@ -53,8 +53,9 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
 
 def table_space(text: str) -> str:
     """An argparse type: a search space with a benchmark table, which these scripts look every evaluation up in. One
-    without was refused in other words' terms: build_context's 'pass lookup=False', a Python argument, or flags the
-    script has not (--evaluator, --space for flan_transfer.py's --target). An unknown name is nasloop's refusal."""
+    without was refused in words the user could not act on: build_context's 'pass lookup=False' (a Python argument)
+    or flags the script lacks (--evaluator; --space for flan_transfer.py's --target). An unknown name is refused by
+    nasloop's registry, in its own one line."""
     if SEARCH_SPACES.get(text).benchmark is None:
         raise argparse.ArgumentTypeError(f"search space '{text}' has no benchmark table; choose one that has: "
                                          f"{', '.join(tabulated_spaces())}")
