@@ -175,10 +175,14 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         if lock is None or not lock.path.exists():
             held.enter_context(StudyLock(args.out))
         pending, outcomes = plan_study(study)
+        # a refusal raised inside a run (a forest's missing=error on undefined proxies) named --predictor-opt, which
+        # a search study refuses: said as the method takes the option, as a refusal while it is built is
+        in_file = bool(args.methods_file)
         with progress("runs", len(pending), enabled=not args.quiet) as advance:
-            outcomes.update(run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
-                f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {outcome}"), ray_address=args.ray_address,
-                use_ray=args.executor == "ray"))
+            ran = run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
+                f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {as_method_advice(outcome, in_file)}"),
+                ray_address=args.ray_address, use_ray=args.executor == "ray")
+            outcomes.update({run: as_method_advice(outcome, in_file) for run, outcome in ran.items()})
         results = collect(study, target, args.interval or "t")
         from .report import markdown_table, study_tables, write_study_report
 
