@@ -193,16 +193,18 @@ def parse_method(spec: str) -> Method:
     return Method(spec, strategy, predictor or None, strategy_options, predictor_options)
 
 
-def _dotted_option(where: str, key: str, value: str, strategy: str, predictor: str, in_file: bool) -> str:
+def _dotted_option(where: str, key: str, value: str, strategy: str, predictor: str, in_file: bool,
+                   given: str | None = None) -> str:
     """The option ``NAME.KEY`` (``flan.ensemble``) gives a method's ``predictor``, read as ``--predictor-opt`` reads
     one (see :func:`.predictor_options.options_per_predictor`): KEY, where NAME is that predictor. Any other NAME is
     refused in the form the method was written in (``value`` as written), a methods file's predictor_options
     (``in_file``) or --methods, where the run's own refusal named ``--predictor-opt``, which a search study refuses,
-    and --methods refused ``flan.ensemble`` that a methods file applied."""
+    and --methods refused ``flan.ensemble`` that a methods file applied. ``given`` names what the user wrote, where
+    that was not ``key`` (options nested under NAME)."""
     name, _, option = key.partition(".")
     if name == predictor and option:
         return option
-    given = f"predictor_options key '{key}'" if in_file else f"option '{key}'"
+    given = given or (f"predictor_options key '{key}'" if in_file else f"option '{key}'")
     alone = f"'{option or 'KEY'}: {value}' in its predictor_options" if in_file else f"+{option or 'KEY'}={value}"
     if not option or (name not in PREDICTORS and not PREDICTORS.get(predictor).holds_predictors):
         raise ConfigError(f"{where}: {given} names no option of its predictor '{predictor}'; write {alone} (or "
@@ -217,6 +219,21 @@ def _dotted_option(where: str, key: str, value: str, strategy: str, predictor: s
            else f"write {strategy}:{name}+{option}={value}")
     raise ConfigError(f"{where}: {given} is for predictor '{name}', which the method does not use (it ranks with "
                       f"{predictor}); drop it, or {fix}")
+
+
+def _refuse_nested(where: str, options: Mapping[str, Any], strategy: str, predictor: str) -> None:
+    """Options nested under a predictor's name in a methods file's predictor_options (``{gp: {lr: 1}}``, the form
+    ``evaluate_predictors`` takes), refused in that file's words: the run's refusal named ``--predictor-opt``, which a
+    search study refuses, and Python's ``predictor_options={'gp.lr': ...}``."""
+    for key, value in options.items():
+        if not isinstance(value, Mapping) or key not in PREDICTORS or key in option_names(PREDICTORS.get(predictor)):
+            continue
+        option, text = next(((k, json.dumps(v, default=str)) for k, v in value.items()), ("KEY", "VALUE"))
+        given = f"predictor_options '{key}: {{{option}: {text}}}'"
+        if key != predictor:  # another predictor's, or a blend's member's: said as NAME.KEY would be
+            _dotted_option(where, f"{key}.{option}", text, strategy, predictor, True, given)
+        raise ConfigError(f"{where}: {given} nests options under its predictor's name, which a method does not read; "
+                          f"write them unnested, e.g. '{option}: {text}' in its predictor_options")
 
 
 def _check_pairing(method: str, strategy: str, predictor: str | None) -> None:
@@ -268,6 +285,9 @@ def read_methods(path: Path) -> list[Method]:
             raise ConfigError(f"{path}: method {number}: strategy '{entry['strategy']}' uses no predictor; drop its "
                               f"predictor_options, or choose a guided strategy ({', '.join(guided_strategies())})")
         guide = predictor_of(entry["strategy"], entry.get("predictor"))
+        if guide is not None:
+            _refuse_nested(f"{path}: method {number}", entry.get("predictor_options") or {}, entry["strategy"],
+                           str(guide))
         for key, value in (entry.get("predictor_options") or {}).items():
             if "." in key and guide is not None:  # NAME.KEY, as --predictor-opt reads it and --methods takes it
                 _dotted_option(f"{path}: method {number}", key, json.dumps(value, default=str), entry["strategy"],
