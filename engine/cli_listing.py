@@ -8,8 +8,8 @@ import re
 from ..search_spaces.base import NetworkSpace, SearchSpace
 from .assemble import build_context, build_space, default_dataset, fits_on
 from .errors import MissingDataError, NasloopError
-from .options import describe_options
-from .registry import BENCHMARKS, EVALUATORS, Registry
+from .options import Configurable, check_defaults, describe_options
+from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, STRATEGIES, Registry
 
 
 def list_plugins(registry: Registry, name: str | None = None) -> None:
@@ -19,10 +19,9 @@ def list_plugins(registry: Registry, name: str | None = None) -> None:
         return
     width = max(map(len, registry.names()), default=0) + 2
     for name in registry.names():
-        try:
-            doc = (registry.get(name).__doc__ or "").strip().splitlines()
-        except NasloopError as exc:  # a broken plugin is listed as such; the others still show
-            doc = [f"(unusable: {exc})"]
+        why = unusable(registry, name)
+        # a broken plugin is listed as such; the others still show
+        doc = [f"(unusable: {why})"] if why else (registry.get(name).__doc__ or "").strip().splitlines()
         print(f"{name:{width}s}{plain_text(doc[0]) if doc else ''}")
 
 
@@ -35,6 +34,9 @@ def _describe_plugin(registry: Registry, name: str) -> None:
         print(f"  {option}: {kind}, {default}")
     if not options:
         print("  none")
+    why = unusable(registry, name)
+    if why is not None:  # its options listed a default that the plugin's own build refuses
+        print(f"\nunusable: {why}")
     if isinstance(factory, type) and issubclass(factory, SearchSpace):  # what features= and views= can name
         print(f"\nencodings:\n  vector: {', '.join(factory.vector_encodings) or 'none'}\n"
               f"  graph: {', '.join(factory.graph_encodings) or 'none'}")
@@ -76,6 +78,22 @@ def _describe_fits(name: str, space: type[SearchSpace]) -> None:
     for kind, names in fits.items():
         why = f" ({problem})" if kind == "predictors" and problem else ""
         print(f"  {kind}: {', '.join(names) or 'none'}{why}")
+    broken = [f"{name} ({why})" for registry in (STRATEGIES, PREDICTORS, EVALUATORS) for name in registry.names()
+              if (why := unusable(registry, name)) is not None]
+    if broken:  # refused on any space, so left out above: said, or a user's plugin was missing without a word
+        print(f"  left out, unusable on any space: {'; '.join(broken)}")
+
+
+def unusable(registry: Registry, name: str) -> str | None:
+    """Why the plugin ``name`` is refused whatever it is built on (it cannot be imported, or an option's default
+    breaks its own hint, which its build refuses: see :func:`.options.check_defaults`); None where it is not."""
+    try:
+        factory = registry.get(name)
+        if isinstance(factory, type) and issubclass(factory, Configurable):  # the plugins whose build checks them
+            check_defaults(f"{registry.kind} '{name}'", factory)
+    except NasloopError as exc:
+        return str(exc)
+    return None
 
 
 def _describe_benchmark(space: type[SearchSpace]) -> None:
