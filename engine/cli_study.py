@@ -193,9 +193,11 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     print(f"\nreport: {written[1]}  ({methods} method{'s' * (methods != 1)}, {seeds} seed{'s' * (seeds != 1)}; "
           f"{runs} run{'s' * (runs != 1)} used)")
     damaged = [problem for problem in results.problems if ": damaged (" in problem]
-    for problem in [p for p in results.problems if p not in damaged][:5]:  # a run of another grid kept in the
-        print(f"nasloop compare: note: left out of the report: {problem}", file=sys.stderr)  # folder: exit 0
     errors = [f"{run}: {outcome}" for run, outcome in outcomes.items() if outcome.startswith(("error", "damaged"))]
+    noted = [p for p in results.problems if p not in damaged and not any(  # a run that failed now: its error below
+        f"({run})" in p for run, outcome in outcomes.items() if outcome.startswith("error"))]
+    for problem in noted[:5]:  # a run of another grid kept in the folder: exit 0
+        print(f"nasloop compare: note: left out of the report: {problem}", file=sys.stderr)
     # a finished run whose rows are damaged is found only when read for the report: an error, not exit 0
     errors += [problem for problem in damaged if not any(
         run in problem for run, outcome in outcomes.items() if outcome.startswith("damaged"))]
@@ -356,7 +358,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         if results.problems:  # listed in the report; said here too, or an exit 0 hides them
             count = len(results.problems)
             print(f"nasloop report: note: {count} run{'s' * (count != 1)} left out of the report "
-                  "(missing, unfinished, damaged, another method's or of another grid): see its 'Runs left out'",
+                  "(missing, unfinished, failed, damaged, another method's or of another grid): see its 'Runs left out'",
                   file=sys.stderr)
     elif not args.path.exists():  # 'no nasloop run ... start a new search' for a mistyped study folder
         raise DataError(f"no study or run at {args.path} (no such folder); give the folder of a 'nasloop compare' "

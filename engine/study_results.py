@@ -19,7 +19,7 @@ from .pareto_summary import hypervolume_curve
 from .store import RunStore
 from .store_rows import Trial
 from .study import Study, run_state
-from .study_methods import Method
+from .study_methods import Method, as_method_advice
 from .user_files import same_but_moved_files
 from .study_stats import (Censored, PairedTest, area_under_curve, average_ranks, best_so_far, censored_quantiles,
                           mean_interval, paired_tests, queries_to_target)
@@ -73,7 +73,7 @@ class StudyResults:
     target: float | None
     methods: dict[str, MethodRuns]
     problems: list[str]
-    """Runs missing, unfinished, damaged or of another method: reported, and left out of the statistics."""
+    """Runs missing, unfinished, failed, damaged or of another method: reported, and left out of the statistics."""
     interval: str = "t"
     """How the 95 % intervals are computed: ``t`` (Student) or ``bootstrap`` (percentile, 2,000 resamples)."""
     cut: list[str] = field(default_factory=list)
@@ -264,6 +264,7 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
                 spent = float(store.counts()["cost"])
                 minimize = bool(store.get_meta("minimize"))
                 config = store.get_meta("config")
+                reason = store.get_meta("stop_reason")
                 differs = other_run(method, seed, config, study.pretrained_files,
                                     store.get_meta("pretrained_files") or {})
         except NasloopError as exc:
@@ -279,8 +280,11 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
             continue
         if state == "failed" and not (budget and len(trials) >= budget or study.base.max_seconds is not None
                                       and spent >= study.base.max_seconds):  # a run stopped short on an error
-            problems.append(f"{method.label} seed {seed}: {state} ({run_dir})")  # is no result; one whose whole
-            continue  # budget failed (every architecture it tried) is one: no success, not a seed left out
+            # is no result, said with why (the report gave 'failed' alone); one whose whole budget failed (every
+            # architecture it tried) is one: no success, not a seed left out
+            why = f": {as_method_advice(reason, in_file=False)}" if isinstance(reason, str) and reason else ""
+            problems.append(f"{method.label} seed {seed}: {state}{why} ({run_dir})")
+            continue
         if not trials:  # a time budget spent before its first evaluation: nothing to compare at any query
             problems.append(f"{method.label} seed {seed}: no evaluation before its time budget ran out ({run_dir})")
             continue
