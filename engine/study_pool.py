@@ -19,11 +19,12 @@ import os
 import signal
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 from .executors.base import Terminated, interrupts_held, runs_stopped_by_sigterm
 
-RunOne = Callable[[Any], tuple[str, str]]
+Job = TypeVar("Job")
+Result = TypeVar("Result")  # a study's (run dir, outcome); a benchmark script's figures of one search
 HELD = {signal.SIGINT, signal.SIGTERM}
 """The signals held back while workers start (see :func:`_interrupts_held`)."""
 MASKS = sys.platform != "win32"
@@ -33,7 +34,7 @@ _running = False
 _parent = 0
 
 
-def run_in_pool(run_one: RunOne, pending: list[Any], jobs: int) -> Iterator[tuple[str, str]]:
+def run_in_pool(run_one: Callable[[Job], Result], pending: list[Job], jobs: int) -> Iterator[Result]:
     """``run_one(job)`` for each pending job in ``jobs`` worker processes; yield each result in order.
 
     Stopped (Ctrl-C, SIGTERM raised as an interrupt), the pool cancels the jobs not started, passes the
@@ -107,7 +108,7 @@ def _interrupt_once(signum: int, frame: object) -> None:
     raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
 
-def _guarded(run_one: RunOne, job: Any) -> tuple[str, str]:
+def _guarded(run_one: Callable[[Job], Result], job: Job) -> Result:
     """Run one job unless the worker was stopped; a worker whose parent died exits once its run is recorded."""
     global _running
     try:
