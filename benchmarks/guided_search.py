@@ -68,13 +68,12 @@ import math
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from script_args import ScriptParser, add_data_dir, output_file, run_main, table_space
+from script_args import ScriptParser, add_data_dir, output_file, results_of, run_main, table_space
 from stats_util import format_mean
 
 from nasloop.engine.assemble import build_context, build_space
@@ -196,7 +195,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--torch-threads", type=int_at_least(0), default=1,
                         help="torch intra-op threads (0: leave torch's default)")
     parser.add_argument("--jobs", type=positive_int, default=1,
-                        help="searches run at once, each in its own process (at most one per core)")
+                        help="searches run at once (above 1: in worker processes, at most one per core)")
     parser.add_argument("--json", type=output_file, metavar="FILE", help="also write the raw numbers here")
     args = parser.parse_args(argv)
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
@@ -211,16 +210,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _set_torch_threads(threads: int) -> None:
-    """Run in each worker process; the parent never touches torch, so forking it is safe."""
+def _run_job(job: tuple[str, str, str, int, int, str, str, int]) -> tuple[str, int, list[float], float]:
+    """One search of the table, in a worker process with ``--jobs`` above 1, else in this one."""
+    name, space, dataset, seed, budget, data_dir, tmp, threads = job
     if threads:
         import torch
 
         torch.set_num_threads(threads)
-
-
-def _run_job(job: tuple[str, str, str, int, int, str, str]) -> tuple[str, int, list[float], float]:
-    name, space, dataset, seed, budget, data_dir, tmp = job
     scores, wall = run_once(METHODS[name], space, dataset, seed, budget, data_dir, Path(tmp) / f"{name}-s{seed}")
     return name, seed, scores, wall
 
@@ -234,10 +230,10 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nasloop-guided-") as tmp:
         seeds = range(args.first_seed, args.first_seed + args.seeds)
-        jobs = [(name, args.space, args.dataset, seed, args.budget, args.data_dir, tmp)
+        jobs = [(name, args.space, args.dataset, seed, args.budget, args.data_dir, tmp, args.torch_threads)
                 for name in args.methods for seed in seeds]
-        with ProcessPoolExecutor(args.jobs, initializer=_set_torch_threads, initargs=(args.torch_threads,)) as pool:
-            for name, seed, scores, wall in pool.map(_run_job, jobs):
+        with results_of(_run_job, jobs, args.jobs) as searches:
+            for name, seed, scores, wall in searches:
                 results[name, seed] = scores, wall
                 curve = best_at(scores, checkpoints)
                 reached = queries_to_target(scores, optimum)

@@ -29,8 +29,6 @@ import shlex
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +43,7 @@ from nasloop.engine.store import DB_NAME, RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from script_args import ScriptParser, add_data_dir, check_search, output_folder, run_main  # noqa: E402
+from script_args import ScriptParser, add_data_dir, check_search, output_folder, results_of, run_main  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 
 CHECKPOINTS = (50, 100, 200)
@@ -120,10 +118,8 @@ def main() -> None:
         out = args.out or scratch
         seeds = range(args.first_seed, args.first_seed + args.seeds)
         jobs = [(m, c, s, args.budget, args.data_dir, out) for c in costs for m in methods for s in seeds]
-        pool = ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) if args.jobs > 1 else None
-        results = list(pool.map(one_run, jobs) if pool else map(one_run, jobs))
-        if pool:
-            pool.shutdown()
+        with results_of(one_run, jobs, args.jobs) as searches:
+            results = list(searches)
     for (cost, name), (reference, true_volume) in truth.items():
         print(f"\n{cost}, {name} reference point (val acc {reference[0]:.2f}, {cost} {-reference[1]:.4g}); "
               f"true hypervolume {true_volume:.4f}; {args.seeds} seeds\n")

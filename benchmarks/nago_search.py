@@ -84,8 +84,8 @@ How to run
         --param-limit 1e5 --seeds 10 --budget 30                              # on a GPU: a more telling setting
 
 Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``. Progress goes to stderr,
-the tables to stdout. Each search runs in its own process (spawn) with one torch thread
-(``--torch-threads``).
+the tables to stdout. Each search runs with one torch thread (``--torch-threads``), with ``--jobs`` above 1 in
+worker processes (spawn) that Ctrl-C, SIGTERM or ``kill -9`` of the script stop with it.
 """
 from __future__ import annotations
 
@@ -93,7 +93,6 @@ import argparse
 import contextlib
 import json
 import math
-import multiprocessing
 import os
 import shlex
 import sys
@@ -105,7 +104,7 @@ from typing import Any
 
 import numpy as np
 from nago_tables import CHANCE, anytime_plot, best_table, curves, front_plot, hv_curve, objectives_report, test_report
-from script_args import (REPO, ScriptParser, add_data_dir, check_search, output_file, output_folder,
+from script_args import (REPO, ScriptParser, add_data_dir, check_search, output_file, output_folder, results_of,
                          run_main)
 
 from nasloop.engine.cli_types import int_at_least, int_list, positive_float, positive_int, seed_int
@@ -186,17 +185,16 @@ def run_once(args: argparse.Namespace, method: str, seed: int, run_dir: Path) ->
             "pareto_front": summary.get("pareto_front")}
 
 
-def _init_worker(threads: int) -> None:
-    warnings.filterwarnings("ignore")  # botorch's optimisation warnings would drown the progress lines
-    if threads:
-        import torch
-
-        torch.set_num_threads(threads)
-
-
 def _run_job(job: tuple[argparse.Namespace, str, int, str]) -> tuple[str, int, dict[str, Any]]:
+    """One search, in a worker process with ``--jobs`` above 1, else in this one."""
     args, method, seed, tmp = job
-    return method, seed, run_once(args, method, seed, Path(tmp) / setting_name(args) / f"{method}-s{seed}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # botorch's optimisation warnings would drown the progress lines
+        if args.torch_threads:
+            import torch
+
+            torch.set_num_threads(args.torch_threads)
+        return method, seed, run_once(args, method, seed, Path(tmp) / setting_name(args) / f"{method}-s{seed}")
 
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -231,7 +229,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_data_dir(parser)
     parser.add_argument("--torch-threads", type=int_at_least(0), default=1,
                         help="torch threads per search (0: torch's default)")
-    parser.add_argument("--jobs", type=positive_int, default=1, help="searches at once, each in its own process")
+    parser.add_argument("--jobs", type=positive_int, default=1, help="searches at once (above 1: in worker processes)")
     parser.add_argument("--figures", type=output_folder, default=REPO / "benchmarks" / "figures", help="figure folder")
     parser.add_argument("--json", type=output_file, metavar="FILE", help="also write the raw numbers here")
     parser.add_argument("--out", type=output_folder,
@@ -327,11 +325,8 @@ def main(argv: list[str] | None = None) -> None:
     with contextlib.ExitStack() as stack:
         tmp = str(args.out) if args.out else stack.enter_context(tempfile.TemporaryDirectory(prefix="nasloop-nago-"))
         jobs = [(args, method, seed, tmp) for seed in seeds for method in args.methods]
-        context = multiprocessing.get_context("spawn")
-        # a Pool, whose exit terminates its workers: a ProcessPoolExecutor's waited for each one's training to
-        # end after Ctrl-C reached this process alone (timeout -s INT, a scheduler), five minutes on one run
-        with context.Pool(args.jobs, initializer=_init_worker, initargs=(args.torch_threads,)) as pool:
-            for method, seed, run in pool.imap(_run_job, jobs):
+        with results_of(_run_job, jobs, args.jobs) as searches:
+            for method, seed, run in searches:
                 results[method, seed] = run
                 curve = best_so_far(run["scores"], args.budget)
                 failed = int(np.sum(np.isnan(run["scores"])))

@@ -5,23 +5,27 @@ refuses a misspelt flag, naming the flag, before any work is done (as counts and
 command's own argument types in :mod:`nasloop.engine.cli_types`), and nasloop's own refusals (a missing data
 file, an unknown task) end a script in the one line the ``nasloop`` command prints, not under a traceback. A
 refusal comes first and alone: a script checks its data and names (:func:`check_search`) before its first line of
-output, where a table header printed above the refusal read as a run that had started.
+output, where a table header printed above the refusal read as a run that had started. Ctrl-C or SIGTERM end a
+script as they end the ``nasloop`` command: one line, exit status 130, and no worker process left behind.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, Iterator, NoReturn
 
 from nasloop.engine.assemble import tabulated_spaces
 from nasloop.engine.cli_parser import negative_values_attached
 from nasloop.engine.cli_types import path_text
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import NasloopError
+from nasloop.engine.executors.base import interrupts_held, later_interrupts_end_the_process, sigterm_interrupts
 from nasloop.engine.registry import SEARCH_SPACES
 from nasloop.engine.search import build_plugins
+from nasloop.engine.study_pool import Job, Result, run_in_pool
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -101,17 +105,41 @@ def not_a_script(what: str, instead: str) -> NoReturn:
     sys.exit(2)
 
 
+@contextlib.contextmanager
+def results_of(run_one: Callable[[Job], Result], jobs: list[Job], workers: int) -> Iterator[Iterator[Result]]:
+    """``run_one(job)`` of each job, in order: in this process for one worker, else in ``workers`` processes of
+    nasloop's own pool (:func:`nasloop.engine.study_pool.run_in_pool`, which ``nasloop compare --jobs`` runs on).
+    The scripts with ``--jobs`` had a pool each, and SIGTERM or ``kill -9`` of a script left its workers searching
+    on, reparented to PID 1; this pool stops them with the script. ``run_one`` is a module-level function (the
+    workers are spawned, not forked: torch is not fork-safe once used). Leaving the block closes the results, so
+    an interrupt in the caller's loop stops the workers at once, not when the results are collected."""
+    results = (run_one(job) for job in jobs) if workers <= 1 else run_in_pool(run_one, jobs, workers)
+    with contextlib.closing(results):
+        yield results
+
+
 def run_main(main: Callable[[], int | None]) -> NoReturn:
-    """Run a script's ``main`` and exit with its code; a refusal by nasloop is one line and exit status 2."""
+    """Run a script's ``main`` and exit with its code; a refusal by nasloop is one line and exit status 2. SIGTERM
+    (``timeout``, a scheduler) stops a script as Ctrl-C does, as it stops the ``nasloop`` command: it killed the
+    script outright, which left its workers running and printed nothing."""
+    with sigterm_interrupts():
+        code = _exit_status(main)
+    if code == 130:  # stopped, and said so: another Ctrl-C now would land in an exit handler, under a traceback
+        later_interrupts_end_the_process()
+    sys.exit(code)
+
+
+def _exit_status(main: Callable[[], int | None]) -> int:
+    """``main``'s exit status, every way it can end but a bug in one line on stderr."""
     try:
-        code = main()
+        return main() or 0
     except NasloopError as exc:
         print(f"{Path(sys.argv[0]).name}: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        return 2
     except KeyboardInterrupt:  # a traceback from inside the wait named nothing the user could do
-        print(f"{Path(sys.argv[0]).name}: interrupted", file=sys.stderr)
-        sys.exit(130)
-    sys.exit(code or 0)
+        with interrupts_held():  # a second Ctrl-C as the line is printed
+            print(f"{Path(sys.argv[0]).name}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
