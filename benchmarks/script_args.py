@@ -120,8 +120,8 @@ def results_of(run_one: Callable[[Job], Result], jobs: list[Job], workers: int) 
 
 def run_main(main: Callable[[], int | None]) -> NoReturn:
     """Run a script's ``main`` and exit with its code; a refusal by nasloop is one line and exit status 2. SIGTERM
-    (``timeout``, a scheduler) stops a script as Ctrl-C does, as it stops the ``nasloop`` command: it killed the
-    script outright, which left its workers running and printed nothing."""
+    (``timeout``, a scheduler) stops a script as Ctrl-C does, as it stops the ``nasloop`` command: it used to kill
+    the script outright, which left its workers running and printed nothing."""
     with sigterm_interrupts():
         code = _exit_status(main)
     if code == 130:  # stopped, and said so: another Ctrl-C now would land in an exit handler, under a traceback
@@ -130,7 +130,8 @@ def run_main(main: Callable[[], int | None]) -> NoReturn:
 
 
 def _exit_status(main: Callable[[], int | None]) -> int:
-    """``main``'s exit status, every way it can end but a bug in one line on stderr."""
+    """``main``'s exit status; a refusal by nasloop or an interrupt is said in one line on stderr (a bug in the
+    script keeps its traceback)."""
     try:
         return main() or 0
     except NasloopError as exc:

@@ -1,4 +1,5 @@
-"""A study's runs in worker processes (``compare --jobs N``) that stop when the study is stopped.
+"""A study's runs in worker processes (``compare --jobs N``) that stop when the study is stopped (the benchmark
+scripts' searches with ``--jobs N`` run here too, through their ``script_args.results_of``).
 
 A pool's workers kept going after the study was stopped: Ctrl-C or SIGTERM on ``compare`` waited for every
 run already handed to a worker, the queued ones included, to run to its end (a whole training run) before it
