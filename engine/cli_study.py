@@ -357,8 +357,8 @@ def cmd_report(args: argparse.Namespace) -> None:
         written = write_study_report(results, args.out or args.path, args.command_line)
         if results.problems:  # listed in the report; said here too, or an exit 0 hides them
             count = len(results.problems)
-            print(f"nasloop report: note: {count} run{'s' * (count != 1)} left out of the report "
-                  "(missing, unfinished, failed, damaged, another method's or of another grid): see its 'Runs left out'",
+            print(f"nasloop report: note: {count} run{'s' * (count != 1)} left out of the report (missing, "
+                  "unfinished, failed, damaged, another method's or of another grid): see its 'Runs left out'",
                   file=sys.stderr)
     elif not args.path.exists():  # 'no nasloop run ... start a new search' for a mistyped study folder
         raise DataError(f"no study or run at {args.path} (no such folder); give the folder of a 'nasloop compare' "

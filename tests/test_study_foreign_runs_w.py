@@ -21,8 +21,8 @@ def test_a_run_of_another_dataset_in_a_study_is_left_out_and_named(tmp_path: Pat
     assert main(["compare", "--methods", "random", "--seeds", "2", "--out", str(study), *common]) == 0
     assert "note: left out of the report: random seed 1: " in capsys.readouterr().err  # the run is kept, not redone
     assert main(["report", str(study)]) == 0
-    assert "1 run left out of the report (missing, unfinished, failed, damaged, another method's or of another grid)" in (
-        capsys.readouterr().err)
+    assert ("1 run left out of the report (missing, unfinished, failed, damaged, another method's or of another "
+            "grid)") in capsys.readouterr().err
     report = (study / "report.md").read_text()
     assert "| random | 1 |" in report
     assert ("random seed 1: " + str(study / "runs" / "random" / "seed-1") + " holds a run made for another grid "
