@@ -14,7 +14,7 @@ import os
 import re
 import socket
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
 """What ``flock`` fails with on a file system that keeps no locks (some FUSE and NFS mounts)."""
@@ -121,17 +121,27 @@ def _remove_if_dead(partial: Path, pid: int | None) -> None:
     fd = _opened(partial)
     if fd is None:  # removed by another process meanwhile, or not ours to read
         return
+
+    def unlink() -> None:
+        with contextlib.suppress(OSError):  # removed by another process meanwhile, or a read-only folder
+            partial.unlink()
+    remove_if_unlocked(partial, fd, pid, unlink)
+
+
+def remove_if_unlocked(path: Path, fd: int, pid: int | None, remove: Callable[[], None]) -> None:
+    """``remove()`` if the lock of ``path`` (open as ``fd``, closed here) can be taken, or on a file system without
+    locks if ``pid`` ran here and ended; the lock is held while checking ``fd`` is still ``path`` and removing it.
+    Shared by the partial files here and the scratch folders of :mod:`.scratch_folders`."""
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # its writer is live
+        except BlockingIOError:  # its process is live
             return
         except OSError as exc:
             if exc.errno not in NO_LOCKS or pid is None or alive(pid):
                 return
-        if same_file(fd, partial):
-            with contextlib.suppress(OSError):  # removed by another process meanwhile, or a read-only folder
-                partial.unlink()
+        if same_file(fd, path):
+            remove()
     finally:
         os.close(fd)
 

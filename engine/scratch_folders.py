@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .replaced_files import NO_LOCKS, alive, same_file
+from .replaced_files import NO_LOCKS, remove_if_unlocked, same_file
 
 
 @contextlib.contextmanager
@@ -78,15 +78,5 @@ def _remove_if_dead(folder: Path, pid: int) -> None:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError:  # removed meanwhile, not a folder, or not ours to read
         return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # its process is live
-            return
-        except OSError as exc:
-            if exc.errno not in NO_LOCKS or alive(pid):
-                return
-        if same_file(fd, folder):
-            shutil.rmtree(folder, ignore_errors=True)  # another user's, in a sticky temp folder, stays
-    finally:
-        os.close(fd)
+    # another user's, in a sticky temp folder, stays
+    remove_if_unlocked(folder, fd, pid, lambda: shutil.rmtree(folder, ignore_errors=True))
