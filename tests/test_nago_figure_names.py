@@ -30,7 +30,8 @@ def readme_commands() -> list[tuple[list[str], str]]:
     return found
 
 
-def test_the_readme_commands_write_the_figures_the_readme_shows(nago_search):
+def test_the_readme_commands_write_the_figures_the_readme_shows(nago_search, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # --out studies/nago makes its folder as it is read: here, not in the checkout
     commands = readme_commands()
     assert len(commands) >= 3, commands
     for argv, figure in commands:
