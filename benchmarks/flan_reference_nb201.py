@@ -35,7 +35,6 @@ import importlib.util
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -52,7 +51,7 @@ from nasloop.search_spaces.nb201.cell import OPS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from predictors import REFERENCES  # noqa: E402  (sibling benchmark scripts)
-from script_args import ScriptParser, add_data_dir, output_file  # noqa: E402
+from script_args import ScriptParser, add_data_dir, output_file, results_of, run_main  # noqa: E402
 
 MODEL_FILE = Path("correlation_trainer") / "new_models.py"
 # Their op indices: output, input, then their OPS list (avg_pool_3x3, nor_conv_1x1, nor_conv_3x3, none, skip_connect).
@@ -239,8 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         records = evaluate_predictors(["flan"], args.sizes, seeds, dataset=args.dataset, data_dir=data_dir,
                                       metric=args.metric, on_result=progress)
         jobs = [(args.sizes, s, args.dataset, data_dir, args.metric, options) for s in seeds]
-        with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            for part in pool.map(_reference_records, jobs):
+        with results_of(_reference_records, jobs, args.jobs) as parts:  # stopped with the script (SIGTERM too)
+            for part in parts:
                 records += part
     except NasloopError as exc:
         print(f"flan_reference_nb201.py: error: {exc}", file=sys.stderr)
@@ -253,5 +252,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # SIGTERM stops it as Ctrl-C does: it killed the script and left its fits running
+    run_main(main)

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
@@ -60,7 +59,7 @@ from nasloop.search_spaces.nb201.cell import OPS as NB201_OPS
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flan_reference_nb201 import (THEIR_OP_INDEX, FlanReferencePredictor, load_reference_model,  # noqa: E402
                                   pairwise_fit)
-from script_args import ScriptParser, add_data_dir  # noqa: E402
+from script_args import ScriptParser, add_data_dir, results_of, run_main  # noqa: E402
 from stats_util import format_mean  # noqa: E402
 
 NB101_COLUMN = {"input": 0, "conv1x1-bn-relu": 1, "conv3x3-bn-relu": 2, "maxpool3x3": 3, "output": 4}
@@ -186,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             variants["reference, from scratch"] = ("flan-reference", reference)
         jobs = [(label, (name, args.sizes, seed, data_dir, options)) for label, (name, options) in variants.items()
                 for seed in range(args.seeds)]
-        with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            results = list(pool.map(_records, [job for _, job in jobs]))
+        with results_of(_records, [job for _, job in jobs], args.jobs) as fits:  # stopped with the script
+            results = list(fits)
     except NasloopError as exc:
         print(f"flan_reference_transfer.py: error: {exc}", file=sys.stderr)
         return 2
@@ -207,5 +206,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # SIGTERM stops it as Ctrl-C does: it killed the script and left its fits running
+    run_main(main)
