@@ -52,7 +52,7 @@ from nasloop.search_spaces.nb201.cell import EDGES, NASLIB_OPS, OPS, SPEC
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feature_predictors import VARIANTS, variant_row  # noqa: E402  (sibling benchmark scripts)
-from script_args import ScriptParser, add_data_dir, output_file  # noqa: E402
+from script_args import ScriptParser, add_data_dir, output_file, run_main  # noqa: E402
 
 FEATURE_FILES = {"zc_combine.features.base": Path("zc_combine/features/base.py"),
                  "zc_combine.features.nasbench201": Path("zc_combine/features/nasbench201.py")}
@@ -192,4 +192,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)  # SIGTERM stops it as Ctrl-C does, in one line: it killed the script without a word
