@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 from contextlib import contextmanager
+from types import CodeType, FrameType
 from typing import Any, Callable, Iterator
 
 
@@ -25,6 +26,24 @@ def python_ctrl_c(trace: Callable[..., Any] | None = None) -> Iterator[None]:
     finally:
         sys.settrace(before)
         signal.signal(signal.SIGINT, previous)
+
+
+class CtrlCAtCall:
+    """A :func:`sys.settrace` function for :func:`python_ctrl_c` that sends one real SIGINT as the ``nth`` call of
+    ``code`` begins (after ``first()``, where the test arms something for the signal), then stops tracing;
+    ``calls`` counts the calls seen, so a test can check the signal was sent where it meant."""
+
+    def __init__(self, code: CodeType, nth: int = 1, first: Callable[[], None] | None = None) -> None:
+        self.code, self.nth, self.first, self.calls = code, nth, first, 0
+
+    def __call__(self, frame: FrameType, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code is self.code:
+            self.calls += 1
+            if self.calls == self.nth:
+                sys.settrace(None)
+                if self.first is not None:
+                    self.first()
+                signal.raise_signal(signal.SIGINT)
 
 
 def sigint_as_a_terminal_gives_it() -> None:

@@ -14,7 +14,7 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search, summarize
 from nasloop.engine.store import RunStore
 
-from .real_ctrl_c import python_ctrl_c
+from .real_ctrl_c import CtrlCAtCall, python_ctrl_c
 
 
 def _second_ctrl_c_while_recording(frame, event, arg):
@@ -47,17 +47,8 @@ def test_a_second_ctrl_c_while_the_command_says_how_to_continue_is_dropped(tmp_p
     opened read-only after it (an audit hook, which stays for the session: it acts once)."""
     from nasloop.engine import cli
 
-    run, lookups, armed = tmp_path / "run", 0, [False]
-
-    def first(frame, event, arg):
-        nonlocal lookups
-        if event == "call" and frame.f_code is RunStore.record_evaluated.__code__:
-            lookups += 1
-            if lookups == 5:
-                sys.settrace(None)
-                armed[0] = True
-                signal.raise_signal(signal.SIGINT)
-        return None
+    run, armed = tmp_path / "run", [False]
+    first = CtrlCAtCall(RunStore.record_evaluated.__code__, 5, first=lambda: armed.__setitem__(0, True))
 
     def second(event, args):
         if armed[0] and event == "sqlite3.connect" and "mode=ro" in str(args[0]):

@@ -2,14 +2,12 @@
 "interrupted" alone, leaving a user to wonder whether the file they asked to overwrite was now half a file."""
 from __future__ import annotations
 
-import signal
-import sys
 from pathlib import Path
 
 from nasloop.engine import cli
 from nasloop.predictors.flan import FlanPredictor
 
-from .real_ctrl_c import python_ctrl_c
+from .real_ctrl_c import CtrlCAtCall, python_ctrl_c
 
 
 def test_a_ctrl_c_in_the_second_space_leaves_the_file_and_says_so(tmp_path: Path, data_dir: Path, capsys) -> None:
@@ -18,22 +16,11 @@ def test_a_ctrl_c_in_the_second_space_leaves_the_file_and_says_so(tmp_path: Path
             "ensemble=1", "--data-dir", str(data_dir), "--out", str(out)]
     assert cli.main([*base, "--space", "nb201"]) == 0
     before = out.read_bytes()
-    fits = 0
-
-    def second_fit(frame, event, arg):
-        """A real SIGINT as the second space's fit begins (the first space's is kept in a temporary file)."""
-        nonlocal fits
-        if event == "call" and frame.f_code is FlanPredictor.fit.__code__:
-            fits += 1
-            if fits == 2:
-                sys.settrace(None)
-                signal.raise_signal(signal.SIGINT)
-        return None
-
+    second_fit = CtrlCAtCall(FlanPredictor.fit.__code__, 2)  # the first space's fit is kept in a temporary file
     capsys.readouterr()
     with python_ctrl_c(second_fit):
         status = cli.main([*base, "--space", "nb201", "--space", "tnb101-micro", "--overwrite"])
-    assert fits == 2 and status == 130
+    assert second_fit.calls == 2 and status == 130
     assert capsys.readouterr().err == (f"nasloop predictors pretrain: interrupted; nothing was written to {out}, which "
                                        "is written once the last --space is fitted: run the same command again to "
                                        "pretrain\n")

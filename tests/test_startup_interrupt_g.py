@@ -15,7 +15,7 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.loop import SearchLoop
 from nasloop.engine.search import resume, search, summarize
 
-from .real_ctrl_c import python_ctrl_c
+from .real_ctrl_c import CtrlCAtCall, python_ctrl_c
 
 
 def test_a_ctrl_c_while_the_store_is_built_leaves_nothing_and_says_to_run_again(tmp_path, data_dir, capsys):
@@ -47,13 +47,7 @@ def test_a_ctrl_c_while_the_store_is_built_leaves_nothing_and_says_to_run_again(
 def test_a_ctrl_c_before_the_loop_begins_leaves_the_run_interrupted(tmp_path, data_dir):
     run = tmp_path / "run"
 
-    def ctrl_c(frame, event, arg):
-        if event == "call" and frame.f_code is SearchLoop.load_strategy_state.__code__:
-            sys.settrace(None)
-            signal.raise_signal(signal.SIGINT)
-        return None
-
-    with python_ctrl_c(ctrl_c), contextlib.suppress(KeyboardInterrupt):
+    with python_ctrl_c(CtrlCAtCall(SearchLoop.load_strategy_state.__code__)), contextlib.suppress(KeyboardInterrupt):
         search(SearchConfig(strategy="random", budget=3, seed=0, data_dir=str(data_dir), run_dir=str(run)))
     summary = summarize(run)
     assert (summary["status"], summary["evaluations"]) == ("interrupted", 0), summary
