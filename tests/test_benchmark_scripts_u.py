@@ -19,7 +19,7 @@ def test_train_throughput_refuses_one_epoch_whose_steady_rate_would_be_the_warm_
 
 def test_fuzz_cli_reads_a_relative_data_dir_from_the_folder_it_was_started_in(tmp_path: Path):
     """Every case (and the template run) works in a fresh temporary folder, where --data-dir data used to be looked
-    for: the sweep stopped at once on 'data directory /tmp/tmpXXXX/data does not exist', a folder the user never
+    for: the sweep stopped at once on 'data directory /tmp/tmp<random>/data does not exist', a folder the user never
     named. An empty folder of the user's is enough to see which folder was read: its refusal names it."""
     (tmp_path / "data").mkdir()
     done = run_script("fuzz_cli.py", "--seeds", "1", "--data-dir", "data", cwd=tmp_path)
