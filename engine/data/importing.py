@@ -157,7 +157,7 @@ def not_this_benchmark(path: Path, benchmark: str, formats: str) -> DataError:
     """The one line for a file found in a data folder under one of ``benchmark``'s names but holding none of its
     formats: its whole path (several folders are searched), what it is when another benchmark recognises it (a
     file renamed or mixed up), and the fix."""
-    return _not_this(path, benchmark, formats, _owners(path, [benchmark]))
+    return _not_this(path, benchmark, formats, *_what_else(path, benchmark))
 
 
 def refuse_another_benchmarks_file(path: Path, benchmark: str, recognised: bool | None = None) -> None:
@@ -172,15 +172,24 @@ def refuse_another_benchmarks_file(path: Path, benchmark: str, recognised: bool 
     factory = BENCHMARKS.get(benchmark)
     if recognised is None:
         recognised = factory.recognise(path) is not None
-    if not recognised and ((others := _owners(path, [benchmark])) or _read_as(path)):
-        raise _not_this(path, benchmark, factory.formats, others)
+    if not recognised:
+        others, read_as = _what_else(path, benchmark)
+        if others or read_as:
+            raise _not_this(path, benchmark, factory.formats, others, read_as)
 
 
-def _not_this(path: Path, benchmark: str, formats: str, others: list[tuple[list[str], str]]) -> DataError:
-    """The refusal of both callers, given the benchmarks ``_owners`` found (reading every benchmark's head once).
-    A file no benchmark imports but one reads as it is (NB201's proxy or hardware file copied as the NB201 table)
-    is named with the name it is read under, where it belongs."""
-    read_as = None if others else _read_as(path)
+def _what_else(path: Path, benchmark: str) -> tuple[list[tuple[list[str], str]], tuple[str, str, str] | None]:
+    """What ``path`` is to the benchmarks but ``benchmark``: those importing it (``_owners``, reading every
+    benchmark's head once), else the one reading it as it is (``_read_as``), each file's head read once."""
+    others = _owners(path, [benchmark])
+    return others, None if others else _read_as(path)
+
+
+def _not_this(path: Path, benchmark: str, formats: str, others: list[tuple[list[str], str]],
+              read_as: tuple[str, str, str] | None) -> DataError:
+    """The refusal of both callers, given what :func:`_what_else` found. A file no benchmark imports but one reads
+    as it is (NB201's proxy or hardware file copied as the NB201 table) is named with the name it is read under,
+    where it belongs."""
     if read_as:
         other, name, what = read_as
         return DataError(f"{path}: not a format of the {benchmark} benchmark: it is {what}, which nasloop reads as "
