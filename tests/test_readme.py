@@ -1,4 +1,5 @@
-"""The README's Python examples run as written (in a scratch folder, against the real data)."""
+"""The README: its Python examples run as written (in a scratch folder, against the real data), its quick start is
+what CI runs, and its links to its own sections lead somewhere."""
 from __future__ import annotations
 
 import re
@@ -49,3 +50,17 @@ def test_ci_runs_exactly_the_readme_quickstart_commands():
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     ci_commands = [line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))]
     assert ci_commands == block.strip().splitlines()
+
+
+def _heading_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation other than hyphens dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_to_a_readme_section_names_a_heading_it_has():
+    """The contents line and the cross-references are how a reader finds their way through a long README: a
+    renamed heading must not leave a link that goes nowhere."""
+    prose = re.sub(r"```.*?```", "", README, flags=re.S)  # a '# comment' in a shell block is no heading
+    anchors = {_heading_anchor(h) for h in re.findall(r"^#{1,6} (.+)$", prose, flags=re.M)}
+    links = re.findall(r"\]\(#([^)]+)\)", prose)
+    assert len(links) >= 10 and not [link for link in links if link not in anchors]
