@@ -22,6 +22,7 @@ from typing import Any, Callable, Sequence
 from .assemble import dataset_for, parse_user_arch, table_values, tabulated_spaces, target_description
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
+from .cli_outcome import evaluations_done, search_outcome
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
@@ -43,7 +44,6 @@ from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text,
 from .search import resume, search, summarize
 from .export import export_trials, print_json, print_table
 from .options import check_options, option_names
-from .store import RunStore
 from .value_texts import cost_text, metric_text, option_text, space_and_dataset
 
 
@@ -89,7 +89,7 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         refuse_twice("executor", shorthand, executor_options)
         check_resumed_shorthand(args.resume, args.executor, shorthand)
         executor_options.update({option: getattr(args, f) for f, option in shorthand.items()})
-        args.done_before = _evaluations_done(args.resume)
+        args.done_before = evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
                              executor=args.executor, executor_options=executor_options, on_progress=hook, on_note=note,
                              pretrained_files=[str(value) for value in moved], data_dir=args.data_dir,
@@ -107,38 +107,13 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _report_search(args: argparse.Namespace) -> int:
-    """Run the search and print its summary; exit status 1 when the run failed (every evaluation failed)."""
+    """Run the search and print its summary, then what it says on stderr (see :func:`search_outcome`)."""
     summary = _cmd_search(args)
     _print_summary(summary, args.json)
-    if summary["status"] != "failed":  # (search and resume told on_note of a run within its random start)
-        if summary["status"] == "finished" and args.done_before == summary["evaluations"] - summary["pending"]:
-            print(f"nasloop search: note: nothing to do: {summary['run_dir']} had already finished "
-                  f"({summary['stop_reason']}){_extend_hint(summary)}", file=sys.stderr)
-        return 0
-    print(f"nasloop search: failed: {summary['stop_reason']}", file=sys.stderr)
-    return 1
-
-
-def _extend_hint(summary: dict[str, Any]) -> str:
-    """How a finished run goes on: the budget that ended it, raised (a larger --budget did nothing for a run its
-    time budget ended); none for a run that evaluated its whole space."""
-    budget = summary["budget"]
-    if budget["seconds"] is not None and budget["seconds_used"] >= budget["seconds"]:
-        return "; give a larger --max-seconds to continue it"
-    if budget["queries"] is not None and budget["queries_used"] >= budget["queries"]:
-        return "; give a larger --budget to continue it"
-    return ""
-
-
-def _evaluations_done(run_dir: str) -> int | None:
-    """How many evaluations a run to resume has finished (an interrupted one's pending trials are not: the resume
-    runs them); None when it cannot be read (resuming says why)."""
-    try:
-        with RunStore.in_run_dir(run_dir, readonly=True) as store:  # counts only: summarize reads every row
-            counts = store.counts()
-            return int(counts["evaluations"] - counts["pending"])
-    except (NasloopError, sqlite3.Error):
-        return None
+    code, said = search_outcome(summary, args.done_before)
+    if said is not None:
+        print(said, file=sys.stderr)
+    return code
 
 
 def _guided_by(summary: dict[str, Any]) -> str:

@@ -34,7 +34,7 @@ from .objectives import Objective, oriented_point
 from .pareto_summary import checked_objectives, pareto_summary
 from .store import DB_NAME, RunStore
 from .store_open import opened
-from .stop_record import record_stop, record_stop_before_start
+from .stop_record import every_evaluation_failed, record_stop, record_stop_before_start
 from .store_rows import RESTORE
 from .study_target import refuse_empty_reference_point
 from .tensorboard_log import TensorBoardLog
@@ -161,14 +161,10 @@ def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, 
     """Run the loop and store how the run ended (see :func:`_run`)."""
     try:
         loop.run()
-        counts = store.counts()
-        if counts["evaluations"] and counts["failed"] == counts["evaluations"]:
-            first = store.trials("state = 'done' AND status = 'failed'")[0].result
-            store.set_meta("status", "failed")
-            store.set_meta("stop_reason", f"all {int(counts['evaluations'])} evaluations failed; the first: "
-                                          f"{first.reason}")
-        else:
-            store.set_meta("status", "finished")
+        failure = every_evaluation_failed(store)
+        store.set_meta("status", "finished" if failure is None else "failed")
+        if failure is not None:
+            store.set_meta("stop_reason", failure)
     except NasloopError as exc:
         store.set_meta("status", "failed")
         store.set_meta("stop_reason", str(exc))
@@ -291,7 +287,6 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
                               f"{run_dir}'")
         if ended_by_the_other_limit(stored, budget, max_seconds, done, int(counts["pending"]), spent):
             budget = max_seconds = None  # a budget the run never had is not stored
-        idle = nothing_to_do(stored, store, budget, max_seconds, counts)  # the run stays as it was (README)
         recorded, new_meta = _recorded_pretrained(store), {}
         named = pretrained_names(stored.predictor_options)
         if pretrained_files and recorded is None and named:
@@ -327,6 +322,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             check_seconds_budget(config, plugins[2], on_note)
             note_unsaved_state(plugins[1], on_note)
             note_exact_functional_hash(config, plugins[0], on_note)
+            idle = nothing_to_do(stored, store, budget, max_seconds, counts, plugins[0])  # left as it was (README)
+            if idle:  # nor is a budget it cannot spend stored (a space evaluated whole stopped it short of one)
+                changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
                 new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew

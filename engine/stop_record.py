@@ -29,3 +29,14 @@ def record_stop_before_start(run_dir: Path, config: SearchConfig, exc: BaseExcep
             with RunStore.in_run_dir(run_dir) as store:
                 if store.get_meta("status") in (None, "running"):
                     record_stop(store, config, exc)
+
+
+def every_evaluation_failed(store: RunStore) -> str | None:
+    """Why a run whose every evaluation failed is stored as failed (a broken device or table must not look like a
+    finished search), naming the first failure; None where one succeeded or none ran. A resume of such a run that
+    evaluates nothing would store this again, so it leaves the run as it was (see :mod:`.idle_resume`)."""
+    counts = store.counts()
+    if not counts["evaluations"] or counts["failed"] != counts["evaluations"]:
+        return None
+    first = store.trials("state = 'done' AND status = 'failed'")[0].result
+    return f"all {int(counts['evaluations'])} evaluations failed; the first: {first.reason}"

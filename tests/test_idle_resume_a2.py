@@ -1,0 +1,137 @@
+"""A resume with nothing to do leaves a failed run, and one that evaluated its whole space, byte for byte.
+
+Only a finished run whose budget was spent was left as it was. A run stored as failed because every evaluation
+failed, resumed with no larger budget, ran the loop to evaluate nothing and rewrote its status, stop reason, wall
+time and strategy state (and the CLI said nothing of why); a run that stopped short of its budget because every
+architecture of its space was evaluated, resumed with the same or a larger budget, did the same.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pytest
+
+from nasloop.engine.cli import main
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import ArchitectureError
+from nasloop.engine.registry import register_evaluator, register_search_space
+from nasloop.engine.search import resume, search, summarize
+from nasloop.search_spaces.base import EnumerableSpace, NeighbourhoodSpace
+
+from .digit_space import DigitSum
+from .test_idle_resume_x import _files
+
+FAILING = ["--space", "nb201", "--strategy", "random", "--objective", "edgetpu_latency", "--minimize", "--seed", "42"]
+"""NB201 cells lacking an edgetpu_latency fail their evaluation (HW-NAS-Bench has none for 4,699 of them): the
+first two random cells of seed 42 are such cells."""
+
+
+class Pairs(NeighbourhoodSpace):
+    """Two digits 0-3 written '0-3', with no declared size: a run can only tell it is spent by a streak of
+    repeats."""
+
+    name = "a2-pairs"
+    vector_encodings = ("onehot",)
+
+    def parse(self, text: str) -> tuple[int, ...]:
+        parts = text.split("-")
+        if len(parts) != 2 or not all(p in ("0", "1", "2", "3") for p in parts):
+            raise ArchitectureError(f"'{text}' is not 2 digits 0-3 joined by '-'")
+        return tuple(int(p) for p in parts)
+
+    def format(self, arch: tuple[int, ...]) -> str:
+        return "-".join(map(str, arch))
+
+    def sample(self, rng: np.random.Generator) -> tuple[int, ...]:
+        return tuple(int(b) for b in rng.integers(0, 4, 2))
+
+    def mutate(self, arch: tuple[int, ...], rng: np.random.Generator) -> tuple[int, ...]:
+        return ((arch[0] + 1) % 4, arch[1])
+
+    def neighbours(self, arch: tuple[int, ...]) -> list[tuple[int, ...]]:
+        return [arch[:i] + (b,) + arch[i + 1:] for i in range(2) for b in range(4) if b != arch[i]]
+
+    def _encode(self, arch: tuple[int, ...], kind: str) -> np.ndarray:
+        return np.eye(4, dtype=np.float32)[list(arch)].ravel()
+
+
+class CountedPairs(EnumerableSpace, Pairs):
+    """The same sixteen pairs, with their size declared: the loop stops once each is evaluated."""
+
+    name = "a2-counted-pairs"
+
+    @property
+    def size(self) -> int:
+        return 16
+
+    def enumerate(self) -> Iterator[tuple[int, ...]]:
+        return iter([(a, b) for a in range(4) for b in range(4)])
+
+
+def _failed_run(tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    run = tmp_path / "run"
+    assert main(["search", *FAILING, "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(run),
+                 "--quiet"]) == 1
+    assert "all 2 evaluations failed; the first: no finite 'edgetpu_latency'" in capsys.readouterr().err
+    return run
+
+
+def test_a_run_whose_every_evaluation_failed_resumed_with_no_more_budget_is_left_byte_for_byte(
+        tmp_path, data_dir, capsys):
+    run = _failed_run(tmp_path, data_dir, capsys)
+    before = _files(tmp_path)
+    assert main(["search", "--resume", str(run), "--quiet"]) == 1  # as 'nasloop search' reports a failed run
+    assert resume(run)["status"] == "failed"  # the API too
+    after = _files(tmp_path)
+    assert sorted(after) == sorted(before)
+    assert not [name for name in before if after[name] != before[name]]
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"nasloop search: failed: nothing to do: {run} had already failed "
+                                               "(all 2 evaluations failed; the first: no finite 'edgetpu_latency'")
+    assert err[0].endswith("; give a larger --budget to try more architectures")
+
+
+def test_a_failed_run_resumed_with_a_larger_budget_evaluates_more(tmp_path, data_dir, capsys):
+    run = _failed_run(tmp_path, data_dir, capsys)
+    main(["search", "--resume", str(run), "--budget", "5", "--quiet"])
+    assert "nothing to do" not in capsys.readouterr().err
+    summary = summarize(run)
+    assert summary["evaluations"] == 5 and summary["budget"]["queries"] == 5
+
+
+def _spent_space(tmp_path: Path, space: type[Pairs], **budget: float) -> Path:
+    """A random search of ``space`` (scored by its digits, at a cost of 1 s each) with ``budget``."""
+    register_search_space(space.name)(space)
+    register_evaluator("a2-digit-sum")(DigitSum)
+    run = tmp_path / "run"
+    search(SearchConfig(space=space.name, evaluator="a2-digit-sum", strategy="random", run_dir=str(run), **budget))
+    return run
+
+
+@pytest.mark.parametrize("more", [[], ["--max-seconds", "100"], ["--max-seconds", "500"]])
+def test_a_run_that_evaluated_its_whole_space_resumed_is_left_byte_for_byte(tmp_path, capsys, more):
+    run = _spent_space(tmp_path, CountedPairs, max_seconds=100.0)
+    before = _files(tmp_path)  # before any summary: a read leaves the store's -wal and -shm files beside it
+    capsys.readouterr()
+    assert main(["search", "--resume", str(run), *more, "--quiet"]) == 0
+    after = _files(tmp_path)
+    assert sorted(after) == sorted(before)
+    assert not [name for name in before if after[name] != before[name]]  # a larger budget is not stored either
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"nasloop search: note: nothing to do: {run} had already finished (every architecture of the "
+                   "space (16) has been evaluated)"]
+    summary = summarize(run)
+    assert summary["evaluations"] == 16 and summary["budget"]["seconds"] == 100.0
+    assert summary["budget"]["seconds_used"] == 16.0  # stopped short of its 100 s
+
+
+def test_a_run_stopped_by_a_streak_of_repeats_goes_on_when_resumed(tmp_path, capsys):
+    """Its space declares no size: a resumed strategy may yet propose an architecture it has not evaluated."""
+    run = _spent_space(tmp_path, Pairs, budget=20)
+    stopped = summarize(run)
+    assert stopped["evaluations"] == 16 and "already-evaluated architectures in a row" in stopped["stop_reason"]
+    capsys.readouterr()
+    assert main(["search", "--resume", str(run), "--quiet"]) == 0
+    assert summarize(run)["wall_seconds"] > stopped["wall_seconds"]  # it asked the strategy again
