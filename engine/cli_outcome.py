@@ -10,6 +10,7 @@ import sqlite3
 from typing import Any
 
 from .errors import NasloopError
+from .stop_reasons import STREAK
 from .store import RunStore
 
 
@@ -35,6 +36,9 @@ def search_outcome(summary: dict[str, Any], done_before: int | None) -> tuple[in
                        f"({summary['stop_reason']}){_extend_hint(summary, 'try more architectures')}")
         return 1, f"nasloop search: failed: {summary['stop_reason']}"
     if summary["status"] == "finished" and idle:  # (search and resume told on_note of a run within its random start)
+        if summary["stop_reason"].startswith(STREAK):  # its strategy ran again: the run was not left as it was
+            return 0, (f"nasloop search: note: the resume of {summary['run_dir']} evaluated nothing new: "
+                       f"{summary['stop_reason']}")
         return 0, (f"nasloop search: note: nothing to do: {summary['run_dir']} had already finished "
                    f"({summary['stop_reason']}){_extend_hint(summary, 'continue it')}")
     return 0, None

@@ -39,4 +39,5 @@ def every_evaluation_failed(store: RunStore) -> str | None:
     if not counts["evaluations"] or counts["failed"] != counts["evaluations"]:
         return None
     first = store.trials("state = 'done' AND status = 'failed'")[0].result
-    return f"all {int(counts['evaluations'])} evaluations failed; the first: {first.reason}"
+    done = int(counts["evaluations"])
+    return (f"all {done} evaluations failed; the first: " if done > 1 else "its one evaluation failed: ") + first.reason

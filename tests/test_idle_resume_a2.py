@@ -93,6 +93,14 @@ def test_a_run_whose_every_evaluation_failed_resumed_with_no_more_budget_is_left
     assert err[0].endswith("; give a larger --budget to try more architectures")
 
 
+def test_a_run_whose_one_evaluation_failed_says_so_in_the_singular(tmp_path, data_dir, capsys):
+    """It read 'all 1 evaluations failed'."""
+    assert main(["search", *FAILING, "--budget", "1", "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run"),
+                 "--quiet"]) == 1
+    assert capsys.readouterr().err.startswith("nasloop search: failed: its one evaluation failed: no finite "
+                                              "'edgetpu_latency' in this result")
+
+
 def test_a_failed_run_resumed_with_a_larger_budget_evaluates_more(tmp_path, data_dir, capsys):
     run = _failed_run(tmp_path, data_dir, capsys)
     main(["search", "--resume", str(run), "--budget", "5", "--quiet"])
@@ -135,3 +143,5 @@ def test_a_run_stopped_by_a_streak_of_repeats_goes_on_when_resumed(tmp_path, cap
     capsys.readouterr()
     assert main(["search", "--resume", str(run), "--quiet"]) == 0
     assert summarize(run)["wall_seconds"] > stopped["wall_seconds"]  # it asked the strategy again
+    err = capsys.readouterr().err  # so it does not say it had nothing to do, as of a run left as it was
+    assert f"the resume of {run} evaluated nothing new: the strategy proposed" in err and "nothing to do" not in err
