@@ -27,7 +27,7 @@ from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refu
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, unexpected_error
-from .cli_study import cmd_compare, cmd_report
+from .cli_study import cmd_compare, cmd_report, show_summary
 from .config import route_options
 from .data.import_target import save_imported
 from .data.importing import benchmark_of_group, import_benchmark_files
@@ -41,7 +41,7 @@ from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPAC
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
                              ranked_by)
-from .search import resume, search, summarize
+from .search import resume, search
 from .export import export_trials, print_json, print_table
 from .options import check_options, option_names
 from .value_texts import cost_text, metric_text, option_text, space_and_dataset
@@ -323,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.command_line = ["nasloop", *(sys.argv[1:] if argv is None else argv)]  # what reports say made them
     commands: dict[str, Callable[[], Any]] = {
         "search": lambda: _report_search(args),
-        "show": lambda: _print_summary(summarize(_run_dir_not_study(args.run_dir)), args.json),
+        "show": lambda: _print_summary(show_summary(_run_dir_not_study(args.run_dir)), args.json),
         "export": lambda: print(export_trials(_run_dir_not_study(args.run_dir), args.output,  # opens and closes it
                                               include_duplicates=args.all, pareto_only=args.pareto)),
         "spaces": lambda: list_plugins(SEARCH_SPACES, args.name),

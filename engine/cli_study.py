@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from .cli_types import (float_list, key_value, name_list, path_arg, path_text, positive_float, positive_int,
                         train_sizes)
@@ -16,13 +17,13 @@ from .objectives import continues_bare, directed
 from .plugin_trust import SIGNATURE_KEY, trusted, untrusted
 from .plugins import load_plugins
 from .registry import SEARCH_SPACES
-from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in, study_holding
 from .run_lock import StudyLock, is_being_searched
 from .progress import progress
-from .search import build_plugins, check_new_run
+from .search import build_plugins, check_new_run, summarize
 from .store import DB_NAME, RunStore
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
-from .study_methods import as_method_advice, method_random_start_note, parse_method, read_methods
+from .study_methods import MethodSource, as_method_advice, method_random_start_note, parse_method, read_methods
 from .study_target import refuse_empty_reference_point, study_target
 
 
@@ -126,6 +127,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                                        "'bananas:forest+trees=300'")
         raise ConfigError(f"{given[0]} belongs to a predictor study (--predictors); {advice}")
     methods = _methods(args)
+    sources = {m.label: MethodSource(str(args.methods_file), entry) if args.methods_file else MethodSource()
+               for entry, m in enumerate(methods, start=1)}  # read_methods makes one method of each entry, in order
     # a dataset read by any method is the study's (each run records it where it reads it: Study.config)
     args.dataset = run_dataset(args.space, args.evaluator or "tabular", args.dataset,
                                guides=[method.guide for method in methods])
@@ -156,7 +159,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         try:
             plugins = build_plugins(config, notes.append)
         except (ConfigError, DataError) as exc:  # 'strategy evolution has no option popsize': of which method?
-            advice = as_method_advice(str(exc), in_file=bool(args.methods_file))  # not the refused --predictor-opt
+            advice = as_method_advice(str(exc), sources[method.label])  # not the refused --predictor-opt
             raise type(exc)(f"method '{method.label}'{source}: {advice}") from None
         check_new_run(config, plugins, notes.append)
     # after the plugins' checks: a table of part of the space is refused there in words naming it (how many cells it
@@ -171,18 +174,19 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         lock = held.enter_context(StudyLock(args.out)) if (args.out / STUDY_FILE).is_file() else None
         study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new,
                            on_note=lambda text: print(f"nasloop compare: note: {text}", file=sys.stderr),
-                           report={"target": args.target, "interval": args.interval or "t"})
+                           report={"target": args.target, "interval": args.interval or "t"}, sources=sources)
         if lock is None or not lock.path.exists():
             held.enter_context(StudyLock(args.out))
         pending, outcomes = plan_study(study)
         # a refusal raised inside a run (a forest's missing=error on undefined proxies) named --predictor-opt, which
-        # a search study refuses: said as the method takes the option, as a refusal while it is built is
-        in_file = bool(args.methods_file)
+        # a search study refuses: said as the method takes the option where it is written (by this command, or, for
+        # a method it does not name, by the one that added it), as a refusal while it is built is
+        where = {str(study.run_dir(m, seed)): study.sources.get(m.label) for m, seed in study.runs()}
         with progress("runs", len(pending), enabled=not args.quiet) as advance:
             ran = run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
-                f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {as_method_advice(outcome, in_file)}"),
+                f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {as_method_advice(outcome, where.get(run_dir))}"),
                 ray_address=args.ray_address, use_ray=args.executor == "ray")
-            outcomes.update({run: as_method_advice(outcome, in_file) for run, outcome in ran.items()})
+            outcomes.update({run: as_method_advice(outcome, where.get(run)) for run, outcome in ran.items()})
         results = collect(study, target, args.interval or "t")
         from .report import markdown_table, study_tables, write_study_report
 
@@ -204,6 +208,28 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     for line in errors[:5]:
         print(f"nasloop compare: {line}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def show_summary(run_dir: str) -> dict[str, Any]:
+    """``nasloop show``'s summary of a run; for a run of a study, its stop reason's fix is written where the study's
+    method is (:func:`_source_of_run`): the run's own reason names ``--predictor-opt``, a flag of ``nasloop search``
+    that ``compare`` refuses for a search study."""
+    summary = summarize(run_dir)
+    study = study_holding(Path(run_dir))
+    if summary["stop_reason"] and study is not None:
+        summary["stop_reason"] = as_method_advice(summary["stop_reason"], _source_of_run(study, Path(run_dir)))
+    return summary
+
+
+def _source_of_run(folder: Path, run_dir: Path) -> MethodSource | None:
+    """Where the user wrote the method of the study in ``folder`` that ``run_dir`` is a run of; None where the study
+    did not record it (an older one's), cannot be read (``compare`` and ``report`` say why), or has no such run."""
+    try:
+        study = load_study(folder)
+    except DataError:
+        return None
+    method = next((m for m, seed in study.runs() if study.run_dir(m, seed).resolve() == run_dir.resolve()), None)
+    return None if method is None else study.sources.get(method.label)
 
 
 def _stored_objectives(out: Path) -> list[str] | None:

@@ -45,14 +45,20 @@ def claim_default_run_dir(config: SearchConfig) -> Path:
     raise AssertionError("unreachable: the names never end")
 
 
+def study_holding(folder: Path) -> Path | None:
+    """The 'nasloop compare' study whose ``runs`` hold ``folder`` (resolved); None where none does."""
+    inside = folder.resolve()
+    return next((parent for parent in inside.parents
+                 if (parent / STUDY_FILE).is_file() and inside.is_relative_to(parent / "runs")), None)
+
+
 def refuse_inside_study(folder: Path) -> None:
     """A study's ``--out`` inside another study's ``runs`` (``STUDY/runs/random``): its ``--force-new`` set that
     folder aside, and with it the other study's runs, which that study then counted missing and ran again."""
-    inside = folder.resolve()
-    for parent in inside.parents:
-        if (parent / STUDY_FILE).is_file() and inside.is_relative_to(parent / "runs"):
-            raise ConfigError(f"--out {folder} is inside the runs of the 'nasloop compare' study {parent}; choose a "
-                              "folder outside it")
+    parent = study_holding(folder)
+    if parent is not None:
+        raise ConfigError(f"--out {folder} is inside the runs of the 'nasloop compare' study {parent}; choose a "
+                          "folder outside it")
 
 
 def refuse_study_folder(run_dir: Path) -> None:

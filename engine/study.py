@@ -30,7 +30,8 @@ from .search import resume, search
 from .stop_reasons import name_sigterm
 from .study_pool import run_in_pool
 from .study_ray import run_on_ray
-from .study_methods import Method, ascii_folder_name, assign_folders, folder_clash, run_folder
+from .study_methods import (Method, MethodSource, ascii_folder_name, assign_folders, folder_clash, read_sources,
+                            run_folder)
 from .store import DB_NAME, RunStore
 from .user_files import check_pretrained_files, folder_file_text, pretrained_digests
 
@@ -58,6 +59,8 @@ class Study:
     plugins_signature: str | None = None
     """The signature of its plugin list as recorded: a report imports them unasked only where this user's secret
     verifies it (see .plugin_trust)."""
+    sources: dict[str, MethodSource] = field(default_factory=dict)
+    """Where the user last wrote each method, by label, which its runs' fixes name; none for an older study's."""
 
     def config(self, method: Method, seed: int) -> SearchConfig:
         """The run of ``method`` and ``seed``, on the study's dataset where the method reads it: a study of random
@@ -88,6 +91,7 @@ class Study:
                 "plugins": self.base.plugins, "methods": [asdict(m) for m in self.methods], "seeds": self.seeds,
                 "pretrained_files": self.pretrained_files, "report": self.report,
                 "folders": {m.label: run_folder(m, self.folders) for m in self.methods},
+                "sources": {label: asdict(source) for label, source in self.sources.items()},
                 **signature_meta({"plugins": self.base.plugins})}
 
 
@@ -100,9 +104,10 @@ def set_aside(folder: Path) -> Path:
 
 def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: list[int],
                force_new: bool = False, on_note: Callable[[str], None] | None = None,
-               report: dict[str, Any] | None = None) -> Study:
+               report: dict[str, Any] | None = None, sources: dict[str, MethodSource] | None = None) -> Study:
     """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid.
-    ``report`` (target, interval) is recorded as how this study is now reported, in place of the last one.
+    ``report`` (target, interval) is recorded as how this study is now reported, in place of the last one, and
+    ``sources`` as where ``methods`` are written now (a method the command does not name keeps its recorded one).
     ``on_note`` hears where ``force_new`` put the old study, which the user would otherwise have to go and find."""
     def aside(kind: str = "of another grid") -> None:
         moved = set_aside(folder)
@@ -121,7 +126,7 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     if (folder / "runs").exists() and not (folder / "runs").is_dir():  # every run failed, each in a line of its own
         raise ConfigError(f"{folder / 'runs'} is a file, where the study keeps its runs; move it, or choose another "
                           "--out")
-    study = Study(folder, base, list(methods), list(seeds), report=dict(report or {}))
+    study = Study(folder, base, list(methods), list(seeds), report=dict(report or {}), sources=dict(sources or {}))
     recorded: dict[str, str] = {}
     known: dict[str, Method] = {}
     try:
@@ -147,6 +152,7 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         study.methods = stored.methods + [m for m in methods if m.label not in known]
         study.seeds = sorted(set(stored.seeds) | set(seeds))
         study.folders = dict(stored.folders)
+        study.sources = {**stored.sources, **study.sources}
     study.folders = assign_folders(study.methods, study.folders)
     refuse_shared_folders(folder, study.methods, set(known), study.folders)
     study.pretrained_files = {**recorded, **_pretrained_files(study.methods)}
@@ -248,12 +254,13 @@ def load_study(folder: Path) -> Study:
                  for name, digest in _mapping(record.get("pretrained_files"), "pretrained files")}
         report = _report_settings(record.get("report") or {})
         folders = _folders(record.get("folders"), methods)
+        sources = read_sources(record.get("sources"))
     except FileNotFoundError:
         raise DataError(f"no study at {folder} (missing {STUDY_FILE}); make one with 'nasloop compare'") from None
     except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: nested JSON
         raise DataError(f"{path} is not a readable study file ({type(exc).__name__}: {exc}); "
                         "set the folder aside and run 'nasloop compare' again") from None
-    return Study(Path(folder), base, methods, seeds, files, folders, report, record.get(SIGNATURE_KEY))
+    return Study(Path(folder), base, methods, seeds, files, folders, report, record.get(SIGNATURE_KEY), sources)
 
 
 def _method(record: Any) -> Method:

@@ -314,16 +314,46 @@ ADVICE = re.compile(r"--(predictor|strategy)-opt (?:'(\w+)=([^']*)'|(\w+)=([^\s'
 not (up to a space, quote or punctuation: 'add --predictor-opt space_id=true: ...' ends at 'true')."""
 
 
-def as_method_advice(text: str, in_file: bool) -> str:
+@dataclass(frozen=True)
+class MethodSource:
+    """Where the user wrote a study's method, recorded with the study (:attr:`.study.Study.sources`) so that a fix
+    of its runs is advised there, in that form, by ``compare``, ``report`` and ``show`` alike: entry ``entry``
+    (from 1) of the methods file ``file``, or ``--methods`` where ``file`` is None."""
+
+    file: str | None = None
+    entry: int | None = None
+
+
+def read_sources(record: Any) -> dict[str, MethodSource]:
+    """A study.json's recorded :class:`MethodSource` of each method by label (absent from studies made before they
+    were: none, whose fixes name both forms), checked, so that a damaged one fails naming the file."""
+    if record is None:
+        return {}
+    if not isinstance(record, dict) or not all(isinstance(v, dict) for v in record.values()):
+        raise ValueError(f"its sources are {record!r}, not a mapping of method to where it was written")
+    sources = {}
+    for label, value in record.items():
+        source = sources[str(label)] = MethodSource(**value)
+        numbered = isinstance(source.entry, int) and not isinstance(source.entry, bool)
+        if not (source.file is None and source.entry is None or isinstance(source.file, str) and numbered):
+            raise ValueError(f"its source of method {label!r} is {value!r}, neither a methods file and an entry "
+                             "number in it nor --methods (both null)")
+    return sources
+
+
+def as_method_advice(text: str, source: MethodSource | None) -> str:
     """A method's refusal with its ``--predictor-opt KEY=VALUE`` or ``--strategy-opt`` advice written as the method
-    takes the option: a search study refuses ``--predictor-opt`` ("belongs to a predictor study") and has no
-    ``--strategy-opt``, so 'add --predictor-opt space_id=true', and a user's strategy's required option given as
-    '--strategy-opt width=VALUE', named a fix that the next command refused."""
+    takes the option where the user wrote it (``source``; None: not recorded, so both forms): a search study
+    refuses ``--predictor-opt`` ("belongs to a predictor study") and has no ``--strategy-opt``, so 'add
+    --predictor-opt space_id=true', and a user's strategy's required option given as '--strategy-opt width=VALUE',
+    named a fix that the next command refused; a methods file's method was told a --methods option."""
     def rewrite(match: re.Match[str]) -> str:
         kind = match.group(1)
         key, value = (match.group(2), match.group(3)) if match.group(2) else (match.group(4), match.group(5))
-        if in_file:
-            return f"'{key}: {value}' (in the method's {kind}_options)"
+        if source is None:
+            return f"'+{key}={value}' (the method's option; in a methods file, '{key}: {value}' in its {kind}_options)"
+        if source.file is not None:
+            return f"'{key}: {value}' (in the {kind}_options of method {source.entry} of {source.file})"
         if "," in value:  # --methods splits at commas: a list is an option of a methods file's method
             return (f"'{key}: {value}' (in the method's {kind}_options, in a --methods-file: --methods "
                     "splits at commas)")

@@ -281,8 +281,9 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
         if state == "failed" and not (budget and len(trials) >= budget or study.base.max_seconds is not None
                                       and spent >= study.base.max_seconds):  # a run stopped short on an error
             # is no result, said with why (the report gave 'failed' alone); one whose whole budget failed (every
-            # architecture it tried) is one: no success, not a seed left out
-            why = f": {as_method_advice(reason, in_file=False)}" if isinstance(reason, str) and reason else ""
+            # architecture it tried) is one: no success, not a seed left out; its fix where the method is written
+            why = (f": {as_method_advice(reason, study.sources.get(method.label))}" if isinstance(reason, str)
+                   and reason else "")
             problems.append(f"{method.label} seed {seed}: {state}{why} ({run_dir})")
             continue
         if not trials:  # a time budget spent before its first evaluation: nothing to compare at any query

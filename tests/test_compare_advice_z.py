@@ -34,7 +34,8 @@ def test_a_refusal_inside_a_run_of_a_methods_files_method_names_its_predictor_op
     methods.write_text("- strategy: bananas\n  predictor: forest\n"
                        "  predictor_options: {features: [jacov], missing: error}\n")
     error = _compare(tmp_path, data_dir, capsys, ["--methods-file", str(methods)])
-    assert "pass 'missing: impute' (in the method's predictor_options) to fill them, or drop that feature" in error
+    assert (f"pass 'missing: impute' (in the predictor_options of method 1 of {methods}) to fill them, or drop that "
+            "feature") in error, error
     assert "--predictor-opt" not in error, error
 
 

@@ -50,7 +50,7 @@ def test_a_methods_file_is_told_its_predictor_options(tmp_path: Path, data_dir: 
                        f"'{with_space_ids}'}}}}\n", encoding="utf-8")
     assert _compare(tmp_path, data_dir, "--methods-file", str(methods)) == 2
     err = one_line(capsys.readouterr().err.strip(), "method 'predictor-topk:flan' of",
-                   "add 'space_id: true' (in the method's predictor_options)")
+                   f"add 'space_id: true' (in the predictor_options of method 1 of {methods})")
     assert "--predictor-opt" not in err
 
 

@@ -105,7 +105,7 @@ class Needs(RandomSearch):
 
 @pytest.mark.parametrize("form,fix", [
     ("--methods", "give it ('+width=VALUE' (the method's option))"),
-    ("--methods-file", "give it ('width: VALUE' (in the method's strategy_options))"),
+    ("--methods-file", "give it ('width: VALUE' (in the strategy_options of method 1 of {file}))"),
 ], ids=["methods", "methods-file"])
 def test_a_strategys_required_option_is_told_as_the_method_takes_it(tmp_path, data_dir, capsys, form, fix):
     """It said 'give it (--strategy-opt width=VALUE)', a flag compare does not have."""
@@ -113,5 +113,5 @@ def test_a_strategys_required_option_is_told_as_the_method_takes_it(tmp_path, da
     given = "w-needs" if form == "--methods" else str(_methods_file(tmp_path, "- {strategy: w-needs}\n"))
     assert main(["compare", form, given, "--seeds", "1", "--budget", "2", "--out", str(tmp_path / "study"),
                  "--data-dir", str(data_dir), "--quiet"]) == 2
-    err = one_line(capsys.readouterr().err.strip(), "strategy 'w-needs' needs the option width", fix)
+    err = one_line(capsys.readouterr().err.strip(), "strategy 'w-needs' needs the option width", fix.format(file=given))
     assert "--strategy-opt" not in err and not (tmp_path / "study").exists()
