@@ -364,6 +364,20 @@ class Benchmark(Configurable, ABC):
         return None
 
     @classmethod
+    def recognise_unread(cls, path: Path) -> str | None:
+        """What ``path`` is if it is a public file of this benchmark's space that nasloop neither imports nor reads
+        (TA-GATES's split of the NB201 cells), judged by content whatever its name; else None. Copied under a
+        table's name it was refused as 'not a format of' the table's benchmark with no word of what it was."""
+        return None
+
+    @classmethod
+    def read_under(cls, path: Path) -> str | None:
+        """The name a data folder holds ``path``, a file this benchmark recognises, under for the benchmark to read
+        it as it is (its public table), or None where it must be imported first. Found under another benchmark's
+        name, it was named as this one's data with no word of where it belongs."""
+        return None
+
+    @classmethod
     @abstractmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
         """Convert public files (later ones override earlier ones) into nasloop's own table."""

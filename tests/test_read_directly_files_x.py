@@ -74,9 +74,8 @@ def test_a_read_directly_file_under_a_tables_name_is_named_for_what_it_is(tmp_pa
     write(folder / TABLE_NAMES[space])
     assert main(["search", "--space", space, "--budget", "3", "--quiet", "--data-dir", str(folder),
                  "--run-dir", str(tmp_path / "run")]) == 2
-    message = one_line(capsys.readouterr().err.strip(), folder / TABLE_NAMES[space], what)
-    if source != "zc_proxies_partial.json.gz":  # that one is NB301's table, named so by the existing line
-        one_line(message, f"which nasloop reads as {source}", "give it that name")
+    message = one_line(capsys.readouterr().err.strip(), folder / TABLE_NAMES[space], what,
+                       f"which nasloop reads as {source}", "give it that name")  # NB301's JSON too, where it belongs
     assert "corrupt" not in message and "fetch it again" not in message
     assert not (tmp_path / "run").exists()
 

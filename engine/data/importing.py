@@ -55,17 +55,35 @@ def _owners(path: Path, besides: Sequence[str]) -> list[tuple[list[str], str]]:
     return found
 
 
-def _read_as(path: Path) -> tuple[str, str, str] | None:
+def _read_as(path: Path) -> tuple[str, str | None, str] | None:
     """(the benchmark, the file name it reads, what the file is) for a file some registered benchmark reads as it
-    is from the data folders (a proxy or hardware file) whatever ``path`` is named; None for any other file."""
+    is from the data folders (a proxy or hardware file) whatever ``path`` is named; the name is None for a public
+    file of a benchmark's space that nasloop does not read at all (TA-GATES's NB201 split); None for any other."""
     for name in BENCHMARKS.names():
         try:
-            found = BENCHMARKS.get(name).recognise_read_directly(path)
+            factory = BENCHMARKS.get(name)
+            found = factory.recognise_read_directly(path)
+            unread = None if found else factory.recognise_unread(path)
         except NasloopError:  # a broken plugin recognises nothing
             continue
         if found:
             return (name, *found)
+        if unread:
+            return name, None, unread
     return None
+
+
+def _read_under(path: Path, owners: list[tuple[list[str], str]]) -> str:
+    """', which nasloop reads as <name>: give it that name' for a file the benchmarks of ``owners`` read as it is
+    from a data folder under that name (NB301's Suite-Zero JSON); "" where they import it first (a pickle)."""
+    names = []
+    for benchmark, _ in owners:
+        try:
+            names.append(BENCHMARKS.get(benchmark[0]).read_under(path))
+        except NasloopError:  # a broken plugin names nothing
+            continue
+    found = " or ".join(dict.fromkeys(name for name in names if name))
+    return f", which nasloop reads as {found}: give it that name" if found else ""
 
 
 def _data_of(owners: list[tuple[list[str], str]]) -> str:
@@ -84,7 +102,7 @@ def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table
         _refuse_read_directly(path, benchmark)
         what = factory.recognise(path)
         if what is None:
-            _refuse_if_elsewhere(path, [benchmark], benchmark)
+            _refuse_if_elsewhere(path, [benchmark], benchmark, factory.formats)
             raise DataError(f"{path} is not a {benchmark} data file; the {benchmark} benchmark reads "
                             f"{factory.formats}{_archive_hint(path)}")
         found.append((path, what))
@@ -104,11 +122,15 @@ def _refuse_read_directly(path: Path, benchmark: str) -> None:
                             "(--data-dir or $NASLOOP_DATA); put it there")
 
 
-def _refuse_if_elsewhere(path: Path, besides: Sequence[str], wanted: str) -> None:
-    """One line naming the benchmark and ``--space`` a file given for ``wanted`` does belong to, if any."""
+def _refuse_if_elsewhere(path: Path, besides: Sequence[str], wanted: str, formats: str) -> None:
+    """One line naming the benchmark and ``--space`` a file given for ``wanted`` (which reads ``formats``) does
+    belong to, if any, or what it is where nasloop does not read it."""
     others = _owners(path, besides)
     if not others and (read_as := _read_as(path)):
         other, name, what = read_as
+        if name is None:
+            raise DataError(f"{path} is {what}, which nasloop neither imports nor reads; import one of {formats} "
+                            "instead")
         raise DataError(f"{path} is {what}: it needs no import: the {other} benchmark reads it as it is from the data "
                         f"folder (--data-dir or $NASLOOP_DATA) as {name}; put it there under that name")
     if others:
@@ -140,8 +162,8 @@ def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
             except NasloopError:
                 continue
         if not claims:
-            _refuse_if_elsewhere(path, members, f"any {group} space")
             formats = "; ".join(dict.fromkeys(BENCHMARKS.get(name).formats for name in members))
+            _refuse_if_elsewhere(path, members, f"any {group} space", formats)
             raise DataError(f"{path} is not a data file of any {group} space ({', '.join(members)}); they read "
                             f"{formats}{_archive_hint(path)}")
         if len(claims) > 1:
@@ -186,16 +208,19 @@ def _what_else(path: Path, benchmark: str) -> tuple[list[tuple[list[str], str]],
 
 
 def _not_this(path: Path, benchmark: str, formats: str, others: list[tuple[list[str], str]],
-              read_as: tuple[str, str, str] | None) -> DataError:
-    """The refusal of both callers, given what :func:`_what_else` found. A file no benchmark imports but one reads
-    as it is (NB201's proxy or hardware file copied as the NB201 table) is named with the name it is read under,
-    where it belongs."""
+              read_as: tuple[str, str | None, str] | None) -> DataError:
+    """The refusal of both callers, given what :func:`_what_else` found. A file read as it is (NB201's proxy or
+    hardware file copied as the NB201 table, NB301's JSON as NB101's) is named with the name it is read under, where
+    it belongs; one nasloop does not read (TA-GATES's split) is said to be that."""
+    if read_as and read_as[1] is None:
+        return DataError(f"{path}: not a format of the {benchmark} benchmark: it is {read_as[2]}, which nasloop does "
+                         f"not read: put the {benchmark} table here instead ({formats})")
     if read_as:
         other, name, what = read_as
         return DataError(f"{path}: not a format of the {benchmark} benchmark: it is {what}, which nasloop reads as "
                          f"{name} for the {other} benchmark: give it that name, and put the {benchmark} table here "
                          f"instead ({formats})")
-    what = f" (it is {others[0][1]}, {_data_of(others)})" if others else ""
+    what = f" (it is {others[0][1]}, {_data_of(others)}{_read_under(path, others)})" if others else ""
     return DataError(f"{path}: not a format of the {benchmark} benchmark{what}; nasloop reads {formats}: "
                      "replace it with one of those")
 

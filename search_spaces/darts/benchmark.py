@@ -177,6 +177,10 @@ class NB301Benchmark(Benchmark):
         return "NAS-Bench-Suite-Zero's proxy JSON" if head.startswith('{"nasbench') else None
 
     @classmethod
+    def read_under(cls, path: Path) -> str | None:
+        return ZC_FILE if cls.recognise_source(path) else None
+
+    @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
         tables = [Table.load(p) if Path(p).name.endswith(".npz") else import_suite_zero(Path(p)) for p in paths]
         return cls.merge_tables(tables)

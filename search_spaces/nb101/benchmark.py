@@ -176,6 +176,10 @@ class NB101Benchmark(Benchmark):
         return recognise_json(head_text(path))
 
     @classmethod
+    def read_under(cls, path: Path) -> str | None:
+        return None if is_pickle(path) or recognise_json(head_text(path)) is None else JSON_FILE  # a pickle: imported
+
+    @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
         return merge([_read(Path(p)) for p in paths])
 

@@ -33,6 +33,9 @@ TABLE_FILE = "nb201.npz"
 HOW_TO_GET = (f"get {CSV_FILE} (see the README's 'Data' section) or a NASLib nb201 pickle, then run "
               "'nasloop data import --space nb201 FILE', or point --data-dir / NASLOOP_DATA at the folder holding it")
 COUNT_PROXIES = {"params": "params_m", "flops": "flops_m"}  # proxy name → the table's column
+TAGATES_COLUMNS = {"arch_str", "split", "tagates_acc"}
+"""The columns of TA-GATES's published NB201 train/test split (a predictor's benchmark protocol, no table), shipped
+beside the data as ``nb201_tagates_split.csv.gz``: recognised by them whatever the file is named."""
 
 
 def _parse_arch_str(text: str) -> Cell:
@@ -248,6 +251,16 @@ class NB201Benchmark(Benchmark):
         if holds_hardware(header):
             return HW_FILE, "HW-NAS-Bench's NB201 hardware file"
         return None
+
+    @classmethod
+    def recognise_unread(cls, path: Path) -> str | None:
+        if TAGATES_COLUMNS <= set(csv_header(path)):
+            return "TA-GATES's train/test split of NB201 cells"
+        return None
+
+    @classmethod
+    def read_under(cls, path: Path) -> str | None:
+        return None if is_pickle(path) or recognise(path, head_text(path)) is None else CSV_FILE  # a pickle: imported
 
     @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:

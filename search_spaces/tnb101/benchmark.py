@@ -183,6 +183,10 @@ class TransNASBenchmark(Benchmark):
         return "the TransNAS-Bench-101 JSON" if head.startswith(('{"micro"', '{"macro"')) else None
 
     @classmethod
+    def read_under(cls, path: Path) -> str | None:
+        return JSON_FILE if cls.recognise_source(path) else None
+
+    @classmethod
     def recognise_read_directly(cls, path: Path) -> tuple[str, str] | None:
         found = cls.suite_zero_file
         if found is None or not found.holds(csv_header(path)):
