@@ -27,7 +27,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from malformed_inputs import Case, allowed_paths, generate, judge, snapshot  # noqa: E402
 from malformed_inputs_more import generate_more  # noqa: E402
 from nasloop.engine.cli_types import positive_float, positive_int
-from script_args import ScriptParser, add_data_dir  # noqa: E402
+from nasloop.engine.config import SearchConfig
+from script_args import ScriptParser, add_data_dir, check_search, run_main  # noqa: E402
 
 KINDS = ("clean", "traceback", "silent", "unclear", "touched", "hang")
 
@@ -65,6 +66,9 @@ def main() -> None:
         parser.error("give --data-dir: the folder holding the NB201 table that the cases search")
     # every case runs in a fresh temporary folder: a relative --data-dir (or $NASLOOP_DATA) is read from here
     data_dir = str(Path(args.data_dir).expanduser().resolve())
+    # a missing table is the CLI's own one line, naming the file and how to get it: the template run's failure
+    # said it only inside 'could not make the template run', with exit status 1 (a crash's)
+    check_search(SearchConfig(data_dir=data_dir, budget=5))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -89,4 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)
