@@ -7,8 +7,9 @@ the hook nor what it is given.
 """
 from __future__ import annotations
 
+import contextlib
 import inspect
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from .errors import ConfigError, one_line
 
@@ -38,3 +39,26 @@ def check_hooks(function: str, **hooks: Any) -> None:
                               f"{'s' if len(arguments) > 1 else ''} ({', '.join(arguments)}), which "
                               f"{getattr(hook, '__name__', type(hook).__name__)}{signature} does not take; "
                               f"give {wanted}") from None
+
+
+@contextlib.contextmanager
+def held_notes(on_note: Callable[[str], None] | None) -> Iterator[Callable[[str], None] | None]:
+    """``on_note`` as the block's checks should call it: what they note is said when the block ends, and never if
+    it raises; after it, what the plugins note as the run goes (they keep the function) is said at once. A refusal
+    comes first and alone: the compile note said while the plugins were built stood above the refusal of a Ray
+    setting or of the run folder, which then read as a run that had started."""
+    if on_note is None:
+        yield None
+        return
+    held: list[str] | None = []
+
+    def hear(text: str) -> None:
+        if held is None:
+            on_note(text)
+        else:
+            held.append(text)
+
+    yield hear
+    said, held = held, None
+    for text in said:
+        on_note(text)

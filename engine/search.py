@@ -16,7 +16,7 @@ from .errors import ConfigError, DataError, NasloopError, as_paths, checked_fold
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm
 from .guided import guided_strategies, predictor_of
-from .hooks import check_hooks
+from .hooks import check_hooks, held_notes
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import PositiveFloat, PositiveInt, check_value, plain, takes
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
@@ -183,8 +183,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
 
     The run directory is locked for the whole search (see :mod:`.run_lock`). Without one, the search claims a
     default folder once its configuration has passed every check; ``on_run_dir`` hears which, and ``on_note``
-    what passed but may not work as expected (a seconds budget over lookups that cost nothing, a predictor
-    that builds networks to rank).
+    (first, once every check passed) what passed but may not work as expected (a seconds budget over lookups that
+    cost nothing, a predictor that builds networks to rank).
     """
     check_hooks("search", on_progress=on_progress, on_run_dir=on_run_dir, on_note=on_note)
     config = with_dataset(config, new=True)
@@ -195,9 +195,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
                           "or choose another --run-dir")
     refuse_study_folder(run_dir)
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
-    plugins = build_plugins(config, on_note)  # every bad name, option or data file fails before anything is created
-    with closed_on_error(plugins[3]):
-        check_new_run(config, plugins, on_note)
+    with held_notes(on_note) as hear, closed_on_error((plugins := build_plugins(config, hear))[3]):
+        check_new_run(config, plugins, hear)  # every bad name, option, data file or folder fails before a note
         if config.reference_point is not None:  # one no cell beats, or that overflows: bo's acquisition was flat
             refuse_empty_reference_point(config)
         if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
@@ -314,17 +313,17 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if stored.dataset is None and with_dataset(config).dataset is not None:  # edited: it would read the default
             named_plugins_loaded(config.space, config.evaluator, config.strategy, config.predictor)
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
-        plugins = build_plugins(config, on_note, resumed=True)
-        with closed_on_error(plugins[3]):
+        with held_notes(on_note) as hear, closed_on_error((plugins := build_plugins(config, hear, resumed=True))[3]):
             check_same_results(str(run_dir), store, plugins[0], plugins[2])
             check_resumed_objectives(str(run_dir), config, plugins[2])
             check_budget(budget, plugins[0], config.space, config.dedup)
-            check_seconds_budget(config, plugins[2], on_note)
-            note_unsaved_state(plugins[1], on_note)
-            note_exact_functional_hash(config, plugins[0], on_note)
+            check_seconds_budget(config, plugins[2], hear)
+            note_unsaved_state(plugins[1], hear)
+            note_exact_functional_hash(config, plugins[0], hear)
             idle = nothing_to_do(stored, store, budget, max_seconds, counts, plugins[0])  # left as it was (README)
-            if idle:  # nor is a budget it cannot spend stored (a space evaluated whole stopped it short of one)
-                changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
+        if idle:  # nor is a budget it cannot spend stored (a space evaluated whole stopped it short of one)
+            changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
+        with closed_on_error(plugins[3]):
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
                 new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew

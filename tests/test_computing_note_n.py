@@ -10,7 +10,10 @@ import pytest
 
 from nasloop.engine import cli
 from nasloop.engine.assemble import build_context
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import NasloopError
 from nasloop.engine.predictor_evaluation import evaluate_predictors
+from nasloop.engine.search import build_plugins
 from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
 from .messages import one_line
@@ -33,12 +36,17 @@ def test_a_resized_runs_note_keeps_the_tables_proxies_apart_from_the_files(tmp_p
                      str(out)]) == 0
     capsys.readouterr()
     # the budget outlasts the random start, so the predictor ranks and notes; the proxy evaluator, built next,
-    # refuses a proxy reading the task's images, so nothing is evaluated
-    assert cli.main(["search", *sized, "--strategy", "predictor-topk", "--predictor", "forest", "--predictor-opt",
-                     "features=[params, flops]", "--evaluator", "proxy", "--proxies", "jacov", "--budget", "40",
-                     "--run-dir", str(tmp_path / "run"), "--quiet"]) == 2
-    (note,) = [line for line in capsys.readouterr().err.splitlines() if "computes" in line]
-    one_line(note, "nasloop search: note: predictor 'forest' computes params and flops for tnb101-micro class_scene "
+    # refuses a proxy reading the task's images, so nothing is evaluated. A search holds its notes until its checks
+    # pass (a refusal comes alone); the plugins, as built, say it at once
+    notes: list[str] = []
+    config = SearchConfig(space="tnb101-micro", space_options={"base_channels": 8}, dataset="class_scene",
+                          data_dir=str(tmp_path), strategy="predictor-topk", predictor="forest",
+                          predictor_options={"features": ["params", "flops"]}, evaluator="proxy",
+                          evaluator_options={"proxies": ["jacov"]}, budget=40, run_dir=str(tmp_path / "run"))
+    with pytest.raises(NasloopError):
+        build_plugins(config, on_note=notes.append)
+    (note,) = [line for line in notes if "computes" in line]
+    one_line(note, "predictor 'forest' computes params and flops for tnb101-micro class_scene "
              "on each of the candidates it ranks each step", "(stored: none; params from the precomputed proxy file "
              f"{out} for the 2 architectures it holds, computed for the others; unavailable: epe_nas (the table's "
              "scores do not serve this run's networks, and nasloop cannot compute these here); 'nasloop proxies "
