@@ -26,7 +26,7 @@ from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .run_lock import StudyLock
 from .registry import BENCHMARKS, SEARCH_SPACES
 from .store import DB_NAME
-from .study import set_aside
+from .study_renew import set_aside
 from .study_stats import mean_interval
 from .user_files import check_pretrained_files, folder_file_text, pretrained_digests, same_but_moved_files
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,9 +29,10 @@ from .search import resume, search
 from .stop_reasons import name_sigterm
 from .study_pool import run_in_pool
 from .study_ray import run_on_ray
+from .study_renew import renewable, run_state, set_aside, set_aside_runs
 from .study_methods import (Method, MethodSource, ascii_folder_name, assign_folders, folder_clash, read_sources,
                             run_folder)
-from .store import DB_NAME, RunStore
+from .store import DB_NAME
 from .user_files import check_pretrained_files, folder_file_text, pretrained_digests
 
 STUDY_VERSION = 1
@@ -95,19 +95,13 @@ class Study:
                 **signature_meta({"plugins": self.base.plugins})}
 
 
-def set_aside(folder: Path) -> Path:
-    """Rename a study folder to ``<name>.replaced-<time>``: nothing is deleted, the old study stays whole."""
-    aside = folder.with_name(f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
-    folder.rename(aside)
-    return aside
-
-
 def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: list[int],
                force_new: bool = False, on_note: Callable[[str], None] | None = None,
                report: dict[str, Any] | None = None, sources: dict[str, MethodSource] | None = None) -> Study:
     """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid.
     ``report`` (target, interval) is recorded as how this study is now reported, in place of the last one, and
     ``sources`` as where ``methods`` are written now (a method the command does not name keeps its recorded one).
+    A method whose options changed is run anew where none of its runs holds a result (see :mod:`.study_renew`).
     ``on_note`` hears where ``force_new`` put the old study, which the user would otherwise have to go and find."""
     def aside(kind: str = "of another grid") -> None:
         moved = set_aside(folder)
@@ -136,10 +130,11 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
             raise
         stored = None  # a damaged or foreign study.json: --force-new is how it is set aside
         aside("that is not readable")
-    conflict = None if stored is None else _conflict(stored, study, methods)
+    renewed = {} if stored is None else renewable(stored, methods)
+    conflict = None if stored is None else _conflict(stored, study, methods, renewed)
     if conflict is not None and force_new:  # a study of this grid is continued, as without --force-new
         aside()
-        stored = None
+        stored, renewed = None, {}
     elif conflict is not None:
         raise ConfigError(conflict)
     if stored is not None:
@@ -149,7 +144,7 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         # as stored: bare names (an older study's) stay bare, so that the command that made it still continues it
         study.base = study.base.replace(objectives=stored.base.objectives)
         known = {m.label: m for m in stored.methods}
-        study.methods = stored.methods + [m for m in methods if m.label not in known]
+        study.methods = [renewed.get(m.label, m) for m in stored.methods] + [m for m in methods if m.label not in known]
         study.seeds = sorted(set(stored.seeds) | set(seeds))
         study.folders = dict(stored.folders)
         study.sources = {**stored.sources, **study.sources}
@@ -157,14 +152,15 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
     refuse_shared_folders(folder, study.methods, set(known), study.folders)
     study.pretrained_files = {**recorded, **_pretrained_files(study.methods)}
     folder.mkdir(parents=True, exist_ok=True)
+    set_aside_runs(study, list(renewed), on_note)  # before the new options are recorded: see set_aside_runs
     with replaced(path, path.with_name(STUDY_FILE + ".part")) as partial:  # a Ctrl-C leaves no part file either
         partial.write_text(json.dumps(study.to_dict(), indent=1))
     return study
 
 
-def _conflict(stored: Study, study: Study, methods: list[Method]) -> str | None:
+def _conflict(stored: Study, study: Study, methods: list[Method], renewed: dict[str, Method]) -> str | None:
     """Why the study ``stored`` in a folder cannot take ``study``'s request (another grid, a method's name
-    with other options); None when it can."""
+    with other options, unless it is ``renewed``: run anew with them); None when it can."""
     for name, value in stored.grid().items():
         wanted = study.grid()[name]
         if name == "dataset" and (wanted is None  # its runs read none (older ones recorded CIFAR-10)
@@ -176,13 +172,14 @@ def _conflict(stored: Study, study: Study, methods: list[Method]) -> str | None:
             return (f"{study.folder} holds a study {_difference(name, value, wanted)}; use another --out, "
                     "or --force-new to set the old study aside")
     known = {m.label: m for m in stored.methods}
-    clash = next((m for m in methods if m.label in known and known[m.label] != m), None)
+    clash = next((m for m in methods if m.label in known and known[m.label] != m and m.label not in renewed), None)
     if clash is not None:
         return (f"{study.folder}: method '{clash.label}' was run with other options ({asdict(known[clash.label])}); "
                 "give the new one another name, or --force-new to set the old study aside")
     try:
         check_pretrained_files(study.folder, stored.pretrained_files,
-                               _pretrained_files(stored.methods + [m for m in methods if m.label not in known]))
+                               _pretrained_files([renewed.get(m.label, m) for m in stored.methods]
+                                                 + [m for m in methods if m.label not in known]))
     except ConfigError as exc:
         return str(exc)
     return None
@@ -320,18 +317,6 @@ def _report_settings(record: dict[str, Any]) -> dict[str, Any]:
 
 Job = tuple[dict[str, Any], str]
 """One run to do: its configuration as a mapping, and whether it is ``new`` or ``interrupted``."""
-
-
-def run_state(run_dir: Path) -> str:
-    """``new``, ``interrupted``, ``finished`` or ``failed``; ``damaged`` for a store that cannot be read."""
-    if not (run_dir / DB_NAME).exists():
-        return "new"
-    try:
-        with RunStore.in_run_dir(run_dir, readonly=True) as store:
-            status = store.get_meta("status")
-    except NasloopError:
-        return "damaged"
-    return status if status in ("finished", "failed") else "interrupted"
 
 
 def _run_one(job: Job) -> tuple[str, str]:

@@ -18,8 +18,9 @@ from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
 from .store import RunStore
 from .store_rows import Trial
-from .study import Study, run_state
+from .study import Study
 from .study_methods import Method, as_method_advice
+from .study_renew import run_state, stopped_short
 from .user_files import same_but_moved_files
 from .study_stats import (Censored, PairedTest, area_under_curve, average_ranks, best_so_far, censored_quantiles,
                           mean_interval, paired_tests, queries_to_target)
@@ -278,8 +279,7 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
             problems.append(f"{method.label} seed {seed}: {run_dir} holds a run made for another grid ({other}); "
                             "left out: move it out of the study and run the same 'nasloop compare' to run this seed")
             continue
-        if state == "failed" and not (budget and len(trials) >= budget or study.base.max_seconds is not None
-                                      and spent >= study.base.max_seconds):  # a run stopped short on an error
+        if state == "failed" and stopped_short(study.base, len(trials), spent):  # a run stopped short on an error
             # is no result, said with why (the report gave 'failed' alone); one whose whole budget failed (every
             # architecture it tried) is one: no success, not a seed left out; its fix where the method is written
             why = (f": {as_method_advice(reason, study.sources.get(method.label))}" if isinstance(reason, str)
