@@ -27,7 +27,8 @@ from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refu
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, unexpected_error
-from .cli_study import cmd_compare, cmd_report, show_summary
+from .cli_study import cmd_compare, cmd_report
+from .study_show import show_summary
 from .config import route_options
 from .data.import_target import save_imported
 from .data.importing import benchmark_of_group, import_benchmark_files

@@ -6,7 +6,6 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from .cli_types import (float_list, key_value, name_list, path_arg, path_text, positive_float, positive_int,
                         train_sizes)
@@ -17,10 +16,10 @@ from .objectives import continues_bare, directed
 from .plugin_trust import SIGNATURE_KEY, trusted, untrusted
 from .plugins import load_plugins
 from .registry import SEARCH_SPACES
-from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in, study_holding
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
 from .run_lock import StudyLock, is_being_searched
 from .progress import progress
-from .search import build_plugins, check_new_run, summarize
+from .search import build_plugins, check_new_run
 from .store import DB_NAME, RunStore
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
 from .study_methods import MethodSource, as_method_advice, method_random_start_note, parse_method, read_methods
@@ -208,28 +207,6 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     for line in errors[:5]:
         print(f"nasloop compare: {line}", file=sys.stderr)
     return 1 if errors else 0
-
-
-def show_summary(run_dir: str) -> dict[str, Any]:
-    """``nasloop show``'s summary of a run; for a run of a study, its stop reason's fix is written where the study's
-    method is (:func:`_source_of_run`): the run's own reason names ``--predictor-opt``, a flag of ``nasloop search``
-    that ``compare`` refuses for a search study."""
-    summary = summarize(run_dir)
-    study = study_holding(Path(run_dir))
-    if summary["stop_reason"] and study is not None:
-        summary["stop_reason"] = as_method_advice(summary["stop_reason"], _source_of_run(study, Path(run_dir)))
-    return summary
-
-
-def _source_of_run(folder: Path, run_dir: Path) -> MethodSource | None:
-    """Where the user wrote the method of the study in ``folder`` that ``run_dir`` is a run of; None where the study
-    did not record it (an older one's), cannot be read (``compare`` and ``report`` say why), or has no such run."""
-    try:
-        study = load_study(folder)
-    except DataError:
-        return None
-    method = next((m for m, seed in study.runs() if study.run_dir(m, seed).resolve() == run_dir.resolve()), None)
-    return None if method is None else study.sources.get(method.label)
 
 
 def _stored_objectives(out: Path) -> list[str] | None:

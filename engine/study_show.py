@@ -1,0 +1,50 @@
+"""``nasloop show`` of a study's run: its stop reason's fixes said in the study's own terms.
+
+A run's stored reason is a lone run's: a fix as ``--predictor-opt``, a flag of ``nasloop search`` that ``compare``
+refuses for a search study, and a stopped run's "continue with 'nasloop search --resume DIR'", where the study goes
+on by running its compare again, which resumes its unfinished runs (and counts them with the rest).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+from .run_folders import study_holding
+from .search import summarize
+from .study import Study, load_study
+from .study_methods import Method, MethodSource, as_method_advice
+
+SEARCH_RESUME = re.compile(r"continue with 'nasloop search --resume [^']*'")
+"""How a stopped run's reason says to continue it (a Ctrl-C's, a kill's: see .stop_record and ``summarize``)."""
+
+
+def show_summary(run_dir: str) -> dict[str, Any]:
+    """``nasloop show``'s summary of a run; for a run of a study, its stop reason's fix is written where the study's
+    method is, and a stopped run is continued by the study's compare, which the folder it is in names."""
+    summary = summarize(run_dir)
+    folder = study_holding(Path(run_dir))
+    if summary["stop_reason"] and folder is not None:
+        found = _method_of_run(folder, Path(run_dir))
+        source: MethodSource | None = None
+        if found is not None:
+            method, study = found
+            source = study.sources.get(method.label)
+            summary["stop_reason"] = SEARCH_RESUME.sub(
+                f"continue the study by running the same 'nasloop compare ... --out {folder}' command again (it "
+                "resumes this run)", summary["stop_reason"])
+        summary["stop_reason"] = as_method_advice(summary["stop_reason"], source)
+    return summary
+
+
+def _method_of_run(folder: Path, run_dir: Path) -> tuple[Method, Study] | None:
+    """The method of the study in ``folder`` that ``run_dir`` is a run of, and that study; None where the study
+    cannot be read (``compare`` and ``report`` say why) or has no such run (one set aside, which compare no longer
+    continues: its own 'nasloop search --resume' stands)."""
+    try:
+        study = load_study(folder)
+    except DataError:
+        return None
+    method = next((m for m, seed in study.runs() if study.run_dir(m, seed).resolve() == run_dir.resolve()), None)
+    return None if method is None else (method, study)
