@@ -231,8 +231,9 @@ def _reach_ray_first(args: argparse.Namespace, draft: Study, methods: list) -> N
         stored = load_study(args.out) if (args.out / STUDY_FILE).is_file() else None
     except DataError:
         stored = None
-    if stored is not None and stored.grid() == draft.grid() and {m.label for m in methods} <= {
-            m.label for m in stored.methods} and set(range(args.seeds)) <= set(stored.seeds):
+    # a method of a stored label with other options is run anew (see .study_renew), in its new runs
+    if stored is not None and stored.grid() == draft.grid() and all(m in stored.methods for m in methods) and set(
+            range(args.seeds)) <= set(stored.seeds):
         return
     check_reachable(args.ray_address)
 

@@ -37,6 +37,11 @@ def test_a_method_whose_runs_all_failed_runs_anew_with_the_advised_option(tmp_pa
     assert _compare(study, data_dir, ["--methods-file", str(path)]) == 1
     assert f"pass 'missing: impute' (in the predictor_options of method 2 of {path})" in capsys.readouterr().err
     path.write_text(FOREST.format(missing="impute"), encoding="utf-8")  # the advice followed
+    # its new runs need the Ray named: one that does not answer is refused before the old runs are set aside
+    assert _compare(study, data_dir, ["--methods-file", str(path), "--executor", "ray", "--ray-address",
+                                      "127.0.0.1:1"]) == 2
+    assert "cannot reach the Ray cluster at '127.0.0.1:1'" in capsys.readouterr().err
+    assert (study / "runs" / "forest-err" / "seed-0").is_dir() and _forest_options(study)["missing"] == "error"
     # a Ctrl-C once the old runs are set aside, before the new options are recorded: the next compare goes on
     with python_ctrl_c(CtrlCAtCall(Study.to_dict.__code__)):
         assert _compare(study, data_dir, ["--methods-file", str(path)]) == 130
