@@ -9,6 +9,7 @@ its run folder is set aside (renamed, as :func:`set_aside` names a study; nothin
 """
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from pathlib import Path
@@ -25,8 +26,14 @@ if TYPE_CHECKING:  # the study imports this module
 
 def set_aside(folder: Path) -> Path:
     """Rename a study folder (or a method's run folder) to ``<name>.replaced-<time>``: nothing is deleted, the old
-    study (or runs) stay whole."""
-    aside = folder.with_name(f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
+    study (or runs) stay whole. A name taken (two set aside within one second) gets ``-2``, ``-3``...: renamed onto
+    it, the first one's folder made the rename fail, or, were it empty, was replaced."""
+    stamp = f"{folder.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}"
+    aside = folder.with_name(stamp)
+    for n in itertools.count(2):
+        if not aside.exists():
+            break
+        aside = folder.with_name(f"{stamp}-{n}")
     folder.rename(aside)
     return aside
 
