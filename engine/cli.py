@@ -22,7 +22,6 @@ from typing import Any, Callable, Sequence
 from .assemble import dataset_for, parse_user_arch, table_values, tabulated_spaces, target_description
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
-from .cli_outcome import evaluations_done, search_outcome
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
@@ -90,7 +89,6 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         refuse_twice("executor", shorthand, executor_options)
         check_resumed_shorthand(args.resume, args.executor, shorthand)
         executor_options.update({option: getattr(args, f) for f, option in shorthand.items()})
-        args.done_before = evaluations_done(args.resume)
         run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
                              executor=args.executor, executor_options=executor_options, on_progress=hook, on_note=note,
                              pretrained_files=[str(value) for value in moved], data_dir=args.data_dir,
@@ -98,7 +96,6 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
     else:
         config = search_config(args)
         args.run_dir = config.run_dir
-        args.done_before = None
         heard = lambda where: setattr(args, "run_dir", where)  # noqa: E731 (an interrupt names the folder)
         run = lambda: search(config, on_progress=hook, on_run_dir=heard, on_note=note)  # noqa: E731
     if bar is None:
@@ -108,13 +105,15 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _report_search(args: argparse.Namespace) -> int:
-    """Run the search and print its summary, then what it says on stderr (see :func:`search_outcome`)."""
+    """Run the search and print its summary; exit status 1 when the run failed (every evaluation failed, a resume
+    with nothing to do of such a run included: a broken device or table must not exit 0). A resume that had
+    nothing to do, or found nothing new, says so as a note (``resume``'s, which API users hear too)."""
     summary = _cmd_search(args)
     _print_summary(summary, args.json)
-    code, said = search_outcome(summary, args.done_before)
-    if said is not None:
-        print(said, file=sys.stderr)
-    return code
+    if summary["status"] != "failed":  # (search and resume told on_note of a run within its random start)
+        return 0
+    print(f"nasloop search: failed: {summary['stop_reason']}", file=sys.stderr)
+    return 1
 
 
 def _guided_by(summary: dict[str, Any]) -> str:

@@ -7,9 +7,8 @@ the hook nor what it is given.
 """
 from __future__ import annotations
 
-import contextlib
 import inspect
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from .errors import ConfigError, one_line
 
@@ -41,24 +40,37 @@ def check_hooks(function: str, **hooks: Any) -> None:
                               f"give {wanted}") from None
 
 
-@contextlib.contextmanager
-def held_notes(on_note: Callable[[str], None] | None) -> Iterator[Callable[[str], None] | None]:
-    """``on_note`` as the block's checks should call it: what they note is said when the block ends, and never if
-    it raises; after it, what the plugins note as the run goes (they keep the function) is said at once. A refusal
-    comes first and alone: the compile note said while the plugins were built stood above the refusal of a Ray
-    setting or of the run folder, which then read as a run that had started."""
-    if on_note is None:
-        yield None
-        return
-    held: list[str] | None = []
+class HeldNotes:
+    """A run's ``on_note`` as its checks call it: what they note is said at :meth:`release`, each text once (plugins
+    built again say their notes again), and never if a check refuses first (the holder is dropped); after it, what
+    the plugins note as the run goes (they keep the function) is said at once. A refusal comes first and alone: the
+    compile note said while the plugins were built stood above the refusal of a Ray setting or of the run folder,
+    which then read as a run that had started."""
 
-    def hear(text: str) -> None:
-        if held is None:
-            on_note(text)
+    def __init__(self, on_note: Callable[[str], None] | None) -> None:
+        self._on_note = on_note
+        self._held: list[str] | None = []
+
+    @property
+    def hook(self) -> Callable[[str], None] | None:
+        """What to hand the plugins and checks as their ``on_note``: None where the caller gave none (a scorer
+        then logs its notes)."""
+        return None if self._on_note is None else self._say
+
+    def __call__(self, text: str) -> None:
+        """Hold ``text`` (or say it, once released); nothing where the caller gave no ``on_note``."""
+        if self._on_note is not None:
+            self._say(text)
+
+    def _say(self, text: str) -> None:
+        if self._held is None:
+            self._on_note(text)
         else:
-            held.append(text)
+            self._held.append(text)
 
-    yield hear
-    said, held = held, None
-    for text in said:
-        on_note(text)
+    def release(self) -> None:
+        """Say what was held; the caller does so inside its executor's ``closed_on_error``, so that a note hook
+        that raises (a closed pipe, Ctrl-C as it prints) still closes the executor."""
+        held, self._held = self._held or [], None
+        for text in dict.fromkeys(held):
+            self._on_note(text)

@@ -10,27 +10,37 @@ from __future__ import annotations
 
 from ..search_spaces.base import SearchSpace
 from .config import SearchConfig
-from .loop import Budget
 from .stop_record import every_evaluation_failed
 from .store import RunStore
 from .stored_keys import current_key
 
 
 def nothing_to_do(stored: SearchConfig, store: RunStore, budget: int | None, max_seconds: float | None,
-                  counts: dict[str, float], space: SearchSpace) -> bool:
-    """Whether resuming the run with ``budget`` and ``max_seconds`` (None: the stored ones) evaluates nothing and
-    records nothing new: no trial pending or waiting to be told, the run stored as the loop would store it again
-    (finished, or failed with every evaluation failed: a run stopped by Ctrl-C or an error is then marked anew, so
-    it goes on), and a budget spent or the space (``space``, the run's) evaluated whole."""
+                  counts: dict[str, float], space: SearchSpace) -> str | None:
+    """What a resume of the run with ``budget`` and ``max_seconds`` (None: the stored ones) says when it would
+    evaluate nothing and record nothing new, and how the run goes on; None where it goes on. Nothing is to do with
+    no trial pending or waiting to be told, the run stored as the loop would store it again (finished, or failed
+    with every evaluation failed: a run stopped by Ctrl-C or an error is then marked anew, so it goes on), and a
+    budget spent or the space (``space``, the run's) evaluated whole, whose budgets no resume can raise."""
     if counts["pending"] or store.trials("told = 0 AND status IS NOT NULL"):
-        return False
+        return None
     status = store.get_meta("status")
-    if status != "finished" and not (status == "failed"
-                                     and store.get_meta("stop_reason") == every_evaluation_failed(store)):
-        return False
-    limits = Budget(stored.budget if budget is None else budget,
-                    stored.max_seconds if max_seconds is None else max_seconds)
-    return not limits.allows(int(counts["evaluations"]), counts["cost"]) or space_spent(stored, store, counts, space)
+    if status not in ("finished", "failed") or status == "failed" and every_evaluation_failed(store) is None:
+        return None
+    queries = stored.budget if budget is None else budget
+    seconds = stored.max_seconds if max_seconds is None else max_seconds
+    goes_on = "continue it" if status == "finished" else "try more architectures"
+    if space_spent(stored, store, counts, space):
+        hint = ""
+    elif queries is not None and counts["evaluations"] >= queries:
+        hint = f"; give a larger --budget to {goes_on}"
+    elif seconds is not None and counts["cost"] >= seconds:
+        hint = f"; give a larger --max-seconds to {goes_on}"
+    else:
+        return None
+    reason = store.get_meta("stop_reason")
+    why = f" ({reason})" if reason and status == "finished" else ""  # a failed run's reason is said as it fails
+    return f"nothing to do: {store.path.parent} had already {status}{why}{hint}"
 
 
 def space_spent(stored: SearchConfig, store: RunStore, counts: dict[str, float], space: SearchSpace) -> bool:

@@ -16,7 +16,7 @@ from .errors import ConfigError, DataError, NasloopError, as_paths, checked_fold
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm
 from .guided import guided_strategies, predictor_of
-from .hooks import check_hooks, held_notes
+from .hooks import HeldNotes, check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import PositiveFloat, PositiveInt, check_value, plain, takes
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
@@ -126,12 +126,13 @@ def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objectiv
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
          plugins: tuple[SearchSpace, Strategy, Evaluator, Executor], new_meta: dict[str, Any] | None = None,
-         idle: bool = False) -> dict[str, Any]:
+         idle: bool = False, notes: HeldNotes | None = None) -> dict[str, Any]:
     """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``.
 
     A resumed run's ``new_meta`` (its configuration with a larger budget, a moved pretrained file's new
     place) is written only once its saved state has loaded: a run refused there (its pretrained file changed)
-    is left exactly as it was; an ``idle`` one (a resume with nothing to do) writes only ``new_meta``.
+    is left exactly as it was; an ``idle`` one (a resume with nothing to do) writes only ``new_meta``. ``notes``
+    held until then are said once the state has loaded (a refusal there comes alone).
 
     A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
     ``failed`` with the reason: a broken device or table must not look like a finished search.
@@ -145,6 +146,8 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log)
     loop.load_strategy_state()
+    if notes is not None:
+        notes.release()
     running = {"objective": loop.objective, "minimize": loop.minimize, "objectives": [str(o) for o in objectives],
                "status": "running", "stop_reason": None}  # a resumed run's old stop reason no longer describes it
     for key, value in {**(new_meta or {}), **({} if idle else running)}.items():
@@ -195,8 +198,9 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
                           "or choose another --run-dir")
     refuse_study_folder(run_dir)
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
-    with held_notes(on_note) as hear, closed_on_error((plugins := build_plugins(config, hear))[3]):
-        check_new_run(config, plugins, hear)  # every bad name, option, data file or folder fails before a note
+    notes = HeldNotes(on_note)
+    with closed_on_error((plugins := build_plugins(config, notes.hook))[3]):
+        check_new_run(config, plugins, notes.hook)  # every bad name, option, data file or folder fails before a note
         if config.reference_point is not None:  # one no cell beats, or that overflows: bo's acquisition was flat
             refuse_empty_reference_point(config)
         if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
@@ -206,9 +210,11 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         elif (claimed := claim_default_run_dir(config)) != run_dir:  # another search took the name meanwhile;
             run_dir, config = claimed, config.replace(run_dir=str(claimed))  # a trainer keeps checkpoints in it
             plugins[3].close()
-            plugins = build_plugins(config)
-    if on_run_dir is not None:
-        on_run_dir(str(run_dir))
+            plugins = build_plugins(config, notes.hook)  # its notes are the first build's: each is said once
+    with closed_on_error(plugins[3]):  # a hook that raises closes the executor too
+        notes.release()
+        if on_run_dir is not None:
+            on_run_dir(str(run_dir))
     with closed_on_error(plugins[3]), RunLock(run_dir):
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
@@ -286,7 +292,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
                               f"{run_dir}'")
         if ended_by_the_other_limit(stored, budget, max_seconds, done, int(counts["pending"]), spent):
             budget = max_seconds = None  # a budget the run never had is not stored
-        recorded, new_meta = _recorded_pretrained(store), {}
+        recorded, new_meta = store.get_meta("pretrained_files"), {}  # path -> sha256 (checked as it opened)
         named = pretrained_names(stored.predictor_options)
         if pretrained_files and recorded is None and named:
             raise ConfigError(f"{run_dir} was started before nasloop recorded its pretrained files' contents, so a "
@@ -313,36 +319,29 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if stored.dataset is None and with_dataset(config).dataset is not None:  # edited: it would read the default
             named_plugins_loaded(config.space, config.evaluator, config.strategy, config.predictor)
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
-        with held_notes(on_note) as hear, closed_on_error((plugins := build_plugins(config, hear, resumed=True))[3]):
+        notes = HeldNotes(on_note)
+        with closed_on_error((plugins := build_plugins(config, notes.hook, resumed=True))[3]):
             check_same_results(str(run_dir), store, plugins[0], plugins[2])
             check_resumed_objectives(str(run_dir), config, plugins[2])
             check_budget(budget, plugins[0], config.space, config.dedup)
-            check_seconds_budget(config, plugins[2], hear)
-            note_unsaved_state(plugins[1], hear)
-            note_exact_functional_hash(config, plugins[0], hear)
+            check_seconds_budget(config, plugins[2], notes.hook)
+            note_unsaved_state(plugins[1], notes.hook)
+            note_exact_functional_hash(config, plugins[0], notes.hook)
             idle = nothing_to_do(stored, store, budget, max_seconds, counts, plugins[0])  # left as it was (README)
-        if idle:  # nor is a budget it cannot spend stored (a space evaluated whole stopped it short of one)
-            changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
-        with closed_on_error(plugins[3]):
+            if idle:  # said once the state loads; nor is a budget it cannot spend stored (a space evaluated whole)
+                notes(idle)
+                changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
                 new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew
-            summary = _run(config, store, on_progress, plugins, new_meta, idle)
-    return note_random_start(summary, config, on_note, done - int(counts["pending"]))
+            summary = _run(config, store, on_progress, plugins, new_meta, bool(idle), notes)
+    done -= int(counts["pending"])
+    if not idle and on_note is not None and summary["status"] == "finished" and summary["evaluations"] == done:
+        on_note(f"the resume of {summary['run_dir']} evaluated nothing new: {summary['stop_reason']}")  # (a streak)
+    return note_random_start(summary, config, on_note, done)
 
 
 MOVED_FIX = "give where it is now with --predictor-opt pretrained=FILE, or start a new run"  # its pretrained file moved
-
-
-def _recorded_pretrained(store: RunStore) -> dict[str, str] | None:
-    """The pretrained files a run started from (path -> sha256), checked; None for runs from before they were
-    recorded."""
-    recorded = store.get_meta("pretrained_files")
-    if recorded is not None and not (isinstance(recorded, dict) and all(isinstance(v, str)
-                                                                        for v in recorded.values())):
-        raise DataError(f"{store.path} is damaged: meta 'pretrained_files' is {recorded!r}, not file -> sha256; "
-                        f"{RESTORE}")
-    return recorded
 
 
 def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:

@@ -40,4 +40,5 @@ def every_evaluation_failed(store: RunStore) -> str | None:
         return None
     first = store.trials("state = 'done' AND status = 'failed'")[0].result
     done = int(counts["evaluations"])
-    return (f"all {done} evaluations failed; the first: " if done > 1 else "its one evaluation failed: ") + first.reason
+    why = first.reason or "its evaluator gave no reason"  # a user's evaluator may fail one without a word
+    return (f"all {done} evaluations failed; the first: " if done > 1 else "its one evaluation failed: ") + why

@@ -93,7 +93,9 @@ _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "objective": (lambda v: isinstance(v, str), "a metric's name"),
     "status": (lambda v: v in STATUSES, f"one of {', '.join(STATUSES)}"),
     "objectives": (lambda v: isinstance(v, list) and all(isinstance(name, str) for name in v), "a list of names"),
-    "stop_reason": (lambda v: v is None or isinstance(v, str), "text")}
+    "stop_reason": (lambda v: v is None or isinstance(v, str), "text"),
+    "pretrained_files": (lambda v: v is None or isinstance(v, dict) and all(isinstance(d, str) for d in v.values()),
+                         "file -> sha256")}
 """What each meta value nasloop reads must be, and how the refusal says so (the others are checked where they are
 read). Checked as every store opens, so the readers of the wall time need no check of their own."""
 
