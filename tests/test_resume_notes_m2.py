@@ -6,10 +6,13 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from nasloop.engine import search as search_module
 from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.registry import register_evaluator, register_search_space
+from nasloop.engine.executors.inprocess import InProcessExecutor
+from nasloop.engine.registry import register_evaluator, register_executor, register_search_space
 from nasloop.engine.search import resume, search, summarize
 from nasloop.engine.types import Result
 
@@ -116,3 +119,30 @@ def test_notes_said_as_a_search_runs_are_heard_when_its_default_folder_was_taken
     summary = search(SearchConfig(space=Digits.name, evaluator="m2-noting", strategy="random", budget=2),
                      on_note=notes.append)
     assert summary["evaluations"] == 2 and len([n for n in notes if n.startswith("scored ")]) == 2
+
+
+class ClosingSaid(InProcessExecutor):
+    """The in-process executor, telling when it is closed."""
+
+    closed: list[bool] = []
+
+    def close(self) -> None:
+        ClosingSaid.closed.append(True)
+        super().close()
+
+
+def test_a_note_hook_that_raises_still_closes_the_executor(tmp_path):
+    """The held notes were said after the executor's guard had ended: a hook raising there (a closed pipe, Ctrl-C as
+    it prints) left a Ray executor's cluster up."""
+    _register(DigitSum, "m2-digit-sum")
+    register_executor("m2-closing-said")(ClosingSaid)
+    ClosingSaid.closed.clear()
+
+    def broken(text: str) -> None:
+        raise BrokenPipeError("stderr is gone")
+
+    config = SearchConfig(space=Digits.name, evaluator="m2-digit-sum", executor="m2-closing-said", dedup="functional",
+                          budget=2, run_dir=str(tmp_path / "run"))  # functional dedup on a user's space: a note
+    with pytest.raises(BrokenPipeError):
+        search(config, on_note=broken)
+    assert ClosingSaid.closed == [True]
