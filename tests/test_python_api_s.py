@@ -63,7 +63,7 @@ def test_a_wrong_record_callback_is_refused_before_the_first_fit(data_dir):
 def test_a_script_hears_that_its_run_was_random_search(data_dir, tmp_path):
     """Only the command line said that a run within evolution's random start was random search: a script's
     on_note heard nothing, and its 3-evaluation 'evolution' curve read as evolution's. A resume that does nothing
-    does not say it again."""
+    does not say it again, only that it had nothing to do."""
     run_dir = tmp_path / "run"
     heard: list[str] = []
     search(_config(data_dir, run_dir), on_note=heard.append)
@@ -72,7 +72,8 @@ def test_a_script_hears_that_its_run_was_random_search(data_dir, tmp_path):
     resume(run_dir, budget=4, on_note=heard.append)
     assert len(heard) == 2 and "this 4-evaluation run was random search" in heard[1]
     resume(run_dir, on_note=heard.append)
-    assert len(heard) == 2
+    assert heard[2:] == [f"nothing to do: {run_dir} had already finished (budget of 4 evaluations spent); give a "
+                         "larger --budget to continue it"]  # and not random search again
 
 
 def test_score_architectures_names_one_architecture_given_for_the_list():
