@@ -126,8 +126,10 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                                        "'bananas:forest+trees=300'")
         raise ConfigError(f"{given[0]} belongs to a predictor study (--predictors); {advice}")
     methods = _methods(args)
-    sources = {m.label: MethodSource(str(args.methods_file), entry) if args.methods_file else MethodSource()
-               for entry, m in enumerate(methods, start=1)}  # read_methods makes one method of each entry, in order
+    # read_methods makes one method of each entry, in order; the file by its path from here, which 'report' and
+    # 'show' advise from any folder (the name as typed named no file outside the one compare ran in)
+    sources = {m.label: MethodSource(os.path.abspath(args.methods_file), entry) if args.methods_file
+               else MethodSource() for entry, m in enumerate(methods, start=1)}
     # a dataset read by any method is the study's (each run records it where it reads it: Study.config)
     args.dataset = run_dataset(args.space, args.evaluator or "tabular", args.dataset,
                                guides=[method.guide for method in methods])

@@ -318,7 +318,8 @@ not (up to a space, quote or punctuation: 'add --predictor-opt space_id=true: ..
 class MethodSource:
     """Where the user wrote a study's method, recorded with the study (:attr:`.study.Study.sources`) so that a fix
     of its runs is advised there, in that form, by ``compare``, ``report`` and ``show`` alike: entry ``entry``
-    (from 1) of the methods file ``file``, or ``--methods`` where ``file`` is None."""
+    (from 1) of the methods file ``file`` (its absolute path, so that it names the file from any folder; a study
+    recorded before then holds the name as typed), or ``--methods`` where ``file`` is None."""
 
     file: str | None = None
     entry: int | None = None
