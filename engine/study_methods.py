@@ -351,12 +351,14 @@ def as_method_advice(text: str, source: MethodSource | None) -> str:
     def rewrite(match: re.Match[str]) -> str:
         kind = match.group(1)
         key, value = (match.group(2), match.group(3)) if match.group(2) else (match.group(4), match.group(5))
-        if source is None:
-            return f"'+{key}={value}' (the method's option; in a methods file, '{key}: {value}' in its {kind}_options)"
-        if source.file is not None:
+        if source is not None and source.file is not None:
             return f"'{key}: {value}' (in the {kind}_options of method {source.entry} of {source.file})"
-        if "," in value:  # --methods splits at commas: a list is an option of a methods file's method
+        # --methods splits at commas: a list is an option of a methods file's method, wherever the method was
+        # written (or where that is not recorded, a study from before sources were)
+        if "," in value:
             return (f"'{key}: {value}' (in the method's {kind}_options, in a --methods-file: --methods "
                     "splits at commas)")
+        if source is None:
+            return f"'+{key}={value}' (the method's option; in a methods file, '{key}: {value}' in its {kind}_options)"
         return f"'+{key}={value}' (the method's option)"
     return ADVICE.sub(rewrite, text)
