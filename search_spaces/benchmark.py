@@ -21,7 +21,7 @@ import numpy as np
 
 from ..engine.data.paths import find_file
 from ..engine.data.table import Table, column_name
-from ..engine.errors import ConfigError, DataError, UnsupportedError
+from ..engine.errors import ConfigError, DataError, NasloopError, UnsupportedError
 from ..engine.options import Configurable
 from ..engine.registry import BENCHMARKS, RegisteredName
 from ..engine.types import Arch, Result
@@ -110,9 +110,14 @@ class Benchmark(Configurable, ABC):
             return  # a public file, or a table of this benchmark (or of one it derives from): its metadata read once
         written = Table.peek_meta(path).get("benchmark")
         if isinstance(written, str):
+            try:  # where it belongs, as a public file under another's name is named with the name it is read under
+                name = BENCHMARKS.get(written).read_under(path)
+            except NasloopError:  # a benchmark of a plugin not loaded here: its file name is not known
+                name = None
+            belongs = f" (nasloop reads it as {name} for the {written} benchmark: give it that name)" if name else ""
             raise DataError(f"{path} is nasloop's table of the {written} benchmark, not of {self.name} (renamed or "
-                            f"copied under {self.name}'s file name); move it away, or replace it with a {self.name} "
-                            "table ('nasloop data import', see the README's 'Data' section)")
+                            f"copied under {self.name}'s file name); move it away{belongs}, or replace it with a "
+                            f"{self.name} table ('nasloop data import', see the README's 'Data' section)")
 
     @property
     @abstractmethod
@@ -373,9 +378,11 @@ class Benchmark(Configurable, ABC):
     @classmethod
     def read_under(cls, path: Path) -> str | None:
         """The name a data folder holds ``path``, a file this benchmark recognises, under for the benchmark to read
-        it as it is (its public table), or None where it must be imported first. Found under another benchmark's
-        name, it was named as this one's data with no word of where it belongs."""
-        return None
+        it as it is (its public table, or nasloop's own table: :attr:`table_file`), or None where it must be
+        imported first. Found under another benchmark's name, it was named as this one's data with no word of where
+        it belongs. A benchmark reading public files as they are extends this, falling back to it for its table."""
+        own = bool(cls.table_file) and zipfile.is_zipfile(path) and cls.recognise(path) is not None
+        return cls.table_file if own else None
 
     @classmethod
     @abstractmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from ..errors import DataError, NasloopError
 from ..registry import BENCHMARKS, SEARCH_SPACES
@@ -58,18 +58,25 @@ def _owners(path: Path, besides: Sequence[str]) -> list[tuple[list[str], str]]:
 def _read_as(path: Path) -> tuple[str, str | None, str] | None:
     """(the benchmark, the file name it reads, what the file is) for a file some registered benchmark reads as it
     is from the data folders (a proxy or hardware file) whatever ``path`` is named; the name is None for a public
-    file of a benchmark's space that nasloop does not read at all (TA-GATES's NB201 split); None for any other."""
+    file of a benchmark's space that nasloop does not read at all (TA-GATES's NB201 split); None for any other.
+    Any benchmark reading it wins over one that knows it as read nowhere: taken in name order, the first of either
+    answered, and a file a later benchmark (a plugin) reads was said to be read nowhere."""
+    read = _first_finding(lambda factory: factory.recognise_read_directly(path))
+    if read is not None:
+        return (read[0], *read[1])
+    unread = _first_finding(lambda factory: factory.recognise_unread(path))
+    return None if unread is None else (unread[0], None, unread[1])
+
+
+def _first_finding(judge: Callable[[Any], Any]) -> tuple[str, Any] | None:
+    """The first registered benchmark (by name) for whose class ``judge`` finds anything, and what it finds."""
     for name in BENCHMARKS.names():
         try:
-            factory = BENCHMARKS.get(name)
-            found = factory.recognise_read_directly(path)
-            unread = None if found else factory.recognise_unread(path)
+            found = judge(BENCHMARKS.get(name))
         except NasloopError:  # a broken plugin recognises nothing
             continue
         if found:
-            return (name, *found)
-        if unread:
-            return name, None, unread
+            return name, found
     return None
 
 

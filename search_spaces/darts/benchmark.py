@@ -178,7 +178,7 @@ class NB301Benchmark(Benchmark):
 
     @classmethod
     def read_under(cls, path: Path) -> str | None:
-        return ZC_FILE if cls.recognise_source(path) else None
+        return super().read_under(path) or (ZC_FILE if cls.recognise_source(path) else None)
 
     @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:

@@ -177,6 +177,8 @@ class NB101Benchmark(Benchmark):
 
     @classmethod
     def read_under(cls, path: Path) -> str | None:
+        if (table := super().read_under(path)) is not None:
+            return table
         return None if is_pickle(path) or recognise_json(head_text(path)) is None else JSON_FILE  # a pickle: imported
 
     @classmethod

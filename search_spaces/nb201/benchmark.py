@@ -260,6 +260,8 @@ class NB201Benchmark(Benchmark):
 
     @classmethod
     def read_under(cls, path: Path) -> str | None:
+        if (table := super().read_under(path)) is not None:
+            return table
         return None if is_pickle(path) or recognise(path, head_text(path)) is None else CSV_FILE  # a pickle: imported
 
     @classmethod

@@ -184,7 +184,7 @@ class TransNASBenchmark(Benchmark):
 
     @classmethod
     def read_under(cls, path: Path) -> str | None:
-        return JSON_FILE if cls.recognise_source(path) else None
+        return super().read_under(path) or (JSON_FILE if cls.recognise_source(path) else None)
 
     @classmethod
     def recognise_read_directly(cls, path: Path) -> tuple[str, str] | None:
