@@ -65,6 +65,15 @@ def as_member_error(name: str, exc: NasloopError, advice: str = "") -> NasloopEr
     return type(exc)(f"blend member '{name}': {text}{advice}")
 
 
+def _member_predict(name: str, member: Predictor, archs: list[Arch]) -> tuple[np.ndarray, np.ndarray]:
+    """``member``'s prediction; its refusal (a forest's ``missing: error`` meeting an architecture whose proxy is
+    undefined) named as the member's, its advice in the members option, as a refusal while it fits is."""
+    try:
+        return member.predict(archs)
+    except NasloopError as exc:
+        raise as_member_error(name, exc) from None
+
+
 def _check_count(members: Mapping[str, Any]) -> None:
     """At least two members; checked once each member's own options have been (a bad one is named first)."""
     if len(members) < 2:
@@ -161,8 +170,8 @@ class BlendPredictor(Predictor):
 
     def _standardise(self, archs: list[Arch]) -> None:
         self._scales = []
-        for member in self._members:
-            mean = member.predict(archs)[0]
+        for name, member in zip(self._names, self._members):
+            mean = _member_predict(name, member, archs)[0]
             self._scales.append((float(mean.mean()), float(mean.std()) or 1.0))
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
@@ -170,8 +179,8 @@ class BlendPredictor(Predictor):
             raise ConfigError("blend: predict called before fit; fit it on evaluated architectures first")
         archs = list(archs)
         z, spread = [], []
-        for member, (centre, scale) in zip(self._members, self._scales):
-            mean, std = member.predict(archs)
+        for name, member, (centre, scale) in zip(self._names, self._members, self._scales):
+            mean, std = _member_predict(name, member, archs)
             z.append((mean - centre) / scale)
             spread.append(std / scale)
         z, spread = np.stack(z), np.stack(spread)

@@ -1,4 +1,5 @@
-"""A fix whose value holds commas is advised in a methods file, also for a study that recorded no sources.
+"""A fix whose value holds commas is advised in a methods file, also for a study that recorded no sources; and a
+blend member's refusal as it predicts is named as the member's, its advice in the members option.
 
 A study.json from before sources were recorded advised both forms, ``'+key=value'`` first: for a value with commas
 (a blend's members, a list) that --methods option is cut at its commas (``--methods`` splits there), so following
@@ -43,3 +44,17 @@ def test_a_value_with_commas_is_advised_alike_for_a_methods_method_and_in_its_en
     path = tmp_path / "methods.yaml"
     in_entry = f"'members: {{forest: {{missing: impute}}, ...}}' (in the predictor_options of method 2 of {path})"
     assert in_entry in as_method_advice(refusal, MethodSource(str(path), 2))
+
+
+def test_a_members_refusal_as_the_blend_predicts_is_named_as_the_members(nb201_context):
+    """Only a refusal while a member was built or fitted was the member's: one as it predicted (a forest reading
+    Zen with missing=error, given a cell with no input-output path) came out as the member's own advice,
+    '--predictor-opt missing=impute', which the blend refuses ('predictor blend has no option missing')."""
+    space = NB201Space()
+    rng = np.random.default_rng(0)
+    blend = PREDICTORS.get("blend")(space, context=nb201_context,
+                                    members={"forest": {"features": ["zen"], "missing": "error"}, "gp": {}})
+    blend.fit([space.sample(rng) for _ in range(9)], np.arange(9, dtype=np.float64))
+    with pytest.raises(DataError, match=r"^blend member 'forest': .*--predictor-opt 'members=\{forest: "
+                                        r"\{missing: impute\}, \.\.\.\}'"):
+        blend.predict([space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")])
