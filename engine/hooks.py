@@ -68,6 +68,13 @@ class HeldNotes:
         else:
             self._held.append(text)
 
+    def instead(self, text: str) -> None:
+        """Hold ``text`` in place of what was held: a resume with nothing to do says only that, not what the checks
+        said of a run going on (a strategy that saves no state, a seconds budget over lookups)."""
+        if self._held is not None:
+            self._held = []
+        self(text)
+
     def release(self) -> None:
         """Say what was held; the caller does so inside its executor's ``closed_on_error``, so that a note hook
         that raises (a closed pipe, Ctrl-C as it prints) still closes the executor."""

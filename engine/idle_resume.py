@@ -30,17 +30,23 @@ def nothing_to_do(stored: SearchConfig, store: RunStore, budget: int | None, max
     queries = stored.budget if budget is None else budget
     seconds = stored.max_seconds if max_seconds is None else max_seconds
     goes_on = "continue it" if status == "finished" else "try more architectures"
+    hint = budget_hint(queries, seconds, counts["evaluations"], counts["cost"], goes_on)
     if space_spent(stored, store, counts, space):
         hint = ""
-    elif queries is not None and counts["evaluations"] >= queries:
-        hint = f"; give a larger --budget to {goes_on}"
-    elif seconds is not None and counts["cost"] >= seconds:
-        hint = f"; give a larger --max-seconds to {goes_on}"
-    else:
+    elif not hint:
         return None
     reason = store.get_meta("stop_reason")
     why = f" ({reason})" if reason and status == "finished" else ""  # a failed run's reason is said as it fails
     return f"nothing to do: {store.path.parent} had already {status}{why}{hint}"
+
+
+def budget_hint(queries: int | None, seconds: float | None, evaluations: float, cost: float, goes_on: str) -> str:
+    """'; give a larger --budget to continue it' for a run whose budgets are spent, naming each spent one: with
+    both spent, a larger --budget alone was dropped as raising the budget the time limit had not ended, and the
+    same advice came back; "" where neither is."""
+    spent = [flag for flag, limit, used in (("--budget", queries, evaluations), ("--max-seconds", seconds, cost))
+             if limit is not None and used >= limit]
+    return f"; give a larger {' and '.join(spent)} to {goes_on}" if spent else ""
 
 
 def space_spent(stored: SearchConfig, store: RunStore, counts: dict[str, float], space: SearchSpace) -> bool:

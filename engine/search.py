@@ -26,7 +26,7 @@ from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGI
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
                          note_random_start, note_unsaved_state, random_start, stored_config, tried_predictor)
-from .idle_resume import ended_by_the_other_limit, nothing_to_do
+from .idle_resume import budget_hint, ended_by_the_other_limit, nothing_to_do
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -328,8 +328,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             note_unsaved_state(plugins[1], notes.hook)
             note_exact_functional_hash(config, plugins[0], notes.hook)
             idle = nothing_to_do(stored, store, budget, max_seconds, counts, plugins[0])  # left as it was (README)
-            if idle:  # said once the state loads; nor is a budget it cannot spend stored (a space evaluated whole)
-                notes(idle)
+            if idle:  # said once the state loads, alone (the others speak of a run going on); nor is a budget it
+                notes.instead(idle)  # cannot spend stored (a space evaluated whole)
                 changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
@@ -337,7 +337,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             summary = _run(config, store, on_progress, plugins, new_meta, bool(idle), notes)
     done -= int(counts["pending"])
     if not idle and on_note is not None and summary["status"] == "finished" and summary["evaluations"] == done:
-        on_note(f"the resume of {summary['run_dir']} evaluated nothing new: {summary['stop_reason']}")  # (a streak)
+        limits = summary["budget"]  # (a streak of repeats, or an interrupted run whose budget was spent)
+        on_note(f"the resume of {summary['run_dir']} evaluated nothing new: {summary['stop_reason']}" + budget_hint(
+            limits["queries"], limits["seconds"], limits["queries_used"], limits["seconds_used"], "continue it"))
     return note_random_start(summary, config, on_note, done)
 
 

@@ -98,7 +98,37 @@ def test_a_resume_of_an_interrupted_run_whose_budget_was_spent_says_it_found_not
     assert summarize(run)["status"] == "interrupted"
     notes: list[str] = []
     assert resume(run, on_note=notes.append)["status"] == "finished"
-    assert notes == [f"the resume of {run} evaluated nothing new: budget of 5 evaluations spent"]
+    assert notes == [f"the resume of {run} evaluated nothing new: budget of 5 evaluations spent; give a larger "
+                     "--budget to continue it"]
+
+
+def test_a_run_that_spent_both_budgets_is_told_to_raise_both(tmp_path):
+    """It was told to raise --budget alone, which a resume drops as raising a budget the time limit had not ended:
+    the same advice came back however often it was followed."""
+    _register(DigitSum, "m2-digit-sum")
+    run = tmp_path / "run"
+    search(SearchConfig(space=Digits.name, evaluator="m2-digit-sum", strategy="random", budget=3, max_seconds=3.0,
+                        run_dir=str(run)))  # each evaluation costs 1 s: both budgets end together
+    notes: list[str] = []
+    resume(run, budget=5, on_note=notes.append)
+    assert notes == [f"nothing to do: {run} had already finished (budget of 3 evaluations spent); give a larger "
+                     "--budget and --max-seconds to continue it"]
+    assert resume(run, budget=5, max_seconds=5.0)["evaluations"] == 5
+
+
+def test_a_resume_with_nothing_to_do_says_only_that(tmp_path):
+    """It also said again what its checks say of a run going on (here: a user's space without a functional hash
+    under --dedup functional, which counts only architectures written alike as repeats)."""
+    _register(DigitSum, "m2-digit-sum")
+    run = tmp_path / "run"
+    heard: list[str] = []
+    search(SearchConfig(space=Digits.name, evaluator="m2-digit-sum", dedup="functional", budget=4, run_dir=str(run)),
+           on_note=heard.append)
+    assert [text for text in heard if "defines no functional_hash" in text]  # the note a resume that runs says
+    notes: list[str] = []
+    resume(run, on_note=notes.append)
+    assert notes == [f"nothing to do: {run} had already finished (budget of 4 evaluations spent); give a larger "
+                     "--budget to continue it"]
 
 
 def test_notes_said_as_a_search_runs_are_heard_when_its_default_folder_was_taken_meanwhile(
