@@ -85,8 +85,26 @@ def ranked_metric(metric: str | None, task_metric: str, task_minimize: bool) -> 
     if len(parsed) != 1:
         raise ConfigError(f"--metric takes one metric, got {metric!r}; write METRIC, or METRIC:min where lower is "
                           "better (e.g. --metric edgegpu_latency:min), and rank by each metric in its own run")
-    stated = metric.rstrip().endswith((":max", ":min"))
-    return parsed[0].metric, parsed[0].minimize if stated else task_minimize and parsed[0].metric == task_metric
+    name = parsed[0].metric
+    return name, parsed[0].minimize if _stated(metric) else task_minimize and name == task_metric
+
+
+def _stated(metric: str) -> bool:
+    """Whether ``--metric`` gives its direction (``edgegpu_latency:min``)."""
+    return metric.rstrip().endswith((":max", ":min"))
+
+
+def unstated_direction_note(metric: str | None, task_metric: str) -> str | None:
+    """The note for a ``--metric`` other than the task's own without a direction, which is ranked higher-is-better:
+    ``--metric edgegpu_latency`` counted the slowest cells as the top ones, without a word. None where the metric is
+    the task's or says its direction. A note, not a refusal: the README's form with ``:min`` stays, and a bare
+    higher-is-better metric (``test_accuracy``) is ranked rightly."""
+    if metric is None or _stated(metric) or metric.strip() == task_metric:
+        return None
+    name = metric.strip()
+    return (f"--metric {name} is ranked higher-is-better (the top-k precisions count the cells of highest {name}); "
+            f"write --metric {name}:min if lower is better (a latency, an energy, params_m, flops_m), or {name}:max "
+            "to say higher is")
 
 
 def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], seeds: Sequence[int],
@@ -143,6 +161,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     cells = benchmark.cells()
     if keep_cell is not None:
         cells = [c for c in cells if keep_cell(c)]
+    unstated = unstated_direction_note(metric, task.metric)
     metric, minimize = ranked_metric(metric, task.metric, task.minimize)
     ranked = f"{metric}:min" if minimize else metric  # in each record: a --json line says what it ranked
     targets = benchmark.metric_values(cells, task.name, metric, fidelity)
@@ -189,6 +208,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
             on_note(context.computing_note(search_space, name, f"the {len(cells):,} networks it reads",
                                            warm.computed_proxies))
 
+    if unstated is not None and on_note is not None:
+        on_note(unstated)
     records: list[dict] = []
     for name in factories:
         for n in train_sizes:

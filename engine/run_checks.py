@@ -199,6 +199,7 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
     check_evaluator(evaluator, "check_new", config.fidelity)
     check_seconds_budget(config, evaluator, on_note)
     note_reversed_objective(config, evaluator, on_note)
+    note_unstated_direction(config, evaluator, on_note)
     note_unsaved_state(plugins[1], on_note)
     check_storable_state(plugins[1])
     note_exact_functional_hash(config, space, on_note)
@@ -247,6 +248,17 @@ def note_reversed_objective(config: SearchConfig, evaluator: Evaluator, on_note:
     on_note(f"{given} searches for the {'lowest' if found.minimize else 'highest'} {found.metric}, which the "
             f"{config.evaluator} evaluator counts better {'lower' if evaluator.minimize else 'higher'}: the worst "
             f"architectures; {fix} to search for the best")
+
+
+def note_unstated_direction(config: SearchConfig, evaluator: Evaluator,
+                            on_note: Callable[[str], None] | None) -> None:
+    """``--objective edgegpu_latency`` without ``--minimize`` searched for the slowest cells, without a word, where
+    ``--objectives`` refuses a bare name. A note, not a refusal: a metric other than the evaluator's own may be
+    better higher (``test_accuracy``), and ``--objective NAME`` alone stays a valid command."""
+    if on_note is None or config.objective is None or config.minimize or config.objective == evaluator.objective:
+        return
+    on_note(f"--objective {config.objective} is maximised; add --minimize if lower is better (a latency, an energy, "
+            f"params_m, flops_m), or give --objectives {config.objective}:max to say higher is")
 
 
 def note_unsaved_state(strategy: Strategy, on_note: Callable[[str], None] | None) -> None:
