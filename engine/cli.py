@@ -23,7 +23,7 @@ from .assemble import dataset_for, parse_user_arch, table_values, tabulated_spac
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
-from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, build_parser
+from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, as_typed, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
@@ -353,7 +353,7 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
         load_plugins(args.plugin)
         status = commands[args.command]()
     except NasloopError as exc:
-        print(f"nasloop {name}: error: {exc}", file=sys.stderr)
+        print(f"nasloop {name}: error: {as_typed(str(exc), args)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader left early (``nasloop show --json | head``): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again

@@ -37,6 +37,8 @@ class _AliasedStore(argparse._StoreAction):
                 parser.error(f"{earlier[0]} {_shown(earlier[1])} and {option_string} {_shown(values)} give {flag} "
                              "two values; give it once")
             given[self.dest] = (option_string, values)
+            if option_string != self.option_strings[0]:  # an alias: see as_typed
+                namespace.__dict__.setdefault(TYPED, {})[self.option_strings[0]] = (option_string, _shown(values))
         super().__call__(parser, namespace, values, option_string)
 
 
@@ -49,6 +51,21 @@ compare's --jobs and search's or proxies' --workers)."""
 
 _GIVEN = "_aliased_flags_given"
 """The namespace attribute where :class:`_AliasedStore` keeps which flag gave each value, dropped after parsing."""
+
+
+TYPED = "typed_flags"
+"""The namespace attribute where :class:`_AliasedStore` keeps each flag given under an alias: its first spelling
+mapped to (the alias typed, the value as typed)."""
+
+
+def as_typed(message: str, args: argparse.Namespace) -> str:
+    """``message`` with a flag and its value written as the user typed them: ``search --evaluator proxy --epochs 12``
+    was told to "drop --fidelity 12", a flag the user had not typed (the errors of evaluators and tables, which
+    several commands share, name a flag's first spelling). Only a flag followed by the value typed is rewritten, so
+    a value that came from a config file is named as before."""
+    for first, (typed, value) in getattr(args, TYPED, {}).items():
+        message = re.sub(rf"(?<![\w-]){re.escape(f'{first} {value}')}(?![\w.])", lambda _: f"{typed} {value}", message)
+    return message
 
 
 def _shown(value: Any) -> str:
