@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from .assemble import canonical_dataset
@@ -150,6 +151,24 @@ def check_replaced_plugins(filed: dict[str, Any], merged: dict[str, Any], source
                               f"{exc}; name the {kind} they are for in the file ({kind}: NAME)") from None
 
 
+def check_filed_data_dir(filed: dict[str, Any], merged: dict[str, Any], source: str) -> None:
+    """A config file's ``data_dir:`` that names no folder, where no ``--data-dir`` replaces it, is refused naming the
+    file and the key: it was "data directory '/tmp/data2' does not exist; pass an existing folder to --data-dir",
+    which left the user to find where a path never typed came from. Not checked with the rest of the file
+    (:func:`.config.read_config_file`): a folder of another machine is a file's fine value that ``--data-dir`` can
+    replace."""
+    given = filed.get("data_dir")
+    if not isinstance(given, str) or not given.strip() or merged.get("data_dir") != given:
+        return  # a value of the wrong type is the file's check's; an empty one SearchConfig's
+    folder = Path(given).expanduser()
+    if folder.is_dir():
+        return
+    what = "is not a folder" if folder.exists() else "does not exist"
+    where = "" if folder.is_absolute() else f" (read from the folder the search starts in: {folder.absolute()})"
+    raise ConfigError(f"{source}: data_dir: {given}{where} {what}; write an existing folder as data_dir: in "
+                      f"{source}, or pass one to --data-dir")
+
+
 def search_config(args: argparse.Namespace) -> SearchConfig:
     data: dict[str, Any] = {}
     if args.config:
@@ -188,4 +207,5 @@ def search_config(args: argparse.Namespace) -> SearchConfig:
         if options:
             data[f"{kind}_options"] = options
     check_replaced_plugins(filed, data, str(args.config))
+    check_filed_data_dir(filed, data, str(args.config))
     return SearchConfig.from_mapping(data, source=str(args.config) if args.config else "flags")
