@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 from ..errors import DataError, NasloopError
 from ..registry import BENCHMARKS, SEARCH_SPACES
 from ..user_files import why_not_a_file
+from .sniff import TORCH_SAVE, is_torch_save
 from .table import Table
 
 
@@ -228,13 +229,18 @@ def _not_this(path: Path, benchmark: str, formats: str, others: list[tuple[list[
                          f"{name} for the {other} benchmark: give it that name, and put the {benchmark} table here "
                          f"instead ({formats})")
     what = f" (it is {others[0][1]}, {_data_of(others)}{_read_under(path, others)})" if others else ""
+    if not others and is_torch_save(path):
+        what = f" (it is {TORCH_SAVE})"
     return DataError(f"{path}: not a format of the {benchmark} benchmark{what}; nasloop reads {formats}: "
                      "replace it with one of those")
 
 
 def _archive_hint(path: Path) -> str:
     """'; it is a zip archive: extract it ...' for a zip that is no nasloop table: the NDS data is downloaded as
-    nds_data.zip, which the README names, and given as it is the import said only which formats it reads."""
+    nds_data.zip, which the README names, and given as it is the import said only which formats it reads. A torch
+    save file is a zip too, but extracting it helps nothing: it is named as what it is."""
+    if is_torch_save(path):
+        return f"; {path.name} is {TORCH_SAVE}"
     if path.name.endswith(".npz") or not zipfile.is_zipfile(path):
         return ""
     return f"; {path.name} is a zip archive: extract it ('unzip {path}') and import the files inside"

@@ -22,6 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import DataError, one_line
+from .sniff import TORCH_SAVE
 
 # numpy's own reduce tells us its array/scalar rebuilders, whatever its version calls their module.
 _RECONSTRUCT = np.empty(0).__reduce__()[0]
@@ -65,6 +66,9 @@ class _PlainDataUnpickler(pickle.Unpickler):
         key = (_compat_pickle.IMPORT_MAPPING.get(key[0], key[0]), key[1])
         if key not in _ADMITTED:
             refused = one_line(f"{module}.{name}", 120)
+            if module.split(".")[0] == "torch":  # the data.pkl of an extracted torch save: not data to re-save
+                raise DataError(one_line(f"{self._path}: a pickle of PyTorch objects (it calls {refused}), "
+                                         f"part of {TORCH_SAVE}"))
             raise DataError(one_line(
                 f"{self._path}: refused to load the pickle: it calls {refused}, which is not plain data; "
                 "nasloop reads only plain data pickles (dicts, lists, numbers, strings, numpy arrays), so "

@@ -7,6 +7,7 @@ benchmark is named as such instead of failing half-way through an import.
 from __future__ import annotations
 
 import gzip
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -84,3 +85,22 @@ def content_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
         raise DataError(f"{path} decompresses to over {size}, more than any benchmark file; it is not one (or is "
                         "a decompression bomb): get the benchmark's file again")
     return data.decode("utf-8-sig")  # a file re-saved with a BOM (by an editor) is JSON all the same
+
+
+TORCH_SAVE = ("a PyTorch save file, not benchmark data: a FLAN predictor written by 'nasloop predictors pretrain' "
+              "is one, which a search takes as --predictor-opt pretrained=FILE")
+"""What a torch save file given as data is: a zip like the NDS download, so it was called an archive to extract,
+and its extracted data.pkl then refused as a pickle calling torch's tensor rebuilders."""
+
+
+def is_torch_save(path: str | Path) -> bool:
+    """Whether the file is a zip laid out as ``torch.save`` writes it: every member under one folder that holds
+    ``data.pkl`` and ``version``."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+    top = names[0].split("/", 1)[0] if names else ""
+    return bool(top) and all(name.startswith(f"{top}/") for name in names) and \
+        {f"{top}/data.pkl", f"{top}/version"} <= set(names)

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..replaced_files import replaced
+from .sniff import TORCH_SAVE, is_torch_save
 
 FORMAT_VERSION = 1
 
@@ -145,6 +146,8 @@ class Table:
                 raise ValueError("its metadata is not a JSON object")
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, RecursionError) as exc:  # or nested JSON
             reason = str(exc).replace("\n", " ")
+            if is_torch_save(path):  # its missing '__meta__' said nothing of what it is
+                reason = f"it is {TORCH_SAVE}"
             raise DataError(f"{path} is not a readable nasloop table ({reason}); "
                             "re-create it with 'nasloop data import'") from None
         if meta.get("format_version") != FORMAT_VERSION:
