@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import itertools
 import re
 import sys
 from typing import Any, NoReturn
 
 from .cli_study import add_commands as add_study_commands
+from .near_words import near_words
 from .options import EPOCHS_WHY, MAX_EPOCHS, MAX_FIDELITY
 from .cli_types import (float_list, int_at_least, key_value, name_list, non_negative_float, out_file_arg, path_arg,
                         path_text, positive_float, positive_int, seed_int, train_sizes)
@@ -93,7 +93,7 @@ class _Parser(argparse.ArgumentParser):
         self._words = list(sys.argv[1:] if args is None else args)  # what error() names when no command is given
         first = self._words[0] if self._words else "-"
         if self.shows_other_words and not first.startswith("-") and first not in self.shows_other_words \
-                and not difflib.get_close_matches(first, list(self.shows_other_words), n=1, cutoff=0.8):
+                and not near_words(first, list(self.shows_other_words)):
             self._words.insert(0, "show")
         namespace, extras = super().parse_known_args(negative_values_attached(self._words), namespace)
         namespace.__dict__.pop(_GIVEN, None)
@@ -117,7 +117,7 @@ class _Parser(argparse.ArgumentParser):
             return ""
         known = [option for option in self._option_string_actions if option.startswith("--")]
         near = [_COUNTERPARTS[flag]] if _COUNTERPARTS.get(flag) in known else \
-            difflib.get_close_matches(flag, known, n=1, cutoff=0.8)
+            near_words(flag, known)
         return f" (did you mean {near[0]}?)" if near else ""
 
     def error(self, message: str) -> NoReturn:
@@ -127,7 +127,7 @@ class _Parser(argparse.ArgumentParser):
         unknown = [word for word in leading if word != "--" and word.split("=", 1)[0] not in known]
         if unknown and (message.endswith("required: command") or message.startswith("argument command: invalid")):
             # 'nasloop --bogus' read "command is required", 'nasloop --plugins x.py spaces' "invalid choice: 'x.py'"
-            near = difflib.get_close_matches(unknown[0].split("=", 1)[0], list(known), n=1, cutoff=0.8)
+            near = near_words(unknown[0].split("=", 1)[0], list(known))
             hint = f" (did you mean {near[0]}?)" if near else ""
             missing = ", and no command" if message.endswith("required: command") else ""
             message = f"unrecognized arguments: {' '.join(unknown)}{hint}{missing}: nasloop [--plugin FILE] COMMAND ..."

@@ -10,7 +10,6 @@ hides no other plugin of its kind. A user's own file or module registers by deco
 """
 from __future__ import annotations
 
-import difflib
 import importlib
 import inspect
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Callable, ClassVar, Generic, Iterator, Mapping, TypeVar
 
 from .errors import RegistryError
+from .near_words import near_words
 
 T = TypeVar("T")
 
@@ -296,9 +296,9 @@ register_benchmark = BENCHMARKS.register
 
 
 def _did_you_mean(name: str, names: list[str]) -> str:
-    """' (did you mean 'nb201'?)' for a name in another case or a letter off one that exists: names are matched
+    """' (did you mean 'nb201'?)' for a name in another case or a slip off one that exists: names are matched
     exactly (a run stores the name it was given), and 'NB201', as papers write it, was refused with only the list
     of every space to find it in."""
     near = [known for known in names if known.lower() == name.lower()]
-    near = near or difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.8)
+    near = near or near_words(name.lower(), names)
     return f" (did you mean '{near[0]}'?)" if near else ""
