@@ -18,6 +18,7 @@ from .plugins import load_plugins
 from .registry import SEARCH_SPACES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
 from .run_lock import StudyLock, is_being_searched
+from .run_missing import file_given
 from .progress import progress
 from .search import build_plugins, check_new_run
 from .store import DB_NAME, RunStore
@@ -328,6 +329,8 @@ def cmd_report(args: argparse.Namespace) -> None:
     from .predictor_study import read_grid, read_records, unmeasured
     from .predictor_grid import ranked_fidelity, refuse_unchecked
 
+    if args.path.is_file():
+        raise file_given(args.path, "a run or study folder (a search's --run-dir, or 'nasloop compare --out')")
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; choose a folder for the report")
     if args.out is not None:
