@@ -111,6 +111,8 @@ def _describe_benchmark(space: type[SearchSpace]) -> None:
 
 
 def plain_text(docstring: str) -> str:
-    """A docstring line as a terminal shows it: reST roles and literals (``x``, :class:`X`) as plain words."""
+    """A docstring line as a terminal shows it: reST roles (:class:`X`) as plain words, and literals (``x``) as
+    `x`, as Markdown writes code: dropping their marks garbled a docstring naming an option by its literal
+    ('``stages`` stages, each an op' read 'stages stages, each an op')."""
     text = re.sub(r":[a-z]+:`~?([^`]+)`", lambda m: m.group(1).rsplit(".", 1)[-1], docstring)
-    return text.replace("``", "")
+    return text.replace("``", "`")
