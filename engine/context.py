@@ -23,6 +23,7 @@ from ..search_spaces.base import Benchmark, NetworkSpace, SearchSpace, enumerabl
 from .data.datasets import DatasetFacts, dataset_facts, reads_images
 from .data.proxy_file import ProxyScores, check_dataset, check_network_size, find_proxy_file, read_proxy_file
 from .errors import ConfigError, DataError, MissingDataError, UnsupportedError, checked_folder
+from .objectives import Objective
 from .proxy_advice import precompute_advice
 from .registry import BENCHMARKS
 from .types import Arch
@@ -59,6 +60,9 @@ class RunContext:
     """Whether the plugins are a stored run's, resumed: options an older nasloop accepted and a new run is now
     refused (a feature list giving a column twice) are read as that nasloop read them, since a stored run's
     options cannot be given anew."""
+    objectives: tuple[Objective, ...] = ()
+    """The run's objectives as configured (empty: the evaluator's default, a table's task metric on a lookup): what
+    a strategy's warm-up proxies rank for (accuracy) may not be what the run optimises (a size, a latency)."""
     on_note: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
     """The run's ``on_note``: a scorer computing a proxy notes there, where the run's other notes go (the command's
     'note:' line, a script's callback), what it could not build; None (a context without a run): Python's logging.

@@ -74,7 +74,9 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
                           "--space-opt (the network's size is the search space's option)")
     context = table_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
                             config.run_dir, config.workdir, evaluator_factory.uses_benchmark)
-    context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity)
+    objectives = config.objective_list() or ()
+    context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity,
+                                  objectives=objectives)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
@@ -82,7 +84,6 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
         able = [n for n in STRATEGIES.names() if STRATEGIES.get(n).multi_objective]
         raise ConfigError(f"strategy '{config.strategy}' optimises one objective and --objectives names "
                           f"{config.num_objectives}; use one of {', '.join(able)}, or a single --objective")
-    objectives = config.objective_list() or ()
     reference = None if config.reference_point is None else oriented_point(objectives, config.reference_point)
     wiring: dict[str, Any] = {"context": context, "seed": config.seed, "num_objectives": config.num_objectives,
                               "reference_point": reference, "objective_names": [str(o) for o in objectives],

@@ -41,7 +41,7 @@ from ..predictors.base import Predictor, checked_prediction
 from ..search_spaces.base import SearchSpace, enumerable
 from .base import Strategy
 from .saved_state import saved_count, saved_score
-from .warmup import ZeroCostWarmup, check_proxies, resolve_warmup
+from .warmup import ZeroCostWarmup, check_proxies, note_objective, resolve_warmup
 
 REFIT_MODES: tuple[str, ...] = ("warm", "reset")
 _SAMPLE_TRIES = 50  # random draws per wanted architecture before falling back to enumeration
@@ -87,6 +87,8 @@ class PredictorGuidedStrategy(Strategy):
         self.warmup_pool = warmup_pool
         self._warmup = (ZeroCostWarmup.from_context(space, self.warmup, context, seed, warmup_pool)
                         if self.warmup else None)
+        if self.warmup:
+            note_objective(self.warmup, context)
         self.asked_init = 0
         self.observed: dict[str, tuple[Arch, float | None]] = {}  # hash → (arch, score), in tell order
         self._observed_rows: list[list[Any]] = []  # [text, score] of each, as saved; never changed once added

@@ -54,8 +54,9 @@ class PredictorTopK(PredictorGuidedStrategy):
     a predictor whose std is epistemic (``Predictor.epistemic_std``: FLAN, MLP ensemble, GP) and
     ``"random"`` otherwise (EmProx's neighbour spread took its runs from 98 to 141 median queries).
     ``warmup="auto"`` (default) starts from the cells the benchmark's stored proxies rank best when
-    the run is answered from a benchmark that names them (NB201: median 18 queries to the CIFAR-10
-    optimum against 45 from a random start); ``warmup=null`` starts at random. ``pool_size`` and
+    the run is answered from a benchmark that names them and optimises its task's metric (NB201: median 18 queries
+    to the CIFAR-10 optimum against 45 from a random start; they rank for accuracy, so a ``params_m`` or latency
+    search starts at random); ``warmup=null`` starts at random. ``pool_size`` and
     ``enumerate_limit`` left null mean 5,000 candidates a round and enumerating spaces up to 100,000,
     or a pool of 500 and no enumeration when the predictor builds each candidate's network.
     """
