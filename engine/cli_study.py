@@ -11,7 +11,7 @@ from .cli_types import (float_list, key_value, name_list, path_arg, path_text, p
                         train_sizes)
 from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, UnsupportedError
 from .objectives import continues_bare, directed
 from .plugin_trust import SIGNATURE_KEY, trusted, untrusted
 from .plugins import load_plugins
@@ -160,7 +160,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         config = draft.config(method, 0)
         try:
             plugins = build_plugins(config, notes.append)
-        except (ConfigError, DataError) as exc:  # 'strategy evolution has no option popsize': of which method?
+        # 'strategy evolution has no option popsize': of which method? (a benchmark warm-up on a space with no table,
+        # unsupported, advised its fix as search's --strategy-opt)
+        except (ConfigError, DataError, UnsupportedError) as exc:
             advice = as_method_advice(str(exc), sources[method.label])  # not the refused --predictor-opt
             raise type(exc)(f"method '{method.label}'{source}: {advice}") from None
         check_new_run(config, plugins, notes.append)

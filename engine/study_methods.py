@@ -312,6 +312,8 @@ def read_methods(path: Path) -> list[Method]:
 ADVICE = re.compile(r"--(predictor|strategy)-opt (?:'(\w+)=([^']*)'|(\w+)=([^\s'),;]*[^\s'),;:]))")
 """A plugin's ``--predictor-opt KEY=VALUE`` (or ``--strategy-opt``) advice, quoted (a list, a blend's members) or
 not (up to a space, quote or punctuation: 'add --predictor-opt space_id=true: ...' ends at 'true')."""
+ADVICE_RUN = re.compile(rf"(?:{ADVICE.pattern})(?:\s+(?:{ADVICE.pattern}))*")
+"""Advice of several options given together ('--strategy-opt A=1 --strategy-opt B=2'), rewritten as one fix."""
 
 
 @dataclass(frozen=True)
@@ -347,18 +349,28 @@ def as_method_advice(text: str, source: MethodSource | None) -> str:
     takes the option where the user wrote it (``source``; None: not recorded, so both forms): a search study
     refuses ``--predictor-opt`` ("belongs to a predictor study") and has no ``--strategy-opt``, so 'add
     --predictor-opt space_id=true', and a user's strategy's required option given as '--strategy-opt width=VALUE',
-    named a fix that the next command refused; a methods file's method was told a --methods option."""
+    named a fix that the next command refused; a methods file's method was told a --methods option. Options advised
+    together (a warm-up's proxies and its pool) are written together, in one place: a list among them sent one to a
+    --methods-file and the other to '+key=value', which a methods file does not read."""
     def rewrite(match: re.Match[str]) -> str:
-        kind = match.group(1)
-        key, value = (match.group(2), match.group(3)) if match.group(2) else (match.group(4), match.group(5))
-        if source is not None and source.file is not None:
-            return f"'{key}: {value}' (in the {kind}_options of method {source.entry} of {source.file})"
-        # --methods splits at commas: a list is an option of a methods file's method, wherever the method was
-        # written (or where that is not recorded, a study from before sources were)
-        if "," in value:
-            return (f"'{key}: {value}' (in the method's {kind}_options, in a --methods-file: --methods "
-                    "splits at commas)")
-        if source is None:
-            return f"'+{key}={value}' (the method's option; in a methods file, '{key}: {value}' in its {kind}_options)"
-        return f"'+{key}={value}' (the method's option)"
-    return ADVICE.sub(rewrite, text)
+        found = [(m.group(1), *((m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))))
+                 for m in ADVICE.finditer(match.group(0))]
+        if len({kind for kind, _, _ in found}) > 1:  # a strategy's and a predictor's: each in its own options
+            return " ".join(_method_options(kind, [(key, value)], source) for kind, key, value in found)
+        return _method_options(found[0][0], [(key, value) for _, key, value in found], source)
+    return ADVICE_RUN.sub(rewrite, text)
+
+
+def _method_options(kind: str, options: list[tuple[str, str]], source: MethodSource | None) -> str:
+    """``options`` (key, value) of the method's ``kind`` (strategy or predictor), as its source takes them."""
+    written = " and ".join(f"'{key}: {value}'" for key, value in options)
+    if source is not None and source.file is not None:
+        return f"{written} (in the {kind}_options of method {source.entry} of {source.file})"
+    # --methods splits at commas: a list is an option of a methods file's method, wherever the method was
+    # written (or where that is not recorded, a study from before sources were)
+    if any("," in value for _, value in options):
+        return f"{written} (in the method's {kind}_options, in a --methods-file: --methods splits at commas)"
+    plus, plural = "".join(f"+{key}={value}" for key, value in options), "s" * (len(options) > 1)
+    if source is None:
+        return f"'{plus}' (the method's option{plural}; in a methods file, {written} in its {kind}_options)"
+    return f"'{plus}' (the method's option{plural})"

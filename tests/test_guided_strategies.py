@@ -292,7 +292,8 @@ def test_the_benchmark_warmup_on_a_space_without_a_table_names_the_fix(tmp_path,
                             strategy_options={"warmup": True}, data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
     message = str(info.value)
     assert "\n" not in message and "search space 'nago' has none" in message
-    assert "name the proxies to compute instead, e.g. warmup: [params, zen]" in message
+    assert ("compute proxies on a pool of at most 2,000 of its networks instead, e.g. --strategy-opt "
+            "'warmup=[params,zen]' --strategy-opt warmup_pool=200") in message
     assert not (tmp_path / "run").exists()
 
 

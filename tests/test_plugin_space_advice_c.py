@@ -83,7 +83,7 @@ def test_the_benchmark_warmup_on_a_space_without_networks_advises_no_proxies_it_
     assert not run.exists()
     err = one_line(capsys.readouterr().err.strip(), "search space 'adv-digits' has none", "builds no networks",
                    "warmup: null", "NetworkSpace", "to_module")
-    assert "name the proxies to compute instead" not in err
+    assert "compute proxies on a pool" not in err
 
 
 def test_stored_proxies_as_features_on_a_space_without_networks_advise_its_encodings(tmp_path, capsys):
