@@ -10,17 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-import numpy as np
 import pytest
 
 from nasloop.engine.cli import main
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.search import resume, search, summarize
-from nasloop.search_spaces.base import EnumerableSpace, NeighbourhoodSpace
+from nasloop.search_spaces.base import EnumerableSpace
 
 from .digit_space import DigitSum
+from .test_exhausted_space_q import TwoDigits
 from .test_idle_resume_x import _files
 
 FAILING = ["--space", "nb201", "--strategy", "random", "--objective", "edgetpu_latency", "--minimize", "--seed", "42"]
@@ -28,33 +27,11 @@ FAILING = ["--space", "nb201", "--strategy", "random", "--objective", "edgetpu_l
 first two random cells of seed 42 are such cells."""
 
 
-class Pairs(NeighbourhoodSpace):
+class Pairs(TwoDigits):
     """Two digits 0-3 written '0-3', with no declared size: a run can only tell it is spent by a streak of
     repeats."""
 
     name = "a2-pairs"
-    vector_encodings = ("onehot",)
-
-    def parse(self, text: str) -> tuple[int, ...]:
-        parts = text.split("-")
-        if len(parts) != 2 or not all(p in ("0", "1", "2", "3") for p in parts):
-            raise ArchitectureError(f"'{text}' is not 2 digits 0-3 joined by '-'")
-        return tuple(int(p) for p in parts)
-
-    def format(self, arch: tuple[int, ...]) -> str:
-        return "-".join(map(str, arch))
-
-    def sample(self, rng: np.random.Generator) -> tuple[int, ...]:
-        return tuple(int(b) for b in rng.integers(0, 4, 2))
-
-    def mutate(self, arch: tuple[int, ...], rng: np.random.Generator) -> tuple[int, ...]:
-        return ((arch[0] + 1) % 4, arch[1])
-
-    def neighbours(self, arch: tuple[int, ...]) -> list[tuple[int, ...]]:
-        return [arch[:i] + (b,) + arch[i + 1:] for i in range(2) for b in range(4) if b != arch[i]]
-
-    def _encode(self, arch: tuple[int, ...], kind: str) -> np.ndarray:
-        return np.eye(4, dtype=np.float32)[list(arch)].ravel()
 
 
 class CountedPairs(EnumerableSpace, Pairs):
