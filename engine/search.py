@@ -328,16 +328,16 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             check_seconds_budget(config, plugins[2], notes.hook)
             note_unsaved_state(plugins[1], notes.hook)
             note_exact_functional_hash(config, plugins[0], notes.hook)
-            idle = nothing_to_do(stored, store, budget, max_seconds, counts, plugins[0])  # left as it was (README)
-            if idle:  # said once the state loads, alone (the others speak of a run going on); nor is a budget it
-                notes.instead(idle)  # cannot spend stored (a space evaluated whole)
+            idle_note = nothing_to_do(stored, store, budget, max_seconds, counts, plugins[0])  # left as it was
+            if idle_note:  # said once the state loads, alone (the others speak of a run going on); nor is a budget it
+                notes.instead(idle_note)  # cannot spend stored (a space evaluated whole)
                 changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
                 new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew
-            summary = _run(config, store, on_progress, plugins, new_meta, bool(idle), notes)
+            summary = _run(config, store, on_progress, plugins, new_meta, bool(idle_note), notes)
     done -= int(counts["pending"])
-    if not idle and on_note is not None and summary["status"] == "finished" and summary["evaluations"] == done:
+    if not idle_note and on_note is not None and summary["status"] == "finished" and summary["evaluations"] == done:
         limits = summary["budget"]  # (a streak of repeats, or an interrupted run whose budget was spent)
         on_note(f"the resume of {summary['run_dir']} evaluated nothing new: {summary['stop_reason']}" + budget_hint(
             limits["queries"], limits["seconds"], limits["queries_used"], limits["seconds_used"], "continue it"))

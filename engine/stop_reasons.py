@@ -15,9 +15,6 @@ BY_USER = "stopped by the user"
 """What stopped a run that Ctrl-C (or Ray's cancel, which arrives as one) interrupted."""
 BY_SIGTERM = "stopped by SIGTERM (a scheduler's preemption or a kill)"
 """What stopped a run that SIGTERM interrupted."""
-STREAK = "the strategy proposed"
-"""How the reason of a run a streak of repeats stopped begins (:func:`streak_reason`): a resume of one runs its
-strategy again, which may find nothing new, yet did not have nothing to do."""
 
 
 def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool) -> str:
@@ -25,7 +22,7 @@ def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool)
     ``functional`` dedup, networks): a finite space computes fewer functions than it has architectures
     (TNB101-micro: 871 of 4,096); else the strategy stopped exploring, unless the space is nearly all evaluated
     ("is the space exhausted?" was said of one NB201 cell in 15,625)."""
-    said = f"{STREAK} {streak} already-evaluated architectures in a row; stopping: "
+    said = f"the strategy proposed {streak} already-evaluated architectures in a row; stopping: "
     size = space.size
     if size is not None and functional:
         return f"{said}{known} distinct functions evaluated, and the {size} architectures of the space likely " \
