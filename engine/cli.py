@@ -23,7 +23,7 @@ from .assemble import dataset_for, parse_user_arch, table_values, tabulated_spac
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
-from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, as_typed, build_parser
+from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, UNLESS_SHOWN, as_typed, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
@@ -187,10 +187,14 @@ def _cmd_import(args: argparse.Namespace) -> None:
                         args.space))
 
 
-def _cmd_predictors(args: argparse.Namespace) -> None:
+def _cmd_predictors(args: argparse.Namespace) -> int | None:
     if args.predictors_command in (None, "show"):
+        refusal = getattr(args, UNLESS_SHOWN)
+        if refusal is not None and args.name not in PREDICTORS:  # 'predictors shot' names no plugin: 'show' misspelt
+            print(refusal, end="", file=sys.stderr)
+            return 2
         list_plugins(PREDICTORS, args.name)
-        return
+        return None
     if args.predictors_command == "pretrain":
         from .pretraining import pretrain, pretrainable
 

@@ -58,6 +58,13 @@ TYPED = "typed_flags"
 mapped to (the alias typed, the value as typed)."""
 
 
+UNLESS_SHOWN = "unless_shown"
+"""The namespace attribute where a command whose other first words are plugins to show (``nasloop predictors
+NAME``) keeps, for a lone word one slip from a subcommand (``predictors shot``), the usage error refusing it as
+that subcommand misspelt; None otherwise. The word is shown if it names a plugin, which is known only once the
+command's ``--plugin`` files are loaded, after parsing: a user's predictor 'shot' was refused as 'show' misspelt."""
+
+
 def as_typed(message: str, args: argparse.Namespace) -> str:
     """``message`` with a flag and its value written as the user typed them: ``search --evaluator proxy --epochs 12``
     was told to "drop --fidelity 12", a flag the user had not typed (the errors of evaluators and tables, which
@@ -92,11 +99,18 @@ class _Parser(argparse.ArgumentParser):
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         self._words = list(sys.argv[1:] if args is None else args)  # what error() names when no command is given
         first = self._words[0] if self._words else "-"
-        if self.shows_other_words and not first.startswith("-") and first not in self.shows_other_words \
-                and not near_words(first, list(self.shows_other_words)):
-            self._words.insert(0, "show")
+        refusal = None  # see UNLESS_SHOWN
+        if self.shows_other_words and not first.startswith("-") and first not in self.shows_other_words:
+            slip = bool(near_words(first, list(self.shows_other_words)))
+            refused = self._invalid_choice(first)
+            if slip and refused is not None and len(self._words) == 1:  # 'predictors shot': a plugin's, or 'show'
+                refusal = self._error_line(refused, self.prog)
+            if refusal is not None or not slip:
+                self._words.insert(0, "show")
         namespace, extras = super().parse_known_args(negative_values_attached(self._words), namespace)
         namespace.__dict__.pop(_GIVEN, None)
+        if self.shows_other_words:
+            setattr(namespace, UNLESS_SHOWN, refusal)
         if extras and not getattr(namespace, "help_prog", None):  # the innermost command parses first
             namespace.help_prog, namespace.flag_hint = self.prog, self._flag_hint(extras)
         return namespace, extras
@@ -133,14 +147,29 @@ class _Parser(argparse.ArgumentParser):
             message = f"unrecognized arguments: {' '.join(unknown)}{hint}{missing}: nasloop [--plugin FILE] COMMAND ..."
         self._exit_with(message, self.prog)
 
+    def _invalid_choice(self, word: str) -> str | None:
+        """argparse's own refusal of ``word`` as this command's subcommand ("argument ...: invalid choice: ..."), or
+        None for a subcommand."""
+        action = next(action for action in self._actions if action.choices is self.shows_other_words)
+        try:
+            self._check_value(action, word)
+        except argparse.ArgumentError as exc:
+            return str(exc)
+        return None
+
     def _exit_with(self, message: str, help_prog: str) -> NoReturn:
+        self.exit(2, self._error_line(message, help_prog))
+
+    @staticmethod
+    def _error_line(message: str, help_prog: str) -> str:
+        """The usage error's line, naming the command it was for and its help."""
         if message.startswith("unrecognized arguments") and ("--plugin" in message.split() or
                                                               any(w.startswith("--plugin=") for w in message.split())):
             message += "; --plugin goes before the command: nasloop --plugin FILE COMMAND ..."
         elif message.startswith("unrecognized arguments: ") and "=" in message.split()[2] and \
                 not message.split()[2].startswith("-"):  # '--space-opt channels=16 layers=8'
             message += "; each --...-opt flag takes one KEY=VALUE: repeat the flag for each"
-        self.exit(2, f"{help_prog}: error: {message} (see '{help_prog} --help')\n")  # the command it was for
+        return f"{help_prog}: error: {message} (see '{help_prog} --help')\n"
 
 
 def negative_values_attached(words: list[str]) -> list[str]:

@@ -62,8 +62,8 @@ def test_predictors_name_describes_the_predictor_as_strategies_name_does(capsys)
     assert shown.startswith("gp: ") and "options:" in shown and shown == capsys.readouterr().out
     assert main(["predictors", "nope"]) == 2
     assert "unknown predictor 'nope'; known: blend," in capsys.readouterr().err
-    with pytest.raises(SystemExit):  # a misspelt subcommand is still named as one
-        main(["predictors", "evalute"])
+    # a misspelt subcommand is still named as one (once the plugins, which may name a predictor so, are loaded)
+    assert main(["predictors", "evalute"]) == 2
     assert "invalid choice: 'evalute' (choose from 'show', 'evaluate', 'pretrain')" in capsys.readouterr().err
     for words in (["predictors", "evaluate", "--seeds", "2"], ["predictors", "pretrain", "--space", "nb101",
                                                                "--out", "x.pt"], ["predictors"]):
