@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from .assemble import canonical_dataset
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS
-from .config import SearchConfig, read_config_file, route_options
+from .config import SearchConfig, read_config_file, refuse_missing_data_dir, route_options
 from .shorthand_flags import SHORTHAND_FLAGS
 from .errors import ConfigError, NasloopError
 from .options import check_options, option_names, takes
@@ -153,20 +152,13 @@ def check_replaced_plugins(filed: dict[str, Any], merged: dict[str, Any], source
 
 def check_filed_data_dir(filed: dict[str, Any], merged: dict[str, Any], source: str) -> None:
     """A config file's ``data_dir:`` that names no folder, where no ``--data-dir`` replaces it, is refused naming the
-    file and the key: it was "data directory '/tmp/data2' does not exist; pass an existing folder to --data-dir",
-    which left the user to find where a path never typed came from. Not checked with the rest of the file
+    file and the key (:func:`.config.refuse_missing_data_dir`). Not checked with the rest of the file
     (:func:`.config.read_config_file`): a folder of another machine is a file's fine value that ``--data-dir`` can
     replace."""
     given = filed.get("data_dir")
     if not isinstance(given, str) or not given.strip() or merged.get("data_dir") != given:
         return  # a value of the wrong type is the file's check's; an empty one SearchConfig's
-    folder = Path(given).expanduser()
-    if folder.is_dir():
-        return
-    what = "is not a folder" if folder.exists() else "does not exist"
-    where = "" if folder.is_absolute() else f" (read from the folder the search starts in: {folder.absolute()})"
-    raise ConfigError(f"{source}: data_dir: {given}{where} {what}; write an existing folder as data_dir: in "
-                      f"{source}, or pass one to --data-dir")
+    refuse_missing_data_dir(given, source, "pass one to --data-dir")
 
 
 def search_config(args: argparse.Namespace) -> SearchConfig:

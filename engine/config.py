@@ -8,7 +8,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Callable, ClassVar, Literal, Mapping
 
 from .errors import ConfigError, checked_folder
 from .objectives import (Objective, check_objective_mappings, check_reference_mapping, check_reference_point,
@@ -68,6 +68,11 @@ class SearchConfig:
     and data folders, TensorBoard folder, plugin files, a predictor's pretrained file) are read from there, so a
     run resumed from another folder reads the same files; a run resumed inside a copy or a move of its project
     reads the copy's (see :func:`nasloop.engine.run_folders.started_in`)."""
+
+    read_from: ClassVar[tuple[str, str] | None] = None
+    """Set on a configuration :meth:`from_yaml` read: the file, and the ``data_dir`` it gave (none: None), so that a
+    folder missing when the search starts is named with the file and key it came from (:meth:`check_data_dir`). No
+    field: it is not stored with a run."""
 
     def __new__(cls, *args: Any, **fields: Any) -> "SearchConfig":
         """A misspelt field is one nasloop line naming the fields, as a YAML file's unknown key is: the dataclass
@@ -151,7 +156,19 @@ class SearchConfig:
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "SearchConfig":
-        return cls.from_mapping(read_config_file(path), source=str(path))
+        config = cls.from_mapping(read_config_file(path), source=str(path))
+        if config.data_dir is not None:
+            config.read_from = (str(path), config.data_dir)
+        return config
+
+    def check_data_dir(self) -> None:
+        """A ``data_dir`` that :meth:`from_yaml` read and that names no folder, refused naming the file and the key
+        (as ``nasloop search --config`` refuses it), where the data loader's refusal named neither and advised
+        ``--data-dir``, a flag a script does not have. Checked when a search starts, not as the file is read: a
+        folder of another machine is a file's fine value that ``replace(data_dir=...)`` can replace."""
+        if self.read_from is not None and self.read_from[1] == self.data_dir:
+            refuse_missing_data_dir(self.data_dir, self.read_from[0], "give one with .replace(data_dir=FOLDER)",
+                                    self.workdir)
 
     def path(self, value: str) -> str:
         """``value`` as a path read from ``workdir`` (unchanged when absolute or when no workdir is set)."""
@@ -161,7 +178,10 @@ class SearchConfig:
         return dataclasses.asdict(self)
 
     def replace(self, **changes: Any) -> "SearchConfig":
-        return dataclasses.replace(self, **changes)
+        replaced = dataclasses.replace(self, **changes)
+        if self.read_from is not None:  # what check_data_dir names; it compares the folder, so a new one is not
+            replaced.read_from = self.read_from
+        return replaced
 
 
 def underscored(data: Mapping[Any, Any], source: str) -> dict[str, Any]:
@@ -206,6 +226,20 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
     except ConfigError as exc:  # a field's own check names the key, not the file it is in
         raise ConfigError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
     return data
+
+
+def refuse_missing_data_dir(given: str, source: str, instead: str, workdir: str | None = None) -> None:
+    """A config file's ``data_dir:`` that names no folder (read from ``workdir`` when relative), refused naming the
+    file and the key, and ``instead``, how the caller replaces it: it was "data directory '/tmp/data2' does not
+    exist; pass an existing folder to --data-dir", which left the user to find where a path never typed came from."""
+    folder = path_from(workdir, given)
+    if folder.is_dir():
+        return
+    what = "is not a folder" if folder.exists() else "does not exist"
+    where = "" if Path(given).expanduser().is_absolute() else \
+        f" (read from the folder the search starts in: {folder.absolute()})"
+    raise ConfigError(f"{source}: data_dir: {given}{where} {what}; write an existing folder as data_dir: in {source}"
+                      f", or {instead}")
 
 
 def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,

@@ -54,6 +54,7 @@ def with_dataset(config: SearchConfig, new: bool = False) -> SearchConfig:
     if not isinstance(config, SearchConfig):  # search({"space": ...}) failed on a missing attribute
         raise ConfigError(f"search takes a SearchConfig, not a {type(config).__name__}; build one with "
                           "SearchConfig(space=...) or SearchConfig.from_mapping(mapping)")
+    config.check_data_dir()
     load_plugins(config.plugins, config.workdir)
     guide = (config.strategy, config.strategy_options, config.predictor, config.predictor_options)
     return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new, [guide]))
