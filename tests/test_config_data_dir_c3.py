@@ -14,7 +14,7 @@ def test_a_missing_absolute_data_dir_names_the_file_and_the_key(tmp_path: Path) 
     config = tmp_path / "search.yaml"
     config.write_text("strategy: random\nbudget: 2\ndata_dir: /no-such-nasloop-folder-c3\n")
     with pytest.raises(NasloopError) as refused:
-        search(SearchConfig.from_yaml(config).replace(run_dir=str(tmp_path / "run")))  # replace keeps where it came from
+        search(SearchConfig.from_yaml(config).replace(run_dir=str(tmp_path / "run")))  # replace keeps its origin
     assert str(refused.value) == (f"{config}: data_dir: /no-such-nasloop-folder-c3 does not exist; write an existing "
                                   f"folder as data_dir: in {config}, or give one with .replace(data_dir=FOLDER)")
     assert not (tmp_path / "run").exists()
