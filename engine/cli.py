@@ -63,9 +63,15 @@ def _progress(enabled: bool) -> tuple[Any, Callable[[int, int | None, float | No
     return bar, hook
 
 
+def _notes(command: str, args: argparse.Namespace) -> Callable[[str], None]:
+    """The ``on_note`` of ``command``: each note a line on stderr, naming a flag given under an alias as the user
+    typed it (``--epochs``, not ``--fidelity``), as its errors do (see :func:`.cli_parser.as_typed`)."""
+    return lambda text: print(f"nasloop {command}: note: {as_typed(text, args)}", file=sys.stderr)
+
+
 def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
     bar, hook = _progress(not args.quiet)
-    note = lambda text: print(f"nasloop search: note: {text}", file=sys.stderr)  # noqa: E731
+    note = _notes("search", args)
     if args.resume:
         executor_flags = [f for f, (owner, _) in SHORTHAND_FLAGS.items() if owner == "executor"]
         given = [f"--{n.replace('_', '-')}" for n in (*CONFIG_FLAGS, *SHORTHAND_FLAGS, "minimize")
@@ -224,8 +230,7 @@ def _cmd_predictors(args: argparse.Namespace) -> int | None:
             evaluate_predictors(args.predictors, args.train_sizes, list(range(args.seeds)), space=args.space,
                                 dataset=args.dataset, data_dir=args.data_dir, fidelity=args.fidelity,
                                 metric=args.metric, predictor_options=options, space_options=dict(args.space_opt),
-                                on_result=measured, on_note=lambda text: print(
-                                    f"nasloop predictors evaluate: note: {text}", file=sys.stderr))
+                                on_result=measured, on_note=_notes("predictors evaluate", args))
     except KeyboardInterrupt:
         args.fits_done = (len(rows), total)  # how_to_continue names them
         if rows:  # the fits that finished are shown, not thrown away

@@ -68,10 +68,13 @@ command's ``--plugin`` files are loaded, after parsing: a user's predictor 'shot
 def as_typed(message: str, args: argparse.Namespace) -> str:
     """``message`` with a flag and its value written as the user typed them: ``search --evaluator proxy --epochs 12``
     was told to "drop --fidelity 12", a flag the user had not typed (the errors of evaluators and tables, which
-    several commands share, name a flag's first spelling). Only a flag followed by the value typed is rewritten, so
-    a value that came from a config file is named as before."""
+    several commands share, name a flag's first spelling). A flag is rewritten where the value typed follows it, or
+    where it is named alone (at the end, or before punctuation: "with --fidelity: 12, 200"); followed by another value
+    (one a config file gave) or by its other spelling ("--fidelity (--epochs)"), it is named as before. The run's
+    notes are rewritten too."""
     for first, (typed, value) in getattr(args, TYPED, {}).items():
         message = re.sub(rf"(?<![\w-]){re.escape(f'{first} {value}')}(?![\w.])", lambda _: f"{typed} {value}", message)
+        message = re.sub(rf"(?<![\w-]){re.escape(first)}(?=$|[^\w\s=.-]|\.(?!\w))", lambda _: typed, message)
     return message
 
 

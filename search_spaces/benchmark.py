@@ -202,7 +202,9 @@ class Benchmark(Configurable, ABC):
         if fidelity is not None:  # the fidelity given: another may be held for every architecture (the CSV's 200)
             whole = [str(f) for f in self.fidelities(found.name)
                      if (self.held_results(found.name, f) or 0) >= space_size]
-            fix += f", or choose a --fidelity every architecture has: {', '.join(whole)}" if whole else ""
+            # '--fidelity:' names the flag alone, which the command writes as typed ('--epochs:'; see as_typed)
+            fix += f", or choose a fidelity every architecture has, with --fidelity: {', '.join(whole)}" if whole \
+                else ""
         return (f"the {self.name} table holds {what} results for {held:,} of the space's {space_size:,} "
                 f"architectures{f' (imported from {source})' if source else ''}; a search proposes the others too, "
                 f"and their lookups fail: {fix}")

@@ -70,7 +70,7 @@ def test_nb201_counts_the_cells_held_at_the_fidelity_the_search_reads(nb201_csv_
               "--quiet"]
     assert main([*common, "--fidelity", "5", "--run-dir", str(tmp_path / "five")]) == 2
     _refused(capsys, "holds cifar10 5-epoch results for 20 of the space's 15,625",
-             "or choose a --fidelity every architecture has: 12, 200")
+             "or choose a fidelity every architecture has, with --fidelity: 12, 200")
     assert main([*common, "--fidelity", "12", "--run-dir", str(tmp_path / "twelve")]) == 0  # held for every cell
     with RunStore.in_run_dir(tmp_path / "twelve") as store:
         assert all(t.result.ok for t in store.evaluations())
