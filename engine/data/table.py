@@ -145,9 +145,10 @@ class Table:
             if not isinstance(meta, dict):
                 raise ValueError("its metadata is not a JSON object")
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, RecursionError) as exc:  # or nested JSON
+            if is_torch_save(path):  # its missing '__meta__', and 're-create it', said nothing of what it is
+                raise DataError(f"{path} is {TORCH_SAVE}; the table in its place comes from 'nasloop data import'") \
+                    from None
             reason = str(exc).replace("\n", " ")
-            if is_torch_save(path):  # its missing '__meta__' said nothing of what it is
-                reason = f"it is {TORCH_SAVE}"
             raise DataError(f"{path} is not a readable nasloop table ({reason}); "
                             "re-create it with 'nasloop data import'") from None
         if meta.get("format_version") != FORMAT_VERSION:
