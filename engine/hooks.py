@@ -8,6 +8,7 @@ the hook nor what it is given.
 from __future__ import annotations
 
 import inspect
+import logging
 from typing import Any, Callable
 
 from .errors import ConfigError, one_line
@@ -38,6 +39,16 @@ def check_hooks(function: str, **hooks: Any) -> None:
                               f"{'s' if len(arguments) > 1 else ''} ({', '.join(arguments)}), which "
                               f"{getattr(hook, '__name__', type(hook).__name__)}{signature} does not take; "
                               f"give {wanted}") from None
+
+
+def say_note(on_note: Callable[[str], None] | None, text: str, log: logging.Logger) -> None:
+    """Say ``text`` to a run's ``on_note``, where its other notes go (the command's 'note:' line, a script's
+    callback), else, where there is none (a plugin built without a run), as a warning to ``log``: so a note is heard
+    by whoever can hear it, and never lost."""
+    if on_note is None:
+        log.warning(f"note: {text}")
+    else:
+        on_note(text)
 
 
 class HeldNotes:

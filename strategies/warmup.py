@@ -25,6 +25,7 @@ from ..engine.context import RunContext, Scorer
 from ..engine.data.datasets import reads_images
 from ..engine.errors import ConfigError, RegistryError, UnsupportedError
 from ..engine.evaluators.base import Evaluator
+from ..engine.hooks import say_note
 from ..engine.objectives import Objective
 from ..engine.options import name_list
 from ..engine.types import Arch
@@ -90,10 +91,7 @@ def note_objective(proxies: Sequence[str], context: RunContext) -> None:
         return
     note = (f"the warm-up proxies ({', '.join(proxies)}) rank architectures for accuracy, not for {other}: its first "
             f"picks may be far from this objective's best (warmup: null starts at random)")
-    if context.on_note is None:
-        log.warning(f"note: {note}")
-    else:
-        context.on_note(note)
+    say_note(context.on_note, note, log)
 
 
 def _recommended(space: SearchSpace, context: RunContext) -> list[str] | None:

@@ -27,7 +27,7 @@ from ..devices import resolve_device
 from ..replicates import to_module
 from ...data.paths import check_data_dir
 from ...errors import ArchitectureError, ConfigError, DataError, NasloopError, UnsupportedError, one_line
-from ...hooks import check_hooks
+from ...hooks import check_hooks, say_note
 from ...progress import progress
 from ...registry import SEARCH_SPACES, defined_by_nasloop
 from ...types import Arch
@@ -311,10 +311,7 @@ def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
         if f"{kind}:{proxy}" in said:  # once: a predictor asks again each step, and the first says why
             return
         said.add(f"{kind}:{proxy}")
-        if on_note is None:
-            log.warning(f"note: {note}")
-        else:
-            on_note(note)
+        say_note(on_note, note, log)
 
     def score(archs: Sequence[Arch]) -> np.ndarray:
         # a predictor ranking a whole space may build thousands of networks here: show it on a terminal
