@@ -61,8 +61,10 @@ class RunContext:
     refused (a feature list giving a column twice) are read as that nasloop read them, since a stored run's
     options cannot be given anew."""
     objectives: tuple[Objective, ...] = ()
-    """The run's objectives as configured (empty: the evaluator's default, a table's task metric on a lookup): what
-    a strategy's warm-up proxies rank for (accuracy) may not be what the run optimises (a size, a latency)."""
+    """The run's objectives, as configured, else the evaluator's default (in the strategy's context: the evaluator
+    is built before it; empty in the other plugins' and without a run): what a strategy's warm-up proxies rank for
+    (accuracy) may not be what the run optimises (a size, a latency, a proxy evaluator's first proxy, which a
+    configured-only list left unseen)."""
     on_note: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
     """The run's ``on_note``: a scorer computing a proxy notes there, where the run's other notes go (the command's
     'note:' line, a script's callback), what it could not build; None (a context without a run): Python's logging.

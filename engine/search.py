@@ -76,8 +76,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
     context = table_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
                             config.run_dir, config.workdir, evaluator_factory.uses_benchmark)
     objectives = config.objective_list() or ()
-    context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity,
-                                  objectives=objectives)
+    context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
@@ -108,11 +107,12 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
                                                       ("--predictor-opt", config.predictor_options)) if value)
         raise ConfigError(f"strategy '{config.strategy}' uses no predictor; choose a predictor-guided "
                           f"strategy ({', '.join(guided_strategies())}) or drop {given}")
-    strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
-                         **config.strategy_options)
     require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS, context)
     evaluator = construct("evaluator", config.evaluator, evaluator_factory, space, wiring={"context": context},
                           **evaluator_options)
+    wiring["context"] = dataclasses.replace(context, objectives=run_objectives(config, evaluator))  # RunContext's
+    strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
+                         **config.strategy_options)
     said = evaluator.start_note()  # once a run (and once a study), where each trial would repeat it
     if said and on_note is not None:
         on_note(said)

@@ -61,14 +61,19 @@ def _warmup_instead(space: SearchSpace) -> str:
 
 def other_objective(context: RunContext) -> str | None:
     """The run's objectives where they are not the one warm-up proxies rank for (the benchmark task's own metric in
-    its own direction, else the accuracy an evaluator optimises by default), else None: ranked for accuracy, a
+    its own direction, or the accuracy an evaluator optimises by default), else None: ranked for accuracy, a
     warm-up spent the first picks of a ``params_m:min`` search on NB201's largest cells (best 0.3163 M parameters
-    after 20 evaluations, where a random start found 0.0733)."""
-    if not context.objectives:  # the evaluator's default: a table's task metric on a lookup
+    after 20 evaluations, where a random start found 0.0733). A proxy evaluator's default objective, its first
+    proxy, is another one."""
+    if not context.objectives:  # a context without a run
         return None
     task = context.benchmark.find_task(context.dataset) if context.benchmark and context.dataset else None
-    own = Objective(task.metric, task.minimize) if task else Objective(Evaluator.objective, Evaluator.minimize)
-    return None if tuple(context.objectives) == (own,) else ", ".join(map(str, context.objectives))
+    own = [Objective(Evaluator.objective, Evaluator.minimize)]  # (NDS' task metric is test_accuracy)
+    if task is not None:
+        own.append(Objective(task.metric, task.minimize))
+    if len(context.objectives) == 1 and context.objectives[0] in own:
+        return None
+    return ", ".join(map(str, context.objectives))
 
 
 def resolve_warmup(warmup: bool | str | Sequence[str] | None, space: SearchSpace,

@@ -1,0 +1,40 @@
+"""A warm-up named for a run whose evaluator's default objective is not accuracy is kept with a note.
+
+The strategy saw only the configured objectives: with no ``--objective``, a proxy evaluator's run (which maximises
+its first proxy) looked like one optimising accuracy, and its warm-up, which ranks for accuracy, was said nothing
+of. The strategy now sees the run's objective as the evaluator resolves it; a run training for validation accuracy
+(the train evaluator's default, whatever the space's table tabulates: NDS' test accuracy) still gets no note.
+"""
+from __future__ import annotations
+
+import pytest
+
+from nasloop import SearchConfig
+from nasloop.engine.cli import main
+from nasloop.engine.search import build_plugins
+
+NOTE = "rank architectures for accuracy"
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+def test_a_proxy_evaluators_default_objective_gets_the_note(tmp_path, data_dir, capsys):
+    command = ["search", "--evaluator", "proxy", "--proxies", "params", "--strategy", "predictor-topk", "--predictor",
+               "gp", "--strategy-opt", "warmup=[params,zen]", "--budget", "3", "--data-dir", str(data_dir), "--quiet"]
+    assert main([*command, "--run-dir", str(tmp_path / "default")]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if NOTE in line]
+    assert notes == ["nasloop search: note: the warm-up proxies (params, zen) rank architectures for accuracy, not for "
+                     "params:max: its first picks may be far from this objective's best (warmup: null starts at "
+                     "random)"]
+    assert main([*command, "--objective", "params", "--run-dir", str(tmp_path / "named")]) == 0  # as when named
+    assert [line for line in capsys.readouterr().err.splitlines() if NOTE in line] == notes
+
+
+@pytest.mark.parametrize("space", ["nb201", "nds-darts"])
+def test_a_train_evaluators_default_objective_gets_none(space, tmp_path, data_dir):
+    notes: list[str] = []
+    config = SearchConfig(space=space, evaluator="train", strategy="predictor-topk", predictor="gp",
+                          strategy_options={"warmup": ["params"], "warmup_pool": 4}, data_dir=str(data_dir),
+                          run_dir=str(tmp_path / "run"))
+    build_plugins(config, notes.append)[3].close()
+    assert not [note for note in notes if NOTE in note]
