@@ -26,6 +26,7 @@ import argparse
 import json
 import re
 import sys
+from typing import NoReturn
 
 from nasloop.engine.cli_parser import negative_values_attached
 from nasloop.engine.cli_types import (int_at_least, non_negative_float, path_text, positive_float, positive_int,
@@ -75,18 +76,23 @@ def main() -> None:
                                           ("--cpus-per-trial", args.cpus_per_trial), ("--ray-address", args.address))
                  if value is not None]
     if ray_flags and args.executor == "inprocess":  # else the search names the executor's parameter, not the flag
-        raise SystemExit(f"cifar10_nas.py: error: {ray_flags[0]} is an option of --executor ray, not of "
-                         f"'inprocess'; add --executor ray")
+        refuse(f"{ray_flags[0]} is an option of --executor ray, not of 'inprocess'; add --executor ray")
 
     try:
         run(args)
     except MissingDataError as exc:  # its advice names the nasloop command's options; this script has its own
-        raise SystemExit(f"cifar10_nas.py: error: {exc} (here: --download)") from None
+        refuse(f"{exc} (here: --download)")
     except NasloopError as exc:  # bad input, a damaged data file: one line, as the nasloop command prints it
         # Ray's refusal of a trial's share named "the executor's cpus_per_trial", an option of nasloop's
         # --executor-opt that this script had no flag for: it is --cpus-per-trial here
-        own = re.sub(r"(the executor's )?\bcpus_per_trial\b", "--cpus-per-trial", str(exc))
-        raise SystemExit(f"cifar10_nas.py: error: {own}") from None
+        refuse(re.sub(r"(the executor's )?\bcpus_per_trial\b", "--cpus-per-trial", str(exc)))
+
+
+def refuse(message: str) -> NoReturn:
+    """One line on stderr and exit status 2, as the nasloop command and the benchmark scripts refuse bad input (and
+    as argparse refuses a bad flag here): ``SystemExit(text)`` exited 1, the status of a run that failed."""
+    print(f"cifar10_nas.py: error: {message}", file=sys.stderr)
+    sys.exit(2)
 
 
 def run(args: argparse.Namespace) -> None:

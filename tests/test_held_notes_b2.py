@@ -40,8 +40,8 @@ def test_the_cifar10_example_refuses_its_run_folder_before_the_compile_note(tmp_
     with pytest.raises(SystemExit) as done:
         _example("cifar10_nas_b2").main()
     said = capsys.readouterr()
-    assert said.out == "" and said.err == "", said  # the refusal is SystemExit's message, printed by Python alone
-    assert str(done.value.code).startswith("cifar10_nas.py: error: cannot create the run folder "), done.value.code
+    assert done.value.code == 2 and said.out == "", (done.value.code, said)
+    assert said.err.startswith("cifar10_nas.py: error: cannot create the run folder ") and said.err.count("\n") == 1
 
 
 class Started(Exception):

@@ -136,7 +136,7 @@ def test_a_user_space_keeping_its_option_under_another_name_is_refused_as_built(
         Sloppy(NB201Space()).config()
 
 
-def test_the_cifar10_example_names_its_own_flag_for_missing_images(tmp_path, monkeypatch, isolated_cache):
+def test_the_cifar10_example_names_its_own_flag_for_missing_images(tmp_path, monkeypatch, isolated_cache, capsys):
     """examples/cifar10_nas.py turns a missing dataset (MissingDataError) into its own '--download' advice, but the
     CIFAR-10 loader raised a plain DataError, so the script told its user to pass '--evaluator-opt' or '--train-opt',
     flags it does not have."""
@@ -151,8 +151,10 @@ def test_the_cifar10_example_names_its_own_flag_for_missing_images(tmp_path, mon
     (tmp_path / "empty").mkdir()
     monkeypatch.setattr(sys, "argv", ["cifar10_nas.py", "--data-dir", str(tmp_path / "empty"),
                                       "--run-dir", str(tmp_path / "run")])
-    with pytest.raises(SystemExit, match=r"^cifar10_nas.py: error: CIFAR-10 not found: .* \(here: --download\)$"):
+    with pytest.raises(SystemExit) as done:
         example.main()
+    assert done.value.code == 2
+    assert re.match(r"^cifar10_nas.py: error: CIFAR-10 not found: .* \(here: --download\)\n$", capsys.readouterr().err)
     assert not (tmp_path / "run").exists()
 
 
