@@ -34,7 +34,7 @@ from .objectives import Objective, oriented_point
 from .pareto_summary import checked_objectives, pareto_summary
 from .store import DB_NAME, RunStore
 from .store_open import opened
-from .stop_record import every_evaluation_failed, record_stop, record_stop_before_start
+from .stop_record import record_stop_before_start, search_and_record
 from .store_rows import RESTORE
 from .study_target import refuse_empty_reference_point
 from .tensorboard_log import TensorBoardLog
@@ -107,12 +107,17 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
                                                       ("--predictor-opt", config.predictor_options)) if value)
         raise ConfigError(f"strategy '{config.strategy}' uses no predictor; choose a predictor-guided "
                           f"strategy ({', '.join(guided_strategies())}) or drop {given}")
-    require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS, context)
-    evaluator = construct("evaluator", config.evaluator, evaluator_factory, space, wiring={"context": context},
-                          **evaluator_options)
-    wiring["context"] = dataclasses.replace(context, objectives=run_objectives(config, evaluator))  # RunContext's
+    try:  # built before the strategy, whose context holds the run's objective (see RunContext's), refused after it
+        require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS, context)
+        evaluator: Evaluator | None = construct("evaluator", config.evaluator, evaluator_factory, space,
+                                                wiring={"context": context}, **evaluator_options)
+        wiring["context"] = dataclasses.replace(context, objectives=run_objectives(config, evaluator))
+    except Exception as exc:  # noqa: BLE001 - a refusal or a plugin's crash, said after the strategy's as before
+        evaluator, refusal = None, exc
     strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
                          **config.strategy_options)
+    if evaluator is None:
+        raise refusal
     said = evaluator.start_note()  # once a run (and once a study), where each trial would repeat it
     if said and on_note is not None:
         on_note(said)
@@ -157,29 +162,9 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     forget_sigterm()
     if not idle:  # a resume with nothing to do writes nothing more: every file of the run stays as it was
         with wall_clock(store):
-            _search_and_record(loop, store, config, log)
+            search_and_record(loop, store, config, log)
     loop.executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
     return summarize(store)  # finished run stays finished
-
-
-def _search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, log: TensorBoardLog | None) -> None:
-    """Run the loop and store how the run ended (see :func:`_run`)."""
-    try:
-        loop.run()
-        failure = every_evaluation_failed(store)
-        store.set_meta("status", "finished" if failure is None else "failed")
-        if failure is not None:
-            store.set_meta("stop_reason", failure)
-    except NasloopError as exc:
-        store.set_meta("status", "failed")
-        store.set_meta("stop_reason", str(exc))
-        raise
-    except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()
-        record_stop(store, config, exc)
-        raise
-    finally:
-        if log is not None:
-            log.close()
 
 
 def search(config: SearchConfig, on_progress: ProgressHook | None = None,

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import SearchConfig
+from .errors import NasloopError
 from .executors.base import interrupts_held, stopped_by_sigterm
 from .stop_reasons import BY_SIGTERM, BY_USER
 from .store import DB_NAME, RunStore
+
+if TYPE_CHECKING:  # annotations only: the loop's imports need not load for a stop's record
+    from .loop import SearchLoop
+    from .tensorboard_log import TensorBoardLog
 
 
 def record_stop(store: RunStore, config: SearchConfig, exc: BaseException) -> None:
@@ -42,3 +48,24 @@ def every_evaluation_failed(store: RunStore) -> str | None:
     done = int(counts["evaluations"])
     why = first.reason or "its evaluator gave no reason"  # a user's evaluator may fail one without a word
     return (f"all {done} evaluations failed; the first: " if done > 1 else "its one evaluation failed: ") + why
+
+
+def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, log: TensorBoardLog | None) -> None:
+    """Run the loop and store how the run ended: finished, failed (every evaluation, or on an error of the user's,
+    with the reason) or interrupted (with how to continue)."""
+    try:
+        loop.run()
+        failure = every_evaluation_failed(store)
+        store.set_meta("status", "finished" if failure is None else "failed")
+        if failure is not None:
+            store.set_meta("stop_reason", failure)
+    except NasloopError as exc:
+        store.set_meta("status", "failed")
+        store.set_meta("stop_reason", str(exc))
+        raise
+    except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()
+        record_stop(store, config, exc)
+        raise
+    finally:
+        if log is not None:
+            log.close()
