@@ -70,9 +70,9 @@ class SearchConfig:
     reads the copy's (see :func:`nasloop.engine.run_folders.started_in`)."""
 
     read_from: ClassVar[tuple[str, str] | None] = None
-    """Set on a configuration :meth:`from_yaml` read: the file, and the ``data_dir`` it gave (none: None), so that a
-    folder missing when the search starts is named with the file and key it came from (:meth:`check_data_dir`). No
-    field: it is not stored with a run."""
+    """On a configuration :meth:`from_yaml` read from a file giving a ``data_dir``: the file and that folder, so that
+    a folder missing when the search starts is named with the file and key it came from (:meth:`check_data_dir`).
+    No field: it is not stored with a run."""
 
     def __new__(cls, *args: Any, **fields: Any) -> "SearchConfig":
         """A misspelt field is one nasloop line naming the fields, as a YAML file's unknown key is: the dataclass
@@ -179,7 +179,7 @@ class SearchConfig:
 
     def replace(self, **changes: Any) -> "SearchConfig":
         replaced = dataclasses.replace(self, **changes)
-        if self.read_from is not None:  # what check_data_dir names; it compares the folder, so a new one is not
+        if self.read_from is not None:  # check_data_dir names the file only while data_dir is still the file's
             replaced.read_from = self.read_from
         return replaced
 
