@@ -12,7 +12,7 @@ from ..search_spaces.base import SearchSpace
 from .config import SearchConfig
 from .stop_record import every_evaluation_failed
 from .store import RunStore
-from .stored_keys import current_key
+from .stored_keys import current_key, space_evaluated_whole
 
 
 def nothing_to_do(stored: SearchConfig, store: RunStore, budget: int | None, max_seconds: float | None,
@@ -50,13 +50,15 @@ def budget_hint(queries: int | None, seconds: float | None, evaluations: float, 
 
 
 def space_spent(stored: SearchConfig, store: RunStore, counts: dict[str, float], space: SearchSpace) -> bool:
-    """Whether the run has evaluated every architecture of ``space``, as its loop tells (``SearchLoop._exhausted``):
-    a space that declares its size, under exact dedup. A run a streak of repeats stopped is not: its space declares
-    no size, or a functional dedup counts networks, so a resumed strategy may yet propose one it has not seen."""
-    size = space.size
-    if size is None or stored.dedup != "exact" or counts["evaluations"] < size:
+    """Whether the run has evaluated every architecture of ``space``, by the rule its loop stops by
+    (:func:`~.stored_keys.space_evaluated_whole`) over the store's trials. A run a streak of repeats stopped is
+    not: its space declares no size, or a functional dedup counts networks, so a resumed strategy may yet propose
+    one it has not seen."""
+    key = space.functional_hash if stored.dedup == "functional" else space.hash
+    if not space_evaluated_whole(space, key, int(counts["evaluations"])):  # fewer evaluations than the space
         return False
-    return len({current_key(space, space.hash, t, None) for t in store.trials("state != 'duplicate'")}) >= size
+    keys = {current_key(space, key, t, None) for t in store.trials("state != 'duplicate'")}
+    return space_evaluated_whole(space, key, len(keys))
 
 
 def ended_by_the_other_limit(stored: SearchConfig, budget: int | None, max_seconds: float | None, finished: int,

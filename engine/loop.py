@@ -21,7 +21,7 @@ from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
 from .objectives import Objective, oriented_values
 from .space_checks import refused_proposal
 from .stop_reasons import streak_reason
-from .stored_keys import current_key
+from .stored_keys import current_key, space_evaluated_whole
 from .store import RunStore, Trial
 from .store_rows import DONE, DUPLICATE, PENDING, RESTORE
 from .store_writes import grouped_state
@@ -270,8 +270,7 @@ class SearchLoop:
         return self.stop_reason
 
     def _exhausted(self) -> bool:
-        size = self.space.size
-        return size is not None and self._key == self.space.hash and len(self._known) >= size
+        return space_evaluated_whole(self.space, self._key, len(self._known))
 
     def _why_stopped(self) -> str:
         if self._exhausted():

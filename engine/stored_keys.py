@@ -25,3 +25,12 @@ def current_key(space: SearchSpace, key: Callable[[Arch], str], trial: Trial, ar
         if defined_by_nasloop(type(space)) and not isinstance(exc, ArchitectureError):
             raise  # nasloop's spaces refuse a string only as ArchitectureError: anything else is a bug of ours
         return trial.key
+
+
+def space_evaluated_whole(space: SearchSpace, key: Callable[[Arch], str], known: int) -> bool:
+    """Whether ``known`` distinct architectures under ``key`` (the run's hash) are every one of ``space``: the rule
+    the loop stops by and an idle resume reads a finished run by, one rule so the two never disagree. Only a space
+    that declares its size, under exact keys: a functional key counts networks, fewer than the space's architectures,
+    so a strategy may yet propose one not seen."""
+    size = space.size
+    return size is not None and key == space.hash and known >= size
