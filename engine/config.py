@@ -249,6 +249,14 @@ def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,
     ``wiring`` is what the search hands over (``context``, ``seed``, ``predictor``...), passed only
     to constructors that name it: a plugin declares what it needs by its parameters.
     """
+    given = checked_construction(kind, name, factory, *args, wiring=wiring, **options)
+    return factory(*args, **given, **options)
+
+
+def checked_construction(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,
+                         wiring: Mapping[str, Any] | None = None, **options: Any) -> dict[str, Any]:
+    """Every check :func:`construct` makes before it calls ``factory``, and the ``wiring`` the factory takes: for a
+    plugin whose construction starts something (a Ray executor starts Ray) where nothing would use it."""
     check_options(f"{kind} '{name}'", factory, options)
     unread = factory.unread_options(*args) if isinstance(factory, type) and issubclass(factory, Configurable) else {}
     ignored = next((key for key in options if key in unread), None)
@@ -256,7 +264,7 @@ def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,
         raise ConfigError(f"{kind} '{name}' {unread[ignored]}, which does not read the {ignored} option; drop it")
     given = {key: value for key, value in (wiring or {}).items() if takes(factory, key)}
     _check_constructible(kind, name, factory, len(args), {**given, **options})
-    return factory(*args, **given, **options)
+    return given
 
 
 def _defined_by_user(factory: type) -> set[str]:

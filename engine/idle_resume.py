@@ -9,7 +9,9 @@ its budget once every architecture of its space was evaluated.
 from __future__ import annotations
 
 from ..search_spaces.base import SearchSpace
-from .config import SearchConfig
+from .config import SearchConfig, checked_construction, construct
+from .executors.base import Executor
+from .registry import EXECUTORS
 from .stop_record import every_evaluation_failed
 from .store import RunStore
 from .stored_keys import current_key, space_evaluated_whole
@@ -73,3 +75,14 @@ def ended_by_the_other_limit(stored: SearchConfig, budget: int | None, max_secon
     if max_seconds is not None and budget is None and stored.budget is not None:
         return finished >= stored.budget
     return False
+
+
+def run_executor(config: SearchConfig, start: bool = True) -> Executor:
+    """The run's executor; where it would run nothing (``start`` false: a resume before it knows whether it has
+    anything to do, and one that has not), its options checked and the default executor, which starts nothing, in
+    its place: an idle resume of a Ray run started Ray (some 6 s) to evaluate nothing."""
+    factory = EXECUTORS.get(config.executor)
+    if start:
+        return construct("executor", config.executor, factory, **config.executor_options)
+    checked_construction("executor", config.executor, factory, **config.executor_options)
+    return EXECUTORS.get(SearchConfig.executor)()

@@ -22,11 +22,11 @@ from .options import PositiveFloat, PositiveInt, check_value, plain, takes
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .plugins import load_plugins, named_plugins_loaded, plugins_to_record
 from .predictor_options import older_feature_lists, options_per_predictor
-from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
                          note_random_start, note_unsaved_state, random_start, stored_config, tried_predictor)
-from .idle_resume import budget_hint, ended_by_the_other_limit, nothing_to_do
+from .idle_resume import budget_hint, ended_by_the_other_limit, nothing_to_do, run_executor
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -60,11 +60,11 @@ def with_dataset(config: SearchConfig, new: bool = False) -> SearchConfig:
     return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new, [guide]))
 
 
-def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bool = False
+def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bool = False, start: bool = True
                   ) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
     """Construct the configured plugins; every bad name, option or missing capability fails here, in one line.
     ``on_note`` hears of slow work the user may not expect (a predictor that builds networks to rank);
-    ``resumed``: the configuration is a stored run's (see :attr:`RunContext.resumed`)."""
+    ``resumed``: the configuration is a stored run's (see :attr:`RunContext.resumed`); ``start``: run_executor's."""
     config = with_dataset(config)  # loads the plugins
     space_factory = SEARCH_SPACES.get(config.space)
     evaluator_factory = EVALUATORS.get(config.evaluator)
@@ -122,8 +122,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
     if said and on_note is not None:
         on_note(said)
     check_evaluator(evaluator, "check", config.fidelity)
-    executor = construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
-    return space, strategy, evaluator, executor
+    return space, strategy, evaluator, run_executor(config, start)
 
 
 def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:
@@ -307,7 +306,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             named_plugins_loaded(config.space, config.evaluator, config.strategy, config.predictor)
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
         notes = HeldNotes(on_note)
-        with closed_on_error((plugins := build_plugins(config, notes.hook, resumed=True))[3]):
+        with closed_on_error((plugins := build_plugins(config, notes.hook, resumed=True, start=False))[3]):
             check_same_results(str(run_dir), store, plugins[0], plugins[2])
             check_resumed_objectives(str(run_dir), config, plugins[2])
             check_budget(budget, plugins[0], config.space, config.dedup)
@@ -321,7 +320,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
                 new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew
-            summary = _run(config, store, on_progress, plugins, new_meta, bool(idle_note), notes)
+            plugins = plugins if idle_note else (*plugins[:3], run_executor(config))  # started for a run going on
+            with closed_on_error(plugins[3]):
+                summary = _run(config, store, on_progress, plugins, new_meta, bool(idle_note), notes)
     done -= int(counts["pending"])
     if not idle_note and on_note is not None and summary["status"] == "finished" and summary["evaluations"] == done:
         limits = summary["budget"]  # (a streak of repeats, or an interrupted run whose budget was spent)
