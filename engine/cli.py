@@ -27,7 +27,7 @@ from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, UNLESS_SHOWN, as_typed, buil
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, unexpected_error
 from .cli_study import cmd_compare, cmd_report
-from .study_show import show_summary
+from .study_show import resume_advice, show_summary
 from .config import route_options
 from .data.import_target import save_imported
 from .data.importing import benchmark_of_group, import_benchmark_files
@@ -95,10 +95,10 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         refuse_twice("executor", shorthand, executor_options)
         check_resumed_shorthand(args.resume, args.executor, shorthand)
         executor_options.update({option: getattr(args, f) for f, option in shorthand.items()})
-        run = lambda: resume(args.resume, budget=args.budget, max_seconds=args.max_seconds,  # noqa: E731
-                             executor=args.executor, executor_options=executor_options, on_progress=hook, on_note=note,
-                             pretrained_files=[str(value) for value in moved], data_dir=args.data_dir,
-                             plugins=args.plugin)
+        run = lambda: _resumed(args.resume, lambda: resume(  # noqa: E731
+            args.resume, budget=args.budget, max_seconds=args.max_seconds, executor=args.executor,
+            executor_options=executor_options, on_progress=hook, on_note=note,
+            pretrained_files=[str(value) for value in moved], data_dir=args.data_dir, plugins=args.plugin))
     else:
         config = search_config(args)
         args.run_dir = config.run_dir
@@ -110,6 +110,14 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
         return run()
 
 
+def _resumed(run_dir: str, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``run`` (a resume of ``run_dir``), its refusal's option fix one that a resume's user can follow."""
+    try:
+        return run()
+    except NasloopError as exc:
+        raise type(exc)(resume_advice(str(exc), run_dir)) from None
+
+
 def _report_search(args: argparse.Namespace) -> int:
     """Run the search and print its summary; exit status 1 when the run failed (every evaluation failed, a resume
     with nothing to do of such a run included: a broken device or table must not exit 0). A resume that had
@@ -118,7 +126,8 @@ def _report_search(args: argparse.Namespace) -> int:
     _print_summary(summary, args.json)
     if summary["status"] != "failed":  # (search and resume told on_note of a run within its random start)
         return 0
-    print(f"nasloop search: failed: {summary['stop_reason']}", file=sys.stderr)
+    reason = resume_advice(summary["stop_reason"], args.resume) if args.resume else summary["stop_reason"]
+    print(f"nasloop search: failed: {reason}", file=sys.stderr)
     return 1
 
 

@@ -1,4 +1,4 @@
-"""``nasloop show`` of a study's run: its stop reason's fixes said in the study's own terms.
+"""``nasloop show`` and ``search --resume`` of a study's run: its stop reason's fixes said in the study's own terms.
 
 A run's stored reason is a lone run's: a fix as ``--predictor-opt``, a flag of ``nasloop search`` that ``compare``
 refuses for a search study, and a stopped run's "continue with 'nasloop search --resume DIR'", where the study goes
@@ -14,7 +14,7 @@ from .errors import DataError
 from .run_folders import study_holding
 from .search import summarize
 from .study import Study, load_study
-from .study_methods import Method, MethodSource, as_method_advice
+from .study_methods import ADVICE, Method, MethodSource, as_method_advice
 
 SEARCH_RESUME = re.compile(r"continue with 'nasloop search --resume [^']*'")
 """How a stopped run's reason says to continue it (a Ctrl-C's, a kill's: see .stop_record and ``summarize``)."""
@@ -36,6 +36,22 @@ def show_summary(run_dir: str) -> dict[str, Any]:
                 "resumes this run)", summary["stop_reason"])
         summary["stop_reason"] = as_method_advice(summary["stop_reason"], source)
     return summary
+
+
+def resume_advice(text: str, run_dir: str) -> str:
+    """``text`` (why a resumed run failed) with its ``--predictor-opt`` or ``--strategy-opt`` fix one the user of
+    ``nasloop search --resume`` can follow: ``--resume`` refuses both (but a pretrained file's new place), and the
+    run's own advice came back for the next resume to refuse. A study's run takes it in its method, in the
+    study's compare command (as ``show`` advises); another run, in a new run."""
+    if not any((m.group(2) or m.group(4)) != "pretrained" for m in ADVICE.finditer(text)):
+        return text
+    folder = study_holding(Path(run_dir))
+    found = None if folder is None else _method_of_run(folder, Path(run_dir))
+    if found is None:
+        return f"{text}; --resume keeps the options the run began with, so give that fix to a new 'nasloop search'"
+    method, study = found
+    return (f"{as_method_advice(text, study.sources.get(method.label))}; --resume keeps the options the run began "
+            f"with, so give that fix in the study's 'nasloop compare ... --out {folder}' command and run it again")
 
 
 def _method_of_run(folder: Path, run_dir: Path) -> tuple[Method, Study] | None:
