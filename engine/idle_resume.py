@@ -33,13 +33,34 @@ def nothing_to_do(stored: SearchConfig, store: RunStore, budget: int | None, max
     seconds = stored.max_seconds if max_seconds is None else max_seconds
     goes_on = "continue it" if status == "finished" else "try more architectures"
     hint = budget_hint(queries, seconds, counts["evaluations"], counts["cost"], goes_on)
+    spent = "its budget was spent"
     if space_spent(stored, store, counts, space):
-        hint = ""
+        hint, spent = "", "its space was evaluated whole"
     elif not hint:
         return None
     reason = store.get_meta("stop_reason")
     why = f" ({reason})" if reason and status == "finished" else ""  # a failed run's reason is said as it fails
+    if stale_reason(store):  # the error is said here once; the run fails with its new reason
+        why = f": every evaluation failed, and {spent} before the error it was stored with ({reason})"
     return f"nothing to do: {store.path.parent} had already {status}{why}{hint}"
+
+
+def stale_reason(store: RunStore) -> str | None:
+    """The reason a failed run whose every evaluation failed is stored again with by an idle resume, where it was
+    stored with an error raised after its last evaluation (an API hook's, the budget spent); None otherwise. The
+    resume said that error as why the run failed, though nothing it did raised it, and every evaluation failing
+    went unsaid, where the run is left as the loop would store it again (see :func:`nothing_to_do`)."""
+    failure = every_evaluation_failed(store)
+    if store.get_meta("status") != "failed" or failure is None or store.get_meta("stop_reason") == failure:
+        return None
+    return failure
+
+
+def idle_meta(store: RunStore) -> dict[str, str]:
+    """What a resume with nothing to do writes of its own (the stop reason of :func:`stale_reason`), once the run's
+    state has loaded; nothing for every other run."""
+    reason = stale_reason(store)
+    return {} if reason is None else {"stop_reason": reason}
 
 
 def budget_hint(queries: int | None, seconds: float | None, evaluations: float, cost: float, goes_on: str) -> str:

@@ -26,7 +26,7 @@ from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
                          note_random_start, note_unsaved_state, random_start, stored_config, tried_predictor)
-from .idle_resume import budget_hint, ended_by_the_other_limit, nothing_to_do, run_executor
+from .idle_resume import budget_hint, ended_by_the_other_limit, idle_meta, nothing_to_do, run_executor
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched
 from .export import finite_or_none
@@ -317,6 +317,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             if idle_note:  # said once the state loads, alone (the others speak of a run going on); nor is a budget it
                 notes.instead(idle_note)  # cannot spend stored (a space evaluated whole)
                 changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
+                new_meta.update(idle_meta(store))  # a failed run's reason as the loop would store it
             if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
                 new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew
