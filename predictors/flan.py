@@ -126,7 +126,7 @@ class FlanPredictor(Predictor, FlanPretraining):
         self.space_ids: list[str] = list(space.member_spaces)
         self.vocab = Vocabulary(space.token(op) for op in space.graph_ops)
         if pretrained is not None:
-            self._start = load_pretrained(context.user_path(pretrained))
+            self._start = load_pretrained(context.user_path(pretrained), context)
             self.pretrained_on = tuple(self._start["spaces"])
             differs = [f"{k} {self._start['shape'][k]} (here {getattr(self, k)})" for k in SHAPE_OPTIONS
                        if self._start["shape"][k] != getattr(self, k)]
