@@ -111,11 +111,15 @@ def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _resumed(run_dir: str, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``run`` (a resume of ``run_dir``), its refusal's option fix one that a resume's user can follow."""
+    """``run`` (a resume of ``run_dir``), its refusal's option fix one that a resume's user can follow (the error
+    itself kept, with its message rewritten: a plugin's own error class may take other arguments)."""
     try:
         return run()
     except NasloopError as exc:
-        raise type(exc)(resume_advice(str(exc), run_dir)) from None
+        advised = resume_advice(str(exc), run_dir)
+        if advised != str(exc):
+            exc.args = (advised,)
+        raise
 
 
 def _report_search(args: argparse.Namespace) -> int:
