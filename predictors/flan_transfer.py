@@ -24,6 +24,7 @@ import torch
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError, UnsupportedError
+from ..engine.hooks import say_note
 from ..engine.replaced_files import replaced_by_this_process
 from ..engine.user_files import why_not_a_file
 from ..search_spaces.base import SearchSpace
@@ -234,12 +235,12 @@ def load_pretrained(path: str | os.PathLike, context: RunContext | None = None) 
 
 
 def _note_unit(context: RunContext | None, note: str) -> None:
-    """Say ``note`` once in ``context``'s run, where it says its notes; without a run, through logging."""
-    if context is None or context.on_note is None:
-        log.warning(f"note: {note}")
-    elif note not in context.noted:
+    """Say ``note`` once in ``context``'s run, where it says its notes (:func:`~..engine.hooks.say_note`)."""
+    if context is not None and note in context.noted:
+        return
+    if context is not None:
         context.noted.add(note)
-        context.on_note(note)
+    say_note(None if context is None else context.on_note, note, log)
 
 
 def check_contents(payload: dict[str, Any], path: Path) -> None:
