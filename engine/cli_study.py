@@ -159,7 +159,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     for method in methods:  # every bad name or option fails here, before the study folder is touched
         config = draft.config(method, 0)
         try:
-            plugins = build_plugins(config, notes.append)
+            plugins = build_plugins(config, notes.append, start_executor=False)  # each run starts its own
         # 'strategy evolution has no option popsize': of which method? (a benchmark warm-up on a space with no table,
         # unsupported, advised its fix as search's --strategy-opt)
         except (ConfigError, DataError, UnsupportedError) as exc:

@@ -60,11 +60,12 @@ def with_dataset(config: SearchConfig, new: bool = False) -> SearchConfig:
     return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new, [guide]))
 
 
-def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bool = False, start: bool = True
-                  ) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
+def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bool = False,
+                  start_executor: bool = True) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
     """Construct the configured plugins; every bad name, option or missing capability fails here, in one line.
     ``on_note`` hears of slow work the user may not expect (a predictor that builds networks to rank);
-    ``resumed``: the configuration is a stored run's (see :attr:`RunContext.resumed`); ``start``: run_executor's."""
+    ``resumed``: the configuration is a stored run's (see :attr:`RunContext.resumed`); ``start_executor``:
+    :func:`.idle_resume.run_executor`'s ``start``."""
     config = with_dataset(config)  # loads the plugins
     space_factory = SEARCH_SPACES.get(config.space)
     evaluator_factory = EVALUATORS.get(config.evaluator)
@@ -76,7 +77,8 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
     context = table_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
                             config.run_dir, config.workdir, evaluator_factory.uses_benchmark)
     objectives = config.objective_list() or ()
-    context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity)
+    context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity,
+                                  objectives=objectives)
     space = build_space(config.space, context, **{**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
@@ -96,9 +98,9 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
         build = lambda: construct("predictor", name, PREDICTORS.get(name), space,  # noqa: E731
                                   wiring={"context": context, "seed": config.seed},
                                   **options_per_predictor([name], config.predictor_options)[name])
-        start = random_start(strategy_factory, config.strategy_options)
-        ranks = config.budget is None or start is None or config.budget > start  # the budget outlasts the start
-        wiring["predictor"] = tried_predictor(name, build, space, ranks, config.seed, count=min(max(start or 8, 3), 64))
+        drawn = random_start(strategy_factory, config.strategy_options)
+        ranks = config.budget is None or drawn is None or config.budget > drawn  # the budget outlasts the start
+        wiring["predictor"] = tried_predictor(name, build, space, ranks, config.seed, count=min(max(drawn or 8, 3), 64))
         if wiring["predictor"].builds_networks and on_note is not None and ranks:
             on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step",
                                            wiring["predictor"].computed_proxies))
@@ -107,11 +109,12 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
                                                       ("--predictor-opt", config.predictor_options)) if value)
         raise ConfigError(f"strategy '{config.strategy}' uses no predictor; choose a predictor-guided "
                           f"strategy ({', '.join(guided_strategies())}) or drop {given}")
-    try:  # built before the strategy, whose context holds the run's objective (see RunContext's), refused after it
+    try:  # built before the strategy, whose context holds its objective (see RunContext's), refused after it
         require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS, context)
         evaluator: Evaluator | None = construct("evaluator", config.evaluator, evaluator_factory, space,
                                                 wiring={"context": context}, **evaluator_options)
-        wiring["context"] = dataclasses.replace(context, objectives=run_objectives(config, evaluator))
+        default = Objective(evaluator.objective, evaluator.minimize)
+        wiring["context"] = dataclasses.replace(context, evaluator_objective=default)
     except Exception as exc:  # noqa: BLE001 - a refusal or a plugin's crash, said after the strategy's as before
         evaluator, refusal = None, exc
     strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
@@ -122,7 +125,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
     if said and on_note is not None:
         on_note(said)
     check_evaluator(evaluator, "check", config.fidelity)
-    return space, strategy, evaluator, run_executor(config, start)
+    return space, strategy, evaluator, run_executor(config, start_executor)
 
 
 def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:
@@ -306,7 +309,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             named_plugins_loaded(config.space, config.evaluator, config.strategy, config.predictor)
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
         notes = HeldNotes(on_note)
-        with closed_on_error((plugins := build_plugins(config, notes.hook, resumed=True, start=False))[3]):
+        plugins = build_plugins(config, notes.hook, resumed=True, start_executor=False)  # started if it goes on
+        with closed_on_error(plugins[3]):
             check_same_results(str(run_dir), store, plugins[0], plugins[2])
             check_resumed_objectives(str(run_dir), config, plugins[2])
             check_budget(budget, plugins[0], config.space, config.dedup)

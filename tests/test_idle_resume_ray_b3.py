@@ -34,9 +34,12 @@ def ray_sessions(monkeypatch):
 
 
 def test_an_idle_resume_of_a_finished_ray_run_does_not_start_ray(ray_sessions, tmp_path, data_dir, capsys):
+    """A predictor-guided run with no random start: the number of its start once stood in for whether to start the
+    executor (a new run went in-process, unsaid; an idle resume started Ray)."""
     run = tmp_path / "run"
-    assert main(["search", "--strategy", "random", "--budget", "2", "--seed", "0", "--executor", "ray",
-                 "--workers", "1", "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]) == 0
+    assert main(["search", "--strategy", "bananas", "--strategy-opt", "num_init=0", "--budget", "2", "--seed", "0",
+                 "--executor", "ray", "--workers", "1", "--data-dir", str(data_dir), "--run-dir", str(run),
+                 "--quiet"]) == 0
     started = ray_sessions()
     assert len(started) == 1  # the search's own Ray, shut down as it ended
     capsys.readouterr()
@@ -50,3 +53,7 @@ def test_an_idle_resume_of_a_finished_ray_run_does_not_start_ray(ray_sessions, t
         resume(run, executor_options={"worker": 2})
     assert "executor 'ray'" in str(err.value) and "worker" in str(err.value) and "\n" not in str(err.value)
     assert ray_sessions() == started
+    import ray
+
+    assert resume(run, budget=3)["evaluations"] == 3  # a run going on starts its executor once, and closes it
+    assert len(ray_sessions()) == 2 and not ray.is_initialized()
