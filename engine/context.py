@@ -61,10 +61,13 @@ class RunContext:
     refused (a feature list giving a column twice) are read as that nasloop read them, since a stored run's
     options cannot be given anew."""
     objectives: tuple[Objective, ...] = ()
-    """The run's objectives, as configured, else the evaluator's default (in the strategy's context: the evaluator
-    is built before it; empty in the other plugins' and without a run): what a strategy's warm-up proxies rank for
-    (accuracy) may not be what the run optimises (a size, a latency, a proxy evaluator's first proxy, which a
-    configured-only list left unseen)."""
+    """The run's objectives as configured (empty: the evaluator's default): what a strategy's warm-up proxies rank
+    for (accuracy) may not be what the run optimises (a size, a latency). ``warmup: auto`` reads this alone, as
+    runs stored before :attr:`evaluator_objective` resolved it, so that they resume to the same picks."""
+    evaluator_objective: Objective | None = None
+    """In the strategy's context, the objective the evaluator optimises when none is configured (built before the
+    strategy; None in the other plugins' and without a run): a warm-up's note names it where it is not accuracy (a
+    proxy evaluator's first proxy), which the configured list alone left unsaid."""
     on_note: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
     """The run's ``on_note``: a scorer computing a proxy notes there, where the run's other notes go (the command's
     'note:' line, a script's callback), what it could not build; None (a context without a run): Python's logging.

@@ -59,21 +59,25 @@ def _warmup_instead(space: SearchSpace) -> str:
             "NetworkSpace and define to_module, then name the proxies to compute, e.g. warmup: [params, zen]")
 
 
-def other_objective(context: RunContext) -> str | None:
+def other_objective(context: RunContext, said: bool = False) -> str | None:
     """The run's objectives where they are not the one warm-up proxies rank for (the benchmark task's own metric in
-    its own direction, or the accuracy an evaluator optimises by default), else None: ranked for accuracy, a
+    its own direction, else the accuracy an evaluator optimises by default), else None: ranked for accuracy, a
     warm-up spent the first picks of a ``params_m:min`` search on NB201's largest cells (best 0.3163 M parameters
-    after 20 evaluations, where a random start found 0.0733). A proxy evaluator's default objective, its first
-    proxy, is another one."""
-    if not context.objectives:  # a context without a run
+    after 20 evaluations, where a random start found 0.0733). ``said``: for the note, which also reads the
+    evaluator's default objective where none is configured (a proxy evaluator's first proxy), and takes accuracy
+    under the evaluator's default name as the task's (the train evaluator's val_accuracy on NDS, whose table's
+    metric is test_accuracy); ``warmup: auto`` reads the configured ones alone, as stored runs resolved it."""
+    objectives = context.objectives
+    if not objectives and said and context.evaluator_objective is not None:
+        objectives = (context.evaluator_objective,)
+    if not objectives:  # the evaluator's default: a table's task metric on a lookup
         return None
     task = context.benchmark.find_task(context.dataset) if context.benchmark and context.dataset else None
-    own = [Objective(Evaluator.objective, Evaluator.minimize)]  # (NDS' task metric is test_accuracy)
-    if task is not None:
-        own.append(Objective(task.metric, task.minimize))
-    if len(context.objectives) == 1 and context.objectives[0] in own:
-        return None
-    return ", ".join(map(str, context.objectives))
+    default = Objective(Evaluator.objective, Evaluator.minimize)
+    own = [Objective(task.metric, task.minimize)] if task else [default]
+    if said:
+        own.append(default)
+    return None if len(objectives) == 1 and objectives[0] in own else ", ".join(map(str, objectives))
 
 
 def resolve_warmup(warmup: bool | str | Sequence[str] | None, space: SearchSpace,
@@ -91,7 +95,7 @@ def resolve_warmup(warmup: bool | str | Sequence[str] | None, space: SearchSpace
 def note_objective(proxies: Sequence[str], context: RunContext) -> None:
     """Say where the run's other notes go (else to Python's logging) that a warm-up named for a run with
     another objective ranks its first picks for accuracy: kept, since the user asked for it."""
-    other = other_objective(context)
+    other = other_objective(context, said=True)
     if other is None:
         return
     note = (f"the warm-up proxies ({', '.join(proxies)}) rank architectures for accuracy, not for {other}: its first "

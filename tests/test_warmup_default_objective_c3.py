@@ -38,3 +38,26 @@ def test_a_train_evaluators_default_objective_gets_none(space, tmp_path, data_di
                           run_dir=str(tmp_path / "run"))
     build_plugins(config, notes.append)[3].close()
     assert not [note for note in notes if NOTE in note]
+
+
+def test_auto_warmup_resolves_from_the_configured_objectives_alone(tmp_path, data_dir):
+    """``warmup: auto`` read the configured objectives only, so a lookup evaluator of the user's whose default
+    objective is a size started from the benchmark's warm-up proxies; seeing the evaluator's default turned that
+    into a random start, and such a stored run resumed to other picks."""
+    from nasloop.engine.evaluators.tabular import TabularEvaluator
+    from nasloop.engine.registry import EVALUATORS
+
+    class SmallestFirst(TabularEvaluator):
+        """A table lookup whose default objective is the cell's size, smallest first."""
+        answers_table = False
+
+        def __init__(self, space, context=None):
+            super().__init__(space, context)  # (which takes the task's metric)
+            self.objective, self.minimize = "params_m", True
+
+    EVALUATORS.register("smallest-first-c3")(SmallestFirst)  # (conftest drops it after the test)
+    config = SearchConfig(space="nb201", evaluator="smallest-first-c3", strategy="predictor-topk", predictor="gp",
+                          data_dir=str(data_dir), run_dir=str(tmp_path / "run"))
+    strategy = build_plugins(config)[1]
+    strategy_default = build_plugins(config.replace(evaluator="tabular"))[1]
+    assert strategy.warmup and strategy.warmup == strategy_default.warmup
