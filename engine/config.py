@@ -236,8 +236,8 @@ def refuse_missing_data_dir(given: str, source: str, instead: str, workdir: str 
     if folder.is_dir():
         return
     what = "is not a folder" if folder.exists() else "does not exist"
-    where = "" if Path(given).expanduser().is_absolute() else \
-        f" (read from the folder the search starts in: {folder.absolute()})"
+    start = "the folder the search starts in" if workdir is None else f"its workdir, {workdir}"
+    where = "" if Path(given).expanduser().is_absolute() else f" (read from {start}: {folder.absolute()})"
     raise ConfigError(f"{source}: data_dir: {given}{where} {what}; write an existing folder as data_dir: in {source}"
                       f", or {instead}")
 

@@ -39,3 +39,16 @@ def test_a_folder_given_in_place_of_the_files_runs(tmp_path: Path, data_dir: Pat
                                                                        data_dir="/no-such-nasloop-folder-c3")
     summary = search(read.replace(data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
     assert summary["status"] == "finished" and summary["evaluations"] == 2
+
+
+def test_a_relative_data_dir_under_a_workdir_names_the_workdir(tmp_path: Path, monkeypatch) -> None:
+    """Read from the workdir the script set, it was said to be read "from the folder the search starts in"."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir(), elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    config = tmp_path / "search.yaml"
+    config.write_text("strategy: random\nbudget: 2\ndata_dir: data2\n")
+    with pytest.raises(NasloopError) as refused:
+        search(SearchConfig.from_yaml(config).replace(workdir=str(project)))
+    assert f"data_dir: data2 (read from its workdir, {project}: {project / 'data2'}) does not exist" \
+        in str(refused.value)
