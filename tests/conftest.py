@@ -1,4 +1,4 @@
-"""Shared fixtures: where the real benchmark data lives.
+"""Shared fixtures: where the real benchmark data lives, and the ``nasloop`` command run in this process.
 
 The data folder is ``$NASLOOP_DATA`` if set, else ``<repo root>/../shared/data``. It is read-only
 for the tests: nothing may be written into it (write tables under ``tmp_path`` instead).
@@ -8,9 +8,13 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import logging
 import os
+import subprocess
+import sys
+import warnings
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # Two workers share the two cores: a second OpenMP thread in each would mostly spin-wait. Set before
@@ -190,3 +194,62 @@ def _plugins_registered_in_a_test_stay_in_it():
             if getattr(kind._items[name], "__module__", "").rpartition(".")[2].startswith("test_"):
                 del kind._items[name]
 
+
+def _exit_status(code: object) -> int:
+    """The status ``sys.exit(code)`` ends a process with (the console script's ``sys.exit(main())`` too); an object
+    that is not a number is printed to stderr first, as Python does."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+NasloopRun = Callable[..., subprocess.CompletedProcess]
+"""``run(args, cwd=None, env=None)``: the ``nasloop`` command's exit status, stdout and stderr."""
+
+
+@pytest.fixture
+def nasloop_in_process(monkeypatch, capfd) -> NasloopRun:
+    """``nasloop ARGS`` run in this process as the console script runs it (``sys.exit(main())``): a test of what a
+    command says, not of the process, spares a fresh Python's seconds of imports.
+
+    What the process would print is on stderr here too: a warning Python's default filters show (pytest's turn
+    every warning into an error) and a log record that no handler takes (pytest's handlers would hold it). An
+    exception ``main`` lets through is raised into the test, where the process printed its traceback. ``env``
+    sets variables (None removes one) and ``cwd`` is the working folder, both for the rest of the test."""
+
+    def run(args: Sequence[str], cwd: Path | None = None,
+            env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess:
+        from nasloop.engine.cli import main
+
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        for name, value in (env or {}).items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        capfd.readouterr()  # what the test printed before is not the command's
+        root = logging.getLogger()
+        handlers, level = root.handlers[:], root.level
+        root.handlers.clear()  # logging's last resort then writes a record to stderr, as in a process
+        root.setLevel(logging.WARNING)
+        try:
+            with warnings.catch_warnings(record=True) as shown:
+                warnings.resetwarnings()
+                for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                    warnings.simplefilter("ignore", category)  # Python's default filters
+                try:
+                    status = _exit_status(main(list(args)))
+                except SystemExit as stop:  # argparse's errors
+                    status = _exit_status(stop.code)
+        finally:
+            root.handlers[:] = handlers
+            root.setLevel(level)
+        out, err = capfd.readouterr()
+        err += "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line) for w in shown)
+        return subprocess.CompletedProcess(["nasloop", *args], status, out, err)
+
+    return run

@@ -1,7 +1,9 @@
-"""The real ``nasloop`` entry point, in a subprocess: every user mistake is one line on stderr.
+"""Every user mistake is one line on stderr, from ``nasloop``'s ``main`` as the console script runs it.
 
 Each bad input must exit non-zero with exactly one stderr line that names the problem, and
 never a traceback; a search that fails validation must not leave a run directory behind.
+Most run in this process (conftest's ``nasloop_in_process``); a fresh process runs the real entry point
+where the process is the point: its arguments read from sys.argv, its exit, plugin loading, signals, pipes.
 """
 from __future__ import annotations
 
@@ -192,11 +194,25 @@ CASES = {
 }
 
 
+# One refusal of argparse's and one of nasloop's through the real entry point's exit, one whose message names the
+# words the process read from sys.argv, --plugin loading (a module it imports stays for the rest of a process), and
+# those that expect a list of plugins to start or to be whole (here the test modules' own plugins would join it)
+IN_A_PROCESS = {"unknown command", "unknown space", "an unknown flag and no command", "missing plugin file",
+                "a space named in capitals", "a plugin to describe that does not exist", "another space's architecture",
+                "another space's architecture in a file"}
+
+
 @pytest.fixture(scope="module")
-def env(data_dir, tmp_path_factory) -> dict[str, str]:
-    environ = dict(os.environ, NASLOOP_DATA=str(data_dir), XDG_CACHE_HOME=str(tmp_path_factory.mktemp("xdg")))
-    environ.pop("PYTHONWARNINGS", None)
-    return environ
+def settings(data_dir, tmp_path_factory) -> dict[str, str | None]:
+    """What a command's environment changes: the data folder, a cache of its own, no inherited warning filters."""
+    return {"NASLOOP_DATA": str(data_dir), "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("xdg")),
+            "PYTHONWARNINGS": None}
+
+
+@pytest.fixture(scope="module")
+def env(settings) -> dict[str, str]:
+    """The environment of a command started as a process."""
+    return {name: value for name, value in {**os.environ, **settings}.items() if value is not None}
 
 
 def nasloop(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -216,21 +232,24 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, fragments: list[str
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_bad_input_is_one_line_without_traceback(case, tmp_path, env):
+def test_bad_input_is_one_line_without_traceback(case, tmp_path, env, settings, nasloop_in_process):
     args, fragments = CASES[case]
     for name, text in FILES.items():
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text)
     (tmp_path / "empty").mkdir()
-    line = assert_one_line_error(nasloop(args, tmp_path, env), fragments)
+    ran = nasloop(args, tmp_path, env) if case in IN_A_PROCESS else nasloop_in_process(args, tmp_path, settings)
+    line = assert_one_line_error(ran, fragments)
     assert line.startswith("nasloop")
     assert not (tmp_path / "r").exists(), "a search that failed validation left a run directory"
     assert not (tmp_path / "empty" / "nasloop.sqlite").exists(), "--resume created a store"
 
 
-def test_config_with_flag_override_runs_then_the_run_dir_is_refused_for_a_second_search(tmp_path, env):
+def test_config_with_flag_override_runs_then_the_run_dir_is_refused_for_a_second_search(tmp_path, settings,
+                                                                                        nasloop_in_process):
     (tmp_path / "cfg.yaml").write_text(FILES["cfg.yaml"])
-    proc = nasloop(["search", "--config", "cfg.yaml", "--budget", "20", "--run-dir", "r", "--json"], tmp_path, env)
+    proc = nasloop_in_process(["search", "--config", "cfg.yaml", "--budget", "20", "--run-dir", "r", "--json"],
+                              tmp_path, settings)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     summary = json.loads(proc.stdout)
@@ -243,7 +262,7 @@ def test_config_with_flag_override_runs_then_the_run_dir_is_refused_for_a_second
     db = tmp_path / "r" / "nasloop.sqlite"
     with sqlite3.connect(db) as conn:
         before = conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
-    proc = nasloop(["search", "--config", "cfg.yaml", "--budget", "20", "--run-dir", "r"], tmp_path, env)
+    proc = nasloop_in_process(["search", "--config", "cfg.yaml", "--budget", "20", "--run-dir", "r"], tmp_path)
     assert_one_line_error(proc, ["r already holds a run", "--resume r"])
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == before
@@ -310,7 +329,8 @@ def test_interrupted_proxy_scoring_says_the_same_command_continues(tmp_path, env
 
 
 def test_a_plugin_that_registers_nothing_by_the_name_is_named(tmp_path, env):
-    # The hint said to give --plugin FILE before the command, which the user had done; now the file is refused
+    # A process of its own: --plugin loading. The hint said to give --plugin FILE before the command, which the
+    # user had done; now the file is refused
     (tmp_path / "chain.py").write_text("CHAIN = 1  # forgot @register_search_space\n")  # as it loads
     line = assert_one_line_error(nasloop(["--plugin", "chain.py", "search", "--space", "my-chain", "--budget", "2",
                                           "--run-dir", "r"], tmp_path, env),
@@ -348,46 +368,21 @@ def test_an_interrupt_after_the_run_finished_says_so(tmp_path, data_dir):
     assert hint == f"the run had already finished; 'nasloop show {run}' summarises it"
 
 
-def test_a_key_written_twice_is_refused_and_merge_keys_still_override():
-    from nasloop.engine.errors import ConfigError
-    from nasloop.engine.user_files import load_yaml_text
-
-    with pytest.raises(ConfigError, match="line 2, column 1: key 'lr' is given twice"):
-        load_yaml_text("lr: 0.1\nlr: 0.2\n", "config.yaml")
-    merged = load_yaml_text("base: &base {lr: 0.1}\na: {inner: &o {<<: *base, lr: 0.2}}\nb: {<<: *o}\n", "c")
-    assert merged["a"]["inner"] == merged["b"] == {"lr": 0.2}
-    assert load_yaml_text("{1: a, '1': b}", "c") == {1: "a", "1": "b"}  # an int and a string are two keys
-    for twice in ("{1: a, 0x1: b}", "{yes: a, true: b}", "{~: a, null: b}", "{4e6: a, 4000000.0: b}"):
-        with pytest.raises(ConfigError, match="is given twice"):  # written differently, one key
-            load_yaml_text(twice, "c")
-
-
-def test_a_byte_order_mark_is_not_part_of_a_users_text(tmp_path):
-    """Windows editors start UTF-8 files with a BOM; an architecture list must not read it as part of line 1."""
-    from nasloop.engine.user_files import read_user_text
-
-    path = tmp_path / "archs.txt"
-    path.write_bytes(b"\xef\xbb\xbf|none~0|+|none~0|none~1|+|none~0|none~1|none~2|\r\n")
-    assert read_user_text(path, "--archs-file").splitlines() == ["|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"]
-    path.write_bytes(b"\xef\xbb\xbfabc\xe9def")  # Latin-1 after the mark: the offset is the file's own
-    with pytest.raises(Exception, match=r"byte 0xe9 at offset 6"):
-        read_user_text(path, "--archs-file")
-
-
-def test_a_plugins_options_are_listed_with_what_they_take_and_their_defaults(tmp_path, env):
+def test_a_plugins_options_are_listed_with_what_they_take_and_their_defaults(tmp_path, settings, nasloop_in_process):
     """Its options were found only by getting one wrong ('nasloop strategies evolution' was refused)."""
-    listed = nasloop(["strategies", "evolution"], tmp_path, env)
+    listed = nasloop_in_process(["strategies", "evolution"], tmp_path, settings)
     assert listed.returncode == 0 and listed.stdout.startswith("evolution: Aging evolution")
     assert "  population_size: an integer >= 2, default 50\n" in listed.stdout
     assert "  parents: one of auto, tournament, frontier, default auto\n" in listed.stdout
-    shown = nasloop(["predictors", "show", "forest"], tmp_path, env).stdout
+    shown = nasloop_in_process(["predictors", "show", "forest"]).stdout
     assert "  features: a string or a list of strings or null, default null\n" in shown
     assert "  missing: one of impute, error, default impute\n" in shown
-    assert "  address: a string or null, default null\n" in nasloop(["executors", "ray"], tmp_path, env).stdout
+    assert "  address: a string or null, default null\n" in nasloop_in_process(["executors", "ray"]).stdout
 
 
 def test_a_table_written_to_a_pipe_keeps_every_column_whole(tmp_path, env):
     """rich cut the predictor table to 80 columns in a pipe, wrapping each 'mean ± std' over two lines."""
+    # a process of its own: its stdout is the pipe
     proc = nasloop(["predictors", "evaluate", "--predictors", "random", "--train-sizes", "8", "--seeds", "2"],
                    tmp_path, env)
     assert proc.returncode == 0, proc.stderr
