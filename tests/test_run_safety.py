@@ -116,15 +116,14 @@ def _mount_tmpfs(path: Path, options: str) -> bool:
                           capture_output=True).returncode == 0
 
 
-def test_a_full_disk_stops_cleanly_and_resume_continues(tmp_path, data_dir):
+def test_a_full_disk_stops_cleanly_and_resume_continues(tmp_path, data_dir, nasloop_in_process):
     """A 128 KB tmpfs where the platform allows mounting one (root on Linux)."""
     disk = tmp_path / "disk"
     if not _mount_tmpfs(disk, "size=128k"):
         pytest.skip("cannot mount a tmpfs here; test_sqlite_full_mid_search_resumes_exactly covers SQLITE_FULL")
     try:
-        done = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "search", "--strategy", "random",
-                               "--budget", "300", "--quiet", "--data-dir", str(data_dir), "--run-dir",
-                               str(disk / "run")], env=ENV, capture_output=True, text=True, timeout=600)
+        done = nasloop_in_process(["search", "--strategy", "random", "--budget", "300", "--quiet", "--data-dir",
+                                   str(data_dir), "--run-dir", str(disk / "run")])
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert done.stderr.strip() == ("nasloop search: error: the disk is full (database or disk is full); free "
                                        f"some space; then continue with 'nasloop search --resume {disk / 'run'}'")
@@ -133,8 +132,7 @@ def test_a_full_disk_stops_cleanly_and_resume_continues(tmp_path, data_dir):
         filler = disk / "filler"
         with contextlib.suppress(OSError), open(filler, "wb") as fh:  # take whatever room is left
             fh.write(b"\0" * (os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize + 4096))
-        exported = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "export", str(disk / "run"),
-                                   str(disk / "all.json"), "--all"], env=ENV, capture_output=True, text=True)
+        exported = nasloop_in_process(["export", str(disk / "run"), str(disk / "all.json"), "--all"])
         filler.unlink()
         assert exported.returncode == 2 and exported.stderr.count("\n") == 1 and "No space left" in exported.stderr
         assert not (disk / "all.json").exists() and not list(disk.glob(".all.json.part"))
@@ -142,7 +140,8 @@ def test_a_full_disk_stops_cleanly_and_resume_continues(tmp_path, data_dir):
         summary = resume(disk / "run")
         assert summary["status"] == "finished" and summary["evaluations"] == 300
     finally:
-        subprocess.run(["umount", str(disk)], capture_output=True)
+        unmounted = subprocess.run(["umount", str(disk)], capture_output=True).returncode == 0
+    assert unmounted, "a file on the full disk was left open (this process ran the commands)"
 
 
 def test_sqlite_full_mid_search_resumes_exactly(tmp_path, data_dir, monkeypatch):
