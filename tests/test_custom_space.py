@@ -70,7 +70,8 @@ def test_short_real_training_runs_on_it(tmp_path, data_dir):
     assert 0 <= summary["best"]["metrics"]["val_accuracy"] <= 100
 
 
-def test_the_cli_loads_the_file_and_a_resume_loads_it_again(tmp_path, data_dir):
+def test_the_cli_loads_the_file_and_a_resume_loads_it_again(tmp_path, data_dir, nasloop_in_process):
+    # each load in a process of its own, where no earlier test had registered the space; the refusal runs here
     listed = nasloop("--plugin", EXAMPLE, "spaces", cwd=tmp_path, data_dir=data_dir)
     assert listed.returncode == 0 and "macro-cnn" in listed.stdout
     (tmp_path / "my_space.py").write_text(Path(EXAMPLE).read_text())
@@ -84,13 +85,15 @@ def test_the_cli_loads_the_file_and_a_resume_loads_it_again(tmp_path, data_dir):
     assert more.returncode == 0, more.stderr  # no --plugin: the run remembers it, named from where it started
     assert '"evaluations": 5' in more.stdout
     (tmp_path / "my_space.py").rename(tmp_path / "moved.py")
-    gone = nasloop("search", "--resume", "r", "--budget", "6", "--quiet", cwd=tmp_path, data_dir=data_dir)
+    gone = nasloop_in_process(["search", "--resume", "r", "--budget", "6", "--quiet"], tmp_path,
+                              {"NASLOOP_DATA": str(data_dir)})
     assert gone.returncode == 2 and gone.stderr.count("\n") == 1
     assert f"was started with the plugin file {tmp_path / 'my_space.py'}, which no longer exists; put it back" \
         in gone.stderr
 
 
 def test_ray_workers_get_the_plugin_file_by_value(tmp_path, data_dir):
+    # a process of its own, as the next test: the Ray cluster it starts, and the plugin it ships, are that process's
     out = nasloop("--plugin", EXAMPLE, "search", "--space", "macro-cnn", "--evaluator", "proxy", "--proxies", "params",
                   "--space-opt", "stages=2", "--budget", "3", "--executor", "ray", "--workers", "1",
                   "--run-dir", "r", "--quiet", "--json", cwd=tmp_path, data_dir=data_dir)
@@ -301,8 +304,8 @@ def test_a_broken_installed_plugin_names_itself_and_hides_no_other(tmp_path, dat
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: two-plugins\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text("[nasloop.search_spaces]\nbroken = no_such_module:Space\n"
                                            "tiny-nb201 = good_spaces:Tiny\n")
-    env = dict(os.environ, PYTHONPATH=str(tmp_path), NASLOOP_DATA=str(data_dir))
-    cli = [sys.executable, "-m", "nasloop.engine.cli"]
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), NASLOOP_DATA=str(data_dir))  # processes of their own: the
+    cli = [sys.executable, "-m", "nasloop.engine.cli"]  # installed plugins are those on the path they start with
     listed = subprocess.run([*cli, "spaces"], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert listed.returncode == 0 and "tiny-nb201" in listed.stdout and "nb201" in listed.stdout
     assert "broken" in listed.stdout and "failed to load" in listed.stdout
