@@ -203,7 +203,7 @@ def test_the_same_class_defined_again_replaces_itself(tmp_path, data_dir):
                                           data_dir={str(data_dir)!r}, run_dir={str(tmp_path / "run")!r}))
             print(summary["evaluations"])
     '''))
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)  # the script run as __main__
     assert out.returncode == 0 and out.stdout.strip() == "5", out.stderr
 
     from nasloop.engine.plugins import load_plugin
@@ -244,8 +244,8 @@ def test_the_default_dataset_is_the_first_task_of_the_space_benchmark(tmp_path, 
             name, benchmark = "no-task", "no-task-bench"
     """))
     (tmp_path / "s.yaml").write_text("plugins: [my_micro.py]\nspace: my-micro\nbudget: 3\nrun_dir: r\n")
-    env = {**os.environ, "NASLOOP_DATA": str(data_dir)}
-    cli = [sys.executable, "-m", "nasloop.engine.cli"]
+    env = {**os.environ, "NASLOOP_DATA": str(data_dir)}  # processes that have not yet loaded the plugin file,
+    cli = [sys.executable, "-m", "nasloop.engine.cli"]  # whose classes stay registered in the process loading it
     out = subprocess.run([*cli, "search", "--config", "s.yaml", "--quiet", "--json"], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and '"dataset": "class_scene"' in out.stdout, out.stderr
@@ -268,8 +268,8 @@ def test_a_study_of_a_plugin_space_is_reported_without_naming_the_plugin_again(t
         class MicroAgain(TNB101MicroSpace):
             name = "micro-again"
     """))
-    env = {**os.environ, "NASLOOP_DATA": str(data_dir)}
-    cli = [sys.executable, "-m", "nasloop.engine.cli"]
+    env = {**os.environ, "NASLOOP_DATA": str(data_dir)}  # processes that have not yet loaded the plugin file:
+    cli = [sys.executable, "-m", "nasloop.engine.cli"]  # the report must load it, and the moved file again
     out = subprocess.run([*cli, "--plugin", "plugins/micro_again.py", "compare", "--space", "micro-again", "--methods",
                           "random", "--seeds", "1", "--budget", "4", "--out", "study", "--quiet"], cwd=tmp_path,
                          env=env, capture_output=True, text=True, timeout=300)
