@@ -3,8 +3,8 @@
 Commit f4de08e made NB101's stored ``params`` proxy millions, as the proxy computes it; a file fitted before took
 the log-squashed whole count as that feature, and nothing in it told the two apart (both were format version 2),
 so a run starting from it fed its weights the new values without a word. Files now say version 3; a version 2 file,
-which may hold either unit (those written between f4de08e and 5a6e018 hold millions), is noted: see
-test_pretrained_units_b3.py.
+which may hold either unit (those written between f4de08e and 5a6e018 hold millions), is noted: read, since nothing in
+it tells the two apart (a pretraining takes minutes to hours).
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from nasloop.engine.context import RunContext
 from nasloop.predictors.flan_transfer import _checksum, load_pretrained
 
 from .conftest import SMALL_FLAN
+
+NOTE = ("was fitted with nb101's params proxy, read as a whole count until commit f4de08e (5 Dec 2026) and in millions "
+        "since, and the file does not say which")
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +58,28 @@ def test_the_same_file_written_now_and_an_older_one_without_params_still_load(wi
     assert now["version"] == 3 and now["feature_names"] == ["params", "flops"]
     older = _as_written_before(pretrained, tmp_path / "no-features.pt")  # fitted on NB101 with no supplementary input
     assert load_pretrained(older)["version"] == 2
+
+
+def _as_written_between(path: Path, out: Path) -> Path:
+    """``path`` as nasloop wrote it between f4de08e and 5a6e018 (``git show f4de08e:predictors/flan_transfer.py``):
+    the payload it has now with ``version`` 2, saved to ``out.partial``, then renamed to ``out``."""
+    payload = torch.load(path, weights_only=True)
+    assert payload["version"] == 3 and payload["checksum"] == _checksum(payload)
+    partial = out.with_name(out.name + ".partial")
+    torch.save({**payload, "version": 2}, partial)
+    partial.replace(out)
+    return out
+
+
+def test_a_version_2_file_fitted_on_nb101_params_starts_fits_with_one_note(with_params, tmp_path, data_dir,
+                                                                          capsys):
+    between = _as_written_between(with_params, tmp_path / "between.pt")
+    assert main(["predictors", "evaluate", "--space", "nb101", "--train-sizes", "8,12", "--seeds", "1", *SMALL_FLAN,
+                 "--predictor-opt", "supplementary=[params, flops]", "--predictor-opt", f"pretrained={between}",
+                 "--data-dir", str(data_dir), "--json"]) == 0
+    captured = capsys.readouterr()
+    notes = [line for line in captured.err.splitlines() if NOTE in line]
+    assert len(notes) == 1, captured.err  # once, though each size fits its own FLAN from the file
+    assert notes[0].startswith(f"nasloop predictors evaluate: note: pretrained file {between} (format version 2) ")
+    assert notes[0].endswith("pretrain it again to be sure")
+    assert '"kendall_tau"' in captured.out
