@@ -147,6 +147,11 @@ class Registry(Generic[T]):
         if home is not None and getattr(obj, "__module__", None) != home:
             raise RegistryError(f"{self.kind} '{name}' is built into nasloop; register "
                                 f"{getattr(obj, '__name__', obj)} under another name")
+        # 'Random' beside 'random': told apart by case alone, a run of one read as the other's in every listing
+        twin = next((known for known in self._builtins if known.lower() == name.lower() and known != name), None)
+        if twin is not None and getattr(obj, "__module__", None) != self._builtins[twin]:
+            raise RegistryError(f"{self.kind} '{name}' differs only in case from the built-in '{twin}'; register "
+                                f"{getattr(obj, '__name__', obj)} under another name")
         if self._base is not None:
             module, _, attribute = self._base.partition(":")
             if not isinstance(obj, type):  # the search reads class attributes (what a strategy requires...)
