@@ -13,16 +13,15 @@ from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .objectives import continues_bare, directed
-from .plugin_trust import SIGNATURE_KEY, trusted, untrusted
-from .plugins import load_plugins
 from .registry import SEARCH_SPACES
-from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock, is_being_searched
 from .run_missing import file_given
 from .progress import progress
 from .search import build_plugins, check_new_run
-from .store import DB_NAME, RunStore
+from .store import DB_NAME
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
+from .study_plugins import continued_plugins, load_study_plugins
 from .study_methods import MethodSource, as_method_advice, method_random_start_note, parse_method, read_methods
 from .study_target import refuse_empty_reference_point, study_target
 
@@ -115,8 +114,10 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     from .study_results import collect
 
     if args.predictors:
+        _refuse_unknown_space(args.space, args.out)  # else read as a space of CIFAR-10, and the study's refused so
         args.dataset = dataset_for(args.space, args.dataset)
         return _compare_predictors(args)
+    plugins = continued_plugins(args.out, plugins)  # a study continued without --plugin loads its own
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),
                                       ("--metric", args.metric)) if value]
     if given:  # the search study's own way to the same end: --metric's is --objective, not a method's option
@@ -214,6 +215,18 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     return 1 if errors else 0
 
 
+def _refuse_unknown_space(space: str, out: Path) -> None:
+    """A predictor study of a space no plugin here registers: its default dataset was read as CIFAR-10's, and a
+    study of the plugin's space continued without ``--plugin`` was refused as one of another dataset. A predictor
+    study records no plugins to load again, so it is told to give them."""
+    if space in SEARCH_SPACES.names():
+        return
+    if (out / PREDICTOR_STUDY_FILE).is_file():
+        raise ConfigError(f"unknown search space '{space}': {out} holds a predictor study, which does not record its "
+                          "plugins; give the plugin that registers the space again: nasloop --plugin FILE compare ...")
+    SEARCH_SPACES.get(space)  # the unknown name in the registry's words, with its near names
+
+
 def _stored_objectives(out: Path) -> list[str] | None:
     """The objectives the study in ``out`` stored; None where it holds none (or none readable: open_study says
     what is wrong with it)."""
@@ -289,28 +302,6 @@ def _compare_predictors(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_study_plugins(study: Study) -> None:
-    """The plugins of a study whose space they register (its table gives the default target), read as a resumed
-    run reads them: from the folder its runs were started in, or the project it was copied or moved to."""
-    if not study.base.plugins or study.base.space in SEARCH_SPACES.names():
-        return
-    run_dir = next((d for d in (study.run_dir(m, s) for m, s in study.runs()) if (d / DB_NAME).is_file()), None)
-    if run_dir is None:
-        # another user's study; or relative names, which study.json records no folder for and a report reads from
-        # the current one (a copy's own plug.py was imported): only absolute ones are trusted
-        if not trusted({"plugins": study.base.plugins}, study.plugins_signature, os.getcwd()):
-            raise untrusted(study.folder, study.base.plugins)
-        load_plugins(study.base.plugins)
-        return
-    with RunStore.in_run_dir(run_dir, readonly=True) as store:
-        saved, signature = store.get_meta("config") or {}, store.get_meta(SIGNATURE_KEY)
-    config = SearchConfig.from_stored(saved, source=f"{run_dir / DB_NAME}")
-    workdir = started_in(config, run_dir)
-    if not trusted(saved, signature, workdir):  # as a resume of the run would refuse them
-        raise untrusted(run_dir, config.plugins)
-    load_plugins(config.plugins, workdir)
-
-
 def _refuse_foreign_folder(out: Path, reported: Path) -> None:
     """A report's --out that is another run's or study's folder: the report went in beside that one's files (over
     its own report.md), and read as that folder's report."""
@@ -361,7 +352,7 @@ def cmd_report(args: argparse.Namespace) -> None:
             print(f"nasloop report: note: {missing}", file=sys.stderr)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
-        _load_study_plugins(study)
+        load_study_plugins(study)
         recorded = study.report  # as the last compare reported it, unless a flag says otherwise for this report
         target = args.target if args.target is not None else recorded.get("target")
         results = collect(study, study_target(target, study.base), args.interval or recorded.get("interval", "t"))

@@ -1,0 +1,135 @@
+"""A study continued without ``--plugin`` loads the plugins it recorded, as ``search --resume`` loads a run's (its
+report did, its 'compare' said 'unknown search space'); a predictor study, which records none, says to give them
+(it was refused as a study of CIFAR-10, the dataset its unknown space was read as). Each command runs in a process
+of its own, as the user's do: one process keeps a plugin it loaded, so the second would find it loaded."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nasloop
+
+TABLED = textwrap.dedent("""
+    import numpy as np
+
+    from digit_space import DigitSpace
+    from nasloop.engine.data.table import Table
+    from nasloop.engine.errors import DataError
+    from nasloop.engine.registry import register_benchmark, register_search_space, register_strategy
+    from nasloop.engine.types import Result
+    from nasloop.search_spaces.base import EnumerableSpace
+    from nasloop.search_spaces.benchmark import Benchmark, Task
+    from nasloop.strategies.random_search import RandomSearch
+
+
+    def score(arch):
+        return float(50 + sum((i + 1) * d for i, d in enumerate(arch)))
+
+
+    @register_search_space("h3-digits")
+    class Digits(DigitSpace, EnumerableSpace):
+        name = "h3-digits"
+        benchmark = "h3-table"
+
+        @property
+        def size(self):
+            return 4 ** 5
+
+        def enumerate(self):
+            for i in range(4 ** 5):
+                yield tuple((i // 4 ** j) % 4 for j in range(5))
+
+
+    @register_benchmark("h3-table")
+    class DigitTable(Benchmark):
+        tasks = (Task("synth", "val_accuracy"),)
+
+        @property
+        def table(self):
+            scores = np.array([score(a) for a in Digits().enumerate()])
+            return Table({"synth@10:val_accuracy": scores, "synth@10:test_accuracy": scores - 1},
+                         meta={"source": "synthetic"})
+
+        def fidelities(self, task):
+            return [10]
+
+        def query(self, arch, task, fidelity=None):
+            return Result(metrics={"val_accuracy": score(arch), "test_accuracy": score(arch) - 1}, cost=1.0)
+
+        def cells(self):
+            return list(Digits().enumerate())
+
+        @classmethod
+        def recognise_source(cls, path):
+            return None  # its table is computed, from no file
+
+        @classmethod
+        def import_files(cls, paths):
+            raise DataError("h3-table computes its table; it imports no file")
+
+
+    @register_strategy("h3-random")
+    class Mine(RandomSearch):
+        pass
+""")
+
+
+def _project(tmp_path: Path) -> Path:
+    """A project folder holding the relative plugin ``plug.py`` (a space with a table of its own, and a strategy)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(Path(__file__).parent / "digit_space.py", project / "digit_space.py")
+    (project / "plug.py").write_text(TABLED)
+    return project
+
+
+def _nasloop(project: Path, *argv: str, config_home: Path | None = None) -> subprocess.CompletedProcess:
+    """``nasloop ARGV`` run in ``project`` by a process of its own (``config_home``: another user's secret)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(nasloop.__file__).parent.parent)}
+    if config_home is not None:
+        env["XDG_CONFIG_HOME"] = str(config_home)
+    return subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *argv], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+COMPARE = ("compare", "--space", "h3-digits", "--methods", "random,h3-random", "--budget", "4", "--out", "study",
+           "--quiet")
+
+
+def test_a_study_continued_without_its_plugin_loads_the_plugins_it_recorded(tmp_path):
+    project = _project(tmp_path)
+    begun = _nasloop(project, "--plugin", "plug.py", *COMPARE, "--seeds", "1")
+    assert begun.returncode == 0, begun.stderr
+    more = _nasloop(project, *COMPARE, "--seeds", "2")
+    assert more.returncode == 0, more.stderr
+    record = json.loads((project / "study" / "study.json").read_text())
+    assert record["plugins"] == ["plug.py"] and record["seeds"] == [0, 1]  # kept for the next continuation
+    assert len(list((project / "study" / "runs").glob("*/seed-1/nasloop.sqlite"))) == 2
+
+
+def test_another_users_study_continued_without_its_plugin_says_to_give_it(tmp_path):
+    project = _project(tmp_path)
+    assert _nasloop(project, "--plugin", "plug.py", *COMPARE, "--seeds", "1").returncode == 0
+    refused = _nasloop(project, *COMPARE, "--seeds", "2", config_home=tmp_path / "other-user")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "names the plugins plug.py" in refused.stderr and "--plugin FILE" in refused.stderr, refused.stderr
+    given = _nasloop(project, "--plugin", "plug.py", *COMPARE, "--seeds", "2", config_home=tmp_path / "other-user")
+    assert given.returncode == 0, given.stderr
+
+
+def test_a_predictor_study_continued_without_its_plugin_says_to_give_it(tmp_path):
+    project = _project(tmp_path)
+    study = ("compare", "--space", "h3-digits", "--predictors", "gp", "--train-sizes", "8", "--out", "pstudy",
+             "--quiet")
+    begun = _nasloop(project, "--plugin", "plug.py", *study, "--seeds", "1")
+    assert begun.returncode == 0, begun.stderr
+    refused = _nasloop(project, *study, "--seeds", "2")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert ("unknown search space 'h3-digits': pstudy holds a predictor study, which does not record its plugins; "
+            "give the plugin that registers the space again: nasloop --plugin FILE compare") in refused.stderr
+    assert "cifar10" not in refused.stderr
