@@ -25,7 +25,7 @@ from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, UNLESS_SHOWN, as_typed, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
-from .cli_stops import environment_error, how_to_continue, unexpected_error
+from .cli_stops import environment_error, how_to_continue, once_fixed, unexpected_error
 from .cli_study import cmd_compare, cmd_report
 from .study_show import resume_advice, show_summary
 from .config import route_options
@@ -375,7 +375,7 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
         load_plugins(args.plugin)
         status = commands[args.command]()
     except NasloopError as exc:
-        print(f"nasloop {name}: error: {as_typed(str(exc), args)}", file=sys.stderr)
+        print(f"nasloop {name}: error: {as_typed(str(exc), args)}{once_fixed(exc, args)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader left early (``nasloop show --json | head``): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again

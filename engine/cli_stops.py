@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from .errors import NasloopError
+from .errors import NasloopError, PluginFault
 from .store import DB_NAME, RunStore
 
 
@@ -49,6 +49,17 @@ def how_to_continue(args: argparse.Namespace, interrupted: bool = False) -> str:
         again = "the same command without --force-new" if args.force_new else "the same command"
         return f"what finished is kept in {args.out}: run {again} to continue"
     return ""
+
+
+def once_fixed(exc: NasloopError, args: argparse.Namespace) -> str:
+    """'; once fixed, continue with ...' after a user plugin's output refused once the run held evaluations, which
+    it stored as interrupted (see :func:`.stop_record.search_and_record`), as a plugin's crash is said; else ''."""
+    if not isinstance(exc, PluginFault) or args.command != "search":
+        return ""
+    where = args.resume or args.run_dir
+    if where is None or not os.path.isfile(Path(where) / DB_NAME) or _status(Path(where)) != "interrupted":
+        return ""
+    return f"; once fixed, {how_to_continue(args)}"
 
 
 def _status(run_dir: Path) -> str | None:

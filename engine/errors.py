@@ -17,6 +17,12 @@ class ConfigError(NasloopError):
     """A configuration value or command-line flag is invalid."""
 
 
+class PluginFault(ConfigError):
+    """A user's plugin returned what nasloop refuses (a predictor's NaN means, a strategy's ask of no architecture),
+    found as the run uses it: a fix of the plugin's code, not of the run's configuration, lets the run continue where
+    it stopped, so one raised after evaluations leaves the run interrupted, to resume, not failed."""
+
+
 class ArchitectureError(NasloopError, ValueError):
     """An architecture string or value does not belong to the search space."""
 

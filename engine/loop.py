@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy, UnreadableState
-from .errors import ArchitectureError, ConfigError, DataError, NasloopError
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError, PluginFault
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_now, describe_exception, lost_trials,
                              waited)
@@ -293,8 +293,9 @@ class SearchLoop:
             got = (f"{len(proposed) or 'no'} architecture{'s' * (len(proposed) != 1)}"
                    if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}")
             wanted = "one architecture" if n == 1 else f"1 to {n} architectures"
-            raise ConfigError(f"strategy {STRATEGIES.label(self.strategy)}: ask({n}) returned {got}; return a list of "
-                              f"{wanted}")
+            refused = ConfigError if defined_by_nasloop(type(self.strategy)) else PluginFault
+            raise refused(f"strategy {STRATEGIES.label(self.strategy)}: ask({n}) returned {got}; return a list of "
+                          f"{wanted}")
         archs: list[Arch] = [self._proposal(a) for a in proposed]
         self._step += 1
         rows: list[dict] = []

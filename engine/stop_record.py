@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import SearchConfig
-from .errors import NasloopError
+from .errors import NasloopError, PluginFault
 from .executors.base import interrupts_held, stopped_by_sigterm
 from .stop_reasons import BY_SIGTERM, BY_USER
 from .store import DB_NAME, RunStore
@@ -52,13 +52,24 @@ def every_evaluation_failed(store: RunStore) -> str | None:
 
 def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, log: TensorBoardLog | None) -> None:
     """Run the loop and store how the run ended: finished, failed (every evaluation, or on an error of the user's,
-    with the reason) or interrupted (with how to continue)."""
+    with the reason) or interrupted (with how to continue: by the user, a plugin's bug, or a plugin's output refused
+    once evaluations stand, which its fix lets a resume continue)."""
     try:
         loop.run()
         failure = every_evaluation_failed(store)
         store.set_meta("status", "finished" if failure is None else "failed")
         if failure is not None:
             store.set_meta("stop_reason", failure)
+    except PluginFault as exc:
+        if not store.counts()["evaluations"]:
+            store.set_meta("status", "failed")
+            store.set_meta("stop_reason", str(exc))
+            raise
+        with interrupts_held():  # its evaluations stand: the run continues once the plugin is fixed
+            store.set_meta("status", "interrupted")
+            store.set_meta("stop_reason", f"{exc}; once fixed, continue with 'nasloop search --resume "
+                                          f"{config.run_dir}'")
+        raise
     except NasloopError as exc:
         store.set_meta("status", "failed")
         store.set_meta("stop_reason", str(exc))
