@@ -37,7 +37,7 @@ from .store_open import opened
 from .stop_record import record_stop_before_start, search_and_record
 from .store_rows import RESTORE
 from .study_target import refuse_empty_reference_point
-from .tensorboard_log import TensorBoardLog
+from .tensorboard_log import TensorBoardLog, refuse_odd_diagnostics
 from .user_files import check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
 from .wall_clock import wall_clock
 
@@ -193,6 +193,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         if config.reference_point is not None:  # one no cell beats, or that overflows: bo's acquisition was flat
             refuse_empty_reference_point(config)
         if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
+            refuse_odd_diagnostics(plugins[1])  # as would a strategy's diagnostics that TensorBoard cannot plot
             make_folder(Path(config.path(config.tensorboard)), "--tensorboard", "TensorBoard log")
         if chosen:
             make_folder(run_dir, "--run-dir", "run")

@@ -9,13 +9,40 @@ was not fit on). ``tensorboard --logdir DIR`` shows them live; a resumed run app
 from __future__ import annotations
 
 import math
+from numbers import Real
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..strategies.base import Strategy
-from .errors import ConfigError
+from .errors import ConfigError, PluginFault, one_line
 from .objectives import GrowingFront, Objective, oriented_values
+from .registry import STRATEGIES
 from .types import Result
+
+
+def diagnostic_numbers(strategy: Strategy, given: Any) -> dict[str, float]:
+    """``strategy``'s ``diagnostics()`` as ``given``, each value a number TensorBoard can plot, else one line naming
+    the strategy: a string value failed inside TensorBoard, after an evaluation, blamed on torch's code."""
+    name = f"strategy {STRATEGIES.label(strategy)}"
+    if not isinstance(given, dict):
+        raise PluginFault(f"{name}: diagnostics() returned {type(given).__name__}; return a dict of names to "
+                          "numbers, which --tensorboard plots (an empty dict for none)")
+    odd = next(((key, value) for key, value in given.items() if not isinstance(key, str)
+                or isinstance(value, bool) or not isinstance(value, Real)), None)
+    if odd is not None:
+        raise PluginFault(f"{name}: diagnostics() returned {one_line(repr(odd[0]), 40)}: {one_line(repr(odd[1]), 40)}"
+                          "; its values must be numbers, which --tensorboard plots, under names that are strings")
+    return {key: float(value) for key, value in given.items()}
+
+
+def refuse_odd_diagnostics(strategy: Strategy) -> None:
+    """Refuse diagnostics that are not numbers before the first evaluation, where the strategy can say them then;
+    one that needs results first is read, and checked, after each evaluation."""
+    try:
+        early = strategy.diagnostics()
+    except Exception:  # noqa: BLE001 - not readable before results: its first real reading names any fault
+        return
+    diagnostic_numbers(strategy, early)
 
 
 class TensorBoardLog:
@@ -29,8 +56,9 @@ class TensorBoardLog:
         except ImportError:
             raise ConfigError("--tensorboard needs the tensorboard package: "
                               "pip install 'nasloop[tensorboard]'") from None
-        self.writer = SummaryWriter(str(log_dir))
         self.strategy, self.objectives = strategy, tuple(objectives)
+        refuse_odd_diagnostics(strategy)  # a resumed run's; a new run's before its folder is made
+        self.writer = SummaryWriter(str(log_dir))
         self.front = GrowingFront(self.objectives, reference_point)
         self.best: dict[str, float] = {}  # each objective's best oriented value, for several objectives
         for result in earlier if len(self.objectives) > 1 else ():
@@ -47,7 +75,7 @@ class TensorBoardLog:
         for name, value in result.metrics.items():
             if isinstance(value, (int, float)):
                 self.writer.add_scalar(f"metrics/{name}", value, evaluation)
-        for name, value in self.strategy.diagnostics().items():
+        for name, value in diagnostic_numbers(self.strategy, self.strategy.diagnostics()).items():
             self.writer.add_scalar(name, value, evaluation)
 
     def _take(self, result: Result) -> float:
