@@ -104,17 +104,26 @@ def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table
     """The table ``benchmark`` builds from ``files``, and what each file was recognised as."""
     factory = BENCHMARKS.get(benchmark)
     found: list[tuple[Path, str]] = []
+    reads = factory.formats or ("no files: it declares no formats (a benchmark that imports files names them in "
+                                "words in its formats attribute, and reads them in recognise_source and "
+                                "import_files)")  # a plugin's without them: the sentence ended at 'reads'
     for path in map(Path, files):
         if not path.is_file():
-            raise DataError(f"{path} {_not_a_file(path)}; give the path of a {benchmark} data file ({factory.formats})")
+            raise DataError(f"{path} {_not_a_file(path)}; give the path of {_a(benchmark)} {benchmark} data file"
+                            + (f" ({factory.formats})" if factory.formats else ""))
         _refuse_read_directly(path, benchmark)
         what = factory.recognise(path)
         if what is None:
             _refuse_if_elsewhere(path, [benchmark], benchmark, factory.formats)
-            raise DataError(f"{path} is not a {benchmark} data file; the {benchmark} benchmark reads "
-                            f"{factory.formats}{_archive_hint(path)}")
+            raise DataError(f"{path} is not {_a(benchmark)} {benchmark} data file; the {benchmark} benchmark reads "
+                            f"{reads}{_archive_hint(path)}")
         found.append((path, what))
     return factory.import_files([p for p, _ in found]), found
+
+
+def _a(name: str) -> str:
+    """The article before ``name`` as written: 'an e3-bench', 'a nb201'."""
+    return "an" if name[:1].lower() in "aeiou" else "a"
 
 
 def _refuse_read_directly(path: Path, benchmark: str) -> None:
