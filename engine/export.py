@@ -64,9 +64,11 @@ TRIAL_COLUMNS = ("id", "step", "arch", "fidelity", "state", "duplicate_of", "sta
 
 def _write_csv(fh: Any, records: list[dict[str, Any]]) -> None:
     """One column per trial field, then one per metric; a metric named like a field (an evaluator's ``score``) is
-    ``metrics.NAME``, as in the JSON export: it took the field's value and gave the header two columns of one name."""
+    ``metrics.NAME``, as in the JSON export: it took the field's value and gave the header two columns of one name.
+    So is one whose name begins ``metrics.``, so that no two columns share a name: metrics ``arch`` and
+    ``metrics.arch`` were both written ``metrics.arch``, and the first one's values lost."""
     metric_names = sorted({m for r in records for m in r.get("metrics", {})})
-    column = {m: f"metrics.{m}" if m in TRIAL_COLUMNS else m for m in metric_names}
+    column = {m: f"metrics.{m}" if m in TRIAL_COLUMNS or m.startswith("metrics.") else m for m in metric_names}
     writer = csv.DictWriter(fh, fieldnames=[*TRIAL_COLUMNS, *column.values()])
     writer.writeheader()
     for r in records:
