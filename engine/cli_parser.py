@@ -120,9 +120,11 @@ class _Parser(argparse.ArgumentParser):
 
     def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         namespace, extras = self.parse_known_args(args, namespace)
-        if extras:
+        if extras:  # the last --plugin typed is one after the command (show took its file as the run): advised as typed
+            typed = next((w.partition("=")[2] if "=" in w else after for w, after in reversed(list(zip(
+                self._words, self._words[1:] + ["FILE"]))) if w.split("=", 1)[0] == "--plugin"), "FILE")
             self._exit_with(f"unrecognized arguments: {' '.join(extras)}{getattr(namespace, 'flag_hint', '')}",
-                            getattr(namespace, "help_prog", self.prog))
+                            getattr(namespace, "help_prog", self.prog), typed)
         return namespace
 
     def _flag_hint(self, extras: list[str]) -> str:
@@ -160,15 +162,17 @@ class _Parser(argparse.ArgumentParser):
             return str(exc)
         return None
 
-    def _exit_with(self, message: str, help_prog: str) -> NoReturn:
-        self.exit(2, self._error_line(message, help_prog))
+    def _exit_with(self, message: str, help_prog: str, plugin: str = "FILE") -> NoReturn:
+        self.exit(2, self._error_line(message, help_prog, plugin))
 
     @staticmethod
-    def _error_line(message: str, help_prog: str) -> str:
-        """The usage error's line, naming the command it was for and its help."""
+    def _error_line(message: str, help_prog: str, plugin: str = "FILE") -> str:
+        """The usage error's line, naming the command it was for and its help; a ``--plugin`` given after the
+        command is advised before it with the ``plugin`` typed ('--plugin r1' quoted the word after the file)."""
         if message.startswith("unrecognized arguments") and ("--plugin" in message.split() or
                                                               any(w.startswith("--plugin=") for w in message.split())):
-            message += "; --plugin goes before the command: nasloop --plugin FILE COMMAND ..."
+            command = help_prog.partition(" ")[2] if plugin != "FILE" and " " in help_prog else "COMMAND"
+            message += f"; --plugin goes before the command: nasloop --plugin {plugin} {command} ..."
         elif message.startswith("unrecognized arguments: ") and "=" in message.split()[2] and \
                 not message.split()[2].startswith("-"):  # '--space-opt channels=16 layers=8'
             message += "; each --...-opt flag takes one KEY=VALUE: repeat the flag for each"

@@ -49,7 +49,7 @@ CASES = {
     "a value for a switch": (["search", "--minimize", "-5", "--run-dir", "r"], ["--minimize takes no value, got '-5'"]),
     "budget zero": (["search", "--budget", "0", "--run-dir", "r"], ["budget", ">= 1", "0"]),
     "plugin after the command": (["search", "--plugin", "p.py", "--run-dir", "r"],
-                                 ["--plugin goes before the command: nasloop --plugin FILE COMMAND"]),
+                                 ["--plugin goes before the command: nasloop --plugin p.py search ..."]),
     "yaml sets workdir": (["search", "--config", "workdir.yaml", "--run-dir", "r"],
                           ["workdir.yaml sets workdir, which nasloop records when a search starts"]),
     "budget negative says the same bound": (["search", "--budget=-1", "--run-dir", "r"], ["must be >= 1, got -1"]),
