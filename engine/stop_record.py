@@ -60,19 +60,12 @@ def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, l
         store.set_meta("status", "finished" if failure is None else "failed")
         if failure is not None:
             store.set_meta("stop_reason", failure)
-    except PluginFault as exc:
-        if not store.counts()["evaluations"]:
-            store.set_meta("status", "failed")
-            store.set_meta("stop_reason", str(exc))
-            raise
-        with interrupts_held():  # its evaluations stand: the run continues once the plugin is fixed
-            store.set_meta("status", "interrupted")
-            store.set_meta("stop_reason", f"{exc}; once fixed, continue with 'nasloop search --resume "
-                                          f"{config.run_dir}'")
-        raise
     except NasloopError as exc:
-        store.set_meta("status", "failed")
-        store.set_meta("stop_reason", str(exc))
+        # a plugin's output refused where evaluations stand: the run continues once the plugin is fixed
+        stands = isinstance(exc, PluginFault) and bool(store.counts()["evaluations"])
+        store.set_meta("status", "interrupted" if stands else "failed")
+        store.set_meta("stop_reason", f"{exc}; once fixed, continue with 'nasloop search --resume {config.run_dir}'"
+                       if stands else str(exc))
         raise
     except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()
         record_stop(store, config, exc)
