@@ -357,25 +357,23 @@ def refuse_one(predictor: Predictor, archs: Any) -> None:
 
 
 def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``out`` as one finite mean and one finite std >= 0 for each of ``count`` architectures, or a one-line error
-    naming the predictor's class: a plugin's NaN or misshapen output would steer a search unseen. A user's
-    predictor's is a :class:`PluginFault`, which its fix lets a search continue from."""
-    name = PREDICTORS.label(predictor)
-    refused = ConfigError if defined_by_nasloop(type(predictor)) else PluginFault
+    """``out`` as one finite mean and one finite std >= 0 per architecture, else one line naming the predictor (a
+    user's: a :class:`PluginFault`, its fix lets a search go on): NaN or misshapen output would steer it unseen."""
+    name, refused = PREDICTORS.label(predictor), (ConfigError if defined_by_nasloop(type(predictor)) else PluginFault)
     try:
         mean, std = (np.asarray(part, dtype=np.float64) for part in out)
     except (TypeError, ValueError):
         raise refused(f"predictor {name}: predict returned {type(out).__name__}, not a (mean, std) pair of "
-                          "arrays; return two arrays with one value per architecture") from None
+                      "arrays; return two arrays with one value per architecture") from None
     for what, values in (("means", mean), ("stds", std)):
         if values.shape != (count,):
             raise refused(f"predictor {name}: predict returned {what} of shape {values.shape} for "
-                              f"{count} architectures; return one value per architecture")
+                          f"{count} architectures; return one value per architecture")
         bad = int((~np.isfinite(values)).sum() + (values < 0).sum() * (what == "stds"))
         if bad:
             raise refused(f"predictor {name}: predict returned {bad} {'negative or ' * (what == 'stds')}"
-                              f"non-finite {what} for {count} architectures; return finite values"
-                              + ", and stds of 0 or more" * (what == "stds"))
+                          f"non-finite {what} for {count} architectures; return finite values"
+                          + ", and stds of 0 or more" * (what == "stds"))
     return mean, std
 
 
