@@ -20,7 +20,7 @@ from .hooks import HeldNotes, check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .options import PositiveFloat, PositiveInt, check_value, plain, takes
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
-from .plugins import load_plugins, named_plugins_loaded, plugins_to_record
+from .plugins import load_plugins, named_plugins_loaded, plugins_to_record, relocated_plugins
 from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
@@ -267,10 +267,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             stored, config = stored.replace(plugins=[]), config.replace(plugins=[])
         if tensorboard is not None:
             check_same_tensorboard(run_dir, stored, tensorboard, "tensorboard")
-        gone = [p for p in config.plugins if p.endswith(".py") and not Path(config.path(p)).is_file()]
-        if gone:  # a resumed run loads its own plugins: they cannot be given anew
-            raise ConfigError(f"{run_dir} was started with the plugin file {config.path(gone[0])}, which no longer "
-                              "exists; put it back where it was to continue the run")
+        relocated = relocated_plugins(config.plugins, plugins, config.workdir, str(run_dir))
         counts = store.counts()
         done, spent = int(counts["evaluations"]), float(counts["cost"])
         if budget is not None and budget < done:  # it would read 'finished: budget spent', 25 of 10
@@ -298,9 +295,9 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         moved_data = None if data_dir is None else os.path.abspath(os.path.expanduser(data_dir))  # '~/data' as search
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds), ("data_dir", moved_data))
                    if v is not None}
-        added = plugins_to_record(config.plugins, plugins, config.workdir)
-        if added:
-            changes["plugins"] = [*config.plugins, *added]
+        added = plugins_to_record(relocated, plugins, config.workdir)
+        if added or relocated != config.plugins:
+            changes["plugins"] = [*relocated, *added]
         if executor is not None and executor != config.executor:  # the old executor's options are not the new one's
             changes.update(executor=executor, executor_options=dict(executor_options or {}))
         elif executor_options:

@@ -26,6 +26,7 @@ from nasloop.engine.proxy_precompute import precompute
 from nasloop.engine.registry import EXECUTORS, PREDICTORS, SEARCH_SPACES, register_search_space
 from nasloop.engine.types import Observation
 from nasloop.engine.search import search
+from nasloop.engine.store import RunStore
 from nasloop.predictors.vocabulary import VOCABULARY
 from nasloop.search_spaces.base import EnumerableSpace, SearchSpace
 from nasloop.search_spaces.nb201 import NB201Space
@@ -89,7 +90,14 @@ def test_the_cli_loads_the_file_and_a_resume_loads_it_again(tmp_path, data_dir, 
                               {"NASLOOP_DATA": str(data_dir)})
     assert gone.returncode == 2 and gone.stderr.count("\n") == 1
     assert f"was started with the plugin file {tmp_path / 'my_space.py'}, which no longer exists; put it back" \
-        in gone.stderr
+        in gone.stderr and "or give where it is now: nasloop --plugin NEW/my_space.py search --resume r" in gone.stderr
+    (tmp_path / "moved").mkdir()
+    (tmp_path / "moved.py").rename(tmp_path / "moved" / "my_space.py")  # a process: the file loads anew
+    found = nasloop("--plugin", "moved/my_space.py", "search", "--resume", "r", "--budget", "6", "--quiet", "--json",
+                    cwd=tmp_path, data_dir=data_dir)
+    assert found.returncode == 0 and '"evaluations": 6' in found.stdout, found.stderr
+    with RunStore.in_run_dir(tmp_path / "r", readonly=True) as store:  # its new place, for the next resume
+        assert store.get_meta("config")["plugins"] == [str(tmp_path / "moved" / "my_space.py")]
 
 
 def test_ray_workers_get_the_plugin_file_by_value(tmp_path, data_dir):
