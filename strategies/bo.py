@@ -103,6 +103,7 @@ class BayesianOptimisation(Strategy):
         self.failed: set[str] = set()
         self.pending: dict[str, Arch] = {}
         self.initial_asked = 0
+        self.exhausted_at: int | None = None  # results (observed and failed) when a pool held nothing unseen
         self.objective_names = objective_names or [f"objective {i + 1}" for i in range(num_objectives)]
         self.on_note, self.said_unbeaten = on_note, False
 
@@ -118,21 +119,28 @@ class BayesianOptimisation(Strategy):
         return out
 
     def _guided(self, q: int) -> list[Arch]:
-        if len(self.observed) < 2:  # nothing to model yet (failures so far): keep exploring
+        if len(self.observed) < 2 or self.exhausted_at == len(self.observed) + len(self.failed):
+            # nothing to model yet (failures so far), or nothing unseen was left to draw: keep exploring
             return [self._reserve(self.space.sample(self.rng)) for _ in range(q)]
         archs = list(self.observed.values())
         y = np.array([scores for _, scores, _ in archs], dtype=np.float64)
         self._note_unbeaten(y)
         torch_seed = int(self.rng.integers(2**31 - 1))  # drawn from the saved generator: resumes repeat it
-        pending = self.proposer.features(list(self.pending.values())) if self.pending else None
         known = set(self.observed) | self.failed | set(self.pending)
+        pool = self.proposer.candidates(known, [a for a, _, _ in archs], y, self.rng)
+        if pool is not None and not pool:
+            # Every draw known (a small space spent): random draws, the loop answering them from the store. No GP is
+            # fitted until a new result arrives: a fit per repeat ran the loop's 10,000-repeat stop for 10 minutes.
+            self.exhausted_at = len(self.observed) + len(self.failed)
+            proposals = [self.space.sample(self.rng) for _ in range(q)]
+            return [self._reserve(a) for a in proposals]
+        pending = self.proposer.features(list(self.pending.values())) if self.pending else None
         # small matrices: extra threads only spin (a fit took 12 s on 2 busy cores, 1.3 s on one)
         with single_thread(), quiet_botorch():
             model, model_x = self._surrogate(torch_seed)
             acquisition = make_acquisition(model, model_x, y, pending, self.reference_point, self.mc_samples,
                                            torch_seed)
-            proposals = self.proposer.propose(acquisition, q, known, [a for a, _, _ in archs], y, self.rng,
-                                              torch_seed)
+            proposals = self.proposer.propose(acquisition, q, pool, self.rng, torch_seed)
         return [self._reserve(a) for a in proposals]
 
     def _surrogate(self, seed: int) -> tuple[SingleTaskGP, np.ndarray]:
@@ -198,7 +206,8 @@ class BayesianOptimisation(Strategy):
     # --- state ---------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         return {**super().state_dict(), "initial_asked": self.initial_asked, "failed": sorted(self.failed),
-                "observed": [[t, s, v] for t, (_, s, v) in self.observed.items()], "pending": list(self.pending)}
+                "observed": [[t, s, v] for t, (_, s, v) in self.observed.items()], "pending": list(self.pending),
+                "exhausted_at": self.exhausted_at}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
@@ -209,3 +218,5 @@ class BayesianOptimisation(Strategy):
                              None if v is None else saved_scores(v, width, f"the noise saved with {t!r:.60}"))
                          for t, s, v in state["observed"]}
         self.pending = {t: self._load(t) for t in state["pending"]}
+        exhausted = state.get("exhausted_at")  # absent from runs saved before it was kept
+        self.exhausted_at = None if exhausted is None else saved_count(exhausted, "exhausted_at")

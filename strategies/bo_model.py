@@ -149,12 +149,20 @@ class Proposer:
         points = draw_sobol_samples(bounds=bounds, n=total, q=1, seed=seed).squeeze(1)
         return self.space.from_box(points[index].tolist())
 
-    def propose(self, acquisition: AcquisitionFunction, q: int, known: set[str], evaluated: list[Arch], y: np.ndarray,
+    def candidates(self, known: set[str], evaluated: list[Arch], y: np.ndarray,
+                   rng: np.random.Generator) -> list[Arch] | None:
+        """The pool of unseen architectures the acquisition scores (:meth:`_pool`), or None for a box, searched
+        directly. Drawn before the GP is fitted, so that an empty pool (every architecture of a small space known)
+        costs no fit: the fit takes no draw from ``rng``, so the proposals are those of a pool drawn after it."""
+        return None if self.box else self._pool(known, evaluated, y, rng)
+
+    def propose(self, acquisition: AcquisitionFunction, q: int, pool: list[Arch] | None,
                 rng: np.random.Generator, seed: int) -> list[Arch]:
+        """``q`` proposals: the acquisition's optima in the box, or its best of a non-empty ``pool``."""
         torch.manual_seed(seed)
-        if self.box:
+        if pool is None:
             return self._propose_in_box(acquisition, q)
-        return self._propose_from_pool(acquisition, q, known, evaluated, y, rng)
+        return self._propose_from_pool(acquisition, q, pool, rng)
 
     def _propose_in_box(self, acquisition: AcquisitionFunction, q: int) -> list[Arch]:
         from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
@@ -168,13 +176,10 @@ class Proposer:
                                                         raw_samples=self.raw_samples)
         return [self.space.from_box(row.tolist()) for row in candidates]
 
-    def _propose_from_pool(self, acquisition: AcquisitionFunction, q: int, known: set[str], evaluated: list[Arch],
-                           y: np.ndarray, rng: np.random.Generator) -> list[Arch]:
+    def _propose_from_pool(self, acquisition: AcquisitionFunction, q: int, pool: list[Arch],
+                           rng: np.random.Generator) -> list[Arch]:
         from botorch.optim import optimize_acqf_discrete
 
-        pool = self._pool(known, evaluated, y, rng)
-        if not pool:
-            return [self.space.sample(rng) for _ in range(q)]
         choices = torch.as_tensor(self.features(pool), dtype=DTYPE)
         chosen, _ = optimize_acqf_discrete(acquisition, q=min(q, len(pool)), choices=choices, unique=True,
                                            max_batch_size=DISCRETE_BATCH)
