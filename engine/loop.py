@@ -18,6 +18,7 @@ from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_now, describe_exception, lost_trials,
                              waited)
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
+from .budget import Budget
 from .objectives import Objective, oriented_values
 from .space_checks import refused_proposal
 from .stop_reasons import streak_reason
@@ -29,25 +30,6 @@ from .types import Arch, Observation, Result
 
 ProgressHook = Callable[[int, "int | None", "float | None"], None]
 """Called after each finished evaluation with (evaluations done, evaluation budget, best score so far)."""
-
-
-@dataclass(frozen=True)
-class Budget:
-    """When to stop: after ``queries`` distinct evaluations and/or ``seconds`` of evaluation cost."""
-
-    queries: int | None = None
-    seconds: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.queries is None and self.seconds is None:
-            raise ConfigError("a search needs a budget: set --budget (evaluations) and/or --max-seconds")
-        if self.queries is not None and self.queries < 1:
-            raise ConfigError(f"--budget must be at least 1 evaluation, got {self.queries}")
-        if self.seconds is not None and not self.seconds > 0:
-            raise ConfigError(f"--max-seconds must be positive, got {self.seconds}")
-
-    def allows(self, started: int, spent: float) -> bool:
-        return (self.queries is None or started < self.queries) and (self.seconds is None or spent < self.seconds)
 
 
 @dataclass
@@ -95,8 +77,16 @@ class SearchLoop:
         self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
         self._seen_metrics: set[str] = set()  # the metrics successful results have reported in this run
         self._strategy_loaded = False
+        # stored lookups of a group committed without the strategy's state (store_writes), which the strategy resumed
+        # from the state before them proposes again: unknown to it until then, answered from the store uncounted
+        self._replays: set[str] = set()
         self._state, self._grouped_state = strategy.state_dict, grouped_state(strategy)  # see store_writes
-        strategy.bind_history(lambda arch: self._key(arch) in self._known)
+        strategy.bind_history(self._knows)
+
+    def _knows(self, arch: Arch) -> bool:
+        """Whether the strategy, at its current state, has had ``arch`` proposed (evaluated or running)."""
+        key = self._key(arch)
+        return key in self._known and key not in self._replays
 
     # --- scoring ----------------------------------------------------------------------------
     def scores(self, result: Result) -> tuple[float, ...] | None:
@@ -207,6 +197,7 @@ class SearchLoop:
     def _restore(self) -> None:
         """Rebuild in-memory state from the store; tell and re-submit what a crash left over."""
         self.load_strategy_state()
+        state_step = self._step  # a told lookup of a later step was committed without the state after it
         untold: list[tuple[Trial, Arch]] = []
         trials = self.store.trials()
         # every stored success counts as evidence of what the evaluator reports: trials are replayed by id, and
@@ -226,6 +217,8 @@ class SearchLoop:
                 if trial.state == DONE:
                     self._spent += trial.result.cost
                     self._note_best(trial.score)
+                    if trial.told and trial.step > state_step:
+                        self._replays.add(key)
                 else:
                     self._running[trial.id] = (arch, key)
                     self.executor.submit(trial.id, self.evaluator, arch, trial.fidelity)
@@ -307,6 +300,9 @@ class SearchLoop:
             known = self._known.get(key)
             if known is not None and known.result is not None:  # answered now: counted, not stored
                 answered.append(self._observation(arch, known))
+                replayed = key in self._replays  # not a repeat: the resumed strategy catching up with the store
+                self._replays.discard(key)
+                self._unsaved_repeats += not replayed
                 continue
             text = self.space.format(arch)
             row_archs.append(arch)
@@ -319,7 +315,6 @@ class SearchLoop:
                 rows.append({"arch": text, "key": key, "state": PENDING, "fidelity": self.fidelity})
         if answered:
             self.strategy.tell(answered)
-        self._unsaved_repeats += len(answered)
         if not rows:
             # Only repeats: nothing new to persist. Their tells reach the store with the next
             # write; a crash before it replays them exactly, since the strategy resumes from the

@@ -277,10 +277,9 @@ class RunStore:
 
         def write() -> int:
             (trial_id,) = self._insert(step, [trial], now)
-            self._count_repeats(repeats)
             return trial_id
 
-        return self.writes.add(write, (step, strategy_state, now))
+        return self.writes.add(write, (step, strategy_state, now), repeats)
 
     def _insert(self, step: int, trials: list[dict[str, Any]], now: float) -> list[int]:
         ids: list[int] = []
@@ -339,9 +338,7 @@ class RunStore:
         self._save_state(step, strategy_state, now)
 
     def _count_repeats(self, repeats: int) -> None:
-        if repeats:
-            self.db.execute("INSERT INTO meta (key, value) VALUES ('repeats_answered', ?) ON CONFLICT(key) "
-                            "DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value", (str(repeats),))
+        self.writes.count_repeats(repeats)
 
     def _save_state(self, step: int, state: dict[str, Any], now: float) -> None:
         self.db.execute("INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)",

@@ -16,8 +16,12 @@ evaluation change; copying them at every evaluation cost a state that grows with
 (3,000 lookups of a 3,000-entry history: 1.3 s became 7.4 s). Such a group keeps no state: it
 reads the strategy's where that is the state after its last evaluation, i.e. when it commits for
 its age (just after that evaluation) or in the transaction of the next write that saves a state,
-which covers the group too. Anything else (a run's status after an error, closing, a full disk)
-rolls it back, and its lookups are redone on resume as after a hard kill.
+which covers the group too. Anything else (a run's status after an error, a Ctrl-C or SIGTERM, closing) commits
+its lookups without a state: the store keeps the state from before the group, with the repeats counted up to it, and
+its trials' steps are later than that state's. The resumed strategy proposes the group's architectures again, and the
+loop answers them from the store as the replay of that state, neither evaluated again nor counted as repeats (see
+``SearchLoop``), so the run goes on exactly. Only a lookup half written when the run stopped (its savepoint) is
+dropped, and, under a full disk, a group that could not be committed.
 """
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ GROUP_SECONDS = 0.05
 
 _SAVE_STATE = "INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)"
 _SAVE_WALL = "INSERT OR REPLACE INTO meta (key, value) VALUES ('wall_seconds', ?)"
+_COUNT_REPEATS = ("INSERT INTO meta (key, value) VALUES ('repeats_answered', ?) ON CONFLICT(key) "
+                  "DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value")
 
 
 State = tuple[int, "dict[str, Any] | Callable[[], dict[str, Any]]", float]
@@ -49,8 +55,9 @@ class Writes:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self._opened: float | None = None  # monotonic time the open group began
-        # each evaluation of the open group: its writes (to redo them) and the state after it
-        self._members: list[tuple[Callable[[], Any], State]] = []
+        # each evaluation of the open group: its writes (to redo them), the state after it and the repeats told
+        # before it, counted with a state (a group committed without one leaves them to its replay)
+        self._members: list[tuple[Callable[[], Any], State, int]] = []
         # the run's wall seconds so far while a search runs (set by it): kept in each transaction saving a state, so
         # 'show' sees the time advance at no extra commit and a hard kill loses no more of it than of the results
         self.wall: Callable[[], float] | None = None
@@ -64,14 +71,21 @@ class Writes:
         """A transaction of its own, committed at the end of the ``with`` block (after the open group), or with
         the open group when that keeps no state and this one ``saves_state`` (which then covers the group)."""
         if saves_state and self._reads_state_later():
+            self.count_repeats(sum(repeats for *_, repeats in self._members))
             self._members, self._opened = [], None
             return _Transaction(self.db, joined=True)
         self.flush()
         return _Transaction(self.db)
 
-    def add(self, write: Callable[[], T], state: State) -> T:
+    def count_repeats(self, repeats: int) -> None:
+        """Add ``repeats`` proposals answered from the store to the run's count, in the open transaction."""
+        if repeats:
+            self.db.execute(_COUNT_REPEATS, (str(repeats),))
+
+    def add(self, write: Callable[[], T], state: State, repeats: int = 0) -> T:
         """Run ``write`` (one instant evaluation's inserts) in the open group, opening one; ``state``
-        is the strategy's after that evaluation. Returns what ``write`` returns.
+        is the strategy's after that evaluation, ``repeats`` the proposals it was told from the store since the
+        last state. Returns what ``write`` returns.
 
         The state is encoded when the group commits, so it must be a snapshot (nasloop's ``state_dict``
         returns new containers; the loop copies a user's with :func:`snapshot`): encoding every
@@ -81,7 +95,7 @@ class Writes:
         if self._opened is None:
             self.db.execute("BEGIN IMMEDIATE")
             self._opened = time.monotonic()
-        member = (write, state)
+        member = (write, state, repeats)
         self.db.execute("SAVEPOINT evaluation")
         try:  # its rows and its place in the group stand or fall together: an interrupt after the one and before
             result = write()  # the other committed the rows with the state from before them
@@ -102,17 +116,14 @@ class Writes:
         return result
 
     def flush(self) -> None:
-        """Commit the open group, if any, with the state after its last evaluation; roll back one that keeps no
-        state, which the strategy may have changed since (see the module's docstring).
+        """Commit the open group, if any, with the state after its last evaluation; one that keeps no state, which
+        the strategy may have changed since, without a state (see the module's docstring).
 
         Any transaction still open then was left by an interrupt between its BEGIN and what keeps track of it (the
         group's opening time, a ``with`` block's start), before it wrote anything: it is rolled back. Left open,
         it took in the writes that follow, the run's "interrupted" status included, and closing the store rolled
         them back with it: the run read "running" (shown "stopped")."""
-        if self._reads_state_later():
-            self._members, self._opened = [], None
-            self.db.execute("ROLLBACK")
-        self._commit()
+        self._commit(with_state=not self._reads_state_later())
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
@@ -120,13 +131,16 @@ class Writes:
         """Whether the open group keeps no state but reads the strategy's when it commits (a user's)."""
         return bool(self._members) and callable(self._members[-1][1][1])
 
-    def _commit(self) -> None:
+    def _commit(self, with_state: bool = True) -> None:
+        """Commit the open group, with the state after its last evaluation and the repeats told up to it, or
+        (``with_state`` false) its evaluations alone, to be replayed from the state saved before them."""
         if self._opened is None:
             return
         members, self._members, self._opened = self._members, [], None
         try:
-            if members:
+            if members and with_state:
                 self._save(members[-1][1])
+                self.count_repeats(sum(repeats for *_, repeats in members))
             self.db.execute("COMMIT")
         except sqlite3.Error:
             if self.db.in_transaction:
@@ -138,18 +152,19 @@ class Writes:
                 self.db.execute("ROLLBACK")  # resume, as after a hard kill
             raise
 
-    def _salvage(self, members: list[tuple[Callable[[], Any], State]]) -> None:
+    def _salvage(self, members: list[tuple[Callable[[], Any], State, int]]) -> None:
         """The group could not be committed (a full disk): commit its evaluations one at a time, each
         with the state after it, until one does not fit either, as a commit per lookup would have.
         The caller raises the original error. One that keeps no state (a user's) is lost as after a hard kill:
         no evaluation's state but the last was known."""
-        for write, state in members:
+        for write, state, repeats in members:
             if callable(state[1]):
                 return
             try:
                 with _Transaction(self.db):
                     write()
                     self._save(state)
+                    self.count_repeats(repeats)
             except sqlite3.Error:
                 return
 

@@ -164,7 +164,8 @@ class Strategy(Configurable, ABC):
         nasloop's own build new containers, not the strategy's live lists or dicts: the store encodes
         the state of a group of table lookups when the group commits, after later asks and tells
         (``engine/store_writes.py``). A user's may return live ones: the store then reads it only where it is
-        the state after the group's last lookup, and redoes the group on resume where it is not (an error).
+        the state after the group's last lookup; where it is not (an error), the group is kept without it, and the
+        strategy resumed from the state before the group proposes its lookups again, answered from the store.
         """
         return {"rng": self.rng.bit_generator.state}
 
