@@ -240,7 +240,8 @@ class SearchLoop:
                 new = self._ask(n)
                 streak = 0 if new else streak + n
                 if streak >= self.max_duplicate_streak:  # stop asking; let running trials finish
-                    self.stop_reason = streak_reason(streak, self.space, len(self._known), self._key != self.space.hash)
+                    self.stop_reason = streak_reason(streak, self.space, len(self._known), self._key != self.space.hash,
+                                                     lambda arch: self._key(arch) in self._known)
                 elif new or self.executor.pending == 0:
                     continue  # fill every free slot (or ask again after only duplicates) before waiting
             if self.executor.pending == 0:

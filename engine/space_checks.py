@@ -22,6 +22,9 @@ SAMPLES = 8
 """Architectures sampled (each mutated twice in a row), and the first few enumerated."""
 NEIGHBOURS = 64
 """Neighbours of the first sample checked: a space lists a move of each kind for each part, so most of them."""
+SAME_SAMPLES = 64
+"""Draws all giving one architecture of a space that declares more which refuse its sample: a space of two drawn
+fairly gives 8 alike one time in 128, 64 one time in 10^19 (a healthy sample is told apart in two draws)."""
 
 
 class _Raised(Exception):
@@ -42,8 +45,23 @@ def check_space_moves(space: SearchSpace) -> None:
     trial = copy.copy(space)
     try:
         _try_moves(trial)
+        _check_draws(trial, size)
     except _Raised:
         return
+
+
+def _check_draws(space: SearchSpace, size: int | None) -> None:
+    """A ``sample`` giving one architecture of a space declaring more: random search proposed it 10,000 times over,
+    and the run 'finished' with 1 of 100 evaluated, blaming the strategy for exploring no further."""
+    if size is None or size < 2:
+        return
+    rng = np.random.default_rng(0)
+    first = _called(lambda: space.format(space.sample(rng)))
+    if any(_called(lambda: space.format(space.sample(rng))) != first for _ in range(SAME_SAMPLES - 1)):
+        return
+    raise ConfigError(f"search space '{space.name}': {type(space).__name__}.sample returned {one_line(first, 80)!r} "
+                      f"in each of {SAME_SAMPLES} draws, though the space declares {size:,} architectures; make sample "
+                      "draw them at random from the generator it is given, which every strategy samples through")
 
 
 def _try_moves(space: SearchSpace) -> None:

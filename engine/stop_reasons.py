@@ -4,12 +4,17 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from pathlib import Path
+from typing import Callable
+
+import numpy as np
 
 from ..search_spaces.base import SearchSpace
 from .errors import NasloopError
 from .executors.base import interrupts_held
 from .run_lock import RunLock
+from .space_checks import SAMPLES
 from .store import RunStore
+from .types import Arch
 
 BY_USER = "stopped by the user"
 """What stopped a run that Ctrl-C (or Ray's cancel, which arrives as one) interrupted."""
@@ -17,22 +22,43 @@ BY_SIGTERM = "stopped by SIGTERM (a scheduler's preemption or a kill)"
 """What stopped a run that SIGTERM interrupted."""
 
 
-def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool) -> str:
+def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool,
+                  is_known: Callable[[Arch], bool]) -> str:
     """Why a run of ``streak`` repeats stopped a search that knows ``known`` architectures (or, under a
     ``functional`` dedup, networks): a finite space computes fewer functions than it has architectures
     (TNB101-micro: 871 of 4,096); else the strategy stopped exploring, unless the space is nearly all evaluated
-    ("is the space exhausted?" was said of one NB201 cell in 15,625)."""
+    ("is the space exhausted?" was said of one NB201 cell in 15,625), or its ``sample`` gives only evaluated ones
+    (``is_known``): random search proposes nothing else, and was blamed for a sample returning one architecture."""
     said = f"the strategy proposed {streak} already-evaluated architectures in a row; stopping: "
     size = space.size
     if size is not None and functional:
         return f"{said}{known} distinct functions evaluated, and the {size} architectures of the space likely " \
             "compute no others (--dedup functional)"
+    sampler = f"{type(space).__name__}.sample"
+    repeats = _sample_repeats(space, is_known)
     if size is None:  # "the space is unbounded; the strategy stopped exploring" was said of a user's space of 351
         kind = "networks" if functional else "architectures"
-        return (f"{said}{known:,} {kind} evaluated, and the space declares no size: either it holds no others or the "
-                "strategy stopped exploring (a space that declares its size, EnumerableSpace's size, is told apart)")
+        why = (f"its {sampler} draws only these ({SAMPLES} draws of it were all evaluated)" if repeats else
+               "the strategy stopped exploring")
+        return (f"{said}{known:,} {kind} evaluated, and the space declares no size: either it holds no others or {why} "
+                "(a space that declares its size, EnumerableSpace's size, is told apart)")
     seen = f"{known:,} of its {size:,} architectures evaluated"
-    return said + seen + ("" if known >= 0.99 * size else "; the strategy stopped exploring")
+    if known >= 0.99 * size:
+        return said + seen
+    if repeats:
+        return (f"{said}{seen}, yet {SAMPLES} draws of {sampler} gave only evaluated ones; make sample draw the "
+                "space's architectures at random from the generator it is given, which every strategy samples through")
+    return f"{said}{seen}; the strategy stopped exploring"
+
+
+def _sample_repeats(space: SearchSpace, is_known: Callable[[Arch], bool]) -> bool:
+    """Whether ``SAMPLES`` draws of the space's ``sample`` (a generator of their own) are all evaluated. A user's
+    sample failing in any way here is no evidence: the run already stops for its repeats."""
+    rng = np.random.default_rng(0)
+    try:
+        return all(is_known(space.sample(rng)) for _ in range(SAMPLES))
+    except Exception:  # a user's sample or hash, on a draw the strategy never made
+        return False
 
 
 def name_sigterm(run_dir: str | Path) -> None:

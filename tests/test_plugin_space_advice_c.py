@@ -101,7 +101,7 @@ def test_stored_proxies_as_features_on_a_space_without_networks_advise_its_encod
 
 def test_a_space_without_a_size_that_ran_out_is_not_called_unbounded():
     """A user's space of a few architectures, all evaluated, was said to be unbounded, the strategy blamed."""
-    reason = one_line(streak_reason(10000, Bare(), 351, False), "351 architectures evaluated",
+    reason = one_line(streak_reason(10000, Bare(), 351, False, lambda arch: False), "351 architectures evaluated",
                       "declares no size", "holds no others", "EnumerableSpace")
     assert "unbounded" not in reason
 
