@@ -21,7 +21,7 @@ from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
 from .budget import Budget
 from .objectives import Objective, oriented_values
 from .space_checks import refused_proposal
-from .stop_reasons import streak_reason
+from .stop_reasons import RepeatStreak, streak_reason
 from .stored_keys import current_key, space_evaluated_whole
 from .store import RunStore, Trial
 from .store_rows import DONE, DUPLICATE, PENDING, RESTORE
@@ -51,7 +51,7 @@ class SearchLoop:
     def __init__(self, space: SearchSpace, strategy: Strategy, evaluator: Evaluator, executor: Executor,
                  store: RunStore, budget: Budget, objective: str = "val_accuracy", minimize: bool = False,
                  objectives: Sequence[Objective] | None = None, fidelity: int | None = None,
-                 dedup: str = "exact", max_duplicate_streak: int = 10_000,
+                 dedup: str = "exact", max_duplicate_streak: int = 10_000, max_streak_seconds: float = 60.0,
                  on_progress: ProgressHook | None = None,
                  on_result: Callable[[int, Result, "float | None"], None] | None = None) -> None:
         if dedup not in ("exact", "functional"):
@@ -62,7 +62,7 @@ class SearchLoop:
         self.objective, self.minimize = self.objectives[0].metric, self.objectives[0].minimize
         self.fidelity = fidelity
         self._key = space.functional_hash if dedup == "functional" else space.hash
-        self.max_duplicate_streak = max_duplicate_streak
+        self.max_duplicate_streak, self.max_streak_seconds = max_duplicate_streak, max_streak_seconds  # RepeatStreak
         self.on_progress = on_progress
         self.on_result = on_result  # (evaluations finished, result, best score so far) after each result
         self.stop_reason = ""
@@ -231,16 +231,16 @@ class SearchLoop:
     def run(self) -> str:
         """Search until the budget is spent; return why it stopped."""
         self._restore()
-        streak = empty_waits = 0
+        streak, empty_waits = RepeatStreak(self.max_duplicate_streak, self.max_streak_seconds), 0
         while True:
             free = checked_capacity(self.executor) - self.executor.pending
             if (free > 0 and not self.stop_reason and self.budget.allows(self._started, self._spent)
                     and not self._exhausted()):
                 n = free if self.budget.queries is None else min(free, self.budget.queries - self._started)
                 new = self._ask(n)
-                streak = 0 if new else streak + n
-                if streak >= self.max_duplicate_streak:  # stop asking; let running trials finish
-                    self.stop_reason = streak_reason(streak, self.space, len(self._known), self._key != self.space.hash,
+                if streak.stops(new, n):  # stop asking; let running trials finish
+                    self.stop_reason = streak_reason(streak.count, self.space, len(self._known),
+                                                     self._key != self.space.hash,
                                                      lambda arch: self._key(arch) in self._known)
                 elif new or self.executor.pending == 0:
                     continue  # fill every free slot (or ask again after only duplicates) before waiting
