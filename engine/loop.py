@@ -13,12 +13,12 @@ from typing import Callable, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy, UnreadableState
+from .budget import Budget
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError, PluginFault
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_now, describe_exception, lost_trials,
                              waited)
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
-from .budget import Budget
 from .objectives import Objective, oriented_values
 from .space_checks import refused_proposal
 from .stop_reasons import RepeatStreak, streak_reason
