@@ -10,9 +10,6 @@ import os
 from collections.abc import Collection
 from typing import Any, Callable, Literal, Mapping, Sequence
 
-import numpy as np
-
-from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace, enumerable
 from ..strategies.base import Strategy
 from .config import SearchConfig
@@ -89,42 +86,12 @@ def note_random_start(summary: dict[str, Any], config: SearchConfig, on_note: Ca
     return summary
 
 
-def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpace, used: bool, seed: int,
-                    count: int = 8) -> Predictor:
-    """A new predictor from ``build``. A user's one, when the run will use it (``used``), is tried first on a copy:
-    fitted on ``count`` sampled architectures (as many as the strategy's random start gives its first real fit)
-    with made-up scores, updated and asked to predict, so that a bug in it stops the run before its first
-    evaluation, not at its first fit after the strategy's random start (hours of training in). nasloop's own
-    predictors are tested, and skip the trial."""
-    predictor = build()
-    space.check_encodings()  # a plugin space's broken encoding, before its evaluations, not at the first fit
-    if not used or defined_by_nasloop(type(predictor)):
-        return predictor
-    rng = np.random.default_rng(seed)
-    archs = list({space.format(arch): arch for arch in (space.sample(rng) for _ in range(4 * count))}.values())
-    archs = archs[:count]
-    if len(archs) < 3:
-        return predictor
-    scores = np.linspace(50.0, 90.0, len(archs))[rng.permutation(len(archs))].tolist()
-    trial = build()
-    try:  # not chained: a strategy reads no predictor's fit or update return value, so a user's may return None
-        trial.fit(archs[:-1], scores[:-1])
-        trial.update(archs[-1:], scores[-1:])
-        trial.predict(archs)
-    except NasloopError:  # already one line naming the predictor (a NaN or misshapen prediction)
-        raise
-    except Exception as exc:  # the user's code may fail in any way
-        raise ConfigError(f"predictor '{name}' fails when tried, before the run, on {len(archs)} sampled "
-                          f"architectures with made-up scores: {describe_exception(exc)}; fix it (the run would "
-                          "stop at its first fit, after the strategy's random start)") from None
-    return predictor
-
-
 def check_evaluator(evaluator: Evaluator, method: Literal["check", "check_new"], fidelity: int | None) -> None:
     """``evaluator.check`` (or ``check_new``) before the run. A user's that fails in Python's words (a ValueError
     for an option it dislikes) is named in one ConfigError line with its message and where it raised, as a user's
-    predictor that fails when tried is (:func:`tried_predictor`): otherwise nothing named the evaluator. nasloop's
-    own evaluators fail only as NasloopError there: anything else is a bug of ours, and keeps its traceback."""
+    predictor that fails when tried is (:func:`.predictor_trial.tried_predictor`): otherwise nothing named the
+    evaluator. nasloop's own evaluators fail only as NasloopError there: anything else is a bug of ours, and keeps
+    its traceback."""
     try:
         getattr(evaluator, method)(fidelity)
     except (NasloopError, OSError):  # an OSError is the machine's (a lost table server): the CLI says so, with where

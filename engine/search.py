@@ -25,7 +25,8 @@ from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
-                         note_random_start, note_unsaved_state, random_start, stored_config, tried_predictor)
+                         note_random_start, note_unsaved_state, random_start, stored_config)
+from .predictor_trial import tried_predictor
 from .idle_resume import budget_hint, ended_by_the_other_limit, idle_meta, nothing_to_do, run_executor
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched

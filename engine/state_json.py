@@ -14,35 +14,39 @@ from typing import Any
 
 from .errors import ConfigError
 
+STRATEGY_STATE = "the strategy's state_dict (its predictor's included)"
+"""Whose state a refusal names by default: the whole state the store keeps."""
 
-def state_json(state: Any) -> str:
+
+def state_json(state: Any, whose: str = STRATEGY_STATE) -> str:
     """A strategy's state as the store keeps it; one line naming what JSON cannot hold (a user's strategy keeping
     a numpy array), not json's TypeError from inside the store, or what it would give back changed (a tuple, an
-    int dict key): a resumed strategy would go on, unseen, from other state than it saved."""
+    int dict key): a resumed strategy would go on, unseen, from other state than it saved. ``whose`` names the
+    state_dict that ``state`` is, so that the place named (``state['w']``) is found in it: a predictor's alone
+    was named as the strategy's, where it lies under another key."""
     def unstorable(value: Any) -> Any:  # named where it lies, as a tuple is: 'a numpy.ndarray' alone was not
-        raise ConfigError(f"the strategy's state_dict (its predictor's included) holds "
-                          f"{_changed_by_json(state, '') or _foreign(value, '')}")
+        raise ConfigError(f"{whose} holds {_changed_by_json(state, '') or _foreign(value, '')}")
 
     try:
         text = json.dumps(state, default=unstorable)
     except TypeError:  # a key JSON cannot hold at all (a tuple): json names neither it nor where it lies
-        _refuse_changed(state)
+        _refuse_changed(state, whose)
         raise
     if json.loads(text) != state:  # both in C: a fraction of the encoding's cost, once per commit
-        _refuse_changed(state)
+        _refuse_changed(state, whose)
     return text
 
 
-def snapshot(state: Any) -> Any:
+def snapshot(state: Any, whose: str = STRATEGY_STATE) -> Any:
     """``state`` as the store gives it back, in new containers: a user's ``state_dict`` (a predictor's, which a guided
     strategy keeps from one refit to the next) may return its live lists, which later calls would change."""
-    return json.loads(state_json(state))
+    return json.loads(state_json(state, whose))
 
 
-def _refuse_changed(state: Any) -> None:
+def _refuse_changed(state: Any, whose: str) -> None:
     changed = _changed_by_json(state, "")
     if changed is not None:
-        raise ConfigError(f"the strategy's state_dict (its predictor's included) holds {changed}")
+        raise ConfigError(f"{whose} holds {changed}")
 
 
 _KEY_FIX = "; return string keys (or a list of [key, value] pairs) and rebuild the dict in load_state_dict"

@@ -1,0 +1,64 @@
+"""A user's predictor, tried before a search relies on it: a bug in it stops the run before its first evaluation.
+nasloop's own predictors are tested, and skip the trial.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..predictors.base import Predictor
+from ..search_spaces.base import SearchSpace
+from .errors import ConfigError, NasloopError
+from .executors.base import describe_exception
+from .registry import defined_by_nasloop
+from .state_json import snapshot
+
+SEARCH_STOPS = "the run would stop at its first fit, after the strategy's random start"
+"""Why a search refuses a predictor that fails when tried: the run would stop later, hours of training in."""
+
+
+def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpace, used: bool, seed: int,
+                    count: int = 8, stops: str = SEARCH_STOPS, saves: bool = True) -> Predictor:
+    """A new predictor from ``build``. A user's one, when the run will use it (``used``), is tried first on a copy:
+    fitted on ``count`` sampled architectures (as many as the strategy's random start gives its first real fit)
+    with made-up scores, updated and asked to predict, and where the run ``saves`` it (a search's store), its state
+    saved as the store keeps it and loaded into a new copy, so that a bug in it stops the run before its first
+    evaluation, not at its first fit after the strategy's random start (hours of training in), nor at the first
+    save of its state (a numpy array in it failed a run after 8 evaluations), nor on resume. ``stops`` says why
+    a failure is refused now."""
+    predictor = build()
+    space.check_encodings()  # a plugin space's broken encoding, before its evaluations, not at the first fit
+    if not used or defined_by_nasloop(type(predictor)):
+        return predictor
+    rng = np.random.default_rng(seed)
+    archs = list({space.format(arch): arch for arch in (space.sample(rng) for _ in range(4 * count))}.values())
+    archs = archs[:count]
+    if len(archs) < 3:
+        return predictor
+    scores = np.linspace(50.0, 90.0, len(archs))[rng.permutation(len(archs))].tolist()
+    trial = build()
+    # not chained: a strategy reads no predictor's fit or update return value, so a user's may return None
+    _tried(name, len(archs), stops, lambda: trial.fit(archs[:-1], scores[:-1]))
+    _tried(name, len(archs), stops, lambda: trial.update(archs[-1:], scores[-1:]))
+    _tried(name, len(archs), stops, lambda: trial.predict(archs))
+    if not saves:
+        return predictor
+    saved = _tried(name, len(archs), "the run would stop at its first save of the predictor", trial.state_dict)
+    state = snapshot(saved, f"predictor '{name}', tried before the run: its state_dict")
+    _tried(name, len(archs), "a resumed run would stop there", lambda: build().load_state_dict(state),
+           ", loading what its state_dict returned into a new copy")
+    return predictor
+
+
+def _tried(name: str, count: int, stops: str, step: Callable[[], Any], doing: str = "") -> Any:
+    """What ``step`` of the trial returns, or one line naming the predictor, what failed and where, and why it is
+    refused now (``stops``)."""
+    try:
+        return step()
+    except NasloopError:  # already one line naming the predictor (a NaN or misshapen prediction)
+        raise
+    except Exception as exc:  # the user's code may fail in any way
+        raise ConfigError(f"predictor '{name}' fails when tried, before the run, on {count} sampled architectures "
+                          f"with made-up scores{doing}: {describe_exception(exc)}; fix it ({stops})") from None
+
