@@ -1,5 +1,9 @@
-"""A user's predictor, tried before a search relies on it: a bug in it stops the run before its first evaluation.
-nasloop's own predictors are tested, and skip the trial.
+"""A user's predictor, tried before anything relies on it, and what a resumed run gets back of it.
+
+A search's guided strategy, ``predictors evaluate`` (and ``compare --predictors``) and the lists of what works on a
+space all build predictors through :func:`tried_predictor`: a bug in a user's one stops the command before its first
+evaluation or fit, and a listing never suggests one that the run would then refuse. nasloop's own predictors are
+tested, and skip the trial.
 """
 from __future__ import annotations
 
@@ -62,3 +66,20 @@ def _tried(name: str, count: int, stops: str, step: Callable[[], Any], doing: st
         raise ConfigError(f"predictor '{name}' fails when tried, before the run, on {count} sampled architectures "
                           f"with made-up scores{doing}: {describe_exception(exc)}; fix it ({stops})") from None
 
+
+def note_unsaved_predictor_state(name: str, predictor: Predictor, on_note: Callable[[str], None] | None) -> None:
+    """A user's predictor that keeps the base class's ``state_dict`` or ``load_state_dict`` is saved as the results
+    it has seen, and refitted on them on resume: anything else it keeps (its own random generator, what its updates
+    warm-started) is lost, and a resumed run went on differently from an uninterrupted one (a ridge drawing noise
+    from its own generator, from the 15th evaluation on), and nothing said so. Not refused: an exact fit (a ridge, a
+    GP) needs neither, and the README calls them optional. Said as a run that ranks with it starts, and on each
+    resume, as a strategy's is (:func:`.run_checks.note_unsaved_state`)."""
+    cls = type(predictor)
+    if on_note is None or defined_by_nasloop(cls):
+        return
+    missing = [m for m in ("state_dict", "load_state_dict") if getattr(cls, m) is getattr(Predictor, m)]
+    if missing:
+        on_note(f"predictor '{name}' does not override {' and '.join(missing)}, so a resumed run gets it back from the "
+                "results it had seen alone, and goes on without anything else it kept (its own random generator, "
+                "what its updates warm-started); if it keeps anything, override state_dict and "
+                "load_state_dict (README: Adding a search space)")

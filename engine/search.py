@@ -26,7 +26,7 @@ from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
                          note_random_start, note_unsaved_state, random_start, stored_config)
-from .predictor_trial import tried_predictor
+from .predictor_trial import note_unsaved_predictor_state, tried_predictor
 from .idle_resume import budget_hint, ended_by_the_other_limit, idle_meta, nothing_to_do, run_executor
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import RunLock, is_being_searched
@@ -102,6 +102,8 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
         drawn = random_start(strategy_factory, config.strategy_options)
         ranks = config.budget is None or drawn is None or config.budget > drawn  # the budget outlasts the start
         wiring["predictor"] = tried_predictor(name, build, space, ranks, config.seed, count=min(max(drawn or 8, 3), 64))
+        if ranks:  # a new run and each resume: a study's runs say it once, as its notes are said
+            note_unsaved_predictor_state(name, wiring["predictor"], on_note)
         if wiring["predictor"].builds_networks and on_note is not None and ranks:
             on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step",
                                            wiring["predictor"].computed_proxies))

@@ -170,3 +170,18 @@ def test_a_predictors_state_unstorable_later_in_the_run_is_named_as_the_predicto
         "the state_dict of predictor g3-late-array (the strategy's state['predictor']) holds a numpy.ndarray at "
         "state['w'], which the run store keeps as JSON; return plain lists, numbers, strings and dicts (e.g. "
         "array.tolist()) and rebuild the object in load_state_dict")
+
+
+def test_a_user_predictor_without_state_of_its_own_is_noted_as_a_run_starts_and_on_resume(tmp_path, capsys):
+    """A ridge drawing noise from its own generator resumed to another search from its 15th evaluation, unsaid."""
+    note = ("nasloop search: note: predictor 'g3-noisy' does not override state_dict and load_state_dict, so a "
+            "resumed run gets it back from the results it had seen alone, and goes on without anything else it "
+            "kept (its own random generator, what its updates warm-started); if it keeps anything, override "
+            "state_dict and load_state_dict (README: Adding a search space)")
+    assert cli.main(_search(tmp_path / "run", "g3-noisy", budget=12)) == 0
+    assert capsys.readouterr().err.splitlines().count(note) == 1
+    assert cli.main(["search", "--resume", str(tmp_path / "run"), "--budget", "16"]) == 0
+    assert capsys.readouterr().err.splitlines().count(note) == 1
+    for own in ("g3-array", "random"):  # its own state, or nasloop's: nothing to say
+        assert cli.main(_search(tmp_path / own, own, budget=12)) == (2 if own == "g3-array" else 0)
+        assert "does not override" not in capsys.readouterr().err
