@@ -30,9 +30,14 @@ from .errors import ConfigError, as_list, one_line
 from .hooks import check_hooks
 from .objectives import parse_objectives
 from .options import TORCH_SEEDS, option_names
+from .predictor_trial import tried_predictor
 from .registry import PREDICTORS, SEARCH_SPACES
 
 __all__ = ["evaluate_predictors", "precision_at"]
+
+EVALUATE_STOPS = "the command would stop at its first fit, after those of the predictors before it"
+"""Why a predictor that fails when tried is refused before any fit: the fits before its own were lost with them
+(``predictors evaluate`` printed none of them)."""
 
 
 def precision_at(predicted: np.ndarray, truth: np.ndarray, fraction: float) -> float:
@@ -197,7 +202,10 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                               "--predictor-opt flan.ensemble=2)") from None
 
     search_space.check_encodings()  # one line naming the architecture, not a failure inside the first fit
-    warmed = {name: build(name, 0) for name in factories}  # every predictor's bad options fail before any note
+    # every predictor's bad options fail before any note, and a user's that fails when tried before any fit
+    first = min(max(min(train_sizes), 3), 64)  # as many architectures as its smallest fit, as a search's trial
+    warmed = {name: tried_predictor(name, lambda: build(name, 0), search_space, True, 0, first, EVALUATE_STOPS,
+                                    saves=False) for name in factories}
     for name, warm in warmed.items():  # warm shared caches (e.g. FLAN's batched space graph)
         warm.prepare()
         if space in warm.pretrained_on and on_note is not None:

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from nasloop.engine import cli
+from nasloop.engine.errors import ConfigError
+from nasloop.engine.predictor_evaluation import evaluate_predictors
 from nasloop.engine.registry import register_evaluator, register_predictor, register_search_space
 from nasloop.engine.types import Result
 from nasloop.predictors.base import Predictor
@@ -185,3 +187,22 @@ def test_a_user_predictor_without_state_of_its_own_is_noted_as_a_run_starts_and_
     for own in ("g3-array", "random"):  # its own state, or nasloop's: nothing to say
         assert cli.main(_search(tmp_path / own, own, budget=12)) == (2 if own == "g3-array" else 0)
         assert "does not override" not in capsys.readouterr().err
+
+
+def test_predictors_evaluate_tries_a_users_predictor_before_any_fit(data_dir):
+    """A misshapen prediction was refused after every other predictor's fits, whose records were then lost."""
+    records: list[dict] = []
+    with pytest.raises(ConfigError, match=r"^predictor g3-misshapen: predict returned means of shape \(8, 1\) for 8 "):
+        evaluate_predictors(["random", "g3-misshapen"], [8], [0], data_dir=data_dir, on_result=records.append)
+    assert records == []
+    # a state the store cannot keep is no reason to refuse a predictor that only ranks
+    kept = evaluate_predictors(["g3-array"], [8], [0], data_dir=data_dir)
+    assert [r["predictor"] for r in kept] == ["g3-array"]
+
+
+def test_compare_predictors_tries_a_users_predictor_before_any_fit(tmp_path, data_dir, capsys):
+    study = tmp_path / "predictors"
+    assert cli.main(["compare", "--predictors", "random,g3-misshapen", "--train-sizes", "8", "--seeds", "1", "--out",
+                     str(study), "--data-dir", str(data_dir), "--quiet"]) == 2
+    assert "predictor g3-misshapen: predict returned means of shape (8, 1)" in capsys.readouterr().err
+    assert not (study / "predictor_records.jsonl").exists()
