@@ -19,6 +19,7 @@ from .evaluators.base import Evaluator
 from .guided import predictor_of
 from .options import effective_options, takes
 from .predictor_options import options_per_predictor
+from .predictor_trial import tried_predictor
 from .registry import (BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry, defined_by_nasloop,
                        sets_no_name)
 
@@ -288,9 +289,9 @@ def _evaluator_builds(factory: type[Evaluator], space: SearchSpace, context: Run
 
 
 class _Readers:
-    """The predictors that read a space, each built once with its default options, when first asked for: none when
-    the space's encodings break their contract, which every run with a predictor checks first (a search's
-    guided strategy, ``predictors evaluate``)."""
+    """The predictors that read a space, each built once with its default options when first asked for, a user's
+    tried as a search tries it (one it refuses was suggested): none when the space's encodings break their
+    contract, which every run with a predictor checks first (a search's guided strategy, ``predictors evaluate``)."""
 
     def __init__(self, space: SearchSpace, context: RunContext) -> None:
         self.space, self.context = space, context
@@ -312,9 +313,9 @@ class _Readers:
                 return self._built
             for name in PREDICTORS.names():
                 try:
-                    predictor = _built_or_none(lambda: construct("predictor", "", PREDICTORS.get(name), self.space,
-                                                                 wiring={"context": self.context, "seed": 0}),
-                                               MissingDataError)
+                    predictor = _built_or_none(lambda: tried_predictor(name, lambda: construct(
+                        "predictor", "", PREDICTORS.get(name), self.space, wiring={"context": self.context, "seed": 0}),
+                        self.space, True, 0), MissingDataError)
                 except MissingDataError:  # works once given the data it reads (zero-cost's stored proxies)
                     self.need_data.append(name)
                     continue

@@ -206,3 +206,16 @@ def test_compare_predictors_tries_a_users_predictor_before_any_fit(tmp_path, dat
                      str(study), "--data-dir", str(data_dir), "--quiet"]) == 2
     assert "predictor g3-misshapen: predict returned means of shape (8, 1)" in capsys.readouterr().err
     assert not (study / "predictor_records.jsonl").exists()
+
+
+def test_a_refusal_lists_only_the_users_predictors_that_pass_the_trial_on_the_space(tmp_path, capsys):
+    """'predictor-topk (with --predictor g3-ridge or random)' was suggested, and then refused by the trial."""
+    assert cli.main(["search", "--space", "g3-bare", "--evaluator", "g3-bare-score", "--strategy", "local",
+                     "--budget", "5", "--run-dir", str(tmp_path / "run")]) == 2
+    error = capsys.readouterr().err
+    listed = error.split("Strategies that work on it: ")[1]
+    assert "predictor-topk (with --predictor " in listed and "g3-mean" in listed
+    assert "g3-ridge" not in listed
+    assert cli.main(["spaces", "g3-bare"]) == 0
+    predictors = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("predictors:"))
+    assert "g3-mean" in predictors and "g3-ridge" not in predictors
