@@ -244,7 +244,7 @@ def _cmd_predictors(args: argparse.Namespace) -> int | None:
                                 dataset=args.dataset, data_dir=args.data_dir, fidelity=args.fidelity,
                                 metric=args.metric, predictor_options=options, space_options=dict(args.space_opt),
                                 on_result=measured, on_note=_notes("predictors evaluate", args))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Exception):  # or a predictor failing at a later fit than its trial's
         args.fits_done = (len(rows), total)  # how_to_continue names them
         if rows:  # the fits that finished are shown, not thrown away
             _print_predictor_rows(args, rows)

@@ -88,6 +88,14 @@ class Misshapen(Ridge):
         return np.ones((len(archs), 1)), np.ones(len(archs))
 
 
+class LateNan(Ridge):
+    """Passes the trial (8 architectures), and predicts NaN once fitted on more than 12."""
+
+    def predict(self, archs):
+        mean, std = super().predict(archs)
+        return mean * (np.nan if len(self._archs) > 12 else 1.0), std
+
+
 class Mean(Predictor):
     """Predicts the mean score seen: reads no encoding, so it works on any space."""
 
@@ -130,7 +138,7 @@ def _registered():
     register_evaluator("g3-bare-score")(BareScore)
     for name, cls in (("g3-ridge", Ridge), ("g3-array", ArrayState), ("g3-late-array", ListState),
                       ("g3-misread", MisreadState), ("g3-noisy", NoisyRidge), ("g3-misshapen", Misshapen),
-                      ("g3-mean", Mean)):
+                      ("g3-late-nan", LateNan), ("g3-mean", Mean)):
         register_predictor(name)(cls)
 
 
@@ -198,6 +206,16 @@ def test_predictors_evaluate_tries_a_users_predictor_before_any_fit(data_dir):
     # a state the store cannot keep is no reason to refuse a predictor that only ranks
     kept = evaluate_predictors(["g3-array"], [8], [0], data_dir=data_dir)
     assert [r["predictor"] for r in kept] == ["g3-array"]
+
+
+def test_predictors_evaluate_shows_the_fits_that_finished_before_a_later_one_failed(data_dir, capsys):
+    """A predictor that passes its trial and fails at a larger fit threw away every finished fit's row."""
+    assert cli.main(["predictors", "evaluate", "--predictor", "random,g3-late-nan", "--train-sizes", "8,16", "--seeds",
+                     "1", "--data-dir", str(data_dir)]) == 2
+    captured = capsys.readouterr()
+    assert "predictor g3-late-nan: predict returned" in captured.err
+    rows = [line.split("│")[1:3] for line in captured.out.splitlines() if line.count("│") > 2]
+    assert [[cell.strip() for cell in row] for row in rows] == [["random", "8"], ["random", "16"], ["g3-late-nan", "8"]]
 
 
 def test_compare_predictors_tries_a_users_predictor_before_any_fit(tmp_path, data_dir, capsys):
