@@ -36,8 +36,8 @@ from .registry import PREDICTORS, SEARCH_SPACES
 __all__ = ["evaluate_predictors", "precision_at"]
 
 EVALUATE_STOPS = "the command would stop at its first fit, after those of the predictors before it"
-"""Why a predictor that fails when tried is refused before any fit: the fits before its own were lost with them
-(``predictors evaluate`` printed none of them)."""
+"""Why a predictor that fails when tried is refused before any fit: failing at its own, it stopped the command after
+the fits of the predictors before it, minutes or hours of them."""
 
 
 def precision_at(predicted: np.ndarray, truth: np.ndarray, fraction: float) -> float:

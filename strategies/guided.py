@@ -241,7 +241,7 @@ class PredictorGuidedStrategy(Strategy):
         if self._predictor_state is None and self.predictor.fitted:
             # kept until the next refit, whose update would grow a user's live lists in it (a blend's member's
             # too) before the store encodes it: copied, once per refit (milliseconds for FLAN's ensemble)
-            self._predictor_state = snapshot(self.predictor.state_dict(), f"the state_dict of predictor "
+            self._predictor_state = snapshot(self.predictor.state_dict(), "the state_dict of predictor "
                                              f"{PREDICTORS.label(self.predictor)} (the strategy's state['predictor'])")
         return {**super().state_dict(), "asked_init": self.asked_init, "fed": self.fed, "rounds": self.rounds,
                 "observed": list(self._observed_rows),  # a new list of rows no one changes: a snapshot
