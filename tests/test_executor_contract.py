@@ -157,7 +157,11 @@ def test_a_run_whose_first_trial_lacks_an_objective_resumes_when_a_later_one_had
 
 
 class CountsCloses(InProcessExecutor):
-    closed = 0
+    built = closed = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        type(self).built += 1
 
     def close(self):
         type(self).closed += 1
@@ -181,10 +185,10 @@ def test_the_executor_is_closed_when_storing_how_the_run_ended_fails(tmp_path, d
 
 
 def test_the_executor_of_a_refused_run_is_closed(tmp_path, data_dir):
-    """A check refusing a new run (or a resume) after the plugins were built left the executor open: with Ray, a
-    local cluster outliving the refusal in a notebook."""
+    """A check refusing a new run after the plugins were built left the executor open: with Ray, a local cluster
+    outliving the refusal in a notebook. A resume builds the run's executor only once its checks pass."""
     register_executor("counts-closes")(CountsCloses)
-    CountsCloses.closed = 0
+    CountsCloses.built = CountsCloses.closed = 0
     with pytest.raises(ConfigError, match="exceeds the 15625 architectures"):
         search(SearchConfig(executor="counts-closes", budget=20_000, data_dir=str(data_dir),
                             run_dir=str(tmp_path / "new")))
@@ -194,4 +198,4 @@ def test_the_executor_of_a_refused_run_is_closed(tmp_path, data_dir):
     assert CountsCloses.closed == 2
     with pytest.raises(ConfigError, match="exceeds the 15625 architectures"):
         resume(run, budget=20_000)
-    assert CountsCloses.closed == 3
+    assert CountsCloses.built == CountsCloses.closed == 2

@@ -4,13 +4,14 @@ summary.py', blaming torch. Read before the first evaluation where the strategy 
 turns odd only later stops the run as interrupted, to continue once the strategy is fixed."""
 from __future__ import annotations
 
+import pytest
+
 from nasloop.engine.cli import main
 from nasloop.engine.registry import register_strategy
 from nasloop.engine.store import RunStore
 from nasloop.strategies.random_search import RandomSearch
 
 
-@register_strategy("h3-hot")
 class Hot(RandomSearch):
     """Says a word where a number belongs, from the start."""
 
@@ -18,7 +19,6 @@ class Hot(RandomSearch):
         return {"temp": "hot"}
 
 
-@register_strategy("h3-turns-hot")
 class TurnsHot(RandomSearch):
     """Numbers until it has been told four results (while ``broken``), then a word."""
 
@@ -37,6 +37,13 @@ class TurnsHot(RandomSearch):
 
     def diagnostics(self):
         return {"temp": "hot" if self.broken and self.told > 3 else float(self.told)}
+
+
+@pytest.fixture(autouse=True)
+def _strategies():
+    """The strategies above, registered for each test alone (conftest drops them after it)."""
+    register_strategy("h3-hot")(Hot)
+    register_strategy("h3-turns-hot")(TurnsHot)
 
 
 def _search(strategy: str, tmp_path, data_dir) -> int:
