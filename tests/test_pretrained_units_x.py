@@ -15,6 +15,7 @@ import torch
 
 from nasloop.engine.cli import main
 from nasloop.engine.context import RunContext
+from nasloop.engine.registry import PREDICTORS, SEARCH_SPACES
 from nasloop.predictors.flan_transfer import _checksum, load_pretrained
 
 from .conftest import SMALL_FLAN
@@ -71,15 +72,16 @@ def _as_written_between(path: Path, out: Path) -> Path:
     return out
 
 
-def test_a_version_2_file_fitted_on_nb101_params_starts_fits_with_one_note(with_params, tmp_path, data_dir,
-                                                                          capsys):
+def test_a_version_2_file_fitted_on_nb101_params_starts_flans_with_one_note(with_params, tmp_path):
+    """Every FLAN of a run built from the file (one per train size and seed in predictors evaluate) reads it: the run
+    says the note once."""
     between = _as_written_between(with_params, tmp_path / "between.pt")
-    assert main(["predictors", "evaluate", "--space", "nb101", "--train-sizes", "8,12", "--seeds", "1", *SMALL_FLAN,
-                 "--predictor-opt", "supplementary=[params, flops]", "--predictor-opt", f"pretrained={between}",
-                 "--data-dir", str(data_dir), "--json"]) == 0
-    captured = capsys.readouterr()
-    notes = [line for line in captured.err.splitlines() if NOTE in line]
-    assert len(notes) == 1, captured.err  # once, though each size fits its own FLAN from the file
-    assert notes[0].startswith(f"nasloop predictors evaluate: note: pretrained file {between} (format version 2) ")
+    notes: list[str] = []
+    context, space = RunContext(on_note=notes.append), SEARCH_SPACES.get("nb101")()
+    for _ in range(2):
+        flan = PREDICTORS.get("flan")(space, context=context, ensemble=2, steps=20, pretrained=str(between),
+                                      supplementary=["params", "flops"])
+        assert flan.pretrained_on == ("nb101",)
+    assert len(notes) == 1 and NOTE in notes[0] and "\n" not in notes[0]
+    assert notes[0].startswith(f"pretrained file {between} (format version 2) ")
     assert notes[0].endswith("pretrain it again to be sure")
-    assert '"kendall_tau"' in captured.out
