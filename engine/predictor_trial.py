@@ -3,7 +3,7 @@
 A search's guided strategy, ``predictors evaluate`` (and ``compare --predictors``) and the lists of what works on a
 space all build predictors through :func:`tried_predictor`: a bug in a user's one stops the command before its first
 evaluation or fit, and a listing never suggests one that the run would then refuse. nasloop's own predictors are
-tested, and skip the trial.
+tested, and skip the trial, unless they hold a user's (a blend's member).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpac
     a failure is refused now."""
     predictor = build()
     space.check_encodings()  # a plugin space's broken encoding, before its evaluations, not at the first fit
-    if not used or defined_by_nasloop(type(predictor)):
+    if not used or not _holds_users_code(predictor):
         return predictor
     rng = np.random.default_rng(seed)
     archs = list({space.format(arch): arch for arch in (space.sample(rng) for _ in range(4 * count))}.values())
@@ -53,6 +53,13 @@ def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpac
     _tried(name, len(archs), "a resumed run would stop there", lambda: build().load_state_dict(state),
            ", loading what its state_dict returned into a new copy")
     return predictor
+
+
+def _holds_users_code(predictor: Predictor) -> bool:
+    """Whether ``predictor`` is a user's, or holds one (a blend's member): a blend, nasloop's, skipped the trial, and
+    its user's member predicting misshapen means failed the run after the strategy's random start (8 evaluations),
+    where the same predictor alone was refused before the first."""
+    return not defined_by_nasloop(type(predictor)) or any(map(_holds_users_code, predictor.held))
 
 
 def _tried(name: str, count: int, stops: str, step: Callable[[], Any], doing: str = "") -> Any:

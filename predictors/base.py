@@ -113,6 +113,8 @@ class Predictor(Configurable, ABC):
     holds_predictors: ClassVar[bool] = False
     """Whether its ``members`` option holds other predictors and their options (a blend), so that an option written
     ``NAME.KEY`` for a member belongs inside it instead; an MLP's ``members``, a count, does not."""
+    held: tuple[Predictor, ...] = ()
+    """The predictors it holds (a blend's members): where one is a user's, it is tried before a run as a user's is."""
     builds_networks: bool = False
     """Whether ranking an architecture it has not seen builds that architecture's network (a zero-cost proxy
     that nothing stores, up to seconds on a CPU), so a strategy should rank fewer candidates per round."""
@@ -129,8 +131,7 @@ class Predictor(Configurable, ABC):
         return takes(cls, "context")
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
-        self.space = space
-        self.seed = seed
+        self.space, self.seed = space, seed
         self._archs: list[Arch] = []
         self._y = np.zeros(0)
 
@@ -380,8 +381,7 @@ def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray,
 def checked_prediction(predictor: Predictor, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
     """``predictor.predict(archs)`` as float64 arrays, checked (every predictor's ``predict`` is: see
     :func:`_checked`)."""
-    archs = list(archs)
-    return _float_pair(predictor, len(archs), predictor.predict(archs))
+    return _float_pair(predictor, len(archs := list(archs)), predictor.predict(archs))
 
 
 def pack_torch(obj: Any) -> str:

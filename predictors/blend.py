@@ -116,7 +116,7 @@ class BlendPredictor(Predictor):
         self.members, self.weights = members, weights
         self._members = [self._member(name, options, space, context or RunContext(), seed, members is None)
                          for name, options in chosen.items()]
-        self._names = list(chosen)
+        self._names, self.held = list(chosen), tuple(self._members)
         _check_count(chosen)
         w = np.ones(len(self._members)) if weights is None else np.asarray(weights, dtype=np.float64)
         if w.shape != (len(self._members),) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
