@@ -182,7 +182,7 @@ class SearchLoop:
             if not isinstance(exc, ArchitectureError) and (isinstance(exc, NasloopError)
                                                            or defined_by_nasloop(type(self.space))):
                 raise  # nasloop's own space fails only as ArchitectureError on a proposal; else a bug of ours
-            raise refused_proposal(self.space, STRATEGIES.label(self.strategy), arch, exc) from None
+            raise refused_proposal(self.space, self.strategy, arch, exc) from None
 
     def _parsed(self, trial: Trial) -> Arch:
         """The architecture of a stored trial the loop evaluates or tells again; one edited in the store (an op

@@ -14,9 +14,9 @@ from typing import Any, Callable
 import numpy as np
 
 from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
-from .errors import ArchitectureError, ConfigError, one_line
+from .errors import ArchitectureError, ConfigError, PluginFault, one_line
 from .executors.base import describe_exception
-from .registry import defined_by_nasloop
+from .registry import STRATEGIES, defined_by_nasloop
 
 SAMPLES = 8
 """Architectures sampled (each mutated twice in a row), and the first few enumerated."""
@@ -166,14 +166,38 @@ def _misread(space: SearchSpace, text: str, again: str, source: str = "") -> str
             f"{one_line(again, 80)!r}; make format and parse agree, so that parse(format(arch)) gives arch back")
 
 
-def refused_proposal(space: SearchSpace, strategy: str, arch: Any, exc: Exception) -> ConfigError:
+def refused_proposal(space: SearchSpace, strategy: Any, arch: Any, exc: Exception) -> ConfigError:
     """The line for a strategy's proposal that does not validate (``exc``): the space's fault where its format and
-    parse disagree, else the strategy's. A user's format iterating a string it was given failed as an unexpected
-    ValueError in that format, naming neither the strategy nor the fix."""
+    parse disagree, or where nasloop's strategy proposed what the user's space's own moves gave (a mutate returning
+    a digit past the end blamed evolution and told it to return the space's architectures), else the strategy's. A
+    user's format iterating a string it was given failed as an unexpected ValueError in that format, naming neither
+    the strategy nor the fix. A user's code at fault is a :class:`PluginFault`: the run stands, and its fix lets a
+    resume continue (it was stored failed)."""
+    users_space, users_strategy = not defined_by_nasloop(type(space)), not defined_by_nasloop(type(strategy))
+    refusal = PluginFault if users_space or users_strategy else ConfigError
     fault = string_fault(space)
     if fault is not None:
-        return ConfigError(fault)
+        return refusal(fault)
     reason = exc if isinstance(exc, ArchitectureError) else describe_exception(exc)
+    name = STRATEGIES.label(strategy)
+    if users_space and not users_strategy:
+        return refusal(f"search space '{space.name}': its moves (sample, mutate, neighbours...) gave strategy {name} "
+                       f"{one_line(repr(arch), 80)}, which is not an architecture of it ({reason}); make them return "
+                       "architectures of the space, which format writes and parse reads back")
     why = "a string" if isinstance(arch, str) else f"not an architecture of {space.name} ({reason})"
-    return ConfigError(f"strategy {strategy} proposed {one_line(repr(arch), 80)}, {why}; return the space's "
-                       "architectures (space.parse(text) reads a string form)")
+    return refusal(f"strategy {name} proposed {one_line(repr(arch), 80)}, {why}; return the space's architectures "
+                   "(space.parse(text) reads a string form)")
+
+
+def checked_moves(space: SearchSpace, method: str, archs: list[Any]) -> list[Any]:
+    """``archs``, which a user's space's ``method`` gave a strategy that keeps them in its state before it proposes
+    them (local search's neighbours), each checked as a new run's trial of the moves checks them, else a
+    :class:`PluginFault` naming the method: one parse refused later failed the run, and its saved state with it,
+    which a resume then called damaged even once the space was fixed."""
+    if not defined_by_nasloop(type(space)):
+        for arch in archs:
+            try:
+                _check_member(space, method, arch)
+            except ConfigError as exc:
+                raise PluginFault(str(exc)) from None
+    return archs

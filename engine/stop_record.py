@@ -61,8 +61,10 @@ def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, l
         if failure is not None:
             store.set_meta("stop_reason", failure)
     except NasloopError as exc:
-        # a plugin's output refused where evaluations stand: the run continues once the plugin is fixed
-        stands = isinstance(exc, PluginFault) and bool(store.counts()["evaluations"])
+        # a plugin's output refused where evaluations stand (finished: an evaluator's first result refused leaves a
+        # pending trial alone, and nothing to continue): the run continues once the plugin is fixed
+        counts = store.counts() if isinstance(exc, PluginFault) else None
+        stands = counts is not None and counts["evaluations"] > counts["pending"]
         store.set_meta("status", "interrupted" if stands else "failed")
         store.set_meta("stop_reason", f"{exc}; once fixed, continue with 'nasloop search --resume {config.run_dir}'"
                        if stands else str(exc))

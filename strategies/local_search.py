@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ..engine.registry import register_strategy
+from ..engine.space_checks import checked_moves
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import NeighbourhoodSpace, SearchSpace
 from .base import Strategy
@@ -78,6 +79,8 @@ class LocalSearch(Strategy):
     def _move_to(self, arch: Arch, score: float) -> None:
         self.current, self.candidate, self.outstanding = (arch, score), None, []
         neighbours = list(self.space.neighbours(arch))  # a plugin space may yield them
+        # checked before they are kept as text: one parse refused on popping it stays in the state a resume loads
+        neighbours = checked_moves(self.space, "neighbours", neighbours)
         # Kept as text: the state is saved after every ask and tell, the queue popped once per entry.
         self.queue = [self._dump(neighbours[i]) for i in self.rng.permutation(len(neighbours))]
 

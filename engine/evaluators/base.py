@@ -18,8 +18,9 @@ import numpy as np
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import ArchitectureError, ConfigError, UnsupportedError, check_base_init, check_requires, one_line
-from ..registry import EVALUATORS
+from ..errors import (ArchitectureError, ConfigError, PluginFault, UnsupportedError, check_base_init, check_requires,
+                      one_line)
+from ..registry import EVALUATORS, defined_by_nasloop
 from ..options import Configurable
 from ..types import FAILED, OK, Arch, Result
 
@@ -133,33 +134,43 @@ def refused(evaluator: Evaluator | type[Evaluator], exc: ArchitectureError, cost
     return Result.failed(f"evaluator {EVALUATORS.label(evaluator)} refused this architecture: {exc}", cost=cost)
 
 
+def users_refusal(evaluator: Evaluator) -> type[ConfigError]:
+    """What refuses a result that breaks the contract: a :class:`PluginFault` where a user's code gave it (the
+    evaluator, or the benchmark whose table it reads), since a fix of that code lets the run continue where it
+    stopped (stored 'interrupted' once evaluations stand, not 'failed'); ConfigError for nasloop's own."""
+    benchmark = evaluator.context.benchmark if evaluator.uses_benchmark else None
+    if defined_by_nasloop(type(evaluator)) and (benchmark is None or defined_by_nasloop(type(benchmark))):
+        return ConfigError
+    return PluginFault
+
+
 def checked_result(evaluator: Evaluator, result: object) -> Result:
     """``result`` if it is what ``evaluate`` promises (a Result of named numbers and a cost in seconds); one line
     naming the evaluator otherwise: a user's evaluator returning ``{"val_accuracy": "high"}`` surfaced as
     nasloop's own ValueError deep in the loop, after the evaluation was spent."""
-    name = EVALUATORS.label(evaluator)
+    name, refusal = EVALUATORS.label(evaluator), users_refusal(evaluator)
     if not isinstance(result, Result):
-        raise ConfigError(f"evaluator {name}: evaluate returned {type(result).__name__}, not a Result; return "
-                          "Result(metrics={...}, cost=SECONDS)")
+        raise refusal(f"evaluator {name}: evaluate returned {type(result).__name__}, not a Result; return "
+                      "Result(metrics={...}, cost=SECONDS)")
     if result.status not in (OK, FAILED):  # stored as it was, it made the run's store unreadable: every result lost
-        raise ConfigError(f"evaluator {name}: evaluate returned status {result.status!r}; a Result's status is "
-                          f"'{OK}' (the default) or '{FAILED}' (Result.failed(reason) makes one)")
+        raise refusal(f"evaluator {name}: evaluate returned status {result.status!r}; a Result's status is "
+                      f"'{OK}' (the default) or '{FAILED}' (Result.failed(reason) makes one)")
     if not isinstance(result.metrics, Mapping):
-        raise ConfigError(f"evaluator {name}: evaluate returned metrics of type {type(result.metrics).__name__}; a "
-                          "Result's metrics are a dict of names and numbers")
+        raise refusal(f"evaluator {name}: evaluate returned metrics of type {type(result.metrics).__name__}; a "
+                      "Result's metrics are a dict of names and numbers")
     odd = next(((key, value) for key, value in result.metrics.items() if not isinstance(key, str)
                 or value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real))), None)
     if odd is not None:
-        raise ConfigError(f"evaluator {name}: evaluate returned metric {odd[0]!r} = {odd[1]!r}, not a number; a "
-                          "Result's metrics map names to numbers (NaN or None where one is unknown)")
+        raise refusal(f"evaluator {name}: evaluate returned metric {odd[0]!r} = {odd[1]!r}, not a number; a "
+                      "Result's metrics map names to numbers (NaN or None where one is unknown)")
     huge = next(((f"metric {key!r}", value) for key, value in result.metrics.items() if _beyond_float(value)),
                 ("cost", result.cost) if _beyond_float(result.cost) else None)
     if huge is not None:  # float() raised OverflowError: an unexpected error, blamed on nobody
-        raise ConfigError(f"evaluator {name}: evaluate returned {huge[0]} = an integer of {len(str(abs(huge[1])))} "
-                          "digits, beyond what a float holds (the store keeps floats); return a float")
+        raise refusal(f"evaluator {name}: evaluate returned {huge[0]} = an integer of {len(str(abs(huge[1])))} "
+                      "digits, beyond what a float holds (the store keeps floats); return a float")
     if isinstance(result.cost, bool) or not isinstance(result.cost, numbers.Real) or not 0 <= result.cost < math.inf:
-        raise ConfigError(f"evaluator {name}: evaluate returned cost {result.cost!r}; a Result's cost is the "
-                          "evaluation's seconds, a finite number >= 0")
+        raise refusal(f"evaluator {name}: evaluate returned cost {result.cost!r}; a Result's cost is the "
+                      "evaluation's seconds, a finite number >= 0")
     # numpy's numbers are Real too, but the store's SQLite and JSON hold only Python's: a float32 cost went in as
     # bytes, and the run could no longer be read or resumed. (A table lookup, every few microseconds, is already
     # Python's: returned as it is.)

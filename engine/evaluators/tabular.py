@@ -5,10 +5,10 @@ from typing import Sequence
 
 from ...search_spaces.base import SearchSpace, enumerable
 from ..context import RunContext, refuse_resized
-from ..errors import ConfigError, DataError, UnsupportedError
+from ..errors import DataError, UnsupportedError
 from ..registry import register_evaluator
 from ..types import Arch, Result
-from .base import Evaluator
+from .base import Evaluator, users_refusal
 
 
 @register_evaluator("tabular")
@@ -70,6 +70,7 @@ class TabularEvaluator(Evaluator):
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         result = self.benchmark.query(arch, self.task.name, fidelity)
         if not isinstance(result, Result):  # else refused as the tabular evaluator's: a user's benchmark is at fault
-            raise ConfigError(f"benchmark '{self.benchmark.name}': query returned {type(result).__name__}, not a "
-                              "Result; return Result(metrics={...}, cost=SECONDS)")
+            refusal = users_refusal(self)  # a user's benchmark's fix lets the run continue
+            raise refusal(f"benchmark '{self.benchmark.name}': query returned {type(result).__name__}, not a "
+                          "Result; return Result(metrics={...}, cost=SECONDS)")
         return result
