@@ -21,7 +21,7 @@ from .progress import progress
 from .search import build_plugins, check_new_run
 from .store import DB_NAME
 from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
-from .study_plugins import continued_plugins, load_study_plugins
+from .study_plugins import continued_plugins, continued_predictor_plugins, load_study_plugins, plugin_record
 from .study_methods import MethodSource, as_method_advice, method_random_start_note, parse_method, read_methods
 from .study_target import refuse_empty_reference_point, study_target
 
@@ -114,9 +114,10 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     from .study_results import collect
 
     if args.predictors:
+        plugins = continued_predictor_plugins(args.out, plugins)  # a study continued without --plugin loads its own
         _refuse_unknown_space(args.space, args.out)  # else read as a space of CIFAR-10, and the study's refused so
         args.dataset = dataset_for(args.space, args.dataset)
-        return _compare_predictors(args)
+        return _compare_predictors(args, plugins)
     plugins = continued_plugins(args.out, plugins)  # a study continued without --plugin loads its own
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),
                                       ("--metric", args.metric)) if value]
@@ -218,7 +219,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
 def _refuse_unknown_space(space: str, out: Path) -> None:
     """A predictor study of a space no plugin here registers: its default dataset was read as CIFAR-10's, and a
     study of the plugin's space continued without ``--plugin`` was refused as one of another dataset. A predictor
-    study records no plugins to load again, so it is told to give them."""
+    study recorded before it recorded its plugins has none to load again, so it is told to give them."""
     if space in SEARCH_SPACES.names():
         return
     if (out / PREDICTOR_STUDY_FILE).is_file():
@@ -256,7 +257,7 @@ def _reach_ray_first(args: argparse.Namespace, draft: Study, methods: list) -> N
     check_reachable(args.ray_address)
 
 
-def _compare_predictors(args: argparse.Namespace) -> int:
+def _compare_predictors(args: argparse.Namespace, plugins: list[str]) -> int:
     from .predictor_study import read_grid, run_predictor_study, unmeasured
     from .report import markdown_table, predictor_table, write_predictor_report
 
@@ -291,7 +292,8 @@ def _compare_predictors(args: argparse.Namespace) -> int:
                                       args.data_dir, on_result=lambda r: advance(
                                           f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"),
                                       force_new=args.force_new, on_note=note, on_aside=lambda text: print(
-                                          f"nasloop compare: note: {text}", file=sys.stderr))
+                                          f"nasloop compare: note: {text}", file=sys.stderr),
+                                      plugins=plugin_record(plugins))
     recorded = (args.out / PREDICTOR_STUDY_FILE).is_file()
     missing = unmeasured(read_grid(args.out, args.data_dir), records) if recorded else None
     if missing:  # asked of the study by an earlier command that was killed

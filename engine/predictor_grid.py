@@ -15,6 +15,7 @@ from typing import Any
 from .config import construct
 from .errors import ConfigError, DataError, NasloopError, first_few
 from .options import check_value
+from .predictor_evaluation import ranked_metric
 from .registry import BENCHMARKS, SEARCH_SPACES
 from .run_missing import PREDICTOR_STUDY_FILE
 
@@ -80,6 +81,8 @@ def check_recorded(grid: dict[str, Any]) -> None:
     refuses ``study.json``'s: options of NaN were read as a grid of other options than the next command's (or
     reached a report unseen), pretrained files of NaN failed in Python's words, and a ranked fidelity of NaN refused
     every record as not of it."""
+    _check_requests(grid.get("requests") or [])
+    _check_ranking(grid.get("metric"), grid.get("fidelity"))
     for key in ("space_options", "predictor_options"):
         try:
             check_value(key, grid.get(key, {}), dict[str, Any])
@@ -97,6 +100,32 @@ def check_recorded(grid: dict[str, Any]) -> None:
         raise ValueError(f"its {RANKED} is {value}, not null (the {name} table holds final results only)"
                          if value is not None else f"its {RANKED} is null, not a whole number of epochs (null ranks "
                          f"a table of final results, and the {name} table holds results by epochs)")
+
+
+def _check_requests(requests: Any) -> None:
+    """Each recorded request lists predictor names, train sizes and seeds (:func:`.predictor_study.unmeasured` reads
+    them)."""
+    if not isinstance(requests, list):
+        raise ValueError(f"its requests are {requests!r}, not a list")
+    for request in requests:
+        if not (isinstance(request, dict) and all(isinstance(request.get(key), list) for key in (
+                "predictors", "train_sizes", "seeds")) and all(isinstance(v, str) for v in request["predictors"])
+                and all(isinstance(v, int) for key in ("train_sizes", "seeds") for v in request[key])):
+            raise ValueError(f"a request {request!r} does not list predictors, train sizes and seeds")
+
+
+def _check_ranking(metric: Any, fidelity: Any) -> None:
+    """The grid's metric and fidelity are what ``--metric`` and ``--fidelity`` record: a NaN fidelity or a metric of
+    5 was read as the study's, and every record refused as not of it."""
+    if metric is not None:
+        try:
+            valid = isinstance(metric, str) and bool(ranked_metric(metric, "", False))
+        except ConfigError:
+            valid = False
+        if not valid:
+            raise ValueError(f"its metric is {metric!r}, not one metric's name or null")
+    if fidelity is not None and (isinstance(fidelity, bool) or not isinstance(fidelity, int) or fidelity < 1):
+        raise ValueError(f"its fidelity is {fidelity!r}, not a whole number of epochs or null")
 
 
 def check_held(grid: dict[str, Any], data_dir: str | None) -> None:

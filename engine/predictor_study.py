@@ -172,8 +172,6 @@ def read_grid(folder: Path, data_dir: str | None = None) -> dict[str, Any]:
         grid = json.loads(folder_file_text(path))
         if not isinstance(grid, dict) or not all(isinstance(grid.get(key), str) for key in ("space", "dataset")):
             raise ValueError("no space and dataset in it")
-        _check_requests(grid.get("requests") or [])
-        _check_ranking(grid.get("metric"), grid.get("fidelity"))
         check_recorded(grid)
         check_held(grid, data_dir)
     except (OSError, ValueError, RecursionError) as exc:  # nested deeper than any study file nasloop writes
@@ -181,31 +179,6 @@ def read_grid(folder: Path, data_dir: str | None = None) -> dict[str, Any]:
                         "study's 'nasloop compare --predictors' command again with --force-new to set it "
                         "aside") from None
     return grid
-
-
-def _check_requests(requests: Any) -> None:
-    """Each recorded request lists predictor names, train sizes and seeds (:func:`unmeasured` reads them)."""
-    if not isinstance(requests, list):
-        raise ValueError(f"its requests are {requests!r}, not a list")
-    for request in requests:
-        if not (isinstance(request, dict) and all(isinstance(request.get(key), list) for key in (
-                "predictors", "train_sizes", "seeds")) and all(isinstance(v, str) for v in request["predictors"])
-                and all(isinstance(v, int) for key in ("train_sizes", "seeds") for v in request[key])):
-            raise ValueError(f"a request {request!r} does not list predictors, train sizes and seeds")
-
-
-def _check_ranking(metric: Any, fidelity: Any) -> None:
-    """The grid's metric and fidelity are what ``--metric`` and ``--fidelity`` record: a NaN fidelity or a metric of
-    5 was read as the study's, and every record refused as not of it."""
-    if metric is not None:
-        try:
-            valid = isinstance(metric, str) and bool(ranked_metric(metric, "", False))
-        except ConfigError:
-            valid = False
-        if not valid:
-            raise ValueError(f"its metric is {metric!r}, not one metric's name or null")
-    if fidelity is not None and (isinstance(fidelity, bool) or not isinstance(fidelity, int) or fidelity < 1):
-        raise ValueError(f"its fidelity is {fidelity!r}, not a whole number of epochs or null")
 
 
 def unmeasured(grid: dict[str, Any], records: list[dict[str, Any]], running: bool = False) -> str | None:
@@ -244,11 +217,14 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
                         seeds: Sequence[int], data_dir: str | None,
                         on_result: Callable[[dict], None] | None = None,
                         force_new: bool = False, on_note: Callable[[str], None] | None = None,
-                        on_aside: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+                        on_aside: Callable[[str], None] | None = None,
+                        plugins: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
     ``on_note`` hears what :func:`.predictor_evaluation.evaluate_predictors` says of the grid (a
     predictor pretrained on the space it is tested on); ``on_aside`` where ``force_new`` put the old study,
-    which the user would otherwise have to go and find (as a search study says it).
+    which the user would otherwise have to go and find (as a search study says it). ``plugins``: what the grid file
+    keeps of the command's plugins (:func:`.study_plugins.plugin_record`), beside the grid, not in it: a study
+    continued with one more plugin is the same study.
 
     ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study, except those
     written ``NAME.KEY``, which go to predictor NAME only.
@@ -271,13 +247,14 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
         if locked:
             held.enter_context(StudyLock(folder))
         return _run_locked(folder, grid, predictors, train_sizes, seeds, data_dir, on_result, force_new, on_note,
-                           locked, held, on_aside)
+                           locked, held, on_aside, plugins or {})
 
 
 def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                 seeds: Sequence[int], data_dir: str | None, on_result: Callable[[dict], None] | None,
                 force_new: bool, on_note: Callable[[str], None] | None, locked: bool,
-                held: contextlib.ExitStack, on_aside: Callable[[str], None] | None) -> list[dict[str, Any]]:
+                held: contextlib.ExitStack, on_aside: Callable[[str], None] | None,
+                plugins: dict[str, Any]) -> list[dict[str, Any]]:
     """:func:`run_predictor_study` once an existing study is ``locked``; a new one is locked (in ``held``) as its
     folder is made, so of two started together the second stops at its first fit."""
     grid_path = folder / PREDICTOR_STUDY_FILE
@@ -327,10 +304,11 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             if replace or not locked:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))
             # the requests: what a report finds unmeasured; the ranked fidelity: what its records are checked against
-            if not grid_path.exists() or older or asked != requests or (ranked and RANKED not in kept):
+            if not grid_path.exists() or older or asked != requests or (ranked and RANKED not in kept) or any(
+                    kept.get(key) != value for key, value in plugins.items()):
                 # whole or not at all: a kill while writing it damaged the study; a Ctrl-C leaves no part file
                 with replaced(grid_path, grid_path.with_name(PREDICTOR_STUDY_FILE + ".part")) as partial:
-                    partial.write_text(json.dumps({**kept, **ranked, "requests": asked}, indent=1))
+                    partial.write_text(json.dumps({**kept, **ranked, "requests": asked, **plugins}, indent=1))
             logs.append(open(folder / RECORDS_FILE, "a"))
         logs[0].write(json.dumps(record) + "\n")
         logs[0].flush()

@@ -1,20 +1,22 @@
 """The plugins a study folder recorded, loaded as ``search --resume`` loads a run's own: a report reads the table of
-a plugin's space, and a ``compare`` continuing the study builds its plugins' strategies and spaces, without the user
-naming them again where this user recorded them (see :mod:`.plugin_trust`)."""
+a plugin's space, and a ``compare`` continuing the study (or a predictor study) builds its plugins' strategies,
+spaces and predictors, without the user naming them again where this user recorded them (see :mod:`.plugin_trust`)."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from .config import SearchConfig
-from .errors import ConfigError, DataError
-from .plugin_trust import SIGNATURE_KEY, trusted, untrusted
+from .errors import ConfigError, DataError, one_line
+from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .plugins import load_plugins, plugins_to_record, resolved_plugins
 from .registry import SEARCH_SPACES
-from .run_folders import STUDY_FILE, started_in
+from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
 from .store import DB_NAME, RunStore
 from .study import Study, load_study
+from .user_files import folder_file_text
 
 
 class Recorded(NamedTuple):
@@ -25,7 +27,7 @@ class Recorded(NamedTuple):
     """The folder relative names are read from: the one its runs were started in, or the project it was copied or
     moved to; None for the study file's list, trusted only where every name is absolute."""
     folder: Path
-    """The run folder or study folder that records them, which a refusal names."""
+    """The run folder, study folder or predictor study file that records them, which a refusal names."""
     trusted: bool
 
 
@@ -67,7 +69,45 @@ def continued_plugins(out: Path, given: Sequence[str]) -> list[str]:
         study = None
     if study is None or not study.base.plugins:
         return list(given)
-    recorded = _recorded(study)
+    return _continued(out, _recorded(study), given)
+
+
+def continued_predictor_plugins(out: Path, given: Sequence[str]) -> list[str]:
+    """The plugins of a ``compare --predictors`` into ``out``, as :func:`continued_plugins` gives a search study's:
+    where it continues a predictor study that recorded plugins (:func:`plugin_record`), those, loaded now, then the
+    ones ``given`` that they lack. A predictor study recorded none, so continued without ``--plugin``, one of a
+    plugin's space was told to give the plugin again. One recorded before, without the record, still is."""
+    path = out / PREDICTOR_STUDY_FILE
+    try:
+        record = json.loads(folder_file_text(path)) if path.is_file() else None
+    except (OSError, ValueError):  # read_grid says what is wrong with it, or --force-new sets it aside
+        record = None
+    plugins = record.get("plugins") if isinstance(record, dict) else None
+    if not plugins:
+        return list(given)
+    if not isinstance(plugins, list) or not all(isinstance(p, str) for p in plugins):
+        raise DataError(f"{path} is not a readable predictor study file (its plugins are "
+                        f"{one_line(repr(plugins), 80)}, not a list of plugin files or modules); run the study's "
+                        "'nasloop compare --predictors' command again with --force-new to set it aside")
+    workdir = record.get("workdir") if isinstance(record.get("workdir"), str) else None
+    trust = trusted(record, record.get(SIGNATURE_KEY), os.getcwd())
+    return _continued(out, Recorded(plugins, workdir, path, trust), given)
+
+
+def plugin_record(plugins: Sequence[str]) -> dict[str, Any]:
+    """What a predictor study file keeps of the plugins its command ran with, for :func:`continued_predictor_plugins`
+    to load again: files as absolute paths, the folder module names were given in, and their signature (see
+    :mod:`.plugin_trust`), as a search study's runs record theirs; nothing without plugins."""
+    if not plugins:
+        return {}
+    record: dict[str, Any] = {"plugins": resolved_plugins(plugins, None), "workdir": os.getcwd()}
+    return {**record, **signature_meta(record)}
+
+
+def _continued(out: Path, recorded: Recorded, given: Sequence[str]) -> list[str]:
+    """The ``recorded`` plugins of the study in ``out``, loaded, then those ``given`` that they lack; the ones
+    ``given`` alone where the recorded ones are not this user's or a file of them is gone, else one line saying to
+    give them."""
     gone = next((path for spec in recorded.plugins if spec.endswith(".py")
                  and not (path := Path(resolved_plugins([spec], recorded.workdir)[0])).is_file()), None)
     if given and (not recorded.trusted or gone is not None):

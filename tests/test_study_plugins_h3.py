@@ -1,7 +1,7 @@
 """A study continued without ``--plugin`` loads the plugins it recorded, as ``search --resume`` loads a run's (its
-report did, its 'compare' said 'unknown search space'); a predictor study, which records none, says to give them
-(it was refused as a study of CIFAR-10, the dataset its unknown space was read as). Each command runs in a process
-of its own, as the user's do: one process keeps a plugin it loaded, so the second would find it loaded."""
+report did, its 'compare' said 'unknown search space'); a predictor study's are in test_predictor_study_plugins_k3.
+Each command runs in a process of its own, as the user's do: one process keeps a plugin it loaded, so the second
+would find it loaded."""
 from __future__ import annotations
 
 import json
@@ -120,16 +120,3 @@ def test_another_users_study_continued_without_its_plugin_says_to_give_it(tmp_pa
     assert "names the plugins plug.py" in refused.stderr and "--plugin FILE" in refused.stderr, refused.stderr
     given = _nasloop(project, "--plugin", "plug.py", *COMPARE, "--seeds", "2", config_home=tmp_path / "other-user")
     assert given.returncode == 0, given.stderr
-
-
-def test_a_predictor_study_continued_without_its_plugin_says_to_give_it(tmp_path):
-    project = _project(tmp_path)
-    study = ("compare", "--space", "h3-digits", "--predictors", "gp", "--train-sizes", "8", "--out", "pstudy",
-             "--quiet")
-    begun = _nasloop(project, "--plugin", "plug.py", *study, "--seeds", "1")
-    assert begun.returncode == 0, begun.stderr
-    refused = _nasloop(project, *study, "--seeds", "2")
-    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
-    assert ("unknown search space 'h3-digits': pstudy holds a predictor study, which does not record its plugins; "
-            "give the plugin that registers the space again: nasloop --plugin FILE compare") in refused.stderr
-    assert "cifar10" not in refused.stderr
