@@ -88,6 +88,9 @@ def check_recorded(grid: dict[str, Any]) -> None:
             check_value(key, grid.get(key, {}), dict[str, Any])
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
+    plugins = grid.get("plugins", [])  # a hand-edited list, which a continuation would otherwise import
+    if not isinstance(plugins, list) or not all(isinstance(plugin, str) for plugin in plugins):
+        raise ValueError(f"its plugins are {plugins!r:.80}, not a list of plugin files or modules")
     files = grid.get("pretrained_files")
     if files is not None and not isinstance(files, dict):
         raise ValueError(f"its pretrained files are {files!r}, not a mapping")

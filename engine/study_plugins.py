@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Sequence
 
 from .config import SearchConfig
-from .errors import ConfigError, DataError, one_line
+from .errors import ConfigError, DataError
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .plugins import load_plugins, plugins_to_record, resolved_plugins
 from .registry import SEARCH_SPACES
@@ -83,12 +83,8 @@ def continued_predictor_plugins(out: Path, given: Sequence[str]) -> list[str]:
     except (OSError, ValueError):  # read_grid says what is wrong with it, or --force-new sets it aside
         record = None
     plugins = record.get("plugins") if isinstance(record, dict) else None
-    if not plugins:
-        return list(given)
-    if not isinstance(plugins, list) or not all(isinstance(p, str) for p in plugins):
-        raise DataError(f"{path} is not a readable predictor study file (its plugins are "
-                        f"{one_line(repr(plugins), 80)}, not a list of plugin files or modules); run the study's "
-                        "'nasloop compare --predictors' command again with --force-new to set it aside")
+    if not plugins or not isinstance(plugins, list) or not all(isinstance(p, str) for p in plugins):
+        return list(given)  # none recorded; or a list that is not one, which read_grid names
     workdir = record.get("workdir") if isinstance(record.get("workdir"), str) else None
     trust = trusted(record, record.get(SIGNATURE_KEY), os.getcwd())
     return _continued(out, Recorded(plugins, workdir, path, trust), given)

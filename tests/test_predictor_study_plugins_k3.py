@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from nasloop.engine.errors import DataError
+from nasloop.engine.predictor_study import read_grid
+
 from .test_study_plugins_h3 import _nasloop, _project
 
 STUDY = ("compare", "--space", "h3-digits", "--predictors", "gp", "--train-sizes", "8", "--out", "pstudy", "--quiet")
@@ -49,3 +54,13 @@ def test_a_predictor_study_recorded_before_its_plugins_were_says_to_give_them(tm
     assert ("unknown search space 'h3-digits': pstudy holds a predictor study, which does not record its plugins; "
             "give the plugin that registers the space again: nasloop --plugin FILE compare") in refused.stderr
     assert "cifar10" not in refused.stderr
+
+
+def test_a_predictor_study_whose_plugins_are_no_list_is_named_unreadable(tmp_path):
+    """A hand-edited 'plugins': 'plug.py' was read letter by letter: refused as the study file's damage, which
+    --force-new sets aside."""
+    (tmp_path / "predictor_study.json").write_text(json.dumps({"space": "nb201", "dataset": "cifar10",
+                                                                "plugins": "plug.py"}))
+    with pytest.raises(DataError, match=r"predictor_study.json is not a readable predictor study file \(ValueError: "
+                                        r"its plugins are 'plug.py', not a list of plugin files or modules\)"):
+        read_grid(tmp_path)
