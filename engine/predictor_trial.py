@@ -15,7 +15,7 @@ from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace
 from .errors import ConfigError, NasloopError
 from .executors.base import describe_exception
-from .registry import defined_by_nasloop
+from .registry import PREDICTORS, defined_by_nasloop
 from .state_json import snapshot
 
 SEARCH_STOPS = "the run would stop at its first fit, after the strategy's random start"
@@ -80,13 +80,16 @@ def note_unsaved_predictor_state(name: str, predictor: Predictor, on_note: Calla
     warm-started) is lost, and a resumed run went on differently from an uninterrupted one (a ridge drawing noise
     from its own generator, from the 15th evaluation on), and nothing said so. Not refused: an exact fit (a ridge, a
     GP) needs neither, and the README calls them optional. Said as a run that ranks with it starts, and on each
-    resume, as a strategy's is (:func:`.run_checks.note_unsaved_state`)."""
-    cls = type(predictor)
-    if on_note is None or defined_by_nasloop(cls):
+    resume, as a strategy's is (:func:`.run_checks.note_unsaved_state`). A blend's member is named as a member: a
+    blend saves each member's own state, which is the base class's for such a one."""
+    if on_note is None:
         return
-    missing = [m for m in ("state_dict", "load_state_dict") if getattr(cls, m) is getattr(Predictor, m)]
-    if missing:
-        on_note(f"predictor '{name}' does not override {' and '.join(missing)}, so a resumed run gets it back from the "
-                "results it had seen alone, and goes on without anything else it kept (its own random generator, "
-                "what its updates warm-started); if it keeps anything, override state_dict and "
-                "load_state_dict (README: Adding a search space)")
+    for held in (predictor, *predictor.held):
+        cls = type(held)
+        missing = [m for m in ("state_dict", "load_state_dict") if getattr(cls, m) is getattr(Predictor, m)]
+        if missing and not defined_by_nasloop(cls):
+            named = f"'{name}'" if held is predictor else f"'{PREDICTORS.label(held)}' (a member of '{name}')"
+            on_note(f"predictor {named} does not override {' and '.join(missing)}, so a resumed run gets it back from "
+                    "the results it had seen alone, and goes on without anything else it kept (its own random "
+                    "generator, what its updates warm-started); if it keeps anything, override state_dict and "
+                    "load_state_dict (README: Adding a search space)")

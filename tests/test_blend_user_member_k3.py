@@ -72,3 +72,15 @@ def test_compare_predictors_tries_a_blend_with_a_users_member_before_any_fit(tmp
                      str(study), "--data-dir", str(data_dir), "--quiet"]) == 2
     assert MISSHAPEN in capsys.readouterr().err
     assert not (study / "predictor_records.jsonl").exists()
+
+
+def test_a_blends_user_member_without_state_of_its_own_is_noted_as_the_run_starts(tmp_path, capsys):
+    """Said of a user's predictor alone, not of the same predictor in a blend, which saves the member's state."""
+    assert cli.main(["search", "--space", "k3-digits", "--evaluator", "k3-sum", "--strategy", "predictor-topk",
+                     "--predictor", "blend", "--predictor-opt", 'members=["k3-ridge","random"]', "--budget", "12",
+                     "--run-dir", str(tmp_path / "run")]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "does not override" in line]
+    assert notes == ["nasloop search: note: predictor 'k3-ridge' (a member of 'blend') does not override state_dict "
+                     "and load_state_dict, so a resumed run gets it back from the results it had seen alone, and goes "
+                     "on without anything else it kept (its own random generator, what its updates warm-started); if "
+                     "it keeps anything, override state_dict and load_state_dict (README: Adding a search space)"]
