@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from .cli_types import (float_list, key_value, name_list, path_arg, path_text, positive_float, positive_int,
                         train_sizes)
@@ -20,7 +21,7 @@ from .run_missing import file_given
 from .progress import progress
 from .search import build_plugins, check_new_run
 from .store import DB_NAME
-from .study import Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
+from .study import GRID_FIELDS, Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
 from .study_plugins import continued_plugins, continued_predictor_plugins, load_study_plugins, plugin_record
 from .study_methods import MethodSource, as_method_advice, method_random_start_note, parse_method, read_methods
 from .study_target import refuse_empty_reference_point, study_target
@@ -118,7 +119,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         _refuse_unknown_space(args.space, args.out)  # else read as a space of CIFAR-10, and the study's refused so
         args.dataset = dataset_for(args.space, args.dataset)
         return _compare_predictors(args, plugins)
-    plugins = continued_plugins(args.out, plugins)  # a study continued without --plugin loads its own
+    plugins = continued_plugins(args.out, plugins, _request(args))  # a study continued without --plugin loads its own
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),
                                       ("--metric", args.metric)) if value]
     if given:  # the search study's own way to the same end: --metric's is --objective, not a method's option
@@ -138,12 +139,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                                guides=[method.guide for method in methods])
     if args.ray_address and args.executor != "ray":
         raise ConfigError("--ray-address sends runs to a Ray cluster: add --executor ray")
-    base = SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator or "tabular",
-                        budget=100 if args.budget is None else args.budget,
-                        max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
-                        minimize=args.minimize, objectives=args.objectives, reference_point=args.reference_point,
-                        data_dir=args.data_dir, space_options=dict(args.space_opt),
-                        evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
+    base = _base(args, plugins)
     # before the reference point is judged against a direction not meant; not to a study --force-new may set aside
     if continues_bare(base.objectives, None if args.force_new else _stored_objectives(args.out), args.out):
         print(f"nasloop compare: note: the study in {args.out} stored its objectives without a direction, as nasloop "
@@ -214,6 +210,27 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     for line in errors[:5]:
         print(f"nasloop compare: {line}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _base(args: argparse.Namespace, plugins: list[str]) -> SearchConfig:
+    """What every run of the study shares, as the command asks for it."""
+    return SearchConfig(space=args.space, dataset=args.dataset, evaluator=args.evaluator or "tabular",
+                        budget=100 if args.budget is None else args.budget,
+                        max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
+                        minimize=args.minimize, objectives=args.objectives, reference_point=args.reference_point,
+                        data_dir=args.data_dir, space_options=dict(args.space_opt),
+                        evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
+
+
+def _request(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The grid the command asks for, but its dataset (a plugin's space gives its default), which tells whether it
+    continues the study in --out before the study's plugins are loaded; None where its values are refused (the
+    study's base, built from them later, says how)."""
+    try:
+        base = _base(args, [])
+    except ConfigError:
+        return None
+    return {name: getattr(base, name) for name in GRID_FIELDS if name != "dataset"}
 
 
 def _refuse_unknown_space(space: str, out: Path) -> None:

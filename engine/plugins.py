@@ -187,20 +187,27 @@ def plugins_to_record(recorded: Sequence[str], given: Sequence[str], folder: str
     return [_identity(spec, None) for spec in dict.fromkeys(given) if _identity(spec, None) not in known]
 
 
+def given_files(given: Sequence[str]) -> dict[str, str]:
+    """The plugin files ``given`` now that exist, by file name, as absolute paths: each takes the place of a recorded
+    file of that name (see :func:`relocated_plugins`)."""
+    return {Path(spec).name: _identity(spec, None) for spec in given if spec.endswith(".py") and Path(spec).is_file()}
+
+
 def relocated_plugins(recorded: Sequence[str], given: Sequence[str], folder: str | None, run: str) -> list[str]:
-    """A run's ``recorded`` plugins (read from ``folder``) with each file that no longer exists replaced by the file
-    of the same name ``given`` now (read from the current folder), as a resume takes a moved data folder or
-    pretrained file; one line naming a file that is gone and not given. A resumed run loads its own plugins, so
-    a moved file could only be put back where it was."""
-    moved = {Path(spec).name: _identity(spec, None) for spec in given if spec.endswith(".py") and Path(spec).is_file()}
+    """A run's ``recorded`` plugins (read from ``folder``) with each file replaced by the file of the same name
+    ``given`` now (read from the current folder), as a resume takes a moved data folder or pretrained file; one line
+    naming a file that is gone and not given. A resumed run loads its own plugins, so a moved file could only be
+    put back where it was; and a fixed copy given while the old file is still there loaded both, whose classes
+    clashed ('registered twice')."""
+    moved = given_files(given)
     relocated = []
     for spec in recorded:
-        if spec.endswith(".py") and not path_from(folder, spec).is_file():
-            if Path(spec).name not in moved:
-                raise ConfigError(f"{run} was started with the plugin file {path_from(folder, spec)}, which no "
-                                  f"longer exists; put it back where it was, or give where it is now: nasloop "
-                                  f"--plugin NEW/{Path(spec).name} search --resume {run}")
+        if spec.endswith(".py") and Path(spec).name in moved:
             spec = moved[Path(spec).name]
+        elif spec.endswith(".py") and not path_from(folder, spec).is_file():
+            raise ConfigError(f"{run} was started with the plugin file {path_from(folder, spec)}, which no "
+                              f"longer exists; put it back where it was, or give where it is now: nasloop "
+                              f"--plugin NEW/{Path(spec).name} search --resume {run}")
         relocated.append(spec)
     return relocated
 

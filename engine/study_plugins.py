@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, NamedTuple, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 from .config import SearchConfig
 from .errors import ConfigError, DataError
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
-from .plugins import load_plugins, plugins_to_record, resolved_plugins
+from .objectives import directed
+from .plugins import given_files, load_plugins, plugins_to_record, resolved_plugins
 from .registry import SEARCH_SPACES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
 from .store import DB_NAME, RunStore
@@ -57,17 +58,31 @@ def load_study_plugins(study: Study) -> None:
     load_plugins(recorded.plugins, recorded.workdir)
 
 
-def continued_plugins(out: Path, given: Sequence[str]) -> list[str]:
-    """The plugins of a ``compare`` into ``out``: where it continues a study that recorded plugins, those (loaded
-    now, as ``search --resume`` loads a run's), then the ones ``given`` that they lack, so that its new runs and
-    its study file keep them. Continued without ``--plugin``, a study of a plugin's space was 'unknown search
-    space' (its report loaded them). Plugins this user did not record, or a file gone since, are replaced by the
-    ones ``given``, or refused in words that say to give them."""
+def continues(study: Study, request: Mapping[str, Any] | None) -> bool:
+    """Whether a ``compare`` asking for the grid ``request`` (its fields but the dataset, which a plugin's space
+    decides; None where the command's values are refused later) continues ``study``, with or without
+    ``--force-new``: a study of another grid is refused, or set aside, and needs none of its plugins."""
+    if request is None:
+        return True
+    stored = study.grid()
+    return all(directed(stored[name]) == directed(value) if name == "objectives" else stored[name] == value
+               for name, value in request.items() if name != "dataset")
+
+
+def continued_plugins(out: Path, given: Sequence[str], request: Mapping[str, Any] | None) -> list[str]:
+    """The plugins of a ``compare`` into ``out`` asking for the grid ``request`` (see :func:`continues`): where it
+    continues a study that recorded plugins, those (loaded now, as ``search --resume`` loads a run's), then the ones
+    ``given`` that they lack, so that its new runs and its study file keep them. Continued without ``--plugin``, a
+    study of a plugin's space was 'unknown search space' (its report loaded them). A recorded file is replaced by
+    the one of its file name ``given`` (a fixed copy: loading both, their classes clashed), as a resume replaces
+    it; plugins this user did not record, or a file gone since, give way to the ones ``given``, or are refused in
+    words that say to give them. A study set aside or refused for its grid loads none: its gone file refused
+    every compare into the folder, ``--force-new`` included."""
     try:
         study = load_study(out) if (out / STUDY_FILE).is_file() else None
     except DataError:  # open_study says what is wrong with it, or --force-new sets it aside
         study = None
-    if study is None or not study.base.plugins:
+    if study is None or not study.base.plugins or not continues(study, request):
         return list(given)
     return _continued(out, _recorded(study), given)
 
@@ -101,19 +116,29 @@ def plugin_record(plugins: Sequence[str]) -> dict[str, Any]:
 
 
 def _continued(out: Path, recorded: Recorded, given: Sequence[str]) -> list[str]:
-    """The ``recorded`` plugins of the study in ``out``, loaded, then those ``given`` that they lack; the ones
-    ``given`` alone where the recorded ones are not this user's or a file of them is gone, else one line saying to
-    give them."""
-    gone = next((path for spec in recorded.plugins if spec.endswith(".py")
-                 and not (path := Path(resolved_plugins([spec], recorded.workdir)[0])).is_file()), None)
-    if given and (not recorded.trusted or gone is not None):
-        return list(given)
-    if not recorded.trusted:
-        raise untrusted(recorded.folder, recorded.plugins)
-    if gone is not None:
-        raise ConfigError(f"{out} was started with the plugin file {gone}, which no longer exists; put it back where "
-                          "it was to continue the study, or give the plugin again: nasloop --plugin FILE compare ...")
-    load_plugins(recorded.plugins, recorded.workdir)
-    names = (recorded.plugins if recorded.workdir in (None, os.getcwd())
-             else resolved_plugins(recorded.plugins, recorded.workdir))  # this compare's runs read them from here
+    """The ``recorded`` plugins of the study in ``out``, loaded, then those ``given`` that they lack. A recorded
+    file is replaced by the one of its file name ``given`` (a fixed copy: loading both, their classes clashed), as
+    a resume replaces it; plugins this user did not record, or a file gone since, give way to the ones ``given``,
+    or are refused in words that say to give them."""
+    moved = given_files(given)
+    own = [spec for spec in recorded.plugins if not (spec.endswith(".py") and Path(spec).name in moved)]
+    if own and not recorded.trusted:
+        if not given:
+            raise untrusted(recorded.folder, recorded.plugins)
+        own = []  # the ones given take their place
+    where = {spec: Path(resolved_plugins([spec], recorded.workdir)[0]) for spec in own}
+    gone = [where[spec] for spec in own if spec.endswith(".py") and not where[spec].is_file()]
+    if gone and not given:
+        raise ConfigError(f"{out} was started with the plugin file {gone[0]}, which no longer exists; put it back "
+                          "where it was to continue the study, or give the plugin again: nasloop --plugin FILE "
+                          "compare ...")
+    own = [spec for spec in own if where[spec] not in gone]
+    load_plugins(own, recorded.workdir)
+    here = recorded.workdir in (None, os.getcwd())  # else this compare's runs read them from where they were
+    names = []
+    for spec in recorded.plugins:
+        if spec in own:
+            names.append(spec if here else str(where[spec]))
+        elif spec.endswith(".py") and Path(spec).name in moved:
+            names.append(moved[Path(spec).name])
     return names + plugins_to_record(names, given, None)
