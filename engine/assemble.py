@@ -6,9 +6,8 @@ their space and context here, so each gets the same benchmark, options and one-l
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable, Collection, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-from ..predictors.base import Predictor
 from ..search_spaces.base import NetworkSpace, SearchSpace, missing_capabilities
 from ..strategies.base import Strategy
 from .config import construct
@@ -19,7 +18,7 @@ from .evaluators.base import Evaluator
 from .guided import predictor_of
 from .options import effective_options, takes
 from .predictor_options import options_per_predictor
-from .predictor_trial import tried_predictor
+from .predictor_readers import NEEDS_DATA, Readers, built_or_none
 from .registry import (BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry, defined_by_nasloop,
                        sets_no_name)
 
@@ -225,7 +224,7 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
     if kind == "evaluator":
         fitting = _names_where(registry, lambda other: _evaluator_works(space, other, context))
     else:
-        fitting = _strategies_that_work(space, context, _Readers(space, context))
+        fitting = _strategies_that_work(space, context, Readers(space, context))
     kinds = "Strategies" if kind == "strategy" else kind.capitalize() + "s"
     raise UnsupportedError(f"{kind} '{name}' needs a search space that {' and '.join(missing)}; "
                            f"'{space.name}' does not. {kinds} that work on it: {', '.join(fitting) or 'none'}")
@@ -249,11 +248,12 @@ def fits_on(space: SearchSpace, context: RunContext) -> tuple[dict[str, list[str
     None. Strategies are built for the default run, which looks a benchmark's table up: ``predictor-topk`` then
     starts from the benchmark's warm-up proxies."""
     default_run = replace(context, lookup=context.benchmark is not None)  # the default evaluator looks the table up
-    readers = _Readers(space, default_run)  # built for the context alone, NB101 listed zero-cost, which its run refused
+    readers = Readers(space, default_run)  # built for the context alone, NB101 listed zero-cost, which its run refused
     predictors = readers.listed()
     if default_run.lookup:  # one refused on the table may still work where proxies are computed on the networks
         shown = {*readers.built(), *readers.need_data}
-        predictors += _Readers(space, context).listed(but=shown, note=" (not in a run that looks the table up)")
+        others = Readers(space, context, readers.tried)  # a user's predictor is tried once a listing
+        predictors += others.listed(but=shown, note=" (not in a run that looks the table up)")
     return ({"strategies": _strategies_that_work(space, default_run, readers), "predictors": predictors,
              "evaluators": _names_where(EVALUATORS, lambda other: _evaluator_works(space, other, context, True))},
             readers.problem())
@@ -285,76 +285,17 @@ def _evaluator_works(space: SearchSpace, factory: type[Evaluator], context: RunC
 
 
 def _evaluator_builds(factory: type[Evaluator], space: SearchSpace, context: RunContext) -> bool:
-    return _built_or_none(lambda: construct("evaluator", "", factory, space, wiring={"context": context})) is not None
+    return built_or_none(lambda: construct("evaluator", "", factory, space, wiring={"context": context})) is not None
 
 
-class _Readers:
-    """The predictors that read a space, each built once with its default options when first asked for, a user's
-    tried as a search tries it (one it refuses was suggested): none when the space's encodings break their
-    contract, which every run with a predictor checks first (a search's guided strategy, ``predictors evaluate``)."""
-
-    def __init__(self, space: SearchSpace, context: RunContext) -> None:
-        self.space, self.context = space, context
-        self._problem: str | None = None
-        self._built: dict[str, Predictor] | None = None
-        self.need_data: list[str] = []
-
-    def problem(self) -> str | None:
-        self.built()
-        return self._problem
-
-    def built(self) -> dict[str, Predictor]:
-        if self._built is None:
-            self._built = {}
-            try:
-                self.space.check_encodings()
-            except NasloopError as exc:
-                self._problem = str(exc)
-                return self._built
-            for name in PREDICTORS.names():
-                try:
-                    predictor = _built_or_none(lambda: tried_predictor(name, lambda: construct(
-                        "predictor", "", PREDICTORS.get(name), self.space, wiring={"context": self.context, "seed": 0}),
-                        self.space, True, 0), MissingDataError)
-                except MissingDataError:  # works once given the data it reads (zero-cost's stored proxies)
-                    self.need_data.append(name)
-                    continue
-                if predictor is not None:
-                    self._built[name] = predictor
-        return self._built
-
-    def listed(self, but: Collection[str] = (), note: str = "") -> list[str]:
-        """The names of the predictors that work, in the registry's order, each needing data not found saying so;
-        those in ``but`` left out, and ``note`` after each."""
-        built = self.built()
-        return [name + NEEDS_DATA * (name in self.need_data) + note for name in PREDICTORS.names()
-                if (name in built or name in self.need_data) and name not in but]
-
-
-NEEDS_DATA = " (with the benchmark's data, which was not found)"
-"""Said of a plugin whose build read a data file that is missing: it works once the file is found."""
-
-
-def _built_or_none(build: Callable[[], Any], passed: type[Exception] | None = None) -> Any:
-    """What ``build`` returns, or None when it raises: a plugin that refuses the space (a NasloopError), or a
-    user's plugin whose constructor crashes on it, does not work there, and must not end the listing of the rest.
-    An error of type ``passed`` reaches the caller (a missing data file, which says nothing of the plugin)."""
-    try:
-        return build()
-    except Exception as exc:  # noqa: BLE001 - any failure to build means "does not work on this space"
-        if passed is not None and isinstance(exc, passed):
-            raise
-        return None
-
-
-def _strategies_that_work(space: SearchSpace, context: RunContext, readers: _Readers) -> list[str]:
+def _strategies_that_work(space: SearchSpace, context: RunContext, readers: Readers) -> list[str]:
     """The strategies that build on ``space`` with their default options, as a search builds them (its
     constructor is the check a run meets: it may refuse what ``requires`` cannot say). A guided one is built with
     its default predictor, and named with the predictors that read the space when its default does not; it is
     left out when none does."""
     named = []
     for name in STRATEGIES.names():
-        factory = _built_or_none(lambda: STRATEGIES.get(name))
+        factory = built_or_none(lambda: STRATEGIES.get(name))
         if factory is None or not _fits(space, factory):
             continue
         wiring: dict[str, Any] = {"context": context, "seed": 0, "num_objectives": 1, "reference_point": None}
@@ -368,7 +309,7 @@ def _strategies_that_work(space: SearchSpace, context: RunContext, readers: _Rea
                 suffix = f" (with --predictor {' or '.join(built)})"
             wiring["predictor"] = built[chosen]
         try:
-            built = _built_or_none(lambda: construct("strategy", name, factory, space, wiring=wiring), MissingDataError)
+            built = built_or_none(lambda: construct("strategy", name, factory, space, wiring=wiring), MissingDataError)
         except MissingDataError:  # works, once given the data it reads: left out, it read as never working there
             suffix += NEEDS_DATA
             built = factory
