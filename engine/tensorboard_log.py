@@ -9,9 +9,10 @@ was not fit on). ``tensorboard --logdir DIR`` shows them live; a resumed run app
 from __future__ import annotations
 
 import math
-from numbers import Real
 from pathlib import Path
 from typing import Any, Sequence
+
+import numpy as np
 
 from ..strategies.base import Strategy
 from .errors import ConfigError, PluginFault, one_line
@@ -27,12 +28,25 @@ def diagnostic_numbers(strategy: Strategy, given: Any) -> dict[str, float]:
     if not isinstance(given, dict):
         raise PluginFault(f"{name}: diagnostics() returned {type(given).__name__}; return a dict of names to "
                           "numbers, which --tensorboard plots (an empty dict for none)")
-    odd = next(((key, value) for key, value in given.items() if not isinstance(key, str)
-                or isinstance(value, bool) or not isinstance(value, Real)), None)
+    numbers = {key: number for key, value in given.items() if isinstance(key, str)
+               and (number := _number(value)) is not None}
+    odd = next(((key, value) for key, value in given.items() if key not in numbers), None)
     if odd is not None:
         raise PluginFault(f"{name}: diagnostics() returned {one_line(repr(odd[0]), 40)}: {one_line(repr(odd[1]), 40)}"
                           "; its values must be numbers, which --tensorboard plots, under names that are strings")
-    return {key: float(value) for key, value in given.items()}
+    return numbers
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as the number TensorBoard plots, or None where it is none: a 0-d tensor or array, or a numpy
+    scalar, is one (a torch scalar was refused, as not a Real), and text or a truth value is not (float('1.5') and
+    float(True) would take them)."""
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        return None
+    try:
+        return float(value)
+    except Exception:  # noqa: BLE001 - whatever a user's value raises, it is not a number
+        return None
 
 
 def refuse_odd_diagnostics(strategy: Strategy) -> None:
