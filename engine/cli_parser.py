@@ -120,11 +120,12 @@ class _Parser(argparse.ArgumentParser):
 
     def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         namespace, extras = self.parse_known_args(args, namespace)
-        if extras:  # the last --plugin typed is one after the command (show took its file as the run): advised as typed
-            typed = next((w.partition("=")[2] if "=" in w else after for w, after in reversed(list(zip(
-                self._words, self._words[1:] + ["FILE"]))) if w.split("=", 1)[0] == "--plugin"), "FILE")
+        if extras:  # every --plugin typed, each as typed (show took its file as the run), is advised before the
+            # command: the last alone was, and the command advised loaded one of two
+            typed = [w.partition("=")[2] if "=" in w else after for w, after in zip(
+                self._words, self._words[1:] + ["FILE"]) if w.split("=", 1)[0] == "--plugin"]
             self._exit_with(f"unrecognized arguments: {' '.join(extras)}{getattr(namespace, 'flag_hint', '')}",
-                            getattr(namespace, "help_prog", self.prog), typed)
+                            getattr(namespace, "help_prog", self.prog), " --plugin ".join(dict.fromkeys(typed)))
         return namespace
 
     def _flag_hint(self, extras: list[str]) -> str:
@@ -168,9 +169,11 @@ class _Parser(argparse.ArgumentParser):
     @staticmethod
     def _error_line(message: str, help_prog: str, plugin: str = "FILE") -> str:
         """The usage error's line, naming the command it was for and its help; a ``--plugin`` given after the
-        command is advised before it with the ``plugin`` typed ('--plugin r1' quoted the word after the file)."""
+        command is advised before it with the ``plugin`` files typed, joined by ``--plugin`` ('--plugin r1' quoted
+        the word after the file)."""
         if message.startswith("unrecognized arguments") and ("--plugin" in message.split() or
                                                               any(w.startswith("--plugin=") for w in message.split())):
+            plugin = plugin or "FILE"
             command = help_prog.partition(" ")[2] if plugin != "FILE" and " " in help_prog else "COMMAND"
             message += f"; --plugin goes before the command: nasloop --plugin {plugin} {command} ..."
         elif message.startswith("unrecognized arguments: ") and "=" in message.split()[2] and \

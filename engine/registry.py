@@ -152,6 +152,11 @@ class Registry(Generic[T]):
         if twin is not None and getattr(obj, "__module__", None) != self._builtins[twin]:
             raise RegistryError(f"{self.kind} '{name}' differs only in case from the built-in '{twin}'; register "
                                 f"{getattr(obj, '__name__', obj)} under another name")
+        twin = next((known for known in self._items if known.lower() == name.lower() and known != name), None)
+        if twin is not None and twin not in self._builtins:  # two plugins' names: 'myx' beside 'MyX'
+            raise RegistryError(f"{self.kind} '{name}' ({getattr(obj, '__name__', obj)}) differs only in case from "
+                                f"'{twin}' ({getattr(self._items[twin], '__name__', self._items[twin])}), registered "
+                                "before it; register one of them under another name")
         if self._base is not None:
             module, _, attribute = self._base.partition(":")
             if not isinstance(obj, type):  # the search reads class attributes (what a strategy requires...)
