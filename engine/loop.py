@@ -7,7 +7,6 @@ counts distinct evaluations and their (simulated) seconds.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -19,7 +18,7 @@ from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_now, describe_exception, lost_trials,
                              waited)
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
-from .objectives import Objective, oriented_values
+from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
 from .stop_reasons import RepeatStreak, streak_reason
 from .stored_keys import current_key, space_evaluated_whole
@@ -128,20 +127,10 @@ class SearchLoop:
             self._reported = frozenset(self.evaluator.metric_names(self.fidelity) or ())
         return self._reported
 
-    def _variances(self, result: Result | None) -> tuple[float, ...] | None:
-        """Each objective's noise (the variance of a mean of replicates) when the evaluator measured it."""
-        if result is None or not result.ok:
-            return None
-        replicates = result.metrics.get("replicates")
-        if replicates is None or replicates <= 1:
-            return None
-        spreads = [result.metrics.get(f"{o.metric}_std") for o in self.objectives]
-        if any(s is None or math.isnan(s) for s in spreads):
-            return None
-        return tuple(float(s) ** 2 / replicates for s in spreads)
-
     def _observation(self, arch: Arch, known: _Known) -> Observation:
-        return Observation(arch, known.score, known.scores, self._variances(known.result))
+        ok = known.result is not None and known.result.ok
+        return Observation(arch, known.score, known.scores,
+                           replicate_variances(known.result.metrics, self.objectives) if ok else None)
 
     # --- resume -----------------------------------------------------------------------------
     def load_strategy_state(self) -> None:

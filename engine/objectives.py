@@ -173,6 +173,18 @@ def oriented_values(metrics: Mapping[str, float], objectives: Sequence[Objective
     return tuple(values)
 
 
+def replicate_variances(metrics: Mapping[str, float], objectives: Sequence[Objective]) -> tuple[float, ...] | None:
+    """Each objective's noise (the variance of a mean of replicates) in a successful result's ``metrics``, where the
+    evaluator measured it."""
+    replicates = metrics.get("replicates")
+    if replicates is None or replicates <= 1:
+        return None
+    spreads = [metrics.get(f"{o.metric}_std") for o in objectives]
+    if any(s is None or math.isnan(s) for s in spreads):
+        return None
+    return tuple(float(s) ** 2 / replicates for s in spreads)
+
+
 def pareto_mask(points: np.ndarray, deduplicate: bool = False) -> np.ndarray:
     """Which rows of ``points`` (n × m, higher is better) no other row dominates (equal rows all kept,
     or only the first with ``deduplicate``)."""
