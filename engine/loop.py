@@ -18,6 +18,7 @@ from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_now, describe_exception, lost_trials,
                              waited)
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
+from .replays import Replays
 from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
 from .stop_reasons import RepeatStreak, streak_reason
@@ -76,9 +77,7 @@ class SearchLoop:
         self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
         self._seen_metrics: set[str] = set()  # the metrics successful results have reported in this run
         self._strategy_loaded = False
-        # stored lookups of a group committed without the strategy's state (store_writes), which the strategy resumed
-        # from the state before them proposes again: unknown to it until then, answered from the store uncounted
-        self._replays: set[str] = set()
+        self._replays = Replays()  # stored lookups the resumed strategy proposes again, unknown to it until then
         self._state, self._grouped_state = strategy.state_dict, grouped_state(strategy)  # see store_writes
         strategy.bind_history(self._knows)
 
@@ -202,15 +201,15 @@ class SearchLoop:
                 scores = self.scores(trial.result) if trial.state == DONE else None
                 key = current_key(self.space, self._key, trial, arch)  # a hash changed since: the stored key is stale
                 self._known.setdefault(key, _Known(trial.id, trial.result, scores))
-                self._started += 1
-                if trial.state == DONE:
-                    self._spent += trial.result.cost
-                    self._note_best(trial.score)
-                    if trial.told and trial.step > state_step:
-                        self._replays.add(key)
-                else:
+                self._note_best(trial.score)  # None while it runs
+                if trial.state != DONE:
+                    self._started += 1
                     self._running[trial.id] = (arch, key)
                     self.executor.submit(trial.id, self.evaluator, arch, trial.fidelity)
+                elif trial.told and trial.step > state_step:
+                    self._replays.add(key, trial.result.cost, trial.step)  # counted as proposed again
+                else:
+                    self._started, self._spent = self._started + 1, self._spent + trial.result.cost
             if trial.result is not None and not trial.told:
                 untold.append((trial, arch))
         if untold:
@@ -224,7 +223,7 @@ class SearchLoop:
         while True:
             free = checked_capacity(self.executor) - self.executor.pending
             if (free > 0 and not self.stop_reason and self.budget.allows(self._started, self._spent)
-                    and not self._exhausted()):
+                    and (self._replays or not self._exhausted())):  # a replay ends where the run it replays did
                 n = free if self.budget.queries is None else min(free, self.budget.queries - self._started)
                 new = self._ask(n)
                 if streak.stops(new, n):  # stop asking; let running trials finish
@@ -263,7 +262,8 @@ class SearchLoop:
         return f"budget of {float(self.budget.seconds):.10g} s spent ({self._spent:.1f} s)"
 
     def _ask(self, n: int) -> int:
-        """Ask for ``n`` architectures, persist them, submit the new ones; return how many were new.
+        """Ask for ``n`` architectures, persist them, submit the new ones; return how many were new (or replayed:
+        they were new when first proposed, and so end a streak of repeats as they did then).
 
         Proposals already evaluated are told to the strategy at once, before the ask is stored,
         so the new trials, those answers and the strategy's resulting state land in one
@@ -281,6 +281,9 @@ class SearchLoop:
                           f"{wanted}")
         archs: list[Arch] = [self._proposal(a) for a in proposed]
         self._step += 1
+        if self._replays:
+            archs = self._replaying(archs)
+        replayed = 0
         rows: list[dict] = []
         row_archs: list[Arch] = []  # the architecture of each row
         answered: list[Observation] = []
@@ -290,9 +293,11 @@ class SearchLoop:
             known = self._known.get(key)
             if known is not None and known.result is not None:  # answered now: counted, not stored
                 answered.append(self._observation(arch, known))
-                replayed = key in self._replays  # not a repeat: the resumed strategy catching up with the store
-                self._replays.discard(key)
-                self._unsaved_repeats += not replayed
+                cost = self._replays.take(key)  # not a repeat: the resumed strategy catching up with the store
+                if cost is None:
+                    self._unsaved_repeats += 1
+                else:
+                    replayed, self._started, self._spent = replayed + 1, self._started + 1, self._spent + cost
                 continue
             text = self.space.format(arch)
             row_archs.append(arch)
@@ -309,12 +314,12 @@ class SearchLoop:
             # Only repeats: nothing new to persist. Their tells reach the store with the next
             # write; a crash before it replays them exactly, since the strategy resumes from the
             # last saved state (its generator included) and proposes the same repeats again.
-            return 0
+            return replayed
         if len(rows) == 1 and rows[0]["state"] == PENDING and self.evaluator.instant:
             result = checked_now(self.executor, self.executor.evaluate_now(self.evaluator, row_archs[0], self.fidelity))
             if result is not None:
                 self._finish_now(rows[0], row_archs[0], result)
-                return 1
+                return 1 + replayed
         ids = self.store.record_ask(self._step, rows, self._state(), repeats=self._unsaved_repeats)
         self._unsaved_repeats = 0
         for trial_id, row, arch in zip(ids, rows, row_archs):
@@ -326,7 +331,18 @@ class SearchLoop:
             else:
                 original = row.get("duplicate_of") or ids[row["duplicate_of_row"]]
                 self._waiting.setdefault(original, []).append((trial_id, arch))
-        return len(batch)
+        return len(batch) + replayed
+
+    def _replaying(self, archs: list[Arch]) -> list[Arch]:
+        """``archs``, proposed while lookups remain to replay; where the strategy left the run it replays, those left
+        count as done, and its new proposals past the budget they leave are dropped, untold (else they overran it)."""
+        keys = [self._key(arch) for arch in archs]
+        new = list(dict.fromkeys(key for key in keys if key not in self._known))
+        left, cost = self._replays.diverged(self._step, bool(new))
+        self._started, self._spent = self._started + left, self._spent + cost
+        room = (len(new) if self.budget.queries is None else self.budget.queries - self._started) \
+            if self.budget.allows(self._started, self._spent) else 0
+        return archs if room >= len(new) else archs[:keys.index(new[room])]
 
     def _finish_now(self, row: dict, arch: Arch, result: Result) -> None:
         """An instant evaluation (a table lookup, run serially): its ask, its result and the strategy's

@@ -20,7 +20,7 @@ which covers the group too. Anything else (a run's status after an error, a Ctrl
 its lookups without a state: the store keeps the state from before the group, with the repeats counted up to it, and
 its trials' steps are later than that state's. The resumed strategy proposes the group's architectures again, and the
 loop answers them from the store as the replay of that state, neither evaluated again nor counted as repeats (see
-``SearchLoop``), so the run goes on exactly. Only a lookup half written when the run stopped (its savepoint) is
+``engine/replays.py``), so the run goes on exactly. Only a lookup half written when the run stopped (its savepoint) is
 dropped, and, under a full disk, a group that could not be committed.
 """
 from __future__ import annotations

@@ -1,0 +1,42 @@
+"""The table lookups a resumed strategy proposes again, counted as they were when first made.
+
+A group of lookups committed without a plugin strategy's state (an error, Ctrl-C or SIGTERM: see
+``store_writes``) is replayed: the strategy resumes from the state saved before the group and proposes its lookups
+again, answered from the store. They count in the budget as it proposes them, not before: counted at once, a group
+ending with the budget's last evaluation (or the space's) left the resumed run with nothing to do, so it stopped
+before the replay, with the group's repeats never counted and the state from before the group saved as its last.
+"""
+from __future__ import annotations
+
+
+class Replays:
+    """The lookups still to replay (their keys and costs, in trial order) and the step the last was first asked at."""
+
+    def __init__(self) -> None:
+        self._costs: dict[str, float] = {}
+        self._end = 0
+
+    def __bool__(self) -> bool:
+        return bool(self._costs)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._costs
+
+    def add(self, key: str, cost: float, step: int) -> None:
+        """Keep a stored lookup of ask ``step`` to replay."""
+        self._costs[key] = cost
+        self._end = max(self._end, step)
+
+    def take(self, key: str) -> float | None:
+        """The cost of the lookup the strategy has just proposed again; None where ``key`` is none to replay."""
+        return self._costs.pop(key, None)
+
+    def diverged(self, step: int, new: bool) -> tuple[int, float]:
+        """How many lookups are left and their cost, forgotten where ask ``step`` left the run it replays: it proposed
+        a ``new`` architecture, or came after the last replay's step (a state that leaves something out proposes
+        other architectures); else (0, 0.0), all still to replay."""
+        if not new and step <= self._end:
+            return 0, 0.0
+        left = len(self._costs), sum(self._costs.values())
+        self._costs.clear()
+        return left
