@@ -51,8 +51,8 @@ class SearchLoop:
     def __init__(self, space: SearchSpace, strategy: Strategy, evaluator: Evaluator, executor: Executor,
                  store: RunStore, budget: Budget, objective: str = "val_accuracy", minimize: bool = False,
                  objectives: Sequence[Objective] | None = None, fidelity: int | None = None,
-                 dedup: str = "exact", max_duplicate_streak: int = 10_000, max_streak_seconds: float = 60.0,
-                 on_progress: ProgressHook | None = None,
+                 dedup: str = "exact", max_duplicate_streak: int = 10_000, streak_note_seconds: float = 60.0,
+                 on_progress: ProgressHook | None = None, on_note: Callable[[str], None] | None = None,
                  on_result: Callable[[int, Result, "float | None"], None] | None = None) -> None:
         if dedup not in ("exact", "functional"):
             raise ConfigError(f"dedup must be 'exact' or 'functional', got '{dedup}'")
@@ -62,8 +62,8 @@ class SearchLoop:
         self.objective, self.minimize = self.objectives[0].metric, self.objectives[0].minimize
         self.fidelity = fidelity
         self._key = space.functional_hash if dedup == "functional" else space.hash
-        self.max_duplicate_streak, self.max_streak_seconds = max_duplicate_streak, max_streak_seconds  # RepeatStreak
-        self.on_progress = on_progress
+        self.max_duplicate_streak, self.streak_note_seconds = max_duplicate_streak, streak_note_seconds  # RepeatStreak
+        self.on_progress, self.on_note = on_progress, on_note  # on_note: what the run says as it goes (a long streak)
         self.on_result = on_result  # (evaluations finished, result, best score so far) after each result
         self.stop_reason = ""
         self._known: dict[str, _Known] = {}
@@ -219,7 +219,7 @@ class SearchLoop:
     def run(self) -> str:
         """Search until the budget is spent; return why it stopped."""
         self._restore()
-        streak, empty_waits = RepeatStreak(self.max_duplicate_streak, self.max_streak_seconds), 0
+        streak, empty_waits = RepeatStreak(self.max_duplicate_streak, self.streak_note_seconds, self.on_note), 0
         while True:
             free = checked_capacity(self.executor) - self.executor.pending
             if (free > 0 and not self.stop_reason and self.budget.allows(self._started, self._spent)

@@ -144,7 +144,8 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     A resumed run's ``new_meta`` (its configuration with a larger budget, a moved pretrained file's new
     place) is written only once its saved state has loaded: a run refused there (its pretrained file changed)
     is left exactly as it was; an ``idle`` one (a resume with nothing to do) writes only ``new_meta``. ``notes``
-    held until then are said once the state has loaded (a refusal there comes alone).
+    held until then are said once the state has loaded (a refusal there comes alone), and then what the loop says as
+    it goes (a long streak of repeats).
 
     A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
     ``failed`` with the reason: a broken device or table must not look like a finished search.
@@ -156,7 +157,7 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
            if config.tensorboard and not idle else None)
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
-                      on_progress=on_progress, on_result=log)
+                      on_progress=on_progress, on_result=log, on_note=None if notes is None else notes.hook)
     loop.load_strategy_state()
     if notes is not None:
         notes.release()
@@ -218,7 +219,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         meta.update(signature_meta(meta["config"]))  # lets a resume import its plugins unasked (.plugin_trust)
         try:
             with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:
-                return note_random_start(_run(config, store, on_progress, plugins), config, on_note)
+                return note_random_start(_run(config, store, on_progress, plugins, notes=notes), config, on_note)
         except (KeyboardInterrupt, SystemExit, Exception) as exc:  # before the loop's own handler, a new run's
             if not isinstance(exc, NasloopError):  # store had no status yet (a refusal leaves it as it was)
                 record_stop_before_start(run_dir, config, exc)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 from ..search_spaces.base import SearchSpace
 from .errors import NasloopError
 from .executors.base import interrupts_held
+from .hooks import say_note
 from .run_lock import RunLock
 from .space_checks import SAMPLES
 from .store import RunStore
@@ -22,18 +24,21 @@ BY_USER = "stopped by the user"
 BY_SIGTERM = "stopped by SIGTERM (a scheduler's preemption or a kill)"
 """What stopped a run that SIGTERM interrupted."""
 STREAK_FLOOR = 100
-"""Repeats in a row a streak holds at least before its duration may stop the search: a strategy slow to ask (a model
-fitted per ask) may repeat itself a few times on its way to something new."""
+"""Repeats in a row a streak holds at least before its duration is noted: a strategy slow to ask (a model fitted per
+ask) may repeat itself a few times on its way to something new."""
+log = logging.getLogger(__name__)
 
 
 class RepeatStreak:
-    """Proposals already evaluated, in a row. The search stops asking after ``limit`` of them, or once a streak of at
-    least :data:`STREAK_FLOOR` has lasted ``seconds``: bo, refitting its GP at each repeat on a spent space of 12, took
-    8+ minutes to reach 10,000 (about 22 asks a second), and a user's strategy fitting a model per ask still would."""
+    """Proposals already evaluated, in a row: the search stops asking after ``limit`` of them. The stop is a count,
+    never a time, so a run ends as it does on a faster machine and as it would have without an interruption; a streak
+    of at least :data:`STREAK_FLOOR` that has lasted ``seconds`` is said once instead, through ``on_note``: a strategy
+    fitting a model per ask (bo refitted its GP at each repeat, about 22 asks a second) takes minutes to reach 10,000,
+    and its user may stop it sooner."""
 
-    def __init__(self, limit: int, seconds: float) -> None:
-        self.limit, self.seconds = limit, seconds
-        self.count, self.began = 0, 0.0
+    def __init__(self, limit: int, seconds: float, on_note: Callable[[str], None] | None) -> None:
+        self.limit, self.seconds, self.on_note = limit, seconds, on_note
+        self.count, self.began, self.noted = 0, 0.0, False
 
     def stops(self, new: int, asked: int) -> bool:
         """Count an ask that gave ``new`` new architectures of ``asked``; whether the streak now stops the search."""
@@ -43,8 +48,14 @@ class RepeatStreak:
         if self.count == 0:
             self.began = time.monotonic()
         self.count += asked
-        return self.count >= self.limit or (self.count >= STREAK_FLOOR
-                                            and time.monotonic() - self.began >= self.seconds)
+        if self.count >= self.limit:
+            return True
+        if not self.noted and self.count >= STREAK_FLOOR and time.monotonic() - self.began >= self.seconds:
+            self.noted = True
+            say_note(self.on_note, f"the strategy has proposed {self.count:,} already-evaluated architectures in a "
+                     f"row for {self.seconds:g} s; the search stops after {self.limit:,} (Ctrl-C stops it now, and "
+                     "--resume continues it)", log)
+        return False
 
 
 def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool,
