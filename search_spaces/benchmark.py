@@ -185,10 +185,9 @@ class Benchmark(Configurable, ABC):
     def search_gap(self, task: str, space_size: int | None = None, fidelity: int | None = None) -> str | None:
         """Why a search of a space of ``space_size`` architectures would fail at most lookups of ``task``, or None.
 
-        A table imported from part of its public file (a truncated or hand-made one, a NASLib pickle of a few
-        cells) holds results for fewer architectures than the space has: a search proposes the others too, and
-        each of their lookups fails. The tabular evaluator refuses such a run before it starts, unless its space
-        keeps to the table; one rule for every benchmark, as the count reads the shared table format.
+        A table imported from part of its public file (a truncated or hand-made one, a NASLib pickle of a few cells)
+        holds results for fewer architectures than the space has: a search proposes the others too, and each of their
+        lookups fails. The tabular evaluator refuses such a run before it starts, unless its space keeps to the table.
         """
         found = self.task(task)
         held = None if space_size is None else self.held_results(found.name, fidelity)
@@ -197,14 +196,15 @@ class Benchmark(Configurable, ABC):
         epochs = self.check(found.name, fidelity)
         what = found.name if epochs is None else f"{found.name} {epochs}-epoch"
         source = self.table.meta.get("source")
-        fix = (f"import the whole file with 'nasloop data import --space {self.name} {self.whole_import}'"
-               if self.whole_import else "import a table of the whole space with 'nasloop data import'")
+        out = "" if self.table.folder is None else f" --out {self.table.folder}"  # read before the cache
+        fix = (f"import the whole file with 'nasloop data import --space {self.name} {self.whole_import}{out}'"
+               if self.whole_import else f"import a table of the whole space with 'nasloop data import"
+               f"{out and ' ...' + out}'")
         if fidelity is not None:  # the fidelity given: another may be held for every architecture (the CSV's 200)
             whole = [str(f) for f in self.fidelities(found.name)
                      if (self.held_results(found.name, f) or 0) >= space_size]
             # '--fidelity:' names the flag alone, which the command writes as typed ('--epochs:'; see as_typed)
-            fix += f", or choose a fidelity every architecture has, with --fidelity: {', '.join(whole)}" if whole \
-                else ""
+            fix += f", or choose a fidelity every architecture has, with --fidelity: {', '.join(whole)}" * bool(whole)
         return (f"the {self.name} table holds {what} results for {held:,} of the space's {space_size:,} "
                 f"architectures{f' (imported from {source})' if source else ''}; a search proposes the others too, "
                 f"and their lookups fail: {fix}")

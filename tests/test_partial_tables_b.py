@@ -8,6 +8,8 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import re
+import shutil
 
 import numpy as np
 import pytest
@@ -46,8 +48,23 @@ def test_an_nb201_search_of_a_few_cell_table_is_refused_before_the_run(few_nb201
     assert main(["search", "--space", "nb201", "--data-dir", str(few_nb201), "--strategy", "random", "--budget", "5",
                  "--run-dir", str(tmp_path / "run"), "--quiet"]) == 2
     _refused(capsys, "the nb201 table holds cifar10 12-epoch results for 20 of the space's 15,625 architectures",
-             "(imported from few.pickle)", "nasloop data import --space nb201 nasbench201_all.csv.gz")
+             "(imported from few.pickle)", "nasloop data import --space nb201 nasbench201_all.csv.gz",
+             f"FILE.pickle --out {few_nb201}'")
     assert not (tmp_path / "run").exists()
+
+
+def test_the_advised_import_completes_the_table_the_search_reads(few_nb201, nb201_csv_path, tmp_path, capsys):
+    """The advice named no --out, so the whole file went to the user's cache, and the search read the folder's
+    few-cell table first and was refused again."""
+    data = shutil.copytree(few_nb201, tmp_path / "data")
+    command = ["search", "--space", "nb201", "--data-dir", str(data), "--strategy", "random", "--budget", "3",
+               "--fidelity", "12", "--run-dir", str(tmp_path / "run"), "--quiet"]
+    assert main(command) == 2
+    advised = re.search(r"'nasloop (data import [^']*)'", capsys.readouterr().err).group(1).split()
+    pickle = naslib_pickle(tmp_path / "few.pickle", 20)
+    words = [str(nb201_csv_path) if w.endswith(".csv.gz") else str(pickle) if w == "FILE.pickle" else w
+             for w in advised]
+    assert main(words) == 0 and main(command) == 0
 
 
 def test_an_nb201_study_of_a_few_cell_table_names_the_gap_not_the_cell_index(few_nb201, tmp_path, capsys):

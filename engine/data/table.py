@@ -49,6 +49,9 @@ class Table:
 
     columns: dict[str, np.ndarray]
     meta: dict[str, Any] = field(default_factory=dict)
+    folder: Path | None = field(default=None, compare=False)
+    """The folder it was loaded from (None: built in memory), where an import completing it must write: a search
+    reads a folder's table before the cache's, so advice to import the whole file into the cache changed nothing."""
 
     def __post_init__(self) -> None:
         lengths = {len(v) for v in self.columns.values()}
@@ -155,7 +158,7 @@ class Table:
             raise DataError(f"{path} has table format {meta.get('format_version')}, this nasloop reads "
                             f"{FORMAT_VERSION}; re-create it with 'nasloop data import'")
         try:
-            return cls(columns, meta)
+            return cls(columns, meta, Path(path).absolute().parent)
         except DataError as exc:
             raise DataError(f"{path}: {exc}") from None
 
