@@ -3,7 +3,7 @@
 For every predictor (all registered ones by default), train size and seed, the script calls
 ``nasloop.engine.predictor_evaluation.evaluate_predictors`` on ``--space`` (NB201 by default): train on
 n cells with the table's validation accuracy (NB201: 200 epochs; NB101: 108) as target, rank
-every other cell of the table, and report Kendall tau (mean ± std over seeds), fit seconds and
+every other cell of the table, and report Kendall tau (mean ± population std over seeds), fit seconds and
 predict seconds (ranking all test cells), beside the published anchors of that space:
 
 * NB201: the FLAN reference implementation and two one-hot baselines measured with the same
@@ -59,7 +59,7 @@ def _anchor(references: dict[str, tuple[dict, dict, str | None]], predictor: str
 
 
 def table(records: list[dict], sizes: list[int], references: dict[str, tuple[dict, dict, str | None]]) -> str:
-    lines = ["| predictor | train size | Kendall tau (mean ± std over seeds) | reference tau | fit s "
+    lines = ["| predictor | train size | Kendall tau (mean ± population std over seeds) | reference tau | fit s "
              "| reference fit s | predict s | top-5% precision |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name in dict.fromkeys(r["predictor"] for r in records):

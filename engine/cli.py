@@ -265,7 +265,7 @@ def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) 
     at = f" at {args.fidelity} epochs" if args.fidelity is not None else ""
     ranked = f" {args.metric}" if args.metric else ""
     table = Table(title=f"predictors on {args.space} {args.dataset}{ranked}{at} ({seeds} seed{'s' * (seeds != 1)}"
-                        + (", mean ± std)" if spread else ")"),
+                        + (", mean ± population std over seeds)" if spread else ")"),
                   caption=target_description(args.space, args.dataset, args.metric) or None)
     for column in ("predictor", "train", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
                    "predict s"):

@@ -24,5 +24,5 @@ def test_one_seed_prints_the_mean_alone_not_a_zero_spread(predictors_script):
 
 def test_several_seeds_print_the_standard_deviation_the_header_names(predictors_script):
     lines = predictors_script.table([_record(0, 0.2), _record(1, 0.4)], [8], {}).splitlines()
-    assert "mean ± std" in lines[0]
+    assert "mean ± population std over seeds" in lines[0]
     assert "| 0.300 ± 0.100 |" in lines[2]

@@ -386,7 +386,7 @@ def test_a_table_written_to_a_pipe_keeps_every_column_whole(tmp_path, env):
     proc = nasloop(["predictors", "evaluate", "--predictors", "random", "--train-sizes", "8", "--seeds", "2"],
                    tmp_path, env)
     assert proc.returncode == 0, proc.stderr
-    assert "(2 seeds, mean ± std)" in proc.stdout and "…" not in proc.stdout
+    assert "(2 seeds, mean ± population std over seeds)" in proc.stdout and "…" not in proc.stdout
     header = next(line for line in proc.stdout.splitlines() if "predictor" in line and "Kendall" in line)
     assert "Kendall tau" in header and "predict s" in header
     row = next(line for line in proc.stdout.splitlines() if "random" in line)
