@@ -1,0 +1,22 @@
+"""What a study's paired tests can and cannot say, written beside them.
+
+With 5 seeds or fewer the exact Wilcoxon signed-rank test cannot reach 0.05 (its smallest two-sided p is 2 / 2^n),
+so a method that won on 5 of 5 seeds read 'n.s.' as though the test had found no difference. Under a minimised
+objective the mean difference is in the objective's own units (lower is better) while wins and the effect read
+better as positive: a positive difference stood beside 0 wins, unexplained.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from nasloop.engine.cli import main
+
+
+def test_few_seeds_and_a_minimised_objective_are_said_beside_the_tests(tmp_path: Path, data_dir: Path) -> None:
+    study = tmp_path / "study"
+    assert main(["compare", "--space", "nb201", "--methods", "random,local", "--objective", "flops_m", "--minimize",
+                 "--budget", "5", "--seeds", "2", "--data-dir", str(data_dir), "--out", str(study), "--quiet"]) == 0
+    report = (study / "report.md").read_text()
+    assert "| pair (a vs b) | mean a − b (lower is better) | a wins / losses |" in report
+    assert ("With 2 paired seeds, the exact Wilcoxon test's smallest two-sided p is 0.5: no pair can reach 0.05 "
+            "however the runs differ; 6 seeds are the fewest that can") in report
