@@ -271,8 +271,9 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
         except NasloopError as exc:
             problems.append(f"{method.label} seed {seed}: damaged ({exc})")
             continue
-        if differs:
-            problems.append(f"{method.label} seed {seed}: {run_dir} holds another method's run ({differs}); "
+        if differs:  # a seed of its own differs too: "another method's" was said of this method's seed-5 run
+            whose = "another seed's" if differs.startswith("it was run with seed ") else "another method's"
+            problems.append(f"{method.label} seed {seed}: {run_dir} holds {whose} run ({differs}); "
                             "left out rather than credited to this method")
             continue
         if (other := other_grid(study, config)) is not None:

@@ -20,3 +20,19 @@ def test_few_seeds_and_a_minimised_objective_are_said_beside_the_tests(tmp_path:
     assert "| pair (a vs b) | mean a − b (lower is better) | a wins / losses |" in report
     assert ("With 2 paired seeds, the exact Wilcoxon test's smallest two-sided p is 0.5: no pair can reach 0.05 "
             "however the runs differ; 6 seeds are the fewest that can") in report
+
+
+def test_a_run_of_another_seed_is_named_as_that(tmp_path: Path, data_dir: Path) -> None:
+    """A run of this method at another seed, copied into a seed's folder, was said to be 'another method's run'."""
+    import shutil
+
+    from nasloop.engine.study import load_study
+    from nasloop.engine.study_results import collect
+
+    study = tmp_path / "study"
+    assert main(["compare", "--methods", "random", "--seeds", "2", "--budget", "3", "--data-dir", str(data_dir),
+                 "--out", str(study), "--quiet"]) == 0
+    shutil.rmtree(study / "runs" / "random" / "seed-1")
+    shutil.copytree(study / "runs" / "random" / "seed-0", study / "runs" / "random" / "seed-1")
+    problems = collect(load_study(study)).problems
+    assert len(problems) == 1 and "holds another seed's run (it was run with seed 0, not 1)" in problems[0]
