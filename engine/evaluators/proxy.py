@@ -103,6 +103,9 @@ class ProxyEvaluator(Evaluator):
     def metric_source(self, metric: str) -> str:
         """A proxy this run does not score is one --proxies away: '--objectives synflow:max,params:min' without
         --proxies was told to choose from 'synflow' alone, as if params were no proxy."""
+        if metric == "params_m" and "params" in proxy_names():  # the train and table evaluators' name for it
+            return ("; the proxy evaluator's size metric is the params proxy (in millions): name it params:min, "
+                    f"with params in --proxies, e.g. --proxies {','.join(dict.fromkeys([*self.proxies, 'params']))}")
         if metric in self.proxies or metric not in proxy_names():
             return ""
         return (f"; '{metric}' is a zero-cost proxy this run does not score: list every proxy an objective names in "

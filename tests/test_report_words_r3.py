@@ -1,4 +1,5 @@
-"""What a study's paired tests can and cannot say, written beside them.
+"""What a report or a refusal can and cannot say, written beside it: a study's paired tests, its runs left out, and
+the proxy evaluator's name for a network's size.
 
 With 5 seeds or fewer the exact Wilcoxon signed-rank test cannot reach 0.05 (its smallest two-sided p is 2 / 2^n),
 so a method that won on 5 of 5 seeds read 'n.s.' as though the test had found no difference. Under a minimised
@@ -36,3 +37,16 @@ def test_a_run_of_another_seed_is_named_as_that(tmp_path: Path, data_dir: Path) 
     shutil.copytree(study / "runs" / "random" / "seed-0", study / "runs" / "random" / "seed-1")
     problems = collect(load_study(study)).problems
     assert len(problems) == 1 and "holds another seed's run (it was run with seed 0, not 1)" in problems[0]
+
+
+def test_a_proxy_run_asked_for_params_m_is_told_the_proxy_evaluators_name(tmp_path: Path, data_dir: Path,
+                                                                          capsys) -> None:
+    """The train and table evaluators call a network's size params_m; the proxy evaluator's is the params proxy,
+    and '--objectives synflow:max,params_m:min' was told to choose from 'synflow' alone."""
+    assert main(["search", "--evaluator", "proxy", "--proxies", "synflow", "--strategy", "evolution", "--objectives",
+                 "synflow:max,params_m:min", "--budget", "5", "--data-dir", str(data_dir),
+                 "--run-dir", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the proxy evaluator's size metric is the params proxy (in millions): name it " \
+        "params:min, with params in --proxies, e.g. --proxies synflow,params" in err
+    assert not (tmp_path / "run").exists()
