@@ -33,12 +33,15 @@ from .value_texts import metric_text, space_and_dataset
 Table = tuple[list[str], list[list[str]]]
 
 _SORT_SCRIPT = """
+function sortKey(text) {  // '>40' (not reached in 40) after 40; '–' (none) after every number; words as words
+  var number = parseFloat(text.replace(/^>/, ''));
+  return isNaN(number) ? (text.trim() === '\u2013' ? Infinity : text) : number + (text.charAt(0) === '>' ? 0.5 : 0);
+}
 document.querySelectorAll('table.sortable th').forEach(function (th, column) {
   th.addEventListener('click', function () {
     var body = th.closest('table').tBodies[0], rows = Array.from(body.rows);
     var down = th.dataset.order !== 'asc'; th.dataset.order = down ? 'asc' : 'desc';
-    var key = function (row) { var text = row.cells[column].dataset.sort || row.cells[column].textContent;
-                               var number = parseFloat(text.replace(/^>/, '')); return isNaN(number) ? text : number; };
+    var key = function (row) { return sortKey(row.cells[column].dataset.sort || row.cells[column].textContent); };
     rows.sort(function (a, b) { var x = key(a), y = key(b); return (x > y ? 1 : x < y ? -1 : 0) * (down ? 1 : -1); });
     rows.forEach(function (row) { body.appendChild(row); });
   });

@@ -50,3 +50,25 @@ def test_a_proxy_run_asked_for_params_m_is_told_the_proxy_evaluators_name(tmp_pa
     assert err.count("\n") == 1 and "the proxy evaluator's size metric is the params proxy (in millions): name it " \
         "params:min, with params in --proxies, e.g. --proxies synflow,params" in err
     assert not (tmp_path / "run").exists()
+
+
+def test_the_html_reports_sort_puts_censored_counts_after_reached_ones_and_dashes_last() -> None:
+    """A run that missed the target in 40 queries ('>40') sorted with one that reached it at 40, and a '–' (no
+    value) was compared as text against numbers, in no defined order. Run in Node where one is installed."""
+    import json
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from nasloop.engine.report import _SORT_SCRIPT
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no Node.js installed (apt install nodejs); the script's sorting is checked in Chromium too")
+    cells = [">40 [>40–>40]", "12", "–", "40", "3.5", ">12"]
+    program = ("var document = {querySelectorAll: function () { return []; }};\n" + _SORT_SCRIPT +
+               f"\nvar cells = {json.dumps(cells)}; cells.sort(function (a, b) {{ var x = sortKey(a), y = sortKey(b);"
+               " return x > y ? 1 : x < y ? -1 : 0; }); console.log(JSON.stringify(cells));")
+    out = subprocess.run([node, "-e", program], capture_output=True, text=True, timeout=60)
+    assert json.loads(out.stdout) == ["3.5", "12", ">12", "40", ">40 [>40–>40]", "–"], out.stderr
