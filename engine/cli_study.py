@@ -194,7 +194,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
 
         written = write_study_report(results, args.out, args.command_line)
     print(markdown_table(study_tables(results)["results"]))
-    methods, seeds = len(results.methods), len(study.seeds)
+    methods, seeds = len(study.methods), len(study.seeds)  # (a method without a finished run is one too)
     runs = sum(len(r.seeds) for r in results.methods.values())
     print(f"\nreport: {written[1]}  ({methods} method{'s' * (methods != 1)}, {seeds} seed{'s' * (seeds != 1)}; "
           f"{runs} run{'s' * (runs != 1)} used)")

@@ -239,9 +239,10 @@ def _write_study_report(results: StudyResults, out: Path, command: Sequence[str]
     compared = (f"objectives {', '.join(map(str, results.reference[0]))} compared by hypervolume"
                 if results.reference is not None else
                 f"objective {results.objective} ({'minimised' if results.minimize else 'maximised'})")
-    methods = len(results.methods)
-    grid = (f"{methods} method{'s' * (methods != 1)}, seeds {results.study.seeds}, evaluator {base.evaluator}, "
-            f"{compared}, "
+    methods, shown = len(results.study.methods), len(results.methods)  # a study stopped in its first run: 0 read
+    finished = f" ({shown} with a finished run)" if shown < methods else ""  # as a study of no methods
+    grid = (f"{methods} method{'s' * (methods != 1)}{finished}, seeds {results.study.seeds}, evaluator "
+            f"{base.evaluator}, {compared}, "
             f"{'bootstrap' if results.interval == 'bootstrap' else 't'} intervals"
             + (f", target {results.target:g}" if results.target is not None else "")
             + (f"; values: {values}" if (values := table_values(
@@ -252,7 +253,7 @@ def _write_study_report(results: StudyResults, out: Path, command: Sequence[str]
     problems = results.problems
     md = [f"# {title}", "", grid, "", md_prov, ""]
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(grid)}</p>{html_prov}"]
-    alone = ("None: a study of one method has no pair to test." if methods else  # a header without rows read as
+    alone = ("None: a study of one method has no pair to test." if shown else  # a header without rows read as
              "None: no method has a finished run yet (see 'Runs left out').")  # rows lost
     for heading, key in sections:
         empty = key == "tests" and not tables[key][1]
