@@ -24,7 +24,7 @@ from .store import DB_NAME
 from .study import GRID_FIELDS, Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
 from .study_plugins import continued_plugins, continued_predictor_plugins, load_study_plugins, plugin_record
 from .study_methods import MethodSource, as_method_advice, method_random_start_note, parse_method, read_methods
-from .study_target import refuse_empty_reference_point, study_target
+from .study_target import reference_example, refuse_empty_reference_point, study_target
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -148,7 +148,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     if base.num_objectives > 1 and base.reference_point is None:
         raise ConfigError("a study compares multi-objective runs by hypervolume, which needs one reference point "
                           "for all of them: give --reference-point with a value per objective, worse than any you "
-                          "care about (e.g. --reference-point 80,1.6 for val_accuracy:max,params_m:min)")
+                          f"care about ({reference_example(base)})")
     refuse_empty_reference_point(base)
     draft = Study(args.out, base, methods, [0])
     _reach_ray_first(args, draft, methods)  # in seconds, before every method's plugins are built

@@ -158,3 +158,18 @@ def _overflows(points: np.ndarray, reference: np.ndarray) -> bool:
 def _worst(objectives: Any, points: np.ndarray) -> str:
     """The table's worst value of each objective, in the metrics' units, as a --reference-point to suggest."""
     return ",".join(f"{o.oriented(float(v)):g}" for o, v in zip(objectives, nadir(points)))
+
+
+def reference_example(base: SearchConfig) -> str:
+    """An example of --reference-point for ``base``'s objectives: the table's worst value of each where a table
+    answers the study, else a generic one (its words said '80,1.6 for val_accuracy:max,params_m:min' whatever the
+    objectives and their order)."""
+    space = SEARCH_SPACES.get(base.space)
+    points = None
+    if space.benchmark is not None and _answers_table(base):
+        context = table_context(space, base.dataset, base.data_dir)
+        points = _table_points(context.benchmark, context.benchmark.task(base.dataset).name, base)
+    if points is None or not len(points):
+        return "e.g. --reference-point 80,1.6 for val_accuracy:max,params_m:min"
+    return f"e.g. the table's worst of each: --reference-point {_worst(base.objective_list(), points)}"
+

@@ -72,3 +72,16 @@ def test_the_html_reports_sort_puts_censored_counts_after_reached_ones_and_dashe
                " return x > y ? 1 : x < y ? -1 : 0; }); console.log(JSON.stringify(cells));")
     out = subprocess.run([node, "-e", program], capture_output=True, text=True, timeout=60)
     assert json.loads(out.stdout) == ["3.5", "12", ">12", "40", ">40 [>40–>40]", "–"], out.stderr
+
+
+def test_a_study_without_a_reference_point_is_given_one_for_its_own_objectives(tmp_path: Path, data_dir: Path,
+                                                                                capsys) -> None:
+    """The example was '80,1.6 for val_accuracy:max,params_m:min' whatever the objectives and their order."""
+    assert main(["compare", "--methods", "random", "--objectives", "params_m:min,val_accuracy:max", "--budget", "5",
+                 "--seeds", "1", "--data-dir", str(data_dir), "--out", str(tmp_path / "study")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.rstrip().endswith("(e.g. the table's worst of each: --reference-point "
+                                                          "1.53155,10)")
+    assert main(["compare", "--methods", "random", "--objectives", "params_m:min,val_accuracy:max", "--budget", "5",
+                 "--seeds", "1", "--reference-point", "1.53155,10", "--data-dir", str(data_dir),
+                 "--out", str(tmp_path / "study"), "--quiet"]) == 0  # and it is one a study takes
