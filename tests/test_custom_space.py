@@ -219,7 +219,6 @@ def test_a_proxy_file_spares_building_networks_only_once_it_holds_the_whole_spac
     assert context.computes(space, "synflow")
 
 
-@register_search_space("bare-chain")
 class BareChain(SearchSpace):
     """Sampling and mutation only: no neighbours, no encodings, no networks, no table."""
 
@@ -239,6 +238,14 @@ class BareChain(SearchSpace):
         return arch[:i] + ((arch[i] + 1) % 4,) + arch[i + 1:]
 
 
+@pytest.fixture
+def bare_chain() -> None:
+    """BareChain as 'bare-chain', for one test (the conftest drops it after it): registered as this file was
+    imported, it was in every listing of spaces that other tests of the same worker checked."""
+    register_search_space("bare-chain")(BareChain)
+
+
+@pytest.mark.usefixtures("bare_chain")
 @pytest.mark.parametrize("config,error,fragment", [
     ({"strategy": "local", "evaluator": "proxy"}, UnsupportedError,
      "strategy 'local' needs a search space that has neighbours (NeighbourhoodSpace: neighbours); 'bare-chain' does "
@@ -269,6 +276,7 @@ def test_a_missing_capability_is_one_line_before_anything_runs(config, error, fr
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.usefixtures("bare_chain")
 def test_proxies_of_a_space_without_networks_are_refused_with_a_fix_that_exists(data_dir, capsys):
     """It advised '--evaluator tabular', which 'nasloop proxies' does not have."""
     from nasloop.engine.cli import main

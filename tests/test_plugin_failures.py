@@ -36,23 +36,33 @@ class Chain(SearchSpace):
         return tuple(int(v) for v in text.split("-"))
 
 
-register_search_space("chain-free")(type("ChainFree", (Chain,), {"name": "chain-free"}))  # complete, no evaluator
+ChainFree = type("ChainFree", (Chain,), {"name": "chain-free"})  # complete, no evaluator
 
 
-@register_search_space("failing-no-mutate")
+@pytest.fixture(autouse=True)
+def _plugins() -> None:
+    """This file's plugins, for each of its tests (the conftest drops them after it): registered as the file was
+    imported, they joined the listings that other files' tests of the same worker check."""
+    for name, space in (("chain-free", ChainFree), ("failing-no-mutate", NoMutate),
+                        ("failing-required-option", RequiredOption), ("failing-crashes-later", CrashesLater),
+                        ("failing-no-encode", DeclaresWithoutEncoding), ("failing-nan-encoding", NanEncoding),
+                        ("failing-duck-network", DuckNetwork), ("failing-matrix-encoding", MatrixEncoding),
+                        ("yields-neighbours", YieldsNeighbours)):
+        register_search_space(name)(space)
+    register_evaluator("failing-interrupted")(Interrupted)
+
+
 class NoMutate(SearchSpace):
     name = "failing-no-mutate"
     sample, format, parse = Chain.sample, Chain.format, Chain.parse
 
 
-@register_search_space("failing-required-option")
 class RequiredOption(Chain):
     def __init__(self, depth: int) -> None:
         super().__init__()
         self.depth = depth
 
 
-@register_search_space("failing-crashes-later")
 class CrashesLater(NB201Space):
     """NB201, answered by its table, whose sampling breaks on the fourth call, as a plugin's bug would."""
 
@@ -67,12 +77,10 @@ class CrashesLater(NB201Space):
         return super().sample(rng)
 
 
-@register_search_space("failing-no-encode")
 class DeclaresWithoutEncoding(Chain):
     vector_encodings = ("onehot",)
 
 
-@register_search_space("failing-nan-encoding")
 class NanEncoding(CrashesLater):
     """NB201 with a vector encoding that is NaN for cells starting with op 0."""
 
@@ -85,7 +93,6 @@ class NanEncoding(CrashesLater):
         return np.array([np.nan if arch[0] == 0 else 1.0, *arch[1:]], dtype=np.float32)
 
 
-@register_search_space("failing-duck-network")
 class DuckNetwork(Chain):
     """Builds networks, but not as a NetworkSpace, which is what evaluators check for."""
 
@@ -217,7 +224,6 @@ def test_exit_called_by_a_plugin_mid_search_is_one_line_and_recorded(tmp_path, c
     assert summarize(tmp_path / "run")["stop_reason"].startswith("exit(3) was called; continue with")
 
 
-@register_evaluator("failing-interrupted")
 class Interrupted(TabularEvaluator):
     """A table lookup the user interrupts (Ctrl-C) on its third call (``calls`` is reset by each test)."""
 
@@ -258,7 +264,6 @@ def test_a_resume_that_finishes_an_interrupted_evaluation_did_something(tmp_path
     assert summarize(run)["evaluations"] == 3 and summarize(run)["pending"] == 0
 
 
-@register_search_space("failing-matrix-encoding")
 class MatrixEncoding(NanEncoding):
     """NB201 whose vector encoding is a matrix: it failed inside botorch or numpy."""
 
@@ -377,7 +382,6 @@ def test_an_evaluators_numpy_numbers_are_stored_as_numbers(tmp_path, data_dir):
     assert shown["best"]["metrics"] == {"val_accuracy": shown["best"]["score"], "params": 5.0}
 
 
-@register_search_space("yields-neighbours")
 class YieldsNeighbours(NB201Space):
     name = "yields-neighbours"
 

@@ -1,13 +1,16 @@
 """Mistakes a user's own plugin makes (a space, a proxy), named in one line as that plugin's, with the fix."""
 from __future__ import annotations
 
+from typing import Iterator
+
+import pytest
 import torch
 
 from nasloop.engine import cli
 from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.evaluators.proxies import register_proxy
-from nasloop.engine.evaluators.proxies.registry import resolve
+from nasloop.engine.evaluators.proxies.registry import PROXIES, resolve
 from nasloop.engine.evaluators.proxies.scoring import score_network
 from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.types import Result
@@ -35,7 +38,6 @@ class Blocks(SearchSpace):
         return ((arch[0] + 1) % 4, *arch[1:])
 
 
-@register_search_space("mistake-comma-format")
 class CommaFormat(Blocks):
     """Writes ',' where parse reads '-'."""
 
@@ -45,7 +47,6 @@ class CommaFormat(Blocks):
         return ",".join(map(str, arch))
 
 
-@register_search_space("mistake-lossy-parse")
 class LossyParse(Blocks):
     """Reads every string as its first block repeated."""
 
@@ -58,7 +59,6 @@ class LossyParse(Blocks):
         return arch
 
 
-@register_evaluator("mistake-sum")
 class Sum(Evaluator):
     """The sum of the block types."""
 
@@ -66,6 +66,16 @@ class Sum(Evaluator):
         return Result(metrics={"val_accuracy": float(sum(arch))}, cost=0.0)
 
 
+@pytest.fixture
+def spaces() -> None:
+    """This file's spaces and evaluator, for one test (the conftest drops them after it): registered as the file was
+    imported, they joined the listings that other files' tests of the same worker check."""
+    register_search_space("mistake-comma-format")(CommaFormat)
+    register_search_space("mistake-lossy-parse")(LossyParse)
+    register_evaluator("mistake-sum")(Sum)
+
+
+@pytest.mark.usefixtures("spaces")
 def test_a_space_whose_parse_cannot_read_its_format_is_named_not_the_strategy(tmp_path, capsys):
     run = ["--evaluator", "mistake-sum", "--strategy", "evolution", "--budget", "4", "--run-dir", str(tmp_path / "r")]
     assert cli.main(["search", "--space", "mistake-comma-format", *run]) == 2
@@ -75,6 +85,7 @@ def test_a_space_whose_parse_cannot_read_its_format_is_named_not_the_strategy(tm
     assert "make parse read format's strings" in error
 
 
+@pytest.mark.usefixtures("spaces")
 def test_a_space_whose_own_samples_do_not_validate_is_named_not_the_strategy(tmp_path, capsys):
     run = ["--evaluator", "mistake-sum", "--strategy", "random", "--budget", "4", "--run-dir", str(tmp_path / "r")]
     assert cli.main(["search", "--space", "mistake-lossy-parse", *run]) == 2
@@ -83,26 +94,35 @@ def test_a_space_whose_own_samples_do_not_validate_is_named_not_the_strategy(tmp
     assert "RandomSearch proposed" not in error
 
 
-@register_proxy("mistake_none")
 def returns_none(net, inputs, targets):
     return None
 
 
-@register_proxy("mistake_text")
 def returns_text(net, inputs, targets):
     return "12"
 
 
-@register_proxy("mistake_vector")
 def returns_vector(net, inputs, targets):
     return torch.ones(3)
 
 
-@register_proxy("mistake_tensor")
 def returns_tensor(net, inputs, targets):
     return torch.tensor([2.5])
 
 
+@pytest.fixture
+def proxies() -> Iterator[None]:
+    """The proxies above, for one test: the conftest leaves proxies alone, so they are dropped here after it."""
+    functions = {"mistake_none": returns_none, "mistake_text": returns_text, "mistake_vector": returns_vector,
+                 "mistake_tensor": returns_tensor}
+    for name, function in functions.items():
+        register_proxy(name)(function)
+    yield
+    for name in functions:
+        PROXIES._items.pop(name)
+
+
+@pytest.mark.usefixtures("proxies")
 def test_a_proxy_returning_no_number_is_named_with_what_it_returned():
     proxies = resolve(["mistake_none", "mistake_text", "mistake_vector", "mistake_tensor"])
     out = score_network(lambda: torch.nn.Linear(4, 2), proxies, torch.zeros(2, 4), torch.zeros(2, dtype=torch.int64))

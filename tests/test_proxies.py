@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import math
 import pickle
+from typing import Iterator
 
 import numpy as np
 import pytest
@@ -35,10 +36,18 @@ DISCONNECTED_CELL = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
-@register_proxy("test_conv_layers", needs_data=False)
 def conv_layers(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
     """A user-defined proxy: the number of convolutions in the network."""
     return float(sum(isinstance(m, nn.Conv2d) for m in net.modules()))
+
+
+@pytest.fixture
+def user_proxy() -> Iterator[None]:
+    """``conv_layers`` registered by its decorator for one test, then dropped (the conftest leaves proxies alone):
+    registered as this file was imported, it was in every listing of proxies of the worker's other tests."""
+    register_proxy("test_conv_layers", needs_data=False)(conv_layers)
+    yield
+    PROXIES._items.pop("test_conv_layers")
 
 
 def test_every_proxy_is_finite_on_real_networks_and_images(data_dir):
@@ -92,6 +101,7 @@ def test_a_network_without_signal_fails_cleanly_and_vectors_stay_finite(data_dir
     assert vectors[1, 0] == vectors[0, 0]  # the failed score takes the column's lowest finite one
 
 
+@pytest.mark.usefixtures("user_proxy")
 def test_user_proxy_registers_by_decorator_and_the_evaluator_reports_it(data_dir):
     assert "test_conv_layers" in PROXIES and "proxy" in EVALUATORS
     space = NB201Space()
