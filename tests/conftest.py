@@ -14,7 +14,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # Two workers share the two cores: a second OpenMP thread in each would mostly spin-wait. Set before
@@ -178,6 +178,10 @@ def other_pretrained(pretrained, tmp_path_factory, data_dir):
     return path
 
 
+PLUGIN_KINDS = (registry.SEARCH_SPACES, registry.STRATEGIES, registry.PREDICTORS, registry.EVALUATORS,
+                registry.EXECUTORS, registry.BENCHMARKS)
+
+
 @pytest.fixture(autouse=True)
 def _plugins_registered_in_a_test_stay_in_it():
     """A plugin class a test defines and registers (a strategy that exits, an evaluator returning words) is dropped
@@ -185,14 +189,31 @@ def _plugins_registered_in_a_test_stay_in_it():
     evolution, failing-exits, random'), so a test's outcome depended on which files its worker ran first. Only
     classes defined in test modules go: a built-in or a plugin file first imported by a test stays, since its
     module is not imported twice."""
-    kinds = (registry.SEARCH_SPACES, registry.STRATEGIES, registry.PREDICTORS, registry.EVALUATORS,
-             registry.EXECUTORS, registry.BENCHMARKS)
-    before = [set(kind._items) for kind in kinds]
+    before = [set(kind._items) for kind in PLUGIN_KINDS]
     yield
-    for kind, names in zip(kinds, before):
+    for kind, names in zip(PLUGIN_KINDS, before):
         for name in set(kind._items) - names:
             if getattr(kind._items[name], "__module__", "").rpartition(".")[2].startswith("test_"):
                 del kind._items[name]
+
+
+@pytest.fixture
+def own_plugin_files(tmp_path: Path) -> Iterator[None]:
+    """What the plugin files a test writes in its own folder registered, as it loaded them, is dropped after it, and
+    the files leave the plugins an unknown name's message says were loaded: the conftest keeps a plugin file's
+    classes (its module is imported once), so 'c-widths-NAME' led the list of known spaces for every later test of
+    the worker. No other test loads these files again: each test's folder is its own."""
+    yield
+    folder = os.path.realpath(tmp_path) + os.sep
+
+    def written_here(path: str | None) -> bool:
+        return path is not None and os.path.isabs(path) and os.path.realpath(path).startswith(folder)
+
+    for kind in PLUGIN_KINDS:
+        for name, item in list(kind._items.items()):
+            if written_here(getattr(sys.modules.get(getattr(item, "__module__", "")), "__file__", None)):
+                del kind._items[name]
+    registry.Registry.loaded_plugins[:] = [key for key in registry.Registry.loaded_plugins if not written_here(key)]
 
 
 def _exit_status(code: object) -> int:

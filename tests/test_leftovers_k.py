@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from nasloop.engine import cli
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import build_plugins
 
 from .digit_space import DigitSpace
+
+pytestmark = pytest.mark.usefixtures("own_plugin_files")  # a plugin file's spaces leave with its test
 
 PLUGIN = f'''
 from {DigitSpace.__module__} import DigitSpace

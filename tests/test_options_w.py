@@ -110,6 +110,7 @@ class Scaled(RandomSearch):
 '''
 
 
+@pytest.mark.usefixtures("own_plugin_files")  # its strategy leaves with it
 def test_a_plugin_files_default_is_refused_in_one_line_by_the_command(tmp_path, capsys, data_dir):
     plugin = tmp_path / "scaled_w.py"
     plugin.write_text(PLUGIN)

@@ -7,6 +7,8 @@ from nasloop.engine import cli
 
 from .test_user_space_c import SPACE, edges_error, names, plugin_file
 
+pytestmark = pytest.mark.usefixtures("own_plugin_files")  # a plugin file's space leaves with its test
+
 
 def test_a_graph_edge_from_a_negative_node_names_that_node(tmp_path, capsys) -> None:
     """An edge from node -1 of a 5-node graph was said to be 'an edge to or from node 4', a node that exists."""

@@ -9,6 +9,8 @@ import pytest
 
 from nasloop.engine import cli
 
+pytestmark = pytest.mark.usefixtures("own_plugin_files")  # a plugin file's space leaves with its test
+
 SPACE = '''
 import numpy as np
 from nasloop.engine.errors import ArchitectureError
