@@ -187,14 +187,21 @@ def _plugins_registered_in_a_test_stay_in_it():
     """A plugin class a test defines and registers (a strategy that exits, an evaluator returning words) is dropped
     after it: left in the registry, it joined the lists other tests of the same worker check ('use one of bo,
     evolution, failing-exits, random'), so a test's outcome depended on which files its worker ran first. Only
-    classes defined in test modules go: a built-in or a plugin file first imported by a test stays, since its
-    module is not imported twice."""
-    before = [set(kind._items) for kind in PLUGIN_KINDS]
+    what test modules define or register goes: a built-in or a plugin file first imported by a test stays, since its
+    module is not imported twice. A class made by ``type(name, (DigitSpace,), {...})`` is in module 'abc' (its
+    metaclass's ``__new__`` made it), so who registered it tells it: 'adv-digits' stayed, first of the known spaces."""
+    before, taken = [set(kind._items) for kind in PLUGIN_KINDS], len(registry.Registry.taken)
     yield
+    by_tests = {id(obj) for obj, module in registry.Registry.taken[taken:] if _a_test_module(module)}
     for kind, names in zip(PLUGIN_KINDS, before):
         for name in set(kind._items) - names:
-            if getattr(kind._items[name], "__module__", "").rpartition(".")[2].startswith("test_"):
+            item = kind._items[name]
+            if _a_test_module(getattr(item, "__module__", "")) or id(item) in by_tests:
                 del kind._items[name]
+
+
+def _a_test_module(name: object) -> bool:
+    return str(name).rpartition(".")[2].startswith("test_")
 
 
 @pytest.fixture
