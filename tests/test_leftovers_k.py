@@ -97,8 +97,8 @@ def test_tabular_on_a_space_without_a_benchmark_names_the_evaluators_that_work(t
     error = search_error(tmp_path, capsys, plugin, "--space", space, "--evaluator", "tabular")
     assert f"space '{space}' has none; it builds no networks either, so no built-in evaluator can" in error
     working = error.partition("; evaluators that work on it: ")[2].partition(";")[0].split(", ")
-    assert evaluator in working and not {"proxy", "train", "tabular"} & set(working)  # (and any another test
-    # file registered at import: the listing names every evaluator that works)
+    assert evaluator in working and not {"proxy", "train", "tabular"} & set(working)  # (and any plugin file
+    # another test of the worker loaded and kept: the listing names every evaluator that works)
     assert "; a table needs a Benchmark subclass registered with @register_benchmark" in error
     assert "'Adding a search space'" in error
 
