@@ -69,7 +69,7 @@ def _tried(name: str, count: int, stops: str, step: Callable[[], Any], doing: st
         return step()
     except NasloopError:  # already one line naming the predictor (a NaN or misshapen prediction)
         raise
-    except Exception as exc:  # the user's code may fail in any way
+    except (Exception, SystemExit) as exc:  # the user's code may fail in any way, exit() too (not Ctrl-C)
         raise ConfigError(f"predictor '{name}' fails when tried, before the run, on {count} sampled architectures "
                           f"with made-up scores{doing}: {describe_exception(exc)}; fix it ({stops})") from None
 
