@@ -162,7 +162,8 @@ def test_the_report_of_a_study_with_no_finished_run_says_so(tmp_path: Path, data
         (study / "runs" / method / "seed-0").rename(tmp_path / f"{method}-gone")  # as if never run
     assert main(["report", str(study)]) == 0
     report = (study / "report.md").read_text()
-    assert "2 methods (0 with a finished run), seeds [0]" in report and "None: no method has a finished run yet" in report
+    assert "2 methods (0 with a finished run), seeds [0]" in report
+    assert "None: no method has a finished run yet" in report
     assert "one method" not in report
 
 
