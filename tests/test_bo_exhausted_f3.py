@@ -13,18 +13,18 @@ import numpy as np
 import pytest
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.search import search
 from nasloop.engine.types import Observation
 from nasloop.strategies.bo import BayesianOptimisation
 
-from .digit_space import DigitSpace, DigitSum
+from .digit_space import DigitSum
+from .test_exhausted_space_q import TwoDigits
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
-class SmallDigits(DigitSpace):
+class SmallDigits(TwoDigits):
     """Two digits 0-3 (16 architectures) with no declared size; it counts the architectures it encodes."""
 
     name = "f3-small-digits"
@@ -33,21 +33,9 @@ class SmallDigits(DigitSpace):
         super().__init__()
         self.encoded = 0
 
-    def parse(self, text: str) -> tuple[int, ...]:
-        parts = text.split("-")
-        if len(parts) != 2 or not all(p in ("0", "1", "2", "3") for p in parts):
-            raise ArchitectureError(f"'{text}' is not 2 digits 0-3 joined by '-'")
-        return tuple(int(p) for p in parts)
-
-    def sample(self, rng: np.random.Generator) -> tuple[int, ...]:
-        return tuple(int(b) for b in rng.integers(0, 4, 2))
-
-    def neighbours(self, arch: tuple[int, ...]) -> list[tuple[int, ...]]:
-        return [arch[:i] + (b,) + arch[i + 1:] for i in range(2) for b in range(4) if b != arch[i]]
-
     def _encode(self, arch: tuple[int, ...], kind: str) -> np.ndarray:
         self.encoded += 1
-        return np.eye(4, dtype=np.float32)[list(arch)].ravel()
+        return super()._encode(arch, kind)
 
 
 def spent_bo() -> tuple[SmallDigits, BayesianOptimisation]:

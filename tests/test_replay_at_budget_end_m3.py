@@ -19,13 +19,13 @@ import pytest
 
 from nasloop.engine import store_writes
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.registry import register_evaluator, register_search_space, register_strategy
 from nasloop.engine.search import resume, search, summarize
 from nasloop.engine.types import Arch, Observation
 from nasloop.strategies.base import Strategy
 
-from .digit_space import DigitSpace, DigitSum
+from .digit_space import DigitSum
+from .test_exhausted_space_q import TwoDigits as UnsizedTwoDigits
 
 COLUMNS = "id, step, arch, key, fidelity, state, duplicate_of, status, score, metrics, cost, reason, told"
 
@@ -66,7 +66,7 @@ class Greedy(Strategy):
         self.best_score = state["best_score"]
 
 
-class TwoDigits(DigitSpace):
+class TwoDigits(UnsizedTwoDigits):
     """Two digits 0-3: a space of 16 that says so, which a search evaluates whole."""
 
     name = "m3-two-digits"
@@ -75,24 +75,9 @@ class TwoDigits(DigitSpace):
     def size(self) -> int:
         return 16
 
-    def parse(self, text: str) -> tuple[int, ...]:
-        parts = text.split("-")
-        if len(parts) != 2 or not all(p in ("0", "1", "2", "3") for p in parts):
-            raise ArchitectureError(f"'{text}' is not 2 digits 0-3 joined by '-'")
-        return tuple(int(p) for p in parts)
-
-    def sample(self, rng: np.random.Generator) -> tuple[int, ...]:
-        return tuple(int(b) for b in rng.integers(0, 4, 2))
-
     def mutate(self, arch: tuple[int, ...], rng: np.random.Generator) -> tuple[int, ...]:
         i = int(rng.integers(0, 2))
         return arch[:i] + (int(rng.integers(0, 4)),) + arch[i + 1:]
-
-    def neighbours(self, arch: tuple[int, ...]) -> list[tuple[int, ...]]:
-        return [arch[:i] + (b,) + arch[i + 1:] for i in range(2) for b in range(4) if b != arch[i]]
-
-    def _encode(self, arch: tuple[int, ...], kind: str) -> np.ndarray:
-        return np.eye(4, dtype=np.float32)[list(arch)].ravel()
 
 
 class InstantDigitSum(DigitSum):
