@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 
 from .errors import NasloopError, PluginFault
+from .stop_reasons import continue_hint
 from .store import DB_NAME, RunStore
 
 
@@ -32,7 +33,7 @@ def how_to_continue(args: argparse.Namespace, interrupted: bool = False) -> str:
         if stored and _status(Path(where)) == "finished":  # Ctrl-C while Ray shut down, after the last write
             return f"the run had already finished; 'nasloop show {where}' summarises it"
         if stored:
-            return f"continue with 'nasloop search --resume {where}'"
+            return continue_hint(where)
         return "" if args.resume or not interrupted else "nothing was evaluated yet: run the same command again"
     if args.command == "proxies" and args.out and os.path.isfile(args.out):
         return f"the scores so far are in {args.out}: run the same command to continue"

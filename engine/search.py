@@ -35,6 +35,7 @@ from .objectives import Objective, oriented_point
 from .pareto_summary import checked_objectives, pareto_summary
 from .store import DB_NAME, RunStore
 from .store_open import opened
+from .stop_reasons import continue_hint
 from .stop_record import record_stop_before_start, search_and_record
 from .store_rows import RESTORE
 from .study_target import refuse_empty_reference_point
@@ -360,8 +361,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             if is_being_searched(store.path.parent):
                 status = "running"
             else:  # its process was killed
-                status, reason = "stopped", (f"no process is searching it; continue with 'nasloop search --resume "
-                                             f"{store.path.parent}'")
+                status, reason = "stopped", f"no process is searching it; {continue_hint(store.path.parent)}"
         if not isinstance(status, str) or not (reason is None or isinstance(reason, str)):
             raise DataError(f"{store.path} is damaged: meta 'status' is {status!r} and 'stop_reason' {reason!r}; "
                             f"{RESTORE}")

@@ -23,6 +23,12 @@ BY_USER = "stopped by the user"
 """What stopped a run that Ctrl-C (or Ray's cancel, which arrives as one) interrupted."""
 BY_SIGTERM = "stopped by SIGTERM (a scheduler's preemption or a kill)"
 """What stopped a run that SIGTERM interrupted."""
+def continue_hint(run_dir: object) -> str:
+    """How a stopped run says to go on (an interrupt's, a stale 'running' one's, a plugin's refusal's): one wording,
+    which ``study_show`` finds to say it in the study's own terms."""
+    return f"continue with 'nasloop search --resume {run_dir}'"
+
+
 STREAK_FLOOR = 100
 """Repeats in a row a streak holds at least before its duration is noted: a strategy slow to ask (a model fitted per
 ask) may repeat itself a few times on its way to something new."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .config import SearchConfig
 from .errors import NasloopError, PluginFault
 from .executors.base import interrupts_held, stopped_by_sigterm
-from .stop_reasons import BY_SIGTERM, BY_USER
+from .stop_reasons import BY_SIGTERM, BY_USER, continue_hint
 from .store import DB_NAME, RunStore
 
 if TYPE_CHECKING:  # annotations only: the loop's imports need not load for a stop's record
@@ -23,7 +23,7 @@ def record_stop(store: RunStore, config: SearchConfig, exc: BaseException) -> No
              f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
     with interrupts_held(), contextlib.suppress(Exception):  # the store itself may be what failed
         store.set_meta("status", "interrupted")
-        store.set_meta("stop_reason", f"{cause}; continue with 'nasloop search --resume {config.run_dir}'")
+        store.set_meta("stop_reason", f"{cause}; {continue_hint(config.run_dir)}")
 
 
 def record_stop_before_start(run_dir: Path, config: SearchConfig, exc: BaseException) -> None:
@@ -66,7 +66,7 @@ def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, l
         counts = store.counts() if isinstance(exc, PluginFault) else None
         stands = counts is not None and counts["evaluations"] > counts["pending"]
         store.set_meta("status", "interrupted" if stands else "failed")
-        store.set_meta("stop_reason", f"{exc}; once fixed, continue with 'nasloop search --resume {config.run_dir}'"
+        store.set_meta("stop_reason", f"{exc}; once fixed, {continue_hint(config.run_dir)}"
                        if stands else str(exc))
         raise
     except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()

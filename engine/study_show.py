@@ -14,10 +14,11 @@ from .errors import DataError
 from .run_folders import study_holding
 from .search import summarize
 from .study import Study, load_study
+from .stop_reasons import continue_hint
 from .study_methods import ADVICE, Method, MethodSource, as_method_advice
 
-SEARCH_RESUME = re.compile(r"continue with 'nasloop search --resume [^']*'")
-"""How a stopped run's reason says to continue it (a Ctrl-C's, a kill's: see .stop_record and ``summarize``)."""
+SEARCH_RESUME = re.compile(re.escape(continue_hint("\0")).replace(re.escape("\0"), "[^']*"))
+"""How a stopped run's reason says to continue it (:func:`.stop_reasons.continue_hint`), any folder."""
 
 
 def show_summary(run_dir: str) -> dict[str, Any]:
