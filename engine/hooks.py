@@ -41,10 +41,16 @@ def check_hooks(function: str, **hooks: Any) -> None:
                               f"give {wanted}") from None
 
 
-def say_note(on_note: Callable[[str], None] | None, text: str, log: logging.Logger) -> None:
+def say_note(on_note: Callable[[str], None] | None, text: str, log: logging.Logger, noted: set[str] | None = None,
+             key: str | None = None) -> None:
     """Say ``text`` to a run's ``on_note``, where its other notes go (the command's 'note:' line, a script's
     callback), else, where there is none (a plugin built without a run), as a warning to ``log``: so a note is heard
-    by whoever can hear it, and never lost."""
+    by whoever can hear it, and never lost. With ``noted`` (a run's, see ``RunContext.noted``), said once a run under
+    ``key`` (the text itself by default): what each step or each member of the run would say again."""
+    if noted is not None:
+        if (key or text) in noted:
+            return
+        noted.add(key or text)
     if on_note is None:
         log.warning(f"note: {text}")
     else:

@@ -212,12 +212,12 @@ def load_pretrained(path: str | os.PathLike, context: RunContext | None = None) 
     older_unit = next((f"{space}'s {feature}" for space, feature in WHOLE_COUNTS.items() if payload["version"] < 3
                        and space in payload["spaces"] and feature in payload.get("feature_names", [])), None)
     if older_unit is not None:
-        _note_unit(context, f"pretrained file {path} (format version {payload['version']}) was fitted with "
-                            f"{older_unit} proxy, read as a whole count until commit f4de08e (5 Dec 2026) and in "
-                            "millions since, and the file does not say which: one written before reads millions now "
-                            "through weights fitted on whole counts (on nb101, FLANs fine-tuned from one ranked alike "
-                            "either way: Kendall tau within 0.01 at 20, 40 and 128 cells); pretrain it again to be "
-                            "sure")
+        note = (f"pretrained file {path} (format version {payload['version']}) was fitted with {older_unit} proxy, "
+                "read as a whole count until commit f4de08e (5 Dec 2026) and in millions since, and the file does not "
+                "say which: one written before reads millions now through weights fitted on whole counts (on nb101, "
+                "FLANs fine-tuned from one ranked alike either way: Kendall tau within 0.01 at 20, 40 and 128 cells); "
+                "pretrain it again to be sure")
+        say_note(None if context is None else context.on_note, note, log, None if context is None else context.noted)
     rows = {m.get("embedding.weight").shape[0] if torch.is_tensor(m.get("embedding.weight")) else -1 for m in members}
     if rows != {len(vocab)} or len(set(vocab)) != len(vocab):
         raise DataError(f"{path} is damaged: its members' embeddings do not have one row per distinct vocabulary "
@@ -232,15 +232,6 @@ def load_pretrained(path: str | os.PathLike, context: RunContext | None = None) 
         raise DataError(f"{path} is damaged: its contents do not match the checksum written with them; pretrain "
                         "again")
     return payload
-
-
-def _note_unit(context: RunContext | None, note: str) -> None:
-    """Say ``note`` once in ``context``'s run, where it says its notes (:func:`~..engine.hooks.say_note`)."""
-    if context is not None and note in context.noted:
-        return
-    if context is not None:
-        context.noted.add(note)
-    say_note(None if context is None else context.on_note, note, log)
 
 
 def check_contents(payload: dict[str, Any], path: Path) -> None:

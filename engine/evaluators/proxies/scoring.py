@@ -307,11 +307,8 @@ def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
     minibatch(resolve([proxy]), dataset, data_dir, batch_size, seed)  # so does one needing images nasloop lacks
     said = set() if noted is None else noted
 
-    def say(kind: str, note: str) -> None:
-        if f"{kind}:{proxy}" in said:  # once: a predictor asks again each step, and the first says why
-            return
-        said.add(f"{kind}:{proxy}")
-        say_note(on_note, note, log)
+    def say(kind: str, note: str) -> None:  # once: a predictor asks again each step, and the first says why
+        say_note(on_note, note, log, said, f"{kind}:{proxy}")
 
     def score(archs: Sequence[Arch]) -> np.ndarray:
         # a predictor ranking a whole space may build thousands of networks here: show it on a terminal
