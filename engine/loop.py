@@ -13,11 +13,11 @@ from typing import Callable, Sequence
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy, UnreadableState
 from .budget import Budget
-from .errors import ArchitectureError, ConfigError, DataError, NasloopError, PluginFault
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_now, describe_exception, lost_trials,
                              waited)
-from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop
+from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop, refusal_for
 from .replays import Replays
 from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
@@ -276,9 +276,8 @@ class SearchLoop:
             got = (f"{len(proposed) or 'no'} architecture{'s' * (len(proposed) != 1)}"
                    if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}")
             wanted = "one architecture" if n == 1 else f"1 to {n} architectures"
-            refused = ConfigError if defined_by_nasloop(type(self.strategy)) else PluginFault
-            raise refused(f"strategy {STRATEGIES.label(self.strategy)}: ask({n}) returned {got}; return a list of "
-                          f"{wanted}")
+            raise refusal_for(self.strategy)(f"strategy {STRATEGIES.label(self.strategy)}: ask({n}) returned {got}; "
+                                             f"return a list of {wanted}")
         archs: list[Arch] = [self._proposal(a) for a in proposed]
         self._step += 1
         if self._replays:

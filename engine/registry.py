@@ -18,7 +18,7 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Callable, ClassVar, Generic, Iterator, Mapping, TypeVar
 
-from .errors import RegistryError
+from .errors import ConfigError, PluginFault, RegistryError
 from .near_words import near_words
 
 T = TypeVar("T")
@@ -43,6 +43,13 @@ def defined_by_nasloop(code: object) -> bool:
     """Whether a class or function is nasloop's own (tested with it), not a user's: a user's plugin is tried, or
     its declarations asked, where nasloop's need not be."""
     return str(getattr(code, "__module__", "")).startswith("nasloop.")
+
+
+def refusal_for(*plugins: object) -> type[ConfigError]:
+    """What refuses output that breaks a plugin contract, given the ``plugins`` whose code gave it (None: absent):
+    a :class:`PluginFault` where a user's is among them, since a fix of that code lets the run continue where it
+    stopped (stored 'interrupted' once evaluations stand, not 'failed'); ConfigError where all are nasloop's."""
+    return ConfigError if all(defined_by_nasloop(type(p)) for p in plugins if p is not None) else PluginFault
 
 
 def caller_module(depth: int = 2) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
 from .errors import ArchitectureError, ConfigError, PluginFault, one_line
 from .executors.base import describe_exception
-from .registry import STRATEGIES, defined_by_nasloop
+from .registry import STRATEGIES, defined_by_nasloop, refusal_for
 
 SAMPLES = 8
 """Architectures sampled (each mutated twice in a row), and the first few enumerated."""
@@ -173,14 +173,13 @@ def refused_proposal(space: SearchSpace, strategy: Any, arch: Any, exc: Exceptio
     user's format iterating a string it was given failed as an unexpected ValueError in that format, naming neither
     the strategy nor the fix. A user's code at fault is a :class:`PluginFault`: the run stands, and its fix lets a
     resume continue (it was stored failed)."""
-    users_space, users_strategy = not defined_by_nasloop(type(space)), not defined_by_nasloop(type(strategy))
-    refusal = PluginFault if users_space or users_strategy else ConfigError
+    refusal = refusal_for(space, strategy)
     fault = string_fault(space)
     if fault is not None:
         return refusal(fault)
     reason = exc if isinstance(exc, ArchitectureError) else describe_exception(exc)
     name = STRATEGIES.label(strategy)
-    if users_space and not users_strategy:
+    if not defined_by_nasloop(type(space)) and defined_by_nasloop(type(strategy)):
         return refusal(f"search space '{space.name}': its moves (sample, mutate, neighbours...) gave strategy {name} "
                        f"{one_line(repr(arch), 80)}, which is not an architecture of it ({reason}); make them return "
                        "architectures of the space, which format writes and parse reads back")

@@ -23,8 +23,8 @@ from typing import Any, ClassVar, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..engine.errors import ConfigError, PluginFault, UnsupportedError, check_base_init, one_line
-from ..engine.registry import PREDICTORS, defined_by_nasloop
+from ..engine.errors import ConfigError, UnsupportedError, check_base_init, one_line
+from ..engine.registry import PREDICTORS, refusal_for
 from ..engine.options import Configurable, takes
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -360,7 +360,7 @@ def refuse_one(predictor: Predictor, archs: Any) -> None:
 def _float_pair(predictor: Predictor, count: int, out: Any) -> tuple[np.ndarray, np.ndarray]:
     """``out`` as one finite mean and one finite std >= 0 per architecture, else one line naming the predictor (a
     user's: a :class:`PluginFault`, its fix lets a search go on): NaN or misshapen output would steer it unseen."""
-    name, refused = PREDICTORS.label(predictor), (ConfigError if defined_by_nasloop(type(predictor)) else PluginFault)
+    name, refused = PREDICTORS.label(predictor), refusal_for(predictor)
     try:
         mean, std = (np.asarray(part, dtype=np.float64) for part in out)
     except (TypeError, ValueError):

@@ -18,9 +18,9 @@ import numpy as np
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import (ArchitectureError, ConfigError, PluginFault, UnsupportedError, check_base_init, check_requires,
+from ..errors import (ArchitectureError, ConfigError, UnsupportedError, check_base_init, check_requires,
                       one_line)
-from ..registry import EVALUATORS, defined_by_nasloop
+from ..registry import EVALUATORS, refusal_for
 from ..options import Configurable
 from ..types import FAILED, OK, Arch, Result
 
@@ -138,10 +138,7 @@ def users_refusal(evaluator: Evaluator) -> type[ConfigError]:
     """What refuses a result that breaks the contract: a :class:`PluginFault` where a user's code gave it (the
     evaluator, or the benchmark whose table it reads), since a fix of that code lets the run continue where it
     stopped (stored 'interrupted' once evaluations stand, not 'failed'); ConfigError for nasloop's own."""
-    benchmark = evaluator.context.benchmark if evaluator.uses_benchmark else None
-    if defined_by_nasloop(type(evaluator)) and (benchmark is None or defined_by_nasloop(type(benchmark))):
-        return ConfigError
-    return PluginFault
+    return refusal_for(evaluator, evaluator.context.benchmark if evaluator.uses_benchmark else None)
 
 
 def checked_result(evaluator: Evaluator, result: object) -> Result:
