@@ -10,6 +10,7 @@ import gzip
 import io
 import logging
 import os
+import runpy
 import subprocess
 import sys
 import warnings
@@ -238,46 +239,87 @@ NasloopRun = Callable[..., subprocess.CompletedProcess]
 """``run(args, cwd=None, env=None)``: the ``nasloop`` command's exit status, stdout and stderr."""
 
 
+def _in_process(monkeypatch, capfd, call: Callable[[], object], label: list[str], cwd: Path | None,
+                env: Mapping[str, str | None] | None) -> subprocess.CompletedProcess:
+    """``call()`` run as a process would run it: its exit status (``SystemExit`` or its return value), what it
+    printed, the warnings Python's default filters show (pytest's turn every warning into an error) and the log
+    records no handler takes (pytest's handlers would hold them), on stderr. An exception it lets through is
+    raised into the test, where the process printed its traceback. ``env`` sets variables (None removes one) and
+    ``cwd`` is the working folder, both for the rest of the test."""
+    if cwd is not None:
+        monkeypatch.chdir(cwd)
+    for name, value in (env or {}).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    capfd.readouterr()  # what the test printed before is not the command's
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    root.handlers.clear()  # logging's last resort then writes a record to stderr, as in a process
+    root.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings(record=True) as shown:
+            warnings.resetwarnings()
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", category)  # Python's default filters
+            try:
+                status = _exit_status(call())
+            except SystemExit as stop:  # argparse's errors, a script's sys.exit
+                status = _exit_status(stop.code)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    out, err = capfd.readouterr()
+    err += "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line) for w in shown)
+    return subprocess.CompletedProcess(label, status, out, err)
+
+
 @pytest.fixture
 def nasloop_in_process(monkeypatch, capfd) -> NasloopRun:
     """``nasloop ARGS`` run in this process as the console script runs it (``sys.exit(main())``): a test of what a
-    command says, not of the process, spares a fresh Python's seconds of imports.
-
-    What the process would print is on stderr here too: a warning Python's default filters show (pytest's turn
-    every warning into an error) and a log record that no handler takes (pytest's handlers would hold it). An
-    exception ``main`` lets through is raised into the test, where the process printed its traceback. ``env``
-    sets variables (None removes one) and ``cwd`` is the working folder, both for the rest of the test."""
+    command says, not of the process, spares a fresh Python's seconds of imports (see :func:`_in_process`)."""
 
     def run(args: Sequence[str], cwd: Path | None = None,
             env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess:
         from nasloop.engine.cli import main
 
-        if cwd is not None:
-            monkeypatch.chdir(cwd)
-        for name, value in (env or {}).items():
-            if value is None:
-                monkeypatch.delenv(name, raising=False)
-            else:
-                monkeypatch.setenv(name, value)
-        capfd.readouterr()  # what the test printed before is not the command's
-        root = logging.getLogger()
-        handlers, level = root.handlers[:], root.level
-        root.handlers.clear()  # logging's last resort then writes a record to stderr, as in a process
-        root.setLevel(logging.WARNING)
-        try:
-            with warnings.catch_warnings(record=True) as shown:
-                warnings.resetwarnings()
-                for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
-                    warnings.simplefilter("ignore", category)  # Python's default filters
-                try:
-                    status = _exit_status(main(list(args)))
-                except SystemExit as stop:  # argparse's errors
-                    status = _exit_status(stop.code)
-        finally:
-            root.handlers[:] = handlers
-            root.setLevel(level)
-        out, err = capfd.readouterr()
-        err += "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line) for w in shown)
-        return subprocess.CompletedProcess(["nasloop", *args], status, out, err)
+        return _in_process(monkeypatch, capfd, lambda: main(list(args)), ["nasloop", *args], cwd, env)
+
+    return run
+
+
+ScriptRun = Callable[..., subprocess.CompletedProcess]
+"""``run(path, args, cwd=None, env=None)``: a Python script's exit status, stdout and stderr."""
+
+
+@pytest.fixture
+def script_in_process(monkeypatch, capfd) -> ScriptRun:
+    """``python PATH ARGS`` run in this process as Python runs a script: as ``__main__``, its folder first on the
+    import path and ``sys.argv`` its own. For what a script refuses before any work, where a fresh Python spent
+    seconds importing torch to print one line; a script that starts workers or Ray runs in a process of its own."""
+
+    def run(path: Path, args: Sequence[str], cwd: Path | None = None,
+            env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess:
+        monkeypatch.setattr(sys, "argv", [str(path), *args])
+        monkeypatch.syspath_prepend(str(path.parent))
+        def as_main() -> None:
+            runpy.run_path(str(path), run_name="__main__")
+
+        return _in_process(monkeypatch, capfd, as_main, [sys.executable, str(path), *args], cwd, env)
+
+    return run
+
+
+@pytest.fixture
+def benchmark_script(script_in_process) -> Callable[..., subprocess.CompletedProcess]:
+    """``python benchmarks/SCRIPT ARGS`` in this process (see :func:`script_in_process`), with the environment
+    ``test_benchmark_scripts.run_script`` gives one in a process of its own: no data but ``data_dir``'s."""
+
+    def run(script: str, *args: str, data_dir: Path | str | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess:
+        env = {"NASLOOP_DATA": None if data_dir is None else str(data_dir),
+               "XDG_CACHE_HOME": os.path.join(os.devnull, "none")}
+        return script_in_process(REPO_ROOT / "benchmarks" / script, args, cwd=cwd, env=env)
 
     return run

@@ -58,32 +58,32 @@ def refusal(done: subprocess.CompletedProcess, script: str) -> str:
     ("loop_speed.py", ["--data-dir", ""], ["--data-dir", "empty path"]),  # read as 'no folder': another was used
     ("multi_objective_nb201.py", ["--out", ""], ["--out", "empty path"]),  # wrote into the current folder
 ])
-def test_a_value_that_cannot_work_is_refused_naming_its_flag(script, args, words):
-    line = refusal(run_script(script, *args), script)
+def test_a_value_that_cannot_work_is_refused_naming_its_flag(benchmark_script, script, args, words):
+    line = refusal(benchmark_script(script, *args), script)
     assert all(word in line for word in words), line
 
 
 @pytest.mark.parametrize("script, flag", [("search_nb201.py", "--json"), ("predictors.py", "--json"),
                                           ("nago_search.py", "--json")])
-def test_an_output_file_that_cannot_be_written_is_refused_before_the_work(tmp_path, script, flag):
+def test_an_output_file_that_cannot_be_written_is_refused_before_the_work(benchmark_script, tmp_path, script, flag):
     target = tmp_path / "no-such-folder" / "out.json"
-    line = refusal(run_script(script, flag, str(target)), script)
+    line = refusal(benchmark_script(script, flag, str(target)), script)
     assert flag in line and str(target.parent) in line, line
 
 
 @pytest.mark.parametrize("script", ["multi_objective_nb201.py", "compare_nb201.py"])
-def test_an_output_folder_that_is_a_file_is_refused_before_the_work(tmp_path, script):
+def test_an_output_folder_that_is_a_file_is_refused_before_the_work(benchmark_script, tmp_path, script):
     taken = tmp_path / "taken"
     taken.write_text("not a folder")
-    line = refusal(run_script(script, "--out", str(taken)), script)
+    line = refusal(benchmark_script(script, "--out", str(taken)), script)
     assert "--out" in line and str(taken) in line, line  # it read "choose a writable --run-dir"
 
 
-def test_nasloop_refusals_end_a_script_in_nasloops_one_line(tmp_path, data_dir):
-    line = refusal(run_script("loop_speed.py", "--space", "no-such-space", "--budget", "5", data_dir=data_dir),
+def test_nasloop_refusals_end_a_script_in_nasloops_one_line(benchmark_script, data_dir):
+    line = refusal(benchmark_script("loop_speed.py", "--space", "no-such-space", "--budget", "5", data_dir=data_dir),
                    "loop_speed.py")
     assert "unknown search space 'no-such-space'" in line
-    line = refusal(run_script("guided_search.py", "--seeds", "1", "--budget", "5", "--dataset", "no-such-task",
+    line = refusal(benchmark_script("guided_search.py", "--seeds", "1", "--budget", "5", "--dataset", "no-such-task",
                               data_dir=data_dir), "guided_search.py")
     assert "no task 'no-such-task'" in line
 

@@ -21,11 +21,11 @@ EXAMPLE = ROOT / "examples" / "cifar10_nas.py"
 
 @pytest.mark.parametrize("script", ["loop_speed.py", "stored_costs.py", "multi_objective_nb201.py", "nago_search.py",
                                     "nago_speed.py", "compare_nb201.py", "feature_predictors.py", "ray_scaling.py"])
-def test_a_missing_data_folder_is_refused_before_any_output(tmp_path: Path, script: str):
+def test_a_missing_data_folder_is_refused_before_any_output(benchmark_script, tmp_path: Path, script: str):
     """$NASLOOP_DATA naming no folder: the table header, the 'command:' line, the two studies' command lines or
     'running in-process ...' came first, and the refusal after them read as a run that had started."""
     out = ["--out", str(tmp_path / "studies")] if script == "compare_nb201.py" else []  # not the repository's
-    done = run_script(script, *out, data_dir=tmp_path / "missing")
+    done = benchmark_script(script, *out, data_dir=tmp_path / "missing")
     line = refusal(done, script)
     assert done.stdout == "" and done.stderr.strip() == line, (done.stdout, done.stderr)
     assert "does not exist" in line and str(tmp_path / "missing") in line, line
@@ -38,9 +38,10 @@ def test_a_missing_data_folder_is_refused_before_any_output(tmp_path: Path, scri
     ("nago_speed.py", ["--param-limits", "1e5,10"], ["--param-limits 10", "--param-limits 13218"]),
     ("ray_scaling.py", ["--proxies", "no-such-proxy"], ["'no-such-proxy'"]),  # after 'running in-process ...'
 ])
-def test_a_bad_name_is_refused_before_any_output(data_dir: Path, script: str, args: list[str], words: list[str]):
+def test_a_bad_name_is_refused_before_any_output(benchmark_script, data_dir: Path, script: str, args: list[str],
+                                                words: list[str]):
     """With the data in place, a bad name was refused only when the search or training that used it began."""
-    done = run_script(script, *args, data_dir=data_dir)
+    done = benchmark_script(script, *args, data_dir=data_dir)
     line = refusal(done, script)
     assert done.stdout == "" and done.stderr.strip().splitlines()[-1] == line, (done.stdout, done.stderr)
     assert all(word in line for word in words), line
@@ -51,9 +52,9 @@ def test_a_bad_name_is_refused_before_any_output(data_dir: Path, script: str, ar
                                            ("benchmarks/stats_util.py", "Benchmarks"),
                                            ("benchmarks/script_args.py", "Benchmarks"),
                                            ("examples/custom_space.py", "--plugin examples/custom_space.py")])
-def test_a_helper_module_run_directly_says_what_it_is_and_what_to_run(path: str, instead: str):
+def test_a_helper_module_run_directly_says_what_it_is_and_what_to_run(script_in_process, path: str, instead: str):
     """'python benchmarks/nago_tables.py --help' printed nothing and exited 0, as if it had done what was asked."""
-    done = subprocess.run([sys.executable, path, "--help"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    done = script_in_process(Path(path), ["--help"], cwd=ROOT)  # relative, as typed in the repository
     assert done.returncode == 2 and done.stdout == "", (done.returncode, done.stdout, done.stderr)
     line = done.stderr.strip()
     assert "\n" not in line and line.startswith(f"{Path(path).name}: error: ") and "not a command" in line, line
@@ -72,8 +73,9 @@ def test_a_helper_module_run_directly_says_what_it_is_and_what_to_run(path: str,
     ("nago_speed.py", ["--param-limits", "-1e5,4e6"], "-1e5"),
     ("ray_scaling.py", ["--gpus-per-trial", "-1"], "-1"),  # a plain float: Ray was asked for -1 GPU
 ])
-def test_a_negative_list_value_is_refused_naming_its_flag_and_value(script: str, args: list[str], value: str):
-    line = refusal(run_script(script, *args), script)
+def test_a_negative_list_value_is_refused_naming_its_flag_and_value(benchmark_script, script: str, args: list[str],
+                                                                    value: str):
+    line = refusal(benchmark_script(script, *args), script)
     flag = args[0].split("=")[0]
     assert f"argument {flag}: " in line and value in line and "expected one argument" not in line, line
     assert any(bound in line for bound in (">= 1", "> 0", ">= 0")), line  # the values it takes
@@ -117,21 +119,20 @@ def test_a_ray_share_refusal_of_the_example_names_only_its_own_flags(tmp_path: P
 @pytest.mark.parametrize("script, flag", [("guided_search.py", "--space"), ("ranking_round.py", "--space"),
                                           ("predictors.py", "--space"), ("loop_speed.py", "--space"),
                                           ("flan_transfer.py", "--target")])
-def test_a_space_without_a_table_is_refused_naming_the_scripts_flag(script: str, flag: str):
+def test_a_space_without_a_table_is_refused_naming_the_scripts_flag(benchmark_script, script: str, flag: str):
     """'--space nago' read "build_context: lookup=True ...; pass lookup=False", a Python argument, or named
     '--evaluator tabular' (loop_speed.py) and '--space' (flan_transfer.py's is --target), flags the scripts lack."""
-    line = refusal(run_script(script, flag, "nago", "--pretrained", "a=b") if script == "flan_transfer.py" else
-                   run_script(script, flag, "nago"), script)
+    line = refusal(benchmark_script(script, flag, "nago", "--pretrained", "a=b") if script == "flan_transfer.py" else
+                   benchmark_script(script, flag, "nago"), script)
     assert f"argument {flag}: search space 'nago' has no benchmark table" in line and "nb201" in line, line
     assert "lookup" not in line and "--evaluator" not in line, line
 
 
-def test_ray_scalings_device_refusal_names_its_own_option_flag(data_dir: Path):
+def test_ray_scalings_device_refusal_names_its_own_option_flag(benchmark_script, data_dir: Path):
     """The device is '--option device=...' here; nasloop's refusal said 'use --device cpu', a flag the script lacks
     (on a machine without a GPU; with one, device cuda:99 is refused naming no flag)."""
-    line = refusal(run_script("ray_scaling.py", "--evaluator", "train", "--option", "device=cuda:99",
-                              data_dir=data_dir), "ray_scaling.py")
-    help_text = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "ray_scaling.py"), "--help"],
-                               capture_output=True, text=True, timeout=120).stdout
+    line = refusal(benchmark_script("ray_scaling.py", "--evaluator", "train", "--option", "device=cuda:99",
+                                    data_dir=data_dir), "ray_scaling.py")
+    help_text = benchmark_script("ray_scaling.py", "--help").stdout
     named = set(re.findall(r"--[a-z][a-z-]*", line))
     assert "cuda:99" in line and named <= set(re.findall(r"--[a-z][a-z-]*", help_text)), line
