@@ -50,9 +50,9 @@ def test_bo_starts_on_nb201_from_the_cells_random_search_draws(tmp_path, data_di
 
 
 def test_bo_with_two_objectives_uses_the_hypervolume_acquisition(tmp_path, data_dir):
-    summary = run(tmp_path, "mo", data_dir, strategy="bo", budget=10, seed=2, strategy_options=FAST,
+    summary = run(tmp_path, "mo", data_dir, strategy="bo", budget=8, seed=2, strategy_options=FAST,
                   objectives=["val_accuracy:max", "params_m:min"], reference_point=[60.0, 1.6])
-    assert summary["evaluations"] == 10 and summary["pareto_front"] and summary["hypervolume"] > 0
+    assert summary["evaluations"] == 8 and summary["pareto_front"] and summary["hypervolume"] > 0
 
 
 def test_sobol_design_gives_integer_ends_their_share():
