@@ -6,6 +6,7 @@ CLI prints it without a traceback. Anything else escaping is a bug in nasloop.
 """
 
 import os
+import traceback
 from typing import Iterable, Sequence
 
 
@@ -55,6 +56,18 @@ def one_line(text: object, limit: int | None = None) -> str:
     """
     flat = " ".join(str(text).split())
     return flat if limit is None or len(flat) <= limit else flat[:limit - 3] + "..."
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``Type: first line of the message (at file:line)`` of the innermost frame, for the store.
+
+    Enough to find a crash; library errors (torch's carry a C++ stack) are cut to their first
+    line so a failure reason, and the summary that quotes it, stays one line.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {one_line(lines[0] if lines else 'no details', 300)}{where}"
 
 
 def first_few(items: Sequence[str], most: int) -> str:

@@ -13,10 +13,9 @@ from typing import Callable, Sequence
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy, UnreadableState
 from .budget import Budget
-from .errors import ArchitectureError, ConfigError, DataError, NasloopError
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError, describe_exception
 from .evaluators.base import Evaluator, checked_result
-from .executors.base import (EMPTY_WAITS, Executor, checked_capacity, checked_now, describe_exception, lost_trials,
-                             waited)
+from .executors.base import EMPTY_WAITS, Executor, checked_capacity, checked_now, lost_trials, waited
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop, refusal_for
 from .replays import Replays
 from .objectives import Objective, oriented_values, replicate_variances

@@ -13,8 +13,7 @@ import numpy as np
 
 from ..predictors.base import Predictor
 from ..search_spaces.base import SearchSpace
-from .errors import ConfigError, NasloopError
-from .executors.base import describe_exception
+from .errors import ConfigError, NasloopError, describe_exception
 from .registry import PREDICTORS, defined_by_nasloop
 from .state_json import snapshot
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 from ..search_spaces.base import SearchSpace, enumerable
 from ..strategies.base import Strategy
 from .config import SearchConfig
-from .errors import ArchitectureError, ConfigError, DataError, NasloopError, one_line
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError, describe_exception, one_line
 from .evaluators.base import Evaluator
 from .objectives import Objective, check_directions
 from .options import effective_options
@@ -21,7 +21,7 @@ from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop
 from .run_folders import started_in
 from .space_checks import check_space_moves
 from .state_json import state_json
-from .executors.base import Executor, describe_exception
+from .executors.base import Executor
 from .store import RunStore
 from .store_rows import RESTORE
 from .user_files import path_from

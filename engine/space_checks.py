@@ -14,8 +14,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
-from .errors import ArchitectureError, ConfigError, PluginFault, one_line
-from .executors.base import describe_exception
+from .errors import ArchitectureError, ConfigError, PluginFault, describe_exception, one_line
 from .registry import STRATEGIES, defined_by_nasloop, refusal_for
 
 SAMPLES = 8

@@ -260,7 +260,7 @@ def test_a_library_error_with_a_native_stack_is_stored_as_one_line():
     """torch's errors carry a C++ stack trace; a failure reason (and the summary quoting it) stays one line."""
     import torch
 
-    from nasloop.engine.executors.base import describe_exception
+    from nasloop.engine.errors import describe_exception
 
     with pytest.raises(Exception) as raised:
         torch.nn.Conv2d(3, 2**70, 3)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import numpy as np
 
 from ...search_spaces.base import GeneratorSpace, SearchSpace
-from ..errors import ArchitectureError, ConfigError, NasloopError
+from ..errors import ArchitectureError, ConfigError, NasloopError, describe_exception
 from ..registry import defined_by_nasloop
 from ..types import Arch, Result
 
@@ -44,8 +44,6 @@ def to_module(space: SearchSpace, arch: Arch, **options: object) -> nn.Module:
     as ArchitectureError makes it fail, where it stopped 'nasloop proxies', the zero-cost warm-up and the forest's
     computed features as an unexpected error (the proxy evaluator already failed the trial alone). nasloop's own
     spaces' errors, and any NasloopError (the user's input: every architecture would fail alike), go through."""
-    from ..executors.base import describe_exception  # the executors import the evaluators' base
-
     try:
         return space.to_module(arch, **options)  # type: ignore[attr-defined]
     except Exception as exc:

@@ -15,7 +15,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Container, Iterable, Iterator
 
-from ..errors import ConfigError, NasloopError, one_line
+from ..errors import ConfigError, NasloopError, describe_exception
 from ..evaluators.base import Evaluator
 from ..registry import EXECUTORS
 from ..options import Configurable
@@ -148,18 +148,6 @@ def closed_on_error(executor: Executor) -> Iterator[None]:
         with suppress(Exception):
             executor.close()
         raise
-
-
-def describe_exception(exc: BaseException) -> str:
-    """``Type: first line of the message (at file:line)`` of the innermost frame, for the store.
-
-    Enough to find a crash; library errors (torch's carry a C++ stack) are cut to their first
-    line so a failure reason, and the summary that quotes it, stays one line.
-    """
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return f"{type(exc).__name__}: {one_line(lines[0] if lines else 'no details', 300)}{where}"
 
 
 class Terminated(KeyboardInterrupt):

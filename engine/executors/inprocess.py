@@ -4,11 +4,11 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from ..errors import ArchitectureError, NasloopError
+from ..errors import ArchitectureError, NasloopError, describe_exception
 from ..evaluators.base import Evaluator, refused
 from ..registry import register_executor
 from ..types import Arch, Result
-from .base import Completed, Executor, describe_exception
+from .base import Completed, Executor
 
 
 def run_trial(evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result:

@@ -28,13 +28,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
-from ..errors import ArchitectureError, ConfigError, NasloopError
+from ..errors import ArchitectureError, ConfigError, NasloopError, describe_exception
 from ..evaluators.base import Evaluator, refused
 from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, plugin_folders
 from ..registry import register_executor
 from ..types import Arch, Result
-from .base import Completed, Executor, describe_exception, sigterm_interrupts
+from .base import Completed, Executor, sigterm_interrupts
 from .shipping import ship_cached_properties, unshippable
 from .ray_setup import check_reachable, check_resources, first_line, import_ray, init_ray, slots_allowed
 

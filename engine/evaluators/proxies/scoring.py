@@ -26,7 +26,8 @@ from ...data.datasets import dataset_facts
 from ..devices import resolve_device
 from ..replicates import to_module
 from ...data.paths import check_data_dir
-from ...errors import ArchitectureError, ConfigError, DataError, NasloopError, UnsupportedError, one_line
+from ...errors import (ArchitectureError, ConfigError, DataError, NasloopError, UnsupportedError,
+                       describe_exception, one_line)
 from ...hooks import check_hooks, say_note
 from ...progress import progress
 from ...registry import SEARCH_SPACES, defined_by_nasloop
@@ -148,7 +149,7 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
                 own = defined_by_nasloop(proxy.fn)  # a user's proxy is named with its line, as its other errors are
                 out.errors[proxy.name] = (f"{proxy.name} failed: "
                                           + (f"{type(exc).__name__}: {str(exc).splitlines()[0]}" if own
-                                             else _described(exc)))
+                                             else describe_exception(exc)))
                 if isinstance(exc, RuntimeError):  # the run's (out of memory), not the network's: scored again
                     out.failed.add(proxy.name)
             except Exception as exc:
@@ -156,7 +157,7 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
                     raise
                 # a user's proxy's bug (a KeyError): a failed score, scored again once fixed, named with the proxy and
                 # its line, where it stopped the warm-up, the forest's features and 'nasloop proxies' in Python's words
-                out.errors[proxy.name] = f"{proxy.name} failed: {_described(exc)}"
+                out.errors[proxy.name] = f"{proxy.name} failed: {describe_exception(exc)}"
                 out.failed.add(proxy.name)
             else:
                 if math.isfinite(value):
@@ -165,13 +166,6 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
                     out.errors[proxy.name] = f"{proxy.name} is {value} (the network carries no signal or overflowed)"
             out.seconds[proxy.name] = time.perf_counter() - start + (build_seconds if index == 0 else 0.0)
     return out
-
-
-def _described(exc: BaseException) -> str:
-    """``Type: message (at file:line)`` of a user's proxy's error, as a failed trial's reason reads."""
-    from ...executors.base import describe_exception  # the executors import the evaluators' base
-
-    return describe_exception(exc)
 
 
 def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], proxies: Sequence[str] | str,
