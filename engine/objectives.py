@@ -246,9 +246,10 @@ class GrowingFront:
         if values in self.members:
             self.members.append(values)
             return self.hypervolume  # a tie adds a member but no volume
-        if any(all(m >= v for m, v in zip(member, values)) for member in self.members):
+        kept = pareto_mask(np.array([*self.members, values], dtype=np.float64))
+        if not kept[-1]:
             return self.hypervolume  # dominated: the volume stands
-        self.members = [m for m in self.members if not all(v >= x for v, x in zip(values, m))] + [values]
+        self.members = [m for m, keep in zip(self.members, kept) if keep] + [values]
         if self.reference is not None:
             self.hypervolume = hypervolume(np.array(self.members), self.reference)
         return self.hypervolume
