@@ -152,7 +152,13 @@ def chunked_scores(member: FlanNet, chunks: Sequence[Batch], features: torch.Ten
 
 
 def longest_path(num_nodes: int, edges: np.ndarray) -> int:
-    """Edges of a DAG in the longest input→output path (edges are listed in topological order)."""
+    """Edges in the DAG's longest path, wherever it starts and ends, not only input→output (a dead branch 1→2→3→4
+    beside the arc 0→5 gives 3, not 1): the steps FLAN's flows take until every source has reached every node.
+
+    Nodes are numbered in topological order (the space checks each edge's source comes before its target); the
+    edges may come in any order. Written here, not networkx's ``dag_longest_path_length``: FLAN takes it for every
+    graph it encodes (the whole space when it ranks it), and building a networkx graph for each made NB201's
+    15,625 graphs take 1.4 s against 0.08 s."""
     level = [0] * num_nodes
     for src, dst in sorted(edges.T.tolist()):  # by source: each node's level is final before its edges leave it
         level[dst] = max(level[dst], level[src] + 1)

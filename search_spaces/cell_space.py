@@ -85,15 +85,14 @@ def _representatives(spec: CellSpec) -> dict[str, Cell]:
 
 @lru_cache(maxsize=4)
 def _paths(spec: CellSpec) -> tuple[tuple[int, ...], ...]:
-    """Every input→output path of the cell, as the positions of the edges it uses."""
-    last = spec.num_nodes - 1
+    """Every input→output path of the cell, as the positions of the edges it uses (networkx's simple edge paths,
+    found once per spec; networkx is imported here, as only the path encoding asks: 0.16 s at a command's start)."""
+    import networkx as nx
 
-    def walk(node: int) -> list[tuple[int, ...]]:
-        if node == last:
-            return [()]
-        return [(pos, *rest) for pos, (src, dst) in enumerate(spec.edges) if src == node for rest in walk(dst)]
-
-    return tuple(walk(0))
+    graph = nx.DiGraph()
+    graph.add_edges_from((src, dst, {"pos": pos}) for pos, (src, dst) in enumerate(spec.edges))
+    return tuple(tuple(graph.edges[arc]["pos"] for arc in path)
+                 for path in nx.all_simple_edge_paths(graph, 0, spec.num_nodes - 1))
 
 
 @lru_cache(maxsize=4)
@@ -136,7 +135,12 @@ def live_cell(spec: CellSpec, cell: Cell) -> Cell:
 
 
 def _reachable(adj: np.ndarray, start: int) -> np.ndarray:
-    """Nodes reachable from ``start`` along the arcs of the boolean adjacency ``adj``."""
+    """Nodes reachable from ``start`` along the arcs of the boolean adjacency ``adj``.
+
+    Written here, not networkx's ``descendants``: it runs for every cell of a space where a proxy file is checked
+    (:func:`live_cell`) and where FLAN encodes the whole space (``dataflow``), and building a networkx graph for each
+    call made it 32 → 57 µs a call, live_cell over NB201's 15,625 cells 1.8 → 2.25 s and their dataflow encodings
+    3.65 → 4.26 s."""
     seen = np.zeros(len(adj), dtype=bool)
     seen[start] = True
     frontier = seen.copy()

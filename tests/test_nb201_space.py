@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from nasloop.search_spaces import cell_space
 from nasloop.search_spaces.nb201 import NB201Benchmark
 from nasloop.engine.errors import ArchitectureError, UnsupportedError
 from nasloop.search_spaces.nb201 import NB201Space
@@ -98,6 +99,8 @@ def test_encodings(space):
     path = space.encode(cell, "path")
     assert path.shape == (84,) and path.sum() == 4  # all four input→output paths are live
     assert space.encode(space.parse("0,0,0,0,0,0"), "path").sum() == 0
+    # the input→output paths, as edge positions of (0,1), (0,2), (1,2), (0,3), (1,3), (2,3)
+    assert sorted(cell_space._paths(space.spec)) == [(0, 2, 5), (0, 4), (1, 5), (3,)]
     graph = space.encode(cell, "graph")
     assert graph.num_nodes == 8 and graph.ops[0] == "shared/input" and graph.ops[-1] == "shared/output"
     assert graph.edges.shape == (2, 10) and (graph.edges[0] < graph.edges[1]).all()  # a DAG in topological order

@@ -210,10 +210,12 @@ def test_graph_edges_written_target_first_are_named_before_the_run(tmp_path, cap
 
 
 def test_the_depth_flan_propagates_does_not_depend_on_the_order_edges_are_listed_in():
-    """A space listing (1, 2) before (0, 1) had its 2-step chain read as 1 step deep."""
+    """A space listing (1, 2) before (0, 1) had its 2-step chain read as 1 step deep. The depth is the longest
+    path anywhere, as its docstring says: a dead branch 1→2→3→4 beside the arc 0→5 is 3 deep."""
     from nasloop.predictors.flan_network import longest_path
 
     assert longest_path(3, np.array([[1, 0], [2, 1]])) == longest_path(3, np.array([[0, 1], [1, 2]])) == 2
+    assert longest_path(6, np.array([[0, 1, 2, 3], [5, 2, 3, 4]])) == 3
 
 
 def test_a_tournament_larger_than_the_population_names_the_fix(tmp_path, capsys):
