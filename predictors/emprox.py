@@ -319,7 +319,12 @@ class EmProxPredictor(Predictor):
         self._bank = np.concatenate([self._bank, self._embed(new_archs)])
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
-        """IDW mean of the k nearest evaluated neighbours; std = their IDW spread (floored above 0)."""
+        """IDW mean of the k nearest evaluated neighbours; std = their IDW spread (floored above 0).
+
+        Written out, not sklearn's KNeighborsRegressor(weights=callable): that one took 396 ms against 204 to rank
+        NB201's 15,625 cells from 200 (260 against 62 from 20), and where the k-th and next neighbour are at one
+        distance (equivalent cells share an embedding) it keeps another of them: 937 of the 15,625 means moved, by
+        up to 0.03."""
         if self._model is None:
             raise ConfigError("emprox: predict called before fit; fit it on evaluated architectures first")
         archs = list(archs)
