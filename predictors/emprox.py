@@ -21,7 +21,6 @@ an NB201 cell is the sequence of its six edge operations.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Sequence
 
@@ -147,24 +146,18 @@ class Pretrained:
     tokenizer: Tokenizer
     weights: dict
     tokens: np.ndarray
-    seconds: float
-    reconstruction_accuracy: float
 
 
 _PRETRAINED: dict[tuple, Pretrained] = {}
 
 
-def pretrained(space: SearchSpace, dim: int, samples: int, epochs: int, seed: int) -> tuple[Pretrained, bool]:
-    """The autoencoder for these settings, trained on first use and cached for the process.
-
-    Returns it and whether it came from the cache.
-    """
+def pretrained(space: SearchSpace, dim: int, samples: int, epochs: int, seed: int) -> Pretrained:
+    """The autoencoder for these settings, trained on first use and cached for the process."""
     key = (space.name, json.dumps(space.config(), sort_keys=True, default=str), dim, samples, epochs, seed)
     if key in _PRETRAINED:
-        return _PRETRAINED[key], True
+        return _PRETRAINED[key]
     import torch
 
-    started = time.perf_counter()
     rng = np.random.default_rng(seed)
     archs = [space.sample(rng) for _ in range(samples)]
     tokenizer = Tokenizer.learn(space, archs)
@@ -180,26 +173,9 @@ def pretrained(space: SearchSpace, dim: int, samples: int, epochs: int, seed: in
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
-        accuracy = _reconstruction_accuracy(model, tokens)
-    entry = Pretrained(tokenizer, {k: v.detach().clone() for k, v in model.state_dict().items()},
-                       tokens.numpy(), time.perf_counter() - started, accuracy)
+    entry = Pretrained(tokenizer, {k: v.detach().clone() for k, v in model.state_dict().items()}, tokens.numpy())
     _PRETRAINED[key] = entry
-    return entry, False
-
-
-def _reconstruction_accuracy(model: torch.nn.Module, tokens: torch.Tensor) -> float:
-    """Share of tokens the decoder gets right decoding greedily from the embedding alone."""
-    import torch
-
-    with torch.no_grad():
-        embedding = model.encode(tokens)
-        state = (embedding.unsqueeze(0), torch.zeros_like(embedding).unsqueeze(0))
-        previous, correct = torch.full_like(tokens[:, :1], START), 0
-        for position in range(tokens.shape[1]):
-            output, state = model.decoder(model.embed(previous), state)
-            previous = model.out(output).argmax(dim=-1)
-            correct += int((previous[:, 0] == tokens[:, position]).sum())
-    return correct / tokens.numel()
+    return entry
 
 
 @register_predictor("emprox")
@@ -222,16 +198,10 @@ class EmProxPredictor(Predictor):
         self.finetune_steps, self.finetune_weight = finetune_steps, float(finetune_weight)
         self.finetune_loss, self.canonical = finetune_loss, canonical
         self._pretrained: Pretrained | None = None
-        self.pretrain_cached = False
         self._model = None
         self._tuned = False
         self._embeddings: dict = {}  # arch -> embedding under the current encoder
         self._bank = np.zeros((0, dim), dtype=np.float32)
-
-    @property
-    def pretrain_seconds(self) -> float:
-        """What pre-training cost when it ran (0 until first fit; paid once per process and settings)."""
-        return self._pretrained.seconds if self._pretrained else 0.0
 
     def prepare(self) -> None:
         """Pre-train (or fetch the cached encoder) now, so the first ``fit`` is not charged for it."""
@@ -241,8 +211,7 @@ class EmProxPredictor(Predictor):
     def _load_pretrained(self) -> None:
         import torch
 
-        self._pretrained, self.pretrain_cached = pretrained(self.space, self.dim, self.pretrain_samples,
-                                                            self.pretrain_epochs, self.seed)
+        self._pretrained = pretrained(self.space, self.dim, self.pretrain_samples, self.pretrain_epochs, self.seed)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
             self._model = _build_model(self._pretrained.tokenizer.size, self.dim)
