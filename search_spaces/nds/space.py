@@ -200,4 +200,5 @@ def _variant_space(variant: Variant) -> type[NdsSpace]:
     return register_search_space(variant.name)(cls)
 
 
-SPACE_CLASSES: dict[str, type[NdsSpace]] = {name: _variant_space(v) for name, v in VARIANTS.items()}
+for _variant in VARIANTS.values():
+    _variant_space(_variant)
