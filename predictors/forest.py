@@ -60,11 +60,6 @@ class ForestPredictor(Predictor):
         self.computed_proxies = tuple(self._features.computed_proxies)
         self._forest = None
 
-    @property
-    def feature_names(self) -> list[str]:
-        """One name per feature column (a proxy, ``<graph view>:<feature>``, ``<encoding>[i]``)."""
-        return list(self._features.names)
-
     def _matrix(self, archs: Sequence[Arch]) -> np.ndarray:
         return impute(self._features(archs), self._floor)
 

@@ -195,7 +195,7 @@ def test_a_run_context_refuses_a_space_its_benchmark_does_not_tabulate(data_dir)
                                                r"is tabulated by nb201; build the space's own context: "
                                                r"build_context\(NB201Space, dataset, data_dir\)"):
             build()
-    assert ForestPredictor(NB101Space(context=nb101), context=nb101, trees=5).feature_names[:2] == ["flops", "params"]
+    assert ForestPredictor(NB101Space(context=nb101), context=nb101, trees=5)._features.names[:2] == ["flops", "params"]
 
 
 def test_build_context_takes_a_space_by_its_registered_name(data_dir):

@@ -9,6 +9,9 @@ import pytest
 
 @pytest.mark.parametrize("module, owner, name", [
     ("nasloop.search_spaces.nds.space", None, "SPACE_CLASSES"),  # the NDS spaces are found through the registry
+    ("nasloop.predictors.forest", "ForestPredictor", "feature_names"),
+    ("nasloop.search_spaces.nb101.cost", None, "nb101_params"),  # the table has params; the test counts them
+    ("nasloop.engine.data.safe_pickle", None, "ADMITTED_GLOBALS"),
 ])
 def test_a_name_nothing_in_the_package_reads_is_not_defined(module, owner, name):
     namespace = importlib.import_module(module)

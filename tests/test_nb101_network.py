@@ -11,8 +11,8 @@ import pytest
 import torch
 from torch import nn
 
-from nasloop.search_spaces.nb101.cost import canonical_cell, nb101_flops, nb101_params
-from nasloop.search_spaces.nb101.graph import make_cell, parse_cell
+from nasloop.search_spaces.nb101.cost import canonical_cell, nb101_flops, network_layers
+from nasloop.search_spaces.nb101.graph import NB101Cell, make_cell, parse_cell
 from nasloop.search_spaces.nb101.network import NB101CellModule, build_nb101_network
 
 SMALL = {"stem_channels": 16, "stacks": 3, "cells_per_stack": 1}  # 16 channels: 3 feeders get 6, 5, 5
@@ -33,6 +33,19 @@ def records(data_dir: Path) -> list[dict]:
 
 def num_params(net: nn.Module) -> int:
     return sum(p.numel() for p in net.parameters())
+
+
+def nb101_params(cell: NB101Cell, num_classes: int = 10, stem_channels: int = 128,
+                 stacks: int = 3, cells_per_stack: int = 3) -> int:
+    """Trainable parameters of the cell's network counted from the layers ``nb101_flops`` counts (convs with their
+    BatchNorm's two per channel, the classifier with its bias): the table's ``params`` by default."""
+    total = 0
+    for layer in network_layers(cell, num_classes, stem_channels, stacks, cells_per_stack):
+        if layer.kind == "conv":
+            total += layer.kernel ** 2 * layer.c_in * layer.c_out + 2 * layer.c_out
+        elif layer.kind == "linear":
+            total += (layer.c_in + 1) * layer.c_out
+    return total
 
 
 def counted_flops(net: nn.Module, input_size: int) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nasloop.engine.data.safe_pickle import ADMITTED_GLOBALS, load_pickle
+from nasloop.engine.data.safe_pickle import _ADMITTED, load_pickle
 from nasloop.engine.errors import DataError
 
 
@@ -120,5 +120,5 @@ def test_admitted_globals_are_exactly_the_plain_data_rebuilders():
                                                  "str", "bytes", "bytearray", "bool", "slice", "range")}
     numpy = {f"{core}.{name}" for core in ("numpy.core", "numpy._core")
              for name in ("multiarray._reconstruct", "multiarray.scalar", "numeric._frombuffer")}
-    assert set(ADMITTED_GLOBALS) == builtins | numpy | {
+    assert {f"{module}.{name}" for module, name in _ADMITTED} == builtins | numpy | {
         "collections.OrderedDict", "collections.defaultdict", "_codecs.encode", "numpy.ndarray", "numpy.dtype"}

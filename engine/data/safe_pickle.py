@@ -42,7 +42,6 @@ _ADMITTED: dict[tuple[str, str], Any] = {
     **{(f"{core}.multiarray", "scalar"): _SCALAR for core in _NUMPY_CORE},
     **{(f"{core}.numeric", "_frombuffer"): _FROMBUFFER for core in _NUMPY_CORE},
 }
-ADMITTED_GLOBALS = tuple(sorted(f"{module}.{name}" for module, name in _ADMITTED))
 
 # What a malformed pickle raises while it is read (a refused global raises DataError instead).
 _CORRUPT = (pickle.UnpicklingError, EOFError, ValueError, TypeError, LookupError, AttributeError,

@@ -141,18 +141,6 @@ def network_layers(cell: NB101Cell, num_classes: int = 10, stem_channels: int = 
     yield Layer("linear", 1, channels, num_classes, 1)
 
 
-def nb101_params(cell: NB101Cell, num_classes: int = 10, stem_channels: int = 128,
-                 stacks: int = 3, cells_per_stack: int = 3) -> int:
-    """Trainable parameters of the cell's network; the benchmark's ``params`` by default."""
-    total = 0
-    for layer in network_layers(cell, num_classes, stem_channels, stacks, cells_per_stack):
-        if layer.kind == "conv":
-            total += layer.kernel ** 2 * layer.c_in * layer.c_out + 2 * layer.c_out
-        elif layer.kind == "linear":
-            total += (layer.c_in + 1) * layer.c_out
-    return total
-
-
 def nb101_flops(cell: NB101Cell, num_classes: int = 10, stem_channels: int = 128,
                 stacks: int = 3, cells_per_stack: int = 3, input_size: int = 32) -> float:
     """Multiply-adds of one forward pass of one image, in millions (rules in the module doc)."""

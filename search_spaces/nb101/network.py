@@ -4,8 +4,7 @@ This follows google-research/nasbench ``model_builder.py``: a conv3x3-BN-ReLU st
 stacks of ``cells_per_stack`` cells, a 2x2 stride-2 max-pool and channel doubling before every
 stack but the first, global average pooling and a linear classifier. The cell is first renumbered
 by :func:`~nasloop.search_spaces.nb101.cost.canonical_cell`, the numbering the benchmark
-trained, so with the defaults the parameter count is the table's ``params`` for every cell
-(:func:`~nasloop.search_spaces.nb101.cost.nb101_params` counts it analytically).
+trained, so with the defaults the parameter count is the table's ``params`` for every cell.
 
 Inside a cell, node channels come from :func:`~nasloop.search_spaces.nb101.cost.vertex_channels`;
 the cell input reaches each node it feeds (and the output) through its own 1x1 conv-BN-ReLU
