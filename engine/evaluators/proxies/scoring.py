@@ -24,10 +24,9 @@ from ...config import construct
 from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
 from ..devices import resolve_device
-from ..replicates import to_module
+from ..replicates import require_networks, to_module
 from ...data.paths import check_data_dir
-from ...errors import (ArchitectureError, ConfigError, DataError, NasloopError, UnsupportedError,
-                       describe_exception, one_line)
+from ...errors import ArchitectureError, ConfigError, DataError, NasloopError, describe_exception, one_line
 from ...hooks import check_hooks, say_note
 from ...progress import progress
 from ...registry import SEARCH_SPACES, defined_by_nasloop
@@ -261,16 +260,6 @@ def proxy_vectors(space: NetworkSpace, archs: Sequence[Arch | str], proxies: Seq
                             f"({records[0]['errors'][name]}); drop it from the encoding")
         out[~finite, col] = out[finite, col].min() if finite.any() else np.nan
     return out
-
-
-def require_networks(space: Any, who: str) -> None:
-    """One line, before any work, when ``space`` cannot build the networks ``who`` needs."""
-    if not isinstance(space, SearchSpace):
-        raise ConfigError(f"{who} need a search space, got {one_line(repr(space), 80)}; pass one (NB201Space(), or "
-                          "its registered name)")
-    if not isinstance(space, NetworkSpace):
-        raise UnsupportedError(f"{who} need the network of each architecture, and search space '{space.name}' "
-                               "cannot build networks; implement NetworkSpace.to_module for it")
 
 
 UNBUILT = "its network cannot be built: "
