@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Collection
-from typing import Any, Callable, Literal, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ..search_spaces.base import SearchSpace, enumerable
 from ..strategies.base import Strategy
@@ -86,14 +86,16 @@ def note_random_start(summary: dict[str, Any], config: SearchConfig, on_note: Ca
     return summary
 
 
-def check_evaluator(evaluator: Evaluator, method: Literal["check", "check_new"], fidelity: int | None) -> None:
-    """``evaluator.check`` (or ``check_new``) before the run. A user's that fails in Python's words (a ValueError
-    for an option it dislikes) is named in one ConfigError line with its message and where it raised, as a user's
-    predictor that fails when tried is (:func:`.predictor_trial.tried_predictor`): otherwise nothing named the
-    evaluator. nasloop's own evaluators fail only as NasloopError there: anything else is a bug of ours, and keeps
-    its traceback."""
+def check_evaluator(evaluator: Evaluator, fidelity: int | None, new_run: bool) -> None:
+    """``evaluator.check`` (``check_new`` for a new run) before the run, called as the bound method, not looked up by
+    name; the message names the contract's method, whatever the function's own name. A user's that fails in
+    Python's words (a ValueError for an option it dislikes) is named in one ConfigError line with its message and
+    where it raised, as a user's predictor that fails when tried is (:func:`.predictor_trial.tried_predictor`):
+    otherwise nothing named the evaluator. nasloop's own evaluators fail only as NasloopError there: anything else
+    is a bug of ours, and keeps its traceback."""
+    check, method = (evaluator.check_new, "check_new") if new_run else (evaluator.check, "check")
     try:
-        getattr(evaluator, method)(fidelity)
+        check(fidelity)
     except (NasloopError, OSError):  # an OSError is the machine's (a lost table server): the CLI says so, with where
         raise
     except Exception as exc:  # the user's code may fail in any way
@@ -163,7 +165,7 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
                           "objective")
     check_objective(config, evaluator)
     check_fidelity(config, evaluator)
-    check_evaluator(evaluator, "check_new", config.fidelity)
+    check_evaluator(evaluator, config.fidelity, new_run=True)
     check_seconds_budget(config, evaluator, on_note)
     note_reversed_objective(config, evaluator, on_note)
     note_unstated_direction(config, evaluator, on_note)

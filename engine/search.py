@@ -128,7 +128,7 @@ def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bo
     said = evaluator.start_note()  # once a run (and once a study), where each trial would repeat it
     if said and on_note is not None:
         on_note(said)
-    check_evaluator(evaluator, "check", config.fidelity)
+    check_evaluator(evaluator, config.fidelity, new_run=False)
     return space, strategy, evaluator, run_executor(config, start_executor)
 
 
