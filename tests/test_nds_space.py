@@ -57,6 +57,12 @@ def test_the_darts_family_is_the_darts_network_and_imagenet_variants_take_imagen
     darts = SEARCH_SPACES.get("nds-darts")(**UNBOUND)
     model = darts.to_module(NdsArch(EXAMPLE[0], EXAMPLE[1], 36, 20))
     assert sum(p.numel() for p in model.parameters()) == 3_349_342  # DARTS-V2, as the darts space builds it
+    # One builder, not two copies that had to be kept alike: the same module, parameter names and outputs
+    own, family = DartsSpace(channels=4, layers=3).to_module(EXAMPLE), darts.to_module(NdsArch(*EXAMPLE, 4, 3))
+    assert type(own) is type(family)
+    family.load_state_dict(own.state_dict(), strict=True)
+    images = torch.randn(2, 3, 8, 8)
+    assert torch.equal(own.eval()(images), family.eval()(images))
     nasnet = SEARCH_SPACES.get("nds-nasnet-in")(**UNBOUND)
     arch = nasnet.sample(np.random.default_rng(3))
     out = nasnet.to_module(arch, num_classes=1000)(torch.randn(1, 3, 64, 64))

@@ -19,6 +19,7 @@ import ast
 import numpy as np
 
 from ...engine.errors import ArchitectureError
+from ..cell_pairs import canonical_cell, cell_edits
 from ..genotype_text import plain_ints, read_genotype
 
 OPS: tuple[str, ...] = ("max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
@@ -99,8 +100,12 @@ def format_arch(arch: DartsArch) -> str:
 
 def canonical_arch(arch: DartsArch) -> DartsArch:
     """Each node's two pairs in sorted order: a node sums its inputs, so the order is not part of the network."""
-    return tuple(tuple(p for node in range(NODES) for p in sorted(cell[2 * node:2 * node + 2]))
-                 for cell in arch)  # type: ignore[return-value]
+    return tuple(canonical_cell(cell) for cell in arch)  # type: ignore[return-value]
+
+
+def output_nodes(cell: DartsCell) -> list[int]:
+    """The states (2 + node) a cell concatenates: all four nodes, whatever the cell."""
+    return list(range(2, NODES + 2))
 
 
 def sample_arch(rng: np.random.Generator) -> DartsArch:
@@ -116,17 +121,10 @@ def sample_arch(rng: np.random.Generator) -> DartsArch:
 
 
 def neighbours(arch: DartsArch) -> list[DartsArch]:
-    """Every architecture one edit away: one pair's op changed, or its input moved to another allowed one."""
-    out = []
-    for c, cell in enumerate(arch):
-        for i, (source, op) in enumerate(cell):
-            node, partner = i // 2, cell[i ^ 1][0]
-            edits = [(source, o) for o in range(len(OPS)) if o != op]
-            edits += [(s, op) for s in range(node + 2) if s not in (source, partner)]
-            for pair in edits:
-                new_cell = cell[:i] + (pair,) + cell[i + 1:]
-                out.append((new_cell, arch[1]) if c == 0 else (arch[0], new_cell))
-    return out
+    """Every architecture one edit away: one pair's op changed, or its input moved to another allowed one (never to
+    the input its node's other pair reads)."""
+    return [(cell, arch[1]) if c == 0 else (arch[0], cell)
+            for c, cell in cell_edits(arch, len(OPS), distinct_inputs=True)]
 
 
 def mutate_arch(arch: DartsArch, rng: np.random.Generator) -> DartsArch:

@@ -26,13 +26,12 @@ from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
 from ..cell_numbering import smallest_numbering
 from ..cell_pair_graph import cell_pair_graph
+from ..cell_pairs import pairs_onehot
 from ..table_bound import TableBoundSpace
 from ..network_options import checked_classes
 from .benchmark import NB301Benchmark
 from .genotype import (NODES, OPS, DartsArch, canonical_arch, check_arch, format_arch, mutate_arch, neighbours,
-                       parse_arch, sample_arch)
-
-INPUTS = NODES + 1  # the most inputs a node can choose from (node 3: two cell inputs and nodes 0-2)
+                       output_nodes, parse_arch, sample_arch)
 
 
 @register_search_space("darts")
@@ -108,19 +107,16 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
     def _encode(self, arch: DartsArch, kind: str) -> Any:
         arch = self.canonical(arch)
         if kind == "onehot":
-            out = np.zeros((2, 2 * NODES, INPUTS + len(OPS)), dtype=np.float32)
-            for c, cell in enumerate(arch):
-                for i, (source, op) in enumerate(cell):
-                    out[c, i, source] = out[c, i, INPUTS + op] = 1.0
-            return out.ravel()
+            return pairs_onehot(arch, NODES, len(OPS))
         return self._graph(arch)
 
     def _graph(self, arch: DartsArch) -> GraphEncoding:
-        return cell_pair_graph(arch, OPS.__getitem__, lambda cell: list(range(2, NODES + 2)), self.token)
+        return cell_pair_graph(arch, OPS.__getitem__, output_nodes, self.token)
 
     def to_module(self, arch: DartsArch, num_classes: int = 10):
-        from .network import DartsNetwork
+        """DARTS' evaluation network at ``channels`` and ``layers``: the NDS networks' builder given the DARTS ops
+        (:mod:`..cell_pair_network`), so ``nds-darts`` at the same width and depth builds this very module."""
+        from ..cell_pair_network import CellPairNetwork
 
         classes = checked_classes(num_classes)
-        return DartsNetwork(self.validate(arch), num_classes=classes, channels=self.channels, layers=self.layers)
-
+        return CellPairNetwork(self.validate(arch), OPS, output_nodes, self.channels, self.layers, num_classes=classes)

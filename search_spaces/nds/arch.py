@@ -22,6 +22,7 @@ import numpy as np
 
 from ...engine.errors import ArchitectureError
 from ...engine.options import CellStackDepth, Width
+from ..cell_pairs import canonical_cell, cell_edits
 from ..genotype_text import read_genotype
 from .families import FAMILIES, Family
 
@@ -186,9 +187,7 @@ def format_arch(arch: NdsArch, family: Family) -> str:
 
 def canonical_arch(arch: NdsArch) -> NdsArch:
     """Each node's two pairs in sorted order: a node sums its two ops, so their order is not function."""
-    cells = [tuple(p for node in range(len(cell) // 2) for p in sorted(cell[2 * node:2 * node + 2]))
-             for cell in arch[:2]]
-    return NdsArch(cells[0], cells[1], arch.width, arch.depth)
+    return arch._replace(normal=canonical_cell(arch.normal), reduce=canonical_cell(arch.reduce))
 
 
 def sample_arch(rng: np.random.Generator, family: Family, widths: Sequence[int], depths: Sequence[int]) -> NdsArch:
@@ -199,15 +198,10 @@ def sample_arch(rng: np.random.Generator, family: Family, widths: Sequence[int],
 
 
 def neighbours(arch: NdsArch, family: Family, widths: Sequence[int], depths: Sequence[int]) -> list[NdsArch]:
-    """Every architecture one edit away: one pair's op or input, or the width or depth, changed."""
-    out = []
-    for c, cell in enumerate(arch[:2]):
-        for i, (source, op) in enumerate(cell):
-            edits = [(source, o) for o in range(len(family.ops)) if o != op]
-            edits += [(s, op) for s in range(i // 2 + 2) if s != source]
-            for pair in edits:
-                new_cell = cell[:i] + (pair,) + cell[i + 1:]
-                out.append(arch._replace(normal=new_cell) if c == 0 else arch._replace(reduce=new_cell))
+    """Every architecture one edit away: one pair's op or input (a node may read one input twice), or the width or
+    depth, changed."""
+    out = [arch._replace(normal=cell) if c == 0 else arch._replace(reduce=cell)
+           for c, cell in cell_edits(arch[:2], len(family.ops), distinct_inputs=False)]
     out += [arch._replace(width=int(w)) for w in widths if w != arch.width]
     out += [arch._replace(depth=int(d)) for d in depths if d != arch.depth]
     return out

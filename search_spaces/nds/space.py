@@ -5,7 +5,8 @@ An architecture is a normal and a reduction cell of the family plus the network'
 (:mod:`.arch`). With the tabular evaluator a space keeps to its table's networks (``table_only``,
 on then by default), and its width and depth choices are the table's; otherwise the whole family
 is open and ``widths`` / ``depths`` set the choices (NNI's NDS defaults: 16, 24, 32 and 4 to 20
-cells). ``to_module`` builds the network NDS trained (:mod:`.network`), for 1000 classes on ImageNet.
+cells). ``to_module`` builds the network NDS trained (:mod:`..cell_pair_network`), for 1000 classes on
+ImageNet.
 
 Encodings: ``onehot`` (per cell and node, each of the two pairs in sorted order: its input and op
 one-hot; then width and depth one-hot over the choices) and ``graph``, the unified form of the
@@ -28,6 +29,7 @@ from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
 from ..cell_numbering import smallest_numbering
 from ..cell_pair_graph import cell_pair_graph
+from ..cell_pairs import pairs_onehot
 from ..table_bound import TableBoundSpace
 from ..network_options import checked_classes
 from .arch import (IMAGENET_SMALLEST_WIDTH, NdsArch, canonical_arch, check_arch, format_arch, neighbours,
@@ -145,17 +147,13 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
     def _encode(self, arch: NdsArch, kind: str) -> Any:
         arch = self.canonical(arch)
         if kind == "onehot":
-            inputs, ops = self.family.nodes + 1, len(self.family.ops)
-            cells = np.zeros((2, 2 * self.family.nodes, inputs + ops), dtype=np.float32)
-            for c, cell in enumerate(arch[:2]):
-                for i, (source, op) in enumerate(cell):
-                    cells[c, i, source] = cells[c, i, inputs + op] = 1.0
+            cells = pairs_onehot(arch[:2], self.family.nodes, len(self.family.ops))
             size = np.zeros(len(self.widths) + len(self.depths), dtype=np.float32)
             if arch.width in self.widths:
                 size[self.widths.index(arch.width)] = 1.0
             if arch.depth in self.depths:
                 size[len(self.widths) + self.depths.index(arch.depth)] = 1.0
-            return np.concatenate([cells.ravel(), size])
+            return np.concatenate([cells, size])
         return self._graph(arch)
 
     def _graph(self, arch: NdsArch) -> GraphEncoding:
@@ -165,12 +163,14 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
     def to_module(self, arch: NdsArch, num_classes: int | None = None):
         """The network NDS trained for ``arch``; classes default to its dataset's (1000 on ImageNet, where DARTS-V2
         at 48x14 has 4,718,752 parameters, the published 4.7 M)."""
-        from .network import NdsNetwork
+        from ..cell_pair_network import CellPairNetwork
 
         if num_classes is None:
             num_classes = 1000 if self.variant.imagenet else 10
         classes = checked_classes(num_classes)
-        return NdsNetwork(self.validate(arch), self.family, num_classes=classes, imagenet=self.variant.imagenet)
+        arch = self.validate(arch)
+        return CellPairNetwork(arch[:2], self.family.ops, lambda cell: output_nodes(cell, self.family), arch.width,
+                               arch.depth, num_classes=classes, imagenet=self.variant.imagenet)
 
 
 def _names_dataset(name: str, dataset: str) -> bool:
