@@ -18,15 +18,9 @@ from typing import Callable, Sequence
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
+from .blocks import FactorizedReduce, ReLUConvBN
 from .cell_numbering import Cell
-
-
-class ReLUConvBN(nn.Sequential):
-    def __init__(self, c_in: int, c_out: int, kernel: int, stride: int, padding: int) -> None:
-        super().__init__(nn.ReLU(inplace=False), nn.Conv2d(c_in, c_out, kernel, stride, padding, bias=False),
-                         nn.BatchNorm2d(c_out))
 
 
 class DilConv(nn.Sequential):
@@ -43,25 +37,6 @@ class SepConv(nn.Sequential):
 
     def __init__(self, c_in: int, c_out: int, kernel: int, stride: int, padding: int) -> None:
         super().__init__(DilConv(c_in, c_in, kernel, stride, padding, 1), DilConv(c_in, c_out, kernel, 1, padding, 1))
-
-
-class FactorizedReduce(nn.Module):
-    """Halves the resolution with two offset strided 1x1 convs whose outputs are concatenated.
-
-    The offset one reads the input padded by a zero row and column at the far edges, as pycls (which trained
-    NDS) does: on an odd side (a 72- or 100-pixel ImageNet network reaches 9 and 13) the unpadded offset gave one
-    row fewer and every forward pass failed; on an even side, DARTS' sizes, the outputs are the same."""
-
-    def __init__(self, c_in: int, c_out: int) -> None:
-        super().__init__()
-        self.relu = nn.ReLU(inplace=False)
-        self.conv_a = nn.Conv2d(c_in, c_out // 2, 1, stride=2, bias=False)
-        self.conv_b = nn.Conv2d(c_in, c_out - c_out // 2, 1, stride=2, bias=False)
-        self.bn = nn.BatchNorm2d(c_out)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.relu(x)
-        return self.bn(torch.cat([self.conv_a(x), self.conv_b(F.pad(x, (0, 1, 0, 1))[:, :, 1:, 1:])], dim=1))
 
 
 def _factorised_conv(channels: int, length: int, stride: int) -> nn.Module:
@@ -86,7 +61,7 @@ def make_op(name: str, channels: int, stride: int) -> nn.Module:
     if kind == "avg_pool":
         return nn.AvgPool2d(kernel, stride=stride, padding=kernel // 2, count_include_pad=False)
     if kind == "conv":
-        return ReLUConvBN(channels, channels, kernel, stride, kernel // 2)
+        return ReLUConvBN(channels, channels, kernel, stride)
     if kind == "sep_conv":
         return SepConv(channels, channels, kernel, stride, kernel // 2)
     if kind == "dil_conv":
@@ -105,8 +80,8 @@ class PairCell(nn.Module):
                  channels: int, reduction: bool, reduction_prev: bool) -> None:
         super().__init__()
         self.pre0 = (FactorizedReduce(c_prev_prev, channels) if reduction_prev
-                     else ReLUConvBN(c_prev_prev, channels, 1, 1, 0))
-        self.pre1 = ReLUConvBN(c_prev, channels, 1, 1, 0)
+                     else ReLUConvBN(c_prev_prev, channels, 1))
+        self.pre1 = ReLUConvBN(c_prev, channels, 1)
         self.sources = tuple(source for source, _ in cell)
         self.outputs = tuple(outputs)
         self.edge_ops = nn.ModuleList(make_op(ops[op], channels, 2 if reduction and source < 2 else 1)

@@ -26,6 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..blocks import ReLUConvBN
 from .graphs import DAG
 from .sizing import Plan, cell_io, final_stage
 
@@ -60,13 +61,6 @@ def input_merge(incoming: Sequence[int], c_in: int) -> Merge:
     return Merge([Gate() if c == c_in else nn.Conv2d(c, c_in, 1, bias=False) for c in incoming])
 
 
-class ReLUConvBN(nn.Sequential):
-    """A bottom-level node's op."""
-
-    def __init__(self, c_in: int, c_out: int) -> None:
-        super().__init__(nn.ReLU(), nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out))
-
-
 def _mean(tensors: list[torch.Tensor]) -> torch.Tensor:
     return reduce(operator.add, tensors) / len(tensors)
 
@@ -89,7 +83,7 @@ class GraphModule(nn.Module):
 
 
 def _bottom_graph(dag: DAG, c_in: int, c_out: int) -> GraphModule:
-    return GraphModule(dag, [ReLUConvBN(c_out if preds else c_in, c_out) for preds in dag.preds], c_out)
+    return GraphModule(dag, [ReLUConvBN(c_out if preds else c_in, c_out, 3) for preds in dag.preds], c_out)
 
 
 def _cell(plan: Plan, c_in: int, c_out: int) -> GraphModule:

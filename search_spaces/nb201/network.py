@@ -17,21 +17,9 @@ from functools import reduce
 import torch
 from torch import nn
 
+from ..blocks import ReLUConvBN
 from .cell import EDGES, OPS
 NUM_NODES = 4
-
-
-class ReLUConvBN(nn.Sequential):
-    """ReLU -> Conv (no bias, BN follows) -> BN: NB201's convolution op, pre-activation style."""
-
-    def __init__(self, c_in: int, c_out: int, kernel_size: int, stride: int = 1) -> None:
-        super().__init__(
-            nn.ReLU(inplace=False),  # inplace would clobber a node another edge still reads
-            nn.Conv2d(
-                c_in, c_out, kernel_size, stride=stride, padding=kernel_size // 2, bias=False
-            ),
-            nn.BatchNorm2d(c_out),
-        )
 
 
 def make_op(name: str, channels: int) -> nn.Module:

@@ -30,10 +30,10 @@ from functools import reduce
 from typing import Callable, Sequence
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from ...engine.errors import ArchitectureError, ConfigError
+from ..blocks import FactorizedReduce, ReLUConvBN
 from .codes import (BASE_CHANNELS, MICRO_EDGES, MICRO_SKELETON, check_base_channels, check_macro,
                     check_micro, doubles_channels, halves_resolution)
 
@@ -45,35 +45,6 @@ SMALL_IMAGE_STEM_STRIDE = 1
 """Default stem downsampling, for 32x32 images (see :func:`build_macro_network`)."""
 
 BlockFactory = Callable[[int, int, int], nn.Module]
-
-
-class ReLUConvBN(nn.Sequential):
-    """ReLU -> conv (no bias, BN follows) -> BN: the benchmark's pre-activation convolution."""
-
-    def __init__(self, c_in: int, c_out: int, kernel_size: int, stride: int = 1) -> None:
-        super().__init__(
-            nn.ReLU(inplace=False),  # inplace would clobber a node that another edge still reads
-            nn.Conv2d(c_in, c_out, kernel_size, stride=stride, padding=kernel_size // 2, bias=False),
-            nn.BatchNorm2d(c_out),
-        )
-
-
-class FactorizedReduce(nn.Module):
-    """The skip connection where the shape changes: ReLU, then two strided 1x1 convs -- one on
-    the input, one on the input shifted by one pixel, so together they see every position a
-    stride-2 sampling would skip -- concatenated along channels, then BN."""
-
-    def __init__(self, c_in: int, c_out: int, stride: int) -> None:
-        super().__init__()
-        self.relu = nn.ReLU(inplace=False)
-        self.conv_a = nn.Conv2d(c_in, c_out // 2, 1, stride=stride, bias=False)
-        self.conv_b = nn.Conv2d(c_in, c_out - c_out // 2, 1, stride=stride, bias=False)
-        self.bn = nn.BatchNorm2d(c_out)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.relu(x)
-        shifted = F.pad(x[:, :, 1:, 1:], (0, 1, 0, 1))  # zero row and column at the bottom right
-        return self.bn(torch.cat([self.conv_a(x), self.conv_b(shifted)], dim=1))
 
 
 def make_edge_op(op: int, c_in: int, c_out: int, stride: int) -> nn.Module:

@@ -1,0 +1,44 @@
+"""The building blocks several spaces' networks share, written once so that they cannot drift apart.
+
+DARTS, the NDS families, NB201, TransNAS-Bench-101 and NAGO all convolve as ReLU -> conv -> BN, and DARTS, NDS and
+TNB101 all skip across a change of shape with a factorized reduction. The spaces' copies were the same modules
+(checked on their outputs with each other's weights), so the parameter names (``1.weight`` of a ReLUConvBN,
+``conv_a``/``conv_b``/``bn`` of a FactorizedReduce) are those every space's checkpoints already hold.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+class ReLUConvBN(nn.Sequential):
+    """ReLU -> conv (no bias: BN follows) -> BN, padded to keep the size at stride 1: the pre-activation convolution.
+
+    The ReLU is not in place: it would clobber a node that another edge of the cell still reads."""
+
+    def __init__(self, c_in: int, c_out: int, kernel_size: int, stride: int = 1) -> None:
+        super().__init__(nn.ReLU(inplace=False),
+                         nn.Conv2d(c_in, c_out, kernel_size, stride=stride, padding=kernel_size // 2, bias=False),
+                         nn.BatchNorm2d(c_out))
+
+
+class FactorizedReduce(nn.Module):
+    """A skip connection across a change of shape: ReLU, two strided 1x1 convs whose outputs are concatenated, BN.
+
+    One conv reads the input, the other the input offset by one pixel, so together they see every position a
+    stride-2 sampling would skip. The offset one reads the input padded by a zero row and column at the far edges,
+    as pycls (which trained NDS) does: on an odd side (a 72- or 100-pixel ImageNet network reaches 9 and 13) an
+    unpadded offset gave one row fewer and every forward pass failed; on an even side the outputs are the same.
+    ``stride`` is 2 in the cell networks; TNB101 also widens through it at stride 1."""
+
+    def __init__(self, c_in: int, c_out: int, stride: int = 2) -> None:
+        super().__init__()
+        self.relu = nn.ReLU(inplace=False)
+        self.conv_a = nn.Conv2d(c_in, c_out // 2, 1, stride=stride, bias=False)
+        self.conv_b = nn.Conv2d(c_in, c_out - c_out // 2, 1, stride=stride, bias=False)
+        self.bn = nn.BatchNorm2d(c_out)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.relu(x)
+        return self.bn(torch.cat([self.conv_a(x), self.conv_b(F.pad(x, (0, 1, 0, 1))[:, :, 1:, 1:])], dim=1))
