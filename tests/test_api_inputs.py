@@ -107,14 +107,16 @@ def test_a_benchmark_query_names_a_value_that_is_no_architecture(data_dir, space
     assert benchmark.query(space.parse(space.format(cell)), "cifar10").ok
 
 
-@pytest.mark.parametrize("space_name", ["nb201", "nb101", "darts", "nago"])
+@pytest.mark.parametrize("space_name", ["nb201", "nb101", "darts", "nago", "tnb101-micro", "tnb101-macro"])
 def test_to_module_names_a_class_count_that_is_not_a_positive_integer(space_name):
     """num_classes=0 built a network with no outputs without a word (NB201, DARTS, NAGO), and -1, 1.5 or '10' failed
-    inside torch ('Trying to create tensor with negative dimension') or as NB101's ValueError."""
+    inside torch ('Trying to create tensor with negative dimension') or as NB101's ValueError. TNB101 checked in its
+    own words: True failed inside torch (a TypeError) and numpy's int64(3) was refused."""
     from nasloop.engine.assemble import build_space
     from nasloop.engine.context import RunContext
 
-    space = build_space(space_name, RunContext(), **({"channels": 8} if space_name == "nb201" else {}))
+    small = {"nb201": {"channels": 8}, "tnb101-micro": {"base_channels": 8}, "tnb101-macro": {"base_channels": 8}}
+    space = build_space(space_name, RunContext(), **small.get(space_name, {}))
     arch = space.sample(np.random.default_rng(0))
     for bad in (0, -1, 1.5, "10", True):
         with pytest.raises(NasloopError, match=f"num_classes must be a positive integer .*got {bad!r}"):

@@ -34,6 +34,7 @@ from torch import nn
 
 from ...engine.errors import ArchitectureError, ConfigError
 from ..blocks import FactorizedReduce, ReLUConvBN
+from ..network_options import checked_classes
 from .codes import (BASE_CHANNELS, MICRO_EDGES, MICRO_SKELETON, check_base_channels, check_macro,
                     check_micro, doubles_channels, halves_resolution)
 
@@ -167,7 +168,8 @@ def _skeleton_digits(skeleton: str | Sequence[int]) -> tuple[int, ...]:
 def _network(make_block: BlockFactory, skeleton: tuple[int, ...], num_classes: int,
              base_channels: int, stem_stride: int) -> nn.Sequential:
     """Stem, one module of blocks per skeleton digit, then the pooling + linear head."""
-    _check_options(num_classes, base_channels, stem_stride)
+    num_classes = checked_classes(num_classes)  # the check every space's to_module makes
+    _check_options(base_channels, stem_stride)
     first_stride, second_stride = STEM_STRIDES[stem_stride]
     half = base_channels // 2
     layers: OrderedDict[str, nn.Module] = OrderedDict(stem=nn.Sequential(
@@ -193,9 +195,7 @@ def _network(make_block: BlockFactory, skeleton: tuple[int, ...], num_classes: i
     return network
 
 
-def _check_options(num_classes: int, base_channels: int, stem_stride: int) -> None:
-    if not isinstance(num_classes, int) or num_classes < 1:
-        raise ConfigError(f"num_classes must be a positive integer, got {num_classes!r}")
+def _check_options(base_channels: int, stem_stride: int) -> None:
     check_base_channels(base_channels)
     if not isinstance(stem_stride, int) or stem_stride not in STEM_STRIDES:
         raise ConfigError(f"stem_stride must be one of {sorted(STEM_STRIDES)} (4 is the benchmark's "
