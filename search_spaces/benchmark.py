@@ -21,10 +21,11 @@ import numpy as np
 
 from ..engine.data.paths import find_file
 from ..engine.data.table import Table, column_name
-from ..engine.errors import ConfigError, DataError, NasloopError, UnsupportedError
+from ..engine.errors import ConfigError, DataError, UnsupportedError
 from ..engine.options import Configurable
 from ..engine.registry import BENCHMARKS, RegisteredName
 from ..engine.types import Arch, Result
+from .table_files import refuse_another_table
 
 
 @lru_cache(maxsize=16)
@@ -98,31 +99,27 @@ class Benchmark(Configurable, ABC):
         """
         if self._located is None:
             path = find_file(names, self.data_dir, missing)
-            self._refuse_another_table(path)
+            refuse_another_table(type(self), path)
             self._located = (str(path), path.stat().st_mtime)
         return self._located
-
-    def _refuse_another_table(self, path: Path) -> None:
-        """One line for nasloop's table of another benchmark found under this one's file name (renamed or copied
-        there): read as this benchmark's, NB101, NB301 and NDS raised a KeyError on a column it lacks, and
-        TNB101-macro answered every lookup of micro's table with a failed evaluation."""
-        if not zipfile.is_zipfile(path) or self.recognise(path) is not None:
-            return  # a public file, or a table of this benchmark (or of one it derives from): its metadata read once
-        written = Table.peek_meta(path).get("benchmark")
-        if isinstance(written, str):
-            try:  # where it belongs, as a public file under another's name is named with the name it is read under
-                name = BENCHMARKS.get(written).read_under(path)
-            except NasloopError:  # a benchmark of a plugin not loaded here: its file name is not known
-                name = None
-            belongs = f" (nasloop reads it as {name} for the {written} benchmark: give it that name)" if name else ""
-            raise DataError(f"{path} is nasloop's table of the {written} benchmark, not of {self.name} (renamed or "
-                            f"copied under {self.name}'s file name); move it away{belongs}, or replace it with a "
-                            f"{self.name} table ('nasloop data import', see the README's 'Data' section)")
 
     @property
     @abstractmethod
     def table(self) -> Table:
-        """The benchmark's table, loaded on first use (once per process and file version)."""
+        """The benchmark's table, loaded on first use (once per process and file version: :mod:`.table_files`)."""
+
+    @classmethod
+    def read_table(cls, path: Path) -> Table:
+        """The table a file found under one of the benchmark's names holds: nasloop's own ``.npz`` as it is, a
+        public file read by :meth:`read_source`. A space whose own table needs checking extends it."""
+        return Table.load(path) if path.name.endswith(".npz") else cls.read_source(path)
+
+    @classmethod
+    def read_source(cls, path: Path) -> Table:
+        """The table of a public file the benchmark reads as it is (found under one of its names); a benchmark
+        reading only nasloop's ``.npz`` reads none."""
+        raise DataError(f"{path}: the {cls.name} benchmark reads only nasloop's table ({cls.table_file or 'npz'}); "
+                        f"import this file with 'nasloop data import --space {cls.name} {path}'")
 
     def warm_up(self, task: str) -> None:
         """Load everything a query of ``task`` reads, so that a worker's first trial is a plain lookup."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import math
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -30,6 +29,7 @@ from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
+from ..table_files import load_table
 from .genotype import DartsArch, canonical_arch, check_arch, format_arch, parse_arch
 
 TABLE_FILE = "nb301.npz"
@@ -90,14 +90,6 @@ def import_suite_zero(path: Path) -> Table:
                                        "NAS-Bench-Suite-Zero's runs"})
 
 
-@lru_cache(maxsize=2)
-def _table(path: str, mtime: float) -> Table:
-    if path.endswith(".npz"):
-        return Table.load(path)
-    refuse_another_benchmarks_file(Path(path), NB301Benchmark.name)
-    return import_suite_zero(Path(path))
-
-
 @register_benchmark("nb301")
 class NB301Benchmark(Benchmark):
     """Lookups of the NB301 cells NAS-Bench-Suite-Zero scored (surrogate accuracy, 13 stored proxies)."""
@@ -115,7 +107,12 @@ class NB301Benchmark(Benchmark):
 
     @property
     def table(self) -> Table:
-        return _table(*self._source())
+        return load_table(type(self), *self._source())
+
+    @classmethod
+    def read_source(cls, path: Path) -> Table:
+        refuse_another_benchmarks_file(path, NB301Benchmark.name)
+        return import_suite_zero(path)
 
     def fidelities(self, task: str) -> list[int]:
         self.task(task)

@@ -22,6 +22,7 @@ from ...engine.errors import ArchitectureError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
+from ..table_files import load_table
 from .cost import nb101_flops
 from .graph import NB101Cell, cell_hash, remember_hashes
 from .importers import JSON_FILE, import_json, merge, recognise_json
@@ -31,21 +32,6 @@ TABLE_FILE = "nb101.npz"
 HOW_TO_GET = (f"get {JSON_FILE} (see the README's 'Data' section) or NASLib's nasbench_only108.pkl, then run "
               "'nasloop data import --space nb101 FILE', or point --data-dir / NASLOOP_DATA at the folder holding it")
 FULL_SPACE = 423_624
-
-
-def _read(path: Path) -> Table:
-    if path.name.endswith(".npz"):
-        return Table.load(path)
-    if is_pickle(path):
-        return import_naslib_pickle(path)
-    if recognise_json(head_text(path)):
-        return import_json(path)
-    raise not_this_benchmark(path, "nb101", NB101Benchmark.formats)
-
-
-@lru_cache(maxsize=2)
-def _load(path: str, mtime: float) -> Table:
-    return _read(Path(path))
 
 
 @register_benchmark("nb101")
@@ -66,7 +52,7 @@ class NB101Benchmark(Benchmark):
     @property
     def table(self) -> Table:
         """The table, loaded on first use (once per process and file version)."""
-        return _load(*self._source())
+        return load_table(type(self), *self._source())
 
     def row(self, arch: NB101Cell) -> int | None:
         if not isinstance(arch, NB101Cell):  # a string or a foreign value failed in cell_hash with AttributeError
@@ -133,7 +119,7 @@ class NB101Benchmark(Benchmark):
 
     def cells(self) -> list[NB101Cell]:
         """Every cell of the table, in the table's order (the source's: ascending md5 hash)."""
-        return _cells(*self._source())
+        return _cells(type(self), *self._source())
 
     def holds(self, archs: Sequence[NB101Cell]) -> np.ndarray:
         """Whether the table has each architecture (by graph hash, so isomorphic cells count too)."""
@@ -182,8 +168,16 @@ class NB101Benchmark(Benchmark):
         return None if is_pickle(path) or recognise_json(head_text(path)) is None else JSON_FILE  # a pickle: imported
 
     @classmethod
+    def read_source(cls, path: Path) -> Table:
+        if is_pickle(path):
+            return import_naslib_pickle(path)
+        if recognise_json(head_text(path)):
+            return import_json(path)
+        raise not_this_benchmark(path, "nb101", NB101Benchmark.formats)
+
+    @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
-        return merge([_read(Path(p)) for p in paths])
+        return merge([cls.read_table(Path(p)) for p in paths])
 
     @classmethod
     def merge_tables(cls, tables: Sequence[Table]) -> Table:
@@ -191,9 +185,9 @@ class NB101Benchmark(Benchmark):
 
 
 @lru_cache(maxsize=2)
-def _cells(path: str, mtime: float) -> list[NB101Cell]:
+def _cells(kind: type[NB101Benchmark], path: str, mtime: float) -> list[NB101Cell]:
     """The table's cells as values, built once per process; their hashes are the table's own."""
-    columns = _load(path, mtime).columns
+    columns = load_table(kind, path, mtime).columns
     cells = []
     for size, matrix, ops in zip(columns["num_nodes"].tolist(), columns["matrix"], columns["ops"]):
         cells.append(NB101Cell(tuple(tuple(int(v) for v in r[:size]) for r in matrix[:size]),

@@ -21,6 +21,7 @@ from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
+from ..table_files import load_table
 from .cell import SPEC, Cell, cell_code, cell_text
 from .hardware import (HW_FILE, HW_HOW_TO_GET, METRICS as HW_METRICS, find_hardware_file, holds_hardware,
                        load_hardware)
@@ -53,26 +54,6 @@ SUITE_ZERO = ProxyFile("nb201_zc_proxies.csv.gz", "arch_str",
 """NAS-Bench-Suite-Zero's 13 proxies of every cell (the suite scored no CIFAR-100), see :mod:`..suite_zero_csv`."""
 
 
-def _read(path: Path) -> Table:
-    if path.name.endswith(".npz"):
-        table = Table.load(path)
-        cells = table.columns.get("cells")
-        if cells is None or not np.array_equal(cells, cells_in_code_order()):  # rows are read by cell code
-            raise DataError(f"{path}: its cells column is not NB201's 15,625 cells in order; the file is damaged "
-                            f"or edited: import {CSV_FILE} again")
-        return table
-    if recognise(path, head_text(path)):
-        return import_csv(path)
-    if is_pickle(path):
-        return import_naslib_pickle(path)
-    raise not_this_benchmark(path, "nb201", NB201Benchmark.formats)
-
-
-@lru_cache(maxsize=4)
-def _load(path: str, mtime: float) -> Table:
-    return _read(Path(path))
-
-
 @register_benchmark("nb201")
 class NB201Benchmark(Benchmark):
     """Tabular NB201 lookups: validation and test accuracy kept apart, training time as cost."""
@@ -91,7 +72,7 @@ class NB201Benchmark(Benchmark):
     @property
     def table(self) -> Table:
         """The table, loaded on first use (once per process and file version)."""
-        return _load(*self.located((TABLE_FILE, CSV_FILE), HOW_TO_GET))
+        return load_table(type(self), *self.located((TABLE_FILE, CSV_FILE), HOW_TO_GET))
 
     def _column(self, name: str) -> np.ndarray | None:
         return self.table.columns.get(name)
@@ -265,8 +246,26 @@ class NB201Benchmark(Benchmark):
         return None if is_pickle(path) or recognise(path, head_text(path)) is None else CSV_FILE  # a pickle: imported
 
     @classmethod
+    def read_table(cls, path: Path) -> Table:
+        """Its own table checked too: its rows are read by cell code."""
+        table = super().read_table(path)
+        cells = table.columns.get("cells")
+        if path.name.endswith(".npz") and (cells is None or not np.array_equal(cells, cells_in_code_order())):
+            raise DataError(f"{path}: its cells column is not NB201's 15,625 cells in order; the file is damaged "
+                            f"or edited: import {CSV_FILE} again")
+        return table
+
+    @classmethod
+    def read_source(cls, path: Path) -> Table:
+        if recognise(path, head_text(path)):
+            return import_csv(path)
+        if is_pickle(path):
+            return import_naslib_pickle(path)
+        raise not_this_benchmark(path, "nb201", NB201Benchmark.formats)
+
+    @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
-        return merge([_read(Path(p)) for p in paths])
+        return merge([cls.read_table(Path(p)) for p in paths])
 
     @classmethod
     def merge_tables(cls, tables: Sequence[Table]) -> Table:

@@ -22,20 +22,12 @@ from ...engine.errors import ArchitectureError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
+from ..table_files import load_table
 from .arch import NdsArch, canonical_arch, format_arch, parse_arch
 from .families import VARIANTS, Variant, sweep_variant, variant_of_file
 from .reader import HOW_TO_GET, import_nds, infer_family, looks_like_nds, refuse_mixed_recipes, refuse_varied_sizes
 
 METRIC = "test_accuracy"
-
-
-@lru_cache(maxsize=4)
-def _table(path: str, mtime: float, variant: str) -> Table:
-    if path.endswith(".npz"):
-        return Table.load(path)
-    # the NB201 CSV saved as DARTS.json.gz is named for what it is, not 'not readable NDS JSON' with no word of it
-    refuse_another_benchmarks_file(Path(path), variant, recognised=looks_like_nds(head_text(path)))
-    return import_nds(Path(path), VARIANTS[variant])
 
 
 @lru_cache(maxsize=4)
@@ -58,7 +50,13 @@ class NdsBenchmark(Benchmark):
 
     @property
     def table(self) -> Table:
-        return _table(*self._source(), self.variant.name)
+        return load_table(type(self), *self._source())
+
+    @classmethod
+    def read_source(cls, path: Path) -> Table:
+        # the NB201 CSV saved as DARTS.json.gz is named for what it is, not 'not readable NDS JSON' with no word of it
+        refuse_another_benchmarks_file(path, cls.variant.name, recognised=looks_like_nds(head_text(path)))
+        return import_nds(path, cls.variant)
 
     def fidelities(self, task: str) -> list[int]:
         prefix, suffix = f"{self.task(task).name}@", f":{METRIC}"

@@ -25,6 +25,7 @@ from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
+from ..table_files import load_table
 from ..cell_space import cell_index
 from ..suite_zero_csv import INVALID, ProxyFile, csv_header, stored_proxies
 from .codes import MICRO_SPEC, format_macro, format_micro, parse_macro, parse_micro
@@ -116,7 +117,12 @@ class TransNASBenchmark(Benchmark):
 
     @property
     def table(self) -> Table:
-        return _table(type(self), *self._source())
+        return load_table(type(self), *self._source())
+
+    @classmethod
+    def read_source(cls, path: Path) -> Table:
+        refuse_another_benchmarks_file(path, cls.name)
+        return import_json(path, cls.part, cls._parse, cls._format)
 
     def fidelities(self, task: str) -> list[int]:
         self.task(task)
@@ -202,14 +208,6 @@ class TransNASBenchmark(Benchmark):
     @classmethod
     def merge_tables(cls, tables: Sequence[Table]) -> Table:
         return tables[-1]  # each file holds the whole space: the last one given wins
-
-
-@lru_cache(maxsize=4)
-def _table(kind: type, path: str, mtime: float) -> Table:
-    if path.endswith(".npz"):
-        return Table.load(path)
-    refuse_another_benchmarks_file(Path(path), kind.name)
-    return import_json(Path(path), kind.part, kind._parse, kind._format)
 
 
 @register_benchmark("tnb101-micro")
