@@ -116,8 +116,7 @@ class Benchmark(Configurable, ABC):
 
     @classmethod
     def read_source(cls, path: Path) -> Table:
-        """The table of a public file the benchmark reads as it is (found under one of its names); a benchmark
-        reading only nasloop's ``.npz`` reads none."""
+        """The table of a public file the benchmark reads as it is (found under one of its names), if it reads any."""
         raise DataError(f"{path}: the {cls.name} benchmark reads only nasloop's table ({cls.table_file or 'npz'}); "
                         f"import this file with 'nasloop data import --space {cls.name} {path}'")
 
@@ -314,6 +313,10 @@ class Benchmark(Configurable, ABC):
         """Every architecture the table holds, in the benchmark's own fixed order."""
         raise UnsupportedError(f"the {self.name} benchmark does not list its architectures; define its cells() "
                                "(every architecture the table holds, in a fixed order) to rank or sample them all")
+
+    def cell_count(self) -> int:
+        """How many architectures :meth:`cells` lists; a table that can count its rows without building them says so."""
+        return len(self.cells())
 
     def optimum(self, task: str, fidelity: int | None = None) -> float | None:
         """The best value of the task's metric over every cell the table holds (the most a search can

@@ -88,6 +88,15 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
         """The architectures the bound table holds (a benchmark with tasks of its own may narrow them)."""
         return self._table.cells()
 
+    def _table_count(self) -> int:
+        """How many :meth:`_table_cells` lists; a space whose table counts its cells without building them (a
+        value a row, kept for the process's life) answers from it, and :meth:`_table_cell` builds one alone."""
+        return len(self._table_cells())
+
+    def _table_cell(self, index: int) -> Arch:
+        """Cell ``index`` of :meth:`_table_cells`."""
+        return self._table_cells()[index]
+
     def _held(self, archs: list[Arch]) -> np.ndarray:
         return self._table.holds(archs)
 
@@ -129,8 +138,7 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
     def sample(self, rng: np.random.Generator) -> Arch:
         if self._table is None:
             return self._sample_anywhere(rng)
-        cells = self._table_cells()
-        return cells[int(rng.integers(len(cells)))]
+        return self._table_cell(int(rng.integers(self._table_count())))
 
     def mutate(self, arch: Arch, rng: np.random.Generator) -> Arch:
         """One random edit; inside the table when bound to it (see :data:`mutation_tries` and
@@ -153,7 +161,7 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
     @property
     def size(self) -> int | None:
         """The table's count when bound to it; the whole space is not enumerated."""
-        return None if self._table is None else len(self._table_cells())
+        return None if self._table is None else self._table_count()
 
     def enumerate(self) -> Iterator[Arch]:
         if self._table is None:

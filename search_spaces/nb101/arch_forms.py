@@ -76,4 +76,4 @@ def lookup_hash(key: str, benchmark: Any) -> NB101Cell:
         held = len(benchmark.table)
         raise ArchitectureError(f"{key} is the graph hash of no cell in the NB101 table ({held:,} of the 423,624 "
                                 "cells); give the cell as op(sources) terms or as its matrix and ops")
-    return benchmark.cells()[row]
+    return benchmark.cell(row)

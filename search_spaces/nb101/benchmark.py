@@ -118,8 +118,20 @@ class NB101Benchmark(Benchmark):
         return [*present, "params_m", "flops_m"]
 
     def cells(self) -> list[NB101Cell]:
-        """Every cell of the table, in the table's order (the source's: ascending md5 hash)."""
+        """Every cell of the table, in the table's order (the source's: ascending md5 hash), built once per process
+        and table (900 bytes a cell: 27 MB for the 30k table, about 380 MB for the whole space's)."""
         return _cells(type(self), *self._source())
+
+    def cell_count(self) -> int:
+        """The table's rows: one cell each."""
+        return len(self.table)
+
+    def cell(self, row: int) -> NB101Cell:
+        """The cell of table row ``row``, built alone (a graph hash's, a sample's) where no list of them is built."""
+        columns = self.table.columns
+        cell = _cell(int(columns["num_nodes"][row]), columns["matrix"][row], columns["ops"][row])
+        remember_hashes([cell], [str(columns["hash"][row])])
+        return cell
 
     def holds(self, archs: Sequence[NB101Cell]) -> np.ndarray:
         """Whether the table has each architecture (by graph hash, so isomorphic cells count too)."""
@@ -188,9 +200,13 @@ class NB101Benchmark(Benchmark):
 def _cells(kind: type[NB101Benchmark], path: str, mtime: float) -> list[NB101Cell]:
     """The table's cells as values, built once per process; their hashes are the table's own."""
     columns = load_table(kind, path, mtime).columns
-    cells = []
-    for size, matrix, ops in zip(columns["num_nodes"].tolist(), columns["matrix"], columns["ops"]):
-        cells.append(NB101Cell(tuple(tuple(int(v) for v in r[:size]) for r in matrix[:size]),
-                               tuple(int(o) for o in ops[1:size - 1])))
+    cells = [_cell(size, matrix, ops)
+             for size, matrix, ops in zip(columns["num_nodes"].tolist(), columns["matrix"], columns["ops"])]
     remember_hashes(cells, columns["hash"].tolist())
     return cells
+
+
+def _cell(size: int, matrix: np.ndarray, ops: np.ndarray) -> NB101Cell:
+    """A table row's matrix and ops (padded to 7 nodes) as a cell, cut to its ``size`` nodes."""
+    return NB101Cell(tuple(tuple(int(v) for v in r[:size]) for r in matrix[:size]),
+                     tuple(int(o) for o in ops[1:size - 1]))

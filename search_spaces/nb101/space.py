@@ -93,6 +93,13 @@ class NB101Space(TableBoundSpace, NetworkSpace):
     def _neighbours_anywhere(self, arch: NB101Cell) -> list[NB101Cell]:
         return neighbours(arch)
 
+    # --- the table: counted by its rows, a sample built alone, so neither builds the 30,001 cells -------------
+    def _table_count(self) -> int:
+        return self._table.cell_count()
+
+    def _table_cell(self, index: int) -> NB101Cell:
+        return self._table.cell(index)
+
     # --- encodings and networks ------------------------------------------------------------------
     def _encode(self, arch: NB101Cell, kind: str) -> Any:
         arch = self.validate(arch)
