@@ -205,23 +205,45 @@ def _a_test_module(name: object) -> bool:
     return str(name).rpartition(".")[2].startswith("test_")
 
 
-@pytest.fixture
-def own_plugin_files(tmp_path: Path) -> Iterator[None]:
-    """What the plugin files a test writes in its own folder registered, as it loaded them, is dropped after it, and
-    the files leave the plugins an unknown name's message says were loaded: the conftest keeps a plugin file's
-    classes (its module is imported once), so 'c-widths-NAME' led the list of known spaces for every later test of
-    the worker. No other test loads these files again: each test's folder is its own."""
-    yield
-    folder = os.path.realpath(tmp_path) + os.sep
+def _forget_plugins_under(folder: Path) -> None:
+    """Drop what plugin files under ``folder`` brought into this process: what they registered, the loader's record
+    of them (the plugins an unknown name's message says were loaded), the import path they joined and the modules
+    they imported (a helper module beside a plugin). Afterwards a command loads them as a fresh process would."""
+    from nasloop.engine import plugins
+
+    inside = os.path.realpath(folder) + os.sep
 
     def written_here(path: str | None) -> bool:
-        return path is not None and os.path.isabs(path) and os.path.realpath(path).startswith(folder)
+        return path is not None and os.path.isabs(path) and os.path.realpath(path).startswith(inside)
+
+    def module_here(module_name: object) -> bool:
+        return written_here(getattr(sys.modules.get(str(module_name)), "__file__", None))
 
     for kind in PLUGIN_KINDS:
         for name, item in list(kind._items.items()):
-            if written_here(getattr(sys.modules.get(getattr(item, "__module__", "")), "__file__", None)):
+            if module_here(getattr(item, "__module__", "")):
                 del kind._items[name]
+                kind._origins.pop(name, None)
+    registry.Registry.taken[:] = [(obj, by) for obj, by in registry.Registry.taken
+                                  if not module_here(getattr(obj, "__module__", ""))]
     registry.Registry.loaded_plugins[:] = [key for key in registry.Registry.loaded_plugins if not written_here(key)]
+    for record in (plugins._LOADED, plugins._DIGESTS):
+        for key in [key for key in record if written_here(key)]:
+            del record[key]
+    plugins._FOLDERS[:] = [path for path in plugins._FOLDERS if not written_here(path + os.sep)]
+    sys.path[:] = [path for path in sys.path if not written_here(path + os.sep)]
+    for name in [name for name in sys.modules if module_here(name)]:
+        del sys.modules[name]
+
+
+@pytest.fixture
+def own_plugin_files(tmp_path: Path) -> Iterator[None]:
+    """What the plugin files a test writes in its own folder registered, as it loaded them, is dropped after it (see
+    :func:`_forget_plugins_under`): the conftest keeps a plugin file's classes (its module is imported once), so
+    'c-widths-NAME' led the list of known spaces for every later test of the worker. No other test loads these
+    files again: each test's folder is its own."""
+    yield
+    _forget_plugins_under(tmp_path)
 
 
 def _exit_status(code: object) -> int:
@@ -285,6 +307,24 @@ def nasloop_in_process(monkeypatch, capfd) -> NasloopRun:
         from nasloop.engine.cli import main
 
         return _in_process(monkeypatch, capfd, lambda: main(list(args)), ["nasloop", *args], cwd, env)
+
+    return run
+
+
+@pytest.fixture
+def fresh_nasloop(monkeypatch, capfd, tmp_path) -> NasloopRun:
+    """``nasloop ARGS`` run in this process (see :func:`nasloop_in_process`), each command loading the plugin files
+    of the test's folder as a process of its own would (see :func:`_forget_plugins_under`): for tests of what a
+    second command does with a plugin the first one loaded and recorded, which started a fresh Python for each."""
+
+    def run(args: Sequence[str], cwd: Path | None = None,
+            env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess:
+        from nasloop.engine.cli import main
+
+        try:
+            return _in_process(monkeypatch, capfd, lambda: main(list(args)), ["nasloop", *args], cwd, env)
+        finally:
+            _forget_plugins_under(tmp_path)
 
     return run
 

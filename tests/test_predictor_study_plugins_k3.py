@@ -16,11 +16,11 @@ from .test_study_plugins_h3 import _nasloop, _project
 STUDY = ("compare", "--space", "h3-digits", "--predictors", "gp", "--train-sizes", "8", "--out", "pstudy", "--quiet")
 
 
-def test_a_predictor_study_continued_without_its_plugin_loads_the_plugins_it_recorded(tmp_path):
+def test_a_predictor_study_continued_without_its_plugin_loads_the_plugins_it_recorded(fresh_nasloop, tmp_path):
     project = _project(tmp_path)
-    begun = _nasloop(project, "--plugin", "plug.py", *STUDY, "--seeds", "1")
+    begun = _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *STUDY, "--seeds", "1")
     assert begun.returncode == 0, begun.stderr
-    more = _nasloop(project, *STUDY, "--seeds", "2")
+    more = _nasloop(fresh_nasloop, project, *STUDY, "--seeds", "2")
     assert more.returncode == 0, more.stderr
     grid = json.loads((project / "pstudy" / "predictor_study.json").read_text())
     assert grid["plugins"] == [str(project / "plug.py")] and grid["plugins_signature"]  # for the next continuation
@@ -29,27 +29,27 @@ def test_a_predictor_study_continued_without_its_plugin_loads_the_plugins_it_rec
     assert sorted(json.loads(line)["seed"] for line in records) == [0, 1]
 
 
-def test_another_users_predictor_study_continued_without_its_plugin_says_to_give_it(tmp_path):
+def test_another_users_predictor_study_continued_without_its_plugin_says_to_give_it(fresh_nasloop, tmp_path):
     project = _project(tmp_path)
-    assert _nasloop(project, "--plugin", "plug.py", *STUDY, "--seeds", "1").returncode == 0
+    assert _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *STUDY, "--seeds", "1").returncode == 0
     other = tmp_path / "other-user"
-    refused = _nasloop(project, *STUDY, "--seeds", "2", config_home=other)
+    refused = _nasloop(fresh_nasloop, project, *STUDY, "--seeds", "2", config_home=other)
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
     assert f"names the plugins {project / 'plug.py'}" in refused.stderr and "--plugin FILE" in refused.stderr
-    given = _nasloop(project, "--plugin", "plug.py", *STUDY, "--seeds", "2", config_home=other)
+    given = _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *STUDY, "--seeds", "2", config_home=other)
     assert given.returncode == 0, given.stderr
-    again = _nasloop(project, *STUDY, "--seeds", "3", config_home=other)  # signed anew, as the other user's
+    again = _nasloop(fresh_nasloop, project, *STUDY, "--seeds", "3", config_home=other)  # signed anew, as theirs
     assert again.returncode == 0, again.stderr
 
 
-def test_a_predictor_study_recorded_before_its_plugins_were_says_to_give_them(tmp_path):
+def test_a_predictor_study_recorded_before_its_plugins_were_says_to_give_them(fresh_nasloop, tmp_path):
     """Not refused as a study of CIFAR-10, the dataset its unknown space was read as."""
     project = _project(tmp_path)
-    assert _nasloop(project, "--plugin", "plug.py", *STUDY, "--seeds", "1").returncode == 0
+    assert _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *STUDY, "--seeds", "1").returncode == 0
     path = project / "pstudy" / "predictor_study.json"
     grid = json.loads(path.read_text())
     path.write_text(json.dumps({k: v for k, v in grid.items() if k not in ("plugins", "workdir", "plugins_signature")}))
-    refused = _nasloop(project, *STUDY, "--seeds", "2")
+    refused = _nasloop(fresh_nasloop, project, *STUDY, "--seeds", "2")
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
     assert ("unknown search space 'h3-digits': pstudy holds a predictor study, which does not record its plugins; "
             "give the plugin that registers the space again: nasloop --plugin FILE compare") in refused.stderr

@@ -1,18 +1,17 @@
 """A study continued without ``--plugin`` loads the plugins it recorded, as ``search --resume`` loads a run's (its
 report did, its 'compare' said 'unknown search space'); a predictor study's are in test_predictor_study_plugins_k3.
-Each command runs in a process of its own, as the user's do: one process keeps a plugin it loaded, so the second
-would find it loaded."""
+Each command loads plugins as a process of its own would (the conftest's ``fresh_nasloop``), as the user's
+do: one process keeps a plugin it loaded, so the second would find it loaded."""
 from __future__ import annotations
 
 import json
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-import nasloop
+from .conftest import NasloopRun
 
 TABLED = textwrap.dedent("""
     import numpy as np
@@ -88,35 +87,37 @@ def _project(tmp_path: Path) -> Path:
     return project
 
 
-def _nasloop(project: Path, *argv: str, config_home: Path | None = None) -> subprocess.CompletedProcess:
-    """``nasloop ARGV`` run in ``project`` by a process of its own (``config_home``: another user's secret)."""
-    env = {**os.environ, "PYTHONPATH": str(Path(nasloop.__file__).parent.parent)}
-    if config_home is not None:
-        env["XDG_CONFIG_HOME"] = str(config_home)
-    return subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *argv], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=300)
+USERS_CONFIG = os.environ.get("XDG_CONFIG_HOME")  # this user's (None: unset), as the suite began
+
+
+def _nasloop(run: NasloopRun, project: Path, *argv: str, config_home: Path | None = None
+             ) -> subprocess.CompletedProcess:
+    """``nasloop ARGV`` run in ``project`` as a process of its own would run it (``run``: the conftest's
+    ``fresh_nasloop``; ``config_home``: another user's secret, else this user's)."""
+    return run(argv, cwd=project, env={"XDG_CONFIG_HOME": USERS_CONFIG if config_home is None else str(config_home)})
 
 
 COMPARE = ("compare", "--space", "h3-digits", "--methods", "random,h3-random", "--budget", "4", "--out", "study",
            "--quiet")
 
 
-def test_a_study_continued_without_its_plugin_loads_the_plugins_it_recorded(tmp_path):
+def test_a_study_continued_without_its_plugin_loads_the_plugins_it_recorded(fresh_nasloop, tmp_path):
     project = _project(tmp_path)
-    begun = _nasloop(project, "--plugin", "plug.py", *COMPARE, "--seeds", "1")
+    begun = _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *COMPARE, "--seeds", "1")
     assert begun.returncode == 0, begun.stderr
-    more = _nasloop(project, *COMPARE, "--seeds", "2")
+    more = _nasloop(fresh_nasloop, project, *COMPARE, "--seeds", "2")
     assert more.returncode == 0, more.stderr
     record = json.loads((project / "study" / "study.json").read_text())
     assert record["plugins"] == ["plug.py"] and record["seeds"] == [0, 1]  # kept for the next continuation
     assert len(list((project / "study" / "runs").glob("*/seed-1/nasloop.sqlite"))) == 2
 
 
-def test_another_users_study_continued_without_its_plugin_says_to_give_it(tmp_path):
+def test_another_users_study_continued_without_its_plugin_says_to_give_it(fresh_nasloop, tmp_path):
     project = _project(tmp_path)
-    assert _nasloop(project, "--plugin", "plug.py", *COMPARE, "--seeds", "1").returncode == 0
-    refused = _nasloop(project, *COMPARE, "--seeds", "2", config_home=tmp_path / "other-user")
+    assert _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *COMPARE, "--seeds", "1").returncode == 0
+    refused = _nasloop(fresh_nasloop, project, *COMPARE, "--seeds", "2", config_home=tmp_path / "other-user")
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
     assert "names the plugins plug.py" in refused.stderr and "--plugin FILE" in refused.stderr, refused.stderr
-    given = _nasloop(project, "--plugin", "plug.py", *COMPARE, "--seeds", "2", config_home=tmp_path / "other-user")
+    given = _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *COMPARE, "--seeds", "2",
+                     config_home=tmp_path / "other-user")
     assert given.returncode == 0, given.stderr
