@@ -53,12 +53,14 @@ class TwoDigits(DigitSpace):
 
 
 def spent_strategy() -> tuple[TwoDigits, PredictorTopK]:
-    """predictor-topk told every architecture of the space, and asked once past its end."""
+    """predictor-topk told every architecture of the space at once (as a resume replays a store), then asked past its
+    random start into the spent space: one predictor fit, where asking its way through the space took 16."""
     space = TwoDigits()
     strategy = PredictorTopK(space, seed=0, predictor=GPPredictor(space), num_init=4, batch_size=2)
-    for _ in range(40):
+    strategy.tell([Observation((a, b), float(a + b)) for a in range(4) for b in range(4)])
+    for _ in range(5):  # the random start's 4 asks, then one ranked ask that finds nothing
         (arch,) = strategy.ask(1)
-        strategy.tell([Observation(arch, float(sum(arch)))])
+        strategy.tell([Observation(arch, float(sum(arch)))])  # a repeat, as the loop answers it from the store
     assert len(strategy.observed) == 16
     return space, strategy
 
