@@ -217,12 +217,13 @@ def test_a_killed_ray_search_resumes_with_nothing_lost(ray_address, tmp_path, da
     assert summary["best"]["arch"] == reference["best"]["arch"]
 
 
-@pytest.mark.parametrize("evaluator", [[], ["--evaluator", "proxy", "--proxies", "synflow"]])
-def test_sigterm_stops_a_search_on_its_own_ray_as_ctrl_c_does(tmp_path, data_dir, evaluator):
+def test_sigterm_stops_a_search_on_its_own_ray_as_ctrl_c_does(tmp_path, data_dir):
     # Ray's handler in the driver dumped a native stack and aborted (exit 134), and the run read "stopped". A
     # signal arriving in ray.wait (the driver's place while workers score proxies) read "stopped by the user":
-    # Ray turns what a signal handler raises there into a plain KeyboardInterrupt.
+    # Ray turns what a signal handler raises there into a plain KeyboardInterrupt. One search on its own Ray has
+    # both: the proxy evaluator's (a table lookup's search had the first alone).
     run = tmp_path / "run"
+    evaluator = ["--evaluator", "proxy", "--proxies", "synflow"]
     cmd = [sys.executable, "-m", "nasloop.engine.cli", "search", "--strategy", "random", "--budget", "15000",
            *evaluator, "--executor", "ray", "--workers", "1", "--data-dir", str(data_dir), "--run-dir", str(run),
            "--quiet"]
@@ -230,7 +231,7 @@ def test_sigterm_stops_a_search_on_its_own_ray_as_ctrl_c_does(tmp_path, data_dir
     deadline = time.monotonic() + 120
     while proc.poll() is None and stored_trials(run / "nasloop.sqlite") < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(1 if evaluator else 0)  # into a proxy's scoring: the driver waits in ray.wait
+    time.sleep(1)  # into a proxy's scoring: the driver waits in ray.wait
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
