@@ -16,7 +16,8 @@ The GP- and EmProx-guided searches turn on float rounding: recorded on one machi
 on another (an AVX2-only AMD EPYC) they parted after 9 and 17 steps, old code and new alike. So
 both the recording and every replay run in a fresh interpreter with the CPU code paths and the
 thread count pinned (``PINNED``: torch's AVX2 kernels, MKL's AVX2 path, oneDNN capped at AVX2,
-one thread); the recording was taken that way from the pristine 8ce2a16 on a 2-core AMD EPYC.
+one thread); the recording was taken that way from the pristine 8ce2a16 on a 2-core AMD EPYC. The searches
+without a predictor compare table values alone, so they replay in the test's own process.
 On an AVX-512 EPYC the GP search still parted after 17 steps until numpy's and scipy's OpenBLAS
 was pinned to its Haswell (AVX2) kernels too.
 
