@@ -12,6 +12,7 @@ import numpy as np
 
 from nasloop.engine.assemble import build_context
 from nasloop.engine.context import _held_cells
+from nasloop.engine.data.table import Table
 from nasloop.search_spaces.nb101 import benchmark as nb101_benchmark
 from nasloop.search_spaces.nb101.benchmark import NB101Benchmark
 from nasloop.search_spaces.nb101.graph import cell_hash, make_cell
@@ -41,3 +42,19 @@ def test_count_samples_and_hashes_build_no_cell_list_and_give_the_listed_cells(d
     assert _held_cells(counted) == 3
     del counted
     assert gone() is None  # the count kept no benchmark alive
+
+
+def test_a_benchmark_narrowing_its_table_counts_and_draws_the_cells_it_lists(data_dir, tmp_path):
+    """The count and a drawn cell came from the benchmark's ``table``, the list from the file: a user's subclass
+    narrowing ``table`` had a space whose size and enumeration disagreed (2 against 3)."""
+    small_nb101(data_dir, tmp_path)
+    full = NB101Benchmark(tmp_path).table
+
+    class Narrowed(NB101Benchmark):
+        @property
+        def table(self):
+            return Table({name: column[1:] for name, column in full.columns.items()}, full.meta)
+
+    narrowed = Narrowed(tmp_path)
+    assert narrowed.cell_count() == len(narrowed.cells()) == 3
+    assert [narrowed.cell(row) for row in range(3)] == narrowed.cells()

@@ -123,12 +123,13 @@ class NB101Benchmark(Benchmark):
         return _cells(type(self), *self._source())
 
     def cell_count(self) -> int:
-        """The table's rows: one cell each."""
-        return len(self.table)
+        """How many cells :meth:`cells` lists (the file's rows, as it reads them: a subclass's own ``table`` is
+        not the list), counted without building them."""
+        return len(load_table(type(self), *self._source()))
 
     def cell(self, row: int) -> NB101Cell:
-        """The cell of table row ``row``, built alone (a graph hash's, a sample's) where no list of them is built."""
-        columns = self.table.columns
+        """Cell ``row`` of :meth:`cells`, built alone (a graph hash's, a sample's) where no list of them is built."""
+        columns = load_table(type(self), *self._source()).columns
         cell = _cell(int(columns["num_nodes"][row]), columns["matrix"][row], columns["ops"][row])
         remember_hashes([cell], [str(columns["hash"][row])])
         return cell
