@@ -211,10 +211,14 @@ def _forget_plugins_under(folder: Path) -> None:
     they imported (a helper module beside a plugin). Afterwards a command loads them as a fresh process would."""
     from nasloop.engine import plugins
 
-    inside = os.path.realpath(folder) + os.sep
+    top = os.path.realpath(folder)
 
     def written_here(path: str | None) -> bool:
-        return path is not None and os.path.isabs(path) and os.path.realpath(path).startswith(inside)
+        """Whether ``path`` is ``folder`` or lies within it."""
+        if path is None or not os.path.isabs(path):
+            return False
+        real = os.path.realpath(path)
+        return real == top or real.startswith(top + os.sep)
 
     def module_here(module_name: object) -> bool:
         return written_here(getattr(sys.modules.get(str(module_name)), "__file__", None))
@@ -230,10 +234,21 @@ def _forget_plugins_under(folder: Path) -> None:
     for record in (plugins._LOADED, plugins._DIGESTS):
         for key in [key for key in record if written_here(key)]:
             del record[key]
-    plugins._FOLDERS[:] = [path for path in plugins._FOLDERS if not written_here(path + os.sep)]
-    sys.path[:] = [path for path in sys.path if not written_here(path + os.sep)]
+    plugins._FOLDERS[:] = [path for path in plugins._FOLDERS if not written_here(path)]
+    sys.path[:] = [path for path in sys.path if not written_here(path)]
     for name in [name for name in sys.modules if module_here(name)]:
         del sys.modules[name]
+
+
+def _forget_registered_by(module: str) -> None:
+    """Drop what the code of ``module`` registered (a script run as ``__main__`` in this process: the example
+    plugin's space, a reference script's predictor), which a fresh process running the script would not keep."""
+    for kind in PLUGIN_KINDS:
+        for name, item in list(kind._items.items()):
+            if getattr(item, "__module__", None) == module:
+                del kind._items[name]
+                kind._origins.pop(name, None)
+    registry.Registry.taken[:] = [(obj, by) for obj, by in registry.Registry.taken if by != module]
 
 
 @pytest.fixture
@@ -346,7 +361,10 @@ def script_in_process(monkeypatch, capfd) -> ScriptRun:
         def as_main() -> None:
             runpy.run_path(str(path), run_name="__main__")
 
-        return _in_process(monkeypatch, capfd, as_main, [sys.executable, str(path), *args], cwd, env)
+        try:
+            return _in_process(monkeypatch, capfd, as_main, [sys.executable, str(path), *args], cwd, env)
+        finally:
+            _forget_registered_by("__main__")
 
     return run
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from nasloop.engine.registry import Registry
+
 from .test_benchmark_scripts import refusal, run_script
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +57,7 @@ def test_a_bad_name_is_refused_before_any_output(benchmark_script, data_dir: Pat
 def test_a_helper_module_run_directly_says_what_it_is_and_what_to_run(script_in_process, path: str, instead: str):
     """'python benchmarks/nago_tables.py --help' printed nothing and exited 0, as if it had done what was asked."""
     done = script_in_process(Path(path), ["--help"], cwd=ROOT)  # relative, as typed in the repository
+    assert not [obj for obj, by in Registry.taken if by == "__main__"]  # the example's space is not left registered
     assert done.returncode == 2 and done.stdout == "", (done.returncode, done.stdout, done.stderr)
     line = done.stderr.strip()
     assert "\n" not in line and line.startswith(f"{Path(path).name}: error: ") and "not a command" in line, line

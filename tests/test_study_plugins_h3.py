@@ -87,14 +87,20 @@ def _project(tmp_path: Path) -> Path:
     return project
 
 
-USERS_CONFIG = os.environ.get("XDG_CONFIG_HOME")  # this user's (None: unset), as the suite began
-
-
 def _nasloop(run: NasloopRun, project: Path, *argv: str, config_home: Path | None = None
              ) -> subprocess.CompletedProcess:
     """``nasloop ARGV`` run in ``project`` as a process of its own would run it (``run``: the conftest's
-    ``fresh_nasloop``; ``config_home``: another user's secret, else this user's)."""
-    return run(argv, cwd=project, env={"XDG_CONFIG_HOME": USERS_CONFIG if config_home is None else str(config_home)})
+    ``fresh_nasloop``; ``config_home``: another user's secret, for this command alone)."""
+    if config_home is None:
+        return run(argv, cwd=project)
+    own = os.environ.get("XDG_CONFIG_HOME")  # the suite's (see the conftest), read as the command runs
+    try:
+        return run(argv, cwd=project, env={"XDG_CONFIG_HOME": str(config_home)})
+    finally:
+        if own is None:
+            os.environ.pop("XDG_CONFIG_HOME", None)
+        else:
+            os.environ["XDG_CONFIG_HOME"] = own
 
 
 COMPARE = ("compare", "--space", "h3-digits", "--methods", "random,h3-random", "--budget", "4", "--out", "study",
