@@ -117,8 +117,8 @@ class Benchmark(Configurable, ABC):
     @classmethod
     def read_source(cls, path: Path) -> Table:
         """The table of a public file the benchmark reads as it is (found under one of its names), if it reads any."""
-        raise DataError(f"{path}: the {cls.name} benchmark reads only nasloop's table ({cls.table_file or 'npz'}); "
-                        f"import this file with 'nasloop data import --space {cls.name} {path}'")
+        raise DataError(f"{path}: the {cls.name} benchmark reads only nasloop's own table file; import it with "
+                        f"'nasloop data import --space SPACE {path}', SPACE the space whose benchmark it is")
 
     def warm_up(self, task: str) -> None:
         """Load everything a query of ``task`` reads, so that a worker's first trial is a plain lookup."""

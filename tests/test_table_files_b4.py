@@ -8,6 +8,7 @@ import os
 import pytest
 
 from nasloop.engine.errors import DataError
+from nasloop.search_spaces.benchmark import Benchmark
 from nasloop.search_spaces.nb101.benchmark import NB101Benchmark
 from nasloop.search_spaces.table_files import load_table
 
@@ -30,3 +31,17 @@ def test_a_table_is_read_once_per_file_version_and_a_damaged_one_every_time(data
         with pytest.raises(DataError, match="nb101.npz") as info:
             NB101Benchmark(tmp_path).table
         assert "\n" not in str(info.value)
+
+
+def test_a_benchmark_reading_no_public_file_says_how_to_import_one(tmp_path):
+    """The message named the benchmark as the --space of 'nasloop data import' (nb301's space is darts)."""
+    class OwnTableOnly(NB101Benchmark):
+        name = "own-table-only"
+        read_source = classmethod(Benchmark.read_source.__func__)  # the base class default
+
+    source = tmp_path / "results.csv"
+    with pytest.raises(DataError) as info:
+        OwnTableOnly.read_table(source)
+    assert str(info.value) == (f"{source}: the own-table-only benchmark reads only nasloop's own table file; import it "
+                               f"with 'nasloop data import --space SPACE {source}', SPACE the space whose benchmark "
+                               "it is")
