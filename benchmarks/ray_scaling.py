@@ -14,7 +14,10 @@ looks the cell up (pure executor overhead). For each run the table gives:
 * start-up s: building the executor (for Ray: ``ray.init`` of a fresh local cluster);
 * wall s: the search itself, from the first ask to the last stored result. For Ray this includes
   spawning the worker actors and each worker's first-trial work (importing torch, loading data);
-* networks/s: distinct networks evaluated / wall s, and the speed-up over the in-process run;
+* networks/s: distinct networks evaluated successfully / wall s, and the speed-up over the in-process run
+  (failed evaluations are the ``failed`` column, not throughput: a run whose every trial failed at once, as
+  ``--option device=auto`` once made every synflow score fail, read as the fastest; the first failure's reason
+  goes to stderr);
 * worker busy: the seconds trials took (their reported cost) / (wall s x workers): how much of the
   time the workers spent evaluating rather than waiting (not shown for tabular, whose cost is simulated);
 * with the training evaluator, images/s: images trained by all trials together / wall s (each
@@ -141,7 +144,10 @@ def run(args: argparse.Namespace, workers: int | None, work_dir: Path) -> dict[s
     ok = [t.result for t in trials if t.result.ok]
     row = {"executor": "inprocess" if workers is None else "ray", "workers": workers or 1,
            "startup_s": startup, "wall_s": wall, "networks": len(trials), "failed": len(trials) - len(ok),
-           "networks_per_s": len(trials) / wall}
+           "networks_per_s": len(ok) / wall}
+    reasons = [t.result.reason for t in trials if not t.result.ok]
+    if reasons:
+        row["first_failure"] = reasons[0]
     if args.evaluator != "tabular":  # a table's cost is simulated training time, not seconds spent here
         row["utilisation"] = sum(t.result.cost for t in trials) / (wall * (workers or 1))
     if ok and all("images_per_second" in r.metrics and "train_seconds" in r.metrics for r in ok):
@@ -181,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {'in-process' if workers is None else f'Ray, {workers} workers'} ...", file=sys.stderr)
             rows.append(run(args, workers, Path(tmp)))
             print(f"  {rows[-1]['networks']} networks in {rows[-1]['wall_s']:.1f} s", file=sys.stderr)
+            if "first_failure" in rows[-1]:
+                print(f"  {rows[-1]['failed']} failed, not counted in networks/s (the first: "
+                      f"{rows[-1]['first_failure']})", file=sys.stderr)
     title = f"{args.networks} NB201 networks, evaluator {args.evaluator}"
     title += f" ({args.proxies})" if args.evaluator == "proxy" else ""
     threads = args.inprocess_threads or max(1, round(args.cpus_per_trial))

@@ -18,6 +18,7 @@ CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "execu
                  "seed", "fidelity", "objective", "objectives", "reference_point", "dedup", "data_dir", "run_dir",
                 "tensorboard")
 OPTION_FLAGS = ("space", "strategy", "predictor", "evaluator", "executor")
+DEVICES = "cpu, cuda, cuda:N or auto (CUDA where present)"  # every --device's words: 'proxies' said 'cpu or cuda'
 
 
 class _AliasedStore(argparse._StoreAction):
@@ -258,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument(f"--{kind}-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                        help=f"an option of the {kind} (repeatable)")
     s.add_argument("--proxies", type=name_list, help="--evaluator proxy: proxies to score, first is the objective")
-    s.add_argument("--device", help="--evaluator train/proxy: cpu, cuda, cuda:1 or auto")
+    s.add_argument("--device", help=f"--evaluator train/proxy: {DEVICES}")
     s.add_argument("--workers", type=positive_int, help="--executor ray: trials run at once")
     s.add_argument("--gpus-per-trial", type=non_negative_float,
                    help="--executor ray: GPUs per trial (fractional shares a GPU)")
@@ -353,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="comma-separated proxy names (default synflow)")
     px.add_argument("--dataset", default="cifar10", help="dataset of the mini-batch (default cifar10)")
     px.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size (default 64)")
-    px.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    px.add_argument("--device", default="cpu", help=f"{DEVICES} (default cpu)")
     px.add_argument("--data-dir", type=path_text, help="folder holding the dataset")
     px.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="an option of the search space, e.g. channels=8 (repeatable)")
@@ -370,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--arch", required=True, help="architecture string")
     tr.add_argument("--dataset", default="cifar10", help="cifar10 or imagenet (default cifar10)")
     tr.add_argument("--epochs", type=_epochs, default=1, help="epochs to train (default 1)")
-    tr.add_argument("--device", default="auto", help="cpu, cuda or auto (default auto)")
+    tr.add_argument("--device", default="auto", help=f"{DEVICES} (default auto)")
     tr.add_argument("--seed", type=seed_int, default=0, help="seed (default 0)")
     tr.add_argument("--train-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="a training option such as batch_size=256 or train_images=2000 (repeatable)")

@@ -1,4 +1,8 @@
-"""Which torch device a user's ``--device`` names, checked before any work starts."""
+"""Which torch device a user's ``--device`` names, checked before any work starts.
+
+Every place that puts a network or a batch on a device resolves it here: ``auto`` is no device torch knows, and
+the proxy scorer, given it as a check, then passed the word to ``.to()``, so every score failed in torch's words.
+"""
 from __future__ import annotations
 
 import torch
@@ -6,9 +10,10 @@ import torch
 from ..errors import ConfigError
 
 
-def resolve_device(device: str = "auto") -> torch.device:
-    """``auto`` picks CUDA when present; asking for a device that is absent fails in one line."""
-    if device == "auto":
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """``auto`` picks CUDA when present; asking for a device that is absent fails in one line. A torch device
+    passes through the same checks, so a caller may resolve once and hand the result on."""
+    if isinstance(device, str) and device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         resolved = torch.device(device)

@@ -122,20 +122,22 @@ def as_score(name: str, value: object) -> float:
 
 
 def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy], inputs: torch.Tensor,
-                  targets: torch.Tensor, seed: int = 0, device: str = "cpu") -> ProxyScores:
+                  targets: torch.Tensor, seed: int = 0, device: str | torch.device = "cpu") -> ProxyScores:
     """Score one network with each proxy, each on its own identically initialised copy.
 
     The network is built under ``seed`` and every proxy runs with the RNG reset to ``seed``, so a
     score depends only on (architecture, batch, seed); the caller's global RNG is left untouched.
-    NaN, infinite scores and numerical errors become failures with a reason.
+    NaN, infinite scores and numerical errors become failures with a reason. ``device`` is resolved here
+    (:func:`resolve_device`: ``auto`` is CUDA where present), on the process that scores.
     """
+    target = resolve_device(device)
     out = ProxyScores({}, {}, {})
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         start = time.perf_counter()
-        template = build().to(device).train()
+        template = build().to(target).train()
         build_seconds = time.perf_counter() - start
-        x, y = inputs.to(device), targets.to(device)
+        x, y = inputs.to(target), targets.to(target)
         for index, proxy in enumerate(proxies):
             start = time.perf_counter()
             torch.manual_seed(seed)
