@@ -48,7 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="training epochs per architecture (the fidelity)")
     parser.add_argument("--strategy", default="random",
                         help="how architectures are chosen (default random; evolution once --budget passes 50)")
-    parser.add_argument("--seed", type=seed_int, default=0, help="the search's and the training's seed")
+    parser.add_argument("--seed", type=seed_int, default=0,
+                        help="the search's seed: which architectures it proposes (default 0)")
+    parser.add_argument("--train-seed", type=seed_int, default=0,
+                        help="the training's seed: initial weights, data order and splits (default 0); apart from "
+                             "--seed, so the search's seed does not change how an architecture trains")
     parser.add_argument("--channels", type=positive_int, default=8, help="NB201 C (16 is the benchmark's)")
     parser.add_argument("--cells", type=positive_int, default=1, help="NB201 N, cells per stage (5 is the benchmark's)")
     parser.add_argument("--train-images", type=int_at_least(0), default=2000,
@@ -95,19 +99,25 @@ def refuse(message: str) -> NoReturn:
     sys.exit(2)
 
 
-def run(args: argparse.Namespace) -> None:
+def search_config(args: argparse.Namespace) -> SearchConfig:
+    """The search the flags describe. ``--seed`` is the search's alone and ``--train-seed`` the training's, as the
+    README has them: --seed's help said it seeded the training too, which always used seed 0."""
     executor_options = {k: v for k, v in (("workers", args.workers), ("gpus_per_trial", args.gpus_per_trial),
                                           ("cpus_per_trial", args.cpus_per_trial), ("address", args.address))
                         if v is not None}
-    config = SearchConfig(
+    return SearchConfig(
         space="nb201", dataset="cifar10", strategy=args.strategy, evaluator="train", executor=args.executor,
         budget=args.budget, fidelity=args.epochs, seed=args.seed, data_dir=args.data_dir, run_dir=args.run_dir,
         executor_options=executor_options,
         space_options={"channels": args.channels, "cells": args.cells},
         evaluator_options={"batch_size": args.batch_size,
                            "lr": args.lr, "train_images": args.train_images or None, "device": args.device,
-                           "compile": args.compile, "download": args.download},
+                           "compile": args.compile, "download": args.download, "seed": args.train_seed},
     )
+
+
+def run(args: argparse.Namespace) -> None:
+    config = search_config(args)
 
     def progress(done: int, total: int | None, best: float | None) -> None:
         shown = "-" if best is None else f"{best:.2f} %"
