@@ -47,8 +47,12 @@ ROW = 32 * 32 * 3  # one image of a python batch: 1024 red, then green, then blu
 _BATCHES = {"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)}
 
 HOW_TO_GET = (f"put the official '{FOLDER}' folder or '{ARCHIVE}' ({URL}) in --data-dir, $NASLOOP_DATA "
-              f"or {user_cache_dir()} (or pass download=true: --evaluator-opt in a search, --train-opt in nasloop "
-              f"train), or use the subset '{SUBSET}'")
+              f"or {user_cache_dir()}, or use the subset '{SUBSET}'")
+"""How to get CIFAR-10, in words true of every command that reads it. Only the train evaluator downloads: it adds
+its option (:data:`DOWNLOAD_HINT`), where these words named '--evaluator-opt download=true' to the proxy evaluator,
+which refuses it, and to 'nasloop proxies', which has no such flag."""
+DOWNLOAD_HINT = ("or pass download=true to fetch it (--evaluator-opt download=true in a search, --train-opt "
+                 "download=true in nasloop train)")
 
 
 @dataclass(frozen=True)

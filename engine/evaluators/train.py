@@ -33,10 +33,10 @@ from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..context import RunContext
 from ..data.cifar import NUM_CLASSES as CIFAR_CLASSES
 from ..data.cifar import SOURCES as CIFAR_SOURCES
-from ..data.cifar import load_cifar10, locate_cifar10
+from ..data.cifar import DOWNLOAD_HINT, CifarSource, load_cifar10, locate_cifar10
 from ..data.imagenet import ImageFolder, list_classes
 from ..data.paths import search_dirs
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, MissingDataError
 from ..options import (EPOCHS_WHY, MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat,
                        PositiveInt, Range, Seed)
 from ..registry import register_evaluator
@@ -163,8 +163,8 @@ class TrainingEvaluator(Evaluator):
         resolve_device(self.device)
         if self.dataset == "cifar10":
             # A damaged file fails now, before a run folder exists (then cached for the run).
-            labels = load_cifar10(self.data_dir, "train", self.cifar_source, self.download)[1]
-            load_cifar10(self.data_dir, "test", self.cifar_source, self.download)
+            labels = self._cifar10("train")[1]
+            self._cifar10("test")
             classes = CIFAR_CLASSES
         else:
             classes = len(list_classes(self._image_root()))
@@ -263,12 +263,12 @@ class TrainingEvaluator(Evaluator):
     def data_source(self) -> str:
         """Which dataset copy training uses, in words."""
         if self.dataset == "cifar10":
-            return locate_cifar10(self.data_dir, self.cifar_source, self.download).describe()
+            return self._cifar10_copy().describe()
         return f"image folder {self._image_root()} at {self.resolution}x{self.resolution}"
 
     def data_identity(self) -> str:
         if self.dataset == "cifar10":
-            return locate_cifar10(self.data_dir, self.cifar_source, self.download).name
+            return self._cifar10_copy().name
         root = self._image_root()
         return (f"image folder of {len(list_classes(root))} classes and {len(ImageFolder(root, 'train'))} training "
                 f"images at {self.resolution}x{self.resolution}")
@@ -293,14 +293,28 @@ class TrainingEvaluator(Evaluator):
         if self._splits is None:
             started = time.perf_counter()
             if self.dataset == "cifar10":
-                train = load_cifar10(self.data_dir, "train", self.cifar_source, self.download)
-                test = load_cifar10(self.data_dir, "test", self.cifar_source, self.download)
+                train, test = self._cifar10("train"), self._cifar10("test")
                 splits = self._from_arrays(train, test, CIFAR_CLASSES)
             else:
                 splits = self._from_folder()
             log.info("loaded %s in %.1f s", self.data_source(), time.perf_counter() - started)
             self._splits = splits
         return self._splits
+
+    def _cifar10(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        """One CIFAR-10 split as this evaluator's source and download options find it."""
+        self._cifar10_copy()  # absent: refused with this evaluator's download option
+        return load_cifar10(self.data_dir, split, self.cifar_source, self.download)
+
+    def _cifar10_copy(self) -> CifarSource:
+        """The CIFAR-10 copy this evaluator trains on. Where none is, the refusal adds the download option, which
+        only this evaluator has: the loader's own words name none (see cifar.HOW_TO_GET)."""
+        try:
+            return locate_cifar10(self.data_dir, self.cifar_source, self.download)
+        except MissingDataError as exc:
+            if self.download or self.cifar_source == "subset":  # downloading is no fix: asked already, or no subset
+                raise
+            raise MissingDataError(f"{exc}; {DOWNLOAD_HINT}") from None
 
     def _carve(self, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the training and validation examples (optionally a class-balanced sample)."""
