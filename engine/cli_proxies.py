@@ -170,9 +170,11 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     # reads images is refused naming what serves the task instead: the proxies the table stores.
     scored_on = context.computed_on(args.proxies, *PRECOMPUTE_REFUSED)
     space = command_space(args, context)
-    from .evaluators.proxies.scoring import require_networks
+    from .evaluators.proxies.scoring import dataset_shape, require_networks
 
     require_networks(space, "zero-cost proxies")  # first: the advice of the refusals below leads to this one
+    # in this command's flags: the scorer's advised --predictor-opt, and --out's evaluator --evaluator tabular/train
+    dataset_shape(scored_on, "score a space of CIFAR-10 networks with --dataset cifar10")
     if args.all:
         _refuse_unlisted(space)
     if args.all and args.out is None:

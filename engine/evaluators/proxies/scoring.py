@@ -38,14 +38,14 @@ CIFAR_MEAN = (125.3 / 255, 123.0 / 255, 113.9 / 255)
 CIFAR_STD = (63.0 / 255, 62.1 / 255, 66.7 / 255)
 
 
-def dataset_shape(dataset: str) -> tuple[int, int]:
-    """(number of classes, image side) of a dataset proxies can score for; ConfigError otherwise."""
+def dataset_shape(dataset: str, instead: str = "score a space of CIFAR-10 networks on cifar10") -> tuple[int, int]:
+    """(number of classes, image side) of a dataset proxies can score for; ConfigError otherwise, ending with
+    ``instead``: what the caller's command offers in place, in its own flags ('nasloop proxies' was told
+    --predictor-opt, a search's flag). Saying only 'use cifar10' sent NDS' ImageNet spaces in a circle."""
     facts = dataset_facts(dataset)
     if facts.classes is None:
         raise ConfigError(f"zero-cost proxies need a fixed class count, and '{facts.name}' takes it from an image "
-                          "folder, so nasloop computes none for its networks; rank by a proxy the space's table "
-                          "stores (e.g. --predictor-opt proxy=params), or score a space of CIFAR-10 networks with "
-                          "--dataset cifar10")  # 'use --dataset cifar10' alone sent NDS' ImageNet spaces in a circle
+                          f"folder, so nasloop computes none for its networks; {instead}")
     return facts.classes, facts.image_size
 
 
@@ -289,6 +289,8 @@ def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
     below every scored one, as a file's ``failed`` field the run could not compute either."""
     require_networks(space, f"computing proxy '{proxy}'")
     resolve([proxy])  # an unknown proxy fails now
+    dataset_shape(dataset, "rank by a proxy the space's table stores (e.g. --predictor-opt proxy=params), or score "
+                  "a space of CIFAR-10 networks with --dataset cifar10")  # a run's predictor or warm-up asks
     minibatch(resolve([proxy]), dataset, data_dir, batch_size, seed)  # so does one needing images nasloop lacks
     said = set() if noted is None else noted
 
