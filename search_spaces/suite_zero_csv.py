@@ -6,7 +6,8 @@ ImageNet16-120: ``nb201_zc_proxies.csv.gz``) and of TNB101-micro (class_scene:
 9,445 of NB201's 15,625 cells, 2,128 of TNB101-micro's 4,096. Every other cell computes the same
 network as its live form (dead ops set to ``none``), so it reads that cell's row and every cell is
 covered. The suite marks a score it could not compute (the all-``none`` cell's jacov, nwot,
-epe_nas, zen) with -1e8; those become NaN. Without a file its proxies are simply absent. Files
+epe_nas, zen) with -1e8, and writes that cell's synflow as 0.0; both become NaN (:func:`suite_scores`).
+Without a file its proxies are simply absent. Files
 are read as untrusted input: every row must name a cell without dead ops and hold finite numbers.
 """
 from __future__ import annotations
@@ -30,6 +31,21 @@ from .cell_space import Cell, CellSpec, cell_index, live_cell
 PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
            "flops", "params")
 INVALID = -1e8  # the suite's mark for a score it could not compute
+
+
+def suite_scores(proxy: str, values: np.ndarray) -> np.ndarray:
+    """NAS-Bench-Suite-Zero's scores of ``proxy`` as nasloop computes them: NaN where the suite could not compute one.
+
+    Its mark for that is -1e8, except synflow's: NASLib's zero-cost predictor returns a synflow sum of 0 as it is,
+    where it returns the log of every other sum. A sum of 0 is a network whose output does not depend on its input
+    (a cell without an input-output path: NB201's 341, TNB101-micro's 169), whose log synflow is -inf, undefined as
+    nasloop computes it ('synflow is -inf'); read as the number 0.0 it was a score stored for those cells alone,
+    which entered a zero-cost predictor's fit as one and ranked them first where the proxy's sign is turned. Every
+    other synflow the suite stores is a log of a positive sum (14.7 and up on NB201), and is read as it is."""
+    undefined = values == INVALID
+    if proxy == "synflow":
+        undefined |= values == 0.0
+    return np.where(undefined, np.nan, values)
 
 
 @dataclass(frozen=True)
@@ -111,8 +127,8 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
     for column, (task, proxy) in wanted.items():
         by_index = np.full(size, np.nan)
         for index, values in rows.items():
-            by_index[index] = values[column] if values[column] != INVALID else np.nan
-        out[task][proxy] = by_index[live]
+            by_index[index] = values[column]
+        out[task][proxy] = suite_scores(proxy, by_index)[live]
     return out
 
 

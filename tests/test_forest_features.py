@@ -48,6 +48,9 @@ def test_nb201_serves_the_13_suite_zero_proxies_for_every_cell(nb201_context, da
         got = benchmark.proxy_scores([DEAD, live], proxy, "cifar10")
         assert got[0] == got[1] == float(rows[live][f"{proxy}_cifar10"])  # a dead-op cell reads its live form
     assert np.isnan(benchmark.proxy_scores([ALL_NONE], "jacov", "cifar10")).all()  # the suite's -1e8
+    # and its synflow 0.0, an unlogged sum of 0 (log -inf): undefined, as computed ('synflow is -inf'); it was 0.0
+    assert float(rows[ALL_NONE]["synflow_cifar10"]) == 0.0
+    assert np.isnan(benchmark.proxy_scores([ALL_NONE, DEAD], "synflow", "ImageNet16-120")[0])
     # the table's own Zen still answers 'zen' (the measured warm-up reads it)
     assert benchmark.proxy_scores([live], "zen", "cifar10")[0] == pytest.approx(float(rows[live]["zen_cifar10"]),
                                                                                  abs=1e-4)

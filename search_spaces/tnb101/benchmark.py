@@ -27,7 +27,7 @@ from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from ..table_files import load_table
 from ..cell_space import cell_index
-from ..suite_zero_csv import INVALID, ProxyFile, csv_header, stored_proxies
+from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies, suite_scores
 from .codes import MICRO_SPEC, format_macro, format_micro, parse_macro, parse_micro
 
 JSON_FILE = "transnas101_val.json.gz"
@@ -168,8 +168,9 @@ class TransNASBenchmark(Benchmark):
         """The table's own scores first (Zen, synflow, epe_nas), then the Suite-Zero file's.
 
         The JSON marks a score it could not compute (Zen and epe_nas of the 169 micro cells without an
-        input-output path) with the suite's -1e8, which would rank those cells last as a number: read as
-        undefined (NaN), here rather than at import, so tables imported before read alike."""
+        input-output path) with the suite's -1e8, and their synflow with its 0.0, which would rank those cells as
+        numbers: read as undefined (NaN, :func:`suite_scores`), here rather than at import, so tables imported
+        before read alike."""
         name = self.task(task).name
         column = self.table.columns.get(f"{name}:proxy:{proxy}")
         if column is None:
@@ -178,7 +179,7 @@ class TransNASBenchmark(Benchmark):
                 return super().proxy_scores(archs, proxy, task)
             return suite[[cell_index(MICRO_SPEC, a) for a in archs]].astype(np.float64)
         values = self.values_at(column, archs)
-        return np.where(values == INVALID, np.nan, values)
+        return suite_scores(proxy, values)
 
     def row(self, arch: tuple) -> int | None:
         return row_index(self.table, "arch").get(self._format(arch))
