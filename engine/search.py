@@ -23,6 +23,7 @@ from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .plugins import load_plugins, named_plugins_loaded, plugins_to_record, relocated_plugins
 from .predictor_options import older_feature_lists, options_per_predictor
 from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .resume_conditions import changed_conditions_note, recorded_conditions
 from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
                          note_random_start, note_unsaved_state, random_start, stored_config)
@@ -329,9 +330,13 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
                 new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
                 new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew
             plugins = plugins if idle_note else (*plugins[:3], run_executor(config))  # started for a run going on
+            conditions = recorded_conditions(store, plugins[2])
             with closed_on_error(plugins[3]):
                 summary = _run(config, store, on_progress, plugins, new_meta, bool(idle_note), notes)
+            changed = changed_conditions_note(conditions, recorded_conditions(store, plugins[2]))
     done -= int(counts["pending"])
+    if changed and on_note is not None:
+        on_note(changed)
     if not idle_note and on_note is not None and summary["status"] == "finished" and summary["evaluations"] == done:
         limits = summary["budget"]  # (a streak of repeats, or an interrupted run whose budget was spent)
         on_note(f"the resume of {summary['run_dir']} evaluated nothing new: {summary['stop_reason']}" + budget_hint(

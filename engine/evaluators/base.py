@@ -54,6 +54,10 @@ class Evaluator(Configurable, ABC):
     objective: str = "val_accuracy"
     """The metric a search optimises by default (higher is better unless ``minimize``)."""
     minimize: bool = False
+    condition_metrics: ClassVar[tuple[str, ...]] = ()
+    """Metrics that record under what a result was computed rather than what it measured (training's
+    ``torch_threads``), under which the same architecture gives other values in their last digits: a resume whose
+    results record another value than the run's earlier ones says so (a resume may change executor or machine)."""
     fidelity_option: ClassVar[str | None] = None
     """The option that sets the fidelity when a run names none (train: ``epochs``): a new run that names a
     fidelity and a different value of this option is refused, since only one of them could be obeyed."""

@@ -83,7 +83,7 @@ DATASET_OPTIONS = {"cifar10": ("cifar_source", "download"),
 """Options that only one dataset's loader reads."""
 
 TRAIN_METRICS = ("val_accuracy", "test_accuracy", "train_loss", "params", "params_m", "images_per_second",
-                 "train_seconds", "epochs", "start_epoch")
+                 "train_seconds", "epochs", "start_epoch", "torch_threads")
 
 
 @register_evaluator("train")
@@ -94,12 +94,14 @@ class TrainingEvaluator(Evaluator):
     ``replicates`` trains that many networks per architecture (draws of a generator point, see
     :mod:`.replicates`). ``seed`` seeds the initial weights, the data order and the splits, and is not the
     search's ``--seed``: an architecture trains alike in every search, whatever its seed or strategy, so their
-    results compare as a table's do; give ``seed=N`` to train other weights.
+    results compare as a table's do (on the same device and torch thread count: each result records its
+    ``torch_threads``, a condition metric); give ``seed=N`` to train other weights.
     The remaining options are :class:`TrainConfig`'s and :class:`Trainer`'s.
     """
 
     requires = (NetworkSpace,)
     reads_dataset = True
+    condition_metrics = ("torch_threads",)
     fidelity_option = "epochs"
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: Epochs = 12,
@@ -218,6 +220,7 @@ class TrainingEvaluator(Evaluator):
             "train_loss": report.train_loss, "params": float(report.params), "params_m": report.params / 1e6,
             "images_per_second": report.images_per_second, "train_seconds": report.train_seconds,
             "epochs": float(report.epochs), "start_epoch": float(report.start_epoch),
+            "torch_threads": float(report.threads),
         }
         diverged = self.divergence(report)
         if diverged:  # a network whose weights went to NaN predicts one class: its accuracy measures nothing
