@@ -252,6 +252,19 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
                            "cost": "measured train_times from the source where present, else estimated"})
 
 
+def _covered_groups(table: Table, present: np.ndarray) -> dict[str, np.ndarray]:
+    """Per ``dataset@fidelity`` group of a table of some cells, the cells it holds an accuracy of there: a NaN in
+    a NASLib pickle is no value, and wrote NaN over the CSV's 200- and 12-epoch results of that cell (a search then
+    refused the table, advising the same import again). A cell's costs in the group follow its accuracy."""
+    covered: dict[str, np.ndarray] = {}
+    for name, col in table.columns.items():
+        if "@" in name and name.endswith("_accuracy"):
+            group = name.split(":")[0]
+            covered[group] = covered.get(group, np.zeros(len(col), dtype=bool)) | (present.astype(bool)
+                                                                                    & np.isfinite(col))
+    return covered
+
+
 def merge(tables: list[Table]) -> Table:
     """Combine tables from several sources, later ones winning.
 
@@ -260,25 +273,26 @@ def merge(tables: list[Table]) -> Table:
     schedule (``schedule_epochs`` in its metadata); at any shorter fidelity it replaces the whole
     ``dataset@fidelity`` group on its cells, so metrics it lacks become NaN there rather than
     mixing in numbers from another run (NASLib's epoch 12 of a 200-epoch run is not the CSV's
-    12-epoch run, while its epoch 200 is the CSV's 200-epoch run).
+    12-epoch run, while its epoch 200 is the CSV's 200-epoch run). A group it holds no accuracy of
+    on a cell (a NaN in the file: no value) is left whole as the earlier tables had it.
     """
     columns: dict[str, np.ndarray] = {}
     for table in tables:
         mask = table.columns.get("present")
+        covered = {} if mask is None else _covered_groups(table, mask)
         if mask is not None:
             schedule = table.meta.get("schedule_epochs")
-            groups = {name.split(":")[0] for name in table.columns if "@" in name}
             for name in [n for n in columns if "@" in n and n not in table.columns]:
                 group = name.split(":")[0]
-                if group in groups and int(group.split("@")[1]) != schedule:
-                    columns[name] = np.where(mask, np.nan, columns[name])
+                if group in covered and int(group.split("@")[1]) != schedule:
+                    columns[name] = np.where(covered[group], np.nan, columns[name])
         for name, col in table.columns.items():
             if name == "present":
                 continue
             if mask is None or name not in columns or col.dtype.kind not in "fb":
                 columns[name] = col
             else:
-                columns[name] = np.where(mask, col, columns[name])
+                columns[name] = np.where(covered.get(name.split(":")[0], mask), col, columns[name])
     masks = [table.columns.get("present") for table in tables]
     if all(mask is not None for mask in masks):  # pickles only: the cells they hold, which an import counts
         columns["present"] = np.logical_or.reduce(masks)
