@@ -82,9 +82,28 @@ def environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Names
     if isinstance(exc, sqlite3.DatabaseError):
         return f"the run store could not be read or written ({exc}){again}"
     name = f" {exc.filename}" if exc.filename else ""
+    if exc.errno == errno.EROFS:  # "then continue with --resume X" sent the user back to the read-only place
+        return f"cannot write{name}: {exc.strerror or exc}; {_writable_place(args)}"
     frame = _raised_at(exc, users_only=True)  # a plugin file's own OSError (a lost worker): where it was raised
     where = f" (raised in {frame[0]}:{frame[1]} ({frame[2]}))" if frame else ""
     return f"cannot access{name}: {exc.strerror or exc}{where}{again}"
+
+
+def _writable_place(args: argparse.Namespace) -> str:
+    """Where a command whose folder is on a read-only file system can write instead: a run or study to continue is
+    copied first (the read-only one stays as it is), a new one or a file is written elsewhere."""
+    if args.command == "search":
+        if args.resume:
+            return f"copy {args.resume} to a writable folder and give the copy to --resume"
+        return "choose a writable --run-dir"
+    if args.command == "compare" and os.path.isdir(args.out):
+        return f"copy {args.out} to a writable folder and give the copy to --out"
+    if args.command == "report" and args.out is None:
+        return "give --out a writable folder to write the report in"
+    if args.command in ("report", "compare", "proxies", "data") or (args.command == "predictors"
+                                                                      and args.predictors_command == "pretrain"):
+        return "choose a writable --out"
+    return "run it where the files it writes can be written"
 
 
 def unexpected_error(exc: BaseException, args: argparse.Namespace) -> str:

@@ -35,6 +35,9 @@ def export_trials(store: RunStore | str | Path, path: str | Path, include_duplic
         raise DataError(f"cannot export to {path}: use a .csv or .json file name")
     if not_a_file(path):  # the command line refuses it as it parses; a script reaches here
         raise DataError(f"cannot export to {path}: it is a pipe, device or socket, not a file; give a file name")
+    blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
+    if blocking is not None:  # 'folder afile does not exist; create it first' sent the user to make one beside it
+        raise DataError(f"cannot export to {path}: {blocking} is a file, not a folder; give a file name in a folder")
     if not path.parent.is_dir():
         raise DataError(f"cannot export to {path}: folder {path.parent} does not exist; create it first")
     with opened(store, "export_trials", f", {str(path)!r}") as run:

@@ -296,6 +296,9 @@ def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evalua
     that has gained other columns or tasks since still answers the run's results alike and passes. A run whose
     evaluator names its data (:meth:`Evaluator.data_identity`) must find the same data."""
     recorded, now = store.get_meta("data_identity"), evaluator.data_identity()
+    if recorded is not None and now is None:  # "evaluated on the abc, and would now be on the None; put the data back"
+        raise DataError(f"{store.path} is damaged: meta 'data_identity' is {recorded!r}, but the run's evaluator "
+                        f"records none; {RESTORE}")
     if recorded is not None and now != recorded:  # trials on two datasets would mix in one run, unseen
         raise DataError(f"{run_dir} was evaluated on the {recorded}, and would now be on the {now}; put the data "
                         "back as it was (move the other copy out of the data folders) to continue it, or start a "

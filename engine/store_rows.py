@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .errors import DataError
-from .objectives import Objective, oriented_values
+from .errors import ConfigError, DataError
+from .objectives import Objective, oriented_values, parse_objectives
 from .types import Result
 
 PENDING, DONE, DUPLICATE = "pending", "done", "duplicate"
@@ -87,12 +87,25 @@ def _seconds(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
 
 
+def _objective_list(value: Any) -> bool:
+    """Whether ``value`` lists objectives as a run records them (``val_accuracy:max``; empty in a run from before
+    it recorded them, which reads 'objective'): one damaged was refused as a flag, "write e.g. --objectives ...",
+    by show, export and resume alike."""
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        return False
+    try:
+        return not value or bool(parse_objectives(value))
+    except ConfigError:
+        return False
+
+
 _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "wall_seconds": (_seconds, "a number"), "created_at": (_seconds, "a number"),
     "minimize": (lambda v: isinstance(v, bool), "true or false"),
     "objective": (lambda v: isinstance(v, str), "a metric's name"),
     "status": (lambda v: v in STATUSES, f"one of {', '.join(STATUSES)}"),
-    "objectives": (lambda v: isinstance(v, list) and all(isinstance(name, str) for name in v), "a list of names"),
+    "objectives": (lambda v: _objective_list(v), "a list of METRIC[:max|:min]"),
+    "data_identity": (lambda v: v is None or isinstance(v, str), "text naming the data, or null"),
     "stop_reason": (lambda v: v is None or isinstance(v, str), "text"),
     "pretrained_files": (lambda v: v is None or isinstance(v, dict) and all(isinstance(d, str) for d in v.values()),
                          "file -> sha256")}

@@ -71,6 +71,12 @@ def test_export_to_a_folder_names_it_and_a_file_to_give(tmp_path, data_dir, caps
         err = capsys.readouterr().err.strip()
         assert err == (f"nasloop export: error: cannot export to {folder}: it is a folder; give a file name in it, "
                        f"e.g. {folder / 'evals.csv'}")
+    afile = tmp_path / "afile"  # a file where the folder would be: "folder afile does not exist; create it first"
+    afile.write_text("")
+    for path in (afile / "x.csv", afile / "sub" / "x.csv"):
+        assert main(["export", str(run), str(path)]) == 2
+        assert capsys.readouterr().err.strip() == (f"nasloop export: error: cannot export to {path}: {afile} is a "
+                                                   "file, not a folder; give a file name in a folder")
 
 
 def test_show_gives_the_time_budget_beside_the_cost(tmp_path, data_dir, capsys, monkeypatch):

@@ -188,3 +188,24 @@ def test_a_users_strategy_that_no_longer_reads_its_state_is_not_called_damage(tm
     assert message.startswith(f"the strategy state in {store.path} does not load into EvolutionNext (KeyError: 'extra'")
     assert "if its code changed since the run saved the state, make it read the older form too" in message
     assert "is damaged" not in message and "\n" not in message
+
+
+@pytest.mark.parametrize("key, value, named", [
+    ("objectives", '["val_accuracy:sideways"]', "meta 'objectives' is ['val_accuracy:sideways'], not a list of "
+                                                "METRIC[:max|:min]"),
+    ("data_identity", '{"x": 1}', "meta 'data_identity' is {'x': 1}, not text naming the data, or null"),
+    ("data_identity", '"abc"', "meta 'data_identity' is 'abc', but the run's evaluator records none")])
+def test_a_recorded_objective_or_data_edited_in_the_store_is_named_as_damage(finished, capsys, tmp_path, key, value,
+                                                                             named):
+    """show, export and resume said "objective ... is not METRIC[:max|:min]; write e.g. --objectives ...", a flag a
+    stored run takes none of; a resume "was evaluated on the {'x': 1}, and would now be on the None; put the data
+    back as it was"."""
+    edit(finished, "UPDATE meta SET value = ? WHERE key = ?", value, key)
+    commands = [["search", "--resume", str(finished), "--budget", "14", "--quiet"]]
+    if key == "objectives":
+        commands += [["show", str(finished)], ["export", str(finished), str(tmp_path / "out.csv")]]
+    for command in commands:
+        assert main(command) == 2
+        assert capsys.readouterr().err.strip() == (f"nasloop {command[0]}: error: {finished / 'nasloop.sqlite'} is "
+                                                   f"damaged: {named}; restore the file from a backup, or start a new "
+                                                   "run directory")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -181,11 +182,14 @@ def test_a_configuration_cut_down_by_hand_is_refused_on_resume(tmp_path, data_di
 
 def test_a_read_only_place_is_one_line(tmp_path, data_dir, capsys):
     place = tmp_path / "ro"
-    if not _mount_tmpfs(place, "size=1m,ro"):
-        pytest.skip("cannot mount a read-only tmpfs here")
+    if not _mount_tmpfs(place, "size=1m"):
+        pytest.skip("cannot mount a tmpfs here")
     try:
         run = tmp_path / "good"
         search(SearchConfig(strategy="random", budget=5, data_dir=str(data_dir), run_dir=str(run)))
+        shutil.copytree(run, place / "done")
+        if subprocess.run(["mount", "-o", "remount,ro", str(place)], capture_output=True).returncode:
+            pytest.skip("cannot make the tmpfs read-only here")
         assert main(["search", "--data-dir", str(data_dir), "--budget", "3", "--quiet", "--run-dir",
                      str(place / "run")]) == 2
         assert main(["export", str(run), str(place / "out.csv")]) == 2
@@ -199,6 +203,18 @@ def test_a_read_only_place_is_one_line(tmp_path, data_dir, capsys):
                        f"nasloop search: error: cannot create the TensorBoard log folder {place / 'tb'}: Read-only "
                        "file system; choose a writable --tensorboard"]
         assert not (tmp_path / "logged").exists()  # refused before the run's folder was made
+        # each said "cannot access X: Read-only file system", a resume adding "; then continue with 'nasloop search
+        # --resume X'" (or "then the run had already finished"): back to the read-only place
+        assert main(["search", "--resume", str(place / "done"), "--budget", "7"]) == 2
+        assert main(["report", str(place / "done")]) == 2
+        assert main(["compare", "--methods", "random", "--budget", "2", "--data-dir", str(data_dir), "--quiet",
+                     "--out", str(place / "study")]) == 2
+        assert capsys.readouterr().err.strip().splitlines() == [
+            f"nasloop search: error: cannot write {place / 'done' / LOCK_NAME}: Read-only file system; copy "
+            f"{place / 'done'} to a writable folder and give the copy to --resume",
+            f"nasloop report: error: cannot write {place / 'done' / 'report'}: Read-only file system; give --out a "
+            "writable folder to write the report in",
+            f"nasloop compare: error: cannot write {place / 'study'}: Read-only file system; choose a writable --out"]
     finally:
         subprocess.run(["umount", str(place)], capture_output=True)
 
