@@ -134,6 +134,21 @@ class RunLock:
                 _release(folder)
 
 
+class NewRunLock(RunLock):
+    """Held while a new search creates and runs its run: a second new search into the folder is told to choose
+    another, where 'stop it and continue with --resume' carried on the first search's run, of its configuration."""
+
+    def busy(self, holder: str) -> str:
+        return f"{self.run_dir} is being searched by {holder}; give this new search another --run-dir"
+
+
+def holds_a_run(run_dir: Path) -> ConfigError:
+    """A new search's refusal of a folder that already holds a run: 'continue it with --resume' alone carried on
+    that run, of whatever configuration it was started with, where the user meant to start this one."""
+    return ConfigError(f"{run_dir} already holds a run; give this new search another --run-dir (or continue that run, "
+                       f"if it is the one you meant, with 'nasloop search --resume {run_dir}')")
+
+
 class StudyLock(RunLock):
     """Held while ``nasloop compare`` runs a study: a second one on the same folder found every run locked and
     then rewrote the report from none of them."""

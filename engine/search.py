@@ -30,7 +30,7 @@ from .run_checks import (check_budget, check_evaluator, check_new_run, check_res
 from .predictor_trial import note_unsaved_predictor_state, tried_predictor
 from .idle_resume import budget_hint, ended_by_the_other_limit, idle_meta, nothing_to_do, run_executor
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
-from .run_lock import RunLock, is_being_searched
+from .run_lock import NewRunLock, RunLock, holds_a_run, is_being_searched
 from .export import finite_or_none
 from .objectives import Objective, oriented_point
 from .pareto_summary import checked_objectives, pareto_summary
@@ -189,8 +189,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     chosen = bool(config.run_dir)
     run_dir = Path(config.path(config.run_dir)) if config.run_dir else default_run_dir(config)
     if (run_dir / DB_NAME).exists():
-        raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume {run_dir}' "
-                          "or choose another --run-dir")
+        raise holds_a_run(run_dir)
     refuse_study_folder(run_dir)
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
     notes = HeldNotes(on_note)
@@ -211,10 +210,9 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         notes.release()
         if on_run_dir is not None:
             on_run_dir(str(run_dir))
-    with closed_on_error(plugins[3]), RunLock(run_dir):
+    with closed_on_error(plugins[3]), NewRunLock(run_dir):
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
-            raise ConfigError(f"{run_dir} already holds a run; continue it with 'nasloop search --resume "
-                              f"{run_dir}' or choose another --run-dir")
+            raise holds_a_run(run_dir)
         meta = {"config": config.to_dict(), "created_at": time.time(),
                 "data_identity": plugins[2].data_identity(),
                 "pretrained_files": pretrained_digests(config.predictor_options, config.workdir)}

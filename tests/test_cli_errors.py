@@ -264,7 +264,8 @@ def test_config_with_flag_override_runs_then_the_run_dir_is_refused_for_a_second
     with sqlite3.connect(db) as conn:
         before = conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
     proc = nasloop_in_process(["search", "--config", "cfg.yaml", "--budget", "20", "--run-dir", "r"], tmp_path)
-    assert_one_line_error(proc, ["r already holds a run", "--resume r"])
+    assert_one_line_error(proc, ["r already holds a run; give this new search another --run-dir (or continue that run, "
+                                 "if it is the one you meant, with 'nasloop search --resume r')"])
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == before
 
