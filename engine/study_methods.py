@@ -295,7 +295,7 @@ def read_methods(path: Path) -> list[Method]:
         if isinstance(entry.get("name"), (list, dict, bool)):  # str() of [a, b] named a method "['a', 'b']"
             raise ConfigError(f"{path}: method {number}'s name must be text, got {entry['name']!r}; quote it, e.g. "
                               "name: 'evolution-small'")
-        named = entry.get("name") not in (None, "")  # 'name: 0' was taken for no name: the strategy's, silently
+        named = entry.get("name") is not None  # 'name: 0' or '' was taken for no name: the strategy's, silently
         label = str(entry["name"] if named
                     else entry["strategy"] + (f":{entry['predictor']}" if entry.get("predictor") else ""))
         if any(unicodedata.category(char) == "Cc" for char in label):  # a line break split its row of every table

@@ -51,7 +51,7 @@ from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens,
                             file_tokens, load_pretrained)
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss
-from .flan_weights import fitted_weights
+from .flan_weights import check_recorded_shape, fitted_weights
 from .vocabulary import Vocabulary
 
 LOSSES = ("hinge", "mse")
@@ -128,6 +128,7 @@ class FlanPredictor(Predictor, FlanPretraining):
         if pretrained is not None:
             self._start = load_pretrained(context.user_path(pretrained), context)
             self.pretrained_on = tuple(self._start["spaces"])
+            check_recorded_shape(self._start, pretrained)
             differs = [f"{k} {self._start['shape'][k]} (here {getattr(self, k)})" for k in SHAPE_OPTIONS
                        if self._start["shape"][k] != getattr(self, k)]
             if differs:

@@ -1,9 +1,12 @@
 """Writing a pretrained FLAN member's weights into a fresh member, refused in one line where they do not fit."""
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
-from ..engine.errors import ConfigError
+from ..engine.errors import ConfigError, DataError
+from .flan_network import FlanNet
 
 
 def fitted_weights(weights: dict[str, torch.Tensor], saved: dict[str, torch.Tensor],
@@ -24,3 +27,19 @@ def fitted_weights(weights: dict[str, torch.Tensor], saved: dict[str, torch.Tens
         else:
             weights[key] = value
     return weights
+
+
+def check_recorded_shape(start: dict[str, Any], pretrained: str | None) -> None:
+    """A pretrained file's recorded options (``shape``: op_dim, hidden, time_steps) against its own weights, before
+    they are compared with this FLAN's: a file edited by hand (version 1 has no checksum) recording hidden 50 over
+    48-wide weights was answered 'trained with hidden 50 (here 48); set those options to match', and following that,
+    'does not fit this FLAN'. Tensors the file's network lacks are left to :func:`fitted_weights`."""
+    with torch.device("meta"):  # shapes only: a file recording hidden 10**6 allocates nothing
+        probe = FlanNet(len(start["vocab"]), start["features"], **start["shape"]).state_dict()
+    for member in start["members"]:
+        for key, value in member.items():
+            if key in probe and probe[key].shape != value.shape:
+                recorded = ", ".join(f"{name} {size}" for name, size in start["shape"].items())
+                raise DataError(f"pretrained file {pretrained} is damaged: it records {recorded}, which its weights do "
+                                f"not have ({key} is {tuple(value.shape)}, not {tuple(probe[key].shape)}); pretrain "
+                                "again")

@@ -36,6 +36,7 @@ import numpy as np
 from ..engine.errors import ConfigError
 from ..engine.objectives import pareto_mask
 from ..engine.options import PositiveInt, Range
+from .pool_size import MAX_POOL, PoolSize
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import SearchSpace
@@ -53,8 +54,8 @@ class RegularizedEvolution(Strategy):
     multi_objective = True
     random_start = "population_size"
 
-    def __init__(self, space: SearchSpace, seed: int = 0, population_size: Annotated[int, Range(2)] = 50,
-                 sample_size: PositiveInt = 10, dedup: bool = True,
+    def __init__(self, space: SearchSpace, seed: int = 0, population_size: Annotated[int, Range(2, MAX_POOL)] = 50,
+                 sample_size: PoolSize = 10, dedup: bool = True,
                  parents: Literal["auto", "tournament", "frontier"] = "auto", num_objectives: PositiveInt = 1) -> None:
         super().__init__(space, seed)
         self.num_objectives = num_objectives

@@ -35,6 +35,7 @@ from scipy import stats
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeInt, PositiveInt
+from .pool_size import PoolSize
 from ..engine.registry import PREDICTORS
 from ..engine.space_checks import checked_moves
 from ..engine.state_json import snapshot
@@ -75,7 +76,7 @@ class PredictorGuidedStrategy(Strategy):
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
                  context: RunContext | None = None, num_init: NonNegativeInt = 10, batch_size: PositiveInt = 10,
                  refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
-                 warmup: bool | str | Sequence[str] | None = None, warmup_pool: PositiveInt | None = None) -> None:
+                 warmup: bool | str | Sequence[str] | None = None, warmup_pool: PoolSize | None = None) -> None:
         super().__init__(space, seed)
         if predictor is None:
             raise ConfigError(f"strategy '{type(self).__name__}' needs a predictor; pass predictor= "

@@ -24,6 +24,7 @@ import numpy as np
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
+from .pool_size import PoolSize
 from ..engine.registry import register_strategy
 from ..engine.types import Arch
 from ..predictors.base import Predictor, checked_prediction
@@ -67,9 +68,9 @@ class PredictorTopK(PredictorGuidedStrategy):
                  context: RunContext | None = None, num_init: NonNegativeInt = 8, batch_size: PositiveInt = 4,
                  refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
                  explore: NonNegativeFloat = 1, enumerate_limit: NonNegativeInt | None = None,
-                 pool_size: PositiveInt | None = None, num_parents: PositiveInt = 10, local: NonNegativeInt = 0,
+                 pool_size: PoolSize | None = None, num_parents: PositiveInt = 10, local: NonNegativeInt = 0,
                  local_parents: PositiveInt = 2, explore_near: bool = True, explore_by: Literal[EXPLORE_BY] = "auto",
-                 warmup: bool | str | Sequence[str] | None = "auto", warmup_pool: PositiveInt | None = None) -> None:
+                 warmup: bool | str | Sequence[str] | None = "auto", warmup_pool: PoolSize | None = None) -> None:
         self.explore = self._check_explore(explore, batch_size)
         self.local, self.local_parents = local, local_parents
         self.explore_near, self.explore_by = explore_near, explore_by

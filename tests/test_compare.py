@@ -73,7 +73,7 @@ def test_a_bad_method_option_fails_before_the_study_folder_exists(tmp_path, data
     study = tmp_path / "study"
     assert compare(study, data_dir, methods="random,evolution+population_size=abc") == 2
     assert not study.exists()
-    assert "population_size must be an integer >= 2, got 'abc'" in capsys.readouterr().err
+    assert "population_size must be an integer >= 2 and <= 10000000, got 'abc'" in capsys.readouterr().err
 
 
 # --- a study ----------------------------------------------------------------------------------------

@@ -112,12 +112,21 @@ def test_files_that_do_not_fit_are_refused_in_one_line(pretrained, tmp_path, dat
     reshaped["members"][0][key] = torch.zeros(3, 3)
     reshaped["checksum"] = _checksum(reshaped)
     torch.save(reshaped, tmp_path / "reshaped.pt")
-    with pytest.raises(ConfigError, match=rf"reshaped.pt does not fit this FLAN \({re.escape(key)}\)"):
+    with pytest.raises(DataError, match=rf"reshaped.pt is damaged: it records op_dim \d+, hidden 48, time_steps \d+, "
+                                        rf"which its weights do not have \({re.escape(key)} is \(3, 3\), not "):
         FlanPredictor(space, pretrained=str(tmp_path / "reshaped.pt"))
     # A version-1 file (before checksums) still loads: runs started from one must stay resumable.
     older = {k: v for k, v in torch.load(pretrained, weights_only=True).items() if k != "checksum"}
     torch.save({**older, "version": 1}, tmp_path / "v1.pt")
     assert load_pretrained(tmp_path / "v1.pt")["version"] == 1
+    # One edited to record hidden 50 over its 48-wide weights was 'trained with hidden 50 (here 48); set those options
+    # to match', and with hidden=50, 'does not fit this FLAN': round in circles.
+    torch.save({**older, "version": 1, "shape": {**older["shape"], "hidden": 50}}, tmp_path / "v1h.pt")
+    for hidden in (48, 50):
+        with pytest.raises(DataError, match=r"v1h.pt is damaged: it records op_dim \d+, hidden 50, time_steps \d+, "
+                                            r"which its weights do not have \(.* is \(48, \d+\), not \(50, \d+\)\); "
+                                            "pretrain again"):
+            FlanPredictor(space, hidden=hidden, pretrained=str(tmp_path / "v1h.pt"))
 
 
 class _PrivateTokens(NB201Space):

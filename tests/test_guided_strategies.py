@@ -264,7 +264,8 @@ def test_classic_strategy_rejects_a_predictor(tmp_path, data_dir):
     ("predictor-topk", {"warmup": ["params", "synflw"]}, "option warmup: unknown zero-cost proxy 'synflw'"),
     ("predictor-topk", {"warmup": 3},
      "option warmup must be true or false or a string or a list of strings or null, got 3"),
-    ("bananas", {"warmup": "zen", "warmup_pool": 0}, "option warmup_pool must be an integer >= 1 or null, got 0"),
+    ("bananas", {"warmup": "zen", "warmup_pool": 0},
+     "option warmup_pool must be an integer >= 1 and <= 10000000 or null, got 0"),
     ("bananas", {"warmup_pool": 500}, "option warmup_pool sizes the pool a zero-cost warm-up ranks"),
 ])
 def test_bad_options_fail_in_one_line_before_the_run(tmp_path, data_dir, strategy, options, message):
