@@ -238,6 +238,8 @@ def _forget_plugins_under(folder: Path) -> None:
     sys.path[:] = [path for path in sys.path if not written_here(path)]
     for name in [name for name in sys.modules if module_here(name)]:
         del sys.modules[name]
+    for module in plugins._LOADED.values():  # a plugin of the same file name loaded before, kept by its test: its
+        sys.modules.setdefault(module.__name__, module)  # name gone, Ray could no longer ship it (as the loader keeps)
 
 
 def _forget_registered_by(module: str) -> None:
