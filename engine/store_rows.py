@@ -104,7 +104,7 @@ _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "minimize": (lambda v: isinstance(v, bool), "true or false"),
     "objective": (lambda v: isinstance(v, str), "a metric's name"),
     "status": (lambda v: v in STATUSES, f"one of {', '.join(STATUSES)}"),
-    "objectives": (lambda v: _objective_list(v), "a list of METRIC[:max|:min]"),
+    "objectives": (_objective_list, "a list of METRIC[:max|:min]"),
     "data_identity": (lambda v: v is None or isinstance(v, str), "text naming the data, or null"),
     "stop_reason": (lambda v: v is None or isinstance(v, str), "text"),
     "pretrained_files": (lambda v: v is None or isinstance(v, dict) and all(isinstance(d, str) for d in v.values()),
