@@ -223,13 +223,7 @@ def _forget_plugins_under(folder: Path) -> None:
     def module_here(module_name: object) -> bool:
         return written_here(getattr(sys.modules.get(str(module_name)), "__file__", None))
 
-    for kind in PLUGIN_KINDS:
-        for name, item in list(kind._items.items()):
-            if module_here(getattr(item, "__module__", "")):
-                del kind._items[name]
-                kind._origins.pop(name, None)
-    registry.Registry.taken[:] = [(obj, by) for obj, by in registry.Registry.taken
-                                  if not module_here(getattr(obj, "__module__", ""))]
+    _unregister(lambda obj, by: module_here(getattr(obj, "__module__", "")))
     registry.Registry.loaded_plugins[:] = [key for key in registry.Registry.loaded_plugins if not written_here(key)]
     for record in (plugins._LOADED, plugins._DIGESTS):
         for key in [key for key in record if written_here(key)]:
@@ -242,15 +236,22 @@ def _forget_plugins_under(folder: Path) -> None:
         sys.modules.setdefault(module.__name__, module)  # name gone, Ray could no longer ship it (as the loader keeps)
 
 
+def _unregister(dropped: Callable[[object, str], bool]) -> None:
+    """Drop from every registry, and from ``Registry.taken``, each object ``dropped(obj, module that registered
+    it)`` picks."""
+    by = {id(obj): module for obj, module in registry.Registry.taken}
+    for kind in PLUGIN_KINDS:
+        for name, item in list(kind._items.items()):
+            if dropped(item, by.get(id(item), "")):
+                del kind._items[name]
+                kind._origins.pop(name, None)
+    registry.Registry.taken[:] = [(obj, module) for obj, module in registry.Registry.taken if not dropped(obj, module)]
+
+
 def _forget_registered_by(module: str) -> None:
     """Drop what the code of ``module`` registered (a script run as ``__main__`` in this process: the example
     plugin's space, a reference script's predictor), which a fresh process running the script would not keep."""
-    for kind in PLUGIN_KINDS:
-        for name, item in list(kind._items.items()):
-            if getattr(item, "__module__", None) == module:
-                del kind._items[name]
-                kind._origins.pop(name, None)
-    registry.Registry.taken[:] = [(obj, by) for obj, by in registry.Registry.taken if by != module]
+    _unregister(lambda obj, by: by == module or getattr(obj, "__module__", None) == module)
 
 
 @pytest.fixture
