@@ -52,6 +52,11 @@ class NB101Benchmark(Benchmark):
     @property
     def table(self) -> Table:
         """The table, loaded on first use (once per process and file version)."""
+        return self._file_table()
+
+    def _file_table(self) -> Table:
+        """The table of the file found, which :meth:`cells`, its count and a single cell read even where a
+        subclass's ``table`` narrows it."""
         return load_table(type(self), *self._source())
 
     def row(self, arch: NB101Cell) -> int | None:
@@ -125,11 +130,11 @@ class NB101Benchmark(Benchmark):
     def cell_count(self) -> int:
         """How many cells :meth:`cells` lists (the file's rows, as it reads them: a subclass's own ``table`` is
         not the list), counted without building them."""
-        return len(load_table(type(self), *self._source()))
+        return len(self._file_table())
 
     def cell(self, row: int) -> NB101Cell:
         """Cell ``row`` of :meth:`cells`, built alone (a graph hash's, a sample's) where no list of them is built."""
-        columns = load_table(type(self), *self._source()).columns
+        columns = self._file_table().columns
         cell = _cell(int(columns["num_nodes"][row]), columns["matrix"][row], columns["ops"][row])
         remember_hashes([cell], [str(columns["hash"][row])])
         return cell
