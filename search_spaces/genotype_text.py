@@ -1,18 +1,20 @@
-"""Reading DARTS's ``Genotype(...)`` text, the form the DARTS and NDS spaces share.
+"""Reading and writing DARTS's ``Genotype(...)`` text, the form the DARTS and NDS spaces share.
 
 The text is parsed as a Python expression with :mod:`ast` and only literals are read from it,
 so nothing in it runs: a call of ``Genotype`` with the namedtuple's fields (by keyword, or
 positionally in its order); a concat may be a list, a tuple or ``range(a, b)``, as DARTS's own
 genotypes write it. An unknown or repeated field, or a value that is not a literal, is refused in
 one line: a field silently skipped would make the network built differ from the one written.
+Written, a genotype lists each cell's ``(op name, input)`` pairs and the nodes it concatenates.
 """
 from __future__ import annotations
 
 import ast
 import re
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from ..engine.errors import ArchitectureError
+from .cell_numbering import Cell
 
 FIELDS = ("normal", "normal_concat", "reduce", "reduce_concat")
 _NUMPY_INT = re.compile(r"\b(?:np|numpy)\.u?int(?:8|16|32|64)\(\s*([+-]?\d+)\s*\)")
@@ -23,6 +25,16 @@ def plain_ints(text: str) -> str:
     """``text`` with numpy's integers written as plain ones: NASLib samples DARTS cells with numpy, and under
     numpy 2 its compact form and genotypes print as ``[(np.int64(0), np.int64(3)), ...]``."""
     return _NUMPY_INT.sub(r"\1", text)
+
+
+def genotype_string(cells: Sequence[Cell], ops: Sequence[str], outputs: Callable[[Cell], list[int]]) -> str:
+    """``Genotype(normal=[('op', input), ...], normal_concat=[...], reduce=[...], reduce_concat=[...])`` of the
+    normal and reduction cell's (input, op index) pairs, each concat the states ``outputs`` says the cell joins."""
+    parts = []
+    for name, cell in zip(CELLS, cells):
+        pairs = ", ".join(f"('{ops[op]}', {source})" for source, op in cell)
+        parts.append(f"{name}=[{pairs}], {name}_concat={outputs(cell)}")
+    return f"Genotype({', '.join(parts)})"
 
 
 def read_genotype(text: str) -> dict[str, Any]:

@@ -19,48 +19,24 @@ import ast
 import numpy as np
 
 from ...engine.errors import ArchitectureError
-from ..cell_pairs import canonical_cell, cell_edits
-from ..genotype_text import plain_ints, read_genotype
+from ..cell_pairs import canonical_cell, cell_edits, check_cell
+from ..genotype_text import CELLS, genotype_string, plain_ints, read_genotype
 
 OPS: tuple[str, ...] = ("max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
                         "dil_conv_3x3", "dil_conv_5x5")
 """The DARTS op set without ``none``, in NASLib's compact numbering."""
 NODES = 4
-CELLS = ("normal", "reduce")
 Pair = tuple[int, int]  # (input, op index)
 DartsCell = tuple[Pair, ...]
 DartsArch = tuple[DartsCell, DartsCell]
-
 
 
 def check_arch(arch: object) -> DartsArch:
     """``arch`` as a DARTS architecture of Python ints, or an ArchitectureError saying what is wrong."""
     if not isinstance(arch, (tuple, list)) or len(arch) != 2:
         raise ArchitectureError(f"a DARTS architecture is (normal cell, reduction cell), got {arch!r}")
-    return tuple(_check_cell(cell, name) for cell, name in zip(arch, CELLS))  # type: ignore[return-value]
-
-
-def _check_cell(cell: object, name: str) -> DartsCell:
-    if not isinstance(cell, (tuple, list)) or len(cell) != 2 * NODES:
-        raise ArchitectureError(f"the {name} cell must list {2 * NODES} (input, op) pairs, two per node; got {cell!r}")
-    pairs = []
-    for i, pair in enumerate(cell):
-        if (not isinstance(pair, (tuple, list)) or len(pair) != 2
-                or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair)):
-            raise ArchitectureError(f"the {name} cell's pair {i} must be (input, op index), got {pair!r}")
-        node, (source, op) = i // 2, (int(pair[0]), int(pair[1]))
-        if not 0 <= op < len(OPS):
-            raise ArchitectureError(f"the {name} cell's pair {i} has op {op}; ops are 0..{len(OPS) - 1} "
-                                    f"({', '.join(f'{k}={o}' for k, o in enumerate(OPS))})")
-        if not 0 <= source < node + 2:
-            raise ArchitectureError(f"node {node + 2} of the {name} cell reads input {source}; it may read "
-                                    f"0..{node + 1} (the cell inputs 0 and 1 and the nodes before it, numbered from 2)")
-        pairs.append((source, op))
-    for node in range(NODES):
-        if pairs[2 * node][0] == pairs[2 * node + 1][0]:
-            raise ArchitectureError(f"node {node + 2} of the {name} cell reads input {pairs[2 * node][0]} twice; "
-                                    "a DARTS node has two different inputs")
-    return tuple(pairs)
+    return tuple(check_cell(cell, name, OPS, NODES, "a DARTS", distinct_inputs=True, first_node=2)
+                 for cell, name in zip(arch, CELLS))  # type: ignore[return-value]
 
 
 def parse_arch(text: str) -> DartsArch:
@@ -93,9 +69,7 @@ def parse_arch(text: str) -> DartsArch:
 
 def format_arch(arch: DartsArch) -> str:
     """The DARTS genotype string (concatenating all four nodes of both cells)."""
-    cells = [", ".join(f"('{OPS[op]}', {source})" for source, op in cell) for cell in arch]
-    return (f"Genotype(normal=[{cells[0]}], normal_concat=[2, 3, 4, 5], "
-            f"reduce=[{cells[1]}], reduce_concat=[2, 3, 4, 5])")
+    return genotype_string(arch, OPS, output_nodes)
 
 
 def canonical_arch(arch: DartsArch) -> DartsArch:

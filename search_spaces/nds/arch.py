@@ -22,13 +22,12 @@ import numpy as np
 
 from ...engine.errors import ArchitectureError
 from ...engine.options import CellStackDepth, Width
-from ..cell_pairs import canonical_cell, cell_edits
-from ..genotype_text import read_genotype
+from ..cell_pairs import canonical_cell, cell_edits, check_cell, is_int
+from ..genotype_text import CELLS, genotype_string, read_genotype
 from .families import FAMILIES, Family
 
 Pair = tuple[int, int]
 NdsCell = tuple[Pair, ...]
-CELLS = ("normal", "reduce")
 _WIDTH, _DEPTH = (typing.get_args(hint)[1] for hint in (Width, CellStackDepth))  # the options' own bounds
 IMAGENET_SMALLEST_WIDTH = 2
 """pycls' ImageNet stem (which trained NDS) opens with a conv of ``width // 2`` channels: at width 1, none."""
@@ -60,38 +59,10 @@ def output_nodes(cell: NdsCell, family: Family) -> list[int]:
     return [n for n in nodes if n not in read]
 
 
-def _int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def check_cell(cell: Any, name: str, family: Family, where: str = "") -> NdsCell:
-    """``cell`` as a tuple of (input, op) int pairs of ``family``, or one line (after ``where``) saying what is
-    wrong."""
-    if not isinstance(cell, (tuple, list)) or len(cell) != 2 * family.nodes:
-        raise ArchitectureError(f"{where}the {name} cell of an NDS {family.name} architecture lists {2 * family.nodes} "
-                                f"(input, op) pairs, two per node; got {str(cell)[:80]}")
-    pairs = []
-    for i, pair in enumerate(cell):
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not all(map(_int, pair)):
-            raise ArchitectureError(f"{where}the {name} cell's pair {i} must be (input, op index), got {pair!r}")
-        source, op = int(pair[0]), int(pair[1])
-        if not 0 <= op < len(family.ops):
-            raise ArchitectureError(f"{where}the {name} cell's pair {i} has op {op}; {family.name} ops are 0..."
-                                    f"{len(family.ops) - 1} ({', '.join(family.ops)})")
-        if not 0 <= source < i // 2 + 2:
-            # a float of one past 10**308 overflowed (a hostile file's input): such a number is shown by its size
-            shown = (source if abs(source) < 10**6 else f"{source:.1e}" if abs(source) < 10**300
-                     else f"{'-' * (source < 0)}about 10^{int(abs(source).bit_length() * 0.30103)}")
-            raise ArchitectureError(f"{where}node {i // 2} of the {name} cell reads input {shown}; it may read "
-                                    f"0..{i // 2 + 1} (the two cell inputs and earlier nodes)")
-        pairs.append((source, op))
-    return tuple(pairs)
-
-
 def check_size(width: Any, depth: Any, where: str = "", imagenet: bool = False) -> None:
     """An ArchitectureError unless width and depth are integers a network can be built with (on ImageNet, a width
     of 1 built a 0-channel stem conv, and every forward pass failed)."""
-    if not (_int(width) and _WIDTH.holds(width) and _int(depth) and _DEPTH.holds(depth)):
+    if not (is_int(width) and _WIDTH.holds(width) and is_int(depth) and _DEPTH.holds(depth)):
         raise ArchitectureError(f"{where}an NDS architecture's width must be an integer {_WIDTH.describe()} and its "
                                 f"depth one {_DEPTH.describe()} (two reduction cells and a normal one at least); got "
                                 f"width={width!r}, depth={depth!r}")
@@ -109,8 +80,10 @@ def check_arch(arch: Any, family: Family, where: str = "", imagenet: bool = Fals
                                 f"{str(arch)[:80]}")
     normal, reduce, width, depth = arch
     check_size(width, depth, where, imagenet)
-    return NdsArch(check_cell(normal, "normal", family, where), check_cell(reduce, "reduce", family, where),
-                   int(width), int(depth))
+    normal, reduce = (check_cell(cell, name, family.ops, family.nodes, f"an NDS {family.name}",
+                                 distinct_inputs=False, first_node=0, where=where)
+                      for cell, name in zip((normal, reduce), CELLS))
+    return NdsArch(normal, reduce, int(width), int(depth))
 
 
 def from_genotype(genotype: Any, width: Any, depth: Any, family: Family, where: str = "") -> NdsArch:
@@ -125,7 +98,7 @@ def from_genotype(genotype: Any, width: Any, depth: Any, family: Family, where: 
                                    f"{len(genotype[name])}: {str(genotype[name])[:80]}")
         pairs = []
         for entry in genotype[name]:
-            if not isinstance(entry, (list, tuple)) or len(entry) != 2 or not _int(entry[1]):
+            if not isinstance(entry, (list, tuple)) or len(entry) != 2 or not is_int(entry[1]):
                 raise ArchitectureError(f"{where}{name} entry {str(entry)[:40]} is not [op, input]")
             if entry[0] not in family.ops:  # another family's op, or one of none ('none', a typo): damage
                 other = any(entry[0] in f.ops for f in FAMILIES.values())
@@ -137,7 +110,7 @@ def from_genotype(genotype: Any, width: Any, depth: Any, family: Family, where: 
     arch = check_arch((*cells, width, depth), family, where)
     for name, cell in zip(CELLS, arch[:2]):
         stated = genotype.get(f"{name}_concat")
-        if stated is not None and not (isinstance(stated, list) and all(map(_int, stated))):
+        if stated is not None and not (isinstance(stated, list) and all(map(is_int, stated))):
             raise ArchitectureError(f"{where}{name}_concat must be a list of node numbers, got {str(stated)[:40]}")
         if stated is not None and sorted(stated) != output_nodes(cell, family):  # the other output rule's family
             raise OtherFamilyError(f"{where}{name}_concat is {stated}, but a {family.name} cell outputs "
@@ -178,11 +151,8 @@ def parse_arch(text: str, family: Family) -> NdsArch:
 
 def format_arch(arch: NdsArch, family: Family) -> str:
     """The genotype string (with the cells' output nodes) followed by ``width=W depth=D``."""
-    parts = []
-    for name, cell in zip(CELLS, arch[:2]):
-        pairs = ", ".join(f"('{family.ops[op]}', {source})" for source, op in cell)
-        parts.append(f"{name}=[{pairs}], {name}_concat={output_nodes(cell, family)}")
-    return f"Genotype({', '.join(parts)}) width={arch.width} depth={arch.depth}"
+    cells = genotype_string(arch[:2], family.ops, lambda cell: output_nodes(cell, family))
+    return f"{cells} width={arch.width} depth={arch.depth}"
 
 
 def canonical_arch(arch: NdsArch) -> NdsArch:
