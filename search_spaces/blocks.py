@@ -1,11 +1,14 @@
 """The building blocks several spaces' networks share, written once so that they cannot drift apart.
 
-DARTS, the NDS families, NB201, TransNAS-Bench-101 and NAGO all convolve as ReLU -> conv -> BN, and DARTS, NDS and
-TNB101 all skip across a change of shape with a factorized reduction. The spaces' copies were the same modules
-(checked on their outputs with each other's weights), so the parameter names (``1.weight`` of a ReLUConvBN,
-``conv_a``/``conv_b``/``bn`` of a FactorizedReduce) are those every space's checkpoints already hold.
+DARTS, the NDS families, NB201, TransNAS-Bench-101 and NAGO all convolve as ReLU -> conv -> BN, DARTS, NDS and
+TNB101 all skip across a change of shape with a factorized reduction, and NB201 and TNB101's macro space both use a
+ResNet basic block. The spaces' copies were the same modules (checked on their outputs with each other's weights),
+so the parameter names (``1.weight`` of a ReLUConvBN, ``conv_a``/``conv_b``/``bn`` of a FactorizedReduce,
+``conv_a``/``conv_b``/``shortcut`` of a basic block) are those every space's checkpoints already hold.
 """
 from __future__ import annotations
+
+from typing import Callable
 
 import torch
 from torch import nn
@@ -42,3 +45,21 @@ class FactorizedReduce(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.relu(x)
         return self.bn(torch.cat([self.conv_a(x), self.conv_b(F.pad(x, (0, 1, 0, 1))[:, :, 1:, 1:])], dim=1))
+
+
+class ResNetBasicBlock(nn.Module):
+    """A ResNet basic block: a shortcut plus two ReLU-conv3x3-BN, the first taking the stride and the channel change,
+    with no activation after the sum.
+
+    The spaces differ only in the shortcut, so ``shortcut(c_in, c_out, stride)`` builds it: NB201 pools and convolves
+    without BN, TNB101 convolves with its own BN or passes the input on. It is built after the convs, so a seed's
+    initial weights are drawn in the order the spaces' own blocks drew them."""
+
+    def __init__(self, c_in: int, c_out: int, stride: int, shortcut: Callable[[int, int, int], nn.Module]) -> None:
+        super().__init__()
+        self.conv_a = ReLUConvBN(c_in, c_out, 3, stride)
+        self.conv_b = ReLUConvBN(c_out, c_out, 3)
+        self.shortcut = shortcut(c_in, c_out, stride)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.shortcut(x) + self.conv_b(self.conv_a(x))

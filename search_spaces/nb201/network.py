@@ -17,7 +17,7 @@ from functools import reduce
 import torch
 from torch import nn
 
-from ..blocks import ReLUConvBN
+from ..blocks import ReLUConvBN, ResNetBasicBlock
 from .cell import EDGES, OPS
 NUM_NODES = 4
 
@@ -69,24 +69,11 @@ class NB201Cell(nn.Module):
         return nodes[-1]
 
 
-class ResNetReduction(nn.Module):
-    """NB201's reduction between stages: a ResNet basic block with stride 2.
-
-    Two ReLUConvBN 3x3 convs (the first strided) plus a shortcut of 2x2 average pooling and a
-    1x1 conv (no BN), which halves the resolution and matches the doubled channel count.
-    """
-
-    def __init__(self, c_in: int, c_out: int) -> None:
-        super().__init__()
-        self.conv_a = ReLUConvBN(c_in, c_out, 3, stride=2)
-        self.conv_b = ReLUConvBN(c_out, c_out, 3)
-        self.shortcut = nn.Sequential(
-            nn.AvgPool2d(kernel_size=2, stride=2),
-            nn.Conv2d(c_in, c_out, kernel_size=1, bias=False),
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.shortcut(x) + self.conv_b(self.conv_a(x))
+def _pooled_shortcut(c_in: int, c_out: int, stride: int) -> nn.Module:
+    """NB201's shortcut across the reduction between stages (a basic block with stride 2): ``stride`` x ``stride``
+    average pooling, then a 1x1 conv (no BN) to the doubled channel count."""
+    return nn.Sequential(nn.AvgPool2d(kernel_size=stride, stride=stride),
+                         nn.Conv2d(c_in, c_out, kernel_size=1, bias=False))
 
 
 def build_nb201_network(
@@ -108,7 +95,7 @@ def build_nb201_network(
     c = channels
     for stage in range(3):
         if stage:
-            layers.append(ResNetReduction(c, 2 * c))
+            layers.append(ResNetBasicBlock(c, 2 * c, 2, _pooled_shortcut))
             c *= 2
         layers.extend(NB201Cell(cell, c) for _ in range(cells_per_stage))
     layers += [

@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 from ...engine.errors import ArchitectureError, ConfigError
-from ..blocks import FactorizedReduce, ReLUConvBN
+from ..blocks import FactorizedReduce, ReLUConvBN, ResNetBasicBlock
 from ..network_options import checked_classes
 from .codes import (BASE_CHANNELS, MICRO_EDGES, MICRO_SKELETON, check_base_channels, check_macro,
                     check_micro, doubles_channels, halves_resolution)
@@ -99,23 +99,19 @@ SHORTCUT_BN = {"eps": 1.0, "momentum": 1.0}
 statistics that keep only the last batch. Kept, so the networks compute what the benchmark's did."""
 
 
-class BasicBlock(nn.Module):
-    """The macro space's ResNet basic block: shortcut + two ReLU-conv3x3-BN, the first strided.
+def _projection_shortcut(c_in: int, c_out: int, stride: int) -> nn.Module:
+    """The macro space's shortcut: the identity, or where the shape changes a strided 1x1 conv + BN (with
+    :data:`SHORTCUT_BN`)."""
+    if stride == 1 and c_in == c_out:
+        return nn.Identity()
+    return nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False), nn.BatchNorm2d(c_out, **SHORTCUT_BN))
 
-    Where the shape changes the shortcut is a strided 1x1 conv + BN (with :data:`SHORTCUT_BN`).
-    """
+
+class BasicBlock(ResNetBasicBlock):
+    """The macro space's ResNet basic block (the benchmark's ``ResNetBasicblock``), with its shortcut."""
 
     def __init__(self, c_in: int, c_out: int, stride: int) -> None:
-        super().__init__()
-        self.conv_a = ReLUConvBN(c_in, c_out, 3, stride)
-        self.conv_b = ReLUConvBN(c_out, c_out, 3)
-        self.shortcut: nn.Module = nn.Identity()
-        if stride != 1 or c_in != c_out:
-            self.shortcut = nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False),
-                                          nn.BatchNorm2d(c_out, **SHORTCUT_BN))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.shortcut(x) + self.conv_b(self.conv_a(x))
+        super().__init__(c_in, c_out, stride, _projection_shortcut)
 
 
 def build_micro_network(
