@@ -24,6 +24,7 @@ from .errors import ConfigError, NasloopError
 from .export import print_json
 from .progress import progress
 from .registry import EXECUTORS, SEARCH_SPACES, defined_by_nasloop
+from .space_networks import require_networks
 from .user_files import read_user_text
 
 COMMENT = re.compile(r"(?:^|\s)#")
@@ -170,7 +171,7 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     # reads images is refused naming what serves the task instead: the proxies the table stores.
     scored_on = context.computed_on(args.proxies, *PRECOMPUTE_REFUSED)
     space = command_space(args, context)
-    from .evaluators.proxies.scoring import dataset_shape, require_networks
+    from .evaluators.proxies.scoring import dataset_shape
 
     require_networks(space, "zero-cost proxies")  # first: the advice of the refusals below leads to this one
     # in this command's flags: the scorer's advised --predictor-opt, and --out's evaluator --evaluator tabular/train

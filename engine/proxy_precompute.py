@@ -34,7 +34,7 @@ from .options import effective_options
 from .evaluators.proxies import minibatch, resolve, score_network
 from .evaluators.base import refused
 from .evaluators.proxy import ProxyEvaluator
-from .evaluators.replicates import build_network
+from .space_networks import build_network
 from .executors.base import Executor
 from .types import Arch, Result
 

@@ -349,7 +349,7 @@ def test_the_example_space_is_small_and_round_trips():
 
 def test_a_to_module_that_returns_no_network_is_named():
     # It failed as "unexpected AttributeError in engine/evaluators/trainer.py", blaming nasloop.
-    from nasloop.engine.evaluators.replicates import build_network
+    from nasloop.engine.space_networks import build_network
 
     load_plugin(EXAMPLE)
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nasloop.engine.errors import ConfigError, UnsupportedError
-from nasloop.engine.evaluators.replicates import to_module
+from nasloop.engine.space_networks import to_module
 from nasloop.engine.run_checks import check_evaluator
 
 from .digit_space import DigitSpace, DigitSum

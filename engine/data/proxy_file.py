@@ -25,6 +25,7 @@ import numpy as np
 
 from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..errors import ArchitectureError, ConfigError, DataError
+from ..space_networks import to_module
 from .datasets import dataset_facts, reads_images
 from .paths import first_data_file
 
@@ -235,8 +236,6 @@ def network_probe(space: NetworkSpace, archs: Sequence[Any]) -> list | None:
 
 @lru_cache(maxsize=16)
 def _parameters(space: NetworkSpace, text: str) -> int:
-    from ..evaluators.replicates import to_module  # a user's space failing on one architecture fails it alone
-
     return int(sum(p.numel() for p in to_module(space, space.parse(text)).parameters()))
 
 

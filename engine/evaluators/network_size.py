@@ -15,7 +15,7 @@ import numpy as np
 
 from ...search_spaces.base import SearchSpace
 from ..errors import ConfigError
-from .replicates import build_network
+from ..space_networks import build_network
 
 TRAINING_BYTES = 12
 """float32 weights, their gradients and SGD's momentum: what the trainer holds per parameter at the least."""

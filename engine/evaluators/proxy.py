@@ -22,7 +22,8 @@ from .base import Evaluator
 from .devices import resolve_device
 from .proxies import dataset_shape, minibatch, proxy_names, resolve, score_network
 from .network_size import SCORING_BYTES, refuse_oversized_networks
-from .replicates import build_network, combine, replicate_metric_names
+from ..space_networks import build_network
+from .replicates import combine, replicate_metric_names
 
 
 @register_evaluator("proxy")

@@ -43,7 +43,8 @@ from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
 from .network_size import TRAINING_BYTES, refuse_oversized_networks
-from .replicates import build_network, combine, pool_rate, replicate_metric_names
+from ..space_networks import build_network
+from .replicates import combine, pool_rate, replicate_metric_names
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
 if TYPE_CHECKING:  # torch is imported where a network is built

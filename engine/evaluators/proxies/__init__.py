@@ -54,8 +54,9 @@ from __future__ import annotations
 
 from . import activation, gradient, structural  # noqa: F401 - registers the built-in proxies
 from .registry import PROXIES, Proxy, get_proxy, proxy_names, register_proxy, resolve
-from .scoring import (ProxyScores, computed_scorer, dataset_shape, minibatch, proxy_vectors, require_networks,
-                      score_architectures, score_network)
+from ...space_networks import require_networks
+from .scoring import (ProxyScores, computed_scorer, dataset_shape, minibatch, proxy_vectors, score_architectures,
+                      score_network)
 
 __all__ = ["PROXIES", "Proxy", "ProxyScores", "computed_scorer", "dataset_shape", "get_proxy", "minibatch",
            "proxy_names", "proxy_vectors", "register_proxy", "require_networks", "resolve", "score_architectures",

@@ -24,7 +24,7 @@ from ...config import construct
 from ...data.cifar import load_cifar10
 from ...data.datasets import dataset_facts
 from ..devices import resolve_device
-from ..replicates import require_networks, to_module
+from ...space_networks import require_networks, to_module
 from ...data.paths import check_data_dir
 from ...errors import ArchitectureError, ConfigError, DataError, NasloopError, describe_exception, one_line
 from ...hooks import check_hooks, say_note
