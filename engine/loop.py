@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..search_spaces.base import SearchSpace
-from ..strategies.base import Strategy, UnreadableState
+from ..strategies.base import Strategy
 from .budget import Budget
-from .errors import ArchitectureError, ConfigError, DataError, NasloopError, describe_exception
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import EMPTY_WAITS, Executor, checked_capacity, checked_now, lost_trials, waited
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop, refusal_for
 from .replays import Replays
 from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
+from .state_loading import load_saved_state
 from .stop_reasons import RepeatStreak, streak_reason
 from .stored_keys import current_key, space_evaluated_whole
 from .store import RunStore, Trial
@@ -136,30 +137,9 @@ class SearchLoop:
         (a pretrained file that changed) fails here, so a caller can refuse before marking the run running."""
         if self._strategy_loaded:
             return
-        saved = self.store.strategy_state()
-        if saved is not None:
-            self._step, state = saved
-            try:
-                self.strategy.load_state_dict(state)
-            except (ArchitectureError, TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
-                # a value edited or cut in the store surfaced as numpy's or the strategy's own error; a key it lacks
-                # is named as the strategy's code met it (the one-line ConfigError is for a script's own call)
-                cause = exc.__cause__ if isinstance(exc, UnreadableState) and exc.__cause__ is not None else exc
-                raise DataError(self._state_error(cause)) from None
+        step = load_saved_state(self.strategy, self.store)
+        self._step = self._step if step is None else step
         self._strategy_loaded = True
-
-    def _state_error(self, exc: BaseException) -> str:
-        """Why a saved state did not load. For nasloop's own strategies the store was damaged (an architecture of
-        another space, a list cut short); a user's strategy may instead have changed since the run saved its
-        state, so its message says where its code raised and both fixes."""
-        name = type(self.strategy).__name__  # the class whose load_state_dict is at fault
-        if defined_by_nasloop(type(self.strategy)):
-            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no details'}"
-            reason = reason if len(reason) <= 200 else reason[:199] + "…"
-            return f"{self.store.path} is damaged: the strategy state does not load into {name} ({reason}); {RESTORE}"
-        return (f"the strategy state in {self.store.path} does not load into {name} ({describe_exception(exc)}); its "
-                "load_state_dict must read what its state_dict wrote: if its code changed since the run saved the "
-                "state, make it read the older form too, and if the store was edited, restore it from a backup")
 
     def _proposal(self, arch: Arch) -> Arch:
         """A strategy's proposal, validated; one that is no architecture of the space is the strategy's fault."""
