@@ -17,7 +17,7 @@ from .errors import ArchitectureError, ConfigError, DataError, NasloopError
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import EMPTY_WAITS, Executor, checked_capacity, checked_now, lost_trials, waited
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop, refusal_for
-from .replays import Replays
+from .replays import Replays, say_dropped
 from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
 from .state_loading import load_saved_state
@@ -29,7 +29,8 @@ from .store_writes import grouped_state
 from .types import Arch, Observation, Result
 
 ProgressHook = Callable[[int, "int | None", "float | None"], None]
-"""Called after each finished evaluation with (evaluations done, evaluation budget, best score so far)."""
+"""Called with (evaluations done, evaluation budget, best score so far) after each finished evaluation, as a resumed
+run starts and as it counts the lookups it replays (a resumed run's bar read 0 until its first new result)."""
 
 
 @dataclass
@@ -191,6 +192,8 @@ class SearchLoop:
                     self._started, self._spent = self._started + 1, self._spent + trial.result.cost
             if trial.result is not None and not trial.told:
                 untold.append((trial, arch))
+        if self._started - self.executor.pending:
+            self._note_progress()  # the evaluations done before, from the start (replays count as proposed again)
         if untold:
             self._tell([(t.id, arch, _Known(t.id, t.result, self.scores(t.result))) for t, arch in untold])
 
@@ -288,6 +291,8 @@ class SearchLoop:
                 rows.append({"arch": text, "key": key, "state": PENDING, "fidelity": self.fidelity})
         if answered:
             self.strategy.tell(answered)
+        if replayed:
+            self._note_progress()
         if not rows:
             # Only repeats: nothing new to persist. Their tells reach the store with the next
             # write; a crash before it replays them exactly, since the strategy resumes from the
@@ -313,13 +318,18 @@ class SearchLoop:
 
     def _replaying(self, archs: list[Arch]) -> list[Arch]:
         """``archs``, proposed while lookups remain to replay; where the strategy left the run it replays, those left
-        count as done, and its new proposals past the budget they leave are dropped, untold (else they overran it)."""
+        count as done, and its new proposals past the budget they leave are dropped, untold (else they overran it),
+        and the run says so (they were dropped without a word)."""
         keys = [self._key(arch) for arch in archs]
         new = list(dict.fromkeys(key for key in keys if key not in self._known))
         left, cost = self._replays.diverged(self._step, bool(new))
         self._started, self._spent = self._started + left, self._spent + cost
+        if left:
+            self._note_progress()
         room = (len(new) if self.budget.queries is None else self.budget.queries - self._started) \
             if self.budget.allows(self._started, self._spent) else 0
+        if room < len(new):
+            say_dropped(self.on_note, left, len(new) - room)
         return archs if room >= len(new) else archs[:keys.index(new[room])]
 
     def _finish_now(self, row: dict, arch: Arch, result: Result) -> None:
@@ -362,10 +372,14 @@ class SearchLoop:
         self._known[key] = known
         self._spent += result.cost
         self._note_best(known.score)
-        if self.on_progress:
-            self.on_progress(self._started - self.executor.pending, self.budget.queries, self._best)
+        self._note_progress()
         if self.on_result:
             self.on_result(self._started - self.executor.pending, result, self._best)
+
+    def _note_progress(self) -> None:
+        """Tell ``on_progress`` the evaluations done (see :data:`ProgressHook`)."""
+        if self.on_progress:
+            self.on_progress(self._started - self.executor.pending, self.budget.queries, self._best)
 
     def _tell(self, told: list[tuple[int, Arch, _Known]]) -> None:
         self.strategy.tell([self._observation(arch, known) for _, arch, known in told])

@@ -8,6 +8,13 @@ before the replay, with the group's repeats never counted and the state from bef
 """
 from __future__ import annotations
 
+import logging
+from typing import Callable
+
+from .hooks import say_note
+
+log = logging.getLogger(__name__)
+
 
 class Replays:
     """The lookups still to replay (their keys and costs, in trial order) and the step the last was first asked at."""
@@ -40,3 +47,13 @@ class Replays:
         left = len(self._costs), sum(self._costs.values())
         self._costs.clear()
         return left
+
+
+def say_dropped(on_note: Callable[[str], None] | None, left: int, dropped: int) -> None:
+    """Say that the resumed strategy left the run it replays with ``left`` lookups still to propose again, which
+    count as done, so that its ``dropped`` new proposals past the budget they spend are not evaluated (nor told)."""
+    lookups, proposals = f"lookup{'s' * (left != 1)}", f"proposal{'s' * (dropped != 1)}"
+    say_note(on_note, f"the resumed strategy went another way than the run it continues (its proposals are not fixed "
+             f"by its seed and saved state, or its code changed): the {left} stored {lookups} it had yet to propose "
+             f"again count as evaluated, and its {dropped} new {proposals} past the budget they spend "
+             f"{'are' if dropped != 1 else 'is'} dropped, not evaluated", log)
