@@ -63,7 +63,7 @@ class SearchLoop:
         self.objective, self.minimize = self.objectives[0].metric, self.objectives[0].minimize
         self.fidelity = fidelity
         self._key = space.functional_hash if dedup == "functional" else space.hash
-        self.max_duplicate_streak, self.streak_note_seconds = max_duplicate_streak, streak_note_seconds  # RepeatStreak
+        self._streak = RepeatStreak(max_duplicate_streak, streak_note_seconds, on_note)  # its count saved with states
         self.on_progress, self.on_note = on_progress, on_note  # on_note: what the run says as it goes (a long streak)
         self.on_result = on_result  # (evaluations finished, result, best score so far) after each result
         self.stop_reason = ""
@@ -192,6 +192,7 @@ class SearchLoop:
                     self._started, self._spent = self._started + 1, self._spent + trial.result.cost
             if trial.result is not None and not trial.told:
                 untold.append((trial, arch))
+        self._streak.count = self.store.get_meta("repeat_streak") or 0  # as of the state resumed from (LOOP_COUNTS)
         if self._started - self.executor.pending:
             self._note_progress()  # the evaluations done before, from the start (replays count as proposed again)
         if untold:
@@ -201,15 +202,15 @@ class SearchLoop:
     def run(self) -> str:
         """Search until the budget is spent; return why it stopped."""
         self._restore()
-        streak, empty_waits = RepeatStreak(self.max_duplicate_streak, self.streak_note_seconds, self.on_note), 0
+        empty_waits = 0
         while True:
             free = checked_capacity(self.executor) - self.executor.pending
             if (free > 0 and not self.stop_reason and self.budget.allows(self._started, self._spent)
                     and (self._replays or not self._exhausted())):  # a replay ends where the run it replays did
                 n = free if self.budget.queries is None else min(free, self.budget.queries - self._started)
                 new = self._ask(n)
-                if streak.stops(new, n):  # stop asking; let running trials finish
-                    self.stop_reason = streak_reason(streak.count, self.space, len(self._known),
+                if self._streak.stopped:  # stop asking; let running trials finish
+                    self.stop_reason = streak_reason(self._streak.count, self.space, len(self._known),
                                                      self._key != self.space.hash,
                                                      lambda arch: self._key(arch) in self._known)
                 elif new or self.executor.pending == 0:
@@ -228,7 +229,7 @@ class SearchLoop:
             for done in completed:
                 self._complete(done.trial_id, done.result)
         # saved with the repeats told since the last save and any open group of lookups (see store_writes)
-        self.store.record_tell(self._step, [], self._state(), repeats=self._unsaved_repeats)
+        self.store.record_tell(self._step, [], self._state(), repeats=self._unsaved_repeats, counts=self._counts())
         self._unsaved_repeats = 0
         self.store.set_meta("stop_reason", self.stop_reason)
         return self.stop_reason
@@ -262,8 +263,7 @@ class SearchLoop:
                                              f"return a list of {wanted}")
         archs: list[Arch] = [self._proposal(a) for a in proposed]
         self._step += 1
-        if self._replays:
-            archs = self._replaying(archs)
+        archs, dropped = self._replaying(archs) if self._replays else (archs, 0)
         replayed = 0
         rows: list[dict] = []
         row_archs: list[Arch] = []  # the architecture of each row
@@ -289,6 +289,7 @@ class SearchLoop:
             else:
                 batch[key] = len(rows)
                 rows.append({"arch": text, "key": key, "state": PENDING, "fidelity": self.fidelity})
+        self._streak.count_ask(len(batch) + replayed + dropped, n)  # before the writes saving its state with it
         if answered:
             self.strategy.tell(answered)
         if replayed:
@@ -303,7 +304,8 @@ class SearchLoop:
             if result is not None:
                 self._finish_now(rows[0], row_archs[0], result)
                 return 1 + replayed
-        ids = self.store.record_ask(self._step, rows, self._state(), repeats=self._unsaved_repeats)
+        ids = self.store.record_ask(self._step, rows, self._state(), repeats=self._unsaved_repeats,
+                                    counts=self._counts())
         self._unsaved_repeats = 0
         for trial_id, row, arch in zip(ids, rows, row_archs):
             if row["state"] == PENDING:
@@ -316,10 +318,10 @@ class SearchLoop:
                 self._waiting.setdefault(original, []).append((trial_id, arch))
         return len(batch) + replayed
 
-    def _replaying(self, archs: list[Arch]) -> list[Arch]:
-        """``archs``, proposed while lookups remain to replay; where the strategy left the run it replays, those left
-        count as done, and its new proposals past the budget they leave are dropped, untold (else they overran it),
-        and the run says so (they were dropped without a word)."""
+    def _replaying(self, archs: list[Arch]) -> tuple[list[Arch], int]:
+        """``archs``, proposed while lookups remain to replay, and how many new ones were dropped: where the strategy
+        left the run it replays, those left count as done, and its new proposals past the budget they leave are
+        dropped, untold (else they overran it), and the run says so (they were dropped without a word)."""
         keys = [self._key(arch) for arch in archs]
         new = list(dict.fromkeys(key for key in keys if key not in self._known))
         left, cost = self._replays.diverged(self._step, bool(new))
@@ -330,7 +332,7 @@ class SearchLoop:
             if self.budget.allows(self._started, self._spent) else 0
         if room < len(new):
             say_dropped(self.on_note, left, len(new) - room)
-        return archs if room >= len(new) else archs[:keys.index(new[room])]
+        return (archs, 0) if room >= len(new) else (archs[:keys.index(new[room])], len(new) - room)
 
     def _finish_now(self, row: dict, arch: Arch, result: Result) -> None:
         """An instant evaluation (a table lookup, run serially): its ask, its result and the strategy's
@@ -364,7 +366,7 @@ class SearchLoop:
             self.store.record_result(trial_id, result, known.score)
             raise
         self.store.record_result(trial_id, result, known.score, tell=(
-            self._step, [t for t, _, _ in told], self._state(), self._unsaved_repeats))
+            self._step, [t for t, _, _ in told], self._state(), self._unsaved_repeats, self._counts()))
         self._unsaved_repeats = 0
         self._note_finished(key, known, result)
 
@@ -381,10 +383,14 @@ class SearchLoop:
         if self.on_progress:
             self.on_progress(self._started - self.executor.pending, self.budget.queries, self._best)
 
+    def _counts(self) -> dict[str, int]:
+        """The loop's counts as of the strategy's state now, saved with it (``store_writes.LOOP_COUNTS``)."""
+        return {"repeat_streak": self._streak.count}
+
     def _tell(self, told: list[tuple[int, Arch, _Known]]) -> None:
         self.strategy.tell([self._observation(arch, known) for _, arch, known in told])
         self.store.record_tell(self._step, [trial_id for trial_id, _, _ in told], self._state(),
-                               repeats=self._unsaved_repeats)
+                               repeats=self._unsaved_repeats, counts=self._counts())
         self._unsaved_repeats = 0
 
     def _note_best(self, score: float | None) -> None:

@@ -37,31 +37,36 @@ log = logging.getLogger(__name__)
 
 class RepeatStreak:
     """Proposals already evaluated, in a row: the search stops asking after ``limit`` of them. The stop is a count,
-    never a time, so a run ends as it does on a faster machine and as it would have without an interruption; a streak
-    of at least :data:`STREAK_FLOOR` that has lasted ``seconds`` is said once instead, through ``on_note``: a strategy
-    fitting a model per ask (bo refitted its GP at each repeat, about 22 asks a second) takes minutes to reach 10,000,
-    and its user may stop it sooner."""
+    never a time, so a run ends as it does on a faster machine and as it would have without an interruption: the
+    count is saved with each strategy state (``count`` is the one saved with the state a run resumes from; the
+    repeats proposed after that state are proposed again, and counted again), where a resumed run began at 0 and
+    went on after the uninterrupted one had stopped. A streak of at least :data:`STREAK_FLOOR` that has lasted
+    ``seconds`` is said once instead, through ``on_note``: a strategy fitting a model per ask (bo refitted its GP at
+    each repeat, about 22 asks a second) takes minutes to reach 10,000, and its user may stop it sooner."""
 
-    def __init__(self, limit: int, seconds: float, on_note: Callable[[str], None] | None) -> None:
+    def __init__(self, limit: int, seconds: float, on_note: Callable[[str], None] | None, count: int = 0) -> None:
         self.limit, self.seconds, self.on_note = limit, seconds, on_note
-        self.count, self.began, self.noted = 0, 0.0, False
+        self.count, self.began, self.noted = count, time.monotonic(), False
 
-    def stops(self, new: int, asked: int) -> bool:
-        """Count an ask that gave ``new`` new architectures of ``asked``; whether the streak now stops the search."""
+    @property
+    def stopped(self) -> bool:
+        """Whether the streak stops the search (asked after counting an ask)."""
+        return self.count >= self.limit
+
+    def count_ask(self, new: int, asked: int) -> None:
+        """Count an ask that gave ``new`` new architectures of ``asked``, before the writes that save its state."""
         if new:
             self.count = 0
-            return False
+            return
         if self.count == 0:
             self.began = time.monotonic()
         self.count += asked
-        if self.count >= self.limit:
-            return True
-        if not self.noted and self.count >= STREAK_FLOOR and time.monotonic() - self.began >= self.seconds:
+        if not self.stopped and not self.noted and self.count >= STREAK_FLOOR and \
+                time.monotonic() - self.began >= self.seconds:
             self.noted = True
             say_note(self.on_note, f"the strategy has proposed {self.count:,} already-evaluated architectures in a "
                      f"row for {self.seconds:g} s; the search stops after {self.limit:,} (Ctrl-C stops it now, and "
                      "--resume continues it)", log)
-        return False
 
 
 def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool,

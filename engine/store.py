@@ -33,7 +33,6 @@ from .run_lock import is_being_searched
 from .store_rows import (DONE, DUPLICATE, RESTORE as _RESTORE, Trial, check_layout, check_meta, check_repeats,
                          json_value, trial_of)
 from .store_journal import roll_back_hot_journal
-from .state_json import state_json
 from .store_writes import Writes
 from .types import Result
 
@@ -247,20 +246,21 @@ class RunStore:
 
     # --- the loop's transactions --------------------------------------------------------
     def record_ask(self, step: int, trials: list[dict[str, Any]], strategy_state: dict[str, Any],
-                   repeats: int = 0) -> list[int]:
+                   repeats: int = 0, counts: dict[str, int] | None = None) -> list[int]:
         """Insert the asked trials (evaluations and duplicates) with the strategy state after the ask.
 
         ``repeats`` counts proposals answered at once from earlier results and already told (the
         state is the one after that tell): they are counted, not stored row by row, so a strategy
         that re-proposes known cells hundreds of thousands of times leaves a store of its
         evaluations, not of its repeats. Duplicates of trials still running get rows: they wait
-        for the result.
+        for the result. ``counts`` are the loop's as of that state (``store_writes.LOOP_COUNTS``), saved with it, as
+        in every method here that saves a state.
         """
         now = time.time()
         with self.writes.single():
             self._count_repeats(repeats)
             ids = self._insert(step, trials, now)
-            self._save_state(step, strategy_state, now)
+            self.writes.save_state((step, strategy_state, now, counts or {}))
         return ids
 
     def record_evaluated(self, step: int, trial: dict[str, Any], strategy_state: dict[str, Any],
@@ -271,7 +271,8 @@ class RunStore:
         strategy state given here when the group is old enough or another write comes. That
         state is encoded then, not now (it is most of a lookup's cost otherwise), which is why
         the loop passes new containers, never the strategy's live ones, or (a user's state_dict,
-        which may return them) the ``state_dict`` to read when the group commits.
+        which may return them) the ``state_dict`` to read when the group commits. The loop's counts
+        saved with it (``store_writes.LOOP_COUNTS``) are 0: a new evaluation ends a streak of repeats.
         """
         now = time.time()
 
@@ -279,7 +280,7 @@ class RunStore:
             (trial_id,) = self._insert(step, [trial], now)
             return trial_id
 
-        return self.writes.add(write, (step, strategy_state, now), repeats)
+        return self.writes.add(write, (step, strategy_state, now, {}), repeats)
 
     def _insert(self, step: int, trials: list[dict[str, Any]], now: float) -> list[int]:
         ids: list[int] = []
@@ -301,10 +302,10 @@ class RunStore:
         return ids
 
     def record_result(self, trial_id: int, result: Result, score: float | None,
-                      tell: tuple[int, list[int], dict[str, Any], int] | None = None) -> None:
+                      tell: tuple[int, list[int], dict[str, Any], int, dict[str, int]] | None = None) -> None:
         """Persist one finished evaluation the moment it arrives.
 
-        ``tell`` is ``(step, told trial ids, strategy state, repeats)`` when the strategy has
+        ``tell`` is ``(step, told trial ids, strategy state, repeats, loop counts)`` when the strategy has
         already been told this result: both then land in one transaction, so a synchronous
         search writes twice per evaluation (its ask, its result), not three times.
         """
@@ -323,27 +324,23 @@ class RunStore:
                                 (result.status, score, json.dumps(dict(result.metrics)), result.reason, now,
                                  trial_id))
             if tell is not None:
-                step, _, state, repeats = tell
-                self._tell(step, others, state, repeats, now)
+                step, _, state, repeats, counts = tell
+                self._tell(step, others, state, repeats, now, counts)
 
-    def record_tell(self, step: int, trial_ids: list[int], strategy_state: dict[str, Any], repeats: int = 0) -> None:
+    def record_tell(self, step: int, trial_ids: list[int], strategy_state: dict[str, Any], repeats: int = 0,
+                    counts: dict[str, int] | None = None) -> None:
         with self.writes.single():
-            self._tell(step, trial_ids, strategy_state, repeats, time.time())
+            self._tell(step, trial_ids, strategy_state, repeats, time.time(), counts or {})
 
     def _tell(self, step: int, trial_ids: list[int], strategy_state: dict[str, Any], repeats: int,
-              now: float) -> None:
+              now: float, counts: dict[str, int]) -> None:
         self._count_repeats(repeats)
         if trial_ids:
             self.db.executemany("UPDATE trials SET told = 1 WHERE id = ?", [(i,) for i in trial_ids])
-        self._save_state(step, strategy_state, now)
+        self.writes.save_state((step, strategy_state, now, counts))
 
     def _count_repeats(self, repeats: int) -> None:
         self.writes.count_repeats(repeats)
-
-    def _save_state(self, step: int, state: dict[str, Any], now: float) -> None:
-        self.db.execute("INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)",
-                        (step, state_json(state), now))
-        self.writes.save_wall()
 
     # --- reading ----------------------------------------------------------------------------
     def strategy_state(self) -> tuple[int, dict[str, Any]] | None:

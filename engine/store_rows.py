@@ -87,6 +87,11 @@ def _seconds(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
 
 
+def _count(value: Any) -> bool:
+    """Whether ``value`` is a count the loop resumes with (a number of repeats: see ``store_writes.LOOP_COUNTS``)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _objective_list(value: Any) -> bool:
     """Whether ``value`` lists objectives as a run records them (``val_accuracy:max``; empty in a run from before
     it recorded them, which reads 'objective'): one damaged was refused as a flag, "write e.g. --objectives ...",
@@ -107,6 +112,7 @@ _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "objectives": (_objective_list, "a list of METRIC[:max|:min]"),
     "data_identity": (lambda v: v is None or isinstance(v, str), "text naming the data, or null"),
     "stop_reason": (lambda v: v is None or isinstance(v, str), "text"),
+    "repeat_streak": (_count, "a count"),
     "pretrained_files": (lambda v: v is None or isinstance(v, dict) and all(isinstance(d, str) for d in v.values()),
                          "file -> sha256")}
 """What each meta value nasloop reads must be, and how the refusal says so (the others are checked where they are

@@ -40,13 +40,17 @@ GROUP_SECONDS = 0.05
 
 _SAVE_STATE = "INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)"
 _SAVE_WALL = "INSERT OR REPLACE INTO meta (key, value) VALUES ('wall_seconds', ?)"
-_COUNT_REPEATS = ("INSERT INTO meta (key, value) VALUES ('repeats_answered', ?) ON CONFLICT(key) "
-                  "DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value")
+_SAVE_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
+_ADD_TO_META = ("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value")
 
+LOOP_COUNTS = ("repeat_streak",)
+"""The loop's counts saved (in meta) with each strategy state, as of that state: the repeats in a row its proposals
+end with (``stop_reasons.RepeatStreak``: a resumed run stops where the uninterrupted one does)."""
 
-State = tuple[int, "dict[str, Any] | Callable[[], dict[str, Any]]", float]
-"""(step, strategy state, time) to save with a commit; the state is kept, or read when the group commits (the
-strategy's ``state_dict``: see the module's docstring)."""
+State = tuple[int, "dict[str, Any] | Callable[[], dict[str, Any]]", float, "dict[str, int]"]
+"""(step, strategy state, time, the loop's :data:`LOOP_COUNTS`) to save with a commit; the state is kept, or read
+when the group commits (the strategy's ``state_dict``: see the module's docstring)."""
 
 
 class Writes:
@@ -80,7 +84,7 @@ class Writes:
     def count_repeats(self, repeats: int) -> None:
         """Add ``repeats`` proposals answered from the store to the run's count, in the open transaction."""
         if repeats:
-            self.db.execute(_COUNT_REPEATS, (str(repeats),))
+            self.db.execute(_ADD_TO_META, ("repeats_answered", str(repeats)))
 
     def add(self, write: Callable[[], T], state: State, repeats: int = 0) -> T:
         """Run ``write`` (one instant evaluation's inserts) in the open group, opening one; ``state``
@@ -139,7 +143,7 @@ class Writes:
         members, self._members, self._opened = self._members, [], None
         try:
             if members and with_state:
-                self._save(members[-1][1])
+                self.save_state(members[-1][1])
                 self.count_repeats(sum(repeats for *_, repeats in members))
             self.db.execute("COMMIT")
         except sqlite3.Error:
@@ -163,14 +167,16 @@ class Writes:
             try:
                 with _Transaction(self.db):
                     write()
-                    self._save(state)
+                    self.save_state(state)
                     self.count_repeats(repeats)
             except sqlite3.Error:
                 return
 
-    def _save(self, state: State) -> None:
-        step, saved, now = state
+    def save_state(self, state: State) -> None:
+        """Write a strategy state and the loop's counts as of it (and the wall time) in the open transaction."""
+        step, saved, now, counts = state
         self.db.execute(_SAVE_STATE, (step, state_json(saved() if callable(saved) else saved), now))
+        self.db.executemany(_SAVE_META, [(key, json.dumps(counts.get(key, 0))) for key in LOOP_COUNTS])
         self.save_wall()
 
 
