@@ -193,6 +193,7 @@ class SearchLoop:
             if trial.result is not None and not trial.told:
                 untold.append((trial, arch))
         self._streak.count = self.store.get_meta("repeat_streak") or 0  # as of the state resumed from (LOOP_COUNTS)
+        self._replays.repeats = (self.store.get_meta("repeats_to_replay") or 0) if self._replays else 0
         if self._started - self.executor.pending:
             self._note_progress()  # the evaluations done before, from the start (replays count as proposed again)
         if untold:
@@ -276,7 +277,7 @@ class SearchLoop:
                 answered.append(self._observation(arch, known))
                 cost = self._replays.take(key)  # not a repeat: the resumed strategy catching up with the store
                 if cost is None:
-                    self._unsaved_repeats += 1
+                    self._unsaved_repeats += not self._replays.counted_repeat()  # one its group counted, not again
                 else:
                     replayed, self._started, self._spent = replayed + 1, self._started + 1, self._spent + cost
                 continue
@@ -385,7 +386,7 @@ class SearchLoop:
 
     def _counts(self) -> dict[str, int]:
         """The loop's counts as of the strategy's state now, saved with it (``store_writes.LOOP_COUNTS``)."""
-        return {"repeat_streak": self._streak.count}
+        return {"repeat_streak": self._streak.count, "repeats_to_replay": self._replays.repeats}
 
     def _tell(self, told: list[tuple[int, Arch, _Known]]) -> None:
         self.strategy.tell([self._observation(arch, known) for _, arch, known in told])

@@ -272,7 +272,7 @@ class RunStore:
         state is encoded then, not now (it is most of a lookup's cost otherwise), which is why
         the loop passes new containers, never the strategy's live ones, or (a user's state_dict,
         which may return them) the ``state_dict`` to read when the group commits. The loop's counts
-        saved with it (``store_writes.LOOP_COUNTS``) are 0: a new evaluation ends a streak of repeats.
+        saved with it (``store_writes.LOOP_COUNTS``) are 0: a new evaluation ends a streak of repeats and a replay.
         """
         now = time.time()
 

@@ -112,7 +112,7 @@ _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "objectives": (_objective_list, "a list of METRIC[:max|:min]"),
     "data_identity": (lambda v: v is None or isinstance(v, str), "text naming the data, or null"),
     "stop_reason": (lambda v: v is None or isinstance(v, str), "text"),
-    "repeat_streak": (_count, "a count"),
+    "repeat_streak": (_count, "a count"), "repeats_to_replay": (_count, "a count"),
     "pretrained_files": (lambda v: v is None or isinstance(v, dict) and all(isinstance(d, str) for d in v.values()),
                          "file -> sha256")}
 """What each meta value nasloop reads must be, and how the refusal says so (the others are checked where they are

@@ -17,10 +17,12 @@ evaluation change; copying them at every evaluation cost a state that grows with
 reads the strategy's where that is the state after its last evaluation, i.e. when it commits for
 its age (just after that evaluation) or in the transaction of the next write that saves a state,
 which covers the group too. Anything else (a run's status after an error, a Ctrl-C or SIGTERM, closing) commits
-its lookups without a state: the store keeps the state from before the group, with the repeats counted up to it, and
-its trials' steps are later than that state's. The resumed strategy proposes the group's architectures again, and the
-loop answers them from the store as the replay of that state, neither evaluated again nor counted as repeats (see
-``engine/replays.py``), so the run goes on exactly. Only a lookup half written when the run stopped (its savepoint) is
+its lookups without a state: the store keeps the state from before the group, and its trials' steps are later than
+that state's. The group's repeats are counted (``show`` counts every repeat the run told), and noted as counted
+ahead of that state (meta ``repeats_to_replay``). The resumed strategy proposes the group's architectures again, and
+the loop answers them from the store as the replay of that state, neither evaluated again nor counted as repeats,
+nor the repeats it proposes again before the group's last lookup (see ``engine/replays.py``), so the run goes on
+exactly. Only a lookup half written when the run stopped (its savepoint) is
 dropped, and, under a full disk, a group that could not be committed.
 """
 from __future__ import annotations
@@ -44,9 +46,10 @@ _SAVE_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
 _ADD_TO_META = ("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
                 "DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value")
 
-LOOP_COUNTS = ("repeat_streak",)
+LOOP_COUNTS = ("repeat_streak", "repeats_to_replay")
 """The loop's counts saved (in meta) with each strategy state, as of that state: the repeats in a row its proposals
-end with (``stop_reasons.RepeatStreak``: a resumed run stops where the uninterrupted one does)."""
+end with (``stop_reasons.RepeatStreak``: a resumed run stops where the uninterrupted one does) and the repeats
+counted with groups kept without a state that the strategy resumed from it proposes again (``replays``)."""
 
 State = tuple[int, "dict[str, Any] | Callable[[], dict[str, Any]]", float, "dict[str, int]"]
 """(step, strategy state, time, the loop's :data:`LOOP_COUNTS`) to save with a commit; the state is kept, or read
@@ -137,14 +140,18 @@ class Writes:
 
     def _commit(self, with_state: bool = True) -> None:
         """Commit the open group, with the state after its last evaluation and the repeats told up to it, or
-        (``with_state`` false) its evaluations alone, to be replayed from the state saved before them."""
+        (``with_state`` false) its evaluations and repeats alone, to be replayed from the state saved before them
+        (its repeats noted as counted ahead of that state)."""
         if self._opened is None:
             return
         members, self._members, self._opened = self._members, [], None
         try:
+            repeats = sum(repeats for *_, repeats in members)
             if members and with_state:
                 self.save_state(members[-1][1])
-                self.count_repeats(sum(repeats for *_, repeats in members))
+            elif repeats:
+                self.db.execute(_ADD_TO_META, ("repeats_to_replay", str(repeats)))
+            self.count_repeats(repeats)
             self.db.execute("COMMIT")
         except sqlite3.Error:
             if self.db.in_transaction:
