@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .budget import Budget
-from .errors import ArchitectureError, ConfigError, DataError, NasloopError
+from .errors import ArchitectureError, ConfigError, NasloopError
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import EMPTY_WAITS, Executor, checked_capacity, checked_now, lost_trials, waited
 from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop, refusal_for
@@ -22,9 +22,9 @@ from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
 from .state_loading import load_saved_state
 from .stop_reasons import RepeatStreak, streak_reason
-from .stored_keys import current_key, space_evaluated_whole
+from .stored_keys import current_key, space_evaluated_whole, stored_architectures
 from .store import RunStore, Trial
-from .store_rows import DONE, DUPLICATE, PENDING, RESTORE
+from .store_rows import DONE, DUPLICATE, PENDING
 from .store_writes import grouped_state
 from .types import Arch, Observation, Result
 
@@ -78,6 +78,7 @@ class SearchLoop:
         self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
         self._seen_metrics: set[str] = set()  # the metrics successful results have reported in this run
         self._strategy_loaded = False
+        self._stored: dict[str, Arch] = {}  # each stored architecture by its string, from its load until the restore
         self._replays = Replays()  # stored lookups the resumed strategy proposes again, unknown to it until then
         self._state, self._grouped_state = strategy.state_dict, grouped_state(strategy)  # see store_writes
         strategy.bind_history(self._knows)
@@ -135,9 +136,12 @@ class SearchLoop:
     # --- resume -----------------------------------------------------------------------------
     def load_strategy_state(self) -> None:
         """Restore the strategy (its predictor too) from the store, once. A state this run cannot continue from
-        (a pretrained file that changed) fails here, so a caller can refuse before marking the run running."""
+        (a pretrained file that changed) fails here, so a caller can refuse before marking the run running; so does
+        a stored architecture the space does not read: each is read here, once, and :meth:`_restore` goes on from
+        them (a finished trial edited to hold 'garbage' was resumed as an evaluation of the space)."""
         if self._strategy_loaded:
             return
+        self._stored = stored_architectures(self.store, self.space)
         step = load_saved_state(self.strategy, self.store)
         self._step = self._step if step is None else step
         self._strategy_loaded = True
@@ -152,34 +156,24 @@ class SearchLoop:
                 raise  # nasloop's own space fails only as ArchitectureError on a proposal; else a bug of ours
             raise refused_proposal(self.space, self.strategy, arch, exc) from None
 
-    def _parsed(self, trial: Trial) -> Arch:
-        """The architecture of a stored trial the loop evaluates or tells again; one edited in the store (an op
-        renamed) is damage, not the user's input. (Finished trials are not parsed: a run written by an older
-        nasloop whose spaces took other strings must still resume.)"""
-        try:
-            return self.space.parse(trial.arch)
-        except ArchitectureError as exc:
-            raise DataError(f"{self.store.path} is damaged: trial {trial.id} holds {trial.arch!r}, not an "
-                            f"architecture of {self.space.name} ({exc}); {RESTORE}") from None
-
     def _restore(self) -> None:
         """Rebuild in-memory state from the store; tell and re-submit what a crash left over."""
         self.load_strategy_state()
         state_step = self._step  # a told lookup of a later step was committed without the state after it
         untold: list[tuple[Trial, Arch]] = []
-        trials = self.store.trials()
+        trials, stored = self.store.trials(), self._stored
+        self._stored = {}  # read once: the run keeps none of them
         # every stored success counts as evidence of what the evaluator reports: trials are replayed by id, and
         # a faster worker may have finished a later one first
         self._seen_metrics.update(m for t in trials if t.result is not None and t.result.ok for m in t.result.metrics)
         for trial in trials:
-            needed = trial.result is None or not trial.told  # waiting, running, or its result not told yet
-            arch = self._parsed(trial) if needed else None  # a finished one is a stored key and result
+            arch = stored[trial.arch]
             if trial.state == DUPLICATE:
                 if trial.result is None:
                     self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, arch))
             else:
                 scores = self.scores(trial.result) if trial.state == DONE else None
-                key = current_key(self.space, self._key, trial, arch)  # a hash changed since: the stored key is stale
+                key = current_key(self.space, self._key, trial, arch, self.store.path)  # the stored key may be stale
                 self._known.setdefault(key, _Known(trial.id, trial.result, scores))
                 self._note_best(trial.score)  # None while it runs
                 if trial.state != DONE:

@@ -24,6 +24,7 @@ from .state_json import state_json
 from .executors.base import Executor
 from .store import RunStore
 from .store_rows import RESTORE
+from .stored_keys import stored_arch
 from .user_files import path_from
 
 
@@ -311,11 +312,7 @@ def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evalua
         if not then:
             continue
         try:
-            arch = space.parse(trial.arch)
-        except ArchitectureError:
-            return  # no architecture of this space: an edited store, named where its strategy's state loads
-        try:
-            now = evaluator.evaluate(arch, trial.fidelity)
+            now = evaluator.evaluate(stored_arch(store.path, space, trial.id, trial.arch), trial.fidelity)
         except ArchitectureError:
             now = None
         said = dict(now.metrics) if now is not None and now.ok else {}

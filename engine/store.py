@@ -31,7 +31,7 @@ from .errors import ConfigError, DataError
 from .run_missing import DB_NAME, missing_run
 from .run_lock import is_being_searched
 from .store_rows import (DONE, DUPLICATE, RESTORE as _RESTORE, Trial, check_layout, check_meta, check_repeats,
-                         json_value, trial_of)
+                         check_single_evaluations, json_value, trial_of)
 from .store_journal import roll_back_hot_journal
 from .store_writes import Writes
 from .types import Result
@@ -200,6 +200,7 @@ class RunStore:
             raise DataError(f"{self.path} is damaged: its '{missing[0]}' table is missing; {_RESTORE}")
         check_layout(self.path, self.db)
         check_repeats(self.path, self.db)
+        check_single_evaluations(self.path, self.db)
         for key, value in self.db.execute("SELECT key, value FROM meta"):
             check_meta(self.path, key, json_value(self.path, value, f"meta {key!r}"))
         config = self.get_meta("config")

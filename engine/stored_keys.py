@@ -1,4 +1,4 @@
-"""The dedup key of a stored trial, as the run's space computes it now.
+"""A stored trial's architecture and dedup key, as the run's space reads and computes them now.
 
 A store keeps each trial's key (``trials.key``: its exact or functional hash) as the nasloop that evaluated it
 computed it. A hash that changed since (DARTS and NDS functional hashes now read a cell's smallest node numbering)
@@ -7,24 +7,47 @@ key. A resume keys its record by the hash of each stored architecture instead: a
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from ..search_spaces.base import SearchSpace
-from .errors import ArchitectureError
+from .errors import ArchitectureError, DataError, describe_exception, one_line
 from .registry import defined_by_nasloop
-from .store import Trial
+from .store import RunStore, Trial
+from .store_rows import RESTORE
 from .types import Arch
 
 
-def current_key(space: SearchSpace, key: Callable[[Arch], str], trial: Trial, arch: Arch | None) -> str:
-    """``trial``'s key by ``key`` (the run's hash) of its architecture (``arch``, else parsed from the store); its
-    stored key where the space no longer reads what an older version of it wrote (nothing else could key it)."""
+def stored_arch(path: Path, space: SearchSpace, trial_id: int, text: str) -> Arch:
+    """The architecture trial ``trial_id`` of the store at ``path`` holds (``text``), read by the run's space. One
+    nasloop's own space refuses was edited in the store: damage, not the user's input. A user's space may instead
+    have changed how it writes since the run stored the trial, so its line says both fixes."""
     try:
-        return key(space.parse(trial.arch) if arch is None else arch)
-    except Exception as exc:  # a user's space may fail in any way on a string an older version of it wrote
-        if defined_by_nasloop(type(space)) and not isinstance(exc, ArchitectureError):
+        return space.parse(text)
+    except Exception as exc:  # a user's space may fail in any way on a string it does not read
+        held = one_line(repr(text), 200)  # an edited store may hold any length
+        if not defined_by_nasloop(type(space)):
+            raise DataError(f"{path}: trial {trial_id} holds {held}, which search space '{space.name}' does not "
+                            f"read ({describe_exception(exc)}); its parse must read what its format wrote: if its "
+                            "code changed since the run stored the trial, make it read the older form too, and if "
+                            "the store was edited, restore it from a backup") from None
+        if not isinstance(exc, ArchitectureError):
             raise  # nasloop's spaces refuse a string only as ArchitectureError: anything else is a bug of ours
-        return trial.key
+        raise DataError(f"{path} is damaged: trial {trial_id} holds {held}, not an architecture of {space.name} "
+                        f"({one_line(exc, 120)}); {RESTORE}") from None
+
+
+def stored_architectures(store: RunStore, space: SearchSpace) -> dict[str, Arch]:
+    """Every architecture ``store`` holds, by its stored string, read by the run's ``space`` (:func:`stored_arch`),
+    each distinct string once."""
+    return {text: stored_arch(store.path, space, trial_id, text)
+            for trial_id, text in store.db.execute("SELECT MIN(id), arch FROM trials GROUP BY arch ORDER BY MIN(id)")}
+
+
+def current_key(space: SearchSpace, key: Callable[[Arch], str], trial: Trial, arch: Arch | None, path: Path) -> str:
+    """``trial``'s key by ``key`` (the run's hash) of its architecture (``arch``, else read from the store at
+    ``path``: :func:`stored_arch`)."""
+    return key(stored_arch(path, space, trial.id, trial.arch) if arch is None else arch)
 
 
 def space_evaluated_whole(space: SearchSpace, key: Callable[[Arch], str], known: int) -> bool:
