@@ -169,30 +169,60 @@ def row_index(table: Table, column: str) -> dict[str, int]:
     return {key: row for row, key in enumerate(table.columns[column].tolist())}
 
 
-def merge_by_key(tables: list[Table]) -> Table:
-    """One table from several of one benchmark: a later table's rows replace an earlier one's whole, by the
-    key column its metadata names (``arch``), so numbers of two runs never mix in one row; other rows stay.
+def covered_groups(table: Table, present: np.ndarray) -> dict[str, np.ndarray]:
+    """Per ``dataset@fidelity`` group of ``table``'s columns, the rows (of those ``present`` marks) where it holds
+    an accuracy there: a NaN in a file is no value, and a later file's NaN wrote over an earlier file's results
+    (NB201: a NASLib pickle's over the CSV's 200- and 12-epoch results of a cell, and a search then refused the
+    table, advising the same import again). A row's other metrics of the group (its costs) follow its accuracy."""
+    covered: dict[str, np.ndarray] = {}
+    for name, col in table.columns.items():
+        if "@" in name and name.endswith("_accuracy"):
+            group = name.split(":")[0]
+            covered[group] = covered.get(group, np.zeros(len(col), dtype=bool)) | (present.astype(bool)
+                                                                                    & np.isfinite(col))
+    return covered
 
-    A column a replacing table lacks (an epoch its shorter run never reached) is NaN on its rows.
+
+def held_rows(name: str, col: np.ndarray, covered: dict[str, np.ndarray]) -> np.ndarray:
+    """The rows of a table's column ``name`` (``col``) that a merge writes over an earlier table's: a
+    ``dataset@fidelity`` group's where the table holds the group's accuracy (``covered``, from
+    :func:`covered_groups`), a column of numbers' where it is not NaN (no value: a network's params or a proxy the
+    file lacks), any other's every row."""
+    group = name.split(":")[0]
+    if group in covered:
+        return covered[group]
+    if col.dtype.kind == "f" and col.ndim == 1:
+        return np.isfinite(col)
+    return np.ones(len(col), dtype=bool)
+
+
+def merge_by_key(tables: list[Table]) -> Table:
+    """One table from several of one benchmark: a later table's rows replace an earlier one's, by the key column
+    its metadata names (``arch``), so numbers of two runs never mix in one row; other rows stay. A run's columns
+    (``dataset@epoch``) are replaced whole: one a replacing table lacks (an epoch its shorter run never reached) is
+    NaN on its rows. A column outside the runs (a network's params) keeps an earlier table's value where the later
+    one has none (:func:`held_rows`).
     """
     if len(tables) == 1:
         return tables[0]
     key = tables[-1].meta["key"]
-    owner: dict[str, tuple[int, int]] = {}  # key -> (table, row) of the last table holding it
-    for t, table in enumerate(tables):
-        for row, value in enumerate(table.columns[key].tolist()):
-            owner[value] = (t, row)
-    keys = list(owner)
+    keys = list(dict.fromkeys(value for table in tables for value in table.columns[key].tolist()))
+    index = {value: i for i, value in enumerate(keys)}
+    rows = [np.fromiter((index[value] for value in table.columns[key].tolist()), dtype=np.int64) for table in tables]
     names = list(dict.fromkeys(name for table in tables for name in table.columns))
     columns: dict[str, np.ndarray] = {key: np.asarray(keys)}
     for name in (n for n in names if n != key):
         sample = next(table.columns[name] for table in tables if name in table.columns)
         fill: Any = np.nan if sample.dtype.kind == "f" else ("" if sample.dtype.kind == "U" else 0)
         merged = np.full((len(keys), *sample.shape[1:]), fill, dtype=sample.dtype)
-        for i, value in enumerate(keys):
-            t, row = owner[value]
-            if name in tables[t].columns:
-                merged[i] = tables[t].columns[name][row]
+        for table, at in zip(tables, rows):
+            if name not in table.columns:
+                if "@" in name:  # the run this table holds of the row has no such epoch
+                    merged[at] = fill
+                continue
+            col = table.columns[name]
+            held = np.ones(len(at), dtype=bool) if "@" in name else held_rows(name, col, {})
+            merged[at[held]] = col[held]
         columns[name] = merged
     meta = {**tables[-1].meta, "source": " + ".join(str(t.meta.get("source")) for t in tables)}
     found = [f"{t.meta.get('source')}: {t.meta['found']}" for t in tables if t.meta.get("found")]

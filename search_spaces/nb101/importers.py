@@ -23,7 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ...engine.data.sniff import content_text
-from ...engine.data.table import Table, column_name
+from ...engine.data.table import Table, column_name, covered_groups, held_rows
 from ...engine.errors import ArchitectureError, DataError, one_line
 from .graph import MAX_NODES, make_cell
 from .importers_naslib import DATASET, INPUT, OUTPUT, PADDING
@@ -106,7 +106,11 @@ def _fill(columns: dict[str, np.ndarray], row: int, record: dict[str, Any]) -> N
 
 
 def merge(tables: Sequence[Table]) -> Table:
-    """Combine tables, later ones winning for the cells (hashes) they hold; columns are unioned."""
+    """Combine tables, later ones winning for the cells (hashes) they hold; columns are unioned. A value a later
+    table lacks for a cell (NaN: the 30k JSON has Zen for a third of its cells, NASLib's pickle no result at an epoch
+    budget a cell lacks) is no value, and leaves the earlier table's: each ``dataset@epochs`` group goes by whether
+    the later table holds its accuracy, its costs following, and a proxy by its own
+    (:func:`~nasloop.engine.data.table.held_rows`)."""
     if len(tables) == 1:
         return tables[0]
     index: dict[str, int] = {}
@@ -117,11 +121,13 @@ def merge(tables: Sequence[Table]) -> Table:
     columns: dict[str, np.ndarray] = {}
     for table in tables:
         rows = np.fromiter((index[k] for k in table.columns["hash"].tolist()), dtype=np.int64)
+        covered = covered_groups(table, np.ones(len(rows), dtype=bool))
         for name, col in table.columns.items():
             if name not in columns:
                 fill = np.nan if col.dtype.kind == "f" else (PADDING if name == "ops" else 0)
                 columns[name] = np.full((n, *col.shape[1:]), fill, dtype=col.dtype if name != "hash" else "<U32")
-            columns[name][rows] = col
+            held = held_rows(name, col, covered)
+            columns[name][rows[held]] = col[held]
     meta = {"benchmark": "nb101", "key": "hash", "source": " + ".join(str(t.meta.get("source")) for t in tables),
             "cost": "; ".join(sorted({str(t.meta.get("cost")) for t in tables}))}
     return Table(columns, meta)

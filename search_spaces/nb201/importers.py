@@ -25,7 +25,7 @@ import numpy as np
 
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import is_gzip
-from ...engine.data.table import Table, column_name
+from ...engine.data.table import Table, column_name, covered_groups
 from ...engine.errors import ArchitectureError, DataError
 from .cell import NUM_CELLS, cell_code
 from .cost import nb201_params_flops
@@ -252,19 +252,6 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
                            "cost": "measured train_times from the source where present, else estimated"})
 
 
-def _covered_groups(table: Table, present: np.ndarray) -> dict[str, np.ndarray]:
-    """Per ``dataset@fidelity`` group of a table of some cells, the cells it holds an accuracy of there: a NaN in
-    a NASLib pickle is no value, and wrote NaN over the CSV's 200- and 12-epoch results of that cell (a search then
-    refused the table, advising the same import again). A cell's costs in the group follow its accuracy."""
-    covered: dict[str, np.ndarray] = {}
-    for name, col in table.columns.items():
-        if "@" in name and name.endswith("_accuracy"):
-            group = name.split(":")[0]
-            covered[group] = covered.get(group, np.zeros(len(col), dtype=bool)) | (present.astype(bool)
-                                                                                    & np.isfinite(col))
-    return covered
-
-
 def merge(tables: list[Table]) -> Table:
     """Combine tables from several sources, later ones winning.
 
@@ -279,7 +266,7 @@ def merge(tables: list[Table]) -> Table:
     columns: dict[str, np.ndarray] = {}
     for table in tables:
         mask = table.columns.get("present")
-        covered = {} if mask is None else _covered_groups(table, mask)
+        covered = {} if mask is None else covered_groups(table, mask)
         if mask is not None:
             schedule = table.meta.get("schedule_epochs")
             for name in [n for n in columns if "@" in n and n not in table.columns]:
