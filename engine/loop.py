@@ -161,8 +161,8 @@ class SearchLoop:
         self.load_strategy_state()
         state_step = self._step  # a told lookup of a later step was committed without the state after it
         untold: list[tuple[Trial, Arch]] = []
-        trials, stored = self.store.trials(), self._stored
-        self._stored = {}  # read once: the run keeps none of them
+        trials, stored = self.store.trials(), self._stored or stored_architectures(self.store, self.space)
+        self._stored = {}  # read as the state loaded (or again, for a second run of this loop); the run keeps none
         # every stored success counts as evidence of what the evaluator reports: trials are replayed by id, and
         # a faster worker may have finished a later one first
         self._seen_metrics.update(m for t in trials if t.result is not None and t.result.ok for m in t.result.metrics)
