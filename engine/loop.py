@@ -218,9 +218,9 @@ class SearchLoop:
             completed = waited(self.executor, self.evaluator, self._running)
             empty_waits = 0 if completed else empty_waits + 1
             if empty_waits >= EMPTY_WAITS:
-                raise ConfigError(f"executor {EXECUTORS.label(self.executor)}: wait returned no trial {EMPTY_WAITS:,} "
-                                  f"times in a row with {self.executor.pending} pending; it must block until one "
-                                  "finishes")
+                raise refusal_for(self.executor)(f"executor {EXECUTORS.label(self.executor)}: wait returned no trial "
+                                                 f"{EMPTY_WAITS:,} times in a row with {self.executor.pending} "
+                                                 "pending; it must block until one finishes")
             for done in completed:
                 self._complete(done.trial_id, done.result)
         # saved with the repeats told since the last save and any open group of lookups (see store_writes)
@@ -334,7 +334,7 @@ class SearchLoop:
         state after both are one write. A crash before that write (a failing tell included) leaves the
         state before the ask, from which the strategy proposes the same architecture again: the
         lookup is repeated, nothing is lost, and resume stays exact."""
-        result, scores = self._scored(checked_result(self.evaluator, result))
+        result, scores = self._scored(checked_result(self.evaluator, result, self.executor, "evaluate_now"))
         known = _Known(-1, result, scores)
         self.strategy.tell([self._observation(arch, known)])
         row.update(state=DONE, result=result, score=known.score, told=True)
@@ -344,7 +344,7 @@ class SearchLoop:
         self._note_finished(row["key"], _Known(trial_id, result, known.scores), result)
 
     def _complete(self, trial_id: int, result: Result) -> None:
-        result = checked_result(self.evaluator, result)  # one breaking the contract is not kept
+        result = checked_result(self.evaluator, result, self.executor)  # one breaking the contract is not kept
         try:
             result, scores = self._scored(result)
         except ConfigError as exc:  # an objective the evaluator never reports: keep the training, then stop

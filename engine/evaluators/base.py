@@ -18,9 +18,9 @@ import numpy as np
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import (ArchitectureError, ConfigError, UnsupportedError, check_base_init, check_requires,
+from ..errors import (ArchitectureError, ConfigError, PluginFault, UnsupportedError, check_base_init, check_requires,
                       one_line)
-from ..registry import EVALUATORS, refusal_for
+from ..registry import EVALUATORS, EXECUTORS, defined_by_nasloop, refusal_for
 from ..options import Configurable
 from ..types import FAILED, OK, Arch, Result
 
@@ -145,33 +145,50 @@ def users_refusal(evaluator: Evaluator) -> type[ConfigError]:
     return refusal_for(evaluator, evaluator.context.benchmark if evaluator.uses_benchmark else None)
 
 
-def checked_result(evaluator: Evaluator, result: object) -> Result:
+def _result_source(evaluator: Evaluator, executor: object, method: str) -> tuple[str, type[ConfigError]]:
+    """Who returned a result: the evaluator, or a user's ``executor`` that handed it on (through ``method``), and what
+    refuses one that breaks the contract. nasloop's evaluators (on nasloop's benchmark) return only Results that keep
+    it, so there the executor is named: its wait returning the metrics dict of the Result was blamed on the evaluator
+    ("evaluator tabular: evaluate returned dict") and the run stored failed, where the executor's fix resumes it.
+    Where both are the user's, either may have given it, and both are named."""
+    refusal = users_refusal(evaluator)
+    said = f"evaluator {EVALUATORS.label(evaluator)}: evaluate returned"
+    if executor is None or defined_by_nasloop(type(executor)):
+        return said, refusal
+    handed = EXECUTORS.label(executor)
+    if refusal is ConfigError:
+        return f"executor {handed}: {method} returned", PluginFault
+    return (f"evaluator {EVALUATORS.label(evaluator)}'s evaluate, or executor {handed}'s {method}, which handed its "
+            "result on, returned", PluginFault)
+
+
+def checked_result(evaluator: Evaluator, result: object, executor: object = None, method: str = "wait") -> Result:
     """``result`` if it is what ``evaluate`` promises (a Result of named numbers and a cost in seconds); one line
     naming the evaluator otherwise: a user's evaluator returning ``{"val_accuracy": "high"}`` surfaced as
-    nasloop's own ValueError deep in the loop, after the evaluation was spent."""
-    name, refusal = EVALUATORS.label(evaluator), users_refusal(evaluator)
+    nasloop's own ValueError deep in the loop, after the evaluation was spent. ``executor`` handed it on through its
+    ``method`` (see :func:`_result_source`)."""
+    said, refusal = _result_source(evaluator, executor, method)
     if not isinstance(result, Result):
-        raise refusal(f"evaluator {name}: evaluate returned {type(result).__name__}, not a Result; return "
-                      "Result(metrics={...}, cost=SECONDS)")
+        raise refusal(f"{said} {type(result).__name__}, not a Result; return Result(metrics={{...}}, cost=SECONDS)")
     if result.status not in (OK, FAILED):  # stored as it was, it made the run's store unreadable: every result lost
-        raise refusal(f"evaluator {name}: evaluate returned status {result.status!r}; a Result's status is "
-                      f"'{OK}' (the default) or '{FAILED}' (Result.failed(reason) makes one)")
+        raise refusal(f"{said} status {result.status!r}; a Result's status is '{OK}' (the default) or '{FAILED}' "
+                      "(Result.failed(reason) makes one)")
     if not isinstance(result.metrics, Mapping):
-        raise refusal(f"evaluator {name}: evaluate returned metrics of type {type(result.metrics).__name__}; a "
-                      "Result's metrics are a dict of names and numbers")
+        raise refusal(f"{said} metrics of type {type(result.metrics).__name__}; a Result's metrics are a dict of "
+                      "names and numbers")
     odd = next(((key, value) for key, value in result.metrics.items() if not isinstance(key, str)
                 or value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real))), None)
     if odd is not None:
-        raise refusal(f"evaluator {name}: evaluate returned metric {odd[0]!r} = {odd[1]!r}, not a number; a "
-                      "Result's metrics map names to numbers (NaN or None where one is unknown)")
+        raise refusal(f"{said} metric {odd[0]!r} = {odd[1]!r}, not a number; a Result's metrics map names to "
+                      "numbers (NaN or None where one is unknown)")
     huge = next(((f"metric {key!r}", value) for key, value in result.metrics.items() if _beyond_float(value)),
                 ("cost", result.cost) if _beyond_float(result.cost) else None)
     if huge is not None:  # float() raised OverflowError: an unexpected error, blamed on nobody
-        raise refusal(f"evaluator {name}: evaluate returned {huge[0]} = an integer of {len(str(abs(huge[1])))} "
-                      "digits, beyond what a float holds (the store keeps floats); return a float")
+        raise refusal(f"{said} {huge[0]} = an integer of {len(str(abs(huge[1])))} digits, beyond what a float "
+                      "holds (the store keeps floats); return a float")
     if isinstance(result.cost, bool) or not isinstance(result.cost, numbers.Real) or not 0 <= result.cost < math.inf:
-        raise refusal(f"evaluator {name}: evaluate returned cost {result.cost!r}; a Result's cost is the "
-                      "evaluation's seconds, a finite number >= 0")
+        raise refusal(f"{said} cost {result.cost!r}; a Result's cost is the evaluation's seconds, a finite "
+                      "number >= 0")
     # numpy's numbers are Real too, but the store's SQLite and JSON hold only Python's: a float32 cost went in as
     # bytes, and the run could no longer be read or resumed. (A table lookup, every few microseconds, is already
     # Python's: returned as it is.)

@@ -17,7 +17,7 @@ from typing import Container, Iterable, Iterator
 
 from ..errors import ConfigError, NasloopError, describe_exception
 from ..evaluators.base import Evaluator
-from ..registry import EXECUTORS
+from ..registry import EXECUTORS, refusal_for
 from ..options import Configurable
 from ..types import Arch, Result
 
@@ -74,11 +74,12 @@ returns none only when a trial is retried (Ray), each after seconds of work."""
 
 def checked_capacity(executor: Executor) -> int:
     """``executor.capacity``, a whole number of trials >= 1: a user's executor answering 0 ended its search at once
-    as 'finished', having evaluated nothing."""
+    as 'finished', having evaluated nothing. Each check here refuses a user's executor as a :class:`PluginFault`
+    (:func:`.registry.refusal_for`): once evaluations stand, its fix lets the run resume (it was stored failed)."""
     capacity = executor.capacity
     if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
-        raise ConfigError(f"executor {EXECUTORS.label(executor)}: capacity is {capacity!r}; it must be how many trials "
-                          "may run at once, a whole number >= 1")
+        raise refusal_for(executor)(f"executor {EXECUTORS.label(executor)}: capacity is {capacity!r}; it must be how "
+                                    "many trials may run at once, a whole number >= 1")
     return capacity
 
 
@@ -87,9 +88,10 @@ def checked_now(executor: Executor, result: object) -> Result | None:
     result check that follows would blame the evaluator ("evaluator tabular: evaluate returned dict") for a user's
     executor returning the metrics dict of the Result the evaluator returned."""
     if result is not None and not isinstance(result, Result):
-        raise ConfigError(f"executor {EXECUTORS.label(executor)}: evaluate_now returned {type(result).__name__}; "
-                          "return the Result of nasloop.engine.executors.inprocess.run_trial(evaluator, arch, "
-                          "fidelity), or None to have the trial submitted")
+        raise refusal_for(executor)(f"executor {EXECUTORS.label(executor)}: evaluate_now returned "
+                                    f"{type(result).__name__}; return the Result of nasloop.engine.executors."
+                                    "inprocess.run_trial(evaluator, arch, fidelity), or None to have the trial "
+                                    "submitted")
     return result
 
 
@@ -97,18 +99,18 @@ def checked_completions(executor: Executor, completed: object, running: Containe
     """What ``wait`` returned, if it keeps the contract (each a :class:`Completed` of a running trial, once); one
     line naming the executor otherwise: a user's executor returning a bare Result, an unknown trial or one trial
     twice failed in nasloop's own code (AttributeError, KeyError) after the evaluation was spent."""
-    name = EXECUTORS.label(executor)
+    name, refused = EXECUTORS.label(executor), refusal_for(executor)
     if not isinstance(completed, (list, tuple)) or not all(isinstance(c, Completed) for c in completed):
         got = (type(completed).__name__ if not isinstance(completed, (list, tuple)) else
                f"a list holding {type(next(c for c in completed if not isinstance(c, Completed))).__name__}")
-        raise ConfigError(f"executor {name}: wait returned {got}; return a list of Completed(trial_id, result), one "
-                          "for each trial that finished")
+        raise refused(f"executor {name}: wait returned {got}; return a list of Completed(trial_id, result), one for "
+                      "each trial that finished")
     ids = [c.trial_id for c in completed]
     stray = next((i for i in ids if i not in running or ids.count(i) > 1), None)
     if stray is not None:
         why = "twice" if ids.count(stray) > 1 else "though no such trial is running"
-        raise ConfigError(f"executor {name}: wait returned trial {stray!r} {why}; return each submitted trial once, "
-                          "under the id submit was given")
+        raise refused(f"executor {name}: wait returned trial {stray!r} {why}; return each submitted trial once, "
+                      "under the id submit was given")
     return list(completed)
 
 
@@ -123,9 +125,10 @@ def waited(executor: Executor, evaluator: Evaluator, running: Container[int]) ->
         frames = traceback.walk_tb(exc.__traceback__)
         if isinstance(exc, NasloopError) or all(frame.f_code is not evaluate.__code__ for frame, _ in frames):
             raise
-        raise ConfigError(f"executor {EXECUTORS.label(executor)}: wait raised what an evaluation raised, "
-                          f"{describe_exception(exc)}; run each trial with nasloop.engine.executors.inprocess."
-                          "run_trial(evaluator, arch, fidelity), which returns a crash as a failed trial") from exc
+        raise refusal_for(executor)(f"executor {EXECUTORS.label(executor)}: wait raised what an evaluation raised, "
+                                    f"{describe_exception(exc)}; run each trial with nasloop.engine.executors."
+                                    "inprocess.run_trial(evaluator, arch, fidelity), which returns a crash as a "
+                                    "failed trial") from exc
     return checked_completions(executor, completed, running)
 
 
@@ -133,9 +136,9 @@ def lost_trials(executor: Executor, running: Iterable[int]) -> ConfigError:
     """The error for an executor whose ``pending`` fell to 0 while submitted trials never came back from ``wait``
     (a user's executor that dropped one): the search ended as 'finished' with a trial not done."""
     shown = ", ".join(map(str, sorted(running)[:5]))
-    return ConfigError(f"executor {EXECUTORS.label(executor)}: pending is 0 but trial(s) {shown} never came back from "
-                       "wait; pending must count every submitted trial until wait returns it (the run continues them "
-                       "with 'nasloop search --resume')")
+    return refusal_for(executor)(f"executor {EXECUTORS.label(executor)}: pending is 0 but trial(s) {shown} never "
+                                 "came back from wait; pending must count every submitted trial until wait returns "
+                                 "it (the run continues them with 'nasloop search --resume')")
 
 
 @contextmanager
