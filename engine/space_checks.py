@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import copy
 from itertools import islice
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
 from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
-from .errors import ArchitectureError, ConfigError, PluginFault, describe_exception, one_line
+from .errors import ArchitectureError, ConfigError, NasloopError, PluginFault, describe_exception, one_line
 from .registry import STRATEGIES, defined_by_nasloop, refusal_for
 
 SAMPLES = 8
@@ -199,3 +199,26 @@ def checked_moves(space: SearchSpace, method: str, archs: list[Any]) -> list[Any
             except ConfigError as exc:
                 raise PluginFault(str(exc)) from None
     return archs
+
+
+def enumerated(space: SearchSpace, reader: str) -> list[Any]:
+    """Every architecture of an enumerable ``space``, which ``reader`` (the strategy or predictor asking, in words)
+    reads in the middle of a search. A user's ``enumerate`` that raises, returns no iterable, or yields what is no
+    architecture of the space is a :class:`PluginFault` naming the space and the method, so the run stands and its
+    fix resumes it: it stopped the run as an unexpected error (a new run's trial reads only its first few, and takes
+    no failure from the run), or, yielding garbage, as the fault of nasloop's predictor ranking it, stored failed."""
+    if defined_by_nasloop(type(space)):
+        return list(space.enumerate())
+    fix = "fix enumerate, which must yield every architecture of the space"
+    try:
+        given = space.enumerate()
+        archs = list(given) if isinstance(given, Iterable) else None
+    except NasloopError:  # the user's input (a table the space reads is missing): said in its own words
+        raise
+    except Exception as exc:  # the user's code may fail in any way
+        raise PluginFault(f"search space '{space.name}': enumerate raised {describe_exception(exc)} as {reader} read "
+                          f"it; {fix}") from None
+    if archs is None:
+        raise PluginFault(f"search space '{space.name}': enumerate returned {type(given).__name__}, not an iterable "
+                          f"of architectures, as {reader} read it; {fix}")
+    return checked_moves(space, "enumerate", archs)

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from torch_geometric.data import Batch, Data
 
+from ..engine.space_checks import enumerated
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace, enumerable
 from .flan_network import longest_path
@@ -66,7 +67,7 @@ class GraphCache:
         """The batched graphs of every architecture (every canonical one), in chunks, with each one's row;
         for spaces small enough to enumerate."""
         if self._all is None and enumerable(self.space) and self.space.size <= WHOLE_SPACE_LIMIT:
-            archs = list(dict.fromkeys(self.read(list(self.space.enumerate()))))
+            archs = list(dict.fromkeys(self.read(enumerated(self.space, "predictor flan"))))
             # collated without keeping each arch's graph: the batches hold their tensors, and a Data per arch
             # besides (four objects each) held 64 MB more on NB201's 15,625 cells, for up to the limit's archs
             self._all = (self._chunked(archs, self._encoded), {a: i for i, a in enumerate(archs)})

@@ -36,8 +36,8 @@ from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeInt, PositiveInt
 from .pool_size import PoolSize
-from ..engine.registry import PREDICTORS
-from ..engine.space_checks import checked_moves
+from ..engine.registry import PREDICTORS, STRATEGIES
+from ..engine.space_checks import checked_moves, enumerated
 from ..engine.state_json import snapshot
 from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor, checked_prediction
@@ -232,8 +232,8 @@ class PredictorGuidedStrategy(Strategy):
                 exclude.add(key)
                 out.append(arch)
         if enumerable(self.space):
-            rest = [a for a in self.space.enumerate() if not self._seen(self.space.hash(a))
-                    and self.space.hash(a) not in exclude]
+            rest = [a for a in enumerated(self.space, f"strategy {STRATEGIES.label(self)}")
+                    if not self._seen(self.space.hash(a)) and self.space.hash(a) not in exclude]
             picks = self.rng.permutation(len(rest))[:n - len(out)]
             out += [rest[i] for i in sorted(picks)]
         while len(out) < n:

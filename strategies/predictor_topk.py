@@ -25,7 +25,8 @@ from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
 from .pool_size import PoolSize
-from ..engine.registry import register_strategy
+from ..engine.registry import STRATEGIES, register_strategy
+from ..engine.space_checks import enumerated
 from ..engine.types import Arch
 from ..predictors.base import Predictor, checked_prediction
 from ..search_spaces.base import NeighbourhoodSpace, SearchSpace, enumerable
@@ -209,7 +210,7 @@ class PredictorTopK(PredictorGuidedStrategy):
         """Every unseen architecture (enumerable spaces) or a sampled + mutated pool of unseen ones."""
         if self.enumerable:
             if self._all is None:
-                self._all = list(self.space.enumerate())
+                self._all = enumerated(self.space, f"strategy {STRATEGIES.label(self)}")
                 self._all_keys = [self.space.hash(a) for a in self._all]
             return [a for a, key in zip(self._all, self._all_keys) if not self._seen(key)]
         parents = self._best_observed(self.num_parents)

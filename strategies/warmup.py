@@ -28,6 +28,7 @@ from ..engine.evaluators.base import Evaluator
 from ..engine.hooks import say_note
 from ..engine.objectives import Objective
 from ..engine.options import name_list
+from ..engine.space_checks import enumerated
 from ..engine.types import Arch
 from ..search_spaces.base import NetworkSpace, SearchSpace, enumerable
 
@@ -170,7 +171,7 @@ class ZeroCostWarmup:
     def _pool(self, rng: np.random.Generator) -> list[Arch]:
         size = self.space.size
         if self.pool is None and enumerable(self.space) and size <= ENUMERATE_LIMIT:
-            return list(self.space.enumerate())
+            return enumerated(self.space, "the zero-cost warm-up")
         wanted = self.pool or DEFAULT_POOL
         if size is not None:
             wanted = min(wanted, size)
