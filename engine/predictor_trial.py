@@ -7,6 +7,7 @@ tested, and skip the trial, unless they hold a user's (a blend's member).
 """
 from __future__ import annotations
 
+import traceback
 from typing import Any, Callable
 
 import numpy as np
@@ -42,14 +43,15 @@ def tried_predictor(name: str, build: Callable[[], Predictor], space: SearchSpac
     scores = np.linspace(50.0, 90.0, len(archs))[rng.permutation(len(archs))].tolist()
     trial = build()
     # not chained: a strategy reads no predictor's fit or update return value, so a user's may return None
-    _tried(name, len(archs), stops, lambda: trial.fit(archs[:-1], scores[:-1]))
-    _tried(name, len(archs), stops, lambda: trial.update(archs[-1:], scores[-1:]))
-    _tried(name, len(archs), stops, lambda: trial.predict(archs))
+    _tried(name, trial, len(archs), stops, lambda: trial.fit(archs[:-1], scores[:-1]))
+    _tried(name, trial, len(archs), stops, lambda: trial.update(archs[-1:], scores[-1:]))
+    _tried(name, trial, len(archs), stops, lambda: trial.predict(archs))
     if not saves:
         return predictor
-    saved = _tried(name, len(archs), "the run would stop at its first save of the predictor", trial.state_dict)
+    saved = _tried(name, trial, len(archs), "the run would stop at its first save of the predictor", trial.state_dict)
     state = snapshot(saved, f"predictor '{name}', tried before the run: its state_dict")
-    _tried(name, len(archs), "a resumed run would stop there", lambda: build().load_state_dict(state),
+    fresh = build()
+    _tried(name, fresh, len(archs), "a resumed run would stop there", lambda: fresh.load_state_dict(state),
            ", loading what its state_dict returned into a new copy")
     return predictor
 
@@ -61,16 +63,33 @@ def _holds_users_code(predictor: Predictor) -> bool:
     return not defined_by_nasloop(type(predictor)) or any(map(_holds_users_code, predictor.held))
 
 
-def _tried(name: str, count: int, stops: str, step: Callable[[], Any], doing: str = "") -> Any:
-    """What ``step`` of the trial returns, or one line naming the predictor, what failed and where, and why it is
-    refused now (``stops``)."""
+def _tried(name: str, predictor: Predictor, count: int, stops: str, step: Callable[[], Any], doing: str = "") -> Any:
+    """What ``step`` of the trial of ``predictor`` returns, or one line naming the predictor at fault (see
+    :func:`_failed_in`), what failed and where, and why it is refused now (``stops``)."""
     try:
         return step()
     except NasloopError:  # already one line naming the predictor (a NaN or misshapen prediction)
         raise
     except (Exception, SystemExit) as exc:  # the user's code may fail in any way, exit() too (not Ctrl-C)
-        raise ConfigError(f"predictor '{name}' fails when tried, before the run, on {count} sampled architectures "
+        failed = _failed_in(predictor, exc)
+        named = f"'{name}'" if failed is predictor else f"'{PREDICTORS.label(failed)}' (a member of '{name}')"
+        raise ConfigError(f"predictor {named} fails when tried, before the run, on {count} sampled architectures "
                           f"with made-up scores{doing}: {describe_exception(exc)}; fix it ({stops})") from None
+
+
+def _failed_in(predictor: Predictor, exc: BaseException) -> Predictor:
+    """The predictor whose method raised ``exc``: the innermost frame of a method of ``predictor`` or of one it holds
+    (a blend's member), by the object the frame's method runs on. A blend's user member that raised was named as the
+    blend ("predictor 'blend' fails when tried"), which the user had not written, and whose members are nasloop's
+    by default."""
+    held = {id(p): p for p in _all_held(predictor)}
+    frames = [frame.f_locals.get("self") for frame, _ in traceback.walk_tb(exc.__traceback__)]
+    return next((held[id(own)] for own in reversed(frames) if id(own) in held), predictor)
+
+
+def _all_held(predictor: Predictor) -> list[Predictor]:
+    """``predictor`` and every predictor it holds, at any depth."""
+    return [predictor, *(inner for member in predictor.held for inner in _all_held(member))]
 
 
 def note_unsaved_predictor_state(name: str, predictor: Predictor, on_note: Callable[[str], None] | None) -> None:
