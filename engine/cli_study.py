@@ -111,15 +111,20 @@ def _methods(args: argparse.Namespace) -> list:
     return methods
 
 
+def _compare_note(text: str) -> None:
+    """A note of ``compare`` that the report does not keep (its folder, not its results)."""
+    print(f"nasloop compare: note: {text}", file=sys.stderr)
+
+
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     from .study_results import collect
 
     if args.predictors:
-        plugins = continued_predictor_plugins(args.out, plugins)  # a study continued without --plugin loads its own
+        plugins = continued_predictor_plugins(args.out, plugins, _compare_note)  # without --plugin: its own
         _refuse_unknown_space(args.space, args.out)  # else read as a space of CIFAR-10, and the study's refused so
         args.dataset = dataset_for(args.space, args.dataset)
         return _compare_predictors(args, plugins)
-    plugins = continued_plugins(args.out, plugins, _request(args))  # a study continued without --plugin loads its own
+    plugins = continued_plugins(args.out, plugins, _request(args), _compare_note)  # without --plugin: its own
     given = [flag for flag, value in (("--train-sizes", args.train_sizes), ("--predictor-opt", args.predictor_opt),
                                       ("--metric", args.metric)) if value]
     if given:  # the search study's own way to the same end: --metric's is --objective, not a method's option

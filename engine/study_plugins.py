@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from .config import SearchConfig
 from .errors import ConfigError, DataError
@@ -69,7 +69,8 @@ def continues(study: Study, request: Mapping[str, Any] | None) -> bool:
                for name, value in request.items() if name != "dataset")
 
 
-def continued_plugins(out: Path, given: Sequence[str], request: Mapping[str, Any] | None) -> list[str]:
+def continued_plugins(out: Path, given: Sequence[str], request: Mapping[str, Any] | None,
+                      on_note: Callable[[str], None] | None = None) -> list[str]:
     """The plugins of a ``compare`` into ``out`` asking for the grid ``request`` (see :func:`continues`): where it
     continues a study that recorded plugins, those (loaded now, as ``search --resume`` loads a run's), then the ones
     ``given`` that they lack, so that its new runs and its study file keep them. Continued without ``--plugin``, a
@@ -77,17 +78,18 @@ def continued_plugins(out: Path, given: Sequence[str], request: Mapping[str, Any
     the one of its file name ``given`` (a fixed copy: loading both, their classes clashed), as a resume replaces
     it; plugins this user did not record, or a file gone since, give way to the ones ``given``, or are refused in
     words that say to give them. A study set aside or refused for its grid loads none: its gone file refused
-    every compare into the folder, ``--force-new`` included."""
+    every compare into the folder, ``--force-new`` included. ``on_note`` hears of a recorded file so dropped."""
     try:
         study = load_study(out) if (out / STUDY_FILE).is_file() else None
     except DataError:  # open_study says what is wrong with it, or --force-new sets it aside
         study = None
     if study is None or not study.base.plugins or not continues(study, request):
         return list(given)
-    return _continued(out, _recorded(study), given)
+    return _continued(out, _recorded(study), given, on_note)
 
 
-def continued_predictor_plugins(out: Path, given: Sequence[str]) -> list[str]:
+def continued_predictor_plugins(out: Path, given: Sequence[str],
+                                on_note: Callable[[str], None] | None = None) -> list[str]:
     """The plugins of a ``compare --predictors`` into ``out``, as :func:`continued_plugins` gives a search study's:
     where it continues a predictor study that recorded plugins (:func:`plugin_record`), those, loaded now, then the
     ones ``given`` that they lack. A predictor study recorded none, so continued without ``--plugin``, one of a
@@ -102,7 +104,7 @@ def continued_predictor_plugins(out: Path, given: Sequence[str]) -> list[str]:
         return list(given)  # none recorded; or a list that is not one, which read_grid names
     workdir = record.get("workdir") if isinstance(record.get("workdir"), str) else None
     trust = trusted(record, record.get(SIGNATURE_KEY), os.getcwd())
-    return _continued(out, Recorded(plugins, workdir, path, trust), given)
+    return _continued(out, Recorded(plugins, workdir, path, trust), given, on_note)
 
 
 def plugin_record(plugins: Sequence[str]) -> dict[str, Any]:
@@ -115,11 +117,13 @@ def plugin_record(plugins: Sequence[str]) -> dict[str, Any]:
     return {**record, **signature_meta(record)}
 
 
-def _continued(out: Path, recorded: Recorded, given: Sequence[str]) -> list[str]:
+def _continued(out: Path, recorded: Recorded, given: Sequence[str],
+               on_note: Callable[[str], None] | None) -> list[str]:
     """The ``recorded`` plugins of the study in ``out``, loaded, then those ``given`` that they lack. A recorded
     file is replaced by the one of its file name ``given`` (a fixed copy: loading both, their classes clashed), as
     a resume replaces it; plugins this user did not record, or a file gone since, give way to the ones ``given``,
-    or are refused in words that say to give them."""
+    or are refused in words that say to give them. A gone file that gives way is said to ``on_note``: it left the
+    study's record unsaid, and a method of its plugin then failed as unknown, with no word of the file."""
     moved = given_files(given)
     own = [spec for spec in recorded.plugins if not (spec.endswith(".py") and Path(spec).name in moved)]
     if own and not recorded.trusted:
@@ -132,6 +136,9 @@ def _continued(out: Path, recorded: Recorded, given: Sequence[str]) -> list[str]
         raise ConfigError(f"{out} was started with the plugin file {gone[0]}, which no longer exists; put it back "
                           "where it was to continue the study, or give the plugin again: nasloop --plugin FILE "
                           "compare ...")
+    if gone and on_note is not None:
+        on_note(f"{out} was started with the plugin file(s) {', '.join(map(str, gone))}, gone since; the study goes "
+                "on without them, with the plugins given (put a file back where it was to keep it)")
     own = [spec for spec in own if where[spec] not in gone]
     load_plugins(own, recorded.workdir)
     here = recorded.workdir in (None, os.getcwd())  # else this compare's runs read them from where they were
