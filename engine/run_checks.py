@@ -124,11 +124,28 @@ def check_objective(config: SearchConfig, evaluator: Evaluator) -> None:
                               f"one of the metrics its metric_names lists ({', '.join(sorted(known)) or 'none'}); "
                               "set the class's objective to one of them, or give --objective")
         return
+    flag = "--objectives" if config.objectives else "--objective"
+    kept = _bookkeeping(config.evaluator, evaluator)
+    results = sorted(m for m in known or () if m not in kept)  # what can be an objective
     objective = _unreported(objectives, known)
     if objective is not None:
-        flag = "--objectives" if config.objectives else "--objective"
         raise ConfigError(f"the {config.evaluator} evaluator reports no '{objective.metric}' metric; choose "
-                          f"{flag} from: {', '.join(sorted(known or ()))}{evaluator.metric_source(objective.metric)}")
+                          f"{flag} from: {', '.join(results)}{evaluator.metric_source(objective.metric)}")
+    objective = next((o for o in objectives if o.metric in kept), None)
+    if objective is not None:  # the search was run, and its report drew a front of torch threads or of draws
+        choices = f"choose {flag} from: {', '.join(results)}" if results else f"choose {flag} among its results"
+        raise ConfigError(f"'{objective.metric}' is bookkeeping of the {config.evaluator} evaluator (how a result was "
+                          f"computed, not what it measured), no objective; {choices}")
+
+
+def _bookkeeping(name: str, evaluator: Evaluator) -> Collection[str]:
+    """The evaluator's own bookkeeping metrics (:meth:`.evaluators.base.Evaluator.bookkeeping_metrics`), which no
+    objective may name, or one line for a user's that returns no list of names."""
+    kept = evaluator.bookkeeping_metrics()
+    if isinstance(kept, str) or not isinstance(kept, Collection) or not all(isinstance(m, str) for m in kept):
+        raise ConfigError(f"evaluator {name}: bookkeeping_metrics returned {one_line(repr(kept), 80)}; return a list "
+                          "of metric names, e.g. ['torch_threads']")
+    return kept
 
 
 def _unreported(objectives: Sequence[Objective], known: Sequence[str] | None) -> Objective | None:

@@ -95,6 +95,12 @@ class Evaluator(Configurable, ABC):
         starts; None when they are known only once a result arrives."""
         return None
 
+    def bookkeeping_metrics(self) -> Sequence[str]:
+        """The metrics its results report that record how a result was computed, not what it measured (its condition
+        metrics, a replicated run's count of draws), which no search may take as an objective: ``--objectives
+        replicates:max`` was run, a front of how many draws were averaged. By default its condition metrics."""
+        return self.condition_metrics
+
     def metric_source(self, metric: str) -> str:
         """Where ``metric``, which :meth:`metric_names` lacks, comes from when a data file that is not found brings
         it ("; 'edgegpu_latency' is HW-NAS-Bench's, ..."), else "": the metrics to choose from do not say what to

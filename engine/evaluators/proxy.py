@@ -23,7 +23,7 @@ from .devices import resolve_device
 from .proxies import dataset_shape, minibatch, proxy_names, resolve, score_network
 from .network_size import SCORING_BYTES, refuse_oversized_networks
 from ..space_networks import build_network
-from .replicates import combine, replicate_metric_names
+from .replicates import combine, replicate_bookkeeping, replicate_metric_names
 
 
 @register_evaluator("proxy")
@@ -100,6 +100,9 @@ class ProxyEvaluator(Evaluator):
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         return replicate_metric_names(self.proxies, self.replicates)
+
+    def bookkeeping_metrics(self) -> Sequence[str]:
+        return replicate_bookkeeping(self.condition_metrics, self.replicates)
 
     def metric_source(self, metric: str) -> str:
         """A proxy this run does not score is one --proxies away: '--objectives synflow:max,params:min' without

@@ -28,6 +28,15 @@ def replicate_metric_names(names: Sequence[str], replicates: int) -> list[str]:
             "replicates"]
 
 
+def replicate_bookkeeping(names: Sequence[str], replicates: int) -> list[str]:
+    """An evaluator's bookkeeping metrics (:meth:`.base.Evaluator.bookkeeping_metrics`) ``names`` as its results
+    report them with ``replicates`` draws (their means, spreads and draws' values), with the count of draws averaged
+    and of draws that failed (see :func:`combine`), which measure no architecture either."""
+    if replicates == 1:
+        return list(names)
+    return [*replicate_metric_names(names, replicates), "replicates_failed"]
+
+
 def combine(results: list[Result]) -> Result:
     """One result from the replicates' results: mean, spread and every draw's own value."""
     if len(results) == 1:

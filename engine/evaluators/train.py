@@ -44,7 +44,7 @@ from ..types import Arch, Result
 from .base import Evaluator
 from .network_size import TRAINING_BYTES, refuse_oversized_networks
 from ..space_networks import build_network
-from .replicates import combine, pool_rate, replicate_metric_names
+from .replicates import combine, pool_rate, replicate_bookkeeping, replicate_metric_names
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
 if TYPE_CHECKING:  # torch is imported where a network is built
@@ -206,6 +206,11 @@ class TrainingEvaluator(Evaluator):
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         return replicate_metric_names(TRAIN_METRICS, self.replicates)
+
+    def bookkeeping_metrics(self) -> Sequence[str]:
+        """Its condition metrics, and the epochs a training ran to (the run's fidelity) and resumed from (a
+        checkpoint's), which are the schedule's, not the architecture's."""
+        return replicate_bookkeeping(("epochs", "start_epoch", *self.condition_metrics), self.replicates)
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         result = combine([self._evaluate(arch, fidelity, draw) for draw in range(self.replicates)])
