@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Literal, Sequence
 
 from ..engine.context import RunContext
-from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
-from .pool_size import PoolSize
+from ..engine.options import NonNegativeFloat, PositiveInt
+from .counts import BatchSize, Edits, InitCount, PoolSize, RandomCandidates
 from ..engine.registry import register_strategy
 from ..engine.types import Arch
 from ..predictors.base import Predictor, checked_prediction
@@ -35,9 +35,9 @@ class Bananas(PredictorGuidedStrategy):
 
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
                  context: RunContext | None = None, acquisition: Literal[ACQUISITIONS] = "its",
-                 num_init: NonNegativeInt = 10, batch_size: PositiveInt = 5, refit_every: PositiveInt | None = None,
+                 num_init: InitCount = 10, batch_size: BatchSize = 5, refit_every: PositiveInt | None = None,
                  refit: Literal[REFIT_MODES] = "warm", num_parents: PositiveInt = 5, pool_size: PoolSize = 100,
-                 max_edits: PositiveInt = 2, random_candidates: NonNegativeInt = 0, beta: NonNegativeFloat = 1.0,
+                 max_edits: Edits = 2, random_candidates: RandomCandidates = 0, beta: NonNegativeFloat = 1.0,
                  warmup: str | Sequence[str] | None = None, warmup_pool: PoolSize | None = None) -> None:
         self.acquisition, self.num_parents, self.pool_size = acquisition, num_parents, pool_size
         self.max_edits, self.random_candidates, self.beta = max_edits, random_candidates, float(beta)

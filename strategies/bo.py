@@ -29,7 +29,7 @@ import numpy as np
 
 from ..engine.errors import ConfigError
 from ..engine.options import PositiveInt
-from .pool_size import PoolSize
+from .counts import InitDesign, McSamples, PoolSize, RawSamples, Restarts
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import BoxSpace, SearchSpace, VectorEncoded
@@ -77,9 +77,9 @@ class BayesianOptimisation(Strategy):
         return dict.fromkeys(BOX_OPTIONS, f"searches '{space.name}' over a pool of candidate architectures")
 
     def __init__(self, space: SearchSpace, seed: int = 0, num_objectives: PositiveInt = 1,
-                 reference_point: list[float] | None = None, num_init: PositiveInt = 10,
-                 encoding: str | None = None, pool_size: PoolSize = 1000, num_restarts: PositiveInt = 8,
-                 raw_samples: PositiveInt = 256, mc_samples: PositiveInt = 128,
+                 reference_point: list[float] | None = None, num_init: InitDesign = 10,
+                 encoding: str | None = None, pool_size: PoolSize = 1000, num_restarts: Restarts = 8,
+                 raw_samples: RawSamples = 256, mc_samples: McSamples = 128,
                  objective_names: list[str] | None = None, on_note: Callable[[str], None] | None = None) -> None:
         super().__init__(space, seed)
         self.sobol_seed = seed  # the initial design is one scrambled Sobol sequence per run seed

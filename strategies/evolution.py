@@ -36,7 +36,7 @@ import numpy as np
 from ..engine.errors import ConfigError
 from ..engine.objectives import pareto_mask
 from ..engine.options import PositiveInt, Range
-from .pool_size import MAX_POOL, PoolSize
+from .counts import MAX_POOL, PoolSize
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import SearchSpace

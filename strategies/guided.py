@@ -34,8 +34,8 @@ from scipy import stats
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
-from ..engine.options import NonNegativeInt, PositiveInt
-from .pool_size import PoolSize
+from ..engine.options import PositiveInt
+from .counts import BatchSize, InitCount, PoolSize
 from ..engine.registry import PREDICTORS, STRATEGIES
 from ..engine.space_checks import checked_moves, enumerated
 from ..engine.state_json import snapshot
@@ -74,7 +74,7 @@ class PredictorGuidedStrategy(Strategy):
         return options["warmup"] not in (None, False, "auto")
 
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
-                 context: RunContext | None = None, num_init: NonNegativeInt = 10, batch_size: PositiveInt = 10,
+                 context: RunContext | None = None, num_init: InitCount = 10, batch_size: BatchSize = 10,
                  refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
                  warmup: bool | str | Sequence[str] | None = None, warmup_pool: PoolSize | None = None) -> None:
         super().__init__(space, seed)

@@ -24,7 +24,7 @@ import numpy as np
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
-from .pool_size import PoolSize
+from .counts import BatchSize, EnumerateLimit, InitCount, PoolSize
 from ..engine.registry import STRATEGIES, register_strategy
 from ..engine.space_checks import enumerated
 from ..engine.types import Arch
@@ -66,9 +66,9 @@ class PredictorTopK(PredictorGuidedStrategy):
     default_predictor = "flan"
 
     def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
-                 context: RunContext | None = None, num_init: NonNegativeInt = 8, batch_size: PositiveInt = 4,
+                 context: RunContext | None = None, num_init: InitCount = 8, batch_size: BatchSize = 4,
                  refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
-                 explore: NonNegativeFloat = 1, enumerate_limit: NonNegativeInt | None = None,
+                 explore: NonNegativeFloat = 1, enumerate_limit: EnumerateLimit | None = None,
                  pool_size: PoolSize | None = None, num_parents: PositiveInt = 10, local: NonNegativeInt = 0,
                  local_parents: PositiveInt = 2, explore_near: bool = True, explore_by: Literal[EXPLORE_BY] = "auto",
                  warmup: bool | str | Sequence[str] | None = "auto", warmup_pool: PoolSize | None = None) -> None:
