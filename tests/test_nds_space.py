@@ -366,4 +366,5 @@ def test_an_imagenet_variant_refuses_cifar10_instead_of_scoring_other_networks(t
                      "--proxies", "params"]) == 2
     error = capsys.readouterr().err
     assert "nds-darts-in holds NDS's ImageNet networks" in error and "give --dataset imagenet" in error
-    assert error.rstrip().endswith("or use --space nds-darts for CIFAR-10 networks") and error.count("\n") == 1
+    assert error.rstrip().endswith("for them (nasloop proxies, --evaluator proxy) use --space nds-darts, its CIFAR-10 "
+                                   "networks") and error.count("\n") == 1
