@@ -32,6 +32,7 @@ from nasloop.engine.cli_parser import negative_values_attached
 from nasloop.engine.cli_types import (int_at_least, non_negative_float, path_text, positive_float, positive_int,
                                       seed_int)
 from nasloop.engine.config import SearchConfig
+from nasloop.engine.data.cifar import DOWNLOAD_HINT
 from nasloop.engine.errors import MissingDataError, NasloopError
 from nasloop.engine.search import search
 
@@ -84,8 +85,9 @@ def main() -> None:
 
     try:
         run(args)
-    except MissingDataError as exc:  # its advice names the nasloop command's options; this script has its own
-        refuse(f"{exc} (here: --download)")
+    except MissingDataError as exc:  # its advice names the nasloop command's options; this script has its own flag
+        # (appending '(here: --download)' still told the user --evaluator-opt and --train-opt, which it does not take)
+        refuse(str(exc).replace(DOWNLOAD_HINT, "or give --download to fetch it"))
     except NasloopError as exc:  # bad input, a damaged data file: one line, as the nasloop command prints it
         # Ray's refusal of a trial's share named "the executor's cpus_per_trial", an option of nasloop's
         # --executor-opt that this script had no flag for: it is --cpus-per-trial here

@@ -154,7 +154,8 @@ def test_the_cifar10_example_names_its_own_flag_for_missing_images(tmp_path, mon
     with pytest.raises(SystemExit) as done:
         example.main()
     assert done.value.code == 2
-    assert re.match(r"^cifar10_nas.py: error: CIFAR-10 not found: .* \(here: --download\)\n$", capsys.readouterr().err)
+    assert re.match(r"^cifar10_nas.py: error: CIFAR-10 not found: .*; or give --download to fetch it\n$",
+                    capsys.readouterr().err)
     assert not (tmp_path / "run").exists()
 
 
