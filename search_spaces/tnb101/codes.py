@@ -33,7 +33,9 @@ MICRO_SPEC = CellSpec(MICRO_OPS, MICRO_EDGES, none=0, skip=1)
 MICRO_SKELETON = "41414"
 """The fixed macro skeleton every micro architecture is trained on."""
 BASE_CHANNELS = 64
-"""Channels after the stem, the ``64`` that opens every benchmark string."""
+"""Channels after the stem, the ``64`` that opens every benchmark string. A space built at another
+``base_channels`` builds other networks, and its strings open with that width instead (as NDS's carry
+``width=``), so none reads as the benchmark's network it is not."""
 
 
 def check_base_channels(value: object) -> int:
@@ -83,9 +85,10 @@ def check_micro(ops: Sequence[int]) -> tuple[int, ...]:
     return values
 
 
-def parse_micro(text: str) -> tuple[int, ...]:
-    """The 6 op ids of a micro string, full (``64-41414-1_30_321``) or bare (``1_30_321``)."""
-    cell = _strip_prefix(text, "micro", _MICRO_FORM, tail=None)
+def parse_micro(text: str, channels: int = BASE_CHANNELS) -> tuple[int, ...]:
+    """The 6 op ids of a micro string, full (``64-41414-1_30_321``, its width ``channels``) or bare
+    (``1_30_321``)."""
+    cell = _strip_prefix(text, "micro", _MICRO_FORM, tail=None, channels=channels)
     groups = cell.split("_")
     if len(groups) != len(_GROUP_SIZES):
         raise ArchitectureError(f"{_MICRO_FORM}; {text!r} has {len(groups)} group(s)")
@@ -98,16 +101,16 @@ def parse_micro(text: str) -> tuple[int, ...]:
     return tuple(int(d) for d in digits)
 
 
-def format_micro(ops: Sequence[int]) -> str:
-    """The benchmark string of a micro cell, e.g. ``64-41414-1_30_321``."""
-    return micro_text(check_micro(ops))
+def format_micro(ops: Sequence[int], channels: int = BASE_CHANNELS) -> str:
+    """The string of a micro cell at base width ``channels``, e.g. the benchmark's ``64-41414-1_30_321``."""
+    return micro_text(check_micro(ops), channels)
 
 
-def micro_text(ops: tuple[int, ...]) -> str:
+def micro_text(ops: tuple[int, ...], channels: int = BASE_CHANNELS) -> str:
     """:func:`format_micro` of ops already checked (the space's ``validate``): a search hashes every
     child it draws, and checking them twice was a third of evolution's time on this space."""
     d = "".join(map(str, ops))
-    return f"{BASE_CHANNELS}-{MICRO_SKELETON}-{d[0]}_{d[1:3]}_{d[3:]}"
+    return f"{channels}-{MICRO_SKELETON}-{d[0]}_{d[1:3]}_{d[3:]}"
 
 
 # --- macro -------------------------------------------------------------------------------------
@@ -136,17 +139,18 @@ def is_valid_macro(code: Sequence[int]) -> bool:
     return True
 
 
-def parse_macro(text: str) -> tuple[int, ...]:
-    """The module digits of a macro string, full (``64-41414-basic``) or bare (``41414``)."""
-    digits = _strip_prefix(text, "macro", _MACRO_FORM, tail="basic")
+def parse_macro(text: str, channels: int = BASE_CHANNELS) -> tuple[int, ...]:
+    """The module digits of a macro string, full (``64-41414-basic``, its width ``channels``) or bare
+    (``41414``)."""
+    digits = _strip_prefix(text, "macro", _MACRO_FORM, tail="basic", channels=channels)
     if not digits.isascii() or not digits.isdigit():
         raise ArchitectureError(f"{_MACRO_FORM}; {text!r} has a character other than a digit")
     return check_macro(tuple(int(d) for d in digits))
 
 
-def format_macro(code: Sequence[int]) -> str:
-    """The benchmark string of a macro skeleton, e.g. ``64-41414-basic``."""
-    return f"{BASE_CHANNELS}-{''.join(str(v) for v in check_macro(code))}-basic"
+def format_macro(code: Sequence[int], channels: int = BASE_CHANNELS) -> str:
+    """The string of a macro skeleton at base width ``channels``, e.g. the benchmark's ``64-41414-basic``."""
+    return f"{channels}-{''.join(str(v) for v in check_macro(code))}-basic"
 
 
 @lru_cache(maxsize=1)
@@ -215,8 +219,8 @@ def _show(value: object) -> str:
     return " ".join(repr(value).split())
 
 
-def _strip_prefix(text: str, space: str, form: str, tail: str | None) -> str:
-    """The architecture part of a full benchmark string (or of a bare one), prefix checked."""
+def _strip_prefix(text: str, space: str, form: str, tail: str | None, channels: int = BASE_CHANNELS) -> str:
+    """The architecture part of a full string (or of a bare one), its width prefix ``channels`` or the benchmark's."""
     if not isinstance(text, str):
         raise ArchitectureError(f"{form}; got a value of type {type(text).__name__}, not a string")
     parts = text.strip().split("-")
@@ -225,10 +229,10 @@ def _strip_prefix(text: str, space: str, form: str, tail: str | None) -> str:
     if len(parts) != 3:
         raise ArchitectureError(f"{form}; {text!r} has {len(parts)} '-'-separated parts, "
                                 "expected 3 (or just the architecture)")
-    channels, skeleton, last = parts
-    if channels != str(BASE_CHANNELS):
-        raise ArchitectureError(f"{form}; {text!r} starts with {channels!r}, but every "
-                                f"benchmark {space} string starts with '{BASE_CHANNELS}-'")
+    width, skeleton, last = parts
+    if width not in (str(channels), str(BASE_CHANNELS)):  # the benchmark's name of a cell reads at any width:
+        # the README's and the table's strings, and runs stored when every space wrote '64-'
+        raise ArchitectureError(_width_refusal(text, space, form, width, channels))
     if tail is None:
         if skeleton != MICRO_SKELETON:
             raise ArchitectureError(f"{form}; {text!r} has the skeleton {skeleton!r}, but every "
@@ -238,6 +242,17 @@ def _strip_prefix(text: str, space: str, form: str, tail: str | None) -> str:
         raise ArchitectureError(f"{form}; {text!r} ends in {last!r}, but every macro string "
                                 f"ends in '-{tail}'")
     return skeleton
+
+
+def _width_refusal(text: str, space: str, form: str, width: str, channels: int) -> str:
+    """Why a string's width prefix is refused: it is the base channel count of a network that is neither this space's
+    nor the benchmark's."""
+    if channels == BASE_CHANNELS:
+        return f"{form}; {text!r} starts with {width!r}, but every benchmark {space} string starts with '{channels}-'"
+    other = f", or set base_channels={width} (--space-opt base_channels={width})" if width.isdigit() else ""
+    return (f"{form}; {text!r} starts with {width!r}, but this space builds base_channels={channels} networks, whose "
+            f"{space} strings start with '{channels}-' (or the benchmark's '{BASE_CHANNELS}-'): write it so, or "
+            f"bare{other}")
 
 
 def _check_count(shown: str, count: int, bounds: tuple[int, int], what: str) -> None:

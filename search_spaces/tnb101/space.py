@@ -2,8 +2,10 @@
 
 * ``tnb101-micro``: a 4-node cell with one of 4 ops (none, skip, conv1x1, conv3x3) on each of its
   6 edges (4,096 cells), stacked on the fixed skeleton ``41414``; written as the benchmark does,
-  ``64-41414-a_bc_def``. The cell's shape is NB201's, so sampling, neighbours, the functional
-  identity and the encodings are the shared :class:`~..cell_space.CellSpace`.
+  ``64-41414-a_bc_def``, whose first number is the base width: a space at another ``base_channels``
+  builds other networks, which the table does not hold, and writes its own width there. The cell's
+  shape is NB201's, so sampling, neighbours, the functional identity and the encodings are the
+  shared :class:`~..cell_space.CellSpace`.
 * ``tnb101-macro``: 4 to 6 modules of ResNet basic blocks, one digit each (1 keeps the shape, 2
   doubles the channels, 3 halves the resolution, 4 does both; 3,256 skeletons), written
   ``64-<digits>-basic``.
@@ -52,10 +54,10 @@ class TNB101MicroSpace(CellSpace):
         self.base_channels, self.stem_stride = check_base_channels(base_channels), stem_stride
 
     def parse(self, text: str) -> Cell:
-        return parse_micro(text)
+        return parse_micro(text, self.base_channels)
 
     def format(self, arch: Cell) -> str:
-        return micro_text(self.validate(arch))
+        return micro_text(self.validate(arch), self.base_channels)
 
     def to_module(self, arch: Cell, num_classes: int = 10):
         from .network import build_micro_network
@@ -80,10 +82,10 @@ class TNB101MacroSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         self.base_channels, self.stem_stride = check_base_channels(base_channels), stem_stride
 
     def parse(self, text: str) -> tuple[int, ...]:
-        return parse_macro(text)
+        return parse_macro(text, self.base_channels)
 
     def format(self, arch: tuple[int, ...]) -> str:
-        return format_macro(self.validate(arch))
+        return format_macro(self.validate(arch), self.base_channels)
 
     def validate(self, arch: Any) -> tuple[int, ...]:
         try:
