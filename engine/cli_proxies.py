@@ -23,6 +23,7 @@ from .data.proxy_file import FAILED, file_name, find_proxy_file
 from .errors import ConfigError, NasloopError
 from .export import print_json
 from .progress import progress
+from .proxy_registry import resolve
 from .registry import EXECUTORS, SEARCH_SPACES, defined_by_nasloop
 from .space_networks import require_networks
 from .user_files import read_user_text
@@ -73,8 +74,6 @@ def _unread_note(args: argparse.Namespace, context: RunContext, space: SearchSpa
     table (the README's own NB201 CIFAR-10 example wrote params, synflow and jacov, which runs take from
     NAS-Bench-Suite-Zero's file), and a file elsewhere or under another name than the data folders' proxy file is
     read by no run. Said with this command's data folders (--data-dir, $NASLOOP_DATA, the cache); empty otherwise."""
-    from .evaluators.proxies import resolve
-
     names = [p.name for p in resolve(args.proxies)]
     parts = []
     try:
@@ -171,7 +170,7 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     # reads images is refused naming what serves the task instead: the proxies the table stores.
     scored_on = context.computed_on(args.proxies, *PRECOMPUTE_REFUSED)
     space = command_space(args, context)
-    from .evaluators.proxies.scoring import dataset_shape
+    from .proxy_scoring import dataset_shape
 
     require_networks(space, "zero-cost proxies")  # first: the advice of the refusals below leads to this one
     # in this command's flags: the scorer's advised --predictor-opt, and --out's evaluator --evaluator tabular/train
@@ -188,7 +187,7 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     if args.out is not None:
         _precompute_proxies(args, context, space, archs)
         return
-    from .evaluators.proxies import score_architectures
+    from .proxy_scoring import score_architectures
 
     with progress("scoring", len(archs)) as advance:
         rows = score_architectures(space, archs, args.proxies, dataset=scored_on,
@@ -210,7 +209,7 @@ def _shown(row: dict[str, Any], name: str, value: float | None) -> str:
     """One proxy's score in a printed row: its value; ``failed`` and the error where it raised a RuntimeError (out of
     memory, a shape mismatch), as the --out summary and file say (it printed as undefined, which is the network's:
     no input-output path); else undefined and why."""
-    from .evaluators.proxies.scoring import failure
+    from .proxy_scoring import failure
 
     if value is not None:
         return f"{name}={value:.6g}"

@@ -25,6 +25,7 @@ from .data.proxy_file import ProxyScores, check_dataset, check_network_size, fin
 from .errors import ConfigError, DataError, MissingDataError, UnsupportedError, checked_folder
 from .objectives import Objective
 from .proxy_advice import precompute_advice
+from .proxy_registry import get_proxy, proxy_names, resolve
 from .registry import BENCHMARKS
 from .types import Arch
 from .user_files import path_from
@@ -222,8 +223,6 @@ class RunContext:
 
     def _computable(self, proxy: str) -> bool:
         """Whether this run can compute ``proxy``: nasloop has it, and it reads no images where nasloop reads none."""
-        from .evaluators.proxies import get_proxy, proxy_names
-
         return proxy in proxy_names() and not (self._imageless_task() and get_proxy(proxy).needs_data)
 
     def table_proxies(self, space: SearchSpace, proxies: Sequence[str]) -> list[str]:
@@ -281,7 +280,7 @@ class RunContext:
                                    f"search space '{space.name}' cannot build networks to compute it; derive it "
                                    "from NetworkSpace and define to_module (the README's 'Adding a search space')"
                                    f"{', or name a stored proxy' if stored else ''}")
-        from .evaluators.proxies import computed_scorer, resolve
+        from .proxy_scoring import computed_scorer  # here: a run that computes no proxy never imports torch
 
         resolve([proxy])  # an unknown name is named as no proxy, not as one this dataset cannot compute
         try:
@@ -302,8 +301,6 @@ class RunContext:
         the networks as built for CIFAR-10, as the proxy evaluator scores TNB101's (refused, FLAN's advice
         supplementary=[params, flops] failed on its tasks, and 'nasloop proxies' could not precompute them); any
         that reads images is refused as :meth:`image_dataset` says (``cannot``, ``instead``, ``any_images``)."""
-        from .evaluators.proxies import proxy_names, resolve
-
         if self._imageless_task():
             reading = [p.name for p in resolve(proxies) if p.needs_data]
             if not reading:

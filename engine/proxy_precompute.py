@@ -31,7 +31,8 @@ from .data.proxy_file import (FAILED, ProxyScores, check_network_size, network_p
                               read_proxy_file, recorded_space, same_dataset, settings_line)
 from .errors import ArchitectureError, ConfigError
 from .options import effective_options
-from .evaluators.proxies import minibatch, resolve, score_network
+from .proxy_registry import resolve
+from .proxy_scoring import minibatch, score_network
 from .evaluators.base import refused
 from .evaluators.proxy import ProxyEvaluator
 from .space_networks import build_network

@@ -123,7 +123,7 @@ class Registry(Generic[T]):
 
         def decorate(obj: T) -> T:
             self._check_name(name)
-            self._check_plugin(name, obj)
+            self._check_plugin(name, obj, source)
             self._check_own_name(name, obj)
             existing, origin = self._items.get(name), _origin(obj if source is None else source)
             if existing is not None and existing is not obj and not _same_definition(self._origins.get(name), origin):
@@ -147,21 +147,24 @@ class Registry(Generic[T]):
                                 f"name without spaces or any of {' '.join(NAME_SEPARATORS)}, not starting with '-' "
                                 "(e.g. 'my-strategy')")
 
-    def _check_plugin(self, name: str, obj: object) -> None:
+    def _check_plugin(self, name: str, obj: object, source: object = None) -> None:
         """A user's class may not take a built-in's name (its runs would pass for the built-in's), and must derive
-        from the kind's base class (or every check that relies on its interface fails later, with a traceback)."""
+        from the kind's base class (or every check that relies on its interface fails later, with a traceback).
+        ``source`` is what ``obj`` wraps (see :meth:`register`): its module tells a built-in, and its name is the
+        one the user wrote (a proxy's wrapper is defined by the registry, for built-ins and plugins alike)."""
+        code = obj if source is None else source
         home = self._builtins.get(name)
-        if home is not None and getattr(obj, "__module__", None) != home:
+        if home is not None and getattr(code, "__module__", None) != home:
             raise RegistryError(f"{self.kind} '{name}' is built into nasloop; register "
-                                f"{getattr(obj, '__name__', obj)} under another name")
+                                f"{getattr(code, '__name__', code)} under another name")
         # 'Random' beside 'random': told apart by case alone, a run of one read as the other's in every listing
         twin = next((known for known in self._builtins if known.lower() == name.lower() and known != name), None)
-        if twin is not None and getattr(obj, "__module__", None) != self._builtins[twin]:
+        if twin is not None and getattr(code, "__module__", None) != self._builtins[twin]:
             raise RegistryError(f"{self.kind} '{name}' differs only in case from the built-in '{twin}'; register "
-                                f"{getattr(obj, '__name__', obj)} under another name")
+                                f"{getattr(code, '__name__', code)} under another name")
         twin = next((known for known in self._items if known.lower() == name.lower() and known != name), None)
         if twin is not None and twin not in self._builtins:  # two plugins' names: 'myx' beside 'MyX'
-            raise RegistryError(f"{self.kind} '{name}' ({getattr(obj, '__name__', obj)}) differs only in case from "
+            raise RegistryError(f"{self.kind} '{name}' ({getattr(code, '__name__', code)}) differs only in case from "
                                 f"'{twin}' ({getattr(self._items[twin], '__name__', self._items[twin])}), registered "
                                 "before it; register one of them under another name")
         if self._base is not None:

@@ -35,12 +35,10 @@ def test_no_evaluator_module_imports_an_executor_module_even_inside_a_function()
 
 LAYERS = ("engine.data", "engine.evaluators", "engine.executors")
 """Subpackages that are one layer each: a cycle between two of them, or between one and an engine module, is one."""
-REMAINING = {("engine.context", "engine.evaluators.proxies"), ("engine.data.proxy_file",
-                                                                "engine.evaluators.proxies.registry")}
-"""Function-level imports that still close a cycle: the run context and the proxy-file reader ask the zero-cost
-proxy registry in the evaluators (names, needs_data; the context also its computation). Moved below them, the
-registry would import its built-ins lazily by name, as the other registries do, which changes how a plugin taking a
-built-in proxy's name is refused."""
+REMAINING: set[tuple[str, str]] = set()
+"""Function-level imports that still close a cycle: none. The run context and the proxy-file reader asked the
+zero-cost proxy registry in the evaluators (names, needs_data; the context also its computation); the registry and
+the scoring are now below them (:mod:`nasloop.engine.proxy_registry`, :mod:`nasloop.engine.proxy_scoring`)."""
 
 
 def _module(path: Path) -> str:
@@ -49,8 +47,9 @@ def _module(path: Path) -> str:
 
 
 def _imports(path: Path) -> tuple[set[str], set[str]]:
-    """(modules imported at module level, modules imported inside a function) by ``path``, relative ones resolved;
-    ``if TYPE_CHECKING`` and ``if __name__ == "__main__"`` blocks are left out (they run at no import)."""
+    """(modules imported at module level, modules imported inside a function) by ``path``, relative ones resolved,
+    nasloop's without the package's name and others' as written (``torch``, ``torch.nn``); ``if TYPE_CHECKING`` and
+    ``if __name__ == "__main__"`` blocks are left out (they run at no import)."""
     here = _module(path).split(".")
     package = here if path.name == "__init__.py" else here[:-1]
     top: set[str] = set()
@@ -64,8 +63,10 @@ def _imports(path: Path) -> tuple[set[str], set[str]]:
             if isinstance(child, ast.ImportFrom) and child.level:
                 base = package[:len(package) - child.level + 1] + ([child.module] if child.module else [])
                 (deferred if in_function else top).add(".".join(base))
-            elif isinstance(child, ast.ImportFrom) and (child.module or "").startswith("nasloop."):
-                (deferred if in_function else top).add(child.module.removeprefix("nasloop."))
+            elif isinstance(child, ast.ImportFrom):
+                (deferred if in_function else top).add(str(child.module).removeprefix("nasloop."))
+            elif isinstance(child, ast.Import):
+                (deferred if in_function else top).update(alias.name.removeprefix("nasloop.") for alias in child.names)
             inner = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):
                 visit(getattr(child, field, []), inner)
@@ -99,3 +100,28 @@ def test_no_function_level_import_closes_an_import_cycle_between_layers():
     closing = {(module, target) for module, targets in deferred.items() for target in targets
                if _layer(target) != _layer(module) and reaches(_layer(target), _layer(module))}
     assert closing == REMAINING
+
+
+def test_the_run_context_and_the_proxy_registry_import_no_torch():
+    """A tabular search never pays for torch: the modules that the context, the search and the proxy registry import
+    at module level, and theirs, import none of it (the registry imports its built-in proxies when one is looked
+    up, and the context the scoring when it computes one)."""
+    def path_of(module: str) -> Path | None:
+        base = PACKAGE.joinpath(*module.split("."))
+        return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
+
+    seen: set[str] = set()
+    todo = ["engine.context", "engine.search", "engine.proxy_registry", "engine.data.proxy_file"]
+    torch_importers = []
+    while todo:
+        module = todo.pop()
+        parents = [".".join(module.split(".")[:i]) for i in range(1, module.count(".") + 1)]
+        for name in [module, *parents]:  # importing a module runs its packages' __init__ first
+            path = path_of(name)
+            if name in seen or path is None:
+                continue
+            seen.add(name)
+            top, _ = _imports(path)
+            torch_importers += [name] * any(m == "torch" or m.startswith("torch.") for m in top)
+            todo += sorted(top)
+    assert {"engine.context", "engine.proxy_registry", "engine.registry"} <= seen and torch_importers == []

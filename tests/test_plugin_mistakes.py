@@ -10,8 +10,8 @@ from nasloop.engine import cli
 from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.evaluators.proxies import register_proxy
-from nasloop.engine.evaluators.proxies.registry import PROXIES, resolve
-from nasloop.engine.evaluators.proxies.scoring import score_network
+from nasloop.engine.proxy_registry import PROXIES, resolve
+from nasloop.engine.proxy_scoring import score_network
 from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.types import Result
 from nasloop.search_spaces.base import SearchSpace

@@ -8,7 +8,7 @@ import pytest
 from nasloop.engine.assemble import build_context
 from nasloop.engine.data.table import Table
 from nasloop.engine.errors import RegistryError, UnsupportedError
-from nasloop.engine.evaluators.proxies.scoring import score_architectures
+from nasloop.engine.proxy_scoring import score_architectures
 from nasloop.engine.registry import BENCHMARKS, register_benchmark, register_search_space
 from nasloop.engine.types import Result
 from nasloop.search_spaces.base import Benchmark, Task

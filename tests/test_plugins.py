@@ -370,7 +370,7 @@ def test_a_module_imported_before_is_a_plugin_only_if_its_code_registered_someth
     """A module nasloop (or the user's script) had imported already was taken unchecked: '--plugin numpy' passed."""
     import importlib
 
-    from nasloop.engine.evaluators.proxies.registry import PROXIES
+    from nasloop.engine.proxy_registry import PROXIES
     from nasloop.engine.plugins import load_plugin
 
     with pytest.raises(ConfigError, match=re.escape("plugin numpy registers nothing: nothing registered in this "

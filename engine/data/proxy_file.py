@@ -25,6 +25,7 @@ import numpy as np
 
 from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..errors import ArchitectureError, ConfigError, DataError
+from ..proxy_registry import PROXIES
 from ..space_networks import to_module
 from .datasets import dataset_facts, reads_images
 from .paths import first_data_file
@@ -129,8 +130,6 @@ def _check_columns(path: str, names: Sequence[str]) -> None:
     ' meco' (a space after the comma, as an editor writes) was a proxy of its own while meco itself was computed
     on the networks, and a column of anything else (an accuracy) became a feature of 'features=[proxies]' unseen.
     'nasloop proxies' writes registered names only."""
-    from ..evaluators.proxies.registry import PROXIES  # here: a run without a proxy file never imports torch
-
     bad = next((name for name in names if name not in PROXIES), None)
     if bad is None:
         return

@@ -19,7 +19,7 @@ from ..options import PositiveInt, Seed
 from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
-from .devices import resolve_device
+from ..devices import resolve_device
 from .proxies import dataset_shape, minibatch, proxy_names, resolve, score_network
 from .network_size import SCORING_BYTES, refuse_oversized_networks
 from ..space_networks import build_network

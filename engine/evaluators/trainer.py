@@ -32,7 +32,7 @@ from ..errors import ConfigError, DataError
 from ..options import TORCH_SEEDS
 from ..replaced_files import remove_dead_partials, replaced_by_this_process
 from .batches import MEAN, STD, BatchSource, DeviceArrays, Split, augment, stratified_split
-from .devices import resolve_device
+from ..devices import resolve_device
 
 __all__ = ["SCHEDULES", "TrainConfig", "TrainReport", "Trainer", "resolve_device", "augment", "stratified_split",
            "DeviceArrays", "BatchSource", "Split"]

@@ -1,8 +1,10 @@
 """Zero-cost proxies: cheap scores of an untrained network that rank architectures.
 
 Each proxy is a function ``(net, inputs, targets) -> float`` registered by name with
-:func:`register_proxy` (:mod:`.registry`); users add their own the same way (or through the ``nasloop.proxies``
-entry-point group). ``net`` is a freshly initialised network owned by the proxy (it may modify it),
+:func:`register_proxy` (:mod:`nasloop.engine.proxy_registry`, which imports this package's modules of built-in
+proxies when one is looked up); users add their own the same way (or through the ``nasloop.proxies``
+entry-point group). Scoring is :mod:`nasloop.engine.proxy_scoring`; both sit below the evaluators, since the run
+context asks them. ``net`` is a freshly initialised network owned by the proxy (it may modify it),
 ``inputs`` a normalised NCHW mini-batch and ``targets`` its int64 labels. A proxy registered with
 ``needs_data=False`` reads only the batch's shape, so it also works for datasets whose images
 nasloop cannot load.
@@ -52,11 +54,10 @@ synflow and zen, for instance) are reported as failures with a reason, never rai
 """
 from __future__ import annotations
 
-from . import activation, gradient, structural  # noqa: F401 - registers the built-in proxies
-from .registry import PROXIES, Proxy, get_proxy, proxy_names, register_proxy, resolve
+from ...proxy_registry import PROXIES, Proxy, get_proxy, proxy_names, register_proxy, resolve
+from ...proxy_scoring import (ProxyScores, computed_scorer, dataset_shape, minibatch, proxy_vectors,
+                              score_architectures, score_network)
 from ...space_networks import require_networks
-from .scoring import (ProxyScores, computed_scorer, dataset_shape, minibatch, proxy_vectors, score_architectures,
-                      score_network)
 
 __all__ = ["PROXIES", "Proxy", "ProxyScores", "computed_scorer", "dataset_shape", "get_proxy", "minibatch",
            "proxy_names", "proxy_vectors", "register_proxy", "require_networks", "resolve", "score_architectures",

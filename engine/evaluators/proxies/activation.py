@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from .layers import input_jacobian
-from .registry import register_proxy
+from ...proxy_registry import register_proxy
 
 JACOBIAN_EPS = 1e-5
 ZEN_MIXUP = 1e-2

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .layers import loss_gradients, strip_batchnorm, weighted_layers
-from .registry import register_proxy
+from ...proxy_registry import register_proxy
 
 
 @register_proxy("synflow", needs_data=False)

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from .layers import weighted_layers
-from .registry import register_proxy
+from ...proxy_registry import register_proxy
 
 
 @register_proxy("l2_norm", needs_data=False)

@@ -2,7 +2,8 @@
 
 Networks come from the search space (``space.to_module``), sized by the space's own options;
 the mini-batch is real CIFAR-10 when a proxy reads data, and a zero batch of the dataset's shape
-for data-free proxies on datasets nasloop cannot load.
+for data-free proxies on datasets nasloop cannot load. Below the evaluators: the run context computes a proxy no
+table stores with :func:`computed_scorer`, and the evaluators import the context.
 """
 from __future__ import annotations
 
@@ -19,19 +20,19 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from ....search_spaces.base import NetworkSpace, SearchSpace
-from ...config import construct
-from ...data.cifar import load_cifar10
-from ...data.datasets import dataset_facts
-from ..devices import resolve_device
-from ...space_networks import require_networks, to_module
-from ...data.paths import check_data_dir
-from ...errors import ArchitectureError, ConfigError, DataError, NasloopError, describe_exception, one_line
-from ...hooks import check_hooks, say_note
-from ...progress import progress
-from ...registry import SEARCH_SPACES, defined_by_nasloop
-from ...types import Arch
-from .registry import Proxy, get_proxy, proxy_names, resolve
+from ..search_spaces.base import NetworkSpace, SearchSpace
+from .config import construct
+from .data.cifar import load_cifar10
+from .data.datasets import dataset_facts
+from .data.paths import check_data_dir
+from .devices import resolve_device
+from .errors import ArchitectureError, ConfigError, DataError, NasloopError, describe_exception, one_line
+from .hooks import check_hooks, say_note
+from .progress import progress
+from .proxy_registry import Proxy, get_proxy, proxy_names, resolve
+from .registry import SEARCH_SPACES, defined_by_nasloop
+from .space_networks import require_networks, to_module
+from .types import Arch
 
 # The normalisation NAS-Bench-201 trained its CIFAR networks with.
 CIFAR_MEAN = (125.3 / 255, 123.0 / 255, 113.9 / 255)

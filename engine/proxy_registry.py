@@ -1,21 +1,25 @@
 """The zero-cost proxy registry: a proxy is a function of a network and a mini-batch, registered by name.
 
-Users add their own with :func:`register_proxy` (or the ``nasloop.proxies`` entry-point group).
+Users add their own with :func:`register_proxy` (or the ``nasloop.proxies`` entry-point group). It sits below the
+evaluators and the data readers, and imports no torch: the run context and the proxy-file reader ask it for names
+and what each proxy reads, and importing it from the evaluators (which import the context) closed an import cycle.
+As the other registries do, it names the module of each built-in proxy and imports it when the proxy is looked up.
 """
 from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-import torch
-from torch import nn
+from .errors import ConfigError
+from .options import name_list
+from .registry import Registry, caller_module
 
-from ...errors import ConfigError
-from ...options import name_list
-from ...registry import Registry, caller_module
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
 
-ProxyFn = Callable[[nn.Module, torch.Tensor, torch.Tensor], float]
+ProxyFn = Callable[["nn.Module", "torch.Tensor", "torch.Tensor"], float]
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,11 @@ class Proxy:
     needs_data: bool = True
 
 
-PROXIES: Registry = Registry("proxies", "zero-cost proxy")
+_BUILT_IN = __name__.rsplit(".", 1)[0] + ".evaluators.proxies"  # "nasloop.engine.evaluators.proxies"
+PROXIES: Registry = Registry("proxies", "zero-cost proxy", {
+    **{name: f"{_BUILT_IN}.gradient" for name in ("synflow", "snip", "plain", "grad_norm", "grasp", "fisher", "zico")},
+    **{name: f"{_BUILT_IN}.activation" for name in ("jacov", "nwot", "epe_nas", "zen", "meco", "swap")},
+    **{name: f"{_BUILT_IN}.structural" for name in ("l2_norm", "params", "flops")}})
 
 
 def register_proxy(name: str, *, needs_data: bool = True) -> Callable[[ProxyFn], ProxyFn]:
