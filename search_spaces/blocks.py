@@ -2,17 +2,22 @@
 
 DARTS, the NDS families, NB201, TransNAS-Bench-101 and NAGO all convolve as ReLU -> conv -> BN, DARTS, NDS and
 TNB101 all skip across a change of shape with a factorized reduction, and NB201 and TNB101's macro space both use a
-ResNet basic block. The spaces' copies were the same modules (checked on their outputs with each other's weights),
-so the parameter names (``1.weight`` of a ReLUConvBN, ``conv_a``/``conv_b``/``bn`` of a FactorizedReduce,
-``conv_a``/``conv_b``/``shortcut`` of a basic block) are those every space's checkpoints already hold.
+ResNet basic block; TNB101's micro cell is NB201's cell shape (:class:`NodeSumCell`). The spaces' copies were the
+same modules (checked on their outputs with each other's weights), so the parameter names (``1.weight`` of a
+ReLUConvBN, ``conv_a``/``conv_b``/``bn`` of a FactorizedReduce, ``conv_a``/``conv_b``/``shortcut`` of a basic block,
+``node_ops`` of a cell) are those every space's checkpoints already hold.
 """
 from __future__ import annotations
 
-from typing import Callable
+import operator
+from functools import reduce
+from typing import Callable, Sequence, TypeVar
 
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+Op = TypeVar("Op")
 
 
 class ReLUConvBN(nn.Sequential):
@@ -63,3 +68,36 @@ class ResNetBasicBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.shortcut(x) + self.conv_b(self.conv_a(x))
+
+
+class NodeSumCell(nn.Module):
+    """A cell of numbered nodes, node 0 its input and the last its output, where node j sums op(node i) over its live
+    incoming edges (i, j): NB201's cell, whose shape TNB101's micro cell took, each space with its own ops.
+
+    ``live`` lists the (source, target, op) of each edge that is not 'none' (dropped at build time instead of
+    multiplying by zero), and ``make_op(source, op)`` builds its module, node by node in edge order (the order a
+    seed's initial weights are drawn in). A node left with no live input is :meth:`_zeros`; ops reading such a node
+    are still built and run, as in the benchmarks, so parameter counts and outputs match theirs. The structure is
+    fixed at build time, so ``forward`` has no data-dependent control flow (it compiles with ``torch.compile``)."""
+
+    def __init__(self, live: Sequence[tuple[int, int, Op]], make_op: Callable[[int, Op], nn.Module],
+                 num_nodes: int) -> None:
+        super().__init__()
+        targets = range(1, num_nodes)
+        # per target node: the source node of each live incoming edge, and its op
+        self.sources: tuple[tuple[int, ...], ...] = tuple(
+            tuple(src for src, dst, _ in live if dst == node) for node in targets)
+        self.node_ops = nn.ModuleList(
+            nn.ModuleList(make_op(src, op) for src, dst, op in live if dst == node) for node in targets)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        nodes = [x]
+        for sources, ops in zip(self.sources, self.node_ops):
+            terms = [op(nodes[src]) for src, op in zip(sources, ops)]
+            nodes.append(reduce(operator.add, terms) if terms else self._zeros(x))
+        return nodes[-1]
+
+    def _zeros(self, x: torch.Tensor) -> torch.Tensor:
+        """A node with no live input, in a cell whose ops keep the input's shape: zeros with its shape, dtype and
+        memory format (channels_last)."""
+        return torch.zeros_like(x)

@@ -11,13 +11,9 @@ and compiles with ``torch.compile``; every op is layout-agnostic, so ``channels_
 """
 from __future__ import annotations
 
-import operator
-from functools import reduce
-
-import torch
 from torch import nn
 
-from ..blocks import ReLUConvBN, ResNetBasicBlock
+from ..blocks import NodeSumCell, ReLUConvBN, ResNetBasicBlock
 from .cell import EDGES, OPS
 NUM_NODES = 4
 
@@ -36,37 +32,17 @@ def make_op(name: str, channels: int) -> nn.Module:
     raise ValueError(f"no module for op {name!r}; 'none' edges are dropped, not built")
 
 
-class NB201Cell(nn.Module):
-    """A 4-node NB201 cell: node j is the sum of op(node i) over its incoming edges (i, j).
-
-    'none' edges are dropped at build time instead of multiplying by zero. A node left with no
-    live input is zero, produced by ``zeros_like`` so the cell output keeps the input's shape,
-    dtype and memory format. Ops reading such a node are still built and run, exactly as in
-    the benchmark, so parameter counts and outputs match it.
-    """
+class NB201Cell(NodeSumCell):
+    """A 4-node NB201 cell: node j is the sum of op(node i) over its incoming edges (i, j) (see
+    :class:`~nasloop.search_spaces.blocks.NodeSumCell`); every op keeps the shape and channel count."""
 
     def __init__(self, cell: tuple[int, ...], channels: int) -> None:
-        super().__init__()
         if len(cell) != len(EDGES) or any(not 0 <= op < len(OPS) for op in cell):
             raise ValueError(
                 f"an NB201 cell is {len(EDGES)} op indices in [0, {len(OPS)}), got {cell!r}"
             )
-        live = [(edge, OPS[op]) for edge, op in zip(EDGES, cell) if OPS[op] != "none"]
-        # per target node: the source node of each live incoming edge, and its op
-        self.sources: tuple[tuple[int, ...], ...] = tuple(
-            tuple(src for (src, dst), _ in live if dst == node) for node in range(1, NUM_NODES)
-        )
-        self.node_ops = nn.ModuleList(
-            nn.ModuleList(make_op(name, channels) for (_, dst), name in live if dst == node)
-            for node in range(1, NUM_NODES)
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        nodes = [x]
-        for sources, ops in zip(self.sources, self.node_ops):
-            terms = [op(nodes[src]) for src, op in zip(sources, ops)]
-            nodes.append(reduce(operator.add, terms) if terms else torch.zeros_like(x))
-        return nodes[-1]
+        live = [(src, dst, OPS[op]) for (src, dst), op in zip(EDGES, cell) if OPS[op] != "none"]
+        super().__init__(live, lambda _, name: make_op(name, channels), NUM_NODES)
 
 
 def _pooled_shortcut(c_in: int, c_out: int, stride: int) -> nn.Module:

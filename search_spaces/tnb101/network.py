@@ -24,16 +24,14 @@ build time, so ``forward`` has no data-dependent control flow.
 """
 from __future__ import annotations
 
-import operator
 from collections import OrderedDict
-from functools import reduce
 from typing import Callable, Sequence
 
 import torch
 from torch import nn
 
 from ...engine.errors import ArchitectureError, ConfigError
-from ..blocks import FactorizedReduce, ReLUConvBN, ResNetBasicBlock
+from ..blocks import FactorizedReduce, NodeSumCell, ReLUConvBN, ResNetBasicBlock
 from ..network_options import checked_classes
 from .codes import (BASE_CHANNELS, MICRO_EDGES, MICRO_SKELETON, check_base_channels, check_macro,
                     check_micro, doubles_channels, halves_resolution)
@@ -57,37 +55,23 @@ def make_edge_op(op: int, c_in: int, c_out: int, stride: int) -> nn.Module:
     raise ValueError(f"no module for micro op {op!r}; 'none' (0) edges are dropped, not built")
 
 
-class MicroCell(nn.Module):
-    """The 4-node micro cell; its input edges change the shape, all other edges keep it."""
+class MicroCell(NodeSumCell):
+    """The 4-node micro cell (NB201's cell shape, :class:`~nasloop.search_spaces.blocks.NodeSumCell`, with TNB101's
+    ops); its input edges change the shape, all other edges keep it."""
 
     def __init__(self, ops: Sequence[int], c_in: int, c_out: int, stride: int) -> None:
-        super().__init__()
         ops = check_micro(ops)
         live = [(src, dst, op) for (src, dst), op in zip(MICRO_EDGES, ops) if op != 0]
-        targets = range(1, 4)
-        # per target node: the source of each live incoming edge, and that edge's module
-        self.sources: tuple[tuple[int, ...], ...] = tuple(
-            tuple(src for src, dst, _ in live if dst == node) for node in targets)
-        self.node_ops = nn.ModuleList(
-            nn.ModuleList(make_edge_op(op, c_in, c_out, stride) if src == 0
-                          else make_edge_op(op, c_out, c_out, 1)
-                          for src, dst, op in live if dst == node)
-            for node in targets)
+        super().__init__(live, lambda src, op: make_edge_op(op, c_in, c_out, stride) if src == 0
+                         else make_edge_op(op, c_out, c_out, 1), 4)
         self.c_out = c_out
         self.stride = stride
         self.keeps_shape = stride == 1 and c_in == c_out
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        nodes = [x]
-        for sources, ops in zip(self.sources, self.node_ops):
-            terms = [op(nodes[src]) for src, op in zip(sources, ops)]
-            nodes.append(reduce(operator.add, terms) if terms else self._zeros(x))
-        return nodes[-1]
-
     def _zeros(self, x: torch.Tensor) -> torch.Tensor:
         """A node with no live input: zeros shaped like the cell output (strided convs round up)."""
         if self.keeps_shape:
-            return torch.zeros_like(x)  # keeps x's memory format (channels_last)
+            return super()._zeros(x)  # keeps x's memory format (channels_last)
         s = self.stride  # indexing, not unpacking, keeps this traceable by torch.fx
         return x.new_zeros((x.shape[0], self.c_out, (x.shape[2] + s - 1) // s, (x.shape[3] + s - 1) // s))
 
