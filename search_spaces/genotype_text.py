@@ -5,7 +5,9 @@ so nothing in it runs: a call of ``Genotype`` with the namedtuple's fields (by k
 positionally in its order); a concat may be a list, a tuple or ``range(a, b)``, as DARTS's own
 genotypes write it. An unknown or repeated field, or a value that is not a literal, is refused in
 one line: a field silently skipped would make the network built differ from the one written.
-Written, a genotype lists each cell's ``(op name, input)`` pairs and the nodes it concatenates.
+Written, a genotype lists each cell's ``(op name, input)`` pairs and the nodes it concatenates. Read, its entries
+become a cell's ``(input, op index)`` pairs and its concats are checked against the nodes the cell outputs, alike for
+both spaces (:func:`genotype_pairs`, :func:`check_concat`), each naming its own ops and output rule.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any, Callable, Sequence
 
 from ..engine.errors import ArchitectureError
 from .cell_numbering import Cell
+from .cell_pairs import is_int
 
 FIELDS = ("normal", "normal_concat", "reduce", "reduce_concat")
 _NUMPY_INT = re.compile(r"\b(?:np|numpy)\.u?int(?:8|16|32|64)\(\s*([+-]?\d+)\s*\)")
@@ -86,3 +89,34 @@ def _concat(node: ast.expr, name: str) -> list[int]:
         raise ArchitectureError(f"the Genotype's {name} must list node numbers, e.g. [2, 3, 4, 5]; got "
                                 f"{ast.unparse(node)[:60]}")
     return list(value)
+
+
+def genotype_pairs(entries: Sequence[Any], name: str, ops: Sequence[str], owner: str, where: str = "",
+                   op_error: Callable[[Any], type[ArchitectureError]] = lambda op: ArchitectureError
+                   ) -> list[tuple[int, int]]:
+    """The (input, op index) pairs of a genotype's ``name`` cell from its (op name, input) entries, or one line
+    (after ``where``) naming the first entry that is not such a pair, or whose op is none of ``ops`` (``owner``'s:
+    "the darts family"), raised as the class ``op_error(op)`` gives (NDS: another family's op tells another family's
+    genotype, not a damaged one)."""
+    pairs = []
+    for entry in entries:
+        shown = str(entry)[:40]
+        if not isinstance(entry, (list, tuple)) or len(entry) != 2 or not is_int(entry[1]):
+            raise ArchitectureError(f"{where}{name} entry {shown} is not an (op, input) pair with an integer input")
+        if entry[0] not in ops:
+            raise op_error(entry[0])(f"{where}{name} entry {shown} names no op of {owner} ({', '.join(ops)})")
+        pairs.append((int(entry[1]), ops.index(entry[0])))
+    return pairs
+
+
+def check_concat(stated: Any, name: str, outputs: list[int], owner: str, rule: str, where: str = "",
+                 error: type[ArchitectureError] = ArchitectureError) -> None:
+    """One line (after ``where``, raised as ``error``) where a genotype's ``{name}_concat`` (``stated``; None: not
+    given) is not the nodes its cell outputs, ``outputs``, by ``owner``'s ``rule`` ("all four nodes"): read as
+    written, it built a network other than the one the genotype describes."""
+    if stated is None:
+        return
+    if not (isinstance(stated, list) and all(map(is_int, stated))):
+        raise ArchitectureError(f"{where}{name}_concat must be a list of node numbers, got {str(stated)[:40]}")
+    if sorted(stated) != outputs:
+        raise error(f"{where}{name}_concat is {stated}, but {owner} cell outputs {outputs}: it concatenates {rule}")

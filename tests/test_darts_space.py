@@ -49,10 +49,10 @@ def test_genotype_and_compact_forms_parse_to_one_architecture_and_round_trip():
      "reads input 0 twice"),
     ("[[(0,9),(1,3),(0,3),(1,3),(1,3),(0,2),(0,2),(2,5)],[(0,0),(1,0),(2,2),(1,0),(0,0),(2,2),(2,2),(1,0)]]",
      "has op 9; ops are 0..6"),
-    (DARTS_V2.replace("dil_conv_3x3", "conv_7x7"), "is not (op, input) with an op of"),
+    (DARTS_V2.replace("dil_conv_3x3", "conv_7x7"), "normal entry ('conv_7x7', 2) names no op of the DARTS space "
+     "(max_pool_3x3, avg_pool_3x3, skip_connect, sep_conv_3x3, sep_conv_5x5, dil_conv_3x3, dil_conv_5x5)"),
     (DARTS_V2.replace("('sep_conv_3x3', 0)", "('sep_conv_3x3', 0.0)", 1),  # was named in the compact form
-     "normal entry ('sep_conv_3x3', 0.0) is not (op, input) with an op of: max_pool_3x3, avg_pool_3x3, skip_connect, "
-     "sep_conv_3x3, sep_conv_5x5, dil_conv_3x3, dil_conv_5x5 and an integer input"),
+     "normal entry ('sep_conv_3x3', 0.0) is not an (op, input) pair with an integer input"),
     (DARTS_V2.replace("normal_concat=range(2, 6)", "normal_concat=[4, 5]"), "concatenates all four nodes"),
     ("__import__('os').system('true')", "is neither a DARTS genotype string"),
     # each of these was accepted and built a network other than the one written

@@ -101,7 +101,7 @@ def test_loose_end_cells_output_the_nodes_nothing_reads_and_the_graph_says_so():
      "names no op of the darts family"),
     ("__import__('os').system('true')", "is not an NDS architecture"),
     (f"{format_arch(EXAMPLE).replace('normal_concat=[2, 3, 4, 5]', 'normal_concat=[2, 3]')} width=16 depth=8",
-     "normal_concat is [2, 3], but a darts cell outputs [2, 3, 4, 5]"),  # the string form dropped it unread
+     "normal_concat is [2, 3], but an NDS darts cell outputs [2, 3, 4, 5]"),  # the string form dropped it unread
     (f"{format_arch(EXAMPLE)} width=16 depth=100000", "depth one >= 3 and <= 64"),  # hung building the network
     (f"{format_arch(EXAMPLE)} width=1000000 depth=5", "width must be an integer >= 1 and <= 4096"),
 ])

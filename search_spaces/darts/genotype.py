@@ -20,7 +20,7 @@ import numpy as np
 
 from ...engine.errors import ArchitectureError
 from ..cell_pairs import canonical_cell, cell_edits, check_cell
-from ..genotype_text import CELLS, genotype_string, plain_ints, read_genotype
+from ..genotype_text import CELLS, check_concat, genotype_pairs, genotype_string, plain_ints, read_genotype
 
 OPS: tuple[str, ...] = ("max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
                         "dil_conv_3x3", "dil_conv_5x5")
@@ -52,19 +52,10 @@ def parse_arch(text: str) -> DartsArch:
                                     f"(1, 3), ...], [...]])") from None
         return check_arch(compact)
     fields = read_genotype(text)
-    for name in ("normal_concat", "reduce_concat"):
-        if name in fields and sorted(fields[name]) != [2, 3, 4, 5]:
-            raise ArchitectureError(f"{name} is {fields[name]}; this space concatenates all four nodes, [2, 3, 4, 5]")
-    cells = []
-    for name in CELLS:
-        bad = next((e for e in fields[name]
-                    if not (isinstance(e, (tuple, list)) and len(e) == 2 and e[0] in OPS
-                            and isinstance(e[1], int) and not isinstance(e[1], bool))), None)
-        if bad is not None:
-            raise ArchitectureError(f"{name} entry {bad!r} is not (op, input) with an op of: {', '.join(OPS)} and an "
-                                    "integer input")
-        cells.append(tuple((source, OPS.index(op)) for op, source in fields[name]))
-    return check_arch(tuple(cells))
+    cells = tuple(tuple(genotype_pairs(fields[name], name, OPS, "the DARTS space")) for name in CELLS)
+    for name, cell in zip(CELLS, cells):
+        check_concat(fields.get(f"{name}_concat"), name, output_nodes(cell), "a DARTS", "all four nodes")
+    return check_arch(cells)
 
 
 def format_arch(arch: DartsArch) -> str:

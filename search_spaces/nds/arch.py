@@ -23,7 +23,7 @@ import numpy as np
 from ...engine.errors import ArchitectureError
 from ...engine.options import CellStackDepth, Width
 from ..cell_pairs import canonical_cell, cell_edits, check_cell, is_int
-from ..genotype_text import CELLS, genotype_string, read_genotype
+from ..genotype_text import CELLS, check_concat, genotype_pairs, genotype_string, read_genotype
 from .families import FAMILIES, Family
 
 Pair = tuple[int, int]
@@ -48,6 +48,10 @@ _GENOTYPE = re.compile(r"^\s*(?P<genotype>Genotype\(.*\))\s*(?P<rest>[^)]*)$", r
 # either order: "depth=20 width=16" was told to state the width and depth it states
 _SIZE = re.compile(r"^[\s,;]*(?:width\s*=\s*(?P<width>\d+)[\s,;]+depth\s*=\s*(?P<depth>\d+)"
                    r"|depth\s*=\s*(?P<depth2>\d+)[\s,;]+width\s*=\s*(?P<width2>\d+))[\s,;]*$")
+
+
+CONCATENATES = {"all": "all its nodes", "loose_end": "the nodes no pair reads"}
+"""The nodes a cell concatenates by each family's output rule, as a refused concat names them."""
 
 
 def output_nodes(cell: NdsCell, family: Family) -> list[int]:
@@ -96,26 +100,19 @@ def from_genotype(genotype: Any, width: Any, depth: Any, family: Family, where: 
             raise OtherFamilyError(f"{where}the {name} cell of an NDS {family.name} architecture lists "
                                    f"{2 * family.nodes} [op, input] entries, two per node; got "
                                    f"{len(genotype[name])}: {str(genotype[name])[:80]}")
-        pairs = []
-        for entry in genotype[name]:
-            if not isinstance(entry, (list, tuple)) or len(entry) != 2 or not is_int(entry[1]):
-                raise ArchitectureError(f"{where}{name} entry {str(entry)[:40]} is not [op, input]")
-            if entry[0] not in family.ops:  # another family's op, or one of none ('none', a typo): damage
-                other = any(entry[0] in f.ops for f in FAMILIES.values())
-                raise (OtherFamilyError if other else ArchitectureError)(
-                    f"{where}{name} entry {str(entry)[:40]} names no op of the {family.name} family "
-                    f"({', '.join(family.ops)})")
-            pairs.append((int(entry[1]), family.ops.index(entry[0])))
-        cells.append(pairs)
+        cells.append(genotype_pairs(genotype[name], name, family.ops, f"the {family.name} family", where,
+                                    _family_error))
     arch = check_arch((*cells, width, depth), family, where)
-    for name, cell in zip(CELLS, arch[:2]):
-        stated = genotype.get(f"{name}_concat")
-        if stated is not None and not (isinstance(stated, list) and all(map(is_int, stated))):
-            raise ArchitectureError(f"{where}{name}_concat must be a list of node numbers, got {str(stated)[:40]}")
-        if stated is not None and sorted(stated) != output_nodes(cell, family):  # the other output rule's family
-            raise OtherFamilyError(f"{where}{name}_concat is {stated}, but a {family.name} cell outputs "
-                                   f"{output_nodes(cell, family)} ({family.output.replace('_', ' ')} nodes)")
+    for name, cell in zip(CELLS, arch[:2]):  # a concat of the other output rule: that rule's family
+        check_concat(genotype.get(f"{name}_concat"), name, output_nodes(cell, family), f"an NDS {family.name}",
+                     CONCATENATES[family.output], where, OtherFamilyError)
     return arch
+
+
+def _family_error(op: Any) -> type[ArchitectureError]:
+    """How a genotype entry's op that is not the family's is refused: as another family's genotype where some
+    family has it, as damage where none does ('none', a typo)."""
+    return OtherFamilyError if any(op in f.ops for f in FAMILIES.values()) else ArchitectureError
 
 
 def parse_arch(text: str, family: Family) -> NdsArch:
