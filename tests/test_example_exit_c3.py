@@ -15,7 +15,8 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "cifar10_nas.py"
 
 @pytest.mark.parametrize("args, said", [
     (["--workers", "2"], "--workers is an option of --executor ray, not of 'inprocess'; add --executor ray"),
-    (["--data-dir", "{empty}"], "or give --download to fetch it")])  # a NasloopError of the search: CIFAR-10 is not there
+    # a NasloopError of the search: CIFAR-10 is not there
+    (["--data-dir", "{empty}"], "or give --download to fetch it")])
 def test_a_refusal_is_one_line_and_exit_status_2(tmp_path: Path, args: list[str], said: str):
     (tmp_path / "empty").mkdir()
     argv = [arg.format(empty=tmp_path / "empty") for arg in args]
