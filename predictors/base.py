@@ -28,6 +28,7 @@ from ..engine.registry import PREDICTORS, refusal_for
 from ..engine.options import Configurable, takes
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
+from .targets import checked_targets
 
 
 @contextmanager
@@ -92,9 +93,6 @@ def vector_encoding(predictor: str, space: SearchSpace, encoding: str | None) ->
     return encoding
 
 
-TARGET_LIMIT = 1e30  # past it, a target's square (a variance, a GP's likelihood) overflows a float
-
-
 class Predictor(Configurable, ABC):
     """Base class for predictors; subclass and register with ``@register_predictor``.
 
@@ -144,18 +142,18 @@ class Predictor(Configurable, ABC):
         if owner is cls or not issubclass(owner, Predictor):
             cls.predict = _checked(owner.__dict__["predict"])  # type: ignore[method-assign]
 
-    def fit(self, archs: Sequence[Arch], y: Sequence[float]) -> "Predictor":
-        """Learn from scratch on ``archs`` with targets ``y`` (higher is better)."""
+    def fit(self, archs: Iterable[Arch], y: Iterable[float]) -> "Predictor":
+        """Learn from scratch on ``archs`` with targets ``y`` (higher is better; copied, see targets.py)."""
         archs = self._own_forms(archs)
-        y = self._check_targets(archs, y)
+        y = checked_targets(archs, y)
         self._archs, self._y = archs, y
         self._fit(archs, y)
         return self
 
-    def update(self, new_archs: Sequence[Arch], new_y: Sequence[float]) -> "Predictor":
+    def update(self, new_archs: Iterable[Arch], new_y: Iterable[float]) -> "Predictor":
         """Add results; predictors that can warm-start override :meth:`_update`."""
         new_archs = self._own_forms(new_archs)
-        new_y = self._check_targets(new_archs, new_y)
+        new_y = checked_targets(new_archs, new_y)
         self._archs += new_archs
         self._y = np.concatenate([self._y, new_y])
         self._update(new_archs, new_y)
@@ -202,30 +200,6 @@ class Predictor(Configurable, ABC):
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
         self._fit(self._archs, self._y)
-
-    @staticmethod
-    def _check_targets(archs: Sequence[Arch], y: Sequence[float]) -> np.ndarray:
-        try:
-            values = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError):  # strings or objects: numpy's own words, a traceback, named no fix
-            values = None
-        if values is None or values.ndim == 0:  # None became one NaN: "2 architectures but 1 targets"
-            raise ConfigError(f"targets must be numbers, one for each architecture, got {one_line(repr(y), 80)}; "
-                              "pass a list or array of scores (higher is better)")
-        y = values.ravel()
-        if len(archs) == 0:
-            raise ConfigError("a predictor needs at least one evaluated architecture to fit; evaluate some first")
-        if len(y) != len(archs):
-            raise ConfigError(f"got {len(archs)} architectures but {len(y)} targets; pass one target each")
-        if not np.isfinite(y).all():
-            bad = int((~np.isfinite(y)).sum())
-            raise ConfigError(f"{bad} target{'s are' if bad != 1 else ' is'} NaN or infinite; "
-                              "drop failed evaluations before fitting")
-        largest = float(np.abs(y).max())
-        if largest > TARGET_LIMIT:  # their squares overflow: the predictor was blamed for the NaN it then returned
-            raise ConfigError(f"targets reach {largest:.3g} in size, past the {TARGET_LIMIT:g} a predictor computes "
-                              "with; rescale them (e.g. to thousands or millions) before fitting")
-        return y
 
     def state_dict(self) -> dict[str, Any]:
         """The training data seen so far; predictors with learned weights extend it (see module doc)."""
