@@ -41,6 +41,7 @@ from ..predictors.vocabulary import SEPARATOR, SHARED, SHARED_OPS, register_toke
 from .graph_check import check_graphs
 from .graph_encoding import GraphEncoding  # noqa: F401  (re-exported: spaces and predictors import it from here)
 from .benchmark import Benchmark, Task  # noqa: F401  (the benchmark interface, reached through the space interface)
+from .draws import DRAWING_METHODS, checked_draws
 
 if TYPE_CHECKING:  # torch is only needed by whoever trains a network
     import torch
@@ -71,6 +72,9 @@ class SearchSpace(Configurable, ABC):
         if "encodings" in cls.__dict__:
             raise ConfigError(f"search space {cls.__name__} sets 'encodings'; declare vector_encodings and "
                               "graph_encodings instead (each encoding is a vector or a graph)")
+        for name in DRAWING_METHODS:  # each space's own, checked where it is defined (see draws.py)
+            if name in cls.__dict__:
+                setattr(cls, name, checked_draws(cls.__dict__[name], name))
 
     def __init__(self, *given: Any, **named: Any) -> None:
         """Sets nothing (so a space without a constructor of its own passes :meth:`_constructed` too); a user's
