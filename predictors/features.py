@@ -22,16 +22,20 @@ imputed, as the caller chooses.
 from __future__ import annotations
 
 from collections import Counter
+import logging
 from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError, RegistryError, UnsupportedError
+from ..engine.hooks import say_note
 from ..engine.options import name_list
 from ..engine.types import Arch
 from ..search_spaces.base import NetworkSpace, SearchSpace
 from .graph_features import GraphFeatures
+
+log = logging.getLogger(__name__)
 
 Missing = Literal["impute", "error"]
 CACHE_ROWS = 100_000
@@ -42,6 +46,25 @@ without growing without bound when every ask draws a fresh pool of a 10^18 space
 COMPUTED_DEFAULT = ("synflow", "params", "flops")
 """What a space with nothing stored and no encoding offers: proxies computed on its networks (synflow ranks
 NB201 well among the proxies that need no labels; the counts come with building the network)."""
+
+
+def context_advice(space: SearchSpace, context: RunContext) -> str:
+    """What to pass where ``context`` lacks the benchmark ``space`` has: a predictor built in Python without
+    ``context=`` (its default, a bare RunContext) read nothing the benchmark stores, unsaid: zero-cost computed Zen on
+    each NB201 network (17 s for 3 cells here, under 1 ms read), the forest's default features left the stored
+    proxies out. Empty where the context holds it (every command builds one that does) or the space has none."""
+    if context.benchmark is not None or space.benchmark is None:
+        return ""
+    return (f"the run context holds no {space.benchmark} benchmark (a predictor built without context=); pass "
+            f"context=build_context({type(space).__name__}, dataset, data_dir) (from nasloop.engine.assemble)")
+
+
+def note_without_table(text: str, space: SearchSpace, context: RunContext) -> None:
+    """Note ``text`` and :func:`context_advice` (Python's logging, or the context's ``on_note``) where ``context``
+    lacks the space's benchmark, so that what the predictor does instead is heard; nothing otherwise."""
+    advice = context_advice(space, context)
+    if advice:
+        say_note(context.on_note, f"{text}: {advice}", log)
 
 
 def default_features(space: SearchSpace, context: RunContext) -> list[str]:
@@ -121,6 +144,11 @@ class FeatureSet:
             raise ConfigError(f"features {names!r} name '{twice}' twice; name each once")
         for name in names:
             self._add(name, context)
+        if self.computed_proxies:  # FLAN's supplementary=[zen] without context= computed Zen on each NB201 network
+            several = len(self.computed_proxies) > 1
+            note_without_table(f"feature{'s' * several} {', '.join(self.computed_proxies)} "
+                               f"{'are' if several else 'is'} computed on each {space.name} network read (up to "
+                               "seconds a network on a CPU)", space, context)
         repeated = [key for key, count in Counter(self._same_as.get(n, n) for n in self.names).items() if count > 1]
         if repeated and not context.resumed:  # the same column twice weighs it double in a forest's draws, unseen;
             # an older nasloop's run kept both, and resumes with them (its options cannot be given anew)
@@ -146,8 +174,10 @@ class FeatureSet:
             stored = context.stored_proxies(space)
             if not stored:
                 where = f"{space.name} {context.dataset}" if context.dataset else space.name
-                raise UnsupportedError(f"feature 'proxies' reads stored proxies, and none are stored for {where} (by "
-                                       f"a benchmark or 'nasloop proxies --out'); {_instead_of_proxies(space)}")
+                advice = context_advice(space, context)  # they may well be stored: the context cannot say
+                raise UnsupportedError("feature 'proxies' reads stored proxies, and " + (
+                    advice or f"none are stored for {where} (by a benchmark or 'nasloop proxies --out'); "
+                              f"{_instead_of_proxies(space)}"))
             for proxy in stored:
                 self._add(proxy, context)
         else:
@@ -175,10 +205,11 @@ class FeatureSet:
         found = benchmark is not None and benchmark.has_task(task)
         proxies = benchmark.proxy_names(task) if found else []
         if not proxies:
+            advice = context_advice(self.space, context)
             have = (f"tasks of {benchmark.name}: {', '.join(t.name for t in benchmark.tasks)}" if benchmark
                     else "this run has no benchmark table")
-            raise ConfigError(f"feature 'proxies:{task}' reads the benchmark's stored proxies of task '{task}', "
-                              f"and there are none ({have}); name a task with stored proxies")
+            raise ConfigError(f"feature 'proxies:{task}' reads the benchmark's stored proxies of task '{task}', and "
+                              + (advice or f"there are none ({have}); name a task with stored proxies"))
         name = benchmark.task(task).name
         own = benchmark.has_task(context.dataset) and benchmark.task(context.dataset).name == name
         _check_overlap(benchmark, name, proxies[0], context)

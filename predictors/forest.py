@@ -21,7 +21,7 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor
-from .features import FeatureSet, Missing, default_features, features_read_dataset, impute
+from .features import FeatureSet, Missing, default_features, features_read_dataset, impute, note_without_table
 
 
 @register_predictor("forest")
@@ -54,6 +54,8 @@ class ForestPredictor(Predictor):
         self.model, self.trees, self.max_features = model, trees, float(max_features)
         self.min_samples_leaf, self.missing = min_samples_leaf, missing
         chosen = default_features(space, context) if features is None else features
+        if features is None and "proxies" not in chosen:
+            note_without_table("forest's default features leave out any proxies its benchmark stores", space, context)
         self._features = FeatureSet(space, context, chosen, missing)
         self._floor = np.zeros(len(self._features.names))
         self.builds_networks = self._features.builds_networks
