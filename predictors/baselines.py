@@ -39,6 +39,11 @@ class RandomPredictor(Predictor):
         return int.from_bytes(digest, "little") / 2.0**64
 
 
+TIE_BREAK = 1e-6
+"""How far, in stds, the proxy's order moves a zero-cost prediction fitted without a spread off the targets' mean:
+enough to keep the order in float64, too little to read as a difference of targets."""
+
+
 @register_predictor("zero-cost")
 class ZeroCostPredictor(Predictor):
     """Ranks by a zero-cost proxy score: training-free, so it predicts before any fit.
@@ -49,7 +54,9 @@ class ZeroCostPredictor(Predictor):
     mean and spread, so means are in target units, keeping the proxy's order unless the training
     cells show, significantly (Kendall tau < 0 at p < 0.05), that the target falls as the proxy
     rises: a minimised objective (latency) against a size proxy. A least-squares slope took its
-    sign from noise and reversed the ranking on one 8-cell NB201 draw in five.
+    sign from noise and reversed the ranking on one 8-cell NB201 draw in five. Where the cells give
+    no spread (one cell, targets or scores all alike) it predicts the targets' mean, the proxy's
+    order kept as a tie-break only, with a std as wide as what is known of the targets.
     """
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None, proxy: str = "zen",
@@ -72,7 +79,8 @@ class ZeroCostPredictor(Predictor):
         if self.builds_networks:  # 17 s for 3 NB201 cells here, unsaid; read, under 1 ms
             note_without_table(f"zero-cost computes proxy '{proxy}' on each {space.name} network it ranks (up to "
                                "seconds a network on a CPU), where its benchmark may store it", space, context)
-        self._slope, self._intercept = 1.0, 0.0
+        self._slope, self._intercept = 1.0, 0.0  # before any fit: the raw scores
+        self._std = self._reference = self._unit = 0.0
 
     def _scores(self, archs: Sequence[Arch]) -> np.ndarray:
         s = np.asarray(self._scorer(archs), dtype=np.float64)
@@ -81,17 +89,30 @@ class ZeroCostPredictor(Predictor):
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         s = self._scores(archs)
         finite = np.isfinite(s)
-        self._slope = 1.0  # from scratch: a refit that estimates no slope kept an earlier fit's mapping
-        if finite.sum() >= 2 and np.ptp(s[finite]) > 0:
-            tau, p_value = stats.kendalltau(s[finite], y[finite])
+        scored = y[finite] if finite.any() else y
+        self._intercept, self._std = float(np.mean(scored)), 0.0
+        if finite.sum() >= 2 and np.ptp(s[finite]) > 0 and np.std(scored) > 0:
+            tau, p_value = stats.kendalltau(s[finite], scored)
             sign = -1.0 if tau < 0 and p_value < 0.05 else 1.0
-            self._slope = sign * (float(np.std(y[finite]) / np.std(s[finite])) or 1.0)
-        # without a slope (one cell, or scores all alike) the scores are still moved onto the targets' mean
-        self._intercept = float(np.mean(y[finite]) - self._slope * np.mean(s[finite]) if finite.any() else np.mean(y))
+            self._slope = sign * float(np.std(scored) / np.std(s[finite]))
+            self._intercept -= self._slope * float(np.mean(s[finite]))
+            return
+        # No spread to map the scores onto: one cell, targets all alike, scores all alike. Moved by a slope of 1
+        # onto the targets' mean, a one-cell fit on 78.45 predicted -81.5 and 12.7; with no slope the prediction
+        # is the targets' mean, the proxy's order kept as a tie-break far below any target's precision, and a
+        # std as wide as the targets' spread (else as the mean itself): how little the fit says.
+        self._slope = 0.0  # from scratch: a refit that estimates no slope kept an earlier fit's mapping
+        self._std = float(np.std(y)) or abs(self._intercept) or 1.0
+        self._reference = float(np.mean(s[finite])) if finite.any() else 0.0
+        self._unit = float(np.std(s[finite])) if finite.sum() >= 2 else 0.0
+        self._unit = self._unit or abs(self._reference) or 1.0
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         s = self._scores(archs)
         finite = np.isfinite(s)
+        if not self._slope:  # fitted without a spread (see _fit): the mean, ranked by a tie-break in (-1, 1)
+            tie = np.where(finite, np.arctan((s - self._reference) / self._unit) * (2 / np.pi), -2.0)
+            return self._intercept + TIE_BREAK * self._std * tie, np.full(len(s), self._std)
         mean = self._slope * np.where(finite, s, 0.0) + self._intercept
         # undefined scores rank last whichever way the proxy is read: below the lowest prediction
         mean[~finite] = np.min(mean[finite], initial=self._intercept) - abs(self._slope)
