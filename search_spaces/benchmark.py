@@ -66,8 +66,7 @@ class Benchmark(Configurable, ABC):
     plugin_kind = "benchmark"
     name: ClassVar[str] = RegisteredName(BENCHMARKS)  # registering a class that sets none gives it its registered one
     tasks: ClassVar[tuple[Task, ...]] = ()
-    table_file: ClassVar[str] = ""
-    """The file ``nasloop data import`` writes (``<name>.npz``), found in the data folders."""
+    table_file: ClassVar[str] = ""  # the file ``nasloop data import`` writes (``<name>.npz``), in the data folders
     formats: ClassVar[str] = ""
     """The public formats :meth:`import_files` reads, in words (for messages)."""
     read_directly: ClassVar[tuple[str, ...]] = ()
@@ -75,6 +74,7 @@ class Benchmark(Configurable, ABC):
     import, which ``nasloop data import`` says when given one."""
     warmup_proxies: ClassVar[tuple[str, ...]] = ()
     """The stored proxies whose mean rank starts a search best here (``warmup: true``; measured, see README)."""
+    ranking_proxy: ClassVar[str | None] = None  # zero-cost's default where Zen is not stored: the best (README)
     final_only: ClassVar[bool] = False
     """The table holds only each architecture's final result: no fidelity to choose."""
     times_training: ClassVar[bool] = True

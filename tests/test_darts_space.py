@@ -238,9 +238,13 @@ def test_predictor_evaluation_trains_on_the_cells_asked_for_and_names_a_slow_pro
     assert record["test_size"] == 725 - 40
     notes: list[str] = []  # zero-cost's Zen is not stored for NB301 CIFAR-10: it printed nothing for hours
     evaluate_predictors(["zero-cost"], [40], [0], space="darts", data_dir=data_dir, on_note=notes.append,
-                        skip={("zero-cost", 40, 0)})
+                        skip={("zero-cost", 40, 0)}, predictor_options={"zero-cost": {"proxy": "zen"}})
     assert len(notes) == 1 and notes[0].startswith("zero-cost computes zen for darts cifar10 on each of the 725 "
                                                    "networks it reads")
+    notes.clear()  # by default it reads the stored proxy the benchmark names (tests/test_zero_cost_default_h5.py)
+    evaluate_predictors(["zero-cost"], [40], [0], space="darts", data_dir=data_dir, on_note=notes.append,
+                        skip={("zero-cost", 40, 0)})
+    assert notes == []
 
 
 def test_every_table_and_report_of_nb301_accuracies_says_the_surrogate_predicted_them(tmp_path, data_dir, capsys):
