@@ -28,6 +28,17 @@ if TYPE_CHECKING:  # torch and botorch are imported on the first fit
     from botorch.models import SingleTaskGP
 
 PREDICT_BATCH = 256  # rows per posterior call; with LOVE variances this size was fastest (0.7 s for 15k cells)
+SMALL_SPREAD = 1e-3
+"""Targets spread less than this are divided by their spread before the GP reads them (and its mean and std
+multiplied back): botorch's ``Standardize`` leaves a spread below 1e-8 unscaled, and gpytorch floors a posterior
+variance at 1e-10 in the units it is given, so targets given as 1e-9 fractions got stds of 0.02-0.5 against their
+spread of 6e-9. Larger spreads are read as before, so stored runs refit to the same models."""
+
+
+def _target_unit(y: np.ndarray) -> float:
+    """What the GP's targets are divided by: their spread when it is small (see :data:`SMALL_SPREAD`), else 1."""
+    spread = float(np.std(y))
+    return spread if 0.0 < spread < SMALL_SPREAD else 1.0
 
 
 def _import_botorch() -> None:
@@ -59,6 +70,7 @@ class GPPredictor(Predictor):
         self.warm_start, self.max_iter = warm_start, max_iter
         self._model = None
         self._scale = np.ones(0)
+        self._unit = 1.0
 
     def _inputs(self, archs: Sequence[Arch]) -> torch.Tensor:
         import torch
@@ -105,7 +117,8 @@ class GPPredictor(Predictor):
         from botorch.models import SingleTaskGP
         from botorch.models.transforms.outcome import Standardize
 
-        train_y = torch.from_numpy(y.reshape(-1, 1).astype(np.float64))
+        self._unit = _target_unit(y)
+        train_y = torch.from_numpy((y / self._unit).reshape(-1, 1).astype(np.float64))
         model = SingleTaskGP(self._inputs(archs), train_y, outcome_transform=Standardize(m=1))
         if hypers is not None:
             model.load_state_dict(hypers, strict=False)
@@ -148,4 +161,4 @@ class GPPredictor(Predictor):
                 stds.append(posterior.variance.clamp_min(1e-12).sqrt().reshape(-1))
         if not means:
             return np.zeros(0), np.zeros(0)
-        return torch.cat(means).numpy(), torch.cat(stds).numpy()
+        return torch.cat(means).numpy() * self._unit, torch.cat(stds).numpy() * self._unit
