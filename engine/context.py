@@ -11,10 +11,11 @@ table lazily in each process), so it travels with evaluators to Ray workers.
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -174,8 +175,7 @@ class RunContext:
         """
         source, found = self._proxy_source(space, proxy)
         if source == "benchmark":
-            benchmark, task = self.benchmark, self.dataset
-            return lambda archs: benchmark.proxy_scores(list(archs), proxy, task)
+            return functools.partial(_stored_scores, self.benchmark, proxy, self.dataset)
         if found is not None:
             return self._file_scorer(space, proxy, found)
         return self._computed(space, proxy)
@@ -332,20 +332,25 @@ class RunContext:
                                    f"nasloop does not read) comes from the table's stored proxies, and {exc}") from None
 
     def _file_scorer(self, space: SearchSpace, proxy: str, found: ProxyScores) -> Scorer:
-        """The file's scores, and those of architectures it lacks computed with its mini-batch and seed (its
-        settings line has them): computed with the run's own, a 'nasloop proxies --batch-size 16' file's column
-        would have held scores of two scales."""
+        """The file's scores, those of architectures it lacks computed with its mini-batch and seed (its settings
+        line has them): with the run's own, a 'nasloop proxies --batch-size 16' file's column held two scales."""
         column = found.names.index(proxy)
-        rows = _held(found, column)
-        batch_size, seed = found.settings["batch_size"], found.settings["seed"]
+        return functools.partial(_file_scores, self, space, proxy, column, _held(found, column), found.settings)
 
-        def score(archs: Sequence[Arch]) -> np.ndarray:
-            texts = [space.format(a) for a in archs]
-            missing = [a for a, t in zip(archs, texts) if t not in rows]
-            computed = iter(self._computed(space, proxy, batch_size, seed)(missing)) if missing else iter(())
-            return np.array([rows[t][column] if t in rows else next(computed) for t in texts], dtype=np.float64)
 
-        return score
+def _stored_scores(benchmark: Benchmark, proxy: str, task: str | None, archs: Sequence[Arch]) -> np.ndarray:
+    """A benchmark's stored scores: a module function, so that the predictor holding it pickles (a lambda did not)."""
+    return benchmark.proxy_scores(list(archs), proxy, task)
+
+
+def _file_scores(context: RunContext, space: SearchSpace, proxy: str, column: int, rows: dict[str, np.ndarray],
+                 settings: dict[str, Any], archs: Sequence[Arch]) -> np.ndarray:
+    """A precomputed file's scores, those it lacks computed (:meth:`RunContext._file_scorer`); pickles likewise."""
+    texts = [space.format(a) for a in archs]
+    missing = [a for a, t in zip(archs, texts) if t not in rows]
+    scorer = context._computed(space, proxy, settings["batch_size"], settings["seed"]) if missing else None
+    computed = iter(scorer(missing)) if scorer else iter(())
+    return np.array([rows[t][column] if t in rows else next(computed) for t in texts], dtype=np.float64)
 
 
 def _held(found: ProxyScores, column: int) -> dict[str, np.ndarray]:

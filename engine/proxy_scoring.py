@@ -293,29 +293,48 @@ def computed_scorer(space: NetworkSpace, proxy: str, dataset: str = "cifar10",
     dataset_shape(dataset, "rank by a proxy the space's table stores (e.g. --predictor-opt proxy=params), or score "
                   "a space of CIFAR-10 networks with --dataset cifar10")  # a run's predictor or warm-up asks
     minibatch(resolve([proxy]), dataset, data_dir, batch_size, seed)  # so does one needing images nasloop lacks
-    said = set() if noted is None else noted
+    return ComputedScorer(space, proxy, dataset, data_dir, batch_size, seed, on_note, set() if noted is None else noted)
 
-    def say(kind: str, note: str) -> None:  # once: a predictor asks again each step, and the first says why
-        say_note(on_note, note, log, said, f"{kind}:{proxy}")
 
-    def score(archs: Sequence[Arch]) -> np.ndarray:
+@dataclass
+class ComputedScorer:
+    """What :func:`computed_scorer` returns: a class, not a closure, so that a predictor holding it pickles (a
+    researcher saves a fitted forest on computed proxies with joblib); the run's ``on_note`` stays behind, as the run
+    context's does (a script's callback need not pickle), and the copy notes through logging."""
+
+    space: NetworkSpace
+    proxy: str
+    dataset: str
+    data_dir: str | os.PathLike | None
+    batch_size: int
+    seed: int
+    on_note: Callable[[str], None] | None
+    said: set[str]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "on_note": None}
+
+    def _say(self, kind: str, note: str) -> None:  # once: a predictor asks again each step, and the first says why
+        say_note(self.on_note, note, log, self.said, f"{kind}:{self.proxy}")
+
+    def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
+        proxy = self.proxy
         # a predictor ranking a whole space may build thousands of networks here: show it on a terminal
         with progress(f"computing {proxy}", len(archs), enabled=len(archs) > PROGRESS_FROM) as advance:
-            records = score_architectures(space, list(archs), [proxy], dataset=dataset, data_dir=data_dir,
-                                          batch_size=batch_size, seed=seed, on_result=lambda r: advance(r["arch"][:40]))
+            records = score_architectures(self.space, list(archs), [proxy], dataset=self.dataset,
+                                          data_dir=self.data_dir, batch_size=self.batch_size, seed=self.seed,
+                                          on_result=lambda r: advance(r["arch"][:40]))
         unbuilt = [r["errors"][proxy] for r in records if r.get("errors", {}).get(proxy, "").startswith(UNBUILT)]
         if unbuilt:
-            say("unbuilt", f"computing {proxy}: {len(unbuilt)} of {len(records)} architectures' networks could not be "
-                f"built, so they rank below every scored one (the first: {unbuilt[0][len(UNBUILT):]}); later ones "
-                "are not noted")
+            self._say("unbuilt", f"computing {proxy}: {len(unbuilt)} of {len(records)} architectures' networks could "
+                      f"not be built, so they rank below every scored one (the first: {unbuilt[0][len(UNBUILT):]}); "
+                      "later ones are not noted")
         failed = [r for r in records if proxy in r.get("failed", ())]
         if failed:
-            say("failed", f"computing {proxy}: its score failed on {len(failed)} of {len(records)} architectures, so "
-                "they rank as scores not stored do, below every scored one (the first: "
-                f"{failed[0]['arch']}: {failure(proxy, failed[0]['errors'][proxy])}); later ones are not noted")
+            self._say("failed", f"computing {proxy}: its score failed on {len(failed)} of {len(records)} "
+                      "architectures, so they rank as scores not stored do, below every scored one (the first: "
+                      f"{failed[0]['arch']}: {failure(proxy, failed[0]['errors'][proxy])}); later ones are not noted")
         return np.array([np.nan if r["scores"][proxy] is None else r["scores"][proxy] for r in records])
-
-    return score
 
 
 def failure(proxy: str, reason: str) -> str:

@@ -96,33 +96,10 @@ class Tokenizer:
 
 
 def _build_model(vocab_size: int, dim: int) -> torch.nn.Module:
-    """Embedding → LSTM encoder (mean of outputs = the architecture embedding) → LSTM decoder."""
-    import torch
-    from torch import nn
+    """The encoder-decoder of :mod:`.emprox_model` (imported here: torch loads on the first fit)."""
+    from .emprox_model import EncoderDecoder
 
-    class EncoderDecoder(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.embed = nn.Embedding(vocab_size, dim)
-            self.encoder = nn.LSTM(dim, dim, batch_first=True)
-            self.decoder = nn.LSTM(dim, dim, batch_first=True)
-            self.out = nn.Linear(dim, vocab_size)
-            self.head = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, 1))
-            self.log_scale = nn.Parameter(torch.zeros(()))  # sharpness of the soft neighbour weights
-
-        def encode(self, tokens: torch.Tensor) -> torch.Tensor:
-            outputs, _ = self.encoder(self.embed(tokens))
-            return outputs.mean(dim=1)
-
-        def reconstruction_loss(self, tokens: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
-            """Teacher-forced decoding from the embedding alone (no attention: it must carry everything)."""
-            shifted = torch.cat([torch.full_like(tokens[:, :1], START), tokens[:, :-1]], dim=1)
-            state = (embedding.unsqueeze(0).contiguous(), torch.zeros_like(embedding).unsqueeze(0))
-            outputs, _ = self.decoder(self.embed(shifted), state)
-            logits = self.out(outputs)
-            return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), tokens.reshape(-1))
-
-    return EncoderDecoder()
+    return EncoderDecoder(vocab_size, dim)
 
 
 def _leave_one_out_loss(embedding: torch.Tensor, target: torch.Tensor, log_scale: torch.Tensor) -> torch.Tensor:

@@ -22,6 +22,7 @@ imputed, as the caller chooses.
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 import logging
 from typing import Any, Callable, Literal, Sequence
 
@@ -122,6 +123,24 @@ def _instead_of_proxies(space: SearchSpace) -> str:
             "NetworkSpace and define to_module, or declare an encoding (the README's 'Adding a search space')")
 
 
+# A feature set's sources: module functions bound with functools.partial, so that a predictor holding one pickles
+# (joblib saving a fitted forest or blend stopped at "Can't pickle local object 'FeatureSet._add.<locals>.<lambda>'")
+
+def _encoded(space: SearchSpace, kind: str, archs: Sequence[Arch]) -> np.ndarray:
+    """The columns of a vector encoding."""
+    return np.asarray(space.encode_many(list(archs), kind))
+
+
+def _scored(scorer: Callable[[Sequence[Arch]], Any], archs: Sequence[Arch]) -> np.ndarray:
+    """One proxy's column, as the run context scores it."""
+    return np.asarray(scorer(list(archs)))[:, None]
+
+
+def _stored(benchmark: Any, proxy: str, task: str, archs: Sequence[Arch]) -> np.ndarray:
+    """One stored proxy's column for another task of the benchmark."""
+    return benchmark.proxy_scores(list(archs), proxy, task)[:, None]
+
+
 class FeatureSet:
     """``archs -> (n, d)`` features of the named sources, with a name per column."""
 
@@ -160,7 +179,7 @@ class FeatureSet:
     def _add(self, name: str, context: RunContext) -> None:
         space = self.space
         if name in space.vector_encodings:
-            self._sources.append(lambda archs, kind=name: space.encode_many(list(archs), kind))
+            self._sources.append(partial(_encoded, space, name))
             self.names += [f"{name}[{i}]" for i in range(len(space.encode(space.sample(np.random.default_rng(0)),
                                                                              name)))]
         elif name.partition(":")[0] in ("graph", "graph-subsets"):
@@ -188,7 +207,7 @@ class FeatureSet:
                                   f"({', '.join(space.vector_encodings) or 'none'}), 'graph', 'graph-subsets' (either "
                                   "also as :<graph encoding>), 'proxies', 'proxies:<task>' nor a proxy nasloop can "
                                   f"read or compute ({exc})") from None
-            self._sources.append(lambda archs, s=scorer: np.asarray(s(list(archs)))[:, None])
+            self._sources.append(partial(_scored, scorer))
             self.names.append(name)
             if context.computes(space, name):
                 self.computed_proxies.append(name)
@@ -214,7 +233,7 @@ class FeatureSet:
         own = benchmark.has_task(context.dataset) and benchmark.task(context.dataset).name == name
         _check_overlap(benchmark, name, proxies[0], context)
         for proxy in proxies:
-            self._sources.append(lambda archs, p=proxy: benchmark.proxy_scores(list(archs), p, name)[:, None])
+            self._sources.append(partial(_stored, benchmark, proxy, name))
             self.names.append(f"{name}:{proxy}")
             if own:
                 self._same_as[self.names[-1]] = proxy
