@@ -14,10 +14,8 @@ predictors depend on their whole history of updates, which a refit from the data
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-import base64
 from contextlib import contextmanager
 import functools
-import io
 from pathlib import Path
 from typing import Any, ClassVar, Iterable, Iterator, Mapping, Sequence
 
@@ -28,6 +26,7 @@ from ..engine.registry import PREDICTORS, refusal_for
 from ..engine.options import Configurable, takes
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
+from .saved_state import RECORD, checked_load, record
 from .targets import checked_targets
 
 
@@ -118,6 +117,9 @@ class Predictor(Configurable, ABC):
     that nothing stores, up to seconds on a CPU), so a strategy should rank fewer candidates per round."""
     computed_proxies: tuple[str, ...] = ()
     """The proxies it computes so, where it knows them: the run's computing note names them and their precompute."""
+    state_free_options: ClassVar[tuple[str, ...]] = ()
+    """Options (``seed`` too) that steer later fits only (a step count, a learning rate), so :meth:`load_state_dict`
+    takes a state saved with other values of them; every other one must match the state's (:mod:`.saved_state`)."""
 
     @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
@@ -141,6 +143,8 @@ class Predictor(Configurable, ABC):
         owner = next(c for c in cls.__mro__ if "predict" in c.__dict__)  # a mixin's, no Predictor: was unchecked
         if owner is cls or not issubclass(owner, Predictor):
             cls.predict = _checked(owner.__dict__["predict"])  # type: ignore[method-assign]
+        if "load_state_dict" in cls.__dict__:  # a state made by another predictor, space or options is refused first
+            cls.load_state_dict = checked_load(cls.__dict__["load_state_dict"])  # type: ignore[method-assign]
 
     def fit(self, archs: Iterable[Arch], y: Iterable[float]) -> "Predictor":
         """Learn from scratch on ``archs`` with targets ``y`` (higher is better; copied, see targets.py)."""
@@ -203,8 +207,9 @@ class Predictor(Configurable, ABC):
 
     def state_dict(self) -> dict[str, Any]:
         """The training data seen so far; predictors with learned weights extend it (see module doc)."""
-        return {"archs": [self.space.format(a) for a in self._archs], "y": self._y.tolist()}
+        return {"archs": [self.space.format(a) for a in self._archs], "y": self._y.tolist(), RECORD: record(self)}
 
+    @checked_load
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore :meth:`state_dict`; the default refits on the stored data, which suits exact fits (GP, kNN)."""
         self._restore_data(state)
@@ -356,19 +361,3 @@ def checked_prediction(predictor: Predictor, archs: Sequence[Arch]) -> tuple[np.
     """``predictor.predict(archs)`` as float64 arrays, checked (every predictor's ``predict`` is: see
     :func:`_checked`)."""
     return _float_pair(predictor, len(archs := list(archs)), predictor.predict(archs))
-
-
-def pack_torch(obj: Any) -> str:
-    """Serialise tensors (a state dict, an RNG state) to text for a JSON state dict."""
-    import torch
-
-    buffer = io.BytesIO()
-    torch.save(obj, buffer)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def unpack_torch(text: str) -> Any:
-    """Inverse of :func:`pack_torch`."""
-    import torch
-
-    return torch.load(io.BytesIO(base64.b64decode(text)), weights_only=True)

@@ -23,6 +23,7 @@ class RandomPredictor(Predictor):
     The score depends only on (seed, architecture), not on call order, so rankings repeat.
     """
 
+    state_free_options = ("seed",)  # its state is the data it refits on
     _scale: float = 1.0  # before any fit, scores spread uniformly over [-0.5, 0.5]; fit moves them onto the targets
     _centre: float = 0.0
 
@@ -74,6 +75,8 @@ class ZeroCostPredictor(Predictor):
     no spread (one cell, targets or scores all alike) it predicts the targets' mean, the proxy's
     order kept as a tie-break only, with a std as wide as what is known of the targets.
     """
+
+    state_free_options = ("seed", "proxy", "scorer")  # its state is the data it refits on
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
                  proxy: str | None = None, scorer: Scorer | None = None) -> None:

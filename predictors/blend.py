@@ -91,6 +91,7 @@ class BlendPredictor(Predictor):
     """
 
     holds_predictors = True
+    state_free_options = ("seed", "weights")  # members shape the states saved; each member checks its own too
 
     @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:

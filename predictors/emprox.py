@@ -31,7 +31,8 @@ from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt, Rang
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, single_thread, unpack_torch
+from .base import Predictor, single_thread
+from .saved_state import pack_torch, unpack_torch
 
 if TYPE_CHECKING:  # torch is imported on the first fit
     import torch
@@ -158,6 +159,9 @@ def pretrained(space: SearchSpace, dim: int, samples: int, epochs: int, seed: in
 @register_predictor("emprox")
 class EmProxPredictor(Predictor):
     """Inverse-distance-weighted kNN over encoder embeddings of the evaluated architectures."""
+
+    # the seed, dim, pre-training and canonical shape the encoder (its tokenizer comes from the seed's sample)
+    state_free_options = ("k", "power", "finetune_steps", "finetune_weight", "finetune_loss")
 
     def __init__(self, space: SearchSpace, seed: int = 0, k: PositiveInt = 20, power: NonNegativeFloat = 2.0,
                  dim: Annotated[int, Range(2)] = 32, pretrain_samples: Annotated[int, Range(10)] = 3000,

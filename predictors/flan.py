@@ -45,7 +45,8 @@ from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, NonNegativ
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, single_thread, unpack_torch
+from .base import Predictor, single_thread
+from .saved_state import pack_torch, unpack_torch
 from .features import FeatureScaler, FeatureSet, Missing, features_read_dataset
 from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens, check_start_features, diverged,
                             file_tokens, load_pretrained)
@@ -84,6 +85,8 @@ class FlanPredictor(Predictor, FlanPretraining):
     """
 
     epistemic_std = True
+    state_free_options = ("seed", "loss", "steps", "update_steps", "lr", "weight_decay", "margin", "warm_start",
+                          "batch_size", "missing", "pretrained")  # how later fits train; the file's digest is checked
 
     @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:

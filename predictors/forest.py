@@ -36,6 +36,8 @@ class ForestPredictor(Predictor):
     """
 
     epistemic_std = True
+    # its state is the data it refits on, which no option shapes
+    state_free_options = ("seed", "features", "model", "trees", "max_features", "min_samples_leaf", "missing")
 
     @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:

@@ -21,7 +21,8 @@ from ..engine.options import PositiveInt
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, quiet_botorch, single_thread, unpack_torch, vector_encoding
+from .base import Predictor, quiet_botorch, single_thread, vector_encoding
+from .saved_state import pack_torch, unpack_torch
 
 if TYPE_CHECKING:  # torch and botorch are imported on the first fit
     import torch
@@ -62,6 +63,7 @@ class GPPredictor(Predictor):
     """
 
     epistemic_std = True
+    state_free_options = ("seed", "warm_start", "max_iter")  # the encoding shapes the hyperparameters saved
 
     def __init__(self, space: SearchSpace, seed: int = 0, encoding: str | None = None, warm_start: bool = True,
                  max_iter: PositiveInt = 100) -> None:

@@ -21,7 +21,8 @@ from ..engine.options import PositiveFloat, PositiveInt, Range
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
-from .base import Predictor, pack_torch, single_thread, unpack_torch, vector_encoding
+from .base import Predictor, single_thread, vector_encoding
+from .saved_state import pack_torch, unpack_torch
 
 if TYPE_CHECKING:  # torch is imported on the first fit
     import torch
@@ -35,6 +36,8 @@ class MLPEnsemblePredictor(Predictor):
     """
 
     epistemic_std = True
+    # the encoding, members, layers and width shape the weights saved; these only how later fits train them
+    state_free_options = ("seed", "epochs", "update_epochs", "batch_size", "lr", "warm_start")
 
     def __init__(self, space: SearchSpace, seed: int = 0, encoding: str | None = None,
                  members: Annotated[int, Range(2)] = 5, layers: PositiveInt = 3, width: PositiveInt = 64,
