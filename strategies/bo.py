@@ -112,7 +112,7 @@ class BayesianOptimisation(Strategy):
     def ask(self, n: int) -> list[Arch]:
         out: list[Arch] = []
         while len(out) < n and self.initial_asked < self.num_init:
-            arch = self.proposer.initial(self.initial_asked, self.num_init, self.sobol_seed, self.rng)
+            arch = self.proposer.initial(self.initial_asked, self.sobol_seed, self.rng)
             self.initial_asked += 1
             out.append(self._reserve(arch))
         if len(out) < n:

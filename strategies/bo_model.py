@@ -137,17 +137,23 @@ class Proposer:
         low, high = np.minimum(x.min(axis=0), 0.0), np.maximum(x.max(axis=0), 1.0)
         return torch.as_tensor(np.stack([low, high]), dtype=DTYPE)
 
-    def initial(self, index: int, total: int, seed: int, rng: np.random.Generator) -> Arch:
-        """The ``index``-th point of the initial design: scrambled Sobol in a box, else a random draw."""
+    def initial(self, index: int, seed: int, rng: np.random.Generator) -> Arch:
+        """The ``index``-th point of the initial design: scrambled Sobol in a box, else a random draw. The sequence
+        is fast-forwarded to the point, which is the ``index``-th of botorch's ``draw_sobol_samples`` of the whole
+        design: drawing the whole design at every ask made the initial phase quadratic in ``num_init`` (10**6 points
+        took 0.56 s and 460 MB an ask)."""
         if not self.box:
             return self.space.sample(rng)
-        from botorch.utils.sampling import draw_sobol_samples
+        from botorch.utils.transforms import unnormalize
+        from torch.quasirandom import SobolEngine
 
         # Integer coordinates span half a step beyond each end, so rounding gives every value an equal share.
         half = torch.tensor([0.5 if d.integer else 0.0 for d in self.space.dimensions], dtype=DTYPE)
         bounds = self.bounds(np.zeros((0, 0))) + torch.stack([-half, half])
-        points = draw_sobol_samples(bounds=bounds, n=total, q=1, seed=seed).squeeze(1)
-        return self.space.from_box(points[index].tolist())
+        sobol = SobolEngine(bounds.shape[-1], scramble=True, seed=seed)
+        sobol.fast_forward(index)
+        point = unnormalize(sobol.draw(1, dtype=DTYPE), bounds, update_constant_bounds=False)[0]
+        return self.space.from_box(point.tolist())
 
     def candidates(self, known: set[str], evaluated: list[Arch], y: np.ndarray,
                    rng: np.random.Generator) -> list[Arch] | None:

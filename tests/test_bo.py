@@ -58,13 +58,29 @@ def test_bo_with_two_objectives_uses_the_hypervolume_acquisition(tmp_path, data_
 def test_sobol_design_gives_integer_ends_their_share():
     space = NAGOSpace(param_limit=1e5)
     proposer = Proposer(space, None, 10, 2, 16)
-    points = [space.to_box(proposer.initial(i, 64, 0, np.random.default_rng(0))) for i in range(64)]
+    points = [space.to_box(proposer.initial(i, 0, np.random.default_rng(0))) for i in range(64)]
     values = np.array(points)
     for column, dim in enumerate(space.dimensions):
         if dim.integer:
             counts = np.bincount(values[:, column].astype(int) - int(dim.low))
             levels = int(dim.high - dim.low) + 1
             assert len(counts) == levels and counts.min() >= 64 // levels - 3  # ends not starved
+
+
+def test_each_design_point_is_that_of_botorchs_whole_sobol_design():
+    """A point is drawn alone, the sequence fast-forwarded to it: the design, and so a seed's run, is the one
+    botorch's draw of all num_init points gives."""
+    import torch
+    from botorch.utils.sampling import draw_sobol_samples
+
+    space = NAGOSpace(param_limit=1e5)
+    proposer = Proposer(space, None, 10, 2, 16)
+    half = torch.tensor([0.5 if d.integer else 0.0 for d in space.dimensions], dtype=torch.float64)
+    bounds = proposer.bounds(np.zeros((0, 0))) + torch.stack([-half, half])
+    whole = draw_sobol_samples(bounds=bounds, n=40, q=1, seed=3).squeeze(1)
+    rng = np.random.default_rng(0)
+    assert [proposer.initial(i, 3, rng) for i in (0, 1, 17, 39)] == [space.from_box(whole[i].tolist())
+                                                                      for i in (0, 1, 17, 39)]
 
 
 def test_bo_searches_the_nago_box_with_replicates_as_noise(tmp_path, data_dir):
