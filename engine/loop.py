@@ -15,8 +15,8 @@ from ..strategies.base import Strategy
 from .budget import Budget
 from .errors import ArchitectureError, ConfigError, NasloopError
 from .evaluators.base import Evaluator, checked_result
-from .executors.base import EMPTY_WAITS, Executor, checked_capacity, checked_now, lost_trials, waited
-from .registry import EVALUATORS, EXECUTORS, STRATEGIES, defined_by_nasloop, refusal_for
+from .executors.base import Executor, checked_capacity, checked_now, lost_trials, next_completions
+from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop, refusal_for
 from .replays import Replays, say_dropped
 from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
@@ -215,12 +215,7 @@ class SearchLoop:
                     raise lost_trials(self.executor, list(self._running))
                 self.stop_reason = self.stop_reason or self._why_stopped()
                 break
-            completed = waited(self.executor, self.evaluator, self._running)
-            empty_waits = 0 if completed else empty_waits + 1
-            if empty_waits >= EMPTY_WAITS:
-                raise refusal_for(self.executor)(f"executor {EXECUTORS.label(self.executor)}: wait returned no trial "
-                                                 f"{EMPTY_WAITS:,} times in a row with {self.executor.pending} "
-                                                 "pending; it must block until one finishes")
+            completed, empty_waits = next_completions(self.executor, self.evaluator, self._running, empty_waits)
             for done in completed:
                 self._complete(done.trial_id, done.result)
         # saved with the repeats told since the last save and any open group of lookups (see store_writes)

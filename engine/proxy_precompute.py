@@ -33,10 +33,10 @@ from .errors import ArchitectureError, ConfigError
 from .options import effective_options
 from .proxy_registry import resolve
 from .proxy_scoring import minibatch, score_network
-from .evaluators.base import refused
+from .evaluators.base import checked_result, refused
 from .evaluators.proxy import ProxyEvaluator
 from .space_networks import build_network
-from .executors.base import Executor
+from .executors.base import Executor, checked_capacity, lost_trials, next_completions
 from .types import Arch, Result
 
 
@@ -161,12 +161,14 @@ class _Rows:
             executor.submit(index, self.adding if text in copied else self.evaluator, arch, None)
             return True
 
-        while executor.pending < executor.capacity and submit_next():
+        while executor.pending < checked_capacity(executor) and submit_next():
             pass
-        while executor.pending:
-            for completed in executor.wait():
+        empty_waits = 0
+        while executor.pending:  # a user's executor is checked as a search checks it (executors.base)
+            completed_now, empty_waits = next_completions(executor, self.evaluator, texts, empty_waits)
+            for completed in completed_now:
                 text = texts.pop(completed.trial_id)
-                result = completed.result
+                result = checked_result(self.evaluator, completed.result, executor)
                 if text in copied:
                     result = replace(result, metrics={**copied[text], **result.metrics})
                 writer.writerow([text, *_fields(result, names)])
@@ -181,6 +183,8 @@ class _Rows:
                 if on_row is not None:
                     on_row(text)
                 submit_next()
+        if texts:
+            raise lost_trials(executor, texts, "the same 'nasloop proxies --out FILE' scores the rows its file lacks")
         return {"scored": len(todo), "skipped": len(distinct) - len(todo), "repeated": len(archs) - len(distinct),
                 "failed": len(failed), "reason": failed[0] if failed else None,
                 "errors": len(errors), "error": errors[0] if errors else None,

@@ -132,13 +132,28 @@ def waited(executor: Executor, evaluator: Evaluator, running: Container[int]) ->
     return checked_completions(executor, completed, running)
 
 
-def lost_trials(executor: Executor, running: Iterable[int]) -> ConfigError:
+def next_completions(executor: Executor, evaluator: Evaluator, running: Container[int],
+                     empty_waits: int) -> tuple[list[Completed], int]:
+    """One checked ``wait`` (:func:`waited`) and the count of empty answers in a row it makes of ``empty_waits``;
+    past :data:`EMPTY_WAITS` the executor is named as one that does not block, where its caller spun for ever."""
+    completed = waited(executor, evaluator, running)
+    empty_waits = 0 if completed else empty_waits + 1
+    if empty_waits >= EMPTY_WAITS:
+        raise refusal_for(executor)(f"executor {EXECUTORS.label(executor)}: wait returned no trial {EMPTY_WAITS:,} "
+                                    f"times in a row with {executor.pending} pending; it must block until one "
+                                    "finishes")
+    return completed, empty_waits
+
+
+def lost_trials(executor: Executor, running: Iterable[int],
+                continued_by: str = "the run continues them with 'nasloop search --resume'") -> ConfigError:
     """The error for an executor whose ``pending`` fell to 0 while submitted trials never came back from ``wait``
-    (a user's executor that dropped one): the search ended as 'finished' with a trial not done."""
+    (a user's executor that dropped one): the search ended as 'finished' with a trial not done. ``continued_by``
+    says how the command that lost them takes them up again."""
     shown = ", ".join(map(str, sorted(running)[:5]))
     return refusal_for(executor)(f"executor {EXECUTORS.label(executor)}: pending is 0 but trial(s) {shown} never "
                                  "came back from wait; pending must count every submitted trial until wait returns "
-                                 "it (the run continues them with 'nasloop search --resume')")
+                                 f"it ({continued_by})")
 
 
 @contextmanager
