@@ -22,7 +22,7 @@ from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
 from .state_loading import load_saved_state
 from .stop_reasons import RepeatStreak, streak_reason
-from .stored_keys import current_key, space_evaluated_whole, stored_architectures
+from .stored_keys import current_key, needed_arch, space_evaluated_whole, stored_architectures
 from .store import RunStore, Trial
 from .store_rows import DONE, DUPLICATE, PENDING
 from .store_writes import grouped_state
@@ -78,7 +78,7 @@ class SearchLoop:
         self._reported: frozenset[str] | None = None  # the evaluator's metric names, read when first needed
         self._seen_metrics: set[str] = set()  # the metrics successful results have reported in this run
         self._strategy_loaded = False
-        self._stored: dict[str, Arch] = {}  # each stored architecture by its string, from its load until the restore
+        self._stored: dict[str, Arch | None] = {}  # by its string, from the state load to the restore
         self._replays = Replays()  # stored lookups the resumed strategy proposes again, unknown to it until then
         self._state, self._grouped_state = strategy.state_dict, grouped_state(strategy)  # see store_writes
         strategy.bind_history(self._knows)
@@ -167,7 +167,7 @@ class SearchLoop:
         # a faster worker may have finished a later one first
         self._seen_metrics.update(m for t in trials if t.result is not None and t.result.ok for m in t.result.metrics)
         for trial in trials:
-            arch = stored[trial.arch]
+            arch = needed_arch(self.store.path, self.space, trial, stored)
             if trial.state == DUPLICATE:
                 if trial.result is None:
                     self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, arch))
@@ -186,6 +186,11 @@ class SearchLoop:
                     self._started, self._spent = self._started + 1, self._spent + trial.result.cost
             if trial.result is not None and not trial.told:
                 untold.append((trial, arch))
+        kept = sum(stored[t.arch] is None for t in trials)  # each finished and told, or needed_arch refused it
+        if kept and self.on_note:
+            self.on_note(f"{kept} finished trial(s) of {self.store.path} hold strings search space '{self.space.name}' "
+                         "does not read now (its format changed since, or the store was edited): they are kept "
+                         "under the keys they were stored with")
         self._streak.count = self.store.get_meta("repeat_streak") or 0  # as of the state resumed from (LOOP_COUNTS)
         self._replays.repeats = (self.store.get_meta("repeats_to_replay") or 0) if self._replays else 0
         if self._started - self.executor.pending:

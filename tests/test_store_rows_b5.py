@@ -82,16 +82,26 @@ def test_repeats_of_one_architecture_are_no_second_evaluation(tmp_path, data_dir
     assert shown["evaluations"] == 4 and shown["duplicates_answered"] == 1
 
 
-def test_a_users_space_that_does_not_read_a_stored_architecture_is_told_both_fixes(tmp_path):
-    """A user's space may have changed how it writes since the run stored a trial: its line says that fix too."""
+def test_a_users_space_that_does_not_read_a_finished_trial_keeps_it_and_one_to_evaluate_again_is_told_both_fixes(
+        tmp_path):
+    """A user's space may have changed how it writes since the run stored a trial (the base resumed such a run, its
+    finished trials under their stored keys): a finished, told trial is kept so, said in a note, and a trial the run
+    must evaluate again, which needs its architecture, is refused with that fix said too."""
     register_search_space("b5-digits")(type("Digits", (DigitSpace,), {"name": "b5-digits"}))
     register_evaluator("b5-sum")(type("Sum", (DigitSum,), {}))
     folder = tmp_path / "run"
     nasloop.search(SearchConfig(space="b5-digits", evaluator="b5-sum", strategy="random", budget=3,
                                 run_dir=str(folder)))
     _edit(folder, "UPDATE trials SET arch = '0-1-2' WHERE id = 2")
+    notes: list[str] = []
+    assert nasloop.resume(folder, budget=4, on_note=notes.append)["evaluations"] == 4
+    assert [n for n in notes if "finished trial(s)" in n] == [
+        f"1 finished trial(s) of {folder / DB_NAME} hold strings search space 'b5-digits' does not read now (its "
+        "format changed since, or the store was edited): they are kept under the keys they were stored with"]
+    _edit(folder, "UPDATE trials SET state = 'pending', status = NULL, score = NULL, metrics = NULL, told = 0 "
+                  "WHERE id = 2")
     with pytest.raises(DataError) as refused:
-        nasloop.resume(folder, budget=4)
+        nasloop.resume(folder, budget=5)
     assert str(refused.value).startswith(f"{folder / DB_NAME}: trial 2 holds '0-1-2', which search space 'b5-digits' "
                                          "does not read (ArchitectureError: '0-1-2' is not 5 digits 0-3 joined by '-'")
     assert str(refused.value).endswith("; its parse must read what its format wrote: if its code changed since the "
