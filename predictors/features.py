@@ -62,9 +62,11 @@ def context_advice(space: SearchSpace, context: RunContext) -> str:
 
 def note_without_table(text: str, space: SearchSpace, context: RunContext) -> None:
     """Note ``text`` and :func:`context_advice` (Python's logging, or the context's ``on_note``) where ``context``
-    lacks the space's benchmark, so that what the predictor does instead is heard; nothing otherwise."""
+    lacks the space's benchmark, so that what the predictor does instead is heard; nothing otherwise. Once per
+    context (its ``noted``): predictors evaluate builds a predictor per train size and seed, and said it each time."""
     advice = context_advice(space, context)
-    if advice:
+    if advice and text not in context.noted:
+        context.noted.add(text)
         say_note(context.on_note, f"{text}: {advice}", log)
 
 
