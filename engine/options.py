@@ -30,37 +30,11 @@ import numpy as np
 
 from .errors import ConfigError, one_line
 from .hints import resolved_hints
+from .option_bounds import Range
 
 WIRING: tuple[str, ...] = ("space", "context")
 """Constructor parameters that are wiring, not options, unless a plugin kind says otherwise: the
 search passes them, a user does not."""
-
-
-@dataclass(frozen=True)
-class Range:
-    """Bounds for a numeric option: ``Annotated[int, Range(1)]`` is an integer of at least 1."""
-
-    low: float | None = None
-    high: float | None = None
-    low_open: bool = False
-    high_open: bool = False
-
-    def holds(self, value: float) -> bool:
-        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
-            return False
-        return self.high is None or (value < self.high if self.high_open else value <= self.high)
-
-    def describe(self) -> str:
-        parts = []
-        if self.low is not None:
-            parts.append(f"{'>' if self.low_open else '>='} {_bound(self.low)}")
-        if self.high is not None:
-            parts.append(f"{'<' if self.high_open else '<='} {_bound(self.high)}")
-        return " and ".join(parts)
-
-
-def _bound(value: float) -> str:
-    return str(value) if isinstance(value, int) else f"{value:g}"
 
 
 PositiveInt = typing.Annotated[int, Range(1)]

@@ -18,6 +18,7 @@ from .executors.base import Executor, closed_on_error, forget_sigterm
 from .guided import guided_strategies, predictor_of
 from .hooks import HeldNotes, check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
+from .option_bounds import stored_options
 from .options import PositiveFloat, PositiveInt, check_value, plain, takes
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .plugins import load_plugins, named_plugins_loaded, plugins_to_record, relocated_plugins
@@ -311,7 +312,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             named_plugins_loaded(config.space, config.evaluator, config.strategy, config.predictor)
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
         notes = HeldNotes(on_note)
-        plugins = build_plugins(config, notes.hook, resumed=True, start_executor=False)  # started if it goes on
+        with stored_options():  # a count past a bound added since the run began is the value it ran with
+            plugins = build_plugins(config, notes.hook, resumed=True, start_executor=False)  # started if it goes on
         with closed_on_error(plugins[3]):
             check_same_results(str(run_dir), store, plugins[0], plugins[2])
             check_resumed_objectives(str(run_dir), config, plugins[2])

@@ -29,14 +29,14 @@ from __future__ import annotations
 
 from collections import deque
 from functools import partial
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from ..engine.errors import ConfigError
 from ..engine.objectives import pareto_mask
-from ..engine.options import PositiveInt, Range
-from .counts import MAX_POOL, PoolSize
+from ..engine.options import PositiveInt
+from .counts import PoolSize, PopulationSize
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import SearchSpace
@@ -54,7 +54,7 @@ class RegularizedEvolution(Strategy):
     multi_objective = True
     random_start = "population_size"
 
-    def __init__(self, space: SearchSpace, seed: int = 0, population_size: Annotated[int, Range(2, MAX_POOL)] = 50,
+    def __init__(self, space: SearchSpace, seed: int = 0, population_size: PopulationSize = 50,
                  sample_size: PoolSize = 10, dedup: bool = True,
                  parents: Literal["auto", "tournament", "frontier"] = "auto", num_objectives: PositiveInt = 1) -> None:
         super().__init__(space, seed)

@@ -1,0 +1,55 @@
+"""The bounds of a numeric option (:class:`Range`), and where they are read for a stored run
+(:func:`stored_options`): a bound on what a machine holds is a new run's, since a stored run's options ran and
+cannot be given anew."""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from dataclasses import dataclass
+from typing import Iterator
+
+_READING_STORED: contextvars.ContextVar[bool] = contextvars.ContextVar("reading_stored_options", default=False)
+
+
+@contextlib.contextmanager
+def stored_options(stored: bool = True) -> Iterator[None]:
+    """Options read inside are a stored run's (``stored``): a bound on what a machine holds
+    (:attr:`Range.high_for_new_runs`) is not applied to them, so a run an older nasloop began resumes."""
+    token = _READING_STORED.set(stored)
+    try:
+        yield
+    finally:
+        _READING_STORED.reset(token)
+
+
+@dataclass(frozen=True)
+class Range:
+    """Bounds for a numeric option: ``Annotated[int, Range(1)]`` is an integer of at least 1."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    high_for_new_runs: bool = False
+    """Whether ``high`` bounds what a machine holds rather than what the option means (a strategy's pool or sample
+    count): a stored run's options, read inside :func:`stored_options`, may exceed it, since an older nasloop
+    accepted the value, the run ran with it, and its options cannot be given anew."""
+
+    def holds(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        if self.high is None or self.high_for_new_runs and _READING_STORED.get():
+            return True
+        return value < self.high if self.high_open else value <= self.high
+
+    def describe(self) -> str:
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'>' if self.low_open else '>='} {_bound(self.low)}")
+        if self.high is not None:
+            parts.append(f"{'<' if self.high_open else '<='} {_bound(self.high)}")
+        return " and ".join(parts)
+
+
+def _bound(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:g}"
