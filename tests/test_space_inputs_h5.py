@@ -75,3 +75,35 @@ def test_a_users_space_is_checked_by_the_base_class(own_plugin_files):
     assert 1 <= Dice().sample(np.random.default_rng(0)) <= 6
     with pytest.raises(ConfigError, match="'dice-h5': mutate takes a numpy Generator, got None"):
         Dice().mutate(3, None)
+
+
+def test_a_users_static_or_class_method_draws_and_its_own_default_are_left_as_written(own_plugin_files):
+    """A static method got the space as its generator ('takes 1 positional argument but 2 were given'), a class
+    method 'is not callable', and a sample(rng=None) the space calls itself with None was refused (reviewer S5)."""
+    class Coins(SearchSpace):
+        name = "coins-h5"
+
+        def parse(self, text: str) -> int:
+            return int(text)
+
+        def format(self, arch: int) -> str:
+            return str(arch)
+
+        @staticmethod
+        def sample(rng: np.random.Generator) -> int:
+            return int(rng.integers(0, 2))
+
+        @classmethod
+        def mutate(cls, arch: int, rng: np.random.Generator) -> int:
+            return 1 - arch
+
+    class OwnDefault(Coins):
+        name = "own-default-h5"
+
+        def sample(self, rng: np.random.Generator | None = None) -> int:
+            return int((rng or np.random.default_rng(5)).integers(0, 2))
+
+    assert Coins().sample(np.random.default_rng(0)) in (0, 1) and Coins().mutate(1, np.random.default_rng(0)) == 0
+    assert OwnDefault().sample(None) in (0, 1) and OwnDefault().sample() in (0, 1)
+    with pytest.raises(ConfigError, match="'own-default-h5': sample takes a numpy Generator, got the seed 3"):
+        OwnDefault().sample(3)
