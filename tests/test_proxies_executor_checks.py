@@ -7,21 +7,12 @@ import pytest
 
 from nasloop.engine import cli
 from nasloop.engine.executors.base import EMPTY_WAITS, Completed
-from nasloop.engine.executors.inprocess import InProcessExecutor
 from nasloop.engine.registry import register_executor
 
+from .test_plugin_faults_d5 import Queued
 from .test_proxy_precompute import CELLS, proxies_argv
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
-
-
-class Queued(InProcessExecutor):
-    """Runs every row through submit and wait, as on a cluster."""
-
-    waits = 0
-
-    def evaluate_now(self, evaluator, arch, fidelity):
-        return None
 
 
 class HandsOnMetrics(Queued):
