@@ -80,7 +80,7 @@ def space_spent(stored: SearchConfig, store: RunStore, counts: dict[str, float],
     key = space.functional_hash if stored.dedup == "functional" else space.hash
     if not space_evaluated_whole(space, key, int(counts["evaluations"])):  # fewer evaluations than the space
         return False
-    keys = {current_key(space, key, t, None, store.path) for t in store.trials("state != 'duplicate'")}
+    keys = {current_key(space, key, t, store.path) for t in store.trials("state != 'duplicate'")}
     return space_evaluated_whole(space, key, len(keys))
 
 

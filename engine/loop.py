@@ -22,7 +22,7 @@ from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
 from .state_loading import load_saved_state
 from .stop_reasons import RepeatStreak, streak_reason
-from .stored_keys import current_key, needed_arch, space_evaluated_whole, stored_architectures
+from .stored_keys import needed_arch, space_evaluated_whole, stored_architectures
 from .store import RunStore, Trial
 from .store_rows import DONE, DUPLICATE, PENDING
 from .store_writes import grouped_state
@@ -173,7 +173,7 @@ class SearchLoop:
                     self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, arch))
             else:
                 scores = self.scores(trial.result) if trial.state == DONE else None
-                key = current_key(self.space, self._key, trial, arch, self.store.path)  # the stored key may be stale
+                key = trial.key if arch is None else self._key(arch)  # the stored key may be stale (stored_keys)
                 self._known.setdefault(key, _Known(trial.id, trial.result, scores))
                 self._note_best(trial.score)  # None while it runs
                 if trial.state != DONE:

@@ -37,21 +37,24 @@ def stored_arch(path: Path, space: SearchSpace, trial_id: int, text: str) -> Arc
                         f"({one_line(exc, 120)}); {RESTORE}") from None
 
 
-def stored_architectures(store: RunStore, space: SearchSpace) -> dict[str, Arch | None]:
-    """Every architecture ``store`` holds, by its stored string, read by the run's ``space`` (:func:`stored_arch`),
-    each distinct string once. A string a user's space does not read maps to None: its format may have changed
-    since the run stored it, and a finished trial needs no architecture to be kept (under its stored key, nothing
-    else could key it), so only a trial the run evaluates or tells again is refused (:func:`needed_arch`). One of
+def readable_arch(path: Path, space: SearchSpace, trial_id: int, text: str) -> Arch | None:
+    """:func:`stored_arch`, or None where a user's space does not read ``text``: its format may have changed since
+    the run stored it, and a finished trial needs no architecture to be kept (under its stored key, nothing else
+    could key it), so only a trial the run evaluates or tells again is refused (:func:`needed_arch`). One of
     nasloop's own spaces, whose strings are known, refuses it as damage."""
-    out: dict[str, Arch | None] = {}
-    for trial_id, text in store.db.execute("SELECT MIN(id), arch FROM trials GROUP BY arch ORDER BY MIN(id)"):
-        try:
-            out[text] = stored_arch(store.path, space, trial_id, text)
-        except DataError:
-            if defined_by_nasloop(type(space)):
-                raise
-            out[text] = None
-    return out
+    try:
+        return stored_arch(path, space, trial_id, text)
+    except DataError:
+        if defined_by_nasloop(type(space)):
+            raise
+        return None
+
+
+def stored_architectures(store: RunStore, space: SearchSpace) -> dict[str, Arch | None]:
+    """Every architecture ``store`` holds, by its stored string, read by the run's ``space``
+    (:func:`readable_arch`), each distinct string once."""
+    return {text: readable_arch(store.path, space, trial_id, text)
+            for trial_id, text in store.db.execute("SELECT MIN(id), arch FROM trials GROUP BY arch ORDER BY MIN(id)")}
 
 
 def needed_arch(path: Path, space: SearchSpace, trial: Trial, stored: dict[str, Arch | None]) -> Arch | None:
@@ -63,18 +66,11 @@ def needed_arch(path: Path, space: SearchSpace, trial: Trial, stored: dict[str, 
     return arch if arch is not None or finished else stored_arch(path, space, trial.id, trial.arch)
 
 
-def current_key(space: SearchSpace, key: Callable[[Arch], str], trial: Trial, arch: Arch | None, path: Path) -> str:
-    """``trial``'s key by ``key`` (the run's hash) of its architecture (``arch``, else read from the store at
-    ``path``: :func:`stored_arch`); its stored key where a user's space does not read the string
-    (:func:`stored_architectures`)."""
-    if arch is None:
-        try:
-            arch = stored_arch(path, space, trial.id, trial.arch)
-        except DataError:
-            if defined_by_nasloop(type(space)):
-                raise
-            return trial.key
-    return key(arch)
+def current_key(space: SearchSpace, key: Callable[[Arch], str], trial: Trial, path: Path) -> str:
+    """``trial``'s key by ``key`` (the run's hash) of its architecture as read from the store at ``path``; its stored
+    key where a user's space does not read the string (:func:`readable_arch`)."""
+    arch = readable_arch(path, space, trial.id, trial.arch)
+    return trial.key if arch is None else key(arch)
 
 
 def space_evaluated_whole(space: SearchSpace, key: Callable[[Arch], str], known: int) -> bool:
