@@ -17,6 +17,24 @@ from nasloop.search_spaces.nago.space import NAGOSpace
 from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
 
+class IntegerSpace(SearchSpace):
+    """Architectures that are integers, written as themselves: the user spaces below differ in their draws."""
+
+    name = "integers-h5"
+
+    def parse(self, text: str) -> int:
+        return int(text)
+
+    def format(self, arch: int) -> str:
+        return str(arch)
+
+    def sample(self, rng: np.random.Generator) -> int:
+        return 0
+
+    def mutate(self, arch: int, rng: np.random.Generator) -> int:
+        return arch
+
+
 @pytest.mark.parametrize("space_class", [NB201Space, TNB101MicroSpace])
 @pytest.mark.parametrize("bad", [(-1, 0, 0, 0, 0, 0), (9, 9, 9, 9, 9, 9), (0, 1, 2), "|nor_conv_3x3~0|", None])
 def test_encode_many_refuses_what_encode_refuses_in_its_words(space_class, bad):
@@ -57,14 +75,8 @@ def test_draws_take_a_generator_and_refuse_a_seed_in_one_line(space_class):
 
 
 def test_a_users_space_is_checked_by_the_base_class(own_plugin_files):
-    class Dice(SearchSpace):
+    class Dice(IntegerSpace):
         name = "dice-h5"
-
-        def parse(self, text: str) -> int:
-            return int(text)
-
-        def format(self, arch: int) -> str:
-            return str(arch)
 
         def sample(self, rng: np.random.Generator) -> int:
             return int(rng.integers(1, 7))
@@ -80,14 +92,8 @@ def test_a_users_space_is_checked_by_the_base_class(own_plugin_files):
 def test_a_users_static_or_class_method_draws_and_its_own_default_are_left_as_written(own_plugin_files):
     """A static method got the space as its generator ('takes 1 positional argument but 2 were given'), a class
     method 'is not callable', and a sample(rng=None) the space calls itself with None was refused (reviewer S5)."""
-    class Coins(SearchSpace):
+    class Coins(IntegerSpace):
         name = "coins-h5"
-
-        def parse(self, text: str) -> int:
-            return int(text)
-
-        def format(self, arch: int) -> str:
-            return str(arch)
 
         @staticmethod
         def sample(rng: np.random.Generator) -> int:
