@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .config import SearchConfig
 from .errors import NasloopError, PluginFault
 from .executors.base import interrupts_held, stopped_by_sigterm
+from .plugin_crash import plugin_crashes_named
 from .stop_reasons import BY_SIGTERM, BY_USER, continue_hint
 from .store import DB_NAME, RunStore
 
@@ -53,9 +54,11 @@ def every_evaluation_failed(store: RunStore) -> str | None:
 def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, log: TensorBoardLog | None) -> None:
     """Run the loop and store how the run ended: finished, failed (every evaluation, or on an error of the user's,
     with the reason) or interrupted (with how to continue: by the user, a plugin's bug, or a plugin's output refused
-    once evaluations stand, which its fix lets a resume continue)."""
+    once evaluations stand, which its fix lets a resume continue; a user's plugin raising is said as such output
+    is, naming the plugin: see :mod:`.plugin_crash`)."""
     try:
-        loop.run()
+        with plugin_crashes_named():
+            loop.run()
         failure = every_evaluation_failed(store)
         store.set_meta("status", "finished" if failure is None else "failed")
         if failure is not None:
