@@ -63,7 +63,8 @@ def plugin_crash(exc: BaseException) -> PluginFault | None:
     kind = type(plugin).plugin_kind
     label = _REGISTRIES[kind].label(plugin) if kind in _REGISTRIES else type(plugin).__name__
     named = f"{kind} '{label}'" if kind in ("search space", "benchmark") else f"{kind} {label}"  # as their refusals
-    holder = next((o for o in owners[:at] if kind == "predictor" and _kind(o) == kind and any(m is plugin for m in o.held)), None)
+    holder = next((o for o in owners[:at] if kind == "predictor" and _kind(o) == kind
+                   and any(member is plugin for member in o.held)), None)
     if holder is not None:  # a blend's member: the user wrote the member, and may not know what holds it
         named += f" (a member of {PREDICTORS.label(holder)})"
     called, line = frames[at]  # where the user's line is none of its own files (an installed plugin package)
