@@ -316,7 +316,7 @@ class SearchLoop:
     def _replaying(self, archs: list[Arch]) -> tuple[list[Arch], int]:
         """``archs``, proposed while lookups remain to replay, and how many new ones were dropped: where the strategy
         left the run it replays, those left count as done, and its new proposals past the budget they leave are
-        dropped, untold (else they overran it), and the run says so (they were dropped without a word)."""
+        dropped, unevaluated (else they overran it): the run says so, and tells the strategy (Strategy.dropped)."""
         keys = [self._key(arch) for arch in archs]
         new = list(dict.fromkeys(key for key in keys if key not in self._known))
         left, cost = self._replays.diverged(self._step, bool(new))
@@ -325,9 +325,12 @@ class SearchLoop:
             self._note_progress()
         room = (len(new) if self.budget.queries is None else self.budget.queries - self._started) \
             if self.budget.allows(self._started, self._spent) else 0
-        if room < len(new):
-            say_dropped(self.on_note, left, len(new) - room)
-        return (archs, 0) if room >= len(new) else (archs[:keys.index(new[room])], len(new) - room)
+        if room >= len(new):
+            return archs, 0
+        say_dropped(self.on_note, left, len(new) - room)
+        cut = keys.index(new[room])
+        self.strategy.dropped(archs[cut:])  # so it holds none of them as in flight, to wait for on later resumes
+        return archs[:cut], len(new) - room
 
     def _finish_now(self, row: dict, arch: Arch, result: Result) -> None:
         """An instant evaluation (a table lookup, run serially): its ask, its result and the strategy's

@@ -71,7 +71,8 @@ class Replays:
 
 def say_dropped(on_note: Callable[[str], None] | None, left: int, dropped: int) -> None:
     """Say that the resumed strategy left the run it replays with ``left`` lookups still to propose again, which
-    count as done, so that its ``dropped`` new proposals past the budget they spend are not evaluated (nor told)."""
+    count as done, so that its ``dropped`` new proposals past the budget they spend are not evaluated (the loop tells
+    the strategy so: Strategy.dropped)."""
     lookups, proposals = f"lookup{'s' * (left != 1)}", f"proposal{'s' * (dropped != 1)}"
     say_note(on_note, f"the resumed strategy went another way than the run it continues (its proposals are not fixed "
              f"by its seed and saved state, or its code changed): the {left} stored {lookups} it had yet to propose "

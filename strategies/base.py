@@ -152,6 +152,13 @@ class Strategy(Configurable, ABC):
     def tell(self, observations: list[Observation]) -> None:
         """Learn from results of earlier asks, in the order they completed."""
 
+    def dropped(self, archs: list[Arch]) -> None:
+        """Learn that ``archs``, proposed by the last ask, will never be evaluated nor told: a resumed run whose
+        strategy went another way than the run it replays drops its proposals past the budget (engine/replays.py).
+        A strategy that keeps what it asked until it is told (pending picks, a neighbour or restart point it waits
+        for) forgets them here; else it waited for them on every later resume (local search drew at random for
+        ever, never climbing). Nothing by default: a strategy that keeps nothing in flight has nothing to forget."""
+
     def diagnostics(self) -> dict[str, float]:
         """Numbers worth watching while the search runs (logged to TensorBoard); none by default."""
         return {}

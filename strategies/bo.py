@@ -188,6 +188,11 @@ class BayesianOptimisation(Strategy):
         return arch
 
     # --- tell ----------------------------------------------------------------------------------
+    def dropped(self, archs: list[Arch]) -> None:
+        """Dropped points are no longer pending: the acquisition no longer spreads the batch away from them."""
+        for arch in archs:
+            self.pending.pop(self._dump(arch), None)
+
     def tell(self, observations: list[Observation]) -> None:
         for obs in observations:
             text = self._dump(obs.arch)

@@ -122,6 +122,11 @@ class PredictorGuidedStrategy(Strategy):
             if key not in self.observed:  # a duplicate answered from the store adds nothing new
                 self._observe(key, obs.arch, None if obs.failed else float(obs.score))
 
+    def dropped(self, archs: list[Arch]) -> None:
+        """Dropped picks are no longer pending, so a later round may pick them again."""
+        for arch in archs:
+            self.pending.pop(self.space.hash(arch), None)
+
     def _observe(self, key: str, arch: Arch, score: float | None) -> None:
         """Record a told architecture and its saved row together, so ``state_dict`` formats each row once."""
         self.observed[key] = (arch, score)

@@ -76,6 +76,15 @@ class LocalSearch(Strategy):
                     self.candidate = (obs.arch, obs.score)
             # anything else was an exploration draw: the store keeps it, the climb ignores it
 
+    def dropped(self, archs: list[Arch]) -> None:
+        """A dropped restart point is drawn afresh; a dropped neighbour goes back on the queue, asked next."""
+        for text in reversed([self._dump(arch) for arch in archs]):  # the queue is popped from its end
+            if text == self.start:
+                self.start = None
+            elif text in self.outstanding:
+                self.outstanding.remove(text)
+                self.queue.append(text)
+
     def _move_to(self, arch: Arch, score: float) -> None:
         self.current, self.candidate, self.outstanding = (arch, score), None, []
         neighbours = list(self.space.neighbours(arch))  # a plugin space may yield them

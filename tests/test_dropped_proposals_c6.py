@@ -1,0 +1,121 @@
+"""A strategy is told the proposals a resumed run drops past its budget (``Strategy.dropped``).
+
+A plugin strategy's table lookups kept without its state are replayed on resume (engine/replays.py); where the
+resumed strategy goes another way, the lookups left count as done, and its new proposals past the budget they spend
+are dropped, never evaluated. They were never told to the strategy either, so it kept them as in flight: local search
+kept a dropped restart point as the start it waits for, and a later resume with a larger budget drew at random for
+ever, waiting ('explore meanwhile'), where it climbs; a guided strategy kept a dropped pick pending, never to propose
+it again, and bo kept it as a pending point in every acquisition.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nasloop.engine import store_writes
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.registry import register_strategy
+from nasloop.engine.search import resume, search
+from nasloop.engine.types import Arch, Observation
+from nasloop.predictors.baselines import RandomPredictor
+from nasloop.search_spaces.nb201.space import NB201Space
+from nasloop.strategies.bo import BayesianOptimisation
+from nasloop.strategies.local_search import LocalSearch
+from nasloop.strategies.predictor_topk import PredictorTopK
+
+from .test_replay_at_budget_end_m3 import interrupt_at
+
+
+class Climber(LocalSearch):
+    """nasloop's local search as a user's subclass, counting its asks in its own state (so its lookups are kept
+    without a state when the run stops, and replayed on resume); set on the class, ``skip`` draws that many numbers
+    more at each ask, so a resumed one goes another way."""
+
+    skip = 0
+    told: list[list[Arch]] = []  # what each call of dropped was given
+
+    def __init__(self, space: Any, seed: int = 0) -> None:
+        super().__init__(space, seed)
+        self.asks = 0
+
+    def ask(self, n: int) -> list[Arch]:
+        self.asks += 1
+        self.rng.random(Climber.skip)
+        return super().ask(n)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {**super().state_dict(), "asks": self.asks}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        self.asks = state["asks"]
+
+    def dropped(self, archs: list[Arch]) -> None:
+        Climber.told.append(list(archs))
+        super().dropped(archs)
+
+
+@pytest.fixture
+def one_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each run one group of lookups, committed as the run stops (without a state where it is interrupted)."""
+    register_strategy("c6-climber")(Climber)
+    monkeypatch.setattr(Climber, "skip", 0)
+    monkeypatch.setattr(Climber, "told", [])
+    monkeypatch.setattr(store_writes, "GROUP_SECONDS", 3600.0)
+
+
+def _state(run: Path) -> dict[str, Any]:
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        return json.loads(db.execute("SELECT state FROM strategy_state").fetchone()[0])
+
+
+def _archs(run: Path) -> set[str]:
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        return {row[0] for row in db.execute("SELECT arch FROM trials")}
+
+
+def test_local_search_told_of_its_dropped_start_climbs_on_a_later_resume(tmp_path, data_dir, one_group, monkeypatch):
+    run, notes = tmp_path / "run", []
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C once all 20 lookups finished, before any state after them
+        search(SearchConfig(strategy="c6-climber", budget=20, seed=3, data_dir=str(data_dir), run_dir=str(run)),
+               on_progress=interrupt_at(20))
+    monkeypatch.setattr(Climber, "skip", 1)  # the resumed climber draws another restart point than the run did
+    assert resume(run, on_note=notes.append)["evaluations"] == 20
+    assert any("its 1 new proposal past the budget they spend is dropped" in note for note in notes), notes
+    state = _state(run)
+    assert state["start"] is None and state["current"] is None  # was: the dropped start, never to be told
+    assert len(Climber.told) == 1 and len(Climber.told[0]) == 1  # the one proposal dropped, never evaluated
+    assert NB201Space().format(Climber.told[0][0]) not in _archs(run)
+    assert resume(run, budget=40)["evaluations"] == 40
+    state = _state(run)
+    assert state["current"] is not None and state["current"][0] in _archs(run)  # was None: it drew at random, waiting
+
+
+def test_each_strategy_forgets_what_it_is_told_was_dropped(nb201_context):
+    """A dropped proposal is no longer in flight: local search asks a dropped neighbour again, predictor-topk and
+    bo no longer hold their dropped picks pending, and what they were not told of is kept."""
+    space = NB201Space()
+    local = LocalSearch(space, seed=0)
+    start = local.ask(1)[0]
+    local.tell([Observation(start, 50.0)])
+    first, second = local.ask(2)
+    local.dropped([second])
+    assert local.outstanding == [space.format(first)] and local.ask(1) == [second]
+    local.dropped([start])  # not in flight: nothing changes
+    assert local.outstanding == [space.format(first), space.format(second)]
+    restart = LocalSearch(space, seed=0)
+    restart.dropped(restart.ask(1))
+    assert restart.start is None
+    guided = PredictorTopK(space, seed=0, predictor=RandomPredictor(space), context=nb201_context, warmup=None)
+    kept, dropped = guided.ask(2)
+    guided.dropped([dropped])
+    assert list(guided.pending.values()) == [kept]
+    bo = BayesianOptimisation(space, seed=0)
+    kept, dropped = bo.ask(2)
+    bo.dropped([dropped])
+    assert list(bo.pending.values()) == [kept]
+
