@@ -20,8 +20,9 @@ class ConfigError(NasloopError):
 
 class PluginFault(ConfigError):
     """A user's plugin returned what nasloop refuses (a predictor's NaN means, a strategy's ask of no architecture),
-    found as the run uses it: a fix of the plugin's code, not of the run's configuration, lets the run continue where
-    it stopped, so one raised after evaluations leaves the run interrupted, to resume, not failed."""
+    or raised (:mod:`.plugin_crash`), found as the run uses it: a fix of the plugin's code, not of the run's
+    configuration, lets the run continue where it stopped, so one raised after evaluations leaves the run
+    interrupted, to resume, not failed."""
 
 
 class ArchitectureError(NasloopError, ValueError):
