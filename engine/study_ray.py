@@ -33,7 +33,7 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
     ``address``, at most ``at_once`` in flight (``compare --jobs``; all of them where None: Ray places them by the
     CPUs it has); yield (run dir, outcome) as they finish. Stopped by SIGTERM, ``on_sigterm(job)`` is called for
     each job cancelled once its task has ended: Ray's cancel reached it as Ctrl-C."""
-    from .executors.ray_setup import check_reachable, first_line, import_ray, init_ray
+    from .executors.ray_setup import check_reachable, first_line, import_ray, init_ray, shutdown_ray
 
     if address is not None:  # Ray itself retried an unreachable address for minutes, printing warnings
         check_reachable(address)
@@ -73,7 +73,7 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
         raise
     finally:
         if owns:
-            ray.shutdown()
+            shutdown_ray(ray)
 
 
 def cancel_until_ended(ray: Any, refs: list[Any]) -> None:

@@ -36,7 +36,8 @@ from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, sigterm_interrupts
 from .shipping import ship_cached_properties, unshippable
-from .ray_setup import check_reachable, check_resources, first_line, import_ray, init_ray, slots_allowed
+from .ray_setup import (check_reachable, check_resources, first_line, import_ray, init_ray, shutdown_ray,
+                        slots_allowed)
 
 _STARTUP_FAILURES = 3  # workers that die before their first trial, in a row, before we give up
 
@@ -254,7 +255,7 @@ class RayExecutor(Executor):
             ray.kill(slot.actor)
         self._slots = []
         if self._owns_ray and ray.is_initialized():
-            ray.shutdown()
+            shutdown_ray(ray)
         self._owns_ray = False
         self._sigterm.close()
 

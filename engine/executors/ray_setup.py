@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from ..errors import ConfigError
 from .base import sigterm_caught_elsewhere
+from .ray_reaper import ray_stopped, report_started, watch_local_ray
 
 # A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
 # The loopback switch is read when ray is imported, and the driver and the processes it spawns
@@ -40,11 +41,12 @@ def _leave_the_commands_group() -> None:
     autoscaler, dying, sent 'The autoscaler failed ... Terminated with signal 15' and its stack, which the search
     printed; the raylet, dying, made the search exit 1 with no line of its own, or fail to start in Ray's native
     stack dump. Ray already blocks SIGINT in them for the same reason; the search now takes them down itself,
-    through ``ray.shutdown``. Killed outright (SIGKILL), it leaves them as a ``kill -9`` of its one process always
-    did: the kernel ends those Ray started, and the raylet's agents stop seconds later, finding it gone."""
+    through ``ray.shutdown``. Killed outright (SIGKILL), the kernel ends those Ray started, and the watcher
+    (:mod:`.ray_reaper`), told each group here, kills the raylet's agents, which outlived it by a minute."""
     if threading.get_ident() in _STARTING_RAY:
         with suppress(OSError):
             os.setpgid(0, 0)
+            report_started()
 
 
 if os.name == "posix":  # elsewhere there are no process groups to leave
@@ -106,6 +108,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
         sys.unraisablehook = dropped
     try:
         if kwargs.get("address") is None:  # a local Ray's processes are ours to keep out of the command's group
+            watch_local_ray()  # and to stop if this process is killed outright
             _STARTING_RAY.add(threading.get_ident())
         with _ray_sigterm_handler_left_out(), _failure_signal_handler_left_out():
             ray.init(**kwargs)
@@ -115,6 +118,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
         with suppress(Exception):  # nothing more can be done about a half-started Ray than its own cleanup
             _stop_half_started_node(exc)
             ray.shutdown()
+        ray_stopped()
         if isinstance(exc, SystemExit) and exc.code == signal.SIGTERM:  # Ray's start-up handler, where not left out
             sigterm_caught_elsewhere()  # raises Terminated, recorded as SIGTERM's
         raise
@@ -123,6 +127,14 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
         for sig, handler in previous.items():  # None: a handler set outside Python, which cannot be put back
             signal.signal(sig, signal.SIG_DFL if handler is None else handler)
         sys.unraisablehook = report
+
+
+def shutdown_ray(ray: ModuleType) -> None:
+    """``ray.shutdown()`` of a Ray this process started or joined; the watcher of a local one leaves with it."""
+    try:
+        ray.shutdown()
+    finally:
+        ray_stopped()
 
 
 _HOLD_NOTICE = "nasloop: stopping as soon as Ray has started (Ctrl-C again stops at once)"
