@@ -84,7 +84,7 @@ DATASET_OPTIONS = {"cifar10": ("cifar_source", "download"),
 """Options that only one dataset's loader reads."""
 
 TRAIN_METRICS = ("val_accuracy", "test_accuracy", "train_loss", "params", "params_m", "images_per_second",
-                 "train_seconds", "epochs", "start_epoch", "torch_threads")
+                 "train_seconds", "epochs", "start_epoch", "torch_threads", "torch_threads_min", "torch_threads_max")
 
 
 @register_evaluator("train")
@@ -96,13 +96,15 @@ class TrainingEvaluator(Evaluator):
     :mod:`.replicates`). ``seed`` seeds the initial weights, the data order and the splits, and is not the
     search's ``--seed``: an architecture trains alike in every search, whatever its seed or strategy, so their
     results compare as a table's do (on the same device and torch thread count: each result records its
-    ``torch_threads``, a condition metric); give ``seed=N`` to train other weights.
+    ``torch_threads``, and the fewest and most threads any of its epochs and its accuracies ran on,
+    ``torch_threads_min`` and ``_max``, which differ where a trial resumed from a checkpoint on another count:
+    condition metrics); give ``seed=N`` to train other weights.
     The remaining options are :class:`TrainConfig`'s and :class:`Trainer`'s.
     """
 
     requires = (NetworkSpace,)
     reads_dataset = True
-    condition_metrics = ("torch_threads",)
+    condition_metrics = ("torch_threads", "torch_threads_min", "torch_threads_max")
     fidelity_option = "epochs"
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: Epochs = 12,
@@ -221,12 +223,14 @@ class TrainingEvaluator(Evaluator):
 
     def _evaluate(self, arch: Arch, fidelity: int | None, draw: int) -> Result:
         report = self.train(arch, fidelity, draw=draw)
+        counts = [*report.epoch_threads, report.threads]  # a trial resumed from a checkpoint: its earlier fits' too
         metrics = {
             "val_accuracy": report.val_accuracy, "test_accuracy": report.test_accuracy,
             "train_loss": report.train_loss, "params": float(report.params), "params_m": report.params / 1e6,
             "images_per_second": report.images_per_second, "train_seconds": report.train_seconds,
             "epochs": float(report.epochs), "start_epoch": float(report.start_epoch),
-            "torch_threads": float(report.threads),
+            "torch_threads": float(report.threads), "torch_threads_min": float(min(counts)),
+            "torch_threads_max": float(max(counts)),
         }
         diverged = self.divergence(report)
         if diverged:  # a network whose weights went to NaN predicts one class: its accuracy measures nothing

@@ -92,9 +92,14 @@ class TrainReport:
     start_epoch: int
     device: str
     threads: int
-    """torch's CPU thread count for this training: another count sums floats in another order, so the same
-    architecture and seed train to slightly other accuracies (1 and 2 threads: 27.24 and 28.39 % test accuracy)."""
+    """torch's CPU thread count for this fit (its epochs and its accuracies): another count sums floats in another
+    order, so the same architecture and seed train to slightly other accuracies (1 and 2 threads: 27.24 and 28.39 %
+    test accuracy)."""
     epoch_losses: list[float] = field(default_factory=list)
+    epoch_threads: list[int] = field(default_factory=list)
+    """The thread count each epoch trained on, those of earlier fits resumed from a checkpoint included (but not
+    those of a checkpoint written before the counts were kept), so a trial whose fits ran on several counts says so
+    where ``threads`` named only the last."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -167,8 +172,8 @@ class Trainer:
         ckpt_path = Path(checkpoint_dir) / CHECKPOINT if checkpoint_dir else None
         if ckpt_path is not None:  # also where a resumed trial with no epoch left saves nothing
             remove_dead_partials(ckpt_path, "tmp", OLDER_PARTIALS)
-        start_epoch, losses, earlier, (train_seconds, trained_images) = self._resume(ckpt_path, model, optimizer,
-                                                                                     scheduler, scaler)
+        start_epoch, losses, earlier, (train_seconds, trained_images, threads) = self._resume(
+            ckpt_path, model, optimizer, scheduler, scaler)
         runner = torch.compile(model, mode=self.compile_mode) if self.compile else model
 
         for epoch in range(start_epoch, cfg.epochs):
@@ -177,9 +182,10 @@ class Trainer:
             train_seconds += time.perf_counter() - epoch_start
             trained_images += images
             losses.append(loss)
+            threads.append(torch.get_num_threads())
             if ckpt_path is not None:
                 self._save(ckpt_path, model, optimizer, scheduler, scaler, epoch + 1, losses,
-                           earlier + time.perf_counter() - started, (train_seconds, trained_images))
+                           earlier + time.perf_counter() - started, (train_seconds, trained_images, threads))
             if on_epoch_end is not None:
                 on_epoch_end(epoch + 1, loss)
 
@@ -191,7 +197,7 @@ class Trainer:
             seconds=earlier + time.perf_counter() - started, train_seconds=train_seconds,
             images_per_second=trained_images / train_seconds if train_seconds > 0 else float("nan"),
             epochs=cfg.epochs, start_epoch=start_epoch, device=str(device), threads=torch.get_num_threads(),
-            epoch_losses=losses)
+            epoch_losses=losses, epoch_threads=threads)
 
     @torch.no_grad()
     def accuracy(self, model: nn.Module, split: Split) -> float:
@@ -301,18 +307,18 @@ class Trainer:
 
     def _save(self, path: Path, model: nn.Module, optimizer: torch.optim.Optimizer,
               scheduler: torch.optim.lr_scheduler.LRScheduler, scaler: torch.amp.GradScaler | None,
-              epoch: int, losses: Sequence[float], seconds: float, trained: tuple[float, int]) -> None:
+              epoch: int, losses: Sequence[float], seconds: float, trained: tuple[float, int, list[int]]) -> None:
         """Write the checkpoint to a temporary file and rename it: a kill never leaves half a file, and an exception
         (a Ctrl-C included) removes the temporary one. ``seconds``
         is the trial's time so far, every earlier attempt included, so a resumed trial costs what it took;
-        ``trained`` the seconds spent in its training epochs and the images they saw, so a resumed trial's
-        train_seconds and images/s cover all its epochs (they read 0.0 and NaN after a kill during the final
-        evaluation)."""
+        ``trained`` the seconds spent in its training epochs, the images they saw and each epoch's thread count, so a
+        resumed trial's train_seconds, images/s and thread counts cover all its epochs (the first two read 0.0 and
+        NaN after a kill during the final evaluation)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         state = {
             "epoch": epoch, "config": self._fingerprint(), "data": self.data, "losses": list(losses),
             "seconds": float(seconds),
-            "train_seconds": float(trained[0]), "trained_images": int(trained[1]),
+            "train_seconds": float(trained[0]), "trained_images": int(trained[1]), "threads": list(trained[2]),
             "model": model.state_dict(), "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict() if scaler else None,
             "rng": {"cpu": torch.get_rng_state(),
@@ -326,11 +332,12 @@ class Trainer:
 
     def _resume(self, path: Path | None, model: nn.Module, optimizer: torch.optim.Optimizer,
                 scheduler: torch.optim.lr_scheduler.LRScheduler,
-                scaler: torch.amp.GradScaler | None) -> tuple[int, list[float], float, tuple[float, int]]:
+                scaler: torch.amp.GradScaler | None) -> tuple[int, list[float], float, tuple[float, int, list[int]]]:
         """Load ``path`` if it exists; returns the epoch to start from, the losses, the seconds so far and the
-        training seconds and images so far (0 for a checkpoint written before they were kept)."""
+        training seconds, images and epochs' thread counts so far (0 and none for a checkpoint written before they
+        were kept)."""
         if path is None or not path.is_file():
-            return 0, [], 0.0, (0.0, 0)
+            return 0, [], 0.0, (0.0, 0, [])
         try:
             state = torch.load(path, map_location=self.device, weights_only=True)
             if state["config"] != self._fingerprint():
@@ -350,7 +357,8 @@ class Trainer:
                 torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
             epoch, losses, seconds = int(state["epoch"]), [float(x) for x in state["losses"]], float(
                 state.get("seconds", 0.0))
-            trained = float(state.get("train_seconds", 0.0)), int(state.get("trained_images", 0))
+            trained = (float(state.get("train_seconds", 0.0)), int(state.get("trained_images", 0)),
+                       [int(count) for count in state.get("threads", [])])
             if not 0 <= seconds < float("inf") or not 0 <= trained[0] < float("inf") or trained[1] < 0:
                 raise ValueError(f"its time so far is {seconds} s, {trained[0]} s of training on {trained[1]} images")
         except DataError:
