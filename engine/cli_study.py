@@ -19,7 +19,8 @@ from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock, is_being_searched
 from .run_missing import file_given
 from .progress import progress
-from .search import build_plugins, check_new_run
+from .run_checks import check_new_run
+from .run_parts import build_parts
 from .store import DB_NAME
 from .study import GRID_FIELDS, Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
 from .study_plugins import continued_plugins, continued_predictor_plugins, load_study_plugins, plugin_record
@@ -162,13 +163,13 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     for method in methods:  # every bad name or option fails here, before the study folder is touched
         config = draft.config(method, 0)
         try:
-            plugins = build_plugins(config, notes.append, start_executor=False)  # each run starts its own
+            parts = build_parts(config, notes.append)  # each run builds its own executor
         # 'strategy evolution has no option popsize': of which method? (a benchmark warm-up on a space with no table,
         # unsupported, advised its fix as search's --strategy-opt)
         except (ConfigError, DataError, UnsupportedError) as exc:
             advice = as_method_advice(str(exc), sources[method.label])  # not the refused --predictor-opt
             raise type(exc)(f"method '{method.label}'{source}: {advice}") from None
-        check_new_run(config, plugins, notes.append)
+        check_new_run(config, parts, notes.append)
     # after the plugins' checks: a table of part of the space is refused there in words naming it (how many cells it
     # holds, the import of the whole file), where the target read its cells and failed on whatever they lacked
     target = study_target(args.target, base)

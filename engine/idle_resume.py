@@ -98,12 +98,13 @@ def ended_by_the_other_limit(stored: SearchConfig, budget: int | None, max_secon
     return False
 
 
-def run_executor(config: SearchConfig, start: bool = True) -> Executor:
-    """The run's executor; where it would run nothing (``start`` false: a resume before it knows whether it has
-    anything to do, and one that has not), its options checked and the default executor, which starts nothing, in
-    its place: an idle resume of a Ray run started Ray (some 6 s) to evaluate nothing."""
-    factory = EXECUTORS.get(config.executor)
-    if start:
-        return construct("executor", config.executor, factory, **config.executor_options)
-    checked_construction("executor", config.executor, factory, **config.executor_options)
-    return EXECUTORS.get(SearchConfig.executor)()
+def check_executor(config: SearchConfig) -> None:
+    """The run's executor's options checked as building it checks them, nothing built: a command builds it only
+    once it knows it runs trials (a resume with nothing to do builds none, where an idle resume of a Ray run
+    started Ray, some 6 s, to evaluate nothing; a study's checks leave it to each run)."""
+    checked_construction("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)
+
+
+def run_executor(config: SearchConfig) -> Executor:
+    """The run's executor, built (a Ray executor starts or joins Ray)."""
+    return construct("executor", config.executor, EXECUTORS.get(config.executor), **config.executor_options)

@@ -20,7 +20,7 @@ from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop, refusal_for
 from .replays import Replays, say_dropped
 from .objectives import Objective, oriented_values, replicate_variances
 from .space_checks import refused_proposal
-from .state_loading import load_saved_state
+from .state_loading import load_run_state
 from .stop_reasons import RepeatStreak, streak_reason
 from .stored_keys import needed_arch, space_evaluated_whole, stored_architectures
 from .store import RunStore, Trial
@@ -141,8 +141,7 @@ class SearchLoop:
         them (a finished trial edited to hold 'garbage' was resumed as an evaluation of the space)."""
         if self._strategy_loaded:
             return
-        self._stored = stored_architectures(self.store, self.space)
-        step = load_saved_state(self.strategy, self.store)
+        self._stored, step = load_run_state(self.space, self.strategy, self.store)
         self._step = self._step if step is None else step
         self._strategy_loaded = True
 

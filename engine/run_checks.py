@@ -21,7 +21,6 @@ from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop
 from .run_folders import started_in
 from .space_checks import check_space_moves
 from .state_json import state_json
-from .executors.base import Executor
 from .store import RunStore
 from .store_rows import RESTORE
 from .stored_keys import stored_arch
@@ -163,7 +162,7 @@ def check_fidelity(config: SearchConfig, evaluator: Evaluator) -> None:
                           f"the {config.evaluator} evaluator's fidelity; give it once")
 
 
-def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Evaluator, Executor],
+def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Evaluator],
                   on_note: Callable[[str], None] | None = None) -> None:
     """What a new run (or a study's runs) must pass before its folder exists; a stored run resumes as it began.
     ``on_note`` hears what passes but will not work as the user may expect."""

@@ -1,7 +1,6 @@
 """The Python API: start, resume and summarise searches. The CLI is a thin layer over this."""
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import time
@@ -10,30 +9,29 @@ from typing import Any, Callable, Sequence
 
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
-from .assemble import build_space, require_capabilities, run_dataset, table_context
-from .config import SearchConfig, construct, refuse_resume_arguments, route_options
+from .config import SearchConfig, refuse_resume_arguments
 from .errors import ConfigError, DataError, NasloopError, as_paths, checked_folder
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm
-from .guided import guided_strategies, predictor_of
+from .guided import predictor_of
 from .hooks import HeldNotes, check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .option_bounds import stored_options
-from .options import PositiveFloat, PositiveInt, check_value, plain, takes
+from .options import PositiveFloat, PositiveInt, check_value, plain
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
-from .plugins import load_plugins, named_plugins_loaded, plugins_to_record, relocated_plugins
-from .predictor_options import older_feature_lists, options_per_predictor
-from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .plugins import named_plugins_loaded, plugins_to_record, relocated_plugins
+from .predictor_options import older_feature_lists
 from .resume_conditions import changed_conditions_note, recorded_conditions
-from .run_checks import (check_budget, check_evaluator, check_new_run, check_resumed_objectives, check_same_results,
+from .run_checks import (check_budget, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
-                         note_random_start, note_unsaved_state, random_start, stored_config)
-from .predictor_trial import note_unsaved_predictor_state, tried_predictor
+                         note_random_start, note_unsaved_state, stored_config)
 from .idle_resume import budget_hint, ended_by_the_other_limit, idle_meta, nothing_to_do, run_executor
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import NewRunLock, RunLock, holds_a_run, is_being_searched
+from .run_parts import build_parts, build_plugins, with_dataset
+from .state_loading import load_run_state
 from .export import finite_or_none
-from .objectives import Objective, oriented_point
+from .objectives import Objective
 from .pareto_summary import checked_objectives, pareto_summary
 from .store import DB_NAME, RunStore
 from .store_open import opened
@@ -45,93 +43,10 @@ from .tensorboard_log import TensorBoardLog, refuse_odd_diagnostics
 from .user_files import check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
 from .wall_clock import wall_clock
 
-__all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "check_new_run"]
+__all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "build_parts", "check_new_run"]
 
 
 Note = Callable[[str], None]
-
-
-def with_dataset(config: SearchConfig, new: bool = False) -> SearchConfig:
-    """``config`` with its dataset named as its benchmark names it: the benchmark's first task when none was given,
-    read once the configuration's plugins are loaded (a plugin space's benchmark has tasks of its own); None for a
-    run that reads no dataset (a ``new`` one naming one is refused: see :func:`run_dataset`)."""
-    if not isinstance(config, SearchConfig):  # search({"space": ...}) failed on a missing attribute
-        raise ConfigError(f"search takes a SearchConfig, not a {type(config).__name__}; build one with "
-                          "SearchConfig(space=...) or SearchConfig.from_mapping(mapping)")
-    config.check_data_dir()
-    load_plugins(config.plugins, config.workdir)
-    guide = (config.strategy, config.strategy_options, config.predictor, config.predictor_options)
-    return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new, [guide]))
-
-
-def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bool = False,
-                  start_executor: bool = True) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
-    """Construct the configured plugins; every bad name, option or missing capability fails here, in one line.
-    ``on_note`` hears of slow work the user may not expect (a predictor that builds networks to rank);
-    ``resumed``: the configuration is a stored run's (see :attr:`RunContext.resumed`); ``start_executor``:
-    :func:`.idle_resume.run_executor`'s ``start``."""
-    config = with_dataset(config)  # loads the plugins
-    space_factory = SEARCH_SPACES.get(config.space)
-    evaluator_factory = EVALUATORS.get(config.evaluator)
-    evaluator_options, moved = route_options(config.evaluator_options, evaluator_factory, space_factory)
-    twice = sorted(set(moved) & set(config.space_options))
-    if twice:  # one value is used (the space's), so the other would be dropped unseen
-        raise ConfigError(f"{twice[0]} is given by both --evaluator-opt and --space-opt; give it once, with "
-                          "--space-opt (the network's size is the search space's option)")
-    context = table_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
-                            config.run_dir, config.workdir, evaluator_factory.uses_benchmark)
-    objectives = config.objective_list() or ()
-    context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity,
-                                  objectives=objectives)
-    space = build_space(config.space, context, **{**moved, **config.space_options})
-    strategy_factory = STRATEGIES.get(config.strategy)
-    require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
-    if config.num_objectives > 1 and not strategy_factory.multi_objective:
-        able = [n for n in STRATEGIES.names() if STRATEGIES.get(n).multi_objective]
-        raise ConfigError(f"strategy '{config.strategy}' optimises one objective and --objectives names "
-                          f"{config.num_objectives}; use one of {', '.join(able)}, or a single --objective")
-    reference = None if config.reference_point is None else oriented_point(objectives, config.reference_point)
-    wiring: dict[str, Any] = {"context": context, "seed": config.seed, "num_objectives": config.num_objectives,
-                              "reference_point": reference, "objective_names": [str(o) for o in objectives],
-                              "on_note": on_note}
-    if takes(strategy_factory, "predictor"):
-        name = config.predictor or strategy_factory.default_predictor
-        if name is None:
-            raise ConfigError(f"strategy '{config.strategy}' is predictor-guided and names no default predictor; "
-                              f"choose one with --predictor ({', '.join(PREDICTORS.names())})")
-        build = lambda: construct("predictor", name, PREDICTORS.get(name), space,  # noqa: E731
-                                  wiring={"context": context, "seed": config.seed},
-                                  **options_per_predictor([name], config.predictor_options)[name])
-        drawn = random_start(strategy_factory, config.strategy_options)
-        ranks = config.budget is None or drawn is None or config.budget > drawn  # the budget outlasts the start
-        wiring["predictor"] = tried_predictor(name, build, space, ranks, config.seed, count=min(max(drawn or 8, 3), 64))
-        if ranks:  # a new run and each resume: a study's runs say it once, as its notes are said
-            note_unsaved_predictor_state(name, wiring["predictor"], on_note)
-        if wiring["predictor"].builds_networks and on_note is not None and ranks:
-            on_note(context.computing_note(space, f"predictor '{name}'", "the candidates it ranks each step",
-                                           wiring["predictor"].computed_proxies))
-    elif config.predictor is not None or config.predictor_options:
-        given = " and ".join(flag for flag, value in (("--predictor", config.predictor),
-                                                      ("--predictor-opt", config.predictor_options)) if value)
-        raise ConfigError(f"strategy '{config.strategy}' uses no predictor; choose a predictor-guided "
-                          f"strategy ({', '.join(guided_strategies())}) or drop {given}")
-    try:  # built before the strategy, whose context holds its objective (see RunContext's), refused after it
-        require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS, context)
-        evaluator: Evaluator | None = construct("evaluator", config.evaluator, evaluator_factory, space,
-                                                wiring={"context": context}, **evaluator_options)
-        default = Objective(evaluator.objective, evaluator.minimize)
-        wiring["context"] = dataclasses.replace(context, evaluator_objective=default)
-    except Exception as exc:  # noqa: BLE001 - a refusal or a plugin's crash, said after the strategy's as before
-        evaluator, refusal = None, exc
-    strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
-                         **config.strategy_options)
-    if evaluator is None:
-        raise refusal
-    said = evaluator.start_note()  # once a run (and once a study), where each trial would repeat it
-    if said and on_note is not None:
-        on_note(said)
-    check_evaluator(evaluator, config.fidelity, new_run=False)
-    return space, strategy, evaluator, run_executor(config, start_executor)
 
 
 def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objective, ...]:
@@ -140,40 +55,50 @@ def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objectiv
 
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
-         plugins: tuple[SearchSpace, Strategy, Evaluator, Executor], new_meta: dict[str, Any] | None = None,
-         idle: bool = False, notes: HeldNotes | None = None) -> dict[str, Any]:
+         plugins: tuple[SearchSpace, Strategy, Evaluator, Executor | None], new_meta: dict[str, Any] | None = None,
+         notes: HeldNotes | None = None) -> dict[str, Any]:
     """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``.
 
     A resumed run's ``new_meta`` (its configuration with a larger budget, a moved pretrained file's new
     place) is written only once its saved state has loaded: a run refused there (its pretrained file changed)
-    is left exactly as it was; an ``idle`` one (a resume with nothing to do) writes only ``new_meta``. ``notes``
-    held until then are said once the state has loaded (a refusal there comes alone), and then what the loop says as
-    it goes (a long streak of repeats).
+    is left exactly as it was. A resume with nothing to do (:mod:`.idle_resume`) has no executor (None) and runs
+    no loop: its state is loaded, as a check, and it writes only ``new_meta``. ``notes`` held until then are said
+    once the state has loaded (a refusal there comes alone), and then what the loop says as it goes (a long streak
+    of repeats).
 
     A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
     ``failed`` with the reason: a broken device or table must not look like a finished search.
     """
     space, strategy, evaluator, executor = plugins  # the caller closes the executor if this raises
+    if executor is None:
+        load_run_state(space, strategy, store)
+        _state_loaded(store, new_meta or {}, notes)  # and nothing more: every file of the run stays as it was
+        return summarize(store)
     objectives = run_objectives(config, evaluator)
     log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives, config.reference_point,
                           earlier=[t.result for t in store.evaluations() if t.result is not None])
-           if config.tensorboard and not idle else None)
+           if config.tensorboard else None)
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
                       on_progress=on_progress, on_result=log, on_note=None if notes is None else notes.hook)
     loop.load_strategy_state()
-    if notes is not None:
-        notes.release()
     running = {"objective": loop.objective, "minimize": loop.minimize, "objectives": [str(o) for o in objectives],
                "status": "running", "stop_reason": None}  # a resumed run's old stop reason no longer describes it
-    for key, value in {**(new_meta or {}), **({} if idle else running)}.items():
+    _state_loaded(store, {**(new_meta or {}), **running}, notes)
+    with wall_clock(store):
+        search_and_record(loop, store, config, log)
+    executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
+    return summarize(store)  # finished run stays finished
+
+
+def _state_loaded(store: RunStore, meta: dict[str, Any], notes: HeldNotes | None) -> None:
+    """What a run does once its state has loaded, a resume with nothing to do too: say the held ``notes``, write
+    ``meta`` and forget a SIGTERM the command caught before."""
+    if notes is not None:
+        notes.release()
+    for key, value in meta.items():
         store.set_meta(key, value)
     forget_sigterm()
-    if not idle:  # a resume with nothing to do writes nothing more: every file of the run stays as it was
-        with wall_clock(store):
-            search_and_record(loop, store, config, log)
-    loop.executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
-    return summarize(store)  # finished run stays finished
 
 
 def search(config: SearchConfig, on_progress: ProgressHook | None = None,
@@ -195,7 +120,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
     notes = HeldNotes(on_note)
     with closed_on_error((plugins := build_plugins(config, notes.hook))[3]):
-        check_new_run(config, plugins, notes.hook)  # every bad name, option, data file or folder fails before a note
+        check_new_run(config, plugins[:3], notes.hook)  # every bad name, option, data file or folder fails first
         if config.reference_point is not None:  # one no cell beats, or that overflows: bo's acquisition was flat
             refuse_empty_reference_point(config)
         if config.tensorboard:  # a log folder that cannot be written would stop the run after its folder exists
@@ -313,27 +238,29 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
         notes = HeldNotes(on_note)
         with stored_options():  # a count past a bound added since the run began is the value it ran with
-            plugins = build_plugins(config, notes.hook, resumed=True, start_executor=False)  # started if it goes on
-        with closed_on_error(plugins[3]):
-            check_same_results(str(run_dir), store, plugins[0], plugins[2])
-            check_resumed_objectives(str(run_dir), config, plugins[2])
-            check_budget(budget, plugins[0], config.space, config.dedup)
-            check_seconds_budget(config, plugins[2], notes.hook)
-            note_unsaved_state(plugins[1], notes.hook)
-            note_exact_functional_hash(config, plugins[0], notes.hook)
-            idle_note = nothing_to_do(stored, store, budget, max_seconds, counts, plugins[0])  # left as it was
-            if idle_note:  # said once the state loads, alone (the others speak of a run going on); nor is a budget it
-                notes.instead(idle_note)  # cannot spend stored (a space evaluated whole)
-                changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
-                new_meta.update(idle_meta(store))  # a failed run's reason as the loop would store it
-            if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
-                new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
-                new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew
-            plugins = plugins if idle_note else (*plugins[:3], run_executor(config))  # started for a run going on
-            conditions = recorded_conditions(store, plugins[2])
-            with closed_on_error(plugins[3]):
-                summary = _run(config, store, on_progress, plugins, new_meta, bool(idle_note), notes)
-            changed = changed_conditions_note(conditions, recorded_conditions(store, plugins[2]))
+            parts = build_parts(config, notes.hook, resumed=True)  # its executor built only if the run goes on
+        check_same_results(str(run_dir), store, parts[0], parts[2])
+        check_resumed_objectives(str(run_dir), config, parts[2])
+        check_budget(budget, parts[0], config.space, config.dedup)
+        check_seconds_budget(config, parts[2], notes.hook)
+        note_unsaved_state(parts[1], notes.hook)
+        note_exact_functional_hash(config, parts[0], notes.hook)
+        idle_note = nothing_to_do(stored, store, budget, max_seconds, counts, parts[0])  # left as it was
+        if idle_note:  # said once the state loads, alone (the others speak of a run going on); nor is a budget it
+            notes.instead(idle_note)  # cannot spend stored (a space evaluated whole)
+            changes = {k: v for k, v in changes.items() if k not in ("budget", "max_seconds")}
+            new_meta.update(idle_meta(store))  # a failed run's reason as the loop would store it
+        if changes or pretrained_files:  # the stored run_dir and workdir stay as the run began: they locate
+            new_meta["config"] = stored.replace(**changes).to_dict()  # its project next time
+            new_meta.update(signature_meta(new_meta["config"]))  # trusted or given again: signed anew
+        conditions = recorded_conditions(store, parts[2])
+        if idle_note:
+            summary = _run(config, store, on_progress, (*parts, None), new_meta, notes)
+        else:
+            built = run_executor(config)  # for a run going on only
+            with closed_on_error(built):
+                summary = _run(config, store, on_progress, (*parts, built), new_meta, notes)
+        changed = changed_conditions_note(conditions, recorded_conditions(store, parts[2]))
     done -= int(counts["pending"])
     if changed and on_note is not None:
         on_note(changed)

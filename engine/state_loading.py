@@ -1,11 +1,23 @@
 """A run's saved strategy state loaded into its strategy, or why it does not load, in words that say whose fix it is."""
 from __future__ import annotations
 
+from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy, UnreadableState
 from .errors import ArchitectureError, DataError, describe_exception
 from .registry import defined_by_nasloop
 from .store import RunStore
 from .store_rows import RESTORE
+from .stored_keys import stored_architectures
+from .types import Arch
+
+
+def load_run_state(space: SearchSpace, strategy: Strategy,
+                   store: RunStore) -> tuple[dict[str, Arch | None], int | None]:
+    """The run's stored architectures as ``space`` reads them (:func:`.stored_keys.stored_architectures`), and
+    ``strategy`` restored from ``store``, with the step its state was saved at (None: none saved). A state the run
+    cannot continue from (a pretrained file that changed) or a stored architecture the space does not read fails
+    here, before the run is marked running, on a resume with nothing to do too."""
+    return stored_architectures(store, space), load_saved_state(strategy, store)
 
 
 def load_saved_state(strategy: Strategy, store: RunStore) -> int | None:
