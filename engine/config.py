@@ -8,7 +8,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 from .errors import ConfigError, checked_folder
 from .objectives import (Objective, check_objective_mappings, check_reference_mapping, check_reference_point,
@@ -69,15 +69,16 @@ class SearchConfig:
     run resumed from another folder reads the same files; a run resumed inside a copy or a move of its project
     reads the copy's (see :func:`nasloop.engine.run_folders.started_in`)."""
 
-    read_from: ClassVar[tuple[str, str] | None] = None
+    read_from: tuple[str, str] | None = field(default=None, init=False, compare=False, repr=False)
     """On a configuration :meth:`from_yaml` read from a file giving a ``data_dir``: the file and that folder, so that
     a folder missing when the search starts is named with the file and key it came from (:meth:`check_data_dir`).
-    No field: it is not stored with a run."""
+    Where the configuration came from, not what it is: no argument, compared, shown or stored with a run (see
+    :func:`config_fields`)."""
 
     def __new__(cls, *args: Any, **fields: Any) -> "SearchConfig":
         """A misspelt field is one nasloop line naming the fields, as a YAML file's unknown key is: the dataclass
         raised Python's TypeError ("unexpected keyword argument 'strategy_opt'"), no NasloopError (README)."""
-        known = [item.name for item in dataclasses.fields(cls)]
+        known = config_fields(cls)
         unknown = next((name for name in fields if name not in known), None)
         if unknown in PYTHON_KEYS:  # a flag's name (device=...), which a config file's key is refused with, too
             raise ConfigError(f"SearchConfig has no field '{unknown}', {python_hint(unknown, mapping=False)}")
@@ -134,7 +135,7 @@ class SearchConfig:
     def from_mapping(cls, data: Mapping[str, Any], source: str = "config") -> "SearchConfig":
         if not isinstance(data, Mapping):
             raise ConfigError(f"{source} must be a mapping of key: value, got {type(data).__name__}")
-        known = {f.name for f in dataclasses.fields(cls)}
+        known = set(config_fields(cls))
         data = underscored(data, source)
         unknown = sorted(set(data) - known)
         flag = next((key for key in unknown if key in PYTHON_KEYS), None)
@@ -175,13 +176,18 @@ class SearchConfig:
         return str(path_from(self.workdir, value))
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        stored = config_fields(type(self))
+        return {name: value for name, value in dataclasses.asdict(self).items() if name in stored}
 
     def replace(self, **changes: Any) -> "SearchConfig":
-        replaced = dataclasses.replace(self, **changes)
-        if self.read_from is not None:  # check_data_dir names the file only while data_dir is still the file's
-            replaced.read_from = self.read_from
+        replaced = dataclasses.replace(self, **changes)  # which leaves read_from, no argument, at None
+        replaced.read_from = self.read_from  # check_data_dir names the file only while data_dir is still the file's
         return replaced
+
+
+def config_fields(cls: type[SearchConfig] = SearchConfig) -> list[str]:
+    """The fields a configuration is given and a run stores: each but :attr:`SearchConfig.read_from`."""
+    return [item.name for item in dataclasses.fields(cls) if item.init]
 
 
 def underscored(data: Mapping[Any, Any], source: str) -> dict[str, Any]:
@@ -324,5 +330,5 @@ def refuse_resume_arguments(unknown: Mapping[str, Any], takes: Callable[..., Any
     name = next(iter(unknown))
     taken = [p.name for p in inspect.signature(takes).parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD][1:]
     why = ("a field of the run's configuration, which a resumed run keeps (start a new run with search() to change "
-           "it)" if name in {f.name for f in dataclasses.fields(SearchConfig)} else "which it does not take")
+           "it)" if name in config_fields() else "which it does not take")
     raise ConfigError(f"resume() got {name}={unknown[name]!r:.60}, {why}; it takes {', '.join(taken)}")
