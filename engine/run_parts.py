@@ -8,7 +8,7 @@ from typing import Any, Callable
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .assemble import build_space, require_capabilities, run_dataset, table_context
-from .config import SearchConfig, construct, route_options
+from .config import SearchConfig, route_options
 from .errors import ConfigError
 from .evaluators.base import Evaluator
 from .executors.base import Executor
@@ -20,6 +20,7 @@ from .plugins import load_plugins
 from .predictor_options import options_per_predictor
 from .predictor_trial import note_unsaved_predictor_state, tried_predictor
 from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .resolved_options import ResolvedOptions
 from .run_checks import check_evaluator, random_start
 
 Note = Callable[[str], None]
@@ -38,19 +39,20 @@ def with_dataset(config: SearchConfig, new: bool = False) -> SearchConfig:
     return config.replace(dataset=run_dataset(config.space, config.evaluator, config.dataset, new, [guide]))
 
 
-def build_plugins(config: SearchConfig, on_note: Note | None = None,
-                  resumed: bool = False) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
+def build_plugins(config: SearchConfig, on_note: Note | None = None, resumed: bool = False,
+                  options: ResolvedOptions | None = None) -> tuple[SearchSpace, Strategy, Evaluator, Executor]:
     """The configured plugins (see :func:`build_parts`) and the run's executor, built: a Ray executor starts Ray."""
-    return (*build_parts(config, on_note, resumed), run_executor(config))
+    return (*build_parts(config, on_note, resumed, options), run_executor(config))
 
 
-def build_parts(config: SearchConfig, on_note: Note | None = None,
-                resumed: bool = False) -> tuple[SearchSpace, Strategy, Evaluator]:
+def build_parts(config: SearchConfig, on_note: Note | None = None, resumed: bool = False,
+                options: ResolvedOptions | None = None) -> tuple[SearchSpace, Strategy, Evaluator]:
     """Construct the configured space, strategy and evaluator, and check the executor's options, building none
     (:func:`.idle_resume.check_executor`); every bad name, option or missing capability fails here, in one line.
     ``on_note`` hears of slow work the user may not expect (a predictor that builds networks to rank);
-    ``resumed``: the configuration is a stored run's (see :attr:`RunContext.resumed`)."""
-    config = with_dataset(config)  # loads the plugins
+    ``resumed``: the configuration is a stored run's (see :attr:`RunContext.resumed`); ``options``: what a stored
+    run's plugins resolved, given back, and what these resolve (see :mod:`.resolved_options`)."""
+    config, options = with_dataset(config), options or ResolvedOptions()  # loads the plugins
     space_factory = SEARCH_SPACES.get(config.space)
     evaluator_factory = EVALUATORS.get(config.evaluator)
     evaluator_options, moved = route_options(config.evaluator_options, evaluator_factory, space_factory)
@@ -63,7 +65,8 @@ def build_parts(config: SearchConfig, on_note: Note | None = None,
     objectives = config.objective_list() or ()
     context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity,
                                   objectives=objectives)
-    space = build_space(config.space, context, **{**moved, **config.space_options})
+    space = options.build("space", config.space, lambda given: build_space(config.space, context, **given),
+                          {**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
     if config.num_objectives > 1 and not strategy_factory.multi_objective:
@@ -79,9 +82,9 @@ def build_parts(config: SearchConfig, on_note: Note | None = None,
         if name is None:
             raise ConfigError(f"strategy '{config.strategy}' is predictor-guided and names no default predictor; "
                               f"choose one with --predictor ({', '.join(PREDICTORS.names())})")
-        build = lambda: construct("predictor", name, PREDICTORS.get(name), space,  # noqa: E731
-                                  wiring={"context": context, "seed": config.seed},
-                                  **options_per_predictor([name], config.predictor_options)[name])
+        build = lambda: options.construct("predictor", name, PREDICTORS.get(name), space,  # noqa: E731
+                                          wiring={"context": context, "seed": config.seed},
+                                          given=options_per_predictor([name], config.predictor_options)[name])
         drawn = random_start(strategy_factory, config.strategy_options)
         ranks = config.budget is None or drawn is None or config.budget > drawn  # the budget outlasts the start
         wiring["predictor"] = tried_predictor(name, build, space, ranks, config.seed, count=min(max(drawn or 8, 3), 64))
@@ -97,14 +100,14 @@ def build_parts(config: SearchConfig, on_note: Note | None = None,
                           f"strategy ({', '.join(guided_strategies())}) or drop {given}")
     try:  # built before the strategy, whose context holds its objective (see RunContext's), refused after it
         require_capabilities(space, "evaluator", config.evaluator, evaluator_factory, EVALUATORS, context)
-        evaluator: Evaluator | None = construct("evaluator", config.evaluator, evaluator_factory, space,
-                                                wiring={"context": context}, **evaluator_options)
+        evaluator: Evaluator | None = options.construct("evaluator", config.evaluator, evaluator_factory, space,
+                                                        wiring={"context": context}, given=evaluator_options)
         default = Objective(evaluator.objective, evaluator.minimize)
         wiring["context"] = dataclasses.replace(context, evaluator_objective=default)
     except Exception as exc:  # noqa: BLE001 - a refusal or a plugin's crash, said after the strategy's as before
         evaluator, refusal = None, exc
-    strategy = construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
-                         **config.strategy_options)
+    strategy = options.construct("strategy", config.strategy, strategy_factory, space, wiring=wiring,
+                                 given=config.strategy_options)
     if evaluator is None:
         raise refusal
     said = evaluator.start_note()  # once a run (and once a study), where each trial would repeat it

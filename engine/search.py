@@ -21,6 +21,7 @@ from .options import PositiveFloat, PositiveInt, check_value, plain
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .plugins import named_plugins_loaded, plugins_to_record, relocated_plugins
 from .predictor_options import older_feature_lists
+from .resolved_options import ResolvedOptions
 from .resume_conditions import changed_conditions_note, recorded_conditions
 from .run_checks import (check_budget, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
@@ -37,10 +38,10 @@ from .store import DB_NAME, RunStore
 from .store_open import opened
 from .stop_reasons import continue_hint
 from .stop_record import record_stop_before_start, search_and_record
-from .store_rows import RESTORE
+from .store_rows import RESOLVED_KEY, RESTORE
 from .study_target import refuse_empty_reference_point
 from .tensorboard_log import TensorBoardLog, refuse_odd_diagnostics
-from .user_files import check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
+from .user_files import MOVED_FIX, check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
 from .wall_clock import wall_clock
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "build_parts", "check_new_run"]
@@ -118,8 +119,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         raise holds_a_run(run_dir)
     refuse_study_folder(run_dir)
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
-    notes = HeldNotes(on_note)
-    with closed_on_error((plugins := build_plugins(config, notes.hook))[3]):
+    notes, resolved = HeldNotes(on_note), ResolvedOptions()
+    with closed_on_error((plugins := build_plugins(config, notes.hook, options=resolved))[3]):
         check_new_run(config, plugins[:3], notes.hook)  # every bad name, option, data file or folder fails first
         if config.reference_point is not None:  # one no cell beats, or that overflows: bo's acquisition was flat
             refuse_empty_reference_point(config)
@@ -131,7 +132,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         elif (claimed := claim_default_run_dir(config)) != run_dir:  # another search took the name meanwhile;
             run_dir, config = claimed, config.replace(run_dir=str(claimed))  # a trainer keeps checkpoints in it
             plugins[3].close()
-            plugins = build_plugins(config, notes.hook)  # its notes are the first build's: each is said once
+            plugins = build_plugins(config, notes.hook, options=resolved)  # its notes are the first build's
     with closed_on_error(plugins[3]):  # a hook that raises closes the executor too
         notes.release()
         if on_run_dir is not None:
@@ -140,7 +141,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise holds_a_run(run_dir)
         meta = {"config": config.to_dict(), "created_at": time.time(),
-                "data_identity": plugins[2].data_identity(),
+                "data_identity": plugins[2].data_identity(), RESOLVED_KEY: resolved.record(),  # see .resolved_options
                 "pretrained_files": pretrained_digests(config.predictor_options, config.workdir)}
         meta.update(signature_meta(meta["config"]))  # lets a resume import its plugins unasked (.plugin_trust)
         try:
@@ -238,7 +239,8 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
             raise DataError(f"{store.path} is damaged: its run configuration has no 'dataset'; {RESTORE}")
         notes = HeldNotes(on_note)
         with stored_options():  # a count past a bound added since the run began is the value it ran with
-            parts = build_parts(config, notes.hook, resumed=True)  # its executor built only if the run goes on
+            parts = build_parts(config, notes.hook, resumed=True,  # its executor built only if the run goes on
+                                options=ResolvedOptions(store.get_meta(RESOLVED_KEY)))
         check_same_results(str(run_dir), store, parts[0], parts[2])
         check_resumed_objectives(str(run_dir), config, parts[2])
         check_budget(budget, parts[0], config.space, config.dedup)
@@ -269,9 +271,6 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         on_note(f"the resume of {summary['run_dir']} evaluated nothing new: {summary['stop_reason']}" + budget_hint(
             limits["queries"], limits["seconds"], limits["queries_used"], limits["seconds_used"], "continue it"))
     return note_random_start(summary, config, on_note, done)
-
-
-MOVED_FIX = "give where it is now with --predictor-opt pretrained=FILE, or start a new run"  # its pretrained file moved
 
 
 def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:

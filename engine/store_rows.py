@@ -104,6 +104,17 @@ def _objective_list(value: Any) -> bool:
         return False
 
 
+RESOLVED_KEY = "resolved_options"
+"""The meta key of the options a run's plugins resolved when it began (see :mod:`.resolved_options`)."""
+
+
+def _resolved_record(value: Any) -> bool:
+    """Whether ``value`` maps plugin kinds to names to options, as :data:`RESOLVED_KEY` holds them."""
+    return isinstance(value, dict) and all(
+        isinstance(by_name, dict) and all(isinstance(options, dict) for options in by_name.values())
+        for by_name in value.values())
+
+
 _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "wall_seconds": (_seconds, "a number"), "created_at": (_seconds, "a number"),
     "minimize": (lambda v: isinstance(v, bool), "true or false"),
@@ -114,7 +125,8 @@ _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "stop_reason": (lambda v: v is None or isinstance(v, str), "text"),
     "repeat_streak": (_count, "a count"), "repeats_to_replay": (_count, "a count"),
     "pretrained_files": (lambda v: v is None or isinstance(v, dict) and all(isinstance(d, str) for d in v.values()),
-                         "file -> sha256")}
+                         "file -> sha256"),
+    RESOLVED_KEY: (_resolved_record, "plugin kind -> name -> options")}
 """What each meta value nasloop reads must be, and how the refusal says so (the others are checked where they are
 read). Checked as every store opens, so the readers of the wall time need no check of their own."""
 

@@ -248,6 +248,9 @@ STUDY_FIX = "use another --out (or --force-new to set the old study aside)"
 """How a study started from a file that changed goes on: elsewhere, or anew."""
 
 
+MOVED_FIX = "give where it is now with --predictor-opt pretrained=FILE, or start a new run"  # its pretrained file moved
+
+
 def check_pretrained_files(folder: str | os.PathLike, recorded: dict[str, str], found: dict[str, str],
                            fix: str = STUDY_FIX, base: str | None = None) -> None:
     """One line when a file a study or run recorded (``recorded``: path -> sha256) now differs from ``found`` or is

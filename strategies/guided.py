@@ -86,7 +86,8 @@ class PredictorGuidedStrategy(Strategy):
         self.refit_every = self.batch_size if refit_every is None else refit_every
         self.refit = refit
         context = context or RunContext()
-        self.warmup = check_proxies(resolve_warmup(warmup, space, context), warmup_pool)
+        # None for no warm-up, as the option takes it: config() gives back what rebuilds the strategy ([] is refused)
+        self.warmup = check_proxies(resolve_warmup(warmup, space, context), warmup_pool) or None
         self.warmup_pool = warmup_pool
         self._warmup = (ZeroCostWarmup.from_context(space, self.warmup, context, seed, warmup_pool)
                         if self.warmup else None)

@@ -320,11 +320,11 @@ def test_a_search_whose_default_folder_is_taken_while_it_starts_claims_the_next(
     held = []
     build = search_module.build_plugins
 
-    def another_search_takes_the_name(config, on_note=None):  # as a search started a moment earlier would, between
-        if not held:                                            # naming its folder and creating it
+    def another_search_takes_the_name(config, on_note=None, **more):  # as a search started a moment earlier would,
+        if not held:                                                  # between naming its folder and creating it
             Path(config.run_dir).mkdir(parents=True)
             held.append(RunLock(config.run_dir).__enter__())
-        return build(config, on_note)
+        return build(config, on_note, **more)
 
     monkeypatch.setattr(search_module, "build_plugins", another_search_takes_the_name)
     heard = []
