@@ -122,6 +122,13 @@ class Predictor(Configurable, ABC):
     takes a state saved with other values of them; every other one must match the state's (:mod:`.saved_state`)."""
 
     @classmethod
+    def compared_option(cls, name: str, value: Any) -> Any:
+        """Option ``name`` at ``value`` (as a state's record holds it: JSON's lists and dicts) in the form a state's
+        record is checked in, so that two spellings of one choice load each other's states (a blend's default
+        members and the same members written out); by default the value itself."""
+        return value
+
+    @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
         """Whether the predictor, built on a ``space`` of this class with ``options`` (every option, the run's over
         the constructor's defaults), reads the run's dataset: proxies stored for it or computed on its images. A

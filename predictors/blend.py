@@ -94,6 +94,15 @@ class BlendPredictor(Predictor):
     state_free_options = ("seed", "weights")  # members shape the states saved; each member checks its own too
 
     @classmethod
+    def compared_option(cls, name: str, value: Any) -> Any:
+        """``members`` as the member keys in order, however written (left out: the default members; a list of names;
+        a mapping, a member's options given as {} or null): each member's state records and checks its own options
+        as it loads, so the blend's default refused the state of the same members written out."""
+        if name != "members" or not isinstance(value, (Mapping, list, tuple, type(None))):
+            return value
+        return [str(key) for key in (DEFAULT_MEMBERS if value is None else value)]
+
+    @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
         """Whether a member reads it, with its options; members that are refused may (building the blend names
         the problem)."""
@@ -197,6 +206,9 @@ class BlendPredictor(Predictor):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self._require(state, "archs", "y", "members", "scales")
         self._restore_data(state)
-        for member, saved in zip(self._members, state["members"]):
-            member.load_state_dict(saved)
+        for name, member, saved in zip(self._names, self._members, state["members"]):
+            try:
+                member.load_state_dict(saved)
+            except NasloopError as exc:  # a member's state of other options is refused as the member's
+                raise as_member_error(name, exc, " (its options in the blend's members option)") from None
         self._scales = [tuple(s) for s in state["scales"]]

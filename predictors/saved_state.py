@@ -5,8 +5,10 @@ A state records what made it (``built_with``): the predictor's registered name, 
 that differ and the fix, where it failed in numpy's or torch's words (a GP state of NB201's ``path`` encoding in a
 ``onehot`` GP: "operands could not be broadcast"; FLAN's ``hidden=48`` weights in a ``hidden=16`` FLAN) or loaded
 unseen (a width-64 MLP's weights in a predictor whose ``config()`` says 32, a GP's state in an MLP). Options a class
-lists in ``state_free_options`` steer its later fits only, and need not match. A state saved before the record existed
-loads as it did: guided strategies keep their predictor's state in the run store, and a stored run must resume.
+lists in ``state_free_options`` steer its later fits only, and need not match; one a class compares in a form of its
+own (``compared_option``: a blend's members by their keys, however written) matches in that form. A state saved
+before the record existed loads as it did: guided strategies keep their predictor's state in the run store, and a
+stored run must resume.
 Options recorded on one side only (one added to the predictor since) are not compared, for the same reason.
 """
 from __future__ import annotations
@@ -75,9 +77,9 @@ def check_record(predictor: Predictor, state: Any) -> None:
         raise ConfigError(f"predictor {name}: load_state_dict got a state saved on search space '{saved['space']}', "
                           f"and this one is built on '{own['space']}'; load it into a {name} predictor built on search "
                           f"space '{saved['space']}', with the same options")
-    free = set(type(predictor).state_free_options)
+    free, compared = set(type(predictor).state_free_options), type(predictor).compared_option
     differ = [key for key, value in own["options"].items()
-              if key in options and key not in free and options[key] != value]
+              if key in options and key not in free and compared(key, options[key]) != compared(key, value)]
     if differ:
         raise ConfigError(f"predictor {name}: load_state_dict got a state saved with {_listed(options, differ)} "
                           f"(here {_listed(own['options'], differ)}), which shape what it holds; build the predictor "
