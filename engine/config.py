@@ -13,6 +13,7 @@ from typing import Any, Callable, Literal, Mapping
 from .errors import ConfigError, checked_folder
 from .objectives import (Objective, check_objective_mappings, check_reference_mapping, check_reference_point,
                          check_single_objective, parse_objectives)
+from .option_data import refuse_unstorable_options
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
                       option_names, plain, takes)
 from .registry import defined_by_nasloop
@@ -110,6 +111,7 @@ class SearchConfig:
         check_fields(self)  # the same type-hint checks as every plugin's options
         for item in dataclasses.fields(self):
             setattr(self, item.name, plain(getattr(self, item.name)))
+        refuse_unstorable_options(self)  # a function as an option failed in json's words once the run folder existed
         if self.budget is None and self.max_seconds is None:
             self.budget = DEFAULT_BUDGET
         if self.objectives is not None:
