@@ -8,7 +8,7 @@ a default moved with the code: a run an older nasloop began on Zen ranked by nwo
 halved between two predictors. So a new run records, beside the options given (its configuration, as written),
 each plugin's options that its constructor filled in otherwise than its signature's default, as ``config()`` reads
 them back; a resume gives them back as options, under the configuration's own. A store from before this record
-holds none and resumes on the defaults of the nasloop resuming it, as it did. A plugin's executor is left out: where
+holds none and resumes on the defaults of the nasloop resuming it, as it did. The executor is left out: where
 trials run is not what they compute, and a resume may change it.
 """
 from __future__ import annotations
