@@ -206,8 +206,11 @@ def test_numpy_numbers_in_a_configuration_are_stored_and_bad_resume_budgets_name
         config = SearchConfig(budget=np.int64(5), seed=seed, data_dir=str(data_dir), run_dir=str(tmp_path / str(seed)),
                               strategy_options={"population_size": np.int64(4), "sample_size": np.int64(2)})
         assert search(config)["evaluations"] == 5 and type(config.strategy_options["population_size"]) is int
-    pair = collections.namedtuple("pair", "a b")(np.int64(1), 2)  # a tuple subclass is kept as given
-    assert SearchConfig(strategy_options={"pair": pair}).strategy_options["pair"] is pair
+    pair = collections.namedtuple("pair", "a b")
+    kept = pair(1, 2)  # a tuple subclass is kept as given, so numpy's numbers in one are refused, not stored
+    assert SearchConfig(strategy_options={"pair": kept}).strategy_options["pair"] is kept
+    with pytest.raises(ConfigError, match=re.escape("--strategy-opt pair[0] is a numpy.int64")):
+        SearchConfig(strategy_options={"pair": pair(np.int64(1), 2)})
     assert resume(tmp_path / "0", budget=np.int64(7))["evaluations"] == 7
     assert search(SearchConfig(budget=3, data_dir=data_dir, run_dir=tmp_path / "path"))["evaluations"] == 3  # Paths
     assert summarize(tmp_path / "1")["seed"] == 1
