@@ -35,6 +35,7 @@ from .export import finite_or_none
 from .objectives import Objective
 from .pareto_summary import checked_objectives, pareto_summary
 from .store import DB_NAME, RunStore
+from .store_empty import discard_empty, holds_no_run
 from .store_open import opened
 from .stop_reasons import continue_hint
 from .stop_record import record_stop_before_start, search_and_record
@@ -115,7 +116,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     config = with_dataset(config, new=True)
     chosen = bool(config.run_dir)
     run_dir = Path(config.path(config.run_dir)) if config.run_dir else default_run_dir(config)
-    if (run_dir / DB_NAME).exists():
+    if (run_dir / DB_NAME).exists() and not holds_no_run(run_dir / DB_NAME):  # an empty one is replaced (store_empty)
         raise holds_a_run(run_dir)
     refuse_study_folder(run_dir)
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
@@ -138,6 +139,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
         if on_run_dir is not None:
             on_run_dir(str(run_dir))
     with closed_on_error(plugins[3]), NewRunLock(run_dir):
+        discard_empty(run_dir / DB_NAME)
         if (run_dir / DB_NAME).exists():  # another search created it while this one was starting
             raise holds_a_run(run_dir)
         meta = {"config": config.to_dict(), "created_at": time.time(),

@@ -32,12 +32,13 @@ from .run_missing import DB_NAME, missing_run
 from .run_lock import is_being_searched
 from .store_rows import (DONE, DUPLICATE, RESTORE as _RESTORE, Trial, check_layout, check_meta, check_repeats,
                          check_single_evaluations, json_value, trial_of)
+from .store_empty import STORE_TABLES, empty_tables, holds_no_run, no_run
 from .store_journal import roll_back_hot_journal
 from .store_writes import Writes
 from .types import Result
 
 SCHEMA_VERSION = 1
-REQUIRED_TABLES = ("meta", "trials", "strategy_state")
+REQUIRED_TABLES = STORE_TABLES
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _ENVIRONMENT_ERRORS = {8, 10, 13, 14}
 """SQLite's READONLY, IOERR, FULL and CANTOPEN: the machine's side, not damage in the store."""
@@ -81,6 +82,8 @@ def _check_file(path: Path) -> None:
             header = fh.read(len(_SQLITE_HEADER))
     except OSError as exc:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not header and holds_no_run(path):
+        raise no_run(path)
     if not header:
         raise DataError(f"{path} is empty (0 bytes), so not a nasloop store; {_RESTORE}")
     if header != _SQLITE_HEADER:
@@ -164,6 +167,8 @@ class RunStore:
             self.db.row_factory = sqlite3.Row
             self.writes = Writes(self.db)
             self._check_schema()
+            if readonly and self.get_meta("config") is None and empty_tables(self.db):  # no reader's run
+                raise no_run(self.path)
             if not readonly:
                 self._migrate()
             # a store from before costs said whether they were estimates, read without migrating it (show, export)
@@ -183,6 +188,8 @@ class RunStore:
             first = "; ".join(lines[:2])  # SQLite's report runs over several lines, up to a hundred
             raise DataError(f"{self.path} is damaged (SQLite integrity check: {first}); {_RESTORE}")
         version = self.get_meta("schema_version") if "meta" in tables else None
+        if version is None and empty_tables(self.db):  # an older nasloop's store, stopped as it was made
+            raise no_run(self.path)
         if version is None and set(REQUIRED_TABLES) <= set(tables):
             raise DataError(f"{self.path} is damaged: it has a nasloop store's tables but no schema version; "
                             f"{_RESTORE}")
@@ -196,6 +203,8 @@ class RunStore:
             raise DataError(f"{self.path} was written by a newer nasloop (store schema {version}; this one reads "
                             f"up to {SCHEMA_VERSION}); upgrade nasloop to open it")
         missing = [t for t in REQUIRED_TABLES if t not in tables]
+        if missing and empty_tables(self.db):
+            raise no_run(self.path)
         if missing:
             raise DataError(f"{self.path} is damaged: its '{missing[0]}' table is missing; {_RESTORE}")
         check_layout(self.path, self.db)

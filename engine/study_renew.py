@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from .config import SearchConfig
 from .errors import NasloopError
 from .store import DB_NAME, RunStore
+from .store_empty import holds_no_run
 from .study_methods import Method, run_folder
 
 if TYPE_CHECKING:  # the study imports this module
@@ -40,7 +41,7 @@ def set_aside(folder: Path) -> Path:
 
 def run_state(run_dir: Path) -> str:
     """``new``, ``interrupted``, ``finished`` or ``failed``; ``damaged`` for a store that cannot be read."""
-    if not (run_dir / DB_NAME).exists():
+    if not (run_dir / DB_NAME).exists() or holds_no_run(run_dir / DB_NAME):  # the search replaces an empty one
         return "new"
     try:
         with RunStore.in_run_dir(run_dir, readonly=True) as store:

@@ -1,0 +1,106 @@
+"""A store that provably holds no run (0 bytes, or a store's tables holding nothing but the schema version), as an
+older nasloop's search left it when a Ctrl-C came as it created the file in place: a new search into the folder
+replaces it, and show, export and --resume say what it is and how to go on in one line. A new search said the
+folder 'already holds a run' and the readers called it damaged, so the folder could not be used until the file was
+found and deleted by hand. A stale lock file (a dead process's id) and the store's empty sidecars change nothing."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nasloop.engine.store import RunStore
+from nasloop.engine.store_empty import holds_no_run
+from nasloop.engine.study_renew import run_state
+
+DEAD_PID = "4194303"  # above Linux's pid_max default (4194304 is the largest), so no live process holds it
+
+
+def _search(nasloop_in_process, run: Path, data_dir: Path, *more: str):
+    return nasloop_in_process(["search", "--space", "nb201", "--strategy", "random", "--budget", "3", "--run-dir",
+                               str(run), "--data-dir", str(data_dir), "--quiet", "--json", *more])
+
+
+def _empty_store(run: Path) -> Path:
+    """A 0-byte store beside empty SQLite sidecars and the lock file of a process that died, as a Ctrl-C left them."""
+    run.mkdir()
+    store = run / "nasloop.sqlite"
+    store.write_bytes(b"")
+    for end in ("-wal", "-shm"):
+        (run / f"nasloop.sqlite{end}").write_bytes(b"")
+    (run / "nasloop.lock").write_text(DEAD_PID)
+    return store
+
+
+def _tables_only(run: Path, with_version: bool = True) -> Path:
+    """A store an older nasloop began in place: some of its tables made, the schema version perhaps, nothing more."""
+    run.mkdir()
+    store = run / "nasloop.sqlite"
+    db = sqlite3.connect(store)
+    db.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                     "CREATE TABLE trials (id INTEGER PRIMARY KEY, arch TEXT NOT NULL);")
+    if with_version:
+        db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        db.commit()
+    db.close()
+    return store
+
+
+@pytest.mark.parametrize("make", [_empty_store, _tables_only, lambda run: _tables_only(run, with_version=False)],
+                         ids=["zero-bytes", "tables-and-version", "tables-only"])
+def test_a_new_search_replaces_a_store_that_holds_no_run(nasloop_in_process, tmp_path, data_dir, make):
+    store = make(tmp_path / "run")
+    assert holds_no_run(store)
+    done = _search(nasloop_in_process, tmp_path / "run", data_dir)
+    assert done.returncode == 0, done.stderr
+    with RunStore.in_run_dir(tmp_path / "run", readonly=True) as run:
+        assert run.get_meta("status") == "finished" and run.counts()["evaluations"] == 3
+
+
+@pytest.mark.parametrize("make", [_empty_store, _tables_only], ids=["zero-bytes", "tables-and-version"])
+@pytest.mark.parametrize("command", [["show", "{run}"], ["export", "{run}", "{out}"], ["search", "--resume", "{run}"]],
+                         ids=["show", "export", "resume"])
+def test_readers_say_a_store_holds_no_run_and_how_to_go_on(nasloop_in_process, tmp_path, make, command):
+    run = tmp_path / "run"
+    store = make(run)
+    args = [word.format(run=run, out=tmp_path / "out.csv") for word in command]
+    done = nasloop_in_process(args)
+    assert done.returncode == 2 and done.stderr == (
+        f"nasloop {command[0]}: error: {store} holds no run (it is empty: a search stopped as it started left it); "
+        f"start that search again with --run-dir {run}, which replaces the file\n")
+    assert store.exists() and not (tmp_path / "out.csv").exists()
+
+
+def test_an_empty_store_beside_a_log_that_holds_something_is_kept(nasloop_in_process, tmp_path, data_dir):
+    """The write-ahead log may hold the store's pages: not provably empty, so left to the user, as before."""
+    store = _empty_store(tmp_path / "run")
+    (tmp_path / "run" / "nasloop.sqlite-wal").write_bytes(b"\x37\x7f\x06\x82" + bytes(28))
+    assert not holds_no_run(store)
+    done = _search(nasloop_in_process, tmp_path / "run", data_dir)
+    assert done.returncode == 2 and "already holds a run" in done.stderr
+    assert store.read_bytes() == b""
+
+
+def test_a_run_of_a_configuration_and_nothing_more_is_kept(nasloop_in_process, tmp_path, data_dir):
+    """Today's store holds its configuration from its first instant: a run stopped before its first trial is a run
+    that --resume continues, never replaced."""
+    run = tmp_path / "run"
+    assert _search(nasloop_in_process, run, data_dir).returncode == 0
+    with RunStore.in_run_dir(run) as store:
+        store.db.execute("DELETE FROM trials")
+        store.db.execute("DELETE FROM strategy_state")
+        store.db.execute("DELETE FROM meta WHERE key IN ('status', 'stop_reason', 'wall_seconds')")
+    assert not holds_no_run(run / "nasloop.sqlite")
+    assert "already holds a run" in _search(nasloop_in_process, run, data_dir).stderr
+    (run / "nasloop.lock").write_text(DEAD_PID)  # a killed search's lock file: no lock is held, whatever it says
+    shown = nasloop_in_process(["show", str(run), "--json"])
+    assert shown.returncode == 0 and '"status": "stopped"' in shown.stdout
+    resumed = nasloop_in_process(["search", "--resume", str(run), "--quiet", "--json"])
+    assert resumed.returncode == 0 and '"status": "finished"' in resumed.stdout, resumed.stderr
+
+
+def test_a_studys_run_that_holds_no_run_is_run_anew(tmp_path):
+    """A study's compare runs it as a new run (whose search replaces the file), where it was left 'damaged'."""
+    _empty_store(tmp_path / "run")
+    assert run_state(tmp_path / "run") == "new"
