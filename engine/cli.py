@@ -39,8 +39,8 @@ from .predictor_options import options_per_predictor
 from .progress import progress
 from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
-from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
-                             ranked_by)
+from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
+                             no_best_text, ranked_by)
 from .search import resume, search
 from .export import export_trials, print_json, print_table
 from .options import check_options, option_names
@@ -175,6 +175,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
              best.get("arch", "-" + (f" ({why})" if (why := no_best_text(summary)) else "")))]
     rows += [(f"  {name}", metric_text(value)) for name, value in metrics.items()]
     rows += [(f"  best {name} measured", text) for name, text in best_measured_texts(summary)]
+    rows += [("note", note)] if (note := bookkeeping_note(summary)) else []
     if "pareto_front" in summary:
         front = summary["pareto_front"]
         rows += [("objectives", ", ".join(summary["objectives"])), ("hypervolume", hypervolume_text(summary)),

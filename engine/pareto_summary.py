@@ -18,7 +18,10 @@ import numpy as np
 
 from .objectives import (GrowingFront, Objective, hypervolume, nadir, oriented_point, oriented_values, pareto_mask,
                          parse_objectives)
-from .errors import DataError
+from .errors import DataError, NasloopError
+from .evaluators.replicates import replicate_bookkeeping
+from .options import takes
+from .registry import EVALUATORS
 from .store import RunStore, Trial
 from .store_rows import RESTORE, check_scores
 from .value_texts import metric_text
@@ -103,7 +106,9 @@ def ranked_by(summary: Mapping[str, Any]) -> str:
     strategy steered by, not the whole front), and whether it was minimised. Said with one objective too: a run
     of ``--objective params_m --minimize`` showed its "best architecture" above its validation accuracy, which
     read as the most accurate cell found."""
-    return f" by {summary['objective']}" + (" (minimised)" if summary.get("minimize") else "")
+    marks = [*(["minimised"] if summary.get("minimize") else []),
+             *(["bookkeeping"] if summary["objective"] in summary.get("bookkeeping_objectives", ()) else [])]
+    return f" by {summary['objective']}" + (f" ({', '.join(marks)})" if marks else "")
 
 
 def left_out_texts(summary: Mapping[str, Any]) -> list[str]:
@@ -156,11 +161,47 @@ def stored_reference_point(store: RunStore, config: Mapping[str, Any],
     return [float(v) for v in given]
 
 
+def bookkeeping_objectives(objectives: Sequence[Objective], config: Mapping[str, Any]) -> list[str]:
+    """The metrics among a stored run's ``objectives`` that its evaluator records as bookkeeping (how a result was
+    computed, not what it measured), which a new search refuses as objectives (:mod:`.run_checks`): a run stored
+    before that refusal was ranked by its torch threads or count of draws as if it had measured the networks.
+
+    The evaluator is not built (``show`` reads a run without its data, device or plugins' code): its class's
+    declared bookkeeping and condition metrics are read, with the spreads, draws and counts of draws
+    (:func:`.evaluators.replicates.replicate_bookkeeping`) of an evaluator taking ``replicates``. A user's evaluator
+    not loaded in this process, or one that no longer loads, is not judged."""
+    name = config.get("evaluator") or "tabular"
+    if not isinstance(name, str) or name not in EVALUATORS.names_at_hand():
+        return []
+    try:
+        factory = EVALUATORS.get(name)
+    except NasloopError:
+        return []
+    declared = (*factory.declared_bookkeeping, *factory.condition_metrics)
+    replicates = (config.get("evaluator_options") or {}).get("replicates", 1) if takes(factory, "replicates") else 1
+    kept = set(replicate_bookkeeping(declared, replicates if isinstance(replicates, int) else 1))
+    return [o.metric for o in objectives if o.metric in kept]
+
+
+def bookkeeping_note(summary: Mapping[str, Any]) -> str:
+    """What ``show`` and the run report say of a run optimising bookkeeping (:func:`bookkeeping_objectives`), once;
+    '' for any other run."""
+    kept = summary.get("bookkeeping_objectives") or []
+    if not kept:
+        return ""
+    return (f"{', '.join(kept)} {'is' if len(kept) == 1 else 'are'} bookkeeping of the {summary['evaluator']} "
+            "evaluator (how a result was computed, not what it measured): this run was stored before searches "
+            f"refused {'it' if len(kept) == 1 else 'them'} as an objective, so what it ranked by "
+            f"{'it' if len(kept) == 1 else 'them'} measures nothing of the architectures")
+
+
 def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]:
-    """``pareto_front`` and ``hypervolume`` entries for a run with several objectives; nothing otherwise."""
+    """``pareto_front`` and ``hypervolume`` entries for a run with several objectives, and ``bookkeeping_objectives``
+    for one that optimised bookkeeping (:func:`bookkeeping_objectives`); nothing otherwise."""
     objectives = run_objectives_of(store, config)
+    kept = {"bookkeeping_objectives": names} if (names := bookkeeping_objectives(objectives, config)) else {}
     if len(objectives) < 2:
-        return {}
+        return kept
     trials = store.evaluations()
     members, points = front(trials, objectives)
     given = stored_reference_point(store, config, objectives)
@@ -173,6 +214,7 @@ def pareto_summary(store: RunStore, config: Mapping[str, Any]) -> dict[str, Any]
     ok = [t.result.metrics for t in trials if t.result is not None and t.result.ok]
     lacking = {o.metric: sum(oriented_values(m, (o,)) is None for m in ok) for o in objectives}
     return {
+        **kept,
         "objectives": [str(o) for o in objectives],
         "lacking_objectives": {metric: count for metric, count in lacking.items() if count},
         "pareto_front": [{"arch": t.arch, "trial": t.id,

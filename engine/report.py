@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Sequence
 
 from .assemble import table_values, target_description
-from .pareto_summary import (best_measured_texts, front_texts, hypervolume_text, left_out_texts, no_best_text,
-                             ranked_by)
+from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
+                             no_best_text, ranked_by)
 from .plot_fonts import glyph_note
 from .plots import pareto_figure, run_figure, study_figures
 from .replaced_files import write_text_replacing
@@ -300,10 +300,10 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
                       if t.result is not None and not t.result.ok])
     title = f"nasloop run {run_dir}"
     facts = (f"{space_and_dataset(summary['space'], summary['dataset'], summary.get('fidelity'))}, strategy "
-             f"{summary['strategy']}"
-             + (f" + {summary['predictor']}" if summary["predictor"] else "")
+             f"{summary['strategy']}" + (f" + {summary['predictor']}" if summary["predictor"] else "")
              + f", seed {summary['seed']}: {summary['status']} ({summary['stop_reason'] or ''}); "
-             f"{summary['evaluations']} evaluations, {summary['failed']} failed")
+             f"{summary['evaluations']} evaluations, {summary['failed']} failed"
+             + (f"; {note}" if (note := bookkeeping_note(summary)) else ""))
     # a run's report gave NB301's surrogate predictions as plain accuracies, where a study's said what they are
     if values := table_values(summary["space"], summary["dataset"],
                                None if summary.get("objectives") else summary["objective"], summary["evaluator"]):

@@ -95,11 +95,17 @@ class Evaluator(Configurable, ABC):
         starts; None when they are known only once a result arrives."""
         return None
 
+    declared_bookkeeping: ClassVar[tuple[str, ...]] = ()
+    """Bookkeeping metrics besides its condition metrics (training's epochs): what :meth:`bookkeeping_metrics` names
+    with them by default, declared on the class so that ``show`` and ``report`` judge an older run's objective
+    without building the evaluator (see :func:`.pareto_summary.bookkeeping_objectives`)."""
+
     def bookkeeping_metrics(self) -> Sequence[str]:
         """The metrics its results report that record how a result was computed, not what it measured (its condition
         metrics, a replicated run's count of draws), which no search may take as an objective: ``--objectives
-        replicates:max`` was run, a front of how many draws were averaged. By default its condition metrics."""
-        return self.condition_metrics
+        replicates:max`` was run, a front of how many draws were averaged. By default its declared bookkeeping and
+        its condition metrics."""
+        return (*self.declared_bookkeeping, *self.condition_metrics)
 
     def metric_source(self, metric: str) -> str:
         """Where ``metric``, which :meth:`metric_names` lacks, comes from when a data file that is not found brings

@@ -102,7 +102,7 @@ class ProxyEvaluator(Evaluator):
         return replicate_metric_names(self.proxies, self.replicates)
 
     def bookkeeping_metrics(self) -> Sequence[str]:
-        return replicate_bookkeeping(self.condition_metrics, self.replicates)
+        return replicate_bookkeeping((*self.declared_bookkeeping, *self.condition_metrics), self.replicates)
 
     def metric_source(self, metric: str) -> str:
         """A proxy this run does not score is one --proxies away: '--objectives synflow:max,params:min' without

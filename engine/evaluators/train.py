@@ -103,6 +103,7 @@ class TrainingEvaluator(Evaluator):
     """
 
     requires = (NetworkSpace,)
+    declared_bookkeeping = ("epochs", "start_epoch")
     reads_dataset = True
     condition_metrics = ("torch_threads", "torch_threads_min", "torch_threads_max")
     fidelity_option = "epochs"
@@ -212,7 +213,7 @@ class TrainingEvaluator(Evaluator):
     def bookkeeping_metrics(self) -> Sequence[str]:
         """Its condition metrics, and the epochs a training ran to (the run's fidelity) and resumed from (a
         checkpoint's), which are the schedule's, not the architecture's."""
-        return replicate_bookkeeping(("epochs", "start_epoch", *self.condition_metrics), self.replicates)
+        return replicate_bookkeeping((*self.declared_bookkeeping, *self.condition_metrics), self.replicates)
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         result = combine([self._evaluate(arch, fidelity, draw) for draw in range(self.replicates)])
