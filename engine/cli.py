@@ -175,7 +175,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
              best.get("arch", "-" + (f" ({why})" if (why := no_best_text(summary)) else "")))]
     rows += [(f"  {name}", metric_text(value)) for name, value in metrics.items()]
     rows += [(f"  best {name} measured", text) for name, text in best_measured_texts(summary)]
-    rows += [("note", note)] if (note := bookkeeping_note(summary)) else []
+    rows += [("note", note) for note in (bookkeeping_note(summary), summary.get("unread_note")) if note]
     if "pareto_front" in summary:
         front = summary["pareto_front"]
         rows += [("objectives", ", ".join(summary["objectives"])), ("hypervolume", hypervolume_text(summary)),
@@ -348,7 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "search": lambda: _report_search(args),
         "show": lambda: _print_summary(show_summary(_run_dir_not_study(args.run_dir)), args.json),
         "export": lambda: print(export_trials(_run_dir_not_study(args.run_dir), args.output,  # opens and closes it
-                                              include_duplicates=args.all, pareto_only=args.pareto)),
+                                              include_duplicates=args.all, pareto_only=args.pareto,
+                                              on_note=_notes("export", args))),
         "spaces": lambda: list_plugins(SEARCH_SPACES, args.name),
         "strategies": lambda: list_plugins(STRATEGIES, args.name),
         "predictors": lambda: _cmd_predictors(args),

@@ -5,18 +5,20 @@ import csv
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import DataError
+from .hooks import check_hooks
 from .pareto_summary import checked_objectives, front
 from .replaced_files import replaced
 from .store import RunStore
 from .store_open import opened
+from .stored_reading import unread_note
 from .user_files import not_a_file
 
 
 def export_trials(store: RunStore | str | Path, path: str | Path, include_duplicates: bool = False,
-                  pareto_only: bool = False) -> Path:
+                  pareto_only: bool = False, on_note: Callable[[str], None] | None = None) -> Path:
     """Write trials as CSV or JSON (by suffix): one row per trial, metrics as columns.
 
     ``pareto_only`` keeps the evaluations on the Pareto front of the run's objectives.
@@ -25,7 +27,10 @@ def export_trials(store: RunStore | str | Path, path: str | Path, include_duplic
     killed export never leaves half a file under the requested name. JSON holds no NaN
     (standard JSON has none): a missing value is null. ``store`` may be a run folder, read-only; a closed
     RunStore is one line naming the fix (it failed in sqlite3's words, 'Cannot operate on a closed database').
+    Architectures are written as stored; ``on_note`` hears of those the run's space does not read now, as ``show``
+    says (:mod:`.stored_reading`).
     """
+    check_hooks("export_trials", on_note=on_note)
     path = Path(path)
     if path.is_dir():  # a folder given as the destination ('export runs/demo out/') was named by its last part only
         suffix = path.suffix.lower() if path.suffix.lower() in (".json", ".csv") else ".csv"
@@ -48,6 +53,7 @@ def export_trials(store: RunStore | str | Path, path: str | Path, include_duplic
                 raise DataError(f"{run.path.parent} optimised one objective ({objectives[0]}); --pareto needs a run "
                                 "searched with two or more --objectives")
             trials = front(run.evaluations(), objectives)[0]
+        note = unread_note(run) if on_note is not None else ""
     records = [t.as_record() for t in trials]
     try:  # a Ctrl-C, too, leaves neither half a file under the name nor one beside it
         with replaced(path) as partial, open(partial, "w", newline="") as fh:
@@ -58,6 +64,8 @@ def export_trials(store: RunStore | str | Path, path: str | Path, include_duplic
     except OSError as exc:
         raise DataError(f"cannot write {path}: {exc.strerror or exc}; choose a writable place with free "
                         "space") from None
+    if note and on_note is not None:
+        on_note(note)
     return path
 
 

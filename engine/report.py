@@ -26,6 +26,7 @@ from .replaced_files import write_text_replacing
 from .report_files import write_staged
 from .search import summarize
 from .store import RunStore
+from .stored_reading import with_unread_note
 from .study_methods import method_random_start_note
 from .study_results import StudyResults
 from .value_texts import metric_text, space_and_dataset
@@ -277,9 +278,8 @@ def _write_study_report(results: StudyResults, out: Path, command: Sequence[str]
 def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
     """One run's report: its trajectory (and Pareto front), its best architectures and its failures; its files
     replaced together."""
-    summary = summarize(run_dir)
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
-        trials = store.evaluations()
+        trials, summary = store.evaluations(), with_unread_note(summarize(store), store)
     return write_staged(out, lambda folder: _write_run_report(run_dir, summary, trials, folder, command))
 
 
@@ -303,7 +303,7 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
              f"{summary['strategy']}" + (f" + {summary['predictor']}" if summary["predictor"] else "")
              + f", seed {summary['seed']}: {summary['status']} ({summary['stop_reason'] or ''}); "
              f"{summary['evaluations']} evaluations, {summary['failed']} failed"
-             + (f"; {note}" if (note := bookkeeping_note(summary)) else ""))
+             + "".join(f"; {note}" for note in (bookkeeping_note(summary), summary.get("unread_note")) if note))
     # a run's report gave NB301's surrogate predictions as plain accuracies, where a study's said what they are
     if values := table_values(summary["space"], summary["dataset"],
                                None if summary.get("objectives") else summary["objective"], summary["evaluator"]):

@@ -13,6 +13,8 @@ from typing import Any
 from .errors import DataError
 from .run_folders import study_holding
 from .search import summarize
+from .store import RunStore
+from .stored_reading import with_unread_note
 from .study import Study, load_study
 from .stop_reasons import continue_hint
 from .study_methods import ADVICE, Method, MethodSource, as_method_advice
@@ -24,7 +26,8 @@ SEARCH_RESUME = re.compile(re.escape(continue_hint("\0")).replace(re.escape("\0"
 def show_summary(run_dir: str) -> dict[str, Any]:
     """``nasloop show``'s summary of a run; for a run of a study, its stop reason's fix is written where the study's
     method is, and a stopped run is continued by the study's compare, which the folder it is in names."""
-    summary = summarize(run_dir)
+    with RunStore.in_run_dir(run_dir, readonly=True) as store:
+        summary = with_unread_note(summarize(store), store)
     folder = study_holding(Path(run_dir))
     if summary["stop_reason"] and folder is not None:
         found = _method_of_run(folder, Path(run_dir))

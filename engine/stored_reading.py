@@ -1,0 +1,67 @@
+"""What ``show``, ``export`` and ``report`` say of stored architectures the run's space does not read now.
+
+A resume reads every stored string with the run's space (:mod:`.stored_keys`): a user's space whose format changed
+since keeps the finished trials it no longer reads under their stored keys and says so in a note, and one of
+nasloop's own spaces refuses such a string as damage. The readers build no space, so they showed, exported and
+reported those strings as architectures without a word, and a run a resume would refuse as damaged looked whole.
+They still show the run (its strings as stored: the user reads them, whatever the space makes of them now) and
+say in one line what a resume will do with the strings the space does not read.
+
+Only a space at hand is judged: nasloop's own, or a plugin loaded in this process (``nasloop --plugin FILE show``,
+or imported by a script); a reader does not import a run's plugins, which it does not otherwise run. The space is
+built with the run's options and dataset and no data: a space that cannot be built so is not judged.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .assemble import build_space
+from .context import RunContext
+from .errors import DataError
+from .registry import SEARCH_SPACES, defined_by_nasloop
+from .store import RunStore
+from .store_rows import RESTORE
+from .stored_keys import stored_arch
+
+
+def _space(config: Any) -> Any:
+    """The run's space as configured (``config``: the stored run configuration), built without data; None where it
+    is not at hand or cannot be built so."""
+    name = config.get("space") if isinstance(config, dict) else None
+    if not isinstance(name, str) or name not in SEARCH_SPACES.names_at_hand():
+        return None
+    options, dataset = config.get("space_options") or {}, config.get("dataset")
+    try:
+        return build_space(name, RunContext(dataset=dataset if isinstance(dataset, str) else None), **options)
+    except Exception:  # noqa: BLE001 - a space needing its data, or a plugin's failure: the reader says nothing
+        return None
+
+
+def unread_note(store: RunStore) -> str:
+    """One line on the trials of ``store`` whose strings the run's space does not read now, in the words of what a
+    resume does with them; '' where it reads them all, or cannot be judged (see the module's doc)."""
+    space = _space(store.get_meta("config"))
+    if space is None:
+        return ""
+    unread, first = 0, None
+    rows = store.db.execute("SELECT MIN(id), arch, COUNT(*) FROM trials GROUP BY arch ORDER BY MIN(id)")
+    for trial_id, text, count in rows:
+        try:
+            stored_arch(store.path, space, trial_id, text)
+        except DataError:
+            unread, first = unread + count, first or (trial_id, text)
+    if first is None:
+        return ""
+    said = f"{unread} trial(s) of {store.path} (the first: trial {first[0]}, {first[1][:80]!r}) hold strings"
+    if defined_by_nasloop(type(space)):
+        return (f"{said} that are no architecture of {space.name}: the store was edited, and a resume refuses it as "
+                f"damaged; {RESTORE}")
+    return (f"{said} search space '{space.name}' does not read now (its format changed since, or the store was "
+            "edited): shown as stored; a resume keeps the finished ones under the keys they were stored with, and "
+            "one it must evaluate again needs the space to read it")
+
+
+def with_unread_note(summary: dict[str, Any], store: RunStore) -> dict[str, Any]:
+    """``summary`` (:func:`.search.summarize`'s of ``store``) with its ``unread_note`` where there is one."""
+    note = unread_note(store)
+    return {**summary, "unread_note": note} if note else summary
