@@ -343,15 +343,22 @@ def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evalua
                             "run began with, or start a new run on this one")
 
 
-def check_resumed_objectives(run_dir: str, config: SearchConfig, evaluator: Evaluator) -> None:
+def check_resumed_objectives(run_dir: str, config: SearchConfig, evaluator: Evaluator,
+                             on_note: Callable[[str], None] | None = None) -> None:
     """A resumed run's evaluator still reports its objectives. Resumed with --data-dir at a folder without
     HW-NAS-Bench's file, a run minimising edgegpu_latency went on, its new results 'ok' without the metric (the
-    results asked again pass, since a file beside the table may be absent when no objective reads it)."""
+    results asked again pass, since a file beside the table may be absent when no objective reads it). A run stored
+    before bookkeeping was refused as an objective goes on as it began, said in ``on_note`` as ``show`` says it."""
     objective = _unreported(config.objective_list() or (), evaluator.metric_names(config.fidelity))
     if objective is not None:
         raise DataError(f"{run_dir} optimises {objective.metric}, which the {config.evaluator} evaluator does "
                         f"not report now{evaluator.metric_source(objective.metric)}; resume with --data-dir "
                         "at the folder the run began with")
+    kept = [o.metric for o in config.objective_list() or () if o.metric in _bookkeeping(config.evaluator, evaluator)]
+    if kept and on_note is not None:
+        on_note(f"{run_dir} optimises {', '.join(kept)}, bookkeeping of the {config.evaluator} evaluator (how a result "
+                "was computed, not what it measured), which a search now refuses as an objective; it goes on as it "
+                "began, and what it ranks by it measures nothing of the architectures")
 
 
 def _same_value(then: Any, now: Any) -> bool:

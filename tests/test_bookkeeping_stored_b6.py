@@ -1,9 +1,10 @@
 """A run stored before bookkeeping metrics were refused as objectives, which optimised one (a user's condition
 metric, training's torch threads, a replicated run's count of draws), is read as such: ``show`` marks its "best" as
-ranked by bookkeeping and says once what that means, ``show --json`` names the metrics (``bookkeeping_objectives``)
-and the run report says it with the run's facts. Both ranked such a run's architectures by its threads or draws as
-if it had measured them. The old store is today's, its objective written as the older nasloop wrote it: in the
-run's configuration and its meta, each trial's score the objective's value."""
+ranked by bookkeeping and says once what that means, ``show --json`` names the metrics (``bookkeeping_objectives``),
+the run report says it with the run's facts, and a resume, which goes on as the run began, says it in a note. Show
+and report ranked such a run's architectures by its threads or draws as if it had measured them. The old store is
+today's, its objective written as the older nasloop wrote it: in the run's configuration and its meta, each trial's
+score the objective's value."""
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ from .digit_space import DigitSpace, DigitSum
 
 
 class Clocked(DigitSum):
-    """A user's evaluator recording the threads each result ran on, its condition metric."""
+    """A user's evaluator recording the threads each result ran on (4 here, on every machine), its condition metric."""
 
     condition_metrics = ("threads",)
 
@@ -29,7 +30,7 @@ class Clocked(DigitSum):
         return ["score", "threads"]
 
     def evaluate(self, arch, fidelity=None):
-        return Result(metrics={"score": float(sum(arch)), "threads": float(arch[0] + 1)}, cost=1.0)
+        return Result(metrics={"score": float(sum(arch)), "threads": 4.0}, cost=1.0)
 
 
 @pytest.fixture
@@ -76,6 +77,16 @@ def test_the_run_report_says_it_once(old_run, nasloop_in_process, tmp_path):
     markdown = (tmp_path / "report" / "report.md").read_text()
     assert markdown.count(NOTE) == 1 and "## Best architectures by threads (bookkeeping)" in markdown
     assert (tmp_path / "report" / "report.html").read_text().count(NOTE) == 1
+
+
+def test_its_resume_goes_on_as_it_began_and_says_so(old_run, nasloop_in_process):
+    """A resume of such a run is not refused (it could not be continued otherwise): it says what show says, once."""
+    done = nasloop_in_process(["search", "--resume", str(old_run), "--budget", "6", "--quiet"])
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count(
+        f"note: {old_run} optimises threads, bookkeeping of the b6-clocked evaluator (how a result was computed, not "
+        "what it measured), which a search now refuses as an objective; it goes on as it began, and what it ranks "
+        "by it measures nothing of the architectures\n") == 1
 
 
 def test_a_run_ranked_by_what_it_measured_says_nothing_of_bookkeeping(old_run, nasloop_in_process):
