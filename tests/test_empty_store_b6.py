@@ -104,3 +104,18 @@ def test_a_studys_run_that_holds_no_run_is_run_anew(tmp_path):
     """A study's compare runs it as a new run (whose search replaces the file), where it was left 'damaged'."""
     _empty_store(tmp_path / "run")
     assert run_state(tmp_path / "run") == "new"
+
+
+def test_a_store_half_made_by_a_killed_search_is_no_run_and_the_next_search_makes_its_own(nasloop_in_process, tmp_path,
+                                                                                         data_dir):
+    """kill -9 while a search builds its store under its temporary name leaves that file and its journal, never the
+    store: the folder holds no run, and the next search into it builds its store afresh."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "nasloop.sqlite.new").write_bytes(b"SQLite format 3\x00" + bytes(100))
+    (run / "nasloop.sqlite.new-journal").write_bytes(bytes(512))
+    (run / "nasloop.lock").write_text(DEAD_PID)
+    shown = nasloop_in_process(["show", str(run)])
+    assert shown.returncode == 2 and "no nasloop run at" in shown.stderr
+    assert _search(nasloop_in_process, run, data_dir).returncode == 0
+    assert sorted(p.name for p in run.iterdir() if p.name.endswith((".new", "-journal"))) == []
