@@ -15,16 +15,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..search_spaces.base import SearchSpace
 from .assemble import build_space
 from .context import RunContext
-from .errors import DataError
+from .errors import DataError, one_line
 from .registry import SEARCH_SPACES, defined_by_nasloop
 from .store import RunStore
 from .store_rows import RESTORE
 from .stored_keys import stored_arch
 
 
-def _space(config: Any) -> Any:
+def _space(config: Any) -> SearchSpace | None:
     """The run's space as configured (``config``: the stored run configuration), built without data; None where it
     is not at hand or cannot be built so."""
     name = config.get("space") if isinstance(config, dict) else None
@@ -52,7 +53,8 @@ def unread_note(store: RunStore) -> str:
             unread, first = unread + count, first or (trial_id, text)
     if first is None:
         return ""
-    said = f"{unread} trial(s) of {store.path} (the first: trial {first[0]}, {first[1][:80]!r}) hold strings"
+    held = one_line(repr(first[1]), 80)  # an edited store may hold any length
+    said = f"{unread} trial(s) of {store.path} (the first: trial {first[0]}, {held}) hold strings"
     if defined_by_nasloop(type(space)):
         return (f"{said} that are no architecture of {space.name}: the store was edited, and a resume refuses it as "
                 f"damaged; {RESTORE}")
