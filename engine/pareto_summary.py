@@ -169,9 +169,11 @@ def bookkeeping_objectives(objectives: Sequence[Objective], config: Mapping[str,
     The evaluator is not built (``show`` reads a run without its data, device or plugins' code): its class's
     declared bookkeeping and condition metrics are read, with the spreads, draws and counts of draws
     (:func:`.evaluators.replicates.replicate_bookkeeping`) of an evaluator taking ``replicates``. A user's evaluator
-    not loaded in this process, or one that no longer loads, is not judged."""
+    not loaded in this process, or one that no longer loads, is not judged; nor is a run of the evaluator's default
+    objective, which it measures: most runs' ``show`` then imports no evaluator (training's imports torch, seconds)."""
     name = config.get("evaluator") or "tabular"
-    if not isinstance(name, str) or name not in EVALUATORS.names_at_hand():
+    named = config.get("objective") or config.get("objectives")
+    if not named or not isinstance(name, str) or name not in EVALUATORS.names_at_hand():
         return []
     try:
         factory = EVALUATORS.get(name)

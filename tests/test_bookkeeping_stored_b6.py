@@ -114,5 +114,10 @@ def test_a_run_ranked_by_what_it_measured_says_nothing_of_bookkeeping(old_run, n
 def test_the_evaluators_declared_bookkeeping_is_read_without_building_it(evaluator, options, objectives, kept):
     """The names a new search refuses (each evaluator's bookkeeping_metrics), read from its class and the run's
     options: show reads a run without its data or device."""
-    config = {"evaluator": evaluator, "evaluator_options": options}
+    config = {"evaluator": evaluator, "evaluator_options": options, "objectives": [f"{m}:max" for m in objectives]}
     assert bookkeeping_objectives([Objective(m) for m in objectives], config) == kept
+
+
+def test_a_run_of_its_evaluators_default_objective_is_not_judged():
+    """It optimised what its evaluator measures: show of such a run imports no evaluator (training's loads torch)."""
+    assert bookkeeping_objectives([Objective("val_accuracy")], {"evaluator": "train", "objective": None}) == []
