@@ -32,7 +32,7 @@ from .run_missing import DB_NAME, missing_run
 from .run_lock import is_being_searched
 from .store_rows import (DONE, DUPLICATE, RESTORE as _RESTORE, Trial, check_layout, check_meta, check_repeats,
                          check_single_evaluations, json_value, trial_of)
-from .store_empty import STORE_TABLES, empty_tables, holds_no_run, no_run
+from .store_empty import STORE_TABLES, empty_tables, existing_only, holds_no_run, no_run
 from .store_journal import roll_back_hot_journal
 from .store_writes import Writes
 from .types import Result
@@ -163,7 +163,7 @@ class RunStore:
             if readonly:
                 self.db = sqlite3.connect(_read_only_uri(self.path), uri=True, timeout=30.0)
             else:
-                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+                self.db = sqlite3.connect(existing_only(self.path), uri=True, isolation_level=None, timeout=30.0)
             self.db.row_factory = sqlite3.Row
             self.writes = Writes(self.db)
             self._check_schema()
@@ -174,6 +174,8 @@ class RunStore:
             # a store from before costs said whether they were estimates, read without migrating it (show, export)
             self._estimates = "cost_estimated" in {row["name"] for row in self.db.execute("PRAGMA table_info(trials)")}
         except sqlite3.DatabaseError as exc:
+            if not self.path.exists():  # removed since it was checked: opening it no longer makes an empty one
+                raise missing_run(self.path) from None
             if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _ENVIRONMENT_ERRORS:
                 raise  # the disk or the file system, not the store: the CLI says so, and how to continue
             raise DataError(f"{self.path} is not a readable nasloop store ({exc}); "

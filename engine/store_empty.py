@@ -76,6 +76,12 @@ def discard_empty(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
+def existing_only(path: Path) -> str:
+    """The URI a writer opens the store at ``path`` by: one that fails where the file is gone, where opening the path
+    made an empty store of it (a store removed between a reader's check and its open, or a journal left alone)."""
+    return f"{path.resolve().as_uri()}?mode=rw"
+
+
 def no_run(path: Path) -> DataError:
     """The refusal of a reader (``show``, ``export``, ``--resume``) given a store that holds no run."""
     return DataError(f"{path} holds no run (it is empty: a search stopped as it started left it); start that search "

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from .store_empty import existing_only
+
 
 def roll_back_hot_journal(path: Path) -> None:
     """Have SQLite roll back a journal left beside the store at ``path``, if there is one; the caller has checked
@@ -18,7 +20,7 @@ def roll_back_hot_journal(path: Path) -> None:
     journal = path.with_name(path.name + "-journal")
     if not journal.is_file() or journal.stat().st_size == 0:
         return
-    db = sqlite3.connect(path, timeout=30.0)
+    db = sqlite3.connect(existing_only(path), uri=True, timeout=30.0)
     try:
         db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the first read rolls a hot journal back
     finally:

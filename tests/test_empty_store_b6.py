@@ -12,6 +12,7 @@ import pytest
 
 from nasloop.engine.store import RunStore
 from nasloop.engine.store_empty import holds_no_run
+from nasloop.engine.store_journal import roll_back_hot_journal
 from nasloop.engine.study_renew import run_state
 
 DEAD_PID = "4194303"  # above Linux's pid_max default (4194304 is the largest), so no live process holds it
@@ -119,3 +120,13 @@ def test_a_store_half_made_by_a_killed_search_is_no_run_and_the_next_search_make
     assert shown.returncode == 2 and "no nasloop run at" in shown.stderr
     assert _search(nasloop_in_process, run, data_dir).returncode == 0
     assert sorted(p.name for p in run.iterdir() if p.name.endswith((".new", "-journal"))) == []
+
+
+def test_a_journal_left_alone_makes_no_empty_store(tmp_path):
+    """A writer opens a store only where it exists: opening the path made a 0-byte store of a file removed since its
+    check (here, a journal whose store is gone), which every reader then refused."""
+    journal = tmp_path / "nasloop.sqlite-journal"
+    journal.write_bytes(bytes(512))
+    with pytest.raises(sqlite3.OperationalError):
+        roll_back_hot_journal(tmp_path / "nasloop.sqlite")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [journal.name]
