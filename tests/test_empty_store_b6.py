@@ -10,17 +10,27 @@ from pathlib import Path
 
 import pytest
 
+from nasloop.engine.registry import register_evaluator, register_search_space
 from nasloop.engine.store import RunStore
 from nasloop.engine.store_empty import holds_no_run
 from nasloop.engine.store_journal import roll_back_hot_journal
 from nasloop.engine.study_renew import run_state
 
-DEAD_PID = "4194303"  # above Linux's pid_max default (4194304 is the largest), so no live process holds it
+from .digit_space import DigitSpace, DigitSum
+
+DEAD_PID = "4194303"  # a killed search's pid, left in its lock file: the lock is a flock, which died with it
 
 
-def _search(nasloop_in_process, run: Path, data_dir: Path, *more: str):
-    return nasloop_in_process(["search", "--space", "nb201", "--strategy", "random", "--budget", "3", "--run-dir",
-                               str(run), "--data-dir", str(data_dir), "--quiet", "--json", *more])
+@pytest.fixture(autouse=True)
+def digits():
+    """A user's space and evaluator, which read no data: each search here takes milliseconds."""
+    register_search_space("b6e-digits")(type("B6EDigits", (DigitSpace,), {"name": "b6e-digits"}))
+    register_evaluator("b6e-sum")(type("B6ESum", (DigitSum,), {}))
+
+
+def _search(nasloop_in_process, run: Path, *more: str):
+    return nasloop_in_process(["search", "--space", "b6e-digits", "--evaluator", "b6e-sum", "--strategy", "random",
+                               "--budget", "3", "--run-dir", str(run), "--quiet", "--json", *more])
 
 
 def _empty_store(run: Path) -> Path:
@@ -50,10 +60,10 @@ def _tables_only(run: Path, with_version: bool = True) -> Path:
 
 @pytest.mark.parametrize("make", [_empty_store, _tables_only, lambda run: _tables_only(run, with_version=False)],
                          ids=["zero-bytes", "tables-and-version", "tables-only"])
-def test_a_new_search_replaces_a_store_that_holds_no_run(nasloop_in_process, tmp_path, data_dir, make):
+def test_a_new_search_replaces_a_store_that_holds_no_run(nasloop_in_process, tmp_path, make):
     store = make(tmp_path / "run")
     assert holds_no_run(store)
-    done = _search(nasloop_in_process, tmp_path / "run", data_dir)
+    done = _search(nasloop_in_process, tmp_path / "run")
     assert done.returncode == 0, done.stderr
     with RunStore.in_run_dir(tmp_path / "run", readonly=True) as run:
         assert run.get_meta("status") == "finished" and run.counts()["evaluations"] == 3
@@ -73,27 +83,27 @@ def test_readers_say_a_store_holds_no_run_and_how_to_go_on(nasloop_in_process, t
     assert store.exists() and not (tmp_path / "out.csv").exists()
 
 
-def test_an_empty_store_beside_a_log_that_holds_something_is_kept(nasloop_in_process, tmp_path, data_dir):
+def test_an_empty_store_beside_a_log_that_holds_something_is_kept(nasloop_in_process, tmp_path):
     """The write-ahead log may hold the store's pages: not provably empty, so left to the user, as before."""
     store = _empty_store(tmp_path / "run")
     (tmp_path / "run" / "nasloop.sqlite-wal").write_bytes(b"\x37\x7f\x06\x82" + bytes(28))
     assert not holds_no_run(store)
-    done = _search(nasloop_in_process, tmp_path / "run", data_dir)
+    done = _search(nasloop_in_process, tmp_path / "run")
     assert done.returncode == 2 and "already holds a run" in done.stderr
     assert store.read_bytes() == b""
 
 
-def test_a_run_of_a_configuration_and_nothing_more_is_kept(nasloop_in_process, tmp_path, data_dir):
+def test_a_run_of_a_configuration_and_nothing_more_is_kept(nasloop_in_process, tmp_path):
     """Today's store holds its configuration from its first instant: a run stopped before its first trial is a run
     that --resume continues, never replaced."""
     run = tmp_path / "run"
-    assert _search(nasloop_in_process, run, data_dir).returncode == 0
+    assert _search(nasloop_in_process, run).returncode == 0
     with RunStore.in_run_dir(run) as store:
         store.db.execute("DELETE FROM trials")
         store.db.execute("DELETE FROM strategy_state")
         store.db.execute("DELETE FROM meta WHERE key IN ('status', 'stop_reason', 'wall_seconds')")
     assert not holds_no_run(run / "nasloop.sqlite")
-    assert "already holds a run" in _search(nasloop_in_process, run, data_dir).stderr
+    assert "already holds a run" in _search(nasloop_in_process, run).stderr
     (run / "nasloop.lock").write_text(DEAD_PID)  # a killed search's lock file: no lock is held, whatever it says
     shown = nasloop_in_process(["show", str(run), "--json"])
     assert shown.returncode == 0 and '"status": "stopped"' in shown.stdout
@@ -107,8 +117,7 @@ def test_a_studys_run_that_holds_no_run_is_run_anew(tmp_path):
     assert run_state(tmp_path / "run") == "new"
 
 
-def test_a_store_half_made_by_a_killed_search_is_no_run_and_the_next_search_makes_its_own(nasloop_in_process, tmp_path,
-                                                                                         data_dir):
+def test_a_store_half_made_by_a_killed_search_is_no_run_and_the_next_search_makes_its_own(nasloop_in_process, tmp_path):
     """kill -9 while a search builds its store under its temporary name leaves that file and its journal, never the
     store: the folder holds no run, and the next search into it builds its store afresh."""
     run = tmp_path / "run"
@@ -118,7 +127,7 @@ def test_a_store_half_made_by_a_killed_search_is_no_run_and_the_next_search_make
     (run / "nasloop.lock").write_text(DEAD_PID)
     shown = nasloop_in_process(["show", str(run)])
     assert shown.returncode == 2 and "no nasloop run at" in shown.stderr
-    assert _search(nasloop_in_process, run, data_dir).returncode == 0
+    assert _search(nasloop_in_process, run).returncode == 0
     assert sorted(p.name for p in run.iterdir() if p.name.endswith((".new", "-journal"))) == []
 
 
