@@ -3,7 +3,9 @@
 The file is ``zc_proxies_partial.json.gz``: ``{space: {dataset: {naslib_arch_key: {proxy: score,
 ..., "val_accuracy": v}}}}`` (Krishnakumar et al., NeurIPS 2022 D&B, through NASLib). This module
 reads it; each space converts NASLib's keys into its own architectures (NB201:
-:mod:`nasloop.search_spaces.nb201.suite_zero`).
+:mod:`nasloop.search_spaces.nb201.suite_zero`). NASLib publishes one file per space instead,
+``zc_<space>.json``: ``{dataset: {str(arch_hash): {proxy: {"score": s, "time": t}, ..., "val_accuracy": v}}}``;
+:func:`published_score` reads a proxy's entry in either form.
 """
 from __future__ import annotations
 
@@ -21,6 +23,13 @@ ZC_FILE = "zc_proxies_partial.json.gz"
 HOW_TO_GET = ("it is NASLib's naslib/data/zc_<space>.json files (zc_nasbench101.json, zc_nasbench201.json, "
               "zc_nasbench301.json, zc_transbench101_micro.json, zc_transbench101_macro.json) from "
               f"github.com/automl/NASLib merged as {ZC_FILE}, one key per space; put it in --data-dir or $NASLOOP_DATA")
+
+
+def published_score(value: object) -> object:
+    """A proxy's score as stored: NASLib's per-space files store ``{"score": s, "time": t}`` (the seconds it
+    took), the merged partial file the score alone; anything else (a mapping without a score) is handed on as it is
+    for the reader to refuse."""
+    return value.get("score", value) if isinstance(value, dict) else value
 
 
 @lru_cache(maxsize=2)

@@ -10,12 +10,16 @@ surrogate knows CIFAR-10 only; the other three tasks are among the suite's addit
 no training times: a lookup's cost is unknown, reported as 0 and marked estimated.
 
 Keys are NASLib's compact form; rows are kept under the canonical genotype string, so an
-architecture whose nodes list their two inputs in the other order finds the same row.
+architecture whose nodes list their two inputs in the other order finds the same row. Two files
+import: NASLib's published ``zc_nasbench301.json`` (``{task: {str(compact): {proxy: {"score": s,
+"time": t}, ..., "val_accuracy": v}}}``, keys written as Python prints the compact tuple) and the
+merged ``zc_proxies_partial.json.gz`` (``{"nasbench301": {task: ...}}``, each proxy its score alone).
 """
 from __future__ import annotations
 
 import ast
 import math
+import re
 from pathlib import Path
 from typing import Sequence
 
@@ -23,7 +27,7 @@ import numpy as np
 
 from ...engine.data.importing import refuse_another_benchmarks_file
 from ...engine.data.sniff import head_text
-from ...engine.data.suite_zero import HOW_TO_GET, ZC_FILE, read_suite_zero
+from ...engine.data.suite_zero import ZC_FILE, published_score, read_suite_zero
 from ...engine.data.table import Table, row_index
 from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
@@ -42,13 +46,28 @@ TASKS = (Task("cifar10", description=f"CIFAR-10 ({SURROGATE}; 725 cells)"),
          Task("ninapro", description=f"NinaPro ({SUITE_RUNS}; 199 cells)"))
 PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
            "flops", "params")
+PUBLISHED_FILE = "zc_nasbench301.json"
+HOW_TO_GET = (f"get NAS-Bench-Suite-Zero's {PUBLISHED_FILE} from github.com/automl/NASLib (branch zerocost: "
+              "'source scripts/bash_scripts/download_nbs_zero.sh nb301' puts it in naslib/data), then run "
+              f"'nasloop data import --space darts {PUBLISHED_FILE}'")
+_PUBLISHED_HEAD = re.compile(r'\{\s*"(%s)"\s*:\s*\{\s*"\s*[\[(]\s*[\[(]\s*[\[(]' % "|".join(t.name for t in TASKS))
+"""The start of NASLib's per-space file: a task, then a key that is a pair of cells of (input, op) pairs. NB201's,
+NB101's and TransNAS' files start with a task too, but their keys are flat tuples."""
+
+
+def _space_records(path: Path) -> dict:
+    """The file's NB301 records by task: the ``nasbench301`` entry of the merged file, or NASLib's per-space file
+    as it is (its keys are tasks)."""
+    data = read_suite_zero(str(path), path.stat().st_mtime)
+    space = data.get("nasbench301") if "nasbench301" in data or not set(data) & {t.name for t in TASKS} else data
+    if not isinstance(space, dict) or not space:
+        raise DataError(f"{path} holds no nasbench301 records; {HOW_TO_GET}")
+    return space
 
 
 def import_suite_zero(path: Path) -> Table:
     """The file's ``nasbench301`` records as a table: one row per canonical architecture, columns per task."""
-    space = read_suite_zero(str(path), path.stat().st_mtime).get("nasbench301")
-    if not isinstance(space, dict) or not space:
-        raise DataError(f"{path} holds no nasbench301 records; {HOW_TO_GET}")
+    space = _space_records(path)
     parsed: dict[str, dict[str, dict]] = {}
     for task in TASKS:
         records = space.get(task.name) or {}
@@ -76,6 +95,7 @@ def import_suite_zero(path: Path) -> Table:
             values = np.full(len(archs), np.nan)
             for row, arch in enumerate(archs):
                 value = parsed[arch].get(task.name, {}).get(field)
+                value = value if field == "val_accuracy" else published_score(value)
                 if value is not None:
                     try:
                         values[row] = float(value)
@@ -99,14 +119,14 @@ class NB301Benchmark(Benchmark):
     final_only = True
     table_file = TABLE_FILE
     times_training = False  # the suite stores no training times
-    formats = f"NAS-Bench-Suite-Zero's proxy JSON ({ZC_FILE}) and nasloop's nb301.npz"
+    formats = f"NAS-Bench-Suite-Zero's proxy JSON (NASLib's {PUBLISHED_FILE}, or {ZC_FILE}) and nasloop's nb301.npz"
     warmup_proxies = ("params", "synflow")  # median 22 queries to the optimum, 30 from a random start (README)
     # zero-cost's default: Zen is not stored for CIFAR-10 (computed, 12.8 s a network here), and of the proxies that
     # are, nwot ranks its CIFAR-10 cells best (Kendall tau 0.392; params 0.368, l2_norm 0.367, flops 0.337: README)
     ranking_proxy = "nwot"
 
     def _source(self) -> tuple[str, float]:
-        return self.located((TABLE_FILE, ZC_FILE), f"the NB301 cells come from {ZC_FILE}: {HOW_TO_GET}")
+        return self.located((TABLE_FILE, ZC_FILE), f"the NB301 cells come from NAS-Bench-Suite-Zero: {HOW_TO_GET}")
 
     @property
     def table(self) -> Table:
@@ -174,11 +194,14 @@ class NB301Benchmark(Benchmark):
     @classmethod
     def recognise_source(cls, path: Path) -> str | None:
         head = head_text(path, 256).lstrip()
+        if _PUBLISHED_HEAD.match(head):
+            return f"NAS-Bench-Suite-Zero's NB301 proxy JSON (NASLib's {PUBLISHED_FILE})"
         return "NAS-Bench-Suite-Zero's proxy JSON" if head.startswith('{"nasbench') else None
 
     @classmethod
     def read_under(cls, path: Path) -> str | None:
-        return super().read_under(path) or (ZC_FILE if cls.recognise_source(path) else None)
+        merged = head_text(path, 256).lstrip().startswith('{"nasbench')  # the per-space file is imported first
+        return super().read_under(path) or (ZC_FILE if merged and cls.recognise_source(path) else None)
 
     @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
