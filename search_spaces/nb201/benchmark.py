@@ -23,8 +23,8 @@ from ...engine.types import Result
 from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
 from ..table_files import load_table
 from .cell import SPEC, Cell, cell_code, cell_text
-from .hardware import (HW_FILE, HW_HOW_TO_GET, METRICS as HW_METRICS, find_hardware_file, holds_hardware,
-                       load_hardware)
+from .hardware import (HW_FILE, HW_HOW_TO_GET, HW_PICKLE, METRICS as HW_METRICS, find_hardware_file,
+                       holds_hardware, load_hardware)
 from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies
 from .space import NB201Space
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
@@ -65,7 +65,7 @@ class NB201Benchmark(Benchmark):
              Task("ImageNet16-120", description="ImageNet16-120", aliases=("imagenet16", "imagenet16-120",
                                                                             "imagenet")))
     table_file = TABLE_FILE
-    read_directly = (SUITE_ZERO.name, HW_FILE)
+    read_directly = (SUITE_ZERO.name, HW_FILE, HW_PICKLE)
     formats = "the compact CSV (nasbench201_all.csv.gz), NASLib nb201 pickles and nasloop's nb201.npz"
     whole_import = f"{CSV_FILE} FILE.pickle"  # the CSV holds every cell; a pickle imported after it keeps its curves
 
@@ -160,7 +160,7 @@ class NB201Benchmark(Benchmark):
     def metric_source(self, metric: str) -> str:
         if metric not in HW_METRICS or find_hardware_file(self.data_dir) is not None:
             return ""
-        return (f"; '{metric}' is HW-NAS-Bench's, read from {HW_FILE}, which was not found (looked in "
+        return (f"; '{metric}' is HW-NAS-Bench's, read from {HW_FILE} or {HW_PICKLE}: not found (looked in "
                 f"{looked_in(self.data_dir)}); {HW_HOW_TO_GET}")
 
     def proxy_source(self, proxy: str, task: str) -> str:

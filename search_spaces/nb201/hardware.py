@@ -2,13 +2,15 @@
 
 HW-NAS-Bench (Li et al., ICLR 2021) measured or estimated latency and energy of all 15,625
 NB201 networks on six devices (edge GPU, Raspberry Pi 4, edge TPU, Pixel 3, Eyeriss, FPGA) for
-each of NB201's datasets. With ``nb201_hw_metrics.csv.gz`` in the data folder, every NB201
-lookup also reports them (``edgegpu_latency``, ``fpga_energy``...), so multi-objective searches
+each of NB201's datasets. With ``nb201_hw_metrics.csv.gz`` (shipped in shared/data) or the benchmark's
+published ``HW-NAS-Bench-v1_0.pickle`` (the root of github.com/GATECH-EIC/HW-NAS-Bench: ``{"nasbench201":
+{dataset: {metric: [one value per NB201 index], "config": [{"arch_str": ...}, ...]}}}``) in the data folder,
+every NB201 lookup also reports them (``edgegpu_latency``, ``fpga_energy``...), so multi-objective searches
 trade accuracy against a device's cost: ``--objectives val_accuracy:max,edgegpu_latency:min``.
-Without the file the metrics are simply absent. The file is read as untrusted input: every row
-must name a valid cell and hold finite numbers. ``edgetpu_latency`` is -1 on the 4,699 cells the
-Edge TPU compiler refused (HW-NAS-Bench's marker for "not measured"): those cells have no such
-metric, so a search minimising it never takes -1 ms for the fastest network.
+Without either the metrics are simply absent. Both are read as untrusted input (the pickle with the
+plain-data unpickler): every row must name a valid cell and hold finite numbers. ``edgetpu_latency``
+is -1 on the 4,699 cells the Edge TPU compiler refused (HW-NAS-Bench's marker for "not measured"):
+those cells have no such metric, so a search minimising it never takes -1 ms for the fastest network.
 """
 from __future__ import annotations
 
@@ -22,13 +24,16 @@ from pathlib import Path
 import numpy as np
 
 from ...engine.data.paths import first_data_file
+from ...engine.data.safe_pickle import load_pickle
 from ...engine.errors import ArchitectureError, DataError
 from .cell import cell_code
 from .space import NB201Space
 
 HW_FILE = "nb201_hw_metrics.csv.gz"
-HW_HOW_TO_GET = (f"get {HW_FILE} (shipped in shared/data; see the README's 'Data' section) and put it in --data-dir "
-                 "or $NASLOOP_DATA")
+HW_PICKLE = "HW-NAS-Bench-v1_0.pickle"
+HW_SOURCES = f"{HW_PICKLE} is in the root of github.com/GATECH-EIC/HW-NAS-Bench, {HW_FILE} shipped in shared/data"
+HW_HOW_TO_GET = (f"get HW-NAS-Bench's {HW_PICKLE} (in the root of github.com/GATECH-EIC/HW-NAS-Bench) or nasloop's "
+                 f"{HW_FILE} (shipped in shared/data), and put it in --data-dir or $NASLOOP_DATA")
 METRICS = ("edgegpu_latency", "edgegpu_energy", "raspi4_latency", "edgetpu_latency", "pixel3_latency",
            "eyeriss_latency", "eyeriss_energy", "eyeriss_arithmetic_intensity", "fpga_latency", "fpga_energy")
 DATASET_SUFFIX = {"cifar10": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "imagenet16"}
@@ -43,8 +48,9 @@ stayed on a Pareto front, the tie being split. Twelve digits join them (eyeriss_
 
 
 def find_hardware_file(data_dir: str | None) -> Path | None:
-    """The hardware file in the data folders, or None (the metrics are optional)."""
-    return first_data_file((HW_FILE,), data_dir)
+    """The hardware file in the data folders (nasloop's CSV first, else the published pickle), or None (the metrics
+    are optional)."""
+    return first_data_file((HW_FILE, HW_PICKLE), data_dir)
 
 
 def _columns() -> dict[str, str]:
@@ -57,34 +63,73 @@ def holds_hardware(header: list[str]) -> bool:
     return {"arch_str", *_columns()} <= set(header)
 
 
+def _store(columns: dict[str, np.ndarray], key: str, code: int, value: float) -> None:
+    """One figure of a cell: edgetpu_latency's -1 (not compiled) as no value, every other kept to
+    :data:`SIGNIFICANT` digits."""
+    missing = key.endswith(":edgetpu_latency") and value == NOT_COMPILED
+    columns[key][code] = math.nan if missing else float(f"{value:.{SIGNIFICANT}g}")
+
+
 @lru_cache(maxsize=2)
 def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
-    """``{"<dataset>:<metric>": values in cell-code order}`` from the file at ``path``."""
-    space = NB201Space()
+    """``{"<dataset>:<metric>": values in cell-code order}`` from the file at ``path``, the CSV or the pickle."""
     columns = {f"{d}:{m}": np.full(NUM_CELLS, np.nan) for d in DATASET_SUFFIX for m in METRICS}
     seen = np.zeros(NUM_CELLS, dtype=bool)
     try:
-        with gzip.open(path, "rt", newline="") as fh:
-            reader = csv.DictReader(fh)
-            wanted = _columns()
-            missing = sorted((set(wanted) | {"arch_str"}) - set(reader.fieldnames or ()))
-            if missing:
-                raise DataError(f"{path} is not the HW-NAS-Bench NB201 file: it lacks the column '{missing[0]}'; "
-                                f"get {HW_FILE} as the data README says")
-            for line, row in enumerate(reader, start=2):
-                code = cell_code(space.parse(row["arch_str"]))
-                for column, key in wanted.items():
-                    value = float(row[column])
-                    if not math.isfinite(value):
-                        raise DataError(f"{path} line {line}: {column} is {row[column]!r}, not a finite number")
-                    missing = key.endswith(":edgetpu_latency") and value == NOT_COMPILED
-                    columns[key][code] = math.nan if missing else float(f"{value:.{SIGNIFICANT}g}")
-                seen[code] = True
+        (_read_pickle if Path(path).name == HW_PICKLE else _read_csv)(path, columns, seen)
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, csv.Error) as exc:  # zlib: damaged mid-file
-        raise DataError(f"cannot read {path}: {exc}; get {HW_FILE} again as the data README says") from None
-    except (ArchitectureError, ValueError) as exc:
+        raise DataError(f"cannot read {path}: {exc}; {_again(path)}") from None
+    except (ArchitectureError, ValueError, TypeError, IndexError) as exc:  # IndexError: a list short of a config
         raise DataError(f"{path} holds a row that is not an NB201 cell with numbers ({exc}); "
-                        f"get {HW_FILE} again as the data README says") from None
+                        f"{_again(path)}") from None
     if not seen.all():
-        raise DataError(f"{path} does not cover all {NUM_CELLS} NB201 cells; get {HW_FILE} again")
+        raise DataError(f"{path} does not cover all {NUM_CELLS} NB201 cells; {_again(path)}")
     return columns
+
+
+def _again(path: str) -> str:
+    """'get <the file> again (where both come from)': the refusals of a damaged file said 'as the data README says',
+    a file a fresh machine does not have."""
+    return f"get {Path(path).name} again ({HW_SOURCES})"
+
+
+def _read_csv(path: str, columns: dict[str, np.ndarray], seen: np.ndarray) -> None:
+    """nasloop's CSV: one row per cell, a column per metric and dataset."""
+    space = NB201Space()
+    with gzip.open(path, "rt", newline="") as fh:
+        reader = csv.DictReader(fh)
+        wanted = _columns()
+        missing = sorted((set(wanted) | {"arch_str"}) - set(reader.fieldnames or ()))
+        if missing:
+            raise DataError(f"{path} is not the HW-NAS-Bench NB201 file: it lacks the column '{missing[0]}'; "
+                            f"{_again(path)}")
+        for line, row in enumerate(reader, start=2):
+            code = cell_code(space.parse(row["arch_str"]))
+            for column, key in wanted.items():
+                value = float(row[column])
+                if not math.isfinite(value):
+                    raise DataError(f"{path} line {line}: {column} is {row[column]!r}, not a finite number")
+                _store(columns, key, code, value)
+            seen[code] = True
+
+
+def _read_pickle(path: str, columns: dict[str, np.ndarray], seen: np.ndarray) -> None:
+    """HW-NAS-Bench's published pickle: per dataset, each metric's list and the cells' configs, by NB201 index."""
+    space = NB201Space()
+    data = load_pickle(path)
+    tables = data.get("nasbench201") if isinstance(data, dict) else None
+    for dataset in DATASET_SUFFIX:
+        table = tables.get(dataset) if isinstance(tables, dict) else None
+        configs = table.get("config") if isinstance(table, dict) else None
+        if not isinstance(configs, list) or any(not isinstance(table.get(m), (list, np.ndarray)) for m in METRICS):
+            raise DataError(f"{path} is not HW-NAS-Bench's {HW_PICKLE}: it has no nasbench201 {dataset} configs "
+                            f"and metric lists; {_again(path)}")
+        for index, config in enumerate(configs):
+            code = cell_code(space.parse(config.get("arch_str") if isinstance(config, dict) else config))
+            for metric in METRICS:
+                value = float(table[metric][index])
+                if not math.isfinite(value):
+                    raise DataError(f"{path}: nasbench201 {dataset} {metric} of index {index} is {value!r}, not a "
+                                    "finite number")
+                _store(columns, f"{dataset}:{metric}", code, value)
+            seen[code] = True
