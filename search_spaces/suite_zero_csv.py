@@ -91,7 +91,7 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
     wanted = {f"{p}{suffix}": (task, p) for task, suffix in source.suffixes for p in PROXIES}
     rows: dict[int, dict[str, float]] = {}
     lines: dict[int, int] = {}  # the line each cell's row was read from
-    again = f"get {source.name} again as the data README says"
+    again = f"get {source.name} again (where it comes from: the README's 'Data' section)"
     try:
         with gzip.open(path, "rt", newline="") as fh:
             reader = csv.DictReader(fh)

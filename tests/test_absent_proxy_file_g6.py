@@ -8,13 +8,15 @@ the file's 13 proxies) and said nothing. Not an error: the note names the file, 
 from __future__ import annotations
 
 import dataclasses
+import gzip
 from pathlib import Path
 
 import pytest
 
 from nasloop.engine.assemble import build_context
+from nasloop.engine.errors import DataError
 from nasloop.predictors.features import FeatureSet
-from nasloop.search_spaces.nb201 import NB201Space
+from nasloop.search_spaces.nb201 import NB201Benchmark, NB201Space
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +58,14 @@ def test_a_task_the_file_does_not_score_is_not_noted(table_only):
     """The suite scored no CIFAR-100: its file would add nothing there."""
     assert notes_of(table_only, "cifar100", builds=1) == []
 
+
+
+def test_a_damaged_proxy_file_says_where_it_comes_from(tmp_path):
+    """Its refusal said 'as the data README says', a file a fresh machine does not have."""
+    with gzip.open(tmp_path / "nb201_zc_proxies.csv.gz", "wt") as fh:
+        fh.write("index,arch_str\n0,x\n")
+    with pytest.raises(DataError) as caught:
+        NB201Benchmark(tmp_path).suite_zero("cifar10")
+    said = str(caught.value)
+    assert "get nb201_zc_proxies.csv.gz again (where it comes from: the README's 'Data' section)" in said
+    assert "data README" not in said
