@@ -28,6 +28,7 @@ from ..benchmark import Benchmark, Task
 from ..table_files import load_table
 from ..cell_space import cell_index
 from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies, suite_scores
+from .api_file import API_FILE, WHAT as API_WHAT, WHERE as API_WHERE, api_records, looks_like_api_file
 from .codes import MICRO_SPEC, format_macro, format_micro, parse_macro, parse_micro
 
 JSON_FILE = "transnas101_val.json.gz"
@@ -56,7 +57,13 @@ def _json(path: str, mtime: float) -> dict:
 
 def import_json(path: Path, part: str, parse: Callable[[str], tuple], format: Callable[[tuple], str]) -> Table:
     """One space's records of the JSON as a table: one row per architecture, columns per task."""
-    records = _json(str(path), path.stat().st_mtime).get(part)
+    return records_table(path, _json(str(path), path.stat().st_mtime).get(part), part, parse, format)
+
+
+def records_table(path: Path, records: object, part: str, parse: Callable[[str], tuple],
+                  format: Callable[[tuple], str]) -> Table:
+    """``{task: {arch: {"val": v, proxy: s...}}}`` of one space (the JSON's, or the API file's read as it) as a
+    table: one row per architecture, columns per task."""
     if not isinstance(records, dict) or not records:
         raise DataError(f"{path} holds no TransNAS-Bench-101 {part} records")
     if not all(isinstance(t, dict) for t in records.values()):
@@ -107,13 +114,14 @@ class TransNASBenchmark(Benchmark):
     tasks = TASKS
     final_only = True
     times_training = False  # the JSON stores no training times
-    formats = f"the TransNAS-Bench-101 JSON ({JSON_FILE}) and nasloop's own table"
+    formats = f"the TransNAS-Bench-101 JSON ({JSON_FILE}), the benchmark's own {API_FILE} and nasloop's own table"
     whole_import = JSON_FILE
 
     def _source(self) -> tuple[str, float]:
         return self.located((self.table_file, JSON_FILE),
-                            f"get {JSON_FILE} (see the README's 'Data' section) and point --data-dir or NASLOOP_DATA "
-                            f"at its folder, or run 'nasloop data import --space tnb101-{self.part} FILE'")
+                            f"get TransNAS-Bench-101's own file ({API_WHERE}) and run 'nasloop data import --space "
+                            f"tnb101-{self.part} {API_FILE}', or put {JSON_FILE} (shipped in shared/data: its values "
+                            "with Zen, synflow and epe_nas) in --data-dir or $NASLOOP_DATA")
 
     @property
     def table(self) -> Table:
@@ -185,6 +193,10 @@ class TransNASBenchmark(Benchmark):
         return row_index(self.table, "arch").get(self._format(arch))
 
     @classmethod
+    def recognise(cls, path: Path) -> str | None:
+        return API_WHAT if looks_like_api_file(path) else super().recognise(path)  # a torch save: a zip or not
+
+    @classmethod
     def recognise_source(cls, path: Path) -> str | None:
         head = head_text(path, 256).lstrip()
         return "the TransNAS-Bench-101 JSON" if head.startswith(('{"micro"', '{"macro"')) else None
@@ -202,9 +214,15 @@ class TransNASBenchmark(Benchmark):
 
     @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
-        tables = [Table.load(p) if Path(p).name.endswith(".npz") else import_json(Path(p), cls.part, cls._parse,
-                                                                                   cls._format) for p in paths]
-        return cls.merge_tables(tables)
+        return cls.merge_tables([cls._import_one(Path(p)) for p in paths])
+
+    @classmethod
+    def _import_one(cls, path: Path) -> Table:
+        if path.name.endswith(".npz"):
+            return Table.load(path)
+        if looks_like_api_file(path):
+            return records_table(path, api_records(path, cls.part), cls.part, cls._parse, cls._format)
+        return import_json(path, cls.part, cls._parse, cls._format)
 
     @classmethod
     def merge_tables(cls, tables: Sequence[Table]) -> Table:
