@@ -126,7 +126,7 @@ class NB301Benchmark(Benchmark):
     ranking_proxy = "nwot"
 
     def _source(self) -> tuple[str, float]:
-        return self.located((TABLE_FILE, ZC_FILE), f"the NB301 cells come from NAS-Bench-Suite-Zero: {HOW_TO_GET}")
+        return self.located((TABLE_FILE, ZC_FILE), HOW_TO_GET)
 
     @property
     def table(self) -> Table:
