@@ -75,7 +75,7 @@ def _table_range(benchmark: Any, task: str, metric: str, minimize: bool,
     none of it: an ``--objective`` other than the task's had no default target, and a target past its best was
     taken."""
     try:
-        values = benchmark.metric_values(benchmark.cells(), task, metric, fidelity)
+        values = benchmark.table_values(task, metric, fidelity)
     except UnsupportedError:
         return None, None
     if not np.isfinite(values).any():
@@ -89,10 +89,9 @@ def _table_points(benchmark: Any, task: str, base: SearchConfig) -> np.ndarray |
     when the table lists no cells or some objective has a value for none of them."""
     objectives = base.objective_list()
     try:
-        cells = benchmark.cells()
+        columns = [benchmark.table_values(task, o.metric, base.fidelity) for o in objectives]
     except UnsupportedError:  # a table that looks cells up without listing them
         return None
-    columns = [benchmark.metric_values(cells, task, o.metric, base.fidelity) for o in objectives]
     if not all(np.isfinite(column).any() for column in columns):
         return None
     points = np.column_stack([column if not o.minimize else -column for o, column in zip(objectives, columns)])

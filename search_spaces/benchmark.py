@@ -90,12 +90,9 @@ class Benchmark(Configurable, ABC):
         self._located: tuple[str, float] | None = None
 
     def located(self, names: Sequence[str], missing: str) -> tuple[str, float]:
-        """(path, modification time) of the first of ``names`` in the data folders, the key under
-        which a space caches its loaded table.
-
-        Found once per benchmark object: a query reads the table several times, and finding the
-        file stats every candidate in every data folder. A new object (a new run) finds it again,
-        so a table imported since is read.
+        """(path, modification time) of the first of ``names`` in the data folders, the key its table is cached
+        under; found once per benchmark object (a query reads the table several times, and finding the file stats
+        every candidate in every data folder), and again by a new object (a new run), so a table imported since is read.
         """
         if self._located is None:
             path = find_file(names, self.data_dir, missing)
@@ -318,15 +315,18 @@ class Benchmark(Configurable, ABC):
         """How many architectures :meth:`cells` lists; a table that can count its rows without building them says so."""
         return len(self.cells())
 
+    def table_values(self, task: str, metric: str | None = None, fidelity: int | None = None) -> np.ndarray:
+        """:meth:`metric_values` of every cell :meth:`cells` lists, in order; a table reading its rows builds none."""
+        return self.metric_values(self.cells(), task, metric, fidelity)
+
     def optimum(self, task: str, fidelity: int | None = None) -> float | None:
         """The best value of the task's metric over every cell the table holds (the most a search can
         find; the default target of a study), or None for a table that does not list its cells."""
+        chosen = self.task(task)
         try:
-            cells = self.cells()
+            values = self.table_values(chosen.name, fidelity=fidelity)
         except UnsupportedError:
             return None
-        chosen = self.task(task)
-        values = self.metric_values(cells, chosen.name, fidelity=fidelity)
         if not np.isfinite(values).any():
             return None
         return float(np.nanmin(values) if chosen.minimize else np.nanmax(values))

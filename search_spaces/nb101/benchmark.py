@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -92,16 +92,30 @@ class NB101Benchmark(Benchmark):
                       fidelity: int | None = None) -> np.ndarray:
         """Accuracies read from their column, as :meth:`query` gives them (NaN without a validation result),
         without the FLOP count every query works out: 11 s over the 30k table, 0.2 s this way."""
+        values = self._column_values(lambda: [self.row(a) for a in archs], task, metric, fidelity)
+        return super().metric_values(archs, task, metric, fidelity) if values is None else values
+
+    def table_values(self, task: str, metric: str | None = None, fidelity: int | None = None) -> np.ndarray:
+        """Accuracies of the cells :meth:`cells` lists, found by the file's hash column without building them: a
+        study's default target built the 30k table's 30,001 cells for it (0.6 s and 28 MB, where this takes 0.03 s)."""
+        def rows() -> list[int | None]:
+            index = row_index(self.table, "hash")
+            return [index.get(key) for key in self._file_table().columns["hash"].tolist()]
+        values = self._column_values(rows, task, metric, fidelity)
+        return super().table_values(task, metric, fidelity) if values is None else values
+
+    def _column_values(self, rows: Callable[[], list[int | None]], task: str, metric: str | None,
+                       fidelity: int | None) -> np.ndarray | None:
+        """``metric`` at each of ``rows()`` (None: a cell the table lacks), or None for a metric no column holds."""
         metric = metric or self.task(task).metric
         fidelity = self.check(task, fidelity)
         self.check_metric(task, metric, fidelity)
         column = self.table.columns.get(column_name(DATASET, fidelity, metric))
         if metric not in ("val_accuracy", "test_accuracy") or column is None:
-            return super().metric_values(archs, task, metric, fidelity)
-        rows = [self.row(a) for a in archs]
+            return None
         measured = self.table.columns.get(column_name(DATASET, fidelity, "val_accuracy"))
         return np.array([np.nan if r is None or measured is None or math.isnan(measured[r]) else column[r]
-                         for r in rows], dtype=np.float64)
+                         for r in rows()], dtype=np.float64)
 
     def _cost(self, row: int, fidelity: int) -> tuple[float, bool]:
         """Measured training seconds at ``fidelity`` if the table has them, else the longest
