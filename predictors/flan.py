@@ -253,8 +253,8 @@ class FlanPredictor(Predictor, FlanPretraining):
 
     def _train(self, archs: list[Arch], y: np.ndarray, steps: int, lr: float) -> None:
         read = self._canonical(archs)
-        caches = {view: self._cache(view) for view in self.views}
-        graphs = {view: cache.batch(read) for view, cache in caches.items()}
+        held = {view: self._cache(view).graphs(read) for view in self.views}  # for the fit, whatever the cache drops
+        graphs = {view: Batch.from_data_list(data) for view, data in held.items()}
         features = self._feature_tensor(read, archs)
         target = torch.as_tensor((y - y.mean()) / (y.std() or 1.0), dtype=torch.float32)
         # different benchmarks' accuracies are not comparable: on a mix, pairs stay within a space
@@ -268,7 +268,7 @@ class FlanPredictor(Predictor, FlanPretraining):
                 if full_batch:
                     return graphs[view], features, target, better
                 rows = torch.randperm(len(read))[:self.batch_size]
-                return (caches[view].batch([read[i] for i in rows.tolist()]), features[rows], target[rows],
+                return (Batch.from_data_list([held[view][i] for i in rows.tolist()]), features[rows], target[rows],
                         better_pairs(target[rows], None if origin is None else origin[rows]))
 
             member.train()

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from typing import Callable, Sequence
+from collections import OrderedDict
+from typing import Callable, Generic, Sequence, TypeVar
 
 import numpy as np
 import torch
@@ -15,25 +16,55 @@ from .flan_network import longest_path
 from .vocabulary import Vocabulary
 
 
+Value = TypeVar("Value")
+
+
+class Recent(Generic[Value]):
+    """A memo of at most ``limit`` architectures' values that drops the least recently read first: a search on a
+    space too big to enumerate reads a fresh pool of candidates every round, and a memo keeping each one grew
+    without bound (NB101's 423,624 cells, DARTS's ~10^18), while the training cells read every round stay."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._values: OrderedDict[Arch, Value] = OrderedDict()
+
+    def get(self, arch: Arch, make: Callable[[Arch], Value]) -> Value:
+        """``arch``'s value, made by ``make`` unless kept."""
+        values = self._values
+        if arch in values:
+            values.move_to_end(arch)
+            return values[arch]
+        value = values[arch] = make(arch)
+        while len(values) > self.limit:
+            values.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
 class GraphCache:
     """PyG graphs of one space's architectures in one graph encoding, with the batched graph of the whole space.
 
     Encoding and collating all 15,625 NB201 cells takes about two seconds; ranking them with a
     warm cache is then a few forward passes per ensemble member, one per chunk (:data:`RANK_CHUNK`).
+    Graphs and canonical forms are memoised for the :data:`CACHE_LIMIT` architectures read last, or for the
+    whole space once it is batched (a space of at most :data:`WHOLE_SPACE_LIMIT`, ranked whole every round).
     """
 
     def __init__(self, space: SearchSpace, vocab: Vocabulary, canonical: bool, view: str) -> None:
         self.space, self.vocab, self.canonical, self.view = space, vocab, canonical, view
-        self._graphs: dict[Arch, Data] = {}
-        self._read: dict[Arch, Arch] = {}  # arch → the arch the model reads (its canonical form)
+        self._graphs: Recent[Data] = Recent(CACHE_LIMIT)
+        self._read: Recent[Arch] = Recent(CACHE_LIMIT)  # arch → the arch the model reads (its canonical form)
         self._all: tuple[list[Batch], dict[Arch, int]] | None = None
 
     def graph(self, arch: Arch) -> Data:
         """``arch``'s graph, kept for the next batch that holds it (training reads the same cells at every step)."""
-        graph = self._graphs.get(arch)
-        if graph is None:
-            graph = self._graphs[arch] = self._encoded(arch)
-        return graph
+        return self._graphs.get(arch, self._encoded)
+
+    def graphs(self, archs: Sequence[Arch]) -> list[Data]:
+        """The graphs of ``archs``, for a fit to hold while it steps on subsets of more than :data:`CACHE_LIMIT`."""
+        return [self.graph(a) for a in archs]
 
     def _encoded(self, arch: Arch) -> Data:
         encoding = self.space.encode(arch, self.view)
@@ -43,16 +74,7 @@ class GraphCache:
 
     def read(self, archs: Sequence[Arch]) -> list[Arch]:
         """Archs as the model reads them: with ``canonical``, equivalent cells become one (memoised)."""
-        if not self.canonical:
-            return list(archs)
-        memo = self._read
-        for arch in archs:
-            if arch not in memo:
-                memo[arch] = self.space.canonical(arch)
-        return [memo[a] for a in archs]
-
-    def batch(self, archs: Sequence[Arch]) -> Batch:
-        return Batch.from_data_list([self.graph(a) for a in archs])
+        return [self._read.get(a, self.space.canonical) for a in archs] if self.canonical else list(archs)
 
     def chunks(self, archs: Sequence[Arch]) -> list[Batch]:
         """``archs`` batched in order, :data:`RANK_CHUNK` graphs a batch, for ranking many at once."""
@@ -67,7 +89,9 @@ class GraphCache:
         """The batched graphs of every architecture (every canonical one), in chunks, with each one's row;
         for spaces small enough to enumerate."""
         if self._all is None and enumerable(self.space) and self.space.size <= WHOLE_SPACE_LIMIT:
-            archs = list(dict.fromkeys(self.read(enumerated(self.space, "predictor flan"))))
+            written = enumerated(self.space, "predictor flan")
+            self._read.limit = self._graphs.limit = max(CACHE_LIMIT, len(written))  # read whole every round
+            archs = list(dict.fromkeys(self.read(written)))
             # collated without keeping each arch's graph: the batches hold their tensors, and a Data per arch
             # besides (four objects each) held 64 MB more on NB201's 15,625 cells, for up to the limit's archs
             self._all = (self._chunked(archs, self._encoded), {a: i for i, a in enumerate(archs)})
@@ -75,6 +99,10 @@ class GraphCache:
 
 
 WHOLE_SPACE_LIMIT = 200_000
+CACHE_LIMIT = 16_384
+"""Architectures whose graph and canonical form are kept where the space is not batched whole: a round's training
+cells and pool of candidates (predictor-topk's 5,000) with room to spare, about 150 MB of DARTS cells. Each one
+ranked was kept: 40 rounds of 5,000 DARTS candidates grew RSS by 927 MB, and by 343 MB now (the rest not FLAN's)."""
 RANK_CHUNK = 2048
 """Graphs per forward pass when ranking. One pass over all 30,001 NB101 cells (205k nodes) took 4.2 CPU s
 per member, passes over chunks of 2,048 (or 512) 1.3 s with the same scores: each step of a flow allocates

@@ -136,7 +136,7 @@ def test_members_read_the_space_graph_views_in_turn(split, fitted):
     written = FlanPredictor(space, seed=0, views="graph", **FAST).fit(train_x, train_y)
     # Member 0 reads the written graph in both, from the same init and dropout draws; member 1 reads
     # the dataflow view only in the mixed ensemble, so only its scores differ.
-    graphs = {v: [written._cache(v).batch(written._canonical(test_x))] for v in ("graph", "dataflow")}
+    graphs = {v: written._cache(v).chunks(written._canonical(test_x)) for v in ("graph", "dataflow")}
     features = written._feature_tensor(test_x)
     ours, theirs = mixed._member_scores(graphs, features), written._member_scores(graphs, features)
     assert np.allclose(ours[0], theirs[0]) and not np.allclose(ours[1], theirs[1])
