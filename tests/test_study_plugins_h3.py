@@ -1,5 +1,7 @@
 """A study continued without ``--plugin`` loads the plugins it recorded, as ``search --resume`` loads a run's (its
-report did, its 'compare' said 'unknown search space'); a predictor study's are in test_predictor_study_plugins_k3.
+report did, its 'compare' said 'unknown search space'); a predictor study too (it said 'unknown search space', told to
+give the plugin again), each kind recorded its own way. Another user's study still says to give them; a predictor
+study's other cases are in test_predictor_study_plugins_k3.
 Each command loads plugins as a process of its own would (the conftest's ``fresh_nasloop``), as the user's
 do: one process keeps a plugin it loaded, so the second would find it loaded."""
 from __future__ import annotations
@@ -10,6 +12,9 @@ import shutil
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import Callable
+
+import pytest
 
 from .conftest import NasloopRun
 
@@ -107,23 +112,53 @@ COMPARE = ("compare", "--space", "h3-digits", "--methods", "random,h3-random", "
            "--quiet")
 
 
-def test_a_study_continued_without_its_plugin_loads_the_plugins_it_recorded(fresh_nasloop, tmp_path):
-    project = _project(tmp_path)
-    begun = _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *COMPARE, "--seeds", "1")
-    assert begun.returncode == 0, begun.stderr
-    more = _nasloop(fresh_nasloop, project, *COMPARE, "--seeds", "2")
-    assert more.returncode == 0, more.stderr
+PREDICTOR_STUDY = ("compare", "--space", "h3-digits", "--predictors", "gp", "--train-sizes", "8", "--out", "pstudy",
+                   "--quiet")
+
+
+def _search_study_recorded(project: Path) -> None:
     record = json.loads((project / "study" / "study.json").read_text())
     assert record["plugins"] == ["plug.py"] and record["seeds"] == [0, 1]  # kept for the next continuation
     assert len(list((project / "study" / "runs").glob("*/seed-1/nasloop.sqlite"))) == 2
 
 
-def test_another_users_study_continued_without_its_plugin_says_to_give_it(fresh_nasloop, tmp_path):
+def _predictor_study_recorded(project: Path) -> None:
+    grid = json.loads((project / "pstudy" / "predictor_study.json").read_text())
+    assert grid["plugins"] == [str(project / "plug.py")] and grid["plugins_signature"]  # for the next continuation
+    assert [r["seeds"] for r in grid["requests"]] == [[0], [0, 1]]
+    records = (project / "pstudy" / "predictor_records.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["seed"] for line in records) == [0, 1]
+
+
+# each kind of study: its command, the check of what it recorded, and the plugin file its refusal names
+KINDS: dict[str, tuple[tuple[str, ...], Callable[[Path], None], Callable[[Path], str]]] = {
+    "search": (COMPARE, _search_study_recorded, lambda project: "plug.py"),
+    "predictor": (PREDICTOR_STUDY, _predictor_study_recorded, lambda project: str(project / "plug.py")),
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_study_continued_without_its_plugin_loads_the_plugins_it_recorded(fresh_nasloop, tmp_path, kind):
+    study, recorded, _ = KINDS[kind]
     project = _project(tmp_path)
-    assert _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *COMPARE, "--seeds", "1").returncode == 0
-    refused = _nasloop(fresh_nasloop, project, *COMPARE, "--seeds", "2", config_home=tmp_path / "other-user")
+    begun = _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *study, "--seeds", "1")
+    assert begun.returncode == 0, begun.stderr
+    more = _nasloop(fresh_nasloop, project, *study, "--seeds", "2")
+    assert more.returncode == 0, more.stderr
+    recorded(project)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_another_users_study_continued_without_its_plugin_says_to_give_it(fresh_nasloop, tmp_path, kind):
+    study, _, named = KINDS[kind]
+    project = _project(tmp_path)
+    assert _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *study, "--seeds", "1").returncode == 0
+    other = tmp_path / "other-user"
+    refused = _nasloop(fresh_nasloop, project, *study, "--seeds", "2", config_home=other)
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
-    assert "names the plugins plug.py" in refused.stderr and "--plugin FILE" in refused.stderr, refused.stderr
-    given = _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *COMPARE, "--seeds", "2",
-                     config_home=tmp_path / "other-user")
+    assert f"names the plugins {named(project)}" in refused.stderr and "--plugin FILE" in refused.stderr, refused.stderr
+    given = _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *study, "--seeds", "2", config_home=other)
     assert given.returncode == 0, given.stderr
+    if kind == "predictor":  # a search study's first runs keep the first user's signature: their plugins need giving
+        again = _nasloop(fresh_nasloop, project, *study, "--seeds", "3", config_home=other)  # signed anew, as theirs
+        assert again.returncode == 0, again.stderr
