@@ -101,8 +101,8 @@ class GraphCache:
 WHOLE_SPACE_LIMIT = 200_000
 CACHE_LIMIT = 16_384
 """Architectures whose graph and canonical form are kept where the space is not batched whole: a round's training
-cells and pool of candidates (predictor-topk's 5,000) with room to spare, about 150 MB of DARTS cells. Each one
-ranked was kept: 40 rounds of 5,000 DARTS candidates grew RSS by 927 MB, and by 343 MB now (the rest not FLAN's)."""
+cells and pool of candidates (predictor-topk's 5,000) with room to spare (DARTS cells: 75 MB of Python objects, their
+tensors besides). Every one ranked was kept: 40 rounds of 5,000 DARTS candidates grew RSS by 927 MB, 343 MB now."""
 RANK_CHUNK = 2048
 """Graphs per forward pass when ranking. One pass over all 30,001 NB101 cells (205k nodes) took 4.2 CPU s
 per member, passes over chunks of 2,048 (or 512) 1.3 s with the same scores: each step of a flow allocates
