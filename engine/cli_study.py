@@ -22,6 +22,7 @@ from .progress import progress
 from .run_checks import check_new_run
 from .run_parts import build_parts
 from .store import DB_NAME
+from .study_data import check_study_data
 from .study import GRID_FIELDS, Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
 from .study_plugins import continued_plugins, continued_predictor_plugins, load_study_plugins, plugin_record
 from .study_methods import MethodSource, as_method_advice, method_random_start_note, parse_method, read_methods
@@ -160,6 +161,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     _reach_ray_first(args, draft, methods)  # in seconds, before every method's plugins are built
     notes: list[str] = []
     source = f" of {args.methods_file}" if args.methods_file else ""
+    built = []
     for method in methods:  # every bad name or option fails here, before the study folder is touched
         config = draft.config(method, 0)
         try:
@@ -170,6 +172,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
             advice = as_method_advice(str(exc), sources[method.label])  # not the refused --predictor-opt
             raise type(exc)(f"method '{method.label}'{source}: {advice}") from None
         check_new_run(config, parts, notes.append)
+        built.append(parts)
     # after the plugins' checks: a table of part of the space is refused there in words naming it (how many cells it
     # holds, the import of the whole file), where the target read its cells and failed on whatever they lacked
     target = study_target(args.target, base)
@@ -180,6 +183,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         # a study is locked before --force-new could set it aside while it runs; a new one (or the one set aside)
         # once open_study has made its folder
         lock = held.enter_context(StudyLock(args.out)) if (args.out / STUDY_FILE).is_file() else None
+        if not args.force_new:  # its runs share the grid's table: the first method's plugins read it as each does
+            check_study_data(args.out, built[0][0], built[0][2])
         study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new,
                            on_note=lambda text: print(f"nasloop compare: note: {text}", file=sys.stderr),
                            report={"target": args.target, "interval": args.interval or "t"}, sources=sources)

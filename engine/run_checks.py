@@ -310,11 +310,16 @@ RESULTS_ASKED_AGAIN = 20
 """How many of its results a resumed run asks again of a repeatable evaluator (spread over the run)."""
 
 
-def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evaluator: Evaluator) -> None:
+SAME_TABLE_FIX = "give --data-dir the folder of the table the run began with, or start a new run on this one"
+
+
+def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evaluator: Evaluator,
+                       fix: str = SAME_TABLE_FIX) -> None:
     """A resumed run reads the results it began with. With ``--data-dir`` at a folder holding another table (of
     other epochs, another import), its earlier evaluations and the new ones would mix unseen in one run; a table
     that has gained other columns or tasks since still answers the run's results alike and passes. A run whose
-    evaluator names its data (:meth:`Evaluator.data_identity`) must find the same data."""
+    evaluator names its data (:meth:`Evaluator.data_identity`) must find the same data. A study continued on
+    other data (:mod:`.study_data`) asks its runs the same, with its own ``fix``."""
     recorded, now = store.get_meta("data_identity"), evaluator.data_identity()
     if recorded is not None and now is None:  # "evaluated on the abc, and would now be on the None; put the data back"
         raise DataError(f"{store.path} is damaged: meta 'data_identity' is {recorded!r}, but the run's evaluator "
@@ -342,8 +347,7 @@ def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evalua
             now_text = f"{said[name]:g}" if name in said else "no result"
             raise DataError(f"{run_dir} read {name} {then[name]:g} for {trial.arch} (trial "
                             f"{trial.id}), and the {space.name} table found now gives {now_text}: it holds other "
-                            "results, which would mix with the run's; give --data-dir the folder of the table the "
-                            "run began with, or start a new run on this one")
+                            f"results, which would mix with the run's; {fix}")
 
 
 def check_resumed_objectives(run_dir: str, config: SearchConfig, evaluator: Evaluator,
