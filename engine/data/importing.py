@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 from ..errors import DataError, NasloopError
 from ..registry import BENCHMARKS, SEARCH_SPACES
 from ..user_files import why_not_a_file
+from .paths import readable_mode
 from .sniff import TORCH_SAVE, is_torch_save
 from .table import Table
 
@@ -108,6 +109,7 @@ def import_benchmark_files(benchmark: str, files: Sequence[Path]) -> tuple[Table
                                 "words in its formats attribute, and reads them in recognise_source and "
                                 "import_files)")  # a plugin's without them: the sentence ended at 'reads'
     for path in map(Path, files):
+        readable_mode(path)
         if not path.is_file():
             raise DataError(f"{path} {_not_a_file(path)}; give the path of {_a(benchmark)} {benchmark} data file"
                             + (f" ({factory.formats})" if factory.formats else ""))
@@ -168,6 +170,7 @@ def benchmark_of_group(group: str, files: Sequence[Path]) -> str:
         SEARCH_SPACES.get(group)  # the registry's one line: unknown search space, and the known ones
     chosen: set[str] = set()
     for path in map(Path, files):
+        readable_mode(path)
         if not path.is_file():
             raise DataError(f"{path} {_not_a_file(path)}; give the path of a {group} data file")
         _refuse_read_directly(path, group)

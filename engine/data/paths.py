@@ -6,6 +6,7 @@ environment variable, then the per-user cache folder (``$XDG_CACHE_HOME/nasloop`
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -60,9 +61,8 @@ def data_file(folder: Path, name: str) -> Path | None:
     said to be "not found" beside it and stored proxies were computed instead, unsaid (reading one would hang, or
     never end)."""
     path = folder / name
-    try:
-        mode = path.stat().st_mode  # stat opens nothing: a FIFO is not waited on
-    except (OSError, ValueError):  # nothing there (or a link to nothing)
+    mode = readable_mode(path)
+    if mode is None:  # nothing there (or a link to nothing)
         return None
     if stat.S_ISREG(mode):
         return path
@@ -70,6 +70,35 @@ def data_file(folder: Path, name: str) -> Path | None:
     what = f"a link to {os.path.realpath(path)}, {kind}" if path.is_symlink() else kind
     raise DataError(f"{path} is {what}, not a regular file nasloop can read; replace it with the {name} file itself, "
                     "or remove it")
+
+
+def readable_mode(path: Path) -> int | None:
+    """The mode of ``path``, checked readable where it is a regular file: None where nothing is there; one line
+    where a symbolic link loop is, or where permissions keep nasloop from the file or its folder. Every data file
+    (found in the data folders, or given to ``nasloop data import``) is checked here, before any reader opens it:
+    a file without read permission was called not a format of its benchmark, an archive that is no .npz, corrupt or
+    truncated, or a file to get again, each reader saying what its own open raised, and an unreadable folder's
+    files were "not found"."""
+    try:
+        mode = path.stat().st_mode  # stat opens nothing: a FIFO is not waited on
+    except PermissionError:
+        raise DataError(f"the folder {path.parent} cannot be read: permission denied, so {path.name} in it cannot be "
+                        f"looked at; give your user read and search permission on it (chmod u+rx {path.parent}, where "
+                        "it is yours)") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # "not found" sent the user looking for a file that is there
+            raise DataError(f"{path} is a symbolic link that leads round in a loop (to {os.path.realpath(path)}); "
+                            "replace it with the file itself, or remove it") from None
+        return None
+    except ValueError:  # a NUL in the name: no file
+        return None
+    if stat.S_ISREG(mode):
+        try:
+            os.close(os.open(path, os.O_RDONLY))  # a regular file: opening it waits on nothing
+        except PermissionError:
+            raise DataError(f"{path} cannot be read: permission denied; give your user read permission on it "
+                            f"(chmod u+r {path}, where it is yours)") from None
+    return mode
 
 
 def find_file(names: tuple[str, ...], data_dir: str | os.PathLike | None, how_to_get: str) -> Path:
