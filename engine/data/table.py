@@ -187,13 +187,12 @@ def held_rows(name: str, col: np.ndarray, covered: dict[str, np.ndarray]) -> np.
     """The rows of a table's column ``name`` (``col``) that a merge writes over an earlier table's: a
     ``dataset@fidelity`` group's where the table holds the group's accuracy (``covered``, from
     :func:`covered_groups`), a column of numbers' where it is not NaN (no value: a network's params or a proxy the
-    file lacks), any other's every row."""
+    file lacks; in a group too, where a file's NaN validation accuracy beside its test accuracy wiped the value an
+    earlier file gave), any other's every row."""
+    numbers = col.dtype.kind == "f" and col.ndim == 1
+    valued = np.isfinite(col) if numbers else np.ones(len(col), dtype=bool)
     group = name.split(":")[0]
-    if group in covered:
-        return covered[group]
-    if col.dtype.kind == "f" and col.ndim == 1:
-        return np.isfinite(col)
-    return np.ones(len(col), dtype=bool)
+    return covered[group] & valued if group in covered else valued
 
 
 def merge_by_key(tables: list[Table]) -> Table:

@@ -25,7 +25,7 @@ import numpy as np
 
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import is_gzip
-from ...engine.data.table import Table, column_name, covered_groups
+from ...engine.data.table import Table, column_name, covered_groups, held_rows
 from ...engine.errors import ArchitectureError, DataError
 from .cell import NUM_CELLS, cell_code
 from .cost import nb201_params_flops
@@ -261,12 +261,13 @@ def merge(tables: list[Table]) -> Table:
     ``dataset@fidelity`` group on its cells, so metrics it lacks become NaN there rather than
     mixing in numbers from another run (NASLib's epoch 12 of a 200-epoch run is not the CSV's
     12-epoch run, while its epoch 200 is the CSV's 200-epoch run). A group it holds no accuracy of
-    on a cell (a NaN in the file: no value) is left whole as the earlier tables had it.
+    on a cell (a NaN in the file: no value) is left whole as the earlier tables had it, and so is any value a later
+    file gives as NaN where it replaces no whole run (:func:`_written`).
     """
     columns: dict[str, np.ndarray] = {}
     for table in tables:
         mask = table.columns.get("present")
-        covered = {} if mask is None else covered_groups(table, mask)
+        covered = covered_groups(table, np.ones(len(table), dtype=bool) if mask is None else mask)
         if mask is not None:
             schedule = table.meta.get("schedule_epochs")
             for name in [n for n in columns if "@" in n and n not in table.columns]:
@@ -276,13 +277,27 @@ def merge(tables: list[Table]) -> Table:
         for name, col in table.columns.items():
             if name == "present":
                 continue
-            if mask is None or name not in columns or col.dtype.kind not in "fb":
+            if name not in columns or col.dtype.kind not in "fb":
                 columns[name] = col
             else:
-                columns[name] = np.where(covered.get(name.split(":")[0], mask), col, columns[name])
+                columns[name] = np.where(_written(name, col, covered, mask, table.meta.get("schedule_epochs")), col,
+                                         columns[name])
     masks = [table.columns.get("present") for table in tables]
     if all(mask is not None for mask in masks):  # pickles only: the cells they hold, which an import counts
         columns["present"] = np.logical_or.reduce(masks)
     meta = {"benchmark": "nb201", "key": "index", "source": " + ".join(str(t.meta.get("source")) for t in tables),
             "cost": "; ".join(sorted({str(t.meta.get("cost")) for t in tables}))}
     return Table(columns, meta)
+
+
+def _written(name: str, col: np.ndarray, covered: dict[str, np.ndarray], mask: np.ndarray | None,
+             schedule: object) -> np.ndarray:
+    """The rows of column ``name`` a later table writes over the earlier ones': a pickle's run at a fidelity short of
+    its schedule replaces the group whole on the cells it covers (a NaN included: the CSV's value there is another
+    run's); anywhere else a NaN is no value, keeping an earlier file's, as the README says (a CSV's NaN, or a
+    pickle's NaN validation accuracy at 200 epochs, wiped the CSV's and left the cell without a result)."""
+    group = name.split(":")[0]
+    if mask is not None and group in covered and int(group.split("@")[1]) != schedule:
+        return covered[group]
+    held = held_rows(name, col, covered)
+    return held if mask is None else held & mask
