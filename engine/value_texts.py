@@ -34,16 +34,25 @@ def option_text(value: Any) -> str:
     return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def cost_text(seconds: float, estimated: int, budget: float | None = None) -> str:
+def cost_text(seconds: float | None, estimated: int, budget: float | None = None) -> str:
     """What a run's evaluations cost, as ``show`` prints it, against its ``--max-seconds`` budget if it has one (the
     table showed the budget nowhere: a running or interrupted run's 'evaluations 20 of ∞' and its cost left the time
     limit it runs to unsaid). A table with no training times at all (TransNAS, NB301, NDS) costs 0 s a lookup:
     '0 s (100 of them estimated)' read as an estimate that training takes no time."""
-    limit = "" if budget is None else f" of {budget:.0f} s (--max-seconds)"
+    limit = "" if budget is None else f" of {seconds_text(budget)} (--max-seconds)"
     if estimated and seconds == 0:
         return f"0 s{limit} (the table records no training times)"
-    return f"{seconds:.0f} s{limit}" + (f" ({estimated} of them estimated: the table lacks their measured training "
+    return f"{seconds_text(seconds)}{limit}" + (f" ({estimated} of them estimated: the table lacks their measured training "
                                         "time)" if estimated else "")
+
+
+def seconds_text(seconds: float | None) -> str:
+    """A count of seconds: whole seconds up to a trillion, three significant digits past it (--max-seconds 1e300
+    was shown in 301 digits), and what no float counts (a sum past float's range, stored as null) said to be so,
+    where formatting None ended ``show`` in a TypeError."""
+    if seconds is None or not math.isfinite(seconds):
+        return "more seconds than can be counted"
+    return f"{seconds:.0f} s" if abs(seconds) < 1e12 else f"{seconds:.3g} s"
 
 
 def space_and_dataset(space: object, dataset: object, fidelity: object = None) -> str:

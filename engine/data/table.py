@@ -29,11 +29,17 @@ def column_name(dataset: str, fidelity: int, metric: str) -> str:
     return f"{dataset}@{fidelity}:{metric}"
 
 
+MAX_TRAIN_SECONDS = 1e9
+"""The longest training a table may record, about 32 years: no benchmark's network trained for longer, and a
+pickle's train_times of 4e305 s made run costs that summed to infinity (show failed writing the cost)."""
+
+
 def _bounds(column: str) -> tuple[float, float] | None:
     """The values a metric column can hold: accuracies in percent, SSIM, a negated loss (never positive), a time
-    (never negative: a negative training time made a run's cost, and so --max-seconds, run backwards)."""
+    (never negative: a negative training time made a run's cost, and so --max-seconds, run backwards; at most
+    :data:`MAX_TRAIN_SECONDS`)."""
     if column.endswith("seconds"):
-        return 0.0, np.inf
+        return 0.0, MAX_TRAIN_SECONDS
     if column.endswith("accuracy"):
         return 0.0, 100.0
     if column.endswith("ssim"):

@@ -26,6 +26,7 @@ from typing import Sequence
 import numpy as np
 
 from ...engine.data.importing import refuse_another_benchmarks_file
+from ...engine.data.numbers import file_number
 from ...engine.data.sniff import head_text
 from ...engine.data.suite_zero import ZC_FILE, published_score, read_suite_zero
 from ...engine.data.table import Table, row_index
@@ -83,7 +84,9 @@ def import_suite_zero(path: Path) -> Table:
             if not isinstance(record, dict):
                 raise DataError(f"{path}: the NB301 {task.name} record of {key[:60]} is not a mapping")
             accuracy = record.get("val_accuracy")
-            if not (isinstance(accuracy, (int, float)) and not isinstance(accuracy, bool) and math.isfinite(accuracy)):
+            if accuracy is None or not math.isfinite(file_number(accuracy, f"{path}: the NB301 {task.name} "
+                                                                 f"val_accuracy of {key[:60]}",
+                                                                 f"replace the file ({HOW_TO_GET})")):
                 raise DataError(f"{path}: the NB301 {task.name} record of {key[:60]} has no val_accuracy (got "
                                 f"{accuracy!r}), so it cannot be looked up; replace the file ({HOW_TO_GET})")
             parsed.setdefault(format_arch(arch), {})[task.name] = record
@@ -97,11 +100,8 @@ def import_suite_zero(path: Path) -> Table:
                 value = parsed[arch].get(task.name, {}).get(field)
                 value = value if field == "val_accuracy" else published_score(value)
                 if value is not None:
-                    try:
-                        values[row] = float(value)
-                    except (TypeError, ValueError):
-                        raise DataError(f"{path}: NB301 {task.name} {field} of {arch[:60]} is {value!r}, "
-                                        "not a number") from None
+                    values[row] = file_number(value, f"{path}: NB301 {task.name} {field} of {arch[:60]}",
+                                              f"replace the file ({HOW_TO_GET})")
             if not np.isnan(values).all():
                 columns[f"{task.name}:{name}"] = values
     return Table(columns, {"benchmark": "nb301", "key": "arch", "source": path.name,

@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ...engine.data.numbers import file_number
 from ...engine.data.sniff import content_text
 from ...engine.data.table import Table, column_name, covered_groups, held_rows
 from ...engine.errors import ArchitectureError, DataError, one_line
@@ -68,7 +69,7 @@ def import_json(path: str | Path) -> Table:
         columns[column_name(DATASET, fidelity, "val_accuracy")] = np.full(n, np.nan)
     for row, record in enumerate(records):
         try:
-            _fill(columns, row, record)
+            _fill(columns, row, record, f"{path}: record {row}")
         except (ArchitectureError, KeyError, TypeError, ValueError) as exc:
             raise DataError(f"{path}: record {row} is not an NB101 cell record ({one_line(exc, 160)}); "
                             "the file is corrupt or not the NB101 JSON") from None
@@ -79,7 +80,10 @@ def import_json(path: str | Path) -> Table:
                            "cost": "measured 108-epoch training time; lower fidelities scaled (estimated)"})
 
 
-def _fill(columns: dict[str, np.ndarray], row: int, record: dict[str, Any]) -> None:
+NOT_NB101 = "the file is corrupt or not the NB101 JSON: fetch it again"
+
+
+def _fill(columns: dict[str, np.ndarray], row: int, record: dict[str, Any], where: str) -> None:
     cell = make_cell(record["matrix"], record["ops"])
     if cell.num_nodes != len(record["matrix"]):
         raise ValueError("its graph is not pruned to input-output paths")
@@ -91,18 +95,20 @@ def _fill(columns: dict[str, np.ndarray], row: int, record: dict[str, Any]) -> N
     columns["num_nodes"][row] = size
     columns["matrix"][row, :size, :size] = cell.matrix
     columns["ops"][row, :size] = [INPUT, *cell.ops, OUTPUT]
-    params = float(record["params"])  # int() took -3, and raised an OverflowError past int64 (1e300)
+    params = file_number(record["params"], f"{where} params", NOT_NB101)  # int() took -3, and overflowed past int64
     if not (0 <= params < 2**62 and params.is_integer()):
         raise ValueError(f"its params {record['params']!r} is no parameter count (a whole number >= 0)")
     columns["params"][row] = int(params)
     for fidelity in JSON_FIDELITIES:
         value = record.get(f"val_acc_{fidelity}")
         if value is not None:
-            columns[column_name(DATASET, fidelity, "val_accuracy")][row] = float(value)
+            columns[column_name(DATASET, fidelity, "val_accuracy")][row] = file_number(
+                value, f"{where} val_acc_{fidelity}", NOT_NB101)
     if record.get("train_time_108") is not None:
-        columns[column_name(DATASET, 108, "train_seconds")][row] = float(record["train_time_108"])
+        columns[column_name(DATASET, 108, "train_seconds")][row] = file_number(
+            record["train_time_108"], f"{where} train_time_108", NOT_NB101)
     if record.get("zen") is not None:
-        columns["cifar10:proxy:zen"][row] = float(record["zen"])
+        columns["cifar10:proxy:zen"][row] = file_number(record["zen"], f"{where} zen", NOT_NB101)
 
 
 def merge(tables: Sequence[Table]) -> Table:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ...engine.data.numbers import file_number
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.table import Table, column_name
 from ...engine.errors import DataError, one_line
@@ -79,7 +80,7 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
         try:
             fixed, computed = value
             _fill_cell(columns, row, key, fixed)
-            runs_per_cell |= _fill_metrics(metrics, row, n, computed)
+            runs_per_cell |= _fill_metrics(metrics, row, n, computed, f"{path}: the record of cell {key!r:.40}")
         except _RECORD_ERRORS as exc:
             reason = f"{type(exc).__name__}: {one_line(exc, 200)}"
             raise DataError(one_line(f"{path}: the record of cell {key!r:.40} is malformed ({reason}); "
@@ -119,8 +120,12 @@ def _fill_cell(columns: dict[str, np.ndarray], row: int, key: Any, fixed: dict[s
     columns["params"][row] = int(fixed["trainable_parameters"])
 
 
-def _fill_metrics(metrics: dict[str, np.ndarray], row: int, n: int, computed: dict[Any, Any]) -> set[int]:
-    """Store one cell's run-averaged final metrics per epoch budget; return its numbers of runs."""
+NOT_NASLIB = "the file is damaged or not NASLib's NB101 pickle: get it again"
+
+
+def _fill_metrics(metrics: dict[str, np.ndarray], row: int, n: int, computed: dict[Any, Any], where: str) -> set[int]:
+    """Store one cell's run-averaged final metrics per epoch budget; return its numbers of runs. Each run's number
+    is checked as every reader checks one (a huge integer overflowed, text was read as a number)."""
     counts = set()
     for epochs, runs in computed.items():
         if not runs:
@@ -130,7 +135,8 @@ def _fill_metrics(metrics: dict[str, np.ndarray], row: int, n: int, computed: di
             name = column_name(DATASET, int(epochs), metric)
             if name not in metrics:
                 metrics[name] = np.full(n, np.nan)
-            metrics[name][row] = scale * sum(float(run[key]) for run in runs) / len(runs)
+            metrics[name][row] = scale * sum(file_number(run[key], f"{where}: {key} at {epochs} epochs", NOT_NASLIB)
+                                             for run in runs) / len(runs)
     return counts
 
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import is_gzip
+from ...engine.data.numbers import file_number, file_numbers
 from ...engine.data.table import Table, column_name, covered_groups, held_rows
 from ...engine.errors import ArchitectureError, DataError
 from .cell import NUM_CELLS, cell_code
@@ -43,6 +44,7 @@ _CSV_ZEN = {"cifar10": "zen_cifar10", "cifar100": "zen_cifar100", "ImageNet16-12
 INVALID_ZEN = -1e7
 NASLIB_EPOCHS = 200  # NASLib's pickles hold the 200-epoch schedule's learning curves
 NASLIB_DATASETS = {"cifar10-valid": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "ImageNet16-120"}
+NOT_NASLIB = "not a NASLib NB201 pickle, or a damaged one: get the file again"
 
 # Cost model for tables without measured times: a GPU trains these small networks at an
 # effective rate far below peak (they are launch-bound), plus a fixed per-epoch overhead.
@@ -213,10 +215,12 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
             info = record.get(naslib_name)
             if info is None:
                 continue
+            where = f"{path}: {arch_str}/{naslib_name}"
             try:
-                curve = np.asarray(info.get("eval_acc1es", ()), dtype=np.float64)
-                times = np.asarray(info.get("train_times", ()), dtype=np.float64)
-                per_epoch = float((info.get("cost_info") or {}).get("train_time", math.nan))
+                curve = file_numbers(info.get("eval_acc1es", ()), f"{where} eval_acc1es", NOT_NASLIB)
+                times = file_numbers(info.get("train_times", ()), f"{where} train_times", NOT_NASLIB)
+                per_epoch = file_number((info.get("cost_info") or {}).get("train_time", math.nan),
+                                        f"{where} cost_info train_time", NOT_NASLIB)
             except (AttributeError, TypeError, ValueError) as exc:
                 raise DataError(f"{path}: the {arch_str}/{naslib_name} record is malformed ({exc}); "
                                 "not a NASLib NB201 pickle") from None

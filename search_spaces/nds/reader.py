@@ -21,6 +21,7 @@ the family is named in one line instead of being skipped.
 from __future__ import annotations
 
 import json
+import math
 import re
 import zlib
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ...engine.data.numbers import file_number
 from ...engine.data.sniff import content_text
 from ...engine.data.table import Table, column_name
 from ...engine.errors import ArchitectureError, DataError
@@ -111,12 +113,11 @@ def _count(record: dict, key: str, where: str) -> float:
         return float("nan")
     # a count past float's range (10**400) raised OverflowError, and an infinite one was named by the table's
     # sorted row, not by the record that holds it
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 2 ** 1023:
-        text = str(value)
-        shown = text if len(text) <= 20 else f"{text[:8]}... ({len(text)} characters)"
-        raise DataError(f"{where}: {key} must be a finite non-negative number, got {shown}; the record is "
-                        f"damaged: replace the file ({HOW_TO_GET})")
-    return float(value)
+    fix = f"the record is damaged: replace the file ({HOW_TO_GET})"
+    number = file_number(value, f"{where}: {key}", fix)
+    if not 0 <= number < math.inf:
+        raise DataError(f"{where}: {key} must be a finite non-negative number, got {number!r}; {fix}")
+    return number
 
 
 def _mean(runs: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ from typing import Callable, ClassVar, Sequence
 import numpy as np
 
 from ...engine.data.importing import refuse_another_benchmarks_file
+from ...engine.data.numbers import file_number
 from ...engine.data.sniff import content_text, head_text
 from ...engine.data.table import Table, row_index
 from ...engine.errors import ArchitectureError, DataError, one_line
@@ -80,11 +81,12 @@ def records_table(path: Path, records: object, part: str, parse: Callable[[str],
         proxies = {p: np.full(len(archs), np.nan) for p in PROXIES}
         for arch, record in entries.items():
             row = rows[format(parse(arch))]
+            where = f"{path}: the {part}/{task.name} record of {arch}"
             try:
-                values[row] = float(record["val"])
+                values[row] = file_number(record["val"], f"{where}: val", "fetch the file again")
                 for proxy in PROXIES:
                     if record.get(proxy) is not None:
-                        proxies[proxy][row] = float(record[proxy])
+                        proxies[proxy][row] = file_number(record[proxy], f"{where}: {proxy}", "fetch the file again")
             except (KeyError, TypeError, ValueError) as exc:
                 raise DataError(f"{path}: the {part}/{task.name} record of {arch} is malformed ({one_line(exc, 80)}); "
                                 "fetch the file again") from None
