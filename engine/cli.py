@@ -29,7 +29,7 @@ from .cli_stops import environment_error, how_to_continue, once_fixed, unexpecte
 from .cli_study import cmd_compare, cmd_report
 from .study_show import resume_advice, show_summary
 from .config import route_options
-from .data.import_target import save_imported
+from .data.import_target import check_out_folder, save_imported
 from .data.importing import benchmark_of_group, import_benchmark_files
 from .data.paths import ENV_VAR, user_cache_dir
 from .errors import ConfigError, NasloopError
@@ -197,9 +197,8 @@ def _cmd_import(args: argparse.Namespace) -> None:
     if name is None:
         raise ConfigError(f"search space '{args.space}' has no benchmark table to import; spaces with one: "
                           f"{', '.join(tabulated_spaces())}")
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        raise ConfigError(f"--out {args.out} is a file; give the folder to write the table in")
     out_dir = args.out or Path(os.environ.get(ENV_VAR) or user_cache_dir())
+    check_out_folder(out_dir, args.out is not None)
     table, found = import_benchmark_files(name, args.files)
     for path, what in found:
         print(f"{path}: {what}")

@@ -200,4 +200,7 @@ def search_config(args: argparse.Namespace) -> SearchConfig:
             data[f"{kind}_options"] = options
     check_replaced_plugins(filed, data, str(args.config))
     check_filed_data_dir(filed, data, str(args.config))
-    return SearchConfig.from_mapping(data, source=str(args.config) if args.config else "flags")
+    config = SearchConfig.from_mapping(data, source=str(args.config) if args.config else "flags")
+    if args.config and args.data_dir is None and config.data_dir is not None:  # the file's data_dir:, no --data-dir
+        config.read_from = (str(args.config), config.data_dir)
+    return config

@@ -79,14 +79,15 @@ def environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Names
     full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc)
     if full:
         return f"the disk is full ({exc}); free some space{again}"
-    if isinstance(exc, sqlite3.DatabaseError):
-        return f"the run store could not be read or written ({exc}){again}"
+    if isinstance(exc, sqlite3.DatabaseError):  # a full disk is sqlite's 'disk I/O error' too: 'then' followed nothing
+        return (f"the run store could not be read or written ({exc}): free space on its disk if it is full, or mend "
+                f"the disk or file system it is on{again}")
     name = f" {exc.filename}" if exc.filename else ""
     if exc.errno == errno.EROFS:  # "then continue with --resume X" sent the user back to the read-only place
         return f"cannot write{name}: {exc.strerror or exc}; {_writable_place(args)}"
     frame = _raised_at(exc, users_only=True)  # a plugin file's own OSError (a lost worker): where it was raised
     where = f" (raised in {frame[0]}:{frame[1]} ({frame[2]}))" if frame else ""
-    return f"cannot access{name}: {exc.strerror or exc}{where}{again}"
+    return f"cannot access{name}: {exc.strerror or exc}{where}: mend that first{again}"
 
 
 def _writable_place(args: argparse.Namespace) -> str:

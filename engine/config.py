@@ -1,6 +1,7 @@
 """Search configuration: one dataclass, readable from YAML, overridable by command-line flags."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import inspect
@@ -8,9 +9,9 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Callable, Iterator, Literal, Mapping
 
-from .errors import ConfigError, checked_folder
+from .errors import ConfigError, MissingDataError, checked_folder
 from .objectives import (Objective, check_objective_mappings, check_reference_mapping, check_reference_point,
                          check_single_objective, parse_objectives)
 from .option_data import refuse_unstorable_options
@@ -173,6 +174,20 @@ class SearchConfig:
             refuse_missing_data_dir(self.data_dir, self.read_from[0], "give one with .replace(data_dir=FOLDER)",
                                     self.workdir)
 
+    @contextlib.contextmanager
+    def data_dir_named(self) -> Iterator[None]:
+        """A data file missing from a config file's ``data_dir:`` folder says the folder came from the file, and where
+        a relative one was read from (as a folder missing altogether says, :func:`refuse_missing_data_dir`): the
+        file's ``data_dir: .`` was listed as the folder looked in, leaving the user to find where it came from."""
+        try:
+            yield
+        except MissingDataError as exc:
+            if self.read_from is None or self.read_from[1] != self.data_dir or self.data_dir is None:
+                raise
+            given, source = self.data_dir, self.read_from[0]
+            raise MissingDataError(f"{exc}; the first folder is {source}'s data_dir: {given}"
+                                   f"{read_from(given, self.workdir)}") from None
+
     def path(self, value: str) -> str:
         """``value`` as a path read from ``workdir`` (unchanged when absolute or when no workdir is set)."""
         return str(path_from(self.workdir, value))
@@ -244,10 +259,15 @@ def refuse_missing_data_dir(given: str, source: str, instead: str, workdir: str 
     if folder.is_dir():
         return
     what = "is not a folder" if folder.exists() else "does not exist"
-    start = "the folder the search starts in" if workdir is None else f"its workdir, {workdir}"
-    where = "" if Path(given).expanduser().is_absolute() else f" (read from {start}: {folder.absolute()})"
-    raise ConfigError(f"{source}: data_dir: {given}{where} {what}; write an existing folder as data_dir: in {source}"
-                      f", or {instead}")
+    raise ConfigError(f"{source}: data_dir: {given}{read_from(given, workdir)} {what}; write an existing folder as "
+                      f"data_dir: in {source}, or {instead}")
+
+
+def read_from(given: str, workdir: str | None) -> str:
+    """' (read from the folder the search starts in: /abs/path)' for a config file's relative ``data_dir``; ''."""
+    start = "the folder the search starts in" if workdir in (None, os.getcwd()) else f"its workdir, {workdir}"
+    absolute = Path(given).expanduser().is_absolute()
+    return "" if absolute else f" (read from {start}: {path_from(workdir, given).absolute()})"
 
 
 def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,

@@ -121,7 +121,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
     refuse_study_folder(run_dir)
     config = config.replace(run_dir=str(run_dir), workdir=os.path.abspath(config.workdir or os.getcwd()))
     notes, resolved = HeldNotes(on_note), ResolvedOptions()
-    with closed_on_error((plugins := build_plugins(config, notes.hook, options=resolved))[3]):
+    with (config.data_dir_named(),
+          closed_on_error((plugins := build_plugins(config, notes.hook, options=resolved))[3])):
         check_new_run(config, plugins[:3], notes.hook)  # every bad name, option, data file or folder fails first
         if config.reference_point is not None:  # one no cell beats, or that overflows: bo's acquisition was flat
             refuse_empty_reference_point(config)

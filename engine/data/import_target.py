@@ -9,13 +9,15 @@ public file directly (the shipped NB201 CSV): the new table, found first, would 
 """
 from __future__ import annotations
 
+import errno
+import os
 import shlex
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from ..errors import DataError, NasloopError
+from ..errors import ConfigError, DataError, NasloopError
 from ..registry import BENCHMARKS
 from .importing import import_benchmark_files
 from .table import Table
@@ -127,6 +129,28 @@ def _merged(benchmark: str, old: Table, new: Table, files: Sequence[Path]) -> Ta
         return import_benchmark_files(benchmark, files)[0] if merged is None else merged
     except DataError:
         return None
+
+
+def check_out_folder(folder: Path, given: bool) -> None:
+    """Refuse, before any file is read, a folder the table cannot be written in (``given``: by --out, else
+    $NASLOOP_DATA or the cache): the whole input was parsed first, to end in 'cannot write the table lp/a/nb201.npz
+    (File exists)' for a link leading round in a loop, or (Not a directory) for a folder under a file."""
+    said = f"--out {folder}" if given else f"the data folder {folder} ($NASLOOP_DATA, or the cache)"
+    try:
+        folder.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ConfigError(f"{said} is a symbolic link that leads round in a loop (through links to itself); "
+                              "give a folder") from None
+        if os.path.islink(folder):  # made by mkdir, it 'exists'
+            raise ConfigError(f"{said} is a link to {os.readlink(folder)}, which does not exist; make that folder, "
+                              "or give another") from None
+        above = next((parent for parent in folder.parents if os.path.lexists(parent)), None)
+        if above is not None and not above.is_dir():
+            raise ConfigError(f"{said} cannot be made: {above} is a file, not a folder; give a folder") from None
+        return
+    if not folder.is_dir():
+        raise ConfigError(f"{said} is a file; give the folder to write the table in")
 
 
 def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: Path, replace: bool,

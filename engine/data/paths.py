@@ -87,7 +87,7 @@ def readable_mode(path: Path) -> int | None:
                         "it is yours)") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # "not found" sent the user looking for a file that is there
-            raise DataError(f"{path} is a symbolic link that leads round in a loop (to {os.path.realpath(path)}); "
+            raise DataError(f"{path} is a symbolic link that leads round in a loop (through links to itself); "
                             "replace it with the file itself, or remove it") from None
         return None
     except ValueError:  # a NUL in the name: no file
