@@ -56,3 +56,16 @@ def test_a_data_file_missing_from_a_config_files_data_dir_names_the_file(tmp_pat
     given = nasloop_in_process(["search", "--config", "search.yaml", "--data-dir", ".", "--run-dir", "run"],
                                cwd=tmp_path)
     assert given.returncode == 2 and "search.yaml's data_dir" not in given.stderr, given.stderr
+
+
+def test_an_empty_data_file_is_said_to_be_empty(tmp_path, nasloop_in_process, isolated_cache):
+    """It was 'not a nb201 data file' on import and 'not a format of the nb201 benchmark' in a search."""
+    empty = tmp_path / "nasbench201_all.csv.gz"
+    empty.write_bytes(b"")
+    said = f"{empty} is empty (0 bytes): a download or copy cut short? get the file again"
+    for command, args in (("data import", ["data", "import", "--space", "nb201", str(empty), "--out",
+                                           str(tmp_path / "out")]),
+                          ("search", ["search", "--space", "nb201", "--budget", "2", "--data-dir", str(tmp_path),
+                                      "--run-dir", str(tmp_path / "run")])):
+        done = nasloop_in_process(args)
+        assert done.returncode == 2 and done.stderr.strip() == f"nasloop {command}: error: {said}", done.stderr

@@ -150,7 +150,9 @@ def check_out_folder(folder: Path, given: bool) -> None:
             raise ConfigError(f"{said} cannot be made: {above} is a file, not a folder; give a folder") from None
         return
     if not folder.is_dir():
-        raise ConfigError(f"{said} is a file; give the folder to write the table in")
+        raise ConfigError(f"--out {folder} is a file; give the folder to write the table in" if given else
+                          f"{said}: {folder} is a file, not a folder; give --out a folder, or point $NASLOOP_DATA at "
+                          "one")
 
 
 def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: Path, replace: bool,

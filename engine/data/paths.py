@@ -74,7 +74,8 @@ def data_file(folder: Path, name: str) -> Path | None:
 
 def readable_mode(path: Path) -> int | None:
     """The mode of ``path``, checked readable where it is a regular file: None where nothing is there; one line
-    where a symbolic link loop is, or where permissions keep nasloop from the file or its folder. Every data file
+    where a symbolic link loop is, where permissions keep nasloop from the file or its folder, or where the file
+    is empty (each benchmark called it none of its formats). Every data file
     (found in the data folders, or given to ``nasloop data import``) is checked here, before any reader opens it:
     a file without read permission was called not a format of its benchmark, an archive that is no .npz, corrupt or
     truncated, or a file to get again, each reader saying what its own open raised, and an unreadable folder's
@@ -98,6 +99,8 @@ def readable_mode(path: Path) -> int | None:
         except PermissionError:
             raise DataError(f"{path} cannot be read: permission denied; give your user read permission on it "
                             f"(chmod u+r {path}, where it is yours)") from None
+        if path.stat().st_size == 0:  # was 'not a nb201 data file', or 'not a format of the nb201 benchmark'
+            raise DataError(f"{path} is empty (0 bytes): a download or copy cut short? get the file again")
     return mode
 
 
