@@ -9,6 +9,7 @@ import math
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nasloop.engine.value_texts import cost_text
@@ -91,3 +92,16 @@ def test_a_cost_past_what_a_float_counts_is_written_not_a_crash():
     assert cost_text(math.inf, 3, 1e300) == ("more seconds than can be counted of 1e+300 s (--max-seconds) (3 of them "
                                              "estimated: the table lacks their measured training time)")
     assert cost_text(1234.4, 0, 3600.0) == "1234 s of 3600 s (--max-seconds)"
+
+
+def test_a_naslib_nb101_pickle_with_a_huge_parameter_count_says_so(tmp_path, nasloop_in_process):
+    """int() of it overflowed as it was stored: 'unexpected OverflowError'."""
+    final = {"training_time": 1600.0, "train_accuracy": 1.0, "validation_accuracy": 0.9, "test_accuracy": 0.89}
+    runs = [{**{f"halfway_{k}": v for k, v in final.items()}, **{f"final_{k}": v for k, v in final.items()}}] * 3
+    path = tmp_path / "nasbench_only108.pkl"
+    path.write_bytes(pickle.dumps({"a" * 32: ({"module_adjacency": np.array(NB101_RECORD["matrix"], dtype=np.int64),
+                                               "module_operations": NB101_RECORD["ops"],
+                                               "trainable_parameters": HUGE}, {108: runs})}))
+    line = _refusal(nasloop_in_process, ["data", "import", "--space", "nb101", str(path), "--out",
+                                         str(tmp_path / "out")])
+    assert "the record of cell 'aaaa" in line and f"trainable_parameters {TOO_LARGE};" in line, line

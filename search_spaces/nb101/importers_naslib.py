@@ -79,8 +79,9 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
     for row, (key, value) in enumerate(data.items()):
         try:
             fixed, computed = value
-            _fill_cell(columns, row, key, fixed)
-            runs_per_cell |= _fill_metrics(metrics, row, n, computed, f"{path}: the record of cell {key!r:.40}")
+            where = f"{path}: the record of cell {key!r:.40}"
+            _fill_cell(columns, row, key, fixed, where)
+            runs_per_cell |= _fill_metrics(metrics, row, n, computed, where)
         except _RECORD_ERRORS as exc:
             reason = f"{type(exc).__name__}: {one_line(exc, 200)}"
             raise DataError(one_line(f"{path}: the record of cell {key!r:.40} is malformed ({reason}); "
@@ -96,7 +97,7 @@ def import_naslib_pickle(path: str | Path, data: object | None = None) -> Table:
     return Table({**columns, **dict(sorted(metrics.items()))}, meta)
 
 
-def _fill_cell(columns: dict[str, np.ndarray], row: int, key: Any, fixed: dict[str, Any]) -> None:
+def _fill_cell(columns: dict[str, np.ndarray], row: int, key: Any, fixed: dict[str, Any], where: str) -> None:
     """Pack one cell's graph into the fixed-size ``matrix``/``ops`` rows, checking it is an NB101 cell."""
     if not isinstance(key, str) or _HASH.fullmatch(key) is None:
         raise ValueError("its key is not a 32-character md5 hex hash")
@@ -117,7 +118,10 @@ def _fill_cell(columns: dict[str, np.ndarray], row: int, key: Any, fixed: dict[s
     columns["num_nodes"][row] = k
     columns["matrix"][row, :k, :k] = adjacency
     columns["ops"][row, :k] = [INPUT, *(_OP_IDS[op] for op in labels[1:-1]), OUTPUT]
-    columns["params"][row] = int(fixed["trainable_parameters"])
+    params = file_number(fixed["trainable_parameters"], f"{where}: trainable_parameters", NOT_NASLIB)
+    if not (0 <= params < 2**62 and params.is_integer()):  # int() took '1000', 1.5 and -3, and overflowed past int64
+        raise ValueError(f"its trainable_parameters {params!r} is no parameter count (a whole number >= 0)")
+    columns["params"][row] = int(params)
 
 
 NOT_NASLIB = "the file is damaged or not NASLib's NB101 pickle: get it again"
