@@ -183,11 +183,11 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         # a study is locked before --force-new could set it aside while it runs; a new one (or the one set aside)
         # once open_study has made its folder
         lock = held.enter_context(StudyLock(args.out)) if (args.out / STUDY_FILE).is_file() else None
-        if not args.force_new:  # its runs share the grid's table: the first method's plugins read it as each does
-            check_study_data(args.out, built[0][0], built[0][2])
         study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new,
                            on_note=lambda text: print(f"nasloop compare: note: {text}", file=sys.stderr),
-                           report={"target": args.target, "interval": args.interval or "t"}, sources=sources)
+                           report={"target": args.target, "interval": args.interval or "t"}, sources=sources,
+                           # its runs share the grid's table: the first method's plugins read it as each does
+                           check_data=lambda stored: check_study_data(stored, built[0][0], built[0][2]))
         if lock is None or not lock.path.exists():
             held.enter_context(StudyLock(args.out))
         pending, outcomes = plan_study(study)

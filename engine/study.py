@@ -97,12 +97,16 @@ class Study:
 
 def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: list[int],
                force_new: bool = False, on_note: Callable[[str], None] | None = None,
-               report: dict[str, Any] | None = None, sources: dict[str, MethodSource] | None = None) -> Study:
+               report: dict[str, Any] | None = None, sources: dict[str, MethodSource] | None = None,
+               check_data: Callable[[Study], None] | None = None) -> Study:
     """The study in ``folder`` with ``methods`` and ``seeds`` added; refuse a folder made for another grid.
     ``report`` (target, interval) is recorded as how this study is now reported, in place of the last one, and
     ``sources`` as where ``methods`` are written now (a method the command does not name keeps its recorded one).
     A method whose options changed is run anew where none of its runs holds a result (see :mod:`.study_renew`).
-    ``on_note`` hears where ``force_new`` put the old study, which the user would otherwise have to go and find."""
+    ``on_note`` hears where ``force_new`` put the old study, which the user would otherwise have to go and find.
+    ``check_data`` is given the stored study of this grid that is continued, before anything is written
+    (:func:`.study_data.check_study_data`: its runs' results against the data found now); a study it refuses is set
+    aside with ``force_new``, as one of another grid is."""
     def aside(kind: str = "of another grid") -> None:
         moved = set_aside(folder)
         if on_note is not None:
@@ -137,6 +141,14 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         stored, renewed = None, {}
     elif conflict is not None:
         raise ConfigError(conflict)
+    if stored is not None and check_data is not None:
+        try:
+            check_data(stored)
+        except DataError:
+            if not force_new:
+                raise
+            aside("on other data")
+            stored, renewed = None, {}
     if stored is not None:
         recorded = stored.pretrained_files
         if canonical_dataset(base.space, str(stored.base.dataset)) == study.base.dataset:

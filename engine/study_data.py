@@ -7,31 +7,21 @@ study.json recorded the new folder, unsaid. The study's finished runs are asked 
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from .errors import NasloopError
 from .evaluators.base import Evaluator
 from .run_checks import check_same_results
-from .run_folders import STUDY_FILE
 from .store import DB_NAME, RunStore
-from .study import load_study
+from .study import Study
 from ..search_spaces.base import SearchSpace
 
 
-def check_study_data(folder: Path, space: SearchSpace, evaluator: Evaluator) -> None:
-    """Refuse to continue the study in ``folder`` where ``space`` and ``evaluator`` (built on the data found now)
-    give other results than its first run holding any read. Nothing to check for a new study, and a damaged
-    study.json or run is left to what opens it (open_study's line, a damaged run kept as it is)."""
-    if not (folder / STUDY_FILE).is_file():
-        return
-    try:
-        stored = load_study(folder)
-    except NasloopError:
-        return
+def check_study_data(stored: Study, space: SearchSpace, evaluator: Evaluator) -> None:
+    """Refuse to continue the study ``stored`` where ``space`` and ``evaluator`` (built on the data found now) give
+    other results than its first run holding any read. A damaged run is left to what opens it (kept as it is)."""
     began = (f"--data-dir {stored.base.data_dir}" if stored.base.data_dir is not None
              else "no --data-dir: the $NASLOOP_DATA (or cache folder) it had")
     fix = (f"continue the study on the data it began with ({began}), or give --out another folder for a study "
-           "on this one")
+           "on this one (or --force-new to set the old study aside)")
     for method, seed in stored.runs():
         run_dir = stored.run_dir(method, seed)
         if not (run_dir / DB_NAME).is_file():

@@ -58,4 +58,5 @@ def test_a_study_continued_under_another_nasloop_data_is_refused(tmp_path, two_t
         in done.stderr, done.stderr
     forced = nasloop_in_process([*COMPARE, "--seeds", "2", "--out", str(out), "--force-new"],
                                 env={"NASLOOP_DATA": str(other)})
-    assert forced.returncode == 0, forced.stderr
+    assert forced.returncode == 0 and "the study on other data in" in forced.stderr, forced.stderr
+    assert "is set aside as" in forced.stderr and (out / "runs" / "random" / "seed-1").is_dir()
