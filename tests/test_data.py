@@ -60,7 +60,7 @@ def test_search_order_explicit_then_env_then_user_cache(tmp_path, monkeypatch):
     names = (TABLE_FILE, CSV_FILE)
     for folder in (explicit, env, cache):
         folder.mkdir(parents=True)
-        (folder / TABLE_FILE).write_bytes(b"")
+        (folder / TABLE_FILE).write_bytes(b"placeholder")  # not empty: an empty data file is refused as found
     assert find_file(names, explicit, "how") == explicit / TABLE_FILE
     assert find_file(names, None, "how") == env / TABLE_FILE
     monkeypatch.delenv(ENV_VAR)
@@ -68,9 +68,9 @@ def test_search_order_explicit_then_env_then_user_cache(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_VAR, str(env))
     # An earlier folder wins even when it only has the CSV; within a folder our table wins.
     (explicit / TABLE_FILE).unlink()
-    (explicit / CSV_FILE).write_bytes(b"")
+    (explicit / CSV_FILE).write_bytes(b"placeholder")
     assert find_file(names, explicit, "how") == explicit / CSV_FILE
-    (env / CSV_FILE).write_bytes(b"")
+    (env / CSV_FILE).write_bytes(b"placeholder")
     assert find_file(names, None, "how") == env / TABLE_FILE
     # Without XDG_CACHE_HOME the cache is ~/.cache/nasloop.
     monkeypatch.delenv("XDG_CACHE_HOME")
