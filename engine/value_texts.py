@@ -42,8 +42,8 @@ def cost_text(seconds: float | None, estimated: int, budget: float | None = None
     limit = "" if budget is None else f" of {seconds_text(budget)} (--max-seconds)"
     if estimated and seconds == 0:
         return f"0 s{limit} (the table records no training times)"
-    return f"{seconds_text(seconds)}{limit}" + (f" ({estimated} of them estimated: the table lacks their measured training "
-                                        "time)" if estimated else "")
+    lacking = f" ({estimated} of them estimated: the table lacks their measured training time)" if estimated else ""
+    return f"{seconds_text(seconds)}{limit}{lacking}"
 
 
 def seconds_text(seconds: float | None) -> str:
