@@ -26,7 +26,8 @@ mini-batch, per-layer sums over the weights of every Conv2d and Linear layer.
 * jacov: -sum(log(v + k) + 1/(v + k)) over the eigenvalues v of the correlation matrix of the
   per-image input gradients of the summed output (k = 1e-5).
 * nwot (Mellor et al. 2021): log-determinant of the kernel counting, for each pair of images, the
-  ReLUs that both fire or both stay off.
+  ReLUs that both fire or both stay off; undefined, as jacov and epe_nas, where the network's output does not
+  depend on its input (every ReLU is counted otherwise, those of a branch that reaches no output too).
 * epe_nas (Lopes et al. 2021): per class, sum log(|corr| + k) of the input-gradient correlations
   of that class's images; the score is the sum of their absolute values (classes <= 100) or the
   mean pairwise difference between classes (more classes).

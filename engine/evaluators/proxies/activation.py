@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .layers import input_jacobian
+from .layers import forward_from_input, input_jacobian
 from ...proxy_registry import register_proxy
 
 JACOBIAN_EPS = 1e-5
@@ -27,6 +27,10 @@ def jacov(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
 
 @register_proxy("nwot")
 def nwot(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """Undefined (ValueError) for a network whose output does not depend on its input, as jacov and epe_nas are:
+    the ReLUs of a branch that never reaches the output (an NB201 cell whose conv feeds only 'none' edges) still
+    fire differently per image, and gave such a network a finite score where the stored table and the other
+    proxies have none."""
     n = len(inputs)
     kernel = torch.zeros((n, n), dtype=torch.float64)
 
@@ -36,8 +40,7 @@ def nwot(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
 
     handles = [m.register_forward_hook(count) for m in net.modules() if isinstance(m, nn.ReLU)]
     try:
-        with torch.no_grad():
-            net(inputs)
+        forward_from_input(net, inputs)
     finally:
         for handle in handles:
             handle.remove()
