@@ -267,7 +267,7 @@ def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) 
     table = Table(title=f"predictors on {args.space} {args.dataset}{ranked}{at} ({seeds} seed{'s' * (seeds != 1)}"
                         + (", mean ± population std over seeds)" if spread else ")"),
                   caption=target_description(args.space, args.dataset, args.metric) or None)
-    for column in ("predictor", "train", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
+    for column in ("predictor", "train", "test", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
                    "predict s"):
         table.add_column(column, justify="left" if column == "predictor" else "right")
     for name in args.predictors:
@@ -277,9 +277,9 @@ def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) 
                 continue
             cell = lambda key, fmt: (f"{np.mean([r[key] for r in group]):{fmt}}"  # noqa: E731
                                      + (f" ± {np.std([r[key] for r in group]):{fmt}}" if len(group) > 1 else ""))
-            table.add_row(name, str(size), cell("kendall_tau", ".3f"), cell("spearman", ".3f"),
-                          cell("precision_top1", ".2f"), cell("precision_top5", ".2f"), cell("fit_seconds", ".2f"),
-                          cell("predict_seconds", ".3f"))
+            table.add_row(name, str(size), f"{group[0]['test_size']:,}", cell("kendall_tau", ".3f"),
+                          cell("spearman", ".3f"), cell("precision_top1", ".2f"), cell("precision_top5", ".2f"),
+                          cell("fit_seconds", ".2f"), cell("predict_seconds", ".3f"))
     print_table(table)
 
 
