@@ -22,7 +22,8 @@ from typing import Any, Callable, Sequence
 from .assemble import dataset_for, parse_user_arch, table_values, tabulated_spaces, target_description
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
-from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, refuse_twice, search_config
+from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, search_config
+from .cli_shorthand import refuse_twice
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, UNLESS_SHOWN, as_typed, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, once_fixed, unexpected_error

@@ -12,33 +12,13 @@ from typing import Any
 from .assemble import canonical_dataset
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS
 from .config import SearchConfig, read_config_file, refuse_missing_data_dir, route_options
-from .shorthand_flags import SHORTHAND_FLAGS
+from .cli_shorthand import check_shorthand, with_shorthand
 from .errors import ConfigError, NasloopError
-from .options import check_options, option_names, takes
+from .options import check_options, takes
 from .plugins import load_plugins, unique_plugins
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .run_checks import check_same_tensorboard
 from .store import RunStore
-
-
-def check_shorthand(kind: str, name: str | None, shorthand: dict[str, str]) -> None:
-    """A flag such as --trial-timeout sets an option of one plugin; given with another (the default executor),
-    say which plugin takes it rather than the option's inner name."""
-    registry = {"evaluator": EVALUATORS, "executor": EXECUTORS}.get(kind)
-    if registry is None or not shorthand:
-        return
-    chosen = name or SearchConfig.__dataclass_fields__[kind].default
-    try:
-        takes = option_names(registry.get(chosen))
-    except (NasloopError, TypeError):  # a plugin the config's own plugins list registers, or no name at all:
-        return                         # building the run reports it, after loading them
-    for flag, option in shorthand.items():
-        if option not in takes:
-            able = [n for n in registry.names() if option in option_names(registry.get(n))]
-            article = "an" if kind[0] in "aeiou" else "a"
-            raise ConfigError(f"--{flag.replace('_', '-')} is an option of --{kind} {' or '.join(able) or 'none'}, "
-                              f"not of '{chosen}'; add --{kind} {able[0] if able else '...'} ({article} {kind} of "
-                              f"your own takes it as its parameter {option})")
 
 
 def check_resumed_shorthand(run_dir: str, executor: str | None, shorthand: dict[str, str]) -> None:
@@ -71,14 +51,6 @@ def check_resumed_tensorboard(run_dir: str, given: str | None) -> None:
     except (NasloopError, sqlite3.Error):  # resuming says why the store cannot be read
         return
     check_same_tensorboard(run_dir, stored, given, "--tensorboard")
-
-
-def refuse_twice(kind: str, shorthand: dict[str, str], given: dict[str, Any]) -> None:
-    """An option set by its own flag (--device) and by --KIND-opt: one would silently win over the other."""
-    twice = next((flag for flag, option in shorthand.items() if option in given), None)
-    if twice:
-        raise ConfigError(f"{shorthand[twice]} is given by both --{twice.replace('_', '-')} and --{kind}-opt; "
-                          "give it once")
 
 
 OBJECTIVE_KEYS = ("objective", "minimize", "objectives", "reference_point")
@@ -189,13 +161,7 @@ def search_config(args: argparse.Namespace) -> SearchConfig:
         options = data.get(f"{kind}_options") or {}
         if not isinstance(options, dict):  # SearchConfig reports it, in one line, if no flag is merged in
             continue
-        options = dict(options)
-        options.update(getattr(args, f"{kind}_opt"))
-        shorthand = {flag: option for flag, (owner, option) in SHORTHAND_FLAGS.items()
-                     if owner == kind and getattr(args, flag) is not None}
-        check_shorthand(kind, data.get(kind), shorthand)
-        refuse_twice(kind, shorthand, dict(getattr(args, f"{kind}_opt")))
-        options.update({option: getattr(args, flag) for flag, option in shorthand.items()})
+        options = with_shorthand(kind, data.get(kind), {**options, **dict(getattr(args, f"{kind}_opt"))}, args)
         if options:
             data[f"{kind}_options"] = options
     check_replaced_plugins(filed, data, str(args.config))

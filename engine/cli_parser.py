@@ -7,18 +7,18 @@ import re
 import sys
 from typing import Any, NoReturn
 
+from .cli_shorthand import DEVICES, add_shorthand_flags
 from .cli_study import add_commands as add_study_commands
 from .near_words import near_words
 from .options import EPOCHS_WHY, MAX_EPOCHS, MAX_FIDELITY
-from .cli_types import (float_list, int_at_least, key_value, name_list, non_negative_float, out_file_arg, path_arg,
-                        path_text, positive_float, positive_int, seed_int, train_sizes)
+from .cli_types import (float_list, int_at_least, key_value, name_list, out_file_arg, path_arg, path_text,
+                        positive_float, positive_int, seed_int, train_sizes)
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
                  "seed", "fidelity", "objective", "objectives", "reference_point", "dedup", "data_dir", "run_dir",
                 "tensorboard")
 OPTION_FLAGS = ("space", "strategy", "predictor", "evaluator", "executor")
-DEVICES = "cpu, cuda, cuda:N or auto (CUDA where present)"  # every --device's words: 'proxies' said 'cpu or cuda'
 
 
 class _AliasedStore(argparse._StoreAction):
@@ -45,10 +45,12 @@ class _AliasedStore(argparse._StoreAction):
 
 _COUNTERPARTS = {"--evaluator-opt": "--train-opt", "--train-opt": "--evaluator-opt", "--fidelity": "--epochs",
                  "--train-size": "--train-sizes", "--train-sizes": "--train-size", "--predictors": "--predictor",
-                 "--objective": "--metric", "--metric": "--objective", "--jobs": "--workers", "--workers": "--jobs"}
+                 "--objective": "--metric", "--metric": "--objective", "--jobs": "--workers", "--workers": "--jobs",
+                 "--epochs": "--fidelity"}
 """A flag of one command and the same option's flag in another (search's --evaluator-opt is train's --train-opt;
-what a search maximises, --objective, is what 'predictors evaluate' ranks by, --metric; how much runs at once is
-compare's --jobs and search's or proxies' --workers)."""
+train's --epochs is compare's and 'predictors evaluate''s --fidelity, which search spells both ways; what a search
+maximises, --objective, is what 'predictors evaluate' ranks by, --metric; how much runs at once is compare's --jobs
+and search's or proxies' --workers)."""
 
 _GIVEN = "_aliased_flags_given"
 """The namespace attribute where :class:`_AliasedStore` keeps which flag gave each value, dropped after parsing."""
@@ -99,6 +101,7 @@ class _Parser(argparse.ArgumentParser):
         # a command's subcommands, where any other first word (but a misspelt subcommand) is a plugin to 'show':
         # 'nasloop predictors flan' describes it as 'nasloop strategies evolution' does (argparse: "invalid choice")
         self.shows_other_words: dict[str, Any] = {}
+        self.flag_hints: dict[str, str] = {}  # another command's flag that this one refuses: the form that works
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         self._words = list(sys.argv[1:] if args is None else args)  # what error() names when no command is given
@@ -137,6 +140,8 @@ class _Parser(argparse.ArgumentParser):
         if flag is None:
             return ""
         known = [option for option in self._option_string_actions if option.startswith("--")]
+        if _COUNTERPARTS.get(flag) not in known and flag in self.flag_hints:
+            return f" ({self.flag_hints[flag]})"
         near = [_COUNTERPARTS[flag]] if _COUNTERPARTS.get(flag) in known else \
             near_words(flag, known)
         return f" (did you mean {near[0]}?)" if near else ""
@@ -258,14 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     for kind in OPTION_FLAGS:
         s.add_argument(f"--{kind}-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                        help=f"an option of the {kind} (repeatable)")
-    s.add_argument("--proxies", type=name_list, help="--evaluator proxy: proxies to score, first is the objective")
-    s.add_argument("--device", help=f"--evaluator train/proxy: {DEVICES}")
-    s.add_argument("--workers", type=positive_int, help="--executor ray: trials run at once")
-    s.add_argument("--gpus-per-trial", type=non_negative_float,
-                   help="--executor ray: GPUs per trial (fractional shares a GPU)")
-    s.add_argument("--ray-address", help="--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)")
-    s.add_argument("--trial-timeout", type=positive_float, help="--executor ray: seconds before a trial is retried")
-    s.add_argument("--max-retries", type=seed_int, help="--executor ray: retries of a crashed or hung trial")
+    add_shorthand_flags(s)  # --proxies, --device, --workers, ...: one definition, compare's too
     s.add_argument("--tensorboard", type=path_text, metavar="DIR",
                    help="log the search as TensorBoard scalars (pip install 'nasloop[tensorboard]')")
     s.add_argument("--json", action="store_true", help="print the summary as one JSON object")

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..search_spaces.base import SearchSpace, enumerable, table_only_flag
 from .assemble import build_context, build_space, parse_user_arch
-from .cli_config import check_shorthand
+from .cli_shorthand import check_shorthand
 from .config import construct
 from .context import PRECOMPUTE_REFUSED, RunContext
 from .data.paths import looked_in

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .cli_shorthand import add_shorthand_flags, study_executor_hints, with_shorthand
 from .cli_types import (float_list, key_value, name_list, path_arg, path_text, positive_float, positive_int,
                         train_sizes)
 from .assemble import dataset_for, run_dataset
@@ -78,6 +79,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="an option of the space, for every run (repeatable)")
     c.add_argument("--evaluator-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                    help="an option of the evaluator, for every run (repeatable)")
+    add_shorthand_flags(c, "evaluator")  # --proxies and --device, as search takes them
+    c.flag_hints = study_executor_hints()  # search's --trial-timeout, ...: refused naming what works
     c.add_argument("--force-new", action="store_true",
                    help="set a study of another grid in --out aside (renamed, not deleted); one of this grid is "
                         "continued")
@@ -230,7 +233,8 @@ def _base(args: argparse.Namespace, plugins: list[str]) -> SearchConfig:
                         max_seconds=args.max_seconds, fidelity=args.fidelity, objective=args.objective,
                         minimize=args.minimize, objectives=args.objectives, reference_point=args.reference_point,
                         data_dir=args.data_dir, space_options=dict(args.space_opt),
-                        evaluator_options=dict(args.evaluator_opt), plugins=list(plugins))
+                        evaluator_options=with_shorthand("evaluator", args.evaluator,
+                                                         dict(args.evaluator_opt), args), plugins=list(plugins))
 
 
 def _request(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -297,7 +301,8 @@ def _compare_predictors(args: argparse.Namespace, plugins: list[str]) -> int:
                                           ("--reference-point", args.reference_point),
                                           ("--target", args.target), ("--interval", args.interval),
                                           ("--evaluator", args.evaluator),
-                                          ("--evaluator-opt", args.evaluator_opt), ("--jobs", args.jobs),
+                                          ("--evaluator-opt", args.evaluator_opt), ("--proxies", args.proxies),
+                                          ("--device", args.device), ("--jobs", args.jobs),
                                           ("--executor", args.executor), ("--ray-address", args.ray_address))
                  if value is not None and value is not False and value != []]
     if searching:  # an objective's counterpart here is --metric, which the general advice did not name
