@@ -150,7 +150,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     TNB101 space), and a task's name in other letter case is recorded as the benchmark spells it.
     Everything is checked before the first fit, so a typo fails in one line, not an hour in.
     ``on_note`` hears, before then, of a predictor that will build a network for every cell it reads
-    (a proxy nothing stores), which can take hours where a stored proxy takes a second.
+    (a proxy nothing stores), which can take hours where a stored proxy takes a second, and of the task's cells
+    without a value of ``metric``, which neither split holds.
     """
     predictors, train_sizes, seeds = (as_list(what, values, f"e.g. {what}={example}") for what, values, example in (
         ("predictors", predictors, "['flan']"), ("train_sizes", train_sizes, "[8, 40]"), ("seeds", seeds, "[0, 1, 2]")))
