@@ -27,7 +27,8 @@ from .cli_shorthand import refuse_twice
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, UNLESS_SHOWN, as_typed, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, once_fixed, unexpected_error
-from .cli_study import cmd_compare, cmd_report
+from .cli_report import cmd_report
+from .cli_study import cmd_compare
 from .study_show import resume_advice, show_summary
 from .config import route_options
 from .data.import_target import check_out_folder, save_imported
