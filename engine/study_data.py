@@ -31,7 +31,11 @@ def check_study_data(stored: Study, space: SearchSpace, evaluator: Evaluator) ->
         except NasloopError:
             continue
         with store:
-            if not store.trials("state = 'done' AND status = 'ok'"):
+            try:
+                held = bool(store.trials("state = 'done' AND status = 'ok'"))
+            except NasloopError:  # a damaged row: the study names the run as it reports it
+                continue
+            if not held:
                 continue
             check_same_results(str(run_dir), store, space, evaluator, fix)
         return

@@ -231,15 +231,15 @@ class PredictorGuidedStrategy(Strategy):
         out: list[Arch] = []
         for _ in range(_SAMPLE_TRIES * n):
             if len(out) == n:
-                break
+                return out
             arch = self.space.sample(self.rng)
             key = self.space.hash(arch)
             if not self._seen(key) and key not in exclude:
                 exclude.add(key)
                 out.append(arch)
-        # only when chance found too few: none wanted (bananas' default random_candidates=0) listed and hashed
-        # every architecture of the space each round, NB101's 30,001 table cells built for it
-        if len(out) < n and enumerable(self.space):
+        # none wanted (bananas' default random_candidates=0) still lists the space and draws a permutation of its
+        # unseen cells, as recorded NB201 searches did: the draw moves the random stream they replay step for step
+        if enumerable(self.space):
             rest = [a for a in enumerated(self.space, f"strategy {STRATEGIES.label(self)}")
                     if not self._seen(self.space.hash(a)) and self.space.hash(a) not in exclude]
             picks = self.rng.permutation(len(rest))[:n - len(out)]

@@ -1,8 +1,7 @@
 """What needs only a count of a table, or a few of its cells, lists none of them.
 
-Each built NB101's 30,001 table cells (3 s, 27 MB): a study's default target (``compare --space nb101``), the budget
-check of ``--dedup functional``, and every bananas round, whose ``random_candidates=0`` (its default) listed and
-hashed the whole space (NB201's 15,625 cells too) for no candidate at all.
+Each built NB101's 30,001 table cells (3 s, 27 MB): a study's default target (``compare --space nb101``) and the
+budget check of ``--dedup functional``.
 """
 from __future__ import annotations
 
@@ -18,9 +17,6 @@ from nasloop.search_spaces.nb101 import benchmark as nb101_benchmark
 from nasloop.search_spaces.nb101.benchmark import NB101Benchmark
 from nasloop.search_spaces.nb101.space import NB101Space
 from nasloop.search_spaces.nb201 import NB201Space
-from nasloop.strategies import guided
-from nasloop.predictors.baselines import RandomPredictor
-from nasloop.strategies.bananas import Bananas
 
 from .nb101_small_e import small_nb101
 
@@ -73,12 +69,3 @@ def test_functional_dedup_counts_a_space_without_a_functional_hash_of_its_own_by
     with pytest.raises(ConfigError, match="exceeds the 4,930 distinct networks of the 15,625 architectures"):
         check_budget(4931, NB201Space(), "nb201", "functional")  # a space with its own still counts them
 
-
-def test_bananas_lists_no_architecture_for_no_random_candidates(monkeypatch):
-    listed: list[str] = []
-    enumerated = guided.enumerated  # the real one, counted
-    monkeypatch.setattr(guided, "enumerated", lambda space, reader: listed.append(reader) or enumerated(space, reader))
-    space = NB201Space()
-    strategy = Bananas(space, seed=0, predictor=RandomPredictor(space))
-    assert strategy._random_unseen(0) == [] and len(strategy._random_unseen(3)) == 3
-    assert listed == []
