@@ -33,13 +33,28 @@ class Recorded(NamedTuple):
 
 
 def _recorded(study: Study) -> Recorded:
-    """Where ``study``'s plugins are read from, and whether this user recorded them there."""
-    run_dir = next((d for d in (study.run_dir(m, s) for m, s in study.runs()) if (d / DB_NAME).is_file()), None)
-    if run_dir is None:
-        # another user's study; or relative names, which study.json records no folder for and a report reads from
-        # the current one (a copy's own plug.py was imported): only absolute ones are trusted
-        return Recorded(list(study.base.plugins), None, study.folder,
-                        trusted({"plugins": study.base.plugins}, study.plugins_signature, os.getcwd()))
+    """Where ``study``'s plugins are read from, and whether this user recorded them there: the first of its runs
+    this user signed, as a predictor study's file is signed anew by whoever continues it (another user's study
+    continued with ``--plugin`` has its new runs signed by them, its first runs still by the first user, which
+    refused their next continuation without ``--plugin``); else its first run, which a refusal names."""
+    first = None
+    for run_dir in (study.run_dir(m, s) for m, s in study.runs()):
+        if not (run_dir / DB_NAME).is_file():
+            continue
+        recorded = _run_recorded(run_dir)
+        if recorded.trusted:
+            return recorded
+        first = first or recorded
+    if first is not None:
+        return first
+    # no run yet; or relative names, which study.json records no folder for and a report reads from the current
+    # one (a copy's own plug.py was imported): only absolute ones are trusted
+    return Recorded(list(study.base.plugins), None, study.folder,
+                    trusted({"plugins": study.base.plugins}, study.plugins_signature, os.getcwd()))
+
+
+def _run_recorded(run_dir: Path) -> Recorded:
+    """The plugins the run in ``run_dir`` recorded, read from where a resume of it reads them."""
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
         saved, signature = store.get_meta("config") or {}, store.get_meta(SIGNATURE_KEY)
     config = SearchConfig.from_stored(saved, source=f"{run_dir / DB_NAME}")

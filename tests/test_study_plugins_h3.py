@@ -1,6 +1,7 @@
 """A study continued without ``--plugin`` loads the plugins it recorded, as ``search --resume`` loads a run's (its
 report did, its 'compare' said 'unknown search space'); a predictor study too (it said 'unknown search space', told to
-give the plugin again), each kind recorded its own way. Another user's study still says to give them; a predictor
+give the plugin again), each kind recorded its own way. Another user's study still says to give them, and once given
+continues without them (a search study's first runs, still signed by the first user, refused it); a predictor
 study's other cases are in test_predictor_study_plugins_k3.
 Each command loads plugins as a process of its own would (the conftest's ``fresh_nasloop``), as the user's
 do: one process keeps a plugin it loaded, so the second would find it loaded."""
@@ -159,6 +160,5 @@ def test_another_users_study_continued_without_its_plugin_says_to_give_it(fresh_
     assert f"names the plugins {named(project)}" in refused.stderr and "--plugin FILE" in refused.stderr, refused.stderr
     given = _nasloop(fresh_nasloop, project, "--plugin", "plug.py", *study, "--seeds", "2", config_home=other)
     assert given.returncode == 0, given.stderr
-    if kind == "predictor":  # a search study's first runs keep the first user's signature: their plugins need giving
-        again = _nasloop(fresh_nasloop, project, *study, "--seeds", "3", config_home=other)  # signed anew, as theirs
-        assert again.returncode == 0, again.stderr
+    again = _nasloop(fresh_nasloop, project, *study, "--seeds", "3", config_home=other)  # their runs, signed as theirs
+    assert again.returncode == 0, again.stderr
