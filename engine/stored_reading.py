@@ -9,7 +9,8 @@ say in one line what a resume will do with the strings the space does not read.
 
 Only a space at hand is judged: nasloop's own, or a plugin loaded in this process (``nasloop --plugin FILE show``,
 or imported by a script); a reader does not import a run's plugins, which it does not otherwise run. The space is
-built with the run's options and dataset and no data: a space that cannot be built so is not judged.
+built with the run's options and dataset and no data: a space that cannot be built so is not judged. ``show`` of
+a run whose plugin's space is not loaded says its strings were not judged, and the ``--plugin`` that has them judged.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ..search_spaces.base import SearchSpace
 from .assemble import build_space
 from .context import RunContext
 from .errors import DataError, one_line
+from .plugins import resolved_plugins
 from .registry import SEARCH_SPACES, defined_by_nasloop
 from .store import RunStore
 from .store_rows import RESTORE
@@ -63,7 +65,25 @@ def unread_note(store: RunStore) -> str:
             "one it must evaluate again needs the space to read it")
 
 
-def with_unread_note(summary: dict[str, Any], store: RunStore) -> dict[str, Any]:
-    """``summary`` (:func:`.search.summarize`'s of ``store``) with its ``unread_note`` where there is one."""
-    note = unread_note(store)
+def unchecked_note(store: RunStore) -> str:
+    """One line for a run of a plugin's space that is not loaded here, so its strings were not judged (see the
+    module's doc), naming the plugins the run recorded and how to have them judged: ``show`` said nothing, as of a
+    run it had checked whole. '' where the space is at hand, or the run recorded no plugins to give."""
+    config = store.get_meta("config")
+    name = config.get("space") if isinstance(config, dict) else None
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    if not isinstance(name, str) or name in SEARCH_SPACES.names_at_hand() or not isinstance(plugins, list) \
+            or not plugins or not all(isinstance(p, str) for p in plugins):
+        return ""
+    workdir = config.get("workdir")
+    given = " ".join(f"--plugin {p}" for p in resolved_plugins(plugins, workdir if isinstance(workdir, str) else None))
+    return (f"the strings of {store.path} were not checked: its search space '{name}' is a plugin's, which show does "
+            f"not load unasked; to have them read as a resume reads them, give its plugins: nasloop {given} show "
+            f"{store.path.parent}")
+
+
+def with_unread_note(summary: dict[str, Any], store: RunStore, say_unchecked: bool = False) -> dict[str, Any]:
+    """``summary`` (:func:`.search.summarize`'s of ``store``) with its ``unread_note`` where there is one; with
+    ``say_unchecked`` (``show``), the :func:`unchecked_note` of a run whose plugin's space was not judged."""
+    note = unread_note(store) or (unchecked_note(store) if say_unchecked else "")
     return {**summary, "unread_note": note} if note else summary
