@@ -53,12 +53,14 @@ def how_to_continue(args: argparse.Namespace, interrupted: bool = False) -> str:
 
 
 def once_fixed(exc: NasloopError, args: argparse.Namespace) -> str:
-    """'; once fixed, continue with ...' after a user plugin's output refused once the run held evaluations, which
-    it stored as interrupted (see :func:`.stop_record.search_and_record`), as a plugin's crash is said; else ''."""
+    """'; once fixed, continue with ...' after a user plugin's output refused (or its method raising) once the run
+    was stored, interrupted where it held evaluations, else failed (see :func:`.stop_record.search_and_record`): a
+    resume of either continues once the plugin is fixed; else ''."""
     if not isinstance(exc, PluginFault) or args.command != "search":
         return ""
     where = args.resume or args.run_dir
-    if where is None or not os.path.isfile(Path(where) / DB_NAME) or _status(Path(where)) != "interrupted":
+    if where is None or not os.path.isfile(Path(where) / DB_NAME) or \
+            _status(Path(where)) not in ("interrupted", "failed"):
         return ""
     return f"; once fixed, {how_to_continue(args)}"
 

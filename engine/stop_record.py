@@ -53,7 +53,8 @@ def every_evaluation_failed(store: RunStore) -> str | None:
 
 def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, log: TensorBoardLog | None) -> None:
     """Run the loop and store how the run ended: finished, failed (every evaluation, or on an error of the user's,
-    with the reason) or interrupted (with how to continue: by the user, a plugin's bug, or a plugin's output refused
+    with the reason; a plugin's fault before any evaluation stands, with how to continue once fixed) or
+    interrupted (with how to continue: by the user, a plugin's bug, or a plugin's output refused
     once evaluations stand, which its fix lets a resume continue; a user's plugin raising is said as such output
     is, naming the plugin: see :mod:`.plugin_crash`)."""
     try:
@@ -64,13 +65,14 @@ def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, l
         if failure is not None:
             store.set_meta("stop_reason", failure)
     except NasloopError as exc:
-        # a plugin's output refused where evaluations stand (finished: an evaluator's first result refused leaves a
-        # pending trial alone, and nothing to continue): the run continues once the plugin is fixed
-        counts = store.counts() if isinstance(exc, PluginFault) else None
+        # a plugin's output refused, or its method raising: the run continues once the plugin is fixed, interrupted
+        # where evaluations stand, failed where none does (its first ask, or an evaluator's first result refused,
+        # leaving a pending trial alone), which a resume starts afresh: that said no word of it
+        fault = isinstance(exc, PluginFault)
+        counts = store.counts() if fault else None
         stands = counts is not None and counts["evaluations"] > counts["pending"]
         store.set_meta("status", "interrupted" if stands else "failed")
-        store.set_meta("stop_reason", f"{exc}; once fixed, {continue_hint(config.run_dir)}"
-                       if stands else str(exc))
+        store.set_meta("stop_reason", f"{exc}; once fixed, {continue_hint(config.run_dir)}" if fault else str(exc))
         raise
     except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()
         record_stop(store, config, exc)

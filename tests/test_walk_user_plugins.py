@@ -267,7 +267,8 @@ def test_a_result_status_of_ones_own_is_refused_and_leaves_the_run_readable(tmp_
                      "--run-dir", str(run_dir)]) == 2
     error = capsys.readouterr().err.strip()
     assert error == ("nasloop search: error: evaluator walk-status-done: evaluate returned status 'done'; a Result's "
-                     "status is 'ok' (the default) or 'failed' (Result.failed(reason) makes one)")
+                     "status is 'ok' (the default) or 'failed' (Result.failed(reason) makes one); once fixed, "
+                     f"continue with 'nasloop search --resume {run_dir}'")  # its one pending trial evaluated again
     assert cli.main(["show", str(run_dir)]) == 0  # it said the store was damaged: the run could not be read or resumed
     assert "damaged" not in capsys.readouterr().err
 
