@@ -15,7 +15,7 @@ from ..strategies.base import Strategy
 from .budget import Budget
 from .errors import ArchitectureError, ConfigError, NasloopError
 from .evaluators.base import Evaluator, checked_result
-from .executors.base import Executor, checked_capacity, checked_now, lost_trials, next_completions
+from .executors.base import Executor, checked_capacity, evaluated_now, lost_trials, next_completions
 from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop, refusal_for
 from .replays import Replays, say_dropped
 from .objectives import Objective, oriented_values, replicate_variances
@@ -294,7 +294,7 @@ class SearchLoop:
             # last saved state (its generator included) and proposes the same repeats again.
             return replayed
         if len(rows) == 1 and rows[0]["state"] == PENDING and self.evaluator.instant:
-            result = checked_now(self.executor, self.executor.evaluate_now(self.evaluator, row_archs[0], self.fidelity))
+            result = evaluated_now(self.executor, self.evaluator, row_archs[0], self.fidelity)
             if result is not None:
                 self._finish_now(rows[0], row_archs[0], result)
                 return 1 + replayed

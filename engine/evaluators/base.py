@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import traceback
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Mapping, Sequence
 
@@ -18,8 +19,8 @@ import numpy as np
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import (ArchitectureError, ConfigError, PluginFault, UnsupportedError, check_base_init, check_requires,
-                      one_line)
+from ..errors import (ArchitectureError, ConfigError, NasloopError, PluginFault, UnsupportedError, check_base_init,
+                      check_requires, describe_exception, one_line)
 from ..registry import EVALUATORS, EXECUTORS, defined_by_nasloop, refusal_for
 from ..options import Configurable
 from ..types import FAILED, OK, Arch, Result
@@ -148,6 +149,24 @@ def refused(evaluator: Evaluator | type[Evaluator], exc: ArchitectureError, cost
     a table lacks): the search goes on with the others, where any other nasloop error (bad input, missing data)
     would fail every trial alike and stops it."""
     return Result.failed(f"evaluator {EVALUATORS.label(evaluator)} refused this architecture: {exc}", cost=cost)
+
+
+def crashed(evaluator: Evaluator, exc: BaseException, cost: float) -> Result | None:
+    """The failed trial of an evaluation that raised ``exc``, which fails that trial alone (its architecture: see
+    :func:`refused`; a crash of the evaluator's code on it); None where it stops the search: any other nasloop error
+    (bad input, missing data), which every trial would raise alike, or what is no Exception (Ctrl-C)."""
+    if isinstance(exc, ArchitectureError):
+        return refused(evaluator, exc, cost)
+    if isinstance(exc, NasloopError) or not isinstance(exc, Exception):
+        return None
+    return Result.failed(describe_exception(exc), cost=cost)
+
+
+def raised_in_evaluate(exc: BaseException, evaluator: Evaluator) -> bool:
+    """Whether ``exc`` came through ``evaluator``'s own ``evaluate`` (an evaluation's crash that a user's executor,
+    calling it itself, let through), not from the executor's own code."""
+    evaluate = type(evaluator).evaluate.__code__
+    return any(frame.f_code is evaluate for frame, _ in traceback.walk_tb(exc.__traceback__))
 
 
 def users_refusal(evaluator: Evaluator) -> type[ConfigError]:

@@ -9,14 +9,14 @@ import os
 import signal
 import sys
 import threading
-import traceback
+import time
 from abc import ABC, abstractmethod
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Container, Iterable, Iterator
 
 from ..errors import ConfigError, NasloopError, describe_exception
-from ..evaluators.base import Evaluator
+from ..evaluators.base import Evaluator, crashed, raised_in_evaluate
 from ..registry import EXECUTORS, refusal_for
 from ..options import Configurable
 from ..types import Arch, Result
@@ -95,6 +95,22 @@ def checked_now(executor: Executor, result: object) -> Result | None:
     return result
 
 
+def evaluated_now(executor: Executor, evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result | None:
+    """``executor.evaluate_now``, checked (:func:`checked_now`). An evaluation's crash that a user's executor let
+    through (it called ``evaluator.evaluate`` itself) fails that trial alone, as :func:`.inprocess.run_trial` fails
+    it: it was named a fault of the evaluator's stopping the run. Unlike ``wait``'s (see :func:`waited`), it is the
+    crash of the one trial evaluated now, so no other trial is lost with it."""
+    start = time.perf_counter()
+    try:
+        result = executor.evaluate_now(evaluator, arch, fidelity)
+    except Exception as exc:
+        failed = crashed(evaluator, exc, time.perf_counter() - start) if raised_in_evaluate(exc, evaluator) else None
+        if failed is None:
+            raise
+        return failed
+    return checked_now(executor, result)
+
+
 def checked_completions(executor: Executor, completed: object, running: Container[int]) -> list[Completed]:
     """What ``wait`` returned, if it keeps the contract (each a :class:`Completed` of a running trial, once); one
     line naming the executor otherwise: a user's executor returning a bare Result, an unknown trial or one trial
@@ -118,12 +134,10 @@ def waited(executor: Executor, evaluator: Evaluator, running: Container[int]) ->
     """``executor.wait()``, checked (:func:`checked_completions`). An evaluation's crash that a user's executor let
     through (it called ``evaluator.evaluate`` itself) is named as the executor's: it stopped the search as an
     'unexpected' error at the evaluator's line, where nasloop's executors store a failed trial and go on."""
-    evaluate = type(evaluator).evaluate
     try:
         completed = executor.wait()
     except Exception as exc:
-        frames = traceback.walk_tb(exc.__traceback__)
-        if isinstance(exc, NasloopError) or all(frame.f_code is not evaluate.__code__ for frame, _ in frames):
+        if isinstance(exc, NasloopError) or not raised_in_evaluate(exc, evaluator):
             raise
         raise refusal_for(executor)(f"executor {EXECUTORS.label(executor)}: wait raised what an evaluation raised, "
                                     f"{describe_exception(exc)}; run each trial with nasloop.engine.executors."

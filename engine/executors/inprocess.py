@@ -4,8 +4,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from ..errors import ArchitectureError, NasloopError, describe_exception
-from ..evaluators.base import Evaluator, refused
+from ..evaluators.base import Evaluator, crashed
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor
@@ -21,12 +20,11 @@ def run_trial(evaluator: Evaluator, arch: Arch, fidelity: int | None) -> Result:
     start = time.perf_counter()
     try:
         return evaluator.evaluate(arch, fidelity)
-    except ArchitectureError as exc:
-        return refused(evaluator, exc, time.perf_counter() - start)
-    except NasloopError:
-        raise
     except Exception as exc:  # a crashing evaluation must not end the search
-        return Result.failed(describe_exception(exc), cost=time.perf_counter() - start)
+        failed = crashed(evaluator, exc, time.perf_counter() - start)
+        if failed is None:
+            raise
+        return failed
 
 
 @register_executor("inprocess")
