@@ -43,4 +43,5 @@ def test_an_integer_beyond_a_float_is_refused_naming_the_evaluator(evaluator, wh
     assert status == 2
     assert capsys.readouterr().err == (f"nasloop search: error: evaluator g-huge: evaluate returned {what} = an "
                                        "integer of 401 digits, beyond what a float holds (the store keeps floats); "
-                                       "return a float\n")
+                                       "return a float; once fixed, continue with 'nasloop search --resume "
+                                       f"{tmp_path / 'run'}'\n")

@@ -128,4 +128,5 @@ def test_a_benchmark_query_that_returns_no_result_is_named_as_the_benchmarks(tmp
                      "--run-dir", str(tmp_path / "run")]) == 2
     error = capsys.readouterr().err.strip()
     assert error == ("nasloop search: error: benchmark 'walk-formula-dict': query returned dict, not a Result; return "
-                     "Result(metrics={...}, cost=SECONDS)")
+                     "Result(metrics={...}, cost=SECONDS); once fixed, continue with 'nasloop search --resume "
+                     f"{tmp_path / 'run'}'")
