@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from .config import SearchConfig
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, NasloopError
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .objectives import directed
 from .plugins import given_files, load_plugins, plugins_to_record, resolved_plugins
@@ -37,14 +37,20 @@ def _recorded(study: Study) -> Recorded:
     this user signed, as a predictor study's file is signed anew by whoever continues it (another user's study
     continued with ``--plugin`` has its new runs signed by them, its first runs still by the first user, which
     refused their next continuation without ``--plugin``); else its first run, which a refusal names."""
-    first = None
+    first: Recorded | None = None
     for run_dir in (study.run_dir(m, s) for m, s in study.runs()):
         if not (run_dir / DB_NAME).is_file():
             continue
-        recorded = _run_recorded(run_dir)
+        try:
+            recorded = _run_recorded(run_dir)
+        except NasloopError:  # the first run's damage is said as before; a later one's is left to what opens it
+            if first is None:
+                raise
+            continue
         if recorded.trusted:
             return recorded
-        first = first or recorded
+        if first is None:
+            first = recorded
     if first is not None:
         return first
     # no run yet; or relative names, which study.json records no folder for and a report reads from the current
