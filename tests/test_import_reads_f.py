@@ -61,9 +61,9 @@ def test_a_refused_import_reads_its_file_no_more_than_an_accepted_one(tmp_path, 
     assert main(command) == 0 and Table.load(out / "nb201.npz").held() == 6
 
 
-def test_a_refusal_where_the_last_file_wins_advises_no_command_that_would_lose_the_same(tmp_path, capsys, data_dir):
-    """TransNAS' files each hold the whole space: 'import the table first' was advised, and following it replaced the
-    table with the import all the same, losing the value the refusal had named."""
+def test_a_transnas_refusal_advises_the_import_that_keeps_the_value(tmp_path, capsys, data_dir):
+    """TransNAS' import merges by value (tests/test_tnb101_merge_k6.py): 'import the table first' is advised again,
+    and following it keeps the value the refusal named, where the last file given once replaced the table whole."""
     micro = json.loads(gzip.decompress((data_dir / "transnas101_val.json.gz").read_bytes()))["micro"]
     archs = list(next(iter(micro.values())))[:20]
     micro = {task: {a: entries[a] for a in archs if a in entries} for task, entries in micro.items()}
@@ -77,5 +77,6 @@ def test_a_refusal_where_the_last_file_wins_advises_no_command_that_would_lose_t
     capsys.readouterr()
     assert main([*command, str(files[1])]) == 2
     error = capsys.readouterr().err
-    assert "1 of its 20 values" in error and "move it aside to keep it, or give --replace" in error
-    assert "importing it first" not in error
+    assert "1 of its 20 values" in error and "importing it first" in error
+    advised = error.split("('")[1].split("'")[0].split()[1:]
+    assert main(advised) == 0 and Table.load(out / "tnb101-micro.npz").held() == 20

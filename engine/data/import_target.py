@@ -119,7 +119,7 @@ def _rebuilt(old: Table, old_path: Path, files: Sequence[Path]) -> bool:
 
 def _merged(benchmark: str, old: Table, new: Table, files: Sequence[Path]) -> Table | None:
     """What importing ``files``, the table there (``old``) first and then those read as ``new``, would make; None
-    where that fails, or keeps nothing of ``old``: where the last file given wins (TransNAS, NB301's proxies) the
+    where that fails, or keeps nothing of ``old``: where the last file given wins (NB301's proxies) the
     merge is ``new`` itself, and the command was advised although following it lost what the refusal had kept.
     Merged from the tables read already where the benchmark can (its own), else read again."""
     try:
@@ -160,7 +160,7 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
     """Write ``table``, imported from ``files`` as ``benchmark``'s, to ``target`` and return the line saying so;
     or refuse in one line where that would lose what the table there holds and ``replace`` is not given, with the
     command that keeps both where the benchmark's import merges the old table with the new files (NB201, NB101,
-    NDS; TransNAS's and NB301's files each hold a whole table, the last one given winning)."""
+    NDS, TransNAS; NB301's files each hold a whole table, the last one given winning)."""
     if target.parent.exists() and not target.parent.is_dir():  # $NASLOOP_DATA naming a file: "(File exists)"
         raise DataError(f"cannot write {target}: {target.parent} is a file, not a folder; give --out a folder, or "
                         "point $NASLOOP_DATA at one")
