@@ -134,7 +134,8 @@ def _merged(benchmark: str, old: Table, new: Table, files: Sequence[Path]) -> Ta
 def check_out_folder(folder: Path, given: bool) -> None:
     """Refuse, before any file is read, a folder the table cannot be written in (``given``: by --out, else
     $NASLOOP_DATA or the cache): the whole input was parsed first, to end in 'cannot write the table lp/a/nb201.npz
-    (File exists)' for a link leading round in a loop, or (Not a directory) for a folder under a file."""
+    (File exists)' for a link leading round in a loop, (Not a directory) for a folder under a file, or (Permission
+    denied) for one inside a folder this user may not search (:func:`_closed_folder`)."""
     said = f"--out {folder}" if given else f"the data folder {folder} ($NASLOOP_DATA, or the cache)"
     try:
         folder.stat()
@@ -148,11 +149,28 @@ def check_out_folder(folder: Path, given: bool) -> None:
         above = next((parent for parent in folder.parents if os.path.lexists(parent)), None)
         if above is not None and not above.is_dir():
             raise ConfigError(f"{said} cannot be made: {above} is a file, not a folder; give a folder") from None
-        return
-    if not folder.is_dir():
-        raise ConfigError(f"--out {folder} is a file; give the folder to write the table in" if given else
-                          f"{said}: {folder} is a file, not a folder; give --out a folder, or point $NASLOOP_DATA at "
-                          "one")
+    else:
+        if not folder.is_dir():
+            raise ConfigError(f"--out {folder} is a file; give the folder to write the table in" if given else
+                              f"{said}: {folder} is a file, not a folder; give --out a folder, or point "
+                              "$NASLOOP_DATA at one")
+    closed = _closed_folder(folder)
+    if closed is not None:
+        raise ConfigError(f"{said} cannot be written: your user may not search or write in the folder {closed} "
+                          f"(permission denied); give it search and write permission (chmod u+wx {closed}, where it "
+                          f"is yours), or give another {'--out' if given else 'folder with --out'}")
+
+
+def _closed_folder(folder: Path) -> Path | None:
+    """The folder on the way to ``folder`` (or ``folder`` itself, or the one it is made in) that this user may not
+    search, or may not write in where the table is written: an --out inside a folder that cannot be searched
+    looked like one still to be made, and the whole import was parsed to end in the save's 'cannot write the
+    table ... (Permission denied)'. None where the way is open (root passes every check)."""
+    existing = [f for f in [*reversed(folder.parents), folder] if os.path.lexists(f)]  # none below a closed one
+    closed = next((f for f in existing if not os.access(f, os.X_OK)), None)
+    if closed is None and existing and not os.access(existing[-1], os.W_OK):
+        return existing[-1]
+    return closed
 
 
 def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: Path, replace: bool,

@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from ..errors import DataError, MissingDataError, checked_folder
+from .sniff import decompresses_to_nothing
 
 ENV_VAR = "NASLOOP_DATA"
 
@@ -101,6 +102,9 @@ def readable_mode(path: Path) -> int | None:
                             f"(chmod u+r {path}, where it is yours)") from None
         if path.stat().st_size == 0:  # was 'not a nb201 data file', or 'not a format of the nb201 benchmark'
             raise DataError(f"{path} is empty (0 bytes): a download or copy cut short? get the file again")
+        if decompresses_to_nothing(path):  # as empty, and said otherwise as a 0-byte file was
+            raise DataError(f"{path} is empty: gzip that decompresses to nothing (a download or copy cut short?); get "
+                            "the file again")
     return mode
 
 

@@ -74,6 +74,18 @@ def is_gzip(path: str | Path) -> bool:
         return fh.read(2) == _GZIP_MAGIC
 
 
+def decompresses_to_nothing(path: str | Path) -> bool:
+    """Whether the file is whole gzip holding no bytes: empty as a 0-byte file is, where the benchmarks called it
+    none of their formats. A damaged gzip is not judged here: its reader names the damage."""
+    try:
+        if not is_gzip(path):
+            return False
+        with gzip.open(path, "rb") as fh:
+            return fh.read(1) == b""
+    except (OSError, EOFError, zlib.error):
+        return False
+
+
 def content_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
     """The whole UTF-8 text of a benchmark file, gunzipped when its content is gzip (whatever its name); one
     line when it decompresses to more than ``limit`` bytes. OSError, EOFError, zlib.error and
