@@ -31,15 +31,15 @@ from .cli_report import cmd_report
 from .cli_study import cmd_compare
 from .study_show import resume_advice, show_summary
 from .config import route_options
-from .data.import_target import check_out_folder, save_imported
-from .data.importing import benchmark_of_group, import_benchmark_files
+from .data.import_target import check_out_folder, import_into
+from .data.importing import benchmark_of_group
 from .data.paths import ENV_VAR, user_cache_dir
 from .errors import ConfigError, NasloopError
 from .executors.base import interrupts_held, later_interrupts_end_the_process, sigterm_interrupts
 from .plugins import load_plugins
 from .predictor_options import options_per_predictor
 from .progress import progress
-from .registry import BENCHMARKS, EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
                              no_best_text, ranked_by)
@@ -201,11 +201,7 @@ def _cmd_import(args: argparse.Namespace) -> None:
                           f"{', '.join(tabulated_spaces())}")
     out_dir = args.out or Path(os.environ.get(ENV_VAR) or user_cache_dir())
     check_out_folder(out_dir, args.out is not None)
-    table, found = import_benchmark_files(name, args.files)
-    for path, what in found:
-        print(f"{path}: {what}")
-    print(save_imported(name, table, args.files, out_dir / BENCHMARKS.get(name).table_file, args.replace,
-                        args.space))
+    print(import_into(name, args.files, out_dir, args.replace, args.space, print))
 
 
 def _cmd_predictors(args: argparse.Namespace) -> int | None:

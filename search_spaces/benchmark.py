@@ -13,26 +13,19 @@ import os
 import zipfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
 from ..engine.data.paths import find_file
+from ..engine.data.rewrites import Rewrite
 from ..engine.data.table import Table, column_name
 from ..engine.errors import ConfigError, DataError, UnsupportedError
 from ..engine.options import Configurable
 from ..engine.registry import BENCHMARKS, RegisteredName
 from ..engine.types import Arch, Result
 from .table_files import refuse_another_table
-
-
-@lru_cache(maxsize=16)
-def fidelities_in(table: Table, task: str) -> list[int]:
-    """The fidelities with ``<task>@<epochs>:val_accuracy`` columns in ``table``, ascending (memoised per table)."""
-    return sorted({int(c.split("@")[1].split(":")[0]) for c in table.columns
-                   if c.startswith(f"{task}@") and c.endswith(":val_accuracy")})
 
 
 def _whole_epochs(fidelity: Any) -> int:
@@ -80,6 +73,9 @@ class Benchmark(Configurable, ABC):
     times_training: ClassVar[bool] = True
     """A lookup's cost is a training time (measured or estimated); False where the source has none and every
     lookup costs 0 s, so a seconds budget could never end a search."""
+    rewrites: ClassVar[tuple[Rewrite, ...]] = ()
+    """Public files holding what a file of :attr:`read_directly` holds in another layout (NASLib's JSON of the proxies
+    a CSV here holds), which ``nasloop data import`` writes in the layout read (:mod:`nasloop.engine.data.rewrites`)."""
     whole_import: ClassVar[str] = ""
     """What ``nasloop data import --space <name>`` is given to import a table of the whole space (the public file
     holding every architecture), named by the refusal of a search on a table of part of it; empty where no such

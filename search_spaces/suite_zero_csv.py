@@ -57,6 +57,9 @@ class ProxyFile:
     suffixes: tuple[tuple[str, str], ...]  # (task, the suffix of its proxy columns)
     spec: CellSpec
     parse: Callable[[str], Cell]
+    how_to_import: str = ""
+    """How to make the file from a layout published elsewhere ('get ..., then run nasloop data import ...'), or
+    "": said where the file is missing, which a user without the shared data could not make."""
 
     def find(self, data_dir: str | None) -> Path | None:
         """The file in the data folders, or None (the proxies are optional)."""
@@ -72,8 +75,9 @@ class ProxyFile:
         task) said nothing of the file that stores it."""
         if proxy not in PROXIES or task not in dict(self.suffixes) or self.find(data_dir) is not None:
             return ""
+        how = f"{self.how_to_import}, or put it" if self.how_to_import else "put it"
         return (f"; NAS-Bench-Suite-Zero's {self.name} stores '{proxy}' for {task}, and was not found (looked in "
-                f"{looked_in(data_dir)}): put it in --data-dir or $NASLOOP_DATA (see the README's 'Data' section)")
+                f"{looked_in(data_dir)}): {how} in --data-dir or $NASLOOP_DATA (see the README's 'Data' section)")
 
 
 def csv_header(path: Path) -> list[str]:

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from .benchmark import Benchmark
 
 
+@lru_cache(maxsize=16)
+def fidelities_in(table: Table, task: str) -> list[int]:
+    """The fidelities with ``<task>@<epochs>:val_accuracy`` columns in ``table``, ascending (memoised per table)."""
+    return sorted({int(c.split("@")[1].split(":")[0]) for c in table.columns
+                   if c.startswith(f"{task}@") and c.endswith(":val_accuracy")})
+
+
 @lru_cache(maxsize=16)  # the five spaces' own caches held 16 tables in all
 def load_table(kind: type[Benchmark], path: str, mtime: float) -> Table:
     """``kind``'s table in ``path`` (:meth:`Benchmark.read_table`), read once per process and file version: the

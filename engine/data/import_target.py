@@ -13,13 +13,14 @@ import errno
 import os
 import shlex
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from ..errors import ConfigError, DataError, NasloopError
 from ..registry import BENCHMARKS
 from .importing import import_benchmark_files
+from .rewrites import import_rewritten
 from .table import Table
 
 
@@ -205,3 +206,17 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
     found = f"; {table.meta['found']}" if table.meta.get("found") else ""
     return (f"{'replaced' if replaced else 'wrote'} {saved} ({table.held()} architectures; from "
             f"{table.meta.get('source')}{found})")
+
+
+def import_into(benchmark: str, files: Sequence[Path], folder: Path, replace: bool, space: str,
+                say: Callable[[str], None]) -> str:
+    """``nasloop data import``: ``files`` as ``benchmark``'s table written into ``folder`` (:func:`save_imported`),
+    or a file the benchmark reads in another layout written as that file (:func:`import_rewritten`); what each
+    file is goes to ``say`` first, and the line saying what was written is returned."""
+    rewritten = import_rewritten(benchmark, files, folder, replace, say)
+    if rewritten is not None:
+        return rewritten
+    table, found = import_benchmark_files(benchmark, files)
+    for path, what in found:
+        say(f"{path}: {what}")
+    return save_imported(benchmark, table, files, folder / BENCHMARKS.get(benchmark).table_file, replace, space)

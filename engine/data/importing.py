@@ -15,6 +15,7 @@ from ..errors import DataError, NasloopError
 from ..registry import BENCHMARKS, SEARCH_SPACES
 from ..user_files import why_not_a_file
 from .paths import readable_mode
+from .rewrites import rewrite_of
 from .sniff import TORCH_SAVE, is_torch_save
 from .table import Table
 
@@ -145,6 +146,13 @@ def _refuse_if_elsewhere(path: Path, besides: Sequence[str], wanted: str, format
     """One line naming the benchmark and ``--space`` a file given for ``wanted`` (which reads ``formats``) does
     belong to, if any, or what it is where nasloop does not read it."""
     others = _owners(path, besides)
+    rewritten = None if others else _first_finding(lambda factory: rewrite_of(factory, path))
+    if rewritten is not None:  # NASLib's NB201 proxy JSON given for nb301 was 'not a nb301 data file'
+        other, rewrite = rewritten
+        spaces = " or ".join(f"--space {s}" for s in _spaces_of(other)) or f"the {other} benchmark's space"
+        asked = " or ".join(f"--space {s}" for s in _spaces_of(wanted)) or wanted
+        raise DataError(f"{path} is {rewrite.what}, not data of {asked}: the {other} benchmark imports it (as its "
+                        f"{rewrite.name}); import it with {spaces}")
     if not others and (read_as := _read_as(path)):
         other, name, what = read_as
         if name is None:

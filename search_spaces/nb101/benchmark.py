@@ -21,8 +21,8 @@ from ...engine.data.table import Table, column_name, row_index
 from ...engine.errors import ArchitectureError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
-from ..benchmark import Benchmark, Task, fidelities_in as _fidelities
-from ..table_files import load_table
+from ..benchmark import Benchmark, Task
+from ..table_files import fidelities_in as _fidelities, load_table
 from .cost import nb101_flops
 from .graph import NB101Cell, cell_hash, remember_hashes
 from .importers import JSON_FILE, import_json, merge, recognise_json
