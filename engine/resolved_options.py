@@ -10,37 +10,54 @@ each plugin's options that its constructor filled in otherwise than its signatur
 them back; a resume gives them back as options, under the configuration's own. A store from before this record
 holds none and resumes on the defaults of the nasloop resuming it, as it did. The executor is left out: where
 trials run is not what they compute, and a resume may change it.
+
+A plugin holding predictors (a blend, see :attr:`.Predictor.holds_predictors`) builds them itself from its
+``members`` option: what each resolved is recorded inside that option, by member, and given back inside it under
+the options the configuration gives that member. A recorded option that a later plugin no longer takes was never
+the user's: it is dropped with a note, where one the configuration gives is refused as any unknown option is.
 """
 from __future__ import annotations
 
 import json
 from typing import Any, Callable, Collection, Mapping, TypeVar
 
+from ..predictors.base import Predictor
 from .config import construct
 from .errors import ConfigError
-from .options import check_options, effective_options, plain
+from .options import check_options, effective_options, option_names, plain
+from .registry import PREDICTORS
 
 Plugin = TypeVar("Plugin")
 Record = dict[str, dict[str, dict[str, Any]]]
 """Plugin kind (``space``, ``strategy``, ``predictor``, ``evaluator``) -> its name -> the options it resolved, as a
 store holds it (meta ``resolved_options``)."""
 _UNSTORED = object()
+Note = Callable[[str], None]
 
 
 class ResolvedOptions:
     """The options a run's plugins resolved: those a stored run ``recorded``, given back as its plugins are built,
     and those the plugins built now resolved (:meth:`record`), which a new run stores."""
 
-    def __init__(self, recorded: Record | None = None) -> None:
+    def __init__(self, recorded: Record | None = None, on_note: Note | None = None) -> None:
         self.recorded: Record = recorded or {}
         self._resolved: Record = {}
+        self._on_note, self._said = on_note, set[str]()
 
-    def build(self, kind: str, name: str, make: Callable[[dict[str, Any]], Plugin], given: Mapping[str, Any],
-              passed: Collection[str] = ()) -> Plugin:
-        """The ``kind`` plugin ``name`` that ``make`` builds from its options: ``given`` over those the run recorded
-        it resolved. What it resolved now is kept for :meth:`record`; ``passed``: the constructor's parameters the
-        search hands it (a strategy's objective names), which are no options of the run's."""
-        options = {**self.recorded.get(kind, {}).get(name, {}), **given}
+    def build(self, kind: str, name: str, factory: Callable[..., Plugin], make: Callable[[dict[str, Any]], Plugin],
+              given: Mapping[str, Any], passed: Collection[str] = ()) -> Plugin:
+        """The ``kind`` plugin ``name`` (of class ``factory``) that ``make`` builds from its options: ``given`` over
+        those the run recorded it resolved. What it resolved now is kept for :meth:`record`; ``passed``: the
+        constructor's parameters the search hands it (a strategy's objective names), which are no options of the
+        run's."""
+        recorded = self._taken(f"{kind} '{name}'", factory, self.recorded.get(kind, {}).get(name, {}), given)
+        if _holds_predictors(factory) and "members" in given and given["members"] is None:
+            given = {key: value for key, value in given.items() if key != "members"}  # the default members
+        options = {**recorded, **given}
+        if _holds_predictors(factory) and isinstance(members := recorded.get("members"), dict):
+            # each member's recorded options under those given it; whole where not given: see _with_members
+            options["members"] = self._members_back(f"{kind} '{name}'", factory, members,
+                                                    given.get("members", list(members)))
         plugin = make(options)
         self._resolved.setdefault(kind, {})[name] = _resolved(plugin, {*options, *passed})
         return plugin
@@ -49,7 +66,8 @@ class ResolvedOptions:
                   wiring: Mapping[str, Any] | None = None, given: Mapping[str, Any]) -> Plugin:
         """:func:`.config.construct` of the ``kind`` plugin ``name`` through :meth:`build`: what ``wiring`` hands it
         is no option of the run's."""
-        return self.build(kind, name, lambda options: construct(kind, name, factory, *args, wiring=wiring, **options),
+        return self.build(kind, name, factory,
+                          lambda options: construct(kind, name, factory, *args, wiring=wiring, **options),
                           given, passed=wiring or {})
 
     def record(self) -> Record:
@@ -58,11 +76,47 @@ class ResolvedOptions:
         return {kind: {name: found for name, found in built.items() if found}
                 for kind, built in self._resolved.items() if any(built.values())}
 
+    def _taken(self, owner: str, factory: Callable[..., Any], recorded: Mapping[str, Any],
+               given: Mapping[str, Any]) -> dict[str, Any]:
+        """``recorded`` without the options ``factory`` no longer takes (a later nasloop removed them), each said in
+        one note: the user never gave them, so a refusal naming them ("has no option X") would stop a resume over
+        nothing the user can change. One the configuration ``given`` holds too is left to be refused as given."""
+        known = option_names(factory)
+        for key in recorded:
+            if key not in known and key not in given and (said := f"{owner}: {key}") not in self._said:
+                self._said.add(said)
+                if self._on_note is not None:
+                    self._on_note(f"{owner} no longer takes option '{key}', which this run recorded as resolved when "
+                                  f"it began ({key}={recorded[key]!r}); it is dropped, and the run goes on without it")
+        return {key: value for key, value in recorded.items() if key in known}
+
+    def _members_back(self, owner: str, factory: Any, recorded: Mapping[str, Any], given: Any) -> Any:
+        """The ``members`` option ``given`` (a list of keys or a mapping of each to its options) with what each
+        member recorded it resolved under its given options; a value that is neither is left for the holder to
+        refuse."""
+        if isinstance(given, (list, tuple)):
+            given = {key: {} for key in given}
+        if not isinstance(given, Mapping):
+            return given
+        back = {}
+        for key, options in given.items():
+            mine = recorded.get(key)
+            if isinstance(mine, Mapping) and mine and (options is None or isinstance(options, Mapping)):
+                member = PREDICTORS.get(factory.held_predictor(str(key)))
+                options = {**self._taken(f"{owner} member '{key}'", member, mine, options or {}), **(options or {})}
+            back[key] = options
+        return back
+
+
+def _holds_predictors(factory: Any) -> bool:
+    """Whether plugins of class ``factory`` hold predictors they build from their ``members`` option."""
+    return isinstance(factory, type) and issubclass(factory, Predictor) and factory.holds_predictors
+
 
 def _resolved(plugin: Any, given: Collection[str]) -> dict[str, Any]:
     """The options of ``plugin`` not ``given`` whose value ``config()`` reads back differs from its constructor's
     default, as JSON data its constructor takes (a value it would refuse, or that JSON cannot hold, a function,
-    is left to be resolved again)."""
+    is left to be resolved again); for a plugin holding predictors, its ``members`` with what each resolved."""
     factory = type(plugin)
     defaults = effective_options(factory, {})
     found = {}
@@ -77,7 +131,22 @@ def _resolved(plugin: Any, given: Collection[str]) -> dict[str, Any]:
         except ConfigError:
             continue
         found[key] = stored
+    if _holds_predictors(type(plugin)):
+        found = _with_members(plugin, found)
     return found
+
+
+def _with_members(plugin: Predictor, found: dict[str, Any]) -> dict[str, Any]:
+    """``found`` with what each predictor ``plugin`` holds resolved, under its key in ``members``: the members
+    whole where the run did not name them (``found`` holds them as ``config()`` wrote them out), else those that
+    resolved anything."""
+    written, built = found.get("members") or {}, plugin.config()["members"]
+    if not isinstance(built, Mapping):  # a holder that does not write its members out: nothing to record them by
+        return found
+    held = {key: _resolved(member, list(options or {})) for (key, options), member in zip(built.items(), plugin.held)}
+    members = {key: {**written.get(key, {}), **resolved} for key, resolved in held.items()
+               if key in written or resolved}
+    return {**found, "members": members} if members else found
 
 
 def _stored(value: Any) -> Any:

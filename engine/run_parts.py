@@ -65,8 +65,8 @@ def build_parts(config: SearchConfig, on_note: Note | None = None, resumed: bool
     objectives = config.objective_list() or ()
     context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity,
                                   objectives=objectives)
-    space = options.build("space", config.space, lambda given: build_space(config.space, context, **given),
-                          {**moved, **config.space_options})
+    make_space = lambda given: build_space(config.space, context, **given)  # noqa: E731
+    space = options.build("space", config.space, space_factory, make_space, {**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
     if config.num_objectives > 1 and not strategy_factory.multi_objective:

@@ -243,7 +243,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         notes = HeldNotes(on_note)
         with stored_options():  # a count past a bound added since the run began is the value it ran with
             parts = build_parts(config, notes.hook, resumed=True,  # its executor built only if the run goes on
-                                options=ResolvedOptions(store.get_meta(RESOLVED_KEY)))
+                                options=ResolvedOptions(store.get_meta(RESOLVED_KEY), notes.hook))
         check_same_results(str(run_dir), store, parts[0], parts[2])
         check_resumed_objectives(str(run_dir), config, parts[2], notes.hook)
         check_budget(budget, parts[0], config.space, config.dedup)

@@ -111,7 +111,9 @@ class Predictor(Configurable, ABC):
     """Whether its ``members`` option holds other predictors and their options (a blend), so that an option written
     ``NAME.KEY`` for a member belongs inside it instead; an MLP's ``members``, a count, does not."""
     held: tuple[Predictor, ...] = ()
-    """The predictors it holds (a blend's members): where one is a user's, it is tried before a run as a user's is."""
+    """The predictors it holds (a blend's members): where one is a user's, it is tried before a run as a user's is.
+    In the order of the keys of its ``members`` option as ``config()`` reads it back, a mapping of each key to the
+    options it built that member with: a run records what each member resolved under its key."""
     builds_networks: bool = False
     """Whether ranking an architecture it has not seen builds that architecture's network (a zero-cost proxy
     that nothing stores, up to seconds on a CPU), so a strategy should rank fewer candidates per round."""
@@ -127,6 +129,13 @@ class Predictor(Configurable, ABC):
         record is checked in, so that two spellings of one choice load each other's states (a blend's default
         members and the same members written out); by default the value itself."""
         return value
+
+    @classmethod
+    def held_predictor(cls, key: str) -> str:
+        """The registered predictor a key of its ``members`` option names (a holder's own spelling: a blend's
+        ``forest#proxies`` is a forest), whose options a resumed run's recorded ones for that member are checked
+        against; by default the key itself."""
+        return key
 
     @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:

@@ -103,6 +103,11 @@ class BlendPredictor(Predictor):
         return [str(key) for key in (DEFAULT_MEMBERS if value is None else value)]
 
     @classmethod
+    def held_predictor(cls, key: str) -> str:
+        """``forest#proxies`` is a forest: a resumed run checks what that member recorded against a forest's options."""
+        return member_predictor(key)
+
+    @classmethod
     def reads_dataset_with(cls, space: type[SearchSpace], options: Mapping[str, Any]) -> bool:
         """Whether a member reads it, with its options; members that are refused may (building the blend names
         the problem)."""
@@ -123,9 +128,12 @@ class BlendPredictor(Predictor):
                  weights: Sequence[float] | None = None) -> None:
         super().__init__(space, seed)
         chosen = DEFAULT_MEMBERS if members is None else _members_mapping(members)
-        self.members, self.weights = members, weights
         self._members = [self._member(name, options, space, context or RunContext(), seed, members is None)
                          for name, options in chosen.items()]
+        # written out as built, keys in the order of held: a run records the default members and what each resolved
+        # (see engine/resolved_options), and the state's check compares them by their keys (compared_option)
+        self.members: dict[str, dict[str, Any]] = {name: dict(options or {}) for name, options in chosen.items()}
+        self.weights = weights
         self._names, self.held = list(chosen), tuple(self._members)
         _check_count(chosen)
         w = np.ones(len(self._members)) if weights is None else np.asarray(weights, dtype=np.float64)

@@ -52,10 +52,10 @@ class ForestPredictor(Predictor):
                  min_samples_leaf: PositiveInt = 1, missing: Missing = "impute") -> None:
         super().__init__(space, seed)
         context = context or RunContext()
-        self.features = features
+        chosen = default_features(space, context) if features is None else features
+        self.features = chosen  # as resolved: config() rebuilds the same forest, and a run records its default
         self.model, self.trees, self.max_features = model, trees, float(max_features)
         self.min_samples_leaf, self.missing = min_samples_leaf, missing
-        chosen = default_features(space, context) if features is None else features
         if features is None and "proxies" not in chosen:
             note_without_table("forest's default features leave out any proxies its benchmark stores", space, context)
         self._features = FeatureSet(space, context, chosen, missing)
