@@ -52,7 +52,7 @@ def cmd_report(args: argparse.Namespace) -> None:
                           f"{args.path} is not one (a search study or run reads the folder its runs recorded); drop "
                           "--data-dir")
     if (args.path / PREDICTOR_STUDY_FILE).exists():
-        from .report import write_predictor_report
+        from .predictor_report import write_predictor_report
 
         grid = read_grid(args.path, args.data_dir)
         ranked = ranked_fidelity(grid, grid, args.data_dir)  # of a study from before it recorded it: the table's

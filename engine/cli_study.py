@@ -289,7 +289,8 @@ def _reach_ray_first(args: argparse.Namespace, draft: Study, methods: list) -> N
 
 def _compare_predictors(args: argparse.Namespace, plugins: list[str]) -> int:
     from .predictor_study import read_grid, run_predictor_study, unmeasured
-    from .report import markdown_table, predictor_table, write_predictor_report
+    from .predictor_report import predictor_table, write_predictor_report
+    from .report import markdown_table
 
     if args.methods or args.methods_file:
         raise ConfigError("compare either searches (--methods) or predictors (--predictors), not both at once")

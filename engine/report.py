@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
-from .assemble import table_values, target_description
+from .assemble import table_values
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
                              no_best_text, ranked_by)
 from .plot_fonts import glyph_note
@@ -185,7 +185,7 @@ def markdown_table(table: Table) -> str:
     return "\n".join(lines + ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows])
 
 
-def _html_table(table: Table) -> str:
+def html_table(table: Table) -> str:
     head, rows = table
     out = ['<table class="sortable"><thead><tr>'] + [f"<th>{html.escape(h)}</th>" for h in head]
     out.append("</tr></thead><tbody>")
@@ -194,17 +194,17 @@ def _html_table(table: Table) -> str:
     return "".join(out + ["</tbody></table>"])
 
 
-def _html_page(title: str, blocks: list[str]) -> str:
+def html_page(title: str, blocks: list[str]) -> str:
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"<style>{_STYLE}</style></head><body>{''.join(blocks)}<script>{_SORT_SCRIPT}</script></body></html>")
 
 
-def _figure_html(path: Path) -> str:
+def figure_html(path: Path) -> str:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f'<figure><img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}"></figure>'
 
 
-def _provenance(command: Sequence[str]) -> tuple[str, str]:
+def provenance(command: Sequence[str]) -> tuple[str, str]:
     found = ", ".join(f"{k} {v}" for k, v in versions().items())
     line = shlex.join(command)  # as a shell reads it back: a path with a space, or a method's '*', stays one word
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
@@ -249,7 +249,7 @@ def _write_study_report(results: StudyResults, out: Path, command: Sequence[str]
             + (f"; values: {values}" if (values := table_values(
                 base.space, base.dataset, results.objective if results.reference is None else None, base.evaluator))
                else ""))
-    md_prov, html_prov = _provenance(command)
+    md_prov, html_prov = provenance(command)
     sections = [("Results", "results"), ("Average ranks", "ranks"), ("Paired tests at the full budget", "tests")]
     problems = results.problems
     md = [f"# {title}", "", grid, "", md_prov, ""]
@@ -259,19 +259,19 @@ def _write_study_report(results: StudyResults, out: Path, command: Sequence[str]
     for heading, key in sections:
         empty = key == "tests" and not tables[key][1]
         md += [f"## {heading}", "", alone if empty else markdown_table(tables[key]), ""]
-        page.append(f"<h2>{html.escape(heading)}</h2>" + (f"<p>{alone}</p>" if empty else _html_table(tables[key])))
+        page.append(f"<h2>{html.escape(heading)}</h2>" + (f"<p>{alone}</p>" if empty else html_table(tables[key])))
     notes = [NOTES, *([] if results.reference is not None else [HELD_OUT_NOTE]), *study_notes(results)]
     drawn = [*results.methods, str(base.space), str(base.dataset), str(results.objective)]
     notes += [note for note in [glyph_note(drawn, f"nasloop report {shlex.quote(str(results.study.folder))}")] if note]
     md += [line for note in notes for line in (note, "")]
     md += ["## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
     page.append("".join(f"<p>{html.escape(note)}</p>" for note in notes) + "<h2>Figures</h2>")
-    page += [_figure_html(p) for p in figures if p.suffix == ".png"]
+    page += [figure_html(p) for p in figures if p.suffix == ".png"]
     if problems:
         md += ["", "## Runs left out", ""] + [f"- {p}" for p in problems]
         page.append("<h2>Runs left out</h2><ul>" + "".join(f"<li>{html.escape(p)}</li>" for p in problems) + "</ul>")
     write_text_replacing(out / "report.md", "\n".join(md) + "\n")
-    write_text_replacing(out / "report.html", _html_page(title, page))
+    write_text_replacing(out / "report.html", html_page(title, page))
     return [out / "report.md", out / "report.html", *figures]
 
 
@@ -308,7 +308,7 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
     if values := table_values(summary["space"], summary["dataset"],
                                None if summary.get("objectives") else summary["objective"], summary["evaluator"]):
         facts += f"; values: {values}"
-    md_prov, html_prov = _provenance(command)
+    md_prov, html_prov = provenance(command)
     ranked = "Best architectures" + ranked_by(summary)
     why = no_best_text(summary)  # an empty table read as a report that lost its rows
     nothing = (f"None: {why}. The best value measured of each objective: "
@@ -323,15 +323,15 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
     md += [f"## Failed evaluations ({len(failed[1])})", ""]
     md += [markdown_table(failed)] if failed[1] else ["None."]
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}<h2>{html.escape(ranked)}</h2>",
-            _html_table(best) if done else f"<p>{nothing}</p>", _figure_html(figure),
-            *([_figure_html(front)] if front else []),
+            html_table(best) if done else f"<p>{nothing}</p>", figure_html(figure),
+            *([figure_html(front)] if front else []),
             *([f"<h2>Pareto front ({len(pareto[1][1])})</h2><p>{html.escape(pareto[0])}</p>",
-               _html_table(pareto[1])] if pareto else []),
+               html_table(pareto[1])] if pareto else []),
             f"<h2>Failed evaluations ({len(failed[1])})</h2>",
-            _html_table(failed) if failed[1] else "<p>None.</p>"]
+            html_table(failed) if failed[1] else "<p>None.</p>"]
     out.mkdir(parents=True, exist_ok=True)
     write_text_replacing(out / "report.md", "\n".join(md) + "\n")
-    write_text_replacing(out / "report.html", _html_page(title, page))
+    write_text_replacing(out / "report.html", html_page(title, page))
     return [out / "report.md", out / "report.html", figure, *([front] if front else [])]
 
 
@@ -346,55 +346,3 @@ def _pareto_section(summary: dict) -> tuple[str, Table] | None:
     return text, (["trial", "architecture", *metrics],  # digits that tell members apart, as show gives them
                   [[str(m["trial"]), m["arch"], *(texts[k] for k in metrics)]
                    for m, texts in zip(summary["pareto_front"], front_texts(summary))])
-
-
-def predictor_table(records: list[dict]) -> Table:
-    """Mean ± 95 % t half-width over seeds of each metric, per (predictor, train size)."""
-    from .predictor_study import summary_rows
-
-    show = lambda pair, digits: (f"{pair[0]:.{digits}f} ± {pair[1]:.{digits}f}"  # noqa: E731
-                                 if math.isfinite(pair[1]) else f"{pair[0]:.{digits}f}")
-    return (["predictor", "train", "seeds", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
-             "predict s"],
-            [[r["predictor"], str(r["train_size"]), _seeds(r), show(r["kendall_tau"], 3),
-              show(r["spearman"], 3), show(r["precision_top1"], 2), show(r["precision_top5"], 2),
-              show(r["fit_seconds"], 2), show(r["predict_seconds"], 3)] for r in summary_rows(records)])
-
-
-def _seeds(row: dict) -> str:
-    """A row's seeds, and how many of them ranked the cells where some did not: its ranking figures are over those
-    only, and '2' over a tau of one seed read as two."""
-    return str(row["seeds"]) if row["ranked"] == row["seeds"] else f"{row['seeds']} ({row['ranked']} ranked)"
-
-
-def write_predictor_report(folder: Path, records: list[dict], grid: dict,
-                           command: Sequence[str] = tuple(sys.argv), notes: Sequence[str] = ()) -> list[Path]:
-    """A predictor study's table (mean ± 95 % t half-width over seeds) and its tau-vs-size figure, after the
-    ``notes`` the study's measurement gave (a predictor that has seen the test cells' labels); replaced together."""
-    return write_staged(folder, lambda staged: _write_predictor_report(staged, records, grid, command, notes))
-
-
-def _write_predictor_report(folder: Path, records: list[dict], grid: dict, command: Sequence[str],
-                            notes: Sequence[str]) -> list[Path]:
-    from .predictor_study import summary_rows, tau_figure
-
-    rows = summary_rows(records)
-    figures = tau_figure(rows, folder / "figures") if rows else []
-    table = predictor_table(records)
-    at = f" at {grid['fidelity']} epochs" if grid.get("fidelity") is not None else ""  # as predictors evaluate says
-    title = f"nasloop predictor study: {grid['space']} / {grid['dataset']}{at}"
-    facts = ("Each predictor is fit on n cells of the benchmark (seed s: the first n of "
-             "numpy.random.default_rng(s).permutation over its cells) and ranks all the others. Cells read mean ± "
-             "half-width of the 95 % Student t interval over the seeds (wide with two or three seeds).")
-    if values := target_description(grid["space"], grid["dataset"], grid.get("metric")):
-        facts += f" Targets: {values}."
-    md_prov, html_prov = _provenance(command)
-    md = [f"# {title}", "", facts, "", md_prov, "", *(f"**Note:** {text}\n" for text in notes),
-          markdown_table(table), ""]
-    md += [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
-    page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}",
-            *(f"<p><strong>Note:</strong> {html.escape(text)}</p>" for text in notes), _html_table(table)]
-    page += [_figure_html(p) for p in figures if p.suffix == ".png"]
-    write_text_replacing(folder / "report.md", "\n".join(md) + "\n")
-    write_text_replacing(folder / "report.html", _html_page(title, page))
-    return [folder / "report.md", folder / "report.html", *figures]

@@ -74,7 +74,7 @@ def test_a_bootstrap_report_over_few_seeds_says_its_intervals_are_too_narrow(sho
 def test_a_predictor_row_says_how_many_of_its_seeds_ranked_the_cells() -> None:
     """A seed whose predictor ranked every cell alike has no tau: the mean was over the other seed while the row
     said '2' seeds."""
-    from nasloop.engine.report import predictor_table
+    from nasloop.engine.predictor_report import predictor_table
     from nasloop.engine.predictor_study import METRICS
 
     records = [{"predictor": "gp", "train_size": 8, "seed": seed, **dict.fromkeys(METRICS, 0.5)} for seed in (0, 1)]

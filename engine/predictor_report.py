@@ -1,0 +1,64 @@
+"""A predictor study's report (``nasloop compare --predictors`` and ``nasloop report`` of its folder): its table of
+ranking figures over seeds and its tau-vs-size figure, as ``report.md`` and ``report.html``, written by the page
+parts a search study's report uses (:mod:`.report`)."""
+from __future__ import annotations
+
+import html
+import math
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .assemble import target_description
+from .predictor_study import summary_rows, tau_figure
+from .replaced_files import write_text_replacing
+from .report import Table, figure_html, html_page, html_table, markdown_table, provenance
+from .report_files import write_staged
+
+
+def predictor_table(records: list[dict]) -> Table:
+    """Mean ± 95 % t half-width over seeds of each metric, per (predictor, train size)."""
+    show = lambda pair, digits: (f"{pair[0]:.{digits}f} ± {pair[1]:.{digits}f}"  # noqa: E731
+                                 if math.isfinite(pair[1]) else f"{pair[0]:.{digits}f}")
+    return (["predictor", "train", "seeds", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
+             "predict s"],
+            [[r["predictor"], str(r["train_size"]), _seeds(r), show(r["kendall_tau"], 3),
+              show(r["spearman"], 3), show(r["precision_top1"], 2), show(r["precision_top5"], 2),
+              show(r["fit_seconds"], 2), show(r["predict_seconds"], 3)] for r in summary_rows(records)])
+
+
+def _seeds(row: dict) -> str:
+    """A row's seeds, and how many of them ranked the cells where some did not: its ranking figures are over those
+    only, and '2' over a tau of one seed read as two."""
+    return str(row["seeds"]) if row["ranked"] == row["seeds"] else f"{row['seeds']} ({row['ranked']} ranked)"
+
+
+def write_predictor_report(folder: Path, records: list[dict], grid: dict,
+                           command: Sequence[str] = tuple(sys.argv), notes: Sequence[str] = ()) -> list[Path]:
+    """A predictor study's table (mean ± 95 % t half-width over seeds) and its tau-vs-size figure, after the
+    ``notes`` the study's measurement gave (a predictor that has seen the test cells' labels); replaced together."""
+    return write_staged(folder, lambda staged: _write_predictor_report(staged, records, grid, command, notes))
+
+
+def _write_predictor_report(folder: Path, records: list[dict], grid: dict, command: Sequence[str],
+                            notes: Sequence[str]) -> list[Path]:
+    rows = summary_rows(records)
+    figures = tau_figure(rows, folder / "figures") if rows else []
+    table = predictor_table(records)
+    at = f" at {grid['fidelity']} epochs" if grid.get("fidelity") is not None else ""  # as predictors evaluate says
+    title = f"nasloop predictor study: {grid['space']} / {grid['dataset']}{at}"
+    facts = ("Each predictor is fit on n cells of the benchmark (seed s: the first n of "
+             "numpy.random.default_rng(s).permutation over its cells) and ranks all the others. Cells read mean ± "
+             "half-width of the 95 % Student t interval over the seeds (wide with two or three seeds).")
+    if values := target_description(grid["space"], grid["dataset"], grid.get("metric")):
+        facts += f" Targets: {values}."
+    md_prov, html_prov = provenance(command)
+    md = [f"# {title}", "", facts, "", md_prov, "", *(f"**Note:** {text}\n" for text in notes),
+          markdown_table(table), ""]
+    md += [f"![{p.stem}](figures/{p.name})" for p in figures if p.suffix == ".png"]
+    page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}",
+            *(f"<p><strong>Note:</strong> {html.escape(text)}</p>" for text in notes), html_table(table)]
+    page += [figure_html(p) for p in figures if p.suffix == ".png"]
+    write_text_replacing(folder / "report.md", "\n".join(md) + "\n")
+    write_text_replacing(folder / "report.html", html_page(title, page))
+    return [folder / "report.md", folder / "report.html", *figures]
