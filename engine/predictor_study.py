@@ -331,7 +331,8 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
 
 
 def summary_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Mean and 95 % t interval of every metric per (predictor, train size), in first-seen order."""
+    """Mean and 95 % t interval of every metric per (predictor, train size), in first-seen order, and the test sizes
+    its records hold (one where the seeds ranked the same cells)."""
     groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for record in records:
         groups.setdefault((record["predictor"], record["train_size"]), []).append(record)
@@ -340,12 +341,18 @@ def summary_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for (name, size), group in sorted(groups.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
         # a seed whose fit ranked every cell alike has no tau: left out of the mean, and counted apart
         ranked = sum(math.isfinite(r["kendall_tau"]) for r in group)
-        row: dict[str, Any] = {"predictor": name, "train_size": size, "seeds": len(group), "ranked": ranked}
+        row: dict[str, Any] = {"predictor": name, "train_size": size, "seeds": len(group), "ranked": ranked,
+                               "test_sizes": sorted({r["test_size"] for r in group if _count(r.get("test_size"))})}
         for metric in METRICS:
             mean, low, high = mean_interval(np.array([[r[metric]] for r in group], dtype=np.float64))
             row[metric] = (float(mean[0]), float(high[0] - mean[0]) if math.isfinite(high[0]) else math.nan)
         rows.append(row)
     return rows
+
+
+def _count(value: Any) -> bool:
+    """Whether ``value`` is a count of cells as a fit records it (a record from before it held one has none)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def tau_figure(rows: list[dict[str, Any]], folder: Path) -> list[Path]:

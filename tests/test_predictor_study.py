@@ -41,7 +41,7 @@ def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, 
     assert sorted({r["seed"] for r in records}) == [0, 1, 2]
     gp_8 = [r["kendall_tau"] for r in records if r["predictor"] == "gp" and r["train_size"] == 8]
     table = (study / "report.md").read_text()
-    assert f"| gp | 8 | 3 | {np.mean(gp_8):.3f} ± " in table
+    assert f"| gp | 8 | 15,617 | 3 | {np.mean(gp_8):.3f} ± " in table  # 15,625 cells less the 8 fitted on
     assert "mean ± half-width of the 95 % Student t interval over the seeds" in table  # the ± was not explained
     assert (study / "figures" / "predictor_tau.png").exists()
     assert main(argv[:2] + ["gp,zero-cost"] + argv[3:4] + ["8"] + argv[5:]) == 0  # a new predictor joins
@@ -61,7 +61,8 @@ def test_a_predictor_study_keeps_every_record_and_continues(tmp_path, data_dir, 
     with (study / "predictor_records.jsonl").open("a") as log:  # a second command continuing it measured one twice
         log.write(json.dumps({**first, "fit_seconds": 9.0}) + "\n")
     assert main(argv[:2] + ["random"] + argv[3:] + ["--dataset", "cifar100"]) == 0
-    assert f"| random | {first['train_size']} | 2 | " in (study / "report.md").read_text()  # counted once
+    size = first["train_size"]
+    assert f"| random | {size} | {15625 - size:,} | 2 | " in (study / "report.md").read_text()  # counted once
 
 
 def test_a_study_flag_given_to_report_on_a_run_or_a_predictor_study_is_refused(tmp_path, data_dir, capsys):

@@ -75,7 +75,7 @@ def test_a_record_spelling_the_study_task_another_way_is_counted(tmp_path, data_
             log.write(json.dumps({**first, "dataset": spelled, "seed": seed}) + "\n")
     capsys.readouterr()
     assert main(["report", str(study)]) == 0
-    assert "| random | 8 | 3 |" in (study / "report.md").read_text()
+    assert "| random | 8 | 15,617 | 3 |" in (study / "report.md").read_text()
 
 
 @pytest.mark.parametrize("change, said", [({"seed": 1.5}, "line 2 is not a predictor record"),
