@@ -122,13 +122,37 @@ def as_score(name: str, value: object) -> float:
                     "(e.g. float(scores.sum()))")
 
 
+NO_INPUT_PATH = "the network's output does not depend on its input (no input-output path)"
+
+
+def output_ignores_input(net: torch.nn.Module, inputs: torch.Tensor) -> bool:
+    """Whether ``net``'s output is the same whatever its input: every proxy that reads the images is undefined for
+    such a network (the README's 'stored and computed alike'), one rule for all of them, a user's too. A proxy
+    reading activations or weight gradients still finds a value there: the ReLUs of a branch that reaches no
+    output fire differently per image (an NB201 cell whose conv feeds only 'none' edges read swap 7435, meco 0.31,
+    nwot 148.2), and the loss gradients of the head on a constant output are the labels' alone (fisher 0.0008).
+    Autograd tracks the input alone, on a copy with frozen weights, so the output carries a graph exactly when it
+    depends on the input; two images, the fewest BatchNorm normalises in train mode as the proxies run the network.
+    A copy that cannot run says nothing here (False): each proxy meets that error itself, and reports it as it did."""
+    probe = copy.deepcopy(net)
+    for p in probe.parameters():
+        p.requires_grad_(False)
+    try:
+        with torch.enable_grad():
+            out = probe(inputs[:2].detach().clone().requires_grad_(True))
+    except (RuntimeError, ValueError, ArithmeticError):
+        return False
+    return isinstance(out, torch.Tensor) and not out.requires_grad
+
+
 def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy], inputs: torch.Tensor,
                   targets: torch.Tensor, seed: int = 0, device: str | torch.device = "cpu") -> ProxyScores:
     """Score one network with each proxy, each on its own identically initialised copy.
 
     The network is built under ``seed`` and every proxy runs with the RNG reset to ``seed``, so a
     score depends only on (architecture, batch, seed); the caller's global RNG is left untouched.
-    NaN, infinite scores and numerical errors become failures with a reason. ``device`` is resolved here
+    NaN, infinite scores and numerical errors become failures with a reason, and a proxy reading the images is
+    undefined for a network whose output ignores them (:func:`output_ignores_input`). ``device`` is resolved here
     (:func:`resolve_device`: ``auto`` is CUDA where present), on the process that scores.
     """
     target = resolve_device(device)
@@ -137,10 +161,15 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
         torch.manual_seed(seed)
         start = time.perf_counter()
         template = build().to(target).train()
-        build_seconds = time.perf_counter() - start
         x, y = inputs.to(target), targets.to(target)
+        constant = any(p.needs_data for p in proxies) and output_ignores_input(template, x)
+        build_seconds = time.perf_counter() - start
         for index, proxy in enumerate(proxies):
             start = time.perf_counter()
+            if constant and proxy.needs_data:  # undefined for this network, whatever the proxy would compute
+                out.errors[proxy.name] = f"{proxy.name} failed: {NO_INPUT_PATH}"
+                out.seconds[proxy.name] = build_seconds if index == 0 else 0.0
+                continue
             torch.manual_seed(seed)
             net = template if index == len(proxies) - 1 else copy.deepcopy(template)
             try:

@@ -26,8 +26,7 @@ mini-batch, per-layer sums over the weights of every Conv2d and Linear layer.
 * jacov: -sum(log(v + k) + 1/(v + k)) over the eigenvalues v of the correlation matrix of the
   per-image input gradients of the summed output (k = 1e-5).
 * nwot (Mellor et al. 2021): log-determinant of the kernel counting, for each pair of images, the
-  ReLUs that both fire or both stay off; undefined, as jacov and epe_nas, where the network's output does not
-  depend on its input (every ReLU is counted otherwise, those of a branch that reaches no output too).
+  ReLUs that both fire or both stay off.
 * epe_nas (Lopes et al. 2021): per class, sum log(|corr| + k) of the input-gradient correlations
   of that class's images; the score is the sum of their absolute values (classes <= 100) or the
   mean pairwise difference between classes (more classes).
@@ -51,7 +50,10 @@ mini-batch, per-layer sums over the weights of every Conv2d and Linear layer.
   NAS-Bench-Suite-Zero used (see :mod:`nasloop.search_spaces.nb201.cost`, which it matches).
 
 Scores that come out NaN or infinite (a network with no path from input to output has zero
-synflow and zen, for instance) are reported as failures with a reason, never raised.
+synflow and zen, for instance) are reported as failures with a reason, never raised. Every proxy that reads the
+images (registered with ``needs_data``, the default) is undefined for a network whose output does not depend on its
+input, by one rule of the scoring (``output_ignores_input``), not each proxy's own: swap, meco, nwot and the
+gradient saliencies still find a value there in branches that reach no output, or in the labels alone.
 """
 from __future__ import annotations
 

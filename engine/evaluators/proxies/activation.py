@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .layers import forward_from_input, input_jacobian
+from .layers import input_jacobian
 from ...proxy_registry import register_proxy
 
 JACOBIAN_EPS = 1e-5
@@ -27,10 +27,6 @@ def jacov(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
 
 @register_proxy("nwot")
 def nwot(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
-    """Undefined (ValueError) for a network whose output does not depend on its input, as jacov and epe_nas are:
-    the ReLUs of a branch that never reaches the output (an NB201 cell whose conv feeds only 'none' edges) still
-    fire differently per image, and gave such a network a finite score where the stored table and the other
-    proxies have none."""
     n = len(inputs)
     kernel = torch.zeros((n, n), dtype=torch.float64)
 
@@ -40,7 +36,8 @@ def nwot(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
 
     handles = [m.register_forward_hook(count) for m in net.modules() if isinstance(m, nn.ReLU)]
     try:
-        forward_from_input(net, inputs)
+        with torch.no_grad():
+            net(inputs)
     finally:
         for handle in handles:
             handle.remove()
@@ -138,8 +135,8 @@ def swap(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
     at each channel and position, has one pattern: the binary vector over the images of whether it fires. The
     score counts the distinct vectors among all of them, so two ReLUs reading the same node (as NB201's edges
     leaving one node do) count once, and a network whose every ReLU input is the same for every image scores
-    at most 2 (the all-off and the all-on vector); a cell with only 'none' edges, whose later ReLUs read zeros only,
-    scores 1, a defined count, as grad_norm's 0 is on it.
+    at most 2 (the all-off and the all-on vector). A network whose output does not depend on its input has no score,
+    as for every proxy reading the images (its ReLUs on a branch reaching no output still count patterns).
 
     The plain score: the regularised SWAP-Score multiplies it by exp(-(params - mu)^2 / sigma), with mu and sigma
     the parameter count a user targets, which has no value without that target. The first 16 images of the batch

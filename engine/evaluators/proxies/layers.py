@@ -6,6 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ...proxy_scoring import NO_INPUT_PATH
+
 
 def weighted_layers(net: nn.Module) -> list[nn.Module]:
     """The layers whose weights the gradient-based proxies score: every Conv2d and Linear."""
@@ -20,33 +22,16 @@ def loss_gradients(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) 
     return [torch.zeros_like(w) if g is None else g for w, g in zip(weights, grads)]
 
 
-NO_INPUT_PATH = "the network's output does not depend on its input (no input-output path)"
-
-
 def input_jacobian(net: nn.Module, inputs: torch.Tensor) -> tuple[np.ndarray, int]:
     """Per-image gradient of the summed output with respect to that image, flattened (float64),
-    and the number of outputs (classes) of the network."""
+    and the number of outputs (classes) of the network. Scoring finds a network whose output ignores its input
+    before any proxy runs; called on one directly, this has no gradient to give and says why."""
     x = inputs.detach().clone().requires_grad_(True)
     out = net(x)
     (grad,) = torch.autograd.grad(out.sum(), x, allow_unused=True)
     if grad is None:
         raise ValueError(NO_INPUT_PATH)
     return grad.reshape(len(x), -1).double().cpu().numpy(), int(out.shape[1])
-
-
-def forward_from_input(net: nn.Module, inputs: torch.Tensor) -> torch.Tensor:
-    """``net(inputs)``, or ValueError(NO_INPUT_PATH) where the output does not depend on the input: the rule that
-    makes jacov and epe_nas undefined on such a network, for a proxy that reads activations rather than gradients
-    (a network whose output is constant still has live branches whose activations vary with the images). Autograd
-    tracks the input alone, the weights frozen, so the output carries a graph exactly when it depends on the
-    input; no backward pass is run."""
-    for p in net.parameters():
-        p.requires_grad_(False)
-    with torch.enable_grad():
-        out = net(inputs.detach().clone().requires_grad_(True))
-    if not out.requires_grad:
-        raise ValueError(NO_INPUT_PATH)
-    return out.detach()
 
 
 def strip_batchnorm(net: nn.Module) -> None:
