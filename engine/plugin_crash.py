@@ -10,8 +10,9 @@ line: the plugin, the method nasloop called on it, and the line of the user's ow
 
 A frame is a plugin's when its ``self`` is a plugin (any kind's base class is :class:`~.options.Configurable`) of
 a user's class and its code is the user's (its module is not nasloop's): a user's subclass of nasloop's strategy
-failing in nasloop's inherited code is nasloop's to answer for, and stays unexpected, as does an error no user's
-code is on the way to. An OS error (a file the user's code cannot reach, a full disk) keeps its own line, which
+failing in nasloop's inherited code is nasloop's to answer for, and stays unexpected, whether the user's class
+overrides the method and calls ``super()`` or not (where nasloop's own line raised), as does an error no
+user's code is on the way to. An OS error (a file the user's code cannot reach, a full disk) keeps its own line, which
 says where it was raised and how to continue.
 """
 from __future__ import annotations
@@ -60,6 +61,8 @@ def plugin_crash(exc: BaseException) -> PluginFault | None:
             plugin, method, at = owner, frame.f_code.co_name, index
     if plugin is None:
         return None
+    if not _users_code(frames[-1][0]):  # nasloop's own line raised, reached through the user's override calling
+        return None  # super(): nasloop's to answer for, with its traceback (a library's raising stays the caller's)
     kind = type(plugin).plugin_kind
     label = _REGISTRIES[kind].label(plugin) if kind in _REGISTRIES else type(plugin).__name__
     named = f"{kind} '{label}'" if kind in ("search space", "benchmark") else f"{kind} {label}"  # as their refusals
