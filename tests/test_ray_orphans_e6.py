@@ -27,8 +27,11 @@ ray_reaper.watch_local_ray()
 pid = os.fork()
 if pid == 0:
     os.setpgid(0, 0)
-    ray_reaper.report_started()
+    if sys.argv[1] != "reused":
+        ray_reaper.report_started()
     os.execvp("sleep", ["sleep", "60"])
+if sys.argv[1] == "reused":  # the group's number as the watcher would hold it after another process had taken it
+    os.write(ray_reaper._watcher.stdin.fileno(), b"%d %d\\n" % (pid, 1))
 print(pid, flush=True)
 if sys.argv[1] == "stop":
     ray_reaper.ray_stopped()
@@ -85,6 +88,19 @@ def test_a_driver_that_stopped_ray_in_order_leaves_the_groups_alone():
         proc.kill()
         proc.wait()
         assert _gone_within([forked], 0.5) == [forked]  # the ids it had may name other groups by now
+    finally:
+        forked.kill()
+        proc.stdout.close()
+
+
+def test_a_group_whose_number_another_process_took_is_left_alone():
+    """The watcher holds each group with its leader's start time: a number freed and taken by another process's group
+    (whose leader started at another time) is not killed with the driver."""
+    proc, forked = _driver("reused")
+    try:
+        proc.kill()
+        proc.wait()
+        assert _gone_within([forked], 1) == [forked]
     finally:
         forked.kill()
         proc.stdout.close()

@@ -254,7 +254,7 @@ class RayExecutor(Executor):
         for slot in self._slots:
             ray.kill(slot.actor)
         self._slots = []
-        if self._owns_ray and ray.is_initialized():
+        if self._owns_ray:  # and if Ray stopped by other hands, its watcher leaves all the same (ray_reaper)
             shutdown_ray(ray)
         self._owns_ray = False
         self._sigterm.close()

@@ -10,7 +10,8 @@ session of its own so no signal to the command's group or terminal reaches it) i
 forked, and kills them when the driver dies without having said that Ray stopped. Linux only: it learns of the
 driver's death through a pidfd, event-driven, which a fork of the driver holding the pipe cannot delay.
 
-Run as a script: ``python -I ray_reaper.py DRIVER_PID``, reading group ids and ``stopped`` from stdin.
+Run as a script: ``python -I ray_reaper.py DRIVER_PID``, reading from stdin each group id with its leader's start
+time, and ``stopped``.
 """
 from __future__ import annotations
 
@@ -39,11 +40,21 @@ def watch_local_ray() -> None:
 
 
 def report_started() -> None:
-    """In a process just forked to run part of a local Ray (and leading its own group): tell the watcher its group.
-    Called before the fork closes the descriptors it does not pass on, so the pipe is still open here."""
+    """In a process just forked to run part of a local Ray (and leading its own group): tell the watcher its group
+    and when its leader started (:func:`_started`). Called before the fork closes the descriptors it does not pass
+    on, so the pipe is still open here."""
     if _watcher is not None and _watcher.stdin is not None:
         with suppress(OSError):  # the watcher is gone: nothing to tell
-            os.write(_watcher.stdin.fileno(), b"%d\n" % os.getpid())
+            os.write(_watcher.stdin.fileno(), b"%d %d\n" % (os.getpid(), _started(os.getpid()) or 0))
+
+
+def _started(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks since boot, /proc's stat field 22); None where there is none."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return int(stat.read().rsplit(b")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def ray_stopped() -> None:
@@ -85,9 +96,15 @@ def _watch(driver: int) -> None:
     if _STOPPED in received:
         return
     for line in received.split(b"\n"):
-        if line.isdigit():
-            with suppress(OSError):  # a group already gone (the GCS and raylet die with the driver)
-                os.killpg(int(line), signal.SIGKILL)
+        fields = line.split()
+        if len(fields) != 2 or not all(field.isdigit() for field in fields):
+            continue
+        group, began = int(fields[0]), int(fields[1])
+        leader = _started(group)
+        if leader is not None and leader != began:  # the number names another process's group now: not Ray's
+            continue  # (a group's number is free again once every member is gone; its leader usually died first)
+        with suppress(OSError):  # a group already gone (the GCS and raylet die with the driver)
+            os.killpg(group, signal.SIGKILL)
 
 
 if __name__ == "__main__":
