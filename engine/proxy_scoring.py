@@ -131,17 +131,26 @@ def output_ignores_input(net: torch.nn.Module, inputs: torch.Tensor) -> bool:
     reading activations or weight gradients still finds a value there: the ReLUs of a branch that reaches no
     output fire differently per image (an NB201 cell whose conv feeds only 'none' edges read swap 7435, meco 0.31,
     nwot 148.2), and the loss gradients of the head on a constant output are the labels' alone (fisher 0.0008).
-    Autograd tracks the input alone, on a copy with frozen weights, so the output carries a graph exactly when it
+    Autograd tracks the input alone, the weights frozen for the call, so the output carries a graph exactly when it
     depends on the input; two images, the fewest BatchNorm normalises in train mode as the proxies run the network.
-    A copy that cannot run says nothing here (False): each proxy meets that error itself, and reports it as it did."""
-    probe = copy.deepcopy(net)
-    for p in probe.parameters():
-        p.requires_grad_(False)
+    The weights' flags and the buffers the pass moves (BatchNorm's running statistics) are put back, where a copy of
+    the network cost more than MeCo's score of it. A network that cannot run says nothing here (False): each proxy
+    meets that error itself, and reports it as it did."""
+    flags = [(p, p.requires_grad) for p in net.parameters()]
+    buffers = [(b, b.detach().clone()) for b in net.buffers()]
     try:
+        for p, _ in flags:
+            p.requires_grad_(False)
         with torch.enable_grad():
-            out = probe(inputs[:2].detach().clone().requires_grad_(True))
+            out = net(inputs[:2].detach().clone().requires_grad_(True))
     except (RuntimeError, ValueError, ArithmeticError):
         return False
+    finally:
+        for p, flag in flags:
+            p.requires_grad_(flag)
+        with torch.no_grad():
+            for b, saved in buffers:
+                b.copy_(saved)
     return isinstance(out, torch.Tensor) and not out.requires_grad
 
 
