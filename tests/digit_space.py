@@ -1,15 +1,17 @@
 """The smallest space a user writes, for tests that need one of their own: five digits 0-3 written '0-1-2-3-0',
 with parsing, sampling, mutation, neighbours and a one-hot encoding; and an evaluator scoring its digits, which
-reads no dataset. Each test file subclasses the space with its own name and registers it inside its tests (the
-conftest drops it after each)."""
+reads no dataset; and a user's benchmark computing results from no file (its table the digits' sums' range), whose
+answers each test writes. Each test file subclasses the space with its own name and registers it inside its tests
+(the conftest drops it after each)."""
 from __future__ import annotations
 
 import numpy as np
 
+from nasloop.engine.data.table import Table
 from nasloop.engine.errors import ArchitectureError
 from nasloop.engine.evaluators.base import Evaluator
 from nasloop.engine.types import Result
-from nasloop.search_spaces.base import NeighbourhoodSpace, NetworkSpace
+from nasloop.search_spaces.base import Benchmark, NeighbourhoodSpace, NetworkSpace, Task
 
 
 class DigitSpace(NeighbourhoodSpace):
@@ -59,3 +61,25 @@ class NetDigits(DigitSpace, NetworkSpace):
 
     def to_module(self, arch, num_classes=10):
         raise AssertionError("no network is built by these tests")
+
+
+class DigitFormula(Benchmark):
+    """A user's surrogate benchmark of the digits: one task at fidelity 10, results computed (a subclass's
+    ``query``), read from no file; it counts its queries in ``calls``."""
+
+    tasks, calls = (Task("digits", "score"),), 0
+
+    @property
+    def table(self):
+        return Table({"digits@10:score": np.arange(16.0)})  # the task's results, which its formula computes
+
+    def fidelities(self, task):
+        return [10]
+
+    @classmethod
+    def recognise_source(cls, path):
+        return None
+
+    @classmethod
+    def import_files(cls, paths):
+        raise NotImplementedError("computed, from no file")

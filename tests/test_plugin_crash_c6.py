@@ -11,16 +11,14 @@ import numpy as np
 import pytest
 
 from nasloop.engine.cli import main
-from nasloop.engine.data.table import Table
 from nasloop.engine.registry import (register_benchmark, register_evaluator, register_executor, register_predictor,
                                      register_search_space, register_strategy)
 from nasloop.engine.store import RunStore
 from nasloop.engine.types import Result
 from nasloop.predictors.base import Predictor
-from nasloop.search_spaces.base import Benchmark, Task
 from nasloop.strategies.random_search import RandomSearch
 
-from .digit_space import DigitSpace, DigitSum
+from .digit_space import DigitFormula, DigitSpace, DigitSum
 from .test_plugin_faults_d5 import Queued
 
 
@@ -88,17 +86,10 @@ class Names(DigitSum):
         return ["score"]
 
 
-class Formula(Benchmark):
+class Formula(DigitFormula):
     """A user's surrogate: its 5th answer lacks the objective, and its metric_names, read then, breaks."""
 
-    name, tasks, calls = "c6-formula", (Task("digits", "score"),), 0
-
-    @property
-    def table(self):
-        return Table({"digits@10:score": np.arange(16.0)})
-
-    def fidelities(self, task):
-        return [10]
+    name = "c6-formula"
 
     def metric_names(self, task, fidelity=None):
         _breaks("metric_names", self.calls >= 5)
@@ -107,14 +98,6 @@ class Formula(Benchmark):
     def query(self, arch, task, fidelity=None):
         self.calls += 1
         return Result(metrics={"other" if self.calls == 5 else "score": float(sum(arch))}, cost=1.0)
-
-    @classmethod
-    def recognise_source(cls, path):
-        return None
-
-    @classmethod
-    def import_files(cls, paths):
-        raise NotImplementedError("computed, from no file")
 
 
 class Submits(Queued):

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
 from nasloop.engine.cli import main
-from nasloop.engine.data.table import Table
 from nasloop.engine.registry import register_benchmark, register_evaluator, register_search_space
 from nasloop.engine.store import RunStore
 from nasloop.engine.types import Result
-from nasloop.search_spaces.base import Benchmark, Task
 
-from .digit_space import DigitSpace, DigitSum
+from .digit_space import DigitFormula, DigitSpace, DigitSum
 
 OUTSIDE = (9, 9, 9, 9, 9)
 
@@ -44,29 +41,14 @@ class Late(DigitSum):
         return _fifth(self.calls, super().evaluate(arch, fidelity))
 
 
-class Formula(Benchmark):
+class Formula(DigitFormula):
     """A user's surrogate (no table): returns ``Broken.now`` on its 5th query."""
 
-    name, tasks, calls = "k3-formula", (Task("digits", "score"),), 0
-
-    @property
-    def table(self):
-        return Table({"digits@10:score": np.arange(16.0)})  # the task's results, which its formula computes
-
-    def fidelities(self, task):
-        return [10]
+    name = "k3-formula"
 
     def query(self, arch, task, fidelity=None):
         self.calls += 1
         return _fifth(self.calls, Result(metrics={"score": float(sum(arch))}, cost=1.0))
-
-    @classmethod
-    def recognise_source(cls, path):
-        return None
-
-    @classmethod
-    def import_files(cls, paths):
-        raise NotImplementedError("computed, from no file")
 
 
 class Digits(DigitSpace):
