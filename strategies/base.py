@@ -157,7 +157,9 @@ class Strategy(Configurable, ABC):
         strategy went another way than the run it replays drops its proposals past the budget (engine/replays.py).
         A strategy that keeps what it asked until it is told (pending picks, a neighbour or restart point it waits
         for) forgets them here; else it waited for them on every later resume (local search drew at random for
-        ever, never climbing). Nothing by default: a strategy that keeps nothing in flight has nothing to forget."""
+        ever, never climbing). One that counts what it asked (a random start, an initial design) uncounts them, else
+        its start came one short. ``archs`` are the last ask's tail, from the first dropped on. Nothing by default:
+        a strategy that keeps nothing in flight has nothing to forget."""
 
     def diagnostics(self) -> dict[str, float]:
         """Numbers worth watching while the search runs (logged to TensorBoard); none by default."""

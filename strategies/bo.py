@@ -104,6 +104,7 @@ class BayesianOptimisation(Strategy):
         self.failed: set[str] = set()
         self.pending: dict[str, Arch] = {}
         self.initial_asked = 0
+        self._initial_texts: list[str] = []  # the last ask's initial points, which dropped() gives back to the design
         self.exhausted_at: int | None = None  # results (observed and failed) when a pool held nothing unseen
         self.objective_names = objective_names or [f"objective {i + 1}" for i in range(num_objectives)]
         self.on_note, self.said_unbeaten = on_note, False
@@ -111,10 +112,12 @@ class BayesianOptimisation(Strategy):
     # --- ask -----------------------------------------------------------------------------------
     def ask(self, n: int) -> list[Arch]:
         out: list[Arch] = []
+        self._initial_texts = []
         while len(out) < n and self.initial_asked < self.num_init:
-            arch = self.proposer.initial(self.initial_asked, self.sobol_seed, self.rng)
+            arch = self._reserve(self.proposer.initial(self.initial_asked, self.sobol_seed, self.rng))
             self.initial_asked += 1
-            out.append(self._reserve(arch))
+            self._initial_texts.append(self._dump(arch))
+            out.append(arch)
         if len(out) < n:
             out += self._guided(n - len(out))
         return out
@@ -189,9 +192,16 @@ class BayesianOptimisation(Strategy):
 
     # --- tell ----------------------------------------------------------------------------------
     def dropped(self, archs: list[Arch]) -> None:
-        """Dropped points are no longer pending: the acquisition no longer spreads the batch away from them."""
+        """Dropped points are no longer pending: the acquisition no longer spreads the batch away from them. A dropped
+        initial point is the design's again: the loop drops the last ask's tail, so its initial points dropped are the
+        design's last asked, and stepping back gives the same Sobol points again (in a box; elsewhere as many random
+        draws), where the design skipped them and the GP began one point short."""
         for arch in archs:
-            self.pending.pop(self._dump(arch), None)
+            text = self._dump(arch)
+            self.pending.pop(text, None)
+            if text in self._initial_texts:
+                self._initial_texts.remove(text)
+                self.initial_asked -= 1
 
     def tell(self, observations: list[Observation]) -> None:
         for obs in observations:

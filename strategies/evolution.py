@@ -70,18 +70,31 @@ class RegularizedEvolution(Strategy):
         # (arch, its text for the saved state, score or the list of scores): the state is saved after
         # every ask and tell, so each member is formatted once, when it joins.
         self.population: deque[tuple[Arch, str, Any]] = deque()
-        self.asked_random = 0  # initial random members asked (told or not)
+        self.asked_random = 0  # initial random members asked (told or not, but not dropped)
+        self._random_keys: list[str] = []  # the last ask's random draws, which dropped() gives back to the count
 
     def ask(self, n: int) -> list[Arch]:
         out: list[Arch] = []
         batch: set[str] = set()  # this ask's children are not known to the loop yet
+        self._random_keys = []
         for _ in range(n):
             drawn_at_random = self.asked_random < self.population_size or not self.population
             child, key = self._new_child(drawn_at_random, batch)
             self.asked_random += drawn_at_random
+            if drawn_at_random:
+                self._random_keys.append(key)
             batch.add(key)
             out.append(child)
         return out
+
+    def dropped(self, archs: list[Arch]) -> None:
+        """A dropped random draw no longer counts: the random start draws another in its place, where it was one
+        member short, its tournaments starting after population_size - 1 random members."""
+        for arch in archs:
+            key = self.space.hash(arch)
+            if key in self._random_keys:
+                self._random_keys.remove(key)
+                self.asked_random -= 1
 
     def _new_child(self, drawn_at_random: bool, batch: set[str]) -> tuple[Arch, str]:
         """A child and its hash: with ``dedup``, one the search has not proposed if ``DEDUP_TRIES``
