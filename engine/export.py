@@ -13,7 +13,7 @@ from .pareto_summary import checked_objectives, front
 from .replaced_files import replaced
 from .store import RunStore
 from .store_open import opened
-from .stored_reading import unread_note
+from .stored_reading import unchecked_note, unread_note
 from .user_files import not_a_file
 
 
@@ -53,7 +53,8 @@ def export_trials(store: RunStore | str | Path, path: str | Path, include_duplic
                 raise DataError(f"{run.path.parent} optimised one objective ({objectives[0]}); --pareto needs a run "
                                 "searched with two or more --objectives")
             trials = front(run.evaluations(), objectives)[0]
-        note = unread_note(run) if on_note is not None else ""
+        flags = f" {path}" + " --all" * include_duplicates + " --pareto" * pareto_only
+        note = (unread_note(run) or unchecked_note(run, "export", flags)) if on_note is not None else ""
     records = [t.as_record() for t in trials]
     try:  # a Ctrl-C, too, leaves neither half a file under the name nor one beside it
         with replaced(path) as partial, open(partial, "w", newline="") as fh:

@@ -279,7 +279,7 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     """One run's report: its trajectory (and Pareto front), its best architectures and its failures; its files
     replaced together."""
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
-        trials, summary = store.evaluations(), with_unread_note(summarize(store), store)
+        trials, summary = store.evaluations(), with_unread_note(summarize(store), store, "report", f" --out {out}")
     return write_staged(out, lambda folder: _write_run_report(run_dir, summary, trials, folder, command))
 
 

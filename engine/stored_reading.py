@@ -9,8 +9,9 @@ say in one line what a resume will do with the strings the space does not read.
 
 Only a space at hand is judged: nasloop's own, or a plugin loaded in this process (``nasloop --plugin FILE show``,
 or imported by a script); a reader does not import a run's plugins, which it does not otherwise run. The space is
-built with the run's options and dataset and no data: a space that cannot be built so is not judged. ``show`` of
-a run whose plugin's space is not loaded says its strings were not judged, and the ``--plugin`` that has them judged.
+built with the run's options and dataset and no data: a space that cannot be built so is not judged. ``show``,
+``export`` and ``report`` of a run whose plugin's space is not loaded say its strings were not judged, and the
+``--plugin`` that has them judged.
 """
 from __future__ import annotations
 
@@ -65,10 +66,12 @@ def unread_note(store: RunStore) -> str:
             "one it must evaluate again needs the space to read it")
 
 
-def unchecked_note(store: RunStore) -> str:
+def unchecked_note(store: RunStore, command: str = "show", after: str = "") -> str:
     """One line for a run of a plugin's space that is not loaded here, so its strings were not judged (see the
-    module's doc), naming the plugins the run recorded and how to have them judged: ``show`` said nothing, as of a
-    run it had checked whole. '' where the space is at hand, or the run recorded no plugins to give."""
+    module's doc), naming the plugins the run recorded and how to have them judged: ``show``, ``export`` and
+    ``report`` (``command``) said nothing, as of a run they had checked whole; the command given again is theirs,
+    ``after`` (its arguments after the run's folder) included. '' where the space is at hand, or the run recorded no
+    plugins to give."""
     config = store.get_meta("config")
     name = config.get("space") if isinstance(config, dict) else None
     plugins = config.get("plugins") if isinstance(config, dict) else None
@@ -77,13 +80,15 @@ def unchecked_note(store: RunStore) -> str:
         return ""
     workdir = config.get("workdir")
     given = " ".join(f"--plugin {p}" for p in resolved_plugins(plugins, workdir if isinstance(workdir, str) else None))
-    return (f"the strings of {store.path} were not checked: its search space '{name}' is a plugin's, which show does "
-            f"not load unasked; to have them read as a resume reads them, give its plugins: nasloop {given} show "
-            f"{store.path.parent}")
+    return (f"the strings of {store.path} were not checked: its search space '{name}' is a plugin's, which {command} "
+            f"does not load unasked; to have them read as a resume reads them, give its plugins: nasloop {given} "
+            f"{command} {store.path.parent}{after}")
 
 
-def with_unread_note(summary: dict[str, Any], store: RunStore, say_unchecked: bool = False) -> dict[str, Any]:
+def with_unread_note(summary: dict[str, Any], store: RunStore, unchecked_by: str = "",
+                     after: str = "") -> dict[str, Any]:
     """``summary`` (:func:`.search.summarize`'s of ``store``) with its ``unread_note`` where there is one; with
-    ``say_unchecked`` (``show``), the :func:`unchecked_note` of a run whose plugin's space was not judged."""
-    note = unread_note(store) or (unchecked_note(store) if say_unchecked else "")
+    ``unchecked_by`` (``show``, ``report``: the command, ``after`` its arguments past the run's folder), the
+    :func:`unchecked_note` of a run whose plugin's space was not judged."""
+    note = unread_note(store) or (unchecked_note(store, unchecked_by, after) if unchecked_by else "")
     return {**summary, "unread_note": note} if note else summary

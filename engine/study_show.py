@@ -27,7 +27,7 @@ def show_summary(run_dir: str) -> dict[str, Any]:
     """``nasloop show``'s summary of a run; for a run of a study, its stop reason's fix is written where the study's
     method is, and a stopped run is continued by the study's compare, which the folder it is in names."""
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
-        summary = with_unread_note(summarize(store), store, say_unchecked=True)
+        summary = with_unread_note(summarize(store), store, unchecked_by="show")
     folder = study_holding(Path(run_dir))
     if summary["stop_reason"] and folder is not None:
         found = _method_of_run(folder, Path(run_dir))
