@@ -311,6 +311,10 @@ class Benchmark(Configurable, ABC):
         """How many architectures :meth:`cells` lists; a table that can count its rows without building them says so."""
         return len(self.cells())
 
+    def cell(self, row: int) -> Arch:
+        """Cell ``row`` of :meth:`cells` (IndexError past its end); a table that builds one row's alone says so."""
+        return self.cells()[row]
+
     def table_values(self, task: str, metric: str | None = None, fidelity: int | None = None) -> np.ndarray:
         """:meth:`metric_values` of every cell :meth:`cells` lists, in order; a table reading its rows builds none."""
         return self.metric_values(self.cells(), task, metric, fidelity)

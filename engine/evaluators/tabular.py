@@ -53,16 +53,17 @@ class TabularEvaluator(Evaluator):
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         """What the table reports: as its benchmark declares it, else read off its first cell (None for a table
-        that does not list its cells)."""
+        that does not list its cells, or holds none), built alone where the benchmark can (Benchmark.cell): the
+        whole list of cells was built to read one."""
         declared = self.benchmark.metric_names(self.task.name, fidelity)
         if declared is not None:
             return declared
         try:
-            first = self.benchmark.cells()[:1]
-        except UnsupportedError:
+            first = self.benchmark.cell(0)
+        except (UnsupportedError, IndexError):
             return None
-        result = self.evaluate(first[0], fidelity) if first else None
-        return list(result.metrics) if result is not None and result.ok else None
+        result = self.evaluate(first, fidelity)
+        return list(result.metrics) if result.ok else None
 
     def metric_source(self, metric: str) -> str:
         return self.benchmark.metric_source(metric)
