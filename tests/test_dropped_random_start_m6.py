@@ -7,11 +7,23 @@ one point fewer than ``num_init``.
 """
 from __future__ import annotations
 
-from nasloop.engine.types import Observation
+import json
+import sqlite3
+from typing import Any
+
+import pytest
+
+from nasloop.engine import store_writes
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.registry import register_strategy
+from nasloop.engine.search import resume, search
+from nasloop.engine.types import Arch, Observation
 from nasloop.search_spaces.nago.space import NAGOSpace
 from nasloop.search_spaces.nb201.space import NB201Space
 from nasloop.strategies.bo import BayesianOptimisation
 from nasloop.strategies.evolution import RegularizedEvolution
+
+from .test_replay_at_budget_end_m3 import interrupt_at
 
 
 def test_evolution_draws_a_dropped_random_member_again_at_random():
@@ -49,3 +61,45 @@ def test_bo_gives_back_only_the_initial_points_dropped():
     assert bo.state_dict()["initial_asked"] == 1 and list(bo.pending.values()) == [initial]
     bo.dropped([initial])  # nasloop drops the tail of the last ask; this one was in it
     assert bo.state_dict()["initial_asked"] == 0 and not bo.pending
+
+
+class Evolver(RegularizedEvolution):
+    """nasloop's evolution as a user's subclass, counting its asks in its own state (so its lookups are kept without
+    a state when the run stops, and replayed on resume); set on the class, ``skip`` draws that many numbers more at
+    each ask, so a resumed one goes another way (test_dropped_proposals_c6's Climber)."""
+
+    skip = 0
+
+    def __init__(self, space: Any, seed: int = 0, population_size: int = 50) -> None:
+        super().__init__(space, seed, population_size=population_size)
+        self.asks = 0
+
+    def ask(self, n: int) -> list[Arch]:
+        self.asks += 1
+        self.rng.random(Evolver.skip)
+        return super().ask(n)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {**super().state_dict(), "asks": self.asks}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        self.asks = state["asks"]
+
+
+def test_a_resume_dropping_a_random_draw_does_not_count_it(tmp_path, data_dir, monkeypatch):
+    register_strategy("m6-evolver")(Evolver)
+    monkeypatch.setattr(Evolver, "skip", 0)
+    monkeypatch.setattr(store_writes, "GROUP_SECONDS", 3600.0)
+    run, notes = tmp_path / "run", []
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C once all 10 lookups finished, before any state after them
+        search(SearchConfig(strategy="m6-evolver", budget=10, seed=3, data_dir=str(data_dir), run_dir=str(run)),
+               on_progress=interrupt_at(10))
+    monkeypatch.setattr(Evolver, "skip", 1)  # the resumed one draws other random members than the run did
+    assert resume(run, on_note=notes.append)["evaluations"] == 10
+    assert any("its 1 new proposal past the budget they spend is dropped" in note for note in notes), notes
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        state = json.loads(db.execute("SELECT state FROM strategy_state").fetchone()[0])
+    # the resumed strategy left the run at its first ask, the lookups left counting as done without it: its one
+    # random draw was dropped, and no random member is asked yet (was 1: the dropped draw counted)
+    assert state["asks"] == 1 and state["asked_random"] == 0
