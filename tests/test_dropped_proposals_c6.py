@@ -30,21 +30,16 @@ from nasloop.strategies.predictor_topk import PredictorTopK
 from .test_replay_at_budget_end_m3 import interrupt_at
 
 
-class Climber(LocalSearch):
-    """nasloop's local search as a user's subclass, counting its asks in its own state (so its lookups are kept
-    without a state when the run stops, and replayed on resume); set on the class, ``skip`` draws that many numbers
-    more at each ask, so a resumed one goes another way."""
+class AskCounting:
+    """A mixin making nasloop's strategy a user's subclass that counts its asks in its own state (so its lookups are
+    kept without a state when the run stops, and replayed on resume); set on the class, ``skip`` draws that many
+    numbers more at each ask, so a resumed one goes another way."""
 
-    skip = 0
-    told: list[list[Arch]] = []  # what each call of dropped was given
-
-    def __init__(self, space: Any, seed: int = 0) -> None:
-        super().__init__(space, seed)
-        self.asks = 0
+    skip, asks = 0, 0
 
     def ask(self, n: int) -> list[Arch]:
         self.asks += 1
-        self.rng.random(Climber.skip)
+        self.rng.random(type(self).skip)
         return super().ask(n)
 
     def state_dict(self) -> dict[str, Any]:
@@ -53,6 +48,12 @@ class Climber(LocalSearch):
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
         self.asks = state["asks"]
+
+
+class Climber(AskCounting, LocalSearch):
+    """nasloop's local search as a user's subclass (:class:`AskCounting`), noting what it is told was dropped."""
+
+    told: list[list[Arch]] = []  # what each call of dropped was given
 
     def dropped(self, archs: list[Arch]) -> None:
         Climber.told.append(list(archs))

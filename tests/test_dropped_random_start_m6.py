@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
 
 import pytest
 
@@ -17,12 +16,13 @@ from nasloop.engine import store_writes
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.registry import register_strategy
 from nasloop.engine.search import resume, search
-from nasloop.engine.types import Arch, Observation
+from nasloop.engine.types import Observation
 from nasloop.search_spaces.nago.space import NAGOSpace
 from nasloop.search_spaces.nb201.space import NB201Space
 from nasloop.strategies.bo import BayesianOptimisation
 from nasloop.strategies.evolution import RegularizedEvolution
 
+from .test_dropped_proposals_c6 import AskCounting
 from .test_replay_at_budget_end_m3 import interrupt_at
 
 
@@ -63,28 +63,9 @@ def test_bo_gives_back_only_the_initial_points_dropped():
     assert bo.state_dict()["initial_asked"] == 0 and not bo.pending
 
 
-class Evolver(RegularizedEvolution):
-    """nasloop's evolution as a user's subclass, counting its asks in its own state (so its lookups are kept without
-    a state when the run stops, and replayed on resume); set on the class, ``skip`` draws that many numbers more at
-    each ask, so a resumed one goes another way (test_dropped_proposals_c6's Climber)."""
-
-    skip = 0
-
-    def __init__(self, space: Any, seed: int = 0, population_size: int = 50) -> None:
-        super().__init__(space, seed, population_size=population_size)
-        self.asks = 0
-
-    def ask(self, n: int) -> list[Arch]:
-        self.asks += 1
-        self.rng.random(Evolver.skip)
-        return super().ask(n)
-
-    def state_dict(self) -> dict[str, Any]:
-        return {**super().state_dict(), "asks": self.asks}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        super().load_state_dict(state)
-        self.asks = state["asks"]
+class Evolver(AskCounting, RegularizedEvolution):
+    """nasloop's evolution as a user's subclass counting its asks (test_dropped_proposals_c6's
+    :class:`AskCounting`)."""
 
 
 def test_a_resume_dropping_a_random_draw_does_not_count_it(tmp_path, data_dir, monkeypatch):
