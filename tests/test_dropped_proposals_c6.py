@@ -79,14 +79,22 @@ def _archs(run: Path) -> set[str]:
         return {row[0] for row in db.execute("SELECT arch FROM trials")}
 
 
-def test_local_search_told_of_its_dropped_start_climbs_on_a_later_resume(tmp_path, data_dir, one_group, monkeypatch):
-    run, notes = tmp_path / "run", []
-    with pytest.raises(KeyboardInterrupt):  # Ctrl-C once all 20 lookups finished, before any state after them
-        search(SearchConfig(strategy="c6-climber", budget=20, seed=3, data_dir=str(data_dir), run_dir=str(run)),
-               on_progress=interrupt_at(20))
-    monkeypatch.setattr(Climber, "skip", 1)  # the resumed climber draws another restart point than the run did
-    assert resume(run, on_note=notes.append)["evaluations"] == 20
+def resumed_another_way(strategy: type[AskCounting], name: str, budget: int, run: Path, data_dir: Path,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of the user's strategy ``name`` stopped by Ctrl-C once all its ``budget`` lookups finished, before any
+    state after them, then resumed drawing other numbers than the run did: its one new proposal is dropped."""
+    notes: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        search(SearchConfig(strategy=name, budget=budget, seed=3, data_dir=str(data_dir), run_dir=str(run)),
+               on_progress=interrupt_at(budget))
+    monkeypatch.setattr(strategy, "skip", 1)
+    assert resume(run, on_note=notes.append)["evaluations"] == budget
     assert any("its 1 new proposal past the budget they spend is dropped" in note for note in notes), notes
+
+
+def test_local_search_told_of_its_dropped_start_climbs_on_a_later_resume(tmp_path, data_dir, one_group, monkeypatch):
+    run = tmp_path / "run"
+    resumed_another_way(Climber, "c6-climber", 20, run, data_dir, monkeypatch)  # another restart point drawn
     state = _state(run)
     assert state["start"] is None and state["current"] is None  # was: the dropped start, never to be told
     assert len(Climber.told) == 1 and len(Climber.told[0]) == 1  # the one proposal dropped, never evaluated

@@ -10,20 +10,15 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import pytest
-
 from nasloop.engine import store_writes
-from nasloop.engine.config import SearchConfig
 from nasloop.engine.registry import register_strategy
-from nasloop.engine.search import resume, search
 from nasloop.engine.types import Observation
 from nasloop.search_spaces.nago.space import NAGOSpace
 from nasloop.search_spaces.nb201.space import NB201Space
 from nasloop.strategies.bo import BayesianOptimisation
 from nasloop.strategies.evolution import RegularizedEvolution
 
-from .test_dropped_proposals_c6 import AskCounting
-from .test_replay_at_budget_end_m3 import interrupt_at
+from .test_dropped_proposals_c6 import AskCounting, resumed_another_way
 
 
 def test_evolution_draws_a_dropped_random_member_again_at_random():
@@ -72,13 +67,8 @@ def test_a_resume_dropping_a_random_draw_does_not_count_it(tmp_path, data_dir, m
     register_strategy("m6-evolver")(Evolver)
     monkeypatch.setattr(Evolver, "skip", 0)
     monkeypatch.setattr(store_writes, "GROUP_SECONDS", 3600.0)
-    run, notes = tmp_path / "run", []
-    with pytest.raises(KeyboardInterrupt):  # Ctrl-C once all 10 lookups finished, before any state after them
-        search(SearchConfig(strategy="m6-evolver", budget=10, seed=3, data_dir=str(data_dir), run_dir=str(run)),
-               on_progress=interrupt_at(10))
-    monkeypatch.setattr(Evolver, "skip", 1)  # the resumed one draws other random members than the run did
-    assert resume(run, on_note=notes.append)["evaluations"] == 10
-    assert any("its 1 new proposal past the budget they spend is dropped" in note for note in notes), notes
+    run = tmp_path / "run"
+    resumed_another_way(Evolver, "m6-evolver", 10, run, data_dir, monkeypatch)  # other random members drawn
     with sqlite3.connect(run / "nasloop.sqlite") as db:
         state = json.loads(db.execute("SELECT state FROM strategy_state").fetchone()[0])
     # the resumed strategy left the run at its first ask, the lookups left counting as done without it: its one
