@@ -43,15 +43,21 @@ def old_run(tmp_path, nasloop_in_process) -> Path:
     done = nasloop_in_process(["search", "--space", "b6-digits", "--evaluator", "b6-clocked", "--strategy", "random",
                                "--budget", "4", "--run-dir", str(run), "--quiet"])
     assert done.returncode == 0, done.stderr
+    ranked_by(run, "threads")
+    return run
+
+
+def ranked_by(run, metric: str) -> None:
+    """Rewrite the stored run at ``run`` as ranked by ``metric`` (maximised), as an older nasloop stored it: its
+    configuration's and meta's objective, and each trial's score."""
     db = sqlite3.connect(run / "nasloop.sqlite")
     config = json.loads(db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()[0])
-    db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps({**config, "objective": "threads"}),))
-    db.execute("UPDATE meta SET value = ? WHERE key = 'objective'", (json.dumps("threads"),))
-    db.execute("UPDATE meta SET value = ? WHERE key = 'objectives'", (json.dumps(["threads:max"]),))
-    db.execute("UPDATE trials SET score = json_extract(metrics, '$.threads')")
+    db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps({**config, "objective": metric}),))
+    db.execute("UPDATE meta SET value = ? WHERE key = 'objective'", (json.dumps(metric),))
+    db.execute("UPDATE meta SET value = ? WHERE key = 'objectives'", (json.dumps([f"{metric}:max"]),))
+    db.execute(f"UPDATE trials SET score = json_extract(metrics, '$.{metric}')")
     db.commit()
     db.close()
-    return run
 
 
 NOTE = ("threads is bookkeeping of the b6-clocked evaluator (how a result was computed, not what it measured): this "
@@ -90,14 +96,7 @@ def test_its_resume_goes_on_as_it_began_and_says_so(old_run, nasloop_in_process)
 
 
 def test_a_run_ranked_by_what_it_measured_says_nothing_of_bookkeeping(old_run, nasloop_in_process):
-    db = sqlite3.connect(old_run / "nasloop.sqlite")
-    config = json.loads(db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()[0])
-    db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps({**config, "objective": "score"}),))
-    db.execute("UPDATE meta SET value = ? WHERE key = 'objective'", (json.dumps("score"),))
-    db.execute("UPDATE meta SET value = ? WHERE key = 'objectives'", (json.dumps(["score:max"]),))
-    db.execute("UPDATE trials SET score = json_extract(metrics, '$.score')")
-    db.commit()
-    db.close()
+    ranked_by(old_run, "score")
     shown = nasloop_in_process(["show", str(old_run), "--json"])
     assert shown.returncode == 0 and "bookkeeping_objectives" not in json.loads(shown.stdout)
 
