@@ -24,8 +24,8 @@ from .replaced_files import NO_LOCKS, remove_if_unlocked, same_file
 
 @contextlib.contextmanager
 def scratch_folder(prefix: str) -> Iterator[Path]:
-    """A new empty folder ``<temp>/<prefix><host>.<pid>-<random letters>``, locked while the block runs and then removed; the
-    leftovers of dead processes with the same prefix on this host are removed first."""
+    """A new empty folder ``<temp>/<prefix><host>.<pid>-<random letters>``, locked while the block runs and then
+    removed; the leftovers of dead processes with the same prefix on this host are removed first."""
     remove_dead_scratch_folders(prefix)
     folder, fd = _own_folder(prefix)
     try:
