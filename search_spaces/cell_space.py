@@ -146,6 +146,22 @@ def live_cell(spec: CellSpec, cell: Cell) -> Cell:
     return tuple(op if reached[src] and reaching[dst] else spec.none for op, (src, dst) in zip(cell, spec.edges))
 
 
+def without_path(spec: CellSpec, cell: Cell) -> bool:
+    """Whether no input-to-output path of non-``none`` ops runs through ``cell`` (its live form is all ``none``):
+    the network's output then ignores its input, and every proxy that reads the images is undefined for it
+    (:func:`nasloop.engine.proxy_scoring.output_ignores_input`, as nasloop computes them; NAS-Bench-Suite-Zero's
+    stored scores are read by the same rule, :func:`nasloop.search_spaces.suite_zero_csv.suite_scores`)."""
+    return all(op == spec.none for op in live_cell(spec, cell))
+
+
+@lru_cache(maxsize=4)
+def cells_without_path(spec: CellSpec) -> np.ndarray:
+    """:func:`without_path` of every cell of ``spec``, by :func:`cell_index`: once per spec (NB201's 15,625 cells in
+    0.5 s), where a benchmark reads it for every lookup of a stored proxy."""
+    cells = itertools.product(range(len(spec.ops)), repeat=len(spec.edges))
+    return np.fromiter((without_path(spec, cell) for cell in cells), dtype=bool, count=spec.size)
+
+
 def _reachable(adj: np.ndarray, start: int) -> np.ndarray:
     """Nodes reachable from ``start`` along the arcs of the boolean adjacency ``adj``.
 

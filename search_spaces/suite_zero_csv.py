@@ -6,7 +6,8 @@ ImageNet16-120: ``nb201_zc_proxies.csv.gz``) and of TNB101-micro (class_scene:
 9,445 of NB201's 15,625 cells, 2,128 of TNB101-micro's 4,096. Every other cell computes the same
 network as its live form (dead ops set to ``none``), so it reads that cell's row and every cell is
 covered. The suite marks a score it could not compute (the all-``none`` cell's jacov, nwot,
-epe_nas, zen) with -1e8, and writes that cell's synflow as 0.0; both become NaN (:func:`suite_scores`).
+epe_nas, zen) with -1e8, and writes that cell's synflow as 0.0; both become NaN, as does every score of a proxy
+that reads the images on a cell without an input-output path (:func:`suite_scores`).
 Without a file its proxies are simply absent. Files
 are read as untrusted input: every row must name a cell without dead ops and hold finite numbers.
 """
@@ -31,20 +32,30 @@ from .cell_space import Cell, CellSpec, cell_index, live_cell
 PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
            "flops", "params")
 INVALID = -1e8  # the suite's mark for a score it could not compute
+READS_IMAGES = frozenset({"snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain"})
+"""The suite's proxies that read the images: nasloop's proxies of these names are registered with ``needs_data``,
+and are undefined for a network whose output ignores its input (``proxy_scoring.output_ignores_input``). synflow,
+zen, l2_norm, flops and params read only the batch's shape."""
 
 
-def suite_scores(proxy: str, values: np.ndarray) -> np.ndarray:
-    """NAS-Bench-Suite-Zero's scores of ``proxy`` as nasloop computes them: NaN where the suite could not compute one.
+def suite_scores(proxy: str, values: np.ndarray, pathless: np.ndarray | bool) -> np.ndarray:
+    """NAS-Bench-Suite-Zero's scores of ``proxy`` as nasloop computes them: NaN where they are undefined.
 
-    Its mark for that is -1e8, except synflow's: NASLib's zero-cost predictor returns a synflow sum of 0 as it is,
-    where it returns the log of every other sum. A sum of 0 is a network whose output does not depend on its input
-    (a cell without an input-output path: NB201's 341, TNB101-micro's 169), whose log synflow is -inf, undefined as
-    nasloop computes it ('synflow is -inf'); read as the number 0.0 it was a score stored for those cells alone,
-    which entered a zero-cost predictor's fit as one and ranked them first where the proxy's sign is turned. Every
-    other synflow the suite stores is a log of a positive sum (14.7 and up on NB201), and is read as it is."""
+    ``pathless`` marks the cells without an input-output path (NB201's 341, TNB101-micro's 169:
+    :func:`~.cell_space.without_path`), whose network's output does not depend on its input. nasloop leaves every
+    proxy that reads the images undefined there (:data:`READS_IMAGES`), where the suite stored numbers for some:
+    snip, grasp, grad_norm and plain 0, fisher 3.8e-5 (the loss gradient of a head on a constant output, the
+    labels' alone), TNB101-micro's nwot 394.9. Read as numbers, they were scores of those cells alone, which a
+    stored table and a computed one disagreed on. The suite marks a score it could not compute with -1e8, except
+    synflow's: NASLib's zero-cost predictor returns a synflow sum of 0 as it is, where it returns the log of every
+    other sum; that sum is 0 on those same cells, whose log synflow is -inf, undefined as nasloop computes it.
+    Every other synflow the suite stores is a log of a positive sum (14.7 and up on NB201), and is read as it is.
+    The data-free proxies keep their values on those cells (l2_norm, flops and params; zen is -1e8 there)."""
     undefined = values == INVALID
     if proxy == "synflow":
         undefined |= values == 0.0
+    if proxy in READS_IMAGES:
+        undefined = undefined | pathless
     return np.where(undefined, np.nan, values)
 
 
@@ -124,6 +135,7 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
     size = source.spec.size
     cells = np.array(np.unravel_index(np.arange(size), (len(source.spec.ops),) * len(source.spec.edges))).T
     live = np.array([cell_index(source.spec, live_cell(source.spec, tuple(c))) for c in cells.tolist()])
+    pathless = live == cell_index(source.spec, (source.spec.none,) * len(source.spec.edges))  # live form all none
     absent = sorted(set(live.tolist()) - set(rows))
     if absent:
         raise DataError(f"{path} does not cover every cell (no row for the live cell at {absent[0]}); {again}")
@@ -132,7 +144,7 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
         by_index = np.full(size, np.nan)
         for index, values in rows.items():
             by_index[index] = values[column]
-        out[task][proxy] = suite_scores(proxy, by_index)[live]
+        out[task][proxy] = suite_scores(proxy, by_index[live], pathless)
     return out
 
 

@@ -5,7 +5,8 @@ numbering and edge order; they are converted to our cells and checked against th
 ``arch_str``, so a mix-up of the two conventions fails loudly instead of silently scrambling
 the comparison. A score the suite could not compute reads NaN, by the rule its final CSV is read by
 (:func:`~nasloop.search_spaces.suite_zero_csv.suite_scores`): this early file writes the synflow of a cell without an
-input-output path as 0.0 too, which read as a score stored for those cells alone.
+input-output path as 0.0 too, and its snip, grasp, grad_norm and plain as 0.0 and its fisher as a small number,
+which read as scores stored for those cells alone, where nasloop's proxies reading the images are undefined.
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ import numpy as np
 
 from ...engine.data.suite_zero import HOW_TO_GET, load_suite_zero
 from ...engine.errors import ArchitectureError, DataError
+from ..cell_space import without_path
 from ..suite_zero_csv import suite_scores
-from .cell import Cell, from_naslib
+from .cell import SPEC, Cell, from_naslib
 from .space import NB201Space
 
 
@@ -34,6 +36,7 @@ def load_nb201_zc(dataset: str = "cifar10", data_dir: str | os.PathLike | None =
         except (ValueError, ArchitectureError) as exc:
             raise DataError(f"{path}: bad NB201 key {key!r} ({exc}); replace the file ({HOW_TO_GET})") from None
         # a proxy NASLib could not compute is stored as null; leave it out
-        out[cell] = {k: float(v) if k == "val_accuracy" else float(suite_scores(k, np.float64(v)))
+        pathless = without_path(SPEC, cell)
+        out[cell] = {k: float(v) if k == "val_accuracy" else float(suite_scores(k, np.float64(v), pathless))
                      for k, v in record.items() if k != "arch_str" and v is not None}
     return out

@@ -27,7 +27,7 @@ from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from ..table_files import load_table
-from ..cell_space import cell_index
+from ..cell_space import CellSpec, cell_index, cells_without_path
 from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies, suite_scores
 from .api_file import API_FILE, WHAT as API_WHAT, WHERE as API_WHERE, api_records, looks_like_api_file
 from .codes import MICRO_SPEC, format_macro, format_micro, parse_macro, parse_micro
@@ -113,6 +113,9 @@ class TransNASBenchmark(Benchmark):
     _format: ClassVar[Callable[[tuple], str]]
     suite_zero_file: ClassVar[ProxyFile | None] = None
     """NAS-Bench-Suite-Zero's proxy file of this part, if there is one (micro, class_scene)."""
+    cell_spec: ClassVar[CellSpec | None] = None
+    """The cell shape of a part whose architectures are cells (micro's), some without an input-output path; None
+    where every architecture has one (macro's skeletons hold no ``none`` op)."""
     tasks = TASKS
     final_only = True
     times_training = False  # the JSON stores no training times
@@ -179,8 +182,8 @@ class TransNASBenchmark(Benchmark):
 
         The JSON marks a score it could not compute (Zen and epe_nas of the 169 micro cells without an
         input-output path) with the suite's -1e8, and their synflow with its 0.0, which would rank those cells as
-        numbers: read as undefined (NaN, :func:`suite_scores`), here rather than at import, so tables imported
-        before read alike."""
+        numbers: read as undefined (NaN, :func:`suite_scores`, with epe_nas on those cells whatever it holds, as it
+        reads the images), here rather than at import, so tables imported before read alike."""
         name = self.task(task).name
         column = self.table.columns.get(f"{name}:proxy:{proxy}")
         if column is None:
@@ -189,7 +192,9 @@ class TransNASBenchmark(Benchmark):
                 return super().proxy_scores(archs, proxy, task)
             return suite[[cell_index(MICRO_SPEC, a) for a in archs]].astype(np.float64)
         values = self.values_at(column, archs)
-        return suite_scores(proxy, values)
+        spec = self.cell_spec
+        pathless = False if spec is None else cells_without_path(spec)[[cell_index(spec, a) for a in archs]]
+        return suite_scores(proxy, values, pathless)
 
     def row(self, arch: tuple) -> int | None:
         return row_index(self.table, "arch").get(self._format(arch))
@@ -242,6 +247,7 @@ class TNB101MicroBenchmark(TransNASBenchmark):
     _parse, _format = staticmethod(parse_micro), staticmethod(format_micro)
     suite_zero_file = ProxyFile("tnb101_micro_zc_proxies_class_scene.csv.gz", "tnb_arch_str", (("class_scene", ""),),
                                 MICRO_SPEC, parse_micro)
+    cell_spec = MICRO_SPEC
     read_directly = (suite_zero_file.name,)
 
 
