@@ -4,7 +4,7 @@ A user without this machine's shared data could not build ``nb201_zc_proxies.csv
 (``{task: {str(op indices): {proxy: {"score": s, "time": t}, ..., "val_accuracy": v}}}``) nowhere, and the
 missing-file note said only to put the CSV in the data folder. ``nasloop data import --space nb201
 zc_nasbench201.json`` now writes it by the shared file's rules. The fixtures write NASLib's layout from rows of the
-shared file, keyed as NASLib keys them (its ``convert_str_to_op_indices``, written here from NASLib's own rules).
+shared file, keyed as NASLib keys them (``tests.naslib_nb201_files``).
 """
 from __future__ import annotations
 
@@ -18,30 +18,9 @@ import pytest
 
 from nasloop.engine import cli
 from nasloop.search_spaces.nb201.benchmark import SUITE_ZERO
+from tests.naslib_nb201_files import naslib_key, published
 
 PROXY_FILE = "nb201_zc_proxies.csv.gz"
-PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
-           "flops", "params")
-NASLIB_OPS = ["skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3"]
-NASLIB_EDGES = ((1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4))
-DEAD = "(1, 1, 1, 2, 1, 1)"  # a conv on an edge from a node that receives nothing: a cell with dead ops
-
-
-def naslib_key(arch_str: str) -> str:
-    """NASLib's key of an NB201 arch string: its op indices (convert_str_to_op_indices) as Python prints the tuple."""
-    node_ops = [[part.split("~")[0] for part in node.strip()[1:-1].split("|")] for node in arch_str.split("+")]
-    return str(tuple(NASLIB_OPS.index(node_ops[j - 2][i - 1]) for i, j in NASLIB_EDGES))
-
-
-def published(rows: list[dict[str, str]]) -> dict:
-    """NASLib's layout of ``rows`` of the shared file: CIFAR-100 too (the suite's file has it; the CSV does not), and
-    a cell with dead ops, which the CSV leaves out."""
-    def records(suffix: str) -> dict:
-        out = {naslib_key(row["arch_str"]): {**{p: {"score": float(row[f"{p}{suffix}"]), "time": 0.5} for p in PROXIES},
-                                             "val_accuracy": 50.0} for row in rows}
-        out[DEAD] = {**{p: {"score": 1.0, "time": 0.5} for p in PROXIES}, "val_accuracy": 10.0}
-        return out
-    return {"cifar10": records("_cifar10"), "cifar100": records("_cifar10"), "ImageNet16-120": records("_imagenet16")}
 
 
 @pytest.fixture(scope="module")

