@@ -7,10 +7,11 @@ Python prints it (``"(4, 0, 3, 1, 4, 3)"``): NASLib's op numbering (0 skip_conne
 ``convert_op_indices_to_str`` writes as NB201's arch string (:func:`naslib_arch_str`). A user without the shared
 data holds this file, not the CSV: ``nasloop data import --space nb201 zc_nasbench201.json`` writes the CSV by its
 rules (:mod:`..suite_zero_csv`): CIFAR-10's and ImageNet16-120's 13 proxies of the 9,445 cells without dead ops (a
-cell with some reads its live form's row), the other tasks left out, as the CSV holds none; a score NASLib stores
-as null, NaN or infinite is the suite's -1e8 (no score), as in the CSV. The ``index`` column, the official NB201
-index the JSON does not hold, comes from the NB201 table in the data folders, which carries it (the shipped CSV's,
-and tables imported from it); without one it is left out, and rows follow the cells' enumeration.
+cell with some reads its live form's row), the other tasks (whichever the file lists first) left out and named, as
+the CSV holds none; a score NASLib stores as null, NaN or infinite is the suite's -1e8 (no score), as in the CSV.
+The ``index`` column, the official NB201 index the JSON does not hold, comes from the NB201 table in the data
+folders, which carries it (the shipped CSV's, and tables imported from it); without one it is left out, and rows
+follow the cells' enumeration.
 """
 from __future__ import annotations
 
@@ -38,9 +39,12 @@ WHAT = f"NAS-Bench-Suite-Zero's NB201 proxy JSON (NASLib's {PUBLISHED})"
 _NASLIB_OPS = ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3")
 _NASLIB_EDGES = ((1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4))
 _KEY = re.compile(r"\(\s*(\d+)\s*" + r",\s*(\d+)\s*" * 5 + r"\)")
-_HEAD = re.compile(r'\{\s*"(cifar10|cifar100|ImageNet16-120)"\s*:\s*\{\s*"\(\s*\d+\s*(,\s*\d+\s*){5}\)"')
-"""The file's start: an NB201 task, then a key of six op indices. TransNAS-micro's file has such keys too, under
-its own tasks; NB301's and NB101's keys are nested."""
+NASLIB_TASKS = ("cifar10", "cifar100", "ImageNet16-120", "svhn", "scifar100", "ninapro")
+"""The tasks NASLib's NB201 file scores: NB201's three and the suite's NAS-Bench-360 ones, in whatever order the
+file lists them (its first need not be cifar10)."""
+_HEAD = re.compile(r'\{\s*"(%s)"\s*:\s*\{\s*"\(\s*\d+\s*(,\s*\d+\s*){5}\)"' % "|".join(NASLIB_TASKS))
+"""The file's start: any of its tasks, then a key of six op indices. TransNAS-micro's file has such keys too, under
+its own tasks; NB301's (also under svhn, scifar100, ninapro) and NB101's keys are nested."""
 
 
 def naslib_arch_str(op_indices: tuple[int, ...]) -> str:
@@ -122,7 +126,7 @@ def _task_rows(path: Path, data: dict, task: str, cells: list[Cell], live_of: li
 
 def write_proxy_csv(source: ProxyFile, paths: Sequence[Path], target: Path) -> str:
     """Write NASLib's JSON (the one file of ``paths``) as ``source``'s CSV ``target``, whole or not at all; say
-    what it holds."""
+    what it holds, and which of the file's tasks it left out (the CSV has no columns for them)."""
     path, = paths
     try:
         data = json.loads(content_text(path))
@@ -133,7 +137,11 @@ def write_proxy_csv(source: ProxyFile, paths: Sequence[Path], target: Path) -> s
         raise DataError(f"{path} is not a {{task: {{cell: {{proxy: ...}}}}}} mapping; {HOW_TO_GET}")
     cells, live_of = cells_and_live_codes()
     tasks = {suffix: _task_rows(path, data, task, cells, live_of, source.parse) for task, suffix in source.suffixes}
-    return f"wrote {target} ({write_rows(source, tasks, target)})"
+    held = write_rows(source, tasks, target)
+    skipped = [str(task) for task in data if task not in dict(source.suffixes)]
+    left_out = (f"; left out the file's tasks {', '.join(skipped)[:120]}: {target.name} has no columns for them"
+                if skipped else "")
+    return f"wrote {target} ({held}{left_out})"
 
 
 def rewrite_for(source: ProxyFile) -> Rewrite:
