@@ -258,13 +258,15 @@ def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) 
     import numpy as np
     from rich.table import Table
 
+    from .predictor_report import resolved_caption
+
     seeds = len({r["seed"] for r in rows})
     spread = seeds > 1  # one seed has no spread to show
     at = f" at {args.fidelity} epochs" if args.fidelity is not None else ""
     ranked = f" {args.metric}" if args.metric else ""
     table = Table(title=f"predictors on {args.space} {args.dataset}{ranked}{at} ({seeds} seed{'s' * (seeds != 1)}"
                         + (", mean ± population std over seeds)" if spread else ")"),
-                  caption=target_description(args.space, args.dataset, args.metric) or None)
+                  caption=resolved_caption(target_description(args.space, args.dataset, args.metric), rows) or None)
     for column in ("predictor", "train", "test", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
                    "predict s"):
         table.add_column(column, justify="left" if column == "predictor" else "right")

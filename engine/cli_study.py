@@ -326,11 +326,12 @@ def _compare_predictors(args: argparse.Namespace, plugins: list[str]) -> int:
                                       force_new=args.force_new, on_note=note, on_aside=lambda text: print(
                                           f"nasloop compare: note: {text}", file=sys.stderr),
                                       plugins=plugin_record(plugins))
-    recorded = (args.out / PREDICTOR_STUDY_FILE).is_file()
-    missing = unmeasured(read_grid(args.out, args.data_dir), records) if recorded else None
+    # as 'nasloop report' reads it: with what the study's predictors resolved and the fidelity it ranks
+    stored = read_grid(args.out, args.data_dir) if (args.out / PREDICTOR_STUDY_FILE).is_file() else None
+    missing = unmeasured(stored, records) if stored is not None else None
     if missing:  # asked of the study by an earlier command that was killed
         note(missing)
-    written = write_predictor_report(args.out, records, grid, args.command_line, notes)
+    written = write_predictor_report(args.out, records, stored or grid, args.command_line, notes)
     print(markdown_table(predictor_table(records)))
     print(f"\nreport: {written[1]}")
     return 0

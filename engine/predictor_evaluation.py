@@ -23,7 +23,6 @@ from scipy import stats
 
 from ..predictors.base import checked_prediction
 from .assemble import build_space, choose_tabulated_space, dataset_for, table_context
-from .config import construct
 from .context import refuse_resized
 from .data.paths import check_data_dir
 from .errors import ConfigError, as_list, one_line
@@ -32,6 +31,7 @@ from .objectives import parse_objectives
 from .options import TORCH_SEEDS, option_names
 from .predictor_trial import tried_predictor
 from .registry import PREDICTORS, SEARCH_SPACES
+from .resolved_options import ResolvedOptions
 
 __all__ = ["evaluate_predictors", "precision_at"]
 
@@ -136,22 +136,27 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                         on_result: Callable[[dict], None] | None = None,
                         skip: Container[tuple[str, int, int]] = (),
                         keep_cell: Callable[[Any], bool] | None = None,
-                        on_note: Callable[[str], None] | None = None) -> list[dict]:
+                        on_note: Callable[[str], None] | None = None,
+                        resolved: ResolvedOptions | None = None) -> list[dict]:
     """Fit each predictor on n cells and rank the rest; one record per (predictor, train size, seed).
 
     Each record holds predictor, space, dataset, metric (``:min`` when lower is better), fidelity (the epochs
     ranked; None for a table of final results only), train_size, seed, test_size, kendall_tau,
-    spearman, precision_top1, precision_top5, fit_seconds and predict_seconds (ranking every
-    test cell). ``on_result`` sees each record as soon as it exists, so a CLI can stream them (and a
-    study store them); ``skip`` holds (predictor, train size, seed) already measured. ``keep_cell``
-    restricts both splits to the benchmark cells it accepts, so a figure can be taken on the same
-    cell set as an outside anchor (e.g. NB201 without cells that only differ in dead ops).
+    spearman, precision_top1, precision_top5, fit_seconds, predict_seconds (ranking every
+    test cell) and resolved_options: the options the predictor filled in from the space, benchmark or context
+    (zero-cost's proxy, the forest's features; see :mod:`.resolved_options`), which its name and the options given
+    do not say, and which a later nasloop may fill in otherwise. ``on_result`` sees each record as soon as it
+    exists, so a CLI can stream them (and a study store them); ``skip`` holds (predictor, train size, seed)
+    already measured. ``keep_cell`` restricts both splits to the benchmark cells it accepts, so a figure can be
+    taken on the same cell set as an outside anchor (e.g. NB201 without cells that only differ in dead ops).
     Without ``dataset``, the space benchmark's first task is ranked, as the CLI's (a default of cifar10 refused every
     TNB101 space), and a task's name in other letter case is recorded as the benchmark spells it.
     Everything is checked before the first fit, so a typo fails in one line, not an hour in.
     ``on_note`` hears, before then, of a predictor that will build a network for every cell it reads
     (a proxy nothing stores), which can take hours where a stored proxy takes a second, and of the task's cells
-    without a value of ``metric``, which neither split holds.
+    without a value of ``metric``, which neither split holds. ``resolved``: the options a predictor study recorded
+    its space and predictors resolved, given back as they are built (a study continued after a default changed
+    fits the predictor it began with), and what they resolve now, which the study records.
     """
     predictors, train_sizes, seeds = (as_list(what, values, f"e.g. {what}={example}") for what, values, example in (
         ("predictors", predictors, "['flan']"), ("train_sizes", train_sizes, "[8, 40]"), ("seeds", seeds, "[0, 1, 2]")))
@@ -174,7 +179,9 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                           f"evaluated: {', '.join(factories)}")
     factory = SEARCH_SPACES.get(space)  # without a table, require_benchmark says why, in the command's words
     context = dataclasses.replace(table_context(factory, dataset, str(data_dir) if data_dir else None), on_note=on_note)
-    search_space = build_space(space, context, **dict(space_options or {}))
+    resolved = resolved if resolved is not None else ResolvedOptions(on_note=on_note)
+    search_space = resolved.build("space", space, factory, lambda given: build_space(space, context, **given),
+                                  dict(space_options or {}))
     benchmark = context.require_benchmark("predictors evaluate", search_space,
                                           lambda: choose_tabulated_space(search_space))
     refuse_resized(search_space, "predictors evaluate ranks predictions against")
@@ -205,8 +212,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
 
     def build(name: str, seed: int) -> Any:
         try:
-            return construct("predictor", name, factories[name], search_space,
-                             wiring={"context": context, "seed": seed}, **predictor_options.get(name, {}))
+            return resolved.construct("predictor", name, factories[name], search_space,
+                                      wiring={"context": context, "seed": seed}, given=predictor_options.get(name, {}))
         except ConfigError as exc:  # advise NAME.KEY when an option given to all is another predictor's own
             unknown = set(predictor_options.get(name, {})) - set(option_names(factories[name]))
             elsewhere = {key for other, factory in factories.items() if other != name for key in option_names(factory)}
@@ -258,7 +265,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
                 record = {"predictor": name, "space": space, "dataset": dataset, "metric": ranked,
                           "fidelity": fidelity, "train_size": int(n),
                           "seed": int(seed), "test_size": int(len(test)), **measures,
-                          "fit_seconds": fitted - started, "predict_seconds": predicted - fitted}
+                          "fit_seconds": fitted - started, "predict_seconds": predicted - fitted,
+                          "resolved_options": resolved.ran_with("predictor", name)}
                 records.append(record)
                 if on_result is not None:
                     on_result(record)

@@ -18,6 +18,7 @@ from .options import check_value
 from .predictor_evaluation import ranked_metric
 from .registry import BENCHMARKS, SEARCH_SPACES
 from .run_missing import PREDICTOR_STUDY_FILE
+from .store_rows import RESOLVED_KEY, resolved_record
 
 RANKED = "ranked_fidelity"
 
@@ -94,6 +95,8 @@ def check_recorded(grid: dict[str, Any]) -> None:
     files = grid.get("pretrained_files")
     if files is not None and not isinstance(files, dict):
         raise ValueError(f"its pretrained files are {files!r}, not a mapping")
+    if not resolved_record(grid.get(RESOLVED_KEY, {})):  # given back to the predictors: the fits failed on it
+        raise ValueError(f"its {RESOLVED_KEY} are {grid[RESOLVED_KEY]!r:.80}, not plugin kind -> name -> options")
     value = grid.get(RANKED)
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ValueError(f"its {RANKED} is {value!r}, not a whole number of epochs or null")

@@ -4,16 +4,19 @@ parts a search study's report uses (:mod:`.report`)."""
 from __future__ import annotations
 
 import html
+import json
 import math
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from .assemble import target_description
+from .predictor_grid import RANKED
 from .predictor_study import summary_rows, tau_figure
 from .replaced_files import write_text_replacing
 from .report import Table, figure_html, html_page, html_table, markdown_table, provenance
 from .report_files import write_staged
+from .store_rows import RESOLVED_KEY
 
 
 def predictor_table(records: list[dict]) -> Table:
@@ -26,6 +29,45 @@ def predictor_table(records: list[dict]) -> Table:
             [[r["predictor"], str(r["train_size"]), _tested(r), _seeds(r), show(r["kendall_tau"], 3),
               show(r["spearman"], 3), show(r["precision_top1"], 2), show(r["precision_top5"], 2),
               show(r["fit_seconds"], 2), show(r["predict_seconds"], 3)] for r in summary_rows(records)])
+
+
+def study_settings(grid: dict) -> str:
+    """The options the study's commands gave and those its space and predictors resolved, in words: the report
+    showed the command that wrote it, which for 'nasloop report DIR' names none, so a study of FLAN at
+    ``ensemble=2`` read as one of FLAN's defaults."""
+    given = [f"--{flag} {key}={_value(value)}" for flag, options in (("space-opt", grid.get("space_options")),
+                                                                      ("predictor-opt", grid.get("predictor_options")))
+             for key, value in (options or {}).items()]
+    text = f"Options given: {', '.join(given) if given else 'none (every default)'}."
+    if grid.get("fidelity") is None and grid.get(RANKED) is not None:  # the title names a fidelity given only
+        text += f" Fidelity: {grid[RANKED]} epochs, the table's highest for the task when the study began."
+    if plugins := grid.get("plugins"):
+        text += f" Plugins: {', '.join(plugins)}."
+    resolved = [f"{kind} {name}: {options_text(options)}"
+                for kind, by_name in (grid.get(RESOLVED_KEY) or {}).items() for name, options in by_name.items()]
+    if resolved:
+        text += (" Filled in from the space, its benchmark or the context when the study first measured them, and "
+                 f"kept for its later fits: {'; '.join(resolved)}.")
+    return text
+
+
+def resolved_caption(described: str, records: Sequence[dict]) -> str:
+    """``predictors evaluate``'s table caption: what its targets are (``described``), and the options each predictor
+    filled in (its records' ``resolved_options``), which the table's names alone do not say."""
+    resolved = {r["predictor"]: r["resolved_options"] for r in records if r.get("resolved_options")}
+    filled = "; ".join(f"{name} {options_text(options)}" for name, options in resolved.items())
+    filled = filled and f"options filled in from the space and its benchmark: {filled}"
+    return "\n".join(part for part in (described, filled) if part)
+
+
+def options_text(options: Mapping[str, Any]) -> str:
+    """``KEY=VALUE`` of each option, as ``--predictor-opt`` reads it."""
+    return ", ".join(f"{key}={_value(value)}" for key, value in options.items())
+
+
+def _value(value: Any) -> str:
+    """An option's value as ``--predictor-opt`` reads it: text as it is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _tested(row: dict) -> str:
@@ -61,6 +103,7 @@ def _write_predictor_report(folder: Path, records: list[dict], grid: dict, comma
              "half-width of the 95 % Student t interval over the seeds (wide with two or three seeds).")
     if values := target_description(grid["space"], grid["dataset"], grid.get("metric")):
         facts += f" Targets: {values}."
+    facts += f" {study_settings(grid)}"
     md_prov, html_prov = provenance(command)
     md = [f"# {title}", "", facts, "", md_prov, "", *(f"**Note:** {text}\n" for text in notes),
           markdown_table(table), ""]

@@ -3,7 +3,10 @@
 ``nasloop compare --predictors flan,gp --train-sizes 8,40,128 --seeds 5 --out DIR`` records its grid
 in ``DIR/predictor_study.json`` and appends each (predictor, train size, seed) record to
 ``DIR/predictor_records.jsonl`` the moment it is measured, so a killed study loses at most the
-fit in progress and the same command continues it, adding new predictors, sizes or seeds.
+fit in progress and the same command continues it, adding new predictors, sizes or seeds. The grid file keeps
+what the study's space and predictors resolved from the benchmark (``resolved_options``, see
+:mod:`.resolved_options`), which a continued study gives back: continued after a default changed, the study fitted
+another predictor under the same name, its seeds mixing two rankings in one row.
 """
 from __future__ import annotations
 
@@ -22,10 +25,12 @@ from .predictor_evaluation import evaluate_predictors, ranked_metric
 from .predictor_grid import RANKED, check_held, check_recorded, ranked_fidelity
 from .predictor_options import options_per_predictor
 from .replaced_files import replaced
+from .resolved_options import ResolvedOptions
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .run_lock import StudyLock
 from .registry import BENCHMARKS, SEARCH_SPACES
 from .store import DB_NAME
+from .store_rows import RESOLVED_KEY
 from .study_renew import set_aside
 from .study_stats import mean_interval
 from .user_files import check_pretrained_files, folder_file_text, pretrained_digests, same_but_moved_files
@@ -285,6 +290,8 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
                               f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
         replace = bool(differ)
     ranked = ranked_fidelity(grid, None if replace else stored, data_dir)  # what the records are checked against
+    # what its space and predictors resolved when the study measured them: a fit after a default changed is theirs
+    resolved = ResolvedOptions(None if stored is None or replace else stored.get(RESOLVED_KEY), on_note)
     records = [] if replace else read_records(folder, {**grid, **ranked})
     done = {(r["predictor"], r["train_size"], r["seed"]) for r in records}
     logs: list[Any] = []  # the records file, opened with the first record
@@ -304,11 +311,12 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             if replace or not locked:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))
             # the requests: what a report finds unmeasured; the ranked fidelity: what its records are checked against
+            now = {RESOLVED_KEY: resolved.kept()} if resolved.kept() or RESOLVED_KEY in kept else {}
             if not grid_path.exists() or older or asked != requests or (ranked and RANKED not in kept) or any(
-                    kept.get(key) != value for key, value in plugins.items()):
+                    kept.get(key) != value for key, value in {**plugins, **now}.items()):
                 # whole or not at all: a kill while writing it damaged the study; a Ctrl-C leaves no part file
                 with replaced(grid_path, grid_path.with_name(PREDICTOR_STUDY_FILE + ".part")) as partial:
-                    partial.write_text(json.dumps({**kept, **ranked, "requests": asked, **plugins}, indent=1))
+                    partial.write_text(json.dumps({**kept, **ranked, "requests": asked, **plugins, **now}, indent=1))
             logs.append(open(folder / RECORDS_FILE, "a"))
         logs[0].write(json.dumps(record) + "\n")
         logs[0].flush()
@@ -323,7 +331,8 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
                             fidelity=grid["fidelity"] if grid["fidelity"] is not None else ranked.get(RANKED),
                             predictor_options=options_per_predictor(list(predictors), grid["predictor_options"],
                                                                     waiting=True),
-                            space_options=grid["space_options"], on_result=keep, skip=done, on_note=on_note)
+                            space_options=grid["space_options"], on_result=keep, skip=done, on_note=on_note,
+                            resolved=resolved)
     finally:
         for log in logs:
             log.close()

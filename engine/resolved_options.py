@@ -9,7 +9,8 @@ halved between two predictors. So a new run records, beside the options given (i
 each plugin's options that its constructor filled in otherwise than its signature's default, as ``config()`` reads
 them back; a resume gives them back as options, under the configuration's own. A store from before this record
 holds none and resumes on the defaults of the nasloop resuming it, as it did. The executor is left out: where
-trials run is not what they compute, and a resume may change it.
+trials run is not what they compute, and a resume may change it. A predictor study (``compare --predictors``)
+records its space's and predictors' in its grid file and gives them back when it is continued, the same way.
 
 A plugin holding predictors (a blend, see :attr:`.Predictor.holds_predictors`) builds them itself from its
 ``members`` option: what each resolved is recorded inside that option, by member, and given back inside it under
@@ -37,11 +38,13 @@ Note = Callable[[str], None]
 
 class ResolvedOptions:
     """The options a run's plugins resolved: those a stored run ``recorded``, given back as its plugins are built,
-    and those the plugins built now resolved (:meth:`record`), which a new run stores."""
+    and those the plugins built now resolved (:meth:`record`), which a new run stores; a predictor study, whose later
+    commands build predictors its first did not, keeps both (:meth:`kept`)."""
 
     def __init__(self, recorded: Record | None = None, on_note: Note | None = None) -> None:
         self.recorded: Record = recorded or {}
         self._resolved: Record = {}
+        self._given_back: Record = {}
         self._on_note, self._said = on_note, set[str]()
 
     def build(self, kind: str, name: str, factory: Callable[..., Plugin], make: Callable[[dict[str, Any]], Plugin],
@@ -60,6 +63,10 @@ class ResolvedOptions:
                                                     given.get("members", list(members)))
         plugin = make(options)
         self._resolved.setdefault(kind, {})[name] = _resolved(plugin, {*options, *passed})
+        # a holder's given members only name them: what each recorded it resolved is inside the recorded members
+        self._given_back.setdefault(kind, {})[name] = {
+            key: value for key, value in recorded.items()
+            if key not in given or key == "members" and _holds_predictors(factory)}
         return plugin
 
     def construct(self, kind: str, name: str, factory: Callable[..., Plugin], /, *args: Any,
@@ -75,6 +82,30 @@ class ResolvedOptions:
         are left out)."""
         return {kind: {name: found for name, found in built.items() if found}
                 for kind, built in self._resolved.items() if any(built.values())}
+
+    def ran_with(self, kind: str, name: str) -> dict[str, Any]:
+        """The options the ``kind`` plugin ``name`` last built ran with beyond those given: the recorded ones given
+        back (a resolved option given back is no longer resolved, so :meth:`record` leaves it out) under what it
+        resolved now. A predictor study's fit says them, since its name alone no longer says which predictor ran."""
+        back, now = self._given_back.get(kind, {}).get(name, {}), self._resolved.get(kind, {}).get(name, {})
+        merged = {**back, **now}
+        if isinstance(back.get("members"), dict) and isinstance(now.get("members"), dict):  # by member, as recorded
+            merged["members"] = {key: {**_options(back["members"].get(key)), **_options(now["members"].get(key))}
+                                 for key in {**back["members"], **now["members"]}}
+        return merged
+
+    def kept(self) -> Record:
+        """The record a study keeps across its commands: what each plugin built now ran with (:meth:`ran_with`;
+        a recorded option it no longer takes is dropped), and the record of those not built now as it was, since
+        a later command may build them again (a predictor study's next command may compare a predictor this one
+        did not)."""
+        kept = {kind: {name: dict(options) for name, options in by_name.items()}
+                for kind, by_name in self.recorded.items()}
+        for kind, built in self._given_back.items():
+            for name in built:
+                kept.setdefault(kind, {})[name] = self.ran_with(kind, name)
+        return {kind: {name: found for name, found in by_name.items() if found}
+                for kind, by_name in kept.items() if any(by_name.values())}
 
     def _taken(self, owner: str, factory: Callable[..., Any], recorded: Mapping[str, Any],
                given: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,6 +137,11 @@ class ResolvedOptions:
                 options = {**self._taken(f"{owner} member '{key}'", member, mine, options or {}), **(options or {})}
             back[key] = options
         return back
+
+
+def _options(value: Any) -> dict[str, Any]:
+    """A member's recorded options, or none where the record holds something else there (left to the holder)."""
+    return dict(value) if isinstance(value, Mapping) else {}
 
 
 def _holds_predictors(factory: Any) -> bool:

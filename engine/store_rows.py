@@ -108,7 +108,7 @@ RESOLVED_KEY = "resolved_options"
 """The meta key of the options a run's plugins resolved when it began (see :mod:`.resolved_options`)."""
 
 
-def _resolved_record(value: Any) -> bool:
+def resolved_record(value: Any) -> bool:
     """Whether ``value`` maps plugin kinds to names to options, as :data:`RESOLVED_KEY` holds them."""
     return isinstance(value, dict) and all(
         isinstance(by_name, dict) and all(isinstance(options, dict) for options in by_name.values())
@@ -126,7 +126,7 @@ _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "repeat_streak": (_count, "a count"), "repeats_to_replay": (_count, "a count"),
     "pretrained_files": (lambda v: v is None or isinstance(v, dict) and all(isinstance(d, str) for d in v.values()),
                          "file -> sha256"),
-    RESOLVED_KEY: (_resolved_record, "plugin kind -> name -> options")}
+    RESOLVED_KEY: (resolved_record, "plugin kind -> name -> options")}
 """What each meta value nasloop reads must be, and how the refusal says so (the others are checked where they are
 read). Checked as every store opens, so the readers of the wall time need no check of their own."""
 

@@ -22,7 +22,7 @@ from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.search_spaces.nb201.cell import SPEC
 
 KEYS = {"predictor", "space", "dataset", "metric", "fidelity", "train_size", "seed", "test_size", "kendall_tau",
-        "spearman", "precision_top1", "precision_top5", "fit_seconds", "predict_seconds"}
+        "spearman", "precision_top1", "precision_top5", "fit_seconds", "predict_seconds", "resolved_options"}
 
 
 def test_cells_come_in_official_index_order(data_dir, nb201_csv_path):
