@@ -22,7 +22,7 @@ from .run_folders import started_in
 from .space_checks import check_space_moves
 from .state_json import state_json
 from .store import RunStore
-from .store_rows import RESTORE
+from .store_rows import RESTORE, Trial
 from .stored_keys import stored_arch
 from .user_files import path_from
 
@@ -314,12 +314,13 @@ SAME_TABLE_FIX = "give --data-dir the folder of the table the run began with, or
 
 
 def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evaluator: Evaluator,
-                       fix: str = SAME_TABLE_FIX) -> None:
+                       fix: str = SAME_TABLE_FIX, done: Sequence[Trial] | None = None) -> None:
     """A resumed run reads the results it began with. With ``--data-dir`` at a folder holding another table (of
     other epochs, another import), its earlier evaluations and the new ones would mix unseen in one run; a table
     that has gained other columns or tasks since still answers the run's results alike and passes. A run whose
     evaluator names its data (:meth:`Evaluator.data_identity`) must find the same data. A study continued on
-    other data (:mod:`.study_data`) asks its runs the same, with its own ``fix``."""
+    other data (:mod:`.study_data`) asks its runs the same, with its own ``fix`` and ``done``, the run's finished
+    trials it has read to skip a damaged run (read here again, they were read twice)."""
     recorded, now = store.get_meta("data_identity"), evaluator.data_identity()
     if recorded is not None and now is None:  # "evaluated on the abc, and would now be on the None; put the data back"
         raise DataError(f"{store.path} is damaged: meta 'data_identity' is {recorded!r}, but the run's evaluator "
@@ -330,7 +331,7 @@ def check_same_results(run_dir: str, store: RunStore, space: SearchSpace, evalua
                         "new run")
     if not evaluator.repeatable:
         return
-    done = store.trials("state = 'done' AND status = 'ok'")
+    done = store.trials("state = 'done' AND status = 'ok'") if done is None else done
     for trial in done[::max(1, len(done) // RESULTS_ASKED_AGAIN)][:RESULTS_ASKED_AGAIN]:
         then = dict(trial.result.metrics) if trial.result is not None else {}
         if not then:

@@ -31,11 +31,11 @@ def check_study_data(stored: Study, space: SearchSpace, evaluator: Evaluator) ->
         except NasloopError:
             continue
         with store:
-            try:
-                held = bool(store.trials("state = 'done' AND status = 'ok'"))
+            try:  # read once: the check asks them again of the data found now
+                done = store.trials("state = 'done' AND status = 'ok'")
             except NasloopError:  # a damaged row: the study names the run as it reports it
                 continue
-            if not held:
+            if not done:
                 continue
-            check_same_results(str(run_dir), store, space, evaluator, fix)
+            check_same_results(str(run_dir), store, space, evaluator, fix, done)
         return
