@@ -105,3 +105,13 @@ def test_a_damaged_record_is_named(tmp_path, nasloop_in_process, damaged):
     done = nasloop_in_process([*STUDY, "--predictors", "zero-cost", "--seeds", "2", "--out", str(out)])
     assert done.returncode == 2 and "is not a readable predictor study file (ValueError: its resolved_options are " \
         in done.stderr and "not plugin kind -> name -> options" in done.stderr, done.stderr
+
+
+def test_a_study_from_before_the_record_records_what_it_resolves_when_continued(tmp_path, nasloop_in_process):
+    """As a study from before it recorded its pretrained files records them: from here on it keeps to them."""
+    out = tmp_path / "study"
+    _study(nasloop_in_process, out, 1)
+    path = out / "predictor_study.json"
+    path.write_text(json.dumps({k: v for k, v in json.loads(path.read_text()).items() if k != "resolved_options"}))
+    _study(nasloop_in_process, out, 2)
+    assert json.loads(path.read_text())["resolved_options"]["predictor"] == {"zero-cost": {"proxy": "nwot"}}
