@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from nasloop.engine.errors import ConfigError
+from nasloop.engine.predictor_evaluation import evaluate_predictors
 from nasloop.search_spaces.darts.benchmark import NB301Benchmark
 
 STUDY = ["compare", "--space", "darts", "--train-sizes", "8", "--quiet"]
@@ -115,3 +117,10 @@ def test_a_study_from_before_the_record_records_what_it_resolves_when_continued(
     path.write_text(json.dumps({k: v for k, v in json.loads(path.read_text()).items() if k != "resolved_options"}))
     _study(nasloop_in_process, out, 2)
     assert json.loads(path.read_text())["resolved_options"]["predictor"] == {"zero-cost": {"proxy": "nwot"}}
+
+
+def test_a_record_given_where_the_api_takes_resolved_options_is_named(data_dir):
+    with pytest.raises(ConfigError, match=r"^resolved takes a ResolvedOptions \(ResolvedOptions\(record\), the record "
+                                          r"a study keeps\), got \{'predictor'"):
+        evaluate_predictors(["zero-cost"], [8], [0], space="darts", data_dir=data_dir,
+                            resolved={"predictor": {"zero-cost": {"proxy": "params"}}})
