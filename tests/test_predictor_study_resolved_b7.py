@@ -15,6 +15,12 @@ from nasloop.search_spaces.darts.benchmark import NB301Benchmark
 STUDY = ["compare", "--space", "darts", "--train-sizes", "8", "--quiet"]
 
 
+@pytest.fixture(autouse=True)
+def _data_by_environment(monkeypatch, data_dir):
+    """The commands find the tables as a user who set $NASLOOP_DATA does: none of them names --data-dir."""
+    monkeypatch.setenv("NASLOOP_DATA", str(data_dir))
+
+
 def _records(folder):
     return [json.loads(line) for line in (folder / "predictor_records.jsonl").read_text().splitlines()]
 
