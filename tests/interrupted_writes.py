@@ -7,8 +7,13 @@ from typing import Any
 
 
 def save_half_then_interrupt(real_save: Any, obj: Any, f: Any) -> None:
-    """``obj`` saved for real, cut at half its bytes in ``f``, then a Ctrl-C: an interrupt in mid-write."""
+    """``obj`` saved for real, cut at half its bytes in ``f`` (a path, or the buffer a checkpoint is serialised into
+    before its file is written), then a Ctrl-C: an interrupt in mid-write."""
     buffer = io.BytesIO()
     real_save(obj, buffer)
-    Path(f).write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    half = buffer.getvalue()[: len(buffer.getvalue()) // 2]
+    if isinstance(f, io.BytesIO):
+        f.write(half)
+    else:
+        Path(f).write_bytes(half)
     raise KeyboardInterrupt

@@ -40,8 +40,10 @@ from ..errors import ConfigError, DataError, MissingDataError
 from ..options import (EPOCHS_WHY, MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat,
                        PositiveInt, Range, Seed)
 from ..registry import register_evaluator
+from ..stop_reasons import continue_hint
 from ..types import Arch, Result
 from .base import Evaluator
+from .checkpoint_write import UnwritableCheckpoint
 from .network_size import TRAINING_BYTES, refuse_oversized_networks
 from ..space_networks import build_network
 from .replicates import combine, pool_rate, replicate_bookkeeping, replicate_metric_names
@@ -263,9 +265,12 @@ class TrainingEvaluator(Evaluator):
         trainer = Trainer(config, device=self.device, compile=self.compile, compile_mode=self.compile_mode,
                           amp=self.amp, data=data)
         model = self._network(arch, splits["num_classes"], draw)
-        return trainer.fit(model, splits["train"], splits["val"], splits["test"],
-                           checkpoint_dir=self.checkpoint_dir(arch, epochs, draw), on_epoch_end=on_epoch_end,
-                           num_classes=splits["num_classes"])
+        try:
+            return trainer.fit(model, splits["train"], splits["val"], splits["test"],
+                               checkpoint_dir=self.checkpoint_dir(arch, epochs, draw), on_epoch_end=on_epoch_end,
+                               num_classes=splits["num_classes"])
+        except UnwritableCheckpoint as exc:  # the search stops; its resume trains this trial again
+            raise UnwritableCheckpoint(f"{exc}; then {continue_hint(self.run_dir)}") from None
 
     def checkpoint_dir(self, arch: Arch, epochs: int, draw: int = 0) -> Path | None:
         """Where this trial's checkpoints go (one folder per replicate), or None without a run directory."""

@@ -18,7 +18,6 @@ import contextlib
 import math
 import os
 import pickle
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,17 +29,15 @@ from torch import nn
 
 from ..errors import ConfigError, DataError
 from ..options import TORCH_SEEDS
-from ..replaced_files import remove_dead_partials, replaced_by_this_process
+from ..replaced_files import remove_dead_partials
+from .checkpoint_write import CHECKPOINT, OLDER_PARTIALS, write_checkpoint
 from .batches import MEAN, STD, BatchSource, DeviceArrays, Split, augment, stratified_split
 from ..devices import resolve_device
 
 __all__ = ["SCHEDULES", "TrainConfig", "TrainReport", "Trainer", "resolve_device", "augment", "stratified_split",
-           "DeviceArrays", "BatchSource", "Split"]
+           "DeviceArrays", "BatchSource", "Split", "CHECKPOINT"]
 
 SCHEDULES = ("cosine", "linear")
-CHECKPOINT = "last.pt"
-OLDER_PARTIALS = re.escape(f".{CHECKPOINT}.") + r"\d+\.tmp"
-"""The partial checkpoints nasloop wrote before their names held a host, removed as dead ones are."""
 
 
 @dataclass(frozen=True)
@@ -314,7 +311,6 @@ class Trainer:
         ``trained`` the seconds spent in its training epochs, the images they saw and each epoch's thread count, so a
         resumed trial's train_seconds, images/s and thread counts cover all its epochs (the first two read 0.0 and
         NaN after a kill during the final evaluation)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         state = {
             "epoch": epoch, "config": self._fingerprint(), "data": self.data, "losses": list(losses),
             "seconds": float(seconds),
@@ -324,11 +320,7 @@ class Trainer:
             "rng": {"cpu": torch.get_rng_state(),
                     "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None},
         }
-        # Its own partial file keeps two writers of one trial (a timed-out attempt not yet killed, beside its retry)
-        # off each other's: neither renames nor removes the other's half-written one. Those that writers killed by
-        # ray.kill in mid-save left (no handler of theirs ran) are removed.
-        with replaced_by_this_process(path, "tmp", OLDER_PARTIALS) as partial:
-            torch.save(state, partial)
+        write_checkpoint(path, state)  # a write that fails stops the search: see checkpoint_write
 
     def _resume(self, path: Path | None, model: nn.Module, optimizer: torch.optim.Optimizer,
                 scheduler: torch.optim.lr_scheduler.LRScheduler,

@@ -1,0 +1,61 @@
+"""Writing a trial's checkpoint, where a write that fails is the machine's failure, not the architecture's.
+
+A checkpoint folder that cannot be written (``checkpoints`` a file, a folder without write permission, a read-only
+file system) or a disk that fills up fails every trial alike. Raised as the OSError it is, each trial was stored
+as a failed evaluation of its architecture ("NotADirectoryError: ...") after training its first epoch, the search
+went on to fail the next ones the same way, and the run ended "failed: all N evaluations failed" with the
+architectures it had proposed lost to a resume. It now stops the search in one line (a nasloop error: see
+:func:`..evaluators.base.crashed`), the trial left to run again once the folder can be written.
+"""
+from __future__ import annotations
+
+import errno
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..errors import DataError
+from ..replaced_files import replaced_by_this_process
+
+CHECKPOINT = "last.pt"
+OLDER_PARTIALS = re.escape(f".{CHECKPOINT}.") + r"\d+\.tmp"
+"""The partial checkpoints nasloop wrote before their names held a host, removed as dead ones are."""
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+"""What a write fails with where no room is left: the disk, the user's quota, the largest file allowed."""
+
+
+class UnwritableCheckpoint(DataError):
+    """A trial's checkpoint could not be written: every trial would fail alike, so the search stops."""
+
+
+def write_checkpoint(path: Path, state: dict[str, Any]) -> None:
+    """Write ``state`` to ``path`` whole or not at all (a partial file of this process's own, renamed into place).
+
+    It is serialised in memory first: torch.save to a file whose write fails (a full disk) raised RuntimeError
+    ("[enforce fail at inline_container.cc] unexpected pos ..."), which said nothing of the disk and failed the
+    trial as its architecture's; a write from Python raises the OSError that names the cause."""
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Its own partial file keeps two writers of one trial (a timed-out attempt not yet killed, beside its
+        # retry) off each other's: neither renames nor removes the other's half-written one. Those that writers
+        # killed by ray.kill in mid-save left (no handler of theirs ran) are removed.
+        with replaced_by_this_process(path, "tmp", OLDER_PARTIALS) as partial:
+            partial.write_bytes(buffer.getbuffer())
+    except OSError as exc:
+        raise UnwritableCheckpoint(unwritable(path, exc)) from None
+
+
+def unwritable(path: Path, exc: OSError) -> str:
+    """One line for a checkpoint ``path`` that could not be written, naming the cause and the folder to mend: the
+    nearest of its folders that exists (a ``checkpoints`` that is a file, a folder without write permission)."""
+    if exc.errno in FULL:
+        return f"cannot write checkpoint {path}: {exc.strerror or exc}; free space on the disk of {path.parent}"
+    folder = path.parent
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return f"cannot write checkpoint {path}: {exc.strerror or exc}; make {folder} a folder you can write"
