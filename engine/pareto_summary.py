@@ -117,6 +117,21 @@ def left_out_texts(summary: Mapping[str, Any]) -> list[str]:
             for metric, count in summary.get("lacking_objectives", {}).items()]
 
 
+def rank_key(trial: Trial, objectives: Sequence[Objective]) -> tuple[float, ...]:
+    """What orders ``trial`` among a run's best (the highest first): its score, then its later objectives, higher is
+    better (-inf where one is missing), then the earlier trial. Ranked by the score alone, the best of several
+    objectives was the first of those tied on the first one, which a later one could dominate (two NAGO networks
+    trained to 10 % accuracy: the larger shown best, the smaller alone on the front), and ties are common where a
+    validation split is small or many architectures share a size."""
+    metrics = trial.result.metrics if trial.result is not None else {}
+    later = []
+    for objective in objectives[1:]:
+        value = metrics.get(objective.metric)
+        finite = value is not None and math.isfinite(float(value))
+        later.append(objective.oriented(float(value)) if finite else -math.inf)
+    return (trial.score if trial.score is not None else -math.inf, *later, -trial.id)
+
+
 def best_measured(trials: Sequence[Trial], objectives: tuple[Objective, ...]) -> dict[str, dict[str, Any]]:
     """Each objective's best finite value among the successful evaluations, with its trial and architecture: what a
     run none of whose evaluations has every objective (so none is ranked best or sits on the front) measured."""

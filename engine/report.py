@@ -19,12 +19,13 @@ from typing import Sequence
 
 from .assemble import table_values
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
-                             no_best_text, ranked_by)
+                             no_best_text, rank_key, ranked_by)
 from .plot_fonts import glyph_note
 from .plots import pareto_figure, run_figure, study_figures
 from .replaced_files import write_text_replacing
 from .report_files import write_staged
 from .search import summarize
+from .objectives import parse_objectives
 from .store import RunStore
 from .stored_reading import with_unread_note
 from .study_methods import method_random_start_note
@@ -286,7 +287,8 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
 def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, command: Sequence[str]) -> list[Path]:
     figure = run_figure(trials, summary, out / "figures")
     front = pareto_figure(trials, summary, out / "figures") if "pareto_front" in summary else None
-    done = sorted((t for t in trials if t.score is not None), key=lambda t: (-t.score, t.id))[:10]
+    ranking = parse_objectives(summary["objectives"]) if "objectives" in summary else ()
+    done = sorted((t for t in trials if t.score is not None), key=lambda t: rank_key(t, ranking), reverse=True)[:10]
     # the objectives first, then the others as the evaluator reports them (as show lists them): sorted by name,
     # NB201's val_accuracy came last of 16 columns, after 12 hardware costs, in the table ranked by it
     objectives = [text.rsplit(":", 1)[0] for text in summary.get("objectives", ())] or [summary["objective"]]

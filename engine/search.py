@@ -33,7 +33,7 @@ from .run_parts import build_parts, build_plugins, with_dataset
 from .state_loading import load_run_state
 from .export import finite_or_none
 from .objectives import Objective
-from .pareto_summary import checked_objectives, pareto_summary
+from .pareto_summary import checked_objectives, pareto_summary, rank_key
 from .store import DB_NAME, RunStore
 from .store_empty import discard_empty, holds_no_run
 from .store_open import opened
@@ -287,9 +287,9 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
         counts = store.counts()
         # every row is read, not just the best: a damaged row is reported here, never shown as fine
         evaluations = store.evaluations()
-        checked_objectives(store, evaluations)
+        objectives = checked_objectives(store, evaluations)
         done = [t for t in evaluations if t.score is not None and not math.isnan(t.score)]
-        best = max(done, key=lambda t: (t.score, -t.id), default=None)
+        best = max(done, key=lambda t: rank_key(t, objectives), default=None)
         status, reason = store.get_meta("status"), store.get_meta("stop_reason")
         if status in (None, "running"):  # None: a search in its first instants, or one a full disk stopped
             if is_being_searched(store.path.parent):
