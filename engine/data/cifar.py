@@ -140,13 +140,20 @@ def _find_full(dirs: list[Path]) -> Path | None:
 # --- the subset ------------------------------------------------------------------------------
 def _read_subset(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     fix = f"replace it with a fresh copy of {SUBSET}"
+    names = (f"x_{split}", f"y_{split}")
     try:
         # Open the file ourselves: np.load leaks its handle when the archive is unreadable.
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
-            images, labels = npz[f"x_{split}"], npz[f"y_{split}"]
-    except KeyError:  # numpy's message reads "'x_train is not a file in the archive'"
-        raise DataError(f"{path} has no arrays x_{split} and y_{split}; it is not nasloop's CIFAR-10 subset: {fix}"
-                        ) from None
+        with open(path, "rb") as handle:
+            loaded = np.load(handle, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):  # np.save's one array: "unexpected TypeError" in `with`
+                raise DataError(f"{path} holds one array of shape {loaded.shape} (np.save's .npy format), not the "
+                                f"arrays of an .npz archive; it is not nasloop's CIFAR-10 subset: {fix}")
+            with loaded as npz:
+                missing = [name for name in names if name not in npz.files]  # it named both where one was missing
+                if missing:
+                    lacks = f"arrays {missing[0]} and {missing[1]}" if len(missing) > 1 else f"array {missing[0]}"
+                    raise DataError(f"{path} has no {lacks}; it is not nasloop's CIFAR-10 subset: {fix}")
+                images, labels = npz[names[0]], npz[names[1]]
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise DataError(f"{path} is corrupt or truncated ({type(exc).__name__}: {exc}); {fix}") from None
     return _checked(images, labels, path, split, fix)
