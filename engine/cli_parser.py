@@ -151,11 +151,12 @@ class _Parser(argparse.ArgumentParser):
         leading = itertools.takewhile(lambda word: word.startswith("-"), getattr(self, "_words", []))  # no command yet
         known = self._option_string_actions
         unknown = [word for word in leading if word != "--" and word.split("=", 1)[0] not in known]
-        if unknown and (message.endswith("required: command") or message.startswith("argument command: invalid")):
+        if unknown and self.prog == "nasloop" and (message.endswith("required: COMMAND") or
+                                                   message.startswith("argument COMMAND: invalid")):
             # 'nasloop --bogus' read "command is required", 'nasloop --plugins x.py spaces' "invalid choice: 'x.py'"
             near = near_words(unknown[0].split("=", 1)[0], list(known))
             hint = f" (did you mean {near[0]}?)" if near else ""
-            missing = ", and no command" if message.endswith("required: command") else ""
+            missing = ", and no command" if message.endswith("required: COMMAND") else ""
             message = f"unrecognized arguments: {' '.join(unknown)}{hint}{missing}: nasloop [--plugin FILE] COMMAND ..."
         self._exit_with(message, self.prog)
 
@@ -225,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE.py|MODULE",
                         help="import a plugin file or module first, so its spaces, strategies, ... are known "
                              "(repeatable; a search records it and your --resume loads it again)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # COMMAND, not the list of all 13 commands, which overflowed an 80-column terminal's usage line twice
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     s = sub.add_parser("search", help="run (or resume) a search",
                        description="Run a search. Flags override the --config file; options of a plugin "
