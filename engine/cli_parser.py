@@ -55,11 +55,9 @@ and search's or proxies' --workers)."""
 _GIVEN = "_aliased_flags_given"
 """The namespace attribute where :class:`_AliasedStore` keeps which flag gave each value, dropped after parsing."""
 
-
 TYPED = "typed_flags"
 """The namespace attribute where :class:`_AliasedStore` keeps each flag given under an alias: its first spelling
 mapped to (the alias typed, the value as typed)."""
-
 
 UNLESS_SHOWN = "unless_shown"
 """The namespace attribute where a command whose other first words are plugins to show (``nasloop predictors
@@ -272,11 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--quiet", action="store_true", help="no progress bar")
 
     show = sub.add_parser("show", help="summarise a run")
-    show.add_argument("run_dir", type=path_arg)
+    show.add_argument("run_dir", type=path_arg, help="a run's folder (search's --run-dir)")
     show.add_argument("--json", action="store_true", help="print one JSON object")
 
     export = sub.add_parser("export", help="write a run's evaluations to CSV or JSON")
-    export.add_argument("run_dir", type=path_arg)
+    export.add_argument("run_dir", type=path_arg, help="a run's folder (search's --run-dir)")
     export.add_argument("output", type=out_file_arg, help="file name ending in .csv or .json")
     export.add_argument("--all", action="store_true",
                         help="also the rows of proposals that repeated an evaluation still running (repeats of "
@@ -295,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     pred.set_defaults(name=None, fits_done=None)
     pred_sub = pred.add_subparsers(dest="predictors_command", parser_class=_Parser)
     pred.shows_other_words = pred_sub.choices  # 'predictors NAME' is 'predictors show NAME'
-    pred_sub.add_parser("show", help="one predictor's description and options").add_argument("name")
+    pred_sub.add_parser("show", help="one predictor's description and options").add_argument("name", help="a predictor")
     ev = pred_sub.add_parser("evaluate", help="rank a benchmark's cells after training on n of them",
                              description="Train each predictor on n random cells and rank all the others: Kendall "
                                          "tau, Spearman, top-1%/5% precision, fit and predict seconds. Seed s "
@@ -366,13 +364,15 @@ def build_parser() -> argparse.ArgumentParser:
     px.add_argument("--executor", default="inprocess", help="with --out: inprocess (default) or ray")
     px.add_argument("--workers", type=positive_int, help="with --out and --executor ray: architectures scored at once")
 
-    tr = sub.add_parser("train", help="train one architecture and report its accuracy")
+    tr = sub.add_parser("train", help=(said := "train one architecture and report its accuracy"),
+                        description=said[0].upper() + said[1:] + ".")
     tr.add_argument("--space", default="nb201", help="search space (default nb201)")
     tr.add_argument("--arch", required=True, help="architecture string")
     tr.add_argument("--dataset", default="cifar10", help="cifar10 or imagenet (default cifar10)")
     tr.add_argument("--epochs", type=_epochs, default=1, help="epochs to train (default 1)")
     tr.add_argument("--device", default="auto", help=f"{DEVICES} (default auto)")
-    tr.add_argument("--seed", type=seed_int, default=0, help="seed (default 0)")
+    tr.add_argument("--seed", type=seed_int, default=0, help="seed of the initial weights, data order and "
+                    "validation split, not a NAGO point's draw (default 0)")
     tr.add_argument("--train-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="a training option such as batch_size=256 or train_images=2000 (repeatable)")
     tr.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
@@ -388,11 +388,12 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Convert a space's public benchmark files (recognised by content) into "
                                       "nasloop's own table, e.g. nb201.npz; later files override earlier ones "
                                       "for the cells they cover.")
-    imp.add_argument("files", nargs="+", type=path_arg)
+    imp.add_argument("files", nargs="+", type=path_arg, metavar="FILE", help="a public benchmark file or table")
     imp.add_argument("--space", default="nb201",
                      help="search space whose benchmark the files belong to (default nb201), or a family of "
                           "spaces whose files say which member they are (nds)")
-    imp.add_argument("--out", type=path_arg, help="output folder (default: $NASLOOP_DATA, else ~/.cache/nasloop)")
+    imp.add_argument("--out", type=path_arg, metavar="DIR",
+                     help="output folder (default: $NASLOOP_DATA, else ~/.cache/nasloop)")
     imp.add_argument("--replace", action="store_true",
                      help="write over a table in the folder that holds architectures or results the import lacks "
                           "(refused otherwise)")

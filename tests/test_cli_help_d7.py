@@ -36,3 +36,22 @@ def test_a_flag_before_no_command_is_still_named_with_the_missing_command(capsys
     assert exited.value.code == 2
     one_line(capsys.readouterr().err.strip(), "unrecognized arguments: --bogus", "and no command",
              "nasloop [--plugin FILE] COMMAND")
+
+
+def test_every_argument_has_help_and_every_command_a_description():
+    # 'show' and 'export' printed their run_dir bare, 'predictors show' its name, 'data import' its files as
+    # "files [files ...]" (the README writes FILE), and 'nasloop train --help' began with no sentence at all.
+    for parser in _parsers(build_parser()):
+        silent = [a.dest for a in parser._actions if not a.help and not isinstance(a, argparse._SubParsersAction)]
+        assert silent == [], parser.prog
+    commands = {parser.prog: parser for parser in _parsers(build_parser())}
+    assert commands["nasloop train"].description
+    assert "FILE [FILE ...]" in commands["nasloop data import"].format_usage()
+    assert "--out DIR" in commands["nasloop data import"].format_usage()
+
+
+def test_train_seed_help_says_what_it_seeds():
+    # 'seed (default 0)' did not say it is the training's seed, not a search's nor a NAGO point's draw.
+    train = next(parser for parser in _parsers(build_parser()) if parser.prog == "nasloop train")
+    text = next(a.help for a in train._actions if "--seed" in a.option_strings)
+    assert "weights" in text and "draw" in text
