@@ -20,12 +20,15 @@ DEVICES = "cpu, cuda, cuda:N or auto (CUDA where present)"  # every --device's w
 
 SHORTHAND_ARGUMENTS: dict[str, dict[str, Any]] = {
     "proxies": {"type": name_list, "help": "--evaluator proxy: proxies to score, first is the objective"},
-    "device": {"help": f"--evaluator train/proxy: {DEVICES}"},
-    "workers": {"type": positive_int, "help": "--executor ray: trials run at once"},
-    "gpus_per_trial": {"type": non_negative_float, "help": "--executor ray: GPUs per trial (fractional shares a GPU)"},
+    "device": {"help": f"--evaluator train/proxy: {DEVICES} (default: auto for train, cpu for proxy)"},
+    "workers": {"type": positive_int, "help": "--executor ray: trials run at once (default: as many as Ray's "
+                                              "CPUs and GPUs hold)"},
+    "gpus_per_trial": {"type": non_negative_float,
+                       "help": "--executor ray: GPUs per trial (fractional shares a GPU; default 0)"},
     "ray_address": {"help": "--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)"},
-    "trial_timeout": {"type": positive_float, "help": "--executor ray: seconds before a trial is retried"},
-    "max_retries": {"type": seed_int, "help": "--executor ray: retries of a crashed or hung trial"}}
+    "trial_timeout": {"type": positive_float, "help": "--executor ray: seconds before a trial is retried (default: "
+                                                      "none, a hung trial waits)"},
+    "max_retries": {"type": seed_int, "help": "--executor ray: retries of a crashed or hung trial (default 2)"}}
 """Each shorthand flag's argparse arguments, as ``search`` documents it."""
 
 

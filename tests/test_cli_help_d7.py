@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 
 import pytest
 
@@ -55,3 +56,25 @@ def test_train_seed_help_says_what_it_seeds():
     train = next(parser for parser in _parsers(build_parser()) if parser.prog == "nasloop train")
     text = next(a.help for a in train._actions if "--seed" in a.option_strings)
     assert "weights" in text and "draw" in text
+
+
+def _default(plugin: type, option: str) -> object:
+    """The default of ``option`` in ``plugin``'s constructor, which its help must state."""
+    return inspect.signature(plugin).parameters[option].default
+
+
+def test_search_and_compare_help_state_the_defaults_of_the_device_and_ray_flags():
+    # --device, --workers, --gpus-per-trial, --trial-timeout and --max-retries stated no default, where the train
+    # evaluator runs on CUDA where present (auto) but the proxy evaluator on the CPU, and Ray retries twice.
+    from nasloop.engine.registry import EVALUATORS, EXECUTORS
+
+    train, proxy, ray = EVALUATORS.get("train"), EVALUATORS.get("proxy"), EXECUTORS.get("ray")
+    commands = {parser.prog: parser for parser in _parsers(build_parser())}
+    for command in ("nasloop search", "nasloop compare"):
+        device = next(a.help for a in commands[command]._actions if "--device" in a.option_strings)
+        assert f"{_default(train, 'device')} for train, {_default(proxy, 'device')} for proxy" in device
+    helps = {a.option_strings[0]: a.help for a in commands["nasloop search"]._actions if a.option_strings}
+    assert f"default {_default(ray, 'max_retries')}" in helps["--max-retries"]
+    assert f"default {_default(ray, 'gpus_per_trial')}" in helps["--gpus-per-trial"]
+    assert _default(ray, "timeout_s") is None and "default: none" in helps["--trial-timeout"]
+    assert _default(ray, "workers") is None and "default: as many as" in helps["--workers"]
