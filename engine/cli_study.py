@@ -86,7 +86,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     r = sub.add_parser("report", help="write report.md and report.html for a study folder or one run")
     r.add_argument("path", type=path_arg, help="a study folder (from 'nasloop compare') or a run directory")
-    r.add_argument("--out", type=path_arg, help="where to write (default: inside PATH)")
+    r.add_argument("--out", type=path_arg, help="folder to write into (default: a study's PATH, a run's PATH/report)")
     r.add_argument("--target", type=float, help="a search study: the value queries are counted to (default: the "
                                                 "last compare's --target, else the table's best)")
     r.add_argument("--interval", choices=("t", "bootstrap"), help="a search study: 95 %% intervals, Student t or "

@@ -78,3 +78,14 @@ def test_search_and_compare_help_state_the_defaults_of_the_device_and_ray_flags(
     assert f"default {_default(ray, 'gpus_per_trial')}" in helps["--gpus-per-trial"]
     assert _default(ray, "timeout_s") is None and "default: none" in helps["--trial-timeout"]
     assert _default(ray, "workers") is None and "default: as many as" in helps["--workers"]
+
+
+def test_report_help_names_where_a_runs_report_goes(tmp_path, data_dir, capsys):
+    # 'default: inside PATH' read as PATH itself, where a study's report goes; a run's goes to PATH/report.
+    report = next(parser for parser in _parsers(build_parser()) if parser.prog == "nasloop report")
+    assert "PATH/report" in next(a.help for a in report._actions if "--out" in a.option_strings)
+    run = tmp_path / "run"
+    assert main(["search", "--strategy", "random", "--budget", "3", "--data-dir", str(data_dir),
+                 "--run-dir", str(run), "--quiet"]) == 0
+    assert main(["report", str(run)]) == 0
+    assert (run / "report" / "report.md").is_file()
