@@ -32,8 +32,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     """The ``compare`` and ``report`` subcommands (their flags mirror ``search``'s)."""
     c = sub.add_parser("compare", help="run every (method, seed) of a study and report the comparison",
                        description="Run each method (strategy[:predictor][+key=value...]) with each seed as an "
-                                   "ordinary run inside --out, in parallel; running the same command again skips "
-                                   "finished runs, resumes interrupted ones and adds new methods or seeds. Writes "
+                                   "ordinary run inside --out, --jobs at a time (one by default); running the same "
+                                   "command again skips finished runs, resumes interrupted ones and adds new methods "
+                                   "or seeds. With --predictors instead, fit each (predictor, train size, seed) as "
+                                   "'nasloop predictors evaluate' does, each fit recorded as it is measured. Writes "
                                    "report.md, report.html and figures into --out.")
     c.add_argument("--methods", type=name_list, help="comma-separated, e.g. evolution,local,bananas:gp,"
                                                       "predictor-topk:flan+warmup=null")

@@ -89,3 +89,12 @@ def test_report_help_names_where_a_runs_report_goes(tmp_path, data_dir, capsys):
                  "--run-dir", str(run), "--quiet"]) == 0
     assert main(["report", str(run)]) == 0
     assert (run / "report" / "report.md").is_file()
+
+
+def test_compare_help_says_its_runs_go_jobs_at_a_time_and_describes_its_predictor_form():
+    # It said the runs went "in parallel", where --jobs defaults to 1 (one run after another), and described only
+    # the search study, not the study of --predictors.
+    compare = next(parser for parser in _parsers(build_parser()) if parser.prog == "nasloop compare")
+    assert compare.get_default("jobs") is None  # no value: one run at a time (the help of --jobs says so)
+    assert "in parallel" not in compare.description
+    assert "--jobs at a time" in compare.description and "--predictors" in compare.description
