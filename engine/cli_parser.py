@@ -246,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "running beside it) still finishes, so the cost can pass it by that evaluation's")
     s.add_argument("--seed", type=seed_int, help="random seed; same seed and config, same search")
     s.add_argument("--fidelity", "--epochs", type=_fidelity,
-                   help="training epochs to evaluate at (tables: default the most; --evaluator train: epochs to train)")
+                   help="epochs to evaluate at (a table's: default the most; --evaluator train's: default 12)")
     s.add_argument("--objective", help="metric to maximise; default the evaluator's (the benchmark task's own "
                                         "metric, e.g. val_accuracy; --evaluator proxy: the first proxy)")
     s.add_argument("--minimize", action="store_true", default=None, help="minimise --objective instead")

@@ -63,7 +63,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--max-seconds", type=positive_float, help="also stop each run after this much evaluation cost "
                    "(the evaluation crossing it still finishes, as in search)")
     c.add_argument("--fidelity", type=positive_int, help="epochs to evaluate at, as in search (tables: default the "
-                   "most)")
+                   "most; --evaluator train: default 12)")
     c.add_argument("--objective", help="metric to compare on; default the evaluator's")
     c.add_argument("--minimize", action="store_true", default=False, help="minimise --objective instead")
     c.add_argument("--objectives", type=name_list, metavar="METRIC:max|min,...",

@@ -98,3 +98,14 @@ def test_compare_help_says_its_runs_go_jobs_at_a_time_and_describes_its_predicto
     assert compare.get_default("jobs") is None  # no value: one run at a time (the help of --jobs says so)
     assert "in parallel" not in compare.description
     assert "--jobs at a time" in compare.description and "--predictors" in compare.description
+
+
+def test_search_and_compare_help_state_the_train_evaluators_default_epochs():
+    # --fidelity/--epochs named the tables' default (the most epochs) but not the train evaluator's.
+    from nasloop.engine.registry import EVALUATORS
+
+    epochs = _default(EVALUATORS.get("train"), "epochs")
+    commands = {parser.prog: parser for parser in _parsers(build_parser())}
+    for command in ("nasloop search", "nasloop compare"):
+        text = next(a.help for a in commands[command]._actions if "--fidelity" in a.option_strings)
+        assert "--evaluator train" in text and f"default {epochs})" in text, text
