@@ -288,9 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                            help="one of them: its description and options")
 
     pred = sub.add_parser("predictors", help="list predictors, or show, evaluate or pretrain them "
-                                                "('nasloop predictors evaluate')")
-    # 'nasloop predictors' lists them all; 'predictors [show] NAME' describes one; fits_done: see how_to_continue
-    pred.set_defaults(name=None, fits_done=None)
+                                                "('nasloop predictors evaluate')",
+                          description="List the predictors; 'nasloop predictors NAME' (or 'show NAME') describes one.")
+    pred.set_defaults(name=None, fits_done=None)  # fits_done: see how_to_continue
     pred_sub = pred.add_subparsers(dest="predictors_command", parser_class=_Parser)
     pred.shows_other_words = pred_sub.choices  # 'predictors NAME' is 'predictors show NAME'
     pred_sub.add_parser("show", help="one predictor's description and options").add_argument("name", help="a predictor")

@@ -47,6 +47,7 @@ def test_every_argument_has_help_and_every_command_a_description():
         assert silent == [], parser.prog
     commands = {parser.prog: parser for parser in _parsers(build_parser())}
     assert commands["nasloop train"].description
+    assert "nasloop predictors NAME" in commands["nasloop predictors"].description  # it named neither form
     assert "FILE [FILE ...]" in commands["nasloop data import"].format_usage()
     assert "--out DIR" in commands["nasloop data import"].format_usage()
 
