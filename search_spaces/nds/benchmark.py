@@ -25,7 +25,7 @@ from ..benchmark import Benchmark, Task
 from ..table_files import load_table
 from .arch import NdsArch, canonical_arch, format_arch, parse_arch
 from .families import VARIANTS, Variant, sweep_variant, variant_of_file
-from .reader import HOW_TO_GET, import_nds, infer_family, looks_like_nds, refuse_mixed_recipes, refuse_varied_sizes
+from .reader import how_to_get, import_nds, infer_family, looks_like_nds, refuse_mixed_recipes, refuse_varied_sizes
 
 METRIC = "test_accuracy"
 
@@ -46,7 +46,8 @@ class NdsBenchmark(Benchmark):
 
     def _source(self) -> tuple[str, float]:
         names = (self.table_file, self.variant.file_name, self.variant.file_name + ".gz")
-        return self.located(names, f"the {self.name} results come from {self.variant.file_name}: {HOW_TO_GET}")
+        return self.located(names, f"the {self.name} results come from {self.variant.file_name}: "
+                            f"{how_to_get(self.variant.file_name)}")
 
     @property
     def table(self) -> Table:

@@ -36,11 +36,20 @@ from ...engine.errors import ArchitectureError, DataError
 from .arch import OtherFamilyError, canonical_arch, check_size, format_arch, from_genotype
 from .families import FAMILIES, Family, Variant
 
-HOW_TO_GET = ("download the NDS data (the 'data' link of github.com/facebookresearch/nds, nds_data.zip), then run "
-              "'nasloop data import --space nds <Family>.json'")
 _OP_NAME = re.compile(r'\[\s*"([a-z0-9_]+)"\s*,\s*\d+\s*\]')
 _START = re.compile(r'\s*(\[|\{\s*"(top|mid)"\s*:)')  # a list, or a re-run split; pretty-printed ('{\n  "top"') too
 _FIRST_NORMAL = re.compile(r'"normal"\s*:\s*\[((?:\s*\[\s*"[a-z0-9_]+"\s*,\s*\d+\s*\]\s*,?)*)\]')
+
+
+def how_to_get(file_name: str) -> str:
+    """How to get a space's published ``file_name``, naming it in the import to run, which a missing table's
+    message gives as is (it said '<Family>.json', a placeholder the user had to fill in from the file it named)."""
+    return ("download the NDS data (the 'data' link of github.com/facebookresearch/nds, nds_data.zip), then run "
+            f"'nasloop data import --space nds {file_name}'")
+
+
+HOW_TO_GET = how_to_get("<Family>.json")
+"""The same for a file whose family is not known (a damaged or foreign one, refused as it is read)."""
 
 
 def looks_like_nds(head: str) -> bool:
