@@ -13,7 +13,8 @@ from ..strategies.base import Strategy
 from .config import construct
 from .context import RunContext, evaluate_otherwise
 from .data.paths import check_data_dir
-from .errors import ArchitectureError, ConfigError, MissingDataError, NasloopError, UnsupportedError
+from .errors import (ArchitectureError, ConfigError, MissingDataError, NasloopError, RegistryError, UnsupportedError,
+                     one_line)
 from .evaluators.base import Evaluator
 from .guided import predictor_of
 from .options import effective_options, takes
@@ -21,6 +22,37 @@ from .predictor_options import options_per_predictor
 from .predictor_readers import NEEDS_DATA, Readers, built_or_none
 from .registry import (BENCHMARKS, EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry, defined_by_nasloop,
                        sets_no_name)
+
+
+def space_benchmark(space_factory: type[SearchSpace]) -> Any:
+    """The benchmark class the space's ``benchmark`` names, or None where it names none. A plugin space naming a
+    benchmark that another file registers, loaded alone, was refused as an unknown benchmark, with no word of the
+    space that names it nor of the file to load as well."""
+    name = space_factory.benchmark
+    if name is None:
+        return None
+    try:
+        return BENCHMARKS.get(name)
+    except RegistryError:
+        raise RegistryError(f"search space '{space_factory.name}' names the benchmark '{name}' (its class's "
+                            "benchmark), which no plugin loaded registers: give the file that registers it with "
+                            f"--plugin too, or correct the name; known: {', '.join(BENCHMARKS.names())}") from None
+
+
+def space_cells(benchmark: Any, space: SearchSpace) -> list:
+    """The benchmark's ``cells()``, the first checked to be an architecture of ``space`` as built: a user's
+    benchmark listing others (of the space's default options, under --space-opt) failed at the first fit as a
+    predictor given architectures of another space, with the advice to pass what space.sample returns."""
+    cells = list(benchmark.cells())
+    if cells:
+        try:
+            space.validate(cells[0])
+        except ArchitectureError as exc:
+            raise ConfigError(f"the {benchmark.name} benchmark's cells() lists {one_line(repr(cells[0]), 80)}, not an "
+                              f"architecture of search space '{space.name}' as built ({exc}); make cells() list "
+                              "the space's architectures, as its sample returns them, or leave out the --space-opt "
+                              "that changes them") from None
+    return cells
 
 
 def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = "cifar10",
@@ -40,7 +72,8 @@ def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = 
         raise UnsupportedError(f"build_context: lookup=True answers evaluations from the space's benchmark table, and "
                                f"search space '{space_factory.name}' has none; pass lookup=False (evaluate it with "
                                f"proxies or training), or choose a space that has one: {', '.join(tabulated_spaces())}")
-    benchmark = None if name is None else construct("benchmark", name, BENCHMARKS.get(name), data_dir=data_dir)
+    benchmark = None if name is None else construct("benchmark", name, space_benchmark(space_factory),
+                                                    data_dir=data_dir)
     if lookup and benchmark is not None and isinstance(dataset, str):  # 'cifar-10' read no stored proxies, silently
         benchmark.task(dataset)
     return RunContext(dataset=dataset, data_dir=data_dir, run_dir=run_dir, benchmark=benchmark, lookup=lookup,
@@ -65,7 +98,7 @@ def default_dataset(space: str) -> str:
     name = SEARCH_SPACES.get(space).benchmark
     if name is None:
         return "cifar10"
-    tasks = BENCHMARKS.get(name).tasks
+    tasks = space_benchmark(SEARCH_SPACES.get(space)).tasks
     if not tasks:
         raise ConfigError(f"benchmark '{name}' declares no tasks; give its class tasks = (Task(name, metric), ...), "
                           "the first being the default --dataset")
@@ -75,9 +108,9 @@ def default_dataset(space: str) -> str:
 def _tasks_at_hand(space: str) -> tuple:
     """The tasks of ``space``'s benchmark; none when the space is not at hand (a plugin not loaded) or has no
     benchmark."""
-    if space not in SEARCH_SPACES.names_at_hand() or (name := SEARCH_SPACES.get(space).benchmark) is None:
+    if space not in SEARCH_SPACES.names_at_hand() or SEARCH_SPACES.get(space).benchmark is None:
         return ()
-    return BENCHMARKS.get(name).tasks
+    return space_benchmark(SEARCH_SPACES.get(space)).tasks
 
 
 def canonical_dataset(space: str, dataset: str) -> str:

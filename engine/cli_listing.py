@@ -6,10 +6,10 @@ import inspect
 import re
 
 from ..search_spaces.base import NetworkSpace, SearchSpace
-from .assemble import build_context, build_space, default_dataset, fits_on
+from .assemble import build_context, build_space, default_dataset, fits_on, space_benchmark
 from .errors import MissingDataError, NasloopError
 from .options import Configurable, check_defaults, describe_options
-from .registry import BENCHMARKS, EVALUATORS, PREDICTORS, STRATEGIES, Registry
+from .registry import EVALUATORS, PREDICTORS, STRATEGIES, Registry
 
 
 def list_plugins(registry: Registry, name: str | None = None) -> None:
@@ -102,7 +102,7 @@ def _describe_benchmark(space: type[SearchSpace]) -> None:
         ways = "--evaluator proxy or train, or one" if issubclass(space, NetworkSpace) else "an evaluator"
         print(f"\nbenchmark: none (search it with {ways} of your own)")
         return
-    tasks = BENCHMARKS.get(space.benchmark).tasks
+    tasks = space_benchmark(space).tasks
     names = ", ".join(f"{t.name} ({t.metric}{', minimised' if t.minimize else ''})" for t in tasks) or "none"
     print(f"\nbenchmark: {space.benchmark}\n  tasks (--dataset; the first is the default): {names}")
     for task in tasks:  # what the values are: NB301's CIFAR-10 accuracies are a surrogate's predictions

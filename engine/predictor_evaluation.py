@@ -22,7 +22,7 @@ import numpy as np
 from scipy import stats
 
 from ..predictors.base import checked_prediction
-from .assemble import build_space, choose_tabulated_space, dataset_for, table_context
+from .assemble import build_space, choose_tabulated_space, dataset_for, space_cells, table_context
 from .context import refuse_resized
 from .data.paths import check_data_dir
 from .errors import ConfigError, as_list, one_line
@@ -190,7 +190,7 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
     refuse_resized(search_space, "predictors evaluate ranks predictions against")
     task = benchmark.task(dataset)
     fidelity = benchmark.check(task.name, fidelity)
-    cells = benchmark.cells()
+    cells = space_cells(benchmark, search_space)
     if keep_cell is not None:
         cells = [c for c in cells if keep_cell(c)]
     unstated = unstated_direction_note(metric, task.metric)

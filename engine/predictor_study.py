@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .assemble import canonical_dataset
+from .assemble import canonical_dataset, space_benchmark
 from .errors import ConfigError, DataError, first_few
 from .predictor_evaluation import evaluate_predictors, ranked_metric
 from .predictor_grid import RANKED, check_held, check_recorded, ranked_fidelity
@@ -28,7 +28,7 @@ from .replaced_files import replaced
 from .resolved_options import ResolvedOptions
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
 from .run_lock import StudyLock
-from .registry import BENCHMARKS, SEARCH_SPACES
+from .registry import SEARCH_SPACES
 from .store import DB_NAME
 from .store_rows import RESOLVED_KEY
 from .study_renew import set_aside
@@ -151,8 +151,7 @@ def _check_ranked(path: Path, number: int, record: dict[str, Any], known: tuple[
 
 def _benchmark(space: str) -> Any:
     """The benchmark class of ``space``'s table, or None (a space not registered now, or without a table)."""
-    name = SEARCH_SPACES.get(space).benchmark if space in SEARCH_SPACES.names_at_hand() else None
-    return BENCHMARKS.get(name) if name is not None else None
+    return space_benchmark(SEARCH_SPACES.get(space)) if space in SEARCH_SPACES.names_at_hand() else None
 
 
 def same_task(space: str, found: Any, dataset: str) -> bool:

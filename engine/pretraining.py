@@ -19,7 +19,7 @@ import numpy as np
 from ..predictors.base import Pretrainable
 from ..predictors.mixed_space import MixedSpace
 from ..search_spaces.base import SearchSpace
-from .assemble import build_space, choose_tabulated_space, default_dataset, table_context
+from .assemble import build_space, choose_tabulated_space, default_dataset, space_cells, table_context
 from .config import construct
 from .context import RunContext
 from .errors import ConfigError
@@ -170,7 +170,7 @@ def training_cells(space: SearchSpace, context: RunContext, train_size: int | No
     their targets, oriented so that higher is better."""
     benchmark = context.require_benchmark("predictors pretrain", space, lambda: choose_tabulated_space(space))
     task = benchmark.task(context.dataset)
-    cells = benchmark.cells()
+    cells = space_cells(benchmark, space)
     y = benchmark.metric_values(cells, task.name)
     keep = np.flatnonzero(np.isfinite(y))
     if train_size is not None and train_size > len(keep):  # was a silent fit on all of them, for 24 minutes

@@ -100,8 +100,12 @@ class SearchSpace(Configurable, ABC):
             raise ConfigError(f"search space '{self.name}' maps '{unknown[0]}' to '{unknown[1]}' in same_ops, which is "
                               f"not a shared operation; map it to one of {', '.join(SHARED_OPS)}, or leave it out "
                               "to keep the space's own token")
-        if len(set(self.same_ops.values())) != len(self.same_ops):
-            raise ConfigError(f"search space '{self.name}' maps two of its ops to one shared operation in same_ops")
+        twice = next((s for s in self.same_ops.values() if list(self.same_ops.values()).count(s) > 1), None)
+        if twice is not None:  # which ops, and what to do with ops a width apart (one token each), went unsaid
+            ops = ", ".join(op for op, shared in self.same_ops.items() if shared == twice)
+            raise ConfigError(f"search space '{self.name}' maps {ops} all to '{twice}' in same_ops; a shared op is "
+                              "one op of each space, so map one of them and leave out the others, which keep the "
+                              "space's own tokens")
         if self.graph_ops:
             register_tokens([self.token(op) for op in self.graph_ops])
         if self.encodings and type(self)._encode is SearchSpace._encode:  # found now, not after the warm-up
