@@ -35,7 +35,8 @@ _BUILT_IN = __name__.rsplit(".", 1)[0] + ".evaluators.proxies"  # "nasloop.engin
 PROXIES: Registry = Registry("proxies", "zero-cost proxy", {
     **{name: f"{_BUILT_IN}.gradient" for name in ("synflow", "snip", "plain", "grad_norm", "grasp", "fisher", "zico")},
     **{name: f"{_BUILT_IN}.activation" for name in ("jacov", "nwot", "epe_nas", "zen", "meco", "swap")},
-    **{name: f"{_BUILT_IN}.structural" for name in ("l2_norm", "params", "flops")}})
+    **{name: f"{_BUILT_IN}.structural" for name in ("l2_norm", "params", "flops")},
+    **{name: f"{_BUILT_IN}.az_nas" for name in ("az_expressivity", "az_progressivity", "az_trainability")}})
 
 
 def register_proxy(name: str, *, needs_data: bool = True) -> Callable[[ProxyFn], ProxyFn]:

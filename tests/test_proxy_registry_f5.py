@@ -23,7 +23,7 @@ def test_each_built_in_proxy_is_listed_with_the_module_that_registers_it():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "register_proxy":
                 decorated[node.args[0].value] = f"nasloop.engine.evaluators.proxies.{path.stem}"
-    assert decorated == PROXIES._builtins and len(decorated) == 16
+    assert decorated == PROXIES._builtins and len(decorated) == 19
 
 
 def test_a_plugin_proxy_named_as_a_built_in_in_another_case_is_refused_in_one_line():

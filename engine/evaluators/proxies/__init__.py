@@ -45,6 +45,12 @@ mini-batch, per-layer sums over the weights of every Conv2d and Linear layer.
 * swap (Peng et al., ICLR 2024): the number of distinct sample-wise activation patterns, a pattern being the
   vector over the batch's first 16 images (the authors' batch) of whether one ReLU output value fires (the plain
   score, not the regularised one, which needs a parameter-count target).
+* az_expressivity, az_progressivity, az_trainability (Lee & Ham, AZ-NAS, CVPR 2024; :mod:`.az_nas`): read from the
+  feature maps of the network's blocks (:mod:`.blocks`, found from the calls its forward makes, any space alike) on
+  Gaussian noise after a Kaiming re-initialisation, as the authors' code does: the sum of each block's entropy of
+  its channels' covariance spectrum, the smallest rise of it from one block to the next, and the mean over blocks
+  of 2 - s - 1/s, s the spectral norm of a block's gradient map. AZ-NAS's fourth proxy, complexity, is flops; its
+  ranking of a population (the sum of the four proxies' log ranks) is no per-network score.
 * l2_norm: sum over layers of ||W||. params: parameter count (millions). flops: multiply-adds of
   one image (millions), counted with the per-layer rules of the torchstat counter that
   NAS-Bench-Suite-Zero used (see :mod:`nasloop.search_spaces.nb201.cost`, which it matches).
