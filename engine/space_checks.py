@@ -222,3 +222,12 @@ def enumerated(space: SearchSpace, reader: str) -> list[Any]:
         raise PluginFault(f"search space '{space.name}': enumerate returned {type(given).__name__}, not an iterable "
                           f"of architectures, as {reader} read it; {fix}")
     return checked_moves(space, "enumerate", archs)
+
+
+def enumerated_hashes(space: SearchSpace, reader: str) -> list[str]:
+    """``space.hash`` of each architecture :func:`enumerated` lists, in its order: nasloop's own spaces read them as
+    they store them (NB101 off its table's hash column, where listing built its 30,001 cells), a user's from its
+    checked enumeration."""
+    if defined_by_nasloop(type(space)):
+        return space.enumerated_hashes()
+    return [space.hash(arch) for arch in enumerated(space, reader)]

@@ -253,6 +253,11 @@ class EnumerableSpace(SearchSpace):
     def enumerate(self) -> Iterator[Arch]:
         """Every architecture, in a fixed order."""
 
+    def enumerated_hashes(self) -> list[str]:
+        """``hash`` of each architecture :meth:`enumerate` lists, in its order: what a strategy counting the unseen
+        ones needs, which a space whose table stores them reads without building the architectures."""
+        return [self.hash(arch) for arch in self.enumerate()]
+
 
 def enumerable(space: SearchSpace) -> bool:
     """Whether ``space`` can list every architecture (an :class:`EnumerableSpace` with a size)."""

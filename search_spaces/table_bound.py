@@ -97,6 +97,10 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
         """Cell ``index`` of :meth:`_table_cells`."""
         return self._table_cells()[index]
 
+    def _table_hashes(self) -> list[str]:
+        """``hash`` of each of :meth:`_table_cells`; a space whose table stores them reads them off it instead."""
+        return [self.hash(cell) for cell in self._table_cells()]
+
     def _held(self, archs: list[Arch]) -> np.ndarray:
         return self._table.holds(archs)
 
@@ -168,3 +172,8 @@ class TableBoundSpace(EnumerableSpace, NeighbourhoodSpace):
             raise ConfigError(f"{self.whole_space} is not enumerated; keep to its benchmark table with "
                               "--space-opt table_only=true")
         return iter(self._table_cells())
+
+    def enumerated_hashes(self) -> list[str]:
+        if self._table is None:
+            return super().enumerated_hashes()  # enumerate's refusal
+        return self._table_hashes()

@@ -37,7 +37,7 @@ from ..engine.errors import ConfigError
 from ..engine.options import PositiveInt
 from .counts import BatchSize, InitCount, PoolSize
 from ..engine.registry import PREDICTORS, STRATEGIES
-from ..engine.space_checks import checked_moves, enumerated
+from ..engine.space_checks import checked_moves, enumerated, enumerated_hashes
 from ..engine.state_json import snapshot
 from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor, checked_prediction
@@ -102,6 +102,7 @@ class PredictorGuidedStrategy(Strategy):
         self.rounds = 0
         self._predictor_state: dict[str, Any] | None = None
         self.exhausted_at: int | None = None  # len(observed) when a round and a random draw found nothing unseen
+        self._enumeration: list[str] | None = None  # the enumerable space's hashes, read on first use
 
     # --- the ask/tell protocol ---------------------------------------------------------------
     def ask(self, n: int) -> list[Arch]:
@@ -237,16 +238,25 @@ class PredictorGuidedStrategy(Strategy):
             if not self._seen(key) and key not in exclude:
                 exclude.add(key)
                 out.append(arch)
-        # none wanted (bananas' default random_candidates=0) still lists the space and draws a permutation of its
-        # unseen cells, as recorded NB201 searches did: the draw moves the random stream they replay step for step
+        # none wanted (bananas' default random_candidates=0) still draws a permutation of the unseen cells, as
+        # recorded NB201 searches did: the draw moves the random stream they replay step for step. The unseen are
+        # found by their hashes, and the space listed only for picks: listing it built NB101's 30,001 cells a round
         if enumerable(self.space):
-            rest = [a for a in enumerated(self.space, f"strategy {STRATEGIES.label(self)}")
-                    if not self._seen(self.space.hash(a)) and self.space.hash(a) not in exclude]
-            picks = self.rng.permutation(len(rest))[:n - len(out)]
-            out += [rest[i] for i in sorted(picks)]
+            gone = set(self.observed).union(self.pending, exclude)
+            rest = [i for i, key in enumerate(self._enumerated_hashes()) if key not in gone]
+            picks = sorted(self.rng.permutation(len(rest))[:n - len(out)])
+            if picks:
+                archs = enumerated(self.space, f"strategy {STRATEGIES.label(self)}")
+                out += [archs[rest[i]] for i in picks]
         while len(out) < n:
             out.append(self.space.sample(self.rng))
         return out
+
+    def _enumerated_hashes(self) -> list[str]:
+        """The hash of each architecture of the enumerable space, in its order, kept for the run."""
+        if self._enumeration is None:
+            self._enumeration = enumerated_hashes(self.space, f"strategy {STRATEGIES.label(self)}")
+        return self._enumeration
 
     # --- state -------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

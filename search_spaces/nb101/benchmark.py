@@ -146,6 +146,10 @@ class NB101Benchmark(Benchmark):
         not the list), counted without building them."""
         return len(self._file_table())
 
+    def cell_hashes(self) -> list[str]:
+        """The graph hash of each cell :meth:`cells` lists, read off the file's hash column without building them."""
+        return self._file_table().columns["hash"].tolist()
+
     def cell(self, row: int) -> NB101Cell:
         """Cell ``row`` of :meth:`cells`, built alone (a graph hash's, a sample's) where no list of them is built."""
         columns = self._file_table().columns

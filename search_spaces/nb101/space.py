@@ -93,12 +93,15 @@ class NB101Space(TableBoundSpace, NetworkSpace):
     def _neighbours_anywhere(self, arch: NB101Cell) -> list[NB101Cell]:
         return neighbours(arch)
 
-    # --- the table: counted by its rows, a sample built alone, so neither builds the 30,001 cells -------------
+    # --- the table: counted and hashed by its rows, a sample built alone: none builds the 30,001 cells ---------
     def _table_count(self) -> int:
         return self._table.cell_count()
 
     def _table_cell(self, index: int) -> NB101Cell:
         return self._table.cell(index)
+
+    def _table_hashes(self) -> list[str]:
+        return self._table.cell_hashes()
 
     # --- encodings and networks ------------------------------------------------------------------
     def _encode(self, arch: NB101Cell, kind: str) -> Any:
