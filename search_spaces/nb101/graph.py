@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -184,30 +185,34 @@ def nb101_hash(cell: NB101Cell) -> str:
     return _md5(str(sorted(hashes)))
 
 
-MEMO_LIMIT = 1 << 20  # about 1M cells (the whole space is 423,624): a bound, not a working size
-_MEMO: dict[NB101Cell, str] = {}
+MEMO_SIZE = 1 << 16
+"""Cells :func:`cell_hash` remembers, least recently used dropped first; the space's validation memo keeps as many.
+It holds a listed 30k table's 30,001 cells and as many again. A 5,000-evaluation evolution on the table asks for the
+hashes of 92,398 cells (1.3 M calls); kept all, they took 95 MiB and grew by 18 a evaluation up to the million the
+memo once kept (1.1 GB). This size missed 3.7 % more of those calls (95,806 misses, not 92,342) at 0.1 ms each."""
+_seeds: dict[NB101Cell, str] = {}  # hashes a table gives, read by cell_hash as remember_hashes calls it
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def cell_hash(cell: NB101Cell) -> str:
-    """:func:`nb101_hash`, computed once per cell and process.
+    """:func:`nb101_hash`, remembered for the :data:`MEMO_SIZE` cells last asked for.
 
     The loop, the strategies and the edits below ask for it constantly (a table-bound mutation
     redraws until an edit lands in the table, hashing parent and child each time), and it costs
-    about 0.1 ms. Tables already carry the hash of each of their cells, so loading one seeds the memo.
+    about 0.1 ms, a remembered one 0.6 us. Tables already carry the hash of each of their cells, so loading one
+    seeds the memo.
     """
-    key = _MEMO.get(cell)
-    if key is None:
-        if len(_MEMO) >= MEMO_LIMIT:
-            _MEMO.clear()
-        key = _MEMO[cell] = nb101_hash(cell)
-    return key
+    return _seeds.get(cell) or nb101_hash(cell)
 
 
 def remember_hashes(cells: Sequence[NB101Cell], hashes: Sequence[str]) -> None:
     """Seed the memo with hashes a table already holds for its cells."""
-    if len(_MEMO) + len(cells) >= MEMO_LIMIT:
-        _MEMO.clear()
-    _MEMO.update(zip(cells, hashes))
+    _seeds.update(zip(cells, hashes))
+    try:
+        for cell in cells:
+            cell_hash(cell)
+    finally:
+        _seeds.clear()
 
 
 def format_cell(cell: NB101Cell) -> str:
