@@ -17,6 +17,8 @@ HEAD_BYTES = 1 << 16
 MAX_TEXT_BYTES = 2 << 30
 """No benchmark's JSON holds more once decompressed (NB101's 30k table: 12 MB; NDS's largest: hundreds of MB);
 more is a decompression bomb or the wrong file, refused before it fills memory."""
+READ_CHUNK = 1 << 24
+"""Bytes :func:`content_text` reads at a time (16 MiB)."""
 _GZIP_MAGIC = b"\x1f\x8b"
 _DAMAGE_PIECE = 256
 """Compressed bytes decompressed at a time when reading up to a damage: what decompresses before it is kept to
@@ -89,9 +91,12 @@ def decompresses_to_nothing(path: str | Path) -> bool:
 def content_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
     """The whole UTF-8 text of a benchmark file, gunzipped when its content is gzip (whatever its name); one
     line when it decompresses to more than ``limit`` bytes. OSError, EOFError, zlib.error and
-    UnicodeDecodeError reach the caller, which names the benchmark."""
+    UnicodeDecodeError reach the caller, which names the benchmark. Read in chunks: one read of ``limit`` bytes
+    allocated a 2 GB buffer for NB101's 12 MB of JSON, a MemoryError wherever the process may not reserve that."""
+    data = bytearray()
     with gzip.open(path, "rb") if is_gzip(path) else open(path, "rb") as fh:
-        data = fh.read(limit + 1)
+        while len(data) <= limit and (chunk := fh.read(min(READ_CHUNK, limit + 1 - len(data)))):
+            data += chunk
     if len(data) > limit:
         size = f"{limit >> 30} GB" if limit >= 1 << 30 else f"{limit} bytes"
         raise DataError(f"{path} decompresses to over {size}, more than any benchmark file; it is not one (or is "
