@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
 
 def save_half_then_interrupt(real_save: Any, obj: Any, f: Any) -> None:
-    """``obj`` saved for real, cut at half its bytes in ``f`` (a path, or the buffer a checkpoint is serialised into
-    before its file is written), then a Ctrl-C: an interrupt in mid-write."""
+    """``obj`` saved for real, cut at half its bytes in ``f`` (a path, or the file object a checkpoint is streamed
+    to), then a Ctrl-C: an interrupt in mid-write."""
     buffer = io.BytesIO()
     real_save(obj, buffer)
     half = buffer.getvalue()[: len(buffer.getvalue()) // 2]
-    if isinstance(f, io.BytesIO):
-        f.write(half)
-    else:
+    if isinstance(f, (str, os.PathLike)):
         Path(f).write_bytes(half)
+    else:
+        f.write(half)
     raise KeyboardInterrupt

@@ -10,10 +10,9 @@ architectures it had proposed lost to a resume. It now stops the search in one l
 from __future__ import annotations
 
 import errno
-import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import torch
 
@@ -34,20 +33,49 @@ class UnwritableCheckpoint(DataError):
 def write_checkpoint(path: Path, state: dict[str, Any]) -> None:
     """Write ``state`` to ``path`` whole or not at all (a partial file of this process's own, renamed into place).
 
-    It is serialised in memory first: torch.save to a file whose write fails (a full disk) raised RuntimeError
-    ("[enforce fail at inline_container.cc] unexpected pos ..."), which said nothing of the disk and failed the
-    trial as its architecture's; a write from Python raises the OSError that names the cause."""
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
+    torch.save given the file's name writes it in C++, whose failed write (a full disk) raised RuntimeError
+    ("[enforce fail at inline_container.cc] unexpected pos ..."), which said nothing of the disk and failed the trial
+    as its architecture's; written through Python's file (:class:`_Writes`), the OSError that names the cause is
+    raised. Streamed, not serialised into memory first, which held a second copy of the weights and momentum in RAM
+    (112 MB more for a 100 MB state)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Its own partial file keeps two writers of one trial (a timed-out attempt not yet killed, beside its
         # retry) off each other's: neither renames nor removes the other's half-written one. Those that writers
         # killed by ray.kill in mid-save left (no handler of theirs ran) are removed.
         with replaced_by_this_process(path, "tmp", OLDER_PARTIALS) as partial:
-            partial.write_bytes(buffer.getbuffer())
+            with partial.open("wb") as handle:
+                _Writes(handle).save(state)
     except OSError as exc:
         raise UnwritableCheckpoint(unwritable(path, exc)) from None
+
+
+class _Writes:
+    """A file torch.save writes to, keeping the first OSError its writes raised: torch swallows some (a write cut
+    short inside a record) and then fails as RuntimeError on the offset it expected."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.handle.write(data)
+        except OSError as exc:
+            self.error = self.error or exc
+            raise
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def save(self, state: dict[str, Any]) -> None:
+        """torch.save ``state`` here; the OSError a write raised, whatever torch made of it."""
+        try:
+            torch.save(state, self)
+        except Exception:
+            if self.error is None:
+                raise
+            raise self.error from None
 
 
 def unwritable(path: Path, exc: OSError) -> str:
