@@ -14,7 +14,8 @@ from nasloop.engine.run_parts import build_parts
 from nasloop.engine.store import RunStore
 from nasloop.engine.study import load_study
 from nasloop.engine.study_data import check_study_data
-from nasloop.search_spaces.nb201.benchmark import TABLE_FILE
+
+from .study_tables import same_and_other_tables
 
 DONE = "state = 'done' AND status = 'ok'"
 COMPARE = ["compare", "--methods", "random", "--budget", "3", "--quiet"]
@@ -22,13 +23,7 @@ COMPARE = ["compare", "--methods", "random", "--budget", "3", "--quiet"]
 
 @pytest.fixture
 def two_tables(tmp_path: Path, csv_table: Table) -> tuple[Path, Path]:
-    """The NB201 table as it is (``same``), and one giving the 12-epoch accuracies for 200 epochs (``other``)."""
-    folders = tmp_path / "same", tmp_path / "other"
-    other = {**csv_table.columns, "cifar10@200:val_accuracy": csv_table.columns["cifar10@12:val_accuracy"]}
-    for folder, columns in zip(folders, (csv_table.columns, other)):
-        folder.mkdir()
-        Table(dict(columns), dict(csv_table.meta)).save(folder / TABLE_FILE)
-    return folders
+    return same_and_other_tables(tmp_path, csv_table)
 
 
 def _study(run, out: Path, seeds: int, data: Path):
