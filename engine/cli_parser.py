@@ -7,12 +7,13 @@ import re
 import sys
 from typing import Any, NoReturn
 
+from .cli_predictors import add_commands as add_predictor_commands
 from .cli_shorthand import DEVICES, add_shorthand_flags
 from .cli_study import add_commands as add_study_commands
 from .near_words import near_words
-from .options import EPOCHS_WHY, MAX_EPOCHS, MAX_FIDELITY
-from .cli_types import (float_list, int_at_least, key_value, name_list, out_file_arg, path_arg, path_text,
-                        positive_float, positive_int, seed_int, train_sizes)
+from .options import EPOCHS_WHY, MAX_EPOCHS
+from .cli_types import (fidelity_arg, float_list, int_at_least, key_value, name_list, out_file_arg, path_arg,
+                        path_text, positive_float, positive_int, seed_int)
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
@@ -150,13 +151,25 @@ class _Parser(argparse.ArgumentParser):
         known = self._option_string_actions
         unknown = [word for word in leading if word != "--" and word.split("=", 1)[0] not in known]
         if unknown and self.prog == "nasloop" and (message.endswith("required: COMMAND") or
-                                                   message.startswith("argument COMMAND: invalid")):
+                                                   message.startswith("unknown command ")):
             # 'nasloop --bogus' read "command is required", 'nasloop --plugins x.py spaces' "invalid choice: 'x.py'"
             near = near_words(unknown[0].split("=", 1)[0], list(known))
             hint = f" (did you mean {near[0]}?)" if near else ""
             missing = ", and no command" if message.endswith("required: COMMAND") else ""
             message = f"unrecognized arguments: {' '.join(unknown)}{hint}{missing}: nasloop [--plugin FILE] COMMAND ..."
         self._exit_with(message, self.prog)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """argparse's check of a value against its choices, but a word that is no command or subcommand is named with
+        the one it most likely misspells, as an unknown plugin name is: argparse's "argument predictors_command:
+        invalid choice: 'evalute' (choose from ...)" named an internal dest and no nearest word."""
+        if isinstance(action, argparse._SubParsersAction) and value not in action.choices:
+            known = list(action.choices)
+            near = near_words(value, known)
+            what = "command" if self.prog == "nasloop" else "subcommand"
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            raise argparse.ArgumentError(None, f"unknown {what} '{value}'{hint}; known: {', '.join(known)}")
+        super()._check_value(action, value)
 
     def _invalid_choice(self, word: str) -> str | None:
         """argparse's own refusal of ``word`` as this command's subcommand ("argument ...: invalid choice: ..."), or
@@ -203,8 +216,6 @@ def negative_values_attached(words: list[str]) -> list[str]:
 _NEGATIVE = re.compile(r"-\.?\d")
 _epochs = int_at_least(1, MAX_EPOCHS, EPOCHS_WHY)
 """Training epochs (nasloop train)."""
-_fidelity = int_at_least(1, MAX_FIDELITY)
-"""A search's fidelity, epochs for nasloop's evaluators (the train evaluator checks its own bound)."""
 
 
 def _version() -> str:
@@ -245,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop once evaluations cost this many (simulated) seconds; the one crossing it (and any "
                         "running beside it) still finishes, so the cost can pass it by that evaluation's")
     s.add_argument("--seed", type=seed_int, help="random seed; same seed and config, same search")
-    s.add_argument("--fidelity", "--epochs", type=_fidelity,
+    s.add_argument("--fidelity", "--epochs", type=fidelity_arg,
                    help="epochs to evaluate at (a table's: default the most; --evaluator train's: default 12)")
     s.add_argument("--objective", help="metric to maximise; default the evaluator's (the benchmark task's own "
                                         "metric, e.g. val_accuracy; --evaluator proxy: the first proxy)")
@@ -287,56 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser(name, help=help_text).add_argument("name", nargs="?",
                                                            help="one of them: its description and options")
 
-    pred = sub.add_parser("predictors", help="list predictors, or show, evaluate or pretrain them "
-                                                "('nasloop predictors evaluate')",
-                          description="List the predictors; 'nasloop predictors NAME' (or 'show NAME') describes one.")
-    pred.set_defaults(name=None, fits_done=None)  # fits_done: see how_to_continue
-    pred_sub = pred.add_subparsers(dest="predictors_command", parser_class=_Parser)
-    pred.shows_other_words = pred_sub.choices  # 'predictors NAME' is 'predictors show NAME'
-    pred_sub.add_parser("show", help="one predictor's description and options").add_argument("name", help="a predictor")
-    ev = pred_sub.add_parser("evaluate", help="rank a benchmark's cells after training on n of them",
-                             description="Train each predictor on n random cells and rank all the others: Kendall "
-                                         "tau, Spearman, top-1%/5% precision, fit and predict seconds. Seed s "
-                                         "trains on the first n of numpy.random.default_rng(s).permutation over "
-                                         "cells in official benchmark order.")
-    ev.add_argument("--space", default="nb201", help="benchmark space (default nb201)")
-    ev.add_argument("--dataset", help="benchmark task (default: the space benchmark's first, e.g. cifar10)")
-    ev.add_argument("--predictor", "--predictors", dest="predictors", type=name_list, default=["flan"],
-                    help="comma-separated predictor names (default flan)")
-    ev.add_argument("--train-sizes", type=train_sizes, default=[8, 40, 78, 128, 512],
-                    help="comma-separated training-set sizes (default 8,40,78,128,512)")
-    ev.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
-    ev.add_argument("--fidelity", type=_fidelity, help="epochs of the target accuracy (default: the most)")
-    ev.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
-                    help="an option of every evaluated predictor, or NAME.KEY=VALUE of predictor NAME only "
-                         "(repeatable)")
-    ev.add_argument("--space-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
-                    help="an option of the search space (repeatable)")
-    ev.add_argument("--metric", help="the table metric to rank by, METRIC:min where lower is better (a latency); "
-                    "default: the task's own")
-    ev.add_argument("--data-dir", type=path_text, help="folder holding benchmark data")
-    ev.add_argument("--json", action="store_true", help="print a JSON list, one object per (predictor, size, seed)")
-
-    pre = pred_sub.add_parser("pretrain", help="fit FLAN on benchmark cells and save it for transfer",
-                              description="Fit FLAN on each --space's benchmark cells in turn (each later space "
-                                          "fine-tunes what the earlier ones taught), or on their mix with --joint, "
-                                          "and save its weights and vocabulary; --predictor-opt pretrained=FILE "
-                                          "starts a FLAN from them.")
-    pre.add_argument("--predictor", default="flan",
-                     help="the predictor to pretrain, one whose class is a predictors.base.Pretrainable (default flan)")
-    pre.add_argument("--space", dest="spaces", action="append", required=True,
-                     help="benchmark space to learn from (repeatable, in order)")
-    pre.add_argument("--joint", action="store_true",
-                     help="fit once on the mix of every --space (pairs ranked within a space) instead of in turn")
-    pre.add_argument("--dataset", help="task of every space (default: each benchmark's first, e.g. cifar10)")
-    pre.add_argument("--train-size", type=int_at_least(2),  # a ranking needs two cells
-                     help="cells per space, a seeded draw (default: all)")
-    pre.add_argument("--seed", type=seed_int, default=0, help="seed of the draw and the model (default 0)")
-    pre.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
-                     help="a FLAN option (e.g. ensemble=2); the same shape options must be given when fine-tuning")
-    pre.add_argument("--data-dir", type=path_text, help="folder holding benchmark data")
-    pre.add_argument("--out", type=out_file_arg, required=True, help="the pretrained file to write, e.g. flan-nb101.pt")
-    pre.add_argument("--overwrite", action="store_true", help="replace --out if it exists (refused otherwise)")
+    add_predictor_commands(sub)
 
     px = sub.add_parser("proxies", help="score architectures with zero-cost proxies",
                         description="Build each architecture's network and score it on a real mini-batch.")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ConfigError
+from .options import MAX_FIDELITY
 from .user_files import load_yaml_text, not_a_file
 
 
@@ -137,3 +138,8 @@ def name_list(text: str) -> list[str]:
     if twice is not None:
         raise argparse.ArgumentTypeError(f"'{text}' names '{twice}' twice; name each once")
     return names
+
+
+fidelity_arg = int_at_least(1, MAX_FIDELITY)
+"""A search's or a predictor evaluation's fidelity, epochs for nasloop's evaluators (the train evaluator checks its
+own bound)."""

@@ -120,7 +120,7 @@ CASES = {
                           ["nb201 benchmark has no task 'mnist'", "cifar10", "cifar100", "ImageNet16-120"]),
     "fidelity the table lacks": (["search", "--fidelity", "7", "--budget", "5", "--run-dir", "r"],
                                  ["no 7-epoch results", "12, 200"]),
-    "unknown command": (["serach"], ["invalid choice: 'serach'", "search"]),
+    "unknown command": (["serach"], ["unknown command 'serach' (did you mean 'search'?)"]),
     "predictor for a classic strategy": (["search", "--strategy", "random", "--predictor", "gp", "--budget", "5",
                                           "--run-dir", "r"], ["strategy 'random' uses no predictor", "bananas"]),
     "ray flag for the in-process executor": (["search", "--workers", "2", "--budget", "5", "--run-dir", "r"],

@@ -41,14 +41,16 @@ def test_a_plugin_predictor_one_slip_from_show_is_shown(shot_plugin, capsys):
 
 
 def test_with_the_plugin_loaded_a_misspelt_show_is_still_refused(shot_plugin, capsys):
-    """The plugin changes only what its own name means: 'shwo' is 'show' misspelt still, in argparse's words."""
+    """The plugin changes only what its own name means: 'shwo' is 'show' misspelt still, in the words of every
+    misspelt command (argparse's "argument predictors_command: invalid choice", naming an internal dest and no
+    nearest subcommand, was pinned here until helper h7 named the nearest one)."""
     assert main(["--plugin", str(shot_plugin), "predictors", "shwo"]) == 2
     assert capsys.readouterr().err == (
-        "nasloop predictors: error: argument predictors_command: invalid choice: 'shwo' (choose from 'show', "
-        "'evaluate', 'pretrain') (see 'nasloop predictors --help')\n")
+        "nasloop predictors: error: unknown subcommand 'shwo' (did you mean 'show'?); known: show, evaluate, "
+        "pretrain (see 'nasloop predictors --help')\n")
 
 
 def test_without_the_plugin_shot_is_refused_as_show_misspelt(capsys):
     assert main(["predictors", "shot"]) == 2
-    one_line(capsys.readouterr().err.strip(), "nasloop predictors: error:", "invalid choice: 'shot'", "'show'",
+    one_line(capsys.readouterr().err.strip(), "nasloop predictors: error:", "unknown subcommand 'shot'", "'show'",
              "(see 'nasloop predictors --help')")
