@@ -53,6 +53,11 @@ train's --epochs is compare's and 'predictors evaluate''s --fidelity, which sear
 maximises, --objective, is what 'predictors evaluate' ranks by, --metric; how much runs at once is compare's --jobs
 and search's or proxies' --workers)."""
 
+_OPTION_FORMS = {"predictor": ": KEY=VALUE, or NAME.KEY=VALUE naming the predictor (e.g. flan.ensemble=2), as "
+                                "compare reads it; a blend's members take theirs inside its members option"}
+"""The forms of a plugin's option flag beyond KEY=VALUE: the README's NAME.KEY=VALUE, which search reads as compare
+and 'predictors evaluate' do, was missing from the help of search's --predictor-opt."""
+
 _GIVEN = "_aliased_flags_given"
 """The namespace attribute where :class:`_AliasedStore` keeps which flag gave each value, dropped after parsing."""
 
@@ -273,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where the run is stored; default runs/<space>-<dataset>-<strategy>-s<seed>-<time>")
     for kind in OPTION_FLAGS:
         s.add_argument(f"--{kind}-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
-                       help=f"an option of the {kind} (repeatable)")
+                       help=f"an option of the {kind} (repeatable){_OPTION_FORMS.get(kind, '')}")
     add_shorthand_flags(s)  # --proxies, --device, --workers, ...: one definition, compare's too
     s.add_argument("--tensorboard", type=path_text, metavar="DIR",
                    help="log the search as TensorBoard scalars (pip install 'nasloop[tensorboard]')")
