@@ -45,9 +45,7 @@ def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: Se
                                  space_options=dict(args.space_opt),
                                  on_skip=lambda count: advance(f"{count} already there or repeated", count))
     repeated = summary["repeated"]  # a sample's duplicates, scored once: not in the file before
-    added = (f"{', '.join(summary['added'])} added to the {summary['held']:,} architectures it held; "
-             if summary["added"] else "")
-    print(f"{args.out}: {added}{summary['scored']} architectures scored, {summary['skipped']} already there"
+    print(f"{args.out}: {_scored(summary)}"
           + (f", {repeated} repeated in the list (scored once)" if repeated else "")
           + (f"; {summary['failed']} failed, their rows empty (the first: {summary['reason']})"
              if summary["failed"] else "")
@@ -57,6 +55,17 @@ def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: Se
     note = _unread_note(args, context, space)
     if note:  # named and on stderr as every other command's notes: a bare line on stdout read as one of the summary's
         print(f"nasloop proxies: {note}", file=sys.stderr)
+
+
+def _scored(summary: dict[str, Any]) -> str:
+    """The summary's words for the rows written: with proxies added to a file, which proxies went to how many of the
+    architectures it held and how many architectures were new to it ('nwot added to the 2 architectures it held; 2
+    architectures scored, 0 already there' counted the held ones as scored, and said neither)."""
+    if not summary["added"]:
+        return f"{summary['scored']} architectures scored, {summary['skipped']} already there"
+    before = f"; {summary['skipped']:,} rows were in already, written by a stopped run" if summary["skipped"] else ""
+    return (f"{', '.join(summary['added'])} added to the {summary['held']:,} architectures the file held, and "
+            f"{summary['new']:,} architectures new to it scored with every proxy{before}")
 
 
 def _again(summary: dict[str, Any]) -> str:

@@ -64,9 +64,10 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     scores of differently built networks or mini-batches never share a file. A row cut off by a
     stopped run (no line end) is dropped and scored again. A file holding some of ``proxies`` and no
     others gains the rest (``added``, for the ``held`` architectures it holds, which ``archs`` must
-    list): its scores are copied into ``<out>.adding`` with the others scored beside them, which a
-    stopped run continues, and which takes the file's place once every row is in (such a file was
-    refused, so one more proxy meant scoring all of them again into a file of their own).
+    list, beside the ``new`` ones it lacks, scored with every proxy): its scores are copied into
+    ``<out>.adding`` with the others scored beside them, which a stopped run continues, and which takes the
+    file's place once every row is in (such a file was refused, so one more proxy meant scoring all of them
+    again into a file of their own).
     """
     if not archs:  # nothing to score, and no architecture to probe the network size with: the file is left alone
         return {"scored": 0, "skipped": 0, "repeated": 0, "failed": 0, "reason": None, "errors": 0, "error": None,
@@ -105,7 +106,8 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
             prepare_to_continue(copy)
             summary = rows.write(fa, _checked(copy, space, names, settings) if copy.stat().st_size else None)
         os.replace(copy, out)
-    return {**summary, "added": added, "held": len(held.scores)}
+    new = len({space.format(arch) for arch in archs} - set(held.scores))
+    return {**summary, "added": added, "held": len(held.scores), "new": new}
 
 
 class _Rows:

@@ -55,5 +55,5 @@ def test_a_file_holding_other_proxies_gains_the_ones_the_run_lacks(tmp_path, cap
     args = _advised(note)
     assert args[args.index("--proxies") + 1] == "synflow,zen" and args[args.index("--out") + 1] == str(held)
     assert cli.main(args) == 0, capsys.readouterr().err
-    assert "zen added to the 12 architectures it held" in capsys.readouterr().out
+    assert "zen added to the 12 architectures the file held" in capsys.readouterr().out  # '...it held' until h7
     assert _notes(folder) == [] and _notes(folder, "synflow") == []
