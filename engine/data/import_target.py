@@ -204,7 +204,7 @@ def save_imported(benchmark: str, table: Table, files: Sequence[Path], target: P
     replaced = target.exists()  # said, since runs on the earlier table read this one when resumed
     saved = table.save(target)
     found = f"; {table.meta['found']}" if table.meta.get("found") else ""
-    return (f"{'replaced' if replaced else 'wrote'} {saved} ({table.held()} architectures; from "
+    return (f"{'replaced' if replaced else 'wrote'} {saved} ({table.held():,} architectures; from "
             f"{table.meta.get('source')}{found})")
 
 

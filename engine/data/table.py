@@ -232,5 +232,5 @@ def merge_by_key(tables: list[Table]) -> Table:
     meta = {**tables[-1].meta, "source": " + ".join(str(t.meta.get("source")) for t in tables)}
     found = [f"{t.meta.get('source')}: {t.meta['found']}" for t in tables if t.meta.get("found")]
     if found:
-        meta["found"] = "; ".join(found) + f"; {len(keys)} distinct in all, later files' networks replacing earlier"
+        meta["found"] = "; ".join(found) + f"; {len(keys):,} distinct in all, later files' networks replacing earlier"
     return Table(columns, meta)

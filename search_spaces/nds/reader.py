@@ -229,7 +229,7 @@ def import_nds(path: Path, variant: Variant) -> Table:
     depths = sorted({row["arch"].depth for row in rows.values()})
     if variant.fixed_width_depth and len(widths) * len(depths) > 1:  # was written as the fix-w-d table regardless
         raise _not_fixed(str(path), widths, depths, variant)
-    found = (f"{len(records)} trained networks, {len(archs)} distinct, {epochs} epochs; widths "
+    found = (f"{len(records):,} trained networks, {len(archs):,} distinct, {epochs} epochs; widths "
              f"{', '.join(map(str, widths))}; depths {', '.join(map(str, depths))}")
     short = [(label, len(r["test_ep_top1"])) for label, r in records if len(r["test_ep_top1"]) < epochs]
     if short:  # kept: its early epochs are real results; the later ones are missing, not guessed
