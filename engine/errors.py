@@ -29,6 +29,11 @@ class ArchitectureError(NasloopError, ValueError):
     """An architecture string or value does not belong to the search space."""
 
 
+class NetworkBuildError(ArchitectureError):
+    """A user's space's ``to_module`` raised on an architecture: that architecture fails alone, as one its evaluator
+    refuses does, but the message is the space's (its code failed; no evaluator refused anything)."""
+
+
 class DataError(NasloopError):
     """A benchmark or dataset file is missing, unreadable or malformed."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..search_spaces.base import GeneratorSpace, NetworkSpace, SearchSpace
-from .errors import ArchitectureError, ConfigError, NasloopError, UnsupportedError, describe_exception, one_line
+from .errors import ConfigError, NasloopError, NetworkBuildError, UnsupportedError, describe_exception, one_line
 from .registry import defined_by_nasloop
 from .types import Arch
 
@@ -34,8 +34,8 @@ def build_network(space: NetworkSpace, arch: Arch, num_classes: int, draw: int) 
 
 def to_module(space: NetworkSpace, arch: Arch, **options: object) -> nn.Module:
     """``space.to_module(arch, **options)``, where an ordinary error of a user's space (its bug, or a network it
-    cannot build) is an ArchitectureError naming the space, the method and where: that architecture alone fails,
-    as ArchitectureError makes it fail, where it stopped 'nasloop proxies', the zero-cost warm-up and the forest's
+    cannot build) is a NetworkBuildError naming the space, the method and where: that architecture alone fails,
+    as an ArchitectureError makes it fail, where it stopped 'nasloop proxies', the zero-cost warm-up and the forest's
     computed features as an unexpected error (the proxy evaluator already failed the trial alone). nasloop's own
     spaces' errors, and any NasloopError (the user's input: every architecture would fail alike), go through. A space
     that builds no networks is refused in :func:`require_networks`' line."""
@@ -45,7 +45,7 @@ def to_module(space: NetworkSpace, arch: Arch, **options: object) -> nn.Module:
     except Exception as exc:
         if isinstance(exc, NasloopError) or defined_by_nasloop(type(space).to_module):
             raise
-        raise ArchitectureError(f"search space {space.name}: to_module raised {describe_exception(exc)}") from exc
+        raise NetworkBuildError(f"search space {space.name}: to_module raised {describe_exception(exc)}") from exc
 
 
 def require_networks(space: Any, who: str) -> None:

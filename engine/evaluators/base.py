@@ -19,8 +19,8 @@ import numpy as np
 
 from ...search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from ..context import RunContext
-from ..errors import (ArchitectureError, ConfigError, NasloopError, PluginFault, UnsupportedError, check_base_init,
-                      check_requires, describe_exception, one_line)
+from ..errors import (ArchitectureError, ConfigError, NasloopError, NetworkBuildError, PluginFault, UnsupportedError,
+                      check_base_init, check_requires, describe_exception, one_line)
 from ..registry import EVALUATORS, EXECUTORS, defined_by_nasloop, refusal_for
 from ..options import Configurable
 from ..types import FAILED, OK, Arch, Result
@@ -147,7 +147,11 @@ class Evaluator(Configurable, ABC):
 def refused(evaluator: Evaluator | type[Evaluator], exc: ArchitectureError, cost: float) -> Result:
     """The failed trial of an architecture its evaluator cannot evaluate (a cell without an input-output path, one
     a table lacks): the search goes on with the others, where any other nasloop error (bad input, missing data)
-    would fail every trial alike and stops it."""
+    would fail every trial alike and stops it. A user's space's ``to_module`` that raised is said as that: 'evaluator
+    proxy refused this architecture: search space S: to_module raised ...' blamed the evaluator for the space's
+    crash (here, once, for every evaluator that builds networks)."""
+    if isinstance(exc, NetworkBuildError):
+        return Result.failed(str(exc), cost=cost)
     return Result.failed(f"evaluator {EVALUATORS.label(evaluator)} refused this architecture: {exc}", cost=cost)
 
 
