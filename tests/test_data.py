@@ -209,11 +209,11 @@ def test_cli_data_import_writes_a_table_equal_to_the_csv(tmp_path, capsys, nb201
     out = tmp_path / "out"
     assert cli.main(["data", "import", str(nb201_csv_path), "--out", str(out)]) == 0
     stdout = capsys.readouterr().out
-    assert str(out / TABLE_FILE) in stdout and "15625 architectures" in stdout and "compact NB201 CSV" in stdout
+    assert str(out / TABLE_FILE) in stdout and "15,625 architectures" in stdout and "compact NB201 CSV" in stdout
     assert sorted(p.name for p in out.iterdir()) == [TABLE_FILE]  # no temp file left behind
     assert stdout.splitlines()[-1].startswith("wrote ")
     assert cli.main(["data", "import", str(nb201_csv_path), "--out", str(out)]) == 0  # a table already there
-    assert capsys.readouterr().out.splitlines()[-1].startswith(f"replaced {out / TABLE_FILE} (15625 architectures")
+    assert capsys.readouterr().out.splitlines()[-1].startswith(f"replaced {out / TABLE_FILE} (15,625 architectures")
 
     loaded = Table.load(out / TABLE_FILE)
     columns_equal(loaded, csv_table)
@@ -340,7 +340,7 @@ def test_cli_imports_csv_and_pickle_into_one_queryable_table(tmp_path, capsys, n
     path, expected = naslib_pickle
     out = tmp_path / "out"
     assert cli.main(["data", "import", str(nb201_csv_path), str(path), "--out", str(out)]) == 0
-    assert "15625 architectures" in capsys.readouterr().out
+    assert "15,625 architectures" in capsys.readouterr().out
     bench = NB201Benchmark(out)
     assert bench.fidelities("cifar10") == list(range(1, 201))
     space = NB201Space()
