@@ -27,7 +27,7 @@ import numpy as np
 from ..engine.data.paths import first_data_file, looked_in
 from ..engine.data.sniff import head_text
 from ..engine.errors import ArchitectureError, DataError
-from .cell_space import Cell, CellSpec, cell_index, live_cell
+from .cell_space import Cell, CellSpec, cell_index, cells_without_path, live_cell
 
 PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
            "flops", "params")
@@ -135,7 +135,7 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
     size = source.spec.size
     cells = np.array(np.unravel_index(np.arange(size), (len(source.spec.ops),) * len(source.spec.edges))).T
     live = np.array([cell_index(source.spec, live_cell(source.spec, tuple(c))) for c in cells.tolist()])
-    pathless = live == cell_index(source.spec, (source.spec.none,) * len(source.spec.edges))  # live form all none
+    pathless = cells_without_path(source.spec)
     absent = sorted(set(live.tolist()) - set(rows))
     if absent:
         raise DataError(f"{path} does not cover every cell (no row for the live cell at {absent[0]}); {again}")
