@@ -21,9 +21,11 @@ from .run_missing import PREDICTOR_STUDY_FILE
 from .store_rows import RESOLVED_KEY, resolved_record
 
 RANKED = "ranked_fidelity"
+DATA_DIR_KEY, DIGEST_KEY = "data_dir", "table_digest"
+"""The data a study ranks, kept beside the grid (see :mod:`.predictor_data`)."""
 
 
-def _benchmark_task(grid: dict[str, Any]) -> tuple[str | None, Any, Any]:
+def benchmark_task(grid: dict[str, Any]) -> tuple[str | None, Any, Any]:
     """(benchmark name, class, task) of the grid's space and dataset; None for what is not registered now."""
     space = grid["space"]
     name = SEARCH_SPACES.get(space).benchmark if space in SEARCH_SPACES.names_at_hand() else None
@@ -34,7 +36,7 @@ def _benchmark_task(grid: dict[str, Any]) -> tuple[str | None, Any, Any]:
 def _held(grid: dict[str, Any], data_dir: str | None) -> list[int] | None:
     """The fidelities the table holds for the grid's task, ascending (none for a table of final results), as
     :meth:`.Benchmark.check` finds them; None where the table (or the space) is not at hand."""
-    name, benchmark, task = _benchmark_task(grid)
+    name, benchmark, task = benchmark_task(grid)
     if task is None:
         return None
     try:
@@ -65,7 +67,7 @@ def refuse_unchecked(folder: Path, grid: dict[str, Any], ranked: dict[str, Any])
     ``--fidelity 12`` study's rows was reported as this one's."""
     if grid.get("fidelity") is not None or RANKED in grid or ranked:
         return
-    name, benchmark, _ = _benchmark_task(grid)
+    name, benchmark, _ = benchmark_task(grid)
     if benchmark is not None and benchmark.final_only:  # its records name no fidelity to check
         return
     study = (f"{folder / PREDICTOR_STUDY_FILE} is from before predictor studies recorded the fidelity they rank "
@@ -97,10 +99,13 @@ def check_recorded(grid: dict[str, Any]) -> None:
         raise ValueError(f"its pretrained files are {files!r}, not a mapping")
     if not resolved_record(grid.get(RESOLVED_KEY, {})):  # given back to the predictors: the fits failed on it
         raise ValueError(f"its {RESOLVED_KEY} are {grid[RESOLVED_KEY]!r:.80}, not plugin kind -> name -> options")
+    for key in (DATA_DIR_KEY, DIGEST_KEY):  # the folder the advice names; what the data found now is checked against
+        if grid.get(key) is not None and not isinstance(grid[key], str):
+            raise ValueError(f"its {key} is {grid[key]!r:.80}, not a text or null")
     value = grid.get(RANKED)
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ValueError(f"its {RANKED} is {value!r}, not a whole number of epochs or null")
-    name, benchmark, _ = _benchmark_task(grid)
+    name, benchmark, _ = benchmark_task(grid)
     if RANKED in grid and grid.get("fidelity") is None and benchmark is not None and (
             value is None) != benchmark.final_only:  # a null refused every record as 'at no fidelity'
         raise ValueError(f"its {RANKED} is {value}, not null (the {name} table holds final results only)"
@@ -142,6 +147,6 @@ def check_held(grid: dict[str, Any], data_dir: str | None) -> None:
         return
     held = _held(grid, data_dir)
     if held is not None and value not in held:
-        name, _, task = _benchmark_task(grid)
+        name, _, task = benchmark_task(grid)
         raise ValueError(f"its {RANKED} is {value}, a fidelity the {name} table does not hold for {task.name} (it "
                          f"holds {first_few([str(f) for f in held], 6) or 'final results only'})")

@@ -21,6 +21,7 @@ import numpy as np
 
 from .assemble import canonical_dataset, space_benchmark
 from .errors import ConfigError, DataError, first_few
+from .predictor_data import data_record, same_data
 from .predictor_evaluation import evaluate_predictors, ranked_metric
 from .predictor_grid import RANKED, check_held, check_recorded, ranked_fidelity
 from .predictor_options import options_per_predictor
@@ -289,6 +290,11 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
                               f"{grid[key]!r}; use another --out, or --force-new to set the old study aside")
         replace = bool(differ)
     ranked = ranked_fidelity(grid, None if replace else stored, data_dir)  # what the records are checked against
+    data = data_record(grid, ranked, data_dir)  # the folder and the values the fits rank now, beside the grid
+    if stored is not None and not replace and not same_data(folder, stored, data, force_new):
+        replace, kind = True, "on other data"
+        ranked = ranked_fidelity(grid, None, data_dir)
+        data = data_record(grid, ranked, data_dir)
     # what its space and predictors resolved when the study measured them: a fit after a default changed is theirs
     resolved = ResolvedOptions(None if stored is None or replace else stored.get(RESOLVED_KEY), on_note)
     records = [] if replace else read_records(folder, {**grid, **ranked})
@@ -310,7 +316,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
             if replace or not locked:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))
             # the requests: what a report finds unmeasured; the ranked fidelity: what its records are checked against
-            now = {RESOLVED_KEY: resolved.kept()} if resolved.kept() or RESOLVED_KEY in kept else {}
+            now = {**data, **({RESOLVED_KEY: resolved.kept()} if resolved.kept() or RESOLVED_KEY in kept else {})}
             if not grid_path.exists() or older or asked != requests or (ranked and RANKED not in kept) or any(
                     kept.get(key) != value for key, value in {**plugins, **now}.items()):
                 # whole or not at all: a kill while writing it damaged the study; a Ctrl-C leaves no part file

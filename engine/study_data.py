@@ -15,13 +15,19 @@ from .study import Study
 from ..search_spaces.base import SearchSpace
 
 
+def continue_advice(data_dir: str | None) -> str:
+    """What a study (of searches or of predictors) continued on other data than it began with is told to do: the
+    folder it began with, as its command gave it (none: the default folders it read)."""
+    began = (f"--data-dir {data_dir}" if data_dir is not None
+             else "no --data-dir: the $NASLOOP_DATA (or cache folder) it had")
+    return (f"continue the study on the data it began with ({began}), or give --out another folder for a study on "
+            "this one (or --force-new to set the old study aside)")
+
+
 def check_study_data(stored: Study, space: SearchSpace, evaluator: Evaluator) -> None:
     """Refuse to continue the study ``stored`` where ``space`` and ``evaluator`` (built on the data found now) give
     other results than its first run holding any read. A damaged run is left to what opens it (kept as it is)."""
-    began = (f"--data-dir {stored.base.data_dir}" if stored.base.data_dir is not None
-             else "no --data-dir: the $NASLOOP_DATA (or cache folder) it had")
-    fix = (f"continue the study on the data it began with ({began}), or give --out another folder for a study "
-           "on this one (or --force-new to set the old study aside)")
+    fix = continue_advice(stored.base.data_dir)
     for method, seed in stored.runs():
         run_dir = stored.run_dir(method, seed)
         if not (run_dir / DB_NAME).is_file():
