@@ -12,8 +12,6 @@ import textwrap
 
 import pytest
 
-from nasloop.engine.store import RunStore
-
 from .messages import one_line
 
 TINY = ["--space", "nb201", "--evaluator", "train", "--dataset", "cifar10", "--epochs", "1", "--strategy", "random",
@@ -21,20 +19,19 @@ TINY = ["--space", "nb201", "--evaluator", "train", "--dataset", "cifar10", "--e
         "--evaluator-opt", "train_images=200", "--evaluator-opt", "batch_size=32"]
 
 
-def test_a_checkpoint_folder_that_is_a_file_stops_the_search_and_the_resume_trains_every_trial(
+def test_a_checkpoint_folder_that_is_a_file_stops_the_search_and_the_search_again_trains_every_trial(
         tmp_path, data_dir, nasloop_in_process):
     run = tmp_path / "run"
     run.mkdir()
     (run / "checkpoints").write_text("not a folder\n")
     stopped = nasloop_in_process(["search", *TINY, "--data-dir", str(data_dir), "--run-dir", str(run)])
     assert stopped.returncode == 2, stopped.stderr
-    one_line(stopped.stderr.strip(), "cannot write checkpoint", "Not a directory", "a folder you can write")
-    with RunStore.in_run_dir(run, readonly=True) as store:
-        assert store.counts()["failed"] == 0  # no architecture stored as failed for the folder's fault
+    one_line(stopped.stderr.strip(), "cannot write checkpoints", "Not a directory", "a folder you can write")
+    assert not (run / "nasloop.sqlite").exists()  # refused before the run began (test_checkpoint_folder_b8.py)
     (run / "checkpoints").unlink()
-    resumed = nasloop_in_process(["search", "--resume", str(run), "--json"])
-    assert resumed.returncode == 0, resumed.stderr
-    summary = json.loads(resumed.stdout)
+    again = nasloop_in_process(["search", *TINY, "--data-dir", str(data_dir), "--run-dir", str(run), "--json"])
+    assert again.returncode == 0, again.stderr
+    summary = json.loads(again.stdout)
     assert (summary["status"], summary["evaluations"], summary["failed"]) == ("finished", 2, 0)
     assert len(list((run / "checkpoints").iterdir())) == 2  # each trial trained and checkpointed
 

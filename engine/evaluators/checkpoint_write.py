@@ -10,6 +10,7 @@ architectures it had proposed lost to a resume. It now stops the search in one l
 from __future__ import annotations
 
 import errno
+import os
 import re
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,6 +21,8 @@ from ..errors import DataError
 from ..replaced_files import replaced_by_this_process
 
 CHECKPOINT = "last.pt"
+CHECKPOINTS = "checkpoints"
+"""The folder of a run's folder that holds its trials' checkpoints, one folder a trial."""
 OLDER_PARTIALS = re.escape(f".{CHECKPOINT}.") + r"\d+\.tmp"
 """The partial checkpoints nasloop wrote before their names held a host, removed as dead ones are."""
 FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -87,3 +90,24 @@ def unwritable(path: Path, exc: OSError) -> str:
     while not folder.exists() and folder.parent != folder:
         folder = folder.parent
     return f"cannot write checkpoint {path}: {exc.strerror or exc}; make {folder} a folder you can write"
+
+
+def check_checkpoint_folder(run_dir: str | os.PathLike | None) -> None:
+    """Refuse, before the first trial, a run folder whose ``checkpoints`` cannot be written (a file, a folder without
+    write permission, a read-only file system), in the words a failed write uses: it was found only once the first
+    trial had trained its first epoch. A run folder not made yet is the search's to make (and prove writable); a
+    full disk shows only in a write."""
+    if not run_dir or not Path(run_dir).is_dir():
+        return
+    root = Path(run_dir) / CHECKPOINTS
+    folder = root if root.exists() else root.parent
+    if not folder.is_dir():
+        problem = errno.ENOTDIR
+    elif os.statvfs(folder).f_flag & os.ST_RDONLY:
+        problem = errno.EROFS
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        problem = errno.EACCES
+    else:
+        return
+    raise UnwritableCheckpoint(f"cannot write checkpoints in {root}: {os.strerror(problem)}; make {folder} a folder "
+                               "you can write")

@@ -43,7 +43,7 @@ from ..registry import register_evaluator
 from ..stop_reasons import continue_hint
 from ..types import Arch, Result
 from .base import Evaluator
-from .checkpoint_write import UnwritableCheckpoint
+from .checkpoint_write import CHECKPOINTS, UnwritableCheckpoint, check_checkpoint_folder
 from .network_size import TRAINING_BYTES, refuse_oversized_networks
 from ..space_networks import build_network
 from .replicates import combine, pool_rate, replicate_bookkeeping, replicate_metric_names
@@ -169,6 +169,7 @@ class TrainingEvaluator(Evaluator):
     def check(self, fidelity: int | None = None) -> None:
         self._epochs(fidelity)  # a fidelity of no epochs fails now
         resolve_device(self.device)
+        check_checkpoint_folder(self.run_dir)  # not after the first trial's first epoch
         if self.dataset == "cifar10":
             # A damaged file fails now, before a run folder exists (then cached for the run).
             labels = self._cifar10("train")[1]
@@ -277,7 +278,7 @@ class TrainingEvaluator(Evaluator):
         if not self.run_dir:
             return None
         digest = hashlib.blake2b(self.space.hash(arch).encode(), digest_size=8).hexdigest()
-        return Path(self.run_dir) / "checkpoints" / f"{digest}-e{epochs}-s{self.seed}{f'-r{draw}' if draw else ''}"
+        return Path(self.run_dir) / CHECKPOINTS / f"{digest}-e{epochs}-s{self.seed}{f'-r{draw}' if draw else ''}"
 
     def data_source(self) -> str:
         """Which dataset copy training uses, in words."""
