@@ -21,6 +21,7 @@ from .run_lock import StudyLock
 from .progress import progress
 from .run_checks import check_new_run
 from .run_parts import build_parts
+from .stop_reasons import in_study_terms
 from .study_data import check_study_data
 from .study import GRID_FIELDS, Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
 from .study_plugins import continued_plugins, continued_predictor_plugins, plugin_record
@@ -198,11 +199,14 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         # a search study refuses: said as the method takes the option where it is written (by this command, or, for
         # a method it does not name, by the one that added it), as a refusal while it is built is
         where = {str(study.run_dir(m, seed)): study.sources.get(m.label) for m, seed in study.runs()}
+
+        def said(run_dir: str, outcome: str) -> str:  # a run's 'nasloop search --resume' too: the study goes on
+            return as_method_advice(in_study_terms(outcome, args.out), where.get(run_dir))
         with progress("runs", len(pending), enabled=not args.quiet) as advance:
             ran = run_study(pending, args.jobs, on_run=lambda run_dir, outcome: advance(
-                f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {as_method_advice(outcome, where.get(run_dir))}"),
+                f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {said(run_dir, outcome)}"),
                 ray_address=args.ray_address, use_ray=args.executor == "ray")
-            outcomes.update({run: as_method_advice(outcome, where.get(run)) for run, outcome in ran.items()})
+            outcomes.update({run: said(run, outcome) for run, outcome in ran.items()})
         results = collect(study, target, args.interval or "t")
         from .report import markdown_table, study_tables, write_study_report
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -25,8 +26,20 @@ BY_SIGTERM = "stopped by SIGTERM (a scheduler's preemption or a kill)"
 """What stopped a run that SIGTERM interrupted."""
 def continue_hint(run_dir: object) -> str:
     """How a stopped run says to go on (an interrupt's, a stale 'running' one's, a plugin's refusal's): one wording,
-    which ``study_show`` finds to say it in the study's own terms."""
+    which :func:`in_study_terms` finds to say it in the study's own terms."""
     return f"continue with 'nasloop search --resume {run_dir}'"
+
+
+SEARCH_RESUME = re.compile(re.escape(continue_hint("\0")).replace(re.escape("\0"), "[^']*"))
+"""How a stopped run's reason says to continue it (:func:`continue_hint`), any folder."""
+
+
+def in_study_terms(text: str, study: object) -> str:
+    """``text`` (a study's run's stop reason or error) with its "continue with 'nasloop search --resume DIR'" said
+    as the study in folder ``study`` goes on: its ``compare`` run again, which resumes its interrupted and failed runs
+    (and counts them with the rest). ``show``, ``compare`` and the study's report named the lone run's way."""
+    return SEARCH_RESUME.sub(f"continue the study by running the same 'nasloop compare ... --out {study}' command "
+                             "again (it resumes this run)", text)
 
 
 STREAK_FLOOR = 100

@@ -17,6 +17,7 @@ from .errors import NasloopError
 from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
 from .store import RunStore
+from .stop_reasons import in_study_terms
 from .store_rows import Trial
 from .study import Study
 from .study_methods import Method, as_method_advice
@@ -283,8 +284,8 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
         if state == "failed" and stopped_short(study.base, len(trials), spent):  # a run stopped short on an error
             # is no result, said with why (the report gave 'failed' alone); one whose whole budget failed (every
             # architecture it tried) is one: no success, not a seed left out; its fix where the method is written
-            why = (f": {as_method_advice(reason, study.sources.get(method.label))}" if isinstance(reason, str)
-                   and reason else "")
+            why = (f": {as_method_advice(in_study_terms(reason, study.folder), study.sources.get(method.label))}"
+                   if isinstance(reason, str) and reason else "")
             problems.append(f"{method.label} seed {seed}: {state}{why} ({run_dir})")
             continue
         if not trials:  # a time budget spent before its first evaluation: nothing to compare at any query

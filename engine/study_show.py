@@ -6,7 +6,6 @@ on by running its compare again, which resumes its unfinished runs (and counts t
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,8 @@ from .search import summarize
 from .store import RunStore
 from .stored_reading import with_unread_note
 from .study import Study, load_study
-from .stop_reasons import continue_hint
+from .stop_reasons import in_study_terms
 from .study_methods import ADVICE, Method, MethodSource, as_method_advice
-
-SEARCH_RESUME = re.compile(re.escape(continue_hint("\0")).replace(re.escape("\0"), "[^']*"))
-"""How a stopped run's reason says to continue it (:func:`.stop_reasons.continue_hint`), any folder."""
 
 
 def show_summary(run_dir: str) -> dict[str, Any]:
@@ -35,9 +31,7 @@ def show_summary(run_dir: str) -> dict[str, Any]:
         if found is not None:
             method, study = found
             source = study.sources.get(method.label)
-            summary["stop_reason"] = SEARCH_RESUME.sub(
-                f"continue the study by running the same 'nasloop compare ... --out {folder}' command again (it "
-                "resumes this run)", summary["stop_reason"])
+            summary["stop_reason"] = in_study_terms(summary["stop_reason"], folder)
         summary["stop_reason"] = as_method_advice(summary["stop_reason"], source)
     return summary
 
