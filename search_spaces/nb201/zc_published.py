@@ -38,6 +38,8 @@ HOW_TO_GET = (f"get NAS-Bench-Suite-Zero's {PUBLISHED} from github.com/automl/NA
 WHAT = f"NAS-Bench-Suite-Zero's NB201 proxy JSON (NASLib's {PUBLISHED})"
 _NASLIB_OPS = ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3")
 _NASLIB_EDGES = ((1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4))
+INLINE = 120
+"""The longest list of left-out tasks the summary's own line holds (:func:`_left_out`)."""
 _KEY = re.compile(r"\(\s*(\d+)\s*" + r",\s*(\d+)\s*" * 5 + r"\)")
 NASLIB_TASKS = ("cifar10", "cifar100", "ImageNet16-120", "svhn", "scifar100", "ninapro")
 """The tasks NASLib's NB201 file scores: NB201's three and the suite's NAS-Bench-360 ones, in whatever order the
@@ -138,10 +140,21 @@ def write_proxy_csv(source: ProxyFile, paths: Sequence[Path], target: Path) -> s
     cells, live_of = cells_and_live_codes()
     tasks = {suffix: _task_rows(path, data, task, cells, live_of, source.parse) for task, suffix in source.suffixes}
     held = write_rows(source, tasks, target)
-    skipped = [str(task) for task in data if task not in dict(source.suffixes)]
-    left_out = (f"; left out the file's tasks {', '.join(skipped)[:120]}: {target.name} has no columns for them"
-                if skipped else "")
-    return f"wrote {target} ({held}{left_out})"
+    return f"wrote {target} ({held}{_left_out([t for t in data if t not in dict(source.suffixes)], target.name)}"
+
+
+def _left_out(tasks: list[str], name: str) -> str:
+    """The end of the summary naming every task of the file its CSV ``name`` has no columns for: in its line where
+    they fit in :data:`INLINE` characters, else one task a line below it. The list was cut at 120 characters, which
+    hid the tasks past them (a file of the suite's tasks and a user's own)."""
+    if not tasks:
+        return ")"
+    names = [one_line(task) for task in tasks]  # a key of the file: a newline in it would break the line
+    listed = ", ".join(names)
+    if len(listed) <= INLINE:
+        return f"; left out the file's tasks {listed}: {name} has no columns for them)"
+    return (f"; left out the file's {len(names)} tasks below: {name} has no columns for them)"
+            + "".join(f"\n  left out: {task}" for task in names))
 
 
 def rewrite_for(source: ProxyFile) -> Rewrite:
