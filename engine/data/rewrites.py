@@ -56,6 +56,11 @@ def import_rewritten(benchmark: str, files: Sequence[Path], folder: Path, replac
         return None
     path, rewrite = found[0]
     paths = [given for given, other in found if other == rewrite]
+    for other in (Path(given) for given in files if Path(given) not in paths and Path(given).is_file()):
+        unread = BENCHMARKS.get(benchmark).recognise_unread(other)  # said as what it is, not as a mix-up of paths
+        if unread:
+            raise DataError(f"{other} is {unread}, which nasloop neither imports nor reads: import "
+                            f"{' and '.join(map(str, paths))} without it")
     if len(paths) < len(files) or len(paths) > rewrite.takes:
         alone = "on its own" if rewrite.takes == 1 else f"on its own or with its other files ({rewrite.takes} at most)"
         raise DataError(f"{path} is {rewrite.what}, which is written as {rewrite.name}, not merged into a table: "

