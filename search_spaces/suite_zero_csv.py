@@ -27,7 +27,7 @@ import numpy as np
 from ..engine.data.paths import first_data_file, looked_in
 from ..engine.data.sniff import head_text
 from ..engine.errors import ArchitectureError, DataError
-from .cell_space import Cell, CellSpec, cell_index, cells_without_path, live_cell
+from .cell_space import Cell, CellSpec, cell_index, cells_without_path, live_cell, live_indices
 
 PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
            "flops", "params")
@@ -151,9 +151,7 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
     except (ArchitectureError, ValueError) as exc:
         raise DataError(f"{path} holds a row that is not a cell with numbers ({exc}); {again}") from None
     size = source.spec.size
-    cells = np.array(np.unravel_index(np.arange(size), (len(source.spec.ops),) * len(source.spec.edges))).T
-    live = np.array([cell_index(source.spec, live_cell(source.spec, tuple(c))) for c in cells.tolist()])
-    pathless = cells_without_path(source.spec)
+    live, pathless = live_indices(source.spec), cells_without_path(source.spec)  # once per process
     absent = sorted(set(live.tolist()) - set(rows))
     if absent:
         raise DataError(f"{path} does not cover every cell (no row for the live cell at {absent[0]}); {again}")
