@@ -40,9 +40,9 @@ def _digest(grid: dict[str, Any], ranked: dict[str, Any], data_dir: str | None) 
     name, benchmark, task = benchmark_task(grid)
     if task is None:
         return None
-    metric, _ = ranked_metric(grid.get("metric"), task.metric, task.minimize)
     fidelity = grid["fidelity"] if grid.get("fidelity") is not None else ranked.get(RANKED)
-    try:
+    try:  # a metric or fidelity refused: the fits say so in their own words
+        metric, _ = ranked_metric(grid.get("metric"), task.metric, task.minimize)
         table = construct("benchmark", name, benchmark, data_dir=data_dir)
         values = table.table_values(task.name, metric, table.check(task.name, fidelity))
     except NasloopError:  # UnsupportedError too: a table that does not list its cells
