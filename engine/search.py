@@ -244,7 +244,10 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         with stored_options():  # a count past a bound added since the run began is the value it ran with
             parts = build_parts(config, notes.hook, resumed=True,  # its executor built only if the run goes on
                                 options=ResolvedOptions(store.get_meta(RESOLVED_KEY), notes.hook))
-        check_same_results(str(run_dir), store, parts[0], parts[2])
+        if done > int(counts["pending"]):
+            check_same_results(str(run_dir), store, parts[0], parts[2])
+        else:  # no result yet, none to mix with: the data may change (an unreadable image deleted, as its error
+            new_meta["data_identity"] = parts[2].data_identity()  # said, was refused as other data)
         check_resumed_objectives(str(run_dir), config, parts[2], notes.hook)
         check_budget(budget, parts[0], config.space, config.dedup)
         check_seconds_budget(config, parts[2], notes.hook)

@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -46,7 +46,7 @@ def decode_image(path: str | os.PathLike, resolution: int, crop_fraction: float 
     image_mod = _pillow()
     try:
         with image_mod.open(path) as image:
-            image = image.convert("RGB")
+            image = _eight_bit(image, path).convert("RGB")
             w, h = image.size
             short = max(resolution, round(resolution / crop_fraction))
             scale = short / min(w, h)
@@ -57,6 +57,19 @@ def decode_image(path: str | os.PathLike, resolution: int, crop_fraction: float 
             return np.asarray(image, dtype=np.uint8)
     except (OSError, ValueError, SyntaxError, image_mod.DecompressionBombError) as exc:
         raise DataError(f"cannot read image {path} ({type(exc).__name__}: {exc}); delete or replace it") from None
+
+
+def _eight_bit(image: Any, path: str | os.PathLike) -> Any:
+    """``image`` with 8-bit pixels. Pillow's convert('RGB') clips a 16-bit image (a 16-bit PNG or TIFF: modes I;16
+    and I) at 255, so one came out nearly white, unseen; it is scaled to 8 bits here. Floating-point pixels (mode F)
+    have no fixed range to scale from: refused, naming the file."""
+    if image.mode == "F":
+        raise DataError(f"image {path} has floating-point pixels, which have no fixed range; save it with 8-bit "
+                        "(or 16-bit) pixels, or delete it")
+    if image.mode != "I" and not image.mode.startswith("I;16"):
+        return image
+    pixels = np.asarray(image, dtype=np.float64) / 257.0  # 65535 -> 255
+    return _pillow().fromarray(np.clip(np.rint(pixels), 0, 255).astype(np.uint8))
 
 
 class ImageFolder:
@@ -184,5 +197,9 @@ def _scan(root: str, split: str, classes: tuple[str, ...],
         files.extend(images)
         labels.extend([index[entry.name]] * len(images))
     if not files:
-        raise DataError(f"'{folder}' has no class folders with images")
+        loose = sum(1 for p in folder.iterdir() if p.suffix.lower() in EXTENSIONS and p.is_file())
+        held = f"holds {loose:,} images but no class folders" if loose else "has no class folders with images"
+        raise DataError(f"'{folder}' {held}; put each class's images in {split}/<class name>/, named as in "
+                        f"{Path(root) / 'train'} (ImageNet's validation images come in one folder, their classes "
+                        "in a separate file)")
     return tuple(files), tuple(labels)
