@@ -317,7 +317,15 @@ def build_parser() -> argparse.ArgumentParser:
     px.add_argument("--seed", type=seed_int, default=0, help="seed for --sample and the proxies (default 0)")
     px.add_argument("--proxies", type=name_list, default=["synflow"],
                     help="comma-separated proxy names (default synflow)")
-    px.add_argument("--dataset", default="cifar10", help="dataset of the mini-batch (default cifar10)")
+    px.add_argument("--dataset", default="cifar10", help="dataset of the mini-batch: cifar10 (default) or imagenet, "
+                                                         "an image folder's train/<class>/ images")
+    px.add_argument("--image-dir", type=path_text, help="with --dataset imagenet: the image folder (default: "
+                                                        "'imagenet' in the data folder), as the train evaluator's "
+                                                        "image_dir")
+    px.add_argument("--resolution", type=int_at_least(8, 1024), default=64,
+                    help="with --dataset imagenet: the side images are decoded at (default 64)")
+    px.add_argument("--crop-fraction", type=positive_float, default=1.0,
+                    help="with --dataset imagenet: the centre share of the shorter side kept (default 1.0)")
     px.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size (default 64)")
     px.add_argument("--device", default="cpu", help=f"{DEVICES} (default cpu)")
     px.add_argument("--data-dir", type=path_text, help="folder holding the dataset")

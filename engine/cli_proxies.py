@@ -179,11 +179,17 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     # reads images is refused naming what serves the task instead: the proxies the table stores.
     scored_on = context.computed_on(args.proxies, *PRECOMPUTE_REFUSED)
     space = command_space(args, context)
-    from .proxy_scoring import dataset_shape
+    from .proxy_scoring import dataset_shape, folder_images
 
     require_networks(space, "zero-cost proxies")  # first: the advice of the refusals below leads to this one
+    images = folder_images(scored_on, args.image_dir, args.data_dir, args.resolution, args.crop_fraction,
+                           lambda value: f"--image-dir {value}")
+    if images is not None and args.out is not None:
+        raise ConfigError("--out writes a proxy file that runs read as stored proxies of a dataset, and its settings "
+                          "name no image folder, so one folder's scores would serve runs on any other; print the "
+                          "scores (--json) instead of --out")
     # in this command's flags: the scorer's advised --predictor-opt, and --out's evaluator --evaluator tabular/train
-    dataset_shape(scored_on, "score a space of CIFAR-10 networks with --dataset cifar10")
+    dataset_shape(scored_on, "score a space of CIFAR-10 networks with --dataset cifar10", images)
     if args.all:
         _refuse_unlisted(space)
     if args.all and args.out is None:
@@ -201,7 +207,9 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     with progress("scoring", len(archs)) as advance:
         rows = score_architectures(space, archs, args.proxies, dataset=scored_on,
                                    data_dir=args.data_dir, batch_size=args.batch_size, seed=args.seed,
-                                   device=args.device, on_result=lambda r: advance(r["arch"][:40]))
+                                   device=args.device, on_result=lambda r: advance(r["arch"][:40]),
+                                   image_dir=args.image_dir, resolution=args.resolution,
+                                   crop_fraction=args.crop_fraction)
     if args.json:
         print_json(rows)
         return

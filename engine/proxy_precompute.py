@@ -202,7 +202,8 @@ class RowEvaluator(ProxyEvaluator):
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
         proxies = resolve(self.proxies)
-        inputs, targets = minibatch(proxies, self.dataset, self.context.data_dir, self.batch_size, self.seed)
+        inputs, targets = minibatch(proxies, self.dataset, self.context.data_dir, self.batch_size, self.seed,
+                                    self.images)
         start = time.perf_counter()
         try:
             scored = score_network(lambda: build_network(self.space, arch, self.num_classes, 0),

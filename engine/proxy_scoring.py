@@ -1,9 +1,9 @@
 """Scoring architectures with zero-cost proxies: one real mini-batch, one network per architecture.
 
 Networks come from the search space (``space.to_module``), sized by the space's own options;
-the mini-batch is real CIFAR-10 when a proxy reads data, and a zero batch of the dataset's shape
-for data-free proxies on datasets nasloop cannot load. Below the evaluators: the run context computes a proxy no
-table stores with :func:`computed_scorer`, and the evaluators import the context.
+the mini-batch (:mod:`.proxy_batches`) is real CIFAR-10 or image-folder images when a proxy reads data, and a
+zero batch of the dataset's shape for data-free proxies on datasets nasloop cannot load. Below the evaluators: the
+run context computes a proxy no table stores with :func:`computed_scorer`, and the evaluators import the context.
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import numbers
 import os
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -22,70 +21,16 @@ import torch
 
 from ..search_spaces.base import NetworkSpace, SearchSpace
 from .config import construct
-from .data.cifar import load_cifar10
-from .data.datasets import dataset_facts
 from .data.paths import check_data_dir
 from .devices import resolve_device
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError, describe_exception, one_line
 from .hooks import check_hooks, say_note
 from .progress import progress
-from .proxy_registry import Proxy, get_proxy, proxy_names, resolve
+from .proxy_batches import dataset_shape, folder_images, minibatch
+from .proxy_registry import Proxy, resolve
 from .registry import SEARCH_SPACES, defined_by_nasloop
 from .space_networks import require_networks, to_module
 from .types import Arch
-
-# The normalisation NAS-Bench-201 trained its CIFAR networks with.
-CIFAR_MEAN = (125.3 / 255, 123.0 / 255, 113.9 / 255)
-CIFAR_STD = (63.0 / 255, 62.1 / 255, 66.7 / 255)
-
-
-def dataset_shape(dataset: str, instead: str = "score a space of CIFAR-10 networks on cifar10") -> tuple[int, int]:
-    """(number of classes, image side) of a dataset proxies can score for; ConfigError otherwise, ending with
-    ``instead``: what the caller's command offers in place, in its own flags ('nasloop proxies' was told
-    --predictor-opt, a search's flag). Saying only 'use cifar10' sent NDS' ImageNet spaces in a circle."""
-    facts = dataset_facts(dataset)
-    if facts.classes is None:
-        raise ConfigError(f"zero-cost proxies need a fixed class count, and '{facts.name}' takes it from an image "
-                          f"folder, so nasloop computes none for its networks; {instead}")
-    return facts.classes, facts.image_size
-
-
-@lru_cache(maxsize=8)
-def _cifar10_batch(data_dir: str | None, batch_size: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """A seeded random mini-batch of real CIFAR-10 training images, normalised; cached per process."""
-    images, labels = load_cifar10(data_dir, split="train")
-    if batch_size > len(images):
-        raise ConfigError(f"batch size {batch_size} exceeds the {len(images)} CIFAR-10 training images found; "
-                          "choose a smaller batch size (nasloop proxies --batch-size; the proxy evaluator's "
-                          "--evaluator-opt batch_size)")
-    rows = np.sort(np.random.default_rng(seed).choice(len(images), size=batch_size, replace=False))
-    x = torch.from_numpy(images[rows].astype(np.float32) / 255.0).permute(0, 3, 1, 2)
-    mean = torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1)
-    std = torch.tensor(CIFAR_STD).view(1, 3, 1, 1)
-    return ((x - mean) / std).contiguous(), torch.from_numpy(labels[rows].astype(np.int64))
-
-
-def minibatch(proxies: Sequence[Proxy], dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
-              batch_size: int = 64, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """The (inputs, targets) every proxy of one run sees.
-
-    Real CIFAR-10 images when a proxy reads data. When none does, or the dataset has no images
-    nasloop can load, data-free proxies get a zero batch of the right shape: they read only its
-    shape. Proxies that need images of such a dataset fail here in one line.
-    """
-    _, side = dataset_shape(dataset)
-    dataset = dataset_facts(dataset).name
-    if batch_size < 2:
-        raise ConfigError(f"batch size must be at least 2 for zero-cost proxies, got {batch_size}")
-    needy = [p.name for p in proxies if p.needs_data]
-    if needy and dataset == "cifar10":
-        return _cifar10_batch(str(data_dir) if data_dir else None, int(batch_size), int(seed))
-    if needy:
-        raise DataError(f"proxies {', '.join(needy)} need {dataset} images, which nasloop cannot load; "
-                        f"use --dataset cifar10 or only data-free proxies "
-                        f"({', '.join(n for n in proxy_names() if not get_proxy(n).needs_data)})")
-    return torch.zeros((batch_size, 3, side, side)), torch.zeros(batch_size, dtype=torch.int64)
-
 
 @dataclass
 class ProxyScores:
@@ -211,7 +156,9 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
 def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], proxies: Sequence[str] | str,
                         dataset: str = "cifar10", data_dir: str | os.PathLike | None = None,
                         batch_size: int = 64, seed: int = 0, device: str = "cpu",
-                        on_result: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+                        on_result: Callable[[dict[str, Any]], None] | None = None,
+                        image_dir: str | os.PathLike | None = None, resolution: int = 64,
+                        crop_fraction: float = 1.0) -> list[dict[str, Any]]:
     """Score architectures (values or their strings) with zero-cost proxies on one real mini-batch.
 
     Returns one ``{"arch": str, "scores": {proxy: float}, "seconds": float}`` per architecture, in
@@ -222,7 +169,9 @@ def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], 
     ``on_result`` sees each record as it is produced (progress, streaming output). The networks'
     size is the space's own (``NB201Space(channels=8)``). ``space`` may be a registered name, as in
     ``train_architecture`` (its networks then have the space's default size): a name was read as a space, and
-    failed in Python's words (``'str' object has no attribute 'name'``).
+    failed in Python's words (``'str' object has no attribute 'name'``). On ``dataset="imagenet"`` the networks are
+    built for an image folder's classes and scored on its images: ``image_dir`` (else the data folders' ``imagenet``)
+    at ``resolution`` with ``crop_fraction``, the train evaluator's options.
     """
     check_hooks("score_architectures", on_result=on_result)
     check_data_dir(data_dir)  # '' read the default folders (or, with proxies that read no data, nothing) unseen
@@ -231,9 +180,10 @@ def score_architectures(space: NetworkSpace | str, archs: Sequence[Arch | str], 
     require_networks(space, "zero-cost proxies")
     resolve_device(device)  # an absent or unknown device fails here, in one line
     chosen = resolve(proxies)
-    num_classes, _ = dataset_shape(dataset)
+    images = folder_images(dataset, image_dir, data_dir, resolution, crop_fraction)
+    num_classes, _ = dataset_shape(dataset, images=images)
     parsed = _listed(space, archs)
-    inputs, targets = minibatch(chosen, dataset, data_dir, batch_size, seed)
+    inputs, targets = minibatch(chosen, dataset, data_dir, batch_size, seed, images)
     records = []
     for arch in parsed:
         start = time.perf_counter()

@@ -41,17 +41,16 @@ def test_a_predictor_its_spaces_table_refuses_is_not_listed_as_working_with_its_
 def test_proxies_refused_on_imagenet_networks_name_what_evaluates_them(tmp_path, capsys):
     """--evaluator proxy on NDS' ImageNet spaces was refused with the scorers' advice, '--predictor-opt
     proxy=params' (an option of no evaluator, in a run with no predictor) or '--dataset cifar10' (which those spaces
-    refuse): the refusal now names the evaluators that work there."""
+    refuse): the refusal now names the evaluators that work there. Proxies now score them on an image folder: without
+    one, the run is refused naming the evaluator's option that gives it, still none of those flags."""
     (tmp_path / "data").mkdir()
     assert cli.main(["search", "--space", "nds-darts-in", "--evaluator", "proxy", "--proxies", "params",
                      "--space-opt", "widths=[8]", "--space-opt", "depths=[4]", "--budget", "2", "--data-dir",
                      str(tmp_path / "data"), "--run-dir", str(tmp_path / "run"), "--quiet"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "--predictor-opt" not in error and "--dataset cifar10" not in error
-    assert error.rstrip().endswith("--evaluator proxy cannot score nds-darts-in's networks on 'imagenet': zero-cost "
-                                   "proxies need a fixed class count, and 'imagenet' takes it from an image folder; "
-                                   "search the table with --evaluator tabular, or train them with --evaluator train "
-                                   "(--evaluator-opt image_dir=DIR)")
+    assert error.rstrip().endswith("; give --evaluator-opt image_dir=DIR a folder with train/<class>/ and "
+                                   "val/<class>/")  # the proxy evaluator scores them on an image folder's images
 
 
 def test_the_default_warm_up_keeps_to_proxies_stored_for_a_task_without_images(tmp_path, data_dir, capsys):

@@ -11,7 +11,7 @@ import torch
 from nasloop.engine import cli
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.data.table import Table
-from nasloop.engine.errors import ArchitectureError, ConfigError
+from nasloop.engine.errors import ArchitectureError, ConfigError, DataError
 from nasloop.engine.registry import BENCHMARKS, NDS_NAMES, SEARCH_SPACES
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
@@ -242,23 +242,25 @@ def test_compare_notes_a_seconds_budget_lookups_cannot_spend_once(nds_dir, tmp_p
 def test_proxies_on_imagenet_networks_are_refused_with_a_way_forward(nds_dir, tmp_path):
     config = SearchConfig(space="nds-nasnet-in", dataset="imagenet", strategy="predictor-topk", predictor="zero-cost",
                           budget=10, data_dir=str(nds_dir), run_dir=str(tmp_path / "run"))
-    with pytest.raises(ConfigError, match=re.escape("so nasloop computes none for its networks; rank by a proxy the "
-                                                    "space's table stores (e.g. --predictor-opt proxy=params)")):
+    with pytest.raises(ConfigError, match=re.escape("so nasloop computes none for its networks here; rank by a proxy "
+                                                    "the space's table stores (e.g. --predictor-opt proxy=params)")):
         search(config)  # advised --dataset cifar10, which the ImageNet space then refused
     summary = search(config.replace(predictor_options={"proxy": "params"}))
     assert summary["evaluations"] == 10 and summary["failed"] == 0
 
 
 def test_the_proxy_evaluator_is_listed_as_working_only_where_a_run_takes_it(nds_dir, tmp_path):
-    """'nasloop spaces nds-darts-in' listed proxy among the evaluators that work, and every such run was refused."""
+    """'nasloop spaces nds-darts-in' listed proxy among the evaluators that work, and every such run was refused. The
+    proxy evaluator now scores ImageNet networks on an image folder, found when a run starts, as training's is: it is
+    listed on both, and a run without a folder is refused naming the option that gives one."""
     from nasloop.engine.assemble import build_context, build_space, fits_on
 
-    for name, dataset, works in (("nds-nasnet-in", "imagenet", False), ("nds-darts", "cifar10", True)):
+    for name, dataset in (("nds-nasnet-in", "imagenet"), ("nds-darts", "cifar10")):
         context = build_context(SEARCH_SPACES.get(name), dataset, str(nds_dir))
-        assert ("proxy" in fits_on(build_space(name, context), context)[0]["evaluators"]) == works
+        assert "proxy" in fits_on(build_space(name, context), context)[0]["evaluators"]
     config = SearchConfig(space="nds-nasnet-in", dataset="imagenet", evaluator="proxy", budget=2,
                           data_dir=str(nds_dir), run_dir=str(tmp_path / "run"))
-    with pytest.raises(ConfigError, match="zero-cost proxies need a fixed class count"):
+    with pytest.raises(DataError, match="no 'imagenet' image folder in .*; give --evaluator-opt image_dir=DIR"):
         search(config)
 
 
@@ -366,5 +368,6 @@ def test_an_imagenet_variant_refuses_cifar10_instead_of_scoring_other_networks(t
                      "--proxies", "params"]) == 2
     error = capsys.readouterr().err
     assert "nds-darts-in holds NDS's ImageNet networks" in error and "give --dataset imagenet" in error
-    assert error.rstrip().endswith("for them (nasloop proxies, --evaluator proxy) use --space nds-darts, its CIFAR-10 "
-                                   "networks") and error.count("\n") == 1
+    assert error.rstrip().endswith("score them with zero-cost proxies (both read an image folder: --evaluator-opt "
+                                   "image_dir=DIR, nasloop proxies --image-dir DIR), or use --space nds-darts for its "
+                                   "CIFAR-10 networks") and error.count("\n") == 1

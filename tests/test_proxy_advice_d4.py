@@ -38,7 +38,8 @@ def test_proxies_on_a_dataset_without_a_class_count_advise_only_the_commands_own
     args = ["proxies", "--space", "nb201", "--sample", "1", "--proxies", "snip", "--dataset", "imagenet",
             "--data-dir", str(tmp_path), *[arg.format(tmp=tmp_path) for arg in more]]
     done = nasloop_in_process(args, cwd=tmp_path)
-    assert done.returncode == 2 and "fixed class count" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert done.returncode == 2 and "no 'imagenet' image folder" in done.stderr and done.stderr.count("\n") == 1, \
+        done.stderr
     commands = next(a for a in build_parser()._subparsers._group_actions if a.choices).choices  # type: ignore
     own = {flag for action in commands["proxies"]._actions for flag in action.option_strings}
     named = set(re.findall(r"--[a-z][a-z-]*", done.stderr))

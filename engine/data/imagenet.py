@@ -17,15 +17,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 import torch
 
 from ..errors import ConfigError, DataError
+from .paths import search_dirs
 
 EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".webp", ".ppm", ".tif", ".tiff")
 SPLITS = ("train", "val")
+IMAGE_FOLDER_NAME = "imagenet"
+"""The image folder's name in a data folder, found there without an image_dir option."""
 
 
 def _pillow() -> ModuleType:
@@ -146,6 +149,40 @@ class ImageFolder:
         with ThreadPoolExecutor(self.workers) as inner:
             images = np.stack(list(inner.map(self._decode, [self.files[i] for i in index])))
         return images, self.labels[index]
+
+
+def train_options(value: str) -> str:
+    """How the train evaluator is given an image folder, in the commands' flags."""
+    return f"image_dir={value} (train: --train-opt, search: --evaluator-opt)"
+
+
+def locate_image_folder(image_dir: str | os.PathLike | None, data_dir: str | os.PathLike | None,
+                        give: Callable[[str], str] = train_options) -> Path:
+    """The image folder ``image_dir`` names, or else the ``imagenet`` folder of the data folders (the run's data
+    folder, ``$NASLOOP_DATA``, the user cache); one line saying where none was found, with ``give``'s words for the
+    option in the caller's own flags (training and zero-cost proxies read the folder alike, each given it its way)."""
+    if image_dir:
+        return Path(image_dir).expanduser()
+    if data_dir and not Path(data_dir).expanduser().is_dir():
+        raise DataError(f"data directory '{data_dir}' does not exist; pass an existing folder to --data-dir")
+    dirs = search_dirs(data_dir)
+    for folder in dirs:
+        if (folder / IMAGE_FOLDER_NAME).is_dir():
+            return folder / IMAGE_FOLDER_NAME
+    given = Path(data_dir).expanduser().resolve() if data_dir else None  # '.' has no parent to name
+    if given is not None and (given / "train").is_dir():  # the image folder itself, given as the data folder
+        raise DataError(f"data folder {given} is itself an image folder (it holds train/); the data folder holds "
+                        f"it as '{IMAGE_FOLDER_NAME}/': pass {give(str(given))} or --data-dir {given.parent} with the "
+                        f"folder named '{IMAGE_FOLDER_NAME}'")
+    raise DataError(f"no '{IMAGE_FOLDER_NAME}' image folder in {', '.join(str(d) for d in dirs)}; give "
+                    f"{give('DIR')} a folder with train/<class>/ and val/<class>/")
+
+
+def folder_identity(root: Path, resolution: int) -> str:
+    """An image folder in words that change when its classes or training images do: a run records it, and is refused
+    a resume on other data (:meth:`Evaluator.data_identity`)."""
+    return (f"image folder of {len(list_classes(root))} classes and {len(ImageFolder(root, 'train'))} training "
+            f"images at {resolution}x{resolution}")
 
 
 def list_classes(root: Path) -> list[str]:

@@ -3,11 +3,13 @@
 Each evaluation builds the architecture's real network (``space.to_module``, sized by the space's
 own options), scores it with the configured proxies on one real mini-batch and reports every
 score as a metric; the first proxy is the objective a search maximises. The evaluator holds only
-names and numbers; the mini-batch is loaded on first use in each process and cached there, so it
-ships to workers in bytes.
+names and numbers (an image folder's path, not its images); the mini-batch is loaded on first use in each process
+and cached there, so it ships to workers in bytes.
 """
 from __future__ import annotations
 
+import os
+from functools import cached_property
 from typing import Sequence
 
 from ...search_spaces.base import NetworkSpace, SearchSpace
@@ -20,7 +22,9 @@ from ..registry import register_evaluator
 from ..types import Arch, Result
 from .base import Evaluator
 from ..devices import resolve_device
+from ..proxy_batches import FolderImages, refuse_folder_options
 from .proxies import dataset_shape, minibatch, proxy_names, resolve, score_network
+from .train import CropFraction, Resolution
 from .network_size import SCORING_BYTES, refuse_oversized_networks
 from ..space_networks import build_network
 from .replicates import combine, replicate_bookkeeping, replicate_metric_names
@@ -34,7 +38,9 @@ class ProxyEvaluator(Evaluator):
     (with the reason, keeping the other proxies' scores) when the objective proxy fails; another
     proxy that fails is left out of the metrics, so one undefined secondary score does not throw
     away the objective. ``replicates`` scores that many networks per architecture (draws of a
-    generator point; see :mod:`.replicates`).
+    generator point; see :mod:`.replicates`). On ``--dataset imagenet`` the networks are built for an image folder's
+    classes and scored on its training images: ``image_dir``, ``resolution`` and ``crop_fraction`` are the train
+    evaluator's options of the same names.
     """
 
     requires = (NetworkSpace,)
@@ -42,7 +48,8 @@ class ProxyEvaluator(Evaluator):
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None,
                  proxies: Sequence[str] | str = ("synflow",), batch_size: PositiveInt = 64, seed: Seed = 0,
-                 device: str = "cpu", replicates: PositiveInt = 1) -> None:
+                 device: str = "cpu", replicates: PositiveInt = 1, image_dir: str | os.PathLike | None = None,
+                 resolution: Resolution = 64, crop_fraction: CropFraction = 1.0) -> None:
         super().__init__(space, context)
         self.replicates = replicates
         self.proxies = [p.name for p in resolve(proxies)]
@@ -51,24 +58,25 @@ class ProxyEvaluator(Evaluator):
         # predictors compute them there ('--proxies params' was refused on TNB101's class_scene)
         self.dataset = self.context.computed_on(self.proxies, "its networks cannot be scored on it",
                                                 "search the table with --evaluator tabular", any_images=True)
-        self.num_classes = self._classes()
+        self.image_dir = str(image_dir) if image_dir else None
+        self.resolution, self.crop_fraction = resolution, crop_fraction
+        refuse_folder_options(self.dataset, self.image_dir, resolution, crop_fraction)
         self.objective = self.proxies[0]  # instance attribute: the loop reads evaluator.objective
         self.minimize = False
 
-    def _classes(self) -> int:
-        """The class count the networks are scored for. The scorers' own refusal of a dataset without one (NDS'
-        ImageNet) advised --predictor-opt proxy=params, an option of no evaluator, and --dataset cifar10, which
-        those spaces refuse; a run with this evaluator is told what evaluates their networks."""
-        try:
-            return dataset_shape(self.dataset)[0]
-        except ConfigError:
-            dataset, benchmark = self.context.dataset, self.context.benchmark
-            table = " search the table with --evaluator tabular, or" if benchmark and benchmark.has_task(dataset) \
-                else ""
-            raise ConfigError(f"--evaluator proxy cannot score {self.space.name}'s networks on '{dataset}': "
-                              f"zero-cost proxies need a fixed class count, and '{dataset}' takes it from an image "
-                              f"folder;{table} train them with --evaluator train (--evaluator-opt image_dir=DIR)") \
-                from None
+    @cached_property
+    def images(self) -> FolderImages | None:
+        """The image folder of --dataset imagenet (None on other datasets), found at first use as the train
+        evaluator's is: 'nasloop spaces' builds the evaluator to list it, with no folder to hand."""
+        if dataset_facts(self.dataset).classes is not None:
+            return None
+        return FolderImages.located(self.image_dir, self.context.data_dir, self.resolution, self.crop_fraction,
+                                    lambda value: f"--evaluator-opt image_dir={value}")
+
+    @cached_property
+    def num_classes(self) -> int:
+        """The class count the networks are built for: the dataset's, or the image folder's."""
+        return dataset_shape(self.dataset, images=self.images)[0]
 
     def start_note(self) -> str | None:
         """On a task nasloop reads no images of, that the scores are of the networks as built for CIFAR-10: the run
@@ -84,19 +92,21 @@ class ProxyEvaluator(Evaluator):
             raise ConfigError(f"the proxy evaluator scores untrained networks and has no fidelity; "
                               f"drop --fidelity {fidelity}")
         resolve_device(self.device)
-        minibatch(resolve(self.proxies), self.dataset, self.context.data_dir, self.batch_size, self.seed)
+        minibatch(resolve(self.proxies), self.dataset, self.context.data_dir, self.batch_size, self.seed, self.images)
         refuse_oversized_networks(self.space, self.num_classes, SCORING_BYTES, "scoring")
 
     def data_identity(self) -> str | None:
         """The CIFAR-10 copy the mini-batch comes from, where a proxy reads images: a run resumed once the full
         CIFAR-10 had appeared beside the subset scored its later networks on another batch."""
         reads = any(p.needs_data for p in resolve(self.proxies))
+        if reads and self.images is not None:  # an image folder's classes and images, as the train evaluator's
+            return self.images.identity()
         if not reads or dataset_facts(self.dataset).name != "cifar10":
             return None
         return locate_cifar10(self.context.data_dir).name
 
     def warm_up(self) -> None:
-        minibatch(resolve(self.proxies), self.dataset, self.context.data_dir, self.batch_size, self.seed)
+        minibatch(resolve(self.proxies), self.dataset, self.context.data_dir, self.batch_size, self.seed, self.images)
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
         return replicate_metric_names(self.proxies, self.replicates)
@@ -120,7 +130,8 @@ class ProxyEvaluator(Evaluator):
 
     def _score(self, arch: Arch, draw: int) -> Result:
         proxies = resolve(self.proxies)
-        inputs, targets = minibatch(proxies, self.dataset, self.context.data_dir, self.batch_size, self.seed)
+        inputs, targets = minibatch(proxies, self.dataset, self.context.data_dir, self.batch_size, self.seed,
+                                    self.images)
         scored = score_network(lambda: build_network(self.space, arch, self.num_classes, draw),
                                proxies, inputs, targets, self.seed + draw, self.device)
         cost = sum(scored.seconds.values())

@@ -34,9 +34,8 @@ from ..context import RunContext
 from ..data.cifar import NUM_CLASSES as CIFAR_CLASSES
 from ..data.cifar import SOURCES as CIFAR_SOURCES
 from ..data.cifar import DOWNLOAD_HINT, CifarSource, load_cifar10, locate_cifar10
-from ..data.imagenet import ImageFolder, list_classes
-from ..data.paths import search_dirs
-from ..errors import ConfigError, DataError, MissingDataError
+from ..data.imagenet import ImageFolder, folder_identity, list_classes, locate_image_folder
+from ..errors import ConfigError, MissingDataError
 from ..options import (EPOCHS_WHY, MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat,
                        PositiveInt, Range, Seed)
 from ..registry import register_evaluator
@@ -55,7 +54,6 @@ if TYPE_CHECKING:  # torch is imported where a network is built
 log = logging.getLogger(__name__)
 
 TRAINABLE = ("cifar10", "imagenet")
-IMAGE_FOLDER_NAME = "imagenet"
 IN_MEMORY_LIMIT = 4 << 30  # decoded image folders above this stream from disk instead
 
 
@@ -289,9 +287,7 @@ class TrainingEvaluator(Evaluator):
     def data_identity(self) -> str:
         if self.dataset == "cifar10":
             return self._cifar10_copy().name
-        root = self._image_root()
-        return (f"image folder of {len(list_classes(root))} classes and {len(ImageFolder(root, 'train'))} training "
-                f"images at {self.resolution}x{self.resolution}")
+        return folder_identity(self._image_root(), self.resolution)
 
     def _epochs(self, fidelity: int | None) -> int:
         if fidelity is None:
@@ -373,20 +369,4 @@ class TrainingEvaluator(Evaluator):
                 "test": DeviceArrays(*test.load_arrays(), device), "num_classes": num_classes}
 
     def _image_root(self) -> Path:
-        if self.image_dir:
-            return Path(self.image_dir).expanduser()
-        if self.data_dir and not Path(self.data_dir).expanduser().is_dir():
-            raise DataError(f"data directory '{self.data_dir}' does not exist; pass an existing folder to --data-dir")
-        dirs = search_dirs(self.data_dir)
-        for folder in dirs:
-            if (folder / IMAGE_FOLDER_NAME).is_dir():
-                return folder / IMAGE_FOLDER_NAME
-        given = Path(self.data_dir).expanduser().resolve() if self.data_dir else None  # '.' has no parent to name
-        if given is not None and (given / "train").is_dir():  # the image folder itself, given as the data folder
-            raise DataError(f"data folder {given} is itself an image folder (it holds train/); the data folder holds "
-                            f"it as '{IMAGE_FOLDER_NAME}/': pass image_dir={given} (train: --train-opt, search: "
-                            f"--evaluator-opt) or --data-dir {given.parent} with the folder named "
-                            f"'{IMAGE_FOLDER_NAME}'")
-        raise DataError(f"no '{IMAGE_FOLDER_NAME}' image folder in {', '.join(str(d) for d in dirs)}; "
-                        "give the image_dir option (search: --evaluator-opt image_dir=DIR; train: --train-opt "
-                        "image_dir=DIR) a folder with train/<class>/ and val/<class>/")
+        return locate_image_folder(self.image_dir, self.data_dir)

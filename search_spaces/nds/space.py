@@ -55,13 +55,12 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
     def __init__(self, context: RunContext | None = None, table_only: bool | None = None,
                  widths: list[Width] | None = None, depths: list[CellStackDepth] | None = None) -> None:
         if context is not None and self.variant.imagenet and not _names_dataset(context.dataset, "imagenet"):
-            # each use its own flag: 'nasloop proxies' was told --dataset imagenet, which it refuses (no proxy is
-            # computed for an ImageNet network), and that refusal's --dataset cifar10 led back here
+            # each use its own flag: training and proxies read an image folder, which each is given its own way
             raise ConfigError(f"{self.name} holds NDS's ImageNet networks (a 224-px stem, 1000 classes), and --dataset "
                               f"{context.dataset} would build other networks: give --dataset imagenet to look them up "
-                              "in its table or train them (training reads an image_dir option); zero-cost proxies "
-                              "score no ImageNet network, so for them (nasloop proxies, --evaluator proxy) use --space "
-                              f"nds-{self.variant.family.name}, its CIFAR-10 networks")
+                              "in its table, train them or score them with zero-cost proxies (both read an image "
+                              "folder: --evaluator-opt image_dir=DIR, nasloop proxies --image-dir DIR), or use --space "
+                              f"nds-{self.variant.family.name} for its CIFAR-10 networks")
         context = context or RunContext()
         self.family = self.variant.family
         self._fidelity = context.fidelity  # bound to the table, the space is its networks with a result there
