@@ -13,13 +13,13 @@ from typing import Callable, Sequence
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .budget import Budget
-from .errors import ArchitectureError, ConfigError, NasloopError
+from .errors import ConfigError
 from .evaluators.base import Evaluator, checked_result
 from .executors.base import Executor, checked_capacity, evaluated_now, lost_trials, next_completions
-from .registry import EVALUATORS, STRATEGIES, defined_by_nasloop, refusal_for
+from .registry import EVALUATORS
+from .proposals import checked_proposals
 from .replays import Replays, say_dropped
 from .objectives import Objective, oriented_values, replicate_variances
-from .space_checks import refused_proposal
 from .state_loading import load_run_state
 from .stop_reasons import RepeatStreak, streak_reason
 from .stored_keys import needed_arch, space_evaluated_whole, stored_architectures
@@ -145,16 +145,6 @@ class SearchLoop:
         self._step = self._step if step is None else step
         self._strategy_loaded = True
 
-    def _proposal(self, arch: Arch) -> Arch:
-        """A strategy's proposal, validated; one that is no architecture of the space is the strategy's fault."""
-        try:
-            return self.space.validate(arch)
-        except Exception as exc:  # a user's format may fail in any way on what is no architecture of it (a string)
-            if not isinstance(exc, ArchitectureError) and (isinstance(exc, NasloopError)
-                                                           or defined_by_nasloop(type(self.space))):
-                raise  # nasloop's own space fails only as ArchitectureError on a proposal; else a bug of ours
-            raise refused_proposal(self.space, self.strategy, arch, exc) from None
-
     def _restore(self) -> None:
         """Rebuild in-memory state from the store; tell and re-submit what a crash left over."""
         self.load_strategy_state()
@@ -247,15 +237,7 @@ class SearchLoop:
         transaction: a strategy that mostly repeats itself costs one write per ask, and its repeats
         are counted, not stored.
         """
-        proposed = self.strategy.ask(n)
-        # Refused: no proposal (10,000 empty asks read as a full space) or more than n (they overran the budget).
-        if not isinstance(proposed, (list, tuple)) or not 1 <= len(proposed) <= n:
-            got = (f"{len(proposed) or 'no'} architecture{'s' * (len(proposed) != 1)}"
-                   if isinstance(proposed, (list, tuple)) else f"a {type(proposed).__name__}")
-            wanted = "one architecture" if n == 1 else f"1 to {n} architectures"
-            raise refusal_for(self.strategy)(f"strategy {STRATEGIES.label(self.strategy)}: ask({n}) returned {got}; "
-                                             f"return a list of {wanted}")
-        archs: list[Arch] = [self._proposal(a) for a in proposed]
+        archs = checked_proposals(self.space, self.strategy, self.strategy.ask(n), n)
         self._step += 1
         archs, dropped = self._replaying(archs) if self._replays else (archs, 0)
         replayed = 0
