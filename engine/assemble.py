@@ -141,6 +141,20 @@ def table_values(space: str, dataset: str, metric: str | None, evaluator: str) -
     return target_description(space, dataset, metric)
 
 
+def metric_unit(space: str, evaluator: str, metric: str) -> str:
+    """The unit of ``metric`` as a run of ``evaluator`` on ``space`` reports it ('%', 'ms'), for a figure's axis: the
+    evaluator's own, else, where it reads the space's benchmark, the benchmark's; '' where neither names one or
+    either plugin is not at hand (a report read without its plugin draws the metric bare, not in a guessed unit)."""
+    if evaluator not in EVALUATORS.names_at_hand():
+        return ""
+    factory = EVALUATORS.get(evaluator)
+    if metric in factory.metric_units or not factory.uses_benchmark:
+        return factory.metric_units.get(metric, "")
+    if space not in SEARCH_SPACES.names_at_hand() or SEARCH_SPACES.get(space).benchmark is None:
+        return ""
+    return space_benchmark(SEARCH_SPACES.get(space)).metric_units.get(metric, "")
+
+
 def dataset_for(space: str, dataset: str | None) -> str:
     """The task a command on ``space`` works on: ``dataset`` as the benchmark spells it, else the default one."""
     return canonical_dataset(space, dataset or default_dataset(space))

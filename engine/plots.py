@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .assemble import metric_unit
 from .plot_fonts import fit_fonts
 from .replaced_files import replaced
 from .study_results import StudyResults
@@ -33,6 +34,13 @@ def pyplot() -> ModuleType:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def with_unit(label: str, space: str, evaluator: str, metric: str) -> str:
+    """``label`` with the unit ``metric`` is reported in, where the run's plugins name one: 'best val_accuracy so
+    far (%)'. An axis without it left a reader to guess whether 91.6 was a percentage and 1.3 ms or seconds."""
+    unit = metric_unit(space, evaluator, metric)
+    return f"{label} ({unit})" if unit else label
 
 
 def styles(labels: list[str]) -> dict[str, dict[str, object]]:
@@ -122,8 +130,11 @@ def anytime_plot(results: StudyResults, log_x: bool = False) -> Figure:
     else:
         whole_numbers(axes.xaxis)
     axes.set_xlabel("queries (distinct evaluations)")
-    axes.set_ylabel(f"{'best ' if results.reference is None else ''}{results.objective} so far")  # a front's only grows
     base = results.study.base
+    if results.reference is None:
+        axes.set_ylabel(with_unit(f"best {results.objective} so far", base.space, base.evaluator, results.objective))
+    else:
+        axes.set_ylabel(f"{results.objective} so far")  # a front's hypervolume only grows
     axes.set_title(f"{space_and_dataset(base.space, base.dataset, base.fidelity)}: mean and 95 % CI over seeds")
     axes.grid(alpha=0.3)
     legend(axes, handles)
@@ -249,7 +260,7 @@ def run_figure(trials: list, summary: dict, folder: Path) -> Path:
     if lacking:
         axes.scatter(lacking, [low] * len(lacking), marker="|", color="0.5", label=f"no {objective}")
     axes.set_xlabel("evaluation")
-    axes.set_ylabel(objective)
+    axes.set_ylabel(with_unit(objective, summary["space"], summary["evaluator"], objective))
     axes.grid(alpha=0.3)
     legend(axes)
     return save_figure(figure, folder, "trajectory")[0]
@@ -279,8 +290,8 @@ def pareto_figure(trials: list, summary: dict, folder: Path) -> Path:
         axes.step(xs, ys, where="post" if second_minimised else "pre", color="black", linestyle="--")
     label = f"Pareto front{'' if count == 2 else f' of all {count} objectives'} ({len(members)})"
     axes.scatter(xs, ys, s=28, color="tab:red", marker="D", label=label, zorder=3)
-    axes.set_xlabel(summary["objectives"][1])
-    axes.set_ylabel(summary["objectives"][0])
+    axes.set_xlabel(with_unit(summary["objectives"][1], summary["space"], summary["evaluator"], second))
+    axes.set_ylabel(with_unit(summary["objectives"][0], summary["space"], summary["evaluator"], first))
     if summary.get("hypervolume") is not None:
         axes.set_title(f"hypervolume {summary['hypervolume']:.4g}" + (f" ({count} objectives)" if count > 2 else ""),
                        fontsize=9)

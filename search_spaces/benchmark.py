@@ -78,8 +78,8 @@ class Benchmark(Configurable, ABC):
     a CSV here holds), which ``nasloop data import`` writes in the layout read (:mod:`nasloop.engine.data.rewrites`)."""
     whole_import: ClassVar[str] = ""
     """What ``nasloop data import --space <name>`` is given to import a table of the whole space (the public file
-    holding every architecture), named by the refusal of a search on a table of part of it; empty where no such
-    file is known."""
+    holding every architecture), named by the refusal of a search on a table of part of it; empty where none is."""
+    metric_units: ClassVar[dict[str, str]] = {}  # each reported metric's unit (see .units), for a report's axes
 
     def __init__(self, data_dir: str | os.PathLike | None = None) -> None:
         self.data_dir = str(data_dir) if data_dir else None

@@ -55,6 +55,9 @@ class Evaluator(Configurable, ABC):
     objective: str = "val_accuracy"
     """The metric a search optimises by default (higher is better unless ``minimize``)."""
     minimize: bool = False
+    metric_units: ClassVar[dict[str, str]] = {}
+    """The unit of each metric it measures itself that has one ('%'), for a report's axes; an evaluator reading the
+    space's benchmark (``uses_benchmark``) reports the benchmark's ``metric_units`` for the metrics it lists none of."""
     condition_metrics: ClassVar[tuple[str, ...]] = ()
     """Metrics that record under what a result was computed rather than what it measured (training's
     ``torch_threads``), under which the same architecture gives other values in their last digits: a resume whose

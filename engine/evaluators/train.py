@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, Sequence
 import numpy as np
 
 from ...search_spaces.base import NetworkSpace, SearchSpace
+from ...search_spaces.units import ACCURACY
 from ..context import RunContext
 from ..data.cifar import NUM_CLASSES as CIFAR_CLASSES
 from ..data.cifar import SOURCES as CIFAR_SOURCES
@@ -107,6 +108,7 @@ class TrainingEvaluator(Evaluator):
     reads_dataset = True
     condition_metrics = ("torch_threads", "torch_threads_min", "torch_threads_max")
     fidelity_option = "epochs"
+    metric_units = {**ACCURACY, "params_m": "millions", "train_seconds": "s", "images_per_second": "images/s"}
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None, epochs: Epochs = 12,
                  batch_size: PositiveInt = 256, lr: LearningRate = 0.1, momentum: Fraction = 0.9,

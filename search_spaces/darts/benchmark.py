@@ -34,6 +34,7 @@ from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
+from ..units import ACCURACY
 from ..table_files import load_table
 from .genotype import DartsArch, canonical_arch, check_arch, format_arch, parse_arch
 
@@ -116,6 +117,7 @@ class NB301Benchmark(Benchmark):
 
     name = "nb301"
     tasks = TASKS
+    metric_units = ACCURACY
     final_only = True
     table_file = TABLE_FILE
     times_training = False  # the suite stores no training times

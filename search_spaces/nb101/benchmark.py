@@ -22,6 +22,7 @@ from ...engine.errors import ArchitectureError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
+from ..units import ACCURACY, SIZE
 from ..table_files import fidelities_in as _fidelities, load_table
 from .cost import nb101_flops
 from .graph import NB101Cell, cell_hash, remember_hashes
@@ -44,6 +45,7 @@ class NB101Benchmark(Benchmark):
     tasks = (Task(DATASET, description="CIFAR-10 (validation: NB101's held-out 10,000 training images; one training "
                                        "run of three in the 30k JSON, their mean from NASLib's pickle)"),)
     table_file = TABLE_FILE
+    metric_units = {**ACCURACY, **SIZE}
     formats = f"the 30k JSON ({JSON_FILE}), NASLib's nasbench_only108.pkl and nasloop's nb101.npz"
 
     def _source(self) -> tuple[str, float]:

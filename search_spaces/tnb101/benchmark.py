@@ -26,6 +26,7 @@ from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
+from ..units import ACCURACY
 from ..table_files import load_table
 from ..cell_space import CellSpec, cell_index, cells_without_path
 from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies, suite_scores
@@ -117,6 +118,7 @@ class TransNASBenchmark(Benchmark):
     """The cell shape of a part whose architectures are cells (micro's), some without an input-output path; None
     where every architecture has one (macro's skeletons hold no ``none`` op)."""
     tasks = TASKS
+    metric_units = {**ACCURACY, "val_pixel_accuracy": "%"}  # the losses and SSIMs have none
     final_only = True
     times_training = False  # the JSON stores no training times
     formats = f"the TransNAS-Bench-101 JSON ({JSON_FILE}), the benchmark's own {API_FILE} and nasloop's own table"
