@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
+from ..predictors.base import Predictor
 from ..search_spaces.base import NetworkSpace, SearchSpace, missing_capabilities
 from ..strategies.base import Strategy
 from .config import construct
@@ -260,8 +261,9 @@ def _fits(space: SearchSpace, factory: type[Strategy] | type[Evaluator]) -> bool
     return not needs_table and not missing_capabilities(space, factory.requires)
 
 
-def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type[Strategy] | type[Evaluator],
-                         registry: Registry, context: RunContext) -> None:
+def require_capabilities(space: SearchSpace, kind: str, name: str,
+                         factory: type[Strategy] | type[Evaluator] | type[Predictor], registry: Registry,
+                         context: RunContext) -> None:
     """One line, before anything runs, when a plugin needs a capability the space lacks; name those that fit."""
     if issubclass(factory, Evaluator) and factory.uses_benchmark:  # a user's evaluator failed every evaluation
         context.require_benchmark(f"--evaluator {name}", space, lambda: _evaluators_instead(space, registry, context))
@@ -270,6 +272,8 @@ def require_capabilities(space: SearchSpace, kind: str, name: str, factory: type
         return
     if kind == "evaluator":
         fitting = _names_where(registry, lambda other: _evaluator_works(space, other, context))
+    elif kind == "predictor":
+        fitting = Readers(space, context).listed()
     else:
         fitting = _strategies_that_work(space, context, Readers(space, context))
     kinds = "Strategies" if kind == "strategy" else kind.capitalize() + "s"

@@ -82,6 +82,7 @@ def build_parts(config: SearchConfig, on_note: Note | None = None, resumed: bool
         if name is None:
             raise ConfigError(f"strategy '{config.strategy}' is predictor-guided and names no default predictor; "
                               f"choose one with --predictor ({', '.join(PREDICTORS.names())})")
+        require_capabilities(space, "predictor", name, PREDICTORS.get(name), PREDICTORS, context)
         build = lambda: options.construct("predictor", name, PREDICTORS.get(name), space,  # noqa: E731
                                           wiring={"context": context, "seed": config.seed},
                                           given=options_per_predictor([name], config.predictor_options)[name])

@@ -21,11 +21,11 @@ from typing import Any, ClassVar, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..engine.errors import ConfigError, UnsupportedError, check_base_init, one_line
+from ..engine.errors import ConfigError, UnsupportedError, check_base_init, check_requires, one_line
 from ..engine.registry import PREDICTORS, refusal_for
 from ..engine.options import Configurable, takes
 from ..engine.types import Arch
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from .saved_state import RECORD, checked_load, record
 from .targets import checked_targets
 
@@ -103,6 +103,10 @@ class Predictor(Configurable, ABC):
 
     plugin_kind = "predictor"
     wiring = ("space", "seed", "context")
+    requires: ClassVar[tuple[Requirement, ...]] = ()
+    """The capabilities of :mod:`nasloop.search_spaces.base` it reads (``VectorEncoded`` for one reading
+    ``space.vector_encodings``): a space without them is refused as it is built, before the first evaluation, naming
+    the predictors that work there, where it failed in the user's own code (an IndexError) as it was tried."""
     epistemic_std: ClassVar[bool] = False
     pretrained_on: tuple[str, ...] = ()
     """The spaces whose labelled architectures the starting weights learned from (a pretrained file): on their cells
@@ -153,9 +157,14 @@ class Predictor(Configurable, ABC):
 
     def _constructed(self) -> None:
         check_base_init(self, "predictor", PREDICTORS.label(self), "_archs", "super().__init__(space, seed)")
+        missing = missing_capabilities(self.space, self.requires)
+        if missing:
+            raise UnsupportedError(f"predictor {PREDICTORS.label(self)} needs a search space that "
+                                   f"{' and '.join(missing)}; '{self.space.name}' does not")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        check_requires(cls, "predictor")
         owner = next(c for c in cls.__mro__ if "predict" in c.__dict__)  # a mixin's, no Predictor: was unchecked
         if owner is cls or not issubclass(owner, Predictor):
             cls.predict = _checked(owner.__dict__["predict"])  # type: ignore[method-assign]
