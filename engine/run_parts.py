@@ -19,7 +19,7 @@ from .options import takes
 from .plugins import load_plugins
 from .predictor_options import options_per_predictor
 from .predictor_trial import note_unsaved_predictor_state, tried_predictor
-from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, refusal_for
 from .resolved_options import ResolvedOptions
 from .run_checks import check_evaluator, random_start
 
@@ -69,6 +69,10 @@ def build_parts(config: SearchConfig, on_note: Note | None = None, resumed: bool
     space = options.build("space", config.space, space_factory, make_space, {**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
+    if not takes(strategy_factory, "seed"):  # its generator drew as seed 0's whatever the run's: a study's seeds alike
+        raise refusal_for(strategy_factory)(
+            f"strategy '{config.strategy}' takes no seed, so every --seed would draw as seed 0 does (a study's seeds "
+            "the same run again); add seed: int = 0 to its __init__ and pass it on: super().__init__(space, seed)")
     if config.num_objectives > 1 and not strategy_factory.multi_objective:
         able = [n for n in STRATEGIES.names() if STRATEGIES.get(n).multi_objective]
         raise ConfigError(f"strategy '{config.strategy}' optimises one objective and --objectives names "
