@@ -24,6 +24,10 @@ def state_json(state: Any, whose: str = STRATEGY_STATE) -> str:
     int dict key): a resumed strategy would go on, unseen, from other state than it saved. ``whose`` names the
     state_dict that ``state`` is, so that the place named (``state['w']``) is found in it: a predictor's alone
     was named as the strategy's, where it lies under another key."""
+    if not isinstance(state, dict):  # saved, a list or None was read back as a damaged store, 'restore a backup'
+        raise ConfigError(f"{whose} returned a {type(state).__name__}, not a dict; return a dict (super().state_dict() "
+                          "with your own keys added), which load_state_dict is given back on resume")
+
     def unstorable(value: Any) -> Any:  # named where it lies, as a tuple is: 'a numpy.ndarray' alone was not
         raise ConfigError(f"{whose} holds {_changed_by_json(state, '') or _foreign(value, '')}")
 
