@@ -74,6 +74,16 @@ def _fmt(value: float, digits: int = 2) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
+FAILED_HEAD = "failed evals (all seeds)"
+"""The sum over the method's seeds, beside per-run columns: 'failed evals 45' read as 45 of a run's 24."""
+
+
+def _seconds(value: float) -> str:
+    """A mean wall time, to 0.1 s, and to two significant digits below it: a table lookup's run of 0.015 s read
+    '0.0', as if it had not run."""
+    return _fmt(value, 1) if not math.isfinite(value) or value >= 0.1 else f"{value:.2g}"
+
+
 def _digits(values: Sequence[float]) -> int:
     """Decimals that show where a metric's values differ: 2 for accuracies in %, more for metrics near 1 or 0.1."""
     finite = [abs(v) for v in values if math.isfinite(v)]
@@ -94,7 +104,7 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     fronts = results.reference is not None  # each run returns a front: no one architecture to hold out
     main_head = (["method", "seeds"] + [f"@{b}" for b in budgets]
                  + ["AUC", "queries to target: lower median [IQR]", "reached"]
-                 + ([] if fronts else ["held-out of chosen"]) + ["failed evals", "wall s/run"])
+                 + ([] if fronts else ["held-out of chosen"]) + [FAILED_HEAD, "wall s/run"])
     rows = []
     d = _digits([m for cells in at.values() for m, _, _ in cells])
     for label, runs in results.methods.items():
@@ -109,7 +119,7 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
             target.describe(results.budget) if target else "–",
             f"{target.reached}/{target.runs}" if target else "–",
             *([] if fronts else [_of_seeds(_fmt(sum(held) / len(held), d), len(held), seeds) if held else "–"]),
-            str(sum(runs.failed)), _fmt(sum(runs.wall) / len(runs.wall), 1)])
+            str(sum(runs.failed)), _seconds(sum(runs.wall) / len(runs.wall))])
     ranks = results.ranks(budgets)
     rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
     tests = results.tests(results.budget)
