@@ -95,6 +95,11 @@ def vector_encoding(predictor: str, space: SearchSpace, encoding: str | None) ->
 class Predictor(Configurable, ABC):
     """Base class for predictors; subclass and register with ``@register_predictor``.
 
+    Implement ``_fit(archs, y)`` (targets higher-is-better, already checked) and ``predict(archs)``, returning one
+    mean and one std >= 0 per architecture; a constructor of your own takes ``space`` and ``seed``, then your
+    options with type hints, and calls ``super().__init__(space, seed)``. ``requires`` names the space capabilities
+    it reads (``VectorEncoded``, from :mod:`nasloop.search_spaces.base`).
+
     ``epistemic_std`` says whether ``std`` measures what the model does not know (an ensemble's
     disagreement, a GP's posterior), which shrinks where data pins the answer down. A spread of
     the observed targets (EmProx's neighbours) does not, and a strategy exploring by ``std`` would

@@ -86,6 +86,11 @@ def _checked_load(load: Callable[..., None]) -> Callable[..., None]:
 class Strategy(Configurable, ABC):
     """Base class for strategies; subclass and register with ``@register_strategy``.
 
+    Implement ``ask(n)`` (a list of 1 to ``n`` architectures of the space) and ``tell(observations)``; a constructor
+    of your own takes ``space`` and ``seed`` (a search refuses one without: every seed would draw alike), then your
+    options with type hints, and calls ``super().__init__(space, seed)``, which makes ``self.rng`` the run's
+    generator. Keep what decides later asks in ``state_dict``/``load_state_dict`` (plain JSON data) to resume exactly.
+
     ``requires`` lists the capability mixins of :mod:`nasloop.search_spaces.base` the strategy
     needs (local search: ``NeighbourhoodSpace``); a search on a space without them is refused
     before the first evaluation, naming the strategies that would work.
