@@ -123,7 +123,8 @@ def anytime_plot(results: StudyResults, log_x: bool = False) -> Figure:
         if np.isfinite(low).any():
             axes.fill_between(queries, low, high, color=look["color"], alpha=0.15, linewidth=0)
     if results.target is not None:
-        handles.append(axes.axhline(results.target, color="black", linewidth=0.8, linestyle=":", label="target"))
+        handles.append(axes.axhline(results.target, color="black", linewidth=0.8, linestyle=":",
+                                    label=f"target ({results.target:g})"))
     axes.set_xlim(1, max(results.budget, 2))  # the queries, drawn or not: a log axis of no line was a ValueError
     if log_x:
         axes.set_xscale("log")
@@ -192,7 +193,12 @@ def target_figure(results: StudyResults, folder: Path) -> list[Path]:
     axes.text(0.55, ceiling, f"not reached within {results.budget}", fontsize=7, va="bottom")
     axes.set_xticks(range(1, len(results.methods) + 1), list(results.methods), rotation=20, ha="right", fontsize=8)
     axes.set_ylabel("queries to the target")
-    axes.set_ylim(bottom=0)  # where no seed reached it, the axis spanned 20.0 to 21.6 around the ceiling alone
+    base = results.study.base  # the figure alone, saved apart from the report, said no more than 'the target'
+    unit = metric_unit(base.space, base.evaluator, results.objective) if results.reference is None else ""
+    axes.set_title(f"target: {results.objective} {results.target:g}{f' {unit}' * bool(unit)}", fontsize=9)
+    # from 0: where no seed reached it, the axis spanned 20.0 to 21.6 around the ceiling alone; to room above the
+    # ceiling for its words, which overlapped the frame
+    axes.set_ylim(0, results.budget * 1.16)
     whole_numbers(axes.yaxis)
     axes.grid(axis="y", alpha=0.3)
     return save_figure(figure, folder, "queries_to_target")

@@ -25,7 +25,10 @@ def test_a_studys_anytime_axes_give_the_accuracy_in_percent(tmp_path: Path, data
     assert main(["compare", "--methods", "random", "--seeds", "2", "--budget", "4", "--out", str(study),
                  "--data-dir", str(data_dir), "--quiet"]) == 0
     for figure in ("anytime", "anytime_log"):
-        assert "best val_accuracy so far (%)" in drawn_texts(study / "figures" / f"{figure}.svg")
+        texts = drawn_texts(study / "figures" / f"{figure}.svg")
+        assert "best val_accuracy so far (%)" in texts and "target (91.57)" in texts  # the table's best
+    # the figure alone, apart from the report, said 'queries to the target' and not which
+    assert "target: val_accuracy 91.57 %" in drawn_texts(study / "figures" / "queries_to_target.svg")
 
 
 def test_a_runs_front_gives_the_accuracy_in_percent_and_the_latency_in_ms(tmp_path: Path, data_dir: Path) -> None:
