@@ -86,6 +86,15 @@ def whole_numbers(axis: Any) -> None:
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def plain_numbers(axis: Any) -> None:
+    """A log axis's ticks written as numbers (1, 10, 100), not powers: a query axis read 10^0, 10^1, and one of
+    under a decade its in-between ticks 2x10^0, 3x10^0 (those still labelled only where matplotlib would)."""
+    from matplotlib.ticker import FuncFormatter, LogFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    axis.set_minor_formatter(LogFormatter(labelOnlyBase=False))
+
+
 def anytime_figure(results: StudyResults, folder: Path, log_x: bool = False) -> list[Path]:
     """Best value so far against queries: the mean over seeds and its 95 % band, per method."""
     return save_figure(anytime_plot(results, log_x), folder, "anytime_log" if log_x else "anytime")
@@ -128,6 +137,7 @@ def anytime_plot(results: StudyResults, log_x: bool = False) -> Figure:
     axes.set_xlim(1, max(results.budget, 2))  # the queries, drawn or not: a log axis of no line was a ValueError
     if log_x:
         axes.set_xscale("log")
+        plain_numbers(axes.xaxis)
     else:
         whole_numbers(axes.xaxis)
     axes.set_xlabel("queries (distinct evaluations)")

@@ -27,6 +27,10 @@ def test_a_studys_anytime_axes_give_the_accuracy_in_percent(tmp_path: Path, data
     for figure in ("anytime", "anytime_log"):
         texts = drawn_texts(study / "figures" / f"{figure}.svg")
         assert "best val_accuracy so far (%)" in texts and "target (91.57)" in texts  # the table's best
+    # a log query axis read 10^0 and 2x10^0, 3x10^0...: its ticks are numbers now
+    log_svg = (study / "figures" / "anytime_log.svg").read_text(encoding="utf-8")
+    ticks = re.findall(r'<g id="xtick_\d+">.*?<!-- (.*?) -->', log_svg, re.DOTALL)
+    assert "1" in ticks and all(tick.replace(",", "").isdigit() for tick in ticks if tick[0] != "q"), ticks
     # the figure alone, apart from the report, said 'queries to the target' and not which
     assert "target: val_accuracy 91.57 %" in drawn_texts(study / "figures" / "queries_to_target.svg")
 
