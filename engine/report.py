@@ -36,7 +36,7 @@ Table = tuple[list[str], list[list[str]]]
 
 _SORT_SCRIPT = """
 function sortKey(text) {  // '>40' (not reached in 40) after 40; '–' (none) after every number; words as words
-  var number = parseFloat(text.replace(/^>/, ''));
+  var number = parseFloat(text.replace(/^>/, '').replace(/,/g, ''));  // '1,024' read as 1 sorted before '512'
   return isNaN(number) ? (text.trim() === '\u2013' ? Infinity : text) : number + (text.charAt(0) === '>' ? 0.5 : 0);
 }
 document.querySelectorAll('table.sortable th').forEach(function (th, column) {
