@@ -11,12 +11,13 @@ from typing import Any
 
 from .errors import ArchitectureError, NasloopError, one_line
 from ..search_spaces.base import SearchSpace
+from ..strategies.base import Strategy
 from .registry import STRATEGIES, defined_by_nasloop, refusal_for
 from .space_checks import refused_proposal
 from .types import Arch
 
 
-def checked_proposals(space: SearchSpace, strategy: Any, proposed: Any, n: int) -> list[Arch]:
+def checked_proposals(space: SearchSpace, strategy: Strategy, proposed: Any, n: int) -> list[Arch]:
     """``proposed``, what ``strategy.ask(n)`` returned, as the space's architectures; else one line naming the
     strategy and the fix (a :class:`PluginFault` where the strategy is a user's, whose fix lets a resume go on)."""
     try:
@@ -35,7 +36,7 @@ def checked_proposals(space: SearchSpace, strategy: Any, proposed: Any, n: int) 
                                     f"{one_line(repr(proposed), 80)}, not a list of them; return [arch]") from None
 
 
-def _proposal(space: SearchSpace, strategy: Any, arch: Any) -> Arch:
+def _proposal(space: SearchSpace, strategy: Strategy, arch: Any) -> Arch:
     """A strategy's proposal, validated; one that is no architecture of the space is the strategy's fault."""
     try:
         return space.validate(arch)
