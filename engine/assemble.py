@@ -347,7 +347,7 @@ def _strategies_that_work(space: SearchSpace, context: RunContext, readers: Read
     named = []
     for name in STRATEGIES.names():
         factory = built_or_none(lambda: STRATEGIES.get(name))
-        if factory is None or not _fits(space, factory):
+        if factory is None or not _fits(space, factory) or not takes(factory, "seed"):  # taking none, it is refused
             continue
         wiring: dict[str, Any] = {"context": context, "seed": 0, "num_objectives": 1, "reference_point": None}
         suffix = ""

@@ -61,3 +61,11 @@ def test_a_strategy_taking_its_seed_draws_apart_by_seed(tmp_path, data_dir):
         with RunStore.in_run_dir(run, readonly=True) as store:
             drawn.append([trial.arch for trial in store.evaluations()])
     assert len(drawn[0]) == len(drawn[1]) == 4 and drawn[0] != drawn[1]
+
+
+def test_the_listing_of_what_works_leaves_it_out(capsys):
+    register_strategy("c8-unseeded")(Unseeded)
+    register_strategy("c8-seeded")(Seeded)
+    assert main(["spaces", "nb201"]) == 0
+    line = next(text for text in capsys.readouterr().out.splitlines() if text.strip().startswith("strategies:"))
+    assert "c8-seeded" in line and "c8-unseeded" not in line
