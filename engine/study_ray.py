@@ -33,7 +33,8 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
     ``address``, at most ``at_once`` in flight (``compare --jobs``; all of them where None: Ray places them by the
     CPUs it has); yield (run dir, outcome) as they finish. Stopped by SIGTERM, ``on_sigterm(job)`` is called for
     each job cancelled once its task has ended: Ray's cancel reached it as Ctrl-C."""
-    from .executors.ray_setup import check_reachable, first_line, import_ray, init_ray, shutdown_ray
+    from .executors.ray_setup import (check_reachable, first_line, import_ray, init_ray, shutdown_ray,
+                                      worker_options)
 
     if address is not None:  # Ray itself retried an unreachable address for minutes, printing warnings
         check_reachable(address)
@@ -46,7 +47,7 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
         except Exception as exc:  # noqa: BLE001 - Ray fails in many ways; say which address, in one line
             raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({first_line(exc)}); "
                               "fix --ray-address") from None
-    task = ray.remote(num_cpus=1, max_retries=0)(cancellable)
+    task = ray.remote(num_cpus=1, max_retries=0, **worker_options(address))(cancellable)
     refs: dict[Any, Any] = {}
     waiting = iter(pending)
 

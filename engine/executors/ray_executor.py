@@ -37,7 +37,7 @@ from ..types import Arch, Result
 from .base import Completed, Executor, sigterm_interrupts
 from .shipping import ship_cached_properties, unshippable
 from .ray_setup import (check_reachable, check_resources, first_line, import_ray, init_ray, shutdown_ray,
-                        slots_allowed)
+                        slots_allowed, worker_options)
 
 _STARTUP_FAILURES = 3  # workers that die before their first trial, in a row, before we give up
 
@@ -171,7 +171,7 @@ class RayExecutor(Executor):
             ray.cloudpickle.register_pickle_by_value(module)
         ship_cached_properties(ray)
         self._actor_class = ray.remote(_Worker).options(num_cpus=self.cpus_per_trial, num_gpus=self.gpus_per_trial,
-                                                         max_restarts=0, max_concurrency=1)
+                                                         max_restarts=0, max_concurrency=1, **worker_options(address))
         self._workers = workers  # actors start as trials arrive: none for a resumed run with nothing to do
         self._queue: deque[_Trial] = deque()
         self._evaluators: dict[int, tuple[Evaluator, Any]] = {}  # token → (evaluator kept alive, its object ref)

@@ -14,6 +14,7 @@ from contextlib import contextmanager, suppress
 from types import ModuleType
 from typing import Any, Iterator
 
+from ..data.paths import ENV_VAR as _DATA_ENV_VAR
 from ..errors import ConfigError
 from .base import sigterm_caught_elsewhere
 from .ray_reaper import ray_stopped, report_started, watch_local_ray
@@ -110,7 +111,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
         if kwargs.get("address") is None:  # a local Ray's processes are ours to keep out of the command's group
             watch_local_ray()  # and to stop if this process is killed outright
             _STARTING_RAY.add(threading.get_ident())
-        with _ray_sigterm_handler_left_out(), _failure_signal_handler_left_out():
+        with _ray_sigterm_handler_left_out(), _failure_signal_handler_left_out(), _kept_on_loopback(kwargs):
             ray.init(**kwargs)
         if held:
             _raise_interrupt(held[0])
@@ -187,6 +188,41 @@ def _failure_signal_handler_left_out() -> Iterator[None]:
         setattr(ray_constants, _FAILURE_SWITCH, was)
 
 
+@contextmanager
+def _kept_on_loopback(kwargs: dict[str, Any]) -> Iterator[None]:
+    """Within the block, Ray joins a cluster that answers on loopback only there. Ray takes 127.0.0.1 or localhost
+    in an address (and in the one ``auto`` finds) for this machine's outward address, where a cluster started on
+    loopback (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 ray start --head``, as the setup notes say) does not listen:
+    ``ray.init`` retried that address for ever, in native code that neither Ctrl-C, SIGTERM nor ``timeout`` could
+    stop. Where the outward address does not answer and loopback does, Ray's switch (private, read as it connects)
+    is turned to loopback for the join; a cluster listening on every interface is joined as Ray resolves it."""
+    from ray._private import ray_constants, services
+
+    address = kwargs.get("address")
+    if address is None or address.startswith("ray://") or not getattr(ray_constants, "ENABLE_RAY_CLUSTER", False):
+        yield
+        return
+    resolved = services.canonicalize_bootstrap_address(address)
+    host, _, port = (resolved or "").rpartition(":")
+    if host != services.get_node_ip_address() or _answers(host, port) or not _answers("127.0.0.1", port):
+        yield
+        return
+    ray_constants.ENABLE_RAY_CLUSTER = False
+    try:
+        yield
+    finally:
+        ray_constants.ENABLE_RAY_CLUSTER = True
+
+
+def _answers(host: str, port: str) -> bool:
+    """Whether something accepts a connection at ``host:port`` within a second (this machine's own addresses)."""
+    try:
+        socket.create_connection((host, int(port)), timeout=1.0).close()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _left_out(handler: object) -> None:
     """Ray's SIGTERM handler for its start, not installed (see :func:`_ray_sigterm_handler_left_out`)."""
 
@@ -244,6 +280,16 @@ def check_reachable(address: str) -> None:
     except OSError as exc:
         raise ConfigError(f"cannot reach the Ray cluster at '{address}' ({exc.strerror or exc}); start one with "
                           "'ray start --head' or fix --ray-address") from None
+
+
+def worker_options(address: str | None) -> dict[str, Any]:
+    """Ray options that give the workers of a joined cluster this command's ``$NASLOOP_DATA`` (made absolute): they
+    run in the environment ``ray start`` had, so a search given its data folder that way alone found no table there
+    and stored every run of it failed ('not found (looked in ~/.cache/nasloop)'). A local Ray's workers inherit it."""
+    folder = os.environ.get(_DATA_ENV_VAR)
+    if address is None or not folder:
+        return {}
+    return {"runtime_env": {"env_vars": {_DATA_ENV_VAR: os.path.abspath(os.path.expanduser(folder))}}}
 
 
 _OBJECT_STORE_MINIMUM = 75 * 2**20  # Ray's own minimum (ray_constants.OBJECT_STORE_MINIMUM_MEMORY_BYTES)
