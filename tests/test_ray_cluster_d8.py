@@ -67,3 +67,23 @@ def test_a_search_joins_a_loopback_cluster_with_its_data_folder(loopback_cluster
         statuses = [row[0] for row in db.execute("SELECT status FROM trials")]
     assert statuses == ["ok"] * 5
 
+
+def test_a_search_without_ray_address_starts_its_own_ray_beside_a_started_cluster(tmp_path, data_dir):
+    """A ``ray start`` leaves its address in Ray's temp folder (``ray_current_cluster``), which ``ray.init()`` joins;
+    the search asked that cluster for CPUs and failed in Ray's words. Here the file names a cluster that is gone."""
+    temp = tempfile.mkdtemp(prefix="/tmp/rd8-")  # Ray's socket paths must stay short
+    try:
+        Path(temp, "ray").mkdir()
+        Path(temp, "ray", "ray_current_cluster").write_text("127.0.0.1:1")
+        env = {**os.environ, **_RAY_ENV, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_TMPDIR": temp}
+        run = tmp_path / "run"
+        cmd = [sys.executable, "-m", "nasloop.engine.cli", "search", "--strategy", "random", "--budget", "3",
+               "--executor", "ray", "--executor-opt", "object_store_memory=100000000", "--data-dir", str(data_dir),
+               "--run-dir", str(run), "--quiet"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=90, env=env, cwd=tmp_path)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        assert [row[0] for row in db.execute("SELECT status FROM trials")] == ["ok"] * 3
+

@@ -112,7 +112,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
             watch_local_ray()  # and to stop if this process is killed outright
             _STARTING_RAY.add(threading.get_ident())
         with _ray_sigterm_handler_left_out(), _failure_signal_handler_left_out(), _kept_on_loopback(kwargs):
-            ray.init(**kwargs)
+            ray.init(**{**kwargs, "address": kwargs.get("address") or _NEW_LOCAL_RAY})
         if held:
             _raise_interrupt(held[0])
     except BaseException as exc:
@@ -138,6 +138,10 @@ def shutdown_ray(ray: ModuleType) -> None:
         ray_stopped()
 
 
+_NEW_LOCAL_RAY = "local"
+"""Ray's address for a Ray of our own: with none, Ray joined the cluster a ``ray start`` had left on the machine
+(``/tmp/ray/ray_current_cluster``), so a search without ``--ray-address`` failed ('When connecting to an existing
+cluster, num_cpus and num_gpus must not be provided') and a study's runs went to that cluster, unsaid."""
 _HOLD_NOTICE = "nasloop: stopping as soon as Ray has started (Ctrl-C again stops at once)"
 
 
