@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,32 @@ def test_a_search_without_ray_address_starts_its_own_ray_beside_a_started_cluste
     with sqlite3.connect(run / "nasloop.sqlite") as db:
         assert [row[0] for row in db.execute("SELECT status FROM trials")] == ["ok"] * 3
 
+
+def test_an_address_where_another_service_listens_is_refused_in_one_line(tmp_path, data_dir):
+    """An HTTP server's port given as the cluster: Ray retried it for over 12 minutes, unstoppable but by
+    ``kill -9``."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        address = f"127.0.0.1:{server.getsockname()[1]}"
+        answering = threading.Thread(target=_answer_as_http, args=(server,), daemon=True)
+        answering.start()
+        cmd = [sys.executable, "-m", "nasloop.engine.cli", "search", "--budget", "3", "--executor", "ray",
+               "--ray-address", address, "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run")]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={**os.environ, **_RAY_ENV})
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        f"nasloop search: error: '{address}' answers, but not as a Ray cluster does (no gRPC): another service's "
+        "port? give the port 'ray start --head' printed (its --port, 6379 by default) to --ray-address"]
+
+
+def _answer_as_http(server: socket.socket) -> None:
+    """Answer each connection as an HTTP/1 server answers what it cannot parse."""
+    while True:
+        try:
+            conn, _ = server.accept()
+        except OSError:  # the test closed the socket
+            return
+        with conn:
+            conn.recv(1024)
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
