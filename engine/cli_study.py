@@ -162,6 +162,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                           f"care about ({reference_example(base)})")
     refuse_empty_reference_point(base)
     draft = Study(args.out, base, methods, [0])
+    if (args.out / STUDY_FILE).is_file():  # a study being run is refused before the plugins are built, too
+        StudyLock(args.out).refuse_if_held()
     _reach_ray_first(args, draft, methods)  # in seconds, before every method's plugins are built
     notes: list[str] = []
     source = f" of {args.methods_file}" if args.methods_file else ""
