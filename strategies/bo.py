@@ -36,7 +36,7 @@ from ..search_spaces.base import BoxSpace, SearchSpace, VectorEncoded
 from .base import Strategy
 from .saved_state import saved_count, saved_scores
 from ..predictors.base import quiet_botorch, single_thread
-from .bo_model import Proposer, fit_model, make_acquisition
+from .bo_model import Hyperparameters, Proposer, fit_model, hyperparameters, make_acquisition, saved_hyperparameters
 
 if TYPE_CHECKING:  # botorch is imported on the first fit
     from botorch.models import SingleTaskGP
@@ -106,6 +106,7 @@ class BayesianOptimisation(Strategy):
         self.initial_asked = 0
         self._initial_texts: list[str] = []  # the last ask's initial points, which dropped() gives back to the design
         self.exhausted_at: int | None = None  # results (observed and failed) when a pool held nothing unseen
+        self.fitted: Hyperparameters | None = None  # the last fit's, where the next starts (bo_model.WARM_START_AT)
         self.objective_names = objective_names or [f"objective {i + 1}" for i in range(num_objectives)]
         self.on_note, self.said_unbeaten = on_note, False
 
@@ -163,7 +164,9 @@ class BayesianOptimisation(Strategy):
         model_x = self.proposer.features([a for a, _, _ in archs] + failed)
         model_y = np.vstack([y, np.repeat(y.min(axis=0, keepdims=True), len(failed), axis=0)])
         noise = np.vstack([noise, np.full((len(failed), y.shape[1]), math.nan)])  # fit_model gives them the loudest
-        return fit_model(model_x, model_y, noise, self.proposer.bounds(model_x), seed, len(failed)), model_x
+        model = fit_model(model_x, model_y, noise, self.proposer.bounds(model_x), seed, len(failed), self.fitted)
+        self.fitted = hyperparameters(model)  # saved with the state, so a resumed run's next fit starts alike
+        return model, model_x
 
     def _note_unbeaten(self, y: np.ndarray) -> None:
         """Say once that no evaluation beats the user's reference point in every objective yet: its hypervolume
@@ -223,7 +226,7 @@ class BayesianOptimisation(Strategy):
     def state_dict(self) -> dict[str, Any]:
         return {**super().state_dict(), "initial_asked": self.initial_asked, "failed": sorted(self.failed),
                 "observed": [[t, s, v] for t, (_, s, v) in self.observed.items()], "pending": list(self.pending),
-                "exhausted_at": self.exhausted_at}
+                "exhausted_at": self.exhausted_at, "hyperparameters": self.fitted}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
@@ -236,3 +239,4 @@ class BayesianOptimisation(Strategy):
         self.pending = {t: self._load(t) for t in state["pending"]}
         exhausted = state.get("exhausted_at")  # absent from runs saved before it was kept
         self.exhausted_at = None if exhausted is None else saved_count(exhausted, "exhausted_at")
+        self.fitted = saved_hyperparameters(state.get("hyperparameters"))  # absent from runs saved before it was kept
