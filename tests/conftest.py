@@ -72,6 +72,19 @@ def _tests_sign_plugins_with_a_secret_of_their_own(tmp_path_factory):
         os.environ["XDG_CONFIG_HOME"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _botorch_hypervolume_kernel_left_uncompiled() -> Iterator[None]:
+    """botorch compiles a fused C++ kernel for qLogNEHVI on its first use in a fresh environment: 32 s of a core
+    (90 s beside other jobs) inside whichever multi-objective test came first, the other worker waiting on its lock.
+    The tests run botorch's Python version of it, the one a machine without a compiler runs (the same values);
+    test_bo's test of that machine still tries the compile, in a process of its own."""
+    from botorch.acquisition.multi_objective import logei
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(logei, "_load_attempted", True)  # raises if botorch renames it: then this goes
+        yield
+
+
 @pytest.fixture
 def isolated_cache(tmp_path_factory, monkeypatch):
     """The user's real cache and an inherited NASLOOP_DATA stay out of a test's reach."""
