@@ -77,7 +77,7 @@ def _botorch_hypervolume_kernel_left_uncompiled() -> Iterator[None]:
     """botorch compiles a fused C++ kernel for qLogNEHVI on its first use in a fresh environment: 32 s of a core
     (90 s beside other jobs) inside whichever multi-objective test came first, the other worker waiting on its lock.
     The tests run botorch's Python version of it, the one a machine without a compiler runs (the same values);
-    test_bo's test of that machine still tries the compile, in a process of its own."""
+    test_bo's test of such a machine still tries the compile (with a compiler that fails)."""
     from botorch.acquisition.multi_objective import logei
 
     with pytest.MonkeyPatch.context() as patch:
