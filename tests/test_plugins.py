@@ -1,7 +1,6 @@
 """A user's own plugins drop in by name: by decorator in their code, or by an installed entry point."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -223,7 +222,7 @@ def test_the_same_class_defined_again_replaces_itself(tmp_path, data_dir):
     STRATEGIES._items.pop("same-name")  # a plugin file's class outlives the test otherwise (see conftest)
 
 
-def test_the_default_dataset_is_the_first_task_of_the_space_benchmark(tmp_path, data_dir):
+def test_the_default_dataset_is_the_first_task_of_the_space_benchmark(tmp_path, data_dir, fresh_nasloop):
     """A space registered by a config file's plugins searched CIFAR-10 (its benchmark was not known yet when the
     default was read), so did SearchConfig(space='tnb101-micro'); a benchmark without tasks was an IndexError."""
     (tmp_path / "my_micro.py").write_text(textwrap.dedent("""
@@ -244,20 +243,19 @@ def test_the_default_dataset_is_the_first_task_of_the_space_benchmark(tmp_path, 
             name, benchmark = "no-task", "no-task-bench"
     """))
     (tmp_path / "s.yaml").write_text("plugins: [my_micro.py]\nspace: my-micro\nbudget: 3\nrun_dir: r\n")
-    env = {**os.environ, "NASLOOP_DATA": str(data_dir)}  # processes that have not yet loaded the plugin file,
-    cli = [sys.executable, "-m", "nasloop.engine.cli"]  # whose classes stay registered in the process loading it
-    out = subprocess.run([*cli, "search", "--config", "s.yaml", "--quiet", "--json"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=300)
+    env = {"NASLOOP_DATA": str(data_dir)}  # commands that have not yet loaded the plugin file (fresh_nasloop), whose
+    # classes stayed registered in the process loading it
+    out = fresh_nasloop(["search", "--config", "s.yaml", "--quiet", "--json"], cwd=tmp_path, env=env)
     assert out.returncode == 0 and '"dataset": "class_scene"' in out.stdout, out.stderr
-    out = subprocess.run([*cli, "--plugin", "my_micro.py", "search", "--space", "no-task", "--budget", "3"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    out = fresh_nasloop(["--plugin", "my_micro.py", "search", "--space", "no-task", "--budget", "3"], env=env)
     assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
     assert "benchmark 'no-task-bench' declares no tasks; give its class tasks = (Task(name, metric), ...)" in out.stderr
     summary = search(SearchConfig(space="tnb101-micro", budget=3, data_dir=str(data_dir), run_dir=str(tmp_path / "p")))
     assert summary["dataset"] == "class_scene"
 
 
-def test_a_study_of_a_plugin_space_is_reported_without_naming_the_plugin_again(tmp_path, data_dir):
+def test_a_study_of_a_plugin_space_is_reported_without_naming_the_plugin_again(tmp_path, data_dir,
+                                                                               fresh_nasloop):
     """'nasloop report STUDY' said 'unknown search space' (show and report of one run load its plugins)."""
     (tmp_path / "plugins").mkdir()
     (tmp_path / "plugins" / "micro_again.py").write_text(textwrap.dedent("""
@@ -268,19 +266,16 @@ def test_a_study_of_a_plugin_space_is_reported_without_naming_the_plugin_again(t
         class MicroAgain(TNB101MicroSpace):
             name = "micro-again"
     """))
-    env = {**os.environ, "NASLOOP_DATA": str(data_dir)}  # processes that have not yet loaded the plugin file:
-    cli = [sys.executable, "-m", "nasloop.engine.cli"]  # the report must load it, and the moved file again
-    out = subprocess.run([*cli, "--plugin", "plugins/micro_again.py", "compare", "--space", "micro-again", "--methods",
-                          "random", "--seeds", "1", "--budget", "4", "--out", "study", "--quiet"], cwd=tmp_path,
-                         env=env, capture_output=True, text=True, timeout=300)
+    env = {"NASLOOP_DATA": str(data_dir)}  # commands that have not yet loaded the plugin file (fresh_nasloop): the
+    # report must load it, and the moved file again
+    out = fresh_nasloop(["--plugin", "plugins/micro_again.py", "compare", "--space", "micro-again", "--methods",
+                         "random", "--seeds", "1", "--budget", "4", "--out", "study", "--quiet"], cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr
     (tmp_path / "elsewhere").mkdir()
-    out = subprocess.run([*cli, "report", "../study"], cwd=tmp_path / "elsewhere", env=env, capture_output=True,
-                         text=True, timeout=300)
+    out = fresh_nasloop(["report", "../study"], cwd=tmp_path / "elsewhere")
     assert out.returncode == 0 and "report.html" in out.stdout, out.stderr
     (tmp_path / "plugins" / "micro_again.py").rename(tmp_path / "plugins" / "moved.py")  # named anew, as resume is
-    out = subprocess.run([*cli, "--plugin", "plugins/moved.py", "report", "study"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=300)
+    out = fresh_nasloop(["--plugin", "plugins/moved.py", "report", "study"], cwd=tmp_path)
     assert out.returncode == 0 and "report.html" in out.stdout, out.stderr
 
 
