@@ -36,7 +36,7 @@ def _notes(folder, proxy: str = "zen") -> list[str]:
 def test_the_advised_command_writes_the_file_the_next_run_reads(tmp_path, capsys):
     folder = tmp_path / "my data"  # a space in the path: the printed command must still run as printed
     folder.mkdir()
-    write_nds_file(folder / "DARTS.json", nds_records("nds-darts", 12, seed=0))
+    write_nds_file(folder / "DARTS.json", nds_records("nds-darts", 4, seed=0))
     [note] = _notes(folder)
     args = _advised(note)
     assert args[args.index("--out") + 1] == str(folder / "nds-darts-cifar10-proxies.csv")
@@ -47,7 +47,7 @@ def test_the_advised_command_writes_the_file_the_next_run_reads(tmp_path, capsys
 def test_a_file_holding_other_proxies_gains_the_ones_the_run_lacks(tmp_path, capsys):
     folder = tmp_path / "data"
     folder.mkdir()
-    write_nds_file(folder / "DARTS.json", nds_records("nds-darts", 12, seed=0))
+    write_nds_file(folder / "DARTS.json", nds_records("nds-darts", 4, seed=0))
     held = folder / "nds-darts-cifar10-proxies.csv"
     assert cli.main(["proxies", "--space", "nds-darts", "--space-opt", "table_only=true", "--all", "--proxies",
                      "synflow", "--data-dir", str(folder), "--out", str(held)]) == 0
@@ -55,5 +55,5 @@ def test_a_file_holding_other_proxies_gains_the_ones_the_run_lacks(tmp_path, cap
     args = _advised(note)
     assert args[args.index("--proxies") + 1] == "synflow,zen" and args[args.index("--out") + 1] == str(held)
     assert cli.main(args) == 0, capsys.readouterr().err
-    assert "zen added to the 12 architectures the file held" in capsys.readouterr().out  # '...it held' until h7
+    assert "zen added to the 4 architectures the file held" in capsys.readouterr().out  # '...it held' until h7
     assert _notes(folder) == [] and _notes(folder, "synflow") == []
