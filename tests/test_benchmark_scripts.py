@@ -99,9 +99,11 @@ def test_a_study_that_fails_fails_the_script(tmp_path, data_dir):
     assert "(pred: exit 2" in done.stdout, done.stdout
 
 
-def test_each_predictor_row_shows_only_its_own_anchor(data_dir):
-    """Every row showed the FLAN reference's tau and fit seconds, the forest's and the MLP's included."""
-    done = run_script("predictors.py", "--predictors", "forest", "--sizes", "8", "--seeds", "1", data_dir=data_dir)
+def test_each_predictor_row_shows_only_its_own_anchor(benchmark_script, data_dir):
+    """Every row showed the FLAN reference's tau and fit seconds, the forest's and the MLP's included. In this
+    process (benchmark_script): the script starts no worker."""
+    done = benchmark_script("predictors.py", "--predictors", "forest", "--sizes", "8", "--seeds", "1",
+                            data_dir=data_dir)
     assert done.returncode == 0, done.stderr
     row = next(line for line in done.stdout.splitlines() if line.startswith("| forest | 8 |"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
