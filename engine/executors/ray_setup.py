@@ -280,11 +280,12 @@ def check_reachable(address: str) -> None:
     if not host or not port.isdigit():
         raise ConfigError(f"--ray-address must be auto, HOST:PORT or ray://HOST:PORT, got '{address}'")
     try:
-        with socket.create_connection((host, int(port)), timeout=_CONNECT_TIMEOUT_S) as sock:
-            grpc = os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true") or _speaks_grpc(sock)  # TLS: unprobed
+        sock = socket.create_connection((host, int(port)), timeout=_CONNECT_TIMEOUT_S)
     except OSError as exc:
         raise ConfigError(f"cannot reach the Ray cluster at '{address}' ({exc.strerror or exc}); start one with "
                           "'ray start --head' or fix --ray-address") from None
+    with sock:
+        grpc = os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true") or _speaks_grpc(sock)  # TLS: unprobed
     if not grpc:
         raise ConfigError(f"'{address}' answers, but not as a Ray cluster does (no gRPC): another service's port? "
                           "give the port 'ray start --head' printed (its --port, 6379 by default) to --ray-address")
@@ -296,14 +297,20 @@ _HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 
 def _speaks_grpc(sock: socket.socket) -> bool:
     """Whether the server on ``sock`` answers an HTTP/2 client's first words with its SETTINGS frame, as Ray's GCS
     and client server (gRPC) do: Ray retried an address where another service listens for minutes (12 and more
-    here), in native code that neither Ctrl-C, SIGTERM nor ``timeout`` could stop."""
-    sock.sendall(_HTTP2_PREFACE)
+    here), in native code that neither Ctrl-C, SIGTERM nor ``timeout`` could stop. A gRPC server sends SETTINGS as
+    a connection opens, so one silent past the socket's timeout, or resetting the connection, is no Ray cluster
+    either: it answered the connection (a database awaiting its own client's first packet), and was called
+    unreachable, the user told to start a cluster."""
     header = b""
-    while len(header) < 4:
-        chunk = sock.recv(4 - len(header))
-        if not chunk:
-            return False
-        header += chunk
+    try:
+        sock.sendall(_HTTP2_PREFACE)
+        while len(header) < 4:
+            chunk = sock.recv(4 - len(header))
+            if not chunk:
+                return False
+            header += chunk
+    except OSError:  # socket.timeout included
+        return False
     return header[3] == 4  # the frame's type: SETTINGS
 
 
