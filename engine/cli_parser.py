@@ -12,8 +12,8 @@ from .cli_shorthand import DEVICES, add_shorthand_flags
 from .cli_study import add_commands as add_study_commands
 from .near_words import near_words
 from .options import EPOCHS_WHY, MAX_EPOCHS
-from .cli_types import (fidelity_arg, float_list, int_at_least, key_value, name_list, out_file_arg, path_arg,
-                        path_text, positive_float, positive_int, seed_int)
+from .cli_types import (fidelity_arg, float_list, fraction_from, int_at_least, key_value, name_list, out_file_arg,
+                        path_arg, path_text, positive_float, positive_int, seed_int)
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
@@ -324,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "image_dir")
     px.add_argument("--resolution", type=int_at_least(8, 1024), default=64,
                     help="with --dataset imagenet: the side images are decoded at (default 64)")
-    px.add_argument("--crop-fraction", type=positive_float, default=1.0,
+    px.add_argument("--crop-fraction", type=fraction_from(0.1), default=1.0,
                     help="with --dataset imagenet: the centre share of the shorter side kept (default 1.0)")
     px.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size (default 64)")
     px.add_argument("--device", default="cpu", help=f"{DEVICES} (default cpu)")

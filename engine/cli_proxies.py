@@ -183,7 +183,8 @@ def cmd_proxies(args: argparse.Namespace) -> None:
 
     require_networks(space, "zero-cost proxies")  # first: the advice of the refusals below leads to this one
     images = folder_images(scored_on, args.image_dir, args.data_dir, args.resolution, args.crop_fraction,
-                           lambda value: f"--image-dir {value}")
+                           lambda value: f"--image-dir {value}",
+                           lambda name, value: f"--{name.replace('_', '-')} {value}")  # in this command's flags
     if images is not None and args.out is not None:
         raise ConfigError("--out writes a proxy file that runs read as stored proxies of a dataset, and its settings "
                           "name no image folder, so one folder's scores would serve runs on any other; print the "

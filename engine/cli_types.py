@@ -82,6 +82,19 @@ def non_negative_float(text: str) -> float:
     return _finite_number(text, zero_allowed=True)
 
 
+def fraction_from(low: float) -> Callable[[str], float]:
+    """A share from ``low`` to 1 (an image's centre crop), refused as the flag's own ('--crop-fraction 5' was
+    refused as 'crop_fraction must be from 0.1 to 1', the evaluator option's name)."""
+
+    def parse(text: str) -> float:
+        value = _finite_number(text, zero_allowed=False)
+        if not low <= value <= 1:
+            raise argparse.ArgumentTypeError(f"must be from {low:g} to 1, got {text}")
+        return value
+
+    return parse
+
+
 def _finite_number(text: str, zero_allowed: bool) -> float:
     """``text`` as a finite number above 0 (or from 0, with ``zero_allowed``): one check, so that both flags refuse
     nan, inf and a negative number in the same words."""

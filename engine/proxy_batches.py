@@ -61,23 +61,31 @@ class FolderImages:
         return folder_identity(Path(self.root), self.resolution)
 
 
+def option_text(name: str, value: object) -> str:
+    """An option as a plugin takes it (``image_dir=DIR``): how a refusal names one the user gave."""
+    return f"{name}={value}"
+
+
 def folder_images(dataset: str, image_dir: str | os.PathLike | None, data_dir: str | os.PathLike | None,
                   resolution: int = 64, crop_fraction: float = 1.0,
-                  give: Callable[[str], str] = lambda value: f"image_dir={value}") -> FolderImages | None:
+                  give: Callable[[str], str] = lambda value: f"image_dir={value}",
+                  said: Callable[[str, object], str] = option_text) -> FolderImages | None:
     """The image folder proxies read for ``dataset`` (``imagenet``: ``image_dir`` or the data folders' own), else
-    None, after :func:`refuse_folder_options`; ``give`` words the option as the caller takes it."""
-    refuse_folder_options(dataset, image_dir, resolution, crop_fraction)
+    None, after :func:`refuse_folder_options`; ``give`` and ``said`` word the options as the caller takes them."""
+    refuse_folder_options(dataset, image_dir, resolution, crop_fraction, said)
     if dataset_facts(dataset).classes is None:
         return FolderImages.located(image_dir, data_dir, resolution, crop_fraction, give)
     return None
 
 
 def refuse_folder_options(dataset: str, image_dir: str | os.PathLike | None, resolution: int,
-                          crop_fraction: float) -> None:
-    """An image folder's options given with another dataset, which would ignore them unseen, in one line."""
+                          crop_fraction: float, said: Callable[[str, object], str] = option_text) -> None:
+    """An image folder's options given with another dataset, which would ignore them unseen, in one line naming the
+    first as ``said`` words it: the caller's own flag ('nasloop proxies' was told to drop 'image_dir=DIR', which it
+    takes as --image-dir)."""
     if dataset_facts(dataset).classes is None:
         return
-    given = [f"{name}={value}" for name, value, default in (("image_dir", image_dir, None),
+    given = [said(name, value) for name, value, default in (("image_dir", image_dir, None),
                                                             ("resolution", resolution, 64),
                                                             ("crop_fraction", crop_fraction, 1.0)) if value != default]
     if given:

@@ -64,7 +64,7 @@ def test_the_proxy_evaluator_scores_an_nds_imagenet_network_on_the_folder(tmp_pa
 
 
 @pytest.mark.parametrize("args, said", [
-    (["--image-dir", "{root}"], "image_dir={root} is an option of an image folder (--dataset imagenet), and the "
+    (["--image-dir", "{root}"], "--image-dir {root} is an option of an image folder (--dataset imagenet), and the "
                                 "proxies read cifar10; drop it or use --dataset imagenet"),
     (["--dataset", "imagenet", "--image-dir", "{root}", "--out", "{root}.csv"],
      "--out writes a proxy file that runs read as stored proxies of a dataset, and its settings name no image "
