@@ -69,7 +69,8 @@ def build_parts(config: SearchConfig, on_note: Note | None = None, resumed: bool
     space = options.build("space", config.space, space_factory, make_space, {**moved, **config.space_options})
     strategy_factory = STRATEGIES.get(config.strategy)
     require_capabilities(space, "strategy", config.strategy, strategy_factory, STRATEGIES, context)
-    if not takes(strategy_factory, "seed"):  # its generator drew as seed 0's whatever the run's: a study's seeds alike
+    if not resumed and not takes(strategy_factory, "seed"):  # drew as seed 0's whatever the run's (a study's seeds
+        # alike); a run begun before this was refused goes on as it began, as a resumed run does
         raise refusal_for(strategy_factory)(
             f"strategy '{config.strategy}' takes no seed, so every --seed would draw as seed 0 does (a study's seeds "
             "the same run again); add seed: int = 0 to its __init__ and pass it on: super().__init__(space, seed)")
