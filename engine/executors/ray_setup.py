@@ -211,8 +211,8 @@ def _kept_on_loopback(kwargs: dict[str, Any]) -> Iterator[None]:
     if host != services.get_node_ip_address() or _answers(host, port) or not _answers("127.0.0.1", port):
         yield
         return
-    ray_constants.ENABLE_RAY_CLUSTER = False
-    try:
+    try:  # switched inside it: a Ctrl-C between the two lines left it off
+        ray_constants.ENABLE_RAY_CLUSTER = False
         yield
     finally:
         ray_constants.ENABLE_RAY_CLUSTER = True
