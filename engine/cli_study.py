@@ -123,9 +123,9 @@ def _compare_note(text: str) -> None:
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
-    from .study_results import collect
-
     if args.predictors:
+        if (args.out / PREDICTOR_STUDY_FILE).is_file():  # refused before its plugins are loaded, as a search study is
+            StudyLock(args.out).refuse_if_held()
         plugins = continued_predictor_plugins(args.out, plugins, _compare_note)  # without --plugin: its own
         _refuse_unknown_space(args.space, args.out)  # else read as a space of CIFAR-10, and the study's refused so
         args.dataset = dataset_for(args.space, args.dataset)
@@ -209,6 +209,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                 f"{Path(run_dir).parent.name}/{Path(run_dir).name}: {said(run_dir, outcome)}"),
                 ray_address=args.ray_address, use_ray=args.executor == "ray")
             outcomes.update({run: said(run, outcome) for run, outcome in ran.items()})
+        from .study_results import collect  # scipy's statistics: seconds a refused command no longer waits for
+
         results = collect(study, target, args.interval or "t")
         from .report import markdown_table, study_tables, write_study_report
 
