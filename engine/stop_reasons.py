@@ -13,7 +13,7 @@ import numpy as np
 
 from ..search_spaces.base import SearchSpace
 from .errors import NasloopError
-from .executors.base import interrupts_held
+from .executors.base import RESUME_CONTINUES_THEM, interrupts_held
 from .hooks import say_note
 from .run_lock import RunLock
 from .space_checks import SAMPLES
@@ -37,9 +37,11 @@ SEARCH_RESUME = re.compile(re.escape(continue_hint("\0")).replace(re.escape("\0"
 def in_study_terms(text: str, study: object) -> str:
     """``text`` (a study's run's stop reason or error) with its "continue with 'nasloop search --resume DIR'" said
     as the study in folder ``study`` goes on: its ``compare`` run again, which resumes its interrupted and failed runs
-    (and counts them with the rest). ``show``, ``compare`` and the study's report named the lone run's way."""
-    return SEARCH_RESUME.sub(f"continue the study by running the same 'nasloop compare ... --out {study}' command "
-                             "again (it resumes this run)", text)
+    (and counts them with the rest). ``show``, ``compare`` and the study's report named the lone run's way; the
+    trials an executor lost (:data:`.executors.base.RESUME_CONTINUES_THEM`) are continued the same way."""
+    again = f"the same 'nasloop compare ... --out {study}' command"
+    text = text.replace(RESUME_CONTINUES_THEM, f"running {again} again continues them")
+    return SEARCH_RESUME.sub(f"continue the study by running {again} again (it resumes this run)", text)
 
 
 STREAK_FLOOR = 100

@@ -159,8 +159,13 @@ def next_completions(executor: Executor, evaluator: Evaluator, running: Containe
     return completed, empty_waits
 
 
+RESUME_CONTINUES_THEM = "the run continues them with 'nasloop search --resume'"
+"""How a search's lost trials are taken up again, which :func:`..stop_reasons.in_study_terms` finds to say it as a
+study goes on (a study's run named the lone run's resume beside the study's own advice)."""
+
+
 def lost_trials(executor: Executor, running: Iterable[int],
-                continued_by: str = "the run continues them with 'nasloop search --resume'") -> ConfigError:
+                continued_by: str = RESUME_CONTINUES_THEM) -> ConfigError:
     """The error for an executor whose ``pending`` fell to 0 while submitted trials never came back from ``wait``
     (a user's executor that dropped one): the search ended as 'finished' with a trial not done. ``continued_by``
     says how the command that lost them takes them up again."""
