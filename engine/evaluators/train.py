@@ -143,6 +143,7 @@ class TrainingEvaluator(Evaluator):
         self.image_dir = str(image_dir) if image_dir else None
         self.resolution, self.crop_fraction, self.loader_workers = resolution, crop_fraction, loader_workers
         self._splits: dict[str, Any] | None = None  # loaded lazily, once per process; never pickled
+        self._identity: str | None = None  # data_identity's, once per process as the splits are; never pickled
 
     def _refuse_other_datasets_options(self) -> None:
         """Refuse an option of the other dataset's loader, which training would ignore unseen: resolution=16 on
@@ -251,7 +252,7 @@ class TrainingEvaluator(Evaluator):
                 f"learning rate (lr={self.lr:g})")
 
     def __getstate__(self) -> dict[str, Any]:
-        return dict(self.__dict__, _splits=None)
+        return dict(self.__dict__, _splits=None, _identity=None)  # a worker's own, of the folder it reads
 
     # --- training --------------------------------------------------------------------------
     def train(self, arch: Arch, fidelity: int | None = None, on_epoch_end: Callable[[int, float], None] | None = None,
@@ -287,9 +288,13 @@ class TrainingEvaluator(Evaluator):
         return f"image folder {self._image_root()} at {self.resolution}x{self.resolution}"
 
     def data_identity(self) -> str:
-        if self.dataset == "cifar10":
-            return self._cifar10_copy().name
-        return folder_identity(self._image_root(), self.resolution)
+        """Computed once per evaluator and process: every trial's checkpoint records it, and an image folder's is a
+        listing of its classes and a stat of each (ImageNet's 1,000, twice, per trial). A resume builds a new
+        evaluator, so a folder changed since the run stopped is still found other data."""
+        if self._identity is None:
+            self._identity = (self._cifar10_copy().name if self.dataset == "cifar10"
+                              else folder_identity(self._image_root(), self.resolution))
+        return self._identity
 
     def _epochs(self, fidelity: int | None) -> int:
         if fidelity is None:
