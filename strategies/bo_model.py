@@ -8,7 +8,7 @@ the modelling choices, each a botorch component: ``SingleTaskGP`` + ``Normalize`
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import torch
@@ -34,9 +34,10 @@ with it, the optimisation going on across asks. Below it a cold fit takes under 
 on a few points are a poor start, so short runs (the README's NAGO figures: 30 or fewer evaluations) fit as
 before."""
 MAX_WARM_FIT_STEPS = 10
-Hyperparameters = dict[str, list[Any]]
-"""A fitted GP's raw hyperparameters by parameter name, as plain (nested) lists of floats: JSON for the saved
-state, exact when read back."""
+Hyperparameters = dict[str, float | list[Any]]
+"""A fitted GP's raw hyperparameters by parameter name, as ``tensor.tolist()`` gives them: plain (nested) lists of
+floats, or a bare float for a scalar parameter (one objective's ``mean_module.raw_constant``; several objectives'
+is a list, one per objective). JSON for the saved state, exact when read back."""
 DISCRETE_BATCH = 256
 """Candidates scored per acquisition call over a discrete pool: botorch's default, 2,048, holds a joint
 posterior over every baseline point per candidate at once, which grew a multi-objective run to 3 GB by
@@ -99,7 +100,7 @@ def observation_noise(model: SingleTaskGP) -> np.ndarray:
 
 
 def _fit(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.Tensor, seed: int,
-         start: Mapping[str, list[Any]] | None = None) -> SingleTaskGP:
+         start: Hyperparameters | None = None) -> SingleTaskGP:
     """A fixed-noise GP where ``noise`` is given, else one inferring a homoskedastic noise level; its optimiser
     starts from ``start``'s values of the parameters it names with their shapes."""
     from botorch.fit import fit_gpytorch_mll
