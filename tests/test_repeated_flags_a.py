@@ -20,8 +20,22 @@ def value_flags(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) ->
             for name, child in action.choices.items():
                 yield from value_flags(child, (*words, name))
         elif type(action).__name__ == "_AliasedStore" and action.option_strings:
-            values = [str(choice) for choice in action.choices][:2] if action.choices else ["2", "3"]
+            values = [str(choice) for choice in action.choices][:2] if action.choices else _valid_pair(action)
             yield words, action.option_strings[-1], values
+
+
+def _valid_pair(action: argparse.Action) -> list[str]:
+    """Two values the flag's type takes: '2' and '3' where it takes them (most flags), else a pair inside a bounded
+    type's range (--resolution from 8, --crop-fraction up to 1), so the refusal met is the repeat's, not the value's."""
+    convert = action.type if callable(action.type) else str
+    for pair in (["2", "3"], ["8", "16"], ["0.5", "0.25"]):
+        try:
+            for value in pair:
+                convert(value)
+        except (argparse.ArgumentTypeError, TypeError, ValueError):
+            continue
+        return pair
+    raise AssertionError(f"{action.option_strings[-1]}: no pair of test values its type takes")
 
 
 def test_every_value_flag_of_every_command_refuses_two_values(capsys):
