@@ -16,7 +16,8 @@ A feature set is a list of names, each one of:
 
 Rows are cached per architecture (the last :data:`CACHE_ROWS`), so a search that ranks the same
 pool after every result computes each architecture's features once (a computed proxy trains
-nothing but still builds a network). Undefined proxy scores (NaN) are reported by name or
+nothing but still builds a network), and feature sets reading the same data the same way share
+their rows within a process (:mod:`.feature_rows`). Undefined proxy scores (NaN) are reported by name or
 imputed, as the caller chooses.
 """
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ..engine.options import name_list
 from ..engine.proxy_registry import proxy_names
 from ..engine.types import Arch
 from ..search_spaces.base import NetworkSpace, SearchSpace
+from . import feature_rows
 from .graph_features import GraphFeatures
 
 log = logging.getLogger(__name__)
@@ -192,7 +194,10 @@ class FeatureSet:
             raise ConfigError(f"features {names!r} give the column '{repeated[0]}' twice (graph and graph:graph, "
                               "proxies and a proxy it holds, or proxies and proxies:<this run's task>, are the same "
                               "features); name each once")
-        self._cache: dict[Arch, np.ndarray] = {}
+        # shared with every feature set of the same rows (each predictor 'predictors evaluate' builds encoded all
+        # 15,625 NB201 cells anew); one computing a proxy on the networks keeps its own
+        self._cache: dict[Arch, np.ndarray] = ({} if self.computed_proxies else
+                                               feature_rows.shared_rows(feature_rows.rows_key(space, context, names)))
 
     def _add(self, name: str, context: RunContext) -> None:
         space = self.space
