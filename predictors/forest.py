@@ -90,6 +90,8 @@ class ForestPredictor(Predictor):
             raise ConfigError("forest: predict called before fit; fit it on evaluated architectures first")
         if not archs:  # scikit-learn refuses an empty matrix; every predictor answers an empty pool alike
             return np.zeros(0), np.zeros(0)
-        x = self._matrix(archs)
-        per_tree = np.stack([tree.predict(x) for tree in self._forest.estimators_])
+        # the trees read float32 (imputed: finite): converted once here, as scikit-learn's own forest.predict does,
+        # where each of 300 trees converting and checking the (15,625, 87) NB201 matrix took 4.1 of 6.0 s a predict
+        x = np.ascontiguousarray(self._matrix(archs), dtype=np.float32)
+        per_tree = np.stack([tree.predict(x, check_input=False) for tree in self._forest.estimators_])
         return per_tree.mean(axis=0), per_tree.std(axis=0)
