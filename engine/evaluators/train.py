@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, Sequence
 import numpy as np
 
 from ...search_spaces.base import NetworkSpace, SearchSpace
-from ...search_spaces.units import ACCURACY
+from ..metric_units import ACCURACY
 from ..context import RunContext
 from ..data.cifar import NUM_CLASSES as CIFAR_CLASSES
 from ..data.cifar import SOURCES as CIFAR_SOURCES

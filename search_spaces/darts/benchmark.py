@@ -34,7 +34,7 @@ from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..units import ACCURACY
+from ...engine.metric_units import ACCURACY
 from ..table_files import load_table
 from .genotype import DartsArch, canonical_arch, check_arch, format_arch, parse_arch
 

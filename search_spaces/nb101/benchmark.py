@@ -22,7 +22,7 @@ from ...engine.errors import ArchitectureError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..units import ACCURACY, SIZE
+from ...engine.metric_units import ACCURACY, SIZE
 from ..table_files import fidelities_in as _fidelities, load_table
 from .cost import nb101_flops
 from .graph import NB101Cell, cell_hash, remember_hashes

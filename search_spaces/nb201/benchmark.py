@@ -21,7 +21,7 @@ from ...engine.errors import DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..units import ACCURACY, SIZE
+from ...engine.metric_units import ACCURACY, SIZE
 from ..table_files import fidelities_in as _fidelities, load_table
 from .cell import SPEC, Cell, cell_code, cell_text
 from .hardware import (HW_FILE, HW_HOW_TO_GET, HW_PICKLE, METRICS as HW_METRICS, UNITS as HW_UNITS,

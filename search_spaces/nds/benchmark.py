@@ -22,7 +22,7 @@ from ...engine.errors import ArchitectureError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..units import ACCURACY, SIZE
+from ...engine.metric_units import ACCURACY, SIZE
 from ..table_files import load_table
 from .arch import NdsArch, canonical_arch, format_arch, parse_arch
 from .families import VARIANTS, Variant, sweep_variant, variant_of_file

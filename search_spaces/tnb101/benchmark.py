@@ -26,7 +26,7 @@ from ...engine.errors import ArchitectureError, DataError, one_line
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..units import ACCURACY
+from ...engine.metric_units import ACCURACY
 from ..table_files import load_table
 from ..cell_space import CellSpec, cell_index, cells_without_path
 from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies, suite_scores

@@ -1,4 +1,4 @@
-"""The units of the metrics nasloop's benchmarks report, which a report's figures put on their axes.
+"""The units of the metrics nasloop's benchmarks and evaluators report, which a report's figures put on their axes.
 
 A figure labelled 'best val_accuracy so far' left its reader to guess whether 91.6 was a percentage or a fraction,
 and an Edge TPU latency of 1.3 whether it was milliseconds or seconds. Each benchmark lists its own metrics'
