@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import zipfile
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Sequence
 
@@ -26,6 +25,7 @@ from ..engine.options import Configurable
 from ..engine.registry import BENCHMARKS, RegisteredName
 from ..engine.types import Arch, Result
 from .table_files import refuse_another_table
+from .task import Task, unknown_task
 
 
 def _whole_epochs(fidelity: Any) -> int:
@@ -40,17 +40,6 @@ def _whole_epochs(fidelity: Any) -> int:
         raise ConfigError(f"a fidelity is a whole number of training epochs, got {fidelity!r}; give one the table "
                           "holds (benchmark.fidelities(task) lists them)")
     return epochs
-
-
-@dataclass(frozen=True)
-class Task:
-    """One dataset or task of a benchmark and the metric a search on it optimises."""
-
-    name: str
-    metric: str = "val_accuracy"
-    minimize: bool = False
-    description: str = ""
-    aliases: tuple[str, ...] = ()
 
 
 class Benchmark(Configurable, ABC):
@@ -142,8 +131,7 @@ class Benchmark(Configurable, ABC):
         task = self.find_task(name)
         if task is not None:
             return task
-        raise ConfigError(f"the {self.name} benchmark has no task '{name}'; choose --dataset from: "
-                          f"{', '.join(t.name for t in self.tasks)}")
+        raise ConfigError(unknown_task(self.name, name, self.tasks))
 
     @abstractmethod
     def fidelities(self, task: str) -> list[int]:
