@@ -125,8 +125,10 @@ def target_description(space: str, dataset: str, metric: str | None = None) -> s
     """What the benchmark's values for ``dataset`` are, in its own words (NB301's CIFAR-10 accuracies are the
     surrogate's predictions, NDS's are test accuracies), for the tables and reports that show them; '' when the
     space is not at hand or its benchmark has no such task. The words describe the task's own metric, so another
-    ``metric`` (``--metric test_accuracy``) is named first: a ranking of test accuracies was labelled validation."""
-    task = next((t for t in _tasks_at_hand(space) if dataset in (t.name, *t.aliases)), None)
+    ``metric`` (``--metric test_accuracy``) is named first: a ranking of test accuracies was labelled validation.
+    The task is found as the benchmark finds it, by name or alias in any case: a run of ``--dataset IMAGENET16`` (kept
+    as typed, an alias being left alone) read ImageNet16-120's values, and its summary said nothing of them."""
+    task = space_benchmark(SEARCH_SPACES.get(space)).find_task(dataset) if _tasks_at_hand(space) else None
     if task is None:
         return ""
     if metric is None or metric == task.metric:
