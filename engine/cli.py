@@ -45,6 +45,7 @@ from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts,
                              no_best_text, ranked_by)
 from .search import resume, search
 from .export import export_trials, print_json, print_table
+from .metric_heads import with_unit
 from .options import check_options, option_names
 from .value_texts import cost_text, metric_text, option_text, space_and_dataset
 
@@ -175,7 +176,8 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
             ("wall time", f"{summary['wall_seconds']:.2f} s"),
             ("best" + (ranked_by(summary) or " architecture"),
              best.get("arch", "-" + (f" ({why})" if (why := no_best_text(summary)) else "")))]
-    rows += [(f"  {name}", metric_text(value)) for name, value in metrics.items()]
+    rows += [(f"  {with_unit(name, summary['space'], summary['evaluator'], name)}", metric_text(value))
+             for name, value in metrics.items()]
     rows += [(f"  best {name} measured", text) for name, text in best_measured_texts(summary)]
     rows += [("note", note) for note in (bookkeeping_note(summary), summary.get("unread_note")) if note]
     if "pareto_front" in summary:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .assemble import metric_unit
+from .metric_heads import with_unit
 from .plot_fonts import fit_fonts
 from .replaced_files import replaced
 from .study_results import StudyResults
@@ -34,13 +35,6 @@ def pyplot() -> ModuleType:
     import matplotlib.pyplot as plt
 
     return plt
-
-
-def with_unit(label: str, space: str, evaluator: str, metric: str) -> str:
-    """``label`` with the unit ``metric`` is reported in, where the run's plugins name one: 'best val_accuracy so
-    far (%)'. An axis without it left a reader to guess whether 91.6 was a percentage and 1.3 ms or seconds."""
-    unit = metric_unit(space, evaluator, metric)
-    return f"{label} ({unit})" if unit else label
 
 
 def styles(labels: list[str]) -> dict[str, dict[str, object]]:

@@ -21,6 +21,7 @@ from .assemble import table_values
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
                              no_best_text, rank_key, ranked_by)
 from .plot_fonts import glyph_note
+from .metric_heads import metric_heads, with_unit
 from .plots import pareto_figure, run_figure, study_figures
 from .replaced_files import write_text_replacing
 from .report_files import write_staged
@@ -29,7 +30,7 @@ from .objectives import parse_objectives
 from .store import RunStore
 from .stored_reading import with_unread_note
 from .study_methods import method_random_start_note
-from .study_results import StudyResults
+from .study_results import StudyResults, held_out_metric
 from .value_texts import metric_text, space_and_dataset
 
 Table = tuple[list[str], list[list[str]]]
@@ -102,9 +103,12 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     budgets = checkpoints(results.budget)
     at = results.at_budgets(budgets)
     fronts = results.reference is not None  # each run returns a front: no one architecture to hold out
-    main_head = (["method", "seeds"] + [f"@{b}" for b in budgets]
-                 + ["AUC", "queries to target: lower median [IQR]", "reached"]
-                 + ([] if fronts else ["held-out of chosen"]) + [FAILED_HEAD, "wall s/run"])
+    unit = _unit(results, results.objective)  # a hypervolume's is a product of several: none named
+    held = held_out_metric(results.objective)
+    main_head = (["method", "seeds"] + [f"@{b}{unit}" for b in budgets]
+                 + [f"AUC{unit}", "queries to target: lower median [IQR]", "reached"]
+                 + ([] if fronts else [f"held-out of chosen{_unit(results, held) if held else ''}"])
+                 + [FAILED_HEAD, "wall s/run"])
     rows = []
     d = _digits([m for cells in at.values() for m, _, _ in cells])
     for label, runs in results.methods.items():
@@ -130,9 +134,17 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     common = len(results.common_seeds())
     return {"results": (main_head, rows),
             "ranks": (["method", f"average rank over {common} seed{'s' * (common != 1)} at {budgets}"], rank_rows),
-            "tests": (["pair (a vs b)", "mean a − b" + " (lower is better)" * results.minimize, "a wins / losses",
+            "tests": (["pair (a vs b)", f"mean a − b{unit}" + " (lower is better)" * results.minimize,
+                       "a wins / losses",
                        "p (Wilcoxon)", "p (Holm)",
                        "effect (rank-biserial)", "significant"], test_rows)}
+
+
+def _unit(results: StudyResults, metric: str) -> str:
+    """' (%)': the unit of ``metric`` as the study's runs report it, for a column's head; '' where its plugins name
+    none, and in a multi-objective study, whose columns are hypervolumes."""
+    base = results.study.base
+    return "" if results.reference is not None else with_unit("", base.space, base.evaluator, metric)
 
 
 BOOTSTRAP_SEEDS = 10
@@ -304,7 +316,8 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
     objectives = [text.rsplit(":", 1)[0] for text in summary.get("objectives", ())] or [summary["objective"]]
     reported = list(dict.fromkeys(m for t in done for m in t.result.metrics))
     metric_names = [m for m in objectives if m in reported] + [m for m in reported if m not in objectives]
-    best: Table = (["trial", "architecture"] + metric_names,
+    heads = metric_heads(metric_names, summary["space"], summary["evaluator"])  # 89.2 and 7.5: % and ms
+    best: Table = (["trial", "architecture"] + heads,
                    [[str(t.id), t.arch] + [metric_text(t.result.metrics.get(m)) for m in metric_names]
                     for t in done])
     failed: Table = (["trial", "architecture", "reason"],
@@ -355,6 +368,7 @@ def _pareto_section(summary: dict) -> tuple[str, Table] | None:
     text = (f"Objectives {', '.join(summary['objectives'])}; hypervolume {hypervolume_text(summary)}"
             + "".join(f"; {left} left out" for left in left_out_texts(summary)) + ".")
     metrics = [o.partition(":")[0] for o in summary["objectives"]]
-    return text, (["trial", "architecture", *metrics],  # digits that tell members apart, as show gives them
+    heads = metric_heads(metrics, summary["space"], summary["evaluator"])
+    return text, (["trial", "architecture", *heads],  # digits that tell members apart, as show gives them
                   [[str(m["trial"]), m["arch"], *(texts[k] for k in metrics)]
                    for m, texts in zip(summary["pareto_front"], front_texts(summary))])

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 
 from nasloop.engine.cli import main
+from nasloop.engine.config import SearchConfig
 from nasloop.engine.report import study_tables
 from nasloop.engine.store import RunStore
 from nasloop.engine.store_rows import Trial
+from nasloop.engine.study import Study
 from nasloop.engine.study_results import MethodRuns, StudyResults
 from nasloop.engine.study_stats import holm, paired_tests
 from nasloop.engine.types import Result
@@ -104,7 +106,8 @@ def test_methods_without_a_shared_seed_have_no_paired_test_and_leave_holms_famil
         method.add(seed, trials, 3, None, 1.0)
         return method
 
-    results = StudyResults(None, 3, "val_accuracy", False, None,  # random's seed 1 and local's seed 0 deleted
+    results = StudyResults(Study(tmp_path, SearchConfig(), [], [0, 1]), 3, "val_accuracy", False, None,  # random's
+                           # seed 1 and local's seed 0 deleted
                            {"random": runs("random", 0, [70.0, 80.0, 90.0]), "local": runs("local", 1, [75.0] * 3)},
                            [])
     head, rows = study_tables(results)["tests"]

@@ -18,7 +18,7 @@ def test_few_seeds_and_a_minimised_objective_are_said_beside_the_tests(tmp_path:
     assert main(["compare", "--space", "nb201", "--methods", "random,local", "--objective", "flops_m", "--minimize",
                  "--budget", "5", "--seeds", "2", "--data-dir", str(data_dir), "--out", str(study), "--quiet"]) == 0
     report = (study / "report.md").read_text()
-    assert "| pair (a vs b) | mean a − b (lower is better) | a wins / losses |" in report
+    assert "| pair (a vs b) | mean a − b (millions) (lower is better) | a wins / losses |" in report
     assert ("With 2 paired seeds, the exact Wilcoxon test's smallest two-sided p is 0.5: no pair can reach 0.05 "
             "however the runs differ; 6 seeds are the fewest that can") in report
 

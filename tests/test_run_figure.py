@@ -39,5 +39,6 @@ def test_a_run_reports_tables_align_their_words_left(tmp_path: Path, data_dir: P
     write_run_report(tmp_path / "run", tmp_path / "report", command=("nasloop", "report"))
     lines = (tmp_path / "report" / "report.md").read_text().splitlines()
     rules = {lines[i - 1]: lines[i] for i, line in enumerate(lines) if line.startswith("|---")}
-    assert rules["| trial | architecture | val_accuracy | params_m | flops_m |"] == "|---|---|---:|---:|---:|"
+    head = "| trial | architecture | val_accuracy (%) | params_m (millions) | flops_m (millions) |"  # units: %, M
+    assert rules[head] == "|---|---|---:|---:|---:|"
     assert rules["| trial | architecture | reason |"] == "|---|---|---|"

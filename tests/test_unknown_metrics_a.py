@@ -55,4 +55,4 @@ def test_a_run_reports_table_puts_the_objective_first(tmp_path, data_dir):
     assert main(["report", str(run)]) == 0
     header = next(line for line in (run / "report" / "report.md").read_text().splitlines()
                   if line.startswith("| trial | architecture |"))
-    assert header.startswith("| trial | architecture | val_accuracy | test_accuracy |"), header
+    assert header.startswith("| trial | architecture | val_accuracy (%) | test_accuracy (%) |"), header
