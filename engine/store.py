@@ -32,7 +32,8 @@ from .run_missing import DB_NAME, missing_run
 from .run_lock import is_being_searched
 from .store_rows import (DONE, DUPLICATE, RESTORE as _RESTORE, Trial, check_layout, check_meta, check_repeats,
                          check_single_evaluations, json_value, trial_of)
-from .store_empty import STORE_TABLES, empty_tables, existing_only, holds_no_run, no_run
+from .store_wal_rescue import rescue_or_refuse
+from .store_empty import STORE_TABLES, empty_tables, existing_only, no_run
 from .store_journal import roll_back_hot_journal
 from .store_writes import Writes
 from .types import Result
@@ -82,10 +83,9 @@ def _check_file(path: Path) -> None:
             header = fh.read(len(_SQLITE_HEADER))
     except OSError as exc:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not header and holds_no_run(path):
-        raise no_run(path)
-    if not header:
-        raise DataError(f"{path} is empty (0 bytes), so not a nasloop store; {_RESTORE}")
+    if not header:  # refused, unless a write-ahead log beside it holds the run, which SQLite would delete
+        rescue_or_refuse(path, _RESTORE)
+        return _check_file(path)
     if header != _SQLITE_HEADER:
         raise DataError(f"{path} is not an SQLite file, so not a nasloop store; {_RESTORE}")
 

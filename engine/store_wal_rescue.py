@@ -1,0 +1,106 @@
+"""A store whose file is 0 bytes beside a write-ahead log that holds its committed pages, rebuilt from that log.
+
+A store's pages reach its file at a checkpoint; until then the committed ones live in ``nasloop.sqlite-wal``. A run
+killed at its very start, or a file copied or restored before its first checkpoint, can leave the file 0 bytes
+beside a log holding the whole run. nasloop refused it as 'empty (0 bytes)', and SQLite cannot read it either: on
+opening a 0-byte database it deletes the log beside it, read-only opens included (checked with SQLite 3.40), so the
+run is lost to the first open. The log's format is SQLite's documented one (https://sqlite.org/fileformat.html,
+section 4): its frames whose checksums chain from its header, up to its last commit, are the pages a checkpoint
+would have written, and those pages are the store. A log with no such commit holds no run.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import struct
+from pathlib import Path
+
+from .errors import DataError
+from .run_lock import is_being_searched
+from .store_empty import holds_no_run, no_run
+
+_MAGIC = (0x377F0682, 0x377F0683)
+"""The log's first word: its checksums read words little-endian (…82) or big-endian (…83)."""
+_HEADER, _FRAME_HEADER = 32, 24
+RESCUED = ".before-rescue"
+"""The suffix the log is kept under once its pages are in the store: nothing the user had is deleted."""
+
+
+def _checksum(data: bytes, big_endian: bool, start: tuple[int, int]) -> tuple[int, int]:
+    """SQLite's WAL checksum of ``data`` (a multiple of 8 bytes), continued from ``start``."""
+    words = struct.unpack(f"{'>' if big_endian else '<'}{len(data) // 4}I", data)
+    s0, s1 = start
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1
+
+
+def committed_image(log: bytes) -> bytes | None:
+    """The database the log's last commit leaves, page by page; None where the log holds no commit, or lacks a page
+    that commit's database has (it would be in the file, which is empty)."""
+    if len(log) < _HEADER:
+        return None
+    magic, _, page_size, _, salt1, salt2, sum1, sum2 = struct.unpack(">8I", log[:_HEADER])
+    big_endian = magic == _MAGIC[1]
+    if magic not in _MAGIC or page_size < 512 or page_size & (page_size - 1):
+        return None
+    running = _checksum(log[:_HEADER - 8], big_endian, (0, 0))
+    if running != (sum1, sum2):
+        return None
+    pages: dict[int, bytes] = {}
+    committed: dict[int, bytes] = {}
+    size, offset = 0, _HEADER
+    while offset + _FRAME_HEADER + page_size <= len(log):
+        number, commit, frame_salt1, frame_salt2, sum1, sum2 = struct.unpack(">6I", log[offset:offset + 24])
+        page = log[offset + _FRAME_HEADER:offset + _FRAME_HEADER + page_size]
+        running = _checksum(page, big_endian, _checksum(log[offset:offset + 8], big_endian, running))
+        if (frame_salt1, frame_salt2) != (salt1, salt2) or running != (sum1, sum2):
+            break  # a frame of an older log, or one torn by the kill: the log ends here
+        pages[number] = page
+        if commit:
+            committed, size = dict(pages), commit
+        offset += _FRAME_HEADER + page_size
+    if not size or any(number not in committed for number in range(1, size + 1)):
+        return None
+    return b"".join(committed[number] for number in range(1, size + 1))
+
+
+def rescue_or_refuse(path: Path, restore: str) -> None:
+    """The 0-byte store at ``path`` rebuilt from its write-ahead log where that holds a run, else a one-line refusal:
+    ``no_run``'s where the store provably holds none, else one that ends in ``restore``, the advice for a damaged
+    store. A search writing the folder is left alone (its store is not 0 bytes: something else is amiss)."""
+    if holds_no_run(path):
+        raise no_run(path)
+    if not path.with_name(path.name + "-wal").is_file() or is_being_searched(path.parent):
+        raise DataError(f"{path} is empty (0 bytes), so not a nasloop store; {restore}")
+    rescue_from_log(path)
+
+
+def rescue_from_log(path: Path) -> None:
+    """Rebuild the 0-byte store at ``path`` from its write-ahead log, as a checkpoint would have, keeping the log as
+    ``…-wal.before-rescue``; a one-line refusal where the log holds no committed run or cannot be read."""
+    log = path.with_name(path.name + "-wal")
+    try:
+        image = committed_image(log.read_bytes())
+    except OSError as exc:
+        raise DataError(f"{path} is empty (0 bytes) and its write-ahead log {log.name} cannot be read "
+                        f"({exc.strerror or exc}); make it readable and try again") from None
+    if image is None:
+        raise DataError(f"{path} is empty (0 bytes) and its write-ahead log {log.name} holds no committed run (a "
+                        f"search killed as it started); delete both files and start the search again with "
+                        f"--run-dir {path.parent}")
+    partial = path.with_name(path.name + ".rescue")
+    try:
+        with open(partial, "wb") as out:
+            out.write(image)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise DataError(f"{path} is empty (0 bytes), and the run its write-ahead log {log.name} holds cannot be "
+                        f"written back into it ({exc.strerror or exc}); copy the run folder somewhere writable and "
+                        "read the copy") from None
+    with contextlib.suppress(OSError):  # left in place, SQLite replays it onto the same pages: no harm
+        os.replace(log, log.with_name(log.name + RESCUED))
