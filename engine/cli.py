@@ -19,7 +19,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .assemble import dataset_for, parse_user_arch, table_values, tabulated_spaces, target_description
+from .assemble import dataset_for, parse_user_arch, tabulated_spaces, target_description
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, search_config
@@ -40,6 +40,7 @@ from .plugins import load_plugins
 from .predictor_options import options_per_predictor
 from .progress import progress
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .run_values import run_values
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
                              no_best_text, ranked_by)
@@ -159,9 +160,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     rows = [("space / dataset", space_and_dataset(summary['space'], summary['dataset'], summary.get("fidelity"))
                                 + (f", {summary['dedup']} dedup" if summary.get("dedup", "exact") != "exact" else "")),
             # "surrogate 1" alone did not say that NB301's CIFAR-10 accuracies are the surrogate's predictions
-            *((("values", values),) if (values := table_values(
-                summary["space"], summary["dataset"], None if summary.get("objectives") else summary["objective"],
-                summary["evaluator"])) else ()),
+            *((("values", values),) if (values := run_values(summary)) else ()),  # a table's, a training's splits
             ("strategy (seed)", f"{summary['strategy']}{_guided_by(summary)} ({summary['seed']})"),
             ("evaluator / executor", f"{summary['evaluator']} / {summary['executor']}"),
             *((f"{kind} options", ", ".join(f"{k}={option_text(v)}" for k, v in options.items()))

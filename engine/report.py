@@ -24,6 +24,7 @@ from .plot_fonts import glyph_note
 from .metric_heads import metric_heads, with_unit
 from .plots import pareto_figure, run_figure, study_figures
 from .replaced_files import write_text_replacing
+from .run_values import run_values
 from .report_files import write_staged
 from .search import summarize
 from .objectives import parse_objectives
@@ -330,8 +331,7 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
              f"{summary['evaluations']} evaluations, {summary['failed']} failed"
              + "".join(f"; {note}" for note in (bookkeeping_note(summary), summary.get("unread_note")) if note))
     # a run's report gave NB301's surrogate predictions as plain accuracies, where a study's said what they are
-    if values := table_values(summary["space"], summary["dataset"],
-                               None if summary.get("objectives") else summary["objective"], summary["evaluator"]):
+    if values := run_values(summary):  # a training's splits too
         facts += f"; values: {values}"
     md_prov, html_prov = provenance(command)
     ranked = "Best architectures" + ranked_by(summary)

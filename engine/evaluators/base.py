@@ -117,6 +117,12 @@ class Evaluator(Configurable, ABC):
         fetch."""
         return ""
 
+    @classmethod
+    def measured_on(cls, options: Mapping[str, Any]) -> str:
+        """Which data each metric was measured on, in words, from a run's ``options`` as given (``nasloop show``
+        says it); '' where the metrics' names say enough. A benchmark's evaluator is described by its table."""
+        return ""
+
     def warm_up(self) -> None:
         """Load what evaluation loads lazily (a table, a dataset) in this process, ahead of the first
         trial: an executor calls it on each new worker so a trial's timeout measures the trial."""

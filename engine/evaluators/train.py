@@ -25,7 +25,7 @@ import math
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
 
@@ -94,12 +94,14 @@ class TrainingEvaluator(Evaluator):
 
     ``train_images`` trains on a class-balanced sample of that many training images (quick runs);
     ``replicates`` trains that many networks per architecture (draws of a generator point, see
-    :mod:`.replicates`). ``seed`` seeds the initial weights, the data order and the splits, and is not the
-    search's ``--seed``: an architecture trains alike in every search, whatever its seed or strategy, so their
-    results compare as a table's do (on the same device and torch thread count: each result records its
-    ``torch_threads``, and the fewest and most threads any of its epochs and its accuracies ran on,
-    ``torch_threads_min`` and ``_max``, which differ where a trial resumed from a checkpoint on another count:
-    condition metrics); give ``seed=N`` to train other weights.
+    :mod:`.replicates`); ``test=false`` leaves the test split unmeasured (no ``test_accuracy``), where each trial
+    paid a pass over it that the search never reads (a short search's networks at chance paid it for nothing).
+    ``seed`` seeds the initial weights, the data order and the splits, and is not the search's ``--seed``: an
+    architecture trains alike in every search, whatever its seed or strategy, so their results compare as a
+    table's do (on the same device and torch thread count: each result records its ``torch_threads``, and the
+    fewest and most threads any of its epochs and its accuracies ran on, ``torch_threads_min`` and ``_max``, which
+    differ where a trial resumed from a checkpoint on another count: condition metrics); give ``seed=N`` to train
+    other weights.
     The remaining options are :class:`TrainConfig`'s and :class:`Trainer`'s.
     """
 
@@ -121,9 +123,9 @@ class TrainingEvaluator(Evaluator):
                  amp: bool = True, cifar_source: Literal[CIFAR_SOURCES] = "auto",
                  download: bool = False, image_dir: str | os.PathLike | None = None, resolution: Resolution = 64,
                  crop_fraction: CropFraction = 1.0, loader_workers: PositiveInt = 8,
-                 replicates: PositiveInt = 1) -> None:
+                 replicates: PositiveInt = 1, test: bool = True) -> None:
         super().__init__(space, context)
-        self.replicates = replicates
+        self.replicates, self.test = replicates, test
         self.dataset = self.context.image_dataset("its networks cannot be trained on it",
                                                   "search the table with --evaluator tabular", any_images=True).name
         if self.dataset not in TRAINABLE:
@@ -212,7 +214,17 @@ class TrainingEvaluator(Evaluator):
         self._load()
 
     def metric_names(self, fidelity: int | None = None) -> Sequence[str] | None:
-        return replicate_metric_names(TRAIN_METRICS, self.replicates)
+        return replicate_metric_names(tuple(m for m in TRAIN_METRICS if self.test or m != "test_accuracy"),
+                                      self.replicates)
+
+    @classmethod
+    def measured_on(cls, options: Mapping[str, Any]) -> str:
+        """Which split each accuracy was measured on, from the run's options (those given; the rest defaults)."""
+        images = f"{options['train_images']:,} training images" if options.get("train_images") else "training images"
+        test = ("test_accuracy on the dataset's test split" if options.get("test", True) else
+                "no test_accuracy: the test split was not measured (test=false)")
+        return (f"val_accuracy on a validation split carved from the {images} (val_fraction "
+                f"{options.get('val_fraction', 0.1):g}, trained on the rest); {test}")
 
     def bookkeeping_metrics(self) -> Sequence[str]:
         """Its condition metrics, and the epochs a training ran to (the run's fidelity) and resumed from (a
@@ -229,8 +241,8 @@ class TrainingEvaluator(Evaluator):
     def _evaluate(self, arch: Arch, fidelity: int | None, draw: int) -> Result:
         report = self.train(arch, fidelity, draw=draw)
         counts = [*report.epoch_threads, report.threads]  # a trial resumed from a checkpoint: its earlier fits' too
-        metrics = {
-            "val_accuracy": report.val_accuracy, "test_accuracy": report.test_accuracy,
+        metrics = {  # test_accuracy left out where the test split is not measured (test=false): not a NaN
+            "val_accuracy": report.val_accuracy, **({"test_accuracy": report.test_accuracy} if self.test else {}),
             "train_loss": report.train_loss, "params": float(report.params), "params_m": report.params / 1e6,
             "images_per_second": report.images_per_second, "train_seconds": report.train_seconds,
             "epochs": float(report.epochs), "start_epoch": float(report.start_epoch),
@@ -268,7 +280,7 @@ class TrainingEvaluator(Evaluator):
                           amp=self.amp, data=data)
         model = self._network(arch, splits["num_classes"], draw)
         try:
-            return trainer.fit(model, splits["train"], splits["val"], splits["test"],
+            return trainer.fit(model, splits["train"], splits["val"], splits["test"] if self.test else None,
                                checkpoint_dir=self.checkpoint_dir(arch, epochs, draw), on_epoch_end=on_epoch_end,
                                num_classes=splits["num_classes"])
         except UnwritableCheckpoint as exc:  # the search stops; its resume trains this trial again
@@ -355,7 +367,7 @@ class TrainingEvaluator(Evaluator):
         keep, held = self._carve(labels)
         return {"train": DeviceArrays(images[keep], labels[keep], device),
                 "val": DeviceArrays(images[held], labels[held], device) if len(held) else None,
-                "test": DeviceArrays(*test, device), "num_classes": num_classes}
+                "test": DeviceArrays(*test, device) if self.test else None, "num_classes": num_classes}
 
     def _from_folder(self) -> dict[str, Any]:
         root = self._image_root()
@@ -373,7 +385,7 @@ class TrainingEvaluator(Evaluator):
         device = resolve_device(self.device)
         return {"train": DeviceArrays(*train.load_arrays(), device),
                 "val": DeviceArrays(*val.load_arrays(), device) if len(val) else None,
-                "test": DeviceArrays(*test.load_arrays(), device), "num_classes": num_classes}
+                "test": DeviceArrays(*test.load_arrays(), device) if self.test else None, "num_classes": num_classes}
 
     def _image_root(self) -> Path:
         return locate_image_folder(self.image_dir, self.data_dir)
