@@ -46,6 +46,7 @@ from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts,
                              no_best_text, ranked_by)
 from .search import resume, search
 from .export import export_trials, print_json, print_table
+from .heartbeat import wall_text
 from .metric_heads import with_unit
 from .options import check_options, option_names
 from .value_texts import cost_text, metric_text, option_text, space_and_dataset
@@ -172,7 +173,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
                             f" {summary['failed']} failed"
                             + (f", {summary['pending']} not finished" if summary["pending"] else "") + ")"),
             ("evaluation cost", cost_text(summary["budget"]["seconds_used"], estimated, summary["budget"]["seconds"])),
-            ("wall time", f"{summary['wall_seconds']:.2f} s"),
+            ("wall time", wall_text(summary)),  # 'at least' that of a killed session's last heartbeat
             ("best" + (ranked_by(summary) or " architecture"),
              best.get("arch", "-" + (f" ({why})" if (why := no_best_text(summary)) else "")))]
     rows += [(f"  {with_unit(name, summary['space'], summary['evaluator'], name)}", metric_text(value))

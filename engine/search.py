@@ -44,6 +44,7 @@ from .study_target import refuse_empty_reference_point
 from .tensorboard_log import TensorBoardLog, refuse_odd_diagnostics
 from .user_files import MOVED_FIX, check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
 from .wall_clock import wall_clock
+from .heartbeat import HEARTBEAT_KEY
 
 __all__ = ["search", "resume", "summarize", "default_run_dir", "build_plugins", "build_parts", "check_new_run"]
 
@@ -287,6 +288,8 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             raise DataError(f"{store.path} has no valid run configuration; it was not written by 'nasloop search' "
                             "or is damaged")
         wall = store.get_meta("wall_seconds") or 0.0  # a number: checked as the store opened
+        beat, killed = store.get_meta(HEARTBEAT_KEY), None  # a session's, later than its last state saved
+        wall = max(wall, beat["wall_seconds"]) if beat else wall
         counts = store.counts()
         # every row is read, not just the best: a damaged row is reported here, never shown as fine
         evaluations = store.evaluations()
@@ -299,6 +302,8 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
                 status = "running"
             else:  # its process was killed
                 status, reason = "stopped", f"no process is searching it; {continue_hint(store.path.parent)}"
+                killed = beat and {"last_beat_at": beat["at"], "trials": [t.id for t in evaluations
+                                                                          if t.state == "pending"]}
         if not isinstance(status, str) or not (reason is None or isinstance(reason, str)):
             raise DataError(f"{store.path} is damaged: meta 'status' is {status!r} and 'stop_reason' {reason!r}; "
                             f"{RESTORE}")
@@ -323,7 +328,7 @@ def summarize(store_or_dir: RunStore | str | Path) -> dict[str, Any]:
             "budget": {"queries": config.get("budget"), "seconds": config.get("max_seconds"),
                        "queries_used": int(counts["evaluations"]), "seconds_used": round(counts["cost"], 3),
                        "evaluations_cost_estimated": int(counts["estimated"])},
-            "wall_seconds": round(wall, 3),
+            "wall_seconds": round(wall, 3), "killed": killed,  # killed: the wall time is a lower bound
             "best": None if best is None else {"arch": best.arch, "trial": best.id, "score": best.score,
                                                "metrics": dict(best.result.metrics)},
             **pareto_summary(store, config),

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .errors import ConfigError, DataError
+from .heartbeat import HEARTBEAT_KEY, valid_heartbeat
 from .objectives import Objective, oriented_values, parse_objectives
 from .types import Result
 
@@ -126,7 +127,8 @@ _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "repeat_streak": (_count, "a count"), "repeats_to_replay": (_count, "a count"),
     "pretrained_files": (lambda v: v is None or isinstance(v, dict) and all(isinstance(d, str) for d in v.values()),
                          "file -> sha256"),
-    RESOLVED_KEY: (resolved_record, "plugin kind -> name -> options")}
+    RESOLVED_KEY: (resolved_record, "plugin kind -> name -> options"),
+    HEARTBEAT_KEY: (valid_heartbeat, "null or {wall_seconds, at}: two numbers")}
 """What each meta value nasloop reads must be, and how the refusal says so (the others are checked where they are
 read). Checked as every store opens, so the readers of the wall time need no check of their own."""
 

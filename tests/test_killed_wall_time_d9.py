@@ -1,0 +1,95 @@
+"""A search killed with SIGKILL during a trial: ``show`` gave its wall time only up to the last state the store
+saved (0.00 s for a run killed in its first training, however long that had run). The session's heartbeat records
+the time every few seconds, so ``show`` says the wall time is at least that, that the search was killed, and during
+which trial; a resume counts it."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+
+IN_TRIAL = 9.0
+"""How long the search is left in its trial before the kill: past a heartbeat, which come every 5 s."""
+PLUGIN = '''
+import time
+from pathlib import Path
+
+from nasloop.engine.evaluators.base import Evaluator
+from nasloop.engine.registry import register_evaluator
+from nasloop.engine.types import Result
+
+HOLD = Path(__file__).with_name("hold")
+
+
+@register_evaluator("d9-held")
+class Held(Evaluator):
+    """Scores a cell 1 once the file 'hold' beside this plugin is gone: a trial as long as the test wants."""
+
+    def evaluate(self, arch, fidelity=None):
+        while HOLD.exists():
+            time.sleep(0.05)
+        return Result(metrics={"val_accuracy": 1.0}, cost=1.0)
+
+    def metric_names(self, fidelity=None):
+        return ["val_accuracy"]
+'''
+
+
+def _nasloop(plugin: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "nasloop.engine.cli", "--plugin", str(plugin), *args]
+
+
+def _pending(store: Path) -> bool:
+    """Whether the search has begun its first trial (False before the store exists)."""
+    if not store.exists():
+        return False
+    with sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True) as db:
+        try:
+            row = db.execute("SELECT 1 FROM trials WHERE state = 'pending'").fetchone()
+        except sqlite3.OperationalError:  # not yet made
+            row = None
+    db.close()
+    return row is not None
+
+
+def test_show_of_a_run_killed_mid_trial_gives_its_wall_time_as_at_least_the_last_heartbeat(tmp_path: Path,
+                                                                                        data_dir: Path) -> None:
+    plugin, run = tmp_path / "held.py", tmp_path / "run"
+    plugin.write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
+    (tmp_path / "hold").touch()
+    with subprocess.Popen(_nasloop(plugin, "search", "--space", "nb201", "--evaluator", "d9-held", "--strategy",
+                                   "random", "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(run),
+                                   "--quiet"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as search:
+        deadline = time.monotonic() + 120
+        while not _pending(run / "nasloop.sqlite"):
+            assert search.poll() is None, search.stderr.read()
+            assert time.monotonic() < deadline, "no trial began within 120 s"
+            time.sleep(0.2)
+        time.sleep(IN_TRIAL)
+        os.kill(search.pid, signal.SIGKILL)  # in its first trial, which waits on the hold file
+        assert search.wait() == -signal.SIGKILL
+
+    shown = subprocess.run(_nasloop(plugin, "show", str(run), "--json"), capture_output=True, text=True, check=True)
+    summary = json.loads(shown.stdout)
+    assert summary["wall_seconds"] >= IN_TRIAL - 5 and summary["killed"]["trials"] == [1]  # beats 5 s apart
+    table = subprocess.run(_nasloop(plugin, "show", str(run)), capture_output=True, text=True, check=True).stdout
+    words = " ".join(" ".join(line.strip("│ ") for line in table.splitlines()).split())
+    assert f"at least {summary['wall_seconds']:.2f} s: its search was killed during trial 1, last alive at" in words
+
+    (tmp_path / "hold").unlink()
+    resumed = subprocess.run(_nasloop(plugin, "search", "--resume", str(run), "--json", "--quiet"),
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    after = json.loads(resumed.stdout)
+    assert after["status"] == "finished" and after["killed"] is None
+    assert after["wall_seconds"] >= summary["wall_seconds"]  # the killed session's time is counted, not lost
+    with sqlite3.connect(f"{(run / 'nasloop.sqlite').as_uri()}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'heartbeat'").fetchone() == ("null",)  # ended: none
+    db.close()
