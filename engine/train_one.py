@@ -53,5 +53,6 @@ def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str 
     diverged = evaluator.divergence(report)
     if diverged:
         raise ConfigError(f"{diverged}, e.g. --train-opt lr={evaluator.lr / 10:g}")
+    measured = {k: v for k, v in report.to_dict().items() if evaluator.test or k != "test_accuracy"}  # not nan
     return {"arch": space.format(arch), "dataset": evaluator.dataset, "data_source": evaluator.data_source(),
-            **report.to_dict()}
+            **measured}

@@ -53,3 +53,14 @@ def test_an_objective_the_test_split_would_measure_is_refused(tmp_path: Path, da
                  str(data_dir), "--run-dir", str(tmp_path / "run")]) == 2
     one_line(capsys.readouterr().err.strip(), "no 'test_accuracy' metric", "val_accuracy")
     assert not (tmp_path / "run").exists()
+
+
+def test_nasloop_train_with_test_false_reports_no_test_accuracy(data_dir: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """It printed 'test_accuracy nan', as if the test split had been measured and failed."""
+    arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+    assert main(["train", "--space", "nb201", "--arch", arch, "--space-opt", "channels=8", "--space-opt", "cells=1",
+                 "--train-opt", "train_images=200", "--train-opt", "test=false", "--epochs", "1", "--data-dir",
+                 str(data_dir), "--json"]) == 0
+    measured = json.loads(capsys.readouterr().out)
+    assert "val_accuracy" in measured and "test_accuracy" not in measured
