@@ -58,13 +58,14 @@ def space_cells(benchmark: Any, space: SearchSpace) -> list:
 
 def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = "cifar10",
                   data_dir: str | None = None, run_dir: str | None = None, lookup: bool = False,
-                  workdir: str | None = None) -> RunContext:
+                  workdir: str | None = None, space_options: Mapping[str, Any] | None = None) -> RunContext:
     """The run context for a space: its benchmark (if it names one) is built here, once; relative paths in
     plugin options are read from ``workdir`` (see :attr:`RunContext.workdir`). A ``data_dir`` that is no folder
     is refused here, even by a command that would read nothing from it. The space may be given by its registered
     name, as build_space takes it ('nb101' failed with AttributeError: 'str' object has no attribute 'benchmark').
     A ``lookup`` on a space without a benchmark is refused (the context came back without one, and nothing said
-    so); a command that says why in its own words passes ``lookup`` only where the space has a table."""
+    so); a command that says why in its own words passes ``lookup`` only where the space has a table. The benchmark
+    is handed the space's options as the run gives them, its defaults filled in (``Benchmark.space_options``)."""
     check_data_dir(data_dir)
     if isinstance(space_factory, str):
         space_factory = SEARCH_SPACES.get(space_factory)
@@ -73,8 +74,9 @@ def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = 
         raise UnsupportedError(f"build_context: lookup=True answers evaluations from the space's benchmark table, and "
                                f"search space '{space_factory.name}' has none; pass lookup=False (evaluate it with "
                                f"proxies or training), or choose a space that has one: {', '.join(tabulated_spaces())}")
+    wiring = {"space_options": effective_options(space_factory, dict(space_options or {}))}
     benchmark = None if name is None else construct("benchmark", name, space_benchmark(space_factory),
-                                                    data_dir=data_dir)
+                                                    wiring=wiring, data_dir=data_dir)
     if lookup and benchmark is not None and isinstance(dataset, str):  # 'cifar-10' read no stored proxies, silently
         benchmark.task(dataset)
     return RunContext(dataset=dataset, data_dir=data_dir, run_dir=run_dir, benchmark=benchmark, lookup=lookup,
@@ -82,12 +84,14 @@ def build_context(space_factory: type[SearchSpace] | str, dataset: str | None = 
 
 
 def table_context(space_factory: type[SearchSpace], dataset: str | None, data_dir: str | None = None,
-                  run_dir: str | None = None, workdir: str | None = None, looks_up: bool = True) -> RunContext:
+                  run_dir: str | None = None, workdir: str | None = None, looks_up: bool = True,
+                  space_options: Mapping[str, Any] | None = None) -> RunContext:
     """:func:`build_context` whose evaluations the space's table answers where it has one and ``looks_up`` (the
     evaluator reads tables); a space without one gets a context without a table, whose ``require_benchmark``
     lets the command say why in its own words, where ``lookup=True`` would be refused in build_context's."""
     lookup = looks_up and space_factory.benchmark is not None
-    return build_context(space_factory, dataset, data_dir, run_dir, lookup=lookup, workdir=workdir)
+    return build_context(space_factory, dataset, data_dir, run_dir, lookup=lookup, workdir=workdir,
+                         space_options=space_options)
 
 
 def default_dataset(space: str) -> str:

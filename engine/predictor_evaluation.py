@@ -178,7 +178,8 @@ def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], s
         raise ConfigError(f"predictor options given for '{stray[0]}', which is not being evaluated; "
                           f"evaluated: {', '.join(factories)}")
     factory = SEARCH_SPACES.get(space)  # without a table, require_benchmark says why, in the command's words
-    context = dataclasses.replace(table_context(factory, dataset, str(data_dir) if data_dir else None), on_note=on_note)
+    context = dataclasses.replace(table_context(factory, dataset, str(data_dir) if data_dir else None,
+                                                space_options=space_options), on_note=on_note)
     if resolved is not None and not isinstance(resolved, ResolvedOptions):  # a record failed as an AttributeError
         raise ConfigError(f"resolved takes a ResolvedOptions (ResolvedOptions(record), the record a study keeps), "
                           f"got {one_line(repr(resolved), 80)}")

@@ -61,7 +61,8 @@ def build_parts(config: SearchConfig, on_note: Note | None = None, resumed: bool
         raise ConfigError(f"{twice[0]} is given by both --evaluator-opt and --space-opt; give it once, with "
                           "--space-opt (the network's size is the search space's option)")
     context = table_context(space_factory, config.dataset, config.data_dir and config.path(config.data_dir),
-                            config.run_dir, config.workdir, evaluator_factory.uses_benchmark)
+                            config.run_dir, config.workdir, evaluator_factory.uses_benchmark,
+                            {**moved, **config.space_options})  # the benchmark's cells() of the space as built
     objectives = config.objective_list() or ()
     context = dataclasses.replace(context, resumed=resumed, on_note=on_note, fidelity=config.fidelity,
                                   objectives=objectives)

@@ -32,7 +32,7 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
     if space.benchmark is None or not _answers_table(base):
         return given
     try:
-        context = table_context(space, base.dataset, base.data_dir)
+        context = table_context(space, base.dataset, base.data_dir, space_options=base.space_options)
         task = context.benchmark.task(base.dataset)
         if several:  # may not pass the hypervolume of the table's own front, which only grows
             best = _table_hypervolume(context.benchmark, task.name, base, given)
@@ -122,7 +122,7 @@ def refuse_empty_reference_point(base: SearchConfig) -> None:
     space = SEARCH_SPACES.get(base.space)
     if base.num_objectives < 2 or space.benchmark is None or not _answers_table(base):
         return
-    context = table_context(space, base.dataset, base.data_dir)
+    context = table_context(space, base.dataset, base.data_dir, space_options=base.space_options)
     objectives = base.objective_list()
     points = _table_points(context.benchmark, context.benchmark.task(base.dataset).name, base)
     if points is None:
@@ -166,7 +166,7 @@ def reference_example(base: SearchConfig) -> str:
     space = SEARCH_SPACES.get(base.space)
     points = None
     if space.benchmark is not None and _answers_table(base):
-        context = table_context(space, base.dataset, base.data_dir)
+        context = table_context(space, base.dataset, base.data_dir, space_options=base.space_options)
         points = _table_points(context.benchmark, context.benchmark.task(base.dataset).name, base)
     if points is None or not len(points):
         return "e.g. --reference-point 80,1.6 for val_accuracy:max,params_m:min"

@@ -13,7 +13,7 @@ import os
 import zipfile
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 import numpy as np
 
@@ -21,25 +21,11 @@ from ..engine.data.paths import find_file
 from ..engine.data.rewrites import Rewrite
 from ..engine.data.table import Table, column_name
 from ..engine.errors import ConfigError, DataError, UnsupportedError
-from ..engine.options import Configurable
+from ..engine.options import WIRING, Configurable
 from ..engine.registry import BENCHMARKS, RegisteredName
 from ..engine.types import Arch, Result
 from .table_files import refuse_another_table
-from .task import Task, unknown_task
-
-
-def _whole_epochs(fidelity: Any) -> int:
-    """``fidelity`` as a whole number of epochs, or one line: int() reads 12.5 as 12 (another fidelity's results,
-    returned unseen), True as 1, and fails on 'twelve' with Python's ValueError."""
-    try:
-        epochs = int(fidelity)
-        whole = not isinstance(fidelity, bool) and epochs == float(fidelity)
-    except (TypeError, ValueError, OverflowError):
-        whole = False
-    if not whole:
-        raise ConfigError(f"a fidelity is a whole number of training epochs, got {fidelity!r}; give one the table "
-                          "holds (benchmark.fidelities(task) lists them)")
-    return epochs
+from .task import Task, unknown_task, whole_epochs
 
 
 class Benchmark(Configurable, ABC):
@@ -69,9 +55,15 @@ class Benchmark(Configurable, ABC):
     """What ``nasloop data import --space <name>`` is given to import a table of the whole space (the public file
     holding every architecture), named by the refusal of a search on a table of part of it; empty where none is."""
     metric_units: ClassVar[dict[str, str]] = {}  # each reported metric's unit (see .units), for a report's axes
+    wiring: ClassVar[tuple[str, ...]] = (*WIRING, "space_options")
 
-    def __init__(self, data_dir: str | os.PathLike | None = None) -> None:
+    def __init__(self, data_dir: str | os.PathLike | None = None,
+                 space_options: Mapping[str, Any] | None = None) -> None:
+        """``space_options``: every option of the space the run builds, its defaults filled in, which a benchmark
+        that computes its results may read (:meth:`cells` of a space whose size is an option: a user's benchmark
+        listed the cells of one configuration alone, whatever ``--space-opt`` built)."""
         self.data_dir = str(data_dir) if data_dir else None
+        self.space_options: dict[str, Any] = dict(space_options or {})
         self._located: tuple[str, float] | None = None
 
     def located(self, names: Sequence[str], missing: str) -> tuple[str, float]:
@@ -209,7 +201,7 @@ class Benchmark(Configurable, ABC):
         if not available:
             raise UnsupportedError(f"the {self.name} table has no results for {name}; "
                                    "import a source that covers it with 'nasloop data import'")
-        chosen = max(available) if fidelity is None else _whole_epochs(fidelity)
+        chosen = max(available) if fidelity is None else whole_epochs(fidelity)
         if chosen not in available:
             shown = ", ".join(map(str, available[:12])) + (" ..." if len(available) > 12 else "")
             raise UnsupportedError(f"{self.name} {name} has no {chosen}-epoch results; available: {shown}")

@@ -1,11 +1,14 @@
-"""A benchmark's task: a dataset or task, the metric a search on it optimises, and the names it is asked for by.
+"""A benchmark's task: a dataset or task, the metric a search on it optimises, and the names it is asked for by;
+and its fidelities read as whole epochs.
 
 Kept apart from :mod:`.benchmark` so the refusal of a name that is no task lives beside the names it reads.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
+
+from ..engine.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -31,3 +34,17 @@ def unknown_task(benchmark: str, name: str, tasks: Sequence[Task]) -> str:
         return (f"the {benchmark} benchmark has no task '{name}'; give --dataset {near.name}"
                 f"{f', whose values are {near.description}' if near.description else ''}")
     return f"the {benchmark} benchmark has no task '{name}'; choose --dataset from: {', '.join(t.name for t in tasks)}"
+
+
+def whole_epochs(fidelity: Any) -> int:
+    """``fidelity`` as a whole number of epochs, or one line: int() reads 12.5 as 12 (another fidelity's results,
+    returned unseen), True as 1, and fails on 'twelve' with Python's ValueError."""
+    try:
+        epochs = int(fidelity)
+        whole = not isinstance(fidelity, bool) and epochs == float(fidelity)
+    except (TypeError, ValueError, OverflowError):
+        whole = False
+    if not whole:
+        raise ConfigError(f"a fidelity is a whole number of training epochs, got {fidelity!r}; give one the table "
+                          "holds (benchmark.fidelities(task) lists them)")
+    return epochs
