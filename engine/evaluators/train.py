@@ -38,7 +38,7 @@ from ..data.cifar import DOWNLOAD_HINT, CifarSource, load_cifar10, locate_cifar1
 from ..data.imagenet import ImageFolder, folder_identity, list_classes, locate_image_folder
 from ..errors import ConfigError, MissingDataError
 from ..options import (EPOCHS_WHY, MAX_EPOCHS, Epochs, Fraction, LearningRate, NonNegativeFloat,
-                       PositiveInt, Range, Seed)
+                       PositiveInt, Range, Seed, effective_options)
 from ..registry import register_evaluator
 from ..stop_reasons import continue_hint
 from ..types import Arch, Result
@@ -220,11 +220,12 @@ class TrainingEvaluator(Evaluator):
     @classmethod
     def measured_on(cls, options: Mapping[str, Any]) -> str:
         """Which split each accuracy was measured on, from the run's options (those given; the rest defaults)."""
-        images = f"{options['train_images']:,} training images" if options.get("train_images") else "training images"
-        test = ("test_accuracy on the dataset's test split" if options.get("test", True) else
+        options = effective_options(cls, dict(options))
+        images = f"{options['train_images']:,} training images" if options["train_images"] else "training images"
+        test = ("test_accuracy on the dataset's test split" if options["test"] else
                 "no test_accuracy: the test split was not measured (test=false)")
         return (f"val_accuracy on a validation split carved from the {images} (val_fraction "
-                f"{options.get('val_fraction', 0.1):g}, trained on the rest); {test}")
+                f"{options['val_fraction']:g}, trained on the rest); {test}")
 
     def bookkeeping_metrics(self) -> Sequence[str]:
         """Its condition metrics, and the epochs a training ran to (the run's fidelity) and resumed from (a
