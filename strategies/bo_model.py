@@ -20,6 +20,7 @@ from ..search_spaces.base import BoxSpace, SearchSpace
 if TYPE_CHECKING:  # botorch is imported on the first fit
     from botorch.acquisition import AcquisitionFunction
     from botorch.models import SingleTaskGP
+    from gpytorch.mlls import MarginalLogLikelihood
 
 DTYPE = torch.float64
 ELITES = 10  # best evaluated architectures whose mutations join a discrete candidate pool
@@ -115,17 +116,39 @@ def _fit(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.T
     model = SingleTaskGP(train_x, train_y, train_Yvar=train_yvar,
                          input_transform=Normalize(d=train_x.shape[-1], bounds=bounds),
                          outcome_transform=Standardize(m=train_y.shape[-1]))
-    with torch.no_grad():
-        for name, parameter in model.named_parameters():
-            value = torch.as_tensor((start or {}).get(name, []), dtype=DTYPE)
-            if value.shape == parameter.shape:
-                parameter.copy_(value)
+    mll = ExactMarginalLogLikelihood(model.likelihood, model)
+    warm = bool(start) and _warm_start(mll, start or {})
     # L-BFGS stops at MAX_FIT_STEPS: on one-hot inputs with one lengthscale per feature it can
     # otherwise take ~1,000 steps to settle hyperparameters that barely move the acquisition.
-    steps = MAX_WARM_FIT_STEPS if start else MAX_FIT_STEPS
-    fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model),
-                     optimizer_kwargs={"options": {"maxiter": steps}})
+    fit_gpytorch_mll(mll, optimizer_kwargs={"options": {"maxiter": MAX_WARM_FIT_STEPS if warm else MAX_FIT_STEPS}})
     return model
+
+
+def _warm_start(mll: MarginalLogLikelihood, start: Hyperparameters) -> bool:
+    """Set the model's parameters to ``start``'s (those it names with their shapes) where the marginal likelihood
+    (with the priors, the objective the fit maximises: botorch's own loss closure) is at least that of the defaults
+    a cold fit starts from; else leave the defaults, for a full fit. A finite but degenerate start sits where the
+    gradient vanishes and the few warm steps cannot leave it: length scales of 1e4 (a flat kernel, every point
+    alike) stayed at 1e4 fit after fit. A start worse than the cold one is no head start, whatever made it so; a
+    check of bounds would miss such a point, since the length scales' constraint has no upper bound. It costs two
+    likelihood evaluations (Cholesky factorisations), a few per cent of a warm fit's ten steps with gradients."""
+    from botorch.optim.closures import get_loss_closure
+
+    loss = get_loss_closure(mll)
+    parameters = dict(mll.model.named_parameters())
+    with torch.no_grad():
+        defaults = {name: parameter.clone() for name, parameter in parameters.items()}
+        cold = float(loss().sum())
+        for name, parameter in parameters.items():
+            value = torch.as_tensor(start.get(name, []), dtype=DTYPE)
+            if value.shape == parameter.shape:
+                parameter.copy_(value)
+        warm = float(loss().sum())
+        if warm <= cold:  # a loss: the negated likelihood
+            return True
+        for name, parameter in parameters.items():
+            parameter.copy_(defaults[name])
+    return False
 
 
 def make_acquisition(model: SingleTaskGP, x: np.ndarray, y: np.ndarray, pending: np.ndarray | None,
