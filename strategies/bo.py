@@ -29,7 +29,8 @@ import numpy as np
 
 from ..engine.errors import ConfigError
 from ..engine.options import PositiveInt
-from .counts import InitDesign, McSamples, PoolSize, RawSamples, Restarts
+from .bo_subset import model_rows
+from .counts import InitDesign, McSamples, ModelPoints, PoolSize, RawSamples, Restarts
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import BoxSpace, SearchSpace, VectorEncoded
@@ -79,7 +80,7 @@ class BayesianOptimisation(Strategy):
     def __init__(self, space: SearchSpace, seed: int = 0, num_objectives: PositiveInt = 1,
                  reference_point: list[float] | None = None, num_init: InitDesign = 10,
                  encoding: str | None = None, pool_size: PoolSize = 1000, num_restarts: Restarts = 8,
-                 raw_samples: RawSamples = 256, mc_samples: McSamples = 128,
+                 raw_samples: RawSamples = 256, mc_samples: McSamples = 128, max_points: ModelPoints = 1000,
                  objective_names: list[str] | None = None, on_note: Callable[[str], None] | None = None) -> None:
         super().__init__(space, seed)
         self.sobol_seed = seed  # the initial design is one scrambled Sobol sequence per run seed
@@ -99,7 +100,7 @@ class BayesianOptimisation(Strategy):
         self.num_restarts, self.raw_samples = num_restarts, raw_samples
         if not isinstance(space, BoxSpace):
             space.check_encodings()  # the GP reads the encoding: a broken one is named before the initial design
-        self.mc_samples = mc_samples
+        self.mc_samples, self.max_points = mc_samples, max_points
         self.observed: dict[str, tuple[Arch, list[float], list[float] | None]] = {}  # text → (arch, scores, noise)
         self.failed: set[str] = set()
         self.pending: dict[str, Arch] = {}
@@ -149,20 +150,23 @@ class BayesianOptimisation(Strategy):
         return [self._reserve(a) for a in proposals]
 
     def _surrogate(self, seed: int) -> tuple[SingleTaskGP, np.ndarray]:
-        """The GP fitted on every observation and failure, and its inputs.
+        """The GP fitted on the observations and failures (at most ``max_points`` of them: bo_subset), and its inputs.
 
         Each point's noise is its measured one (the variance of its replicates' mean) where known, else inferred
         (fit_model): a single unknown once made every point's inferred, the measured ones thrown away.
         """
-        archs = list(self.observed.values())
+        texts, failed_texts = list(self.observed), sorted(self.failed)
+        scores = np.array([scores for _, scores, _ in self.observed.values()], dtype=np.float64)
+        rows = model_rows(texts + failed_texts, scores, self.max_points)
+        archs = [self.observed[texts[i]] for i in rows if i < len(texts)]
         y = np.array([scores for _, scores, _ in archs], dtype=np.float64)
         noise = np.array([v if v is not None else [math.nan] * self.num_objectives for *_, v in archs],
                          dtype=np.float64)
         # Failed points join the model at the worst value seen (as SMAC scores crashed runs), so the
         # GP learns to steer clear of a region that fails instead of proposing into it again.
-        failed = [self._load(t) for t in sorted(self.failed)]
+        failed = [self._load(failed_texts[i - len(texts)]) for i in rows if i >= len(texts)]
         model_x = self.proposer.features([a for a, _, _ in archs] + failed)
-        model_y = np.vstack([y, np.repeat(y.min(axis=0, keepdims=True), len(failed), axis=0)])
+        model_y = np.vstack([y, np.repeat(scores.min(axis=0, keepdims=True), len(failed), axis=0)])
         noise = np.vstack([noise, np.full((len(failed), y.shape[1]), math.nan)])  # fit_model gives them the loudest
         model = fit_model(model_x, model_y, noise, self.proposer.bounds(model_x), seed, len(failed), self.fitted)
         self.fitted = hyperparameters(model)  # saved with the state, so a resumed run's next fit starts alike

@@ -62,3 +62,9 @@ MAX_RESTARTS = 1_000
 """bo's ``num_restarts`` on a box (each an optimisation of the acquisition; botorch's examples use 10 to 20): the
 6-evaluation NAGO search took 38 s at 1,000 and 147 s at 10,000, two proposals."""
 Restarts = Annotated[int, Range(1, MAX_RESTARTS, high_for_new_runs=True)]
+
+MAX_MODEL_POINTS = 20_000
+"""bo's ``max_points``, the observations its exact GP fits on (:mod:`.bo_subset`): its kernel matrix is n**2 floats
+(3.2 GB at 20,000) and a fit n**3 (4.6 s a step at 1,000 points). At least 4: the best half, a recent quarter and a
+spread."""
+ModelPoints = Annotated[int, Range(4, MAX_MODEL_POINTS, high_for_new_runs=True)]
