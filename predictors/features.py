@@ -289,6 +289,14 @@ class FeatureSet:
         return out
 
 
+def encoding_features(space: SearchSpace, encoding: str) -> FeatureSet:
+    """The columns of one vector encoding of ``space``, their rows shared within a process (:mod:`.feature_rows`) by
+    every predictor reading that encoding: gp and mlp encoded every cell of the space at each predict (0.25-0.5 s on
+    NB201), and ``predictors evaluate`` builds one per train size and seed. An encoding reads no dataset: the key's
+    context is a bare one, so a run's predictors and a script's share the rows."""
+    return FeatureSet(space, RunContext(dataset=None), [encoding])
+
+
 def impute(values: np.ndarray, floor: np.ndarray) -> np.ndarray:
     """Undefined entries set below their column's training range, so they sort as the worst scores."""
     return np.where(np.isfinite(values), values, floor[None, :])

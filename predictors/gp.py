@@ -22,6 +22,7 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, quiet_botorch, single_thread, vector_encoding
+from .features import encoding_features
 from .saved_state import pack_torch, unpack_torch
 
 if TYPE_CHECKING:  # torch and botorch are imported on the first fit
@@ -69,6 +70,7 @@ class GPPredictor(Predictor):
                  max_iter: PositiveInt = 100) -> None:
         super().__init__(space, seed)
         self.encoding = vector_encoding("gp", space, encoding)
+        self._features = encoding_features(space, self.encoding)
         self.warm_start, self.max_iter = warm_start, max_iter
         self._model = None
         self._scale = np.ones(0)
@@ -77,14 +79,14 @@ class GPPredictor(Predictor):
     def _inputs(self, archs: Sequence[Arch]) -> torch.Tensor:
         import torch
 
-        x = np.asarray(self.space.encode_many(list(archs), self.encoding), dtype=np.float64)
+        x = self._features(archs)
         # botorch expects inputs in the unit cube; path counts can exceed 1, so divide each column
         # by its largest value on the training set (fixed at fit time so train and test agree).
         return torch.from_numpy(np.clip(x / self._scale, 0.0, 1.0))
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         """From scratch, as ``fit`` promises: the input scale from these cells, hyperparameters from the priors."""
-        raw = np.asarray(self.space.encode_many(archs, self.encoding), dtype=np.float64)
+        raw = self._features(archs)
         self._scale = np.maximum(raw.max(axis=0), 1.0)
         self._train(archs, y, None)
 

@@ -22,6 +22,7 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, single_thread, vector_encoding
+from .features import encoding_features
 from .saved_state import pack_torch, unpack_torch
 
 if TYPE_CHECKING:  # torch is imported on the first fit
@@ -45,6 +46,7 @@ class MLPEnsemblePredictor(Predictor):
                  lr: PositiveFloat = 0.005, warm_start: bool = True) -> None:
         super().__init__(space, seed)
         self.encoding = vector_encoding("mlp", space, encoding)
+        self._features = encoding_features(space, self.encoding)
         self.members, self.warm_start = members, warm_start
         self.layers, self.width, self.epochs, self.update_epochs = layers, width, epochs, update_epochs
         self.batch_size, self.lr = batch_size, float(lr)
@@ -79,7 +81,7 @@ class MLPEnsemblePredictor(Predictor):
     def _encode(self, archs: Sequence[Arch]) -> torch.Tensor:
         import torch
 
-        return torch.from_numpy(np.asarray(self.space.encode_many(list(archs), self.encoding), dtype=np.float32))
+        return torch.from_numpy(np.asarray(self._features(archs), dtype=np.float32))
 
     # --- fitting ------------------------------------------------------------------------------
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
