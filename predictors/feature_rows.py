@@ -12,12 +12,17 @@ rows of their own (their scores depend on the scorer's images and settings, and 
 network must stay true). Nothing is kept across processes.
 
 Memory: an NB201 row of the forest's default features (13 proxies and 74 graph features) is 87 floats, 15,625
-rows 10.9 MB of floats and 2.3 MB of row objects and their table; at most :data:`SHARED_SETS` tables are kept
-beyond those feature sets still hold, each of at most :data:`~.features.CACHE_ROWS` rows.
+rows 10.9 MB of floats and 2.3 MB of row objects and their table (:data:`ROW_OVERHEAD` a row); but NB101's 30,001
+table cells, or a wide feature set, take many times that, so the tables kept beyond those feature sets still hold
+are bounded by bytes, not by count: :data:`DEFAULT_LIMIT_MB` in all, or ``$NASLOOP_FEATURE_ROWS_MB`` (megabytes,
+10**6 bytes; 0 keeps none but the one asked for). When a table is asked for, the least recently asked for go first
+until the rest fit; the one asked for is kept whatever its size, as the feature set reading it holds it anyway.
+Each table is of at most :data:`~.features.CACHE_ROWS` rows.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections import OrderedDict
 from typing import Hashable, Sequence
@@ -25,12 +30,17 @@ from typing import Hashable, Sequence
 import numpy as np
 
 from ..engine.context import RunContext
+from ..engine.errors import ConfigError
 from ..engine.data.paths import search_dirs
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 
-SHARED_SETS = 4
-"""Tables of rows kept for feature sets yet to be built: a comparison of a few feature lists on one space."""
+LIMIT_VARIABLE = "NASLOOP_FEATURE_ROWS_MB"
+DEFAULT_LIMIT_MB = 512
+"""The megabytes of rows kept for feature sets yet to be built: about 40 NB201 tables of the forest's default
+features, or 2 of NB101's 30,001 cells with as wide a feature set; a comparison of a few feature lists on one space."""
+ROW_OVERHEAD = 150
+"""Bytes a row takes beside its floats: its array object and its entry in the table (2.3 MB for 15,625 rows)."""
 
 _SHARED: OrderedDict[Hashable, dict[Arch, np.ndarray]] = OrderedDict()
 
@@ -65,13 +75,37 @@ def rows_key(space: SearchSpace, context: RunContext, names: Sequence[str]) -> H
             _folder_state(context.data_dir))
 
 
+def limit_bytes() -> int:
+    """The bytes of rows kept (see the module's text); ConfigError in one line for a setting that is no size."""
+    text = os.environ.get(LIMIT_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_LIMIT_MB * 10**6
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = math.nan
+    if not 0 <= megabytes < math.inf:
+        raise ConfigError(f"${LIMIT_VARIABLE} is {text!r}, not a number of megabytes; set it to one (0 keeps no "
+                          f"feature rows for later predictors), or unset it for {DEFAULT_LIMIT_MB}")
+    return int(megabytes * 10**6)
+
+
+def table_bytes(rows: dict[Arch, np.ndarray]) -> int:
+    """The memory a table of rows holds: its floats and :data:`ROW_OVERHEAD` a row."""
+    return sum(row.nbytes for row in rows.values()) + ROW_OVERHEAD * len(rows)
+
+
 def shared_rows(key: Hashable) -> dict[Arch, np.ndarray]:
-    """The table of rows of feature sets with ``key``, new where none is kept; the least recently asked for of more
-    than :data:`SHARED_SETS` is dropped (a feature set holding it keeps it)."""
+    """The table of rows of feature sets with ``key``, new where none is kept; the least recently asked for others
+    are dropped while all of them hold more than :func:`limit_bytes` (a feature set holding one keeps it)."""
+    limit = limit_bytes()
     rows = _SHARED.pop(key, None)
     _SHARED[key] = rows = {} if rows is None else rows
-    while len(_SHARED) > SHARED_SETS:
-        _SHARED.popitem(last=False)
+    sizes = {name: table_bytes(table) for name, table in _SHARED.items()}
+    total = sum(sizes.values())
+    while total > limit and len(_SHARED) > 1:
+        oldest, _ = _SHARED.popitem(last=False)
+        total -= sizes[oldest]
     return rows
 
 

@@ -1,12 +1,17 @@
 """The shared feature rows (feature_rows): gp and mlp read their vector encoding's rows there, as the forest reads
 its features (each encoded every cell it ranked at every predict, 0.25-0.5 s on NB201, and 'predictors evaluate'
-builds one per train size and seed). Counted here by the rows handed to the space's real encode_many."""
+builds one per train size and seed); the tables kept are bounded by bytes, not by count (4 tables of NB101's 30,001
+cells or of a wide feature set held far more than NB201's 10.9 MB). Counted here by the rows handed to the space's
+real encode_many."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from nasloop.engine.context import RunContext
+from nasloop.engine.errors import ConfigError
 from nasloop.predictors import feature_rows
+from nasloop.predictors.features import FeatureSet
 from nasloop.predictors.gp import GPPredictor
 from nasloop.predictors.mlp import MLPEnsemblePredictor
 from nasloop.search_spaces.nb201 import NB201Space
@@ -48,3 +53,56 @@ def test_a_second_predictor_reads_the_rows_the_first_encoded(encoded, factory):
     assert np.array_equal(again[0], mean) and np.array_equal(again[1], std)
     assert np.isfinite(mean).all() and mean.std() > 0
 
+
+def _cells(count: int) -> list:
+    space = NB201Space()
+    rng = np.random.default_rng(0)
+    return list(dict.fromkeys(space.sample(rng) for _ in range(count)))
+
+
+def test_past_the_byte_limit_the_oldest_table_is_dropped(encoded, monkeypatch):
+    """Three tables of one size (the same encoding under three contexts, each its own key), room for one and a half."""
+    space, cells = NB201Space(), _cells(300)
+    contexts = [RunContext(dataset=None, fidelity=epochs) for epochs in (1, 2, 3)]
+    first = FeatureSet(space, contexts[0], ["onehot"])
+    first(cells)
+    size = len(cells) * (len(first.names) * 8 + feature_rows.ROW_OVERHEAD)
+    monkeypatch.setenv(feature_rows.LIMIT_VARIABLE, str(1.5 * size / 1e6))
+    FeatureSet(space, contexts[1], ["onehot"])(cells)  # both together over the limit: the next asked for drops one
+    FeatureSet(space, contexts[2], ["onehot"])(cells)
+    counted = sum(encoded)
+    FeatureSet(space, contexts[1], ["onehot"])(cells)  # the newer of the first two: kept
+    assert sum(encoded) - counted <= 1
+    FeatureSet(space, contexts[0], ["onehot"])(cells)  # the oldest: dropped, so encoded again
+    assert sum(encoded) - counted >= len(cells)
+
+
+def test_the_table_asked_for_is_kept_whatever_its_size(encoded, monkeypatch):
+    monkeypatch.setenv(feature_rows.LIMIT_VARIABLE, "0")
+    space, context, cells = NB201Space(), RunContext(dataset=None), _cells(100)
+    FeatureSet(space, context, ["onehot"])(cells)
+    counted = sum(encoded)
+    FeatureSet(space, context, ["onehot"])(cells)
+    assert sum(encoded) - counted <= 1
+    FeatureSet(space, context, ["path"])
+    FeatureSet(space, context, ["onehot"])(cells)
+    assert sum(encoded) - counted >= len(cells)
+
+
+def test_under_the_default_limit_several_tables_are_kept(encoded, monkeypatch):
+    monkeypatch.delenv(feature_rows.LIMIT_VARIABLE, raising=False)
+    assert feature_rows.limit_bytes() == feature_rows.DEFAULT_LIMIT_MB * 10**6
+    space, context, cells = NB201Space(), RunContext(dataset=None), _cells(100)
+    names = [["onehot"], ["path"], ["onehot", "path"], ["path", "onehot"], ["graph"]]
+    for features in names:
+        FeatureSet(space, context, features)(cells)
+    counted = sum(encoded)
+    FeatureSet(space, context, names[0])(cells)
+    assert sum(encoded) - counted <= 1
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "nan", "inf"])
+def test_a_limit_that_is_no_size_is_refused_in_one_line(monkeypatch, value):
+    monkeypatch.setenv(feature_rows.LIMIT_VARIABLE, value)
+    with pytest.raises(ConfigError, match=f"NASLOOP_FEATURE_ROWS_MB is '{value}', not a number of megabytes"):
+        FeatureSet(NB201Space(), RunContext(dataset=None), ["onehot"])

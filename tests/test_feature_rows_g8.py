@@ -6,12 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nasloop.engine.assemble import build_context
 from nasloop.engine.predictor_evaluation import evaluate_predictors
 from nasloop.predictors import feature_rows
-from nasloop.predictors.features import FeatureSet
 from nasloop.predictors.graph_features import GraphFeatures
-from nasloop.search_spaces.nb201 import NB201Space
 
 
 def _subset(cell) -> bool:
@@ -79,18 +76,3 @@ def test_a_file_added_to_the_data_folder_gets_fresh_rows(data_dir, tmp_path, iso
     again = _evaluate(folder, ["proxies", "graph"])
     assert _computed(graph_rows) - once >= 625
     assert [r["kendall_tau"] for r in again] == [r["kendall_tau"] for r in first]
-
-
-def test_the_least_recent_of_more_than_the_kept_tables_is_computed_again(data_dir, graph_rows):
-    context = build_context(NB201Space, "cifar10", str(data_dir), lookup=True)
-    space = NB201Space()
-    cells = [space.sample(np.random.default_rng(seed)) for seed in range(5)]
-    lists = [["graph"], ["graph", "onehot"], ["graph", "path"], ["graph", "params"], ["graph", "flops"]]
-    assert len(lists) == feature_rows.SHARED_SETS + 1
-    for names in lists:
-        FeatureSet(space, context, names)(cells)
-    counted = _computed(graph_rows)
-    FeatureSet(space, context, lists[-1])(cells)  # kept
-    assert _computed(graph_rows) == counted
-    FeatureSet(space, context, lists[0])(cells)  # dropped by the fifth
-    assert _computed(graph_rows) == counted + len(set(cells))
