@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nasloop.engine.errors import ConfigError
+from nasloop.engine.objectives import pareto_mask
 from nasloop.engine.types import Observation
 from nasloop.strategies.bo_subset import best_first, model_rows
 
@@ -32,9 +33,23 @@ def test_past_the_cap_the_best_the_recent_and_a_fixed_spread():
 
 def test_several_objectives_rank_front_by_front():
     scores = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.4, 0.4], [0.0, 0.0]])
-    order = best_first(scores).tolist()
+    order = best_first(scores, 5).tolist()
     assert set(order[:3]) == {0, 1, 2} and order[3:] == [3, 4]
     assert order[0] == 0  # within a front, by the first objective
+    assert best_first(scores, 2).tolist() == order[:2]
+
+
+@pytest.mark.parametrize("width", [2, 3])
+def test_the_fronts_are_botorchs_pareto_fronts_peeled(width):
+    scores = np.round(np.random.default_rng(width).normal(size=(300, width)), 1)  # ties too
+    level, left, front = 0, np.arange(300), np.zeros(300, dtype=int)
+    while len(left):
+        mask = pareto_mask(scores[left])
+        front[left[mask]] = level
+        left, level = left[~mask], level + 1
+    order = best_first(scores, 300)
+    assert sorted(order) == list(range(300)) and (np.diff(front[order]) >= 0).all()
+    assert best_first(scores, 40).tolist() == order[:40].tolist()
 
 
 def test_a_search_fits_its_gp_on_max_points():
