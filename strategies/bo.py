@@ -156,7 +156,7 @@ class BayesianOptimisation(Strategy):
         (fit_model): a single unknown once made every point's inferred, the measured ones thrown away.
         """
         texts, failed_texts = list(self.observed), sorted(self.failed)
-        scores = np.array([scores for _, scores, _ in self.observed.values()], dtype=np.float64)
+        scores = np.array([values for _, values, _ in self.observed.values()], dtype=np.float64)
         rows = model_rows(texts + failed_texts, scores, self.max_points)
         archs = [self.observed[texts[i]] for i in rows if i < len(texts)]
         y = np.array([scores for _, scores, _ in archs], dtype=np.float64)
