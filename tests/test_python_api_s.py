@@ -105,7 +105,7 @@ def test_bo_reads_its_options_back():
 
     options = {"num_init": 4, "encoding": "onehot", "pool_size": 50, "mc_samples": 8}
     assert BayesianOptimisation(NB201Space(), **options).config() == {**options, "num_restarts": 8,
-                                                                        "raw_samples": 256}
+                                                                        "raw_samples": 256, "max_points": 1000}
 
 
 def test_a_user_space_keeping_its_option_under_another_name_is_refused_as_built():
