@@ -123,9 +123,11 @@ def _compare_note(text: str) -> None:
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
+    # a study another compare runs (a new predictor study too, locked before its first fit) is refused before the
+    # plugins it recorded are loaded (whatever they import) and any method or predictor is built
+    if (args.out / StudyLock.file_name).is_file():
+        StudyLock(args.out).refuse_if_held()
     if args.predictors:
-        if (args.out / PREDICTOR_STUDY_FILE).is_file():  # refused before its plugins are loaded, as a search study is
-            StudyLock(args.out).refuse_if_held()
         plugins = continued_predictor_plugins(args.out, plugins, _compare_note)  # without --plugin: its own
         _refuse_unknown_space(args.space, args.out)  # else read as a space of CIFAR-10, and the study's refused so
         args.dataset = dataset_for(args.space, args.dataset)
@@ -162,8 +164,6 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
                           f"care about ({reference_example(base)})")
     refuse_empty_reference_point(base)
     draft = Study(args.out, base, methods, [0])
-    if (args.out / STUDY_FILE).is_file():  # a study being run is refused before the plugins are built, too
-        StudyLock(args.out).refuse_if_held()
     _reach_ray_first(args, draft, methods)  # in seconds, before every method's plugins are built
     notes: list[str] = []
     source = f" of {args.methods_file}" if args.methods_file else ""

@@ -28,7 +28,7 @@ from .predictor_options import options_per_predictor
 from .replaced_files import replaced
 from .resolved_options import ResolvedOptions
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, refuse_inside_study
-from .run_lock import StudyLock
+from .run_lock import StudyLock, new_study_lock
 from .registry import SEARCH_SPACES
 from .store import DB_NAME
 from .store_rows import RESOLVED_KEY
@@ -248,20 +248,18 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
     digests = pretrained_digests(grid["predictor_options"])
     grid = {**grid, "pretrained_files": digests} if digests else grid
     with contextlib.ExitStack() as held:  # a second compare on the study measured every fit again, writing twice
-        locked = grid_path.exists()
-        if locked:
-            held.enter_context(StudyLock(folder))
+        # a new study is locked before its first fit, and its folder removed again if it comes to no record
+        held.enter_context(StudyLock(folder) if grid_path.exists() else new_study_lock(folder, grid_path.exists))
         return _run_locked(folder, grid, predictors, train_sizes, seeds, data_dir, on_result, force_new, on_note,
-                           locked, held, on_aside, plugins or {})
+                           held, on_aside, plugins or {})
 
 
 def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                 seeds: Sequence[int], data_dir: str | None, on_result: Callable[[dict], None] | None,
-                force_new: bool, on_note: Callable[[str], None] | None, locked: bool,
-                held: contextlib.ExitStack, on_aside: Callable[[str], None] | None,
-                plugins: dict[str, Any]) -> list[dict[str, Any]]:
-    """:func:`run_predictor_study` once an existing study is ``locked``; a new one is locked (in ``held``) as its
-    folder is made, so of two started together the second stops at its first fit."""
+                force_new: bool, on_note: Callable[[str], None] | None, held: contextlib.ExitStack,
+                on_aside: Callable[[str], None] | None, plugins: dict[str, Any]) -> list[dict[str, Any]]:
+    """:func:`run_predictor_study` once its folder is locked: an existing study's, or a new one's, made for the
+    lock; one set aside by ``force_new`` is locked anew (in ``held``) as its folder is made again."""
     grid_path = folder / PREDICTOR_STUDY_FILE
     digests = grid.get("pretrained_files") or {}
     replace = older = False  # set the old study aside once the new request has passed its checks; or record files
@@ -313,7 +311,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
                 if on_aside is not None:
                     on_aside(f"the predictor study {kind} in {folder} is set aside as {moved} (nothing deleted)")
             folder.mkdir(parents=True, exist_ok=True)
-            if replace or not locked:  # the study set aside keeps its lock; this folder is new
+            if replace:  # the study set aside keeps its lock; this folder is new
                 held.enter_context(StudyLock(folder))
             # the requests: what a report finds unmeasured; the ranked fidelity: what its records are checked against
             now = {**data, **({RESOLVED_KEY: resolved.kept()} if resolved.kept() or RESOLVED_KEY in kept else {})}

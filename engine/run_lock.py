@@ -13,11 +13,13 @@ instant to tell a running search from a killed one.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
 import time
 from pathlib import Path
+from typing import Callable, Iterator
 
 from .errors import ConfigError
 
@@ -166,6 +168,36 @@ class StudyLock(RunLock):
     def busy(self, holder: str) -> str:
         return (f"the study {self.run_dir} is being run by {holder}; wait for it to finish, or stop it first (the "
                 "same command then continues the study)")
+
+
+@contextlib.contextmanager
+def new_study_lock(folder: Path, kept: Callable[[], bool]) -> Iterator[None]:
+    """``folder`` made and locked as a :class:`StudyLock` for a new study before its first piece of work, and made
+    again as it was unless ``kept()`` says the study wrote something in it: a predictor study writes its folder with
+    its first measured fit, so one locked only then let a second study into the same new folder fit (half a minute,
+    on a busy machine) before it was refused. The lock file and the folders this made are removed while still held,
+    so a refused or failed request leaves nothing behind; a second one that meets the folder as it goes is refused
+    (the first holds it) or makes it anew."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
+    had_lock_file = (folder / StudyLock.file_name).exists()
+    with contextlib.ExitStack() as held:
+        for attempt in range(5):  # a folder another new study removed between our mkdir and our lock: made anew
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                lock = held.enter_context(StudyLock(folder))
+                break
+            except FileNotFoundError:
+                if attempt == 4:
+                    raise
+        try:
+            yield
+        finally:
+            if not kept():  # removed while held: a study waiting on the folder finds it gone, and makes it anew
+                if not had_lock_file:
+                    lock.path.unlink(missing_ok=True)
+                for path in made:
+                    with contextlib.suppress(OSError):  # not empty: something else wrote in it meanwhile
+                        path.rmdir()
 
 
 def is_being_searched(run_dir: str | Path) -> bool:
