@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from .errors import NasloopError, PluginFault
+from .errors import ExecutorLost, NasloopError, PluginFault
 from .stop_reasons import continue_hint
 from .store import DB_NAME, RunStore
 
@@ -55,14 +55,15 @@ def how_to_continue(args: argparse.Namespace, interrupted: bool = False) -> str:
 def once_fixed(exc: NasloopError, args: argparse.Namespace) -> str:
     """'; once fixed, continue with ...' after a user plugin's output refused (or its method raising) once the run
     was stored, interrupted where it held evaluations, else failed (see :func:`.stop_record.search_and_record`): a
-    resume of either continues once the plugin is fixed; else ''."""
-    if not isinstance(exc, PluginFault) or args.command != "search":
+    resume of either continues once the plugin is fixed; '; once it runs again, continue with ...' after the cluster
+    the run's trials ran on was lost (interrupted); else ''."""
+    if not isinstance(exc, (PluginFault, ExecutorLost)) or args.command != "search":
         return ""
     where = args.resume or args.run_dir
     if where is None or not os.path.isfile(Path(where) / DB_NAME) or \
             _status(Path(where)) not in ("interrupted", "failed"):
         return ""
-    return f"; once fixed, {how_to_continue(args)}"
+    return f"; once {'it runs again' if isinstance(exc, ExecutorLost) else 'fixed'}, {how_to_continue(args)}"
 
 
 def _status(run_dir: Path) -> str | None:

@@ -25,6 +25,11 @@ class PluginFault(ConfigError):
     interrupted, to resume, not failed."""
 
 
+class ExecutorLost(NasloopError):
+    """What ran a search's trials went away under it (a Ray cluster it joined, stopped): nothing the user gave was
+    wrong and nothing stored is lost, so the run is stored interrupted, to resume once it runs again, not failed."""
+
+
 class ArchitectureError(NasloopError, ValueError):
     """An architecture string or value does not belong to the search space."""
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import SearchConfig
-from .errors import NasloopError, PluginFault
+from .errors import ExecutorLost, NasloopError, PluginFault
 from .executors.base import interrupts_held, stopped_by_sigterm
 from .plugin_crash import plugin_crashes_named
 from .stop_reasons import BY_SIGTERM, BY_USER, continue_hint
@@ -68,11 +68,13 @@ def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, l
         # a plugin's output refused, or its method raising: the run continues once the plugin is fixed, interrupted
         # where evaluations stand, failed where none does (its first ask, or an evaluator's first result refused,
         # leaving a pending trial alone), which a resume starts afresh: that said no word of it
-        fault = isinstance(exc, PluginFault)
+        # a cluster lost under the search (ExecutorLost) is no fault of the run: interrupted, to resume, as a Ctrl-C
+        fault, lost = isinstance(exc, PluginFault), isinstance(exc, ExecutorLost)
         counts = store.counts() if fault else None
-        stands = counts is not None and counts["evaluations"] > counts["pending"]
+        stands = lost or counts is not None and counts["evaluations"] > counts["pending"]
         store.set_meta("status", "interrupted" if stands else "failed")
-        store.set_meta("stop_reason", f"{exc}; once fixed, {continue_hint(config.run_dir)}" if fault else str(exc))
+        store.set_meta("stop_reason", f"{exc}; {continue_hint(config.run_dir)}" if lost else
+                       f"{exc}; once fixed, {continue_hint(config.run_dir)}" if fault else str(exc))
         raise
     except (KeyboardInterrupt, SystemExit, Exception) as exc:  # Ctrl-C, a full disk, a plugin's bug or exit()
         record_stop(store, config, exc)

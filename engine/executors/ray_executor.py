@@ -35,6 +35,7 @@ from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, pl
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, sigterm_interrupts
+from .ray_cluster_watch import ClusterWatch
 from .shipping import ship_cached_properties, unshippable
 from .ray_setup import (check_reachable, check_resources, first_line, import_ray, init_ray, shutdown_ray,
                         slots_allowed, worker_options)
@@ -140,6 +141,7 @@ class RayExecutor(Executor):
                  timeout_s: PositiveFloat | None = None, object_store_memory: PositiveInt | None = None,
                  warmup_timeout_s: PositiveFloat = 600.0) -> None:
         self._sigterm = ExitStack()  # the SIGTERM handler this executor holds until close
+        self._watch: ClusterWatch | None = None  # a cluster joined at an address: asked whether it is still there
         self._slots: list[_Slot] = []  # close() kills these: it is called below on a refused worker count
         check_resources(cpus_per_trial, gpus_per_trial, object_store_memory)
         self.workers, self.address, self.object_store_memory = workers, address, object_store_memory
@@ -156,6 +158,10 @@ class RayExecutor(Executor):
             except BaseException:
                 self._sigterm.close()
                 raise
+            if address is not None:
+                probed = address.removeprefix("ray://") if address.startswith("ray://") else \
+                    ray.get_runtime_context().gcs_address
+                self._watch = ClusterWatch(address, probed)
         total = ray.cluster_resources()
         allowed = slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
         workers = workers or allowed
@@ -197,6 +203,8 @@ class RayExecutor(Executor):
             raise ConfigError(f"cannot start a local Ray: {exc}") from None
 
     def _new_slot(self) -> _Slot:
+        if self._watch is not None:  # an actor created where the cluster has gone waits for it, for good
+            self._watch.check(self.pending)
         actor = self._actor_class.remote(plugin_folders(), plugin_files())
         return _Slot(actor, ready=actor.ready.remote(), started=time.monotonic())
 
@@ -233,9 +241,11 @@ class RayExecutor(Executor):
         while not done and self.pending:
             self._dispatch()
             watched = {slot.watched: slot for slot in self._slots if slot.watched is not None}
-            ready, _ = ray.wait(list(watched), num_returns=1, timeout=self._seconds_to_deadline())
+            ready, _ = ray.wait(list(watched), num_returns=1, timeout=self._wait_slice())
             if ready:  # take everything that has finished meanwhile, not just the first
                 ready, _ = ray.wait(list(watched), num_returns=len(watched), timeout=0)
+            elif self._watch is not None:
+                self._watch.check(self.pending)
             for ref in ready:
                 slot = watched[ref]
                 if ref is slot.ready:
@@ -284,6 +294,14 @@ class RayExecutor(Executor):
             slot.ref = slot.actor.evaluate.remote(trial.token, trial.arch, trial.fidelity)
             slot.started = time.monotonic()
 
+    def _wait_slice(self) -> float | None:
+        """How long one ``ray.wait`` may block: to the next deadline, and a joined cluster is asked after a second
+        at most whether it is still there (see :mod:`.ray_cluster_watch`)."""
+        deadline = self._seconds_to_deadline()
+        if self._watch is None:
+            return deadline
+        return 1.0 if deadline is None else min(deadline, 1.0)
+
     def _seconds_to_deadline(self) -> float | None:
         deadlines = [slot.started + self.warmup_timeout_s for slot in self._slots
                      if slot.ready is not None or slot.warm is not None]
@@ -317,7 +335,10 @@ class RayExecutor(Executor):
         self._startup_failures = 0
 
     def _warm_up_failed(self, slot: _Slot, message: str) -> None:
-        """Replace the worker; after several in a row the cluster cannot run trials: say why and stop."""
+        """Replace the worker; after several in a row the cluster cannot run trials: say why and stop (a cluster that
+        has gone, said as such, was told to make nasloop importable on every node)."""
+        if self._watch is not None:
+            self._watch.check(self.pending)
         self._startup_failures += 1
         if self._startup_failures >= _STARTUP_FAILURES:
             raise ConfigError(message)

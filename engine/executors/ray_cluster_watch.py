@@ -1,0 +1,60 @@
+"""Noticing that a joined Ray cluster has gone (``ray stop --force`` on its head, the head machine lost) in seconds.
+
+Ray's driver keeps no watch of its own that Python can hear: the trials' actors die with the cluster, a replacement
+actor's creation then waits for the cluster's GCS, and after ``gcs_rpc_server_reconnect_timeout_s`` (60 s) Ray ends
+the process from native code ('Failed to connect to GCS within 60 seconds ... The program will terminate', exit 1),
+so the search printed no line of its own and stored no cause. Ray's timeout is read once, as its core worker starts,
+and ends the process where it fires: lowered, it ends the search sooner in the same words, with nothing recorded. So
+the executor asks the cluster itself, between its waits and before it starts a worker: a TCP connection to the GCS
+(or to a ``ray://`` address's client server), which a cluster that is gone refuses or leaves unanswered.
+"""
+from __future__ import annotations
+
+import socket
+import time
+
+from ..errors import ExecutorLost
+
+LOST_AFTER_S = 5.0
+"""Seconds the cluster's GCS must go unanswered before the cluster counts as lost: a GCS restarting under Ray's own
+fault tolerance, or a connection dropped for a moment, is waited for that long (probed each second)."""
+_PROBE_TIMEOUT_S = 1.0
+
+
+def split_host_port(address: str) -> tuple[str, str]:
+    """``HOST:PORT`` (or ``[IPv6]:PORT``) as its host, without brackets, and its port text ('' where none)."""
+    host, _, port = address.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return host, port
+
+
+class ClusterWatch:
+    """Whether the cluster a search joined at ``address`` still answers at ``probed`` (its GCS, ``HOST:PORT``)."""
+
+    def __init__(self, address: str, probed: str) -> None:
+        self.address, self.probed = address, probed
+        self._silent_since: float | None = None
+
+    def answers(self) -> bool:
+        """One probe: whether something accepts a connection at the probed address within a second."""
+        host, port = split_host_port(self.probed)
+        try:
+            socket.create_connection((host, int(port)), timeout=_PROBE_TIMEOUT_S).close()
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def check(self, running: int) -> None:
+        """Raise :class:`ExecutorLost` where the cluster has not answered for :data:`LOST_AFTER_S`; while it has been
+        silent for less, wait for it, probing each second. ``running``: the trials it held, for the message."""
+        while not self.answers():
+            now = time.monotonic()
+            self._silent_since = self._silent_since or now
+            if now - self._silent_since >= LOST_AFTER_S:
+                again = f"; the resume runs its {running} unfinished trial{'s' * (running != 1)} again" if running \
+                    else ""
+                raise ExecutorLost(f"the Ray cluster at {self.address} is gone (nothing has answered at {self.probed} "
+                                   f"for {LOST_AFTER_S:g} s: stopped by 'ray stop', or its head node lost){again}")
+            time.sleep(_PROBE_TIMEOUT_S)
+        self._silent_since = None
