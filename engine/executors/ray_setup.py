@@ -17,6 +17,7 @@ from typing import Any, Iterator
 from ..data.paths import ENV_VAR as _DATA_ENV_VAR
 from ..errors import ConfigError
 from .base import sigterm_caught_elsewhere
+from .ray_cluster_watch import split_host_port
 from .ray_reaper import ray_stopped, report_started, watch_local_ray
 
 # A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
@@ -291,19 +292,37 @@ def check_reachable(address: str) -> None:
     """Fail in seconds, not minutes, when a ``host:port`` or ``ray://host:port`` address does not answer."""
     if address == "auto":  # Ray finds the local cluster itself and fails at once if there is none
         return
-    host, _, port = address.removeprefix("ray://").rpartition(":")
+    host, port = split_host_port(address.removeprefix("ray://"))
     if not host or not port.isdigit():
         raise ConfigError(f"--ray-address must be auto, HOST:PORT or ray://HOST:PORT, got '{address}'")
+    if ":" in host and not address.removeprefix("ray://").startswith("["):  # Ray refused it deep in its start
+        raise ConfigError(f"--ray-address '{address}': write an IPv6 address in brackets, [{host}]:{port}")
+    client = address.startswith("ray://")
     try:
-        sock = socket.create_connection((host, int(port)), timeout=_CONNECT_TIMEOUT_S)
+        sock = _connect(host, int(port), client)
     except OSError as exc:
-        raise ConfigError(f"cannot reach the Ray cluster at '{address}' ({exc.strerror or exc}); start one with "
-                          "'ray start --head' or fix --ray-address") from None
+        on_ipv4 = client and host == "::1"  # Ray's client tries ::1 alone
+        ipv4 = f" (a cluster of 'ray start' listens on IPv4: ray://127.0.0.1:{port})" if on_ipv4 else ""
+        raise ConfigError(f"cannot reach the Ray cluster at '{address}' ({exc.strerror or exc}){ipv4}; start one "
+                          "with 'ray start --head' or fix --ray-address") from None
     with sock:
         grpc = os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true") or _speaks_grpc(sock)  # TLS: unprobed
     if not grpc:
         raise ConfigError(f"'{address}' answers, but not as a Ray cluster does (no gRPC): another service's port? "
                           "give the port 'ray start --head' printed (its --port, 6379 by default) to --ray-address")
+
+
+def _connect(host: str, port: int, client: bool) -> socket.socket:
+    """A connection to ``host:port`` (an IPv6 host without its brackets: the probe read '[::1]' as a host name, 'Name
+    or service not known'). Ray joins ``[::1]`` as this machine's IPv4 address (as it joins ``localhost``), where a
+    cluster of ``ray start`` listens, so that is tried where ``::1`` does not answer; Ray's ``client`` (``ray://``)
+    connects to ``::1`` itself ('ray client connection timeout' where nothing listens there)."""
+    try:
+        return socket.create_connection((host, port), timeout=_CONNECT_TIMEOUT_S)
+    except OSError:
+        if host != "::1" or client:
+            raise
+    return socket.create_connection(("127.0.0.1", port), timeout=_CONNECT_TIMEOUT_S)
 
 
 _HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])  # and an empty SETTINGS
