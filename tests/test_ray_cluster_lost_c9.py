@@ -50,10 +50,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_cluster(port: int, temp: str) -> subprocess.Popen:
-    """``ray start --head`` of two CPUs on loopback in a session of its own (its processes share its group)."""
+def _start_cluster(port: int, temp: str, **own: str) -> subprocess.Popen:
+    """``ray start --head`` of two CPUs on loopback in a session of its own (its processes share its group), its
+    environment this one's with ``own``'s variables, without ``$NASLOOP_DATA`` unless ``own`` gives one."""
     env = {name: value for name, value in os.environ.items() if name != "NASLOOP_DATA"}
-    env.update(RAY_ENV, RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0")
+    env.update(RAY_ENV, RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0", **own)
     cmd = [str(Path(sys.executable).with_name("ray")), "start", "--head", "--node-ip-address=127.0.0.1",
            f"--port={port}", "--num-cpus=2", "--include-dashboard=false", "--object-store-memory=100000000",
            f"--temp-dir={temp}", f"--ray-client-server-port={_free_port()}",

@@ -1,8 +1,9 @@
 """Where benchmark and dataset files are found.
 
 Order: an explicit ``--data-dir`` (or ``data_dir`` in a config), then the ``NASLOOP_DATA``
-environment variable, then the per-user cache folder (``$XDG_CACHE_HOME/nasloop`` or
-``~/.cache/nasloop``), where ``nasloop data import`` writes by default.
+environment variable, then (in a worker of a joined Ray cluster) the ``NASLOOP_DATA`` of the command that sent the
+work, then the per-user cache folder (``$XDG_CACHE_HOME/nasloop`` or ``~/.cache/nasloop``), where ``nasloop data
+import`` writes by default.
 """
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from ..errors import DataError, MissingDataError, checked_folder
 from .sniff import decompresses_to_nothing
 
 ENV_VAR = "NASLOOP_DATA"
+SENDER_ENV_VAR = "NASLOOP_SENDER_DATA"
+"""The ``NASLOOP_DATA`` of the command whose Ray workers these are (:func:`..executors.ray_setup.worker_options`):
+looked in after the node's own, which it does not replace."""
 
 
 def user_cache_dir() -> Path:
@@ -26,8 +30,7 @@ def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
     """The folders searched for data files, most specific first, each once (``--data-dir $NASLOOP_DATA`` names the
     folder the variable names: a missing file's message listed it twice)."""
     dirs = [Path(data_dir).expanduser()] if data_dir else []
-    if os.environ.get(ENV_VAR):
-        dirs.append(Path(os.environ[ENV_VAR]).expanduser())
+    dirs += [Path(os.environ[name]).expanduser() for name in (ENV_VAR, SENDER_ENV_VAR) if os.environ.get(name)]
     dirs.append(user_cache_dir())
     return list(dict.fromkeys(dirs))
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager, suppress
 from types import ModuleType
 from typing import Any, Iterator
 
-from ..data.paths import ENV_VAR as _DATA_ENV_VAR
+from ..data.paths import ENV_VAR as _DATA_ENV_VAR, SENDER_ENV_VAR as SENDER_DATA_ENV_VAR
 from ..errors import ConfigError
 from .base import sigterm_caught_elsewhere
 from .ray_cluster_watch import split_host_port
@@ -349,13 +349,16 @@ def _speaks_grpc(sock: socket.socket) -> bool:
 
 
 def worker_options(address: str | None) -> dict[str, Any]:
-    """Ray options that give the workers of a joined cluster this command's ``$NASLOOP_DATA`` (made absolute): they
-    run in the environment ``ray start`` had, so a search given its data folder that way alone found no table there
-    and stored every run of it failed ('not found (looked in ~/.cache/nasloop)'). A local Ray's workers inherit it."""
+    """Ray options that give the workers of a joined cluster this command's ``$NASLOOP_DATA`` (made absolute) as a
+    folder to look in after their node's own: they run in the environment ``ray start`` had, so a search given its
+    data folder that way alone found no table there and stored every run of it failed ('not found (looked in
+    ~/.cache/nasloop)'). Given as ``$NASLOOP_DATA`` itself, it replaced the variable of every node, so a node whose
+    data lies elsewhere (its own disk, set in its own ``ray start``'s environment) looked in a folder of the
+    driver's machine alone. A local Ray's workers inherit the variable."""
     folder = os.environ.get(_DATA_ENV_VAR)
     if address is None or not folder:
         return {}
-    return {"runtime_env": {"env_vars": {_DATA_ENV_VAR: os.path.abspath(os.path.expanduser(folder))}}}
+    return {"runtime_env": {"env_vars": {SENDER_DATA_ENV_VAR: os.path.abspath(os.path.expanduser(folder))}}}
 
 
 _OBJECT_STORE_MINIMUM = 75 * 2**20  # Ray's own minimum (ray_constants.OBJECT_STORE_MINIMUM_MEMORY_BYTES)
