@@ -56,7 +56,10 @@ def once_fixed(exc: NasloopError, args: argparse.Namespace) -> str:
     """'; once fixed, continue with ...' after a user plugin's output refused (or its method raising) once the run
     was stored, interrupted where it held evaluations, else failed (see :func:`.stop_record.search_and_record`): a
     resume of either continues once the plugin is fixed; '; once it runs again, continue with ...' after the cluster
-    the run's trials ran on was lost (interrupted); else ''."""
+    the run's trials (or the study's runs) ran on was lost (interrupted); else ''."""
+    if isinstance(exc, ExecutorLost) and args.command == "compare":  # the study's Ray cluster
+        again = how_to_continue(args)
+        return f"; once it runs again, {again}" if again else ""
     if not isinstance(exc, (PluginFault, ExecutorLost)) or args.command != "search":
         return ""
     where = args.resume or args.run_dir

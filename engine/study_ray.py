@@ -33,6 +33,7 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
     ``address``, at most ``at_once`` in flight (``compare --jobs``; all of them where None: Ray places them by the
     CPUs it has); yield (run dir, outcome) as they finish. Stopped by SIGTERM, ``on_sigterm(job)`` is called for
     each job cancelled once its task has ended: Ray's cancel reached it as Ctrl-C."""
+    from .executors.ray_cluster_watch import joined_cluster_watch
     from .executors.ray_setup import (check_reachable, first_line, import_ray, init_ray, shutdown_ray,
                                       worker_options)
 
@@ -47,6 +48,7 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
         except Exception as exc:  # noqa: BLE001 - Ray fails in many ways; say which address, in one line
             raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({first_line(exc)}); "
                               "fix --ray-address") from None
+    watch = joined_cluster_watch(ray, address) if owns and address is not None else None  # see ray_cluster_watch
     task = ray.remote(num_cpus=1, max_retries=0, **worker_options(address))(cancellable)
     refs: dict[Any, Any] = {}
     waiting = iter(pending)
@@ -58,7 +60,9 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
         with sigterm_interrupts() if owns else contextlib.nullcontext():  # Ray's own handler dumped a native
             submit(at_once or len(pending))  # stack and exit(1): stop as on Ctrl-C
             while refs:
-                ready, _ = ray.wait(list(refs), num_returns=1)
+                ready, _ = ray.wait(list(refs), num_returns=1, timeout=None if watch is None else 1.0)
+                if watch is not None:  # a run's task died with the cluster: not said as that run's error
+                    watch.check(len(refs), "run", "the same compare resumes them")
                 for ref in ready:
                     job = refs.pop(ref)
                     submit(1)  # --jobs was read by local processes only: every run started at once on Ray

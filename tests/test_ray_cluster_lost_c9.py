@@ -1,6 +1,7 @@
 """A search on a Ray cluster joined by ``--ray-address`` whose cluster is killed while trials run (``ray stop
 --force`` on its head: every Ray process SIGKILLed) ends in seconds, in one line naming the lost cluster and the
-resume, and stores the run interrupted with that cause; the resume then finishes it.
+resume, and stores the run interrupted with that cause; the resume then finishes it. A study's runs sent to such a
+cluster (``compare --executor ray --ray-address``) end the same way, and the same compare continues them.
 
 Before: the trials' actors died, the replacement actor waited for the cluster's GCS, and 60 s later Ray ended the
 process from native code ('Failed to connect to GCS within 60 seconds ... The program will terminate', exit 1): no
@@ -74,31 +75,36 @@ def _evaluations(run: Path) -> int:
         return 0
 
 
-def test_a_search_whose_joined_cluster_is_killed_ends_in_seconds_and_resumes(tmp_path):
+def _project(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder with the slow evaluator's plugin, and the file saying its seconds an evaluation (1)."""
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(Path(__file__).parent / "digit_space.py", project / "digit_space.py")
-    seconds = project / "seconds"  # each evaluation's
+    seconds = project / "seconds"
     seconds.write_text("1")
     (project / "slow.py").write_text(f"SECONDS = {str(seconds)!r}\n{SLOW_PLUGIN}")
+    return project, seconds
+
+
+def _killed_under(command: list[str], project: Path, runs: str) -> tuple[int, str, int, float]:
+    """Run ``command`` on a cluster of its own (at ``--ray-address``, appended), kill the cluster once a run folder
+    matching ``runs`` holds two evaluations, and return the command's exit status, its stderr, the port and the seconds it took to
+    end after the kill."""
     port, temp = _free_port(), tempfile.mkdtemp(prefix="/tmp/rc9-")  # Ray's socket paths must stay short
-    env = {name: value for name, value in os.environ.items() if name != "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"}
-    env.update(RAY_ENV)
     cluster = None
-    search = [sys.executable, "-m", "nasloop.engine.cli", "--plugin", "slow.py", "search", "--space", "c9r-digits",
-              "--evaluator", "c9r-slow", "--strategy", "random", "--budget", "30", "--run-dir", "run", "--quiet"]
     try:
         cluster = _start_cluster(port, temp)
-        proc = subprocess.Popen([*search, "--executor", "ray", "--ray-address", f"127.0.0.1:{port}"], cwd=project,
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen([*command, "--ray-address", f"127.0.0.1:{port}"], cwd=project, env=_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
-        while _evaluations(project / "run") < 2 and proc.poll() is None and time.monotonic() < deadline:
+        while max(map(_evaluations, project.glob(runs)), default=0) < 2 and proc.poll() is None and \
+                time.monotonic() < deadline:
             time.sleep(0.2)
         assert proc.poll() is None, proc.communicate()[1]
         os.killpg(cluster.pid, signal.SIGKILL)  # as 'ray stop --force' kills every Ray process on the head
         killed = time.monotonic()
         _, errors = proc.communicate(timeout=120)
-        took = time.monotonic() - killed
+        return proc.returncode, errors, port, time.monotonic() - killed
     finally:
         if cluster is not None:
             try:
@@ -106,7 +112,19 @@ def test_a_search_whose_joined_cluster_is_killed_ends_in_seconds_and_resumes(tmp
             except ProcessLookupError:
                 pass
         shutil.rmtree(temp, ignore_errors=True)
-    assert proc.returncode == 2, errors
+
+
+def _env() -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if name != "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"}
+    return {**env, **RAY_ENV}
+
+
+def test_a_search_whose_joined_cluster_is_killed_ends_in_seconds_and_resumes(tmp_path):
+    project, seconds = _project(tmp_path)
+    search = [sys.executable, "-m", "nasloop.engine.cli", "--plugin", "slow.py", "search", "--space", "c9r-digits",
+              "--evaluator", "c9r-slow", "--strategy", "random", "--budget", "30", "--run-dir", "run", "--quiet"]
+    status, errors, port, took = _killed_under([*search, "--executor", "ray"], project, "run")
+    assert status == 2, errors
     lines = errors.splitlines()
     assert len(lines) == 1 and lines[0].startswith(
         f"nasloop search: error: the Ray cluster at 127.0.0.1:{port} is gone (nothing has answered at "
@@ -120,7 +138,28 @@ def test_a_search_whose_joined_cluster_is_killed_ends_in_seconds_and_resumes(tmp
     assert 2 <= before < 30
     seconds.write_text("0")
     resumed = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "--plugin", "slow.py", "search", "--resume",
-                              "run", "--executor", "inprocess", "--quiet"], cwd=project, env=env,
+                              "run", "--executor", "inprocess", "--quiet"], cwd=project, env=_env(),
                              capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert _evaluations(project / "run") == 30
+
+
+def test_a_study_whose_joined_cluster_is_killed_ends_in_seconds_and_continues(tmp_path):
+    """Its runs' tasks died with the cluster, and the study was left to Ray's native end 60 s later."""
+    project, seconds = _project(tmp_path)
+    compare = [sys.executable, "-m", "nasloop.engine.cli", "--plugin", "slow.py", "compare", "--space", "c9r-digits",
+               "--evaluator", "c9r-slow", "--methods", "random", "--seeds", "3", "--budget", "10", "--out", "study",
+               "--quiet"]
+    status, errors, port, took = _killed_under([*compare, "--executor", "ray"], project, "study/runs/random/seed-*")
+    assert status == 2, errors
+    assert errors.splitlines() == [
+        f"nasloop compare: error: the Ray cluster at 127.0.0.1:{port} is gone (nothing has answered at "
+        f"127.0.0.1:{port} for 5 s: stopped by 'ray stop', or its head node lost); 3 runs had not finished (the same "
+        "compare resumes them); once it runs again, what finished is kept in study: run the same command to "
+        "continue"]
+    assert took < 30, took
+    seconds.write_text("0")
+    again = subprocess.run(compare, cwd=project, env=_env(), capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    runs = project / "study" / "runs" / "random"
+    assert [_evaluations(runs / f"seed-{seed}") for seed in range(3)] == [10] * 3

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import socket
 import time
+from typing import Any
 
 from ..errors import ExecutorLost
 
@@ -45,16 +46,24 @@ class ClusterWatch:
             return False
         return True
 
-    def check(self, running: int) -> None:
+    def check(self, unfinished: int, noun: str = "trial", then: str = "the resume runs them again") -> None:
         """Raise :class:`ExecutorLost` where the cluster has not answered for :data:`LOST_AFTER_S`; while it has been
-        silent for less, wait for it, probing each second. ``running``: the trials it held, for the message."""
+        silent for less, wait for it, probing each second. ``unfinished``: the trials (or a study's runs, ``noun``) it
+        held, which ``then`` says how they are taken up again, for the message."""
         while not self.answers():
             now = time.monotonic()
             self._silent_since = self._silent_since or now
             if now - self._silent_since >= LOST_AFTER_S:
-                again = f"; the resume runs its {running} unfinished trial{'s' * (running != 1)} again" if running \
+                again = f"; {unfinished} {noun}{'s' * (unfinished != 1)} had not finished ({then})" if unfinished \
                     else ""
                 raise ExecutorLost(f"the Ray cluster at {self.address} is gone (nothing has answered at {self.probed} "
                                    f"for {LOST_AFTER_S:g} s: stopped by 'ray stop', or its head node lost){again}")
             time.sleep(_PROBE_TIMEOUT_S)
         self._silent_since = None
+
+
+def joined_cluster_watch(ray: Any, address: str) -> ClusterWatch:
+    """The watch of the cluster this process has just joined at ``address``: its GCS, as Ray resolved it (``auto``,
+    ``localhost``), or a ``ray://`` address's client server, which is what such a driver talks to."""
+    probed = address.removeprefix("ray://") if address.startswith("ray://") else ray.get_runtime_context().gcs_address
+    return ClusterWatch(address, probed)

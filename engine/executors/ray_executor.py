@@ -35,7 +35,7 @@ from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, pl
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, sigterm_interrupts
-from .ray_cluster_watch import ClusterWatch
+from .ray_cluster_watch import ClusterWatch, joined_cluster_watch
 from .shipping import ship_cached_properties, unshippable
 from .ray_setup import (check_reachable, check_resources, first_line, import_ray, init_ray, shutdown_ray,
                         slots_allowed, worker_options)
@@ -158,10 +158,7 @@ class RayExecutor(Executor):
             except BaseException:
                 self._sigterm.close()
                 raise
-            if address is not None:
-                probed = address.removeprefix("ray://") if address.startswith("ray://") else \
-                    ray.get_runtime_context().gcs_address
-                self._watch = ClusterWatch(address, probed)
+            self._watch = None if address is None else joined_cluster_watch(ray, address)
         total = ray.cluster_resources()
         allowed = slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
         workers = workers or allowed
