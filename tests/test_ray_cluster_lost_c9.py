@@ -88,8 +88,8 @@ def _project(tmp_path: Path) -> tuple[Path, Path]:
 
 def _killed_under(command: list[str], project: Path, runs: str) -> tuple[int, str, int, float]:
     """Run ``command`` on a cluster of its own (at ``--ray-address``, appended), kill the cluster once a run folder
-    matching ``runs`` holds two evaluations, and return the command's exit status, its stderr, the port and the seconds it took to
-    end after the kill."""
+    matching ``runs`` holds two evaluations, and return the command's exit status, its stderr, the port and the
+    seconds it took to end after the kill."""
     port, temp = _free_port(), tempfile.mkdtemp(prefix="/tmp/rc9-")  # Ray's socket paths must stay short
     cluster = None
     try:
