@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import DataError, one_line
-from .sniff import TORCH_SAVE
+from .sniff import TORCH_SAVE, is_gzip
 
 # numpy's own reduce tells us its array/scalar rebuilders, whatever its version calls their module.
 _RECONSTRUCT = np.empty(0).__reduce__()[0]
@@ -48,8 +48,27 @@ _CORRUPT = (pickle.UnpicklingError, EOFError, ValueError, TypeError, LookupError
             OverflowError, MemoryError, RecursionError)
 
 
+MAX_BUILT = 10_000_000
+"""Items of a range, or bytes of a bytes or bytearray, a pickle may make from a count. A benchmark pickle writes its
+lists and bytes out item by item; a 51-byte one calling ``list(range(30_000_000))`` took 1.2 GB before any reader
+looked at it, and one of 10**9 some 40 GB: a machine's memory, with no code of the pickle's run."""
+_COUNTED = (range, bytes, bytearray)
+
+
 def _fresh(function: Callable[..., Any]) -> Callable[..., Any]:
     return lambda *args: function(*args)
+
+
+def _bounded(kind: type, path: Path | str) -> Callable[..., Any]:
+    """``kind`` (one of :data:`_COUNTED`) refusing, before it is built, a count over :data:`MAX_BUILT`."""
+    def build(*args: Any) -> Any:
+        count = len(range(*args)) if kind is range else args[0] if args and isinstance(args[0], int) else 0
+        if count > MAX_BUILT:
+            raise DataError(one_line(
+                f"{path}: refused to load the pickle: it builds a {kind.__name__} of {count:,} items, more than any "
+                "benchmark holds (a pickle that fills the memory); use the published benchmark file"))
+        return kind(*args)
+    return build
 
 
 class _PlainDataUnpickler(pickle.Unpickler):
@@ -73,6 +92,8 @@ class _PlainDataUnpickler(pickle.Unpickler):
                 "nasloop reads only plain data pickles (dicts, lists, numbers, strings, numpy arrays), so "
                 "re-save the file with only those types, or use the published benchmark file"))
         found = _ADMITTED[key]
+        if found in _COUNTED:
+            return _bounded(found, self._path)
         return _fresh(found) if found is _FROMBUFFER else found
 
     def persistent_load(self, pid: Any) -> Any:
@@ -87,6 +108,9 @@ def load_pickle(path: str | Path) -> Any:
     """
     path = Path(path)
     try:
+        if is_gzip(path):  # recognised as a pickle once gunzipped, it was then called truncated or corrupt
+            raise DataError(one_line(f"{path} is a gzip-compressed pickle; decompress it first ('gunzip -k "
+                                     f"{path}') and give the file it writes"))
         with open(path, "rb") as fh:
             return _PlainDataUnpickler(fh, path).load()
     except OSError as exc:

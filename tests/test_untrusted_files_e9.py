@@ -1,0 +1,61 @@
+"""Files from outside that ran no code but still hurt: a tiny pickle or gzip file that fills the memory, a proxy
+file whose one long line stopped a search as an unexpected error, a gzipped pickle called corrupt, a checkpoint
+whose edited epoch count became a trial's result.
+
+Each is given as a user would give it (``nasloop data import``, a data folder's proxy file, a run folder's training
+checkpoint), and must be refused in one line that names the file and the fix, before it takes more than a little
+memory or stands as a trial's result.
+"""
+from __future__ import annotations
+
+import gzip
+import pickle
+
+import pytest
+
+from nasloop.engine import cli
+from nasloop.engine.data.safe_pickle import MAX_BUILT, load_pickle
+
+
+def _refusal(capsys, argv: list[str]) -> str:
+    """The one line a command exits 2 with."""
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err and "unexpected" not in err, err
+    return err
+
+
+def _counting_pickle(kind: str, count: int) -> bytes:
+    """A protocol-2 pickle of ``builtins.list(builtins.range(0, count))`` (``kind`` "range"), or of
+    ``builtins.bytearray(count)`` (``kind`` "bytearray"): a few dozen bytes that name only admitted builtins."""
+    number = b"J" + count.to_bytes(4, "little")  # BININT
+    if kind == "range":
+        return b"\x80\x02c__builtin__\nlist\nc__builtin__\nrange\nK\x00" + number + b"\x86R\x85R."
+    return b"\x80\x02c__builtin__\nbytearray\n" + number + b"\x85R."
+
+
+@pytest.mark.parametrize("kind", ["range", "bytearray"])
+def test_a_pickle_building_a_huge_count_is_refused_before_it_is_built(tmp_path, capsys, kind):
+    """list(range(3 * 10**7)) from a 51-byte file took 1.2 GB (10**9: some 40 GB) before the import said the file
+    was no NB201 data: the unpickler admits range and bytearray, and now refuses their counts past MAX_BUILT."""
+    path = tmp_path / "nb201_cifar10_full_training.pickle"
+    path.write_bytes(_counting_pickle(kind, MAX_BUILT + 1))
+    err = _refusal(capsys, ["data", "import", "--space", "nb201", "--out", str(tmp_path / "out"), str(path)])
+    assert f"builds a {kind} of {MAX_BUILT + 1:,} items" in err and str(path) in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_small_count_in_a_pickle_still_loads(tmp_path):
+    """The bound leaves plain data alone: a range and a bytearray of a benchmark's sizes load as they are."""
+    path = tmp_path / "small.pkl"
+    path.write_bytes(pickle.dumps({"cells": range(15_625), "raw": bytearray(b"ab")}, protocol=2))
+    assert load_pickle(path) == {"cells": range(15_625), "raw": bytearray(b"ab")}
+
+
+def test_a_gzipped_pickle_is_named_as_one_not_as_corrupt(tmp_path, capsys):
+    """A NASLib pickle someone gzipped was recognised as a pickle once gunzipped, then called 'truncated or corrupt,
+    download it again', which a fresh download does not mend."""
+    path = tmp_path / "nb201_cifar10_full_training.pickle.gz"
+    path.write_bytes(gzip.compress(pickle.dumps({"x": [1.0]}, protocol=4)))
+    err = _refusal(capsys, ["data", "import", "--space", "nb201", "--out", str(tmp_path / "out"), str(path)])
+    assert "gzip-compressed pickle" in err and "gunzip -k" in err and "corrupt" not in err
