@@ -14,7 +14,6 @@ are read as untrusted input: every row must name a cell without dead ops and hol
 from __future__ import annotations
 
 import csv
-import gzip
 import math
 import zlib
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Callable
 import numpy as np
 
 from ..engine.data.paths import first_data_file, looked_in
-from ..engine.data.sniff import head_text
+from ..engine.data.sniff import gzip_text, head_text
 from ..engine.errors import ArchitectureError, DataError
 from .cell_space import Cell, CellSpec, cell_index, cells_without_path, live_cell, live_indices
 
@@ -121,7 +120,7 @@ def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dic
     lines: dict[int, int] = {}  # the line each cell's row was read from
     again = f"get {source.name} again (where it comes from: the README's 'Data' section)"
     try:
-        with gzip.open(path, "rt", newline="") as fh:
+        with gzip_text(path) as fh:
             reader = csv.DictReader(fh)
             header = list(reader.fieldnames or ())
             # a task with none of its columns is absent (a file of one task's scores); one with some is damaged

@@ -9,12 +9,15 @@ memory or stands as a trial's result.
 from __future__ import annotations
 
 import gzip
+import json
 import pickle
+from pathlib import Path
 
 import pytest
 
 from nasloop.engine import cli
 from nasloop.engine.data.safe_pickle import MAX_BUILT, load_pickle
+from nasloop.engine.data.sniff import BOMB_FLOOR
 
 
 def _refusal(capsys, argv: list[str]) -> str:
@@ -59,3 +62,39 @@ def test_a_gzipped_pickle_is_named_as_one_not_as_corrupt(tmp_path, capsys):
     path.write_bytes(gzip.compress(pickle.dumps({"x": [1.0]}, protocol=4)))
     err = _refusal(capsys, ["data", "import", "--space", "nb201", "--out", str(tmp_path / "out"), str(path)])
     assert "gzip-compressed pickle" in err and "gunzip -k" in err and "corrupt" not in err
+
+
+PADDING = BOMB_FLOOR + (16 << 20)
+"""Decompressed bytes of a bomb: past the floor where its ratio is judged, and small enough for a test to write."""
+
+
+def _bomb(path: Path, start: bytes, end: bytes = b"") -> Path:
+    """A gzip file of ``start``, PADDING spaces (or 'a's, one endless CSV field, where ``end`` is empty) and ``end``:
+    its start is the benchmark's, so it is recognised and read."""
+    with gzip.open(path, "wb", compresslevel=1) as fh:
+        fh.write(start)
+        fh.write((b" " if end else b"a") * PADDING)
+        fh.write(end)
+    assert path.stat().st_size * 100 < PADDING  # a bomb: over 100 to 1
+    return path
+
+
+def test_a_gzip_bomb_of_benchmark_json_is_refused_early(tmp_path, capsys, data_dir):
+    """An NB101 JSON's first records and then spaces: the whole text was read into memory (2 GB of spaces: 2.1 GB
+    and 30 s) before the 2 GB ceiling or the JSON parser said anything."""
+    with gzip.open(data_dir / "nasbench101_30k.json.gz", "rt") as fh:
+        records = json.load(fh)[:3]
+    path = _bomb(tmp_path / "nasbench101_30k.json.gz", json.dumps(records)[:-1].encode() + b",", b"1]")
+    err = _refusal(capsys, ["data", "import", "--space", "nb101", "--out", str(tmp_path / "out"), str(path)])
+    assert "decompression bomb" in err and str(path) in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_gzip_bomb_of_one_endless_csv_line_is_refused_early(tmp_path, capsys, nb201_csv_path):
+    """The NB201 CSV's header and one endless line: csv read the line whole (1.5 GB: 3.1 GB of memory) before its
+    field limit refused it, as 'corrupt or not the NB201 CSV'."""
+    with gzip.open(nb201_csv_path, "rb") as fh:
+        header = fh.readline()
+    path = _bomb(tmp_path / "nasbench201_all.csv.gz", header)
+    err = _refusal(capsys, ["data", "import", "--space", "nb201", "--out", str(tmp_path / "out"), str(path)])
+    assert "decompression bomb" in err and str(path) in err

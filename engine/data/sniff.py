@@ -7,9 +7,11 @@ benchmark is named as such instead of failing half-way through an import.
 from __future__ import annotations
 
 import gzip
+import io
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
 
 from ..errors import DataError
 
@@ -19,6 +21,12 @@ MAX_TEXT_BYTES = 2 << 30
 more is a decompression bomb or the wrong file, refused before it fills memory."""
 READ_CHUNK = 1 << 24
 """Bytes :func:`content_text` reads at a time (16 MiB)."""
+BOMB_RATIO = 100
+"""Decompressed bytes per compressed byte no benchmark file reaches (the shipped ones: 2.5 to 11). A file past it is
+refused once it has made :data:`BOMB_FLOOR` bytes: a 9.5 MB gzip of an NB101 JSON's start and 2 GB of spaces took
+2.1 GB of memory and 30 s before :data:`MAX_TEXT_BYTES` refused it, and a CSV's start and one 1.5 GB line 3.1 GB,
+where gzip's own ceiling is about 1,000 to 1."""
+BOMB_FLOOR = 64 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 _DAMAGE_PIECE = 256
 """Compressed bytes decompressed at a time when reading up to a damage: what decompresses before it is kept to
@@ -88,13 +96,49 @@ def decompresses_to_nothing(path: str | Path) -> bool:
         return False
 
 
+class GuardedGzip(gzip.GzipFile):
+    """A gzip file read as :class:`gzip.GzipFile` is, refusing in one line a decompression bomb (see
+    :data:`BOMB_RATIO`) as its reads pass :data:`BOMB_FLOOR` bytes."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._guarded(super().read(size))
+
+    def read1(self, size: int = -1) -> bytes:  # what a TextIOWrapper over it reads through
+        return self._guarded(super().read1(size))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """A line read READ_CHUNK bytes at a time, so a bomb's one endless line is judged as it is read."""
+        if size is not None and 0 <= size <= READ_CHUNK:
+            return self._guarded(super().readline(size))
+        pieces: list[bytes] = []
+        while (not pieces or not pieces[-1].endswith(b"\n")) and (
+                piece := self._guarded(super().readline(READ_CHUNK if size is None or size < 0 else
+                                                        min(READ_CHUNK, size - sum(map(len, pieces)))))):
+            pieces.append(piece)
+        return b"".join(pieces)
+
+    def _guarded(self, data: bytes) -> bytes:
+        made, read = self.tell(), self.fileobj.tell() if self.fileobj is not None else 0
+        if made > BOMB_FLOOR and made > BOMB_RATIO * read:
+            raise DataError(f"{self.name} decompresses to over {BOMB_RATIO} times its size ({made >> 20} MB from "
+                            f"{read:,} bytes), where benchmark files compress about 3 to 12 times: "
+                            "it is a decompression bomb or no benchmark file; get the benchmark's file again")
+        return data
+
+
+def gzip_text(path: str | Path, encoding: str = "utf-8") -> IO[str]:
+    """The text of gzip file ``path`` as ``gzip.open(path, "rt", newline="")`` reads it, bombs refused (see
+    :class:`GuardedGzip`)."""
+    return io.TextIOWrapper(GuardedGzip(path), encoding=encoding, newline="")
+
+
 def content_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
     """The whole UTF-8 text of a benchmark file, gunzipped when its content is gzip (whatever its name); one
     line when it decompresses to more than ``limit`` bytes. OSError, EOFError, zlib.error and
     UnicodeDecodeError reach the caller, which names the benchmark. Read in chunks: one read of ``limit`` bytes
     allocated a 2 GB buffer for NB101's 12 MB of JSON, a MemoryError wherever the process may not reserve that."""
     data = bytearray()
-    with gzip.open(path, "rb") if is_gzip(path) else open(path, "rb") as fh:
+    with GuardedGzip(path) if is_gzip(path) else open(path, "rb") as fh:
         while len(data) <= limit and (chunk := fh.read(min(READ_CHUNK, limit + 1 - len(data)))):
             data += chunk
     if len(data) > limit:

@@ -15,7 +15,6 @@ those cells have no such metric, so a search minimising it never takes -1 ms for
 from __future__ import annotations
 
 import csv
-import gzip
 import math
 import zlib
 from functools import lru_cache
@@ -25,6 +24,7 @@ import numpy as np
 
 from ...engine.data.paths import first_data_file
 from ...engine.data.safe_pickle import load_pickle
+from ...engine.data.sniff import gzip_text
 from ...engine.errors import ArchitectureError, DataError
 from .cell import cell_code
 from .space import NB201Space
@@ -98,7 +98,7 @@ def _again(path: str) -> str:
 def _read_csv(path: str, columns: dict[str, np.ndarray], seen: np.ndarray) -> None:
     """nasloop's CSV: one row per cell, a column per metric and dataset."""
     space = NB201Space()
-    with gzip.open(path, "rt", newline="") as fh:
+    with gzip_text(path) as fh:
         reader = csv.DictReader(fh)
         wanted = _columns()
         missing = sorted((set(wanted) | {"arch_str"}) - set(reader.fieldnames or ()))

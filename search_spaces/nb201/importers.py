@@ -16,7 +16,6 @@ table's metadata and marked on every result so nobody mistakes it for a measurem
 from __future__ import annotations
 
 import csv
-import gzip
 import math
 import zlib
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ...engine.data.safe_pickle import load_pickle
-from ...engine.data.sniff import is_gzip
+from ...engine.data.sniff import gzip_text, is_gzip
 from ...engine.data.numbers import file_number, file_numbers
 from ...engine.data.table import Table, column_name, covered_groups, held_rows
 from ...engine.errors import ArchitectureError, DataError
@@ -102,7 +101,7 @@ def import_csv(path: str | Path) -> Table:
     try:
         # utf-8-sig: a CSV re-saved by a Windows tool starts with a BOM, which is recognised as the CSV (sniff drops
         # it) and then read into the first column's name: 'missing columns index' of a file that has it
-        with (gzip.open(path, "rt", newline="", encoding="utf-8-sig") if is_gzip(path)
+        with (gzip_text(path, encoding="utf-8-sig") if is_gzip(path)
               else open(path, newline="", encoding="utf-8-sig")) as fh:
             reader = csv.DictReader(fh)
             missing = {"index", "arch_str"} | {f[3] for f in fields} | set(_CSV_ZEN.values())
