@@ -98,3 +98,24 @@ def test_a_gzip_bomb_of_one_endless_csv_line_is_refused_early(tmp_path, capsys, 
     path = _bomb(tmp_path / "nasbench201_all.csv.gz", header)
     err = _refusal(capsys, ["data", "import", "--space", "nb201", "--out", str(tmp_path / "out"), str(path)])
     assert "decompression bomb" in err and str(path) in err
+
+
+SETTINGS = ('# nasloop proxies {"batch_size": 64, "dataset": "cifar10", "probe": ["|nor_conv_1x1~0|+|nor_conv_3x3~0|'
+            'avg_pool_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_1x1~2|", 55014], "seed": 0, "space": "nb201", '
+            '"space_options": {"cells": 5, "channels": 4}}')
+
+
+def test_a_proxy_file_line_past_csvs_field_limit_is_a_damaged_line(tmp_path, capsys, data_dir):
+    """A data folder's proxy file with a line of 200,000 characters (a paste gone wrong) stopped the search as an
+    'unexpected Error ... field larger than field limit (131072)', with a traceback file: csv refused the field before
+    the reader's own check of its length could."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "nasbench201_all.csv.gz").symlink_to(data_dir / "nasbench201_all.csv.gz")
+    (folder / "nb201-cifar10-proxies.csv").write_text(
+        f"{SETTINGS}\narch,synflow\n|none~0|+|none~0|none~1|+|avg_pool_3x3~0|nor_conv_3x3~1|avg_pool_3x3~2|,11.4\n"
+        f"{'x' * 200_000},1\n")
+    err = _refusal(capsys, ["search", "--strategy", "predictor-topk", "--predictor", "zero-cost", "--predictor-opt",
+                            "proxy=synflow", "--data-dir", str(folder), "--budget", "3", "--quiet",
+                            "--run-dir", str(tmp_path / "run")])
+    assert "nb201-cifar10-proxies.csv line 4 is not a CSV row" in err and "rescore it" in err

@@ -19,7 +19,7 @@ import math
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple, Sequence
+from typing import Any, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
@@ -86,7 +86,7 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
         raise DataError(f"{path} holds the proxies of search space '{scored}' (its settings line says so), not "
                         f"of '{space.name}'; score {space.name}'s with 'nasloop proxies --space {space.name} --out "
                         "FILE' into a file of its own")
-    rows = csv.reader(io.StringIO(text))
+    rows = _csv_rows(path, text)
     header = next(rows, None)
     if not header or header[0] != "arch" or len(header) < 2 or len(set(header)) != len(header):
         raise DataError(f"{path} is not a proxy file: its line 2 must be 'arch,<proxy>,...'")
@@ -123,6 +123,22 @@ def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
         if lost.any():
             failed[key] = lost
     return ProxyScores(tuple(header[1:]), scores, settings, failed)
+
+
+def _csv_rows(path: str, text: str) -> Iterator[list[str]]:
+    """The CSV rows of ``text``, the file from its line 2. A row csv cannot split (a field past csv's own limit of
+    131,072 characters, which the FIELD_LIMIT check never saw) is named as a damaged line, where csv's Error stopped
+    the run as an unexpected error."""
+    rows = csv.reader(io.StringIO(text))
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(f"{path} line {rows.line_num + 1} is not a CSV row ({exc}); the file is damaged (delete "
+                            "the line and rescore it with the 'nasloop proxies' command that wrote it)") from None
+        yield row
 
 
 def _check_columns(path: str, names: Sequence[str]) -> None:
