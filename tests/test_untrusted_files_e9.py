@@ -14,10 +14,13 @@ import pickle
 from pathlib import Path
 
 import pytest
+import torch
 
 from nasloop.engine import cli
 from nasloop.engine.data.safe_pickle import MAX_BUILT, load_pickle
 from nasloop.engine.data.sniff import BOMB_FLOOR
+from nasloop.engine.errors import DataError
+from nasloop.engine.train_one import train_architecture
 
 
 def _refusal(capsys, argv: list[str]) -> str:
@@ -119,3 +122,27 @@ def test_a_proxy_file_line_past_csvs_field_limit_is_a_damaged_line(tmp_path, cap
                             "proxy=synflow", "--data-dir", str(folder), "--budget", "3", "--quiet",
                             "--run-dir", str(tmp_path / "run")])
     assert "nb201-cifar10-proxies.csv line 4 is not a CSV row" in err and "rescore it" in err
+
+
+BEST_CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+
+
+@pytest.mark.parametrize("damage,reason", [({"epoch": 10**6}, "it records 1000000 of 1 epochs done, with 1 losses"),
+                                           ({"epoch": -3}, "it records -3 of 1 epochs done"),
+                                           ({"rng": {"cpu": 5, "cuda": None}}, "AttributeError: 'int' object")])
+def test_a_checkpoint_whose_progress_or_random_state_is_damaged_is_unreadable(tmp_path, data_dir, one_torch_thread,
+                                                                                damage, reason):
+    """A run folder's checkpoint edited to 10**6 epochs done skipped the training, and the trial's result was its
+    network's after the epochs it had trained (-3: three epochs more than asked); a number for the random state's
+    tensor failed the trial as its architecture's AttributeError. Each is the damaged checkpoint to delete."""
+    options = {"data_dir": data_dir, "device": "cpu", "run_dir": tmp_path / "run", "train_images": 200,
+               "batch_size": 64, "epochs": 1, "channels": 4, "cells": 1}
+    train_architecture("nb201", BEST_CELL, **options)
+    [checkpoint] = (tmp_path / "run").rglob("last.pt")
+    state = torch.load(checkpoint, weights_only=True)
+    torch.save({**state, **damage}, checkpoint)
+    with pytest.raises(DataError) as refused:
+        train_architecture("nb201", BEST_CELL, **options)
+    message = str(refused.value)
+    assert "\n" not in message and f"checkpoint {checkpoint} is unreadable" in message and reason in message
+    assert "delete it to retrain this trial from scratch" in message

@@ -353,10 +353,13 @@ class Trainer:
                        [int(count) for count in state.get("threads", [])])
             if not 0 <= seconds < float("inf") or not 0 <= trained[0] < float("inf") or trained[1] < 0:
                 raise ValueError(f"its time so far is {seconds} s, {trained[0]} s of training on {trained[1]} images")
+            if not 0 <= epoch <= self.config.epochs or len(losses) != epoch:  # one saved per epoch, as it ends
+                # 10**6 skipped the training, and the trial's result was its network's after the epochs it had
+                raise ValueError(f"it records {epoch} of {self.config.epochs} epochs done, with {len(losses)} losses")
         except DataError:
             raise
-        except (RuntimeError, KeyError, IndexError, EOFError, OSError, ValueError, TypeError,
-                pickle.UnpicklingError) as exc:
+        except (RuntimeError, KeyError, IndexError, EOFError, OSError, ValueError, TypeError, AttributeError,
+                pickle.UnpicklingError) as exc:  # AttributeError: a number where the random state's tensor belongs
             # torch's own advice for a file holding other objects (weights_only=False) would run code from it
             reason = ("it is damaged or holds objects other than weights, which are not loaded"
                       if isinstance(exc, pickle.UnpicklingError)
