@@ -9,12 +9,16 @@ memory or stands as a trial's result.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import pickle
+import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
 import torch
+from numpy.lib import format as npy_format
 
 from nasloop.engine import cli
 from nasloop.engine.data.safe_pickle import MAX_BUILT, load_pickle
@@ -146,3 +150,49 @@ def test_a_checkpoint_whose_progress_or_random_state_is_damaged_is_unreadable(tm
     message = str(refused.value)
     assert "\n" not in message and f"checkpoint {checkpoint} is unreadable" in message and reason in message
     assert "delete it to retrain this trial from scratch" in message
+
+
+def _zeros_member(archive: zipfile.ZipFile, name: str) -> None:
+    """An .npy member of PADDING bytes of float64 zeros, deflated to a few hundred KB."""
+    header = io.BytesIO()
+    npy_format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (PADDING // 8,)})
+    with archive.open(name, "w", force_zip64=True) as fh:
+        fh.write(header.getvalue())
+        for _ in range(PADDING >> 24):
+            fh.write(bytes(1 << 24))
+
+
+def test_a_table_with_a_deflated_bomb_column_is_refused_before_it_is_read(tmp_path, capsys, nb201_csv_path):
+    """A 1.7 MB nb201.npz in a data folder with a column of 1 GB of zeros took 1.1 GB of memory before the search
+    refused its column lengths: np.load reads each member whole."""
+    folder = tmp_path / "data"
+    assert cli.main(["data", "import", "--space", "nb201", "--out", str(folder), str(nb201_csv_path)]) == 0
+    with zipfile.ZipFile(folder / "nb201.npz", "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        _zeros_member(archive, "junk.npy")
+    err = _refusal(capsys, ["search", "--data-dir", str(folder), "--budget", "1", "--quiet",
+                            "--run-dir", str(tmp_path / "run")])
+    assert "junk.npy decompresses to 80 MB" in err and "decompression bomb" in err
+
+
+def _cifar_tar_bomb(path: Path) -> None:
+    """The official archive's layout, its first batch PADDING bytes of zeros."""
+    with tarfile.open(path, "w:gz") as tar:
+        member = tarfile.TarInfo("cifar-10-batches-py/data_batch_1")
+        member.size = PADDING
+        tar.addfile(member, io.BytesIO(bytes(PADDING)))
+
+
+@pytest.mark.parametrize("name", ["cifar-10-python.tar.gz", "cifar10_subset.npz"])
+def test_a_cifar_file_that_is_a_bomb_is_refused_before_it_is_read(tmp_path, capsys, name):
+    """CIFAR-10 in a data folder: the official archive's member or the subset's array was read whole into memory
+    (the archive's declared size, the array's zip entry) before its content was judged corrupt."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    if name.endswith(".tar.gz"):
+        _cifar_tar_bomb(folder / name)
+    else:
+        with zipfile.ZipFile(folder / name, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            _zeros_member(archive, "x_train.npy")
+    err = _refusal(capsys, ["train", "--arch", BEST_CELL, "--data-dir", str(folder), "--device", "cpu",
+                            "--space-opt", "channels=4", "--space-opt", "cells=1"])
+    assert "decompression bomb" in err and name in err

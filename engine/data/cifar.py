@@ -31,6 +31,7 @@ from ..errors import ConfigError, DataError, MissingDataError
 from ..replaced_files import replaced_by_this_process
 from .paths import check_data_dir, data_file, first_data_file, search_dirs, user_cache_dir
 from .safe_pickle import loads_pickle
+from .sniff import GuardedGzip, refuse_inflated_members
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,8 @@ def _read_subset(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     names = (f"x_{split}", f"y_{split}")
     try:
         # Open the file ourselves: np.load leaks its handle when the archive is unreadable.
+        if zipfile.is_zipfile(path):
+            refuse_inflated_members(path)
         with open(path, "rb") as handle:
             loaded = np.load(handle, allow_pickle=False)
             if not isinstance(loaded, np.lib.npyio.NpzFile):  # np.save's one array: "unexpected TypeError" in `with`
@@ -201,7 +204,7 @@ def _read_archive(path: Path, split: str) -> list[tuple[np.ndarray, np.ndarray]]
     wanted = {f"{FOLDER}/{name}": name for name in _BATCHES[split]}
     found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     try:
-        with tarfile.open(path, "r:gz") as tar:
+        with GuardedGzip(path) as unzipped, tarfile.open(fileobj=unzipped, mode="r:") as tar:  # bombs refused
             for member in tar:
                 if member.name in wanted and member.isfile():
                     raw = tar.extractfile(member).read()

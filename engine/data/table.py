@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..replaced_files import replaced
-from .sniff import TORCH_SAVE, is_torch_save
+from .sniff import TORCH_SAVE, is_torch_save, refuse_inflated_members
 
 FORMAT_VERSION = 1
 
@@ -137,6 +137,7 @@ class Table:
     def peek_meta(path: str | Path) -> dict[str, Any]:
         """A saved table's metadata without loading its columns ({} when it is not a readable table)."""
         try:
+            refuse_inflated_members(path)
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(str(data["__meta__"]))
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, RecursionError):
@@ -148,6 +149,7 @@ class Table:
         try:
             if Path(path).is_file() and not zipfile.is_zipfile(path):  # np.load would try .npy or pickle
                 raise ValueError("not an .npz archive")
+            refuse_inflated_members(path)
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(str(data["__meta__"]))
                 columns = {k: data[k] for k in data.files if k != "__meta__"}
