@@ -26,6 +26,7 @@ from typing import Any, Mapping, Sequence
 import torch
 
 from ..engine.context import RunContext
+from ..engine.data.sniff import refuse_inflated_members
 from ..engine.errors import ConfigError, DataError, UnsupportedError
 from ..engine.hooks import say_note
 from ..engine.replaced_files import replaced_by_this_process
@@ -187,6 +188,11 @@ def load_pretrained(path: str | os.PathLike, context: RunContext | None = None) 
         where = "" if path.is_absolute() else f" in {Path.cwd()} (a relative path is read from the current folder)"
         raise ConfigError(f"pretrained file {path} does not exist{where}; write one with 'nasloop predictors "
                           "pretrain', or run from the folder it is in")
+    try:
+        refuse_inflated_members(path)
+    except ValueError as exc:
+        raise DataError(f"{path} is not a FLAN pretrained file ({exc}); write one with 'nasloop predictors pretrain'") \
+            from None
     try:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()

@@ -196,3 +196,44 @@ def test_a_cifar_file_that_is_a_bomb_is_refused_before_it_is_read(tmp_path, caps
     err = _refusal(capsys, ["train", "--arch", BEST_CELL, "--data-dir", str(folder), "--device", "cpu",
                             "--space-opt", "channels=4", "--space-opt", "cells=1"])
     assert "decompression bomb" in err and name in err
+
+
+def _torch_bomb(path: Path, saved: dict) -> Path:
+    """``torch.save`` of ``saved`` with a tensor of PADDING bytes of zeros, its records rewritten deflated (torch.save
+    stores them as they are; torch.load inflates a deflated one all the same)."""
+    torch.save({**saved, "weights": torch.zeros(PADDING // 4)}, path.with_suffix(".stored"))
+    with zipfile.ZipFile(path.with_suffix(".stored")) as stored, zipfile.ZipFile(path, "w") as deflated:
+        for record in stored.infolist():
+            deflated.writestr(record.filename, stored.read(record), compress_type=zipfile.ZIP_DEFLATED)
+    path.with_suffix(".stored").unlink()
+    return path
+
+
+def test_a_pretrained_file_that_is_a_torch_bomb_is_refused_before_it_is_read(tmp_path, capsys):
+    """--predictor-opt pretrained=FILE: a 522 KB file inflated a 512 MB tensor (920 MB of memory) before it was
+    found to be no FLAN pretrained file."""
+    path = _torch_bomb(tmp_path / "flan.pt", {"format": "nasloop-flan-pretrained"})
+    err = _refusal(capsys, ["search", "--strategy", "bananas", "--predictor", "flan", "--predictor-opt",
+                            f"pretrained={path}", "--budget", "3", "--quiet", "--run-dir", str(tmp_path / "run")])
+    assert f"{path} is not a FLAN pretrained file" in err and "decompression bomb" in err
+
+
+def test_a_transnas_api_file_that_is_a_torch_bomb_is_refused_before_it_is_read(tmp_path, capsys):
+    """TransNAS-Bench-101's own .pth, recognised by its keys: torch.load inflated the whole record first."""
+    path = _torch_bomb(tmp_path / "transnas-bench_v10141024.pth", {"task_list": ["class_scene"]})
+    err = _refusal(capsys, ["data", "import", "--space", "tnb101-micro", "--out", str(tmp_path / "out"), str(path)])
+    assert "decompression bomb" in err and "get it again" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_checkpoint_that_is_a_torch_bomb_is_unreadable(tmp_path, data_dir, one_torch_thread):
+    """A run folder's checkpoint replaced by a deflated torch save is refused before torch.load inflates it."""
+    options = {"data_dir": data_dir, "device": "cpu", "run_dir": tmp_path / "run", "train_images": 200,
+               "batch_size": 64, "epochs": 1, "channels": 4, "cells": 1}
+    train_architecture("nb201", BEST_CELL, **options)
+    [checkpoint] = (tmp_path / "run").rglob("last.pt")
+    _torch_bomb(checkpoint, {"epoch": 1})
+    with pytest.raises(DataError) as refused:
+        train_architecture("nb201", BEST_CELL, **options)
+    assert f"checkpoint {checkpoint} is unreadable" in str(refused.value)
+    assert "decompression bomb" in str(refused.value)

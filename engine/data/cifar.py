@@ -144,8 +144,7 @@ def _read_subset(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     names = (f"x_{split}", f"y_{split}")
     try:
         # Open the file ourselves: np.load leaks its handle when the archive is unreadable.
-        if zipfile.is_zipfile(path):
-            refuse_inflated_members(path)
+        refuse_inflated_members(path)
         with open(path, "rb") as handle:
             loaded = np.load(handle, allow_pickle=False)
             if not isinstance(loaded, np.lib.npyio.NpzFile):  # np.save's one array: "unexpected TypeError" in `with`

@@ -157,16 +157,22 @@ def content_text(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
 
 
 def refuse_inflated_members(path: str | Path) -> None:
-    """ValueError for a zip (.npz) member that decompresses to over BOMB_RATIO times its size past BOMB_FLOOR bytes,
-    from the sizes its zip directory declares (which bound what is read), before np.load reads it whole: a 1.7 MB
-    nb201.npz in a data folder with a column of 1 GB of zeros took 1.1 GB before its length was refused. nasloop's
-    own tables stay far below (a column's largest ratio: TNB101's architecture strings', 62 to 1)."""
-    with zipfile.ZipFile(path) as archive:
-        for member in archive.infolist():
-            if member.file_size > BOMB_FLOOR and member.file_size > BOMB_RATIO * member.compress_size:
-                raise ValueError(f"its {member.filename} decompresses to {member.file_size >> 20} MB from "
-                                 f"{member.compress_size:,} bytes, over {BOMB_RATIO} times: a decompression bomb")
-
+    """ValueError for a zip (.npz, torch save) member that decompresses to over BOMB_RATIO times its size past
+    BOMB_FLOOR bytes, from the sizes its zip directory declares (which bound what is read), before np.load or
+    torch.load reads it whole: a 1.7 MB nb201.npz in a data folder with a column of 1 GB of zeros took 1.1 GB before
+    its length was refused, and torch.load inflates a deflated record as readily (262 KB: a 256 MB tensor).
+    nasloop's own tables stay far below (a column's largest ratio: TNB101's architecture strings', 62 to 1), and
+    torch.save compresses nothing. Nothing for a file that is no zip archive, or a damaged one, which the reader
+    after this names in its own words."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (OSError, zipfile.BadZipFile):
+        return
+    for member in members:
+        if member.file_size > BOMB_FLOOR and member.file_size > BOMB_RATIO * member.compress_size:
+            raise ValueError(f"its {member.filename} decompresses to {member.file_size >> 20} MB from "
+                             f"{member.compress_size:,} bytes, over {BOMB_RATIO} times: a decompression bomb")
 
 
 TORCH_SAVE = ("a PyTorch save file, not benchmark data: a FLAN predictor written by 'nasloop predictors pretrain' "

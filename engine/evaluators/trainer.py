@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..data.sniff import refuse_inflated_members
 from ..errors import ConfigError, DataError
 from ..options import TORCH_SEEDS
 from ..replaced_files import remove_dead_partials
@@ -331,6 +332,7 @@ class Trainer:
         if path is None or not path.is_file():
             return 0, [], 0.0, (0.0, 0, [])
         try:
+            refuse_inflated_members(path)
             state = torch.load(path, map_location=self.device, weights_only=True)
             if state["config"] != self._fingerprint():
                 raise DataError(f"checkpoint {path} was written with other training settings; "

@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ...engine.data.sniff import head_bytes
+from ...engine.data.sniff import head_bytes, refuse_inflated_members
 from ...engine.errors import DataError, one_line
 
 API_FILE = "transnas-bench_v10141024.pth"
@@ -59,6 +59,7 @@ def _load(path: Path) -> Any:
     import torch  # only an import of this file needs it
 
     try:
+        refuse_inflated_members(path)
         return torch.load(path, map_location="cpu", weights_only=True)
     except (OSError, RuntimeError, EOFError, ValueError, pickle.UnpicklingError, zipfile.BadZipFile) as exc:
         raise DataError(f"cannot read {path} as TransNAS-Bench-101's {API_FILE} ({one_line(exc, 120)}); the file "
