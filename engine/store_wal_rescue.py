@@ -6,16 +6,18 @@ beside a log holding the whole run. nasloop refused it as 'empty (0 bytes)', and
 opening a 0-byte database it deletes the log beside it, read-only opens included (checked with SQLite 3.40), so the
 run is lost to the first open. The log's format is SQLite's documented one (https://sqlite.org/fileformat.html,
 section 4): its frames whose checksums chain from its header, up to its last commit, are the pages a checkpoint
-would have written, and those pages are the store. A log with no such commit holds no run.
+would have written, and those pages are the store, once SQLite reads them as a sound database (checksums a log's
+maker computes say nothing of that). A log with no such commit holds no run.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import struct
 from pathlib import Path
 
-from .errors import DataError
+from .errors import DataError, one_line
 from .run_lock import is_being_searched
 from .store_empty import holds_no_run, no_run
 
@@ -96,6 +98,7 @@ def rescue_from_log(path: Path) -> None:
             out.write(image)
             out.flush()
             os.fsync(out.fileno())
+        _refuse_unsound(partial, path, log)
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
@@ -104,3 +107,20 @@ def rescue_from_log(path: Path) -> None:
                         "read the copy") from None
     with contextlib.suppress(OSError):  # left in place, SQLite replays it onto the same pages: no harm
         os.replace(log, log.with_name(log.name + RESCUED))
+
+
+def _refuse_unsound(partial: Path, path: Path, log: Path) -> None:
+    """Remove ``partial`` (the log's image) and refuse in one line unless SQLite reads it as a sound database: the
+    checksums only say the frames are whole, and a log made or edited by anything but SQLite can chain them over
+    pages that are no database; written into the store, they replaced its 0 bytes and the log was set aside, leaving
+    a 'malformed' store and advice to restore it. Read as immutable: no journal or shared memory is made beside it."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"{partial.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as db:
+            problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+    except sqlite3.Error as exc:
+        problems = [str(exc)]
+    if problems != ["ok"]:
+        partial.unlink(missing_ok=True)
+        raise DataError(f"{path} is empty (0 bytes) and the pages its write-ahead log {log.name} commits are no sound "
+                        f"SQLite database ({one_line(problems[0], 200)}), so both are left as they were; delete both "
+                        f"files and start the search again with --run-dir {path.parent}")
