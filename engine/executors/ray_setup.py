@@ -23,7 +23,14 @@ from .ray_reaper import ray_stopped, report_started, watch_local_ray
 # A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
 # The loopback switch is read when ray is imported, and the driver and the processes it spawns
 # must agree on it, so it is set only if we are the ones importing ray.
-_LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled"}
+# A local Ray's raylet starts each worker in a process group of its own (Ray 2.60's default, for killing a worker's
+# children with it). The watcher kills the raylet's group when the search is killed outright, so workers in groups of
+# their own outlived a ``kill -9`` by up to 30 s (those still starting wait that long for the dead raylet); kept in
+# the raylet's group, they go with it. What that setting is for, killing a worker's child processes as it exits, has
+# nothing to do here: nasloop's trials start none. It is said in the environment the raylet reads it from, which a
+# Ray without the setting (before 2.50: setup.cfg takes 2.40) ignores; given as ray.init's _system_config, such a
+# Ray's GCS refused it ('Received unexpected config parameter') and every local Ray failed to start.
+_LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_process_group_cleanup_enabled": "0"}
 _LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 # Ray's native failure-signal handler, off in this process only (read when ray is imported, and set again while
 # init_ray builds the core worker, for a Ray imported before nasloop; the processes Ray starts keep theirs).
@@ -34,12 +41,6 @@ _FAILURE_SWITCH = "RAY_DISABLE_FAILURE_SIGNAL_HANDLER"
 _DRIVER_ONLY_ENV = {_FAILURE_SWITCH: "1"}
 _CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
 _STARTING_RAY: set[int] = set()  # the thread whose ray.init is starting a local Ray's processes now
-# A local Ray's raylet starts each worker in a process group of its own (Ray 2.60's default, for killing a worker's
-# children with it). The watcher kills the raylet's group when the search is killed outright, so workers in groups of
-# their own outlived a ``kill -9`` by up to 30 s (those still starting wait that long for the dead raylet); kept in
-# the raylet's group, they go with it. What that setting is for, killing a worker's child processes as it exits, has
-# nothing to do here: nasloop's trials start none.
-_LOCAL_RAY_SYSTEM_CONFIG = {"process_group_cleanup_enabled": False}
 
 
 def _leave_the_commands_group() -> None:
@@ -119,7 +120,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
             watch_local_ray()  # and to stop if this process is killed outright
             _STARTING_RAY.add(threading.get_ident())
         with _ray_sigterm_handler_left_out(), _failure_signal_handler_left_out(), _kept_on_loopback(kwargs):
-            ray.init(**_init_arguments(kwargs))
+            ray.init(**{**kwargs, "address": kwargs.get("address") or _NEW_LOCAL_RAY})
         if held:
             _raise_interrupt(held[0])
     except BaseException as exc:
@@ -135,15 +136,6 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
         for sig, handler in previous.items():  # None: a handler set outside Python, which cannot be put back
             signal.signal(sig, signal.SIG_DFL if handler is None else handler)
         sys.unraisablehook = report
-
-
-def _init_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``ray.init``'s arguments: a cluster's address as given, or a new local Ray with the system settings it needs
-    (a cluster joined keeps its own)."""
-    if kwargs.get("address") is not None:
-        return kwargs
-    system_config = {**(kwargs.get("_system_config") or {}), **_LOCAL_RAY_SYSTEM_CONFIG}
-    return {**kwargs, "address": _NEW_LOCAL_RAY, "_system_config": system_config}
 
 
 def shutdown_ray(ray: ModuleType) -> None:
