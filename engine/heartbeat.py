@@ -27,11 +27,16 @@ BEAT_SECONDS = 5.0
 _SAVE = f"INSERT OR REPLACE INTO meta (key, value) VALUES ('{HEARTBEAT_KEY}', ?)"
 
 
+LAST_DATE = datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp()
+"""The latest ``at`` a heartbeat can hold: ``show`` writes it as a date, and a later one (1e20 in a damaged or hand-made
+store) failed it as an unexpected OverflowError where the store is refused as damaged in one line."""
+
+
 def valid_heartbeat(value: Any) -> bool:
     """Whether ``value`` is a heartbeat as a session writes it (or null: none, the session having ended)."""
     return value is None or (isinstance(value, dict) and all(
         isinstance(value.get(key), (int, float)) and not isinstance(value.get(key), bool)
-        and 0 <= value[key] < math.inf for key in ("wall_seconds", "at")))
+        and 0 <= value[key] < limit for key, limit in (("wall_seconds", math.inf), ("at", LAST_DATE))))
 
 
 class Heartbeat:

@@ -128,7 +128,7 @@ _META_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "pretrained_files": (lambda v: v is None or isinstance(v, dict) and all(isinstance(d, str) for d in v.values()),
                          "file -> sha256"),
     RESOLVED_KEY: (resolved_record, "plugin kind -> name -> options"),
-    HEARTBEAT_KEY: (valid_heartbeat, "null or {wall_seconds, at}: two numbers")}
+    HEARTBEAT_KEY: (valid_heartbeat, "null or {wall_seconds, at}: two numbers, at a time before the year 10000")}
 """What each meta value nasloop reads must be, and how the refusal says so (the others are checked where they are
 read). Checked as every store opens, so the readers of the wall time need no check of their own."""
 
