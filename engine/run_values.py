@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .assemble import table_values
+from .errors import ConfigError
+from .options import check_options
 from .registry import EVALUATORS
 
 
@@ -20,4 +22,9 @@ def run_values(summary: Mapping[str, Any]) -> str:
     values = table_values(summary["space"], summary["dataset"], objective, summary["evaluator"])
     if values or summary["evaluator"] not in EVALUATORS.names_at_hand():
         return values
-    return EVALUATORS.get(summary["evaluator"]).measured_on(summary.get("options", {}).get("evaluator", {}))
+    evaluator, options = EVALUATORS.get(summary["evaluator"]), summary.get("options", {}).get("evaluator", {})
+    try:  # stored options the evaluator does not take as they are (a damaged store, an older nasloop's): no words,
+        check_options(f"evaluator '{summary['evaluator']}'", evaluator, dict(options))  # as before they were read
+    except (ConfigError, TypeError, ValueError):  # 'show' failed as an unexpected ValueError in measured_on
+        return ""
+    return evaluator.measured_on(options)
