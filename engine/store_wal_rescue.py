@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import DataError, one_line
 from .run_lock import is_being_searched
-from .store_empty import holds_no_run, no_run
+from .store_empty import STORE_TABLES, holds_no_run, no_run
 
 _MAGIC = (0x377F0682, 0x377F0683)
 """The log's first word: its checksums read words little-endian (…82) or big-endian (…83)."""
@@ -110,17 +110,26 @@ def rescue_from_log(path: Path) -> None:
 
 
 def _refuse_unsound(partial: Path, path: Path, log: Path) -> None:
-    """Remove ``partial`` (the log's image) and refuse in one line unless SQLite reads it as a sound database: the
-    checksums only say the frames are whole, and a log made or edited by anything but SQLite can chain them over
-    pages that are no database; written into the store, they replaced its 0 bytes and the log was set aside, leaving
-    a 'malformed' store and advice to restore it. Read as immutable: no journal or shared memory is made beside it."""
+    """Remove ``partial`` (the log's image) and refuse in one line unless SQLite reads it as a sound database holding
+    a nasloop store's tables: the checksums only say the frames are whole, and a log made or edited by anything but
+    SQLite can chain them over pages that are no database; written into the store, they replaced its 0 bytes and the
+    log was set aside, leaving a 'malformed' store and advice to restore it, or another program's database refused
+    as one 'nasloop leaves untouched'. Read as immutable: no journal or shared memory is made beside it."""
+    tables: set[str] = set()
     try:
         with contextlib.closing(sqlite3.connect(f"{partial.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as db:
             problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+            if problems == ["ok"]:
+                tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error as exc:
         problems = [str(exc)]
+    if problems == ["ok"] and set(STORE_TABLES) <= tables:
+        return
+    partial.unlink(missing_ok=True)
     if problems != ["ok"]:
-        partial.unlink(missing_ok=True)
         raise DataError(f"{path} is empty (0 bytes) and the pages its write-ahead log {log.name} commits are no sound "
                         f"SQLite database ({one_line(problems[0], 200)}), so both are left as they were; delete both "
                         f"files and start the search again with --run-dir {path.parent}")
+    raise DataError(f"{path} is empty (0 bytes) and the pages its write-ahead log {log.name} commits are an SQLite "
+                    f"database but not a nasloop store (its tables: {', '.join(sorted(tables)) or 'none'}); nasloop "
+                    "leaves both untouched: give a run directory written by 'nasloop search'")

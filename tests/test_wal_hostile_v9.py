@@ -1,8 +1,13 @@
 """A write-ahead log whose frames chain valid checksums over pages that are no database (made or edited by anything
 but SQLite) is refused in one line and leaves the 0-byte store and the log as they were: its pages were written into
-the store and the log set aside, leaving a 'malformed' store and advice to restore it from a backup."""
+the store and the log set aside, leaving a 'malformed' store and advice to restore it from a backup. So is the log of
+another program's database, which was written into the file and then refused as one 'nasloop leaves untouched'."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import sqlite3
 import struct
 from pathlib import Path
 from typing import Callable
@@ -71,3 +76,31 @@ def test_an_unedited_log_passes_the_forger_and_is_read(tmp_path: Path, data_dir:
     log = killed / "nasloop.sqlite-wal"
     log.write_bytes(_forged(log.read_bytes(), lambda index, page: None))
     assert main(["show", str(killed), "--json"]) == 0
+
+
+def _foreign_then_kill(path: Path) -> None:
+    """Another program's database at ``path``, in WAL mode with no checkpoint, then SIGKILL: its pages in the log."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+    db.execute("INSERT INTO photos VALUES (1, 'cat')")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_another_programs_log_is_left_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "nasloop.sqlite"
+    child = multiprocessing.get_context("spawn").Process(target=_foreign_then_kill, args=(store,))
+    child.start()
+    child.join()
+    assert child.exitcode == -signal.SIGKILL
+    store.write_bytes(b"")
+    (tmp_path / "nasloop.sqlite-shm").unlink(missing_ok=True)
+    log = (tmp_path / "nasloop.sqlite-wal").read_bytes()
+    assert log
+    assert main(["show", str(tmp_path)]) == 2
+    error = one_line(capsys.readouterr().err.strip())
+    assert "commits are an SQLite database but not a nasloop store (its tables: photos)" in error
+    assert "nasloop leaves both untouched" in error
+    assert store.read_bytes() == b"" and (tmp_path / "nasloop.sqlite-wal").read_bytes() == log
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nasloop.sqlite", "nasloop.sqlite-wal"]
