@@ -50,19 +50,20 @@ def committed_image(log: bytes) -> bytes | None:
     running = _checksum(log[:_HEADER - 8], big_endian, (0, 0))
     if running != (sum1, sum2):
         return None
-    pages: dict[int, bytes] = {}
-    committed: dict[int, bytes] = {}
-    size, offset = 0, _HEADER
+    frames: list[tuple[int, bytes]] = []
+    size = committed_frames = 0
+    offset = _HEADER
     while offset + _FRAME_HEADER + page_size <= len(log):
         number, commit, frame_salt1, frame_salt2, sum1, sum2 = struct.unpack(">6I", log[offset:offset + 24])
         page = log[offset + _FRAME_HEADER:offset + _FRAME_HEADER + page_size]
         running = _checksum(page, big_endian, _checksum(log[offset:offset + 8], big_endian, running))
         if (frame_salt1, frame_salt2) != (salt1, salt2) or running != (sum1, sum2):
             break  # a frame of an older log, or one torn by the kill: the log ends here
-        pages[number] = page
-        if commit:
-            committed, size = dict(pages), commit
+        frames.append((number, page))
+        if commit:  # the pages as of this commit: a copy of them at each commit took time quadratic in the log
+            committed_frames, size = len(frames), commit
         offset += _FRAME_HEADER + page_size
+    committed = dict(frames[:committed_frames])  # a page's last frame up to the last commit
     if not size or any(number not in committed for number in range(1, size + 1)):
         return None
     return b"".join(committed[number] for number in range(1, size + 1))
