@@ -84,11 +84,16 @@ def rescue_from_log(path: Path) -> None:
     """Rebuild the 0-byte store at ``path`` from its write-ahead log, as a checkpoint would have, keeping the log as
     ``…-wal.before-rescue``; a one-line refusal where the log holds no committed run or cannot be read."""
     log = path.with_name(path.name + "-wal")
+    image, unread = None, None
     try:
         image = committed_image(log.read_bytes())
     except OSError as exc:
+        unread = exc
+    if _written(path):  # rebuilt by another reader (two 'show's at once) since this one found it empty: its log set
+        return  # aside, or a new one SQLite made, was refused as unreadable or as holding no run, 'delete both'
+    if unread is not None:
         raise DataError(f"{path} is empty (0 bytes) and its write-ahead log {log.name} cannot be read "
-                        f"({exc.strerror or exc}); make it readable and try again") from None
+                        f"({unread.strerror or unread}); make it readable and try again")
     if image is None:
         raise DataError(f"{path} is empty (0 bytes) and its write-ahead log {log.name} holds no committed run (a "
                         f"search killed as it started); delete both files and start the search again with "
@@ -108,6 +113,14 @@ def rescue_from_log(path: Path) -> None:
                         "read the copy") from None
     with contextlib.suppress(OSError):  # left in place, SQLite replays it onto the same pages: no harm
         os.replace(log, log.with_name(log.name + RESCUED))
+
+
+def _written(path: Path) -> bool:
+    """Whether the store at ``path`` holds bytes now (rebuilt by another reader)."""
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _refuse_unsound(partial: Path, path: Path, log: Path) -> None:
