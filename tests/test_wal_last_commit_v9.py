@@ -1,11 +1,9 @@
-"""Reading a write-ahead log takes time in proportion to it: the pages were copied at each commit, so a log of many
-small commits (a forged one, or a long run's never checkpointed) took time quadratic in it, 19 s of CPU for 64,000
-one-page commits (34 MB) where it now takes under a second; and the image is that of the last commit, each page's
-last frame before it."""
+"""The image a write-ahead log holds is that of its last commit, each page's last frame before it (read once, not
+copied at each commit: 19 s of CPU for a forged log of 64,000 one-page commits before, 0.9 s after, ad hoc; the
+project keeps no timed assertions in tests)."""
 from __future__ import annotations
 
 import struct
-import time
 
 from nasloop.engine.store_wal_rescue import _checksum, committed_image
 
@@ -31,12 +29,3 @@ def test_the_image_is_the_last_commits_each_pages_last_frame() -> None:
     log = _log([(1, 0, page(1)), (2, 2, page(2)), (1, 2, page(3)), (2, 0, page(4))])  # the 4th: not committed
     assert committed_image(log) == page(3) + page(2)
 
-
-def test_many_commits_are_read_in_linear_time() -> None:
-    count = 64_000
-    log = _log([(number, number, bytes(PAGE)) for number in range(1, count + 1)])
-    started = time.process_time()
-    image = committed_image(log)
-    spent = time.process_time() - started
-    assert image == bytes(PAGE * count)
-    assert spent < 6.0, f"{spent:.1f} s of CPU for {count} commits"  # 19 s before, 0.9 s here
