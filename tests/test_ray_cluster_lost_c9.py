@@ -86,10 +86,11 @@ def _project(tmp_path: Path) -> tuple[Path, Path]:
     return project, seconds
 
 
-def _killed_under(command: list[str], project: Path, runs: str) -> tuple[int, str, int, float]:
+def _killed_under(command: list[str], project: Path, runs: str) -> tuple[int, str, int]:
     """Run ``command`` on a cluster of its own (at ``--ray-address``, appended), kill the cluster once a run folder
-    matching ``runs`` holds two evaluations, and return the command's exit status, its stderr, the port and the
-    seconds it took to end after the kill."""
+    matching ``runs`` holds two evaluations, and return the command's exit status, its stderr and the port. The time
+    it takes to end is not asserted (no timed assertions): nasloop's line and exit status 2 are only reached through
+    its own watch of the cluster, where Ray's end is its own line and status 1."""
     port, temp = _free_port(), tempfile.mkdtemp(prefix="/tmp/rc9-")  # Ray's socket paths must stay short
     cluster = None
     try:
@@ -102,9 +103,8 @@ def _killed_under(command: list[str], project: Path, runs: str) -> tuple[int, st
             time.sleep(0.2)
         assert proc.poll() is None, proc.communicate()[1]
         os.killpg(cluster.pid, signal.SIGKILL)  # as 'ray stop --force' kills every Ray process on the head
-        killed = time.monotonic()
         _, errors = proc.communicate(timeout=120)
-        return proc.returncode, errors, port, time.monotonic() - killed
+        return proc.returncode, errors, port
     finally:
         if cluster is not None:
             try:
@@ -123,14 +123,13 @@ def test_a_search_whose_joined_cluster_is_killed_ends_in_seconds_and_resumes(tmp
     project, seconds = _project(tmp_path)
     search = [sys.executable, "-m", "nasloop.engine.cli", "--plugin", "slow.py", "search", "--space", "c9r-digits",
               "--evaluator", "c9r-slow", "--strategy", "random", "--budget", "30", "--run-dir", "run", "--quiet"]
-    status, errors, port, took = _killed_under([*search, "--executor", "ray"], project, "run")
+    status, errors, port = _killed_under([*search, "--executor", "ray"], project, "run")
     assert status == 2, errors
     lines = errors.splitlines()
     assert len(lines) == 1 and lines[0].startswith(
         f"nasloop search: error: the Ray cluster at 127.0.0.1:{port} is gone (nothing has answered at "
         f"127.0.0.1:{port} for 5 s: stopped by 'ray stop', or its head node lost)"), errors
     assert lines[0].endswith("; once it runs again, continue with 'nasloop search --resume run'")
-    assert took < 30, took  # Ray's own end came after 60 s
     with RunStore.in_run_dir(project / "run", readonly=True) as store:
         assert store.get_meta("status") == "interrupted"
         assert store.get_meta("stop_reason").startswith(f"the Ray cluster at 127.0.0.1:{port} is gone")
@@ -150,14 +149,13 @@ def test_a_study_whose_joined_cluster_is_killed_ends_in_seconds_and_continues(tm
     compare = [sys.executable, "-m", "nasloop.engine.cli", "--plugin", "slow.py", "compare", "--space", "c9r-digits",
                "--evaluator", "c9r-slow", "--methods", "random", "--seeds", "3", "--budget", "10", "--out", "study",
                "--quiet"]
-    status, errors, port, took = _killed_under([*compare, "--executor", "ray"], project, "study/runs/random/seed-*")
+    status, errors, port = _killed_under([*compare, "--executor", "ray"], project, "study/runs/random/seed-*")
     assert status == 2, errors
     assert errors.splitlines() == [
         f"nasloop compare: error: the Ray cluster at 127.0.0.1:{port} is gone (nothing has answered at "
         f"127.0.0.1:{port} for 5 s: stopped by 'ray stop', or its head node lost); 3 runs had not finished (the same "
         "compare resumes them); once it runs again, what finished is kept in study: run the same command to "
         "continue"]
-    assert took < 30, took
     seconds.write_text("0")
     again = subprocess.run(compare, cwd=project, env=_env(), capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr

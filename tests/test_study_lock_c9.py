@@ -77,9 +77,7 @@ def test_a_new_predictor_study_being_run_is_refused_before_its_first_fit(fresh_n
             time.sleep(0.05)
         assert _held(study), "the first study never locked its folder before its first record"
         assert sorted(p.name for p in study.iterdir()) == ["study.lock"]  # no record yet: it waits in its fit
-        started = time.monotonic()
         second = fresh_nasloop(["--plugin", "plug.py", *PREDICTOR_STUDY], cwd=project)
-        took = time.monotonic() - started
         (project / "go").write_text("")
         _, errors = first.communicate(timeout=120)
     finally:
@@ -90,7 +88,6 @@ def test_a_new_predictor_study_being_run_is_refused_before_its_first_fit(fresh_n
         f"nasloop compare: error: the study pstudy is being run by process {first.pid}; wait for it to finish, or "
         "stop it first (the same command then continues the study)"]
     assert str(os.getpid()) not in (project / "fits").read_text().split()  # the second fitted nothing
-    assert took < 15  # not after the 20 s the first one's fit waited
     assert first.returncode == 0, errors
     assert (study / "predictor_records.jsonl").read_text().count("\n") == 1
 
