@@ -93,11 +93,10 @@ def _check_file(path: Path) -> None:
 def _create(path: Path, meta: dict[str, Any]) -> None:
     """Make a new store with its schema and ``meta``, all or nothing.
 
-    It is built under a temporary name and renamed into place, so a full disk or a kill during
-    creation leaves no half-made store that would later be refused as damaged. It is switched to WAL
-    there too: switched once in place, a kill in that instant left a hot rollback journal beside the
-    store, which no read-only open (``show``, ``--resume``'s first check) can roll back.
-    """
+    It is built under a temporary name and renamed into place, so a full disk or a kill during creation leaves no
+    half-made store that would later be refused as damaged. It is switched to WAL there too: switched once in place, a
+    kill then left a hot rollback journal, which no read-only open (``show``, ``--resume``'s check) can roll back. One
+    transaction writes it: a commit per statement made each new run wait for 9 syncs of the disk, where one does."""
     partial = path.with_name(path.name + ".new")
     sidecars = [partial, *(partial.with_name(partial.name + end) for end in ("-journal", "-wal", "-shm"))]
     try:
@@ -106,9 +105,10 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
             file.unlink(missing_ok=True)
         db = sqlite3.connect(partial, isolation_level=None)
         try:  # a rollback journal here: once committed, everything is in the one file that is renamed
-            db.executescript(_SCHEMA)
+            db.executescript("BEGIN;" + _SCHEMA)
             db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
                            [(k, json.dumps(v)) for k, v in {"schema_version": SCHEMA_VERSION, **meta}.items()])
+            db.execute("COMMIT")
             db.execute("PRAGMA journal_mode=WAL")  # kept in the file; closing leaves no journal beside it
         finally:
             db.close()
