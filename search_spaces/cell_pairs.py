@@ -30,9 +30,12 @@ def check_cell(cell: Any, name: str, ops: Sequence[str], nodes: int, space: str,
                                 f"pairs, two per node; got {str(cell)[:80]}")
     pairs = []
     for i, pair in enumerate(cell):
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not all(map(is_int, pair)):
+        if type(pair) is tuple and len(pair) == 2 and type(pair[0]) is int and type(pair[1]) is int:
+            source, op = pair  # the space's own cells, checked first: a table's lookups check ~100,000 neighbours
+        elif not isinstance(pair, (tuple, list)) or len(pair) != 2 or not all(map(is_int, pair)):
             raise ArchitectureError(f"{where}the {name} cell's pair {i} must be (input, op index), got {pair!r}")
-        source, op = int(pair[0]), int(pair[1])
+        else:
+            source, op = int(pair[0]), int(pair[1])
         if not 0 <= op < len(ops):
             raise ArchitectureError(f"{where}the {name} cell's pair {i} has op {op}; ops are 0..{len(ops) - 1} "
                                     f"({', '.join(f'{k}={o}' for k, o in enumerate(ops))})")
