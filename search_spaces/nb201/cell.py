@@ -5,6 +5,7 @@ string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`` (see :data:`EDGES`).
 """
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
 from ...engine.errors import ArchitectureError
@@ -38,6 +39,13 @@ _NASLIB_TO_OURS = tuple(OPS.index(name) for name in NASLIB_OPS)
 def cell_code(cell: Cell) -> int:
     """The cell's position in base-5 enumeration order (first edge most significant): its table row."""
     return cell_index(SPEC, cell)
+
+
+@lru_cache(maxsize=1)
+def codes_by_text() -> dict[str, int]:
+    """Each cell's NB201 string → its code. A whole-space file's rows are looked up here: parsing each of its 15,625
+    strings was 40 us a row of every process's first read (a string written otherwise is still parsed)."""
+    return {cell_text(cell): code for code, cell in enumerate(itertools.product(range(len(OPS)), repeat=len(EDGES)))}
 
 
 def from_naslib(op_indices: tuple[int, ...] | list[int]) -> Cell:

@@ -27,7 +27,7 @@ from ...engine.data.sniff import gzip_text, is_gzip
 from ...engine.data.numbers import file_number, file_numbers
 from ...engine.data.table import Table, column_name, covered_groups, held_rows
 from ...engine.errors import ArchitectureError, DataError
-from .cell import NUM_CELLS, cell_code
+from .cell import NUM_CELLS, cell_code, codes_by_text
 from .cost import nb201_params_flops
 from .space import NB201Space
 
@@ -96,7 +96,7 @@ def import_csv(path: str | Path) -> Table:
               for d in DATASETS for fid in (200, 12) for kind in ("val", "test")]
     values = {f: np.full(n, np.nan) for f in fields}
     zen = {d: np.full(n, np.nan, dtype=np.float32) for d in _CSV_ZEN}
-    space = NB201Space()
+    space, codes_of = NB201Space(), codes_by_text()
     first_line = np.zeros(n, dtype=np.int64)  # where each cell was read: a second row for it is refused
     try:
         # utf-8-sig: a CSV re-saved by a Windows tool starts with a BOM, which is recognised as the CSV (sniff drops
@@ -110,7 +110,8 @@ def import_csv(path: str | Path) -> Table:
                 raise DataError(f"{path} is not the NB201 CSV: missing columns {', '.join(sorted(missing))}")
             for line, row in enumerate(reader, start=2):
                 try:
-                    code = cell_code(space.parse(row["arch_str"]))
+                    code = codes_of.get(row["arch_str"])  # a string written as nasloop writes it, else parsed
+                    code = cell_code(space.parse(row["arch_str"])) if code is None else code
                     if first_line[code]:
                         raise DataError(f"{path} line {line} repeats the cell of line {first_line[code]}; the file "
                                         "is damaged or edited: fetch it again")
