@@ -19,7 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from nasloop.engine.store import RunStore
 
@@ -67,6 +69,24 @@ def _start_cluster(port: int, temp: str, **own: str) -> subprocess.Popen:
     return start
 
 
+@contextmanager
+def own_cluster(**own: str) -> Iterator[tuple[int, int]]:
+    """A cluster of :func:`_start_cluster`'s in a temporary folder, for the ``with`` block; yields its port and its
+    process group, by which it is killed at the end (its processes, never Ray's by name: other Rays are not ours)."""
+    port, temp = _free_port(), tempfile.mkdtemp(prefix="/tmp/rc9-")  # Ray's socket paths must stay short
+    cluster = None
+    try:
+        cluster = _start_cluster(port, temp, **own)
+        yield port, cluster.pid
+    finally:
+        if cluster is not None:
+            try:
+                os.killpg(cluster.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        shutil.rmtree(temp, ignore_errors=True)
+
+
 def _evaluations(run: Path) -> int:
     try:
         with sqlite3.connect(f"file:{run / 'nasloop.sqlite'}?mode=ro", uri=True) as db:
@@ -91,10 +111,7 @@ def _killed_under(command: list[str], project: Path, runs: str) -> tuple[int, st
     matching ``runs`` holds two evaluations, and return the command's exit status, its stderr and the port. The time
     it takes to end is not asserted (no timed assertions): nasloop's line and exit status 2 are only reached through
     its own watch of the cluster, where Ray's end is its own line and status 1."""
-    port, temp = _free_port(), tempfile.mkdtemp(prefix="/tmp/rc9-")  # Ray's socket paths must stay short
-    cluster = None
-    try:
-        cluster = _start_cluster(port, temp)
+    with own_cluster() as (port, group):
         proc = subprocess.Popen([*command, "--ray-address", f"127.0.0.1:{port}"], cwd=project, env=_env(),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
@@ -102,17 +119,9 @@ def _killed_under(command: list[str], project: Path, runs: str) -> tuple[int, st
                 time.monotonic() < deadline:
             time.sleep(0.2)
         assert proc.poll() is None, proc.communicate()[1]
-        os.killpg(cluster.pid, signal.SIGKILL)  # as 'ray stop --force' kills every Ray process on the head
+        os.killpg(group, signal.SIGKILL)  # as 'ray stop --force' kills every Ray process on the head
         _, errors = proc.communicate(timeout=120)
         return proc.returncode, errors, port
-    finally:
-        if cluster is not None:
-            try:
-                os.killpg(cluster.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        shutil.rmtree(temp, ignore_errors=True)
-
 
 def _env() -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name != "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"}

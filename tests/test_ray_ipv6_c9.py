@@ -9,13 +9,10 @@ deep in its start, is refused in one line saying how to write it; ``ray://[::1]:
 from __future__ import annotations
 
 import os
-import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 
 import pytest
@@ -23,7 +20,7 @@ import pytest
 from nasloop.engine.errors import ConfigError
 from nasloop.engine.executors import ray_setup
 
-from .test_ray_cluster_lost_c9 import RAY_ENV, _free_port, _start_cluster
+from .test_ray_cluster_lost_c9 import RAY_ENV, own_cluster
 
 SETTINGS = bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])  # an HTTP/2 SETTINGS frame, empty: a gRPC server's first words
 
@@ -59,22 +56,12 @@ def test_an_unbracketed_ipv6_address_is_refused_saying_how_to_write_it():
 
 
 def test_a_search_joins_a_loopback_cluster_at_its_ipv6_address(tmp_path, data_dir):
-    port, temp = _free_port(), tempfile.mkdtemp(prefix="/tmp/rc9-")  # Ray's socket paths must stay short
     env = {name: value for name, value in os.environ.items() if name != "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"}
     env.update(RAY_ENV, NASLOOP_DATA=str(data_dir))
-    cluster = None
-    try:
-        cluster = _start_cluster(port, temp)
+    with own_cluster() as (port, _):
         cmd = [sys.executable, "-m", "nasloop.engine.cli", "search", "--strategy", "random", "--budget", "3",
                "--executor", "ray", "--ray-address", f"[::1]:{port}", "--run-dir", "run", "--quiet"]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
-    finally:
-        if cluster is not None:
-            try:
-                os.killpg(cluster.pid, signal.SIGKILL)  # the cluster's processes: its group, never Ray's by name
-            except ProcessLookupError:
-                pass
-        shutil.rmtree(temp, ignore_errors=True)
     assert proc.returncode == 0, proc.stderr
     with sqlite3.connect(tmp_path / "run" / "nasloop.sqlite") as db:
         assert [row[0] for row in db.execute("SELECT status FROM trials")] == ["ok"] * 3

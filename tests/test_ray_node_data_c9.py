@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from nasloop.engine.store import RunStore
 
-from .test_ray_cluster_lost_c9 import RAY_ENV, _free_port, _start_cluster
+from .test_ray_cluster_lost_c9 import RAY_ENV, own_cluster
 
 MARKER_PLUGIN = """
 from digit_space import DigitSpace, DigitSum
@@ -51,23 +49,13 @@ def test_a_nodes_own_data_folder_is_not_replaced_by_the_commands(tmp_path):
             (folder / "c9-marker").write_text(marker)
     shutil.copy(Path(__file__).parent / "digit_space.py", project / "digit_space.py")
     (project / "marker.py").write_text(MARKER_PLUGIN)
-    port, temp = _free_port(), tempfile.mkdtemp(prefix="/tmp/rc9-")  # Ray's socket paths must stay short
     env = {name: value for name, value in os.environ.items() if name != "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"}
     env.update(RAY_ENV, NASLOOP_DATA=str(command_data))
-    cluster = None
-    try:
-        cluster = _start_cluster(port, temp, NASLOOP_DATA=str(node_data), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    with own_cluster(NASLOOP_DATA=str(node_data), XDG_CACHE_HOME=str(tmp_path / "cache")) as (port, _):
         cmd = [sys.executable, "-m", "nasloop.engine.cli", "--plugin", "marker.py", "search", "--space", "c9d-digits",
                "--evaluator", "c9d-marker", "--strategy", "random", "--budget", "3", "--executor", "ray",
                "--ray-address", f"127.0.0.1:{port}", "--run-dir", "run", "--quiet"]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=project)
-    finally:
-        if cluster is not None:
-            try:
-                os.killpg(cluster.pid, signal.SIGKILL)  # the cluster's processes: its group, never Ray's by name
-            except ProcessLookupError:
-                pass
-        shutil.rmtree(temp, ignore_errors=True)
     assert proc.returncode == 0, proc.stderr
     with RunStore.in_run_dir(project / "run", readonly=True) as store:
         assert [trial.result.metrics["score"] for trial in store.trials()] == [1.0] * 3  # the node's own folder
