@@ -12,12 +12,16 @@ maker computes say nothing of that). A log with no such commit holds no run.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import re
 import sqlite3
 import struct
 from pathlib import Path
+from typing import Iterator
 
 from .errors import DataError, one_line
+from .replaced_files import NO_LOCKS, replaced_by_this_process, same_file
 from .run_lock import is_being_searched
 from .store_empty import STORE_TABLES, holds_no_run, no_run
 
@@ -98,21 +102,45 @@ def rescue_from_log(path: Path) -> None:
         raise DataError(f"{path} is empty (0 bytes) and its write-ahead log {log.name} holds no committed run (a "
                         f"search killed as it started); delete both files and start the search again with "
                         f"--run-dir {path.parent}")
-    partial = path.with_name(path.name + ".rescue")
     try:
+        with _held(path) as still_empty:
+            if not still_empty:  # rebuilt by another rescuer while this one waited: the log is that one's to set aside
+                return
+            _write_back(path, image, log)
+            with contextlib.suppress(OSError):  # left in place, SQLite replays it onto the same pages: no harm
+                os.replace(log, log.with_name(log.name + RESCUED))
+    except OSError as exc:
+        raise DataError(f"{path} is empty (0 bytes), and the run its write-ahead log {log.name} holds cannot be "
+                        f"written back into it ({exc.strerror or exc}); copy the run folder somewhere writable and "
+                        "read the copy") from None
+
+
+@contextlib.contextmanager
+def _held(path: Path) -> Iterator[bool]:
+    """The 0-byte store at ``path`` locked (``flock``) against other rescuers, and whether it is still 0 bytes once
+    the lock is taken. Two 'show's rescuing at once wrote one shared partial file, ``nasloop.sqlite.rescue``: one
+    could truncate it between the other's check and its rename, putting a torn store in place. Each now writes its
+    own, and the second to take the lock finds the store the first rebuilt (a new file, no longer the one locked)
+    and leaves it, where its rename would have replaced a store a '--resume' may already write."""
+    with open(path, "rb") as empty:
+        try:
+            fcntl.flock(empty.fileno(), fcntl.LOCK_EX)
+        except OSError as exc:
+            if exc.errno not in NO_LOCKS:
+                raise
+        yield same_file(empty.fileno(), path) and not _written(path)
+
+
+def _write_back(path: Path, image: bytes, log: Path) -> None:
+    """Write ``image`` in place of the store at ``path`` through a partial file of this process's own, removed if
+    anything (a refusal, a Ctrl-C) interrupts it; partial files of rescuers killed outright, and the single shared
+    one earlier versions wrote, are removed first."""
+    with replaced_by_this_process(path, "rescue", older=re.escape(f"{path.name}.rescue")) as partial:
         with open(partial, "wb") as out:
             out.write(image)
             out.flush()
             os.fsync(out.fileno())
         _refuse_unsound(partial, path, log)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise DataError(f"{path} is empty (0 bytes), and the run its write-ahead log {log.name} holds cannot be "
-                        f"written back into it ({exc.strerror or exc}); copy the run folder somewhere writable and "
-                        "read the copy") from None
-    with contextlib.suppress(OSError):  # left in place, SQLite replays it onto the same pages: no harm
-        os.replace(log, log.with_name(log.name + RESCUED))
 
 
 def _written(path: Path) -> bool:
