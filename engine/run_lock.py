@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import ConfigError
+from .replaced_files import same_file
 
 LOCK_NAME = "nasloop.lock"
 HELD = (errno.EAGAIN, errno.EACCES)
@@ -110,18 +111,10 @@ class RunLock:
     def __enter__(self) -> "RunLock":
         folder = self._lock_folder()
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = self._lock_file()
         except BaseException:
             _release(folder)
             raise
-        try:
-            _lock_with_patience(fd)
-        except OSError as exc:
-            os.close(fd)
-            _release(folder)
-            if exc.errno not in HELD:
-                raise
-            raise self._refusal() from None
         self._fds = (folder, fd)
         try:
             os.ftruncate(fd, 0)
@@ -131,13 +124,31 @@ class RunLock:
             raise
         return self
 
+    def _lock_file(self) -> int:
+        """The lock file, locked, and still the one its path names: a holder may remove it while holding it
+        (``new_study_lock``, leaving nothing behind), and a writer that opened it before then locked a file no
+        path names, beside a third that created and locked a new one; one locking a directory waits on the
+        directory's lock before it opens the file, but a file system that locks no directory keeps the file's alone.
+        The file now there is locked instead."""
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                _lock_with_patience(fd)
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno not in HELD:
+                    raise
+                raise self._refusal() from None
+            if same_file(fd, self.path):
+                return fd
+            _release(fd)
+
     def __exit__(self, *exc: object) -> None:
         if self._fds is not None:
             folder, fd = self._fds
             self._fds = None
             try:
-                # The file stays: unlinking it would let a third process lock a fresh inode while a
-                # second still waits on the old one.
+                # The file stays, though a writer waiting on it would lock the one made anew (see _lock_file)
                 os.ftruncate(fd, 0)  # no stale pid for the next one to misreport
             finally:
                 _release(fd)
@@ -177,7 +188,8 @@ def new_study_lock(folder: Path, kept: Callable[[], bool]) -> Iterator[None]:
     its first measured fit, so one locked only then let a second study into the same new folder fit (half a minute,
     on a busy machine) before it was refused. The lock file and the folders this made are removed while still held,
     so a refused or failed request leaves nothing behind; a second one that meets the folder as it goes is refused
-    (the first holds it) or makes it anew."""
+    (the first holds it) or makes it anew. One that opened the lock file before its removal does not lock a file no
+    path names beside a third's new one: see ``RunLock._lock_file``."""
     made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
     had_lock_file = (folder / StudyLock.file_name).exists()
     with contextlib.ExitStack() as held:
