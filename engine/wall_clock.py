@@ -11,6 +11,7 @@ import contextlib
 import time
 from typing import Iterator
 
+from .executors.base import interrupts_held
 from .heartbeat import HEARTBEAT_KEY, Heartbeat
 from .store import RunStore
 
@@ -27,8 +28,9 @@ def wall_clock(store: RunStore) -> Iterator[None]:
     heartbeat.start()
     try:
         yield
-    finally:
-        heartbeat.stop()
-        store.writes.wall = None
-        store.set_meta("wall_seconds", base + time.perf_counter() - started)
-        store.set_meta(HEARTBEAT_KEY, None)  # ended, not killed
+    finally:  # a second Ctrl-C as the session ends skipped its wall time and left it shown as killed: dropped
+        with interrupts_held():
+            heartbeat.stop()
+            store.writes.wall = None
+            store.set_meta("wall_seconds", base + time.perf_counter() - started)
+            store.set_meta(HEARTBEAT_KEY, None)  # ended, not killed
