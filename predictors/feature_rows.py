@@ -5,11 +5,12 @@ predictor, train size and seed: each encoded every one of NB201's 15,625 cells a
 proxy columns) to rank them, 4.5 s after a fit of 0.3 s on 8 cells. Feature sets whose rows are
 the same share one table of rows here, so the cells are encoded once a process (a second ``evaluate_predictors``
 call, a study, another predictor with the same features). The key is everything a row depends on: the space's
-class and options, the feature names, the run's dataset, table and fidelity, and the state of every data folder
-searched (each entry's name, size and modification time), so a table, proxy file or precomputed ``nasloop
-proxies`` file added or rewritten since gives fresh rows. Feature sets computing a proxy on the networks keep
-rows of their own (their scores depend on the scorer's images and settings, and the note that they build every
-network must stay true). Nothing is kept across processes.
+class and options, the feature names, and for features reading data (proxies) the run's dataset, table and
+fidelity, and the state of every data folder searched (each entry's name, size and modification time), so a table,
+proxy file or precomputed ``nasloop proxies`` file added or rewritten since gives fresh rows; vector encodings and
+graph features read none, and their builds (each gp and mlp) list no folder. Feature sets computing a proxy on the
+networks keep rows of their own (their scores depend on the scorer's images and settings, and the note that they
+build every network must stay true). Nothing is kept across processes.
 
 Memory: an NB201 row of the forest's default features (13 proxies and 74 graph features) is 87 floats, 15,625
 rows 10.9 MB of floats and 2.3 MB of row objects and their table (:data:`ROW_OVERHEAD` a row); but NB101's 30,001
@@ -67,12 +68,16 @@ def _folder_state(data_dir: str | None) -> tuple:
     return tuple(state)
 
 
-def rows_key(space: SearchSpace, context: RunContext, names: Sequence[str]) -> Hashable:
-    """What the rows of feature set ``names`` on ``space`` under ``context`` depend on (see the module's text)."""
+def rows_key(space: SearchSpace, context: RunContext | None, names: Sequence[str]) -> Hashable:
+    """What the rows of feature set ``names`` on ``space`` under ``context`` depend on (see the module's text);
+    ``context`` None for features that read no data (vector encodings, graph features): their rows depend on the
+    space alone, and keying them on the data folders listed both folders at every gp or mlp build."""
+    space_key = (type(space), json.dumps(space.config(), sort_keys=True, default=repr), tuple(names))
+    if context is None:
+        return space_key
     benchmark = context.benchmark
-    return (type(space), json.dumps(space.config(), sort_keys=True, default=repr), tuple(names), context.dataset,
-            context.lookup, context.fidelity, context.workdir, None if benchmark is None else type(benchmark),
-            _folder_state(context.data_dir))
+    return (*space_key, context.dataset, context.lookup, context.fidelity, context.workdir,
+            None if benchmark is None else type(benchmark), _folder_state(context.data_dir))
 
 
 def limit_bytes() -> int:

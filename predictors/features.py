@@ -178,6 +178,7 @@ class FeatureSet:
         self.names: list[str] = []
         self._same_as: dict[str, str] = {}  # 'cifar10:synflow' on a cifar10 run reads the column 'synflow' does
         self._sources: list[Callable[[Sequence[Arch]], np.ndarray]] = []  # one block of columns each
+        self._reads_data = False  # a proxy's column: its rows depend on the data folders (see feature_rows)
         twice = next((name for name in names if names.count(name) > 1), None)
         if twice is not None:  # refused like 'proxies' beside a proxy it holds: counting it once would hide the slip
             raise ConfigError(f"features {names!r} name '{twice}' twice; name each once")
@@ -197,7 +198,8 @@ class FeatureSet:
         # shared with every feature set of the same rows (each predictor 'predictors evaluate' builds encoded all
         # 15,625 NB201 cells anew); one computing a proxy on the networks keeps its own
         self._cache: dict[Arch, np.ndarray] = ({} if self.computed_proxies else
-                                               feature_rows.shared_rows(feature_rows.rows_key(space, context, names)))
+                                               feature_rows.shared_rows(feature_rows.rows_key(
+                                                   space, context if self._reads_data else None, names)))
 
     def _add(self, name: str, context: RunContext) -> None:
         space = self.space
@@ -233,6 +235,7 @@ class FeatureSet:
                                   f"read or compute ({exc})") from None
             self._sources.append(partial(_scored, scorer))
             self.names.append(name)
+            self._reads_data = True
             if context.computes(space, name):
                 self.computed_proxies.append(name)
 
@@ -256,6 +259,7 @@ class FeatureSet:
         name = benchmark.task(task).name
         own = benchmark.has_task(context.dataset) and benchmark.task(context.dataset).name == name
         _check_overlap(benchmark, name, proxies[0], context)
+        self._reads_data = True
         for proxy in proxies:
             self._sources.append(partial(_stored, benchmark, proxy, name))
             self.names.append(f"{name}:{proxy}")
@@ -292,8 +296,9 @@ class FeatureSet:
 def encoding_features(space: SearchSpace, encoding: str) -> FeatureSet:
     """The columns of one vector encoding of ``space``, their rows shared within a process (:mod:`.feature_rows`) by
     every predictor reading that encoding: gp and mlp encoded every cell of the space at each predict (0.25-0.5 s on
-    NB201), and ``predictors evaluate`` builds one per train size and seed. An encoding reads no dataset: the key's
-    context is a bare one, so a run's predictors and a script's share the rows."""
+    NB201), and ``predictors evaluate`` builds one per train size and seed. An encoding reads no data: its rows are
+    keyed on the space and the encoding alone, so a run's predictors and a script's share them, and no build lists
+    the data folders."""
     return FeatureSet(space, RunContext(dataset=None), [encoding])
 
 

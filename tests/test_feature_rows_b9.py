@@ -61,19 +61,20 @@ def _cells(count: int) -> list:
 
 
 def test_past_the_byte_limit_the_oldest_table_is_dropped(encoded, monkeypatch):
-    """Three tables of one size (the same encoding under three contexts, each its own key), room for one and a half."""
-    space, cells = NB201Space(), _cells(300)
-    contexts = [RunContext(dataset=None, fidelity=epochs) for epochs in (1, 2, 3)]
-    first = FeatureSet(space, contexts[0], ["onehot"])
+    """Three tables of one size (the same encoding of three configurations of the space, each its own key; an
+    encoding reads no data, so its rows no longer differ by the run's context), room for one and a half."""
+    cells, context = _cells(300), RunContext(dataset=None)
+    spaces = [NB201Space(channels=channels) for channels in (8, 16, 32)]
+    first = FeatureSet(spaces[0], context, ["onehot"])
     first(cells)
     size = len(cells) * (len(first.names) * 8 + feature_rows.ROW_OVERHEAD)
     monkeypatch.setenv(feature_rows.LIMIT_VARIABLE, str(1.5 * size / 1e6))
-    FeatureSet(space, contexts[1], ["onehot"])(cells)  # both together over the limit: the next asked for drops one
-    FeatureSet(space, contexts[2], ["onehot"])(cells)
+    FeatureSet(spaces[1], context, ["onehot"])(cells)  # both together over the limit: the next asked for drops one
+    FeatureSet(spaces[2], context, ["onehot"])(cells)
     counted = sum(encoded)
-    FeatureSet(space, contexts[1], ["onehot"])(cells)  # the newer of the first two: kept
+    FeatureSet(spaces[1], context, ["onehot"])(cells)  # the newer of the first two: kept
     assert sum(encoded) - counted <= 1
-    FeatureSet(space, contexts[0], ["onehot"])(cells)  # the oldest: dropped, so encoded again
+    FeatureSet(spaces[0], context, ["onehot"])(cells)  # the oldest: dropped, so encoded again
     assert sum(encoded) - counted >= len(cells)
 
 
