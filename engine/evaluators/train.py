@@ -217,6 +217,12 @@ class TrainingEvaluator(Evaluator):
         return replicate_metric_names(tuple(m for m in TRAIN_METRICS if self.test or m != "test_accuracy"),
                                       self.replicates)
 
+    def metric_source(self, metric: str) -> str:
+        """Why test_accuracy is missing with test=false: its refusal listed the other metrics, not why it lacked it."""
+        if self.test or metric.partition("@")[0].removesuffix("_std") != "test_accuracy":
+            return ""
+        return "; test_accuracy is not measured with --evaluator-opt test=false: leave that option out to measure it"
+
     @classmethod
     def measured_on(cls, options: Mapping[str, Any]) -> str:
         """Which split each accuracy was measured on, from the run's options (those given; the rest defaults)."""
