@@ -23,7 +23,11 @@ _PROBE_TIMEOUT_S = 1.0
 
 
 def split_host_port(address: str) -> tuple[str, str]:
-    """``HOST:PORT`` (or ``[IPv6]:PORT``) as its host, without brackets, and its port text ('' where none)."""
+    """``HOST:PORT`` (or ``[IPv6]:PORT``) as its host, without brackets, and its port text ('' where none).
+
+    Not ``urllib.parse.urlsplit``: it splits an unbracketed IPv6 address at its first colon (``::1:6379`` has no
+    host there, where this gives '::1' and '6379', so ``--ray-address`` says to bracket it), raises on a bracketed
+    host that is no IP address, and lowercases host names."""
     host, _, port = address.rpartition(":")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
