@@ -49,9 +49,12 @@ _CORRUPT = (pickle.UnpicklingError, EOFError, ValueError, TypeError, LookupError
 
 
 MAX_BUILT = 10_000_000
-"""Items of a range, or bytes of a bytes or bytearray, a pickle may make from a count. A benchmark pickle writes its
-lists and bytes out item by item; a 51-byte one calling ``list(range(30_000_000))`` took 1.2 GB before any reader
-looked at it, and one of 10**9 some 40 GB: a machine's memory, with no code of the pickle's run."""
+"""Items of a range, or bytes of a bytes or bytearray, a pickle may make from a count, and bytes of a numpy array or
+scalar it may make from a shape or dtype alone. A benchmark pickle writes its lists, bytes and arrays' data out item
+by item; a 51-byte one calling ``list(range(30_000_000))`` took 1.2 GB before any reader looked at it, and one of
+10**9 some 40 GB: a machine's memory, with no code of the pickle's run. A 108-byte one calling
+``numpy.ndarray((10**8,), object)`` took 763 MB (numpy fills it with None), and ``scalar`` of a 300 MB void dtype
+300 MB; an uninitialised array of floats costs nothing until a reader converts it."""
 _COUNTED = (range, bytes, bytearray)
 
 
@@ -71,12 +74,47 @@ def _bounded(kind: type, path: Path | str) -> Callable[..., Any]:
     return build
 
 
+def _refuse_large(size: int, path: Path | str) -> None:
+    """Refuse, before it is made, an array or scalar of ``size`` bytes made from a shape or dtype alone."""
+    if size > MAX_BUILT:
+        raise DataError(one_line(
+            f"{path}: refused to load the pickle: it makes a numpy array or scalar of {size:,} bytes from a shape "
+            "alone, where a benchmark pickle holds its arrays' data (a pickle that fills the memory); use the "
+            "published benchmark file"))
+
+
+def _shaped_bytes(shape: Any, dtype: Any) -> int:
+    """The bytes an array of ``shape`` (an int or a sequence of them) and ``dtype`` holds."""
+    count = 1
+    for length in (shape,) if isinstance(shape, int) else shape:
+        count *= int(length)  # a negative one: numpy refuses it
+    return count * np.dtype(dtype).itemsize
+
+
+def _bounded_arrays(path: Path | str) -> dict[Any, Callable[..., Any]]:
+    """numpy's array and scalar makers, each refusing (:func:`_refuse_large`) what would exceed :data:`MAX_BUILT`
+    bytes; ``_reconstruct`` is handed ``numpy.ndarray`` as the bounded maker and is given back the type."""
+    def ndarray(shape: Any, dtype: Any = float, *args: Any) -> np.ndarray:
+        _refuse_large(_shaped_bytes(shape, dtype), path)
+        return np.ndarray(shape, dtype, *args)
+
+    def reconstruct(kind: Any, shape: Any, dtype: Any) -> np.ndarray:
+        _refuse_large(_shaped_bytes(shape, dtype), path)
+        return _RECONSTRUCT(np.ndarray if kind is ndarray else kind, shape, dtype)
+
+    def scalar(dtype: Any, *data: Any) -> Any:
+        _refuse_large(np.dtype(dtype).itemsize, path)
+        return _SCALAR(dtype, *data)
+    return {np.ndarray: ndarray, _RECONSTRUCT: reconstruct, _SCALAR: scalar}
+
+
 class _PlainDataUnpickler(pickle.Unpickler):
     """An unpickler that resolves only the globals in ``_ADMITTED``, from its own table."""
 
     def __init__(self, file: Any, path: Path | str, encoding: str = "ASCII") -> None:
         super().__init__(file, encoding=encoding)
         self._path = path
+        self._arrays = _bounded_arrays(path)
 
     def find_class(self, module: str, name: str) -> Any:
         # Python 3 writes builtins as Python 2's __builtin__ names at protocols 0-2.
@@ -94,6 +132,8 @@ class _PlainDataUnpickler(pickle.Unpickler):
         found = _ADMITTED[key]
         if found in _COUNTED:
             return _bounded(found, self._path)
+        if found in self._arrays:
+            return self._arrays[found]
         return _fresh(found) if found is _FROMBUFFER else found
 
     def persistent_load(self, pid: Any) -> Any:
