@@ -154,11 +154,14 @@ class PredictorGuidedStrategy(Strategy):
         if new_results >= self.refit_every or (not self.queue and new_results > 0) or not self.predictor.fitted:
             self._fit(training)
             self.queue = []
-        if not self.queue and self.exhausted_at != len(self.observed):
+        waiting = self.exhausted_at == len(self.observed)
+        if not self.queue and not waiting:
             self.rounds += 1
             self.queue = self._rank_round(self.batch_size)
         if self.queue:
             return self.queue.pop(0)
+        if waiting:  # chance found nothing unseen and no result came since: one draw, as bo's wait draws, not 50
+            return self.space.sample(self.rng)
         # nothing left to rank (space nearly exhausted): fall back to chance. Where chance finds nothing unseen
         # either, the rounds wait for a new result: each one that finds nothing costs predictor-topk 125,000 draws,
         # and the loop asks 10,000 repeats before it stops (hours on a user's space of 64 without a declared size)

@@ -1,0 +1,31 @@
+"""A guided strategy waiting for a new result on a spent space without a declared size draws once an ask.
+
+Once a ranking round and a random draw found nothing unseen, predictor-topk waited for a new result before ranking
+again, but each ask still drew 51 random architectures hunting an unseen one: the loop's 10,000-repeat stop drew
+510,000 of them (the test of a budget above such a space's size spent most of its 12-24 s there). The wait now draws
+one an ask, as bo's does; a new result ends the wait.
+"""
+from __future__ import annotations
+
+from nasloop.engine.types import Observation
+
+from .test_exhausted_space_q import spent_strategy
+
+
+def test_asks_while_waiting_for_a_new_result_draw_once_each():
+    space, strategy = spent_strategy()
+    draws = []
+    for _ in range(5):
+        before = space.draws
+        (arch,) = strategy.ask(1)
+        strategy.tell([Observation(arch, float(sum(arch)))])  # a repeat, as the loop answers it from the store
+        draws.append(space.draws - before)
+    assert draws == [1] * 5, draws  # was 51 an ask (50 tries and the pick)
+
+
+def test_a_new_result_ends_the_wait():
+    space, strategy = spent_strategy()
+    strategy.observed.pop(space.hash((3, 3)))  # as if (3, 3) had never been evaluated: the space is not spent
+    strategy.exhausted_at = len(strategy.observed) - 1  # the wait began one result ago
+    picks = [strategy.ask(1)[0] for _ in range(3)]
+    assert (3, 3) in picks, picks
