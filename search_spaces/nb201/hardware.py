@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import csv
 import math
+import sys
 import zlib
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from ...engine.data.parsed_cache import cached_columns
 from ...engine.data.paths import first_data_file
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import gzip_text
 from ...engine.errors import ArchitectureError, DataError
+from . import cell
 from .cell import cell_code, codes_by_text
 from .space import NB201Space
 
@@ -74,7 +77,22 @@ def _kept(key: str, value: float) -> float:
 
 @lru_cache(maxsize=2)
 def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
-    """``{"<dataset>:<metric>": values in cell-code order}`` from the file at ``path``, the CSV or the pickle."""
+    """``{"<dataset>:<metric>": values in cell-code order}`` from the file at ``path``, the CSV or the pickle: the
+    CSV's parsed columns kept on disk for the next process (:mod:`...engine.data.parsed_cache`)."""
+    if Path(path).name == HW_PICKLE:
+        return _read_checked(path)
+    return cached_columns(path, "nb201-hw", (sys.modules[__name__], cell), lambda: _read_checked(path), _whole)
+
+
+def _whole(columns: dict[str, np.ndarray]) -> bool:
+    """Whether kept columns are this file's: every metric, one float per cell."""
+    return (set(columns) == set(_columns().values())
+            and all(c.dtype == np.float64 and c.shape == (NUM_CELLS,) and not np.isinf(c).any()
+                    for c in columns.values()))
+
+
+def _read_checked(path: str) -> dict[str, np.ndarray]:
+    """The file's columns, read and checked: a damaged file refused in one line."""
     columns = {f"{d}:{m}": np.full(NUM_CELLS, np.nan) for d in DATASET_SUFFIX for m in METRICS}
     seen = np.zeros(NUM_CELLS, dtype=bool)
     try:

@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import csv
 import math
+import sys
 import zlib
 from pathlib import Path
 
 import numpy as np
 
+from ...engine.data.parsed_cache import cached_columns
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import gzip_text, is_gzip
 from ...engine.data.numbers import file_number, file_numbers
 from ...engine.data.table import Table, column_name, covered_groups, held_rows
 from ...engine.errors import ArchitectureError, DataError
+from . import cell, cost
+from . import space as space_code
 from .cell import NUM_CELLS, cell_code, codes_by_text
 from .cost import nb201_params_flops
 from .space import NB201Space
@@ -89,7 +93,27 @@ def recognise(path: Path, head: str) -> str | None:
 
 
 def import_csv(path: str | Path) -> Table:
-    """Read the compact NB201 CSV (every cell, 200- and 12-epoch accuracies)."""
+    """Read the compact NB201 CSV (every cell, 200- and 12-epoch accuracies): its parsed columns kept on disk for
+    the next process (:mod:`...engine.data.parsed_cache`), checked again as a table on every load."""
+    columns = cached_columns(path, "nb201-csv", (sys.modules[__name__], cell, cost, space_code),
+                             lambda: _csv_columns(path), _whole)
+    meta = {"benchmark": "nb201", "key": "index", "source": Path(path).name,
+            "cost": f"estimated: {EPOCH_OVERHEAD_SECONDS} s + 6·FLOPs·images / {EFFECTIVE_FLOPS_PER_SECOND:.1e} "
+                    "per epoch (no measured times in this source)"}
+    return Table(columns, meta)
+
+
+def _whole(columns: dict[str, np.ndarray]) -> bool:
+    """Whether kept columns are a whole table of the CSV: NB201's cells in order, each cell's official index once,
+    and every column one value per cell (the table checks their numbers)."""
+    index = columns.get("index")
+    return (all(c.shape[:1] == (NUM_CELLS,) for c in columns.values()) and "cells" in columns
+            and index is not None and np.array_equal(np.sort(index), np.arange(NUM_CELLS))
+            and np.array_equal(columns["cells"], cells_in_code_order()))
+
+
+def _csv_columns(path: str | Path) -> dict[str, np.ndarray]:
+    """The CSV's columns, read and checked: a damaged file refused in one line."""
     n = NUM_CELLS
     index = np.full(n, -1, dtype=np.int32)
     fields = [(d, fid, kind, f"{(_CSV_VAL if kind == 'val' else _CSV_TEST)[d]}_{kind}_{fid}")
@@ -136,10 +160,7 @@ def import_csv(path: str | Path) -> Table:
     for dataset, col in zen.items():  # -1e8 marks cells where Zen is undefined (no input→output path)
         columns[f"{dataset}:proxy:zen"] = np.where(col <= INVALID_ZEN, np.nan, col).astype(np.float32)
     _with_costs(columns, cells)
-    meta = {"benchmark": "nb201", "key": "index", "source": Path(path).name,
-            "cost": f"estimated: {EPOCH_OVERHEAD_SECONDS} s + 6·FLOPs·images / {EFFECTIVE_FLOPS_PER_SECOND:.1e} "
-                    "per epoch (no measured times in this source)"}
-    return Table(columns, meta)
+    return columns
 
 
 def looks_like_naslib_nb201(data: object) -> bool:
