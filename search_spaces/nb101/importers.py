@@ -16,16 +16,21 @@ its cells; no test accuracy. Every record's graph is validated as it is read.
 from __future__ import annotations
 
 import json
+import sys
 import zlib
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
+from ...engine.data import numbers
+from ...engine.data import table as table_code
 from ...engine.data.numbers import file_number
+from ...engine.data.parsed_cache import cached_columns
 from ...engine.data.sniff import content_text
 from ...engine.data.table import Table, column_name, covered_groups, held_rows
 from ...engine.errors import ArchitectureError, DataError, one_line
+from . import graph, importers_naslib
 from .graph import MAX_NODES, make_cell
 from .importers_naslib import DATASET, INPUT, OUTPUT, PADDING
 
@@ -55,8 +60,29 @@ def _records(path: Path) -> list[Any]:
 
 
 def import_json(path: str | Path) -> Table:
-    """Read the NB101 JSON records into a table, validating each record's graph."""
+    """Read the NB101 JSON records into a table, validating each record's graph: its parsed columns kept on disk for
+    the next process (:mod:`...engine.data.parsed_cache`; the parse took 1.5-3 s of CPU in each), checked again as a
+    table on every load."""
     path = Path(path)
+    code = (sys.modules[__name__], graph, importers_naslib, numbers, table_code)
+    columns = cached_columns(path, "nb101-json", code, lambda: _json_columns(path), _whole)
+    return Table(columns, {"benchmark": "nb101", "key": "hash", "source": path.name,
+                           "repeats": "one training run per cell",
+                           "cost": "measured 108-epoch training time; lower fidelities scaled (estimated)"})
+
+
+def _whole(columns: dict[str, np.ndarray]) -> bool:
+    """Whether kept columns are a whole table of the JSON: its columns, one row per cell, each hash once."""
+    hashes = columns.get("hash")
+    n = 0 if hashes is None else len(hashes)
+    return (n > 0 and hashes.dtype == np.dtype("<U32") and len(set(hashes.tolist())) == n
+            and columns.get("matrix", np.empty(0)).shape == (n, MAX_NODES, MAX_NODES)
+            and columns.get("ops", np.empty(0)).shape == (n, MAX_NODES)
+            and all(c.shape[:1] == (n,) for c in columns.values()))
+
+
+def _json_columns(path: Path) -> dict[str, np.ndarray]:
+    """The JSON's columns, read and checked: a damaged file refused in one line."""
     records = _records(path)
     n = len(records)
     columns: dict[str, np.ndarray] = {
@@ -75,9 +101,7 @@ def import_json(path: str | Path) -> Table:
                             "the file is corrupt or not the NB101 JSON") from None
     if len(set(columns["hash"].tolist())) != n:
         raise DataError(f"{path} lists some cell hash twice; the file is corrupt, fetch it again")
-    return Table(columns, {"benchmark": "nb101", "key": "hash", "source": path.name,
-                           "repeats": "one training run per cell",
-                           "cost": "measured 108-epoch training time; lower fidelities scaled (estimated)"})
+    return columns
 
 
 NOT_NB101 = "the file is corrupt or not the NB101 JSON: fetch it again"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...engine.data import table as table_code
 from ...engine.data.parsed_cache import cached_columns
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import gzip_text, is_gzip
@@ -95,7 +96,7 @@ def recognise(path: Path, head: str) -> str | None:
 def import_csv(path: str | Path) -> Table:
     """Read the compact NB201 CSV (every cell, 200- and 12-epoch accuracies): its parsed columns kept on disk for
     the next process (:mod:`...engine.data.parsed_cache`), checked again as a table on every load."""
-    columns = cached_columns(path, "nb201-csv", (sys.modules[__name__], cell, cost, space_code),
+    columns = cached_columns(path, "nb201-csv", (sys.modules[__name__], cell, cost, space_code, table_code),
                              lambda: _csv_columns(path), _whole)
     meta = {"benchmark": "nb201", "key": "index", "source": Path(path).name,
             "cost": f"estimated: {EPOCH_OVERHEAD_SECONDS} s + 6·FLOPs·images / {EFFECTIVE_FLOPS_PER_SECOND:.1e} "
