@@ -2,8 +2,13 @@
 its features (each encoded every cell it ranked at every predict, 0.25-0.5 s on NB201, and 'predictors evaluate'
 builds one per train size and seed); the tables kept are bounded by bytes, not by count (4 tables of NB101's 30,001
 cells or of a wide feature set held far more than NB201's 10.9 MB). Counted here by the rows handed to the space's
-real encode_many."""
+real encode_many. Rows of features that read no data (a vector encoding, graph features) are keyed on the space and
+the features alone: keyed on the data folders' state too, every gp or mlp build listed $NASLOOP_DATA and the cache
+folder, and a file written there made them encode every cell again for the same rows (rows of proxies still follow
+the folders: tests/test_feature_rows_g8.py)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +18,7 @@ from nasloop.engine.errors import ConfigError
 from nasloop.predictors import feature_rows
 from nasloop.predictors.features import FeatureSet
 from nasloop.predictors.gp import GPPredictor
+from nasloop.predictors.graph_features import GraphFeatures
 from nasloop.predictors.mlp import MLPEnsemblePredictor
 from nasloop.search_spaces.nb201 import NB201Space
 
@@ -107,3 +113,44 @@ def test_a_limit_that_is_no_size_is_refused_in_one_line(monkeypatch, value):
     monkeypatch.setenv(feature_rows.LIMIT_VARIABLE, value)
     with pytest.raises(ConfigError, match=f"NASLOOP_FEATURE_ROWS_MB is '{value}', not a number of megabytes"):
         FeatureSet(NB201Space(), RunContext(dataset=None), ["onehot"])
+
+
+def test_a_file_written_to_the_data_folder_leaves_encoded_rows_shared(encoded: list[int], tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("NASLOOP_DATA", str(folder))
+    space = NB201Space()
+    rng = np.random.default_rng(0)
+    cells = list(dict.fromkeys(space.sample(rng) for _ in range(300)))
+    train, y = cells[:16], rng.normal(size=16)
+    first = GPPredictor(space, seed=1, max_iter=20)
+    first.fit(train, y)
+    mean, _ = first.predict(cells)
+    once = sum(encoded)
+    assert once >= len(cells)
+    (folder / "nb201_zc_proxies.csv").write_text("written since\n")  # a proxy file: no encoding reads it
+    second = GPPredictor(space, seed=1, max_iter=20)
+    second.fit(train, y)
+    assert sum(encoded) - once <= 1  # nothing encoded again (a sample the feature names are counted on)
+    assert np.array_equal(second.predict(cells)[0], mean)
+
+
+def test_graph_features_share_rows_whatever_the_data_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    feature_rows.forget_shared_rows()
+    computed: list[int] = []
+    real = GraphFeatures.__call__
+    monkeypatch.setattr(GraphFeatures, "__call__", lambda self, archs: computed.append(len(archs)) or real(self, archs))
+    space = NB201Space()
+    rng = np.random.default_rng(1)
+    cells = list(dict.fromkeys(space.sample(rng) for _ in range(50)))
+    assert len(cells) > 40
+    monkeypatch.setenv("NASLOOP_DATA", str(tmp_path))
+    try:
+        values = FeatureSet(space, RunContext(dataset="cifar10", data_dir=str(tmp_path)), ["graph"])(cells)
+        assert sum(computed) == len(cells)
+        (tmp_path / "written-since").write_text("")
+        again = FeatureSet(space, RunContext(dataset=None), ["graph"])(cells)  # a script's, without the run's context
+        assert sum(computed) == len(cells) and np.array_equal(again, values)
+    finally:
+        feature_rows.forget_shared_rows()

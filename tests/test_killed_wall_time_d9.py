@@ -59,6 +59,15 @@ def _pending(store: Path) -> bool:
     return row is not None
 
 
+def wait_for_its_first_trial(search: subprocess.Popen, run: Path) -> None:
+    """Return once the search at ``run`` has begun its first trial; fail if it ends first or takes 120 s."""
+    deadline = time.monotonic() + 120
+    while not _pending(run / "nasloop.sqlite"):
+        assert search.poll() is None, search.stderr.read()
+        assert time.monotonic() < deadline, "no trial began within 120 s"
+        time.sleep(0.2)
+
+
 def test_show_of_a_run_killed_mid_trial_gives_its_wall_time_as_at_least_the_last_heartbeat(tmp_path: Path,
                                                                                         data_dir: Path) -> None:
     plugin, run = tmp_path / "held.py", tmp_path / "run"
@@ -67,11 +76,7 @@ def test_show_of_a_run_killed_mid_trial_gives_its_wall_time_as_at_least_the_last
     with subprocess.Popen(_nasloop(plugin, "search", "--space", "nb201", "--evaluator", "d9-held", "--strategy",
                                    "random", "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(run),
                                    "--quiet"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as search:
-        deadline = time.monotonic() + 120
-        while not _pending(run / "nasloop.sqlite"):
-            assert search.poll() is None, search.stderr.read()
-            assert time.monotonic() < deadline, "no trial began within 120 s"
-            time.sleep(0.2)
+        wait_for_its_first_trial(search, run)
         time.sleep(IN_TRIAL)
         os.kill(search.pid, signal.SIGKILL)  # in its first trial, which waits on the hold file
         assert search.wait() == -signal.SIGKILL

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from .real_ctrl_c import sigint_as_a_terminal_gives_it
-from .test_killed_wall_time_d9 import _pending
+from .test_killed_wall_time_d9 import wait_for_its_first_trial
 
 IN_TRIAL = 6.0
 """How long the trial runs before the first Ctrl-C: past a heartbeat (every 5 s), which the end must clear."""
@@ -65,11 +65,7 @@ def test_a_second_ctrl_c_as_the_session_ends_keeps_its_wall_time_and_clears_its_
                            "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                           preexec_fn=sigint_as_a_terminal_gives_it) as search:
-        deadline = time.monotonic() + 120
-        while not _pending(run / "nasloop.sqlite"):
-            assert search.poll() is None, search.stderr.read()
-            assert time.monotonic() < deadline, "no trial began within 120 s"
-            time.sleep(0.2)
+        wait_for_its_first_trial(search, run)
         time.sleep(IN_TRIAL)
         os.kill(search.pid, signal.SIGINT)
         err = search.stderr.read()
