@@ -28,7 +28,6 @@ from ...engine.data.paths import first_data_file
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import gzip_text
 from ...engine.errors import ArchitectureError, DataError
-from . import cell
 from .cell import cell_code, codes_by_text
 from .space import NB201Space
 
@@ -81,7 +80,8 @@ def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
     CSV's parsed columns kept on disk for the next process (:mod:`...engine.data.parsed_cache`)."""
     if Path(path).name == HW_PICKLE:
         return _read_checked(path)
-    return cached_columns(path, "nb201-hw", (sys.modules[__name__], cell), lambda: _read_checked(path), _whole)
+    code = (sys.modules[__name__], sys.modules[cell_code.__module__])  # the cell module by name: no import cycle
+    return cached_columns(path, "nb201-hw", code, lambda: _read_checked(path), _whole)
 
 
 def _whole(columns: dict[str, np.ndarray]) -> bool:

@@ -30,8 +30,6 @@ from ...engine.data.sniff import gzip_text, is_gzip
 from ...engine.data.numbers import file_number, file_numbers
 from ...engine.data.table import Table, column_name, covered_groups, held_rows
 from ...engine.errors import ArchitectureError, DataError
-from . import cell, cost
-from . import space as space_code
 from .cell import NUM_CELLS, cell_code, codes_by_text
 from .cost import nb201_params_flops
 from .space import NB201Space
@@ -96,8 +94,9 @@ def recognise(path: Path, head: str) -> str | None:
 def import_csv(path: str | Path) -> Table:
     """Read the compact NB201 CSV (every cell, 200- and 12-epoch accuracies): its parsed columns kept on disk for
     the next process (:mod:`...engine.data.parsed_cache`), checked again as a table on every load."""
-    columns = cached_columns(path, "nb201-csv", (sys.modules[__name__], cell, cost, space_code, table_code),
-                             lambda: _csv_columns(path), _whole)
+    modules = (__name__, cell_code.__module__, nb201_params_flops.__module__, NB201Space.__module__)  # by name: an
+    code = (*(sys.modules[name] for name in modules), table_code)  # import of the package here would be a cycle
+    columns = cached_columns(path, "nb201-csv", code, lambda: _csv_columns(path), _whole)
     meta = {"benchmark": "nb201", "key": "index", "source": Path(path).name,
             "cost": f"estimated: {EPOCH_OVERHEAD_SECONDS} s + 6·FLOPs·images / {EFFECTIVE_FLOPS_PER_SECOND:.1e} "
                     "per epoch (no measured times in this source)"}
