@@ -62,12 +62,13 @@ def search(run_dir: Path, context: Any, budget: int) -> tuple[SearchLoop, Repeat
 
 
 def test_a_run_and_its_resume_keep_no_result_of_their_evaluations(tmp_path, nb201_context):
+    others = results_alive()  # those of other tests in this process (the suite's CI run found 10), kept elsewhere
     loop, strategy = search(tmp_path, nb201_context, 30)
-    assert results_alive() == 0  # was 30, one per evaluation, held as long as the loop
+    assert results_alive() - others <= 0  # was 30, one per evaluation, held as long as the loop
     repeats = [o for o in strategy.told if o.arch == strategy.first]
     assert len(repeats) > 1 and {o.score for o in repeats} == {repeats[0].score} and repeats[0].score is not None
     del loop
     loop, strategy = search(tmp_path, nb201_context, 60)
-    assert results_alive() == 0  # was 60: the resume kept the stored ones too
+    assert results_alive() - others <= 0  # was 60: the resume kept the stored ones too
     repeats = [o for o in strategy.told if o.arch == strategy.first]
     assert repeats and {o.score for o in repeats} == {repeats[0].score} and repeats[0].score is not None
