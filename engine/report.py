@@ -129,14 +129,14 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
     tests = results.tests(results.budget)
     test_rows = [[f"{t.a} vs {t.b}", _fmt(results.shown(t.mean_difference), d + 1),
-                  f"{t.wins}/{t.losses}", f"{t.p_value:.3g}", f"{t.p_holm:.3g}", _fmt(t.effect),
+                  f"{t.wins}/{t.losses}", str(t.pairs), f"{t.p_value:.3g}", f"{t.p_holm:.3g}", _fmt(t.effect),
                   "yes" if t.significant else "n.s."] if t.pairs else  # '0/0, p 1, n.s.' read as a test
-                 [f"{t.a} vs {t.b}", "–", "no shared seed", "–", "–", "–", "no pair to test"] for t in tests]
+                 [f"{t.a} vs {t.b}", "–", "no shared seed", "0", "–", "–", "–", "no pair to test"] for t in tests]
     common = len(results.common_seeds())
     return {"results": (main_head, rows),
             "ranks": (["method", f"average rank over {common} seed{'s' * (common != 1)} at {budgets}"], rank_rows),
             "tests": (["pair (a vs b)", f"mean a − b{unit}" + " (lower is better)" * results.minimize,
-                       "a wins / losses",
+                       "a wins / losses", "seeds",  # each pair's own: they differ where a run is left out
                        "p (Wilcoxon)", "p (Holm)",
                        "effect (rank-biserial)", "significant"], test_rows)}
 
@@ -185,11 +185,17 @@ def study_notes(results: StudyResults) -> list[str]:
         notes.append(f"The intervals are percentile bootstraps over as few as {fewest} seeds, which cover the mean "
                      f"far less often than 95 % below about {BOOTSTRAP_SEEDS} seeds: read them as the seeds' spread, "
                      "or write the report with --interval t.")
-    paired = max((t.pairs for t in results.tests(results.budget)), default=0)
+    tested = [t for t in results.tests(results.budget) if t.pairs]
+    paired = max((t.pairs for t in tested), default=0)
     if 0 < paired <= 5:  # 5 wins of 5 read 'n.s.' as a finding
         notes.append(f"With {paired} paired seed{'s' * (paired != 1)}, the exact Wilcoxon test's smallest two-sided "
                      f"p is {2 / 2 ** paired:.3g}: no pair can reach 0.05 however the runs differ; 6 seeds are the "
                      "fewest that can (p = 0.03125), more under Holm's correction over several pairs.")
+    elif short := [f"{t.a} vs {t.b}" for t in tested if t.wins + t.losses <= 5]:  # ties are no evidence either way
+        notes.append(f"{'; '.join(short)}: {'these pairs differ' if len(short) > 1 else 'this pair differs'} on 5 "
+                     "seeds or fewer (fewer shared seeds, or seeds the two tie on, which the Wilcoxon test leaves "
+                     "out), where its smallest two-sided p is 0.0625: 'n.s.' there is no finding, however the runs "
+                     "differ.")
     if results.cut:
         notes.append(f"Cut at the study's budget of {base.budget} evaluations (each run continued past it): "
                      f"{'; '.join(results.cut)}. Every column counts only their first {results.budget}, except "
@@ -244,9 +250,12 @@ NOTES = ("Every column counts only each run's evaluations within the budget. Val
          "success, so every run's area covers the same queries. Queries to target: lower median [IQR] over seeds "
          "(each an observed run, never a midpoint; the range below four seeds), '>budget' where the target was not "
          "reached within the budget (censored, sorted last). Ranks count a run with no success yet below every run "
-         "with one. Paired tests compare methods on the same seeds at the full budget (Wilcoxon signed-rank, "
-         "Holm-corrected over all pairs that share a seed); 'n.s.' means the difference is not significant at 0.05; "
-         "'no pair to test' means the two methods finished no seed in common.")
+         "with one. Paired tests compare two methods at the full budget on the seeds both have a value at (their "
+         "'seeds', which the pairs of other methods do not narrow; a seed either method has no run of, or no "
+         "success in, is left out): the Wilcoxon signed-rank test, two-sided, exact up to 50 seeds, which leaves "
+         "out the seeds the two tie on (neither a win nor a loss), Holm-corrected over all pairs that share a seed; "
+         "'n.s.' means the difference is not significant at 0.05; 'no pair to test' means the two methods finished "
+         "no seed in common.")
 HELD_OUT_NOTE = ("Held-out of chosen: the held-out metric of the architecture each run returns after the budget (its "
                  "best by the objective).")
 

@@ -140,11 +140,12 @@ class StudyResults:
         sets = [set(r.seeds) for r in self.methods.values()]
         return sorted(set.intersection(*sets)) if sets else []
 
-    def finals(self, budget: int) -> dict[str, np.ndarray]:
-        """Best score at ``budget`` per method, on the seeds every method finished (for paired tests)."""
-        seeds = self.common_seeds()
-        return {label: np.array([runs.curves[runs.seeds.index(s)][budget - 1] for s in seeds])
-                for label, runs in self.methods.items()}
+    def finals(self, budget: int, seeds: list[int] | None = None) -> dict[str, np.ndarray]:
+        """Best score at ``budget`` per method on ``seeds`` (default: those every method finished), NaN where a
+        method has no run of a seed."""
+        seeds = self.common_seeds() if seeds is None else seeds
+        return {label: np.array([runs.curves[runs.seeds.index(s)][budget - 1] if s in runs.seeds else math.nan
+                                 for s in seeds]) for label, runs in self.methods.items()}
 
     def ranks(self, budgets: list[int]) -> dict[str, float]:
         """Average rank of each method over the common seeds and the given budgets (1 is best).
@@ -160,7 +161,10 @@ class StudyResults:
         return dict(zip(self.methods, map(float, mean)))
 
     def tests(self, budget: int) -> list[PairedTest]:
-        return paired_tests(self.finals(budget))
+        """Each pair of methods tested on the seeds both finished: on those every method finished, one method's
+        killed or unfinished run took its seed from every other pair's test (5 shared seeds tested as 1)."""
+        every = sorted(set().union(*(runs.seeds for runs in self.methods.values())))
+        return paired_tests(self.finals(budget, every))
 
 
 def held_out_metric(objective: str) -> str | None:

@@ -111,7 +111,7 @@ def test_methods_without_a_shared_seed_have_no_paired_test_and_leave_holms_famil
                            {"random": runs("random", 0, [70.0, 80.0, 90.0]), "local": runs("local", 1, [75.0] * 3)},
                            [])
     head, rows = study_tables(results)["tests"]
-    assert rows == [["random vs local", "–", "no shared seed", "–", "–", "–", "no pair to test"]]
+    assert rows == [["random vs local", "–", "no shared seed", "0", "–", "–", "–", "no pair to test"]]
 
 
 @pytest.mark.parametrize("space, option", [("nago", "pool_size=1000"), ("nago", "encoding=unit"),

@@ -1,0 +1,70 @@
+"""A study's paired tests, each pair on its own shared seeds, and what the tests table says of how many.
+
+The tests were run on the seeds every method of the study finished: one method's killed or unfinished run took that
+seed from every other pair's test, so two methods that shared 6 seeds were tested on 1 (p 1, 'n.s.'), and the table
+did not say on how many. Seeds two methods tie on are no evidence either way (the Wilcoxon test drops them), so a
+pair of 6 shared seeds that ties on 3 cannot reach 0.05, which the report now says as it did for 5 seeds or fewer.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+from nasloop.engine.cli import main
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.report import study_notes, study_tables
+from nasloop.engine.store import RunStore
+from nasloop.engine.store_rows import Trial
+from nasloop.engine.study import Study, load_study
+from nasloop.engine.study_results import MethodRuns, StudyResults, collect
+from nasloop.engine.types import Result
+
+
+def _best(run: Path, budget: int) -> float:
+    """A run's best score within the budget, read from its store."""
+    with RunStore.in_run_dir(run, readonly=True) as store:
+        return max(t.score for t in store.evaluations()[:budget] if t.score is not None)
+
+
+def test_a_pair_is_tested_on_its_own_shared_seeds_not_those_every_method_finished(tmp_path: Path,
+                                                                                 data_dir: Path) -> None:
+    study = tmp_path / "study"
+    assert main(["compare", "--space", "nb201", "--methods", "random,local,evolution", "--seeds", "6", "--budget",
+                 "12", "--data-dir", str(data_dir), "--out", str(study), "--quiet"]) == 0
+    for seed in range(1, 6):  # evolution's runs of seeds 1-5 lost (a killed study): it shares seed 0 alone
+        shutil.rmtree(study / "runs" / "evolution" / f"seed-{seed}")
+    results = collect(load_study(study))
+    tests = {(t.a, t.b): t for t in results.tests(results.budget)}
+    pair = tests[("random", "local")]
+    random = [_best(study / "runs" / "random" / f"seed-{s}", 12) for s in range(6)]
+    local = [_best(study / "runs" / "local" / f"seed-{s}", 12) for s in range(6)]
+    differences = np.subtract(random, local)
+    assert pair.pairs == 6 and (pair.wins, pair.losses) == ((differences > 0).sum(), (differences < 0).sum())
+    assert pair.p_value == stats.wilcoxon(differences).pvalue
+    assert [tests[("random", "evolution")].pairs, tests[("local", "evolution")].pairs] == [1, 1]
+    head, rows = study_tables(results)["tests"]
+    assert head[3] == "seeds" and rows[0][0] == "random vs local" and rows[0][3] == "6"
+
+
+def _runs(label: str, finals: list[float]) -> MethodRuns:
+    """A method whose seed s found ``finals[s]`` at its one evaluation."""
+    method = MethodRuns(label)
+    for seed, value in enumerate(finals):
+        method.add(seed, [Trial(1, 1, f"{label}-{seed}", f"{label}-{seed}", None, "done", None, value,
+                                Result(metrics={"val_accuracy": value}), True, 0.0, 1.0)], 1, None, 1.0)
+    return method
+
+
+def test_a_pair_that_differs_on_five_seeds_or_fewer_is_named_beside_the_tests(tmp_path: Path) -> None:
+    """6 shared seeds, 3 of them tied: 'n.s.' with no word, where the smallest p possible was 0.25."""
+    a, b, c = [91.0, 92.0, 93.0, 90.0, 90.5, 91.5], [91.0, 92.0, 93.0, 89.0, 90.0, 91.0], [80.0] * 6
+    results = StudyResults(Study(tmp_path, SearchConfig(), [], list(range(6))), 1, "val_accuracy", False, None,
+                           {"a": _runs("a", a), "b": _runs("b", b), "c": _runs("c", c)}, [])
+    rows = {row[0]: row for row in study_tables(results)["tests"][1]}
+    p = stats.wilcoxon(np.subtract(a, b)).pvalue
+    assert rows["a vs b"][2:5] == ["3/0", "6", f"{p:.3g}"] == ["3/0", "6", "0.25"]
+    notes = [note for note in study_notes(results) if "5 seeds or fewer" in note]
+    assert len(notes) == 1 and notes[0].startswith("a vs b: this pair differs on 5 seeds or fewer")
