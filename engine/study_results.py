@@ -84,8 +84,9 @@ class StudyResults:
     """A multi-objective study's objectives and reference point: its runs are compared by hypervolume."""
 
     def shown(self, value: float) -> float:
-        """A score as the objective's own value."""
-        return -value if self.minimize else value
+        """A score as the objective's own value; 0 as 0 (``-0.0`` printed '-0.00000', a difference of two methods that
+        tied on every seed read as a small one)."""
+        return 0.0 - value if self.minimize else value
 
     # --- tables ---------------------------------------------------------------------------------
     def anytime(self, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

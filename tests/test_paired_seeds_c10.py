@@ -68,3 +68,11 @@ def test_a_pair_that_differs_on_five_seeds_or_fewer_is_named_beside_the_tests(tm
     assert rows["a vs b"][2:5] == ["3/0", "6", f"{p:.3g}"] == ["3/0", "6", "0.25"]
     notes = [note for note in study_notes(results) if "5 seeds or fewer" in note]
     assert len(notes) == 1 and notes[0].startswith("a vs b: this pair differs on 5 seeds or fewer")
+
+
+def test_two_methods_that_tie_on_every_seed_of_a_minimised_objective_differ_by_zero(tmp_path: Path) -> None:
+    """Negated back from the score, their 0 difference read '-0.00000'."""
+    latency = [-0.5, -0.7, -0.6]  # scores: the strategies maximise the negated latency
+    results = StudyResults(Study(tmp_path, SearchConfig(), [], [0, 1, 2]), 1, "edgegpu_latency", True, None,
+                           {"a": _runs("a", latency), "b": _runs("b", latency)}, [])
+    assert study_tables(results)["tests"][1][0][1:4] == ["0.00000", "0/0", "3"]
