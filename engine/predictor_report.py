@@ -100,7 +100,9 @@ def _write_predictor_report(folder: Path, records: list[dict], grid: dict, comma
     title = f"nasloop predictor study: {grid['space']} / {grid['dataset']}{at}"
     facts = ("Each predictor is fit on n cells of the benchmark (seed s: the first n of "
              "numpy.random.default_rng(s).permutation over its cells) and ranks all the others. Cells read mean ± "
-             "half-width of the 95 % Student t interval over the seeds (wide with two or three seeds).")
+             "half-width of the 95 % Student t interval over the seeds (wide with two or three seeds). Kendall tau is "
+             "tau-b (scipy.stats.kendalltau), which corrects for tied values; top-k % precision is the share of the "
+             "test cells' true top k % that the predictor also ranks in its top k %, ties broken by the cells' order.")
     if values := target_description(grid["space"], grid["dataset"], grid.get("metric")):
         facts += f" Targets: {values}."
     facts += f" {study_settings(grid)}"

@@ -76,3 +76,13 @@ def test_two_methods_that_tie_on_every_seed_of_a_minimised_objective_differ_by_z
     results = StudyResults(Study(tmp_path, SearchConfig(), [], [0, 1, 2]), 1, "edgegpu_latency", True, None,
                            {"a": _runs("a", latency), "b": _runs("b", latency)}, [])
     assert study_tables(results)["tests"][1][0][1:4] == ["0.00000", "0/0", "3"]
+
+
+def test_a_predictor_study_report_says_which_kendall_tau_and_precision_it_gives(tmp_path: Path,
+                                                                                data_dir: Path) -> None:
+    """'Kendall tau' alone: tau-a, tau-b and tau-c read differently where the accuracies tie, as NB201's do."""
+    study = tmp_path / "pred"
+    assert main(["compare", "--predictors", "zero-cost", "--train-sizes", "8", "--seeds", "1", "--data-dir",
+                 str(data_dir), "--out", str(study), "--quiet"]) == 0
+    report = (study / "report.md").read_text()
+    assert "Kendall tau is tau-b (scipy.stats.kendalltau)" in report and "ties broken by the cells' order" in report
