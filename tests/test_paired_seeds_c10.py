@@ -86,3 +86,17 @@ def test_a_predictor_study_report_says_which_kendall_tau_and_precision_it_gives(
                  str(data_dir), "--out", str(study), "--quiet"]) == 0
     report = (study / "report.md").read_text()
     assert "Kendall tau is tau-b (scipy.stats.kendalltau)" in report and "ties broken by the cells' order" in report
+
+
+def test_a_bootstrap_interval_is_given_by_its_bounds_not_as_a_half_width(tmp_path: Path, data_dir: Path) -> None:
+    """A percentile interval is not symmetric about the mean: 'mean ± half-width' moved both bounds (local's
+    91.11 ± 0.35 at 60 queries over 5 seeds gave 91.46 for an upper bound of 91.36, above every seed's value)."""
+    study = tmp_path / "study"
+    assert main(["compare", "--space", "nb201", "--methods", "local", "--seeds", "5", "--budget", "8",
+                 "--interval", "bootstrap", "--data-dir", str(data_dir), "--out", str(study), "--quiet"]) == 0
+    finals = np.array([_best(study / "runs" / "local" / f"seed-{s}", 8) for s in range(5)])
+    assert np.ptp(finals) > 0
+    low, high = stats.bootstrap((finals,), np.mean, confidence_level=0.95, n_resamples=2000, method="percentile",
+                                random_state=np.random.default_rng(0)).confidence_interval
+    row = next(line for line in (study / "report.md").read_text().splitlines() if line.startswith("| local |"))
+    assert row.split(" | ")[5] == f"{finals.mean():.2f} [{low:.2f}, {high:.2f}]"
