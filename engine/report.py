@@ -30,7 +30,7 @@ from .search import summarize
 from .objectives import parse_objectives
 from .store import RunStore
 from .stored_reading import with_unread_note
-from .study_methods import method_random_start_note
+from .study_methods import method_random_start_note, method_start_columns
 from .study_results import StudyResults, held_out_metric
 from .value_texts import metric_text, space_and_dataset
 
@@ -190,6 +190,8 @@ def study_notes(results: StudyResults) -> list[str]:
                      f"counts each run's first {results.budget} evaluations, the fewest any run made.")
     notes += [f"{note[0].upper()}{note[1:]}." for method in results.study.methods
               if method.label in results.methods and (note := method_random_start_note(method, results.budget))]
+    notes += [note for method in results.study.methods if method.label in results.methods
+              and (note := method_start_columns(method, results.budget, checkpoints(results.budget)))]
     fewest = min((len(runs.seeds) for runs in results.methods.values()), default=0)
     if results.interval == "bootstrap" and 0 < fewest < BOOTSTRAP_SEEDS:  # at 2 seeds +-1.26 where t gave +-16.01
         notes.append(f"The intervals are percentile bootstraps over as few as {fewest} seeds, which cover the mean "

@@ -22,7 +22,7 @@ from .errors import ConfigError, RegistryError
 from .guided import guided_strategies, predictor_of
 from .options import check_options, option_names
 from .registry import PREDICTORS, STRATEGIES
-from .run_checks import random_start_note
+from .run_checks import random_start, random_start_note
 from .user_files import load_yaml_text, read_yaml
 
 
@@ -127,6 +127,24 @@ def method_random_start_note(method: Method, budget: int) -> str | None:
     except RegistryError:  # a plugin's strategy that 'report' has not loaded: this note is left out, not the report
         return None
     return None if said is None else f"method '{method.label}': {said.replace('so this', 'so each')}"
+
+
+def method_start_columns(method: Method, budget: int, columns: list[int]) -> str | None:
+    """The note for a method whose random start ends within the budget but after some of the report's columns: those
+    columns measure the start, not the strategy (at 60 queries, evolution's @7, @15 and @30 were random search's to
+    the digit, the same cells on the same seeds, and said nothing of evolution)."""
+    try:
+        factory = STRATEGIES.get(method.strategy)
+    except RegistryError:  # a plugin's strategy that 'report' has not loaded: this note is left out, not the report
+        return None
+    start = random_start(factory, method.strategy_options)
+    early = [f"@{column}" for column in columns if start is not None and column <= start < budget]
+    if not early:
+        return None
+    return (f"Method '{method.label}': {', '.join(early)} {'fall' if len(early) > 1 else 'falls'} within the first "
+            f"{start} evaluations ({factory.random_start}), which {method.strategy} makes before it uses the results "
+            f"it has seen: {'they measure' if len(early) > 1 else 'it measures'} that start, not its search, and so "
+            "does its average rank at those budgets.")
 
 
 def run_folder(method: Method, folders: Mapping[str, str] | None) -> str:

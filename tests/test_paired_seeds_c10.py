@@ -100,3 +100,19 @@ def test_a_bootstrap_interval_is_given_by_its_bounds_not_as_a_half_width(tmp_pat
                                 random_state=np.random.default_rng(0)).confidence_interval
     row = next(line for line in (study / "report.md").read_text().splitlines() if line.startswith("| local |"))
     assert row.split(" | ")[5] == f"{finals.mean():.2f} [{low:.2f}, {high:.2f}]"
+
+
+def test_columns_within_a_methods_random_start_are_named_as_such(tmp_path: Path, data_dir: Path) -> None:
+    """At 60 queries evolution's @7, @15 and @30 were random search's to the digit (its first 50 are random draws),
+    read as evolution being no better early; only a budget within the start was noted."""
+    study = tmp_path / "study"
+    assert main(["compare", "--space", "nb201", "--methods", "random,evolution", "--seeds", "2", "--budget", "60",
+                 "--data-dir", str(data_dir), "--out", str(study), "--quiet"]) == 0
+    results = collect(load_study(study))
+    at = results.at_budgets([7, 15, 30])
+    assert at["random"] == at["evolution"]  # the same random draws on the same seeds
+    notes = [note for note in study_notes(results) if "within the first" in note]
+    assert notes == ["Method 'evolution': @7, @15, @30 fall within the first 50 evaluations (population_size), which "
+                     "evolution makes before it uses the results it has seen: they measure that start, not its "
+                     "search, and so does its average rank at those budgets."]
+    assert notes[0] in (study / "report.md").read_text()
