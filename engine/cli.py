@@ -19,7 +19,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .assemble import dataset_for, parse_user_arch, tabulated_spaces, target_description
+from .assemble import dataset_for, parse_user_arch, tabulated_spaces
 from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, search_config
@@ -38,6 +38,7 @@ from .errors import ConfigError, NasloopError
 from .executors.base import interrupts_held, later_interrupts_end_the_process, sigterm_interrupts
 from .plugins import load_plugins
 from .predictor_options import options_per_predictor
+from .predictor_table import print_predictor_rows
 from .progress import progress
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_values import run_values
@@ -45,7 +46,7 @@ from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
                              no_best_text, ranked_by)
 from .search import resume, search
-from .export import export_trials, print_json, print_table
+from .export import export_trials, print_json
 from .heartbeat import wall_text
 from .metric_heads import with_unit
 from .options import check_options, option_names
@@ -247,42 +248,9 @@ def _cmd_predictors(args: argparse.Namespace) -> int | None:
     except (KeyboardInterrupt, Exception):  # or a predictor failing at a later fit than its trial's
         args.fits_done = (len(rows), total)  # how_to_continue names them
         if rows:  # the fits that finished are shown, not thrown away
-            _print_predictor_rows(args, rows)
+            print_predictor_rows(args, rows)
         raise
-    _print_predictor_rows(args, rows)
-
-
-def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
-    """``predictors evaluate``'s records as JSON or a table: mean (± std over seeds) per predictor and size."""
-    if args.json:
-        print_json(rows)
-        return
-    import numpy as np
-    from rich.table import Table
-
-    from .predictor_report import resolved_caption
-
-    seeds = len({r["seed"] for r in rows})
-    spread = seeds > 1  # one seed has no spread to show
-    at = f" at {args.fidelity} epochs" if args.fidelity is not None else ""
-    ranked = f" {args.metric}" if args.metric else ""
-    table = Table(title=f"predictors on {args.space} {args.dataset}{ranked}{at} ({seeds} seed{'s' * (seeds != 1)}"
-                        + (", mean ± population std over seeds)" if spread else ")"),
-                  caption=resolved_caption(target_description(args.space, args.dataset, args.metric), rows) or None)
-    for column in ("predictor", "train", "test", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s",
-                   "predict s"):
-        table.add_column(column, justify="left" if column == "predictor" else "right")
-    for name in args.predictors:
-        for size in args.train_sizes:
-            group = [r for r in rows if r["predictor"] == name and r["train_size"] == size]
-            if not group:  # interrupted before this one
-                continue
-            cell = lambda key, fmt: (f"{np.mean([r[key] for r in group]):{fmt}}"  # noqa: E731
-                                     + (f" ± {np.std([r[key] for r in group]):{fmt}}" if len(group) > 1 else ""))
-            table.add_row(name, str(size), f"{group[0]['test_size']:,}", cell("kendall_tau", ".3f"),
-                          cell("spearman", ".3f"), cell("precision_top1", ".2f"), cell("precision_top5", ".2f"),
-                          cell("fit_seconds", ".2f"), cell("predict_seconds", ".3f"))
-    print_table(table)
+    print_predictor_rows(args, rows)
 
 
 TRAIN_FLAGS = ("epochs", "device", "seed", "dataset", "data_dir")

@@ -116,3 +116,27 @@ def test_columns_within_a_methods_random_start_are_named_as_such(tmp_path: Path,
                      "evolution makes before it uses the results it has seen: they measure that start, not its "
                      "search, and so does its average rank at those budgets."]
     assert notes[0] in (study / "report.md").read_text()
+
+
+def test_predictors_evaluate_gives_the_seeds_that_ranked_where_one_ranked_nothing(data_dir: Path, capsys) -> None:
+    """A predictor that gave every cell of one seed's test set one value made its row 'nan ± nan' in 'predictors
+    evaluate', where the study of the same fits gave the mean of the seeds that ranked."""
+    from nasloop.engine.predictor_evaluation import evaluate_predictors
+    from nasloop.engine.registry import register_predictor
+    from nasloop.predictors.baselines import RandomPredictor
+
+    class Flat(RandomPredictor):
+        """Ranks at random, but predicts one value for every cell at seed 0."""
+
+        def predict(self, archs):  # type: ignore[no-untyped-def]
+            mean, std = super().predict(archs)
+            return (np.zeros(len(archs)) if self.seed == 0 else mean), std
+
+    register_predictor("flat-c10")(Flat)  # the conftest drops it after the test
+    records = evaluate_predictors(["flat-c10"], [8], [0, 1, 2], data_dir=data_dir)
+    taus = [r["kendall_tau"] for r in records]
+    assert np.isnan(taus[0]) and np.isfinite(taus[1:]).all()
+    assert main(["predictors", "evaluate", "--predictor", "flat-c10", "--train-sizes", "8", "--seeds", "3",
+                 "--data-dir", str(data_dir)]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "flat-c10" in line)
+    assert f"{np.mean(taus[1:]):.3f} ± {np.std(taus[1:]):.3f} (2/3 seeds)" in row and "nan" not in row
