@@ -127,13 +127,14 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
         cells = [_of_seeds(_interval(m, l, h, d, results.interval), int(covered[b - 1]), seeds)
                  for b, (m, l, h) in zip(budgets, at[label])]
         target = results.to_target(label)
-        held = [v for v in runs.held_out if math.isfinite(v)]
-        areas = sum(math.isfinite(a) for a in results.areas(label))
+        held, areas = sum(map(math.isfinite, runs.held_out)), results.areas(label)
+        auc = _interval(*results.over_seeds(areas), d, results.interval)
         rows.append([label, str(seeds)] + cells + [
-            _of_seeds(_fmt(results.auc(label), d), areas, seeds),
+            _of_seeds(auc, sum(map(math.isfinite, areas)), seeds),
             target.describe(results.budget) if target else "–",
             f"{target.reached}/{target.runs}" if target else "–",
-            *([] if fronts else [_of_seeds(_fmt(sum(held) / len(held), d), len(held), seeds) if held else "–"]),
+            *([] if fronts else [_of_seeds(_interval(*results.over_seeds(runs.held_out, False), d, results.interval),
+                                           held, seeds) if held else "–"]),
             str(sum(runs.failed)), _seconds(sum(runs.wall) / len(runs.wall))])
     ranks = results.ranks(budgets)
     rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
@@ -258,16 +259,17 @@ NOTES = ("Every column counts only each run's evaluations within the budget. Val
          "within the budget: mean ± half-width of the 95 % Student t interval over seeds (with bootstrap intervals, "
          "mean [low, high] of the percentile interval, which need not be symmetric about the mean). A cell marked (k/n "
          "seeds) is over the k of the method's n seeds that have a value there (a successful evaluation by then; the "
-         "held-out metric stored), never presented as all n. AUC is the mean of the best-so-far curve over the queries "
-         "from the first one at which every run of the study has a success, so every run's area covers the same "
-         "queries. Queries to target: lower median [IQR] over seeds (each an observed run, never a midpoint; the range "
-         "below four seeds), '>budget' where the target was not reached within the budget (censored, sorted last). "
-         "Ranks count a run with no success yet below every run with one. Paired tests compare two methods at the full "
-         "budget on the seeds both have a value at (their 'seeds', which the pairs of other methods do not narrow; a "
-         "seed either method has no run of, or no success in, is left out): the Wilcoxon signed-rank test, two-sided, "
-         "exact up to 50 seeds, which leaves out the seeds the two tie on (neither a win nor a loss), Holm-corrected "
-         "over all pairs that share a seed; 'n.s.' means the difference is not significant at 0.05; 'no pair to test' "
-         "means the two methods finished no seed in common.")
+         "held-out metric stored), never presented as all n. AUC is each run's mean of its best-so-far curve (given, "
+         "as the held-out metric is, as mean and interval over seeds) over the queries from the first one at which "
+         "every run of the study has a success, so every run's area covers the same queries. Queries to target: lower "
+         "median [IQR] over seeds (each an observed run, never a midpoint; the range below four seeds), '>budget' "
+         "where the target was not reached within the budget (censored, sorted last). Ranks count a run with no "
+         "success yet below every run with one. Paired tests compare two methods at the full budget on the seeds both "
+         "have a value at (their 'seeds', which the pairs of other methods do not narrow; a seed either method has no "
+         "run of, or no success in, is left out): the Wilcoxon signed-rank test, two-sided, exact up to 50 seeds, "
+         "which leaves out the seeds the two tie on (neither a win nor a loss), Holm-corrected over all pairs that "
+         "share a seed; 'n.s.' means the difference is not significant at 0.05; 'no pair to test' means the two "
+         "methods finished no seed in common.")
 HELD_OUT_NOTE = ("Held-out of chosen: the held-out metric of the architecture each run returns after the budget (its "
                  "best by the objective).")
 

@@ -140,3 +140,22 @@ def test_predictors_evaluate_gives_the_seeds_that_ranked_where_one_ranked_nothin
                  "--data-dir", str(data_dir)]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if "flat-c10" in line)
     assert f"{np.mean(taus[1:]):.3f} ± {np.std(taus[1:]):.3f} (2/3 seeds)" in row and "nan" not in row
+
+
+def test_the_area_and_the_held_out_value_have_their_interval_over_seeds(tmp_path: Path, data_dir: Path) -> None:
+    """Both were bare means beside the columns' intervals: 89.81 and 89.82, with no word of their spread."""
+    study = tmp_path / "study"
+    assert main(["compare", "--space", "nb201", "--methods", "random", "--seeds", "4", "--budget", "6",
+                 "--data-dir", str(data_dir), "--out", str(study), "--quiet"]) == 0
+    areas, held = [], []
+    for seed in range(4):
+        with RunStore.in_run_dir(study / "runs" / "random" / f"seed-{seed}", readonly=True) as store:
+            trials = store.evaluations()[:6]
+        areas.append(np.mean(np.fmax.accumulate([t.score for t in trials])))
+        held.append(max(trials, key=lambda t: (t.score, -t.id)).result.metrics["test_accuracy"])
+    half = [stats.t.ppf(0.975, 3) * np.std(v, ddof=1) / 2 for v in (areas, held)]  # sqrt(4) seeds
+    lines = (study / "report.md").read_text().splitlines()
+    head = next(line for line in lines if line.startswith("| method |")).split(" | ")
+    cells = dict(zip(head, next(line for line in lines if line.startswith("| random |")).split(" | ")))
+    assert cells["AUC (%)"] == f"{np.mean(areas):.2f} ± {half[0]:.2f}"
+    assert cells["held-out of chosen (%)"] == f"{np.mean(held):.2f} ± {half[1]:.2f}"
