@@ -88,7 +88,7 @@ def streak_reason(streak: int, space: SearchSpace, known: int, functional: bool,
                   is_known: Callable[[Arch], bool]) -> str:
     """Why a run of ``streak`` repeats stopped a search that knows ``known`` architectures (or, under a
     ``functional`` dedup, networks): a finite space computes fewer functions than it has architectures
-    (TNB101-micro: 871 of 4,096); else the strategy stopped exploring, unless the space is nearly all evaluated
+    (TNB101-micro: 1,229 of 4,096); else the strategy stopped exploring, unless the space is nearly all evaluated
     ("is the space exhausted?" was said of one NB201 cell in 15,625), or its ``sample`` gives only evaluated ones
     (``is_known``): random search proposes nothing else, and was blamed for a sample returning one architecture."""
     said = f"the strategy proposed {streak} already-evaluated architectures in a row; stopping: "

@@ -30,6 +30,11 @@ class CellSpec:
     edges: tuple[tuple[int, int], ...]
     none: int
     skip: int
+    skip_from_input_is_identity: bool = True
+    """Whether ``skip`` on an edge out of the cell input (node 0) is the identity in every cell of the network. In
+    NB201 it is: its cells never change shape. TransNAS-Bench-101's micro cells are also the blocks that halve the
+    resolution or double the channels, where that skip is a FactorizedReduce (a strided 1x1 conv pair with its own
+    weights), so there it is an op like the others (:func:`functional_form`)."""
 
     @property
     def num_nodes(self) -> int:
@@ -70,7 +75,10 @@ def functional_form(spec: CellSpec, cell: Cell) -> str:
     source's terms through (x + (y + z) == x + y + z). Sorting the terms makes the form
     independent of the order in which parallel paths were written. The 15,625 NB201 cells fall
     into 4,930 classes; NB201's own string rule reports 6,466 because it keeps zero terms inside
-    sums (``a + 0`` and ``a`` stay apart).
+    sums (``a + 0`` and ``a`` stay apart). Where a skip out of the input is no identity
+    (:attr:`CellSpec.skip_from_input_is_identity`), it is a term of its own: TNB101-micro's ``1_00_030`` (conv3x3
+    after a skip) and ``0_00_300`` (the conv3x3 alone) were one class, yet their networks have 7,871,274 and
+    6,149,162 parameters (the benchmark's synflow 58.9 and 49.1); its 4,096 cells fall into 1,229 classes, not 871.
     """
     values: list[tuple[str, ...]] = [("x",)]
     for node in range(1, spec.num_nodes):
@@ -78,7 +86,7 @@ def functional_form(spec: CellSpec, cell: Cell) -> str:
         for (src, dst), op in zip(spec.edges, cell):
             if dst != node or op == spec.none or not values[src]:
                 continue
-            if op == spec.skip:
+            if op == spec.skip and (src or spec.skip_from_input_is_identity):
                 terms.extend(values[src])
             else:
                 terms.append(f"{spec.ops[op]}[{'+'.join(values[src])}]")

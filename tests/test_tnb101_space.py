@@ -95,7 +95,7 @@ def test_negated_loss_task_is_maximised(tmp_path, data_dir, data):
 
 
 def test_a_functional_search_of_every_distinct_network_names_why_it_stopped(tmp_path, data_dir):
-    # "is the space exhausted?": it was, at 871 distinct functions of 4,096 cells, and the message now says so. A
+    # "is the space exhausted?": it was, at 1,229 distinct functions of 4,096 cells, and the message now says so. A
     # search refuses such a budget up front (tests/test_functional_budget.py); the loop itself, run from Python, stops.
     config = SearchConfig(space="tnb101-micro", dataset="class_scene", strategy="random", data_dir=str(data_dir))
     with RunStore.in_run_dir(tmp_path, create=True) as store:

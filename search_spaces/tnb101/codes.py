@@ -28,8 +28,9 @@ MICRO_OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3")
 """Micro edge ops by id, as the benchmark numbers them in its cell strings."""
 MICRO_EDGES = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
 """(source, target) node of each cell edge, in the order of the digits of ``a_bc_def``."""
-MICRO_SPEC = CellSpec(MICRO_OPS, MICRO_EDGES, none=0, skip=1)
-"""The micro cell's shape: NB201's edges, its own four ops."""
+MICRO_SPEC = CellSpec(MICRO_OPS, MICRO_EDGES, none=0, skip=1, skip_from_input_is_identity=False)
+"""The micro cell's shape: NB201's edges, its own four ops; the skeleton's shape-changing cells make a skip out of the
+cell input a FactorizedReduce (:mod:`.network`), so it is no identity."""
 MICRO_SKELETON = "41414"
 """The fixed macro skeleton every micro architecture is trained on."""
 BASE_CHANNELS = 64
