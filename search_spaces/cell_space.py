@@ -311,7 +311,9 @@ class CellSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
 
         Edges are taken in string order: a ``none`` node loses its arcs (it outputs zeros); a
         ``skip`` node is bypassed, its predecessors feeding its successors directly (it is the
-        identity); finally arcs touching a node on no input-to-output path are dropped. Cut-off
+        identity; not out of the input where :attr:`CellSpec.skip_from_input_is_identity` says it is an op, as in
+        TNB101-micro, whose ``1_11_023`` and ``1_11_032`` were one graph); finally arcs touching a node on no
+        input-to-output path are dropped. Cut-off
         nodes keep their ops, so the model still sees every op the cell holds. This is the
         encoding of the FLAN authors' NB201 loader. FLAN members reading it rank NB201 cells
         better than members reading the written graph from 40 training cells on (tau 0.817
@@ -324,7 +326,8 @@ class CellSpace(EnumerableSpace, NeighbourhoodSpace, NetworkSpace):
         for node, op in enumerate(arch, start=1):
             if op == self.spec.none:
                 adj[node, :] = adj[:, node] = False
-            elif op == self.spec.skip and adj[node].any():
+            elif op == self.spec.skip and adj[node].any() and (self.spec.edges[node - 1][0]
+                                                               or self.spec.skip_from_input_is_identity):
                 adj[np.ix_(adj[:, node], adj[node])] = True
                 adj[node, :] = adj[:, node] = False
         alive = _reachable(adj, 0) & _reachable(adj.T, written.num_nodes - 1)
