@@ -34,9 +34,10 @@ from .store_wal_rescue import rescue_or_refuse
 from .store_empty import STORE_TABLES, empty_tables, existing_only, no_run
 from .store_journal import roll_back_hot_journal
 from .store_writes import Writes
+from .state_rows import ROWS_VERSION, with_saved_rows
 from .types import Result
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # a new store's; one holding appended state rows is ROWS_VERSION, the newest read
 REQUIRED_TABLES = STORE_TABLES
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _ENVIRONMENT_ERRORS = {8, 10, 13, 14}
@@ -204,9 +205,9 @@ class RunStore:
                             "written by 'nasloop search'")
         if not isinstance(version, int) or isinstance(version, bool):
             raise DataError(f"{self.path} is damaged: its schema version is {version!r}; {_RESTORE}")
-        if version > SCHEMA_VERSION:
+        if version > ROWS_VERSION:
             raise DataError(f"{self.path} was written by a newer nasloop (store schema {version}; this one reads "
-                            f"up to {SCHEMA_VERSION}); upgrade nasloop to open it")
+                            f"up to {ROWS_VERSION}); upgrade nasloop to open it")
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing and empty_tables(self.db):
             raise no_run(self.path)
@@ -248,7 +249,6 @@ class RunStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
 
     # --- meta ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> Any:
@@ -365,7 +365,7 @@ class RunStore:
         state = json_value(self.path, row["state"], "the strategy state")
         if not isinstance(row["step"], int) or not isinstance(state, dict):
             raise DataError(f"{self.path} is damaged: the strategy state is not a step and a mapping; {_RESTORE}")
-        return row["step"], state
+        return row["step"], with_saved_rows(self.db, self.path, state)  # its lists saved as appended rows
 
     def trials(self, where: str = "", params: tuple = ()) -> list[Trial]:
         sql = "SELECT * FROM trials" + (f" WHERE {where}" if where else "") + " ORDER BY id"

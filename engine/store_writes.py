@@ -33,7 +33,9 @@ import time
 from typing import Any, Callable, TypeVar
 
 from .registry import defined_by_nasloop
+from .appended_rows import lifted
 from .state_json import state_json
+from .state_rows import save_rows
 
 T = TypeVar("T")
 
@@ -182,7 +184,10 @@ class Writes:
     def save_state(self, state: State) -> None:
         """Write a strategy state and the loop's counts as of it (and the wall time) in the open transaction."""
         step, saved, now, counts = state
-        self.db.execute(_SAVE_STATE, (step, state_json(saved() if callable(saved) else saved), now))
+        saved = saved() if callable(saved) else saved
+        saved, rows = lifted(saved) if isinstance(saved, dict) else (saved, {})  # its lists that only grow: the
+        self.db.execute(_SAVE_STATE, (step, state_json(saved), now))  # rows the store lacks, not all (state_rows)
+        save_rows(self.db, rows)
         self.db.executemany(_SAVE_META, [(key, json.dumps(counts.get(key, 0))) for key in LOOP_COUNTS])
         self.save_wall()
 

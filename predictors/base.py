@@ -21,12 +21,13 @@ from typing import Any, ClassVar, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from ..engine.appended_rows import AppendedRows
 from ..engine.errors import ConfigError, UnsupportedError, check_base_init, check_requires, one_line
 from ..engine.registry import PREDICTORS, refusal_for
 from ..engine.options import Configurable, takes
 from ..engine.types import Arch
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
-from .saved_state import RECORD, checked_load, record
+from .saved_state import RECORD, FormattedRows, checked_load, record
 from .targets import checked_targets
 
 
@@ -159,6 +160,7 @@ class Predictor(Configurable, ABC):
         self.space, self.seed = space, seed
         self._archs: list[Arch] = []
         self._y = np.zeros(0)
+        self._formatted = FormattedRows()
 
     def _constructed(self) -> None:
         check_base_init(self, "predictor", PREDICTORS.label(self), "_archs", "super().__init__(space, seed)")
@@ -236,8 +238,10 @@ class Predictor(Configurable, ABC):
         self._fit(self._archs, self._y)
 
     def state_dict(self) -> dict[str, Any]:
-        """The training data seen so far; predictors with learned weights extend it (see module doc)."""
-        return {"archs": [self.space.format(a) for a in self._archs], "y": self._y.tolist(), RECORD: record(self)}
+        """The training data seen so far, as lists a run's store appends to (``AppendedRows``: a refit only adds
+        rows); predictors with learned weights extend it (see module doc)."""
+        archs = AppendedRows(self._formatted.of(self._archs, self.space.format))
+        return {"archs": archs, "y": AppendedRows(self._y.tolist()), RECORD: record(self)}
 
     @checked_load
     def load_state_dict(self, state: dict[str, Any]) -> None:

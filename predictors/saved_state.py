@@ -115,3 +115,20 @@ def unpack_torch(text: str) -> Any:
     import torch
 
     return torch.load(io.BytesIO(base64.b64decode(text)), weights_only=True)
+
+
+class FormattedRows:
+    """A predictor's training architectures as the space writes them, each formatted once while the data only grows
+    (``update`` extends the list in place; ``fit`` and a load make a new one): every refit's ``state_dict`` formatted
+    them all, 17 of 216 s of a profiled 2,000-lookup NB101 bananas run."""
+
+    def __init__(self) -> None:
+        self._of: list[Any] | None = None  # the list formatted, kept to tell a new one
+        self._texts: list[str] = []
+
+    def of(self, archs: list[Any], write: Callable[[Any], str]) -> list[str]:
+        """``archs`` written by ``write`` (the space's ``format``), the rows not formatted before formatted now."""
+        if self._of is not archs or len(self._texts) > len(archs):
+            self._of, self._texts = archs, []
+        self._texts += [write(a) for a in archs[len(self._texts):]]
+        return self._texts

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
+from ..engine.appended_rows import AppendedRows
 from ..engine.errors import ConfigError
 from ..engine.options import PositiveInt
 from .bo_subset import model_rows
@@ -102,6 +103,7 @@ class BayesianOptimisation(Strategy):
             space.check_encodings()  # the GP reads the encoding: a broken one is named before the initial design
         self.mc_samples, self.max_points = mc_samples, max_points
         self.observed: dict[str, tuple[Arch, list[float], list[float] | None]] = {}  # text → (arch, scores, noise)
+        self._observed_rows: list[list[Any]] = []  # [text, scores, noise] of each, as saved; never changed once added
         self.failed: set[str] = set()
         self.pending: dict[str, Arch] = {}
         self.initial_asked = 0
@@ -221,7 +223,12 @@ class BayesianOptimisation(Strategy):
                     raise ConfigError(f"bo was built for {self.num_objectives} objectives but was told "
                                       f"{len(obs.scores)}")
                 noise = list(obs.variances) if obs.variances is not None else None
-                self.observed[text] = (obs.arch, list(obs.scores), noise)
+                self._observe(text, obs.arch, list(obs.scores), noise)
+
+    def _observe(self, text: str, arch: Arch, scores: list[float], noise: list[float] | None) -> None:
+        """Record an observation and its saved row, never changed after: the store appends the rows (state_rows)."""
+        self.observed[text] = (arch, scores, noise)
+        self._observed_rows.append([text, list(scores), None if noise is None else list(noise)])
 
     def diagnostics(self) -> dict[str, float]:
         return {"observed": float(len(self.observed)), "failed": float(len(self.failed))}
@@ -229,7 +236,7 @@ class BayesianOptimisation(Strategy):
     # --- state ---------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         return {**super().state_dict(), "initial_asked": self.initial_asked, "failed": sorted(self.failed),
-                "observed": [[t, s, v] for t, (_, s, v) in self.observed.items()], "pending": list(self.pending),
+                "observed": AppendedRows(self._observed_rows), "pending": list(self.pending),
                 "exhausted_at": self.exhausted_at, "hyperparameters": self.fitted}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -237,9 +244,10 @@ class BayesianOptimisation(Strategy):
         self.initial_asked = saved_count(state["initial_asked"], "initial_asked")
         self.failed = set(state["failed"])
         width = self.num_objectives
-        self.observed = {t: (self._load(t), saved_scores(s, width, f"the scores saved with {t!r:.60}"),
-                             None if v is None else saved_scores(v, width, f"the noise saved with {t!r:.60}"))
-                         for t, s, v in state["observed"]}
+        self.observed, self._observed_rows = {}, []
+        for t, s, v in state["observed"]:
+            self._observe(t, self._load(t), saved_scores(s, width, f"the scores saved with {t!r:.60}"),
+                          None if v is None else saved_scores(v, width, f"the noise saved with {t!r:.60}"))
         self.pending = {t: self._load(t) for t in state["pending"]}
         exhausted = state.get("exhausted_at")  # absent from runs saved before it was kept
         self.exhausted_at = None if exhausted is None else saved_count(exhausted, "exhausted_at")

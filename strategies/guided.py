@@ -22,7 +22,9 @@ architectures, the queue, how many results the predictor has seen, and the predi
 rebuilt from the data alone. The loop takes the state after every evaluation, so the packed
 predictor state is cached and rebuilt only after a refit, and each observation's saved row is written once, when
 it is told: writing every row at every evaluation was quadratic (1.1 M formats in a 1,500-evaluation run, 6 % of
-predictor-topk's time with a predictor that costs nothing to fit).
+predictor-topk's time with a predictor that costs nothing to fit). The observations and the predictor's data are
+lists that only grow (``AppendedRows``), so the run store appends their new rows at each commit instead of writing
+them all again (``engine/state_rows.py``).
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from ..engine.options import PositiveInt
 from .counts import BatchSize, InitCount, PoolSize
 from ..engine.registry import PREDICTORS, STRATEGIES
 from ..engine.space_checks import checked_moves, enumerated, enumerated_hashes
+from ..engine.appended_rows import AppendedRows, lifted, put_back
 from ..engine.state_json import snapshot
 from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor, checked_prediction
@@ -272,10 +275,13 @@ class PredictorGuidedStrategy(Strategy):
         if self._predictor_state is None and self.predictor.fitted:
             # kept until the next refit, whose update would grow a user's live lists in it (a blend's member's
             # too) before the store encodes it: copied, once per refit (milliseconds for FLAN's ensemble)
-            self._predictor_state = snapshot(self.predictor.state_dict(), "the state_dict of predictor "
-                                             f"{PREDICTORS.label(self.predictor)} (the strategy's state['predictor'])")
+            # (its lists that only grow copied as they are, still marked, for the store to append: state_rows)
+            state, rows = lifted(self.predictor.state_dict())
+            self._predictor_state = put_back(snapshot(state, "the state_dict of predictor "
+                                                      f"{PREDICTORS.label(self.predictor)} (the strategy's "
+                                                      "state['predictor'])"), rows)
         return {**super().state_dict(), "asked_init": self.asked_init, "fed": self.fed, "rounds": self.rounds,
-                "observed": list(self._observed_rows),  # a new list of rows no one changes: a snapshot
+                "observed": AppendedRows(self._observed_rows),  # a new list of rows no one changes: a snapshot
                 "pending": [self._dump(a) for a in self.pending.values()],
                 "queue": [self._dump(a) for a in self.queue],
                 "predictor": self._predictor_state, "exhausted_at": self.exhausted_at}

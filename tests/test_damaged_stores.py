@@ -94,7 +94,11 @@ def test_a_strategy_state_edited_to_right_types_is_named_as_damage(tmp_path, dat
     if path == "$.current":  # a candidate move left without the point it improves on
         edit(run, "UPDATE strategy_state SET state = json_set(state, '$.candidate', json_extract(state, "
                   "'$.current'))")
-    edit(run, f"UPDATE strategy_state SET state = json_set(state, '{path}', json(?))", value)
+    if path.startswith("$.observed[0]"):  # a guided strategy's observations are kept as appended rows
+        edit(run, f"UPDATE strategy_rows SET row = json_set(row, '{path.replace('$.observed[0]', '$')}', json(?)) "
+                  """WHERE name = '["observed"]' AND idx = 0""", value)
+    else:
+        edit(run, f"UPDATE strategy_state SET state = json_set(state, '{path}', json(?))", value)
     assert main(["search", "--resume", str(run), "--budget", "30", "--quiet"]) == 2
     error = capsys.readouterr().err
     assert "is damaged: the strategy state does not load into " in error and error.count("\n") == 1, error

@@ -14,6 +14,7 @@ import numpy as np
 from nasloop.engine import cli
 from nasloop.engine.registry import PREDICTORS, register_strategy
 from nasloop.engine.search import summarize
+from nasloop.engine.store import RunStore
 from nasloop.engine.state_json import state_json
 from nasloop.strategies.base import Strategy
 from nasloop.strategies.random_search import RandomSearch
@@ -231,8 +232,8 @@ def test_a_user_predictor_state_holding_its_live_list_resumes_as_an_uninterrupte
         LiveOverlap.crash_at = 9
         assert cli.main([*argv, "--run-dir", str(tmp_path / predictor / "cut")]) != 0
         _crashed_once(capsys.readouterr().err)
-        with sqlite3.connect(tmp_path / predictor / "cut" / "nasloop.sqlite") as db:
-            saved = json.loads(db.execute("SELECT state FROM strategy_state").fetchone()[0])
+        with RunStore.in_run_dir(tmp_path / predictor / "cut", readonly=True) as store:  # its rows put back
+            saved = store.strategy_state()[1]
         # the predictor saved is the one fed what the strategy counts, not one grown by the update that crashed
         state = saved["predictor"]["members"][0] if predictor == "blend" else saved["predictor"]
         assert len(state["seen"]) == len(state["archs"]) == saved["fed"] == 8
