@@ -18,6 +18,7 @@ from .objectives import continues_bare, directed
 from .registry import SEARCH_SPACES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock
+from .study_leftover import cleared_leftover
 from .progress import progress
 from .run_checks import check_new_run
 from .run_parts import build_parts
@@ -127,6 +128,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     # plugins it recorded are loaded (whatever they import) and any method or predictor is built
     if (args.out / StudyLock.file_name).is_file():
         StudyLock(args.out).refuse_if_held()
+        leftover = cleared_leftover(args.out)  # a new study's folder a kill left with its lock alone
+        if leftover:
+            _compare_note(leftover)
     if args.predictors:
         plugins = continued_predictor_plugins(args.out, plugins, _compare_note)  # without --plugin: its own
         _refuse_unknown_space(args.space, args.out)  # else read as a space of CIFAR-10, and the study's refused so

@@ -212,14 +212,15 @@ def new_study_lock(folder: Path, kept: Callable[[], bool]) -> Iterator[None]:
                         path.rmdir()
 
 
-def is_being_searched(run_dir: str | Path) -> bool:
-    """Whether a live process holds ``run_dir``'s lock (a run marked running whose process was killed is not).
+def is_being_searched(run_dir: str | Path, file_name: str = LOCK_NAME) -> bool:
+    """Whether a live process holds ``run_dir``'s lock (a run marked running whose process was killed is not);
+    ``file_name`` names the lock file beside the folder's own lock (a study's: ``StudyLock.file_name``).
 
     Probes the directory and the lock file with a shared lock for an instant and creates nothing; a writer
     starting in that instant retries (see :data:`WRITER_PATIENCE`), so a reader never makes it fail.
     """
     return any(_held(path, flags) for path, flags in ((Path(run_dir), os.O_RDONLY | os.O_DIRECTORY),
-                                                      (Path(run_dir) / LOCK_NAME, os.O_RDONLY)))
+                                                      (Path(run_dir) / file_name, os.O_RDONLY)))
 
 
 def _held(path: Path, flags: int) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import DataError, first_few
+from .study_leftover import cleared_leftover
 
 DB_NAME = "nasloop.sqlite"
 """A run's store, in its run folder."""
@@ -66,5 +67,8 @@ def missing_run(path: Path) -> DataError:
     if studies:  # a folder of 'nasloop compare --out' folders
         return DataError(f"no nasloop run at {folder} (missing {DB_NAME}), but it holds studies: "
                          f"{first_few(studies, 3)}; report one with 'nasloop report STUDY', or name one of its runs")
+    leftover = cleared_leftover(folder)  # a new study killed before its first record
+    if leftover:
+        return DataError(f"{leftover}: it held no run or study")
     return DataError(f"no nasloop run at {folder} (missing {DB_NAME}); "
                      "check the run directory, or start a new search with --run-dir")

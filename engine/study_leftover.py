@@ -1,0 +1,41 @@
+"""A new study's folder left behind by a ``compare`` killed before its first record, found and cleared.
+
+A new predictor study locks its folder (``study.lock``, holding the command's pid) before its first fit, and removes
+both again if it ends with no record (``run_lock.new_study_lock``). A SIGKILL runs no cleanup: the folder stayed
+with the lock file alone, which ``show`` and ``report`` called a missing run ('no nasloop run at DIR (missing
+nasloop.sqlite); check the run directory'), and which stayed in the user's tree. The next command given that folder
+(``compare``, ``show``, ``report``, ``export``, ``--resume``) now says in one line what it found and removes it.
+Only a folder holding nothing but that file, which no live process holds, is touched: a study being run holds its
+lock, and a folder holding anything else is left as it is.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from .run_lock import StudyLock, is_being_searched
+
+
+def cleared_leftover(folder: Path) -> str:
+    """Remove ``folder`` where it holds nothing but a study's lock file that no live process holds; what was found
+    and removed, in words for one line, or '' where the folder is anything else."""
+    lock = folder / StudyLock.file_name
+    try:
+        if os.listdir(folder) != [StudyLock.file_name] or not lock.is_file() or lock.is_symlink():
+            return ""
+        holder = lock.read_text(encoding="ascii", errors="replace").strip()
+    except OSError:  # no such folder, or one this user may not read: nothing to say
+        return ""
+    if is_being_searched(folder, StudyLock.file_name):  # a new study still before its first record
+        return ""
+    with contextlib.suppress(FileNotFoundError):
+        lock.unlink()
+    removed = "it and its folder"
+    try:
+        folder.rmdir()
+    except OSError:  # something written in it meanwhile: kept
+        removed = "the lock file"
+    by = f"process {holder}" if holder.isdigit() else "a process"
+    return (f"{folder} held only {StudyLock.file_name}, left by a new study whose command ({by}) was killed "
+            f"before its first record; removed {removed}")
