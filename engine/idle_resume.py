@@ -14,6 +14,7 @@ from .executors.base import Executor
 from .registry import EXECUTORS
 from .stop_record import every_evaluation_failed
 from .store import RunStore
+from .key_code import KEY_CODE, key_code
 from .stored_keys import current_key, space_evaluated_whole
 
 
@@ -80,7 +81,9 @@ def space_spent(stored: SearchConfig, store: RunStore, counts: dict[str, float],
     key = space.functional_hash if stored.dedup == "functional" else space.hash
     if not space_evaluated_whole(space, key, int(counts["evaluations"])):  # fewer evaluations than the space
         return False
-    keys = {current_key(space, key, t, store.path) for t in store.trials("state != 'duplicate'")}
+    code = key_code(space, stored.dedup)  # the stored keys read where the code that keyed them keys them now
+    trusted = code is not None and store.get_meta(KEY_CODE) == code
+    keys = {t.key if trusted else current_key(space, key, t, store.path) for t in store.trials("state != 'duplicate'")}
     return space_evaluated_whole(space, key, len(keys))
 
 

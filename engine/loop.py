@@ -22,7 +22,8 @@ from .replays import Replays, say_dropped
 from .objectives import Objective, oriented_values, replicate_variances
 from .state_loading import load_run_state
 from .stop_reasons import RepeatStreak, streak_reason
-from .stored_keys import needed_arch, space_evaluated_whole, stored_architectures
+from .key_code import KEY_CODE, key_code
+from .stored_keys import needed_arch, record_keys, space_evaluated_whole, stored_architectures
 from .store import RunStore, Trial
 from .store_rows import DONE, DUPLICATE, PENDING
 from .store_writes import grouped_state
@@ -66,6 +67,7 @@ class SearchLoop:
         self.objective, self.minimize = self.objectives[0].metric, self.objectives[0].minimize
         self.fidelity = fidelity
         self._key = space.functional_hash if dedup == "functional" else space.hash
+        self._key_code = key_code(space, dedup)  # what a resume reads stored keys by, not hashing them again
         self._streak = RepeatStreak(max_duplicate_streak, streak_note_seconds, on_note)  # its count saved with states
         self.on_progress, self.on_note = on_progress, on_note  # on_note: what the run says as it goes (a long streak)
         self.on_result = on_result  # (evaluations finished, result, best score so far) after each result
@@ -160,6 +162,8 @@ class SearchLoop:
         untold: list[tuple[Trial, Arch]] = []
         trials, stored = self.store.trials(), self._stored or stored_architectures(self.store, self.space)
         self._stored = {}  # read as the state loaded (or again, for a second run of this loop); the run keeps none
+        trusted = self._key_code is not None and self.store.get_meta(KEY_CODE) == self._key_code
+        rekeyed: dict[int, str] = {}  # trial id -> its key, hashed again, where the stored one differs
         # every stored success counts as evidence of what the evaluator reports: trials are replayed by id, and
         # a faster worker may have finished a later one first
         self._seen_metrics.update(m for t in trials if t.result is not None and t.result.ok for m in t.result.metrics)
@@ -170,7 +174,10 @@ class SearchLoop:
                     self._waiting.setdefault(trial.duplicate_of, []).append((trial.id, arch))
             else:
                 scores = self.scores(trial.result) if trial.state == DONE else None
-                key = trial.key if arch is None else self._key(arch)  # the stored key may be stale (stored_keys)
+                # the stored key may be stale (stored_keys), unless the code that computed it keys the run now
+                key = trial.key if arch is None or trusted else self._key(arch)
+                if key != trial.key:
+                    rekeyed[trial.id] = key
                 self._known.setdefault(key, self._remembered(trial.id, trial.result, scores))
                 self._note_best(trial.score)  # None while it runs
                 if trial.state != DONE:
@@ -183,6 +190,8 @@ class SearchLoop:
                     self._started, self._spent = self._started + 1, self._spent + trial.result.cost
             if trial.result is not None and not trial.told:
                 untold.append((trial, arch))
+        if self._key_code is not None and not trusted:  # read by the next resume instead of hashing them again
+            record_keys(self.store, rekeyed, self._key_code)
         kept = sum(stored[t.arch] is None for t in trials)  # each finished and told, or needed_arch refused it
         if kept and self.on_note:
             self.on_note(f"{kept} finished trial(s) of {self.store.path} hold strings search space '{self.space.name}' "

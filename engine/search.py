@@ -10,6 +10,7 @@ from typing import Any, Callable, Sequence
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy
 from .config import SearchConfig, refuse_resume_arguments
+from .key_code import KEY_CODE, key_code
 from .errors import ConfigError, DataError, NasloopError, as_paths, checked_folder
 from .evaluators.base import Evaluator
 from .executors.base import Executor, closed_on_error, forget_sigterm
@@ -146,7 +147,8 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
             raise holds_a_run(run_dir)
         meta = {"config": config.to_dict(), "created_at": time.time(),
                 "data_identity": plugins[2].data_identity(), RESOLVED_KEY: resolved.record(),  # see .resolved_options
-                "pretrained_files": pretrained_digests(config.predictor_options, config.workdir)}
+                "pretrained_files": pretrained_digests(config.predictor_options, config.workdir),
+                KEY_CODE: key_code(plugins[0], config.dedup)}  # what a resume reads the stored keys by (.key_code)
         meta.update(signature_meta(meta["config"]))  # lets a resume import its plugins unasked (.plugin_trust)
         try:
             with RunStore.in_run_dir(run_dir, create=True, meta=meta) as store:

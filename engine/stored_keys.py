@@ -7,10 +7,12 @@ key. A resume keys its record by the hash of each stored architecture instead: a
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable
 
 from ..search_spaces.base import SearchSpace
+from .key_code import KEY_CODE
 from .errors import ArchitectureError, DataError, describe_exception, one_line
 from .registry import defined_by_nasloop
 from .store import RunStore, Trial
@@ -71,6 +73,15 @@ def current_key(space: SearchSpace, key: Callable[[Arch], str], trial: Trial, pa
     key where a user's space does not read the string (:func:`readable_arch`)."""
     arch = readable_arch(path, space, trial.id, trial.arch)
     return trial.key if arch is None else key(arch)
+
+
+def record_keys(store: RunStore, changed: dict[int, str], code: str) -> None:
+    """Write back the keys a resume hashed anew where they differ from the stored ones (``changed``: trial id ->
+    key), and the digest of the code that hashed them (``key_code``), in one transaction: the next resume reads
+    them instead of hashing every stored architecture again."""
+    with store.writes.single(saves_state=False):
+        store.db.executemany("UPDATE trials SET key = ? WHERE id = ?", [(key, i) for i, key in changed.items()])
+        store.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (KEY_CODE, json.dumps(code)))
 
 
 def space_evaluated_whole(space: SearchSpace, key: Callable[[Arch], str], known: int) -> bool:
