@@ -7,7 +7,8 @@ own spaces records in meta :data:`KEY_CODE` a digest of the code that keys it (n
 and the dedup mode); a resume that finds the same digest reads the stored keys, and one that finds another (an
 upgraded nasloop, a run from before the record) hashes them again as before, writes back the keys that changed and
 records the digest, so the next resume reads them. A plugin space's hash may call code anywhere: its runs record
-none and are hashed again on every resume.
+none and are hashed again on every resume. A guided strategy saves the hash of each result it was told beside it,
+with this digest, and reads them back by the same rule.
 """
 from __future__ import annotations
 

@@ -41,6 +41,7 @@ from .counts import BatchSize, InitCount, PoolSize
 from ..engine.registry import PREDICTORS, STRATEGIES
 from ..engine.space_checks import checked_moves, enumerated, enumerated_hashes
 from ..engine.appended_rows import AppendedRows, lifted, put_back
+from ..engine.key_code import key_code
 from ..engine.state_json import snapshot
 from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor, checked_prediction
@@ -102,7 +103,7 @@ class PredictorGuidedStrategy(Strategy):
             note_objective(self.warmup, context)
         self.asked_init = 0
         self.observed: dict[str, tuple[Arch, float | None]] = {}  # hash → (arch, score), in tell order
-        self._observed_rows: list[list[Any]] = []  # [text, score] of each, as saved; never changed once added
+        self._observed_rows: list[list[Any]] = []  # [text, score, hash] of each, as saved; never changed once added
         self.pending: dict[str, Arch] = {}  # asked, not yet told
         self.queue: list[Arch] = []  # ranked picks of the current round, best first
         self.fed = 0  # successful observations the predictor has been given
@@ -139,7 +140,7 @@ class PredictorGuidedStrategy(Strategy):
     def _observe(self, key: str, arch: Arch, score: float | None) -> None:
         """Record a told architecture and its saved row together, so ``state_dict`` formats each row once."""
         self.observed[key] = (arch, score)
-        self._observed_rows.append([self._dump(arch), score])
+        self._observed_rows.append([self._dump(arch), score, key])
 
     def _initial_pick(self) -> Arch:
         """The best-ranked unseen architecture of the zero-cost warm-up, else a random one.
@@ -284,17 +285,22 @@ class PredictorGuidedStrategy(Strategy):
                 "observed": AppendedRows(self._observed_rows),  # a new list of rows no one changes: a snapshot
                 "pending": [self._dump(a) for a in self.pending.values()],
                 "queue": [self._dump(a) for a in self.queue],
-                "predictor": self._predictor_state, "exhausted_at": self.exhausted_at}
+                "predictor": self._predictor_state, "exhausted_at": self.exhausted_at,
+                "key_code": key_code(self.space, "exact")}  # what hashed the saved rows: a load reads them by it
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
         self.asked_init, self.fed, self.rounds = (saved_count(state[key], key)
                                                   for key in ("asked_init", "fed", "rounds"))
         self.observed, self._observed_rows = {}, []
-        for text, score in state["observed"]:
+        # each row's hash as saved where this code hashed it (20,000 NB101 cells: 4.7 s hashed again); a row saved
+        # before hashes were kept ([text, score]), or by other code, hashed again
+        hashed = state.get("key_code") is not None and state.get("key_code") == key_code(self.space, "exact")
+        for text, score, *key in state["observed"]:
             arch = self._load(text)
-            self._observe(self.space.hash(arch), arch, saved_score(score, f"the score saved with {text!r:.60}",
-                                                                   missing_allowed=True))
+            if not hashed or len(key) != 1 or not isinstance(key[0], str):
+                key = [self.space.hash(arch)]
+            self._observe(key[0], arch, saved_score(score, f"the score saved with {text!r:.60}", missing_allowed=True))
         if self.fed > len(self._training_set()):
             raise ValueError(f"fed is {self.fed}, more than the {len(self._training_set())} results it saved")
         self.pending = {self.space.hash(a): a for a in map(self._load, state["pending"])}

@@ -31,8 +31,8 @@ def test_saved_observations_are_every_told_architecture_in_order_and_states_take
         _step(strategy, step)
         state = strategy.state_dict()
         taken.append((state, copy.deepcopy(state)))
-        assert state["observed"] == [[space.format(a), s] for a, s in strategy.observed.values()]
-    assert taken[1][0]["observed"][1] == [taken[1][0]["observed"][1][0], None]  # the failure, as before
+        assert state["observed"] == [[space.format(a), s, key] for key, (a, s) in strategy.observed.items()]
+    assert taken[1][0]["observed"][1][1] is None  # the failure, as before
     assert all(state == frozen for state, frozen in taken)  # later tells changed no state already taken
     assert len(taken[-1][0]["observed"]) == 8
 

@@ -42,7 +42,7 @@ def test_a_guided_runs_saved_state_is_as_long_after_400_lookups_as_after_40(tmp_
     assert len(_raw_state(run)) < 1500  # the last commit wrote 8.0 KB of state after 40 lookups, 81 KB after 400
     with RunStore.in_run_dir(run, readonly=True) as store:  # read back whole, as a resume loads it
         state = store.strategy_state()[1]
-    assert [text for text, _ in state["observed"]] == _archs(run)
+    assert [text for text, *_ in state["observed"]] == _archs(run)
     assert len(state["predictor"]["archs"]) == len(state["predictor"]["y"]) == state["fed"] > budget - 10
 
 
