@@ -3,6 +3,10 @@
 Keep a population of the most recent ``population_size`` evaluated architectures. Each child is a
 mutation of the best of ``sample_size`` members drawn at random; when a child joins, the oldest
 member leaves, whatever its score, which keeps the search from clinging to lucky early results.
+The tournament draws ``sample_size`` distinct members; the paper's Algorithm 1 (and NASLib's and
+NATS-Bench's code) draws with replacement. Kept, as recorded searches replay it: on NB201, 100
+queries, 30 seeds, best validation without and with replacement: 91.18 and 91.16 (CIFAR-10), 72.70
+and 72.76 (CIFAR-100) (README, "Strategies against their papers").
 
 With several objectives (``--objectives``) the tournament ranks its sample as NSGA-II does: by
 non-dominated front, then by crowding distance within a front, so parents spread along the

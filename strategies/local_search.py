@@ -4,6 +4,12 @@ Start from a random architecture; evaluate its neighbours in random order and mo
 one, either the first found (``first``) or the best of the whole neighbourhood (``best``). At a
 local optimum, restart from a fresh random architecture. Neighbours already evaluated are
 answered from the store at no cost, so revisits are free.
+
+Against the paper: its Algorithm 1 starts from one random architecture and takes the best of the
+whole neighbourhood (``improvement=best``); its code (naszilla's ``local_search``) stops at the first
+improvement by default (``query_full_nbhd=False``), as ``first`` does, but starts each climb from
+the best of 10 random architectures, and skips neighbours it already queried where this compares
+them at no cost. Both restart at a local optimum (README, "Strategies against their papers").
 """
 from __future__ import annotations
 
