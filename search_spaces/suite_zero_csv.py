@@ -14,7 +14,9 @@ are read as untrusted input: every row must name a cell without dead ops and hol
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
+import sys
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..engine.data.parsed_cache import cached_columns
 from ..engine.data.paths import first_data_file, looked_in
 from ..engine.data.sniff import gzip_text, head_text
 from ..engine.errors import ArchitectureError, DataError
@@ -115,7 +118,39 @@ def csv_header(path: Path) -> list[str]:
 
 @lru_cache(maxsize=4)
 def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dict[str, np.ndarray]]:
-    """``{task: {proxy: scores in enumeration order, NaN where undefined}}`` from the file at ``path``."""
+    """``{task: {proxy: scores in enumeration order, NaN where undefined}}`` from the file at ``path``: its scores
+    kept on disk for the next process (:mod:`..engine.data.parsed_cache`). Parsed and checked, NB201's file took
+    1.4 s of CPU in every search, study, Ray worker and subprocess of the tests that read a stored proxy (the
+    predictor-guided strategies' zero-cost warm-up among them)."""
+    described = repr((source.name, source.key, source.suffixes, source.spec)).encode()  # plain data: no addresses
+    kind = f"suite-zero-{hashlib.sha256(described).hexdigest()[:12]}"
+    code = (sys.modules[__name__], sys.modules[live_cell.__module__], sys.modules[source.parse.__module__])
+    columns = cached_columns(path, kind, code, lambda: _flat(_parse_proxy_file(source, path)),
+                             lambda kept: _whole(source, kept))
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for name, values in columns.items():
+        task, _, proxy = name.rpartition(":")
+        out.setdefault(task, {})[proxy] = values
+    return out
+
+
+def _flat(scores: dict[str, dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """``{"task:proxy": scores}``: the cache's flat columns (a task with no proxies would be lost: none has)."""
+    return {f"{task}:{proxy}": values for task, proxies in scores.items() for proxy, values in proxies.items()}
+
+
+def _whole(source: ProxyFile, kept: dict[str, np.ndarray]) -> bool:
+    """Whether kept columns are a parse of ``source``'s file: every proxy of one of its tasks or more, one float a
+    cell of the space."""
+    tasks = {name.rpartition(":")[0] for name in kept}
+    size = source.spec.size
+    return (bool(tasks) and tasks <= {task for task, _ in source.suffixes}
+            and set(kept) == {f"{task}:{proxy}" for task in tasks for proxy in PROXIES}
+            and all(v.dtype == np.float64 and v.shape == (size,) and not np.isinf(v).any() for v in kept.values()))
+
+
+def _parse_proxy_file(source: ProxyFile, path: str) -> dict[str, dict[str, np.ndarray]]:
+    """The file's scores, read and checked as untrusted input: a damaged one refused in one line."""
     rows: dict[int, dict[str, float]] = {}
     lines: dict[int, int] = {}  # the line each cell's row was read from
     again = f"get {source.name} again (where it comes from: the README's 'Data' section)"
