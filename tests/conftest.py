@@ -13,7 +13,6 @@ import os
 import runpy
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -23,9 +22,10 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     # torch loads, and inherited by the commands tests start.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MKL_NUM_THREADS", "1")
-if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):  # each command a test starts compiled nasloop's modules again
-    # (0.5 s of CPU a search here); their bytecode goes to a folder of its own, none of it beside the sources
-    os.environ.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "nasloop-tests-pyc"))
+from . import bytecode_cache  # noqa: E402
+
+bytecode_cache.keep_bytecode_while_collecting()  # before the imports below: their bytecode is kept
+pytest_collection_finish = bytecode_cache.pytest_collection_finish  # the hook: compiled afresh once collected
 
 import numpy as np
 import pytest
