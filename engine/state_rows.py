@@ -10,7 +10,10 @@ without them, with the count of each in meta :data:`META_KEY`, in the same trans
 
 Each commit checks the last row the store holds against the state's row at that place (one row, whatever the
 run's length); a list that does not go on from the stored one (a state's rows rebuilt otherwise) is written
-whole again, never saved half old, half new.
+whole again, never saved half old, half new. The first commit of a connection (:data:`WRITER_KEY` names another
+writer) compares every row instead: a resume's ``load_state_dict`` rebuilds the lists, and one that changed a
+row inside them (a guided strategy's keys hashed again after an upgrade) kept the last and left the stale rows
+stored, under a state saying they were hashed by the code now.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ from .store_rows import RESTORE, json_value
 
 META_KEY = "state_rows"
 """The meta key naming each appended list of the saved state (its path, as JSON) and its length."""
+WRITER_KEY = "state_rows_writer"
+"""The meta key of the token of the connection that last saved the rows (:func:`save_rows`' ``writer``)."""
 ROWS_VERSION = 2
 """The store schema of a store holding appended rows (a new store is 1): an older nasloop asks to be upgraded."""
 
@@ -32,26 +37,42 @@ _TABLE = ("CREATE TABLE IF NOT EXISTS strategy_rows (name TEXT NOT NULL, idx INT
           "PRIMARY KEY (name, idx)) WITHOUT ROWID")
 
 
-def save_rows(db: sqlite3.Connection, rows: dict[str, list[Any]]) -> None:
-    """Write the rows of each list the store lacks, and every list's length (meta), in the open transaction."""
+def save_rows(db: sqlite3.Connection, rows: dict[str, list[Any]], writer: str) -> None:
+    """Write the rows of each list the store lacks, and every list's length (meta), in the open transaction; every
+    row is compared where ``writer`` (a token of the connection) did not save the rows last, only the last else."""
     if rows:
         db.execute(_TABLE)
+    last_writer = db.execute("SELECT value FROM meta WHERE key = ?", (WRITER_KEY,)).fetchone()
+    whole = last_writer is None or last_writer[0] != json.dumps(writer)
     for name, values in rows.items():
-        last = db.execute("SELECT MAX(idx) FROM strategy_rows WHERE name = ?", (name,)).fetchone()[0]
-        have = 0 if last is None else last + 1
-        if have > len(values):  # a state of fewer rows than the last saved: the rows past it are no longer its
-            db.execute("DELETE FROM strategy_rows WHERE name = ? AND idx >= ?", (name, len(values)))
-            have = len(values)
-        if have and _stored_row(db, name, have - 1) != json.dumps(values[have - 1]):
-            db.execute("DELETE FROM strategy_rows WHERE name = ?", (name,))  # not the list stored: all again
-            have = 0
+        have = _kept_rows(db, name, values) if whole else _kept_after_last(db, name, values)
+        db.execute("DELETE FROM strategy_rows WHERE name = ? AND idx >= ?", (name, have))
         db.executemany("INSERT INTO strategy_rows (name, idx, row) VALUES (?, ?, ?)",
                        [(name, i, json.dumps(values[i])) for i in range(have, len(values))])
-    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-               (META_KEY, json.dumps({name: len(values) for name, values in rows.items()})))
+    db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                   [(META_KEY, json.dumps({name: len(values) for name, values in rows.items()})),
+                    (WRITER_KEY, json.dumps(writer))])  # rolled back with the rows, so compared again then
     if rows:  # an older nasloop, which would read the state without them, asks to be upgraded instead
         db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND value != ?",
                    (str(ROWS_VERSION), str(ROWS_VERSION)))
+
+
+def _kept_rows(db: sqlite3.Connection, name: str, values: list[Any]) -> int:
+    """How many of the stored rows of ``name`` are ``values``' first rows, each compared."""
+    stored = [text for (text,) in db.execute("SELECT row FROM strategy_rows WHERE name = ? ORDER BY idx", (name,))]
+    return next((i for i, (text, value) in enumerate(zip(stored, values)) if text != json.dumps(value)),
+                min(len(stored), len(values)))
+
+
+def _kept_after_last(db: sqlite3.Connection, name: str, values: list[Any]) -> int:
+    """How many stored rows of ``name`` ``values`` keeps, by the last of them alone: all, or none where it differs."""
+    have = min(_count(db, name), len(values))  # a state of fewer rows than saved: the rows past it are no longer its
+    return 0 if have and _stored_row(db, name, have - 1) != json.dumps(values[have - 1]) else have
+
+
+def _count(db: sqlite3.Connection, name: str) -> int:
+    last = db.execute("SELECT MAX(idx) FROM strategy_rows WHERE name = ?", (name,)).fetchone()[0]
+    return 0 if last is None else last + 1
 
 
 def _stored_row(db: sqlite3.Connection, name: str, index: int) -> str | None:

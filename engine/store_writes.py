@@ -28,6 +28,7 @@ dropped, and, under a full disk, a group that could not be committed.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import time
 from typing import Any, Callable, TypeVar
@@ -70,6 +71,7 @@ class Writes:
         # the run's wall seconds so far while a search runs (set by it): kept in each transaction saving a state, so
         # 'show' sees the time advance at no extra commit and a hard kill loses no more of it than of the results
         self.wall: Callable[[], float] | None = None
+        self._rows_writer = secrets.token_hex(8)  # this connection's: its first save compares every row (state_rows)
 
     def save_wall(self) -> None:
         """Write the run's wall time so far into the open transaction, while a search runs."""
@@ -187,7 +189,7 @@ class Writes:
         saved = saved() if callable(saved) else saved
         saved, rows = lifted(saved) if isinstance(saved, dict) else (saved, {})  # its lists that only grow: the
         self.db.execute(_SAVE_STATE, (step, state_json(saved), now))  # rows the store lacks, not all (state_rows)
-        save_rows(self.db, rows)
+        save_rows(self.db, rows, self._rows_writer)
         self.db.executemany(_SAVE_META, [(key, json.dumps(counts.get(key, 0))) for key in LOOP_COUNTS])
         self.save_wall()
 

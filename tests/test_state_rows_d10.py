@@ -61,7 +61,7 @@ def test_a_list_that_does_not_go_on_from_the_stored_one_is_written_whole_again(t
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     name = json.dumps(["observed"])
     for rows in (["a", "b", "c"], ["a", "b", "c", "d"], ["x", "y"], ["x", "y", "z"], ["x"]):
-        save_rows(db, {name: AppendedRows(rows)})
+        save_rows(db, {name: AppendedRows(rows)}, "one connection")
         assert with_saved_rows(db, tmp_path, {"step": 1})["observed"] == rows
         assert db.execute("SELECT COUNT(*) FROM strategy_rows").fetchone()[0] == len(rows)
 
