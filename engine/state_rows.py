@@ -92,8 +92,9 @@ def with_saved_rows(db: sqlite3.Connection, path: Path, state: dict[str, Any]) -
 
 
 def _read_rows(db: sqlite3.Connection, counts: Any) -> dict[str, list[Any]]:
-    """The lists ``counts`` names, each its first rows as counted; ValueError naming what is missing or unreadable."""
-    if not isinstance(counts, dict) or not all(isinstance(n, int) and n >= 0 for n in counts.values()):
+    """The lists ``counts`` names, each its first rows as counted; ValueError naming what is missing or unreadable
+    (a count past SQLite's integers, or a bool, is no length: an OverflowError's traceback, 'true' read as 1)."""
+    if not isinstance(counts, dict) or not all(type(n) is int and 0 <= n < 2 ** 63 for n in counts.values()):
         raise ValueError(f"meta '{META_KEY}' is {counts!r:.60}, not list names and their lengths")
     out: dict[str, list[Any]] = {}
     for name, count in counts.items():

@@ -8,6 +8,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from nasloop.engine import cli
 from nasloop.engine.appended_rows import AppendedRows
 from nasloop.engine.state_rows import save_rows, with_saved_rows
@@ -46,3 +48,17 @@ def test_a_new_connection_compares_each_row_and_keeps_the_unchanged_ones(tmp_pat
     assert with_saved_rows(db, tmp_path, {})["observed"] == ["a", "b", "c", "d", "e"]
     save_rows(db, {OBSERVED: AppendedRows(["a", "B", "c", "d", "e"])}, "second")
     assert with_saved_rows(db, tmp_path, {})["observed"] == ["a", "B", "c", "d", "e"]
+
+
+@pytest.mark.parametrize("count", ["99999999999999999999", "true"])
+def test_a_forged_row_count_is_named_as_damage_in_one_line(tmp_path, data_dir, capsys, count):
+    run = tmp_path / "run"
+    assert cli.main([*GUIDED, "--budget", "12", "--data-dir", str(data_dir), "--run-dir", str(run)]) == 0
+    with sqlite3.connect(run / "nasloop.sqlite") as db:  # past SQLite's integers: an OverflowError's traceback
+        db.execute("UPDATE meta SET value = ? WHERE key = 'state_rows'", (f'{{{json.dumps(OBSERVED)}: {count}}}',))
+    db.close()
+    capsys.readouterr()
+    for command in (["show", str(run)], ["search", "--resume", str(run), "--budget", "20", "--quiet"]):
+        assert cli.main(command) == 2
+        error = capsys.readouterr().err
+        assert "is damaged: meta 'state_rows' is {" in error and error.count("\n") == 1, error
