@@ -67,7 +67,7 @@ def test_a_pair_that_differs_on_five_seeds_or_fewer_is_named_beside_the_tests(tm
     p = stats.wilcoxon(np.subtract(a, b)).pvalue
     assert rows["a vs b"][2:5] == ["3/0", "6", f"{p:.3g}"] == ["3/0", "6", "0.25"]
     notes = [note for note in study_notes(results) if "5 seeds or fewer" in note]
-    assert len(notes) == 1 and notes[0].startswith("a vs b: this pair differs on 5 seeds or fewer")
+    assert len(notes) == 1 and notes[0].startswith("a vs b (3 seeds: smallest p 0.25): this pair differs on 5 seeds")
 
 
 def test_two_methods_that_tie_on_every_seed_of_a_minimised_objective_differ_by_zero(tmp_path: Path) -> None:
