@@ -47,3 +47,12 @@ def test_nasloop_imported_from_a_zip_trusts_no_stored_key(tmp_path):
         for path in sorted(package.rglob("*.py")):
             out.write(path, path.relative_to(package.parent).as_posix())
     assert _digest(archive) == "None"
+
+
+def test_an_editors_dangling_lock_link_in_the_package_is_no_module_to_read(tmp_path):
+    """Emacs marks a file being edited with a link '.#NAME' to nowhere: read as a module, every search of the
+    checkout stopped ('cannot access .../engine/.#key_code.py: mend that first')."""
+    package = _copy(tmp_path / "checkout")
+    before = _digest(tmp_path / "checkout")
+    (package / "engine" / ".#key_code.py").symlink_to("user@host.4242:1700000000")
+    assert _digest(tmp_path / "checkout") == before != "None"
