@@ -14,8 +14,8 @@ from .executors.base import Executor
 from .registry import EXECUTORS
 from .stop_record import every_evaluation_failed
 from .store import RunStore
-from .key_code import KEY_CODE, key_code
-from .stored_keys import current_key, space_evaluated_whole
+from .key_code import key_code
+from .stored_keys import current_key, keys_trusted, space_evaluated_whole
 
 
 def nothing_to_do(stored: SearchConfig, store: RunStore, budget: int | None, max_seconds: float | None,
@@ -82,7 +82,7 @@ def space_spent(stored: SearchConfig, store: RunStore, counts: dict[str, float],
     if not space_evaluated_whole(space, key, int(counts["evaluations"])):  # fewer evaluations than the space
         return False
     code = key_code(space, stored.dedup)  # the stored keys read where the code that keyed them keys them now
-    trusted = code is not None and store.get_meta(KEY_CODE) == code
+    trusted = keys_trusted(store, code)
     keys = {t.key if trusted else current_key(space, key, t, store.path) for t in store.trials("state != 'duplicate'")}
     return space_evaluated_whole(space, key, len(keys))
 

@@ -22,8 +22,8 @@ from .replays import Replays, say_dropped
 from .objectives import Objective, oriented_values, replicate_variances
 from .state_loading import load_run_state
 from .stop_reasons import RepeatStreak, streak_reason
-from .key_code import KEY_CODE, key_code
-from .stored_keys import needed_arch, record_keys, space_evaluated_whole, stored_architectures
+from .key_code import key_code
+from .stored_keys import keys_trusted, needed_arch, record_keys, space_evaluated_whole, stored_architectures
 from .store import RunStore, Trial
 from .store_rows import DONE, DUPLICATE, PENDING
 from .store_writes import grouped_state
@@ -162,7 +162,7 @@ class SearchLoop:
         untold: list[tuple[Trial, Arch]] = []
         trials, stored = self.store.trials(), self._stored or stored_architectures(self.store, self.space)
         self._stored = {}  # read as the state loaded (or again, for a second run of this loop); the run keeps none
-        trusted = self._key_code is not None and self.store.get_meta(KEY_CODE) == self._key_code
+        trusted = keys_trusted(self.store, self._key_code)
         rekeyed: dict[int, str] = {}  # trial id -> its key, hashed again, where the stored one differs
         # every stored success counts as evidence of what the evaluator reports: trials are replayed by id, and
         # a faster worker may have finished a later one first

@@ -46,6 +46,11 @@ GROUP_SECONDS = 0.05
 _SAVE_STATE = "INSERT OR REPLACE INTO strategy_state (id, step, state, updated_at) VALUES (1, ?, ?, ?)"
 _SAVE_WALL = "INSERT OR REPLACE INTO meta (key, value) VALUES ('wall_seconds', ?)"
 _SAVE_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
+KEYED_THROUGH = "keyed_through"
+"""The meta key of the last trial id as of this nasloop's last state: an older one, which records no ``key_code``,
+appends trials past it, keyed by its own hash (``stored_keys.keys_trusted``)."""
+SAVE_KEYED_THROUGH = (f"INSERT OR REPLACE INTO meta (key, value) VALUES ('{KEYED_THROUGH}', "
+                      "(SELECT COALESCE(MAX(id), 0) FROM trials))")
 _ADD_TO_META = ("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
                 "DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value")
 
@@ -191,6 +196,7 @@ class Writes:
         self.db.execute(_SAVE_STATE, (step, state_json(saved), now))  # rows the store lacks, not all (state_rows)
         save_rows(self.db, rows, self._rows_writer)
         self.db.executemany(_SAVE_META, [(key, json.dumps(counts.get(key, 0))) for key in LOOP_COUNTS])
+        self.db.execute(SAVE_KEYED_THROUGH)
         self.save_wall()
 
 

@@ -17,6 +17,7 @@ from .errors import ArchitectureError, DataError, describe_exception, one_line
 from .registry import defined_by_nasloop
 from .store import RunStore, Trial
 from .store_rows import RESTORE
+from .store_writes import KEYED_THROUGH, SAVE_KEYED_THROUGH
 from .types import Arch
 
 
@@ -75,6 +76,16 @@ def current_key(space: SearchSpace, key: Callable[[Arch], str], trial: Trial, pa
     return trial.key if arch is None else key(arch)
 
 
+def keys_trusted(store: RunStore, code: str | None) -> bool:
+    """Whether the stored keys were all computed by ``code`` (:func:`.key_code.key_code`): the run records it, and no
+    trial was added after this nasloop's last state. An older nasloop resuming the run records no code and keeps the
+    record it found, so its trials were read as this code's: TNB101-micro's functional keys of before its identity's
+    fix, 97 networks evaluated twice in a run of 800 under --dedup functional."""
+    if code is None or store.get_meta(KEY_CODE) != code:
+        return False
+    return store.get_meta(KEYED_THROUGH) == store.db.execute("SELECT COALESCE(MAX(id), 0) FROM trials").fetchone()[0]
+
+
 def record_keys(store: RunStore, changed: dict[int, str], code: str) -> None:
     """Write back the keys a resume hashed anew where they differ from the stored ones (``changed``: trial id ->
     key), and the digest of the code that hashed them (``key_code``), in one transaction: the next resume reads
@@ -82,6 +93,7 @@ def record_keys(store: RunStore, changed: dict[int, str], code: str) -> None:
     with store.writes.single(saves_state=False):
         store.db.executemany("UPDATE trials SET key = ? WHERE id = ?", [(key, i) for i, key in changed.items()])
         store.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (KEY_CODE, json.dumps(code)))
+        store.db.execute(SAVE_KEYED_THROUGH)
 
 
 def space_evaluated_whole(space: SearchSpace, key: Callable[[Arch], str], known: int) -> bool:
