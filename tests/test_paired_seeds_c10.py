@@ -159,3 +159,17 @@ def test_the_area_and_the_held_out_value_have_their_interval_over_seeds(tmp_path
     cells = dict(zip(head, next(line for line in lines if line.startswith("| random |")).split(" | ")))
     assert cells["AUC (%)"] == f"{np.mean(areas):.2f} ± {half[0]:.2f}"
     assert cells["held-out of chosen (%)"] == f"{np.mean(held):.2f} ± {half[1]:.2f}"
+
+
+def test_each_short_pair_is_given_the_smallest_p_its_own_differing_seeds_allow(tmp_path: Path) -> None:
+    """Each pair's own smallest p: the note said 0.0625 (5 seeds' bound) of a pair differing on 3, whose exact
+    Wilcoxon p cannot go below 0.25."""
+    a = [91.0, 92.0, 93.0, 90.0, 90.5, 91.5, 90.0]
+    b = [91.0, 92.0, 93.0, 89.0, 90.0, 91.0, 90.0]  # a wins 3, ties 4: p 0.25 at best, as here
+    c = [91.0, 92.0, 92.0, 89.0, 90.0, 91.0, 89.0]  # against a: wins 5, ties 2
+    results = StudyResults(Study(tmp_path, SearchConfig(), [], list(range(7))), 1, "val_accuracy", False, None,
+                           {"a": _runs("a", a), "b": _runs("b", b), "c": _runs("c", c)}, [])
+    [note] = [note for note in study_notes(results) if "5 seeds or fewer" in note]
+    assert stats.wilcoxon(np.subtract(a, b)).pvalue == 0.25 and stats.wilcoxon(np.subtract(a, c)).pvalue == 0.0625
+    assert "a vs b (3 seeds: smallest p 0.25)" in note and "a vs c (5 seeds: smallest p 0.0625)" in note
+    assert "b vs c (2 seeds: smallest p 0.5)" in note and "0.0625 or more" in note  # b and c tie on 5
