@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .assemble import table_values
+from .final_held_out import held_out_heads, held_out_note
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
                              no_best_text, rank_key, ranked_by)
 from .plot_fonts import glyph_note
@@ -115,11 +116,10 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     at = results.at_budgets(budgets)
     fronts = results.reference is not None  # each run returns a front: no one architecture to hold out
     unit = _unit(results, results.objective)  # a hypervolume's is a product of several: none named
-    held = held_out_metric(results.objective)
+    held, heads = held_out_metric(results.objective), [] if fronts else held_out_heads(results.held)
     main_head = (["method", "seeds"] + [f"@{b}{unit}" for b in budgets]
                  + [f"AUC{unit}", "queries to target: lower median [IQR]", "reached"]
-                 + ([] if fronts else [f"held-out of chosen{_unit(results, held) if held else ''}"])
-                 + [FAILED_HEAD, "wall s/run"])
+                 + [f"{head}{_unit(results, held) if held else ''}" for head in heads] + [FAILED_HEAD, "wall s/run"])
     rows = []
     d = _digits([m for cells in at.values() for m, _, _ in cells])
     for label, runs in results.methods.items():
@@ -127,14 +127,13 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
         cells = [_of_seeds(_interval(m, l, h, d, results.interval), int(covered[b - 1]), seeds)
                  for b, (m, l, h) in zip(budgets, at[label])]
         target = results.to_target(label)
-        held, areas = sum(map(math.isfinite, runs.held_out)), results.areas(label)
+        areas = results.areas(label)
         auc = _interval(*results.over_seeds(areas), d, results.interval)
         rows.append([label, str(seeds)] + cells + [
             _of_seeds(auc, sum(map(math.isfinite, areas)), seeds),
             target.describe(results.budget) if target else "–",
             f"{target.reached}/{target.runs}" if target else "–",
-            *([] if fronts else [_of_seeds(_interval(*results.over_seeds(runs.held_out, False), d, results.interval),
-                                           held, seeds) if held else "–"]),
+            *[_held_cell(results, v, d, seeds) for v in [runs.held_out, runs.searched_held_out][:len(heads)]],
             str(sum(runs.failed)), _seconds(sum(runs.wall) / len(runs.wall))])
     ranks = results.ranks(budgets)
     rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
@@ -150,6 +149,12 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
                        "a wins / losses", "seeds",  # each pair's own: they differ where a run is left out
                        "p (Wilcoxon)", "p (Holm)",
                        "effect (rank-biserial)", "significant"], test_rows)}
+
+
+def _held_cell(results: StudyResults, values: list[float], d: int, seeds: int) -> str:
+    """A held-out column's cell: mean and interval (``d`` decimals) over the seeds with a value, '–' where none has."""
+    n = sum(map(math.isfinite, values))
+    return _of_seeds(_interval(*results.over_seeds(values, False), d, results.interval), n, seeds) if n else "–"
 
 
 def _unit(results: StudyResults, metric: str) -> str:
@@ -272,8 +277,6 @@ NOTES = ("Every column counts only each run's evaluations within the budget. Val
          "which leaves out the seeds the two tie on (neither a win nor a loss), Holm-corrected over all pairs that "
          "share a seed; 'n.s.' means the difference is not significant at 0.05; 'no pair to test' means the two "
          "methods finished no seed in common.")
-HELD_OUT_NOTE = ("Held-out of chosen: the held-out metric of the architecture each run returns after the budget (its "
-                 "best by the objective).")
 
 
 def write_study_report(results: StudyResults, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
@@ -309,7 +312,7 @@ def _write_study_report(results: StudyResults, out: Path, command: Sequence[str]
         empty = key == "tests" and not tables[key][1]
         md += [f"## {heading}", "", alone if empty else markdown_table(tables[key]), ""]
         page.append(f"<h2>{html.escape(heading)}</h2>" + (f"<p>{alone}</p>" if empty else html_table(tables[key])))
-    notes = [NOTES, *([] if results.reference is not None else [HELD_OUT_NOTE]), *study_notes(results)]
+    notes = [NOTES, *([] if results.reference is not None else [held_out_note(results.held)]), *study_notes(results)]
     drawn = [*results.methods, str(base.space), str(base.dataset), str(results.objective)]
     notes += [note for note in [glyph_note(drawn, f"nasloop report {shlex.quote(str(results.study.folder))}")] if note]
     md += [line for note in notes for line in (note, "")]

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from .assemble import canonical_dataset
 from .errors import NasloopError
+from .final_held_out import FinalHeldOut, final_held_out
 from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
 from .store import RunStore
@@ -37,18 +39,23 @@ class MethodRuns:
     """Best-so-far score after each query (higher is better); NaN before the run's first success."""
     scores: list[list[float]] = field(default_factory=list)
     held_out: list[float] = field(default_factory=list)
-    """The held-out metric (test accuracy) of the architecture the run would return after the budget."""
+    """The held-out metric (test accuracy) of the architecture the run would return after the budget: at the
+    benchmark's final fidelity where the study looks it up there (:mod:`.final_held_out`), else as the run stored it."""
+    searched_held_out: list[float] = field(default_factory=list)
+    """The same architecture's held-out metric as the run stored it, at the fidelity it searched."""
     failed: list[int] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)
     lacking: list[int] = field(default_factory=list)
     """Successful evaluations without a finite value of some objective, left out of a multi-objective run's front."""
 
     def add(self, seed: int, trials: list[Trial], budget: int, held_metric: str | None, wall: float,
-            reference: tuple[tuple[Objective, ...], list[float]] | None = None) -> None:
+            reference: tuple[tuple[Objective, ...], list[float]] | None = None,
+            final: Callable[[str], float] | None = None) -> None:
         """One run's first ``budget`` evaluations: a run continued past the budget is compared on those alone.
 
         With ``reference`` (objectives and reference point) its scores are the hypervolume after each
-        evaluation, and it returns a front, not one architecture, so it has no held-out metric."""
+        evaluation, and it returns a front, not one architecture, so it has no held-out metric. ``final`` looks the
+        chosen architecture's held-out metric up at the benchmark's final fidelity (:class:`FinalHeldOut`)."""
         trials = trials[:budget]
         if reference is not None:
             scores, chosen = hypervolume_curve(trials, *reference), None
@@ -60,8 +67,9 @@ class MethodRuns:
         self.seeds.append(seed)
         self.scores.append(scores)
         self.curves.append(best_so_far(scores, budget))
-        self.held_out.append(float(chosen.result.metrics.get(held_metric, math.nan))
-                             if chosen and held_metric else math.nan)
+        searched = float(chosen.result.metrics.get(held_metric, math.nan)) if chosen and held_metric else math.nan
+        self.searched_held_out.append(searched)
+        self.held_out.append(final(chosen.arch) if final and chosen and held_metric else searched)
         self.failed.append(sum(1 for t in trials if t.result is not None and not t.result.ok))
         self.wall.append(float(wall))
 
@@ -82,6 +90,8 @@ class StudyResults:
     """Runs that made more evaluations than the budget (continued with a larger one): only their first count."""
     reference: tuple[tuple[Objective, ...], list[float]] | None = None
     """A multi-objective study's objectives and reference point: its runs are compared by hypervolume."""
+    held: FinalHeldOut = field(default_factory=FinalHeldOut)
+    """The fidelity the held-out values are read at, and why not the final one where the runs searched a lower."""
 
     def shown(self, value: float) -> float:
         """A score as the objective's own value; 0 as 0 (``-0.0`` printed '-0.00000', a difference of two methods that
@@ -317,12 +327,13 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
                  if study.base.num_objectives > 1 else None)
     methods: dict[str, MethodRuns] = {}
     cut = []
+    held = final_held_out(study.base, held_out_metric(objective or "") if reference is None and read else None)
     for label, seed, trials, run_objective, wall in read:
         if study.base.budget and len(trials) > study.base.budget:
             cut.append(f"{label} seed {seed} ({len(trials)} evaluations)")
         methods.setdefault(label, MethodRuns(label)).add(seed, trials, budget, held_out_metric(run_objective or ""),
-                                                         wall, reference)
+                                                         wall, reference, held.lookup)
     if reference is not None:
         objective, minimize = "hypervolume", False
     return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval, cut,
-                        reference)
+                        reference, held)

@@ -29,7 +29,7 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
         raise ConfigError(f"--target {given:g} is a hypervolume here, which every run reaches with its first success "
                           "(a hypervolume is never negative); give a value above 0")
     space = SEARCH_SPACES.get(base.space)
-    if space.benchmark is None or not _answers_table(base):
+    if space.benchmark is None or not answers_table(base):
         return given
     try:
         context = table_context(space, base.dataset, base.data_dir, space_options=base.space_options)
@@ -61,7 +61,7 @@ def study_target(given: float | None, base: SearchConfig) -> float | None:
     return given
 
 
-def _answers_table(base: SearchConfig) -> bool:
+def answers_table(base: SearchConfig) -> bool:
     """Whether the study's evaluator answers exactly the table's values (``Evaluator.answers_table``), so what the
     table allows is what its runs can reach. A name this process cannot build (a report loads a study's plugins
     only for its space; a misspelt ``--evaluator`` is named when the plugins are built) is taken not to: its runs
@@ -120,7 +120,7 @@ def refuse_empty_reference_point(base: SearchConfig) -> None:
     search ran on, bo's acquisition flat at 0). So is one so far from the front that its volume overflows a float:
     every curve was then left out of the report's table."""
     space = SEARCH_SPACES.get(base.space)
-    if base.num_objectives < 2 or space.benchmark is None or not _answers_table(base):
+    if base.num_objectives < 2 or space.benchmark is None or not answers_table(base):
         return
     context = table_context(space, base.dataset, base.data_dir, space_options=base.space_options)
     objectives = base.objective_list()
@@ -165,7 +165,7 @@ def reference_example(base: SearchConfig) -> str:
     objectives and their order)."""
     space = SEARCH_SPACES.get(base.space)
     points = None
-    if space.benchmark is not None and _answers_table(base):
+    if space.benchmark is not None and answers_table(base):
         context = table_context(space, base.dataset, base.data_dir, space_options=base.space_options)
         points = _table_points(context.benchmark, context.benchmark.task(base.dataset).name, base)
     if points is None or not len(points):

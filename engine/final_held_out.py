@@ -1,0 +1,90 @@
+"""The held-out metric of each run's chosen architecture at its benchmark's final fidelity, where the runs searched a
+lower one.
+
+A benchmark's protocol may search a short training's validation accuracy and report the chosen architecture's test
+accuracy after the whole training (NAS-Bench-201's baselines: 12 epochs searched, 200 reported). A run stores only
+what it searched, so a study's held-out column gave the short training's test accuracy, and a paper's figures took a
+lookup by hand. Where the study's evaluator answers the table (a lookup, no training), the chosen architecture is
+looked up at the table's final fidelity; elsewhere (a training, proxies) it cannot be without training it, and the
+column keeps the searched fidelity's value, which the report says.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from .assemble import build_space, table_context
+from .config import SearchConfig
+from .errors import NasloopError
+from .registry import SEARCH_SPACES
+from .study_target import answers_table
+
+
+@dataclass(frozen=True)
+class FinalHeldOut:
+    """How a study's held-out values are read: at ``fidelity`` by ``lookup`` (an architecture's string to its value,
+    NaN where the table has none) where one is set, else as the runs stored them at ``searched``; ``why``: the line
+    a report gives for a lower fidelity it could not look up ('' where nothing needs saying)."""
+
+    searched: int | None = None
+    fidelity: int | None = None
+    lookup: Callable[[str], float] | None = None
+    why: str = ""
+
+
+def final_held_out(base: SearchConfig, metric: str | None) -> FinalHeldOut:
+    """How to read ``metric`` (the held-out one; None: none) of the architectures a study's runs choose: at the
+    benchmark's final fidelity where the runs searched a lower one and the table answers their evaluator."""
+    searched = base.fidelity
+    if metric is None or searched is None:  # no held-out metric, or the runs searched the final fidelity
+        return FinalHeldOut(searched)
+    factory = SEARCH_SPACES.get(base.space)
+    kept = f"It is at the searched fidelity {searched}, as the runs stored it: "
+    if factory.benchmark is None or not answers_table(base):
+        return FinalHeldOut(searched, why=kept + f"the {base.evaluator} evaluator's values are not a benchmark "
+                            "table's, so the chosen architectures' values at a higher fidelity cannot be looked up "
+                            "without training them.")
+    try:
+        context = table_context(factory, base.dataset, base.data_dir, space_options=base.space_options)
+        space = build_space(base.space, context, **base.space_options)
+        benchmark = context.benchmark
+        task = benchmark.task(base.dataset).name
+        final = benchmark.check(task)
+        declared = None if final is None else benchmark.metric_names(task, final)
+    except NasloopError as exc:  # the table gone since the runs read it
+        return FinalHeldOut(searched, why=kept + f"its table's final fidelity could not be read ({exc}).")
+    if final is None or final <= searched:
+        return FinalHeldOut(searched)
+    if declared is not None and metric not in declared:  # a table of validation values alone
+        return FinalHeldOut(searched, why=kept + f"the table holds no {metric} at its final fidelity {final}.")
+
+    def lookup(text: str) -> float:
+        try:
+            result = benchmark.query(space.parse(text), task, final)
+        except NasloopError:  # a string the space no longer reads (the report lists such runs' notes elsewhere)
+            return math.nan
+        return float(result.metrics.get(metric, math.nan)) if result.ok else math.nan
+
+    return FinalHeldOut(searched, final, lookup)
+
+
+def held_out_heads(held: FinalHeldOut) -> list[str]:
+    """The held-out columns' heads (before the unit): the final fidelity's, then the searched one's, where the study
+    looks the first up; else the one column as the runs stored it."""
+    if held.lookup is None:
+        return ["held-out of chosen"]
+    return [f"held-out of chosen at fidelity {held.fidelity}",
+            f"held-out of chosen at searched fidelity {held.searched}"]
+
+
+def held_out_note(held: FinalHeldOut) -> str:
+    """The report's note on its held-out columns: what they hold, and which is which where there are two, or why the
+    one column is at the searched fidelity where the final one could not be looked up."""
+    said = ("Held-out of chosen: the held-out metric of the architecture each run returns after the budget (its best "
+            "by the objective).")
+    if held.lookup is None:
+        return f"{said} {held.why}".strip()
+    return (f"{said} At fidelity {held.fidelity}: looked up in the benchmark's table at its final fidelity (no "
+            "training), the value a protocol that searches a lower fidelity reports; at searched fidelity "
+            f"{held.searched}: as each run stored it, at the fidelity it searched.")
