@@ -133,7 +133,9 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
             _of_seeds(auc, sum(map(math.isfinite, areas)), seeds),
             target.describe(results.budget) if target else "–",
             f"{target.reached}/{target.runs}" if target else "–",
-            *[_held_cell(results, v, d, seeds) for v in [runs.held_out, runs.searched_held_out][:len(heads)]],
+            *[_of_seeds(_interval(*results.over_seeds(values, False), d, results.interval), have, seeds)
+              if (have := sum(map(math.isfinite, values))) else "–"  # over the seeds with a value; none: '–'
+              for values in [runs.held_out, runs.searched_held_out][:len(heads)]],
             str(sum(runs.failed)), _seconds(sum(runs.wall) / len(runs.wall))])
     ranks = results.ranks(budgets)
     rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
@@ -149,12 +151,6 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
                        "a wins / losses", "seeds",  # each pair's own: they differ where a run is left out
                        "p (Wilcoxon)", "p (Holm)",
                        "effect (rank-biserial)", "significant"], test_rows)}
-
-
-def _held_cell(results: StudyResults, values: list[float], d: int, seeds: int) -> str:
-    """A held-out column's cell: mean and interval (``d`` decimals) over the seeds with a value, '–' where none has."""
-    n = sum(map(math.isfinite, values))
-    return _of_seeds(_interval(*results.over_seeds(values, False), d, results.interval), n, seeds) if n else "–"
 
 
 def _unit(results: StudyResults, metric: str) -> str:
