@@ -190,7 +190,9 @@ class SearchLoop:
                     self._started, self._spent = self._started + 1, self._spent + trial.result.cost
             if trial.result is not None and not trial.told:
                 untold.append((trial, arch))
-        if self._key_code is not None and not trusted:  # read by the next resume instead of hashing them again
+        if self._key_code is not None and not trusted and trials:  # the next resume reads them, not hashing again;
+            # a new run has none to record: a transaction of its own at every start filled a 128 KB disk before its
+            # first trial (its first state records them)
             record_keys(self.store, rekeyed, self._key_code)
         kept = sum(stored[t.arch] is None for t in trials)  # each finished and told, or needed_arch refused it
         if kept and self.on_note:
