@@ -7,19 +7,11 @@ one an ask, as bo's does; a new result ends the wait. A hunt for a pool gives up
 """
 from __future__ import annotations
 
-from nasloop.engine.types import Observation
-
-from .test_exhausted_space_q import spent_strategy
+from .test_exhausted_space_q import draws_per_ask, spent_strategy
 
 
 def test_asks_while_waiting_for_a_new_result_draw_once_each():
-    space, strategy = spent_strategy()
-    draws = []
-    for _ in range(5):
-        before = space.draws
-        (arch,) = strategy.ask(1)
-        strategy.tell([Observation(arch, float(sum(arch)))])  # a repeat, as the loop answers it from the store
-        draws.append(space.draws - before)
+    draws = draws_per_ask(5)
     assert draws == [1] * 5, draws  # was 51 an ask (50 tries and the pick)
 
 

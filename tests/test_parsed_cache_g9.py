@@ -57,19 +57,14 @@ def test_the_next_read_of_a_csv_loads_the_kept_columns(copies):
     assert read_hardware(path)["cifar10:edgegpu_latency"][0] == parsed["cifar10:edgegpu_latency"][0] + 1.0
 
 
-def test_the_nb201_table_read_from_its_cache_is_the_parsed_one(copies):
-    path = copies / CSV_FILE
-    parsed = import_csv(path)
-    assert cache_file(path, "nb201-csv", CSV_CODE).is_file()
-    again = import_csv(path)
-    assert same(parsed.columns, again.columns) and parsed.meta == again.meta
-
-
-def test_the_nb101_table_read_from_its_cache_is_the_parsed_one(copies):
-    path = copies / JSON_FILE
-    parsed = import_json(path)
-    assert cache_file(path, "nb101-json", JSON_CODE).is_file()
-    again = import_json(path)
+@pytest.mark.parametrize("name, read, kind, code", [(CSV_FILE, import_csv, "nb201-csv", CSV_CODE),
+                                                     (JSON_FILE, import_json, "nb101-json", JSON_CODE)],
+                         ids=["nb201", "nb101"])
+def test_a_table_read_from_its_cache_is_the_parsed_one(copies, name, read, kind, code):
+    path = copies / name
+    parsed = read(path)
+    assert cache_file(path, kind, code).is_file()
+    again = read(path)
     assert same(parsed.columns, again.columns) and parsed.meta == again.meta
 
 
