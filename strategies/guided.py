@@ -104,6 +104,7 @@ class PredictorGuidedStrategy(Strategy):
         self.asked_init = 0
         self.observed: dict[str, tuple[Arch, float | None]] = {}  # hash → (arch, score), in tell order
         self._observed_rows: list[list[Any]] = []  # [text, score, hash] of each, as saved; never changed once added
+        self._key_code = key_code(space, "exact")  # what hashed the saved rows' keys; once, not at every commit
         self.pending: dict[str, Arch] = {}  # asked, not yet told
         self.queue: list[Arch] = []  # ranked picks of the current round, best first
         self.fed = 0  # successful observations the predictor has been given
@@ -286,7 +287,7 @@ class PredictorGuidedStrategy(Strategy):
                 "pending": [self._dump(a) for a in self.pending.values()],
                 "queue": [self._dump(a) for a in self.queue],
                 "predictor": self._predictor_state, "exhausted_at": self.exhausted_at,
-                "key_code": key_code(self.space, "exact")}  # what hashed the saved rows: a load reads them by it
+                "key_code": self._key_code}  # what hashed the saved rows: a load reads them by it
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
@@ -295,7 +296,7 @@ class PredictorGuidedStrategy(Strategy):
         self.observed, self._observed_rows = {}, []
         # each row's hash as saved where this code hashed it (20,000 NB101 cells: 4.7 s hashed again); a row saved
         # before hashes were kept ([text, score]), or by other code, hashed again
-        hashed = state.get("key_code") is not None and state.get("key_code") == key_code(self.space, "exact")
+        hashed = state.get("key_code") is not None and state.get("key_code") == self._key_code
         for text, score, *key in state["observed"]:
             arch = self._load(text)
             if not hashed or len(key) != 1 or not isinstance(key[0], str):
