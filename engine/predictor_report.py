@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -17,18 +16,30 @@ from .replaced_files import write_text_replacing
 from .report import Table, figure_html, html_page, html_table, markdown_table, provenance
 from .report_files import write_staged
 from .store_rows import RESOLVED_KEY
+from .value_texts import interval_text, of_seeds
+
+
+FIGURES = (("kendall_tau", 3), ("spearman", 3), ("precision_top1", 2), ("precision_top5", 2), ("fit_seconds", 2),
+           ("predict_seconds", 3))
+"""The figures a predictor table gives of each (predictor, train size), with the decimals each is written to."""
+FIGURE_HEADS = ["Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.", "fit s", "predict s"]
+
+
+def figure_cells(row: dict, marked: bool = False) -> list[str]:
+    """A :func:`.predictor_study.summary_rows` row's figures, mean ± 95 % t half-width over the seeds with a value:
+    the one writing of both the study's report and ``predictors evaluate``'s table, which gave '± population std'
+    of the same fits (0.167 ± 0.071 where the study read 0.167 ± 0.217). ``marked``: a cell over fewer of the row's
+    seeds says how many (a table without the report's seeds column)."""
+    texts = [(interval_text(*row[key][:3], digits), row[key].have) for key, digits in FIGURES]
+    return [of_seeds(text, have, row["seeds"]) if marked else text for text, have in texts]
 
 
 def predictor_table(records: list[dict]) -> Table:
     """Mean ± 95 % t half-width over seeds of each metric, per (predictor, train size), beside the test cells each
     ranked (as ``predictors evaluate``'s table shows them)."""
-    show = lambda pair, digits: (f"{pair[0]:.{digits}f} ± {pair[1]:.{digits}f}"  # noqa: E731
-                                 if math.isfinite(pair[1]) else f"{pair[0]:.{digits}f}")
-    return (["predictor", "train", "test", "seeds", "Kendall tau", "Spearman", "top-1% prec.", "top-5% prec.",
-             "fit s", "predict s"],
-            [[r["predictor"], str(r["train_size"]), _tested(r), _seeds(r), show(r["kendall_tau"], 3),
-              show(r["spearman"], 3), show(r["precision_top1"], 2), show(r["precision_top5"], 2),
-              show(r["fit_seconds"], 2), show(r["predict_seconds"], 3)] for r in summary_rows(records)])
+    return (["predictor", "train", "test", "seeds", *FIGURE_HEADS],
+            [[r["predictor"], str(r["train_size"]), tested_text(r), _seeds(r), *figure_cells(r)]
+             for r in summary_rows(records)])
 
 
 def study_settings(grid: dict) -> str:
@@ -70,7 +81,7 @@ def _value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _tested(row: dict) -> str:
+def tested_text(row: dict) -> str:
     """How many cells a row's fits ranked: fewer than the task's where cells lack the ranked metric (a hardware
     metric: 10,926 of NB201's 15,625), which only the records said; '–' for records from before they held it, and
     the range where seeds differ."""

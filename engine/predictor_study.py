@@ -33,7 +33,7 @@ from .registry import SEARCH_SPACES
 from .store import DB_NAME
 from .store_rows import RESOLVED_KEY
 from .study_renew import set_aside
-from .study_stats import mean_interval
+from .study_stats import spread
 from .user_files import check_pretrained_files, folder_file_text, pretrained_digests, same_but_moved_files
 
 RECORDS_FILE = "predictor_records.jsonl"
@@ -343,8 +343,8 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
 
 
 def summary_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Mean and 95 % t interval of every metric per (predictor, train size), in first-seen order, and the test sizes
-    its records hold (one where the seeds ranked the same cells)."""
+    """Mean and 95 % t interval of every metric per (predictor, train size) (a :class:`.study_stats.Spread`), in
+    first-seen order, and the test sizes its records hold (one where the seeds ranked the same cells)."""
     groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for record in records:
         groups.setdefault((record["predictor"], record["train_size"]), []).append(record)
@@ -356,8 +356,7 @@ def summary_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"predictor": name, "train_size": size, "seeds": len(group), "ranked": ranked,
                                "test_sizes": sorted({r["test_size"] for r in group if _count(r.get("test_size"))})}
         for metric in METRICS:
-            mean, low, high = mean_interval(np.array([[r[metric]] for r in group], dtype=np.float64))
-            row[metric] = (float(mean[0]), float(high[0] - mean[0]) if math.isfinite(high[0]) else math.nan)
+            row[metric] = spread([r[metric] for r in group])
         rows.append(row)
     return rows
 
@@ -379,13 +378,12 @@ def tau_figure(rows: list[dict[str, Any]], folder: Path) -> list[Path]:
     for name in names:
         mine = sorted((r for r in rows if r["predictor"] == name), key=lambda r: r["train_size"])
         sizes = [r["train_size"] for r in mine]
-        mean = np.array([r["kendall_tau"][0] for r in mine])
-        half = np.array([r["kendall_tau"][1] for r in mine])
+        mean, low, high = (np.array([r["kendall_tau"][i] for r in mine]) for i in range(3))
         look = looks[name]
         handles += axes.plot(sizes, mean, label=name, color=look["color"], linestyle=look["linestyle"],
                              marker=look["marker"])
-        if np.isfinite(half).any():
-            axes.fill_between(sizes, mean - half, mean + half, color=look["color"], alpha=0.15, linewidth=0)
+        if np.isfinite(high).any():
+            axes.fill_between(sizes, low, high, color=look["color"], alpha=0.15, linewidth=0)
     axes.set_xscale("log")
     sizes = sorted({r["train_size"] for r in rows})  # ticked where measured, as written: a log axis ticked 2x10^1,
     axes.set_xticks(sizes, [f"{size:,}" for size in sizes])  # 3x10^1... between them and neither 16 nor 64

@@ -33,7 +33,7 @@ from .store import RunStore
 from .stored_reading import with_unread_note
 from .study_methods import method_random_start_note, method_start_columns
 from .study_results import StudyResults, held_out_metric
-from .value_texts import metric_text, space_and_dataset
+from .value_texts import interval_text, metric_text, of_seeds, space_and_dataset
 
 Table = tuple[list[str], list[list[str]]]
 
@@ -94,22 +94,6 @@ def _digits(values: Sequence[float]) -> int:
     return 2 if scale >= 10 else 3 if scale >= 1 else 4
 
 
-def _interval(mean: float, low: float, high: float, digits: int, interval: str) -> str:
-    """Mean ± half-width of a t interval, which is symmetric; a percentile bootstrap's bounds as they are: as a
-    half-width, 91.11 ± 0.35 gave 91.46 for an upper bound of 91.36, above every seed's value."""
-    if not math.isfinite(high):
-        return _fmt(mean, digits)
-    if interval == "bootstrap":
-        return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
-    return f"{mean:.{digits}f} ± {(high - low) / 2:.{digits}f}"
-
-
-def _of_seeds(text: str, have: int, seeds: int) -> str:
-    """A cell over fewer seeds than the method ran says how many: a mean over a changing set of seeds
-    (those with a success so far) must not read as one over all of them."""
-    return text if have == seeds else f"{text} ({have}/{seeds} seeds)"
-
-
 def study_tables(results: StudyResults) -> dict[str, Table]:
     """The report's tables, as (header, rows) of text."""
     budgets = checkpoints(results.budget)
@@ -124,16 +108,16 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     d = _digits([m for cells in at.values() for m, _, _ in cells])
     for label, runs in results.methods.items():
         seeds, covered = len(runs.seeds), results.covered(label)
-        cells = [_of_seeds(_interval(m, l, h, d, results.interval), int(covered[b - 1]), seeds)
+        cells = [of_seeds(interval_text(m, l, h, d, results.interval), int(covered[b - 1]), seeds)
                  for b, (m, l, h) in zip(budgets, at[label])]
         target = results.to_target(label)
         areas = results.areas(label)
-        auc = _interval(*results.over_seeds(areas), d, results.interval)
+        auc = interval_text(*results.over_seeds(areas), d, results.interval)
         rows.append([label, str(seeds)] + cells + [
-            _of_seeds(auc, sum(map(math.isfinite, areas)), seeds),
+            of_seeds(auc, sum(map(math.isfinite, areas)), seeds),
             target.describe(results.budget) if target else "–",
             f"{target.reached}/{target.runs}" if target else "–",
-            *[_of_seeds(_interval(*results.over_seeds(values, False), d, results.interval), have, seeds)
+            *[of_seeds(interval_text(*results.over_seeds(values, False), d, results.interval), have, seeds)
               if (have := sum(map(math.isfinite, values))) else "–"  # over the seeds with a value; none: '–'
               for values in [runs.held_out, runs.searched_held_out][:len(heads)]],
             str(sum(runs.failed)), _seconds(sum(runs.wall) / len(runs.wall))])

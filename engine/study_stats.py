@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 from scipy import stats
@@ -55,6 +55,22 @@ def mean_interval(samples: np.ndarray, method: str = "t", seed: int = 0) -> tupl
         half = stats.t.ppf(0.975, n[some] - 1) * np.asarray(stats.sem(samples[:, some], axis=0, nan_policy="omit"))
         low[some], high[some] = mean[some] - half, mean[some] + half
     return mean, low, high
+
+
+class Spread(NamedTuple):
+    """One value per seed summarised: its mean and 95 % interval over the ``have`` seeds with a finite value."""
+
+    mean: float
+    low: float
+    high: float
+    have: int
+
+
+def spread(values: Sequence[float] | np.ndarray, method: str = "t") -> Spread:
+    """The mean and 95 % interval (:func:`mean_interval`) of one value per seed, over the seeds with one."""
+    column = np.asarray(values, dtype=np.float64).reshape(-1, 1)
+    mean, low, high = (float(v[0]) for v in mean_interval(column, method))
+    return Spread(mean, low, high, int(np.isfinite(column).sum()))
 
 
 def area_under_curve(curve: np.ndarray) -> float:

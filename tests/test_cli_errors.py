@@ -383,12 +383,13 @@ def test_a_plugins_options_are_listed_with_what_they_take_and_their_defaults(tmp
 
 
 def test_a_table_written_to_a_pipe_keeps_every_column_whole(tmp_path, env):
-    """rich cut the predictor table to 80 columns in a pipe, wrapping each 'mean ± std' over two lines."""
+    """rich cut the predictor table to 80 columns in a pipe, wrapping each 'mean ± half-width' over two lines."""
     # a process of its own: its stdout is the pipe
     proc = nasloop(["predictors", "evaluate", "--predictors", "random", "--train-sizes", "8", "--seeds", "2"],
                    tmp_path, env)
     assert proc.returncode == 0, proc.stderr
-    assert "(2 seeds, mean ± population std over seeds)" in proc.stdout and "…" not in proc.stdout
+    assert "(2 seeds, mean ± half-width of the 95 % Student t interval over seeds)" in proc.stdout
+    assert "…" not in proc.stdout
     header = next(line for line in proc.stdout.splitlines() if "predictor" in line and "Kendall" in line)
     assert "Kendall tau" in header and "predict s" in header
     row = next(line for line in proc.stdout.splitlines() if "random" in line)

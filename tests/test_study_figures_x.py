@@ -10,6 +10,7 @@ import pytest
 
 from nasloop.engine.cli import main
 from nasloop.engine.predictor_study import tau_figure
+from nasloop.engine.study_stats import Spread
 
 
 def drawn_texts(svg: Path) -> list[str]:
@@ -43,7 +44,7 @@ def test_query_axes_tick_whole_numbers(short_study: Path, figure: str, axis: str
 
 def test_a_predictor_named_with_a_leading_underscore_is_in_the_legend(tmp_path: Path) -> None:
     """matplotlib leaves a line labelled '_x' out of a plain legend: a plugin predictor was missing from it."""
-    rows = [{"predictor": name, "train_size": size, "kendall_tau": (tau, 0.05)}
+    rows = [{"predictor": name, "train_size": size, "kendall_tau": Spread(tau, tau - 0.05, tau + 0.05, 3)}
             for name in ("_x", "forest") for size, tau in ((8, 0.4), (32, 0.6))]
     svg = next(p for p in tau_figure(rows, tmp_path) if p.suffix == ".svg")
     assert {"_x", "forest"} <= set(drawn_texts(svg))
