@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from .assemble import build_space, table_context
 from .config import SearchConfig
@@ -39,8 +39,11 @@ def final_held_out(base: SearchConfig, metric: str | None) -> FinalHeldOut:
     searched = base.fidelity
     if metric is None or searched is None:  # no held-out metric, or the runs searched the final fidelity
         return FinalHeldOut(searched)
-    factory = SEARCH_SPACES.get(base.space)
     kept = f"It is at the searched fidelity {searched}, as the runs stored it: "
+    try:
+        factory = SEARCH_SPACES.get(base.space)
+    except NasloopError as exc:  # a run of a plugin's space, shown without its plugin
+        return FinalHeldOut(searched, why=kept + f"its space cannot be read here ({exc}).")
     if factory.benchmark is None or not answers_table(base):
         return FinalHeldOut(searched, why=kept + f"the {base.evaluator} evaluator's values are not a benchmark "
                             "table's, so the chosen architectures' values at a higher fidelity cannot be looked up "
@@ -69,22 +72,35 @@ def final_held_out(base: SearchConfig, metric: str | None) -> FinalHeldOut:
     return FinalHeldOut(searched, final, lookup)
 
 
-def held_out_heads(held: FinalHeldOut) -> list[str]:
-    """The held-out columns' heads (before the unit): the final fidelity's, then the searched one's, where the study
-    looks the first up; else the one column as the runs stored it."""
+def held_out_values(held: FinalHeldOut, arch: str | None, metrics: Mapping[str, Any],
+                    metric: str | None) -> list[float]:
+    """The held-out values of the architecture a run chose (``arch``, with the ``metrics`` it stored; None: none),
+    in the order of :func:`held_out_heads`: at the final fidelity (looked up) then as stored, or as stored alone; NaN
+    where there is no held-out ``metric`` or no architecture. One reading for a study's columns and a run's lines."""
+    stored = float(metrics.get(metric, math.nan)) if arch is not None and metric else math.nan
     if held.lookup is None:
-        return ["held-out of chosen"]
-    return [f"held-out of chosen at fidelity {held.fidelity}",
-            f"held-out of chosen at searched fidelity {held.searched}"]
+        return [stored]
+    return [held.lookup(arch) if arch is not None and metric else math.nan, stored]
 
 
-def held_out_note(held: FinalHeldOut) -> str:
+def held_out_heads(held: FinalHeldOut, within: str = "") -> list[str]:
+    """The held-out columns' heads (before the unit): the final fidelity's, then the searched one's, where the study
+    looks the first up; else the one column as the runs stored it. ``within`` says where the architecture was chosen
+    where it is not the columns beside them ('in own 12000 s': each run's own time budget)."""
+    if held.lookup is None:
+        return [f"held-out of chosen{within}"]
+    return [f"held-out of chosen{within} at fidelity {held.fidelity}",
+            f"held-out of chosen{within} at searched fidelity {held.searched}"]
+
+
+def held_out_note(held: FinalHeldOut, whose: str = "each run") -> str:
     """The report's note on its held-out columns: what they hold, and which is which where there are two, or why the
-    one column is at the searched fidelity where the final one could not be looked up."""
-    said = ("Held-out of chosen: the held-out metric of the architecture each run returns after the budget (its best "
+    one column is at the searched fidelity where the final one could not be looked up; ``whose`` choice they are of
+    ('the run' in one run's report)."""
+    said = (f"Held-out of chosen: the held-out metric of the architecture {whose} returns after the budget (its best "
             "by the objective).")
     if held.lookup is None:
         return f"{said} {held.why}".strip()
     return (f"{said} At fidelity {held.fidelity}: looked up in the benchmark's table at its final fidelity (no "
             "training), the value a protocol that searches a lower fidelity reports; at searched fidelity "
-            f"{held.searched}: as each run stored it, at the fidelity it searched.")
+            f"{held.searched}: as {whose} stored it, at the fidelity it searched.")

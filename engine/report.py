@@ -100,10 +100,12 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     at = results.at_budgets(budgets)
     fronts = results.reference is not None  # each run returns a front: no one architecture to hold out
     unit = _unit(results, results.objective)  # a hypervolume's is a product of several: none named
-    held, heads = held_out_metric(results.objective), [] if fronts else held_out_heads(results.held)
+    own = f" in own {results.held_seconds:g} s" if results.held_seconds and not fronts else ""  # its runs' own
+    held, heads = held_out_metric(results.objective), [] if fronts else held_out_heads(results.held, own)
     main_head = (["method", "seeds"] + [f"@{b}{unit}" for b in budgets]
                  + [f"AUC{unit}", "queries to target: lower median [IQR]", "reached"]
-                 + [f"{head}{_unit(results, held) if held else ''}" for head in heads] + [FAILED_HEAD, "wall s/run"])
+                 + [f"{head}{_unit(results, held) if held else ''}" for head in heads]
+                 + [f"queries{own}"] * bool(own) + [FAILED_HEAD, "wall s/run"])
     rows = []
     d = _digits([m for cells in at.values() for m, _, _ in cells])
     for label, runs in results.methods.items():
@@ -120,6 +122,7 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
             *[of_seeds(interval_text(*results.over_seeds(values, False), d, results.interval), have, seeds)
               if (have := sum(map(math.isfinite, values))) else "–"  # over the seeds with a value; none: '–'
               for values in [runs.held_out, runs.searched_held_out][:len(heads)]],
+            *[interval_text(*results.over_seeds(runs.held_queries, False), 1, results.interval)] * bool(own),
             str(sum(runs.failed)), _seconds(sum(runs.wall) / len(runs.wall))])
     ranks = results.ranks(budgets)
     rank_rows = [[label, _fmt(rank)] for label, rank in sorted(ranks.items(), key=lambda kv: kv[1])]
@@ -173,7 +176,11 @@ def study_notes(results: StudyResults) -> list[str]:
     if base.max_seconds is not None and results.budget < (base.budget or math.inf):
         ended = f", which ended some before their {base.budget} queries" if base.budget else ""
         notes.append(f"The runs had a time budget ({base.max_seconds:g} s of evaluation cost){ended}: every column "
-                     f"counts each run's first {results.budget} evaluations, the fewest any run made.")
+                     f"counts each run's first {results.budget} evaluations, the fewest any run made"
+                     + (f", but 'queries in own {base.max_seconds:g} s' (the evaluations each run made in its time "
+                        f"budget, at most {base.budget}) and the held-out columns, whose architecture is the one each "
+                        "run returns: its best among those, as NB201's protocol reports it" if results.held_seconds
+                        else "") + ".")
     notes += [f"{note[0].upper()}{note[1:]}." for method in results.study.methods
               if method.label in results.methods and (note := method_random_start_note(method, results.budget))]
     notes += [note for method in results.study.methods if method.label in results.methods

@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 from .assemble import canonical_dataset
 from .errors import NasloopError
-from .final_held_out import FinalHeldOut, final_held_out
+from .final_held_out import FinalHeldOut, final_held_out, held_out_values
 from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
 from .store import RunStore
@@ -43,6 +42,9 @@ class MethodRuns:
     benchmark's final fidelity where the study looks it up there (:mod:`.final_held_out`), else as the run stored it."""
     searched_held_out: list[float] = field(default_factory=list)
     """The same architecture's held-out metric as the run stored it, at the fidelity it searched."""
+    held_queries: list[int] = field(default_factory=list)
+    """The evaluations the held-out columns' architecture was chosen among: the study's budget, or in a study whose
+    time budget ended some run first, the run's own within its time (:attr:`StudyResults.held_seconds`)."""
     failed: list[int] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)
     lacking: list[int] = field(default_factory=list)
@@ -50,12 +52,14 @@ class MethodRuns:
 
     def add(self, seed: int, trials: list[Trial], budget: int, held_metric: str | None, wall: float,
             reference: tuple[tuple[Objective, ...], list[float]] | None = None,
-            final: Callable[[str], float] | None = None) -> None:
+            held: FinalHeldOut | None = None, held_budget: int | None = None) -> None:
         """One run's first ``budget`` evaluations: a run continued past the budget is compared on those alone.
 
         With ``reference`` (objectives and reference point) its scores are the hypervolume after each
-        evaluation, and it returns a front, not one architecture, so it has no held-out metric. ``final`` looks the
-        chosen architecture's held-out metric up at the benchmark's final fidelity (:class:`FinalHeldOut`)."""
+        evaluation, and it returns a front, not one architecture, so it has no held-out metric. ``held`` says at
+        which fidelity the chosen architecture's held-out metric is read (:class:`FinalHeldOut`); ``held_budget``
+        how many evaluations it is chosen among where not ``budget`` (a time budget's run: its own)."""
+        own = trials[:budget if held_budget is None else held_budget]
         trials = trials[:budget]
         if reference is not None:
             scores, chosen = hypervolume_curve(trials, *reference), None
@@ -63,13 +67,15 @@ class MethodRuns:
                                     and oriented_values(t.result.metrics, reference[0]) is None))
         else:
             scores = [math.nan if t.score is None else float(t.score) for t in trials]
-            chosen = max((t for t in trials if t.score is not None), key=lambda t: (t.score, -t.id), default=None)
+            chosen = max((t for t in own if t.score is not None), key=lambda t: (t.score, -t.id), default=None)
         self.seeds.append(seed)
         self.scores.append(scores)
         self.curves.append(best_so_far(scores, budget))
-        searched = float(chosen.result.metrics.get(held_metric, math.nan)) if chosen and held_metric else math.nan
-        self.searched_held_out.append(searched)
-        self.held_out.append(final(chosen.arch) if final and chosen and held_metric else searched)
+        values = held_out_values(held or FinalHeldOut(), chosen.arch if chosen else None,
+                                 chosen.result.metrics if chosen else {}, held_metric)
+        self.held_out.append(values[0])
+        self.searched_held_out.append(values[-1])
+        self.held_queries.append(len(own))
         self.failed.append(sum(1 for t in trials if t.result is not None and not t.result.ok))
         self.wall.append(float(wall))
 
@@ -92,6 +98,10 @@ class StudyResults:
     """A multi-objective study's objectives and reference point: its runs are compared by hypervolume."""
     held: FinalHeldOut = field(default_factory=FinalHeldOut)
     """The fidelity the held-out values are read at, and why not the final one where the runs searched a lower."""
+    held_seconds: float | None = None
+    """The time budget within which each run's held-out architecture is chosen among its own evaluations, where it
+    ended some run before the others (so ``budget``, which every other column counts, is the fewest any run made):
+    NB201's protocol reports the best of each run's own queries in its time budget. None: chosen within ``budget``."""
 
     def shown(self, value: float) -> float:
         """A score as the objective's own value; 0 as 0 (``-0.0`` printed '-0.00000', a difference of two methods that
@@ -262,7 +272,8 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
     """Read every run of ``study``; a run that is missing, unfinished, damaged or another method's is listed, not used.
 
     Every column is computed from each run's first ``budget`` evaluations; with a time budget that ended
-    some run first, from the queries every run made (the fewest any run made).
+    some run first, from the queries every run made (the fewest any run made), but the held-out columns, whose
+    architecture is each run's best among its own evaluations in its time budget (NB201's protocol).
     """
     budget = study.base.budget or 0
     read: list[tuple[str, int, list[Trial], str | None, float]] = []
@@ -321,6 +332,8 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
     # A time budget that ended some run first: compare over the queries every such run made, not a last value
     # carried to the budget (a run that stopped short otherwise, its space exhausted, keeps its last value).
     fewest = min(timed_out or [len(trials) for _, _, trials, _, _ in read], default=0)
+    own = study.base.budget or max((len(trials) for _, _, trials, _, _ in read), default=0)  # the held-out's
+    held_seconds = study.base.max_seconds if timed_out and fewest < own else None  # choice: its run's own
     if budget == 0 or (timed_out and fewest < budget):
         budget = fewest
     reference = ((study.base.objective_list(), list(study.base.reference_point or ()))
@@ -332,8 +345,8 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
         if study.base.budget and len(trials) > study.base.budget:
             cut.append(f"{label} seed {seed} ({len(trials)} evaluations)")
         methods.setdefault(label, MethodRuns(label)).add(seed, trials, budget, held_out_metric(run_objective or ""),
-                                                         wall, reference, held.lookup)
+                                                         wall, reference, held, own if held_seconds else None)
     if reference is not None:
         objective, minimize = "hypervolume", False
     return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval, cut,
-                        reference, held)
+                        reference, held, held_seconds if reference is None else None)
