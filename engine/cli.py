@@ -41,6 +41,7 @@ from .predictor_options import options_per_predictor
 from .predictor_table import print_predictor_rows
 from .progress import progress
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
+from .run_held_out import held_out_rows
 from .run_values import run_values
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
@@ -179,6 +180,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
              best.get("arch", "-" + (f" ({why})" if (why := no_best_text(summary)) else "")))]
     rows += [(f"  {with_unit(name, summary['space'], summary['evaluator'], name)}", metric_text(value))
              for name, value in metrics.items()]
+    rows += [(head if head == "note" else f"  {head}", text) for head, text in held_out_rows(summary, explained=False)]
     rows += [(f"  best {name} measured", text) for name, text in best_measured_texts(summary)]
     rows += [("note", note) for note in (bookkeeping_note(summary), summary.get("unread_note")) if note]
     if "pareto_front" in summary:

@@ -33,13 +33,19 @@ class FinalHeldOut:
     why: str = ""
 
 
-def final_held_out(base: SearchConfig, metric: str | None) -> FinalHeldOut:
-    """How to read ``metric`` (the held-out one; None: none) of the architectures a study's runs choose: at the
-    benchmark's final fidelity where the runs searched a lower one and the table answers their evaluator."""
+def held_out_metric(objective: str) -> str | None:
+    """``test_accuracy`` for ``val_accuracy``: the metric that says whether validation was overfit."""
+    return "test_" + objective[len("val_"):] if objective.startswith("val_") else None
+
+
+def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the runs") -> FinalHeldOut:
+    """How to read ``metric`` (the held-out one; None: none) of the architectures a study's runs choose (``whose``:
+    'the run' for one run's): at the benchmark's final fidelity where the runs searched a lower one and the table
+    answers their evaluator."""
     searched = base.fidelity
     if metric is None or searched is None:  # no held-out metric, or the runs searched the final fidelity
         return FinalHeldOut(searched)
-    kept = f"It is at the searched fidelity {searched}, as the runs stored it: "
+    kept = f"It is at the searched fidelity {searched}, as {whose} stored it: "
     try:
         factory = SEARCH_SPACES.get(base.space)
     except NasloopError as exc:  # a run of a plugin's space, shown without its plugin

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Sequence
 
 from .assemble import table_values
-from .final_held_out import held_out_heads, held_out_note
+from .final_held_out import held_out_heads, held_out_metric, held_out_note
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
                              no_best_text, rank_key, ranked_by)
 from .plot_fonts import glyph_note
 from .metric_heads import metric_heads, with_unit
 from .plots import pareto_figure, run_figure, study_figures
 from .replaced_files import write_text_replacing
+from .run_held_out import held_out_rows, run_held_out
 from .run_values import run_values
 from .report_files import write_staged
 from .search import summarize
@@ -32,7 +33,7 @@ from .objectives import parse_objectives
 from .store import RunStore
 from .stored_reading import with_unread_note
 from .study_methods import method_random_start_note, method_start_columns
-from .study_results import StudyResults, held_out_metric
+from .study_results import StudyResults
 from .value_texts import interval_text, metric_text, of_seeds, space_and_dataset
 
 Table = tuple[list[str], list[list[str]]]
@@ -319,6 +320,8 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     replaced together."""
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
         trials, summary = store.evaluations(), with_unread_note(summarize(store), store, "report", f" --out {out}")
+        if held := run_held_out(store.get_meta("config"), summary):  # as a study's report gives it
+            summary["held_out"] = held
     return write_staged(out, lambda folder: _write_run_report(run_dir, summary, trials, folder, command))
 
 
@@ -354,8 +357,11 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
     nothing = (f"None: {why}. The best value measured of each objective: "
                + "; ".join(f"{name} {text}" for name, text in best_measured_texts(summary)) + "."
                if why else "None: no evaluation succeeded.")
+    rows = held_out_rows(summary)  # the held-out values as one line, then the note on them
+    values = "; ".join(f"{head}: {text}" for head, text in rows if head != "note")
+    held = [f"{values[0].upper()}{values[1:]}.", *(text for head, text in rows if head == "note")] if rows else []
     md = [f"# {title}", "", facts, "", md_prov, "", f"## {ranked}", "", markdown_table(best) if done else nothing, "",
-          f"![trajectory](figures/{figure.name})", ""]
+          *[line for text in held for line in (text, "")], f"![trajectory](figures/{figure.name})", ""]
     md += [f"![Pareto front](figures/{front.name})", ""] if front else []
     pareto = _pareto_section(summary)
     if pareto:
@@ -363,7 +369,8 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
     md += [f"## Failed evaluations ({len(failed[1])})", ""]
     md += [markdown_table(failed)] if failed[1] else ["None."]
     page = [f"<h1>{html.escape(title)}</h1><p>{html.escape(facts)}</p>{html_prov}<h2>{html.escape(ranked)}</h2>",
-            html_table(best) if done else f"<p>{nothing}</p>", figure_html(figure),
+            html_table(best) if done else f"<p>{nothing}</p>", *(f"<p>{html.escape(text)}</p>" for text in held),
+            figure_html(figure),
             *([figure_html(front)] if front else []),
             *([f"<h2>Pareto front ({len(pareto[1][1])})</h2><p>{html.escape(pareto[0])}</p>",
                html_table(pareto[1])] if pareto else []),

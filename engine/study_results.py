@@ -14,7 +14,7 @@ import numpy as np
 
 from .assemble import canonical_dataset
 from .errors import NasloopError
-from .final_held_out import FinalHeldOut, final_held_out, held_out_values
+from .final_held_out import FinalHeldOut, final_held_out, held_out_metric, held_out_values
 from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
 from .store import RunStore
@@ -194,11 +194,6 @@ class StudyResults:
         killed or unfinished run took its seed from every other pair's test (5 shared seeds tested as 1)."""
         every = sorted(set().union(*(runs.seeds for runs in self.methods.values())))
         return paired_tests(self.finals(budget, every))
-
-
-def held_out_metric(objective: str) -> str | None:
-    """``test_accuracy`` for ``val_accuracy``: the metric that says whether validation was overfit."""
-    return "test_" + objective[len("val_"):] if objective.startswith("val_") else None
 
 
 def other_run(method: Method, seed: int, config: object, study_files: dict[str, str] | None = None,

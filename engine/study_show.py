@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import DataError
 from .run_folders import study_holding
+from .run_held_out import run_held_out
 from .search import summarize
 from .store import RunStore
 from .stored_reading import with_unread_note
@@ -24,6 +25,8 @@ def show_summary(run_dir: str) -> dict[str, Any]:
     method is, and a stopped run is continued by the study's compare, which the folder it is in names."""
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
         summary = with_unread_note(summarize(store), store, unchecked_by="show")
+        if held := run_held_out(store.get_meta("config"), summary):  # as a study's report gives it
+            summary["held_out"] = held
     folder = study_holding(Path(run_dir))
     if summary["stop_reason"] and folder is not None:
         found = _method_of_run(folder, Path(run_dir))

@@ -1,0 +1,54 @@
+"""One run's held-out values (``nasloop show``, a run's report): its best architecture's held-out metric at the
+fidelity it searched and, where its benchmark's final fidelity is higher and the table answers its evaluator, at
+the final one, read and labelled as a study's report reads and labels its columns (:mod:`.final_held_out`).
+
+A study's report gave NB201's 200-epoch test accuracy of each run's chosen cell where the run's own ``show`` and
+report gave only the 12-epoch one it stored: the figure a protocol searching 12 epochs reports took a study, or a
+lookup by hand, for a single run.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .config import SearchConfig
+from .errors import NasloopError
+from .final_held_out import (FinalHeldOut, final_held_out, held_out_heads, held_out_metric, held_out_note,
+                             held_out_values)
+from .metric_heads import with_unit
+from .value_texts import metric_text
+
+
+def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The held-out values of the run whose stored ``config`` and :func:`.search.summarize` ``summary`` are given:
+    ``{"metric", "values": {head: value}}``, and a ``note`` where a final fidelity was looked up or could not be
+    (why). None where the run chose no one architecture with a held-out metric: a front (several objectives), an
+    objective with no held-out twin (``params_m``), no success."""
+    best, metric = summary.get("best"), held_out_metric(str(summary.get("objective") or ""))
+    if "pareto_front" in summary or not best or metric is None:
+        return None
+    try:
+        held = final_held_out(SearchConfig.from_stored(config or {}, source="the run's stored configuration"), metric,
+                              "the run")
+    except NasloopError as exc:  # a configuration this nasloop cannot read: what the run stored is still shown
+        searched = summary.get("fidelity")
+        held = FinalHeldOut(searched, why="" if searched is None else (
+            f"It is at the searched fidelity {searched}, as the run stored it: its configuration cannot be read "
+            f"here ({exc})."))
+    values = held_out_values(held, best["arch"], best.get("metrics") or {}, metric)
+    record: dict[str, Any] = {"metric": metric, "values": dict(zip(held_out_heads(held), values))}
+    if held.lookup is not None or held.why:  # a run of the final fidelity's lone value needs no word
+        record["note"] = held_out_note(held, "the run")
+    return record
+
+
+def held_out_rows(summary: Mapping[str, Any], explained: bool = True) -> list[tuple[str, str]]:
+    """The held-out values of a summary :func:`run_held_out` filled in, as (head with its unit, value) pairs, the
+    note last (as 'note'); none where it has none. Not ``explained`` (``show``'s rows), the note is given only where
+    it says why the value is the searched fidelity's: the heads say the rest, which a report's note spells out."""
+    held = summary.get("held_out")
+    if not held:
+        return []
+    rows = [(with_unit(head, summary["space"], summary["evaluator"], held["metric"]), metric_text(value))
+            for head, value in held["values"].items()]
+    noted = held.get("note") and (explained or len(held["values"]) == 1)
+    return rows + ([("note", held["note"])] if noted else [])
