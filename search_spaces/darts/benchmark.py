@@ -9,8 +9,9 @@ surrogate knows CIFAR-10 only; the other three tasks are among the suite's addit
 (its Table 2), whose accuracies come from the suite's own runs, so they are not marked. There are
 no training times: a lookup's cost is unknown, reported as 0 and marked estimated.
 
-Keys are NASLib's compact form; rows are kept under the canonical genotype string, so an
-architecture whose nodes list their two inputs in the other order finds the same row. Two files
+Keys are NASLib's compact form; rows are kept under the canonical genotype string and looked up by the network's
+functional form (:func:`.genotype.functional_arch`), so an architecture whose nodes list their two inputs in the
+other order, or that numbers two nodes neither of which reads the other the other way, finds the same row. Two files
 import: NASLib's published ``zc_nasbench301.json`` (``{task: {str(compact): {proxy: {"score": s,
 "time": t}, ..., "val_accuracy": v}}}``, keys written as Python prints the compact tuple) and the
 merged ``zc_proxies_partial.json.gz`` (``{"nasbench301": {task: ...}}``, each proxy its score alone).
@@ -20,6 +21,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -29,14 +31,14 @@ from ...engine.data.importing import refuse_another_benchmarks_file
 from ...engine.data.numbers import file_number
 from ...engine.data.sniff import head_text
 from ...engine.data.suite_zero import ZC_FILE, published_score, read_suite_zero
-from ...engine.data.table import Table, row_index
+from ...engine.data.table import Table
 from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from ...engine.metric_units import ACCURACY
 from ..table_files import load_table
-from .genotype import DartsArch, canonical_arch, check_arch, format_arch, parse_arch
+from .genotype import DartsArch, canonical_arch, check_arch, format_arch, functional_arch, parse_arch
 
 TABLE_FILE = "nb301.npz"
 SURROGATE = "NB301 surrogate-predicted validation accuracy %, not a training run"
@@ -55,6 +57,18 @@ HOW_TO_GET = (f"get NAS-Bench-Suite-Zero's {PUBLISHED_FILE} from github.com/auto
 _PUBLISHED_HEAD = re.compile(r'\{\s*"(%s)"\s*:\s*\{\s*"\s*[\[(]\s*[\[(]\s*[\[(]' % "|".join(t.name for t in TASKS))
 """The start of NASLib's per-space file: a task, then a key that is a pair of cells of (input, op) pairs. NB201's,
 NB101's and TransNAS' files start with a task too, but their keys are flat tuples."""
+
+
+@lru_cache(maxsize=8)
+def functional_rows(table: Table) -> dict[str, int]:
+    """``{functional form: row}`` of the table's architectures, built once per loaded table. A row is kept under its
+    file's numbering of the nodes, which another numbering of the same network missed (629 of the 630 CIFAR-10 cells
+    with two nodes that may be swapped), where NB201's and NB101's lookups find every form. Of two rows of one network
+    (no published file has any) the first is found."""
+    rows: dict[str, int] = {}
+    for row, text in enumerate(table.columns["arch"].tolist()):
+        rows.setdefault(format_arch(functional_arch(parse_arch(text))), row)
+    return rows
 
 
 def _space_records(path: Path) -> dict:
@@ -149,8 +163,8 @@ class NB301Benchmark(Benchmark):
         return ["val_accuracy", *(["surrogate"] if found.name == SURROGATE_TASK else [])]  # what query reports
 
     def row(self, arch: DartsArch) -> int | None:
-        # checked: a string or a foreign value failed inside canonical_arch in Python's words (query is public)
-        return row_index(self.table, "arch").get(format_arch(canonical_arch(check_arch(arch))))
+        # checked: a string or a foreign value failed inside functional_arch in Python's words (query is public)
+        return functional_rows(self.table).get(format_arch(functional_arch(check_arch(arch))))
 
     def query(self, arch: DartsArch, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)

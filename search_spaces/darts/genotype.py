@@ -19,6 +19,7 @@ import ast
 import numpy as np
 
 from ...engine.errors import ArchitectureError
+from ..cell_numbering import smallest_numbering
 from ..cell_pairs import canonical_cell, cell_edits, check_cell
 from ..genotype_text import CELLS, check_concat, genotype_pairs, genotype_string, plain_ints, read_genotype
 
@@ -66,6 +67,13 @@ def format_arch(arch: DartsArch) -> str:
 def canonical_arch(arch: DartsArch) -> DartsArch:
     """Each node's two pairs in sorted order: a node sums its inputs, so the order is not part of the network."""
     return tuple(canonical_cell(cell) for cell in arch)  # type: ignore[return-value]
+
+
+def functional_arch(arch: DartsArch) -> DartsArch:
+    """One form for every way of writing the same network: each cell's pairs sorted and its nodes in the smallest of
+    their orders that build it (:mod:`..cell_numbering`). The space's functional hash and the NB301 table's lookup
+    both read it, so a cell written with its nodes in another order finds the row its written form finds."""
+    return tuple(smallest_numbering(cell) for cell in arch)  # type: ignore[return-value]
 
 
 def output_nodes(cell: DartsCell) -> list[int]:

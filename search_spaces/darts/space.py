@@ -24,14 +24,13 @@ from ...engine.context import RunContext
 from ...engine.options import CellStackDepth, Width
 from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
-from ..cell_numbering import smallest_numbering
 from ..cell_pair_graph import cell_pair_graph
 from ..cell_pairs import pairs_onehot
 from ..table_bound import TableBoundSpace
 from ..network_options import checked_classes
 from .benchmark import NB301Benchmark
-from .genotype import (NODES, OPS, DartsArch, canonical_arch, check_arch, format_arch, mutate_arch, neighbours,
-                       output_nodes, parse_arch, sample_arch)
+from .genotype import (NODES, OPS, DartsArch, canonical_arch, check_arch, format_arch, functional_arch, mutate_arch,
+                       neighbours, output_nodes, parse_arch, sample_arch)
 
 
 @register_search_space("darts")
@@ -75,7 +74,7 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
     def functional_hash(self, arch: DartsArch) -> str:
         """The genotype with each node's pairs sorted and the nodes in the smallest of their orders that build the
         same network (:mod:`..cell_numbering`); encodings keep the written order, in which one edit is one change."""
-        return format_arch(tuple(smallest_numbering(cell) for cell in self.validate(arch)))  # type: ignore[arg-type]
+        return format_arch(functional_arch(self.validate(arch)))
 
     def canonical(self, arch: DartsArch) -> DartsArch:
         """Each node's two (input, op) pairs in sorted order: the node sums them, so order is not function."""
