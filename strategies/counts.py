@@ -27,6 +27,9 @@ keeps a design a run can finish."""
 InitCount = Annotated[int, Range(0, MAX_INIT, high_for_new_runs=True)]
 InitDesign = Annotated[int, Range(1, MAX_INIT, high_for_new_runs=True)]
 """bo's ``num_init``: its initial design has at least one point."""
+StartDraws = Annotated[int, Range(1, MAX_INIT, high_for_new_runs=True)]
+"""local's ``start_best_of``: the random draws each climb starts from the best of (naszilla's ``num_init``, 10); at
+least the one a climb starts from, and no more than an initial design, which each restart spends again."""
 
 MAX_BATCH = 10_000
 """Picks a guided strategy queues a round (``batch_size``). predictor-topk draws a number per pick to decide its

@@ -96,7 +96,7 @@ def test_local_search_told_of_its_dropped_start_climbs_on_a_later_resume(tmp_pat
     run = tmp_path / "run"
     resumed_another_way(Climber, "c6-climber", 20, run, data_dir, monkeypatch)  # another restart point drawn
     state = _state(run)
-    assert state["start"] is None and state["current"] is None  # was: the dropped start, never to be told
+    assert state["starts"] == [] and state["current"] is None  # was: the dropped start, never to be told
     assert len(Climber.told) == 1 and len(Climber.told[0]) == 1  # the one proposal dropped, never evaluated
     assert NB201Space().format(Climber.told[0][0]) not in _archs(run)
     assert resume(run, budget=40)["evaluations"] == 40
@@ -118,7 +118,7 @@ def test_each_strategy_forgets_what_it_is_told_was_dropped(nb201_context):
     assert local.outstanding == [space.format(first), space.format(second)]
     restart = LocalSearch(space, seed=0)
     restart.dropped(restart.ask(1))
-    assert restart.start is None
+    assert restart.starts == [] and restart.start_drawn == 0  # drawn afresh
     guided = PredictorTopK(space, seed=0, predictor=RandomPredictor(space), context=nb201_context, warmup=None)
     kept, dropped = guided.ask(2)
     guided.dropped([dropped])
