@@ -62,9 +62,9 @@ NB101's and TransNAS' files start with a task too, but their keys are flat tuple
 @lru_cache(maxsize=8)
 def functional_rows(table: Table) -> dict[str, int]:
     """``{functional form: row}`` of the table's architectures, built once per loaded table. A row is kept under its
-    file's numbering of the nodes, which another numbering of the same network missed (629 of the 630 CIFAR-10 cells
-    with two nodes that may be swapped), where NB201's and NB101's lookups find every form. Of two rows of one network
-    (no published file has any) the first is found."""
+    file's numbering of the nodes, which another numbering of the same network missed (629 of the 725 CIFAR-10 cells
+    with two nodes of their normal cell numbered the other way), where NB201's and NB101's lookups find every form. Of
+    two rows of one network (no published file has any) the first is found."""
     rows: dict[str, int] = {}
     for row, text in enumerate(table.columns["arch"].tolist()):
         rows.setdefault(format_arch(functional_arch(parse_arch(text))), row)
