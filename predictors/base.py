@@ -28,7 +28,7 @@ from ..engine.options import Configurable, takes
 from ..engine.types import Arch
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from .saved_state import RECORD, FormattedRows, checked_load, record
-from .targets import checked_targets
+from .targets import checked_targets, fitted_on_copies
 
 
 @contextmanager
@@ -175,6 +175,8 @@ class Predictor(Configurable, ABC):
         owner = next(c for c in cls.__mro__ if "predict" in c.__dict__)  # a mixin's, no Predictor: was unchecked
         if owner is cls or not issubclass(owner, Predictor):
             cls.predict = _checked(owner.__dict__["predict"])  # type: ignore[method-assign]
+        if "_fit" in cls.__dict__:  # handed copies: one shuffling them in place reordered what its state saves
+            cls._fit = fitted_on_copies(cls.__dict__["_fit"])  # type: ignore[method-assign]
         if "load_state_dict" in cls.__dict__:  # a state made by another predictor, space or options is refused first
             cls.load_state_dict = checked_load(cls.__dict__["load_state_dict"])  # type: ignore[method-assign]
 

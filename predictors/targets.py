@@ -3,10 +3,15 @@
 Copied: ``np.asarray`` handed back the caller's own float64 array, kept as the predictor's ``_y``, so ``t -= t.mean()``
 after ``fit(cells, t)`` moved what EmProx and a blend predict (they read ``_y`` at predict time), what
 ``state_dict()`` saved and what ``update`` refitted on. Any iterable is taken, a generator too, as architectures are.
+
+A predictor's ``_fit`` is handed copies too (:func:`fitted_on_copies`): ``fit`` handed it the very list and array it
+keeps and saves, so one shuffling them in place (a user's minibatch loop) broke the pairs its state saved (30 of 35
+NB201 archs saved beside another cell's score after 40 bananas lookups) and the rows a run store appends to.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+import functools
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -41,3 +46,13 @@ def checked_targets(archs: Sequence[Arch], y: Any) -> np.ndarray:
         raise ConfigError(f"targets reach {largest:.3g} in size, past the {TARGET_LIMIT:g} a predictor computes "
                           "with; rescale them (e.g. to thousands or millions) before fitting")
     return y
+
+
+def fitted_on_copies(fit: Callable[..., Any]) -> Callable[..., Any]:
+    """``fit`` (a predictor class's ``_fit``) handed a new list of the architectures and a new array of the targets:
+    the base's ``fit``, and ``_update``s refitting on everything, pass the predictor's own ``_archs`` and ``_y``,
+    which its ``state_dict`` saves as rows that only grow. About 0.1 ms a fit on 20,000 rows."""
+    @functools.wraps(fit)
+    def copied(self: Any, archs: Sequence[Arch], y: np.ndarray, *args: Any, **kwargs: Any) -> Any:
+        return fit(self, list(archs), np.array(y, dtype=np.float64), *args, **kwargs)
+    return copied
