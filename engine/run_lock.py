@@ -38,8 +38,9 @@ def _holder(path: Path) -> str:
             text = path.read_text(encoding="ascii", errors="replace").strip()
         except OSError:
             text = ""  # not written yet, or deleted by hand
-        if text.isdigit():
-            return text
+        pid = text.split(maxsplit=1)[0] if text else ""  # a new study's lock writes a word after it
+        if pid.isdigit():
+            return pid
         time.sleep(0.01)
     return ""
 
@@ -71,6 +72,8 @@ class RunLock:
     """Held while a search writes ``run_dir``; a second writer fails in one line naming the holder."""
 
     file_name = LOCK_NAME
+    mark = ""
+    """Words written after the pid: a new study's :data:`MADE_FOLDER`."""
 
     def __init__(self, run_dir: str | Path) -> None:
         self.run_dir = Path(run_dir)
@@ -118,7 +121,7 @@ class RunLock:
         self._fds = (folder, fd)
         try:
             os.ftruncate(fd, 0)
-            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            os.pwrite(fd, f"{os.getpid()}{self.mark}".encode(), 0)
         except BaseException:  # a full disk: a retry in this process must not find its own locks held
             self.__exit__()
             raise
@@ -170,11 +173,21 @@ def holds_a_run(run_dir: Path) -> ConfigError:
                        f"if it is the one you meant, with 'nasloop search --resume {run_dir}')")
 
 
+MADE_FOLDER = "made-its-folder"
+"""The word a new study's lock file holds after the pid where the study made its folder: a user's own folder, made
+before a ``compare --out`` into it was killed, is the user's to remove."""
+
+
 class StudyLock(RunLock):
     """Held while ``nasloop compare`` runs a study: a second one on the same folder found every run locked and
     then rewrote the report from none of them."""
 
     file_name = "study.lock"
+
+    def __init__(self, run_dir: str | Path, made: bool = False) -> None:
+        """``made``: the new study made ``run_dir``, so a kill's leftover may remove it (``study_leftover``)."""
+        super().__init__(run_dir)
+        self.mark = f" {MADE_FOLDER}" if made else ""
 
     def busy(self, holder: str) -> str:
         return (f"the study {self.run_dir} is being run by {holder}; wait for it to finish, or stop it first (the "
@@ -191,12 +204,12 @@ def new_study_lock(folder: Path, kept: Callable[[], bool]) -> Iterator[None]:
     (the first holds it) or makes it anew. One that opened the lock file before its removal does not lock a file no
     path names beside a third's new one: see ``RunLock._lock_file``."""
     made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
-    had_lock_file = (folder / StudyLock.file_name).exists()
+    had_lock_file, made_folder = (folder / StudyLock.file_name).exists(), not folder.exists()
     with contextlib.ExitStack() as held:
         for attempt in range(5):  # a folder another new study removed between our mkdir and our lock: made anew
             folder.mkdir(parents=True, exist_ok=True)
             try:
-                lock = held.enter_context(StudyLock(folder))
+                lock = held.enter_context(StudyLock(folder, made=made_folder))
                 break
             except FileNotFoundError:
                 if attempt == 4:
