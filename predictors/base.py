@@ -25,6 +25,7 @@ from ..engine.appended_rows import AppendedRows
 from ..engine.errors import ConfigError, UnsupportedError, check_base_init, check_requires, one_line
 from ..engine.registry import PREDICTORS, refusal_for
 from ..engine.options import Configurable, takes
+from ..engine.parsed_texts import parsed
 from ..engine.types import Arch
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from .saved_state import RECORD, FormattedRows, checked_load, record
@@ -255,7 +256,7 @@ class Predictor(Configurable, ABC):
     def _restore_data(self, state: dict[str, Any]) -> None:
         """The architectures and targets of a :meth:`state_dict`, for subclasses that restore weights too."""
         self._require(state, "archs", "y")
-        self._archs = [self.space.parse(a) for a in state["archs"]]
+        self._archs = [parsed(self.space, a) for a in state["archs"]]  # a guided strategy's parsed once
         self._y = np.asarray(state["y"], dtype=np.float64)
 
     def _require(self, state: Any, *keys: str) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 from ..engine.errors import ConfigError, NasloopError, UnsupportedError, check_base_init, check_requires
 from ..engine.registry import STRATEGIES
 from ..engine.options import Configurable, takes
+from ..engine.parsed_texts import parsed
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
 
@@ -192,4 +193,4 @@ class Strategy(Configurable, ABC):
         return self.space.format(arch)
 
     def _load(self, text: str) -> Arch:
-        return self.space.parse(text)
+        return parsed(self.space, text)  # once for the strategy and its predictor, while a guided one loads

@@ -42,6 +42,7 @@ from ..engine.registry import PREDICTORS, STRATEGIES
 from ..engine.space_checks import checked_moves, enumerated, enumerated_hashes
 from ..engine.appended_rows import AppendedRows, lifted, put_back
 from ..engine.key_code import key_code
+from ..engine.parsed_texts import parsed_once
 from ..engine.state_json import snapshot
 from ..engine.types import Arch, Observation
 from ..predictors.base import Predictor, checked_prediction
@@ -138,10 +139,11 @@ class PredictorGuidedStrategy(Strategy):
         for arch in archs:
             self.pending.pop(self.space.hash(arch), None)
 
-    def _observe(self, key: str, arch: Arch, score: float | None) -> None:
-        """Record a told architecture and its saved row together, so ``state_dict`` formats each row once."""
+    def _observe(self, key: str, arch: Arch, score: float | None, text: str | None = None) -> None:
+        """Record a told architecture and its saved row together, so ``state_dict`` formats each row once; ``text``:
+        the row's text as this code formatted it before (a resume's), else formatted now."""
         self.observed[key] = (arch, score)
-        self._observed_rows.append([self._dump(arch), score, key])
+        self._observed_rows.append([self._dump(arch) if text is None else text, score, key])
 
     def _initial_pick(self) -> Arch:
         """The best-ranked unseen architecture of the zero-cost warm-up, else a random one.
@@ -290,18 +292,23 @@ class PredictorGuidedStrategy(Strategy):
                 "key_code": self._key_code}  # what hashed the saved rows: a load reads them by it
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        with parsed_once(self.space):  # each text once, for the strategy and its predictor (engine/parsed_texts.py)
+            self._load_parsed(state)
+
+    def _load_parsed(self, state: dict[str, Any]) -> None:
         super().load_state_dict(state)
         self.asked_init, self.fed, self.rounds = (saved_count(state[key], key)
                                                   for key in ("asked_init", "fed", "rounds"))
         self.observed, self._observed_rows = {}, []
-        # each row's hash as saved where this code hashed it (20,000 NB101 cells: 4.7 s hashed again); a row saved
-        # before hashes were kept ([text, score]), or by other code, hashed again
+        # each row's hash and text as saved where this code hashed and formatted it (20,000 NB101 cells: 4.7 s
+        # hashed again, 1.1 s formatted); a row saved before hashes were kept ([text, score]), or by other code, anew
         hashed = state.get("key_code") is not None and state.get("key_code") == self._key_code
         for text, score, *key in state["observed"]:
             arch = self._load(text)
-            if not hashed or len(key) != 1 or not isinstance(key[0], str):
-                key = [self.space.hash(arch)]
-            self._observe(key[0], arch, saved_score(score, f"the score saved with {text!r:.60}", missing_allowed=True))
+            kept = hashed and len(key) == 1 and isinstance(key[0], str) and isinstance(text, str)
+            self._observe(key[0] if kept else self.space.hash(arch), arch,
+                          saved_score(score, f"the score saved with {text!r:.60}", missing_allowed=True),
+                          text if kept else None)
         if self.fed > len(self._training_set()):
             raise ValueError(f"fed is {self.fed}, more than the {len(self._training_set())} results it saved")
         self.pending = {self.space.hash(a): a for a in map(self._load, state["pending"])}
