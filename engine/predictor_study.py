@@ -311,8 +311,8 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
                 if on_aside is not None:
                     on_aside(f"the predictor study {kind} in {folder} is set aside as {moved} (nothing deleted)")
             folder.mkdir(parents=True, exist_ok=True)
-            if replace:  # the study set aside keeps its lock; this folder is new
-                held.enter_context(StudyLock(folder))
+            if replace:  # the study set aside keeps its lock; this folder is new, a kill's leftover to remove
+                held.enter_context(StudyLock(folder, made=True))
             # the requests: what a report finds unmeasured; the ranked fidelity: what its records are checked against
             now = {**data, **({RESOLVED_KEY: resolved.kept()} if resolved.kept() or RESOLVED_KEY in kept else {})}
             if not grid_path.exists() or older or asked != requests or (ranked and RANKED not in kept) or any(
