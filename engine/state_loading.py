@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..search_spaces.base import SearchSpace
 from ..strategies.base import Strategy, UnreadableState
 from .errors import ArchitectureError, DataError, describe_exception
+from .parsed_texts import parsed_once
 from .registry import defined_by_nasloop
 from .store import RunStore
 from .store_rows import RESTORE
@@ -16,8 +17,10 @@ def load_run_state(space: SearchSpace, strategy: Strategy,
     """The run's stored architectures as ``space`` reads them (:func:`.stored_keys.stored_architectures`), and
     ``strategy`` restored from ``store``, with the step its state was saved at (None: none saved). A state the run
     cannot continue from (a pretrained file that changed) or a stored architecture the space does not read fails
-    here, before the run is marked running, on a resume with nothing to do too."""
-    return stored_architectures(store, space), load_saved_state(strategy, store)
+    here, before the run is marked running, on a resume with nothing to do too. Each stored text is parsed once for
+    the record and the strategy (:mod:`.parsed_texts`)."""
+    with parsed_once(space):
+        return stored_architectures(store, space), load_saved_state(strategy, store)
 
 
 def load_saved_state(strategy: Strategy, store: RunStore) -> int | None:

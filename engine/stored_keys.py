@@ -13,6 +13,7 @@ from typing import Callable
 
 from ..search_spaces.base import SearchSpace
 from .key_code import KEY_CODE
+from .parsed_texts import parsed
 from .errors import ArchitectureError, DataError, describe_exception, one_line
 from .registry import defined_by_nasloop
 from .store import RunStore, Trial
@@ -26,7 +27,7 @@ def stored_arch(path: Path, space: SearchSpace, trial_id: int, text: str) -> Arc
     nasloop's own space refuses was edited in the store: damage, not the user's input. A user's space may instead
     have changed how it writes since the run stored the trial, so its line says both fixes."""
     try:
-        return space.parse(text)
+        return parsed(space, text)  # once for the record and the strategy, while a resume loads them
     except Exception as exc:  # a user's space may fail in any way on a string it does not read
         held = one_line(repr(text), 200)  # an edited store may hold any length
         if not defined_by_nasloop(type(space)):

@@ -8,6 +8,10 @@ import json
 
 import numpy as np
 
+from nasloop.engine.cli import main
+from nasloop.engine.context import RunContext
+from nasloop.engine.state_loading import load_run_state
+from nasloop.engine.store import RunStore
 from nasloop.engine.types import Observation
 from nasloop.predictors.baselines import RandomPredictor
 from nasloop.predictors.blend import BlendPredictor
@@ -56,3 +60,17 @@ def test_a_predictor_loaded_on_its_own_parses_its_texts():
     again = RandomPredictor(space)
     again.load_state_dict(first.state_dict())
     assert [space.format(arch) for arch in again._archs] == first.state_dict()["archs"]
+
+
+def test_a_resume_reads_the_stored_trials_and_the_strategy_state_as_the_same_cells(tmp_path, data_dir):
+    """The run's record of its trials was parsed a third time (20,000 more NB101 parses)."""
+    run = tmp_path / "run"
+    assert main(["search", "--space", "nb101", "--strategy", "predictor-topk", "--predictor", "random", "--seed", "5",
+                 "--strategy-opt", "pool_size=20", "--budget", "14", "--quiet", "--data-dir", str(data_dir),
+                 "--run-dir", str(run)]) == 0
+    space = NB101Space(RunContext(data_dir=str(data_dir)))
+    strategy = PredictorTopK(space, seed=5, predictor=RandomPredictor(space, seed=5), pool_size=20, warmup=None)
+    with RunStore.in_run_dir(run, readonly=True) as store:
+        stored, _ = load_run_state(space, strategy, store)
+    assert len(strategy.observed) == len(stored) == 14
+    assert all(stored[space.format(arch)] is arch for arch, _ in strategy.observed.values())
