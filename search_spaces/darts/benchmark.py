@@ -21,7 +21,6 @@ from __future__ import annotations
 import ast
 import math
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -36,6 +35,7 @@ from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
+from ..functional_rows import functional_rows
 from ...engine.metric_units import ACCURACY
 from ..table_files import load_table
 from .genotype import DartsArch, canonical_arch, check_arch, format_arch, functional_arch, parse_arch
@@ -59,16 +59,12 @@ _PUBLISHED_HEAD = re.compile(r'\{\s*"(%s)"\s*:\s*\{\s*"\s*[\[(]\s*[\[(]\s*[\[(]'
 NB101's and TransNAS' files start with a task too, but their keys are flat tuples."""
 
 
-@lru_cache(maxsize=8)
-def functional_rows(table: Table) -> dict[str, int]:
-    """``{functional form: row}`` of the table's architectures, built once per loaded table. A row is kept under its
-    file's numbering of the nodes, which another numbering of the same network missed (629 of the 725 CIFAR-10 cells
-    with two nodes of their normal cell numbered the other way), where NB201's and NB101's lookups find every form. Of
-    two rows of one network (no published file has any) the first is found."""
-    rows: dict[str, int] = {}
-    for row, text in enumerate(table.columns["arch"].tolist()):
-        rows.setdefault(format_arch(functional_arch(parse_arch(text))), row)
-    return rows
+def functional_forms(table: Table) -> list[str]:
+    """Each row's functional form, by which :func:`..functional_rows.functional_rows` indexes the table: a row is
+    kept under its file's numbering of the nodes, which another numbering of the same network missed (629 of the
+    725 CIFAR-10 cells with two nodes of their normal cell numbered the other way), where NB201's and NB101's
+    lookups find every form. No published file has two rows of one network."""
+    return [format_arch(functional_arch(parse_arch(text))) for text in table.columns["arch"].tolist()]
 
 
 def _space_records(path: Path) -> dict:
@@ -164,7 +160,7 @@ class NB301Benchmark(Benchmark):
 
     def row(self, arch: DartsArch) -> int | None:
         # checked: a string or a foreign value failed inside functional_arch in Python's words (query is public)
-        return functional_rows(self.table).get(format_arch(functional_arch(check_arch(arch))))
+        return functional_rows(self.table, functional_forms).get(format_arch(functional_arch(check_arch(arch))))
 
     def query(self, arch: DartsArch, task: str, fidelity: int | None = None) -> Result:
         found = self.task(task)

@@ -22,6 +22,7 @@ import numpy as np
 
 from ...engine.errors import ArchitectureError
 from ...engine.options import CellStackDepth, Width
+from ..cell_numbering import smallest_numbering
 from ..cell_pairs import canonical_cell, cell_edits, check_cell, is_int
 from ..genotype_text import CELLS, check_concat, genotype_pairs, genotype_string, read_genotype
 from .families import FAMILIES, Family
@@ -155,6 +156,14 @@ def format_arch(arch: NdsArch, family: Family) -> str:
 def canonical_arch(arch: NdsArch) -> NdsArch:
     """Each node's two pairs in sorted order: a node sums its two ops, so their order is not function."""
     return arch._replace(normal=canonical_cell(arch.normal), reduce=canonical_cell(arch.reduce))
+
+
+def functional_arch(arch: NdsArch) -> NdsArch:
+    """One form for every way of writing the same network: each cell's pairs sorted and its nodes in the smallest of
+    their orders that build it (:mod:`..cell_numbering`; in a loose-end family the output, the nodes nothing reads,
+    follows the numbering). The space's functional hash, and its table's lookup and import, read it."""
+    return arch._replace(normal=smallest_numbering(tuple(map(tuple, arch.normal))),
+                         reduce=smallest_numbering(tuple(map(tuple, arch.reduce))))
 
 
 def sample_arch(rng: np.random.Generator, family: Family, widths: Sequence[int], depths: Sequence[int]) -> NdsArch:

@@ -27,13 +27,12 @@ from ...engine.errors import ConfigError
 from ...engine.options import CellStackDepth, Width
 from ...engine.registry import register_search_space
 from ..base import GraphEncoding, NetworkSpace
-from ..cell_numbering import smallest_numbering
 from ..cell_pair_graph import cell_pair_graph
 from ..cell_pairs import pairs_onehot
 from ..table_bound import TableBoundSpace
 from ..network_options import checked_classes
-from .arch import (IMAGENET_SMALLEST_WIDTH, NdsArch, canonical_arch, check_arch, format_arch, neighbours,
-                   output_nodes, parse_arch, sample_arch)
+from .arch import (IMAGENET_SMALLEST_WIDTH, NdsArch, canonical_arch, check_arch, format_arch, functional_arch,
+                   neighbours, output_nodes, parse_arch, sample_arch)
 from .families import CIFAR_DEPTHS, CIFAR_WIDTHS, VARIANTS, Variant
 
 SAME_OPS = {"input": "input", "output": "output", "skip_connect": "skip", "max_pool_3x3": "max_pool3x3",
@@ -113,9 +112,7 @@ class NdsSpace(TableBoundSpace, NetworkSpace):
     def functional_hash(self, arch: NdsArch) -> str:
         """The string with each node's pairs sorted and the nodes in the smallest of their orders that build the
         same network (:mod:`..cell_numbering`); encodings keep the written order, in which one edit is one change."""
-        arch = self.validate(arch)
-        return format_arch(arch._replace(normal=smallest_numbering(arch.normal),
-                                         reduce=smallest_numbering(arch.reduce)), self.family)
+        return format_arch(functional_arch(self.validate(arch)), self.family)
 
     def canonical(self, arch: NdsArch) -> NdsArch:
         """Each node's two (input, op) pairs in sorted order: the node sums them."""
