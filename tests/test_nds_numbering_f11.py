@@ -2,7 +2,8 @@
 
 A node's two inputs in either order, and the nodes numbered in any order that keeps each after the nodes it reads,
 are one network (the space's functional hash says so: the output, every node or the loose ends, follows the
-numbering). Each table found a row only under its file's numbering.
+numbering). Each table found a row only under its file's numbering, and its import kept one network sampled twice,
+written in two numberings, as two networks.
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nasloop.engine import cli
 from nasloop.engine.assemble import build_context
+from nasloop.engine.data.table import Table
 from nasloop.engine.registry import SEARCH_SPACES
 from nasloop.search_spaces.cell_pairs import canonical_cell
 from nasloop.search_spaces.nds.arch import NdsCell, from_genotype, output_nodes
@@ -65,6 +68,26 @@ def test_every_nds_table_finds_a_held_network_in_each_of_its_forms(tmp_path: Pat
     ops = len(variant.family.ops)
     changed = [o._replace(normal=((o.normal[0][0], (o.normal[0][1] + 1) % ops),) + o.normal[1:]) for o in others]
     assert not any(bench.holds(changed))
+
+
+def test_one_network_sampled_twice_in_two_numberings_is_one_row_of_both_runs(tmp_path: Path, capsys) -> None:
+    family = VARIANTS["nds-enas"].family
+    records = nds_records("nds-enas", 3, seed=12)
+    normal = tuple((source, family.ops.index(op)) for op, source in records[0]["net"]["genotype"]["normal"])
+    twin = copy.deepcopy(records[0])
+    other = next(form for form in _numberings(normal) if canonical_cell(form) != canonical_cell(normal))  # renumbered
+    twin["net"]["genotype"]["normal"] = [[family.ops[op], source] for source, op in other]
+    twin["net"]["genotype"]["normal_concat"] = output_nodes(other, family)
+    twin["test_ep_top1"] = [error + 2.0 for error in twin["test_ep_top1"]]
+    write_nds_file(tmp_path / "ENAS.json", records + [twin])
+    assert cli.main(["data", "import", "--space", "nds", str(tmp_path / "ENAS.json"), "--out", str(tmp_path)]) == 0
+    assert "4 trained networks, 3 distinct" in capsys.readouterr().out
+    table = Table.load(tmp_path / "nds-enas.npz")
+    bench = BENCHMARK_CLASSES["nds-enas"](tmp_path)
+    net = twin["net"]
+    row = bench.row(from_genotype(net["genotype"], net["width"], net["depth"], family))
+    assert len(table.columns["arch"]) == 3 and table.columns["runs"][row] == 2
+    assert table.columns["cifar10@10:test_accuracy"][row] == pytest.approx(100 - records[0]["test_ep_top1"][-1] - 1.0)
 
 
 def test_a_held_one_edit_neighbour_in_another_numbering_is_a_neighbour(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ training curves that are not kept. NDS reports no validation split: the table's 
 test accuracy, ``100 - error``, after each epoch (the fidelities).
 
 A network sampled twice is one row whose accuracies are the mean of its runs (``runs`` counts
-them). Every network of a design-space file is trained one way; a file whose records' ``optim``
+them), also where the two records number its nodes differently (:func:`.arch.functional_arch`), under
+the first record's form. Every network of a design-space file is trained one way; a file whose records' ``optim``
 (base_lr, wd, max_ep...) or training options in ``net`` (auxiliary head, drop-path) differ sweeps
 training settings (``DARTS_lr-wd.json``) and is refused, as are files of different recipes imported
 into one table. The recipe is kept in the table's metadata.
@@ -33,7 +34,7 @@ from ...engine.data.numbers import file_number
 from ...engine.data.sniff import content_text
 from ...engine.data.table import Table, column_name
 from ...engine.errors import ArchitectureError, DataError
-from .arch import OtherFamilyError, canonical_arch, check_size, format_arch, from_genotype
+from .arch import OtherFamilyError, canonical_arch, check_size, format_arch, from_genotype, functional_arch
 from .families import FAMILIES, Family, Variant
 
 _OP_NAME = re.compile(r'\[\s*"([a-z0-9_]+)"\s*,\s*\d+\s*\]')
@@ -183,7 +184,7 @@ def refuse_mixed_recipes(tables: list[Table], names: Sequence[str] | None = None
 
 
 def import_nds(path: Path, variant: Variant) -> Table:
-    """The records of one NDS file as ``variant``'s table: one row per canonical architecture."""
+    """The records of one NDS file as ``variant``'s table: one row per network (in any of its forms)."""
     family, task = variant.family, variant.dataset
     rows: dict[str, dict[str, Any]] = {}
     records = _records(path)
@@ -205,17 +206,20 @@ def import_nds(path: Path, variant: Variant) -> Table:
                             ) from None
         except ArchitectureError as exc:
             raise DataError(f"{exc}; the record is damaged: replace the file ({HOW_TO_GET})") from None
-        row = rows.setdefault(format_arch(arch, family), {"arch": arch, "errors": [], "params": [], "flops": []})
+        # by its network: one sampled twice in two numberings of its nodes is one row, under its first form
+        first = {"arch": arch, "text": format_arch(arch, family), "errors": [], "params": [], "flops": []}
+        row = rows.setdefault(format_arch(functional_arch(arch), family), first)
         row["errors"].append(_errors(record, where))
         row["params"].append(_count(record, "params", where))
         row["flops"].append(_count(record, "flops", where))
     recipe = _recipe(path, records)
-    archs = sorted(rows)
+    by_text = sorted(rows.values(), key=lambda row: row["text"])  # the rows' order of a table keyed by written form
+    archs = [row["text"] for row in by_text]
     epochs = max(len(e) for row in rows.values() for e in row["errors"])
     columns: dict[str, np.ndarray] = {"arch": np.asarray(archs)}
     accuracy = np.full((len(archs), epochs), np.nan)
-    for r, arch in enumerate(archs):
-        runs = rows[arch]["errors"]
+    for r, found in enumerate(by_text):
+        runs = found["errors"]
         padded = np.full((len(runs), epochs), np.nan)
         for k, errors in enumerate(runs):
             padded[k, :len(errors)] = errors
@@ -223,8 +227,8 @@ def import_nds(path: Path, variant: Variant) -> Table:
     for epoch in range(epochs):
         columns[column_name(task, epoch + 1, "test_accuracy")] = accuracy[:, epoch]
     for key in ("params", "flops"):
-        columns[key] = np.array([_mean(np.array(rows[a][key])[:, None])[0] for a in archs])
-    columns["runs"] = np.array([len(rows[a]["errors"]) for a in archs], dtype=np.int64)
+        columns[key] = np.array([_mean(np.array(row[key])[:, None])[0] for row in by_text])
+    columns["runs"] = np.array([len(row["errors"]) for row in by_text], dtype=np.int64)
     widths = sorted({row["arch"].width for row in rows.values()})
     depths = sorted({row["arch"].depth for row in rows.values()})
     if variant.fixed_width_depth and len(widths) * len(depths) > 1:  # was written as the fix-w-d table regardless
