@@ -80,7 +80,7 @@ class NdsBenchmark(Benchmark):
     @classmethod
     def functional_forms(cls, table: Table) -> list[str]:
         """Each row's functional form (:func:`.arch.functional_arch`), which indexes the rows: the cells parsed once
-        for :meth:`cells` (parsing took two thirds of the index's 3 s on 5,000 NASNet rows)."""
+        for :meth:`cells` (parsing is about two thirds of the time: 1.6 of 2.2 s on 5,000 NASNet rows)."""
         family = cls.variant.family
         return [format_arch(functional_arch(arch), family) for arch in _cells(table, cls.variant.name)]
 
