@@ -82,8 +82,10 @@ def held_out_values(held: FinalHeldOut, arch: str | None, metrics: Mapping[str, 
                     metric: str | None) -> list[float]:
     """The held-out values of the architecture a run chose (``arch``, with the ``metrics`` it stored; None: none),
     in the order of :func:`held_out_heads`: at the final fidelity (looked up) then as stored, or as stored alone; NaN
-    where there is no held-out ``metric`` or no architecture. One reading for a study's columns and a run's lines."""
-    stored = float(metrics.get(metric, math.nan)) if arch is not None and metric else math.nan
+    where there is no held-out ``metric`` or no architecture. One reading for a study's columns and a run's lines; a
+    run's summary writes a NaN it stored as None (JSON's), on which ``show`` and ``report`` failed in a TypeError."""
+    value = metrics.get(metric) if arch is not None and metric else None
+    stored = math.nan if value is None else float(value)
     if held.lookup is None:
         return [stored]
     return [held.lookup(arch) if arch is not None and metric else math.nan, stored]

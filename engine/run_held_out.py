@@ -8,6 +8,7 @@ lookup by hand, for a single run.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 from .config import SearchConfig
@@ -22,7 +23,8 @@ def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] |
     """The held-out values of the run whose stored ``config`` and :func:`.search.summarize` ``summary`` are given:
     ``{"metric", "values": {head: value}}``, and a ``note`` where a final fidelity was looked up or could not be
     (why). None where the run chose no one architecture with a held-out metric: a front (several objectives), an
-    objective with no held-out twin (``params_m``), no success."""
+    objective with no held-out twin (``params_m``), no success, no value of it (NB101's and NB301's tables hold no
+    test accuracy: every run of theirs read 'held-out of chosen: –', with a note on the final fidelity at 12 epochs)."""
     best, metric = summary.get("best"), held_out_metric(str(summary.get("objective") or ""))
     if "pareto_front" in summary or not best or metric is None:
         return None
@@ -35,6 +37,8 @@ def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] |
             f"It is at the searched fidelity {searched}, as the run stored it: its configuration cannot be read "
             f"here ({exc})."))
     values = held_out_values(held, best["arch"], best.get("metrics") or {}, metric)
+    if not any(map(math.isfinite, values)):
+        return None
     record: dict[str, Any] = {"metric": metric, "values": dict(zip(held_out_heads(held), values))}
     if held.lookup is not None or held.why:  # a run of the final fidelity's lone value needs no word
         record["note"] = held_out_note(held, "the run")
