@@ -173,11 +173,11 @@ class Predictor(Configurable, ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         check_requires(cls, "predictor")
-        owner = next(c for c in cls.__mro__ if "predict" in c.__dict__)  # a mixin's, no Predictor: was unchecked
-        if owner is cls or not issubclass(owner, Predictor):
-            cls.predict = _checked(owner.__dict__["predict"])  # type: ignore[method-assign]
-        if "_fit" in cls.__dict__:  # handed copies: one shuffling them in place reordered what its state saves
-            cls._fit = fitted_on_copies(cls.__dict__["_fit"])  # type: ignore[method-assign]
+        # predict checked, _fit handed copies (fitted_on_copies): the class's own, or its mixin's, which none wrapped
+        for name, wrap in (("predict", _checked), ("_fit", fitted_on_copies)):
+            owner = next(c for c in cls.__mro__ if name in c.__dict__)
+            if owner is cls or not issubclass(owner, Predictor):
+                setattr(cls, name, wrap(owner.__dict__[name]))
         if "load_state_dict" in cls.__dict__:  # a state made by another predictor, space or options is refused first
             cls.load_state_dict = checked_load(cls.__dict__["load_state_dict"])  # type: ignore[method-assign]
 
