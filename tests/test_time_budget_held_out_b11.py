@@ -18,16 +18,9 @@ from scipy import stats
 from nasloop.engine.cli import main
 from nasloop.engine.store import RunStore
 
+from .test_final_held_out_f10 import _cells
+
 SECONDS, SEEDS, METHODS = 3000, 3, ("random", "local")
-
-
-def _cells(report: Path) -> dict[str, dict[str, str]]:
-    """The report's results table: each method's cells by column head."""
-    lines = report.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("| method |"))
-    head = lines[start].strip("| ").split(" | ")
-    rows = [line.strip("| ").split(" | ") for line in itertools.takewhile(bool, lines[start + 2:])]
-    return {row[0]: dict(zip(head, row)) for row in rows}
 
 
 def _t_text(values: list[float], digits: int) -> str:
