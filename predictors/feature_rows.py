@@ -10,7 +10,8 @@ fidelity, and the state of every data folder searched (each entry's name, size a
 proxy file or precomputed ``nasloop proxies`` file added or rewritten since gives fresh rows; vector encodings and
 graph features read none, and their builds (each gp and mlp) list no folder. Feature sets computing a proxy on the
 networks keep rows of their own (their scores depend on the scorer's images and settings, and the note that they
-build every network must stay true). Nothing is kept across processes.
+build every network must stay true). Nothing here is kept across processes (a whole space's graph features
+are: :mod:`.graph_table`).
 
 Memory: an NB201 row of the forest's default features (13 proxies and 74 graph features) is 87 floats, 15,625
 rows 10.9 MB of floats and 2.3 MB of row objects and their table (:data:`ROW_OVERHEAD` a row); but NB101's 30,001

@@ -22,7 +22,8 @@ on NB201 the extra columns cost a forest 0.1 tau at 8 training cells and moved n
 0.01 (README). Every path count, by length, comes from one mechanism: a count vector stepped
 along the arcs from the input (or back from the output), over the whole graph or over the arcs
 among one op's or one subset's nodes, batched over the graphs of a call with numpy; no feature
-depends on how a space numbers its nodes.
+depends on how a space numbers its nodes. A call asking for most of an enumerable space reads the whole space's
+table, kept on disk between processes (:mod:`.graph_table`).
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.types import Arch
-from ..search_spaces.base import SearchSpace
+from ..search_spaces.base import SearchSpace, enumerable
+from .graph_table import whole_table
 
 GLOBAL_FEATURES = ("paths", "shortest_path", "longest_path", "input_out_degree", "output_in_degree", "live_nodes",
                    "arcs")
@@ -71,6 +73,19 @@ class GraphFeatures:
         if not len(archs):
             return np.zeros((0, len(self.names)))
         archs = list(archs)
+        size = self.space.size if enumerable(self.space) else None
+        if not size or 2 * len(archs) < size:  # a few architectures: computed (a whole table missing costs them all)
+            return self._rows(archs)
+        # ranking (most of) the space: its whole table, kept on disk between processes (a feature set keeps the rows
+        # it reads, so a process asks for it about once a predictor)
+        listed, rows = whole_table(self.space, self.names, __name__, self._rows)
+        whole = dict(zip(listed, rows))
+        absent = [arch for arch in archs if arch not in whole]  # a form the space does not enumerate
+        extra = dict(zip(absent, self._rows(absent))) if absent else {}
+        return np.stack([extra[arch] if arch in extra else whole[arch] for arch in archs])
+
+    def _rows(self, archs: list[Arch]) -> np.ndarray:
+        """The features of ``archs`` computed, in batches of :data:`CHUNK` graphs."""
         chunks = [np.concatenate([self._view(archs[i:i + CHUNK], view) for view in self.views], axis=1)
                   for i in range(0, len(archs), CHUNK)]
         return np.concatenate(chunks, axis=0)

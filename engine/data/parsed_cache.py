@@ -9,13 +9,13 @@ misses and parses again, and the entry then written replaces the file's older on
 ``.npz`` loaded with ``allow_pickle=False``, its members checked for a decompression bomb; one that cannot be read,
 or that its reader's check refuses, is parsed again and rewritten, never trusted. It is written under a temporary
 name and renamed into place, so a reader never sees half of one; a cache folder that cannot be written (read-only,
-or none) only costs the parse.
+or none) only costs the parse. Tables computed rather than parsed (a whole space's graph features) are kept the
+same way under a key of their own (:func:`entry_file`, :func:`kept_columns`).
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -35,14 +35,25 @@ def cache_file(source: str | Path, kind: str, code: Sequence[ModuleType]) -> Pat
     """Where ``kind``'s columns of ``source`` parsed by ``code`` are kept; None where the source cannot be read."""
     try:
         info = os.stat(source)
-        sources = [Path(module.__file__ or "").read_bytes() for module in (*code, sys.modules[__name__])]
     except OSError:
         return None
-    place = hashlib.sha256(repr((str(Path(source).absolute()), kind)).encode()).hexdigest()[:16]
-    version = hashlib.sha256(repr((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)).encode())
-    for text in sources:
-        version.update(hashlib.sha256(text).digest())
-    return user_cache_dir() / FOLDER / f"{kind}-{place}-{version.hexdigest()[:16]}.npz"
+    return entry_file(kind, str(Path(source).absolute()), (info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                                                           info.st_ino), [module.__file__ or "" for module in code])
+
+
+def entry_file(kind: str, place: object, version: object, sources: Sequence[str | Path]) -> Path | None:
+    """Where ``kind``'s entry for ``place`` (what it is of) is kept at ``version`` (what it was made from), made by
+    the code in the files ``sources`` (and this module's); None where a source cannot be read. Entries of one
+    place share a name up to the version, so the entry written for a new version replaces the older ones."""
+    try:
+        texts = [Path(source).read_bytes() for source in (*sources, __file__)]
+    except OSError:
+        return None
+    slot = hashlib.sha256(repr((place, kind)).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(repr(version).encode())
+    for text in texts:
+        digest.update(hashlib.sha256(text).digest())
+    return user_cache_dir() / FOLDER / f"{kind}-{slot}-{digest.hexdigest()[:16]}.npz"
 
 
 def cached_columns(source: str | Path, kind: str, code: Sequence[ModuleType], parse: Callable[[], Columns],
@@ -50,10 +61,15 @@ def cached_columns(source: str | Path, kind: str, code: Sequence[ModuleType], pa
     """``parse()``'s columns of ``source``, from the cache where a readable entry that ``valid`` accepts is kept for
     this version of the file and of ``code`` (the modules whose source decides what is parsed), else parsed and
     saved. ``parse`` raises as it would uncached: a file it refuses is refused on every read, nothing is saved."""
-    where = cache_file(source, kind, code)
+    return kept_columns(cache_file(source, kind, code), parse, valid)
+
+
+def kept_columns(where: Path | None, make: Callable[[], Columns], valid: Callable[[Columns], bool]) -> Columns:
+    """The columns kept at ``where`` where they can be read and ``valid`` accepts them, else ``make()``'s, saved
+    there (None: nowhere to keep them)."""
     if where is not None and (columns := _load(where)) is not None and valid(columns):
         return columns
-    columns = parse()
+    columns = make()
     if where is not None:
         _save(where, columns)
     return columns
