@@ -14,7 +14,7 @@ import zipfile
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Hashable, Iterable
 
 import numpy as np
 
@@ -203,19 +203,30 @@ def held_rows(name: str, col: np.ndarray, covered: dict[str, np.ndarray]) -> np.
     return covered[group] & valued if group in covered else valued
 
 
-def merge_by_key(tables: list[Table]) -> Table:
+def merge_by_key(tables: list[Table], identity: Callable[[Table], Iterable[Hashable]] | None = None) -> Table:
     """One table from several of one benchmark: a later table's rows replace an earlier one's, by the key column
     its metadata names (``arch``), so numbers of two runs never mix in one row; other rows stay. A run's columns
     (``dataset@epoch``) are replaced whole: one a replacing table lacks (an epoch its shorter run never reached) is
     NaN on its rows. A column outside the runs (a network's params) keeps an earlier table's value where the later
     one has none (:func:`held_rows`).
+
+    ``identity`` gives each row's architecture identity in row order, where a space writes one architecture in
+    several forms (a cell's nodes numbered otherwise): rows of one identity are one row, under the first table's
+    written form, as one file's import groups them. By the written form alone, a later file's network in another
+    numbering was a second row, which replaced nothing. Without it, the key column's value is the identity.
     """
     if len(tables) == 1:
         return tables[0]
     key = tables[-1].meta["key"]
-    keys = list(dict.fromkeys(value for table in tables for value in table.columns[key].tolist()))
-    index = {value: i for i, value in enumerate(keys)}
-    rows = [np.fromiter((index[value] for value in table.columns[key].tolist()), dtype=np.int64) for table in tables]
+    identities = [list(identity(table)) if identity is not None else table.columns[key].tolist() for table in tables]
+    index: dict[Hashable, int] = {}
+    keys: list[Any] = []  # each identity's first written form
+    for table, names in zip(tables, identities):
+        for value, name in zip(table.columns[key].tolist(), names):
+            if name not in index:
+                index[name] = len(keys)
+                keys.append(value)
+    rows = [np.fromiter((index[name] for name in names), dtype=np.int64) for names in identities]
     names = list(dict.fromkeys(name for table in tables for name in table.columns))
     columns: dict[str, np.ndarray] = {key: np.asarray(keys)}
     for name in (n for n in names if n != key):

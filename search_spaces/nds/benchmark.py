@@ -163,16 +163,17 @@ class NdsBenchmark(Benchmark):
 
     @classmethod
     def import_files(cls, paths: Sequence[Path]) -> Table:
-        """One table from the files of one training recipe: a later file's networks replace an earlier one's, the
-        others are kept."""
+        """One table from the files of one training recipe: a later file's networks replace an earlier one's (in any
+        numbering of their nodes, as one file's import groups its records: :meth:`functional_forms`), the others
+        are kept."""
         tables = [Table.load(p) if Path(p).name.endswith(".npz") else import_nds(Path(p), cls.variant) for p in paths]
         refuse_mixed_recipes(tables, [str(p) for p in paths])  # by their paths: two folders' DARTS.json may differ
-        return merge_by_key(tables)
+        return merge_by_key(tables, cls.functional_forms)
 
     @classmethod
     def merge_tables(cls, tables: Sequence[Table]) -> Table:
         refuse_mixed_recipes(list(tables))
-        return merge_by_key(list(tables))
+        return merge_by_key(list(tables), cls.functional_forms)
 
 
 def _variant_benchmark(variant: Variant) -> type[NdsBenchmark]:
