@@ -176,6 +176,10 @@ def holds_a_run(run_dir: Path) -> ConfigError:
 MADE_FOLDER = "made-its-folder"
 """The word a new study's lock file holds after the pid where the study made its folder: a user's own folder, made
 before a ``compare --out`` into it was killed, is the user's to remove."""
+FOUND_FOLDER = "found-its-folder"
+"""The word a new study's lock file holds after the pid where its folder was there before it: a lock of the pid
+alone (an older nasloop's, or a study's that was not new) says nothing of who made the folder, and the leftover's
+message said it 'was there before the study' of each."""
 
 
 class StudyLock(RunLock):
@@ -184,10 +188,11 @@ class StudyLock(RunLock):
 
     file_name = "study.lock"
 
-    def __init__(self, run_dir: str | Path, made: bool = False) -> None:
-        """``made``: the new study made ``run_dir``, so a kill's leftover may remove it (``study_leftover``)."""
+    def __init__(self, run_dir: str | Path, made: bool | None = None) -> None:
+        """``made``: whether the new study made ``run_dir``, so a kill's leftover may remove it or must keep it
+        (``study_leftover``); None where no new study is begun (the lock file then says nothing of it)."""
         super().__init__(run_dir)
-        self.mark = f" {MADE_FOLDER}" if made else ""
+        self.mark = "" if made is None else f" {MADE_FOLDER if made else FOUND_FOLDER}"
 
     def busy(self, holder: str) -> str:
         return (f"the study {self.run_dir} is being run by {holder}; wait for it to finish, or stop it first (the "

@@ -8,7 +8,8 @@ nasloop.sqlite); check the run directory'), and which stayed in the user's tree.
 Only a folder holding nothing but that file, which no live process holds, is touched: a study being run holds its
 lock, and a folder holding anything else is left as it is. The folder itself is removed only where the study made
 it (its lock file says so: ``run_lock.MADE_FOLDER``): one the user made before the ``compare --out`` into it was
-killed was removed with the lock, and is kept now, as is one whose lock file says nothing of it (an older nasloop's).
+killed was removed with the lock, and is kept now (``run_lock.FOUND_FOLDER``), as is one whose lock file says nothing
+of it (an older nasloop's), whose message no longer says the folder was there before the study.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from .run_lock import MADE_FOLDER, StudyLock, is_being_searched
+from .run_lock import FOUND_FOLDER, MADE_FOLDER, StudyLock, is_being_searched
 
 
 def cleared_leftover(folder: Path) -> str:
@@ -34,8 +35,10 @@ def cleared_leftover(folder: Path) -> str:
         return ""
     with contextlib.suppress(FileNotFoundError):
         lock.unlink()
-    removed = "it, and kept the folder, which was there before the study"
-    if words == [MADE_FOLDER]:
+    removed = "it, and kept the folder: its lock file does not say whether the study made it"  # an older nasloop's
+    if words == [FOUND_FOLDER]:
+        removed = "it, and kept the folder, which was there before the study"
+    elif words == [MADE_FOLDER]:
         try:
             folder.rmdir()
             removed = "it and its folder"
