@@ -25,7 +25,7 @@ from .plot_fonts import glyph_note
 from .metric_heads import metric_heads, with_unit
 from .plots import pareto_figure, run_figure, study_figures
 from .replaced_files import write_text_replacing
-from .run_held_out import held_out_rows, run_held_out
+from .run_held_out import held_out_rows, with_held_out
 from .run_values import run_values
 from .report_files import write_staged
 from .search import summarize
@@ -319,9 +319,8 @@ def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sy
     """One run's report: its trajectory (and Pareto front), its best architectures and its failures; its files
     replaced together."""
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
-        trials, summary = store.evaluations(), with_unread_note(summarize(store), store, "report", f" --out {out}")
-        if held := run_held_out(store.get_meta("config"), summary):  # as a study's report gives it
-            summary["held_out"] = held
+        trials = store.evaluations()
+        summary = with_held_out(with_unread_note(summarize(store), store, "report", f" --out {out}"), store)
     return write_staged(out, lambda folder: _write_run_report(run_dir, summary, trials, folder, command))
 
 

@@ -4,7 +4,8 @@ the final one, read and labelled as a study's report reads and labels its column
 
 A study's report gave NB201's 200-epoch test accuracy of each run's chosen cell where the run's own ``show`` and
 report gave only the 12-epoch one it stored: the figure a protocol searching 12 epochs reports took a study, or a
-lookup by hand, for a single run.
+lookup by hand, for a single run. A search's closing summary gave none where ``show`` of the same run did: both
+fill them here (:func:`with_held_out`).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .errors import NasloopError
 from .final_held_out import (FinalHeldOut, final_held_out, held_out_heads, held_out_metric, held_out_note,
                              held_out_values)
 from .metric_heads import with_unit
+from .store import RunStore
 from .value_texts import metric_text
 
 
@@ -43,6 +45,21 @@ def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] |
     if held.lookup is not None or held.why:  # a run of the final fidelity's lone value needs no word
         record["note"] = held_out_note(held, "the run")
     return record
+
+
+def with_held_out(summary: dict[str, Any], store: RunStore) -> dict[str, Any]:
+    """``summary`` of the run in ``store`` with its held-out values (``held_out``, :func:`run_held_out`) where it has
+    some, as ``show``, a run's report and a search's closing summary give them."""
+    if held := run_held_out(store.get_meta("config"), summary):
+        summary["held_out"] = held
+    return summary
+
+
+def searched_with_held_out(summary: dict[str, Any]) -> dict[str, Any]:
+    """A search's or resume's closing ``summary`` (of a store now closed) with its held-out values, read from the
+    run's store as ``show`` reads them."""
+    with RunStore.in_run_dir(summary["run_dir"], readonly=True) as store:
+        return with_held_out(summary, store)
 
 
 def held_out_rows(summary: Mapping[str, Any], explained: bool = True) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import DataError
 from .run_folders import study_holding
-from .run_held_out import run_held_out
+from .run_held_out import with_held_out
 from .search import summarize
 from .store import RunStore
 from .stored_reading import with_unread_note
@@ -24,9 +24,7 @@ def show_summary(run_dir: str) -> dict[str, Any]:
     """``nasloop show``'s summary of a run; for a run of a study, its stop reason's fix is written where the study's
     method is, and a stopped run is continued by the study's compare, which the folder it is in names."""
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
-        summary = with_unread_note(summarize(store), store, unchecked_by="show")
-        if held := run_held_out(store.get_meta("config"), summary):  # as a study's report gives it
-            summary["held_out"] = held
+        summary = with_held_out(with_unread_note(summarize(store), store, unchecked_by="show"), store)
     folder = study_holding(Path(run_dir))
     if summary["stop_reason"] and folder is not None:
         found = _method_of_run(folder, Path(run_dir))
