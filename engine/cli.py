@@ -41,7 +41,7 @@ from .predictor_options import options_per_predictor
 from .predictor_table import print_predictor_rows
 from .progress import progress
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
-from .run_held_out import held_out_rows, searched_with_held_out
+from .run_held_out import held_out_rows
 from .run_values import run_values
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
@@ -133,7 +133,7 @@ def _report_search(args: argparse.Namespace) -> int:
     """Run the search and print its summary; exit status 1 when the run failed (every evaluation failed, a resume
     with nothing to do of such a run included: a broken device or table must not exit 0). A resume that had
     nothing to do, or found nothing new, says so as a note (``resume``'s, which API users hear too)."""
-    summary = searched_with_held_out(_cmd_search(args))  # the held-out lines 'show' of the run gives
+    summary = _cmd_search(args)
     _print_summary(summary, args.json)
     if summary["status"] != "failed":  # (search and resume told on_note of a run within its random start)
         return 0

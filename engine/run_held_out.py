@@ -49,17 +49,11 @@ def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] |
 
 def with_held_out(summary: dict[str, Any], store: RunStore) -> dict[str, Any]:
     """``summary`` of the run in ``store`` with its held-out values (``held_out``, :func:`run_held_out`) where it has
-    some, as ``show``, a run's report and a search's closing summary give them."""
+    some, as ``show``, a run's report and the summary ``search()`` and ``resume()`` return give them (read from the
+    store they hold open: a reader's opening it again left its journal files beside a finished run)."""
     if held := run_held_out(store.get_meta("config"), summary):
         summary["held_out"] = held
     return summary
-
-
-def searched_with_held_out(summary: dict[str, Any]) -> dict[str, Any]:
-    """A search's or resume's closing ``summary`` (of a store now closed) with its held-out values, read from the
-    run's store as ``show`` reads them."""
-    with RunStore.in_run_dir(summary["run_dir"], readonly=True) as store:
-        return with_held_out(summary, store)
 
 
 def held_out_rows(summary: Mapping[str, Any], explained: bool = True) -> list[tuple[str, str]]:

@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 
 from nasloop.engine.cli import main
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
 
 FINAL, SEARCHED = "held-out of chosen at fidelity 200", "held-out of chosen at searched fidelity 12"
@@ -50,3 +52,14 @@ def test_the_search_json_holds_the_held_out_values_of_show(tmp_path: Path, data_
     shown = json.loads(capsys.readouterr().out)
     assert set(searched["held_out"]["values"]) == {FINAL, SEARCHED}
     assert searched["held_out"] == shown["held_out"]
+
+
+def test_search_returns_the_held_out_values_and_leaves_no_journal_beside_the_run(tmp_path: Path,
+                                                                                  data_dir: Path) -> None:
+    """The API's summary holds them too, read from the store the search holds open: reading them from a store
+    opened again (as ``show`` opens it) left its shared-memory and journal files beside every finished run."""
+    run = tmp_path / "run"
+    summary = search(SearchConfig(space="nb201", dataset="cifar10", fidelity=12, budget=20, data_dir=str(data_dir),
+                                  run_dir=str(run)))
+    assert set(summary["held_out"]["values"]) == {FINAL, SEARCHED}
+    assert sorted(p.name for p in run.iterdir()) == ["nasloop.lock", "nasloop.sqlite"]
