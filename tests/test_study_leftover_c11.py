@@ -26,6 +26,6 @@ def test_show_keeps_the_folder_the_user_made_before_the_study(tmp_path, data_dir
 def test_a_lock_file_that_does_not_say_the_study_made_the_folder_keeps_it(tmp_path):
     folder = tmp_path / "older"
     folder.mkdir()
-    (folder / "study.lock").write_text("4242")  # as an older nasloop, or a study into the user's folder, wrote it
+    (folder / "study.lock").write_text("4242")  # as an older nasloop wrote it (a new study writes a word after it)
     assert "process 4242" in cleared_leftover(folder)
     assert folder.is_dir() and os.listdir(folder) == []
