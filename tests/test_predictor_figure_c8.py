@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 from nasloop.engine.predictor_study import tau_figure
+from nasloop.engine.study_stats import spread
 
 
 def test_the_tau_axis_is_ticked_at_the_training_sizes(tmp_path: Path) -> None:
-    rows = [{"predictor": name, "train_size": size, "kendall_tau": (tau, 0.05)}
+    rows = [{"predictor": name, "train_size": size, "kendall_tau": spread([tau - 0.05, tau, tau + 0.05])}
             for name in ("gp", "forest") for size, tau in ((16, 0.3), (64, 0.4), (1024, 0.6))]
     svg = next(p for p in tau_figure(rows, tmp_path) if p.suffix == ".svg").read_text(encoding="utf-8")
     ticks = re.findall(r'<g id="xtick_\d+">.*?<!-- (.*?) -->', svg, re.DOTALL)
