@@ -14,12 +14,16 @@ from .messages import one_line
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 
 
-@pytest.fixture()
-def studies(tmp_path, data_dir):
-    """A folder holding one real study of 'nasloop compare' (one seed of random search, three evaluations)."""
-    folder = tmp_path / "studies"
-    assert main(["compare", "--space", "nb201", "--methods", "random", "--seeds", "1", "--budget", "3",
-                 "--data-dir", str(data_dir), "--out", str(folder / "s1")]) == 0
+@pytest.fixture(scope="module")
+def studies(tmp_path_factory, data_dir):
+    """A folder holding one real study of 'nasloop compare' (one seed of random search, three evaluations), made
+    once for the module's tests, which only read it (each made its own: about 6 s apiece), in a cache of its own."""
+    folder = tmp_path_factory.mktemp("studies")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
+        patch.delenv("NASLOOP_DATA", raising=False)
+        assert main(["compare", "--space", "nb201", "--methods", "random", "--seeds", "1", "--budget", "3",
+                     "--data-dir", str(data_dir), "--out", str(folder / "s1")]) == 0
     return folder
 
 
