@@ -22,20 +22,14 @@ from nasloop.predictors.graph_features import GraphFeatures
 from nasloop.predictors.mlp import MLPEnsemblePredictor
 from nasloop.search_spaces.nb201 import NB201Space
 
+from .encode_counts import counted_encodes
+
 
 @pytest.fixture()
 def encoded(monkeypatch) -> list[int]:
     """The number of architectures each encode_many call of NB201's encodes; no rows are kept at first."""
     feature_rows.forget_shared_rows()
-    counts: list[int] = []
-    real = NB201Space.encode_many
-
-    def counted(self, archs, kind):
-        counts.append(len(archs))
-        return real(self, archs, kind)
-
-    monkeypatch.setattr(NB201Space, "encode_many", counted)
-    yield counts
+    yield counted_encodes(monkeypatch, NB201Space)
     feature_rows.forget_shared_rows()
 
 

@@ -17,6 +17,8 @@ from nasloop.search_spaces.cell_space import CellSpec
 from nasloop.search_spaces.tnb101.codes import MICRO_EDGES, MICRO_OPS
 from nasloop.search_spaces.tnb101.space import TNB101MicroSpace
 
+from .encode_counts import counted_encodes
+
 
 class TwoOpCells(TNB101MicroSpace):
     """TransNAS-Bench-101's micro cells with two of its four ops: 64 cells, a whole table in milliseconds."""
@@ -27,15 +29,7 @@ class TwoOpCells(TNB101MicroSpace):
 @pytest.fixture
 def encoded(monkeypatch, isolated_cache) -> list[int]:
     """How many architectures the space encodes, call by call (its real encoding, counted), in an empty cache."""
-    counts: list[int] = []
-    real = TwoOpCells.encode_many
-
-    def counted(self, archs, kind):
-        counts.append(len(archs))
-        return real(self, archs, kind)
-
-    monkeypatch.setattr(TwoOpCells, "encode_many", counted)
-    return counts
+    return counted_encodes(monkeypatch, TwoOpCells)
 
 
 def kept() -> list[Path]:
