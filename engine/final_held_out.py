@@ -7,11 +7,16 @@ what it searched, so a study's held-out column gave the short training's test ac
 lookup by hand. Where the study's evaluator answers the table (a lookup, no training), the chosen architecture is
 looked up at the table's final fidelity; elsewhere (a training, proxies) it cannot be without training it, and the
 column keeps the searched fidelity's value, which the report says.
+
+NB201's protocol reports the chosen cell's validation accuracy after the whole training beside its test accuracy:
+where the table holds the searched metric at its final fidelity, it is looked up there too (its own column, not a
+held-out one: it is the metric the runs chose by, at another fidelity), where it took an ad hoc lookup.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from .assemble import build_space, table_context
@@ -23,14 +28,17 @@ from .study_target import answers_table
 
 @dataclass(frozen=True)
 class FinalHeldOut:
-    """How a study's held-out values are read: at ``fidelity`` by ``lookup`` (an architecture's string to its value,
-    NaN where the table has none) where one is set, else as the runs stored them at ``searched``; ``why``: the line
-    a report gives for a lower fidelity it could not look up ('' where nothing needs saying)."""
+    """How a study's held-out values are read: at ``fidelity`` by ``lookup`` (an architecture's string to its metrics
+    there, none where the table has no result) where one is set, else as the runs stored them at ``searched``;
+    ``why``: the line a report gives for a lower fidelity it could not look up ('' where nothing needs saying);
+    ``objective``: the metric the runs searched, where the table holds it at ``fidelity`` too (its column beside the
+    held-out ones; None: none)."""
 
     searched: int | None = None
     fidelity: int | None = None
-    lookup: Callable[[str], float] | None = None
+    lookup: Callable[[str], Mapping[str, float]] | None = None
     why: str = ""
+    objective: str | None = None
 
 
 def held_out_metric(objective: str) -> str | None:
@@ -38,10 +46,11 @@ def held_out_metric(objective: str) -> str | None:
     return "test_" + objective[len("val_"):] if objective.startswith("val_") else None
 
 
-def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the runs") -> FinalHeldOut:
+def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the runs",
+                   objective: str | None = None) -> FinalHeldOut:
     """How to read ``metric`` (the held-out one; None: none) of the architectures a study's runs choose (``whose``:
     'the run' for one run's): at the benchmark's final fidelity where the runs searched a lower one and the table
-    answers their evaluator."""
+    answers their evaluator; the searched ``objective`` there too, where the table holds it."""
     searched = base.fidelity
     if metric is None or searched is None:  # no held-out metric, or the runs searched the final fidelity
         return FinalHeldOut(searched)
@@ -68,14 +77,16 @@ def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the run
     if declared is not None and metric not in declared:  # a table of validation values alone
         return FinalHeldOut(searched, why=kept + f"the table holds no {metric} at its final fidelity {final}.")
 
-    def lookup(text: str) -> float:
+    @lru_cache(maxsize=None)  # the held-out and the objective of one architecture: one query
+    def lookup(text: str) -> Mapping[str, float]:
         try:
             result = benchmark.query(space.parse(text), task, final)
         except NasloopError:  # a string the space no longer reads (the report lists such runs' notes elsewhere)
-            return math.nan
-        return float(result.metrics.get(metric, math.nan)) if result.ok else math.nan
+            return {}
+        return result.metrics if result.ok else {}
 
-    return FinalHeldOut(searched, final, lookup)
+    held = objective if objective and (declared is None or objective in declared) else None
+    return FinalHeldOut(searched, final, lookup, objective=held)
 
 
 def held_out_values(held: FinalHeldOut, arch: str | None, metrics: Mapping[str, Any],
@@ -88,7 +99,22 @@ def held_out_values(held: FinalHeldOut, arch: str | None, metrics: Mapping[str, 
     stored = math.nan if value is None else float(value)
     if held.lookup is None:
         return [stored]
-    return [held.lookup(arch) if arch is not None and metric else math.nan, stored]
+    return [_final(held, arch, metric), stored]
+
+
+def final_objective_value(held: FinalHeldOut, arch: str | None) -> float:
+    """The searched metric of the architecture a run chose (``arch``; None: none) at the final fidelity, looked up
+    in the table (NB201's 200-epoch validation accuracy of a cell searched at 12 epochs); NaN where there is none."""
+    return _final(held, arch, held.objective)
+
+
+def _final(held: FinalHeldOut, arch: str | None, metric: str | None) -> float:
+    """``metric`` of ``arch`` at the final fidelity; NaN where either is None, nothing is looked up or the table has
+    no finite value of it."""
+    if held.lookup is None or arch is None or not metric:
+        return math.nan
+    value = held.lookup(arch).get(metric)
+    return math.nan if value is None else float(value)
 
 
 def held_out_heads(held: FinalHeldOut, within: str = "") -> list[str]:
@@ -101,6 +127,14 @@ def held_out_heads(held: FinalHeldOut, within: str = "") -> list[str]:
             f"held-out of chosen{within} at searched fidelity {held.searched}"]
 
 
+def final_objective_head(held: FinalHeldOut, within: str = "") -> str | None:
+    """The head (before the unit) of the column beside the held-out ones that gives the searched metric of the chosen
+    architecture at the final fidelity (``within`` as :func:`held_out_heads`); None where there is no such column."""
+    if held.lookup is None or held.objective is None:
+        return None
+    return f"{held.objective} of chosen{within} at fidelity {held.fidelity}"
+
+
 def held_out_note(held: FinalHeldOut, whose: str = "each run") -> str:
     """The report's note on its held-out columns: what they hold, and which is which where there are two, or why the
     one column is at the searched fidelity where the final one could not be looked up; ``whose`` choice they are of
@@ -109,6 +143,9 @@ def held_out_note(held: FinalHeldOut, whose: str = "each run") -> str:
             "by the objective).")
     if held.lookup is None:
         return f"{said} {held.why}".strip()
+    beside = (f" {held.objective} of chosen at fidelity {held.fidelity}: the metric {whose} searched, of the same "
+              "architecture, looked up at the final fidelity too (not held out: the metric it was chosen by, at "
+              "another fidelity), which such a protocol reports beside the held-out one." if held.objective else "")
     return (f"{said} At fidelity {held.fidelity}: looked up in the benchmark's table at its final fidelity (no "
             "training), the value a protocol that searches a lower fidelity reports; at searched fidelity "
-            f"{held.searched}: as {whose} stored it, at the fidelity it searched.")
+            f"{held.searched}: as {whose} stored it, at the fidelity it searched.{beside}")

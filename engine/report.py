@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .assemble import table_values
-from .final_held_out import held_out_heads, held_out_metric, held_out_note
+from .final_held_out import final_objective_head, held_out_heads, held_out_metric, held_out_note
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
                              no_best_text, rank_key, ranked_by)
 from .plot_fonts import glyph_note
@@ -103,9 +103,11 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
     unit = _unit(results, results.objective)  # a hypervolume's is a product of several: none named
     own = f" in own {results.held_seconds:g} s" if results.held_seconds and not fronts else ""  # its runs' own
     held, heads = held_out_metric(results.objective), [] if fronts else held_out_heads(results.held, own)
+    beside = None if fronts else final_objective_head(results.held, own)  # the searched metric at the final fidelity
     main_head = (["method", "seeds"] + [f"@{b}{unit}" for b in budgets]
                  + [f"AUC{unit}", "queries to target: lower median [IQR]", "reached"]
                  + [f"{head}{_unit(results, held) if held else ''}" for head in heads]
+                 + [f"{beside}{unit}"] * bool(beside)
                  + [f"queries{own}"] * bool(own) + [FAILED_HEAD, "wall s/run"])
     rows = []
     d = _digits([m for cells in at.values() for m, _, _ in cells])
@@ -122,7 +124,8 @@ def study_tables(results: StudyResults) -> dict[str, Table]:
             f"{target.reached}/{target.runs}" if target else "–",
             *[of_seeds(interval_text(*results.over_seeds(values, False), d, results.interval), have, seeds)
               if (have := sum(map(math.isfinite, values))) else "–"  # over the seeds with a value; none: '–'
-              for values in [runs.held_out, runs.searched_held_out][:len(heads)]],
+              for values in [runs.held_out, runs.searched_held_out][:len(heads)]
+              + [runs.final_objective] * bool(beside)],
             *[interval_text(*results.over_seeds(runs.held_queries, False), 1, results.interval)] * bool(own),
             str(sum(runs.failed)), _seconds(sum(runs.wall) / len(runs.wall))])
     ranks = results.ranks(budgets)

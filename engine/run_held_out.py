@@ -6,6 +6,9 @@ A study's report gave NB201's 200-epoch test accuracy of each run's chosen cell 
 report gave only the 12-epoch one it stored: the figure a protocol searching 12 epochs reports took a study, or a
 lookup by hand, for a single run. A search's closing summary gave none where ``show`` of the same run did: both
 fill them here (:func:`with_held_out`).
+
+Where the final fidelity is looked up, the searched metric there is given too (``objective_at_final``: NB201's
+200-epoch validation accuracy of a cell searched at 12 epochs), which NB201's protocol reports beside the test one.
 """
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from typing import Any, Mapping
 
 from .config import SearchConfig
 from .errors import NasloopError
-from .final_held_out import (FinalHeldOut, final_held_out, held_out_heads, held_out_metric, held_out_note,
-                             held_out_values)
+from .final_held_out import (FinalHeldOut, final_held_out, final_objective_head, final_objective_value,
+                             held_out_heads, held_out_metric, held_out_note, held_out_values)
 from .metric_heads import with_unit
 from .store import RunStore
 from .value_texts import metric_text
@@ -23,16 +26,19 @@ from .value_texts import metric_text
 
 def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] | None:
     """The held-out values of the run whose stored ``config`` and :func:`.search.summarize` ``summary`` are given:
-    ``{"metric", "values": {head: value}}``, and a ``note`` where a final fidelity was looked up or could not be
-    (why). None where the run chose no one architecture with a held-out metric: a front (several objectives), an
+    ``{"metric", "values": {head: value}}``, the searched metric at the final fidelity in the same shape
+    (``objective_at_final``) where it was looked up, and a ``note`` where a final fidelity was looked up or could not
+    be (why). None where the run chose no one architecture with a held-out metric: a front (several objectives), an
     objective with no held-out twin (``params_m``), no success, no value of it (NB101's and NB301's tables hold no
-    test accuracy: every run of theirs read 'held-out of chosen: –', with a note on the final fidelity at 12 epochs)."""
-    best, metric = summary.get("best"), held_out_metric(str(summary.get("objective") or ""))
+    test accuracy: every run of theirs read 'held-out of chosen: –', with a note on the final fidelity at 12
+    epochs)."""
+    objective = str(summary.get("objective") or "")
+    best, metric = summary.get("best"), held_out_metric(objective)
     if "pareto_front" in summary or not best or metric is None:
         return None
     try:
         held = final_held_out(SearchConfig.from_stored(config or {}, source="the run's stored configuration"), metric,
-                              "the run")
+                              "the run", objective)
     except NasloopError as exc:  # a configuration this nasloop cannot read: what the run stored is still shown
         searched = summary.get("fidelity")
         held = FinalHeldOut(searched, why="" if searched is None else (
@@ -42,6 +48,9 @@ def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] |
     if not any(map(math.isfinite, values)):
         return None
     record: dict[str, Any] = {"metric": metric, "values": dict(zip(held_out_heads(held), values))}
+    head, value = final_objective_head(held), final_objective_value(held, best["arch"])
+    if head is not None and math.isfinite(value):
+        record["objective_at_final"] = {"metric": held.objective, "values": {head: value}}
     if held.lookup is not None or held.why:  # a run of the final fidelity's lone value needs no word
         record["note"] = held_out_note(held, "the run")
     return record
@@ -58,12 +67,14 @@ def with_held_out(summary: dict[str, Any], store: RunStore) -> dict[str, Any]:
 
 def held_out_rows(summary: Mapping[str, Any], explained: bool = True) -> list[tuple[str, str]]:
     """The held-out values of a summary :func:`run_held_out` filled in, as (head with its unit, value) pairs, the
-    note last (as 'note'); none where it has none. Not ``explained`` (``show``'s rows), the note is given only where
-    it says why the value is the searched fidelity's: the heads say the rest, which a report's note spells out."""
+    searched metric at the final fidelity after them where it was looked up, the note last (as 'note'); none where
+    it has none. Not ``explained`` (``show``'s rows), the note is given only where it says why the value is the
+    searched fidelity's: the heads say the rest, which a report's note spells out."""
     held = summary.get("held_out")
     if not held:
         return []
-    rows = [(with_unit(head, summary["space"], summary["evaluator"], held["metric"]), metric_text(value))
-            for head, value in held["values"].items()]
+    rows = [(with_unit(head, summary["space"], summary["evaluator"], record["metric"]), metric_text(value))
+            for record in (held, held.get("objective_at_final") or {"values": {}})
+            for head, value in record["values"].items()]
     noted = held.get("note") and (explained or len(held["values"]) == 1)
     return rows + ([("note", held["note"])] if noted else [])

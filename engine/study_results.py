@@ -14,7 +14,7 @@ import numpy as np
 
 from .assemble import canonical_dataset
 from .errors import NasloopError
-from .final_held_out import FinalHeldOut, final_held_out, held_out_metric, held_out_values
+from .final_held_out import FinalHeldOut, final_held_out, final_objective_value, held_out_metric, held_out_values
 from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
 from .store import RunStore
@@ -42,6 +42,9 @@ class MethodRuns:
     benchmark's final fidelity where the study looks it up there (:mod:`.final_held_out`), else as the run stored it."""
     searched_held_out: list[float] = field(default_factory=list)
     """The same architecture's held-out metric as the run stored it, at the fidelity it searched."""
+    final_objective: list[float] = field(default_factory=list)
+    """The same architecture's searched metric looked up at the final fidelity (:attr:`FinalHeldOut.objective`;
+    NaN where the study looks none up): NB201's 200-epoch validation accuracy of a cell searched at 12 epochs."""
     held_queries: list[int] = field(default_factory=list)
     """The evaluations the held-out columns' architecture was chosen among: the study's budget, or in a study whose
     time budget ended some run first, the run's own within its time (:attr:`StudyResults.held_seconds`)."""
@@ -75,6 +78,7 @@ class MethodRuns:
                                  chosen.result.metrics if chosen else {}, held_metric)
         self.held_out.append(values[0])
         self.searched_held_out.append(values[-1])
+        self.final_objective.append(final_objective_value(held or FinalHeldOut(), chosen.arch if chosen else None))
         self.held_queries.append(len(own))
         self.failed.append(sum(1 for t in trials if t.result is not None and not t.result.ok))
         self.wall.append(float(wall))
@@ -335,7 +339,8 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
                  if study.base.num_objectives > 1 else None)
     methods: dict[str, MethodRuns] = {}
     cut = []
-    held = final_held_out(study.base, held_out_metric(objective or "") if reference is None and read else None)
+    held = final_held_out(study.base, held_out_metric(objective or "") if reference is None and read else None,
+                          objective=objective)
     for label, seed, trials, run_objective, wall in read:
         if study.base.budget and len(trials) > study.base.budget:
             cut.append(f"{label} seed {seed} ({len(trials)} evaluations)")
