@@ -3,8 +3,10 @@
 For every predictor (all registered ones by default), train size and seed, the script calls
 ``nasloop.engine.predictor_evaluation.evaluate_predictors`` on ``--space`` (NB201 by default): train on
 n cells with the table's validation accuracy (NB201: 200 epochs; NB101: 108) as target, rank
-every other cell of the table, and report Kendall tau (mean ± population std over seeds), fit seconds and
-predict seconds (ranking all test cells), beside the published anchors of that space:
+every other cell of the table, and report Kendall tau (mean ± 95 % t half-width over seeds, as every other table of
+nasloop's; ``--spread std``: ± the population standard deviation, which this script printed before and the README's
+earlier figures were measured with), fit seconds and predict seconds (ranking all test cells), beside the published
+anchors of that space:
 
 * NB201: the FLAN reference implementation and two one-hot baselines measured with the same
   split recipe (numbers from issue 3; the reference was timed on the 2-core development machine);
@@ -20,6 +22,7 @@ How to run
     .venv/bin/python benchmarks/predictors.py --space nb101 --predictors flan --sizes 72,364,729
     .venv/bin/python benchmarks/predictors.py --json out.json                  # also the raw records
     .venv/bin/python benchmarks/predictors.py --metric test_accuracy           # NB201's seed-averaged test-200
+    .venv/bin/python benchmarks/predictors.py --spread std                     # ± std, as the older figures
 
 Data: ``--data-dir``, else $NASLOOP_DATA, else ``<repo>/../shared/data``. Progress goes to
 stderr, the table to stdout.
@@ -34,6 +37,8 @@ import numpy as np
 from nasloop.engine.cli_types import int_list, positive_int
 from nasloop.engine.registry import PREDICTORS
 from nasloop.engine.predictor_evaluation import evaluate_predictors
+from nasloop.engine.study_stats import spread as t_spread
+from nasloop.engine.value_texts import interval_text, of_seeds
 from script_args import ScriptParser, add_data_dir, output_file, run_main, table_space
 
 SIZES = {"nb201": (8, 40, 78, 128, 512), "nb101": (72, 364, 729)}
@@ -58,8 +63,26 @@ def _anchor(references: dict[str, tuple[dict, dict, str | None]], predictor: str
     return "", ""
 
 
-def table(records: list[dict], sizes: list[int], references: dict[str, tuple[dict, dict, str | None]]) -> str:
-    lines = ["| predictor | train size | Kendall tau (mean ± population std over seeds) | reference tau | fit s "
+SPREADS = {"t": "95 % t half-width", "std": "population std"}
+"""What follows a tau's '±' (``--spread``): the half-width of the 95 % Student t interval over seeds, as a study's
+report and ``nasloop predictors evaluate`` give it (this script alone gave the narrower population std of the same
+fits, read beside them as a tighter result), or that std, for the README's figures measured with it."""
+
+
+def tau_text(tau: np.ndarray, spread: str = "t") -> str:
+    """Mean ± ``spread`` (:data:`SPREADS`) over the seeds with a tau, saying how many where some have none (a seed
+    whose predictor gave every cell one value ranks nothing); the mean alone for one seed, which has no spread."""
+    have = int(np.isfinite(tau).sum())
+    if spread == "std":
+        text = "–" if not have else f"{np.nanmean(tau):.3f}" + (f" ± {np.nanstd(tau):.3f}" if have > 1 else "")
+    else:
+        text = interval_text(*t_spread(tau)[:3], 3)
+    return of_seeds(text, have, len(tau))
+
+
+def table(records: list[dict], sizes: list[int], references: dict[str, tuple[dict, dict, str | None]],
+          spread: str = "t") -> str:
+    lines = [f"| predictor | train size | Kendall tau (mean ± {SPREADS[spread]} over seeds) | reference tau | fit s "
              "| reference fit s | predict s | top-5% precision |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name in dict.fromkeys(r["predictor"] for r in records):
@@ -69,8 +92,7 @@ def table(records: list[dict], sizes: list[int], references: dict[str, tuple[dic
                 continue
             tau = np.array([r["kendall_tau"] for r in rows], dtype=float)
             ref_tau, ref_fit = _anchor(references, name, n)
-            spread = f" ± {np.nanstd(tau):.3f}" if np.isfinite(tau).sum() > 1 else ""  # one seed has no spread
-            lines.append(f"| {name} | {n} | {np.nanmean(tau):.3f}{spread} | {ref_tau} "
+            lines.append(f"| {name} | {n} | {tau_text(tau, spread)} | {ref_tau} "
                          f"| {np.mean([r['fit_seconds'] for r in rows]):.2f} | {ref_fit} "
                          f"| {np.mean([r['predict_seconds'] for r in rows]):.2f} "
                          f"| {np.mean([r['precision_top5'] for r in rows]):.2f} |")
@@ -93,6 +115,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--metric", default="val_accuracy", choices=("val_accuracy", "test_accuracy"),
                         help="target: the table's validation accuracy (default; the anchors are on it) or its test "
                              "accuracy where the table has one")
+    parser.add_argument("--spread", default="t", choices=tuple(SPREADS),
+                        help="after a tau's ±: t, the 95 %% t half-width over seeds (default, as every other table); "
+                             "std, the population standard deviation (the README's figures measured before)")
     add_data_dir(parser)
     parser.add_argument("--json", type=output_file, help="also write the raw records to this file")
     args = parser.parse_args(argv)
@@ -109,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
               else "test accuracy (the reference anchors below are on validation accuracy)")
     print(f"#### {args.space} {args.dataset}, {target}; {args.seeds} seeds; "
           "times on this machine (reference fit times were taken on the 2-core development machine)\n")
-    print(table(records, sizes, REFERENCES.get(args.space, {})))
+    print(table(records, sizes, REFERENCES.get(args.space, {}), args.spread))
 
 
 if __name__ == "__main__":
