@@ -29,6 +29,7 @@ from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, once_fixed, unexpected_error
 from .cli_report import cmd_report
 from .cli_study import cmd_compare
+from .cli_test import cmd_test
 from .study_show import resume_advice, show_summary
 from .config import route_options
 from .data.import_target import check_out_folder, import_into
@@ -326,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "predictors": lambda: _cmd_predictors(args),
         "proxies": lambda: cmd_proxies(args),
         "train": lambda: _cmd_train(args),
+        "test": lambda: cmd_test(args),
         "evaluators": lambda: list_plugins(EVALUATORS, args.name),
         "executors": lambda: list_plugins(EXECUTORS, args.name),
         "data": lambda: _cmd_import(args),

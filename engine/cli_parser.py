@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from .cli_predictors import add_commands as add_predictor_commands
 from .cli_shorthand import DEVICES, add_shorthand_flags
 from .cli_study import add_commands as add_study_commands
+from .cli_test import add_command as add_test_command
 from .near_words import near_words
 from .options import EPOCHS_WHY, MAX_EPOCHS
 from .cli_types import (fidelity_arg, float_list, fraction_from, int_at_least, key_value, name_list, out_file_arg,
@@ -355,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--data-dir", type=path_text, help="folder holding the dataset")
     tr.add_argument("--json", action="store_true", help="print one JSON object")
 
+    add_test_command(sub)
     add_study_commands(sub)
 
     data = sub.add_parser("data", help="benchmark data").add_subparsers(

@@ -35,6 +35,9 @@ def how_to_continue(args: argparse.Namespace, interrupted: bool = False) -> str:
         if stored:
             return continue_hint(where)
         return "" if args.resume or not interrupted else "nothing was evaluated yet: run the same command again"
+    if args.command == "test" and os.path.isfile(Path(args.run_dir) / "tested.json"):
+        return (f"the architectures measured so far are in {Path(args.run_dir) / 'tested.json'}: run the same command "
+                "to continue")
     if args.command == "proxies" and args.out and os.path.isfile(args.out):
         return f"the scores so far are in {args.out}: run the same command to continue"
     if args.command == "predictors" and args.predictors_command == "pretrain":  # it said "interrupted" alone
