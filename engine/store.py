@@ -27,12 +27,11 @@ from typing import Any
 
 from .errors import ConfigError, DataError
 from .run_missing import DB_NAME, missing_run
-from .run_lock import is_being_searched
 from .store_rows import (DONE, DUPLICATE, RESTORE as _RESTORE, Trial, check_layout, check_meta, check_repeats,
                          check_single_evaluations, json_value, trial_of)
 from .store_wal_rescue import rescue_or_refuse
 from .store_empty import STORE_TABLES, empty_tables, existing_only, no_run
-from .store_journal import roll_back_hot_journal
+from .store_read_uri import read_only_uri
 from .store_writes import Writes
 from .state_rows import ROWS_VERSION, with_saved_rows
 from .types import Result
@@ -124,29 +123,6 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
                         "--run-dir, and run the search again") from None
 
 
-def _read_only_uri(path: Path) -> str:
-    """Where ``show`` and ``export`` read a store. A run kept in a folder this user cannot write (a read-only
-    mount, an archive) could not be opened: a reader of a WAL store makes a shared-memory file beside it. With no
-    search writing it and no journal beside the store, the file is the whole run and is read as immutable; a live
-    search's store is read as usual (its shared-memory file exists), and so is an unmerged journal beside its
-    shared-memory file (a run killed, or copied while it ran), which SQLite reads from a read-only folder: it was
-    refused, with the advice to copy the folder. Only a journal without that file needs the folder writable."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    if os.access(path.parent, os.W_OK):
-        roll_back_hot_journal(path)
-        return uri
-    if is_being_searched(path.parent):
-        return uri
-    journal = path.with_name(path.name + "-wal")
-    if not journal.exists() or journal.stat().st_size == 0:
-        return uri + "&immutable=1"
-    if path.with_name(path.name + "-shm").exists():
-        return uri
-    raise DataError(f"{path.parent} cannot be written by this user and holds the store's unmerged journal "
-                    f"({path.name}-wal) without its shared-memory file ({path.name}-shm), which a reader must make; "
-                    "copy the run folder somewhere writable and read the copy")
-
-
 class RunStore:
     """One run's SQLite database (``<run_dir>/nasloop.sqlite``).
 
@@ -165,7 +141,8 @@ class RunStore:
         _check_file(self.path)
         try:
             if readonly:
-                self.db = sqlite3.connect(_read_only_uri(self.path), uri=True, timeout=30.0)
+                self.db = sqlite3.connect(read_only_uri(self.path), uri=True, timeout=30.0)
+                self.db.execute("PRAGMA query_only = ON")  # never writes, whichever way it was opened
             else:
                 self.db = sqlite3.connect(existing_only(self.path), uri=True, isolation_level=None, timeout=30.0)
             self.db.row_factory = sqlite3.Row

@@ -55,8 +55,9 @@ def holds_no_run(path: Path) -> bool:
     if _size(path.with_name(path.name + "-journal")):
         return False
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        db = sqlite3.connect(reader_uri(path), uri=True, timeout=5.0)
         try:
+            db.execute("PRAGMA query_only = ON")
             return empty_tables(db)
         finally:
             db.close()
@@ -80,6 +81,19 @@ def existing_only(path: Path) -> str:
     """The URI a writer opens the store at ``path`` by: one that fails where the file is gone, where opening the path
     made an empty store of it (a store removed between a reader's check and its open, or a journal left alone)."""
     return f"{path.resolve().as_uri()}?mode=rw"
+
+
+def reader_uri(path: Path) -> str:
+    """The URI a reader opens the store at ``path`` by where it leaves no file behind: a ``mode=ro`` connection to a
+    WAL store makes a log and a shared-memory file beside it that it cannot remove, so every ``show`` (and a study's
+    check of its runs) left them beside a finished run it only read. Where the folder is writable and nothing lies
+    beside the store, it is opened as a writer would (the caller sets ``query_only``): the last connection to close
+    removes both, as a search's does. It is still a WAL reader, so a search writing meanwhile is read consistently
+    and keeps its own files; a log already there is read in ``mode=ro``, left as found, never merged by a reader."""
+    if os.access(path.parent, os.W_OK) and not any(os.path.lexists(path.with_name(path.name + end))
+                                                   for end in ("-wal", "-shm")):
+        return existing_only(path)
+    return f"{path.resolve().as_uri()}?mode=ro"
 
 
 def no_run(path: Path) -> DataError:

@@ -17,6 +17,7 @@ from nasloop.engine.executors.inprocess import InProcessExecutor
 from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.search import summarize
 from nasloop.engine.store import RunStore
+from nasloop.engine.store_read_uri import read_only_uri
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.evolution import RegularizedEvolution
 
@@ -127,7 +128,7 @@ def test_a_run_in_a_read_only_folder_is_read_whole_or_told_to_be_copied(finished
     monkeypatch.setattr(store_module.os, "access", lambda path, mode: mode != os.W_OK and writable(path, mode))
     journal = finished / "nasloop.sqlite-wal"
     assert not journal.exists() or journal.stat().st_size == 0  # a finished run merged its journal
-    assert store_module._read_only_uri(finished / "nasloop.sqlite").endswith("?mode=ro&immutable=1")
+    assert read_only_uri(finished / "nasloop.sqlite").endswith("?mode=ro&immutable=1")
     assert summarize(finished)["evaluations"] == 12
     journal.write_bytes(b"\0" * 32)  # a journal not merged yet: only a writable folder can read it
     with pytest.raises(DataError, match="cannot be written by this user and holds the store.s unmerged journal "
