@@ -35,7 +35,7 @@ from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..functional_rows import functional_rows
+from ..functional_rows import functional_rows, one_row_per_network
 from ...engine.metric_units import ACCURACY
 from ..table_files import load_table
 from .genotype import DartsArch, canonical_arch, check_arch, format_arch, functional_arch, parse_arch
@@ -63,7 +63,8 @@ def functional_forms(table: Table) -> list[str]:
     """Each row's functional form, by which :func:`..functional_rows.functional_rows` indexes the table: a row is
     kept under its file's numbering of the nodes, which another numbering of the same network missed (629 of the
     725 CIFAR-10 cells with two nodes of their normal cell numbered the other way), where NB201's and NB101's
-    lookups find every form. No published file has two rows of one network."""
+    lookups find every form. No published file has two rows of one network; a table that has (two trainings) holds
+    their mean (:func:`..functional_rows.one_row_per_network`)."""
     return [format_arch(functional_arch(parse_arch(text))) for text in table.columns["arch"].tolist()]
 
 
@@ -115,10 +116,11 @@ def import_suite_zero(path: Path) -> Table:
                                               f"replace the file ({HOW_TO_GET})")
             if not np.isnan(values).all():
                 columns[f"{task.name}:{name}"] = values
-    return Table(columns, {"benchmark": "nb301", "key": "arch", "source": path.name,
-                           "cost": "unknown: the source has no training times",
-                           "accuracy": "CIFAR-10: predicted by the NB301 surrogate; svhn, scifar100, ninapro: "
-                                       "NAS-Bench-Suite-Zero's runs"})
+    return one_row_per_network(Table(columns, {"benchmark": "nb301", "key": "arch", "source": path.name,
+                                               "cost": "unknown: the source has no training times",
+                                               "accuracy": "CIFAR-10: predicted by the NB301 surrogate; svhn, "
+                                                           "scifar100, ninapro: NAS-Bench-Suite-Zero's runs"}),
+                               functional_forms)
 
 
 @register_benchmark("nb301")
@@ -143,6 +145,11 @@ class NB301Benchmark(Benchmark):
     @property
     def table(self) -> Table:
         return load_table(type(self), *self._source())
+
+    @classmethod
+    def read_table(cls, path: Path) -> Table:
+        """The table with one row per network: a table of two rows of one network holds their mean."""
+        return one_row_per_network(super().read_table(path), functional_forms)
 
     @classmethod
     def read_source(cls, path: Path) -> Table:

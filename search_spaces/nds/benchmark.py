@@ -22,7 +22,7 @@ from ...engine.errors import ArchitectureError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..functional_rows import functional_rows
+from ..functional_rows import functional_rows, one_row_per_network
 from ...engine.metric_units import ACCURACY, SIZE
 from ..table_files import load_table
 from .arch import NdsArch, format_arch, functional_arch, parse_arch
@@ -55,6 +55,12 @@ class NdsBenchmark(Benchmark):
     @property
     def table(self) -> Table:
         return load_table(type(self), *self._source())
+
+    @classmethod
+    def read_table(cls, path: Path) -> Table:
+        """The table with one row per network: a table of two rows of one network (nasloop's table of an earlier
+        version, or one made otherwise) holds their mean, as one file's import groups a network's records."""
+        return one_row_per_network(super().read_table(path), cls.functional_forms)
 
     @classmethod
     def read_source(cls, path: Path) -> Table:
