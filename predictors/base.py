@@ -30,6 +30,7 @@ from ..engine.types import Arch
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
 from .saved_state import RECORD, FormattedRows, checked_load, record
 from .targets import checked_targets, fitted_on_copies
+from .training_data import TrainingData
 
 
 @contextmanager
@@ -94,7 +95,7 @@ def vector_encoding(predictor: str, space: SearchSpace, encoding: str | None) ->
     return encoding
 
 
-class Predictor(Configurable, ABC):
+class Predictor(TrainingData, Configurable, ABC):
     """Base class for predictors; subclass and register with ``@register_predictor``.
 
     Implement ``_fit(archs, y)`` (targets higher-is-better, already checked) and ``predict(archs)``, returning one
@@ -159,12 +160,11 @@ class Predictor(Configurable, ABC):
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space, self.seed = space, seed
-        self._archs: list[Arch] = []
-        self._y = np.zeros(0)
+        self._keep([], np.zeros(0))  # self._archs and self._y: read, never written, by a subclass (training_data)
         self._formatted = FormattedRows()
 
     def _constructed(self) -> None:
-        check_base_init(self, "predictor", PREDICTORS.label(self), "_archs", "super().__init__(space, seed)")
+        check_base_init(self, "predictor", PREDICTORS.label(self), "_base_archs", "super().__init__(space, seed)")
         missing = missing_capabilities(self.space, self.requires)
         if missing:
             raise UnsupportedError(f"predictor {PREDICTORS.label(self)} needs a search space that "
@@ -185,7 +185,7 @@ class Predictor(Configurable, ABC):
         """Learn from scratch on ``archs`` with targets ``y`` (higher is better; copied, see targets.py)."""
         archs = self._own_forms(archs)
         y = checked_targets(archs, y)
-        self._archs, self._y = archs, y
+        self._keep(archs, y)
         self._fit(archs, y)
         return self
 
@@ -193,8 +193,7 @@ class Predictor(Configurable, ABC):
         """Add results; predictors that can warm-start override :meth:`_update`."""
         new_archs = self._own_forms(new_archs)
         new_y = checked_targets(new_archs, new_y)
-        self._archs += new_archs
-        self._y = np.concatenate([self._y, new_y])
+        self._add(new_archs, new_y)
         self._update(new_archs, new_y)
         return self
 
@@ -256,8 +255,8 @@ class Predictor(Configurable, ABC):
     def _restore_data(self, state: dict[str, Any]) -> None:
         """The architectures and targets of a :meth:`state_dict`, for subclasses that restore weights too."""
         self._require(state, "archs", "y")
-        self._archs = [parsed(self.space, a) for a in state["archs"]]  # a guided strategy's parsed once
-        self._y = np.asarray(state["y"], dtype=np.float64)
+        # a guided strategy's parsed once; the targets an array of the predictor's own, never the caller's
+        self._keep([parsed(self.space, a) for a in state["archs"]], np.array(state["y"], dtype=np.float64))
 
     def _require(self, state: Any, *keys: str) -> None:
         """One line for a state that lacks what :meth:`state_dict` writes (a KeyError named only the key)."""
