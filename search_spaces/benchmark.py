@@ -13,7 +13,7 @@ import os
 import zipfile
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, ClassVar, Hashable, Mapping, Sequence
 
 import numpy as np
 
@@ -320,6 +320,13 @@ class Benchmark(Configurable, ABC):
             return repr(str(table.columns["arch"][row]))
         key = table.meta.get("key")
         return f"{key} {table.columns[key][row]}" if key in table.columns else f"row {row}"
+
+    @classmethod
+    def row_identities(cls, table: Table) -> Sequence[Hashable] | None:
+        """Each row's network in row order, where the benchmark writes one network in several forms (a cell's nodes
+        numbered otherwise), by which an import judges what replacing ``table`` loses, as its merge groups rows; None
+        where the key column is the identity (the default)."""
+        return None
 
     @classmethod
     def recognise(cls, path: Path) -> str | None:

@@ -19,9 +19,9 @@ FormsOf = Callable[[Table], Iterable[str]]
 
 
 @lru_cache(maxsize=16)
-def _forms(table: Table, functional_forms: FormsOf) -> tuple[str, ...]:
-    """Each row's functional form, computed once per table and space: the table's load and its index both read
-    them (5,000 NDS rows take about 2 s)."""
+def forms_of(table: Table, functional_forms: FormsOf) -> tuple[str, ...]:
+    """Each row's functional form, computed once per table and space: the table's load, its index and an import's
+    check of what replacing it loses read them (5,000 NDS rows take about 2 s)."""
     return tuple(functional_forms(table))
 
 
@@ -29,7 +29,7 @@ def one_row_per_network(table: Table, functional_forms: FormsOf) -> Table:
     """``table`` with the rows of one network (another numbering of its nodes: two trainings of it) made one row,
     the mean of theirs (:func:`..engine.data.repeated_rows.mean_of_repeats`): :func:`functional_rows` found the
     first row alone, and the other training went unused, silently. A benchmark reads its tables through this."""
-    return mean_of_repeats(table, _forms(table, functional_forms))
+    return mean_of_repeats(table, forms_of(table, functional_forms))
 
 
 @lru_cache(maxsize=16)
@@ -38,6 +38,6 @@ def functional_rows(table: Table, functional_forms: FormsOf) -> dict[str, int]:
     (a module function or a class's method, so that the index is built once per table and space). A table read
     through :func:`one_row_per_network` holds each network once; of two rows of one network, the first is found."""
     rows: dict[str, int] = {}
-    for row, form in enumerate(_forms(table, functional_forms)):
+    for row, form in enumerate(forms_of(table, functional_forms)):
         rows.setdefault(form, row)
     return rows

@@ -13,7 +13,7 @@ import errno
 import os
 import shlex
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Hashable, Sequence
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from .importing import import_benchmark_files
 from .rewrites import import_rewritten
 from .table import Table
 
+Identities = Callable[[Table], Sequence[Hashable] | None]
+"""A benchmark's :meth:`~nasloop.search_spaces.benchmark.Benchmark.row_identities`."""
+
 
 def _measured(table: Table) -> list[str]:
     """The columns holding the benchmark's numbers (``<dataset>@<fidelity>:<metric>``, ``<dataset>:proxy:<name>``),
@@ -30,9 +33,14 @@ def _measured(table: Table) -> list[str]:
     return [name for name in table.columns if "@" in name or ":proxy:" in name]
 
 
-def _keys(table: Table, other: Table) -> np.ndarray:
-    """Each row's architecture: the key column its metadata names where both tables have it, else the row itself
-    (NB201's tables of some cells have no index column; every NB201 table keeps one row per cell code)."""
+def _keys(table: Table, other: Table, identities: Identities) -> np.ndarray:
+    """Each row's architecture: its network as the benchmark identifies it (``identities``: the NDS cells' functional
+    form, where a network written in another numbering of its nodes was counted lost), else the key column its
+    metadata names where both tables have it, else the row itself (NB201's tables of some cells have no index
+    column; every NB201 table keeps one row per cell code)."""
+    identity = identities(table)
+    if identity is not None:
+        return np.asarray(identity)
     key = table.meta.get("key")
     if key in table.columns and key in other.columns and table.columns[key].ndim == 1:
         return table.columns[key]
@@ -46,10 +54,10 @@ def _finite(values: np.ndarray) -> np.ndarray:
     return np.isfinite(values.reshape(len(values), -1)).all(axis=1)
 
 
-def _matching_rows(old: Table, new: Table) -> tuple[np.ndarray, np.ndarray]:
+def _matching_rows(old: Table, new: Table, identities: Identities) -> tuple[np.ndarray, np.ndarray]:
     """For each row of ``old``: the row of ``new`` keyed alike, and whether there is one (sorted lookups: no
     per-row Python, 30,001 NB101 hashes match in milliseconds)."""
-    old_keys, new_keys = _keys(old, new), _keys(new, old)
+    old_keys, new_keys = _keys(old, new, identities), _keys(new, old, identities)
     if len(new_keys) == 0:
         return np.zeros(len(old_keys), dtype=np.int64), np.zeros(len(old_keys), dtype=bool)
     order = np.argsort(new_keys, kind="stable")
@@ -62,8 +70,9 @@ def lost_by_replacing(benchmark: str, old: Table, new: Table, values: bool = Tru
     not only how many: a table of as many other cells lost them all), results (a task, a fidelity, a proxy) it has no
     column of, or, with ``values``, an architecture's value in a column (NaN in ``new`` where ``old`` has a number).
     A merge, whose later files override the cells they cover by design, is checked without ``values``."""
-    row_text = BENCHMARKS.get(benchmark).row_text
-    rows, found = _matching_rows(old, new)
+    kind = BENCHMARKS.get(benchmark)
+    row_text = kind.row_text
+    rows, found = _matching_rows(old, new, kind.row_identities)
     old_held = old.held_rows()
     kept = found & new.held_rows()[rows]
     lacking = np.flatnonzero(old_held & ~kept)

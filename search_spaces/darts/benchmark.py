@@ -35,7 +35,7 @@ from ...engine.errors import ArchitectureError, DataError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..functional_rows import functional_rows, one_row_per_network
+from ..functional_rows import forms_of, functional_rows, one_row_per_network
 from ...engine.metric_units import ACCURACY
 from ..table_files import load_table
 from .genotype import DartsArch, canonical_arch, check_arch, format_arch, functional_arch, parse_arch
@@ -150,6 +150,11 @@ class NB301Benchmark(Benchmark):
     def read_table(cls, path: Path) -> Table:
         """The table with one row per network: a table of two rows of one network holds their mean."""
         return one_row_per_network(super().read_table(path), functional_forms)
+
+    @classmethod
+    def row_identities(cls, table: Table) -> tuple[str, ...]:
+        """Each row's functional form: an import replacing a table counts the networks it loses by it."""
+        return forms_of(table, functional_forms)
 
     @classmethod
     def read_source(cls, path: Path) -> Table:

@@ -22,7 +22,7 @@ from ...engine.errors import ArchitectureError
 from ...engine.registry import register_benchmark
 from ...engine.types import Result
 from ..benchmark import Benchmark, Task
-from ..functional_rows import functional_rows, one_row_per_network
+from ..functional_rows import forms_of, functional_rows, one_row_per_network
 from ...engine.metric_units import ACCURACY, SIZE
 from ..table_files import load_table
 from .arch import NdsArch, format_arch, functional_arch, parse_arch
@@ -61,6 +61,11 @@ class NdsBenchmark(Benchmark):
         """The table with one row per network: a table of two rows of one network (nasloop's table of an earlier
         version, or one made otherwise) holds their mean, as one file's import groups a network's records."""
         return one_row_per_network(super().read_table(path), cls.functional_forms)
+
+    @classmethod
+    def row_identities(cls, table: Table) -> tuple[str, ...]:
+        """Each row's functional form: an import replacing a table counts the networks it loses by it."""
+        return forms_of(table, cls.functional_forms)
 
     @classmethod
     def read_source(cls, path: Path) -> Table:
