@@ -21,9 +21,32 @@ from typing import Any, Callable, Mapping
 
 from .assemble import build_space, table_context
 from .config import SearchConfig
-from .errors import NasloopError
+from ..search_spaces.base import SearchSpace
+from .errors import ArchitectureError, NasloopError, one_line
+from .plugin_crash import plugin_crash
 from .registry import SEARCH_SPACES
 from .study_target import answers_table
+from .types import Arch
+
+
+class UnreadByPlugin(ArchitectureError):
+    """A user's space whose ``parse`` raised, in its own words (a ValueError, a KeyError), on an architecture a run
+    stored: ``show``, a run's report and a search's closing summary failed on it as an 'unexpected' error."""
+
+
+def unread_by_plugin(space: SearchSpace, name: str, text: str) -> Arch:
+    """``space.parse(text)``; where a user's space (registered as ``name``) raises anything but nasloop's own
+    errors, one line naming the space, the text and the line of its code that raised."""
+    try:
+        return space.parse(text)
+    except NasloopError:
+        raise
+    except Exception as exc:  # a plugin's parse failing in its own words: named as its other faults are
+        fault = plugin_crash(exc)
+        why = str(fault).split(": ", 1)[1] if fault is not None else f"parse raised {type(exc).__name__}: " \
+            f"{one_line(exc, 200)}"  # the fault's line less the space it names first: named here already
+        raise UnreadByPlugin(f"search space '{name}' cannot read the architecture the run stored, "
+                             f"{one_line(repr(text), 120)}: its {why}") from None
 
 
 @dataclass(frozen=True)
@@ -80,7 +103,9 @@ def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the run
     @lru_cache(maxsize=None)  # the held-out and the objective of one architecture: one query
     def lookup(text: str) -> Mapping[str, float]:
         try:
-            result = benchmark.query(space.parse(text), task, final)
+            result = benchmark.query(unread_by_plugin(space, base.space, text), task, final)
+        except UnreadByPlugin:
+            raise
         except NasloopError:  # a string the space no longer reads (the report lists such runs' notes elsewhere)
             return {}
         return result.metrics if result.ok else {}

@@ -17,8 +17,8 @@ from typing import Any, Mapping
 
 from .config import SearchConfig
 from .errors import NasloopError
-from .final_held_out import (FinalHeldOut, final_held_out, final_objective_head, final_objective_value,
-                             held_out_heads, held_out_metric, held_out_note, held_out_values)
+from .final_held_out import (FinalHeldOut, UnreadByPlugin, final_held_out, final_objective_head,
+                             final_objective_value, held_out_heads, held_out_metric, held_out_note, held_out_values)
 from .metric_heads import with_unit
 from .store import RunStore
 from .value_texts import metric_text
@@ -44,7 +44,12 @@ def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] |
         held = FinalHeldOut(searched, why="" if searched is None else (
             f"It is at the searched fidelity {searched}, as the run stored it: its configuration cannot be read "
             f"here ({exc})."))
-    values = held_out_values(held, best["arch"], best.get("metrics") or {}, metric)
+    try:
+        values = held_out_values(held, best["arch"], best.get("metrics") or {}, metric)
+    except UnreadByPlugin as exc:  # the final fidelity's line left out, with why: what the run stored still shown
+        held = FinalHeldOut(held.searched, why=f"It is at the searched fidelity {held.searched}, as the run stored "
+                            f"it: the final fidelity's could not be looked up ({exc}).")
+        values = held_out_values(held, best["arch"], best.get("metrics") or {}, metric)
     if not any(map(math.isfinite, values)):
         return None
     record: dict[str, Any] = {"metric": metric, "values": dict(zip(held_out_heads(held), values))}
