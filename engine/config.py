@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Literal, Mapping
 
-from .errors import ConfigError, MissingDataError, checked_folder
+from .errors import ConfigError, MissingDataError, checked_folder, one_line
 from .objectives import (Objective, check_objective_mappings, check_reference_mapping, check_reference_point,
                          check_single_objective, parse_objectives)
 from .option_data import refuse_unstorable_options
+from .plugin_crash import plugin_crash
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
                       option_names, plain, takes)
 from .registry import defined_by_nasloop
@@ -275,10 +276,20 @@ def construct(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,
     """Build a plugin from its options, every bad one failing in one line that names the plugin.
 
     ``wiring`` is what the search hands over (``context``, ``seed``, ``predictor``...), passed only
-    to constructors that name it: a plugin declares what it needs by its parameters.
+    to constructors that name it: a plugin declares what it needs by its parameters. A user's constructor that
+    raises (a ValueError for an option it refuses) is named in one line with the options it was given
+    (:func:`.plugin_crash.plugin_crash`), where it was an "unexpected" error of nobody's plugin.
     """
     given = checked_construction(kind, name, factory, *args, wiring=wiring, **options)
-    return factory(*args, **given, **options)
+    try:
+        return factory(*args, **given, **options)
+    except Exception as exc:  # a user's constructor refusing an option in Python's words (raise ValueError(...))
+        shown = ", ".join(f"{key}={value!r}" for key, value in options.items())
+        fault = plugin_crash(exc, f"fix it, or the options it was given ({one_line(shown, 120)})" if options else
+                             "fix it")
+        if fault is None:  # nasloop's own code raised, or the machine did (an OSError): said as it was
+            raise
+        raise fault from exc
 
 
 def checked_construction(kind: str, name: str, factory: Callable[..., Any], /, *args: Any,

@@ -47,10 +47,11 @@ def plugin_crashes_named() -> Iterator[None]:
         raise fault from exc
 
 
-def plugin_crash(exc: BaseException) -> PluginFault | None:
+def plugin_crash(exc: BaseException, fix: str = "fix it") -> PluginFault | None:
     """The one line for ``exc`` raised in a user's plugin: ``predictor NAME: _fit raised RuntimeError: why (at
     FILE:LINE); fix it``, FILE:LINE the innermost line of the user's own code (not a library's it called); None
-    where no user's plugin's code is on its way (or it is nasloop's own error, or an OS error)."""
+    where no user's plugin's code is on its way (or it is nasloop's own error, or an OS error). ``fix`` ends it: a
+    constructor refusing its options is mended by other options as well as by a fix of its code."""
     if isinstance(exc, (NasloopError, OSError, sqlite3.Error)) or not isinstance(exc, Exception):
         return None
     frames = list(traceback.walk_tb(exc.__traceback__))
@@ -76,7 +77,7 @@ def plugin_crash(exc: BaseException) -> PluginFault | None:
                       (called.f_code.co_filename, line))
     lines = [text.strip() for text in str(exc).splitlines() if text.strip()]
     why = one_line(lines[0] if lines else "no details", 300)
-    return PluginFault(f"{named}: {method} raised {type(exc).__name__}: {why} (at {file}:{line}); fix it")
+    return PluginFault(f"{named}: {method} raised {type(exc).__name__}: {why} (at {file}:{line}); {fix}")
 
 
 def _kind(owner: object) -> str | None:

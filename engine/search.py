@@ -19,6 +19,7 @@ from .hooks import HeldNotes, check_hooks
 from .loop import Budget, ProgressHook, SearchLoop
 from .option_bounds import stored_options
 from .options import PositiveFloat, PositiveInt, check_value, plain
+from .plugin_crash import plugin_crashes_named
 from .plugin_trust import SIGNATURE_KEY, signature_meta, trusted, untrusted
 from .plugins import named_plugins_loaded, plugins_to_record, relocated_plugins
 from .predictor_options import older_feature_lists
@@ -106,6 +107,7 @@ def _state_loaded(store: RunStore, meta: dict[str, Any], notes: HeldNotes | None
     forget_sigterm()
 
 
+@plugin_crashes_named()  # a user's plugin raising as the run is set up, as the loop names it (.plugin_crash)
 def search(config: SearchConfig, on_progress: ProgressHook | None = None,
            on_run_dir: Callable[[str], None] | None = None, on_note: Note | None = None) -> dict[str, Any]:
     """Run a new search; every evaluation lands in ``<run_dir>/nasloop.sqlite`` as it completes.
@@ -160,6 +162,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
             raise
 
 
+@plugin_crashes_named()
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
            executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None,
            on_note: Note | None = None, pretrained_files: Sequence[str] = (),

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from nasloop.engine.config import SearchConfig
-from nasloop.engine.errors import ConfigError
+from nasloop.engine.errors import ConfigError, PluginFault
 from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.base import Completed
 from nasloop.engine.executors.inprocess import InProcessExecutor, run_trial
@@ -105,10 +105,12 @@ class CloseFails(InProcessExecutor):
 
 
 def test_an_executor_failing_to_close_leaves_its_finished_run_finished(tmp_path, data_dir):
-    """Every evaluation was stored, then the run was recorded 'interrupted' with advice to resume it."""
+    """Every evaluation was stored, then the run was recorded 'interrupted' with advice to resume it. The error is
+    the executor's, named (it was the bare RuntimeError: tests/test_user_plugins_e12.py)."""
     register_executor("close-fails")(CloseFails)
     run_dir = tmp_path / "run"
-    with pytest.raises(RuntimeError, match="the cluster was already gone"):
+    with pytest.raises(PluginFault, match="executor close-fails: close raised RuntimeError: the cluster was already "
+                       "gone"):
         search(SearchConfig(executor="close-fails", budget=5, data_dir=str(data_dir), run_dir=str(run_dir)))
     summary = summarize(run_dir)
     assert (summary["status"], summary["stop_reason"], summary["evaluations"]) == (
