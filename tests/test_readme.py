@@ -12,7 +12,8 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
 def test_readme_python_examples_run(tmp_path, data_dir):
-    api, context, space, _, proxy = BLOCKS  # the fourth, a benchmark of the chain's: test_user_benchmark_e7
+    api, context, space, _, proxy, _ = BLOCKS  # the fourth, a benchmark of the chain's: test_user_benchmark_e7;
+    # the sixth, a user's strategy, predictor and evaluator: test_user_plugins_e12
     api = api.replace('"../shared/data"', repr(str(data_dir)))
     context = context.replace('"../shared/data"', repr(str(data_dir))) + "\nassert mean.shape == std.shape == (10,)"
     check_space = space + "\n".join([
