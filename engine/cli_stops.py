@@ -59,10 +59,15 @@ def once_fixed(exc: NasloopError, args: argparse.Namespace) -> str:
     """'; once fixed, continue with ...' after a user plugin's output refused (or its method raising) once the run
     was stored, interrupted where it held evaluations, else failed (see :func:`.stop_record.search_and_record`): a
     resume of either continues once the plugin is fixed; '; once it runs again, continue with ...' after the cluster
-    the run's trials (or the study's runs) ran on was lost (interrupted); else ''."""
+    the run's trials (or the study's runs) ran on was lost (interrupted); after a plugin's fault in another command
+    (a predictor's fit in ``predictors evaluate``), what it finished and how to keep it, as an unexpected error says
+    (see :func:`how_to_continue`); else ''."""
     if isinstance(exc, ExecutorLost) and args.command == "compare":  # the study's Ray cluster
         again = how_to_continue(args)
         return f"; once it runs again, {again}" if again else ""
+    if isinstance(exc, PluginFault) and args.command != "search":
+        again = how_to_continue(args)
+        return f"; once fixed, {again}" if again else ""
     if not isinstance(exc, (PluginFault, ExecutorLost)) or args.command != "search":
         return ""
     where = args.resume or args.run_dir

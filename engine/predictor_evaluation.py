@@ -29,6 +29,7 @@ from .errors import ConfigError, as_list, one_line
 from .hooks import check_hooks
 from .objectives import parse_objectives
 from .options import TORCH_SEEDS, option_names
+from .plugin_crash import plugin_crashes_named
 from .predictor_trial import tried_predictor
 from .registry import PREDICTORS, SEARCH_SPACES
 from .resolved_options import ResolvedOptions
@@ -128,6 +129,7 @@ def _lacking_note(benchmark: Any, cells: Sequence[Any], targets: np.ndarray, met
             f"size: {have:,} less the training cells)")
 
 
+@plugin_crashes_named()  # a user's predictor raising in a fit, named as a search's fit names it (.plugin_crash)
 def evaluate_predictors(predictors: Sequence[str], train_sizes: Sequence[int], seeds: Sequence[int],
                         space: str = "nb201", dataset: str | None = None, data_dir: str | os.PathLike | None = None,
                         metric: str | None = None, fidelity: int | None = None,

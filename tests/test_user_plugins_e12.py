@@ -219,3 +219,28 @@ def test_the_readmes_own_plugins_search_and_resume_from_another_folder(tmp_path,
     summary = summarize(project / "csv")
     assert (summary["evaluations"], summary["failed"]) == (10, 0), summary
     assert summarize(project / "knn")["failed"] == 0
+
+
+class BreaksPastTen(Knn):
+    """Fits on up to 10 results (its trial's), and raises on more."""
+
+    def _rows(self, archs):
+        return np.array([self.space.encode(a, self.space.vector_encodings[0]) for a in archs], dtype=float)
+
+    def _fit(self, archs, y):
+        if len(y) > 10:
+            raise np.linalg.LinAlgError("Singular matrix")
+        super()._fit(archs, y)
+
+
+def test_predictors_evaluate_names_a_users_predictor_raising_in_a_later_fit(data_dir, capsys):
+    """It was "unexpected LinAlgError ...; the traceback is in /tmp/..." with exit status 1; the fits it finished
+    are said as before."""
+    register_predictor("e12-breaks")(BreaksPastTen)
+    assert main(["predictors", "evaluate", "--predictor", "e12-breaks", "--train-sizes", "10,20", "--seeds", "1",
+                 "--data-dir", str(data_dir)]) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error == ("nasloop predictors evaluate: error: predictor e12-breaks: _fit raised LinAlgError: Singular "
+                     f"matrix (at {__file__}:{_line_of('raise np.linalg.LinAlgError(')}); fix it; once fixed, 1 of "
+                     "2 fits had finished (shown above); 'nasloop compare --predictors ... --out DIR' keeps every fit "
+                     "and continues where it stopped"), error
