@@ -276,8 +276,8 @@ def require_capabilities(space: SearchSpace, kind: str, name: str,
     missing = missing_capabilities(space, factory.requires)
     if not missing:
         return
-    if kind == "evaluator":
-        fitting = _names_where(registry, lambda other: _evaluator_works(space, other, context))
+    if kind == "evaluator":  # on any dataset, as _evaluators_instead names them
+        fitting = _names_where(registry, lambda other: _evaluator_works(space, other, context, True))
     elif kind == "predictor":
         fitting = Readers(space, context).listed()
     else:
@@ -290,8 +290,9 @@ def require_capabilities(space: SearchSpace, kind: str, name: str,
 def _evaluators_instead(space: SearchSpace, registry: Registry, context: RunContext) -> str:
     """What evaluates a space that has no benchmark table: the registered evaluators that work on it, a user's own
     among them (the message named proxy and train only, though the user's own one works too), and what a table
-    needs. A space without networks keeps its advice first (write an evaluator, add a benchmark or networks)."""
-    fitting = ", ".join(_names_where(registry, lambda other: _evaluator_works(space, other, context))) or "none"
+    needs. A space without networks keeps its advice first (write an evaluator, add a benchmark or networks). Each is
+    tried on any dataset the space takes, as ``nasloop spaces`` tries it: a user's evaluator reading none left none."""
+    fitting = ", ".join(_names_where(registry, lambda other: _evaluator_works(space, other, context, True))) or "none"
     table = f"a table needs {TABLE_NEEDS}"
     if isinstance(space, NetworkSpace):
         return f"evaluators that work on it: {fitting}; {table}"

@@ -22,10 +22,11 @@ from nasloop.engine.registry import register_evaluator, register_executor, regis
 from nasloop.engine.registry import register_strategy
 from nasloop.engine.search import search, summarize
 from nasloop.predictors.base import Predictor
+from nasloop.search_spaces.base import EnumerableSpace
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.base import Strategy
 
-from .digit_space import DigitSpace, DigitSum
+from .digit_space import DigitSpace, DigitSum, NetDigits
 from .test_plugin_faults_d5 import Queued
 
 
@@ -244,3 +245,31 @@ def test_predictors_evaluate_names_a_users_predictor_raising_in_a_later_fit(data
                      f"matrix (at {__file__}:{_line_of('raise np.linalg.LinAlgError(')}); fix it; once fixed, 1 of "
                      "2 fits had finished (shown above); 'nasloop compare --predictors ... --out DIR' keeps every fit "
                      "and continues where it stopped"), error
+
+
+class Lookup(DigitSum):
+    """Reads the space's benchmark table (a user's lookup), which a space without one lacks."""
+
+    uses_benchmark = True
+
+
+class NeedsEnumeration(DigitSum):
+    """Needs a space it can enumerate, which the digits are not."""
+
+    requires = (EnumerableSpace,)
+
+
+@pytest.mark.parametrize("evaluator", [Lookup, NeedsEnumeration])
+def test_a_users_evaluator_the_space_cannot_serve_is_told_the_evaluators_that_can(evaluator, data_dir, tmp_path,
+                                                                                    capsys):
+    """Such an evaluator reads no dataset, so the refused run's context had none, and proxy and train, which build
+    on any dataset the space takes, were named as working on nothing ('evaluators that work on it: none')."""
+    register_search_space("e12-netdigits")(type("NetDigits", (NetDigits,), {"name": "e12-netdigits"}))
+    register_evaluator("e12-needs")(evaluator)
+    run = tmp_path / "run"
+    assert main(["search", "--space", "e12-netdigits", "--evaluator", "e12-needs", "--budget", "3", "--data-dir",
+                 str(data_dir), "--run-dir", str(run), "--quiet"]) == 2
+    error = capsys.readouterr().err.strip()
+    named = re.search(r"[Ee]valuators that work on it: ([^;]+)", error)
+    assert named is not None and {"proxy", "train", "e12-sum"} <= set(named.group(1).split(", ")), error
+    assert not run.exists()
