@@ -10,12 +10,38 @@ part of the store's writes: a strategy imports nothing of the store.
 from __future__ import annotations
 
 import json
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from .errors import ConfigError
+from .registry import STRATEGIES, refusal_for
 
 STRATEGY_STATE = "the strategy's state_dict (its predictor's included)"
 """Whose state a refusal names by default: the whole state the store keeps."""
+
+
+class UnstorableState(ConfigError):
+    """A state the store cannot keep as it is: ``whose`` state_dict, and ``what`` is wrong with it."""
+
+    def __init__(self, whose: str, what: str) -> None:
+        super().__init__(f"{whose} {what}")
+        self.whose, self.what = whose, what
+
+
+@contextmanager
+def users_state_named(strategy: object) -> Iterator[None]:
+    """A user's strategy whose whole state turns unstorable as its run goes on (a tuple kept once it has seen
+    something), refused as that strategy's output (a :class:`~.errors.PluginFault` naming it): it was nobody's
+    ConfigError, and the run, whose evaluations stand and resume once the strategy is fixed, was stored failed,
+    its line saying neither which strategy nor how to continue."""
+    try:
+        yield
+    except UnstorableState as exc:
+        refusal = refusal_for(strategy)
+        if refusal is ConfigError or exc.whose != STRATEGY_STATE:  # nasloop's own, or a predictor's named already
+            raise
+        raise refusal(f"strategy {STRATEGIES.label(strategy)}: its state_dict (its predictor's included) "
+                      f"{exc.what}") from exc
 
 
 def state_json(state: Any, whose: str = STRATEGY_STATE) -> str:
@@ -25,11 +51,12 @@ def state_json(state: Any, whose: str = STRATEGY_STATE) -> str:
     state_dict that ``state`` is, so that the place named (``state['w']``) is found in it: a predictor's alone
     was named as the strategy's, where it lies under another key."""
     if not isinstance(state, dict):  # saved, a list or None was read back as a damaged store, 'restore a backup'
-        raise ConfigError(f"{whose} returned a {type(state).__name__}, not a dict; return a dict (super().state_dict() "
-                          "with your own keys added), which load_state_dict is given back on resume")
+        raise UnstorableState(whose, f"returned a {type(state).__name__}, not a dict; return a dict "
+                              "(super().state_dict() with your own keys added), which load_state_dict is given back "
+                              "on resume")
 
     def unstorable(value: Any) -> Any:  # named where it lies, as a tuple is: 'a numpy.ndarray' alone was not
-        raise ConfigError(f"{whose} holds {_changed_by_json(state, '') or _foreign(value, '')}")
+        raise UnstorableState(whose, f"holds {_changed_by_json(state, '') or _foreign(value, '')}")
 
     try:
         text = json.dumps(state, default=unstorable)
@@ -50,7 +77,7 @@ def snapshot(state: Any, whose: str = STRATEGY_STATE) -> Any:
 def _refuse_changed(state: Any, whose: str) -> None:
     changed = _changed_by_json(state, "")
     if changed is not None:
-        raise ConfigError(f"{whose} holds {changed}")
+        raise UnstorableState(whose, f"holds {changed}")
 
 
 _KEY_FIX = "; return string keys (or a list of [key, value] pairs) and rebuild the dict in load_state_dict"

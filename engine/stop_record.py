@@ -9,6 +9,7 @@ from .config import SearchConfig
 from .errors import ExecutorLost, NasloopError, PluginFault
 from .executors.base import interrupts_held, stopped_by_sigterm
 from .plugin_crash import plugin_crashes_named
+from .state_json import users_state_named
 from .stop_reasons import BY_SIGTERM, BY_USER, continue_hint
 from .store import DB_NAME, RunStore
 
@@ -58,7 +59,7 @@ def search_and_record(loop: SearchLoop, store: RunStore, config: SearchConfig, l
     once evaluations stand, which its fix lets a resume continue; a user's plugin raising is said as such output
     is, naming the plugin: see :mod:`.plugin_crash`)."""
     try:
-        with plugin_crashes_named():
+        with plugin_crashes_named(), users_state_named(loop.strategy):
             loop.run()
         failure = every_evaluation_failed(store)
         store.set_meta("status", "finished" if failure is None else "failed")

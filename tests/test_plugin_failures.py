@@ -312,9 +312,9 @@ def test_a_plugins_broken_contract_is_named_in_one_line(tmp_path, capsys, data_d
 
     cases = [(["--space", "chain-free", "--evaluator", "failing-words"],
               ["evaluator failing-words: evaluate returned metric 'val_accuracy' = 'high', not a number"]),
-             (["--strategy", "failing-array-state"], ["the strategy's state_dict (its predictor's included) holds a "
-                                                      "numpy.ndarray at state['seen'], which the run store keeps as "
-                                                      "JSON; return plain lists"]),
+             (["--strategy", "failing-array-state"], ["strategy failing-array-state: its state_dict (its "
+                                                      "predictor's included) holds a numpy.ndarray at state['seen'], "
+                                                      "which the run store keeps as JSON; return plain lists"]),
              (["--strategy", "failing-too-many"], ["strategy failing-too-many: ask(1) returned 4 architectures; "
                                                    "return a list of one architecture"]),
              (["--strategy", "failing-strings"], ["strategy failing-strings proposed '|", ", a string; return the "

@@ -273,3 +273,44 @@ def test_a_users_evaluator_the_space_cannot_serve_is_told_the_evaluators_that_ca
     named = re.search(r"[Ee]valuators that work on it: ([^;]+)", error)
     assert named is not None and {"proxy", "train", "e12-sum"} <= set(named.group(1).split(", ")), error
     assert not run.exists()
+
+
+class KeepsBestAsTuple(HillClimber):
+    """Keeps its best architecture, a tuple, in its state from its 4th result on (while ``broken``), which JSON
+    gives back as a list."""
+
+    broken, told = True, 0
+
+    def ask(self, n):  # the digits' mutate turns one digit alone, whose few cells a climb soon repeats
+        return [self.space.sample(self.rng) for _ in range(n)]
+
+    def tell(self, observations):
+        super().tell(observations)
+        self.told += len(observations)
+
+    def state_dict(self):
+        state = super().state_dict()
+        return {**state, "best": self.best} if self.broken and self.told >= 4 else state
+
+
+def test_a_users_strategy_state_unstorable_mid_run_is_named_and_the_run_resumes(tmp_path, capsys):
+    """It was nasloop's ConfigError naming no strategy ('the strategy's state_dict ... holds a tuple'), and the run,
+    whose evaluations stand, was stored failed with no word of how to continue."""
+    register_strategy("e12-tuple")(KeepsBestAsTuple)
+    run = tmp_path / "run"
+    args = ["search", "--space", Digits.name, "--evaluator", "e12-sum", "--strategy", "e12-tuple", "--run-dir",
+            str(run), "--quiet"]
+    assert main([*args, "--budget", "8"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == ("nasloop search: error: strategy e12-tuple: its state_dict (its predictor's included) holds a "
+                     "tuple at state['best'], which the run store keeps as JSON and would give back as a list on "
+                     "resume; return a list and rebuild the tuple in load_state_dict; once fixed, continue with "
+                     f"'nasloop search --resume {run}'"), error
+    summary = summarize(run)
+    assert summary["status"] == "interrupted" and summary["evaluations"] > 0, summary
+    KeepsBestAsTuple.broken = False
+    try:
+        assert main(["search", "--resume", str(run), "--quiet"]) == 0, capsys.readouterr().err
+    finally:
+        KeepsBestAsTuple.broken = True
+    assert (summarize(run)["status"], summarize(run)["evaluations"]) == ("finished", 8)
