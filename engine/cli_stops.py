@@ -61,7 +61,8 @@ def once_fixed(exc: NasloopError, args: argparse.Namespace) -> str:
     resume of either continues once the plugin is fixed; '; once it runs again, continue with ...' after the cluster
     the run's trials (or the study's runs) ran on was lost (interrupted); after a plugin's fault in another command
     (a predictor's fit in ``predictors evaluate``), what it finished and how to keep it, as an unexpected error says
-    (see :func:`how_to_continue`); else ''."""
+    (see :func:`how_to_continue`); after a search's plugin failing once its run had finished (a user's executor's
+    ``close``), that the run is whole, as its unexpected error said; else ''."""
     if isinstance(exc, ExecutorLost) and args.command == "compare":  # the study's Ray cluster
         again = how_to_continue(args)
         return f"; once it runs again, {again}" if again else ""
@@ -71,8 +72,10 @@ def once_fixed(exc: NasloopError, args: argparse.Namespace) -> str:
     if not isinstance(exc, (PluginFault, ExecutorLost)) or args.command != "search":
         return ""
     where = args.resume or args.run_dir
-    if where is None or not os.path.isfile(Path(where) / DB_NAME) or \
-            _status(Path(where)) not in ("interrupted", "failed"):
+    status = _status(Path(where)) if where is not None and os.path.isfile(Path(where) / DB_NAME) else None
+    if status == "finished":  # a user's executor failing to close once the run was done: no resume is owed
+        return f"; {how_to_continue(args)}"
+    if status not in ("interrupted", "failed"):
         return ""
     return f"; once {'it runs again' if isinstance(exc, ExecutorLost) else 'fixed'}, {how_to_continue(args)}"
 

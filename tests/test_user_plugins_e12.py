@@ -314,3 +314,23 @@ def test_a_users_strategy_state_unstorable_mid_run_is_named_and_the_run_resumes(
     finally:
         KeepsBestAsTuple.broken = True
     assert (summarize(run)["status"], summarize(run)["evaluations"]) == ("finished", 8)
+
+
+class ClosesBadly(Queued):
+    """A user's executor that fails to close, once its run is done."""
+
+    def close(self):
+        raise RuntimeError("the pool was already gone")
+
+
+def test_a_users_executor_failing_to_close_a_finished_run_is_named_and_the_run_is_whole(tmp_path, capsys):
+    """It was 'unexpected RuntimeError ...; the traceback is in /tmp/...' with exit status 1."""
+    register_executor("e12-closes-badly")(ClosesBadly)
+    run = tmp_path / "run"
+    assert main(["search", *BASE, "--evaluator", "e12-sum", "--strategy", "random", "--executor", "e12-closes-badly",
+                 "--run-dir", str(run)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == ("nasloop search: error: executor e12-closes-badly: close raised RuntimeError: the pool was "
+                     f"already gone (at {__file__}:{_line_of('the pool was already gone')}); fix it; the run had "
+                     f"already finished; 'nasloop show {run}' summarises it"), error
+    assert (summarize(run)["status"], summarize(run)["evaluations"]) == ("finished", 6)
