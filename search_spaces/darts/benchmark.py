@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -59,13 +60,21 @@ _PUBLISHED_HEAD = re.compile(r'\{\s*"(%s)"\s*:\s*\{\s*"\s*[\[(]\s*[\[(]\s*[\[(]'
 NB101's and TransNAS' files start with a task too, but their keys are flat tuples."""
 
 
+@lru_cache(maxsize=4)
+def row_archs(table: Table) -> tuple[DartsArch, ...]:
+    """Every row's architecture, parsed once per loaded table: the index below, the table's cells and a task's cells
+    (a table-bound space's) each parsed all 924 rows again, 1,649 parses in a 50-evaluation search. Architectures
+    are tuples of ints, so the callers share them."""
+    return tuple(parse_arch(text) for text in table.columns["arch"].tolist())
+
+
 def functional_forms(table: Table) -> list[str]:
     """Each row's functional form, by which :func:`..functional_rows.functional_rows` indexes the table: a row is
     kept under its file's numbering of the nodes, which another numbering of the same network missed (629 of the
     725 CIFAR-10 cells with two nodes of their normal cell numbered the other way), where NB201's and NB101's
     lookups find every form. No published file has two rows of one network; a table that has (two trainings) holds
     their mean (:func:`..functional_rows.one_row_per_network`)."""
-    return [format_arch(functional_arch(parse_arch(text))) for text in table.columns["arch"].tolist()]
+    return [format_arch(functional_arch(arch)) for arch in row_archs(table)]
 
 
 def _space_records(path: Path) -> dict:
@@ -189,12 +198,12 @@ class NB301Benchmark(Benchmark):
         return Result(metrics=metrics, cost=0.0, cost_estimated=True)
 
     def cells(self) -> list[DartsArch]:
-        return [parse_arch(a) for a in self.table.columns["arch"].tolist()]
+        return list(row_archs(self.table))
 
     def task_cells(self, task: str) -> list[DartsArch]:
         """The cells with a result for ``task`` (the CIFAR-10 and the NAS-Bench-360 cells are disjoint sets)."""
         values = self._accuracy(task)
-        return [parse_arch(a) for a, v in zip(self.table.columns["arch"].tolist(), values) if not math.isnan(v)]
+        return [arch for arch, v in zip(row_archs(self.table), values) if not math.isnan(v)]
 
     def holds(self, archs: Sequence[DartsArch], task: str) -> list[bool]:
         """Whether the table has a ``task`` result for each architecture."""
