@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from ..search_spaces.base import SearchSpace
 from .assemble import build_space, table_context
 from .config import SearchConfig
-from ..search_spaces.base import SearchSpace
+from .context import RunContext
 from .errors import ArchitectureError, NasloopError, one_line
 from .plugin_crash import plugin_crash
 from .registry import SEARCH_SPACES
@@ -70,10 +71,12 @@ def held_out_metric(objective: str) -> str | None:
 
 
 def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the runs",
-                   objective: str | None = None) -> FinalHeldOut:
+                   objective: str | None = None, built: tuple[SearchSpace, RunContext] | None = None) -> FinalHeldOut:
     """How to read ``metric`` (the held-out one; None: none) of the architectures a study's runs choose (``whose``:
     'the run' for one run's): at the benchmark's final fidelity where the runs searched a lower one and the table
-    answers their evaluator; the searched ``objective`` there too, where the table holds it."""
+    answers their evaluator; the searched ``objective`` there too, where the table holds it. ``built``: the space and
+    context of ``base`` a search built, whose table is read rather than a context built again from the configuration
+    (a second benchmark, space and table index each run's end)."""
     searched = base.fidelity
     if metric is None or searched is None:  # no held-out metric, or the runs searched the final fidelity
         return FinalHeldOut(searched)
@@ -87,8 +90,7 @@ def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the run
                             "table's, so the chosen architectures' values at a higher fidelity cannot be looked up "
                             "without training them.")
     try:
-        context = table_context(factory, base.dataset, base.data_dir, space_options=base.space_options)
-        space = build_space(base.space, context, **base.space_options)
+        space, context = built if built is not None and built[1].benchmark is not None else _built(base, factory)
         benchmark = context.benchmark
         task = benchmark.task(base.dataset).name
         final = benchmark.check(task)
@@ -114,23 +116,39 @@ def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the run
     return FinalHeldOut(searched, final, lookup, objective=held)
 
 
-def held_out_values(held: FinalHeldOut, arch: str | None, metrics: Mapping[str, Any],
-                    metric: str | None) -> list[float]:
+def _built(base: SearchConfig, factory: type[SearchSpace]) -> tuple[SearchSpace, RunContext]:
+    """The space and table context of ``base``, built from the configuration (a stored run's, a study's)."""
+    context = table_context(factory, base.dataset, base.data_dir, space_options=base.space_options)
+    return build_space(base.space, context, **base.space_options), context
+
+
+def held_out_values(held: FinalHeldOut, arch: str | None, metrics: Mapping[str, Any], metric: str | None,
+                    kept: object = None) -> list[float]:
     """The held-out values of the architecture a run chose (``arch``, with the ``metrics`` it stored; None: none),
     in the order of :func:`held_out_heads`: at the final fidelity (looked up) then as stored, or as stored alone; NaN
     where there is no held-out ``metric`` or no architecture. One reading for a study's columns and a run's lines; a
-    run's summary writes a NaN it stored as None (JSON's), on which ``show`` and ``report`` failed in a TypeError."""
+    run's summary writes a NaN it stored as None (JSON's), on which ``show`` and ``report`` failed in a TypeError.
+    ``kept``: the held-out values the run stored as it ended (``run_held_out.HELD_OUT_KEY``), read for the final
+    fidelity where they are of this architecture, metric and fidelity, rather than looked up again."""
     value = metrics.get(metric) if arch is not None and metric else None
     stored = math.nan if value is None else float(value)
     if held.lookup is None:
         return [stored]
-    return [_final(held, arch, metric), stored]
+    if arch is None or not metric:
+        return [math.nan, stored]
+    final = _kept_final(kept, arch, metric, held_out_heads(held)[0])
+    return [_final(held, arch, metric) if final is None else final, stored]
 
 
-def final_objective_value(held: FinalHeldOut, arch: str | None) -> float:
+def final_objective_value(held: FinalHeldOut, arch: str | None, kept: object = None) -> float:
     """The searched metric of the architecture a run chose (``arch``; None: none) at the final fidelity, looked up
-    in the table (NB201's 200-epoch validation accuracy of a cell searched at 12 epochs); NaN where there is none."""
-    return _final(held, arch, held.objective)
+    in the table (NB201's 200-epoch validation accuracy of a cell searched at 12 epochs), or read in what the run
+    ``kept`` as it ended (see :func:`held_out_values`); NaN where there is none."""
+    head = final_objective_head(held)
+    if arch is None or head is None:
+        return math.nan
+    final = _kept_final(kept, arch, held.objective, head, "objective_at_final")
+    return _final(held, arch, held.objective) if final is None else final
 
 
 def _final(held: FinalHeldOut, arch: str | None, metric: str | None) -> float:
@@ -140,6 +158,25 @@ def _final(held: FinalHeldOut, arch: str | None, metric: str | None) -> float:
         return math.nan
     value = held.lookup(arch).get(metric)
     return math.nan if value is None else float(value)
+
+
+def _kept_final(kept: object, arch: str, metric: str | None, head: str, part: str | None = None) -> float | None:
+    """The final fidelity's value of ``arch``'s ``metric`` in what a run ``kept`` as it ended (its record, or the
+    record under ``part`` of it; NaN for the None a NaN is stored as), under ``head`` (the head :func:`held_out_heads`
+    or :func:`final_objective_head` gives it); None where ``kept`` holds none of it (a run stored before runs kept
+    them, or that chose another architecture within its whole budget than a study's within its own)."""
+    if not isinstance(kept, Mapping) or kept.get("arch") != arch:
+        return None
+    record = kept if part is None else kept.get(part)
+    if not isinstance(record, Mapping) or record.get("metric") != metric:
+        return None
+    values = record.get("values")
+    if not isinstance(values, Mapping) or head not in values:
+        return None
+    value = values[head]
+    if value is None:
+        return math.nan
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def held_out_heads(held: FinalHeldOut, within: str = "") -> list[str]:

@@ -9,13 +9,19 @@ fill them here (:func:`with_held_out`).
 
 Where the final fidelity is looked up, the searched metric there is given too (``objective_at_final``: NB201's
 200-epoch validation accuracy of a cell searched at 12 epochs), which NB201's protocol reports beside the test one.
+
+A search reads them with the space and table context it built (a second context, space and table index were built
+from its stored configuration at each run's end), and stores them as it ends (:data:`HELD_OUT_KEY`): a study's
+report reads a run's final-fidelity value there rather than looking it up again (:mod:`.study_results`).
 """
 from __future__ import annotations
 
 import math
 from typing import Any, Mapping
 
+from ..search_spaces.base import SearchSpace
 from .config import SearchConfig
+from .context import RunContext
 from .errors import NasloopError
 from .final_held_out import (FinalHeldOut, UnreadByPlugin, final_held_out, final_objective_head,
                              final_objective_value, held_out_heads, held_out_metric, held_out_note, held_out_values)
@@ -23,29 +29,36 @@ from .metric_heads import with_unit
 from .store import RunStore
 from .value_texts import metric_text
 
+HELD_OUT_KEY = "held_out"
+"""The store's meta key of the held-out values a run gave as it ended: ``{"arch", "metric", "values"}``, the
+architecture they are of with :func:`run_held_out`'s record of it."""
 
-def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] | None:
+
+def run_held_out(config: object, summary: Mapping[str, Any], built: tuple[SearchSpace, RunContext] | None = None,
+                 kept: object = None) -> dict[str, Any] | None:
     """The held-out values of the run whose stored ``config`` and :func:`.search.summarize` ``summary`` are given:
     ``{"metric", "values": {head: value}}``, the searched metric at the final fidelity in the same shape
     (``objective_at_final``) where it was looked up, and a ``note`` where a final fidelity was looked up or could not
     be (why). None where the run chose no one architecture with a held-out metric: a front (several objectives), an
     objective with no held-out twin (``params_m``), no success, no value of it (NB101's and NB301's tables hold no
-    test accuracy: every run of theirs read 'held-out of chosen: –', with a note on the final fidelity at 12
-    epochs)."""
+    test accuracy: every run of theirs read 'held-out of chosen: –', with a note on the final fidelity at 12 epochs).
+    ``built``: the run's space and context, where the search at hand built them (see
+    :func:`.final_held_out.final_held_out`); ``kept``: what the run stored as it ended (:data:`HELD_OUT_KEY`), read
+    rather than looked up again."""
     objective = str(summary.get("objective") or "")
     best, metric = summary.get("best"), held_out_metric(objective)
     if "pareto_front" in summary or not best or metric is None:
         return None
     try:
         held = final_held_out(SearchConfig.from_stored(config or {}, source="the run's stored configuration"), metric,
-                              "the run", objective)
+                              "the run", objective, built)
     except NasloopError as exc:  # a configuration this nasloop cannot read: what the run stored is still shown
         searched = summary.get("fidelity")
         held = FinalHeldOut(searched, why="" if searched is None else (
             f"It is at the searched fidelity {searched}, as the run stored it: its configuration cannot be read "
             f"here ({exc})."))
     try:
-        values = held_out_values(held, best["arch"], best.get("metrics") or {}, metric)
+        values = held_out_values(held, best["arch"], best.get("metrics") or {}, metric, kept)
     except UnreadByPlugin as exc:  # the final fidelity's line left out, with why: what the run stored still shown
         held = FinalHeldOut(held.searched, why=f"It is at the searched fidelity {held.searched}, as the run stored "
                             f"it: the final fidelity's could not be looked up ({exc}).")
@@ -53,7 +66,7 @@ def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] |
     if not any(map(math.isfinite, values)):
         return None
     record: dict[str, Any] = {"metric": metric, "values": dict(zip(held_out_heads(held), values))}
-    head, value = final_objective_head(held), final_objective_value(held, best["arch"])
+    head, value = final_objective_head(held), final_objective_value(held, best["arch"], kept)
     if head is not None and math.isfinite(value):
         record["objective_at_final"] = {"metric": held.objective, "values": {head: value}}
     if held.lookup is not None or held.why:  # a run of the final fidelity's lone value needs no word
@@ -61,13 +74,23 @@ def run_held_out(config: object, summary: Mapping[str, Any]) -> dict[str, Any] |
     return record
 
 
-def with_held_out(summary: dict[str, Any], store: RunStore) -> dict[str, Any]:
+def with_held_out(summary: dict[str, Any], store: RunStore,
+                  built: tuple[SearchSpace, RunContext] | None = None) -> dict[str, Any]:
     """``summary`` of the run in ``store`` with its held-out values (``held_out``, :func:`run_held_out`) where it has
     some, as ``show``, a run's report and the summary ``search()`` and ``resume()`` return give them (read from the
-    store they hold open: a reader's opening it again left its journal files beside a finished run)."""
-    if held := run_held_out(store.get_meta("config"), summary):
+    store they hold open: a reader's opening it again left its journal files beside a finished run); ``built``: the
+    run's space and context, where the caller built them."""
+    if held := run_held_out(store.get_meta("config"), summary, built, store.get_meta(HELD_OUT_KEY)):
         summary["held_out"] = held
     return summary
+
+
+def keep_held_out(summary: Mapping[str, Any], store: RunStore) -> None:
+    """Store the held-out values of the run's end (``summary``, :func:`with_held_out`'s) in ``store``, with the
+    architecture they are of (:data:`HELD_OUT_KEY`), where it has some: an earlier end's of another architecture (a
+    resume's best since) is not read, being of another one."""
+    if held := summary.get("held_out"):
+        store.set_meta(HELD_OUT_KEY, {"arch": summary["best"]["arch"], **held})
 
 
 def held_out_rows(summary: Mapping[str, Any], explained: bool = True) -> list[tuple[str, str]]:

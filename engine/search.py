@@ -31,7 +31,7 @@ from .run_checks import (check_budget, check_new_run, check_resumed_objectives, 
 from .idle_resume import budget_hint, ended_by_the_other_limit, idle_meta, nothing_to_do, run_executor
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
 from .run_lock import NewRunLock, RunLock, holds_a_run, is_being_searched
-from .run_held_out import with_held_out
+from .run_held_out import keep_held_out, with_held_out
 from .run_parts import build_parts, build_plugins, with_dataset
 from .state_loading import load_run_state
 from .export import finite_or_none
@@ -79,7 +79,7 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     if executor is None:
         load_run_state(space, strategy, store)
         _state_loaded(store, new_meta or {}, notes)  # and nothing more: every file of the run stays as it was
-        return with_held_out(summarize(store), store)  # as 'show' gives it
+        return with_held_out(summarize(store), store, (space, evaluator.context))  # as 'show' gives it
     objectives = run_objectives(config, evaluator)
     log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives, config.reference_point,
                           earlier=[t.result for t in store.evaluations() if t.result is not None])
@@ -94,7 +94,9 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     with wall_clock(store):
         search_and_record(loop, store, config, log)
     executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
-    return with_held_out(summarize(store), store)  # finished run stays finished; its held-out values as 'show' gives
+    summary = with_held_out(summarize(store), store, (space, evaluator.context))  # finished run stays finished; its
+    keep_held_out(summary, store)  # held-out values as 'show' gives them, kept for a study's report (run_held_out)
+    return summary
 
 
 def _state_loaded(store: RunStore, meta: dict[str, Any], notes: HeldNotes | None) -> None:

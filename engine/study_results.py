@@ -14,9 +14,11 @@ import numpy as np
 
 from .assemble import canonical_dataset
 from .errors import NasloopError
-from .final_held_out import FinalHeldOut, final_held_out, final_objective_value, held_out_metric, held_out_values
+from .final_held_out import (FinalHeldOut, final_held_out, final_objective_value, held_out_metric,
+                             held_out_values)
 from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
+from .run_held_out import HELD_OUT_KEY
 from .store import RunStore
 from .stop_reasons import in_study_terms
 from .store_rows import Trial
@@ -55,13 +57,16 @@ class MethodRuns:
 
     def add(self, seed: int, trials: list[Trial], budget: int, held_metric: str | None, wall: float,
             reference: tuple[tuple[Objective, ...], list[float]] | None = None,
-            held: FinalHeldOut | None = None, held_budget: int | None = None) -> None:
+            held: FinalHeldOut | None = None, held_budget: int | None = None,
+            kept: object = None) -> None:
         """One run's first ``budget`` evaluations: a run continued past the budget is compared on those alone.
 
         With ``reference`` (objectives and reference point) its scores are the hypervolume after each
         evaluation, and it returns a front, not one architecture, so it has no held-out metric. ``held`` says at
         which fidelity the chosen architecture's held-out metric is read (:class:`FinalHeldOut`); ``held_budget``
-        how many evaluations it is chosen among where not ``budget`` (a time budget's run: its own)."""
+        how many evaluations it is chosen among where not ``budget`` (a time budget's run: its own); ``kept`` what
+        the run stored of its held-out values as it ended, read rather than looked up where they are of the same
+        architecture (:func:`.final_held_out.held_out_values`)."""
         own = trials[:budget if held_budget is None else held_budget]
         trials = trials[:budget]
         if reference is not None:
@@ -75,10 +80,11 @@ class MethodRuns:
         self.scores.append(scores)
         self.curves.append(best_so_far(scores, budget))
         values = held_out_values(held or FinalHeldOut(), chosen.arch if chosen else None,
-                                 chosen.result.metrics if chosen else {}, held_metric)
+                                 chosen.result.metrics if chosen else {}, held_metric, kept)
         self.held_out.append(values[0])
         self.searched_held_out.append(values[-1])
-        self.final_objective.append(final_objective_value(held or FinalHeldOut(), chosen.arch if chosen else None))
+        self.final_objective.append(final_objective_value(held or FinalHeldOut(), chosen.arch if chosen else None,
+                                                          kept))
         self.held_queries.append(len(own))
         self.failed.append(sum(1 for t in trials if t.result is not None and not t.result.ok))
         self.wall.append(float(wall))
@@ -275,7 +281,7 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
     architecture is each run's best among its own evaluations in its time budget (NB201's protocol).
     """
     budget = study.base.budget or 0
-    read: list[tuple[str, int, list[Trial], str | None, float]] = []
+    read: list[tuple[str, int, list[Trial], str | None, float, object]] = []
     timed_out: list[int] = []  # the evaluations of each run its time budget ended
     problems: list[str] = []
     objective, minimize = study.base.objective, study.base.minimize
@@ -300,6 +306,7 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
                 minimize = bool(store.get_meta("minimize"))
                 config = store.get_meta("config")
                 reason = store.get_meta("stop_reason")
+                kept = store.get_meta(HELD_OUT_KEY)
                 differs = other_run(method, seed, config, study.pretrained_files,
                                     store.get_meta("pretrained_files") or {})
         except NasloopError as exc:
@@ -325,13 +332,13 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
             problems.append(f"{method.label} seed {seed}: no evaluation before its time budget ran out ({run_dir})")
             continue
         objective = objective or run_objective
-        read.append((method.label, seed, trials, run_objective, wall))
+        read.append((method.label, seed, trials, run_objective, wall, kept))
         if study.base.max_seconds is not None and spent >= study.base.max_seconds:
             timed_out.append(len(trials))
     # A time budget that ended some run first: compare over the queries every such run made, not a last value
     # carried to the budget (a run that stopped short otherwise, its space exhausted, keeps its last value).
-    fewest = min(timed_out or [len(trials) for _, _, trials, _, _ in read], default=0)
-    own = study.base.budget or max((len(trials) for _, _, trials, _, _ in read), default=0)  # the held-out's
+    fewest = min(timed_out or [len(trials) for _, _, trials, *_ in read], default=0)
+    own = study.base.budget or max((len(trials) for _, _, trials, *_ in read), default=0)  # the held-out's
     held_seconds = study.base.max_seconds if timed_out and fewest < own else None  # choice: its run's own
     if budget == 0 or (timed_out and fewest < budget):
         budget = fewest
@@ -341,11 +348,11 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
     cut = []
     held = final_held_out(study.base, held_out_metric(objective or "") if reference is None and read else None,
                           objective=objective)
-    for label, seed, trials, run_objective, wall in read:
+    for label, seed, trials, run_objective, wall, kept in read:
         if study.base.budget and len(trials) > study.base.budget:
             cut.append(f"{label} seed {seed} ({len(trials)} evaluations)")
         methods.setdefault(label, MethodRuns(label)).add(seed, trials, budget, held_out_metric(run_objective or ""),
-                                                         wall, reference, held, own if held_seconds else None)
+                                                         wall, reference, held, own if held_seconds else None, kept)
     if reference is not None:
         objective, minimize = "hypervolume", False
     return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval, cut,
