@@ -18,7 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -68,8 +68,9 @@ def make_cell(matrix: Sequence[Sequence[int]] | np.ndarray, ops: Sequence[str | 
     middle nodes only, as long names, short names or op ids. Nodes on no input→output path are
     dropped before the edge limit is checked, as the benchmark does. Raises ArchitectureError.
     """
-    m = _as_matrix(matrix)
-    cell = _pruned(m.tolist(), _as_op_ids(ops, len(m)))
+    rows = _plain_rows(matrix)
+    rows = _as_matrix(matrix).tolist() if rows is None else rows
+    cell = _pruned(rows, _as_op_ids(ops, len(rows)))
     if cell is None:
         raise ArchitectureError("NB101 cell has no path from the input (node 0) to the output "
                                 "(last node): add edges that connect them")
@@ -87,6 +88,17 @@ def _check_num_nodes(n: int) -> None:
     if n < 2:
         raise ArchitectureError(f"NB101 cell has {n} nodes; it needs at least the input and "
                                 "the output: give a matrix of at least 2 x 2")
+
+
+def _plain_rows(matrix: Any) -> list[list[int]] | None:
+    """``matrix`` as lists where it is 2 to 7 rows (lists or tuples) of as many plain 0/1 ints, strictly
+    upper-triangular, as a parsed string and a cell's own matrix are: checked without numpy, whose checks took a third
+    of a parse (a resume parses each stored cell). None for anything else, which :func:`_as_matrix` reads or refuses."""
+    n = len(matrix) if type(matrix) in (list, tuple) else 0
+    if not 2 <= n <= MAX_NODES or not all(type(row) in (list, tuple) and len(row) == n for row in matrix):
+        return None
+    plain = all(type(v) is int and v in (0, 1) for row in matrix for v in row)
+    return [list(row) for row in matrix] if plain and not any(any(r[:i + 1]) for i, r in enumerate(matrix)) else None
 
 
 def _as_matrix(matrix: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
@@ -236,7 +248,7 @@ def parse_cell(text: str) -> NB101Cell:
                                 f"write it as op(sources) terms, {_EXAMPLE}")
     terms = text.split("+")
     _check_num_nodes(len(terms) + 1)
-    matrix = np.zeros((len(terms) + 1, len(terms) + 1), dtype=np.int8)
+    matrix = [[0] * (len(terms) + 1) for _ in range(len(terms) + 1)]  # plain rows: make_cell checks them faster
     names = []
     for node, term in enumerate(terms, start=1):
         match = _TERM.fullmatch(term)
@@ -251,7 +263,8 @@ def parse_cell(text: str) -> NB101Cell:
             raise ArchitectureError(f"NB101 cell string {text!r}: node {node} reads node "
                                     f"{max(sources)}, which is not an earlier node; sources are "
                                     f"indices of earlier nodes (0 is the input), {_EXAMPLE}")
-        matrix[sources, node] = 1
+        for source in sources:
+            matrix[source][node] = 1
         names.append(match[1])
     return make_cell(matrix, names[:-1])
 
@@ -279,11 +292,6 @@ def _embedded_rows(cell: NB101Cell) -> list[list[int]]:
         for j, edge in enumerate(row):
             rows[at[i]][at[j]] = edge
     return rows
-
-
-def _embedded(cell: NB101Cell) -> np.ndarray:
-    """:func:`_embedded_rows` as an array (the encodings index it)."""
-    return np.array(_embedded_rows(cell), dtype=np.int8)
 
 
 def _padded(cell: NB101Cell, pad_ops: Sequence[int]) -> tuple[list[list[int]], list[int]]:
@@ -354,7 +362,7 @@ def adjacency_onehot(cell: NB101Cell) -> np.ndarray:
     The output is always node 6 and dead middle nodes are all-zero rows, columns and one-hots,
     so the same position always means the same thing across cells of different sizes.
     """
-    m = _embedded(cell)
+    m = np.array(_embedded_rows(cell), dtype=np.int8)
     onehot = np.zeros((NUM_OP_SLOTS, len(OPS)), dtype=np.float32)
     onehot[np.arange(len(cell.ops)), np.array(cell.ops, dtype=np.intp)] = 1.0
     return np.concatenate([m[_UPPER].astype(np.float32), onehot.ravel()])
