@@ -77,7 +77,7 @@ def test_a_studys_report_reads_the_kept_values_and_looks_up_those_of_older_runs(
 
 def test_kept_values_of_another_architecture_or_fidelity_are_looked_up() -> None:
     looked: list[str] = []
-    held = FinalHeldOut(12, 200, lambda text: looked.append(text) or 94.0)
+    held = FinalHeldOut(12, 200, lambda text: looked.append(text) or {"test_accuracy": 94.0})
     kept = {"arch": "a", "metric": "test_accuracy", "values": {FINAL: 93.0}}
     metrics = {"test_accuracy": 88.0}
     assert held_out_values(held, "a", metrics, "test_accuracy", kept) == [93.0, 88.0] and looked == []

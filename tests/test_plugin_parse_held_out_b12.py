@@ -11,6 +11,8 @@ import json
 
 from nasloop.engine.cli import main
 from nasloop.engine.registry import register_search_space
+from nasloop.engine.run_held_out import HELD_OUT_KEY
+from nasloop.engine.store import RunStore
 from nasloop.search_spaces.nb201 import NB201Space
 
 
@@ -51,6 +53,10 @@ def test_show_gives_the_stored_held_out_value_and_names_the_unread_string(tmp_pa
     before = _held_out(capsys.readouterr().out)
     assert len(before["values"]) == 2  # at the final fidelity 200, looked up, and at the searched 12
     monkeypatch.setattr(Strict, "strict", True)
+    assert main(["show", str(run), "--json"]) == 0  # the values the run kept as it ended: no parse needed
+    assert _held_out(capsys.readouterr().out)["values"] == before["values"]
+    with RunStore.in_run_dir(run) as store:  # a run stored before runs kept them: its best is looked up
+        store.set_meta(HELD_OUT_KEY, None)
     assert main(["show", str(run), "--json"]) == 0
     held = _held_out(capsys.readouterr().out)
     stored = before["values"]["held-out of chosen at searched fidelity 12"]
