@@ -88,13 +88,14 @@ def test_nasloop_refusals_end_a_script_in_nasloops_one_line(benchmark_script, da
     assert "no task 'no-such-task'" in line
 
 
-def test_a_study_that_fails_fails_the_script(tmp_path, data_dir):
+def test_a_study_that_fails_fails_the_script(benchmark_script, tmp_path, data_dir):
     """``compare_nb201.py`` printed the study's exit 2 and itself exited 0: a CI step running it passed. The study
-    fails on its own folder, a file (a missing table is refused by the script itself, before either study)."""
+    fails on its own folder, a file (a missing table is refused by the script itself, before either study). In this
+    process (benchmark_script): the study is refused before any run, so no worker starts."""
     (tmp_path / "studies").mkdir()
     (tmp_path / "studies" / "pred").write_text("not a folder")
-    done = run_script("compare_nb201.py", "--only", "predictors", "--predictor-seeds", "1", "--jobs", "1",
-                      "--out", str(tmp_path / "studies"), data_dir=data_dir, cwd=tmp_path)
+    done = benchmark_script("compare_nb201.py", "--only", "predictors", "--predictor-seeds", "1", "--jobs", "1",
+                            "--out", str(tmp_path / "studies"), data_dir=data_dir, cwd=tmp_path)
     assert done.returncode != 0, done.stdout
     assert "(pred: exit 2" in done.stdout, done.stdout
 

@@ -15,7 +15,7 @@ import pytest
 
 from nasloop.engine.registry import Registry
 
-from .test_benchmark_scripts import refusal, run_script
+from .test_benchmark_scripts import refusal
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "cifar10_nas.py"
@@ -84,12 +84,15 @@ def test_a_negative_list_value_is_refused_naming_its_flag_and_value(benchmark_sc
     assert any(bound in line for bound in (">= 1", "> 0", ">= 0")), line  # the values it takes
 
 
-def test_the_nago_command_line_names_the_interpreter_and_script_by_absolute_paths(tmp_path: Path, data_dir: Path):
+@pytest.mark.usefixtures("one_torch_thread")  # the script's own --torch-threads 1, undone after the module
+def test_the_nago_command_line_names_the_interpreter_and_script_by_absolute_paths(benchmark_script, tmp_path: Path,
+                                                                                   data_dir: Path):
     """Started in another folder, the line read '../../../usr/bin/python ../nasloop/benchmarks/nago_search.py':
-    pasted anywhere but that folder, it ran nothing. One search of one proxy evaluation is the smallest run."""
-    done = run_script("nago_search.py", "--methods", "random", "--seeds", "1", "--budget", "1", "--param-limit",
-                      "2e4", "--proxy-batch-size", "8", "--figures", str(tmp_path / "figures"), data_dir=data_dir,
-                      cwd=tmp_path)
+    pasted anywhere but that folder, it ran nothing. One search of one proxy evaluation is the smallest run, in this
+    process (benchmark_script: with --jobs 1 the script starts no worker), as Python runs the script."""
+    done = benchmark_script("nago_search.py", "--methods", "random", "--seeds", "1", "--budget", "1",
+                            "--param-limit", "2e4", "--proxy-batch-size", "8", "--figures", str(tmp_path / "figures"),
+                            data_dir=data_dir, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     first = done.stdout.splitlines()[0]
     assert first.startswith("Command: `") and first.endswith("`"), first
