@@ -32,6 +32,7 @@ import pytest
 
 from nasloop.engine import registry
 from nasloop.search_spaces.nb201 import importers
+from .benchmark_scripts import parsed_tables_only
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NB201_CSV = "nasbench201_all.csv.gz"
@@ -386,14 +387,14 @@ def script_in_process(monkeypatch, capfd) -> ScriptRun:
 
 
 @pytest.fixture
-def benchmark_script(script_in_process) -> Callable[..., subprocess.CompletedProcess]:
-    """``python benchmarks/SCRIPT ARGS`` in this process (see :func:`script_in_process`), with the environment
-    ``test_benchmark_scripts.run_script`` gives one in a process of its own: no data but ``data_dir``'s."""
+def benchmark_script(script_in_process, tmp_path_factory) -> Callable[..., subprocess.CompletedProcess]:
+    """``python benchmarks/SCRIPT ARGS`` in this process (see :func:`script_in_process`): no data but ``data_dir``'s,
+    in a cache of the tests' parsed tables alone (:func:`benchmark_scripts.parsed_tables_only`)."""
 
     def run(script: str, *args: str, data_dir: Path | str | None = None,
             cwd: Path | None = None) -> subprocess.CompletedProcess:
         env = {"NASLOOP_DATA": None if data_dir is None else str(data_dir),
-               "XDG_CACHE_HOME": os.path.join(os.devnull, "none")}
+               "XDG_CACHE_HOME": str(parsed_tables_only(tmp_path_factory.mktemp("script-cache")))}
         return script_in_process(REPO_ROOT / "benchmarks" / script, args, cwd=cwd, env=env)
 
     return run
