@@ -101,15 +101,17 @@ def test_the_nago_command_line_names_the_interpreter_and_script_by_absolute_path
     assert Path(words[1]) == ROOT / "benchmarks" / "nago_search.py", words
 
 
-def _flags() -> set[str]:
-    """The flags examples/cifar10_nas.py takes, read from its own parser."""
-    done = subprocess.run([sys.executable, str(EXAMPLE), "--help"], capture_output=True, text=True, timeout=120)
+def _flags(script_in_process) -> set[str]:
+    """The flags examples/cifar10_nas.py takes, read from its own parser (its --help, in this process)."""
+    done = script_in_process(EXAMPLE, ["--help"])
+    assert done.returncode == 0, done.stderr
     return set(re.findall(r"--[a-z][a-z-]*", done.stdout))
 
 
 @pytest.mark.parametrize("args", [["--gpus-per-trial", "0", "--cpus-per-trial", "0"],  # refused before Ray starts
                                   ["--gpus-per-trial", "1000"]])  # Ray's own cluster holds no 1000 GPUs
-def test_a_ray_share_refusal_of_the_example_names_only_its_own_flags(tmp_path: Path, data_dir: Path, args: list[str]):
+def test_a_ray_share_refusal_of_the_example_names_only_its_own_flags(script_in_process, tmp_path: Path, data_dir: Path,
+                                                                    args: list[str]):
     """The GPU-share refusal said 'lower --gpus-per-trial (or the executor's cpus_per_trial)', an option of
     nasloop's --executor-opt, a flag this script did not have."""
     done = subprocess.run([sys.executable, str(EXAMPLE), "--executor", "ray", *args, "--budget", "1", "--data-dir",
@@ -119,7 +121,8 @@ def test_a_ray_share_refusal_of_the_example_names_only_its_own_flags(tmp_path: P
     line = done.stderr.strip().splitlines()[-1]
     assert line.startswith("cifar10_nas.py: error: ") and "cpus_per_trial" not in line, line
     named = set(re.findall(r"--[a-z][a-z-]*", line))
-    assert "--cpus-per-trial" in named and named <= _flags(), (named - _flags(), line)
+    flags = _flags(script_in_process)
+    assert "--cpus-per-trial" in named and named <= flags, (named - flags, line)
 
 
 @pytest.mark.parametrize("script, flag", [("guided_search.py", "--space"), ("ranking_round.py", "--space"),
