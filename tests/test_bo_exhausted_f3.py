@@ -7,6 +7,7 @@ new result before bo fits again.
 """
 from __future__ import annotations
 
+import copy
 import time
 
 import numpy as np
@@ -38,8 +39,10 @@ class SmallDigits(TwoDigits):
         return super()._encode(arch, kind)
 
 
-def spent_bo() -> tuple[SmallDigits, BayesianOptimisation]:
-    """bo told every architecture of the space, and asked once past its end."""
+@pytest.fixture(scope="module")
+def spent() -> tuple[SmallDigits, BayesianOptimisation]:
+    """bo told every architecture of the space, and asked once past its end: made once for the module (12 GP fits,
+    2 s of CPU), each test taking a copy of its own (:func:`spent_bo`)."""
     space = SmallDigits()
     strategy = BayesianOptimisation(space, seed=0, num_init=4, pool_size=50)
     while len(strategy.observed) < 16:
@@ -50,8 +53,14 @@ def spent_bo() -> tuple[SmallDigits, BayesianOptimisation]:
     return space, strategy
 
 
-def test_asks_past_the_end_of_a_spent_space_fit_no_gp():
-    space, strategy = spent_bo()
+@pytest.fixture
+def spent_bo(spent) -> tuple[SmallDigits, BayesianOptimisation]:
+    """A copy of :func:`spent` (the space it counts encodings in, and bo on that space), which the test may ask on."""
+    return copy.deepcopy(spent)
+
+
+def test_asks_past_the_end_of_a_spent_space_fit_no_gp(spent_bo):
+    space, strategy = spent_bo
     before = space.encoded
     for _ in range(20):
         (arch,) = strategy.ask(1)
@@ -59,8 +68,8 @@ def test_asks_past_the_end_of_a_spent_space_fit_no_gp():
     assert space.encoded == before  # each ask encoded the 16 results for a fit, and more for its acquisition
 
 
-def test_the_wait_for_a_new_result_is_saved_and_restored():
-    space, strategy = spent_bo()
+def test_the_wait_for_a_new_result_is_saved_and_restored(spent_bo):
+    space, strategy = spent_bo
     state = strategy.state_dict()
     restored = BayesianOptimisation(space, seed=0, num_init=4, pool_size=50)
     assert state["exhausted_at"] == 16
