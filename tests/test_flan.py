@@ -140,9 +140,9 @@ def test_members_read_the_space_graph_views_in_turn(split, fitted):
     features = written._feature_tensor(test_x)
     ours, theirs = mixed._member_scores(graphs, features), written._member_scores(graphs, features)
     assert np.allclose(ours[0], theirs[0]) and not np.allclose(ours[1], theirs[1])
-    tau = stats.kendalltau(FlanPredictor(space, seed=0, views=["dataflow"], **FAST).fit(train_x, train_y)
-                           .predict(test_x)[0], test_y).statistic
-    assert tau > 0.5  # a member reading only the dataflow view learns too
+    alone = FlanPredictor(space, seed=0, views=["dataflow"], **{**FAST, "ensemble": 1})  # one member: no mean of two
+    tau = stats.kendalltau(alone.fit(train_x, train_y).predict(test_x)[0], test_y).statistic
+    assert tau > 0.5  # a member reading only the dataflow view learns too (0.83 measured)
     old = json.loads(json.dumps(written.state_dict()))
     del old["flan"]["views"]  # saved before members took views: they all read the written graph
     del old["built_with"]  # and before states recorded their options, which the views now are
