@@ -271,7 +271,7 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
     train = [(i, c) for i, (_, cells, _) in enumerate(parts) for c in cells[:100]]
     # one space's targets shifted far above the other's: only within-space pairs may be learned from
     target = np.concatenate([parts[0][2][:100] + 1000.0, parts[1][2][:100]])
-    model = FlanPredictor(mix, ensemble=2).fit(train, target)
+    model = FlanPredictor(mix, ensemble=1).fit(train, target)  # one member learns it (0.76 / 0.75, two 0.78 / 0.78)
     for i, (_, cells, y) in enumerate(parts):
         tau = stats.kendalltau(model.predict([(i, c) for c in cells[100:]])[0], y[100:]).statistic
         assert tau > 0.3, f"{mix.member_spaces[i]}: tau {tau:.2f}"
