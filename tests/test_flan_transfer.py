@@ -253,7 +253,8 @@ def test_a_joint_fit_ranks_within_each_space(data_dir):
 
     NB201 and TNB101-micro cells are alike (the same four ops on the same DAG), so without
     ``space_id`` the model cannot tell them apart: were the shifted cross-space pairs learned
-    from, NB201's held-out tau would drop to 0.18 (measured with the pairing disabled).
+    from, NB201's held-out tau would drop to 0.24 (the test's one member; two gave 0.18; measured with the pairing
+    disabled).
     """
     from scipy import stats
 
