@@ -231,7 +231,7 @@ def test_joint_pretraining_ranks_each_space_and_fine_tunes_with_its_space_id(tmp
 
     path = tmp_path / "joint.pt"
     assert cli.main(["predictors", "pretrain", "--space", "nb101", "--space", "tnb101-micro", "--joint",
-                     "--train-size", "96", "--predictor-opt", "ensemble=2", "--predictor-opt", "space_id=true",
+                     "--train-size", "96", *SMALL, "--predictor-opt", "space_id=true",  # a real file, of 20 steps
                      "--data-dir", str(data_dir), "--out", str(path)]) == 0
     assert "FLAN on nb101, tnb101-micro: 192 cells in all, " in capsys.readouterr().out
     payload = load_pretrained(path)
@@ -239,7 +239,7 @@ def test_joint_pretraining_ranks_each_space_and_fine_tunes_with_its_space_id(tmp
     space, (train_x, train_y), (test_x, test_y) = nb201_split(16, 500)
     tuned = FlanPredictor(space, ensemble=2, pretrained=str(path), space_id=True, seed=1).fit(train_x, train_y)
     assert tuned.space_ids == ["nb101", "tnb101-micro"]  # NB201 reads the 'other' slot
-    assert stats.kendalltau(tuned.predict(test_x)[0], test_y).statistic > 0.3
+    assert stats.kendalltau(tuned.predict(test_x)[0], test_y).statistic > 0.3  # 0.68 (0.63 pretrained 138 steps)
     with pytest.raises(ConfigError, match=r"3 for space_id: nb101, tnb101-micro, other\) and this FLAN has 0"):
         FlanPredictor(space, ensemble=2, pretrained=str(path), steps=1).fit(train_x, train_y)
     assert cli.main(["predictors", "pretrain", "--space", "nb101", "--joint", "--out", str(tmp_path / "x.pt")]) == 2
