@@ -19,9 +19,13 @@ def read_only_uri(path: Path) -> str:
     search's store is read as usual (its shared-memory file exists), and so is an unmerged journal beside its
     shared-memory file (a run killed, or copied while it ran), which SQLite reads from a read-only folder: it was
     refused, with the advice to copy the folder. Only a journal without that file needs the folder writable. In a
-    writable folder, a hot rollback journal rolled back first, it is :func:`.store_empty.reader_uri`'s."""
+    writable folder, a hot rollback journal rolled back first, it is :func:`.store_empty.reader_uri`'s. A store this
+    user cannot write in a folder it can (another user's run in a shared folder) is read as a read-only folder's: a
+    ``mode=ro`` reader made the log and shared-memory file there, this user's, and the owner's next write to its
+    own run (``search --resume``) failed on them, 'attempt to write a readonly database'."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    if os.access(path.parent, os.W_OK):
+    unwritable = next((where for where in (path.parent, path) if not os.access(where, os.W_OK)), None)
+    if unwritable is None:
         roll_back_hot_journal(path)
         return reader_uri(path)
     if is_being_searched(path.parent):
@@ -31,6 +35,7 @@ def read_only_uri(path: Path) -> str:
         return uri + "&immutable=1"
     if path.with_name(path.name + "-shm").exists():
         return uri
-    raise DataError(f"{path.parent} cannot be written by this user and holds the store's unmerged journal "
+    whose = "" if unwritable == path.parent else "its folder "
+    raise DataError(f"{unwritable} cannot be written by this user and {whose}holds the store's unmerged journal "
                     f"({path.name}-wal) without its shared-memory file ({path.name}-shm), which a reader must make; "
                     "copy the run folder somewhere writable and read the copy")
