@@ -211,7 +211,7 @@ def study_notes(results: StudyResults) -> list[str]:
         notes.append(f"Cut at the study's budget of {base.budget} evaluations (each run continued past it): "
                      f"{'; '.join(results.cut)}. Every column counts only their first {results.budget}, except "
                      "wall s/run, which is the whole run's.")
-    return notes
+    return notes + results.unread
 
 
 TEXT_COLUMNS = ("architecture", "reason")

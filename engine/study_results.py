@@ -14,8 +14,8 @@ import numpy as np
 
 from .assemble import canonical_dataset
 from .errors import NasloopError
-from .final_held_out import (FinalHeldOut, final_held_out, final_objective_value, held_out_metric,
-                             held_out_values)
+from .final_held_out import (FinalHeldOut, UnreadByPlugin, final_held_out, final_objective_value,
+                             held_out_metric, held_out_values)
 from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
 from .run_held_out import HELD_OUT_KEY
@@ -58,7 +58,7 @@ class MethodRuns:
     def add(self, seed: int, trials: list[Trial], budget: int, held_metric: str | None, wall: float,
             reference: tuple[tuple[Objective, ...], list[float]] | None = None,
             held: FinalHeldOut | None = None, held_budget: int | None = None,
-            kept: object = None) -> None:
+            kept: object = None) -> str | None:
         """One run's first ``budget`` evaluations: a run continued past the budget is compared on those alone.
 
         With ``reference`` (objectives and reference point) its scores are the hypervolume after each
@@ -66,7 +66,8 @@ class MethodRuns:
         which fidelity the chosen architecture's held-out metric is read (:class:`FinalHeldOut`); ``held_budget``
         how many evaluations it is chosen among where not ``budget`` (a time budget's run: its own); ``kept`` what
         the run stored of its held-out values as it ended, read rather than looked up where they are of the same
-        architecture (:func:`.final_held_out.held_out_values`)."""
+        architecture (:func:`.final_held_out.held_out_values`). Returns why the final fidelity's values are left
+        out where a user's space no longer reads the chosen architecture (as ``show`` leaves them out); else None."""
         own = trials[:budget if held_budget is None else held_budget]
         trials = trials[:budget]
         if reference is not None:
@@ -79,15 +80,20 @@ class MethodRuns:
         self.seeds.append(seed)
         self.scores.append(scores)
         self.curves.append(best_so_far(scores, budget))
-        values = held_out_values(held or FinalHeldOut(), chosen.arch if chosen else None,
-                                 chosen.result.metrics if chosen else {}, held_metric, kept)
+        arch, metrics, unread = chosen.arch if chosen else None, chosen.result.metrics if chosen else {}, None
+        try:
+            values = held_out_values(held or FinalHeldOut(), arch, metrics, held_metric, kept)
+            final = final_objective_value(held or FinalHeldOut(), arch, kept)
+        except UnreadByPlugin as exc:  # the whole report ended on it: the final fidelity's values left out alone
+            values = [math.nan, *held_out_values(FinalHeldOut(), arch, metrics, held_metric)]
+            final, unread = math.nan, str(exc)
         self.held_out.append(values[0])
         self.searched_held_out.append(values[-1])
-        self.final_objective.append(final_objective_value(held or FinalHeldOut(), chosen.arch if chosen else None,
-                                                          kept))
+        self.final_objective.append(final)
         self.held_queries.append(len(own))
         self.failed.append(sum(1 for t in trials if t.result is not None and not t.result.ok))
         self.wall.append(float(wall))
+        return unread
 
 
 @dataclass
@@ -112,6 +118,9 @@ class StudyResults:
     """The time budget within which each run's held-out architecture is chosen among its own evaluations, where it
     ended some run before the others (so ``budget``, which every other column counts, is the fewest any run made):
     NB201's protocol reports the best of each run's own queries in its time budget. None: chosen within ``budget``."""
+    unread: list[str] = field(default_factory=list)
+    """The runs whose chosen architecture a user's space no longer reads, why: their final fidelity's values are left
+    out (the report's note), as ``show`` of such a run leaves them out."""
 
     def shown(self, value: float) -> float:
         """A score as the objective's own value; 0 as 0 (``-0.0`` printed '-0.00000', a difference of two methods that
@@ -345,15 +354,17 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
     reference = ((study.base.objective_list(), list(study.base.reference_point or ()))
                  if study.base.num_objectives > 1 else None)
     methods: dict[str, MethodRuns] = {}
-    cut = []
+    cut, unread = [], []
     held = final_held_out(study.base, held_out_metric(objective or "") if reference is None and read else None,
                           objective=objective)
     for label, seed, trials, run_objective, wall, kept in read:
         if study.base.budget and len(trials) > study.base.budget:
             cut.append(f"{label} seed {seed} ({len(trials)} evaluations)")
-        methods.setdefault(label, MethodRuns(label)).add(seed, trials, budget, held_out_metric(run_objective or ""),
-                                                         wall, reference, held, own if held_seconds else None, kept)
+        if why := methods.setdefault(label, MethodRuns(label)).add(
+                seed, trials, budget, held_out_metric(run_objective or ""), wall, reference, held,
+                own if held_seconds else None, kept):
+            unread.append(f"The final fidelity's values of {label} seed {seed} are left out: {why}.")
     if reference is not None:
         objective, minimize = "hypervolume", False
     return StudyResults(study, budget, objective or "val_accuracy", minimize, target, methods, problems, interval, cut,
-                        reference, held, held_seconds if reference is None else None)
+                        reference, held, held_seconds if reference is None else None, unread)

@@ -4,6 +4,10 @@ A reader of a run whose store this user cannot write, in a folder it can (anothe
 it opened the store as a writer would, which SQLite opens read-only for such a file, and left ``nasloop.sqlite-wal``
 and ``-shm`` beside it, this user's; the owner's next write to its own run failed on them ('attempt to write a
 readonly database', checked with two real users). It reads such a store as a read-only folder's now.
+
+A study's report of runs of a user's space whose parse no longer reads a run's best ended in one line, no report,
+where ``show`` of the same run gives its stored values with a note: the report now leaves that run's final
+fidelity's values out, with the line in its notes.
 """
 from __future__ import annotations
 
@@ -16,6 +20,10 @@ from pathlib import Path
 import pytest
 
 from nasloop.engine.cli import main
+from nasloop.engine.registry import register_search_space
+from nasloop.engine.run_held_out import HELD_OUT_KEY
+from nasloop.engine.store import RunStore
+from nasloop.search_spaces.nb201 import NB201Space
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 
@@ -47,3 +55,36 @@ def test_show_of_a_store_this_user_cannot_write_leaves_no_files_beside_it(tmp_pa
     assert shown.returncode == 0, shown.stderr
     assert "evaluations" in shown.stdout
     assert _sidecars(run) == []
+
+
+class _Strict(NB201Space):
+    """NB201, whose parse refuses strings once ``strict`` is set (its string format changed since its runs)."""
+
+    name = "v12-strict"
+    strict = False
+
+    def parse(self, text):
+        if type(self).strict and isinstance(text, str):
+            raise ValueError(f"no such cell: {text[:12]}")
+        return super().parse(text)
+
+
+def test_a_study_report_leaves_out_the_final_fidelity_of_a_best_its_space_no_longer_reads(tmp_path, data_dir,
+                                                                                         monkeypatch):
+    """``show`` of such a run gives its stored value with a note; a study's report ended on the first such run,
+    'nasloop report: error: search space ... cannot read the architecture the run stored', exit 2, no report."""
+    register_search_space(_Strict.name)(_Strict)
+    study = tmp_path / "study"
+    assert main(["compare", "--space", _Strict.name, "--methods", "random", "--seeds", "2", "--budget", "5",
+                 "--fidelity", "12", "--data-dir", str(data_dir), "--out", str(study), "--quiet"]) == 0
+    runs = sorted(study.rglob("nasloop.sqlite"))
+    assert len(runs) == 2
+    with RunStore(runs[0]) as store:  # a run stored before runs kept their held-out values: its best looked up
+        store.set_meta(HELD_OUT_KEY, None)
+    monkeypatch.setattr(_Strict, "strict", True)
+    assert main(["report", str(study)]) == 0
+    text = (study / "report.md").read_text()
+    assert "are left out: search space 'v12-strict' cannot read the architecture the run stored, '|" in text
+    assert text.count("cannot read the architecture") == 1  # the other run kept its values as it ended
+    row = next(line for line in text.splitlines() if line.startswith("| random |"))
+    assert "(1/2 seeds)" in row  # the final fidelity's held-out over the seed that has it; the searched one whole
