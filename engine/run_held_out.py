@@ -66,7 +66,11 @@ def run_held_out(config: object, summary: Mapping[str, Any], built: tuple[Search
     if not any(map(math.isfinite, values)):
         return None
     record: dict[str, Any] = {"metric": metric, "values": dict(zip(held_out_heads(held), values))}
-    head, value = final_objective_head(held), final_objective_value(held, best["arch"], kept)
+    head = final_objective_head(held)
+    try:
+        value = final_objective_value(held, best["arch"], kept)
+    except UnreadByPlugin:  # kept without it, as a run whose table had no finite value there keeps it: none
+        value = math.nan
     if head is not None and math.isfinite(value):
         record["objective_at_final"] = {"metric": held.objective, "values": {head: value}}
     if held.lookup is not None or held.why:  # a run of the final fidelity's lone value needs no word

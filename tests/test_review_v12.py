@@ -11,6 +11,7 @@ fidelity's values out, with the line in its notes.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -88,3 +89,24 @@ def test_a_study_report_leaves_out_the_final_fidelity_of_a_best_its_space_no_lon
     assert text.count("cannot read the architecture") == 1  # the other run kept its values as it ended
     row = next(line for line in text.splitlines() if line.startswith("| random |"))
     assert "(1/2 seeds)" in row  # the final fidelity's held-out over the seed that has it; the searched one whole
+
+
+def test_show_reads_kept_values_without_the_searched_metric_where_the_space_no_longer_reads_the_best(
+        tmp_path, data_dir, monkeypatch, capsys):
+    """A run keeps its final fidelity's searched metric only where the table has a finite one; kept without it,
+    ``show`` looked it up through the space's parse and ended in the plugin's line (exit 2), the held-out values it
+    had kept unshown."""
+    register_search_space(_Strict.name)(_Strict)
+    run = tmp_path / "run"
+    assert main(["search", "--space", _Strict.name, "--dataset", "cifar10", "--fidelity", "12", "--strategy",
+                 "random", "--budget", "4", "--seed", "0", "--data-dir", str(data_dir), "--run-dir", str(run),
+                 "--quiet"]) == 0
+    with RunStore.in_run_dir(run) as store:  # as a run whose table holds no finite searched metric there keeps it
+        kept = store.get_meta(HELD_OUT_KEY)
+        kept.pop("objective_at_final")
+        store.set_meta(HELD_OUT_KEY, kept)
+    monkeypatch.setattr(_Strict, "strict", True)
+    capsys.readouterr()
+    assert main(["show", str(run), "--json"]) == 0
+    held = json.loads(capsys.readouterr().out)["held_out"]
+    assert held["values"] == kept["values"] and "objective_at_final" not in held
