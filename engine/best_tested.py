@@ -118,7 +118,8 @@ def _measure(config: SearchConfig, arch: str, epochs: int, run: Path, data_dir: 
     options.pop("epochs", None)
     chosen_device = device or options.pop("device", "auto")
     options.pop("device", None)
+    given = data_dir or (config.data_dir and config.path(config.data_dir))  # read from where the search started
     measured = train_architecture(config.space, arch, dataset=config.dataset or "cifar10", epochs=epochs,
-                                  data_dir=data_dir or config.data_dir, device=chosen_device, run_dir=run, **options)
+                                  data_dir=given, device=chosen_device, run_dir=run, **options)
     return {"val_accuracy": measured["val_accuracy"], "test_accuracy": measured["test_accuracy"],
             "from_checkpoint": measured["start_epoch"] == epochs, "device": measured["device"]}

@@ -117,8 +117,11 @@ def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the run
 
 
 def _built(base: SearchConfig, factory: type[SearchSpace]) -> tuple[SearchSpace, RunContext]:
-    """The space and table context of ``base``, built from the configuration (a stored run's, a study's)."""
-    context = table_context(factory, base.dataset, base.data_dir, space_options=base.space_options)
+    """The space and table context of ``base``, built from the configuration (a stored run's, a study's): its
+    ``data_dir`` read from the folder the run started in, as its search reads it (``show`` from another folder of a
+    run started with ``--data-dir ../data`` said that folder did not exist and left the final fidelity out)."""
+    context = table_context(factory, base.dataset, base.data_dir and base.path(base.data_dir),
+                            space_options=base.space_options)
     return build_space(base.space, context, **base.space_options), context
 
 

@@ -110,3 +110,41 @@ def test_show_reads_kept_values_without_the_searched_metric_where_the_space_no_l
     assert main(["show", str(run), "--json"]) == 0
     held = json.loads(capsys.readouterr().out)["held_out"]
     assert held["values"] == kept["values"] and "objective_at_final" not in held
+
+
+def test_show_from_another_folder_looks_the_final_fidelity_up_in_the_data_folder_the_run_started_with(
+        tmp_path, data_dir, monkeypatch, capsys):
+    """A run started with a relative ``--data-dir`` stores it as given, beside the folder it started in; ``show``
+    from another folder (of a run that kept no values, as a study's report of a best within its budget) read it from
+    its own folder: 'its table's final fidelity could not be read (data directory ... does not exist ...)'."""
+    started = tmp_path / "started"
+    started.mkdir()
+    monkeypatch.chdir(started)
+    assert main(["search", "--space", "nb201", "--dataset", "cifar10", "--fidelity", "12", "--strategy", "random",
+                 "--budget", "3", "--seed", "0", "--data-dir", os.path.relpath(data_dir, started), "--run-dir", "run",
+                 "--quiet"]) == 0
+    with RunStore.in_run_dir(started / "run") as store:  # a run stored before runs kept their values
+        store.set_meta(HELD_OUT_KEY, None)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["show", str(Path("started") / "run"), "--json"]) == 0
+    held = json.loads(capsys.readouterr().out)["held_out"]
+    assert "held-out of chosen at fidelity 200" in held["values"], held.get("note")
+
+
+def test_nasloop_test_from_another_folder_reads_the_data_folder_the_search_started_with(tmp_path, data_dir,
+                                                                                      monkeypatch, capsys):
+    """'nasloop test: error: data directory '../data' does not exist' for a search started with a relative
+    ``--data-dir`` in another folder: the path was read from the current folder, not the run's."""
+    started = tmp_path / "started"
+    started.mkdir()
+    monkeypatch.chdir(started)
+    assert main(["search", "--space", "nb201", "--evaluator", "train", "--epochs", "1", "--strategy", "random",
+                 "--budget", "1", "--space-opt", "channels=8", "--space-opt", "cells=1", "--evaluator-opt",
+                 "train_images=200", "--evaluator-opt", "batch_size=32", "--evaluator-opt", "test=false",
+                 "--data-dir", os.path.relpath(data_dir, started), "--run-dir", "run", "--quiet"]) == 0
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["test", str(Path("started") / "run"), "--json"]) == 0
+    [tested] = json.loads(capsys.readouterr().out)
+    assert tested["from_checkpoint"] and tested["val_accuracy"] == tested["searched"]
