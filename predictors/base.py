@@ -160,7 +160,7 @@ class Predictor(TrainingData, Configurable, ABC):
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space, self.seed = space, seed
-        self._keep([], np.zeros(0))  # self._archs and self._y: read, never written, by a subclass (training_data)
+        self._set_training_data([], np.zeros(0))  # self._archs and self._y: read, never written, by a subclass
         self._formatted = FormattedRows()
 
     def _constructed(self) -> None:
@@ -185,7 +185,7 @@ class Predictor(TrainingData, Configurable, ABC):
         """Learn from scratch on ``archs`` with targets ``y`` (higher is better; copied, see targets.py)."""
         archs = self._own_forms(archs)
         y = checked_targets(archs, y)
-        self._keep(archs, y)
+        self._set_training_data(archs, y)
         self._fit(archs, y)
         return self
 
@@ -193,7 +193,7 @@ class Predictor(TrainingData, Configurable, ABC):
         """Add results; predictors that can warm-start override :meth:`_update`."""
         new_archs = self._own_forms(new_archs)
         new_y = checked_targets(new_archs, new_y)
-        self._add(new_archs, new_y)
+        self._extend_training_data(new_archs, new_y)
         self._update(new_archs, new_y)
         return self
 
@@ -256,7 +256,8 @@ class Predictor(TrainingData, Configurable, ABC):
         """The architectures and targets of a :meth:`state_dict`, for subclasses that restore weights too."""
         self._require(state, "archs", "y")
         # a guided strategy's parsed once; the targets an array of the predictor's own, never the caller's
-        self._keep([parsed(self.space, a) for a in state["archs"]], np.array(state["y"], dtype=np.float64))
+        self._set_training_data([parsed(self.space, a) for a in state["archs"]],
+                                np.array(state["y"], dtype=np.float64))
 
     def _require(self, state: Any, *keys: str) -> None:
         """One line for a state that lacks what :meth:`state_dict` writes (a KeyError named only the key)."""

@@ -71,19 +71,21 @@ def _frozen(y: np.ndarray) -> np.ndarray:
 
 class TrainingData:
     """The training data a :class:`~.base.Predictor` keeps, kept here and only here: ``self._archs`` and
-    ``self._y`` are read-only views that no assignment replaces."""
+    ``self._y`` are read-only views that no assignment replaces. Its methods' names are long on purpose: a user's
+    predictor inherits them, and its own helper named ``_keep`` or ``_add`` (the names they had) replaced them, so
+    that constructing it failed in the helper, or ``update`` handed the helper its rows and kept none."""
 
     _base_archs: list[Arch]
     _base_view: ReadOnlyRows
     _base_y: np.ndarray
 
-    def _keep(self, archs: Sequence[Arch], y: np.ndarray) -> None:
+    def _set_training_data(self, archs: Sequence[Arch], y: np.ndarray) -> None:
         """Replace the data (``fit``, a load), ``y`` an array of the base's own."""
         self._base_archs = list(archs)
         self._base_view = ReadOnlyRows(self._base_archs, self)  # one view while the data only grows (FormattedRows)
         self._base_y = _frozen(y)
 
-    def _add(self, archs: Sequence[Arch], y: np.ndarray) -> None:
+    def _extend_training_data(self, archs: Sequence[Arch], y: np.ndarray) -> None:
         """Add rows (``update``)."""
         self._base_archs += archs
         self._base_y = _frozen(np.concatenate([self._base_y, y]))

@@ -18,12 +18,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nasloop.engine.cli import main
 from nasloop.engine.registry import register_search_space
 from nasloop.engine.run_held_out import HELD_OUT_KEY
 from nasloop.engine.store import RunStore
+from nasloop.predictors.base import Predictor
 from nasloop.search_spaces.nb201 import NB201Space
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
@@ -148,3 +150,37 @@ def test_nasloop_test_from_another_folder_reads_the_data_folder_the_search_start
     assert main(["test", str(Path("started") / "run"), "--json"]) == 0
     [tested] = json.loads(capsys.readouterr().out)
     assert tested["from_checkpoint"] and tested["val_accuracy"] == tested["searched"]
+
+
+class _Memo(Predictor):
+    """A user's predictor with helpers of its own named ``_add`` and ``_keep`` (the names the base's training data
+    took this session): the base's ``update`` called the user's ``_add`` with its new rows."""
+
+    def _fit(self, archs, y):
+        self._bank = {}
+        for arch, value in zip(archs, y):
+            self._add(arch, value)
+
+    def _add(self, arch, value):
+        self._keep(self.space.format(arch), float(value))
+
+    def _keep(self, text, value):
+        self._bank[text] = value
+
+    def _update(self, archs, y):
+        for arch, value in zip(archs, y):
+            self._add(arch, value)
+
+    def predict(self, archs):
+        mean = float(np.mean(list(self._bank.values())))
+        return np.array([self._bank.get(self.space.format(a), mean) for a in archs]), np.zeros(len(archs))
+
+
+def test_a_users_predictor_may_name_its_own_helpers_add_and_keep():
+    space = NB201Space()
+    archs = [space.sample(np.random.default_rng(seed)) for seed in range(6)]
+    memo = _Memo(space, 0).fit(archs[:4], [1.0, 2.0, 3.0, 4.0])
+    memo.update(archs[4:], [5.0, 6.0])
+    state = memo.state_dict()
+    assert len(state["archs"]) == len(state["y"]) == 6
+    assert memo.predict(archs[5:])[0].tolist() == [6.0]
