@@ -29,8 +29,11 @@ def _refusal(owner: object, attribute: str, in_place: bool) -> ConfigError:
 
 
 class ReadOnlyRows(Sequence[Arch]):
-    """The base's list of training architectures as a subclass reads it: indexing, slicing (a new list) and
-    iterating; every way of changing a list in place is refused in one line naming ``self._archs``."""
+    """The base's list of training architectures as a subclass reads it: indexing, slicing (a new list),
+    iterating, and what a list gives without changing itself (``+`` and ``copy()`` a new list, ``==`` a list's
+    comparison), which a subclass reading a list used: ``self._archs + pool`` raised a TypeError, and
+    ``self._archs == archs`` was False for the same rows; every way of changing a list in place is refused in one
+    line naming ``self._archs``."""
 
     __slots__ = ("_rows", "_owner")
 
@@ -54,6 +57,20 @@ class ReadOnlyRows(Sequence[Arch]):
 
     def __repr__(self) -> str:
         return f"ReadOnlyRows({self._rows!r})"
+
+    def __add__(self, other: Sequence[Arch]) -> list[Arch]:
+        return self._rows + list(other)
+
+    def __radd__(self, other: Sequence[Arch]) -> list[Arch]:
+        return list(other) + self._rows
+
+    def __eq__(self, other: object) -> bool:
+        return self._rows == (other._rows if isinstance(other, ReadOnlyRows) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as the list it shows
+
+    def copy(self) -> list[Arch]:
+        return list(self._rows)
 
     def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise _refusal(self._owner, "_archs", in_place=True)

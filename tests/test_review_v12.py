@@ -192,3 +192,14 @@ def test_a_users_predictor_may_name_its_own_helpers_add_and_keep():
     state = memo.state_dict()
     assert len(state["archs"]) == len(state["y"]) == 6
     assert memo.predict(archs[5:])[0].tolist() == [6.0]
+
+
+def test_a_predictor_reads_its_training_architectures_as_it_read_a_list():
+    """``self._archs`` turned read-only this session: what a list gives without changing itself failed or changed
+    (``self._archs + pool`` a TypeError, ``.copy()`` an AttributeError, ``== archs`` False for the same rows)."""
+    space = NB201Space()
+    archs = [space.sample(np.random.default_rng(seed)) for seed in range(4)]
+    memo = _Memo(space, 0).fit(archs[:3], [1.0, 2.0, 3.0])
+    assert memo._archs == archs[:3] and memo._archs.copy() == archs[:3]
+    assert memo._archs + archs[3:] == archs and archs[3:] + memo._archs == archs[3:] + archs[:3]
+    assert len(memo._archs) == 3  # none of them changed the training data
