@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from nasloop.engine.cli import main
-from nasloop.engine.store import RunStore
 
 from .test_final_held_out_f10 import _cells, _mean_and_half
+from .test_run_held_out_b11 import _chosen, _shown
 
 VALIDATION = "val_accuracy of chosen at fidelity 200"
 
@@ -26,18 +26,6 @@ VALIDATION = "val_accuracy of chosen at fidelity 200"
 def table(nb201_csv_path: Path) -> dict[str, dict[str, str]]:
     with gzip.open(nb201_csv_path, "rt", newline="") as fh:
         return {row["arch_str"]: row for row in csv.DictReader(fh)}
-
-
-def _chosen(run: Path) -> str:
-    """The architecture the run chose, read from its raw store: its best, the earliest of equals."""
-    with RunStore.in_run_dir(run, readonly=True) as store:
-        return max(store.evaluations(), key=lambda t: (t.score, -t.id)).arch
-
-
-def _shown(run: Path, capsys, *flags: str) -> str:
-    capsys.readouterr()
-    assert main(["show", str(run), *flags]) == 0
-    return capsys.readouterr().out
 
 
 def test_a_lower_fidelity_runs_show_and_report_give_the_chosen_cells_final_validation(tmp_path: Path, data_dir: Path,

@@ -29,6 +29,11 @@ def _search(run: Path, data_dir: Path, *flags: str) -> str:
     """A short NB201 run; the architecture it chose, read from its raw store (its best, the earliest of equals)."""
     assert main(["search", "--space", "nb201", "--dataset", "cifar10", "--strategy", "random", "--budget", "12",
                  "--seed", "3", "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet", *flags]) == 0
+    return _chosen(run)
+
+
+def _chosen(run: Path) -> str:
+    """The architecture the run chose, read from its raw store: its best, the earliest of equals."""
     with RunStore.in_run_dir(run, readonly=True) as store:
         return max(store.evaluations(), key=lambda t: (t.score, -t.id)).arch
 
