@@ -13,8 +13,8 @@ from .cli_study import add_commands as add_study_commands
 from .cli_test import add_command as add_test_command
 from .near_words import near_words
 from .options import EPOCHS_WHY, MAX_EPOCHS
-from .cli_types import (fidelity_arg, float_list, fraction_from, int_at_least, key_value, name_list, out_file_arg,
-                        path_arg, path_text, positive_float, positive_int, seed_int)
+from .cli_types import (KeyValues, fidelity_arg, float_list, fraction_from, int_at_least, key_value, name_list,
+                        out_file_arg, path_arg, path_text, positive_float, positive_int, seed_int)
 
 # Flags that map one-to-one onto SearchConfig fields (flag → field).
 CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "executor", "budget", "max_seconds",
@@ -107,6 +107,12 @@ class _Parser(argparse.ArgumentParser):
         # 'nasloop predictors flan' describes it as 'nasloop strategies evolution' does (argparse: "invalid choice")
         self.shows_other_words: dict[str, Any] = {}
         self.flag_hints: dict[str, str] = {}  # another command's flag that this one refuses: the form that works
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        """Every KEY=VALUE flag, whichever command defines it, refuses a key given two values (:class:`KeyValues`)."""
+        if kwargs.get("type") is key_value:
+            kwargs["action"] = KeyValues
+        return super().add_argument(*args, **kwargs)
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
         self._words = list(sys.argv[1:] if args is None else args)  # what error() names when no command is given

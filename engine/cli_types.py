@@ -10,6 +10,7 @@ from typing import Any, Callable
 from .errors import ConfigError
 from .options import MAX_FIDELITY
 from .user_files import load_yaml_text, not_a_file
+from .value_texts import option_text
 
 
 def path_text(text: str) -> str:
@@ -47,6 +48,22 @@ def key_value(text: str) -> tuple[str, Any]:
         return owner + dot + option.replace("-", "_"), load_yaml_text(value, f"the value of '{key}'")
     except ConfigError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+class KeyValues(argparse._AppendAction):
+    """A repeatable KEY=VALUE flag (``--strategy-opt``, ``--space-opt``, ...): a key given twice with two values is
+    refused, naming both, as a plain flag given twice is (``cli_parser._AliasedStore``). Each command reads the pairs
+    as a dict, which kept the last: ``--strategy-opt population_size=20 --strategy-opt population_size=30`` ran 30,
+    unseen, and ``population-size`` is the same key. The same value twice is accepted."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        key, value = values
+        earlier = [given for name, given in getattr(namespace, self.dest) or [] if name == key]
+        if earlier and earlier[0] != value:
+            parser.error(f"{option_string} {key}={option_text(earlier[0])} and {option_string} "
+                         f"{key}={option_text(value)} give {key} two values; give it once")
+        super().__call__(parser, namespace, values, option_string)
 
 
 def int_at_least(low: int, high: int | None = None, why: str = "") -> Callable[[str], int]:

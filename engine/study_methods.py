@@ -187,6 +187,9 @@ def parse_method(spec: str) -> Method:
     for extra in extras:
         key, has_value, text = (p.strip() for p in extra.partition("="))
         value = load_yaml_text(text, f"the value of '{key}' in method '{spec}'") if has_value else True
+        earlier = {**strategy_options, **predictor_options}  # '+k=5+k=6': the last one silently won
+        if key in earlier and earlier[key] != value:
+            raise ConfigError(f"method '{spec}' gives option '{key}' two values; give it once")
         option = key
         if "." in key and guide is not None:  # NAME.KEY, as --predictor-opt reads it
             option = _dotted_option(f"method '{spec}'", key, text if has_value else "true", strategy, guide, False)

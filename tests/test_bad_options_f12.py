@@ -1,0 +1,67 @@
+"""Bad values on the command line, swept command by command: each is refused in one line naming the problem and the
+fix, where it was taken silently (a KEY=VALUE key given twice: the last won), crashed ('unexpected RuntimeError' of a
+1.2 TB zero batch), was killed by the kernel (a billion seeds listed first) or was named as something else (an empty
+--plugin as 'a folder', a file given as an image folder as 'does not exist')."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("isolated_cache")
+
+
+def _one_line(done) -> str:
+    """The command's refusal: exit status 2, one line on stderr and nothing on stdout."""
+    line = done.stderr.strip()
+    assert done.returncode == 2 and done.stdout == "" and "\n" not in line, (done.returncode, done.stdout, line)
+    assert "Traceback" not in line and "unexpected" not in line, line
+    return line
+
+
+# Each command's KEY=VALUE flag with one key given two values. The rest of each line is refused too (by the old code,
+# after it had kept the last value), so the old code fails here in seconds rather than training or fitting.
+TWICE = [
+    (["search", "--budget", "2", "--strategy-opt", "population_size=20", "--strategy-opt", "population_size=30"],
+     "--strategy-opt population_size=20 and --strategy-opt population_size=30 give population_size two values"),
+    (["search", "--budget", "2", "--strategy-opt", "population_size=20", "--strategy-opt", "population-size=30"],
+     "--strategy-opt population_size=20 and --strategy-opt population_size=30 give population_size two values"),
+    (["search", "--budget", "2", "--evaluator", "proxy", "--evaluator-opt", "batch_size=8", "--evaluator-opt",
+      "batch_size=16"], "--evaluator-opt batch_size=8 and --evaluator-opt batch_size=16 give batch_size two values"),
+    (["search", "--budget", "2", "--strategy", "bananas", "--predictor", "gp", "--predictor-opt", "max_iter=5",
+      "--predictor-opt", "max_iter=6"], "give max_iter two values"),
+    (["train", "--arch", "bogus", "--device", "cpu", "--train-opt", "batch_size=8", "--train-opt", "batch_size=16"],
+     "--train-opt batch_size=8 and --train-opt batch_size=16 give batch_size two values"),
+    (["proxies", "--space", "bogus", "--sample", "1", "--space-opt", "channels=4", "--space-opt", "channels=8"],
+     "--space-opt channels=4 and --space-opt channels=8 give channels two values"),
+    (["predictors", "evaluate", "--space", "bogus", "--predictor", "gp", "--predictor-opt", "warm_start=true",
+      "--predictor-opt", "warm_start=false"], "give warm_start two values"),
+    (["compare", "--space", "bogus", "--methods", "random", "--out", "{tmp}/study", "--space-opt", "cells=2",
+      "--space-opt", "cells=3"], "--space-opt cells=2 and --space-opt cells=3 give cells two values"),
+]
+
+
+@pytest.mark.parametrize("args, said", TWICE, ids=["strategy-opt", "hyphen", "evaluator-opt", "predictor-opt",
+                                                    "train-opt", "proxies-space-opt", "evaluate", "compare"])
+def test_a_key_given_two_values_is_refused_in_every_command(args, said, nasloop_in_process, data_dir, tmp_path):
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
+    if args[0] == "search":
+        args += ["--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run"), "--quiet"]
+    line = _one_line(nasloop_in_process(args))
+    assert said in line and "give it once" in line, line
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_key_given_twice_with_one_value_runs_with_it(nasloop_in_process, data_dir, tmp_path):
+    done = nasloop_in_process(["search", "--budget", "2", "--strategy-opt", "population_size=2", "--strategy-opt",
+                               "population-size=2", "--strategy-opt", "sample_size=2", "--data-dir", str(data_dir),
+                               "--run-dir", str(tmp_path / "run"), "--quiet", "--json"])
+    assert done.returncode == 0, done.stderr
+    assert '"population_size": 2' in done.stdout, done.stdout
+
+
+def test_a_method_given_one_option_twice_is_refused(nasloop_in_process, data_dir, tmp_path):
+    line = _one_line(nasloop_in_process([
+        "compare", "--methods", "evolution+population_size=5+population_size=6", "--seeds", "1", "--budget", "2",
+        "--out", str(tmp_path / "study"), "--data-dir", str(data_dir), "--quiet"]))
+    assert "method 'evolution+population_size=5+population_size=6' gives option 'population_size' two values; " \
+           "give it once" in line, line
+    assert not (tmp_path / "study").exists()
