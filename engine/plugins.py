@@ -38,6 +38,9 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
     """Import one plugin, a ``.py`` file (read from ``folder`` when relative) or a dotted module name, once per
     process: named again (a second search or ``main([...])`` in one script), it is the module loaded before, and a
     file edited since is refused (see :func:`_refuse_changed`)."""
+    if not spec.strip():  # Path('') is the current folder: "--plugin ''" was refused as "plugin  is a folder"
+        raise ConfigError(f"plugin {spec!r} is an empty name; give a .py file path or an importable module name "
+                          "(an unset shell variable?)")
     path = path_from(folder, spec)
     key = _identity(spec, folder)  # the same file named from two folders is loaded once
     is_file = spec.endswith(".py") or path.is_file()  # as _identity tells them (a resolved path may be the spec)

@@ -65,3 +65,10 @@ def test_a_method_given_one_option_twice_is_refused(nasloop_in_process, data_dir
     assert "method 'evolution+population_size=5+population_size=6' gives option 'population_size' two values; " \
            "give it once" in line, line
     assert not (tmp_path / "study").exists()
+
+
+@pytest.mark.parametrize("spec", ["", " "])
+def test_an_empty_plugin_is_said_to_be_empty_not_a_folder(spec, nasloop_in_process):
+    line = _one_line(nasloop_in_process(["--plugin", spec, "spaces"]))
+    assert line == (f"nasloop spaces: error: plugin {spec!r} is an empty name; give a .py file path or an importable "
+                    "module name (an unset shell variable?)"), line
