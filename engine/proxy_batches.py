@@ -25,6 +25,10 @@ from .proxy_registry import Proxy, get_proxy, proxy_names
 CIFAR_MEAN = (125.3 / 255, 123.0 / 255, 113.9 / 255)
 CIFAR_STD = (63.0 / 255, 62.1 / 255, 66.7 / 255)
 BATCH_SIZE_FLAGS = "nasloop proxies --batch-size; the proxy evaluator's --evaluator-opt batch_size"
+MAX_BATCH_SIZE = 50_000
+"""The largest proxy mini-batch: CIFAR-10's training images, the most a real batch of it can draw. Data-free proxies
+(synflow) get a zero batch of the size asked, and ``--batch-size 100000000`` ended in "unexpected RuntimeError ...
+can't allocate memory" (1.2 TB of zeros) where a larger real batch is refused in one line."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,9 @@ def minibatch(proxies: Sequence[Proxy], dataset: str = "cifar10", data_dir: str 
     dataset = dataset_facts(dataset).name
     if batch_size < 2:
         raise ConfigError(f"batch size must be at least 2 for zero-cost proxies, got {batch_size}")
+    if batch_size > MAX_BATCH_SIZE:
+        raise ConfigError(f"batch size {batch_size} is over {MAX_BATCH_SIZE:,}, the most a proxy mini-batch takes "
+                          f"(CIFAR-10's training images); choose a smaller batch size ({BATCH_SIZE_FLAGS})")
     needy = [p.name for p in proxies if p.needs_data]
     if needy and dataset == "cifar10":
         return _cifar10_batch(str(data_dir) if data_dir else None, int(batch_size), int(seed))

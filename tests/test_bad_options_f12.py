@@ -72,3 +72,15 @@ def test_an_empty_plugin_is_said_to_be_empty_not_a_folder(spec, nasloop_in_proce
     line = _one_line(nasloop_in_process(["--plugin", spec, "spaces"]))
     assert line == (f"nasloop spaces: error: plugin {spec!r} is an empty name; give a .py file path or an importable "
                     "module name (an unset shell variable?)"), line
+
+
+@pytest.mark.parametrize("args", [
+    ["proxies", "--sample", "1", "--batch-size", "100000000"],
+    ["search", "--budget", "1", "--evaluator", "proxy", "--evaluator-opt", "batch_size=100000000", "--quiet"],
+])
+def test_a_data_free_proxy_batch_past_the_bound_is_refused_before_any_is_allocated(args, nasloop_in_process,
+                                                                                   data_dir, tmp_path):
+    done = nasloop_in_process([*args, "--data-dir", str(data_dir)], cwd=tmp_path)
+    line = _one_line(done)
+    assert "batch size 100000000 is over 50,000, the most a proxy mini-batch takes (CIFAR-10's training images); " \
+           "choose a smaller batch size" in line, line
