@@ -84,3 +84,11 @@ def test_a_data_free_proxy_batch_past_the_bound_is_refused_before_any_is_allocat
     line = _one_line(done)
     assert "batch size 100000000 is over 50,000, the most a proxy mini-batch takes (CIFAR-10's training images); " \
            "choose a smaller batch size" in line, line
+
+
+def test_a_file_given_as_the_image_folder_is_said_to_be_no_folder(nasloop_in_process, data_dir, tmp_path):
+    given = tmp_path / "images.txt"
+    given.write_text("not a folder\n")
+    line = _one_line(nasloop_in_process(["proxies", "--sample", "1", "--dataset", "imagenet", "--image-dir",
+                                         str(given), "--data-dir", str(data_dir)]))
+    assert f"image folder '{given}' is not a folder; give the image_dir option" in line, line

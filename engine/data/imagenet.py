@@ -187,8 +187,9 @@ def folder_identity(root: Path, resolution: int) -> str:
 
 def list_classes(root: Path) -> list[str]:
     """Sorted class-folder names of ``root/train``, or one line saying what is wrong with ``root``."""
-    if not root.is_dir():
-        raise DataError(f"image folder '{root}' does not exist; give the image_dir option (or a data "
+    if not root.is_dir():  # a file there was said not to exist, beside the file the user sees
+        what = "is not a folder" if os.path.lexists(root) else "does not exist"
+        raise DataError(f"image folder '{root}' {what}; give the image_dir option (or a data "
                         "folder's 'imagenet' subfolder) a folder holding train/<class>/ and val/<class>/")
     train = root / "train"
     if not train.is_dir():
