@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .cli_types import (fidelity_arg, int_at_least, key_value, name_list, out_file_arg, path_text, positive_int,
+from .cli_types import (fidelity_arg, int_at_least, key_value, name_list, out_file_arg, path_text, seed_count,
                         seed_int, train_sizes)
 
 
@@ -28,7 +28,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                     help="comma-separated predictor names (default flan)")
     ev.add_argument("--train-sizes", type=train_sizes, default=[8, 40, 78, 128, 512],
                     help="comma-separated training-set sizes (default 8,40,78,128,512)")
-    ev.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 (default 5)")
+    ev.add_argument("--seeds", type=seed_count, default=5, help="seeds 0..N-1 (default 5)")
     ev.add_argument("--fidelity", type=fidelity_arg, help="epochs of the target accuracy (default: the most)")
     ev.add_argument("--predictor-opt", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                     help="an option of every evaluated predictor, or NAME.KEY=VALUE of predictor NAME only "

@@ -10,7 +10,7 @@ from typing import Any
 
 from .cli_shorthand import add_shorthand_flags, study_executor_hints, with_shorthand
 from .cli_types import (float_list, key_value, name_list, path_arg, path_text, positive_float, positive_int,
-                        train_sizes)
+                        seed_count, train_sizes)
 from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
@@ -51,7 +51,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                         "only (repeatable)")
     c.add_argument("--metric", help="--predictors: the table metric to rank by, METRIC:min where lower is better "
                    "(a latency); default: the task's own")
-    c.add_argument("--seeds", type=positive_int, default=5, help="seeds 0..N-1 per method (default 5)")
+    c.add_argument("--seeds", type=seed_count, default=5, help="seeds 0..N-1 per method (default 5)")
     c.add_argument("--out", type=path_arg, required=True, help="the study folder")
     c.add_argument("--jobs", type=positive_int, help="runs at once, each in its own process (default 1; with "
                    "--executor ray, Ray tasks at once: default as many as Ray places)")

@@ -92,3 +92,14 @@ def test_a_file_given_as_the_image_folder_is_said_to_be_no_folder(nasloop_in_pro
     line = _one_line(nasloop_in_process(["proxies", "--sample", "1", "--dataset", "imagenet", "--image-dir",
                                          str(given), "--data-dir", str(data_dir)]))
     assert f"image folder '{given}' is not a folder; give the image_dir option" in line, line
+
+
+@pytest.mark.parametrize("command", [["compare", "--methods", "random", "--out", "{tmp}/study"],
+                                     ["predictors", "evaluate", "--predictor", "random"]])
+def test_seeds_past_the_bound_are_refused_before_any_is_listed(command, nasloop_in_process, tmp_path):
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in command]
+    line = _one_line(nasloop_in_process([*args, "--space", "bogus", "--seeds", "10001"]))
+    assert "argument --seeds: must be <= 10000 (a study's 95 % intervals barely narrow past a few hundred seeds; " \
+           "more is taken for a typo), got 10001" in line, line
+    line = _one_line(nasloop_in_process([*args, "--space", "bogus", "--seeds", "10000"]))  # the bound: taken
+    assert "unknown search space 'bogus'" in line, line
