@@ -41,12 +41,13 @@ from torch_geometric.data import Batch
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, NonNegativeInt, PositiveInt, name_list
+from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, PositiveInt, name_list
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, single_thread
 from .saved_state import pack_torch, unpack_torch
+from .sizes import Depth, Members, OptimiserFactor, Steps, UpdateSteps, Width
 from .features import FeatureScaler, FeatureSet, Missing, features_read_dataset
 from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens, check_start_features, diverged,
                             file_tokens, load_pretrained)
@@ -95,10 +96,10 @@ class FlanPredictor(Predictor, FlanPretraining):
         return chosen is not None and (callable(chosen) or features_read_dataset(space, chosen))
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
-                 ensemble: PositiveInt = 4, loss: Literal[LOSSES] = "hinge", steps: PositiveInt | None = None,
-                 update_steps: NonNegativeInt = 20, lr: NonNegativeFloat = 3e-3,
-                 weight_decay: NonNegativeFloat = 1e-2, margin: NonNegativeFloat = 0.05, op_dim: PositiveInt = 32,
-                 hidden: PositiveInt = 48, time_steps: PositiveInt = 2, warm_start: bool = True,
+                 ensemble: Members = 4, loss: Literal[LOSSES] = "hinge", steps: Steps | None = None,
+                 update_steps: UpdateSteps = 20, lr: OptimiserFactor = 3e-3,
+                 weight_decay: OptimiserFactor = 1e-2, margin: NonNegativeFloat = 0.05, op_dim: Width = 32,
+                 hidden: Width = 48, time_steps: Depth = 2, warm_start: bool = True,
                  canonical: bool = True, views: str | Sequence[str] | None = None,
                  supplementary: str | Sequence[str] | Supplementary | None = None,
                  pretrained: FileName | None = None, space_id: bool = False, batch_size: PositiveInt = 2048,

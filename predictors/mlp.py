@@ -12,18 +12,19 @@ starting point suffice. ``warm_start=False`` retrains from a fresh initialisatio
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from ..engine.errors import ConfigError
-from ..engine.options import PositiveFloat, PositiveInt, Range
+from ..engine.options import PositiveInt
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, single_thread, vector_encoding
 from .features import encoding_features
 from .saved_state import pack_torch, unpack_torch
+from .sizes import Depth, PositiveOptimiserFactor, SpreadMembers, Steps, Width
 
 if TYPE_CHECKING:  # torch is imported on the first fit
     import torch
@@ -41,9 +42,9 @@ class MLPEnsemblePredictor(Predictor):
     state_free_options = ("seed", "epochs", "update_epochs", "batch_size", "lr", "warm_start")
 
     def __init__(self, space: SearchSpace, seed: int = 0, encoding: str | None = None,
-                 members: Annotated[int, Range(2)] = 5, layers: PositiveInt = 3, width: PositiveInt = 64,
-                 epochs: PositiveInt = 200, update_epochs: PositiveInt = 30, batch_size: PositiveInt = 32,
-                 lr: PositiveFloat = 0.005, warm_start: bool = True) -> None:
+                 members: SpreadMembers = 5, layers: Depth = 3, width: Width = 64,
+                 epochs: Steps = 200, update_epochs: Steps = 30, batch_size: PositiveInt = 32,
+                 lr: PositiveOptimiserFactor = 0.005, warm_start: bool = True) -> None:
         super().__init__(space, seed)
         self.encoding = vector_encoding("mlp", space, encoding)
         self._features = encoding_features(space, self.encoding)

@@ -103,3 +103,31 @@ def test_seeds_past_the_bound_are_refused_before_any_is_listed(command, nasloop_
            "more is taken for a typo), got 10001" in line, line
     line = _one_line(nasloop_in_process([*args, "--space", "bogus", "--seeds", "10000"]))  # the bound: taken
     assert "unknown search space 'bogus'" in line, line
+
+
+@pytest.mark.parametrize("predictor, option, said", [
+    ("flan", "hidden=1000000000000", "option hidden must be an integer >= 1 and <= 4096, got 1000000000000"),
+    ("flan", "op_dim=5000", "option op_dim must be an integer >= 1 and <= 4096, got 5000"),
+    ("flan", "lr=1e300", "option lr must be a number >= 0 and <= 1e+30, got 1e+300"),
+    ("flan", "ensemble=1000000000000", "option ensemble must be an integer >= 1 and <= 1000, got 1000000000000"),
+    ("flan", "time_steps=1001", "option time_steps must be an integer >= 1 and <= 1000, got 1001"),
+    ("flan", "steps=1000000000000", "option steps must be an integer >= 1 and <= 1000000 or null, got 1000000000000"),
+    ("mlp", "members=1000000000000", "option members must be an integer >= 2 and <= 1000, got 1000000000000"),
+    ("mlp", "width=5000", "option width must be an integer >= 1 and <= 4096, got 5000"),
+])
+def test_a_predictor_size_no_machine_holds_is_refused_as_the_option_is_read(predictor, option, said,
+                                                                           nasloop_in_process, data_dir):
+    """It crashed ('unexpected RuntimeError ... can't allocate memory', an overflow inside Adam) or fitted until
+    interrupted."""
+    line = _one_line(nasloop_in_process(["predictors", "evaluate", "--predictor", predictor, "--train-sizes", "8",
+                                         "--seeds", "1", "--predictor-opt", option, "--data-dir", str(data_dir)]))
+    assert f"predictor '{predictor}' {said}" in line, line
+
+
+@pytest.mark.parametrize("evaluator", ["proxy", "train"])
+def test_replicates_past_the_bound_are_refused(evaluator, nasloop_in_process, data_dir, tmp_path):
+    line = _one_line(nasloop_in_process(["search", "--evaluator", evaluator, "--device", "cpu", "--budget", "1",
+                                         "--evaluator-opt", "replicates=1000000000000", "--data-dir", str(data_dir),
+                                         "--run-dir", str(tmp_path / "run"), "--quiet"]))
+    assert f"evaluator '{evaluator}' option replicates must be an integer >= 1 and <= 1000, got 1000000000000" \
+        in line, line

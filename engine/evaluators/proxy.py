@@ -27,7 +27,7 @@ from .proxies import dataset_shape, minibatch, proxy_names, resolve, score_netwo
 from .train import CropFraction, Resolution
 from .network_size import SCORING_BYTES, refuse_oversized_networks
 from ..space_networks import build_network
-from .replicates import combine, replicate_bookkeeping, replicate_metric_names
+from .replicates import Replicates, combine, replicate_bookkeeping, replicate_metric_names
 
 
 @register_evaluator("proxy")
@@ -48,7 +48,7 @@ class ProxyEvaluator(Evaluator):
 
     def __init__(self, space: SearchSpace, context: RunContext | None = None,
                  proxies: Sequence[str] | str = ("synflow",), batch_size: PositiveInt = 64, seed: Seed = 0,
-                 device: str = "cpu", replicates: PositiveInt = 1, image_dir: str | os.PathLike | None = None,
+                 device: str = "cpu", replicates: Replicates = 1, image_dir: str | os.PathLike | None = None,
                  resolution: Resolution = 64, crop_fraction: CropFraction = 1.0) -> None:
         super().__init__(space, context)
         self.replicates = replicates

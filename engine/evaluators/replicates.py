@@ -12,11 +12,16 @@ model infers the noise. On an ordinary network space the replicates differ in in
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from typing import Annotated, Mapping, Sequence
 
 import numpy as np
 
+from ..options import Range
 from ..types import Result
+
+Replicates = Annotated[int, Range(1, 1_000, high_for_new_runs=True)]
+"""The ``replicates`` option of the proxy and train evaluators, a new run's bound as a strategy's counts are:
+10**12 scored (or trained) the first architecture until interrupted, where a spread is read from a handful."""
 
 
 def replicate_metric_names(names: Sequence[str], replicates: int) -> list[str]:

@@ -46,7 +46,7 @@ from .base import Evaluator
 from .checkpoint_write import CHECKPOINTS, UnwritableCheckpoint, check_checkpoint_folder
 from .network_size import TRAINING_BYTES, refuse_oversized_networks
 from ..space_networks import build_network
-from .replicates import combine, pool_rate, replicate_bookkeeping, replicate_metric_names
+from .replicates import Replicates, combine, pool_rate, replicate_bookkeeping, replicate_metric_names
 from .trainer import SCHEDULES, DeviceArrays, TrainConfig, Trainer, TrainReport, resolve_device, stratified_split
 
 if TYPE_CHECKING:  # torch is imported where a network is built
@@ -123,7 +123,7 @@ class TrainingEvaluator(Evaluator):
                  amp: bool = True, cifar_source: Literal[CIFAR_SOURCES] = "auto",
                  download: bool = False, image_dir: str | os.PathLike | None = None, resolution: Resolution = 64,
                  crop_fraction: CropFraction = 1.0, loader_workers: PositiveInt = 8,
-                 replicates: PositiveInt = 1, test: bool = True) -> None:
+                 replicates: Replicates = 1, test: bool = True) -> None:
         super().__init__(space, context)
         self.replicates, self.test = replicates, test
         self.dataset = self.context.image_dataset("its networks cannot be trained on it",
