@@ -76,8 +76,8 @@ def test_warm_started_mlp_resumes_exactly_after_a_round_trip(split):
     (GPPredictor, {"encoding": "graph"}, "no 'graph' vector encoding; it offers: path, onehot"),
     (GPPredictor, {"max_iter": 0}, "max_iter must be an integer >= 1, got 0"),
     (MLPEnsemblePredictor, {"encoding": "adjacency"}, "no 'adjacency' vector encoding"),
-    (MLPEnsemblePredictor, {"members": 1}, "members must be an integer >= 2, got 1"),
-    (MLPEnsemblePredictor, {"lr": -1.0}, "lr must be a number > 0, got -1.0"),
+    (MLPEnsemblePredictor, {"members": 1}, "members must be an integer >= 2 and <= 1000, got 1"),
+    (MLPEnsemblePredictor, {"lr": -1.0}, "lr must be a number > 0 and <= 1e\\+30, got -1.0"),
 ])
 def test_bad_options_are_refused_in_one_line(factory, options, problem):
     with pytest.raises(ConfigError, match=problem):
