@@ -1,7 +1,9 @@
 """benchmarks/predictors.py's table says what its ± is, and prints none where one seed leaves no spread."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from .benchmark_scripts import load_benchmark_script
 
@@ -22,7 +24,10 @@ def test_one_seed_prints_the_mean_alone_not_a_zero_spread(predictors_script):
     assert "| 0.246 |" in row and "±" not in row
 
 
-def test_several_seeds_print_the_standard_deviation_the_header_names(predictors_script):
+def test_several_seeds_print_the_spread_the_header_names(predictors_script):
     lines = predictors_script.table([_record(0, 0.2), _record(1, 0.4)], [8], {}).splitlines()
+    half = stats.t.ppf(0.975, 1) * np.std([0.2, 0.4], ddof=1) / np.sqrt(2)  # the default: a 95 % t half-width
+    assert "mean ± 95 % t half-width over seeds" in lines[0] and f"| 0.300 ± {half:.3f} |" in lines[2]
+    lines = predictors_script.table([_record(0, 0.2), _record(1, 0.4)], [8], {}, spread="std").splitlines()
     assert "mean ± population std over seeds" in lines[0]
     assert "| 0.300 ± 0.100 |" in lines[2]
