@@ -73,11 +73,28 @@ def once_fixed(exc: NasloopError, args: argparse.Namespace) -> str:
         return ""
     where = args.resume or args.run_dir
     status = _status(Path(where)) if where is not None and os.path.isfile(Path(where) / DB_NAME) else None
+    if status == "finished" and args.resume and not _limits_stored(Path(where), args):
+        return (f"; the resume stopped before it ran, the run as it was ('nasloop show {where}' summarises it): once "
+                "fixed, run the same command again")  # 'already finished' read as the new budget spent
     if status == "finished":  # a user's executor failing to close once the run was done: no resume is owed
         return f"; {how_to_continue(args)}"
     if status not in ("interrupted", "failed"):
         return ""
     return f"; once {'it runs again' if isinstance(exc, ExecutorLost) else 'fixed'}, {how_to_continue(args)}"
+
+
+def _limits_stored(run_dir: Path, args: argparse.Namespace) -> bool:
+    """Whether the stored configuration of ``run_dir`` holds the budget and time budget a resume (``args``) gives:
+    a resume that stops as its plugins are built (a user's constructor raising) stores none of them, so a finished
+    run it was to extend still holds its old ones, and 'the run had already finished' said its new budget was spent.
+    """
+    try:
+        with RunStore.in_run_dir(run_dir, readonly=True) as store:
+            config = store.get_meta("config") or {}
+    except (NasloopError, sqlite3.Error, OSError):
+        return True  # unread: said as a finished run is
+    return all(given is None or config.get(key) == given
+               for key, given in (("budget", args.budget), ("max_seconds", args.max_seconds)))
 
 
 def _status(run_dir: Path) -> str | None:

@@ -1,0 +1,77 @@
+"""Defects found reviewing the bad-options and user-plugin changes (helper W12).
+
+* A resume asking a finished run for more (``--budget 8`` past its 5) whose user's plugin raised as the resume
+  built it said "the run had already finished; 'nasloop show DIR' summarises it", as if the new budget were spent:
+  the resume had stopped before it ran, and the fix is the same command again once the plugin is fixed.
+* ``show`` of a stored training run whose ``replicates`` exceed the new run's bound (1,000) left out the line saying
+  which split each accuracy was measured on: the stored options were checked against a new run's bound.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nasloop.engine.cli import main
+from nasloop.engine.registry import register_evaluator, register_search_space, register_strategy
+from nasloop.engine.run_values import run_values
+from nasloop.engine.search import summarize
+from nasloop.strategies.random_search import RandomSearch
+
+from .digit_space import DigitSpace, DigitSum
+
+
+class Digits(DigitSpace):
+    name = "w12-digits"
+
+
+class BreaksOnRequest(RandomSearch):
+    """A user's strategy whose constructor raises once ``broken`` is set (its code changed between two commands)."""
+
+    broken = False
+
+    def __init__(self, space, seed: int = 0) -> None:
+        if BreaksOnRequest.broken:
+            raise ValueError("broken on purpose")
+        super().__init__(space, seed)
+
+
+@pytest.fixture
+def _registered():
+    register_search_space(Digits.name)(Digits)
+    register_evaluator("w12-sum")(DigitSum)
+    register_strategy("w12-breaks")(BreaksOnRequest)
+    yield
+    BreaksOnRequest.broken = False
+
+
+FLAGS = ["--space", Digits.name, "--evaluator", "w12-sum", "--strategy", "w12-breaks", "--quiet"]
+
+
+@pytest.mark.usefixtures("_registered")
+def test_a_resume_stopped_by_a_plugin_before_it_ran_is_not_said_to_have_finished(tmp_path: Path, capsys) -> None:
+    run = tmp_path / "run"
+    assert main(["search", *FLAGS, "--budget", "5", "--run-dir", str(run)]) == 0
+    BreaksOnRequest.broken = True
+    capsys.readouterr()
+    assert main(["search", "--resume", str(run), "--budget", "8", "--quiet"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "already finished" not in error, error
+    assert error.endswith(f"the resume stopped before it ran, the run as it was ('nasloop show {run}' summarises "
+                          "it): once fixed, run the same command again"), error
+    assert (summarize(run)["status"], summarize(run)["evaluations"]) == ("finished", 5)
+    assert main(["search", "--resume", str(run), "--quiet"]) == 2  # nothing more asked: the run is whole
+    assert capsys.readouterr().err.strip().endswith(f"the run had already finished; 'nasloop show {run}' "
+                                                    "summarises it")
+    BreaksOnRequest.broken = False
+    assert main(["search", "--resume", str(run), "--budget", "8", "--quiet"]) == 0  # the same command, once fixed
+    assert summarize(run)["evaluations"] == 8
+
+
+def test_a_stored_training_runs_replicates_past_the_new_bound_are_described() -> None:
+    def values(replicates: int) -> str:
+        return run_values({"objective": "val_accuracy", "space": "nb201", "dataset": "cifar10", "evaluator": "train",
+                           "options": {"evaluator": {"replicates": replicates, "test": False}}})
+
+    assert values(1_001) == values(2)
+    assert "val_accuracy on a validation split" in values(1_001)
