@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from .assemble import table_values
 from .errors import ConfigError
+from .option_bounds import stored_options
 from .options import check_options
 from .registry import EVALUATORS
 
@@ -24,7 +25,8 @@ def run_values(summary: Mapping[str, Any]) -> str:
         return values
     evaluator, options = EVALUATORS.get(summary["evaluator"]), summary.get("options", {}).get("evaluator", {})
     try:  # stored options the evaluator does not take as they are (a damaged store, an older nasloop's): no words,
-        check_options(f"evaluator '{summary['evaluator']}'", evaluator, dict(options))  # as before they were read
+        with stored_options():  # a run's replicates past a new run's bound ran, and are described as any other
+            check_options(f"evaluator '{summary['evaluator']}'", evaluator, dict(options))  # as before they were read
     except (ConfigError, TypeError, ValueError):  # 'show' failed as an unexpected ValueError in measured_on
         return ""
     return evaluator.measured_on(options)
