@@ -10,7 +10,7 @@ from typing import Any, Callable
 from .errors import ConfigError
 from .options import MAX_FIDELITY
 from .user_files import load_yaml_text, not_a_file
-from .value_texts import option_text
+from .value_texts import option_text, same_option_value
 
 
 def path_text(text: str) -> str:
@@ -60,7 +60,7 @@ class KeyValues(argparse._AppendAction):
                  option_string: str | None = None) -> None:
         key, value = values
         earlier = [given for name, given in getattr(namespace, self.dest) or [] if name == key]
-        if earlier and earlier[0] != value:
+        if earlier and not same_option_value(earlier[0], value):
             parser.error(f"{option_string} {key}={option_text(earlier[0])} and {option_string} "
                          f"{key}={option_text(value)} give {key} two values; give it once")
         super().__call__(parser, namespace, values, option_string)

@@ -24,6 +24,7 @@ from .options import check_options, option_names
 from .registry import PREDICTORS, STRATEGIES
 from .run_checks import random_start, random_start_note
 from .user_files import load_yaml_text, read_yaml
+from .value_texts import same_option_value
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def parse_method(spec: str) -> Method:
         key, has_value, text = (p.strip() for p in extra.partition("="))
         value = load_yaml_text(text, f"the value of '{key}' in method '{spec}'") if has_value else True
         earlier = {**strategy_options, **predictor_options}  # '+k=5+k=6': the last one silently won
-        if key in earlier and earlier[key] != value:
+        if key in earlier and not same_option_value(earlier[key], value):
             raise ConfigError(f"method '{spec}' gives option '{key}' two values; give it once")
         option = key
         if "." in key and guide is not None:  # NAME.KEY, as --predictor-opt reads it

@@ -34,6 +34,13 @@ def option_text(value: Any) -> str:
     return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def same_option_value(first: Any, second: Any) -> bool:
+    """Whether two values given one key are the same as written (a KEY=VALUE flag given twice, a method's +k=v):
+    Python's == alone took 1 and true (and 0 and false) as one value, so ``sample_size=1 sample_size=true`` kept
+    true unsaid and was refused as 'got True', and an option taking either kept whichever came last."""
+    return bool(first == second) and option_text(first) == option_text(second)
+
+
 def cost_text(seconds: float | None, estimated: int, budget: float | None = None) -> str:
     """What a run's evaluations cost, as ``show`` prints it, against its ``--max-seconds`` budget if it has one (the
     table showed the budget nowhere: a running or interrupted run's 'evaluations 20 of ∞' and its cost left the time

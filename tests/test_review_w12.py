@@ -5,6 +5,8 @@
   the resume had stopped before it ran, and the fix is the same command again once the plugin is fixed.
 * ``show`` of a stored training run whose ``replicates`` exceed the new run's bound (1,000) left out the line saying
   which split each accuracy was measured on: the stored options were checked against a new run's bound.
+* A KEY=VALUE key (or a method's +key=value) given 1 and true, or 0 and false, was taken as one value (Python's
+  1 == True), the last kept unsaid.
 """
 from __future__ import annotations
 
@@ -75,3 +77,20 @@ def test_a_stored_training_runs_replicates_past_the_new_bound_are_described() ->
 
     assert values(1_001) == values(2)
     assert "val_accuracy on a validation split" in values(1_001)
+
+
+@pytest.mark.parametrize("given", [["1", "true"], ["0", "false"], ["'1'", "1"]], ids=["1-true", "0-false", "text"])
+def test_a_key_given_a_number_and_a_truth_value_is_given_two_values(given, nasloop_in_process,
+                                                                     tmp_path: Path) -> None:
+    """1 == True in Python: '--strategy-opt sample_size=1 --strategy-opt sample_size=true' kept true, unsaid."""
+    flags = [word for value in given for word in ("--strategy-opt", f"sample_size={value}")]
+    done = nasloop_in_process(["search", "--strategy", "evolution", *flags, "--budget", "2", "--run-dir",
+                               str(tmp_path / "run"), "--quiet"])
+    assert done.returncode == 2 and "give sample_size two values; give it once" in done.stderr, done.stderr
+    assert not (tmp_path / "run").exists()
+    method = "evolution+" + "+".join(f"sample_size={value}" for value in given)
+    done = nasloop_in_process(["compare", "--methods", method, "--seeds", "1", "--budget", "2", "--out",
+                               str(tmp_path / "study"), "--quiet"])
+    assert done.returncode == 2, done.stderr
+    assert f"method '{method}' gives option 'sample_size' two values; give it once" in done.stderr, done.stderr
+    assert not (tmp_path / "study").exists()
