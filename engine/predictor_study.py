@@ -24,6 +24,7 @@ from .errors import ConfigError, DataError, first_few
 from .predictor_data import data_record, same_data
 from .predictor_evaluation import evaluate_predictors, ranked_metric
 from .predictor_grid import RANKED, check_held, check_recorded, ranked_fidelity
+from .option_bounds import stored_options
 from .predictor_options import options_per_predictor
 from .replaced_files import replaced
 from .resolved_options import ResolvedOptions
@@ -328,14 +329,15 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
         if on_result is not None:
             on_result(record)
 
-    try:
-        evaluate_predictors(list(predictors), list(train_sizes), list(seeds), space=grid["space"],
-                            dataset=grid["dataset"], data_dir=data_dir, metric=grid["metric"],
-                            fidelity=grid["fidelity"] if grid["fidelity"] is not None else ranked.get(RANKED),
-                            predictor_options=options_per_predictor(list(predictors), grid["predictor_options"],
-                                                                    waiting=True),
-                            space_options=grid["space_options"], on_result=keep, skip=done, on_note=on_note,
-                            resolved=resolved)
+    try:  # a study's stored options continue as its runs resume, past a bound added since it began
+        with stored_options() if stored is not None and not replace else contextlib.nullcontext():
+            evaluate_predictors(list(predictors), list(train_sizes), list(seeds), space=grid["space"],
+                                dataset=grid["dataset"], data_dir=data_dir, metric=grid["metric"],
+                                fidelity=grid["fidelity"] if grid["fidelity"] is not None else ranked.get(RANKED),
+                                predictor_options=options_per_predictor(list(predictors), grid["predictor_options"],
+                                                                        waiting=True),
+                                space_options=grid["space_options"], on_result=keep, skip=done, on_note=on_note,
+                                resolved=resolved)
     finally:
         for log in logs:
             log.close()

@@ -5,6 +5,8 @@
   the resume had stopped before it ran, and the fix is the same command again once the plugin is fixed.
 * ``show`` of a stored training run whose ``replicates`` exceed the new run's bound (1,000) left out the line saying
   which split each accuracy was measured on: the stored options were checked against a new run's bound.
+* A predictor study begun with an option past a bound added since (the MLP's layers=1001, before 1,000 was its
+  most) could not be continued or extended by the same command: each fit was refused as a new one's option.
 * A KEY=VALUE key (or a method's +key=value) given 1 and true, or 0 and false, was taken as one value (Python's
   1 == True), the last kept unsaid.
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from nasloop.engine.cli import main
+from nasloop.engine.option_bounds import stored_options
 from nasloop.engine.registry import register_evaluator, register_search_space, register_strategy
 from nasloop.engine.run_values import run_values
 from nasloop.engine.search import summarize
@@ -94,3 +97,18 @@ def test_a_key_given_a_number_and_a_truth_value_is_given_two_values(given, naslo
     assert done.returncode == 2, done.stderr
     assert f"method '{method}' gives option 'sample_size' two values; give it once" in done.stderr, done.stderr
     assert not (tmp_path / "study").exists()
+
+
+def test_a_predictor_study_begun_past_a_new_bound_continues(data_dir: Path, tmp_path: Path, capsys) -> None:
+    study = tmp_path / "study"  # the MLP's fits of width 1 predict one value: their ranks are nan, and noted
+    command = ["compare", "--predictors", "mlp", "--predictor-opt", "layers=1001", "--predictor-opt", "width=1",
+               "--predictor-opt", "epochs=2", "--predictor-opt", "members=2", "--train-sizes", "10",
+               "--data-dir", str(data_dir), "--quiet"]
+    with stored_options():  # as a nasloop from before the bound began it
+        assert main([*command, "--seeds", "1", "--out", str(study)]) == 0
+    assert main([*command, "--seeds", "1", "--out", str(study)]) == 0, capsys.readouterr().err  # its report again
+    assert main([*command, "--seeds", "2", "--out", str(study)]) == 0, capsys.readouterr().err  # one seed more
+    fits = [line for line in (study / "predictor_records.jsonl").read_text().splitlines() if line.strip()]
+    assert len(fits) == 2
+    assert main([*command, "--seeds", "1", "--out", str(tmp_path / "new")]) == 2  # a new study's
+    assert "option layers must be an integer >= 1 and <= 1000, got 1001" in capsys.readouterr().err
