@@ -31,6 +31,8 @@ from nasloop.engine.registry import register_search_space
 from nasloop.engine.run_held_out import HELD_OUT_KEY
 from nasloop.engine.store import RunStore
 from nasloop.predictors.base import Predictor
+
+from .test_plugin_parse_held_out_b12 import Strict
 from nasloop.search_spaces.nb201 import NB201Space
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
@@ -68,16 +70,10 @@ def test_show_of_a_store_this_user_cannot_write_leaves_no_files_beside_it(tmp_pa
     assert _sidecars(run) == []
 
 
-class _Strict(NB201Space):
-    """NB201, whose parse refuses strings once ``strict`` is set (its string format changed since its runs)."""
+class _Strict(Strict):
+    """B12's NB201 whose parse refuses strings once ``strict`` is set, under this file's own name."""
 
     name = "v12-strict"
-    strict = False
-
-    def parse(self, text):
-        if type(self).strict and isinstance(text, str):
-            raise ValueError(f"no such cell: {text[:12]}")
-        return super().parse(text)
 
 
 def test_a_study_report_leaves_out_the_final_fidelity_of_a_best_its_space_no_longer_reads(tmp_path, data_dir,
