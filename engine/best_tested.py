@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from .config import SearchConfig
 from .errors import ConfigError, DataError
+from .pareto_summary import rank_key
 from .replaced_files import write_text_replacing
 from .run_lock import is_being_searched
 from .store import RunStore
@@ -30,9 +31,10 @@ TRAIN_EVALUATOR = "train"
 
 def best_trials(trials: list[Trial], top: int) -> list[Trial]:
     """The ``top`` best successful trials by score (higher is better), one per architecture, the earliest of equals
-    first: the architectures the run returns, in order."""
+    first: the architectures the run returns, in order (ranked as :func:`.search.summarize` picks its best, of one
+    objective: a run of several is refused before this)."""
     ranked = sorted((t for t in trials if t.score is not None and math.isfinite(t.score)),
-                    key=lambda t: (-t.score, t.id))
+                    key=lambda t: rank_key(t, ()), reverse=True)
     chosen: dict[str, Trial] = {}
     for trial in ranked:
         chosen.setdefault(trial.arch, trial)
