@@ -87,11 +87,12 @@ def reader_uri(path: Path) -> str:
     """The URI a reader opens the store at ``path`` by where it leaves no file behind: a ``mode=ro`` connection to a
     WAL store makes a log and a shared-memory file beside it that it cannot remove, so every ``show`` (and a study's
     check of its runs) left them beside a finished run it only read. Where the folder is writable and nothing lies
-    beside the store, it is opened as a writer would (the caller sets ``query_only``): the last connection to close
-    removes both, as a search's does. It is still a WAL reader, so a search writing meanwhile is read consistently
-    and keeps its own files; a log already there is read in ``mode=ro``, left as found, never merged by a reader."""
-    if os.access(path.parent, os.W_OK) and not any(os.path.lexists(path.with_name(path.name + end))
-                                                   for end in ("-wal", "-shm")):
+    beside the store, and the store is this user's to write, it is opened as a writer would (the caller sets
+    ``query_only``): the last connection to close removes both, as a search's does. It is still a WAL reader, so a
+    search writing meanwhile is read consistently and keeps its own files; a log already there is read in
+    ``mode=ro``, left as found, never merged by a reader."""
+    if all(os.access(where, os.W_OK) for where in (path.parent, path)) and not any(
+            os.path.lexists(path.with_name(path.name + end)) for end in ("-wal", "-shm")):
         return existing_only(path)
     return f"{path.resolve().as_uri()}?mode=ro"
 
