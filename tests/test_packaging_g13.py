@@ -1,0 +1,72 @@
+"""nasloop as users install it, not as the editable install of README's quick start: an sdist, the wheel pip builds
+from it, and ``python -m nasloop``.
+
+The checkout's files are copied, the copy's version changed, and both distributions built from the copy with
+setuptools' own backend (no network, no build isolation, no venv; about 1 s of CPU, the command's start-up 1-2 s
+more), so nothing is written into the checkout and a version that is read from two places shows.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+VERSION = "9.8.7"
+"""The copy's version: one the checkout never has, so each place that reports it must have read it from the code."""
+NOT_SHIPPED = {".gitignore"}
+"""Tracked files an sdist has no use for."""
+BUILD = "import sys\nfrom setuptools import build_meta\nprint(getattr(build_meta, sys.argv[1])(sys.argv[2]))"
+
+
+def _source_files() -> list[str]:
+    """The checkout's files as a commit of it would hold them: tracked, and new ones git does not ignore."""
+    if not (REPO_ROOT / ".git").exists():
+        pytest.skip("not a git checkout (an unpacked sdist): its file list is what is checked here")
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    return sorted(name for name in set(listed) if (REPO_ROOT / name).is_file())
+
+
+def _build(hook: str, source: Path, out: Path) -> Path:
+    """Run setuptools' ``hook`` (build_sdist, build_wheel) in ``source``, writing into ``out``."""
+    done = subprocess.run([sys.executable, "-c", BUILD, hook, str(out)], cwd=source, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out / done.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path, Path, Path]:
+    """(the checkout's files, the copy, its sdist, the wheel built from the unpacked sdist, as pip builds one)."""
+    files = _source_files()
+    root = tmp_path_factory.mktemp("packaging")
+    source = root / "copy" / "nasloop"  # a folder named as the package, for PYTHONPATH to import
+    for name in files:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / name, source / name)
+    init = source / "__init__.py"
+    text, count = re.subn(r'^__version__ = "[^"]*"', f'__version__ = "{VERSION}"', init.read_text(), flags=re.M)
+    assert count == 1, "nasloop/__init__.py sets __version__ in one line"
+    init.write_text(text)
+    (root / "out").mkdir()
+    sdist = _build("build_sdist", source, root / "out")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(root / "unpacked", filter="data")
+    unpacked, = (root / "unpacked").iterdir()  # nasloop-VERSION, with the version setup.cfg gave the sdist
+    wheel = _build("build_wheel", unpacked, root / "out")
+    return files, source, sdist, wheel
+
+
+def test_the_sdist_is_the_whole_source_its_tests_read(built):
+    files, _, sdist, _ = built
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    missing = sorted(set(files) - NOT_SHIPPED - names)
+    assert not missing, f"the sdist lacks {missing[:10]} ({len(missing)} files)"
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+
