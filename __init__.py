@@ -25,7 +25,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = ["SearchConfig", "search", "resume", "summarize", "NasloopError"]
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one version: setup.cfg reads it (attr:), `nasloop --version` prints it
 
 
 def __getattr__(name: str) -> Any:

@@ -231,12 +231,11 @@ _epochs = int_at_least(1, MAX_EPOCHS, EPOCHS_WHY)
 
 
 def _version() -> str:
-    from importlib import metadata
+    """The running code's version: setup.cfg reads it from there, so an install's metadata says the same, while a
+    checkout run through PYTHONPATH beside another installed nasloop is not given that one's metadata."""
+    from .. import __version__
 
-    try:
-        return metadata.version("nasloop")
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown (not installed)"
+    return __version__
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,11 +7,13 @@ more), so nothing is written into the checkout and a version that is read from t
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,16 @@ def _build(hook: str, source: Path, out: Path) -> Path:
     done = subprocess.run([sys.executable, "-c", BUILD, hook, str(out)], cwd=source, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     return out / done.stdout.strip().splitlines()[-1]
+
+
+def _package_modules(files: list[str]) -> set[str]:
+    """The ``.py`` files of the package's folders (each folder up from it holding ``__init__.py``, tests aside),
+    as the wheel names them."""
+    def in_package(name: str) -> bool:
+        parents = Path(name).parents
+        return name.endswith(".py") and not name.startswith("tests/") and \
+            all(str(folder) == "." or (REPO_ROOT / folder / "__init__.py").is_file() for folder in parents)
+    return {f"nasloop/{name}" for name in files if in_package(name)}
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +82,30 @@ def test_the_sdist_is_the_whole_source_its_tests_read(built):
     assert not missing, f"the sdist lacks {missing[:10]} ({len(missing)} files)"
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
+
+def test_the_wheel_holds_the_package_its_license_and_nothing_else(built):
+    files, _, _, wheel = built
+    assert wheel.name == f"nasloop-{VERSION}-py3-none-any.whl"
+    info = f"nasloop-{VERSION}.dist-info"
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read(f"{info}/METADATA").decode()
+        entry_points = archive.read(f"{info}/entry_points.txt").decode()
+    package = {name for name in names if not name.startswith(info + "/")}
+    expected = _package_modules(files) | {"nasloop/py.typed"}
+    assert {"nasloop/__main__.py", "nasloop/engine/cli_entry.py"} <= expected
+    assert sorted(expected - package) == [] and sorted(package - expected) == []  # no tests, examples, benchmarks
+    assert f"\nVersion: {VERSION}\n" in metadata and "\nLicense: Apache-2.0\n" in metadata
+    assert any(name.startswith(f"{info}/") and name.endswith("/LICENSE") for name in names), sorted(names)[-8:]
+    assert "nasloop = nasloop.engine.cli_entry:main" in entry_points
+
+
+def test_python_m_nasloop_is_the_command_and_reports_the_code_s_own_version(built, tmp_path):
+    _, source, _, _ = built
+    env = {**os.environ, "PYTHONPATH": str(source.parent)}  # the copy, not the checkout or an installed nasloop
+    done = subprocess.run([sys.executable, "-m", "nasloop", "--version"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, f"nasloop {VERSION}"), done.stderr[-2000:]
+    done = subprocess.run([sys.executable, "-m", "nasloop", "serach"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "search" in done.stderr, done.stderr
