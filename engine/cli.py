@@ -39,7 +39,6 @@ from .errors import ConfigError, NasloopError
 from .executors.base import interrupts_held, later_interrupts_end_the_process, sigterm_interrupts
 from .plugins import load_plugins
 from .predictor_options import options_per_predictor
-from .predictor_table import print_predictor_rows
 from .progress import progress
 from .registry import EVALUATORS, EXECUTORS, PREDICTORS, SEARCH_SPACES, STRATEGIES
 from .run_held_out import held_out_rows
@@ -232,6 +231,7 @@ def _cmd_predictors(args: argparse.Namespace) -> int | None:
               f"cells{in_all}, {summary['seconds']} s)")
         return
     from .predictor_evaluation import evaluate_predictors
+    from .predictor_table import print_predictor_rows  # here: with it, scipy.stats, 0.4 s of every command
 
     options = options_per_predictor(args.predictors, dict(args.predictor_opt))
     args.dataset = dataset_for(args.space, args.dataset)
