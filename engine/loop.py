@@ -58,7 +58,8 @@ class SearchLoop:
                  objectives: Sequence[Objective] | None = None, fidelity: int | None = None,
                  dedup: str = "exact", max_duplicate_streak: int = 10_000, streak_note_seconds: float = 60.0,
                  on_progress: ProgressHook | None = None, on_note: Callable[[str], None] | None = None,
-                 on_result: Callable[[int, Result, "float | None"], None] | None = None) -> None:
+                 on_result: Callable[[int, Result, "float | None"], None] | None = None,
+                 trials: Sequence[Trial] | None = None) -> None:
         if dedup not in ("exact", "functional"):
             raise ConfigError(f"dedup must be 'exact' or 'functional', got '{dedup}'")
         self.space, self.strategy, self.evaluator = space, strategy, evaluator
@@ -71,6 +72,7 @@ class SearchLoop:
         self._streak = RepeatStreak(max_duplicate_streak, streak_note_seconds, on_note)  # its count saved with states
         self.on_progress, self.on_note = on_progress, on_note  # on_note: what the run says as it goes (a long streak)
         self.on_result = on_result  # (evaluations finished, result, best score so far) after each result
+        self._trials = trials  # the store's, where a resume has just read them (resume_trials): the restore's
         self.stop_reason = ""
         self._known: dict[str, _Known] = {}
         self._waiting: dict[int, list[tuple[int, Arch]]] = {}  # running trial → duplicates awaiting its result
@@ -160,8 +162,9 @@ class SearchLoop:
         self.load_strategy_state()
         state_step = self._step  # a told lookup of a later step was committed without the state after it
         untold: list[tuple[Trial, Arch]] = []
-        trials, stored = self.store.trials(), self._stored or stored_architectures(self.store, self.space)
-        self._stored = {}  # read as the state loaded (or again, for a second run of this loop); the run keeps none
+        trials = self.store.trials() if self._trials is None else self._trials
+        stored = self._stored or stored_architectures(self.store, self.space)
+        self._stored, self._trials = {}, None  # read as the state loaded (or again, for a second run of this loop)
         trusted = keys_trusted(self.store, self._key_code)
         rekeyed: dict[int, str] = {}  # trial id -> its key, hashed again, where the stored one differs
         # every stored success counts as evidence of what the evaluator reports: trials are replayed by id, and

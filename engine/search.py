@@ -25,24 +25,25 @@ from .plugins import named_plugins_loaded, plugins_to_record, relocated_plugins
 from .predictor_options import older_feature_lists
 from .resolved_options import ResolvedOptions
 from .resume_conditions import changed_conditions_note, recorded_conditions
+from .resume_trials import locked_run
 from .run_checks import (check_budget, check_new_run, check_resumed_objectives, check_same_results,
                          check_same_tensorboard, check_seconds_budget, note_exact_functional_hash,
                          note_random_start, note_unsaved_state, stored_config)
 from .idle_resume import budget_hint, ended_by_the_other_limit, idle_meta, nothing_to_do, run_executor
 from .run_folders import claim_default_run_dir, default_run_dir, make_folder, refuse_study_folder, started_in
-from .run_lock import NewRunLock, RunLock, holds_a_run, is_being_searched
+from .run_lock import NewRunLock, holds_a_run, is_being_searched
 from .run_held_out import keep_held_out, with_held_out
 from .run_parts import build_parts, build_plugins, with_dataset
 from .state_loading import load_run_state
 from .export import finite_or_none
 from .objectives import Objective
 from .pareto_summary import checked_objectives, pareto_summary, rank_key
-from .store import DB_NAME, RunStore
+from .store import DB_NAME, RunStore, Trial
 from .store_empty import discard_empty, holds_no_run
 from .store_open import opened
 from .stop_reasons import continue_hint
 from .stop_record import record_stop_before_start, search_and_record
-from .store_rows import RESOLVED_KEY, RESTORE
+from .store_rows import DUPLICATE, RESOLVED_KEY, RESTORE
 from .study_target import refuse_empty_reference_point
 from .tensorboard_log import TensorBoardLog, refuse_odd_diagnostics
 from .user_files import MOVED_FIX, check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
@@ -62,7 +63,7 @@ def run_objectives(config: SearchConfig, evaluator: Evaluator) -> tuple[Objectiv
 
 def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None,
          plugins: tuple[SearchSpace, Strategy, Evaluator, Executor | None], new_meta: dict[str, Any] | None = None,
-         notes: HeldNotes | None = None) -> dict[str, Any]:
+         notes: HeldNotes | None = None, trials: list[Trial] | None = None) -> dict[str, Any]:
     """Run the loop against ``store``; ``plugins`` when the caller already built them from ``config``.
 
     A resumed run's ``new_meta`` (its configuration with a larger budget, a moved pretrained file's new
@@ -70,7 +71,7 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     is left exactly as it was. A resume with nothing to do (:mod:`.idle_resume`) has no executor (None) and runs
     no loop: its state is loaded, as a check, and it writes only ``new_meta``. ``notes`` held until then are said
     once the state has loaded (a refusal there comes alone), and then what the loop says as it goes (a long streak
-    of repeats).
+    of repeats). ``trials``: the store's, where a resume has just read them (:mod:`.resume_trials`), not read again.
 
     A run whose every evaluation failed, or that stopped on an error of the user's, is stored as
     ``failed`` with the reason: a broken device or table must not look like a finished search.
@@ -82,11 +83,13 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
         return with_held_out(summarize(store), store, (space, evaluator.context))  # as 'show' gives it
     objectives = run_objectives(config, evaluator)
     log = (TensorBoardLog(config.path(config.tensorboard), strategy, objectives, config.reference_point,
-                          earlier=[t.result for t in store.evaluations() if t.result is not None])
+                          earlier=[t.result for t in (store.evaluations() if trials is None else trials)
+                                   if t.result is not None and t.state != DUPLICATE])
            if config.tensorboard else None)
     loop = SearchLoop(space, strategy, evaluator, executor, store, Budget(config.budget, config.max_seconds),
                       objectives=objectives, fidelity=config.fidelity, dedup=config.dedup,
-                      on_progress=on_progress, on_result=log, on_note=None if notes is None else notes.hook)
+                      on_progress=on_progress, on_result=log, on_note=None if notes is None else notes.hook,
+                      trials=trials)
     loop.load_strategy_state()
     running = {"objective": loop.objective, "minimize": loop.minimize, "objectives": [str(o) for o in objectives],
                "status": "running", "stop_reason": None}  # a resumed run's old stop reason no longer describes it
@@ -194,10 +197,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     data_dir = checked_folder("data_dir", data_dir)  # '' was the current folder, where --data-dir '' is refused
     plugins, pretrained_files = (as_paths("plugins", plugins, "plugin files or modules"),
                                  as_paths("pretrained_files", pretrained_files, "files"))
-    with RunStore.in_run_dir(run_dir, readonly=True) as store:  # a foreign or damaged store is refused before
-        # anything, the lock file included, is written; an edited score would mislead the strategy
-        checked_objectives(store, store.trials())
-    with RunLock(run_dir), RunStore.in_run_dir(run_dir) as store:
+    with locked_run(run_dir) as (store, trials):  # a foreign or damaged store refused before anything is written
         saved = store.get_meta("config")
         if not isinstance(saved, dict):
             raise DataError(f"{run_dir} has a store but no configuration; it was not written by 'nasloop search'")
@@ -276,7 +276,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         else:
             built = run_executor(config)  # for a run going on only
             with closed_on_error(built):
-                summary = _run(config, store, on_progress, (*parts, built), new_meta, notes)
+                summary = _run(config, store, on_progress, (*parts, built), new_meta, notes, trials)
         changed = changed_conditions_note(conditions, recorded_conditions(store, parts[2]))
     done -= int(counts["pending"])
     if changed and on_note is not None:

@@ -140,8 +140,11 @@ class RunStore:
             _create(self.path, meta or {})
         _check_file(self.path)
         try:
+            self._sees_others = True  # whether this connection sees other connections' commits (data_version)
             if readonly:
-                self.db = sqlite3.connect(read_only_uri(self.path), uri=True, timeout=30.0)
+                uri = read_only_uri(self.path)
+                self._sees_others = not uri.endswith("immutable=1")
+                self.db = sqlite3.connect(uri, uri=True, timeout=30.0)
                 self.db.execute("PRAGMA query_only = ON")  # never writes, whichever way it was opened
             else:
                 self.db = sqlite3.connect(existing_only(self.path), uri=True, isolation_level=None, timeout=30.0)
@@ -355,6 +358,11 @@ class RunStore:
             raise DataError(f"{self.path} is damaged: a trial holds bytes that are not UTF-8 text; {_RESTORE}"
                             ) from None
         return [trial_of(self.path, r) for r in rows]
+
+    def data_version(self) -> int | None:
+        """SQLite's ``PRAGMA data_version``: two equal answers of this connection mean that no other connection
+        committed to the store in between; None for a store read as immutable, which sees no other's commits."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0] if self._sees_others else None
 
     def evaluations(self) -> list[Trial]:
         """Trials that were (or are being) really evaluated, i.e. not answered from the store."""
