@@ -49,6 +49,9 @@ def run_held_out(config: object, summary: Mapping[str, Any], built: tuple[Search
     best, metric = summary.get("best"), held_out_metric(objective)
     if "pareto_front" in summary or not best or metric is None:
         return None
+    record = kept_record(kept, best["arch"], metric)
+    if record is not None:  # as the run gave them as it ended: its table is not loaded again (NB101's, 18 MB)
+        return record or None
     try:
         held = final_held_out(SearchConfig.from_stored(config or {}, source="the run's stored configuration"), metric,
                               "the run", objective, built)
@@ -91,10 +94,41 @@ def with_held_out(summary: dict[str, Any], store: RunStore,
 
 def keep_held_out(summary: Mapping[str, Any], store: RunStore) -> None:
     """Store the held-out values of the run's end (``summary``, :func:`with_held_out`'s) in ``store``, with the
-    architecture they are of (:data:`HELD_OUT_KEY`), where it has some: an earlier end's of another architecture (a
-    resume's best since) is not read, being of another one."""
+    architecture they are of (:data:`HELD_OUT_KEY`), where it chose one with a held-out metric: none (``values``
+    empty) where none was finite, which ``show`` otherwise loaded the table again to find. An earlier end's of another
+    architecture (a resume's best since) is not read, being of another one."""
+    best, metric = summary.get("best"), held_out_metric(str(summary.get("objective") or ""))
     if held := summary.get("held_out"):
-        store.set_meta(HELD_OUT_KEY, {"arch": summary["best"]["arch"], **held})
+        store.set_meta(HELD_OUT_KEY, {"arch": best["arch"], **held})
+    elif best and metric is not None and "pareto_front" not in summary:
+        store.set_meta(HELD_OUT_KEY, {"arch": best["arch"], "metric": metric, "values": {}})
+
+
+def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
+    """What the run ``kept`` as it ended (:data:`HELD_OUT_KEY`) where it is of ``arch`` and ``metric``, as
+    :func:`run_held_out` gives it (a NaN for the None it is stored as), ``{}`` where none of its values is finite;
+    None where it kept none of them, or what it holds is not such a record (a store from outside)."""
+    if not isinstance(kept, Mapping) or kept.get("arch") != arch or kept.get("metric") != metric:
+        return None
+    record = {key: value for key, value in kept.items() if key != "arch"}
+    final = record.get("objective_at_final")
+    if set(record) - {"metric", "values", "objective_at_final", "note"} or not isinstance(record.get("note", ""), str) \
+            or (final is not None and not (isinstance(final, Mapping) and isinstance(final.get("metric"), str))):
+        return None
+    if final is not None:  # copied, not changed in what the caller holds
+        record["objective_at_final"] = final = dict(final)
+    for part in (record, *([final] if final is not None else [])):
+        values = part.get("values")
+        if not isinstance(values, Mapping) or not all(isinstance(head, str) and _stored_number(value)
+                                                      for head, value in values.items()):
+            return None
+        part["values"] = {head: math.nan if value is None else float(value) for head, value in values.items()}
+    return record if any(map(math.isfinite, record["values"].values())) else {}
+
+
+def _stored_number(value: object) -> bool:
+    """Whether ``value`` is a value a run keeps: a number, or None for a NaN."""
+    return value is None or isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def held_out_rows(summary: Mapping[str, Any], explained: bool = True) -> list[tuple[str, str]]:
