@@ -72,7 +72,7 @@ class SearchLoop:
         self._streak = RepeatStreak(max_duplicate_streak, streak_note_seconds, on_note)  # its count saved with states
         self.on_progress, self.on_note = on_progress, on_note  # on_note: what the run says as it goes (a long streak)
         self.on_result = on_result  # (evaluations finished, result, best score so far) after each result
-        self._trials = trials  # the store's, where a resume has just read them (resume_trials): the restore's
+        self._trials = trials  # the store's, where a resume has just read them (resume_trials), for the restore
         self.stop_reason = ""
         self._known: dict[str, _Known] = {}
         self._waiting: dict[int, list[tuple[int, Arch]]] = {}  # running trial → duplicates awaiting its result
