@@ -49,9 +49,9 @@ def run_held_out(config: object, summary: Mapping[str, Any], built: tuple[Search
     best, metric = summary.get("best"), held_out_metric(objective)
     if "pareto_front" in summary or not best or metric is None:
         return None
-    record = kept_record(kept, best["arch"], metric)
-    if record is not None:  # as the run gave them as it ended: its table is not loaded again (NB101's, 18 MB)
-        return record or None
+    record = None if built is not None else kept_record(kept, best["arch"], metric)
+    if record is not None:  # as the run gave them as it ended: its table is not loaded again (NB101's, 18 MB); a
+        return record or None  # search's own end (``built``) looks them up again, for a value its table gained since
     try:
         held = final_held_out(SearchConfig.from_stored(config or {}, source="the run's stored configuration"), metric,
                               "the run", objective, built)

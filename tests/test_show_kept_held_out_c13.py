@@ -54,3 +54,20 @@ def test_a_kept_record_not_of_the_shown_cell_is_looked_up_again(tmp_path, data_d
         with sqlite3.connect(run / "nasloop.sqlite") as db:
             db.execute("UPDATE meta SET value = ? WHERE key = 'held_out'", (json.dumps(edited),))
         assert nasloop_in_process(["show", "--json", str(run)]).stdout == shown
+
+
+def test_a_resume_looks_up_again_what_the_run_kept_as_none(tmp_path, data_dir, nasloop_in_process):
+    """A run that kept no finite value (its table had none then: say a test accuracy imported since) is looked up
+    again by a resume, whose end has the table loaded anyway; ``show`` alone reads what was kept."""
+    run = tmp_path / "run"
+    assert nasloop_in_process(["search", "--space", "nb201", "--strategy", "random", "--budget", "8", "--fidelity",
+                               "12", "--seed", "2", "--data-dir", str(data_dir), "--run-dir", str(run),
+                               "--quiet"]).returncode == 0
+    kept = _kept(run)
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'held_out'", (json.dumps({**kept, "values": {}}),))
+    assert "held-out of chosen" not in nasloop_in_process(["show", str(run)]).stdout
+    resumed = nasloop_in_process(["search", "--resume", str(run), "--budget", "9", "--data-dir", str(data_dir),
+                                  "--quiet"])
+    assert resumed.returncode == 0, resumed.stderr
+    assert "held-out of chosen at fidelity 200" in nasloop_in_process(["show", str(run)]).stdout
