@@ -10,11 +10,12 @@ from typing import Any
 
 from .cli_shorthand import add_shorthand_flags, study_executor_hints, with_shorthand
 from .cli_types import (float_list, key_value, name_list, path_arg, path_text, positive_float, positive_int,
-                        seed_count, train_sizes)
+                        study_seed_count, train_sizes)
 from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .objectives import continues_bare, directed
+from .option_bounds import stored_options
 from .registry import SEARCH_SPACES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock
@@ -51,7 +52,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                         "only (repeatable)")
     c.add_argument("--metric", help="--predictors: the table metric to rank by, METRIC:min where lower is better "
                    "(a latency); default: the task's own")
-    c.add_argument("--seeds", type=seed_count, default=5, help="seeds 0..N-1 per method (default 5)")
+    c.add_argument("--seeds", type=study_seed_count, default=5, help="seeds 0..N-1 per method (default 5)")
     c.add_argument("--out", type=path_arg, required=True, help="the study folder")
     c.add_argument("--jobs", type=positive_int, help="runs at once, each in its own process (default 1; with "
                    "--executor ray, Ray tasks at once: default as many as Ray places)")
@@ -158,7 +159,8 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
         raise ConfigError("--ray-address sends runs to a Ray cluster: add --executor ray")
     base = _base(args, plugins)
     # before the reference point is judged against a direction not meant; not to a study --force-new may set aside
-    if continues_bare(base.objectives, None if args.force_new else _stored_objectives(args.out), args.out):
+    stored = None if args.force_new else _stored_study(args.out)
+    if continues_bare(base.objectives, None if stored is None else stored.base.objectives, args.out):
         print(f"nasloop compare: note: the study in {args.out} stored its objectives without a direction, as nasloop "
               f"did before it asked for one; they are maximised, as when it began: --objectives "
               f"{','.join(directed(base.objectives))}", file=sys.stderr)
@@ -174,8 +176,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     built = []
     for method in methods:  # every bad name or option fails here, before the study folder is touched
         config = draft.config(method, 0)
-        try:
-            parts = build_parts(config, notes.append)  # each run builds its own executor
+        try:  # a method the study stored runs its next seeds with its stored options (see Study.continued)
+            with stored_options(stored is not None and method in stored.methods):
+                parts = build_parts(config, notes.append)  # each run builds its own executor
         # 'strategy evolution has no option popsize': of which method? (a benchmark warm-up on a space with no table,
         # unsupported, advised its fix as search's --strategy-opt)
         except (ConfigError, DataError, UnsupportedError) as exc:
@@ -272,11 +275,11 @@ def _refuse_unknown_space(space: str, out: Path) -> None:
     SEARCH_SPACES.get(space)  # the unknown name in the registry's words, with its near names
 
 
-def _stored_objectives(out: Path) -> list[str] | None:
-    """The objectives the study in ``out`` stored; None where it holds none (or none readable: open_study says
-    what is wrong with it)."""
+def _stored_study(out: Path) -> Study | None:
+    """The study stored in ``out``; None where it holds none (or none readable: open_study says what is wrong with
+    it)."""
     try:
-        return load_study(out).base.objectives if (out / STUDY_FILE).is_file() else None
+        return load_study(out) if (out / STUDY_FILE).is_file() else None
     except DataError:
         return None
 

@@ -21,6 +21,7 @@ from .assemble import canonical_dataset, reads_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, NasloopError
 from .objectives import directed
+from .option_bounds import stored_options
 from .plugin_trust import SIGNATURE_KEY, signature_meta
 from .plugins import resolved_plugins
 from .replaced_files import replaced
@@ -61,6 +62,9 @@ class Study:
     verifies it (see .plugin_trust)."""
     sources: dict[str, MethodSource] = field(default_factory=dict)
     """Where the user last wrote each method, by label, which its runs' fixes name; none for an older study's."""
+    continued: set[str] = field(default_factory=set)
+    """The methods the folder stored with the options they still have, by label: their new seeds read those options
+    as a stored run's (:func:`.option_bounds.stored_options`), so a study begun past a bound added since goes on."""
 
     def config(self, method: Method, seed: int) -> SearchConfig:
         """The run of ``method`` and ``seed``, on the study's dataset where the method reads it: a study of random
@@ -160,6 +164,7 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         study.seeds = sorted(set(stored.seeds) | set(seeds))
         study.folders = dict(stored.folders)
         study.sources = {**stored.sources, **study.sources}
+        study.continued = {label for label in known if label not in renewed}
     study.folders = assign_folders(study.methods, study.folders)
     refuse_shared_folders(folder, study.methods, set(known), study.folders)
     study.pretrained_files = {**recorded, **_pretrained_files(study.methods)}
@@ -327,17 +332,19 @@ def _report_settings(record: dict[str, Any]) -> dict[str, Any]:
     return {"target": None if target is None else float(target), "interval": interval}
 
 
-Job = tuple[dict[str, Any], str]
-"""One run to do: its configuration as a mapping, and whether it is ``new`` or ``interrupted``."""
+Job = tuple[dict[str, Any], str, bool]
+"""One run to do: its configuration as a mapping, whether it is ``new`` or ``interrupted``, and whether its method's
+options are the study's stored ones (:attr:`Study.continued`)."""
 
 
 def _run_one(job: Job) -> tuple[str, str]:
     """One run in a worker process: a new search, or the resumption of an interrupted or failed one."""
-    config_record, state = job
+    config_record, state, stored = job
     config = SearchConfig.from_mapping(config_record)
     try:
-        summary = (resume(config.path(config.run_dir), plugins=resolved_plugins(config.plugins, config.workdir))
-                   if state in ("interrupted", "failed") else search(config))  # plugins: the user's, given again
+        with stored_options(stored):
+            summary = (resume(config.path(config.run_dir), plugins=resolved_plugins(config.plugins, config.workdir))
+                       if state in ("interrupted", "failed") else search(config))  # plugins: the user's, given again
     except NasloopError as exc:
         return config.run_dir, f"error: {exc}"
     return config.run_dir, summary["status"]
@@ -363,7 +370,8 @@ def plan_study(study: Study) -> tuple[list[Job], dict[str, str]]:
         elif state == "damaged":
             kept[str(run_dir)] = "damaged: left alone; set it aside to run it again"
         else:  # relative paths (the study folder, --data-dir) mean the same files in a worker, wherever it runs
-            pending.append((study.config(method, seed).replace(workdir=os.getcwd()).to_dict(), state))
+            pending.append((study.config(method, seed).replace(workdir=os.getcwd()).to_dict(), state,
+                            method.label in study.continued))
     return pending, kept
 
 
