@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from .config import SearchConfig
 from .errors import ConfigError, DataError
+from .option_bounds import stored_options
 from .pareto_summary import rank_key
 from .replaced_files import write_text_replacing
 from .run_lock import is_being_searched
@@ -121,7 +122,8 @@ def _measure(config: SearchConfig, arch: str, epochs: int, run: Path, data_dir: 
     chosen_device = device or options.pop("device", "auto")
     options.pop("device", None)
     given = data_dir or (config.data_dir and config.path(config.data_dir))  # read from where the search started
-    measured = train_architecture(config.space, arch, dataset=config.dataset or "cifar10", epochs=epochs,
-                                  data_dir=given, device=chosen_device, run_dir=run, **options)
+    with stored_options():  # the run's options, read as its resume reads them: past a bound added since, said so
+        measured = train_architecture(config.space, arch, dataset=config.dataset or "cifar10", epochs=epochs,
+                                      data_dir=given, device=chosen_device, run_dir=run, **options)
     return {"val_accuracy": measured["val_accuracy"], "test_accuracy": measured["test_accuracy"],
             "from_checkpoint": measured["start_epoch"] == epochs, "device": measured["device"]}

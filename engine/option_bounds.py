@@ -6,20 +6,37 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
-_READING_STORED: contextvars.ContextVar[bool] = contextvars.ContextVar("reading_stored_options", default=False)
+_READING: contextvars.ContextVar[str] = contextvars.ContextVar("reading_options", default="new")
+"""Whose options are read: a new run's (``new``), a stored run's (``stored``), or any value's own meaning with no
+upper bound at all (``unbounded``: :func:`past_upper_bound_only`)."""
 
 
 @contextlib.contextmanager
 def stored_options(stored: bool = True) -> Iterator[None]:
     """Options read inside are a stored run's (``stored``): a bound on what a machine holds
     (:attr:`Range.high_for_new_runs`) is not applied to them, so a run an older nasloop began resumes."""
-    token = _READING_STORED.set(stored)
+    token = _READING.set("stored" if stored else "new")
     try:
         yield
     finally:
-        _READING_STORED.reset(token)
+        _READING.reset(token)
+
+
+def reading_stored() -> bool:
+    """Whether options are read as a stored run's (inside :func:`stored_options`)."""
+    return _READING.get() == "stored"
+
+
+def past_upper_bound_only(fits: Callable[[], bool]) -> bool:
+    """Whether ``fits`` (a check of one value that failed) passes once no upper bound applies: a stored value that
+    only exceeds a bound added since an older nasloop stored it, which is said as such rather than as a typo."""
+    token = _READING.set("unbounded")
+    try:
+        return fits()
+    finally:
+        _READING.reset(token)
 
 
 @dataclass(frozen=True)
@@ -38,7 +55,8 @@ class Range:
     def holds(self, value: float) -> bool:
         if self.low is not None and (value <= self.low if self.low_open else value < self.low):
             return False
-        if self.high is None or self.high_for_new_runs and _READING_STORED.get():
+        reading = _READING.get()
+        if self.high is None or reading == "unbounded" or self.high_for_new_runs and reading == "stored":
             return True
         return value < self.high if self.high_open else value <= self.high
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from .errors import ConfigError, one_line
 from .hints import resolved_hints
-from .option_bounds import Range
+from .option_bounds import Range, past_upper_bound_only, reading_stored
 
 WIRING: tuple[str, ...] = ("space", "context")
 """Constructor parameters that are wiring, not options, unless a plugin kind says otherwise: the
@@ -216,6 +216,10 @@ def check_options(owner: str, factory: Callable[..., Any], options: dict[str, An
     for name, value in options.items():
         hint = hints.get(name)
         if hint is not None and not _fits(value, hint):
+            if reading_stored() and past_upper_bound_only(lambda: _fits(value, hint)):
+                raise ConfigError(f"{owner} option {name} is stored as {value!r}, which an older nasloop took and "
+                                  f"this one bounds ({_describe(hint)}); a stored run keeps its options and cannot "
+                                  "go on with this one: start a new run (or study) with a value in range")
             raise ConfigError(f"{owner} option {name} must be {_describe(hint)}, got {value!r}"
                               f"{_colon_hint(value, hint)}")
 
