@@ -28,10 +28,11 @@ import numpy as np
 from ..search_spaces.base import SearchSpace
 from .context import PRECOMPUTE_REFUSED, RunContext
 from .data.proxy_file import (FAILED, ProxyScores, check_network_size, network_probe, prepare_to_continue,
-                              read_proxy_file, recorded_space, same_dataset, settings_line)
+                              read_proxy_file, recorded_settings, recorded_space, same_dataset, settings_line)
 from .errors import ArchitectureError, ConfigError
 from .options import effective_options
 from .proxy_registry import resolve
+from .proxy_batches import MAX_BATCH_SIZE
 from .proxy_scoring import minibatch, score_network
 from .evaluators.base import checked_result, refused
 from .evaluators.proxy import ProxyEvaluator
@@ -76,6 +77,7 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     # CIFAR-10 (the evaluator's own dataset), as a run computes those the file lacks, and the file is written for the
     # task (settings below), which runs read; one reading images is refused first in this command's words
     context.computed_on(proxies, *PRECOMPUTE_REFUSED)
+    _refuse_past_bound(Path(out))
     evaluator = RowEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed, device=device)
     evaluator.check()
     names = evaluator.proxies
@@ -284,6 +286,17 @@ def _refuse_unlisted(out: Path, held: ProxyScores, added: list[str], space: Sear
                           f"{', '.join(added)} scores it for each of them, {len(left):,} of which this command does "
                           f"not list (the first: {left[0]}); give --all, or list them all with --archs-file, or "
                           "another --out")
+
+
+def _refuse_past_bound(out: Path) -> None:
+    """Refuse to continue a file an older nasloop scored with a batch past :data:`MAX_BATCH_SIZE`: given its own
+    batch size, the command was refused as a new batch ("choose a smaller batch size"), and given a smaller one, as
+    other settings ("give the same options"), each advising the other."""
+    recorded = recorded_settings(out).get("batch_size") if out.is_file() else None
+    if isinstance(recorded, int) and recorded > MAX_BATCH_SIZE:
+        raise ConfigError(f"{out} was scored with batch size {recorded}, over the {MAX_BATCH_SIZE:,} a proxy "
+                          "mini-batch now takes (an older nasloop took it), and its rows cannot be continued with "
+                          f"another; write them to another --out with --batch-size up to {MAX_BATCH_SIZE:,}")
 
 
 def _check_same_settings(out: Path, recorded: dict[str, Any], settings: dict[str, Any]) -> None:

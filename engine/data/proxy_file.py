@@ -206,17 +206,22 @@ def prepare_to_continue(path: str | os.PathLike) -> None:
         fh.truncate(fh.read().rfind(b"\n") + 1)
 
 
-def recorded_space(path: str | os.PathLike) -> str | None:
-    """The search space a proxy file's settings line names, or None where it names none or cannot be read (as
-    :func:`read_proxy_file` then says): a run continuing it with another space was told of its rows, one by one,
-    that they are no architecture of that space, as if the file were damaged."""
+def recorded_settings(path: str | os.PathLike) -> dict[str, Any]:
+    """A proxy file's settings line, or none where it cannot be read (as :func:`read_proxy_file` then says)."""
     try:
         with open(path, encoding="utf-8") as fh:
             first = fh.readline(1 << 20)
         settings = json.loads(first[len(SETTINGS):]) if first.startswith(SETTINGS) else None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    scored = settings.get("space") if isinstance(settings, dict) else None
+        return {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def recorded_space(path: str | os.PathLike) -> str | None:
+    """The search space a proxy file's settings line names, or None where it names none or cannot be read (as
+    :func:`read_proxy_file` then says): a run continuing it with another space was told of its rows, one by one,
+    that they are no architecture of that space, as if the file were damaged."""
+    scored = recorded_settings(path).get("space")
     return scored if isinstance(scored, str) else None
 
 
