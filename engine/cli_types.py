@@ -91,6 +91,11 @@ seed_count = int_at_least(1, 10_000, "a study's 95 % intervals barely narrow pas
                                      "for a typo")
 """--seeds of compare and 'predictors evaluate', each seed a run or a fit: the commands list every seed first, and
 '--seeds 1000000000' grew past the machine's memory until the kernel killed it, with no line said."""
+study_seed_count = int_at_least(1, 10_000, "a study's 95 % intervals barely narrow past a few hundred seeds; more is "
+                                           "taken for a typo; a search study stored with more goes on with all of them "
+                                           "under any smaller --seeds")
+"""compare's --seeds (:data:`seed_count`): a study an older nasloop began with more seeds keeps every stored seed,
+whatever --seeds adds, so the command that continues it is told the value that does."""
 
 
 def positive_float(text: str) -> float:
