@@ -12,19 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports on demand
     from .engine.config import SearchConfig
-    from .engine.errors import NasloopError
+    from .engine.errors import NasloopError, PluginFault
     from .engine.search import resume, search, summarize
 
 # exported name -> the module (relative to this package) that defines it
 _EXPORTS: dict[str, str] = {
     "SearchConfig": ".engine.config",
     "NasloopError": ".engine.errors",
+    "PluginFault": ".engine.errors",
     "search": ".engine.search",
     "resume": ".engine.search",
     "summarize": ".engine.search",
 }
 
-__all__ = ["SearchConfig", "search", "resume", "summarize", "NasloopError"]
+__all__ = ["SearchConfig", "search", "resume", "summarize", "NasloopError", "PluginFault"]
 __version__ = "0.1.0"  # the one version: setup.cfg reads it (attr:), `nasloop --version` prints it
 
 

@@ -22,7 +22,9 @@ class PluginFault(ConfigError):
     """A user's plugin returned what nasloop refuses (a predictor's NaN means, a strategy's ask of no architecture),
     or raised (:mod:`.plugin_crash`), found as the run uses it: a fix of the plugin's code, not of the run's
     configuration, lets the run continue where it stopped, so one raised after evaluations leaves the run
-    interrupted, to resume, not failed."""
+    interrupted, to resume, not failed. Where the plugin raised, what it raised is the ``__cause__``: a Python caller
+    of ``search()`` who caught the plugin's own ValueError before plugins were named catches this (exported as
+    ``nasloop.PluginFault``) and reads that one there, as README's Python API says."""
 
 
 class ExecutorLost(NasloopError):

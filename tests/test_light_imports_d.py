@@ -36,11 +36,11 @@ def test_errors_alone_loads_only_itself() -> None:
 
 def test_every_exported_name_still_imports_from_the_root() -> None:
     from nasloop.engine.config import SearchConfig
-    from nasloop.engine.errors import NasloopError
+    from nasloop.engine.errors import NasloopError, PluginFault
     from nasloop.engine.search import resume, search, summarize
 
-    expected = {"SearchConfig": SearchConfig, "NasloopError": NasloopError, "search": search,
-                "resume": resume, "summarize": summarize}
+    expected = {"SearchConfig": SearchConfig, "NasloopError": NasloopError, "PluginFault": PluginFault,
+                "search": search, "resume": resume, "summarize": summarize}
     assert sorted(nasloop.__all__) == sorted(expected)
     for name, value in expected.items():
         assert getattr(nasloop, name) is value
