@@ -31,6 +31,7 @@ from .cli_report import cmd_report
 from .cli_study import cmd_compare
 from .cli_test import cmd_test
 from .study_show import resume_advice, show_summary
+from .tested_shown import tested_rows
 from .config import route_options
 from .data.import_target import check_out_folder, import_into
 from .data.importing import benchmark_of_group
@@ -182,6 +183,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
              for name, value in metrics.items()]
     rows += [(head if head == "note" else f"  {head}", text) for head, text in held_out_rows(summary, explained=False)]
     rows += [(f"  best {name} measured", text) for name, text in best_measured_texts(summary)]
+    rows += tested_rows(summary)  # 'nasloop test's figures for the run's best, in its tested.json
     rows += [("note", note) for note in (bookkeeping_note(summary), summary.get("unread_note")) if note]
     if "pareto_front" in summary:
         front = summary["pareto_front"]

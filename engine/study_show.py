@@ -18,6 +18,7 @@ from .stored_reading import with_unread_note
 from .study import Study, load_study
 from .stop_reasons import in_study_terms
 from .study_methods import ADVICE, Method, MethodSource, as_method_advice
+from .tested_shown import with_tested
 
 
 def show_summary(run_dir: str) -> dict[str, Any]:
@@ -25,6 +26,7 @@ def show_summary(run_dir: str) -> dict[str, Any]:
     method is, and a stopped run is continued by the study's compare, which the folder it is in names."""
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
         summary = with_held_out(with_unread_note(summarize(store), store, unchecked_by="show"), store)
+    summary = with_tested(summary, run_dir)  # what 'nasloop test' measured of its best, where it was asked
     folder = study_holding(Path(run_dir))
     if summary["stop_reason"] and folder is not None:
         found = _method_of_run(folder, Path(run_dir))
