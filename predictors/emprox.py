@@ -27,12 +27,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt, Range
+from ..engine.options import NonNegativeFloat, PositiveInt, Range
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, single_thread
 from .saved_state import pack_torch, unpack_torch
+from .sizes import EmbeddingWidth, PretrainSamples, Steps, UpdateSteps
 
 if TYPE_CHECKING:  # torch is imported on the first fit
     import torch
@@ -164,8 +165,8 @@ class EmProxPredictor(Predictor):
     state_free_options = ("k", "power", "finetune_steps", "finetune_weight", "finetune_loss")
 
     def __init__(self, space: SearchSpace, seed: int = 0, k: PositiveInt = 20, power: NonNegativeFloat = 2.0,
-                 dim: Annotated[int, Range(2)] = 32, pretrain_samples: Annotated[int, Range(10)] = 3000,
-                 pretrain_epochs: PositiveInt = 20, finetune_steps: NonNegativeInt = 200,
+                 dim: EmbeddingWidth = 32, pretrain_samples: PretrainSamples = 3000,
+                 pretrain_epochs: Steps = 20, finetune_steps: UpdateSteps = 200,
                  finetune_weight: Annotated[float, Range(0, 1)] = 1.0, finetune_loss: Literal["knn", "head"] = "knn",
                  canonical: bool = True) -> None:
         super().__init__(space, seed)

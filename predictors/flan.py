@@ -41,13 +41,13 @@ from torch_geometric.data import Batch
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, PositiveInt, name_list
+from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, name_list
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, single_thread
 from .saved_state import pack_torch, unpack_torch
-from .sizes import Depth, Members, OptimiserFactor, Steps, UpdateSteps, Width
+from .sizes import Depth, Members, OptimiserFactor, PairBatch, Steps, UpdateSteps, Width
 from .features import FeatureScaler, FeatureSet, Missing, features_read_dataset
 from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens, check_start_features, diverged,
                             file_tokens, load_pretrained)
@@ -102,7 +102,7 @@ class FlanPredictor(Predictor, FlanPretraining):
                  hidden: Width = 48, time_steps: Depth = 2, warm_start: bool = True,
                  canonical: bool = True, views: str | Sequence[str] | None = None,
                  supplementary: str | Sequence[str] | Supplementary | None = None,
-                 pretrained: FileName | None = None, space_id: bool = False, batch_size: PositiveInt = 2048,
+                 pretrained: FileName | None = None, space_id: bool = False, batch_size: PairBatch = 2048,
                  missing: Missing = "impute") -> None:
         super().__init__(space, seed)
         offered = list(space.graph_encodings)

@@ -22,6 +22,7 @@ from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor
 from .features import FeatureSet, Missing, default_features, features_read_dataset, impute, note_without_table
+from .sizes import Trees
 
 
 @register_predictor("forest")
@@ -47,7 +48,7 @@ class ForestPredictor(Predictor):
 
     def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
                  features: str | Sequence[str] | None = None,
-                 model: Literal["random_forest", "extra_trees"] = "extra_trees", trees: PositiveInt = 300,
+                 model: Literal["random_forest", "extra_trees"] = "extra_trees", trees: Trees = 300,
                  max_features: Annotated[float, Range(0.0, 1.0, low_open=True)] = 1.0,
                  min_samples_leaf: PositiveInt = 1, missing: Missing = "impute") -> None:
         super().__init__(space, seed)
