@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .cli_types import name_list, non_negative_float, positive_float, positive_int, seed_int
+from .cli_types import int_at_least, name_list, non_negative_float, positive_float
 from .config import SearchConfig
 from .errors import ConfigError, NasloopError
+from .executors.ray_options import MAX_RETRIES, MAX_WORKERS
 from .options import option_names
 from .registry import EVALUATORS, EXECUTORS
 from .shorthand_flags import SHORTHAND_FLAGS
@@ -21,14 +22,15 @@ DEVICES = "cpu, cuda, cuda:N or auto (CUDA where present)"  # every --device's w
 SHORTHAND_ARGUMENTS: dict[str, dict[str, Any]] = {
     "proxies": {"type": name_list, "help": "--evaluator proxy: proxies to score, first is the objective"},
     "device": {"help": f"--evaluator train/proxy: {DEVICES} (default: auto for train, cpu for proxy)"},
-    "workers": {"type": positive_int, "help": "--executor ray: trials run at once (default: as many as Ray's "
-                                              "CPUs and GPUs hold)"},
+    "workers": {"type": int_at_least(1, MAX_WORKERS, "each a Ray actor, a process"),
+                "help": "--executor ray: trials run at once (default: as many as Ray's CPUs and GPUs hold)"},
     "gpus_per_trial": {"type": non_negative_float,
                        "help": "--executor ray: GPUs per trial (fractional shares a GPU; default 0)"},
     "ray_address": {"help": "--executor ray: join this cluster (auto, HOST:PORT, ray://HOST:PORT)"},
     "trial_timeout": {"type": positive_float, "help": "--executor ray: seconds before a trial is retried (default: "
                                                       "none, a hung trial waits)"},
-    "max_retries": {"type": seed_int, "help": "--executor ray: retries of a crashed or hung trial (default 2)"}}
+    "max_retries": {"type": int_at_least(0, MAX_RETRIES, "a trial that always fails is retried each time"),
+                    "help": "--executor ray: retries of a crashed or hung trial (default 2)"}}
 """Each shorthand flag's argparse arguments, as ``search`` documents it."""
 
 

@@ -30,15 +30,15 @@ from typing import Any, Sequence
 
 from ..errors import ArchitectureError, ConfigError, NasloopError, describe_exception
 from ..evaluators.base import Evaluator, refused
-from ..options import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+from ..options import PositiveFloat, PositiveInt
 from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, plugin_folders
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, sigterm_interrupts
 from .ray_cluster_watch import ClusterWatch, joined_cluster_watch
 from .shipping import ship_cached_properties, unshippable
-from .ray_setup import (check_reachable, check_resources, first_line, import_ray, init_ray, shutdown_ray,
-                        slots_allowed, worker_options)
+from .ray_options import Retries, TrialShare, Workers, check_resources
+from .ray_setup import check_reachable, first_line, import_ray, init_ray, shutdown_ray, slots_allowed, worker_options
 
 _STARTUP_FAILURES = 3  # workers that die before their first trial, in a row, before we give up
 
@@ -136,8 +136,8 @@ class RayExecutor(Executor):
     ``warmup_timeout_s`` bounds a worker's start and warm-up.
     """
 
-    def __init__(self, workers: PositiveInt | None = None, cpus_per_trial: NonNegativeFloat = 1,
-                 gpus_per_trial: NonNegativeFloat = 0, address: str | None = None, max_retries: NonNegativeInt = 2,
+    def __init__(self, workers: Workers | None = None, cpus_per_trial: TrialShare = 1,
+                 gpus_per_trial: TrialShare = 0, address: str | None = None, max_retries: Retries = 2,
                  timeout_s: PositiveFloat | None = None, object_store_memory: PositiveInt | None = None,
                  warmup_timeout_s: PositiveFloat = 600.0) -> None:
         self._sigterm = ExitStack()  # the SIGTERM handler this executor holds until close

@@ -287,6 +287,9 @@ def check_reachable(address: str) -> None:
     host, port = split_host_port(address.removeprefix("ray://"))
     if not host or not port.isdigit():
         raise ConfigError(f"--ray-address must be auto, HOST:PORT or ray://HOST:PORT, got '{address}'")
+    if not 0 < int(port) < 2**16:  # the probe took port 99999 as another (99999 % 65536) and said it was refused
+        raise ConfigError(f"--ray-address '{address}': port {port} is out of range; a port is 1 to 65535 (the one "
+                          "'ray start --head' printed, 6379 by default)")
     if ":" in host and not address.removeprefix("ray://").startswith("["):  # Ray refused it deep in its start
         raise ConfigError(f"--ray-address '{address}': write an IPv6 address in brackets, [{host}]:{port}")
     client = address.startswith("ray://")
@@ -351,18 +354,3 @@ def worker_options(address: str | None) -> dict[str, Any]:
     if address is None or not folder:
         return {}
     return {"runtime_env": {"env_vars": {SENDER_DATA_ENV_VAR: os.path.abspath(os.path.expanduser(folder))}}}
-
-
-_OBJECT_STORE_MINIMUM = 75 * 2**20  # Ray's own minimum (ray_constants.OBJECT_STORE_MINIMUM_MEMORY_BYTES)
-
-
-def check_resources(cpus_per_trial: float, gpus_per_trial: float, object_store_memory: int | None = None) -> None:
-    """The rules between options their types cannot state, before Ray starts (Ray refused too small an object
-    store only once started, seconds later, in words naming no option)."""
-    if object_store_memory is not None and object_store_memory < _OBJECT_STORE_MINIMUM:
-        raise ConfigError(f"executor 'ray' option object_store_memory must be at least {_OBJECT_STORE_MINIMUM} bytes "
-                          f"(75 MiB, Ray's minimum), got {object_store_memory}")
-    if gpus_per_trial > 1 and gpus_per_trial % 1:
-        raise ConfigError(f"--gpus-per-trial must be a fraction of one GPU or a whole number, got {gpus_per_trial!r}")
-    if cpus_per_trial == 0 and gpus_per_trial == 0:
-        raise ConfigError("a Ray trial needs some resource: set cpus_per_trial or --gpus-per-trial above 0")
