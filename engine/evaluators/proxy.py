@@ -58,7 +58,8 @@ class ProxyEvaluator(Evaluator):
         # predictors compute them there ('--proxies params' was refused on TNB101's class_scene)
         self.dataset = self.context.computed_on(self.proxies, "its networks cannot be scored on it",
                                                 "search the table with --evaluator tabular", any_images=True)
-        self.image_dir = str(image_dir) if image_dir else None
+        self.image_dir = str(image_dir) if image_dir else None  # as given, as the run records it; read from where
+        self._image_folder = self.context.user_path(image_dir) if image_dir else None  # the run began (a resume)
         self.resolution, self.crop_fraction = resolution, crop_fraction
         refuse_folder_options(self.dataset, self.image_dir, resolution, crop_fraction)
         self.objective = self.proxies[0]  # instance attribute: the loop reads evaluator.objective
@@ -70,7 +71,7 @@ class ProxyEvaluator(Evaluator):
         evaluator's is: 'nasloop spaces' builds the evaluator to list it, with no folder to hand."""
         if dataset_facts(self.dataset).classes is not None:
             return None
-        return FolderImages.located(self.image_dir, self.context.data_dir, self.resolution, self.crop_fraction,
+        return FolderImages.located(self._image_folder, self.context.data_dir, self.resolution, self.crop_fraction,
                                     lambda value: f"--evaluator-opt image_dir={value}")
 
     @cached_property

@@ -142,7 +142,8 @@ class TrainingEvaluator(Evaluator):
         self.device, self.seed = device, seed
         self.compile, self.compile_mode, self.amp = compile, compile_mode, amp
         self.cifar_source, self.download = cifar_source, download
-        self.image_dir = str(image_dir) if image_dir else None
+        self.image_dir = str(image_dir) if image_dir else None  # as given, as the run records it; read from where
+        self._image_folder = self.context.user_path(image_dir) if image_dir else None  # the run began (a resume)
         self.resolution, self.crop_fraction, self.loader_workers = resolution, crop_fraction, loader_workers
         self._splits: dict[str, Any] | None = None  # loaded lazily, once per process; never pickled
         self._identity: str | None = None  # data_identity's, once per process as the splits are; never pickled
@@ -395,4 +396,4 @@ class TrainingEvaluator(Evaluator):
                 "test": DeviceArrays(*test.load_arrays(), device) if self.test else None, "num_classes": num_classes}
 
     def _image_root(self) -> Path:
-        return locate_image_folder(self.image_dir, self.data_dir)
+        return locate_image_folder(self._image_folder, self.data_dir)
