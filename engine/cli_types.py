@@ -50,20 +50,23 @@ def key_value(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-class KeyValues(argparse._AppendAction):
-    """A repeatable KEY=VALUE flag (``--strategy-opt``, ``--space-opt``, ...): a key given twice with two values is
-    refused, naming both, as a plain flag given twice is (``cli_parser._AliasedStore``). Each command reads the pairs
-    as a dict, which kept the last: ``--strategy-opt population_size=20 --strategy-opt population_size=30`` ran 30,
-    unseen, and ``population-size`` is the same key. The same value twice is accepted."""
+class KeyValues(argparse.Action):
+    """A repeatable KEY=VALUE flag (``--strategy-opt``, ``--space-opt``, ...), each pair appended to a list as
+    ``action="append"`` does: a key given twice with two values is refused, naming both, as a plain flag given twice
+    is (``cli_parser._AliasedStore``). Each command reads the pairs as a dict, which kept the last:
+    ``--strategy-opt population_size=20 --strategy-opt population_size=30`` ran 30, unseen, and ``population-size``
+    is the same key. The same value twice is accepted. argparse's public ``Action``, not its private append action,
+    whose name and behaviour a Python release may change."""
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
         key, value = values
-        earlier = [given for name, given in getattr(namespace, self.dest) or [] if name == key]
+        pairs = list(getattr(namespace, self.dest, None) or [])  # a copy: the flag's default list serves every parse
+        earlier = [given for name, given in pairs if name == key]
         if earlier and not same_option_value(earlier[0], value):
             parser.error(f"{option_string} {key}={option_text(earlier[0])} and {option_string} "
                          f"{key}={option_text(value)} give {key} two values; give it once")
-        super().__call__(parser, namespace, values, option_string)
+        setattr(namespace, self.dest, [*pairs, values])
 
 
 def int_at_least(low: int, high: int | None = None, why: str = "") -> Callable[[str], int]:
