@@ -45,3 +45,18 @@ def test_a_search_guided_by_it_is_refused_before_the_first_evaluation(predictor,
                                         "--run-dir", str(run), "--quiet"]))
     assert f"predictor '{predictor}' option {option} must be {said}" in line, line
     assert not run.exists()
+
+
+def test_a_run_stored_with_a_size_past_its_bound_resumes(data_dir, tmp_path):
+    """A bound on what a machine holds is a new run's: a run an older nasloop began past it (FLAN's batch_size of
+    16,385 there) resumes with the value it ran with, as the MLP's and FLAN's other sizes do."""
+    from nasloop.engine.cli import main
+    from nasloop.engine.option_bounds import stored_options
+
+    run = tmp_path / "run"
+    with stored_options():  # as a nasloop from before the bound began it
+        assert main(["search", "--strategy", "bananas", "--strategy-opt", "num_init=4", "--predictor", "flan",
+                     "--predictor-opt", "batch_size=16385", "--predictor-opt", "steps=2", "--predictor-opt",
+                     "ensemble=1", "--budget", "5", "--data-dir", str(data_dir), "--run-dir", str(run),
+                     "--quiet"]) == 0
+    assert main(["search", "--resume", str(run), "--budget", "6", "--quiet"]) == 0
