@@ -26,6 +26,10 @@ from ..search_spaces.base import SearchSpace
 from .base import Predictor
 
 DEFAULT_MEMBERS: dict[str, dict[str, Any]] = {"flan": {}, "forest": {}}
+FLAT = 1e-4
+"""A member whose predictions of its training cells spread less than this share of the targets' spread (of their
+mean's size, else 1, where the targets are all equal) ranks them by nothing: a fitted predictor spreads them about as
+widely as the targets, zero-cost's tie-break (1e-6 of them) is meant to read as no difference."""
 
 
 def member_predictor(key: str) -> str:
@@ -187,10 +191,16 @@ class BlendPredictor(Predictor):
         self._standardise(self._archs)
 
     def _standardise(self, archs: list[Arch]) -> None:
+        """Each member's centre and scale: the mean and spread of its predictions of the training cells. A spread
+        below :data:`FLAT` of the targets' tells those cells apart by rounding alone (a GP fitted on one cell given
+        three times predicted it 1e-14 apart, and the blend's stds reached 3e15): that member is scaled by the
+        targets' spread instead, in whose units it predicts."""
         self._scales = []
+        spread = float(self._y.std())
         for name, member in zip(self._names, self._members):
             mean = _member_predict(name, member, archs)[0]
-            self._scales.append((float(mean.mean()), float(mean.std()) or 1.0))
+            flat = not float(mean.std()) > FLAT * (spread or abs(float(self._y.mean())) or 1.0)
+            self._scales.append((float(mean.mean()), (spread or 1.0) if flat else float(mean.std())))
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         if not self._scales:

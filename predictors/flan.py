@@ -52,7 +52,7 @@ from .features import FeatureScaler, FeatureSet, Missing, features_read_dataset
 from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens, check_start_features, diverged,
                             file_tokens, load_pretrained)
 from .flan_graphs import GraphCache, graph_cache
-from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss
+from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss, target_map
 from .flan_weights import check_recorded_shape, fitted_weights
 from .vocabulary import Vocabulary
 
@@ -283,7 +283,7 @@ class FlanPredictor(Predictor, FlanPretraining):
         scores = self._member_scores({view: [batch] for view, batch in graphs.items()}, features)
         if not all(np.isfinite(s).all() for s in scores):
             raise diverged(self._start, self.pretrained, lr)
-        self._maps = [self._target_map(s, y) for s in scores]
+        self._maps = [target_map(s, y) for s in scores]
 
     def _optimise(self, member: FlanNet, draw: Callable[[], tuple[Batch, torch.Tensor, torch.Tensor, torch.Tensor]],
                   steps: int, lr: float) -> None:
@@ -305,13 +305,6 @@ class FlanPredictor(Predictor, FlanPretraining):
             loss.backward()
             optimiser.step()
             schedule.step()
-
-    @staticmethod
-    def _target_map(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-        """Increasing affine map of scores onto the targets' mean and spread (keeps the ranking)."""
-        spread = float(scores.std())
-        slope = float(y.std()) / spread if spread > 0 else 0.0
-        return slope, float(y.mean()) - slope * float(scores.mean())
 
     # --- predicting ---
     def _member_scores(self, graphs: dict[str, list[Batch]], features: torch.Tensor) -> list[np.ndarray]:
