@@ -32,6 +32,7 @@ from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, single_thread
+from .recent import Recent, memo_limit
 from .saved_state import pack_torch, unpack_torch
 from .sizes import EmbeddingWidth, PretrainSamples, Steps, UpdateSteps
 
@@ -39,6 +40,9 @@ if TYPE_CHECKING:  # torch is imported on the first fit
     import torch
 
 FINETUNE_BATCH = 128  # labelled points per fine-tuning step: the cost of a fit stops growing with n
+MEMO_LIMIT = 16_384
+"""Architectures whose token rows and embeddings are kept (a whole enumerable space up to
+:data:`~.recent.WHOLE_SPACE_LIMIT`): a round's training cells and pool of candidates, with room to spare."""
 UNKNOWN, START = 0, 1  # reserved token ids: an op never seen in pre-training; the decoder's first input
 
 
@@ -64,7 +68,10 @@ class Tokenizer:
     max_nodes: int
     positions: np.ndarray  # the token positions that vary in the sample
     vocab: dict[str, int]
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: Recent[np.ndarray] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._cache = Recent(memo_limit(self.space, MEMO_LIMIT))
 
     @classmethod
     def learn(cls, space: SearchSpace, archs: list[Arch]) -> "Tokenizer":
@@ -85,16 +92,15 @@ class Tokenizer:
         return len(self.vocab) + START + 1
 
     def __call__(self, archs: Sequence[Arch]) -> np.ndarray:
-        """(n, length) token ids; rows are cached per architecture (ranking a space re-asks often)."""
+        """(n, length) token ids; rows are kept for the architectures read last (ranking a space re-asks often)."""
         out = np.empty((len(archs), len(self.positions)), dtype=np.int64)
         for i, arch in enumerate(archs):
-            row = self._cache.get(arch)
-            if row is None:
-                tokens = _graph_tokens(self.space, arch, self.max_nodes)
-                row = np.array([self.vocab.get(tokens[p], UNKNOWN) for p in self.positions], dtype=np.int64)
-                self._cache[arch] = row
-            out[i] = row
+            out[i] = self._cache.get(arch, self._row)
         return out
+
+    def _row(self, arch: Arch) -> np.ndarray:
+        tokens = _graph_tokens(self.space, arch, self.max_nodes)
+        return np.array([self.vocab.get(tokens[p], UNKNOWN) for p in self.positions], dtype=np.int64)
 
 
 def _build_model(vocab_size: int, dim: int) -> torch.nn.Module:
@@ -182,7 +188,7 @@ class EmProxPredictor(Predictor):
         self._pretrained: Pretrained | None = None
         self._model = None
         self._tuned = False
-        self._embeddings: dict = {}  # arch -> embedding under the current encoder
+        self._embeddings = self._memo()  # arch -> embedding under the current encoder
         self._bank = np.zeros((0, dim), dtype=np.float32)
 
     def prepare(self) -> None:
@@ -190,6 +196,11 @@ class EmProxPredictor(Predictor):
         pretrained(self.space, self.dim, self.pretrain_samples, self.pretrain_epochs, self.seed)
 
     # --- the encoder --------------------------------------------------------------------------
+    def _memo(self) -> Recent[np.ndarray]:
+        """Embeddings under the current encoder, for the architectures read last: every candidate of a pool was kept,
+        and each round of 5,000 DARTS candidates grew the process by 18 MB, for good."""
+        return Recent(memo_limit(self.space, MEMO_LIMIT))
+
     def _load_pretrained(self) -> None:
         import torch
 
@@ -198,7 +209,7 @@ class EmProxPredictor(Predictor):
             torch.manual_seed(self.seed)
             self._model = _build_model(self._pretrained.tokenizer.size, self.dim)
         self._model.load_state_dict(self._pretrained.weights)
-        self._tuned, self._embeddings = False, {}
+        self._tuned, self._embeddings = False, self._memo()
 
     def _read(self, archs: Sequence[Arch]) -> list[Arch]:
         """Archs as the encoder reads them: with ``canonical``, equivalent cells share one embedding."""
@@ -208,15 +219,18 @@ class EmProxPredictor(Predictor):
         """Embeddings under the current encoder, computed once per architecture."""
         import torch
 
-        missing = list(dict.fromkeys(a for a in archs if a not in self._embeddings))
+        found = {a: self._embeddings.find(a) for a in dict.fromkeys(archs)}
+        missing = [a for a, vector in found.items() if vector is None]
         if missing:
             tokens = torch.from_numpy(self._pretrained.tokenizer(self._read(missing)))
             with torch.no_grad(), single_thread():
                 vectors = self._model.encode(tokens).numpy()
-            self._embeddings.update(zip(missing, vectors))
+            for arch, vector in zip(missing, vectors):
+                found[arch] = vector
+                self._embeddings.keep(arch, vector)
         if not archs:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._embeddings[a] for a in archs])
+        return np.stack([found[a] for a in archs])
 
     def _finetune(self, archs: list[Arch], y: np.ndarray) -> None:
         """NAO's joint objective: ``finetune_weight`` x regression on the labelled points plus the
@@ -254,7 +268,7 @@ class EmProxPredictor(Predictor):
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
-        self._tuned, self._embeddings = True, {}
+        self._tuned, self._embeddings = True, self._memo()
 
     # --- predictor interface ------------------------------------------------------------------
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
-from typing import Callable, Generic, Sequence, TypeVar
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -13,34 +12,8 @@ from ..engine.space_checks import enumerated
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace, enumerable
 from .flan_network import longest_path
+from .recent import WHOLE_SPACE_LIMIT, Recent
 from .vocabulary import Vocabulary
-
-
-Value = TypeVar("Value")
-
-
-class Recent(Generic[Value]):
-    """A memo of at most ``limit`` architectures' values that drops the least recently read first: a search on a
-    space too big to enumerate reads a fresh pool of candidates every round, and a memo keeping each one grew
-    without bound (NB101's 423,624 cells, DARTS's ~10^18), while the training cells read every round stay."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._values: OrderedDict[Arch, Value] = OrderedDict()
-
-    def get(self, arch: Arch, make: Callable[[Arch], Value]) -> Value:
-        """``arch``'s value, made by ``make`` unless kept."""
-        values = self._values
-        if arch in values:
-            values.move_to_end(arch)
-            return values[arch]
-        value = values[arch] = make(arch)
-        while len(values) > self.limit:
-            values.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._values)
 
 
 class GraphCache:
@@ -98,7 +71,6 @@ class GraphCache:
         return self._all
 
 
-WHOLE_SPACE_LIMIT = 200_000
 CACHE_LIMIT = 16_384
 """Architectures whose graph and canonical form are kept where the space is not batched whole: a round's training
 cells and pool of candidates (predictor-topk's 5,000) with room to spare (DARTS cells: 75 MB of Python objects, their
