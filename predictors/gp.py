@@ -73,7 +73,7 @@ class GPPredictor(Predictor):
         self._features = encoding_features(space, self.encoding)
         self.warm_start, self.max_iter = warm_start, max_iter
         self._model = None
-        self._scale = np.ones(0)
+        self._low, self._scale = np.zeros(0), np.ones(0)
         self._unit = 1.0
 
     def _inputs(self, archs: Sequence[Arch]) -> torch.Tensor:
@@ -82,12 +82,16 @@ class GPPredictor(Predictor):
         x = self._features(archs)
         # botorch expects inputs in the unit cube; path counts can exceed 1, so divide each column
         # by its largest value on the training set (fixed at fit time so train and test agree).
-        return torch.from_numpy(np.clip(x / self._scale, 0.0, 1.0))
+        return torch.from_numpy(np.clip((x - self._low) / self._scale, 0.0, 1.0))
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         """From scratch, as ``fit`` promises: the input scale from these cells, hyperparameters from the priors."""
         raw = self._features(archs)
-        self._scale = np.maximum(raw.max(axis=0), 1.0)
+        # a column going below 0 (a user's encoding: values centred on 0) starts from its lowest value, where the
+        # clip to the cube read every negative value as 0 (digits encoded -1.5 and -0.5 were one input); columns of
+        # values of 0 or more, every encoding nasloop's spaces have, are read as before
+        self._low = np.minimum(raw.min(axis=0), 0.0)
+        self._scale = np.maximum(raw.max(axis=0) - self._low, 1.0)
         self._train(archs, y, None)
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
@@ -137,6 +141,8 @@ class GPPredictor(Predictor):
         state = super().state_dict()
         if self._model is not None:
             state["hypers"], state["scale"] = pack_torch(self._hypers()), self._scale.tolist()
+            if self._low.any():  # a state of columns of 0 or more is written as before
+                state["low"] = self._low.tolist()
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -144,6 +150,7 @@ class GPPredictor(Predictor):
             return super().load_state_dict(state)
         self._restore_data(state)
         self._scale = np.asarray(state["scale"], dtype=np.float64)
+        self._low = np.asarray(state.get("low", np.zeros(len(self._scale))), dtype=np.float64)
         self._model = self._build(self._archs, self._y, unpack_torch(state["hypers"]))
         self._model.eval()
 
