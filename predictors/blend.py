@@ -18,7 +18,7 @@ import numpy as np
 
 from ..engine.config import construct
 from ..engine.context import RunContext
-from ..engine.errors import ConfigError, NasloopError
+from ..engine.errors import ConfigError, DataError, NasloopError, one_line
 from ..engine.options import effective_options
 from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
@@ -76,6 +76,29 @@ def _member_predict(name: str, member: Predictor, archs: list[Arch]) -> tuple[np
         return member.predict(archs)
     except NasloopError as exc:
         raise as_member_error(name, exc) from None
+
+
+def _check_held(state: dict[str, Any], count: int) -> None:
+    """One line for a state whose members' states or scales are not one per member (``count``; no scales before the
+    first fit), each scale a finite centre and a spread above 0: zip read a short list as far as it went, so a
+    member left unloaded predicted as an unfitted one (a blend of gp and random predicted -78 where it had predicted
+    77), and short scales failed in numpy's words."""
+    members, scales = state["members"], state["scales"]
+    sizes = [len(part) if isinstance(part, (list, tuple)) else None for part in (members, scales)]
+    if sizes == [count, 0]:  # saved before its first fit: no scales yet
+        return
+    if sizes != [count, count]:
+        got = " and ".join(f"{size if size is not None else 'no list of'} {what}"
+                           for what, size in zip(("member states", "scales"), sizes))
+        raise DataError(f"predictor blend: load_state_dict got {got} for its {count} members; pass what "
+                        "state_dict() returned, unchanged")
+    try:
+        pairs = np.array(scales, dtype=np.float64)
+    except (TypeError, ValueError):
+        pairs = np.zeros((0, 2))
+    if pairs.shape != (count, 2) or not (np.isfinite(pairs).all() and (pairs[:, 1] > 0).all()):
+        raise DataError(f"predictor blend: load_state_dict got scales {one_line(repr(scales), 80)}, not a finite "
+                        "centre and a spread above 0 for each member; pass what state_dict() returned, unchanged")
 
 
 def _check_count(members: Mapping[str, Any]) -> None:
@@ -223,6 +246,7 @@ class BlendPredictor(Predictor):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self._require(state, "archs", "y", "members", "scales")
+        _check_held(state, len(self._members))
         self._restore_data(state)
         for name, member, saved in zip(self._names, self._members, state["members"]):
             try:
