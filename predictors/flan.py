@@ -42,7 +42,7 @@ from torch_geometric.data import Batch
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, name_list
-from ..engine.registry import register_predictor
+from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, single_thread
@@ -53,7 +53,7 @@ from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens,
                             file_tokens, load_pretrained)
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss, target_map
-from .flan_weights import check_recorded_shape, fitted_weights
+from .flan_weights import check_recorded_shape, fitted_weights, saved_maps
 from .vocabulary import Vocabulary
 
 LOSSES = ("hinge", "mse")
@@ -383,6 +383,7 @@ class FlanPredictor(Predictor, FlanPretraining):
         scaler = saved["scaler"]
         self._scaler = None if scaler is None else FeatureScaler.from_state(scaler)
         weights = unpack_torch(saved["members"])
+        maps = saved_maps(saved["maps"], len(weights), PREDICTORS.label(self))
         width = 0 if scaler is None else 2 * len(scaler["mean"])
         self._members = []
         for index, member_state in enumerate(weights):
@@ -390,4 +391,4 @@ class FlanPredictor(Predictor, FlanPretraining):
             member.load_state_dict(member_state)
             member.eval()
             self._members.append(member)
-        self._maps = [tuple(m) for m in saved["maps"]]
+        self._maps = maps

@@ -1,11 +1,13 @@
-"""Writing a pretrained FLAN member's weights into a fresh member, refused in one line where they do not fit."""
+"""A pretrained FLAN member's weights written into a fresh member, and a saved state's maps read, each refused in one
+line where they do not fit."""
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import torch
 
-from ..engine.errors import ConfigError, DataError
+from ..engine.errors import ConfigError, DataError, one_line
 from .flan_network import FlanNet
 
 
@@ -43,3 +45,18 @@ def check_recorded_shape(start: dict[str, Any], pretrained: str | None) -> None:
                 raise DataError(f"pretrained file {pretrained} is damaged: it records {recorded}, which its weights do "
                                 f"not have ({key} is {tuple(value.shape)}, not {tuple(probe[key].shape)}); pretrain "
                                 "again")
+
+
+def saved_maps(maps: Any, members: int, name: str) -> list[tuple[float, float]]:
+    """A saved state's maps of member scores onto targets (slope, intercept), one of finite numbers per member, else
+    one line naming the predictor (``name``): read as far as they went, one map for two members predicted from the
+    first member alone, with stds of 0, and none failed in numpy's words ("need at least one array to stack")."""
+    try:
+        pairs = np.array(maps, dtype=np.float64)
+    except (TypeError, ValueError):
+        pairs = np.zeros((0, 2))
+    if pairs.shape != (members, 2) or not np.isfinite(pairs).all():
+        raise DataError(f"predictor {name}: load_state_dict got maps {one_line(repr(maps), 80)} for its {members} "
+                        "members, not a finite slope and intercept for each; pass what state_dict() returned, "
+                        "unchanged")
+    return [tuple(m) for m in maps]
