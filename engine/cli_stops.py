@@ -17,8 +17,14 @@ import traceback
 from pathlib import Path
 
 from .errors import ExecutorLost, NasloopError, PluginFault
+from .file_limits import largest_file_text, past_largest_file
+from .memory_limit import memory_text, out_of_memory
 from .stop_reasons import continue_hint
 from .store import DB_NAME, RunStore
+
+
+FINISHED = "the run had already finished"
+"""How :func:`how_to_continue` begins for a search whose run was whole before the command stopped."""
 
 
 def how_to_continue(args: argparse.Namespace, interrupted: bool = False) -> str:
@@ -31,7 +37,7 @@ def how_to_continue(args: argparse.Namespace, interrupted: bool = False) -> str:
         where = args.resume or args.run_dir
         stored = where is not None and os.path.isfile(Path(where) / DB_NAME)  # not before the run was created
         if stored and _status(Path(where)) == "finished":  # Ctrl-C while Ray shut down, after the last write
-            return f"the run had already finished; 'nasloop show {where}' summarises it"
+            return f"{FINISHED}; 'nasloop show {where}' summarises it"
         if stored:
             return continue_hint(where)
         return "" if args.resume or not interrupted else "nothing was evaluated yet: run the same command again"
@@ -109,14 +115,17 @@ def _status(run_dir: Path) -> str | None:
 def environment_error(exc: OSError | sqlite3.DatabaseError, args: argparse.Namespace) -> str:
     """One line for a failure of the disk or the file system, with how to continue."""
     again = how_to_continue(args)
-    again = f"; then {again}" if again else ""
+    # a run that had finished before the failure is not continued 'then': 'then the run had already finished'
+    again = f"; {again}" if again.startswith(FINISHED) else f"; then {again}" if again else ""
+    name = f" {exc.filename}" if isinstance(exc, OSError) and exc.filename else ""
+    if past_largest_file(exc):  # 'disk I/O error' to SQLite: 'free space' on a disk that had plenty
+        return f"{largest_file_text(f'a file{name}' if name else 'a file nasloop writes')} ({exc}){again}"
     full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc)
     if full:
         return f"the disk is full ({exc}); free some space{again}"
     if isinstance(exc, sqlite3.DatabaseError):  # a full disk is sqlite's 'disk I/O error' too: 'then' followed nothing
         return (f"the run store could not be read or written ({exc}): free space on its disk if it is full, or mend "
                 f"the disk or file system it is on{again}")
-    name = f" {exc.filename}" if exc.filename else ""
     if exc.errno == errno.EROFS:  # "then continue with --resume X" sent the user back to the read-only place
         return f"cannot write{name}: {exc.strerror or exc}; {_writable_place(args)}"
     frame = _raised_at(exc, users_only=True)  # a plugin file's own OSError (a lost worker): where it was raised
@@ -144,6 +153,9 @@ def _writable_place(args: argparse.Namespace) -> str:
 def unexpected_error(exc: BaseException, args: argparse.Namespace) -> str:
     """One line for an exception nobody anticipated (most often in a user's plugin): where it was raised, and
     the file that keeps the whole traceback; ``--verbose`` prints it instead."""
+    again = how_to_continue(args)
+    if out_of_memory(exc):  # 'ulimit -v': 'unexpected ImportError ... libtorch_cpu.so: failed to map segment'
+        return memory_text(f"for {args.command} ({type(exc).__name__}: {exc})") + (f"; then {again}" if again else "")
     frame = _raised_at(exc)
     where = f" in {frame[0]}:{frame[1]} ({frame[2]})" if frame else ""
     text = "".join(traceback.format_exception(exc))
@@ -156,7 +168,6 @@ def unexpected_error(exc: BaseException, args: argparse.Namespace) -> str:
         saved = "run again with --verbose for the traceback"
     message = (f"exit({exc.code!r}) was called, which ends nasloop with it" if isinstance(exc, SystemExit)
                else str(exc).splitlines()[0] if str(exc) else "(no message)")
-    again = how_to_continue(args)
     return (f"unexpected {type(exc).__name__}{where}: {message}; {saved}"
             + (f"; once fixed, {again}" if again else ""))
 

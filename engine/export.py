@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import DataError
+from .file_limits import largest_file_text, past_largest_file
 from .hooks import check_hooks
 from .pareto_summary import checked_objectives, front
 from .replaced_files import replaced
@@ -63,6 +64,8 @@ def export_trials(store: RunStore | str | Path, path: str | Path, include_duplic
             else:
                 _write_csv(fh, records)
     except OSError as exc:
+        if past_largest_file(exc):  # free space does not help there
+            raise DataError(largest_file_text(f"the export {path}")) from None
         raise DataError(f"cannot write {path}: {exc.strerror or exc}; choose a writable place with free "
                         "space") from None
     if note and on_note is not None:
@@ -107,11 +110,24 @@ def print_table(table: Any) -> None:
     on a ``[/x]`` it found unopened."""
     from rich.console import Console
 
-    console = Console(markup=False)
+    console = readable_console()
     if not console.is_terminal:
         natural = Console(width=10_000, markup=False).measure(table).maximum
         console = Console(width=max(80, natural), markup=False)
     console.print(table)
+
+
+NARROWEST = 60
+"""Columns a table is printed in at the least: at ``COLUMNS=20`` rich gave the key column all of them and printed
+the values as empty cells; wider than the terminal, its lines wrap, but nothing is lost."""
+
+
+def readable_console() -> Any:
+    """A rich console without markup (see :func:`print_table`), at least :data:`NARROWEST` columns wide."""
+    from rich.console import Console
+
+    console = Console(markup=False)
+    return console if console.width >= NARROWEST else Console(markup=False, width=NARROWEST)
 
 
 def print_json(value: Any) -> None:

@@ -28,6 +28,8 @@ import torch
 from ..engine.context import RunContext
 from ..engine.data.sniff import refuse_inflated_members
 from ..engine.errors import ConfigError, DataError, UnsupportedError
+from ..engine.evaluators.checkpoint_write import TorchFile
+from ..engine.file_limits import largest_file_text, past_largest_file
 from ..engine.hooks import say_note
 from ..engine.replaced_files import replaced_by_this_process
 from ..engine.user_files import why_not_a_file
@@ -66,9 +68,12 @@ def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[st
     path = Path(path)
     try:  # a crash never leaves a half-written file under the real name, nor (a Ctrl-C too) one beside it; a partial
         # file of this process's own: two pretrains writing one --out each removed or renamed the other's
-        with replaced_by_this_process(path, "partial") as partial:
-            torch.save(payload, partial)
-    except (OSError, RuntimeError) as exc:  # torch reports a failed write as a RuntimeError
+        with replaced_by_this_process(path, "partial") as partial, partial.open("wb") as handle:
+            TorchFile(handle).save(payload)  # the OSError of a failed write, where torch says 'unexpected pos'
+    except (OSError, RuntimeError) as exc:  # torch's own failures are RuntimeErrors
+        if past_largest_file(exc):  # 'give another --out' would not help, and the fits are lost
+            raise ConfigError(f"cannot write the pretrained file: {largest_file_text(str(path))}, and run the same "
+                              "command again") from None
         raise ConfigError(f"cannot write the pretrained file {path} ({str(exc).splitlines()[0][:80]}); "
                           "give another --out") from None
     return path

@@ -38,7 +38,7 @@ def write_checkpoint(path: Path, state: dict[str, Any]) -> None:
 
     torch.save given the file's name writes it in C++, whose failed write (a full disk) raised RuntimeError
     ("[enforce fail at inline_container.cc] unexpected pos ..."), which said nothing of the disk and failed the trial
-    as its architecture's; written through Python's file (:class:`_Writes`), the OSError that names the cause is
+    as its architecture's; written through Python's file (:class:`TorchFile`), the OSError that names the cause is
     raised. Streamed, not serialised into memory first, which held a second copy of the weights and momentum in RAM
     (112 MB more for a 100 MB state)."""
     try:
@@ -48,12 +48,12 @@ def write_checkpoint(path: Path, state: dict[str, Any]) -> None:
         # killed by ray.kill in mid-save left (no handler of theirs ran) are removed.
         with replaced_by_this_process(path, "tmp", OLDER_PARTIALS) as partial:
             with partial.open("wb") as handle:
-                _Writes(handle).save(state)
+                TorchFile(handle).save(state)
     except OSError as exc:
         raise UnwritableCheckpoint(unwritable(path, exc)) from None
 
 
-class _Writes:
+class TorchFile:
     """A file torch.save writes to, keeping the first OSError its writes raised: torch swallows some (a write cut
     short inside a record) and then fails as RuntimeError on the offset it expected."""
 

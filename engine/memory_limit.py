@@ -1,0 +1,22 @@
+"""What to tell a user whose command ran out of memory, most often under a shell's limit (``ulimit -v``).
+
+Under a low limit the imports fail first: a MemoryError while Python compiles a module, or the dynamic loader's
+'failed to map segment from shared object' ImportError for a native library (torch's, scipy's). Both printed a
+traceback, or 'unexpected ImportError ... libtorch_cpu.so', where one line naming the limit and its fix will do.
+"""
+from __future__ import annotations
+
+import resource
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` says the process could not get the memory it asked for."""
+    return isinstance(exc, MemoryError) or isinstance(exc, ImportError) and "failed to map segment" in str(exc)
+
+
+def memory_text(when: str) -> str:
+    """'not enough memory ``when`` (the limit in force, or none); raise ...'."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    limit = ("no memory limit is set: the machine's memory ran out" if soft == resource.RLIM_INFINITY
+             else f"this shell's memory limit is {soft:,} bytes, 'ulimit -v' {soft // 1024}")
+    return f"not enough memory {when} ({limit}); raise the limit or free memory"
