@@ -39,6 +39,7 @@ from .export import finite_or_none
 from .objectives import Objective
 from .pareto_summary import checked_objectives, pareto_summary, rank_key
 from .store import DB_NAME, RunStore, Trial
+from .store_deleted import written_back_if_deleted
 from .store_empty import discard_empty, holds_no_run
 from .store_open import opened
 from .stop_reasons import continue_hint
@@ -94,7 +95,7 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
     running = {"objective": loop.objective, "minimize": loop.minimize, "objectives": [str(o) for o in objectives],
                "status": "running", "stop_reason": None}  # a resumed run's old stop reason no longer describes it
     _state_loaded(store, {**(new_meta or {}), **running}, notes)
-    with wall_clock(store):
+    with written_back_if_deleted(store), wall_clock(store):
         search_and_record(loop, store, config, log)
     executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
     summary = with_held_out(summarize(store), store, (space, evaluator.context))  # finished run stays finished; its
