@@ -5,17 +5,38 @@ Importing the CLI loads numpy, the registries and every command's module: half a
 seconds on a busy one or a cold disk. A Ctrl-C in that window came before ``cli.main`` could catch anything, and
 printed a traceback of whichever module was loading (numpy's docstrings, say) instead of the one line every other
 interrupted command prints. Nothing has been read or written by then, so the line says so.
+
+A current folder deleted under the shell (``cd d; rmdir ../d``) is refused first: torch's import then ended the
+process in Intel oneMKL's 'FATAL ERROR: Cannot load libtorch_cpu.so' (exit 2, nothing else said), and a search
+said 'cannot access: No such file or directory: mend that first', naming nothing. A memory limit too low for the
+imports (``ulimit -v 300000``) printed a MemoryError's traceback; it is one line naming the limit.
 """
 from __future__ import annotations
 
+import os
 import sys
+
+from .memory_limit import memory_text, out_of_memory
 
 
 def main() -> int:
     """Import the CLI and run it; an interrupt during the import is one line and exit status 130."""
     try:
+        os.getcwd()
+    except FileNotFoundError:
+        print("nasloop: error: the current folder no longer exists (deleted or moved away while this shell was in "
+              "it); cd to a folder that exists and run the command again", file=sys.stderr)
+        return 2
+    try:
         from .cli import main as cli_main
     except KeyboardInterrupt:
         print("nasloop: interrupted while starting; nothing was done: run the command again", file=sys.stderr)
         return 130
+    except (MemoryError, ImportError) as exc:  # 'ulimit -v 300000': a traceback of whichever module was loading
+        if not out_of_memory(exc):
+            raise
+        print(f"nasloop: error: {memory_text('to start')}, and run the command again; nothing was done",
+              file=sys.stderr)
+        return 2
     return cli_main()
+
