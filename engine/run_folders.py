@@ -77,6 +77,11 @@ def make_folder(folder: Path, flag: str, what: str) -> None:
     """Create ``folder`` (``flag``'s value) and prove it writable, or fail in one line before anything runs."""
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"{flag} {folder} is a file; choose a folder name for the {what}")
+    for place in (folder, *folder.parents):  # mkdir said 'File exists' of a folder that does not
+        if place.is_symlink() and not place.exists():
+            named = f"{flag} {folder}" if place == folder else f"{place} (in {flag} {folder})"
+            raise ConfigError(f"{named} is a link to {os.readlink(place)}, which does not exist; create that folder "
+                              f"or choose another {flag}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".nasloop-write-test"
