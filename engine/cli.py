@@ -48,7 +48,7 @@ from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
                              no_best_text, ranked_by)
 from .search import resume, search
-from .export import export_trials, print_json
+from .export import export_trials, print_json, readable_console
 from .heartbeat import wall_text
 from .metric_heads import with_unit
 from .options import check_options, option_names
@@ -152,7 +152,6 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(summary)
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"nasloop run {summary['run_dir']}", show_header=False)
@@ -195,7 +194,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     for name, value in rows:
         table.add_row(name, value)
     # long values fold (at natural width one genotype made every line 448 wide); no markup, as in print_table
-    Console(markup=False).print(table)
+    readable_console().print(table)
 
 
 def _cmd_import(args: argparse.Namespace) -> None:
