@@ -39,4 +39,3 @@ def main() -> int:
               file=sys.stderr)
         return 2
     return cli_main()
-
