@@ -1,0 +1,130 @@
+"""An unfriendly machine: a file-size limit, a run folder deleted mid-search, a deleted current folder, a narrow
+terminal. Each gets one line naming the problem and the fix, and no evaluation is lost or doubled."""
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import DataError
+from nasloop.engine.search import search
+
+SEARCH = ("search", "--space", "nb201", "--dataset", "cifar10", "--strategy", "evolution", "--seed", "0")
+
+
+def nasloop(*argv: str, file_limit: int | None = None, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real command, under a file-size limit of ``file_limit`` bytes where given (``ulimit -f``)."""
+    def limited() -> None:
+        if file_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, resource.RLIM_INFINITY))
+    return subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *argv], capture_output=True, text=True,
+                          preexec_fn=limited, env={**os.environ, **(env or {})}, cwd=cwd, timeout=300)
+
+
+def trials(run_dir: Path) -> list[tuple]:
+    with sqlite3.connect(f"file:{run_dir / 'nasloop.sqlite'}?mode=ro", uri=True) as db:
+        return db.execute("SELECT step, arch, score, status FROM trials ORDER BY step, id").fetchall()
+
+
+def test_a_file_size_limit_is_named_and_the_run_resumes_exactly(tmp_path, data_dir):
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    assert nasloop(*SEARCH, "--budget", "100", "--run-dir", str(whole), "--data-dir", str(data_dir)).returncode == 0
+    stopped = nasloop(*SEARCH, "--budget", "100", "--run-dir", str(cut), "--data-dir", str(data_dir),
+                      file_limit=120 * 1024)
+    lines = stopped.stderr.strip().splitlines()
+    assert stopped.returncode == 2 and len(lines) == 1, stopped.stderr
+    assert "file-size limit of 122,880 bytes ('ulimit -f' 120)" in lines[0], lines  # was 'free space on its disk'
+    assert "ulimit -f unlimited" in lines[0] and f"--resume {cut}" in lines[0], lines
+    assert 0 < len(trials(cut)) < 100
+    resumed = nasloop("search", "--resume", str(cut), "--data-dir", str(data_dir))
+    assert resumed.returncode == 0, resumed.stderr
+    assert trials(cut) == trials(whole)  # nothing lost, nothing doubled
+
+    exported = nasloop("export", str(whole), str(tmp_path / "all.json"), file_limit=40 * 1024)
+    assert exported.returncode == 2 and not (tmp_path / "all.json").exists()
+    assert "the export" in exported.stderr and "'ulimit -f' 40" in exported.stderr, exported.stderr  # 'free space'
+    report = nasloop("report", str(whole), "--out", str(tmp_path / "report"), file_limit=40 * 1024)
+    assert report.returncode == 2 and "file-size limit" in report.stderr, report.stderr  # 'cannot access: ...'
+
+
+def test_a_pretrained_file_past_the_file_size_limit_names_it(tmp_path, data_dir):
+    out = tmp_path / "flan.pt"
+    done = nasloop("predictors", "pretrain", "--space", "nb201", "--train-size", "8", "--out", str(out),
+                   "--data-dir", str(data_dir), file_limit=50 * 1024)
+    assert done.returncode == 2 and not out.exists(), done.stderr
+    assert f"{out} could not grow past this shell's file-size limit" in done.stderr, done.stderr  # 'unexpected pos'
+    assert not list(tmp_path.iterdir())  # nor a partial file beside it
+
+
+def test_a_run_folder_deleted_mid_search_is_written_back_whole(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv("NASLOOP_DATA", str(data_dir))
+    whole, run_dir = tmp_path / "whole", tmp_path / "deleted"
+    config = SearchConfig(space="nb201", dataset="cifar10", strategy="evolution", budget=60, seed=0)
+    search(config.replace(run_dir=str(whole)))
+
+    def delete_at_ten(done: int, budget: int | None, best: float | None) -> None:
+        if done == 10 and run_dir.exists():
+            shutil.rmtree(run_dir)  # 'rm -rf RUN' while it runs: it finished 'finished', and the run was gone
+    with pytest.raises(DataError, match="was deleted while the search ran; it was written back there whole"):
+        search(config.replace(run_dir=str(run_dir)), on_progress=delete_at_ten)
+    assert trials(run_dir) == trials(whole)
+
+
+def test_a_deleted_current_folder_is_one_line(tmp_path, data_dir):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    command = [sys.executable, "-m", "nasloop.engine.cli", *SEARCH, "--budget", "5", "--run-dir",
+               str(tmp_path / "run"), "--data-dir", str(data_dir)]
+    done = subprocess.run(["bash", "-c", 'cd "$1" && rmdir "$1" && shift && exec "$@"', "-", str(gone), *command],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "nasloop: error: the current folder no longer exists" in done.stderr, done.stderr  # 'cannot access: ...'
+
+
+def test_a_narrow_terminal_keeps_every_value(tmp_path, data_dir):
+    run_dir = tmp_path / "run"
+    assert nasloop(*SEARCH, "--budget", "20", "--run-dir", str(run_dir), "--data-dir", str(data_dir)).returncode == 0
+    shown = nasloop("show", str(run_dir), env={"COLUMNS": "20"})
+    assert shown.returncode == 0, shown.stderr
+    assert "nb201 / cifar10" in shown.stdout and "evolution (0)" in shown.stdout, shown.stdout  # were empty cells
+
+
+def test_a_dangling_link_as_run_folder_is_named(tmp_path, data_dir):
+    link = tmp_path / "runs"
+    link.symlink_to(tmp_path / "nowhere")
+    for run_dir, named in ((link, f"--run-dir {link} is a link"), (link / "one", f"{link} (in --run-dir {link / 'one'})"
+                                                                                  " is a link")):
+        done = nasloop(*SEARCH, "--budget", "5", "--run-dir", str(run_dir), "--data-dir", str(data_dir))
+        assert done.returncode == 2 and named in done.stderr, done.stderr  # 'cannot create ...: File exists'
+        assert f"to {tmp_path / 'nowhere'}, which does not exist" in done.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_too_little_memory_to_start_is_one_line():
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (300_000_000, resource.RLIM_INFINITY))
+    done = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "spaces"], capture_output=True, text=True,
+                          preexec_fn=limited, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == ("nasloop: error: not enough memory to start (this shell's memory limit is "
+                                   "300,000,000 bytes, 'ulimit -v' 292968); raise the limit or free memory, and run "
+                                   "the command again; nothing was done"), done.stderr  # a MemoryError's traceback
+
+
+def test_too_little_memory_for_torch_names_the_limit(tmp_path, data_dir):
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (600_000_000, resource.RLIM_INFINITY))
+    done = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *SEARCH[:6], "bananas", "--budget", "20",
+                           "--run-dir", str(tmp_path / "run"), "--data-dir", str(data_dir)], capture_output=True,
+                          text=True, preexec_fn=limited, timeout=300)
+    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert "not enough memory for search" in done.stderr, done.stderr  # 'unexpected ImportError ... libtorch_cpu.so'
+    assert "'ulimit -v' 585937); raise the limit" in done.stderr, done.stderr
