@@ -49,6 +49,7 @@ from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts,
                              no_best_text, ranked_by)
 from .search import resume, search
 from .export import export_trials, print_json, readable_console
+from .hangup import hangup_interrupts
 from .heartbeat import wall_text
 from .metric_heads import with_unit
 from .options import check_options, option_names
@@ -335,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": lambda: cmd_compare(args, args.plugin),
         "report": lambda: cmd_report(args),
     }
-    with sigterm_interrupts():
+    with sigterm_interrupts(), hangup_interrupts():  # a closed terminal's SIGHUP, too, lets a search record its stop
         status = _run_command(args, commands)
     if status == 130 and argv is None:  # the program itself, stopped: only its exit is left
         later_interrupts_end_the_process()

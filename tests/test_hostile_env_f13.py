@@ -2,12 +2,15 @@
 terminal. Each gets one line naming the problem and the fix, and no evaluation is lost or doubled."""
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,7 +33,7 @@ def nasloop(*argv: str, file_limit: int | None = None, env: dict[str, str] | Non
 
 
 def trials(run_dir: Path) -> list[tuple]:
-    with sqlite3.connect(f"file:{run_dir / 'nasloop.sqlite'}?mode=ro", uri=True) as db:
+    with contextlib.closing(sqlite3.connect(f"file:{run_dir / 'nasloop.sqlite'}?mode=ro", uri=True)) as db:
         return db.execute("SELECT step, arch, score, status FROM trials ORDER BY step, id").fetchall()
 
 
@@ -128,3 +131,24 @@ def test_too_little_memory_for_torch_names_the_limit(tmp_path, data_dir):
     assert done.returncode == 1 and len(done.stderr.splitlines()) == 1, done.stderr
     assert "not enough memory for search" in done.stderr, done.stderr  # 'unexpected ImportError ... libtorch_cpu.so'
     assert "'ulimit -v' 585937); raise the limit" in done.stderr, done.stderr
+
+
+def test_a_closed_terminal_records_the_stop_and_the_run_resumes_exactly(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv("NASLOOP_DATA", str(data_dir))
+    whole, run_dir = tmp_path / "whole", tmp_path / "hup"
+    search(SearchConfig(space="nb201", dataset="cifar10", strategy="evolution", budget=3000, seed=0,
+                        run_dir=str(whole)))
+    proc = subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", *SEARCH, "--budget", "3000", "--run-dir",
+                             str(run_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (run_dir / "nasloop.sqlite").exists() or not trials(run_dir):  # under way, some trials stored
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGHUP)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err  # was killed by the signal (-1), the run left 'stopped' as after kill -9
+    assert err == f"nasloop search: interrupted; continue with 'nasloop search --resume {run_dir}'\n"
+    shown = nasloop("show", str(run_dir), "--json")
+    assert '"status": "interrupted"' in shown.stdout, shown.stdout
+    assert nasloop("search", "--resume", str(run_dir)).returncode == 0
+    assert trials(run_dir) == trials(whole)
