@@ -14,21 +14,21 @@ from pathlib import Path
 from typing import Iterator
 
 from .pareto_summary import checked_objectives
-from .run_lock import RunLock
+from .run_locked import run_locked
 from .store import RunStore, Trial
 
 
 @contextlib.contextmanager
 def locked_run(run_dir: str | Path) -> Iterator[tuple[RunStore, list[Trial] | None]]:
-    """The run's store opened to write under its lock (:class:`.run_lock.RunLock`), with its trials as they were
-    read and checked before the lock was taken; None in their place where the store changed since (see the module's
-    doc), for the loop to read them again."""
+    """The run's store opened to write under its lock (:func:`.run_locked.run_locked`), with its trials as they
+    were read and checked before the lock was taken; None in their place where the store changed since (see the
+    module's doc), for the loop to read them again."""
     with contextlib.ExitStack() as reading:
         checked = reading.enter_context(RunStore.in_run_dir(run_dir, readonly=True))
         trials = checked.trials()
         checked_objectives(checked, trials)  # an edited score would mislead the strategy
         seen = checked.data_version()
-        with RunLock(run_dir), RunStore.in_run_dir(run_dir) as store:
+        with run_locked(run_dir), RunStore.in_run_dir(run_dir) as store:
             unchanged = seen is not None and checked.data_version() == seen
             reading.close()  # before the writer closes: a reader still open then left its journal beside the run
             yield store, trials if unchanged else None
