@@ -17,6 +17,7 @@ import pytest
 
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import DataError
+from nasloop.engine.run_lock import RunLock
 from nasloop.engine.search import search
 
 SEARCH = ("search", "--space", "nb201", "--dataset", "cifar10", "--strategy", "evolution", "--seed", "0")
@@ -152,3 +153,28 @@ def test_a_closed_terminal_records_the_stop_and_the_run_resumes_exactly(tmp_path
     assert '"status": "interrupted"' in shown.stdout, shown.stdout
     assert nasloop("search", "--resume", str(run_dir)).returncode == 0
     assert trials(run_dir) == trials(whole)
+
+
+def test_a_store_linked_from_another_folder_has_one_writer(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv("NASLOOP_DATA", str(data_dir))
+    run_dir, linked = tmp_path / "run", tmp_path / "linked"
+    search(SearchConfig(space="nb201", dataset="cifar10", strategy="evolution", budget=60, seed=0,
+                        run_dir=str(run_dir)))
+    linked.mkdir()
+    (linked / "nasloop.sqlite").symlink_to(run_dir / "nasloop.sqlite")
+    before = trials(run_dir)
+    with RunLock(run_dir):  # as a 'search --resume run' holds it while it runs
+        done = nasloop("search", "--resume", str(linked), "--budget", "80")
+    assert done.returncode == 2, done.stderr  # it wrote the run's store beside its own search (locked 'linked' only)
+    assert f"{run_dir} is being searched by process {os.getpid()}" in done.stderr, done.stderr
+    assert trials(run_dir) == before
+
+
+def test_a_run_finished_before_its_output_failed_is_said_so(tmp_path, data_dir):
+    with open("/dev/full", "w") as full:  # stdout on a full device: the run is whole, its summary is not printed
+        done = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *SEARCH, "--budget", "20", "--run-dir",
+                               str(tmp_path / "run"), "--data-dir", str(data_dir)], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.endswith(f"free some space; the run had already finished; 'nasloop show {tmp_path / 'run'}' "
+                                "summarises it\n"), done.stderr  # '...; then the run had already finished'
