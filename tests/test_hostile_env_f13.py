@@ -114,24 +114,29 @@ def test_a_dangling_link_as_run_folder_is_named(tmp_path, data_dir):
 
 def test_too_little_memory_to_start_is_one_line():
     def limited() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (300_000_000, resource.RLIM_INFINITY))
+        resource.setrlimit(resource.RLIMIT_AS, (60_000_000, resource.RLIM_INFINITY))
     done = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "spaces"], capture_output=True, text=True,
                           preexec_fn=limited, timeout=300)
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip() == ("nasloop: error: not enough memory to start (this shell's memory limit is "
-                                   "300,000,000 bytes, 'ulimit -v' 292968); raise the limit or free memory, and run "
+                                   "60,000,000 bytes, 'ulimit -v' 58593); raise the limit or free memory, and run "
                                    "the command again; nothing was done"), done.stderr  # a MemoryError's traceback
 
 
-def test_too_little_memory_for_torch_names_the_limit(tmp_path, data_dir):
-    def limited() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (600_000_000, resource.RLIM_INFINITY))
-    done = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *SEARCH[:6], "bananas", "--budget", "20",
-                           "--run-dir", str(tmp_path / "run"), "--data-dir", str(data_dir)], capture_output=True,
-                          text=True, preexec_fn=limited, timeout=300)
-    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1, done.stderr
-    assert "not enough memory for search" in done.stderr, done.stderr  # 'unexpected ImportError ... libtorch_cpu.so'
-    assert "'ulimit -v' 585937); raise the limit" in done.stderr, done.stderr
+def test_too_little_memory_for_torch_names_the_limit(tmp_path):
+    """Under 'ulimit -v' torch's import fails in one of three ways, depending on what else the process holds (the
+    loader's 'failed to map segment', its C++ allocator's 'std::bad_alloc', Python's MemoryError); no limit reliably
+    gives one of them in every environment, so each is given to the command's reporter as the import raises it."""
+    from nasloop.engine.cli_parser import build_parser
+    from nasloop.engine.cli_stops import unexpected_error
+
+    args = build_parser().parse_args(["search", "--space", "nb201", "--run-dir", str(tmp_path / "run")])
+    for raised in (ImportError("libtorch_cpu.so: failed to map segment from shared object"),
+                   RuntimeError("std::bad_alloc"), MemoryError()):
+        line = unexpected_error(raised, args)
+        assert line.startswith("not enough memory for search (") and "raise the limit or free memory" in line, line
+        assert "unexpected" not in line and "\n" not in line, line
+    assert unexpected_error(RuntimeError("shape mismatch"), args).startswith("unexpected RuntimeError")
 
 
 def test_a_closed_terminal_records_the_stop_and_the_run_resumes_exactly(tmp_path, data_dir, monkeypatch):

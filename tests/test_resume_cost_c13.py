@@ -2,13 +2,14 @@
 then to restore the loop. The check's read is handed to the loop, unless the store changed in between."""
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 from nasloop.engine import resume_trials
 from nasloop.engine.cli import main
 from nasloop.engine.loop import SearchLoop
-from nasloop.engine.run_lock import RunLock
+from nasloop.engine.run_locked import run_locked
 from nasloop.engine.store import RunStore
 
 
@@ -55,13 +56,13 @@ def test_trials_another_process_added_after_the_check_are_read_again(tmp_path, d
     _search(longer, data_dir, 7)
     _search(whole, data_dir, 9)
 
-    def lookup_committed_meanwhile(run_dir: Path) -> RunLock:
+    def lookup_committed_meanwhile(run_dir: Path) -> contextlib.AbstractContextManager[None]:
         with sqlite3.connect(run / "nasloop.sqlite") as db:  # as its group of lookups commits without its state
             db.execute("ATTACH DATABASE ? AS other", (str(longer / "nasloop.sqlite"),))
             db.execute("INSERT INTO trials SELECT * FROM other.trials WHERE id = 7")
-        return RunLock(run_dir)
+        return run_locked(run_dir)
 
-    monkeypatch.setattr(resume_trials, "RunLock", lookup_committed_meanwhile)
+    monkeypatch.setattr(resume_trials, "run_locked", lookup_committed_meanwhile)
     assert _archs(longer)[:6] == _archs(run)
     assert main(["search", "--resume", str(run), "--budget", "9", "--quiet"]) == 0
     assert _archs(run) == _archs(whole)
