@@ -25,9 +25,9 @@ def locked_run(run_dir: str | Path) -> Iterator[tuple[RunStore, list[Trial] | No
     module's doc), for the loop to read them again."""
     with contextlib.ExitStack() as reading:
         checked = reading.enter_context(RunStore.in_run_dir(run_dir, readonly=True))
+        seen = checked.data_version()  # before the read: a commit between the two would be taken as in it
         trials = checked.trials()
         checked_objectives(checked, trials)  # an edited score would mislead the strategy
-        seen = checked.data_version()
         with run_locked(run_dir), RunStore.in_run_dir(run_dir) as store:
             unchanged = seen is not None and checked.data_version() == seen
             reading.close()  # before the writer closes: a reader still open then left its journal beside the run
