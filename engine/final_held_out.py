@@ -15,6 +15,7 @@ held-out one: it is the metric the runs chose by, at another fidelity), where it
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping
@@ -179,7 +180,14 @@ def _kept_final(kept: object, arch: str, metric: str | None, head: str, part: st
     value = values[head]
     if value is None:
         return math.nan
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return float(value) if kept_number(value) else None
+
+
+def kept_number(value: object) -> bool:
+    """Whether ``value`` is a value a run keeps (:func:`_kept_final`): a float, or None for a NaN; an integer only
+    where a float holds it (an edited record's 10**400 stopped show in an unexpected OverflowError)."""
+    return value is None or isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)
+                                                         and abs(value) <= sys.float_info.max)
 
 
 def held_out_heads(held: FinalHeldOut, within: str = "") -> list[str]:

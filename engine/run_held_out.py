@@ -24,7 +24,8 @@ from .config import SearchConfig
 from .context import RunContext
 from .errors import NasloopError
 from .final_held_out import (FinalHeldOut, UnreadByPlugin, final_held_out, final_objective_head,
-                             final_objective_value, held_out_heads, held_out_metric, held_out_note, held_out_values)
+                             final_objective_value, held_out_heads, held_out_metric, held_out_note, held_out_values,
+                             kept_number)
 from .metric_heads import with_unit
 from .store import RunStore
 from .value_texts import metric_text
@@ -119,16 +120,11 @@ def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
         record["objective_at_final"] = final = dict(final)
     for part in (record, *([final] if final is not None else [])):
         values = part.get("values")
-        if not isinstance(values, Mapping) or not all(isinstance(head, str) and _stored_number(value)
+        if not isinstance(values, Mapping) or not all(isinstance(head, str) and kept_number(value)
                                                       for head, value in values.items()):
             return None
         part["values"] = {head: math.nan if value is None else float(value) for head, value in values.items()}
     return record if any(map(math.isfinite, record["values"].values())) else {}
-
-
-def _stored_number(value: object) -> bool:
-    """Whether ``value`` is a value a run keeps: a number, or None for a NaN."""
-    return value is None or isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def held_out_rows(summary: Mapping[str, Any], explained: bool = True) -> list[tuple[str, str]]:
