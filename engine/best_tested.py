@@ -124,6 +124,7 @@ def _measure(config: SearchConfig, arch: str, epochs: int, run: Path, data_dir: 
     given = data_dir or (config.data_dir and config.path(config.data_dir))  # read from where the search started
     with stored_options():  # the run's options, read as its resume reads them: past a bound added since, said so
         measured = train_architecture(config.space, arch, dataset=config.dataset or "cifar10", epochs=epochs,
-                                      data_dir=given, device=chosen_device, run_dir=run, **options)
+                                      data_dir=given, device=chosen_device, run_dir=run,
+                                      workdir=config.workdir, **options)  # image_dir=DIR read as the search read it
     return {"val_accuracy": measured["val_accuracy"], "test_accuracy": measured["test_accuracy"],
             "from_checkpoint": measured["start_epoch"] == epochs, "device": measured["device"]}

@@ -21,12 +21,15 @@ from .types import Arch
 
 def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str = "cifar10", epochs: int = 1,
                        data_dir: str | os.PathLike | None = None, device: str = "auto",
-                       run_dir: str | os.PathLike | None = None, **options: Any) -> dict[str, Any]:
+                       run_dir: str | os.PathLike | None = None, workdir: str | None = None,
+                       **options: Any) -> dict[str, Any]:
     """Train one architecture and return what was measured (what ``nasloop train`` prints).
 
     ``space`` is a search space or its registered name; ``arch`` an architecture or its string.
     ``options`` are :class:`TrainingEvaluator`'s (batch_size, lr, ...) and, when ``space`` is a
-    name, the space's own (NB201's channels, cells).
+    name, the space's own (NB201's channels, cells). ``workdir``: the folder a relative name among them
+    (``image_dir``) is read from, where not the current one: ``nasloop test`` of a run gives the folder the run
+    was started in, as its resume reads them.
     """
     options, space_options = route_options(options, TrainingEvaluator, SEARCH_SPACES.get(space)
                                            if isinstance(space, str) else type(space))
@@ -39,7 +42,7 @@ def train_architecture(space: SearchSpace | str, arch: Arch | str, dataset: str 
     check_data_dir(data_dir)  # '' trained on the default folder's data, unseen
     run_dir = checked_folder("run_dir", run_dir)  # 3 wrote checkpoints into ./3; '' none, unseen
     context = RunContext(dataset=dataset, data_dir=str(data_dir) if data_dir else None,
-                         run_dir=str(run_dir) if run_dir else None)
+                         run_dir=str(run_dir) if run_dir else None, workdir=workdir)
     evaluator = construct("evaluator", "train", TrainingEvaluator, space, wiring={"context": context},
                           epochs=epochs, device=device, **options)
     if evaluator.replicates != 1:  # this command trains and reports one network: replicates would be ignored
