@@ -1,8 +1,6 @@
 """A study whose budget is no longer than a method's random start says so, as ``nasloop search`` does."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from nasloop.engine.cli import main
@@ -25,18 +23,20 @@ def test_a_budget_within_the_random_start_is_said_before_the_runs_and_in_the_rep
 
 
 def test_a_study_of_a_plugin_strategy_is_reported_without_loading_it(tmp_path: Path, data_dir: Path,
-                                                                     capsys) -> None:
+                                                                     fresh_nasloop) -> None:
     """'report' loads a study's plugins only for a space they register, so a plugin's strategy is unknown there:
-    the note looks strategies up, and must leave itself out rather than fail the report."""
+    the note looks strategies up, and must leave itself out rather than fail the report. Each command runs in this
+    process as a process of its own would (fresh_nasloop): the report meets no strategy the compare loaded."""
     (tmp_path / "evo_again.py").write_text(
         "from nasloop.engine.registry import register_strategy\n"
         "from nasloop.strategies.evolution import RegularizedEvolution\n"
         "register_strategy('evo-again')(type('EvoAgain', (RegularizedEvolution,), {}))\n")
     study = tmp_path / "study"
-    assert main(["--plugin", str(tmp_path / "evo_again.py"), "compare", "--methods", "evo-again", "--seeds", "1",
-                 "--budget", "3", "--out", str(study), "--data-dir", str(data_dir), "--quiet"]) == 0
-    assert "evo-again draws its first 50" in capsys.readouterr().err
-    told = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "report", str(study)], capture_output=True,
-                          text=True, timeout=300)  # a process of its own, where the plugin is not loaded
+    compared = fresh_nasloop(["--plugin", str(tmp_path / "evo_again.py"), "compare", "--methods", "evo-again",
+                              "--seeds", "1", "--budget", "3", "--out", str(study), "--data-dir", str(data_dir),
+                              "--quiet"])
+    assert compared.returncode == 0, compared.stderr
+    assert "evo-again draws its first 50" in compared.stderr
+    told = fresh_nasloop(["report", str(study)])  # as a process of its own, where the plugin is not loaded
     assert told.returncode == 0, told.stderr
 
