@@ -11,7 +11,7 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
-def test_readme_python_examples_run(tmp_path, data_dir):
+def test_readme_python_examples_run(tmp_path, data_dir, script_in_process):
     api, context, space, _, proxy, _ = BLOCKS  # the fourth, a benchmark of the chain's: test_user_benchmark_e7;
     # the sixth, a user's strategy, predictor and evaluator: test_user_plugins_e12
     api = api.replace('"../shared/data"', repr(str(data_dir)))
@@ -40,9 +40,13 @@ def test_readme_python_examples_run(tmp_path, data_dir):
         "row, = score_architectures(space, [cell], ['weight_count_sq', 'params'], data_dir=%r)" % str(data_dir),
         "assert row['scores']['weight_count_sq'] > 0",
     ])
-    for code in (api, context, check_space, check_proxy):
-        out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    for name, code in (("api", api), ("context", context), ("space", check_space)):
+        (tmp_path / f"readme_{name}.py").write_text(code)  # run as Python runs a script, in this process
+        out = script_in_process(tmp_path / f"readme_{name}.py", [], cwd=tmp_path)
         assert out.returncode == 0, out.stderr
+    # a process of its own: the tests drop a space a script registered, not a proxy
+    out = subprocess.run([sys.executable, "-c", check_proxy], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
     assert (tmp_path / "runs" / "api" / "nasloop.sqlite").is_file()
 
 

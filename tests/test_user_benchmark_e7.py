@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -157,9 +155,10 @@ def test_a_benchmark_listing_cells_of_another_space_is_named_before_any_fit(tmp_
             "that changes them") in error
 
 
-def test_the_readmes_formula_benchmark_answers_a_search_of_the_readmes_chain(tmp_path, data_dir):
+def test_the_readmes_formula_benchmark_answers_a_search_of_the_readmes_chain(tmp_path, data_dir, fresh_nasloop):
     """The README's benchmark computed from no file, in a file of its own beside its chain space, run as written
-    with the command a user types: a tabular local search, and predictors evaluate over its cells()."""
+    with the command a user types: a tabular local search, and predictors evaluate over its cells(). Each command
+    runs in this process as a process of its own would (fresh_nasloop: it loads both files anew)."""
     blocks = re.findall(r"```python\n(.*?)```", (Path(__file__).resolve().parents[1] / "README.md").read_text(),
                         flags=re.S)
     space = next(b for b in blocks if "class ChainSpace" in b)
@@ -167,17 +166,15 @@ def test_the_readmes_formula_benchmark_answers_a_search_of_the_readmes_chain(tmp
     assert named in space
     (tmp_path / "chain.py").write_text(space.replace(named, named + '\n    benchmark = "my-formula"'))
     (tmp_path / "formula.py").write_text(next(b for b in blocks if "class Formula" in b))
-    command = [sys.executable, "-m", "nasloop.engine.cli", "--plugin", "formula.py"]
-    found = subprocess.run([*command, "search", "--space", "my-chain", "--strategy", "local", "--budget", "12",
-                            "--data-dir", str(data_dir), "--run-dir", "run", "--json"],
-                           cwd=tmp_path, capture_output=True, text=True)
+    command = ["--plugin", "formula.py"]
+    found = fresh_nasloop([*command, "search", "--space", "my-chain", "--strategy", "local", "--budget", "12",
+                           "--data-dir", str(data_dir), "--run-dir", "run", "--json"], cwd=tmp_path)
     assert found.returncode == 0, found.stderr
     summary = json.loads(found.stdout)
     assert summary["evaluator"] == "tabular" and summary["evaluations"] == 12 and summary["failed"] == 0
     best = summary["best"]
     assert best["metrics"]["val_accuracy"] == sum(b in "01" for b in best["arch"].split("-"))  # its formula
-    ranked = subprocess.run([*command, "predictors", "evaluate", "--space", "my-chain", "--predictor", "gp",
-                             "--train-sizes", "16", "--seeds", "1", "--data-dir", str(data_dir), "--json"],
-                            cwd=tmp_path, capture_output=True, text=True)
+    ranked = fresh_nasloop([*command, "predictors", "evaluate", "--space", "my-chain", "--predictor", "gp",
+                            "--train-sizes", "16", "--seeds", "1", "--data-dir", str(data_dir), "--json"], cwd=tmp_path)
     assert ranked.returncode == 0, ranked.stderr
     assert json.loads(ranked.stdout)[0]["test_size"] == 4 ** 8 - 16  # every other cell it lists

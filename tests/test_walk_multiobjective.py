@@ -2,26 +2,19 @@
 configuration file's reference point."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from nasloop.engine.config import SearchConfig, read_config_file
 from nasloop.engine.errors import ConfigError
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "benchmarks"
 
-
-def test_multi_objective_script_reports_the_budgets_end(tmp_path, data_dir):
-    """``--budget 60`` printed only '@50': the last ten evaluations of every run were never reported."""
-    env = {**os.environ, "NASLOOP_DATA": str(data_dir)}
-    done = subprocess.run([sys.executable, str(SCRIPTS / "multi_objective_nb201.py"), "--methods", "random",
-                           "--costs", "params_m", "--seeds", "1", "--budget", "60", "--out", str(tmp_path / "mo")],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+def test_multi_objective_script_reports_the_budgets_end(benchmark_script, tmp_path, data_dir):
+    """``--budget 60`` printed only '@50': the last ten evaluations of every run were never reported. The script runs
+    in this process (benchmark_script: with one job it starts no worker), as Python runs it."""
+    done = benchmark_script("multi_objective_nb201.py", "--methods", "random", "--costs", "params_m", "--seeds", "1",
+                            "--budget", "60", "--out", str(tmp_path / "mo"), data_dir=data_dir, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     headers = [line for line in done.stdout.splitlines() if line.startswith("| method |")]
     assert len(headers) == 2, done.stdout  # the nadir and the median tables
