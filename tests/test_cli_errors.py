@@ -330,12 +330,12 @@ def test_interrupted_proxy_scoring_says_the_same_command_continues(tmp_path, env
     assert line == f"nasloop proxies: interrupted; the scores so far are in {out}: run the same command to continue"
 
 
-def test_a_plugin_that_registers_nothing_by_the_name_is_named(tmp_path, env):
-    # A process of its own: --plugin loading. The hint said to give --plugin FILE before the command, which the
-    # user had done; now the file is refused
+def test_a_plugin_that_registers_nothing_by_the_name_is_named(tmp_path, settings, fresh_nasloop):
+    # --plugin loading, as a process of its own loads the file (fresh_nasloop). The hint said to give --plugin FILE
+    # before the command, which the user had done; now the file is refused
     (tmp_path / "chain.py").write_text("CHAIN = 1  # forgot @register_search_space\n")  # as it loads
-    line = assert_one_line_error(nasloop(["--plugin", "chain.py", "search", "--space", "my-chain", "--budget", "2",
-                                          "--run-dir", "r"], tmp_path, env),
+    line = assert_one_line_error(fresh_nasloop(["--plugin", "chain.py", "search", "--space", "my-chain", "--budget",
+                                                "2", "--run-dir", "r"], tmp_path, settings),
                                  ["plugin chain.py registers nothing: no register decorator ran"])
     assert "my-chain" not in line and line.endswith("or import it from this one") and "--plugin" not in line.split(
         "plugin chain.py")[1]

@@ -159,11 +159,10 @@ def test_refusals_give_advice_that_fits_the_space(tmp_path, capsys, argv, fragme
 
 
 
-def test_a_crash_in_an_installed_plugin_package_names_its_line_not_nasloops(tmp_path, data_dir):
-    import os
-    import subprocess
-    import sys
-
+def test_a_crash_in_an_installed_plugin_package_names_its_line_not_nasloops(tmp_path, data_dir, monkeypatch,
+                                                                           fresh_nasloop):
+    """The package is found on the import path, as an installed one is; the command runs in this process as a process
+    of its own would (fresh_nasloop: the package's module and its folder on the path go with it)."""
     packages = tmp_path / "lib" / "site-packages"
     packages.mkdir(parents=True)
     (packages / "crashy_package.py").write_text("from nasloop.engine.registry import register_strategy\n"
@@ -173,11 +172,9 @@ def test_a_crash_in_an_installed_plugin_package_names_its_line_not_nasloops(tmp_
                                                 "class Crashy(RandomSearch):\n"
                                                 "    def ask(self, n):\n"
                                                 "        return [path_from(None, None)]\n")
-    env = dict(os.environ, NASLOOP_DATA=str(data_dir),  # the nasloop tested, where PYTHONPATH names it
-               PYTHONPATH=os.pathsep.join(filter(None, [str(packages), os.environ.get("PYTHONPATH")])))
-    out = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "--plugin", "crashy_package", "search",
-                          "--strategy", "crashy-package", "--budget", "4", "--run-dir", str(tmp_path / "run")],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    monkeypatch.syspath_prepend(str(packages))
+    out = fresh_nasloop(["--plugin", "crashy_package", "search", "--strategy", "crashy-package", "--budget", "4",
+                         "--run-dir", str(tmp_path / "run")], tmp_path, {"NASLOOP_DATA": str(data_dir)})
     # raised below nasloop's path_from (in pathlib), called from the package: the package's line is the one to read
     assert out.returncode == 2 and f"strategy crashy-package: ask raised TypeError: expected str, bytes or " \
         f"os.PathLike object, not NoneType (at {packages / 'crashy_package.py'}:8); fix it" in out.stderr, out.stderr
