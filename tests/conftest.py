@@ -237,8 +237,7 @@ def _forget_plugins_under(folder: Path) -> None:
     def module_here(module_name: object) -> bool:
         return written_here(getattr(sys.modules.get(str(module_name)), "__file__", None))
 
-    # by its module, or by the module that registered it: a class made by type() there is in module 'abc'
-    _unregister(lambda obj, by: module_here(getattr(obj, "__module__", "")) or module_here(by))
+    _unregister(lambda obj, by: module_here(getattr(obj, "__module__", "")) or module_here(by))  # type()'s: in 'abc'
     registry.Registry.loaded_plugins[:] = [key for key in registry.Registry.loaded_plugins if not written_here(key)]
     for record in (plugins._LOADED, plugins._DIGESTS):
         for key in [key for key in record if written_here(key)]:
