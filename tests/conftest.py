@@ -33,6 +33,7 @@ import pytest
 from nasloop.engine import registry
 from nasloop.search_spaces.nb201 import importers
 from .benchmark_scripts import parsed_tables_only
+from .plugin_forgetting import PLUGIN_KINDS, a_test_module, forget_plugins_under, forget_registered_by
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NB201_CSV = "nasbench201_all.csv.gz"
@@ -193,10 +194,6 @@ def other_pretrained(pretrained, tmp_path_factory, data_dir):
     return path
 
 
-PLUGIN_KINDS = (registry.SEARCH_SPACES, registry.STRATEGIES, registry.PREDICTORS, registry.EVALUATORS,
-                registry.EXECUTORS, registry.BENCHMARKS)
-
-
 @pytest.fixture(autouse=True)
 def _plugins_registered_in_a_test_stay_in_it():
     """A plugin class a test defines and registers (a strategy that exits, an evaluator returning words) is dropped
@@ -207,75 +204,23 @@ def _plugins_registered_in_a_test_stay_in_it():
     metaclass's ``__new__`` made it), so who registered it tells it: 'adv-digits' stayed, first of the known spaces."""
     before, taken = [set(kind._items) for kind in PLUGIN_KINDS], len(registry.Registry.taken)
     yield
-    by_tests = {id(obj) for obj, module in registry.Registry.taken[taken:] if _a_test_module(module)}
+    by_tests = {id(obj) for obj, module in registry.Registry.taken[taken:] if a_test_module(module)}
     for kind, names in zip(PLUGIN_KINDS, before):
         for name in set(kind._items) - names:
             item = kind._items[name]
-            if _a_test_module(getattr(item, "__module__", "")) or id(item) in by_tests:
+            if a_test_module(getattr(item, "__module__", "")) or id(item) in by_tests:
                 del kind._items[name]
 
-
-def _a_test_module(name: object) -> bool:
-    return str(name).rpartition(".")[2].startswith("test_")
-
-
-def _forget_plugins_under(folder: Path) -> None:
-    """Drop what plugin files under ``folder`` brought into this process: what they registered, the loader's record
-    of them (the plugins an unknown name's message says were loaded), the import path they joined and the modules
-    they imported (a helper module beside a plugin). Afterwards a command loads them as a fresh process would."""
-    from nasloop.engine import plugins
-
-    top = os.path.realpath(folder)
-
-    def written_here(path: str | None) -> bool:
-        """Whether ``path`` is ``folder`` or lies within it."""
-        if path is None or not os.path.isabs(path):
-            return False
-        real = os.path.realpath(path)
-        return real == top or real.startswith(top + os.sep)
-
-    def module_here(module_name: object) -> bool:
-        return written_here(getattr(sys.modules.get(str(module_name)), "__file__", None))
-
-    _unregister(lambda obj, by: module_here(getattr(obj, "__module__", "")) or module_here(by))  # type()'s: in 'abc'
-    registry.Registry.loaded_plugins[:] = [key for key in registry.Registry.loaded_plugins if not written_here(key)]
-    for record in (plugins._LOADED, plugins._DIGESTS):
-        for key in [key for key in record if written_here(key)]:
-            del record[key]
-    plugins._FOLDERS[:] = [path for path in plugins._FOLDERS if not written_here(path)]
-    sys.path[:] = [path for path in sys.path if not written_here(path)]
-    for name in [name for name in sys.modules if module_here(name)]:
-        del sys.modules[name]
-    for module in plugins._LOADED.values():  # a plugin of the same file name loaded before, kept by its test: its
-        sys.modules.setdefault(module.__name__, module)  # name gone, Ray could no longer ship it (as the loader keeps)
-
-
-def _unregister(dropped: Callable[[object, str], bool]) -> None:
-    """Drop from every registry, and from ``Registry.taken``, each object ``dropped(obj, module that registered
-    it)`` picks."""
-    by = {id(obj): module for obj, module in registry.Registry.taken}
-    for kind in PLUGIN_KINDS:
-        for name, item in list(kind._items.items()):
-            if dropped(item, by.get(id(item), "")):
-                del kind._items[name]
-                kind._origins.pop(name, None)
-    registry.Registry.taken[:] = [(obj, module) for obj, module in registry.Registry.taken if not dropped(obj, module)]
-
-
-def _forget_registered_by(module: str) -> None:
-    """Drop what the code of ``module`` registered (a script run as ``__main__`` in this process: the example
-    plugin's space, a reference script's predictor), which a fresh process running the script would not keep."""
-    _unregister(lambda obj, by: by == module or getattr(obj, "__module__", None) == module)
 
 
 @pytest.fixture
 def own_plugin_files(tmp_path: Path) -> Iterator[None]:
     """What the plugin files a test writes in its own folder registered, as it loaded them, is dropped after it (see
-    :func:`_forget_plugins_under`): the conftest keeps a plugin file's classes (its module is imported once), so
+    :func:`forget_plugins_under`): the conftest keeps a plugin file's classes (its module is imported once), so
     'c-widths-NAME' led the list of known spaces for every later test of the worker. No other test loads these
     files again: each test's folder is its own."""
     yield
-    _forget_plugins_under(tmp_path)
+    forget_plugins_under(tmp_path)
 
 
 def _exit_status(code: object) -> int:
@@ -346,7 +291,7 @@ def nasloop_in_process(monkeypatch, capfd) -> NasloopRun:
 @pytest.fixture
 def fresh_nasloop(monkeypatch, capfd, tmp_path) -> NasloopRun:
     """``nasloop ARGS`` run in this process (see :func:`nasloop_in_process`), each command loading the plugin files
-    of the test's folder as a process of its own would (see :func:`_forget_plugins_under`): for tests of what a
+    of the test's folder as a process of its own would (see :func:`forget_plugins_under`): for tests of what a
     second command does with a plugin the first one loaded and recorded, which started a fresh Python for each."""
 
     def run(args: Sequence[str], cwd: Path | None = None,
@@ -356,7 +301,7 @@ def fresh_nasloop(monkeypatch, capfd, tmp_path) -> NasloopRun:
         try:
             return _in_process(monkeypatch, capfd, lambda: main(list(args)), ["nasloop", *args], cwd, env)
         finally:
-            _forget_plugins_under(tmp_path)
+            forget_plugins_under(tmp_path)
 
     return run
 
@@ -381,7 +326,7 @@ def script_in_process(monkeypatch, capfd) -> ScriptRun:
         try:
             return _in_process(monkeypatch, capfd, as_main, [sys.executable, str(path), *args], cwd, env)
         finally:
-            _forget_registered_by("__main__")
+            forget_registered_by("__main__")
 
     return run
 

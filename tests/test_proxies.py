@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import math
 import pickle
-from typing import Iterator
 
 import numpy as np
 import pytest
@@ -42,12 +41,10 @@ def conv_layers(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> 
 
 
 @pytest.fixture
-def user_proxy() -> Iterator[None]:
-    """``conv_layers`` registered by its decorator for one test, then dropped (the conftest leaves proxies alone):
-    registered as this file was imported, it was in every listing of proxies of the worker's other tests."""
+def user_proxy() -> None:
+    """``conv_layers`` registered by its decorator for one test, which the conftest drops after it: registered as
+    this file was imported, it was in every listing of proxies of the worker's other tests."""
     register_proxy("test_conv_layers", needs_data=False)(conv_layers)
-    yield
-    PROXIES._items.pop("test_conv_layers")
 
 
 def test_every_proxy_is_finite_on_real_networks_and_images(data_dir):

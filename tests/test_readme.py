@@ -3,8 +3,6 @@ what CI runs, and its links to its own sections lead somewhere."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
@@ -40,13 +38,10 @@ def test_readme_python_examples_run(tmp_path, data_dir, script_in_process):
         "row, = score_architectures(space, [cell], ['weight_count_sq', 'params'], data_dir=%r)" % str(data_dir),
         "assert row['scores']['weight_count_sq'] > 0",
     ])
-    for name, code in (("api", api), ("context", context), ("space", check_space)):
-        (tmp_path / f"readme_{name}.py").write_text(code)  # run as Python runs a script, in this process
-        out = script_in_process(tmp_path / f"readme_{name}.py", [], cwd=tmp_path)
+    for name, code in (("api", api), ("context", context), ("space", check_space), ("proxy", check_proxy)):
+        (tmp_path / f"readme_{name}.py").write_text(code)  # run as Python runs a script, in this process: what it
+        out = script_in_process(tmp_path / f"readme_{name}.py", [], cwd=tmp_path)  # registered is dropped after it
         assert out.returncode == 0, out.stderr
-    # a process of its own: the tests drop a space a script registered, not a proxy
-    out = subprocess.run([sys.executable, "-c", check_proxy], cwd=tmp_path, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
     assert (tmp_path / "runs" / "api" / "nasloop.sqlite").is_file()
 
 
