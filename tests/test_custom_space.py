@@ -5,6 +5,7 @@ The space is ``examples/custom_space.py`` (a macro CNN of stages), used at a sma
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -31,6 +33,8 @@ from nasloop.predictors.vocabulary import VOCABULARY
 from nasloop.search_spaces.base import EnumerableSpace, SearchSpace
 from nasloop.search_spaces.nb201 import NB201Space
 from nasloop.strategies.predictor_topk import POOL_SIZE, POOL_SIZE_BUILDING, PredictorTopK
+
+from .plugin_forgetting import forget_plugins_under
 
 EXAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "custom_space.py")
 SMALL = {"stages": 2}
@@ -71,30 +75,43 @@ def test_short_real_training_runs_on_it(tmp_path, data_dir):
     assert 0 <= summary["best"]["metrics"]["val_accuracy"] <= 100
 
 
-def test_the_cli_loads_the_file_and_a_resume_loads_it_again(tmp_path, data_dir, nasloop_in_process):
-    # each load in a process of its own, where no earlier test had registered the space; the refusal runs here
-    listed = nasloop("--plugin", EXAMPLE, "spaces", cwd=tmp_path, data_dir=data_dir)
+@pytest.fixture
+def example_unloaded() -> Iterator[Callable[[], None]]:
+    """``forget()``: this process drops ``examples/custom_space.py`` (its space, the loader's record of it, its module),
+    as before the test and after it: a command then loads the file as a fresh process would, and a copy of it loaded
+    next is not refused as 'macro-cnn' registered twice (this module's other tests loaded the example)."""
+    forget = functools.partial(forget_plugins_under, Path(EXAMPLE))
+    forget()
+    yield forget
+    forget()
+
+
+def test_the_cli_loads_the_file_and_a_resume_loads_it_again(tmp_path, data_dir, fresh_nasloop, example_unloaded):
+    # each command loads the plugin files as a process of its own would: fresh_nasloop forgets the test folder's after
+    # each, example_unloaded the example's
+    data = {"NASLOOP_DATA": str(data_dir)}
+    listed = fresh_nasloop(["--plugin", EXAMPLE, "spaces"], tmp_path, data)
     assert listed.returncode == 0 and "macro-cnn" in listed.stdout
+    example_unloaded()
     (tmp_path / "my_space.py").write_text(Path(EXAMPLE).read_text())
-    first = nasloop("--plugin", "my_space.py", "search", "--space", "macro-cnn", "--evaluator", "proxy", "--proxies",
-                    "params", "--space-opt", "stages=2", "--budget", "3", "--run-dir", "r", "--quiet", "--json",
-                    cwd=tmp_path, data_dir=data_dir)
+    first = fresh_nasloop(["--plugin", "my_space.py", "search", "--space", "macro-cnn", "--evaluator", "proxy",
+                           "--proxies", "params", "--space-opt", "stages=2", "--budget", "3", "--run-dir", "r",
+                           "--quiet", "--json"], tmp_path, data)
     assert first.returncode == 0, first.stderr
     (tmp_path / "elsewhere").mkdir()
-    more = nasloop("search", "--resume", "../r", "--budget", "5", "--quiet", "--json", cwd=tmp_path / "elsewhere",
-                   data_dir=data_dir)
+    more = fresh_nasloop(["search", "--resume", "../r", "--budget", "5", "--quiet", "--json"], tmp_path / "elsewhere",
+                         data)
     assert more.returncode == 0, more.stderr  # no --plugin: the run remembers it, named from where it started
     assert '"evaluations": 5' in more.stdout
     (tmp_path / "my_space.py").rename(tmp_path / "moved.py")
-    gone = nasloop_in_process(["search", "--resume", "r", "--budget", "6", "--quiet"], tmp_path,
-                              {"NASLOOP_DATA": str(data_dir)})
+    gone = fresh_nasloop(["search", "--resume", "r", "--budget", "6", "--quiet"], tmp_path, data)
     assert gone.returncode == 2 and gone.stderr.count("\n") == 1
     assert f"was started with the plugin file {tmp_path / 'my_space.py'}, which no longer exists; put it back" \
         in gone.stderr and "or give where it is now: nasloop --plugin NEW/my_space.py search --resume r" in gone.stderr
     (tmp_path / "moved").mkdir()
-    (tmp_path / "moved.py").rename(tmp_path / "moved" / "my_space.py")  # a process: the file loads anew
-    found = nasloop("--plugin", "moved/my_space.py", "search", "--resume", "r", "--budget", "6", "--quiet", "--json",
-                    cwd=tmp_path, data_dir=data_dir)
+    (tmp_path / "moved.py").rename(tmp_path / "moved" / "my_space.py")  # the file loads anew from its new place
+    found = fresh_nasloop(["--plugin", "moved/my_space.py", "search", "--resume", "r", "--budget", "6", "--quiet",
+                           "--json"], tmp_path, data)
     assert found.returncode == 0 and '"evaluations": 6' in found.stdout, found.stderr
     with RunStore.in_run_dir(tmp_path / "r", readonly=True) as store:  # its new place, for the next resume
         assert store.get_meta("config")["plugins"] == [str(tmp_path / "moved" / "my_space.py")]
