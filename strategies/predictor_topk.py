@@ -84,6 +84,7 @@ class PredictorTopK(PredictorGuidedStrategy):
         self._enumerate_limit = (0 if building else ENUMERATE_LIMIT) if enumerate_limit is None else enumerate_limit
         self._all: list[Arch] | None = None  # the enumerated space, built on first use
         self._all_keys: list[str] = []
+        self._tie_seed = seed  # with the round's number, the order of exact ties (:meth:`_ranking`)
 
     @staticmethod
     def _check_explore(explore: float, batch_size: Any) -> float:
@@ -115,7 +116,7 @@ class PredictorTopK(PredictorGuidedStrategy):
         n_explore = self._exploration_count(k)
         n_local = min(self.local, k - n_explore)
         mean, std = checked_prediction(self.predictor, candidates)
-        order = np.argsort(-np.asarray(mean, dtype=np.float64), kind="stable")
+        order = self._ranking(candidates, np.asarray(mean, dtype=np.float64))
         picks = self._distinct_functions(candidates, order, k - n_explore - n_local)
         taken = {self.space.hash(a) for a in picks}
         if n_local:  # the predicted best next to the incumbents: a near miss of the optimum gets its turn
@@ -129,6 +130,26 @@ class PredictorTopK(PredictorGuidedStrategy):
         if n_explore:
             picks += self._exploration_picks(candidates, np.asarray(std, dtype=np.float64), taken, n_explore)
         return picks
+
+    def _ranking(self, candidates: list[Arch], mean: np.ndarray) -> np.ndarray:
+        """Indices of ``candidates``, best predicted ``mean`` first; exact ties of different functions at random.
+
+        A predictor fitted on targets all equal (every first result a diverged 10%) predicts one constant: ranked in
+        enumeration order, every round then took the first cells listed, NB201's ``none``-heavy ones. The order of
+        such ties is drawn per function from a generator of the seed and the round, so ``self.rng``'s stream, and
+        every ranking without ties, is as before; equivalent cells (tied by a predictor that reads them through
+        ``space.canonical``) share a draw and keep their listed order, so the first listed still stands for them.
+        """
+        _, group, counts = np.unique(mean, return_inverse=True, return_counts=True)
+        tied = np.flatnonzero(counts[group] > 1)
+        if not len(tied):
+            return np.argsort(-mean, kind="stable")
+        functions = [self.space.functional_hash(candidates[i]) for i in tied]
+        distinct = list(dict.fromkeys(functions))
+        draw = dict(zip(distinct, np.random.default_rng([self._tie_seed, self.rounds]).random(len(distinct))))
+        key = np.zeros(len(candidates))
+        key[tied] = [draw[f] for f in functions]
+        return np.lexsort((key, -mean))
 
     def _exploration_picks(self, candidates: list[Arch], candidate_std: np.ndarray, taken: set[str],
                            count: int) -> list[Arch]:
