@@ -27,14 +27,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.options import NonNegativeFloat, PositiveInt, Range
+from ..engine.options import PositiveInt, Range
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor, single_thread
 from .recent import Recent, memo_limit
 from .saved_state import pack_torch, unpack_torch
-from .sizes import EmbeddingWidth, PretrainSamples, Steps, UpdateSteps
+from .sizes import EmbeddingWidth, Power, PretrainSamples, Steps, UpdateSteps
 
 if TYPE_CHECKING:  # torch is imported on the first fit
     import torch
@@ -170,7 +170,7 @@ class EmProxPredictor(Predictor):
     # the seed, dim, pre-training and canonical shape the encoder (its tokenizer comes from the seed's sample)
     state_free_options = ("k", "power", "finetune_steps", "finetune_weight", "finetune_loss")
 
-    def __init__(self, space: SearchSpace, seed: int = 0, k: PositiveInt = 20, power: NonNegativeFloat = 2.0,
+    def __init__(self, space: SearchSpace, seed: int = 0, k: PositiveInt = 20, power: Power = 2.0,
                  dim: EmbeddingWidth = 32, pretrain_samples: PretrainSamples = 3000,
                  pretrain_epochs: Steps = 20, finetune_steps: UpdateSteps = 200,
                  finetune_weight: Annotated[float, Range(0, 1)] = 1.0, finetune_loss: Literal["knn", "head"] = "knn",

@@ -3,8 +3,9 @@ its optimiser's factors: option types, so a value no machine holds or finishes i
 one line naming the option and its range, as a strategy's counts are (:mod:`nasloop.strategies.counts`). Without
 them, ``--predictor-opt hidden=1000000000000`` (FLAN), ``members=1000000000000`` (MLP) or ``dim=1000000000000``
 (EmProx) ended in "unexpected RuntimeError ... can't allocate memory", ``lr=1e300`` in an unexpected overflow inside
-Adam, and ``ensemble``, ``steps``, ``time_steps``, the forest's ``trees`` or EmProx's ``pretrain_samples`` of 10**12
-fitted until interrupted. Each bound is far above a published or default value.
+Adam, EmProx's ``power=1e300`` in numpy's RuntimeWarnings before the refusal of the NaN it predicted, and
+``ensemble``, ``steps``, ``time_steps``, the forest's ``trees`` or EmProx's ``pretrain_samples`` of 10**12 fitted until
+interrupted. Each bound is far above a published or default value.
 A new run's bound: a stored run resumes with the value it ran with (``Range.high_for_new_runs``)."""
 from __future__ import annotations
 
@@ -58,3 +59,10 @@ OptimiserFactor = Annotated[float, Range(0, 1e30)]
 """A learning rate or weight decay: torch applies it as a float32 factor, which 1e300 overflows."""
 PositiveOptimiserFactor = Annotated[float, Range(0, 1e30, low_open=True)]
 """The MLP's ``lr``, above 0."""
+
+MAX_POWER = 32
+"""EmProx's ``power`` (default 2; the README's measurements tried 1 to 4), the exponent of its inverse-distance weights
+``1 / (d + 1e-6) ** power``: at 32 a neighbour at distance 0 weighs 1e192 and one at the largest distance its
+tanh-bounded embeddings allow (128 at ``dim`` 4,096) 1e-67, both finite; past 51 the first overflows, and
+``power=1e300`` printed numpy's RuntimeWarnings before the run stopped on the NaN means it predicted."""
+Power = Annotated[float, Range(0, MAX_POWER, high_for_new_runs=True)]

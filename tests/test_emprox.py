@@ -105,7 +105,7 @@ def test_state_dict_round_trip_keeps_the_tuned_encoder_and_later_updates(fitted,
 
 @pytest.mark.parametrize("options,problem", [
     ({"k": 0}, "k must be an integer >= 1, got 0"),
-    ({"power": -1.0}, "power must be a number >= 0, got -1.0"),
+    ({"power": -1.0}, "power must be a number >= 0 and <= 32, got -1.0"),
     ({"finetune_weight": 2.0}, "finetune_weight must be a number >= 0 and <= 1, got 2.0"),
     ({"finetune_loss": "hinge"}, "finetune_loss must be one of knn, head, got 'hinge'"),
     ({"canonical": "no"}, "option canonical must be true or false, got 'no'"),
