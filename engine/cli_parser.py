@@ -23,11 +23,21 @@ CONFIG_FLAGS = ("space", "dataset", "strategy", "predictor", "evaluator", "execu
 OPTION_FLAGS = ("space", "strategy", "predictor", "evaluator", "executor")
 
 
-class _AliasedStore(argparse._StoreAction):
+class _AliasedStore(argparse.Action):
     """A flag's value, stored as argparse stores it; a flag given twice with two values is refused, naming both,
     whether under one spelling (``--budget 5 --budget 10``) or two (``--epochs 1 --fidelity 12``): argparse keeps the
     last, so the search would spend a budget or train epochs the user had not meant, unseen. The same value twice
-    is accepted. Repeatable flags (``--space-opt``) append, and never reach here."""
+    is accepted. Repeatable flags (``--space-opt``) append, and never reach here. Built on the public ``Action``,
+    with the checks of argparse's store action (private ``_StoreAction``, which a Python release may change)."""
+
+    def __init__(self, option_strings: list[str], dest: str, nargs: int | str | None = None, const: Any = None,
+                 **kwargs: Any) -> None:
+        if nargs == 0:  # argparse's own words for a store action
+            raise ValueError("nargs for store actions must be != 0; if you have nothing to store, actions such as "
+                             "store true or store const may be more appropriate")
+        if const is not None and nargs != argparse.OPTIONAL:
+            raise ValueError(f"nargs must be {argparse.OPTIONAL!r} to supply const")
+        super().__init__(option_strings, dest, nargs=nargs, const=const, **kwargs)
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
@@ -42,7 +52,7 @@ class _AliasedStore(argparse._StoreAction):
             given[self.dest] = (option_string, values)
             if option_string != self.option_strings[0]:  # an alias: see as_typed
                 namespace.__dict__.setdefault(TYPED, {})[self.option_strings[0]] = (option_string, _shown(values))
-        super().__call__(parser, namespace, values, option_string)
+        setattr(namespace, self.dest, values)
 
 
 _COUNTERPARTS = {"--evaluator-opt": "--train-opt", "--train-opt": "--evaluator-opt", "--fidelity": "--epochs",
