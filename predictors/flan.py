@@ -53,7 +53,7 @@ from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens,
                             file_tokens, load_pretrained)
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss, target_map
-from .flan_weights import check_recorded_shape, fitted_weights, saved_maps
+from .flan_weights import check_recorded_shape, fitted_weights, saved_maps, started_weights
 from .vocabulary import Vocabulary
 
 LOSSES = ("hinge", "mse")
@@ -239,11 +239,12 @@ class FlanPredictor(Predictor, FlanPretraining):
         self._train(archs, y, self.steps or self.auto_steps(len(archs)), self.lr)
 
     def _load_start(self, width: int) -> None:
-        """Start every member from a pretrained one (member i from the file's i mod its count)."""
+        """Start every member from a pretrained one (member i from the file's i mod its count, with a head of its
+        own past that count: :func:`.flan_weights.started_weights`)."""
         check_start_features(self._start, self.pretrained, width, self.supplementary_names, 0, self.space.name)
         saved = self._start["members"]
         for index, member in enumerate(self._members):
-            member.load_state_dict(fitted_weights(member.state_dict(), saved[index % len(saved)], self.pretrained))
+            member.load_state_dict(started_weights(member.state_dict(), saved, index, self.pretrained))
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
         unknown = any(t not in self.vocab for t in self._tokens(new_archs))

@@ -31,6 +31,17 @@ def fitted_weights(weights: dict[str, torch.Tensor], saved: dict[str, torch.Tens
     return weights
 
 
+def started_weights(weights: dict[str, torch.Tensor], members: list[dict[str, torch.Tensor]], index: int,
+                    pretrained: str | None) -> dict[str, torch.Tensor]:
+    """Member ``index``'s start from a pretrained file's ``members``: the file's member ``index`` modulo their count
+    written into ``weights`` (the member's fresh ones, of its own seed). A member past the file's count keeps its own
+    fresh ``head`` and reads the graphs with the file's weights: started whole from the same file member as member
+    ``index - count``, the two fitted alike and agreed, so the ensemble's spread was that of the file's count."""
+    fresh = {key: value.clone() for key, value in weights.items() if key.startswith("head.")}
+    started = fitted_weights(weights, members[index % len(members)], pretrained)
+    return {**started, **fresh} if index >= len(members) else started
+
+
 def check_recorded_shape(start: dict[str, Any], pretrained: str | None) -> None:
     """A pretrained file's recorded options (``shape``: op_dim, hidden, time_steps) against its own weights, before
     they are compared with this FLAN's: a file edited by hand (version 1 has no checksum) recording hidden 50 over
