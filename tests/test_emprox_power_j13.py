@@ -22,7 +22,7 @@ def test_a_power_past_the_bound_is_refused_in_one_line_before_the_run(nasloop_in
 
 
 def test_the_largest_power_predicts_finite_means_at_distance_zero(nb201_split):
-    """At the bound (``sizes.MAX_POWER``) a cell's own embedding (distance 0) weighs 1e192: finite, with no overflow anywhere."""
+    """At the bound (``sizes.MAX_POWER``) a cell's own embedding (distance 0) weighs 1e192: finite, no overflow."""
     space, (train, y), (test, _) = nb201_split(8, 200)
     predictor = EmProxPredictor(space, seed=0, power=32, k=4, **SMALL).fit(train, y)
     with np.errstate(all="raise"):

@@ -23,7 +23,8 @@ def test_the_store_action_subclasses_no_private_argparse_class():
     action = store_action(search_parser(), "--j13-flag")
     mro = type(action).__mro__
     below_action = mro[:mro.index(argparse.Action)]  # argparse's own bases of Action are its business
-    assert [cls.__qualname__ for cls in below_action if cls.__module__ == "argparse"] == []  # argparse._StoreAction is no API: a Python release may rename or reshape it
+    # argparse._StoreAction is no API: a Python release may rename or reshape it
+    assert [cls.__qualname__ for cls in below_action if cls.__module__ == "argparse"] == []
 
 
 def test_it_stores_the_typed_value_and_refuses_two_values_in_one_line(capsys):
