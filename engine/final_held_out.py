@@ -57,13 +57,22 @@ class FinalHeldOut:
     there, none where the table has no result) where one is set, else as the runs stored them at ``searched``;
     ``why``: the line a report gives for a lower fidelity it could not look up ('' where nothing needs saying);
     ``objective``: the metric the runs searched, where the table holds it at ``fidelity`` too (its column beside the
-    held-out ones; None: none)."""
+    held-out ones; None: none); ``objective_only``: the table holds that objective at ``fidelity`` but not the
+    held-out metric (NB101's 108-epoch validation accuracy, no test one), so the held-out column stays as the runs
+    stored it (``why`` says so) while the objective's is looked up: left out with the held-out one, NB101's final
+    validation accuracy took an ad hoc lookup."""
 
     searched: int | None = None
     fidelity: int | None = None
     lookup: Callable[[str], Mapping[str, float]] | None = None
     why: str = ""
     objective: str | None = None
+    objective_only: bool = False
+
+    @property
+    def held_out_looked_up(self) -> bool:
+        """Whether the held-out metric is read at ``fidelity`` (two held-out columns), not as the runs stored it."""
+        return self.lookup is not None and not self.objective_only
 
 
 def held_out_metric(objective: str) -> str | None:
@@ -100,7 +109,8 @@ def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the run
         return FinalHeldOut(searched, why=kept + f"its table's final fidelity could not be read ({exc}).")
     if final is None or final <= searched:
         return FinalHeldOut(searched)
-    if declared is not None and metric not in declared:  # a table of validation values alone
+    held = objective if objective and (declared is None or objective in declared) else None
+    if declared is not None and metric not in declared and held is None:  # nothing of the table's to look up
         return FinalHeldOut(searched, why=kept + f"the table holds no {metric} at its final fidelity {final}.")
 
     @lru_cache(maxsize=None)  # the held-out and the objective of one architecture: one query
@@ -113,7 +123,9 @@ def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the run
             return {}
         return result.metrics if result.ok else {}
 
-    held = objective if objective and (declared is None or objective in declared) else None
+    if declared is not None and metric not in declared:  # a table of validation values alone: the objective's
+        return FinalHeldOut(searched, final, lookup, kept + f"the table holds no {metric} at its final fidelity "
+                            f"{final}.", held, objective_only=True)
     return FinalHeldOut(searched, final, lookup, objective=held)
 
 
@@ -136,7 +148,7 @@ def held_out_values(held: FinalHeldOut, arch: str | None, metrics: Mapping[str, 
     fidelity where they are of this architecture, metric and fidelity, rather than looked up again."""
     value = metrics.get(metric) if arch is not None and metric else None
     stored = math.nan if value is None else float(value)
-    if held.lookup is None:
+    if not held.held_out_looked_up:
         return [stored]
     if arch is None or not metric:
         return [math.nan, stored]
@@ -194,7 +206,7 @@ def held_out_heads(held: FinalHeldOut, within: str = "") -> list[str]:
     """The held-out columns' heads (before the unit): the final fidelity's, then the searched one's, where the study
     looks the first up; else the one column as the runs stored it. ``within`` says where the architecture was chosen
     where it is not the columns beside them ('in own 12000 s': each run's own time budget)."""
-    if held.lookup is None:
+    if not held.held_out_looked_up:
         return [f"held-out of chosen{within}"]
     return [f"held-out of chosen{within} at fidelity {held.fidelity}",
             f"held-out of chosen{within} at searched fidelity {held.searched}"]
@@ -214,11 +226,12 @@ def held_out_note(held: FinalHeldOut, whose: str = "each run") -> str:
     ('the run' in one run's report)."""
     said = (f"Held-out of chosen: the held-out metric of the architecture {whose} returns after the budget (its best "
             "by the objective).")
-    if held.lookup is None:
-        return f"{said} {held.why}".strip()
     beside = (f" {held.objective} of chosen at fidelity {held.fidelity}: the metric {whose} searched, of the same "
               "architecture, looked up at the final fidelity too (not held out: the metric it was chosen by, at "
-              "another fidelity), which such a protocol reports beside the held-out one." if held.objective else "")
+              "another fidelity), which such a protocol reports beside the held-out one."
+              if held.lookup is not None and held.objective else "")
+    if not held.held_out_looked_up:
+        return f"{said} {held.why}".strip() + beside
     return (f"{said} At fidelity {held.fidelity}: looked up in the benchmark's table at its final fidelity (no "
             "training), the value a protocol that searches a lower fidelity reports; at searched fidelity "
             f"{held.searched}: as {whose} stored it, at the fidelity it searched.{beside}")

@@ -361,7 +361,9 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
                if why else "None: no evaluation succeeded.")
     rows = held_out_rows(summary)  # the held-out values as one line, then the note on them
     values = "; ".join(f"{head}: {text}" for head, text in rows if head != "note")
-    held = [f"{values[0].upper()}{values[1:]}.", *(text for head, text in rows if head == "note")] if rows else []
+    if rows and summary["held_out"]["values"]:  # 'Held-out of chosen ...'; a metric's name first stays as it is
+        values = f"{values[0].upper()}{values[1:]}"
+    held = [f"{values}.", *(text for head, text in rows if head == "note")] if rows else []
     md = [f"# {title}", "", facts, "", md_prov, "", f"## {ranked}", "", markdown_table(best) if done else nothing, "",
           *[line for text in held for line in (text, "")], f"![trajectory](figures/{figure.name})", ""]
     md += [f"![Pareto front](figures/{front.name})", ""] if front else []

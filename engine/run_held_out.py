@@ -41,8 +41,10 @@ def run_held_out(config: object, summary: Mapping[str, Any], built: tuple[Search
     ``{"metric", "values": {head: value}}``, the searched metric at the final fidelity in the same shape
     (``objective_at_final``) where it was looked up, and a ``note`` where a final fidelity was looked up or could not
     be (why). None where the run chose no one architecture with a held-out metric: a front (several objectives), an
-    objective with no held-out twin (``params_m``), no success, no value of it (NB101's and NB301's tables hold no
-    test accuracy: every run of theirs read 'held-out of chosen: –', with a note on the final fidelity at 12 epochs).
+    objective with no held-out twin (``params_m``), no success, no finite value of it nor of the objective at the
+    final fidelity (NB301's table holds no test accuracy: every run of its read 'held-out of chosen: –'). Where the
+    objective at the final fidelity is the one finite value (NB101's 108-epoch validation accuracy of a cell searched
+    at 12 epochs, whose table holds no test accuracy), ``values`` is empty and ``objective_at_final`` holds it.
     ``built``: the run's space and context, where the search at hand built them (see
     :func:`.final_held_out.final_held_out`); ``kept``: what the run stored as it ended (:data:`HELD_OUT_KEY`), read
     rather than looked up again."""
@@ -67,15 +69,17 @@ def run_held_out(config: object, summary: Mapping[str, Any], built: tuple[Search
         held = FinalHeldOut(held.searched, why=f"It is at the searched fidelity {held.searched}, as the run stored "
                             f"it: the final fidelity's could not be looked up ({exc}).")
         values = held_out_values(held, best["arch"], best.get("metrics") or {}, metric)
-    if not any(map(math.isfinite, values)):
-        return None
-    record: dict[str, Any] = {"metric": metric, "values": dict(zip(held_out_heads(held), values))}
     head = final_objective_head(held)
     try:
         value = final_objective_value(held, best["arch"], kept)
     except UnreadByPlugin:  # kept without it, as a run whose table had no finite value there keeps it: none
         value = math.nan
-    if head is not None and math.isfinite(value):
+    finite, at_final = any(map(math.isfinite, values)), head is not None and math.isfinite(value)
+    if not finite and not at_final:
+        return None
+    # no finite held-out value (NB101's table holds no test accuracy): the final fidelity's objective alone
+    record: dict[str, Any] = {"metric": metric, "values": dict(zip(held_out_heads(held), values)) if finite else {}}
+    if at_final:
         record["objective_at_final"] = {"metric": held.objective, "values": {head: value}}
     if held.lookup is not None or held.why:  # a run of the final fidelity's lone value needs no word
         record["note"] = held_out_note(held, "the run")
@@ -107,7 +111,8 @@ def keep_held_out(summary: Mapping[str, Any], store: RunStore) -> None:
 
 def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
     """What the run ``kept`` as it ended (:data:`HELD_OUT_KEY`) where it is of ``arch`` and ``metric``, as
-    :func:`run_held_out` gives it (a NaN for the None it is stored as), ``{}`` where none of its values is finite;
+    :func:`run_held_out` gives it (a NaN for the None it is stored as), ``{}`` where none of its values (its
+    held-out ones, its objective's at the final fidelity) is finite;
     None where it kept none of them, or what it holds is not such a record (a store from outside)."""
     if not isinstance(kept, Mapping) or kept.get("arch") != arch or kept.get("metric") != metric:
         return None
@@ -124,7 +129,8 @@ def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
                                                       for head, value in values.items()):
             return None
         part["values"] = {head: math.nan if value is None else float(value) for head, value in values.items()}
-    return record if any(map(math.isfinite, record["values"].values())) else {}
+    return record if any(math.isfinite(value) for part in (record, final or {"values": {}})
+                         for value in part["values"].values()) else {}
 
 
 def held_out_rows(summary: Mapping[str, Any], explained: bool = True) -> list[tuple[str, str]]:

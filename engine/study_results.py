@@ -85,7 +85,8 @@ class MethodRuns:
             values = held_out_values(held or FinalHeldOut(), arch, metrics, held_metric, kept)
             final = final_objective_value(held or FinalHeldOut(), arch, kept)
         except UnreadByPlugin as exc:  # the whole report ended on it: the final fidelity's values left out alone
-            values = [math.nan, *held_out_values(FinalHeldOut(), arch, metrics, held_metric)]
+            values = [math.nan] * bool(held and held.held_out_looked_up) + held_out_values(
+                FinalHeldOut(), arch, metrics, held_metric)  # one held-out column (NB101's): the stored one
             final, unread = math.nan, str(exc)
         self.held_out.append(values[0])
         self.searched_held_out.append(values[-1])
