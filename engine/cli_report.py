@@ -29,7 +29,8 @@ def _refuse_foreign_folder(out: Path, reported: Path) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from .report import write_run_report, write_study_report
+    from .report import write_study_report
+    from .run_report import write_run_report
     from .study_results import collect
 
     from .predictor_study import read_grid, read_records, unmeasured

@@ -195,7 +195,7 @@ def test_a_reference_point_nothing_beats_is_named_and_exports_take_any_case(tmp_
 
 def test_run_report_draws_the_front(tmp_path, data_dir):
     from nasloop.engine.pareto_summary import front_texts
-    from nasloop.engine.report import write_run_report
+    from nasloop.engine.run_report import write_run_report
 
     summary = run(tmp_path, "r", data_dir, strategy="random", budget=25, seed=6, objectives=OBJECTIVES)
     paths = write_run_report(Path(summary["run_dir"]), tmp_path / "report", command=["nasloop", "report"])
@@ -360,7 +360,7 @@ def test_show_gives_a_fronts_values_to_the_digits_that_tell_members_apart(tmp_pa
             assert float(text) == pytest.approx(member["metrics"][name], rel=1e-3)
             shown.setdefault(text, set()).add(member["metrics"][name])
         assert all(len(values) == 1 for values in shown.values()), (name, shown)
-    from nasloop.engine.report import _pareto_section  # the report's front table gives the same digits
+    from nasloop.engine.run_report import _pareto_section  # the report's front table gives the same digits
 
     rows = _pareto_section(summary)[1][1]
     assert [row[3] for row in rows] == [next(line for line in lines if f" trial {m['trial']} " in line)

@@ -14,7 +14,7 @@ import pytest
 
 from nasloop.engine.cli import main
 from nasloop.engine.errors import DataError
-from nasloop.engine.report import summarize
+from nasloop.engine.search import summarize
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def test_a_run_without_a_success_draws_no_objective_scale(tmp_path: Path, data_d
 
 def test_a_run_reports_tables_align_their_words_left(tmp_path: Path, data_dir: Path) -> None:
     """Architectures and failure reasons were right-aligned in report.md, as if numbers."""
-    from nasloop.engine.report import write_run_report
+    from nasloop.engine.run_report import write_run_report
 
     summary = search(SearchConfig(space="nb101", space_options={"table_only": False}, strategy="random",
                                   budget=20, seed=0, data_dir=str(data_dir), run_dir=str(tmp_path / "run")))
