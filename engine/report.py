@@ -207,9 +207,9 @@ def study_notes(results: StudyResults) -> list[str]:
     return notes + results.unread
 
 
-TEXT_COLUMNS = ("architecture", "reason")
+TEXT_COLUMNS = ("architecture", "reason", "weights")
 """Columns of words, left-aligned like the first: right-aligned as numbers, a report's architectures and failure
-reasons were pushed against the next column, ragged at their start."""
+reasons (and nasloop test's checkpoint or trained again) were pushed against the next column, ragged at their start."""
 
 
 def markdown_table(table: Table) -> str:

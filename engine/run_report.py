@@ -1,5 +1,5 @@
 """``nasloop report RUN``: one run's report, ``report.md`` and ``report.html``: its trajectory (and Pareto front),
-its best architectures, its held-out values and its failures.
+its best architectures, its held-out values, what ``nasloop test`` measured of them and its failures.
 
 Apart from a study's report (:mod:`.report`), whose tables, page and provenance it shares: the two had grown into one
 file at the project's 400-line limit.
@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from .best_tested import TESTED_FILE
 from .metric_heads import metric_heads
 from .objectives import parse_objectives
 from .pareto_summary import (best_measured_texts, bookkeeping_note, front_texts, hypervolume_text, left_out_texts,
@@ -24,15 +25,17 @@ from .run_values import run_values
 from .search import summarize
 from .store import RunStore
 from .stored_reading import with_unread_note
+from .tested_shown import with_tested
 from .value_texts import metric_text, space_and_dataset
 
 
 def write_run_report(run_dir: Path, out: Path, command: Sequence[str] = tuple(sys.argv)) -> list[Path]:
-    """One run's report: its trajectory (and Pareto front), its best architectures and its failures; its files
-    replaced together."""
+    """One run's report: its trajectory (and Pareto front), its best architectures, what ``nasloop test`` measured of
+    them and its failures; its files replaced together."""
     with RunStore.in_run_dir(run_dir, readonly=True) as store:
         trials = store.evaluations()
         summary = with_held_out(with_unread_note(summarize(store), store, "report", f" --out {out}"), store)
+    summary = with_tested(summary, run_dir)  # what 'nasloop test' measured of its best, as show gives it
     return write_staged(out, lambda folder: _write_run_report(run_dir, summary, trials, folder, command))
 
 
@@ -76,6 +79,9 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
     md = [f"# {title}", "", facts, "", md_prov, "", f"## {ranked}", "", markdown_table(best) if done else nothing, "",
           *[line for text in held for line in (text, "")], f"![trajectory](figures/{figure.name})", ""]
     md += [f"![Pareto front](figures/{front.name})", ""] if front else []
+    tested = _tested_section(summary)
+    if tested:
+        md += [f"## {tested[0]}", "", tested[1] if isinstance(tested[1], str) else markdown_table(tested[1]), ""]
     pareto = _pareto_section(summary)
     if pareto:
         md += [f"## Pareto front ({len(pareto[1][1])})", "", pareto[0], "", markdown_table(pareto[1]), ""]
@@ -85,6 +91,8 @@ def _write_run_report(run_dir: Path, summary: dict, trials: list, out: Path, com
             html_table(best) if done else f"<p>{nothing}</p>", *(f"<p>{html.escape(text)}</p>" for text in held),
             figure_html(figure),
             *([figure_html(front)] if front else []),
+            *([f"<h2>{html.escape(tested[0])}</h2>", f"<p>{html.escape(tested[1])}</p>"
+               if isinstance(tested[1], str) else html_table(tested[1])] if tested else []),
             *([f"<h2>Pareto front ({len(pareto[1][1])})</h2><p>{html.escape(pareto[0])}</p>",
                html_table(pareto[1])] if pareto else []),
             f"<h2>Failed evaluations ({len(failed[1])})</h2>",
@@ -108,3 +116,19 @@ def _pareto_section(summary: dict) -> tuple[str, Table] | None:
                   [[str(m["trial"]), m["arch"], *(texts[k] for k in metrics)]
                    for m, texts in zip(summary["pareto_front"], front_texts(summary))])
 
+
+def _tested_section(summary: dict) -> tuple[str, Table | str] | None:
+    """The heading and table of what ``nasloop test`` measured of the run's best architectures (its tested.json, read
+    as ``show`` reads it, :func:`.tested_shown.with_tested`), or the note on a file that is no such record; None where
+    the run was not tested. The report left them out where ``show`` gave them: a run searched with ``test=false``
+    reported no test figure, the one the user had measured included."""
+    if "tested_note" in summary:
+        return f"Tested by nasloop test ({TESTED_FILE})", f"None read: {summary['tested_note']}."
+    tested = summary.get("tested")
+    if not tested:
+        return None
+    heads = metric_heads(["test_accuracy", "val_accuracy"], summary["space"], summary["evaluator"])
+    return f"Tested by nasloop test ({len(tested)})", (
+        ["trial", "architecture", *heads, "epochs", "weights"],
+        [[str(r["trial"]), r["arch"], metric_text(r["test_accuracy"]), metric_text(r["val_accuracy"]),
+          str(r["epochs"]), "checkpoint" if r["from_checkpoint"] else "trained again"] for r in tested])
