@@ -8,8 +8,11 @@ without recording why; and after ``kill -9`` of the parent the workers ran on as
 Here the parent cancels what has not started and passes the signal on, each worker takes one interrupt (the
 terminal's Ctrl-C reaches it as well as the parent's forwarded one), records its run as interrupted and starts
 no other, and a worker whose parent dies is sent SIGTERM by the kernel (Linux) and exits once its run is
-recorded. After ``kill -9`` Python's resource tracker warns of the pool's "leaked semaphore objects" and removes
-them: a killed parent runs no code to release them, and Ctrl-C or SIGTERM leave none.
+recorded. SIGHUP (the study's terminal closed, which signals the whole process group) stops each as Ctrl-C does:
+its default killed the workers mid-run, unrecorded ("no process is searching it"), and Python's resource tracker,
+whose relaunch printed a traceback for each semaphore it had not seen. After ``kill -9`` Python's resource tracker
+warns of the pool's "leaked semaphore objects" and removes them: a killed parent runs no code to release them, and
+Ctrl-C, SIGTERM or SIGHUP leave none.
 """
 from __future__ import annotations
 
@@ -22,14 +25,14 @@ import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterator, TypeVar
 
-from .executors.base import Terminated, interrupts_held, runs_stopped_by_sigterm
+from .executors.base import STOP_SIGNALS, Terminated, interrupts_held, runs_stopped_by_sigterm
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")  # a study's (run dir, outcome); a benchmark script's figures of one search
-HELD = {signal.SIGINT, signal.SIGTERM}
-"""The signals held back while workers start (see :func:`_interrupts_held`)."""
 MASKS = sys.platform != "win32"
-"""Whether the platform has signal masks to hold them with (Windows has none)."""
+"""Whether the platform has signal masks to hold them with (Windows has none, nor SIGHUP)."""
+HELD = set(STOP_SIGNALS)
+"""The signals held back while workers start (see :func:`_interrupts_held`)."""
 _stopping = False
 _running = False
 _parent = 0
@@ -41,8 +44,10 @@ def run_in_pool(run_one: Callable[[Job], Result], pending: list[Job], jobs: int)
     Stopped (Ctrl-C, SIGTERM raised as an interrupt), the pool cancels the jobs not started, passes the
     signal to its workers and waits only for them to record their runs as interrupted; a second Ctrl-C or SIGTERM
     meanwhile is dropped, as a search drops one while it records the first."""
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+    with _interrupts_held():  # Python's resource tracker starts here: SIGHUP stays held in it (see below)
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_start, initargs=(os.getpid(),))
+    with pool:
         futures: list[Future] = []
         try:
             with _interrupts_held():  # the workers start as submitted; one raised here is one of the loop's
@@ -66,10 +71,11 @@ def run_in_pool(run_one: Callable[[Job], Result], pending: list[Job], jobs: int)
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """Within the block, Ctrl-C and SIGTERM wait (they are delivered as it ends), and so, until their handlers are
-    in place, in the workers it starts, which inherit the blocked signals. A Ctrl-C while a worker was still
-    importing printed its traceback and broke the pool, whose own thread then failed on the futures the study had
-    cancelled: three tracebacks, where an interrupt is one line. (Python's resource tracker starts the same way.)"""
+    """Within the block, Ctrl-C, SIGTERM and SIGHUP wait (they are delivered as it ends), and so, until their
+    handlers are in place, in the workers it starts, which inherit the blocked signals. A Ctrl-C while a worker was
+    still importing printed its traceback and broke the pool, whose own thread then failed on the futures the study
+    had cancelled: three tracebacks, where an interrupt is one line. Python's resource tracker, started with the
+    pool, ignores Ctrl-C and SIGTERM and unblocks them; SIGHUP stays blocked in it, where its default killed it."""
     if not MASKS:
         yield
         return
@@ -81,12 +87,14 @@ def _interrupts_held() -> Iterator[None]:
 
 
 def _worker_start(parent: int) -> None:
-    """In each worker: one interrupt per signal kind is acted on, and the parent's death sends SIGTERM. An
-    interrupt that came while it started (:func:`_interrupts_held`) is acted on once the handlers are in place."""
+    """In each worker: one interrupt per signal kind (Ctrl-C, SIGTERM, SIGHUP) is acted on, and the parent's death
+    sends SIGTERM. An interrupt that came while it started (:func:`_interrupts_held`) is acted on once the handlers
+    are in place."""
     global _parent
     _parent = parent
-    signal.signal(signal.SIGINT, _interrupt_once)
-    signal.signal(signal.SIGTERM, _interrupt_once)
+    for sig in STOP_SIGNALS:  # a SIGHUP ignored (the study started under nohup) stays ignored, as in the parent
+        if sig in (signal.SIGINT, signal.SIGTERM) or signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, _interrupt_once)
     if sys.platform.startswith("linux"):  # PR_SET_PDEATHSIG = 1: the kernel signals us when the parent dies
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
     if os.getppid() != parent:  # it died before the line above took effect

@@ -241,19 +241,25 @@ def sigterm_interrupts() -> Iterator[None]:
 
 
 def _dropped(signum: int, frame: object) -> None:
-    """A Ctrl-C or SIGTERM that arrives while the interrupt already stopping a command is recorded or reported."""
+    """A Ctrl-C, SIGTERM or SIGHUP that arrives while the interrupt already stopping a command is recorded or
+    reported."""
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, *((signal.SIGHUP,) if sys.platform != "win32" else ()))
+"""The signals that stop a command as Ctrl-C does (SIGHUP: :mod:`..hangup`; Windows has none)."""
 
 
 @contextmanager
 def interrupts_held() -> Iterator[None]:
-    """Within the block, Ctrl-C and SIGTERM are dropped (in the main thread; elsewhere nothing changes): the block
-    records or reports the interrupt already stopping a command, and a second one (Ctrl-C pressed twice) cut that
-    short: a run read "running", shown "stopped" with no reason, and the command's one line became a traceback.
-    The block is a few store reads or writes: short."""
+    """Within the block, Ctrl-C, SIGTERM and SIGHUP are dropped (in the main thread; elsewhere nothing changes): the
+    block records or reports the interrupt already stopping a command, and a second one (Ctrl-C pressed twice, a
+    closed terminal's SIGHUP after a Ctrl-C) cut that short: a run read "running", shown "stopped" with no reason,
+    and the command's one line became a traceback. The block is a few store reads or writes: short. A SIGHUP
+    ignored (``nohup``) is ignored again after it."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {sig: signal.signal(sig, _dropped) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, _dropped) for sig in STOP_SIGNALS}
     try:
         yield
     finally:
