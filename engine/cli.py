@@ -27,6 +27,7 @@ from .cli_shorthand import refuse_twice
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, UNLESS_SHOWN, as_typed, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, once_fixed, unexpected_error
+from .closed_stdout import StdoutClosed
 from .cli_report import cmd_report
 from .cli_study import cmd_compare
 from .cli_test import cmd_test
@@ -353,6 +354,12 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
         status = commands[args.command]()
     except NasloopError as exc:
         print(f"nasloop {name}: error: {as_typed(str(exc), args)}{once_fixed(exc, args)}", file=sys.stderr)
+        return 2
+    except StdoutClosed as exc:  # started with '>&-': what it had to print went nowhere
+        kept = f"; the run is kept: 'nasloop show {args.run_dir}' prints it" if args.command == "search" and \
+            args.run_dir else "; run it again"  # a search's summary is printed once its run has ended
+        print(f"nasloop {name}: error: {exc.strerror}, so what it prints went nowhere: send its output to a file "
+              f"or to /dev/null ('> FILE'){kept}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader left early (``nasloop show --json | head``): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 
+from .closed_stdout import refuse_writes_to_a_closed_stdout
 from .memory_limit import memory_text, out_of_memory
 
 
@@ -27,6 +28,7 @@ def main() -> int:
         print("nasloop: error: the current folder no longer exists (deleted or moved away while this shell was in "
               "it); cd to a folder that exists and run the command again", file=sys.stderr)
         return 2
+    refuse_writes_to_a_closed_stdout()  # 'nasloop show RUN >&-' showed nothing and exited 0
     try:
         from .cli import main as cli_main
     except KeyboardInterrupt:
