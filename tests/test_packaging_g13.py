@@ -52,6 +52,23 @@ def _package_modules(files: list[str]) -> set[str]:
     return {f"nasloop/{name}" for name in files if in_package(name)}
 
 
+def _unpack(sdist: Path, into: Path) -> None:
+    """The sdist's files and folders under ``into``, member by member: each a plain file or folder whose path stays
+    inside ``into`` (no link, device, absolute path or '..'), as ``extractall(filter="data")`` checks, which Python
+    before 3.10.12 and 3.11.4 lacks (a TypeError there) while setup.cfg allows 3.10."""
+    into.mkdir()
+    with tarfile.open(sdist) as archive:
+        for member in archive.getmembers():
+            target = (into / member.name).resolve()
+            assert target.is_relative_to(into.resolve()) and (member.isfile() or member.isdir()), member.name
+            if member.isdir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.extractfile(member) as source, target.open("wb") as copy:
+                shutil.copyfileobj(source, copy)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path, Path, Path]:
     """(the checkout's files, the copy, its sdist, the wheel built from the unpacked sdist, as pip builds one)."""
@@ -67,8 +84,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path, Pa
     init.write_text(text)
     (root / "out").mkdir()
     sdist = _build("build_sdist", source, root / "out")
-    with tarfile.open(sdist) as archive:
-        archive.extractall(root / "unpacked", filter="data")
+    _unpack(sdist, root / "unpacked")
     unpacked, = (root / "unpacked").iterdir()  # nasloop-VERSION, with the version setup.cfg gave the sdist
     wheel = _build("build_wheel", unpacked, root / "out")
     return files, source, sdist, wheel
