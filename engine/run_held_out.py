@@ -100,20 +100,22 @@ def with_held_out(summary: dict[str, Any], store: RunStore,
 def keep_held_out(summary: Mapping[str, Any], store: RunStore) -> None:
     """Store the held-out values of the run's end (``summary``, :func:`with_held_out`'s) in ``store``, with the
     architecture they are of (:data:`HELD_OUT_KEY`), where it chose one with a held-out metric: none (``values``
-    empty) where none was finite, which ``show`` otherwise loaded the table again to find. An earlier end's of another
-    architecture (a resume's best since) is not read, being of another one."""
+    empty, ``objective_at_final`` None) where none was finite, which ``show`` otherwise loaded the table again to
+    find. An earlier end's of another architecture (a resume's best since) is not read, being of another one."""
     best, metric = summary.get("best"), held_out_metric(str(summary.get("objective") or ""))
     if held := summary.get("held_out"):
         store.set_meta(HELD_OUT_KEY, {"arch": best["arch"], **held})
-    elif best and metric is not None and "pareto_front" not in summary:
-        store.set_meta(HELD_OUT_KEY, {"arch": best["arch"], "metric": metric, "values": {}})
+    elif best and metric is not None and "pareto_front" not in summary:  # None: the final fidelity's objective
+        store.set_meta(HELD_OUT_KEY, {"arch": best["arch"], "metric": metric, "values": {},  # was looked for too
+                                      "objective_at_final": None})
 
 
 def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
     """What the run ``kept`` as it ended (:data:`HELD_OUT_KEY`) where it is of ``arch`` and ``metric``, as
     :func:`run_held_out` gives it (a NaN for the None it is stored as), ``{}`` where none of its values (its
-    held-out ones, its objective's at the final fidelity) is finite;
-    None where it kept none of them, or what it holds is not such a record (a store from outside)."""
+    held-out ones, its objective's at the final fidelity) is finite; None where it kept none of them, kept none finite
+    before runs looked the objective up at the final fidelity, or what it holds is not such a record (a store from
+    outside)."""
     if not isinstance(kept, Mapping) or kept.get("arch") != arch or kept.get("metric") != metric:
         return None
     record = {key: value for key, value in kept.items() if key != "arch"}
@@ -129,8 +131,11 @@ def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
                                                       for head, value in values.items()):
             return None
         part["values"] = {head: math.nan if value is None else float(value) for head, value in values.items()}
-    return record if any(math.isfinite(value) for part in (record, final or {"values": {}})
-                         for value in part["values"].values()) else {}
+    if any(math.isfinite(value) for part in (record, final or {"values": {}}) for value in part["values"].values()):
+        return record
+    # none finite, as kept where the final fidelity's objective was looked for too ('objective_at_final': None); one
+    # kept before runs looked for it is read again: an NB101 run searched at 12 epochs left its 108-epoch one out
+    return {} if "objective_at_final" in kept else None
 
 
 def held_out_rows(summary: Mapping[str, Any], explained: bool = True) -> list[tuple[str, str]]:

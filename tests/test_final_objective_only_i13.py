@@ -63,3 +63,31 @@ def test_a_study_searched_at_12_epochs_gives_the_108_epoch_validation_column(tmp
     column = head.index(f"{AT_108} (%)")
     assert row[column].startswith(f"{sum(values) / 2:.2f} ± ")
     assert row[head.index("held-out of chosen (%)")] == "–"  # the one held-out column, as the runs stored it
+
+
+def test_a_run_kept_before_the_fix_is_looked_up_again(tmp_path, data_dir, nasloop_in_process):
+    """A run that ended before runs looked the final fidelity's objective up kept no finite value and no
+    ``objective_at_final``: show looks it up, where it gave what was kept (nothing)."""
+    run = tmp_path / "run"
+    assert nasloop_in_process(["search", "--space", "nb101", "--strategy", "random", "--budget", "6", "--fidelity",
+                               "12", "--seed", "3", "--data-dir", str(data_dir), "--run-dir", str(run),
+                               "--quiet"]).returncode == 0
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        (text,) = db.execute("SELECT value FROM meta WHERE key = 'held_out'").fetchone()
+        kept = json.loads(text)
+        older = {"arch": kept["arch"], "metric": kept["metric"], "values": {}}  # as the run kept it then
+        db.execute("UPDATE meta SET value = ? WHERE key = 'held_out'", (json.dumps(older),))
+    held = json.loads(nasloop_in_process(["show", "--json", str(run)]).stdout)["held_out"]
+    assert held["objective_at_final"]["values"] == {AT_108: pytest.approx(_final_validation(data_dir, run))}
+
+
+def test_a_run_with_nothing_to_look_up_keeps_that_it_looked(tmp_path, data_dir, nasloop_in_process):
+    """At the final fidelity (NB101's 108 epochs) there is no held-out value nor a higher fidelity: kept as looked
+    for, so show does not load the table again to find none."""
+    run = tmp_path / "run"
+    assert nasloop_in_process(["search", "--space", "nb101", "--strategy", "random", "--budget", "4", "--fidelity",
+                               "108", "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]).returncode == 0
+    with sqlite3.connect(run / "nasloop.sqlite") as db:
+        (text,) = db.execute("SELECT value FROM meta WHERE key = 'held_out'").fetchone()
+    assert json.loads(text)["values"] == {} and json.loads(text)["objective_at_final"] is None
+    assert "held_out" not in json.loads(nasloop_in_process(["show", "--json", str(run)]).stdout)
