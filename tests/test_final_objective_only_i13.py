@@ -91,3 +91,41 @@ def test_a_run_with_nothing_to_look_up_keeps_that_it_looked(tmp_path, data_dir, 
         (text,) = db.execute("SELECT value FROM meta WHERE key = 'held_out'").fetchone()
     assert json.loads(text)["values"] == {} and json.loads(text)["objective_at_final"] is None
     assert "held_out" not in json.loads(nasloop_in_process(["show", "--json", str(run)]).stdout)
+
+
+def test_a_study_of_a_space_that_no_longer_reads_a_best_leaves_its_108_epoch_value_out(tmp_path, data_dir,
+                                                                                     monkeypatch):
+    """NB101 as a user's space whose parse refuses strings since its runs: the run whose best must be looked up
+    has its 108-epoch validation left out, with the note, and the report is written (the other run kept its own)."""
+    from nasloop.engine.cli import main
+    from nasloop.engine.registry import register_search_space
+    from nasloop.engine.run_held_out import HELD_OUT_KEY
+    from nasloop.engine.store import RunStore
+    from nasloop.search_spaces.nb101.space import NB101Space
+
+    class Strict(NB101Space):
+        """NB101, whose parse refuses strings once ``strict`` is set (its format changed since the runs)."""
+
+        name, strict = "i13-strict101", False
+
+        def parse(self, text):
+            if type(self).strict and isinstance(text, str):
+                raise ValueError(f"no such cell: {text[:12]}")
+            return super().parse(text)
+
+    register_search_space(Strict.name)(Strict)
+    study = tmp_path / "study"
+    assert main(["compare", "--space", Strict.name, "--dataset", "cifar10", "--methods", "random", "--seeds", "2",
+                 "--budget", "5", "--fidelity", "12", "--data-dir", str(data_dir), "--out", str(study),
+                 "--quiet"]) == 0
+    runs = sorted(study.rglob("nasloop.sqlite"))
+    with RunStore(runs[0]) as store:  # a run stored before runs kept their held-out values: its best looked up
+        store.set_meta(HELD_OUT_KEY, None)
+    monkeypatch.setattr(Strict, "strict", True)
+    assert main(["report", str(study)]) == 0
+    text = (study / "report.md").read_text(encoding="utf-8")
+    assert text.count("cannot read the architecture") == 1
+    lines = text.splitlines()
+    head = next(line for line in lines if line.startswith("| method |")).split(" | ")
+    row = next(line for line in lines if line.startswith("| random |")).split(" | ")
+    assert "(1/2 seeds)" in row[head.index(f"{AT_108} (%)")] and row[head.index("held-out of chosen (%)")] == "–"
