@@ -18,17 +18,23 @@ from nasloop.engine.study_pool import run_in_pool
 from .real_ctrl_c import python_ctrl_c
 
 
-def _wait_for(path: Path) -> None:
+def _wait_for(path: Path, seconds: float = 300.0) -> None:
+    """Until ``path`` exists; a test whose worker died without it fails rather than hangs the suite."""
+    deadline = time.monotonic() + seconds
     while not path.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path.name} did not appear in {seconds:g} s")
         time.sleep(0.01)
 
 
 def _records_slowly(folder: str) -> tuple[str, str]:
-    """A worker's run: it starts, and once interrupted 'records' until the test releases it."""
+    """A worker's run: it starts, and once interrupted 'records' until the test releases it. It says it started
+    inside the block that catches the interrupt: the test's Ctrl-C, sent once the file exists, could land before
+    the block (a CI run hung on the test's thread waiting for 'stopping' from a worker it had already ended)."""
     root = Path(folder)
-    (root / "started").touch()
     try:
-        _wait_for(root / "never")
+        (root / "started").touch()
+        _wait_for(root / "never", seconds=float("inf"))
     except KeyboardInterrupt:
         (root / "stopping").touch()
         _wait_for(root / "release")
