@@ -5,13 +5,16 @@ lands in a file no name reaches, the search ended 'finished' with its summary pr
 the moment the process closed the file ('nasloop show RUN': no nasloop run). The session holds a descriptor of its
 own on the store, which tells a deleted file (no link left) from one renamed away (``mv RUN elsewhere``: the run is
 whole where it went, and is left there); a deleted one is copied back under its name through SQLite's backup, as
-it stands when the session ends, and the search says so in one line.
+it stands when the session ends, and the search says so in one line. Something put at its path meanwhile (``rm -rf
+RUN; cp -r OTHER RUN``: the user replaced the run on purpose) is left as it is, never overwritten: the session's
+store goes to a new folder beside it instead (``RUN.written-back``), and the line says where.
 """
 from __future__ import annotations
 
 import contextlib
 import os
 import sqlite3
+from pathlib import Path
 from typing import Iterator
 
 from .errors import DataError
@@ -35,26 +38,68 @@ def written_back_if_deleted(store: RunStore) -> Iterator[None]:
         deleted = _deleted(handle)
         os.close(handle)
     if deleted:
-        _write_back(store)
-        where = store.path.parent
+        path = _write_back(store)
+        where = path.parent
         then = (f"'nasloop show {where}' summarises it" if store.get_meta("status") == "finished"
                 else continue_hint(str(where)))
-        raise DataError(f"the run store {store.path} was deleted while the search ran; it was written back there "
-                        f"whole, every evaluation in it: {then}")
+        if path == store.path:
+            raise DataError(f"the run store {store.path} was deleted while the search ran; it was written back there "
+                            f"whole, every evaluation in it: {then}")
+        raise DataError(f"the run store {store.path} was deleted while the search ran, and something else was put "
+                        f"there, which is left as it is; the search's store was written to {path}, every evaluation "
+                        f"in it: {then}")
 
 
 def _deleted(handle: int) -> bool:
     return os.fstat(handle).st_nlink == 0
 
 
-def _write_back(store: RunStore) -> None:
-    """Copy the open store to its path (its folder made again), whole or not at all."""
-    partial = store.path.with_name(f".{store.path.name}.written-back")
+def _write_back(store: RunStore) -> Path:
+    """Copy the open store to its path (its folder made again), whole or not at all, and return where it went: a
+    new folder beside the run's where something now stands at the path (a file, or a store the user put there)."""
     try:
-        store.path.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.closing(sqlite3.connect(partial)) as copy:
-            store.db.backup(copy)
-        os.replace(partial, store.path)
+        with contextlib.suppress(FileExistsError):  # a file where the run folder was: the store goes beside it
+            store.path.parent.mkdir(parents=True, exist_ok=True)
+            if _copied_to(store, store.path):
+                return store.path
+        aside = _new_folder_beside(store.path.parent) / store.path.name
+        _copied_to(store, aside)
+        return aside
     except (OSError, sqlite3.Error) as exc:
         raise DataError(f"the run store {store.path} was deleted while the search ran, and could not be written "
                         f"back ({exc}): its evaluations are lost") from None
+
+
+def _new_folder_beside(folder: Path) -> Path:
+    """A folder made now beside ``folder``: ``NAME.written-back``, else ``NAME.written-back2`` and on."""
+    number = 1
+    while True:
+        aside = folder.with_name(f"{folder.name}.written-back{number if number > 1 else ''}")
+        try:
+            aside.mkdir()
+            return aside
+        except FileExistsError:
+            number += 1
+
+
+def _copied_to(store: RunStore, path: Path) -> bool:
+    """Copy the open store to ``path`` unless something stands there: False then, and nothing is overwritten.
+
+    The copy is linked in, which fails where anything is there; a file system without hard links gets it renamed
+    in where nothing is (the gap between that look and the rename is the one place a race could overwrite)."""
+    partial = path.with_name(f".{path.name}.written-back")
+    try:
+        with contextlib.closing(sqlite3.connect(partial)) as copy:
+            store.db.backup(copy)
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here (a FAT or some network file system)
+            if os.path.lexists(path):
+                return False
+            os.replace(partial, path)
+        return True
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)

@@ -1,0 +1,40 @@
+"""A run folder replaced while its search runs (``rm -rf RUN; cp -r OTHER RUN``) is the user's: the search's store
+goes to a new folder beside it, where writing it back at its path overwrote the copy the user put there."""
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nasloop.engine.config import SearchConfig
+from nasloop.engine.errors import DataError
+from nasloop.engine.search import search
+
+
+def trials(run_dir: Path) -> list[tuple]:
+    with contextlib.closing(sqlite3.connect(f"file:{run_dir / 'nasloop.sqlite'}?mode=ro", uri=True)) as db:
+        return db.execute("SELECT step, arch, score, status FROM trials ORDER BY step, id").fetchall()
+
+
+def test_a_run_folder_replaced_mid_search_is_left_as_the_user_put_it(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv("NASLOOP_DATA", str(data_dir))
+    config = SearchConfig(space="nb201", dataset="cifar10", strategy="evolution", budget=30, seed=0)
+    other, whole, run_dir = tmp_path / "other", tmp_path / "whole", tmp_path / "run"
+    search(config.replace(run_dir=str(other), budget=5, seed=7))
+    search(config.replace(run_dir=str(whole)))
+    kept = trials(other)
+
+    def replace_at_ten(done: int, budget: int | None, best: float | None) -> None:
+        if done == 10 and not (run_dir / "replaced").exists():
+            shutil.rmtree(run_dir)
+            shutil.copytree(other, run_dir)
+            (run_dir / "replaced").touch()
+    aside = tmp_path / "run.written-back"
+    with pytest.raises(DataError, match=f"something else was put there, which is left as it is; the search's store "
+                                        f"was written to {aside / 'nasloop.sqlite'}"):
+        search(config.replace(run_dir=str(run_dir)), on_progress=replace_at_ten)
+    assert trials(run_dir) == kept  # the copy the user put there, not the search's 30
+    assert trials(aside) == trials(whole)  # and no evaluation of the search is lost
