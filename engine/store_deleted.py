@@ -26,26 +26,29 @@ from .store import RunStore
 def written_back_if_deleted(store: RunStore) -> Iterator[None]:
     """Within the block, a search session writes ``store``; deleted meanwhile, it is written back at its path as the
     block ends. Ended normally, the block then raises a DataError saying so (the run is whole, with how to go on);
-    ended by an exception (a Ctrl-C), that exception goes on, the run written back for its resume hint."""
-    handle = os.open(store.path, os.O_RDONLY)
+    ended by an exception (a Ctrl-C), that exception goes on, the run written back for its resume hint. A store
+    reached through a symlink (a run resumed through a link to another's store) is written back where the link
+    leads, which is the file deleted."""
+    home = Path(os.path.realpath(store.path))
+    handle = os.open(home, os.O_RDONLY)
     try:
         yield
     except BaseException:
         if _deleted(handle):
-            _write_back(store)
+            _write_back(store, home)
         raise
     finally:
         deleted = _deleted(handle)
         os.close(handle)
     if deleted:
-        path = _write_back(store)
-        where = path.parent
+        path = _write_back(store, home)
+        where = store.path.parent if path == home else path.parent
         then = (f"'nasloop show {where}' summarises it" if store.get_meta("status") == "finished"
                 else continue_hint(str(where)))
-        if path == store.path:
-            raise DataError(f"the run store {store.path} was deleted while the search ran; it was written back there "
+        if path == home:
+            raise DataError(f"the run store {home} was deleted while the search ran; it was written back there "
                             f"whole, every evaluation in it: {then}")
-        raise DataError(f"the run store {store.path} was deleted while the search ran, and something else was put "
+        raise DataError(f"the run store {home} was deleted while the search ran, and something else was put "
                         f"there, which is left as it is; the search's store was written to {path}, every evaluation "
                         f"in it: {then}")
 
@@ -54,19 +57,19 @@ def _deleted(handle: int) -> bool:
     return os.fstat(handle).st_nlink == 0
 
 
-def _write_back(store: RunStore) -> Path:
-    """Copy the open store to its path (its folder made again), whole or not at all, and return where it went: a
-    new folder beside the run's where something now stands at the path (a file, or a store the user put there)."""
+def _write_back(store: RunStore, home: Path) -> Path:
+    """Copy the open store to ``home`` (its folder made again), whole or not at all, and return where it went: a
+    new folder beside ``home``'s where something now stands there (a file, or a store the user put there)."""
     try:
         with contextlib.suppress(FileExistsError):  # a file where the run folder was: the store goes beside it
-            store.path.parent.mkdir(parents=True, exist_ok=True)
-            if _copied_to(store, store.path):
-                return store.path
-        aside = _new_folder_beside(store.path.parent) / store.path.name
+            home.parent.mkdir(parents=True, exist_ok=True)
+            if _copied_to(store, home):
+                return home
+        aside = _new_folder_beside(home.parent) / home.name
         _copied_to(store, aside)
         return aside
     except (OSError, sqlite3.Error) as exc:
-        raise DataError(f"the run store {store.path} was deleted while the search ran, and could not be written "
+        raise DataError(f"the run store {home} was deleted while the search ran, and could not be written "
                         f"back ({exc}): its evaluations are lost") from None
 
 

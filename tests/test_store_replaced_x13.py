@@ -11,7 +11,7 @@ import pytest
 
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import DataError
-from nasloop.engine.search import search
+from nasloop.engine.search import resume, search
 
 
 def trials(run_dir: Path) -> list[tuple]:
@@ -38,3 +38,20 @@ def test_a_run_folder_replaced_mid_search_is_left_as_the_user_put_it(tmp_path, d
         search(config.replace(run_dir=str(run_dir)), on_progress=replace_at_ten)
     assert trials(run_dir) == kept  # the copy the user put there, not the search's 30
     assert trials(aside) == trials(whole)  # and no evaluation of the search is lost
+
+
+def test_a_linked_store_deleted_mid_search_is_written_back_where_the_link_leads(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv("NASLOOP_DATA", str(data_dir))
+    config = SearchConfig(space="nb201", dataset="cifar10", strategy="evolution", budget=20, seed=0)
+    run_dir, linked = tmp_path / "run", tmp_path / "linked"
+    search(config.replace(run_dir=str(run_dir)))
+    linked.mkdir()
+    (linked / "nasloop.sqlite").symlink_to(run_dir / "nasloop.sqlite")
+
+    def delete_at_thirty(done: int, budget: int | None, best: float | None) -> None:
+        if done == 30 and run_dir.exists():
+            shutil.rmtree(run_dir)  # 'rm -rf RUN' while a resume through the link writes its store
+    with pytest.raises(DataError, match=f"the run store {run_dir / 'nasloop.sqlite'} was deleted while the search "
+                                        "ran; it was written back there whole"):
+        resume(linked, budget=40, on_progress=delete_at_thirty)
+    assert len(trials(run_dir)) == 40 and (linked / "nasloop.sqlite").is_symlink()  # not a copy over the link
