@@ -33,7 +33,7 @@ import pytest
 from nasloop.engine import registry
 from nasloop.search_spaces.nb201 import importers
 from .benchmark_scripts import parsed_tables_only
-from .plugin_forgetting import PLUGIN_KINDS, a_test_module, forget_plugins_under, forget_registered_by
+from .plugin_forgetting import PLUGIN_KINDS, a_builtin, a_test_module, forget_plugins_under, forget_registered_by
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NB201_CSV = "nasbench201_all.csv.gz"
@@ -208,7 +208,8 @@ def _plugins_registered_in_a_test_stay_in_it():
     for kind, names in zip(PLUGIN_KINDS, before):
         for name in set(kind._items) - names:
             item = kind._items[name]
-            if a_test_module(getattr(item, "__module__", "")) or id(item) in by_tests:
+            if (a_test_module(getattr(item, "__module__", "")) or id(item) in by_tests) and \
+                    not a_builtin(kind, name, item):  # loaded during the test, which aliased it: it stays
                 del kind._items[name]
 
 

@@ -51,13 +51,22 @@ def forget_plugins_under(folder: Path) -> None:
         sys.modules.setdefault(module.__name__, module)  # name gone, Ray could no longer ship it (as the loader keeps)
 
 
+def a_builtin(kind: registry.Registry, name: str, item: object) -> bool:
+    """Whether ``item`` is registered as ``name`` by nasloop's own module for that name (a built-in), whatever else
+    registered it too: a plugin's alias of a built-in (``register_strategy('evo')(RegularizedEvolution)``) made the
+    object the plugin's, and forgetting the plugin dropped 'evolution' for every later test of the process (its
+    module is imported once, so nothing registered it again: "unknown strategy 'evolution'")."""
+    builtin = kind._builtins.get(name)
+    return builtin is not None and any(obj is item and by == builtin for obj, by in registry.Registry.taken)
+
+
 def unregister(dropped: Callable[[object, str], bool]) -> None:
     """Drop from every registry, and from ``Registry.taken``, each object ``dropped(obj, module that registered
-    it)`` picks."""
+    it)`` picks; a built-in under its own name stays (:func:`a_builtin`)."""
     by = {id(obj): module for obj, module in registry.Registry.taken}
     for kind in PLUGIN_KINDS:
         for name, item in list(kind._items.items()):
-            if dropped(item, by.get(id(item), "")):
+            if dropped(item, by.get(id(item), "")) and not a_builtin(kind, name, item):
                 del kind._items[name]
                 kind._origins.pop(name, None)
     registry.Registry.taken[:] = [(obj, module) for obj, module in registry.Registry.taken if not dropped(obj, module)]
