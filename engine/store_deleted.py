@@ -26,31 +26,36 @@ from .store import RunStore
 def written_back_if_deleted(store: RunStore) -> Iterator[None]:
     """Within the block, a search session writes ``store``; deleted meanwhile, it is written back at its path as the
     block ends. Ended normally, the block then raises a DataError saying so (the run is whole, with how to go on);
-    ended by an exception (a Ctrl-C), that exception goes on, the run written back for its resume hint. A store
-    reached through a symlink (a run resumed through a link to another's store) is written back where the link
-    leads, which is the file deleted."""
+    ended by an exception (a Ctrl-C), that exception goes on, the run written back for its resume hint, unless the
+    store went to a new folder (its path taken meanwhile): the hint would resume what the user put there, so the
+    DataError that says where it went takes its place. A store reached through a symlink (a run resumed through a
+    link to another's store) is written back where the link leads, which is the file deleted."""
     home = Path(os.path.realpath(store.path))
     handle = os.open(home, os.O_RDONLY)
     try:
         yield
     except BaseException:
-        if _deleted(handle):
-            _write_back(store, home)
+        if _deleted(handle) and (path := _write_back(store, home)) != home:
+            raise _written_back(store, home, path) from None
         raise
     finally:
         deleted = _deleted(handle)
         os.close(handle)
     if deleted:
-        path = _write_back(store, home)
-        where = store.path.parent if path == home else path.parent
-        then = (f"'nasloop show {where}' summarises it" if store.get_meta("status") == "finished"
-                else continue_hint(str(where)))
-        if path == home:
-            raise DataError(f"the run store {home} was deleted while the search ran; it was written back there "
-                            f"whole, every evaluation in it: {then}")
-        raise DataError(f"the run store {home} was deleted while the search ran, and something else was put "
-                        f"there, which is left as it is; the search's store was written to {path}, every evaluation "
-                        f"in it: {then}")
+        raise _written_back(store, home, _write_back(store, home))
+
+
+def _written_back(store: RunStore, home: Path, path: Path) -> DataError:
+    """The line for a store deleted at ``home`` and written to ``path`` (``home`` itself, or a new folder)."""
+    where = store.path.parent if path == home else path.parent
+    then = (f"'nasloop show {where}' summarises it" if store.get_meta("status") == "finished"
+            else continue_hint(str(where)))
+    if path == home:
+        return DataError(f"the run store {home} was deleted while the search ran; it was written back there whole, "
+                         f"every evaluation in it: {then}")
+    return DataError(f"the run store {home} was deleted while the search ran, and something else was put there, "
+                     f"which is left as it is; the search's store was written to {path}, every evaluation in it: "
+                     f"{then}")
 
 
 def _deleted(handle: int) -> bool:

@@ -55,3 +55,23 @@ def test_a_linked_store_deleted_mid_search_is_written_back_where_the_link_leads(
                                         "ran; it was written back there whole"):
         resume(linked, budget=40, on_progress=delete_at_thirty)
     assert len(trials(run_dir)) == 40 and (linked / "nasloop.sqlite").is_symlink()  # not a copy over the link
+
+
+def test_a_run_replaced_then_interrupted_says_where_its_store_went(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv("NASLOOP_DATA", str(data_dir))
+    config = SearchConfig(space="nb201", dataset="cifar10", strategy="evolution", budget=30, seed=0)
+    other, run_dir = tmp_path / "other", tmp_path / "run"
+    search(config.replace(run_dir=str(other), budget=5, seed=7))
+
+    def replace_then_interrupt(done: int, budget: int | None, best: float | None) -> None:
+        if done == 10 and not (run_dir / "replaced").exists():
+            shutil.rmtree(run_dir)
+            shutil.copytree(other, run_dir)
+            (run_dir / "replaced").touch()
+        if done == 12:
+            raise KeyboardInterrupt  # Ctrl-C: its hint resumed 'run', the other run the user put there
+    aside = tmp_path / "run.written-back"
+    with pytest.raises(DataError, match=f"written to {aside / 'nasloop.sqlite'}, every evaluation in it: continue "
+                                        f"with 'nasloop search --resume {aside}'"):
+        search(config.replace(run_dir=str(run_dir)), on_progress=replace_then_interrupt)
+    assert len(trials(aside)) == 12 and len(trials(run_dir)) == 5
