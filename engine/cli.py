@@ -27,7 +27,7 @@ from .cli_shorthand import refuse_twice
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, UNLESS_SHOWN, as_typed, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, once_fixed, unexpected_error
-from .closed_stdout import StdoutClosed
+from .closed_stdout import StdoutClosed, refuse_lost_output
 from .cli_report import cmd_report
 from .cli_study import cmd_compare
 from .cli_test import cmd_test
@@ -352,6 +352,7 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
     try:
         load_plugins(args.plugin)
         status = commands[args.command]()
+        refuse_lost_output()  # '>&-': said once the command has run, its work done
     except NasloopError as exc:
         print(f"nasloop {name}: error: {as_typed(str(exc), args)}{once_fixed(exc, args)}", file=sys.stderr)
         return 2

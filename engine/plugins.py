@@ -19,7 +19,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Sequence
 
-from .closed_stdout import StdoutClosed
 from .errors import ConfigError, refuse_single
 from .guided import predictor_of
 from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
@@ -157,12 +156,8 @@ def _registered_from(module: ModuleType) -> list[object]:
     return [obj for obj, by in Registry.taken if f"{by}.".startswith(inside)]
 
 
-def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError | OSError:
-    """One line for a plugin whose code failed while it was imported, saying what to do about it. A write to the
-    command's standard output that failed (a plugin printing as it loads, under '>&-' or into a pipe whose reader
-    left) is the command's to say, as any other print's is: it was 'failed to load ...; fix the file'."""
-    if isinstance(exc, (StdoutClosed, BrokenPipeError)):
-        return exc
+def _load_failure(spec: str, exc: BaseException, what: str) -> ConfigError:
+    """One line for a plugin whose code failed while it was imported, saying what to do about it."""
     if isinstance(exc, SystemExit):  # else a script's exit() ends nasloop with no message at all
         return ConfigError(f"plugin {spec} called exit({exc.code!r}) while loading; a plugin only defines and "
                            "registers classes: remove the call, or guard it with if __name__ == '__main__'")
