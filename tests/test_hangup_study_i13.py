@@ -14,6 +14,7 @@ from nasloop.engine.executors.base import interrupts_held
 from nasloop.engine.hangup import hangup_interrupts
 from nasloop.engine.search import summarize
 
+from .hangup_default import hangup_default_here
 from .test_study_signals_t import _start, _stopped, _wait_until_both_run
 
 
@@ -28,7 +29,7 @@ def _hangup_raises() -> bool:
 
 
 def test_a_hangup_while_an_interrupt_is_recorded_is_dropped() -> None:
-    with hangup_interrupts():
+    with hangup_default_here(), hangup_interrupts():
         with interrupts_held():
             raised_inside = _hangup_raises()
         raised_after = _hangup_raises()  # the hangup handler is back once the block ends

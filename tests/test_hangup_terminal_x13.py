@@ -13,6 +13,14 @@ import sys
 import termios
 import time
 
+from .hangup_default import hangup_default
+
+
+def _terminal_and_hangup_default() -> None:
+    """In the child: the pseudo-terminal its controlling one, SIGHUP at its default (a suite run under nohup)."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    hangup_default()
+
 
 def stored(run_dir) -> tuple[int, str | None]:
     """The run's trials so far and its status (0 and None before its store is there)."""
@@ -30,7 +38,7 @@ def test_a_search_whose_terminal_closes_records_it_and_exits_130(tmp_path, data_
     proc = subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", "search", "--space", "nb201", "--dataset",
                              "cifar10", "--strategy", "evolution", "--budget", "15000", "--run-dir", str(run_dir),
                              "--data-dir", str(data_dir)], stdin=terminal, stdout=terminal, stderr=terminal,
-                            start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+                            start_new_session=True, preexec_fn=_terminal_and_hangup_default)
     os.close(terminal)
     deadline = time.monotonic() + 120
     try:

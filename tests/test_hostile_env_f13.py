@@ -20,6 +20,8 @@ from nasloop.engine.errors import DataError
 from nasloop.engine.run_lock import RunLock
 from nasloop.engine.search import search
 
+from .hangup_default import hangup_default
+
 SEARCH = ("search", "--space", "nb201", "--dataset", "cifar10", "--strategy", "evolution", "--seed", "0")
 
 
@@ -145,7 +147,8 @@ def test_a_closed_terminal_records_the_stop_and_the_run_resumes_exactly(tmp_path
     search(SearchConfig(space="nb201", dataset="cifar10", strategy="evolution", budget=3000, seed=0,
                         run_dir=str(whole)))
     proc = subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", *SEARCH, "--budget", "3000", "--run-dir",
-                             str(run_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             str(run_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=hangup_default)  # as a terminal starts it, in a suite run under nohup
     deadline = time.monotonic() + 120
     while not (run_dir / "nasloop.sqlite").exists() or not trials(run_dir):  # under way, some trials stored
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()

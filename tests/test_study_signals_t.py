@@ -14,6 +14,7 @@ from pathlib import Path
 
 from nasloop.engine.search import summarize
 
+from .hangup_default import hangup_default
 from .live_store import count_trials
 
 BUDGET = 3000
@@ -26,7 +27,8 @@ def _start(study: Path, data_dir: Path) -> subprocess.Popen:
     argv = [sys.executable, "-m", "nasloop.engine.cli", "compare", "--methods", "random", "--seeds", "3",
             "--budget", str(BUDGET), *SLOW, "--jobs", "2", "--out", str(study), "--data-dir", str(data_dir),
             "--quiet"]
-    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=hangup_default)  # a suite run under nohup: SIGHUP as a terminal gives it
 
 
 def _stopped(run: Path) -> bool:
