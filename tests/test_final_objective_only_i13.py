@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .kept_held_out_meta import keep_text, kept_text
+
 NB101_JSON = "nasbench101_30k.json.gz"
 AT_108 = "val_accuracy of chosen at fidelity 108"
 
@@ -72,11 +74,9 @@ def test_a_run_kept_before_the_fix_is_looked_up_again(tmp_path, data_dir, nasloo
     assert nasloop_in_process(["search", "--space", "nb101", "--strategy", "random", "--budget", "6", "--fidelity",
                                "12", "--seed", "3", "--data-dir", str(data_dir), "--run-dir", str(run),
                                "--quiet"]).returncode == 0
-    with sqlite3.connect(run / "nasloop.sqlite") as db:
-        (text,) = db.execute("SELECT value FROM meta WHERE key = 'held_out'").fetchone()
-        kept = json.loads(text)
-        older = {"arch": kept["arch"], "metric": kept["metric"], "values": {}}  # as the run kept it then
-        db.execute("UPDATE meta SET value = ? WHERE key = 'held_out'", (json.dumps(older),))
+    kept = json.loads(kept_text(run))
+    older = {"arch": kept["arch"], "metric": kept["metric"], "values": {}}  # as the run kept it then
+    keep_text(run, json.dumps(older))
     held = json.loads(nasloop_in_process(["show", "--json", str(run)]).stdout)["held_out"]
     assert held["objective_at_final"]["values"] == {AT_108: pytest.approx(_final_validation(data_dir, run))}
 
@@ -87,8 +87,7 @@ def test_a_run_with_nothing_to_look_up_keeps_that_it_looked(tmp_path, data_dir, 
     run = tmp_path / "run"
     assert nasloop_in_process(["search", "--space", "nb101", "--strategy", "random", "--budget", "4", "--fidelity",
                                "108", "--data-dir", str(data_dir), "--run-dir", str(run), "--quiet"]).returncode == 0
-    with sqlite3.connect(run / "nasloop.sqlite") as db:
-        (text,) = db.execute("SELECT value FROM meta WHERE key = 'held_out'").fetchone()
+    text = kept_text(run)
     assert json.loads(text)["values"] == {} and json.loads(text)["objective_at_final"] is None
     assert "held_out" not in json.loads(nasloop_in_process(["show", "--json", str(run)]).stdout)
 

@@ -4,7 +4,8 @@ unexpected OverflowError."""
 from __future__ import annotations
 
 import json
-import sqlite3
+
+from .kept_held_out_meta import keep_text, kept_text
 
 KEPT = 89.8033  # seed 2's chosen cell at 200 epochs, as NB201's table gives it
 
@@ -14,10 +15,9 @@ def test_a_kept_value_no_float_holds_is_looked_up_again(tmp_path, data_dir, nasl
     assert nasloop_in_process(["search", "--space", "nb201", "--strategy", "random", "--budget", "8", "--fidelity",
                                "12", "--seed", "2", "--data-dir", str(data_dir), "--run-dir", str(run),
                                "--quiet"]).returncode == 0
-    with sqlite3.connect(run / "nasloop.sqlite") as db:
-        (value,) = db.execute("SELECT value FROM meta WHERE key = 'held_out'").fetchone()
-        assert str(KEPT) in value
-        db.execute("UPDATE meta SET value = ? WHERE key = 'held_out'", (value.replace(str(KEPT), "9" * 400),))
+    value = kept_text(run)
+    assert str(KEPT) in value
+    keep_text(run, value.replace(str(KEPT), "9" * 400))
     shown = nasloop_in_process(["show", "--json", str(run)])
     assert shown.returncode == 0, shown.stderr
     values = json.loads(shown.stdout)["held_out"]["values"]

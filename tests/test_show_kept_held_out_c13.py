@@ -6,18 +6,17 @@ run read."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+
+from .kept_held_out_meta import keep_text, kept_text
 
 NB201_CSV, NB101_JSON = "nasbench201_all.csv.gz", "nasbench101_30k.json.gz"
 
 
 def _kept(run: Path) -> object:
-    with sqlite3.connect(run / "nasloop.sqlite") as db:
-        (value,) = db.execute("SELECT value FROM meta WHERE key = 'held_out'").fetchone()
-    return json.loads(value)
+    return json.loads(kept_text(run))
 
 
 @pytest.mark.parametrize("space, file", [("nb201", NB201_CSV), ("nb101", NB101_JSON)])
@@ -53,8 +52,7 @@ def test_a_kept_record_not_of_the_shown_cell_is_looked_up_again(tmp_path, data_d
     kept = _kept(run)
     for edited in ({**kept, "values": {"held-out of chosen at fidelity 200": "high"}}, {**kept, "arch": "other"},
                    {**kept, "extra": 1}, [kept]):
-        with sqlite3.connect(run / "nasloop.sqlite") as db:
-            db.execute("UPDATE meta SET value = ? WHERE key = 'held_out'", (json.dumps(edited),))
+        keep_text(run, json.dumps(edited))
         assert nasloop_in_process(["show", "--json", str(run)]).stdout == shown
 
 
@@ -66,8 +64,7 @@ def test_a_resume_looks_up_again_what_the_run_kept_as_none(tmp_path, data_dir, n
                                "12", "--seed", "2", "--data-dir", str(data_dir), "--run-dir", str(run),
                                "--quiet"]).returncode == 0
     kept = _kept(run)
-    with sqlite3.connect(run / "nasloop.sqlite") as db:
-        db.execute("UPDATE meta SET value = ? WHERE key = 'held_out'", (json.dumps({**kept, "values": {}}),))
+    keep_text(run, json.dumps({**kept, "values": {}}))
     assert "held-out of chosen" not in nasloop_in_process(["show", str(run)]).stdout
     resumed = nasloop_in_process(["search", "--resume", str(run), "--budget", "9", "--data-dir", str(data_dir),
                                   "--quiet"])
