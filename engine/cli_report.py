@@ -10,7 +10,7 @@ from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import is_being_searched
 from .run_missing import file_given
 from .store import DB_NAME
-from .study import load_study
+from .study_file import load_study
 from .study_plugins import load_study_plugins
 from .study_target import study_target
 

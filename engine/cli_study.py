@@ -25,8 +25,11 @@ from .run_checks import check_new_run
 from .run_parts import build_parts
 from .stop_reasons import in_study_terms
 from .study_data import check_study_data
-from .study import GRID_FIELDS, Study, load_study, open_study, plan_study, refuse_shared_folders, run_study
+from .study import open_study, refuse_shared_folders
+from .study_file import load_study
+from .study_grid import GRID_FIELDS, Study
 from .study_plugins import continued_plugins, continued_predictor_plugins, plugin_record
+from .study_run import plan_study, run_study
 from .study_methods import MethodSource, as_method_advice, method_random_start_note, parse_method, read_methods
 from .study_target import reference_example, refuse_empty_reference_point, study_target
 

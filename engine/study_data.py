@@ -11,7 +11,7 @@ from .errors import NasloopError
 from .evaluators.base import Evaluator
 from .run_checks import check_same_results
 from .store import DB_NAME, RunStore
-from .study import Study
+from .study_grid import Study
 from ..search_spaces.base import SearchSpace
 
 

@@ -340,7 +340,7 @@ ADVICE_RUN = re.compile(rf"(?:{ADVICE.pattern})(?:\s+(?:{ADVICE.pattern}))*")
 
 @dataclass(frozen=True)
 class MethodSource:
-    """Where the user wrote a study's method, recorded with the study (:attr:`.study.Study.sources`) so that a fix
+    """Where the user wrote a study's method, recorded with the study (:attr:`.study_grid.Study.sources`) so that a fix
     of its runs is advised there, in that form, by ``compare``, ``report`` and ``show`` alike: entry ``entry``
     (from 1) of the methods file ``file`` (its absolute path, so that it names the file from any folder; a study
     recorded before then holds the name as typed), or ``--methods`` where ``file`` is None."""

@@ -16,7 +16,8 @@ from .plugins import given_files, load_plugins, plugins_to_record, resolved_plug
 from .registry import SEARCH_SPACES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE, started_in
 from .store import DB_NAME, RunStore
-from .study import Study, load_study
+from .study_file import load_study
+from .study_grid import Study
 from .user_files import folder_file_text
 
 

@@ -13,16 +13,14 @@ import itertools
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from .config import SearchConfig
 from .errors import NasloopError
 from .store import DB_NAME, RunStore
 from .store_empty import holds_no_run
+from .study_grid import Study
 from .study_methods import Method, run_folder
-
-if TYPE_CHECKING:  # the study imports this module
-    from .study import Study
 
 
 def set_aside(folder: Path) -> Path:

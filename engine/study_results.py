@@ -22,7 +22,7 @@ from .run_held_out import HELD_OUT_KEY
 from .store import RunStore
 from .stop_reasons import in_study_terms
 from .store_rows import Trial
-from .study import Study
+from .study_grid import Study
 from .study_methods import Method, as_method_advice
 from .study_renew import run_state, stopped_short
 from .user_files import same_but_moved_files

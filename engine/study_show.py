@@ -15,7 +15,8 @@ from .run_held_out import with_held_out
 from .search import summarize
 from .store import RunStore
 from .stored_reading import with_unread_note
-from .study import Study, load_study
+from .study_file import load_study
+from .study_grid import Study
 from .stop_reasons import in_study_terms
 from .study_methods import ADVICE, Method, MethodSource, as_method_advice
 from .tested_shown import with_tested

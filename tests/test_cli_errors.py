@@ -3,22 +3,17 @@
 Each bad input must exit non-zero with exactly one stderr line that names the problem, and
 never a traceback; a search that fails validation must not leave a run directory behind.
 Most run in this process (conftest's ``nasloop_in_process``); a fresh process runs the real entry point
-where the process is the point: its arguments read from sys.argv, its exit, plugin loading, signals, pipes.
+where the process is the point: its arguments read from sys.argv, its exit, plugin loading (signals:
+test_cli_interrupts; pipes: test_cli_output).
 """
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
-from argparse import Namespace
-from pathlib import Path
-from typing import Callable
 
 import pytest
+
+from .cli_processes import assert_one_line_error, command_settings, nasloop, process_env
 
 # Files written into the working folder before a case runs: name → content.
 FILES = {
@@ -205,31 +200,12 @@ IN_A_PROCESS = {"unknown command", "unknown space", "an unknown flag and no comm
 
 @pytest.fixture(scope="module")
 def settings(data_dir, tmp_path_factory) -> dict[str, str | None]:
-    """What a command's environment changes: the data folder, a cache of its own, no inherited warning filters."""
-    return {"NASLOOP_DATA": str(data_dir), "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("xdg")),
-            "PYTHONWARNINGS": None}
+    return command_settings(data_dir, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def env(settings) -> dict[str, str]:
-    """The environment of a command started as a process."""
-    return {name: value for name, value in {**os.environ, **settings}.items() if value is not None}
-
-
-def nasloop(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60)
-
-
-def assert_one_line_error(proc: subprocess.CompletedProcess, fragments: list[str]) -> str:
-    assert proc.returncode != 0, f"exit 0 for a bad input; stdout: {proc.stdout!r}"
-    assert "Traceback" not in proc.stderr, proc.stderr
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1, f"expected one stderr line, got: {proc.stderr!r}"
-    line = lines[0]
-    for fragment in fragments:
-        assert fragment in line, f"{fragment!r} not in: {line}"
-    return line
+    return process_env(settings)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -270,66 +246,6 @@ def test_config_with_flag_override_runs_then_the_run_dir_is_refused_for_a_second
         assert conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == before
 
 
-def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, env):
-    """``nasloop strategies | head -1`` style: the pipe is closed before nasloop writes to it."""
-    read_end, write_end = os.pipe()
-    os.close(read_end)
-    try:
-        proc = subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "strategies"], cwd=tmp_path, env=env,
-                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60)
-    finally:
-        os.close(write_end)
-    assert proc.stderr == "" and proc.returncode == 141
-
-
-def _interrupt_once(args: list[str], cwd: Path, env: dict[str, str], started: Callable[[], bool],
-                    sent: int = signal.SIGINT) -> str:
-    """Run the command, send Ctrl-C (or ``sent``) once ``started()`` holds, and return its stderr (exit 130 checked)."""
-    # a job started in the background (nohup, some CI runners) passes SIGINT on ignored, and Python then keeps it
-    # ignored: the Ctrl-C below would never arrive
-    proc = subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", *args], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
-        deadline = time.monotonic() + 60
-        while not started() and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert proc.poll() is None, "the command ended before it could be interrupted"
-        proc.send_signal(sent)
-        _, stderr = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130 and "Traceback" not in stderr and len(stderr.splitlines()) == 1, stderr
-    return stderr.strip()
-
-
-@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM])  # SIGTERM killed it mid-write, status 'running'
-def test_an_interrupted_search_names_the_folder_it_chose_to_resume_from(tmp_path, env, sent):
-    def stored() -> bool:
-        stores = list(tmp_path.glob("runs/*/nasloop.sqlite"))
-        if not stores:
-            return False
-        with sqlite3.connect(stores[0]) as conn:
-            return conn.execute("SELECT COUNT(*) FROM trials").fetchone()[0] > 0
-
-    line = _interrupt_once(["search", "--strategy", "evolution", "--budget", "15625", "--quiet"], tmp_path, env,
-                           stored, sent)
-    (run,) = tmp_path.glob("runs/*")
-    assert line == f"nasloop search: interrupted; continue with 'nasloop search --resume runs/{run.name}'"
-    with sqlite3.connect(run / "nasloop.sqlite") as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'status'").fetchone()[0] == '"interrupted"'
-        reason = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'stop_reason'").fetchone()[0])
-    # SIGTERM read "stopped by the user", though a scheduler sends it
-    assert reason.startswith("stopped by SIGTERM" if sent == signal.SIGTERM else "stopped by the user"), reason
-
-
-def test_interrupted_proxy_scoring_says_the_same_command_continues(tmp_path, env):
-    out = tmp_path / "scores.csv"
-    line = _interrupt_once(["proxies", "--all", "--proxies", "params", "--space-opt", "channels=8", "--out", str(out)],
-                           tmp_path, env, lambda: out.is_file() and len(out.read_text().splitlines()) > 3)
-    assert line == f"nasloop proxies: interrupted; the scores so far are in {out}: run the same command to continue"
-
-
 def test_a_plugin_that_registers_nothing_by_the_name_is_named(tmp_path, settings, fresh_nasloop):
     # --plugin loading, as a process of its own loads the file (fresh_nasloop). The hint said to give --plugin FILE
     # before the command, which the user had done; now the file is refused
@@ -339,62 +255,3 @@ def test_a_plugin_that_registers_nothing_by_the_name_is_named(tmp_path, settings
                                  ["plugin chain.py registers nothing: no register decorator ran"])
     assert "my-chain" not in line and line.endswith("or import it from this one") and "--plugin" not in line.split(
         "plugin chain.py")[1]
-
-
-def test_the_continue_hint_names_only_what_was_stored(tmp_path):
-    from nasloop.engine.cli_stops import how_to_continue
-
-    run = tmp_path / "run"
-    search = Namespace(command="search", resume=None, run_dir=str(run))
-    assert how_to_continue(search) == ""  # stopped before the run existed: nothing to resume
-    run.mkdir()
-    (run / "nasloop.sqlite").write_bytes(b"")
-    assert how_to_continue(search) == f"continue with 'nasloop search --resume {run}'"
-    assert (run / "nasloop.sqlite").read_bytes() == b""  # reading its status wrote nothing
-    assert how_to_continue(Namespace(command="compare", out=tmp_path, force_new=True, predictors=["gp"])) == ""
-    study = Namespace(command="compare", out=tmp_path, force_new=True, predictors=None)
-    assert how_to_continue(study).endswith("run the same command without --force-new to continue")
-    assert how_to_continue(Namespace(command="proxies", out=tmp_path / "none.csv")) == ""
-
-
-def test_an_interrupt_after_the_run_finished_says_so(tmp_path, data_dir):
-    # Ctrl-C while Ray shut down, after the last write, said "continue with --resume", which then
-    # answered that the run had finished.
-    from nasloop.engine.cli import main
-    from nasloop.engine.cli_stops import how_to_continue
-
-    run = tmp_path / "run"
-    assert main(["search", "--budget", "3", "--strategy", "random", "--data-dir", str(data_dir), "--run-dir",
-                 str(run), "--quiet"]) == 0
-    hint = how_to_continue(Namespace(command="search", resume=None, run_dir=str(run)))
-    assert hint == f"the run had already finished; 'nasloop show {run}' summarises it"
-
-
-def test_a_plugins_options_are_listed_with_what_they_take_and_their_defaults(tmp_path, settings, nasloop_in_process):
-    """Its options were found only by getting one wrong ('nasloop strategies evolution' was refused)."""
-    listed = nasloop_in_process(["strategies", "evolution"], tmp_path, settings)
-    assert listed.returncode == 0 and listed.stdout.startswith("evolution: Aging evolution")
-    assert "  population_size: an integer >= 2 and <= 10000000, default 50\n" in listed.stdout
-    assert "  parents: one of auto, tournament, frontier, default auto\n" in listed.stdout
-    shown = nasloop_in_process(["predictors", "show", "forest"]).stdout
-    assert "  features: a string or a list of strings or null, default null\n" in shown
-    assert "  missing: one of impute, error, default impute\n" in shown
-    assert "  address: a string or null, default null\n" in nasloop_in_process(["executors", "ray"]).stdout
-
-
-def test_a_table_written_to_a_pipe_keeps_every_column_whole(tmp_path, env, settings, nasloop_in_process):
-    """rich cut the predictor table to 80 columns in a pipe, wrapping each 'mean ± half-width' over two lines."""
-    # a process of its own: its stdout is the pipe (the one-seed table's words need none: in this process)
-    proc = nasloop(["predictors", "evaluate", "--predictors", "random", "--train-sizes", "8", "--seeds", "2"],
-                   tmp_path, env)
-    assert proc.returncode == 0, proc.stderr
-    assert "(2 seeds, mean ± half-width of the 95 % Student t interval over seeds)" in proc.stdout
-    assert "…" not in proc.stdout
-    header = next(line for line in proc.stdout.splitlines() if "predictor" in line and "Kendall" in line)
-    assert "Kendall tau" in header and "predict s" in header
-    row = next(line for line in proc.stdout.splitlines() if "random" in line)
-    assert row.count("±") == 6, row
-    # one seed has no spread: it printed '± 0.000' in every column
-    one = nasloop_in_process(["predictors", "evaluate", "--predictors", "random", "--train-sizes", "8", "--seeds", "1"],
-                             tmp_path, settings).stdout
-    assert "(1 seed)" in one and "±" not in one

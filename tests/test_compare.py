@@ -27,7 +27,7 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError, RegistryError
 from nasloop.engine.plots import anytime_plot, pyplot
 from nasloop.engine.search import search
-from nasloop.engine.study import load_study
+from nasloop.engine.study_file import load_study
 from nasloop.engine.study_methods import parse_method
 from nasloop.engine.study_results import collect
 from nasloop.engine.study_stats import (best_so_far, censored_quantiles, holm, mean_interval, paired_tests,

@@ -19,7 +19,7 @@ from nasloop.engine.cli import main
 from nasloop.engine.final_held_out import FinalHeldOut, held_out_values
 from nasloop.engine.run_held_out import HELD_OUT_KEY
 from nasloop.engine.store import RunStore
-from nasloop.engine.study import load_study
+from nasloop.engine.study_file import load_study
 
 FINAL = "held-out of chosen at fidelity 200"
 NB201_12 = ["--space", "nb201", "--dataset", "cifar10", "--fidelity", "12", "--quiet"]

@@ -14,7 +14,7 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.report import study_tables
 from nasloop.engine.store import RunStore
 from nasloop.engine.store_rows import Trial
-from nasloop.engine.study import Study
+from nasloop.engine.study_grid import Study
 from nasloop.engine.study_results import MethodRuns, StudyResults
 from nasloop.engine.study_stats import holm, paired_tests
 from nasloop.engine.types import Result

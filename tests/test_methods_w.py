@@ -17,7 +17,7 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.errors import ConfigError
 from nasloop.engine.registry import register_strategy
 from nasloop.engine.search import build_plugins
-from nasloop.engine.study import Study
+from nasloop.engine.study_grid import Study
 from nasloop.engine.study_methods import parse_method, read_methods
 from nasloop.strategies.random_search import RandomSearch
 

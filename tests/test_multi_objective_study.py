@@ -11,7 +11,7 @@ import pytest
 from nasloop.engine.cli import main
 from nasloop.engine.pareto_summary import pareto_summary
 from nasloop.engine.store import RunStore
-from nasloop.engine.study import load_study
+from nasloop.engine.study_file import load_study
 from nasloop.engine.study_results import collect
 
 OBJECTIVES = ["--objectives", "val_accuracy:max,params_m:min", "--reference-point", "80,1.6"]

@@ -18,7 +18,8 @@ from nasloop.engine.config import SearchConfig
 from nasloop.engine.report import study_notes, study_tables
 from nasloop.engine.store import RunStore
 from nasloop.engine.store_rows import Trial
-from nasloop.engine.study import Study, load_study
+from nasloop.engine.study_file import load_study
+from nasloop.engine.study_grid import Study
 from nasloop.engine.study_results import MethodRuns, StudyResults, collect
 from nasloop.engine.types import Result
 

@@ -196,7 +196,7 @@ def test_a_run_without_a_pretrained_file_is_not_given_one_on_resume(tmp_path, da
 
 def test_a_study_run_resumed_from_its_moved_file_is_still_its_methods_run(pretrained, tmp_path, data_dir):
     """Re-pointed, the run names the file by another path: the report left it out as another method's run."""
-    from nasloop.engine.study import load_study
+    from nasloop.engine.study_file import load_study
     from nasloop.engine.study_results import collect
 
     start, moved = tmp_path / "start.pt", tmp_path / "moved.pt"

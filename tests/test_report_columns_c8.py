@@ -8,7 +8,7 @@ import sqlite3
 
 from nasloop.engine.cli import main
 from nasloop.engine.report import study_tables
-from nasloop.engine.study import load_study
+from nasloop.engine.study_file import load_study
 from nasloop.engine.study_results import collect
 
 

@@ -8,7 +8,7 @@ from matplotlib.ft2font import FT2Font
 
 from nasloop.engine.cli import main
 from nasloop.engine.plots import anytime_plot, save_figure
-from nasloop.engine.study import load_study
+from nasloop.engine.study_file import load_study
 from nasloop.engine.study_results import collect
 
 

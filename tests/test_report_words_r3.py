@@ -27,7 +27,7 @@ def test_a_run_of_another_seed_is_named_as_that(tmp_path: Path, data_dir: Path) 
     """A run of this method at another seed, copied into a seed's folder, was said to be 'another method's run'."""
     import shutil
 
-    from nasloop.engine.study import load_study
+    from nasloop.engine.study_file import load_study
     from nasloop.engine.study_results import collect
 
     study = tmp_path / "study"

@@ -150,7 +150,9 @@ def test_a_study_of_more_seeds_than_the_bound_is_told_how_to_go_on(nasloop_in_pr
 
 def test_a_study_stored_with_more_seeds_than_the_bound_keeps_them_under_a_smaller_seeds(nasloop_in_process, data_dir,
                                                                                        tmp_path):
-    from nasloop.engine.study import load_study, open_study, plan_study
+    from nasloop.engine.study import open_study
+    from nasloop.engine.study_file import load_study
+    from nasloop.engine.study_run import plan_study
 
     study = tmp_path / "study"
     done = nasloop_in_process(["compare", "--methods", "random", "--seeds", "1", "--budget", "4", "--out", str(study),

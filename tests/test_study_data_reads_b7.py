@@ -12,7 +12,7 @@ import pytest
 from nasloop.engine.data.table import Table
 from nasloop.engine.run_parts import build_parts
 from nasloop.engine.store import RunStore
-from nasloop.engine.study import load_study
+from nasloop.engine.study_file import load_study
 from nasloop.engine.study_data import check_study_data
 
 from .study_tables import same_and_other_tables

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from nasloop.engine.cli import main
-from nasloop.engine.study import load_study, run_state
+from nasloop.engine.study_file import load_study
+from nasloop.engine.study_renew import run_state
 from nasloop.engine.study_results import collect
 
 

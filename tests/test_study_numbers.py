@@ -18,7 +18,7 @@ from nasloop.engine.cli import main
 from nasloop.engine.report import study_tables
 from nasloop.engine.search import resume
 from nasloop.engine.store import RunStore
-from nasloop.engine.study import load_study
+from nasloop.engine.study_file import load_study
 from nasloop.engine.study_results import collect
 from nasloop.engine.study_stats import area_under_curve, best_so_far, mean_interval
 from nasloop.search_spaces.nb201.benchmark import NB201Benchmark

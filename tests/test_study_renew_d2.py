@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from nasloop.engine import cli
-from nasloop.engine.study import Study
+from nasloop.engine.study_grid import Study
 
 from .real_ctrl_c import CtrlCAtCall, python_ctrl_c
 
