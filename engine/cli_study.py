@@ -29,7 +29,7 @@ from .study import open_study, refuse_shared_folders
 from .study_file import load_study
 from .study_grid import GRID_FIELDS, Study
 from .study_plugins import continued_plugins, continued_predictor_plugins, plugin_record
-from .study_run import plan_study, run_study
+from .study_run import noted, plan_study, run_study
 from .study_methods import MethodSource, as_method_advice, method_random_start_note, parse_method, read_methods
 from .study_target import reference_example, refuse_empty_reference_point, study_target
 
@@ -232,10 +232,12 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
           f"{runs} run{'s' * (runs != 1)} used)")
     damaged = [problem for problem in results.problems if ": damaged (" in problem]
     errors = [f"{run}: {outcome}" for run, outcome in outcomes.items() if outcome.startswith(("error", "damaged"))]
-    noted = [p for p in results.problems if p not in damaged and not any(  # a run that failed now: its error below
+    left_out = [p for p in results.problems if p not in damaged and not any(  # a run that failed now: its error below
         f"({run})" in p for run, outcome in outcomes.items() if outcome.startswith("error"))]
-    for problem in noted[:5]:  # a run of another grid kept in the folder: exit 0
+    for problem in left_out[:5]:  # a run of another grid kept in the folder: exit 0
         print(f"nasloop compare: note: left out of the report: {problem}", file=sys.stderr)
+    for note in noted(outcomes):  # a run folder deleted as it ran, written back whole: exit 0
+        print(f"nasloop compare: note: {note}", file=sys.stderr)
     # a finished run whose rows are damaged is found only when read for the report: an error, not exit 0
     errors += [problem for problem in damaged if not any(
         run in problem for run, outcome in outcomes.items() if outcome.startswith("damaged"))]

@@ -7,7 +7,8 @@ own on the store, which tells a deleted file (no link left) from one renamed awa
 whole where it went, and is left there); a deleted one is copied back under its name through SQLite's backup, as
 it stands when the session ends, and the search says so in one line. Something put at its path meanwhile (``rm -rf
 RUN; cp -r OTHER RUN``: the user replaced the run on purpose) is left as it is, never overwritten: the session's
-store goes to a new folder beside it instead (``RUN.written-back``), and the line says where.
+store goes to a new folder beside it instead (``RUN.written-back``), and the line says where. A study's run written
+back at its own path is whole where the study reads it: the study says so in a note and goes on (:class:`WrittenBack`).
 """
 from __future__ import annotations
 
@@ -20,6 +21,15 @@ from typing import Iterator
 from .errors import DataError
 from .stop_reasons import continue_hint
 from .store import RunStore
+
+
+class WrittenBack(DataError):
+    """A store deleted while its search ran, written back: ``in_place`` where it is whole at its own path again (a
+    study reads it there, so that run is not a failed one), else set beside it; ``status`` is its run's, as written."""
+
+    def __init__(self, message: str, in_place: bool, status: str | None) -> None:
+        super().__init__(message)
+        self.in_place, self.status = in_place, status
 
 
 @contextlib.contextmanager
@@ -45,17 +55,17 @@ def written_back_if_deleted(store: RunStore) -> Iterator[None]:
         raise _written_back(store, home, _write_back(store, home))
 
 
-def _written_back(store: RunStore, home: Path, path: Path) -> DataError:
+def _written_back(store: RunStore, home: Path, path: Path) -> WrittenBack:
     """The line for a store deleted at ``home`` and written to ``path`` (``home`` itself, or a new folder)."""
     where = store.path.parent if path == home else path.parent
-    then = (f"'nasloop show {where}' summarises it" if store.get_meta("status") == "finished"
-            else continue_hint(str(where)))
+    status = store.get_meta("status")
+    then = f"'nasloop show {where}' summarises it" if status == "finished" else continue_hint(str(where))
     if path == home:
-        return DataError(f"the run store {home} was deleted while the search ran; it was written back there whole, "
-                         f"every evaluation in it: {then}")
-    return DataError(f"the run store {home} was deleted while the search ran, and something else was put there, "
-                     f"which is left as it is; the search's store was written to {path}, every evaluation in it: "
-                     f"{then}")
+        return WrittenBack(f"the run store {home} was deleted while the search ran; it was written back there whole, "
+                           f"every evaluation in it: {then}", True, status)
+    return WrittenBack(f"the run store {home} was deleted while the search ran, and something else was put there, "
+                       f"which is left as it is; the search's store was written to {path}, every evaluation in it: "
+                       f"{then}", False, status)
 
 
 def _deleted(handle: int) -> bool:

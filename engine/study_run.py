@@ -12,6 +12,7 @@ from .option_bounds import stored_options
 from .plugins import resolved_plugins
 from .search import resume, search
 from .stop_reasons import name_sigterm
+from .store_deleted import WrittenBack
 from .study_grid import Study
 from .study_pool import run_in_pool
 from .study_ray import run_on_ray
@@ -20,6 +21,8 @@ from .study_renew import run_state
 Job = tuple[dict[str, Any], str, bool]
 """One run to do: its configuration as a mapping, whether it is ``new`` or ``interrupted``, and whether its method's
 options are the study's stored ones (:attr:`Study.continued`)."""
+NOTED = "; note: "
+"""Between a run's outcome and what the study says of it once its runs are done (:func:`noted`)."""
 
 
 def _run_one(job: Job) -> tuple[str, str]:
@@ -30,9 +33,18 @@ def _run_one(job: Job) -> tuple[str, str]:
         with stored_options(stored):
             summary = (resume(config.path(config.run_dir), plugins=resolved_plugins(config.plugins, config.workdir))
                        if state in ("interrupted", "failed") else search(config))  # plugins: the user's, given again
+    except WrittenBack as exc:  # its folder deleted as it ran: finished and written back whole, it is no failed run
+        whole = exc.in_place and exc.status == "finished"  # (the study reads it where it was), and exits 0 saying so
+        return config.run_dir, f"finished{NOTED}{exc}" if whole else f"error: {exc}"
     except NasloopError as exc:
         return config.run_dir, f"error: {exc}"
     return config.run_dir, summary["status"]
+
+
+def noted(outcomes: dict[str, str]) -> list[str]:
+    """What the study says of runs that ended as they should but not as usual: a run folder deleted while its search
+    ran, written back whole (``rm -rf`` of a run exited 1 as a failed run, though its report used every evaluation)."""
+    return [outcome.split(NOTED, 1)[1] for outcome in outcomes.values() if NOTED in outcome]
 
 
 def _name_sigterm(job: Job) -> None:
