@@ -15,7 +15,7 @@ from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
 from .errors import ConfigError, DataError, UnsupportedError
 from .objectives import continues_bare, directed
-from .option_bounds import stored_options
+from .option_bounds import METHOD_KINDS, stored_options
 from .registry import SEARCH_SPACES
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import StudyLock
@@ -179,8 +179,10 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     built = []
     for method in methods:  # every bad name or option fails here, before the study folder is touched
         config = draft.config(method, 0)
-        try:  # a method the study stored runs its next seeds with its stored options (see Study.continued)
-            with stored_options(stored is not None and method in stored.methods):
+        try:  # a method the study stored runs its next seeds with its stored options, a new one on its stored grid
+            # with options of its own (see Study.new_kinds)
+            with stored_options(stored is not None,
+                                () if stored is not None and method in stored.methods else METHOD_KINDS):
                 parts = build_parts(config, notes.append)  # each run builds its own executor
         # 'strategy evolution has no option popsize': of which method? (a benchmark warm-up on a space with no table,
         # unsupported, advised its fix as search's --strategy-opt)

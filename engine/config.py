@@ -296,7 +296,7 @@ def checked_construction(kind: str, name: str, factory: Callable[..., Any], /, *
                          wiring: Mapping[str, Any] | None = None, **options: Any) -> dict[str, Any]:
     """Every check :func:`construct` makes before it calls ``factory``, and the ``wiring`` the factory takes: for a
     plugin whose construction starts something (a Ray executor starts Ray) where nothing would use it."""
-    check_options(f"{kind} '{name}'", factory, options)
+    check_options(f"{kind} '{name}'", factory, options, kind)
     unread = factory.unread_options(*args) if isinstance(factory, type) and issubclass(factory, Configurable) else {}
     ignored = next((key for key in options if key in unread), None)
     if ignored is not None:  # given at all, not only given at another value than the default

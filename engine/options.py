@@ -30,7 +30,7 @@ import numpy as np
 
 from .errors import ConfigError, one_line
 from .hints import resolved_hints
-from .option_bounds import Range, past_upper_bound_only, reading_stored
+from .option_bounds import Range, options_of, past_upper_bound_only, reading_stored
 
 WIRING: tuple[str, ...] = ("space", "context")
 """Constructor parameters that are wiring, not options, unless a plugin kind says otherwise: the
@@ -203,25 +203,28 @@ def takes(factory: Callable[..., Any], parameter: str) -> bool:
     return parameter in inspect.signature(factory).parameters
 
 
-def check_options(owner: str, factory: Callable[..., Any], options: dict[str, Any]) -> None:
+def check_options(owner: str, factory: Callable[..., Any], options: dict[str, Any],
+                  kind: str | None = None) -> None:
     """Raise one ConfigError line for an option ``factory`` does not take or whose value does not fit.
 
-    ``owner`` names the plugin in the message (``strategy 'evolution'``).
+    ``owner`` names the plugin in the message (``strategy 'evolution'``); ``kind`` is its kind (``strategy``), whose
+    options may be a new run's where others are read as stored (:func:`.option_bounds.options_of`).
     """
     known = option_names(factory)
     for name in options:
         if name not in known:
             raise ConfigError(f"{owner} has no option '{name}'; it takes: {', '.join(known) or 'none'}")
     hints = _init_hints(factory)
-    for name, value in options.items():
-        hint = hints.get(name)
-        if hint is not None and not _fits(value, hint):
-            if reading_stored() and past_upper_bound_only(lambda: _fits(value, hint)):
-                raise ConfigError(f"{owner} option {name} is stored as {value!r}, which an older nasloop took and "
-                                  f"this one bounds ({_describe(hint)}); a stored run keeps its options and cannot "
-                                  "go on with this one: start a new run (or study) with a value in range")
-            raise ConfigError(f"{owner} option {name} must be {_describe(hint)}, got {value!r}"
-                              f"{_colon_hint(value, hint)}")
+    with options_of(kind):
+        for name, value in options.items():
+            hint = hints.get(name)
+            if hint is not None and not _fits(value, hint):
+                if reading_stored() and past_upper_bound_only(lambda: _fits(value, hint)):
+                    raise ConfigError(f"{owner} option {name} is stored as {value!r}, which an older nasloop took "
+                                      f"and this one bounds ({_describe(hint)}); a stored run keeps its options and "
+                                      "cannot go on with this one: start a new run (or study) with a value in range")
+                raise ConfigError(f"{owner} option {name} must be {_describe(hint)}, got {value!r}"
+                                  f"{_colon_hint(value, hint)}")
 
 
 def check_defaults(owner: str, factory: Callable[..., Any]) -> None:
@@ -335,12 +338,14 @@ class Configurable:
                 except TypeError:  # a misspelt option is named with the ones the plugin takes
                     bound = None
                 if bound is None:
-                    check_options(owner, type(self), {k: v for k, v in options.items() if k not in cls.wiring})
+                    check_options(owner, type(self), {k: v for k, v in options.items() if k not in cls.wiring},
+                                  cls.plugin_kind)
                     extra = next((k for k in options if k in cls.wiring and k not in signature.parameters), None)
                     if extra is not None:  # wiring it does not read: Python's error named no plugin and no fix
                         raise ConfigError(f"{owner} is not built with a {extra}; drop {extra}=")
                     bound = signature.bind(self, *args, **options)  # a wrong positional call: Python's own error
-                check_options(owner, type(self), {k: v for k, v in bound.arguments.items() if k in named})
+                check_options(owner, type(self), {k: v for k, v in bound.arguments.items() if k in named},
+                              cls.plugin_kind)
                 check_defaults(owner, type(self))
                 check_wiring(owner, type(self), bound.arguments)
             init(self, *args, **options)

@@ -43,7 +43,8 @@ def options_per_predictor(predictors: Sequence[str], options: Mapping[str, Any],
             raise ConfigError(f"--predictor-opt {key}: '{name}' is not a predictor ({', '.join(PREDICTORS.names())})"
                               "; write NAME.KEY=VALUE with one of them")
         elif waiting:  # kept for a later call that adds the predictor, so a misspelt option is named now
-            check_options(f"--predictor-opt {key}: predictor '{name}'", PREDICTORS.get(name), {option: value})
+            check_options(f"--predictor-opt {key}: predictor '{name}'", PREDICTORS.get(name), {option: value},
+                          "predictor")
         else:
             holder = next((p for p in predictors if p in PREDICTORS and PREDICTORS.get(p).holds_predictors), None)
             if holder is not None:  # e.g. a blend: it hands each member the options written inside its members

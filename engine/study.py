@@ -96,6 +96,7 @@ def open_study(folder: Path, base: SearchConfig, methods: list[Method], seeds: l
         study.folders = dict(stored.folders)
         study.sources = {**stored.sources, **study.sources}
         study.continued = {label for label in known if label not in renewed}
+        study.grid_stored = True
     study.folders = assign_folders(study.methods, study.folders)
     refuse_shared_folders(folder, study.methods, set(known), study.folders)
     study.pretrained_files = {**recorded, **_pretrained_files(study.methods)}

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 from .assemble import reads_dataset
 from .config import SearchConfig
 from .objectives import directed
+from .option_bounds import METHOD_KINDS
 from .plugin_trust import signature_meta
 from .study_methods import Method, MethodSource, run_folder
 
@@ -44,6 +45,17 @@ class Study:
     continued: set[str] = field(default_factory=set)
     """The methods the folder stored with the options they still have, by label: their new seeds read those options
     as a stored run's (:func:`.option_bounds.stored_options`), so a study begun past a bound added since goes on."""
+    grid_stored: bool = False
+    """Whether the folder stored this grid (a study continued): a new method's runs read its evaluator and space
+    options as stored ones, which ran in the study's other runs, and only the method's own as a new run's."""
+
+    def new_kinds(self, method: Method) -> tuple[str, ...] | None:
+        """The kinds of plugin whose options a run of ``method`` reads as a new run's, within options read as a
+        stored run's (:func:`.option_bounds.stored_options`): none for a method the folder stored, the method's own
+        in a stored grid; None where every option is a new run's (a new study)."""
+        if method.label in self.continued:
+            return ()
+        return METHOD_KINDS if self.grid_stored else None
 
     def config(self, method: Method, seed: int) -> SearchConfig:
         """The run of ``method`` and ``seed``, on the study's dataset where the method reads it: a study of random

@@ -18,19 +18,19 @@ from .study_pool import run_in_pool
 from .study_ray import run_on_ray
 from .study_renew import run_state
 
-Job = tuple[dict[str, Any], str, bool]
-"""One run to do: its configuration as a mapping, whether it is ``new`` or ``interrupted``, and whether its method's
-options are the study's stored ones (:attr:`Study.continued`)."""
+Job = tuple[dict[str, Any], str, tuple[str, ...] | None]
+"""One run to do: its configuration as a mapping, whether it is ``new`` or ``interrupted``, and the kinds of plugin
+whose options it reads as a new run's among the study's stored ones (:meth:`Study.new_kinds`; None: every one)."""
 NOTED = "; note: "
 """Between a run's outcome and what the study says of it once its runs are done (:func:`noted`)."""
 
 
 def _run_one(job: Job) -> tuple[str, str]:
     """One run in a worker process: a new search, or the resumption of an interrupted or failed one."""
-    config_record, state, stored = job
+    config_record, state, new_kinds = job
     config = SearchConfig.from_mapping(config_record)
     try:
-        with stored_options(stored):
+        with stored_options(new_kinds is not None, new_kinds or ()):
             summary = (resume(config.path(config.run_dir), plugins=resolved_plugins(config.plugins, config.workdir))
                        if state in ("interrupted", "failed") else search(config))  # plugins: the user's, given again
     except WrittenBack as exc:  # its folder deleted as it ran: finished and written back whole, it is no failed run
@@ -68,7 +68,7 @@ def plan_study(study: Study) -> tuple[list[Job], dict[str, str]]:
             kept[str(run_dir)] = "damaged: left alone; set it aside to run it again"
         else:  # relative paths (the study folder, --data-dir) mean the same files in a worker, wherever it runs
             pending.append((study.config(method, seed).replace(workdir=os.getcwd()).to_dict(), state,
-                            method.label in study.continued))
+                            study.new_kinds(method)))
     return pending, kept
 
 
