@@ -95,10 +95,12 @@ seed_count = int_at_least(1, 10_000, "a study's 95 % intervals barely narrow pas
 """--seeds of compare and 'predictors evaluate', each seed a run or a fit: the commands list every seed first, and
 '--seeds 1000000000' grew past the machine's memory until the kernel killed it, with no line said."""
 study_seed_count = int_at_least(1, 10_000, "a study's 95 % intervals barely narrow past a few hundred seeds; more is "
-                                           "taken for a typo; a search study stored with more goes on with all of them "
-                                           "under any smaller --seeds")
+                                           "taken for a typo; a study stored with more (a search study, or a "
+                                           "predictor study's predictors and sizes) goes on with all of them under "
+                                           "any smaller --seeds")
 """compare's --seeds (:data:`seed_count`): a study an older nasloop began with more seeds keeps every stored seed,
-whatever --seeds adds, so the command that continues it is told the value that does."""
+whatever --seeds adds (a predictor study, those its stored request of the same predictors and train sizes asked for:
+:func:`.predictor_grid.asked_seeds`), so the command that continues it is told the value that does."""
 
 
 def positive_float(text: str) -> float:

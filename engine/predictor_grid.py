@@ -9,8 +9,9 @@ report is then given (``--data-dir``) or refuses: it took the first record's fid
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .config import construct
 from .errors import ConfigError, DataError, NasloopError, first_few
@@ -115,14 +116,36 @@ def check_recorded(grid: dict[str, Any]) -> None:
 
 def _check_requests(requests: Any) -> None:
     """Each recorded request lists predictor names, train sizes and seeds (:func:`.predictor_study.unmeasured` reads
-    them)."""
+    them, and a continuing command measures their seeds: :func:`asked_seeds`), each a whole number as a command
+    writes it (a train size from 1, a seed from 0 to 2**63 - 1, each once), in the words ``load_study`` refuses a
+    search study's: a seed of true or -1 was read as one to measure, and one listed twice counted twice."""
     if not isinstance(requests, list):
         raise ValueError(f"its requests are {requests!r}, not a list")
     for request in requests:
         if not (isinstance(request, dict) and all(isinstance(request.get(key), list) for key in (
                 "predictors", "train_sizes", "seeds")) and all(isinstance(v, str) for v in request["predictors"])
                 and all(isinstance(v, int) for key in ("train_sizes", "seeds") for v in request[key])):
-            raise ValueError(f"a request {request!r} does not list predictors, train sizes and seeds")
+            raise ValueError(f"a request {request!r:.200} does not list predictors, train sizes and seeds")
+        odd = next((s for s in request["seeds"] if isinstance(s, bool) or not 0 <= s < 2**63), None)
+        if odd is not None:
+            raise ValueError(f"a request's seeds include {odd!r}, not a whole number from 0 to 2**63 - 1")
+        odd = next((n for n in request["train_sizes"] if isinstance(n, bool) or n < 1), None)
+        if odd is not None:
+            raise ValueError(f"a request's train sizes include {odd!r}, not a whole number from 1")
+        repeated = sorted(seed for seed, count in Counter(request["seeds"]).items() if count > 1)
+        if repeated:  # counted once each: a list of 20,000 seeds
+            raise ValueError(f"a request lists the seed {repeated[0]} more than once")
+
+
+def asked_seeds(requests: list[dict[str, Any]], predictors: Sequence[str], train_sizes: Sequence[int],
+                seeds: Sequence[int]) -> list[int]:
+    """The seeds a command measures: its own, and every seed a stored request of the same predictors and train sizes
+    asked for, so that a study keeps every stored seed under a smaller ``--seeds``, as a search study does. A study
+    an older nasloop began with more seeds than ``--seeds`` now takes (10,000) was told that 'the same command'
+    measured the rest, which is refused."""
+    same = [request for request in requests
+            if set(request["predictors"]) == set(predictors) and set(request["train_sizes"]) == set(train_sizes)]
+    return sorted({*(int(s) for s in seeds), *(s for r in same for s in r["seeds"])})
 
 
 def _check_ranking(metric: Any, fidelity: Any) -> None:

@@ -23,7 +23,7 @@ from .assemble import canonical_dataset, space_benchmark
 from .errors import ConfigError, DataError, first_few
 from .predictor_data import data_record, same_data
 from .predictor_evaluation import evaluate_predictors, ranked_metric
-from .predictor_grid import RANKED, check_held, check_recorded, ranked_fidelity
+from .predictor_grid import RANKED, asked_seeds, check_held, check_recorded, ranked_fidelity
 from .option_bounds import stored_options
 from .predictor_options import options_per_predictor
 from .replaced_files import replaced
@@ -302,7 +302,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
     kept = stored if stored is not None and not (replace or older) else grid  # the grid file as it is to be
     requests = [] if stored is None or replace else list(stored.get("requests") or [])
     request = {"predictors": list(predictors), "train_sizes": [int(n) for n in train_sizes],
-               "seeds": [int(s) for s in seeds]}
+               "seeds": asked_seeds(requests, predictors, train_sizes, seeds)}  # a stored request's, under fewer
     asked = requests if request in requests else [*requests, request]
 
     def keep(record: dict[str, Any]) -> None:
@@ -331,7 +331,7 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
 
     try:  # a study's stored options continue as its runs resume, past a bound added since it began
         with stored_options() if stored is not None and not replace else contextlib.nullcontext():
-            evaluate_predictors(list(predictors), list(train_sizes), list(seeds), space=grid["space"],
+            evaluate_predictors(list(predictors), list(train_sizes), request["seeds"], space=grid["space"],
                                 dataset=grid["dataset"], data_dir=data_dir, metric=grid["metric"],
                                 fidelity=grid["fidelity"] if grid["fidelity"] is not None else ranked.get(RANKED),
                                 predictor_options=options_per_predictor(list(predictors), grid["predictor_options"],
