@@ -12,7 +12,11 @@ Where the final fidelity is looked up, the searched metric there is given too (`
 
 A search reads them with the space and table context it built (a second context, space and table index were built
 from its stored configuration at each run's end), and stores them as it ends (:data:`HELD_OUT_KEY`): a study's
-report reads a run's final-fidelity value there rather than looking it up again (:mod:`.study_results`).
+report reads a run's final-fidelity value there rather than looking it up again (:mod:`.study_results`). They are kept
+with the identity of the table they were looked up in (its file and modification time: :data:`TABLE_KEY`), so that
+``show`` (and a study's report) of a run whose table was imported since (a test accuracy the old one lacked, a table
+replaced) looks them up again in the table it finds now, where it gave the old table's values until the run's next
+resume; a table not at hand (the data folder gone) leaves them as kept.
 """
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ import math
 from typing import Any, Mapping
 
 from ..search_spaces.base import SearchSpace
+from ..search_spaces.benchmark import Benchmark
+from .assemble import table_context
 from .config import SearchConfig
 from .context import RunContext
 from .errors import NasloopError
@@ -27,12 +33,16 @@ from .final_held_out import (FinalHeldOut, UnreadByPlugin, final_held_out, final
                              final_objective_value, held_out_heads, held_out_metric, held_out_note, held_out_values,
                              kept_number)
 from .metric_heads import with_unit
+from .registry import SEARCH_SPACES
 from .store import RunStore
 from .value_texts import metric_text
 
 HELD_OUT_KEY = "held_out"
 """The store's meta key of the held-out values a run gave as it ended: ``{"arch", "metric", "values"}``, the
 architecture they are of with :func:`run_held_out`'s record of it."""
+TABLE_KEY = "table"
+"""The record's identity of the table its values were looked up in: ``[file, modification time]``
+(:meth:`...search_spaces.benchmark.Benchmark.table_source`); absent where the run's space has no table that says."""
 
 
 def run_held_out(config: object, summary: Mapping[str, Any], built: tuple[SearchSpace, RunContext] | None = None,
@@ -52,6 +62,7 @@ def run_held_out(config: object, summary: Mapping[str, Any], built: tuple[Search
     best, metric = summary.get("best"), held_out_metric(objective)
     if "pareto_front" in summary or not best or metric is None:
         return None
+    kept = kept if built is not None else of_table_now(config, kept)  # a table imported since: its values
     record = None if built is not None else kept_record(kept, best["arch"], metric)
     if record is not None:  # as the run gave them as it ended: its table is not loaded again (NB101's, 18 MB); a
         return record or None  # search's own end (``built``) looks them up again, for a value its table gained since
@@ -97,17 +108,55 @@ def with_held_out(summary: dict[str, Any], store: RunStore,
     return summary
 
 
-def keep_held_out(summary: Mapping[str, Any], store: RunStore) -> None:
+def keep_held_out(summary: Mapping[str, Any], store: RunStore, context: RunContext | None = None) -> None:
     """Store the held-out values of the run's end (``summary``, :func:`with_held_out`'s) in ``store``, with the
     architecture they are of (:data:`HELD_OUT_KEY`), where it chose one with a held-out metric: none (``values``
     empty, ``objective_at_final`` None) where none was finite, which ``show`` otherwise loaded the table again to
-    find. An earlier end's of another architecture (a resume's best since) is not read, being of another one."""
+    find. An earlier end's of another architecture (a resume's best since) is not read, being of another one.
+    ``context``: the run's, whose table's identity is kept with them (:data:`TABLE_KEY`)."""
     best, metric = summary.get("best"), held_out_metric(str(summary.get("objective") or ""))
+    table = table_identity(context.benchmark if context is not None else None)
+    of = {"arch": best["arch"], **({TABLE_KEY: table} if table is not None else {})} if best else {}
     if held := summary.get("held_out"):
-        store.set_meta(HELD_OUT_KEY, {"arch": best["arch"], **held})
+        store.set_meta(HELD_OUT_KEY, {**of, **held})
     elif best and metric is not None and "pareto_front" not in summary:  # None: the final fidelity's objective
-        store.set_meta(HELD_OUT_KEY, {"arch": best["arch"], "metric": metric, "values": {},  # was looked for too
+        store.set_meta(HELD_OUT_KEY, {**of, "metric": metric, "values": {},  # was looked for too
                                       "objective_at_final": None})
+
+
+def table_identity(benchmark: Benchmark | None) -> list[Any] | None:
+    """The identity of the table ``benchmark`` reads:
+    ``[file, modification time]`` as :data:`TABLE_KEY` keeps it; None where it has none to say, or its file is not
+    found."""
+    if benchmark is None:
+        return None
+    try:
+        found = benchmark.table_source()
+    except NasloopError:  # not found (or unreadable): nothing to tell a table by
+        return None
+    return None if found is None else [str(found[0]), float(found[1])]
+
+
+def of_table_now(config: object, kept: object) -> object:
+    """The run's ``kept`` held-out record (:data:`HELD_OUT_KEY`), or None where it was looked up in another table
+    than the one its stored ``config`` finds now (a table imported or replaced since, with a test accuracy it lacked
+    then), which ``show`` and a study's report then look up again: found without loading the table. A record kept
+    without the identity (by a nasloop before it kept one), or a table not at hand now, is read as kept: ``show``
+    gives what the run kept where its table is gone."""
+    then = kept.get(TABLE_KEY) if isinstance(kept, Mapping) else None
+    if then is None:
+        return kept
+    try:
+        base = SearchConfig.from_stored(config or {}, source="the run's stored configuration")
+        factory = SEARCH_SPACES.get(base.space)
+        if factory.benchmark is None:
+            return kept
+        context = table_context(factory, base.dataset, base.data_dir and base.path(base.data_dir),
+                                space_options=base.space_options)
+    except NasloopError:  # a configuration or space this nasloop cannot read, or its data folder gone: as kept
+        return kept
+    now = table_identity(context.benchmark)
+    return None if now is not None and now != then else kept
 
 
 def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
@@ -118,7 +167,11 @@ def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
     outside)."""
     if not isinstance(kept, Mapping) or kept.get("arch") != arch or kept.get("metric") != metric:
         return None
-    record = {key: value for key, value in kept.items() if key != "arch"}
+    table = kept.get(TABLE_KEY)  # its table's identity, which of_table_now reads: [file, modification time]
+    if table is not None and not (isinstance(table, list) and len(table) == 2 and isinstance(table[0], str)
+                                  and kept_number(table[1])):
+        return None
+    record = {key: value for key, value in kept.items() if key not in ("arch", TABLE_KEY)}
     final = record.get("objective_at_final")
     if set(record) - {"metric", "values", "objective_at_final", "note"} or not isinstance(record.get("note", ""), str) \
             or (final is not None and not (isinstance(final, Mapping) and isinstance(final.get("metric"), str))):

@@ -99,7 +99,8 @@ def _run(config: SearchConfig, store: RunStore, on_progress: ProgressHook | None
         search_and_record(loop, store, config, log)
     executor.close()  # once the run's status is stored: a user's executor failing here is reported, and the
     summary = with_held_out(summarize(store), store, (space, evaluator.context))  # finished run stays finished; its
-    keep_held_out(summary, store)  # held-out values as 'show' gives them, kept for a study's report (run_held_out)
+    # held-out values as 'show' gives them, kept for a study's report, with their table's identity (run_held_out)
+    keep_held_out(summary, store, evaluator.context)
     return summary
 
 

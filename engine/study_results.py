@@ -18,7 +18,7 @@ from .final_held_out import (FinalHeldOut, UnreadByPlugin, final_held_out, final
                              held_out_metric, held_out_values)
 from .objectives import Objective, directed, oriented_values
 from .pareto_summary import hypervolume_curve
-from .run_held_out import HELD_OUT_KEY
+from .run_held_out import HELD_OUT_KEY, of_table_now
 from .store import RunStore
 from .stop_reasons import in_study_terms
 from .store_rows import Trial
@@ -316,7 +316,7 @@ def collect(study: Study, target: float | None = None, interval: str = "t") -> S
                 minimize = bool(store.get_meta("minimize"))
                 config = store.get_meta("config")
                 reason = store.get_meta("stop_reason")
-                kept = store.get_meta(HELD_OUT_KEY)
+                kept = of_table_now(config, store.get_meta(HELD_OUT_KEY))  # None: looked up in another table
                 differs = other_run(method, seed, config, study.pretrained_files,
                                     store.get_meta("pretrained_files") or {})
         except NasloopError as exc:

@@ -41,7 +41,8 @@ def test_a_search_looks_its_held_out_up_in_its_own_context_and_keeps_it(tmp_path
     capsys.readouterr()
     assert main(["show", str(run), "--json"]) == 0  # a reader reads what the run kept, building no context
     assert built == []
-    assert {"arch": best.arch, **json.loads(capsys.readouterr().out)["held_out"]} == kept
+    # kept with the identity of its table (run_held_out.TABLE_KEY), which show reads and does not give
+    assert {"arch": best.arch, "table": kept["table"], **json.loads(capsys.readouterr().out)["held_out"]} == kept
 
 
 def _counted_lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -148,12 +148,12 @@ class NB301Benchmark(Benchmark):
     # are, nwot ranks its CIFAR-10 cells best (Kendall tau 0.392; params 0.368, l2_norm 0.367, flops 0.337: README)
     ranking_proxy = "nwot"
 
-    def _source(self) -> tuple[str, float]:
+    def table_source(self) -> tuple[str, float]:
         return self.located((TABLE_FILE, ZC_FILE), HOW_TO_GET)
 
     @property
     def table(self) -> Table:
-        return load_table(type(self), *self._source())
+        return load_table(type(self), *self.table_source())
 
     @classmethod
     def read_table(cls, path: Path) -> Table:

@@ -48,7 +48,7 @@ class NB101Benchmark(Benchmark):
     metric_units = {**ACCURACY, **SIZE}
     formats = f"the 30k JSON ({JSON_FILE}), NASLib's nasbench_only108.pkl and nasloop's nb101.npz"
 
-    def _source(self) -> tuple[str, float]:
+    def table_source(self) -> tuple[str, float]:
         return self.located((TABLE_FILE, JSON_FILE), HOW_TO_GET)
 
     @property
@@ -59,7 +59,7 @@ class NB101Benchmark(Benchmark):
     def _file_table(self) -> Table:
         """The table of the file found, which :meth:`cells`, its count and a single cell read even where a
         subclass's ``table`` narrows it."""
-        return load_table(type(self), *self._source())
+        return load_table(type(self), *self.table_source())
 
     def row(self, arch: NB101Cell) -> int | None:
         if not isinstance(arch, NB101Cell):  # a string or a foreign value failed in cell_hash with AttributeError
@@ -141,7 +141,7 @@ class NB101Benchmark(Benchmark):
     def cells(self) -> list[NB101Cell]:
         """Every cell of the table, in the table's order (the source's: ascending md5 hash), built once per process
         and table (900 bytes a cell: 27 MB for the 30k table, about 380 MB for the whole space's)."""
-        return _cells(type(self), *self._source())
+        return _cells(type(self), *self.table_source())
 
     def cell_count(self) -> int:
         """How many cells :meth:`cells` lists (the file's rows, as it reads them: a subclass's own ``table`` is

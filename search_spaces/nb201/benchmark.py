@@ -81,10 +81,13 @@ class NB201Benchmark(Benchmark):
     formats = "the compact CSV (nasbench201_all.csv.gz), NASLib nb201 pickles and nasloop's nb201.npz"
     whole_import = f"{CSV_FILE} FILE.pickle"  # the CSV holds every cell; a pickle imported after it keeps its curves
 
+    def table_source(self) -> tuple[str, float]:
+        return self.located((TABLE_FILE, CSV_FILE), HOW_TO_GET)
+
     @property
     def table(self) -> Table:
         """The table, loaded on first use (once per process and file version)."""
-        return load_table(type(self), *self.located((TABLE_FILE, CSV_FILE), HOW_TO_GET))
+        return load_table(type(self), *self.table_source())
 
     def _column(self, name: str) -> np.ndarray | None:
         return self.table.columns.get(name)

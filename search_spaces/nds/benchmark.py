@@ -47,14 +47,14 @@ class NdsBenchmark(Benchmark):
     warmup_proxies = ("params",)
     metric_units = {**ACCURACY, **SIZE}
 
-    def _source(self) -> tuple[str, float]:
+    def table_source(self) -> tuple[str, float]:
         names = (self.table_file, self.variant.file_name, self.variant.file_name + ".gz")
         return self.located(names, f"the {self.name} results come from {self.variant.file_name}: "
                             f"{how_to_get(self.variant.file_name)}")
 
     @property
     def table(self) -> Table:
-        return load_table(type(self), *self._source())
+        return load_table(type(self), *self.table_source())
 
     @classmethod
     def read_table(cls, path: Path) -> Table:
