@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nasloop.engine.data.parsed_cache import KEY
 from nasloop.engine.data.paths import user_cache_dir
 from nasloop.predictors import graph_features
 from nasloop.predictors.graph_features import GraphFeatures
@@ -64,22 +65,22 @@ def test_a_damaged_table_is_computed_again_and_rewritten(encoded, damage):
     first = GraphFeatures(space)(cells)
     (entry,) = kept()
     with np.load(entry) as data:
-        rows = data["rows"]
+        rows, name = data["rows"], {KEY: data[KEY]}  # the entry's own name, kept: only the damage is refused
     if damage == "cut short":
         entry.write_bytes(entry.read_bytes()[:1000])
     elif damage == "a row short":
-        np.savez(entry, rows=rows[:-1])
+        np.savez(entry, rows=rows[:-1], **name)
     elif damage == "a fractional count":
-        np.savez(entry, rows=rows + np.eye(*rows.shape)[::-1] * 0.5)
+        np.savez(entry, rows=rows + np.eye(*rows.shape)[::-1] * 0.5, **name)
     elif damage == "a checked row changed":  # a whole number, so only the comparison with fresh rows finds it
-        np.savez(entry, rows=rows + (np.arange(len(rows)) == 0)[:, None])
+        np.savez(entry, rows=rows + (np.arange(len(rows)) == 0)[:, None], **name)
     else:
-        np.savez(entry, rows=rows, extra=np.array([{"a": 1}], dtype=object))
+        np.savez(entry, rows=rows, extra=np.array([{"a": 1}], dtype=object), **name)
     encoded.clear()
     assert np.array_equal(GraphFeatures(space)(cells), first)
     assert sum(encoded) >= 2 * len(cells)  # computed again
     with np.load(entry, allow_pickle=False) as data:
-        assert data.files == ["rows"] and np.array_equal(data["rows"], first)
+        assert sorted(data.files) == sorted(["rows", KEY]) and np.array_equal(data["rows"], first)
 
 
 def test_other_options_or_features_are_other_tables(encoded):

@@ -10,7 +10,7 @@ import shutil
 import numpy as np
 import pytest
 
-from nasloop.engine.data.parsed_cache import cache_file
+from nasloop.engine.data.parsed_cache import KEY, cache_file
 from nasloop.engine.errors import DataError
 from nasloop.engine.data import numbers, table
 from nasloop.search_spaces.nb101 import graph, importers_naslib
@@ -51,9 +51,10 @@ def test_the_next_read_of_a_csv_loads_the_kept_columns(copies):
     assert kept is not None and kept.is_file()
     with np.load(kept) as data:  # the entry is what the next read returns: edited, the edit is read
         columns = {name: data[name] for name in data.files}
-    assert same(parsed, columns)
+    name = columns.pop(KEY)  # the entry's own name, which it keeps
+    assert same(parsed, columns) and str(name) == kept.name
     columns["cifar10:edgegpu_latency"] = columns["cifar10:edgegpu_latency"] + 1.0
-    np.savez(kept, **columns)
+    np.savez(kept, **columns, **{KEY: name})
     assert read_hardware(path)["cifar10:edgegpu_latency"][0] == parsed["cifar10:edgegpu_latency"][0] + 1.0
 
 
@@ -77,10 +78,10 @@ def test_a_damaged_entry_is_parsed_again_and_rewritten(copies, damage):
         kept.write_bytes(kept.read_bytes()[:100_000])
     else:
         with np.load(kept) as data:
-            np.savez(kept, **{name: data[name][:-1] for name in data.files})
+            np.savez(kept, **{name: data[name] if name == KEY else data[name][:-1] for name in data.files})
     assert same(read_hardware(path), parsed)
     with np.load(kept) as data:
-        assert same({name: data[name] for name in data.files}, parsed)
+        assert same({name: data[name] for name in data.files if name != KEY}, parsed)
 
 
 def test_a_rewritten_csv_is_read_again_not_taken_from_the_cache(copies):
