@@ -36,7 +36,7 @@ from .tested_shown import tested_rows
 from .config import route_options
 from .data.import_target import check_out_folder, import_into
 from .data.importing import benchmark_of_group
-from .data.paths import ENV_VAR, user_cache_dir
+from .data.paths import import_folder
 from .errors import ConfigError, NasloopError
 from .executors.base import interrupts_held, later_interrupts_end_the_process, sigterm_interrupts
 from .plugins import load_plugins
@@ -207,7 +207,7 @@ def _cmd_import(args: argparse.Namespace) -> None:
     if name is None:
         raise ConfigError(f"search space '{args.space}' has no benchmark table to import; spaces with one: "
                           f"{', '.join(tabulated_spaces())}")
-    out_dir = args.out or Path(os.environ.get(ENV_VAR) or user_cache_dir())
+    out_dir = args.out or import_folder()
     check_out_folder(out_dir, args.out is not None)
     print(import_into(name, args.files, out_dir, args.replace, args.space, print))
 

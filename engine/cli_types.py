@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from .errors import ConfigError
 from .options import MAX_FIDELITY
+from .user_dirs import expand_user
 from .user_files import load_yaml_text, not_a_file
 from .value_texts import option_text, same_option_value
 
@@ -25,7 +26,10 @@ def path_text(text: str) -> str:
 def path_arg(text: str) -> Path:
     """:func:`path_text` as a ``Path``, ``~`` expanded as every path nasloop reads is: ``--out=~/flan.pt`` (which
     the shell leaves alone) wrote ./~/flan.pt, where ``pretrained=~/flan.pt`` looked in the home folder."""
-    return Path(path_text(text)).expanduser()
+    try:
+        return expand_user(path_text(text))
+    except ConfigError as exc:  # no home to expand ~ to: argparse names the flag
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def out_file_arg(text: str) -> Path:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .errors import ConfigError
+from .user_dirs import user_folder
 
 SIGNED_FIELDS = ("plugins", "workdir", "run_dir")
 """What decides which code a recorded plugin list imports: the names, and the folders relative ones are read from."""
@@ -28,11 +29,13 @@ SIGNATURE_KEY = "plugins_signature"
 _PURPOSE = b"nasloop recorded plugins 1\n"
 
 
-def secret_path() -> Path:
+def secret_path() -> Path | None:
     """This user's signing secret: in ``$XDG_CONFIG_HOME/nasloop`` (else ``~/.config/nasloop``), not the cache
-    folder, whose files a user may delete as caches, which would leave every signed run asking for ``--plugin``."""
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "nasloop" / "plugin_signing_key"
+    folder, whose files a user may delete as caches, which would leave every signed run asking for ``--plugin``.
+    None where there is no absolute such folder (:func:`.user_dirs.user_folder`): a relative variable, or no home,
+    made the secret in the folder the command ran in (a project folder, shared with the runs it signs)."""
+    folder = user_folder("XDG_CONFIG_HOME", ".config")
+    return None if folder is None else folder / "plugin_signing_key"
 
 
 def _secret(create: bool) -> bytes | None:
@@ -41,6 +44,8 @@ def _secret(create: bool) -> bytes | None:
     (a check needs no secret: nothing then verifies) or it cannot be made (a read-only home: the run is recorded
     unsigned, and resuming it asks for ``--plugin``)."""
     path = secret_path()
+    if path is None:
+        return None
     try:
         return _read(path)
     except FileNotFoundError:

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import yaml
 
 from .errors import ConfigError, refuse_single
+from .user_dirs import expand_user
 
 MAX_TEXT_BYTES = 16 << 20
 """No config or architecture list is this large; a bigger file is a mistake (a dataset, a log)."""
@@ -82,7 +83,7 @@ def path_from(folder: str | None, value: str | os.PathLike) -> Path:
     A run records the folder it was started in, so that relative names in its configuration keep
     meaning the same files when it is resumed from elsewhere.
     """
-    found = Path(value).expanduser()
+    found = expand_user(value)
     return found if found.is_absolute() or folder is None else Path(folder) / found
 
 

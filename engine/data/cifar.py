@@ -29,7 +29,8 @@ import numpy as np
 
 from ..errors import ConfigError, DataError, MissingDataError
 from ..replaced_files import replaced_by_this_process
-from .paths import check_data_dir, data_file, first_data_file, search_dirs, user_cache_dir
+from ..user_dirs import expand_user, no_home
+from .paths import check_data_dir, data_file, first_data_file, none_searched, search_dirs, user_cache_dir
 from .safe_pickle import loads_pickle
 from .sniff import GuardedGzip, refuse_inflated_members
 
@@ -48,7 +49,7 @@ ROW = 32 * 32 * 3  # one image of a python batch: 1024 red, then green, then blu
 _BATCHES = {"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)}
 
 HOW_TO_GET = (f"put the official '{FOLDER}' folder or '{ARCHIVE}' ({URL}) in --data-dir, $NASLOOP_DATA "
-              f"or {user_cache_dir()}, or use the subset '{SUBSET}'")
+              f"or {user_cache_dir() or '$XDG_CACHE_HOME/nasloop'}, or use the subset '{SUBSET}'")
 """How to get CIFAR-10, in words true of every command that reads it. Only the train evaluator downloads: it adds
 its option (:data:`DOWNLOAD_HINT`), where these words named '--evaluator-opt download=true' to the proxy evaluator,
 which refuses it, and to 'nasloop proxies', which has no such flag."""
@@ -85,14 +86,14 @@ def locate_cifar10(data_dir: str | os.PathLike | None = None, source: str = "aut
     if source in ("auto", "full"):
         full = _find_full(dirs)
         if full is None and download:
-            full = _download(Path(data_dir).expanduser() if data_dir else user_cache_dir())
+            full = _download(expand_user(data_dir) if data_dir else _download_folder())
         if full is not None:
             return CifarSource("full", full)
     if source in ("auto", "subset"):
         subset = first_data_file((SUBSET,), data_dir)
         if subset is not None:
             return CifarSource("subset", subset)
-    looked = ", ".join(str(d) for d in dirs)
+    looked = ", ".join(str(d) for d in dirs) or none_searched()
     wanted = {"auto": f"'{FOLDER}', '{ARCHIVE}' or '{SUBSET}'", "full": f"'{FOLDER}' or '{ARCHIVE}'",
               "subset": f"'{SUBSET}'"}[source]
     # missing, not unreadable: a script with its own flags (examples/cifar10_nas.py: --download) tells them apart
@@ -234,6 +235,16 @@ def _checked(images: np.ndarray, labels: np.ndarray, path: Path, split: str, fix
 
 
 # --- download --------------------------------------------------------------------------------
+def _download_folder() -> Path:
+    """Where a download without a data folder goes: the user cache folder, or one line where this process has none
+    (no home: it went into ./~/.cache/nasloop)."""
+    cache = user_cache_dir()
+    if cache is None:
+        raise ConfigError(f"nowhere to download CIFAR-10 to: {no_home()}; pass a data folder (--data-dir), or set "
+                          "HOME")
+    return cache
+
+
 def _download(target_dir: Path) -> Path:
     """Fetch the official archive into ``target_dir``, verify its md5, and move it into place atomically. The
     ``.part`` file is removed on any failure: a Ctrl-C in mid-download left it behind. It is this process's own:

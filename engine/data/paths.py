@@ -12,7 +12,8 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import DataError, MissingDataError, checked_folder
+from ..errors import ConfigError, DataError, MissingDataError, checked_folder
+from ..user_dirs import expand_user, no_home, user_folder
 from .sniff import decompresses_to_nothing
 
 ENV_VAR = "NASLOOP_DATA"
@@ -21,27 +22,40 @@ SENDER_ENV_VAR = "NASLOOP_SENDER_DATA"
 looked in after the node's own, which it does not replace."""
 
 
-def user_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "nasloop"
+def user_cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/nasloop`` or ``~/.cache/nasloop``, absolute; None where this process has no home
+    (:func:`..user_dirs.user_folder`)."""
+    return user_folder("XDG_CACHE_HOME", ".cache")
+
+
+def import_folder() -> Path:
+    """Where ``nasloop data import`` writes without ``--out``: ``$NASLOOP_DATA``, ``~`` expanded as a search reads
+    it (``NASLOOP_DATA='~/data'`` wrote ./~/data, where no search looked), else the user cache folder."""
+    if os.environ.get(ENV_VAR):
+        return expand_user(os.environ[ENV_VAR])
+    cache = user_cache_dir()
+    if cache is None:
+        raise ConfigError(f"nowhere to import into: $NASLOOP_DATA is unset, and {no_home()}; pass --out DIR, or set "
+                          "NASLOOP_DATA or HOME")
+    return cache
 
 
 def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
     """The folders searched for data files, most specific first, each once (``--data-dir $NASLOOP_DATA`` names the
     folder the variable names: a missing file's message listed it twice)."""
-    dirs = [Path(data_dir).expanduser()] if data_dir else []
-    dirs += [Path(os.environ[name]).expanduser() for name in (ENV_VAR, SENDER_ENV_VAR) if os.environ.get(name)]
-    dirs.append(user_cache_dir())
-    return list(dict.fromkeys(dirs))
+    dirs = [expand_user(data_dir)] if data_dir else []
+    dirs += [expand_user(os.environ[name]) for name in (ENV_VAR, SENDER_ENV_VAR) if os.environ.get(name)]
+    cache = user_cache_dir()
+    return list(dict.fromkeys(dirs if cache is None else [*dirs, cache]))
 
 
 def check_data_dir(data_dir: str | os.PathLike | None) -> None:
     """A given ``--data-dir`` is an existing folder: one line saying what it is otherwise. From Python, '' and what
     is no path are refused in :func:`checked_folder`'s words, as SearchConfig and resume() refuse them."""
     checked_folder("data_dir", data_dir)
-    if data_dir is None or Path(data_dir).expanduser().is_dir():
+    if data_dir is None or expand_user(data_dir).is_dir():
         return
-    what = "is not a folder" if os.path.exists(Path(data_dir).expanduser()) else "does not exist"
+    what = "is not a folder" if os.path.exists(expand_user(data_dir)) else "does not exist"
     raise DataError(f"data directory '{data_dir}' {what}; pass an existing folder to --data-dir")
 
 
@@ -50,7 +64,7 @@ def _described(folder: Path) -> str:
     mistyped variable was listed as if it had been looked through (the cache may not exist yet on a new machine,
     and --data-dir is checked before)."""
     env = os.environ.get(ENV_VAR)
-    if folder.is_dir() or not env or Path(env).expanduser() != folder:
+    if folder.is_dir() or not env or expand_user(env) != folder:
         return str(folder)
     return f"{folder} (${ENV_VAR}, {'not a folder' if folder.exists() else 'which does not exist'})"
 
@@ -134,4 +148,9 @@ def first_data_file(names: tuple[str, ...], data_dir: str | os.PathLike | None) 
 def looked_in(data_dir: str | os.PathLike | None) -> str:
     """The folders searched, as a missing file's line lists them (also for an optional file, whose absence only
     takes its metrics away until they are asked for)."""
-    return ", ".join(_described(d) for d in search_dirs(data_dir))
+    return ", ".join(_described(d) for d in search_dirs(data_dir)) or none_searched()
+
+
+def none_searched() -> str:
+    """The folders searched where there are none: no data folder given, and no cache folder (no home)."""
+    return f"no folder: no --data-dir, $NASLOOP_DATA unset, and no cache folder, as {no_home()}"
