@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Hashable, Mapping, Sequence
 
 import numpy as np
 
-from ..engine.data.paths import find_file
+from ..engine.data.paths import FileVersion, file_version, find_file
 from ..engine.data.rewrites import Rewrite
 from ..engine.data.table import Table, column_name
 from ..engine.errors import ConfigError, DataError, UnsupportedError
@@ -64,17 +64,17 @@ class Benchmark(Configurable, ABC):
         listed the cells of one configuration alone, whatever ``--space-opt`` built)."""
         self.data_dir = str(data_dir) if data_dir else None
         self.space_options: dict[str, Any] = dict(space_options or {})
-        self._located: tuple[str, float] | None = None
+        self._located: tuple[str, FileVersion] | None = None
 
-    def located(self, names: Sequence[str], missing: str) -> tuple[str, float]:
-        """(path, modification time) of the first of ``names`` in the data folders, the key its table is cached
+    def located(self, names: Sequence[str], missing: str) -> tuple[str, FileVersion]:
+        """(path, :func:`file_version`) of the first of ``names`` in the data folders, the key its table is cached
         under; found once per benchmark object (a query reads the table several times, and finding the file stats
         every candidate in every data folder), and again by a new object (a new run), so a table imported since is read.
         """
         if self._located is None:
             path = find_file(names, self.data_dir, missing)
             refuse_another_table(type(self), path)
-            self._located = (str(path), path.stat().st_mtime)
+            self._located = (str(path), file_version(path))
         return self._located
 
     def table_source(self) -> tuple[str, float] | None:

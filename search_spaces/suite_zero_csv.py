@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 from ..engine.data.parsed_cache import cached_columns
-from ..engine.data.paths import first_data_file, looked_in
+from ..engine.data.paths import FileVersion, file_version, first_data_file, looked_in
 from ..engine.data.sniff import gzip_text, head_text
 from ..engine.errors import ArchitectureError, DataError
 from .cell_space import Cell, CellSpec, cell_index, cells_without_path, live_cell, live_indices
@@ -117,7 +117,7 @@ def csv_header(path: Path) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def load_proxy_file(source: ProxyFile, path: str, mtime: float) -> dict[str, dict[str, np.ndarray]]:
+def load_proxy_file(source: ProxyFile, path: str, version: FileVersion) -> dict[str, dict[str, np.ndarray]]:
     """``{task: {proxy: scores in enumeration order, NaN where undefined}}`` from the file at ``path``: its scores
     kept on disk for the next process (:mod:`..engine.data.parsed_cache`). Parsed and checked, NB201's file took
     1.4 s of CPU in every search, study, Ray worker and subprocess of the tests that read a stored proxy (the
@@ -203,4 +203,4 @@ def stored_proxies(source: ProxyFile, data_dir: str | None, task: str) -> dict[s
     path = source.find(data_dir)
     if path is None:
         return {}
-    return load_proxy_file(source, str(path), path.stat().st_mtime).get(task, {})
+    return load_proxy_file(source, str(path), file_version(path)).get(task, {})

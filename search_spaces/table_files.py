@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..engine.data.paths import FileVersion
 from ..engine.data.table import Table
 from ..engine.errors import DataError, NasloopError
 from ..engine.registry import BENCHMARKS
@@ -28,10 +29,10 @@ def fidelities_in(table: Table, task: str) -> list[int]:
 
 
 @lru_cache(maxsize=16)  # the five spaces' own caches held 16 tables in all
-def load_table(kind: type[Benchmark], path: str, mtime: float) -> Table:
+def load_table(kind: type[Benchmark], path: str, version: FileVersion) -> Table:
     """``kind``'s table in ``path`` (:meth:`Benchmark.read_table`), read once per process and file version: the
-    modification time is part of the key, so a file rewritten since is read again, and one that failed to read
-    (damaged, or another benchmark's) is not kept, so it fails again with the same line."""
+    version (``paths.file_version``) is part of the key, so a file rewritten or replaced since is read again, and one
+    that failed to read (damaged, or another benchmark's) is not kept, so it fails again with the same line."""
     return kind.read_table(Path(path))
 
 

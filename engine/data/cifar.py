@@ -30,7 +30,8 @@ import numpy as np
 from ..errors import ConfigError, DataError, MissingDataError
 from ..replaced_files import replaced_by_this_process
 from ..user_dirs import expand_user, no_home
-from .paths import check_data_dir, data_file, first_data_file, none_searched, search_dirs, user_cache_dir
+from .paths import (FileVersion, check_data_dir, data_file, file_version, first_data_file, none_searched, search_dirs,
+                    user_cache_dir)
 from .safe_pickle import loads_pickle
 from .sniff import GuardedGzip, refuse_inflated_members
 
@@ -107,19 +108,16 @@ def load_cifar10(data_dir: str | os.PathLike | None = None, split: str = "train"
         raise ConfigError(f"unknown CIFAR-10 split '{split}'; choose 'train' or 'test'")
     where = locate_cifar10(data_dir, source, download)
     log.info("CIFAR-10 %s: %s", split, where.describe())
-    return _load_cached(where.kind, str(where.path), _mtime(where.path), split)
+    return _load_cached(where.kind, str(where.path), file_version(where.path), split)
 
 
-def _mtime(path: Path) -> float:
-    """Part of the cache key, so a replaced file is re-read."""
-    return path.stat().st_mtime
+_CACHE: dict[tuple[str, str, FileVersion, str], tuple[np.ndarray, np.ndarray]] = {}
 
 
-_CACHE: dict[tuple[str, str, float, str], tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _load_cached(kind: str, path: str, mtime: float, split: str) -> tuple[np.ndarray, np.ndarray]:
-    key = (kind, path, mtime, split)
+def _load_cached(kind: str, path: str, version: FileVersion, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """The split's arrays, read once per process and file version (:func:`.paths.file_version`): a replaced file
+    is read again."""
+    key = (kind, path, version, split)
     if key not in _CACHE:
         loader = _read_subset if kind == "subset" else _read_full
         images, labels = loader(Path(path), split)

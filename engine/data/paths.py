@@ -28,6 +28,18 @@ def user_cache_dir() -> Path | None:
     return user_folder("XDG_CACHE_HOME", ".cache")
 
 
+FileVersion = tuple[int, int, int, int, int]
+
+
+def file_version(path: str | os.PathLike) -> FileVersion:
+    """What tells one version of a file from another in this process's memos of what it read: size, modification
+    and change times (ns), device and inode. The modification time alone was the key, so a file replaced by another
+    with its time kept (``rsync -a``, ``cp -p``, an archive's normalised times) was served from memory as the file it
+    replaced, to every later run of a study or a notebook's session."""
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_dev, info.st_ino
+
+
 def import_folder() -> Path:
     """Where ``nasloop data import`` writes without ``--out``: ``$NASLOOP_DATA``, ``~`` expanded as a search reads
     it (``NASLOOP_DATA='~/data'`` wrote ./~/data, where no search looked), else the user cache folder."""

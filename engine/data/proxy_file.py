@@ -28,7 +28,7 @@ from ..errors import ArchitectureError, ConfigError, DataError
 from ..proxy_registry import PROXIES
 from ..space_networks import to_module
 from .datasets import dataset_facts, reads_images
-from .paths import first_data_file
+from .paths import FileVersion, file_version, first_data_file
 
 FIELD_LIMIT = 4096  # characters of one field; an architecture string is far shorter
 SETTINGS = "# nasloop proxies "
@@ -65,7 +65,7 @@ def find_proxy_file(space: str, dataset: str, data_dir: str | os.PathLike | None
 
 
 @lru_cache(maxsize=4)
-def _read(path: str, mtime: float, space: SearchSpace) -> ProxyScores:
+def _read(path: str, version: FileVersion, space: SearchSpace) -> ProxyScores:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -228,7 +228,7 @@ def recorded_space(path: str | os.PathLike) -> str | None:
 def read_proxy_file(path: str | os.PathLike, space: SearchSpace) -> ProxyScores:
     """The file's proxy names, scores and settings."""
     path = Path(path)
-    return _read(str(path), path.stat().st_mtime, space)
+    return _read(str(path), file_version(path), space)
 
 
 PROBE_CANDIDATES = 16

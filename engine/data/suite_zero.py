@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DataError
-from .paths import find_file
+from .paths import FileVersion, file_version, find_file
 from .sniff import content_text
 
 ZC_FILE = "zc_proxies_partial.json.gz"
@@ -33,7 +33,7 @@ def published_score(value: object) -> object:
 
 
 @lru_cache(maxsize=2)
-def read_suite_zero(path: str, mtime: float) -> dict:
+def read_suite_zero(path: str, version: FileVersion) -> dict:
     """The whole file as {space: {dataset: records}}, read once per file version."""
     try:
         data = json.loads(content_text(path))
@@ -48,7 +48,7 @@ def read_suite_zero(path: str, mtime: float) -> dict:
 def load_suite_zero(space: str, dataset: str, data_dir: str | os.PathLike | None = None) -> tuple[Path, dict]:
     """The file's path and its records of ``space`` (NASLib's name: nasbench201, ...) on ``dataset``."""
     path = find_file((ZC_FILE,), data_dir, HOW_TO_GET)
-    data = read_suite_zero(str(path), Path(path).stat().st_mtime)
+    data = read_suite_zero(str(path), file_version(path))
     datasets = data.get(space) or {}
     if dataset not in datasets:
         raise DataError(f"{path} has no {space} '{dataset}' records; it has: {', '.join(sorted(datasets)) or 'none'}")

@@ -29,6 +29,7 @@ import numpy as np
 
 from ...engine.data.importing import refuse_another_benchmarks_file
 from ...engine.data.numbers import file_number
+from ...engine.data.paths import file_version
 from ...engine.data.sniff import head_text
 from ...engine.data.suite_zero import ZC_FILE, published_score, read_suite_zero
 from ...engine.data.table import Table
@@ -80,7 +81,7 @@ def functional_forms(table: Table) -> list[str]:
 def _space_records(path: Path) -> dict:
     """The file's NB301 records by task: the ``nasbench301`` entry of the merged file, or NASLib's per-space file
     as it is (its keys are tasks)."""
-    data = read_suite_zero(str(path), path.stat().st_mtime)
+    data = read_suite_zero(str(path), file_version(path))
     space = data.get("nasbench301") if "nasbench301" in data or not set(data) & {t.name for t in TASKS} else data
     if not isinstance(space, dict) or not space:
         raise DataError(f"{path} holds no nasbench301 records; {HOW_TO_GET}")

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ...engine.data.importing import not_this_benchmark
+from ...engine.data.paths import FileVersion
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
 from ...engine.data.table import Table, column_name, row_index
@@ -223,9 +224,9 @@ class NB101Benchmark(Benchmark):
 
 
 @lru_cache(maxsize=2)
-def _cells(kind: type[NB101Benchmark], path: str, mtime: float) -> list[NB101Cell]:
+def _cells(kind: type[NB101Benchmark], path: str, version: FileVersion) -> list[NB101Cell]:
     """The table's cells as values, built once per process; their hashes are the table's own."""
-    columns = load_table(kind, path, mtime).columns
+    columns = load_table(kind, path, version).columns
     cells = [_cell(size, matrix, ops)
              for size, matrix, ops in zip(columns["num_nodes"].tolist(), columns["matrix"], columns["ops"])]
     remember_hashes(cells, columns["hash"].tolist())

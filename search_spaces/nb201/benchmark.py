@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ...engine.data.importing import not_this_benchmark
-from ...engine.data.paths import looked_in
+from ...engine.data.paths import file_version, looked_in
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
 from ...engine.data.table import Table, column_name
@@ -168,7 +168,7 @@ class NB201Benchmark(Benchmark):
         views = self.__dict__.setdefault("_hardware", {})
         if dataset not in views:
             path = find_hardware_file(self.data_dir)
-            columns = {} if path is None else load_hardware(str(path), path.stat().st_mtime)
+            columns = {} if path is None else load_hardware(str(path), file_version(path))
             views[dataset] = {k.split(":", 1)[1]: v for k, v in columns.items() if k.startswith(f"{dataset}:")}
         return views[dataset]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ...engine.data.parsed_cache import cached_columns
-from ...engine.data.paths import first_data_file
+from ...engine.data.paths import FileVersion, first_data_file
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import gzip_text
 from ...engine.errors import ArchitectureError, DataError
@@ -75,7 +75,7 @@ def _kept(key: str, value: float) -> float:
 
 
 @lru_cache(maxsize=2)
-def load_hardware(path: str, mtime: float) -> dict[str, np.ndarray]:
+def load_hardware(path: str, version: FileVersion) -> dict[str, np.ndarray]:
     """``{"<dataset>:<metric>": values in cell-code order}`` from the file at ``path``, the CSV or the pickle: the
     CSV's parsed columns kept on disk for the next process (:mod:`...engine.data.parsed_cache`)."""
     if Path(path).name == HW_PICKLE:

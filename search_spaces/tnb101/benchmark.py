@@ -20,6 +20,7 @@ import numpy as np
 
 from ...engine.data.importing import refuse_another_benchmarks_file
 from ...engine.data.numbers import file_number
+from ...engine.data.paths import FileVersion, file_version
 from ...engine.data.sniff import content_text, head_text
 from ...engine.data.table import Table, merge_by_key, row_index
 from ...engine.errors import ArchitectureError, DataError, one_line
@@ -45,7 +46,7 @@ PROXIES = ("zen", "synflow", "epe_nas")
 
 
 @lru_cache(maxsize=1)
-def _json(path: str, mtime: float) -> dict:
+def _json(path: str, version: FileVersion) -> dict:
     try:
         data = json.loads(content_text(path))
     # RecursionError: nesting no benchmark has (a hostile file)
@@ -59,7 +60,7 @@ def _json(path: str, mtime: float) -> dict:
 
 def import_json(path: Path, part: str, parse: Callable[[str], tuple], format: Callable[[tuple], str]) -> Table:
     """One space's records of the JSON as a table: one row per architecture, columns per task."""
-    return records_table(path, _json(str(path), path.stat().st_mtime).get(part), part, parse, format)
+    return records_table(path, _json(str(path), file_version(path)).get(part), part, parse, format)
 
 
 def records_table(path: Path, records: object, part: str, parse: Callable[[str], tuple],
