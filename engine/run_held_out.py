@@ -41,7 +41,8 @@ HELD_OUT_KEY = "held_out"
 """The store's meta key of the held-out values a run gave as it ended: ``{"arch", "metric", "values"}``, the
 architecture they are of with :func:`run_held_out`'s record of it."""
 TABLE_KEY = "table"
-"""The record's identity of the table its values were looked up in: ``[file, modification time]``
+"""The record's identity of the table its values were looked up in: ``[file, [size, modification and change
+times in ns, device, inode]]``
 (:meth:`...search_spaces.benchmark.Benchmark.table_source`); absent where the run's space has no table that says."""
 
 
@@ -126,7 +127,7 @@ def keep_held_out(summary: Mapping[str, Any], store: RunStore, context: RunConte
 
 def table_identity(benchmark: Benchmark | None) -> list[Any] | None:
     """The identity of the table ``benchmark`` reads:
-    ``[file, modification time]`` as :data:`TABLE_KEY` keeps it; None where it has none to say, or its file is not
+    ``[file, version]`` as :data:`TABLE_KEY` keeps it (:func:`.data.paths.file_version`); None where it has none to say, or its file is not
     found."""
     if benchmark is None:
         return None
@@ -134,7 +135,7 @@ def table_identity(benchmark: Benchmark | None) -> list[Any] | None:
         found = benchmark.table_source()
     except NasloopError:  # not found (or unreadable): nothing to tell a table by
         return None
-    return None if found is None else [str(found[0]), float(found[1])]
+    return None if found is None else [str(found[0]), [int(part) for part in found[1]]]
 
 
 def of_table_now(config: object, kept: object) -> object:
@@ -167,9 +168,10 @@ def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
     outside)."""
     if not isinstance(kept, Mapping) or kept.get("arch") != arch or kept.get("metric") != metric:
         return None
-    table = kept.get(TABLE_KEY)  # its table's identity, which of_table_now reads: [file, modification time]
+    table = kept.get(TABLE_KEY)  # its table's identity, which of_table_now reads: [file, version]
     if table is not None and not (isinstance(table, list) and len(table) == 2 and isinstance(table[0], str)
-                                  and kept_number(table[1])):
+                                  and isinstance(table[1], list)
+                                  and all(isinstance(part, int) and not isinstance(part, bool) for part in table[1])):
         return None
     record = {key: value for key, value in kept.items() if key not in ("arch", TABLE_KEY)}
     final = record.get("objective_at_final")

@@ -77,8 +77,8 @@ class Benchmark(Configurable, ABC):
             self._located = (str(path), file_version(path))
         return self._located
 
-    def table_source(self) -> tuple[str, float] | None:
-        """The file the table is read from and its modification time (:meth:`located`), found without loading it:
+    def table_source(self) -> tuple[str, FileVersion] | None:
+        """The file the table is read from and its version (:meth:`located`), found without loading it:
         the table's identity, which a run keeps with the held-out values it looked up as it ended, so that ``show``
         tells a table imported since (``.engine.run_held_out``); None where the benchmark does not say (a user's
         that reads no one file: its kept values are read as kept)."""

@@ -29,7 +29,7 @@ import numpy as np
 
 from ...engine.data.importing import refuse_another_benchmarks_file
 from ...engine.data.numbers import file_number
-from ...engine.data.paths import file_version
+from ...engine.data.paths import FileVersion, file_version
 from ...engine.data.sniff import head_text
 from ...engine.data.suite_zero import ZC_FILE, published_score, read_suite_zero
 from ...engine.data.table import Table
@@ -149,7 +149,7 @@ class NB301Benchmark(Benchmark):
     # are, nwot ranks its CIFAR-10 cells best (Kendall tau 0.392; params 0.368, l2_norm 0.367, flops 0.337: README)
     ranking_proxy = "nwot"
 
-    def table_source(self) -> tuple[str, float]:
+    def table_source(self) -> tuple[str, FileVersion]:
         return self.located((TABLE_FILE, ZC_FILE), HOW_TO_GET)
 
     @property

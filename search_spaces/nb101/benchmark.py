@@ -49,7 +49,7 @@ class NB101Benchmark(Benchmark):
     metric_units = {**ACCURACY, **SIZE}
     formats = f"the 30k JSON ({JSON_FILE}), NASLib's nasbench_only108.pkl and nasloop's nb101.npz"
 
-    def table_source(self) -> tuple[str, float]:
+    def table_source(self) -> tuple[str, FileVersion]:
         return self.located((TABLE_FILE, JSON_FILE), HOW_TO_GET)
 
     @property

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ...engine.data.importing import not_this_benchmark
-from ...engine.data.paths import file_version, looked_in
+from ...engine.data.paths import FileVersion, file_version, looked_in
 from ...engine.data.safe_pickle import load_pickle
 from ...engine.data.sniff import head_text, is_pickle
 from ...engine.data.table import Table, column_name
@@ -81,7 +81,7 @@ class NB201Benchmark(Benchmark):
     formats = "the compact CSV (nasbench201_all.csv.gz), NASLib nb201 pickles and nasloop's nb201.npz"
     whole_import = f"{CSV_FILE} FILE.pickle"  # the CSV holds every cell; a pickle imported after it keeps its curves
 
-    def table_source(self) -> tuple[str, float]:
+    def table_source(self) -> tuple[str, FileVersion]:
         return self.located((TABLE_FILE, CSV_FILE), HOW_TO_GET)
 
     @property

@@ -16,6 +16,7 @@ from typing import ClassVar, Sequence
 import numpy as np
 
 from ...engine.data.importing import refuse_another_benchmarks_file
+from ...engine.data.paths import FileVersion
 from ...engine.data.sniff import head_text
 from ...engine.data.table import Table, column_name, merge_by_key
 from ...engine.errors import ArchitectureError
@@ -47,7 +48,7 @@ class NdsBenchmark(Benchmark):
     warmup_proxies = ("params",)
     metric_units = {**ACCURACY, **SIZE}
 
-    def table_source(self) -> tuple[str, float]:
+    def table_source(self) -> tuple[str, FileVersion]:
         names = (self.table_file, self.variant.file_name, self.variant.file_name + ".gz")
         return self.located(names, f"the {self.name} results come from {self.variant.file_name}: "
                             f"{how_to_get(self.variant.file_name)}")

@@ -125,7 +125,7 @@ class TransNASBenchmark(Benchmark):
     formats = f"the TransNAS-Bench-101 JSON ({JSON_FILE}), the benchmark's own {API_FILE} and nasloop's own table"
     whole_import = JSON_FILE
 
-    def table_source(self) -> tuple[str, float]:
+    def table_source(self) -> tuple[str, FileVersion]:
         return self.located((self.table_file, JSON_FILE),
                             f"get TransNAS-Bench-101's own file ({API_WHERE}) and run 'nasloop data import --space "
                             f"tnb101-{self.part} {API_FILE}', or put {JSON_FILE} (shipped in shared/data: its values "
