@@ -38,6 +38,7 @@ from .data.import_target import check_out_folder, import_into
 from .data.importing import benchmark_of_group
 from .data.paths import import_folder
 from .errors import ConfigError, NasloopError
+from .file_limits import writes_past_the_limit_noted
 from .executors.base import interrupts_held, later_interrupts_end_the_process, sigterm_interrupts
 from .plugins import load_plugins
 from .predictor_options import options_per_predictor
@@ -337,7 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": lambda: cmd_compare(args, args.plugin),
         "report": lambda: cmd_report(args),
     }
-    with sigterm_interrupts(), hangup_interrupts():  # a closed terminal's SIGHUP, too, lets a search record its stop
+    # a closed terminal's SIGHUP, too, lets a search record its stop; a write past 'ulimit -f' is told from a bad disk
+    with sigterm_interrupts(), hangup_interrupts(), writes_past_the_limit_noted():
         status = _run_command(args, commands)
     if status == 130 and argv is None:  # the program itself, stopped: only its exit is left
         later_interrupts_end_the_process()

@@ -4,27 +4,58 @@ A shell's file-size limit (``ulimit -f``, RLIMIT_FSIZE) makes a write past it fa
 SIGXFSZ that comes first), and SQLite reports that as a plain 'disk I/O error': the one line said to free space on a
 disk that had plenty, and a report, a proxy file or an export named 'File too large' with no file and 'mend that
 first'. The limit is this process's own, so it is read here and named with the fix (raise it, then continue).
+
+SQLite keeps no errno, and its 'disk I/O error' is also a failing disk or a store's journal that cannot be read: read
+as the limit wherever one was set, those sent the user to raise a limit that stopped nothing. The kernel's SIGXFSZ
+comes only with a write past the limit, so the command notes it (:func:`writes_past_the_limit_noted`) and only a
+noted one is the limit's. The limit is named in bytes and in both shells' units: bash's ``ulimit -f`` counts KiB,
+dash's 512-byte blocks, and the number of one is half or twice the other's.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import resource
+import signal
 import sqlite3
+import threading
+from typing import Iterator
+
+_PAST_THE_LIMIT = threading.Event()
+"""Set once a write of this process went past its file-size limit (the kernel sent SIGXFSZ)."""
 
 
 def file_size_limit() -> int | None:
-    """This process's file-size limit in bytes (``ulimit -f`` counts KiB), or None where there is none."""
+    """This process's file-size limit in bytes, or None where there is none."""
     soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
     return None if soft == resource.RLIM_INFINITY else soft
 
 
+def _note_past_the_limit(signum: int, frame: object) -> None:
+    """SIGXFSZ's handler: note the write that failed (it fails with EFBIG, as where the signal is ignored)."""
+    _PAST_THE_LIMIT.set()
+
+
+@contextlib.contextmanager
+def writes_past_the_limit_noted() -> Iterator[None]:
+    """Within the block, a write past the file-size limit is noted for :func:`past_largest_file` (from the main
+    thread, where a handler can be set; elsewhere SIGXFSZ stays as it was, and no SQLite error is the limit's)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGXFSZ, _note_past_the_limit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGXFSZ, signal.SIG_DFL if previous is None else previous)
+
+
 def past_largest_file(exc: BaseException) -> bool:
     """Whether ``exc`` is a write stopped at the largest file allowed: EFBIG, or SQLite's I/O error (which keeps no
-    errno) while a file-size limit is in force."""
+    errno) after a write past the file-size limit was noted."""
     if isinstance(exc, OSError):
         return exc.errno == errno.EFBIG
-    return isinstance(exc, sqlite3.OperationalError) and "disk I/O error" in str(exc) and \
-        file_size_limit() is not None
+    return isinstance(exc, sqlite3.OperationalError) and "disk I/O error" in str(exc) and _PAST_THE_LIMIT.is_set()
 
 
 def largest_file_text(what: str) -> str:
@@ -33,4 +64,4 @@ def largest_file_text(what: str) -> str:
     if limit is None:
         return f"{what} could not grow past the largest file its file system allows; choose another disk"
     return (f"{what} could not grow past this shell's file-size limit of {limit:,} bytes ('ulimit -f' "
-            f"{limit // 1024}); raise it ('ulimit -f unlimited')")
+            f"{limit // 1024} in bash, {limit // 512} in dash); raise it ('ulimit -f unlimited')")
