@@ -43,11 +43,11 @@ def _build(hook: str, source: Path, out: Path) -> Path:
 
 
 def _package_modules(files: list[str]) -> set[str]:
-    """The ``.py`` files of the package's folders (each folder up from it holding ``__init__.py``, tests aside),
-    as the wheel names them."""
+    """The ``.py`` files of the package's folders (each folder up from it holding ``__init__.py``, tests and the
+    build script aside), as the wheel names them."""
     def in_package(name: str) -> bool:
         parents = Path(name).parents
-        return name.endswith(".py") and not name.startswith("tests/") and \
+        return name.endswith(".py") and not name.startswith("tests/") and name != "setup.py" and \
             all(str(folder) == "." or (REPO_ROOT / folder / "__init__.py").is_file() for folder in parents)
     return {f"nasloop/{name}" for name in files if in_package(name)}
 
