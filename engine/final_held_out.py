@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from ..search_spaces.base import SearchSpace
+from ..search_spaces.benchmark import Benchmark
 from .assemble import build_space, table_context
 from .config import SearchConfig
 from .context import RunContext
@@ -60,7 +61,9 @@ class FinalHeldOut:
     held-out ones; None: none); ``objective_only``: the table holds that objective at ``fidelity`` but not the
     held-out metric (NB101's 108-epoch validation accuracy, no test one), so the held-out column stays as the runs
     stored it (``why`` says so) while the objective's is looked up: left out with the held-out one, NB101's final
-    validation accuracy took an ad hoc lookup."""
+    validation accuracy took an ad hoc lookup; ``nowhere``: the table holds the held-out metric at neither the searched
+    fidelity nor ``fidelity`` (NB101's 30k table, which has no test split), so there is no held-out value to keep
+    and ``why`` says that, where it said the column was 'at the searched fidelity, as the run stored it'."""
 
     searched: int | None = None
     fidelity: int | None = None
@@ -68,6 +71,7 @@ class FinalHeldOut:
     why: str = ""
     objective: str | None = None
     objective_only: bool = False
+    nowhere: bool = False
 
     @property
     def held_out_looked_up(self) -> bool:
@@ -110,8 +114,13 @@ def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the run
     if final is None or final <= searched:
         return FinalHeldOut(searched)
     held = objective if objective and (declared is None or objective in declared) else None
-    if declared is not None and metric not in declared and held is None:  # nothing of the table's to look up
-        return FinalHeldOut(searched, why=kept + f"the table holds no {metric} at its final fidelity {final}.")
+    why, nowhere = "", False
+    if declared is not None and metric not in declared:
+        nowhere = _held_nowhere(benchmark, task, searched, metric)
+        why = (f"None: the table holds no {metric} at the searched fidelity {searched} nor at its final one {final}."
+               if nowhere else kept + f"the table holds no {metric} at its final fidelity {final}.")
+        if held is None:  # nothing of the table's to look up
+            return FinalHeldOut(searched, why=why, nowhere=nowhere)
 
     @lru_cache(maxsize=None)  # the held-out and the objective of one architecture: one query
     def lookup(text: str) -> Mapping[str, float]:
@@ -123,10 +132,20 @@ def final_held_out(base: SearchConfig, metric: str | None, whose: str = "the run
             return {}
         return result.metrics if result.ok else {}
 
-    if declared is not None and metric not in declared:  # a table of validation values alone: the objective's
-        return FinalHeldOut(searched, final, lookup, kept + f"the table holds no {metric} at its final fidelity "
-                            f"{final}.", held, objective_only=True)
+    if why:  # a table of validation values alone at its final fidelity: the objective's
+        return FinalHeldOut(searched, final, lookup, why, held, objective_only=True, nowhere=nowhere)
     return FinalHeldOut(searched, final, lookup, objective=held)
+
+
+def _held_nowhere(benchmark: Benchmark, task: str, searched: int, metric: str) -> bool:
+    """Whether the table holds no ``metric`` at the ``searched`` fidelity either (as at its final one): NB101's 30k
+    table has no test split, so its runs stored no held-out value to give 'at the searched fidelity'. False where
+    the table does not say, or cannot (a fidelity it no longer has): the runs' stored values are read as before."""
+    try:
+        names = benchmark.metric_names(task, searched)
+    except NasloopError:
+        return False
+    return names is not None and metric not in names
 
 
 def _built(base: SearchConfig, factory: type[SearchSpace]) -> tuple[SearchSpace, RunContext]:
@@ -226,9 +245,11 @@ def held_out_note(held: FinalHeldOut, whose: str = "each run") -> str:
     ('the run' in one run's report)."""
     said = (f"Held-out of chosen: the held-out metric of the architecture {whose} returns after the budget (its best "
             "by the objective).")
+    protocol = "given alone, as the table holds no held-out value" if held.nowhere else \
+        "which such a protocol reports beside the held-out one"
     beside = (f" {held.objective} of chosen at fidelity {held.fidelity}: the metric {whose} searched, of the same "
               "architecture, looked up at the final fidelity too (not held out: the metric it was chosen by, at "
-              "another fidelity), which such a protocol reports beside the held-out one."
+              f"another fidelity), {protocol}."
               if held.lookup is not None and held.objective else "")
     if not held.held_out_looked_up:
         return f"{said} {held.why}".strip() + beside

@@ -186,6 +186,8 @@ def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
                                                       for head, value in values.items()):
             return None
         part["values"] = {head: math.nan if value is None else float(value) for head, value in values.items()}
+    if not any(map(math.isfinite, record["values"].values())) and "at the searched fidelity" in record.get("note", ""):
+        return None  # an older nasloop's note on NB101's runs: a held-out value 'at the searched fidelity' none had
     if any(math.isfinite(value) for part in (record, final or {"values": {}}) for value in part["values"].values()):
         return record
     # none finite, as kept where the final fidelity's objective was looked for too ('objective_at_final': None); one
