@@ -9,7 +9,8 @@ interrupted command prints. Nothing has been read or written by then, so the lin
 A current folder deleted under the shell (``cd d; rmdir ../d``) is refused first: torch's import then ended the
 process in Intel oneMKL's 'FATAL ERROR: Cannot load libtorch_cpu.so' (exit 2, nothing else said), and a search
 said 'cannot access: No such file or directory: mend that first', naming nothing. A memory limit too low for the
-imports (``ulimit -v 300000``) printed a MemoryError's traceback; it is one line naming the limit.
+imports (``ulimit -v 300000``) printed a MemoryError's traceback; it is one line naming the limit, and so is a
+limit too low for what ends or hangs the imports instead of failing in them (engine/start_fits.py).
 """
 from __future__ import annotations
 
@@ -30,13 +31,18 @@ def main() -> int:
         return 2
     refuse_writes_to_a_closed_stdout()  # 'nasloop show RUN >&-' showed nothing and exited 0
     try:
-        from .cli import main as cli_main
+        from .start_fits import start_fits
+        fits = start_fits()  # under 'ulimit -v', what would end or hang the imports found in a child first
+        if fits:
+            from .cli import main as cli_main
     except KeyboardInterrupt:
         print("nasloop: interrupted while starting; nothing was done: run the command again", file=sys.stderr)
         return 130
     except (MemoryError, ImportError) as exc:  # 'ulimit -v 300000': a traceback of whichever module was loading
         if not out_of_memory(exc):
             raise
+        fits = False
+    if not fits:
         print(f"nasloop: error: {memory_text('to start')}, and run the command again; nothing was done",
               file=sys.stderr)
         return 2

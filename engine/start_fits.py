@@ -1,0 +1,90 @@
+"""Whether a command's start fits under the memory limit (``ulimit -v``), found out in a child process first.
+
+Under a limit too low for the imports, a command did not always end in the MemoryError the entry point turns into
+one line. numpy's OpenBLAS, loading, ended the process itself: exit 1 in 'OpenBLAS error: Memory allocation still
+failed after 10 retries, giving up' where its 32 MiB buffer did not fit, or its own SIGINT where a thread it starts
+per core did not ('interrupted while starting', exit 130, of a command no one interrupted), a segmentation fault or a
+SystemError. And a MemoryError inside Python's import system can leave one of its module locks held: the next
+import of that module waits on it for ever (``nasloop show`` hung about once in ten at ``ulimit -v 300000`` with 8
+cores). None of these can be caught in the process they happen in.
+
+So under a limit the command's imports are made first in a child, under the same limit less a margin for what this
+process holds beyond a bare interpreter's; where the child cannot make them (or hangs), the command says the one
+line naming the limit instead of starting what would end or hang it. Unless the user chose a thread count, OpenBLAS
+runs one thread there (each reserves about 41 MB of address space the limit counts though it is never touched;
+nasloop's numpy work is small matrices, and torch keeps its own threads), and the children the command starts
+inherit it.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+"""What OpenBLAS reads its thread count from, in its order: a user's own choice in any of them is kept."""
+MARGIN = 16 * 1024 * 1024
+"""Address space this process may hold at its imports beyond what the child holds at the same point (the child's
+command line and this module: well under 2 MB), with room to spare; a limit within it of the least the imports
+need is called too low, as the command's own work would not fit there either."""
+PROBE = "import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), {hard}))\n" \
+        "sys.path.insert(0, sys.argv[2])\nimport nasloop.engine.cli"
+"""The child's code: the limit, the folder this nasloop is in (its own, not another an environment may hold), the
+command's imports."""
+STALLED_SECONDS = 10
+"""How long the child may sleep without using the CPU before it is taken for one hung in a module lock a MemoryError
+left held: imports run or wait on a disk (Linux's R and D states), they do not sleep (its S)."""
+PROBE_SECONDS = 300
+"""How long the child's imports may take where its state cannot be read (no /proc): half a second on a quiet machine,
+seconds on a busy one or a cold disk."""
+SIGNS = ("OpenBLAS", "MemoryError", "failed to map segment", "bad_alloc", "Cannot allocate memory")
+"""What a child that ran out of memory at its imports says; any other failure is left to the command's own import,
+which says it as it always has."""
+
+
+def start_fits() -> bool:
+    """Whether the command's imports fit under this process's memory limit; True where none is set."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return True
+    if not any(os.environ.get(name) for name in THREAD_VARIABLES):
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        ended = finished([sys.executable, "-c", PROBE.format(hard=hard), str(max(soft - MARGIN, 0)),
+                          str(Path(__file__).resolve().parents[2])])
+    except (MemoryError, OSError):  # not even the child could start
+        return False
+    return ended is not None and (ended[0] == 0 or ended[0] > 0 and not any(sign in ended[1] for sign in SIGNS))
+
+
+def finished(argv: list[str]) -> tuple[int, str] | None:
+    """The exit status and standard error of the process ``argv`` starts, once it ends; None where it hung (asleep
+    without using the CPU for :data:`STALLED_SECONDS`, or running past :data:`PROBE_SECONDS`), killed then."""
+    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, errors="replace") as child:
+        last, still = None, 0
+        for _ in range(PROBE_SECONDS):
+            try:
+                _, err = child.communicate(timeout=1)
+                return child.returncode, err
+            except subprocess.TimeoutExpired:
+                now = _asleep_at(child.pid)
+                still = still + 1 if now is not None and now == last else 0
+                last = now
+                if still >= STALLED_SECONDS:
+                    break
+        child.kill()
+        child.communicate()
+    return None
+
+
+def _asleep_at(pid: int) -> int | None:
+    """The CPU time (clock ticks) process ``pid`` has used, where it sleeps; None where it runs, waits on a disk or
+    its state cannot be read."""
+    try:  # the fields after the command's name: state, ppid, ... utime (12th), stime (13th)
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12]) if fields[0] == "S" else None
