@@ -37,6 +37,10 @@ from .registry import SEARCH_SPACES
 from .store import RunStore
 from .value_texts import metric_text
 
+OLD_NONE_NOTE = "as the run stored it: the table holds no"
+"""What the note an older nasloop kept says where the table holds no held-out metric at its final fidelity: of
+NB101's runs, 'It is at the searched fidelity 12, as the run stored it', of a value the table does not hold there
+either; such a record is looked up again (:func:`kept_record`)."""
 HELD_OUT_KEY = "held_out"
 """The store's meta key of the held-out values a run gave as it ended: ``{"arch", "metric", "values"}``, the
 architecture they are of with :func:`run_held_out`'s record of it."""
@@ -186,7 +190,7 @@ def kept_record(kept: object, arch: str, metric: str) -> dict[str, Any] | None:
                                                       for head, value in values.items()):
             return None
         part["values"] = {head: math.nan if value is None else float(value) for head, value in values.items()}
-    if not any(map(math.isfinite, record["values"].values())) and "at the searched fidelity" in record.get("note", ""):
+    if not any(map(math.isfinite, record["values"].values())) and OLD_NONE_NOTE in record.get("note", ""):
         return None  # an older nasloop's note on NB101's runs: a held-out value 'at the searched fidelity' none had
     if any(math.isfinite(value) for part in (record, final or {"values": {}}) for value in part["values"].values()):
         return record
