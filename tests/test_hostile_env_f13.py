@@ -47,7 +47,7 @@ def test_a_file_size_limit_is_named_and_the_run_resumes_exactly(tmp_path, data_d
                       file_limit=120 * 1024)
     lines = stopped.stderr.strip().splitlines()
     assert stopped.returncode == 2 and len(lines) == 1, stopped.stderr
-    assert "file-size limit of 122,880 bytes ('ulimit -f' 120 in bash" in lines[0], lines  # was 'free space on its disk'
+    assert "file-size limit of 122,880 bytes ('ulimit -f' 120 in bash" in lines[0], lines  # was 'free space ...'
     assert "ulimit -f unlimited" in lines[0] and f"--resume {cut}" in lines[0], lines
     assert 0 < len(trials(cut)) < 100
     resumed = nasloop("search", "--resume", str(cut), "--data-dir", str(data_dir))
