@@ -81,27 +81,39 @@ class GPPredictor(Predictor):
 
         x = self._features(archs)
         # botorch expects inputs in the unit cube; path counts can exceed 1, so divide each column
-        # by its largest value on the training set (fixed at fit time so train and test agree).
+        # by its largest value on the training set (set at each fit and update, so train and test agree).
         return torch.from_numpy(np.clip((x - self._low) / self._scale, 0.0, 1.0))
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         """From scratch, as ``fit`` promises: the input scale from these cells, hyperparameters from the priors."""
+        self._scale_inputs(archs)
+        self._train(archs, y, None)
+
+    def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
+        """All the data so far, from the last fit's hyperparameters when ``warm_start``.
+
+        The input scale is that of all the data too: kept from the first fit, a column whose values grew past it
+        (an NB201 path count of 2 after a first fit on cells of 1s) was clipped for the rest of the search, reading
+        those cells (up to 2.5 % of NB201's) as others. The lengthscales start stretched by the scale's change, so
+        the warm start begins from the last fit's kernel on the raw features."""
+        if self.warm_start and self._model is not None:
+            hypers, before = self._hypers(), self._scale
+            self._scale_inputs(self._archs)
+            self._train(self._archs, self._y, hypers, before / self._scale)
+        else:
+            self._fit(self._archs, self._y)
+
+    def _scale_inputs(self, archs: list[Arch]) -> None:
+        """Each column's offset and scale into botorch's unit cube, from the features of ``archs``."""
         raw = self._features(archs)
         # a column going below 0 (a user's encoding: values centred on 0) starts from its lowest value, where the
         # clip to the cube read every negative value as 0 (digits encoded -1.5 and -0.5 were one input); columns of
         # values of 0 or more, every encoding nasloop's spaces have, are read as before
         self._low = np.minimum(raw.min(axis=0), 0.0)
         self._scale = np.maximum(raw.max(axis=0) - self._low, 1.0)
-        self._train(archs, y, None)
 
-    def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
-        """All the data so far, from the last fit's hyperparameters and input scale when ``warm_start``."""
-        if self.warm_start and self._model is not None:
-            self._train(self._archs, self._y, self._hypers())
-        else:
-            self._fit(self._archs, self._y)
-
-    def _train(self, archs: list[Arch], y: np.ndarray, previous: dict[str, Any] | None) -> None:
+    def _train(self, archs: list[Arch], y: np.ndarray, previous: dict[str, Any] | None,
+               stretch: np.ndarray | None = None) -> None:
         _import_botorch()
         import torch
         from botorch.fit import fit_gpytorch_mll
@@ -110,7 +122,7 @@ class GPPredictor(Predictor):
         # fit fallbacks draw from the priors: keep that seeded and local
         with single_thread(), quiet_botorch(), torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
-            model = self._build(archs, y, previous)
+            model = self._build(archs, y, previous, stretch)
             # capped: the last iterations of a long L-BFGS run barely move the ranking, and a
             # search refits after every batch (reaching the cap is logged by botorch, not warned)
             fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model),
@@ -118,8 +130,10 @@ class GPPredictor(Predictor):
         model.eval()
         self._model = model
 
-    def _build(self, archs: list[Arch], y: np.ndarray, hypers: dict[str, Any] | None) -> SingleTaskGP:
-        """A SingleTaskGP on the data, optionally starting from earlier hyperparameters."""
+    def _build(self, archs: list[Arch], y: np.ndarray, hypers: dict[str, Any] | None,
+               stretch: np.ndarray | None = None) -> SingleTaskGP:
+        """A SingleTaskGP on the data, optionally starting from earlier hyperparameters, their lengthscales times
+        ``stretch`` (one factor per column)."""
         _import_botorch()
         import torch
         from botorch.models import SingleTaskGP
@@ -130,6 +144,10 @@ class GPPredictor(Predictor):
         model = SingleTaskGP(self._inputs(archs), train_y, outcome_transform=Standardize(m=1))
         if hypers is not None:
             model.load_state_dict(hypers, strict=False)
+        if stretch is not None and not np.all(stretch == 1.0):
+            kernel = model.covar_module
+            floor = float(kernel.raw_lengthscale_constraint.lower_bound) * 1.01  # the constraint's bound is open
+            kernel.lengthscale = (kernel.lengthscale * torch.from_numpy(stretch)).clamp_min(floor)
         return model
 
     def _hypers(self) -> dict[str, Any]:
