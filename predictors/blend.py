@@ -24,6 +24,7 @@ from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .base import Predictor
+from .uninformed import target_scale
 
 DEFAULT_MEMBERS: dict[str, dict[str, Any]] = {"flan": {}, "forest": {}}
 FLAT = 1e-4
@@ -222,7 +223,7 @@ class BlendPredictor(Predictor):
         spread = float(self._y.std())
         for name, member in zip(self._names, self._members):
             mean = _member_predict(name, member, archs)[0]
-            flat = not float(mean.std()) > FLAT * (spread or abs(float(self._y.mean())) or 1.0)
+            flat = not float(mean.std()) > FLAT * target_scale(self._y)
             self._scales.append((float(mean.mean()), (spread or 1.0) if flat else float(mean.std())))
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:

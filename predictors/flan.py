@@ -54,6 +54,7 @@ from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens,
 from .flan_graphs import GraphCache, graph_cache
 from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss, target_map
 from .flan_weights import check_recorded_shape, fitted_weights, saved_maps, started_weights
+from .uninformed import floored_std
 from .vocabulary import Vocabulary
 
 LOSSES = ("hinge", "mse")
@@ -341,7 +342,8 @@ class FlanPredictor(Predictor, FlanPretraining):
         features = self._feature_tensor(scored, [written.get(a, a) for a in scored])
         scores = [s[rows] for s in self._member_scores(graphs, features)]
         mapped = np.stack([slope * s + intercept for s, (slope, intercept) in zip(scores, self._maps)])
-        return mapped.mean(axis=0), mapped.std(axis=0)
+        # members mapped with no slope (uninformative data) agree exactly: no certainty (uninformed.py)
+        return mapped.mean(axis=0), floored_std(mapped.std(axis=0), self.space, self._archs, self._y)
 
     @property
     def members(self) -> list[FlanNet]:

@@ -23,6 +23,7 @@ from ..search_spaces.base import SearchSpace
 from .base import Predictor
 from .features import FeatureSet, Missing, default_features, features_read_dataset, impute, note_without_table
 from .sizes import Trees
+from .uninformed import floored_std
 
 
 @register_predictor("forest")
@@ -95,4 +96,5 @@ class ForestPredictor(Predictor):
         # where each of 300 trees converting and checking the (15,625, 87) NB201 matrix took 4.1 of 6.0 s a predict
         x = np.ascontiguousarray(self._matrix(archs), dtype=np.float32)
         per_tree = np.stack([tree.predict(x, check_input=False) for tree in self._forest.estimators_])
-        return per_tree.mean(axis=0), per_tree.std(axis=0)
+        # trees fitted on uninformative data agree on one value: their spread of 0 is no certainty (uninformed.py)
+        return per_tree.mean(axis=0), floored_std(per_tree.std(axis=0), self.space, self._archs, self._y)

@@ -24,6 +24,7 @@ from ..search_spaces.base import SearchSpace
 from .base import Predictor, quiet_botorch, single_thread, vector_encoding
 from .features import encoding_features
 from .saved_state import pack_torch, unpack_torch
+from .uninformed import target_scale
 
 if TYPE_CHECKING:  # torch and botorch are imported on the first fit
     import torch
@@ -38,9 +39,14 @@ spread of 6e-9. Larger spreads are read as before, so stored runs refit to the s
 
 
 def _target_unit(y: np.ndarray) -> float:
-    """What the GP's targets are divided by: their spread when it is small (see :data:`SMALL_SPREAD`), else 1."""
+    """What the GP's targets are divided by: their spread when it is small (see :data:`SMALL_SPREAD`), else 1; for
+    targets all equal, their size (:func:`~.uninformed.target_scale`), so that the prior's spread it gives away from
+    them is in their scale as the other predictors' (``Standardize`` divides them by 1: accuracies of 85 all got stds
+    of 0.06-0.9, fractions of 1e-9 stds of 1)."""
     spread = float(np.std(y))
-    return spread if 0.0 < spread < SMALL_SPREAD else 1.0
+    if spread == 0.0:
+        return target_scale(y)
+    return spread if spread < SMALL_SPREAD else 1.0
 
 
 def _import_botorch() -> None:

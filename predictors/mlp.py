@@ -25,6 +25,7 @@ from .base import Predictor, single_thread, vector_encoding
 from .features import encoding_features
 from .saved_state import pack_torch, unpack_torch
 from .sizes import Depth, PositiveOptimiserFactor, SpreadMembers, Steps, Width
+from .uninformed import floored_std, target_scale
 
 if TYPE_CHECKING:  # torch is imported on the first fit
     import torch
@@ -102,7 +103,8 @@ class MLPEnsemblePredictor(Predictor):
         """Minibatch Adam on MSE; every member sees its own shuffle of the data."""
         import torch
 
-        self._y_mean, self._y_std = float(y.mean()), float(y.std()) or 1.0
+        # targets all equal: in units of their size, so that its stds scale with them (uninformed.py)
+        self._y_mean, self._y_std = float(y.mean()), target_scale(y)
         target = torch.from_numpy(((y - self._y_mean) / self._y_std).astype(np.float32))
         optimiser = torch.optim.Adam(self._weights, lr=self.lr)
         n = len(target)
@@ -128,7 +130,8 @@ class MLPEnsemblePredictor(Predictor):
         with torch.no_grad(), single_thread():
             out = self._forward(x.expand(self.members, -1, -1)).numpy().astype(np.float64)
         out = out * self._y_std + self._y_mean
-        return out.mean(axis=0), out.std(axis=0)
+        # members trained on uninformative data agree to 1e-6: no certainty (uninformed.py)
+        return out.mean(axis=0), floored_std(out.std(axis=0), self.space, self._archs, self._y)
 
     # --- persistence --------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
