@@ -60,7 +60,7 @@ def test_a_state_saved_with_the_first_fits_scale_resumes_as_it_was_and_then_resc
     resumed = GPPredictor(CountDigits(), seed=0)
     resumed.load_state_dict(state)
     before = resumed.predict([(1,) * 5, (3,) * 5])[0]
-    assert before[1] == pytest.approx(before[0], abs=1e-9)  # the model it saved: its inputs clipped to that scale, as they were
+    assert before[1] == pytest.approx(before[0], abs=1e-9)  # the model it saved: inputs clipped to that scale
     resumed.update(test[:5], [_score(a) for a in test[:5]])
     after = resumed.predict([(1,) * 5, (3,) * 5])[0]
     assert after[1] > after[0] + 2.0
