@@ -10,7 +10,9 @@ then, ``k: 10`` and ``finetune_weight: 0.8``; the evolution searches state ``ded
 evolution's default became to drop children the search already proposed. The FLAN search was recorded again,
 the same way, from today's code on a 2-core AVX-512 AMD EPYC, after FLAN's flows became per graph (b4f034d, a fix
 that makes a cell's score its own whichever cells share its batch): its 12th pick moved. The Intel
-machines that change was made on check that search's random start only, so it went unseen until a run on AMD.)
+machines that change was made on check that search's random start only, so it went unseen until a run on AMD. The
+GP search was recorded again the same way after the GP's warm updates took their input scale from all their data
+(95d8b30, which mends a clipped path count): its last two picks, in its third fitted batch, moved.)
 
 The GP- and EmProx-guided searches turn on float rounding: recorded on one machine and replayed
 on another (an AVX2-only AMD EPYC) they parted after 9 and 17 steps, old code and new alike. So
