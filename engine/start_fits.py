@@ -29,10 +29,11 @@ MARGIN = 16 * 1024 * 1024
 """Address space this process may hold at its imports beyond what the child holds at the same point (the child's
 command line and this module: well under 2 MB), with room to spare; a limit within it of the least the imports
 need is called too low, as the command's own work would not fit there either."""
-PROBE = "import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), {hard}))\n" \
-        "sys.path.insert(0, sys.argv[2])\nimport nasloop.engine.cli"
-"""The child's code: the limit, the folder this nasloop is in (its own, not another an environment may hold), the
-command's imports."""
+PROBE = "import sys\nsys.path[:] = sys.argv[2:]\nimport resource\n" \
+        "resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), {hard}))\nimport nasloop.engine.cli"
+"""The child's code: this process's module path (so it imports what this process would: its nasloop, not another
+beside the package's folder, and nothing from the current folder, which ``python -c`` puts first: a resource.py or
+numpy.py there ran in every command under a limit), the limit, the command's imports."""
 STALLED_SECONDS = 10
 """How long the child may sleep without using the CPU before it is taken for one hung in a module lock a MemoryError
 left held: imports run or wait on a disk (Linux's R and D states), they do not sleep (its S)."""
@@ -52,8 +53,7 @@ def start_fits() -> bool:
     if not any(os.environ.get(name) for name in THREAD_VARIABLES):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
     try:
-        ended = finished([sys.executable, "-c", PROBE.format(hard=hard), str(max(soft - MARGIN, 0)),
-                          str(Path(__file__).resolve().parents[2])])
+        ended = finished([sys.executable, "-c", PROBE.format(hard=hard), str(max(soft - MARGIN, 0)), *sys.path])
     except (MemoryError, OSError):  # not even the child could start
         return False
     return ended is not None and (ended[0] == 0 or ended[0] > 0 and not any(sign in ended[1] for sign in SIGNS))
