@@ -35,8 +35,10 @@ PROBE = "import sys\nsys.path[:] = sys.argv[2:]\nimport resource\n" \
 beside the package's folder, and nothing from the current folder, which ``python -c`` puts first: a resource.py or
 numpy.py there ran in every command under a limit), the limit, the command's imports."""
 STALLED_SECONDS = 10
-"""How long the child may sleep without using the CPU before it is taken for one hung in a module lock a MemoryError
-left held: imports run or wait on a disk (Linux's R and D states), they do not sleep (its S)."""
+"""How long the child may sleep on a lock without using the CPU before it is taken for one hung in a module lock a
+MemoryError left held: imports run or wait on a disk (Linux's R and D states), or sleep on a read of a FUSE or other
+network file system (its S: a cold CVMFS or sshfs fetch of numpy's libraries, taken for a hang, refused the command
+as 'not enough memory'), never on a lock for long."""
 PROBE_SECONDS = 300
 """How long the child's imports may take where its state cannot be read (no /proc): half a second on a quiet machine,
 seconds on a busy one or a cold disk."""
@@ -81,10 +83,16 @@ def finished(argv: list[str]) -> tuple[int, str] | None:
 
 
 def _asleep_at(pid: int) -> int | None:
-    """The CPU time (clock ticks) process ``pid`` has used, where it sleeps; None where it runs, waits on a disk or
-    its state cannot be read."""
+    """The CPU time (clock ticks) process ``pid`` has used, where it sleeps on a lock (a futex; where the kernel
+    hides what it waits on, ``0``, any sleep); None where it runs, waits on a disk or a read, or its state cannot be
+    read."""
     try:  # the fields after the command's name: state, ppid, ... utime (12th), stime (13th)
         fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return int(fields[11]) + int(fields[12]) if fields[0] == "S" else None
+    try:
+        waits_on = Path(f"/proc/{pid}/wchan").read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        waits_on = "0"
+    on_a_lock = "futex" in waits_on or waits_on in ("", "0")
+    return int(fields[11]) + int(fields[12]) if fields[0] == "S" and on_a_lock else None

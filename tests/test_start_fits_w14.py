@@ -1,13 +1,18 @@
 """Under a memory limit the command's imports are made first in a child (engine/start_fits.py): that child ran
 ``python -c``, which puts the current folder first on the module path, so a ``resource.py`` (or ``numpy.py``) in the
 folder a user ran ``nasloop`` in was run by every command under ``ulimit -v``, where the command itself never
-imports from there. The child now imports from this process's own module path.
+imports from there. The child now imports from this process's own module path. And a child asleep on a read (a FUSE or network file system's, as a
+cold CVMFS or sshfs fetch of numpy's libraries sleeps) for longer than the stall window was taken for one hung on a
+module lock, and the command refused as 'not enough memory to start'.
 """
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -33,3 +38,28 @@ def test_a_module_in_the_current_folder_is_not_run_under_a_memory_limit(tmp_path
                           preexec_fn=limited, timeout=300)
     assert done.returncode == 0 and done.stdout.startswith("nasloop "), done.stderr[-2000:]
     assert not marker.exists()
+
+
+def test_a_child_asleep_on_a_slow_read_is_not_taken_for_hung(tmp_path: Path):
+    """A real read that nothing answers for longer than the stall window (a FIFO written once the window is past),
+    as a file system's slow fetch is: the child finishes, where it was killed as hung."""
+    from nasloop.engine.start_fits import STALLED_SECONDS, finished
+
+    fifo = tmp_path / "slow"
+    os.mkfifo(fifo)
+
+    def answer_late() -> None:
+        try:
+            with open(fifo, "w") as out:  # waits for the child's open, as a reader waits for a file system
+                time.sleep(STALLED_SECONDS + 4)
+                out.write("fetched")
+        except BrokenPipeError:  # the child was killed as hung: the assertion below says so
+            pass
+
+    writer = threading.Thread(target=answer_late)
+    writer.start()
+    try:
+        ended = finished([sys.executable, "-c", f"import sys\nsys.exit(open({str(fifo)!r}).read())"])
+    finally:
+        writer.join()
+    assert ended == (1, "fetched\n")
