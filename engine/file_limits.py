@@ -50,6 +50,20 @@ def writes_past_the_limit_noted() -> Iterator[None]:
         signal.signal(signal.SIGXFSZ, signal.SIG_DFL if previous is None else previous)
 
 
+@contextlib.contextmanager
+def limit_told_to_the_parent() -> Iterator[None]:
+    """In a worker process (a study's run with ``--jobs`` or on Ray): a write past the file-size limit noted, and a
+    store's error past it raised as EFBIG, which any process tells as the limit's. The worker's SIGXFSZ is its own: the
+    command's note (:func:`writes_past_the_limit_noted`) never saw it, and its line said to mend the disk."""
+    with writes_past_the_limit_noted():
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if past_largest_file(exc):
+                raise OSError(errno.EFBIG, str(exc)) from exc
+            raise
+
+
 def past_largest_file(exc: BaseException) -> bool:
     """Whether ``exc`` is a write stopped at the largest file allowed: EFBIG, or SQLite's I/O error (which keeps no
     errno) after a write past the file-size limit was noted."""

@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterator
 
 from .config import SearchConfig
 from .errors import NasloopError
+from .file_limits import limit_told_to_the_parent
 from .option_bounds import stored_options
 from .plugins import resolved_plugins
 from .search import resume, search
@@ -30,7 +31,7 @@ def _run_one(job: Job) -> tuple[str, str]:
     config_record, state, new_kinds = job
     config = SearchConfig.from_mapping(config_record)
     try:
-        with stored_options(new_kinds is not None, new_kinds or ()):
+        with limit_told_to_the_parent(), stored_options(new_kinds is not None, new_kinds or ()):
             summary = (resume(config.path(config.run_dir), plugins=resolved_plugins(config.plugins, config.workdir))
                        if state in ("interrupted", "failed") else search(config))  # plugins: the user's, given again
     except WrittenBack as exc:  # its folder deleted as it ran: finished and written back whole, it is no failed run
