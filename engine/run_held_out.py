@@ -13,7 +13,7 @@ Where the final fidelity is looked up, the searched metric there is given too (`
 A search reads them with the space and table context it built (a second context, space and table index were built
 from its stored configuration at each run's end), and stores them as it ends (:data:`HELD_OUT_KEY`): a study's
 report reads a run's final-fidelity value there rather than looking it up again (:mod:`.study_results`). They are kept
-with the identity of the table they were looked up in (its file and modification time: :data:`TABLE_KEY`), so that
+with the identity of the table they were looked up in (its file and version: :data:`TABLE_KEY`), so that
 ``show`` (and a study's report) of a run whose table was imported since (a test accuracy the old one lacked, a table
 replaced) looks them up again in the table it finds now, where it gave the old table's values until the run's next
 resume; a table not at hand (the data folder gone) leaves them as kept.
@@ -46,8 +46,8 @@ HELD_OUT_KEY = "held_out"
 architecture they are of with :func:`run_held_out`'s record of it."""
 TABLE_KEY = "table"
 """The record's identity of the table its values were looked up in: ``[file, [size, modification and change
-times in ns, device, inode]]``
-(:meth:`...search_spaces.benchmark.Benchmark.table_source`); absent where the run's space has no table that says."""
+times in ns, device, inode]]`` (:meth:`...search_spaces.benchmark.Benchmark.table_source`); absent where the run's
+space has no table that says."""
 
 
 def run_held_out(config: object, summary: Mapping[str, Any], built: tuple[SearchSpace, RunContext] | None = None,
@@ -130,9 +130,8 @@ def keep_held_out(summary: Mapping[str, Any], store: RunStore, context: RunConte
 
 
 def table_identity(benchmark: Benchmark | None) -> list[Any] | None:
-    """The identity of the table ``benchmark`` reads:
-    ``[file, version]`` as :data:`TABLE_KEY` keeps it (:func:`.data.paths.file_version`); None where it has none to say, or its file is not
-    found."""
+    """The identity of the table ``benchmark`` reads: ``[file, version]`` as :data:`TABLE_KEY` keeps it
+    (:func:`.data.paths.file_version`); None where it has none to say, or its file is not found."""
     if benchmark is None:
         return None
     try:
