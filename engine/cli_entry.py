@@ -43,7 +43,8 @@ def main() -> int:
             raise
         fits = False
     if not fits:
-        print(f"nasloop: error: {memory_text('to start')}, and run the command again; nothing was done",
-              file=sys.stderr)
+        from .start_fits import fewer_threads_fit
+        print(f"nasloop: error: {memory_text('to start')}{fewer_threads_fit()}, and run the command again; nothing "
+              "was done", file=sys.stderr)
         return 2
     return cli_main()

@@ -49,23 +49,44 @@ which says it as it always has."""
 
 def start_fits() -> bool:
     """Whether the command's imports fit under this process's memory limit; True where none is set."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY:
         return True
     if not any(os.environ.get(name) for name in THREAD_VARIABLES):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    return _imports_fit(dict(os.environ))
+
+
+def fewer_threads_fit() -> str:
+    """Where the start did not fit: the fix the user's own OpenBLAS thread count leaves, where one thread fits
+    (``export OMP_NUM_THREADS=$SLURM_CPUS_PER_TASK`` on a 32-core node reserved 1.3 GB more, and the line said only
+    to raise the limit); '' where there is none or one thread does not fit either."""
+    chosen = next((name for name in THREAD_VARIABLES if os.environ.get(name)), None)
+    if chosen is None or resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
+        return ""  # OpenBLAS's one thread was this process's choice, or no limit stopped it (memory did)
+    count = os.environ[chosen].strip()
+    if not count.isdigit() or int(count) <= 1 or not _imports_fit({**os.environ, "OPENBLAS_NUM_THREADS": "1"}):
+        return ""
+    return (f"; or run it with OPENBLAS_NUM_THREADS=1, with which it fits ({chosen}={count} gives numpy's OpenBLAS up "
+            f"to {count} threads, each reserving about 41 MB the limit counts)")
+
+
+def _imports_fit(env: dict[str, str]) -> bool:
+    """Whether a child with ``env`` makes the command's imports under this process's limit less :data:`MARGIN`."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     try:
-        ended = finished([sys.executable, "-c", PROBE.format(hard=hard), str(max(soft - MARGIN, 0)), *sys.path])
+        ended = finished([sys.executable, "-c", PROBE.format(hard=hard), str(max(soft - MARGIN, 0)), *sys.path], env)
     except (MemoryError, OSError):  # not even the child could start
         return False
     return ended is not None and (ended[0] == 0 or ended[0] > 0 and not any(sign in ended[1] for sign in SIGNS))
 
 
-def finished(argv: list[str]) -> tuple[int, str] | None:
-    """The exit status and standard error of the process ``argv`` starts, once it ends; None where it hung (asleep
+def finished(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str] | None:
+    """The exit status and standard error of the process ``argv`` starts (with ``env``, else this process's
+    environment), once it ends; None where it hung (asleep
     without using the CPU for :data:`STALLED_SECONDS`, or running past :data:`PROBE_SECONDS`), killed then."""
     with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True, errors="replace") as child:
+                          text=True, errors="replace", env=env) as child:
         last, still = None, 0
         for _ in range(PROBE_SECONDS):
             try:

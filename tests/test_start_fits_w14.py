@@ -81,3 +81,47 @@ def test_a_child_asleep_on_a_slow_read_is_not_taken_for_hung(tmp_path: Path):
     finally:
         writer.join()
     assert ended == (1, "fetched\n")
+
+
+MIB = 1024 * 1024
+PEAK = "import nasloop.engine.cli\nprint(next(int(line.split()[1]) * 1024 for line in open('/proc/self/status') " \
+       "if line.startswith('VmPeak')))"
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def _env(**threads: str) -> dict[str, str]:
+    """This environment with ``threads`` as the only BLAS thread setting."""
+    return {**{k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}, **threads}
+
+
+def _imports_peak(**threads: str) -> int:
+    """The address space the command's imports reach in a child with ``threads``, in bytes."""
+    done = subprocess.run([sys.executable, "-c", PEAK], capture_output=True, text=True, env=_env(**threads),
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="OpenBLAS starts one thread per core: one core, one")
+def test_a_start_refused_for_the_user_s_thread_count_names_the_one_that_fits(tmp_path: Path):
+    """``OMP_NUM_THREADS`` set for torch (a job script's ``$SLURM_CPUS_PER_TASK``) gives numpy's OpenBLAS as many
+    threads, about 41 MB each under the limit: a start refused for them said only to raise the limit."""
+    one, two = _imports_peak(OPENBLAS_NUM_THREADS="1"), _imports_peak(OMP_NUM_THREADS="2")
+    if two - one < 16 * MIB:
+        pytest.skip("this numpy's OpenBLAS reserves little per thread")
+    limit = one + 16 * MIB + 4 * MIB  # the start's margin, and room: one thread fits, two do not
+    script = tmp_path / "nasloop"
+    script.write_text("import sys\nfrom nasloop.engine.cli_entry import main\nsys.exit(main())\n")
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
+
+    refused = subprocess.run([sys.executable, str(script), "--version"], capture_output=True, text=True,
+                             preexec_fn=limited, env=_env(OMP_NUM_THREADS="2"), timeout=300)
+    lines = refused.stderr.strip().splitlines()
+    assert refused.returncode == 2 and len(lines) == 1, refused.stderr[-2000:]
+    assert "not enough memory to start" in lines[0] and "raise the limit" in lines[0], lines
+    assert "or run it with OPENBLAS_NUM_THREADS=1, with which it fits (OMP_NUM_THREADS=2 gives" in lines[0], lines
+    started = subprocess.run([sys.executable, str(script), "--version"], capture_output=True, text=True,
+                             preexec_fn=limited, env=_env(OMP_NUM_THREADS="2", OPENBLAS_NUM_THREADS="1"), timeout=300)
+    assert started.returncode == 0 and started.stdout.startswith("nasloop "), started.stderr[-2000:]  # as it says
