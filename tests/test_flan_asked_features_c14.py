@@ -1,10 +1,10 @@
 """FLAN computes supplementary features for the cells it is asked to predict, not for the whole space.
 
-Asked for a quarter of a space or more, it scores the whole space's batched graphs at once and keeps the rows asked
-for; it computed every cell's supplementary features for that too, so a user's feature function was called on all
-4,930 distinct NB201 networks when 4,000 were asked, NB101's 30,001 table cells when 7,500 were, and a computed proxy
-would build each network of the space. The rows not asked for are scored and dropped, so they now read zeros: each graph's score
-is its own, and the predictions are those of the cells predicted a few at a time.
+Asked for a quarter of a space or more, it scores the whole space's batched graphs at once and keeps the rows asked for;
+it computed every cell's supplementary features for that too, so a user's feature function was called on all 4,930
+distinct NB201 networks when 4,000 were asked, NB101's 30,001 table cells when 7,500 were, and a computed proxy would
+build each network of the space. The rows not asked for are scored and dropped, so they now read zeros: each graph's
+score is its own, and the predictions are those of the cells predicted a few at a time.
 """
 from __future__ import annotations
 
