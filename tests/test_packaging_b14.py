@@ -10,26 +10,15 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
-import pytest
+from .source_checkout import REPO_ROOT, source_files
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 BUILD = "import sys\nfrom setuptools import build_meta\nprint(build_meta.build_wheel(sys.argv[1]))"
-
-
-def _source_files() -> list[str]:
-    """The checkout's files as a commit of it would hold them: tracked, and new ones git does not ignore."""
-    if not (REPO_ROOT / ".git").exists():
-        pytest.skip("not a git checkout (an unpacked sdist): its file list is what is copied here")
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, check=True).stdout.splitlines()
-    return sorted(name for name in set(listed) if (REPO_ROOT / name).is_file())
 
 
 def test_a_new_subpackage_ships_and_tests_and_the_build_script_do_not(tmp_path):
     source = tmp_path / "nasloop"
-    for name in _source_files():
+    for name in source_files():
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / name, source / name)
     added = source / "engine" / "added_b14"  # a subpackage a contributor adds, setup.cfg untouched

@@ -18,21 +18,13 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from .source_checkout import REPO_ROOT, source_files
+
 VERSION = "9.8.7"
 """The copy's version: one the checkout never has, so each place that reports it must have read it from the code."""
 NOT_SHIPPED = {".gitignore"}
 """Tracked files an sdist has no use for."""
 BUILD = "import sys\nfrom setuptools import build_meta\nprint(getattr(build_meta, sys.argv[1])(sys.argv[2]))"
-
-
-def _source_files() -> list[str]:
-    """The checkout's files as a commit of it would hold them: tracked, and new ones git does not ignore."""
-    if not (REPO_ROOT / ".git").exists():
-        pytest.skip("not a git checkout (an unpacked sdist): its file list is what is checked here")
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, check=True).stdout.splitlines()
-    return sorted(name for name in set(listed) if (REPO_ROOT / name).is_file())
 
 
 def _build(hook: str, source: Path, out: Path) -> Path:
@@ -72,7 +64,7 @@ def _unpack(sdist: Path, into: Path) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path, Path, Path]:
     """(the checkout's files, the copy, its sdist, the wheel built from the unpacked sdist, as pip builds one)."""
-    files = _source_files()
+    files = source_files()
     root = tmp_path_factory.mktemp("packaging")
     source = root / "copy" / "nasloop"  # a folder named as the package, for PYTHONPATH to import
     for name in files:
