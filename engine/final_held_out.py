@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
-from ..search_spaces.base import SearchSpace
-from ..search_spaces.benchmark import Benchmark
+from ..search_spaces.base import Benchmark, SearchSpace
 from .assemble import build_space, table_context
 from .config import SearchConfig
 from .context import RunContext

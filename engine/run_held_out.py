@@ -23,8 +23,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from ..search_spaces.base import SearchSpace
-from ..search_spaces.benchmark import Benchmark
+from ..search_spaces.base import Benchmark, SearchSpace
 from .assemble import table_context
 from .config import SearchConfig
 from .context import RunContext
