@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from nasloop.engine.start_fits import THREAD_VARIABLES
+
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/status and RLIMIT_AS")
 MIB = 1024 * 1024
 PEAK = "import sys\nprint(next(int(line.split()[1]) * 1024 for line in open('/proc/self/status') " \
        "if line.startswith('VmPeak')), file=sys.stderr)"
 """Appended to a child's code: its address space's peak, in bytes, as its last line on stderr."""
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from nasloop.engine.start_fits import THREAD_VARIABLES
+
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS as Linux counts it")
 LIMIT = 16 * 1024 ** 3
 """Far above what the imports need: the child runs them, the command starts."""
@@ -86,7 +88,6 @@ def test_a_child_asleep_on_a_slow_read_is_not_taken_for_hung(tmp_path: Path):
 MIB = 1024 * 1024
 PEAK = "import nasloop.engine.cli\nprint(next(int(line.split()[1]) * 1024 for line in open('/proc/self/status') " \
        "if line.startswith('VmPeak')))"
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
 
 
 def _env(**threads: str) -> dict[str, str]:
