@@ -343,13 +343,15 @@ def _compare_predictors(args: argparse.Namespace, plugins: list[str]) -> int:
         notes.append(text)
         print(f"nasloop compare: note: {text}", file=sys.stderr)
 
-    with progress("fits", len(args.predictors) * len(sizes) * args.seeds, not args.quiet) as advance:
+    # the total once the study is read: its stored requests' seeds too, less the fits it holds
+    with progress("fits", None, not args.quiet) as advance:
         records = run_predictor_study(args.out, grid, args.predictors, sizes, list(range(args.seeds)),
                                       args.data_dir, on_result=lambda r: advance(
                                           f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"),
                                       force_new=args.force_new, on_note=note, on_aside=lambda text: print(
                                           f"nasloop compare: note: {text}", file=sys.stderr),
-                                      plugins=plugin_record(plugins))
+                                      plugins=plugin_record(plugins), on_plan=lambda total: advance(steps=0,
+                                                                                                    total=total))
     # as 'nasloop report' reads it: with what the study's predictors resolved and the fidelity it ranks
     stored = read_grid(args.out, args.data_dir) if (args.out / PREDICTOR_STUDY_FILE).is_file() else None
     missing = unmeasured(stored, records) if stored is not None else None

@@ -223,14 +223,14 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
                         seeds: Sequence[int], data_dir: str | None,
                         on_result: Callable[[dict], None] | None = None,
                         force_new: bool = False, on_note: Callable[[str], None] | None = None,
-                        on_aside: Callable[[str], None] | None = None,
-                        plugins: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new.
-    ``on_note`` hears what :func:`.predictor_evaluation.evaluate_predictors` says of the grid (a
-    predictor pretrained on the space it is tested on); ``on_aside`` where ``force_new`` put the old study,
-    which the user would otherwise have to go and find (as a search study says it). ``plugins``: what the grid file
-    keeps of the command's plugins (:func:`.study_plugins.plugin_record`), beside the grid, not in it: a study
-    continued with one more plugin is the same study.
+                        on_aside: Callable[[str], None] | None = None, plugins: dict[str, Any] | None = None,
+                        on_plan: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+    """Measure what ``folder`` does not hold yet; every record of the folder's grid, old and new. ``on_note`` hears
+    what :func:`.predictor_evaluation.evaluate_predictors` says of the grid (a predictor pretrained on the space it is
+    tested on); ``on_aside`` where ``force_new`` put the old study, which the user would otherwise have to go and
+    find (as a search study says it). ``plugins``: what the grid file keeps of the command's plugins
+    (:func:`.study_plugins.plugin_record`), beside the grid, not in it: a study continued with one more plugin is the
+    same study. ``on_plan`` hears how many fits it measures (a progress bar's total), stored requests' seeds too.
 
     ``grid["predictor_options"]`` go to every predictor, so a new predictor can join the study, except those
     written ``NAME.KEY``, which go to predictor NAME only.
@@ -252,13 +252,14 @@ def run_predictor_study(folder: Path, grid: dict[str, Any], predictors: Sequence
         # a new study is locked before its first fit, and its folder removed again if it comes to no record
         held.enter_context(StudyLock(folder) if grid_path.exists() else new_study_lock(folder, grid_path.exists))
         return _run_locked(folder, grid, predictors, train_sizes, seeds, data_dir, on_result, force_new, on_note,
-                           held, on_aside, plugins or {})
+                           held, on_aside, plugins or {}, on_plan)
 
 
 def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], train_sizes: Sequence[int],
                 seeds: Sequence[int], data_dir: str | None, on_result: Callable[[dict], None] | None,
                 force_new: bool, on_note: Callable[[str], None] | None, held: contextlib.ExitStack,
-                on_aside: Callable[[str], None] | None, plugins: dict[str, Any]) -> list[dict[str, Any]]:
+                on_aside: Callable[[str], None] | None, plugins: dict[str, Any],
+                on_plan: Callable[[int], None] | None) -> list[dict[str, Any]]:
     """:func:`run_predictor_study` once its folder is locked: an existing study's, or a new one's, made for the
     lock; one set aside by ``force_new`` is locked anew (in ``held``) as its folder is made again."""
     grid_path = folder / PREDICTOR_STUDY_FILE
@@ -329,6 +330,8 @@ def _run_locked(folder: Path, grid: dict[str, Any], predictors: Sequence[str], t
         if on_result is not None:
             on_result(record)
 
+    if on_plan is not None:  # the fits evaluate_predictors does not skip
+        on_plan(len({(p, int(n), seed) for p in predictors for n in train_sizes for seed in request["seeds"]} - done))
     try:  # a study's stored options continue as its runs resume, past a bound added since it began
         with stored_options() if stored is not None and not replace else contextlib.nullcontext():
             evaluate_predictors(list(predictors), list(train_sizes), request["seeds"], space=grid["space"],

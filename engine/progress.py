@@ -8,9 +8,11 @@ from typing import Callable, Iterator
 
 @contextlib.contextmanager
 def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Callable[..., None]]:
-    """Yield ``advance(note, steps=1)``: steps done, ``note`` shown beside the bar (e.g. the last result)."""
+    """Yield ``advance(note, steps=1, total=None)``: steps done, ``note`` shown beside the bar (e.g. the last
+    result); ``total``, where the command learns what it will do only once it has begun (``None`` at the start:
+    not known yet), e.g. a study continued with seeds a stored request asked for."""
     if not enabled or not sys.stderr.isatty():
-        yield lambda note="", steps=1: None
+        yield lambda note="", steps=1, total=None: None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,4 +21,4 @@ def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Ca
                    TextColumn("{task.fields[note]}"), console=Console(stderr=True), transient=True)
     task = bar.add_task(label, total=total, note="")
     with bar:
-        yield lambda note="", steps=1: bar.update(task, advance=steps, note=note)
+        yield lambda note="", steps=1, total=None: bar.update(task, advance=steps, note=note, total=total)
