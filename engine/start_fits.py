@@ -17,6 +17,7 @@ inherit it.
 """
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import subprocess
@@ -54,7 +55,7 @@ def start_fits() -> bool:
         return True
     if not any(os.environ.get(name) for name in THREAD_VARIABLES):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    return _imports_fit(dict(os.environ))
+    return _imports_fit(dict(os.environ)) is not False
 
 
 def fewer_threads_fit() -> str:
@@ -65,19 +66,24 @@ def fewer_threads_fit() -> str:
     if chosen is None or resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
         return ""  # OpenBLAS's one thread was this process's choice, or no limit stopped it (memory did)
     count = os.environ[chosen].strip()
-    if not count.isdigit() or int(count) <= 1 or not _imports_fit({**os.environ, "OPENBLAS_NUM_THREADS": "1"}):
+    if not count.isdigit() or int(count) <= 1 or _imports_fit({**os.environ, "OPENBLAS_NUM_THREADS": "1"}) is not True:
         return ""
     return (f"; or run it with OPENBLAS_NUM_THREADS=1, with which it fits ({chosen}={count} gives numpy's OpenBLAS up "
             f"to {count} threads, each reserving about 41 MB the limit counts)")
 
 
-def _imports_fit(env: dict[str, str]) -> bool:
-    """Whether a child with ``env`` makes the command's imports under this process's limit less :data:`MARGIN`."""
+def _imports_fit(env: dict[str, str]) -> bool | None:
+    """Whether a child with ``env`` makes the command's imports under this process's limit less :data:`MARGIN`;
+    None where no child could be started for a reason other than memory (a process limit, ``ulimit -u``, or one of
+    open files, ``ulimit -n``, reached): that says nothing of the imports, and the command was refused as 'not enough
+    memory to start' under a limit of gigabytes. It then makes them itself, as it does without a limit."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     try:
         ended = finished([sys.executable, "-c", PROBE.format(hard=hard), str(max(soft - MARGIN, 0)), *sys.path], env)
-    except (MemoryError, OSError):  # not even the child could start
+    except MemoryError:  # not even the child could start
         return False
+    except OSError as exc:
+        return False if exc.errno == errno.ENOMEM else None
     return ended is not None and (ended[0] == 0 or ended[0] > 0 and not any(sign in ended[1] for sign in SIGNS))
 
 
