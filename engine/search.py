@@ -46,6 +46,7 @@ from .stop_reasons import continue_hint
 from .stop_record import record_stop_before_start, search_and_record
 from .store_rows import DUPLICATE, RESOLVED_KEY, RESTORE
 from .study_target import refuse_empty_reference_point
+from .user_dirs import expand_user
 from .tensorboard_log import TensorBoardLog, refuse_odd_diagnostics
 from .user_files import MOVED_FIX, check_pretrained_files, pretrained_digests, pretrained_names, repoint_pretrained
 from .wall_clock import wall_clock
@@ -190,7 +191,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     """
     refuse_resume_arguments(unknown, resume)
     if isinstance(run_dir, (str, os.PathLike)):  # '~/runs/api', as search(SearchConfig(run_dir=...)) reads it: it
-        run_dir = os.path.expanduser(run_dir)  # was "no nasloop run at ~/runs/api"
+        run_dir = str(expand_user(run_dir))  # was "no nasloop run at ~/runs/api"
     check_hooks("resume", on_progress=on_progress, on_note=on_note)
     check_value("budget", budget, PositiveInt | None)  # as SearchConfig checks them: "8" failed in comparing
     check_value("max_seconds", max_seconds, PositiveFloat | None)
@@ -237,7 +238,7 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
         if recorded is not None:  # runs from before files were recorded rely on the predictor's own check
             check_pretrained_files(run_dir, recorded, pretrained_digests(config.predictor_options, config.workdir),
                                    fix=MOVED_FIX, base=config.workdir)
-        moved_data = None if data_dir is None else os.path.abspath(os.path.expanduser(data_dir))  # '~/data' as search
+        moved_data = None if data_dir is None else os.path.abspath(expand_user(data_dir))  # '~/data' as search
         changes = {k: v for k, v in (("budget", budget), ("max_seconds", max_seconds), ("data_dir", moved_data))
                    if v is not None}
         added = plugins_to_record(relocated, plugins, config.workdir)

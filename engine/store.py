@@ -35,6 +35,7 @@ from .store_read_uri import read_only_uri
 from .store_writes import Writes
 from .state_rows import ROWS_VERSION, with_saved_rows
 from .types import Result
+from .user_dirs import expand_user
 
 SCHEMA_VERSION = 1  # a new store's; one holding appended state rows is ROWS_VERSION, the newest read
 REQUIRED_TABLES = STORE_TABLES
@@ -218,7 +219,7 @@ class RunStore:
         if not isinstance(run_dir, (str, os.PathLike)) or not str(run_dir).strip():  # None: Path's TypeError; '': .
             raise ConfigError(f"a run folder is a path (text or pathlib.Path), got {run_dir!r}; pass the folder a "
                               "search wrote, e.g. summary['run_dir']")
-        return cls(Path(run_dir).expanduser() / DB_NAME, create=create, readonly=readonly, meta=meta)  # as search
+        return cls(expand_user(run_dir) / DB_NAME, create=create, readonly=readonly, meta=meta)  # as search
 
     def close(self) -> None:
         self.writes.flush()

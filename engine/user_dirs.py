@@ -8,6 +8,10 @@ an id it does not list) had Python leave ``~`` as it is, so nasloop made a folde
 ``$XDG_CONFIG_HOME`` put the cache, or the secret, in whatever folder the command ran in. A relative variable is
 ignored, as the XDG Base Directory specification asks (``~`` expanded first, as nasloop expands it in every path);
 with no absolute home there is no such folder (nothing cached, nothing signed).
+
+A ``$HOME`` that is set but not absolute (``HOME=''``) is no home either: the folders are then the password
+database's home, and a ``~`` in a path is refused in one line, where Python (as the shell) expanded ``~/data`` to
+``/data`` while the cache went to the password database's home folder.
 """
 from __future__ import annotations
 
@@ -21,7 +25,10 @@ from .errors import ConfigError
 def user_folder(variable: str, fallback: str) -> Path | None:
     """``$variable/nasloop`` where the variable names an absolute folder, else ``HOME/fallback/nasloop``; None
     where this process has no absolute home."""
-    given = os.path.expanduser(os.environ.get(variable, ""))
+    try:  # a ~ naming no home: the variable is ignored, as a relative one is
+        given = str(expand_user(os.environ.get(variable, "")))
+    except ConfigError:
+        given = ""
     if os.path.isabs(given):
         return Path(given) / "nasloop"
     home = _home()
@@ -49,7 +56,14 @@ def no_home() -> str:
 
 def expand_user(path: str | os.PathLike) -> Path:
     """``path`` with a leading ``~`` (or ``~user``) made that home folder; one line where it names none, which
-    ``Path.expanduser`` raised as a RuntimeError (reported as unexpected, with a traceback file)."""
+    ``Path.expanduser`` raised as a RuntimeError (reported as unexpected, with a traceback file), or where ``$HOME``
+    is set but not absolute (Python made ``~/data`` of ``HOME=''`` the root's ``/data``, where nasloop's own folders
+    are in the password database's home: see :func:`_home`)."""
+    text = os.fspath(path)
+    home = os.environ.get("HOME")
+    if (text == "~" or text.startswith("~/")) and home is not None and not os.path.isabs(home):
+        raise ConfigError(f"'{path}' starts with ~, but $HOME is {home!r}, not a folder's full path; give the full "
+                          "path, or set HOME to your home folder") from None
     try:
         return Path(path).expanduser()
     except RuntimeError:
