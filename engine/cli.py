@@ -37,7 +37,7 @@ from .config import route_options
 from .data.import_target import check_out_folder, import_into
 from .data.importing import benchmark_of_group
 from .data.paths import import_folder
-from .errors import ConfigError, NasloopError
+from .errors import ConfigError, NasloopError, printable
 from .file_limits import writes_past_the_limit_noted
 from .executors.base import interrupts_held, later_interrupts_end_the_process, sigterm_interrupts
 from .plugins import load_plugins
@@ -77,7 +77,7 @@ def _progress(enabled: bool) -> tuple[Any, Callable[[int, int | None, float | No
 def _notes(command: str, args: argparse.Namespace) -> Callable[[str], None]:
     """The ``on_note`` of ``command``: each note a line on stderr, naming a flag given under an alias as the user
     typed it (``--epochs``, not ``--fidelity``), as its errors do (see :func:`.cli_parser.as_typed`)."""
-    return lambda text: print(f"nasloop {command}: note: {as_typed(text, args)}", file=sys.stderr)
+    return lambda text: print(f"nasloop {command}: note: {printable(as_typed(text, args))}", file=sys.stderr)
 
 
 def _cmd_search(args: argparse.Namespace) -> dict[str, Any]:
@@ -142,7 +142,7 @@ def _report_search(args: argparse.Namespace) -> int:
     if summary["status"] != "failed":  # (search and resume told on_note of a run within its random start)
         return 0
     reason = resume_advice(summary["stop_reason"], args.resume) if args.resume else summary["stop_reason"]
-    print(f"nasloop search: failed: {reason}", file=sys.stderr)
+    print(f"nasloop search: failed: {printable(reason)}", file=sys.stderr)
     return 1
 
 
@@ -356,7 +356,7 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
         status = commands[args.command]()
         refuse_lost_output()  # '>&-': said once the command has run, its work done
     except NasloopError as exc:
-        print(f"nasloop {name}: error: {as_typed(str(exc), args)}{once_fixed(exc, args)}", file=sys.stderr)
+        print(f"nasloop {name}: error: {printable(as_typed(str(exc), args) + once_fixed(exc, args))}", file=sys.stderr)
         return 2
     except StdoutClosed as exc:  # started with '>&-': what it had to print went nowhere
         kept = f"; the run is kept: 'nasloop show {args.run_dir}' prints it" if args.command == "search" and \
@@ -368,17 +368,17 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
         return 141
     except (OSError, sqlite3.DatabaseError) as exc:  # the machine's side: disk full, permissions, I/O errors
-        print(f"nasloop {name}: error: {environment_error(exc, args)}", file=sys.stderr)
+        print(f"nasloop {name}: error: {printable(environment_error(exc, args))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         with interrupts_held():  # a second Ctrl-C as the store is read for the message printed a traceback
             again = how_to_continue(args, interrupted=True)
-            print(f"nasloop {name}: interrupted{'; ' + again if again else ''}", file=sys.stderr)
+            print(f"nasloop {name}: interrupted{printable('; ' + again) if again else ''}", file=sys.stderr)
         return 130
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's bug or exit() (or ours): one line
         if args.verbose:
             raise
-        print(f"nasloop {name}: error: {unexpected_error(exc, args)}", file=sys.stderr)
+        print(f"nasloop {name}: error: {printable(unexpected_error(exc, args))}", file=sys.stderr)
         return 1
     return status if isinstance(status, int) else 0
 

@@ -11,6 +11,7 @@ from .cli_predictors import add_commands as add_predictor_commands
 from .cli_shorthand import DEVICES, add_shorthand_flags
 from .cli_study import add_commands as add_study_commands
 from .cli_test import add_command as add_test_command
+from .errors import printable
 from .near_words import near_words
 from .options import EPOCHS_WHY, MAX_EPOCHS
 from .cli_types import (KeyValues, fidelity_arg, float_list, fraction_from, int_at_least, key_value, name_list,
@@ -219,7 +220,7 @@ class _Parser(argparse.ArgumentParser):
         elif message.startswith("unrecognized arguments: ") and "=" in message.split()[2] and \
                 not message.split()[2].startswith("-"):  # '--space-opt channels=16 layers=8'
             message += "; each --...-opt flag takes one KEY=VALUE: repeat the flag for each"
-        return f"{help_prog}: error: {message} (see '{help_prog} --help')\n"
+        return f"{help_prog}: error: {printable(message)} (see '{help_prog} --help')\n"
 
 
 def negative_values_attached(words: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ from .cli_types import (float_list, key_value, name_list, path_arg, path_text, p
                         study_seed_count, train_sizes)
 from .assemble import dataset_for, run_dataset
 from .config import SearchConfig
-from .errors import ConfigError, DataError, UnsupportedError
+from .errors import ConfigError, DataError, UnsupportedError, printable
 from .objectives import continues_bare, directed
 from .option_bounds import METHOD_KINDS, stored_options
 from .registry import SEARCH_SPACES
@@ -244,7 +244,7 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     errors += [problem for problem in damaged if not any(
         run in problem for run, outcome in outcomes.items() if outcome.startswith("damaged"))]
     for line in errors[:5]:
-        print(f"nasloop compare: {line}", file=sys.stderr)
+        print(f"nasloop compare: {printable(line)}", file=sys.stderr)
     return 1 if errors else 0
 
 

@@ -71,6 +71,17 @@ def one_line(text: object, limit: int | None = None) -> str:
     return flat if limit is None or len(flat) <= limit else flat[:limit - 3] + "..."
 
 
+_CONTROLS = {code: repr(chr(code))[1:-1] for code in (*range(32), *range(127, 160), 0x2028, 0x2029)}
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character written as Python's repr writes it (``\\n``, ``\\x1b``): a path a user
+    gave (``NASLOOP_DATA``, ``--data-dir``) may hold a newline, which split the one line that quoted it over two (or a
+    terminal's escape, which redrew the screen). Every line the CLI prints of what went wrong passes through here,
+    so no message need escape the paths it quotes itself."""
+    return text.translate(_CONTROLS)
+
+
 def describe_exception(exc: BaseException) -> str:
     """``Type: first line of the message (at file:line)`` of the innermost frame, for the store.
 
