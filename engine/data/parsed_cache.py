@@ -19,10 +19,17 @@ of this process's own and renamed into place, so a reader never sees half of one
 killed mid-write is removed by the next write of that entry; a cache folder that cannot be written (read-only, or
 none) only costs the parse. Tables computed rather than parsed (a whole space's graph features) are kept the same
 way under a key of their own (:func:`entry_file`, :func:`kept_columns`).
+
+An entry replaces only the older versions of its file parsed by the same code: two nasloops sharing one cache (two
+environments, an upgrade tried beside the old one) each parsed again on every run, each replacing the other's
+entry; they now keep one each (``rm -r <cache>/parsed`` frees what an old nasloop left). An entry's path that is no
+regular file (a folder, made by hand or a sync) was passed over in silence and every run parsed again: the process
+says so once, naming the path and its removal.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat
 import zipfile
@@ -32,6 +39,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..errors import printable
+from ..hooks import say_note
 from ..replaced_files import replaced_by_this_process
 from .paths import user_cache_dir
 from .sniff import refuse_inflated_members
@@ -40,6 +49,9 @@ Columns = dict[str, np.ndarray]
 FOLDER = "parsed"
 KEY = "nasloop-entry"
 """The member holding the entry's own file name, a name no table's column has."""
+log = logging.getLogger(__name__)
+_NOTED: set[str] = set()
+"""The entries this process has said are no regular file."""
 
 
 def cache_file(source: str | Path, kind: str, code: Sequence[ModuleType]) -> Path | None:
@@ -58,18 +70,18 @@ def cache_file(source: str | Path, kind: str, code: Sequence[ModuleType]) -> Pat
 def entry_file(kind: str, place: object, version: object, sources: Sequence[str | Path]) -> Path | None:
     """Where ``kind``'s entry for ``place`` (what it is of) is kept at ``version`` (what it was made from), made by
     the code in the files ``sources`` (and this module's); None where a source cannot be read, or there is no user
-    cache folder. Entries of one place share a name up to the version, so the entry written for a new version
-    replaces the older ones."""
+    cache folder. Entries of one place made by the same code share a name up to the version, so the entry written
+    for a new version replaces the older ones, and another nasloop's (other code) is left to it."""
     cache = user_cache_dir()
     try:
         texts = [Path(source).read_bytes() for source in (*sources, __file__)]
     except OSError:
         return None
-    slot = hashlib.sha256(repr((place, kind)).encode()).hexdigest()[:16]
-    digest = hashlib.sha256(repr(version).encode())
+    slot = hashlib.sha256(repr((place, kind)).encode())
     for text in texts:
-        digest.update(hashlib.sha256(text).digest())
-    return None if cache is None else cache / FOLDER / f"{kind}-{slot}-{digest.hexdigest()[:16]}.npz"
+        slot.update(hashlib.sha256(text).digest())
+    digest = hashlib.sha256(repr(version).encode()).hexdigest()[:16]
+    return None if cache is None else cache / FOLDER / f"{kind}-{slot.hexdigest()[:16]}-{digest}.npz"
 
 
 def cached_columns(source: str | Path, kind: str, code: Sequence[ModuleType], parse: Callable[[], Columns],
@@ -99,7 +111,12 @@ def _load(where: Path) -> Columns | None:
     """The kept columns, or None where there are none or they cannot be read whole (damaged, cut short, edited,
     another entry's, no regular file)."""
     try:
-        if not stat.S_ISREG(os.stat(where).st_mode) or not zipfile.is_zipfile(where):
+        if not stat.S_ISREG(os.stat(where).st_mode):
+            shown = printable(str(where))
+            say_note(None, f"the cache entry {shown} is not a regular file, so nasloop cannot keep its table there and "
+                     f"makes it again on every run; remove it (rm -r '{shown}')", log, _NOTED, str(where))
+            return None
+        if not zipfile.is_zipfile(where):
             return None
         refuse_inflated_members(where)
         with np.load(where, allow_pickle=False) as data:
