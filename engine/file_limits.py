@@ -64,6 +64,37 @@ def limit_told_to_the_parent() -> Iterator[None]:
             raise
 
 
+@contextlib.contextmanager
+def limit_named_to_the_caller() -> Iterator[None]:
+    """For the Python API (``search``, ``resume``): a store's 'disk I/O error' past the file-size limit raised as
+    EFBIG naming the limit, as the command names it. A library must not own a process's signal handlers, so SIGXFSZ
+    is blocked in the calling thread for the block's time instead (where Python left it ignored, its default), which
+    keeps the kernel's signal pending there to be read, and taken back, once the block ends; where a handler is set
+    (the command's note, or the caller's own) or the caller chose SIGXFSZ's default (the process ends at the
+    write), nothing changes."""
+    if file_size_limit() is None or signal.getsignal(signal.SIGXFSZ) is not signal.SIG_IGN:
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGXFSZ})
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "disk I/O error" in str(exc) and _taken_back(before):
+            raise OSError(errno.EFBIG, f"{largest_file_text('a file nasloop writes')} ({exc})") from exc
+        raise
+    finally:
+        _taken_back(before)
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _taken_back(before: set[signal.Signals]) -> bool:
+    """Whether a SIGXFSZ was pending in this thread, which is then taken (none is where the caller had blocked it
+    before: that one is the caller's)."""
+    if signal.SIGXFSZ in before or signal.SIGXFSZ not in signal.sigpending():
+        return False
+    return signal.sigtimedwait({signal.SIGXFSZ}, 0) is not None
+
+
 def past_largest_file(exc: BaseException) -> bool:
     """Whether ``exc`` is a write stopped at the largest file allowed: EFBIG, or SQLite's I/O error (which keeps no
     errno) after a write past the file-size limit was noted."""

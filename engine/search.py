@@ -36,6 +36,7 @@ from .run_held_out import keep_held_out, with_held_out
 from .run_parts import build_parts, build_plugins, with_dataset
 from .state_loading import load_run_state
 from .export import finite_or_none
+from .file_limits import limit_named_to_the_caller
 from .objectives import Objective
 from .pareto_summary import checked_objectives, pareto_summary, rank_key
 from .store import DB_NAME, RunStore, Trial
@@ -116,6 +117,7 @@ def _state_loaded(store: RunStore, meta: dict[str, Any], notes: HeldNotes | None
 
 
 @plugin_crashes_named()  # a user's plugin raising as the run is set up, as the loop names it (.plugin_crash)
+@limit_named_to_the_caller()  # a store's 'disk I/O error' past 'ulimit -f', as the command names it
 def search(config: SearchConfig, on_progress: ProgressHook | None = None,
            on_run_dir: Callable[[str], None] | None = None, on_note: Note | None = None) -> dict[str, Any]:
     """Run a new search; every evaluation lands in ``<run_dir>/nasloop.sqlite`` as it completes.
@@ -171,6 +173,7 @@ def search(config: SearchConfig, on_progress: ProgressHook | None = None,
 
 
 @plugin_crashes_named()
+@limit_named_to_the_caller()
 def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | None = None,
            executor_options: dict[str, Any] | None = None, on_progress: ProgressHook | None = None,
            on_note: Note | None = None, pretrained_files: Sequence[str] = (),
