@@ -4,8 +4,8 @@ cached in /root/.cache/nasloop. A ``~`` in a path is now refused in one line whe
 and a ``~`` in $XDG_CACHE_HOME is not the root's either."""
 from __future__ import annotations
 
-import pwd
 import os
+import pwd
 from pathlib import Path
 
 import pytest
