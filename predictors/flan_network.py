@@ -5,10 +5,6 @@ is torch-geometric's (``MessagePassing``, ``GATConv``); nothing here hand-writes
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-import tempfile
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -16,6 +12,8 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch
 from torch_geometric.nn import GATConv, MessagePassing, global_mean_pool
+
+from .generated_code import generated_code_folder
 
 HEAD_DROPOUT = 0.1  # the head sees a few dozen graphs per fit; dropout there lifted tau at 78 cells by ~0.01
 
@@ -38,23 +36,6 @@ class GatedFlowConv(MessagePassing):
 
     def message(self, h_j: torch.Tensor) -> torch.Tensor:
         return h_j
-
-
-def remove_generated_sources(*classes: type[MessagePassing]) -> None:
-    """Remove the files torch-geometric generated for ``classes``' propagate and edge_updater in this process.
-
-    It renders each MessagePassing class's code into a new file in the temp folder in every process, imports it and
-    keeps the file (and its bytecode, where Python writes it): three a process that builds FLAN, hundreds in /tmp
-    after a test run. Imported, the module needs its file no more; a class whose code was never generated is
-    passed over.
-    """
-    for cls in classes:
-        for kind in ("propagate", "edge_updater"):
-            module = sys.modules.get(f"{cls.__module__}_{cls.__name__}_{kind}")
-            source = Path(module.__file__) if module is not None and module.__file__ else None
-            if source is not None and source.parent == Path(tempfile.gettempdir()):
-                source.unlink(missing_ok=True)
-                Path(importlib.util.cache_from_source(str(source))).unlink(missing_ok=True)  # its bytecode, if written
 
 
 class AttentionConv(nn.Module):
@@ -123,12 +104,12 @@ class FlanNet(nn.Module):
     def __init__(self, vocab_size: int, features: int, op_dim: int, hidden: int, time_steps: int) -> None:
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, op_dim)
-        self.branches = nn.ModuleList([FlowBranch(GatedFlowConv, op_dim, hidden, time_steps, sources_only=True),
-                                       FlowBranch(AttentionConv, op_dim, hidden, time_steps, sources_only=False)])
+        with generated_code_folder():  # the convolutions' code, generated on a process's first build
+            self.branches = nn.ModuleList([FlowBranch(GatedFlowConv, op_dim, hidden, time_steps, sources_only=True),
+                                           FlowBranch(AttentionConv, op_dim, hidden, time_steps, sources_only=False)])
         self.head = nn.Sequential(nn.Linear(4 * hidden + features, 2 * hidden), nn.ReLU(), nn.Dropout(HEAD_DROPOUT),
                                   nn.Linear(2 * hidden, hidden), nn.ReLU(), nn.Dropout(HEAD_DROPOUT),
                                   nn.Linear(hidden, 1))
-        remove_generated_sources(GatedFlowConv, GATConv)
 
     def forward(self, graphs: Batch, features: torch.Tensor) -> torch.Tensor:
         """Scores of the batch's graphs, each flowing its own longest path: a graph's score is the same

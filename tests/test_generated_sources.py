@@ -5,9 +5,11 @@ every process and keeps it: each process that built FLAN left three files in /tm
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 SCRIPT = """
 import sys, tempfile
@@ -35,10 +37,12 @@ def test_building_and_running_flan_leaves_no_generated_files(tmp_path):
     assert left == [], left  # torch's own cache folders (torchinductor_<user>) are not FLAN's to remove
 
 
-def test_files_outside_the_temp_folder_are_not_touched():
-    """Only a generated module whose file lies in the temp folder is removed; this module's own is not."""
-    from nasloop.predictors import flan_network
+def test_the_temp_folder_is_the_process_s_own_again_after_a_build():
+    """torch-geometric's files go to a scratch folder given as the temp folder while FLAN builds (nasloop's
+    predictors/generated_code.py); the process's temp folder is its own again afterwards, the scratch folder gone."""
+    from nasloop.predictors.flan_network import FlanNet
 
-    flan_network.remove_generated_sources(flan_network.GatedFlowConv)
-    assert tempfile.gettempdir() not in flan_network.__file__
-    assert __import__("pathlib").Path(flan_network.__file__).is_file()
+    before = tempfile.gettempdir()
+    FlanNet(vocab_size=5, features=0, op_dim=8, hidden=8, time_steps=2)
+    assert tempfile.gettempdir() == before
+    assert not list(Path(before).glob(f"nasloop-generated-*.{os.getpid()}-*"))
