@@ -13,6 +13,7 @@ import os
 import runpy
 import subprocess
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -72,6 +73,22 @@ def _tests_sign_plugins_with_a_secret_of_their_own(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temp_files_in_the_tests_own_folder(tmp_path_factory) -> Iterator[Path]:
+    """The temp folder of this process and of the commands the tests start is the tests' own, which pytest keeps
+    for the last three runs: the traceback files of the tests' unexpected errors ('nasloop-search-*.traceback',
+    written by engine/cli_stops.py for the user to read) and what a killed command leaves were left in /tmp for
+    good. Ray's own folder stays where it was (``RAY_TMPDIR``, read before ``TMPDIR``): its socket paths must stay
+    within 107 bytes, which a session folder under pytest's would not."""
+    folder = tmp_path_factory.mktemp("tmp")  # pytest's folder is made (in the old temp folder) before the change
+    ray_temp = os.environ.get("RAY_TMPDIR", os.environ.get("TMPDIR", "/tmp"))  # Ray's own choice on Linux
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAY_TMPDIR", ray_temp)
+        patch.setenv("TMPDIR", str(folder))
+        patch.setattr(tempfile, "tempdir", str(folder))  # gettempdir() read TMPDIR once, before this fixture
+        yield folder
 
 
 @pytest.fixture(scope="session", autouse=True)
