@@ -27,7 +27,7 @@ def ray_sessions(monkeypatch):
     import ray
 
     assert not ray.is_initialized(), "a Ray session of another test is still up in this process"
-    root = Path(tempfile.mkdtemp(prefix="rb3"))
+    root = Path(tempfile.mkdtemp(prefix="rb3", dir=os.environ["RAY_TMPDIR"]))  # a short path: conftest keeps Ray's
     monkeypatch.setenv("RAY_TMPDIR", str(root))
     yield lambda: sorted(p.name for p in (root / "ray").glob("session_2*"))
     shutil.rmtree(root, ignore_errors=True)
