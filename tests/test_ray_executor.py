@@ -98,7 +98,10 @@ def test_results_stream_back_and_a_hung_trial_times_out(ray_address, tmp_path, d
     space = NB201Space()
     hang, fine = (1, 2, 3, 4, 0, 1), (3, 3, 3, 3, 3, 3)
     evaluator = FaultyTabular(space, data_dir, crash=(0,) * 6, hang=hang, log_dir=tmp_path)
-    with RayExecutor(workers=2, timeout_s=TIMEOUT_S, max_retries=0) as executor:
+    # The hang's clock runs from its start, but the timeout matters only once the quick trial is back: under load
+    # the quick trial took longer than TIMEOUT_S to come back, and the timed-out one came first. Until then the
+    # executor's timeout is one no trial here reaches; then it is TIMEOUT_S, as a search's is from its start.
+    with RayExecutor(workers=2, timeout_s=600.0, max_retries=0) as executor:
         assert executor.capacity == 2
         # Both workers warm first: on a loaded machine the second one's warm-up outlasted the hang's timeout on
         # the first, and the timed-out trial came back before the quick one had started.
@@ -112,6 +115,7 @@ def test_results_stream_back_and_a_hung_trial_times_out(ray_address, tmp_path, d
         executor.submit(2, evaluator, fine, None)
         first = executor.wait()  # the quick trial comes back while the other still runs
         assert [c.trial_id for c in first] == [2] and first[0].result.ok and executor.pending == 1
+        executor.timeout_s = TIMEOUT_S
         second = executor.wait()
     assert [c.trial_id for c in second] == [1] and executor.pending == 0
     assert second[0].result.reason == f"timed out after {TIMEOUT_S:g} s (1 attempt)"
