@@ -49,6 +49,7 @@ from .base import Predictor, single_thread
 from .saved_state import pack_torch, unpack_torch
 from .sizes import Depth, Members, OptimiserFactor, PairBatch, Steps, UpdateSteps, Width
 from .features import FeatureScaler, FeatureSet, Missing, features_read_dataset
+from .flan_inputs import FlanInputs, Supplementary
 from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens, check_start_features, diverged,
                             file_tokens, load_pretrained)
 from .flan_graphs import GraphCache, graph_cache
@@ -58,13 +59,12 @@ from .uninformed import floored_std
 from .vocabulary import Vocabulary
 
 LOSSES = ("hinge", "mse")
-Supplementary = Callable[[Sequence[Arch]], Any]
 
 
 # --- the predictor ----------------------------------------------------------------------------
 
 @register_predictor("flan")
-class FlanPredictor(Predictor, FlanPretraining):
+class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
     """FLAN: an ensemble of graph networks with flow attention over the architecture's graph, ranking-loss trained.
 
     ``steps`` is the number of full-batch optimiser steps of a fit from scratch; by default it
@@ -157,13 +157,6 @@ class FlanPredictor(Predictor, FlanPretraining):
         self._scaler: FeatureScaler | None = None
 
     # --- configuration ---
-    def _resolve_supplementary(self, source: Any, context: RunContext) -> Supplementary | None:
-        """The supplementary features as a callable: the one given, or the named feature set (proxies
-        as the context scores them, ``proxies`` for all the benchmark stores, ``graph`` features...)."""
-        if source is None or callable(source):
-            return source
-        return FeatureSet(self.space, context, source, missing=self.missing)
-
     @staticmethod
     def auto_steps(n: int) -> int:
         """Full-batch steps for a fit from scratch on ``n`` architectures: 28 at 8, 88 at 78, 226 at 512.
@@ -193,37 +186,6 @@ class FlanPredictor(Predictor, FlanPretraining):
         return {t for view in self.views for a in archs for t in self.space.encode(a, view).ops}
 
     # --- fitting ---
-    def _features(self, archs: Sequence[Arch], written: Sequence[Arch] | None = None) -> np.ndarray:
-        """The supplementary features of ``archs`` (canonical forms, so equivalent cells share them); ``written``
-        are the same architectures as the user or table wrote them, which a refusal names: 'missing=error' named
-        the canonical form, a cell the user never gave (the forest names the user's own)."""
-        values = np.zeros((len(archs), 0))
-        if isinstance(self._supplementary, FeatureSet):
-            values = self._supplementary(archs, written=written)
-        elif self._supplementary is not None:
-            values = np.asarray(self._supplementary(archs), dtype=np.float64)
-            if values.ndim == 1:
-                values = values[:, None]
-            if values.ndim != 2 or len(values) != len(archs):
-                raise ConfigError(f"FLAN's supplementary features must be an (n, d) array for n architectures; "
-                                  f"got shape {values.shape} for {len(archs)}")
-        return np.concatenate([values, self._space_onehot(archs)], axis=1) if self.space_id else values
-
-    def _space_onehot(self, archs: Sequence[Arch]) -> np.ndarray:
-        """Each architecture's space among :attr:`space_ids` (the last column: any other space)."""
-        members = self.space.member_spaces
-        names = [members[i] for i in self.space.space_of(archs)]
-        slots = {name: i for i, name in enumerate(self.space_ids)}
-        onehot = np.zeros((len(archs), len(self.space_ids) + 1))
-        onehot[np.arange(len(archs)), [slots.get(n, len(self.space_ids)) for n in names]] = 1.0
-        return onehot
-
-    def _feature_tensor(self, archs: Sequence[Arch], written: Sequence[Arch] | None = None) -> torch.Tensor:
-        values = self._features(archs, written)
-        if self._scaler is not None:
-            values = self._scaler.transform(values)
-        return torch.as_tensor(values, dtype=torch.float32)
-
     def _new_member(self, index: int, features: int) -> FlanNet:
         with torch.random.fork_rng(devices=[]):  # independent, repeatable inits; the caller's RNG is untouched
             torch.manual_seed((self.seed * 7919 + index) % TORCH_SEEDS)
@@ -352,16 +314,6 @@ class FlanPredictor(Predictor, FlanPretraining):
     def members(self) -> list[FlanNet]:
         """The fitted ensemble (empty before the first fit)."""
         return list(self._members)
-
-    @property
-    def supplementary_names(self) -> list[str]:
-        """The named supplementary features (empty for none, or for a callable given directly)."""
-        return list(self._supplementary.names) if isinstance(self._supplementary, FeatureSet) else []
-
-    @property
-    def feature_width(self) -> int:
-        """Columns of the supplementary input the members read (features and their undefined flags)."""
-        return 0 if self._scaler is None else 2 * len(self._scaler.mean)
 
     # --- exact resume ---
     def state_dict(self) -> dict[str, Any]:
