@@ -1,5 +1,6 @@
 """Running ``nasloop`` as a process of its own, for the CLI's tests of what a command says (test_cli_errors,
-test_cli_interrupts, test_cli_output): the environment it runs in, and the one-line error every mistake gets."""
+test_cli_interrupts, test_cli_output): the environment it runs in (conftest's ``settings`` and ``env`` fixtures),
+and the one-line error every mistake gets."""
 from __future__ import annotations
 
 import os

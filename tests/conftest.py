@@ -34,6 +34,7 @@ import pytest
 from nasloop.engine import registry
 from nasloop.search_spaces.nb201 import importers
 from .benchmark_scripts import parsed_tables_only
+from .cli_processes import command_settings, process_env
 from .plugin_forgetting import PLUGIN_KINDS, a_builtin, a_test_module, forget_plugins_under, forget_registered_by
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -102,6 +103,18 @@ def _botorch_hypervolume_kernel_left_uncompiled() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(logei, "_load_attempted", True)  # raises if botorch renames it: then this goes
         yield
+
+
+@pytest.fixture(scope="module")
+def settings(data_dir, tmp_path_factory) -> dict[str, str | None]:
+    """What a command of the CLI's tests changes in its environment (tests/cli_processes.py), one for each module."""
+    return command_settings(data_dir, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def env(settings) -> dict[str, str]:
+    """The environment of a command the CLI's tests start as a process of its own, one for each module."""
+    return process_env(settings)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import sqlite3
 
 import pytest
 
-from .cli_processes import assert_one_line_error, command_settings, nasloop, process_env
+from .cli_processes import assert_one_line_error, nasloop
 
 # Files written into the working folder before a case runs: name → content.
 FILES = {
@@ -196,16 +196,6 @@ CASES = {
 # module registers a plugin as it is imported, and the plugins a test registers leave with it (conftest's fixtures).
 IN_A_PROCESS = {"unknown command", "unknown space", "an unknown flag and no command", "missing plugin file",
                 "a plugin to describe that does not exist"}
-
-
-@pytest.fixture(scope="module")
-def settings(data_dir, tmp_path_factory) -> dict[str, str | None]:
-    return command_settings(data_dir, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def env(settings) -> dict[str, str]:
-    return process_env(settings)
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -14,13 +14,6 @@ from typing import Callable
 
 import pytest
 
-from .cli_processes import command_settings, process_env
-
-
-@pytest.fixture(scope="module")
-def env(data_dir, tmp_path_factory) -> dict[str, str]:
-    return process_env(command_settings(data_dir, tmp_path_factory))
-
 
 def _interrupt_once(args: list[str], cwd: Path, env: dict[str, str], started: Callable[[], bool],
                     sent: int = signal.SIGINT) -> str:

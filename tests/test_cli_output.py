@@ -6,19 +6,7 @@ import os
 import subprocess
 import sys
 
-import pytest
-
-from .cli_processes import command_settings, nasloop, process_env
-
-
-@pytest.fixture(scope="module")
-def settings(data_dir, tmp_path_factory) -> dict[str, str | None]:
-    return command_settings(data_dir, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def env(settings) -> dict[str, str]:
-    return process_env(settings)
+from .cli_processes import nasloop
 
 
 def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, env):
