@@ -21,6 +21,8 @@ import sqlite3
 import threading
 from typing import Iterator
 
+from .signal_handlers import handlers_within
+
 _PAST_THE_LIMIT = threading.Event()
 """Set once a write of this process went past its file-size limit (the kernel sent SIGXFSZ)."""
 
@@ -40,14 +42,8 @@ def _note_past_the_limit(signum: int, frame: object) -> None:
 def writes_past_the_limit_noted() -> Iterator[None]:
     """Within the block, a write past the file-size limit is noted for :func:`past_largest_file` (from the main
     thread, where a handler can be set; elsewhere SIGXFSZ stays as it was, and no SQLite error is the limit's)."""
-    if threading.current_thread() is not threading.main_thread():
+    with handlers_within({signal.SIGXFSZ: _note_past_the_limit}):
         yield
-        return
-    previous = signal.signal(signal.SIGXFSZ, _note_past_the_limit)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGXFSZ, signal.SIG_DFL if previous is None else previous)
 
 
 @contextlib.contextmanager

@@ -13,8 +13,9 @@ import contextlib
 import functools
 import os
 import signal
-import threading
 from typing import Iterator
+
+from .signal_handlers import handlers_within
 
 
 def _hangup_as_interrupt(terminals: tuple[int, ...], signum: int, frame: object) -> None:
@@ -32,13 +33,9 @@ def _hangup_as_interrupt(terminals: tuple[int, ...], signum: int, frame: object)
 @contextlib.contextmanager
 def hangup_interrupts() -> Iterator[None]:
     """Within the block, SIGHUP raises KeyboardInterrupt (in the main thread, where it is not ignored)."""
-    if threading.current_thread() is not threading.main_thread() or \
-            signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
+    if signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
         yield
         return
     terminals = tuple(fd for fd in (1, 2) if os.isatty(fd))  # a kill -HUP leaves them: their one line is read
-    previous = signal.signal(signal.SIGHUP, functools.partial(_hangup_as_interrupt, terminals))
-    try:
+    with handlers_within({signal.SIGHUP: functools.partial(_hangup_as_interrupt, terminals)}):
         yield
-    finally:
-        signal.signal(signal.SIGHUP, signal.SIG_DFL if previous is None else previous)

@@ -18,6 +18,7 @@ from typing import Container, Iterable, Iterator
 from ..errors import ConfigError, NasloopError, describe_exception
 from ..evaluators.base import Evaluator, crashed, raised_in_evaluate
 from ..registry import EXECUTORS, refusal_for
+from ..signal_handlers import handlers_within
 from ..options import Configurable
 from ..types import Arch, Result
 
@@ -230,14 +231,8 @@ def runs_stopped_by_sigterm(exc: BaseException) -> bool:
 @contextmanager
 def sigterm_interrupts() -> Iterator[None]:
     """Within the block, SIGTERM raises KeyboardInterrupt (in the main thread; elsewhere nothing changes)."""
-    if threading.current_thread() is not threading.main_thread():
+    with handlers_within({signal.SIGTERM: _sigterm_as_interrupt}):
         yield
-        return
-    previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _dropped(signum: int, frame: object) -> None:
@@ -256,15 +251,8 @@ def interrupts_held() -> Iterator[None]:
     closed terminal's SIGHUP after a Ctrl-C) cut that short: a run read "running", shown "stopped" with no reason,
     and the command's one line became a traceback. The block is a few store reads or writes: short. A SIGHUP
     ignored (``nohup``) is ignored again after it."""
-    if threading.current_thread() is not threading.main_thread():
+    with handlers_within(dict.fromkeys(STOP_SIGNALS, _dropped)):
         yield
-        return
-    previous = {sig: signal.signal(sig, _dropped) for sig in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():  # None: a handler set outside Python, which cannot be put back
-            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
 
 
 def _exit_at_once(signum: int, frame: object) -> None:
