@@ -288,21 +288,29 @@ def check_value(name: str, value: Any, hint: Any) -> None:
         raise ConfigError(f"{name} must be {_describe(hint)}, got {value!r}")
 
 
-def plain(value: Any) -> Any:
-    """``value`` with numpy's scalars made Python's and paths text, inside lists, tuples and dicts too.
+def plain(value: Any, paths: bool = True) -> Any:
+    """``value`` with numpy's scalars made Python's and (with ``paths``) paths text, inside lists, tuples and dicts.
 
     numpy's numbers and a :data:`FileName`'s ``pathlib.Path`` fit the hints, but a run stores its configuration
     as JSON, which takes neither: a sweep over ``np.arange(5)`` seeds stopped in json's TypeError.
     """
     if isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, os.PathLike):
+    if paths and isinstance(value, os.PathLike):
         return os.fspath(value)
     if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
+        return {key: plain(item, paths) for key, item in value.items()}
     if type(value) in (list, tuple):  # not a namedtuple or another subclass, whose constructors differ
-        return type(value)(plain(item) for item in value)
+        return type(value)(plain(item, paths) for item in value)
     return value
+
+
+def _python_numbers(arguments: Mapping[str, Any], options: set[str]) -> dict[str, Any]:
+    """The constructor's ``arguments`` with numpy's numbers made Python's: in the options, inside their lists and
+    dicts too, and a wiring argument (a seed) itself. They fit the hints, but a seed of ``np.arange(5)``'s failed in
+    a torch or numpy call at the first fit (TypeError, OverflowError) and could wrap around in int64 arithmetic."""
+    return {name: plain(value, paths=False) if name in options else value.item()
+            for name, value in arguments.items() if name in options or isinstance(value, np.generic)}
 
 
 class Configurable:
@@ -348,6 +356,8 @@ class Configurable:
                               cls.plugin_kind)
                 check_defaults(owner, type(self))
                 check_wiring(owner, type(self), bound.arguments)
+                bound.arguments.update(_python_numbers(bound.arguments, named))
+                args, options = bound.args[1:], bound.kwargs
             init(self, *args, **options)
             if outermost:
                 self._constructed()
