@@ -5,6 +5,8 @@ the proxy scorer, given it as a check, then passed the word to ``.to()``, so eve
 """
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 import torch
 
 from .errors import ConfigError
@@ -27,3 +29,10 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     if resolved.type not in ("cpu", "cuda"):
         raise ConfigError(f"device '{device}' is not supported; use auto, cpu, cuda or cuda:N")
     return resolved
+
+
+def caller_generator_kept(device: torch.device) -> AbstractContextManager[None]:
+    """torch's global generator, of the CPU and of ``device`` where it is a GPU, given back as it was when the block
+    ends: nasloop seeds it to make a network and its training repeatable, and a script's ``torch.randn`` after
+    ``search()`` then drew the same numbers after every search."""
+    return torch.random.fork_rng(devices=[device] if device.type == "cuda" else [])

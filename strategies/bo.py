@@ -143,8 +143,12 @@ class BayesianOptimisation(Strategy):
             proposals = [self.space.sample(self.rng) for _ in range(q)]
             return [self._reserve(a) for a in proposals]
         pending = self.proposer.features(list(self.pending.values())) if self.pending else None
-        # small matrices: extra threads only spin (a fit took 12 s on 2 busy cores, 1.3 s on one)
-        with single_thread(), quiet_botorch():
+        import torch
+
+        # small matrices: extra threads only spin (a fit took 12 s on 2 busy cores, 1.3 s on one); the fit and the
+        # proposals reseed torch's global generator with torch_seed, which is the caller's to keep: a script's
+        # torch.randn after search() drew the same numbers after every search (fork_rng gives it back)
+        with single_thread(), quiet_botorch(), torch.random.fork_rng(devices=[]):
             model, model_x = self._surrogate(torch_seed)
             acquisition = make_acquisition(model, model_x, y, pending, self.reference_point, self.mc_samples,
                                            torch_seed)

@@ -32,8 +32,8 @@ import numpy as np
 from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..metric_units import ACCURACY
 from ..context import RunContext
-from ..data.cifar import NUM_CLASSES as CIFAR_CLASSES
-from ..data.cifar import SOURCES as CIFAR_SOURCES
+from ..devices import caller_generator_kept
+from ..data.cifar import NUM_CLASSES as CIFAR_CLASSES, SOURCES as CIFAR_SOURCES
 from ..data.cifar import DOWNLOAD_HINT, CifarSource, load_cifar10, locate_cifar10
 from ..data.imagenet import ImageFolder, folder_identity, list_classes, locate_image_folder
 from ..errors import ConfigError, MissingDataError
@@ -286,13 +286,14 @@ class TrainingEvaluator(Evaluator):
                 "crop_fraction": self.crop_fraction}
         trainer = Trainer(config, device=self.device, compile=self.compile, compile_mode=self.compile_mode,
                           amp=self.amp, data=data)
-        model = self._network(arch, splits["num_classes"], draw)
-        try:
-            return trainer.fit(model, splits["train"], splits["val"], splits["test"] if self.test else None,
-                               checkpoint_dir=self.checkpoint_dir(arch, epochs, draw), on_epoch_end=on_epoch_end,
-                               num_classes=splits["num_classes"])
-        except UnwritableCheckpoint as exc:  # the search stops; its resume trains this trial again
-            raise UnwritableCheckpoint(f"{exc}; then {continue_hint(self.run_dir)}") from None
+        with caller_generator_kept(trainer.device):  # weights and dropout draw from it, seeded in _network
+            model = self._network(arch, splits["num_classes"], draw)
+            try:
+                return trainer.fit(model, splits["train"], splits["val"], splits["test"] if self.test else None,
+                                   checkpoint_dir=self.checkpoint_dir(arch, epochs, draw), on_epoch_end=on_epoch_end,
+                                   num_classes=splits["num_classes"])
+            except UnwritableCheckpoint as exc:  # the search stops; its resume trains this trial again
+                raise UnwritableCheckpoint(f"{exc}; then {continue_hint(self.run_dir)}") from None
 
     def checkpoint_dir(self, arch: Arch, epochs: int, draw: int = 0) -> Path | None:
         """Where this trial's checkpoints go (one folder per replicate), or None without a run directory."""
