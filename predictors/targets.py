@@ -25,8 +25,8 @@ def checked_targets(archs: Sequence[Arch], y: Any) -> np.ndarray:
     """``y`` as a new 1-D float64 array, one finite target per architecture of ``archs``, else one line."""
     if isinstance(y, Iterator):  # a generator: numpy made one object of it, refused as "targets must be numbers"
         y = list(y)
-    try:
-        values = np.array(y, dtype=np.float64)
+    try:  # complex numbers: numpy kept their real parts, under a ComplexWarning a script may never show
+        values = None if np.iscomplexobj(y) else np.array(y, dtype=np.float64)
     except (TypeError, ValueError):  # strings or objects: numpy's own words, a traceback, named no fix
         values = None
     if values is None or values.ndim == 0:  # None became one NaN: "2 architectures but 1 targets"

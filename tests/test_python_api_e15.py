@@ -3,12 +3,14 @@
 A seed taken from a numpy array (``for seed in np.arange(5)``) fits the ``int`` hint and was kept as numpy's
 ``int64``: the MLP ensemble and EmProx then failed at their first fit in a TypeError ("an integer is required") and
 FLAN and a blend in an OverflowError, tracebacks naming neither the seed nor the fix, where ``seed=3`` worked.
+Complex targets were cut to their real parts, under a warning, where other targets that are no scores are refused.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from nasloop.engine.errors import ConfigError
 from nasloop.predictors.flan import FlanPredictor
 from nasloop.predictors.mlp import MLPEnsemblePredictor
 from nasloop.search_spaces.nb201.space import NB201Space
@@ -42,3 +44,11 @@ def test_numpy_numbers_inside_a_plugins_options_become_pythons():
                                     sample_size=np.int64(3))
     assert [type(value) for value in (strategy.population_size, strategy.sample_size)] == [int, int]
     assert strategy.rng.integers(10**9) == RegularizedEvolution(NB201Space(), seed=2).rng.integers(10**9)
+
+
+def test_complex_targets_are_refused_not_cut_to_their_real_parts():
+    """numpy's cast kept 78.45 of 78.45+1j under a ComplexWarning, and the predictor fitted on that."""
+    space = NB201Space()
+    cells, scores = _cells_and_scores(space, 5)
+    with pytest.raises(ConfigError, match="targets must be numbers, one for each architecture"):
+        MLPEnsemblePredictor(space, members=2, epochs=5).fit(cells, scores + 1j)
