@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator, Literal, Mapping
 from .errors import ConfigError, MissingDataError, checked_folder, one_line
 from .objectives import (Objective, check_objective_mappings, check_reference_mapping, check_reference_point,
                          check_single_objective, parse_objectives)
+from .method_signatures import refuse_uncallable_methods
 from .option_data import refuse_unstorable_options
 from .plugin_crash import plugin_crash
 from .options import (Configurable, Fidelity, Name, PositiveFloat, PositiveInt, Seed, check_fields, check_options,
@@ -329,6 +330,8 @@ def _check_constructible(kind: str, name: str, factory: Callable[..., Any], posi
                               f"its {public[1:]} to {public}")
         raise ConfigError(f"{kind} '{name}' ({factory.__name__}) does not define {', '.join(lacking)}; add "
                           f"{'it' if len(lacking) == 1 else 'them'} to the class")
+    if isinstance(factory, type):
+        refuse_uncallable_methods(kind, name, factory)
     params = [p for p in inspect.signature(factory).parameters.values()
               if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)][positional:]  # those given positionally are set
     needed = [p.name for p in params if p.default is inspect.Parameter.empty and p.name not in named

@@ -1,0 +1,38 @@
+"""A user's plugin whose method nasloop calls cannot take the call's arguments, named before the run.
+
+A strategy's ``def ask(self)`` (for ``ask(self, n)``) or a predictor's ``def _fit(self, archs)`` passed every check
+and stopped the run at its first call in Python's words, ``S2.ask() takes 1 positional argument but 2 were given``,
+raised in nasloop's loop, where no line of the user's code is on the way (so no plugin fault names it), and left
+the run interrupted. The methods checked are those the kind's base class declares abstract: what every plugin of
+the kind implements and nasloop calls with the base's arguments.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from .errors import ConfigError
+from .registry import defined_by_nasloop
+
+
+def refuse_uncallable_methods(kind: str, name: str, factory: type) -> None:
+    """One line for the first method of ``factory`` (a user's class) that a call with the required positional
+    arguments its nasloop base class declares for it cannot bind."""
+    for base in (klass for klass in factory.__mro__ if defined_by_nasloop(klass)):
+        for method in sorted(getattr(base, "__abstractmethods__", ())):
+            declared, own = vars(base).get(method), inspect.getattr_static(factory, method, None)
+            if not inspect.isfunction(declared) or not inspect.isfunction(own) or defined_by_nasloop(own):
+                continue  # a property, a classmethod, or nasloop's own implementation
+            required = [p for p in inspect.signature(declared).parameters.values()
+                        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+            try:
+                inspect.signature(own).bind(*[None] * len(required))
+            except TypeError:
+                raise ConfigError(f"{kind} '{name}' ({factory.__name__}) defines {method}{_plain(own)}, which nasloop "
+                                  f"calls as {method}{_plain(declared)}; give it those parameters") from None
+
+
+def _plain(function: Any) -> str:
+    """A function's parameters as written, without annotations: ``(self, n)``."""
+    return "(" + ", ".join(str(p.replace(annotation=p.empty)) for p in
+                           inspect.signature(function).parameters.values()) + ")"
