@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, ClassVar, Generic, Iterator, Mapping, TypeVar
 
 from .errors import ConfigError, PluginFault, RegistryError
+from .held_imports import interrupt_held
 from .near_words import near_words
 
 T = TypeVar("T")
@@ -223,7 +224,8 @@ class Registry(Generic[T]):
                                 f"{shadowing.value} registers the same name; rename its entry point (or uninstall "
                                 "that package) to use either")
         if name not in self._items and name in self._builtins:
-            importlib.import_module(self._builtins[name])
+            with interrupt_held():  # imports torch_geometric, botorch...: a Ctrl-C inside broke the process's imports
+                importlib.import_module(self._builtins[name])
         if name not in self._items:
             self._load_entry_point(name)
         try:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError
+from ..engine.held_imports import interrupt_held
 from ..engine.options import PositiveInt
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
@@ -49,13 +50,13 @@ def _target_unit(y: np.ndarray) -> float:
     return spread if spread < SMALL_SPREAD else 1.0
 
 
-def _import_botorch() -> None:
+def import_botorch() -> None:
     """Import botorch/gpytorch on first use (they take seconds), silencing one import-time warning.
 
     linear_operator decorates functions with ``torch.jit.script``, which torch ≥ 2.10 deprecates
     with a warning naming torch, not anything our users can act on.
     """
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), interrupt_held():  # a Ctrl-C inside the import broke it for the process
         warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=DeprecationWarning)
         import botorch  # noqa: F401
 
@@ -120,7 +121,7 @@ class GPPredictor(Predictor):
 
     def _train(self, archs: list[Arch], y: np.ndarray, previous: dict[str, Any] | None,
                stretch: np.ndarray | None = None) -> None:
-        _import_botorch()
+        import_botorch()
         import torch
         from botorch.fit import fit_gpytorch_mll
         from gpytorch.mlls import ExactMarginalLogLikelihood
@@ -140,7 +141,7 @@ class GPPredictor(Predictor):
                stretch: np.ndarray | None = None) -> SingleTaskGP:
         """A SingleTaskGP on the data, optionally starting from earlier hyperparameters, their lengthscales times
         ``stretch`` (one factor per column)."""
-        _import_botorch()
+        import_botorch()
         import torch
         from botorch.models import SingleTaskGP
         from botorch.models.transforms.outcome import Standardize

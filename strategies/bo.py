@@ -38,6 +38,7 @@ from ..search_spaces.base import BoxSpace, SearchSpace, VectorEncoded
 from .base import Strategy
 from .saved_state import saved_count, saved_scores
 from ..predictors.base import quiet_botorch, single_thread
+from ..predictors.gp import import_botorch
 from .bo_model import Hyperparameters, Proposer, fit_model, hyperparameters, make_acquisition, saved_hyperparameters
 
 if TYPE_CHECKING:  # botorch is imported on the first fit
@@ -143,6 +144,7 @@ class BayesianOptimisation(Strategy):
             proposals = [self.space.sample(self.rng) for _ in range(q)]
             return [self._reserve(a) for a in proposals]
         pending = self.proposer.features(list(self.pending.values())) if self.pending else None
+        import_botorch()  # its first import, with a Ctrl-C held
         import torch
 
         # small matrices: extra threads only spin (a fit took 12 s on 2 busy cores, 1.3 s on one); the fit and the

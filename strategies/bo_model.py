@@ -15,6 +15,7 @@ import torch
 
 from ..engine.objectives import pareto_mask
 from ..engine.types import Arch
+from ..predictors.gp import import_botorch
 from ..search_spaces.base import BoxSpace, SearchSpace
 
 if TYPE_CHECKING:  # botorch is imported on the first fit
@@ -215,6 +216,7 @@ class Proposer:
         took 0.56 s and 460 MB an ask)."""
         if not self.box:
             return self.space.sample(rng)
+        import_botorch()  # its first import, with a Ctrl-C held
         from botorch.utils.transforms import unnormalize
         from torch.quasirandom import SobolEngine
 

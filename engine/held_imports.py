@@ -1,0 +1,41 @@
+"""A Ctrl-C that arrives while nasloop imports a library is raised once the import is done, not inside it.
+
+nasloop imports its heavy libraries on first use (torch_geometric with FLAN's module, botorch at a GP's first fit:
+seconds each). A KeyboardInterrupt raised inside such an import, a notebook's interrupt early in a search, leaves the
+submodules imported so far in ``sys.modules`` without their package: every later search of the process then failed
+in ``AttributeError: partially initialized module 'torch_geometric' has no attribute 'typing'``, and a resume in the
+same process was impossible until a restart (dropping those submodules does not mend it: torch's own, imported on
+the way, register their operators once per process). Held, the interrupt costs the seconds the import has left; a
+second Ctrl-C is raised at once, as the user insists.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from types import FrameType
+from typing import Iterator
+
+
+@contextmanager
+def interrupt_held() -> Iterator[None]:
+    """Hold a SIGINT during the block and raise it as KeyboardInterrupt after it. Only where Python's own handler is
+    set, on the main thread: a handler of the caller's (a command's own) is left to do what it does."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        if held:
+            raise KeyboardInterrupt
+        held.append(signum)
+
+    signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if held:
+        raise KeyboardInterrupt
