@@ -16,17 +16,18 @@ from .registry import defined_by_nasloop
 
 
 def refuse_uncallable_methods(kind: str, name: str, factory: type) -> None:
-    """One line for the first method of ``factory`` (a user's class) that a call with the required positional
-    arguments its nasloop base class declares for it cannot bind."""
+    """One line for the first method of ``factory`` (a user's class) that a call with every positional argument its
+    nasloop base class declares for it cannot bind: nasloop may pass one that has a default there (an evaluator's
+    ``evaluate(arch, fidelity)`` always does, and ``def evaluate(self, arch)`` failed every trial)."""
     for base in (klass for klass in factory.__mro__ if defined_by_nasloop(klass)):
         for method in sorted(getattr(base, "__abstractmethods__", ())):
             declared, own = vars(base).get(method), inspect.getattr_static(factory, method, None)
             if not inspect.isfunction(declared) or not inspect.isfunction(own) or defined_by_nasloop(own):
                 continue  # a property, a classmethod, or nasloop's own implementation
-            required = [p for p in inspect.signature(declared).parameters.values()
-                        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+            passed = [p for p in inspect.signature(declared).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
             try:
-                inspect.signature(own).bind(*[None] * len(required))
+                inspect.signature(own).bind(*[None] * len(passed))
             except TypeError:
                 raise ConfigError(f"{kind} '{name}' ({factory.__name__}) defines {method}{_plain(own)}, which nasloop "
                                   f"calls as {method}{_plain(declared)}; give it those parameters") from None
