@@ -90,7 +90,8 @@ def _trials(run: Path) -> int:
 
 
 def test_a_guided_run_killed_with_sigkill_resumes_to_the_uninterrupted_runs_trials(tmp_path, data_dir):
-    argv = [*GUIDED, "--budget", "1500", "--data-dir", str(data_dir), "--quiet"]
+    # 700: the kill at 200 trials still lands mid-run with 500 to spare (1,500 before: 1,600 more lookups, same check)
+    argv = [*GUIDED, "--budget", "700", "--data-dir", str(data_dir), "--quiet"]
     whole, cut = tmp_path / "whole", tmp_path / "cut"
     assert cli.main([*argv, "--run-dir", str(whole)]) == 0
     env = {**os.environ, "PYTHONPATH": str(Path(cli.__file__).parents[2])}
@@ -104,7 +105,7 @@ def test_a_guided_run_killed_with_sigkill_resumes_to_the_uninterrupted_runs_tria
         search.send_signal(signal.SIGKILL)
         search.wait()
     killed_at = _trials(cut)
-    assert 200 <= killed_at < 1500
+    assert 200 <= killed_at < 700
     with RunStore.in_run_dir(cut, readonly=True) as store:  # killed with its observations kept as rows
         assert len(store.strategy_state()[1]["observed"]) > 150
         assert "observed" not in json.loads(_raw_state(cut))
