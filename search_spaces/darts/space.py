@@ -94,7 +94,7 @@ class DartsSpace(TableBoundSpace, NetworkSpace):
         return neighbours(arch)
 
     def _held(self, archs: list[DartsArch]) -> np.ndarray:
-        return self._table.holds(archs, self._task)
+        return self._table.holds(archs, self._task, checked=True)  # the neighbours of a checked cell
 
     def _table_cells(self) -> list[DartsArch]:
         cells = self.__dict__.get("_task_cells")
