@@ -63,7 +63,9 @@ def cache_file(source: str | Path, kind: str, code: Sequence[ModuleType]) -> Pat
                 digest.update(chunk)
     except OSError:
         return None
-    return entry_file(kind, str(Path(source).absolute()), digest.hexdigest(),
+    # the file itself, not the name it was read by: a relative name given from another folder, or a link in another
+    # data folder (a test's, a project's), parsed the same file again and kept one more entry of it each time
+    return entry_file(kind, os.path.realpath(source), digest.hexdigest(),
                       [module.__file__ or "" for module in code])
 
 
