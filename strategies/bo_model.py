@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 import torch
 
+from ..engine.devices import seed_torch
 from ..engine.objectives import pareto_mask
 from ..engine.types import Arch
 from ..predictors.gp import import_botorch
@@ -111,7 +112,7 @@ def _fit(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.T
     from botorch.models.transforms.outcome import Standardize
     from gpytorch.mlls import ExactMarginalLogLikelihood
 
-    torch.manual_seed(seed)
+    seed_torch(seed)
     train_x, train_y = torch.as_tensor(x, dtype=DTYPE), torch.as_tensor(y, dtype=DTYPE)
     train_yvar = None if noise is None else torch.as_tensor(noise, dtype=DTYPE).clamp_min(1e-6)
     model = SingleTaskGP(train_x, train_y, train_Yvar=train_yvar,
@@ -238,7 +239,7 @@ class Proposer:
     def propose(self, acquisition: AcquisitionFunction, q: int, pool: list[Arch] | None,
                 rng: np.random.Generator, seed: int) -> list[Arch]:
         """``q`` proposals: the acquisition's optima in the box, or its best of a non-empty ``pool``."""
-        torch.manual_seed(seed)
+        seed_torch(seed)
         if pool is None:
             return self._propose_in_box(acquisition, q)
         return self._propose_from_pool(acquisition, q, pool, rng)

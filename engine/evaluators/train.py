@@ -32,7 +32,7 @@ import numpy as np
 from ...search_spaces.base import NetworkSpace, SearchSpace
 from ..metric_units import ACCURACY
 from ..context import RunContext
-from ..devices import caller_generator_kept
+from ..devices import caller_generator_kept, seed_torch
 from ..data.cifar import NUM_CLASSES as CIFAR_CLASSES, SOURCES as CIFAR_SOURCES
 from ..data.cifar import DOWNLOAD_HINT, CifarSource, load_cifar10, locate_cifar10
 from ..data.imagenet import ImageFolder, folder_identity, list_classes, locate_image_folder
@@ -326,9 +326,7 @@ class TrainingEvaluator(Evaluator):
         return int(fidelity)
 
     def _network(self, arch: Arch, num_classes: int, draw: int = 0) -> nn.Module:
-        import torch
-
-        torch.manual_seed(self.seed + draw)  # the same initial weights for the same arch, seed and draw
+        seed_torch(self.seed + draw)  # the same initial weights for the same arch, seed and draw
         return build_network(self.space, arch, num_classes, draw)
 
     # --- data ------------------------------------------------------------------------------
