@@ -1,5 +1,5 @@
 """``nasloop spaces | strategies | evaluators | executors [NAME]`` and ``nasloop predictors [show NAME]``:
-every plugin of a kind with its first docstring line, or one plugin's description and options."""
+every plugin of a kind with its docstring's summary (its first paragraph), or one plugin's description and options."""
 from __future__ import annotations
 
 import inspect
@@ -21,8 +21,14 @@ def list_plugins(registry: Registry, name: str | None = None) -> None:
     for name in registry.names():
         why = unusable(registry, name)
         # a broken plugin is listed as such; the others still show
-        doc = [f"(unusable: {why})"] if why else (registry.get(name).__doc__ or "").strip().splitlines()
-        print(f"{name:{width}s}{plain_text(doc[0]) if doc else ''}")
+        summary = f"(unusable: {why})" if why else plain_text(docstring_summary(registry.get(name).__doc__))
+        print(f"{name:{width}s}{summary}")
+
+
+def docstring_summary(docstring: str | None) -> str:
+    """A docstring's summary, its first paragraph on one line: a summary wrapped over two lines was listed cut after
+    its first ('local  Hill climbing ... and random restarts; `start_best_of` random draws')."""
+    return " ".join(inspect.cleandoc(docstring or "").split("\n\n", 1)[0].split())
 
 
 def _describe_plugin(registry: Registry, name: str) -> None:
