@@ -110,7 +110,7 @@ def unstated_direction_note(metric: str | None, task_metric: str) -> str | None:
     name = metric.strip()
     return (f"--metric {name} is ranked higher-is-better (the top-k precisions count the cells of highest {name}); "
             f"write --metric {name}:min if lower is better (a latency, an energy, params_m, flops_m), or {name}:max "
-            "to say higher is")
+            "to say higher is better")
 
 
 def _lacking_note(benchmark: Any, cells: Sequence[Any], targets: np.ndarray, metric: str, task: Any,

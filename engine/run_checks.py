@@ -247,7 +247,7 @@ def note_unstated_direction(config: SearchConfig, evaluator: Evaluator,
     if on_note is None or config.objective is None or config.minimize or config.objective == evaluator.objective:
         return
     on_note(f"--objective {config.objective} is maximised; add --minimize if lower is better (a latency, an energy, "
-            f"params_m, flops_m), or give --objectives {config.objective}:max to say higher is")
+            f"params_m, flops_m), or give --objectives {config.objective}:max to say higher is better")
 
 
 def note_unsaved_state(strategy: Strategy, on_note: Callable[[str], None] | None) -> None:
