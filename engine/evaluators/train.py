@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import inspect
 import logging
 import math
 import os
@@ -149,11 +148,11 @@ class TrainingEvaluator(Evaluator):
         self._identity: str | None = None  # data_identity's, once per process as the splits are; never pickled
 
     def _refuse_other_datasets_options(self) -> None:
-        """Refuse an option of the other dataset's loader, which training would ignore unseen: resolution=16 on
-        CIFAR-10 trains at 32x32 all the same, cifar_source=full on an image folder reads the folder."""
-        defaults = inspect.signature(TrainingEvaluator.__init__).parameters
+        """Refuse an option of the other dataset's loader, given at any value, which training would ignore unseen:
+        resolution=16 or 64 (its default) on CIFAR-10 trains at 32x32 all the same, cifar_source=full on an image
+        folder reads the folder."""
         for dataset, names in DATASET_OPTIONS.items():
-            given = [n for n in names if dataset != self.dataset and getattr(self, n) != defaults[n].default]
+            given = [n for n in names if dataset != self.dataset and n in self.options_given]
             if given:
                 raise ConfigError(f"{given[0]}={getattr(self, given[0])} is an option of --dataset {dataset}'s "
                                   f"loader and training reads {self.dataset}; drop it or use --dataset {dataset}")
