@@ -339,9 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     px.add_argument("--image-dir", type=path_text, help="with --dataset imagenet: the image folder (default: "
                                                         "'imagenet' in the data folder), as the train evaluator's "
                                                         "image_dir")
-    px.add_argument("--resolution", type=int_at_least(8, 1024), default=64,
+    px.add_argument("--resolution", type=int_at_least(8, 1024),  # None: not given (64), refused on cifar10 if given
                     help="with --dataset imagenet: the side images are decoded at (default 64)")
-    px.add_argument("--crop-fraction", type=fraction_from(0.1), default=1.0,
+    px.add_argument("--crop-fraction", type=fraction_from(0.1),  # None: not given (1.0), as --resolution
                     help="with --dataset imagenet: the centre share of the shorter side kept (default 1.0)")
     px.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size (default 64)")
     px.add_argument("--device", default="cpu", help=f"{DEVICES} (default cpu)")

@@ -179,12 +179,16 @@ def cmd_proxies(args: argparse.Namespace) -> None:
     # reads images is refused naming what serves the task instead: the proxies the table stores.
     scored_on = context.computed_on(args.proxies, *PRECOMPUTE_REFUSED)
     space = command_space(args, context)
+    from .proxy_batches import IMAGE_DEFAULTS
     from .proxy_scoring import dataset_shape, folder_images
 
     require_networks(space, "zero-cost proxies")  # first: the advice of the refusals below leads to this one
+    named = {name for name in ("resolution", "crop_fraction") if getattr(args, name) is not None}  # given at all
+    args.resolution = IMAGE_DEFAULTS["resolution"] if args.resolution is None else args.resolution
+    args.crop_fraction = IMAGE_DEFAULTS["crop_fraction"] if args.crop_fraction is None else args.crop_fraction
     images = folder_images(scored_on, args.image_dir, args.data_dir, args.resolution, args.crop_fraction,
                            lambda value: f"--image-dir {value}",
-                           lambda name, value: f"--{name.replace('_', '-')} {value}")  # in this command's flags
+                           lambda name, value: f"--{name.replace('_', '-')} {value}", named)  # in this command's flags
     if images is not None and args.out is not None:
         raise ConfigError("--out writes a proxy file that runs read as stored proxies of a dataset, and its settings "
                           "name no image folder, so one folder's scores would serve runs on any other; print the "

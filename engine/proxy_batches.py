@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
 import numpy as np
 import torch
@@ -65,6 +65,10 @@ class FolderImages:
         return folder_identity(Path(self.root), self.resolution)
 
 
+IMAGE_DEFAULTS = {"resolution": 64, "crop_fraction": 1.0}
+"""An image folder's decoding options when not given: the side images are decoded at, the centre share kept."""
+
+
 def option_text(name: str, value: object) -> str:
     """An option as a plugin takes it (``image_dir=DIR``): how a refusal names one the user gave."""
     return f"{name}={value}"
@@ -73,25 +77,29 @@ def option_text(name: str, value: object) -> str:
 def folder_images(dataset: str, image_dir: str | os.PathLike | None, data_dir: str | os.PathLike | None,
                   resolution: int = 64, crop_fraction: float = 1.0,
                   give: Callable[[str], str] = lambda value: f"image_dir={value}",
-                  said: Callable[[str, object], str] = option_text) -> FolderImages | None:
+                  said: Callable[[str, object], str] = option_text, named: Collection[str] = ()) -> FolderImages | None:
     """The image folder proxies read for ``dataset`` (``imagenet``: ``image_dir`` or the data folders' own), else
     None, after :func:`refuse_folder_options`; ``give`` and ``said`` word the options as the caller takes them."""
-    refuse_folder_options(dataset, image_dir, resolution, crop_fraction, said)
+    refuse_folder_options(dataset, image_dir, resolution, crop_fraction, said, named)
     if dataset_facts(dataset).classes is None:
         return FolderImages.located(image_dir, data_dir, resolution, crop_fraction, give)
     return None
 
 
 def refuse_folder_options(dataset: str, image_dir: str | os.PathLike | None, resolution: int,
-                          crop_fraction: float, said: Callable[[str, object], str] = option_text) -> None:
+                          crop_fraction: float, said: Callable[[str, object], str] = option_text,
+                          named: Collection[str] = ()) -> None:
     """An image folder's options given with another dataset, which would ignore them unseen, in one line naming the
     first as ``said`` words it: the caller's own flag ('nasloop proxies' was told to drop 'image_dir=DIR', which it
-    takes as --image-dir)."""
+    takes as --image-dir). ``named``: the options the caller was given, refused at any value (``resolution=64``,
+    the default, was let through where only a value other than the default was refused)."""
     if dataset_facts(dataset).classes is None:
         return
     given = [said(name, value) for name, value, default in (("image_dir", image_dir, None),
-                                                            ("resolution", resolution, 64),
-                                                            ("crop_fraction", crop_fraction, 1.0)) if value != default]
+                                                            ("resolution", resolution, IMAGE_DEFAULTS["resolution"]),
+                                                            ("crop_fraction", crop_fraction,
+                                                             IMAGE_DEFAULTS["crop_fraction"]))
+             if value != default or name in named]
     if given:
         raise ConfigError(f"{given[0]} is an option of an image folder (--dataset imagenet), and the proxies read "
                           f"{dataset_facts(dataset).name}; drop it or use --dataset imagenet")

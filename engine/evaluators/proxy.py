@@ -61,7 +61,9 @@ class ProxyEvaluator(Evaluator):
         self.image_dir = str(image_dir) if image_dir else None  # as given, as the run records it; read from where
         self._image_folder = self.context.user_path(image_dir) if image_dir else None  # the run began (a resume)
         self.resolution, self.crop_fraction = resolution, crop_fraction
-        refuse_folder_options(self.dataset, self.image_dir, resolution, crop_fraction)
+        # given at all, by a new run: a resumed one, begun by a nasloop that took the default's value, goes on
+        refuse_folder_options(self.dataset, self.image_dir, resolution, crop_fraction,
+                              named=() if self.context.resumed else self.options_given)
         self.objective = self.proxies[0]  # instance attribute: the loop reads evaluator.objective
         self.minimize = False
 
