@@ -24,6 +24,7 @@ from .state_json import state_json
 from .store import RunStore
 from .store_rows import RESTORE, Trial
 from .stored_keys import stored_arch
+from .user_dirs import expand_user
 from .user_files import path_from
 
 
@@ -388,7 +389,7 @@ def check_same_tensorboard(run_dir: str | os.PathLike[str], stored: SearchConfig
         raise ConfigError(f"{shown}: a TensorBoard folder is a path (text or pathlib.Path); give the folder the run "
                           "logs to, or leave it out")
     folder = None if stored.tensorboard is None else path_from(started_in(stored, run_dir), stored.tensorboard)
-    if folder is not None and os.path.realpath(folder) == os.path.realpath(os.path.expanduser(given)):
+    if folder is not None and os.path.realpath(folder) == os.path.realpath(expand_user(given)):
         return
     if folder is None:
         raise ConfigError(f"{shown}: {run_dir} was started without {flag}, and a resumed run keeps its configuration; "

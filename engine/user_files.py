@@ -277,7 +277,7 @@ def repoint_pretrained(options: Any, recorded: dict[str, str], files: Sequence[s
     refuse_single("pretrained_files", files, f"[{files!r}]", "files")
     renames: dict[str, str] = {}
     for given in files:
-        path = Path(given).expanduser().absolute()
+        path = expand_user(given).absolute()
         if not recorded:
             raise ConfigError(f"{run_dir} was started without a pretrained file; drop --predictor-opt "
                               f"pretrained={given}")

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from ..errors import ConfigError, DataError
+from ..user_dirs import expand_user
 from .paths import search_dirs
 
 EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".webp", ".ppm", ".tif", ".tiff")
@@ -90,7 +91,7 @@ class ImageFolder:
             raise ConfigError(f"image resolution must be an integer of at least 8, got {resolution!r}")
         if not 0 < crop_fraction <= 1:
             raise ConfigError(f"crop_fraction must be in (0, 1], got {crop_fraction}")
-        self.root = Path(root).expanduser()
+        self.root = expand_user(root)
         self.split, self.resolution, self.crop_fraction = split, resolution, crop_fraction
         self.workers = max(1, int(workers))
         self.classes = list_classes(self.root)
@@ -162,14 +163,14 @@ def locate_image_folder(image_dir: str | os.PathLike | None, data_dir: str | os.
     folder, ``$NASLOOP_DATA``, the user cache); one line saying where none was found, with ``give``'s words for the
     option in the caller's own flags (training and zero-cost proxies read the folder alike, each given it its way)."""
     if image_dir:
-        return Path(image_dir).expanduser()
-    if data_dir and not Path(data_dir).expanduser().is_dir():
+        return expand_user(image_dir)
+    if data_dir and not expand_user(data_dir).is_dir():
         raise DataError(f"data directory '{data_dir}' does not exist; pass an existing folder to --data-dir")
     dirs = search_dirs(data_dir)
     for folder in dirs:
         if (folder / IMAGE_FOLDER_NAME).is_dir():
             return folder / IMAGE_FOLDER_NAME
-    given = Path(data_dir).expanduser().resolve() if data_dir else None  # '.' has no parent to name
+    given = expand_user(data_dir).resolve() if data_dir else None  # '.' has no parent to name
     if given is not None and (given / "train").is_dir():  # the image folder itself, given as the data folder
         raise DataError(f"data folder {given} is itself an image folder (it holds train/); the data folder holds "
                         f"it as '{IMAGE_FOLDER_NAME}/': pass {give(str(given))} or --data-dir {given.parent} with the "

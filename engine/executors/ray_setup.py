@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from ..data.paths import ENV_VAR as _DATA_ENV_VAR, SENDER_ENV_VAR as SENDER_DATA_ENV_VAR
 from ..errors import ConfigError
+from ..user_dirs import expand_user
 from .base import sigterm_caught_elsewhere
 from .ray_cluster_watch import split_host_port
 from .ray_reaper import ray_stopped, report_started, watch_local_ray
@@ -353,4 +354,4 @@ def worker_options(address: str | None) -> dict[str, Any]:
     folder = os.environ.get(_DATA_ENV_VAR)
     if address is None or not folder:
         return {}
-    return {"runtime_env": {"env_vars": {SENDER_DATA_ENV_VAR: os.path.abspath(os.path.expanduser(folder))}}}
+    return {"runtime_env": {"env_vars": {SENDER_DATA_ENV_VAR: os.path.abspath(expand_user(folder))}}}
