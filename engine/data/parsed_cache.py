@@ -20,18 +20,21 @@ killed mid-write is removed by the next write of that entry; a cache folder that
 none) only costs the parse. Tables computed rather than parsed (a whole space's graph features) are kept the same
 way under a key of their own (:func:`entry_file`, :func:`kept_columns`).
 
-An entry replaces only the older versions of its file parsed by the same code: two nasloops sharing one cache (two
-environments, an upgrade tried beside the old one) each parsed again on every run, each replacing the other's
-entry; they now keep one each (``rm -r <cache>/parsed`` frees what an old nasloop left). An entry's path that is no
-regular file (a folder, made by hand or a sync) was passed over in silence and every run parsed again: the process
-says so once, naming the path and its removal.
+An entry replaces the older versions of its file parsed by the same code, and those of other code unused for
+:data:`UNUSED_DAYS` (a read marks an entry used): two nasloops sharing one cache (two environments, an upgrade tried
+beside the old one) each parsed again on every run, each replacing the other's entry, and keep one each; an upgrade no
+longer run leaves nothing for good, where each nasloop's entries were kept for good once entries of other code were
+kept. An entry's path that is no regular file (a folder, made by hand or a sync) was passed over in silence and every
+run parsed again: the process says so once, naming the path and its removal.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import stat
+import time
 import zipfile
 from pathlib import Path
 from types import ModuleType
@@ -49,6 +52,9 @@ Columns = dict[str, np.ndarray]
 FOLDER = "parsed"
 KEY = "nasloop-entry"
 """The member holding the entry's own file name, a name no table's column has."""
+UNUSED_DAYS = 30
+"""How long an entry of other code (another nasloop sharing the cache) is kept unread before an entry of the same
+file replaces it: one still run reads its own within that time, one no longer run is gone after it."""
 log = logging.getLogger(__name__)
 _NOTED: set[str] = set()
 """The entries this process has said are no regular file."""
@@ -79,11 +85,12 @@ def entry_file(kind: str, place: object, version: object, sources: Sequence[str 
         texts = [Path(source).read_bytes() for source in (*sources, __file__)]
     except OSError:
         return None
-    slot = hashlib.sha256(repr((place, kind)).encode())
+    slot = hashlib.sha256(repr((place, kind)).encode()).hexdigest()[:16]
+    code = hashlib.sha256()
     for text in texts:
-        slot.update(hashlib.sha256(text).digest())
+        code.update(hashlib.sha256(text).digest())
     digest = hashlib.sha256(repr(version).encode()).hexdigest()[:16]
-    return None if cache is None else cache / FOLDER / f"{kind}-{slot.hexdigest()[:16]}-{digest}.npz"
+    return None if cache is None else cache / FOLDER / f"{kind}-{slot}-{code.hexdigest()[:16]}-{digest}.npz"
 
 
 def cached_columns(source: str | Path, kind: str, code: Sequence[ModuleType], parse: Callable[[], Columns],
@@ -102,6 +109,8 @@ def kept_columns(where: Path | None, make: Callable[[], Columns], valid: Callabl
     there where ``unchanged()`` says what they were made from is still what ``where`` names (None: nowhere to keep
     them)."""
     if where is not None and (columns := _load(where)) is not None and valid(columns):
+        with contextlib.suppress(OSError):  # used: another nasloop's write keeps it (a read-only cache: not marked)
+            os.utime(where)
         return columns
     columns = make()
     if where is not None and unchanged():
@@ -136,8 +145,18 @@ def _save(where: Path, columns: Columns) -> None:
         where.parent.mkdir(parents=True, exist_ok=True)
         with replaced_by_this_process(where, "part") as partial, open(partial, "wb") as fh:
             np.savez(fh, **columns, **{KEY: np.array(where.name)})
-        for older in where.parent.glob(f"{where.stem.rsplit('-', 1)[0]}-*.npz"):  # this file's other versions
-            if older != where:
-                older.unlink(missing_ok=True)
+        _remove_others(where)
     except OSError:  # a read-only or missing cache folder, a full disk: the next process parses again
         pass
+
+
+def _remove_others(where: Path) -> None:
+    """Remove the other entries of ``where``'s file: its older versions parsed by the same code, and those of other
+    code (another nasloop's, or one named before the code had a part of its own) unused for :data:`UNUSED_DAYS`."""
+    same_code, _ = where.stem.rsplit("-", 1)
+    place = same_code.rsplit("-", 1)[0]
+    unused_since = time.time() - UNUSED_DAYS * 86400
+    for other in where.parent.glob(f"{place}-*.npz"):
+        with contextlib.suppress(OSError):
+            if other != where and (other.stem.startswith(f"{same_code}-") or other.stat().st_mtime < unused_since):
+                other.unlink()
