@@ -104,7 +104,7 @@ class FlanNet(nn.Module):
     def __init__(self, vocab_size: int, features: int, op_dim: int, hidden: int, time_steps: int) -> None:
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, op_dim)
-        with generated_code_folder():  # the convolutions' code, generated on a process's first build
+        with generated_code_folder(GatedFlowConv, GATConv):  # their code, generated on a process's first build
             self.branches = nn.ModuleList([FlowBranch(GatedFlowConv, op_dim, hidden, time_steps, sources_only=True),
                                            FlowBranch(AttentionConv, op_dim, hidden, time_steps, sources_only=False)])
         self.head = nn.Sequential(nn.Linear(4 * hidden + features, 2 * hidden), nn.ReLU(), nn.Dropout(HEAD_DROPOUT),
