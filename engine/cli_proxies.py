@@ -20,7 +20,7 @@ from .config import construct
 from .context import PRECOMPUTE_REFUSED, RunContext
 from .data.paths import looked_in
 from .data.proxy_file import FAILED, file_name, find_proxy_file
-from .errors import ConfigError, NasloopError
+from .errors import ConfigError, NasloopError, printable
 from .export import print_json
 from .progress import progress
 from .proxy_registry import resolve
@@ -54,7 +54,7 @@ def _precompute_proxies(args: argparse.Namespace, context: RunContext, space: Se
           + _again(summary))
     note = _unread_note(args, context, space)
     if note:  # named and on stderr as every other command's notes: a bare line on stdout read as one of the summary's
-        print(f"nasloop proxies: {note}", file=sys.stderr)
+        print(f"nasloop proxies: {printable(note)}", file=sys.stderr)
 
 
 def _scored(summary: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, printable
 from .run_folders import PREDICTOR_STUDY_FILE, STUDY_FILE
 from .run_lock import is_being_searched
 from .run_missing import file_given
@@ -63,7 +63,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         written = write_predictor_report(args.out or args.path, records, grid, args.command_line,
                                          [missing] if missing else [])
         if missing:  # in the report; said here too, as a search study's runs left out are
-            print(f"nasloop report: note: {missing}", file=sys.stderr)
+            print(f"nasloop report: note: {printable(missing)}", file=sys.stderr)
     elif (args.path / STUDY_FILE).exists():
         study = load_study(args.path)
         load_study_plugins(study)

@@ -123,8 +123,8 @@ def _methods(args: argparse.Namespace) -> list:
 
 
 def _compare_note(text: str) -> None:
-    """A note of ``compare`` that the report does not keep (its folder, not its results)."""
-    print(f"nasloop compare: note: {text}", file=sys.stderr)
+    """A note of ``compare`` on stderr, one line whatever path it quotes (a control character written as repr does)."""
+    print(f"nasloop compare: note: {printable(text)}", file=sys.stderr)
 
 
 def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
@@ -196,13 +196,13 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     target = study_target(args.target, base)
     notes += [note for method in methods if (note := method_random_start_note(method, base.budget))]
     for note in dict.fromkeys(notes):  # once, not once per method
-        print(f"nasloop compare: note: {note}", file=sys.stderr)
+        _compare_note(note)
     with contextlib.ExitStack() as held:
         # a study is locked before --force-new could set it aside while it runs; a new one (or the one set aside)
         # once open_study has made its folder
         lock = held.enter_context(StudyLock(args.out)) if (args.out / STUDY_FILE).is_file() else None
         study = open_study(args.out, base, methods, list(range(args.seeds)), force_new=args.force_new,
-                           on_note=lambda text: print(f"nasloop compare: note: {text}", file=sys.stderr),
+                           on_note=_compare_note,
                            report={"target": args.target, "interval": args.interval or "t"}, sources=sources,
                            # its runs share the grid's table: the first method's plugins read it as each does
                            check_data=lambda stored: check_study_data(stored, built[0][0], built[0][2]))
@@ -237,9 +237,9 @@ def cmd_compare(args: argparse.Namespace, plugins: list[str]) -> int:
     left_out = [p for p in results.problems if p not in damaged and not any(  # a run that failed now: its error below
         f"({run})" in p for run, outcome in outcomes.items() if outcome.startswith("error"))]
     for problem in left_out[:5]:  # a run of another grid kept in the folder: exit 0
-        print(f"nasloop compare: note: left out of the report: {problem}", file=sys.stderr)
+        _compare_note(f"left out of the report: {problem}")
     for note in noted(outcomes):  # a run folder deleted as it ran, written back whole: exit 0
-        print(f"nasloop compare: note: {note}", file=sys.stderr)
+        _compare_note(note)
     # a finished run whose rows are damaged is found only when read for the report: an error, not exit 0
     errors += [problem for problem in damaged if not any(
         run in problem for run, outcome in outcomes.items() if outcome.startswith("damaged"))]
@@ -341,15 +341,14 @@ def _compare_predictors(args: argparse.Namespace, plugins: list[str]) -> int:
 
     def note(text: str) -> None:  # in the report too
         notes.append(text)
-        print(f"nasloop compare: note: {text}", file=sys.stderr)
+        _compare_note(text)
 
     # the total once the study is read: its stored requests' seeds too, less the fits it holds
     with progress("fits", None, not args.quiet) as advance:
         records = run_predictor_study(args.out, grid, args.predictors, sizes, list(range(args.seeds)),
                                       args.data_dir, on_result=lambda r: advance(
                                           f"{r['predictor']} n={r['train_size']} tau {r['kendall_tau']:.3f}"),
-                                      force_new=args.force_new, on_note=note, on_aside=lambda text: print(
-                                          f"nasloop compare: note: {text}", file=sys.stderr),
+                                      force_new=args.force_new, on_note=note, on_aside=_compare_note,
                                       plugins=plugin_record(plugins), on_plan=lambda total: advance(steps=0,
                                                                                                     total=total))
     # as 'nasloop report' reads it: with what the study's predictors resolved and the fidelity it ranks
