@@ -18,12 +18,14 @@ Handler = Union[Callable[[int, object], None], int, signal.Handlers]
 @contextlib.contextmanager
 def handlers_within(handlers: Mapping[int, Handler]) -> Iterator[None]:
     """Within the block, each signal of ``handlers`` has its handler (in the main thread; elsewhere nothing
-    changes); the previous ones are back after it, however the block ends."""
+    changes); the previous ones are back after it, however the block ends (or fails to begin)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
-    try:
+    previous: dict[int, Handler | None] = {}
+    try:  # each one set is put back even where a later one cannot be set, or a signal's handler raises meanwhile
+        for sig, handler in handlers.items():
+            previous[sig] = signal.signal(sig, handler)
         yield
     finally:
         for sig, handler in previous.items():
