@@ -193,8 +193,10 @@ def resume(run_dir: str | Path, budget: int | None = None, max_seconds: float | 
     A second process resuming the same run at the same time is refused (see :mod:`.run_lock`).
     """
     refuse_resume_arguments(unknown, resume)
-    if isinstance(run_dir, (str, os.PathLike)):  # '~/runs/api', as search(SearchConfig(run_dir=...)) reads it: it
-        run_dir = str(expand_user(run_dir))  # was "no nasloop run at ~/runs/api"
+    # '~/runs/api', as search(SearchConfig(run_dir=...)) reads it: it was "no nasloop run at ~/runs/api"; '' is refused
+    # below as no folder, not read as Path('')'s '.'
+    if isinstance(run_dir, (str, os.PathLike)) and os.fspath(run_dir):
+        run_dir = str(expand_user(run_dir))
     check_hooks("resume", on_progress=on_progress, on_note=on_note)
     check_value("budget", budget, PositiveInt | None)  # as SearchConfig checks them: "8" failed in comparing
     check_value("max_seconds", max_seconds, PositiveFloat | None)

@@ -59,13 +59,14 @@ def expand_user(path: str | os.PathLike) -> Path:
     ``Path.expanduser`` raised as a RuntimeError (reported as unexpected, with a traceback file), or where ``$HOME``
     is set but not absolute (Python made ``~/data`` of ``HOME=''`` the root's ``/data``, where nasloop's own folders
     are in the password database's home: see :func:`_home`)."""
+    given = Path(path)  # what is no path fails in pathlib's TypeError, as it did before the check below
     text = os.fspath(path)
     home = os.environ.get("HOME")
     if (text == "~" or text.startswith("~/")) and home is not None and not os.path.isabs(home):
         raise ConfigError(f"'{path}' starts with ~, but $HOME is {home!r}, not a folder's full path; give the full "
                           "path, or set HOME to your home folder") from None
     try:
-        return Path(path).expanduser()
+        return given.expanduser()
     except RuntimeError:
         user = os.fspath(path)[1:].partition("/")[0]
         why = f"there is no user '{user}' here" if user else no_home()
