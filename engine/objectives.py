@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .errors import ConfigError
+from .held_imports import interrupt_held
 
 DIRECTIONS = {"max": False, "min": True}
 
@@ -188,8 +189,9 @@ def replicate_variances(metrics: Mapping[str, float], objectives: Sequence[Objec
 def pareto_mask(points: np.ndarray, deduplicate: bool = False) -> np.ndarray:
     """Which rows of ``points`` (n × m, higher is better) no other row dominates (equal rows all kept,
     or only the first with ``deduplicate``)."""
-    import torch
-    from botorch.utils.multi_objective.pareto import is_non_dominated
+    with interrupt_held():  # a multi-objective search imports torch and botorch here, mid-run: see held_imports
+        import torch
+        from botorch.utils.multi_objective.pareto import is_non_dominated
 
     if len(points) == 0:
         return np.zeros(0, dtype=bool)
@@ -203,8 +205,9 @@ def hypervolume(points: np.ndarray, reference: Sequence[float]) -> float:
     3.5 CPU minutes on a 177-member front of six NB201 objectives (3,000 random cells), so ``show`` hung for minutes
     after a search of half a second; the decomposition gives the same volume in 7 s (0.2 s against 0.45 s for a
     63-member front of five)."""
-    import torch
-    from botorch.utils.multi_objective.box_decompositions.dominated import DominatedPartitioning
+    with interrupt_held():  # a Ctrl-C inside torch's first import broke it for the process
+        import torch
+        from botorch.utils.multi_objective.box_decompositions.dominated import DominatedPartitioning
 
     ref = np.asarray(reference, dtype=np.float64)
     points = np.asarray(points, dtype=np.float64).reshape(-1, len(ref))

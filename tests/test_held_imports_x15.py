@@ -1,0 +1,52 @@
+"""A Ctrl-C in a notebook while a search imports torch or botorch on first use, then another search in the process.
+
+e15 held a Ctrl-C during the imports made when a plugin's module is loaded and botorch's for the GP and bo; a
+multi-objective search imports torch and botorch at its first Pareto front instead (engine/objectives.py), mid-run,
+with no plugin of that library chosen. Interrupted there, torch's import left its operators registered once and its
+package gone: every later search of the process failed in torch's RuntimeError ("Only a single TORCH_LIBRARY can be
+used to register the namespace prims"). A process of its own (this one imported torch long ago) presses Ctrl-C
+while torch imports its ``fx`` package, as a user's keypress lands seconds into the first trial.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .cli_processes import process_env
+
+SCRIPT = """
+import os, signal, sys
+
+class CtrlC:
+    '''Sends this process a SIGINT as torch starts importing its fx package: a Ctrl-C pressed mid-import.'''
+    pressed = False
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch.fx" and not CtrlC.pressed:
+            CtrlC.pressed = True
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+from nasloop import SearchConfig, search
+
+def config(folder):
+    return SearchConfig(space="nb201", objectives=["test_accuracy:max", "params_m:min"], budget=12,
+                        data_dir=sys.argv[1], run_dir=os.path.join(sys.argv[2], folder))
+
+assert "torch" not in sys.modules
+try:
+    search(config("first"))
+except KeyboardInterrupt:
+    print("interrupted", CtrlC.pressed)
+print("again", search(config("second"))["status"])
+"""
+
+
+def test_an_interrupt_while_a_search_first_imports_torch_leaves_the_next_search_working(data_dir: Path,
+                                                                                          tmp_path: Path):
+    env = process_env({"XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONWARNINGS": None})
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(data_dir), str(tmp_path)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.splitlines() == ["interrupted True", "again finished"], proc.stdout
