@@ -16,24 +16,27 @@ from .registry import defined_by_nasloop
 
 
 def refuse_uncallable_methods(kind: str, name: str, factory: type) -> None:
-    """One line for the first method of ``factory`` (a user's class) that a call with every positional argument its
-    nasloop base class declares for it cannot bind: nasloop may pass one that has a default there (an evaluator's
-    ``evaluate(arch, fidelity)`` always does, and ``def evaluate(self, arch)`` failed every trial)."""
+    """One line for the first method of ``factory`` (a user's class) that a call as nasloop makes it cannot bind:
+    every positional argument its nasloop base class declares for it, defaults too (an evaluator's ``evaluate(arch,
+    fidelity)`` always passes the fidelity, and ``def evaluate(self, arch)`` failed every trial), and its keyword-only
+    ones by name (``to_module(arch, num_classes=...)``, which a space's ``**options`` takes)."""
     for base in (klass for klass in factory.__mro__ if defined_by_nasloop(klass)):
         for method in sorted(getattr(base, "__abstractmethods__", ())):
             declared, own = vars(base).get(method), inspect.getattr_static(factory, method, None)
             if not inspect.isfunction(declared) or not inspect.isfunction(own) or defined_by_nasloop(own):
                 continue  # a property, a classmethod, or nasloop's own implementation
-            passed = [p for p in inspect.signature(declared).parameters.values()
-                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            params = inspect.signature(declared).parameters.values()
+            in_order = [None for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            by_name = {p.name: None for p in params if p.kind is p.KEYWORD_ONLY}
             try:
-                inspect.signature(own).bind(*[None] * len(passed))
+                inspect.signature(own).bind(*in_order, **by_name)
             except TypeError:
                 raise ConfigError(f"{kind} '{name}' ({factory.__name__}) defines {method}{_plain(own)}, which nasloop "
                                   f"calls as {method}{_plain(declared)}; give it those parameters") from None
 
 
 def _plain(function: Any) -> str:
-    """A function's parameters as written, without annotations: ``(self, n)``."""
-    return "(" + ", ".join(str(p.replace(annotation=p.empty)) for p in
-                           inspect.signature(function).parameters.values()) + ")"
+    """A function's parameters as written, without annotations, a ``*`` or ``/`` included: ``(self, n)``."""
+    signature = inspect.signature(function)
+    return str(signature.replace(parameters=[p.replace(annotation=p.empty) for p in signature.parameters.values()],
+                                 return_annotation=signature.empty))

@@ -291,8 +291,9 @@ class NetworkSpace(SearchSpace):
                 if getattr(self, name) != _default(type(self), name)]
 
     @abstractmethod
-    def to_module(self, arch: Arch, num_classes: int = 10) -> "torch.nn.Module":
-        """A freshly initialised network for ``arch``; its size comes from the space's own options."""
+    def to_module(self, arch: Arch, *, num_classes: int = 10) -> "torch.nn.Module":
+        """A freshly initialised network for ``arch``; its size comes from the space's own options. nasloop passes
+        ``num_classes`` by name (keyword-only here), so a space's ``to_module(self, arch, **options)`` is callable."""
 
 
 def _default(cls: type, name: str) -> Any:
@@ -346,8 +347,8 @@ class GeneratorSpace(NetworkSpace):
     """
 
     @abstractmethod
-    def to_module(self, arch: Arch, num_classes: int = 10, seed: int = 0) -> "torch.nn.Module":
-        """The network drawn from generator ``arch`` with draw ``seed``, freshly initialised."""
+    def to_module(self, arch: Arch, *, num_classes: int = 10, seed: int = 0) -> "torch.nn.Module":
+        """The network drawn from generator ``arch`` with draw ``seed``, freshly initialised (both passed by name)."""
 
 
 class VectorEncoded:
