@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.held_imports import interrupt_held
 from ..engine.options import PositiveInt, Range
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
@@ -204,7 +205,8 @@ class EmProxPredictor(Predictor):
         return Recent(memo_limit(self.space, MEMO_LIMIT))
 
     def _load_pretrained(self) -> None:
-        import torch
+        with interrupt_held():  # torch's first import in a search, at the first fit: see held_imports
+            import torch
 
         from ..engine.devices import seed_torch
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError
+from ..engine.held_imports import interrupt_held
 from ..engine.options import PositiveInt
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
@@ -87,7 +88,8 @@ class MLPEnsemblePredictor(Predictor):
 
     # --- fitting ------------------------------------------------------------------------------
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
-        import torch
+        with interrupt_held():  # torch's first import in a search, at the first fit: see held_imports
+            import torch
 
         self._generator = torch.Generator().manual_seed(self.seed)
         x = self._encode(archs)
