@@ -21,6 +21,7 @@ from typing import Any, Sequence
 
 from .errors import ConfigError, refuse_single
 from .guided import predictor_of
+from .held_imports import interrupt_held
 from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, Registry
 from .user_files import path_from, why_not_a_file
 
@@ -68,7 +69,8 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
         previous = sys.modules.get(name)  # a plugin file of the same name from another folder, loaded before
         sys.modules[name] = module
         try:
-            module_spec.loader.exec_module(module)
+            with interrupt_held():  # a plugin file's own imports (torch...): a Ctrl-C inside broke them for good
+                module_spec.loader.exec_module(module)
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - the user's code may fail in any way
             if previous is None:
                 del sys.modules[name]
@@ -81,7 +83,8 @@ def load_plugin(spec: str, folder: str | None = None) -> ModuleType:
             raise ConfigError(f"plugin {spec!r} is neither a .py file nor a module name; give a .py file path or "
                               "an importable module name (my_package.my_plugins)")
         try:
-            module = _import_module(spec, folder)
+            with interrupt_held():  # as a plugin file's
+                module = _import_module(spec, folder)
         except ModuleNotFoundError as exc:
             if exc.name is not None and (spec + ".").startswith(exc.name + "."):  # the plugin itself is not there
                 raise ConfigError(f"plugin module '{spec}' cannot be imported ({exc}); give a .py file path or an "

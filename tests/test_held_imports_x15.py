@@ -2,11 +2,12 @@
 
 e15 held a Ctrl-C during the imports made when a plugin's module is loaded and botorch's for the GP and bo; a
 multi-objective search imports torch and botorch at its first Pareto front instead (engine/objectives.py), mid-run,
-with no plugin of that library chosen, and the MLP ensemble and EmProx import torch at their first fit. Interrupted
-there, torch's import left its operators registered once and its
-package gone: every later search of the process failed in torch's RuntimeError ("Only a single TORCH_LIBRARY can be
-used to register the namespace prims"). A process of its own (this one imported torch long ago) presses Ctrl-C
-while torch imports its ``fx`` package, as a user's keypress lands seconds into the first trial.
+with no plugin of that library chosen, the MLP ensemble and EmProx import torch at their first fit, and a user's
+plugin file imports what it imports as the search loads it. Interrupted there, torch's import left its operators
+registered once and its package gone: every later search of the process failed in torch's RuntimeError ("Only a
+single TORCH_LIBRARY can be used to register the namespace prims") or AttributeError ("partially initialized module
+'torch' has no attribute 'jit'"). A process of its own (this one imported torch long ago) presses Ctrl-C while torch
+imports its ``fx`` package, as a user's keypress lands seconds into the first trial.
 """
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ class CtrlC:
 sys.meta_path.insert(0, CtrlC())
 from nasloop import SearchConfig, search
 
+os.chdir(sys.argv[2])  # where a plugin file is
+
+
 def config(folder):
     return SearchConfig(space="nb201", budget=24, data_dir=sys.argv[1], run_dir=os.path.join(sys.argv[2], folder),
                         **json.loads(sys.argv[3]))
@@ -46,17 +50,31 @@ except KeyboardInterrupt:
 print("again", search(config("second"))["status"])
 """
 
+PLUGIN = "x15_torch_plugin.py"
+PLUGIN_TEXT = '''import torch
+
+from nasloop.engine.registry import register_strategy
+from nasloop.strategies.random_search import RandomSearch
+
+
+@register_strategy("x15-torch-random")
+class TorchRandom(RandomSearch):
+    """Random search from a plugin file that imports torch, as a user's own network code does."""
+'''
+
 
 @pytest.mark.parametrize("settings", [
     {"objectives": ["test_accuracy:max", "params_m:min"]},
     {"strategy": "predictor-topk", "predictor": "mlp", "predictor_options": {"members": 2, "epochs": 5}},
     {"strategy": "predictor-topk", "predictor": "emprox",
      "predictor_options": {"pretrain_samples": 64, "pretrain_epochs": 2, "finetune_steps": 2}},
-], ids=["pareto-front", "mlp", "emprox"])
+    {"plugins": [PLUGIN], "strategy": "x15-torch-random"},
+], ids=["pareto-front", "mlp", "emprox", "plugin-file"])
 def test_an_interrupt_while_a_search_first_imports_torch_leaves_the_next_search_working(data_dir: Path,
                                                                                           tmp_path: Path, settings):
+    (tmp_path / PLUGIN).write_text(PLUGIN_TEXT)
     env = process_env({"XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONWARNINGS": None})
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(data_dir), str(tmp_path), json.dumps(settings)], env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(data_dir), str(tmp_path), json.dumps(settings)],
+                          env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.splitlines() == ["interrupted True", "again finished"], proc.stdout
