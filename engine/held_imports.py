@@ -28,7 +28,8 @@ def interrupt_held() -> Iterator[None]:
     held: list[int] = []
 
     def hold(signum: int, frame: FrameType | None) -> None:
-        if held:
+        if held:  # Python's handler back first: raised as the block's end put it back, the holding one stayed for good
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             raise KeyboardInterrupt
         held.append(signum)
 
