@@ -2,12 +2,13 @@
 
 e15 held a Ctrl-C during the imports made when a plugin's module is loaded and botorch's for the GP and bo; a
 multi-objective search imports torch and botorch at its first Pareto front instead (engine/objectives.py), mid-run,
-with no plugin of that library chosen, the MLP ensemble and EmProx import torch at their first fit, and a user's
-plugin file imports what it imports as the search loads it. Interrupted there, torch's import left its operators
+with no plugin of that library chosen, the MLP ensemble and EmProx import torch at their first fit, a user's plugin
+file imports what it imports as the search loads it, and the Ray executor imports ray (the same break: "partially
+initialized module 'ray' has no attribute '_private'"). Interrupted there, torch's import left its operators
 registered once and its package gone: every later search of the process failed in torch's RuntimeError ("Only a
 single TORCH_LIBRARY can be used to register the namespace prims") or AttributeError ("partially initialized module
 'torch' has no attribute 'jit'"). A process of its own (this one imported torch long ago) presses Ctrl-C while torch
-imports its ``fx`` package, as a user's keypress lands seconds into the first trial.
+imports its ``fx`` package (ray its ``_private.worker``), as a user's keypress lands seconds into the first trial.
 """
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ SCRIPT = """
 import json, os, signal, sys
 
 class CtrlC:
-    '''Sends this process a SIGINT as torch starts importing its fx package: a Ctrl-C pressed mid-import.'''
+    '''Sends this process a SIGINT as torch (or ray) starts importing a package of its own: a Ctrl-C mid-import.'''
     pressed = False
     def find_spec(self, name, path=None, target=None):
-        if name == "torch.fx" and not CtrlC.pressed:
+        if name in ("torch.fx", "ray._private.worker") and not CtrlC.pressed:
             CtrlC.pressed = True
             os.kill(os.getpid(), signal.SIGINT)
         return None
@@ -42,7 +43,7 @@ def config(folder):
     return SearchConfig(space="nb201", budget=24, data_dir=sys.argv[1], run_dir=os.path.join(sys.argv[2], folder),
                         **json.loads(sys.argv[3]))
 
-assert "torch" not in sys.modules
+assert "torch" not in sys.modules and "ray" not in sys.modules
 try:
     search(config("first"))
 except KeyboardInterrupt:
@@ -69,7 +70,8 @@ class TorchRandom(RandomSearch):
     {"strategy": "predictor-topk", "predictor": "emprox",
      "predictor_options": {"pretrain_samples": 64, "pretrain_epochs": 2, "finetune_steps": 2}},
     {"plugins": [PLUGIN], "strategy": "x15-torch-random"},
-], ids=["pareto-front", "mlp", "emprox", "plugin-file"])
+    {"executor": "ray", "executor_options": {"workers": 1}},
+], ids=["pareto-front", "mlp", "emprox", "plugin-file", "ray"])
 def test_an_interrupt_while_a_search_first_imports_torch_leaves_the_next_search_working(data_dir: Path,
                                                                                           tmp_path: Path, settings):
     (tmp_path / PLUGIN).write_text(PLUGIN_TEXT)

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from ..data.paths import ENV_VAR as _DATA_ENV_VAR, SENDER_ENV_VAR as SENDER_DATA_ENV_VAR
 from ..errors import ConfigError
+from ..held_imports import interrupt_held
 from ..user_dirs import expand_user
 from .base import sigterm_caught_elsewhere
 from .ray_cluster_watch import split_host_port
@@ -73,7 +74,8 @@ def import_ray(local: bool) -> ModuleType:
     driver_only = {name: value for name, value in _DRIVER_ONLY_ENV.items() if name not in os.environ}
     os.environ.update(driver_only)
     try:
-        import ray
+        with interrupt_held():  # seconds, mid-search: a Ctrl-C inside left 'ray' unimportable for the process
+            import ray
     finally:
         for name in driver_only:
             del os.environ[name]
