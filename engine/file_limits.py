@@ -5,11 +5,12 @@ SIGXFSZ that comes first), and SQLite reports that as a plain 'disk I/O error': 
 disk that had plenty, and a report, a proxy file or an export named 'File too large' with no file and 'mend that
 first'. The limit is this process's own, so it is read here and named with the fix (raise it, then continue).
 
-SQLite keeps no errno, and its 'disk I/O error' is also a failing disk or a store's journal that cannot be read: read
-as the limit wherever one was set, those sent the user to raise a limit that stopped nothing. The kernel's SIGXFSZ
-comes only with a write past the limit, so the command notes it (:func:`writes_past_the_limit_noted`) and only a
-noted one is the limit's. The limit is named in bytes and in both shells' units: bash's ``ulimit -f`` counts KiB,
-dash's 512-byte blocks, and the number of one is half or twice the other's.
+SQLite keeps no errno, and its 'disk I/O error' is also a failing disk or a store's journal that cannot be read: read as
+the limit wherever one was set, those sent the user to raise a limit that stopped nothing. The kernel's SIGXFSZ comes
+only with a write past the limit, so the command notes it (:func:`writes_past_the_limit_noted`) and only a noted one is
+the limit's; a store closing on the error tells it by its files' sizes (:func:`closed_past_the_limit`), which the Python
+API, owning no signal of the process, relies on. The limit is named in bytes and in both shells' units: bash's
+``ulimit -f`` counts KiB, dash's 512-byte blocks, and the number of one is half or twice the other's.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ import resource
 import signal
 import sqlite3
 import threading
-from typing import Iterator
+from pathlib import Path
+from typing import Callable, Iterator
 
 from .signal_handlers import handlers_within
 
@@ -62,33 +64,53 @@ def limit_told_to_the_parent() -> Iterator[None]:
 
 @contextlib.contextmanager
 def limit_named_to_the_caller() -> Iterator[None]:
-    """For the Python API (``search``, ``resume``): a store's 'disk I/O error' past the file-size limit raised as
-    EFBIG naming the limit, as the command names it. A library must not own a process's signal handlers, so SIGXFSZ
-    is blocked in the calling thread for the block's time instead (where Python left it ignored, its default), which
-    keeps the kernel's signal pending there to be read, and taken back, once the block ends; where a handler is set
-    (the command's note, or the caller's own) or the caller chose SIGXFSZ's default (the process ends at the
-    write), nothing changes."""
-    if file_size_limit() is None or signal.getsignal(signal.SIGXFSZ) is not signal.SIG_IGN:
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGXFSZ})
+    """For the Python API (``search``, ``resume``): a write stopped at the largest file allowed (EFBIG; a store's
+    'disk I/O error' there is raised so as the store closes, :func:`closed_past_the_limit`) raised naming the limit
+    and how to lift it, as the command names it. Nothing of the process changes: a signal blocked in the caller for
+    the search was inherited by every thread and child process it started (Ray's, an evaluator's), and kept by a
+    thread after the search returned."""
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        if "disk I/O error" in str(exc) and _taken_back(before):
-            raise OSError(errno.EFBIG, f"{largest_file_text('a file nasloop writes')} ({exc})") from exc
-        raise
-    finally:
-        _taken_back(before)
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    except OSError as exc:
+        if exc.errno != errno.EFBIG:
+            raise
+        raise OSError(errno.EFBIG, f"{largest_file_text('a file nasloop writes')} ({exc.strerror})",
+                      exc.filename) from exc  # which file: the error's last words, as an OSError says it
 
 
-def _taken_back(before: set[signal.Signals]) -> bool:
-    """Whether a SIGXFSZ was pending in this thread, which is then taken (none is where the caller had blocked it
-    before: that one is the caller's)."""
-    if signal.SIGXFSZ in before or signal.SIGXFSZ not in signal.sigpending():
-        return False
-    return signal.sigtimedwait({signal.SIGXFSZ}, 0) is not None
+WAL_FRAME_HEADER = 24
+"""Bytes SQLite writes before each page in its WAL (a rollback journal's record adds 8)."""
+
+
+def closed_past_the_limit(path: Path, page_size: int, exc: BaseException | None, close: Callable[[], None]) -> None:
+    """``close`` the SQLite store at ``path`` (pages of ``page_size`` bytes), then raise its 'disk I/O error' (``exc``,
+    or one of closing) as EFBIG naming the file where that file is at the file-size limit: only then does the error
+    come from the limit, which no process-wide state has to tell. Sizes are read before closing, which checkpoints a
+    WAL that reached the limit into a store far below it and deletes it."""
+    at = _store_file_at_the_limit(path, page_size, exc)
+    try:
+        close()
+    except sqlite3.OperationalError as closing:
+        if (at := at or _store_file_at_the_limit(path, page_size, closing)) is None:
+            raise
+        raise OSError(errno.EFBIG, str(closing), str(at)) from closing
+    if at is not None:
+        raise OSError(errno.EFBIG, str(exc), str(at)) from exc
+
+
+def _store_file_at_the_limit(path: Path, page_size: int, exc: BaseException | None) -> Path | None:
+    """The store's file (itself, its WAL or journal) within one write of the file-size limit where ``exc`` is SQLite's
+    'disk I/O error'; None elsewhere. A write crossing the limit fills the file up to it (the kernel writes what fits
+    and fails the rest), so a file stopped by it holds at least the limit less one write (a page and its header); a
+    failing disk under a file further below the limit is not the limit's."""
+    limit = file_size_limit()
+    if limit is None or not isinstance(exc, sqlite3.OperationalError) or "disk I/O error" not in str(exc):
+        return None
+    for file in (path, *(path.with_name(path.name + end) for end in ("-wal", "-journal"))):
+        with contextlib.suppress(OSError):
+            if file.stat().st_size >= limit - page_size - WAL_FRAME_HEADER:
+                return file
+    return None
 
 
 def past_largest_file(exc: BaseException) -> bool:

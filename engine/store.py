@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, DataError
+from .file_limits import closed_past_the_limit
 from .run_missing import DB_NAME, missing_run
 from .store_rows import (DONE, DUPLICATE, RESTORE as _RESTORE, Trial, check_layout, check_meta, check_repeats,
                          check_single_evaluations, json_value, trial_of)
@@ -150,6 +151,7 @@ class RunStore:
             else:
                 self.db = sqlite3.connect(existing_only(self.path), uri=True, isolation_level=None, timeout=30.0)
             self.db.row_factory = sqlite3.Row
+            self._page_size = int(self.db.execute("PRAGMA page_size").fetchone()[0])  # one write's size (__exit__)
             self.writes = Writes(self.db)
             self._check_schema()
             if readonly and self.get_meta("config") is None and empty_tables(self.db):  # no reader's run
@@ -228,8 +230,8 @@ class RunStore:
     def __enter__(self) -> "RunStore":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        closed_past_the_limit(self.path, self._page_size, exc, self.close)  # a write past 'ulimit -f' as EFBIG
 
     # --- meta ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> Any:
