@@ -327,9 +327,10 @@ class Configurable:
     wiring: ClassVar[tuple[str, ...]] = WIRING
     """Constructor parameters the search passes (the space, the run context...), which are not options."""
     options_given: frozenset[str] = frozenset()
-    """The options the constructor was called with, not those it left at their defaults: an option a plugin does not
-    read in its setting is refused at any value given (the train evaluator's ``resolution=64``, its default, on
-    CIFAR-10), where comparing with the default let the default's own value through unseen."""
+    """The options a new run called the constructor with, not those it left at their defaults: an option a plugin does
+    not read in its setting is refused at any value given (the train evaluator's ``resolution=64``, its default, on
+    CIFAR-10), where the default's own value went through unseen. None of a stored run's or study's (read inside
+    :func:`.option_bounds.stored_options`): one an older nasloop began with one goes on as it began."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -360,7 +361,9 @@ class Configurable:
                               cls.plugin_kind)
                 check_defaults(owner, type(self))
                 check_wiring(owner, type(self), bound.arguments)
-                self.options_given = frozenset(name for name in bound.arguments if name in named)
+                with options_of(cls.plugin_kind):  # a stored run's options were given by the run that began it
+                    given = () if reading_stored() else bound.arguments
+                self.options_given = frozenset(name for name in given if name in named)
                 bound.arguments.update(_python_numbers(bound.arguments, named))
                 args, options = bound.args[1:], bound.kwargs
             init(self, *args, **options)
