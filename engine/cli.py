@@ -39,6 +39,7 @@ from .data.importing import benchmark_of_group
 from .data.paths import import_folder
 from .errors import ConfigError, NasloopError, printable
 from .file_limits import writes_past_the_limit_noted
+from .hooks import notes_reaching
 from .executors.base import interrupts_held, later_interrupts_end_the_process, sigterm_interrupts
 from .plugins import load_plugins
 from .predictor_options import options_per_predictor
@@ -352,8 +353,9 @@ def _run_command(args: argparse.Namespace, commands: dict[str, Callable[[], Any]
     sub = getattr(args, f"{args.command}_command", None)
     name = f"{args.command} {sub}" if isinstance(sub, str) else args.command
     try:
-        load_plugins(args.plugin)
-        status = commands[args.command]()
+        with notes_reaching(_notes(name, args)):  # a note of no run's (a cache entry found as a table loads) is one
+            load_plugins(args.plugin)  # of the command's, not Python's bare 'note: ...'
+            status = commands[args.command]()
         refuse_lost_output()  # '>&-': said once the command has run, its work done
     except NasloopError as exc:
         print(f"nasloop {name}: error: {printable(as_typed(str(exc), args) + once_fixed(exc, args))}", file=sys.stderr)

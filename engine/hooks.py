@@ -7,15 +7,19 @@ the hook nor what it is given.
 """
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
-from typing import Any, Callable
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator
 
 from .errors import ConfigError, one_line
 
 HOOK_ARGUMENTS = {"on_progress": ("done", "total", "best"), "on_note": ("text",), "on_run_dir": ("run_dir",),
                   "on_result": ("record",)}
 """What each hook is called with, positionally: its number of arguments and their names for the message."""
+_COMMANDS_NOTE: ContextVar[Callable[[str], None] | None] = ContextVar("commands_note", default=None)
+"""Where a note no run's ``on_note`` hears goes instead (:func:`notes_reaching`)."""
 
 
 def check_hooks(function: str, **hooks: Any) -> None:
@@ -44,13 +48,15 @@ def check_hooks(function: str, **hooks: Any) -> None:
 def say_note(on_note: Callable[[str], None] | None, text: str, log: logging.Logger, noted: set[str] | None = None,
              key: str | None = None) -> None:
     """Say ``text`` to a run's ``on_note``, where its other notes go (the command's 'note:' line, a script's
-    callback), else, where there is none (a plugin built without a run), as a warning to ``log``: so a note is heard
-    by whoever can hear it, and never lost. With ``noted`` (a run's, see ``RunContext.noted``), said once a run under
-    ``key`` (the text itself by default): what each step or each member of the run would say again."""
+    callback), else the command's (:func:`notes_reaching`), else, where there is none (a plugin built without a run
+    in a script), as a warning to ``log``: so a note is heard by whoever can hear it, and never lost. With ``noted``
+    (a run's, see ``RunContext.noted``), said once a run under ``key`` (the text itself by default): what each step
+    or each member of the run would say again."""
     if noted is not None:
         if (key or text) in noted:
             return
         noted.add(key or text)
+    on_note = _COMMANDS_NOTE.get() if on_note is None else on_note
     if on_note is None:
         log.warning(f"note: {text}")
     else:
@@ -98,3 +104,15 @@ class HeldNotes:
         held, self._held = self._held or [], None
         for text in dict.fromkeys(held):
             self._on_note(text)
+
+
+@contextlib.contextmanager
+def notes_reaching(on_note: Callable[[str], None]) -> Iterator[None]:
+    """Within the block (a command, in its thread), a note that reaches no run's ``on_note`` goes to ``on_note``: a
+    data table's cache entry read deep inside a benchmark's import was Python's bare 'note: ...' line on stderr,
+    without the 'nasloop search: note:' of the command's other notes."""
+    token = _COMMANDS_NOTE.set(on_note)
+    try:
+        yield
+    finally:
+        _COMMANDS_NOTE.reset(token)

@@ -5,6 +5,7 @@ regular file is one note, once, naming it and its removal."""
 from __future__ import annotations
 
 import logging
+import shlex
 
 import numpy as np
 import pytest
@@ -49,5 +50,5 @@ def test_an_entry_that_is_a_folder_is_said_once(tmp_path, caplog):
             columns = kept_columns(where, made(count), whole)
     assert whole(columns) and len(count) == 3 and where.is_dir()  # made each time, the folder left as it is
     said = [record.getMessage() for record in caplog.records if str(where) in record.getMessage()]
-    assert len(said) == 1 and "is not a regular file" in said[0] and f"rm -r '{where}'" in said[0], said
+    assert len(said) == 1 and "is not a regular file" in said[0] and f"rm -r {shlex.quote(str(where))}" in said[0], said
     assert "\n" not in said[0]

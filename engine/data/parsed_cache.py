@@ -33,6 +33,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import shlex
 import stat
 import time
 import zipfile
@@ -125,7 +126,7 @@ def _load(where: Path) -> Columns | None:
         if not stat.S_ISREG(os.stat(where).st_mode):
             shown = printable(str(where))
             say_note(None, f"the cache entry {shown} is not a regular file, so nasloop cannot keep its table there and "
-                     f"makes it again on every run; remove it (rm -r '{shown}')", log, _NOTED, str(where))
+                     f"makes it again on every run; remove it (rm -r {shlex.quote(shown)})", log, _NOTED, str(where))
             return None
         if not zipfile.is_zipfile(where):
             return None
