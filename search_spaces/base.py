@@ -292,8 +292,7 @@ class NetworkSpace(SearchSpace):
 
     @abstractmethod
     def to_module(self, arch: Arch, *, num_classes: int = 10) -> "torch.nn.Module":
-        """A freshly initialised network for ``arch``; its size comes from the space's own options. nasloop passes
-        ``num_classes`` by name (keyword-only here), so a space's ``to_module(self, arch, **options)`` is callable."""
+        """A freshly initialised network for ``arch`` (its size from the space's options; ``num_classes`` by name)."""
 
 
 def _default(cls: type, name: str) -> Any:
