@@ -4,6 +4,7 @@ and the one-line error every mistake gets."""
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +37,21 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, fragments: list[str
     for fragment in fragments:
         assert fragment in line, f"{fragment!r} not in: {line}"
     return line
+
+
+def drawn_on_a_terminal(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """The exit status of the process ``argv`` starts with its stderr a terminal (a pty), and what it drew there."""
+    leader, follower = pty.openpty()
+    with subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=follower, env=env) as proc:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(leader)
+    return proc.returncode, seen

@@ -33,6 +33,8 @@ from nasloop.engine.study_results import collect
 from nasloop.engine.study_stats import (best_so_far, censored_quantiles, holm, mean_interval, paired_tests,
                                         queries_to_target, rank_biserial)
 
+from .cli_processes import drawn_on_a_terminal
+
 METHODS = "random,evolution+population_size=10+sample_size=3,local"
 
 
@@ -345,27 +347,12 @@ def test_lists_show_plain_text_and_the_version_is_known(capsys):
 
 
 def test_progress_shows_on_a_terminal_and_stays_out_of_pipes(tmp_path, data_dir):
-    import os
-    import pty
-
     argv = [sys.executable, "-m", "nasloop.engine.cli", "proxies", "--sample", "3", "--proxies", "params",
             "--space-opt", "channels=4", "--space-opt", "cells=1", "--data-dir", str(data_dir)]
     piped = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert piped.returncode == 0 and piped.stderr == "" and len(piped.stdout.splitlines()) == 3
-    leader, follower = pty.openpty()
-    with subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=follower) as proc:
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            seen += chunk
-    os.close(leader)
-    assert proc.returncode == 0 and b"scoring" in seen
+    status, seen = drawn_on_a_terminal(argv)
+    assert status == 0 and b"scoring" in seen
 
 
 def test_the_example_methods_file_reads_with_its_full_options():

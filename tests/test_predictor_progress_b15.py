@@ -4,16 +4,15 @@ and the bar's total was the command's own seeds, so it ran past its end (2/1).""
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from nasloop.engine.cli import main
+
+from .cli_processes import drawn_on_a_terminal
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 
@@ -25,21 +24,8 @@ def compare(study: Path, data_dir: Path, seeds: int) -> list[str]:
 
 def on_a_terminal(argv: list[str]) -> tuple[int, str]:
     """The command's exit status and what it drew on a terminal (its stderr a pty), escape sequences left out."""
-    leader, follower = pty.openpty()
-    with subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", *argv], stdout=subprocess.DEVNULL,
-                          stderr=follower) as proc:
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            seen += chunk
-    os.close(leader)
-    return proc.returncode, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode(errors="replace"))
+    status, seen = drawn_on_a_terminal([sys.executable, "-m", "nasloop.engine.cli", *argv])
+    return status, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode(errors="replace"))
 
 
 def test_the_bar_counts_a_stored_requests_seeds_and_not_the_fits_held(tmp_path, data_dir):
