@@ -44,7 +44,7 @@ def main() -> None:
                                   seed=args.seed, data_dir=args.data_dir))
     print(f"{args.space}, {args.budget} distinct evaluations, seed {args.seed} (anchor on NB201: >= 5,000 "
           "evaluations/s)\n")
-    print("| strategy | wall s | evaluations/s | repeats answered | store MB |")
+    print("| strategy | wall s | distinct evaluations/s | repeats answered | store MiB |")
     print("|---|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         search(SearchConfig(space=args.space, dataset=dataset, strategy="random", budget=5, data_dir=args.data_dir,

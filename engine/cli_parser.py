@@ -290,7 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--dedup", choices=("exact", "functional"),
                    help="answer repeats of the same (exact) or an equivalent (functional) architecture from the store")
     s.add_argument("--data-dir", type=path_text,
-                   help="folder holding benchmark data (else $NASLOOP_DATA, then ~/.cache/nasloop)")
+                   help="folder holding benchmark data (else $NASLOOP_DATA, then $XDG_CACHE_HOME/nasloop or "
+                        "~/.cache/nasloop)")
     s.add_argument("--run-dir", type=path_text,
                    help="where the run is stored; default runs/<space>-<dataset>-<strategy>-s<seed>-<time>")
     for kind in OPTION_FLAGS:
