@@ -24,7 +24,7 @@ import numpy as np
 from ..engine.appended_rows import AppendedRows
 from ..engine.errors import ConfigError, UnsupportedError, check_base_init, check_requires, one_line
 from ..engine.registry import PREDICTORS, refusal_for
-from ..engine.options import Configurable, takes
+from ..engine.options import Configurable, Seed, takes
 from ..engine.parsed_texts import parsed
 from ..engine.types import Arch
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
@@ -158,7 +158,7 @@ class Predictor(TrainingData, Configurable, ABC):
         options name (a forest on one-hot features reads none)."""
         return takes(cls, "context")
 
-    def __init__(self, space: SearchSpace, seed: int = 0) -> None:
+    def __init__(self, space: SearchSpace, seed: Seed = 0) -> None:
         self.space, self.seed = space, seed
         self._set_training_data([], np.zeros(0))  # self._archs and self._y: read, never written, by a subclass
         self._formatted = FormattedRows()

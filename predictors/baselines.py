@@ -9,6 +9,7 @@ from scipy import stats
 
 from ..engine.context import RunContext, Scorer
 from ..engine.errors import ConfigError
+from ..engine.options import Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -78,7 +79,7 @@ class ZeroCostPredictor(Predictor):
 
     state_free_options = ("seed", "proxy", "scorer")  # its state is the data it refits on
 
-    def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, context: RunContext | None = None,
                  proxy: str | None = None, scorer: Scorer | None = None) -> None:
         super().__init__(space, seed)
         context = context or RunContext()

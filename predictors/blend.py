@@ -19,7 +19,7 @@ import numpy as np
 from ..engine.config import construct
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, DataError, NasloopError, one_line
-from ..engine.options import effective_options
+from ..engine.options import effective_options, Seed
 from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -151,7 +151,7 @@ class BlendPredictor(Predictor):
                 return True
         return False
 
-    def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, context: RunContext | None = None,
                  members: Mapping[str, Mapping[str, Any]] | Sequence[str] | None = None,
                  weights: Sequence[float] | None = None) -> None:
         super().__init__(space, seed)

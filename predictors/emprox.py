@@ -28,7 +28,7 @@ import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError
 from ..engine.held_imports import interrupt_held
-from ..engine.options import PositiveInt, Range
+from ..engine.options import PositiveInt, Range, Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -173,7 +173,7 @@ class EmProxPredictor(Predictor):
     # the seed, dim, pre-training and canonical shape the encoder (its tokenizer comes from the seed's sample)
     state_free_options = ("k", "power", "finetune_steps", "finetune_weight", "finetune_loss")
 
-    def __init__(self, space: SearchSpace, seed: int = 0, k: PositiveInt = 20, power: Power = 2.0,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, k: PositiveInt = 20, power: Power = 2.0,
                  dim: EmbeddingWidth = 32, pretrain_samples: PretrainSamples = 3000,
                  pretrain_epochs: Steps = 20, finetune_steps: UpdateSteps = 200,
                  finetune_weight: Annotated[float, Range(0, 1)] = 1.0, finetune_loss: Literal["knn", "head"] = "knn",

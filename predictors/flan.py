@@ -41,7 +41,7 @@ from torch_geometric.data import Batch
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.options import TORCH_SEEDS, FileName, NonNegativeFloat, name_list
+from ..engine.options import FileName, name_list, NonNegativeFloat, Seed, TORCH_SEEDS
 from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -96,7 +96,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         chosen = options.get("supplementary")
         return chosen is not None and (callable(chosen) or features_read_dataset(space, chosen))
 
-    def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, context: RunContext | None = None,
                  ensemble: Members = 4, loss: Literal[LOSSES] = "hinge", steps: Steps | None = None,
                  update_steps: UpdateSteps = 20, lr: OptimiserFactor = 3e-3,
                  weight_decay: OptimiserFactor = 1e-2, margin: NonNegativeFloat = 0.05, op_dim: Width = 32,

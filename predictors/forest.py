@@ -16,7 +16,7 @@ import numpy as np
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
-from ..engine.options import PositiveInt, Range
+from ..engine.options import PositiveInt, Range, Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -47,7 +47,7 @@ class ForestPredictor(Predictor):
         features = options.get("features")
         return features is None or features_read_dataset(space, features)
 
-    def __init__(self, space: SearchSpace, seed: int = 0, context: RunContext | None = None,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, context: RunContext | None = None,
                  features: str | Sequence[str] | None = None,
                  model: Literal["random_forest", "extra_trees"] = "extra_trees", trees: Trees = 300,
                  max_features: Annotated[float, Range(0.0, 1.0, low_open=True)] = 1.0,

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..engine.errors import ConfigError
 from ..engine.held_imports import interrupt_held
-from ..engine.options import PositiveInt
+from ..engine.options import PositiveInt, Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -73,7 +73,7 @@ class GPPredictor(Predictor):
     epistemic_std = True
     state_free_options = ("seed", "warm_start", "max_iter")  # the encoding shapes the hyperparameters saved
 
-    def __init__(self, space: SearchSpace, seed: int = 0, encoding: str | None = None, warm_start: bool = True,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, encoding: str | None = None, warm_start: bool = True,
                  max_iter: PositiveInt = 100) -> None:
         super().__init__(space, seed)
         self.encoding = vector_encoding("gp", space, encoding)

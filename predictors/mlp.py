@@ -18,7 +18,7 @@ import numpy as np
 
 from ..engine.errors import ConfigError
 from ..engine.held_imports import interrupt_held
-from ..engine.options import PositiveInt
+from ..engine.options import PositiveInt, Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
@@ -43,7 +43,7 @@ class MLPEnsemblePredictor(Predictor):
     # the encoding, members, layers and width shape the weights saved; these only how later fits train them
     state_free_options = ("seed", "epochs", "update_epochs", "batch_size", "lr", "warm_start")
 
-    def __init__(self, space: SearchSpace, seed: int = 0, encoding: str | None = None,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, encoding: str | None = None,
                  members: SpreadMembers = 5, layers: Depth = 3, width: Width = 64,
                  epochs: Steps = 200, update_epochs: Steps = 30, batch_size: PositiveInt = 32,
                  lr: PositiveOptimiserFactor = 0.005, warm_start: bool = True) -> None:

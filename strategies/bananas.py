@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Literal, Sequence
 
 from ..engine.context import RunContext
-from ..engine.options import NonNegativeFloat, PositiveInt
+from ..engine.options import NonNegativeFloat, PositiveInt, Seed
 from .counts import BatchSize, Edits, InitCount, PoolSize, RandomCandidates
 from ..engine.registry import register_strategy
 from ..engine.types import Arch
@@ -41,7 +41,7 @@ class Bananas(PredictorGuidedStrategy):
 
     default_predictor = "mlp"
 
-    def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, predictor: Predictor | None = None,
                  context: RunContext | None = None, acquisition: Literal[ACQUISITIONS] = "its",
                  num_init: InitCount = 10, batch_size: BatchSize = 5, refit_every: PositiveInt | None = None,
                  refit: Literal[REFIT_MODES] = "warm", num_parents: PositiveInt = 5, pool_size: PoolSize = 100,

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..engine.errors import ConfigError, NasloopError, UnsupportedError, check_base_init, check_requires
 from ..engine.registry import STRATEGIES
-from ..engine.options import Configurable, takes
+from ..engine.options import Configurable, Seed, takes
 from ..engine.parsed_texts import parsed
 from ..engine.types import Arch, Observation
 from ..search_spaces.base import Requirement, SearchSpace, missing_capabilities
@@ -130,7 +130,7 @@ class Strategy(Configurable, ABC):
         says which (a guided one's warm-up proxies)."""
         return takes(cls, "context")
 
-    def __init__(self, space: SearchSpace, seed: int = 0) -> None:
+    def __init__(self, space: SearchSpace, seed: Seed = 0) -> None:
         self.space = space
         self.rng = np.random.default_rng(seed)
         self.is_known: Callable[[Arch], bool] = lambda arch: False

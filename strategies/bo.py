@@ -29,7 +29,7 @@ import numpy as np
 
 from ..engine.appended_rows import AppendedRows
 from ..engine.errors import ConfigError
-from ..engine.options import PositiveInt
+from ..engine.options import PositiveInt, Seed
 from .bo_subset import model_rows
 from .counts import InitDesign, McSamples, ModelPoints, PoolSize, RawSamples, Restarts
 from ..engine.registry import register_strategy
@@ -79,7 +79,7 @@ class BayesianOptimisation(Strategy):
             return dict.fromkeys(POOL_OPTIONS, f"searches '{space.name}' in its own box of hyperparameters")
         return dict.fromkeys(BOX_OPTIONS, f"searches '{space.name}' over a pool of candidate architectures")
 
-    def __init__(self, space: SearchSpace, seed: int = 0, num_objectives: PositiveInt = 1,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, num_objectives: PositiveInt = 1,
                  reference_point: list[float] | None = None, num_init: InitDesign = 10,
                  encoding: str | None = None, pool_size: PoolSize = 1000, num_restarts: Restarts = 8,
                  raw_samples: RawSamples = 256, mc_samples: McSamples = 128, max_points: ModelPoints = 1000,

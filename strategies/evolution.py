@@ -39,7 +39,7 @@ import numpy as np
 
 from ..engine.errors import ConfigError
 from ..engine.objectives import pareto_mask
-from ..engine.options import PositiveInt
+from ..engine.options import PositiveInt, Seed
 from .counts import PoolSize, PopulationSize
 from ..engine.registry import register_strategy
 from ..engine.types import Arch, Observation
@@ -58,7 +58,7 @@ class RegularizedEvolution(Strategy):
     multi_objective = True
     random_start = "population_size"
 
-    def __init__(self, space: SearchSpace, seed: int = 0, population_size: PopulationSize = 50,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, population_size: PopulationSize = 50,
                  sample_size: PoolSize = 10, dedup: bool = True,
                  parents: Literal["auto", "tournament", "frontier"] = "auto", num_objectives: PositiveInt = 1) -> None:
         super().__init__(space, seed)

@@ -36,7 +36,7 @@ from scipy import stats
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
-from ..engine.options import PositiveInt
+from ..engine.options import PositiveInt, Seed
 from .counts import BatchSize, InitCount, PoolSize
 from ..engine.registry import PREDICTORS, STRATEGIES
 from ..engine.space_checks import checked_moves, enumerated, enumerated_hashes
@@ -82,7 +82,7 @@ class PredictorGuidedStrategy(Strategy):
             return super().reads_dataset_with(space, options)
         return options["warmup"] not in (None, False, "auto")
 
-    def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, predictor: Predictor | None = None,
                  context: RunContext | None = None, num_init: InitCount = 10, batch_size: BatchSize = 10,
                  refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
                  warmup: bool | str | Sequence[str] | None = None, warmup_pool: PoolSize | None = None) -> None:

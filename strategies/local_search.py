@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from ..engine.options import Seed
 from ..engine.registry import register_strategy
 from ..engine.space_checks import checked_moves
 from ..engine.types import Arch, Observation
@@ -36,7 +37,7 @@ class LocalSearch(Strategy):
 
     requires = (NeighbourhoodSpace,)
 
-    def __init__(self, space: SearchSpace, seed: int = 0, improvement: Literal["first", "best"] = "first",
+    def __init__(self, space: SearchSpace, seed: Seed = 0, improvement: Literal["first", "best"] = "first",
                  start_best_of: StartDraws = 1) -> None:
         super().__init__(space, seed)
         self.improvement, self.start_best_of = improvement, start_best_of

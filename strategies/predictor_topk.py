@@ -23,7 +23,7 @@ import numpy as np
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
-from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt
+from ..engine.options import NonNegativeFloat, NonNegativeInt, PositiveInt, Seed
 from .counts import BatchSize, EnumerateLimit, InitCount, PoolSize
 from ..engine.registry import STRATEGIES, register_strategy
 from ..engine.space_checks import enumerated
@@ -65,7 +65,7 @@ class PredictorTopK(PredictorGuidedStrategy):
 
     default_predictor = "flan"
 
-    def __init__(self, space: SearchSpace, seed: int = 0, predictor: Predictor | None = None,
+    def __init__(self, space: SearchSpace, seed: Seed = 0, predictor: Predictor | None = None,
                  context: RunContext | None = None, num_init: InitCount = 8, batch_size: BatchSize = 4,
                  refit_every: PositiveInt | None = None, refit: Literal[REFIT_MODES] = "warm",
                  explore: NonNegativeFloat = 1, enumerate_limit: EnumerateLimit | None = None,
