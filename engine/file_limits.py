@@ -113,6 +113,15 @@ def _store_file_at_the_limit(path: Path, page_size: int, exc: BaseException | No
     return None
 
 
+def needs_past_the_limit(size: int, exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's 'disk I/O error' of a write that needed a file of ``size`` bytes, past the file-size
+    limit: where a failed commit took back what it wrote (a new store's file is cut back to nothing), no file's size
+    tells it, and the size the file needed does."""
+    limit = file_size_limit()
+    return (limit is not None and size > limit and isinstance(exc, sqlite3.OperationalError)
+            and "disk I/O error" in str(exc))
+
+
 def past_largest_file(exc: BaseException) -> bool:
     """Whether ``exc`` is a write stopped at the largest file allowed: EFBIG, or SQLite's I/O error (which keeps no
     errno) after a write past the file-size limit was noted."""

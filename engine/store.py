@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, DataError
-from .file_limits import closed_past_the_limit
+from .file_limits import closed_past_the_limit, largest_file_text, needs_past_the_limit, past_largest_file
 from .run_missing import DB_NAME, missing_run
 from .store_rows import (DONE, DUPLICATE, RESTORE as _RESTORE, Trial, check_layout, check_meta, check_repeats,
                          check_single_evaluations, json_value, trial_of)
@@ -99,6 +99,7 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
     is synced once, before the rename, not by SQLite: each new run waited for 15 syncs, 10-250 ms on a busy disk."""
     partial = path.with_name(path.name + ".new")
     sidecars = [partial, *(partial.with_name(partial.name + end) for end in ("-journal", "-wal", "-shm"))]
+    size = 0  # the bytes its commit writes: a failed one takes back what it wrote, which then tells nothing
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for file in sidecars:
@@ -108,6 +109,7 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
             db.executescript("PRAGMA synchronous=OFF; BEGIN;" + _SCHEMA)
             db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
                            [(k, json.dumps(v)) for k, v in {"schema_version": SCHEMA_VERSION, **meta}.items()])
+            size = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
             db.execute("COMMIT")
             db.execute("PRAGMA journal_mode=WAL")  # kept in the file; closing leaves no journal beside it
         finally:
@@ -121,6 +123,8 @@ def _create(path: Path, meta: dict[str, Any]) -> None:
                 file.unlink()
         if not isinstance(exc, (OSError, sqlite3.DatabaseError)):
             raise
+        if past_largest_file(exc) or needs_past_the_limit(size, exc):  # not 'free some space' on a disk with plenty
+            raise DataError(f"{largest_file_text(f'the run store {path}')}, and run the search again") from None
         raise DataError(f"cannot create the run store {path} ({exc}); free some space or choose another "
                         "--run-dir, and run the search again") from None
 
