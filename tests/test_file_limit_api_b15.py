@@ -6,11 +6,12 @@ once it has returned."""
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 
 import pytest
+
+from .limited_children import limited_child
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE and SIGXFSZ as Linux has")
 
@@ -35,11 +36,8 @@ print(json.dumps(said))
 
 
 def test_a_search_past_the_file_size_limit_names_the_limit(tmp_path, data_dir):
-    def limited() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (120 * 1024, resource.RLIM_INFINITY))
-
     done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "run"), str(data_dir)], capture_output=True,
-                          text=True, preexec_fn=limited, timeout=300)
+                          text=True, timeout=300, **limited_child(120 * 1024))
     assert done.returncode == 0, done.stderr[-2000:]
     said = json.loads(done.stdout.strip().splitlines()[-1])
     assert said["raised"] == "OSError" and said["errno"] == 27, said  # was sqlite3.OperationalError: disk I/O error

@@ -6,13 +6,13 @@ given in bash's KiB alone, where dash counts 512-byte blocks.
 """
 from __future__ import annotations
 
-import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from .limited_children import limited_child
 
 SEARCH = ("search", "--space", "nb201", "--dataset", "cifar10", "--strategy", "evolution", "--seed", "0")
 GENEROUS = 512 * 1024 * 1024
@@ -23,11 +23,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RL
 
 def nasloop(*argv: str, file_limit: int | None = None) -> subprocess.CompletedProcess:
     """The real command, under a file-size limit of ``file_limit`` bytes where given (``ulimit -f``)."""
-    def limited() -> None:
-        if file_limit is not None:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, resource.RLIM_INFINITY))
     return subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *argv], capture_output=True, text=True,
-                          preexec_fn=limited, env=dict(os.environ), timeout=300)
+                          timeout=300, **limited_child(file_limit))
 
 
 @pytest.fixture

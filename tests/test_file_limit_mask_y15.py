@@ -5,11 +5,12 @@ returned. The limit is now told from the store's file sizes, and SIGXFSZ is bloc
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 
 import pytest
+
+from .limited_children import limited_child
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE and /proc as Linux has")
 
@@ -65,11 +66,9 @@ print(json.dumps({**seen, "after": later[0], "caller": blocked(own_status())}))
 
 
 def test_threads_and_children_started_in_a_search_have_no_signal_blocked(tmp_path, data_dir):
-    def limited() -> None:  # far above what the search writes: the limit is set, not reached
-        resource.setrlimit(resource.RLIMIT_FSIZE, (512 * 1024 * 1024, resource.RLIM_INFINITY))
-
     done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "run"), str(data_dir)], capture_output=True,
-                          text=True, preexec_fn=limited, timeout=300)
+                          text=True, timeout=300,
+                          **limited_child(512 * 1024 * 1024))  # far above what the search writes: set, not reached
     assert done.returncode == 0, done.stderr[-2000:]
     said = json.loads(done.stdout.strip().splitlines()[-1])
     assert said == {"thread": False, "child": False, "after": False, "caller": False}, said  # was True but the caller's

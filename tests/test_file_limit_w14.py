@@ -6,13 +6,13 @@ free space or mend the disk, where the same study with one job (and every nasloo
 """
 from __future__ import annotations
 
-import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from .limited_children import limited_child
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE and SIGXFSZ as Linux has")
 
@@ -20,12 +20,10 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RL
 def compare_limited(out: Path, data_dir: Path, jobs: int) -> subprocess.CompletedProcess:
     """The real ``nasloop compare``, ``jobs`` runs at a time, under a 120 KiB file-size limit (``ulimit -f 120``):
     below what a store of 100 evaluations takes."""
-    def limited() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (120 * 1024, resource.RLIM_INFINITY))
     return subprocess.run([sys.executable, "-m", "nasloop.engine.cli", "compare", "--methods", "random", "--seeds",
                            "2", "--budget", "100", "--space", "nb201", "--out", str(out), "--data-dir", str(data_dir),
-                           "--quiet", "--jobs", str(jobs)], capture_output=True, text=True, preexec_fn=limited,
-                          env=dict(os.environ), timeout=300)
+                           "--quiet", "--jobs", str(jobs)], capture_output=True, text=True, timeout=300,
+                          **limited_child(120 * 1024))
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

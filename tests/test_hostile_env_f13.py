@@ -21,6 +21,7 @@ from nasloop.engine.run_lock import RunLock
 from nasloop.engine.search import search
 
 from .hangup_default import hangup_default
+from .limited_children import limited_child
 
 SEARCH = ("search", "--space", "nb201", "--dataset", "cifar10", "--strategy", "evolution", "--seed", "0")
 
@@ -28,11 +29,8 @@ SEARCH = ("search", "--space", "nb201", "--dataset", "cifar10", "--strategy", "e
 def nasloop(*argv: str, file_limit: int | None = None, env: dict[str, str] | None = None,
             cwd: Path | None = None) -> subprocess.CompletedProcess:
     """The real command, under a file-size limit of ``file_limit`` bytes where given (``ulimit -f``)."""
-    def limited() -> None:
-        if file_limit is not None:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, resource.RLIM_INFINITY))
     return subprocess.run([sys.executable, "-m", "nasloop.engine.cli", *argv], capture_output=True, text=True,
-                          preexec_fn=limited, env={**os.environ, **(env or {})}, cwd=cwd, timeout=300)
+                          cwd=cwd, timeout=300, **limited_child(file_limit, {**os.environ, **(env or {})}))
 
 
 def trials(run_dir: Path) -> list[tuple]:

@@ -5,18 +5,19 @@ so no file's size could tell the limit; the size the commit needed does."""
 from __future__ import annotations
 
 import json
-import os
-import resource
 import subprocess
 import sys
 
 import pytest
+
+from .limited_children import limited_child
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE as Linux has")
 
 SCRIPT = """
 import json, sys
 import nasloop
+
 
 config = nasloop.SearchConfig(space="nb201", dataset="cifar10", strategy="random", seed=0, budget=5,
                               run_dir=sys.argv[1], data_dir=sys.argv[2])
@@ -30,12 +31,8 @@ print(json.dumps(said))
 
 
 def test_a_limit_too_small_for_a_new_store_is_named_as_the_limit(tmp_path, data_dir):
-    def limited() -> None:  # a new store's schema needs more than 16 KiB
-        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, resource.RLIM_INFINITY))
-
     done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "run"), str(data_dir)], capture_output=True,
-                          text=True, preexec_fn=limited, timeout=300,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})  # a .pyc cut at the limit breaks others
+                          text=True, timeout=300, **limited_child(16 * 1024))  # a new store's schema needs more
     assert done.returncode == 0, done.stderr[-2000:]
     said = json.loads(done.stdout.strip().splitlines()[-1])
     assert said["raised"] == "DataError", said
