@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from .cli_processes import process_env
+from .real_ctrl_c import sigint_as_a_terminal_gives_it
 
 SCRIPT = """
 import json, os, signal, sys
@@ -77,6 +78,7 @@ def test_an_interrupt_while_a_search_first_imports_torch_leaves_the_next_search_
     (tmp_path / PLUGIN).write_text(PLUGIN_TEXT)
     env = process_env({"XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONWARNINGS": None})
     proc = subprocess.run([sys.executable, "-c", SCRIPT, str(data_dir), str(tmp_path), json.dumps(settings)],
-                          env=env, capture_output=True, text=True, timeout=300)
+                          env=env, capture_output=True, text=True, timeout=300,
+                          preexec_fn=sigint_as_a_terminal_gives_it)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.splitlines() == ["interrupted True", "again finished"], proc.stdout
