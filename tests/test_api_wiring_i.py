@@ -41,7 +41,7 @@ def test_a_dataset_name_for_the_context_and_a_fractional_seed_are_named():
     with pytest.raises(NasloopError, match=r"context must be a RunContext or null, got 'cifar10'"):
         ForestPredictor(space, context="cifar10", features=["onehot"])
     for seed in ("a", 1.5):
-        with pytest.raises(NasloopError, match=rf"seed must be an integer, got {seed!r}"):
+        with pytest.raises(NasloopError, match=rf"seed must be an integer >= 0 and <= \d+, got {seed!r}"):
             ForestPredictor(space, seed=seed, features=["onehot"])
     with pytest.raises(NasloopError, match=r"strategy RegularizedEvolution: space must be a SearchSpace"):
         RegularizedEvolution("nb201")
