@@ -104,7 +104,7 @@ def _store_file_at_the_limit(path: Path, page_size: int, exc: BaseException | No
     and fails the rest), so a file stopped by it holds at least the limit less one write (a page and its header); a
     failing disk under a file further below the limit is not the limit's."""
     limit = file_size_limit()
-    if limit is None or not isinstance(exc, sqlite3.OperationalError) or "disk I/O error" not in str(exc):
+    if limit is None or not _disk_io_error(exc):
         return None
     for file in (path, *(path.with_name(path.name + end) for end in ("-wal", "-journal"))):
         with contextlib.suppress(OSError):
@@ -118,8 +118,12 @@ def needs_past_the_limit(size: int, exc: BaseException) -> bool:
     limit: where a failed commit took back what it wrote (a new store's file is cut back to nothing), no file's size
     tells it, and the size the file needed does."""
     limit = file_size_limit()
-    return (limit is not None and size > limit and isinstance(exc, sqlite3.OperationalError)
-            and "disk I/O error" in str(exc))
+    return limit is not None and size > limit and _disk_io_error(exc)
+
+
+def _disk_io_error(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is SQLite's 'disk I/O error', the only form a write past the limit takes there (no errno)."""
+    return isinstance(exc, sqlite3.OperationalError) and "disk I/O error" in str(exc)
 
 
 def past_largest_file(exc: BaseException) -> bool:
@@ -127,7 +131,7 @@ def past_largest_file(exc: BaseException) -> bool:
     errno) after a write past the file-size limit was noted."""
     if isinstance(exc, OSError):
         return exc.errno == errno.EFBIG
-    return isinstance(exc, sqlite3.OperationalError) and "disk I/O error" in str(exc) and _PAST_THE_LIMIT.is_set()
+    return _disk_io_error(exc) and _PAST_THE_LIMIT.is_set()
 
 
 def largest_file_text(what: str) -> str:
