@@ -18,8 +18,11 @@ The GP- and EmProx-guided searches turn on float rounding: recorded on one machi
 on another (an AVX2-only AMD EPYC) they parted after 9 and 17 steps, old code and new alike. So
 both the recording and every replay run in a fresh interpreter with the CPU code paths and the
 thread count pinned (``PINNED``: torch's AVX2 kernels, MKL's AVX2 path, oneDNN capped at AVX2,
-one thread); the recording was taken that way from the pristine 8ce2a16 on a 2-core AMD EPYC. The searches
-without a predictor compare table values alone, so they replay in the test's own process.
+one thread); the recording was taken that way from the pristine 8ce2a16 on a 2-core AMD EPYC. The four guided
+searches replay one after another in one such interpreter (``replayed``): each is seeded afresh and must match
+its recording whatever ran before it, and their one start (torch, torch._dynamo that an optimizer loads, scipy.stats:
+some 3 s of CPU) is paid once, not four times. The searches without a predictor compare table values alone, so they
+replay in the test's own process.
 On an AVX-512 EPYC the GP search still parted after 17 steps until numpy's and scipy's OpenBLAS
 was pinned to its Haswell (AVX2) kernels too.
 
@@ -52,38 +55,52 @@ PINNED = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "ONEDNN_MAX_CPU_ISA
           "OPENBLAS_CORETYPE": "Haswell", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 ROUNDING_BOUND = ("bananas-gp", "topk-emprox", "topk-flan-warmup")
 """The searches measured to part from the recording on an Intel CPU under every pin tried."""
+GUIDED = {name: recorded["config"] for name, recorded in RECORDED.items() if "predictor" in recorded["config"]}
+"""The recorded searches with a predictor: their floats turn on the CPU's code paths."""
 REPLAY = """
 import json, sys
 from nasloop.engine.config import SearchConfig
 from nasloop.engine.search import search
 from nasloop.engine.store import RunStore
-data_dir, run_dir, config = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-summary = search(SearchConfig(space="nb201", seed=3, data_dir=data_dir, run_dir=run_dir, **config))
-with RunStore.in_run_dir(summary["run_dir"]) as store:
-    print(json.dumps([trial.arch for trial in store.evaluations()]))
+data_dir, run_root, configs = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+found = {}
+for name, config in configs.items():
+    run_dir = f"{run_root}/{name}"
+    summary = search(SearchConfig(space="nb201", seed=3, data_dir=data_dir, run_dir=run_dir, **config))
+    with RunStore.in_run_dir(summary["run_dir"]) as store:
+        found[name] = [trial.arch for trial in store.evaluations()]
+print(json.dumps(found))
 """
+
+
+@pytest.fixture(scope="module")
+def replayed(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """What each guided search evaluates, in order: all of them replayed in one fresh pinned interpreter."""
+    return _replay(GUIDED, data_dir, tmp_path_factory.mktemp("replays"))
 
 
 @pytest.mark.skipif(platform.machine().lower() not in ("x86_64", "amd64"),
                     reason="the recording pins x86 AVX2 code paths, which this CPU does not have")
 @pytest.mark.parametrize("name", sorted(RECORDED))
-def test_a_recorded_nb201_search_is_replayed_exactly(name, data_dir, tmp_path):
+def test_a_recorded_nb201_search_is_replayed_exactly(name, data_dir, tmp_path, request):
     recorded = RECORDED[name]
-    replay = _replay if "predictor" in recorded["config"] else _replay_here
-    archs = replay(recorded["config"], data_dir, tmp_path / "run")
+    guided = name in GUIDED  # the fixture only where needed: a search without a predictor starts no interpreter
+    archs = request.getfixturevalue("replayed")[name] if guided else _replay_here(recorded["config"], data_dir,
+                                                                                  tmp_path / "run")
     if name not in ROUNDING_BOUND or _cpu_vendor() == "AuthenticAMD":
         assert archs == recorded["archs"]
         return
     start = _random_start(recorded["config"])
     assert archs[:start] == recorded["archs"][:start]
-    assert _replay(recorded["config"], data_dir, tmp_path / "again") == archs
+    assert _replay({name: recorded["config"]}, data_dir, tmp_path / "again")[name] == archs
 
 
-def _replay(config: dict, data_dir: Path, run_dir: Path) -> list[str]:
-    """The architectures a search evaluates, in order, run in a fresh interpreter with the CPU paths pinned."""
-    done = subprocess.run([sys.executable, "-W", "ignore", "-c", REPLAY, str(data_dir), str(run_dir),
-                           json.dumps(config)],
-                          env={**os.environ, **PINNED}, capture_output=True, text=True, timeout=600)
+def _replay(configs: dict[str, dict], data_dir: Path, run_root: Path) -> dict[str, list[str]]:
+    """The architectures each search evaluates, in order, by name: run one after another in a fresh interpreter
+    with the CPU paths pinned."""
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", REPLAY, str(data_dir), str(run_root),
+                           json.dumps(configs)],
+                          env={**os.environ, **PINNED}, capture_output=True, text=True, timeout=600 * len(configs))
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
