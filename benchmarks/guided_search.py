@@ -213,8 +213,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def _run_job(job: tuple[str, str, str, int, int, str, str, int]) -> tuple[str, int, list[float], float]:
     """One search of the table, in a worker process with ``--jobs`` above 1, else in this one."""
     name, space, dataset, seed, budget, data_dir, tmp, threads = job
-    if threads:
-        import torch
+    if threads and METHODS[name].predictor:  # random, evolution and local only look the table up: no torch to load
+        import torch  # for them (1.1 s of CPU a search, in each --jobs worker)
 
         torch.set_num_threads(threads)
     scores, wall = run_once(METHODS[name], space, dataset, seed, budget, data_dir, Path(tmp) / f"{name}-s{seed}")

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import stats
 from script_args import not_a_script
 from stats_util import format_mean
 
@@ -59,6 +58,8 @@ def wilcoxon_line(name: str, bo: np.ndarray, other: np.ndarray, what: str) -> st
             f"{np.mean(diff):+.3f} | ")
     if wins + losses == 0:
         return head + "n/a (every pair tied) | |"
+    from scipy import stats  # here: 0.6 s of CPU each --jobs worker paid, importing this module with the script
+
     try:
         result = stats.wilcoxon(bo, other, alternative="two-sided")
         greater = stats.wilcoxon(bo, other, alternative="greater")

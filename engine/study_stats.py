@@ -5,6 +5,10 @@ strategy saw them; NaN for a failed evaluation) with scipy: t confidence interva
 (``scipy.stats.t``) or bootstrap ones (``scipy.stats.bootstrap``), ranks (``rankdata``), and the
 Wilcoxon signed-rank test (``wilcoxon``) between methods on the same seeds. Holm's step-down
 correction is the one formula written here: scipy offers only false-discovery-rate control.
+
+scipy.stats is imported where a statistic needs it: loading it takes some 0.6 s of CPU, which every process that
+imported this module for :func:`best_so_far` or :func:`queries_to_target` alone paid (each worker of a benchmark
+script's ``--jobs``, each a fresh interpreter that imports the script again).
 """
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
 import numpy as np
-from scipy import stats
 
 
 def best_so_far(scores: Sequence[float], budget: int) -> np.ndarray:
@@ -35,6 +38,8 @@ def mean_interval(samples: np.ndarray, method: str = "t", seed: int = 0) -> tupl
     A column with no finite value has no mean, and one with a single value no interval (NaN, never a warning:
     a seed with no success yet is a fact the report shows, not a numerical accident).
     """
+    from scipy import stats
+
     samples = np.atleast_2d(np.asarray(samples, dtype=np.float64))
     finite = np.isfinite(samples)
     n = finite.sum(axis=0)
@@ -122,6 +127,8 @@ def censored_quantiles(values: Sequence[float]) -> Censored:
 
 def average_ranks(final: np.ndarray) -> np.ndarray:
     """Mean rank of each method (columns) over seeds (rows); rank 1 is the best, ties share."""
+    from scipy import stats
+
     ranks = np.vstack([stats.rankdata(-row) for row in np.nan_to_num(final, nan=-np.inf)])
     return ranks.mean(axis=0)
 
@@ -148,6 +155,8 @@ class PairedTest:
 
 
 def rank_biserial(differences: np.ndarray) -> float:
+    from scipy import stats
+
     nonzero = differences[differences != 0]
     if not len(nonzero):
         return 0.0
@@ -167,6 +176,8 @@ def holm(p_values: Sequence[float]) -> list[float]:
 
 def paired_tests(values: dict[str, np.ndarray]) -> list[PairedTest]:
     """Wilcoxon signed-rank tests between every pair of methods on their shared seeds, Holm-corrected."""
+    from scipy import stats
+
     rows = []
     for a, b in itertools.combinations(values, 2):
         d = np.asarray(values[a], dtype=np.float64) - np.asarray(values[b], dtype=np.float64)
