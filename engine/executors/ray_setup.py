@@ -64,22 +64,49 @@ if os.name == "posix":  # elsewhere there are no process groups to leave
     os.register_at_fork(after_in_child=_leave_the_commands_group)
 
 
+_SET_FOR_RAY: dict[str, str] = {}
+"""The variables :func:`import_ray` put into ``os.environ`` that the caller's environment lacked, with their values:
+taken out again once the Ray they were for is down (:func:`give_back_environment`), so a script's or notebook's
+environment is its own again after a search, as its torch generator is."""
+_imported_on_loopback = False  # this process imported ray with the loopback switch set: a Ray it starts later must
+# get the switch again, since its processes read it from the environment and the driver read it once, at the import
+
+
 def import_ray(local: bool) -> ModuleType:
-    """Import ray, first pinning a cluster we start ourselves to loopback."""
-    if local:
-        env = {**_LOCAL_RAY_ENV, **(_LOOPBACK_ENV if "ray" not in sys.modules else {})}
-        for name, value in env.items():
-            os.environ.setdefault(name, value)
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    """Import ray, first pinning a cluster we start ourselves to loopback. Where this process's Ray is up already
+    (started by the caller, or by a search still running), nothing is set: no Ray starts to read it."""
+    global _imported_on_loopback
+    running = "ray" in sys.modules and sys.modules["ray"].is_initialized()
+    first = "ray" not in sys.modules
+    wanted = {} if running else {**(_LOCAL_RAY_ENV if local else {}), "RAY_USAGE_STATS_ENABLED": "0"}
+    if local and not running and (first or _imported_on_loopback):
+        wanted.update(_LOOPBACK_ENV)
+    for name, value in wanted.items():
+        if name not in os.environ:
+            os.environ[name] = _SET_FOR_RAY[name] = value
     driver_only = {name: value for name, value in _DRIVER_ONLY_ENV.items() if name not in os.environ}
     os.environ.update(driver_only)
     try:
         with interrupt_held():  # seconds, mid-search: a Ctrl-C inside left 'ray' unimportable for the process
             import ray
+    except BaseException:
+        give_back_environment()
+        raise
     finally:
         for name in driver_only:
             del os.environ[name]
+    if first and local:
+        _imported_on_loopback = all(os.environ.get(name) == value for name, value in _LOOPBACK_ENV.items())
     return ray
+
+
+def give_back_environment() -> None:
+    """Take out of ``os.environ`` what :func:`import_ray` set there for a Ray now down; a variable the caller has
+    set to a value of its own meanwhile is the caller's, and stays."""
+    for name, value in _SET_FOR_RAY.items():
+        if os.environ.get(name) == value:
+            del os.environ[name]
+    _SET_FOR_RAY.clear()
 
 
 def init_ray(ray: ModuleType, **kwargs: Any) -> None:
@@ -131,6 +158,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
             _stop_half_started_node(exc)
             ray.shutdown()
         ray_stopped()
+        give_back_environment()
         if isinstance(exc, SystemExit) and exc.code == signal.SIGTERM:  # Ray's start-up handler, where not left out
             sigterm_caught_elsewhere()  # raises Terminated, recorded as SIGTERM's
         raise
@@ -142,11 +170,13 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
 
 
 def shutdown_ray(ray: ModuleType) -> None:
-    """``ray.shutdown()`` of a Ray this process started or joined; the watcher of a local one leaves with it."""
+    """``ray.shutdown()`` of a Ray this process started or joined; the watcher of a local one leaves with it, and the
+    variables set for it leave the environment."""
     try:
         ray.shutdown()
     finally:
         ray_stopped()
+        give_back_environment()
 
 
 _NEW_LOCAL_RAY = "local"
