@@ -5,7 +5,8 @@ the proxy scorer, given it as a check, then passed the word to ``.to()``, so eve
 """
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
+from typing import Iterator
 
 import torch
 
@@ -36,6 +37,23 @@ def caller_generator_kept(device: torch.device) -> AbstractContextManager[None]:
     ends: nasloop seeds it to make a network and its training repeatable, and a script's ``torch.randn`` after
     ``search()`` then drew the same numbers after every search."""
     return torch.random.fork_rng(devices=[device] if device.type == "cuda" else [])
+
+
+@contextmanager
+def cudnn_tuned(device: torch.device) -> Iterator[None]:
+    """Within the block, on a GPU, cuDNN times its convolution algorithms for each new input shape and keeps the
+    fastest (a training's shapes repeat every step); ``torch.backends.cudnn.benchmark`` is then given back as the
+    caller had it. Set for good, a script's own convolutions after ``search()`` ran tuned, their algorithm (and so
+    their last bits) chosen by timing, where the script had left it off. On a CPU the flag is left alone."""
+    if device.type != "cuda":
+        yield
+        return
+    was = torch.backends.cudnn.benchmark
+    torch.backends.cudnn.benchmark = True
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.benchmark = was
 
 
 def seed_torch(seed: int) -> None:

@@ -33,7 +33,7 @@ from ..options import TORCH_SEEDS
 from ..replaced_files import remove_dead_partials
 from .checkpoint_write import CHECKPOINT, OLDER_PARTIALS, write_checkpoint
 from .batches import MEAN, STD, BatchSource, DeviceArrays, Split, augment, stratified_split
-from ..devices import resolve_device
+from ..devices import cudnn_tuned, resolve_device
 
 __all__ = ["SCHEDULES", "TrainConfig", "TrainReport", "Trainer", "resolve_device", "augment", "stratified_split",
            "DeviceArrays", "BatchSource", "Split", "CHECKPOINT"]
@@ -151,10 +151,15 @@ class Trainer:
         ``on_epoch_end(epoch, train_loss)`` is called after each epoch's checkpoint is written.
         ``num_classes``, when given, is checked against the network's output before the first loss.
         """
+        with cudnn_tuned(self.device):
+            return self._fit(model, train, val, test, checkpoint_dir, on_epoch_end, num_classes)
+
+    def _fit(self, model: nn.Module, train: Split, val: Split | None, test: Split | None,
+             checkpoint_dir: str | os.PathLike | None, on_epoch_end: Callable[[int, float], None] | None,
+             num_classes: int | None) -> TrainReport:
+        """:meth:`fit`, with cuDNN tuned on a GPU."""
         started = time.perf_counter()
         cfg, device = self.config, self.device
-        if device.type == "cuda":
-            torch.backends.cudnn.benchmark = True
         train_src = self._source(train)
         if len(train_src) == 0:
             raise DataError("the training split is empty; use more training images or a smaller val_fraction")
