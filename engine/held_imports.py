@@ -19,8 +19,9 @@ from typing import Iterator
 
 @contextmanager
 def interrupt_held() -> Iterator[None]:
-    """Hold a SIGINT during the block and raise it as KeyboardInterrupt after it. Only where Python's own handler is
-    set, on the main thread: a handler of the caller's (a command's own) is left to do what it does."""
+    """Hold a SIGINT during the block and raise it as KeyboardInterrupt after it, also where the block raised (its
+    error then the interrupt's ``__context__``). Only where Python's own handler is set, on the main thread: a
+    handler of the caller's (a command's own) is left to do what it does."""
     if threading.current_thread() is not threading.main_thread() or \
             signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         yield
@@ -36,6 +37,10 @@ def interrupt_held() -> Iterator[None]:
     signal.signal(signal.SIGINT, hold)
     try:
         yield
+    except BaseException as exc:  # a held Ctrl-C still stops the caller where the import then failed: the user
+        if held and not isinstance(exc, KeyboardInterrupt):  # asked to stop, and the failure (a library missing)
+            raise KeyboardInterrupt  # stays the interrupt's context; raised alone, the Ctrl-C was dropped
+        raise
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     if held:
