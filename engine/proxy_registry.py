@@ -24,11 +24,13 @@ ProxyFn = Callable[["nn.Module", "torch.Tensor", "torch.Tensor"], float]
 
 @dataclass(frozen=True)
 class Proxy:
-    """A registered proxy: its function and whether it reads the images and labels."""
+    """A registered proxy: its function, whether it reads the images and labels, and whether it reads the network's
+    weights (its initial values, which a network space's replicates alone differ in)."""
 
     name: str
     fn: ProxyFn
     needs_data: bool = True
+    needs_weights: bool = True
 
 
 _BUILT_IN = __name__.rsplit(".", 1)[0] + ".evaluators.proxies"  # "nasloop.engine.evaluators.proxies"
@@ -39,16 +41,19 @@ PROXIES: Registry = Registry("proxies", "zero-cost proxy", {
     **{name: f"{_BUILT_IN}.az_nas" for name in ("az_expressivity", "az_progressivity", "az_trainability")}})
 
 
-def register_proxy(name: str, *, needs_data: bool = True) -> Callable[[ProxyFn], ProxyFn]:
+def register_proxy(name: str, *, needs_data: bool = True, needs_weights: bool = True
+                   ) -> Callable[[ProxyFn], ProxyFn]:
     """Decorator: ``@register_proxy("name")`` on a function ``(net, inputs, targets) -> float``.
 
     ``needs_data=False`` declares that the function reads only the batch's shape (synflow, zen,
-    params...), so it runs where no images are available.
+    params...), so it runs where no images are available. ``needs_weights=False`` declares that it reads only the
+    network's structure (params, flops), not its weights' values: the proxy evaluator's replicates of a network
+    space, which differ in their initial weights alone, then score one network for all of them.
     """
 
     def decorate(fn: ProxyFn) -> ProxyFn:
         _check_arguments(name, fn)
-        PROXIES.register(name, registered_by=caller_module(), source=fn)(Proxy(name, fn, needs_data))
+        PROXIES.register(name, registered_by=caller_module(), source=fn)(Proxy(name, fn, needs_data, needs_weights))
         return fn
 
     return decorate

@@ -9,10 +9,11 @@ and cached there, so it ships to workers in bytes.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from functools import cached_property
 from typing import Sequence
 
-from ...search_spaces.base import NetworkSpace, SearchSpace
+from ...search_spaces.base import GeneratorSpace, NetworkSpace, SearchSpace
 from ..context import RunContext
 from ..data.cifar import locate_cifar10
 from ..data.datasets import dataset_facts
@@ -129,7 +130,18 @@ class ProxyEvaluator(Evaluator):
                 f"--proxies, e.g. --proxies {','.join([*self.proxies, metric])}")
 
     def evaluate(self, arch: Arch, fidelity: int | None = None) -> Result:
+        if self._draws_alike:  # one network scored, its result each draw's; the cost the one scoring's
+            once = self._score(arch, 0)
+            return replace(combine([once] * self.replicates), cost=once.cost)
         return combine([self._score(arch, draw) for draw in range(self.replicates)])
+
+    @cached_property
+    def _draws_alike(self) -> bool:
+        """Whether every replicate scores what draw 0 does: a network space's draws are one network whose initial
+        weights alone differ (a generator space's are other networks), and no proxy asked reads the weights (params,
+        flops). Each replicate's network was built and scored anew: ten replicates cost ten times one."""
+        return self.replicates > 1 and not isinstance(self.space, GeneratorSpace) and \
+            not any(proxy.needs_weights for proxy in resolve(self.proxies))
 
     def _score(self, arch: Arch, draw: int) -> Result:
         proxies = resolve(self.proxies)

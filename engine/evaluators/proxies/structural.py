@@ -13,12 +13,12 @@ def l2_norm(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> floa
     return sum(float(layer.weight.detach().norm()) for layer in weighted_layers(net))
 
 
-@register_proxy("params", needs_data=False)
+@register_proxy("params", needs_data=False, needs_weights=False)
 def params(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
     return sum(p.numel() for p in net.parameters()) / 1e6
 
 
-@register_proxy("flops", needs_data=False)
+@register_proxy("flops", needs_data=False, needs_weights=False)
 def flops(net: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
     total = 0
 
