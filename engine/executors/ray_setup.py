@@ -86,17 +86,18 @@ def import_ray(local: bool) -> ModuleType:
             os.environ[name] = _SET_FOR_RAY[name] = value
     driver_only = {name: value for name, value in _DRIVER_ONLY_ENV.items() if name not in os.environ}
     os.environ.update(driver_only)
+    imported = False
     try:
         with interrupt_held():  # seconds, mid-search: a Ctrl-C inside left 'ray' unimportable for the process
             import ray
-    except BaseException:
-        give_back_environment()
-        raise
+        imported = True
     finally:
         for name in driver_only:
             del os.environ[name]
-    if first and local:
-        _imported_on_loopback = all(os.environ.get(name) == value for name, value in _LOOPBACK_ENV.items())
+        if first and local and "ray" in sys.modules:  # imported, also where a Ctrl-C held through it is raised now
+            _imported_on_loopback = all(os.environ.get(name) == value for name, value in _LOOPBACK_ENV.items())
+        if not imported:
+            give_back_environment()
     return ray
 
 
