@@ -20,6 +20,7 @@ from ..held_imports import interrupt_held
 from ..user_dirs import expand_user
 from .base import sigterm_caught_elsewhere
 from .ray_cluster_watch import split_host_port
+from .ray_lean import USAGE_STATS_SWITCH, unused_head_processes_left_out
 from .ray_reaper import ray_stopped, report_started, watch_local_ray
 
 # A local Ray we start needs no auth token (a file in the home directory) and stays on 127.0.0.1.
@@ -32,7 +33,12 @@ from .ray_reaper import ray_stopped, report_started, watch_local_ray
 # nothing to do here: nasloop's trials start none. It is said in the environment the raylet reads it from, which a
 # Ray without the setting (before 2.50: setup.cfg takes 2.40) ignores; given as ray.init's _system_config, such a
 # Ray's GCS refused it ('Received unexpected config parameter') and every local Ray failed to start.
-_LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_process_group_cleanup_enabled": "0"}
+# The raylet also starts as many idle workers as the Ray has CPUs when the driver connects (Ray's
+# prestart_worker_first_driver), for tasks to come; nasloop starts its actors (or a study's tasks) itself, each
+# getting a worker as it is made, so a search of fewer workers than the machine's cores started an idle worker for
+# each core over (half a second of a core each) that nothing ever used. Said in the environment for the same reason.
+_LOCAL_RAY_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_process_group_cleanup_enabled": "0",
+                  "RAY_prestart_worker_first_driver": "0"}
 _LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 # Ray's native failure-signal handler, off in this process only (read when ray is imported, and set again while
 # init_ray builds the core worker, for a Ray imported before nasloop; the processes Ray starts keep theirs).
@@ -78,7 +84,7 @@ def import_ray(local: bool) -> ModuleType:
     global _imported_on_loopback
     running = "ray" in sys.modules and sys.modules["ray"].is_initialized()
     first = "ray" not in sys.modules
-    wanted = {} if running else {**(_LOCAL_RAY_ENV if local else {}), "RAY_USAGE_STATS_ENABLED": "0"}
+    wanted = {} if running else {**(_LOCAL_RAY_ENV if local else {}), USAGE_STATS_SWITCH: "0"}
     if local and not running and (first or _imported_on_loopback):
         wanted.update(_LOOPBACK_ENV)
     for name, value in wanted.items():
@@ -150,7 +156,8 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
         if kwargs.get("address") is None:  # a local Ray's processes are ours to keep out of the command's group
             watch_local_ray()  # and to stop if this process is killed outright
             _STARTING_RAY.add(threading.get_ident())
-        with _ray_sigterm_handler_left_out(), _failure_signal_handler_left_out(), _kept_on_loopback(kwargs):
+        with _ray_sigterm_handler_left_out(), _failure_signal_handler_left_out(), _kept_on_loopback(kwargs), \
+                unused_head_processes_left_out(kwargs):
             ray.init(**{**kwargs, "address": kwargs.get("address") or _NEW_LOCAL_RAY})
         if held:
             _raise_interrupt(held[0])
