@@ -21,6 +21,7 @@ from nasloop.engine.assemble import build_context
 from nasloop.engine.errors import ArchitectureError, ConfigError, NasloopError, UnsupportedError
 from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.executors.ray_executor import RayExecutor
+from nasloop.engine.executors.ray_setup import import_ray, init_ray, shutdown_ray
 from nasloop.engine.loop import Budget, SearchLoop
 from nasloop.engine.search import resume, search
 from nasloop.engine.store import RunStore
@@ -36,14 +37,14 @@ TIMEOUT_S = 4.0
 
 @pytest.fixture(scope="module")
 def ray_address():
-    """One local Ray for the module, on loopback; yields its address for drivers in other processes."""
+    """One local Ray for the module, on loopback, started as the executor starts one (without the processes of Ray's
+    nasloop does not use: engine/executors/ray_lean.py); yields its address for drivers in other processes."""
     os.environ.update(RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0", RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled")
-    import ray
-
-    context = ray.init(num_cpus=2, object_store_memory=256 * 2**20, include_dashboard=False, logging_level="WARNING")
+    ray = import_ray(local=True)
+    init_ray(ray, num_cpus=2, object_store_memory=256 * 2**20, include_dashboard=False, logging_level="WARNING")
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import this test file
-    yield context.address_info["address"]
-    ray.shutdown()
+    yield ray.get_runtime_context().gcs_address
+    shutdown_ray(ray)
 
 
 class FaultyTabular(TabularEvaluator):

@@ -11,18 +11,19 @@ import os
 import pytest
 
 from nasloop.engine.config import SearchConfig
+from nasloop.engine.executors.ray_setup import import_ray, init_ray, shutdown_ray
 from nasloop.engine.search import search
 
 
 @pytest.fixture(scope="module")
 def local_ray():
-    """A local Ray of 2 CPUs on loopback, which the searches here join (they do not start their own)."""
+    """A local Ray of 2 CPUs on loopback, which the searches here join (they do not start their own), started as the
+    executor starts one (without the processes of Ray's nasloop does not use: engine/executors/ray_lean.py)."""
     os.environ.update(RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0", RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled")
-    import ray
-
-    ray.init(num_cpus=2, object_store_memory=256 * 2**20, include_dashboard=False, logging_level="WARNING")
+    ray = import_ray(local=True)
+    init_ray(ray, num_cpus=2, object_store_memory=256 * 2**20, include_dashboard=False, logging_level="WARNING")
     yield ray
-    ray.shutdown()
+    shutdown_ray(ray)
 
 
 def test_a_budget_below_the_workers_starts_only_the_workers_it_uses(local_ray, tmp_path, data_dir):
