@@ -40,6 +40,7 @@ class ClusterWatch:
     def __init__(self, address: str, probed: str) -> None:
         self.address, self.probed = address, probed
         self._silent_since: float | None = None
+        self.lost = False  # :meth:`check` has found the cluster gone: what is left of it is not to be asked again
 
     def answers(self) -> bool:
         """One probe: whether something accepts a connection at the probed address within a second."""
@@ -58,6 +59,7 @@ class ClusterWatch:
             now = time.monotonic()
             self._silent_since = self._silent_since or now
             if now - self._silent_since >= LOST_AFTER_S:
+                self.lost = True
                 again = f"; {unfinished} {noun}{'s' * (unfinished != 1)} had not finished ({then})" if unfinished \
                     else ""
                 raise ExecutorLost(f"the Ray cluster at {self.address} is gone (nothing has answered at {self.probed} "

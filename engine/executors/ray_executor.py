@@ -258,8 +258,9 @@ class RayExecutor(Executor):
     def close(self) -> None:
         """Stop our workers; shut Ray down only if this executor started it."""
         ray = self._ray
-        for slot in self._slots:
-            ray.kill(slot.actor)
+        if self._watch is None or not self._watch.lost:  # a lost cluster's actors went with it, and ray.kill of one
+            for slot in self._slots:  # whose creation it never confirmed waited for it until Ray ended the process
+                ray.kill(slot.actor)
         self._slots = []
         if self._owns_ray:  # and if Ray stopped by other hands, its watcher leaves all the same (ray_reaper)
             shutdown_ray(ray)
