@@ -316,24 +316,23 @@ def test_predictor_topk_starts_from_the_benchmark_warmup_by_default_and_at_rando
 
 def test_a_search_reads_its_own_predictors_name_key_options_as_compare_does(tmp_path, data_dir):
     """'--predictor-opt flan.ensemble=2' worked in compare and predictors evaluate, and was refused by search."""
-    from nasloop.engine.errors import ConfigError
-
-    prefixed = {f"flan.{key}": value for key, value in TINY_FLAN.items()}
-    summary = search(config(data_dir, tmp_path / "a", predictor_options=prefixed, budget=10))
-    plain = search(config(data_dir, tmp_path / "b", budget=10))
+    flan = {**TINY_FLAN, "steps": 10}  # the options a run read are checked, not its ranking: 10 steps tell them apart
+    summary = search(config(data_dir, tmp_path / "a", predictor_options={f"flan.{k}": v for k, v in flan.items()},
+                            budget=10))
+    plain = search(config(data_dir, tmp_path / "b", predictor_options=flan, budget=10))
     assert scores(Path(summary["run_dir"])) == scores(Path(plain["run_dir"]))  # the same options, the same run
     # flan.KEY beats KEY in either order, as in compare and predictors evaluate
     three = scores(Path(search(config(data_dir, tmp_path / "c", budget=10,
-                                      predictor_options={**TINY_FLAN, "ensemble": 3}))["run_dir"]))
+                                      predictor_options={**flan, "ensemble": 3}))["run_dir"]))
     assert three != scores(Path(plain["run_dir"]))  # the option tells runs apart
-    for n, options in enumerate(({**TINY_FLAN, "flan.ensemble": 3}, {"flan.ensemble": 3, **TINY_FLAN})):
+    for n, options in enumerate(({**flan, "flan.ensemble": 3}, {"flan.ensemble": 3, **flan})):
         assert scores(Path(search(config(data_dir, tmp_path / f"c{n}", predictor_options=options,
                                          budget=10))["run_dir"])) == three
     with pytest.raises(ConfigError, match=r"--predictor-opt flan. names no option after 'flan.'"):
-        search(config(data_dir, tmp_path / "e", predictor_options={**TINY_FLAN, "flan.": 3}))
+        search(config(data_dir, tmp_path / "e", predictor_options={**flan, "flan.": 3}))
     with pytest.raises(ConfigError, match=r"--predictor-opt gp.max_iter is for predictor 'gp', which is not used "
                                           r"here \(flan\); add it or drop the option"):
-        search(config(data_dir, tmp_path / "d", predictor_options={**TINY_FLAN, "gp.max_iter": 3}))
+        search(config(data_dir, tmp_path / "d", predictor_options={**flan, "gp.max_iter": 3}))
 
 
 class ShortMeans(ZeroCostPredictor):
