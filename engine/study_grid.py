@@ -57,17 +57,20 @@ class Study:
             return ()
         return METHOD_KINDS if self.grid_stored else None
 
-    def config(self, method: Method, seed: int) -> SearchConfig:
+    def config(self, method: Method, seed: int, workdir: str | None = None) -> SearchConfig:
         """The run of ``method`` and ``seed``, on the study's dataset where the method reads it: a study of random
         search and a proxy-guided method on a user's network space reads CIFAR-10 for the guided runs only, since a
-        random run that named it would be refused as naming a dataset nothing reads."""
+        random run that named it would be refused as naming a dataset nothing reads. ``workdir``, where given, is
+        set in the same step: set after, it checked every field of every run a second time (planning 10,000 seeds
+        took 2.7 s)."""
         reads = reads_dataset(self.base.space, self.base.evaluator, [method.guide])
         return self.base.replace(strategy=method.strategy, predictor=method.predictor,
                                  dataset=self.base.dataset if reads else None,
                                  objectives=directed(self.base.objectives),  # an older study's bare names: :max
                                  strategy_options=dict(method.strategy_options),
                                  predictor_options=dict(method.predictor_options), seed=seed,
-                                 run_dir=str(self.run_dir(method, seed)))
+                                 run_dir=str(self.run_dir(method, seed)),
+                                 **({} if workdir is None else {"workdir": workdir}))
 
     def run_dir(self, method: Method, seed: int) -> Path:
         return self.folder / "runs" / run_folder(method, self.folders) / f"seed-{seed}"

@@ -68,8 +68,7 @@ def plan_study(study: Study) -> tuple[list[Job], dict[str, str]]:
         elif state == "damaged":
             kept[str(run_dir)] = "damaged: left alone; set it aside to run it again"
         else:  # relative paths (the study folder, --data-dir) mean the same files in a worker, wherever it runs
-            pending.append((study.config(method, seed).replace(workdir=os.getcwd()).to_dict(), state,
-                            study.new_kinds(method)))
+            pending.append((study.config(method, seed, workdir=os.getcwd()).to_dict(), state, study.new_kinds(method)))
     return pending, kept
 
 
