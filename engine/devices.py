@@ -6,16 +6,19 @@ the proxy scorer, given it as a check, then passed the word to ``.to()``, so eve
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, contextmanager
-from typing import Iterator
-
-import torch
+from typing import TYPE_CHECKING, Iterator
 
 from .errors import ConfigError
+from .held_imports import imported
+
+if TYPE_CHECKING:  # imported where a device is first resolved: a module that names these functions loads no torch
+    import torch
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
     """``auto`` picks CUDA when present; asking for a device that is absent fails in one line. A torch device
     passes through the same checks, so a caller may resolve once and hand the result on."""
+    torch = imported("torch")
     if isinstance(device, str) and device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
@@ -36,6 +39,7 @@ def caller_generator_kept(device: torch.device) -> AbstractContextManager[None]:
     """torch's global generator, of the CPU and of ``device`` where it is a GPU, given back as it was when the block
     ends: nasloop seeds it to make a network and its training repeatable, and a script's ``torch.randn`` after
     ``search()`` then drew the same numbers after every search."""
+    torch = imported("torch")
     return torch.random.fork_rng(devices=[device] if device.type == "cuda" else [])
 
 
@@ -48,6 +52,7 @@ def cudnn_tuned(device: torch.device) -> Iterator[None]:
     if device.type != "cuda":
         yield
         return
+    torch = imported("torch")
     was = torch.backends.cudnn.benchmark
     torch.backends.cudnn.benchmark = True
     try:
@@ -62,6 +67,7 @@ def seed_torch(seed: int) -> None:
     formatting the whole call stack for an error message that comes only if that device later fails to start: 0.6
     ms a call 60 frames deep, 3.9 ms at 120, and a proxy evaluator seeds twice per network (3.3 of a 1,001-replicate
     search's 8.9 CPU seconds). The generators it seeds are seeded alike, so every seeded draw is the same."""
+    torch = imported("torch")
     torch.random.default_generator.manual_seed(seed)
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)

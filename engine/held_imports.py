@@ -10,10 +10,12 @@ second Ctrl-C is raised at once, as the user insists.
 """
 from __future__ import annotations
 
+import importlib
 import signal
+import sys
 import threading
 from contextlib import contextmanager
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Iterator
 
 
@@ -45,3 +47,14 @@ def interrupt_held() -> Iterator[None]:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     if held:
         raise KeyboardInterrupt
+
+
+def imported(name: str) -> ModuleType:
+    """The module ``name``, imported on its first use with a Ctrl-C held, else a look-up in ``sys.modules``: code that
+    needs torch or scipy.stats imports it where it uses it, so that a listing or a refusal of bad input, which loads
+    the module defining that code, does not wait seconds for libraries it never calls."""
+    module = sys.modules.get(name)
+    if module is None:
+        with interrupt_held():
+            module = importlib.import_module(name)
+    return module

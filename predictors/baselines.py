@@ -5,10 +5,10 @@ import hashlib
 from typing import Sequence
 
 import numpy as np
-from scipy import stats
 
 from ..engine.context import RunContext, Scorer
 from ..engine.errors import ConfigError
+from ..engine.held_imports import imported
 from ..engine.options import Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
@@ -114,7 +114,7 @@ class ZeroCostPredictor(Predictor):
         scored = y[finite] if finite.any() else y
         self._intercept, self._std = float(np.mean(scored)), 0.0
         if finite.sum() >= 2 and np.ptp(s[finite]) > 0 and np.std(scored) > 0:
-            tau, p_value = stats.kendalltau(s[finite], scored)
+            tau, p_value = imported("scipy.stats").kendalltau(s[finite], scored)
             sign = -1.0 if tau < 0 and p_value < 0.05 else 1.0
             self._slope = sign * float(np.std(scored) / np.std(s[finite]))
             self._intercept -= self._slope * float(np.mean(s[finite]))

@@ -15,24 +15,17 @@ two off:
 
 UCB and EI are botorch's analytic acquisition functions. They are evaluated on a tiny botorch
 model whose posterior at "candidate i" is the predictor's independent normal for i; the candidate
-index is the model's one input dimension.
+index is the model's one input dimension (:mod:`.predicted_posterior`, imported when UCB or EI is first asked for:
+listing the strategies, or a search with Thompson sampling, never waits for torch and botorch).
 """
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import torch
-from botorch.acquisition.analytic import LogExpectedImprovement, UpperConfidenceBound
-from botorch.models.model import Model
-from botorch.posteriors.gpytorch import GPyTorchPosterior
-from gpytorch.distributions import MultivariateNormal
-from linear_operator.operators import DiagLinearOperator
 
 from ..engine.errors import ConfigError
+from ..predictors.gp import import_botorch
 
 ACQUISITIONS: tuple[str, ...] = ("its", "ucb", "ei")
-_MIN_VARIANCE = 1e-9  # a zero-spread predictor (zero-cost) still gives a proper normal (gpytorch warns below 1e-10)
 
 
 def check_acquisition(name: str) -> str:
@@ -40,35 +33,6 @@ def check_acquisition(name: str) -> str:
     if name not in ACQUISITIONS:
         raise ConfigError(f"unknown acquisition '{name}'; choose one of: {', '.join(ACQUISITIONS)}")
     return name
-
-
-class PredictedPosterior(Model):
-    """A botorch model that knows only the predictions for a fixed list of candidates.
-
-    Input ``X[..., 0]`` is a candidate's index into ``mean``/``std``; the posterior is an
-    independent normal per candidate, which is exactly what an ensemble or GP predictor reports.
-    """
-
-    _num_outputs = 1
-
-    def __init__(self, mean: np.ndarray, std: np.ndarray) -> None:
-        super().__init__()
-        self._mean = torch.as_tensor(np.asarray(mean, dtype=np.float64))
-        self._variance = torch.as_tensor(np.square(np.asarray(std, dtype=np.float64))).clamp_min(_MIN_VARIANCE)
-
-    @property
-    def num_outputs(self) -> int:
-        return self._num_outputs
-
-    def posterior(self, X: torch.Tensor, output_indices: list[int] | None = None,
-                  observation_noise: bool | torch.Tensor = False, posterior_transform: Any = None,
-                  ) -> GPyTorchPosterior:
-        index = X[..., 0].long()  # (batch, q)
-        return GPyTorchPosterior(MultivariateNormal(self._mean[index], DiagLinearOperator(self._variance[index])))
-
-    def candidates(self) -> torch.Tensor:
-        """The (n, q=1, d=1) input that asks the acquisition function about every candidate."""
-        return torch.arange(len(self._mean), dtype=torch.float64).reshape(-1, 1, 1)
 
 
 def acquisition_values(name: str, mean: np.ndarray, std: np.ndarray, rng: np.random.Generator,
@@ -82,11 +46,8 @@ def acquisition_values(name: str, mean: np.ndarray, std: np.ndarray, rng: np.ran
     std = np.maximum(np.asarray(std, dtype=np.float64), 0.0)
     if check_acquisition(name) == "its":
         return rng.normal(mean, std)
-    model = PredictedPosterior(mean, std)
-    if name == "ucb":
-        function = UpperConfidenceBound(model, beta=beta)
-    else:
-        incumbent = float(np.max(mean)) if best_observed is None else float(best_observed)
-        function = LogExpectedImprovement(model, best_f=incumbent)
-    with torch.no_grad():
-        return function(model.candidates()).numpy().astype(np.float64)
+    import_botorch()  # its first import, with a Ctrl-C held
+    from .predicted_posterior import analytic_values
+
+    incumbent = float(np.max(mean)) if best_observed is None else float(best_observed)
+    return analytic_values(name, mean, std, incumbent, beta)

@@ -11,7 +11,6 @@ import math
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
-import torch
 
 from ..engine.devices import seed_torch
 from ..engine.objectives import pareto_mask
@@ -19,12 +18,12 @@ from ..engine.types import Arch
 from ..predictors.gp import import_botorch
 from ..search_spaces.base import BoxSpace, SearchSpace
 
-if TYPE_CHECKING:  # botorch is imported on the first fit
+if TYPE_CHECKING:  # torch and botorch are imported on the first fit (import_botorch, with a Ctrl-C held)
+    import torch
     from botorch.acquisition import AcquisitionFunction
     from botorch.models import SingleTaskGP
     from gpytorch.mlls import MarginalLogLikelihood
 
-DTYPE = torch.float64
 ELITES = 10  # best evaluated architectures whose mutations join a discrete candidate pool
 MUTATIONS_PER_ELITE = 20
 MAX_FIT_STEPS = 50
@@ -74,6 +73,8 @@ def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: to
 def hyperparameters(model: SingleTaskGP) -> Hyperparameters:
     """The fitted model's raw hyperparameters, which the next fit starts from (see :data:`WARM_START_AT`); a
     non-finite one (a failed fit) is left out, to start from its default."""
+    import torch
+
     return {name: value.detach().tolist() for name, value in model.named_parameters()
             if bool(torch.isfinite(value).all())}
 
@@ -96,6 +97,8 @@ def saved_hyperparameters(value: Any) -> Hyperparameters | None:
 def observation_noise(model: SingleTaskGP) -> np.ndarray:
     """The model's noise variance per training point and objective, in the outcomes' own units (one row for all
     points when it is inferred)."""
+    import torch
+
     width = model.outcome_transform.stdvs.shape[-1]
     standardised = model.likelihood.noise.detach().reshape(width, -1).T
     _, noise = model.outcome_transform.untransform(torch.zeros_like(standardised), standardised)
@@ -106,6 +109,7 @@ def _fit(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.T
          start: Hyperparameters | None = None) -> SingleTaskGP:
     """A fixed-noise GP where ``noise`` is given, else one inferring a homoskedastic noise level; its optimiser
     starts from ``start``'s values of the parameters it names with their shapes."""
+    import torch
     from botorch.fit import fit_gpytorch_mll
     from botorch.models import SingleTaskGP
     from botorch.models.transforms.input import Normalize
@@ -113,8 +117,8 @@ def _fit(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.T
     from gpytorch.mlls import ExactMarginalLogLikelihood
 
     seed_torch(seed)
-    train_x, train_y = torch.as_tensor(x, dtype=DTYPE), torch.as_tensor(y, dtype=DTYPE)
-    train_yvar = None if noise is None else torch.as_tensor(noise, dtype=DTYPE).clamp_min(1e-6)
+    train_x, train_y = torch.as_tensor(x, dtype=torch.float64), torch.as_tensor(y, dtype=torch.float64)
+    train_yvar = None if noise is None else torch.as_tensor(noise, dtype=torch.float64).clamp_min(1e-6)
     model = SingleTaskGP(train_x, train_y, train_Yvar=train_yvar,
                          input_transform=Normalize(d=train_x.shape[-1], bounds=bounds),
                          outcome_transform=Standardize(m=train_y.shape[-1]))
@@ -134,6 +138,7 @@ def _warm_start(mll: MarginalLogLikelihood, start: Hyperparameters) -> bool:
     alike) stayed at 1e4 fit after fit. A start worse than the cold one is no head start, whatever made it so; a
     check of bounds would miss such a point, since the length scales' constraint has no upper bound. It costs two
     likelihood evaluations (Cholesky factorisations), a few per cent of a warm fit's ten steps with gradients."""
+    import torch
     from botorch.optim.closures import get_loss_closure
 
     loss = get_loss_closure(mll)
@@ -142,7 +147,7 @@ def _warm_start(mll: MarginalLogLikelihood, start: Hyperparameters) -> bool:
         defaults = {name: parameter.clone() for name, parameter in parameters.items()}
         cold = float(loss().sum())
         for name, parameter in parameters.items():
-            value = torch.as_tensor(start.get(name, []), dtype=DTYPE)
+            value = torch.as_tensor(start.get(name, []), dtype=torch.float64)
             if value.shape == parameter.shape:
                 parameter.copy_(value)
         warm = float(loss().sum())
@@ -157,10 +162,11 @@ def make_acquisition(model: SingleTaskGP, x: np.ndarray, y: np.ndarray, pending:
                      reference_point: Sequence[float] | None, mc_samples: int, seed: int) -> AcquisitionFunction:
     """qLogNEI for one objective, qLogNEHVI for several (against the given reference point once an evaluation of
     ``y`` beats it, else one inferred from ``y``)."""
+    import torch
     from botorch.sampling import SobolQMCNormalSampler
 
-    baseline = torch.as_tensor(x, dtype=DTYPE)
-    x_pending = None if pending is None or len(pending) == 0 else torch.as_tensor(pending, dtype=DTYPE)
+    baseline = torch.as_tensor(x, dtype=torch.float64)
+    x_pending = None if pending is None or len(pending) == 0 else torch.as_tensor(pending, dtype=torch.float64)
     sampler = SobolQMCNormalSampler(sample_shape=torch.Size([mc_samples]), seed=seed)
     if y.shape[1] == 1:
         from botorch.acquisition.logei import qLogNoisyExpectedImprovement
@@ -174,13 +180,13 @@ def make_acquisition(model: SingleTaskGP, x: np.ndarray, y: np.ndarray, pending:
     # gpytorch builds sparse tensors inside the hypervolume computation; choosing torch's default
     # (no invariant checks) explicitly keeps torch from warning about it on every call.
     torch.sparse.check_sparse_tensor_invariants.disable()
-    values = torch.as_tensor(y, dtype=DTYPE)
+    values = torch.as_tensor(y, dtype=torch.float64)
     # A little below the worst of the current front, as botorch recommends; a user's point is used as given once
     # an evaluation beats it in every objective. Until then every candidate's hypervolume improvement over it is 0,
     # and the optimiser returned one fixed point, evaluated again and again: botorch's own recipe for that case
     # (``max_ref_point``, as Ax uses for objective thresholds) takes the front's nadir, capped by the user's point.
     ref = infer_reference_point(values[is_non_dominated(values)], max_ref_point=None if reference_point is None
-                                else torch.as_tensor(reference_point, dtype=DTYPE))
+                                else torch.as_tensor(reference_point, dtype=torch.float64))
     # Baseline pruning (botorch's default) keeps only the points that may be on the front: scoring a
     # 1,200-candidate NB201 pool then takes 2.3 s instead of 5 s at 175 evaluations, as every
     # candidate's joint posterior spans the pruned baseline instead of all of it.
@@ -204,11 +210,13 @@ class Proposer:
 
     def bounds(self, x: np.ndarray) -> torch.Tensor:
         """The box's own bounds; for an encoding, [0, 1] per feature widened to what ``x`` holds."""
+        import torch
+
         if self.box:
             dims = self.space.dimensions
-            return torch.tensor([[d.low for d in dims], [d.high for d in dims]], dtype=DTYPE)
+            return torch.tensor([[d.low for d in dims], [d.high for d in dims]], dtype=torch.float64)
         low, high = np.minimum(x.min(axis=0), 0.0), np.maximum(x.max(axis=0), 1.0)
-        return torch.as_tensor(np.stack([low, high]), dtype=DTYPE)
+        return torch.as_tensor(np.stack([low, high]), dtype=torch.float64)
 
     def initial(self, index: int, seed: int, rng: np.random.Generator) -> Arch:
         """The ``index``-th point of the initial design: scrambled Sobol in a box, else a random draw. The sequence
@@ -218,15 +226,16 @@ class Proposer:
         if not self.box:
             return self.space.sample(rng)
         import_botorch()  # its first import, with a Ctrl-C held
+        import torch
         from botorch.utils.transforms import unnormalize
         from torch.quasirandom import SobolEngine
 
         # Integer coordinates span half a step beyond each end, so rounding gives every value an equal share.
-        half = torch.tensor([0.5 if d.integer else 0.0 for d in self.space.dimensions], dtype=DTYPE)
+        half = torch.tensor([0.5 if d.integer else 0.0 for d in self.space.dimensions], dtype=torch.float64)
         bounds = self.bounds(np.zeros((0, 0))) + torch.stack([-half, half])
         sobol = SobolEngine(bounds.shape[-1], scramble=True, seed=seed)
         sobol.fast_forward(index)
-        point = unnormalize(sobol.draw(1, dtype=DTYPE), bounds, update_constant_bounds=False)[0]
+        point = unnormalize(sobol.draw(1, dtype=torch.float64), bounds, update_constant_bounds=False)[0]
         return self.space.from_box(point.tolist())
 
     def candidates(self, known: set[str], evaluated: list[Arch], y: np.ndarray,
@@ -258,9 +267,10 @@ class Proposer:
 
     def _propose_from_pool(self, acquisition: AcquisitionFunction, q: int, pool: list[Arch],
                            rng: np.random.Generator) -> list[Arch]:
+        import torch
         from botorch.optim import optimize_acqf_discrete
 
-        choices = torch.as_tensor(self.features(pool), dtype=DTYPE)
+        choices = torch.as_tensor(self.features(pool), dtype=torch.float64)
         chosen, _ = optimize_acqf_discrete(acquisition, q=min(q, len(pool)), choices=choices, unique=True,
                                            max_batch_size=DISCRETE_BATCH)
         by_row = {tuple(row.tolist()): arch for row, arch in zip(choices, pool)}

@@ -32,10 +32,9 @@ import math
 from abc import abstractmethod
 from typing import Any, ClassVar, Literal, Mapping, Sequence
 
-from scipy import stats
-
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
+from ..engine.held_imports import imported
 from ..engine.options import PositiveInt, Seed
 from .counts import BatchSize, InitCount, PoolSize
 from ..engine.registry import PREDICTORS, STRATEGIES
@@ -205,7 +204,7 @@ class PredictorGuidedStrategy(Strategy):
         if not self.predictor.fitted or len(fresh) < 3 or len({s for _, s in fresh}) < 2:
             return {}
         predicted, _ = checked_prediction(self.predictor, [a for a, _ in fresh])
-        tau = stats.kendalltau(predicted, [s for _, s in fresh]).statistic
+        tau = imported("scipy.stats").kendalltau(predicted, [s for _, s in fresh]).statistic
         return {"predictor/kendall_tau_out_of_sample": float(tau)} if math.isfinite(tau) else {}
 
     # --- helpers for subclasses ---------------------------------------------------------------

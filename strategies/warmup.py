@@ -19,13 +19,13 @@ import logging
 from typing import Sequence
 
 import numpy as np
-from scipy import stats
 
 from ..engine.context import RunContext, Scorer
 from ..engine.data.datasets import reads_images
 from ..engine.errors import ConfigError, RegistryError, UnsupportedError
 from ..engine.evaluators.base import Evaluator
 from ..engine.hooks import say_note
+from ..engine.held_imports import imported
 from ..engine.objectives import Objective
 from ..engine.options import name_list
 from ..engine.space_checks import enumerated
@@ -164,7 +164,8 @@ class ZeroCostWarmup:
         if self._ranked is None:
             rng = np.random.default_rng([self.seed, 0x5EED])
             pool = self._pool(rng)
-            score = np.mean([stats.rankdata(_finite(scorer(pool))) for scorer in self.scorers], axis=0)
+            rankdata = imported("scipy.stats").rankdata
+            score = np.mean([rankdata(_finite(scorer(pool))) for scorer in self.scorers], axis=0)
             self._ranked = [pool[i] for i in np.lexsort((rng.random(len(pool)), -score))]
         return self._ranked
 
