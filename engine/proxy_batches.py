@@ -10,16 +10,20 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Sequence
 
 import numpy as np
-import torch
 
 from .data.cifar import load_cifar10
 from .data.datasets import dataset_facts
 from .data.imagenet import ImageFolder, folder_identity, list_classes, locate_image_folder
 from .errors import ConfigError, DataError
 from .proxy_registry import Proxy, get_proxy, proxy_names
+from .held_imports import imported
+
+if TYPE_CHECKING:  # imported where a network or tensor is first made: listing or refusing loads no torch
+    import torch
+
 
 # The normalisation NAS-Bench-201 trained its CIFAR networks with.
 CIFAR_MEAN = (125.3 / 255, 123.0 / 255, 113.9 / 255)
@@ -123,6 +127,7 @@ def dataset_shape(dataset: str, instead: str = "score a space of CIFAR-10 networ
 
 def _normalised(images: np.ndarray, labels: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     """uint8 NHWC images as the normalised float NCHW batch proxies read, with their int64 labels."""
+    torch = imported("torch")
     x = torch.from_numpy(images.astype(np.float32) / 255.0).permute(0, 3, 1, 2)
     mean = torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(CIFAR_STD).view(1, 3, 1, 1)
@@ -161,6 +166,7 @@ def minibatch(proxies: Sequence[Proxy], dataset: str = "cifar10", data_dir: str 
     does, or the dataset has no images nasloop can load, data-free proxies get a zero batch of the right shape:
     they read only its shape. Proxies that need images of such a dataset fail here in one line.
     """
+    torch = imported("torch")
     _, side = dataset_shape(dataset, images=images)
     dataset = dataset_facts(dataset).name
     if batch_size < 2:

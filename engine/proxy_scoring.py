@@ -14,10 +14,9 @@ import numbers
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
-import torch
 
 from ..search_spaces.base import NetworkSpace, SearchSpace
 from .config import construct
@@ -31,6 +30,11 @@ from .proxy_registry import Proxy, resolve
 from .registry import SEARCH_SPACES, defined_by_nasloop
 from .space_networks import require_networks, to_module
 from .types import Arch
+from .held_imports import imported
+
+if TYPE_CHECKING:  # imported where a network or tensor is first made: listing or refusing loads no torch
+    import torch
+
 
 @dataclass
 class ProxyScores:
@@ -54,6 +58,7 @@ def as_score(name: str, value: object) -> float:
     user's proxy returning None surfaced as 'TypeError: float() argument must be ...' at nasloop's own line, one
     returning a string such as '12' was read as the number, and one returning a tensor of several values said
     only 'only one element tensors can be converted'."""
+    torch = imported("torch")
     count = value.numel() if isinstance(value, torch.Tensor) else value.size if isinstance(value, np.ndarray) else 0
     if count == 1:
         value = value.item()  # type: ignore[union-attr]
@@ -81,6 +86,7 @@ def output_ignores_input(net: torch.nn.Module, inputs: torch.Tensor) -> bool:
     The weights' flags and the buffers the pass moves (BatchNorm's running statistics) are put back, where a copy of
     the network cost more than MeCo's score of it. A network that cannot run says nothing here (False): each proxy
     meets that error itself, and reports it as it did."""
+    torch = imported("torch")
     flags = [(p, p.requires_grad) for p in net.parameters()]
     buffers = [(b, b.detach().clone()) for b in net.buffers()]
     try:
@@ -109,6 +115,7 @@ def score_network(build: Callable[[], torch.nn.Module], proxies: Sequence[Proxy]
     undefined for a network whose output ignores them (:func:`output_ignores_input`). ``device`` is resolved here
     (:func:`resolve_device`: ``auto`` is CUDA where present), on the process that scores.
     """
+    torch = imported("torch")
     target = resolve_device(device)
     out = ProxyScores({}, {}, {})
     with torch.random.fork_rng(devices=[]):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..search_spaces.base import GeneratorSpace, NetworkSpace, SearchSpace
 from .errors import ConfigError, NasloopError, NetworkBuildError, UnsupportedError, describe_exception, one_line
+from .held_imports import imported
 from .registry import defined_by_nasloop
 from .types import Arch
 
@@ -22,8 +23,7 @@ if TYPE_CHECKING:  # torch is imported where a network is built
 def build_network(space: NetworkSpace, arch: Arch, num_classes: int, draw: int) -> nn.Module:
     """Draw ``draw`` of a generator space's point, or the one network of any other network space; a plugin's
     to_module returning something else is named here, not by an AttributeError deep in the trainer."""
-    from torch import nn
-
+    nn = imported("torch.nn")
     extra = {"seed": draw} if isinstance(space, GeneratorSpace) else {}
     network = to_module(space, arch, num_classes=num_classes, **extra)
     if not isinstance(network, nn.Module):
@@ -40,6 +40,7 @@ def to_module(space: NetworkSpace, arch: Arch, **options: object) -> nn.Module:
     spaces' errors, and any NasloopError (the user's input: every architecture would fail alike), go through. A space
     that builds no networks is refused in :func:`require_networks`' line."""
     require_networks(space, "training and zero-cost proxies")
+    imported("torch")  # the spaces' network modules import it as they load: its first import in a run, often
     try:
         return space.to_module(arch, **options)
     except Exception as exc:

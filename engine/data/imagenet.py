@@ -17,14 +17,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import numpy as np
-import torch
 
 from ..errors import ConfigError, DataError
 from ..user_dirs import expand_user
 from .paths import search_dirs
+from ..held_imports import imported
+
+if TYPE_CHECKING:  # imported where a network or tensor is first made: listing or refusing loads no torch
+    import torch
+
 
 EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".webp", ".ppm", ".tif", ".tiff")
 SPLITS = ("train", "val")
@@ -129,6 +133,7 @@ class ImageFolder:
     def batches(self, batch_size: int, shuffle: bool, seed: int,
                 drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """Stream uint8 NHWC batches, decoding the next batch while the caller trains on this one."""
+        torch = imported("torch")
         n = len(self)
         order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
         stop = n - n % batch_size if drop_last and n >= batch_size else n

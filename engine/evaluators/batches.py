@@ -6,12 +6,16 @@ ones stream through any :class:`BatchSource`.
 """
 from __future__ import annotations
 
-from typing import Iterator, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Iterator, Protocol, runtime_checkable
 
 import numpy as np
-import torch
 
 from ..errors import ConfigError, DataError
+from ..held_imports import imported
+
+if TYPE_CHECKING:  # imported where a network or tensor is first made: listing or refusing loads no torch
+    import torch
+
 
 # Per-channel statistics of the CIFAR-10 training set; close enough for natural images in general.
 MEAN = (0.4914, 0.4822, 0.4465)
@@ -71,6 +75,7 @@ class DeviceArrays:
 
     def batches(self, batch_size: int, shuffle: bool, seed: int,
                 drop_last: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        torch = imported("torch")
         n = len(self)
         if shuffle:
             generator = torch.Generator(device=self.device).manual_seed(seed)
@@ -88,6 +93,7 @@ class DeviceArrays:
 
 def _tensor(array: np.ndarray, dtype: type) -> torch.Tensor:
     """A tensor of ``array``, copied when the array is read-only (the data caches hand out such)."""
+    torch = imported("torch")
     array = np.ascontiguousarray(array, dtype=dtype)
     return torch.from_numpy(array if array.flags.writeable else array.copy())
 
@@ -104,6 +110,7 @@ def augment(images: torch.Tensor, padding: int, flip: bool, generator: torch.Gen
     Equivalent to reflect-pad + random crop, done as one gather per batch on uint8 NHWC data, so it
     costs one pass over the batch on the device whatever its size.
     """
+    torch = imported("torch")
     b, h, w, _ = images.shape
     device = images.device
     if padding:
@@ -120,5 +127,6 @@ def augment(images: torch.Tensor, padding: int, flip: bool, generator: torch.Gen
 
 
 def _reflect(index: torch.Tensor, size: int) -> torch.Tensor:
+    torch = imported("torch")
     index = index.abs()
     return torch.where(index > size - 1, 2 * (size - 1) - index, index)

@@ -13,12 +13,14 @@ import errno
 import os
 import re
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import torch
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import DataError
 from ..replaced_files import replaced_by_this_process
+from ..held_imports import imported
+
+if TYPE_CHECKING:  # imported where a network is first made: a module that names this one loads no torch
+    from torch import nn
 
 CHECKPOINT = "last.pt"
 CHECKPOINTS = "checkpoints"
@@ -73,6 +75,7 @@ class TorchFile:
 
     def save(self, state: dict[str, Any]) -> None:
         """torch.save ``state`` here; the OSError a write raised, whatever torch made of it."""
+        torch = imported("torch")
         try:
             torch.save(state, self)
         except Exception:
@@ -111,3 +114,27 @@ def check_checkpoint_folder(run_dir: str | os.PathLike | None) -> None:
         return
     raise UnwritableCheckpoint(f"cannot write checkpoints in {root}: {os.strerror(problem)}; make {folder} a folder "
                                "you can write")
+
+
+def refuse_other_networks(path: Path, model: nn.Module, weights: Any) -> None:
+    """One line naming what differs when a checkpoint holds another network's weights (the same architecture
+    trained at another size, NB201's ``channels=8`` against ``channels=16``): torch's size mismatch was reported as
+    a checkpoint "unreadable (RuntimeError: Error(s) in loading state_dict for Sequential:)"."""
+    torch = imported("torch")
+    if not isinstance(weights, dict) or not all(isinstance(w, torch.Tensor) for w in weights.values()):
+        return  # not weights at all: unreadable, as the caller says
+    own = model.state_dict()
+    differs = next((key for key in own if key in weights and weights[key].shape != own[key].shape), None)
+    if differs is None and own.keys() == weights.keys():
+        return
+    if differs is not None:
+        what = (f"its {differs} is {'x'.join(map(str, weights[differs].shape))}, this network's "
+                f"{'x'.join(map(str, own[differs].shape))}")
+    else:
+        what = f"it has {len(weights)} weight tensors, this network {len(own)}"
+    count = sum(w.numel() for w in weights.values() if w.is_floating_point())
+    mine = sum(w.numel() for w in own.values() if w.is_floating_point())
+    raise DataError(f"checkpoint {path} holds another network ({count:,} stored values, this one {mine:,}; {what}): "
+                    "it was trained at another size or for another architecture (other space options, e.g. NB201's "
+                    "channels or cells); give the options it was trained with, or delete it or use another run "
+                    "directory")

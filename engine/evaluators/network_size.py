@@ -15,6 +15,7 @@ import numpy as np
 
 from ...search_spaces.base import SearchSpace
 from ..errors import ConfigError
+from ..held_imports import imported
 from ..space_networks import build_network
 
 TRAINING_BYTES = 12
@@ -43,8 +44,7 @@ def refuse_oversized_networks(space: SearchSpace, num_classes: int, bytes_per_pa
     """One line when a sampled architecture's network needs more host memory than the machine has (every
     network is built in host memory first, whatever device it then runs on); ``doing`` names the work
     (``training``) whose ``bytes_per_parameter`` are counted."""
-    import torch
-
+    torch = imported("torch")  # its first import in a run, often (the evaluators' modules import none)
     memory, rng = machine_memory(), np.random.default_rng(0)
     for _ in range(SAMPLES):
         arch, started = space.sample(rng), time.perf_counter()

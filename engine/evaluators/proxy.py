@@ -95,8 +95,8 @@ class ProxyEvaluator(Evaluator):
         if fidelity is not None:
             raise ConfigError(f"the proxy evaluator scores untrained networks and has no fidelity; "
                               f"drop --fidelity {fidelity}")
-        resolve_device(self.device)
         minibatch(resolve(self.proxies), self.dataset, self.context.data_dir, self.batch_size, self.seed, self.images)
+        resolve_device(self.device)  # after the data's check: CIFAR-10 missing was said after torch's import
         refuse_oversized_networks(self.space, self.num_classes, SCORING_BYTES, "scoring")
 
     def data_identity(self) -> str | None:

@@ -171,7 +171,6 @@ class TrainingEvaluator(Evaluator):
 
     def check(self, fidelity: int | None = None) -> None:
         self._epochs(fidelity)  # a fidelity of no epochs fails now
-        resolve_device(self.device)
         check_checkpoint_folder(self.run_dir)  # not after the first trial's first epoch
         if self.dataset == "cifar10":
             # A damaged file fails now, before a run folder exists (then cached for the run).
@@ -187,6 +186,7 @@ class TrainingEvaluator(Evaluator):
             raise ConfigError(f"train_images={self.train_images} exceeds the {held:,} training images of "
                               f"{self.data_source()}; give {held} or fewer, or leave it out to use them all")
         self._check_split_sizes(classes)
+        resolve_device(self.device)  # after the data's checks: CIFAR-10 missing was said after torch's import
         refuse_oversized_networks(self.space, classes, TRAINING_BYTES, "training")
         kept, held_out = self._carve(labels)
         if not len(kept) or not len(held_out):  # a validation split rounded to nothing: every val_accuracy was NaN

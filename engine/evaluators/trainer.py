@@ -21,19 +21,21 @@ import pickle
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
-
-import torch
-import torch.nn.functional as F
-from torch import nn
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..data.sniff import refuse_inflated_members
 from ..errors import ConfigError, DataError
 from ..options import TORCH_SEEDS
 from ..replaced_files import remove_dead_partials
-from .checkpoint_write import CHECKPOINT, OLDER_PARTIALS, write_checkpoint
+from .checkpoint_write import CHECKPOINT, OLDER_PARTIALS, refuse_other_networks, write_checkpoint
 from .batches import MEAN, STD, BatchSource, DeviceArrays, Split, augment, stratified_split
 from ..devices import cudnn_tuned, resolve_device
+from ..held_imports import imported
+
+if TYPE_CHECKING:  # imported where a network or tensor is first made: listing or refusing loads no torch
+    import torch
+    from torch import nn
+
 
 __all__ = ["SCHEDULES", "TrainConfig", "TrainReport", "Trainer", "resolve_device", "augment", "stratified_split",
            "DeviceArrays", "BatchSource", "Split", "CHECKPOINT"]
@@ -130,6 +132,7 @@ class Trainer:
     def __init__(self, config: TrainConfig, device: str = "auto", compile: bool = False,
                  compile_mode: str | None = None, amp: bool = True, channels_last: bool = True,
                  data: dict[str, Any] | None = None) -> None:
+        torch = imported("torch")
         self.config = config
         self.data = dict(data or {})  # what the splits are drawn from: a checkpoint of other data is refused
         self.device = resolve_device(device)
@@ -158,6 +161,7 @@ class Trainer:
              checkpoint_dir: str | os.PathLike | None, on_epoch_end: Callable[[int, float], None] | None,
              num_classes: int | None) -> TrainReport:
         """:meth:`fit`, with cuDNN tuned on a GPU."""
+        torch = imported("torch")
         started = time.perf_counter()
         cfg, device = self.config, self.device
         train_src = self._source(train)
@@ -202,25 +206,26 @@ class Trainer:
             epochs=cfg.epochs, start_epoch=start_epoch, device=str(device), threads=torch.get_num_threads(),
             epoch_losses=losses, epoch_threads=threads)
 
-    @torch.no_grad()
     def accuracy(self, model: nn.Module, split: Split) -> float:
         """Top-1 accuracy in percent on ``split``, in eval mode (BatchNorm running statistics)."""
-        source = self._source(split)
-        if len(source) == 0:
-            return float("nan")
-        was_training = model.training
-        model.eval()
-        correct = torch.zeros((), dtype=torch.long, device=self.device)
-        try:
-            for images, labels in source.batches(self.config.eval_batch_size, False, 0, False):
-                images, labels = self._on_device(images, labels)
-                self._mark_step()
-                with self._autocast():
-                    logits = model(self._normalise(images))
-                correct += (logits.argmax(1) == labels).sum()
-        finally:
-            model.train(was_training)
-        return 100.0 * correct.item() / len(source)
+        torch = imported("torch")
+        with torch.no_grad():
+            source = self._source(split)
+            if len(source) == 0:
+                return float("nan")
+            was_training = model.training
+            model.eval()
+            correct = torch.zeros((), dtype=torch.long, device=self.device)
+            try:
+                for images, labels in source.batches(self.config.eval_batch_size, False, 0, False):
+                    images, labels = self._on_device(images, labels)
+                    self._mark_step()
+                    with self._autocast():
+                        logits = model(self._normalise(images))
+                    correct += (logits.argmax(1) == labels).sum()
+            finally:
+                model.train(was_training)
+            return 100.0 * correct.item() / len(source)
 
     # --- one epoch -------------------------------------------------------------------------
     def _epoch(self, model: nn.Module, source: BatchSource, optimizer: torch.optim.Optimizer,
@@ -232,6 +237,8 @@ class Trainer:
         perturb BatchNorm); the order and augmentation are seeded by (seed, epoch), so an epoch
         redone after a preemption sees the same data.
         """
+        torch = imported("torch")
+        F = imported("torch.nn.functional")
         cfg = self.config
         model.train()
         epoch_seed = (cfg.seed * 100_003 + epoch) % TORCH_SEEDS
@@ -285,17 +292,20 @@ class Trainer:
         return (x - self._mean) * self._inv_std
 
     def _autocast(self) -> contextlib.AbstractContextManager:
+        torch = imported("torch")
         if self.amp_dtype is None:
             return contextlib.nullcontext()
         return torch.autocast("cuda", dtype=self.amp_dtype)
 
     def _mark_step(self) -> None:
         """Tell CUDA graphs a new iteration starts, so outputs of the last one may be overwritten."""
+        torch = imported("torch")
         if self.compile and self.device.type == "cuda" and self.compile_mode == "reduce-overhead":
             torch.compiler.cudagraph_mark_step_begin()
 
     def _optimizer(self, model: nn.Module) -> torch.optim.Optimizer:
         """SGD + Nesterov; no weight decay on BatchNorm weights and biases (they set scale, not capacity)."""
+        torch = imported("torch")
         cfg = self.config
         decay = [p for p in model.parameters() if p.ndim > 1]
         no_decay = [p for p in model.parameters() if p.ndim <= 1]
@@ -317,6 +327,7 @@ class Trainer:
         ``trained`` the seconds spent in its training epochs, the images they saw and each epoch's thread count, so a
         resumed trial's train_seconds, images/s and thread counts cover all its epochs (the first two read 0.0 and
         NaN after a kill during the final evaluation)."""
+        torch = imported("torch")
         state = {
             "epoch": epoch, "config": self._fingerprint(), "data": self.data, "losses": list(losses),
             "seconds": float(seconds),
@@ -334,6 +345,7 @@ class Trainer:
         """Load ``path`` if it exists; returns the epoch to start from, the losses, the seconds so far and the
         training seconds, images and epochs' thread counts so far (0 and none for a checkpoint written before they
         were kept)."""
+        torch = imported("torch")
         if path is None or not path.is_file():
             return 0, [], 0.0, (0.0, 0, [])
         try:
@@ -345,7 +357,7 @@ class Trainer:
             if "data" in state and state["data"] != self.data:  # older checkpoints did not record it
                 raise DataError(f"checkpoint {path} was trained on other data ({state['data']}, not {self.data}); "
                                 "delete it or use another run directory")
-            _refuse_other_networks(path, model, state["model"])
+            refuse_other_networks(path, model, state["model"])
             model.load_state_dict(state["model"])
             optimizer.load_state_dict(state["optimizer"])
             scheduler.load_state_dict(state["scheduler"])
@@ -375,25 +387,3 @@ class Trainer:
                             "scratch") from None
         return epoch, losses, seconds, trained
 
-
-def _refuse_other_networks(path: Path, model: nn.Module, weights: Any) -> None:
-    """One line naming what differs when a checkpoint holds another network's weights (the same architecture
-    trained at another size, NB201's ``channels=8`` against ``channels=16``): torch's size mismatch was reported as
-    a checkpoint "unreadable (RuntimeError: Error(s) in loading state_dict for Sequential:)"."""
-    if not isinstance(weights, dict) or not all(isinstance(w, torch.Tensor) for w in weights.values()):
-        return  # not weights at all: unreadable, as the caller says
-    own = model.state_dict()
-    differs = next((key for key in own if key in weights and weights[key].shape != own[key].shape), None)
-    if differs is None and own.keys() == weights.keys():
-        return
-    if differs is not None:
-        what = (f"its {differs} is {'x'.join(map(str, weights[differs].shape))}, this network's "
-                f"{'x'.join(map(str, own[differs].shape))}")
-    else:
-        what = f"it has {len(weights)} weight tensors, this network {len(own)}"
-    count = sum(w.numel() for w in weights.values() if w.is_floating_point())
-    mine = sum(w.numel() for w in own.values() if w.is_floating_point())
-    raise DataError(f"checkpoint {path} holds another network ({count:,} stored values, this one {mine:,}; {what}): "
-                    "it was trained at another size or for another architecture (other space options, e.g. NB201's "
-                    "channels or cells); give the options it was trained with, or delete it or use another run "
-                    "directory")
