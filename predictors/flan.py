@@ -33,14 +33,14 @@ the ensemble of independently initialised members gives ``std`` for acquisition 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Literal, Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
-import torch
-from torch_geometric.data import Batch
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError, UnsupportedError
+from ..engine.held_imports import imported
 from ..engine.options import FileName, name_list, NonNegativeFloat, Seed, TORCH_SEEDS
 from ..engine.registry import PREDICTORS, register_predictor
 from ..engine.types import Arch
@@ -52,13 +52,24 @@ from .features import FeatureScaler, FeatureSet, Missing, features_read_dataset
 from .flan_inputs import FlanInputs, Supplementary
 from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens, check_start_features, diverged,
                             file_tokens, load_pretrained)
-from .flan_graphs import GraphCache, graph_cache
-from .flan_network import FlanNet, better_pairs, chunked_scores, hinge_loss, target_map
-from .flan_weights import check_recorded_shape, fitted_weights, saved_maps, started_weights
 from .uninformed import floored_std
 from .vocabulary import Vocabulary
 
+if TYPE_CHECKING:  # imported where FLAN first builds or fits a network: see _part
+    import torch
+    from torch_geometric.data import Batch
+
+    from .flan_graphs import GraphCache
+    from .flan_network import FlanNet
+
 LOSSES = ("hinge", "mse")
+
+
+def _part(name: str) -> ModuleType:
+    """One of FLAN's modules that import torch and PyG as they load (its network, graphs and saved weights: seconds),
+    imported at its first use with a Ctrl-C held, so that listing the predictors or refusing a bad option does not
+    wait for them."""
+    return imported(f"{__package__}.{name}")
 
 
 # --- the predictor ----------------------------------------------------------------------------
@@ -133,7 +144,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         if pretrained is not None:
             self._start = load_pretrained(context.user_path(pretrained), context)
             self.pretrained_on = tuple(self._start["spaces"])
-            check_recorded_shape(self._start, pretrained)
+            _part("flan_weights").check_recorded_shape(self._start, pretrained)
             differs = [f"{k} {self._start['shape'][k]} (here {getattr(self, k)})" for k in SHAPE_OPTIONS
                        if self._start["shape"][k] != getattr(self, k)]
             if differs:
@@ -149,9 +160,10 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
                 width = 2 * (len(self.supplementary_names) + ids)
                 check_start_features(self._start, pretrained, width, self.supplementary_names, ids, space.name)
                 # weights that do not fit failed at the first fit, after a search's first evaluations
-                probe = FlanNet(len(self.vocab), width, self.op_dim, self.hidden, self.time_steps).state_dict()
+                probe = _part("flan_network").FlanNet(len(self.vocab), width, self.op_dim, self.hidden,
+                                                      self.time_steps).state_dict()
                 for saved in self._start["members"]:
-                    fitted_weights(probe, saved, pretrained)
+                    _part("flan_weights").fitted_weights(probe, saved, pretrained)
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None
@@ -173,7 +185,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
             self._cache(view).whole_space()
 
     def _cache(self, view: str) -> GraphCache:
-        return graph_cache(self.space, self.vocab, self.canonical, view)
+        return _part("flan_graphs").graph_cache(self.space, self.vocab, self.canonical, view)
 
     def _view(self, member: int) -> str:
         views = self.views
@@ -187,9 +199,10 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
 
     # --- fitting ---
     def _new_member(self, index: int, features: int) -> FlanNet:
+        torch = imported("torch")
         with torch.random.fork_rng(devices=[]):  # independent, repeatable inits; the caller's RNG is untouched
             torch.manual_seed((self.seed * 7919 + index) % TORCH_SEEDS)
-            return FlanNet(len(self.vocab), features, self.op_dim, self.hidden, self.time_steps)
+            return _part("flan_network").FlanNet(len(self.vocab), features, self.op_dim, self.hidden, self.time_steps)
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         self.vocab.extend(sorted(self._tokens(archs)))
@@ -207,7 +220,8 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         check_start_features(self._start, self.pretrained, width, self.supplementary_names, 0, self.space.name)
         saved = self._start["members"]
         for index, member in enumerate(self._members):
-            member.load_state_dict(started_weights(member.state_dict(), saved, index, self.pretrained))
+            member.load_state_dict(_part("flan_weights").started_weights(member.state_dict(), saved, index,
+                                                                        self.pretrained))
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
         unknown = any(t not in self.vocab for t in self._tokens(new_archs))
@@ -217,6 +231,8 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
             self._train(self._archs, self._y, self.update_steps, self.lr / 3)
 
     def _train(self, archs: list[Arch], y: np.ndarray, steps: int, lr: float) -> None:
+        torch, network = imported("torch"), _part("flan_network")
+        Batch = imported("torch_geometric.data").Batch
         read = self._canonical(archs)
         held = {view: self._cache(view).graphs(read) for view in self.views}  # for the fit, whatever the cache drops
         graphs = {view: Batch.from_data_list(data) for view, data in held.items()}
@@ -225,7 +241,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         # different benchmarks' accuracies are not comparable: on a mix, pairs stay within a space
         origin = torch.from_numpy(self.space.space_of(read)) if len(self.space.member_spaces) > 1 else None
         full_batch = len(read) <= self.batch_size
-        better = better_pairs(target, origin) if full_batch else None
+        better = network.better_pairs(target, origin) if full_batch else None
         for index, member in enumerate(self._members):
             view = self._view(index)
 
@@ -234,7 +250,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
                     return graphs[view], features, target, better
                 rows = torch.randperm(len(read))[:self.batch_size]
                 return (Batch.from_data_list([held[view][i] for i in rows.tolist()]), features[rows], target[rows],
-                        better_pairs(target[rows], None if origin is None else origin[rows]))
+                        network.better_pairs(target[rows], None if origin is None else origin[rows]))
 
             member.train()
             if self.loss == "mse" or better is None or better.any():
@@ -247,7 +263,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         scores = self._member_scores({view: [batch] for view, batch in graphs.items()}, features)
         if not all(np.isfinite(s).all() for s in scores):
             raise diverged(self._start, self.pretrained, lr)
-        self._maps = [target_map(s, y) for s in scores]
+        self._maps = [network.target_map(s, y) for s in scores]
 
     def _optimise(self, member: FlanNet, draw: Callable[[], tuple[Batch, torch.Tensor, torch.Tensor, torch.Tensor]],
                   steps: int, lr: float) -> None:
@@ -257,6 +273,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         ``foreach``: torch's CPU default updates one tensor at a time; the multi-tensor update cut
         an 8-cell fit from 1.2 to 0.84 s.
         """
+        torch, hinge_loss = imported("torch"), _part("flan_network").hinge_loss
         optimiser = torch.optim.AdamW(member.parameters(), lr=lr, weight_decay=self.weight_decay,
                                       foreach=True)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=steps)
@@ -275,6 +292,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         """Each member's scores of the same architectures (batched in chunks), read in that member's view."""
         # One thread: a chunk's steps are small tensors, on which OpenMP threads spin-wait for each other on
         # a busy CPU (all NB101 cells, 2 cores under load: one member 3.6-5.0 s on one thread, 40-45 s on two).
+        chunked_scores = _part("flan_network").chunked_scores
         with single_thread():
             return [chunked_scores(m, graphs[self._view(i)], features) for i, m in enumerate(self._members)]
 
@@ -341,7 +359,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         scaler = saved["scaler"]
         self._scaler = None if scaler is None else FeatureScaler.from_state(scaler)
         weights = unpack_torch(saved["members"])
-        maps = saved_maps(saved["maps"], len(weights), PREDICTORS.label(self))
+        maps = _part("flan_weights").saved_maps(saved["maps"], len(weights), PREDICTORS.label(self))
         width = 0 if scaler is None else 2 * len(scaler["mean"])
         self._members = []
         for index, member_state in enumerate(weights):

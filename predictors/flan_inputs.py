@@ -6,16 +6,20 @@ benchmark's proxies, a user's function, the run's context) and the one that refu
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
-import torch
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
 from ..engine.types import Arch
 from ..search_spaces.base import SearchSpace
 from .features import FeatureScaler, FeatureSet, Missing
+from ..engine.held_imports import imported
+
+if TYPE_CHECKING:  # imported where a network or tensor is first made: listing or refusing loads no torch
+    import torch
+
 
 Supplementary = Callable[[Sequence[Arch]], Any]
 
@@ -63,6 +67,7 @@ class FlanInputs:
         return onehot
 
     def _feature_tensor(self, archs: Sequence[Arch], written: Sequence[Arch] | None = None) -> torch.Tensor:
+        torch = imported("torch")
         values = self._features(archs, written)
         if self._scaler is not None:
             values = self._scaler.transform(values)

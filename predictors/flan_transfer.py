@@ -23,8 +23,6 @@ import zlib
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-import torch
-
 from ..engine.context import RunContext
 from ..engine.data.sniff import refuse_inflated_members
 from ..engine.errors import ConfigError, DataError, UnsupportedError
@@ -36,6 +34,7 @@ from ..engine.user_files import why_not_a_file
 from ..search_spaces.base import SearchSpace
 from .base import Pretrainable
 from .vocabulary import SEPARATOR
+from ..engine.held_imports import imported
 
 FORMAT = "nasloop-flan-pretrained"
 VERSION = 3
@@ -82,6 +81,7 @@ def save_pretrained(predictor: Any, path: str | os.PathLike, spaces: Sequence[st
 def _checksum(payload: dict[str, Any]) -> str:
     """SHA-256 of what a fit reads from the file: bytes flipped in a weight (still a finite number, so no other
     check sees it) change it."""
+    torch = imported("torch")
     digest = hashlib.sha256(repr([payload.get(k) for k in ("vocab", "shape", "features", "spaces", "space_ids",
                                                            "feature_names")]).encode())
     for member in payload.get("members") or ():
@@ -182,6 +182,7 @@ def _features_fix(spaces: Sequence[str], space: str | None, recorded: Sequence[s
 def load_pretrained(path: str | os.PathLike, context: RunContext | None = None) -> dict[str, Any]:
     """The checked contents of a pretrained file; one line naming the problem otherwise. A file that may be fitted
     on a proxy's older unit is noted once a run, where the ``context``'s run says its notes (else through logging)."""
+    torch = imported("torch")
     path = Path(path)
     if path.is_dir():
         raise ConfigError(f"pretrained file {path} is a folder; give the file 'nasloop predictors pretrain --out' "
@@ -276,6 +277,8 @@ def check_contents(payload: dict[str, Any], path: Path) -> None:
     real floating point (int64 weights would load and FLAN give every cell one value; complex ones would be cast
     unseen); an embedding whose width is not the recorded op_dim (would crash at the fit); and metadata the code
     would misread (features=True read as 1; feature names for features the file does not have)."""
+    torch = imported("torch")
+
     def damaged(what: str) -> DataError:
         return DataError(f"{path} is damaged: {what}; pretrain again")
 
