@@ -236,7 +236,6 @@ def _cmd_predictors(args: argparse.Namespace) -> int | None:
               f"cells{in_all}, {summary['seconds']} s)")
         return
     from .predictor_evaluation import evaluate_predictors
-    from .predictor_table import print_predictor_rows  # here: with it, scipy.stats, 0.4 s of every command
 
     options = options_per_predictor(args.predictors, dict(args.predictor_opt))
     args.dataset = dataset_for(args.space, args.dataset)
@@ -256,8 +255,16 @@ def _cmd_predictors(args: argparse.Namespace) -> int | None:
     except (KeyboardInterrupt, Exception):  # or a predictor failing at a later fit than its trial's
         args.fits_done = (len(rows), total)  # how_to_continue names them
         if rows:  # the fits that finished are shown, not thrown away
-            print_predictor_rows(args, rows)
+            _print_predictor_rows(args, rows)
         raise
+    _print_predictor_rows(args, rows)
+
+
+def _print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
+    """:func:`.predictor_table.print_predictor_rows`, imported once there are rows: with it scipy.stats (0.6 s), which
+    every command paid until it was imported inside this command, and a refused bad input still paid."""
+    from .predictor_table import print_predictor_rows
+
     print_predictor_rows(args, rows)
 
 

@@ -19,13 +19,13 @@ import time
 from typing import Any, Callable, Container, Mapping, Sequence
 
 import numpy as np
-from scipy import stats
 
 from ..predictors.base import checked_prediction
 from .assemble import build_space, choose_tabulated_space, dataset_for, space_cells, table_context
 from .context import refuse_resized
 from .data.paths import check_data_dir
 from .errors import ConfigError, as_list, one_line
+from .held_imports import imported
 from .hooks import check_hooks
 from .objectives import parse_objectives
 from .options import TORCH_SEEDS, option_names
@@ -54,6 +54,7 @@ def ranking_measures(predicted: np.ndarray, truth: np.ndarray) -> dict[str, floa
     every cell, which ranks nothing (precisions would read off arbitrary ties)."""
     if not np.ptp(predicted) > 0:
         return dict.fromkeys(("kendall_tau", "spearman", "precision_top1", "precision_top5"), math.nan)
+    stats = imported("scipy.stats")  # at the first ranking: a refusal of bad input never waits for it
     return {"kendall_tau": float(stats.kendalltau(predicted, truth).statistic),
             "spearman": float(stats.spearmanr(predicted, truth).statistic),
             "precision_top1": precision_at(predicted, truth, 0.01),
