@@ -47,12 +47,17 @@ def registered():
     register_search_space("d16-classes-default")(ClassesDefault)
 
 
+def _proxy_file(nasloop_in_process, space: str, out: Path, data_dir: Path):
+    """``nasloop proxies`` writing the params of two of ``space``'s cells to ``out``."""
+    return nasloop_in_process(["proxies", "--space", space, "--proxies", "params", "--sample", "2", "--out", str(out),
+                               "--data-dir", str(data_dir)])
+
+
 @pytest.mark.usefixtures("registered")
 def test_proxies_refuse_a_to_module_without_a_default_before_writing_the_file(nasloop_in_process, tmp_path: Path,
                                                                              data_dir: Path):
     out = tmp_path / "scores.csv"
-    proc = nasloop_in_process(["proxies", "--space", "d16-classes-needed", "--proxies", "params", "--sample", "2",
-                               "--out", str(out), "--data-dir", str(data_dir)])
+    proc = _proxy_file(nasloop_in_process, "d16-classes-needed", out, data_dir)
     assert proc.returncode == 2, proc.stderr  # before: 0, and a file with '"probe": null' no run could read
     assert proc.stderr.splitlines() == [
         "nasloop proxies: error: search space 'd16-classes-needed' (ClassesNeeded) defines to_module(self, arch, "
@@ -77,7 +82,6 @@ def test_a_search_refuses_it_too_and_a_generator_space_needing_its_seed(tmp_path
 def test_the_probe_of_a_space_with_the_documented_signature_is_written(nasloop_in_process, tmp_path: Path,
                                                                      data_dir: Path):
     out = tmp_path / "scores.csv"
-    proc = nasloop_in_process(["proxies", "--space", "d16-classes-default", "--proxies", "params", "--sample", "2",
-                               "--out", str(out), "--data-dir", str(data_dir)])
+    proc = _proxy_file(nasloop_in_process, "d16-classes-default", out, data_dir)
     assert proc.returncode == 0, proc.stderr
     assert '"probe": null' not in out.read_text().splitlines()[0]
