@@ -71,5 +71,18 @@ class ClusterWatch:
 def joined_cluster_watch(ray: Any, address: str) -> ClusterWatch:
     """The watch of the cluster this process has just joined at ``address``: its GCS, as Ray resolved it (``auto``,
     ``localhost``), or a ``ray://`` address's client server, which is what such a driver talks to."""
-    probed = address.removeprefix("ray://") if address.startswith("ray://") else ray.get_runtime_context().gcs_address
-    return ClusterWatch(address, probed)
+    if address.startswith("ray://"):  # a client's worker output is printed on the cluster's side
+        return ClusterWatch(address, address.removeprefix("ray://"))
+    _ask_autoscaler_version_now()
+    return ClusterWatch(address, ray.get_runtime_context().gcs_address)
+
+
+def _ask_autoscaler_version_now() -> None:
+    """Ask the cluster's GCS, while it answers, which autoscaler it runs, as Ray's log thread asks it the first time
+    it prints the autoscaler's events, and keeps the answer. Asked there, once the cluster had gone, the question
+    waited for the GCS with no deadline, so ``ray.shutdown`` waited for that thread, and Ray ended the process 60 s
+    later ('Failed to connect to GCS within 60 seconds', exit 1): the last events of a dying cluster reach the
+    driver just before its GCS goes, so this happened under load (2 in 48 studies)."""
+    from ray.autoscaler.v2.utils import is_autoscaler_v2
+
+    is_autoscaler_v2()
