@@ -30,6 +30,7 @@ from .context import PRECOMPUTE_REFUSED, RunContext
 from .data.proxy_file import (FAILED, ProxyScores, check_network_size, network_probe, prepare_to_continue,
                               read_proxy_file, recorded_settings, recorded_space, same_dataset, settings_line)
 from .errors import ArchitectureError, ConfigError
+from .method_signatures import refuse_uncallable_methods
 from .options import effective_options
 from .proxy_registry import resolve
 from .proxy_batches import MAX_BATCH_SIZE
@@ -79,6 +80,9 @@ def precompute(space: SearchSpace, archs: Sequence[Arch], proxies: Sequence[str]
     context.computed_on(proxies, *PRECOMPUTE_REFUSED)
     _refuse_past_bound(Path(out))
     evaluator = RowEvaluator(space, context, proxies=list(proxies), batch_size=batch_size, seed=seed, device=device)
+    # a space instance from Python was never constructed through the registry, whose check refuses a to_module the
+    # probe below cannot call as to_module(arch): the same check here, or the file written was one no run could read
+    refuse_uncallable_methods("search space", space.name, type(space))
     evaluator.check()
     names = evaluator.proxies
     # as JSON reads them back, defaults filled in: channels=16 given or not builds the same networks
