@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from .errors import ConfigError
 from .held_imports import imported
+from .process_values import set_for_block
 
 if TYPE_CHECKING:  # imported where a device is first resolved: a module that names these functions loads no torch
     import torch
@@ -53,12 +54,8 @@ def cudnn_tuned(device: torch.device) -> Iterator[None]:
         yield
         return
     torch = imported("torch")
-    was = torch.backends.cudnn.benchmark
-    torch.backends.cudnn.benchmark = True
-    try:
+    with set_for_block(torch.backends.cudnn, "benchmark", True):  # trainings overlapping in a script's threads
         yield
-    finally:
-        torch.backends.cudnn.benchmark = was
 
 
 def seed_torch(seed: int) -> None:

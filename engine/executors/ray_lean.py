@@ -8,17 +8,13 @@ and tasks run in, the log monitor that brings their output to the command's term
 from __future__ import annotations
 
 import os
-import threading
-from contextlib import contextmanager
-from types import ModuleType
+from contextlib import ExitStack, contextmanager
+from functools import cache
 from typing import Any, Iterator
 
+from ..process_values import set_for_block
+
 USAGE_STATS_SWITCH = "RAY_USAGE_STATS_ENABLED"
-
-
-_REPLACING = threading.Lock()
-_replaced: list[tuple[ModuleType, str, Any]] = []  # (module, name, Ray's own object) while a start runs replaced
-_starting = 0  # how many ray.init calls of this process run inside the block now (a script's threads)
 
 
 @contextmanager
@@ -37,47 +33,43 @@ def unused_head_processes_left_out(kwargs: dict[str, Any]) -> Iterator[None]:
 
     Both are Ray's private names (setup.cfg allows Ray from 2.40): a Ray without one of them is left as it is. Ray's
     own objects go back when the last block of the process's overlapping ones ends (searches started from two
-    threads): each saving and restoring its own, the second saved the first's replacements as Ray's and put them
-    back last, so every later ``ray.init`` of the process (a user's own Ray, its dashboard included) started no
-    monitor and no API server, while the first, ending, gave Ray's own back under the second's start."""
-    global _starting
+    threads, :mod:`..process_values`): each saving and restoring its own, the second saved the first's replacements
+    as Ray's and put them back last, so every later ``ray.init`` of the process (a user's own Ray, its dashboard
+    included) started no monitor and no API server, while the first, ending, gave Ray's own back under the second's
+    start."""
     if kwargs.get("address") is not None:  # joined: not ours
         yield
         return
-    with _REPLACING:
-        if not _starting:
-            _replace(kwargs)
-        _starting += 1
-    try:
-        yield
-    finally:
-        with _REPLACING:
-            _starting -= 1
-            if not _starting:
-                for module, name, own in _replaced:
-                    setattr(module, name, own)
-                _replaced.clear()
-
-
-def _replace(kwargs: dict[str, Any]) -> None:
-    """Put in the replacements :func:`unused_head_processes_left_out` describes, noting Ray's own objects."""
     from ray._private import parameter, services
 
     params = getattr(parameter, "RayParams", None)
     start_api_server = getattr(services, "start_api_server", None)
     if params is None or start_api_server is None:
+        yield
         return
+    # a block still running has Ray's class replaced already: the same replacement, counted in
+    without_monitor = params if issubclass(params, _NoMonitor) else _without_monitor(params)
+    with ExitStack() as replaced:
+        replaced.enter_context(set_for_block(parameter, "RayParams", without_monitor))
+        if kwargs.get("include_dashboard") is False and os.environ.get(USAGE_STATS_SWITCH) == "0":
+            replaced.enter_context(set_for_block(services, "start_api_server", _no_api_server))
+        yield
 
-    class _WithoutMonitor(params):  # type: ignore[misc, valid-type]  # Ray's class, unknown to type checkers
-        def __init__(self, *args: Any, **params_kwargs: Any) -> None:
-            super().__init__(*args, **params_kwargs)
-            self.no_monitor = True
 
-    _replaced.append((parameter, "RayParams", params))
-    parameter.RayParams = _WithoutMonitor
-    if kwargs.get("include_dashboard") is False and os.environ.get(USAGE_STATS_SWITCH) == "0":
-        _replaced.append((services, "start_api_server", start_api_server))
-        services.start_api_server = _no_api_server
+class _NoMonitor:
+    """Ray's ``RayParams`` (the class :func:`_without_monitor` makes of it) with ``no_monitor`` set, as ``ray start``
+    sets it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.no_monitor = True
+
+
+@cache
+def _without_monitor(params: type) -> type:
+    """Ray's ``params`` class with :class:`_NoMonitor`'s ``no_monitor``: one class for every block of the process, so
+    that overlapping ones set the same value."""
+    return type(params.__name__, (_NoMonitor, params), {})
 
 
 def _no_api_server(*args: Any, **kwargs: Any) -> tuple[None, None]:

@@ -10,13 +10,14 @@ import signal
 import socket
 import sys
 import threading
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from types import ModuleType
 from typing import Any, Iterator
 
 from ..data.paths import ENV_VAR as _DATA_ENV_VAR, SENDER_ENV_VAR as SENDER_DATA_ENV_VAR
 from ..errors import ConfigError
 from ..held_imports import interrupt_held
+from ..process_values import callers_value, environment_set, set_for_block
 from ..user_dirs import expand_user
 from .base import sigterm_caught_elsewhere
 from .ray_cluster_watch import split_host_port
@@ -46,7 +47,6 @@ _LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 # printed a native stack dump and armed an alarm that aborted the process 3 s later, whatever Python made of the
 # signal. A native crash of this process still ends it with the crash's status.
 _FAILURE_SWITCH = "RAY_DISABLE_FAILURE_SIGNAL_HANDLER"
-_DRIVER_ONLY_ENV = {_FAILURE_SWITCH: "1"}
 _CONNECT_TIMEOUT_S = 5.0  # Ray itself retries an unreachable address for minutes
 _STARTING_RAY: set[int] = set()  # the thread whose ray.init is starting a local Ray's processes now
 
@@ -70,10 +70,18 @@ if os.name == "posix":  # elsewhere there are no process groups to leave
     os.register_at_fork(after_in_child=_leave_the_commands_group)
 
 
-_SET_FOR_RAY: dict[str, str] = {}
-"""The variables :func:`import_ray` put into ``os.environ`` that the caller's environment lacked, with their values:
-taken out again once the Ray they were for is down (:func:`give_back_environment`), so a script's or notebook's
-environment is its own again after a search, as its torch generator is."""
+class _ThreadBlocks(threading.local):
+    """The blocks (an ExitStack of :func:`.process_values.environment_set`'s) in which the variables :func:`import_ray`
+    of this thread's search put into ``os.environ`` are set, where the caller's environment lacked them: ended once
+    the Ray they were for is down (:func:`give_back_environment`), so a script's or notebook's environment is its own
+    again after a search, as its torch generator is. A search imports Ray and shuts it down in its own thread; of
+    overlapping ones (a script's threads), the last one done takes them out."""
+
+    def __init__(self) -> None:
+        self.blocks = ExitStack()
+
+
+_SET_FOR_RAY = _ThreadBlocks()
 _imported_on_loopback = False  # this process imported ray with the loopback switch set: a Ray it starts later must
 # get the switch again, since its processes read it from the environment and the driver read it once, at the import
 
@@ -88,18 +96,13 @@ def import_ray(local: bool) -> ModuleType:
     if local and not running and (first or _imported_on_loopback):
         wanted.update(_LOOPBACK_ENV)
     for name, value in wanted.items():
-        if name not in os.environ:
-            os.environ[name] = _SET_FOR_RAY[name] = value
-    driver_only = {name: value for name, value in _DRIVER_ONLY_ENV.items() if name not in os.environ}
-    os.environ.update(driver_only)
+        _SET_FOR_RAY.blocks.enter_context(environment_set(name, value))
     imported = False
-    try:
-        with interrupt_held():  # seconds, mid-search: a Ctrl-C inside left 'ray' unimportable for the process
-            import ray
+    try:  # the failure switch for this process's import alone: the processes Ray starts keep their handler
+        with environment_set(_FAILURE_SWITCH, "1"), interrupt_held():  # seconds, mid-search: a Ctrl-C inside
+            import ray  # left 'ray' unimportable for the process
         imported = True
     finally:
-        for name in driver_only:
-            del os.environ[name]
         if first and local and "ray" in sys.modules:  # imported, also where a Ctrl-C held through it is raised now
             _imported_on_loopback = all(os.environ.get(name) == value for name, value in _LOOPBACK_ENV.items())
         if not imported:
@@ -108,12 +111,10 @@ def import_ray(local: bool) -> ModuleType:
 
 
 def give_back_environment() -> None:
-    """Take out of ``os.environ`` what :func:`import_ray` set there for a Ray now down; a variable the caller has
-    set to a value of its own meanwhile is the caller's, and stays."""
-    for name, value in _SET_FOR_RAY.items():
-        if os.environ.get(name) == value:
-            del os.environ[name]
-    _SET_FOR_RAY.clear()
+    """Take out of ``os.environ`` what :func:`import_ray` of this thread set there for a Ray now down (once no
+    overlapping search's Ray needs it); a variable the caller has set to a value of its own meanwhile is the
+    caller's, and stays."""
+    _SET_FOR_RAY.blocks.close()
 
 
 def init_ray(ray: ModuleType, **kwargs: Any) -> None:
@@ -210,15 +211,11 @@ def _ray_sigterm_handler_left_out() -> Iterator[None]:
     its handler's SystemExit(15) is still taken for the SIGTERM it stands for (:func:`init_ray`)."""
     from ray._private import utils
 
-    install = getattr(utils, "set_sigterm_handler", None)
-    if install is None:
+    if getattr(utils, "set_sigterm_handler", None) is None:
         yield
         return
-    utils.set_sigterm_handler = _left_out
-    try:
+    with set_for_block(utils, "set_sigterm_handler", _left_out):
         yield
-    finally:
-        utils.set_sigterm_handler = install
 
 
 @contextmanager
@@ -230,15 +227,11 @@ def _failure_signal_handler_left_out() -> Iterator[None]:
     is (the switch still works where nasloop imports Ray)."""
     from ray._private import ray_constants
 
-    was = getattr(ray_constants, _FAILURE_SWITCH, None)
-    if was is None:
+    if getattr(ray_constants, _FAILURE_SWITCH, None) is None:
         yield
         return
-    setattr(ray_constants, _FAILURE_SWITCH, True)
-    try:
+    with set_for_block(ray_constants, _FAILURE_SWITCH, True):
         yield
-    finally:
-        setattr(ray_constants, _FAILURE_SWITCH, was)
 
 
 @contextmanager
@@ -252,7 +245,7 @@ def _kept_on_loopback(kwargs: dict[str, Any]) -> Iterator[None]:
     from ray._private import ray_constants, services
 
     address = kwargs.get("address")
-    if address is None or address.startswith("ray://") or not getattr(ray_constants, "ENABLE_RAY_CLUSTER", False):
+    if address is None or address.startswith("ray://") or not callers_value(ray_constants, "ENABLE_RAY_CLUSTER"):
         yield
         return
     resolved = services.canonicalize_bootstrap_address(address)
@@ -260,11 +253,8 @@ def _kept_on_loopback(kwargs: dict[str, Any]) -> Iterator[None]:
     if host != services.get_node_ip_address() or _answers(host, port) or not _answers("127.0.0.1", port):
         yield
         return
-    try:  # switched inside it: a Ctrl-C between the two lines left it off
-        ray_constants.ENABLE_RAY_CLUSTER = False
+    with set_for_block(ray_constants, "ENABLE_RAY_CLUSTER", False):
         yield
-    finally:
-        ray_constants.ENABLE_RAY_CLUSTER = True
 
 
 def _answers(host: str, port: str) -> bool:
