@@ -24,6 +24,7 @@ from .cli_proxies import cmd_proxies, command_context, command_space
 from .cli_listing import list_plugins
 from .cli_config import check_resumed_shorthand, check_resumed_tensorboard, search_config
 from .cli_shorthand import refuse_twice
+from .held_imports import imported
 from .cli_parser import CONFIG_FLAGS, OPTION_FLAGS, UNLESS_SHOWN, as_typed, build_parser
 from .shorthand_flags import SHORTHAND_FLAGS
 from .cli_stops import environment_error, how_to_continue, once_fixed, unexpected_error
@@ -63,7 +64,9 @@ def _progress(enabled: bool) -> tuple[Any, Callable[[int, int | None, float | No
     """A rich progress bar on a terminal; nothing otherwise."""
     if not enabled or not sys.stderr.isatty():
         return None, None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    bars = imported("rich.progress")
+    BarColumn, MofNCompleteColumn, Progress = bars.BarColumn, bars.MofNCompleteColumn, bars.Progress
+    TextColumn, TimeElapsedColumn = bars.TextColumn, bars.TimeElapsedColumn
 
     bar = Progress(TextColumn("searching"), BarColumn(), MofNCompleteColumn(), TextColumn("best {task.fields[best]}"),
                    TimeElapsedColumn(), transient=True)
@@ -156,7 +159,7 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(summary)
         return
-    from rich.table import Table
+    Table = imported("rich.table").Table
 
     table = Table(title=f"nasloop run {summary['run_dir']}", show_header=False)
     table.add_column(no_wrap=True)

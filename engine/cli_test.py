@@ -7,6 +7,7 @@ from typing import Any
 
 from .cli_types import path_arg, path_text, positive_int
 from .export import print_json, print_table
+from .held_imports import imported
 from .value_texts import metric_text
 
 
@@ -26,7 +27,7 @@ def add_command(sub: Any) -> None:
 
 def cmd_test(args: argparse.Namespace) -> None:
     """Measure, announcing each architecture as it is done (a retraining may take long), then the table."""
-    from rich.table import Table
+    Table = imported("rich.table").Table
 
     from .best_tested import TESTED_FILE, measure_best
 

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from .errors import DataError
 from .file_limits import largest_file_text, past_largest_file
+from .held_imports import imported
 from .hooks import check_hooks
 from .pareto_summary import checked_objectives, front
 from .replaced_files import replaced
@@ -108,7 +109,7 @@ def print_table(table: Any) -> None:
     Without rich's markup: the cells hold what users wrote (run folders, options such as ``proxies=[synflow]``,
     architectures, failure reasons), whose brackets rich read as style tags, dropping ``[synflow]`` and failing
     on a ``[/x]`` it found unopened."""
-    from rich.console import Console
+    Console = imported("rich.console").Console
 
     console = readable_console()
     if not console.is_terminal:
@@ -124,7 +125,7 @@ the values as empty cells; wider than the terminal, its lines wrap, but nothing 
 
 def readable_console() -> Any:
     """A rich console without markup (see :func:`print_table`), at least :data:`NARROWEST` columns wide."""
-    from rich.console import Console
+    Console = imported("rich.console").Console
 
     console = Console(markup=False)
     return console if console.width >= NARROWEST else Console(markup=False, width=NARROWEST)

@@ -7,6 +7,10 @@ in ``AttributeError: partially initialized module 'torch_geometric' has no attri
 same process was impossible until a restart (dropping those submodules does not mend it: torch's own, imported on
 the way, register their operators once per process). Held, the interrupt costs the seconds the import has left; a
 second Ctrl-C is raised at once, as the user insists.
+
+Package code (engine, strategies, predictors, search spaces) imports a heavy library where it uses it through
+:func:`imported` alone, never a plain ``import`` inside a function; the benchmarks' scripts keep plain local imports,
+since a script is the process's own program, stopped whole by a Ctrl-C, and no library code a later search reuses.
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .errors import ConfigError
-from .held_imports import interrupt_held
+from .held_imports import imported
 
 DIRECTIONS = {"max": False, "min": True}
 
@@ -189,10 +189,8 @@ def replicate_variances(metrics: Mapping[str, float], objectives: Sequence[Objec
 def pareto_mask(points: np.ndarray, deduplicate: bool = False) -> np.ndarray:
     """Which rows of ``points`` (n × m, higher is better) no other row dominates (equal rows all kept,
     or only the first with ``deduplicate``)."""
-    with interrupt_held():  # a multi-objective search imports torch and botorch here, mid-run: see held_imports
-        import torch
-        from botorch.utils.multi_objective.pareto import is_non_dominated
-
+    torch = imported("torch")  # a multi-objective search imports torch and botorch here, mid-run: see held_imports
+    is_non_dominated = imported("botorch.utils.multi_objective.pareto").is_non_dominated
     if len(points) == 0:
         return np.zeros(0, dtype=bool)
     return is_non_dominated(torch.as_tensor(points, dtype=torch.float64), deduplicate=deduplicate).numpy()
@@ -205,10 +203,8 @@ def hypervolume(points: np.ndarray, reference: Sequence[float]) -> float:
     3.5 CPU minutes on a 177-member front of six NB201 objectives (3,000 random cells), so ``show`` hung for minutes
     after a search of half a second; the decomposition gives the same volume in 7 s (0.2 s against 0.45 s for a
     63-member front of five)."""
-    with interrupt_held():  # a Ctrl-C inside torch's first import broke it for the process
-        import torch
-        from botorch.utils.multi_objective.box_decompositions.dominated import DominatedPartitioning
-
+    torch = imported("torch")
+    DominatedPartitioning = imported("botorch.utils.multi_objective.box_decompositions.dominated").DominatedPartitioning
     ref = np.asarray(reference, dtype=np.float64)
     points = np.asarray(points, dtype=np.float64).reshape(-1, len(ref))
     points = points[(points > ref).all(axis=1)]  # points not above the reference add nothing

@@ -12,6 +12,7 @@ import functools
 from typing import Any, Iterable
 
 from .errors import first_few
+from .held_imports import imported
 
 LAST_RESORT = "Last Resort"
 """A font matplotlib ships whose glyphs are placeholders for whole Unicode blocks: it has every letter, and none."""
@@ -20,7 +21,7 @@ LAST_RESORT = "Last Resort"
 @functools.lru_cache(maxsize=None)
 def _charmap(path: str) -> frozenset[int]:
     """The code points a font file has glyphs for (none where matplotlib cannot read it)."""
-    from matplotlib.ft2font import FT2Font
+    FT2Font = imported("matplotlib.ft2font").FT2Font
 
     try:
         return frozenset(FT2Font(path).get_charmap())
@@ -30,7 +31,7 @@ def _charmap(path: str) -> frozenset[int]:
 
 def _default_chars() -> frozenset[int]:
     """What the default font draws (DejaVu Sans unless the user's matplotlibrc says otherwise)."""
-    from matplotlib import font_manager
+    font_manager = imported("matplotlib.font_manager")
 
     return _charmap(font_manager.findfont(font_manager.FontProperties()))
 
@@ -40,7 +41,7 @@ def _plan(letters: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     """The families of installed fonts that have the ``letters`` the default font lacks (best covering first),
     and the letters none has. matplotlib's font list is cached when it is first built, so a font installed since
     is found among the system's fonts and added to it: installing one and writing the report again is the fix."""
-    from matplotlib import font_manager
+    font_manager = imported("matplotlib.font_manager")
 
     left = {c for c in letters if ord(c) not in _default_chars() and c.isprintable() and not c.isspace()}
     if not left:
@@ -79,7 +80,7 @@ def unfontable(texts: Iterable[str]) -> list[str]:
 def fit_fonts(figure: Any) -> None:
     """Make every text of ``figure`` drawable before it is saved: letters the default font lacks are drawn with
     an installed font that has them, and those no font has are written as code points (see the module)."""
-    from matplotlib.text import Text
+    Text = imported("matplotlib.text").Text
 
     texts = [text for text in figure.findobj(Text) if text.get_text()]
     families, missing = _plan(frozenset("".join(text.get_text() for text in texts)))

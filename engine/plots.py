@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .assemble import metric_unit
+from .held_imports import imported
 from .metric_heads import with_unit
 from .plot_fonts import fit_fonts
 from .replaced_files import replaced
@@ -30,10 +31,10 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 def pyplot() -> ModuleType:
     """matplotlib.pyplot on the Agg backend, which draws files without a display."""
-    import matplotlib
+    matplotlib = imported("matplotlib")
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = imported("matplotlib.pyplot")
 
     return plt
 
@@ -72,7 +73,7 @@ def tight_box(figure: Figure, dpi: float) -> Bbox:
     """The figure's bounding box in inches, padded, as ``savefig(bbox_inches="tight")`` measures it at ``dpi``:
     measured once for both files. Given "tight", each savefig laid the whole figure out once more only to measure
     it, a quarter of a report's figure time (a study's report spends most of its time on its figures)."""
-    from matplotlib import rcParams
+    rcParams = imported("matplotlib").rcParams
 
     kept = figure.get_dpi()
     figure.set_dpi(dpi)
@@ -88,7 +89,7 @@ def verbatim(figure: Any) -> None:
     """Draw the figure's texts as written: matplotlib read a method named ``r$a$n`` as math (an italic 'a' between
     'r' and 'n') and one named ``evo$_{x$`` failed the whole report. Tick numbers (log axes write theirs as math)
     are set as the figure is drawn, after this."""
-    from matplotlib.text import Text
+    Text = imported("matplotlib.text").Text
 
     for text in figure.findobj(Text):
         if "$" in text.get_text():
@@ -97,7 +98,7 @@ def verbatim(figure: Any) -> None:
 
 def whole_numbers(axis: Any) -> None:
     """Ticks at whole numbers only: a short study's query axis read '2.5 queries'."""
-    from matplotlib.ticker import MaxNLocator
+    MaxNLocator = imported("matplotlib.ticker").MaxNLocator
 
     axis.set_major_locator(MaxNLocator(integer=True))
 
@@ -105,7 +106,8 @@ def whole_numbers(axis: Any) -> None:
 def plain_numbers(axis: Any) -> None:
     """A log axis's ticks written as numbers (1, 10, 100), not powers: a query axis read 10^0, 10^1, and one of
     under a decade its in-between ticks 2x10^0, 3x10^0 (those still labelled only where matplotlib would)."""
-    from matplotlib.ticker import FuncFormatter, LogFormatter
+    ticker = imported("matplotlib.ticker")
+    FuncFormatter, LogFormatter = ticker.FuncFormatter, ticker.LogFormatter
 
     axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     axis.set_minor_formatter(LogFormatter(labelOnlyBase=False))

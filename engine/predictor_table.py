@@ -14,6 +14,7 @@ from typing import Any
 
 from .assemble import target_description
 from .export import print_json, print_table
+from .held_imports import imported
 from .predictor_report import FIGURE_HEADS, figure_cells, resolved_caption, tested_text
 from .predictor_study import summary_rows
 
@@ -24,7 +25,7 @@ def print_predictor_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) -
     if args.json:
         print_json(rows)
         return
-    from rich.table import Table
+    Table = imported("rich.table").Table
 
     seeds = len({r["seed"] for r in rows})
     spread = seeds > 1  # one seed has no interval to show

@@ -5,6 +5,8 @@ import contextlib
 import sys
 from typing import Callable, Iterator
 
+from .held_imports import imported
+
 
 @contextlib.contextmanager
 def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Callable[..., None]]:
@@ -14,8 +16,10 @@ def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Ca
     if not enabled or not sys.stderr.isatty():
         yield lambda note="", steps=1, total=None: None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    Console = imported("rich.console").Console
+    bars = imported("rich.progress")
+    BarColumn, MofNCompleteColumn, Progress = bars.BarColumn, bars.MofNCompleteColumn, bars.Progress
+    TextColumn, TimeElapsedColumn = bars.TextColumn, bars.TimeElapsedColumn
 
     bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    TextColumn("{task.fields[note]}"), console=Console(stderr=True), transient=True)

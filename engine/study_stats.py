@@ -19,6 +19,8 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
+from .held_imports import imported
+
 
 def best_so_far(scores: Sequence[float], budget: int) -> np.ndarray:
     """The best value after each of the first ``budget`` evaluations (NaN until one succeeds).
@@ -38,7 +40,7 @@ def mean_interval(samples: np.ndarray, method: str = "t", seed: int = 0) -> tupl
     A column with no finite value has no mean, and one with a single value no interval (NaN, never a warning:
     a seed with no success yet is a fact the report shows, not a numerical accident).
     """
-    from scipy import stats
+    stats = imported("scipy.stats")
 
     samples = np.atleast_2d(np.asarray(samples, dtype=np.float64))
     finite = np.isfinite(samples)
@@ -127,7 +129,7 @@ def censored_quantiles(values: Sequence[float]) -> Censored:
 
 def average_ranks(final: np.ndarray) -> np.ndarray:
     """Mean rank of each method (columns) over seeds (rows); rank 1 is the best, ties share."""
-    from scipy import stats
+    stats = imported("scipy.stats")
 
     ranks = np.vstack([stats.rankdata(-row) for row in np.nan_to_num(final, nan=-np.inf)])
     return ranks.mean(axis=0)
@@ -155,7 +157,7 @@ class PairedTest:
 
 
 def rank_biserial(differences: np.ndarray) -> float:
-    from scipy import stats
+    stats = imported("scipy.stats")
 
     nonzero = differences[differences != 0]
     if not len(nonzero):
@@ -176,7 +178,7 @@ def holm(p_values: Sequence[float]) -> list[float]:
 
 def paired_tests(values: dict[str, np.ndarray]) -> list[PairedTest]:
     """Wilcoxon signed-rank tests between every pair of methods on their shared seeds, Holm-corrected."""
-    from scipy import stats
+    stats = imported("scipy.stats")
 
     rows = []
     for a, b in itertools.combinations(values, 2):

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..strategies.base import Strategy
 from .errors import ConfigError, PluginFault, one_line
+from .held_imports import imported
 from .objectives import GrowingFront, Objective, oriented_values
 from .registry import STRATEGIES
 from .types import Result
@@ -66,7 +67,7 @@ class TensorBoardLog:
                  reference_point: Sequence[float] | None = None, earlier: Sequence[Result] = ()) -> None:
         """``earlier``: a resumed run's results, so that its best values and front go on from them."""
         try:
-            from torch.utils.tensorboard import SummaryWriter
+            SummaryWriter = imported("torch.utils.tensorboard").SummaryWriter
         except ImportError:
             raise ConfigError("--tensorboard needs the tensorboard package: "
                               "pip install 'nasloop[tensorboard]'") from None

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..engine.appended_rows import AppendedRows
 from ..engine.errors import ConfigError, UnsupportedError, check_base_init, check_requires, one_line
+from ..engine.held_imports import imported
 from ..engine.registry import PREDICTORS, refusal_for
 from ..engine.options import Configurable, Seed, takes
 from ..engine.parsed_texts import parsed
@@ -41,8 +42,10 @@ def quiet_botorch() -> Iterator[None]:
     one is used). Nobody running a search can act on them, and they filled its terminal."""
     import warnings
 
-    from botorch.exceptions.warnings import BotorchWarning, InputDataWarning, OptimizationWarning
-    from gpytorch.utils.warnings import NumericalWarning
+    botorch_warnings = imported("botorch.exceptions.warnings")
+    BotorchWarning, InputDataWarning = botorch_warnings.BotorchWarning, botorch_warnings.InputDataWarning
+    OptimizationWarning = botorch_warnings.OptimizationWarning
+    NumericalWarning = imported("gpytorch.utils.warnings").NumericalWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NumericalWarning)  # "added jitter to the diagonal": its own remedy, applied
@@ -65,7 +68,7 @@ def single_thread() -> Iterator[None]:
     Measured on the 2-core development machine under load: a 138x138 Cholesky and solve takes
     0.3 s on 2 threads, 0.6 ms on one; an 8-cell FLAN fit 9.1 s on 2 threads, 2.0 s on one.
     """
-    import torch
+    torch = imported("torch")
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

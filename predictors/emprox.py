@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError, UnsupportedError
-from ..engine.held_imports import interrupt_held
+from ..engine.held_imports import imported
 from ..engine.options import PositiveInt, Range, Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
@@ -117,7 +117,7 @@ def _leave_one_out_loss(embedding: torch.Tensor, target: torch.Tensor, log_scale
     A differentiable stand-in for the kNN estimate used at prediction time (weights decay with
     squared embedding distance), so fine-tuning shapes exactly the neighbourhoods EmProx reads.
     """
-    import torch
+    torch = imported("torch")
 
     distance = torch.cdist(embedding, embedding).pow(2) * log_scale.exp()
     distance = distance + torch.diag(torch.full((len(embedding),), float("inf")))
@@ -142,7 +142,7 @@ def pretrained(space: SearchSpace, dim: int, samples: int, epochs: int, seed: in
     key = (space.name, json.dumps(space.config(), sort_keys=True, default=str), dim, samples, epochs, seed)
     if key in _PRETRAINED:
         return _PRETRAINED[key]
-    import torch
+    torch = imported("torch")
 
     from ..engine.devices import seed_torch
 
@@ -205,9 +205,7 @@ class EmProxPredictor(Predictor):
         return Recent(memo_limit(self.space, MEMO_LIMIT))
 
     def _load_pretrained(self) -> None:
-        with interrupt_held():  # torch's first import in a search, at the first fit: see held_imports
-            import torch
-
+        torch = imported("torch")  # torch's first import in a search, at the first fit
         from ..engine.devices import seed_torch
 
         self._pretrained = pretrained(self.space, self.dim, self.pretrain_samples, self.pretrain_epochs, self.seed)
@@ -223,7 +221,7 @@ class EmProxPredictor(Predictor):
 
     def _embed(self, archs: Sequence[Arch]) -> np.ndarray:
         """Embeddings under the current encoder, computed once per architecture."""
-        import torch
+        torch = imported("torch")
 
         found = {a: self._embeddings.find(a) for a in dict.fromkeys(archs)}
         missing = [a for a, vector in found.items() if vector is None]
@@ -248,7 +246,7 @@ class EmProxPredictor(Predictor):
         72 / 364, and left TNB101-micro's within 0.02. The pretrained autoencoder already places
         similar cells together; keeping the decoder able to rebuild them pulled the neighbourhoods
         away from what the kNN reads."""
-        import torch
+        torch = imported("torch")
 
         labelled = torch.from_numpy(self._pretrained.tokenizer(self._read(archs)))
         unlabelled = torch.from_numpy(self._pretrained.tokens)

@@ -33,7 +33,6 @@ the ensemble of independently initialised members gives ``std`` for acquisition 
 from __future__ import annotations
 
 import math
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
@@ -55,7 +54,7 @@ from .flan_transfer import (SHAPE_OPTIONS, FlanPretraining, check_shared_tokens,
 from .uninformed import floored_std
 from .vocabulary import Vocabulary
 
-if TYPE_CHECKING:  # imported where FLAN first builds or fits a network: see _part
+if TYPE_CHECKING:  # imported where FLAN first builds or fits a network: see _NETWORK
     import torch
     from torch_geometric.data import Batch
 
@@ -65,11 +64,10 @@ if TYPE_CHECKING:  # imported where FLAN first builds or fits a network: see _pa
 LOSSES = ("hinge", "mse")
 
 
-def _part(name: str) -> ModuleType:
-    """One of FLAN's modules that import torch and PyG as they load (its network, graphs and saved weights: seconds),
-    imported at its first use with a Ctrl-C held, so that listing the predictors or refusing a bad option does not
-    wait for them."""
-    return imported(f"{__package__}.{name}")
+_NETWORK, _GRAPHS, _WEIGHTS = (f"{__package__}.{name}" for name in ("flan_network", "flan_graphs", "flan_weights"))
+"""FLAN's modules that import torch and PyG as they load (its network, graphs and saved weights: seconds), imported
+where first used (:func:`..engine.held_imports.imported`), so that listing the predictors or refusing a bad
+option does not wait for them."""
 
 
 # --- the predictor ----------------------------------------------------------------------------
@@ -144,7 +142,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         if pretrained is not None:
             self._start = load_pretrained(context.user_path(pretrained), context)
             self.pretrained_on = tuple(self._start["spaces"])
-            _part("flan_weights").check_recorded_shape(self._start, pretrained)
+            imported(_WEIGHTS).check_recorded_shape(self._start, pretrained)
             differs = [f"{k} {self._start['shape'][k]} (here {getattr(self, k)})" for k in SHAPE_OPTIONS
                        if self._start["shape"][k] != getattr(self, k)]
             if differs:
@@ -160,10 +158,10 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
                 width = 2 * (len(self.supplementary_names) + ids)
                 check_start_features(self._start, pretrained, width, self.supplementary_names, ids, space.name)
                 # weights that do not fit failed at the first fit, after a search's first evaluations
-                probe = _part("flan_network").FlanNet(len(self.vocab), width, self.op_dim, self.hidden,
+                probe = imported(_NETWORK).FlanNet(len(self.vocab), width, self.op_dim, self.hidden,
                                                       self.time_steps).state_dict()
                 for saved in self._start["members"]:
-                    _part("flan_weights").fitted_weights(probe, saved, pretrained)
+                    imported(_WEIGHTS).fitted_weights(probe, saved, pretrained)
         self._members: list[FlanNet] = []
         self._maps: list[tuple[float, float]] = []  # per member: target ≈ slope * score + intercept
         self._scaler: FeatureScaler | None = None
@@ -185,7 +183,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
             self._cache(view).whole_space()
 
     def _cache(self, view: str) -> GraphCache:
-        return _part("flan_graphs").graph_cache(self.space, self.vocab, self.canonical, view)
+        return imported(_GRAPHS).graph_cache(self.space, self.vocab, self.canonical, view)
 
     def _view(self, member: int) -> str:
         views = self.views
@@ -202,7 +200,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         torch = imported("torch")
         with torch.random.fork_rng(devices=[]):  # independent, repeatable inits; the caller's RNG is untouched
             torch.manual_seed((self.seed * 7919 + index) % TORCH_SEEDS)
-            return _part("flan_network").FlanNet(len(self.vocab), features, self.op_dim, self.hidden, self.time_steps)
+            return imported(_NETWORK).FlanNet(len(self.vocab), features, self.op_dim, self.hidden, self.time_steps)
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
         self.vocab.extend(sorted(self._tokens(archs)))
@@ -220,7 +218,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         check_start_features(self._start, self.pretrained, width, self.supplementary_names, 0, self.space.name)
         saved = self._start["members"]
         for index, member in enumerate(self._members):
-            member.load_state_dict(_part("flan_weights").started_weights(member.state_dict(), saved, index,
+            member.load_state_dict(imported(_WEIGHTS).started_weights(member.state_dict(), saved, index,
                                                                         self.pretrained))
 
     def _update(self, new_archs: list[Arch], new_y: np.ndarray) -> None:
@@ -231,7 +229,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
             self._train(self._archs, self._y, self.update_steps, self.lr / 3)
 
     def _train(self, archs: list[Arch], y: np.ndarray, steps: int, lr: float) -> None:
-        torch, network = imported("torch"), _part("flan_network")
+        torch, network = imported("torch"), imported(_NETWORK)
         Batch = imported("torch_geometric.data").Batch
         read = self._canonical(archs)
         held = {view: self._cache(view).graphs(read) for view in self.views}  # for the fit, whatever the cache drops
@@ -273,7 +271,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         ``foreach``: torch's CPU default updates one tensor at a time; the multi-tensor update cut
         an 8-cell fit from 1.2 to 0.84 s.
         """
-        torch, hinge_loss = imported("torch"), _part("flan_network").hinge_loss
+        torch, hinge_loss = imported("torch"), imported(_NETWORK).hinge_loss
         optimiser = torch.optim.AdamW(member.parameters(), lr=lr, weight_decay=self.weight_decay,
                                       foreach=True)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=steps)
@@ -292,7 +290,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         """Each member's scores of the same architectures (batched in chunks), read in that member's view."""
         # One thread: a chunk's steps are small tensors, on which OpenMP threads spin-wait for each other on
         # a busy CPU (all NB101 cells, 2 cores under load: one member 3.6-5.0 s on one thread, 40-45 s on two).
-        chunked_scores = _part("flan_network").chunked_scores
+        chunked_scores = imported(_NETWORK).chunked_scores
         with single_thread():
             return [chunked_scores(m, graphs[self._view(i)], features) for i, m in enumerate(self._members)]
 
@@ -359,7 +357,7 @@ class FlanPredictor(Predictor, FlanPretraining, FlanInputs):
         scaler = saved["scaler"]
         self._scaler = None if scaler is None else FeatureScaler.from_state(scaler)
         weights = unpack_torch(saved["members"])
-        maps = _part("flan_weights").saved_maps(saved["maps"], len(weights), PREDICTORS.label(self))
+        maps = imported(_WEIGHTS).saved_maps(saved["maps"], len(weights), PREDICTORS.label(self))
         width = 0 if scaler is None else 2 * len(scaler["mean"])
         self._members = []
         for index, member_state in enumerate(weights):

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..engine.context import RunContext
 from ..engine.errors import ConfigError
+from ..engine.held_imports import imported
 from ..engine.options import PositiveInt, Range, Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
@@ -70,7 +71,8 @@ class ForestPredictor(Predictor):
         return impute(self._features(archs), self._floor)
 
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
-        from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor
+        ensemble = imported("sklearn.ensemble")
+        ExtraTreesRegressor, RandomForestRegressor = ensemble.ExtraTreesRegressor, ensemble.RandomForestRegressor
 
         raw = self._features(archs)
         finite = np.isfinite(raw)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError
-from ..engine.held_imports import interrupt_held
+from ..engine.held_imports import imported
 from ..engine.options import PositiveInt, Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
@@ -56,9 +56,9 @@ def import_botorch() -> None:
     linear_operator decorates functions with ``torch.jit.script``, which torch ≥ 2.10 deprecates
     with a warning naming torch, not anything our users can act on.
     """
-    with warnings.catch_warnings(), interrupt_held():  # a Ctrl-C inside the import broke it for the process
+    with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=DeprecationWarning)
-        import botorch  # noqa: F401
+        imported("botorch")
 
 
 @register_predictor("gp")
@@ -84,7 +84,7 @@ class GPPredictor(Predictor):
         self._unit = 1.0
 
     def _inputs(self, archs: Sequence[Arch]) -> torch.Tensor:
-        import torch
+        torch = imported("torch")
 
         x = self._features(archs)
         # botorch expects inputs in the unit cube; path counts can exceed 1, so divide each column
@@ -122,9 +122,9 @@ class GPPredictor(Predictor):
     def _train(self, archs: list[Arch], y: np.ndarray, previous: dict[str, Any] | None,
                stretch: np.ndarray | None = None) -> None:
         import_botorch()
-        import torch
-        from botorch.fit import fit_gpytorch_mll
-        from gpytorch.mlls import ExactMarginalLogLikelihood
+        torch = imported("torch")
+        fit_gpytorch_mll = imported("botorch.fit").fit_gpytorch_mll
+        ExactMarginalLogLikelihood = imported("gpytorch.mlls").ExactMarginalLogLikelihood
 
         from ..engine.devices import seed_torch
 
@@ -144,9 +144,9 @@ class GPPredictor(Predictor):
         """A SingleTaskGP on the data, optionally starting from earlier hyperparameters, their lengthscales times
         ``stretch`` (one factor per column)."""
         import_botorch()
-        import torch
-        from botorch.models import SingleTaskGP
-        from botorch.models.transforms.outcome import Standardize
+        torch = imported("torch")
+        SingleTaskGP = imported("botorch.models").SingleTaskGP
+        Standardize = imported("botorch.models.transforms.outcome").Standardize
 
         self._unit = _target_unit(y)
         train_y = torch.from_numpy((y / self._unit).reshape(-1, 1).astype(np.float64))
@@ -182,8 +182,8 @@ class GPPredictor(Predictor):
         self._model.eval()
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
-        import gpytorch
-        import torch
+        gpytorch = imported("gpytorch")
+        torch = imported("torch")
 
         if self._model is None:
             raise ConfigError("gp: predict called before fit; fit it on evaluated architectures first")

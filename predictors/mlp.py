@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..engine.errors import ConfigError
-from ..engine.held_imports import interrupt_held
+from ..engine.held_imports import imported
 from ..engine.options import PositiveInt, Seed
 from ..engine.registry import register_predictor
 from ..engine.types import Arch
@@ -60,7 +60,7 @@ class MLPEnsemblePredictor(Predictor):
     # --- the batched network -----------------------------------------------------------------
     def _init_weights(self, inputs: int) -> None:
         """He-uniform weights per member, drawn from this predictor's own generator."""
-        import torch
+        torch = imported("torch")
 
         sizes = [inputs] + [self.width] * self.layers + [1]
         self._weights = []
@@ -71,7 +71,7 @@ class MLPEnsemblePredictor(Predictor):
 
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x``: (members, batch, inputs) → (members, batch)."""
-        import torch
+        torch = imported("torch")
 
         hidden = x
         last = len(self._weights) // 2 - 1
@@ -82,15 +82,13 @@ class MLPEnsemblePredictor(Predictor):
         return hidden.squeeze(-1)
 
     def _encode(self, archs: Sequence[Arch]) -> torch.Tensor:
-        import torch
+        torch = imported("torch")
 
         return torch.from_numpy(np.asarray(self._features(archs), dtype=np.float32))
 
     # --- fitting ------------------------------------------------------------------------------
     def _fit(self, archs: list[Arch], y: np.ndarray) -> None:
-        with interrupt_held():  # torch's first import in a search, at the first fit: see held_imports
-            import torch
-
+        torch = imported("torch")  # torch's first import in a search, at the first fit
         self._generator = torch.Generator().manual_seed(self.seed)
         x = self._encode(archs)
         self._init_weights(x.shape[1])
@@ -103,7 +101,7 @@ class MLPEnsemblePredictor(Predictor):
 
     def _train(self, x: torch.Tensor, y: np.ndarray, epochs: int) -> None:
         """Minibatch Adam on MSE; every member sees its own shuffle of the data."""
-        import torch
+        torch = imported("torch")
 
         # targets all equal: in units of their size, so that its stds scale with them (uninformed.py)
         self._y_mean, self._y_std = float(y.mean()), target_scale(y)
@@ -122,7 +120,7 @@ class MLPEnsemblePredictor(Predictor):
                     optimiser.step()
 
     def predict(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
-        import torch
+        torch = imported("torch")
 
         if not self._weights:
             raise ConfigError("mlp: predict called before fit; fit it on evaluated architectures first")
@@ -146,7 +144,7 @@ class MLPEnsemblePredictor(Predictor):
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        import torch
+        torch = imported("torch")
 
         if "weights" not in state:
             return super().load_state_dict(state)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 import numpy as np
 
 from ..engine.errors import ConfigError, DataError, one_line
+from ..engine.held_imports import imported
 from ..engine.registry import PREDICTORS
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def checked_load(load: Callable[..., None]) -> Callable[..., None]:
 
 def pack_torch(obj: Any) -> str:
     """Serialise tensors (a state dict, an RNG state) to text for a JSON state dict."""
-    import torch
+    torch = imported("torch")
 
     buffer = io.BytesIO()
     torch.save(obj, buffer)
@@ -112,7 +113,7 @@ def pack_torch(obj: Any) -> str:
 
 def unpack_torch(text: str) -> Any:
     """Inverse of :func:`pack_torch`."""
-    import torch
+    torch = imported("torch")
 
     return torch.load(io.BytesIO(base64.b64decode(text)), weights_only=True)
 

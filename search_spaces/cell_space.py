@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Iterator, Sequence
 import numpy as np
 
 from ..engine.errors import ArchitectureError, one_line
+from ..engine.held_imports import imported
 from .base import EnumerableSpace, GraphEncoding, NeighbourhoodSpace, NetworkSpace
 
 Cell = tuple[int, ...]
@@ -107,7 +108,7 @@ def _representatives(spec: CellSpec) -> dict[str, Cell]:
 def _paths(spec: CellSpec) -> tuple[tuple[int, ...], ...]:
     """Every input→output path of the cell, as the positions of the edges it uses (networkx's simple edge paths,
     found once per spec; networkx is imported here, as only the path encoding asks: 0.16 s at a command's start)."""
-    import networkx as nx
+    nx = imported("networkx")
 
     graph = nx.DiGraph()
     graph.add_edges_from((src, dst, {"pos": pos}) for pos, (src, dst) in enumerate(spec.edges))

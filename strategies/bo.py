@@ -29,6 +29,7 @@ import numpy as np
 
 from ..engine.appended_rows import AppendedRows
 from ..engine.errors import ConfigError
+from ..engine.held_imports import imported
 from ..engine.options import PositiveInt, Seed
 from .bo_subset import model_rows
 from .counts import InitDesign, McSamples, ModelPoints, PoolSize, RawSamples, Restarts
@@ -145,7 +146,7 @@ class BayesianOptimisation(Strategy):
             return [self._reserve(a) for a in proposals]
         pending = self.proposer.features(list(self.pending.values())) if self.pending else None
         import_botorch()  # its first import, with a Ctrl-C held
-        import torch
+        torch = imported("torch")
 
         # small matrices: extra threads only spin (a fit took 12 s on 2 busy cores, 1.3 s on one); the fit and the
         # proposals reseed torch's global generator with torch_seed, which is the caller's to keep: a script's

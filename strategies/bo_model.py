@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..engine.devices import seed_torch
+from ..engine.held_imports import imported
 from ..engine.objectives import pareto_mask
 from ..engine.types import Arch
 from ..predictors.gp import import_botorch
@@ -73,7 +74,7 @@ def fit_model(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: to
 def hyperparameters(model: SingleTaskGP) -> Hyperparameters:
     """The fitted model's raw hyperparameters, which the next fit starts from (see :data:`WARM_START_AT`); a
     non-finite one (a failed fit) is left out, to start from its default."""
-    import torch
+    torch = imported("torch")
 
     return {name: value.detach().tolist() for name, value in model.named_parameters()
             if bool(torch.isfinite(value).all())}
@@ -97,7 +98,7 @@ def saved_hyperparameters(value: Any) -> Hyperparameters | None:
 def observation_noise(model: SingleTaskGP) -> np.ndarray:
     """The model's noise variance per training point and objective, in the outcomes' own units (one row for all
     points when it is inferred)."""
-    import torch
+    torch = imported("torch")
 
     width = model.outcome_transform.stdvs.shape[-1]
     standardised = model.likelihood.noise.detach().reshape(width, -1).T
@@ -109,12 +110,12 @@ def _fit(x: np.ndarray, y: np.ndarray, noise: np.ndarray | None, bounds: torch.T
          start: Hyperparameters | None = None) -> SingleTaskGP:
     """A fixed-noise GP where ``noise`` is given, else one inferring a homoskedastic noise level; its optimiser
     starts from ``start``'s values of the parameters it names with their shapes."""
-    import torch
-    from botorch.fit import fit_gpytorch_mll
-    from botorch.models import SingleTaskGP
-    from botorch.models.transforms.input import Normalize
-    from botorch.models.transforms.outcome import Standardize
-    from gpytorch.mlls import ExactMarginalLogLikelihood
+    torch = imported("torch")
+    fit_gpytorch_mll = imported("botorch.fit").fit_gpytorch_mll
+    SingleTaskGP = imported("botorch.models").SingleTaskGP
+    Normalize = imported("botorch.models.transforms.input").Normalize
+    Standardize = imported("botorch.models.transforms.outcome").Standardize
+    ExactMarginalLogLikelihood = imported("gpytorch.mlls").ExactMarginalLogLikelihood
 
     seed_torch(seed)
     train_x, train_y = torch.as_tensor(x, dtype=torch.float64), torch.as_tensor(y, dtype=torch.float64)
@@ -138,8 +139,8 @@ def _warm_start(mll: MarginalLogLikelihood, start: Hyperparameters) -> bool:
     alike) stayed at 1e4 fit after fit. A start worse than the cold one is no head start, whatever made it so; a
     check of bounds would miss such a point, since the length scales' constraint has no upper bound. It costs two
     likelihood evaluations (Cholesky factorisations), a few per cent of a warm fit's ten steps with gradients."""
-    import torch
-    from botorch.optim.closures import get_loss_closure
+    torch = imported("torch")
+    get_loss_closure = imported("botorch.optim.closures").get_loss_closure
 
     loss = get_loss_closure(mll)
     parameters = dict(mll.model.named_parameters())
@@ -162,20 +163,21 @@ def make_acquisition(model: SingleTaskGP, x: np.ndarray, y: np.ndarray, pending:
                      reference_point: Sequence[float] | None, mc_samples: int, seed: int) -> AcquisitionFunction:
     """qLogNEI for one objective, qLogNEHVI for several (against the given reference point once an evaluation of
     ``y`` beats it, else one inferred from ``y``)."""
-    import torch
-    from botorch.sampling import SobolQMCNormalSampler
+    torch = imported("torch")
+    SobolQMCNormalSampler = imported("botorch.sampling").SobolQMCNormalSampler
 
     baseline = torch.as_tensor(x, dtype=torch.float64)
     x_pending = None if pending is None or len(pending) == 0 else torch.as_tensor(pending, dtype=torch.float64)
     sampler = SobolQMCNormalSampler(sample_shape=torch.Size([mc_samples]), seed=seed)
     if y.shape[1] == 1:
-        from botorch.acquisition.logei import qLogNoisyExpectedImprovement
+        qLogNoisyExpectedImprovement = imported("botorch.acquisition.logei").qLogNoisyExpectedImprovement
 
         return qLogNoisyExpectedImprovement(model, X_baseline=baseline, X_pending=x_pending, sampler=sampler,
                                             prune_baseline=True)
-    from botorch.acquisition.multi_objective.logei import qLogNoisyExpectedHypervolumeImprovement
-    from botorch.utils.multi_objective.hypervolume import infer_reference_point
-    from botorch.utils.multi_objective.pareto import is_non_dominated
+    qLogNoisyExpectedHypervolumeImprovement = imported(
+        "botorch.acquisition.multi_objective.logei").qLogNoisyExpectedHypervolumeImprovement
+    infer_reference_point = imported("botorch.utils.multi_objective.hypervolume").infer_reference_point
+    is_non_dominated = imported("botorch.utils.multi_objective.pareto").is_non_dominated
 
     # gpytorch builds sparse tensors inside the hypervolume computation; choosing torch's default
     # (no invariant checks) explicitly keeps torch from warning about it on every call.
@@ -210,7 +212,7 @@ class Proposer:
 
     def bounds(self, x: np.ndarray) -> torch.Tensor:
         """The box's own bounds; for an encoding, [0, 1] per feature widened to what ``x`` holds."""
-        import torch
+        torch = imported("torch")
 
         if self.box:
             dims = self.space.dimensions
@@ -226,9 +228,9 @@ class Proposer:
         if not self.box:
             return self.space.sample(rng)
         import_botorch()  # its first import, with a Ctrl-C held
-        import torch
-        from botorch.utils.transforms import unnormalize
-        from torch.quasirandom import SobolEngine
+        torch = imported("torch")
+        unnormalize = imported("botorch.utils.transforms").unnormalize
+        SobolEngine = imported("torch.quasirandom").SobolEngine
 
         # Integer coordinates span half a step beyond each end, so rounding gives every value an equal share.
         half = torch.tensor([0.5 if d.integer else 0.0 for d in self.space.dimensions], dtype=torch.float64)
@@ -254,7 +256,7 @@ class Proposer:
         return self._propose_from_pool(acquisition, q, pool, rng)
 
     def _propose_in_box(self, acquisition: AcquisitionFunction, q: int) -> list[Arch]:
-        from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
+        optimize_acqf_mixed_alternating = imported("botorch.optim.optimize_mixed").optimize_acqf_mixed_alternating
 
         dims = self.space.dimensions
         discrete = {i: [float(v) for v in range(int(d.low), int(d.high) + 1)] for i, d in enumerate(dims)
@@ -267,8 +269,8 @@ class Proposer:
 
     def _propose_from_pool(self, acquisition: AcquisitionFunction, q: int, pool: list[Arch],
                            rng: np.random.Generator) -> list[Arch]:
-        import torch
-        from botorch.optim import optimize_acqf_discrete
+        torch = imported("torch")
+        optimize_acqf_discrete = imported("botorch.optim").optimize_acqf_discrete
 
         choices = torch.as_tensor(self.features(pool), dtype=torch.float64)
         chosen, _ = optimize_acqf_discrete(acquisition, q=min(q, len(pool)), choices=choices, unique=True,

@@ -39,7 +39,7 @@ IMAGE_FOLDER_NAME = "imagenet"
 def _pillow() -> ModuleType:
     """Pillow, imported on first use so the rest of nasloop works without it."""
     try:
-        from PIL import Image
+        Image = imported("PIL.Image")
     except ImportError:
         raise DataError("reading image folders needs Pillow; install it with 'pip install pillow'") from None
     return Image

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from ..errors import ExecutorLost
+from ..held_imports import imported
 
 LOST_AFTER_S = 5.0
 """Seconds the cluster's GCS must go unanswered before the cluster counts as lost: a GCS restarting under Ray's own
@@ -83,6 +84,6 @@ def _ask_autoscaler_version_now() -> None:
     waited for the GCS with no deadline, so ``ray.shutdown`` waited for that thread, and Ray ended the process 60 s
     later ('Failed to connect to GCS within 60 seconds', exit 1): the last events of a dying cluster reach the
     driver just before its GCS goes, so this happened under load (2 in 48 studies)."""
-    from ray.autoscaler.v2.utils import is_autoscaler_v2
+    is_autoscaler_v2 = imported("ray.autoscaler.v2.utils").is_autoscaler_v2
 
     is_autoscaler_v2()

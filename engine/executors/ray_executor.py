@@ -30,6 +30,7 @@ from typing import Any, Sequence
 
 from ..errors import ArchitectureError, ConfigError, NasloopError, describe_exception
 from ..evaluators.base import Evaluator, refused
+from ..held_imports import imported
 from ..options import PositiveFloat, PositiveInt
 from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, plugin_folders
 from ..registry import register_executor
@@ -67,7 +68,7 @@ class _Worker:
     def warm(self, token: int, boxed: list[Any]) -> _Outcome:
         """Fetch the evaluator (``boxed`` holds its object ref) and load what it loads lazily."""
         try:
-            import ray
+            ray = imported("ray")
 
             evaluator = self._evaluators[token] = ray.get(boxed[0])
             evaluator.warm_up()

@@ -12,6 +12,7 @@ from contextlib import ExitStack, contextmanager
 from functools import cache
 from typing import Any, Iterator
 
+from ..held_imports import imported
 from ..process_values import set_for_block
 
 USAGE_STATS_SWITCH = "RAY_USAGE_STATS_ENABLED"
@@ -40,7 +41,7 @@ def unused_head_processes_left_out(kwargs: dict[str, Any]) -> Iterator[None]:
     if kwargs.get("address") is not None:  # joined: not ours
         yield
         return
-    from ray._private import parameter, services
+    parameter, services = imported("ray._private.parameter"), imported("ray._private.services")
 
     params = getattr(parameter, "RayParams", None)
     start_api_server = getattr(services, "start_api_server", None)

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from ..data.paths import ENV_VAR as _DATA_ENV_VAR, SENDER_ENV_VAR as SENDER_DATA_ENV_VAR
 from ..errors import ConfigError
-from ..held_imports import interrupt_held
+from ..held_imports import imported
 from ..process_values import callers_value, environment_set, set_for_block
 from ..user_dirs import expand_user
 from .base import sigterm_caught_elsewhere
@@ -97,15 +97,15 @@ def import_ray(local: bool) -> ModuleType:
         wanted.update(_LOOPBACK_ENV)
     for name, value in wanted.items():
         _SET_FOR_RAY.blocks.enter_context(environment_set(name, value))
-    imported = False
+    done = False
     try:  # the failure switch for this process's import alone: the processes Ray starts keep their handler
-        with environment_set(_FAILURE_SWITCH, "1"), interrupt_held():  # seconds, mid-search: a Ctrl-C inside
-            import ray  # left 'ray' unimportable for the process
-        imported = True
+        with environment_set(_FAILURE_SWITCH, "1"):
+            ray = imported("ray")  # seconds, mid-search, with a Ctrl-C held (see held_imports)
+        done = True
     finally:
         if first and local and "ray" in sys.modules:  # imported, also where a Ctrl-C held through it is raised now
             _imported_on_loopback = all(os.environ.get(name) == value for name, value in _LOOPBACK_ENV.items())
-        if not imported:
+        if not done:
             give_back_environment()
     return ray
 
@@ -209,7 +209,7 @@ def _ray_sigterm_handler_left_out() -> Iterator[None]:
     holds interrupts with, and raised SystemExit wherever Ray's start was, its native core worker's construction
     included. It is Ray's private function (setup.cfg allows Ray from 2.40): a Ray without it is left as it is, and
     its handler's SystemExit(15) is still taken for the SIGTERM it stands for (:func:`init_ray`)."""
-    from ray._private import utils
+    utils = imported("ray._private.utils")
 
     if getattr(utils, "set_sigterm_handler", None) is None:
         yield
@@ -225,7 +225,7 @@ def _failure_signal_handler_left_out() -> Iterator[None]:
     ``ray_constants`` when Ray is imported, and read from there as the core worker is built, so a SIGTERM in that
     build still printed Ray's native stack dump above the search's line. A Ray without that constant is left as it
     is (the switch still works where nasloop imports Ray)."""
-    from ray._private import ray_constants
+    ray_constants = imported("ray._private.ray_constants")
 
     if getattr(ray_constants, _FAILURE_SWITCH, None) is None:
         yield
@@ -242,7 +242,7 @@ def _kept_on_loopback(kwargs: dict[str, Any]) -> Iterator[None]:
     ``ray.init`` retried that address for ever, in native code that neither Ctrl-C, SIGTERM nor ``timeout`` could
     stop. Where the outward address does not answer and loopback does, Ray's switch (private, read as it connects)
     is turned to loopback for the join; a cluster listening on every interface is joined as Ray resolves it."""
-    from ray._private import ray_constants, services
+    ray_constants, services = imported("ray._private.ray_constants"), imported("ray._private.services")
 
     address = kwargs.get("address")
     if address is None or address.startswith("ray://") or not callers_value(ray_constants, "ENABLE_RAY_CLUSTER"):
@@ -274,8 +274,8 @@ def _stop_half_started_node(exc: BaseException) -> None:
     """Stop the processes of a Ray node whose start ``exc`` cut short, and the agents its raylet started: they ran on,
     orphaned (about 150 MB), since ``ray.shutdown`` knows only a node that has finished starting, and a raylet
     stopped before it registered leaves its agents behind."""
-    import psutil  # Ray's own dependency (its node module imports it)
-    from ray._private.node import Node
+    psutil = imported("psutil")  # Ray's own dependency (its node module imports it)
+    Node = imported("ray._private.node").Node
 
     tb = exc.__traceback__
     while tb is not None and not isinstance(tb.tb_frame.f_locals.get("self"), Node):

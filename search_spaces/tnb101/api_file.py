@@ -19,6 +19,7 @@ from typing import Any
 
 from ...engine.data.sniff import head_bytes, refuse_inflated_members
 from ...engine.errors import DataError, one_line
+from ...engine.held_imports import imported
 
 API_FILE = "transnas-bench_v10141024.pth"
 WHAT = f"TransNAS-Bench-101's own file (its API's {API_FILE})"
@@ -56,7 +57,7 @@ def looks_like_api_file(path: Path) -> bool:
 
 
 def _load(path: Path) -> Any:
-    import torch  # only an import of this file needs it
+    torch = imported("torch")  # only an import of this file needs it
 
     try:
         refuse_inflated_members(path)
