@@ -206,7 +206,8 @@ class Registry(Generic[T]):
         if ep is None or name in self._items:
             return
         try:
-            loaded = ep.load()
+            with interrupt_held():  # as a built-in's: the package's imports (torch...), cut short, broke them for good
+                loaded = ep.load()
         except Exception as exc:  # noqa: BLE001 - a third-party package can fail in any way
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise RegistryError(f"{self.kind} plugin '{name}' ({ep.value}) failed to load: {reason}; "
