@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import functools
 from pathlib import Path
 from typing import Any, ClassVar, Iterable, Iterator, Mapping, Sequence
+import warnings
 
 import numpy as np
 
@@ -40,22 +41,18 @@ def quiet_botorch() -> Iterator[None]:
     jitter added to a covariance (near-duplicate inputs), an acquisition optimiser's restart, a cached Cholesky update
     falling back to plain sampling, its fused hypervolume kernel not compiling without a C++ compiler (its Python
     one is used). Nobody running a search can act on them, and they filled its terminal."""
-    import warnings
-
-    botorch_warnings = imported("botorch.exceptions.warnings")
-    BotorchWarning, InputDataWarning = botorch_warnings.BotorchWarning, botorch_warnings.InputDataWarning
-    OptimizationWarning = botorch_warnings.OptimizationWarning
+    notes = imported("botorch.exceptions.warnings")  # botorch's warning classes
     NumericalWarning = imported("gpytorch.utils.warnings").NumericalWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NumericalWarning)  # "added jitter to the diagonal": its own remedy, applied
-        warnings.simplefilter("ignore", InputDataWarning)
-        warnings.simplefilter("ignore", OptimizationWarning)
+        warnings.simplefilter("ignore", notes.InputDataWarning)
+        warnings.simplefilter("ignore", notes.OptimizationWarning)
         # botorch reports an optimiser restart as a RuntimeWarning, not an OptimizationWarning
         warnings.filterwarnings("ignore", "Optimization failed (in `gen_candidates_scipy`|on the second try)",
                                 RuntimeWarning)
         warnings.filterwarnings("ignore", "Failed to compile fused qLogEHVI C\\+\\+ extension", UserWarning)
-        warnings.filterwarnings("ignore", "Low-rank cholesky updates failed", BotorchWarning)  # NEHVI, replicates
+        warnings.filterwarnings("ignore", "Low-rank cholesky updates failed", notes.BotorchWarning)  # NEHVI, replicates
         yield
 
 
