@@ -17,6 +17,8 @@ import pytest
 
 from nasloop.engine.registry import Registry
 
+from .interrupting_packages import SELF_INTERRUPT, package_on_path
+
 PACKAGE = "e17_interrupted_plugin"
 
 
@@ -27,20 +29,14 @@ def installed(tmp_path: Path):
     imports torch; Python's own SIGINT handler set, as in a script or notebook."""
     root = tmp_path / PACKAGE
     root.mkdir()
-    (root / "__init__.py").write_text("import os\nimport signal\n\nos.kill(os.getpid(), signal.SIGINT)\n"
-                                      "from . import parts\n\n\nclass Thing:\n    value = parts.VALUE\n")
+    (root / "__init__.py").write_text(SELF_INTERRUPT + "from . import parts\n\n\nclass Thing:\n    value = parts.VALUE\n")
     (root / "parts.py").write_text("VALUE = 7\n")
     dist = tmp_path / "e17_interrupted_plugin-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: e17-interrupted-plugin\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text(f"[nasloop.e17_things]\nmine = {PACKAGE}:Thing\n")
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.path.insert(0, str(tmp_path))
-    yield
-    signal.signal(signal.SIGINT, previous)
-    sys.path.remove(str(tmp_path))
-    for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
-        del sys.modules[name]
+    with package_on_path(tmp_path, PACKAGE):
+        yield
 
 
 @pytest.mark.usefixtures("installed")

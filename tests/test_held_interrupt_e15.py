@@ -16,6 +16,8 @@ import pytest
 
 from nasloop.engine.registry import Registry
 
+from .interrupting_packages import SELF_INTERRUPT, package_on_path
+
 PACKAGE = "e15_interrupted_package"
 
 
@@ -25,16 +27,10 @@ def package(tmp_path: Path):
     torch_geometric imports its ``typing``; Python's own SIGINT handler set, as in a script or notebook."""
     root = tmp_path / PACKAGE
     root.mkdir()
-    (root / "__init__.py").write_text("import os\nimport signal\n\nos.kill(os.getpid(), signal.SIGINT)\n"
-                                      "from . import typing\n\nCOMPLETE = typing.VALUE\n")
+    (root / "__init__.py").write_text(SELF_INTERRUPT + "from . import typing\n\nCOMPLETE = typing.VALUE\n")
     (root / "typing.py").write_text("VALUE = 7\n")
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.path.insert(0, str(tmp_path))
-    yield
-    signal.signal(signal.SIGINT, previous)
-    sys.path.remove(str(tmp_path))
-    for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
-        del sys.modules[name]
+    with package_on_path(tmp_path, PACKAGE):
+        yield
 
 
 @pytest.mark.usefixtures("package")
