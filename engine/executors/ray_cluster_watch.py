@@ -10,9 +10,11 @@ the executor asks the cluster itself, between its waits and before it starts a w
 """
 from __future__ import annotations
 
+import os
 import socket
 import time
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from ..errors import ExecutorLost
 from ..held_imports import imported
@@ -21,6 +23,11 @@ LOST_AFTER_S = 5.0
 """Seconds the cluster's GCS must go unanswered before the cluster counts as lost: a GCS restarting under Ray's own
 fault tolerance, or a connection dropped for a moment, is waited for that long (probed each second)."""
 _PROBE_TIMEOUT_S = 1.0
+SHUTDOWN_FLUSH_VARIABLE = "RAY_task_events_shutdown_flush_timeout_ms"
+SHUTDOWN_FLUSH_MS = "1000"
+"""How long a driver that joined a cluster waits, as Ray shuts it down, for the GCS to take its last task events (the
+state of the tasks it ran, for ``ray list tasks`` and the dashboard): Ray's own 5,000 ms were spent in full by every
+search and study whose cluster had gone, before its line. A GCS that is there answers in milliseconds."""
 
 
 def split_host_port(address: str) -> tuple[str, str]:
@@ -67,6 +74,24 @@ class ClusterWatch:
                                    f"for {LOST_AFTER_S:g} s: stopped by 'ray stop', or its head node lost){again}")
             time.sleep(_PROBE_TIMEOUT_S)
         self._silent_since = None
+
+
+@contextmanager
+def shutdown_flush_bounded(kwargs: dict[str, Any]) -> Iterator[None]:
+    """Within the block, a ``ray.init(**kwargs)`` that joins a cluster builds its driver to wait
+    :data:`SHUTDOWN_FLUSH_MS` at most, in ``ray.shutdown``, for the cluster's GCS to take its last task events. Ray
+    reads the variable from the environment as it builds the driver, not when it is imported; a value the caller set
+    is kept, and one set here leaves with the block. A local Ray's GCS is the command's own, there until Ray
+    shuts down, and the processes it starts would inherit the variable, so nothing is set for one."""
+    if kwargs.get("address") is None or SHUTDOWN_FLUSH_VARIABLE in os.environ:
+        yield
+        return
+    os.environ[SHUTDOWN_FLUSH_VARIABLE] = SHUTDOWN_FLUSH_MS
+    try:
+        yield
+    finally:
+        if os.environ.get(SHUTDOWN_FLUSH_VARIABLE) == SHUTDOWN_FLUSH_MS:
+            del os.environ[SHUTDOWN_FLUSH_VARIABLE]
 
 
 def joined_cluster_watch(ray: Any, address: str) -> ClusterWatch:

@@ -20,7 +20,7 @@ from ..held_imports import imported
 from ..process_values import callers_value, environment_set, set_for_block
 from ..user_dirs import expand_user
 from .base import sigterm_caught_elsewhere
-from .ray_cluster_watch import split_host_port
+from .ray_cluster_watch import shutdown_flush_bounded, split_host_port
 from .ray_lean import USAGE_STATS_SWITCH, unused_head_processes_left_out
 from .ray_reaper import ray_stopped, report_started, watch_local_ray
 
@@ -158,7 +158,7 @@ def init_ray(ray: ModuleType, **kwargs: Any) -> None:
             watch_local_ray()  # and to stop if this process is killed outright
             _STARTING_RAY.add(threading.get_ident())
         with _ray_sigterm_handler_left_out(), _failure_signal_handler_left_out(), _kept_on_loopback(kwargs), \
-                unused_head_processes_left_out(kwargs):
+                unused_head_processes_left_out(kwargs), shutdown_flush_bounded(kwargs):
             ray.init(**{**kwargs, "address": kwargs.get("address") or _NEW_LOCAL_RAY})
         if held:
             _raise_interrupt(held[0])
