@@ -33,11 +33,13 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
     ``address``, at most ``at_once`` in flight (``compare --jobs``; all of them where None: Ray places them by the
     CPUs it has); yield (run dir, outcome) as they finish. Stopped by SIGTERM, ``on_sigterm(job)`` is called for
     each job cancelled once its task has ended: Ray's cancel reached it as Ctrl-C."""
-    from .executors.ray_cluster_watch import joined_cluster_watch
+    from .executors.ray_cluster_watch import LOST_AFTER_S, joined_cluster_watch, lost_after_s
     from .executors.ray_setup import (check_reachable, first_line, import_ray, init_ray, shutdown_ray,
                                       worker_options)
 
+    lost_after = LOST_AFTER_S
     if address is not None:  # Ray itself retried an unreachable address for minutes, printing warnings
+        lost_after = lost_after_s()  # a bad setting refused before Ray starts too
         check_reachable(address)
     ray = import_ray(local=address is None)
     owns = not ray.is_initialized()
@@ -48,7 +50,7 @@ def run_on_ray(run_one: RunOne, pending: list[Any], address: str | None,
         except Exception as exc:  # noqa: BLE001 - Ray fails in many ways; say which address, in one line
             raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''} ({first_line(exc)}); "
                               "fix --ray-address") from None
-    watch = joined_cluster_watch(ray, address) if owns and address is not None else None  # see ray_cluster_watch
+    watch = None if not owns or address is None else joined_cluster_watch(ray, address, lost_after)  # ray_cluster_watch
     task = ray.remote(num_cpus=1, max_retries=0, **worker_options(address))(cancellable)
     refs: dict[Any, Any] = {}
     waiting = iter(pending)

@@ -45,6 +45,10 @@ class Slow(DigitSum):
         return super().evaluate(arch, fidelity)
 """
 RAY_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
+LOST_AFTER = {"NASLOOP_RAY_LOST_AFTER_S": "1"}
+"""How long a command here waits for its silent cluster before it counts as lost: 1 s, not the 5 s a user gets, as
+the one silence these tests make is the cluster's kill. The watch is the same, and its line names the second
+(test_ray_lost_flush_d17 tests the setting)."""
 
 
 def _free_port() -> int:
@@ -112,7 +116,7 @@ def _killed_under(command: list[str], project: Path, runs: str) -> tuple[int, st
     it takes to end is not asserted (no timed assertions): nasloop's line and exit status 2 are only reached through
     its own watch of the cluster, where Ray's end is its own line and status 1."""
     with own_cluster() as (port, group):
-        proc = subprocess.Popen([*command, "--ray-address", f"127.0.0.1:{port}"], cwd=project, env=_env(),
+        proc = subprocess.Popen([*command, "--ray-address", f"127.0.0.1:{port}"], cwd=project, env=_env(LOST_AFTER),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while max(map(_evaluations, project.glob(runs)), default=0) < 2 and proc.poll() is None and \
@@ -123,9 +127,10 @@ def _killed_under(command: list[str], project: Path, runs: str) -> tuple[int, st
         _, errors = proc.communicate(timeout=120)
         return proc.returncode, errors, port
 
-def _env() -> dict[str, str]:
+def _env(own: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment for a command joining a cluster of :func:`_start_cluster`'s, with ``own``'s variables."""
     env = {name: value for name, value in os.environ.items() if name != "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"}
-    return {**env, **RAY_ENV}
+    return {**env, **RAY_ENV, **(own or {})}
 
 
 def test_a_search_whose_joined_cluster_is_killed_ends_in_seconds_and_resumes(tmp_path):
@@ -137,7 +142,7 @@ def test_a_search_whose_joined_cluster_is_killed_ends_in_seconds_and_resumes(tmp
     lines = errors.splitlines()
     assert len(lines) == 1 and lines[0].startswith(
         f"nasloop search: error: the Ray cluster at 127.0.0.1:{port} is gone (nothing has answered at "
-        f"127.0.0.1:{port} for 5 s: stopped by 'ray stop', or its head node lost)"), errors
+        f"127.0.0.1:{port} for 1 s: stopped by 'ray stop', or its head node lost)"), errors
     assert lines[0].endswith("; once it runs again, continue with 'nasloop search --resume run'")
     with RunStore.in_run_dir(project / "run", readonly=True) as store:
         assert store.get_meta("status") == "interrupted"
@@ -162,7 +167,7 @@ def test_a_study_whose_joined_cluster_is_killed_ends_in_seconds_and_continues(tm
     assert status == 2, errors
     assert errors.splitlines() == [
         f"nasloop compare: error: the Ray cluster at 127.0.0.1:{port} is gone (nothing has answered at "
-        f"127.0.0.1:{port} for 5 s: stopped by 'ray stop', or its head node lost); 3 runs had not finished (the same "
+        f"127.0.0.1:{port} for 1 s: stopped by 'ray stop', or its head node lost); 3 runs had not finished (the same "
         "compare resumes them); once it runs again, what finished is kept in study: run the same command to "
         "continue"]
     seconds.write_text("0")

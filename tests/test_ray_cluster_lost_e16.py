@@ -25,7 +25,7 @@ import pytest
 
 from nasloop.engine.store import RunStore
 
-from .test_ray_cluster_lost_c9 import _env, _evaluations, _free_port, _project, _start_cluster
+from .test_ray_cluster_lost_c9 import LOST_AFTER, _env, _evaluations, _free_port, _project, _start_cluster
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="finds the cluster's processes in /proc")
 
@@ -67,7 +67,8 @@ def _search(port: int, project: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "nasloop.engine.cli", "--plugin", "slow.py", "search", "--space",
                              "c9r-digits", "--evaluator", "c9r-slow", "--strategy", "random", "--budget", "30",
                              "--run-dir", "run", "--quiet", "--executor", "ray", "--ray-address", f"127.0.0.1:{port}"],
-                            cwd=project, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            cwd=project, env=_env(LOST_AFTER), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
 
 
 def _under_way(proc: subprocess.Popen, runs: list[Path]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from datetime import datetime
@@ -17,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from nasloop.engine.executors.ray_cluster_watch import SHUTDOWN_FLUSH_VARIABLE
+from nasloop.engine.errors import ConfigError, ExecutorLost
+from nasloop.engine.executors.ray_cluster_watch import (LOST_AFTER_VARIABLE, SHUTDOWN_FLUSH_VARIABLE, ClusterWatch,
+                                                        lost_after_s)
 
 from .test_ray_cluster_lost_c9 import _env
 from .test_ray_cluster_lost_e16 import _cluster
@@ -65,3 +68,45 @@ def test_a_driver_of_a_lost_cluster_waits_a_second_for_its_task_events(tmp_path)
                       for path in temp.glob(f"session_*/logs/python-core-driver-*_{driver.pid}.log"))
     waited = _stamped(log, "TaskEventBuffer shutdown timed out") - _stamped(log, "Shutting down TaskEventBuffer")
     assert waited.total_seconds() < 5, waited  # before: 5.0, Ray's own bound; now 1
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on: the GCS of a cluster that has gone."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_seconds_a_joined_cluster_may_go_unanswered_are_a_setting(monkeypatch):
+    """``$NASLOOP_RAY_LOST_AFTER_S``: the tests of lost clusters wait a second for theirs, not 5."""
+    monkeypatch.setenv(LOST_AFTER_VARIABLE, "0.5")
+    address = f"127.0.0.1:{_closed_port()}"
+    with pytest.raises(ExecutorLost) as lost:
+        ClusterWatch(address, address, lost_after_s()).check(2)
+    assert str(lost.value) == (f"the Ray cluster at {address} is gone (nothing has answered at {address} for 0.5 s: "
+                               "stopped by 'ray stop', or its head node lost); 2 trials had not finished (the resume "
+                               "runs them again)")
+    monkeypatch.delenv(LOST_AFTER_VARIABLE)
+    assert lost_after_s() == 5
+
+
+REFUSAL = ("${} is '{}', not a number of seconds above 0; set it to one (the seconds a joined Ray cluster may go "
+           "unanswered), or unset it for 5")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "inf", "nan", "2s"])
+def test_a_lost_after_setting_of_no_positive_seconds_is_refused(value, monkeypatch):
+    monkeypatch.setenv(LOST_AFTER_VARIABLE, value)
+    with pytest.raises(ConfigError) as refused:
+        lost_after_s()
+    assert str(refused.value) == REFUSAL.format(LOST_AFTER_VARIABLE, value)
+
+
+def test_a_bad_lost_after_setting_is_refused_in_one_line_before_ray_starts(tmp_path, data_dir):
+    """Refused before the address is probed (nothing listens at port 1: that would be the line otherwise)."""
+    env = {**_env(), LOST_AFTER_VARIABLE: "soon"}
+    cmd = [sys.executable, "-m", "nasloop.engine.cli", "search", "--budget", "3", "--executor", "ray",
+           "--ray-address", "127.0.0.1:1", "--data-dir", str(data_dir), "--run-dir", str(tmp_path / "run")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == ["nasloop search: error: " + REFUSAL.format(LOST_AFTER_VARIABLE, "soon")]

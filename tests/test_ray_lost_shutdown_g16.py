@@ -30,13 +30,13 @@ this one after asking, which is all that counts here."""
 DRIVER = """
 import sys
 from ray._private import worker
-from nasloop.engine.executors.ray_cluster_watch import joined_cluster_watch
+from nasloop.engine.executors.ray_cluster_watch import joined_cluster_watch, lost_after_s
 from nasloop.engine.executors.ray_setup import import_ray, init_ray, shutdown_ray
 
 address = sys.argv[1]
 ray = import_ray(local=False)
 init_ray(ray, address=address, logging_level="WARNING")
-joined_cluster_watch(ray, address)  # as a search or a study does once it has joined
+joined_cluster_watch(ray, address, lost_after_s())  # as a search or a study does once it has joined
 print("joined", flush=True)
 sys.stdin.readline()  # the GCS is stopped
 print("dispatching", flush=True)

@@ -10,18 +10,22 @@ the executor asks the cluster itself, between its waits and before it starts a w
 """
 from __future__ import annotations
 
+import math
 import os
 import socket
 import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from ..errors import ExecutorLost
+from ..errors import ConfigError, ExecutorLost
 from ..held_imports import imported
 
 LOST_AFTER_S = 5.0
-"""Seconds the cluster's GCS must go unanswered before the cluster counts as lost: a GCS restarting under Ray's own
-fault tolerance, or a connection dropped for a moment, is waited for that long (probed each second)."""
+"""Seconds the cluster's GCS must go unanswered before the cluster counts as lost, unless ``$NASLOOP_RAY_LOST_AFTER_S``
+says otherwise: a GCS restarting under Ray's own fault tolerance, or a connection dropped for a moment, is waited for
+that long (probed each second). Longer suits a head node whose network drops out for longer; shorter ends a search
+sooner where a silent GCS can only mean a lost cluster (on one machine: the suite's tests)."""
+LOST_AFTER_VARIABLE = "NASLOOP_RAY_LOST_AFTER_S"
 _PROBE_TIMEOUT_S = 1.0
 SHUTDOWN_FLUSH_VARIABLE = "RAY_task_events_shutdown_flush_timeout_ms"
 SHUTDOWN_FLUSH_MS = "1000"
@@ -42,11 +46,28 @@ def split_host_port(address: str) -> tuple[str, str]:
     return host, port
 
 
-class ClusterWatch:
-    """Whether the cluster a search joined at ``address`` still answers at ``probed`` (its GCS, ``HOST:PORT``)."""
+def lost_after_s() -> float:
+    """:data:`LOST_AFTER_S`, or the seconds ``$NASLOOP_RAY_LOST_AFTER_S`` gives; read before Ray is joined, so that a
+    bad value is refused in one line before anything starts."""
+    text = os.environ.get(LOST_AFTER_VARIABLE, "").strip()
+    if not text:
+        return LOST_AFTER_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise ConfigError(f"${LOST_AFTER_VARIABLE} is {text!r}, not a number of seconds above 0; set it to one (the "
+                          f"seconds a joined Ray cluster may go unanswered), or unset it for {LOST_AFTER_S:g}")
+    return seconds
 
-    def __init__(self, address: str, probed: str) -> None:
-        self.address, self.probed = address, probed
+
+class ClusterWatch:
+    """Whether the cluster a search joined at ``address`` still answers at ``probed`` (its GCS, ``HOST:PORT``), the
+    cluster counting as lost once it has not for ``lost_after`` seconds (:func:`lost_after_s`)."""
+
+    def __init__(self, address: str, probed: str, lost_after: float) -> None:
+        self.address, self.probed, self.lost_after = address, probed, lost_after
         self._silent_since: float | None = None
         self.lost = False  # :meth:`check` has found the cluster gone: what is left of it is not to be asked again
 
@@ -60,18 +81,18 @@ class ClusterWatch:
         return True
 
     def check(self, unfinished: int, noun: str = "trial", then: str = "the resume runs them again") -> None:
-        """Raise :class:`ExecutorLost` where the cluster has not answered for :data:`LOST_AFTER_S`; while it has been
+        """Raise :class:`ExecutorLost` where the cluster has not answered for ``lost_after`` seconds; while it has been
         silent for less, wait for it, probing each second. ``unfinished``: the trials (or a study's runs, ``noun``) it
         held, which ``then`` says how they are taken up again, for the message."""
         while not self.answers():
             now = time.monotonic()
             self._silent_since = self._silent_since or now
-            if now - self._silent_since >= LOST_AFTER_S:
+            if now - self._silent_since >= self.lost_after:
                 self.lost = True
                 again = f"; {unfinished} {noun}{'s' * (unfinished != 1)} had not finished ({then})" if unfinished \
                     else ""
                 raise ExecutorLost(f"the Ray cluster at {self.address} is gone (nothing has answered at {self.probed} "
-                                   f"for {LOST_AFTER_S:g} s: stopped by 'ray stop', or its head node lost){again}")
+                                   f"for {self.lost_after:g} s: stopped by 'ray stop', or its head node lost){again}")
             time.sleep(_PROBE_TIMEOUT_S)
         self._silent_since = None
 
@@ -94,13 +115,13 @@ def shutdown_flush_bounded(kwargs: dict[str, Any]) -> Iterator[None]:
             del os.environ[SHUTDOWN_FLUSH_VARIABLE]
 
 
-def joined_cluster_watch(ray: Any, address: str) -> ClusterWatch:
+def joined_cluster_watch(ray: Any, address: str, lost_after: float) -> ClusterWatch:
     """The watch of the cluster this process has just joined at ``address``: its GCS, as Ray resolved it (``auto``,
     ``localhost``), or a ``ray://`` address's client server, which is what such a driver talks to."""
     if address.startswith("ray://"):  # a client's worker output is printed on the cluster's side
-        return ClusterWatch(address, address.removeprefix("ray://"))
+        return ClusterWatch(address, address.removeprefix("ray://"), lost_after)
     _ask_autoscaler_version_now()
-    return ClusterWatch(address, ray.get_runtime_context().gcs_address)
+    return ClusterWatch(address, ray.get_runtime_context().gcs_address, lost_after)
 
 
 def _ask_autoscaler_version_now() -> None:

@@ -36,7 +36,7 @@ from ..plugins import file_plugin_modules, import_plugin_files, plugin_files, pl
 from ..registry import register_executor
 from ..types import Arch, Result
 from .base import Completed, Executor, sigterm_interrupts
-from .ray_cluster_watch import ClusterWatch, joined_cluster_watch
+from .ray_cluster_watch import LOST_AFTER_S, ClusterWatch, joined_cluster_watch, lost_after_s
 from .shipping import ship_cached_properties, unshippable
 from .ray_options import Retries, TrialShare, Workers, check_resources
 from .ray_setup import check_reachable, first_line, import_ray, init_ray, shutdown_ray, slots_allowed, worker_options
@@ -148,7 +148,9 @@ class RayExecutor(Executor):
         self.workers, self.address, self.object_store_memory = workers, address, object_store_memory
         self.cpus_per_trial, self.gpus_per_trial = float(cpus_per_trial), float(gpus_per_trial)
         self.max_retries, self.timeout_s, self.warmup_timeout_s = max_retries, timeout_s, warmup_timeout_s
+        lost_after = LOST_AFTER_S
         if address is not None:
+            lost_after = lost_after_s()  # a bad setting refused before Ray starts, as an unreachable address is
             check_reachable(address)
         self._ray = ray = import_ray(local=address is None)
         self._owns_ray = not ray.is_initialized()
@@ -159,7 +161,7 @@ class RayExecutor(Executor):
             except BaseException:
                 self._sigterm.close()
                 raise
-            self._watch = None if address is None else joined_cluster_watch(ray, address)
+            self._watch = None if address is None else joined_cluster_watch(ray, address, lost_after)
         total = ray.cluster_resources()
         allowed = slots_allowed(total, self.cpus_per_trial, self.gpus_per_trial)
         workers = workers or allowed
