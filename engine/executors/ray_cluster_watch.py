@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 from ..errors import ConfigError, ExecutorLost
 from ..held_imports import imported
+from ..process_values import environment_set
 
 LOST_AFTER_S = 5.0
 """Seconds the cluster's GCS must go unanswered before the cluster counts as lost, unless ``$NASLOOP_RAY_LOST_AFTER_S``
@@ -104,15 +105,11 @@ def shutdown_flush_bounded(kwargs: dict[str, Any]) -> Iterator[None]:
     reads the variable from the environment as it builds the driver, not when it is imported; a value the caller set
     is kept, and one set here leaves with the block. A local Ray's GCS is the command's own, there until Ray
     shuts down, and the processes it starts would inherit the variable, so nothing is set for one."""
-    if kwargs.get("address") is None or SHUTDOWN_FLUSH_VARIABLE in os.environ:
+    if kwargs.get("address") is None:
         yield
         return
-    os.environ[SHUTDOWN_FLUSH_VARIABLE] = SHUTDOWN_FLUSH_MS
-    try:
+    with environment_set(SHUTDOWN_FLUSH_VARIABLE, SHUTDOWN_FLUSH_MS):  # joins overlapping in a script's threads
         yield
-    finally:
-        if os.environ.get(SHUTDOWN_FLUSH_VARIABLE) == SHUTDOWN_FLUSH_MS:
-            del os.environ[SHUTDOWN_FLUSH_VARIABLE]
 
 
 def joined_cluster_watch(ray: Any, address: str, lost_after: float) -> ClusterWatch:
