@@ -185,7 +185,6 @@ def check_new_run(config: SearchConfig, plugins: tuple[SearchSpace, Strategy, Ev
                           f"--objectives names one ({objectives[0]}); drop --reference-point or name another "
                           "objective")
     check_objective(config, evaluator)
-    check_fidelity(config, evaluator)
     check_evaluator(evaluator, config.fidelity, new_run=True)
     check_seconds_budget(config, evaluator, on_note)
     note_reversed_objective(config, evaluator, on_note)

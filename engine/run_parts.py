@@ -21,7 +21,7 @@ from .predictor_options import options_per_predictor
 from .predictor_trial import note_unsaved_predictor_state, tried_predictor
 from .registry import EVALUATORS, PREDICTORS, SEARCH_SPACES, STRATEGIES, refusal_for
 from .resolved_options import ResolvedOptions
-from .run_checks import check_evaluator, random_start
+from .run_checks import check_evaluator, check_fidelity, random_start
 
 Note = Callable[[str], None]
 
@@ -117,6 +117,8 @@ def build_parts(config: SearchConfig, on_note: Note | None = None, resumed: bool
                                  given=config.strategy_options)
     if evaluator is None:
         raise refusal
+    if not resumed:  # before the evaluator's own check, which may load its data and torch to refuse a flag's clash
+        check_fidelity(config, evaluator)
     said = evaluator.start_note()  # once a run (and once a study), where each trial would repeat it
     if said and on_note is not None:
         on_note(said)
