@@ -81,11 +81,14 @@ def test_show_runs_under_a_limit_its_work_fits_in(run_dir):
     assert done.returncode == 0 and str(run_dir) in done.stdout and not done.stderr, done.stderr[-2000:]
 
 
-def test_a_child_hung_in_a_lock_is_taken_for_hung_and_ended():
+def test_a_child_hung_in_a_lock_is_taken_for_hung_and_ended(monkeypatch: pytest.MonkeyPatch):
     """The start's child hung for ever where a MemoryError left one of the import system's module locks held, and
-    the command with it: a child asleep on a lock it can never take (a real one, not a stand-in) is given up on."""
+    the command with it: a child asleep on a lock it can never take (a real one, not a stand-in) is given up on,
+    once asleep for the stall window (the module's setting, read as each child is watched: 2 s here, not 10)."""
+    from nasloop.engine import start_fits
     from nasloop.engine.start_fits import finished
 
+    monkeypatch.setattr(start_fits, "STALLED_SECONDS", 2)
     assert finished([sys.executable, "-c", "import threading\nlock = threading.Lock()\nlock.acquire()\n"
                      "lock.acquire()"]) is None
     ended = finished([sys.executable, "-c", "import sys\nsys.exit('done')"])

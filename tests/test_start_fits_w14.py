@@ -58,20 +58,22 @@ def _kernel_tells_what_a_process_waits_on() -> bool:
     return False
 
 
-def test_a_child_asleep_on_a_slow_read_is_not_taken_for_hung(tmp_path: Path):
+def test_a_child_asleep_on_a_slow_read_is_not_taken_for_hung(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A real read that nothing answers for longer than the stall window (a FIFO written once the window is past),
-    as a file system's slow fetch is: the child finishes, where it was killed as hung."""
+    as a file system's slow fetch is: the child finishes, where it was killed as hung. The window is the module's
+    setting, read as each child is watched: 2 s here, not 10, and the read outlasts it by as much as before."""
     if not _kernel_tells_what_a_process_waits_on():
         pytest.skip("this kernel hides what a process waits on")
-    from nasloop.engine.start_fits import STALLED_SECONDS, finished
+    from nasloop.engine import start_fits
 
+    monkeypatch.setattr(start_fits, "STALLED_SECONDS", 2)
     fifo = tmp_path / "slow"
     os.mkfifo(fifo)
 
     def answer_late() -> None:
         try:
             with open(fifo, "w") as out:  # waits for the child's open, as a reader waits for a file system
-                time.sleep(STALLED_SECONDS + 4)
+                time.sleep(start_fits.STALLED_SECONDS + 4)
                 out.write("fetched")
         except BrokenPipeError:  # the child was killed as hung: the assertion below says so
             pass
@@ -79,7 +81,7 @@ def test_a_child_asleep_on_a_slow_read_is_not_taken_for_hung(tmp_path: Path):
     writer = threading.Thread(target=answer_late)
     writer.start()
     try:
-        ended = finished([sys.executable, "-c", f"import sys\nsys.exit(open({str(fifo)!r}).read())"])
+        ended = start_fits.finished([sys.executable, "-c", f"import sys\nsys.exit(open({str(fifo)!r}).read())"])
     finally:
         writer.join()
     assert ended == (1, "fetched\n")
