@@ -4,6 +4,7 @@ the time every few seconds, so ``show`` says the wall time is at least that, tha
 which trial; a resume counts it."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -13,10 +14,9 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 
-IN_TRIAL = 9.0
-"""How long the search is left in its trial before the kill: past a heartbeat, which come every 5 s."""
 PLUGIN = '''
 import time
 from pathlib import Path
@@ -68,6 +68,33 @@ def wait_for_its_first_trial(search: subprocess.Popen, run: Path) -> None:
         time.sleep(0.2)
 
 
+def _beat_in_the_trial(store: Path) -> dict[str, Any] | None:
+    """The session's heartbeat once it counts more wall time than the store's last saved state, with a trial
+    pending (so written during that trial, which saved nothing since); None before then."""
+    if not store.exists():
+        return None
+    with contextlib.closing(sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True)) as db:
+        try:  # one read of both: the state saved with the trial's ask, and the latest beat
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('heartbeat', 'wall_seconds')"))
+            pending = db.execute("SELECT 1 FROM trials WHERE state = 'pending'").fetchone()
+        except sqlite3.OperationalError:  # not yet made, or busy with the session's write
+            return None
+    beat, saved = json.loads(meta.get("heartbeat", "null")), json.loads(meta.get("wall_seconds", "null")) or 0.0
+    return beat if pending and beat and beat["wall_seconds"] > saved else None
+
+
+def wait_for_a_beat_in_its_trial(search: subprocess.Popen, run: Path) -> dict[str, Any]:
+    """The first heartbeat the search at ``run`` writes during a trial, past its last saved wall time (beats come
+    every 5 s: this waits for one, not for a fixed time that must outlast one); fail if it ends first or takes
+    120 s."""
+    deadline = time.monotonic() + 120
+    while (beat := _beat_in_the_trial(run / "nasloop.sqlite")) is None:
+        assert search.poll() is None, search.stderr.read()
+        assert time.monotonic() < deadline, "no heartbeat during a trial within 120 s"
+        time.sleep(0.1)
+    return beat
+
+
 def test_show_of_a_run_killed_mid_trial_gives_its_wall_time_as_at_least_the_last_heartbeat(tmp_path: Path,
                                                                                         data_dir: Path) -> None:
     plugin, run = tmp_path / "held.py", tmp_path / "run"
@@ -77,13 +104,14 @@ def test_show_of_a_run_killed_mid_trial_gives_its_wall_time_as_at_least_the_last
                                    "random", "--budget", "2", "--data-dir", str(data_dir), "--run-dir", str(run),
                                    "--quiet"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as search:
         wait_for_its_first_trial(search, run)
-        time.sleep(IN_TRIAL)
+        beat = wait_for_a_beat_in_its_trial(search, run)
         os.kill(search.pid, signal.SIGKILL)  # in its first trial, which waits on the hold file
         assert search.wait() == -signal.SIGKILL
 
     shown = subprocess.run(_nasloop(plugin, "show", str(run), "--json"), capture_output=True, text=True, check=True)
     summary = json.loads(shown.stdout)
-    assert summary["wall_seconds"] >= IN_TRIAL - 5 and summary["killed"]["trials"] == [1]  # beats 5 s apart
+    # at least the beat's, which is past the time saved with the trial's ask (all show gave before)
+    assert summary["wall_seconds"] >= beat["wall_seconds"] and summary["killed"]["trials"] == [1]
     table = subprocess.run(_nasloop(plugin, "show", str(run)), capture_output=True, text=True, check=True).stdout
     words = " ".join(" ".join(line.strip("│ ") for line in table.splitlines()).split())
     assert f"at least {summary['wall_seconds']:.2f} s: its search was killed during trial 1, last alive at" in words
