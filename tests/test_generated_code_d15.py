@@ -30,7 +30,9 @@ runpy.run_module("nasloop.engine.cli", run_name="__main__")
 """
 FLAN = ["--strategy", "predictor-topk", "--predictor", "flan", "--predictor-opt", "ensemble=1",
         "--predictor-opt", "steps=5", "--predictor-opt", "hidden=8", "--predictor-opt", "op_dim=8",
-        "--budget", "12", "--seed", "0"]
+        "--strategy-opt", "enumerate_limit=0", "--strategy-opt", "pool_size=200", "--budget", "12", "--seed", "0"]
+"""A FLAN search as small as it goes: it builds FLAN's networks at its first fit all the same, and ranks a pool of
+200 where the whole space's 15,625 graphs (built and batched for the ranking) took 1.8 of the resume's 7 CPU s."""
 
 
 def _generated(folder: Path) -> list[str]:
