@@ -26,25 +26,24 @@ start seconds apart. 10,000 table lookups took about 1.5 s on an idle machine, a
 HELD = '''
 import time
 
-from nasloop.engine.evaluators.base import Evaluator
+from nasloop.engine.evaluators.tabular import TabularEvaluator
 from nasloop.engine.registry import register_evaluator
-from nasloop.engine.types import Result
 
 ANSWERED = [0]
 
 
 @register_evaluator("t-held")
-class Held(Evaluator):
-    """Scores a worker's first 20 cells at once, then holds each trial until the worker is stopped."""
+class Held(TabularEvaluator):
+    """The table's answer for a worker's first 20 cells, then each trial held until the worker is stopped, as a
+    long training is."""
+
+    instant = False  # each trial is stored pending first, as a training's is
 
     def evaluate(self, arch, fidelity=None):
         ANSWERED[0] += 1
         while ANSWERED[0] > 20:
             time.sleep(0.05)
-        return Result(metrics={"val_accuracy": float(ANSWERED[0])}, cost=1.0)
-
-    def metric_names(self, fidelity=None):
-        return ["val_accuracy"]
+        return super().evaluate(arch, fidelity)
 '''
 """The evaluator of a study's runs in worker processes: each run stores 20 evaluations, then its trial waits until
 a signal stops it, so no run ends on its own however far apart the workers start (on a loaded machine too), and no
