@@ -27,11 +27,14 @@ evolution found 65,340 of its 96,088 numberings kept, 66,773 with the old bound.
 def smallest_numbering(cell: Cell) -> Cell:
     """The smallest (as a tuple) of the cell's numberings that keep every node after the nodes it reads.
 
-    Built node by node: the next node is one whose inputs are all numbered, and a prefix already
-    above the best complete numbering is dropped (a numbering's pairs for its first k nodes depend
-    on those nodes alone), so a cell of 5 nodes takes a few dozen steps, not 5! orders."""
+    Built node by node: each node adds its two pairs, a block of fixed length, so the smallest numbering takes next
+    a ready node (its inputs all numbered) whose block is the smallest of the ready ones, and only a tie branches:
+    nodes of the same pairs read by different nodes (of tied nodes no node reads, any one is tried: swapped, they
+    give the same tuple). A prefix already above the best complete numbering is dropped. Trying every ready node in
+    turn took 24 steps for a cell of 4 nodes that read only the cell's inputs; this takes 4."""
     nodes = len(cell) // 2
     reads = [frozenset(s - 2 for s, _ in cell[2 * n:2 * n + 2] if s >= 2) for n in range(nodes)]
+    read = frozenset().union(*reads)
     best: list[Cell] = []
 
     def extend(number: dict[int, int], prefix: Cell) -> None:
@@ -39,13 +42,16 @@ def smallest_numbering(cell: Cell) -> Cell:
             if not best or prefix < best[0]:
                 best[:] = [prefix]
             return
-        for node in range(nodes):
-            if node in number or not reads[node] <= number.keys():
-                continue
-            pairs = tuple(sorted((s if s < 2 else 2 + number[s - 2], op) for s, op in cell[2 * node:2 * node + 2]))
-            longer = prefix + pairs
-            if best and longer > best[0][:len(longer)]:
-                continue  # every numbering starting so is larger than the best one
+        blocks = {node: tuple(sorted((s if s < 2 else 2 + number[s - 2], op) for s, op in cell[2 * node:2 * node + 2]))
+                  for node in range(nodes) if node not in number and reads[node] <= number.keys()}
+        if not blocks:  # a node reads itself or a later one: no numbering (the cell's own check names it)
+            return
+        low = min(blocks.values())
+        longer = prefix + low
+        if best and longer > best[0][:len(longer)]:
+            return  # every numbering starting so is larger than the best one
+        tied = [node for node, block in blocks.items() if block == low]
+        for node in [node for node in tied if node in read] + [node for node in tied if node not in read][:1]:
             extend({**number, node: len(number)}, longer)
 
     extend({}, ())
