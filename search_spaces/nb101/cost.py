@@ -134,9 +134,12 @@ def network_layers(cell: NB101Cell, num_classes: int = 10, stem_channels: int = 
             side = -(-side // 2)  # 'same' padding: an odd side rounds up
             yield Layer("maxpool", 2, c_in, c_in, side)
             channels *= 2
-        for _ in range(cells_per_stack):
-            yield from cell_layers(cell, c_in, channels, side)
-            c_in = channels
+        first = list(cell_layers(cell, c_in, channels, side))
+        yield from first
+        # the stack's later cells read the stack's own channels, alike: listed once (Layers are immutable)
+        later = first if c_in == channels or cells_per_stack == 1 else list(cell_layers(cell, channels, channels, side))
+        for _ in range(cells_per_stack - 1):
+            yield from later
     yield Layer("avgpool", side, channels, channels, 1)
     yield Layer("linear", 1, channels, num_classes, 1)
 
