@@ -141,6 +141,25 @@ def cell_index(spec: CellSpec, cell: Cell) -> int:
     return index
 
 
+def cell_indices(spec: CellSpec, cells: Sequence[Cell]) -> np.ndarray:
+    """:func:`cell_index` of each of ``cells``, as an int64 array of table rows.
+
+    Cells that read as one integer array of in-range ops (what the space gives: tuples of ints) are checked and
+    indexed at once; any other input goes cell by cell, so a bad cell is refused in :func:`cell_index`'s words. The
+    zero-cost warm-up and predictor read a stored proxy of every NB201 cell each round, one :func:`cell_index` call a
+    cell: 1.05 million calls in one test module's searches."""
+    if len(cells):
+        try:
+            ops = np.array(cells)
+        except (ValueError, TypeError, OverflowError):  # ragged, or holding what numpy cannot hold as one array
+            ops = None
+        if (ops is not None and ops.dtype.kind == "i" and ops.shape == (len(cells), len(spec.edges))
+                and (ops >= 0).all() and (ops < len(spec.ops)).all()):
+            weights = len(spec.ops) ** np.arange(len(spec.edges) - 1, -1, -1, dtype=np.int64)
+            return ops.astype(np.int64) @ weights
+    return np.fromiter((cell_index(spec, c) for c in cells), dtype=np.int64, count=len(cells))
+
+
 def live_cell(spec: CellSpec, cell: Cell) -> Cell:
     """``cell`` with every op that lies on no input-to-output path of non-``none`` ops set to ``none``.
 

@@ -23,7 +23,7 @@ from ...engine.types import Result
 from ..benchmark import Benchmark, Task
 from ...engine.metric_units import ACCURACY, SIZE
 from ..table_files import fidelities_in as _fidelities, load_table
-from .cell import SPEC, Cell, cell_code, cell_text
+from .cell import SPEC, Cell, cell_code, cell_codes, cell_text
 from .hardware import (HW_FILE, HW_HOW_TO_GET, HW_PICKLE, METRICS as HW_METRICS, UNITS as HW_UNITS,
                        find_hardware_file, holds_hardware, load_hardware)
 from ..suite_zero_csv import ProxyFile, csv_header, stored_proxies
@@ -137,7 +137,7 @@ class NB201Benchmark(Benchmark):
         """``metric`` read from its column, as :meth:`query` gives it (NaN for a cell the table lacks or without a
         validation result): a study's six-objective front built 93,750 results, 9 s of ``compare --target``."""
         checked = self._checked_metric(task, metric, fidelity)
-        rows = np.fromiter((cell_code(a) for a in archs), dtype=np.int64, count=len(archs))
+        rows = cell_codes(archs)
         return self._values_at(rows, *checked)
 
     def table_values(self, task: str, metric: str | None = None, fidelity: int | None = None) -> np.ndarray:
@@ -235,7 +235,7 @@ class NB201Benchmark(Benchmark):
             col = self.suite_zero(dataset).get(proxy)
         if col is None:
             return super().proxy_scores(archs, proxy, task)
-        rows = np.fromiter((cell_code(a) for a in archs), dtype=np.int64, count=len(archs))
+        rows = cell_codes(archs)
         return col[rows].astype(np.float64)
 
     def best(self, task: str, metric: str = "val_accuracy", fidelity: int | None = None) -> tuple[Cell, float]:

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import itertools
 from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
 
 from ...engine.errors import ArchitectureError
-from ..cell_space import Cell, CellSpec, cell_index
+from ..cell_space import Cell, CellSpec, cell_index, cell_indices
 
 OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
 EDGES: tuple[tuple[int, int], ...] = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
@@ -39,6 +42,11 @@ _NASLIB_TO_OURS = tuple(OPS.index(name) for name in NASLIB_OPS)
 def cell_code(cell: Cell) -> int:
     """The cell's position in base-5 enumeration order (first edge most significant): its table row."""
     return cell_index(SPEC, cell)
+
+
+def cell_codes(cells: Sequence[Cell]) -> np.ndarray:
+    """:func:`cell_code` of each cell, as an int64 array (:func:`~..cell_space.cell_indices`)."""
+    return cell_indices(SPEC, cells)
 
 
 @lru_cache(maxsize=1)
