@@ -292,14 +292,17 @@ def _stored_study(out: Path) -> Study | None:
 
 
 def _reach_ray_first(args: argparse.Namespace, draft: Study, methods: list) -> None:
-    """Refuse an unreachable --ray-address before the study folder is touched: refused after open_study, the
-    command left a new study.json (a later compare of another grid into that --out was then refused) or the
-    methods and seeds it added, or a study set aside by --force-new. A study this command adds nothing to may
-    have nothing left to run, and then is reported again without Ray (its Ray check stays with the runs)."""
+    """Refuse an unreachable --ray-address, and first a bad ``$NASLOOP_RAY_LOST_AFTER_S`` (as a search does), before
+    the study folder is touched: refused after open_study, the command left a new study.json (a later compare of
+    another grid into that --out was then refused) or the methods and seeds it added, or a study set aside by
+    --force-new. A study this command adds nothing to may have nothing left to run, and then is reported again
+    without Ray (its Ray check stays with the runs)."""
     if args.executor != "ray" or args.ray_address is None:
         return
+    from .executors.ray_cluster_watch import lost_after_s
     from .executors.ray_setup import check_reachable
 
+    lost_after_s()  # read again by run_on_ray, after open_study: refused there, it left study.json behind
     try:
         stored = load_study(args.out) if (args.out / STUDY_FILE).is_file() else None
     except DataError:
