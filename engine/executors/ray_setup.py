@@ -95,10 +95,11 @@ def import_ray(local: bool) -> ModuleType:
     wanted = {} if running else {**(_LOCAL_RAY_ENV if local else {}), USAGE_STATS_SWITCH: "0"}
     if local and not running and (first or _imported_on_loopback):
         wanted.update(_LOOPBACK_ENV)
-    for name, value in wanted.items():
-        _SET_FOR_RAY.blocks.enter_context(environment_set(name, value))
     done = False
-    try:  # the failure switch for this process's import alone: the processes Ray starts keep their handler
+    try:  # a Ctrl-C held through one variable's block is raised as it ends: those set before it are taken out too
+        for name, value in wanted.items():
+            _SET_FOR_RAY.blocks.enter_context(environment_set(name, value))
+        # the failure switch for this process's import alone: the processes Ray starts keep their handler
         with environment_set(_FAILURE_SWITCH, "1"):
             ray = imported("ray")  # seconds, mid-search, with a Ctrl-C held (see held_imports)
         done = True
