@@ -54,11 +54,13 @@ def interrupt_held() -> Iterator[None]:
 
 
 def imported(name: str) -> ModuleType:
-    """The module ``name``, imported on its first use with a Ctrl-C held, else a look-up in ``sys.modules``: code that
-    needs torch or scipy.stats imports it where it uses it, so that a listing or a refusal of bad input, which loads
-    the module defining that code, does not wait seconds for libraries it never calls."""
+    """The module ``name``, imported on its first use with a Ctrl-C held (waiting, as ``import`` does, for another
+    thread's import of it to end), else a look-up in ``sys.modules``: code that needs torch or scipy.stats imports
+    it where it uses it, so that a listing or a refusal of bad input, which loads the module defining that code,
+    does not wait seconds for libraries it never calls."""
     module = sys.modules.get(name)
-    if module is None:
+    # one another thread is importing is in sys.modules half-initialised: the import waits for it, as a plain one does
+    if module is None or getattr(getattr(module, "__spec__", None), "_initializing", False):
         with interrupt_held():
             module = importlib.import_module(name)
     return module
