@@ -95,19 +95,17 @@ def import_ray(local: bool) -> ModuleType:
     wanted = {} if running else {**(_LOCAL_RAY_ENV if local else {}), USAGE_STATS_SWITCH: "0"}
     if local and not running and (first or _imported_on_loopback):
         wanted.update(_LOOPBACK_ENV)
-    done = False
-    try:  # a Ctrl-C held through one variable's block is raised as it ends: those set before it are taken out too
-        for name, value in wanted.items():
-            _SET_FOR_RAY.blocks.enter_context(environment_set(name, value))
-        # the failure switch for this process's import alone: the processes Ray starts keep their handler
-        with environment_set(_FAILURE_SWITCH, "1"):
-            ray = imported("ray")  # seconds, mid-search, with a Ctrl-C held (see held_imports)
-        done = True
-    finally:
-        if first and local and "ray" in sys.modules:  # imported, also where a Ctrl-C held through it is raised now
-            _imported_on_loopback = all(os.environ.get(name) == value for name, value in _LOOPBACK_ENV.items())
-        if not done:
-            give_back_environment()
+    with ExitStack() as set_now:  # this call's blocks, left where the import fails or a Ray is up once it is done
+        for name, value in wanted.items():  # a Ctrl-C held through one block is raised as it ends: the earlier go too
+            set_now.enter_context(environment_set(name, value))
+        try:  # the failure switch for this process's import alone: the processes Ray starts keep their handler
+            with environment_set(_FAILURE_SWITCH, "1"):
+                ray = imported("ray")  # seconds, mid-search, with a Ctrl-C held (see held_imports)
+        finally:
+            if first and local and "ray" in sys.modules:  # imported, also where a Ctrl-C held through it is raised
+                _imported_on_loopback = all(os.environ.get(name) == value for name, value in _LOOPBACK_ENV.items())
+        if not ray.is_initialized():  # else another thread's Ray came up meanwhile: the search joins it, none starts
+            _SET_FOR_RAY.blocks.enter_context(set_now.pop_all())
     return ray
 
 
