@@ -88,7 +88,8 @@ _imported_on_loopback = False  # this process imported ray with the loopback swi
 
 def import_ray(local: bool) -> ModuleType:
     """Import ray, first pinning a cluster we start ourselves to loopback. Where this process's Ray is up already
-    (started by the caller, or by a search still running), nothing is set: no Ray starts to read it."""
+    (started by the caller, or by a search still running), nothing is set, and nothing stays set where one is up once
+    ray is imported: no Ray starts to read it."""
     global _imported_on_loopback
     running = "ray" in sys.modules and sys.modules["ray"].is_initialized()
     first = "ray" not in sys.modules
