@@ -39,7 +39,7 @@ def test_a_ctrl_c_while_the_variables_are_set_leaves_none_of_them(monkeypatch) -
 
     assert not ray.is_initialized()  # a Ray already up gets no variables: nothing would be set
     assert threading.current_thread() is threading.main_thread()
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # so the blocks hold it
+    runners = signal.signal(signal.SIGINT, signal.default_int_handler)  # Python's, as a script's: the blocks hold it
     for name in FOR_RAY:
         monkeypatch.delenv(name, raising=False)
     sent: list[str] = []
@@ -56,6 +56,7 @@ def test_a_ctrl_c_while_the_variables_are_set_leaves_none_of_them(monkeypatch) -
             import_ray(local=True)
     finally:
         sys.settrace(None)
+        signal.signal(signal.SIGINT, runners)
         left = {name: os.environ.get(name) for name in FOR_RAY}
         give_back_environment()  # what the old code left, so that no later test meets it
     assert sent == [SECOND]
