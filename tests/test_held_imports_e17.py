@@ -29,7 +29,8 @@ def installed(tmp_path: Path):
     imports torch; Python's own SIGINT handler set, as in a script or notebook."""
     root = tmp_path / PACKAGE
     root.mkdir()
-    (root / "__init__.py").write_text(SELF_INTERRUPT + "from . import parts\n\n\nclass Thing:\n    value = parts.VALUE\n")
+    (root / "__init__.py").write_text(SELF_INTERRUPT
+                                      + "from . import parts\n\n\nclass Thing:\n    value = parts.VALUE\n")
     (root / "parts.py").write_text("VALUE = 7\n")
     dist = tmp_path / "e17_interrupted_plugin-1.0.dist-info"
     dist.mkdir()
@@ -64,6 +65,7 @@ _RESUMED = textwrap.dedent("""
 
     from nasloop.predictors.saved_state import unpack_torch
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a script's, where the suite runs as a background job
     assert "torch" not in sys.modules
     sys.meta_path.insert(0, CtrlC())
     try:
