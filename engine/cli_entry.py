@@ -38,7 +38,7 @@ def main() -> int:
     except KeyboardInterrupt:
         print("nasloop: interrupted while starting; nothing was done: run the command again", file=sys.stderr)
         return 130
-    except (MemoryError, ImportError) as exc:  # 'ulimit -v 300000': a traceback of whichever module was loading
+    except (MemoryError, ImportError, OSError) as exc:  # 'ulimit -v 300000': a traceback of the module loading
         if not out_of_memory(exc):
             raise
         fits = False
